@@ -1,0 +1,76 @@
+# Zhengwu — the two commands: `make run` and `make test`. Everything they need is installed from here.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+ZW := $(BIN)/zhengwu
+PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengwu
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-pg test-e2e setup setup-test lint format bench demo worker clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+src/zhengwu/static/vendor/.copied: node_modules/.installed scripts/vendor.py
+	$(BIN)/python scripts/vendor.py
+	@touch $@
+
+var/.system-deps: scripts/system-deps.sh
+	bash scripts/system-deps.sh
+	@mkdir -p var && touch $@
+
+setup: $(VENV)/.installed src/zhengwu/static/vendor/.copied var/.system-deps
+
+run: setup
+	$(ZW) migrate --noinput -v 0
+	$(ZW) demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (workbench: http://$(HOST):$(PORT)/workbench/, API docs: /api/docs)"
+	@ZHENGWU_DEBUG=$${ZHENGWU_DEBUG:-1}; export ZHENGWU_DEBUG; \
+	 $(ZW) db_worker --interval 2 > var/worker.log 2>&1 & worker=$$!; \
+	 trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	 $(ZW) runserver --noreload $(HOST):$(PORT)
+
+demo: setup
+	$(ZW) migrate --noinput -v 0
+	$(ZW) demo
+
+worker: setup
+	$(ZW) db_worker
+
+test: setup
+	@bash scripts/test.sh
+
+test-sqlite: setup
+	$(BIN)/pytest -m "not e2e" -n 2 -q
+
+test-pg: setup
+	@bash scripts/ensure-postgres.sh && DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" -n 2 -q
+
+test-e2e: setup
+	$(BIN)/pytest -m e2e -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules src/zhengwu/static/vendor var

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Debian packages Zhengwu needs: a CJK font and Pango for PDFs (WeasyPrint), poppler-utils to check PDFs,
+# and Chromium for the browser tests. Installs what is missing when run as root; otherwise says what to install.
+set -euo pipefail
+need=()
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v pdffonts >/dev/null || need+=(poppler-utils)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing Debian packages: ${need[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then SUDO=sudo; else
+    echo "缺少系统软件包 (missing system packages): ${need[*]} — run as root: apt-get install ${need[*]}" >&2
+    exit 1
+  fi
+else SUDO=""; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,52 @@
+"""The only way Zhengwu code reads the time. Tests, imports of history and benchmarks set it here."""
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+_frozen: dt.datetime | None = None
+
+
+def now() -> dt.datetime:
+    """The current moment, timezone-aware (UTC inside, shown in Asia/Shanghai)."""
+    return _frozen if _frozen is not None else timezone.now()
+
+
+def today() -> dt.date:
+    """Today's date in China (Asia/Shanghai), which is what every legal time limit counts in."""
+    return now().astimezone(LOCAL).date()
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar date of a moment in China."""
+    return moment.astimezone(LOCAL).date()
+
+
+def set_now(moment: dt.datetime | dt.date | str | None) -> None:
+    """Fix the clock at a moment (a date means 09:00 that day in China); None lets it run again."""
+    global _frozen
+    _frozen = None if moment is None else _as_moment(moment)
+
+
+@contextmanager
+def frozen(moment: dt.datetime | dt.date | str) -> Iterator[dt.datetime]:
+    """Run a block with the clock fixed at a moment."""
+    global _frozen
+    previous = _frozen
+    _frozen = _as_moment(moment)
+    try:
+        yield _frozen
+    finally:
+        _frozen = previous
+
+
+def _as_moment(value: dt.datetime | dt.date | str) -> dt.datetime:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if "T" in value or " " in value else dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=LOCAL)
+    return dt.datetime.combine(value, dt.time(9, 0), tzinfo=LOCAL)

@@ -1,0 +1,48 @@
+"""Domain errors: a stable code, a Chinese message a person can act on, and the field it concerns."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule was broken. The API answers `status` with {code, message, field}; pages show it at the field."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None, status: int | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+        self.field = field
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    code = "validation_failed"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+    def __init__(self, message: str = _("找不到该记录"), **kwargs):
+        super().__init__(message, **kwargs)
+
+
+class AccessDenied(DomainError):
+    status = 403
+    code = "forbidden"
+
+    def __init__(self, message: str = _("无权访问或操作该记录"), **kwargs):
+        super().__init__(message, **kwargs)
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
