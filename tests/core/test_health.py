@@ -1,3 +1,7 @@
+import pytest
+
+
+@pytest.mark.django_db
 def test_health_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
