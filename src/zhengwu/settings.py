@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "zhengwu.core",
+    "zhengwu.catalog",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",

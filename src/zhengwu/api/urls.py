@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from zhengwu.api import calendar, catalog, ids
 from zhengwu.core.errors import DomainError
 
 api = NinjaAPI(
@@ -20,3 +21,8 @@ def domain_error(request, exc: DomainError):
 @api.get("/health", tags=["system"], summary="健康检查")
 def health(request):
     return {"status": "ok"}
+
+
+api.add_router("/calendar", calendar.router, tags=["calendar 工作日"])
+api.add_router("/ids", ids.router, tags=["identifiers 证件号码"])
+api.add_router("/catalog", catalog.router, tags=["catalog 事项目录"])
