@@ -31,7 +31,13 @@ var/.system-deps: scripts/system-deps.sh
 	bash scripts/system-deps.sh
 	@mkdir -p var && touch $@
 
+var/.system-deps-browser: scripts/system-deps.sh
+	bash scripts/system-deps.sh --browser
+	@mkdir -p var && touch $@
+
 setup: $(VENV)/.installed src/zhengwu/static/vendor/.copied var/.system-deps
+
+setup-test: setup var/.system-deps-browser
 
 run: setup
 	$(ZW) migrate --noinput -v 0
@@ -49,7 +55,7 @@ demo: setup
 worker: setup
 	$(ZW) db_worker
 
-test: setup
+test: setup-test
 	@bash scripts/test.sh
 
 test-sqlite: setup
@@ -58,7 +64,7 @@ test-sqlite: setup
 test-pg: setup
 	@bash scripts/ensure-postgres.sh && DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" -n 2 -q
 
-test-e2e: setup
+test-e2e: setup-test
 	$(BIN)/pytest -m e2e -q
 
 lint: $(VENV)/.installed

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages Zhengwu needs: a CJK font and Pango for PDFs (WeasyPrint), poppler-utils to check PDFs,
-# and Chromium for the browser tests. Installs what is missing when run as root; otherwise says what to install.
+# and Chromium for the browser tests (with --browser). Installs what is missing when run as root; otherwise says what.
 set -euo pipefail
+browser=0; [ "${1:-}" = "--browser" ] && browser=1
 need=()
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+fonts=$(fc-list 2>/dev/null || true); libs=$(ldconfig -p 2>/dev/null || true)
+grep -qi "Noto Sans CJK SC" <<<"$fonts" || need+=(fonts-noto-cjk)
+grep -q libpangoft2-1.0 <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdffonts >/dev/null || need+=(poppler-utils)
-[ -x /usr/bin/chromium ] || need+=(chromium)
+[ $browser = 1 ] && { [ -x /usr/bin/chromium ] || need+=(chromium); }
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -2,12 +2,17 @@
 
 Staff see and act on what belongs to their organisation and its children; centre managers and supervisors
 on everything in their organisation's region and the regions below it; administrators on everything.
+
+Centres and windows belong to the organisations stationed in them: staff see the centres and windows where
+their organisation (or a child) has a window or which it manages, and their own window. The audit chain is for
+administrators (all of it) and supervisors (records of acts by staff in their region).
 """
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Model, Q, QuerySet
 
 from zhengwu.core.errors import AccessDenied
-from zhengwu.core.models import Organisation, Region, Role, Staff
+from zhengwu.core.models import AuditRecord, Organisation, Region, Role, ServiceCentre, Staff, Window
 
 REGIONAL_ROLES = (Role.CENTRE_MANAGER, Role.SUPERVISOR)
 
@@ -23,23 +28,41 @@ def staff_of(user) -> Staff | None:
 
 
 def is_administrator(user) -> bool:
+    """Superusers and staff holding the administrator role."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+        return False
     staff = staff_of(user)
     return bool(getattr(user, "is_superuser", False) or (staff and staff.has_role(Role.ADMINISTRATOR)))
 
 
 def has_role(user, *roles: str) -> bool:
+    """True if the user holds one of the roles (administrators hold the administrator role implicitly)."""
     staff = staff_of(user)
     return bool(staff and staff.has_role(*roles)) or (Role.ADMINISTRATOR in roles and is_administrator(user))
+
+
+def _regional_staff(user) -> Staff | None:
+    """The staff profile if the user oversees a region (centre manager, supervisor), else None."""
+    staff = staff_of(user)
+    return staff if staff is not None and staff.has_role(*REGIONAL_ROLES) else None
 
 
 def visible_regions(user) -> QuerySet[Region]:
     """Regions whose records the user may see as a regional overseer (empty for organisation-scoped staff)."""
     if is_administrator(user):
         return Region.objects.all()
-    staff = staff_of(user)
-    if staff and staff.has_role(*REGIONAL_ROLES):
+    staff = _regional_staff(user)
+    if staff is not None:
         return Region.objects.filter(path__startswith=staff.organisation.region.path)
     return Region.objects.none()
+
+
+def _organisation_q(staff: Staff, prefix: str = "") -> Q:
+    """The condition on an organisation (reached through `prefix`) that puts it in the staff member's scope."""
+    cond = Q(**{f"{prefix}path__startswith": staff.organisation.path})
+    if staff.has_role(*REGIONAL_ROLES):
+        cond |= Q(**{f"{prefix}region__path__startswith": staff.organisation.region.path})
+    return cond
 
 
 def visible_organisations(user) -> QuerySet[Organisation]:
@@ -49,10 +72,7 @@ def visible_organisations(user) -> QuerySet[Organisation]:
     staff = staff_of(user)
     if staff is None:
         return Organisation.objects.none()
-    scope = Q(path__startswith=staff.organisation.path)
-    if staff.has_role(*REGIONAL_ROLES):
-        scope |= Q(region__path__startswith=staff.organisation.region.path)
-    return Organisation.objects.filter(scope)
+    return Organisation.objects.filter(_organisation_q(staff))
 
 
 def scope(user, queryset: QuerySet, organisation_field: str = "organisation") -> QuerySet:
@@ -63,10 +83,74 @@ def scope(user, queryset: QuerySet, organisation_field: str = "organisation") ->
     if staff is None:
         return queryset.none()
     prefix = f"{organisation_field}__" if organisation_field else ""
-    cond = Q(**{f"{prefix}path__startswith": staff.organisation.path})
+    return queryset.filter(_organisation_q(staff, prefix))
+
+
+def visible_staff(user) -> QuerySet[Staff]:
+    """Staff profiles the user may see: those of the organisations in their scope."""
+    return scope(user, Staff.objects.select_related("organisation", "user"))
+
+
+def visible_centres(user) -> QuerySet[ServiceCentre]:
+    """Centres in the user's region (overseers) or where their organisation has a window, manages, or they sit."""
+    if is_administrator(user):
+        return ServiceCentre.objects.all()
+    staff = staff_of(user)
+    if staff is None:
+        return ServiceCentre.objects.none()
+    cond = _organisation_q(staff, "managed_by__") | _organisation_q(staff, "windows__organisations__")
+    if staff.window_id:
+        cond |= Q(pk=staff.window.centre_id)
     if staff.has_role(*REGIONAL_ROLES):
-        cond |= Q(**{f"{prefix}region__path__startswith": staff.organisation.region.path})
-    return queryset.filter(cond)
+        cond |= Q(region__path__startswith=staff.organisation.region.path)
+    return ServiceCentre.objects.filter(pk__in=ServiceCentre.objects.filter(cond).values("pk"))
+
+
+def visible_windows(user) -> QuerySet[Window]:
+    """Windows of the user's organisations, of centres their organisation manages, their own, or in their region."""
+    if is_administrator(user):
+        return Window.objects.all()
+    staff = staff_of(user)
+    if staff is None:
+        return Window.objects.none()
+    cond = _organisation_q(staff, "organisations__") | _organisation_q(staff, "centre__managed_by__")
+    if staff.window_id:
+        cond |= Q(pk=staff.window_id)
+    if staff.has_role(*REGIONAL_ROLES):
+        cond |= Q(centre__region__path__startswith=staff.organisation.region.path)
+    return Window.objects.filter(pk__in=Window.objects.filter(cond).values("pk"))
+
+
+def visible_audit_records(user) -> QuerySet[AuditRecord]:
+    """Administrators see the whole chain; supervisors see acts by staff of organisations in their region."""
+    if is_administrator(user):
+        return AuditRecord.objects.all()
+    staff = staff_of(user)
+    if staff is None or not staff.has_role(Role.SUPERVISOR):
+        return AuditRecord.objects.none()
+    region_path = staff.organisation.region.path
+    actors = Staff.objects.filter(organisation__region__path__startswith=region_path).values("user_id")
+    return AuditRecord.objects.filter(actor_id__in=actors)
+
+
+_VISIBLE = {
+    Region: visible_regions,
+    Organisation: visible_organisations,
+    Staff: visible_staff,
+    ServiceCentre: visible_centres,
+    Window: visible_windows,
+    AuditRecord: visible_audit_records,
+}
+
+
+def visible(user, model: type[Model]) -> QuerySet:
+    """The records of a core model the user may see."""
+    return _VISIBLE[model](user)
+
+
+def can_see(user, obj: Model) -> bool:
+    """True if the user may see this record (any core model with a rule above)."""
+    return visible(user, type(obj)).filter(pk=obj.pk).exists()
 
 
 def can_see_organisation(user, organisation: Organisation) -> bool:
@@ -91,4 +175,31 @@ def require_role(user, *roles: str) -> Staff:
 
 def can_use_admin(user) -> bool:
     """Django admin is for administrators and centre managers."""
-    return bool(user.is_active and (is_administrator(user) or has_role(user, Role.CENTRE_MANAGER)))
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_administrator(user) or has_role(user, Role.CENTRE_MANAGER)
+
+
+def can_manage(user, model: type[Model]) -> bool:
+    """May the user add, change and delete records of this core model in admin (within their scope)?"""
+    if not can_use_admin(user):
+        return False
+    if model in (AuditRecord,):
+        return False
+    if is_administrator(user):
+        return True
+    return model in (Organisation, Staff, ServiceCentre, Window)
+
+
+def grantable_roles(user) -> list[str]:
+    """Roles the user may give to staff: administrators any; centre managers all but administrator."""
+    if is_administrator(user):
+        return list(Role.values)
+    if has_role(user, Role.CENTRE_MANAGER):
+        return [r for r in Role.values if r != Role.ADMINISTRATOR]
+    return []
+
+
+def must_use_otp(user) -> bool:
+    """Administrators must sign in with a second factor when ZHENGWU_REQUIRE_OTP_FOR_ADMIN is on."""
+    return bool(getattr(settings, "ZHENGWU_REQUIRE_OTP_FOR_ADMIN", False)) and is_administrator(user)

@@ -1,0 +1,63 @@
+"""Sign-in and second-factor forms: labelled, with errors tied to their fields for screen readers."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+FORM_ERRORS_ID = "form-errors"
+
+
+class AccessibleForm(forms.Form):
+    """Bootstrap classes on every input; a field with an error is marked invalid and described by it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs["class"]:
+                    widget.attrs["class"] += " is-invalid"
+
+    def fail(self, message: str) -> None:
+        """Report a whole-form failure (wrong password, wrong code) and point every input at the message."""
+        self.add_error(None, message)
+        for name, field in self.fields.items():
+            own = f"{self[name].auto_id}_error" if name in self.errors else ""
+            field.widget.attrs["aria-describedby"] = f"{FORM_ERRORS_ID} {own}".strip()
+            field.widget.attrs["aria-invalid"] = "true"
+
+
+class SignInForm(AccessibleForm):
+    username = forms.CharField(
+        label=_("用户名"), max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class OtpTokenForm(AccessibleForm):
+    otp_token = forms.RegexField(
+        label=_("动态验证码"), regex=r"^\s*\d{6,8}\s*$",
+        error_messages={"invalid": _("请输入验证器应用中显示的6位数字")},
+        help_text=_("打开手机上的验证器应用,输入当前显示的6位数字。"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 8, "autofocus": True}
+        ),
+    )
+
+    def clean_otp_token(self) -> str:
+        return self.cleaned_data["otp_token"].strip()
+
+
+class OtpRemoveForm(AccessibleForm):
+    password = forms.CharField(
+        label=_("当前密码"), strip=False,
+        help_text=_("为确认是您本人操作,请输入登录密码。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
