@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zhengwu.core",
     "zhengwu.catalog",
+    "zhengwu.disclosure",
+    "zhengwu.tickets",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",

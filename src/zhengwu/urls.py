@@ -13,6 +13,12 @@ urlpatterns = [
     path("accounts/", include("zhengwu.core.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("workbench/catalog/", include("zhengwu.workbench.catalog.urls")),
+    path("workbench/disclosure/", include("zhengwu.workbench.disclosure.urls")),
+    path("workbench/tickets/", include("zhengwu.workbench.tickets.urls")),
     path("workbench/", include("zhengwu.workbench.urls")),
+    path("services/", include("zhengwu.portal.catalog.urls")),
+    path("disclosure/", include("zhengwu.portal.disclosure.urls")),
+    path("interaction/", include("zhengwu.portal.tickets.urls")),
     path("", include("zhengwu.portal.urls")),
 ]

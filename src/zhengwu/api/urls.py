@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from zhengwu.api import calendar, catalog, ids
+from zhengwu.api import calendar, catalog, disclosure, ids, tickets
 from zhengwu.core.errors import DomainError
 
 api = NinjaAPI(
@@ -26,3 +26,5 @@ def health(request):
 api.add_router("/calendar", calendar.router, tags=["calendar 工作日"])
 api.add_router("/ids", ids.router, tags=["identifiers 证件号码"])
 api.add_router("/catalog", catalog.router, tags=["catalog 事项目录"])
+api.add_router("/disclosure", disclosure.router, tags=["disclosure 政务公开"])
+api.add_router("/tickets", tickets.router, tags=["tickets 政民互动"])

@@ -1,0 +1,2 @@
+app_name = "portal_disclosure"
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+app_name = "workbench_catalog"
+urlpatterns: list = []

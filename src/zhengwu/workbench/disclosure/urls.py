@@ -1,0 +1,2 @@
+app_name = "workbench_disclosure"
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+app_name = "workbench_tickets"
+urlpatterns: list = []
