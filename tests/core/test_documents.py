@@ -1,0 +1,26 @@
+import shutil
+import subprocess
+
+import pytest
+
+from zhengwu.core.documents import qr_svg, render_pdf
+
+
+def test_qr_code_is_inline_svg():
+    svg = qr_svg("https://example.org/verify/abc")
+    assert svg.startswith("<svg") and "</svg>" in svg
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_pdf_embeds_a_cjk_font(tmp_path, settings):
+    settings.TEMPLATES[0]["DIRS"].append(tmp_path)
+    (tmp_path / "notice.html").write_text(
+        '{% extends "documents/base.html" %}{% block body %}<h1>受理通知书</h1><p>贵溪市政务服务中心</p>{% endblock %}',
+        encoding="utf-8",
+    )
+    pdf = render_pdf("notice.html", {})
+    assert pdf.startswith(b"%PDF")
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts and " yes " in fonts  # a Noto CJK font, embedded
