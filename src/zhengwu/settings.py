@@ -127,6 +127,10 @@ AXES_LOCKOUT_CALLABLE = "zhengwu.core.views.lockout"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Administrators must enrol a TOTP second factor before anything else when this is on.
+ZHENGWU_REQUIRE_OTP_FOR_ADMIN = _flag("ZHENGWU_REQUIRE_OTP_FOR_ADMIN")
 
 # Sessions expire after 30 idle minutes and at most 12 hours after sign-in (see core.middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("ZHENGWU_SESSION_IDLE_SECONDS", str(30 * 60)))

@@ -3,7 +3,9 @@ import subprocess
 
 import pytest
 
-from zhengwu.core.documents import qr_svg, render_pdf
+from django.template import Context, Template
+
+from zhengwu.core.documents import html_to_pdf, qr_svg
 
 
 def test_qr_code_is_inline_svg():
@@ -12,13 +14,11 @@ def test_qr_code_is_inline_svg():
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
-def test_pdf_embeds_a_cjk_font(tmp_path, settings):
-    settings.TEMPLATES[0]["DIRS"].append(tmp_path)
-    (tmp_path / "notice.html").write_text(
-        '{% extends "documents/base.html" %}{% block body %}<h1>受理通知书</h1><p>贵溪市政务服务中心</p>{% endblock %}',
-        encoding="utf-8",
-    )
-    pdf = render_pdf("notice.html", {})
+def test_pdf_embeds_a_cjk_font(tmp_path):
+    html = Template(
+        '{% extends "documents/base.html" %}{% block body %}<h1>受理通知书</h1><p>贵溪市政务服务中心</p>{% endblock %}'
+    ).render(Context())
+    pdf = html_to_pdf(html)
     assert pdf.startswith(b"%PDF")
     path = tmp_path / "notice.pdf"
     path.write_bytes(pdf)

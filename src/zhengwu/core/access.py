@@ -9,6 +9,7 @@ administrators (all of it) and supervisors (records of acts by staff in their re
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 
 from zhengwu.core.errors import AccessDenied
@@ -189,6 +190,33 @@ def can_manage(user, model: type[Model]) -> bool:
     if is_administrator(user):
         return True
     return model in (Organisation, Staff, ServiceCentre, Window)
+
+
+def can_manage_record(user, obj: Model) -> bool:
+    """May the user change or delete this record in admin? Only administrators touch an administrator's profile."""
+    if not can_manage(user, type(obj)) or not can_see(user, obj):
+        return False
+    if isinstance(obj, Staff) and obj.has_role(Role.ADMINISTRATOR):
+        return is_administrator(user)
+    return True
+
+
+def can_read_audit(user) -> bool:
+    """The audit chain is open to administrators and supervisors (see visible_audit_records for their scope)."""
+    return is_administrator(user) or has_role(user, Role.SUPERVISOR)
+
+
+def assignable_users(user) -> QuerySet:
+    """Accounts the user may attach a staff profile to: for centre managers, ordinary accounts not yet
+    belonging to someone outside their scope."""
+    users = get_user_model().objects.all()
+    if is_administrator(user):
+        return users
+    if not can_use_admin(user):
+        return users.none()
+    return users.filter(is_superuser=False).filter(
+        Q(staff__isnull=True) | Q(staff__in=visible_staff(user).values("pk"))
+    )
 
 
 def grantable_roles(user) -> list[str]:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import chinese_calendar
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core import audit, clock
 from zhengwu.core.context import current
-from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import CalendarYear
 
 # Sent inside load_year's transaction, after the year is written (kwargs: year). Receivers see the new calendar
@@ -122,8 +123,6 @@ def _weekdays_through(ordinal: int) -> int:
 
 def _count_in(sorted_dates: tuple[dt.date, ...], after: dt.date, upto: dt.date) -> int:
     """How many of the sorted dates d satisfy after < d <= upto."""
-    from bisect import bisect_right
-
     return bisect_right(sorted_dates, upto) - bisect_right(sorted_dates, after)
 
 
@@ -184,47 +183,51 @@ class Calendar:
 
     # 行政许可法 第八十二条: time limits count working days, statutory holidays excluded;
     # 民法典 第二百零一条: the day the period starts is not counted.
-    def add_workdays(self, start: dt.date, days: int) -> WorkdayDate:
+    def add_workdays(self, d: dt.date, n: int) -> WorkdayDate:
         """The n-th working day after d, d itself not counted; n = 0 gives d."""
-        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-            raise ValidationFailed(_("工作日数必须是不小于 0 的整数,收到「%(days)s」") % {"days": days}, field="days")
-        if days > MAX_WORKDAYS:
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise ValidationFailed(_("工作日数必须是整数,收到「%(n)s」") % {"n": n}, field="days")
+        if n < 0:
+            raise ValidationFailed(_("工作日数不能为负数,收到「%(n)s」") % {"n": n}, field="days")
+        if n > MAX_WORKDAYS:
             raise ValidationFailed(
-                _("工作日数「%(days)s」过大,最多 %(max)s 个工作日") % {"days": days, "max": MAX_WORKDAYS}, field="days"
+                _("工作日数「%(n)s」过大,最多 %(max)s 个工作日") % {"n": n, "max": MAX_WORKDAYS}, field="days"
             )
-        day, found = start, 0
+        day, found = d, 0
         try:
-            while found < days:
+            while found < n:
                 day += dt.timedelta(days=1)
                 found += self._is_workday(day)
         except OverflowError:
             raise ValidationFailed(_("结果超出可表示的日期范围"), field="days") from None
-        return WorkdayDate(day, provisional=days > 0 and self._provisional(start + dt.timedelta(days=1), day))
+        return WorkdayDate(day, provisional=n > 0 and self._provisional(d + dt.timedelta(days=1), day))
 
     # 行政许可法 第八十二条 and 民法典 第二百零一条, as for add_workdays.
-    def workdays_between(self, start: dt.date, end: dt.date) -> WorkdayCount:
+    def workdays_between(self, a: dt.date, b: dt.date) -> WorkdayCount:
         """The number of working days w with a < w ≤ b; when a > b, minus the number with b < w ≤ a."""
-        if start > end:
-            count = self.workdays_between(end, start)
+        if a > b:
+            count = self.workdays_between(b, a)
             return WorkdayCount(-count.value, count.provisional)
-        if start == end:
+        if a == b:
             return WorkdayCount(0, provisional=False)
         count = (
-            _weekdays_through(end.toordinal())
-            - _weekdays_through(start.toordinal())
-            - _count_in(self._weekday_holidays, start, end)
-            + _count_in(self._weekend_workdays, start, end)
+            _weekdays_through(b.toordinal())
+            - _weekdays_through(a.toordinal())
+            - _count_in(self._weekday_holidays, a, b)
+            + _count_in(self._weekend_workdays, a, b)
         )
-        return WorkdayCount(count, provisional=self._provisional(start + dt.timedelta(days=1), end))
+        return WorkdayCount(count, provisional=self._provisional(a + dt.timedelta(days=1), b))
 
-    def special_days(self, start: dt.date, end: dt.date) -> SpecialDays:
+    def special_days(self, a: dt.date, b: dt.date) -> SpecialDays:
         """The holidays and adjusted working days d with a < d ≤ b (what a count over that span stepped over)."""
-        if start >= end:
+        if a >= b:
             return SpecialDays((), provisional=False)
-        days = [SpecialDay(d, DayKind.HOLIDAY, n) for d, n in self.holidays.items() if start < d <= end]
-        days += [SpecialDay(d, DayKind.ADJUSTED_WORKDAY, n) for d, n in self.workdays.items() if start < d <= end]
+        days = [SpecialDay(d, DayKind.HOLIDAY, name) for d, name in self.holidays.items() if a < d <= b]
+        days += [
+            SpecialDay(d, DayKind.ADJUSTED_WORKDAY, name) for d, name in self.workdays.items() if a < d <= b
+        ]
         days.sort(key=lambda s: s.date)
-        return SpecialDays(tuple(days), provisional=self._provisional(start + dt.timedelta(days=1), end))
+        return SpecialDays(tuple(days), provisional=self._provisional(a + dt.timedelta(days=1), b))
 
     def year_days(self, year: int) -> tuple[SpecialDay, ...]:
         """All holidays and adjusted working days of one year, in date order."""
@@ -236,8 +239,13 @@ def _library_calendar() -> Calendar:
         return {d: _CHINESE_HOLIDAY_NAMES.get(n, n) for d, n in source.items()}
 
     first, last = min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
-    years = {y: YearSource(y, YearOrigin.LIBRARY, f"chinesecalendar {_library_version()}") for y in range(first, last + 1)}
-    return Calendar(holidays=named(chinese_calendar.holidays), workdays=named(chinese_calendar.workdays), years=years)
+    years = {
+        y: YearSource(y, YearOrigin.LIBRARY, f"chinesecalendar {_library_version()}")
+        for y in range(first, last + 1)
+    }
+    return Calendar(
+        holidays=named(chinese_calendar.holidays), workdays=named(chinese_calendar.workdays), years=years
+    )
 
 
 def _library_version() -> str:
@@ -273,24 +281,24 @@ def _forget_cached_calendar(**kwargs) -> None:
     _cached = None
 
 
-def add_workdays(start: dt.date, days: int) -> WorkdayDate:
+def add_workdays(d: dt.date, n: int) -> WorkdayDate:
     """The n-th working day after d, d itself not counted; n = 0 gives d."""
-    return current_calendar().add_workdays(start, days)
+    return current_calendar().add_workdays(d, n)
 
 
-def workdays_between(start: dt.date, end: dt.date) -> WorkdayCount:
+def workdays_between(a: dt.date, b: dt.date) -> WorkdayCount:
     """The number of working days w with a < w ≤ b; when a > b, minus the number with b < w ≤ a."""
-    return current_calendar().workdays_between(start, end)
+    return current_calendar().workdays_between(a, b)
 
 
-def is_workday(day: dt.date) -> DayCheck:
-    """Whether the day is a working day (`.workday`), with its kind, holiday name and provisional flag."""
-    return current_calendar().check(day)
+def is_workday(d: dt.date) -> DayCheck:
+    """Whether d is a working day (`.workday`), with its kind, holiday name and provisional flag."""
+    return current_calendar().check(d)
 
 
-def special_days(start: dt.date, end: dt.date) -> SpecialDays:
+def special_days(a: dt.date, b: dt.date) -> SpecialDays:
     """The holidays and adjusted working days d with a < d ≤ b, for explaining a due date."""
-    return current_calendar().special_days(start, end)
+    return current_calendar().special_days(a, b)
 
 
 def known_years() -> list[YearSource]:
@@ -303,16 +311,16 @@ def parse_date(value, *, field: str, label: str = "") -> dt.date:
     """A date written YYYY-MM-DD (or a date object), or ValidationFailed naming the bad value."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    prefix = f"{label}" if label else ""
     if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
+    label = label or _("日期")
     if value is None or value == "":
-        raise ValidationFailed(_("缺少日期%(label)s,应写作 YYYY-MM-DD") % {"label": prefix}, field=field)
+        raise ValidationFailed(_("%(label)s为空,应写作 YYYY-MM-DD") % {"label": label}, field=field)
     raise ValidationFailed(
-        _("%(label)s「%(value)s」不是有效日期,应写作 YYYY-MM-DD") % {"label": prefix or _("日期"), "value": value},
+        _("%(label)s「%(value)s」不是有效日期,应写作 YYYY-MM-DD") % {"label": label, "value": value},
         field=field,
     )
 
@@ -331,7 +339,8 @@ def _dates_of_year(values, *, year: int, field: str) -> list[dt.date]:
         day = parse_date(value, field=field, label=item)
         if day.year != year:
             raise ValidationFailed(
-                _("%(item)s「%(day)s」不在 %(year)s 年内") % {"item": item, "day": day.isoformat(), "year": year},
+                _("%(item)s「%(day)s」不在 %(year)s 年内")
+                % {"item": item, "day": day.isoformat(), "year": year},
                 field=field,
             )
         if day in seen:
@@ -344,7 +353,11 @@ def _dates_of_year(values, *, year: int, field: str) -> list[dt.date]:
 
 
 def _validated(*, year, holidays, workdays, source) -> tuple[int, list[dt.date], list[dt.date], str]:
-    if isinstance(year, bool) or not isinstance(year, int) or not MIN_LOADABLE_YEAR <= year <= MAX_LOADABLE_YEAR:
+    if (
+        isinstance(year, bool)
+        or not isinstance(year, int)
+        or not MIN_LOADABLE_YEAR <= year <= MAX_LOADABLE_YEAR
+    ):
         raise ValidationFailed(
             _("年份必须是 %(min)s 至 %(max)s 之间的整数,收到「%(year)s」")
             % {"min": MIN_LOADABLE_YEAR, "max": MAX_LOADABLE_YEAR, "year": year},
@@ -354,12 +367,14 @@ def _validated(*, year, holidays, workdays, source) -> tuple[int, list[dt.date],
     workday_dates = _dates_of_year(workdays, year=year, field="workdays")
     if not holiday_dates:
         raise ValidationFailed(
-            _("%(year)s 年的法定节假日列表为空:每年至少有元旦、春节等法定节假日") % {"year": year}, field="holidays"
+            _("%(year)s 年的法定节假日列表为空:每年至少有元旦、春节等法定节假日") % {"year": year},
+            field="holidays",
         )
     both = sorted(set(holiday_dates) & set(workday_dates))
     if both:
         raise ValidationFailed(
-            _("「%(day)s」同时出现在法定节假日和调休上班日中") % {"day": both[0].isoformat()}, field="workdays"
+            _("「%(day)s」同时出现在法定节假日和调休上班日中") % {"day": both[0].isoformat()},
+            field="workdays",
         )
     for day in workday_dates:
         if day.weekday() < 5:
@@ -368,6 +383,7 @@ def _validated(*, year, holidays, workdays, source) -> tuple[int, list[dt.date],
                 % {"day": day.isoformat(), "weekday": _WEEKDAY_NAMES[day.weekday()]},
                 field="workdays",
             )
+    source = "" if source is None else source
     if not isinstance(source, str):
         raise ValidationFailed(_("依据必须是文字"), field="source")
     source = source.strip()
@@ -390,29 +406,29 @@ def load_year(*, year: int, holidays, workdays, source: str = "", by=None) -> Ca
         previous = CalendarYear.objects.select_for_update().filter(year=year).first()
         if previous is not None:
             previous.delete()  # delete and insert, so the new row's id tells every process the calendar changed
-        row = CalendarYear.objects.create(
-            year=year,
-            holidays=[d.isoformat() for d in holiday_dates],
-            workdays=[d.isoformat() for d in workday_dates],
-            source=source,
-            loaded_at=clock.now(),
-            loaded_by=loaded_by[:150],
+        try:
+            with transaction.atomic():
+                row = CalendarYear.objects.create(
+                    year=year,
+                    holidays=[d.isoformat() for d in holiday_dates],
+                    workdays=[d.isoformat() for d in workday_dates],
+                    source=source,
+                    loaded_at=clock.now(),
+                    loaded_by=loaded_by[:150],
+                )
+        except IntegrityError:
+            # Two administrators loading the same new year at once: the second insert meets the unique year.
+            raise Conflict(
+                _("%(year)s 年的节假日安排正由他人同时载入,请刷新后重试") % {"year": year}, field="year"
+            ) from None
+        replaced = (
+            {"holidays": previous.holidays, "workdays": previous.workdays, "source": previous.source}
+            if previous is not None
+            else None
         )
+        summary = {"holidays": row.holidays, "workdays": row.workdays, "source": source, "replaced": replaced}
         audit.record(
-            "calendar.load_year",
-            row,
-            actor=actor,
-            object_id=str(year),
-            summary={
-                "year": year,
-                "holidays": row.holidays,
-                "workdays": row.workdays,
-                "source": source,
-                "replaced": previous is not None,
-                "previous": {"holidays": previous.holidays, "workdays": previous.workdays, "source": previous.source}
-                if previous is not None
-                else None,
-            },
+            "calendar.load_year", row, actor=actor, object_id=str(year), summary={"year": year, **summary}
         )
         calendar_year_loaded.send(sender=CalendarYear, year=year)
     return row
@@ -435,5 +451,5 @@ def parse_year_document(data) -> dict:
         "year": data["year"],
         "holidays": data["holidays"],
         "workdays": data.get("workdays", []),
-        "source": data.get("source", "") if data.get("source") is not None else "",
+        "source": data.get("source", ""),
     }

@@ -13,9 +13,13 @@ from django.utils.safestring import mark_safe
 
 def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
     """Render a template (which should extend "documents/base.html") to PDF bytes."""
+    return html_to_pdf(render_to_string(template_name, context), base_url=base_url)
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Turn an HTML document into PDF bytes."""
     from weasyprint import HTML  # imported here: loading Pango costs ~0.3 s and most requests never need it
 
-    html = render_to_string(template_name, context)
     return HTML(string=html, base_url=base_url or ".").write_pdf()
 
 

@@ -33,8 +33,11 @@ class AccessibleForm(forms.Form):
 
 class SignInForm(AccessibleForm):
     username = forms.CharField(
-        label=_("用户名"), max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
+        label=_("用户名"),
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}
+        ),
     )
     password = forms.CharField(
         label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
@@ -43,7 +46,8 @@ class SignInForm(AccessibleForm):
 
 class OtpTokenForm(AccessibleForm):
     otp_token = forms.RegexField(
-        label=_("动态验证码"), regex=r"^\s*\d{6,8}\s*$",
+        label=_("动态验证码"),
+        regex=r"^\s*\d{6,8}\s*$",
         error_messages={"invalid": _("请输入验证器应用中显示的6位数字")},
         help_text=_("打开手机上的验证器应用,输入当前显示的6位数字。"),
         widget=forms.TextInput(
@@ -57,7 +61,8 @@ class OtpTokenForm(AccessibleForm):
 
 class OtpRemoveForm(AccessibleForm):
     password = forms.CharField(
-        label=_("当前密码"), strip=False,
+        label=_("当前密码"),
+        strip=False,
         help_text=_("为确认是您本人操作,请输入登录密码。"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )

@@ -5,7 +5,7 @@ from django.db import migrations
 PG_UP = """
 CREATE OR REPLACE FUNCTION zhengwu_audit_append_only() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION 'core_auditrecord is append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+  RAISE EXCEPTION 'core_auditrecord is append-only (%% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER core_auditrecord_no_update BEFORE UPDATE OR DELETE ON core_auditrecord
