@@ -44,7 +44,8 @@ class RequestContextMiddleware:
                 return _go(request, f"{reverse('core:login')}?{urlencode(query)}")
             if access.must_use_otp(user) and not _verified(user) and not _otp_exempt(request):
                 return _go(request, reverse("core:otp_setup"))
-        with acting_as(user if user is not None and user.is_authenticated else None, ip=ip):
+        signed_in = user is not None and user.is_authenticated
+        with acting_as(user if signed_in else None, ip=ip, label="" if signed_in else "匿名访客"):
             return self.get_response(request)
 
 
