@@ -1,5 +1,46 @@
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+# Entry tiles on the home page: (label, Bootstrap icon, search words). They lead to search until the catalogue
+# pages exist.
+PERSONAL_TOPICS = [
+    (_("户籍办理"), "bi-house-door", "户籍"),
+    (_("社会保障"), "bi-shield-check", "社保"),
+    (_("医疗保障"), "bi-heart-pulse", "医保"),
+    (_("婚姻登记"), "bi-people", "婚姻登记"),
+    (_("就业创业"), "bi-briefcase", "就业"),
+    (_("不动产登记"), "bi-building", "不动产登记"),
+    (_("住房公积金"), "bi-piggy-bank", "公积金"),
+    (_("出入境"), "bi-airplane", "出入境"),
+    (_("驾驶证与车辆"), "bi-car-front", "驾驶证"),
+    (_("退役军人服务"), "bi-award", "退役军人"),
+    (_("社会救助"), "bi-hand-thumbs-up", "低保"),
+    (_("教育入学"), "bi-mortarboard", "入学"),
+]
+BUSINESS_TOPICS = [
+    (_("企业开办"), "bi-shop", "企业开办"),
+    (_("工程建设"), "bi-cone-striped", "施工许可"),
+    (_("税费办理"), "bi-receipt", "纳税"),
+    (_("食品经营"), "bi-basket", "食品经营许可"),
+    (_("投资项目"), "bi-graph-up-arrow", "投资项目"),
+    (_("环境保护"), "bi-tree", "环评"),
+    (_("交通运输"), "bi-truck", "道路运输"),
+    (_("文化旅游"), "bi-camera", "文化经营"),
+    (_("安全生产"), "bi-cone", "危险化学品"),
+    (_("企业注销"), "bi-x-octagon", "注销"),
+]
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    """The public home page: search, entry tiles for people and companies, the centre's address and hours."""
+    return render(
+        request,
+        "portal/home.html",
+        {"personal_topics": PERSONAL_TOPICS, "business_topics": BUSINESS_TOPICS},
+    )
+
+
+def search(request):
+    """Site search. Until the search service exists the page says what it will search and how to get help now."""
+    query = request.GET.get("q", "").strip()[:100]
+    return render(request, "portal/search.html", {"query": query})

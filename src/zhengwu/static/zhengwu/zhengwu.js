@@ -1,0 +1,26 @@
+/* Zhengwu page behaviour: the large-text care mode (关怀模式). No framework; htmx does the rest. */
+(function () {
+  "use strict";
+
+  var COOKIE = "care_mode";
+  var ONE_YEAR = 365 * 24 * 3600;
+
+  function setCareMode(on) {
+    document.documentElement.classList.toggle("care-mode", on);
+    document.body.classList.toggle("care-mode", on);
+    document.cookie = COOKIE + "=" + (on ? "1" : "0") + "; path=/; max-age=" + ONE_YEAR + "; SameSite=Lax";
+    document.querySelectorAll("[data-care-toggle]").forEach(function (button) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      var state = button.querySelector(".zw-care-state");
+      if (state) state.textContent = on ? state.dataset.on : state.dataset.off;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-care-toggle]");
+    if (!button) return;
+    setCareMode(button.getAttribute("aria-pressed") !== "true");
+  });
+
+  window.zhengwu = Object.assign(window.zhengwu || {}, { setCareMode: setCareMode });
+})();

@@ -1,0 +1,56 @@
+import unicodedata
+
+from django.core.management.base import BaseCommand
+
+from zhengwu.core.demo import DemoSummary, load_demo
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def login_table(summary: DemoSummary) -> str:
+    """The demo logins as an aligned text table: role, user name, password, name, organisation, window."""
+    header = ("角色", "用户名", "密码", "姓名", "所在机构", "窗口")
+    rows = [
+        ("、".join(login.roles), login.username, login.password, login.name, login.organisation, login.window)
+        for login in summary.logins
+    ]
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    rule = "-" * _width(lines[0])
+    return "\n".join([lines[0], rule, *lines[1:]])
+
+
+class Command(BaseCommand):
+    help = "载入(或刷新)演示县:贵溪市的区划、机构、服务中心、窗口和各角色工作人员;可重复运行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-passwords", action="store_true", help="把已存在的演示账号密码恢复为演示密码"
+        )
+
+    def handle(self, *args, reset_passwords: bool = False, **options):
+        summary = load_demo(reset_passwords=reset_passwords)
+        if summary.changed_anything:
+            self.stdout.write(
+                f"演示县已载入:新建 {summary.created} 条,更新 {summary.updated} 条,"
+                f"设置窗口进驻机构和人员角色 {summary.links_set} 项,未变 {summary.unchanged} 条。"
+            )
+        else:
+            self.stdout.write(f"演示县已是最新({summary.unchanged} 条记录),未作任何修改。")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("演示账号(工作台 /workbench/ 登录):"))
+        self.stdout.write(login_table(summary))
+        if not reset_passwords:
+            self.stdout.write(
+                "(已存在的账号不会重置密码;若改过密码,运行 `zhengwu demo --reset-passwords` 恢复。)"
+            )

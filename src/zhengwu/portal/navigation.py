@@ -1,0 +1,50 @@
+"""The public portal's main navigation. Sections light up by themselves once their pages exist."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def url_if_built(*names: str) -> str | None:
+    """The URL of the first of these route names that exists, or None while none of the pages is built yet."""
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str | None  # None: not built yet, shown as a disabled placeholder
+    active: bool = False
+    icon: str = ""
+
+
+# (label, candidate route names): the first route that exists is used.
+PORTAL_SECTIONS = [
+    (_("首页"), ("portal:home",)),
+    (_("办事服务"), ("portal_catalog:index",)),
+    (_("政务公开"), ("portal_disclosure:index",)),
+    (_("互动交流"), ("portal_tickets:index",)),
+    (_("办件查询"), ("portal_cases:lookup", "portal_cases:index")),
+]
+
+
+def is_current(path: str, url: str | None, home: str = "/") -> bool:
+    """A section is current when the page is its URL or below it (home only matches itself)."""
+    if url is None:
+        return False
+    return path == url or (url != home and path.startswith(url))
+
+
+def portal_nav(path: str) -> list[NavItem]:
+    """The portal's sections for a page at `path`, with the current one marked."""
+    items = []
+    for label, names in PORTAL_SECTIONS:
+        url = url_if_built(*names)
+        items.append(NavItem(label=str(label), url=url, active=is_current(path, url)))
+    return items

@@ -1,0 +1,126 @@
+"""Browser tests: Playwright (sync API) driving Debian's chromium against pytest-django's live server.
+
+Every test here is marked `e2e` (run them with `pytest -m e2e`). Each page a test visits can be saved as a
+full-page screenshot under test-artifacts/screenshots/<test>-<n>.png for people to look at.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there unless told it is fine.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+VIEWPORT = {"width": 1366, "height": 900}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/system-deps.sh)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    """Demo accounts hashed with a fast hasher: the live server runs in this process and reads these settings."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo_county(transactional_db, fast_passwords):
+    """The demo county (贵溪市) loaded into the live server's database."""
+    from zhengwu.core.demo import load_demo
+
+    return load_demo()
+
+
+@pytest.fixture
+def context(browser, live_server):
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport=VIEWPORT, base_url=live_server.url
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+class Screenshots:
+    """Saves full-page screenshots numbered in the order taken: <test>-1.png, <test>-2.png …"""
+
+    def __init__(self, page, test_name: str):
+        self.page = page
+        self.stem = re.sub(r"[^\w.-]+", "_", test_name).strip("_")
+        self.taken: list[Path] = []
+
+    def __call__(self) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{self.stem}-{len(self.taken) + 1}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        self.taken.append(path)
+        return path
+
+
+@pytest.fixture
+def shot(page, request):
+    """shot() saves a full-page screenshot of what the page shows now."""
+    return Screenshots(page, request.node.name)
+
+
+@pytest.fixture
+def visit(page, shot):
+    """visit(path) opens a page of the live server, waits for it to settle, and saves its screenshot."""
+
+    def go(path: str):
+        response = page.goto(path)
+        page.wait_for_load_state("networkidle")
+        shot()
+        return response
+
+    return go
+
+
+@pytest.fixture
+def sign_in(page, shot):
+    """sign_in(username, password) fills the staff sign-in form the way a person would, screenshot before sending."""
+
+    def fill(username: str, password: str):
+        page.goto("/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        shot()
+        with page.expect_navigation():
+            page.get_by_role("button", name="登录").click()
+        page.wait_for_load_state("networkidle")
+
+    return fill
