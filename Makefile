@@ -42,9 +42,10 @@ setup-test: setup var/.system-deps-browser
 run: setup
 	$(ZW) migrate --noinput -v 0
 	$(ZW) demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (workbench: http://$(HOST):$(PORT)/workbench/, API docs: /api/docs)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (workbench: http://$(HOST):$(PORT)/workbench/, API docs: http://$(HOST):$(PORT)/api/docs; task worker log: $${ZHENGWU_VAR_DIR:-var}/worker.log)"
 	@ZHENGWU_DEBUG=$${ZHENGWU_DEBUG:-1}; export ZHENGWU_DEBUG; \
-	 $(ZW) db_worker --interval 2 > var/worker.log 2>&1 & worker=$$!; \
+	 mkdir -p $${ZHENGWU_VAR_DIR:-var}; \
+	 $(ZW) db_worker --interval 2 --no-reload > $${ZHENGWU_VAR_DIR:-var}/worker.log 2>&1 & worker=$$!; \
 	 trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	 $(ZW) runserver --noreload $(HOST):$(PORT)
 

@@ -1,5 +1,8 @@
+import importlib
+import importlib.util
 import unicodedata
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from zhengwu.core.demo import DemoSummary, load_demo
@@ -30,6 +33,22 @@ def login_table(summary: DemoSummary) -> str:
     return "\n".join([lines[0], rule, *lines[1:]])
 
 
+def load_domain_demos() -> list[str]:
+    """Each domain that has demo data keeps it in `zhengwu.<domain>.demo.load_demo()` (returning a one-line summary);
+    they load after the county, in INSTALLED_APPS order, so core never imports a domain by name."""
+    lines = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("zhengwu.") or config.label == "core":
+            continue
+        module_name = f"{config.name}.demo"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        loader = getattr(importlib.import_module(module_name), "load_demo", None)
+        if callable(loader):
+            lines.append(f"{config.verbose_name}:{loader()}")
+    return lines
+
+
 class Command(BaseCommand):
     help = "载入(或刷新)演示县:贵溪市的区划、机构、服务中心、窗口和各角色工作人员;可重复运行。"
 
@@ -47,6 +66,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"演示县已是最新({summary.unchanged} 条记录),未作任何修改。")
+        for line in load_domain_demos():
+            self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("演示账号(工作台 /workbench/ 登录):"))
         self.stdout.write(login_table(summary))
