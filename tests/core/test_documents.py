@@ -2,7 +2,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from django.template import Context, Template
 
 from zhengwu.core.documents import html_to_pdf, qr_svg

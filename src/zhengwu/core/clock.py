@@ -46,7 +46,9 @@ def frozen(moment: dt.datetime | dt.date | str) -> Iterator[dt.datetime]:
 
 def _as_moment(value: dt.datetime | dt.date | str) -> dt.datetime:
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value) if "T" in value or " " in value else dt.date.fromisoformat(value)
+        value = (
+            dt.datetime.fromisoformat(value) if "T" in value or " " in value else dt.date.fromisoformat(value)
+        )
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=LOCAL)
     return dt.datetime.combine(value, dt.time(9, 0), tzinfo=LOCAL)

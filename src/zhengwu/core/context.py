@@ -13,7 +13,7 @@ class ActingContext:
     label: str = ""
 
 
-_current: ContextVar[ActingContext] = ContextVar("zhengwu_acting", default=ActingContext())
+_current: ContextVar[ActingContext] = ContextVar("zhengwu_acting", default=ActingContext())  # noqa: B039 — frozen, immutable
 
 
 def current() -> ActingContext:

@@ -9,7 +9,9 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None, status: int | None = None):
+    def __init__(
+        self, message: str, *, code: str | None = None, field: str | None = None, status: int | None = None
+    ):
         super().__init__(str(message))
         self.message = str(message)
         if code:

@@ -18,7 +18,9 @@ class Region(models.Model):
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=64)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
-    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+    )
     # Materialised path of codes ("/360000/360600/360681/"): descendants are one indexed prefix query on any database.
     path = models.CharField(max_length=160, db_index=True, editable=False)
 
@@ -49,8 +51,12 @@ class Organisation(models.Model):
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices, default=Kind.DEPARTMENT)
-    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级机构"))
-    region = models.ForeignKey(Region, models.PROTECT, related_name="organisations", verbose_name=_("行政区划"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级机构")
+    )
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="organisations", verbose_name=_("行政区划")
+    )
     duties = models.TextField(_("职能描述"), blank=True)
     phone = models.CharField(_("咨询电话"), max_length=32, blank=True)
     supervision_phone = models.CharField(_("监督电话"), max_length=32, blank=True)
@@ -85,9 +91,16 @@ class ServiceCentre(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     region = models.ForeignKey(Region, models.PROTECT, related_name="centres", verbose_name=_("行政区划"))
-    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级中心"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级中心")
+    )
     managed_by = models.ForeignKey(
-        Organisation, models.PROTECT, null=True, blank=True, related_name="managed_centres", verbose_name=_("管理机构")
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_centres",
+        verbose_name=_("管理机构"),
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("电话"), max_length=32, blank=True)
@@ -108,17 +121,23 @@ class Window(models.Model):
         GENERAL = "general", _("综合窗口")
         DEDICATED = "dedicated", _("专窗")
 
-    centre = models.ForeignKey(ServiceCentre, models.PROTECT, related_name="windows", verbose_name=_("服务中心"))
+    centre = models.ForeignKey(
+        ServiceCentre, models.PROTECT, related_name="windows", verbose_name=_("服务中心")
+    )
     number = models.CharField(_("窗口号"), max_length=16)
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    organisations = models.ManyToManyField(Organisation, blank=True, related_name="windows", verbose_name=_("进驻机构"))
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="windows", verbose_name=_("进驻机构")
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("窗口")
         ordering = ["centre", "number"]
-        constraints = [models.UniqueConstraint(fields=["centre", "number"], name="window_number_unique_in_centre")]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "number"], name="window_number_unique_in_centre")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}号窗口 {self.name}"
@@ -140,12 +159,21 @@ class Role(models.TextChoices):
 class Staff(models.Model):
     """A person who works for an organisation: the profile of a Django user, with their roles."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff", verbose_name=_("账号"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff", verbose_name=_("账号")
+    )
     name = models.CharField(_("姓名"), max_length=40)
-    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="staff", verbose_name=_("所在机构"))
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="staff", verbose_name=_("所在机构")
+    )
     window = models.ForeignKey(
-        Window, models.SET_NULL, null=True, blank=True, related_name="staff",
-        verbose_name=_("窗口"), help_text=_("空表示后台(不在窗口)"),
+        Window,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("窗口"),
+        help_text=_("空表示后台(不在窗口)"),
     )
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     title = models.CharField(_("职务"), max_length=40, blank=True)
@@ -205,8 +233,13 @@ class AuditRecord(models.Model):
 
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.DO_NOTHING, db_constraint=False, null=True, blank=True,
-        related_name="+", verbose_name=_("操作人"),
+        settings.AUTH_USER_MODEL,
+        models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=64, db_index=True)
