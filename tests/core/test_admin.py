@@ -238,3 +238,35 @@ def test_calendar_years_are_read_only(client, world):
     as_user(client, world["administrator"])
     assert client.get("/admin/core/calendaryear/").status_code == 200
     assert client.get("/admin/core/calendaryear/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_centre_manager_adds_a_staff_member_with_an_account(client):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import make_organisation, make_staff
+
+    centre_admin = make_organisation("贵溪市政务服务管理办公室")
+    manager = make_staff("mgr_new", centre_admin, roles=[Role.CENTRE_MANAGER])
+    client.force_login(manager.user)
+    response = client.post(
+        "/admin/core/staff/add/",
+        {
+            "username": "newclerk",
+            "password": "Chuangkou#2026",
+            "name": "新同事",
+            "organisation": centre_admin.pk,
+            "phone": "13800001111",
+            "title": "",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "0",
+            "roles-0-role": Role.WINDOW_CLERK,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = get_user_model().objects.get(username="newclerk")
+    assert user.check_password("Chuangkou#2026")
+    assert user.staff.name == "新同事" and user.staff.has_role(Role.WINDOW_CLERK)
+    # the same user name again is refused with a message at the field
+    again = client.post("/admin/core/staff/add/", {"username": "NEWCLERK", "password": "x", "name": "重复"})
+    assert "已被使用" in again.content.decode()

@@ -4,8 +4,10 @@ Permissions come from core.access, not from Django's per-user permission table: 
 edits the organisations, staff, centres and windows of their region; the audit chain is read-only for all.
 """
 
+from django import forms
 from django.contrib import admin
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -177,8 +179,86 @@ class StaffRoleInline(admin.TabularInline):
     has_change_permission = has_delete_permission = has_add_permission
 
 
+class StaffCreationForm(forms.ModelForm):
+    """A new staff member: attached to an existing account, or created together with a new one, so centre
+    managers need no superuser to add people."""
+
+    username = forms.CharField(
+        label=_("新账号用户名"),
+        max_length=150,
+        required=False,
+        help_text=_("不选已有账号时填写;字母、数字或 @.+-_"),
+    )
+    password = forms.CharField(
+        label=_("新账号初始密码"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=_("至少 8 位,不能全是数字"),
+    )
+
+    class Meta:
+        model = Staff
+        fields = ("user", "name", "organisation", "window", "phone", "title", "window_authorised")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].required = False
+        self.fields["user"].label = _("已有账号")
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if not username:
+            return ""
+        user_model = get_user_model()
+        try:
+            user_model.username_validator(username)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(_("用户名只能包含字母、数字和 @.+-_")) from exc
+        if user_model.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("用户名「%(name)s」已被使用") % {"name": username})
+        return username
+
+    def clean(self):
+        data = super().clean()
+        existing, username, password = data.get("user"), data.get("username"), data.get("password")
+        if existing and (username or password):
+            self.add_error("username", _("已选择已有账号,不要再填写新账号"))
+        elif not existing and "username" not in self.errors:
+            if not username:
+                self.add_error("username", _("请选择已有账号,或填写新账号的用户名和初始密码"))
+            elif not password:
+                self.add_error("password", _("请填写新账号的初始密码"))
+            else:
+                try:
+                    validate_password(password, get_user_model()(username=username))
+                except forms.ValidationError as exc:
+                    self.add_error("password", exc)
+        return data
+
+    def save(self, commit=True):
+        if not self.cleaned_data.get("user"):
+            user = get_user_model()(username=self.cleaned_data["username"])
+            user.set_password(self.cleaned_data["password"])
+            user.save()
+            self.instance.user = user
+        return super().save(commit=commit)
+
+
 @admin.register(Staff)
 class StaffAdmin(ScopedAdmin):
+    add_form = StaffCreationForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "username", "password", *StaffCreationForm.Meta.fields[1:]]
+        return super().get_fields(request, obj)
+
     list_display = ("name", "user", "organisation", "window", "title", "role_names")
     search_fields = ("name", "user__username", "phone")
     list_select_related = ("user", "organisation", "window")
