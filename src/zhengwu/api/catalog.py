@@ -1,3 +1,442 @@
-from ninja import Router
+"""The service-item catalogue over HTTP: the public catalogue, versions and change log; staff writes for drafts."""
+
+import datetime as dt
+
+from django.core.files.storage import default_storage
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import SessionAuth
+
+from zhengwu.catalog import rules, selectors, services, specs
+from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, SearchEntry, ServiceItem
+from zhengwu.core.errors import AccessDenied, NotFound
+from zhengwu.core.models import Organisation
 
 router = Router()
+
+
+class StaffSession(SessionAuth):
+    """Signed-in users by session (with the CSRF check); others get 403 {code, message, field}."""
+
+    def authenticate(self, request, key):
+        if request.user.is_authenticated:
+            return request.user
+        raise AccessDenied("请先登录工作人员账号")
+
+
+staff = StaffSession()
+
+
+# ---- schemas -------------------------------------------------------------------------------------------------
+
+
+class LegalBasis(Schema):
+    law: str
+    article: str = ""
+    text: str = ""
+
+
+class MaterialIn(Schema):
+    name: str
+    required: bool = True
+    condition: str = ""
+    form: str = "original"
+    copies: int = 1
+    medium: str = "paper"
+    source: str = "applicant"
+    issuer: str = ""
+    rules: str = ""
+
+
+class MaterialOut(MaterialIn):
+    blank_form_url: str | None = None
+    sample_url: str | None = None
+
+
+class StepSchema(Schema):
+    name: str
+    role: str
+    days: int
+
+
+class FeeSchema(Schema):
+    name: str
+    standard: str = ""
+    amount: str | None = None
+    basis: str = ""
+
+
+class ResultSchema(Schema):
+    name: str = ""
+    kind: str = "none"
+    delivery: list[str] = []
+
+
+class QA(Schema):
+    q: str
+    a: str
+
+
+class ItemSpec(Schema):
+    name: str = ""
+    sub_name: str = ""
+    type: str = ""
+    basic_code: str = ""
+    target: list[str] = []
+    life_events: list[str] = []
+    themes: list[str] = []
+    legal_basis: list[LegalBasis] = []
+    conditions: str = ""
+    legal_limit: int | None = None
+    promised_limit: int | None = None
+    extension_days: int = 0
+    instant: bool = False
+    onsite_visits: int = 0
+    online_depth: list[str] = []
+    window_authorised: bool = False
+    joint: bool = False
+    address: str = ""
+    opening_hours: str = ""
+    consultation_phone: str = ""
+    supervision_phone: str = ""
+    materials: list[MaterialIn] = []
+    steps: list[StepSchema] = []
+    fees: list[FeeSchema] = []
+    result: ResultSchema = ResultSchema()
+    faq: list[QA] = []
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    uscc: str
+
+
+class ItemDetail(ItemSpec):
+    code: str = Field(description="实施编码(基本目录事项为基本编码)")
+    type_label: str
+    organisation: OrganisationOut | None
+    basic_item_code: str | None
+    version: int
+    status: str
+    current: bool
+    effective_on: dt.date | None
+    change_reason: str
+    review_note: str
+    materials: list[MaterialOut] = []
+    result_sample_url: str | None = None
+    fee_free: bool = Field(description="不收费")
+
+
+class ItemSummary(Schema):
+    code: str
+    name: str
+    type: str
+    type_label: str
+    organisation_id: int | None
+    organisation: str
+    legal_limit: int
+    promised_limit: int
+    instant: bool
+    onsite_visits: int
+    online_depth: list[str]
+    target: list[str]
+    themes: list[str]
+    life_events: list[str]
+
+
+class VersionOut(Schema):
+    number: int
+    status: str
+    current: bool
+    name: str
+    effective_on: dt.date | None
+    change_reason: str
+    published_at: dt.datetime | None
+
+
+class ChangeOut(Schema):
+    code: str
+    item_name: str
+    kind: str
+    kind_label: str
+    effective_on: dt.date
+    reason: str
+    version: int | None
+    organisation: str
+    counterpart: str | None
+
+
+class DifferenceOut(Schema):
+    field: str
+    message: str
+    loosens: bool
+
+
+class DraftIn(Schema):
+    organisation_id: int | None = Field(None, description="实施机构;空为基本目录事项(中心管理人员)")
+    spec: ItemSpec
+
+
+class EditIn(Schema):
+    spec: ItemSpec
+    reason: str = ""
+
+
+class PublishIn(Schema):
+    effective_on: dt.date | None = None
+    reason: str = ""
+
+
+class NoteIn(Schema):
+    note: str
+
+
+class CancelIn(Schema):
+    reason: str
+    effective_on: dt.date | None = None
+
+
+class Error(Schema):
+    code: str
+    message: str
+    field: str | None
+
+
+# ---- shaping -------------------------------------------------------------------------------------------------
+
+
+def _url(name: str) -> str | None:
+    return default_storage.url(name) if name else None
+
+
+def _detail(version: ItemVersion) -> dict:
+    item: ServiceItem = version.item
+    spec = specs.from_version(version)
+    for m in spec["materials"]:
+        m["blank_form_url"], m["sample_url"] = _url(m.pop("blank_form")), _url(m.pop("sample"))
+    organisation = item.organisation
+    return {
+        **spec,
+        "code": item.code,
+        "type_label": rules.ITEM_TYPES[item.item_type],
+        "organisation": None
+        if organisation is None
+        else {
+            "id": organisation.pk,
+            "name": organisation.name,
+            "short_name": organisation.short_name,
+            "uscc": organisation.uscc,
+        },
+        "basic_item_code": item.basic_item.code if item.basic_item_id else None,
+        "version": version.number,
+        "status": version.status,
+        "current": item.current_version_id == version.pk,
+        "effective_on": version.effective_on,
+        "change_reason": version.change_reason,
+        "review_note": version.review_note,
+        "result_sample_url": _url(version.result_sample.name),
+        "fee_free": not spec["fees"],
+    }
+
+
+def _summary(entry: SearchEntry) -> dict:
+    version = entry.version
+    return {
+        "code": entry.code,
+        "name": entry.display_name,
+        "type": entry.item_type,
+        "type_label": rules.ITEM_TYPES[entry.item_type],
+        "organisation_id": entry.organisation_id,
+        "organisation": entry.organisation.name if entry.organisation else "",
+        "legal_limit": version.legal_limit,
+        "promised_limit": version.promised_limit,
+        "instant": version.instant,
+        "onsite_visits": version.onsite_visits,
+        "online_depth": version.online_depth,
+        "target": version.targets,
+        "themes": version.themes,
+        "life_events": version.life_events,
+    }
+
+
+def _change(e: ChangeLogEntry) -> dict:
+    return {
+        "code": e.item.code,
+        "item_name": e.item_name,
+        "kind": e.kind,
+        "kind_label": e.get_kind_display(),
+        "effective_on": e.effective_on,
+        "reason": e.reason,
+        "version": e.version.number if e.version_id else None,
+        "organisation": e.item.organisation.name if e.item.organisation_id else "",
+        "counterpart": e.counterpart.name if e.counterpart_id else None,
+    }
+
+
+# ---- public reads --------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/items",
+    response=list[ItemSummary],
+    summary="事项列表(可按机构、类型、服务对象、主题、网办深度、关键词筛选)",
+)
+@paginate(LimitOffsetPagination)
+def list_items(
+    request,
+    organisation: int | None = None,
+    type: str | None = None,
+    target: str | None = None,
+    theme: str | None = None,
+    life_event: str | None = None,
+    online: str | None = None,
+    q: str | None = None,
+):
+    entries = selectors.published(
+        organisation=organisation,
+        item_type=type,
+        target=target,
+        theme=theme,
+        life_event=life_event,
+        online=online,
+        q=q,
+    )
+    return _Mapped(entries, _summary)
+
+
+class _Mapped:
+    """A queryset whose slices are shaped by a function, so pagination counts and slices in the database."""
+
+    def __init__(self, queryset, shape):
+        self.queryset, self.shape = queryset, shape
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        rows = self.queryset[index]
+        return [self.shape(row) for row in rows] if isinstance(index, slice) else self.shape(rows)
+
+
+@router.get(
+    "/items/{code}", response={200: ItemDetail, 404: Error}, summary="事项详情(现行版本,或 ?version=N)"
+)
+def item_detail(request, code: str, version: int | None = None):
+    item = selectors.item_by_code(code)
+    return _detail(selectors.version_of(request.user, item, version))
+
+
+@router.get("/items/{code}/versions", response={200: list[VersionOut], 404: Error}, summary="事项的各个版本")
+def item_versions(request, code: str):
+    item = selectors.item_by_code(code)
+    return [
+        {
+            "number": v.number,
+            "status": v.status,
+            "current": v.pk == item.current_version_id,
+            "name": v.name,
+            "effective_on": v.effective_on,
+            "change_reason": v.change_reason,
+            "published_at": v.published_at,
+        }
+        for v in selectors.versions_of(request.user, item)
+    ]
+
+
+@router.get(
+    "/items/{code}/differences",
+    response={200: list[DifferenceOut], 404: Error},
+    summary="实施清单与基本目录的差异",
+)
+def item_differences(request, code: str):
+    item = selectors.item_by_code(code)
+    return [
+        {"field": d.field, "message": d.message, "loosens": d.loosens}
+        for d in selectors.differences_from_basic(item)
+    ]
+
+
+@router.get("/changes", response=list[ChangeOut], summary="事项变更记录(新增、调整、取消、下放、收回)")
+@paginate(LimitOffsetPagination)
+def changes(
+    request,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    kind: str | None = None,
+    code: str | None = None,
+):
+    return _Mapped(selectors.change_log(since=since, until=until, kind=kind, code=code), _change)
+
+
+# ---- staff writes --------------------------------------------------------------------------------------------
+
+_WRITE = {200: ItemDetail, 201: ItemDetail, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+@router.post("/items", auth=staff, response=_WRITE, summary="新建事项草稿")
+def create_draft(request, payload: DraftIn):
+    organisation = None
+    if payload.organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+        if organisation is None:
+            raise NotFound("找不到该实施机构", field="organisation_id")
+    version = services.create_item(spec=payload.spec.dict(), organisation=organisation, user=request.user)
+    return Status(201, _detail(version))
+
+
+@router.put("/items/{code}/draft", auth=staff, response=_WRITE, summary="修改草稿(已发布事项将新建草稿)")
+def edit_draft(request, code: str, payload: EditIn):
+    item = selectors.item_by_code(code)
+    spec = {
+        **payload.spec.dict(),
+        "type": payload.spec.type or item.item_type,
+        "basic_code": payload.spec.basic_code or item.basic_code,
+    }
+    return Status(
+        200, _detail(services.edit_item(item=item, spec=spec, reason=payload.reason, user=request.user))
+    )
+
+
+@router.post("/items/{code}/submit", auth=staff, response=_WRITE, summary="提交审核")
+def submit(request, code: str):
+    return Status(200, _detail(services.submit(item=selectors.item_by_code(code), user=request.user)))
+
+
+@router.post("/items/{code}/return", auth=staff, response=_WRITE, summary="退回修改(中心管理人员)")
+def return_to_draft(request, code: str, payload: NoteIn):
+    return Status(
+        200,
+        _detail(
+            services.return_to_draft(item=selectors.item_by_code(code), note=payload.note, user=request.user)
+        ),
+    )
+
+
+@router.post("/items/{code}/publish", auth=staff, response=_WRITE, summary="审核发布(中心管理人员)")
+def publish(request, code: str, payload: PublishIn):
+    version = services.publish(
+        item=selectors.item_by_code(code),
+        effective_on=payload.effective_on,
+        reason=payload.reason,
+        user=request.user,
+    )
+    return Status(200, _detail(version))
+
+
+@router.post(
+    "/items/{code}/cancel",
+    auth=staff,
+    response={200: ChangeOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    summary="取消事项(中心管理人员)",
+)
+def cancel(request, code: str, payload: CancelIn):
+    item = selectors.item_by_code(code)
+    entry = services.cancel_item(
+        item=item, reason=payload.reason, effective_on=payload.effective_on, user=request.user
+    )
+    return Status(200, _change(entry))

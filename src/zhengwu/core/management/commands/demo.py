@@ -45,7 +45,7 @@ def load_domain_demos() -> list[str]:
             continue
         loader = getattr(importlib.import_module(module_name), "load_demo", None)
         if callable(loader):
-            lines.append(f"{config.verbose_name}:{loader()}")
+            lines.append(str(loader()))
     return lines
 
 

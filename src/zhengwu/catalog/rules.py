@@ -1,0 +1,447 @@
+"""The catalogue's rules over plain values: codes, an item's elements, and what an implementation may change.
+
+An item is checked as a *spec*: a plain dict in the demo/JSON format (docs/data-formats.md, 「事项规格」). Every check
+returns a list of (field, message) pairs, the field named as a path ("steps[2].days"), so a page, the API and the
+Excel import can all show each error where it is. No ORM, no clock, no I/O here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+# 政务服务事项类型及国家代码 (the national item-type codes, GB/T 39554.1 exchange schema).
+ITEM_TYPES = {
+    "01": "行政许可",
+    "02": "行政处罚",
+    "03": "行政强制",
+    "04": "行政征收",
+    "05": "行政给付",
+    "06": "行政检查",
+    "07": "行政确认",
+    "08": "行政奖励",
+    "09": "行政裁决",
+    "10": "其他行政权力",
+    "20": "公共服务",
+}
+PUBLIC_SERVICE = "20"
+TARGETS = {"person": "个人", "legal_person": "法人"}
+# 网上办理深度, in the order an item goes deeper online.
+ONLINE_DEPTHS = {
+    "consult": "互联网咨询",
+    "receive": "收件",
+    "pre_review": "预审",
+    "accept": "受理",
+    "handle": "办理",
+    "result_feedback": "结果信息反馈",
+    "licence_feedback": "电子证照反馈",
+}
+MATERIAL_FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件和复印件"}
+MATERIAL_MEDIA = {"paper": "纸质", "electronic": "电子", "either": "纸质或电子"}
+MATERIAL_SOURCES = {"applicant": "申请人自备", "government": "政府部门核发"}
+RESULT_KINDS = {
+    "licence": "证照",
+    "approval_document": "批文",
+    "certificate": "证明",
+    "other": "其他",
+    "none": "无",
+}
+DELIVERIES = {"window": "窗口领取", "post": "邮寄送达", "electronic": "电子送达"}
+STEP_ROLES = {
+    "window_clerk": "窗口工作人员",
+    "approver": "审批人员",
+    "department_head": "部门负责人",
+    "centre_manager": "中心管理人员",
+}
+
+# Basic code (基本编码), 12 digits: item type (2) + main item (5) + sub-item (3) + extension (2).
+# GB/T 39554.1 is not freely published; this is our reading of it, documented in docs/data-formats.md.
+BASIC_CODE = re.compile(r"^(?P<type>\d{2})(?P<main>\d{5})(?P<sub>\d{3})(?P<ext>\d{2})$")
+BASIC_CODE_LENGTH = 12
+USCC_LENGTH = 18
+# Main-item numbers from 90000 are kept for items a county adds without a national code.
+LOCAL_MAIN_FROM = 90000
+
+Errors = list[tuple[str, str]]
+
+
+def check_basic_code(code: str, item_type: str) -> str | None:
+    """What is wrong with a basic code for an item of this type, or None if it is valid."""
+    code = code or ""
+    if len(code) != BASIC_CODE_LENGTH:
+        return _("基本编码应为12位数字,实际为%(n)d位") % {"n": len(code)}
+    match = BASIC_CODE.match(code)
+    if match is None:
+        return _("基本编码只能由数字组成")
+    if match["type"] not in ITEM_TYPES:
+        return _("基本编码前2位「%(t)s」不是有效的事项类型代码") % {"t": match["type"]}
+    if item_type and match["type"] != item_type:
+        return _("基本编码前2位「%(t)s」与事项类型「%(label)s」(%(code)s)不符") % {
+            "t": match["type"],
+            "label": ITEM_TYPES.get(item_type, item_type),
+            "code": item_type,
+        }
+    if match["main"] == "00000":
+        return _("基本编码第3至7位主项编码不能为00000")
+    return None
+
+
+def implementation_code(uscc: str, basic_code: str) -> str:
+    """The implementation code (实施编码): the implementing organisation's USCC followed by the basic code."""
+    return f"{uscc}{basic_code}"
+
+
+def split_implementation_code(code: str) -> tuple[str, str]:
+    """(USCC, basic code) of an implementation code."""
+    return code[:USCC_LENGTH], code[USCC_LENGTH:]
+
+
+def local_basic_code(item_type: str, main: int, sub: int = 0) -> str:
+    """A basic code for an item the county adds without a national code (main numbers from 90000)."""
+    return f"{item_type}{main:05d}{sub:03d}00"
+
+
+def _non_negative_int(value, field: str, label: str, errors: Errors) -> int | None:
+    if value is None or value == "":
+        errors.append((field, _("请填写%(label)s") % {"label": label}))
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors.append((field, _("%(label)s应为整数(工作日)") % {"label": label}))
+        return None
+    if value < 0:
+        errors.append((field, _("%(label)s不能为负数") % {"label": label}))
+        return None
+    return value
+
+
+def _choices(values, allowed: dict, field: str, label: str, errors: Errors, *, required: bool) -> list:
+    if values is None:
+        values = []
+    if not isinstance(values, list | tuple):
+        errors.append((field, _("%(label)s应为列表") % {"label": label}))
+        return []
+    if required and not values:
+        errors.append((field, _("请至少选择一项%(label)s") % {"label": label}))
+    bad = [str(v) for v in values if v not in allowed]
+    if bad:
+        errors.append(
+            (
+                field,
+                _("%(label)s含有无效的值「%(bad)s」,可选:%(ok)s")
+                % {"label": label, "bad": "、".join(bad), "ok": "、".join(allowed)},
+            )
+        )
+    return list(values)
+
+
+def check_item(spec: dict) -> Errors:
+    """Every error in one item spec, as (field, message) pairs; empty when the item may be published."""
+    errors: Errors = []
+    item_type = spec.get("type") or ""
+    if not (spec.get("name") or "").strip():
+        errors.append(("name", _("请填写事项名称")))
+    if item_type not in ITEM_TYPES:
+        errors.append(
+            (
+                "type",
+                _("事项类型「%(t)s」无效,应为国家代码之一:%(ok)s")
+                % {"t": item_type, "ok": "、".join(ITEM_TYPES)},
+            )
+        )
+        item_type = ""
+    if spec.get("basic_code"):
+        problem = check_basic_code(spec["basic_code"], item_type)
+        if problem:
+            errors.append(("basic_code", problem))
+
+    _choices(spec.get("target"), TARGETS, "target", _("服务对象"), errors, required=True)
+    _choices(
+        spec.get("online_depth"), ONLINE_DEPTHS, "online_depth", _("网上办理深度"), errors, required=False
+    )
+    _check_legal_basis(spec.get("legal_basis") or [], item_type, errors)
+    _check_limits(spec, errors)
+    _check_materials(spec.get("materials") or [], errors)
+    _check_fees(spec.get("fees") or [], errors)
+    _check_result(spec.get("result") or {}, errors)
+    for i, qa in enumerate(spec.get("faq") or []):
+        if not (qa.get("q") or "").strip() or not (qa.get("a") or "").strip():
+            errors.append((f"faq[{i}]", _("常见问题第%(n)d条需同时填写问题和解答") % {"n": i + 1}))
+    return errors
+
+
+def _check_legal_basis(bases: list, item_type: str, errors: Errors) -> None:
+    # 行政许可法 第十八条 and its kin: an administrative power exists only where a law sets it, so it must cite one.
+    if item_type and item_type != PUBLIC_SERVICE and not bases:
+        errors.append(("legal_basis", _("行政权力事项必须填写设定依据(法律法规名称及条款)")))
+    for i, basis in enumerate(bases):
+        if not (basis.get("law") or "").strip():
+            errors.append((f"legal_basis[{i}].law", _("设定依据第%(n)d条未填写法律法规名称") % {"n": i + 1}))
+
+
+def _check_limits(spec: dict, errors: Errors) -> None:
+    legal = _non_negative_int(spec.get("legal_limit"), "legal_limit", _("法定办结时限"), errors)
+    promised = _non_negative_int(spec.get("promised_limit"), "promised_limit", _("承诺办结时限"), errors)
+    _non_negative_int(spec.get("extension_days", 0), "extension_days", _("法定延长时限"), errors)
+    _non_negative_int(spec.get("onsite_visits", 0), "onsite_visits", _("到办事现场次数"), errors)
+    instant = bool(spec.get("instant"))
+    if promised is not None:
+        if instant and promised != 0:
+            errors.append(
+                (
+                    "promised_limit",
+                    _("即办件当场办结,承诺办结时限应为0个工作日,现为%(p)d个") % {"p": promised},
+                )
+            )
+        if not instant and promised == 0:
+            errors.append(("promised_limit", _("承诺件的承诺办结时限至少为1个工作日;当场办结的请标为即办件")))
+        if legal is not None and promised > legal:
+            errors.append(
+                (
+                    "promised_limit",
+                    _("承诺办结时限(%(p)d个工作日)不能超过法定办结时限(%(l)d个工作日)")
+                    % {"p": promised, "l": legal},
+                )
+            )
+
+    steps = spec.get("steps") or []
+    if not steps:
+        errors.append(("steps", _("请至少填写一个办理环节")))
+    total = 0
+    for i, step in enumerate(steps):
+        if not (step.get("name") or "").strip():
+            errors.append((f"steps[{i}].name", _("第%(n)d个办理环节未填写名称") % {"n": i + 1}))
+        if step.get("role") not in STEP_ROLES:
+            errors.append(
+                (
+                    f"steps[{i}].role",
+                    _("第%(n)d个办理环节的责任角色「%(r)s」无效,可选:%(ok)s")
+                    % {"n": i + 1, "r": step.get("role") or "", "ok": "、".join(STEP_ROLES)},
+                )
+            )
+        days = _non_negative_int(step.get("days"), f"steps[{i}].days", _("环节时限"), errors)
+        total += days or 0
+    if promised is not None and total > promised:
+        errors.append(
+            (
+                "steps",
+                _("各办理环节时限合计%(t)d个工作日,超过承诺办结时限%(p)d个工作日")
+                % {"t": total, "p": promised},
+            )
+        )
+
+
+def _check_materials(materials: list, errors: Errors) -> None:
+    names = set()
+    for i, m in enumerate(materials):
+        at, n = f"materials[{i}]", i + 1
+        name = (m.get("name") or "").strip()
+        if not name:
+            errors.append((f"{at}.name", _("第%(n)d项材料未填写名称") % {"n": n}))
+        elif name in names:
+            errors.append((f"{at}.name", _("材料「%(name)s」重复") % {"name": name}))
+        names.add(name)
+        if m.get("form", "original") not in MATERIAL_FORMS:
+            errors.append(
+                (f"{at}.form", _("材料「%(name)s」的形式应为原件、复印件或原件和复印件") % {"name": name})
+            )
+        if m.get("medium", "paper") not in MATERIAL_MEDIA:
+            errors.append(
+                (f"{at}.medium", _("材料「%(name)s」的载体应为纸质、电子或纸质或电子") % {"name": name})
+            )
+        if m.get("source", "applicant") not in MATERIAL_SOURCES:
+            errors.append(
+                (f"{at}.source", _("材料「%(name)s」的来源应为申请人自备或政府部门核发") % {"name": name})
+            )
+        copies = m.get("copies", 1)
+        if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
+            errors.append((f"{at}.copies", _("材料「%(name)s」的份数应为不小于1的整数") % {"name": name}))
+        if m.get("source") == "government" and not (m.get("issuer") or "").strip():
+            errors.append(
+                (f"{at}.issuer", _("材料「%(name)s」由政府部门核发,请填写出具单位") % {"name": name})
+            )
+
+
+def _check_fees(fees: list, errors: Errors) -> None:
+    for i, fee in enumerate(fees):
+        at, n = f"fees[{i}]", i + 1
+        name = (fee.get("name") or "").strip()
+        if not name:
+            errors.append((f"{at}.name", _("第%(n)d项收费未填写名称") % {"n": n}))
+        if not (fee.get("standard") or "").strip():
+            errors.append((f"{at}.standard", _("收费「%(name)s」未填写收费标准") % {"name": name}))
+        # 行政许可法 第五十九条: a fee is charged only on the basis of a law or an administrative regulation.
+        if not (fee.get("basis") or "").strip():
+            errors.append((f"{at}.basis", _("收费「%(name)s」必须填写收费依据") % {"name": name}))
+        amount = fee.get("amount")
+        if amount not in (None, ""):
+            try:
+                if Decimal(str(amount)) < 0:
+                    errors.append((f"{at}.amount", _("收费「%(name)s」的金额不能为负数") % {"name": name}))
+            except InvalidOperation:
+                errors.append(
+                    (
+                        f"{at}.amount",
+                        _("收费「%(name)s」的金额「%(a)s」不是数字") % {"name": name, "a": amount},
+                    )
+                )
+
+
+def _check_result(result: dict, errors: Errors) -> None:
+    kind = result.get("kind", "none")
+    if kind not in RESULT_KINDS:
+        errors.append(
+            (
+                "result.kind",
+                _("办理结果类型「%(k)s」无效,可选:%(ok)s") % {"k": kind, "ok": "、".join(RESULT_KINDS)},
+            )
+        )
+    if kind not in ("none", None) and not (result.get("name") or "").strip():
+        errors.append(("result.name", _("请填写办理结果名称(证照或批文的名称)")))
+    _choices(result.get("delivery"), DELIVERIES, "result.delivery", _("送达方式"), errors, required=False)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One element where an implementation differs from its basic item; `loosens` if that is not allowed."""
+
+    field: str
+    basic: object
+    implementation: object
+    loosens: bool
+    message: str
+
+
+def _amount(fee: dict) -> Decimal | None:
+    try:
+        return None if fee.get("amount") in (None, "") else Decimal(str(fee["amount"]))
+    except InvalidOperation:
+        return None
+
+
+def differences(basic: dict, impl: dict) -> list[Difference]:
+    """Where an implementation differs from its basic item, each marked whether it loosens the basic item.
+
+    An implementation may only tighten: a shorter promised limit, fewer materials (or a required one made optional),
+    fewer visits, a deeper online service, fewer or lower fees. It may never change the legal limit or the legal
+    extension upward, lengthen the promised limit, add a required material, turn an instant item into a promised
+    one, or add or raise a fee.
+    """
+    out: list[Difference] = []
+
+    def diff(field, b, i, loosens, message):
+        out.append(Difference(field, b, i, loosens, message))
+
+    for field, label in (("legal_limit", _("法定办结时限")), ("extension_days", _("法定延长时限"))):
+        b, i = basic.get(field) or 0, impl.get(field) or 0
+        if b != i:
+            diff(
+                field,
+                b,
+                i,
+                i > b,
+                _("%(label)s:基本目录%(b)s个工作日,实施清单%(i)s个工作日") % {"label": label, "b": b, "i": i},
+            )
+    b, i = basic.get("promised_limit") or 0, impl.get("promised_limit") or 0
+    if b != i:
+        diff(
+            "promised_limit",
+            b,
+            i,
+            i > b,
+            _("承诺办结时限:基本目录%(b)s个工作日,实施清单%(i)s个工作日") % {"b": b, "i": i},
+        )
+    if bool(basic.get("instant")) != bool(impl.get("instant")):
+        diff(
+            "instant",
+            basic.get("instant"),
+            impl.get("instant"),
+            not impl.get("instant"),
+            _("基本目录为即办件") if basic.get("instant") else _("实施清单改为即办件"),
+        )
+    b, i = basic.get("onsite_visits") or 0, impl.get("onsite_visits") or 0
+    if b != i:
+        diff(
+            "onsite_visits",
+            b,
+            i,
+            i > b,
+            _("到办事现场次数:基本目录%(b)s次,实施清单%(i)s次") % {"b": b, "i": i},
+        )
+    b_depth, i_depth = set(basic.get("online_depth") or []), set(impl.get("online_depth") or [])
+    if b_depth != i_depth:
+        missing = [ONLINE_DEPTHS.get(d, d) for d in ONLINE_DEPTHS if d in b_depth - i_depth]
+        diff(
+            "online_depth",
+            sorted(b_depth),
+            sorted(i_depth),
+            bool(missing),
+            _("网上办理深度缺少基本目录要求的:%(m)s") % {"m": "、".join(missing)}
+            if missing
+            else _("网上办理深度比基本目录更深"),
+        )
+
+    b_materials = {m.get("name"): m for m in basic.get("materials") or []}
+    i_materials = {m.get("name"): m for m in impl.get("materials") or []}
+    for name, m in i_materials.items():
+        if name not in b_materials:
+            required = m.get("required", True)
+            diff(
+                f"materials[{name}]",
+                None,
+                name,
+                required,
+                _("新增必需材料「%(n)s」(基本目录没有)") % {"n": name}
+                if required
+                else _("新增可选材料「%(n)s」") % {"n": name},
+            )
+        elif m.get("required", True) and not b_materials[name].get("required", True):
+            diff(
+                f"materials[{name}].required",
+                False,
+                True,
+                True,
+                _("材料「%(n)s」在基本目录中为非必需,实施清单改为必需") % {"n": name},
+            )
+        elif (m.get("copies") or 1) > (b_materials[name].get("copies") or 1):
+            diff(
+                f"materials[{name}].copies",
+                b_materials[name].get("copies"),
+                m.get("copies"),
+                True,
+                _("材料「%(n)s」份数多于基本目录") % {"n": name},
+            )
+    for name in b_materials:
+        if name not in i_materials:
+            diff(f"materials[{name}]", name, None, False, _("减少材料「%(n)s」") % {"n": name})
+
+    b_fees = {f.get("name"): f for f in basic.get("fees") or []}
+    for fee in impl.get("fees") or []:
+        name = fee.get("name")
+        if name not in b_fees:
+            diff(f"fees[{name}]", None, name, True, _("新增收费「%(n)s」(基本目录没有)") % {"n": name})
+            continue
+        b_amount, i_amount = _amount(b_fees[name]), _amount(fee)
+        if b_amount is not None and (i_amount is None or i_amount > b_amount):
+            diff(
+                f"fees[{name}].amount",
+                str(b_amount),
+                fee.get("amount"),
+                True,
+                _("收费「%(n)s」金额高于基本目录") % {"n": name},
+            )
+    for name in b_fees:
+        if name not in {f.get("name") for f in impl.get("fees") or []}:
+            diff(f"fees[{name}]", name, None, False, _("取消收费「%(n)s」") % {"n": name})
+    return out
+
+
+def loosenings(basic: dict, impl: dict) -> Errors:
+    """The (field, message) errors for every way an implementation loosens its basic item."""
+    return [
+        (d.field, _("实施清单不得放宽基本目录:%(m)s") % {"m": d.message})
+        for d in differences(basic, impl)
+        if d.loosens
+    ]

@@ -1,0 +1,414 @@
+"""Writes to the catalogue: one function per use case, one transaction each, each with its audit record.
+
+`user=None` means the operator's own command (loader, import): trusted, recorded as "system" in the audit chain.
+A published version row is never written again: every edit goes to a draft, and publishing a draft only moves
+the item's `current_version` pointer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from zhengwu.catalog import rules, search, specs
+from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
+from zhengwu.core import access, audit, clock, ids
+from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.core.models import Organisation, Role
+
+EDITOR_ROLES = (Role.APPROVER, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
+
+
+class ItemInvalid(ValidationFailed):
+    """An item spec broke one or more rules; `errors` lists every (field, message), the first is the headline."""
+
+    code = "item_invalid"
+
+    def __init__(self, errors: rules.Errors):
+        field, message = errors[0]
+        if len(errors) > 1:
+            message = _("%(m)s(另有%(n)d处错误)") % {"m": message, "n": len(errors) - 1}
+        super().__init__(message, field=field)
+        self.errors = list(errors)
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "errors": [{"field": f, "message": m} for f, m in self.errors]}
+
+
+# ---- permissions ---------------------------------------------------------------------------------------------
+
+
+def _require_editor(user, organisation: Organisation | None) -> None:
+    if user is None:
+        return
+    if organisation is None:
+        access.require_role(user, Role.CENTRE_MANAGER)
+        return
+    access.require_role(user, *EDITOR_ROLES)
+    access.require_organisation(user, organisation)
+
+
+def _require_reviewer(user, item: ServiceItem) -> None:
+    if user is None:
+        return
+    access.require_role(user, Role.CENTRE_MANAGER)
+    if item.organisation is not None:
+        access.require_organisation(user, item.organisation)
+
+
+def _actor(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _label(user) -> str:
+    return user.get_username() if _actor(user) else "system"
+
+
+# ---- checks --------------------------------------------------------------------------------------------------
+
+
+def _codes(spec: dict, organisation: Organisation | None) -> tuple[str, rules.Errors]:
+    errors: rules.Errors = []
+    if organisation is None:
+        return spec["basic_code"], errors
+    checked = ids.check_uscc(organisation.uscc)
+    if not checked.valid:
+        errors.append(
+            (
+                "organisation",
+                _("实施机构「%(o)s」的统一社会信用代码无效:%(r)s,无法生成实施编码")
+                % {"o": organisation.name, "r": checked.reason},
+            )
+        )
+    return rules.implementation_code(organisation.uscc, spec["basic_code"]), errors
+
+
+def _check(spec: dict, *, item: ServiceItem | None = None, basic: dict | None = None) -> None:
+    errors = rules.check_item(spec)
+    if item is not None:
+        if spec["type"] != item.item_type:
+            errors.append(
+                (
+                    "type",
+                    _("事项类型不能修改(事项编码已按「%(t)s」生成)")
+                    % {"t": rules.ITEM_TYPES[item.item_type]},
+                )
+            )
+        if spec["basic_code"] != item.basic_code:
+            errors.append(("basic_code", _("基本编码不能修改;编码变化的事项请取消后新增")))
+    if basic is not None:
+        errors += rules.loosenings(basic, spec)
+    if errors:
+        raise ItemInvalid(errors)
+
+
+def next_local_basic_code(item_type: str) -> str:
+    """The next free basic code for a locally added item of this type (main numbers from 90000)."""
+    prefix_from = rules.local_basic_code(item_type, rules.LOCAL_MAIN_FROM)
+    prefix_to = rules.local_basic_code(item_type, 99999, 999)
+    last = ServiceItem.objects.filter(basic_code__gte=prefix_from, basic_code__lte=prefix_to).aggregate(
+        m=Max("basic_code")
+    )["m"]
+    main = int(last[2:7]) + 1 if last else rules.LOCAL_MAIN_FROM + 1
+    return rules.local_basic_code(item_type, main)
+
+
+# ---- use cases -----------------------------------------------------------------------------------------------
+
+
+def create_item(*, spec: dict, organisation: Organisation | None = None, user=None) -> ItemVersion:
+    """A new item and its first draft. No organisation: a basic item. A basic code naming a published basic item
+    links the implementation to it, and the draft may only tighten it. Without a basic code, a local code is given."""
+    _require_editor(user, organisation)
+    spec = specs.complete(spec)
+    with transaction.atomic():
+        if not spec["basic_code"] and spec["type"] in rules.ITEM_TYPES:
+            spec["basic_code"] = next_local_basic_code(spec["type"])
+        if organisation is None and not spec["basic_code"]:
+            raise ItemInvalid([("basic_code", _("基本目录事项必须填写基本编码"))])
+        code, code_errors = _codes(spec, organisation)
+        if code_errors:
+            raise ItemInvalid(code_errors)
+        basic_item = None
+        if organisation is not None:
+            basic_item = ServiceItem.objects.filter(code=spec["basic_code"], organisation=None).first()
+        _check(spec, basic=_basic_spec_of(basic_item))
+        existing = ServiceItem.objects.filter(code=code).first()
+        if existing is not None:
+            raise Conflict(
+                _("事项编码%(c)s已被使用(事项「%(n)s」)") % {"c": code, "n": _name(existing)},
+                field="basic_code",
+                code="duplicate_code",
+            )
+        item = ServiceItem.objects.create(
+            code=code,
+            basic_code=spec["basic_code"],
+            item_type=spec["type"],
+            organisation=organisation,
+            basic_item=basic_item,
+            created_at=clock.now(),
+        )
+        version = ItemVersion(item=item, number=1, created_at=clock.now())
+        specs.apply(version, spec)
+        audit.record(
+            "catalog.create_item", item, actor=_actor(user), summary={"code": code, "name": spec["name"]}
+        )
+    return version
+
+
+def _basic_spec_of(basic_item: ServiceItem | None) -> dict | None:
+    if basic_item is None or basic_item.current_version is None:
+        return None
+    return specs.from_version(basic_item.current_version)
+
+
+def _name(item: ServiceItem) -> str:
+    version = item.current_version or item.versions.order_by("-number").first()
+    return version.name if version else item.code
+
+
+def implement_basic_item(
+    *, basic_item: ServiceItem, organisation: Organisation, changes: dict | None = None, user=None
+) -> ItemVersion:
+    """An organisation's implementation of a published basic item: its elements inherited, `changes` on top."""
+    if basic_item.organisation_id is not None or basic_item.current_version is None:
+        raise ValidationFailed(_("只能实施已发布的基本目录事项"), field="basic_item")
+    spec = {**specs.from_version(basic_item.current_version), **(changes or {})}
+    spec["basic_code"], spec["type"] = basic_item.basic_code, basic_item.item_type
+    return create_item(spec=spec, organisation=organisation, user=user)
+
+
+def _open_draft(item: ServiceItem) -> ItemVersion | None:
+    return item.versions.filter(status__in=[ItemVersion.Status.DRAFT, ItemVersion.Status.SUBMITTED]).first()
+
+
+def _locked(item: ServiceItem) -> ServiceItem:
+    return (
+        ServiceItem.objects.select_for_update(of=("self",))
+        .select_related("organisation", "current_version")
+        .get(pk=item.pk)
+    )
+
+
+def edit_item(*, item: ServiceItem, spec: dict, reason: str = "", user=None) -> ItemVersion:
+    """Change what an item says. The open draft is updated; if there is none, a new draft is made (the published
+    version stays as it is). A submitted draft must be returned before it can be edited."""
+    _require_editor(user, item.organisation)
+    spec = specs.complete(spec)
+    with transaction.atomic():
+        item = _locked(item)
+        if item.status == ServiceItem.Status.CANCELLED:
+            raise Conflict(_("事项已取消,不能再修改"), field="item")
+        _check(spec, item=item, basic=_basic_spec_of(item.basic_item))
+        draft = _open_draft(item)
+        if draft is not None and draft.status != ItemVersion.Status.DRAFT:
+            raise Conflict(_("第%(n)d版已提交审核,请先退回再修改") % {"n": draft.number}, field="status")
+        if draft is None:
+            number = (item.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+            draft = ItemVersion(item=item, number=number, created_at=clock.now())
+            if item.current_version is not None:
+                draft.result_sample = item.current_version.result_sample.name
+        draft.change_reason = reason or draft.change_reason
+        specs.apply(draft, spec)
+        audit.record(
+            "catalog.edit_item",
+            draft,
+            actor=_actor(user),
+            summary={"code": item.code, "version": draft.number, "reason": reason},
+        )
+    return draft
+
+
+def update_version(*, version: ItemVersion, spec: dict, user=None) -> ItemVersion:
+    """Change one draft version in place; any other version (submitted, published) is refused."""
+    if version.status != ItemVersion.Status.DRAFT:
+        raise Conflict(
+            _("第%(n)d版状态为「%(s)s」,只能修改草稿;修改已发布事项请新建草稿")
+            % {"n": version.number, "s": version.get_status_display()},
+            field="status",
+        )
+    return edit_item(item=version.item, spec=spec, user=user)
+
+
+def submit(*, item: ServiceItem, user=None) -> ItemVersion:
+    """Send the item's draft to the centre manager for review."""
+    _require_editor(user, item.organisation)
+    with transaction.atomic():
+        item = _locked(item)
+        draft = _open_draft(item)
+        if draft is None or draft.status != ItemVersion.Status.DRAFT:
+            raise Conflict(_("没有可提交的草稿"), field="status")
+        _check(specs.from_version(draft), item=item, basic=_basic_spec_of(item.basic_item))
+        draft.status, draft.submitted_at, draft.review_note = ItemVersion.Status.SUBMITTED, clock.now(), ""
+        draft.save(update_fields=["status", "submitted_at", "review_note"])
+        audit.record(
+            "catalog.submit", draft, actor=_actor(user), summary={"code": item.code, "version": draft.number}
+        )
+    return draft
+
+
+def return_to_draft(*, item: ServiceItem, note: str, user=None) -> ItemVersion:
+    """The centre manager sends a submitted draft back with a note saying what to fix."""
+    _require_reviewer(user, item)
+    if not (note or "").strip():
+        raise ValidationFailed(_("退回时请写明需要修改的内容"), field="note")
+    with transaction.atomic():
+        item = _locked(item)
+        draft = _open_draft(item)
+        if draft is None or draft.status != ItemVersion.Status.SUBMITTED:
+            raise Conflict(_("没有待审核的版本"), field="status")
+        draft.status, draft.review_note = ItemVersion.Status.DRAFT, note.strip()
+        draft.save(update_fields=["status", "review_note"])
+        audit.record(
+            "catalog.return",
+            draft,
+            actor=_actor(user),
+            summary={"code": item.code, "note": draft.review_note},
+        )
+    return draft
+
+
+def publish(
+    *, item: ServiceItem, effective_on: dt.date | None = None, reason: str = "", user=None
+) -> ItemVersion:
+    """The centre manager publishes the submitted draft: it becomes the current version, the change log says so,
+    and the search index is refreshed. An adjustment must give its reason."""
+    _require_reviewer(user, item)
+    with transaction.atomic():
+        item = _locked(item)
+        draft = _open_draft(item)
+        if draft is None or draft.status != ItemVersion.Status.SUBMITTED:
+            raise Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
+        if item.status == ServiceItem.Status.CANCELLED:
+            raise Conflict(_("事项已取消,不能发布"), field="item")
+        _check(specs.from_version(draft), item=item, basic=_basic_spec_of(item.basic_item))
+        first = item.current_version_id is None
+        reason = (reason or draft.change_reason or "").strip()
+        if not reason:
+            if not first:
+                raise ValidationFailed(_("调整事项须写明调整理由"), field="reason")
+            reason = _("新增事项")
+        effective_on = effective_on or clock.today()
+        draft.status, draft.effective_on, draft.change_reason = (
+            ItemVersion.Status.PUBLISHED,
+            effective_on,
+            reason,
+        )
+        draft.published_at, draft.published_by = clock.now(), _label(user)
+        draft.save(update_fields=["status", "effective_on", "change_reason", "published_at", "published_by"])
+        item.current_version, item.status = draft, ServiceItem.Status.ACTIVE
+        item.save(update_fields=["current_version", "status"])
+        ChangeLogEntry.objects.create(
+            item=item,
+            version=draft,
+            kind=ChangeLogEntry.Kind.ADDED if first else ChangeLogEntry.Kind.ADJUSTED,
+            effective_on=effective_on,
+            reason=reason,
+            item_name=draft.name,
+            recorded_at=clock.now(),
+        )
+        search.refresh(item)
+        audit.record(
+            "catalog.publish",
+            draft,
+            actor=_actor(user),
+            summary={
+                "code": item.code,
+                "version": draft.number,
+                "effective_on": effective_on,
+                "reason": reason,
+            },
+        )
+    return draft
+
+
+def cancel_item(
+    *, item: ServiceItem, reason: str, effective_on: dt.date | None = None, user=None
+) -> ChangeLogEntry:
+    """Cancel an item (取消): it leaves the public catalogue; its versions stay for the cases that used them."""
+    _require_reviewer(user, item)
+    if not (reason or "").strip():
+        raise ValidationFailed(_("取消事项须写明理由"), field="reason")
+    with transaction.atomic():
+        item = _locked(item)
+        if item.status == ServiceItem.Status.CANCELLED:
+            raise Conflict(_("事项已取消"), field="item")
+        item.status = ServiceItem.Status.CANCELLED
+        item.save(update_fields=["status"])
+        item.versions.filter(status__in=[ItemVersion.Status.DRAFT, ItemVersion.Status.SUBMITTED]).delete()
+        entry = ChangeLogEntry.objects.create(
+            item=item,
+            version=item.current_version,
+            kind=ChangeLogEntry.Kind.CANCELLED,
+            effective_on=effective_on or clock.today(),
+            reason=reason.strip(),
+            item_name=_name(item),
+            recorded_at=clock.now(),
+        )
+        search.refresh(item)
+        audit.record(
+            "catalog.cancel", item, actor=_actor(user), summary={"code": item.code, "reason": entry.reason}
+        )
+    return entry
+
+
+def record_transfer(
+    *,
+    item: ServiceItem,
+    kind: str,
+    counterpart: Organisation,
+    reason: str,
+    effective_on: dt.date | None = None,
+    user=None,
+) -> ChangeLogEntry:
+    """Log that an item's power was delegated to a lower level (下放) or taken back (收回), and to/from whom."""
+    if kind not in (ChangeLogEntry.Kind.DELEGATED, ChangeLogEntry.Kind.TAKEN_BACK):
+        raise ValidationFailed(_("变更类型应为下放或收回"), field="kind")
+    _require_reviewer(user, item)
+    if not (reason or "").strip():
+        raise ValidationFailed(_("下放或收回须写明理由"), field="reason")
+    with transaction.atomic():
+        item = _locked(item)
+        entry = ChangeLogEntry.objects.create(
+            item=item,
+            version=item.current_version,
+            kind=kind,
+            counterpart=counterpart,
+            effective_on=effective_on or clock.today(),
+            reason=reason.strip(),
+            item_name=_name(item),
+            recorded_at=clock.now(),
+        )
+        audit.record(
+            f"catalog.{kind}",
+            item,
+            actor=_actor(user),
+            summary={"code": item.code, "counterpart": counterpart.name, "reason": entry.reason},
+        )
+    return entry
+
+
+def attach_file(*, version: ItemVersion, field: str, upload, material: int | None = None, user=None) -> None:
+    """Attach a file to a draft: `result_sample`, or a material's (1-based position) `blank_form` or `sample`."""
+    _require_editor(user, version.item.organisation)
+    if version.status != ItemVersion.Status.DRAFT:
+        raise Conflict(_("只能给草稿添加附件"), field="status")
+    with transaction.atomic():
+        if field == "result_sample":
+            target = version
+        elif field in ("blank_form", "sample"):
+            target = version.materials.filter(position=material).first()
+            if target is None:
+                raise ValidationFailed(_("第%(n)s项材料不存在") % {"n": material}, field="material")
+        else:
+            raise ValidationFailed(_("附件类型应为 result_sample、blank_form 或 sample"), field="field")
+        getattr(target, field).save(upload.name, upload, save=True)
+        audit.record(
+            "catalog.attach_file",
+            version,
+            actor=_actor(user),
+            summary={"field": field, "material": material, "name": getattr(target, field).name},
+        )

@@ -1,0 +1,188 @@
+"""An item version as a plain spec dict (the JSON format of docs/data-formats.md) and back.
+
+The spec is the one shape every door speaks: the demo files, the API, the Excel import and the JSON export all
+turn into it, rules.check_item checks it, and services write it.
+"""
+
+from decimal import Decimal
+
+from zhengwu.catalog.models import Fee, ItemVersion, Material, Step
+
+DEFAULTS = {
+    "name": "",
+    "sub_name": "",
+    "type": "",
+    "basic_code": "",
+    "target": [],
+    "life_events": [],
+    "themes": [],
+    "legal_basis": [],
+    "conditions": "",
+    "legal_limit": None,
+    "promised_limit": None,
+    "extension_days": 0,
+    "instant": False,
+    "onsite_visits": 0,
+    "online_depth": [],
+    "window_authorised": False,
+    "joint": False,
+    "address": "",
+    "opening_hours": "",
+    "consultation_phone": "",
+    "supervision_phone": "",
+    "materials": [],
+    "steps": [],
+    "fees": [],
+    "result": {"name": "", "kind": "none", "delivery": []},
+    "faq": [],
+}
+MATERIAL_DEFAULTS = {
+    "name": "",
+    "required": True,
+    "condition": "",
+    "form": "original",
+    "copies": 1,
+    "medium": "paper",
+    "source": "applicant",
+    "issuer": "",
+    "rules": "",
+    "blank_form": "",
+    "sample": "",
+}
+# Fields copied one to one between a spec and an ItemVersion row.
+_SCALARS = {
+    "name": "name",
+    "sub_name": "sub_name",
+    "legal_basis": "legal_basis",
+    "conditions": "conditions",
+    "target": "targets",
+    "life_events": "life_events",
+    "themes": "themes",
+    "legal_limit": "legal_limit",
+    "promised_limit": "promised_limit",
+    "extension_days": "extension_days",
+    "instant": "instant",
+    "onsite_visits": "onsite_visits",
+    "online_depth": "online_depth",
+    "window_authorised": "window_authorised",
+    "joint": "joint",
+    "address": "address",
+    "opening_hours": "opening_hours",
+    "consultation_phone": "consultation_phone",
+    "supervision_phone": "supervision_phone",
+    "faq": "faq",
+}
+
+
+def complete(raw: dict) -> dict:
+    """The spec with every key present (defaults filled in), nested lists and dicts copied."""
+    spec = {key: raw.get(key, default) for key, default in DEFAULTS.items()}
+    for key in ("name", "sub_name", "conditions"):
+        spec[key] = (spec[key] or "").strip()
+    spec["materials"] = [{**MATERIAL_DEFAULTS, **m} for m in spec["materials"] or []]
+    spec["steps"] = [dict(s) for s in spec["steps"] or []]
+    spec["fees"] = [{"amount": None, **f} for f in spec["fees"] or []]
+    spec["result"] = {**DEFAULTS["result"], **(spec["result"] or {})}
+    for key in ("target", "life_events", "themes", "legal_basis", "online_depth", "faq"):
+        spec[key] = list(spec[key] or [])
+    return spec
+
+
+def from_version(version: ItemVersion) -> dict:
+    """The spec of a saved version (materials, steps and fees in order; file fields by storage name)."""
+    item = version.item
+    spec = {key: getattr(version, attr) for key, attr in _SCALARS.items()}
+    spec.update(type=item.item_type, basic_code=item.basic_code)
+    spec["materials"] = [
+        {
+            "name": m.name,
+            "required": m.required,
+            "condition": m.condition,
+            "form": m.form,
+            "copies": m.copies,
+            "medium": m.medium,
+            "source": m.source,
+            "issuer": m.issuer,
+            "rules": m.rules,
+            "blank_form": m.blank_form.name or "",
+            "sample": m.sample.name or "",
+        }
+        for m in version.materials.all()
+    ]
+    spec["steps"] = [{"name": s.name, "role": s.role, "days": s.days} for s in version.steps.all()]
+    spec["fees"] = [
+        {
+            "name": f.name,
+            "standard": f.standard,
+            "amount": None if f.amount is None else str(f.amount),
+            "basis": f.basis,
+        }
+        for f in version.fees.all()
+    ]
+    spec["result"] = {
+        "name": version.result_name,
+        "kind": version.result_kind,
+        "delivery": list(version.result_delivery),
+    }
+    return spec
+
+
+def apply(version: ItemVersion, spec: dict) -> None:
+    """Write a (complete, checked) spec onto an unsaved or draft version row and replace its children."""
+    for key, attr in _SCALARS.items():
+        setattr(version, attr, spec[key])
+    version.result_name = spec["result"].get("name") or ""
+    version.result_kind = spec["result"].get("kind") or "none"
+    version.result_delivery = list(spec["result"].get("delivery") or [])
+    version.save()
+    version.materials.all().delete()
+    version.steps.all().delete()
+    version.fees.all().delete()
+    Material.objects.bulk_create(
+        Material(
+            version=version,
+            position=i,
+            name=m["name"].strip(),
+            required=bool(m["required"]),
+            condition=m["condition"] or "",
+            form=m["form"],
+            copies=m["copies"],
+            medium=m["medium"],
+            source=m["source"],
+            issuer=m["issuer"] or "",
+            rules=m["rules"] or "",
+            blank_form=m.get("blank_form") or "",
+            sample=m.get("sample") or "",
+        )
+        for i, m in enumerate(spec["materials"], start=1)
+    )
+    Step.objects.bulk_create(
+        Step(version=version, position=i, name=s["name"].strip(), role=s["role"], days=s["days"])
+        for i, s in enumerate(spec["steps"], start=1)
+    )
+    Fee.objects.bulk_create(
+        Fee(
+            version=version,
+            position=i,
+            name=f["name"].strip(),
+            standard=f["standard"].strip(),
+            amount=None if f.get("amount") in (None, "") else Decimal(str(f["amount"])),
+            basis=f["basis"].strip(),
+        )
+        for i, f in enumerate(spec["fees"], start=1)
+    )
+
+
+def comparable(spec: dict) -> dict:
+    """The spec reduced to what an edit could change, for telling whether two specs say the same."""
+    out = complete(spec)
+    out["fees"] = [
+        {
+            **f,
+            "amount": None
+            if f.get("amount") in (None, "")
+            else str(Decimal(str(f["amount"])).quantize(Decimal("0.01"))),
+        }
+        for f in out["fees"]
+    ]
+    return out
