@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
-# The whole suite: SQLite, then PostgreSQL, then the browser tests. Prints pytest's summary line for each.
+# The whole suite: SQLite, then PostgreSQL, then the browser tests; ends with one line adding up all three.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/zhengwu}
+REPORTS=var/test-reports
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
 status=0
 
 echo "== 1/3 whole suite on SQLite"
-env -u DATABASE_URL $BIN/pytest -m "not e2e" -n 2 -q -p no:cacheprovider || status=1
+env -u DATABASE_URL $BIN/pytest -m "not e2e" -n 2 -q -p no:cacheprovider --junitxml="$REPORTS/sqlite.xml" || status=1
 
 echo "== 2/3 whole suite on PostgreSQL"
 if [ "${ZHENGWU_SKIP_PG:-0}" = "1" ]; then
   echo "!! ZHENGWU_SKIP_PG=1: PostgreSQL run SKIPPED — this run does not prove the production database works"
 elif bash scripts/ensure-postgres.sh; then
-  DATABASE_URL=$PG_URL $BIN/pytest -m "not e2e" -n 2 -q -p no:cacheprovider || status=1
+  DATABASE_URL=$PG_URL $BIN/pytest -m "not e2e" -n 2 -q -p no:cacheprovider --junitxml="$REPORTS/postgresql.xml" || status=1
 else
   status=1
 fi
 
 echo "== 3/3 browser tests (Playwright + Debian chromium)"
-env -u DATABASE_URL $BIN/pytest -m e2e -q -p no:cacheprovider || status=1
+env -u DATABASE_URL $BIN/pytest -m e2e -q -p no:cacheprovider --junitxml="$REPORTS/browser.xml" || status=1
 
+$BIN/python scripts/sum_reports.py "$REPORTS"/*.xml || status=1
 exit $status
