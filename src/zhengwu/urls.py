@@ -20,5 +20,6 @@ urlpatterns = [
     path("services/", include("zhengwu.portal.catalog.urls")),
     path("disclosure/", include("zhengwu.portal.disclosure.urls")),
     path("interaction/", include("zhengwu.portal.tickets.urls")),
+    path("open311/v2/", include("zhengwu.tickets.open311_urls")),
     path("", include("zhengwu.portal.urls")),
 ]

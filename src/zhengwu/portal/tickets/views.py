@@ -1,0 +1,89 @@
+"""Public pages of 政民互动: file a matter, track it, rate the reply, read the mailbox and the FAQ."""
+
+from django.shortcuts import render
+
+from zhengwu.core import ratelimit
+from zhengwu.core.errors import DomainError
+from zhengwu.portal.tickets.forms import PublicTicketForm, TrackForm
+from zhengwu.tickets import selectors, services
+from zhengwu.tickets.models import Channel, Status
+
+HOTLINE = "12345"
+
+
+def index(request):
+    return render(
+        request,
+        "tickets/portal/index.html",
+        {"faq": selectors.faq(limit=8), "published": selectors.published_tickets()[:8], "hotline": HOTLINE},
+    )
+
+
+def new(request):
+    """The public form; a report may be anonymous, and every filer gets a number and a query code."""
+    form = PublicTicketForm(request.POST or None, initial={"kind": request.GET.get("kind", "consult")})
+    if request.method == "POST":
+        try:
+            ratelimit.limit(request, group="tickets.portal_new", rate="5/m")
+            if form.is_valid():
+                d = form.cleaned_data
+                ticket = services.file_ticket(
+                    kind=d["kind"],
+                    channel=Channel.MAILBOX if d["mailbox"] else Channel.PORTAL,
+                    category=d["category"],
+                    title=d["title"],
+                    content=d["content"],
+                    address=d["address"],
+                    caller_name=d["caller_name"],
+                    caller_phone=d["caller_phone"],
+                    anonymous=d["anonymous"],
+                    public_allowed=d["public_allowed"],
+                    mailbox=d["mailbox"],
+                )
+                return render(request, "tickets/portal/filed.html", {"ticket": ticket})
+        except DomainError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+    return render(request, "tickets/portal/new.html", {"form": form})
+
+
+def track(request):
+    """Progress by number and query code; once answered, the citizen says whether it was solved."""
+    data = request.POST if request.method == "POST" else (request.GET if "number" in request.GET else None)
+    form = TrackForm(data)
+    ticket = None
+    if data is not None:
+        try:
+            ratelimit.limit(request, group="tickets.track", rate="30/m")
+            if form.is_valid():
+                ticket = selectors.track(form.cleaned_data["number"], form.cleaned_data["code"])
+                if request.method == "POST" and request.POST.get("solved") in ("yes", "no"):
+                    ticket = services.record_follow_up(
+                        ticket=ticket,
+                        solved=request.POST["solved"] == "yes",
+                        satisfied={"yes": True, "no": False}.get(request.POST.get("satisfied", "")),
+                        note=request.POST.get("note", ""),
+                    )
+        except DomainError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+    shown = (
+        ticket.merged_into if ticket and ticket.status == Status.MERGED and ticket.merged_into_id else ticket
+    )
+    return render(
+        request,
+        "tickets/portal/track.html",
+        {
+            "form": form,
+            "ticket": ticket,
+            "shown": shown,
+            "steps": selectors.history(ticket) if ticket else [],
+            "can_follow_up": shown is not None and shown.status == Status.REPLIED and shown == ticket,
+        },
+    )
+
+
+def mailbox(request):
+    return render(request, "tickets/portal/mailbox.html", {"tickets": selectors.published_tickets()[:100]})
+
+
+def faq(request):
+    return render(request, "tickets/portal/faq.html", {"entries": selectors.faq(limit=50)})

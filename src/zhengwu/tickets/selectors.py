@@ -1,0 +1,254 @@
+"""Reads for tickets: scoped querysets for staff, queues, tracking for citizens, duplicates, the public mailbox."""
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from zhengwu.core import access, clock
+from zhengwu.core.errors import NotFound
+from zhengwu.core.models import Organisation, Role
+from zhengwu.tickets import knowledge, text
+from zhengwu.tickets.models import (
+    OPEN_STATUSES,
+    Assignment,
+    Category,
+    KnowledgeEntry,
+    Status,
+    Ticket,
+)
+
+CENTRE_ROLES = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER, Role.SUPERVISOR)
+
+
+def is_centre(user) -> bool:
+    """The hotline centre (operators, managers, supervisors) sees every ticket of the platform."""
+    return access.is_administrator(user) or access.has_role(user, *CENTRE_ROLES)
+
+
+def visible_tickets(user) -> QuerySet[Ticket]:
+    """Tickets the user may see: all for the centre; for an organisation, those ever dispatched to it."""
+    qs = Ticket.objects.select_related("category", "lead_organisation", "region")
+    if is_centre(user):
+        return qs
+    assigned = access.scope(user, Assignment.objects.all(), "organisation").values("ticket_id")
+    return qs.filter(pk__in=assigned)
+
+
+def ticket_for(user, pk: int) -> Ticket:
+    ticket = visible_tickets(user).filter(pk=pk).first()
+    if ticket is None:
+        raise NotFound("找不到该工单,或您无权查看")
+    return ticket
+
+
+def ticket_by_number(user, number: str) -> Ticket:
+    ticket = visible_tickets(user).filter(number=number).first()
+    if ticket is None:
+        raise NotFound("找不到该工单,或您无权查看")
+    return ticket
+
+
+def history(ticket: Ticket):
+    return ticket.events.select_related("organisation").order_by("seq")
+
+
+def my_organisations(user) -> QuerySet[Organisation]:
+    """The organisations whose queues the user works (their own and its children)."""
+    staff = access.staff_of(user)
+    if staff is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(path__startswith=staff.organisation.path)
+
+
+def dispatch_queue(user) -> QuerySet[Ticket]:
+    """New and returned tickets waiting for the dispatcher, oldest first (returns show their count)."""
+    if not is_centre(user):
+        return Ticket.objects.none()
+    return visible_tickets(user).filter(status__in=[Status.NEW, Status.RETURNED]).order_by("received_at")
+
+
+@dataclass
+class Queues:
+    to_acknowledge: list
+    to_handle: list
+    due_soon: list
+    overdue: list
+    returned: list
+
+
+def organisation_queues(user, *, warn_hours: int = 24) -> Queues:
+    """An organisation's work: to acknowledge, to handle, due soon, overdue, and what it returned lately."""
+    orgs = my_organisations(user)
+    now = clock.now()
+    active = Assignment.objects.filter(organisation__in=orgs, active=True)
+    to_ack = Ticket.objects.filter(
+        pk__in=active.filter(acknowledged_at=None).values("ticket_id"),
+        status__in=[Status.DISPATCHED, Status.ACKNOWLEDGED, Status.REOPENED],
+    ).order_by("acknowledge_due")
+    handling = Ticket.objects.filter(
+        lead_organisation__in=orgs, status__in=[Status.ACKNOWLEDGED, Status.REOPENED]
+    ).order_by("handle_due")
+    soon = handling.filter(handle_due__gte=now, handle_due__lte=now + dt.timedelta(hours=warn_hours))
+    overdue = handling.filter(handle_due__lt=now)
+    returned = Ticket.objects.filter(
+        pk__in=Assignment.objects.filter(
+            organisation__in=orgs, returned_at__gte=now - dt.timedelta(days=30)
+        ).values("ticket_id")
+    ).order_by("-received_at")
+    related = ("category", "lead_organisation")
+    return Queues(
+        *(list(q.select_related(*related)[:200]) for q in (to_ack, handling, soon, overdue, returned))
+    )
+
+
+def return_counts(user) -> list[dict]:
+    """Organisations by how many tickets they returned (for supervisors)."""
+    if not is_centre(user):
+        return []
+    rows = (
+        Assignment.objects.filter(returned_at__isnull=False)
+        .values("organisation__name")
+        .annotate(returns=Count("id"))
+        .order_by("-returns")
+    )
+    return list(rows)
+
+
+def caller_history(user, phone: str, *, limit: int = 20) -> list[Ticket]:
+    """The caller's earlier tickets, newest first (shown to the operator while on the call)."""
+    phone = (phone or "").strip()
+    if not phone or not is_centre(user):
+        return []
+    return list(visible_tickets(user).filter(caller_phone=phone).order_by("-received_at")[:limit])
+
+
+def track(number: str, query_code: str) -> Ticket:
+    """The ticket a citizen follows with its number and query code; a merged ticket shows its primary's progress."""
+    ticket = (
+        Ticket.objects.select_related("category", "lead_organisation", "merged_into")
+        .filter(number=(number or "").strip())
+        .first()
+    )
+    code = (query_code or "").strip().upper()
+    if ticket is None or not hmac.compare_digest(ticket.query_code.encode(), code.encode()):
+        raise NotFound("工单编号或查询码不正确", field="query_code")
+    return ticket
+
+
+def public_events(ticket: Ticket):
+    """The steps a citizen sees: when and what, never who inside the administration."""
+    return ticket.events.order_by("seq").values("at", "action", "to_status")
+
+
+@dataclass
+class Duplicate:
+    ticket: Ticket
+    score: float
+    reason: str
+
+
+def find_duplicates(
+    *,
+    content: str,
+    caller_phone: str = "",
+    region_id: int | None = None,
+    address: str = "",
+    exclude: int | None = None,
+    window_days: int | None = None,
+    threshold: float = 0.3,
+) -> list[Duplicate]:
+    """Open tickets within the window from the same caller, or from the same place with similar text."""
+    window_days = window_days or getattr(settings, "ZHENGWU_TICKET_DUPLICATE_DAYS", 7)
+    since = clock.now() - dt.timedelta(days=window_days)
+    cond = Q()
+    if caller_phone:
+        cond |= Q(caller_phone=caller_phone)
+    if region_id:
+        cond |= Q(region_id=region_id)
+    if address:
+        cond |= Q(address=address)
+    if not cond:
+        return []
+    candidates = Ticket.objects.filter(cond, status__in=OPEN_STATUSES, received_at__gte=since).exclude(
+        pk=exclude
+    )
+    found = []
+    for t in candidates.order_by("-received_at")[:200]:
+        score = text.similarity(content, f"{t.title} {t.content}")
+        same_caller = bool(caller_phone) and t.caller_phone == caller_phone
+        if score >= threshold:
+            found.append(
+                Duplicate(t, round(score, 2), "同一来电人、内容相近" if same_caller else "同一地点、内容相近")
+            )
+        elif same_caller:
+            found.append(Duplicate(t, round(score, 2), "同一来电人"))
+    found.sort(key=lambda d: -d.score)
+    return found
+
+
+def search_knowledge(query: str, *, limit: int = 10) -> list[KnowledgeEntry]:
+    return knowledge.search(query, today=clock.today(), limit=limit)
+
+
+def search_guides(query: str, *, limit: int = 5) -> list[dict]:
+    """Service guides from the catalogue matching the same query (the catalogue's own search)."""
+    try:
+        from zhengwu.catalog import search as catalog_search
+    except ImportError:  # the catalogue is optional for the hotline
+        return []
+    try:
+        rows = catalog_search.search(query)[:limit]
+        return [{"code": r.code, "name": r.display_name} for r in rows]
+    except Exception:  # noqa: BLE001 — a broken guide search must not stop an operator's call
+        return []
+
+
+def faq(*, limit: int = 20) -> QuerySet[KnowledgeEntry]:
+    """The most used published entries: the portal's FAQ."""
+    today = clock.today()
+    return (
+        KnowledgeEntry.objects.filter(state=KnowledgeEntry.State.PUBLISHED, uses__gt=0)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .order_by("-uses", "id")[:limit]
+    )
+
+
+def knowledge_due_for_review(user) -> QuerySet[KnowledgeEntry]:
+    """Entries of the user's organisations whose review date has come."""
+    qs = KnowledgeEntry.objects.filter(review_due__lte=clock.today()).exclude(
+        state=KnowledgeEntry.State.RETIRED
+    )
+    return qs if is_centre(user) else access.scope(user, qs, "owner")
+
+
+def published_tickets() -> QuerySet[Ticket]:
+    """The public mailbox: replies their citizens allowed to publish, masked and reviewed."""
+    return (
+        Ticket.objects.filter(published_at__isnull=False, public_allowed=True)
+        .select_related("category", "lead_organisation")
+        .order_by("-published_at")
+    )
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).select_related("parent").order_by("path")
+
+
+def acting_organisation(user, ticket: Ticket, *, lead_only: bool = False) -> Organisation:
+    """The organisation the user acts for on this ticket: their own (or a child) holding an active assignment."""
+    qs = ticket.assignments.filter(active=True, organisation__in=my_organisations(user)).select_related(
+        "organisation"
+    )
+    if lead_only:
+        qs = qs.filter(role=Assignment.Role.LEAD)
+    found = qs.order_by("role").first()  # "co" < "lead": prefer the lead below
+    lead = qs.filter(role=Assignment.Role.LEAD).first()
+    chosen = lead or found
+    if chosen is None:
+        from zhengwu.core.errors import AccessDenied
+
+        raise AccessDenied("该工单未派给本单位")
+    return chosen.organisation

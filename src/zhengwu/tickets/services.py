@@ -1,0 +1,585 @@
+"""Writes for tickets: one function per use case, one transaction each, the event and the audit record inside."""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from zhengwu.core import access, audit, clock
+from zhengwu.core.calendar import current_calendar
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.models import Organisation, Role
+from zhengwu.tickets import deadlines, knowledge, workflow
+from zhengwu.tickets.masking import mask_free_text
+from zhengwu.tickets.models import (
+    ANONYMOUS_KINDS,
+    ApiKey,
+    Assignment,
+    Category,
+    Channel,
+    Extension,
+    Kind,
+    KnowledgeEntry,
+    Status,
+    SupervisionOrder,
+    Ticket,
+    TicketEvent,
+)
+
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CENTRE_ROLES = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _actor(by):
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _label(by) -> str:
+    staff = access.staff_of(by)
+    if staff is not None:
+        return staff.name
+    return by.get_username() if _actor(by) else "诉求人"
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("category", "lead_organisation")
+        .get(pk=ticket.pk)
+    )
+
+
+def _transition(
+    ticket: Ticket, action: str, *, by=None, organisation=None, note: str = "", data: dict | None = None
+) -> TicketEvent:
+    """Move the ticket by `action` (checked against the table), write its event and its audit record."""
+    before = ticket.status if action != "file" else None
+    after = workflow.next_status(before, action)
+    last = ticket.events.aggregate(m=Max("seq"))["m"] or 0 if action != "file" else 0
+    ticket.status = after
+    ticket.save()
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        seq=last + 1,
+        at=clock.now(),
+        action=action,
+        from_status=before or "",
+        to_status=after,
+        actor=_actor(by),
+        actor_label=_label(by)[:150],
+        organisation=organisation,
+        note=note,
+        data=data or {},
+    )
+    audit.record(
+        f"tickets.{action}",
+        ticket,
+        actor=_actor(by),
+        summary={"number": ticket.number, "from": before, "to": after, "note": note[:200], **(data or {})},
+    )
+    return event
+
+
+def _require_centre(by) -> None:
+    """Dispatch, direct closure, extensions and follow-up calls are the centre's (operators, managers)."""
+    access.require_role(by, *CENTRE_ROLES)
+
+
+def _require_member(by, organisation: Organisation) -> None:
+    if access.staff_of(by) is None:
+        raise AccessDenied()
+    access.require_organisation(by, organisation)
+
+
+def _text(value: str, *, field: str, label: str, max_length: int | None = None, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed(f"请填写{label}", field=field)
+    if max_length and len(value) > max_length:
+        raise ValidationFailed(f"{label}最长 {max_length} 个字,现有 {len(value)} 个字", field=field)
+    return value
+
+
+def _next_number(at: dt.datetime) -> str:
+    prefix = at.astimezone(clock.LOCAL).strftime("%Y%m%d")
+    last = (
+        Ticket.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return f"{prefix}{(int(last[8:]) + 1) if last else 1:05d}"
+
+
+def _limits(ticket: Ticket) -> deadlines.Limits:
+    return deadlines.Limits.of(ticket.category)
+
+
+# ---------------------------------------------------------------- intake
+
+
+def file_ticket(
+    *,
+    kind: str,
+    channel: str,
+    category: Category,
+    content: str,
+    title: str = "",
+    caller_name: str = "",
+    caller_phone: str = "",
+    anonymous: bool = False,
+    public_allowed: bool = False,
+    address: str = "",
+    region=None,
+    latitude=None,
+    longitude=None,
+    mailbox=None,
+    urgent: bool = False,
+    received_at: dt.datetime | None = None,
+    by=None,
+) -> Ticket:
+    """Register a ticket from any channel; it gets a number and a query code the citizen follows it with."""
+    if kind not in Kind.values:
+        raise ValidationFailed(f"诉求类型「{kind}」不存在", field="kind")
+    if channel not in Channel.values:
+        raise ValidationFailed(f"来源渠道「{channel}」不存在", field="channel")
+    if category is None or not category.is_active:
+        raise ValidationFailed("请选择有效的诉求分类", field="category")
+    content = _text(content, field="content", label="诉求内容", max_length=4000)
+    title = _text(title, field="title", label="标题", max_length=120, required=False) or content[:30]
+    caller_name = _text(caller_name, field="caller_name", label="姓名", max_length=40, required=False)
+    caller_phone = _text(caller_phone, field="caller_phone", label="联系电话", max_length=20, required=False)
+    if anonymous and kind not in ANONYMOUS_KINDS:
+        raise ValidationFailed("只有举报可以匿名提交,其他诉求请留下姓名和联系电话", field="anonymous")
+    if not anonymous and not caller_name:
+        raise ValidationFailed("请填写姓名(举报可选择匿名)", field="caller_name")
+    if not anonymous and not caller_phone:
+        raise ValidationFailed("请填写联系电话,以便答复和回访", field="caller_phone")
+    if caller_phone and not caller_phone.replace("-", "").isdigit():
+        raise ValidationFailed("联系电话只能包含数字和连字符", field="caller_phone")
+    if channel == Channel.MAILBOX and mailbox is None:
+        raise ValidationFailed("请选择领导信箱", field="mailbox")
+    if anonymous:
+        caller_name = caller_phone = ""
+    at = received_at or clock.now()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                ticket = Ticket(
+                    number=_next_number(at),
+                    query_code="".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6)),
+                    kind=kind,
+                    channel=channel,
+                    category=category,
+                    title=title,
+                    content=content,
+                    caller_name=caller_name,
+                    caller_phone=caller_phone,
+                    anonymous=anonymous,
+                    public_allowed=public_allowed,
+                    address=_text(address, field="address", label="地点", max_length=200, required=False),
+                    region=region,
+                    latitude=latitude,
+                    longitude=longitude,
+                    mailbox=mailbox,
+                    urgent=urgent,
+                    received_at=at,
+                    created_by=_actor(by),
+                )
+                ticket.save()
+                _transition(ticket, "file", by=by, data={"kind": kind, "channel": channel})
+                return ticket
+        except IntegrityError:
+            continue  # two filings took the same number at once: take the next one
+    raise Conflict("工单编号分配冲突,请重试", code="number_conflict")
+
+
+@transaction.atomic
+def close_directly(*, ticket: Ticket, answer: str, entry: KnowledgeEntry | None = None, by) -> Ticket:
+    """The operator answers on the call (from the knowledge base) and closes the ticket (直接办结)."""
+    _require_centre(by)
+    ticket = _locked(ticket)
+    answer = _text(answer, field="answer", label="答复内容", max_length=4000)
+    now = clock.now()
+    ticket.reply, ticket.replied_at, ticket.closed_at = answer, now, now
+    data = {}
+    if entry is not None:
+        KnowledgeEntry.objects.filter(pk=entry.pk).update(uses=entry.uses + 1)
+        data["knowledge_entry"] = entry.pk
+    _transition(ticket, "close_directly", by=by, note=answer, data=data)
+    return ticket
+
+
+# ---------------------------------------------------------------- dispatch and handling
+
+
+@transaction.atomic
+def dispatch_ticket(
+    *,
+    ticket: Ticket,
+    lead: Organisation,
+    co_handlers=(),
+    note: str = "",
+    category: Category | None = None,
+    by,
+) -> Ticket:
+    """Send the ticket to one lead organisation and any co-handlers; the acknowledge and handling clocks start."""
+    _require_centre(by)
+    ticket = _locked(ticket)
+    if lead is None:
+        raise ValidationFailed("请选择主办单位", field="lead")
+    co_handlers = [o for o in dict.fromkeys(co_handlers) if o.pk != lead.pk]
+    if category is not None:
+        ticket.category = category
+    now = clock.now()
+    calendar, limits = current_calendar(), _limits(ticket)
+    ack = deadlines.acknowledge_due(calendar, now, limits, urgent=ticket.urgent)
+    handle = deadlines.handle_due(calendar, now, limits, urgent=ticket.urgent)
+    ticket.assignments.filter(active=True).update(active=False)
+    Assignment.objects.create(ticket=ticket, organisation=lead, role=Assignment.Role.LEAD, assigned_at=now)
+    for org in co_handlers:
+        Assignment.objects.create(ticket=ticket, organisation=org, role=Assignment.Role.CO, assigned_at=now)
+    ticket.lead_organisation = lead
+    ticket.dispatched_at = now
+    ticket.acknowledge_due, ticket.handle_due = ack.at, handle.at
+    ticket.deadline_provisional = ack.provisional or handle.provisional
+    ticket.extension_workdays = 0
+    _transition(
+        ticket,
+        "dispatch",
+        by=by,
+        organisation=lead,
+        note=note,
+        data={
+            "lead": lead.pk,
+            "co_handlers": [o.pk for o in co_handlers],
+            "acknowledge_due": ack.at.isoformat(),
+            "handle_due": handle.at.isoformat(),
+        },
+    )
+    return ticket
+
+
+def _assignment(ticket: Ticket, organisation: Organisation, role: str | None = None) -> Assignment:
+    qs = ticket.assignments.filter(active=True, organisation=organisation)
+    if role:
+        qs = qs.filter(role=role)
+    found = qs.first()
+    if found is None:
+        raise AccessDenied("该工单未派给本单位")
+    return found
+
+
+@transaction.atomic
+def acknowledge(*, ticket: Ticket, organisation: Organisation, by) -> Ticket:
+    """The organisation takes the ticket (签收); late acknowledgements are recorded as late."""
+    _require_member(by, organisation)
+    ticket = _locked(ticket)
+    assignment = _assignment(ticket, organisation)
+    if assignment.acknowledged_at:
+        raise Conflict("本单位已签收该工单", code="already_acknowledged")
+    now = clock.now()
+    assignment.acknowledged_at = now
+    assignment.acknowledged_late = bool(ticket.acknowledge_due and now > ticket.acknowledge_due)
+    assignment.save()
+    action = "acknowledge" if assignment.role == Assignment.Role.LEAD else "co_acknowledge"
+    _transition(ticket, action, by=by, organisation=organisation, data={"late": assignment.acknowledged_late})
+    return ticket
+
+
+@transaction.atomic
+def return_ticket(*, ticket: Ticket, organisation: Organisation, reason: str, by) -> Ticket:
+    """The lead organisation sends the ticket back as not theirs (退单), with a reason, before the limit runs out."""
+    _require_member(by, organisation)
+    ticket = _locked(ticket)
+    reason = _text(reason, field="reason", label="退单理由", max_length=1000)
+    assignment = _assignment(ticket, organisation, Assignment.Role.LEAD)
+    now = clock.now()
+    if not deadlines.may_return(now, ticket.acknowledge_due):
+        raise Conflict(
+            "签收时限已过,不能退单;工单视为已签收,请办理或申请延期", code="return_too_late", field="reason"
+        )
+    assignment.returned_at, assignment.return_reason, assignment.active = now, reason, False
+    assignment.save()
+    ticket.assignments.filter(active=True).update(active=False)
+    ticket.return_count += 1
+    ticket.lead_organisation = None
+    ticket.acknowledge_due = ticket.handle_due = None
+    _transition(
+        ticket, "return", by=by, organisation=organisation, note=reason, data={"returns": ticket.return_count}
+    )
+    return ticket
+
+
+def deem_overdue_acknowledged() -> int:
+    """Tickets whose acknowledgement limit ran out are taken as acknowledged by their lead (run by a task/command)."""
+    count = 0
+    for pk in Ticket.objects.filter(status=Status.DISPATCHED, acknowledge_due__lt=clock.now()).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().get(pk=pk)
+            if ticket.status != Status.DISPATCHED or ticket.acknowledge_due >= clock.now():
+                continue
+            ticket.assignments.filter(active=True, role=Assignment.Role.LEAD, acknowledged_at=None).update(
+                acknowledged_at=clock.now(), acknowledged_late=True
+            )
+            _transition(
+                ticket,
+                "deem_acknowledged",
+                organisation=ticket.lead_organisation,
+                note="超过签收时限,视为签收",
+            )
+            count += 1
+    return count
+
+
+@transaction.atomic
+def request_extension(
+    *, ticket: Ticket, organisation: Organisation, workdays: int, reason: str, by
+) -> Extension:
+    """The lead organisation asks for more working days; the centre decides."""
+    _require_member(by, organisation)
+    ticket = _locked(ticket)
+    _assignment(ticket, organisation, Assignment.Role.LEAD)
+    reason = _text(reason, field="reason", label="延期理由", max_length=1000)
+    if ticket.urgent:
+        raise Conflict("紧急件不能延期", code="urgent_no_extension", field="workdays")
+    left = deadlines.extension_left(_limits(ticket), ticket.extension_workdays)
+    if not isinstance(workdays, int) or workdays < 1 or workdays > left:
+        raise ValidationFailed(f"延期工作日应在 1 至 {left} 之间", field="workdays")
+    if ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
+        raise Conflict("已有待审批的延期申请", code="extension_pending")
+    ext = Extension.objects.create(
+        ticket=ticket, organisation=organisation, workdays=workdays, reason=reason, requested_at=clock.now()
+    )
+    _transition(
+        ticket,
+        "request_extension",
+        by=by,
+        organisation=organisation,
+        note=reason,
+        data={"workdays": workdays},
+    )
+    return ext
+
+
+@transaction.atomic
+def decide_extension(*, extension: Extension, approve: bool, note: str = "", by) -> Extension:
+    """The centre approves or refuses an extension; approval moves the handling limit."""
+    access.require_role(by, Role.CENTRE_MANAGER)
+    ticket = _locked(extension.ticket)
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    if extension.decision != Extension.Decision.PENDING:
+        raise Conflict("该延期申请已审批", code="already_decided")
+    extension.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REJECTED
+    extension.decided_at, extension.decision_note = clock.now(), note
+    extension.save()
+    data = {"approved": approve, "workdays": extension.workdays}
+    if approve:
+        left = deadlines.extension_left(_limits(ticket), ticket.extension_workdays)
+        if extension.workdays > left:
+            raise Conflict(f"最多还能延期 {left} 个工作日", code="extension_exceeded")
+        ticket.extension_workdays += extension.workdays
+        due = deadlines.handle_due(
+            current_calendar(),
+            ticket.dispatched_at,
+            _limits(ticket),
+            urgent=False,
+            extension_workdays=ticket.extension_workdays,
+        )
+        ticket.handle_due, ticket.deadline_provisional = due.at, due.provisional
+        data["handle_due"] = due.at.isoformat()
+    _transition(ticket, "decide_extension", by=by, note=note, data=data)
+    return extension
+
+
+@transaction.atomic
+def reply_ticket(*, ticket: Ticket, organisation: Organisation, text: str, by) -> Ticket:
+    """The lead organisation answers the citizen (答复)."""
+    _require_member(by, organisation)
+    ticket = _locked(ticket)
+    _assignment(ticket, organisation, Assignment.Role.LEAD)
+    text = _text(text, field="text", label="答复内容", max_length=4000)
+    now = clock.now()
+    ticket.reply, ticket.replied_at = text, now
+    late = bool(ticket.handle_due and now > ticket.handle_due)
+    _transition(ticket, "reply", by=by, organisation=organisation, note=text, data={"late": late})
+    return ticket
+
+
+@transaction.atomic
+def record_follow_up(
+    *, ticket: Ticket, solved: bool, satisfied: bool | None, note: str = "", by=None
+) -> Ticket:
+    """The follow-up (回访): solved closes the ticket; not solved reopens it to the same organisation with the reason.
+
+    `by` is an operator calling back, or None when the citizen records it with the query code.
+    """
+    if by is not None and getattr(by, "is_authenticated", False):
+        _require_centre(by)
+    ticket = _locked(ticket)
+    note = _text(note, field="note", label="未解决的原因", max_length=1000, required=not solved)
+    now = clock.now()
+    ticket.solved, ticket.satisfied = solved, satisfied
+    if solved:
+        ticket.closed_at = now
+        _transition(ticket, "follow_up_solved", by=by, note=note, data={"satisfied": satisfied})
+        _share_outcome(ticket, by=by)
+        return ticket
+    ticket.reopen_count += 1
+    due = deadlines.handle_due(current_calendar(), now, _limits(ticket), urgent=ticket.urgent)
+    ticket.handle_due, ticket.deadline_provisional = due.at, due.provisional
+    ticket.reply, ticket.replied_at = "", None
+    _transition(
+        ticket,
+        "follow_up_unsolved",
+        by=by,
+        organisation=ticket.lead_organisation,
+        note=note,
+        data={"satisfied": satisfied, "handle_due": due.at.isoformat(), "reopens": ticket.reopen_count},
+    )
+    return ticket
+
+
+def _share_outcome(primary: Ticket, *, by) -> None:
+    """Merged tickets close with their primary's reply."""
+    for child in Ticket.objects.select_for_update().filter(merged_into=primary, status=Status.MERGED):
+        child.reply, child.replied_at, child.closed_at = primary.reply, primary.replied_at, primary.closed_at
+        child.solved, child.satisfied = primary.solved, primary.satisfied
+        _transition(child, "close_with_primary", by=by, data={"primary": primary.number})
+
+
+@transaction.atomic
+def merge_tickets(*, duplicate: Ticket, into: Ticket, by) -> Ticket:
+    """Merge a duplicate into an open ticket about the same matter; the duplicate shares its outcome."""
+    _require_centre(by)
+    if duplicate.pk == into.pk:
+        raise ValidationFailed("不能与自身合并", field="into")
+    first, second = sorted([duplicate.pk, into.pk])
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second])}
+    duplicate, into = locked[duplicate.pk], locked[into.pk]
+    if into.status in (Status.MERGED, Status.CLOSED):
+        raise Conflict("目标工单已办结或已合并,不能并入", code="merge_target_closed", field="into")
+    if duplicate.merged.exists():
+        raise Conflict("该工单已有并入的工单,请将其他工单并入它", code="merge_has_children")
+    duplicate.merged_into = into
+    duplicate.assignments.filter(active=True).update(active=False)
+    _transition(duplicate, "merge", by=by, data={"into": into.number})
+    audit.record("tickets.merged_in", into, actor=_actor(by), summary={"duplicate": duplicate.number})
+    return duplicate
+
+
+@transaction.atomic
+def supervise_ticket(*, ticket: Ticket, due: dt.datetime, note: str, by) -> SupervisionOrder:
+    """Issue a supervision order (督办) on a ticket: the lead organisation must act by `due`."""
+    access.require_role(by, Role.SUPERVISOR, Role.CENTRE_MANAGER)
+    ticket = _locked(ticket)
+    note = _text(note, field="note", label="督办意见", max_length=1000)
+    if due <= clock.now():
+        raise ValidationFailed("督办期限必须晚于现在", field="due")
+    order = SupervisionOrder.objects.create(
+        ticket=ticket,
+        organisation=ticket.lead_organisation,
+        issued_at=clock.now(),
+        due=due,
+        note=note,
+        issued_by=_actor(by),
+    )
+    _transition(
+        ticket,
+        "supervise",
+        by=by,
+        organisation=ticket.lead_organisation,
+        note=note,
+        data={"due": due.isoformat()},
+    )
+    return order
+
+
+@transaction.atomic
+def publish_reply(*, ticket: Ticket, text: str | None = None, by) -> Ticket:
+    """The organisation reviews the automatically masked reply and publishes it in the public mailbox."""
+    ticket = _locked(ticket)
+    if ticket.lead_organisation is None:
+        _require_centre(by)
+    else:
+        _require_member(by, ticket.lead_organisation)
+    if not ticket.public_allowed:
+        raise Conflict("诉求人未同意公开,不能公开", code="publication_not_allowed")
+    if ticket.published_at:
+        raise Conflict("该工单已公开", code="already_published")
+    reviewed = text if text is not None else mask_free_text(ticket.reply, names=[ticket.caller_name])
+    # What the reviewer sends is masked again: a reviewer may add text but can never unmask it.
+    ticket.published_reply = mask_free_text(
+        _text(reviewed, field="text", label="公开答复", max_length=4000), names=[ticket.caller_name]
+    )
+    ticket.published_content = mask_free_text(ticket.content, names=[ticket.caller_name])
+    ticket.published_at = clock.now()
+    _transition(ticket, "publish", by=by, organisation=ticket.lead_organisation)
+    return ticket
+
+
+# ---------------------------------------------------------------- knowledge base
+
+
+@transaction.atomic
+def save_knowledge_entry(
+    *,
+    entry: KnowledgeEntry | None = None,
+    title: str,
+    answer: str,
+    owner: Organisation,
+    keywords: str = "",
+    category: Category | None = None,
+    state: str = KnowledgeEntry.State.PUBLISHED,
+    review_due: dt.date | None = None,
+    expires_on: dt.date | None = None,
+    by,
+) -> KnowledgeEntry:
+    """Create or change a knowledge-base entry (its owner organisation's staff or the centre) and index it."""
+    if access.staff_of(by) is None or not (
+        access.has_role(by, *CENTRE_ROLES) or access.can_see_organisation(by, owner)
+    ):
+        raise AccessDenied()
+    if state not in KnowledgeEntry.State.values:
+        raise ValidationFailed("状态无效", field="state")
+    if review_due and expires_on and review_due > expires_on:
+        raise ValidationFailed("复核日期不能晚于失效日期", field="review_due")
+    entry = entry or KnowledgeEntry()
+    entry.title = _text(title, field="title", label="问题", max_length=200)
+    entry.answer = _text(answer, field="answer", label="答案", max_length=8000)
+    entry.keywords = _text(keywords, field="keywords", label="关键词", max_length=200, required=False)
+    entry.owner, entry.category, entry.state = owner, category, state
+    entry.review_due, entry.expires_on, entry.updated_at = review_due, expires_on, clock.now()
+    created = entry.pk is None
+    entry.save()
+    knowledge.reindex(entry)
+    audit.record(
+        "tickets.knowledge_saved", entry, actor=_actor(by), summary={"title": entry.title, "created": created}
+    )
+    return entry
+
+
+# ---------------------------------------------------------------- Open311 keys
+
+
+@transaction.atomic
+def create_api_key(*, name: str, by=None) -> tuple[ApiKey, str]:
+    """A new Open311 API key for a client; the raw key is returned once and only its hash is kept."""
+    if by is not None and not access.is_administrator(by):
+        raise AccessDenied()
+    name = _text(name, field="name", label="客户端名称", max_length=100)
+    raw = secrets.token_urlsafe(24)
+    key = ApiKey.objects.create(
+        name=name, prefix=raw[:8], key_hash=hashlib.sha256(raw.encode()).hexdigest(), created_at=clock.now()
+    )
+    audit.record(
+        "tickets.api_key_created", key, actor=_actor(by), summary={"name": name, "prefix": key.prefix}
+    )
+    return key, raw

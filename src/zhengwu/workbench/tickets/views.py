@@ -1,0 +1,371 @@
+"""Hotline workbench: the operator's screen, the dispatcher's queue, organisation queues, the ticket page."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhengwu.core import access, clock
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.masking import mask_name, mask_phone, reveal
+from zhengwu.core.models import Organisation, Role
+from zhengwu.tickets import dispatching, hot, selectors, services
+from zhengwu.tickets.masking import mask_free_text
+from zhengwu.tickets.models import Assignment, Channel, Extension, KnowledgeEntry, Status
+from zhengwu.workbench.tickets.forms import CallForm, DispatchForm, KnowledgeForm
+
+
+def _staff_required(view):
+    """Staff only; a record out of reach answers 404 or 403 with its Chinese message, never a 500."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        try:
+            if access.staff_of(request.user) is None:
+                raise AccessDenied("需要工作人员账号")
+            return view(request, *args, **kwargs)
+        except NotFound as err:
+            raise Http404(err.message) from None
+        except AccessDenied as err:
+            raise PermissionDenied(err.message) from None
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _fail(form, err: DomainError) -> None:
+    form.add_error(err.field if err.field in form.fields else None, err.message)
+
+
+@_staff_required
+def index(request):
+    """The centre sees the dispatch queue; organisations their own queues."""
+    if selectors.is_centre(request.user):
+        return redirect("workbench_tickets:dispatch_queue")
+    return redirect("workbench_tickets:queues")
+
+
+# ---- operator ------------------------------------------------------------------------------------------------
+
+
+@_staff_required
+def call(request):
+    """The operator takes a call: file a ticket, or answer it from the knowledge base and close it at once."""
+    if not selectors.is_centre(request.user):
+        raise AccessDenied("只有热线中心可以登记来电")
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        close_with = request.POST.get("close_with", "")
+        try:
+            ticket = services.file_ticket(
+                kind=d["kind"],
+                channel=Channel.HOTLINE,
+                category=d["category"],
+                content=d["content"],
+                caller_name=d["caller_name"],
+                caller_phone=d["caller_phone"],
+                anonymous=d["anonymous"],
+                public_allowed=d["public_allowed"],
+                address=d["address"],
+                region=d["region"],
+                urgent=d["urgent"],
+                by=request.user,
+            )
+            if close_with:
+                entry = KnowledgeEntry.objects.filter(pk=close_with).first() if close_with.isdigit() else None
+                answer = d["answer"] or (entry.answer if entry else "")
+                ticket = services.close_directly(ticket=ticket, answer=answer, entry=entry, by=request.user)
+                messages.success(request, f"工单 {ticket.number} 已直接办结")
+            else:
+                messages.success(request, f"工单 {ticket.number} 已登记,查询码 {ticket.query_code}")
+            return redirect("workbench_tickets:ticket", number=ticket.number)
+        except DomainError as err:
+            _fail(form, err)
+    return render(request, "tickets/workbench/call.html", {"form": form})
+
+
+@_staff_required
+def caller_history(request):
+    tickets = selectors.caller_history(request.user, request.GET.get("caller_phone", ""))
+    return render(request, "tickets/workbench/_history.html", {"tickets": tickets})
+
+
+@_staff_required
+def knowledge_search(request):
+    q = request.GET.get("q", "") or request.GET.get("content", "")
+    entries = selectors.search_knowledge(q) if q.strip() else []
+    guides = selectors.search_guides(q) if q.strip() else []
+    duplicates = []
+    if request.GET.get("content"):
+        region = request.GET.get("region")
+        duplicates = selectors.find_duplicates(
+            content=request.GET["content"],
+            caller_phone=request.GET.get("caller_phone", ""),
+            region_id=int(region) if region and region.isdigit() else None,
+            address=request.GET.get("address", ""),
+        )
+    return render(
+        request,
+        "tickets/workbench/_knowledge.html",
+        {"entries": entries, "guides": guides, "duplicates": duplicates, "q": q},
+    )
+
+
+# ---- queues --------------------------------------------------------------------------------------------------
+
+
+@_staff_required
+def dispatch_queue(request):
+    if not selectors.is_centre(request.user):
+        raise AccessDenied()
+    return render(
+        request,
+        "tickets/workbench/dispatch_queue.html",
+        {
+            "tickets": selectors.dispatch_queue(request.user)[:200],
+            "return_counts": selectors.return_counts(request.user)[:20],
+            "pending_extensions": Extension.objects.filter(decision=Extension.Decision.PENDING)
+            .select_related("ticket", "organisation")
+            .order_by("requested_at")[:100],
+        },
+    )
+
+
+@_staff_required
+def queues(request):
+    q = selectors.organisation_queues(request.user)
+    return render(
+        request,
+        "tickets/workbench/queues.html",
+        {
+            "queue_sections": [
+                ("to_acknowledge", "待签收", q.to_acknowledge),
+                ("to_handle", "办理中", q.to_handle),
+                ("due_soon", "即将到期", q.due_soon),
+                ("overdue", "已超期", q.overdue),
+                ("returned", "本单位退回(近30天)", q.returned),
+            ],
+            "now": clock.now(),
+        },
+    )
+
+
+# ---- the ticket page -----------------------------------------------------------------------------------------
+
+
+@_staff_required
+def ticket(request, number: str):
+    t = selectors.ticket_by_number(request.user, number)
+    user = request.user
+    centre = selectors.is_centre(user)
+    mine = t.assignments.filter(active=True, organisation__in=selectors.my_organisations(user))
+    my_lead = mine.filter(role=Assignment.Role.LEAD).exists()
+    context = {
+        "t": t,
+        "events": selectors.history(t),
+        "assignments": t.assignments.select_related("organisation"),
+        "extensions": t.extensions.select_related("organisation").order_by("-requested_at"),
+        "orders": t.supervision_orders.order_by("-issued_at"),
+        "merged": t.merged.all(),
+        "centre": centre,
+        "can_dispatch": centre and t.status in (Status.NEW, Status.RETURNED),
+        "can_acknowledge": mine.filter(acknowledged_at=None).exists()
+        and t.status in (Status.DISPATCHED, Status.ACKNOWLEDGED, Status.REOPENED),
+        "can_return": my_lead and t.status == Status.DISPATCHED,
+        "can_reply": my_lead and t.status in (Status.ACKNOWLEDGED, Status.REOPENED),
+        "can_follow_up": centre and t.status == Status.REPLIED,
+        "can_supervise": access.has_role(user, Role.SUPERVISOR, Role.CENTRE_MANAGER) and t.is_open,
+        "can_decide": access.has_role(user, Role.CENTRE_MANAGER),
+        "can_publish": t.status == Status.CLOSED
+        and t.public_allowed
+        and not t.published_at
+        and (
+            centre
+            if t.lead_organisation_id is None
+            else access.can_see_organisation(user, t.lead_organisation)
+        ),
+    }
+    # Personal data is masked on the page; the full number is shown on request, and that view is audited.
+    if request.GET.get("reveal") == "caller" and t.caller_phone:
+        context["caller"] = reveal(
+            user=user, obj=t, field="caller", value=f"{t.caller_name} {t.caller_phone}"
+        )
+    else:
+        context["caller"] = f"{mask_name(t.caller_name)} {mask_phone(t.caller_phone)}".strip()
+    if context["can_dispatch"]:
+        form = DispatchForm(initial={"lead": t.category.default_organisation_id})
+        context["dispatch_form"] = form
+        context["suggestions"] = dispatching.suggest(t)
+        context["duplicates"] = selectors.find_duplicates(
+            content=t.content,
+            caller_phone=t.caller_phone,
+            region_id=t.region_id,
+            address=t.address,
+            exclude=t.pk,
+        )
+    if context["can_publish"]:
+        context["publish_preview"] = mask_free_text(t.reply, names=[t.caller_name])
+        context["content_preview"] = mask_free_text(t.content, names=[t.caller_name])
+    return render(request, "tickets/workbench/ticket.html", context)
+
+
+def _org(request, t, *, lead_only=False) -> Organisation:
+    return selectors.acting_organisation(request.user, t, lead_only=lead_only)
+
+
+def _parse_due(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        from zhengwu.core.errors import ValidationFailed
+
+        raise ValidationFailed("请填写督办期限", field="due") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.LOCAL)
+
+
+def _act_dispatch(request, t):
+    form = DispatchForm(request.POST)
+    if not form.is_valid():
+        raise DomainError("请选择主办单位", field="lead")
+    return services.dispatch_ticket(
+        ticket=t,
+        lead=form.cleaned_data["lead"],
+        co_handlers=list(form.cleaned_data["co_handlers"]),
+        note=form.cleaned_data["note"],
+        by=request.user,
+    )
+
+
+ACTIONS = {
+    "dispatch": (_act_dispatch, "已派单"),
+    "acknowledge": (
+        lambda r, t: services.acknowledge(ticket=t, organisation=_org(r, t), by=r.user),
+        "已签收",
+    ),
+    "return": (
+        lambda r, t: services.return_ticket(
+            ticket=t, organisation=_org(r, t, lead_only=True), reason=r.POST.get("reason", ""), by=r.user
+        ),
+        "已退单",
+    ),
+    "reply": (
+        lambda r, t: services.reply_ticket(
+            ticket=t, organisation=_org(r, t, lead_only=True), text=r.POST.get("text", ""), by=r.user
+        ),
+        "已答复",
+    ),
+    "follow_up": (
+        lambda r, t: services.record_follow_up(
+            ticket=t,
+            solved=r.POST.get("solved") == "yes",
+            satisfied={"yes": True, "no": False}.get(r.POST.get("satisfied", "")),
+            note=r.POST.get("note", ""),
+            by=r.user,
+        ),
+        "已记录回访",
+    ),
+    "close": (
+        lambda r, t: services.close_directly(ticket=t, answer=r.POST.get("answer", ""), by=r.user),
+        "已直接办结",
+    ),
+    "merge": (
+        lambda r, t: services.merge_tickets(
+            duplicate=t, into=selectors.ticket_by_number(r.user, r.POST.get("into", "")), by=r.user
+        ),
+        "已合并",
+    ),
+    "extension": (
+        lambda r, t: services.request_extension(
+            ticket=t,
+            organisation=_org(r, t, lead_only=True),
+            workdays=int(r.POST.get("workdays") or 0),
+            reason=r.POST.get("reason", ""),
+            by=r.user,
+        ),
+        "已提交延期申请",
+    ),
+    "decide_extension": (
+        lambda r, t: services.decide_extension(
+            extension=t.extensions.get(pk=int(r.POST.get("extension") or 0)),
+            approve=r.POST.get("approve") == "yes",
+            note=r.POST.get("note", ""),
+            by=r.user,
+        ),
+        "已审批延期",
+    ),
+    "supervise": (
+        lambda r, t: services.supervise_ticket(
+            ticket=t, due=_parse_due(r.POST.get("due", "")), note=r.POST.get("note", ""), by=r.user
+        ),
+        "已督办",
+    ),
+    "publish": (lambda r, t: services.publish_reply(ticket=t, text=r.POST.get("text"), by=r.user), "已公开"),
+}
+
+
+@_staff_required
+@require_POST
+def act(request, number: str, action: str):
+    """Every action on the ticket page posts here; a refused action shows its reason on the page."""
+    if action not in ACTIONS:
+        raise Http404()
+    t = selectors.ticket_by_number(request.user, number)
+    handler, done = ACTIONS[action]
+    try:
+        handler(request, t)
+        messages.success(request, done)
+    except Extension.DoesNotExist:
+        messages.error(request, "延期申请不存在")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("workbench_tickets:ticket", number=number)
+
+
+# ---- knowledge base and hot topics ---------------------------------------------------------------------------
+
+
+@_staff_required
+def knowledge(request):
+    form = KnowledgeForm(
+        request.POST or None, initial={"owner": access.staff_of(request.user).organisation_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.save_knowledge_entry(by=request.user, **form.cleaned_data)
+            messages.success(request, f"已保存知识条目「{entry.title}」")
+            return redirect("workbench_tickets:knowledge")
+        except DomainError as err:
+            _fail(form, err)
+    q = request.GET.get("q", "")
+    return render(
+        request,
+        "tickets/workbench/knowledge.html",
+        {
+            "form": form,
+            "q": q,
+            "entries": selectors.search_knowledge(q, limit=50) if q else [],
+            "due": selectors.knowledge_due_for_review(request.user)[:50],
+        },
+    )
+
+
+@_staff_required
+def hot_topics(request):
+    if not selectors.is_centre(request.user):
+        raise AccessDenied()
+    period = request.GET.get("period", "week")
+    report = hot.report(period=period, until=clock.today())
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            hot.to_xlsx(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="hot-topics-{report.until}.xlsx"'
+        return response
+    return render(request, "tickets/workbench/hot.html", {"report": report, "period": period})

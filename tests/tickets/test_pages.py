@@ -1,0 +1,197 @@
+"""The operator's screen, the queues, the ticket page, and the public pages."""
+
+import pytest
+
+from zhengwu.tickets import services
+from zhengwu.tickets.models import Status, Ticket
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.tickets.urls")]
+
+CALL = {
+    "caller_phone": "13979712345",
+    "caller_name": "张伟",
+    "kind": "consult",
+    "content": "社保卡丢了怎么补办",
+}
+
+
+def test_operator_answers_from_the_knowledge_base_and_closes(client, world):
+    entry = services.save_knowledge_entry(
+        title="社保卡丢失怎么补办", answer="携带身份证到人社局窗口办理", owner=world.hrss, by=world.operator
+    )
+    client.force_login(world.operator)
+    assert (
+        "社保卡丢失怎么补办"
+        in client.get("/workbench/tickets/knowledge/search/", {"q": "sbk"}).content.decode()
+    )
+    r = client.post("/workbench/tickets/call/", {**CALL, "category": world.social.pk, "close_with": entry.pk})
+    t = Ticket.objects.get()
+    assert r.status_code == 302 and t.status == Status.CLOSED and t.reply == "携带身份证到人社局窗口办理"
+    page = client.get(r.url).content.decode()
+    assert "直接办结" in page and "已办结" in page
+
+
+def test_the_call_screen_shows_field_errors_in_chinese(client, world):
+    client.force_login(world.operator)
+    r = client.post("/workbench/tickets/call/", {**CALL, "caller_phone": "", "category": world.social.pk})
+    assert r.status_code == 200 and "请填写联系电话" in r.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_caller_history_and_duplicates_on_the_call_screen(client, world):
+    services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=world.noise,
+        content="红都大道工地夜间施工噪音",
+        caller_name="张伟",
+        caller_phone="13979712345",
+        region=world.town,
+    )
+    client.force_login(world.operator)
+    history = client.get("/workbench/tickets/call/history/", {"caller_phone": "13979712345"}).content.decode()
+    assert "红都大道工地夜间施工噪音" in history
+    assist = client.get(
+        "/workbench/tickets/knowledge/search/",
+        {"content": "红都大道工地晚上施工噪音太大", "caller_phone": "13800000000", "region": world.town.pk},
+    ).content.decode()
+    assert "疑似重复" in assist
+
+
+def test_dispatch_acknowledge_reply_through_the_pages(client, world):
+    t = services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=world.noise,
+        content="工地噪音",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    client.force_login(world.operator)
+    assert t.number in client.get("/workbench/tickets/dispatch/").content.decode()
+    page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    assert "建议承办单位" in page
+    client.post(f"/workbench/tickets/{t.number}/dispatch/", {"lead": world.housing.pk})
+    client.force_login(world.housing_clerk)
+    assert t.number in client.get("/workbench/tickets/queues/").content.decode()
+    client.post(f"/workbench/tickets/{t.number}/acknowledge/")
+    r = client.post(f"/workbench/tickets/{t.number}/reply/", {"text": ""}, follow=True)
+    assert "请填写答复内容" in r.content.decode()
+    client.post(f"/workbench/tickets/{t.number}/reply/", {"text": "已处理"})
+    t.refresh_from_db()
+    assert t.status == Status.REPLIED
+
+
+def test_an_organisation_cannot_open_another_organisations_ticket(client, world):
+    t = services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=world.noise,
+        content="工地噪音",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
+    client.force_login(world.transport_clerk)
+    assert client.get(f"/workbench/tickets/{t.number}/").status_code in (403, 404)
+
+
+def test_citizen_files_anonymously_and_tracks_with_the_query_code(client, world):
+    r = client.post(
+        "/interaction/new/",
+        {
+            "kind": "report",
+            "category": world.noise.pk,
+            "title": "举报夜间施工",
+            "content": "某工地夜间违规施工",
+            "anonymous": "on",
+        },
+    )
+    assert r.status_code == 200
+    t = Ticket.objects.get()
+    assert t.anonymous and t.query_code in r.content.decode()
+    page = client.get("/interaction/track/", {"number": t.number, "code": t.query_code}).content.decode()
+    assert "已登记" in page
+    wrong = client.get("/interaction/track/", {"number": t.number, "code": "XXXXXX"}).content.decode()
+    assert "工单编号或查询码不正确" in wrong
+
+
+def test_a_named_complaint_needs_a_name_on_the_portal(client, world):
+    r = client.post(
+        "/interaction/new/",
+        {"kind": "complaint", "category": world.noise.pk, "title": "x", "content": "噪音", "anonymous": "on"},
+    )
+    assert "只有举报可以匿名" in r.content.decode()
+
+
+def test_hot_topics_page_and_export(client, world):
+    services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=world.noise,
+        content="工地噪音扰民",
+        caller_name="张伟",
+        caller_phone="13979712345",
+        region=world.town,
+    )
+    client.force_login(world.operator)
+    page = client.get("/workbench/tickets/hot/", {"period": "day"}).content.decode()
+    assert "象湖镇" in page and "城乡建设" in page
+    xlsx = client.get("/workbench/tickets/hot/", {"period": "week", "format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_public_pages_render(client, world):
+    for url in (
+        "/interaction/",
+        "/interaction/new/",
+        "/interaction/track/",
+        "/interaction/mailbox/",
+        "/interaction/faq/",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_centre_maintains_categories_in_admin_and_changes_are_audited(client, world):
+    from zhengwu.core.models import AuditRecord
+
+    client.force_login(world.manager)
+    r = client.post(
+        f"/admin/tickets/category/{world.bus.pk}/change/",
+        {
+            "code": "traffic.bus",
+            "name": "公交出行",
+            "acknowledge_workdays": 1,
+            "handle_workdays": 3,
+            "max_extension_workdays": 10,
+            "urgent_acknowledge_hours": 2,
+            "urgent_handle_hours": 24,
+            "is_active": "on",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    world.bus.refresh_from_db()
+    assert world.bus.handle_workdays == 3
+    assert AuditRecord.objects.filter(action="tickets.category_changed").exists()
+    client.force_login(world.housing_clerk)
+    assert client.get("/admin/tickets/category/").status_code in (302, 403)
+
+
+def test_the_callers_number_is_masked_until_revealed_and_the_reveal_is_audited(client, world):
+    from zhengwu.core.models import AuditRecord
+
+    t = services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=world.noise,
+        content="工地噪音",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
+    client.force_login(world.housing_clerk)
+    page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    assert "139****2345" in page and "13979712345" not in page
+    page = client.get(f"/workbench/tickets/{t.number}/", {"reveal": "caller"}).content.decode()
+    assert "张伟 13979712345" in page
+    assert AuditRecord.objects.filter(action="personal_data.view", object_id=str(t.pk)).count() == 1

@@ -1,0 +1,273 @@
+"""The ticket lifecycle through the services: intake → dispatch → acknowledge/return → reply → follow-up."""
+
+import datetime as dt
+
+import pytest
+
+from zhengwu.core import clock
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.models import AuditRecord
+from zhengwu.tickets import services, workflow
+from zhengwu.tickets.models import Channel, Kind, KnowledgeEntry, Status, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def file(world, **kw):
+    args = dict(
+        kind=Kind.COMPLAINT,
+        channel=Channel.HOTLINE,
+        category=world.noise,
+        content="象湖镇红都大道工地夜间施工噪音扰民,凌晨两点还在打桩",
+        caller_name="张伟",
+        caller_phone="13979712345",
+        address="象湖镇红都大道18号",
+        region=world.town,
+        by=world.operator,
+    )
+    args.update(kw)
+    return services.file_ticket(**args)
+
+
+def statuses(ticket):
+    return list(ticket.events.order_by("seq").values_list("action", flat=True))
+
+
+def test_filing_gives_a_number_a_query_code_and_a_first_event(world):
+    with clock.frozen("2025-11-24T10:00"):
+        t1, t2 = file(world), file(world)
+    assert t1.number == "2025112400001" and t2.number == "2025112400002"
+    assert len(t1.query_code) == 6 and t1.status == Status.NEW
+    assert statuses(t1) == ["file"]
+    assert AuditRecord.objects.filter(action="tickets.file", object_id=str(t1.pk)).exists()
+
+
+def test_only_a_report_may_be_anonymous(world):
+    with pytest.raises(ValidationFailed) as err:
+        file(world, anonymous=True)
+    assert err.value.field == "anonymous"
+    report = file(world, kind=Kind.REPORT, anonymous=True, caller_name="张伟", caller_phone="13979712345")
+    assert report.caller_name == "" and report.caller_phone == "" and report.query_code
+
+
+def test_a_named_ticket_needs_a_phone_to_answer_on(world):
+    with pytest.raises(ValidationFailed) as err:
+        file(world, caller_phone="")
+    assert err.value.field == "caller_phone"
+
+
+def test_the_whole_life_of_a_complaint_with_an_unsolved_follow_up(world):
+    with clock.frozen("2025-09-30T10:00"):
+        t = file(world)
+        t = services.dispatch_ticket(
+            ticket=t, lead=world.housing, co_handlers=[world.transport], by=world.operator
+        )
+    assert t.status == Status.DISPATCHED
+    assert t.acknowledge_due.astimezone(clock.LOCAL).date() == dt.date(2025, 10, 10)
+    assert t.handle_due.astimezone(clock.LOCAL).date() == dt.date(2025, 10, 14)
+    with clock.frozen("2025-10-09T09:00"):
+        services.acknowledge(ticket=t, organisation=world.transport, by=world.transport_clerk)
+        t = services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+        assert t.status == Status.ACKNOWLEDGED
+        t = services.reply_ticket(
+            ticket=t, organisation=world.housing, text="已责令停止夜间施工", by=world.housing_clerk
+        )
+    with clock.frozen("2025-10-10T15:00"):
+        t = services.record_follow_up(
+            ticket=t, solved=False, satisfied=False, note="昨晚仍在施工", by=world.operator
+        )
+    assert t.status == Status.REOPENED and t.lead_organisation == world.housing and t.reopen_count == 1
+    # A fresh handling limit from the reopening (Fri 10-10); Sat 10-11 is an adjusted working day.
+    assert t.handle_due.astimezone(clock.LOCAL).date() == dt.date(2025, 10, 16)
+    reopen_event = t.events.get(action="follow_up_unsolved")
+    assert reopen_event.note == "昨晚仍在施工" and reopen_event.organisation == world.housing
+    with clock.frozen("2025-10-13T10:00"):
+        t = services.reply_ticket(
+            ticket=t, organisation=world.housing, text="已查处,施工单位罚款", by=world.housing_clerk
+        )
+        t = services.record_follow_up(ticket=t, solved=True, satisfied=True, by=None)
+    assert t.status == Status.CLOSED and t.solved and t.satisfied
+    # The current state is rebuilt from the events alone.
+    assert workflow.replay(statuses(t)) == Ticket.objects.get(pk=t.pk).status
+    assert [e.to_status for e in t.events.order_by("seq")][-1] == Status.CLOSED
+
+
+def test_only_the_assigned_organisation_acknowledges(world):
+    t = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+    with pytest.raises(AccessDenied):
+        services.acknowledge(ticket=t, organisation=world.housing, by=world.transport_clerk)
+    with pytest.raises(AccessDenied):
+        services.acknowledge(ticket=t, organisation=world.transport, by=world.transport_clerk)
+
+
+def test_a_clerk_cannot_dispatch(world):
+    with pytest.raises(AccessDenied):
+        services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.housing_clerk)
+
+
+def test_return_before_the_limit_goes_back_to_the_dispatcher_and_is_counted(world):
+    with clock.frozen("2025-11-24T10:00"):
+        t = services.dispatch_ticket(ticket=file(world), lead=world.transport, by=world.operator)
+    with clock.frozen("2025-11-26T23:00"):
+        t = services.return_ticket(
+            ticket=t, organisation=world.transport, reason="属住建部门职责", by=world.transport_clerk
+        )
+    assert t.status == Status.RETURNED and t.return_count == 1 and t.lead_organisation is None
+    with clock.frozen("2025-11-27T09:00"):
+        t = services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
+        t = services.return_ticket(
+            ticket=t, organisation=world.housing, reason="不是我们的", by=world.housing_clerk
+        )
+    assert t.return_count == 2
+
+
+def test_return_after_the_limit_is_refused_and_the_ticket_counts_as_acknowledged(world):
+    with clock.frozen("2025-11-24T10:00"):
+        t = services.dispatch_ticket(ticket=file(world), lead=world.transport, by=world.operator)
+    with clock.frozen("2025-11-27T00:00:01"):
+        with pytest.raises(Conflict) as err:
+            services.return_ticket(
+                ticket=t, organisation=world.transport, reason="不是我们的", by=world.transport_clerk
+            )
+        assert err.value.code == "return_too_late"
+        assert services.deem_overdue_acknowledged() == 1
+    t.refresh_from_db()
+    assert t.status == Status.ACKNOWLEDGED
+    assert t.assignments.get(role="lead").acknowledged_late
+    assert statuses(t)[-1] == "deem_acknowledged"
+
+
+def test_acknowledging_late_is_recorded(world):
+    with clock.frozen("2025-11-24T10:00"):
+        t = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+    with clock.frozen("2025-11-25T10:00"):
+        services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+    assert not t.assignments.get(role="lead").acknowledged_late
+    with clock.frozen("2025-11-24T10:00"):
+        t2 = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+    with clock.frozen("2025-11-27T10:00"):
+        services.acknowledge(ticket=t2, organisation=world.housing, by=world.housing_clerk)
+    assert t2.assignments.get(role="lead").acknowledged_late
+
+
+def test_extension_approved_by_the_centre_moves_the_limit_up_to_ten_days(world):
+    with clock.frozen("2025-11-24T10:00"):
+        t = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+        services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+        with pytest.raises(ValidationFailed):
+            services.request_extension(
+                ticket=t, organisation=world.housing, workdays=11, reason="需要检测", by=world.housing_clerk
+            )
+        ext = services.request_extension(
+            ticket=t, organisation=world.housing, workdays=10, reason="需要噪声检测", by=world.housing_clerk
+        )
+        with pytest.raises(AccessDenied):
+            services.decide_extension(extension=ext, approve=True, by=world.housing_clerk)
+        services.decide_extension(extension=ext, approve=True, by=world.manager)
+        t.refresh_from_db()
+        assert t.handle_due.astimezone(clock.LOCAL).date() == dt.date(2025, 12, 15)
+        with pytest.raises(ValidationFailed):
+            services.request_extension(
+                ticket=t, organisation=world.housing, workdays=1, reason="再延", by=world.housing_clerk
+            )
+
+
+def test_direct_closure_from_the_knowledge_base(world):
+    entry = KnowledgeEntry.objects.create(
+        title="社保卡怎么补办", answer="携带身份证到人社局窗口补办", owner=world.hrss, updated_at=clock.now()
+    )
+    t = file(world, kind=Kind.CONSULT, category=world.social, content="社保卡丢了怎么补办")
+    t = services.close_directly(ticket=t, answer=entry.answer, entry=entry, by=world.operator)
+    assert t.status == Status.CLOSED and t.reply == entry.answer
+    entry.refresh_from_db()
+    assert entry.uses == 1
+
+
+def test_merged_duplicates_share_the_outcome(world):
+    primary = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+    dup = file(world, caller_name="李秀英", caller_phone="13807970001", content="红都大道工地晚上施工太吵")
+    dup = services.merge_tickets(duplicate=dup, into=primary, by=world.operator)
+    assert dup.status == Status.MERGED and dup.merged_into == primary
+    services.acknowledge(ticket=primary, organisation=world.housing, by=world.housing_clerk)
+    services.reply_ticket(
+        ticket=primary, organisation=world.housing, text="已责令整改", by=world.housing_clerk
+    )
+    services.record_follow_up(ticket=primary, solved=True, satisfied=True, by=world.operator)
+    dup.refresh_from_db()
+    assert dup.status == Status.CLOSED and dup.reply == "已责令整改" and dup.solved
+    assert workflow.replay(statuses(dup)) == Status.CLOSED
+
+
+def test_cannot_merge_into_a_closed_ticket(world):
+    closed = services.close_directly(
+        ticket=file(world, kind=Kind.CONSULT), answer="已解答", by=world.operator
+    )
+    with pytest.raises(Conflict):
+        services.merge_tickets(duplicate=file(world), into=closed, by=world.operator)
+
+
+def test_actions_out_of_order_are_refused(world):
+    t = file(world)
+    with pytest.raises(Conflict) as err:
+        services.record_follow_up(ticket=t, solved=True, satisfied=True, by=world.operator)
+    assert "已登记" in err.value.message
+
+
+def test_supervision_order_on_any_open_ticket(world):
+    t = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+    order = services.supervise_ticket(
+        ticket=t, due=clock.now() + dt.timedelta(days=2), note="群众反映强烈,请加快办理", by=world.supervisor
+    )
+    assert order.organisation == world.housing
+    assert statuses(t)[-1] == "supervise"
+    with pytest.raises(AccessDenied):
+        services.supervise_ticket(
+            ticket=t, due=clock.now() + dt.timedelta(days=2), note="x", by=world.housing_clerk
+        )
+
+
+def test_publishing_masks_personal_data_and_needs_consent(world):
+    t = file(
+        world,
+        public_allowed=True,
+        content="我叫张伟,身份证360781199003154517,家住象湖镇红都大道18号3栋501室,电话13979712345",
+    )
+    t = services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
+    services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+    services.reply_ticket(
+        ticket=t,
+        organisation=world.housing,
+        text="张伟您好,已联系施工方,电话13979712345已回访。",
+        by=world.housing_clerk,
+    )
+    services.record_follow_up(ticket=t, solved=True, satisfied=True, by=world.operator)
+    t = services.publish_reply(ticket=t, by=world.housing_clerk)
+    for secret in ("张伟", "360781199003154517", "13979712345", "红都大道18号"):
+        assert secret not in t.published_reply and secret not in t.published_content
+    assert "张*" in t.published_reply and "139****2345" in t.published_reply
+    private = file(world)
+    private = services.close_directly(ticket=private, answer="已解答", by=world.operator)
+    with pytest.raises(Conflict):
+        services.publish_reply(ticket=private, by=world.operator)
+
+
+def test_organisation_queues_by_time(world):
+    from zhengwu.tickets import selectors
+
+    with clock.frozen("2025-11-24T10:00"):  # handling limit: 2025-12-01 23:59:59
+        t = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+        assert [x.number for x in selectors.organisation_queues(world.housing_clerk).to_acknowledge] == [
+            t.number
+        ]
+        services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+    for moment, soon, overdue in [
+        ("2025-11-28T10:00", [], []),
+        ("2025-12-01T09:00", [t.number], []),
+        ("2025-12-02T09:00", [], [t.number]),
+    ]:
+        with clock.frozen(moment):
+            q = selectors.organisation_queues(world.housing_clerk)
+            assert [x.number for x in q.to_handle] == [t.number]
+            assert [x.number for x in q.due_soon] == soon, moment
+            assert [x.number for x in q.overdue] == overdue, moment
+    assert selectors.organisation_queues(world.transport_clerk).to_handle == []
