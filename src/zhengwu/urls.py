@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from zhengwu.api.urls import api
 from zhengwu.core import views as core_views
+from zhengwu.portal.disclosure import ckan
 
 admin.site.site_header = "政务平台管理"
 admin.site.site_title = "政务平台管理"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("accounts/", include("zhengwu.core.urls")),
     path("admin/", admin.site.urls),
+    # CKAN-compatible action API, at the path CKAN clients and harvesters expect
+    path("api/3/action/<str:action>", ckan.action, name="ckan_action"),
     path("api/", api.urls),
     path("workbench/catalog/", include("zhengwu.workbench.catalog.urls")),
     path("workbench/disclosure/", include("zhengwu.workbench.disclosure.urls")),

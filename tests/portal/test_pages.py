@@ -51,10 +51,16 @@ def test_care_mode_cookie_renders_the_large_text_page(client, centre):
     assert '<body class="care-mode' in html and 'aria-pressed="true"' in html
 
 
-def test_unbuilt_sections_are_marked_not_linked(client, centre):
+def test_built_sections_are_linked_and_unbuilt_ones_marked(client, centre, monkeypatch):
+    from zhengwu.portal import navigation
+
+    monkeypatch.setattr(
+        navigation, "PORTAL_SECTIONS", [*navigation.PORTAL_SECTIONS, ("数据开放", ("portal_opendata:index",))]
+    )
     html = client.get("/").content.decode()
     assert 'aria-current="page">首页</a>' in html
-    assert 'aria-disabled="true">政务公开<span class="zw-soon">建设中</span>' in html
+    assert 'href="/disclosure/"' in html
+    assert 'aria-disabled="true">数据开放<span class="zw-soon">建设中</span>' in html
 
 
 def test_search_page_echoes_the_query_and_says_what_it_will_search(client, centre):

@@ -24,16 +24,23 @@ CENTRE_ROLES = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER, Role.SUPERVISOR)
 
 
 def is_centre(user) -> bool:
-    """The hotline centre (operators, managers, supervisors) sees every ticket of the platform."""
+    """The hotline centre (operators, managers, supervisors) works every ticket of its region."""
     return access.is_administrator(user) or access.has_role(user, *CENTRE_ROLES)
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:
-    """Tickets the user may see: all for the centre; for an organisation, those ever dispatched to it."""
+    """Tickets the user may see: for the hotline centre, those located in its region (or not located yet) and
+    those dispatched within its scope; for an organisation, those ever dispatched to it."""
     qs = Ticket.objects.select_related("category", "lead_organisation", "region")
-    if is_centre(user):
+    if access.is_administrator(user):
         return qs
     assigned = access.scope(user, Assignment.objects.all(), "organisation").values("ticket_id")
+    if is_centre(user):
+        staff = access.staff_of(user)
+        region_path = staff.organisation.region.path
+        return qs.filter(
+            Q(region__isnull=True) | Q(region__path__startswith=region_path) | Q(pk__in=assigned)
+        )
     return qs.filter(pk__in=assigned)
 
 

@@ -1,0 +1,168 @@
+"""Disclosure reads: what the public may see, and staff queues scoped by core.access."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from zhengwu.core import access, clock
+from zhengwu.core.errors import NotFound
+from zhengwu.core.models import Organisation, Role
+from zhengwu.disclosure import deadlines, search, workflow
+from zhengwu.disclosure.models import AnnualReport, Category, DisclosureRequest, Publication, Remedy
+
+PAGE_SIZE = 20
+
+
+def public_publications(at: dt.datetime | None = None) -> QuerySet[Publication]:
+    """Publications the public may see: published, and their publication time has come."""
+    return Publication.objects.filter(
+        status=workflow.PUBLISHED, published_at__lte=at or clock.now()
+    ).select_related("organisation", "category")
+
+
+def public_publication(index_number: str) -> Publication:
+    """A publication's public page: published ones, and withdrawn ones (shown as withdrawn, without the body)."""
+    found = (
+        Publication.objects.filter(index_number=index_number)
+        .filter(
+            Q(status=workflow.PUBLISHED, published_at__lte=clock.now())
+            | Q(status=workflow.WITHDRAWN, published_at__isnull=False)
+        )
+        .select_related("organisation", "category", "replaced_by", "interprets")
+        .first()
+    )
+    if found is None:
+        raise NotFound("该信息不存在或尚未公开")
+    return found
+
+
+def search_publications(
+    *,
+    query: str = "",
+    organisation: int | None = None,
+    category: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    document_number: str = "",
+    genre: str = "",
+) -> QuerySet[Publication]:
+    """Public search: words (Traditional or Simplified), organisation, category, date range, document number."""
+    qs = public_publications()
+    if organisation:
+        qs = qs.filter(organisation_id=organisation)
+    if category:
+        qs = qs.filter(Q(category_id=category) | Q(category__parent_id=category))
+    if date_from:
+        qs = qs.filter(published_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=clock.LOCAL))
+    if date_to:
+        qs = qs.filter(
+            published_at__lt=dt.datetime.combine(
+                date_to + dt.timedelta(days=1), dt.time.min, tzinfo=clock.LOCAL
+            )
+        )
+    if document_number.strip():
+        qs = qs.filter(document_number__icontains=document_number.strip())
+    if genre:
+        qs = qs.filter(genre=genre)
+    if query.strip():
+        qs = search.matching(qs, query)
+    return qs.order_by("-published_at", "-id")
+
+
+def disclosing_organisations() -> QuerySet[Organisation]:
+    """Organisations with a catalogue or publications, for the portal's lists and filters."""
+    return (
+        Organisation.objects.filter(
+            Q(disclosure_categories__isnull=False) | Q(publications__status=workflow.PUBLISHED)
+        )
+        .distinct()
+        .order_by("region__code", "name")
+    )
+
+
+def request_organisations() -> QuerySet[Organisation]:
+    """Organisations a request may be addressed to: every active one."""
+    return Organisation.objects.filter(is_active=True).order_by("region__code", "name")
+
+
+def catalogue(organisation: Organisation) -> list[dict]:
+    """The organisation's catalogue as a tree: [{category, children: [...]}, ...]."""
+    nodes = list(Category.objects.filter(organisation=organisation).order_by("position", "code"))
+    by_parent: dict[int | None, list[Category]] = {}
+    for node in nodes:
+        by_parent.setdefault(node.parent_id, []).append(node)
+
+    def tree(parent_id):
+        return [{"category": c, "children": tree(c.pk)} for c in by_parent.get(parent_id, [])]
+
+    return tree(None)
+
+
+def staff_publications(user, *, status: str = "") -> QuerySet[Publication]:
+    qs = access.scope(user, Publication.objects.select_related("organisation", "category", "created_by"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-id")
+
+
+def review_queue(user) -> QuerySet[Publication]:
+    """Publications waiting for a step this user may take (never their own drafts)."""
+    steps = [s for s, role in workflow.REVIEW_ROLE.items() if access.has_role(user, role, Role.ADMINISTRATOR)]
+    return staff_publications(user).filter(status__in=steps).exclude(created_by=user)
+
+
+def staff_publication(user, pk: int) -> Publication:
+    found = staff_publications(user).filter(pk=pk).prefetch_related("ledger", "attachments").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+QUEUES = {
+    "open": ("办理中", workflow.OPEN_REQUEST_STATES),
+    "waiting": (
+        "等待申请人或第三方",
+        (workflow.AWAITING_SUPPLEMENT, workflow.AWAITING_FEE, workflow.CONSULTING),
+    ),
+    "concluded": ("已办结", workflow.CONCLUDED_REQUEST_STATES),
+}
+
+
+def request_queue(user, queue: str = "open") -> list[DisclosureRequest]:
+    """Requests in the user's scope for a queue, each with its alert level (normal, warning, overdue)."""
+    label, states = QUEUES.get(queue, QUEUES["open"])
+    rows = list(
+        access.scope(user, DisclosureRequest.objects.select_related("organisation"))
+        .filter(status__in=states)
+        .order_by("due_on", "id")[:500]
+    )
+    today = clock.today()
+    for r in rows:
+        r.alert = (
+            deadlines.alert_level(r.due_on, today)
+            if r.status == workflow.PROCESSING and r.due_on
+            else "normal"
+        )
+    return rows
+
+
+def staff_request(user, pk: int) -> DisclosureRequest:
+    found = (
+        access.scope(user, DisclosureRequest.objects.select_related("organisation"))
+        .filter(pk=pk)
+        .prefetch_related("events")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def remedies_of(organisation: Organisation) -> QuerySet[Remedy]:
+    return Remedy.objects.filter(organisation=organisation)
+
+
+def reports_of(user) -> QuerySet[AnnualReport]:
+    return access.scope(user, AnnualReport.objects.select_related("organisation")).order_by("-year")

@@ -1,0 +1,921 @@
+"""Disclosure writes: one keyword-only function per use case, one transaction each, audit record inside."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.db import transaction
+from django.db.models import Q
+
+from zhengwu.core import access, audit, clock
+from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.models import Organisation, Role
+from zhengwu.disclosure import deadlines, fees, outcomes, search, text, workflow
+from zhengwu.disclosure.models import (
+    Category,
+    DisclosureProfile,
+    DisclosureRequest,
+    IndexSequence,
+    Publication,
+    Remedy,
+    RequestEvent,
+    ReviewEntry,
+)
+
+# 政府信息公开条例 第二十条 (the areas every catalogue must hold) and the pages 第二十二条、第五十条 require.
+STATUTORY_CATALOGUE = [
+    ("guide", "政府信息公开指南", ""),
+    ("system", "政府信息公开制度", ""),
+    ("01", "法规文件", "第二十条第(一)项"),
+    ("02", "机构职能", "第二十条第(二)项"),
+    ("03", "规划计划", "第二十条第(三)项"),
+    ("04", "统计信息", "第二十条第(四)项"),
+    ("05", "行政许可和对外管理服务", "第二十条第(五)项"),
+    ("06", "行政处罚和行政强制", "第二十条第(六)项"),
+    ("07", "财政预决算", "第二十条第(七)项"),
+    ("08", "行政事业性收费", "第二十条第(八)项"),
+    ("09", "政府集中采购", "第二十条第(九)项"),
+    ("10", "重大建设项目", "第二十条第(十)项"),
+    ("11", "民生政策及实施情况", "第二十条第(十一)项"),
+    ("12", "应急管理", "第二十条第(十二)项"),
+    ("13", "监督检查", "第二十条第(十三)项"),
+    ("14", "公务员招考", "第二十条第(十四)项"),
+    ("15", "其他应主动公开的信息", "第二十条第(十五)项"),
+    ("interpretation", "政策解读", ""),
+    ("annual_report", "政府信息公开年度报告", "第四十九条"),
+]
+
+PUBLICATION_FIELDS = (
+    "title",
+    "document_number",
+    "category",
+    "genre",
+    "subject",
+    "written_on",
+    "important",
+    "body",
+    "interprets",
+)
+
+
+def _name(user) -> str:
+    staff = access.staff_of(user)
+    return (staff.name if staff else user.get_username())[:60]
+
+
+def profile_of(organisation: Organisation) -> DisclosureProfile:
+    """The organisation's disclosure settings (defaults when none were saved)."""
+    try:
+        return organisation.disclosure_profile
+    except DisclosureProfile.DoesNotExist:
+        return DisclosureProfile(organisation=organisation)
+
+
+def _next_sequence(organisation: Organisation, kind: str, year: int) -> int:
+    IndexSequence.objects.get_or_create(organisation=organisation, kind=kind, year=year)
+    seq = IndexSequence.objects.select_for_update().get(organisation=organisation, kind=kind, year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return seq.last
+
+
+def _index_number(organisation: Organisation, year: int) -> str:
+    code = profile_of(organisation).index_code or organisation.uscc
+    while True:  # an imported number may already hold the next sequence: step past it
+        candidate = f"{code}/{year}-{_next_sequence(organisation, 'publication', year):05d}"
+        if not Publication.objects.filter(index_number=candidate).exists():
+            return candidate
+
+
+# ---- catalogue ----------------------------------------------------------------------------------------------
+
+
+def save_profile(
+    *,
+    organisation: Organisation,
+    by,
+    index_code: str = "",
+    guide: str = "",
+    second_leader_for_all: bool = False,
+) -> DisclosureProfile:
+    """Set an organisation's index code, disclosure guide and approval rule."""
+    access.require_role(by, Role.DISCLOSURE_OFFICER, Role.ADMINISTRATOR)
+    access.require_organisation(by, organisation)
+    index_code = index_code.strip()
+    if index_code and (len(index_code) > 32 or "/" in index_code):
+        raise ValidationFailed("索引号前缀最长32个字符,且不能含“/”", field="index_code")
+    with transaction.atomic():
+        profile, _ = DisclosureProfile.objects.update_or_create(
+            organisation=organisation,
+            defaults={
+                "index_code": index_code,
+                "guide": guide,
+                "second_leader_for_all": second_leader_for_all,
+            },
+        )
+        audit.record(
+            "disclosure.profile.save",
+            profile,
+            actor=by,
+            summary={"index_code": index_code, "second_leader_for_all": second_leader_for_all},
+        )
+    return profile
+
+
+def ensure_catalogue(*, organisation: Organisation, by=None) -> list[Category]:
+    """Create the areas the Regulations require in the organisation's catalogue (those missing)."""
+    with transaction.atomic():
+        created = []
+        for position, (code, name, statutory) in enumerate(STATUTORY_CATALOGUE):
+            category, made = Category.objects.get_or_create(
+                organisation=organisation,
+                code=code,
+                defaults={"name": name, "statutory": statutory, "position": position * 10},
+            )
+            if made:
+                created.append(category)
+        if created:
+            audit.record(
+                "disclosure.catalogue.ensure",
+                organisation,
+                actor=by,
+                summary={"created": [c.code for c in created]},
+            )
+    return created
+
+
+def add_category(
+    *,
+    organisation: Organisation,
+    code: str,
+    name: str,
+    by,
+    parent: Category | None = None,
+    statutory: str = "",
+) -> Category:
+    access.require_role(by, Role.DISCLOSURE_OFFICER)
+    access.require_organisation(by, organisation)
+    if not code.strip() or not name.strip():
+        raise ValidationFailed("请填写目录编码和名称", field="name")
+    if parent is not None and parent.organisation_id != organisation.pk:
+        raise ValidationFailed("上级目录属于其他机构", field="parent")
+    with transaction.atomic():
+        if Category.objects.filter(organisation=organisation, code=code).exists():
+            raise Conflict("目录编码已存在", field="code")
+        category = Category.objects.create(
+            organisation=organisation,
+            code=code.strip(),
+            name=name.strip(),
+            parent=parent,
+            statutory=statutory,
+        )
+        audit.record("disclosure.catalogue.add", category, actor=by, summary={"code": code, "name": name})
+    return category
+
+
+# ---- publications and the review chain ---------------------------------------------------------------------
+
+
+def _clean_fields(organisation: Organisation, fields: dict) -> dict:
+    unknown = set(fields) - set(PUBLICATION_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"未知字段:{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    clean = dict(fields)
+    if "title" in clean:
+        clean["title"] = (clean["title"] or "").strip()
+        if not clean["title"]:
+            raise ValidationFailed("请填写标题", field="title")
+        if len(clean["title"]) > 300:
+            raise ValidationFailed("标题最长300字", field="title")
+    if "body" in clean:
+        clean["body"] = text.sanitise(clean["body"] or "")
+    if "genre" in clean and clean["genre"] not in Publication.Genre.values:
+        raise ValidationFailed("请选择体裁", field="genre")
+    category = clean.get("category")
+    if category is not None and category.organisation_id != organisation.pk:
+        raise ValidationFailed("所选目录不属于本机构", field="category")
+    interprets = clean.get("interprets")
+    if interprets is not None and interprets.status != workflow.PUBLISHED:
+        raise ValidationFailed("只能解读已发布的政策文件", field="interprets")
+    return clean
+
+
+def _refresh_tokens(publication: Publication) -> None:
+    publication.search_tokens = search.tokens_for(
+        title=publication.title,
+        document_number=publication.document_number,
+        body=publication.body,
+        subject=publication.subject,
+    )
+
+
+def _ledger(publication: Publication, *, action: str, before: str, by, opinion: str = "") -> ReviewEntry:
+    return ReviewEntry.objects.create(
+        publication=publication,
+        action=action,
+        from_status=before,
+        to_status=publication.status,
+        by=by,
+        by_name=_name(by),
+        opinion=opinion,
+        at=clock.now(),
+    )
+
+
+def create_draft(*, organisation: Organisation, by, title: str, **fields) -> Publication:
+    """A new draft publication with its index number."""
+    access.require_role(by, Role.DISCLOSURE_OFFICER)
+    access.require_organisation(by, organisation)
+    clean = _clean_fields(organisation, {"title": title, **fields})
+    if clean.get("interprets") is not None:
+        clean.setdefault("genre", Publication.Genre.INTERPRETATION)
+    with transaction.atomic():
+        publication = Publication(
+            organisation=organisation,
+            created_by=by,
+            created_at=clock.now(),
+            index_number=_index_number(organisation, clock.today().year),
+            **clean,
+        )
+        _refresh_tokens(publication)
+        publication.save()
+        _ledger(publication, action="edit", before=workflow.DRAFT, by=by, opinion="起草")
+        audit.record(
+            "disclosure.publication.create",
+            publication,
+            actor=by,
+            summary={"index_number": publication.index_number, "title": publication.title},
+        )
+    return publication
+
+
+def _locked(publication: Publication, version: int | None = None) -> Publication:
+    current = Publication.objects.select_for_update().get(pk=publication.pk)
+    if version is not None and current.version != version:
+        raise Conflict("该信息已被他人修改,请刷新后重试", code="stale", field="version")
+    return current
+
+
+def update_draft(*, publication: Publication, by, version: int | None = None, **fields) -> Publication:
+    """Change a draft (only drafts may change; anything approved must go back through the chain)."""
+    access.require_role(by, Role.DISCLOSURE_OFFICER)
+    access.require_organisation(by, publication.organisation)
+    clean = _clean_fields(publication.organisation, fields)
+    with transaction.atomic():
+        current = _locked(publication, version)
+        workflow.publication_next(current.status, "edit")
+        for key, value in clean.items():
+            setattr(current, key, value)
+        current.version += 1
+        _refresh_tokens(current)
+        current.save()
+        _ledger(current, action="edit", before=workflow.DRAFT, by=by, opinion="修改")
+        audit.record("disclosure.publication.edit", current, actor=by, summary={"fields": sorted(clean)})
+    return current
+
+
+def submit(*, publication: Publication, by) -> Publication:
+    """Send a draft into review."""
+    access.require_role(by, Role.DISCLOSURE_OFFICER)
+    access.require_organisation(by, publication.organisation)
+    with transaction.atomic():
+        current = _locked(publication)
+        before = current.status
+        current.status = workflow.publication_next(before, "submit")
+        current.save(update_fields=["status"])
+        _ledger(current, action="submit", before=before, by=by)
+        audit.record("disclosure.publication.submit", current, actor=by, summary={"from": before})
+    return current
+
+
+def _needs_second_leader(publication: Publication) -> bool:
+    return publication.important or profile_of(publication.organisation).second_leader_for_all
+
+
+def _check_reviewer(current: Publication, by) -> None:
+    role = workflow.REVIEW_ROLE.get(current.status)
+    if role is None:
+        raise Conflict(
+            f"「{current.status_label}」不在审查环节", code="transition_not_allowed", field="status"
+        )
+    access.require_role(by, role)
+    access.require_organisation(by, current.organisation)
+    if by.pk == current.created_by_id:
+        raise AccessDenied("起草人不能审查自己起草的信息")
+    if current.status == workflow.SECOND_LEADER_APPROVAL:
+        first_leader = (
+            current.ledger.filter(from_status=workflow.LEADER_APPROVAL, action="approve_important")
+            .order_by("-at", "-id")
+            .values_list("by_id", flat=True)
+            .first()
+        )
+        if first_leader == by.pk:
+            raise AccessDenied("重要文件须由另一位领导审批")
+
+
+def approve(*, publication: Publication, by, opinion: str = "") -> Publication:
+    """Approve the current review step; the chain moves to the next step the organisation requires."""
+    with transaction.atomic():
+        current = _locked(publication)
+        _check_reviewer(current, by)
+        before = current.status
+        action = "approve"
+        if before == workflow.LEADER_APPROVAL and _needs_second_leader(current):
+            action = "approve_important"
+        current.status = workflow.publication_next(before, action)
+        current.save(update_fields=["status"])
+        _ledger(current, action=action, before=before, by=by, opinion=opinion.strip() or "同意")
+        audit.record("disclosure.publication.approve", current, actor=by, summary={"step": before})
+    return current
+
+
+def reject(*, publication: Publication, by, opinion: str) -> Publication:
+    """Return the publication to its drafter with the reason."""
+    if not (opinion or "").strip():
+        raise ValidationFailed("退回时须写明理由", field="opinion")
+    with transaction.atomic():
+        current = _locked(publication)
+        _check_reviewer(current, by)
+        before = current.status
+        current.status = workflow.publication_next(before, "reject")
+        current.save(update_fields=["status"])
+        _ledger(current, action="reject", before=before, by=by, opinion=opinion.strip())
+        audit.record(
+            "disclosure.publication.reject", current, actor=by, summary={"step": before, "reason": opinion}
+        )
+    return current
+
+
+def publish(*, publication: Publication, by, at: dt.datetime | None = None) -> Publication:
+    """Publish an approved publication now or at a set time (it shows on the portal from that moment)."""
+    access.require_role(by, Role.DISCLOSURE_OFFICER)
+    access.require_organisation(by, publication.organisation)
+    now = clock.now()
+    if at is not None and at < now - dt.timedelta(minutes=1):
+        raise ValidationFailed("定时发布时间不能早于现在", field="at")
+    with transaction.atomic():
+        current = _locked(publication)
+        before = current.status
+        current.status = workflow.publication_next(before, "publish")
+        current.published_at = at or now
+        current.save(update_fields=["status", "published_at"])
+        note = (
+            "立即发布"
+            if at is None
+            else f"定时发布:{clock.local_date(at).isoformat()} {at.astimezone(clock.LOCAL):%H:%M}"
+        )
+        _ledger(current, action="publish", before=before, by=by, opinion=note)
+        audit.record(
+            "disclosure.publication.publish",
+            current,
+            actor=by,
+            summary={"published_at": current.published_at.isoformat()},
+        )
+    return current
+
+
+def withdraw(*, publication: Publication, by, reason: str) -> Publication:
+    """Take a publication off the portal, with the reason on record."""
+    access.require_role(by, Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)
+    access.require_organisation(by, publication.organisation)
+    if not (reason or "").strip():
+        raise ValidationFailed("撤回须写明理由", field="reason")
+    with transaction.atomic():
+        current = _locked(publication)
+        before = current.status
+        current.status = workflow.publication_next(before, "withdraw")
+        current.save(update_fields=["status"])
+        _ledger(current, action="withdraw", before=before, by=by, opinion=reason.strip())
+        audit.record("disclosure.publication.withdraw", current, actor=by, summary={"reason": reason})
+    return current
+
+
+def change_validity(
+    *, publication: Publication, by, validity: str, reason: str = "", replaced_by: Publication | None = None
+) -> Publication:
+    """Mark a published document amended or repealed, linking what replaced it; shown on its page."""
+    access.require_role(by, Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)
+    access.require_organisation(by, publication.organisation)
+    action = {Publication.Validity.REPEALED: "repeal", Publication.Validity.AMENDED: "amend"}.get(validity)
+    if action is None:
+        raise ValidationFailed("效力只能改为已修订或已废止", field="validity")
+    if replaced_by is not None and (
+        replaced_by.pk == publication.pk or replaced_by.status != workflow.PUBLISHED
+    ):
+        raise ValidationFailed("替代文件须为另一份已发布的文件", field="replaced_by")
+    if validity == Publication.Validity.AMENDED and replaced_by is None:
+        raise ValidationFailed("已修订的文件须指明修订后的文件", field="replaced_by")
+    with transaction.atomic():
+        current = _locked(publication)
+        before = current.status
+        workflow.publication_next(before, action)
+        current.validity = validity
+        current.replaced_by = replaced_by
+        current.save(update_fields=["validity", "replaced_by"])
+        _ledger(current, action=action, before=before, by=by, opinion=(reason or "").strip())
+        audit.record(
+            f"disclosure.publication.{action}",
+            current,
+            actor=by,
+            summary={"replaced_by": replaced_by.index_number if replaced_by else None, "reason": reason},
+        )
+    return current
+
+
+# ---- requests ----------------------------------------------------------------------------------------------
+
+
+def _event(
+    request: DisclosureRequest,
+    *,
+    action: str,
+    before: str | None,
+    on: dt.date,
+    by=None,
+    note: str = "",
+    data: dict | None = None,
+) -> RequestEvent:
+    actor = by if getattr(by, "is_authenticated", False) else None
+    return RequestEvent.objects.create(
+        request=request,
+        action=action,
+        from_status=before or "",
+        to_status=request.status,
+        on=on,
+        at=clock.now(),
+        by=actor,
+        by_name=_name(actor) if actor else "申请人",
+        note=note,
+        data=data or {},
+    )
+
+
+def _check_on(request: DisclosureRequest, on: dt.date | None, *, field: str = "on") -> dt.date:
+    on = on or clock.today()
+    if on > clock.today():
+        raise ValidationFailed("日期不能晚于今天", field=field)
+    if on < request.received_on:
+        raise ValidationFailed("日期不能早于收到申请之日", field=field)
+    return on
+
+
+def pauses_of(events) -> list[deadlines.Pause]:
+    """The spans not counted toward the reply limit, from a request's events (open spans end today)."""
+    pauses, opened = [], {}
+    for e in events:
+        if e.action in ("consult_third_party", "notify_fee"):
+            opened[e.action] = e.on
+        elif e.action == "third_party_answered" and "consult_third_party" in opened:
+            pauses.append(deadlines.Pause(opened.pop("consult_third_party"), e.on, "third_party"))
+        elif e.action == "receive_payment" and "notify_fee" in opened:
+            pauses.append(deadlines.Pause(opened.pop("notify_fee"), e.on, "fee"))
+    for action, start in opened.items():
+        pauses.append(
+            deadlines.Pause(
+                start, max(start, clock.today()), "third_party" if action.startswith("consult") else "fee"
+            )
+        )
+    return pauses
+
+
+def due_of(request: DisclosureRequest, events=None) -> deadlines.ReplyDue:
+    """The reply due date of a request, from its receipt, supplement, extension and paused spans."""
+    events = list(events if events is not None else request.events.all())
+    return deadlines.reply_due(
+        request.received_on,
+        supplement_received=request.supplement_received_on,
+        extension=request.extension_days,
+        pauses=pauses_of(events),
+    )
+
+
+def _refresh_due(request: DisclosureRequest) -> None:
+    if request.status in workflow.CONCLUDED_REQUEST_STATES:
+        return
+    result = due_of(request)
+    request.due_on, request.due_provisional = result.due, result.provisional
+
+
+def _requester_key(organisation, kind: str, name: str, id_number: str) -> Q:
+    cond = Q(organisation=organisation)
+    return cond & (
+        Q(requester_id_number=id_number) if id_number else Q(requester_name=name, requester_kind=kind)
+    )
+
+
+def file_request(
+    *,
+    organisation: Organisation,
+    channel: str,
+    requester_kind: str,
+    requester_name: str,
+    description: str,
+    submitted_on: dt.date | None = None,
+    signed_on: dt.date | None = None,
+    confirmed_on: dt.date | None = None,
+    requester_id_number: str = "",
+    phone: str = "",
+    address: str = "",
+    email: str = "",
+    delivery: str = "",
+    by=None,
+) -> DisclosureRequest:
+    """Register a request from any channel; the receipt date follows 第三十一条."""
+    if by is not None and getattr(by, "is_authenticated", False):
+        access.require_role(by, Role.DISCLOSURE_OFFICER)
+        access.require_organisation(by, organisation)
+    if channel not in DisclosureRequest.Channel.values:
+        raise ValidationFailed("请选择申请方式", field="channel")
+    if requester_kind not in DisclosureRequest.RequesterKind.values:
+        raise ValidationFailed("请选择申请人类型", field="requester_kind")
+    if not (requester_name or "").strip():
+        raise ValidationFailed("请填写申请人姓名或名称", field="requester_name")
+    if not (description or "").strip():
+        raise ValidationFailed("请描述所需的政府信息", field="description")
+    if not (phone or address or email):
+        raise ValidationFailed("请至少填写一种联系方式", field="phone")
+    today = clock.today()
+    submitted_on = submitted_on or today
+    if channel in ("online", "fax") and confirmed_on is None and by is None:
+        confirmed_on = today  # the portal confirms receipt the moment it gives the requester a number
+    received_on = deadlines.receipt_date(
+        channel, submitted_on=submitted_on, signed_on=signed_on, confirmed_on=confirmed_on
+    )
+    if received_on > today:
+        raise ValidationFailed("收到申请日期不能晚于今天", field="submitted_on")
+    with transaction.atomic():
+        seq = _next_sequence(organisation, "request", received_on.year)
+        request = DisclosureRequest(
+            organisation=organisation,
+            number=f"YSQ{received_on.year}{organisation.pk:04d}{seq:05d}",
+            access_code=secrets.token_hex(4),
+            channel=channel,
+            requester_kind=requester_kind,
+            requester_name=requester_name.strip(),
+            requester_id_number=requester_id_number.strip(),
+            phone=phone.strip(),
+            address=address.strip(),
+            email=email.strip(),
+            description=description.strip(),
+            delivery=delivery.strip(),
+            submitted_on=submitted_on,
+            received_on=received_on,
+            status=workflow.request_next(None, "receive"),
+            created_at=clock.now(),
+        )
+        request.due_on = deadlines.reply_due(received_on).due
+        request.save()
+        _event(
+            request,
+            action="receive",
+            before=None,
+            on=received_on,
+            by=by,
+            data={"channel": channel, "submitted_on": submitted_on.isoformat()},
+        )
+        _refresh_due(request)
+        request.save(update_fields=["due_on", "due_provisional"])
+        audit.record(
+            "disclosure.request.file",
+            request,
+            actor=by if getattr(by, "is_authenticated", False) else None,
+            summary={"number": request.number, "channel": channel, "received_on": received_on.isoformat()},
+        )
+    return request
+
+
+def _officer(request: DisclosureRequest, by, *roles: str) -> None:
+    access.require_role(by, *(roles or (Role.DISCLOSURE_OFFICER,)))
+    access.require_organisation(by, request.organisation)
+
+
+def _transition(
+    request: DisclosureRequest, action: str, *, by, on: dt.date, note: str = "", data=None, change=None
+) -> DisclosureRequest:
+    with transaction.atomic():
+        current = DisclosureRequest.objects.select_for_update().get(pk=request.pk)
+        before = current.status
+        current.status = workflow.request_next(before, action)
+        if change:
+            change(current)
+        current.save()
+        _event(current, action=action, before=before, on=on, by=by, note=note, data=data)
+        _refresh_due(current)
+        current.save(update_fields=["due_on", "due_provisional"])
+        audit.record(
+            f"disclosure.request.{action}",
+            current,
+            actor=by if getattr(by, "is_authenticated", False) else None,
+            summary={"from": before, "to": current.status, "on": on.isoformat(), **(data or {})},
+        )
+    return current
+
+
+def request_supplement(
+    *, request: DisclosureRequest, by, items: str, workdays: int = 15, on: dt.date | None = None
+) -> DisclosureRequest:
+    """Ask once, within 7 working days of receipt, for everything unclear, giving a period to supplement."""
+    _officer(request, by)
+    on = _check_on(request, on)
+    if not (items or "").strip():
+        raise ValidationFailed("请一次性写明需要补正的全部事项", field="items")
+    if request.events.filter(action="request_supplement").exists():
+        raise Conflict("补正只能告知一次,且须一次性告知全部事项(第三十条)", field="items")
+    last_day = deadlines.supplement_request_deadline(request.received_on).value
+    if on > last_day:
+        raise Conflict(
+            f"告知补正须在收到申请之日起7个工作日内(最迟 {last_day.isoformat()}),已超过(第三十条)", field="on"
+        )
+    until = deadlines.supplement_due(on, workdays).value
+
+    def change(r):
+        r.waiting_until = until
+
+    return _transition(
+        request,
+        "request_supplement",
+        by=by,
+        on=on,
+        note=items.strip(),
+        data={"items": items.strip(), "until": until.isoformat(), "workdays": workdays},
+        change=change,
+    )
+
+
+def receive_supplement(
+    *, request: DisclosureRequest, by=None, on: dt.date | None = None, content: str = ""
+) -> DisclosureRequest:
+    """The supplement arrived: the reply period starts again from this day (第三十条)."""
+    if by is not None and getattr(by, "is_authenticated", False):
+        _officer(request, by)
+    on = _check_on(request, on)
+    if request.waiting_until and on > request.waiting_until:
+        raise Conflict(f"补正期限已于 {request.waiting_until.isoformat()} 届满", field="on")
+
+    def change(r):
+        r.supplement_received_on, r.waiting_until = on, None
+
+    return _transition(request, "receive_supplement", by=by, on=on, note=content.strip(), change=change)
+
+
+def consult_third_party(
+    *, request: DisclosureRequest, by, third_party: str, on: dt.date | None = None
+) -> DisclosureRequest:
+    """Ask a third party's opinion (第三十二条); the time it takes is not counted."""
+    _officer(request, by)
+    on = _check_on(request, on)
+    if not (third_party or "").strip():
+        raise ValidationFailed("请填写第三方名称", field="third_party")
+    if request.due_on and on > request.due_on:
+        raise Conflict("答复期限已届满,不能再征求第三方意见", field="on")
+    until = deadlines.third_party_deadline(on).value
+
+    def change(r):
+        r.waiting_until = until
+
+    return _transition(
+        request,
+        "consult_third_party",
+        by=by,
+        on=on,
+        note=third_party.strip(),
+        data={"third_party": third_party.strip(), "until": until.isoformat()},
+        change=change,
+    )
+
+
+def record_third_party_answer(
+    *, request: DisclosureRequest, by, opinion: str = "", on: dt.date | None = None
+) -> DisclosureRequest:
+    """The third party answered (or its 15 working days ran out): the clock runs again."""
+    _officer(request, by)
+    on = _check_on(request, on)
+
+    def change(r):
+        r.waiting_until = None
+
+    return _transition(
+        request, "third_party_answered", by=by, on=on, note=(opinion or "").strip(), change=change
+    )
+
+
+def fee_for(
+    request: DisclosureRequest, *, method: str, pages: int | None = None
+) -> tuple[int, int, fees.Fee]:
+    """(quantity, amount, explanation): by item the requester's n-th request this month, by volume the pages."""
+    if method == DisclosureRequest.FeeMethod.ITEMS:
+        month_start = request.received_on.replace(day=1)
+        n = DisclosureRequest.objects.filter(
+            _requester_key(
+                request.organisation,
+                request.requester_kind,
+                request.requester_name,
+                request.requester_id_number,
+            ),
+            received_on__gte=month_start,
+            received_on__lte=request.received_on,
+            id__lte=request.id,
+        ).count()
+        total = fees.by_items(n)
+        return n, fees.for_nth_item(n), total
+    if method == DisclosureRequest.FeeMethod.PAGES:
+        if pages is None:
+            raise ValidationFailed("按量计收须填写页数", field="pages")
+        result = fees.by_pages(pages)
+        return pages, result.amount, result
+    raise ValidationFailed("请选择按件计收或按量计收(二者不得同时适用)", field="method")
+
+
+def notify_fee(
+    *, request: DisclosureRequest, by, method: str, pages: int | None = None, on: dt.date | None = None
+) -> DisclosureRequest:
+    """Send the fee notice (one method only); unpaid after 20 working days means abandoned."""
+    _officer(request, by)
+    on = _check_on(request, on)
+    if request.fee_method:
+        raise Conflict("本申请已发出过收费通知,不得重复计费", field="method")
+    quantity, amount, explanation = fee_for(request, method=method, pages=pages)
+    if amount <= 0:
+        raise Conflict("按所选方式计算无需收费,不能发出收费通知", field="method")
+    until = deadlines.fee_payment_deadline(on).value
+
+    def change(r):
+        r.fee_method, r.fee_quantity, r.fee_amount, r.waiting_until = method, quantity, amount, until
+
+    return _transition(
+        request,
+        "notify_fee",
+        by=by,
+        on=on,
+        note="\n".join(explanation.lines),
+        data={"method": method, "quantity": quantity, "amount": amount, "until": until.isoformat()},
+        change=change,
+    )
+
+
+def receive_payment(*, request: DisclosureRequest, by, on: dt.date | None = None) -> DisclosureRequest:
+    _officer(request, by)
+    on = _check_on(request, on)
+    if request.waiting_until and on > request.waiting_until:
+        raise Conflict(f"缴费期限已于 {request.waiting_until.isoformat()} 届满", field="on")
+
+    def change(r):
+        r.fee_paid_on, r.waiting_until = on, None
+
+    return _transition(
+        request, "receive_payment", by=by, on=on, data={"amount": request.fee_amount}, change=change
+    )
+
+
+def extend(
+    *, request: DisclosureRequest, by, days: int, reason: str, on: dt.date | None = None
+) -> DisclosureRequest:
+    """Extend the reply period once, by at most 20 working days, approved by the person in charge (第三十三条)."""
+    _officer(request, by, Role.DEPARTMENT_HEAD)
+    on = _check_on(request, on)
+    if request.extension_days:
+        raise Conflict("答复期限只能延长一次", field="days")
+    if not (reason or "").strip():
+        raise ValidationFailed("请写明延长理由(将告知申请人)", field="reason")
+    if (
+        isinstance(days, bool)
+        or not isinstance(days, int)
+        or not 1 <= days <= deadlines.MAX_EXTENSION_WORKDAYS
+    ):
+        raise ValidationFailed("延长期限为1至20个工作日(第三十三条第一款)", field="days")
+    if request.due_on and on > request.due_on:
+        raise Conflict("答复期限已届满,不能再延长", field="on")
+
+    def change(r):
+        r.extension_days = days
+
+    return _transition(
+        request, "extend", by=by, on=on, note=reason.strip(), data={"days": days}, change=change
+    )
+
+
+def reply(
+    *,
+    request: DisclosureRequest,
+    by,
+    outcome: str,
+    reason: str = "",
+    text_: str = "",
+    on: dt.date | None = None,
+) -> DisclosureRequest:
+    """Reply with one of the legal outcomes; the reply letter is produced from this record."""
+    _officer(request, by)
+    on = _check_on(request, on)
+    found, sub = outcomes.validate(outcome, reason)
+    if outcome == "other" and reason in ("no_supplement", "unpaid_fee"):
+        raise ValidationFailed("逾期不补正或不缴费由系统按期限自动处理", field="reason")
+
+    def change(r):
+        r.outcome, r.reason, r.reply_text, r.concluded_on = outcome, reason or "", (text_ or "").strip(), on
+
+    return _transition(
+        request,
+        "reply",
+        by=by,
+        on=on,
+        note=f"{found.label}{':' + sub.label if sub else ''}",
+        data={"outcome": outcome, "reason": reason},
+        change=change,
+    )
+
+
+def withdraw_request(
+    *, request: DisclosureRequest, by=None, on: dt.date | None = None, note: str = ""
+) -> DisclosureRequest:
+    """The requester withdraws the request (counted under 其他处理 in the report)."""
+    if by is not None and getattr(by, "is_authenticated", False):
+        _officer(request, by)
+    on = _check_on(request, on)
+
+    def change(r):
+        r.outcome, r.reason, r.concluded_on, r.waiting_until = "other", "other", on, None
+
+    return _transition(request, "withdraw", by=by, on=on, note=note or "申请人撤回申请", change=change)
+
+
+def archive(*, request: DisclosureRequest, by) -> DisclosureRequest:
+    _officer(request, by)
+    return _transition(request, "archive", by=by, on=clock.today())
+
+
+def expire_waiting(*, today: dt.date | None = None) -> list[DisclosureRequest]:
+    """Requests whose supplement or fee period ran out are treated as abandoned (第三十条; 国办函〔2020〕109号)."""
+    today = today or clock.today()
+    done = []
+    waiting = DisclosureRequest.objects.filter(
+        status__in=[workflow.AWAITING_SUPPLEMENT, workflow.AWAITING_FEE], waiting_until__lt=today
+    )
+    for request in waiting:
+        action, reason = (
+            ("abandon_no_supplement", "no_supplement")
+            if request.status == workflow.AWAITING_SUPPLEMENT
+            else ("abandon_unpaid", "unpaid_fee")
+        )
+        ended = deadlines.calendar.add_workdays(request.waiting_until, 0).value
+
+        def change(r, reason=reason, ended=ended):
+            r.outcome, r.reason, r.concluded_on, r.waiting_until = "other", reason, ended, None
+
+        done.append(
+            _transition(
+                request,
+                action,
+                by=None,
+                on=ended,
+                change=change,
+                note=f"期限 {request.waiting_until.isoformat()} 届满",
+            )
+        )
+    return done
+
+
+def record_remedy(
+    *,
+    organisation: Organisation,
+    by,
+    kind: str,
+    filed_on: dt.date,
+    result: str = "pending",
+    concluded_on: dt.date | None = None,
+    request: DisclosureRequest | None = None,
+    note: str = "",
+) -> Remedy:
+    """Record a reconsideration or lawsuit about disclosure and its result."""
+    access.require_role(by, Role.DISCLOSURE_OFFICER)
+    access.require_organisation(by, organisation)
+    if kind not in Remedy.Kind.values:
+        raise ValidationFailed("请选择类型", field="kind")
+    if result not in Remedy.Result.values:
+        raise ValidationFailed("请选择结果", field="result")
+    if (result == "pending") != (concluded_on is None):
+        raise ValidationFailed("已审结的须填写审结日期,尚未审结的不填", field="concluded_on")
+    if concluded_on and concluded_on < filed_on:
+        raise ValidationFailed("审结日期不能早于提起日期", field="concluded_on")
+    with transaction.atomic():
+        remedy = Remedy.objects.create(
+            organisation=organisation,
+            kind=kind,
+            filed_on=filed_on,
+            result=result,
+            concluded_on=concluded_on,
+            request=request,
+            note=note,
+        )
+        audit.record("disclosure.remedy.record", remedy, actor=by, summary={"kind": kind, "result": result})
+    return remedy
+
+
+def request_by_code(number: str, code: str) -> DisclosureRequest:
+    """A requester's own request, found by its number and query code."""
+    request = (
+        DisclosureRequest.objects.filter(number=(number or "").strip()).select_related("organisation").first()
+    )
+    if request is None or not secrets.compare_digest(request.access_code, (code or "").strip().lower()):
+        raise NotFound("申请编号或查询码不正确")
+    return request

@@ -1,0 +1,161 @@
+"""The two state machines of disclosure: a publication's review chain and a request's handling.
+
+Each is ONE table of allowed transitions, (state, action) -> next state. Services look every change up here,
+write it as an immutable event, and `replay` rebuilds the state from the events (a test proves both agree).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from zhengwu.core.errors import Conflict
+
+# Publication states.
+DRAFT = "draft"
+FIRST_REVIEW = "first_review"
+CONFIDENTIALITY_REVIEW = "confidentiality_review"
+LEADER_APPROVAL = "leader_approval"
+SECOND_LEADER_APPROVAL = "second_leader_approval"
+APPROVED = "approved"
+PUBLISHED = "published"
+WITHDRAWN = "withdrawn"
+
+PUBLICATION_STATES = {
+    DRAFT: "草稿",
+    FIRST_REVIEW: "待初审",
+    CONFIDENTIALITY_REVIEW: "待保密审查",
+    LEADER_APPROVAL: "待领导审批",
+    SECOND_LEADER_APPROVAL: "待第二位领导审批",
+    APPROVED: "已审批待发布",
+    PUBLISHED: "已发布",
+    WITHDRAWN: "已撤回",
+}
+
+# (state, action) -> next. "approve" from leader approval forks on `important`, handled by approve_target.
+PUBLICATION_TRANSITIONS: dict[tuple[str, str], str] = {
+    (DRAFT, "edit"): DRAFT,
+    (DRAFT, "submit"): FIRST_REVIEW,
+    (FIRST_REVIEW, "approve"): CONFIDENTIALITY_REVIEW,
+    (FIRST_REVIEW, "reject"): DRAFT,
+    (CONFIDENTIALITY_REVIEW, "approve"): LEADER_APPROVAL,
+    (CONFIDENTIALITY_REVIEW, "reject"): DRAFT,
+    (LEADER_APPROVAL, "approve"): APPROVED,
+    (LEADER_APPROVAL, "approve_important"): SECOND_LEADER_APPROVAL,
+    (LEADER_APPROVAL, "reject"): DRAFT,
+    (SECOND_LEADER_APPROVAL, "approve"): APPROVED,
+    (SECOND_LEADER_APPROVAL, "reject"): DRAFT,
+    (APPROVED, "publish"): PUBLISHED,
+    (PUBLISHED, "withdraw"): WITHDRAWN,
+    # Only `zhengwu disclosure import`: a record of something reviewed and published before this system.
+    (DRAFT, "import"): PUBLISHED,
+    (PUBLISHED, "repeal"): PUBLISHED,
+    (PUBLISHED, "amend"): PUBLISHED,
+}
+
+# The review role each step needs (core.models.Role values).
+REVIEW_ROLE = {
+    FIRST_REVIEW: "disclosure_officer",
+    CONFIDENTIALITY_REVIEW: "disclosure_officer",
+    LEADER_APPROVAL: "department_head",
+    SECOND_LEADER_APPROVAL: "department_head",
+}
+
+# Request states.
+PROCESSING = "processing"
+AWAITING_SUPPLEMENT = "awaiting_supplement"
+CONSULTING = "consulting"
+AWAITING_FEE = "awaiting_fee"
+REPLIED = "replied"
+ABANDONED = "abandoned"
+WITHDRAWN_REQUEST = "withdrawn"
+ARCHIVED = "archived"
+
+REQUEST_STATES = {
+    PROCESSING: "办理中",
+    AWAITING_SUPPLEMENT: "待补正",
+    CONSULTING: "征求第三方意见",
+    AWAITING_FEE: "待缴费",
+    REPLIED: "已答复",
+    ABANDONED: "视为放弃",
+    WITHDRAWN_REQUEST: "已撤回",
+    ARCHIVED: "已归档",
+}
+OPEN_REQUEST_STATES = (PROCESSING, AWAITING_SUPPLEMENT, CONSULTING, AWAITING_FEE)
+CONCLUDED_REQUEST_STATES = (REPLIED, ABANDONED, WITHDRAWN_REQUEST, ARCHIVED)
+
+REQUEST_TRANSITIONS: dict[tuple[str, str], str] = {
+    (None, "receive"): PROCESSING,
+    (None, "import"): ARCHIVED,  # only `zhengwu disclosure import`: a request handled before this system
+    (PROCESSING, "request_supplement"): AWAITING_SUPPLEMENT,
+    (AWAITING_SUPPLEMENT, "receive_supplement"): PROCESSING,
+    (AWAITING_SUPPLEMENT, "abandon_no_supplement"): ABANDONED,
+    (PROCESSING, "consult_third_party"): CONSULTING,
+    (CONSULTING, "third_party_answered"): PROCESSING,
+    (PROCESSING, "notify_fee"): AWAITING_FEE,
+    (AWAITING_FEE, "receive_payment"): PROCESSING,
+    (AWAITING_FEE, "abandon_unpaid"): ABANDONED,
+    (PROCESSING, "extend"): PROCESSING,
+    (PROCESSING, "reply"): REPLIED,
+    (PROCESSING, "withdraw"): WITHDRAWN_REQUEST,
+    (AWAITING_SUPPLEMENT, "withdraw"): WITHDRAWN_REQUEST,
+    (CONSULTING, "withdraw"): WITHDRAWN_REQUEST,
+    (AWAITING_FEE, "withdraw"): WITHDRAWN_REQUEST,
+    (REPLIED, "archive"): ARCHIVED,
+    (ABANDONED, "archive"): ARCHIVED,
+    (WITHDRAWN_REQUEST, "archive"): ARCHIVED,
+}
+
+ACTION_LABELS = {
+    "edit": "修改",
+    "submit": "提交审核",
+    "approve": "同意",
+    "approve_important": "同意(重要文件,提交第二位领导)",
+    "reject": "退回",
+    "publish": "发布",
+    "withdraw": "撤回",
+    "repeal": "废止",
+    "amend": "修订",
+    "receive": "收到申请",
+    "request_supplement": "告知补正",
+    "receive_supplement": "收到补正",
+    "abandon_no_supplement": "逾期未补正,视为放弃",
+    "consult_third_party": "征求第三方意见",
+    "third_party_answered": "第三方意见已收回",
+    "notify_fee": "发出收费通知",
+    "receive_payment": "收到缴费",
+    "abandon_unpaid": "逾期未缴费,视为放弃",
+    "extend": "延长答复期限",
+    "reply": "答复",
+    "archive": "归档",
+    "import": "导入历史记录",
+}
+
+
+def next_state(table: dict, state: str | None, action: str, *, states: dict) -> str:
+    """The state after `action`, or Conflict naming what is not allowed."""
+    try:
+        return table[(state, action)]
+    except KeyError:
+        raise Conflict(
+            f"当前状态「{states.get(state, state)}」不能执行「{ACTION_LABELS.get(action, action)}」",
+            code="transition_not_allowed",
+            field="status",
+        ) from None
+
+
+def publication_next(state: str, action: str) -> str:
+    return next_state(PUBLICATION_TRANSITIONS, state, action, states=PUBLICATION_STATES)
+
+
+def request_next(state: str | None, action: str) -> str:
+    return next_state(REQUEST_TRANSITIONS, state, action, states=REQUEST_STATES)
+
+
+def replay(table: dict, events: Iterable[tuple[str | None, str, str]], initial: str | None) -> str | None:
+    """Rebuild the state from (from_state, action, to_state) events, checking each against the table."""
+    state = initial
+    for before, action, after in events:
+        if before != state or table.get((state, action)) != after:
+            raise Conflict(f"事件序列不一致:{state} --{action}--> {after}", code="events_inconsistent")
+        state = after
+    return state

@@ -1,0 +1,386 @@
+"""Staff pages of disclosure: drafting and review, request queues and handling, the annual report."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from zhengwu.core import access, calendar, clock
+from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.disclosure import annual, deadlines, letters, outcomes, selectors, services, workflow
+from zhengwu.disclosure.models import Category, DisclosureRequest, Publication
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    return calendar.parse_date(value, field=field) if value else None
+
+
+def _found(read, user, pk: int):
+    """A scoped record, or 404 when it does not exist or is outside the user's scope."""
+    try:
+        return read(user, pk)
+    except NotFound:
+        raise Http404() from None
+
+
+def _fail(request, exc: DomainError):
+    messages.error(request, exc.message)
+
+
+@login_required
+def home(request):
+    today = clock.today()
+    orgs = access.visible_organisations(request.user).order_by("name")[:50]
+    reminders = [
+        {
+            "org": o,
+            "deadline": deadlines.annual_report_deadline(
+                is_government=o.kind == "government", year=today.year - 1
+            ),
+        }
+        for o in orgs
+    ]
+    return render(
+        request,
+        "disclosure/workbench/home.html",
+        {
+            "reviews": selectors.review_queue(request.user)[:50],
+            "open": selectors.request_queue(request.user, "open"),
+            "reminders": reminders,
+            "report_year": today.year - 1,
+        },
+    )
+
+
+@login_required
+def publications(request):
+    status = request.GET.get("status", "")
+    return render(
+        request,
+        "disclosure/workbench/publications.html",
+        {
+            "rows": selectors.staff_publications(request.user, status=status)[:200],
+            "states": workflow.PUBLICATION_STATES,
+            "status": status,
+        },
+    )
+
+
+def _publication_fields(request, organisation) -> dict:
+    post = request.POST
+    category = None
+    if post.get("category", "").isdigit():
+        category = Category.objects.filter(pk=int(post["category"]), organisation=organisation).first()
+    interprets = None
+    if post.get("interprets", "").strip():
+        interprets = Publication.objects.filter(index_number=post["interprets"].strip()).first()
+        if interprets is None:
+            raise ValidationFailed("找不到所解读政策的索引号", field="interprets")
+    return {
+        "document_number": post.get("document_number", "").strip(),
+        "genre": post.get("genre", "other"),
+        "subject": post.get("subject", "").strip(),
+        "written_on": _date(post.get("written_on", ""), "written_on"),
+        "important": post.get("important") == "on",
+        "body": post.get("body", ""),
+        "category": category,
+        "interprets": interprets,
+    }
+
+
+@login_required
+def publication_new(request):
+    orgs = access.visible_organisations(request.user)
+    if request.method == "POST":
+        try:
+            org = get_object_or_404(orgs, pk=request.POST.get("organisation") or 0)
+            pub = services.create_draft(
+                organisation=org,
+                by=request.user,
+                title=request.POST.get("title", ""),
+                **_publication_fields(request, org),
+            )
+        except DomainError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, f"已保存草稿,索引号 {pub.index_number}")
+            return redirect("workbench_disclosure:publication", pk=pub.pk)
+    return render(
+        request,
+        "disclosure/workbench/publication_form.html",
+        {
+            "orgs": orgs,
+            "genres": Publication.Genre.choices,
+            "categories": Category.objects.filter(organisation__in=orgs),
+            "pub": None,
+            "post": request.POST,
+        },
+    )
+
+
+@login_required
+def publication(request, pk: int):
+    pub = _found(selectors.staff_publication, request.user, pk)
+    if request.method == "POST":
+        try:
+            pub = services.update_draft(
+                publication=pub,
+                by=request.user,
+                title=request.POST.get("title", ""),
+                version=int(request.POST.get("version", pub.version)),
+                **_publication_fields(request, pub.organisation),
+            )
+            messages.success(request, "已保存")
+        except DomainError as exc:
+            _fail(request, exc)
+        return redirect("workbench_disclosure:publication", pk=pub.pk)
+    return render(
+        request,
+        "disclosure/workbench/publication.html",
+        {
+            "pub": pub,
+            "ledger": pub.ledger.all(),
+            "genres": Publication.Genre.choices,
+            "categories": Category.objects.filter(organisation=pub.organisation),
+            "can_review": pub.status in workflow.REVIEW_ROLE,
+            "post": {},
+        },
+    )
+
+
+@login_required
+@require_POST
+def publication_action(request, pk: int, action: str):
+    pub = _found(selectors.staff_publication, request.user, pk)
+    post = request.POST
+    try:
+        if action == "submit":
+            services.submit(publication=pub, by=request.user)
+        elif action == "approve":
+            services.approve(publication=pub, by=request.user, opinion=post.get("opinion", ""))
+        elif action == "reject":
+            services.reject(publication=pub, by=request.user, opinion=post.get("opinion", ""))
+        elif action == "publish":
+            at = None
+            if post.get("at"):
+                at = dt.datetime.fromisoformat(post["at"]).replace(tzinfo=clock.LOCAL)
+            services.publish(publication=pub, by=request.user, at=at)
+        elif action == "withdraw":
+            services.withdraw(publication=pub, by=request.user, reason=post.get("opinion", ""))
+        elif action == "repeal":
+            replaced = Publication.objects.filter(index_number=post.get("replaced_by", "").strip()).first()
+            services.change_validity(
+                publication=pub,
+                by=request.user,
+                validity="repealed",
+                replaced_by=replaced,
+                reason=post.get("opinion", ""),
+            )
+        else:
+            raise ValidationFailed("未知操作", field="action")
+        messages.success(request, "已办理:" + workflow.ACTION_LABELS.get(action, action))
+    except (DomainError, ValueError) as exc:
+        _fail(request, exc if isinstance(exc, DomainError) else ValidationFailed("时间格式不正确"))
+    return redirect("workbench_disclosure:publication", pk=pk)
+
+
+@login_required
+def requests(request):
+    queue = request.GET.get("queue", "open")
+    return render(
+        request,
+        "disclosure/workbench/requests.html",
+        {
+            "rows": selectors.request_queue(request.user, queue),
+            "queue": queue,
+            "queues": selectors.QUEUES,
+        },
+    )
+
+
+@login_required
+def request_new(request):
+    orgs = access.visible_organisations(request.user)
+    if request.method == "POST":
+        post = request.POST
+        try:
+            org = get_object_or_404(orgs, pk=post.get("organisation") or 0)
+            created = services.file_request(
+                organisation=org,
+                by=request.user,
+                channel=post.get("channel", ""),
+                requester_kind=post.get("requester_kind", ""),
+                requester_name=post.get("requester_name", ""),
+                requester_id_number=post.get("requester_id_number", ""),
+                phone=post.get("phone", ""),
+                address=post.get("address", ""),
+                description=post.get("description", ""),
+                submitted_on=_date(post.get("submitted_on", ""), "submitted_on"),
+                signed_on=_date(post.get("signed_on", ""), "signed_on"),
+                confirmed_on=_date(post.get("confirmed_on", ""), "confirmed_on"),
+            )
+        except DomainError as exc:
+            _fail(request, exc)
+        else:
+            return redirect("workbench_disclosure:request", pk=created.pk)
+    return render(
+        request,
+        "disclosure/workbench/request_form.html",
+        {
+            "orgs": orgs,
+            "channels": DisclosureRequest.Channel.choices,
+            "kinds": DisclosureRequest.RequesterKind.choices,
+            "post": request.POST,
+        },
+    )
+
+
+@login_required
+def request_detail(request, pk: int):
+    r = _found(selectors.staff_request, request.user, pk)
+    events = list(r.events.all())
+    due = None
+    if r.status in workflow.OPEN_REQUEST_STATES:
+        try:
+            due = services.due_of(r, events)
+        except DomainError:
+            due = None
+    return render(
+        request,
+        "disclosure/workbench/request.html",
+        {
+            "r": r,
+            "events": events,
+            "due": due,
+            "outcomes": outcomes.OUTCOMES,
+            "alert": deadlines.alert_level(r.due_on, clock.today())
+            if r.due_on and r.status == "processing"
+            else "",
+            "supplement_deadline": deadlines.supplement_request_deadline(r.received_on).value,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_action(request, pk: int, action: str):
+    r = _found(selectors.staff_request, request.user, pk)
+    post, by = request.POST, request.user
+    try:
+        on = _date(post.get("on", ""), "on")
+        if action == "request_supplement":
+            services.request_supplement(
+                request=r,
+                by=by,
+                items=post.get("items", ""),
+                on=on,
+                workdays=int(post.get("workdays") or deadlines.DEFAULT_SUPPLEMENT_PERIOD_WORKDAYS),
+            )
+        elif action == "receive_supplement":
+            services.receive_supplement(request=r, by=by, on=on, content=post.get("note", ""))
+        elif action == "consult_third_party":
+            services.consult_third_party(request=r, by=by, third_party=post.get("third_party", ""), on=on)
+        elif action == "third_party_answered":
+            services.record_third_party_answer(request=r, by=by, opinion=post.get("note", ""), on=on)
+        elif action == "notify_fee":
+            pages = int(post["pages"]) if post.get("pages") else None
+            services.notify_fee(request=r, by=by, method=post.get("method", ""), pages=pages, on=on)
+        elif action == "receive_payment":
+            services.receive_payment(request=r, by=by, on=on)
+        elif action == "extend":
+            services.extend(
+                request=r, by=by, days=int(post.get("days") or 0), reason=post.get("note", ""), on=on
+            )
+        elif action == "reply":
+            outcome, _, reason = post.get("outcome", "").partition(".")
+            services.reply(
+                request=r, by=by, outcome=outcome, reason=reason, text_=post.get("text", ""), on=on
+            )
+        elif action == "archive":
+            services.archive(request=r, by=by)
+        else:
+            raise ValidationFailed("未知操作", field="action")
+        messages.success(request, "已办理:" + workflow.ACTION_LABELS.get(action, action))
+    except DomainError as exc:
+        _fail(request, exc)
+    except ValueError:
+        messages.error(request, "数字格式不正确")
+    return redirect("workbench_disclosure:request", pk=pk)
+
+
+@login_required
+def request_letter(request, pk: int):
+    r = _found(selectors.staff_request, request.user, pk)
+    try:
+        pdf = letters.reply_letter_pdf(r, base_url=request.build_absolute_uri("/"))
+    except DomainError as exc:
+        _fail(request, exc)
+        return redirect("workbench_disclosure:request", pk=pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="reply-{r.number}.pdf"'
+    return response
+
+
+@login_required
+def report(request, org: int, year: int):
+    organisation = get_object_or_404(access.visible_organisations(request.user), pk=org)
+    fmt = request.GET.get("format", "")
+    if fmt in annual.CONTENT_TYPES:
+        content = annual.render(organisation, year, fmt)
+        response = HttpResponse(content, content_type=annual.CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = (
+            f'attachment; filename="annual-report-{organisation.uscc}-{year}.{fmt}"'
+        )
+        return response
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "publish":
+                pub = annual.publish_as_publication(organisation=organisation, year=year, by=request.user)
+                messages.success(request, f"已生成公开信息草稿 {pub.index_number},请按审查流程发布")
+                return redirect("workbench_disclosure:publication", pk=pub.pk)
+            annual.save_texts(
+                organisation=organisation,
+                year=year,
+                by=request.user,
+                overview=request.POST.get("overview", ""),
+                problems=request.POST.get("problems", ""),
+                other_matters=request.POST.get("other_matters", ""),
+                figures={k: request.POST.get(k, "") for k in annual.report.MANUAL_FIGURES},
+            )
+            messages.success(request, "已保存")
+        except DomainError as exc:
+            _fail(request, exc)
+        return redirect("workbench_disclosure:report", org=org, year=year)
+    data = annual.data_for(organisation, year)
+    return render(
+        request,
+        "disclosure/workbench/report.html",
+        {
+            "org": organisation,
+            "year": year,
+            "data": data,
+            "saved": annual.saved(organisation, year),
+            "html": annual.render_html_fragment(data),
+            "url": reverse("workbench_disclosure:report", args=[org, year]),
+        },
+    )
+
+
+@login_required
+def reports(request):
+    year = clock.today().year - 1
+    orgs = access.visible_organisations(request.user).order_by("name")
+    rows = [
+        {
+            "org": o,
+            "deadline": deadlines.annual_report_deadline(is_government=o.kind == "government", year=year),
+        }
+        for o in orgs
+    ]
+    return render(
+        request, "disclosure/workbench/reports.html", {"rows": rows, "year": year, "today": clock.today()}
+    )

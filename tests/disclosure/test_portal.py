@@ -1,0 +1,163 @@
+"""The public pages: publication, search (Traditional ↔ Simplified), feeds, sitemap, requests, CKAN API."""
+
+import pytest
+from django.urls import reverse
+
+from zhengwu.core import clock
+from zhengwu.disclosure import services
+
+
+@pytest.fixture
+def published(org, people):
+    services.ensure_catalogue(organisation=org)
+    category = org.disclosure_categories.get(code="01")
+
+    def make(title, body="", number="", **fields):
+        pub = services.create_draft(
+            organisation=org,
+            by=people["drafter"],
+            title=title,
+            body=body,
+            document_number=number,
+            category=category,
+            **fields,
+        )
+        pub = services.submit(publication=pub, by=people["drafter"])
+        for who in ("reviewer", "secrecy", "leader"):
+            pub = services.approve(publication=pub, by=people[who])
+        return services.publish(publication=pub, by=people["drafter"])
+
+    return make
+
+
+def test_publication_page_shows_the_metadata_and_body(client, published):
+    pub = published("贵溪市政府信息公开实施办法", "<p>第一条 为了保障公民知情权</p>", "贵府发〔2026〕3号")
+    page = client.get(reverse("portal_disclosure:publication", args=[pub.index_number]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert pub.index_number in text and "贵府发〔2026〕3号" in text and "保障公民知情权" in text
+
+
+def test_unpublished_drafts_are_not_found(client, org, people):
+    draft = services.create_draft(organisation=org, by=people["drafter"], title="内部草稿")
+    assert client.get(reverse("portal_disclosure:publication", args=[draft.index_number])).status_code == 404
+
+
+def _search(client, **params):
+    return client.get(reverse("portal_disclosure:search"), params).content.decode()
+
+
+def test_search_finds_words_in_either_script(client, published):
+    published("关于调整城区土地征收补偿标准的通知", "<p>征收补偿按新标准执行</p>")
+    published("关于开展春季植树活动的通知")
+    simplified = _search(client, q="土地征收")
+    traditional = _search(client, q="土地徵收補償")
+    for page in (simplified, traditional):
+        assert "城区土地征收补偿标准" in page and "植树" not in page
+
+
+def test_traditional_documents_are_found_by_simplified_queries(client, published):
+    published("關於公佈政務服務事項目錄的通知")
+    assert "政務服務事項目錄" in _search(client, q="政务服务事项")
+
+
+def test_search_filters_by_document_number_and_date(client, published):
+    with clock.frozen("2026-03-02T10:00"):
+        published("三月的通知", number="贵府发〔2026〕3号")
+    with clock.frozen("2026-05-06T10:00"):
+        published("五月的通知", number="贵府发〔2026〕9号")
+    by_number = _search(client, number="〔2026〕9号")
+    assert "五月的通知" in by_number and "三月的通知" not in by_number
+    by_date = _search(client, date_from="2026-03-01", date_to="2026-03-31")
+    assert "三月的通知" in by_date and "五月的通知" not in by_date
+
+
+def test_catalogue_holds_the_statutory_areas_and_feeds_per_category(client, org, published):
+    pub = published("法规文件一则")
+    page = client.get(reverse("portal_disclosure:organisation", args=[org.pk])).content.decode()
+    for area in ("法规文件", "机构职能", "财政预决算", "政府信息公开年度报告", "政府信息公开指南"):
+        assert area in page
+    feed = client.get(reverse("portal_disclosure:category_feed", args=[pub.category_id]))
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    assert "法规文件一则" in feed.content.decode() and "<feed" in feed.content.decode()
+
+
+def test_sitemap_lists_public_pages_only(client, org, people, published):
+    pub = published("公开的信息")
+    draft = services.create_draft(organisation=org, by=people["drafter"], title="草稿")
+    xml = client.get(reverse("portal_disclosure:sitemap")).content.decode()
+    assert pub.index_number in xml and draft.index_number not in xml
+
+
+def test_citizen_files_and_tracks_a_request(client, org):
+    with clock.frozen("2026-02-06T10:00"):
+        response = client.post(
+            reverse("portal_disclosure:request"),
+            {
+                "organisation": org.pk,
+                "requester_kind": "natural_person",
+                "requester_name": "王五",
+                "phone": "13900000000",
+                "description": "2025年本镇低保名单",
+                "delivery": "电子邮件",
+            },
+        )
+    assert response.status_code == 200
+    r = org.disclosure_requests.get()
+    page = response.content.decode()
+    assert r.number in page and r.access_code in page and "2026-03-12" in page
+    tracked = client.get(reverse("portal_disclosure:track"), {"number": r.number, "code": r.access_code})
+    assert "办理中" in tracked.content.decode()
+    wrong = client.get(reverse("portal_disclosure:track"), {"number": r.number, "code": "ffffffff"})
+    assert "不正确" in wrong.content.decode() and "办理中" not in wrong.content.decode()
+
+
+def test_request_without_contact_is_refused_at_the_field(client, org):
+    response = client.post(
+        reverse("portal_disclosure:request"),
+        {
+            "organisation": org.pk,
+            "requester_kind": "natural_person",
+            "requester_name": "王五",
+            "description": "x",
+            "delivery": "电子邮件",
+        },
+    )
+    assert "请至少填写一种联系方式" in response.content.decode()
+    assert not org.disclosure_requests.exists()
+
+
+def test_reply_letter_downloads_as_pdf_citing_the_article(client, org, people):
+    r = services.file_request(
+        organisation=org,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="赵六",
+        description="某文件",
+        phone="1",
+    )
+    url = reverse("portal_disclosure:letter")
+    assert client.get(url, {"number": r.number, "code": r.access_code}).status_code == 409  # not replied yet
+    r = services.reply(request=r, by=people["drafter"], outcome="withhold", reason="third_party_rights")
+    response = client.get(url, {"number": r.number, "code": r.access_code})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    from zhengwu.disclosure import letters
+
+    assert "第十五条" in letters.letter_context(r)["article"]
+
+
+@pytest.mark.parametrize("base", ["/api/3/action/", "/disclosure/api/3/action/"])
+def test_ckan_actions(client, org, published, base):
+    pub = published("开放数据目录", number="贵数〔2026〕1号")
+    names = client.get(base + "package_list").json()
+    assert names["success"] and names["result"] == [f"pub-{pub.index_number.lower().replace('/', '-')}"]
+    shown = client.get(base + "package_show", {"id": names["result"][0]}).json()["result"]
+    assert shown["title"] == "开放数据目录" and shown["organization"]["title"] == org.name
+    found = client.get(base + "package_search", {"q": "开放数据"}).json()["result"]
+    assert found["count"] == 1 and found["results"][0]["id"] == pub.index_number
+    orgs = client.get(base + "organization_list").json()["result"]
+    assert orgs == [f"org-{org.uscc.lower()}"]
+    org_shown = client.get(base + "organization_show", {"id": orgs[0]}).json()["result"]
+    assert org_shown["package_count"] == 1
+    missing = client.get(base + "package_show", {"id": "nope"})
+    assert missing.status_code == 404 and missing.json()["success"] is False

@@ -1,0 +1,165 @@
+"""Requests through the services: intake by channel, supplement, third party, fee, extension, reply, expiry."""
+
+import datetime as dt
+
+import pytest
+
+from zhengwu.core import clock
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.disclosure import services, workflow
+from zhengwu.disclosure.models import DisclosureRequest
+
+D = dt.date.fromisoformat
+
+
+def _file(org, **kw):
+    values = {
+        "channel": "in_person",
+        "requester_kind": "natural_person",
+        "requester_name": "张三",
+        "description": "2025年城区土地征收补偿标准",
+        "phone": "13800138000",
+    }
+    values.update(kw)
+    return services.file_request(organisation=org, **values)
+
+
+def test_letter_counts_from_the_day_it_is_signed_for(org):
+    with clock.frozen("2026-03-10"):
+        r = _file(org, channel="letter", submitted_on=D("2026-03-02"), signed_on=D("2026-03-05"))
+    assert r.received_on == D("2026-03-05")
+    assert r.due_on == D("2026-04-02")  # 20 working days after Thu 5 March; Qingming (Apr 4–6) falls after
+
+
+def test_online_request_from_the_portal_is_received_the_same_day(org):
+    with clock.frozen("2026-02-06"):
+        r = _file(org, channel="online")
+    assert r.received_on == D("2026-02-06") and r.due_on == D("2026-03-12")
+    assert r.status == workflow.PROCESSING and len(r.access_code) == 8
+
+
+def test_supplement_restarts_the_clock(org, people):
+    with clock.frozen("2026-03-02"):
+        r = _file(org)
+    with clock.frozen("2026-03-04"):
+        r = services.request_supplement(request=r, by=people["drafter"], items="请写明地块名称和年份")
+    assert r.status == workflow.AWAITING_SUPPLEMENT
+    with clock.frozen("2026-03-20"):
+        r = services.receive_supplement(request=r, by=people["drafter"])
+    assert r.status == workflow.PROCESSING and r.due_on == D("2026-04-20")
+
+
+def test_supplement_only_once_and_only_within_seven_working_days(org, people):
+    with clock.frozen("2026-02-12"):
+        r = _file(org)
+    with clock.frozen("2026-03-02"), pytest.raises(Conflict):
+        services.request_supplement(request=r, by=people["drafter"], items="x")
+    with clock.frozen("2026-02-28"):
+        r = services.request_supplement(request=r, by=people["drafter"], items="请写明文号")
+        r = services.receive_supplement(request=r, by=people["drafter"])
+        with pytest.raises(Conflict):
+            services.request_supplement(request=r, by=people["drafter"], items="再补一次")
+
+
+def test_no_supplement_in_time_means_abandoned(org, people):
+    with clock.frozen("2026-03-02"):
+        r = _file(org)
+        r = services.request_supplement(request=r, by=people["drafter"], items="请写明地块", workdays=10)
+    assert r.waiting_until == D("2026-03-16")
+    with clock.frozen("2026-03-16"):
+        assert services.expire_waiting() == []
+    with clock.frozen("2026-03-17"):
+        (done,) = services.expire_waiting()
+    assert done.status == workflow.ABANDONED and (done.outcome, done.reason) == ("other", "no_supplement")
+    assert done.concluded_on == D("2026-03-16")
+
+
+def test_third_party_time_is_not_counted(org, people):
+    with clock.frozen("2026-09-14"):
+        r = _file(org)
+    with clock.frozen("2026-09-18"):
+        r = services.consult_third_party(request=r, by=people["drafter"], third_party="某房地产公司")
+    with clock.frozen("2026-10-12"):
+        r = services.record_third_party_answer(request=r, by=people["drafter"], opinion="不同意公开")
+    assert r.due_on == D("2026-11-03")
+
+
+def test_extension_once_by_the_person_in_charge(org, people):
+    with clock.frozen("2026-04-28"):
+        r = _file(org)
+        with pytest.raises(AccessDenied):
+            services.extend(request=r, by=people["drafter"], days=20, reason="需调取档案")
+        with pytest.raises(ValidationFailed):
+            services.extend(request=r, by=people["leader"], days=21, reason="需调取档案")
+        r = services.extend(request=r, by=people["leader"], days=20, reason="需调取档案")
+        assert r.due_on == D("2026-06-26")
+        with pytest.raises(Conflict):
+            services.extend(request=r, by=people["leader"], days=5, reason="再延")
+
+
+def test_fee_by_item_counts_the_requesters_requests_this_month(org, people):
+    with clock.frozen("2026-03-02"):
+        rs = [_file(org, requester_id_number="360681199001011234") for _ in range(11)]
+        with pytest.raises(Conflict):  # the 10th request is free
+            services.notify_fee(request=rs[9], by=people["drafter"], method="items")
+        r = services.notify_fee(request=rs[10], by=people["drafter"], method="items")
+    assert (r.fee_quantity, r.fee_amount, r.status) == (11, 100, workflow.AWAITING_FEE)
+    with clock.frozen("2026-03-02"), pytest.raises(Conflict):
+        services.notify_fee(request=r, by=people["drafter"], method="pages", pages=300)
+
+
+def test_unpaid_fee_means_abandoned_and_paid_fee_pauses_the_clock(org, people):
+    with clock.frozen("2026-02-10"):
+        unpaid = _file(org)
+        unpaid = services.notify_fee(request=unpaid, by=people["drafter"], method="pages", pages=120)
+        paid = _file(org, requester_name="李四")
+        paid = services.notify_fee(request=paid, by=people["drafter"], method="pages", pages=40)
+    assert unpaid.fee_amount == 1100 and unpaid.waiting_until == D("2026-03-16")
+    with clock.frozen("2026-02-24"):
+        paid = services.receive_payment(request=paid, by=people["drafter"])
+    # Feb 10 → Feb 24 (Feb 11, 12, 13, 14, 24: 5 working days) is not counted: due moves from Mar 16 to Mar 23.
+    assert paid.due_on == D("2026-03-23")
+    with clock.frozen("2026-03-17"):
+        (done,) = services.expire_waiting()
+    assert done.pk == unpaid.pk and done.reason == "unpaid_fee"
+
+
+def test_reply_needs_a_legal_outcome_and_reason(org, people):
+    with clock.frozen("2026-03-02"):
+        r = _file(org)
+        with pytest.raises(ValidationFailed):
+            services.reply(request=r, by=people["drafter"], outcome="withhold")
+        r = services.reply(
+            request=r, by=people["drafter"], outcome="partial", text_="第2项涉及个人隐私,不予公开"
+        )
+    assert (r.status, r.outcome, r.concluded_on) == (workflow.REPLIED, "partial", D("2026-03-02"))
+
+
+def test_requester_finds_their_request_only_with_the_code(org):
+    r = _file(org)
+    assert services.request_by_code(r.number, r.access_code) == r
+    with pytest.raises(Exception, match="不正确"):
+        services.request_by_code(r.number, "00000000")
+
+
+def test_state_rebuilds_from_events(org, people):
+    with clock.frozen("2026-03-02"):
+        r = _file(org)
+        r = services.request_supplement(request=r, by=people["drafter"], items="请写明年份")
+        r = services.receive_supplement(request=r, by=people["drafter"])
+        r = services.consult_third_party(request=r, by=people["drafter"], third_party="某公司")
+        r = services.record_third_party_answer(request=r, by=people["drafter"])
+        r = services.reply(request=r, by=people["drafter"], outcome="disclose")
+        r = services.archive(request=r, by=people["drafter"])
+    events = [(e.from_status or None, e.action, e.to_status) for e in r.events.all()]
+    assert workflow.replay(workflow.REQUEST_TRANSITIONS, events, None) == r.status == workflow.ARCHIVED
+
+
+def test_officer_of_another_organisation_cannot_act(org, other_org, make_staff):
+    from zhengwu.core.models import Role
+
+    outsider = make_staff(other_org, "outsider", Role.DISCLOSURE_OFFICER)
+    r = _file(org)
+    with pytest.raises(AccessDenied):
+        services.reply(request=r, by=outsider, outcome="disclose")
+    assert DisclosureRequest.objects.get(pk=r.pk).status == workflow.PROCESSING

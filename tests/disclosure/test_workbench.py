@@ -1,0 +1,103 @@
+"""Staff pages: drafting and review through the workbench, request queues with warning levels, replying."""
+
+import pytest
+
+from zhengwu.core import clock
+from zhengwu.disclosure import services
+
+BASE = "/workbench/disclosure/"
+
+
+def test_draft_review_publish_through_the_pages(client, org, people):
+    client.force_login(people["drafter"])
+    client.post(
+        BASE + "publications/new/",
+        {
+            "organisation": org.pk,
+            "title": "关于公布2026年重点工作的通知",
+            "genre": "notice",
+            "body": "<p>重点工作如下</p>",
+        },
+    )
+    pub = org.publications.get()
+    client.post(f"{BASE}publications/{pub.pk}/submit/")
+    for who in ("reviewer", "secrecy", "leader"):
+        client.force_login(people[who])
+        assert pub.title in client.get(BASE).content.decode()  # in their review queue
+        client.post(f"{BASE}publications/{pub.pk}/approve/", {"opinion": "同意"})
+    client.force_login(people["drafter"])
+    client.post(f"{BASE}publications/{pub.pk}/publish/")
+    pub.refresh_from_db()
+    assert pub.status == "published"
+    page = client.get(f"{BASE}publications/{pub.pk}/").content.decode()
+    assert "保密员" in page and "局长" in page  # the ledger
+
+
+def test_refused_shortcut_shows_the_reason(client, org, people):
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="草稿")
+    client.force_login(people["drafter"])
+    response = client.post(f"{BASE}publications/{pub.pk}/publish/", follow=True)
+    assert "不能执行" in response.content.decode()
+    pub.refresh_from_db()
+    assert pub.status == "draft"
+
+
+def test_queue_marks_warning_and_overdue(client, org, people):
+    with clock.frozen("2026-02-06"):
+        late = services.file_request(
+            organisation=org,
+            channel="in_person",
+            requester_kind="natural_person",
+            requester_name="甲",
+            description="a",
+            phone="1",
+        )
+    with clock.frozen("2026-03-09"):
+        soon = services.file_request(
+            organisation=org,
+            channel="in_person",
+            requester_kind="natural_person",
+            requester_name="乙",
+            description="b",
+            phone="1",
+        )
+    client.force_login(people["drafter"])
+    with clock.frozen("2026-04-03"):
+        page = client.get(BASE + "requests/").content.decode()
+    # late was due 2026-03-12 (overdue); soon is due 2026-04-07 with 2 working days left (warning).
+    assert late.number in page and soon.number in page
+    assert page.count("超期") == 1 and page.count("预警") == 1
+
+
+@pytest.mark.parametrize("outcome", ["partial", "withhold.state_secret", "not_processed.publication"])
+def test_reply_from_the_request_page_and_download_the_letter(client, org, people, outcome):
+    r = services.file_request(
+        organisation=org,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="甲",
+        description="a",
+        phone="1",
+    )
+    client.force_login(people["drafter"])
+    client.post(f"{BASE}requests/{r.pk}/reply/", {"outcome": outcome, "text": "详见附件"})
+    r.refresh_from_db()
+    assert r.status == "replied" and r.outcome == outcome.split(".")[0]
+    pdf = client.get(f"{BASE}requests/{r.pk}/letter.pdf")
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_staff_of_other_organisations_do_not_see_the_request(client, org, other_org, make_staff):
+    from zhengwu.core.models import Role
+
+    r = services.file_request(
+        organisation=org,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="甲",
+        description="a",
+        phone="1",
+    )
+    client.force_login(make_staff(other_org, "outsider", Role.DISCLOSURE_OFFICER))
+    assert r.number not in client.get(BASE + "requests/").content.decode()
+    assert client.get(f"{BASE}requests/{r.pk}/").status_code == 404

@@ -1,0 +1,122 @@
+"""Disclosure in a browser: publication through review to the portal and search; a request to its reply letter."""
+
+import pytest
+from playwright.sync_api import expect
+
+from zhengwu.core.models import Region, Role
+
+PASSWORD = "pw-for-tests-1"
+
+
+@pytest.fixture
+def county(transactional_db, fast_passwords):
+    from django.contrib.auth import get_user_model
+
+    from zhengwu.core.ids import make_uscc
+    from zhengwu.core.models import Organisation, Staff, StaffRole
+
+    region = Region.objects.create(code="360681", name="贵溪市", level=Region.Level.COUNTY)
+    org = Organisation.objects.create(
+        name="贵溪市自然资源局",
+        uscc=make_uscc("1", "1", "360681", "MB765432"),
+        kind="department",
+        region=region,
+    )
+    for username, name, role in (
+        ("drafter", "起草人", Role.DISCLOSURE_OFFICER),
+        ("reviewer", "审核人", Role.DISCLOSURE_OFFICER),
+        ("leader", "局长", Role.DEPARTMENT_HEAD),
+    ):
+        user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+        staff = Staff.objects.create(user=user, name=name, organisation=org)
+        StaffRole.objects.create(staff=staff, role=role)
+    return org
+
+
+def as_user(page, sign_in, username):
+    page.context.clear_cookies()
+    sign_in(username, PASSWORD)
+
+
+def test_a_publication_goes_through_review_to_the_portal_and_search(page, county, sign_in, shot):
+    as_user(page, sign_in, "drafter")
+    page.goto("/workbench/disclosure/publications/new/")
+    page.get_by_label("标题").fill("贵溪市城区土地征收补偿标准")
+    page.get_by_label("文号").fill("贵自然资发〔2026〕5号")
+    page.get_by_label("正文").fill("<p>城区土地征收补偿按本标准执行。</p>")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交审核").click()
+    expect(page.locator("#pub-status")).to_have_text("待初审")
+    url = page.url
+    shot()
+    for who, steps in (("reviewer", 2), ("leader", 1)):
+        as_user(page, sign_in, who)
+        for _ in range(steps):
+            page.goto(url)
+            page.get_by_label("审查意见").fill("同意公开")
+            with page.expect_navigation():
+                page.get_by_role("button", name="同意").click()
+    expect(page.locator("#pub-status")).to_have_text("已审批待发布")
+    as_user(page, sign_in, "drafter")
+    page.goto(url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="发布").click()
+    expect(page.locator("#pub-status")).to_have_text("已发布")
+    shot()
+    page.goto("/disclosure/search/?q=土地徵收")  # Traditional characters find the Simplified title
+    expect(page.get_by_role("link", name="贵溪市城区土地征收补偿标准")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="贵溪市城区土地征收补偿标准").click()
+    expect(page.locator("article")).to_contain_text("按本标准执行")
+    shot()
+
+
+def test_a_request_with_supplement_is_answered_and_the_letter_downloaded(page, county, sign_in, shot):
+    page.goto("/disclosure/request/")
+    page.get_by_label("受理机关").select_option(label="贵溪市自然资源局")
+    page.get_by_label("姓名或名称").fill("李秀英")
+    page.get_by_label("联系电话").fill("13979712345")
+    page.get_by_label("所需政府信息的名称、文号或便于查询的其他特征性描述").fill("我村土地征收的补偿方案")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交申请").click()
+    number = page.locator("#request-number").inner_text()
+    code = page.locator("#request-code").inner_text()
+    shot()
+
+    as_user(page, sign_in, "drafter")
+    page.goto("/workbench/disclosure/requests/")
+    with page.expect_navigation():
+        page.get_by_role("link", name=number).click()
+    page.get_by_label("需补正的全部事项").fill("请写明村名和征收年份")
+    with page.expect_navigation():
+        page.get_by_role("button", name="告知补正").click()
+    expect(page.locator("#request-status")).to_have_text("待补正")
+    officer_url = page.url
+
+    page.context.clear_cookies()
+    page.goto(f"/disclosure/track/?number={number}&code={code}")
+    expect(page.locator("body")).to_contain_text("请写明村名和征收年份")
+    page.get_by_label("补正内容").fill("塘湾村,2025年")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交补正").click()
+    expect(page.locator("#request-status")).to_have_text("办理中")
+
+    as_user(page, sign_in, "drafter")
+    page.goto(officer_url)
+    page.get_by_label("答复结果").select_option(label="部分公开")
+    page.get_by_label("答复内容").fill("补偿方案予以公开;涉及个人的补偿明细属于个人隐私,不予公开。")
+    with page.expect_navigation():
+        page.get_by_role("button", name="答复").click()
+    expect(page.locator("#request-status")).to_have_text("已答复")
+
+    page.context.clear_cookies()
+    page.goto(f"/disclosure/track/?number={number}&code={code}")
+    expect(page.locator("body")).to_contain_text("部分公开")
+    shot()
+    with page.expect_download() as download:
+        page.locator("#download-letter").click()
+    path = download.value.path()
+    with open(path, "rb") as f:
+        assert f.read(4) == b"%PDF"
