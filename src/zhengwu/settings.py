@@ -28,7 +28,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _flag("ZHENGWU_DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ZHENGWU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ZHENGWU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZHENGWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "zhengwu.catalog",
     "zhengwu.disclosure",
     "zhengwu.tickets",
+    "zhengwu.cases",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhengwu.api.urls import api
+from zhengwu.cases import views as case_views
 from zhengwu.core import views as core_views
 from zhengwu.portal.disclosure import ckan
 
@@ -24,5 +25,6 @@ urlpatterns = [
     path("disclosure/", include("zhengwu.portal.disclosure.urls")),
     path("interaction/", include("zhengwu.portal.tickets.urls")),
     path("open311/v2/", include("zhengwu.tickets.open311_urls")),
+    path("verify/<str:token>", case_views.verify_notice, name="verify_notice"),
     path("", include("zhengwu.portal.urls")),
 ]

@@ -5,6 +5,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zhengwu.api import calendar, catalog, disclosure, ids, tickets
+from zhengwu.api import cases as cases_api
 from zhengwu.core.errors import DomainError
 
 api = NinjaAPI(
@@ -62,14 +63,21 @@ def invalid_input(request, exc: NinjaValidationError):
         message = _PYDANTIC_MESSAGES.get(err.get("type", ""), err.get("msg", "输入无效"))
         errors.append({"field": field, "message": f"{field}:{message}" if field else message})
     first = errors[0] if errors else {"field": None, "message": "输入无效"}
-    body = {"code": "validation_failed", "message": first["message"], "field": first["field"], "errors": errors}
+    body = {
+        "code": "validation_failed",
+        "message": first["message"],
+        "field": first["field"],
+        "errors": errors,
+    }
     return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(
-        request, {"code": f"http_{exc.status_code}", "message": str(exc), "field": None}, status=exc.status_code
+        request,
+        {"code": f"http_{exc.status_code}", "message": str(exc), "field": None},
+        status=exc.status_code,
     )
 
 
@@ -83,3 +91,4 @@ api.add_router("/ids", ids.router, tags=["identifiers 证件号码"])
 api.add_router("/catalog", catalog.router, tags=["catalog 事项目录"])
 api.add_router("/disclosure", disclosure.router, tags=["disclosure 政务公开"])
 api.add_router("/tickets", tickets.router, tags=["tickets 政民互动"])
+api.add_router("/cases", cases_api.router, tags=["cases 办件"])

@@ -1,0 +1,681 @@
+"""Cases (办件) over HTTP: the due-date calculator and public status for anyone; the whole lifecycle for signed-in
+applicants and staff, each call scoped by zhengwu.core.access (a case outside the caller's scope answers 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.security import SessionAuth
+
+from zhengwu.cases import deadlines, notices, selectors, services
+from zhengwu.cases.models import Applicant, Case, ExtensionRequest
+from zhengwu.catalog import selectors as catalog
+from zhengwu.core import access, calendar, ratelimit
+from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
+
+router = Router()
+
+
+class SignedIn(SessionAuth):
+    """Any signed-in user by session (with the CSRF check); others get 403 {code, message, field}."""
+
+    def authenticate(self, request, key):
+        if request.user.is_authenticated:
+            return request.user
+        raise AccessDenied("请先登录")
+
+
+signed_in = SignedIn()
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+# ---- the due-date calculator (期限计算器)
+
+
+class LineOut(Schema):
+    kind: str
+    text: str
+    date: str | None = None
+    until: str | None = None
+    days: int | None = None
+
+
+class DueOut(Schema):
+    due: str | None
+    provisional: bool
+    explanation: list[LineOut]
+
+
+def _int(value: str | None, *, field: str, label: str) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            f"{label}「{value if value is not None else ''}」不是整数", field=field
+        ) from None
+
+
+_EXTENSIONS = Query([], description="批准的延期(工作日),可重复")
+_SUSPENSIONS = Query([], description="中止期间 FROM:TO(尚未恢复写作 FROM:),可重复")
+_UPLOAD = File(..., description="PDF、JPEG、PNG 或 OFD 文件")
+
+
+@router.get(
+    "/due",
+    response={200: DueOut, 422: ErrorOut},
+    summary="期限计算器:受理日期 + 时限 + 延期 + 中止",
+    auth=None,
+)
+def due(
+    request,
+    accepted: str | None = Query(None, description="受理日期 YYYY-MM-DD(当日不计)"),
+    limit: str | None = Query(None, description="时限(工作日)"),
+    extension: list[str] = _EXTENSIONS,
+    suspended: list[str] = _SUSPENSIONS,
+):
+    """The due date alone (`due` is null while a suspension is open), whether it is provisional, and why."""
+    result = deadlines.due_date(
+        calendar.current_calendar(),
+        start=calendar.parse_date(accepted, field="accepted", label="受理日期"),
+        limit=_int(limit, field="limit", label="时限"),
+        extensions=[deadlines.Extension(_int(e, field="extension", label="延期天数")) for e in extension],
+        suspensions=[deadlines.parse_suspension(s) for s in suspended],
+    )
+    return {
+        "due": result.due.isoformat() if result.due else None,
+        "provisional": result.provisional,
+        "explanation": [line.as_dict() for line in result.explanation],
+    }
+
+
+# ---- schemas
+
+
+class CaseOut(Schema):
+    number: str | None
+    query_code: str | None = None
+    status: str
+    status_label: str
+    item_code: str
+    item_version: int
+    item_name: str
+    organisation: str
+    applicant_name: str
+    agent_name: str | None = None
+    channel: str
+    received_at: str | None
+    intake_due: str | None
+    accepted_on: str | None
+    deemed_accepted: bool
+    promised_due: str | None
+    legal_due: str | None
+    due_provisional: bool
+    remaining_days: int | None
+    extension_days: int
+    decision: str
+    delivery: str
+    time_state: str | None
+    revision: int
+    actions: list[str]
+    explanations: dict[str, Any] | None = None
+    steps: list[dict[str, Any]] | None = None
+
+
+class PublicStatusOut(CaseOut):
+    timeline: list[dict[str, Any]]
+
+
+class ListItemOut(Schema):
+    number: str | None
+    status: str
+    status_label: str
+    item_name: str
+    applicant_name: str
+    received_at: dt.datetime | None
+    promised_due: dt.date | None
+    legal_due: dt.date | None
+    due_provisional: bool
+
+
+class ApplicantIn(Schema):
+    kind: str
+    name: str
+    id_number: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    legal_representative: str = ""
+
+
+class AgentIn(Schema):
+    name: str
+    id_number: str
+    phone: str = ""
+
+
+class SubmitIn(Schema):
+    item_code: str
+    form: dict[str, Any] = {}
+    applicant: ApplicantIn | None = None
+    agent: AgentIn | None = None
+    channel: str = "online"
+    window_id: int | None = None
+    idempotency_key: str = ""
+    draft_id: int | None = None
+
+
+class NoteIn(Schema):
+    note: str = ""
+    revision: int | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+    revision: int | None = None
+
+
+class RefuseIn(Schema):
+    reason: str
+    legal_basis: str = ""
+    revision: int | None = None
+
+
+class SupplementItemIn(Schema):
+    position: int | None = None
+    name: str = ""
+    problem: str
+
+
+class SupplementIn(Schema):
+    items: list[SupplementItemIn]
+    reason: str = ""
+    revision: int | None = None
+
+
+class SupplyIn(Schema):
+    paper: list[int] = []
+    revision: int | None = None
+
+
+class AssignIn(Schema):
+    username: str
+    revision: int | None = None
+
+
+class OpinionIn(Schema):
+    opinion: str
+    revision: int | None = None
+
+
+class ReturnIn(Schema):
+    to_position: int
+    reason: str
+    revision: int | None = None
+
+
+class SuspendIn(Schema):
+    kind: str
+    reason: str
+    expected_days: int
+    revision: int | None = None
+
+
+class ExtensionIn(Schema):
+    days: int
+    reason: str
+    revision: int | None = None
+
+
+class ExtensionDecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class ExtensionOut(Schema):
+    id: int
+    days: int
+    reason: str
+    state: str
+    note: str
+
+
+class DecideIn(Schema):
+    grant: bool
+    reasons: str = ""
+    result_name: str = ""
+    revision: int | None = None
+
+
+class DeliverIn(Schema):
+    method: str
+    note: str = ""
+    revision: int | None = None
+
+
+class InstantIn(Schema):
+    grant: bool = True
+    reasons: str = ""
+    delivery: str = "window"
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    document_number: str
+    issued_at: dt.datetime
+    verify_path: str
+
+
+class MaterialOut(Schema):
+    id: int
+    position: int
+    name: str
+    filename: str
+    content_type: str
+    size: int
+
+
+class VerifyOut(Schema):
+    kind: str
+    kind_label: str
+    document_number: str
+    issued_on: str | None
+    case_number: str | None
+    item_name: str | None
+    organisation: str | None
+    applicant: str
+    accepted_on: str | None = None
+    promised_due: str | None = None
+    decision: str | None = None
+    result_name: str | None = None
+    current_status: str
+
+
+def _out(case) -> dict:
+    case.refresh_from_db()
+    return selectors.case_summary(case)
+
+
+# ---- public
+
+
+@router.get(
+    "/status", response={200: PublicStatusOut, **ERRORS}, summary="凭办件编号和查询码查询进度", auth=None
+)
+def status(request, number: str = Query(...), query_code: str = Query(...)):
+    """Anyone with the case number and its query code sees the status, the dates and the timeline (names masked)."""
+    ratelimit.limit(request, group="cases.status", rate="30/m")
+    return selectors.public_status(number, query_code)
+
+
+@router.get("/verify/{token}", response={200: VerifyOut, 404: ErrorOut}, summary="核验文书真伪", auth=None)
+def verify(request, token: str):
+    """The essentials of an issued notice, as the QR code on it leads to."""
+    return notices.public_view(notices.by_token(token))
+
+
+# ---- lifecycle
+
+
+@router.get("", response=list[ListItemOut], summary="我能看到的办件", auth=signed_in)
+def list_cases(
+    request, queue: str | None = None, status: str | None = None, limit: int = 50, offset: int = 0
+):
+    """Staff: the cases in their scope (or one workbench queue); applicants: their own cases."""
+    cases = selectors.queue(request.user, queue) if queue else selectors.visible_cases(request.user)
+    if status:
+        cases = cases.filter(status=status)
+    limit = max(1, min(limit, 200))
+    return [
+        {
+            "number": c.number,
+            "status": c.status,
+            "status_label": c.get_status_display(),
+            "item_name": c.version.name,
+            "applicant_name": c.applicant.name,
+            "received_at": c.received_at,
+            "promised_due": c.promised_due,
+            "legal_due": c.legal_due,
+            "due_provisional": c.due_provisional,
+        }
+        for c in cases.order_by("-created_at", "-id")[offset : offset + limit]
+    ]
+
+
+def _applicant_for_submit(request, body: SubmitIn) -> Applicant:
+    if body.applicant is not None:
+        return services.register_applicant(**body.applicant.dict(), by=request.user)
+    applicant = selectors.applicant_of(request.user)
+    if applicant is None:
+        raise ValidationFailed("请填写申请人信息", field="applicant")
+    return applicant
+
+
+@router.post(
+    "",
+    response={201: CaseOut, 200: CaseOut, **ERRORS},
+    summary="提交申请(网上申请或窗口收件)",
+    auth=signed_in,
+)
+def submit(request, body: SubmitIn):
+    """Submit an application. Send the same `idempotency_key` (or header Idempotency-Key) when retrying: a retried
+    submit answers 200 with the case already made instead of making a second one."""
+    key = body.idempotency_key or request.headers.get("Idempotency-Key", "")
+    item = catalog.item_by_code(body.item_code)
+    window = None
+    if body.window_id is not None:
+        window = access.visible_windows(request.user).filter(pk=body.window_id).first()
+        if window is None:
+            raise ValidationFailed("找不到该窗口", field="window_id")
+    draft = selectors.draft_for(request.user, body.draft_id) if body.draft_id else None
+    existed = bool(key) and Case.objects.filter(idempotency_key=key).exists()
+    case = services.submit_case(
+        item=item,
+        applicant=draft.applicant if draft else _applicant_for_submit(request, body),
+        by=request.user,
+        form=body.form,
+        agent=body.agent.dict() if body.agent else None,
+        channel=body.channel,
+        window=window,
+        idempotency_key=key,
+        draft=draft,
+    )
+    return Status(200 if existed else 201, _out(case))
+
+
+class DraftIn(Schema):
+    item_code: str
+    form: dict[str, Any] = {}
+    agent: AgentIn | None = None
+    draft_id: int | None = None
+
+
+class DraftOut(Schema):
+    id: int
+    upload_path: str
+    form: dict[str, Any]
+
+
+@router.post("/drafts", response={200: DraftOut, **ERRORS}, summary="保存申请草稿", auth=signed_in)
+def save_draft(request, body: DraftIn):
+    """Save an unfinished online application; upload its materials to /api/cases/draft-{id}/materials."""
+    applicant = selectors.applicant_of(request.user)
+    if applicant is None:
+        raise ValidationFailed("请先完善申请人信息(实名注册)后再保存草稿", field="applicant")
+    draft = selectors.draft_for(request.user, body.draft_id) if body.draft_id else None
+    case = services.save_draft(
+        item=catalog.item_by_code(body.item_code),
+        applicant=applicant,
+        by=request.user,
+        form=body.form,
+        agent=body.agent.dict() if body.agent else None,
+        draft=draft,
+    )
+    return {"id": case.pk, "upload_path": f"/api/cases/draft-{case.pk}/materials", "form": case.form}
+
+
+@router.get(
+    "/{number}", response={200: CaseOut, **ERRORS}, summary="办件详情:状态、期限及其计算说明", auth=signed_in
+)
+def detail(request, number: str):
+    return selectors.case_summary(selectors.case_for(request.user, number))
+
+
+@router.get(
+    "/{number}/events",
+    response={200: list[dict[str, Any]], **ERRORS},
+    summary="办件记录(时间线)",
+    auth=signed_in,
+)
+def events(request, number: str):
+    case = selectors.case_for(request.user, number)
+    return selectors.timeline(case, public=access.staff_of(request.user) is None)
+
+
+@router.get(
+    "/{number}/notices", response={200: list[NoticeOut], **ERRORS}, summary="办件文书", auth=signed_in
+)
+def notice_list(request, number: str):
+    case = selectors.case_for(request.user, number)
+    return [
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "kind_label": n.get_kind_display(),
+            "document_number": n.document_number,
+            "issued_at": n.issued_at,
+            "verify_path": notices.VERIFY_PATH.format(token=n.token),
+        }
+        for n in selectors.notices_of(case)
+    ]
+
+
+@router.get(
+    "/{number}/notices/{notice_id}.pdf",
+    response={200: None, **ERRORS},
+    summary="下载文书 PDF",
+    auth=signed_in,
+)
+def notice_pdf(request, number: str, notice_id: int):
+    notice = selectors.notice_for(request.user, number, notice_id)
+    pdf = notices.render(notice, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(notices.filename(notice))}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@router.post(
+    "/{number}/materials", response={201: MaterialOut, **ERRORS}, summary="上传申请材料", auth=signed_in
+)
+def upload(request, number: str, position: int = Form(...), file: UploadedFile = _UPLOAD):
+    if number.startswith("draft-"):
+        case = selectors.draft_for(request.user, _int(number[6:], field="number", label="草稿编号"))
+    else:
+        case = selectors.case_for(request.user, number)
+    row = services.upload_material(case=case, by=request.user, position=position, upload=file)
+    return Status(201, row)
+
+
+def _case(request, number: str):
+    return selectors.case_for(request.user, number)
+
+
+@router.post("/{number}/accept", response={200: CaseOut, **ERRORS}, summary="受理", auth=signed_in)
+def accept(request, number: str, body: NoteIn):
+    return _out(
+        services.accept_case(
+            case=_case(request, number), by=request.user, revision=body.revision, note=body.note
+        )
+    )
+
+
+@router.post(
+    "/{number}/supplement", response={200: CaseOut, **ERRORS}, summary="一次性告知补正", auth=signed_in
+)
+def supplement(request, number: str, body: SupplementIn):
+    case = _case(request, number)
+    services.request_supplement(
+        case=case,
+        by=request.user,
+        items=[i.dict() for i in body.items],
+        reason=body.reason,
+        revision=body.revision,
+    )
+    return _out(case)
+
+
+@router.post("/{number}/supply", response={200: CaseOut, **ERRORS}, summary="补齐材料", auth=signed_in)
+def supply(request, number: str, body: SupplyIn):
+    case = _case(request, number)
+    services.supply_supplement(case=case, by=request.user, paper=body.paper, revision=body.revision)
+    return _out(case)
+
+
+@router.post("/{number}/refuse", response={200: CaseOut, **ERRORS}, summary="不予受理", auth=signed_in)
+def refuse(request, number: str, body: RefuseIn):
+    case = _case(request, number)
+    services.refuse_case(
+        case=case, by=request.user, reason=body.reason, legal_basis=body.legal_basis, revision=body.revision
+    )
+    return _out(case)
+
+
+@router.post("/{number}/claim", response={200: CaseOut, **ERRORS}, summary="认领当前环节", auth=signed_in)
+def claim(request, number: str, body: NoteIn):
+    case = _case(request, number)
+    services.claim_step(case=case, by=request.user, revision=body.revision)
+    return _out(case)
+
+
+@router.post("/{number}/assign", response={200: CaseOut, **ERRORS}, summary="分派当前环节", auth=signed_in)
+def assign(request, number: str, body: AssignIn):
+    case = _case(request, number)
+    target = get_user_model().objects.filter(username=body.username).first()
+    if target is None or not access.visible_staff(request.user).filter(user=target).exists():
+        raise NotFound("找不到该工作人员", field="username")
+    services.assign_step(case=case, by=request.user, to=target, revision=body.revision)
+    return _out(case)
+
+
+@router.post(
+    "/{number}/complete-step", response={200: CaseOut, **ERRORS}, summary="完成当前环节", auth=signed_in
+)
+def complete_step(request, number: str, body: OpinionIn):
+    case = _case(request, number)
+    services.complete_step(case=case, by=request.user, opinion=body.opinion, revision=body.revision)
+    return _out(case)
+
+
+@router.post(
+    "/{number}/return-step", response={200: CaseOut, **ERRORS}, summary="退回到此前环节", auth=signed_in
+)
+def return_step(request, number: str, body: ReturnIn):
+    case = _case(request, number)
+    services.return_step(
+        case=case, by=request.user, to_position=body.to_position, reason=body.reason, revision=body.revision
+    )
+    return _out(case)
+
+
+@router.post("/{number}/suspend", response={200: CaseOut, **ERRORS}, summary="中止(特别程序)", auth=signed_in)
+def suspend(request, number: str, body: SuspendIn):
+    case = _case(request, number)
+    services.suspend_case(
+        case=case,
+        by=request.user,
+        kind=body.kind,
+        reason=body.reason,
+        expected_days=body.expected_days,
+        revision=body.revision,
+    )
+    return _out(case)
+
+
+@router.post("/{number}/resume", response={200: CaseOut, **ERRORS}, summary="恢复办理", auth=signed_in)
+def resume(request, number: str, body: NoteIn):
+    case = _case(request, number)
+    services.resume_case(case=case, by=request.user, note=body.note, revision=body.revision)
+    return _out(case)
+
+
+@router.post(
+    "/{number}/extensions", response={201: ExtensionOut, **ERRORS}, summary="申请延期", auth=signed_in
+)
+def request_extension(request, number: str, body: ExtensionIn):
+    row = services.request_extension(
+        case=_case(request, number),
+        by=request.user,
+        days=body.days,
+        reason=body.reason,
+        revision=body.revision,
+    )
+    return Status(201, row)
+
+
+@router.post(
+    "/{number}/extensions/{extension_id}/decide",
+    response={200: ExtensionOut, **ERRORS},
+    summary="审批延期",
+    auth=signed_in,
+)
+def decide_extension(request, number: str, extension_id: int, body: ExtensionDecisionIn):
+    case = _case(request, number)
+    row = ExtensionRequest.objects.filter(case=case, pk=extension_id).first()
+    if row is None:
+        raise NotFound("找不到该延期申请", field="extension_id")
+    return services.decide_extension(extension=row, by=request.user, approve=body.approve, note=body.note)
+
+
+@router.post("/{number}/withdraw", response={200: CaseOut, **ERRORS}, summary="撤回申请", auth=signed_in)
+def withdraw(request, number: str, body: ReasonIn):
+    case = _case(request, number)
+    services.withdraw_case(case=case, by=request.user, reason=body.reason, revision=body.revision)
+    return _out(case)
+
+
+@router.post("/{number}/terminate", response={200: CaseOut, **ERRORS}, summary="终止办理", auth=signed_in)
+def terminate(request, number: str, body: ReasonIn):
+    case = _case(request, number)
+    services.terminate_case(case=case, by=request.user, reason=body.reason, revision=body.revision)
+    return _out(case)
+
+
+@router.post(
+    "/{number}/decide", response={200: CaseOut, **ERRORS}, summary="作出准予或不予许可的决定", auth=signed_in
+)
+def decide(request, number: str, body: DecideIn):
+    case = _case(request, number)
+    services.decide_case(
+        case=case,
+        by=request.user,
+        grant=body.grant,
+        reasons=body.reasons,
+        result_name=body.result_name,
+        revision=body.revision,
+    )
+    return _out(case)
+
+
+@router.post("/{number}/deliver", response={200: CaseOut, **ERRORS}, summary="送达结果", auth=signed_in)
+def deliver(request, number: str, body: DeliverIn):
+    case = _case(request, number)
+    services.deliver_result(
+        case=case, by=request.user, method=body.method, note=body.note, revision=body.revision
+    )
+    return _out(case)
+
+
+@router.post("/{number}/complete", response={200: CaseOut, **ERRORS}, summary="办结", auth=signed_in)
+def complete(request, number: str, body: NoteIn):
+    case = _case(request, number)
+    services.complete_case(case=case, by=request.user, revision=body.revision)
+    return _out(case)
+
+
+@router.post("/{number}/instant", response={200: CaseOut, **ERRORS}, summary="即办件当场办结", auth=signed_in)
+def instant(request, number: str, body: InstantIn):
+    case = _case(request, number)
+    services.handle_instantly(
+        case=case, by=request.user, grant=body.grant, reasons=body.reasons, delivery=body.delivery
+    )
+    return _out(case)

@@ -1,0 +1,72 @@
+"""Read-only admin views of cases: every change goes through the services (and so through the workflow)."""
+
+from django.contrib import admin
+
+from zhengwu.cases import selectors
+from zhengwu.cases.models import Case, CaseAlert, CaseEvent, OutboxMessage
+from zhengwu.core import access
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_use_admin(request.user)
+
+    def has_module_permission(self, request):
+        return access.can_use_admin(request.user)
+
+
+class EventInline(admin.TabularInline):
+    model = CaseEvent
+    fields = ("seq", "at", "action", "from_status", "to_status", "actor_label", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnly):
+    list_display = (
+        "number",
+        "status",
+        "organisation",
+        "received_at",
+        "promised_due",
+        "legal_due",
+        "due_provisional",
+    )
+    list_filter = ("status", "channel", "due_provisional")
+    search_fields = ("number",)
+    inlines = [EventInline]
+
+    def get_queryset(self, request):
+        return selectors.visible_cases(request.user)
+
+
+@admin.register(CaseAlert)
+class CaseAlertAdmin(ReadOnly):
+    list_display = ("raised_at", "code", "case", "organisation")
+    list_filter = ("code",)
+
+    def get_queryset(self, request):
+        return selectors.alerts(request.user)
+
+
+@admin.register(OutboxMessage)
+class OutboxAdmin(ReadOnly):
+    list_display = ("created_at", "channel", "case", "state", "attempts", "last_error")
+    list_filter = ("state", "channel")
+
+    def get_queryset(self, request):
+        return selectors.outbox(request.user)

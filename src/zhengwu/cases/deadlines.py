@@ -1,0 +1,293 @@
+"""The legal clock of a case: pure functions over dates and a working-day Calendar (no clock, no database).
+
+With acceptance date A, limit N, approved extensions E and suspensions (S1..R1), (S2..R2) …:
+
+    due = add_workdays(A, N + E + Σ workdays_between(Si, Ri))
+
+Counting stops on the day of suspension and resumes the day after resumption. While a suspension is open the due
+date is open and the working days left are frozen. Every result carries its explanation: the start, the limit,
+each extension and suspension with the working days it added, and the holidays and adjusted working days crossed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from zhengwu.core.calendar import Calendar, DayKind
+from zhengwu.core.errors import ValidationFailed
+
+_WEEKDAYS = "一二三四五六日"
+
+# 行政许可法 第三十二条: without an intake decision within 5 working days of receipt, the case is deemed accepted.
+INTAKE_WORKDAYS = 5
+# 行政许可法 第四十二条: a decision within 20 working days of acceptance, extendable by 10 with the head's approval.
+DEFAULT_LEGAL_LIMIT = 20
+DEFAULT_EXTENSION_LIMIT = 10
+# 行政许可法 第四十五条: hearings, tenders, auctions, inspection, testing, quarantine, appraisal and expert review
+# are not counted toward the limit.
+SUSPENSION_KINDS = {
+    "hearing": "听证",
+    "tender": "招标",
+    "auction": "拍卖",
+    "inspection": "检验",
+    "testing": "检测",
+    "quarantine": "检疫",
+    "appraisal": "鉴定",
+    "expert_review": "专家评审",
+}
+
+
+def day_label(d: dt.date) -> str:
+    """2026-10-09(星期五)."""
+    return f"{d.isoformat()}(星期{_WEEKDAYS[d.weekday()]})"
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Approved extra working days (延期), and the day they were approved when known."""
+
+    days: int
+    approved_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """Time not counted (中止): from `start` (counted) to `end` (not counted); `end` None while still suspended."""
+
+    start: dt.date
+    end: dt.date | None = None
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a due date's explanation; `kind` is start, limit, extension, suspension, suspended, holiday,
+    adjusted_workday, provisional or total."""
+
+    kind: str
+    text: str
+    date: dt.date | None = None
+    until: dt.date | None = None
+    days: int | None = None
+
+    def as_dict(self) -> dict:
+        out: dict = {"kind": self.kind, "text": self.text}
+        if self.date is not None:
+            out["date"] = self.date.isoformat()
+        if self.until is not None:
+            out["until"] = self.until.isoformat()
+        if self.days is not None:
+            out["days"] = self.days
+        return out
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due date with its explanation. `due` is None while suspended; `remaining` is then the frozen days left."""
+
+    due: dt.date | None
+    provisional: bool
+    start: dt.date
+    limit: int
+    extension_days: int = 0
+    suspended_days: int = 0
+    remaining: int | None = None
+    explanation: tuple[Line, ...] = field(default=())
+
+    @property
+    def total(self) -> int:
+        return self.limit + self.extension_days + self.suspended_days
+
+    def as_dict(self) -> dict:
+        return {
+            "due": self.due.isoformat() if self.due else None,
+            "provisional": self.provisional,
+            "start": self.start.isoformat(),
+            "limit": self.limit,
+            "extension_days": self.extension_days,
+            "suspended_days": self.suspended_days,
+            "remaining": self.remaining,
+            "explanation": [line.as_dict() for line in self.explanation],
+        }
+
+    def lines(self) -> list[str]:
+        """The explanation as plain text lines (for the command line and notices)."""
+        return [line.text for line in self.explanation]
+
+
+def _check_suspensions(start: dt.date, suspensions: Sequence[Suspension]) -> None:
+    previous_end = start
+    for index, s in enumerate(suspensions, start=1):
+        where = f"第 {index} 次中止"
+        if s.start < previous_end:
+            raise ValidationFailed(
+                f"{where}的开始日期 {s.start.isoformat()} 早于起算日或上一次中止的恢复日 {previous_end.isoformat()}",
+                field="suspended",
+            )
+        if s.end is None:
+            if index != len(suspensions):
+                raise ValidationFailed(f"{where}尚未恢复,其后不能再有中止", field="suspended")
+            continue
+        if s.end < s.start:
+            raise ValidationFailed(
+                f"{where}的恢复日期 {s.end.isoformat()} 早于开始日期 {s.start.isoformat()}", field="suspended"
+            )
+        previous_end = s.end
+
+
+def _check_days(value: int, *, field: str, label: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationFailed(f"{label}必须是不小于 0 的整数,收到「{value}」", field=field)
+
+
+def due_date(
+    calendar: Calendar,
+    *,
+    start: dt.date,
+    limit: int,
+    extensions: Iterable[Extension] = (),
+    suspensions: Iterable[Suspension] = (),
+    start_label: str = "受理",
+) -> Due:
+    """The due date of a limit of working days counted from the day after `start`, with its explanation."""
+    extensions, suspensions = tuple(extensions), tuple(suspensions)
+    _check_days(limit, field="limit", label="时限")
+    for e in extensions:
+        _check_days(e.days, field="extension", label="延期天数")
+    _check_suspensions(start, suspensions)
+
+    lines = [
+        Line("start", f"起算:{day_label(start)}{start_label},自次日起计算", date=start),
+        Line("limit", f"时限:{limit} 个工作日", days=limit),
+    ]
+    provisional = False
+    extension_days = 0
+    for e in extensions:
+        extension_days += e.days
+        when = f"({e.approved_on.isoformat()} 批准)" if e.approved_on else ""
+        lines.append(Line("extension", f"延期:+{e.days} 个工作日{when}", date=e.approved_on, days=e.days))
+    suspended_days = 0
+    open_suspension: Suspension | None = None
+    for s in suspensions:
+        kind = f"({SUSPENSION_KINDS.get(s.kind, s.kind)})" if s.kind else ""
+        if s.end is None:
+            open_suspension = s
+            continue
+        counted = calendar.workdays_between(s.start, s.end)
+        provisional |= counted.provisional
+        suspended_days += counted.value
+        lines.append(
+            Line(
+                "suspension",
+                f"中止{kind}:{s.start.isoformat()} 至 {s.end.isoformat()},不计入 {counted.value} 个工作日"
+                "(行政许可法第四十五条)",
+                date=s.start,
+                until=s.end,
+                days=counted.value,
+            )
+        )
+    total = limit + extension_days + suspended_days
+
+    if open_suspension is not None:
+        used = calendar.workdays_between(start, open_suspension.start)
+        provisional |= used.provisional
+        remaining = total - used.value
+        kind = SUSPENSION_KINDS.get(open_suspension.kind, open_suspension.kind)
+        kind = f"({kind})" if kind else ""
+        lines.append(
+            Line(
+                "suspended",
+                f"中止中{kind}:自 {open_suspension.start.isoformat()} 起暂停计算,"
+                f"已用 {used.value - suspended_days} 个工作日,剩余 {remaining} 个工作日;恢复后重新推算期限",
+                date=open_suspension.start,
+                days=remaining,
+            )
+        )
+        lines += _special_lines(calendar, start, open_suspension.start)
+        if provisional:
+            lines.append(_provisional_line(calendar, start, open_suspension.start))
+        return Due(None, provisional, start, limit, extension_days, suspended_days, remaining, tuple(lines))
+
+    found = calendar.add_workdays(start, total)
+    provisional |= found.provisional
+    lines += _special_lines(calendar, start, found.value)
+    if provisional:
+        lines.append(_provisional_line(calendar, start, found.value))
+    parts = [f"{limit}"] + [f"{e.days}" for e in extensions]
+    if suspended_days:
+        parts.append(f"{suspended_days}")
+    sum_text = " + ".join(parts) + f" = {total}" if len(parts) > 1 else f"{total}"
+    lines.append(
+        Line("total", f"合计 {sum_text} 个工作日,期限 {day_label(found.value)}", date=found.value, days=total)
+    )
+    return Due(found.value, provisional, start, limit, extension_days, suspended_days, None, tuple(lines))
+
+
+def _special_lines(calendar: Calendar, start: dt.date, end: dt.date) -> list[Line]:
+    lines = []
+    for day in calendar.special_days(start, end).value:
+        kind = "holiday" if day.kind == DayKind.HOLIDAY else "adjusted_workday"
+        verb = "不计" if kind == "holiday" else "计入"
+        lines.append(Line(kind, f"{day}({verb})", date=day.date))
+    return lines
+
+
+def _provisional_line(calendar: Calendar, start: dt.date, end: dt.date) -> Line:
+    unknown = [str(y) for y in range(start.year, end.year + 1) if not calendar.knows(y)]
+    years = "、".join(unknown) or "相关年份"
+    return Line("provisional", f"暂定:{years} 年节假日安排尚未公布,按周一至周五计算,公布后将重新推算")
+
+
+# 行政许可法 第三十二条: the intake decision is due within 5 working days of receipt (or of the complete supplement).
+def intake_due(calendar: Calendar, received_on: dt.date) -> Due:
+    """When the intake decision (受理 / 补正 / 不予受理) is due."""
+    return due_date(calendar, start=received_on, limit=INTAKE_WORKDAYS, start_label="收件")
+
+
+# 行政许可法 第三十二条: 逾期不告知的,自收到申请材料之日起即为受理.
+def deemed_accepted(calendar: Calendar, received_on: dt.date, today: dt.date) -> bool:
+    """True once the 5 working days for the intake decision have passed without one."""
+    due = intake_due(calendar, received_on).due
+    return due is not None and today > due
+
+
+def remaining_workdays(calendar: Calendar, today: dt.date, due: dt.date) -> int:
+    """Working days left until `due` (today not counted); negative when overdue."""
+    return calendar.workdays_between(today, due).value
+
+
+class TimeState:
+    ON_TIME = "on_time"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    SUSPENDED = "suspended"
+
+
+def time_state(calendar: Calendar, today: dt.date, due: dt.date | None, *, warn_workdays: int = 3) -> str:
+    """On time, due soon (at most `warn_workdays` working days left), overdue, or suspended (no due date)."""
+    if due is None:
+        return TimeState.SUSPENDED
+    if today > due:
+        return TimeState.OVERDUE
+    return (
+        TimeState.DUE_SOON if remaining_workdays(calendar, today, due) <= warn_workdays else TimeState.ON_TIME
+    )
+
+
+def parse_suspension(text: str) -> Suspension:
+    """'2026-10-09:2026-10-16' (closed) or '2026-10-09:' (still suspended)."""
+    start, sep, end = (text or "").partition(":")
+    if not sep:
+        raise ValidationFailed(
+            f"中止期间「{text}」应写作 开始日期:恢复日期(YYYY-MM-DD:YYYY-MM-DD)", field="suspended"
+        )
+    try:
+        return Suspension(
+            dt.date.fromisoformat(start.strip()), dt.date.fromisoformat(end.strip()) if end.strip() else None
+        )
+    except ValueError:
+        raise ValidationFailed(
+            f"中止期间「{text}」中的日期无效,应写作 YYYY-MM-DD", field="suspended"
+        ) from None

@@ -1,0 +1,76 @@
+"""The application form of an item version: fields described in JSON Schema, validated on the server.
+
+Items whose version carries no schema (`form_schema`) get DEFAULT_FORM. The subset understood: an object with
+`properties` (type string, integer, number, boolean; title, maxLength, minLength, enum, pattern, format "date"),
+`required`, and no additional properties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from zhengwu.core.errors import ValidationFailed
+
+DEFAULT_FORM = {
+    "type": "object",
+    "properties": {
+        "subject": {"type": "string", "title": "申请事项说明", "maxLength": 500},
+        "contact_name": {"type": "string", "title": "联系人", "maxLength": 40},
+        "contact_phone": {"type": "string", "title": "联系电话", "maxLength": 20},
+        "remarks": {"type": "string", "title": "备注", "maxLength": 1000},
+    },
+    "required": ["subject"],
+}
+
+_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
+_TYPE_LABELS = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是或否"}
+
+
+def schema_of(version) -> dict:
+    """The form schema of an item version (its own, or the default form)."""
+    return getattr(version, "form_schema", None) or DEFAULT_FORM
+
+
+def validate(schema: dict, data) -> dict:
+    """The form data with surrounding blanks trimmed, or ValidationFailed naming the first bad field."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ValidationFailed("申请表应为字段和取值的对象", field="form")
+    properties = schema.get("properties", {})
+    unknown = [key for key in data if key not in properties]
+    if unknown:
+        raise ValidationFailed(f"申请表中没有字段「{unknown[0]}」", field=f"form.{unknown[0]}")
+    clean = {}
+    for key, rule in properties.items():
+        label = rule.get("title", key)
+        value = data.get(key)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, ""):
+            if key in schema.get("required", []):
+                raise ValidationFailed(f"请填写「{label}」", field=f"form.{key}")
+            continue
+        kind = rule.get("type", "string")
+        expected = _TYPES.get(kind, str)
+        if not isinstance(value, expected) or (kind in ("integer", "number") and isinstance(value, bool)):
+            raise ValidationFailed(f"「{label}」应为{_TYPE_LABELS.get(kind, kind)}", field=f"form.{key}")
+        if "enum" in rule and value not in rule["enum"]:
+            raise ValidationFailed(
+                f"「{label}」只能是:{'、'.join(map(str, rule['enum']))}", field=f"form.{key}"
+            )
+        if kind == "string":
+            if "maxLength" in rule and len(value) > rule["maxLength"]:
+                raise ValidationFailed(f"「{label}」最长 {rule['maxLength']} 个字", field=f"form.{key}")
+            if "minLength" in rule and len(value) < rule["minLength"]:
+                raise ValidationFailed(f"「{label}」至少 {rule['minLength']} 个字", field=f"form.{key}")
+            if "pattern" in rule and not re.search(rule["pattern"], value):
+                raise ValidationFailed(f"「{label}」格式不正确", field=f"form.{key}")
+            if rule.get("format") == "date":
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    raise ValidationFailed(f"「{label}」应为日期 YYYY-MM-DD", field=f"form.{key}") from None
+        clean[key] = value
+    return clean

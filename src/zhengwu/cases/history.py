@@ -1,0 +1,234 @@
+"""Rebuilding a case from its events: status, dates, steps and every due date. Pure: plain values in, plain out.
+
+Services call `derive` after writing each event and store what it returns, so the stored copies are, by
+construction, what a replay of the events gives; a test replays the stored events and compares.
+
+An event is a mapping with `action`, `at` (a datetime) and `data`; dates inside `data` are ISO strings:
+  submit {received_on, limits: {legal, promised, extension, instant}}   supply_supplement {received_on}
+  accept / deem_accept {accepted_on, steps: [{position, name, role, days}], first_step_done}
+  claim_step / assign_step {position, assignee, assignee_label}   complete_step {position, on, opinion}
+  return_step {from, to, on, reason}   suspend {since, kind, expected_days}   resume {until}
+  approve_extension {days, approved_on}   decide {decision}   deliver {method}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from zhengwu.cases import deadlines, workflow
+from zhengwu.core.calendar import Calendar
+from zhengwu.core.clock import local_date
+
+
+@dataclass
+class StepState:
+    position: int
+    name: str
+    role: str
+    days: int
+    state: str = "pending"
+    started_on: dt.date | None = None
+    completed_on: dt.date | None = None
+    assignee: int | None = None
+    opinion: str = ""
+    due: deadlines.Due | None = None
+
+
+@dataclass
+class CaseState:
+    status: str = ""
+    received_on: dt.date | None = None
+    intake_start: dt.date | None = None
+    intake: deadlines.Due | None = None
+    accepted_on: dt.date | None = None
+    deemed: bool = False
+    limits: dict = field(default_factory=dict)
+    extensions: list[deadlines.Extension] = field(default_factory=list)
+    suspensions: list[deadlines.Suspension] = field(default_factory=list)
+    steps: list[StepState] = field(default_factory=list)
+    promised: deadlines.Due | None = None
+    legal: deadlines.Due | None = None
+    decision: str = ""
+    delivery: str = ""
+    supplement_rounds: int = 0
+
+    @property
+    def current_step(self) -> StepState | None:
+        return next((s for s in self.steps if s.state == "open"), None)
+
+    @property
+    def extension_days(self) -> int:
+        return sum(e.days for e in self.extensions)
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _start_step(state: CaseState, position: int, on: dt.date) -> None:
+    for step in state.steps:
+        if step.position == position:
+            step.state, step.started_on, step.completed_on, step.assignee = "open", on, None, None
+        elif step.position > position:
+            step.state, step.started_on, step.completed_on, step.assignee = "pending", None, None, None
+
+
+def _next_step_after(state: CaseState, position: int) -> StepState | None:
+    return next((s for s in state.steps if s.position > position), None)
+
+
+def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
+    """The case as its events say it is, with every due date computed on `calendar`."""
+    state = CaseState()
+    for event in events:
+        action, data = event["action"], event.get("data") or {}
+        state.status = workflow.next_status(state.status, action)
+        on = local_date(event["at"])
+        if action == "submit":
+            state.received_on = state.intake_start = _date(data.get("received_on", on))
+            state.limits = dict(data.get("limits") or {})
+        elif action == "request_supplement":
+            state.supplement_rounds += 1
+        elif action == "supply_supplement":
+            state.intake_start = _date(data.get("received_on", on))
+        elif action in ("accept", "deem_accept"):
+            state.accepted_on = _date(data.get("accepted_on", on))
+            state.deemed = action == "deem_accept"
+            state.steps = [
+                StepState(int(s["position"]), s["name"], s["role"], int(s["days"]))
+                for s in data.get("steps", [])
+            ]
+            if state.steps:
+                first = state.steps[0]
+                if data.get("first_step_done"):
+                    first.state, first.started_on, first.completed_on = (
+                        "done",
+                        state.accepted_on,
+                        state.accepted_on,
+                    )
+                    following = _next_step_after(state, first.position)
+                    if following is not None:
+                        _start_step(state, following.position, state.accepted_on)
+                else:
+                    _start_step(state, first.position, state.accepted_on)
+        elif action in ("claim_step", "assign_step"):
+            for step in state.steps:
+                if step.position == int(data["position"]):
+                    step.assignee = data.get("assignee")
+        elif action == "complete_step":
+            done_on = _date(data.get("on", on))
+            for step in state.steps:
+                if step.position == int(data["position"]):
+                    step.state, step.completed_on, step.opinion = "done", done_on, data.get("opinion", "")
+                    step.assignee = data.get("assignee", step.assignee)
+            following = _next_step_after(state, int(data["position"]))
+            if following is not None:
+                _start_step(state, following.position, done_on)
+        elif action == "return_step":
+            _start_step(state, int(data["to"]), _date(data.get("on", on)))
+        elif action == "suspend":
+            state.suspensions.append(
+                deadlines.Suspension(_date(data.get("since", on)), None, data.get("kind", ""))
+            )
+        elif action == "resume":
+            last = state.suspensions[-1]
+            state.suspensions[-1] = deadlines.Suspension(last.start, _date(data.get("until", on)), last.kind)
+        elif action == "approve_extension":
+            state.extensions.append(
+                deadlines.Extension(int(data["days"]), _date(data.get("approved_on", on)))
+            )
+        elif action == "decide":
+            state.decision = data.get("decision", "")
+            step = state.current_step
+            if step is not None:
+                step.state, step.completed_on, step.opinion = "done", on, data.get("reasons", "")
+                step.assignee = data.get("assignee", step.assignee)
+        elif action == "deliver":
+            state.delivery = data.get("method", "")
+    _compute_dues(state, calendar)
+    return state
+
+
+def _compute_dues(state: CaseState, calendar: Calendar) -> None:
+    if state.status == "received" and state.intake_start is not None:
+        state.intake = deadlines.intake_due(calendar, state.intake_start)
+    if state.accepted_on is None:
+        return
+    limits = state.limits
+    instant = bool(limits.get("instant"))
+    # 即办件: accepted and completed the same day, so both limits are the day of acceptance.
+    promised = 0 if instant else int(limits.get("promised", limits.get("legal", 0)))
+    legal = 0 if instant else int(limits.get("legal", 0))
+    common = {"start": state.accepted_on, "extensions": state.extensions, "suspensions": state.suspensions}
+    state.promised = deadlines.due_date(calendar, limit=promised, **common)
+    state.legal = deadlines.due_date(calendar, limit=legal, **common)
+    for step in state.steps:
+        if step.started_on is None:
+            continue
+        until = step.completed_on or dt.date.max
+        overlapping = [s for s in state.suspensions if step.started_on <= s.start <= until]
+        if step.completed_on is not None:
+            overlapping = [s for s in overlapping if s.end is not None]
+        step.due = deadlines.due_date(
+            calendar, start=step.started_on, limit=step.days, suspensions=overlapping, start_label="环节开始"
+        )
+
+
+CASE_FIELDS = (
+    "status",
+    "intake_start",
+    "intake_due",
+    "accepted_on",
+    "deemed_accepted",
+    "promised_due",
+    "legal_due",
+    "due_provisional",
+    "remaining_days",
+    "extension_days",
+    "current_step",
+    "decision",
+    "delivery",
+)
+STEP_FIELDS = ("state", "started_on", "due_on", "due_provisional", "assignee_id", "opinion", "completed_on")
+
+
+def snapshot(state: CaseState) -> dict:
+    """The stored copies on a Case row, as the events give them."""
+    dues = [d for d in (state.intake, state.promised, state.legal) if d is not None]
+    current = state.current_step
+    return {
+        "status": state.status,
+        "intake_start": state.intake_start,
+        "intake_due": state.intake.due if state.intake else None,
+        "accepted_on": state.accepted_on,
+        "deemed_accepted": state.deemed,
+        "promised_due": state.promised.due if state.promised else None,
+        "legal_due": state.legal.due if state.legal else None,
+        "due_provisional": any(d.provisional for d in dues),
+        "remaining_days": state.legal.remaining if state.legal and state.legal.due is None else None,
+        "extension_days": state.extension_days,
+        "current_step": current.position if current else None,
+        "decision": state.decision,
+        "delivery": state.delivery,
+    }
+
+
+def step_snapshots(state: CaseState) -> dict[int, dict]:
+    """The stored copies on each CaseStep row, by position."""
+    return {
+        step.position: {
+            "name": step.name,
+            "role": step.role,
+            "days": step.days,
+            "state": step.state,
+            "started_on": step.started_on,
+            "due_on": step.due.due if step.due else None,
+            "due_provisional": bool(step.due and step.due.provisional),
+            "assignee_id": step.assignee,
+            "opinion": step.opinion,
+            "completed_on": step.completed_on,
+        }
+        for step in state.steps
+    }

@@ -1,0 +1,441 @@
+"""Cases (办件): applicants, cases and their immutable events, materials, steps, supplements, suspensions,
+extensions, alerts for supervision, official notices and the notification outbox.
+
+The events are the record: status and every stored due date on Case and CaseStep are copies, rebuilt from the
+events by `history.derive` whenever an event is written (and whenever a calendar year is loaded).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.catalog.models import ItemVersion, ServiceItem
+from zhengwu.core.models import Organisation, Role, Window
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    RECEIVED = "received", _("已收件")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("待补正")
+    ACCEPTED = "accepted", _("办理中")
+    SUSPENDED = "suspended", _("中止(特别程序)")
+    DECIDED = "decided", _("已决定")
+    DELIVERED = "delivered", _("已送达")
+    COMPLETED = "completed", _("已办结")
+    REFUSED = "refused", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    TERMINATED = "terminated", _("已终止")
+
+
+OPEN_STATUSES = (
+    Status.RECEIVED,
+    Status.SUPPLEMENT_REQUESTED,
+    Status.ACCEPTED,
+    Status.SUSPENDED,
+    Status.DECIDED,
+    Status.DELIVERED,
+)
+CLOSED_STATUSES = (Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上申请")
+    COUNTER = "counter", _("窗口收件")
+    IMPORT = "import", _("历史导入")
+
+
+class Decision(models.TextChoices):
+    GRANT = "grant", _("准予许可")
+    DENY = "deny", _("不予许可")
+
+
+class Delivery(models.TextChoices):
+    WINDOW = "window", _("窗口领取")
+    POST = "post", _("邮寄送达")
+    ELECTRONIC = "electronic", _("电子送达")
+
+
+class Applicant(models.Model):
+    """A natural person (resident ID) or a legal person (USCC); with a portal account when they signed up."""
+
+    class Kind(models.TextChoices):
+        NATURAL = "natural", _("自然人")
+        LEGAL = "legal", _("法人或其他组织")
+
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("姓名/名称"), max_length=100)
+    id_number = models.CharField(
+        _("证件号码"), max_length=18, help_text=_("居民身份证号码或统一社会信用代码")
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=40, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applicant",
+        verbose_name=_("门户账号"),
+    )
+    verified_at = models.DateTimeField(_("实名核验时间"), null=True, blank=True)
+    verified_by = models.CharField(_("核验渠道"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("申请人")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "id_number"], name="applicant_id_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    """One application and its whole handling (办件). Fields below `status` are copies derived from the events."""
+
+    number = models.CharField(_("办件编号"), max_length=24, unique=True, null=True, blank=True)
+    query_code = models.CharField(_("查询码"), max_length=8, blank=True)
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="cases", verbose_name=_("事项"))
+    version = models.ForeignKey(ItemVersion, models.PROTECT, related_name="cases", verbose_name=_("事项版本"))
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="cases", verbose_name=_("实施机构")
+    )
+    applicant = models.ForeignKey(Applicant, models.PROTECT, related_name="cases", verbose_name=_("申请人"))
+    agent_name = models.CharField(_("代办人"), max_length=40, blank=True)
+    agent_id_number = models.CharField(_("代办人证件号码"), max_length=18, blank=True)
+    agent_phone = models.CharField(_("代办人电话"), max_length=20, blank=True)
+    channel = models.CharField(_("收件渠道"), max_length=10, choices=Channel.choices)
+    window = models.ForeignKey(
+        Window, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("收件窗口")
+    )
+    form = models.JSONField(_("申请表"), default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"))
+
+    status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.DRAFT)
+    received_at = models.DateTimeField(_("收件时间"), null=True, blank=True)
+    intake_start = models.DateField(_("受理审查起算日"), null=True, blank=True)
+    intake_due = models.DateField(_("受理决定期限"), null=True, blank=True)
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("视为受理"), default=False)
+    promised_due = models.DateField(_("承诺办结期限"), null=True, blank=True)
+    legal_due = models.DateField(_("法定办结期限"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("期限暂定"), default=False)
+    remaining_days = models.IntegerField(_("中止时剩余工作日"), null=True, blank=True)
+    extension_days = models.PositiveIntegerField(_("已批准延期(工作日)"), default=0)
+    current_step = models.PositiveSmallIntegerField(_("当前环节"), null=True, blank=True)
+    decision = models.CharField(_("决定"), max_length=8, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    delivery = models.CharField(_("送达方式"), max_length=12, choices=Delivery.choices, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("修订号"), default=0, help_text=_("每次变更加一,用于并发检查"))
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("办件")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="case_idempotency_key_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "legal_due"]),
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["status", "intake_due"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"草稿#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseEvent(models.Model):
+    """One immutable step in a case's life; the status and every due date can be rebuilt from these alone."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("办件记录")
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("case events are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("case events are immutable")
+
+
+def _material_path(instance, filename: str) -> str:
+    return f"cases/{instance.case_id}/{filename}"
+
+
+class CaseMaterial(models.Model):
+    """A file the applicant (or the clerk for them) provided for one material of the item's list."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="materials")
+    position = models.PositiveSmallIntegerField(_("材料序号"))
+    name = models.CharField(_("材料名称"), max_length=200)
+    file = models.FileField(_("文件"), upload_to=_material_path)
+    filename = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("申请材料文件")
+        ordering = ["case", "position", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.filename}"
+
+
+class CaseStep(models.Model):
+    """One handling step of a case (办理环节), copied from the item version at acceptance."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("未开始")
+        OPEN = "open", _("办理中")
+        DONE = "done", _("已完成")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("环节名称"), max_length=60)
+    role = models.CharField(_("责任角色"), max_length=24, choices=Role.choices)
+    days = models.PositiveSmallIntegerField(_("时限(工作日)"))
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("承办人"),
+    )
+    started_on = models.DateField(_("开始日期"), null=True, blank=True)
+    due_on = models.DateField(_("环节期限"), null=True, blank=True, db_index=True)
+    due_provisional = models.BooleanField(default=False)
+    opinion = models.TextField(_("办理意见"), blank=True)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("办件环节")
+        ordering = ["case", "position"]
+        constraints = [models.UniqueConstraint(fields=["case", "position"], name="case_step_unique")]
+        indexes = [models.Index(fields=["state", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.position} {self.name}"
+
+
+class CaseAttachment(models.Model):
+    """A file staff attach to a step's opinion or to the decision (the licence or document issued)."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="attachments")
+    step_position = models.PositiveSmallIntegerField(_("环节"), null=True, blank=True)
+    purpose = models.CharField(_("用途"), max_length=12, default="opinion")
+    file = models.FileField(_("文件"), upload_to=_material_path)
+    filename = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("办理附件")
+        ordering = ["case", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class SupplementRequest(models.Model):
+    """A request to supplement the application (补正), naming every material and what is wrong with it."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="supplements")
+    round = models.PositiveSmallIntegerField(_("轮次"))
+    items = models.JSONField(_("补正内容"), help_text=_("[{position, name, problem}]"))
+    reason = models.TextField(_("再次补正的书面理由"), blank=True)
+    requested_at = models.DateTimeField(_("告知时间"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    supplied_at = models.DateTimeField(_("补齐时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("补正告知")
+        ordering = ["case", "round"]
+        constraints = [models.UniqueConstraint(fields=["case", "round"], name="supplement_round_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 第{self.round}次补正"
+
+
+class Suspension(models.Model):
+    """A special procedure (特别程序) during which the limit does not run."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="suspensions")
+    kind = models.CharField(_("特别程序"), max_length=16)
+    reason = models.TextField(_("理由"))
+    expected_days = models.PositiveSmallIntegerField(_("预计时长(工作日)"))
+    started_on = models.DateField(_("中止日期"))
+    ended_on = models.DateField(_("恢复日期"), null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("中止")
+        ordering = ["case", "started_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.started_on}"
+
+
+class ExtensionRequest(models.Model):
+    """An extension (延期) requested by the handler and decided by the department head."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("不批准")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("延期工作日"))
+    reason = models.TextField(_("理由"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("延期申请")
+        ordering = ["case", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} +{self.days}"
+
+
+class CaseAlert(models.Model):
+    """A rule broken by an event, for supervision (电子监察) to read; `code` is stable, e.g.
+    "supplement.repeated_new_materials"."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="alerts")
+    code = models.CharField(_("规则"), max_length=60, db_index=True)
+    message = models.TextField(_("说明"))
+    data = models.JSONField(default=dict, blank=True)
+    raised_at = models.DateTimeField(_("发生时间"))
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("办件异常")
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.code}"
+
+
+class Notice(models.Model):
+    """An official notice issued on a case; `essentials` is what it says, frozen at issue; `token` opens the
+    public verification page."""
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("受理通知书")
+        SUPPLEMENT = "supplement", _("补正材料通知书")
+        REFUSAL = "refusal", _("不予受理通知书")
+        GRANT = "grant", _("准予行政许可决定书")
+        DENIAL = "denial", _("不予行政许可决定书")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="notices")
+    kind = models.CharField(_("文书"), max_length=12, choices=Kind.choices)
+    document_number = models.CharField(_("文号"), max_length=60)
+    token = models.CharField(max_length=32, unique=True)
+    issued_at = models.DateTimeField(_("出具时间"))
+    essentials = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("文书")
+        ordering = ["case", "issued_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.document_number}"
+
+
+class OutboxMessage(models.Model):
+    """A notification written with the change that caused it and sent by the task worker, with bounded retries."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="messages", null=True, blank=True)
+    channel = models.CharField(_("渠道"), max_length=8)
+    recipient = models.CharField(_("接收方"), max_length=254)
+    subject = models.CharField(_("主题"), max_length=200, blank=True)
+    body = models.TextField(_("内容"))
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("通知发件箱")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel}→{self.recipient} {self.state}"
+
+
+class NumberSequence(models.Model):
+    """The last sequence number given for one prefix (region code and year) of case numbers."""
+
+    prefix = models.CharField(max_length=20, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.last}"

@@ -1,0 +1,276 @@
+"""Reads of cases, scoped through zhengwu.core.access: staff see the cases of their organisations (and those received
+at their window or their centre's general windows); applicants see their own; anyone sees a status with the query code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from zhengwu.cases import deadlines, history, workflow
+from zhengwu.cases.models import (
+    Applicant,
+    Case,
+    CaseAlert,
+    CaseStep,
+    ExtensionRequest,
+    Notice,
+    OutboxMessage,
+    Status,
+)
+from zhengwu.core import access, clock
+from zhengwu.core.calendar import current_calendar
+from zhengwu.core.errors import NotFound
+from zhengwu.core.masking import mask_name
+from zhengwu.core.models import Role, Window
+
+_RELATED = ("item", "version", "organisation", "applicant", "window")
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """The cases the user may see: staff by organisation scope or window; applicants their own."""
+    cases = Case.objects.select_related(*_RELATED)
+    if access.is_administrator(user):
+        return cases
+    staff = access.staff_of(user)
+    if staff is not None:
+        cond = Q(pk__in=access.scope(user, Case.objects.all(), "organisation").values("pk"))
+        if staff.window_id:
+            window = staff.window
+            cond |= Q(window_id=window.pk) | Q(organisation__in=window.organisations.all())
+            if window.kind == Window.Kind.GENERAL:
+                cond |= Q(window__centre_id=window.centre_id)
+        return cases.filter(cond)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return cases.filter(Q(created_by=user) | Q(applicant__user=user))
+    return cases.none()
+
+
+def is_applicant_side(user, case: Case) -> bool:
+    """The user filed the case online (themselves or as agent) or is the applicant's account. Staff who registered a
+    case at the window act on it through their roles, not as its applicant."""
+    if user is None or not getattr(user, "is_authenticated", False) or access.staff_of(user) is not None:
+        return False
+    return case.created_by_id == user.pk or (
+        case.applicant.user_id is not None and case.applicant.user_id == user.pk
+    )
+
+
+def case_by_number(number: str) -> Case:
+    """Any case by its number (operators' commands), or NotFound."""
+    case = Case.objects.select_related(*_RELATED).filter(number=str(number).strip()).first()
+    if case is None:
+        raise NotFound(f"找不到编号为 {number} 的办件", field="number")
+    return case
+
+
+def case_for(user, number: str) -> Case:
+    """The case with this number if the user may see it; NotFound otherwise (never reveals it exists)."""
+    case = visible_cases(user).filter(number=str(number).strip()).first()
+    if case is None:
+        raise NotFound(f"找不到编号为 {number} 的办件", field="number")
+    return case
+
+
+def draft_for(user, pk: int) -> Case:
+    case = visible_cases(user).filter(pk=pk, status=Status.DRAFT).first()
+    if case is None:
+        raise NotFound("找不到该草稿", field="draft")
+    return case
+
+
+def public_status(number: str, query_code: str) -> dict:
+    """What anyone with the case number and query code may see: status, dates and timeline, names masked."""
+    case = Case.objects.select_related(*_RELATED).filter(number=str(number or "").strip()).first()
+    if case is None or not query_code or case.query_code != str(query_code).strip().upper():
+        raise NotFound("办件编号或查询码不正确", field="query_code")
+    summary = case_summary(case)
+    summary["applicant_name"] = mask_name(case.applicant.name)
+    summary.pop("applicant_id_number", None)
+    summary.pop("agent_name", None)
+    summary["timeline"] = timeline(case, public=True)
+    return summary
+
+
+def derived(case: Case):
+    """The case rebuilt from its events (status, dates, every due date with its explanation)."""
+    events = case.events.order_by("seq").values("action", "at", "data")
+    return history.derive(list(events), current_calendar())
+
+
+def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
+    """A case's status and due dates, each due date with its explanation (for `cases show --json` and the API)."""
+    state = derived(case) if with_explanations else None
+    today = clock.today()
+    calendar = current_calendar()
+    due_for_state = case.intake_due if case.status == Status.RECEIVED else case.legal_due
+    open_statuses = (Status.RECEIVED, Status.ACCEPTED, Status.SUSPENDED)
+    out = {
+        "number": case.number,
+        "query_code": case.query_code,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "item_code": case.item.code,
+        "item_version": case.version.number,
+        "item_name": case.version.name,
+        "organisation": case.organisation.name,
+        "applicant_name": case.applicant.name,
+        "applicant_kind": case.applicant.kind,
+        "agent_name": case.agent_name,
+        "channel": case.channel,
+        "received_at": case.received_at.isoformat() if case.received_at else None,
+        "intake_due": _iso(case.intake_due),
+        "accepted_on": _iso(case.accepted_on),
+        "deemed_accepted": case.deemed_accepted,
+        "promised_due": _iso(case.promised_due),
+        "legal_due": _iso(case.legal_due),
+        "due_provisional": case.due_provisional,
+        "remaining_days": case.remaining_days,
+        "extension_days": case.extension_days,
+        "decision": case.decision,
+        "delivery": case.delivery,
+        "time_state": deadlines.time_state(calendar, today, due_for_state)
+        if case.status in open_statuses
+        else None,
+        "revision": case.revision,
+        "actions": workflow.actions_from(case.status),
+    }
+    if state is not None:
+        out["explanations"] = {
+            "intake": state.intake.as_dict() if state.intake else None,
+            "promised": state.promised.as_dict() if state.promised else None,
+            "legal": state.legal.as_dict() if state.legal else None,
+        }
+        out["steps"] = [
+            {
+                "position": s.position,
+                "name": s.name,
+                "role": s.role,
+                "days": s.days,
+                "state": s.state,
+                "started_on": _iso(s.started_on),
+                "due": s.due.as_dict() if s.due else None,
+                "completed_on": _iso(s.completed_on),
+                "opinion": s.opinion,
+            }
+            for s in state.steps
+        ]
+    return out
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def timeline(case: Case, *, public: bool = False) -> list[dict]:
+    """What happened, when, and by which organisation; staff also see who and the notes."""
+    rows = []
+    for event in case.events.select_related("organisation").order_by("seq"):
+        if public and event.action in (
+            "upload_material",
+            "claim_step",
+            "assign_step",
+            "attach",
+            "save_draft",
+        ):
+            continue
+        row = {
+            "at": event.at.isoformat(),
+            "action": event.action,
+            "label": workflow.ACTION_LABELS.get(event.action, event.action),
+            "status": event.to_status,
+            "organisation": event.organisation.name if event.organisation else case.organisation.name,
+        }
+        if not public:
+            row.update(actor=event.actor_label, note=event.note, data=event.data)
+        rows.append(row)
+    return rows
+
+
+# ---- workbench queues
+
+
+def queue(user, name: str) -> QuerySet[Case]:
+    """A workbench queue: to_accept, to_handle (open steps for the user's roles), due_soon, overdue, suspended, done."""
+    cases = visible_cases(user)
+    today = clock.today()
+    if name == "to_accept":
+        return cases.filter(status=Status.RECEIVED).order_by("intake_due", "id")
+    if name == "to_handle":
+        staff = access.staff_of(user)
+        roles = staff.role_codes if staff else set()
+        if access.is_administrator(user):
+            roles = set(Role.values)
+        steps = CaseStep.objects.filter(state=CaseStep.State.OPEN, role__in=roles).filter(
+            Q(assignee__isnull=True) | Q(assignee=user)
+        )
+        return cases.filter(status=Status.ACCEPTED, pk__in=steps.values("case_id")).order_by(
+            "legal_due", "id"
+        )
+    if name == "due_soon":
+        soon = current_calendar().add_workdays(today, 3).value
+        return cases.filter(status=Status.ACCEPTED, legal_due__gte=today, legal_due__lte=soon).order_by(
+            "legal_due"
+        )
+    if name == "overdue":
+        return cases.filter(
+            Q(status=Status.ACCEPTED, legal_due__lt=today) | Q(status=Status.RECEIVED, intake_due__lt=today)
+        ).order_by("legal_due", "intake_due")
+    if name == "suspended":
+        return cases.filter(status=Status.SUSPENDED).order_by("id")
+    if name == "done":
+        return cases.filter(
+            status__in=[Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED]
+        )
+    raise NotFound(f"没有名为「{name}」的队列", field="queue")
+
+
+QUEUES = ("to_accept", "to_handle", "due_soon", "overdue", "suspended", "done")
+
+
+def my_cases(user) -> QuerySet[Case]:
+    """An applicant's own cases (filed by them or for them), newest first."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return (
+        Case.objects.select_related(*_RELATED)
+        .filter(Q(created_by=user) | Q(applicant__user=user))
+        .order_by("-created_at", "-id")
+    )
+
+
+def applicant_of(user) -> Applicant | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Applicant.objects.filter(user=user).first()
+
+
+def notices_of(case: Case) -> QuerySet[Notice]:
+    return case.notices.order_by("issued_at", "id")
+
+
+def notice_for(user, number: str, notice_id: int) -> Notice:
+    case = case_for(user, number)
+    notice = case.notices.filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFound("找不到该文书", field="notice")
+    return notice
+
+
+def pending_extensions(user) -> QuerySet[ExtensionRequest]:
+    """Extension requests awaiting a department head's decision, in the user's scope."""
+    return ExtensionRequest.objects.filter(
+        state=ExtensionRequest.State.PENDING, case__in=visible_cases(user).values("pk")
+    ).select_related("case")
+
+
+def alerts(user, *, code: str | None = None) -> QuerySet[CaseAlert]:
+    """Supervision alerts raised on cases in the user's scope."""
+    rows = CaseAlert.objects.filter(case__in=visible_cases(user).values("pk")).select_related("case")
+    return rows.filter(code=code) if code else rows
+
+
+def outbox(user, *, state: str | None = None) -> QuerySet[OutboxMessage]:
+    """Notifications sent and failed for the cases the user may see (the workbench's 'what was sent')."""
+    rows = OutboxMessage.objects.filter(case__in=visible_cases(user).values("pk")).select_related("case")
+    return rows.filter(state=state) if state else rows

@@ -1,0 +1,1332 @@
+"""Writes for cases: one keyword-only function per use case, one transaction each. Inside it: the checked transition,
+the immutable CaseEvent, the stored copies rebuilt from the events (history.derive), the audit record, the notice
+and the outbox messages. `by` is the acting user; None means the platform itself (commands, tasks, imports).
+
+Concurrency: every write locks the case row (select_for_update) and re-checks the status against the table, so of two
+people acting at once one wins and the other gets a Conflict saying what happened. Pass `revision` (the number the
+page showed) to also refuse a write based on a stale page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+
+from zhengwu.cases import deadlines, forms, history, identity, notices, notify, selectors, uploads, workflow
+from zhengwu.cases.models import (
+    Applicant,
+    Case,
+    CaseAlert,
+    CaseAttachment,
+    CaseEvent,
+    CaseMaterial,
+    CaseStep,
+    Channel,
+    Decision,
+    Delivery,
+    ExtensionRequest,
+    Notice,
+    NumberSequence,
+    Status,
+    SupplementRequest,
+    Suspension,
+)
+from zhengwu.catalog.models import ItemVersion, ServiceItem
+from zhengwu.core import access, audit, clock, ids
+from zhengwu.core.calendar import current_calendar
+from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.models import Role, Window
+
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+HANDLER_ROLES = (Role.APPROVER, Role.DEPARTMENT_HEAD)
+HEAD_ROLES = (Role.DEPARTMENT_HEAD,)
+ALERT_REPEATED_SUPPLEMENT = "supplement.repeated_new_materials"
+ALERT_DEEMED_ACCEPTANCE = "intake.deemed_accepted"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _updates_caller(service):
+    """After the write, the Case the caller passed shows the new state too (services lock and work on a fresh copy)."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        result = service(*args, **kwargs)
+        original = kwargs.get("case")
+        if isinstance(original, Case) and original.pk is not None and result is not original:
+            original.refresh_from_db()
+        return result
+
+    return wrapper
+
+
+def _actor(by):
+    return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+def _label(by) -> str:
+    if by is None:
+        return "系统"
+    staff = access.staff_of(by)
+    if staff is not None:
+        return staff.name
+    applicant = getattr(by, "applicant", None) if _actor(by) else None
+    return applicant.name if applicant else (by.get_username() if _actor(by) else "申请人")
+
+
+def _text(value, *, field: str, label: str, max_length: int = 2000, required: bool = True) -> str:
+    value = str(value or "").strip()
+    if required and not value:
+        raise ValidationFailed(f"请填写{label}", field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(f"{label}最长 {max_length} 个字,现有 {len(value)} 个字", field=field)
+    return value
+
+
+def _days(value, *, field: str, label: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValidationFailed(f"{label}必须是不小于 {minimum} 的整数", field=field)
+    return value
+
+
+def _locked(case: Case, revision: int | None = None) -> Case:
+    fresh = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("applicant", "organisation", "version", "item", "window")
+        .filter(pk=case.pk)
+        .first()
+    )
+    if fresh is None:
+        raise NotFound("找不到该办件", field="number")
+    if revision is not None and fresh.revision != revision:
+        raise Conflict(
+            "该办件已被他人更新,您看到的不是最新状态。请刷新后再操作,您填写的内容不会丢失。",
+            code="stale",
+            field="revision",
+        )
+    return fresh
+
+
+def _require_staff(by, case: Case, *roles: str):
+    """The acting staff member, who must hold one of the roles and see the case (None: the platform itself)."""
+    if by is None:
+        return None
+    staff = access.require_role(by, *roles)
+    if not selectors.visible_cases(by).filter(pk=case.pk).exists():
+        raise AccessDenied("该办件不在您的职责范围内")
+    return staff
+
+
+def _require_applicant_or_staff(by, case: Case, *roles: str) -> None:
+    if by is None or selectors.is_applicant_side(by, case):
+        return
+    _require_staff(by, case, *roles)
+
+
+def _refresh(case: Case) -> history.CaseState:
+    """Rebuild the stored copies (case fields and steps) from the events."""
+    events = list(case.events.order_by("seq").values("action", "at", "data"))
+    state = history.derive(events, current_calendar())
+    for name, value in history.snapshot(state).items():
+        setattr(case, name, value)
+    case.save()
+    rows = {s.position: s for s in case.steps.all()}
+    changed = []
+    for position, values in history.step_snapshots(state).items():
+        row = rows.get(position)
+        if row is None:
+            CaseStep.objects.create(case=case, position=position, **values)
+            continue
+        if any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            changed.append(row)
+    if changed:
+        CaseStep.objects.bulk_update(changed, list(history.step_snapshots(state)[changed[0].position]))
+    return state
+
+
+def _record(
+    case: Case,
+    action: str,
+    *,
+    by,
+    at: dt.datetime | None = None,
+    note: str = "",
+    data: dict | None = None,
+    organisation=None,
+) -> CaseEvent:
+    """Move the case by `action` (checked against the table): the event, the rebuilt copies, the audit record and
+    the applicant's notifications, all in the caller's transaction."""
+    before = case.status
+    after = workflow.next_status(before, action)
+    at = at or clock.now()
+    seq = (case.events.aggregate(m=Max("seq"))["m"] or 0) + 1 if case.pk else 1
+    event = CaseEvent.objects.create(
+        case=case,
+        seq=seq,
+        at=at,
+        action=action,
+        from_status=before or "",
+        to_status=after,
+        actor=_actor(by),
+        actor_label=_label(by)[:150],
+        organisation=organisation or case.organisation,
+        note=note,
+        data=_jsonable(data or {}),
+    )
+    case.revision += 1
+    _refresh(case)
+    audit.record(
+        f"cases.{action}",
+        case,
+        actor=_actor(by),
+        summary={"number": case.number, "from": before, "to": after, "note": note[:200]},
+    )
+    notify.queue(case, event)
+    return event
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _today(at: dt.datetime | None) -> dt.date:
+    return clock.local_date(at or clock.now())
+
+
+# ---------------------------------------------------------------- applicants
+
+
+def register_applicant(
+    *,
+    kind: str,
+    name: str,
+    id_number: str,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    legal_representative: str = "",
+    password: str | None = None,
+    by=None,
+) -> Applicant:
+    """Register an applicant (natural person by resident ID, legal person by USCC). With a password, a portal
+    account is made whose user name is the phone number (or the e-mail address). A known applicant (same kind and
+    number) without an account is reused, with the contact details given."""
+    if kind not in Applicant.Kind.values:
+        raise ValidationFailed("申请人类型应为 natural(自然人)或 legal(法人或其他组织)", field="kind")
+    name = _text(name, field="name", label="申请人姓名或名称", max_length=100)
+    checked = (
+        ids.check_resident_id(id_number) if kind == Applicant.Kind.NATURAL else ids.check_uscc(id_number)
+    )
+    if not checked.valid:
+        label = "居民身份证号码" if kind == Applicant.Kind.NATURAL else "统一社会信用代码"
+        raise ValidationFailed(f"{label}无效:{checked.reason}", field="id_number")
+    phone, email = (phone or "").strip(), (email or "").strip()
+    if password is not None and not (phone or email):
+        raise ValidationFailed("注册账号须填写手机号码或电子邮箱", field="phone")
+    with transaction.atomic():
+        applicant = Applicant.objects.select_for_update().filter(kind=kind, id_number=checked.value).first()
+        if applicant is not None and password is not None and applicant.user_id is not None:
+            raise Conflict("该证件号码已注册账号,请直接登录", field="id_number")
+        if applicant is None:
+            applicant = Applicant(kind=kind, id_number=checked.value, created_at=clock.now())
+        applicant.name = name
+        applicant.phone = phone or applicant.phone
+        applicant.email = email or applicant.email
+        applicant.address = address or applicant.address
+        applicant.legal_representative = legal_representative or applicant.legal_representative
+        if password is not None:
+            username = phone or email
+            User = get_user_model()
+            if User.objects.filter(username=username).exists():
+                raise Conflict(f"账号「{username}」已被使用", field="phone" if phone else "email")
+            applicant.user = User.objects.create_user(username=username, password=password, email=email)
+        applicant.save()
+        audit.record(
+            "cases.register_applicant",
+            applicant,
+            actor=_actor(by),
+            summary={"kind": kind, "account": password is not None},
+        )
+    return applicant
+
+
+def verify_real_name(*, applicant: Applicant, by=None) -> Applicant:
+    """Check the applicant's name and number with the real-name provider; mark them verified or say why not."""
+    verdict = identity.verifier().verify(applicant.kind, applicant.name, applicant.id_number)
+    if not verdict.ok:
+        raise ValidationFailed(f"实名核验未通过:{verdict.reason}", field="id_number", code="real_name_failed")
+    with transaction.atomic():
+        applicant.verified_at, applicant.verified_by = clock.now(), verdict.channel[:60]
+        applicant.save(update_fields=["verified_at", "verified_by"])
+        audit.record(
+            "cases.verify_real_name", applicant, actor=_actor(by), summary={"channel": verdict.channel}
+        )
+    return applicant
+
+
+# ---------------------------------------------------------------- application and receipt
+
+
+def _published_version(item: ServiceItem) -> ItemVersion:
+    if item.status != ServiceItem.Status.ACTIVE or item.current_version_id is None:
+        raise ValidationFailed(f"事项 {item.code} 未发布或已取消,不能申请", field="item")
+    if item.organisation_id is None:
+        raise ValidationFailed("基本目录事项不能直接申请,请选择实施机构的事项", field="item")
+    return ItemVersion.objects.select_related("item").get(pk=item.current_version_id)
+
+
+def _agent(agent: dict | None) -> dict:
+    if not agent:
+        return {"agent_name": "", "agent_id_number": "", "agent_phone": ""}
+    name = _text(agent.get("name"), field="agent.name", label="代办人姓名", max_length=40)
+    checked = ids.check_resident_id(agent.get("id_number"))
+    if not checked.valid:
+        raise ValidationFailed(f"代办人居民身份证号码无效:{checked.reason}", field="agent.id_number")
+    phone = _text(agent.get("phone"), field="agent.phone", label="代办人电话", max_length=20, required=False)
+    return {"agent_name": name, "agent_id_number": checked.value, "agent_phone": phone}
+
+
+def _check_submitter(*, by, applicant: Applicant, channel: str, agent: dict, window: Window | None) -> None:
+    if by is None:
+        return
+    if channel == Channel.COUNTER:
+        access.require_role(by, Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+        return
+    if channel != Channel.ONLINE:
+        raise ValidationFailed("收件渠道应为 online 或 counter", field="channel")
+    if not _actor(by):
+        raise AccessDenied("请先登录后再申请")
+    if access.staff_of(by) is not None:
+        raise ValidationFailed("工作人员代为收件请使用窗口收件(channel=counter)", field="channel")
+    if applicant.user_id != by.pk and not agent["agent_name"]:
+        raise ValidationFailed("为他人申请时须登记代办人信息", field="agent")
+
+
+def _next_number(case: Case, at: dt.datetime) -> str:
+    """Region code, year, sequence: 360681-2026-000123 (read aloud digit group by digit group)."""
+    prefix = f"{case.organisation.region.code}-{clock.local_date(at).year}"
+    row = NumberSequence.objects.select_for_update().filter(prefix=prefix).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = NumberSequence.objects.create(prefix=prefix, last=0)
+        except IntegrityError:
+            row = NumberSequence.objects.select_for_update().get(prefix=prefix)
+    row.last += 1
+    row.save(update_fields=["last"])
+    return f"{prefix}-{row.last:06d}"
+
+
+def _query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6))
+
+
+def _limits(version: ItemVersion) -> dict:
+    return {
+        "legal": version.legal_limit,
+        "promised": version.promised_limit,
+        "extension": version.extension_days,
+        "instant": version.instant,
+    }
+
+
+def save_draft(
+    *,
+    item: ServiceItem,
+    applicant: Applicant,
+    by,
+    form: dict | None = None,
+    agent: dict | None = None,
+    draft: Case | None = None,
+) -> Case:
+    """Save an online application unfinished (the form need not be complete yet); returns the draft."""
+    version = _published_version(item)
+    agent_fields = _agent(agent)
+    _check_submitter(by=by, applicant=applicant, channel=Channel.ONLINE, agent=agent_fields, window=None)
+    schema = {**forms.schema_of(version), "required": []}
+    clean = forms.validate(schema, form)
+    with transaction.atomic():
+        if draft is not None:
+            case = _locked(draft)
+            if case.created_by_id != getattr(by, "pk", None):
+                raise AccessDenied("只能修改自己的草稿")
+        else:
+            case = Case(
+                item=item,
+                version=version,
+                organisation=item.organisation,
+                applicant=applicant,
+                channel=Channel.ONLINE,
+                created_by=_actor(by),
+                created_at=clock.now(),
+            )
+        case.form = clean
+        for name, value in agent_fields.items():
+            setattr(case, name, value)
+        case.save()
+        _record(case, "save_draft", by=by)
+    return case
+
+
+def submit_case(
+    *,
+    item: ServiceItem,
+    applicant: Applicant,
+    by,
+    form: dict | None = None,
+    agent: dict | None = None,
+    channel: str = Channel.ONLINE,
+    window: Window | None = None,
+    idempotency_key: str = "",
+    draft: Case | None = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """Submit an application (online, or registered at the window by a clerk): the case gets its number and query
+    code and the 5 working days for the intake decision start. A retried submit with the same idempotency key
+    returns the case already made."""
+    key = (idempotency_key or "").strip()
+    if len(key) > 80:
+        raise ValidationFailed("幂等键最长 80 个字符", field="idempotency_key")
+    if key:
+        existing = _by_key(key, by)
+        if existing is not None:
+            return existing
+    version = _published_version(item) if draft is None else draft.version
+    agent_fields = _agent(agent)
+    _check_submitter(by=by, applicant=applicant, channel=channel, agent=agent_fields, window=window)
+    clean = forms.validate(
+        forms.schema_of(version), form if form is not None else (draft.form if draft else None)
+    )
+    at = at or clock.now()
+    try:
+        with transaction.atomic():
+            if draft is not None:
+                case = _locked(draft)
+                if by is not None and case.created_by_id != getattr(by, "pk", None):
+                    raise AccessDenied("只能提交自己的草稿")
+            else:
+                case = Case(
+                    item=item,
+                    version=version,
+                    organisation=item.organisation,
+                    applicant=applicant,
+                    channel=channel,
+                    window=window,
+                    created_by=_actor(by),
+                    created_at=at,
+                )
+            case.form = clean
+            for name, value in agent_fields.items():
+                setattr(case, name, value)
+            case.idempotency_key = key
+            case.number = _next_number(case, at)
+            case.query_code = _query_code()
+            case.received_at = at
+            case.save()
+            _record(
+                case,
+                "submit",
+                by=by,
+                at=at,
+                data={"received_on": clock.local_date(at), "limits": _limits(version), "channel": channel},
+            )
+    except IntegrityError:
+        existing = _by_key(key, by) if key else None
+        if existing is None:
+            raise
+        return existing
+    return case
+
+
+def _by_key(key: str, by) -> Case | None:
+    case = Case.objects.select_related("applicant", "organisation").filter(idempotency_key=key).first()
+    if case is not None and by is not None and case.created_by_id != getattr(by, "pk", None):
+        raise Conflict("该幂等键已被另一次提交使用,请换一个", field="idempotency_key")
+    return case
+
+
+@_updates_caller
+def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
+    """Attach a file to one material of the item's list (position as in the guide); its type is read from its
+    content (PDF, JPEG, PNG, OFD) and its size checked."""
+    _require_applicant_or_staff(by, case, *INTAKE_ROLES)
+    material = case.version.materials.filter(position=position).first()
+    if material is None:
+        names = "、".join(f"{m.position}.{m.name}" for m in case.version.materials.all())
+        raise ValidationFailed(f"本事项没有第 {position} 项材料(材料清单:{names})", field="position")
+    data, content_type = uploads.check(upload)
+    filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        case = _locked(case)
+        workflow.next_status(case.status, "upload_material")
+        row = CaseMaterial(
+            case=case,
+            position=position,
+            name=material.name,
+            filename=filename,
+            content_type=content_type,
+            size=len(data),
+            sha256=digest,
+            uploaded_at=clock.now(),
+            uploaded_by=_actor(by),
+        )
+        row.file.save(f"{digest[:16]}-{position}{_extension(content_type)}", ContentFile(data), save=False)
+        row.save()
+        _record(
+            case,
+            "upload_material",
+            by=by,
+            data={"position": position, "name": material.name, "sha256": digest},
+        )
+    return row
+
+
+def _extension(content_type: str) -> str:
+    return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "application/ofd": ".ofd"}[
+        content_type
+    ]
+
+
+def missing_materials(case: Case) -> list[dict]:
+    """Required materials of the item with no file yet (paper ones may still be brought to the window)."""
+    have = set(case.materials.values_list("position", flat=True))
+    return [
+        {"position": m.position, "name": m.name, "medium": m.medium}
+        for m in case.version.materials.all()
+        if m.required and m.position not in have
+    ]
+
+
+# ---------------------------------------------------------------- intake decision
+
+
+def _intake_open(case: Case, at: dt.datetime | None) -> bool:
+    """False once the 5 working days for the intake decision have run out (第三十二条)."""
+    return not deadlines.deemed_accepted(current_calendar(), case.intake_start, _today(at))
+
+
+def _steps_payload(version: ItemVersion) -> tuple[list[dict], bool]:
+    if version.instant:
+        return [], False  # 即办件: decided at the window on the spot, no handling queue
+    steps = [
+        {"position": s.position, "name": s.name, "role": s.role, "days": s.days}
+        for s in version.steps.order_by("position")
+    ]
+    # The item's first step is usually intake itself (受理, by the window): acceptance completes it.
+    first_done = bool(steps) and steps[0]["role"] == Role.WINDOW_CLERK and "受理" in steps[0]["name"]
+    return steps, first_done
+
+
+@_updates_caller
+def accept_case(
+    *, case: Case, by, at: dt.datetime | None = None, revision: int | None = None, note: str = ""
+) -> Case:
+    """Accept the application (受理): the handling limits start the next working day and the first step opens.
+    After the 5 working days for the decision it is recorded as deemed acceptance as of receipt (第三十二条)."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "accept")
+        if not _intake_open(case, at):
+            return _deem(case, by=by, at=at)
+        steps, first_done = _steps_payload(case.version)
+        today = _today(at)
+        _record(
+            case,
+            "accept",
+            by=by,
+            at=at,
+            note=_text(note, field="note", label="备注", required=False),
+            data={"accepted_on": today, "steps": steps, "first_step_done": first_done},
+        )
+        _issue_acceptance(case, deemed=False)
+    return case
+
+
+def _issue_acceptance(case: Case, *, deemed: bool) -> Notice:
+    return notices.issue(
+        case,
+        Notice.Kind.ACCEPTANCE,
+        accepted_on=case.accepted_on.isoformat(),
+        promised_due=case.promised_due.isoformat() if case.promised_due else "",
+        legal_due=case.legal_due.isoformat() if case.legal_due else "",
+        deemed=deemed,
+    )
+
+
+def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
+    steps, first_done = _steps_payload(case.version)
+    _record(
+        case,
+        "deem_accept",
+        by=by,
+        at=at,
+        note="收件后 5 个工作日内未作受理决定,依法视为受理(行政许可法第三十二条)",
+        data={"accepted_on": case.intake_start, "steps": steps, "first_step_done": first_done},
+    )
+    _issue_acceptance(case, deemed=True)
+    CaseAlert.objects.create(
+        case=case,
+        code=ALERT_DEEMED_ACCEPTANCE,
+        message=f"办件 {case.number} 收件后 5 个工作日内未作受理决定,已视为受理",
+        data={
+            "intake_start": case.intake_start.isoformat(),
+            "intake_due": case.intake_due and case.intake_due.isoformat(),
+        },
+        raised_at=at or clock.now(),
+        organisation=case.organisation,
+    )
+    return case
+
+
+def deem_accepted(*, today: dt.date | None = None) -> list[Case]:
+    """行政许可法 第三十二条: accept, as of the day of receipt, every case still without an intake decision after
+    5 working days. Idempotent: a case is deemed accepted once; run it daily (command or task)."""
+    today = today or clock.today()
+    calendar = current_calendar()
+    done = []
+    candidates = Case.objects.filter(status=Status.RECEIVED, intake_due__lt=today).values_list(
+        "pk", flat=True
+    )
+    for pk in list(candidates):
+        with transaction.atomic():
+            case = _locked(Case(pk=pk))
+            if case.status != Status.RECEIVED or not deadlines.deemed_accepted(
+                calendar, case.intake_start, today
+            ):
+                continue
+            done.append(_deem(case, by=None, at=None))
+    return done
+
+
+def _supplement_items(version: ItemVersion, items) -> list[dict]:
+    if not isinstance(items, list | tuple) or not items:
+        raise ValidationFailed("请一次性列出需要补正的全部材料及其问题", field="items")
+    materials = {m.position: m.name for m in version.materials.all()}
+    clean = []
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise ValidationFailed(f"第 {index} 项补正内容格式不正确", field="items")
+        position = item.get("position")
+        if position is not None:
+            if position not in materials:
+                raise ValidationFailed(f"第 {index} 项:本事项没有第 {position} 项材料", field="items")
+            name = materials[position]
+        else:
+            name = _text(item.get("name"), field="items", label=f"第 {index} 项的材料名称", max_length=200)
+        problem = _text(
+            item.get("problem"), field="items", label=f"第 {index} 项「{name}」存在的问题", max_length=500
+        )
+        clean.append({"position": position, "name": name, "problem": problem})
+    return clean
+
+
+def _key(item: dict):
+    return ("material", item["position"]) if item.get("position") is not None else ("other", item["name"])
+
+
+@_updates_caller
+def request_supplement(
+    *,
+    case: Case,
+    by,
+    items: list[dict],
+    reason: str = "",
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> SupplementRequest:
+    """Tell the applicant at once everything missing or deficient (一次性告知): items [{position | name, problem}].
+    A later request naming a material the earlier ones did not needs a written `reason`, and raises a supervision
+    alert (supplement.repeated_new_materials) because it breaks the one-time notice."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    clean = _supplement_items(case.version, items)
+    reason = _text(reason, field="reason", label="书面理由", required=False)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "request_supplement")
+        if not _intake_open(case, at):
+            raise Conflict(
+                "收件已超过 5 个工作日,依法视为受理,不能再要求补正", code="intake.expired", field="status"
+            )
+        earlier = list(case.supplements.order_by("round"))
+        named_before = {_key(i) for s in earlier for i in s.items}
+        new = [i["name"] for i in clean if _key(i) not in named_before]
+        if earlier and new and not reason:
+            raise ValidationFailed(
+                f"一次性告知:本次补正新增了此前未告知的材料「{'、'.join(new)}」,须写明书面理由",
+                code="supplement.new_materials_need_reason",
+                field="reason",
+            )
+        request = SupplementRequest.objects.create(
+            case=case,
+            round=len(earlier) + 1,
+            items=clean,
+            reason=reason,
+            requested_at=at or clock.now(),
+            requested_by=_actor(by),
+        )
+        _record(
+            case,
+            "request_supplement",
+            by=by,
+            at=at,
+            note=reason,
+            data={"round": request.round, "items": clean},
+        )
+        notices.issue(case, Notice.Kind.SUPPLEMENT, items=clean, round=request.round, reason=reason)
+        if earlier and new:
+            CaseAlert.objects.create(
+                case=case,
+                code=ALERT_REPEATED_SUPPLEMENT,
+                message=f"办件 {case.number} 第 {request.round} 次补正告知新增了首次未告知的材料:{'、'.join(new)}",
+                data={"round": request.round, "new_materials": new, "reason": reason},
+                raised_at=at or clock.now(),
+                organisation=case.organisation,
+            )
+    return request
+
+
+@_updates_caller
+def supply_supplement(
+    *,
+    case: Case,
+    by,
+    paper: list[int] | tuple = (),
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> Case:
+    """The applicant has supplied everything asked for (uploaded after the request, or — at the window — handed in
+    on paper: `paper` lists those positions). The 5 working days for the intake decision start again."""
+    _require_applicant_or_staff(by, case, *INTAKE_ROLES)
+    if paper and by is not None and access.staff_of(by) is None:
+        raise AccessDenied("纸质材料须由窗口工作人员登记收取")
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "supply_supplement")
+        request = case.supplements.filter(supplied_at__isnull=True).order_by("-round").first()
+        uploaded = set(
+            case.materials.filter(uploaded_at__gte=request.requested_at).values_list("position", flat=True)
+        )
+        missing = [
+            i["name"]
+            for i in request.items
+            if i["position"] is not None and i["position"] not in uploaded | set(paper)
+        ]
+        if missing:
+            raise ValidationFailed(f"以下材料尚未补交:{'、'.join(missing)}", field="materials")
+        request.supplied_at = at or clock.now()
+        request.save(update_fields=["supplied_at"])
+        _record(
+            case,
+            "supply_supplement",
+            by=by,
+            at=at,
+            data={"round": request.round, "received_on": _today(at), "paper": list(paper)},
+        )
+    return case
+
+
+@_updates_caller
+def refuse_case(
+    *,
+    case: Case,
+    by,
+    reason: str,
+    legal_basis: str = "",
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> Case:
+    """Refuse the application (不予受理) with the legal reason; a notice says why and how to appeal."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    reason = _text(reason, field="reason", label="不予受理的理由")
+    legal_basis = _text(legal_basis, field="legal_basis", label="法律依据", max_length=500, required=False)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "refuse")
+        if not _intake_open(case, at):
+            raise Conflict(
+                "收件已超过 5 个工作日,依法视为受理,不能再不予受理", code="intake.expired", field="status"
+            )
+        _record(
+            case, "refuse", by=by, at=at, note=reason, data={"reason": reason, "legal_basis": legal_basis}
+        )
+        case.finished_at = at or clock.now()
+        case.save(update_fields=["finished_at"])
+        notices.issue(case, Notice.Kind.REFUSAL, reason=reason, legal_basis=legal_basis)
+    return case
+
+
+# ---------------------------------------------------------------- handling steps
+
+
+def _current_step(case: Case) -> CaseStep:
+    step = case.steps.filter(state=CaseStep.State.OPEN).select_related("assignee").first()
+    if step is None:
+        raise Conflict("办件当前没有待办理的环节", field="step")
+    return step
+
+
+def _last_position(case: Case) -> int | None:
+    return case.steps.aggregate(m=Max("position"))["m"]
+
+
+def _assignee_label(user) -> str:
+    staff = access.staff_of(user)
+    return staff.name if staff else user.get_username()
+
+
+@_updates_caller
+def claim_step(*, case: Case, by, revision: int | None = None) -> CaseStep:
+    """Take the current step from the queue of its role."""
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "claim_step")
+        step = _current_step(case)
+        _require_staff(by, case, step.role)
+        if step.assignee_id and step.assignee_id != by.pk:
+            raise Conflict(f"「{step.name}」环节已由{_assignee_label(step.assignee)}认领", field="step")
+        _record(
+            case,
+            "claim_step",
+            by=by,
+            data={"position": step.position, "assignee": by.pk, "assignee_label": _assignee_label(by)},
+        )
+    return case.steps.get(position=step.position)
+
+
+@_updates_caller
+def assign_step(*, case: Case, by, to, revision: int | None = None) -> CaseStep:
+    """A department head gives the current step to a member of staff who holds its role."""
+    _require_staff(by, case, *HEAD_ROLES)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "assign_step")
+        step = _current_step(case)
+        target = access.staff_of(to)
+        if target is None or not target.has_role(step.role):
+            raise ValidationFailed(f"只能分派给具有「{Role(step.role).label}」角色的工作人员", field="to")
+        if not selectors.visible_cases(to).filter(pk=case.pk).exists():
+            raise ValidationFailed(f"{target.name}不在该办件的实施机构,不能分派", field="to")
+        _record(
+            case,
+            "assign_step",
+            by=by,
+            data={"position": step.position, "assignee": to.pk, "assignee_label": target.name},
+        )
+    return case.steps.get(position=step.position)
+
+
+def _require_step_holder(by, case: Case, step: CaseStep) -> None:
+    if by is None:
+        return
+    _require_staff(by, case, step.role)
+    if step.assignee_id and step.assignee_id != by.pk and not access.has_role(by, *HEAD_ROLES):
+        raise AccessDenied(f"「{step.name}」环节由{_assignee_label(step.assignee)}承办")
+
+
+@_updates_caller
+def complete_step(
+    *, case: Case, by, opinion: str, at: dt.datetime | None = None, revision: int | None = None
+) -> CaseStep:
+    """Finish the current step with an opinion; the next step opens the same day. The last step is finished by
+    the decision (decide_case)."""
+    opinion = _text(opinion, field="opinion", label="办理意见")
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "complete_step")
+        step = _current_step(case)
+        _require_step_holder(by, case, step)
+        if step.position == _last_position(case):
+            raise Conflict(f"「{step.name}」是最后一个环节,请作出准予或不予许可的决定", field="step")
+        _record(
+            case,
+            "complete_step",
+            by=by,
+            at=at,
+            note=opinion,
+            data={
+                "position": step.position,
+                "on": _today(at),
+                "opinion": opinion,
+                "assignee": getattr(by, "pk", None),
+            },
+        )
+    return case.steps.get(position=step.position)
+
+
+@_updates_caller
+def return_step(
+    *,
+    case: Case,
+    by,
+    to_position: int,
+    reason: str,
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> CaseStep:
+    """Send the case back to an earlier step with a reason; that step opens again with a fresh limit."""
+    reason = _text(reason, field="reason", label="退回理由")
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "return_step")
+        step = _current_step(case)
+        _require_step_holder(by, case, step)
+        target = case.steps.filter(position=to_position).first()
+        if target is None or to_position >= step.position or target.started_on is None:
+            raise ValidationFailed("只能退回到此前已办理过的环节", field="to_position")
+        if (
+            target.completed_on == case.accepted_on
+            and target.role == Role.WINDOW_CLERK
+            and "受理" in target.name
+        ):
+            raise ValidationFailed(
+                "受理环节已随受理完成,不能退回;如需补正请终止后重新申请", field="to_position"
+            )
+        _record(
+            case,
+            "return_step",
+            by=by,
+            at=at,
+            note=reason,
+            data={"from": step.position, "to": to_position, "on": _today(at), "reason": reason},
+        )
+    return case.steps.get(position=to_position)
+
+
+@_updates_caller
+def attach_file(
+    *, case: Case, by, upload, step_position: int | None = None, purpose: str = "opinion"
+) -> CaseAttachment:
+    """Attach a file to a step's opinion (purpose "opinion") or the result issued (purpose "result")."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    if purpose not in ("opinion", "result"):
+        raise ValidationFailed("附件用途应为 opinion 或 result", field="purpose")
+    data, content_type = uploads.check(upload)
+    filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    with transaction.atomic():
+        case = _locked(case)
+        workflow.next_status(case.status, "attach")
+        row = CaseAttachment(
+            case=case,
+            step_position=step_position if step_position is not None else case.current_step,
+            purpose=purpose,
+            filename=filename,
+            content_type=content_type,
+            size=len(data),
+            uploaded_at=clock.now(),
+            uploaded_by=_actor(by),
+        )
+        digest = hashlib.sha256(data).hexdigest()
+        row.file.save(f"{digest[:16]}-{purpose}{_extension(content_type)}", ContentFile(data), save=False)
+        row.save()
+        _record(case, "attach", by=by, data={"purpose": purpose, "filename": filename, "sha256": digest})
+    return row
+
+
+# ---------------------------------------------------------------- suspension and extension
+
+
+@_updates_caller
+def suspend_case(
+    *,
+    case: Case,
+    by,
+    kind: str,
+    reason: str,
+    expected_days: int,
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> Suspension:
+    """行政许可法 第四十五条: a special procedure (听证, 招标, 拍卖, 检验, 检测, 检疫, 鉴定, 专家评审) stops the clock
+    from the day after today until resumption. `expected_days` (working days) is told to the applicant."""
+    _require_staff(by, case, *HANDLER_ROLES)
+    if kind not in deadlines.SUSPENSION_KINDS:
+        kinds = "、".join(f"{k}({v})" for k, v in deadlines.SUSPENSION_KINDS.items())
+        raise ValidationFailed(f"特别程序应为:{kinds}", field="kind")
+    reason = _text(reason, field="reason", label="中止理由")
+    expected_days = _days(expected_days, field="expected_days", label="预计时长(工作日)")
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "suspend")
+        today = _today(at)
+        expected_end = current_calendar().add_workdays(today, expected_days).value
+        row = Suspension.objects.create(
+            case=case,
+            kind=kind,
+            reason=reason,
+            expected_days=expected_days,
+            started_on=today,
+            started_by=_actor(by),
+        )
+        _record(
+            case,
+            "suspend",
+            by=by,
+            at=at,
+            note=reason,
+            data={"since": today, "kind": kind, "expected_days": expected_days, "expected_end": expected_end},
+        )
+    return row
+
+
+@_updates_caller
+def resume_case(
+    *, case: Case, by, note: str = "", at: dt.datetime | None = None, revision: int | None = None
+) -> Case:
+    """End the special procedure: counting resumes the next working day and the due dates are set again."""
+    _require_staff(by, case, *HANDLER_ROLES)
+    note = _text(note, field="note", label="备注", required=False)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "resume")
+        today = _today(at)
+        row = case.suspensions.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+        if row is not None:
+            row.ended_on = today
+            row.save(update_fields=["ended_on"])
+        _record(case, "resume", by=by, at=at, note=note, data={"until": today})
+    return case
+
+
+def _extension_room(case: Case) -> int:
+    return case.version.extension_days - case.extension_days
+
+
+@_updates_caller
+def request_extension(
+    *, case: Case, by, days: int, reason: str, at: dt.datetime | None = None, revision: int | None = None
+) -> ExtensionRequest:
+    """The handler asks for more working days (延期); the department head decides. Never past the item's legal
+    extension (行政许可法 第四十二条), and only before the legal due date."""
+    days = _days(days, field="days", label="延期天数")
+    reason = _text(reason, field="reason", label="延期理由")
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "request_extension")
+        step = case.steps.filter(state=CaseStep.State.OPEN).first()
+        if by is not None and not (step and step.assignee_id == by.pk):
+            _require_staff(by, case, *HANDLER_ROLES)
+        elif by is not None:
+            _require_staff(by, case, *INTAKE_ROLES)
+        _check_extension(case, days)
+        if case.legal_due and _today(at) > case.legal_due:
+            raise Conflict("已超过法定办结期限,不能再申请延期", code="extension.too_late", field="days")
+        if case.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
+            raise Conflict("已有一项延期申请待审批", field="days")
+        row = ExtensionRequest.objects.create(
+            case=case, days=days, reason=reason, requested_at=at or clock.now(), requested_by=_actor(by)
+        )
+        _record(case, "request_extension", by=by, at=at, note=reason, data={"days": days, "request": row.pk})
+    return row
+
+
+def _check_extension(case: Case, days: int) -> None:
+    # 行政许可法 第四十二条: extension at most the item's legal extension (10 working days unless a law says more).
+    room = _extension_room(case)
+    if case.version.extension_days == 0:
+        raise ValidationFailed(
+            "本事项没有法定延长时限,不能延期", code="extension.exceeds_legal", field="days"
+        )
+    if days > room:
+        raise ValidationFailed(
+            f"延期不得超过法定延长时限 {case.version.extension_days} 个工作日"
+            f"(已批准 {case.extension_days} 个,最多还能延 {room} 个)",
+            code="extension.exceeds_legal",
+            field="days",
+        )
+
+
+@_updates_caller
+def decide_extension(
+    *, extension: ExtensionRequest, by, approve: bool, note: str = "", at: dt.datetime | None = None
+) -> ExtensionRequest:
+    """The department head approves or rejects an extension request; approval moves the due dates."""
+    case = extension.case
+    _require_staff(by, case, *HEAD_ROLES)
+    note = _text(note, field="note", label="审批意见", required=not approve)
+    with transaction.atomic():
+        case = _locked(case)
+        row = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+        if row.state != ExtensionRequest.State.PENDING:
+            raise Conflict(f"该延期申请已{row.get_state_display()}", field="extension")
+        action = "approve_extension" if approve else "reject_extension"
+        workflow.next_status(case.status, action)
+        if approve:
+            _check_extension(case, row.days)
+        row.state = ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REJECTED
+        row.decided_at, row.decided_by, row.note = at or clock.now(), _actor(by), note
+        row.save(update_fields=["state", "decided_at", "decided_by", "note"])
+        _record(
+            case,
+            action,
+            by=by,
+            at=at,
+            note=note,
+            data={"days": row.days, "request": row.pk, "approved_on": _today(at)}
+            if approve
+            else {"request": row.pk},
+        )
+    return row
+
+
+# ---------------------------------------------------------------- endings
+
+
+@_updates_caller
+def withdraw_case(
+    *, case: Case, by, reason: str = "", at: dt.datetime | None = None, revision: int | None = None
+) -> Case:
+    """The applicant withdraws the application before the decision (a clerk may record it for them)."""
+    _require_applicant_or_staff(by, case, *INTAKE_ROLES)
+    reason = _text(reason, field="reason", label="撤回理由", required=False)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        _record(case, "withdraw", by=by, at=at, note=reason)
+        case.finished_at = at or clock.now()
+        case.save(update_fields=["finished_at"])
+    return case
+
+
+@_updates_caller
+def terminate_case(
+    *, case: Case, by, reason: str, at: dt.datetime | None = None, revision: int | None = None
+) -> Case:
+    """End the handling without a decision (the applicant died, the company was dissolved …), with the reason."""
+    _require_staff(by, case, *HANDLER_ROLES)
+    reason = _text(reason, field="reason", label="终止理由")
+    with transaction.atomic():
+        case = _locked(case, revision)
+        _record(case, "terminate", by=by, at=at, note=reason)
+        case.finished_at = at or clock.now()
+        case.save(update_fields=["finished_at"])
+    return case
+
+
+@_updates_caller
+def decide_case(
+    *,
+    case: Case,
+    by,
+    grant: bool,
+    reasons: str = "",
+    result_name: str = "",
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> Case:
+    """Grant or deny (准予 / 不予行政许可) at the last step; a denial states its reasons (行政许可法 第三十八条).
+    Issues the decision document."""
+    reasons = _text(
+        reasons, field="reasons", label="不予许可的理由" if not grant else "决定说明", required=not grant
+    )
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "decide")
+        step = case.steps.filter(state=CaseStep.State.OPEN).select_related("assignee").first()
+        if step is not None:
+            if step.position != _last_position(case):
+                raise Conflict(f"还有环节未完成,当前环节为「{step.name}」", field="step")
+            if by is not None and not (access.staff_of(by) and access.staff_of(by).window_authorised):
+                _require_step_holder(by, case, step)
+            elif by is not None:
+                _require_staff(by, case, *INTAKE_ROLES)
+        elif by is not None:
+            _require_staff(by, case, *INTAKE_ROLES if case.version.instant else HANDLER_ROLES)
+        decision = Decision.GRANT if grant else Decision.DENY
+        result_name = _text(
+            result_name, field="result_name", label="结果名称", max_length=200, required=False
+        )
+        _record(
+            case,
+            "decide",
+            by=by,
+            at=at,
+            note=reasons,
+            data={
+                "decision": decision,
+                "reasons": reasons,
+                "result_name": result_name,
+                "assignee": getattr(by, "pk", None),
+            },
+        )
+        case.decided_at = at or clock.now()
+        case.save(update_fields=["decided_at"])
+        notices.issue(
+            case,
+            Notice.Kind.GRANT if grant else Notice.Kind.DENIAL,
+            decision=decision,
+            decision_label=str(Decision(decision).label),
+            reasons=reasons,
+            result_name=(result_name or case.version.result_name) if grant else "",
+            accepted_on=case.accepted_on.isoformat() if case.accepted_on else "",
+        )
+    return case
+
+
+@_updates_caller
+def deliver_result(
+    *, case: Case, by, method: str, note: str = "", at: dt.datetime | None = None, revision: int | None = None
+) -> Case:
+    """Record that the result (licence or decision) reached the applicant: window pickup, post or electronic."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    if method not in Delivery.values:
+        raise ValidationFailed(
+            "送达方式应为 window(窗口领取)、post(邮寄)或 electronic(电子送达)", field="method"
+        )
+    note = _text(note, field="note", label="备注(如邮件单号)", max_length=500, required=False)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        _record(case, "deliver", by=by, at=at, note=note, data={"method": method})
+    return case
+
+
+@_updates_caller
+def complete_case(*, case: Case, by, at: dt.datetime | None = None, revision: int | None = None) -> Case:
+    """Close the case (办结) once decided (and delivered, where it was)."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        _record(case, "complete", by=by, at=at)
+        case.finished_at = at or clock.now()
+        case.save(update_fields=["finished_at"])
+    return case
+
+
+@_updates_caller
+def handle_instantly(
+    *, case: Case, by, grant: bool = True, reasons: str = "", delivery: str = Delivery.WINDOW, at=None
+) -> Case:
+    """即办件: accept, decide and complete on the spot, in one transaction (each with its own event)."""
+    if not case.version.instant:
+        raise ValidationFailed("该事项不是即办件,请按环节办理", field="item")
+    with transaction.atomic():
+        case = accept_case(case=case, by=by, at=at)
+        case = decide_case(case=case, by=by, grant=grant, reasons=reasons, at=at)
+        case = deliver_result(case=case, by=by, method=delivery, at=at)
+        case = complete_case(case=case, by=by, at=at)
+    return case
+
+
+# ---------------------------------------------------------------- history from an older system
+
+
+def import_case(*, parsed) -> Case:
+    """Write one case validated by importer.parse_line, with its events as they happened (no notices, no
+    notifications: they were given by the older system). One transaction: all of it or nothing."""
+    with transaction.atomic():
+        a = parsed.applicant
+        applicant = Applicant.objects.filter(kind=a["kind"], id_number=a["id_number"]).first()
+        if applicant is None:
+            applicant = Applicant.objects.create(
+                kind=a["kind"],
+                name=str(a["name"]).strip()[:100],
+                id_number=a["id_number"],
+                phone=str(a.get("phone") or "")[:20],
+                email=str(a.get("email") or "")[:254],
+                address=str(a.get("address") or "")[:200],
+                legal_representative=str(a.get("legal_representative") or "")[:40],
+                created_at=parsed.events[0]["at"],
+            )
+        case = Case(
+            item=parsed.item,
+            version=parsed.version,
+            organisation=parsed.item.organisation,
+            applicant=applicant,
+            channel=Channel.IMPORT,
+            form=parsed.form,
+            created_at=parsed.events[0]["at"],
+            received_at=parsed.events[0]["at"],
+            query_code=(parsed.query_code or _query_code())[:8],
+            **_agent(parsed.agent),
+        )
+        if parsed.number:
+            case.number = parsed.number
+            prefix, sequence = parsed.number.rsplit("-", 1)
+            row, _ = NumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
+            if row.last < int(sequence):
+                row.last = int(sequence)
+                row.save(update_fields=["last"])
+        else:
+            case.number = _next_number(case, parsed.events[0]["at"])
+        case.save()
+        CaseEvent.objects.bulk_create(
+            CaseEvent(
+                case=case,
+                seq=seq,
+                at=event["at"],
+                action=event["action"],
+                from_status="",
+                to_status="",
+                actor_label=event["actor"] or "历史导入",
+                organisation=case.organisation,
+                note=event["note"],
+                data=event["data"],
+            )
+            for seq, event in enumerate(parsed.events, start=1)
+        )
+        statuses = ""
+        for row in case.events.order_by("seq"):
+            before, statuses = statuses, workflow.next_status(statuses, row.action)
+            CaseEvent.objects.filter(pk=row.pk).update(from_status=before, to_status=statuses)
+        case.revision = len(parsed.events)
+        _refresh(case)
+        if case.status in (Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED):
+            case.finished_at = parsed.events[-1]["at"]
+        if case.decision:
+            case.decided_at = next(e["at"] for e in parsed.events if e["action"] == "decide")
+        case.save(update_fields=["finished_at", "decided_at"])
+        audit.record("cases.import", case, summary={"number": case.number, "events": len(parsed.events)})
+    return case
+
+
+# ---------------------------------------------------------------- calendar changes
+
+
+def recompute_for_year(year: int) -> int:
+    """Rebuild the stored due dates of open cases whose dates touched `year` (after a calendar year was loaded)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    touched = (
+        Case.objects.filter(
+            status__in=[
+                s
+                for s in Status.values
+                if s
+                not in (Status.DRAFT, Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED)
+            ]
+        )
+        .filter(intake_start__lte=last)
+        .filter(
+            Q(due_provisional=True)
+            | Q(legal_due__gte=first)
+            | Q(promised_due__gte=first)
+            | Q(intake_due__gte=first)
+            | Q(legal_due__isnull=True)
+        )
+    )
+    count = 0
+    for pk in list(touched.values_list("pk", flat=True)):
+        case = _locked(Case(pk=pk))
+        _refresh(case)
+        count += 1
+    if count:
+        audit.record(
+            "cases.recompute_dues", None, object_type="cases.case", summary={"year": year, "cases": count}
+        )
+    return count

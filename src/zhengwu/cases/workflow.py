@@ -1,0 +1,94 @@
+"""The case state machine: one table of allowed transitions. Every transition writes an immutable event."""
+
+from zhengwu.cases.models import Status
+from zhengwu.core.errors import Conflict
+
+S = Status
+SAME = None  # the action leaves the status as it is
+_BEFORE_DECISION = (S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.SUSPENDED)
+
+# action: (statuses it may start from, status it leads to). "" is a case not yet saved.
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "save_draft": (("", S.DRAFT), S.DRAFT),
+    "submit": (("", S.DRAFT), S.RECEIVED),
+    "upload_material": ((S.DRAFT, S.RECEIVED, S.SUPPLEMENT_REQUESTED), SAME),
+    "request_supplement": ((S.RECEIVED,), S.SUPPLEMENT_REQUESTED),
+    "supply_supplement": ((S.SUPPLEMENT_REQUESTED,), S.RECEIVED),
+    "accept": ((S.RECEIVED,), S.ACCEPTED),
+    "deem_accept": ((S.RECEIVED,), S.ACCEPTED),
+    "refuse": ((S.RECEIVED,), S.REFUSED),
+    "claim_step": ((S.ACCEPTED,), SAME),
+    "assign_step": ((S.ACCEPTED, S.SUSPENDED), SAME),
+    "complete_step": ((S.ACCEPTED,), SAME),
+    "return_step": ((S.ACCEPTED,), SAME),
+    "attach": ((S.ACCEPTED, S.SUSPENDED, S.DECIDED), SAME),
+    "suspend": ((S.ACCEPTED,), S.SUSPENDED),
+    "resume": ((S.SUSPENDED,), S.ACCEPTED),
+    "request_extension": ((S.ACCEPTED,), SAME),
+    "approve_extension": ((S.ACCEPTED, S.SUSPENDED), SAME),
+    "reject_extension": ((S.ACCEPTED, S.SUSPENDED), SAME),
+    "withdraw": (_BEFORE_DECISION, S.WITHDRAWN),
+    "terminate": (_BEFORE_DECISION, S.TERMINATED),
+    "decide": ((S.ACCEPTED,), S.DECIDED),
+    "deliver": ((S.DECIDED,), S.DELIVERED),
+    "complete": ((S.DECIDED, S.DELIVERED), S.COMPLETED),
+}
+
+ACTION_LABELS = {
+    "save_draft": "保存草稿",
+    "submit": "提交申请(收件)",
+    "upload_material": "上传材料",
+    "request_supplement": "一次性告知补正",
+    "supply_supplement": "补齐材料",
+    "accept": "受理",
+    "deem_accept": "逾期视为受理",
+    "refuse": "不予受理",
+    "claim_step": "认领环节",
+    "assign_step": "分派环节",
+    "complete_step": "完成环节",
+    "return_step": "退回环节",
+    "attach": "上传附件",
+    "suspend": "中止(特别程序)",
+    "resume": "恢复办理",
+    "request_extension": "申请延期",
+    "approve_extension": "批准延期",
+    "reject_extension": "不批准延期",
+    "withdraw": "撤回申请",
+    "terminate": "终止办理",
+    "decide": "作出决定",
+    "deliver": "送达",
+    "complete": "办结",
+}
+
+
+def allowed(current: str, action: str) -> bool:
+    """May `action` be taken from status `current`?"""
+    sources = TRANSITIONS.get(action, ((), None))[0]
+    return (current or "") in sources
+
+
+def next_status(current: str, action: str) -> str:
+    """The status after `action`, or Conflict saying why it is not allowed from `current`."""
+    try:
+        sources, target = TRANSITIONS[action]
+    except KeyError:
+        raise Conflict(f"未知操作「{action}」", code="unknown_action") from None
+    current = current or ""
+    if current not in sources:
+        label = Status(current).label if current in Status.values else "未提交"
+        verb = ACTION_LABELS.get(action, action)
+        raise Conflict(f"办件当前状态为「{label}」,不能{verb}", code="invalid_transition", field="status")
+    return current if target is SAME else target
+
+
+def actions_from(current: str) -> list[str]:
+    """Every action the table allows from `current` (for pages that offer only what can be done)."""
+    return [action for action in TRANSITIONS if allowed(current, action)]
+
+
+def replay(actions: list[str]) -> str:
+    """Rebuild the status from the sequence of actions recorded in the events, checking each against the table."""
+    status = ""
+    for action in actions:
+        status = next_status(status, action)
+    return status
