@@ -46,7 +46,8 @@ run: setup
 	@ZHENGWU_DEBUG=$${ZHENGWU_DEBUG:-1}; export ZHENGWU_DEBUG; \
 	 mkdir -p $${ZHENGWU_VAR_DIR:-var}; \
 	 $(ZW) db_worker --interval 2 --no-reload > $${ZHENGWU_VAR_DIR:-var}/worker.log 2>&1 & worker=$$!; \
-	 trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	 $(ZW) scheduled --every 300 > $${ZHENGWU_VAR_DIR:-var}/scheduled.log 2>&1 & scheduler=$$!; \
+	 trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 	 $(ZW) runserver --noreload $(HOST):$(PORT)
 
 demo: setup
