@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
@@ -27,7 +28,7 @@ class SignedIn(SessionAuth):
     def authenticate(self, request, key):
         if request.user.is_authenticated:
             return request.user
-        raise AccessDenied("请先登录")
+        raise AccessDenied(_("请先登录"))
 
 
 signed_in = SignedIn()
@@ -64,7 +65,9 @@ def _int(value: str | None, *, field: str, label: str) -> int:
         return int(str(value).strip())
     except (TypeError, ValueError):
         raise ValidationFailed(
-            f"{label}「{value if value is not None else ''}」不是整数", field=field
+            _("%(label)s「%(value)s」不是整数")
+            % {"label": label, "value": value if value is not None else ""},
+            field=field,
         ) from None
 
 
@@ -89,9 +92,9 @@ def due(
     """The due date alone (`due` is null while a suspension is open), whether it is provisional, and why."""
     result = deadlines.due_date(
         calendar.current_calendar(),
-        start=calendar.parse_date(accepted, field="accepted", label="受理日期"),
-        limit=_int(limit, field="limit", label="时限"),
-        extensions=[deadlines.Extension(_int(e, field="extension", label="延期天数")) for e in extension],
+        start=calendar.parse_date(accepted, field="accepted", label=_("受理日期")),
+        limit=_int(limit, field="limit", label=_("时限")),
+        extensions=[deadlines.Extension(_int(e, field="extension", label=_("延期天数"))) for e in extension],
         suspensions=[deadlines.parse_suspension(s) for s in suspended],
     )
     return {
@@ -361,7 +364,7 @@ def _applicant_for_submit(request, body: SubmitIn) -> Applicant:
         return services.register_applicant(**body.applicant.dict(), by=request.user)
     applicant = selectors.applicant_of(request.user)
     if applicant is None:
-        raise ValidationFailed("请填写申请人信息", field="applicant")
+        raise ValidationFailed(_("请填写申请人信息"), field="applicant")
     return applicant
 
 
@@ -380,7 +383,7 @@ def submit(request, body: SubmitIn):
     if body.window_id is not None:
         window = access.visible_windows(request.user).filter(pk=body.window_id).first()
         if window is None:
-            raise ValidationFailed("找不到该窗口", field="window_id")
+            raise ValidationFailed(_("找不到该窗口"), field="window_id")
     draft = selectors.draft_for(request.user, body.draft_id) if body.draft_id else None
     existed = bool(key) and Case.objects.filter(idempotency_key=key).exists()
     case = services.submit_case(
@@ -415,7 +418,7 @@ def save_draft(request, body: DraftIn):
     """Save an unfinished online application; upload its materials to /api/cases/draft-{id}/materials."""
     applicant = selectors.applicant_of(request.user)
     if applicant is None:
-        raise ValidationFailed("请先完善申请人信息(实名注册)后再保存草稿", field="applicant")
+        raise ValidationFailed(_("请先完善申请人信息(实名注册)后再保存草稿"), field="applicant")
     draft = selectors.draft_for(request.user, body.draft_id) if body.draft_id else None
     case = services.save_draft(
         item=catalog.item_by_code(body.item_code),
@@ -489,7 +492,7 @@ def _quote(name: str) -> str:
 )
 def upload(request, number: str, position: int = Form(...), file: UploadedFile = _UPLOAD):
     if number.startswith("draft-"):
-        case = selectors.draft_for(request.user, _int(number[6:], field="number", label="草稿编号"))
+        case = selectors.draft_for(request.user, _int(number[6:], field="number", label=_("草稿编号")))
     else:
         case = selectors.case_for(request.user, number)
     row = services.upload_material(case=case, by=request.user, position=position, upload=file)
@@ -552,7 +555,7 @@ def assign(request, number: str, body: AssignIn):
     case = _case(request, number)
     target = get_user_model().objects.filter(username=body.username).first()
     if target is None or not access.visible_staff(request.user).filter(user=target).exists():
-        raise NotFound("找不到该工作人员", field="username")
+        raise NotFound(_("找不到该工作人员"), field="username")
     services.assign_step(case=case, by=request.user, to=target, revision=body.revision)
     return _out(case)
 
@@ -622,7 +625,7 @@ def decide_extension(request, number: str, extension_id: int, body: ExtensionDec
     case = _case(request, number)
     row = ExtensionRequest.objects.filter(case=case, pk=extension_id).first()
     if row is None:
-        raise NotFound("找不到该延期申请", field="extension_id")
+        raise NotFound(_("找不到该延期申请"), field="extension_id")
     return services.decide_extension(extension=row, by=request.user, approve=body.approve, note=body.note)
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from zhengwu.core.errors import ValidationFailed
@@ -48,7 +49,7 @@ class RequestOut(Schema):
 @router.get("/fee", response=FeeOut, summary="信息处理费(按件或按量,只选其一)")
 def fee(request, items: int | None = None, pages: int | None = None):
     if (items is None) == (pages is None):
-        raise ValidationFailed("请只填写 items 或 pages 其中之一", field="items")
+        raise ValidationFailed(_("请只填写 items 或 pages 其中之一"), field="items")
     result = fees.by_items(items) if items is not None else fees.by_pages(pages)
     return {"amount": result.amount, "lines": list(result.lines)}
 
@@ -63,12 +64,13 @@ def due(
 ):
     pauses = []
     for span in filter(None, third_party.split(",")):
-        start, _, end = span.partition(":")
+        start, _sep, end = span.partition(":")
         try:
             pauses.append(deadlines.Pause(dt.date.fromisoformat(start), dt.date.fromisoformat(end)))
         except ValueError:
             raise ValidationFailed(
-                f"第三方意见时段「{span}」应写作 YYYY-MM-DD:YYYY-MM-DD", field="third_party"
+                _("第三方意见时段「%(span)s」应写作 YYYY-MM-DD:YYYY-MM-DD") % {"span": span},
+                field="third_party",
             ) from None
     result = deadlines.reply_due(
         received, supplement_received=supplement_received, extension=extension, pauses=pauses

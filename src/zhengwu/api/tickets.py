@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja import Status as Reply
 from ninja.security import SessionAuth
@@ -25,7 +26,7 @@ class StaffSession(SessionAuth):
     def authenticate(self, request, key):
         if request.user.is_authenticated:
             return request.user
-        raise AccessDenied("请先登录工作人员账号")
+        raise AccessDenied(_("请先登录工作人员账号"))
 
 
 staff = StaffSession()
@@ -158,14 +159,14 @@ def ticket_out(t: Ticket, *, with_code: bool = False, events: bool = False) -> d
 def _category(code: str) -> Category:
     found = Category.objects.filter(code=code, is_active=True).first()
     if found is None:
-        raise NotFound(f"分类「{code}」不存在", field="category")
+        raise NotFound(_("分类「%(code)s」不存在") % {"code": code}, field="category")
     return found
 
 
 def _organisation(pk: int, field: str) -> Organisation:
     found = Organisation.objects.filter(pk=pk, is_active=True).first()
     if found is None:
-        raise NotFound(f"机构 {pk} 不存在", field=field)
+        raise NotFound(_("机构 %(pk)s 不存在") % {"pk": pk}, field=field)
     return found
 
 
@@ -173,7 +174,7 @@ def file_from(payload: TicketIn, *, by) -> Ticket:
     """File a ticket from an API or Open311 payload (shared by both)."""
     region = Region.objects.filter(code=payload.region).first() if payload.region else None
     if payload.region and region is None:
-        raise NotFound(f"行政区划「{payload.region}」不存在", field="region")
+        raise NotFound(_("行政区划「%(region)s」不存在") % {"region": payload.region}, field="region")
     mailbox = (
         Mailbox.objects.filter(pk=payload.mailbox_id, is_active=True).first() if payload.mailbox_id else None
     )
@@ -203,7 +204,7 @@ def file_from(payload: TicketIn, *, by) -> Ticket:
 @router.post("/", response={201: TicketOut, **ERRORS}, auth=staff, summary="登记诉求")
 def file_ticket(request, payload: TicketIn):
     if not selectors.is_centre(request.auth):
-        raise AccessDenied("只有热线中心可以登记诉求")
+        raise AccessDenied(_("只有热线中心可以登记诉求"))
     return Reply(201, ticket_out(file_from(payload, by=request.auth), with_code=True))
 
 
@@ -382,7 +383,7 @@ class SuggestionOut(Schema):
 def suggestions(request, number: str):
     t = selectors.ticket_by_number(request.auth, number)
     if not selectors.is_centre(request.auth):
-        raise AccessDenied("只有热线中心可以派单")
+        raise AccessDenied(_("只有热线中心可以派单"))
     return [
         {"organisation_id": s.organisation.pk, "organisation": s.organisation.name, "score": s.score}
         for s in dispatching.suggest(t)

@@ -15,6 +15,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from zhengwu.core.calendar import Calendar, DayKind
 from zhengwu.core.errors import ValidationFailed
 
@@ -120,26 +123,34 @@ class Due:
 def _check_suspensions(start: dt.date, suspensions: Sequence[Suspension]) -> None:
     previous_end = start
     for index, s in enumerate(suspensions, start=1):
-        where = f"第 {index} 次中止"
+        where = _("第 %(index)s 次中止") % {"index": index}
         if s.start < previous_end:
             raise ValidationFailed(
-                f"{where}的开始日期 {s.start.isoformat()} 早于起算日或上一次中止的恢复日 {previous_end.isoformat()}",
+                _("%(where)s的开始日期 %(start)s 早于起算日或上一次中止的恢复日 %(previous_end)s")
+                % {"where": where, "start": s.start.isoformat(), "previous_end": previous_end.isoformat()},
                 field="suspended",
             )
         if s.end is None:
             if index != len(suspensions):
-                raise ValidationFailed(f"{where}尚未恢复,其后不能再有中止", field="suspended")
+                raise ValidationFailed(
+                    _("%(where)s尚未恢复,其后不能再有中止") % {"where": where}, field="suspended"
+                )
             continue
         if s.end < s.start:
             raise ValidationFailed(
-                f"{where}的恢复日期 {s.end.isoformat()} 早于开始日期 {s.start.isoformat()}", field="suspended"
+                _("%(where)s的恢复日期 %(end)s 早于开始日期 %(start)s")
+                % {"where": where, "end": s.end.isoformat(), "start": s.start.isoformat()},
+                field="suspended",
             )
         previous_end = s.end
 
 
 def _check_days(value: int, *, field: str, label: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationFailed(f"{label}必须是不小于 0 的整数,收到「{value}」", field=field)
+        raise ValidationFailed(
+            _("%(label)s必须是不小于 0 的整数,收到「%(value)s」") % {"label": label, "value": value},
+            field=field,
+        )
 
 
 def due_date(
@@ -149,25 +160,39 @@ def due_date(
     limit: int,
     extensions: Iterable[Extension] = (),
     suspensions: Iterable[Suspension] = (),
-    start_label: str = "受理",
+    start_label: str = gettext_lazy("受理"),
 ) -> Due:
     """The due date of a limit of working days counted from the day after `start`, with its explanation."""
     extensions, suspensions = tuple(extensions), tuple(suspensions)
-    _check_days(limit, field="limit", label="时限")
+    _check_days(limit, field="limit", label=_("时限"))
     for e in extensions:
-        _check_days(e.days, field="extension", label="延期天数")
+        _check_days(e.days, field="extension", label=_("延期天数"))
     _check_suspensions(start, suspensions)
 
     lines = [
-        Line("start", f"起算:{day_label(start)}{start_label},自次日起计算", date=start),
-        Line("limit", f"时限:{limit} 个工作日", days=limit),
+        Line(
+            "start",
+            _("起算:%(day_label)s%(start_label)s,自次日起计算")
+            % {"day_label": day_label(start), "start_label": start_label},
+            date=start,
+        ),
+        Line("limit", _("时限:%(limit)s 个工作日") % {"limit": limit}, days=limit),
     ]
     provisional = False
     extension_days = 0
     for e in extensions:
         extension_days += e.days
-        when = f"({e.approved_on.isoformat()} 批准)" if e.approved_on else ""
-        lines.append(Line("extension", f"延期:+{e.days} 个工作日{when}", date=e.approved_on, days=e.days))
+        when = (
+            _("(%(approved_on)s 批准)") % {"approved_on": e.approved_on.isoformat()} if e.approved_on else ""
+        )
+        lines.append(
+            Line(
+                "extension",
+                _("延期:+%(days)s 个工作日%(when)s") % {"days": e.days, "when": when},
+                date=e.approved_on,
+                days=e.days,
+            )
+        )
     suspended_days = 0
     open_suspension: Suspension | None = None
     for s in suspensions:
@@ -181,8 +206,13 @@ def due_date(
         lines.append(
             Line(
                 "suspension",
-                f"中止{kind}:{s.start.isoformat()} 至 {s.end.isoformat()},不计入 {counted.value} 个工作日"
-                "(行政许可法第四十五条)",
+                _("中止%(kind)s:%(start)s 至 %(end)s,不计入 %(counted)s 个工作日(行政许可法第四十五条)")
+                % {
+                    "kind": kind,
+                    "start": s.start.isoformat(),
+                    "end": s.end.isoformat(),
+                    "counted": counted.value,
+                },
                 date=s.start,
                 until=s.end,
                 days=counted.value,
@@ -199,8 +229,15 @@ def due_date(
         lines.append(
             Line(
                 "suspended",
-                f"中止中{kind}:自 {open_suspension.start.isoformat()} 起暂停计算,"
-                f"已用 {used.value - suspended_days} 个工作日,剩余 {remaining} 个工作日;恢复后重新推算期限",
+                _(
+                    "中止中%(kind)s:自 %(start)s 起暂停计算,已用 %(used)s 个工作日,剩余 %(remaining)s 个工作日;恢复后重新推算期限"
+                )
+                % {
+                    "kind": kind,
+                    "start": open_suspension.start.isoformat(),
+                    "used": used.value - suspended_days,
+                    "remaining": remaining,
+                },
                 date=open_suspension.start,
                 days=remaining,
             )
@@ -220,7 +257,13 @@ def due_date(
         parts.append(f"{suspended_days}")
     sum_text = " + ".join(parts) + f" = {total}" if len(parts) > 1 else f"{total}"
     lines.append(
-        Line("total", f"合计 {sum_text} 个工作日,期限 {day_label(found.value)}", date=found.value, days=total)
+        Line(
+            "total",
+            _("合计 %(sum_text)s 个工作日,期限 %(day_label)s")
+            % {"sum_text": sum_text, "day_label": day_label(found.value)},
+            date=found.value,
+            days=total,
+        )
     )
     return Due(found.value, provisional, start, limit, extension_days, suspended_days, None, tuple(lines))
 
@@ -229,7 +272,7 @@ def _special_lines(calendar: Calendar, start: dt.date, end: dt.date) -> list[Lin
     lines = []
     for day in calendar.special_days(start, end).value:
         kind = "holiday" if day.kind == DayKind.HOLIDAY else "adjusted_workday"
-        verb = "不计" if kind == "holiday" else "计入"
+        verb = _("不计") if kind == "holiday" else _("计入")
         lines.append(Line(kind, f"{day}({verb})", date=day.date))
     return lines
 
@@ -237,13 +280,16 @@ def _special_lines(calendar: Calendar, start: dt.date, end: dt.date) -> list[Lin
 def _provisional_line(calendar: Calendar, start: dt.date, end: dt.date) -> Line:
     unknown = [str(y) for y in range(start.year, end.year + 1) if not calendar.knows(y)]
     years = "、".join(unknown) or "相关年份"
-    return Line("provisional", f"暂定:{years} 年节假日安排尚未公布,按周一至周五计算,公布后将重新推算")
+    return Line(
+        "provisional",
+        _("暂定:%(years)s 年节假日安排尚未公布,按周一至周五计算,公布后将重新推算") % {"years": years},
+    )
 
 
 # 行政许可法 第三十二条: the intake decision is due within 5 working days of receipt (or of the complete supplement).
 def intake_due(calendar: Calendar, received_on: dt.date) -> Due:
     """When the intake decision (受理 / 补正 / 不予受理) is due."""
-    return due_date(calendar, start=received_on, limit=INTAKE_WORKDAYS, start_label="收件")
+    return due_date(calendar, start=received_on, limit=INTAKE_WORKDAYS, start_label=_("收件"))
 
 
 # 行政许可法 第三十二条: 逾期不告知的,自收到申请材料之日起即为受理.
@@ -281,7 +327,8 @@ def parse_suspension(text: str) -> Suspension:
     start, sep, end = (text or "").partition(":")
     if not sep:
         raise ValidationFailed(
-            f"中止期间「{text}」应写作 开始日期:恢复日期(YYYY-MM-DD:YYYY-MM-DD)", field="suspended"
+            _("中止期间「%(text)s」应写作 开始日期:恢复日期(YYYY-MM-DD:YYYY-MM-DD)") % {"text": text},
+            field="suspended",
         )
     try:
         return Suspension(
@@ -289,5 +336,5 @@ def parse_suspension(text: str) -> Suspension:
         )
     except ValueError:
         raise ValidationFailed(
-            f"中止期间「{text}」中的日期无效,应写作 YYYY-MM-DD", field="suspended"
+            _("中止期间「%(text)s」中的日期无效,应写作 YYYY-MM-DD") % {"text": text}, field="suspended"
         ) from None

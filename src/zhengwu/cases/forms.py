@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from zhengwu.core.errors import ValidationFailed
 
 DEFAULT_FORM = {
@@ -24,7 +27,12 @@ DEFAULT_FORM = {
 }
 
 _TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
-_TYPE_LABELS = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是或否"}
+_TYPE_LABELS = {
+    "string": gettext_lazy("文字"),
+    "integer": gettext_lazy("整数"),
+    "number": gettext_lazy("数字"),
+    "boolean": gettext_lazy("是或否"),
+}
 
 
 def schema_of(version) -> dict:
@@ -37,11 +45,13 @@ def validate(schema: dict, data) -> dict:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ValidationFailed("申请表应为字段和取值的对象", field="form")
+        raise ValidationFailed(_("申请表应为字段和取值的对象"), field="form")
     properties = schema.get("properties", {})
     unknown = [key for key in data if key not in properties]
     if unknown:
-        raise ValidationFailed(f"申请表中没有字段「{unknown[0]}」", field=f"form.{unknown[0]}")
+        raise ValidationFailed(
+            _("申请表中没有字段「%(unknown)s」") % {"unknown": unknown[0]}, field=f"form.{unknown[0]}"
+        )
     clean = {}
     for key, rule in properties.items():
         label = rule.get("title", key)
@@ -50,27 +60,42 @@ def validate(schema: dict, data) -> dict:
             value = value.strip()
         if value in (None, ""):
             if key in schema.get("required", []):
-                raise ValidationFailed(f"请填写「{label}」", field=f"form.{key}")
+                raise ValidationFailed(_("请填写「%(label)s」") % {"label": label}, field=f"form.{key}")
             continue
         kind = rule.get("type", "string")
         expected = _TYPES.get(kind, str)
         if not isinstance(value, expected) or (kind in ("integer", "number") and isinstance(value, bool)):
-            raise ValidationFailed(f"「{label}」应为{_TYPE_LABELS.get(kind, kind)}", field=f"form.{key}")
+            raise ValidationFailed(
+                _("「%(label)s」应为%(type)s") % {"label": label, "type": _TYPE_LABELS.get(kind, kind)},
+                field=f"form.{key}",
+            )
         if "enum" in rule and value not in rule["enum"]:
             raise ValidationFailed(
-                f"「{label}」只能是:{'、'.join(map(str, rule['enum']))}", field=f"form.{key}"
+                _("「%(label)s」只能是:%(choices)s")
+                % {"label": label, "choices": "、".join(map(str, rule["enum"]))},
+                field=f"form.{key}",
             )
         if kind == "string":
             if "maxLength" in rule and len(value) > rule["maxLength"]:
-                raise ValidationFailed(f"「{label}」最长 {rule['maxLength']} 个字", field=f"form.{key}")
+                raise ValidationFailed(
+                    _("「%(label)s」最长 %(maxlength)s 个字")
+                    % {"label": label, "maxlength": rule["maxLength"]},
+                    field=f"form.{key}",
+                )
             if "minLength" in rule and len(value) < rule["minLength"]:
-                raise ValidationFailed(f"「{label}」至少 {rule['minLength']} 个字", field=f"form.{key}")
+                raise ValidationFailed(
+                    _("「%(label)s」至少 %(minlength)s 个字")
+                    % {"label": label, "minlength": rule["minLength"]},
+                    field=f"form.{key}",
+                )
             if "pattern" in rule and not re.search(rule["pattern"], value):
-                raise ValidationFailed(f"「{label}」格式不正确", field=f"form.{key}")
+                raise ValidationFailed(_("「%(label)s」格式不正确") % {"label": label}, field=f"form.{key}")
             if rule.get("format") == "date":
                 try:
                     dt.date.fromisoformat(value)
                 except ValueError:
-                    raise ValidationFailed(f"「{label}」应为日期 YYYY-MM-DD", field=f"form.{key}") from None
+                    raise ValidationFailed(
+                        _("「%(label)s」应为日期 YYYY-MM-DD") % {"label": label}, field=f"form.{key}"
+                    ) from None
         clean[key] = value
     return clean

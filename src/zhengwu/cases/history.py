@@ -17,6 +17,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from zhengwu.cases import deadlines, workflow
 from zhengwu.core.calendar import Calendar
 from zhengwu.core.clock import local_date
@@ -172,7 +174,11 @@ def _compute_dues(state: CaseState, calendar: Calendar) -> None:
         if step.completed_on is not None:
             overlapping = [s for s in overlapping if s.end is not None]
         step.due = deadlines.due_date(
-            calendar, start=step.started_on, limit=step.days, suspensions=overlapping, start_label="环节开始"
+            calendar,
+            start=step.started_on,
+            limit=step.days,
+            suspensions=overlapping,
+            start_label=_("环节开始"),
         )
 
 

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from zhengwu.core import ids
 
@@ -41,7 +42,7 @@ class LocalRealNameVerifier:
         if not checked.valid:
             return Verdict(False, checked.reason, self.channel)
         if kind == "natural" and not _PERSON_NAME.match(name or ""):
-            return Verdict(False, "姓名应为 2 至 20 个汉字(或拉丁字母拼写)", self.channel)
+            return Verdict(False, _("姓名应为 2 至 20 个汉字(或拉丁字母拼写)"), self.channel)
         return Verdict(True, "", self.channel)
 
 

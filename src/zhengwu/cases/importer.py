@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from zhengwu.cases import deadlines, history, services
 from zhengwu.cases.models import Applicant, Case, Channel, Decision, Delivery
 from zhengwu.catalog.models import ItemVersion, ServiceItem
@@ -70,55 +72,64 @@ def _moment(value, index: int) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(str(value))
     except (TypeError, ValueError):
-        _fail(f"第 {index} 个事件的时间「{value}」无效,应写作 YYYY-MM-DDTHH:MM:SS+08:00")
+        _fail(
+            _("第 %(index)s 个事件的时间「%(value)s」无效,应写作 YYYY-MM-DDTHH:MM:SS+08:00")
+            % {"index": index, "value": value}
+        )
     return moment if moment.tzinfo else moment.replace(tzinfo=clock.LOCAL)
 
 
 def parse_line(data) -> Parsed:
     """Validate one line's object; ValidationFailed with the first reason found."""
     if not isinstance(data, dict):
-        _fail("每行应为一个 JSON 对象")
+        _fail(_("每行应为一个 JSON 对象"))
     unknown = sorted(set(data) - LINE_KEYS)
     if unknown:
-        _fail(f"未知字段「{unknown[0]}」")
+        _fail(_("未知字段「%(unknown)s」") % {"unknown": unknown[0]})
     number = data.get("number")
     if number is not None and not (isinstance(number, str) and NUMBER.match(number)):
-        _fail(f"办件编号「{number}」格式应为 区划代码-年份-六位序号,如 360681-2019-000123")
+        _fail(
+            _("办件编号「%(number)s」格式应为 区划代码-年份-六位序号,如 360681-2019-000123")
+            % {"number": number}
+        )
     item_ref = data.get("item") or {}
     if not isinstance(item_ref, dict) or not item_ref.get("code"):
-        _fail("缺少事项编码 item.code")
+        _fail(_("缺少事项编码 item.code"))
     item = ServiceItem.objects.filter(code=item_ref["code"]).select_related("organisation").first()
     if item is None or item.organisation_id is None:
-        _fail(f"找不到实施机构的事项「{item_ref['code']}」")
+        _fail(_("找不到实施机构的事项「%(code)s」") % {"code": item_ref["code"]})
     version_no = item_ref.get("version")
     versions = item.versions.filter(status=ItemVersion.Status.PUBLISHED)
     version = versions.filter(number=version_no).first() if version_no is not None else None
     if version is None:
-        _fail(f"事项「{item.code}」没有已发布的第 {version_no} 版")
+        _fail(
+            _("事项「%(code)s」没有已发布的第 %(version_no)s 版")
+            % {"code": item.code, "version_no": version_no}
+        )
     applicant = data.get("applicant")
     if not isinstance(applicant, dict):
-        _fail("缺少申请人 applicant")
+        _fail(_("缺少申请人 applicant"))
     kind = applicant.get("kind")
     if kind not in Applicant.Kind.values:
-        _fail("申请人类型 applicant.kind 应为 natural 或 legal")
+        _fail(_("申请人类型 applicant.kind 应为 natural 或 legal"))
     if not str(applicant.get("name") or "").strip():
-        _fail("缺少申请人姓名或名称 applicant.name")
+        _fail(_("缺少申请人姓名或名称 applicant.name"))
     checked = (
         ids.check_resident_id(applicant.get("id_number"))
         if kind == "natural"
         else ids.check_uscc(applicant.get("id_number"))
     )
     if not checked.valid:
-        _fail(f"申请人证件号码无效:{checked.reason}")
+        _fail(_("申请人证件号码无效:%(reason)s") % {"reason": checked.reason})
     agent = data.get("agent") or {}
     if agent:
         services._agent(agent)
     channel = data.get("channel", Channel.COUNTER)
     if channel not in (Channel.COUNTER, Channel.ONLINE):
-        _fail("收件渠道 channel 应为 counter 或 online")
+        _fail(_("收件渠道 channel 应为 counter 或 online"))
     events = data.get("events")
     if not isinstance(events, list) or not events:
-        _fail("缺少事件列表 events")
+        _fail(_("缺少事件列表 events"))
     built = _events(events, version)
     return Parsed(
         number=number,
@@ -140,17 +151,20 @@ def _events(raw: list, version: ItemVersion) -> list[dict]:
     previous = None
     for index, event in enumerate(raw, start=1):
         if not isinstance(event, dict):
-            _fail(f"第 {index} 个事件应为 JSON 对象")
+            _fail(_("第 %(index)s 个事件应为 JSON 对象") % {"index": index})
         action = event.get("action")
         if action not in ACTIONS:
-            _fail(f"第 {index} 个事件的操作「{action}」不支持,可用:{'、'.join(sorted(ACTIONS))}")
+            _fail(
+                _("第 %(index)s 个事件的操作「%(action)s」不支持,可用:%(actions)s")
+                % {"index": index, "action": action, "actions": "、".join(sorted(ACTIONS))}
+            )
         at = _moment(event.get("at"), index)
         if previous is not None and at < previous:
-            _fail(f"第 {index} 个事件的时间早于上一个事件")
+            _fail(_("第 %(index)s 个事件的时间早于上一个事件") % {"index": index})
         previous = at
         day = clock.local_date(at)
         if not built and action != "submit":
-            _fail("第一个事件必须是 submit(收件)")
+            _fail(_("第一个事件必须是 submit(收件)"))
         state = history.derive(built, calendar) if built else None
         data: dict = {}
         if action == "submit":
@@ -167,45 +181,58 @@ def _events(raw: list, version: ItemVersion) -> list[dict]:
         elif action == "deem_accept":
             data = {"accepted_on": state.intake_start, "steps": steps, "first_step_done": first_done}
         elif action == "refuse":
-            data = {"reason": _required(event, "reason", index, "不予受理理由")}
+            data = {"reason": _required(event, "reason", index, _("不予受理理由"))}
         elif action == "complete_step":
             current = state.current_step
             if current is None or current.position == (steps[-1]["position"] if steps else None):
-                _fail(f"第 {index} 个事件:没有可完成的非最后环节(最后环节由 decide 完成)")
+                _fail(
+                    _("第 %(index)s 个事件:没有可完成的非最后环节(最后环节由 decide 完成)") % {"index": index}
+                )
             data = {
                 "position": current.position,
                 "on": day,
-                "opinion": _required(event, "opinion", index, "办理意见"),
+                "opinion": _required(event, "opinion", index, _("办理意见")),
             }
         elif action == "return_step":
             data = {
                 "from": state.current_step.position if state.current_step else None,
                 "to": event.get("to"),
                 "on": day,
-                "reason": _required(event, "reason", index, "退回理由"),
+                "reason": _required(event, "reason", index, _("退回理由")),
             }
             if not state.steps or not any(s.position == data["to"] and s.started_on for s in state.steps):
-                _fail(f"第 {index} 个事件:不能退回到第 {data['to']} 个环节")
+                _fail(
+                    _("第 %(index)s 个事件:不能退回到第 %(to)s 个环节") % {"index": index, "to": data["to"]}
+                )
         elif action == "suspend":
             if event.get("kind") not in deadlines.SUSPENSION_KINDS:
-                _fail(f"第 {index} 个事件:特别程序 kind 应为 {'、'.join(deadlines.SUSPENSION_KINDS)}")
+                _fail(
+                    _("第 %(index)s 个事件:特别程序 kind 应为 %(suspension_kinds)s")
+                    % {"index": index, "suspension_kinds": "、".join(deadlines.SUSPENSION_KINDS)}
+                )
             data = {"since": day, "kind": event["kind"], "expected_days": event.get("expected_days", 0)}
         elif action == "resume":
             data = {"until": day}
         elif action == "approve_extension":
             days = event.get("days")
             if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-                _fail(f"第 {index} 个事件:延期天数 days 应为正整数")
+                _fail(_("第 %(index)s 个事件:延期天数 days 应为正整数") % {"index": index})
             if state is not None and state.extension_days + days > version.extension_days:
-                _fail(f"第 {index} 个事件:延期合计超过法定延长时限 {version.extension_days} 个工作日")
+                _fail(
+                    _("第 %(index)s 个事件:延期合计超过法定延长时限 %(extension_days)s 个工作日")
+                    % {"index": index, "extension_days": version.extension_days}
+                )
             data = {"days": days, "approved_on": day}
         elif action == "decide":
             if event.get("decision") not in Decision.values:
-                _fail(f"第 {index} 个事件:决定 decision 应为 grant 或 deny")
+                _fail(_("第 %(index)s 个事件:决定 decision 应为 grant 或 deny") % {"index": index})
             data = {"decision": event["decision"], "reasons": str(event.get("reasons") or "")}
         elif action == "deliver":
             if event.get("method") not in Delivery.values:
-                _fail(f"第 {index} 个事件:送达方式 method 应为 window、post 或 electronic")
+                _fail(
+                    _("第 %(index)s 个事件:送达方式 method 应为 window、post 或 electronic")
+                    % {"index": index}
+                )
             data = {"method": event["method"]}
         candidate = {
             "action": action,
@@ -217,7 +244,10 @@ def _events(raw: list, version: ItemVersion) -> list[dict]:
         try:
             history.derive([*built, candidate], calendar)
         except DomainError as exc:
-            _fail(f"第 {index} 个事件({action}):{exc.message}")
+            _fail(
+                _("第 %(index)s 个事件(%(action)s):%(message)s")
+                % {"index": index, "action": action, "message": exc.message}
+            )
         built.append(candidate)
     return built
 
@@ -225,7 +255,7 @@ def _events(raw: list, version: ItemVersion) -> list[dict]:
 def _required(event: dict, key: str, index: int, label: str) -> str:
     value = str(event.get(key) or "").strip()
     if not value:
-        _fail(f"第 {index} 个事件缺少{label} {key}")
+        _fail(_("第 %(index)s 个事件缺少%(label)s %(key)s") % {"index": index, "label": label, "key": key})
     return value
 
 
@@ -248,7 +278,7 @@ def import_file(path: Path) -> Report:
                 services.import_case(parsed=parse_line(data))
                 report.imported += 1
             except json.JSONDecodeError as exc:
-                report.errors.append((number, f"不是有效的 JSON:第 {exc.colno} 列"))
+                report.errors.append((number, _("不是有效的 JSON:第 %(colno)s 列") % {"colno": exc.colno}))
             except DomainError as exc:
                 report.errors.append((number, exc.message))
     return report

@@ -158,7 +158,7 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.number or f"草稿#{self.pk}"
+        return self.number or _("草稿#%(pk)s") % {"pk": self.pk}
 
     @property
     def is_open(self) -> bool:
@@ -307,7 +307,7 @@ class SupplementRequest(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "round"], name="supplement_round_unique")]
 
     def __str__(self) -> str:
-        return f"{self.case_id} 第{self.round}次补正"
+        return _("%(case_id)s 第%(round)s次补正") % {"case_id": self.case_id, "round": self.round}
 
 
 class Suspension(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case, Notice
 from zhengwu.core import clock
@@ -77,7 +78,7 @@ def filename(notice: Notice) -> str:
 def by_token(token: str) -> Notice:
     notice = Notice.objects.select_related("case").filter(token=str(token)[:32]).first()
     if notice is None:
-        raise NotFound("找不到该文书,请核对二维码或链接", field="token")
+        raise NotFound(_("找不到该文书,请核对二维码或链接"), field="token")
     return notice
 
 

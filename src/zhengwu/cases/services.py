@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.utils.translation import gettext as _
 
 from zhengwu.cases import deadlines, forms, history, identity, notices, notify, selectors, uploads, workflow
 from zhengwu.cases.models import (
@@ -86,15 +87,21 @@ def _label(by) -> str:
 def _text(value, *, field: str, label: str, max_length: int = 2000, required: bool = True) -> str:
     value = str(value or "").strip()
     if required and not value:
-        raise ValidationFailed(f"请填写{label}", field=field)
+        raise ValidationFailed(_("请填写%(label)s") % {"label": label}, field=field)
     if len(value) > max_length:
-        raise ValidationFailed(f"{label}最长 {max_length} 个字,现有 {len(value)} 个字", field=field)
+        raise ValidationFailed(
+            _("%(label)s最长 %(max_length)s 个字,现有 %(length)s 个字")
+            % {"label": label, "max_length": max_length, "length": len(value)},
+            field=field,
+        )
     return value
 
 
 def _days(value, *, field: str, label: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValidationFailed(f"{label}必须是不小于 {minimum} 的整数", field=field)
+        raise ValidationFailed(
+            _("%(label)s必须是不小于 %(minimum)s 的整数") % {"label": label, "minimum": minimum}, field=field
+        )
     return value
 
 
@@ -106,10 +113,10 @@ def _locked(case: Case, revision: int | None = None) -> Case:
         .first()
     )
     if fresh is None:
-        raise NotFound("找不到该办件", field="number")
+        raise NotFound(_("找不到该办件"), field="number")
     if revision is not None and fresh.revision != revision:
         raise Conflict(
-            "该办件已被他人更新,您看到的不是最新状态。请刷新后再操作,您填写的内容不会丢失。",
+            _("该办件已被他人更新,您看到的不是最新状态。请刷新后再操作,您填写的内容不会丢失。"),
             code="stale",
             field="revision",
         )
@@ -122,7 +129,7 @@ def _require_staff(by, case: Case, *roles: str):
         return None
     staff = access.require_role(by, *roles)
     if not selectors.visible_cases(by).filter(pk=case.pk).exists():
-        raise AccessDenied("该办件不在您的职责范围内")
+        raise AccessDenied(_("该办件不在您的职责范围内"))
     return staff
 
 
@@ -229,21 +236,23 @@ def register_applicant(
     account is made whose user name is the phone number (or the e-mail address). A known applicant (same kind and
     number) without an account is reused, with the contact details given."""
     if kind not in Applicant.Kind.values:
-        raise ValidationFailed("申请人类型应为 natural(自然人)或 legal(法人或其他组织)", field="kind")
-    name = _text(name, field="name", label="申请人姓名或名称", max_length=100)
+        raise ValidationFailed(_("申请人类型应为 natural(自然人)或 legal(法人或其他组织)"), field="kind")
+    name = _text(name, field="name", label=_("申请人姓名或名称"), max_length=100)
     checked = (
         ids.check_resident_id(id_number) if kind == Applicant.Kind.NATURAL else ids.check_uscc(id_number)
     )
     if not checked.valid:
-        label = "居民身份证号码" if kind == Applicant.Kind.NATURAL else "统一社会信用代码"
-        raise ValidationFailed(f"{label}无效:{checked.reason}", field="id_number")
+        label = _("居民身份证号码") if kind == Applicant.Kind.NATURAL else _("统一社会信用代码")
+        raise ValidationFailed(
+            _("%(label)s无效:%(reason)s") % {"label": label, "reason": checked.reason}, field="id_number"
+        )
     phone, email = (phone or "").strip(), (email or "").strip()
     if password is not None and not (phone or email):
-        raise ValidationFailed("注册账号须填写手机号码或电子邮箱", field="phone")
+        raise ValidationFailed(_("注册账号须填写手机号码或电子邮箱"), field="phone")
     with transaction.atomic():
         applicant = Applicant.objects.select_for_update().filter(kind=kind, id_number=checked.value).first()
         if applicant is not None and password is not None and applicant.user_id is not None:
-            raise Conflict("该证件号码已注册账号,请直接登录", field="id_number")
+            raise Conflict(_("该证件号码已注册账号,请直接登录"), field="id_number")
         if applicant is None:
             applicant = Applicant(kind=kind, id_number=checked.value, created_at=clock.now())
         applicant.name = name
@@ -255,7 +264,10 @@ def register_applicant(
             username = phone or email
             User = get_user_model()
             if User.objects.filter(username=username).exists():
-                raise Conflict(f"账号「{username}」已被使用", field="phone" if phone else "email")
+                raise Conflict(
+                    _("账号「%(username)s」已被使用") % {"username": username},
+                    field="phone" if phone else "email",
+                )
             applicant.user = User.objects.create_user(username=username, password=password, email=email)
         applicant.save()
         audit.record(
@@ -271,7 +283,11 @@ def verify_real_name(*, applicant: Applicant, by=None) -> Applicant:
     """Check the applicant's name and number with the real-name provider; mark them verified or say why not."""
     verdict = identity.verifier().verify(applicant.kind, applicant.name, applicant.id_number)
     if not verdict.ok:
-        raise ValidationFailed(f"实名核验未通过:{verdict.reason}", field="id_number", code="real_name_failed")
+        raise ValidationFailed(
+            _("实名核验未通过:%(reason)s") % {"reason": verdict.reason},
+            field="id_number",
+            code="real_name_failed",
+        )
     with transaction.atomic():
         applicant.verified_at, applicant.verified_by = clock.now(), verdict.channel[:60]
         applicant.save(update_fields=["verified_at", "verified_by"])
@@ -286,20 +302,24 @@ def verify_real_name(*, applicant: Applicant, by=None) -> Applicant:
 
 def _published_version(item: ServiceItem) -> ItemVersion:
     if item.status != ServiceItem.Status.ACTIVE or item.current_version_id is None:
-        raise ValidationFailed(f"事项 {item.code} 未发布或已取消,不能申请", field="item")
+        raise ValidationFailed(_("事项 %(code)s 未发布或已取消,不能申请") % {"code": item.code}, field="item")
     if item.organisation_id is None:
-        raise ValidationFailed("基本目录事项不能直接申请,请选择实施机构的事项", field="item")
+        raise ValidationFailed(_("基本目录事项不能直接申请,请选择实施机构的事项"), field="item")
     return ItemVersion.objects.select_related("item").get(pk=item.current_version_id)
 
 
 def _agent(agent: dict | None) -> dict:
     if not agent:
         return {"agent_name": "", "agent_id_number": "", "agent_phone": ""}
-    name = _text(agent.get("name"), field="agent.name", label="代办人姓名", max_length=40)
+    name = _text(agent.get("name"), field="agent.name", label=_("代办人姓名"), max_length=40)
     checked = ids.check_resident_id(agent.get("id_number"))
     if not checked.valid:
-        raise ValidationFailed(f"代办人居民身份证号码无效:{checked.reason}", field="agent.id_number")
-    phone = _text(agent.get("phone"), field="agent.phone", label="代办人电话", max_length=20, required=False)
+        raise ValidationFailed(
+            _("代办人居民身份证号码无效:%(reason)s") % {"reason": checked.reason}, field="agent.id_number"
+        )
+    phone = _text(
+        agent.get("phone"), field="agent.phone", label=_("代办人电话"), max_length=20, required=False
+    )
     return {"agent_name": name, "agent_id_number": checked.value, "agent_phone": phone}
 
 
@@ -310,13 +330,13 @@ def _check_submitter(*, by, applicant: Applicant, channel: str, agent: dict, win
         access.require_role(by, Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
         return
     if channel != Channel.ONLINE:
-        raise ValidationFailed("收件渠道应为 online 或 counter", field="channel")
+        raise ValidationFailed(_("收件渠道应为 online 或 counter"), field="channel")
     if not _actor(by):
-        raise AccessDenied("请先登录后再申请")
+        raise AccessDenied(_("请先登录后再申请"))
     if access.staff_of(by) is not None:
-        raise ValidationFailed("工作人员代为收件请使用窗口收件(channel=counter)", field="channel")
+        raise ValidationFailed(_("工作人员代为收件请使用窗口收件(channel=counter)"), field="channel")
     if applicant.user_id != by.pk and not agent["agent_name"]:
-        raise ValidationFailed("为他人申请时须登记代办人信息", field="agent")
+        raise ValidationFailed(_("为他人申请时须登记代办人信息"), field="agent")
 
 
 def _next_number(case: Case, at: dt.datetime) -> str:
@@ -335,7 +355,7 @@ def _next_number(case: Case, at: dt.datetime) -> str:
 
 
 def _query_code() -> str:
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6))
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(6))
 
 
 def _limits(version: ItemVersion) -> dict:
@@ -366,7 +386,7 @@ def save_draft(
         if draft is not None:
             case = _locked(draft)
             if case.created_by_id != getattr(by, "pk", None):
-                raise AccessDenied("只能修改自己的草稿")
+                raise AccessDenied(_("只能修改自己的草稿"))
         else:
             case = Case(
                 item=item,
@@ -403,7 +423,7 @@ def submit_case(
     returns the case already made."""
     key = (idempotency_key or "").strip()
     if len(key) > 80:
-        raise ValidationFailed("幂等键最长 80 个字符", field="idempotency_key")
+        raise ValidationFailed(_("幂等键最长 80 个字符"), field="idempotency_key")
     if key:
         existing = _by_key(key, by)
         if existing is not None:
@@ -420,7 +440,7 @@ def submit_case(
             if draft is not None:
                 case = _locked(draft)
                 if by is not None and case.created_by_id != getattr(by, "pk", None):
-                    raise AccessDenied("只能提交自己的草稿")
+                    raise AccessDenied(_("只能提交自己的草稿"))
             else:
                 case = Case(
                     item=item,
@@ -458,7 +478,7 @@ def submit_case(
 def _by_key(key: str, by) -> Case | None:
     case = Case.objects.select_related("applicant", "organisation").filter(idempotency_key=key).first()
     if case is not None and by is not None and case.created_by_id != getattr(by, "pk", None):
-        raise Conflict("该幂等键已被另一次提交使用,请换一个", field="idempotency_key")
+        raise Conflict(_("该幂等键已被另一次提交使用,请换一个"), field="idempotency_key")
     return case
 
 
@@ -470,7 +490,11 @@ def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
     material = case.version.materials.filter(position=position).first()
     if material is None:
         names = "、".join(f"{m.position}.{m.name}" for m in case.version.materials.all())
-        raise ValidationFailed(f"本事项没有第 {position} 项材料(材料清单:{names})", field="position")
+        raise ValidationFailed(
+            _("本事项没有第 %(position)s 项材料(材料清单:%(names)s)")
+            % {"position": position, "names": names},
+            field="position",
+        )
     data, content_type = uploads.check(upload)
     filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
     digest = hashlib.sha256(data).hexdigest()
@@ -554,7 +578,7 @@ def accept_case(
             "accept",
             by=by,
             at=at,
-            note=_text(note, field="note", label="备注", required=False),
+            note=_text(note, field="note", label=_("备注"), required=False),
             data={"accepted_on": today, "steps": steps, "first_step_done": first_done},
         )
         _issue_acceptance(case, deemed=False)
@@ -619,21 +643,33 @@ def deem_accepted(*, today: dt.date | None = None) -> list[Case]:
 
 def _supplement_items(version: ItemVersion, items) -> list[dict]:
     if not isinstance(items, list | tuple) or not items:
-        raise ValidationFailed("请一次性列出需要补正的全部材料及其问题", field="items")
+        raise ValidationFailed(_("请一次性列出需要补正的全部材料及其问题"), field="items")
     materials = {m.position: m.name for m in version.materials.all()}
     clean = []
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise ValidationFailed(f"第 {index} 项补正内容格式不正确", field="items")
+            raise ValidationFailed(_("第 %(index)s 项补正内容格式不正确") % {"index": index}, field="items")
         position = item.get("position")
         if position is not None:
             if position not in materials:
-                raise ValidationFailed(f"第 {index} 项:本事项没有第 {position} 项材料", field="items")
+                raise ValidationFailed(
+                    _("第 %(index)s 项:本事项没有第 %(position)s 项材料")
+                    % {"index": index, "position": position},
+                    field="items",
+                )
             name = materials[position]
         else:
-            name = _text(item.get("name"), field="items", label=f"第 {index} 项的材料名称", max_length=200)
+            name = _text(
+                item.get("name"),
+                field="items",
+                label=_("第 %(index)s 项的材料名称") % {"index": index},
+                max_length=200,
+            )
         problem = _text(
-            item.get("problem"), field="items", label=f"第 {index} 项「{name}」存在的问题", max_length=500
+            item.get("problem"),
+            field="items",
+            label=_("第 %(index)s 项「%(name)s」存在的问题") % {"index": index, "name": name},
+            max_length=500,
         )
         clean.append({"position": position, "name": name, "problem": problem})
     return clean
@@ -658,20 +694,21 @@ def request_supplement(
     alert (supplement.repeated_new_materials) because it breaks the one-time notice."""
     _require_staff(by, case, *INTAKE_ROLES)
     clean = _supplement_items(case.version, items)
-    reason = _text(reason, field="reason", label="书面理由", required=False)
+    reason = _text(reason, field="reason", label=_("书面理由"), required=False)
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "request_supplement")
         if not _intake_open(case, at):
             raise Conflict(
-                "收件已超过 5 个工作日,依法视为受理,不能再要求补正", code="intake.expired", field="status"
+                _("收件已超过 5 个工作日,依法视为受理,不能再要求补正"), code="intake.expired", field="status"
             )
         earlier = list(case.supplements.order_by("round"))
         named_before = {_key(i) for s in earlier for i in s.items}
         new = [i["name"] for i in clean if _key(i) not in named_before]
         if earlier and new and not reason:
             raise ValidationFailed(
-                f"一次性告知:本次补正新增了此前未告知的材料「{'、'.join(new)}」,须写明书面理由",
+                _("一次性告知:本次补正新增了此前未告知的材料「%(new)s」,须写明书面理由")
+                % {"new": "、".join(new)},
                 code="supplement.new_materials_need_reason",
                 field="reason",
             )
@@ -717,7 +754,7 @@ def supply_supplement(
     on paper: `paper` lists those positions). The 5 working days for the intake decision start again."""
     _require_applicant_or_staff(by, case, *INTAKE_ROLES)
     if paper and by is not None and access.staff_of(by) is None:
-        raise AccessDenied("纸质材料须由窗口工作人员登记收取")
+        raise AccessDenied(_("纸质材料须由窗口工作人员登记收取"))
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "supply_supplement")
@@ -731,7 +768,9 @@ def supply_supplement(
             if i["position"] is not None and i["position"] not in uploaded | set(paper)
         ]
         if missing:
-            raise ValidationFailed(f"以下材料尚未补交:{'、'.join(missing)}", field="materials")
+            raise ValidationFailed(
+                _("以下材料尚未补交:%(missing)s") % {"missing": "、".join(missing)}, field="materials"
+            )
         request.supplied_at = at or clock.now()
         request.save(update_fields=["supplied_at"])
         _record(
@@ -756,14 +795,14 @@ def refuse_case(
 ) -> Case:
     """Refuse the application (不予受理) with the legal reason; a notice says why and how to appeal."""
     _require_staff(by, case, *INTAKE_ROLES)
-    reason = _text(reason, field="reason", label="不予受理的理由")
-    legal_basis = _text(legal_basis, field="legal_basis", label="法律依据", max_length=500, required=False)
+    reason = _text(reason, field="reason", label=_("不予受理的理由"))
+    legal_basis = _text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500, required=False)
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "refuse")
         if not _intake_open(case, at):
             raise Conflict(
-                "收件已超过 5 个工作日,依法视为受理,不能再不予受理", code="intake.expired", field="status"
+                _("收件已超过 5 个工作日,依法视为受理,不能再不予受理"), code="intake.expired", field="status"
             )
         _record(
             case, "refuse", by=by, at=at, note=reason, data={"reason": reason, "legal_basis": legal_basis}
@@ -780,7 +819,7 @@ def refuse_case(
 def _current_step(case: Case) -> CaseStep:
     step = case.steps.filter(state=CaseStep.State.OPEN).select_related("assignee").first()
     if step is None:
-        raise Conflict("办件当前没有待办理的环节", field="step")
+        raise Conflict(_("办件当前没有待办理的环节"), field="step")
     return step
 
 
@@ -802,7 +841,11 @@ def claim_step(*, case: Case, by, revision: int | None = None) -> CaseStep:
         step = _current_step(case)
         _require_staff(by, case, step.role)
         if step.assignee_id and step.assignee_id != by.pk:
-            raise Conflict(f"「{step.name}」环节已由{_assignee_label(step.assignee)}认领", field="step")
+            raise Conflict(
+                _("「%(name)s」环节已由%(assignee_label)s认领")
+                % {"name": step.name, "assignee_label": _assignee_label(step.assignee)},
+                field="step",
+            )
         _record(
             case,
             "claim_step",
@@ -822,9 +865,13 @@ def assign_step(*, case: Case, by, to, revision: int | None = None) -> CaseStep:
         step = _current_step(case)
         target = access.staff_of(to)
         if target is None or not target.has_role(step.role):
-            raise ValidationFailed(f"只能分派给具有「{Role(step.role).label}」角色的工作人员", field="to")
+            raise ValidationFailed(
+                _("只能分派给具有「%(label)s」角色的工作人员") % {"label": Role(step.role).label}, field="to"
+            )
         if not selectors.visible_cases(to).filter(pk=case.pk).exists():
-            raise ValidationFailed(f"{target.name}不在该办件的实施机构,不能分派", field="to")
+            raise ValidationFailed(
+                _("%(name)s不在该办件的实施机构,不能分派") % {"name": target.name}, field="to"
+            )
         _record(
             case,
             "assign_step",
@@ -839,7 +886,10 @@ def _require_step_holder(by, case: Case, step: CaseStep) -> None:
         return
     _require_staff(by, case, step.role)
     if step.assignee_id and step.assignee_id != by.pk and not access.has_role(by, *HEAD_ROLES):
-        raise AccessDenied(f"「{step.name}」环节由{_assignee_label(step.assignee)}承办")
+        raise AccessDenied(
+            _("「%(name)s」环节由%(assignee_label)s承办")
+            % {"name": step.name, "assignee_label": _assignee_label(step.assignee)}
+        )
 
 
 @_updates_caller
@@ -848,14 +898,16 @@ def complete_step(
 ) -> CaseStep:
     """Finish the current step with an opinion; the next step opens the same day. The last step is finished by
     the decision (decide_case)."""
-    opinion = _text(opinion, field="opinion", label="办理意见")
+    opinion = _text(opinion, field="opinion", label=_("办理意见"))
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "complete_step")
         step = _current_step(case)
         _require_step_holder(by, case, step)
         if step.position == _last_position(case):
-            raise Conflict(f"「{step.name}」是最后一个环节,请作出准予或不予许可的决定", field="step")
+            raise Conflict(
+                _("「%(name)s」是最后一个环节,请作出准予或不予许可的决定") % {"name": step.name}, field="step"
+            )
         _record(
             case,
             "complete_step",
@@ -883,7 +935,7 @@ def return_step(
     revision: int | None = None,
 ) -> CaseStep:
     """Send the case back to an earlier step with a reason; that step opens again with a fresh limit."""
-    reason = _text(reason, field="reason", label="退回理由")
+    reason = _text(reason, field="reason", label=_("退回理由"))
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "return_step")
@@ -891,14 +943,14 @@ def return_step(
         _require_step_holder(by, case, step)
         target = case.steps.filter(position=to_position).first()
         if target is None or to_position >= step.position or target.started_on is None:
-            raise ValidationFailed("只能退回到此前已办理过的环节", field="to_position")
+            raise ValidationFailed(_("只能退回到此前已办理过的环节"), field="to_position")
         if (
             target.completed_on == case.accepted_on
             and target.role == Role.WINDOW_CLERK
             and "受理" in target.name
         ):
             raise ValidationFailed(
-                "受理环节已随受理完成,不能退回;如需补正请终止后重新申请", field="to_position"
+                _("受理环节已随受理完成,不能退回;如需补正请终止后重新申请"), field="to_position"
             )
         _record(
             case,
@@ -918,7 +970,7 @@ def attach_file(
     """Attach a file to a step's opinion (purpose "opinion") or the result issued (purpose "result")."""
     _require_staff(by, case, *INTAKE_ROLES)
     if purpose not in ("opinion", "result"):
-        raise ValidationFailed("附件用途应为 opinion 或 result", field="purpose")
+        raise ValidationFailed(_("附件用途应为 opinion 或 result"), field="purpose")
     data, content_type = uploads.check(upload)
     filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
     with transaction.atomic():
@@ -960,9 +1012,9 @@ def suspend_case(
     _require_staff(by, case, *HANDLER_ROLES)
     if kind not in deadlines.SUSPENSION_KINDS:
         kinds = "、".join(f"{k}({v})" for k, v in deadlines.SUSPENSION_KINDS.items())
-        raise ValidationFailed(f"特别程序应为:{kinds}", field="kind")
-    reason = _text(reason, field="reason", label="中止理由")
-    expected_days = _days(expected_days, field="expected_days", label="预计时长(工作日)")
+        raise ValidationFailed(_("特别程序应为:%(kinds)s") % {"kinds": kinds}, field="kind")
+    reason = _text(reason, field="reason", label=_("中止理由"))
+    expected_days = _days(expected_days, field="expected_days", label=_("预计时长(工作日)"))
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "suspend")
@@ -993,7 +1045,7 @@ def resume_case(
 ) -> Case:
     """End the special procedure: counting resumes the next working day and the due dates are set again."""
     _require_staff(by, case, *HANDLER_ROLES)
-    note = _text(note, field="note", label="备注", required=False)
+    note = _text(note, field="note", label=_("备注"), required=False)
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "resume")
@@ -1016,8 +1068,8 @@ def request_extension(
 ) -> ExtensionRequest:
     """The handler asks for more working days (延期); the department head decides. Never past the item's legal
     extension (行政许可法 第四十二条), and only before the legal due date."""
-    days = _days(days, field="days", label="延期天数")
-    reason = _text(reason, field="reason", label="延期理由")
+    days = _days(days, field="days", label=_("延期天数"))
+    reason = _text(reason, field="reason", label=_("延期理由"))
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "request_extension")
@@ -1028,9 +1080,9 @@ def request_extension(
             _require_staff(by, case, *INTAKE_ROLES)
         _check_extension(case, days)
         if case.legal_due and _today(at) > case.legal_due:
-            raise Conflict("已超过法定办结期限,不能再申请延期", code="extension.too_late", field="days")
+            raise Conflict(_("已超过法定办结期限,不能再申请延期"), code="extension.too_late", field="days")
         if case.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
-            raise Conflict("已有一项延期申请待审批", field="days")
+            raise Conflict(_("已有一项延期申请待审批"), field="days")
         row = ExtensionRequest.objects.create(
             case=case, days=days, reason=reason, requested_at=at or clock.now(), requested_by=_actor(by)
         )
@@ -1043,12 +1095,14 @@ def _check_extension(case: Case, days: int) -> None:
     room = _extension_room(case)
     if case.version.extension_days == 0:
         raise ValidationFailed(
-            "本事项没有法定延长时限,不能延期", code="extension.exceeds_legal", field="days"
+            _("本事项没有法定延长时限,不能延期"), code="extension.exceeds_legal", field="days"
         )
     if days > room:
         raise ValidationFailed(
-            f"延期不得超过法定延长时限 {case.version.extension_days} 个工作日"
-            f"(已批准 {case.extension_days} 个,最多还能延 {room} 个)",
+            _(
+                "延期不得超过法定延长时限 %(extension_days)s 个工作日(已批准 %(approved)s 个,最多还能延 %(room)s 个)"
+            )
+            % {"extension_days": case.version.extension_days, "approved": case.extension_days, "room": room},
             code="extension.exceeds_legal",
             field="days",
         )
@@ -1061,12 +1115,12 @@ def decide_extension(
     """The department head approves or rejects an extension request; approval moves the due dates."""
     case = extension.case
     _require_staff(by, case, *HEAD_ROLES)
-    note = _text(note, field="note", label="审批意见", required=not approve)
+    note = _text(note, field="note", label=_("审批意见"), required=not approve)
     with transaction.atomic():
         case = _locked(case)
         row = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
         if row.state != ExtensionRequest.State.PENDING:
-            raise Conflict(f"该延期申请已{row.get_state_display()}", field="extension")
+            raise Conflict(_("该延期申请已%(state)s") % {"state": row.get_state_display()}, field="extension")
         action = "approve_extension" if approve else "reject_extension"
         workflow.next_status(case.status, action)
         if approve:
@@ -1096,7 +1150,7 @@ def withdraw_case(
 ) -> Case:
     """The applicant withdraws the application before the decision (a clerk may record it for them)."""
     _require_applicant_or_staff(by, case, *INTAKE_ROLES)
-    reason = _text(reason, field="reason", label="撤回理由", required=False)
+    reason = _text(reason, field="reason", label=_("撤回理由"), required=False)
     with transaction.atomic():
         case = _locked(case, revision)
         _record(case, "withdraw", by=by, at=at, note=reason)
@@ -1111,7 +1165,7 @@ def terminate_case(
 ) -> Case:
     """End the handling without a decision (the applicant died, the company was dissolved …), with the reason."""
     _require_staff(by, case, *HANDLER_ROLES)
-    reason = _text(reason, field="reason", label="终止理由")
+    reason = _text(reason, field="reason", label=_("终止理由"))
     with transaction.atomic():
         case = _locked(case, revision)
         _record(case, "terminate", by=by, at=at, note=reason)
@@ -1134,7 +1188,10 @@ def decide_case(
     """Grant or deny (准予 / 不予行政许可) at the last step; a denial states its reasons (行政许可法 第三十八条).
     Issues the decision document."""
     reasons = _text(
-        reasons, field="reasons", label="不予许可的理由" if not grant else "决定说明", required=not grant
+        reasons,
+        field="reasons",
+        label=_("不予许可的理由") if not grant else _("决定说明"),
+        required=not grant,
     )
     with transaction.atomic():
         case = _locked(case, revision)
@@ -1142,7 +1199,7 @@ def decide_case(
         step = case.steps.filter(state=CaseStep.State.OPEN).select_related("assignee").first()
         if step is not None:
             if step.position != _last_position(case):
-                raise Conflict(f"还有环节未完成,当前环节为「{step.name}」", field="step")
+                raise Conflict(_("还有环节未完成,当前环节为「%(name)s」") % {"name": step.name}, field="step")
             if by is not None and not (access.staff_of(by) and access.staff_of(by).window_authorised):
                 _require_step_holder(by, case, step)
             elif by is not None:
@@ -1151,7 +1208,7 @@ def decide_case(
             _require_staff(by, case, *INTAKE_ROLES if case.version.instant else HANDLER_ROLES)
         decision = Decision.GRANT if grant else Decision.DENY
         result_name = _text(
-            result_name, field="result_name", label="结果名称", max_length=200, required=False
+            result_name, field="result_name", label=_("结果名称"), max_length=200, required=False
         )
         _record(
             case,
@@ -1188,9 +1245,9 @@ def deliver_result(
     _require_staff(by, case, *INTAKE_ROLES)
     if method not in Delivery.values:
         raise ValidationFailed(
-            "送达方式应为 window(窗口领取)、post(邮寄)或 electronic(电子送达)", field="method"
+            _("送达方式应为 window(窗口领取)、post(邮寄)或 electronic(电子送达)"), field="method"
         )
-    note = _text(note, field="note", label="备注(如邮件单号)", max_length=500, required=False)
+    note = _text(note, field="note", label=_("备注(如邮件单号)"), max_length=500, required=False)
     with transaction.atomic():
         case = _locked(case, revision)
         _record(case, "deliver", by=by, at=at, note=note, data={"method": method})
@@ -1215,7 +1272,7 @@ def handle_instantly(
 ) -> Case:
     """即办件: accept, decide and complete on the spot, in one transaction (each with its own event)."""
     if not case.version.instant:
-        raise ValidationFailed("该事项不是即办件,请按环节办理", field="item")
+        raise ValidationFailed(_("该事项不是即办件,请按环节办理"), field="item")
     with transaction.atomic():
         case = accept_case(case=case, by=by, at=at)
         case = decide_case(case=case, by=by, grant=grant, reasons=reasons, at=at)
@@ -1259,7 +1316,7 @@ def import_case(*, parsed) -> Case:
         if parsed.number:
             case.number = parsed.number
             prefix, sequence = parsed.number.rsplit("-", 1)
-            row, _ = NumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
+            row, _created = NumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
             if row.last < int(sequence):
                 row.last = int(sequence)
                 row.save(update_fields=["last"])

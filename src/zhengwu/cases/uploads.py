@@ -6,6 +6,7 @@ import io
 import zipfile
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from zhengwu.core.errors import ValidationFailed
 
@@ -41,15 +42,23 @@ def check(upload, *, field: str = "file") -> tuple[bytes, str]:
     size = getattr(upload, "size", None)
     limit = max_bytes()
     if size is not None and size > limit:
-        raise ValidationFailed(f"文件过大:{size // 1024} KB,上限 {limit // (1024 * 1024)} MB", field=field)
+        raise ValidationFailed(
+            _("文件过大:%(size_kb)s KB,上限 %(limit_mb)s MB")
+            % {"size_kb": size // 1024, "limit_mb": limit // (1024 * 1024)},
+            field=field,
+        )
     data = upload.read()
     if len(data) > limit:
         raise ValidationFailed(
-            f"文件过大:{len(data) // 1024} KB,上限 {limit // (1024 * 1024)} MB", field=field
+            _("文件过大:%(size_kb)s KB,上限 %(limit_mb)s MB")
+            % {"size_kb": len(data) // 1024, "limit_mb": limit // (1024 * 1024)},
+            field=field,
         )
     if not data:
-        raise ValidationFailed("文件为空", field=field)
+        raise ValidationFailed(_("文件为空"), field=field)
     kind = sniff(data[:16], data)
     if kind is None:
-        raise ValidationFailed("文件内容不是 PDF、JPEG、PNG 或 OFD(按文件内容判断,与扩展名无关)", field=field)
+        raise ValidationFailed(
+            _("文件内容不是 PDF、JPEG、PNG 或 OFD(按文件内容判断,与扩展名无关)"), field=field
+        )
     return data, kind

@@ -1,5 +1,7 @@
 """The case state machine: one table of allowed transitions. Every transition writes an immutable event."""
 
+from django.utils.translation import gettext as _
+
 from zhengwu.cases.models import Status
 from zhengwu.core.errors import Conflict
 
@@ -72,12 +74,16 @@ def next_status(current: str, action: str) -> str:
     try:
         sources, target = TRANSITIONS[action]
     except KeyError:
-        raise Conflict(f"未知操作「{action}」", code="unknown_action") from None
+        raise Conflict(_("未知操作「%(action)s」") % {"action": action}, code="unknown_action") from None
     current = current or ""
     if current not in sources:
-        label = Status(current).label if current in Status.values else "未提交"
+        label = Status(current).label if current in Status.values else _("未提交")
         verb = ACTION_LABELS.get(action, action)
-        raise Conflict(f"办件当前状态为「{label}」,不能{verb}", code="invalid_transition", field="status")
+        raise Conflict(
+            _("办件当前状态为「%(label)s」,不能%(verb)s") % {"label": label, "verb": verb},
+            code="invalid_transition",
+            field="status",
+        )
     return current if target is SAME else target
 
 

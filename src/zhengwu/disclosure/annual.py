@@ -8,6 +8,7 @@ import json
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
 from zhengwu.core.documents import render_pdf
@@ -34,13 +35,13 @@ def organisation_by_code(code: str) -> Organisation:
         )
         org = profile.organisation if profile else None
     if org is None:
-        raise NotFound(f"找不到代码为「{code}」的机构", field="org")
+        raise NotFound(_("找不到代码为「%(code)s」的机构") % {"code": code}, field="org")
     return org
 
 
 def _check_year(year: int) -> int:
     if not 2008 <= year <= clock.today().year:
-        raise ValidationFailed("年度应在2008年至今年之间", field="year")
+        raise ValidationFailed(_("年度应在2008年至今年之间"), field="year")
     return year
 
 
@@ -77,18 +78,18 @@ def save_texts(
     clean = {}
     for key, value in (figures or {}).items():
         if key not in report.MANUAL_FIGURES:
-            raise ValidationFailed(f"未知数字「{key}」", field=key)
+            raise ValidationFailed(_("未知数字「%(key)s」") % {"key": key}, field=key)
         if value in ("", None):
             continue
         try:
             number = float(value) if key.endswith("yuan") else int(value)
         except (TypeError, ValueError):
-            raise ValidationFailed("请填写数字", field=key) from None
+            raise ValidationFailed(_("请填写数字"), field=key) from None
         if number < 0:
-            raise ValidationFailed("数字不能为负", field=key)
+            raise ValidationFailed(_("数字不能为负"), field=key)
         clean[key] = number
     with transaction.atomic():
-        row, _ = AnnualReport.objects.update_or_create(
+        row, _created = AnnualReport.objects.update_or_create(
             organisation=organisation,
             year=year,
             defaults={
@@ -123,7 +124,7 @@ def render(organisation: Organisation, year: int, fmt: str) -> str | bytes:
         return render_pdf("disclosure/report/document.html", {"d": data, "body": render_html_fragment(data)})
     if fmt == "xlsx":
         return _xlsx(data)
-    raise ValidationFailed("格式应为 json、html、pdf 或 xlsx", field="format")
+    raise ValidationFailed(_("格式应为 json、html、pdf 或 xlsx"), field="format")
 
 
 def _xlsx(data: dict) -> bytes:
@@ -200,7 +201,7 @@ def publish_as_publication(*, organisation: Organisation, year: int, by):
     """Turn the report into a draft publication in the annual-report category; it then goes through review."""
     data = data_for(organisation, year)
     if not data["sections"]["requests"]["check"]["ok"]:
-        raise ValidationFailed("申请情况表的勾稽关系不成立,请核对数据", field="requests")
+        raise ValidationFailed(_("申请情况表的勾稽关系不成立,请核对数据"), field="requests")
     services.ensure_catalogue(organisation=organisation, by=by)
     category = Category.objects.get(organisation=organisation, code="annual_report")
     pub = services.create_draft(

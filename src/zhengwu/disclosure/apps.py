@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DisclosureConfig(AppConfig):
     name = "zhengwu.disclosure"
     label = "disclosure"
-    verbose_name = "政务公开"
+    verbose_name = _("政务公开")

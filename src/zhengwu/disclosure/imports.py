@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhengwu.core import audit, calendar, clock
 from zhengwu.core.errors import DomainError, ValidationFailed
@@ -64,14 +65,16 @@ class ImportResult:
 def _org(value) -> Organisation:
     org = Organisation.objects.filter(uscc=str(value or "").strip().upper()).first()
     if org is None:
-        raise ValidationFailed(f"找不到统一社会信用代码为「{value}」的机构", field="organisation")
+        raise ValidationFailed(
+            _("找不到统一社会信用代码为「%(value)s」的机构") % {"value": value}, field="organisation"
+        )
     return org
 
 
 def _date(data: dict, key: str, *, required: bool = True) -> dt.date | None:
     if data.get(key) in (None, ""):
         if required:
-            raise ValidationFailed(f"缺少「{key}」", field=key)
+            raise ValidationFailed(_("缺少「%(key)s」") % {"key": key}, field=key)
         return None
     return calendar.parse_date(data[key], field=key, label=key)
 
@@ -79,18 +82,20 @@ def _date(data: dict, key: str, *, required: bool = True) -> dt.date | None:
 def _keys(data: dict, allowed: set[str]) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ValidationFailed(f"未知字段「{unknown[0]}」", field=unknown[0])
+        raise ValidationFailed(_("未知字段「%(unknown)s」") % {"unknown": unknown[0]}, field=unknown[0])
 
 
 def _text(data: dict, key: str, *, max_length: int, required: bool = True) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
-        raise ValidationFailed(f"「{key}」必须是文字", field=key)
+        raise ValidationFailed(_("「%(key)s」必须是文字") % {"key": key}, field=key)
     value = value.strip()
     if required and not value:
-        raise ValidationFailed(f"缺少「{key}」", field=key)
+        raise ValidationFailed(_("缺少「%(key)s」") % {"key": key}, field=key)
     if len(value) > max_length:
-        raise ValidationFailed(f"「{key}」最长 {max_length} 字", field=key)
+        raise ValidationFailed(
+            _("「%(key)s」最长 %(max_length)s 字") % {"key": key, "max_length": max_length}, field=key
+        )
     return value
 
 
@@ -99,36 +104,36 @@ def _request(data: dict, by) -> None:
     org = _org(data.get("organisation"))
     channel = data.get("channel", "in_person")
     if channel not in DisclosureRequest.Channel.values:
-        raise ValidationFailed(f"未知的申请方式「{channel}」", field="channel")
+        raise ValidationFailed(_("未知的申请方式「%(channel)s」") % {"channel": channel}, field="channel")
     kind = data.get("requester_kind")
     if kind not in DisclosureRequest.RequesterKind.values:
-        raise ValidationFailed(f"未知的申请人类型「{kind}」", field="requester_kind")
+        raise ValidationFailed(_("未知的申请人类型「%(kind)s」") % {"kind": kind}, field="requester_kind")
     received = _date(data, "received_on")
     concluded = _date(data, "concluded_on", required=False)
     outcome, reason = data.get("outcome") or "", data.get("reason") or ""
     if concluded is not None:
         outcomes.validate(outcome, reason)
         if concluded < received:
-            raise ValidationFailed("办结日期早于收到日期", field="concluded_on")
+            raise ValidationFailed(_("办结日期早于收到日期"), field="concluded_on")
     elif outcome:
-        raise ValidationFailed("有答复结果的须填写办结日期", field="concluded_on")
+        raise ValidationFailed(_("有答复结果的须填写办结日期"), field="concluded_on")
     if received > clock.today():
-        raise ValidationFailed("收到日期晚于今天", field="received_on")
+        raise ValidationFailed(_("收到日期晚于今天"), field="received_on")
     number = (
         _text(data, "number", max_length=32, required=False)
         or f"IMP{received:%Y}{secrets.token_hex(5).upper()}"
     )
     if DisclosureRequest.objects.filter(number=number).exists():
-        raise ValidationFailed(f"申请编号「{number}」已存在", field="number")
+        raise ValidationFailed(_("申请编号「%(number)s」已存在") % {"number": number}, field="number")
     fee_paid_on = _date(data, "fee_paid_on", required=False)
     fee_amount = data.get("fee_amount")
     if fee_amount is not None and (
         isinstance(fee_amount, bool) or not isinstance(fee_amount, int) or fee_amount < 0
     ):
-        raise ValidationFailed("「fee_amount」必须是非负整数(元)", field="fee_amount")
+        raise ValidationFailed(_("「fee_amount」必须是非负整数(元)"), field="fee_amount")
     fee_method = data.get("fee_method") or ""
     if fee_method and fee_method not in DisclosureRequest.FeeMethod.values:
-        raise ValidationFailed("「fee_method」应为 items 或 pages", field="fee_method")
+        raise ValidationFailed(_("「fee_method」应为 items 或 pages"), field="fee_method")
     status = workflow.request_next(None, "import") if concluded else workflow.PROCESSING
     with transaction.atomic():
         r = DisclosureRequest.objects.create(
@@ -186,13 +191,13 @@ def _publication(data: dict, by) -> None:
     title = _text(data, "title", max_length=300)
     genre = data.get("genre", "other")
     if genre not in Publication.Genre.values:
-        raise ValidationFailed(f"未知的体裁「{genre}」", field="genre")
+        raise ValidationFailed(_("未知的体裁「%(genre)s」") % {"genre": genre}, field="genre")
     validity = data.get("validity", "valid")
     if validity not in Publication.Validity.values:
-        raise ValidationFailed(f"未知的效力「{validity}」", field="validity")
+        raise ValidationFailed(_("未知的效力「%(validity)s」") % {"validity": validity}, field="validity")
     raw = data.get("published_at")
     if not isinstance(raw, str) or not raw:
-        raise ValidationFailed("缺少「published_at」", field="published_at")
+        raise ValidationFailed(_("缺少「published_at」"), field="published_at")
     try:
         moment = (
             dt.datetime.fromisoformat(raw)
@@ -201,14 +206,16 @@ def _publication(data: dict, by) -> None:
         )
     except ValueError:
         raise ValidationFailed(
-            f"「published_at」的值「{raw}」不是有效的日期时间", field="published_at"
+            _("「published_at」的值「%(raw)s」不是有效的日期时间") % {"raw": raw}, field="published_at"
         ) from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=clock.LOCAL)
     if moment > clock.now():
-        raise ValidationFailed("导入的公开信息发布时间不能晚于现在", field="published_at")
+        raise ValidationFailed(_("导入的公开信息发布时间不能晚于现在"), field="published_at")
     index_number = _text(data, "index_number", max_length=64, required=False)
     if index_number and Publication.objects.filter(index_number=index_number).exists():
-        raise ValidationFailed(f"索引号「{index_number}」已存在", field="index_number")
+        raise ValidationFailed(
+            _("索引号「%(index_number)s」已存在") % {"index_number": index_number}, field="index_number"
+        )
     body = sanitise(data.get("body") or "")
     number = _text(data, "document_number", max_length=100, required=False)
     subject = _text(data, "subject", max_length=60, required=False)
@@ -249,12 +256,12 @@ def _remedy(data: dict, by) -> None:
     org = _org(data.get("organisation"))
     kind, result = data.get("kind"), data.get("result", "pending")
     if kind not in Remedy.Kind.values:
-        raise ValidationFailed(f"未知的类型「{kind}」", field="kind")
+        raise ValidationFailed(_("未知的类型「%(kind)s」") % {"kind": kind}, field="kind")
     if result not in Remedy.Result.values:
-        raise ValidationFailed(f"未知的结果「{result}」", field="result")
+        raise ValidationFailed(_("未知的结果「%(result)s」") % {"result": result}, field="result")
     filed, concluded = _date(data, "filed_on"), _date(data, "concluded_on", required=False)
     if (result == "pending") != (concluded is None):
-        raise ValidationFailed("已审结的须有审结日期,尚未审结的不填", field="concluded_on")
+        raise ValidationFailed(_("已审结的须有审结日期,尚未审结的不填"), field="concluded_on")
     with transaction.atomic():
         remedy = Remedy.objects.create(
             organisation=org, kind=kind, filed_on=filed, result=result, concluded_on=concluded
@@ -267,7 +274,7 @@ def import_lines(lines, *, by=None) -> ImportResult:
     if by is None:
         by = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     if by is None:
-        raise ValidationFailed("导入需要一个系统管理员账号作为记录人", field="by")
+        raise ValidationFailed(_("导入需要一个系统管理员账号作为记录人"), field="by")
     result = ImportResult()
     handlers = {"request": _request, "publication": _publication, "remedy": _remedy}
     for line_no, line in enumerate(lines, start=1):
@@ -276,13 +283,13 @@ def import_lines(lines, *, by=None) -> ImportResult:
         try:
             data = json.loads(line)
             if not isinstance(data, dict):
-                raise ValidationFailed("每行必须是一个 JSON 对象", field=None)
+                raise ValidationFailed(_("每行必须是一个 JSON 对象"), field=None)
             handler = handlers.get(data.get("type"))
             if handler is None:
-                raise ValidationFailed("「type」应为 request、publication 或 remedy", field="type")
+                raise ValidationFailed(_("「type」应为 request、publication 或 remedy"), field="type")
             handler(data, by)
         except json.JSONDecodeError as exc:
-            result.errors.append((line_no, f"不是有效的 JSON:第 {exc.colno} 列"))
+            result.errors.append((line_no, _("不是有效的 JSON:第 %(colno)s 列") % {"colno": exc.colno}))
         except DomainError as exc:
             result.errors.append((line_no, exc.message))
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import Conflict
 from zhengwu.disclosure import outcomes
@@ -19,7 +21,7 @@ OUTCOME_SENTENCES = {
 
 def letter_context(request: DisclosureRequest, *, base_url: str = "") -> dict:
     if not request.outcome or request.concluded_on is None:
-        raise Conflict("该申请尚未答复,暂无答复书", field="status")
+        raise Conflict(_("该申请尚未答复,暂无答复书"), field="status")
     outcome, reason = outcomes.validate(request.outcome, request.reason)
     verify = f"{base_url.rstrip('/')}/disclosure/track/?number={request.number}"
     return {

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from zhengwu.core.errors import ValidationFailed
 
 
@@ -92,15 +94,17 @@ def validate(outcome: str, reason: str = "") -> tuple[Outcome, Reason | None]:
     """The outcome and its sub-reason, checked: outcomes with sub-reasons need exactly one of theirs."""
     found = BY_CODE.get(outcome)
     if found is None:
-        raise ValidationFailed("请选择答复结果", field="outcome")
+        raise ValidationFailed(_("请选择答复结果"), field="outcome")
     if not found.reasons:
         if reason:
-            raise ValidationFailed(f"「{found.label}」不需要选择具体理由", field="reason")
+            raise ValidationFailed(
+                _("「%(label)s」不需要选择具体理由") % {"label": found.label}, field="reason"
+            )
         return found, None
     for r in found.reasons:
         if r.code == reason:
             return found, r
-    raise ValidationFailed(f"「{found.label}」须选择具体理由", field="reason")
+    raise ValidationFailed(_("「%(label)s」须选择具体理由") % {"label": found.label}, field="reason")
 
 
 def article_of(outcome: str, reason: str = "") -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
@@ -76,10 +77,13 @@ def request_table(rows: Iterable[RequestRow], year: int) -> dict:
     """Table 三: new, carried in, results by outcome and sub-reason, total handled, carried out, per column."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     new, carried_in, carried_out, handled = _zero(), _zero(), _zero(), _zero()
-    results = {key: _zero() for key, *_ in outcomes.report_rows()}
+    results = {key: _zero() for key, *_rest in outcomes.report_rows()}
     for row in rows:
         if row.requester_kind not in KINDS:
-            raise ValidationFailed(f"未知的申请人类型「{row.requester_kind}」", field="requester_kind")
+            raise ValidationFailed(
+                _("未知的申请人类型「%(requester_kind)s」") % {"requester_kind": row.requester_kind},
+                field="requester_kind",
+            )
         if row.received_on > last:
             continue
         if row.concluded_on is not None and row.concluded_on < first:
@@ -130,7 +134,7 @@ def remedy_table(rows: Iterable[RemedyRow], year: int) -> dict:
     table = {k: dict.fromkeys(REMEDY_RESULTS, 0) for k in REMEDY_KINDS}
     for row in rows:
         if row.kind not in table:
-            raise ValidationFailed(f"未知的类型「{row.kind}」", field="kind")
+            raise ValidationFailed(_("未知的类型「%(kind)s」") % {"kind": row.kind}, field="kind")
         concluded_in_year = row.concluded_on is not None and row.concluded_on.year == year
         open_at_end = row.filed_on <= last and (row.concluded_on is None or row.concluded_on > last)
         if concluded_in_year and row.result != "pending":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.core import access, clock
 from zhengwu.core.errors import NotFound
@@ -34,7 +36,7 @@ def public_publication(index_number: str) -> Publication:
         .first()
     )
     if found is None:
-        raise NotFound("该信息不存在或尚未公开")
+        raise NotFound(_("该信息不存在或尚未公开"))
     return found
 
 
@@ -121,12 +123,12 @@ def staff_publication(user, pk: int) -> Publication:
 
 
 QUEUES = {
-    "open": ("办理中", workflow.OPEN_REQUEST_STATES),
+    "open": (gettext_lazy("办理中"), workflow.OPEN_REQUEST_STATES),
     "waiting": (
-        "等待申请人或第三方",
+        gettext_lazy("等待申请人或第三方"),
         (workflow.AWAITING_SUPPLEMENT, workflow.AWAITING_FEE, workflow.CONSULTING),
     ),
-    "concluded": ("已办结", workflow.CONCLUDED_REQUEST_STATES),
+    "concluded": (gettext_lazy("已办结"), workflow.CONCLUDED_REQUEST_STATES),
 }
 
 

@@ -7,6 +7,7 @@ import secrets
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
@@ -104,9 +105,9 @@ def save_profile(
     access.require_organisation(by, organisation)
     index_code = index_code.strip()
     if index_code and (len(index_code) > 32 or "/" in index_code):
-        raise ValidationFailed("索引号前缀最长32个字符,且不能含“/”", field="index_code")
+        raise ValidationFailed(_("索引号前缀最长32个字符,且不能含“/”"), field="index_code")
     with transaction.atomic():
-        profile, _ = DisclosureProfile.objects.update_or_create(
+        profile, _created = DisclosureProfile.objects.update_or_create(
             organisation=organisation,
             defaults={
                 "index_code": index_code,
@@ -157,12 +158,12 @@ def add_category(
     access.require_role(by, Role.DISCLOSURE_OFFICER)
     access.require_organisation(by, organisation)
     if not code.strip() or not name.strip():
-        raise ValidationFailed("请填写目录编码和名称", field="name")
+        raise ValidationFailed(_("请填写目录编码和名称"), field="name")
     if parent is not None and parent.organisation_id != organisation.pk:
-        raise ValidationFailed("上级目录属于其他机构", field="parent")
+        raise ValidationFailed(_("上级目录属于其他机构"), field="parent")
     with transaction.atomic():
         if Category.objects.filter(organisation=organisation, code=code).exists():
-            raise Conflict("目录编码已存在", field="code")
+            raise Conflict(_("目录编码已存在"), field="code")
         category = Category.objects.create(
             organisation=organisation,
             code=code.strip(),
@@ -180,24 +181,26 @@ def add_category(
 def _clean_fields(organisation: Organisation, fields: dict) -> dict:
     unknown = set(fields) - set(PUBLICATION_FIELDS)
     if unknown:
-        raise ValidationFailed(f"未知字段:{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise ValidationFailed(
+            _("未知字段:%(unknown)s") % {"unknown": ", ".join(sorted(unknown))}, field=sorted(unknown)[0]
+        )
     clean = dict(fields)
     if "title" in clean:
         clean["title"] = (clean["title"] or "").strip()
         if not clean["title"]:
-            raise ValidationFailed("请填写标题", field="title")
+            raise ValidationFailed(_("请填写标题"), field="title")
         if len(clean["title"]) > 300:
-            raise ValidationFailed("标题最长300字", field="title")
+            raise ValidationFailed(_("标题最长300字"), field="title")
     if "body" in clean:
         clean["body"] = text.sanitise(clean["body"] or "")
     if "genre" in clean and clean["genre"] not in Publication.Genre.values:
-        raise ValidationFailed("请选择体裁", field="genre")
+        raise ValidationFailed(_("请选择体裁"), field="genre")
     category = clean.get("category")
     if category is not None and category.organisation_id != organisation.pk:
-        raise ValidationFailed("所选目录不属于本机构", field="category")
+        raise ValidationFailed(_("所选目录不属于本机构"), field="category")
     interprets = clean.get("interprets")
     if interprets is not None and interprets.status != workflow.PUBLISHED:
-        raise ValidationFailed("只能解读已发布的政策文件", field="interprets")
+        raise ValidationFailed(_("只能解读已发布的政策文件"), field="interprets")
     return clean
 
 
@@ -253,7 +256,7 @@ def create_draft(*, organisation: Organisation, by, title: str, **fields) -> Pub
 def _locked(publication: Publication, version: int | None = None) -> Publication:
     current = Publication.objects.select_for_update().get(pk=publication.pk)
     if version is not None and current.version != version:
-        raise Conflict("该信息已被他人修改,请刷新后重试", code="stale", field="version")
+        raise Conflict(_("该信息已被他人修改,请刷新后重试"), code="stale", field="version")
     return current
 
 
@@ -297,12 +300,14 @@ def _check_reviewer(current: Publication, by) -> None:
     role = workflow.REVIEW_ROLE.get(current.status)
     if role is None:
         raise Conflict(
-            f"「{current.status_label}」不在审查环节", code="transition_not_allowed", field="status"
+            _("「%(status_label)s」不在审查环节") % {"status_label": current.status_label},
+            code="transition_not_allowed",
+            field="status",
         )
     access.require_role(by, role)
     access.require_organisation(by, current.organisation)
     if by.pk == current.created_by_id:
-        raise AccessDenied("起草人不能审查自己起草的信息")
+        raise AccessDenied(_("起草人不能审查自己起草的信息"))
     if current.status == workflow.SECOND_LEADER_APPROVAL:
         first_leader = (
             current.ledger.filter(from_status=workflow.LEADER_APPROVAL, action="approve_important")
@@ -311,7 +316,7 @@ def _check_reviewer(current: Publication, by) -> None:
             .first()
         )
         if first_leader == by.pk:
-            raise AccessDenied("重要文件须由另一位领导审批")
+            raise AccessDenied(_("重要文件须由另一位领导审批"))
 
 
 def approve(*, publication: Publication, by, opinion: str = "") -> Publication:
@@ -333,7 +338,7 @@ def approve(*, publication: Publication, by, opinion: str = "") -> Publication:
 def reject(*, publication: Publication, by, opinion: str) -> Publication:
     """Return the publication to its drafter with the reason."""
     if not (opinion or "").strip():
-        raise ValidationFailed("退回时须写明理由", field="opinion")
+        raise ValidationFailed(_("退回时须写明理由"), field="opinion")
     with transaction.atomic():
         current = _locked(publication)
         _check_reviewer(current, by)
@@ -353,7 +358,7 @@ def publish(*, publication: Publication, by, at: dt.datetime | None = None) -> P
     access.require_organisation(by, publication.organisation)
     now = clock.now()
     if at is not None and at < now - dt.timedelta(minutes=1):
-        raise ValidationFailed("定时发布时间不能早于现在", field="at")
+        raise ValidationFailed(_("定时发布时间不能早于现在"), field="at")
     with transaction.atomic():
         current = _locked(publication)
         before = current.status
@@ -380,7 +385,7 @@ def withdraw(*, publication: Publication, by, reason: str) -> Publication:
     access.require_role(by, Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)
     access.require_organisation(by, publication.organisation)
     if not (reason or "").strip():
-        raise ValidationFailed("撤回须写明理由", field="reason")
+        raise ValidationFailed(_("撤回须写明理由"), field="reason")
     with transaction.atomic():
         current = _locked(publication)
         before = current.status
@@ -399,13 +404,13 @@ def change_validity(
     access.require_organisation(by, publication.organisation)
     action = {Publication.Validity.REPEALED: "repeal", Publication.Validity.AMENDED: "amend"}.get(validity)
     if action is None:
-        raise ValidationFailed("效力只能改为已修订或已废止", field="validity")
+        raise ValidationFailed(_("效力只能改为已修订或已废止"), field="validity")
     if replaced_by is not None and (
         replaced_by.pk == publication.pk or replaced_by.status != workflow.PUBLISHED
     ):
-        raise ValidationFailed("替代文件须为另一份已发布的文件", field="replaced_by")
+        raise ValidationFailed(_("替代文件须为另一份已发布的文件"), field="replaced_by")
     if validity == Publication.Validity.AMENDED and replaced_by is None:
-        raise ValidationFailed("已修订的文件须指明修订后的文件", field="replaced_by")
+        raise ValidationFailed(_("已修订的文件须指明修订后的文件"), field="replaced_by")
     with transaction.atomic():
         current = _locked(publication)
         before = current.status
@@ -454,9 +459,9 @@ def _event(
 def _check_on(request: DisclosureRequest, on: dt.date | None, *, field: str = "on") -> dt.date:
     on = on or clock.today()
     if on > clock.today():
-        raise ValidationFailed("日期不能晚于今天", field=field)
+        raise ValidationFailed(_("日期不能晚于今天"), field=field)
     if on < request.received_on:
-        raise ValidationFailed("日期不能早于收到申请之日", field=field)
+        raise ValidationFailed(_("日期不能早于收到申请之日"), field=field)
     return on
 
 
@@ -526,15 +531,15 @@ def file_request(
         access.require_role(by, Role.DISCLOSURE_OFFICER)
         access.require_organisation(by, organisation)
     if channel not in DisclosureRequest.Channel.values:
-        raise ValidationFailed("请选择申请方式", field="channel")
+        raise ValidationFailed(_("请选择申请方式"), field="channel")
     if requester_kind not in DisclosureRequest.RequesterKind.values:
-        raise ValidationFailed("请选择申请人类型", field="requester_kind")
+        raise ValidationFailed(_("请选择申请人类型"), field="requester_kind")
     if not (requester_name or "").strip():
-        raise ValidationFailed("请填写申请人姓名或名称", field="requester_name")
+        raise ValidationFailed(_("请填写申请人姓名或名称"), field="requester_name")
     if not (description or "").strip():
-        raise ValidationFailed("请描述所需的政府信息", field="description")
+        raise ValidationFailed(_("请描述所需的政府信息"), field="description")
     if not (phone or address or email):
-        raise ValidationFailed("请至少填写一种联系方式", field="phone")
+        raise ValidationFailed(_("请至少填写一种联系方式"), field="phone")
     today = clock.today()
     submitted_on = submitted_on or today
     if channel in ("online", "fax") and confirmed_on is None and by is None:
@@ -543,7 +548,7 @@ def file_request(
         channel, submitted_on=submitted_on, signed_on=signed_on, confirmed_on=confirmed_on
     )
     if received_on > today:
-        raise ValidationFailed("收到申请日期不能晚于今天", field="submitted_on")
+        raise ValidationFailed(_("收到申请日期不能晚于今天"), field="submitted_on")
     with transaction.atomic():
         seq = _next_sequence(organisation, "request", received_on.year)
         request = DisclosureRequest(
@@ -619,13 +624,15 @@ def request_supplement(
     _officer(request, by)
     on = _check_on(request, on)
     if not (items or "").strip():
-        raise ValidationFailed("请一次性写明需要补正的全部事项", field="items")
+        raise ValidationFailed(_("请一次性写明需要补正的全部事项"), field="items")
     if request.events.filter(action="request_supplement").exists():
-        raise Conflict("补正只能告知一次,且须一次性告知全部事项(第三十条)", field="items")
+        raise Conflict(_("补正只能告知一次,且须一次性告知全部事项(第三十条)"), field="items")
     last_day = deadlines.supplement_request_deadline(request.received_on).value
     if on > last_day:
         raise Conflict(
-            f"告知补正须在收到申请之日起7个工作日内(最迟 {last_day.isoformat()}),已超过(第三十条)", field="on"
+            _("告知补正须在收到申请之日起7个工作日内(最迟 %(last_day)s),已超过(第三十条)")
+            % {"last_day": last_day.isoformat()},
+            field="on",
         )
     until = deadlines.supplement_due(on, workdays).value
 
@@ -651,7 +658,10 @@ def receive_supplement(
         _officer(request, by)
     on = _check_on(request, on)
     if request.waiting_until and on > request.waiting_until:
-        raise Conflict(f"补正期限已于 {request.waiting_until.isoformat()} 届满", field="on")
+        raise Conflict(
+            _("补正期限已于 %(waiting_until)s 届满") % {"waiting_until": request.waiting_until.isoformat()},
+            field="on",
+        )
 
     def change(r):
         r.supplement_received_on, r.waiting_until = on, None
@@ -666,9 +676,9 @@ def consult_third_party(
     _officer(request, by)
     on = _check_on(request, on)
     if not (third_party or "").strip():
-        raise ValidationFailed("请填写第三方名称", field="third_party")
+        raise ValidationFailed(_("请填写第三方名称"), field="third_party")
     if request.due_on and on > request.due_on:
-        raise Conflict("答复期限已届满,不能再征求第三方意见", field="on")
+        raise Conflict(_("答复期限已届满,不能再征求第三方意见"), field="on")
     until = deadlines.third_party_deadline(on).value
 
     def change(r):
@@ -721,10 +731,10 @@ def fee_for(
         return n, fees.for_nth_item(n), total
     if method == DisclosureRequest.FeeMethod.PAGES:
         if pages is None:
-            raise ValidationFailed("按量计收须填写页数", field="pages")
+            raise ValidationFailed(_("按量计收须填写页数"), field="pages")
         result = fees.by_pages(pages)
         return pages, result.amount, result
-    raise ValidationFailed("请选择按件计收或按量计收(二者不得同时适用)", field="method")
+    raise ValidationFailed(_("请选择按件计收或按量计收(二者不得同时适用)"), field="method")
 
 
 def notify_fee(
@@ -734,10 +744,10 @@ def notify_fee(
     _officer(request, by)
     on = _check_on(request, on)
     if request.fee_method:
-        raise Conflict("本申请已发出过收费通知,不得重复计费", field="method")
+        raise Conflict(_("本申请已发出过收费通知,不得重复计费"), field="method")
     quantity, amount, explanation = fee_for(request, method=method, pages=pages)
     if amount <= 0:
-        raise Conflict("按所选方式计算无需收费,不能发出收费通知", field="method")
+        raise Conflict(_("按所选方式计算无需收费,不能发出收费通知"), field="method")
     until = deadlines.fee_payment_deadline(on).value
 
     def change(r):
@@ -758,7 +768,10 @@ def receive_payment(*, request: DisclosureRequest, by, on: dt.date | None = None
     _officer(request, by)
     on = _check_on(request, on)
     if request.waiting_until and on > request.waiting_until:
-        raise Conflict(f"缴费期限已于 {request.waiting_until.isoformat()} 届满", field="on")
+        raise Conflict(
+            _("缴费期限已于 %(waiting_until)s 届满") % {"waiting_until": request.waiting_until.isoformat()},
+            field="on",
+        )
 
     def change(r):
         r.fee_paid_on, r.waiting_until = on, None
@@ -775,17 +788,17 @@ def extend(
     _officer(request, by, Role.DEPARTMENT_HEAD)
     on = _check_on(request, on)
     if request.extension_days:
-        raise Conflict("答复期限只能延长一次", field="days")
+        raise Conflict(_("答复期限只能延长一次"), field="days")
     if not (reason or "").strip():
-        raise ValidationFailed("请写明延长理由(将告知申请人)", field="reason")
+        raise ValidationFailed(_("请写明延长理由(将告知申请人)"), field="reason")
     if (
         isinstance(days, bool)
         or not isinstance(days, int)
         or not 1 <= days <= deadlines.MAX_EXTENSION_WORKDAYS
     ):
-        raise ValidationFailed("延长期限为1至20个工作日(第三十三条第一款)", field="days")
+        raise ValidationFailed(_("延长期限为1至20个工作日(第三十三条第一款)"), field="days")
     if request.due_on and on > request.due_on:
-        raise Conflict("答复期限已届满,不能再延长", field="on")
+        raise Conflict(_("答复期限已届满,不能再延长"), field="on")
 
     def change(r):
         r.extension_days = days
@@ -809,7 +822,7 @@ def reply(
     on = _check_on(request, on)
     found, sub = outcomes.validate(outcome, reason)
     if outcome == "other" and reason in ("no_supplement", "unpaid_fee"):
-        raise ValidationFailed("逾期不补正或不缴费由系统按期限自动处理", field="reason")
+        raise ValidationFailed(_("逾期不补正或不缴费由系统按期限自动处理"), field="reason")
 
     def change(r):
         r.outcome, r.reason, r.reply_text, r.concluded_on = outcome, reason or "", (text_ or "").strip(), on
@@ -890,13 +903,13 @@ def record_remedy(
     access.require_role(by, Role.DISCLOSURE_OFFICER)
     access.require_organisation(by, organisation)
     if kind not in Remedy.Kind.values:
-        raise ValidationFailed("请选择类型", field="kind")
+        raise ValidationFailed(_("请选择类型"), field="kind")
     if result not in Remedy.Result.values:
-        raise ValidationFailed("请选择结果", field="result")
+        raise ValidationFailed(_("请选择结果"), field="result")
     if (result == "pending") != (concluded_on is None):
-        raise ValidationFailed("已审结的须填写审结日期,尚未审结的不填", field="concluded_on")
+        raise ValidationFailed(_("已审结的须填写审结日期,尚未审结的不填"), field="concluded_on")
     if concluded_on and concluded_on < filed_on:
-        raise ValidationFailed("审结日期不能早于提起日期", field="concluded_on")
+        raise ValidationFailed(_("审结日期不能早于提起日期"), field="concluded_on")
     with transaction.atomic():
         remedy = Remedy.objects.create(
             organisation=organisation,
@@ -917,5 +930,5 @@ def request_by_code(number: str, code: str) -> DisclosureRequest:
         DisclosureRequest.objects.filter(number=(number or "").strip()).select_related("organisation").first()
     )
     if request is None or not secrets.compare_digest(request.access_code, (code or "").strip().lower()):
-        raise NotFound("申请编号或查询码不正确")
+        raise NotFound(_("申请编号或查询码不正确"))
     return request

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from zhengwu.core.errors import Conflict
 
 # Publication states.
@@ -137,7 +139,8 @@ def next_state(table: dict, state: str | None, action: str, *, states: dict) -> 
         return table[(state, action)]
     except KeyError:
         raise Conflict(
-            f"当前状态「{states.get(state, state)}」不能执行「{ACTION_LABELS.get(action, action)}」",
+            _("当前状态「%(state)s」不能执行「%(action)s」")
+            % {"state": states.get(state, state), "action": ACTION_LABELS.get(action, action)},
             code="transition_not_allowed",
             field="status",
         ) from None
@@ -156,6 +159,10 @@ def replay(table: dict, events: Iterable[tuple[str | None, str, str]], initial: 
     state = initial
     for before, action, after in events:
         if before != state or table.get((state, action)) != after:
-            raise Conflict(f"事件序列不一致:{state} --{action}--> {after}", code="events_inconsistent")
+            raise Conflict(
+                _("事件序列不一致:%(state)s --%(action)s--> %(after)s")
+                % {"state": state, "action": action, "after": after},
+                code="events_inconsistent",
+            )
         state = after
     return state

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TicketsConfig(AppConfig):
     name = "zhengwu.tickets"
     label = "tickets"
-    verbose_name = "政民互动"
+    verbose_name = _("政民互动")

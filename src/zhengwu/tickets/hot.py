@@ -5,6 +5,8 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from zhengwu.core.clock import LOCAL
 from zhengwu.tickets import text
 from zhengwu.tickets.models import Ticket
@@ -52,7 +54,7 @@ def report(*, period: str = "week", until: dt.date, top_terms: int = 20, columns
     cat_now, cat_before = Counter(map(category, current)), Counter(map(category, previous))
     reg_now = Counter(row[2] or NO_REGION for row in current)
     reg_before = Counter(row[2] or NO_REGION for row in previous)
-    cols = [name for name, _ in cat_now.most_common(columns)]
+    cols = [name for name, _count in cat_now.most_common(columns)]
     cells = Counter((row[2] or NO_REGION, category(row)) for row in current)
     heat = [(region, [cells[(region, c)] for c in cols], n) for region, n in reg_now.most_common()]
     terms_now = Counter(w for row in current for w in set(text.words(f"{row[3]} {row[4]}")) if len(w) > 1)
@@ -82,21 +84,30 @@ def to_xlsx(r: HotReport) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "分类"
-    ws.append(["统计区间", f"{r.since} 至 {r.until}", "总量", r.total, "上期", r.previous_total])
-    ws.append(["分类", "本期", "上期"])
+    ws.title = _("分类")
+    ws.append(
+        [
+            _("统计区间"),
+            _("%(since)s 至 %(until)s") % {"since": r.since, "until": r.until},
+            _("总量"),
+            r.total,
+            _("上期"),
+            r.previous_total,
+        ]
+    )
+    ws.append([_("分类"), _("本期"), _("上期")])
     for row in r.by_category:
         ws.append(list(row))
-    ws = wb.create_sheet("乡镇")
-    ws.append(["乡镇", "本期", "上期"])
+    ws = wb.create_sheet(_("乡镇"))
+    ws.append([_("乡镇"), _("本期"), _("上期")])
     for row in r.by_region:
         ws.append(list(row))
-    ws = wb.create_sheet("热力表")
-    ws.append(["乡镇", *r.columns, "合计"])
+    ws = wb.create_sheet(_("热力表"))
+    ws.append([_("乡镇"), *r.columns, _("合计")])
     for region, counts, total in r.heat:
         ws.append([region, *counts, total])
-    ws = wb.create_sheet("上升热词")
-    ws.append(["词语", "本期", "上期"])
+    ws = wb.create_sheet(_("上升热词"))
+    ws.append([_("词语"), _("本期"), _("上期")])
     for row in r.rising:
         ws.append(list(row))
     out = io.BytesIO()

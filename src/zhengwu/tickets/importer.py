@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhengwu.core import audit, clock
 from zhengwu.core.models import Organisation, Region
@@ -50,68 +51,76 @@ class ImportReport:
 
 def _moment(value, name: str) -> dt.datetime:
     if not isinstance(value, str):
-        raise ValueError(f"{name} 应为 ISO 8601 时间字符串")
+        raise ValueError(_("%(name)s 应为 ISO 8601 时间字符串") % {"name": name})
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{name}「{value}」不是有效时间") from None
+        raise ValueError(_("%(name)s「%(value)s」不是有效时间") % {"name": name, "value": value}) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=clock.LOCAL)
 
 
 def _parse(row, categories, regions, organisations, seen_numbers) -> dict:
     if not isinstance(row, dict):
-        raise ValueError("每行应为一个 JSON 对象")
+        raise ValueError(_("每行应为一个 JSON 对象"))
     unknown = sorted(set(row) - KNOWN)
     if unknown:
-        raise ValueError(f"未知字段「{unknown[0]}」")
+        raise ValueError(_("未知字段「%(unknown)s」") % {"unknown": unknown[0]})
     for key in REQUIRED:
         if row.get(key) in (None, ""):
-            raise ValueError(f"缺少字段「{key}」")
+            raise ValueError(_("缺少字段「%(key)s」") % {"key": key})
     if row["kind"] not in Kind.values:
-        raise ValueError(f"kind「{row['kind']}」无效,可用:{'、'.join(Kind.values)}")
+        raise ValueError(
+            _("kind「%(kind)s」无效,可用:%(values)s")
+            % {"kind": row["kind"], "values": "、".join(Kind.values)}
+        )
     channel = row.get("channel", Channel.IMPORT)
     if channel not in Channel.values:
-        raise ValueError(f"channel「{channel}」无效")
+        raise ValueError(_("channel「%(channel)s」无效") % {"channel": channel})
     category = categories.get(row["category"])
     if category is None:
-        raise ValueError(f"分类「{row['category']}」不存在")
+        raise ValueError(_("分类「%(category)s」不存在") % {"category": row["category"]})
     status = row.get("status", Status.CLOSED)
     if status not in PATHS:
-        raise ValueError(f"status「{status}」不能导入,可用:{'、'.join(PATHS)}")
+        raise ValueError(
+            _("status「%(status)s」不能导入,可用:%(paths)s") % {"status": status, "paths": "、".join(PATHS)}
+        )
     lead = None
     if row.get("lead_organisation"):
         lead = organisations.get(row["lead_organisation"])
         if lead is None:
-            raise ValueError(f"承办单位(统一社会信用代码)「{row['lead_organisation']}」不存在")
+            raise ValueError(
+                _("承办单位(统一社会信用代码)「%(lead_organisation)s」不存在")
+                % {"lead_organisation": row["lead_organisation"]}
+            )
     needs_lead = status != Status.NEW and not (status == Status.CLOSED and not lead)
     if needs_lead and lead is None:
-        raise ValueError(f"状态为 {status} 的工单须有 lead_organisation")
+        raise ValueError(_("状态为 %(status)s 的工单须有 lead_organisation") % {"status": status})
     region = None
     if row.get("region"):
         region = regions.get(row["region"])
         if region is None:
-            raise ValueError(f"行政区划「{row['region']}」不存在")
+            raise ValueError(_("行政区划「%(region)s」不存在") % {"region": row["region"]})
     anonymous = bool(row.get("anonymous", False))
     if anonymous and row["kind"] not in ANONYMOUS_KINDS:
-        raise ValueError("只有举报可以匿名")
+        raise ValueError(_("只有举报可以匿名"))
     received = _moment(row["received_at"], "received_at")
     replied = _moment(row["replied_at"], "replied_at") if row.get("replied_at") else None
     closed = _moment(row["closed_at"], "closed_at") if row.get("closed_at") else None
     if status in (Status.REPLIED, Status.CLOSED) and not row.get("reply"):
-        raise ValueError("已答复或已办结的工单须有 reply")
+        raise ValueError(_("已答复或已办结的工单须有 reply"))
     for later, name in ((replied, "replied_at"), (closed, "closed_at")):
         if later and later < received:
-            raise ValueError(f"{name} 早于 received_at")
+            raise ValueError(_("%(name)s 早于 received_at") % {"name": name})
     number = str(row.get("number") or "")
     if number:
         if len(number) > 20:
-            raise ValueError("number 最长20位")
+            raise ValueError(_("number 最长20位"))
         if number in seen_numbers:
-            raise ValueError(f"工单编号「{number}」重复")
+            raise ValueError(_("工单编号「%(number)s」重复") % {"number": number})
         seen_numbers.add(number)
     content = str(row["content"])
     if len(content) > 4000:
-        raise ValueError("content 最长4000字")
+        raise ValueError(_("content 最长4000字"))
     return {
         "number": number,
         "kind": row["kind"],
@@ -152,9 +161,9 @@ def validate(lines) -> tuple[list[dict], ImportReport]:
         try:
             rows.append(_parse(json.loads(line), categories, regions, organisations, seen))
         except json.JSONDecodeError as err:
-            report.errors.append(f"第 {n} 行:不是有效的 JSON({err.msg})")
+            report.errors.append(_("第 %(n)s 行:不是有效的 JSON(%(msg)s)") % {"n": n, "msg": err.msg})
         except ValueError as err:
-            report.errors.append(f"第 {n} 行:{err}")
+            report.errors.append(_("第 %(n)s 行:%(err)s") % {"n": n, "err": err})
     return rows, report
 
 
@@ -184,7 +193,7 @@ def _store(row: dict, numbers: set) -> Ticket:
     lead = row["lead_organisation"]
     ticket = Ticket.objects.create(
         number=number,
-        query_code="".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6)),
+        query_code="".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(6)),
         **{**row, "status": status},
         dispatched_at=row["received_at"] if lead else None,
     )

@@ -101,7 +101,7 @@ class Mailbox(models.Model):
         verbose_name = verbose_name_plural = _("领导信箱")
 
     def __str__(self) -> str:
-        return f"{self.title}{self.leader_name}信箱"
+        return _("%(title)s%(leader_name)s信箱") % {"title": self.title, "leader_name": self.leader_name}
 
 
 class Ticket(models.Model):
@@ -296,7 +296,7 @@ class SupervisionOrder(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
 
     def __str__(self) -> str:
-        return f"督办 {self.ticket_id}"
+        return _("督办 %(ticket_id)s") % {"ticket_id": self.ticket_id}
 
 
 class KnowledgeEntry(models.Model):

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -132,7 +133,7 @@ def _guard(view):
 
     def wrapped(request, *args, fmt: str, **kwargs):
         if fmt not in ("json", "xml"):
-            return _error("json", 404, "格式只支持 json 或 xml")
+            return _error("json", 404, _("格式只支持 json 或 xml"))
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as err:
@@ -212,7 +213,7 @@ def service_list(request, fmt: str):
 def service_definition(request, code: str, fmt: str):
     category = Category.objects.filter(code=code, is_active=True).first()
     if category is None:
-        raise Open311Error(404, f"服务「{code}」不存在")
+        raise Open311Error(404, _("服务「%(code)s」不存在") % {"code": code})
     body = {"service_code": category.code, "attributes": ATTRIBUTES}
     if fmt == "xml":
         tree = _xml_element("service_definition", body)
@@ -229,7 +230,7 @@ def _require_key(request) -> ApiKey:
     raw = request.POST.get("api_key", "")
     key = ApiKey.objects.filter(key_hash=hash_key(raw), is_active=True).first() if raw else None
     if key is None:
-        raise Open311Error(403, "api_key 无效或缺失")
+        raise Open311Error(403, _("api_key 无效或缺失"))
     return key
 
 
@@ -239,9 +240,9 @@ def _decimal(value: str, name: str, low: int, high: int) -> Decimal | None:
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise Open311Error(400, f"{name} 不是数字") from None
+        raise Open311Error(400, _("%(name)s 不是数字") % {"name": name}) from None
     if not low <= number <= high:
-        raise Open311Error(400, f"{name} 超出范围")
+        raise Open311Error(400, _("%(name)s 超出范围") % {"name": name})
     return number.quantize(Decimal("0.000001"))
 
 
@@ -283,7 +284,7 @@ def _moment(value: str | None) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise Open311Error(400, f"日期「{value}」格式无效,应为 W3C 格式") from None
+        raise Open311Error(400, _("日期「%(value)s」格式无效,应为 W3C 格式") % {"value": value}) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=clock.LOCAL)
 
 
@@ -293,10 +294,10 @@ def _create_request(request, fmt: str):
     p = request.POST
     category = Category.objects.filter(code=p.get("service_code", ""), is_active=True).first()
     if category is None:
-        raise Open311Error(400, "service_code 无效")
+        raise Open311Error(400, _("service_code 无效"))
     lat, lon = _decimal(p.get("lat"), "lat", -90, 90), _decimal(p.get("long"), "long", -180, 180)
     if (lat is None or lon is None) and not p.get("address_string") and not p.get("address_id"):
-        raise Open311Error(400, "须提供 lat/long 或 address_string")
+        raise Open311Error(400, _("须提供 lat/long 或 address_string"))
     kind = p.get("attribute[kind]") or Kind.HELP
     name = f"{p.get('last_name', '').strip()}{p.get('first_name', '').strip()}"
     ticket = services.file_ticket(
@@ -328,5 +329,5 @@ def _create_request(request, fmt: str):
 def request_detail(request, number: str, fmt: str):
     qs = Ticket.objects.filter(number=number)
     if not qs.exists():
-        raise Open311Error(404, f"请求「{number}」不存在")
+        raise Open311Error(404, _("请求「%(number)s」不存在") % {"number": number})
     return _respond(fmt, "service_requests", "request", _requests(qs))

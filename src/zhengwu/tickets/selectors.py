@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from zhengwu.core import access, clock
 from zhengwu.core.errors import NotFound
@@ -47,14 +48,14 @@ def visible_tickets(user) -> QuerySet[Ticket]:
 def ticket_for(user, pk: int) -> Ticket:
     ticket = visible_tickets(user).filter(pk=pk).first()
     if ticket is None:
-        raise NotFound("找不到该工单,或您无权查看")
+        raise NotFound(_("找不到该工单,或您无权查看"))
     return ticket
 
 
 def ticket_by_number(user, number: str) -> Ticket:
     ticket = visible_tickets(user).filter(number=number).first()
     if ticket is None:
-        raise NotFound("找不到该工单,或您无权查看")
+        raise NotFound(_("找不到该工单,或您无权查看"))
     return ticket
 
 
@@ -141,7 +142,7 @@ def track(number: str, query_code: str) -> Ticket:
     )
     code = (query_code or "").strip().upper()
     if ticket is None or not hmac.compare_digest(ticket.query_code.encode(), code.encode()):
-        raise NotFound("工单编号或查询码不正确", field="query_code")
+        raise NotFound(_("工单编号或查询码不正确"), field="query_code")
     return ticket
 
 
@@ -188,10 +189,12 @@ def find_duplicates(
         same_caller = bool(caller_phone) and t.caller_phone == caller_phone
         if score >= threshold:
             found.append(
-                Duplicate(t, round(score, 2), "同一来电人、内容相近" if same_caller else "同一地点、内容相近")
+                Duplicate(
+                    t, round(score, 2), _("同一来电人、内容相近") if same_caller else _("同一地点、内容相近")
+                )
             )
         elif same_caller:
-            found.append(Duplicate(t, round(score, 2), "同一来电人"))
+            found.append(Duplicate(t, round(score, 2), _("同一来电人")))
     found.sort(key=lambda d: -d.score)
     return found
 
@@ -257,5 +260,5 @@ def acting_organisation(user, ticket: Ticket, *, lead_only: bool = False) -> Org
     if chosen is None:
         from zhengwu.core.errors import AccessDenied
 
-        raise AccessDenied("该工单未派给本单位")
+        raise AccessDenied(_("该工单未派给本单位"))
     return chosen.organisation

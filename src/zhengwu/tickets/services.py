@@ -6,6 +6,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
 from zhengwu.core.calendar import current_calendar
@@ -99,9 +100,13 @@ def _require_member(by, organisation: Organisation) -> None:
 def _text(value: str, *, field: str, label: str, max_length: int | None = None, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationFailed(f"请填写{label}", field=field)
+        raise ValidationFailed(_("请填写%(label)s") % {"label": label}, field=field)
     if max_length and len(value) > max_length:
-        raise ValidationFailed(f"{label}最长 {max_length} 个字,现有 {len(value)} 个字", field=field)
+        raise ValidationFailed(
+            _("%(label)s最长 %(max_length)s 个字,现有 %(length)s 个字")
+            % {"label": label, "max_length": max_length, "length": len(value)},
+            field=field,
+        )
     return value
 
 
@@ -145,25 +150,27 @@ def file_ticket(
 ) -> Ticket:
     """Register a ticket from any channel; it gets a number and a query code the citizen follows it with."""
     if kind not in Kind.values:
-        raise ValidationFailed(f"诉求类型「{kind}」不存在", field="kind")
+        raise ValidationFailed(_("诉求类型「%(kind)s」不存在") % {"kind": kind}, field="kind")
     if channel not in Channel.values:
-        raise ValidationFailed(f"来源渠道「{channel}」不存在", field="channel")
+        raise ValidationFailed(_("来源渠道「%(channel)s」不存在") % {"channel": channel}, field="channel")
     if category is None or not category.is_active:
-        raise ValidationFailed("请选择有效的诉求分类", field="category")
-    content = _text(content, field="content", label="诉求内容", max_length=4000)
-    title = _text(title, field="title", label="标题", max_length=120, required=False) or content[:30]
-    caller_name = _text(caller_name, field="caller_name", label="姓名", max_length=40, required=False)
-    caller_phone = _text(caller_phone, field="caller_phone", label="联系电话", max_length=20, required=False)
+        raise ValidationFailed(_("请选择有效的诉求分类"), field="category")
+    content = _text(content, field="content", label=_("诉求内容"), max_length=4000)
+    title = _text(title, field="title", label=_("标题"), max_length=120, required=False) or content[:30]
+    caller_name = _text(caller_name, field="caller_name", label=_("姓名"), max_length=40, required=False)
+    caller_phone = _text(
+        caller_phone, field="caller_phone", label=_("联系电话"), max_length=20, required=False
+    )
     if anonymous and kind not in ANONYMOUS_KINDS:
-        raise ValidationFailed("只有举报可以匿名提交,其他诉求请留下姓名和联系电话", field="anonymous")
+        raise ValidationFailed(_("只有举报可以匿名提交,其他诉求请留下姓名和联系电话"), field="anonymous")
     if not anonymous and not caller_name:
-        raise ValidationFailed("请填写姓名(举报可选择匿名)", field="caller_name")
+        raise ValidationFailed(_("请填写姓名(举报可选择匿名)"), field="caller_name")
     if not anonymous and not caller_phone:
-        raise ValidationFailed("请填写联系电话,以便答复和回访", field="caller_phone")
+        raise ValidationFailed(_("请填写联系电话,以便答复和回访"), field="caller_phone")
     if caller_phone and not caller_phone.replace("-", "").isdigit():
-        raise ValidationFailed("联系电话只能包含数字和连字符", field="caller_phone")
+        raise ValidationFailed(_("联系电话只能包含数字和连字符"), field="caller_phone")
     if channel == Channel.MAILBOX and mailbox is None:
-        raise ValidationFailed("请选择领导信箱", field="mailbox")
+        raise ValidationFailed(_("请选择领导信箱"), field="mailbox")
     if anonymous:
         caller_name = caller_phone = ""
     at = received_at or clock.now()
@@ -172,7 +179,7 @@ def file_ticket(
             with transaction.atomic():
                 ticket = Ticket(
                     number=_next_number(at),
-                    query_code="".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6)),
+                    query_code="".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(6)),
                     kind=kind,
                     channel=channel,
                     category=category,
@@ -182,7 +189,7 @@ def file_ticket(
                     caller_phone=caller_phone,
                     anonymous=anonymous,
                     public_allowed=public_allowed,
-                    address=_text(address, field="address", label="地点", max_length=200, required=False),
+                    address=_text(address, field="address", label=_("地点"), max_length=200, required=False),
                     region=region,
                     latitude=latitude,
                     longitude=longitude,
@@ -196,7 +203,7 @@ def file_ticket(
                 return ticket
         except IntegrityError:
             continue  # two filings took the same number at once: take the next one
-    raise Conflict("工单编号分配冲突,请重试", code="number_conflict")
+    raise Conflict(_("工单编号分配冲突,请重试"), code="number_conflict")
 
 
 @transaction.atomic
@@ -204,7 +211,7 @@ def close_directly(*, ticket: Ticket, answer: str, entry: KnowledgeEntry | None 
     """The operator answers on the call (from the knowledge base) and closes the ticket (直接办结)."""
     _require_centre(by)
     ticket = _locked(ticket)
-    answer = _text(answer, field="answer", label="答复内容", max_length=4000)
+    answer = _text(answer, field="answer", label=_("答复内容"), max_length=4000)
     now = clock.now()
     ticket.reply, ticket.replied_at, ticket.closed_at = answer, now, now
     data = {}
@@ -232,7 +239,7 @@ def dispatch_ticket(
     _require_centre(by)
     ticket = _locked(ticket)
     if lead is None:
-        raise ValidationFailed("请选择主办单位", field="lead")
+        raise ValidationFailed(_("请选择主办单位"), field="lead")
     co_handlers = [o for o in dict.fromkeys(co_handlers) if o.pk != lead.pk]
     if category is not None:
         ticket.category = category
@@ -271,7 +278,7 @@ def _assignment(ticket: Ticket, organisation: Organisation, role: str | None = N
         qs = qs.filter(role=role)
     found = qs.first()
     if found is None:
-        raise AccessDenied("该工单未派给本单位")
+        raise AccessDenied(_("该工单未派给本单位"))
     return found
 
 
@@ -282,7 +289,7 @@ def acknowledge(*, ticket: Ticket, organisation: Organisation, by) -> Ticket:
     ticket = _locked(ticket)
     assignment = _assignment(ticket, organisation)
     if assignment.acknowledged_at:
-        raise Conflict("本单位已签收该工单", code="already_acknowledged")
+        raise Conflict(_("本单位已签收该工单"), code="already_acknowledged")
     now = clock.now()
     assignment.acknowledged_at = now
     assignment.acknowledged_late = bool(ticket.acknowledge_due and now > ticket.acknowledge_due)
@@ -297,12 +304,12 @@ def return_ticket(*, ticket: Ticket, organisation: Organisation, reason: str, by
     """The lead organisation sends the ticket back as not theirs (退单), with a reason, before the limit runs out."""
     _require_member(by, organisation)
     ticket = _locked(ticket)
-    reason = _text(reason, field="reason", label="退单理由", max_length=1000)
+    reason = _text(reason, field="reason", label=_("退单理由"), max_length=1000)
     assignment = _assignment(ticket, organisation, Assignment.Role.LEAD)
     now = clock.now()
     if not deadlines.may_return(now, ticket.acknowledge_due):
         raise Conflict(
-            "签收时限已过,不能退单;工单视为已签收,请办理或申请延期", code="return_too_late", field="reason"
+            _("签收时限已过,不能退单;工单视为已签收,请办理或申请延期"), code="return_too_late", field="reason"
         )
     assignment.returned_at, assignment.return_reason, assignment.active = now, reason, False
     assignment.save()
@@ -347,14 +354,14 @@ def request_extension(
     _require_member(by, organisation)
     ticket = _locked(ticket)
     _assignment(ticket, organisation, Assignment.Role.LEAD)
-    reason = _text(reason, field="reason", label="延期理由", max_length=1000)
+    reason = _text(reason, field="reason", label=_("延期理由"), max_length=1000)
     if ticket.urgent:
-        raise Conflict("紧急件不能延期", code="urgent_no_extension", field="workdays")
+        raise Conflict(_("紧急件不能延期"), code="urgent_no_extension", field="workdays")
     left = deadlines.extension_left(_limits(ticket), ticket.extension_workdays)
     if not isinstance(workdays, int) or workdays < 1 or workdays > left:
-        raise ValidationFailed(f"延期工作日应在 1 至 {left} 之间", field="workdays")
+        raise ValidationFailed(_("延期工作日应在 1 至 %(left)s 之间") % {"left": left}, field="workdays")
     if ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
-        raise Conflict("已有待审批的延期申请", code="extension_pending")
+        raise Conflict(_("已有待审批的延期申请"), code="extension_pending")
     ext = Extension.objects.create(
         ticket=ticket, organisation=organisation, workdays=workdays, reason=reason, requested_at=clock.now()
     )
@@ -376,7 +383,7 @@ def decide_extension(*, extension: Extension, approve: bool, note: str = "", by)
     ticket = _locked(extension.ticket)
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.decision != Extension.Decision.PENDING:
-        raise Conflict("该延期申请已审批", code="already_decided")
+        raise Conflict(_("该延期申请已审批"), code="already_decided")
     extension.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REJECTED
     extension.decided_at, extension.decision_note = clock.now(), note
     extension.save()
@@ -384,7 +391,7 @@ def decide_extension(*, extension: Extension, approve: bool, note: str = "", by)
     if approve:
         left = deadlines.extension_left(_limits(ticket), ticket.extension_workdays)
         if extension.workdays > left:
-            raise Conflict(f"最多还能延期 {left} 个工作日", code="extension_exceeded")
+            raise Conflict(_("最多还能延期 %(left)s 个工作日") % {"left": left}, code="extension_exceeded")
         ticket.extension_workdays += extension.workdays
         due = deadlines.handle_due(
             current_calendar(),
@@ -405,7 +412,7 @@ def reply_ticket(*, ticket: Ticket, organisation: Organisation, text: str, by) -
     _require_member(by, organisation)
     ticket = _locked(ticket)
     _assignment(ticket, organisation, Assignment.Role.LEAD)
-    text = _text(text, field="text", label="答复内容", max_length=4000)
+    text = _text(text, field="text", label=_("答复内容"), max_length=4000)
     now = clock.now()
     ticket.reply, ticket.replied_at = text, now
     late = bool(ticket.handle_due and now > ticket.handle_due)
@@ -424,7 +431,7 @@ def record_follow_up(
     if by is not None and getattr(by, "is_authenticated", False):
         _require_centre(by)
     ticket = _locked(ticket)
-    note = _text(note, field="note", label="未解决的原因", max_length=1000, required=not solved)
+    note = _text(note, field="note", label=_("未解决的原因"), max_length=1000, required=not solved)
     now = clock.now()
     ticket.solved, ticket.satisfied = solved, satisfied
     if solved:
@@ -460,14 +467,14 @@ def merge_tickets(*, duplicate: Ticket, into: Ticket, by) -> Ticket:
     """Merge a duplicate into an open ticket about the same matter; the duplicate shares its outcome."""
     _require_centre(by)
     if duplicate.pk == into.pk:
-        raise ValidationFailed("不能与自身合并", field="into")
+        raise ValidationFailed(_("不能与自身合并"), field="into")
     first, second = sorted([duplicate.pk, into.pk])
     locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second])}
     duplicate, into = locked[duplicate.pk], locked[into.pk]
     if into.status in (Status.MERGED, Status.CLOSED):
-        raise Conflict("目标工单已办结或已合并,不能并入", code="merge_target_closed", field="into")
+        raise Conflict(_("目标工单已办结或已合并,不能并入"), code="merge_target_closed", field="into")
     if duplicate.merged.exists():
-        raise Conflict("该工单已有并入的工单,请将其他工单并入它", code="merge_has_children")
+        raise Conflict(_("该工单已有并入的工单,请将其他工单并入它"), code="merge_has_children")
     duplicate.merged_into = into
     duplicate.assignments.filter(active=True).update(active=False)
     _transition(duplicate, "merge", by=by, data={"into": into.number})
@@ -480,9 +487,9 @@ def supervise_ticket(*, ticket: Ticket, due: dt.datetime, note: str, by) -> Supe
     """Issue a supervision order (督办) on a ticket: the lead organisation must act by `due`."""
     access.require_role(by, Role.SUPERVISOR, Role.CENTRE_MANAGER)
     ticket = _locked(ticket)
-    note = _text(note, field="note", label="督办意见", max_length=1000)
+    note = _text(note, field="note", label=_("督办意见"), max_length=1000)
     if due <= clock.now():
-        raise ValidationFailed("督办期限必须晚于现在", field="due")
+        raise ValidationFailed(_("督办期限必须晚于现在"), field="due")
     order = SupervisionOrder.objects.create(
         ticket=ticket,
         organisation=ticket.lead_organisation,
@@ -511,13 +518,13 @@ def publish_reply(*, ticket: Ticket, text: str | None = None, by) -> Ticket:
     else:
         _require_member(by, ticket.lead_organisation)
     if not ticket.public_allowed:
-        raise Conflict("诉求人未同意公开,不能公开", code="publication_not_allowed")
+        raise Conflict(_("诉求人未同意公开,不能公开"), code="publication_not_allowed")
     if ticket.published_at:
-        raise Conflict("该工单已公开", code="already_published")
+        raise Conflict(_("该工单已公开"), code="already_published")
     reviewed = text if text is not None else mask_free_text(ticket.reply, names=[ticket.caller_name])
     # What the reviewer sends is masked again: a reviewer may add text but can never unmask it.
     ticket.published_reply = mask_free_text(
-        _text(reviewed, field="text", label="公开答复", max_length=4000), names=[ticket.caller_name]
+        _text(reviewed, field="text", label=_("公开答复"), max_length=4000), names=[ticket.caller_name]
     )
     ticket.published_content = mask_free_text(ticket.content, names=[ticket.caller_name])
     ticket.published_at = clock.now()
@@ -548,13 +555,13 @@ def save_knowledge_entry(
     ):
         raise AccessDenied()
     if state not in KnowledgeEntry.State.values:
-        raise ValidationFailed("状态无效", field="state")
+        raise ValidationFailed(_("状态无效"), field="state")
     if review_due and expires_on and review_due > expires_on:
-        raise ValidationFailed("复核日期不能晚于失效日期", field="review_due")
+        raise ValidationFailed(_("复核日期不能晚于失效日期"), field="review_due")
     entry = entry or KnowledgeEntry()
-    entry.title = _text(title, field="title", label="问题", max_length=200)
-    entry.answer = _text(answer, field="answer", label="答案", max_length=8000)
-    entry.keywords = _text(keywords, field="keywords", label="关键词", max_length=200, required=False)
+    entry.title = _text(title, field="title", label=_("问题"), max_length=200)
+    entry.answer = _text(answer, field="answer", label=_("答案"), max_length=8000)
+    entry.keywords = _text(keywords, field="keywords", label=_("关键词"), max_length=200, required=False)
     entry.owner, entry.category, entry.state = owner, category, state
     entry.review_due, entry.expires_on, entry.updated_at = review_due, expires_on, clock.now()
     created = entry.pk is None
@@ -574,7 +581,7 @@ def create_api_key(*, name: str, by=None) -> tuple[ApiKey, str]:
     """A new Open311 API key for a client; the raw key is returned once and only its hash is kept."""
     if by is not None and not access.is_administrator(by):
         raise AccessDenied()
-    name = _text(name, field="name", label="客户端名称", max_length=100)
+    name = _text(name, field="name", label=_("客户端名称"), max_length=100)
     raw = secrets.token_urlsafe(24)
     key = ApiKey.objects.create(
         name=name, prefix=raw[:8], key_hash=hashlib.sha256(raw.encode()).hexdigest(), created_at=clock.now()

@@ -1,5 +1,7 @@
 """The ticket state machine: one table of allowed transitions. Every transition writes an immutable event."""
 
+from django.utils.translation import gettext as _
+
 from zhengwu.core.errors import Conflict
 from zhengwu.tickets.models import Status
 
@@ -34,14 +36,16 @@ def next_status(current: str | None, action: str) -> str:
     try:
         sources, target = TRANSITIONS[action]
     except KeyError:
-        raise Conflict(f"未知操作「{action}」", code="unknown_action") from None
+        raise Conflict(_("未知操作「%(action)s」") % {"action": action}, code="unknown_action") from None
     if action == "file":
         if current is not None:
-            raise Conflict("工单已登记", code="invalid_transition")
+            raise Conflict(_("工单已登记"), code="invalid_transition")
         return target
     if current not in sources:
         label = Status(current).label if current in Status.values else current
-        raise Conflict(f"工单当前状态为「{label}」,不能执行该操作", code="invalid_transition")
+        raise Conflict(
+            _("工单当前状态为「%(label)s」,不能执行该操作") % {"label": label}, code="invalid_transition"
+        )
     return current if target is SAME else target
 
 

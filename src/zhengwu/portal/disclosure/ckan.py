@@ -9,6 +9,7 @@ import re
 
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from zhengwu.core.models import Organisation
 from zhengwu.disclosure import selectors
@@ -163,7 +164,7 @@ def action(request, action: str):
         for entry in _items():
             if ident in (entry.code, "item-" + _slug(entry.code)):
                 return _ok(request, _item_dict(request, entry))
-        return _error(request, 404, "Not Found Error", "未找到")
+        return _error(request, 404, "Not Found Error", _("未找到"))
     if action == "package_search":
         rows = min(_int(request, "rows", 10), MAX_ROWS)
         start = _int(request, "start", 0)
@@ -193,7 +194,7 @@ def action(request, action: str):
         ident = request.GET.get("id", "").removeprefix("org-").upper()
         org = Organisation.objects.filter(uscc=ident).first()
         if org is None:
-            return _error(request, 404, "Not Found Error", "未找到机构")
+            return _error(request, 404, "Not Found Error", _("未找到机构"))
         result = _org_dict(org)
         if request.GET.get("include_datasets") in ("true", "True", "1"):
             pubs = (
@@ -204,4 +205,4 @@ def action(request, action: str):
             result["packages"] = [_pub_dict(request, p) for p in pubs]
         result["package_count"] = selectors.public_publications().filter(organisation=org).count()
         return _ok(request, result)
-    return _error(request, 400, "Validation Error", f"不支持的操作:{action}")
+    return _error(request, 400, "Validation Error", _("不支持的操作:%(action)s") % {"action": action})

@@ -5,6 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from zhengwu.core import ratelimit
@@ -15,7 +17,7 @@ from zhengwu.disclosure.models import Category
 from zhengwu.portal.disclosure.forms import RequestForm, SearchForm, TrackForm
 
 
-def _org_choices(field, *, blank: str = "全部机构", organisations=None):
+def _org_choices(field, *, blank: str = gettext_lazy("全部机构"), organisations=None):
     organisations = selectors.disclosing_organisations() if organisations is None else organisations
     field.widget.choices = [("", blank)] + [(o.pk, o.name) for o in organisations]
 
@@ -101,7 +103,7 @@ def search(request):
 def feed(request, category: int | None = None):
     """An Atom feed of the newest publications, of one catalogue category or of all."""
     qs = selectors.public_publications()
-    title = "政府信息公开"
+    title = _("政府信息公开")
     if category is not None:
         node = get_object_or_404(Category, pk=category)
         qs = selectors.search_publications(category=node.pk)
@@ -151,7 +153,9 @@ def sitemap(request):
 @require_http_methods(["GET", "POST"])
 def file_request(request):
     form = RequestForm(request.POST or None)
-    _org_choices(form.fields["organisation"], blank="请选择", organisations=selectors.request_organisations())
+    _org_choices(
+        form.fields["organisation"], blank=_("请选择"), organisations=selectors.request_organisations()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             ratelimit.limit(request, group="disclosure.request", rate="5/m")
@@ -222,7 +226,7 @@ def supplement(request):
         found = services.request_by_code(request.POST.get("number", ""), request.POST.get("code", ""))
         content = request.POST.get("content", "").strip()
         if not content:
-            raise ValidationFailed("请填写补正内容", field="content")
+            raise ValidationFailed(_("请填写补正内容"), field="content")
         services.receive_supplement(request=found, content=content)
     except DomainError as exc:
         return render(

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, calendar, clock
@@ -79,7 +80,7 @@ def _publication_fields(request, organisation) -> dict:
     if post.get("interprets", "").strip():
         interprets = Publication.objects.filter(index_number=post["interprets"].strip()).first()
         if interprets is None:
-            raise ValidationFailed("找不到所解读政策的索引号", field="interprets")
+            raise ValidationFailed(_("找不到所解读政策的索引号"), field="interprets")
     return {
         "document_number": post.get("document_number", "").strip(),
         "genre": post.get("genre", "other"),
@@ -107,7 +108,9 @@ def publication_new(request):
         except DomainError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, f"已保存草稿,索引号 {pub.index_number}")
+            messages.success(
+                request, _("已保存草稿,索引号 %(index_number)s") % {"index_number": pub.index_number}
+            )
             return redirect("workbench_disclosure:publication", pk=pub.pk)
     return render(
         request,
@@ -134,7 +137,7 @@ def publication(request, pk: int):
                 version=int(request.POST.get("version", pub.version)),
                 **_publication_fields(request, pub.organisation),
             )
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         except DomainError as exc:
             _fail(request, exc)
         return redirect("workbench_disclosure:publication", pk=pub.pk)
@@ -181,10 +184,12 @@ def publication_action(request, pk: int, action: str):
                 reason=post.get("opinion", ""),
             )
         else:
-            raise ValidationFailed("未知操作", field="action")
-        messages.success(request, "已办理:" + workflow.ACTION_LABELS.get(action, action))
+            raise ValidationFailed(_("未知操作"), field="action")
+        messages.success(
+            request, _("已办理:%(action)s") % {"action": workflow.ACTION_LABELS.get(action, action)}
+        )
     except (DomainError, ValueError) as exc:
-        _fail(request, exc if isinstance(exc, DomainError) else ValidationFailed("时间格式不正确"))
+        _fail(request, exc if isinstance(exc, DomainError) else ValidationFailed(_("时间格式不正确")))
     return redirect("workbench_disclosure:publication", pk=pk)
 
 
@@ -296,19 +301,21 @@ def request_action(request, pk: int, action: str):
                 request=r, by=by, days=int(post.get("days") or 0), reason=post.get("note", ""), on=on
             )
         elif action == "reply":
-            outcome, _, reason = post.get("outcome", "").partition(".")
+            outcome, _sep, reason = post.get("outcome", "").partition(".")
             services.reply(
                 request=r, by=by, outcome=outcome, reason=reason, text_=post.get("text", ""), on=on
             )
         elif action == "archive":
             services.archive(request=r, by=by)
         else:
-            raise ValidationFailed("未知操作", field="action")
-        messages.success(request, "已办理:" + workflow.ACTION_LABELS.get(action, action))
+            raise ValidationFailed(_("未知操作"), field="action")
+        messages.success(
+            request, _("已办理:%(action)s") % {"action": workflow.ACTION_LABELS.get(action, action)}
+        )
     except DomainError as exc:
         _fail(request, exc)
     except ValueError:
-        messages.error(request, "数字格式不正确")
+        messages.error(request, _("数字格式不正确"))
     return redirect("workbench_disclosure:request", pk=pk)
 
 
@@ -340,7 +347,11 @@ def report(request, org: int, year: int):
         try:
             if request.POST.get("action") == "publish":
                 pub = annual.publish_as_publication(organisation=organisation, year=year, by=request.user)
-                messages.success(request, f"已生成公开信息草稿 {pub.index_number},请按审查流程发布")
+                messages.success(
+                    request,
+                    _("已生成公开信息草稿 %(index_number)s,请按审查流程发布")
+                    % {"index_number": pub.index_number},
+                )
                 return redirect("workbench_disclosure:publication", pk=pub.pk)
             annual.save_texts(
                 organisation=organisation,
@@ -351,7 +362,7 @@ def report(request, org: int, year: int):
                 other_matters=request.POST.get("other_matters", ""),
                 figures={k: request.POST.get(k, "") for k in annual.report.MANUAL_FIGURES},
             )
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         except DomainError as exc:
             _fail(request, exc)
         return redirect("workbench_disclosure:report", org=org, year=year)

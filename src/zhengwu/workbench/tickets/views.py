@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock
@@ -26,7 +28,7 @@ def _staff_required(view):
     def wrapped(request, *args, **kwargs):
         try:
             if access.staff_of(request.user) is None:
-                raise AccessDenied("需要工作人员账号")
+                raise AccessDenied(_("需要工作人员账号"))
             return view(request, *args, **kwargs)
         except NotFound as err:
             raise Http404(err.message) from None
@@ -57,7 +59,7 @@ def index(request):
 def call(request):
     """The operator takes a call: file a ticket, or answer it from the knowledge base and close it at once."""
     if not selectors.is_centre(request.user):
-        raise AccessDenied("只有热线中心可以登记来电")
+        raise AccessDenied(_("只有热线中心可以登记来电"))
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -81,9 +83,13 @@ def call(request):
                 entry = KnowledgeEntry.objects.filter(pk=close_with).first() if close_with.isdigit() else None
                 answer = d["answer"] or (entry.answer if entry else "")
                 ticket = services.close_directly(ticket=ticket, answer=answer, entry=entry, by=request.user)
-                messages.success(request, f"工单 {ticket.number} 已直接办结")
+                messages.success(request, _("工单 %(number)s 已直接办结") % {"number": ticket.number})
             else:
-                messages.success(request, f"工单 {ticket.number} 已登记,查询码 {ticket.query_code}")
+                messages.success(
+                    request,
+                    _("工单 %(number)s 已登记,查询码 %(query_code)s")
+                    % {"number": ticket.number, "query_code": ticket.query_code},
+                )
             return redirect("workbench_tickets:ticket", number=ticket.number)
         except DomainError as err:
             _fail(form, err)
@@ -145,11 +151,11 @@ def queues(request):
         "tickets/workbench/queues.html",
         {
             "queue_sections": [
-                ("to_acknowledge", "待签收", q.to_acknowledge),
-                ("to_handle", "办理中", q.to_handle),
-                ("due_soon", "即将到期", q.due_soon),
-                ("overdue", "已超期", q.overdue),
-                ("returned", "本单位退回(近30天)", q.returned),
+                ("to_acknowledge", _("待签收"), q.to_acknowledge),
+                ("to_handle", _("办理中"), q.to_handle),
+                ("due_soon", _("即将到期"), q.due_soon),
+                ("overdue", _("已超期"), q.overdue),
+                ("returned", _("本单位退回(近30天)"), q.returned),
             ],
             "now": clock.now(),
         },
@@ -225,14 +231,14 @@ def _parse_due(value: str) -> dt.datetime:
     except (TypeError, ValueError):
         from zhengwu.core.errors import ValidationFailed
 
-        raise ValidationFailed("请填写督办期限", field="due") from None
+        raise ValidationFailed(_("请填写督办期限"), field="due") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=clock.LOCAL)
 
 
 def _act_dispatch(request, t):
     form = DispatchForm(request.POST)
     if not form.is_valid():
-        raise DomainError("请选择主办单位", field="lead")
+        raise DomainError(_("请选择主办单位"), field="lead")
     return services.dispatch_ticket(
         ticket=t,
         lead=form.cleaned_data["lead"],
@@ -243,22 +249,22 @@ def _act_dispatch(request, t):
 
 
 ACTIONS = {
-    "dispatch": (_act_dispatch, "已派单"),
+    "dispatch": (_act_dispatch, gettext_lazy("已派单")),
     "acknowledge": (
         lambda r, t: services.acknowledge(ticket=t, organisation=_org(r, t), by=r.user),
-        "已签收",
+        gettext_lazy("已签收"),
     ),
     "return": (
         lambda r, t: services.return_ticket(
             ticket=t, organisation=_org(r, t, lead_only=True), reason=r.POST.get("reason", ""), by=r.user
         ),
-        "已退单",
+        gettext_lazy("已退单"),
     ),
     "reply": (
         lambda r, t: services.reply_ticket(
             ticket=t, organisation=_org(r, t, lead_only=True), text=r.POST.get("text", ""), by=r.user
         ),
-        "已答复",
+        gettext_lazy("已答复"),
     ),
     "follow_up": (
         lambda r, t: services.record_follow_up(
@@ -268,17 +274,17 @@ ACTIONS = {
             note=r.POST.get("note", ""),
             by=r.user,
         ),
-        "已记录回访",
+        gettext_lazy("已记录回访"),
     ),
     "close": (
         lambda r, t: services.close_directly(ticket=t, answer=r.POST.get("answer", ""), by=r.user),
-        "已直接办结",
+        gettext_lazy("已直接办结"),
     ),
     "merge": (
         lambda r, t: services.merge_tickets(
             duplicate=t, into=selectors.ticket_by_number(r.user, r.POST.get("into", "")), by=r.user
         ),
-        "已合并",
+        gettext_lazy("已合并"),
     ),
     "extension": (
         lambda r, t: services.request_extension(
@@ -288,7 +294,7 @@ ACTIONS = {
             reason=r.POST.get("reason", ""),
             by=r.user,
         ),
-        "已提交延期申请",
+        gettext_lazy("已提交延期申请"),
     ),
     "decide_extension": (
         lambda r, t: services.decide_extension(
@@ -297,15 +303,18 @@ ACTIONS = {
             note=r.POST.get("note", ""),
             by=r.user,
         ),
-        "已审批延期",
+        gettext_lazy("已审批延期"),
     ),
     "supervise": (
         lambda r, t: services.supervise_ticket(
             ticket=t, due=_parse_due(r.POST.get("due", "")), note=r.POST.get("note", ""), by=r.user
         ),
-        "已督办",
+        gettext_lazy("已督办"),
     ),
-    "publish": (lambda r, t: services.publish_reply(ticket=t, text=r.POST.get("text"), by=r.user), "已公开"),
+    "publish": (
+        lambda r, t: services.publish_reply(ticket=t, text=r.POST.get("text"), by=r.user),
+        gettext_lazy("已公开"),
+    ),
 }
 
 
@@ -321,7 +330,7 @@ def act(request, number: str, action: str):
         handler(request, t)
         messages.success(request, done)
     except Extension.DoesNotExist:
-        messages.error(request, "延期申请不存在")
+        messages.error(request, _("延期申请不存在"))
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("workbench_tickets:ticket", number=number)
@@ -338,7 +347,7 @@ def knowledge(request):
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.save_knowledge_entry(by=request.user, **form.cleaned_data)
-            messages.success(request, f"已保存知识条目「{entry.title}」")
+            messages.success(request, _("已保存知识条目「%(title)s」") % {"title": entry.title})
             return redirect("workbench_tickets:knowledge")
         except DomainError as err:
             _fail(form, err)
