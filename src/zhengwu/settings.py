@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "zhengwu.catalog",
     "zhengwu.disclosure",
     "zhengwu.tickets",
+    "zhengwu.evaluation",
     "zhengwu.cases",
     "zhengwu.portal",
     "zhengwu.workbench",

@@ -20,11 +20,13 @@ urlpatterns = [
     path("workbench/catalog/", include("zhengwu.workbench.catalog.urls")),
     path("workbench/disclosure/", include("zhengwu.workbench.disclosure.urls")),
     path("workbench/tickets/", include("zhengwu.workbench.tickets.urls")),
+    path("workbench/evaluation/", include("zhengwu.workbench.evaluation.urls")),
     path("workbench/", include("zhengwu.workbench.urls")),
     path("services/", include("zhengwu.portal.catalog.urls")),
     path("disclosure/", include("zhengwu.portal.disclosure.urls")),
     path("interaction/", include("zhengwu.portal.tickets.urls")),
     path("open311/v2/", include("zhengwu.tickets.open311_urls")),
     path("verify/<str:token>", case_views.verify_notice, name="verify_notice"),
+    path("rate/", include("zhengwu.portal.evaluation.urls")),
     path("", include("zhengwu.portal.urls")),
 ]

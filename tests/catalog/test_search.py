@@ -18,6 +18,7 @@ def catalogue(make_spec, market, water, publish_item):
                 conditions="依法设立的企业",
                 themes=["开办企业"],
                 target=["legal_person"],
+                result={"name": "营业执照", "kind": "licence", "delivery": ["window"]},
             ),
             market,
         ),
@@ -29,12 +30,20 @@ def catalogue(make_spec, market, water, publish_item):
                 conditions="申请人应当持有营业执照",
                 themes=["餐饮"],
                 materials=[{"name": "营业执照复印件", "form": "copy"}],
+                result={"name": "食品经营许可证", "kind": "licence", "delivery": ["window"]},
             ),
             market,
         ),
         "water": publish_item(make_spec(), water),
         "yingye": publish_item(
-            make_spec(name="营运车辆年审", type="20", basic_code="200100300000", legal_basis=[]), water
+            make_spec(
+                name="营运车辆年审",
+                type="20",
+                basic_code="200100300000",
+                legal_basis=[],
+                result={"name": "车辆年审合格标志", "kind": "certificate", "delivery": ["window"]},
+            ),
+            water,
         ),
     }
     return items
@@ -113,3 +122,73 @@ def test_normalise(text, expected):
 
 def test_pinyin_of_names():
     assert search.pinyin_of("营业执照") == ("yingyezhizhao", "yyzz")
+
+
+def test_the_item_that_issues_a_licence_is_found_by_the_licence_name(make_spec, market, publish_item):
+    """People search for what they need (营业执照), not for the item's name (企业设立登记)."""
+    publish_item(
+        make_spec(
+            name="企业设立登记",
+            type="01",
+            basic_code="010100400000",
+            result={"name": "营业执照", "kind": "licence", "delivery": ["window"]},
+        ),
+        market,
+    )
+    publish_item(
+        make_spec(
+            name="营业性演出许可",
+            type="01",
+            basic_code="010100500000",
+            materials=[{"name": "营业执照", "form": "copy"}],
+        ),
+        market,
+    )
+    assert names("营业执照") == ["企业设立登记", "营业性演出许可"]
+    assert names("營業執照")[0] == "企业设立登记"
+    assert names("yyzz") == ["企业设立登记"]
+    assert names("yingyezhizhao") == ["企业设立登记"]
+
+
+def test_tokens_cover_every_piece_of_each_column():
+    tokens = search.tokens_for(
+        name="取水许可", text="水法|申请书", pinyin="qushuixuke", initials="qsxk", result="许可证"
+    )
+    assert {
+        "n取水",
+        "n水许",
+        "n许可",
+        "t水法",
+        "t申请",
+        "t请书",
+        "r许可",
+        "r可证",
+        "pqus",
+        "iqs",
+        "ixk",
+    } <= tokens
+    assert "t法申" not in tokens  # no piece across two text parts
+
+
+def test_long_queries_are_looked_up_in_the_index_and_short_ones_scanned(
+    catalogue, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as long_query:
+        assert names("取水许可")[0] == "取水许可"
+    assert any("catalog_searchtoken" in q["sql"] for q in long_query.captured_queries)
+    with CaptureQueriesContext(connection) as short_query:
+        assert "取水许可" in names("水")
+    assert not any("catalog_searchtoken" in q["sql"] for q in short_query.captured_queries)
+
+
+def test_index_is_rebuilt_when_an_item_is_cancelled(catalogue):
+    from zhengwu.catalog.models import SearchToken
+
+    item = catalogue["water"]
+    assert SearchToken.objects.filter(entry__item=item).exists()
+    services.cancel_item(item=item, reason="取消")
+    assert not SearchToken.objects.filter(entry__item=item).exists()
+    assert "取水许可" not in names("取水许可")

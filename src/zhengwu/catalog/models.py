@@ -278,3 +278,19 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class SearchToken(models.Model):
+    """The search index's postings: every n-gram of an index row, so a query finds its candidate rows by exact,
+    indexed token lookups instead of scanning every row with LIKE '%…%' (see search.py for the token kinds)."""
+
+    entry = models.ForeignKey(SearchEntry, models.CASCADE, related_name="tokens")
+    token = models.CharField(max_length=8)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("事项检索词元")
+        # Also the lookup index: a row's token appears once, so "has all n tokens" is COUNT(*) = n.
+        constraints = [models.UniqueConstraint(fields=["token", "entry"], name="catalog_token_lookup")]
+
+    def __str__(self) -> str:
+        return self.token

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhengwu.catalog import rules, search, specs
@@ -15,6 +16,22 @@ from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Role
 
 _CHILDREN = ("materials", "steps", "fees")
+_ENTRY_FIELDS = ("item_id", "version_id", "organisation_id", "code", "item_type", "display_name")
+_VERSION_FIELDS = (
+    "item_id",
+    "number",
+    "name",
+    "sub_name",
+    "legal_limit",
+    "promised_limit",
+    "instant",
+    "onsite_visits",
+    "online_depth",
+    "targets",
+    "themes",
+    "life_events",
+    "effective_on",
+)
 
 
 def published(
@@ -28,7 +45,12 @@ def published(
     q: str | None = None,
 ) -> QuerySet[SearchEntry]:
     """The published catalogue (one index row per current item), filtered, best match first when `q` is given."""
-    entries = SearchEntry.objects.select_related("version", "organisation")
+    # The database ranks every match: it reads only the narrow columns of the index rows, and the versions and
+    # organisations are fetched afterwards for the one page shown (joining wide version rows for thousands of
+    # matches before sorting them cost more than the search itself).
+    entries = SearchEntry.objects.only(*_ENTRY_FIELDS).prefetch_related(
+        Prefetch("version", queryset=ItemVersion.objects.only(*_VERSION_FIELDS)), "organisation"
+    )
     if organisation:
         entries = entries.filter(organisation_id=organisation)
     if item_type:
@@ -126,3 +148,156 @@ def current_versions() -> Iterator[ItemVersion]:
     items = ServiceItem.objects.filter(status=ServiceItem.Status.ACTIVE, current_version__isnull=False)
     versions = _with_children(ItemVersion.objects.filter(pk__in=items.values("current_version")))
     return versions.order_by("item__code").iterator(chunk_size=500)
+
+
+def items_in_scope(user, *, status: str | None = None, q: str | None = None) -> QuerySet[ServiceItem]:
+    """Items whose drafts the user may see (their organisations'; basic items too for centre managers), by code.
+    `status` is an item status, or "review" for items with a version waiting for review."""
+    items = ServiceItem.objects.select_related("organisation", "current_version")
+    scoped = access.scope(user, items)
+    if access.has_role(user, Role.CENTRE_MANAGER) or access.is_administrator(user):
+        scoped = scoped | items.filter(organisation__isnull=True)
+    if status == "review":
+        scoped = scoped.filter(versions__status=ItemVersion.Status.SUBMITTED)
+    elif status:
+        scoped = scoped.filter(status=status)
+    if q:
+        scoped = scoped.filter(Q(code__contains=q) | Q(versions__name__contains=q))
+    return scoped.distinct().order_by("code")
+
+
+def open_drafts(items) -> dict[int, ItemVersion]:
+    """The open (draft or submitted) version of each of these items, by item id."""
+    versions = ItemVersion.objects.filter(
+        item__in=items, status__in=[ItemVersion.Status.DRAFT, ItemVersion.Status.SUBMITTED]
+    )
+    return {v.item_id: v for v in versions}
+
+
+def review_queue(user) -> QuerySet[ItemVersion]:
+    """Submitted versions the user may publish or return (centre managers, within their scope), oldest first."""
+    if not (access.has_role(user, Role.CENTRE_MANAGER) or access.is_administrator(user)):
+        return ItemVersion.objects.none()
+    items = items_in_scope(user, status="review")
+    return (
+        ItemVersion.objects.filter(item__in=items.values("pk"), status=ItemVersion.Status.SUBMITTED)
+        .select_related("item", "item__organisation", "item__current_version")
+        .order_by("submitted_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One element of two versions side by side."""
+
+    label: str
+    old: str
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+def _lines(values) -> str:
+    return "\n".join(values)
+
+
+def _described(spec: dict) -> list[tuple[str, str]]:
+    """A spec as (label, text) pairs a person reads, in the order of the guide."""
+    labels = rules
+    out = [
+        (_("事项名称"), spec["name"]),
+        (_("子项名称"), spec["sub_name"]),
+        (_("服务对象"), "、".join(labels.TARGETS.get(t, t) for t in spec["target"])),
+        (_("人生事件"), "、".join(spec["life_events"])),
+        (_("主题"), "、".join(spec["themes"])),
+        (
+            _("设定依据"),
+            _lines(
+                f"{b.get('law', '')} {b.get('article', '')}:{b.get('text', '')}" for b in spec["legal_basis"]
+            ),
+        ),
+        (_("受理条件"), spec["conditions"]),
+        (_("法定办结时限"), f"{spec['legal_limit']}"),
+        (_("承诺办结时限"), f"{spec['promised_limit']}"),
+        (_("法定延长时限"), f"{spec['extension_days']}"),
+        (_("即办件"), _("是") if spec["instant"] else _("否")),
+        (_("到办事现场次数"), f"{spec['onsite_visits']}"),
+        (_("网上办理深度"), "、".join(labels.ONLINE_DEPTHS.get(d, d) for d in spec["online_depth"])),
+        (_("窗口授权"), _("是") if spec["window_authorised"] else _("否")),
+        (_("联合审批"), _("是") if spec["joint"] else _("否")),
+        (_("办理地点"), spec["address"]),
+        (_("办公时间"), spec["opening_hours"]),
+        (_("咨询电话"), spec["consultation_phone"]),
+        (_("监督电话"), spec["supervision_phone"]),
+        (
+            _("申请材料"),
+            _lines(
+                f"{m['name']}({_('必需') if m['required'] else _('非必需')}"
+                f"{'、' + m['condition'] if m.get('condition') else ''};"
+                f"{labels.MATERIAL_FORMS.get(m['form'], m['form'])}{m['copies']}份;"
+                f"{labels.MATERIAL_MEDIA.get(m['medium'], m['medium'])};"
+                f"{labels.MATERIAL_SOURCES.get(m['source'], m['source'])})"
+                for m in spec["materials"]
+            ),
+        ),
+        (
+            _("办理环节"),
+            _lines(
+                f"{i}. {s['name']}({labels.STEP_ROLES.get(s['role'], s['role'])},{s['days']}个工作日)"
+                for i, s in enumerate(spec["steps"], start=1)
+            ),
+        ),
+        (
+            _("收费"),
+            _lines(f"{f['name']}:{f['standard']}(依据:{f['basis']})" for f in spec["fees"]) or _("不收费"),
+        ),
+        (_("办理结果"), spec["result"].get("name") or ""),
+        (_("结果类型"), labels.RESULT_KINDS.get(spec["result"].get("kind"), "")),
+        (
+            _("送达方式"),
+            "、".join(labels.DELIVERIES.get(d, d) for d in spec["result"].get("delivery") or []),
+        ),
+        (_("常见问题"), _lines(f"问:{qa.get('q', '')} 答:{qa.get('a', '')}" for qa in spec["faq"])),
+    ]
+    return [(str(label), str(text)) for label, text in out]
+
+
+def compare_versions(
+    user, item: ServiceItem, old: int, new: int
+) -> tuple[ItemVersion, ItemVersion, list[FieldChange]]:
+    """Two versions of an item and every element side by side, changed ones marked."""
+    a, b = version_of(user, item, old), version_of(user, item, new)
+    old_rows = _described(specs.complete(specs.from_version(a)))
+    new_rows = _described(specs.complete(specs.from_version(b)))
+    return (
+        a,
+        b,
+        [FieldChange(label, o, n) for (label, o), (_label, n) in zip(old_rows, new_rows, strict=True)],
+    )
+
+
+def catalogue_facets() -> dict:
+    """What the public catalogue can be browsed by: organisations, life events and themes, each with its count."""
+    rows = SearchEntry.objects.values_list(
+        "organisation_id", "organisation__name", "themes", "life_events", "targets"
+    )
+    organisations: dict[int, list] = {}
+    themes: dict[str, int] = {}
+    events: dict[str, int] = {}
+    targets: dict[str, int] = {}
+    for org_id, org_name, theme_list, event_list, target_list in rows:
+        if org_id is not None:
+            organisations.setdefault(org_id, [org_name, 0])[1] += 1
+        for bucket, listed in ((themes, theme_list), (events, event_list), (targets, target_list)):
+            for value in filter(None, listed.split("|")):
+                bucket[value] = bucket.get(value, 0) + 1
+    return {
+        "organisations": sorted(
+            ((pk, name, n) for pk, (name, n) in organisations.items()), key=lambda o: (-o[2], o[1])
+        ),
+        "themes": sorted(themes.items(), key=lambda t: (-t[1], t[0])),
+        "life_events": sorted(events.items(), key=lambda t: (-t[1], t[0])),
+        "targets": {key: targets.get(key, 0) for key in rules.TARGETS},
+    }

@@ -87,6 +87,26 @@ def _codes(spec: dict, organisation: Organisation | None) -> tuple[str, rules.Er
 
 
 def _check(spec: dict, *, item: ServiceItem | None = None, basic: dict | None = None) -> None:
+    errors = _problems(spec, item=item, basic=basic)
+    if errors:
+        raise ItemInvalid(errors)
+
+
+def check_draft(
+    *, spec: dict, item: ServiceItem | None = None, organisation: Organisation | None = None
+) -> rules.Errors:
+    """Every error that saving this spec as the item's draft (or as a new item) would meet; nothing is written.
+    For pages that check a form as it is filled in."""
+    spec = specs.complete(spec)
+    if item is not None:
+        return _problems(spec, item=item, basic=_basic_spec_of(item.basic_item))
+    basic_item = None
+    if organisation is not None and spec["basic_code"]:
+        basic_item = ServiceItem.objects.filter(code=spec["basic_code"], organisation=None).first()
+    return _problems(spec, basic=_basic_spec_of(basic_item))
+
+
+def _problems(spec: dict, *, item: ServiceItem | None = None, basic: dict | None = None) -> rules.Errors:
     errors = rules.check_item(spec)
     if item is not None:
         if spec["type"] != item.item_type:
@@ -101,8 +121,7 @@ def _check(spec: dict, *, item: ServiceItem | None = None, basic: dict | None = 
             errors.append(("basic_code", _("基本编码不能修改;编码变化的事项请取消后新增")))
     if basic is not None:
         errors += rules.loosenings(basic, spec)
-    if errors:
-        raise ItemInvalid(errors)
+    return errors
 
 
 def next_local_basic_code(item_type: str) -> str:

@@ -41,6 +41,9 @@ def home(request):
 
 
 def search(request):
-    """Site search. Until the search service exists the page says what it will search and how to get help now."""
+    """Site search: the catalogue's items (by Chinese words, Traditional characters, pinyin or initials)."""
+    from zhengwu.portal.catalog.views import search_results
+
     query = request.GET.get("q", "").strip()[:100]
-    return render(request, "portal/search.html", {"query": query})
+    page = search_results(request, query) if query else None
+    return render(request, "portal/search.html", {"query": query, "page": page})

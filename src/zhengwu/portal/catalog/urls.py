@@ -1,2 +1,11 @@
+from django.urls import path
+
+from zhengwu.portal.catalog import views
+
 app_name = "portal_catalog"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("changes/", views.changes, name="changes"),
+    path("<str:code>/", views.guide, name="guide"),
+    path("<str:code>/guide.pdf", views.guide_pdf_view, name="guide_pdf"),
+]

@@ -1,0 +1,39 @@
+"""The printable guide (办事指南) of an item version as a PDF, through core.documents (CJK fonts embedded)."""
+
+from __future__ import annotations
+
+from zhengwu.catalog import flowchart, rules, specs
+from zhengwu.catalog.models import ItemVersion
+from zhengwu.core import clock
+from zhengwu.core.documents import render_pdf
+
+
+def guide_context(version: ItemVersion) -> dict:
+    """What the guide page and the guide PDF both show: the version, its spec in plain values, its flowchart."""
+    spec = specs.from_version(version)
+    name = version.name + (f"({version.sub_name})" if version.sub_name else "")
+    return {
+        "version": version,
+        "item": version.item,
+        "spec": spec,
+        "display_name": name,
+        "type_label": rules.ITEM_TYPES.get(version.item.item_type, ""),
+        "targets": [rules.TARGETS.get(t, t) for t in version.targets],
+        "online_depth": [
+            (key, label, key in version.online_depth) for key, label in rules.ONLINE_DEPTHS.items()
+        ],
+        "deliveries": [rules.DELIVERIES.get(d, d) for d in version.result_delivery],
+        "result_kind": rules.RESULT_KINDS.get(version.result_kind, ""),
+        "step_roles": rules.STEP_ROLES,
+        "flowchart": flowchart.steps_svg(spec["steps"], title=f"{name} 办理流程图"),
+        "steps_text": flowchart.describe(spec["steps"]),
+    }
+
+
+def render(version: ItemVersion, *, base_url: str | None = None) -> bytes:
+    """The guide as PDF bytes."""
+    return render_pdf(
+        "catalog/portal/guide_pdf.html",
+        {**guide_context(version), "printed_on": clock.today()},
+        base_url=base_url,
+    )

@@ -1,0 +1,31 @@
+"""Labels of the catalogue's coded values for templates."""
+
+from django import template
+
+from zhengwu.catalog import rules
+
+register = template.Library()
+
+_LABELS = {
+    "type": rules.ITEM_TYPES,
+    "target": rules.TARGETS,
+    "online": rules.ONLINE_DEPTHS,
+    "form": rules.MATERIAL_FORMS,
+    "medium": rules.MATERIAL_MEDIA,
+    "source": rules.MATERIAL_SOURCES,
+    "role": rules.STEP_ROLES,
+    "delivery": rules.DELIVERIES,
+    "result": rules.RESULT_KINDS,
+}
+
+
+@register.filter
+def label(value, kind: str) -> str:
+    """The Chinese label of a coded value: {{ entry.item_type|label:"type" }}."""
+    return _LABELS[kind].get(value, value)
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] or "" (for error messages by field name)."""
+    return mapping.get(key, "") if mapping else ""

@@ -1,0 +1,193 @@
+"""The item form of the workbench: the posted fields turned into an item spec, and the spec's errors put back at
+the inputs they concern. No rule lives here: services.check_draft / edit_item / create_item judge the spec."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from zhengwu.catalog import rules
+
+# Repeated rows: group → its fields, and how many blank rows the form offers for adding.
+ROWS = {
+    "legal_basis": ("law", "article", "text"),
+    "materials": ("name", "required", "condition", "form", "copies", "medium", "source", "issuer", "rules"),
+    "steps": ("name", "role", "days"),
+    "fees": ("name", "standard", "amount", "basis"),
+    "faq": ("q", "a"),
+}
+BLANK_ROWS = {"legal_basis": 1, "materials": 2, "steps": 2, "fees": 1, "faq": 1}
+# The fields a person types in a row; a row with none of them filled is left out.
+_TYPED = {
+    "legal_basis": ("law", "article", "text"),
+    "materials": ("name", "condition", "issuer", "rules"),
+    "steps": ("name", "days"),
+    "fees": ("name", "standard", "amount", "basis"),
+    "faq": ("q", "a"),
+}
+TEXTS = (
+    "name",
+    "sub_name",
+    "conditions",
+    "address",
+    "opening_hours",
+    "consultation_phone",
+    "supervision_phone",
+)
+NUMBERS = ("legal_limit", "promised_limit", "extension_days", "onsite_visits")
+FLAGS = ("instant", "window_authorised", "joint")
+SCALAR_IDS = (
+    *TEXTS,
+    *NUMBERS,
+    *FLAGS,
+    "type",
+    "basic_code",
+    "organisation",
+    "target",
+    "life_events",
+    "themes",
+    "online_depth",
+    "result_name",
+    "result_kind",
+    "result_delivery",
+    "reason",
+    *ROWS,
+)
+_PATH = re.compile(r"^(?P<group>\w+)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
+_GROUP = re.compile(r"^(?P<group>\w+)\[")
+_LIST = re.compile(r"[、,,;;\s]+")
+MAX_ROWS = 60
+
+
+def _number(value: str):
+    value = (value or "").strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() else value  # not a number: the rules say so at the field
+
+
+@dataclass
+class ItemForm:
+    """A posted (or loaded) item form: the spec, and for each row group which input row each spec row came from."""
+
+    spec: dict
+    origins: dict[str, list[int]] = field(default_factory=dict)
+    reason: str = ""
+    organisation: str = ""
+
+    @classmethod
+    def from_post(cls, post, *, item_type: str = "", basic_code: str = "") -> ItemForm:
+        spec: dict = {key: post.get(key, "").strip() for key in TEXTS}
+        for key in NUMBERS:
+            spec[key] = _number(post.get(key, ""))
+        for key in FLAGS:
+            spec[key] = post.get(key) == "on"
+        spec["type"] = item_type or post.get("type", "")
+        spec["basic_code"] = basic_code or post.get("basic_code", "").strip()
+        spec["target"] = post.getlist("target")
+        spec["online_depth"] = post.getlist("online_depth")
+        spec["life_events"] = [v for v in _LIST.split(post.get("life_events", "")) if v]
+        spec["themes"] = [v for v in _LIST.split(post.get("themes", "")) if v]
+        spec["result"] = {
+            "name": post.get("result_name", "").strip(),
+            "kind": post.get("result_kind", "none"),
+            "delivery": post.getlist("result_delivery"),
+        }
+        origins: dict[str, list[int]] = {}
+        for group, fields in ROWS.items():
+            rows, origins[group] = [], []
+            for i in range(MAX_ROWS):
+                values = {f: post.get(f"{group}-{i}-{f}", "").strip() for f in fields}
+                if not any(f"{group}-{i}-{f}" in post for f in fields):
+                    break
+                if not any(values[f] for f in _TYPED[group]):
+                    continue
+                rows.append(values)
+                origins[group].append(i)
+            spec[group] = [_row(group, values) for values in rows]
+        return cls(
+            spec=spec,
+            origins=origins,
+            reason=post.get("reason", "").strip(),
+            organisation=post.get("organisation", ""),
+        )
+
+    def rows(self, errors: dict[str, str]) -> dict[str, list[dict]]:
+        """Each group's rows for the form (with blank rows to add more), values and errors by field."""
+        out = {}
+        for group, fields in ROWS.items():
+            rows = []
+            origins = self.origins.get(group) or []
+            for i, row in enumerate(self.spec.get(group) or []):
+                at = origins[i] if i < len(origins) else i
+                row_errors = {f: errors.get(f"{group}-{at}-{f}", "") for f in fields}
+                rows.append({"index": i, "values": _values(group, row), "errors": row_errors})
+            for _blank in range(BLANK_ROWS[group]):
+                rows.append({"index": len(rows), "values": _values(group, {}), "errors": {}, "blank": True})
+            out[group] = rows
+        return out
+
+    def errors_at_inputs(self, errors: rules.Errors) -> dict[str, str]:
+        """The (field path, message) errors of the rules as {input id: message}; unplaced ones under "__all__"."""
+        placed: dict[str, str] = {}
+        for path, message in errors:
+            at = self._input_of(path or "")
+            placed[at] = f"{placed[at]} {message}" if at in placed else message
+        return placed
+
+    def _input_of(self, path: str) -> str:
+        if path.startswith("result."):
+            return "result_" + path.split(".", 1)[1]
+        match = _PATH.match(path)
+        if match and match["group"] in ROWS:
+            group, index = match["group"], int(match["index"])
+            origins = self.origins.get(group)
+            row = origins[index] if origins and index < len(origins) else index
+            return f"{group}-{row}-{match['field'] or ROWS[group][0]}"
+        group = _GROUP.match(path)
+        if group and group["group"] in ROWS:
+            return group["group"]
+        return path if path in SCALAR_IDS else "__all__"
+
+    def input_ids(self) -> list[str]:
+        """Every error place of this form, so a check can clear the ones now right."""
+        ids = list(SCALAR_IDS) + ["__all__"]
+        for group, fields in ROWS.items():
+            count = max(self.origins.get(group) or [-1]) + 1 + BLANK_ROWS[group]
+            ids += [f"{group}-{i}-{f}" for i in range(count) for f in fields]
+        return ids
+
+
+def _row(group: str, values: dict) -> dict:
+    if group == "materials":
+        return {
+            **values,
+            "required": values["required"] != "no",
+            "copies": _number(values["copies"]) if values["copies"] else 1,
+        }
+    if group == "steps":
+        return {**values, "days": _number(values["days"])}
+    if group == "fees":
+        return {**values, "amount": values["amount"] or None}
+    return values
+
+
+def _values(group: str, row: dict) -> dict:
+    """A spec row as the strings the inputs show."""
+    values = {f: row.get(f, "") for f in ROWS[group]}
+    if group == "materials":
+        values["required"] = "no" if row and not row.get("required", True) else "yes"
+        values["copies"] = row.get("copies", 1) if row else 1
+        values["form"] = row.get("form") or "original"
+        values["medium"] = row.get("medium") or "paper"
+        values["source"] = row.get("source") or "applicant"
+    for key, value in values.items():
+        values[key] = "" if value is None else str(value)
+    return values
+
+
+def form_of_spec(spec: dict, reason: str = "") -> ItemForm:
+    """The form showing a saved spec (rows in order, each its own origin)."""
+    return ItemForm(
+        spec=spec, origins={group: list(range(len(spec.get(group) or []))) for group in ROWS}, reason=reason
+    )

@@ -1,0 +1,460 @@
+"""Evaluation workbench: the counter tablet, ratings and appeals, the rectification queue, the first-inquiry
+ledger, one-time notices, service commitments, region settings and the monthly export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from zhengwu.cases.selectors import case_for
+from zhengwu.catalog.models import ServiceItem
+from zhengwu.core import access, clock
+from zhengwu.core.documents import render_pdf
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from zhengwu.core.masking import mask_name, mask_phone
+from zhengwu.core.models import Organisation, Role
+from zhengwu.evaluation import exports, rules, selectors, services
+from zhengwu.evaluation.models import Appeal, RatingChannel
+from zhengwu.workbench.evaluation.forms import CommitmentForm, InquiryForm, SettingsForm
+
+
+def _staff_required(view):
+    """Staff only; a record out of reach answers 404 or 403 with its Chinese message, never a 500."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        try:
+            if access.staff_of(request.user) is None:
+                raise AccessDenied("需要工作人员账号")
+            return view(request, *args, **kwargs)
+        except NotFound as err:
+            raise Http404(err.message) from None
+        except AccessDenied as err:
+            raise PermissionDenied(err.message) from None
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _fail(form, err: DomainError) -> None:
+    form.add_error(err.field if err.field in form.fields else None, err.message)
+
+
+def _month(request) -> str:
+    month = request.GET.get("month", "") or clock.today().strftime("%Y-%m")
+    try:
+        rules.month_bounds(month)
+    except ValidationFailed:
+        month = clock.today().strftime("%Y-%m")
+    return month
+
+
+@_staff_required
+def index(request):
+    """What needs doing: rectifications by light, appeals waiting, this month's figures in scope."""
+    month = _month(request)
+    queue = selectors.rectification_queue(request.user)
+    visible = set(access.visible_organisations(request.user).values_list("name", flat=True))
+    return render(
+        request,
+        "evaluation/workbench/index.html",
+        {
+            "month": month,
+            "queue": queue,
+            "red": sum(1 for r in queue if r.light == "red"),
+            "yellow": sum(1 for r in queue if r.light == "yellow"),
+            "appeals": selectors.appeal_queue(request.user)[:50]
+            if access.has_role(request.user, Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
+            else [],
+            "figures": [(n, f) for n, f in selectors.figures(month) if n in visible],
+            "is_manager": access.has_role(request.user, Role.CENTRE_MANAGER, Role.ADMINISTRATOR),
+            "has_window": bool(access.staff_of(request.user).window_id),
+        },
+    )
+
+
+@_staff_required
+def tablet(request):
+    """The counter tablet: the case this clerk just completed, for the applicant to rate there and then."""
+    access.require_role(request.user, Role.WINDOW_CLERK)
+    case = selectors.tablet_case(request.user)
+    error = ""
+    if request.method == "POST" and case is not None:
+        try:
+            if str(case.pk) != request.POST.get("case"):
+                raise ValidationFailed("窗口已办结新的办件,请重新评价", field="level")
+            services.rate(
+                kind="case",
+                pk=case.pk,
+                level=request.POST.get("level"),
+                tags=request.POST.getlist("tags"),
+                comment=request.POST.get("comment", ""),
+                channel=RatingChannel.TABLET,
+                by=request.user,
+            )
+            messages.success(request, "感谢您的评价!")
+            return redirect("workbench_evaluation:tablet")
+        except DomainError as err:
+            error = err.message
+    rating = selectors.rating_of("case", case.pk) if case else None
+    return render(
+        request,
+        "evaluation/workbench/tablet.html",
+        {
+            "case": case,
+            "applicant": mask_name(case.applicant.name) if case else "",
+            "rating": rating,
+            "levels": [(lv, rules.LEVEL_LABELS[lv], rules.TAGS[lv]) for lv in (5, 4, 3, 2, 1)],
+            "error": error,
+        },
+    )
+
+
+@_staff_required
+def ratings(request):
+    month = _month(request)
+    start, end = selectors._local_range(month)
+    qs = selectors.visible_ratings(request.user).filter(rated_at__gte=start, rated_at__lt=end)
+    if request.GET.get("bad"):
+        qs = qs.filter(level__lte=2)
+    return render(request, "evaluation/workbench/ratings.html", {"ratings": qs[:300], "month": month})
+
+
+@_staff_required
+@require_POST
+def appeal(request, pk: int):
+    rating = get_object_or_404(selectors.visible_ratings(request.user), pk=pk)
+    try:
+        services.file_appeal(rating=rating, by=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, f"已就 {rating.subject_number} 的评价提出申诉,等待中心审核")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect(request.POST.get("next") or "workbench_evaluation:ratings")
+
+
+@_staff_required
+def appeals(request):
+    state = request.GET.get("state", Appeal.State.PENDING)
+    return render(
+        request,
+        "evaluation/workbench/appeals.html",
+        {
+            "appeals": selectors.appeal_queue(request.user, state=state or None)[:200],
+            "state": state,
+            "states": Appeal.State.choices,
+            "can_decide": access.has_role(request.user, Role.CENTRE_MANAGER, Role.ADMINISTRATOR),
+        },
+    )
+
+
+@_staff_required
+@require_POST
+def decide_appeal(request, pk: int):
+    item = get_object_or_404(selectors.appeal_queue(request.user, state=None), pk=pk)
+    try:
+        services.decide_appeal(
+            appeal=item,
+            by=request.user,
+            upheld=request.POST.get("upheld") == "yes",
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, "申诉已审核")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("workbench_evaluation:appeals")
+
+
+@_staff_required
+def rectification(request, pk: int):
+    rect = selectors.rectification_for(request.user, pk)
+    rating = rect.rating
+    return render(
+        request,
+        "evaluation/workbench/rectification.html",
+        {
+            "rect": rect,
+            "rating": rating,
+            "rater": mask_name(rating.rater_name),
+            "rater_phone": mask_phone(rating.rater_phone),
+            "events": rect.events.all(),
+            "can_act": access.has_role(request.user, *services.RECTIFY_ROLES),
+            "can_follow_up": access.has_role(request.user, *services.FOLLOW_UP_ROLES),
+        },
+    )
+
+
+def _verify(request, rect):
+    if request.POST.get("founded") not in ("yes", "no"):
+        raise ValidationFailed("请选择核实结论", field="founded")
+    services.verify(
+        rectification=rect,
+        by=request.user,
+        founded=request.POST["founded"] == "yes",
+        finding=request.POST.get("finding", ""),
+    )
+
+
+RECTIFICATION_ACTIONS = {
+    "verify": (_verify, "已记录核实情况"),
+    "rectify": (
+        lambda r, x: services.rectify(rectification=x, by=r.user, measures=r.POST.get("measures", "")),
+        "已记录整改措施",
+    ),
+    "reply": (
+        lambda r, x: services.reply(rectification=x, by=r.user, text=r.POST.get("reply", "")),
+        "已反馈评价人",
+    ),
+    "follow_up": (
+        lambda r, x: services.follow_up(
+            rectification=x,
+            by=r.user,
+            satisfied=r.POST.get("satisfied") == "yes",
+            note=r.POST.get("note", ""),
+        ),
+        "已记录回访结果",
+    ),
+}
+
+
+@_staff_required
+@require_POST
+def rectification_act(request, pk: int, action: str):
+    if action not in RECTIFICATION_ACTIONS:
+        raise Http404()
+    rect = selectors.rectification_for(request.user, pk)
+    handler, done = RECTIFICATION_ACTIONS[action]
+    try:
+        handler(request, rect)
+        messages.success(request, done)
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("workbench_evaluation:rectification", pk=pk)
+
+
+# ---- ledger --------------------------------------------------------------------------------------------------
+
+
+@_staff_required
+def ledger(request):
+    """Record a first inquiry in a few seconds; search the ledger; counts per staff member and organisation."""
+    form = InquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            entry = services.record_inquiry(by=request.user, **d)
+            messages.success(request, f"首问台账已记录(编号 {entry.pk})")
+            return redirect("workbench_evaluation:ledger_entry", pk=entry.pk)
+        except DomainError as err:
+            _fail(form, err)
+    month = request.GET.get("month", "")
+    q = request.GET.get("q", "")
+    state = request.GET.get("state", "")
+    try:
+        entries = selectors.search_ledger(request.user, q=q, month=month, state=state)[:200]
+    except ValidationFailed as err:
+        messages.error(request, err.message)
+        entries, month = selectors.search_ledger(request.user, q=q, state=state)[:200], ""
+    count_month = month or clock.today().strftime("%Y-%m")
+    return render(
+        request,
+        "evaluation/workbench/ledger.html",
+        {
+            "form": form,
+            "entries": entries,
+            "q": q,
+            "month": month,
+            "state": state,
+            "count_month": count_month,
+            "counts": selectors.ledger_counts(request.user, count_month),
+        },
+    )
+
+
+@_staff_required
+def ledger_entry(request, pk: int):
+    entry = selectors.ledger_entry_for(request.user, pk)
+    return render(
+        request,
+        "evaluation/workbench/ledger_entry.html",
+        {
+            "entry": entry,
+            "asker": mask_name(entry.asker_name),
+            "asker_phone": mask_phone(entry.asker_phone),
+            "handovers": entry.handovers.select_related("from_organisation", "to_organisation"),
+            "notices": selectors.notices_of(entry=entry),
+            "organisations": Organisation.objects.filter(is_active=True)
+            .exclude(pk=entry.holder_id)
+            .order_by("name"),
+            "can_answer": entry.state == "open"
+            and (
+                access.can_see_organisation(request.user, entry.holder)
+                or access.can_see_organisation(request.user, entry.organisation)
+            ),
+            "can_hand_over": entry.state == "open"
+            and access.can_see_organisation(request.user, entry.holder),
+        },
+    )
+
+
+@_staff_required
+@require_POST
+def ledger_act(request, pk: int, action: str):
+    entry = selectors.ledger_entry_for(request.user, pk)
+    try:
+        if action == "hand_over":
+            to = Organisation.objects.filter(pk=request.POST.get("hand_to") or 0).first()
+            if to is None:
+                raise ValidationFailed("请选择转交机构", field="hand_to")
+            services.hand_over(entry=entry, to=to, by=request.user, note=request.POST.get("note", ""))
+            messages.success(request, f"已转交{to.name},将跟踪至答复")
+        elif action == "answer":
+            services.answer_inquiry(entry=entry, by=request.user, answer=request.POST.get("answer", ""))
+            messages.success(request, "已答复,台账办结")
+        else:
+            raise Http404()
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("workbench_evaluation:ledger_entry", pk=pk)
+
+
+# ---- one-time notice -----------------------------------------------------------------------------------------
+
+
+@_staff_required
+def notice_new(request):
+    """From an item's guide: tick what the person lacks; the notice is recorded against the ledger entry or case."""
+    data = request.POST if request.method == "POST" else request.GET
+    entry = (
+        selectors.ledger_entry_for(request.user, int(data["entry"]))
+        if data.get("entry", "").isdigit()
+        else None
+    )
+    case = case_for(request.user, data["case"]) if data.get("case") else None
+    item_id = data.get("item") or (entry.item_id if entry else None) or (case.item_id if case else None)
+    item = (
+        get_object_or_404(selectors.guide_items(), pk=item_id) if item_id and str(item_id).isdigit() else None
+    )
+    error = ""
+    if request.method == "POST" and item is not None:
+        try:
+            notice = services.issue_notice(
+                item=item,
+                by=request.user,
+                lacking=request.POST.getlist("lacking"),
+                person_name=request.POST.get("person_name", ""),
+                entry=entry,
+                case=case,
+            )
+            messages.success(request, f"一次性告知书 {notice.number} 已出具")
+            return redirect("workbench_evaluation:notice", pk=notice.pk)
+        except DomainError as err:
+            error = err.message
+    return render(
+        request,
+        "evaluation/workbench/notice_new.html",
+        {
+            "entry": entry,
+            "case": case,
+            "item": item,
+            "version": item.current_version if item else None,
+            "materials": item.current_version.materials.order_by("position") if item else [],
+            "items": selectors.guide_items() if item is None else [],
+            "error": error,
+            "person_name": data.get("person_name", "") or (entry.asker_name if entry else ""),
+            "ticked": {int(p) for p in request.POST.getlist("lacking") if p.isdigit()},
+        },
+    )
+
+
+@_staff_required
+def notice(request, pk: int):
+    n = selectors.notice_for(request.user, pk)
+    return render(request, "evaluation/workbench/notice.html", {"notice": n, "e": n.essentials})
+
+
+@_staff_required
+def notice_pdf(request, pk: int):
+    n = selectors.notice_for(request.user, pk)
+    pdf = render_pdf("evaluation/documents/one_time_notice.html", {"notice": n, "e": n.essentials})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename=one-time-notice-{n.pk}.pdf"
+    return response
+
+
+# ---- commitments, settings, export ---------------------------------------------------------------------------
+
+
+@_staff_required
+def commitments(request):
+    """Department heads publish their organisation's commitment; centre managers any in their scope."""
+    staff = access.require_role(request.user, *services.COMMITMENT_EDITORS)
+    org_id = request.POST.get("organisation") or request.GET.get("organisation") or staff.organisation_id
+    organisation = get_object_or_404(access.visible_organisations(request.user), pk=org_id)
+    current = selectors.current_commitment(organisation)
+    initial = (
+        {k: getattr(current, k) for k in ("provides", "discipline", "complaint_phone", "supervision_phone")}
+        if current
+        else {"supervision_phone": organisation.supervision_phone, "complaint_phone": organisation.phone}
+    )
+    form = CommitmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            c = services.publish_commitment(organisation=organisation, by=request.user, **form.cleaned_data)
+            messages.success(request, f"已发布第 {c.version} 版服务承诺")
+            return redirect(f"{request.path}?organisation={organisation.pk}")
+        except DomainError as err:
+            _fail(form, err)
+    items = ServiceItem.objects.filter(
+        organisation=organisation, status=ServiceItem.Status.ACTIVE, current_version__isnull=False
+    ).select_related("current_version")
+    return render(
+        request,
+        "evaluation/workbench/commitments.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "organisations": access.visible_organisations(request.user).order_by("name")
+            if access.has_role(request.user, Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
+            else [],
+            "current": current,
+            "history": selectors.commitment_history(organisation),
+            "items": items,
+        },
+    )
+
+
+@_staff_required
+def region_settings(request):
+    staff = access.require_role(request.user, Role.CENTRE_MANAGER)
+    region = staff.organisation.region
+    current = selectors.settings_for(staff.organisation)
+    form = SettingsForm(
+        request.POST or None,
+        initial={
+            "rectification_days": current.rectification_days,
+            "unrated_policy": current.unrated_policy,
+            "unrated_after_days": current.unrated_after_days,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_settings(region=region, by=request.user, **form.cleaned_data)
+            messages.success(request, "好差评设置已保存")
+            return redirect("workbench_evaluation:settings")
+        except DomainError as err:
+            _fail(form, err)
+    return render(request, "evaluation/workbench/settings.html", {"form": form, "region": region})
+
+
+@_staff_required
+def export(request):
+    month = _month(request)
+    data = exports.monthly_workbook(request.user, month)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename=evaluation-{month}.xlsx"
+    return response

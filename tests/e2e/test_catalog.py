@@ -1,0 +1,94 @@
+"""Browser: a citizen finds the guide for 营业执照 and downloads its PDF; a centre manager edits an item, is stopped
+at the field by a promised limit beyond the legal one, fixes it, publishes, and finds the change in the public log."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from playwright.sync_api import expect
+
+from zhengwu.catalog.demo import load_demo_catalogue
+from zhengwu.catalog.models import SearchEntry
+from zhengwu.core.demo import demo_password
+
+
+@pytest.fixture
+def catalogue(demo_county):
+    """The demo county with its 172 published items."""
+    load_demo_catalogue()
+    return SearchEntry.objects.get(display_name="企业登记(设立登记)").item
+
+
+def test_citizen_searches_opens_the_guide_and_downloads_the_pdf(page, catalogue, visit, shot, tmp_path):
+    visit("/services/")
+    page.get_by_label(re.compile("搜索办事事项")).fill("營業執照")
+    page.get_by_role("button", name="搜索").click()
+    results = page.locator("[data-testid=catalog-result]")
+    expect(results.first).to_be_visible()
+    expect(page.locator("#results-title")).to_contain_text("“營業執照”找到")
+    shot()
+    with page.expect_navigation():
+        page.get_by_role("link", name="企业登记(设立登记)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("企业登记(设立登记)")
+    expect(page.get_by_role("img", name=re.compile("办理流程图"))).to_be_visible()
+    expect(page.get_by_test_id("materials")).to_contain_text("必需")
+    expect(page.get_by_test_id("code")).to_have_text(catalogue.code)
+    shot()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载PDF版办事指南").click()
+    path = tmp_path / "guide.pdf"
+    download_info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF-")
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        assert any("CJK-SC" in line and " yes " in line for line in fonts.splitlines()), fonts
+
+
+def test_site_search_box_leads_to_the_guide(page, catalogue, visit):
+    visit("/")
+    page.get_by_role("searchbox", name="搜索办事事项、政策文件和常见问题").fill("yyzz")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("您搜索的是“yyzz”")
+    expect(page.get_by_role("link", name="企业登记(设立登记)")).to_be_visible()
+
+
+def test_manager_is_stopped_at_the_field_then_publishes_and_sees_the_change_log(
+    page, catalogue, sign_in, visit, shot
+):
+    legal = catalogue.current_version.legal_limit
+    sign_in("manager", demo_password())
+    visit(f"/workbench/catalog/{catalogue.code}/edit/")
+    promised = page.get_by_label("承诺办结时限(工作日)")
+    promised.fill(str(legal + 10))
+    promised.blur()
+    message = page.locator("#err-promised_limit")
+    # Checked as typed (htmx), then refused again on saving, the message at the field each time.
+    expect(message).to_contain_text(f"不能超过法定办结时限({legal}个工作日)")
+    shot()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator("#err-promised_limit")).to_contain_text("不能超过法定办结时限")
+    expect(page.get_by_label("承诺办结时限(工作日)")).to_have_attribute("aria-invalid", "true")
+    shot()
+
+    page.get_by_label("承诺办结时限(工作日)").fill(str(legal))
+    page.get_by_label(re.compile("调整理由")).fill("承诺时限与法定时限一致")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_role("status").first).to_contain_text("草稿已保存")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交审核").click()
+    expect(page.get_by_role("status").first).to_contain_text("已提交审核")
+    page.get_by_label("生效日期").fill("2026-12-01")
+    shot()
+    with page.expect_navigation():
+        page.get_by_role("button", name="发布").click()
+    expect(page.get_by_role("status").first).to_contain_text("已发布")
+
+    visit("/services/changes/")
+    row = page.get_by_test_id("changes").get_by_role("row").filter(has_text="承诺时限与法定时限一致")
+    expect(row).to_contain_text("2026-12-01")
+    expect(row).to_contain_text("调整")
+    expect(row).to_contain_text("企业登记")
+    shot()

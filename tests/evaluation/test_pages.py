@@ -1,0 +1,253 @@
+"""What people see: the signed rating link, the portal's rating, figures and commitment pages, the counter tablet,
+the workbench queues and forms, the REST API's answers and errors, and the monthly Excel workbook."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.evaluation.conftest import complete
+from zhengwu.core.errors import NotFound
+from zhengwu.evaluation import links, services
+from zhengwu.evaluation.models import LedgerEntry, OneTimeNotice, Rating, RatingChannel
+
+
+def test_a_rating_link_names_its_case_and_refuses_any_change(ev):
+    token = links.make_token("case", ev.case.pk)
+    assert links.read_token(token) == ("case", ev.case.pk, "link")
+    assert links.rating_url("ticket", 7, base_url="https://zw.example.cn/").startswith(
+        "https://zw.example.cn/rate/"
+    )
+    with pytest.raises(NotFound, match="评价链接无效"):
+        links.read_token(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+    with pytest.raises(NotFound):
+        links.read_token(links.make_token("case", 1).replace("case", "x") + "x")
+
+
+def test_the_citizen_rates_from_the_link_and_cannot_rate_twice(ev, client):
+    path = links.rating_path("case", ev.case.pk)
+    page = client.get(path)
+    assert page.status_code == 200 and ev.case.number in page.text and "张*" in page.text
+    assert "提交评价" in page.text and "态度冷淡" in page.text
+    answer = client.post(path, {"action": "rate", "level": "2", "tags": ["办事拖延"], "comment": "跑了三趟"})
+    assert answer.status_code == 302
+    shown = client.get(path).text
+    assert "不满意" in shown and "差评整改情况" in shown and "待核实" in shown and "提交评价" not in shown
+    rating = Rating.objects.get()
+    assert (rating.channel, rating.tags, rating.comment) == ("link", ["办事拖延"], "跑了三趟")
+    again = client.post(path, {"action": "rate", "level": "5"})
+    assert Rating.objects.count() == 1 and "已评价过" in again.text
+
+
+def test_a_tampered_link_is_not_found(ev, client):
+    assert client.get("/rate/not-a-token/").status_code == 404
+
+
+def test_the_citizen_finds_the_case_by_number_and_query_code(ev, client):
+    wrong = client.post("/rate/find/", {"kind": "case", "number": ev.case.number, "query_code": "XXXXXX"})
+    assert "办件编号或查询码不正确" in wrong.text
+    found = client.post(
+        "/rate/find/", {"kind": "case", "number": ev.case.number, "query_code": ev.case.query_code}
+    )
+    assert found.status_code == 302
+    client.post(found.url, {"action": "rate", "level": "5", "tags": ["服务热情"]})
+    assert Rating.objects.get().channel == "portal"
+
+
+def test_the_follow_up_on_the_link_turns_the_rectification_satisfied(ev, client):
+    rating = services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    rect = services.verify(rectification=rating.rectification, by=ev.head, founded=True, finding="属实")
+    rect = services.rectify(rectification=rect, by=ev.head, measures="约谈窗口人员")
+    services.reply(rectification=rect, by=ev.head, text="已约谈并致歉")
+    path = links.rating_path("case", ev.case.pk)
+    page = client.get(path).text
+    assert "已约谈并致歉" in page and "经整改,您现在对本次服务满意吗" in page
+    client.post(path, {"action": "follow_up", "satisfied": "yes"})
+    assert "您已确认对整改结果满意" in client.get(path).text
+    rect.refresh_from_db()
+    assert rect.state == "closed" and rect.satisfied
+
+
+def test_the_portal_publishes_monthly_figures_per_organisation_and_item(ev, client):
+    services.rate(kind="case", pk=ev.case.pk, level=5, channel=RatingChannel.LINK)
+    services.rate(kind="case", pk=complete(ev).pk, level=2, channel=RatingChannel.LINK)
+    page = client.get("/rate/?month=2026-09").text
+    assert "2026-09 共收到评价 2 件" in page and "好评率 50.0%" in page
+    assert "贵溪市市场监督管理局" in page and "个体工商户名称变更登记" in page
+    assert "本月暂无评价" in client.get("/rate/?month=2026-08").text
+
+
+def test_the_tablet_shows_the_clerks_last_completed_case_for_rating(ev, client):
+    client.force_login(ev.clerk)
+    page = client.get("/workbench/evaluation/tablet/")
+    assert ev.case.number in page.text and "张*" in page.text
+    client.post("/workbench/evaluation/tablet/", {"case": ev.case.pk, "level": "4", "tags": ["解答清楚"]})
+    assert Rating.objects.get().channel == "tablet"
+    assert "本件已评价" in client.get("/workbench/evaluation/tablet/").text
+    client.force_login(ev.head)
+    assert client.get("/workbench/evaluation/tablet/").status_code == 403  # not a window clerk
+
+
+def test_the_department_works_the_rectification_from_the_workbench(ev, client):
+    rating = services.rate(kind="case", pk=ev.case.pk, level=2, channel=RatingChannel.LINK, comment="太慢")
+    client.force_login(ev.head)
+    home = client.get("/workbench/evaluation/").text
+    assert rating.subject_number in home and "2026-10-23" in home
+    base = f"/workbench/evaluation/rectifications/{rating.rectification.pk}/"
+    refused = client.post(base + "reply/", {"reply": "好了"}, follow=True)
+    assert "不能反馈评价人" in refused.text
+    client.post(base + "verify/", {"founded": "yes", "finding": "等候超时"})
+    client.post(base + "rectify/", {"measures": "增开窗口"})
+    done = client.post(base + "reply/", {"reply": "已增开窗口"}, follow=True)
+    assert "已反馈评价人" in done.text and "待回访" in done.text
+    client.force_login(ev.outsider)
+    assert client.get(base).status_code == 404
+
+
+def test_appeals_are_filed_on_the_ratings_page_and_decided_by_the_centre(ev, client):
+    rating = services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    client.force_login(ev.clerk)
+    client.post(f"/workbench/evaluation/ratings/{rating.pk}/appeal/", {"reason": "申请人误点"})
+    client.force_login(ev.manager)
+    queue = client.get("/workbench/evaluation/appeals/").text
+    assert "申请人误点" in queue
+    client.post(
+        f"/workbench/evaluation/appeals/{rating.appeal.pk}/decide/", {"upheld": "yes", "note": "误评"}
+    )
+    rating.refresh_from_db()
+    assert rating.excluded
+    assert "本月暂无评价" in client.get("/rate/?month=2026-09").text
+
+
+def test_a_clerk_records_an_inquiry_and_issues_a_printable_notice(ev, client):
+    client.force_login(ev.clerk)
+    bad = client.post(
+        "/workbench/evaluation/ledger/", {"topic": "", "result": "answered", "channel": "visit"}
+    )
+    assert "这个字段是必填项" in bad.text or "This field is required" in bad.text
+    done = client.post(
+        "/workbench/evaluation/ledger/",
+        {
+            "topic": "食品经营许可要什么材料",
+            "item": ev.item.pk,
+            "result": "answered",
+            "answer": "见告知书",
+            "channel": "visit",
+        },
+    )
+    entry = LedgerEntry.objects.get()
+    assert done.url == f"/workbench/evaluation/ledger/{entry.pk}/"
+    form = client.get(f"/workbench/evaluation/notices/new/?entry={entry.pk}").text
+    assert "营业执照复印件" in form and "场所平面图" in form
+    issued = client.post(
+        "/workbench/evaluation/notices/new/", {"entry": entry.pk, "item": ev.item.pk, "lacking": ["2"]}
+    )
+    notice = OneTimeNotice.objects.get()
+    assert issued.url == f"/workbench/evaluation/notices/{notice.pk}/" and notice.entry == entry
+    pdf = client.get(f"/workbench/evaluation/notices/{notice.pk}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert notice.number in client.get(f"/workbench/evaluation/ledger/{entry.pk}/").text
+
+
+def test_the_commitment_page_quotes_the_catalogue_and_keeps_the_history(ev, client):
+    client.force_login(ev.head)
+    fields = {
+        "provides": "一窗受理",
+        "discipline": "不推诿",
+        "complaint_phone": "0701-3333333",
+        "supervision_phone": "0701-12345",
+    }
+    client.post("/workbench/evaluation/commitments/", fields)
+    client.post(
+        "/workbench/evaluation/commitments/",
+        {**fields, "discipline": "不推诿、不刁难", "change_note": "补充纪律"},
+    )
+    page = client.get(f"/rate/commitments/{ev.bureau.pk}/").text
+    assert (
+        "不推诿、不刁难" in page
+        and "食品经营许可" in page
+        and "10 个工作日" in page
+        and "20 个工作日" in page
+    )
+    assert "第 2 版" in page and "补充纪律" in page
+    old = client.get(f"/rate/commitments/{ev.bureau.pk}/v1/").text
+    assert "历史版本" in old and "不推诿、不刁难" not in old
+    assert ev.bureau.name in client.get("/rate/commitments/").text
+
+
+def test_the_api_rates_by_link_and_answers_errors_with_code_message_and_field(ev, client):
+    token = links.make_token("case", ev.case.pk)
+    made = client.post(
+        "/api/evaluation/ratings",
+        {"token": token, "level": 2, "tags": ["态度冷淡"]},
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    body = made.json()
+    assert (body["level_label"], body["good"], body["rater"], body["rectification"]["due"]) == (
+        "不满意",
+        False,
+        "张*",
+        "2026-10-23",
+    )
+    again = client.post(
+        "/api/evaluation/ratings", {"token": token, "level": 5}, content_type="application/json"
+    )
+    assert again.status_code == 409 and again.json() == {
+        "code": "already_rated",
+        "message": "该办件已评价过,每次办理只能评价一次",
+        "field": "level",
+    }
+    wrong = client.post(
+        "/api/evaluation/ratings", {"token": "x", "level": 5}, content_type="application/json"
+    )
+    assert wrong.status_code == 404 and wrong.json()["field"] == "token"
+    assert client.get("/api/evaluation/ratings?month=2026-09").status_code == 403
+    client.force_login(ev.head)
+    [listed] = client.get("/api/evaluation/ratings?month=2026-09").json()
+    assert listed["number"] == ev.case.number and listed["staff"] == "王窗口"
+    figures = client.get("/api/evaluation/figures?month=2026-09").json()
+    assert figures[0]["bad_rate"] == 100.0
+
+
+def test_the_api_records_and_follows_ledger_entries(ev, client):
+    client.force_login(ev.general_clerk)
+    made = client.post(
+        "/api/evaluation/ledger",
+        {"topic": "占道经营", "result": "handed_over", "hand_to": ev.bureau.pk, "asker_phone": "13700001234"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["asker_phone"] == "137****1234"
+    entry_id = made.json()["id"]
+    client.force_login(ev.head)
+    answered = client.post(
+        f"/api/evaluation/ledger/{entry_id}/answer", {"answer": "由我局处理"}, content_type="application/json"
+    )
+    assert (
+        answered.json()["state"] == "answered" and answered.json()["handovers"][0]["answer"] == "由我局处理"
+    )
+    bad = client.post(
+        "/api/evaluation/ledger", {"topic": "x", "result": "guided"}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "guided_to"
+    assert [e["topic"] for e in client.get("/api/evaluation/ledger?q=占道").json()] == ["占道经营"]
+
+
+def test_the_monthly_workbook_has_ratings_rectifications_figures_and_the_ledger(ev, client):
+    services.rate(kind="case", pk=ev.case.pk, level=2, channel=RatingChannel.LINK, comment="慢")
+    services.record_inquiry(by=ev.clerk, topic="问路", result="guided", guided_to="二楼", asker_name="赵六")
+    client.force_login(ev.manager)
+    response = client.get("/workbench/evaluation/export/?month=2026-09")
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["评价明细", "差评整改", "机构统计", "首问台账", "首问统计"]
+    ratings = list(wb["评价明细"].values)
+    assert ratings[1][1] == ev.case.number and ratings[1][7] == "不满意" and ratings[1][11] == "张*"
+    assert list(wb["差评整改"].values)[1][4] == "2026-10-23"
+    assert list(wb["机构统计"].values)[1][:4] == ("贵溪市市场监督管理局", 1, 0, 1)
+    ledger = list(wb["首问台账"].values)
+    assert ledger[1][7] == "问路" and ledger[1][5] == "赵*"
+
+
+def test_the_workbench_menu_offers_evaluation(ev, client):
+    client.force_login(ev.head)
+    assert 'href="/workbench/evaluation/"' in client.get("/workbench/evaluation/").text
