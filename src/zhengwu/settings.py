@@ -31,6 +31,8 @@ DEBUG = _flag("ZHENGWU_DEBUG")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ZHENGWU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
+# The site's public address, for links in messages sent outside a request (rating links, QR codes on notices).
+ZHENGWU_PUBLIC_URL = os.environ.get("ZHENGWU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZHENGWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [

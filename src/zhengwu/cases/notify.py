@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from django.conf import settings
@@ -45,6 +46,17 @@ MESSAGES = {
 }
 
 
+# Lines other domains add to an applicant's message (e.g. evaluation's rating link on completion). Domains that
+# build on cases register here from their AppConfig.ready(), so cases never imports them.
+MESSAGE_ADDITIONS: list[Callable[[Case, CaseEvent], str | None]] = []
+
+
+def add_to_messages(addition: Callable[[Case, CaseEvent], str | None]) -> None:
+    """Register a function whose text (when not None) is appended to the applicant's message for an event."""
+    if addition not in MESSAGE_ADDITIONS:
+        MESSAGE_ADDITIONS.append(addition)
+
+
 class SmsProvider(Protocol):
     """A way of sending a text message; raise any exception to mark the attempt failed."""
 
@@ -70,7 +82,7 @@ def _text(case: Case, event: CaseEvent) -> str | None:
     template = MESSAGES.get(event.action)
     if template is None:
         return None
-    return template.format(
+    text = template.format(
         number=case.number,
         query_code=case.query_code,
         promised_due=case.promised_due.isoformat() if case.promised_due else "待定",
@@ -78,6 +90,8 @@ def _text(case: Case, event: CaseEvent) -> str | None:
         decision=case.get_decision_display() if case.decision else "",
         delivery=case.get_delivery_display() if case.delivery else "",
     )
+    extras = [extra for addition in MESSAGE_ADDITIONS if (extra := addition(case, event))]
+    return "".join([text, *extras])
 
 
 def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:

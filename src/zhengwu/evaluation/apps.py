@@ -5,3 +5,9 @@ class EvaluationConfig(AppConfig):
     name = "zhengwu.evaluation"
     label = "evaluation"
     verbose_name = "好差评与服务规范"
+
+    def ready(self):
+        from zhengwu.cases import notify
+        from zhengwu.evaluation.links import completion_invitation
+
+        notify.add_to_messages(completion_invitation)

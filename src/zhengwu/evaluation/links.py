@@ -46,3 +46,10 @@ def rating_url(kind: str, pk: int, *, base_url: str = "") -> str:
     """The public link for a notification: ZHENGWU_PUBLIC_URL (or base_url) + /rate/<token>/."""
     base = base_url or getattr(settings, "ZHENGWU_PUBLIC_URL", "")
     return f"{base.rstrip('/')}{rating_path(kind, pk)}"
+
+
+def completion_invitation(case, event) -> str | None:
+    """The line cases appends to the completion message: 一次一评 / 一事一评 through this case's own link."""
+    if event.action != "complete":
+        return None
+    return f"欢迎您对本次服务作出评价:{rating_url('case', case.pk)}"
