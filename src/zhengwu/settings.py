@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "zhengwu.tickets",
     "zhengwu.evaluation",
     "zhengwu.cases",
+    "zhengwu.supervision",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",

@@ -7,6 +7,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from zhengwu.api import calendar, catalog, disclosure, ids, tickets
 from zhengwu.api import cases as cases_api
 from zhengwu.api import evaluation as evaluation_api
+from zhengwu.api import supervision as supervision_api
 from zhengwu.core.errors import DomainError
 
 api = NinjaAPI(
@@ -93,4 +94,5 @@ api.add_router("/catalog", catalog.router, tags=["catalog 事项目录"])
 api.add_router("/disclosure", disclosure.router, tags=["disclosure 政务公开"])
 api.add_router("/tickets", tickets.router, tags=["tickets 政民互动"])
 api.add_router("/cases", cases_api.router, tags=["cases 办件"])
+api.add_router("/supervision", supervision_api.router, tags=["supervision 电子监察"])
 api.add_router("/evaluation", evaluation_api.router, tags=["evaluation 好差评"])

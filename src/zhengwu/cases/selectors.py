@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from zhengwu.cases import deadlines, history, workflow
 from zhengwu.cases.models import (
     Applicant,
     Case,
     CaseAlert,
+    CaseAttachment,
+    CaseMaterial,
     CaseStep,
     ExtensionRequest,
     Notice,
     OutboxMessage,
     Status,
+    SupplementRequest,
 )
 from zhengwu.core import access, clock
 from zhengwu.core.calendar import current_calendar
@@ -274,3 +277,93 @@ def outbox(user, *, state: str | None = None) -> QuerySet[OutboxMessage]:
     """Notifications sent and failed for the cases the user may see (the workbench's 'what was sent')."""
     rows = OutboxMessage.objects.filter(case__in=visible_cases(user).values("pk")).select_related("case")
     return rows.filter(state=state) if state else rows
+
+
+# ---- reads the portal and workbench pages need
+
+
+def queue_counts(user) -> dict[str, int]:
+    """How many cases wait in each workbench queue for this user (same scope as `queue`)."""
+    return {name: queue(user, name).count() for name in QUEUES}
+
+
+def case_by_key(user, key: str) -> Case | None:
+    """The case a submit with this idempotency key already made, if the user may see it (a retried submit)."""
+    key = str(key or "").strip()
+    if not key:
+        return None
+    return visible_cases(user).filter(idempotency_key=key).first()
+
+
+def drafts_of(user) -> QuerySet[Case]:
+    """An applicant's unfinished online applications."""
+    return my_cases(user).filter(status=Status.DRAFT)
+
+
+def material_checklist(case: Case) -> list[dict]:
+    """Each material of the item's list with the files provided for it (newest last) and whether one is still
+    missing — what the applicant and the clerk check the application against."""
+    files: dict[int, list] = {}
+    for row in case.materials.order_by("position", "uploaded_at", "id"):
+        files.setdefault(row.position, []).append(row)
+    return [
+        {
+            "position": m.position,
+            "name": m.name,
+            "required": m.required,
+            "condition": m.condition,
+            "medium": m.get_medium_display(),
+            "form": m.get_form_display(),
+            "rules": m.rules,
+            "files": files.get(m.position, []),
+            "missing": m.required and not files.get(m.position),
+        }
+        for m in case.version.materials.order_by("position")
+    ]
+
+
+def open_supplement(case: Case) -> SupplementRequest | None:
+    """The supplement request the applicant has not yet answered, if any."""
+    return case.supplements.filter(supplied_at__isnull=True).order_by("-round").first()
+
+
+def material_for(user, number: str, material_id: int) -> CaseMaterial:
+    """One uploaded material of a case the user may see, or NotFound."""
+    row = CaseMaterial.objects.filter(case=case_for(user, number), pk=material_id).first()
+    if row is None:
+        raise NotFound("找不到该材料", field="material")
+    return row
+
+
+def attachment_for(user, number: str, attachment_id: int) -> CaseAttachment:
+    """One staff attachment of a case the user may see (staff only), or NotFound."""
+    if access.staff_of(user) is None and not access.is_administrator(user):
+        raise NotFound("找不到该附件", field="attachment")
+    row = CaseAttachment.objects.filter(case=case_for(user, number), pk=attachment_id).first()
+    if row is None:
+        raise NotFound("找不到该附件", field="attachment")
+    return row
+
+
+def assignable_for_step(user, case: Case) -> list:
+    """Staff who hold the role of the case's open step and can see the case (whom a department head may assign)."""
+    step = case.steps.filter(state=CaseStep.State.OPEN).first()
+    if step is None:
+        return []
+    people = (
+        access.visible_staff(user)
+        .filter(roles__role=step.role, user__is_active=True)
+        .select_related("user")
+        .distinct()
+        .order_by("name")
+    )
+    visible = visible_cases
+    return [s for s in people if visible(s.user).filter(pk=case.pk).exists()]
+
+
+def outbox_counts(user) -> dict[str, int]:
+    """Messages per state (pending, sent, failed) for the cases the user may see."""
+    rows = outbox(user).values("state").annotate(n=Count("id"))
+    counts = {state: 0 for state in OutboxMessage.State.values}
+    counts.update({r["state"]: r["n"] for r in rows})
+    return counts

@@ -1,0 +1,265 @@
+"""Electronic supervision (电子监察) over HTTP: levels, indicators (JSON, CSV, Excel), the cases behind a figure,
+alerts and their review, supervision orders. Staff only, each call scoped by zhengwu.core.access."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpResponse
+from ninja import Query, Router, Schema, Status
+from ninja.security import SessionAuth
+
+from zhengwu.core import access
+from zhengwu.core.errors import AccessDenied
+from zhengwu.supervision import indicators, selectors, services
+
+router = Router()
+
+
+class StaffOnly(SessionAuth):
+    """Signed-in staff by session (with the CSRF check); others get 403 {code, message, field}."""
+
+    def authenticate(self, request, key):
+        if request.user.is_authenticated and access.staff_of(request.user) is not None:
+            return request.user
+        raise AccessDenied("需要工作人员账号")
+
+
+staff_only = StaffOnly()
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class LevelsOut(Schema):
+    today: dt.date
+    red: int
+    yellow: int
+
+
+@router.get("/levels", auth=staff_only, response={200: LevelsOut, **ERRORS}, summary="今日红牌、黄牌办件数")
+def level_counts(request):
+    from zhengwu.core import clock
+
+    counts = selectors.level_counts(request.user)
+    return {"today": clock.today(), **counts}
+
+
+@router.get(
+    "/indicators",
+    auth=staff_only,
+    response={200: dict, **ERRORS},
+    summary="效能指标(format=json|csv|xlsx)",
+    description="参数 from、to 为 YYYY-MM-DD(含);by 为分组;定义见 docs/indicators.md。",
+)
+def indicator_table(
+    request,
+    to: str,
+    by: Literal["organisation", "region", "centre", "window", "staff"] = "organisation",
+    format: Literal["json", "csv", "xlsx"] = "json",
+    from_: str = Query(..., alias="from"),
+):
+    period = indicators.Period.parse(from_, to)
+    result = indicators.compute(period=period, by=by, user=request.user)
+    name = f"indicators-{period.first}-{period.last}-{by}"
+    if format == "csv":
+        response = HttpResponse(indicators.to_csv(result), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if format == "xlsx":
+        response = HttpResponse(
+            indicators.to_xlsx(result),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    return result
+
+
+class CaseRow(Schema):
+    id: int
+    number: str | None
+    status: str
+    organisation: str
+    item: str
+    promised_due: dt.date | None
+    legal_due: dt.date | None
+
+
+def _case_row(case) -> dict:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "status": case.status,
+        "organisation": case.organisation.name,
+        "item": case.version.name,
+        "promised_due": case.promised_due,
+        "legal_due": case.legal_due,
+    }
+
+
+@router.get(
+    "/indicators/cases",
+    auth=staff_only,
+    response={200: list[CaseRow], **ERRORS},
+    summary="下钻:某项指标背后的办件",
+)
+def indicator_cases(
+    request,
+    metric: str,
+    to: str,
+    from_: str = Query(..., alias="from"),
+    by: str | None = None,
+    key: int | None = None,
+    limit: int = 200,
+):
+    period = indicators.Period.parse(from_, to)
+    rows = indicators.drill(period=period, metric=metric, by=by, key=key, user=request.user)[
+        : max(1, min(limit, 1000))
+    ]
+    return [_case_row(c) for c in rows]
+
+
+@router.get(
+    "/levels/{level}/cases",
+    auth=staff_only,
+    response={200: list[CaseRow], **ERRORS},
+    summary="红牌或黄牌办件",
+)
+def level_cases(request, level: Literal["red", "yellow"], limit: int = 200):
+    return [_case_row(c) for c in selectors.cases_at_level(request.user, level)[: max(1, min(limit, 1000))]]
+
+
+class AlertOut(Schema):
+    id: int
+    code: str
+    severity: str
+    title: str
+    explanation: str
+    state: str
+    case_number: str | None
+    organisation: str
+    raised_at: dt.datetime
+    review_note: str
+
+
+def _alert(a) -> dict:
+    return {
+        "id": a.pk,
+        "code": a.code,
+        "severity": a.severity,
+        "title": a.title,
+        "explanation": a.explanation,
+        "state": a.state,
+        "case_number": a.case.number if a.case else None,
+        "organisation": a.organisation.name,
+        "raised_at": a.raised_at,
+        "review_note": a.review_note,
+    }
+
+
+@router.get("/alerts", auth=staff_only, response={200: list[AlertOut], **ERRORS}, summary="监察异常")
+def alert_list(request, state: str | None = None, code: str | None = None, limit: int = 200):
+    rows = selectors.visible_alerts(request.user)
+    if state:
+        rows = rows.filter(state=state)
+    if code:
+        rows = rows.filter(code=code)
+    return [_alert(a) for a in rows[: max(1, min(limit, 1000))]]
+
+
+class ReviewIn(Schema):
+    action: Literal["explain", "dismiss", "escalate"]
+    note: str = ""
+    response_days: int = 5
+
+
+@router.post("/alerts/{alert_id}/review", auth=staff_only, response={200: dict, **ERRORS}, summary="审核异常")
+def review_alert(request, alert_id: int, payload: ReviewIn):
+    alert = selectors.alert_for(request.user, alert_id)
+    if payload.action == "explain":
+        return {"alert": _alert(services.explain_alert(alert=alert, by=request.user, note=payload.note))}
+    if payload.action == "dismiss":
+        return {"alert": _alert(services.dismiss_alert(alert=alert, by=request.user, reason=payload.note))}
+    order = services.escalate_alert(
+        alert=alert, by=request.user, instruction=payload.note, response_days=payload.response_days
+    )
+    return {"order": _order(order)}
+
+
+class OrderOut(Schema):
+    number: str
+    subject: str
+    subject_label: str
+    organisation: str
+    level: int
+    instruction: str
+    due_on: dt.date
+    state: str
+    response: str
+    outcome: str
+
+
+def _order(o) -> dict:
+    return {
+        "number": o.number,
+        "subject": o.subject,
+        "subject_label": o.subject_label,
+        "organisation": o.organisation.name,
+        "level": o.level,
+        "instruction": o.instruction,
+        "due_on": o.due_on,
+        "state": o.state,
+        "response": o.response,
+        "outcome": o.outcome,
+    }
+
+
+@router.get("/orders", auth=staff_only, response={200: list[OrderOut], **ERRORS}, summary="督办单")
+def order_list(request, state: str | None = None):
+    rows = selectors.visible_orders(request.user)
+    return [_order(o) for o in (rows.filter(state=state) if state else rows)[:500]]
+
+
+class OrderIn(Schema):
+    case_id: int
+    instruction: str
+    response_days: int = 5
+
+
+@router.post("/orders", auth=staff_only, response={201: OrderOut, **ERRORS}, summary="对办件下达督办")
+def order_create(request, payload: OrderIn):
+    case = selectors.case_for(request.user, payload.case_id)
+    order = services.issue_order(
+        by=request.user, case=case, instruction=payload.instruction, response_days=payload.response_days
+    )
+    return Status(201, _order(order))
+
+
+class OrderActionIn(Schema):
+    action: Literal["respond", "close", "return"]
+    text: str
+    response_days: int = 5
+
+
+@router.post(
+    "/orders/{number}", auth=staff_only, response={200: OrderOut, **ERRORS}, summary="反馈、退回或办结督办"
+)
+def order_act(request, number: str, payload: OrderActionIn):
+    order = selectors.order_for(request.user, number)
+    if payload.action == "respond":
+        order = services.respond_order(order=order, by=request.user, response=payload.text)
+    elif payload.action == "close":
+        order = services.close_order(order=order, by=request.user, outcome=payload.text)
+    else:
+        order = services.return_order(
+            order=order, by=request.user, reason=payload.text, response_days=payload.response_days
+        )
+    return _order(order)

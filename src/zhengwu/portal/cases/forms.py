@@ -1,0 +1,198 @@
+"""Portal forms for cases: applicant registration and sign-in, the application form built from the item version's
+schema (cases.forms), status lookup and the due-date calculator. Fields only parse; the rules live in the domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.cases.models import Applicant
+from zhengwu.core.forms import AccessibleForm
+
+ACCEPTED_TYPES = ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png"
+
+
+class RegisterForm(AccessibleForm):
+    kind = forms.ChoiceField(label=_("申请人类型"), choices=Applicant.Kind.choices, initial="natural")
+    name = forms.CharField(
+        label=_("姓名或单位名称"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    id_number = forms.CharField(
+        label=_("证件号码"),
+        max_length=18,
+        help_text=_("自然人填写18位居民身份证号码;法人或其他组织填写统一社会信用代码。"),
+    )
+    legal_representative = forms.CharField(label=_("法定代表人(法人填写)"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("电子邮箱"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("设置密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少8位,不能全是数字,不要与姓名、手机号相近。"),
+    )
+    password2 = forms.CharField(
+        label=_("再次输入密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email"):
+            self.add_error("phone", _("请填写手机号码或电子邮箱(作为登录账号)"))
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        elif data.get("password"):
+            try:
+                password_validation.validate_password(data["password"])
+            except forms.ValidationError as err:
+                self.add_error("password", err)
+        return data
+
+
+class ApplicantSignInForm(AccessibleForm):
+    account = forms.CharField(
+        label=_("手机号码或电子邮箱"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class LookupForm(AccessibleForm):
+    number = forms.CharField(label=_("办件编号"), max_length=24, help_text=_("如 360681-2026-000123"))
+    query_code = forms.CharField(label=_("查询码"), max_length=8, help_text=_("受理回执或短信中的6位查询码"))
+
+
+class DueForm(AccessibleForm):
+    accepted = forms.DateField(
+        label=_("受理日期"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("受理当日不计入")
+    )
+    limit = forms.IntegerField(label=_("时限(工作日)"), min_value=0, max_value=3650)
+    extensions = forms.CharField(
+        label=_("批准的延期(工作日)"),
+        required=False,
+        help_text=_("可填多个,用逗号分隔,如 10 或 5,5"),
+    )
+    suspensions = forms.CharField(
+        label=_("中止期间"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一段:中止日期:恢复日期,如 2026-10-09:2026-10-16;尚未恢复写作 2026-10-09:"),
+    )
+
+    def clean_extensions(self) -> list[int]:
+        text = self.cleaned_data.get("extensions") or ""
+        values = []
+        for part in text.replace(",", ",").replace(" ", ",").split(","):
+            if not part.strip():
+                continue
+            if not part.strip().isdigit():
+                raise forms.ValidationError(_("延期天数应为整数,多个用逗号分隔"))
+            values.append(int(part))
+        return values
+
+    def clean_suspensions(self) -> list[str]:
+        text = (self.cleaned_data.get("suspensions") or "").replace(":", ":")
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _schema_field(key: str, rule: dict, required: bool) -> forms.Field:
+    label = rule.get("title", key) + ("" if not required else " *")
+    kind = rule.get("type", "string")
+    common = {"label": label, "required": False, "help_text": rule.get("description", "")}
+    if "enum" in rule:
+        return forms.ChoiceField(choices=[("", "—")] + [(v, v) for v in rule["enum"]], **common)
+    if kind == "boolean":
+        return forms.BooleanField(**common)
+    if kind == "integer":
+        return forms.IntegerField(**common)
+    if kind == "number":
+        return forms.FloatField(**common)
+    if rule.get("format") == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    long = rule.get("maxLength", 0) > 200
+    widget = forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput()
+    return forms.CharField(max_length=rule.get("maxLength"), widget=widget, **common)
+
+
+class ApplicationForm(AccessibleForm):
+    """The item's application form (fields from its JSON Schema) and one file input per material of its list.
+    Field names are `form.<key>` and `material_<position>`, matching the domain's error fields."""
+
+    def __init__(self, *args, schema: dict, materials=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        required = set(schema.get("required", []))
+        self.schema_keys = list(schema.get("properties", {}))
+        for key, rule in schema.get("properties", {}).items():
+            field = _schema_field(key, rule, key in required)
+            css = (
+                "form-check-input"
+                if isinstance(field, forms.BooleanField)
+                else ("form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            )
+            field.widget.attrs["class"] = css
+            if key in required:
+                field.widget.attrs["aria-required"] = "true"
+            self.fields[f"form.{key}"] = field
+        self.material_fields = []
+        for m in materials:
+            name = f"material_{m.position}"
+            self.fields[name] = forms.FileField(
+                label=f"{m.position}. {m.name}" + (" *" if m.required else ""),
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES, "class": "form-control"}),
+                help_text=m.rules or "",
+            )
+            self.material_fields.append(name)
+
+    def form_fields(self):
+        return [self[f"form.{key}"] for key in self.schema_keys]
+
+    def file_fields(self):
+        return [self[name] for name in self.material_fields]
+
+    def form_data(self) -> dict:
+        """The typed values as the domain's form expects them (dates as YYYY-MM-DD, blanks left out)."""
+        out = {}
+        for key in self.schema_keys:
+            value = self.cleaned_data.get(f"form.{key}")
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            if value in (None, "") or (value is False and key not in self.data):
+                continue
+            out[key] = value
+        return out
+
+    def files_by_position(self) -> dict[int, object]:
+        return {
+            int(name.split("_", 1)[1]): self.cleaned_data[name]
+            for name in self.material_fields
+            if self.cleaned_data.get(name)
+        }
+
+    def show_error(self, err) -> None:
+        """Show a domain error at its field (form.<key>, material_<n>) or above the form."""
+        field = err.field if err.field in self.fields else None
+        self.add_error(field, err.message)
+
+
+def initial_from(form_values: dict) -> dict:
+    return {f"form.{k}": v for k, v in (form_values or {}).items()}

@@ -1,0 +1,369 @@
+"""Portal pages for cases (办件): applicant registration and sign-in, applying online with uploads, drafts and an
+idempotent submit, my cases with their timeline, notices, supplements and withdrawal; for anyone, the status by case
+number and query code, and the due-date calculator (期限计算器). Views parse, call one domain function, render."""
+
+from __future__ import annotations
+
+import uuid
+from functools import wraps
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from zhengwu.cases import deadlines, notices, selectors, services, workflow
+from zhengwu.cases import forms as case_forms
+from zhengwu.catalog import selectors as catalog
+from zhengwu.core import access, auth, calendar, ratelimit
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from zhengwu.portal.cases import display
+from zhengwu.portal.cases.forms import (
+    ApplicantSignInForm,
+    ApplicationForm,
+    DueForm,
+    LookupForm,
+    RegisterForm,
+    initial_from,
+)
+
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _next(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return default
+
+
+def _applicant_required(view):
+    """Signed-in applicants only: others go to the portal sign-in (and back); staff to the workbench."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
+        if access.staff_of(user) is not None:
+            messages.info(request, "您以工作人员身份登录。为申请人办理请使用工作台的「窗口收件」。")
+            return redirect("workbench_cases:index")
+        request.applicant = selectors.applicant_of(user)
+        if request.applicant is None:
+            return render(request, "cases/portal/no_applicant.html", status=403)
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as err:
+            raise Http404(err.message) from None
+
+    return wrapped
+
+
+# ---- accounts ------------------------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("password", "password2")
+@never_cache
+def register(request):
+    """Register with phone or e-mail and a password; the name and number pass the real-name check first."""
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            ratelimit.limit(request, group="cases.portal_register", rate="5/m")
+            if form.is_valid():
+                d = form.cleaned_data
+                with transaction.atomic():  # an account only for a name and number that pass the check
+                    applicant = services.register_applicant(
+                        kind=d["kind"],
+                        name=d["name"],
+                        id_number=d["id_number"],
+                        phone=d["phone"],
+                        email=d["email"],
+                        legal_representative=d["legal_representative"],
+                        password=d["password"],
+                    )
+                    services.verify_real_name(applicant=applicant, by=applicant.user)
+                applicant.user.backend = PASSWORD_BACKEND
+                auth.sign_in(request, user=applicant.user)
+                messages.success(request, f"注册成功,已通过实名核验({applicant.verified_by})。")
+                return redirect(_next(request, reverse("portal_cases:index")))
+        except DomainError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+    return render(request, "cases/portal/register.html", {"form": form, "next": _next(request, "")})
+
+
+@sensitive_post_parameters("password")
+@never_cache
+def sign_in(request):
+    """Applicants sign in with their phone number or e-mail address (locked out after repeated failures)."""
+    form = ApplicantSignInForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            ratelimit.limit(request, group="cases.portal_signin", rate="10/m")
+            if form.is_valid():
+                account = form.cleaned_data["account"].strip()
+                attempt = auth.check_password(
+                    request, username=account, password=form.cleaned_data["password"]
+                )
+                if attempt.user is not None and access.staff_of(attempt.user) is not None:
+                    form.fail("工作人员请从「工作人员登录」入口登录工作台。")
+                elif attempt.user is not None and selectors.applicant_of(attempt.user) is None:
+                    form.fail("该账号不是申请人账号,请先注册。")
+                elif attempt.user is not None:
+                    auth.sign_in(request, user=attempt.user)
+                    return redirect(_next(request, reverse("portal_cases:index")))
+                elif attempt.locked:
+                    form.fail(
+                        f"登录失败次数过多,账号已暂时锁定,请 {auth.lockout_minutes(request)} 分钟后再试。"
+                    )
+                else:
+                    left = f",还可尝试 {attempt.tries_left} 次" if attempt.tries_left else ""
+                    form.fail(f"账号或密码错误{left}。")
+        except DomainError as err:
+            form.fail(err.message)
+    return render(request, "cases/portal/signin.html", {"form": form, "next": _next(request, "")})
+
+
+@require_POST
+def sign_out(request):
+    auth.sign_out(request)
+    messages.success(request, "您已安全退出。")
+    return redirect("portal_cases:lookup")
+
+
+# ---- anyone --------------------------------------------------------------------------------------------------
+
+
+def lookup(request):
+    """Status, dates and timeline by case number and query code, without signing in (names masked)."""
+    form = LookupForm(request.GET if "number" in request.GET else None)
+    status = None
+    if form.is_bound:
+        try:
+            ratelimit.limit(request, group="cases.status", rate="30/m")
+            if form.is_valid():
+                status = selectors.public_status(form.cleaned_data["number"], form.cleaned_data["query_code"])
+                status["timeline"] = display.timeline_rows(status["timeline"])
+                status["received_when"] = display.when(status["received_at"])
+        except DomainError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+    return render(request, "cases/portal/lookup.html", {"form": form, "status": status})
+
+
+def due(request):
+    """期限计算器: the same function as `zhengwu cases due` and GET /api/cases/due."""
+    form = DueForm(request.GET if "accepted" in request.GET else None)
+    result = None
+    if form.is_bound:
+        try:
+            ratelimit.limit(request, group="cases.due", rate="60/m")
+            if form.is_valid():
+                d = form.cleaned_data
+                result = deadlines.due_date(
+                    calendar.current_calendar(),
+                    start=d["accepted"],
+                    limit=d["limit"],
+                    extensions=[deadlines.Extension(days) for days in d["extensions"]],
+                    suspensions=[deadlines.parse_suspension(text) for text in d["suspensions"]],
+                )
+        except DomainError as err:
+            field = {"start": "accepted", "suspended": "suspensions", "extension": "extensions"}.get(
+                err.field, err.field
+            )
+            form.add_error(field if field in form.fields else None, err.message)
+    return render(request, "cases/portal/due.html", {"form": form, "result": result})
+
+
+# ---- applying ------------------------------------------------------------------------------------------------
+
+
+def _upload_all(form: ApplicationForm, case, user) -> bool:
+    """Upload every file chosen; a refused file is reported at its own input and the others still go in."""
+    ok = True
+    for position, upload in form.files_by_position().items():
+        try:
+            services.upload_material(case=case, by=user, position=position, upload=upload)
+        except ValidationFailed as err:
+            form.add_error(f"material_{position}", err.message)
+            ok = False
+    return ok
+
+
+@_applicant_required
+def apply(request, code: str):
+    """Apply online: the item's form and materials; save a draft or submit. The idempotency key is made when the
+    page is shown, so a double-clicked or retried submit finds the case already made instead of making another."""
+    item = catalog.item_by_code(code)
+    draft_id = request.POST.get("draft") or request.GET.get("draft")
+    draft = selectors.draft_for(request.user, int(draft_id)) if str(draft_id or "").isdigit() else None
+    version = draft.version if draft else item.current_version
+    if version is None or item.status != item.Status.ACTIVE or item.organisation_id is None:
+        return render(request, "cases/portal/unavailable.html", {"item": item}, status=404)
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        schema=case_forms.schema_of(version),
+        materials=version.materials.order_by("position"),
+        initial=initial_from(draft.form if draft else {}),
+    )
+    if request.method == "POST":
+        done = selectors.case_by_key(request.user, key)
+        if done is not None and done.number:
+            messages.info(request, f"该申请已提交(办件编号 {done.number}),没有重复提交。")
+            return redirect("portal_cases:detail", number=done.number)
+        if form.is_valid():
+            try:
+                draft = services.save_draft(
+                    item=item,
+                    applicant=request.applicant,
+                    by=request.user,
+                    form=form.form_data(),
+                    draft=draft,
+                )
+                uploaded = _upload_all(form, draft, request.user)
+                if uploaded and request.POST.get("action") == "submit":
+                    case = services.submit_case(
+                        item=item,
+                        applicant=request.applicant,
+                        by=request.user,
+                        form=form.form_data(),
+                        idempotency_key=key,
+                        draft=draft,
+                    )
+                    messages.success(
+                        request, f"申请已提交。办件编号 {case.number},查询码 {case.query_code},请妥善保存。"
+                    )
+                    return redirect("portal_cases:detail", number=case.number)
+                if uploaded:
+                    messages.success(request, "草稿已保存,材料已上传。您可以稍后继续填写并提交。")
+                    return redirect(f"{reverse('portal_cases:apply', args=[code])}?draft={draft.pk}")
+            except DomainError as err:
+                form.show_error(err)
+    uploaded = {m["position"]: m["files"] for m in selectors.material_checklist(draft)} if draft else {}
+    material_rows = [(form[name], uploaded.get(int(name[9:]), [])) for name in form.material_fields]
+    return render(
+        request,
+        "cases/portal/apply.html",
+        {
+            "item": item,
+            "version": version,
+            "form": form,
+            "draft": draft,
+            "key": key,
+            "material_rows": material_rows,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+# ---- my cases ------------------------------------------------------------------------------------------------
+
+
+@_applicant_required
+def index(request):
+    cases = selectors.my_cases(request.user).exclude(status="draft")[:200]
+    return render(
+        request,
+        "cases/portal/index.html",
+        {"cases": cases, "drafts": selectors.drafts_of(request.user)[:50], "applicant": request.applicant},
+    )
+
+
+def _detail(request, case, *, status: int = 200, error: DomainError | None = None, form_errors=None):
+    form_errors = form_errors or {}
+    supplement = selectors.open_supplement(case) if case.status == "supplement_requested" else None
+    asked = [
+        {**i, "error": form_errors.get(f"material_{i['position']}")}
+        for i in (supplement.items if supplement else [])
+    ]
+    summary = selectors.case_summary(case)
+    return render(
+        request,
+        "cases/portal/detail.html",
+        {
+            "case": case,
+            "s": {**summary, "received_when": display.when(summary["received_at"])},
+            "timeline": display.timeline_rows(selectors.timeline(case, public=True)),
+            "notices": selectors.notices_of(case),
+            "checklist": selectors.material_checklist(case),
+            "supplement": supplement,
+            "asked": asked,
+            "can_withdraw": workflow.allowed(case.status, "withdraw"),
+            "error": error,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=status,
+    )
+
+
+@_applicant_required
+def detail(request, number: str):
+    """One of my cases: where it stands, what happened when and where, notices, what is asked of me."""
+    return _detail(request, selectors.case_for(request.user, number))
+
+
+@_applicant_required
+@require_POST
+def supply(request, number: str):
+    """Upload what the supplement notice asked for and tell the window it is all there."""
+    case = selectors.case_for(request.user, number)
+    errors = {}
+    for name, upload in request.FILES.items():
+        if not name.startswith("material_") or not name[9:].isdigit():
+            continue
+        try:
+            services.upload_material(case=case, by=request.user, position=int(name[9:]), upload=upload)
+        except DomainError as err:
+            errors[name] = err.message
+    if errors:
+        return _detail(request, case, status=422, form_errors=errors)
+    try:
+        services.supply_supplement(case=case, by=request.user)
+    except DomainError as err:
+        return _detail(request, case, status=err.status, error=err)
+    messages.success(request, "材料已补齐,窗口将在 5 个工作日内作出受理决定。")
+    return redirect("portal_cases:detail", number=number)
+
+
+@_applicant_required
+@require_POST
+def withdraw(request, number: str):
+    case = selectors.case_for(request.user, number)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = None
+    try:
+        services.withdraw_case(
+            case=case, by=request.user, reason=request.POST.get("reason", ""), revision=revision
+        )
+    except DomainError as err:
+        return _detail(request, case, status=err.status, error=err)
+    messages.success(request, "申请已撤回。")
+    return redirect("portal_cases:detail", number=number)
+
+
+def notice_pdf(request, number: str, notice_id: int):
+    """Download a notice issued on my case (applicants; staff use the workbench's link)."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
+    try:
+        notice = selectors.notice_for(request.user, number, notice_id)
+    except (NotFound, AccessDenied) as err:
+        raise Http404(err.message) from None
+    return pdf_response(notice, request)
+
+
+def pdf_response(notice, request) -> HttpResponse:
+    """The notice as a PDF download, its QR code pointing at this site's verification page."""
+    pdf = notices.render(notice, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notices.filename(notice))}"
+    return response

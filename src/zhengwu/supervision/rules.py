@@ -1,0 +1,505 @@
+"""Supervision rules (监察规则): each a small class in this module, registered by being defined.
+
+A rule looks at one case event in its context (the case's events up to it, the case rebuilt before and after it,
+the item version, the calendar, the entry time) and returns findings: what is wrong, said so a person understands.
+`run_for_event` runs every rule on an event inside the transaction that wrote it; a rule that fails is logged and
+skipped (its savepoint rolled back), never taking the case's write down with it.
+
+Adding a rule: write a subclass of Rule with `code`, `severity`, `title` and `check()`; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+
+from django.db import transaction
+
+from zhengwu.cases import deadlines, history
+from zhengwu.cases.models import Case, CaseEvent
+from zhengwu.core import clock
+from zhengwu.core.calendar import Calendar, current_calendar
+from zhengwu.supervision.models import Alert, Severity
+
+log = logging.getLogger(__name__)
+
+REGISTRY: list[type[Rule]] = []
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One breach: the explanation a person reads and the facts behind it. `per_case` findings are raised once per
+    case (overdue is overdue however many events follow); others once per event."""
+
+    explanation: str
+    data: dict = field(default_factory=dict)
+    per_case: bool = False
+
+
+@dataclass
+class Context:
+    """What a rule may look at for one event."""
+
+    event: CaseEvent
+    case: Case
+    events: list[
+        dict
+    ]  # every event of the case up to and including this one: seq, action, at, data, actor_id
+    calendar: Calendar
+    entered_at: (
+        dt.datetime
+    )  # when the event was written (the clock), as opposed to `event.at`, when it happened
+    backdating_hours: int = 24
+
+    @property
+    def day(self) -> dt.date:
+        return clock.local_date(self.event.at)
+
+    @property
+    def data(self) -> dict:
+        return self.event.data or {}
+
+    @cached_property
+    def before(self) -> history.CaseState | None:
+        return self._derive(self.events[:-1])
+
+    @cached_property
+    def after(self) -> history.CaseState | None:
+        return self._derive(self.events)
+
+    def _derive(self, events) -> history.CaseState | None:
+        try:
+            return history.derive(events, self.calendar)
+        except Exception:  # events written around the workflow (imports, repairs) may not replay
+            return None
+
+    def earlier(self, *actions: str) -> list[dict]:
+        return [e for e in self.events[:-1] if e["action"] in actions]
+
+    @cached_property
+    def actor_staff(self):
+        from zhengwu.core.models import Staff
+
+        if self.event.actor_id is None:
+            return None
+        return (
+            Staff.objects.select_related("organisation", "window").filter(user_id=self.event.actor_id).first()
+        )
+
+
+class Rule:
+    """A supervision rule: `check` returns the findings for one event (empty when the event is lawful)."""
+
+    code: str = ""
+    severity: str = Severity.WARNING
+    title: str = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.code:
+            REGISTRY.append(cls)
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+def _decided_on(ctx: Context) -> dt.date | None:
+    """The day of the decision: this event's if it is the decision, an earlier decision's, or None."""
+    if ctx.event.action == "decide":
+        return ctx.day
+    earlier = ctx.earlier("decide")
+    return clock.local_date(earlier[-1]["at"]) if earlier else None
+
+
+class _Overdue(Rule):
+    due_name = ""
+    limit_name = ""
+    due_label = ""
+    law = ""
+
+    def check(self, ctx):
+        state = ctx.after
+        due_obj = getattr(state, self.due_name, None) if state else None
+        due = due_obj.due if due_obj else None
+        if due is None:
+            return []
+        decided = _decided_on(ctx)
+        if decided is not None and ctx.event.action != "decide":
+            return []  # judged once, at the decision
+        when = decided or ctx.day
+        if when <= due:
+            return []
+        late = ctx.calendar.workdays_between(due, when).value
+        what = f"于 {when.isoformat()} 才作出决定" if decided else f"至 {when.isoformat()} 仍未作出决定"
+        return [
+            Finding(
+                f"{self.due_label}为 {due.isoformat()}({due_obj.total} 个工作日),{what},"
+                f"超出 {late} 个工作日。{self.law}",
+                {"due": due.isoformat(), "on": when.isoformat(), "late_workdays": late},
+                per_case=True,
+            )
+        ]
+
+
+class OverduePromised(_Overdue):
+    # 服务承诺: the promised limit published in the guide binds the organisation (国务院办公厅 政务服务"好差评"及承诺制).
+    code = "overdue.promised"
+    severity = Severity.WARNING
+    title = "超过承诺办结期限"
+    due_name, due_label = "promised", "承诺办结期限"
+    law = "承诺时限是向申请人公开的服务承诺。"
+
+
+class OverdueLegal(_Overdue):
+    # 行政许可法 第四十二条: a decision within 20 working days of acceptance (or the law's limit), extendable by 10.
+    code = "overdue.legal"
+    severity = Severity.SERIOUS
+    title = "超过法定办结期限"
+    due_name, due_label = "legal", "法定办结期限"
+    law = "违反《行政许可法》第四十二条关于办理期限的规定。"
+
+
+class IntakeLate(Rule):
+    # 行政许可法 第三十二条: the intake decision (受理 / 补正 / 不予受理) within 5 working days of receipt.
+    code = "intake.late"
+    severity = Severity.SERIOUS
+    title = "受理审查超过 5 个工作日"
+    ACTIONS = ("accept", "refuse", "request_supplement", "deem_accept")
+
+    def check(self, ctx):
+        if ctx.event.action not in self.ACTIONS or ctx.before is None or ctx.before.intake_start is None:
+            return []
+        due = deadlines.intake_due(ctx.calendar, ctx.before.intake_start).due
+        if ctx.event.action == "deem_accept":
+            return [
+                Finding(
+                    f"收件(或补齐材料)于 {ctx.before.intake_start.isoformat()},5 个工作日内(至 {due.isoformat()})"
+                    "未作受理、补正或不予受理的决定,已依法视为受理。违反《行政许可法》第三十二条。",
+                    {"intake_start": ctx.before.intake_start.isoformat(), "intake_due": due.isoformat()},
+                )
+            ]
+        if ctx.day <= due:
+            return []
+        late = ctx.calendar.workdays_between(due, ctx.day).value
+        return [
+            Finding(
+                f"收件(或补齐材料)于 {ctx.before.intake_start.isoformat()},受理审查期限为 {due.isoformat()},"
+                f"却于 {ctx.day.isoformat()} 才作出决定,超出 {late} 个工作日。违反《行政许可法》第三十二条。",
+                {"intake_due": due.isoformat(), "on": ctx.day.isoformat(), "late_workdays": late},
+            )
+        ]
+
+
+def _material_key(item: dict):
+    return ("material", item["position"]) if item.get("position") is not None else ("other", item.get("name"))
+
+
+class RepeatedSupplement(Rule):
+    # 行政许可法 第三十二条第一款第(四)项: 一次性告知申请人需要补正的全部内容.
+    code = "supplement.repeated_new_materials"
+    severity = Severity.WARNING
+    title = "再次补正新增首次未告知的材料"
+
+    def check(self, ctx):
+        if ctx.event.action != "request_supplement":
+            return []
+        earlier = ctx.earlier("request_supplement")
+        if not earlier:
+            return []
+        named = {_material_key(i) for e in earlier for i in (e["data"] or {}).get("items", [])}
+        new = [i.get("name", "") for i in ctx.data.get("items", []) if _material_key(i) not in named]
+        if not new:
+            return []
+        reason = ctx.event.note or "(未写明理由)"
+        return [
+            Finding(
+                f"第 {len(earlier) + 1} 次补正告知新增了前次未告知的材料:{'、'.join(new)}。"
+                f"应当一次性告知全部补正内容(《行政许可法》第三十二条)。书面理由:{reason}",
+                {"round": len(earlier) + 1, "new_materials": new},
+            )
+        ]
+
+
+def _money(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+class FeeDiffers(Rule):
+    # 行政许可法 第五十八条、第五十九条: fees only where a law or regulation sets them, at the published standard.
+    code = "fee.differs_from_standard"
+    severity = Severity.SERIOUS
+    title = "收费与目录标准不一致"
+
+    def check(self, ctx):
+        charged = ctx.data.get("fees")
+        if not charged:
+            return []
+        standards = {f.position: f for f in ctx.case.version.fees.all()}
+        by_name = {f.name: f for f in standards.values()}
+        problems = []
+        for item in charged:
+            fee = standards.get(item.get("position")) or by_name.get(item.get("name"))
+            amount = _money(item.get("amount"))
+            name = item.get("name") or (fee.name if fee else "收费")
+            if fee is None:
+                problems.append(
+                    f"「{name}」{amount} 元不在本事项的收费目录中(目录:{'、'.join(by_name) or '不收费'})"
+                )
+            elif fee.amount is not None and amount != _money(fee.amount):
+                problems.append(
+                    f"「{fee.name}」收取 {amount} 元,目录标准为 {_money(fee.amount)} 元({fee.standard})"
+                )
+        if not problems:
+            return []
+        return [Finding("；".join(problems) + "。", {"charged": charged})]
+
+
+class StepOutOfOrder(Rule):
+    # 服务指南公布的办理流程: steps are done in their published order, none skipped.
+    code = "step.out_of_order"
+    severity = Severity.WARNING
+    title = "办理环节跳过或顺序颠倒"
+
+    def check(self, ctx):
+        before = ctx.before
+        if before is None or not before.steps or ctx.event.action not in ("complete_step", "decide"):
+            return []
+        current = before.current_step
+        if ctx.event.action == "complete_step":
+            position = int(ctx.data.get("position", -1))
+            if current is not None and position == current.position:
+                return []
+            names = {s.position: s.name for s in before.steps}
+            return [
+                Finding(
+                    f"完成了第 {position} 个环节「{names.get(position, '?')}」,而当前应办理的是"
+                    f"「{current.name if current else '(无待办环节)'}」。",
+                    {"position": position, "current": current.position if current else None},
+                )
+            ]
+        last = before.steps[-1]
+        skipped = [s.name for s in before.steps if s.state != "done" and s is not last]
+        if not skipped:
+            return []
+        return [
+            Finding(
+                f"作出决定时,环节「{'、'.join(skipped)}」尚未办理。",
+                {"skipped": skipped},
+            )
+        ]
+
+
+class SamePersonAcceptsAndDecides(Rule):
+    # 审批分离 (受审分离): where the item is not authorised to the window, acceptance and decision are by two people.
+    code = "decision.same_person"
+    severity = Severity.WARNING
+    title = "受理与决定为同一人"
+
+    def check(self, ctx):
+        if ctx.event.action != "decide" or ctx.event.actor_id is None:
+            return []
+        version = ctx.case.version
+        if version.instant or version.window_authorised:
+            return []
+        accepts = [e for e in ctx.earlier("accept") if e["actor_id"]]
+        if not accepts or accepts[-1]["actor_id"] != ctx.event.actor_id:
+            return []
+        return [
+            Finding(
+                f"{ctx.event.actor_label}既受理又作出决定;本事项未授权窗口办结,应由不同人员受理和审批(受审分离)。",
+                {"actor": ctx.event.actor_id},
+            )
+        ]
+
+
+INTAKE_ACTIONS = frozenset(
+    {
+        "submit",
+        "upload_material",
+        "request_supplement",
+        "supply_supplement",
+        "accept",
+        "refuse",
+        "deliver",
+        "complete",
+        "withdraw",
+    }
+)
+
+
+class OutsideOrganisation(Rule):
+    # 行政许可法 第二十三条/第二十四条: a licence is handled by the organisation that holds the power (or its delegate).
+    code = "actor.outside_organisation"
+    severity = Severity.SERIOUS
+    title = "非实施机构人员办理"
+
+    def check(self, ctx):
+        staff = ctx.actor_staff
+        if staff is None:
+            return []
+        case_org = ctx.case.organisation
+        if case_org.path.startswith(staff.organisation.path):
+            return []
+        window = staff.window
+        if ctx.event.action in INTAKE_ACTIONS and window is not None:
+            # 一窗受理: the case's own window, or a general window (综合窗口) of the same centre, takes applications.
+            case_window = ctx.case.window
+            if case_window is not None and (
+                window.pk == case_window.pk
+                or (window.kind == "general" and window.centre_id == case_window.centre_id)
+            ):
+                return []
+            if window.organisations.filter(pk=case_org.pk).exists():
+                return []
+        return [
+            Finding(
+                f"{staff.name}({staff.organisation.name})对{case_org.name}的办件执行了「{ctx.event.action}」操作,"
+                "不属于本机构人员,也不是受理该办件的窗口。",
+                {"staff": staff.pk, "organisation": staff.organisation_id, "action": ctx.event.action},
+            )
+        ]
+
+
+class SuspensionWithoutLegalReason(Rule):
+    # 行政许可法 第四十五条: only hearings, tenders, auctions, inspection, testing, quarantine, appraisal and expert
+    # review stop the clock.
+    code = "suspension.no_legal_reason"
+    severity = Severity.SERIOUS
+    title = "中止没有法定事由"
+
+    def check(self, ctx):
+        if ctx.event.action != "suspend":
+            return []
+        kind = ctx.data.get("kind", "")
+        if kind in deadlines.SUSPENSION_KINDS and (ctx.event.note or "").strip():
+            return []
+        lawful = "、".join(deadlines.SUSPENSION_KINDS.values())
+        why = (
+            f"中止类型「{kind or '未填写'}」不是法定特别程序"
+            if kind not in deadlines.SUSPENSION_KINDS
+            else "未写明中止理由"
+        )
+        return [
+            Finding(f"{why}。依《行政许可法》第四十五条,只有{lawful}所需时间不计入期限。", {"kind": kind})
+        ]
+
+
+class SuspensionLongerThanDeclared(Rule):
+    # 行政许可法 第四十五条: the time a special procedure needs is told to the applicant in writing (告知所需时间).
+    code = "suspension.longer_than_declared"
+    severity = Severity.WARNING
+    title = "中止时间超过告知时长"
+
+    def check(self, ctx):
+        if ctx.event.action != "resume":
+            return []
+        suspends = ctx.earlier("suspend")
+        if not suspends:
+            return []
+        declared = suspends[-1]["data"] or {}
+        expected = int(declared.get("expected_days") or 0)
+        since = dt.date.fromisoformat(str(declared.get("since") or clock.local_date(suspends[-1]["at"])))
+        until = dt.date.fromisoformat(str(ctx.data.get("until") or ctx.day))
+        used = ctx.calendar.workdays_between(since, until).value
+        if not expected or used <= expected:
+            return []
+        return [
+            Finding(
+                f"{since.isoformat()} 中止时告知需要 {expected} 个工作日,实际至 {until.isoformat()} 才恢复,"
+                f"用了 {used} 个工作日,超出 {used - expected} 个。",
+                {"since": since.isoformat(), "until": until.isoformat(), "declared": expected, "used": used},
+            )
+        ]
+
+
+class Backdated(Rule):
+    # 行政许可法 第三十三条 (电子政务) and the 审计 rule: events are recorded when they happen; late entry is visible.
+    code = "event.backdated"
+    severity = Severity.WARNING
+    title = "补录(记录时间明显早于录入时间)"
+
+    def check(self, ctx):
+        gap = ctx.entered_at - ctx.event.at
+        if gap <= dt.timedelta(hours=ctx.backdating_hours):
+            return []
+        hours = int(gap.total_seconds() // 3600)
+        happened = clock.local_date(ctx.event.at).isoformat()
+        entered = clock.local_date(ctx.entered_at).isoformat()
+        return [
+            Finding(
+                f"「{ctx.event.action}」记为 {happened} 发生,却在 {entered} 才录入,相隔约 {hours} 小时"
+                f"(超过 {ctx.backdating_hours} 小时),可能倒签时间。",
+                {"at": ctx.event.at.isoformat(), "entered_at": ctx.entered_at.isoformat(), "hours": hours},
+            )
+        ]
+
+
+def rules() -> list[Rule]:
+    """An instance of every registered rule."""
+    return [cls() for cls in REGISTRY]
+
+
+def context_for(event: CaseEvent, *, backdating_hours: int = 24) -> Context:
+    rows = list(
+        CaseEvent.objects.filter(case_id=event.case_id, seq__lte=event.seq)
+        .order_by("seq")
+        .values("seq", "action", "at", "data", "actor_id")
+    )
+    case = Case.objects.select_related("organisation", "version", "window").get(pk=event.case_id)
+    return Context(
+        event=event,
+        case=case,
+        events=rows,
+        calendar=current_calendar(),
+        entered_at=clock.now(),
+        backdating_hours=backdating_hours,
+    )
+
+
+def run_for_event(event: CaseEvent) -> list[Alert]:
+    """Run every rule on one event and store what they find (once per event, or once per case). Call inside the
+    transaction that wrote the event."""
+    from zhengwu.supervision.selectors import thresholds
+
+    ctx = context_for(event, backdating_hours=thresholds().backdating_hours)
+    raised = []
+    for rule in rules():
+        try:
+            with transaction.atomic():
+                for finding in rule.check(ctx):
+                    alert = store(rule, finding, case=ctx.case, event=event)
+                    if alert is not None:
+                        raised.append(alert)
+        except Exception:
+            log.exception("supervision rule %s failed on event %s", rule.code, event.pk)
+    return raised
+
+
+def store(rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert | None:
+    key = f"{rule.code}:c{case.pk}" if finding.per_case or event is None else f"{rule.code}:e{event.pk}"
+    alert, created = Alert.objects.get_or_create(
+        key=key,
+        defaults={
+            "code": rule.code,
+            "severity": rule.severity,
+            "title": rule.title,
+            "explanation": f"办件 {case.number}:{finding.explanation}",
+            "data": finding.data,
+            "case": case,
+            "event": event,
+            "organisation_id": case.organisation_id,
+            "raised_at": clock.now(),
+        },
+    )
+    return alert if created else None
+
+
+def rule_for(code: str) -> type[Rule] | None:
+    return next((r for r in REGISTRY if r.code == code), None)

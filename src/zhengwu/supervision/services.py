@@ -1,0 +1,388 @@
+"""Writes for supervision: alert review (explain, dismiss with a reason, escalate into an order), supervision orders
+(issue, respond, send back, close, escalate when overdue), accountability records, the periodic scan. One
+transaction each, with its audit record; every order step is an immutable OrderStep row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+
+from zhengwu.cases.models import Case, Status, Suspension
+from zhengwu.core import access, audit, clock
+from zhengwu.core.calendar import add_workdays, current_calendar, workdays_between
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.models import Organisation, Role
+from zhengwu.supervision import rules, selectors
+from zhengwu.supervision.models import Accountability, Alert, OrderStep, SupervisionOrder
+
+ISSUER_ROLES = (Role.SUPERVISOR,)
+RESPONDER_ROLES = (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
+MAX_RESPONSE_DAYS = 60
+
+
+def _text(value, *, field: str, label: str, max_length: int = 2000, required: bool = True) -> str:
+    value = str(value or "").strip()
+    if required and not value:
+        raise ValidationFailed(f"请填写{label}", field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(f"{label}最长 {max_length} 个字,现有 {len(value)} 个字", field=field)
+    return value
+
+
+def _label(by) -> str:
+    staff = access.staff_of(by)
+    return staff.name if staff else (by.get_username() if by is not None else "系统")
+
+
+def _actor(by):
+    return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+# ---- alerts
+
+
+def _review(alert: Alert, *, by, state: str, note: str) -> Alert:
+    access.require_role(by, *ISSUER_ROLES)
+    if not selectors.visible_alerts(by).filter(pk=alert.pk).exists():
+        raise AccessDenied("该异常不在您的监察范围内")
+    with transaction.atomic():
+        row = Alert.objects.select_for_update().get(pk=alert.pk)
+        if row.state in (Alert.State.DISMISSED, Alert.State.ESCALATED):
+            raise Conflict(f"该异常已{row.get_state_display()}", field="state")
+        before = row.state
+        row.state, row.review_note = state, note
+        row.reviewed_at, row.reviewed_by = clock.now(), _actor(by)
+        row.save(update_fields=["state", "review_note", "reviewed_at", "reviewed_by"])
+        audit.record(
+            f"supervision.alert_{state}",
+            row,
+            actor=_actor(by),
+            summary={"code": row.code, "from": before, "note": note},
+        )
+    return row
+
+
+def explain_alert(*, alert: Alert, by, note: str) -> Alert:
+    """Record the explanation found for an alert (the organisation's reason, checked); it stays on record."""
+    return _review(
+        alert, by=by, state=Alert.State.EXPLAINED, note=_text(note, field="note", label="情况说明")
+    )
+
+
+def dismiss_alert(*, alert: Alert, by, reason: str) -> Alert:
+    """Dismiss an alert as no breach, with the reason (e.g. the delay was the applicant's)."""
+    return _review(
+        alert, by=by, state=Alert.State.DISMISSED, note=_text(reason, field="reason", label="排除理由")
+    )
+
+
+def escalate_alert(*, alert: Alert, by, instruction: str, response_days: int = 5) -> SupervisionOrder:
+    """Turn an alert into a supervision order to its organisation."""
+    with transaction.atomic():
+        order = issue_order(
+            by=by,
+            alert=alert,
+            case=alert.case,
+            organisation=alert.organisation,
+            instruction=instruction,
+            response_days=response_days,
+        )
+        _review(alert, by=by, state=Alert.State.ESCALATED, note=f"转督办 {order.number}")
+    return order
+
+
+# ---- orders
+
+
+def _next_number(today: dt.date) -> str:
+    prefix = f"DB-{today.year}-"
+    last = (
+        SupervisionOrder.objects.select_for_update()
+        .filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return f"{prefix}{(int(last.rsplit('-', 1)[1]) if last else 0) + 1:04d}"
+
+
+def _step(order: SupervisionOrder, action: str, *, by, note: str = "", data: dict | None = None) -> OrderStep:
+    seq = order.steps.count() + 1
+    step = OrderStep.objects.create(
+        order=order,
+        seq=seq,
+        at=clock.now(),
+        action=action,
+        actor=_actor(by),
+        actor_label=_label(by)[:150],
+        organisation=order.organisation,
+        note=note,
+        data=data or {},
+    )
+    audit.record(
+        f"supervision.order_{action}",
+        order,
+        actor=_actor(by),
+        summary={
+            "number": order.number,
+            "organisation": order.organisation.name,
+            "note": note[:200],
+            **(data or {}),
+        },
+    )
+    return step
+
+
+def _days(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RESPONSE_DAYS:
+        raise ValidationFailed(f"反馈时限应为 1 至 {MAX_RESPONSE_DAYS} 个工作日", field="response_days")
+    return value
+
+
+def issue_order(
+    *,
+    by,
+    organisation: Organisation | None = None,
+    instruction: str,
+    response_days: int = 5,
+    case: Case | None = None,
+    ticket=None,
+    request_ref: str = "",
+    alert: Alert | None = None,
+) -> SupervisionOrder:
+    """A supervisor orders an organisation to act on a case, ticket, disclosure request or alert and to report back
+    within `response_days` working days."""
+    access.require_role(by, *ISSUER_ROLES)
+    instruction = _text(instruction, field="instruction", label="督办要求")
+    response_days = _days(response_days)
+    if case is not None:
+        organisation = organisation or case.organisation
+        subject, label = SupervisionOrder.Subject.CASE, f"办件 {case.number}"
+        if not selectors.supervised_cases(by).filter(pk=case.pk).exists():
+            raise AccessDenied("该办件不在您的监察范围内")
+    elif ticket is not None:
+        organisation = organisation or ticket.lead_organisation
+        subject, label = SupervisionOrder.Subject.TICKET, f"工单 {ticket.number}"
+    elif request_ref:
+        subject, label = SupervisionOrder.Subject.REQUEST, f"依申请公开 {request_ref}"
+    elif alert is not None:
+        organisation = organisation or alert.organisation
+        subject, label = SupervisionOrder.Subject.ALERT, f"异常 {alert.title}"
+    else:
+        raise ValidationFailed("请选择督办的办件、工单、依申请公开或异常", field="subject")
+    if alert is not None and case is not None:
+        subject = SupervisionOrder.Subject.ALERT
+        label = f"办件 {case.number}:{alert.title}"
+    if organisation is None:
+        raise ValidationFailed("请选择责任单位", field="organisation")
+    access.require_organisation(by, organisation)
+    today = clock.today()
+    with transaction.atomic():
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    order = SupervisionOrder.objects.create(
+                        number=_next_number(today),
+                        subject=subject,
+                        subject_label=label[:120],
+                        case=case,
+                        ticket=ticket,
+                        request_ref=request_ref[:40],
+                        alert=alert,
+                        organisation=organisation,
+                        origin=organisation,
+                        instruction=instruction,
+                        response_days=response_days,
+                        # 督办 rule: the response is due `response_days` working days after the day of issue.
+                        due_on=add_workdays(today, response_days).value,
+                        issued_at=clock.now(),
+                        issued_by=_actor(by),
+                    )
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise Conflict("督办编号冲突,请重试", field="number") from None
+        _step(order, "issue", by=by, note=instruction, data={"due_on": order.due_on.isoformat()})
+    return order
+
+
+def _responder(by, order: SupervisionOrder) -> None:
+    access.require_role(by, *RESPONDER_ROLES)
+    if not (
+        access.can_see_organisation(by, order.organisation) or access.can_see_organisation(by, order.origin)
+    ):
+        raise AccessDenied("该督办单不是发给您单位的")
+
+
+def respond_order(*, order: SupervisionOrder, by, response: str) -> SupervisionOrder:
+    """The organisation reports what it did (整改反馈)."""
+    _responder(by, order)
+    response = _text(response, field="response", label="整改反馈")
+    with transaction.atomic():
+        row = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        if row.state != SupervisionOrder.State.OPEN:
+            raise Conflict(f"督办单当前状态为「{row.get_state_display()}」,不能反馈", field="state")
+        row.state, row.response, row.responded_at = SupervisionOrder.State.RESPONDED, response, clock.now()
+        row.save(update_fields=["state", "response", "responded_at"])
+        late = clock.today() > row.due_on
+        _step(row, "respond", by=by, note=response, data={"late": late})
+    return row
+
+
+def _issuer(by, order: SupervisionOrder) -> None:
+    access.require_role(by, *ISSUER_ROLES)
+    if not selectors.visible_orders(by).filter(pk=order.pk).exists():
+        raise AccessDenied("该督办单不在您的监察范围内")
+
+
+def return_order(*, order: SupervisionOrder, by, reason: str, response_days: int = 5) -> SupervisionOrder:
+    """The supervisor is not satisfied: the order goes back to the organisation with a new deadline."""
+    _issuer(by, order)
+    reason = _text(reason, field="reason", label="退回理由")
+    response_days = _days(response_days)
+    with transaction.atomic():
+        row = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        if row.state != SupervisionOrder.State.RESPONDED:
+            raise Conflict("只能退回已反馈的督办单", field="state")
+        row.state = SupervisionOrder.State.OPEN
+        row.due_on = add_workdays(clock.today(), response_days).value
+        row.save(update_fields=["state", "due_on"])
+        _step(row, "return", by=by, note=reason, data={"due_on": row.due_on.isoformat()})
+    return row
+
+
+def close_order(*, order: SupervisionOrder, by, outcome: str) -> SupervisionOrder:
+    """The supervisor accepts the response and closes the order, with the outcome."""
+    _issuer(by, order)
+    outcome = _text(outcome, field="outcome", label="办结意见")
+    with transaction.atomic():
+        row = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        if row.state != SupervisionOrder.State.RESPONDED:
+            raise Conflict("督办单尚未反馈,不能办结", field="state")
+        row.state, row.outcome, row.closed_at = SupervisionOrder.State.CLOSED, outcome, clock.now()
+        row.save(update_fields=["state", "outcome", "closed_at"])
+        _step(row, "close", by=by, note=outcome)
+    return row
+
+
+def superior_of(organisation: Organisation) -> Organisation | None:
+    """The next level up: the parent organisation, else the people's government of the region (or the region above)."""
+    if organisation.parent_id:
+        return organisation.parent
+    region = organisation.region
+    while region is not None:
+        government = (
+            Organisation.objects.filter(region=region, kind=Organisation.Kind.GOVERNMENT)
+            .exclude(pk=organisation.pk)
+            .first()
+        )
+        if government is not None:
+            return government
+        region = region.parent
+    return None
+
+
+def escalate_overdue_orders(*, today: dt.date | None = None) -> list[SupervisionOrder]:
+    """Orders with no response by their date go one level up (逐级督办): to the superior organisation, with a new
+    deadline of the same number of working days. Idempotent for a day: an order escalated today is not again."""
+    today = today or clock.today()
+    done = []
+    for pk in list(selectors.overdue_orders(today).values_list("pk", flat=True)):
+        with transaction.atomic():
+            row = SupervisionOrder.objects.select_for_update().select_related("organisation").get(pk=pk)
+            if row.state != SupervisionOrder.State.OPEN or row.due_on >= today:
+                continue
+            superior = superior_of(row.organisation)
+            before = row.organisation
+            row.level += 1
+            row.organisation = superior or row.organisation
+            row.due_on = add_workdays(today, row.response_days).value
+            row.save(update_fields=["level", "organisation", "due_on"])
+            _step(
+                row,
+                "escalate",
+                by=None,
+                note=f"逾期未反馈,由{before.name}升级至{row.organisation.name}督办(第 {row.level} 级)",
+                data={"from": before.pk, "to": row.organisation.pk, "due_on": row.due_on.isoformat()},
+            )
+            done.append(row)
+    return done
+
+
+def record_accountability(
+    *, order: SupervisionOrder, by, person: str, kind: str, reason: str, decided_on: dt.date | None = None
+) -> Accountability:
+    """Attach an accountability record (问责) to an order's outcome."""
+    _issuer(by, order)
+    person = _text(person, field="person", label="责任人", max_length=40)
+    reason = _text(reason, field="reason", label="问责事由")
+    if kind not in Accountability.Kind.values:
+        raise ValidationFailed("问责方式不在可选范围内", field="kind")
+    with transaction.atomic():
+        row = Accountability.objects.create(
+            order=order,
+            organisation=order.origin,
+            person=person,
+            kind=kind,
+            reason=reason,
+            decided_on=decided_on or clock.today(),
+            recorded_at=clock.now(),
+            recorded_by=_actor(by),
+        )
+        audit.record(
+            "supervision.accountability",
+            row,
+            actor=_actor(by),
+            summary={"order": order.number, "person": person, "kind": kind},
+        )
+    return row
+
+
+# ---- the scan: what time alone turns into a breach
+
+
+def scan(*, today: dt.date | None = None) -> dict:
+    """Raise the alerts no event triggers (a case past its limits while nobody touched it; a suspension past its
+    declared length), escalate overdue orders and push warnings. Safe to run any number of times."""
+    from zhengwu.supervision import tasks
+
+    today = today or clock.today()
+    calendar = current_calendar()
+    raised = 0
+    for rule, due_field in ((rules.OverduePromised, "promised_due"), (rules.OverdueLegal, "legal_due")):
+        stale = (
+            Case.objects.filter(status=Status.ACCEPTED, **{f"{due_field}__lt": today})
+            .exclude(Exists(Alert.objects.filter(case=OuterRef("pk"), code=rule.code)))
+            .select_related("organisation")
+        )
+        for case in stale:
+            due = getattr(case, due_field)
+            late = workdays_between(due, today).value
+            finding = rules.Finding(
+                f"{rule.due_label}为 {due.isoformat()},至 {today.isoformat()} 仍未作出决定,已超出 {late} 个工作日。"
+                f"{rule.law}",
+                {"due": due.isoformat(), "on": today.isoformat(), "late_workdays": late},
+                per_case=True,
+            )
+            with transaction.atomic():
+                raised += rules.store(rule(), finding, case=case, event=None) is not None
+    overrun = rules.SuspensionLongerThanDeclared
+    for row in Suspension.objects.filter(ended_on__isnull=True, case__status=Status.SUSPENDED).select_related(
+        "case"
+    ):
+        used = calendar.workdays_between(row.started_on, today).value
+        if used <= row.expected_days:
+            continue
+        finding = rules.Finding(
+            f"{row.started_on.isoformat()} 中止时告知需要 {row.expected_days} 个工作日,至 {today.isoformat()} 已用 "
+            f"{used} 个工作日仍未恢复办理。",
+            {"since": row.started_on.isoformat(), "declared": row.expected_days, "used": used},
+            per_case=True,
+        )
+        with transaction.atomic():
+            raised += rules.store(overrun(), finding, case=row.case, event=None) is not None
+    escalated = escalate_overdue_orders(today=today)
+    pushed = tasks.push_warnings(today=today)
+    return {"alerts": raised, "escalated": len(escalated), "warnings": pushed}

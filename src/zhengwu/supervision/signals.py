@@ -1,0 +1,24 @@
+"""Rules run on every case event, inside the transaction that writes it, so an alert commits with its event.
+A loaded calendar year makes the working-day index stale: it is dropped and rebuilt when next needed."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from zhengwu.cases.models import CaseEvent
+from zhengwu.core.calendar import calendar_year_loaded
+
+
+@receiver(post_save, sender=CaseEvent, dispatch_uid="zhengwu.supervision.rules_on_event")
+def run_rules(sender, instance: CaseEvent, created: bool, raw: bool = False, **kwargs) -> None:
+    if not created or raw:
+        return
+    from zhengwu.supervision import rules
+
+    rules.run_for_event(instance)
+
+
+@receiver(calendar_year_loaded, dispatch_uid="zhengwu.supervision.forget_workday_index")
+def forget_workday_index(sender, year: int, **kwargs) -> None:
+    from zhengwu.supervision.models import WorkdayIndex
+
+    WorkdayIndex.objects.all().delete()

@@ -1,0 +1,531 @@
+"""Workbench pages for cases (办件): the queues with their counts, the case page with everything on one screen and
+every action (each confirmed, each carrying the page's `revision` so a stale page is told so and keeps what was
+typed), counter registration for walk-in applicants, and the notification outbox."""
+
+from __future__ import annotations
+
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhengwu.cases import deadlines, selectors, services
+from zhengwu.cases import forms as case_forms
+from zhengwu.cases.models import Decision, Delivery
+from zhengwu.catalog import selectors as catalog
+from zhengwu.core import access
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
+from zhengwu.core.masking import mask_address, mask_email, mask_name, mask_phone, mask_resident_id, reveal
+from zhengwu.core.models import Role
+from zhengwu.portal.cases import display
+from zhengwu.portal.cases.forms import ApplicationForm
+from zhengwu.portal.cases.views import pdf_response
+from zhengwu.workbench.cases.forms import WalkInForm
+
+QUEUE_LABELS = {
+    "to_accept": "待受理",
+    "to_handle": "待我办理",
+    "due_soon": "即将到期",
+    "overdue": "已超期",
+    "suspended": "中止中",
+    "done": "已办结",
+}
+INTAKE = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+HANDLERS = (Role.APPROVER, Role.DEPARTMENT_HEAD)
+HEADS = (Role.DEPARTMENT_HEAD,)
+
+
+def _staff_required(view):
+    """Staff only; a case out of reach answers 404 (never revealing it exists) or 403 with its message."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            if access.staff_of(request.user) is None and not access.is_administrator(request.user):
+                raise AccessDenied("需要工作人员账号")
+            return view(request, *args, **kwargs)
+        except NotFound as err:
+            raise Http404(err.message) from None
+        except AccessDenied as err:
+            raise PermissionDenied(err.message) from None
+
+    return wrapped
+
+
+# ---- queues --------------------------------------------------------------------------------------------------
+
+
+@_staff_required
+def index(request):
+    """The six queues with their counts; the chosen one listed, soonest due first."""
+    if request.GET.get("number"):
+        number = selectors.case_for(request.user, request.GET["number"]).number
+        return redirect("workbench_cases:case", number=number)
+    counts = selectors.queue_counts(request.user)
+    name = request.GET.get("queue") or next((q for q in ("to_accept", "to_handle") if counts[q]), "to_accept")
+    rows = [
+        {
+            "case": c,
+            "applicant": mask_name(c.applicant.name) if c.applicant.kind == "natural" else c.applicant.name,
+        }
+        for c in selectors.queue(request.user, name)[:100]
+    ]
+    heads = access.has_role(request.user, *HEADS) or access.is_administrator(request.user)
+    return render(
+        request,
+        "cases/workbench/index.html",
+        {
+            "queues": [(q, QUEUE_LABELS[q], counts[q]) for q in selectors.QUEUES],
+            "current": name,
+            "current_label": QUEUE_LABELS[name],
+            "rows": rows,
+            "extensions": selectors.pending_extensions(request.user)[:50] if heads else [],
+        },
+    )
+
+
+# ---- the case page -------------------------------------------------------------------------------------------
+
+
+def _may(user, *roles) -> bool:
+    return access.is_administrator(user) or access.has_role(user, *roles)
+
+
+def _applicant_view(request, case) -> dict:
+    """The applicant's details masked; in full only on request, and that view is written to the audit chain."""
+    a = case.applicant
+    natural = a.kind == "natural"
+    if request.GET.get("reveal") == "applicant":
+        full = reveal(
+            user=request.user,
+            obj=a,
+            field="id_number,phone,email,address",
+            value={
+                "name": a.name,
+                "id": a.id_number,
+                "phone": a.phone,
+                "email": a.email,
+                "address": a.address,
+            },
+        )
+        return {**full, "revealed": True}
+    return {
+        "name": mask_name(a.name) if natural else a.name,
+        "id": mask_resident_id(a.id_number) if natural else a.id_number,
+        "phone": mask_phone(a.phone),
+        "email": mask_email(a.email),
+        "address": mask_address(a.address),
+        "revealed": False,
+    }
+
+
+def _case_context(request, case, *, failed: str = "", error: DomainError | None = None) -> dict:
+    user = request.user
+    summary = selectors.case_summary(case)
+    allowed = set(summary["actions"])
+    step = next((s for s in summary["steps"] if s["state"] == "open"), None)
+    steps = list(case.steps.select_related("assignee").order_by("position"))
+    open_row = next((s for s in steps if s.state == "open"), None)
+    staff = access.staff_of(user)
+    holds_step = open_row is not None and (_may(user, open_row.role))
+    is_last = step is not None and step["position"] == max(s["position"] for s in summary["steps"])
+    may_decide = "decide" in allowed and (
+        (holds_step and is_last)
+        or (staff is not None and staff.window_authorised)
+        or (not steps and _may(user, *(INTAKE if case.version.instant else HANDLERS)))
+    )
+    can = {
+        "accept": "accept" in allowed and _may(user, *INTAKE),
+        "supplement": "request_supplement" in allowed and _may(user, *INTAKE),
+        "refuse": "refuse" in allowed and _may(user, *INTAKE),
+        "supply": "supply_supplement" in allowed and _may(user, *INTAKE),
+        "upload": "upload_material" in allowed and _may(user, *INTAKE),
+        "instant": case.version.instant and "accept" in allowed and _may(user, *INTAKE),
+        "claim": "claim_step" in allowed and holds_step and open_row.assignee_id != user.pk,
+        "assign": "assign_step" in allowed and open_row is not None and _may(user, *HEADS),
+        "complete_step": "complete_step" in allowed and holds_step and not is_last,
+        "return_step": "return_step" in allowed and holds_step and open_row.position > 1,
+        "suspend": "suspend" in allowed and _may(user, *HANDLERS),
+        "resume": "resume" in allowed and _may(user, *HANDLERS),
+        "extension": "request_extension" in allowed
+        and case.version.extension_days > case.extension_days
+        and (_may(user, *HANDLERS) or holds_step),
+        "decide": may_decide,
+        "deliver": "deliver" in allowed and _may(user, *INTAKE),
+        "complete": "complete" in allowed and _may(user, *INTAKE),
+        "terminate": "terminate" in allowed and _may(user, *HANDLERS),
+        "withdraw": "withdraw" in allowed and _may(user, *INTAKE),
+        "attach": "attach" in allowed and _may(user, *INTAKE),
+        "decide_extension": _may(user, *HEADS),
+    }
+    checklist = selectors.material_checklist(case)
+    posted = request.POST if failed else {}
+    checked = set(request.POST.getlist("sup_position")) if failed else None
+    supplement_rows = [
+        {
+            **m,
+            "checked": str(m["position"]) in checked if checked is not None else m["missing"],
+            "problem": posted.get(f"sup_problem_{m['position']}", "")
+            if failed
+            else ("未提供该材料" if m["missing"] else ""),
+        }
+        for m in checklist
+    ]
+    return {
+        "case": case,
+        "s": summary,
+        "supplement_rows": supplement_rows,
+        "form_rows": [
+            (rule.get("title", key), case.form[key])
+            for key, rule in case_forms.schema_of(case.version).get("properties", {}).items()
+            if key in case.form
+        ],
+        "applicant": _applicant_view(request, case),
+        "timeline": display.timeline_rows(selectors.timeline(case)),
+        "checklist": checklist,
+        "steps": steps,
+        "step_dues": {s["position"]: s["due"] for s in summary["steps"]},
+        "open_step": open_row,
+        "notices": selectors.notices_of(case),
+        "attachments": case.attachments.order_by("uploaded_at"),
+        "supplements": case.supplements.order_by("round"),
+        "suspensions": case.suspensions.order_by("started_on"),
+        "extensions": case.extensions.order_by("requested_at"),
+        "alerts": case.alerts.order_by("-raised_at"),
+        "can": can,
+        "assignable": selectors.assignable_for_step(user, case) if can["assign"] else [],
+        "earlier_steps": [s for s in steps if open_row and s.position < open_row.position and s.started_on],
+        "suspension_kinds": deadlines.SUSPENSION_KINDS.items(),
+        "deliveries": Delivery.choices,
+        "decisions": Decision.choices,
+        "posted": posted,
+        "typed": [
+            v
+            for k, v in posted.items()
+            if k not in ("csrfmiddlewaretoken", "revision", "extension", "sup_position") and v.strip()
+        ]
+        if error
+        else [],
+        "failed": failed,
+        "error": error,
+    }
+
+
+@_staff_required
+def case_page(request, number: str):
+    """Everything about a case on one screen, with the actions the case's status and the user's roles allow."""
+    case = selectors.case_for(request.user, number)
+    return render(request, "cases/workbench/case.html", _case_context(request, case))
+
+
+def _int(request, name: str, label: str) -> int:
+    try:
+        return int(request.POST.get(name, "").strip())
+    except ValueError:
+        raise ValidationFailed(f"请填写{label}(整数)", field=name) from None
+
+
+def _revision(request) -> int | None:
+    value = request.POST.get("revision", "")
+    return int(value) if value.isdigit() else None
+
+
+def _supplement_items(request) -> list[dict]:
+    items = [
+        {"position": int(p), "problem": request.POST.get(f"sup_problem_{p}", "")}
+        for p in request.POST.getlist("sup_position")
+        if p.isdigit()
+    ]
+    other = request.POST.get("sup_other_name", "").strip()
+    if other:
+        items.append({"name": other, "problem": request.POST.get("sup_other_problem", "")})
+    return items
+
+
+def _assign(request, case, revision):
+    username = request.POST.get("username", "")
+    target = next(
+        (s.user for s in selectors.assignable_for_step(request.user, case) if s.user.username == username),
+        None,
+    )
+    if target is None:
+        raise ValidationFailed("请选择承办人", field="username")
+    return services.assign_step(case=case, by=request.user, to=target, revision=revision)
+
+
+def _decide_extension(request, case, revision):
+    pk = _int(request, "extension", "延期申请")
+    row = selectors.pending_extensions(request.user).filter(case=case, pk=pk).first()
+    if row is None:
+        raise Conflict("该延期申请已处理或不存在", field="extension")
+    approve = request.POST.get("approve") == "yes"
+    return services.decide_extension(
+        extension=row, by=request.user, approve=approve, note=request.POST.get("note", "")
+    )
+
+
+def _upload(request, case, revision):
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationFailed("请选择要上传的文件", field="file")
+    return services.upload_material(
+        case=case, by=request.user, position=_int(request, "position", "材料"), upload=upload
+    )
+
+
+def _attach(request, case, revision):
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationFailed("请选择要上传的文件", field="file")
+    return services.attach_file(
+        case=case, by=request.user, upload=upload, purpose=request.POST.get("purpose", "opinion")
+    )
+
+
+P = lambda r, name: r.POST.get(name, "")  # noqa: E731 — the posted text of one field
+
+# action: (what it calls, what the user is told when it worked)
+ACTIONS = {
+    "accept": (
+        lambda r, c, v: services.accept_case(case=c, by=r.user, revision=v, note=P(r, "note")),
+        "已受理",
+    ),
+    "supplement": (
+        lambda r, c, v: services.request_supplement(
+            case=c, by=r.user, items=_supplement_items(r), reason=P(r, "reason"), revision=v
+        ),
+        "已发出补正材料通知书(一次性告知)",
+    ),
+    "refuse": (
+        lambda r, c, v: services.refuse_case(
+            case=c, by=r.user, reason=P(r, "reason"), legal_basis=P(r, "legal_basis"), revision=v
+        ),
+        "已作出不予受理决定",
+    ),
+    "supply": (
+        lambda r, c, v: services.supply_supplement(
+            case=c, by=r.user, paper=[int(p) for p in r.POST.getlist("paper") if p.isdigit()], revision=v
+        ),
+        "已登记材料补齐",
+    ),
+    "upload": (_upload, "材料已上传"),
+    "attach": (_attach, "附件已上传"),
+    "instant": (
+        lambda r, c, v: services.handle_instantly(
+            case=c,
+            by=r.user,
+            grant=P(r, "grant") != "deny",
+            reasons=P(r, "reasons"),
+            delivery=P(r, "method") or "window",
+        ),
+        "即办件已当场办结",
+    ),
+    "claim": (lambda r, c, v: services.claim_step(case=c, by=r.user, revision=v), "已认领当前环节"),
+    "assign": (_assign, "已分派当前环节"),
+    "complete_step": (
+        lambda r, c, v: services.complete_step(case=c, by=r.user, opinion=P(r, "opinion"), revision=v),
+        "环节已完成,已转下一环节",
+    ),
+    "return_step": (
+        lambda r, c, v: services.return_step(
+            case=c,
+            by=r.user,
+            to_position=_int(r, "to_position", "退回到的环节"),
+            reason=P(r, "reason"),
+            revision=v,
+        ),
+        "已退回",
+    ),
+    "suspend": (
+        lambda r, c, v: services.suspend_case(
+            case=c,
+            by=r.user,
+            kind=P(r, "kind"),
+            reason=P(r, "reason"),
+            expected_days=_int(r, "expected_days", "预计时长"),
+            revision=v,
+        ),
+        "已中止,期限暂停计算",
+    ),
+    "resume": (
+        lambda r, c, v: services.resume_case(case=c, by=r.user, note=P(r, "note"), revision=v),
+        "已恢复办理",
+    ),
+    "extension": (
+        lambda r, c, v: services.request_extension(
+            case=c, by=r.user, days=_int(r, "days", "延期天数"), reason=P(r, "reason"), revision=v
+        ),
+        "延期申请已提交,待部门负责人审批",
+    ),
+    "decide_extension": (_decide_extension, "已审批延期申请"),
+    "decide": (
+        lambda r, c, v: services.decide_case(
+            case=c,
+            by=r.user,
+            grant=P(r, "grant") == "grant",
+            reasons=P(r, "reasons"),
+            result_name=P(r, "result_name"),
+            revision=v,
+        ),
+        "已作出决定,决定书已出具",
+    ),
+    "deliver": (
+        lambda r, c, v: services.deliver_result(
+            case=c, by=r.user, method=P(r, "method"), note=P(r, "note"), revision=v
+        ),
+        "已登记送达",
+    ),
+    "complete": (lambda r, c, v: services.complete_case(case=c, by=r.user, revision=v), "已办结"),
+    "terminate": (
+        lambda r, c, v: services.terminate_case(case=c, by=r.user, reason=P(r, "reason"), revision=v),
+        "已终止办理",
+    ),
+    "withdraw": (
+        lambda r, c, v: services.withdraw_case(case=c, by=r.user, reason=P(r, "reason"), revision=v),
+        "已登记撤回",
+    ),
+}
+
+
+@_staff_required
+@require_POST
+def act(request, number: str, action: str):
+    """Every action on the case page posts here. On success: back to the page with what happened. On a refusal or
+    a stale page: the page again, fresh, with the reason and everything the user typed still in the form."""
+    if action not in ACTIONS:
+        raise Http404("没有这个操作")
+    case = selectors.case_for(request.user, number)
+    handler, done = ACTIONS[action]
+    try:
+        handler(request, case, _revision(request))
+    except DomainError as err:
+        fresh = selectors.case_for(request.user, number)
+        context = _case_context(request, fresh, failed=action, error=err)
+        return render(request, "cases/workbench/case.html", context, status=err.status)
+    messages.success(request, done)
+    return redirect("workbench_cases:case", number=number)
+
+
+@_staff_required
+def material_file(request, number: str, material_id: int):
+    row = selectors.material_for(request.user, number, material_id)
+    return FileResponse(
+        row.file.open("rb"), as_attachment=True, filename=row.filename, content_type=row.content_type
+    )
+
+
+@_staff_required
+def attachment_file(request, number: str, attachment_id: int):
+    row = selectors.attachment_for(request.user, number, attachment_id)
+    return FileResponse(
+        row.file.open("rb"), as_attachment=True, filename=row.filename, content_type=row.content_type
+    )
+
+
+@_staff_required
+def notice_pdf(request, number: str, notice_id: int):
+    return pdf_response(selectors.notice_for(request.user, number, notice_id), request)
+
+
+# ---- counter registration ------------------------------------------------------------------------------------
+
+
+@_staff_required
+def counter_pick(request):
+    """Find the item the walk-in applicant wants (name, pinyin initials or code)."""
+    access.require_role(request.user, *INTAKE)
+    q = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "cases/workbench/counter_pick.html",
+        {"q": q, "entries": catalog.published(q=q)[:30] if q else []},
+    )
+
+
+@_staff_required
+def counter(request, code: str):
+    """窗口收件: register the applicant (no account needed) and their case, with the materials handed over."""
+    staff = access.require_role(request.user, *INTAKE)
+    item = catalog.item_by_code(code)
+    version = item.current_version
+    if version is None or item.organisation_id is None:
+        raise NotFound("该事项未发布,不能收件")
+    who = WalkInForm(request.POST or None, prefix="who")
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        schema=case_forms.schema_of(version),
+        materials=version.materials.order_by("position"),
+    )
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    if request.method == "POST":
+        done = selectors.case_by_key(request.user, key)
+        if done is not None:
+            messages.info(request, f"该申请已登记(办件编号 {done.number}),没有重复登记。")
+            return redirect("workbench_cases:case", number=done.number)
+        if who.is_valid() and form.is_valid():
+            try:
+                with transaction.atomic():  # the applicant, the case and its files, or none of them
+                    applicant = services.register_applicant(**who.applicant(), by=request.user)
+                    case = services.submit_case(
+                        item=item,
+                        applicant=applicant,
+                        by=request.user,
+                        form=form.form_data(),
+                        agent=who.agent(),
+                        channel="counter",
+                        window=staff.window,
+                        idempotency_key=key,
+                    )
+                    for position, upload in form.files_by_position().items():
+                        try:
+                            services.upload_material(
+                                case=case, by=request.user, position=position, upload=upload
+                            )
+                        except ValidationFailed as err:
+                            raise ValidationFailed(err.message, field=f"material_{position}") from None
+                messages.success(
+                    request, f"已收件。办件编号 {case.number},查询码 {case.query_code}(请告知申请人)"
+                )
+                return redirect("workbench_cases:case", number=case.number)
+            except DomainError as err:
+                field = err.field or ""
+                if field.startswith("agent."):
+                    field = "agent_" + field[6:]
+                if field in who.fields:
+                    who.add_error(field, err.message)
+                else:
+                    form.show_error(err)
+    return render(
+        request,
+        "cases/workbench/counter.html",
+        {"item": item, "version": version, "who": who, "form": form, "key": key},
+        status=422 if (who.errors or form.errors) else 200,
+    )
+
+
+# ---- outbox --------------------------------------------------------------------------------------------------
+
+
+@_staff_required
+def outbox(request):
+    """What was sent to applicants, what waits, and what failed (with the last error), for cases in scope."""
+    state = request.GET.get("state") or None
+    if state not in (None, "pending", "sent", "failed"):
+        state = None
+    return render(
+        request,
+        "cases/workbench/outbox.html",
+        {
+            "rows": selectors.outbox(request.user, state=state).order_by("-created_at", "-id")[:200],
+            "counts": selectors.outbox_counts(request.user),
+            "state": state,
+        },
+    )

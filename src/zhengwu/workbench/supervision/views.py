@@ -1,0 +1,484 @@
+"""Supervision workbench: the supervisor's dashboard (ECharts), the cases behind any figure, a case with its alerts
+and the order form, alert review, orders (issue, respond, send back, close, accountability), indicators and the
+monthly bulletin. Views parse input, call one selector or service, render; no rule lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhengwu.cases.models import Case, Status
+from zhengwu.core import access, clock
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.masking import mask_name
+from zhengwu.core.models import Role
+from zhengwu.supervision import bulletin, indicators, levels, selectors, services
+from zhengwu.supervision.models import Accountability, Alert, SupervisionOrder
+
+PAGE_ROLES = (Role.SUPERVISOR, Role.CENTRE_MANAGER, Role.DEPARTMENT_HEAD)
+
+
+def _page(view):
+    """Supervisors, centre managers and department heads; a record out of reach answers 404 or 403, never 500."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        try:
+            access.require_role(request.user, *PAGE_ROLES)
+            return view(request, *args, **kwargs)
+        except NotFound as err:
+            raise Http404(err.message) from None
+        except AccessDenied as err:
+            raise PermissionDenied(err.message) from None
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _is_supervisor(user) -> bool:
+    return access.is_administrator(user) or access.has_role(user, Role.SUPERVISOR)
+
+
+def _month_period(today: dt.date) -> indicators.Period:
+    return indicators.Period.month(today.year, today.month)
+
+
+def _period_from(request) -> indicators.Period:
+    today = clock.today()
+    first = request.GET.get("from") or _month_period(today).first.isoformat()
+    last = request.GET.get("to") or today.isoformat()
+    return indicators.Period.parse(first, last)
+
+
+@_page
+def index(request):
+    """Today's red and yellow counts, open alerts and orders; charts load their data from `dashboard_data`."""
+    today = clock.today()
+    counts = selectors.level_counts(request.user, today)
+    period = _month_period(today)
+    context = {
+        "today": today,
+        "counts": counts,
+        "open_alerts": selectors.visible_alerts(request.user).filter(state=Alert.State.OPEN).count(),
+        "open_orders": selectors.visible_orders(request.user)
+        .exclude(state=SupervisionOrder.State.CLOSED)
+        .count(),
+        "recent_alerts": selectors.visible_alerts(request.user).filter(state=Alert.State.OPEN)[:8],
+        "period": period,
+        "is_supervisor": _is_supervisor(request.user),
+    }
+    return render(request, "supervision/dashboard.html", context)
+
+
+@_page
+def dashboard_data(request):
+    """Trends by week and month and the rankings, for the charts (each bar links to the cases behind it)."""
+    today = clock.today()
+    cases = selectors.supervised_cases(request.user).order_by()
+    since_weeks = dt.datetime.combine(today - dt.timedelta(weeks=12), dt.time(0), tzinfo=clock.LOCAL)
+    since_months = dt.datetime.combine(
+        dt.date(today.year - 1, today.month, 1), dt.time(0), tzinfo=clock.LOCAL
+    )
+
+    def series(trunc, since):
+        received = (
+            cases.filter(received_at__gte=since)
+            .annotate(t=trunc("received_at", tzinfo=clock.LOCAL))
+            .values("t")
+            .annotate(n=Count("pk"))
+        )
+        done = (
+            cases.filter(status=Status.COMPLETED, finished_at__gte=since)
+            .annotate(t=trunc("finished_at", tzinfo=clock.LOCAL))
+            .values("t")
+            .annotate(n=Count("pk"), late=Count("pk", filter=Q(decided_at__date__gt=F("promised_due"))))
+        )
+        keys = sorted(
+            {r["t"].date().isoformat() for r in received} | {r["t"].date().isoformat() for r in done}
+        )
+        rec = {r["t"].date().isoformat(): r["n"] for r in received}
+        fin = {r["t"].date().isoformat(): (r["n"], r["late"]) for r in done}
+        return {
+            "labels": keys,
+            "received": [rec.get(k, 0) for k in keys],
+            "completed": [fin.get(k, (0, 0))[0] for k in keys],
+            "late": [fin.get(k, (0, 0))[1] for k in keys],
+        }
+
+    period = _month_period(today)
+    orgs = indicators.compute(period=period, by="organisation", user=request.user)["rows"]
+    windows = indicators.compute(period=period, by="window", user=request.user)["rows"]
+
+    def ranking(rows, by):
+        ranked = [r for r in rows if r["completed"]]
+        ranked.sort(key=lambda r: (-(r["on_time_rate"] or 0), -r["completed"]))
+        return [
+            {
+                "label": r["label"],
+                "on_time_rate": r["on_time_rate"],
+                "completed": r["completed"],
+                "overdue_open": r["overdue_open"],
+                "url": _drill_url(period, "completed", by, r["key"]),
+                "overdue_url": _drill_url(period, "overdue_open", by, r["key"]),
+            }
+            for r in ranked[:15]
+        ]
+
+    return JsonResponse(
+        {
+            "weeks": series(TruncWeek, since_weeks),
+            "months": series(TruncMonth, since_months),
+            "organisations": ranking(orgs, "organisation"),
+            "windows": ranking(windows, "window"),
+        }
+    )
+
+
+def _drill_url(period, metric, by=None, key=None) -> str:
+    from django.urls import reverse
+
+    query = f"metric={metric}&from={period.first}&to={period.last}"
+    if by:
+        query += f"&by={by}&key={'' if key is None else key}"
+    return f"{reverse('workbench_supervision:cases')}?{query}"
+
+
+@_page
+def cases(request):
+    """The cases behind a figure: a level (?level=red) or an indicator (?metric=…&from=…&to=…&by=…&key=…)."""
+    level = request.GET.get("level")
+    metric = request.GET.get("metric")
+    title = ""
+    if level in (levels.RED, levels.YELLOW):
+        rows = selectors.cases_at_level(request.user, level)
+        title = "今日超期(红牌)办件" if level == levels.RED else "今日预警(黄牌)办件"
+    elif metric:
+        period = _period_from(request)
+        by = request.GET.get("by") or None
+        key = request.GET.get("key") or None
+        try:
+            rows = selectors.with_levels(
+                indicators.drill(period=period, metric=metric, by=by, key=key, user=request.user)
+            )
+        except DomainError as err:
+            raise Http404(err.message) from None
+        title = f"{indicators.LABELS.get(metric, metric)}({period.first} 至 {period.last})"
+    else:
+        rows = selectors.with_levels(
+            selectors.supervised_cases(request.user).filter(status__in=[Status.RECEIVED, Status.ACCEPTED])
+        )
+        title = "在办办件"
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "supervision/cases.html", {"title": title, "page": page, "query": request.GET.urlencode()}
+    )
+
+
+@_page
+def case_detail(request, pk: int):
+    """One case as supervision sees it: level, due dates, steps with their levels, alerts, orders; issue an order."""
+    case = selectors.case_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            days = int(request.POST.get("response_days") or 0)
+        except ValueError:
+            days = 0
+        try:
+            order = services.issue_order(
+                by=request.user,
+                case=case,
+                instruction=request.POST.get("instruction", ""),
+                response_days=days,
+            )
+        except DomainError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, f"已下达督办单 {order.number},反馈期限 {order.due_on}")
+            return redirect("workbench_supervision:order", number=order.number)
+    context = {
+        "case": case,
+        "level": selectors.case_level(case),
+        "steps": selectors.step_levels(case),
+        "alerts": selectors.visible_alerts(request.user).filter(case=case),
+        "orders": selectors.visible_orders(request.user).filter(case=case),
+        "events": case.events.order_by("seq"),
+        "is_supervisor": _is_supervisor(request.user),
+        "applicant": mask_name(case.applicant.name),
+    }
+    return render(request, "supervision/case.html", context)
+
+
+@_page
+def alerts(request):
+    state = request.GET.get("state", Alert.State.OPEN)
+    rows = selectors.visible_alerts(request.user)
+    if state != "all":
+        rows = rows.filter(state=state)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/alerts.html",
+        {
+            "page": page,
+            "state": state,
+            "states": Alert.State.choices,
+            "is_supervisor": _is_supervisor(request.user),
+        },
+    )
+
+
+@_page
+@require_POST
+def review_alert(request, pk: int):
+    alert = selectors.alert_for(request.user, pk)
+    action, note = request.POST.get("action"), request.POST.get("note", "")
+    try:
+        if action == "explain":
+            services.explain_alert(alert=alert, by=request.user, note=note)
+            messages.success(request, "已记录情况说明")
+        elif action == "dismiss":
+            services.dismiss_alert(alert=alert, by=request.user, reason=note)
+            messages.success(request, "已排除该异常")
+        elif action == "escalate":
+            order = services.escalate_alert(
+                alert=alert,
+                by=request.user,
+                instruction=note,
+                response_days=int(request.POST.get("response_days") or 5),
+            )
+            messages.success(request, f"已转为督办单 {order.number}")
+            return redirect("workbench_supervision:order", number=order.number)
+        else:
+            messages.error(request, "未知操作")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect(request.POST.get("next") or "workbench_supervision:alerts")
+
+
+@_page
+def orders(request):
+    state = request.GET.get("state", "")
+    rows = selectors.visible_orders(request.user)
+    if state:
+        rows = rows.filter(state=state)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/orders.html",
+        {"page": page, "state": state, "states": SupervisionOrder.State.choices, "today": clock.today()},
+    )
+
+
+@_page
+def order(request, number: str):
+    row = selectors.order_for(request.user, number)
+    if request.method == "POST":
+        action, text = request.POST.get("action"), request.POST.get("text", "")
+        try:
+            if action == "respond":
+                services.respond_order(order=row, by=request.user, response=text)
+                messages.success(request, "已提交整改反馈")
+            elif action == "close":
+                services.close_order(order=row, by=request.user, outcome=text)
+                messages.success(request, "督办单已办结")
+            elif action == "return":
+                services.return_order(
+                    order=row,
+                    by=request.user,
+                    reason=text,
+                    response_days=int(request.POST.get("response_days") or 5),
+                )
+                messages.success(request, "已退回重新整改")
+            elif action == "accountability":
+                services.record_accountability(
+                    order=row,
+                    by=request.user,
+                    person=request.POST.get("person", ""),
+                    kind=request.POST.get("kind", ""),
+                    reason=text,
+                )
+                messages.success(request, "已记录问责")
+            else:
+                messages.error(request, "未知操作")
+        except DomainError as err:
+            messages.error(request, err.message)
+        return redirect("workbench_supervision:order", number=row.number)
+    user = request.user
+    can_respond = row.state == SupervisionOrder.State.OPEN and access.has_role(
+        user, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER
+    )
+    context = {
+        "order": row,
+        "steps": row.steps.order_by("seq"),
+        "accountabilities": row.accountabilities.all(),
+        "kinds": Accountability.Kind.choices,
+        "is_supervisor": _is_supervisor(user),
+        "can_respond": can_respond,
+        "today": clock.today(),
+    }
+    return render(request, "supervision/order.html", context)
+
+
+@_page
+def indicator_page(request):
+    """The indicators for any period and grouping, with the figures linking to their cases; CSV and Excel."""
+    try:
+        period = _period_from(request)
+        by = request.GET.get("by") or "organisation"
+        result = indicators.compute(period=period, by=by, user=request.user)
+    except DomainError as err:
+        messages.error(request, err.message)
+        period = _month_period(clock.today())
+        by = "organisation"
+        result = indicators.compute(period=period, by=by, user=request.user)
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        response = HttpResponse(indicators.to_csv(result), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="indicators-{period.first}-{period.last}.csv"'
+        )
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(
+            indicators.to_xlsx(result),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="indicators-{period.first}-{period.last}.xlsx"'
+        )
+        return response
+    rows = []
+    for r in result["rows"] + [result["total"]]:
+        cells = []
+        for col in indicators.COLUMNS:
+            value = r.get(col)
+            link = (
+                _drill_url(period, col, by if r["key"] is not None else None, r["key"])
+                if col in indicators.METRICS and value
+                else None
+            )
+            shown = "—" if value is None else (f"{value * 100:.1f}%" if isinstance(value, float) else value)
+            cells.append({"value": shown, "link": link})
+        rows.append({"label": r["label"], "cells": cells})
+    return render(
+        request,
+        "supervision/indicators.html",
+        {
+            "period": period,
+            "by": by,
+            "groupings": [
+                ("organisation", "机构"),
+                ("region", "区划"),
+                ("centre", "中心"),
+                ("window", "窗口"),
+                ("staff", "人员"),
+            ],
+            "header": [indicators.LABELS[c] for c in indicators.COLUMNS],
+            "rows": rows,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@_page
+def bulletin_page(request):
+    """Choose a month; download its bulletin as PDF or Excel (the same content the command writes)."""
+    today = clock.today()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    return render(
+        request, "supervision/bulletin_page.html", {"month": request.GET.get("month") or last_month}
+    )
+
+
+@_page
+def bulletin_file(request, month: str, fmt: str):
+    found = re.fullmatch(r"(\d{4})-(\d{2})", month)
+    if not found or not 1 <= int(found[2]) <= 12:
+        raise Http404("月份应写作 YYYY-MM")
+    data = bulletin.content(int(found[1]), int(found[2]), user=request.user)
+    if fmt == "pdf":
+        response = HttpResponse(bulletin.to_pdf(data), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            bulletin.to_xlsx(data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{month}.{fmt}"'
+    return response
+
+
+# ---- the hall screen (大屏): public, names masked
+
+
+def hall(request, centre_id: int):
+    from zhengwu.core.models import ServiceCentre
+
+    centre = ServiceCentre.objects.filter(pk=centre_id).first()
+    if centre is None:
+        raise Http404("找不到该服务中心")
+    return render(request, "supervision/hall.html", {"centre": centre, "data": _hall_data(centre)})
+
+
+def hall_data(request, centre_id: int):
+    from zhengwu.core.models import ServiceCentre
+
+    centre = ServiceCentre.objects.filter(pk=centre_id).first()
+    if centre is None:
+        raise Http404("找不到该服务中心")
+    return JsonResponse(_hall_data(centre))
+
+
+def _hall_data(centre) -> dict:
+    today = clock.today()
+    start = dt.datetime.combine(today, dt.time(0), tzinfo=clock.LOCAL)
+    cases_ = Case.objects.filter(window__centre=centre).order_by()
+    month = _month_period(today)
+    counts = cases_.aggregate(
+        today=Count("pk", filter=Q(received_at__gte=start)),
+        in_progress=Count(
+            "pk",
+            filter=Q(
+                status__in=[
+                    Status.RECEIVED,
+                    Status.SUPPLEMENT_REQUESTED,
+                    Status.ACCEPTED,
+                    Status.SUSPENDED,
+                    Status.DECIDED,
+                    Status.DELIVERED,
+                ]
+            ),
+        ),
+        completed_today=Count("pk", filter=Q(status=Status.COMPLETED, finished_at__gte=start)),
+    )
+    result = indicators.compute(period=month, by=None, cases=cases_)["total"]
+    latest = (
+        cases_.filter(status=Status.COMPLETED)
+        .select_related("applicant", "version", "window")
+        .order_by("-finished_at", "-id")[:10]
+    )
+    return {
+        "centre": centre.name,
+        "now": clock.now().astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M"),
+        **counts,
+        "on_time_rate": None if result["on_time_rate"] is None else round(result["on_time_rate"] * 100, 1),
+        "latest": [
+            {
+                "applicant": mask_name(c.applicant.name),
+                "item": c.version.name,
+                "window": c.window.number if c.window else "",
+                "at": c.finished_at.astimezone(clock.LOCAL).strftime("%H:%M") if c.finished_at else "",
+            }
+            for c in latest
+        ],
+    }

@@ -1,0 +1,298 @@
+"""Workbench case pages: queues with counts scoped by access, the case page with everything on one screen, every
+action through the page (with the stale-page Conflict keeping what was typed), counter registration, the outbox;
+and the selectors the pages added."""
+
+import pytest
+
+from tests.cases.conftest import accepted, at, pdf_upload, publish, resident_id, submitted, world  # noqa: F401
+from zhengwu.cases import selectors, services
+from zhengwu.cases.models import Case, OutboxMessage, Status
+from zhengwu.core import clock
+from zhengwu.core.models import AuditRecord
+
+
+@pytest.fixture
+def as_user(client):
+    def sign(user):
+        client.force_login(user)
+        return client
+
+    return sign
+
+
+def test_queues_show_counts_scoped_by_access(as_user, world, submitted):  # noqa: F811
+    html = as_user(world.clerk).get("/workbench/cases/").content.decode()
+    assert 'data-count="to_accept">1<' in html and submitted.number in html
+    assert "张*" not in html and "贵溪市好味道餐饮有限公司" in html  # a company's name is not personal data
+    outsider = as_user(world.outsider).get("/workbench/cases/").content.decode()
+    assert 'data-count="to_accept">0<' in outsider and submitted.number not in outsider
+    assert as_user(world.outsider).get(f"/workbench/cases/{submitted.number}/").status_code == 404
+
+
+def test_queue_counts_selector_matches_each_queue(world, accepted):  # noqa: F811
+    counts = selectors.queue_counts(world.approver)
+    assert counts["to_handle"] == 1 and counts["to_accept"] == 0
+    assert counts == {q: selectors.queue(world.approver, q).count() for q in selectors.QUEUES}
+
+
+def test_case_page_has_everything_on_one_screen(as_user, world, accepted):  # noqa: F811
+    html = as_user(world.approver).get(f"/workbench/cases/{accepted.number}/").content.decode()
+    for text in ("办件", "办理中", "受理通知书", "审查", "决定", "承诺办结期限", "法定办结期限", "期限如何算出",
+                 "食品经营许可申请书", "办理经过", "核验页"):  # fmt: skip
+        assert text in html, text
+    assert f'name="revision" value="{accepted.revision}"' in html
+    assert "认领" in html and "完成本环节" in html and 'accesskey="c"' in html
+    assert "data-confirm=" in html
+
+
+def test_natural_person_is_masked_and_reveal_is_audited(as_user, world):  # noqa: F811
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.clerk, channel="counter", window=world.dedicated,
+        form={"subject": "开店"},
+    )  # fmt: skip
+    client = as_user(world.clerk)
+    html = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "张*" in html and world.citizen.id_number not in html and "138****8000" in html
+    assert not AuditRecord.objects.filter(action="personal_data.view").exists()
+    full = client.get(f"/workbench/cases/{case.number}/?reveal=applicant").content.decode()
+    assert world.citizen.id_number in full and "13800138000" in full
+    assert AuditRecord.objects.filter(action="personal_data.view", actor=world.clerk).count() == 1
+
+
+def test_supplement_names_every_material_with_its_problem(as_user, world, submitted):  # noqa: F811
+    client = as_user(world.clerk)
+    html = client.get(f"/workbench/cases/{submitted.number}/").content.decode()
+    assert 'id="sup-1" checked' in html and 'id="sup-2" checked' in html  # missing ones pre-ticked
+    response = client.post(
+        f"/workbench/cases/{submitted.number}/act/supplement/",
+        {
+            "revision": submitted.revision,
+            "sup_position": ["1", "2"],
+            "sup_problem_1": "申请书未签字",
+            "sup_problem_2": "复印件不清晰",
+            "sup_other_name": "",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "已发出补正材料通知书" in html and "待补正" in html
+    request = submitted.supplements.get()
+    assert [i["problem"] for i in request.items] == ["申请书未签字", "复印件不清晰"]
+
+
+def test_a_problem_left_blank_is_shown_and_the_ticks_kept(as_user, world, submitted):  # noqa: F811
+    response = as_user(world.clerk).post(
+        f"/workbench/cases/{submitted.number}/act/supplement/",
+        {"revision": submitted.revision, "sup_position": ["2"], "sup_problem_2": ""},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and "存在的问题" in html and "操作未完成" in html
+    assert 'id="sup-2" checked' in html and 'id="sup-1" checked' not in html
+
+
+def test_stale_page_gets_a_clear_conflict_and_keeps_the_opinion(as_user, world, accepted):  # noqa: F811
+    services.claim_step(case=accepted, by=world.approver)
+    stale = accepted.revision - 1
+    response = as_user(world.approver).post(
+        f"/workbench/cases/{accepted.number}/act/complete_step/",
+        {"revision": stale, "opinion": "经审查,材料齐全,符合条件。"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "该办件已被他人更新" in html and "经审查,材料齐全,符合条件。" in html
+    assert f'name="revision" value="{accepted.revision}"' in html  # the page is fresh: sending again works
+    ok = as_user(world.approver).post(
+        f"/workbench/cases/{accepted.number}/act/complete_step/",
+        {"revision": accepted.revision, "opinion": "经审查,材料齐全,符合条件。"},
+    )
+    assert ok.status_code == 302
+    assert accepted.steps.get(position=2).opinion == "经审查,材料齐全,符合条件。"
+
+
+def test_two_clerks_at_once_one_wins_the_other_is_told(as_user, world, submitted):  # noqa: F811
+    revision = submitted.revision
+    first = as_user(world.clerk).post(
+        f"/workbench/cases/{submitted.number}/act/accept/", {"revision": revision}
+    )
+    second = as_user(world.general_clerk).post(
+        f"/workbench/cases/{submitted.number}/act/refuse/", {"revision": revision, "reason": "不符合条件"}
+    )
+    assert first.status_code == 302 and second.status_code == 409
+    html = second.content.decode()
+    assert "已被他人更新" in html and "不符合条件" in html
+    submitted.refresh_from_db()
+    assert submitted.status == Status.ACCEPTED
+
+
+def test_whole_handling_through_the_pages(as_user, world, accepted):  # noqa: F811
+    number = accepted.number
+    approver = as_user(world.approver)
+
+    def post(client, action, **data):
+        case = Case.objects.get(number=number)
+        response = client.post(
+            f"/workbench/cases/{number}/act/{action}/", {"revision": case.revision, **data}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    post(approver, "claim")
+    post(approver, "suspend", kind="expert_review", reason="组织专家评审", expected_days="3")
+    assert Case.objects.get(number=number).status == Status.SUSPENDED
+    post(approver, "resume", note="评审结束")
+    post(approver, "extension", days="5", reason="现场核查需要时间")
+    head = as_user(world.head)
+    html = head.get("/workbench/cases/").content.decode()
+    assert "待审批的延期申请" in html
+    row = Case.objects.get(number=number).extensions.get()
+    response = head.post(
+        f"/workbench/cases/{number}/act/decide_extension/", {"extension": row.pk, "approve": "yes"}
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(number=number).extension_days == 5
+    approver = as_user(world.approver)
+    post(approver, "complete_step", opinion="审查通过")
+    head = as_user(world.head)
+    post(head, "decide", grant="grant", reasons="符合法定条件", result_name="食品经营许可证")
+    clerk = as_user(world.clerk)
+    post(clerk, "deliver", method="window")
+    post(clerk, "complete")
+    case = Case.objects.get(number=number)
+    assert case.status == Status.COMPLETED and case.decision == "grant"
+    html = clerk.get(f"/workbench/cases/{number}/").content.decode()
+    assert "准予行政许可决定书" in html and "已办结" in html
+    notice = case.notices.get(kind="grant")
+    pdf = clerk.get(f"/workbench/cases/{number}/notices/{notice.pk}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_refuse_needs_a_reason_shown_on_the_page(as_user, world, submitted):  # noqa: F811
+    response = as_user(world.clerk).post(
+        f"/workbench/cases/{submitted.number}/act/refuse/", {"revision": submitted.revision, "reason": ""}
+    )
+    assert response.status_code == 422 and "请填写不予受理的理由" in response.content.decode()
+
+
+def test_a_clerk_cannot_decide(as_user, world, accepted):  # noqa: F811
+    html = as_user(world.clerk).get(f"/workbench/cases/{accepted.number}/").content.decode()
+    assert 'id="decide-grant"' not in html
+    response = as_user(world.clerk).post(
+        f"/workbench/cases/{accepted.number}/act/decide/", {"revision": accepted.revision, "grant": "grant"}
+    )
+    assert response.status_code in (403, 409)
+
+
+def test_counter_registration_for_a_walk_in_applicant(as_user, world):  # noqa: F811
+    client = as_user(world.clerk)
+    page = client.get(f"/workbench/cases/counter/{world.item.code}/").content.decode()
+    assert "代办人" in page and "申请事项说明 *" in page
+    data = {
+        "idempotency_key": "walk-in-1",
+        "who-kind": "natural",
+        "who-name": "赵六",
+        "who-id_number": resident_id("19660606", "666"),
+        "who-phone": "13600000000",
+        "who-agent_name": "赵小六",
+        "who-agent_id_number": resident_id("19900606", "777"),
+        "form.subject": "代父亲申请",
+        "material_1": pdf_upload(),
+    }
+    response = client.post(f"/workbench/cases/counter/{world.item.code}/", data)
+    assert response.status_code == 302
+    case = Case.objects.get(idempotency_key="walk-in-1")
+    assert case.channel == "counter" and case.window == world.dedicated and case.agent_name == "赵小六"
+    assert case.applicant.user is None and case.materials.count() == 1
+    again = client.post(f"/workbench/cases/counter/{world.item.code}/", {**data, "material_1": pdf_upload()})
+    assert again["Location"] == f"/workbench/cases/{case.number}/"
+    assert Case.objects.filter(applicant__name="赵六").count() == 1
+
+
+def test_counter_bad_id_number_shown_at_the_field(as_user, world):  # noqa: F811
+    response = as_user(world.clerk).post(
+        f"/workbench/cases/counter/{world.item.code}/",
+        {"idempotency_key": "walk-in-2", "who-kind": "natural", "who-name": "赵六", "who-id_number": "123",
+         "form.subject": "x"},
+    )  # fmt: skip
+    html = response.content.decode()
+    assert (
+        response.status_code == 422 and "居民身份证号码无效" in html and 'id="id_who-id_number_error"' in html
+    )
+    assert "赵六" in html  # what was typed stays
+
+
+def test_counter_pick_finds_items(as_user, world):  # noqa: F811
+    html = as_user(world.clerk).get("/workbench/cases/counter/", {"q": "食品经营"}).content.decode()
+    assert f"/workbench/cases/counter/{world.item.code}/" in html
+
+
+def test_instant_item_done_on_the_spot(as_user, world):  # noqa: F811
+    case = services.submit_case(
+        item=world.instant_item, applicant=world.company, by=world.clerk, channel="counter", window=world.dedicated,
+        form={"subject": "名称变更"},
+    )  # fmt: skip
+    client = as_user(world.clerk)
+    assert "当场办结" in client.get(f"/workbench/cases/{case.number}/").content.decode()
+    response = client.post(f"/workbench/cases/{case.number}/act/instant/", {"method": "window"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.COMPLETED
+
+
+def test_outbox_shows_sent_and_failed(as_user, world, submitted):  # noqa: F811
+    assert OutboxMessage.objects.filter(case=submitted).exists()
+    message = OutboxMessage.objects.filter(case=submitted).first()
+    message.state, message.attempts, message.last_error = "failed", 5, "短信网关超时"
+    message.save()
+    html = as_user(world.clerk).get("/workbench/cases/outbox/").content.decode()
+    assert "短信网关超时" in html and 'id="failed-count">1<' in html and submitted.number in html
+    assert submitted.number not in as_user(world.outsider).get("/workbench/cases/outbox/").content.decode()
+
+
+def test_material_download_is_scoped(as_user, world, submitted):  # noqa: F811
+    row = services.upload_material(case=submitted, by=world.clerk, position=1, upload=pdf_upload())
+    ok = as_user(world.clerk).get(f"/workbench/cases/{submitted.number}/materials/{row.pk}/")
+    assert ok.status_code == 200 and b"".join(ok.streaming_content).startswith(b"%PDF")
+    assert (
+        as_user(world.outsider).get(f"/workbench/cases/{submitted.number}/materials/{row.pk}/").status_code
+        == 404
+    )
+
+
+def test_material_checklist_and_open_supplement(world, submitted):  # noqa: F811
+    services.upload_material(case=submitted, by=world.clerk, position=1, upload=pdf_upload())
+    rows = selectors.material_checklist(submitted)
+    assert [(r["position"], r["missing"], len(r["files"])) for r in rows] == [
+        (1, False, 1),
+        (2, True, 0),
+        (3, False, 0),
+    ]
+    assert selectors.open_supplement(submitted) is None
+    services.request_supplement(case=submitted, by=world.clerk, items=[{"position": 2, "problem": "缺"}])
+    assert selectors.open_supplement(submitted).round == 1
+
+
+def test_case_by_key_and_assignable(world, accepted):  # noqa: F811
+    assert selectors.case_by_key(world.citizen_user, "") is None
+    case = services.submit_case(
+        item=world.item,
+        applicant=world.citizen,
+        by=world.citizen_user,
+        form={"subject": "x"},
+        idempotency_key="kk",
+    )
+    assert selectors.case_by_key(world.citizen_user, "kk") == case
+    assert selectors.case_by_key(world.outsider, "kk") is None
+    services.complete_step(case=accepted, by=world.approver, opinion="通过") if False else None
+    names = {s.name for s in selectors.assignable_for_step(world.head, accepted)}
+    assert names == {"赵审查", "钱审查"}
+
+
+def test_workbench_requires_staff(client, world):  # noqa: F811
+    assert client.get("/workbench/cases/")["Location"].startswith("/accounts/login/")
+    client.force_login(world.citizen_user)
+    assert client.get("/workbench/cases/").status_code == 403
+
+
+def test_nav_lights_up_cases(as_user, world):  # noqa: F811
+    html = as_user(world.clerk).get("/workbench/cases/").content.decode()
+    assert 'href="/workbench/cases/" aria-current="page"' in html
+    assert clock.now() == at("2026-09-28", 9)
