@@ -78,7 +78,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix src tests bench scripts
 
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules src/zhengwu/static/vendor var

@@ -195,3 +195,16 @@ def test_change_log_lists_additions_adjustments_and_cancellations(client, water_
     assert "2026-04-01" in html and "取消" in html and "并入企业开办一件事" in html
     only_cancelled = client.get("/services/changes/", {"kind": "cancelled"}).content.decode()
     assert "并入企业开办一件事" in only_cancelled and "压缩承诺时限" not in only_cancelled
+
+
+def test_guide_offers_online_application_only_where_the_item_takes_applications_online(client, water_item):
+    html = client.get(f"/services/{water_item.code}/").content.decode()
+    assert f'href="/cases/apply/{water_item.code}/"' in html and "网上申请" in html
+
+
+def test_guide_without_online_receipt_has_no_apply_button(client, water_item):
+    from zhengwu.catalog.models import ItemVersion
+
+    ItemVersion.objects.filter(pk=water_item.current_version_id).update(online_depth=["consult"])
+    html = client.get(f"/services/{water_item.code}/").content.decode()
+    assert "/cases/apply/" not in html

@@ -155,6 +155,10 @@ class Case(models.Model):
             models.Index(fields=["status", "legal_due"]),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["status", "intake_due"]),
+            # the monthly indicators read one month of receipts, acceptances and completions
+            models.Index(fields=["received_at"]),
+            models.Index(fields=["accepted_on"]),
+            models.Index(fields=["finished_at"]),
         ]
 
     def __str__(self) -> str:
