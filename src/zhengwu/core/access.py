@@ -78,13 +78,18 @@ def visible_organisations(user) -> QuerySet[Organisation]:
 
 def scope(user, queryset: QuerySet, organisation_field: str = "organisation") -> QuerySet:
     """Narrow any queryset to the records the user may see, through the field that names their organisation."""
+    return queryset.filter(scope_q(user, organisation_field))
+
+
+def scope_q(user, organisation_field: str = "organisation") -> Q:
+    """The same rule as `scope`, as a condition to combine with others (`Q(pk__in=[])` matches nothing)."""
     if is_administrator(user):
-        return queryset
+        return Q()
     staff = staff_of(user)
     if staff is None:
-        return queryset.none()
+        return Q(pk__in=[])
     prefix = f"{organisation_field}__" if organisation_field else ""
-    return queryset.filter(_organisation_q(staff, prefix))
+    return _organisation_q(staff, prefix)
 
 
 def visible_staff(user) -> QuerySet[Staff]:
