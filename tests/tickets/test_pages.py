@@ -8,6 +8,7 @@ from zhengwu.tickets.models import Status, Ticket
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.tickets.urls")]
 
 CALL = {
+    "channel": "hotline",
     "caller_phone": "13979712345",
     "caller_name": "张伟",
     "kind": "consult",
@@ -29,6 +30,13 @@ def test_operator_answers_from_the_knowledge_base_and_closes(client, world):
     assert r.status_code == 302 and t.status == Status.CLOSED and t.reply == "携带身份证到人社局窗口办理"
     page = client.get(r.url).content.decode()
     assert "直接办结" in page and "已办结" in page
+
+
+def test_a_letter_is_registered_on_the_same_screen_with_its_channel(client, world):
+    client.force_login(world.operator)
+    r = client.post("/workbench/tickets/call/", {**CALL, "channel": "letter", "category": world.social.pk})
+    assert r.status_code == 302
+    assert Ticket.objects.get().channel == "letter"
 
 
 def test_the_call_screen_shows_field_errors_in_chinese(client, world):

@@ -31,6 +31,7 @@ PORTAL_SECTIONS = [
     (_("政务公开"), ("portal_disclosure:index",)),
     (_("互动交流"), ("portal_tickets:index",)),
     (_("办件查询"), ("portal_cases:lookup", "portal_cases:index")),
+    (_("好差评"), ("portal_evaluation:index",)),
 ]
 
 

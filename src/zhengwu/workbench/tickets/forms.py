@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.forms import AccessibleForm
 from zhengwu.core.models import Organisation, Region
-from zhengwu.tickets.models import Category, Kind
+from zhengwu.tickets.models import Category, Channel, Kind
+
+# What staff register themselves: calls, letters and visits; the portal, mailbox and Open311 file their own.
+STAFF_CHANNELS = [(c.value, c.label) for c in (Channel.HOTLINE, Channel.LETTER)]
 
 
 def townships():
@@ -15,6 +18,7 @@ def townships():
 class CallForm(AccessibleForm):
     """The operator's screen: built for speed, the caller's number first."""
 
+    channel = forms.ChoiceField(label=_("来源"), choices=STAFF_CHANNELS, initial=Channel.HOTLINE)
     caller_phone = forms.CharField(label=_("来电号码"), max_length=20, required=False)
     caller_name = forms.CharField(label=_("来电人"), max_length=40, required=False)
     anonymous = forms.BooleanField(label=_("匿名(仅举报)"), required=False)
@@ -37,7 +41,9 @@ class CallForm(AccessibleForm):
         self.fields["kind"].widget.attrs["class"] = self.fields["category"].widget.attrs["class"] = (
             "form-select"
         )
-        self.fields["region"].widget.attrs["class"] = "form-select"
+        self.fields["region"].widget.attrs["class"] = self.fields["channel"].widget.attrs["class"] = (
+            "form-select"
+        )
 
 
 class DispatchForm(AccessibleForm):

@@ -17,7 +17,7 @@ from zhengwu.core.masking import mask_name, mask_phone, reveal
 from zhengwu.core.models import Organisation, Role
 from zhengwu.tickets import dispatching, hot, selectors, services
 from zhengwu.tickets.masking import mask_free_text
-from zhengwu.tickets.models import Assignment, Channel, Extension, KnowledgeEntry, Status
+from zhengwu.tickets.models import Assignment, Extension, KnowledgeEntry, Status
 from zhengwu.workbench.tickets.forms import CallForm, DispatchForm, KnowledgeForm
 
 
@@ -67,7 +67,7 @@ def call(request):
         try:
             ticket = services.file_ticket(
                 kind=d["kind"],
-                channel=Channel.HOTLINE,
+                channel=d["channel"],
                 category=d["category"],
                 content=d["content"],
                 caller_name=d["caller_name"],
