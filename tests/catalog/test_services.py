@@ -245,3 +245,23 @@ def test_attach_files_only_to_drafts(spec, water, publish_item, tmp_path, settin
     assert (
         third.materials.get(position=1).blank_form.name == material.blank_form.name
     )  # carried into new drafts
+
+
+def test_a_version_published_for_a_later_date_comes_into_force_on_that_date(spec, water, publish_item):
+    with clock.frozen("2026-11-02"):
+        item = publish_item(spec, water)
+        services.edit_item(
+            item=item,
+            spec={**spec, "promised_limit": 8, "steps": [{"name": "审查", "role": "approver", "days": 8}]},
+            reason="压缩承诺时限",
+        )
+        services.submit(item=item)
+        v2 = services.publish(item=item, effective_on=dt.date(2026, 11, 9))
+    item.refresh_from_db()
+    assert item.current_version.number == 1  # the public guide still shows the limit in force
+    assert ChangeLogEntry.objects.filter(item=item, version=v2, effective_on=dt.date(2026, 11, 9)).exists()
+    assert services.activate_due_versions(today=dt.date(2026, 11, 8)) == []
+    assert services.activate_due_versions(today=dt.date(2026, 11, 9)) == [v2]
+    item.refresh_from_db()
+    assert item.current_version_id == v2.pk and selectors.published().get().version_id == v2.pk
+    assert services.activate_due_versions(today=dt.date(2026, 11, 10)) == []  # idempotent

@@ -1,6 +1,6 @@
 """Each rule fires on its case and stays quiet on the lawful twin. Events come from the cases services where the
 services allow the breach; where they refuse it (a step out of order, an unlawful suspension, an outsider's act,
-a fee — cases does not record fees yet) the event is written directly, as an import or a bypassing client would."""
+a fee outside the catalogue) the event is written directly, as an import or a bypassing client would."""
 
 import pytest
 
@@ -123,15 +123,14 @@ def test_second_supplement_about_the_same_material_is_lawful(world):
 
 def test_fee_above_the_standard(world):
     case = accepted_case(world)
-    raw_event(
-        case, "attach", by=world.clerk, data={"fees": [{"position": 1, "name": "工本费", "amount": "50"}]}
-    )
+    cases.charge_fee(case=case, by=world.clerk, fees=[{"name": "工本费", "amount": "50"}])
     assert codes(case) == {"fee.differs_from_standard"}
     assert "50.00" in alert(case, "fee.differs_from_standard").explanation
     assert "10.00" in alert(case, "fee.differs_from_standard").explanation
 
 
 def test_fee_not_in_the_catalogue(world):
+    # cases.charge_fee refuses a fee outside the catalogue; an import or a bypassing client may still write one
     case = accepted_case(world)
     raw_event(case, "attach", by=world.clerk, data={"fees": [{"name": "加急费", "amount": "100"}]})
     assert "加急费" in alert(case, "fee.differs_from_standard").explanation
@@ -139,9 +138,7 @@ def test_fee_not_in_the_catalogue(world):
 
 def test_fee_at_the_standard_is_lawful(world):
     case = accepted_case(world)
-    raw_event(
-        case, "attach", by=world.clerk, data={"fees": [{"position": 1, "name": "工本费", "amount": "10"}]}
-    )
+    cases.charge_fee(case=case, by=world.clerk, fees=[{"name": "工本费", "amount": "10"}])
     assert codes(case) == set()
 
 

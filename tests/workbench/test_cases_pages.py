@@ -296,3 +296,76 @@ def test_nav_lights_up_cases(as_user, world):  # noqa: F811
     html = as_user(world.clerk).get("/workbench/cases/").content.decode()
     assert 'href="/workbench/cases/" aria-current="page"' in html
     assert clock.now() == at("2026-09-28", 9)
+
+
+# ---- fees charged (登记收费)
+
+
+def _fee_case(world):  # noqa: F811
+    import copy
+
+    from tests.cases.conftest import ITEM
+
+    spec = {
+        **copy.deepcopy(ITEM),
+        "name": "食品经营许可(收费)",
+        "fees": [
+            {"name": "工本费", "standard": "每证 10 元", "amount": "10.00", "basis": "赣发改收费〔2020〕1号"},
+            {"name": "检验费", "standard": "按实际检验项目收取", "amount": None, "basis": "《食品安全法》"},
+        ],
+    }
+    case = services.submit_case(
+        item=publish(spec, world.bureau), applicant=world.company, by=world.clerk, channel="counter",
+        window=world.dedicated, form={"subject": "x"},
+    )  # fmt: skip
+    return services.accept_case(case=case, by=world.clerk)
+
+
+def test_charge_fee_from_the_case_page(as_user, world):  # noqa: F811
+    from zhengwu.supervision.models import Alert
+
+    case = _fee_case(world)
+    client = as_user(world.clerk)
+    html = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "登记收费" in html and "每证 10 元" in html
+    assert 'id="fee-0" checked' in html and 'name="fee_amount_0" value="10.00"' in html
+    assert 'id="fee-1" checked' not in html  # no fixed standard: not ticked, nothing prefilled
+    url = f"/workbench/cases/{case.number}/act/charge_fee/"
+    done = client.post(
+        url,
+        {"revision": case.revision, "fee": ["0"], "fee_name_0": "工本费", "fee_amount_0": "10.00"},
+        follow=True,
+    )
+    html = done.content.decode()
+    assert done.status_code == 200 and "已登记收费" in html and 'id="fees-charged"' in html
+    assert case.events.filter(action="charge_fee").count() == 1
+    assert not Alert.objects.filter(case=case, code="fee.differs_from_standard").exists()
+
+    case.refresh_from_db()
+    higher = client.post(
+        url,
+        {"revision": case.revision, "fee": ["0"], "fee_name_0": "工本费", "fee_amount_0": "30"},
+        follow=True,
+    )
+    assert "目录标准 10.00" in higher.content.decode()
+    assert Alert.objects.filter(case=case, code="fee.differs_from_standard").count() == 1
+
+
+def test_charge_fee_refusal_is_shown_at_the_field_and_keeps_what_was_typed(as_user, world):  # noqa: F811
+    case = _fee_case(world)
+    client = as_user(world.clerk)
+    url = f"/workbench/cases/{case.number}/act/charge_fee/"
+    response = client.post(
+        url,
+        {"revision": case.revision, "fee": ["0", "1"], "fee_name_0": "工本费", "fee_amount_0": "10.00",
+         "fee_name_1": "检验费", "fee_amount_1": "12.345"},
+    )  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 422 and "最多保留两位小数" in html
+    assert 'id="fee-amount-1" name="fee_amount_1" value="12.345" aria-invalid="true"' in html
+    assert 'id="fee-error-1"' in html and '<details open id="charge-fee">' in html
+    forged = client.post(
+        url, {"revision": case.revision, "fee": ["0"], "fee_name_0": "加急费", "fee_amount_0": "100"}
+    )
+    assert forged.status_code == 422 and "「加急费」不在本事项的收费目录中" in forged.content.decode()
+    assert not case.events.filter(action="charge_fee").exists()

@@ -5,14 +5,17 @@ import copy
 import io
 import json
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from tests.catalog.conftest import SPEC
 from tests.factories import make_organisation, make_region, make_staff
 from zhengwu.catalog import services
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
+from zhengwu.core import clock
 from zhengwu.core.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -165,9 +168,15 @@ def test_edit_submit_publish_and_the_change_log(client, approver, manager, water
     client.force_login(manager)
     queue = client.get("/workbench/catalog/review/").content.decode()
     assert "取水许可" in queue and "与现行版本比对" in queue
-    client.post(
-        f"/workbench/catalog/{water_item.code}/publish/", {"effective_on": "2026-12-01", "reason": "优化流程"}
-    )
+    with clock.frozen("2026-11-25"):
+        client.post(
+            f"/workbench/catalog/{water_item.code}/publish/",
+            {"effective_on": "2026-12-01", "reason": "优化流程"},
+        )
+    water_item.refresh_from_db()
+    assert water_item.current_version.number == 1  # announced now, in force from 1 December
+    with clock.frozen("2026-12-01"):
+        call_command("scheduled", stdout=StringIO())
     water_item.refresh_from_db()
     assert water_item.current_version.number == 2
     assert water_item.versions.get(number=1).promised_limit == 10  # the old published version is intact

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
@@ -266,6 +266,31 @@ class DeliverIn(Schema):
     method: str
     note: str = ""
     revision: int | None = None
+
+
+class FeeIn(Schema):
+    name: str = Field(..., description="收费项目,须与事项收费目录中的名称一致")
+    amount: str | int | float = Field(..., description='实收金额(元),大于 0,最多两位小数,如 "10.00"')
+
+
+class FeesIn(Schema):
+    fees: list[FeeIn]
+    revision: int | None = None
+
+
+class FeeChargedOut(Schema):
+    position: int | None = None
+    name: str
+    amount: str
+    standard_amount: str | None
+
+
+class FeesOut(Schema):
+    number: str
+    seq: int
+    at: dt.datetime
+    fees: list[FeeChargedOut]
+    case: CaseOut
 
 
 class InstantIn(Schema):
@@ -673,6 +698,31 @@ def complete(request, number: str, body: NoteIn):
     case = _case(request, number)
     services.complete_case(case=case, by=request.user, revision=body.revision)
     return _out(case)
+
+
+@router.post(
+    "/{number}/fees", response={201: FeesOut, **ERRORS}, summary="登记收费(按收费目录)", auth=signed_in
+)
+def charge_fees(request, number: str, body: FeesIn):
+    """The fees charged, each named as in the item's fee list, with the amount charged; the answer gives the
+    catalogue standard beside each. An amount other than the standard is recorded (and reported to supervision)."""
+    case = _case(request, number)
+    event = services.charge_fee(
+        case=case,
+        by=request.user,
+        fees=[{"name": f.name, "amount": f.amount} for f in body.fees],
+        revision=body.revision,
+    )
+    return Status(
+        201,
+        {
+            "number": case.number,
+            "seq": event.seq,
+            "at": event.at,
+            "fees": event.data["fees"],
+            "case": _out(case),
+        },
+    )
 
 
 @router.post("/{number}/instant", response={200: CaseOut, **ERRORS}, summary="即办件当场办结", auth=signed_in)

@@ -9,6 +9,7 @@ An event is a mapping with `action`, `at` (a datetime) and `data`; dates inside 
   claim_step / assign_step {position, assignee, assignee_label}   complete_step {position, on, opinion}
   return_step {from, to, on, reason}   suspend {since, kind, expected_days}   resume {until}
   approve_extension {days, approved_on}   decide {decision}   deliver {method}
+  charge_fee {fees: [{position, name, amount, standard_amount}]} — recorded for supervision; changes no status or date
 """
 
 from __future__ import annotations

@@ -24,6 +24,9 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "complete_step": ((S.ACCEPTED,), SAME),
     "return_step": ((S.ACCEPTED,), SAME),
     "attach": ((S.ACCEPTED, S.SUSPENDED, S.DECIDED), SAME),
+    # 收费: while the case is handled and once decided, before the result is delivered (领证时缴费); never before
+    # acceptance (行政许可法 第五十八条), while suspended, or after delivery.
+    "charge_fee": ((S.ACCEPTED, S.DECIDED), SAME),
     "suspend": ((S.ACCEPTED,), S.SUSPENDED),
     "resume": ((S.SUSPENDED,), S.ACCEPTED),
     "request_extension": ((S.ACCEPTED,), SAME),
@@ -50,6 +53,7 @@ ACTION_LABELS = {
     "complete_step": "完成环节",
     "return_step": "退回环节",
     "attach": "上传附件",
+    "charge_fee": "登记收费",
     "suspend": "中止(特别程序)",
     "resume": "恢复办理",
     "request_extension": "申请延期",

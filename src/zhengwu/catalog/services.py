@@ -293,8 +293,9 @@ def return_to_draft(*, item: ServiceItem, note: str, user=None) -> ItemVersion:
 def publish(
     *, item: ServiceItem, effective_on: dt.date | None = None, reason: str = "", user=None
 ) -> ItemVersion:
-    """The centre manager publishes the submitted draft: it becomes the current version, the change log says so,
-    and the search index is refreshed. An adjustment must give its reason."""
+    """The centre manager publishes the submitted draft with its effective date. From that date it is the current
+    version (today's date: at once; a later date: `activate_due_versions`, run by `zhengwu scheduled`, switches it);
+    the change log announces it now. An adjustment must give its reason."""
     _require_reviewer(user, item)
     with transaction.atomic():
         item = _locked(item)
@@ -304,13 +305,17 @@ def publish(
         if item.status == ServiceItem.Status.CANCELLED:
             raise Conflict(_("事项已取消,不能发布"), field="item")
         _check(specs.from_version(draft), item=item, basic=_basic_spec_of(item.basic_item))
-        first = item.current_version_id is None
+        first = (
+            item.current_version_id is None
+            and not item.versions.filter(status=ItemVersion.Status.PUBLISHED).exists()
+        )
         reason = (reason or draft.change_reason or "").strip()
         if not reason:
             if not first:
                 raise ValidationFailed(_("调整事项须写明调整理由"), field="reason")
             reason = _("新增事项")
-        effective_on = effective_on or clock.today()
+        today = clock.today()
+        effective_on = effective_on or today
         draft.status, draft.effective_on, draft.change_reason = (
             ItemVersion.Status.PUBLISHED,
             effective_on,
@@ -318,8 +323,8 @@ def publish(
         )
         draft.published_at, draft.published_by = clock.now(), _label(user)
         draft.save(update_fields=["status", "effective_on", "change_reason", "published_at", "published_by"])
-        item.current_version, item.status = draft, ServiceItem.Status.ACTIVE
-        item.save(update_fields=["current_version", "status"])
+        if effective_on <= today:
+            _make_current(item, draft)
         ChangeLogEntry.objects.create(
             item=item,
             version=draft,
@@ -329,7 +334,6 @@ def publish(
             item_name=draft.name,
             recorded_at=clock.now(),
         )
-        search.refresh(item)
         audit.record(
             "catalog.publish",
             draft,
@@ -339,9 +343,46 @@ def publish(
                 "version": draft.number,
                 "effective_on": effective_on,
                 "reason": reason,
+                "in_force": effective_on <= today,
             },
         )
     return draft
+
+
+def _make_current(item: ServiceItem, version: ItemVersion) -> None:
+    item.current_version, item.status = version, ServiceItem.Status.ACTIVE
+    item.save(update_fields=["current_version", "status"])
+    search.refresh(item)
+
+
+def activate_due_versions(*, today: dt.date | None = None) -> list[ItemVersion]:
+    """Versions published with a later effective date become current on that date (idempotent; run daily)."""
+    today = today or clock.today()
+    activated = []
+    due = (
+        ItemVersion.objects.filter(status=ItemVersion.Status.PUBLISHED, effective_on__lte=today)
+        .exclude(item__status=ServiceItem.Status.CANCELLED)
+        .values_list("item_id", flat=True)
+        .distinct()
+    )
+    for item_id in due:
+        with transaction.atomic():
+            item = _locked(ServiceItem(pk=item_id))
+            latest = (
+                item.versions.filter(status=ItemVersion.Status.PUBLISHED, effective_on__lte=today)
+                .order_by("-number")
+                .first()
+            )
+            if latest is None or latest.pk == item.current_version_id:
+                continue
+            _make_current(item, latest)
+            audit.record(
+                "catalog.version_in_force",
+                latest,
+                summary={"code": item.code, "version": latest.number, "effective_on": latest.effective_on},
+            )
+            activated.append(latest)
+    return activated
 
 
 def cancel_item(

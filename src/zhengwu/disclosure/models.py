@@ -155,9 +155,13 @@ class Attachment(models.Model):
     publication = models.ForeignKey(Publication, models.CASCADE, related_name="attachments")
     name = models.CharField(_("名称"), max_length=200)
     file = models.FileField(_("文件"), upload_to="disclosure/attachments/%Y/")
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("大小(字节)"), default=0)
+    uploaded_at = models.DateTimeField(_("上传时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("附件")
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name

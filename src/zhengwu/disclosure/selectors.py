@@ -12,7 +12,14 @@ from zhengwu.core import access, clock
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role
 from zhengwu.disclosure import deadlines, search, workflow
-from zhengwu.disclosure.models import AnnualReport, Category, DisclosureRequest, Publication, Remedy
+from zhengwu.disclosure.models import (
+    AnnualReport,
+    Attachment,
+    Category,
+    DisclosureRequest,
+    Publication,
+    Remedy,
+)
 
 PAGE_SIZE = 20
 
@@ -164,6 +171,45 @@ def staff_request(user, pk: int) -> DisclosureRequest:
 
 def remedies_of(organisation: Organisation) -> QuerySet[Remedy]:
     return Remedy.objects.filter(organisation=organisation)
+
+
+def remedies_for_year(organisation: Organisation, year: int) -> QuerySet[Remedy]:
+    """The cases the year's report counts (section 四): concluded in the year, or still open at its end."""
+    last = dt.date(year, 12, 31)
+    return (
+        remedies_of(organisation)
+        .filter(
+            Q(concluded_on__year=year)
+            | Q(filed_on__lte=last, concluded_on__isnull=True)
+            | Q(filed_on__lte=last, concluded_on__gt=last)
+        )
+        .select_related("request")
+        .order_by("-filed_on", "-id")
+    )
+
+
+def staff_remedy(user, pk: int) -> Remedy:
+    found = access.scope(user, Remedy.objects.select_related("organisation")).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def staff_attachment(user, publication_pk: int, pk: int):
+    found = Attachment.objects.filter(
+        publication__in=staff_publications(user).filter(pk=publication_pk), pk=pk
+    ).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def public_attachment(pk: int):
+    """An attachment of a publication the public may see (published and its time has come)."""
+    found = Attachment.objects.filter(pk=pk, publication__in=public_publications()).first()
+    if found is None:
+        raise NotFound(_("该附件不存在或尚未公开"))
+    return found
 
 
 def reports_of(user) -> QuerySet[AnnualReport]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -12,8 +15,9 @@ from django.utils.translation import gettext as _
 from zhengwu.core import access, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
-from zhengwu.disclosure import deadlines, fees, outcomes, search, text, workflow
+from zhengwu.disclosure import deadlines, fees, files, outcomes, search, text, workflow
 from zhengwu.disclosure.models import (
+    Attachment,
     Category,
     DisclosureProfile,
     DisclosureRequest,
@@ -426,6 +430,62 @@ def change_validity(
             summary={"replaced_by": replaced_by.index_number if replaced_by else None, "reason": reason},
         )
     return current
+
+
+def add_attachment(*, publication: Publication, by, upload, name: str = "") -> Attachment:
+    """Attach a file to a draft: PDF, OFD, Word, Excel, JPEG or PNG by its content, at most 20 MB."""
+    access.require_role(by, Role.DISCLOSURE_OFFICER)
+    access.require_organisation(by, publication.organisation)
+    if (
+        publication.status != workflow.DRAFT
+    ):  # checked again under the lock; this only spares reading the file
+        raise Conflict(_("只有草稿可以添加附件"), field="file")
+    data, kind = files.check(upload, field="file")
+    label = (name or "").strip() or os.path.basename(getattr(upload, "name", "") or "") or _("附件")
+    if len(label) > 200:
+        raise ValidationFailed(_("附件名称最长200字"), field="name")
+    with transaction.atomic():
+        current = _locked(publication)
+        if current.status != workflow.DRAFT:
+            raise Conflict(_("只有草稿可以添加附件"), field="file")
+        attachment = Attachment(
+            publication=current, name=label, content_type=kind, size=len(data), uploaded_at=clock.now()
+        )
+        attachment.file.save(
+            f"{current.pk}-{secrets.token_hex(8)}.{files.EXTENSIONS[kind]}", ContentFile(data), save=False
+        )
+        attachment.save()
+        current.version += 1
+        current.save(update_fields=["version"])
+        audit.record(
+            "disclosure.attachment.add",
+            current,
+            actor=by,
+            summary={"attachment": attachment.pk, "name": label, "content_type": kind, "size": len(data)},
+        )
+    return attachment
+
+
+def remove_attachment(*, attachment: Attachment, by) -> None:
+    """Take an attachment off a draft."""
+    publication = attachment.publication
+    access.require_role(by, Role.DISCLOSURE_OFFICER)
+    access.require_organisation(by, publication.organisation)
+    with transaction.atomic():
+        current = _locked(publication)
+        if current.status != workflow.DRAFT:
+            raise Conflict(_("只有草稿可以删除附件"), field="file")
+        audit.record(
+            "disclosure.attachment.remove",
+            current,
+            actor=by,
+            summary={"attachment": attachment.pk, "name": attachment.name},
+        )
+        stored = attachment.file.name
+        attachment.delete()
+        current.version += 1
+        current.save(update_fields=["version"])
+        transaction.on_commit(lambda: default_storage.delete(stored) if stored else None)
 
 
 # ---- requests ----------------------------------------------------------------------------------------------
@@ -922,6 +982,28 @@ def record_remedy(
         )
         audit.record("disclosure.remedy.record", remedy, actor=by, summary={"kind": kind, "result": result})
     return remedy
+
+
+def conclude_remedy(*, remedy: Remedy, by, result: str, concluded_on: dt.date, note: str = "") -> Remedy:
+    """Record the result of a pending reconsideration or lawsuit."""
+    access.require_role(by, Role.DISCLOSURE_OFFICER)
+    access.require_organisation(by, remedy.organisation)
+    if result not in Remedy.Result.values or result == Remedy.Result.PENDING:
+        raise ValidationFailed(_("请选择审结结果"), field="result")
+    if concluded_on is None:
+        raise ValidationFailed(_("请填写审结日期"), field="concluded_on")
+    with transaction.atomic():
+        current = Remedy.objects.select_for_update().get(pk=remedy.pk)
+        if current.result != Remedy.Result.PENDING:
+            raise Conflict(_("该案件已审结"), field="result")
+        if concluded_on < current.filed_on:
+            raise ValidationFailed(_("审结日期不能早于提起日期"), field="concluded_on")
+        current.result, current.concluded_on = result, concluded_on
+        if note.strip():
+            current.note = (current.note + "\n" + note.strip()).strip()
+        current.save(update_fields=["result", "concluded_on", "note"])
+        audit.record("disclosure.remedy.conclude", current, actor=by, summary={"result": result})
+    return current
 
 
 def request_by_code(number: str, code: str) -> DisclosureRequest:

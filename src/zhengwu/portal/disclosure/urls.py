@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("org/<int:pk>/", views.organisation, name="organisation"),
     path("org/<int:pk>/guide/", views.guide, name="guide"),
+    path("attachment/<int:pk>/", views.attachment, name="attachment"),
     path("p/<path:index_number>/", views.publication, name="publication"),
     path("search/", views.search, name="search"),
     path("feed/", views.feed, name="feed"),

@@ -1,7 +1,7 @@
 """Public disclosure pages: catalogues, publications, search, feeds, sitemap, requests and tracking, CKAN API."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from zhengwu.core import ratelimit
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.models import Organisation
-from zhengwu.disclosure import letters, selectors, services
+from zhengwu.disclosure import files, letters, selectors, services
 from zhengwu.disclosure.models import Category
 from zhengwu.portal.disclosure.forms import RequestForm, SearchForm, TrackForm
 
@@ -75,6 +75,22 @@ def publication(request, index_number: str):
             "attachments": pub.attachments.all(),
             "replaces": selectors.public_publications().filter(replaced_by=pub),
         },
+    )
+
+
+def attachment(request, pk: int):
+    """An attachment of a public publication, downloaded through the site (files are never served directly)."""
+    try:
+        row = selectors.public_attachment(pk)
+    except DomainError:
+        return render(request, "disclosure/portal/not_found.html", status=404)
+    ext = files.EXTENSIONS.get(row.content_type, "")
+    name = row.name if not ext or row.name.lower().endswith("." + ext) else f"{row.name}.{ext}"
+    return FileResponse(
+        row.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=row.content_type or "application/octet-stream",
     )
 
 

@@ -165,6 +165,14 @@ def _case_context(request, case, *, failed: str = "", error: DomainError | None 
         "attach": "attach" in allowed and _may(user, *INTAKE),
         "decide_extension": _may(user, *HEADS),
     }
+    fee_rows = _fee_rows(request, case, failed=failed, error=error)
+    can["charge_fee"] = (
+        "charge_fee" in allowed
+        and bool(fee_rows)
+        and _may(user, *INTAKE)
+        and staff is not None
+        and case.organisation.path.startswith(staff.organisation.path)
+    )
     checklist = selectors.material_checklist(case)
     posted = request.POST if failed else {}
     checked = set(request.POST.getlist("sup_position")) if failed else None
@@ -182,6 +190,10 @@ def _case_context(request, case, *, failed: str = "", error: DomainError | None 
         "case": case,
         "s": summary,
         "supplement_rows": supplement_rows,
+        "fee_rows": fee_rows,
+        "fees_charged": [
+            e.data.get("fees", []) for e in case.events.filter(action="charge_fee").order_by("seq")
+        ],
         "form_rows": [
             (rule.get("title", key), case.form[key])
             for key, rule in case_forms.schema_of(case.version).get("properties", {}).items()
@@ -209,13 +221,55 @@ def _case_context(request, case, *, failed: str = "", error: DomainError | None 
         "typed": [
             v
             for k, v in posted.items()
-            if k not in ("csrfmiddlewaretoken", "revision", "extension", "sup_position") and v.strip()
+            if k not in ("csrfmiddlewaretoken", "revision", "extension", "sup_position", "fee")
+            and not k.startswith("fee_name_")
+            and v.strip()
         ]
         if error
         else [],
         "failed": failed,
         "error": error,
     }
+
+
+def _fee_rows(request, case, *, failed: str, error: DomainError | None) -> list[dict]:
+    """The item's fee list (收费目录) for the charge form: each row ticked and prefilled with the standard amount,
+    or — after a refusal — as the user posted it, with the error at the row it concerns."""
+    posted = failed == "charge_fee"
+    ticked = [i for i in request.POST.getlist("fee") if i.isdigit()] if posted else []
+    # the service names the n-th fee posted (fees.n.name / fees.n.amount); find that row
+    error_row, error_field = None, ""
+    if posted and error is not None and (error.field or "").startswith("fees."):
+        parts = error.field.split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(ticked):
+            error_row, error_field = ticked[int(parts[1])], parts[2]
+    rows = []
+    for index, fee in enumerate(case.version.fees.order_by("position")):
+        key = str(index)
+        standard = f"{fee.amount:.2f}" if fee.amount is not None else ""
+        rows.append(
+            {
+                "index": index,
+                "name": fee.name,
+                "standard": fee.standard,
+                "standard_amount": standard,
+                "basis": fee.basis,
+                "checked": key in ticked if posted else fee.amount is not None,
+                "amount": request.POST.get(f"fee_amount_{key}", "") if posted else standard,
+                "error": error.message if error_row == key else "",
+                "error_field": error_field if error_row == key else "",
+            }
+        )
+    return rows
+
+
+def _charge_fee(request, case, revision):
+    fees = [
+        {"name": request.POST.get(f"fee_name_{i}", ""), "amount": request.POST.get(f"fee_amount_{i}", "")}
+        for i in request.POST.getlist("fee")
+        if i.isdigit()
+    ]
+    return services.charge_fee(case=case, by=request.user, fees=fees, revision=revision)
 
 
 @_staff_required
@@ -383,6 +437,7 @@ ACTIONS = {
         "已登记送达",
     ),
     "complete": (lambda r, c, v: services.complete_case(case=c, by=r.user, revision=v), "已办结"),
+    "charge_fee": (_charge_fee, "已登记收费"),
     "terminate": (
         lambda r, c, v: services.terminate_case(case=c, by=r.user, reason=P(r, "reason"), revision=v),
         "已终止办理",

@@ -4,16 +4,17 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import access, calendar, clock
+from zhengwu.core import access, calendar, clock, masking
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
-from zhengwu.disclosure import annual, deadlines, letters, outcomes, selectors, services, workflow
-from zhengwu.disclosure.models import Category, DisclosureRequest, Publication
+from zhengwu.core.models import Role
+from zhengwu.disclosure import annual, deadlines, files, letters, outcomes, selectors, services, workflow
+from zhengwu.disclosure.models import Category, DisclosureRequest, Publication, Remedy
 
 
 def _date(value: str, field: str) -> dt.date | None:
@@ -141,18 +142,78 @@ def publication(request, pk: int):
         except DomainError as exc:
             _fail(request, exc)
         return redirect("workbench_disclosure:publication", pk=pub.pk)
+    return _publication_page(request, pub)
+
+
+def _publication_page(request, pub: Publication, *, attachment_error: DomainError | None = None):
     return render(
         request,
         "disclosure/workbench/publication.html",
         {
             "pub": pub,
             "ledger": pub.ledger.all(),
+            "attachments": pub.attachments.all(),
+            "attachment_error": attachment_error,
+            "attachment_limit_mb": files.max_bytes() // (1024 * 1024),
             "genres": Publication.Genre.choices,
             "categories": Category.objects.filter(organisation=pub.organisation),
             "can_review": pub.status in workflow.REVIEW_ROLE,
             "post": {},
         },
+        status=attachment_error.status if attachment_error else 200,
     )
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk: int):
+    pub = _found(selectors.staff_publication, request.user, pk)
+    try:
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(_("请选择要上传的文件"), field="file")
+        added = services.add_attachment(
+            publication=pub, by=request.user, upload=upload, name=request.POST.get("name", "")
+        )
+    except DomainError as exc:
+        return _publication_page(
+            request, _found(selectors.staff_publication, request.user, pk), attachment_error=exc
+        )
+    messages.success(request, _("已上传附件:%(name)s") % {"name": added.name})
+    return redirect("workbench_disclosure:publication", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk: int, attachment: int):
+    try:
+        row = selectors.staff_attachment(request.user, pk, attachment)
+        services.remove_attachment(attachment=row, by=request.user)
+        messages.success(request, _("已删除附件"))
+    except NotFound:
+        raise Http404() from None
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("workbench_disclosure:publication", pk=pk)
+
+
+@login_required
+def attachment_file(request, pk: int, attachment: int):
+    try:
+        row = selectors.staff_attachment(request.user, pk, attachment)
+    except NotFound:
+        raise Http404() from None
+    return FileResponse(
+        row.file.open("rb"),
+        as_attachment=True,
+        filename=_download_name(row),
+        content_type=row.content_type or "application/octet-stream",
+    )
+
+
+def _download_name(row) -> str:
+    ext = files.EXTENSIONS.get(row.content_type, "")
+    return row.name if not ext or row.name.lower().endswith("." + ext) else f"{row.name}.{ext}"
 
 
 @login_required
@@ -246,7 +307,25 @@ def request_new(request):
 
 @login_required
 def request_detail(request, pk: int):
+    return _request_page(request, _found(selectors.staff_request, request.user, pk))
+
+
+# The requester's personal data: masked on the pages; shown in full only through reveal(), which is audited.
+PERSONAL_FIELDS = ("requester_name", "phone", "requester_id_number", "address", "email")
+
+
+@login_required
+@require_POST
+def request_reveal(request, pk: int):
     r = _found(selectors.staff_request, request.user, pk)
+    full = {
+        field: masking.reveal(user=request.user, obj=r, field=field, value=getattr(r, field))
+        for field in PERSONAL_FIELDS
+    }
+    return _request_page(request, r, full=full)
+
+
+def _request_page(request, r: DisclosureRequest, *, full: dict | None = None):
     events = list(r.events.all())
     due = None
     if r.status in workflow.OPEN_REQUEST_STATES:
@@ -266,6 +345,7 @@ def request_detail(request, pk: int):
             if r.due_on and r.status == "processing"
             else "",
             "supplement_deadline": deadlines.supplement_request_deadline(r.received_on).value,
+            "full": full,
         },
     )
 
@@ -394,4 +474,184 @@ def reports(request):
     ]
     return render(
         request, "disclosure/workbench/reports.html", {"rows": rows, "year": year, "today": clock.today()}
+    )
+
+
+def _error_key(exc: DomainError, fields: tuple[str, ...]) -> str:
+    """Where the page shows an error: at its field when the form has it, else above the form."""
+    return exc.field if exc.field in fields else "form"
+
+
+def _organisation(request, value=None):
+    """The organisation chosen (?org=), or the user's own, within what they may see; 404 outside it."""
+    orgs = access.visible_organisations(request.user)
+    chosen = value if value is not None else request.GET.get("org") or request.POST.get("org")
+    if chosen and str(chosen).isdigit():
+        return get_object_or_404(orgs, pk=int(chosen)), orgs
+    staff = access.staff_of(request.user)
+    own = orgs.filter(pk=staff.organisation_id).first() if staff else None
+    found = own or orgs.order_by("name").first()
+    if found is None:
+        raise Http404()
+    return found, orgs
+
+
+def _year(request) -> int:
+    value = request.GET.get("year") or request.POST.get("year") or ""
+    year = int(value) if value.isdigit() else clock.today().year
+    if not 2008 <= year <= clock.today().year + 1:
+        raise Http404()
+    return year
+
+
+@login_required
+def remedies(request):
+    """Reconsideration and litigation about disclosure, per organisation and year; they feed report section 四."""
+    organisation, orgs = _organisation(request)
+    year = _year(request)
+    errors, post = {}, request.POST
+    if request.method == "POST":
+        try:
+            linked = None
+            if post.get("request_number", "").strip():
+                linked = DisclosureRequest.objects.filter(
+                    organisation=organisation, number=post["request_number"].strip()
+                ).first()
+                if linked is None:
+                    raise ValidationFailed(_("本机关没有该编号的申请"), field="request_number")
+            if post.get("remedy"):
+                services.conclude_remedy(
+                    remedy=_found(selectors.staff_remedy, request.user, int(post["remedy"])),
+                    by=request.user,
+                    result=post.get("result", ""),
+                    concluded_on=_date(post.get("concluded_on", ""), "concluded_on"),
+                    note=post.get("note", ""),
+                )
+            else:
+                filed_on = _date(post.get("filed_on", ""), "filed_on")
+                if filed_on is None:
+                    raise ValidationFailed(_("请填写提起日期"), field="filed_on")
+                services.record_remedy(
+                    organisation=organisation,
+                    by=request.user,
+                    kind=post.get("kind", ""),
+                    filed_on=filed_on,
+                    result=post.get("result", "pending"),
+                    concluded_on=_date(post.get("concluded_on", ""), "concluded_on"),
+                    request=linked,
+                    note=post.get("note", "").strip(),
+                )
+        except DomainError as exc:
+            errors[_error_key(exc, ("kind", "filed_on", "result", "concluded_on", "request_number"))] = (
+                exc.message
+            )
+        else:
+            messages.success(request, _("已登记"))
+            return redirect(f"{reverse('workbench_disclosure:remedies')}?org={organisation.pk}&year={year}")
+    section = annual.data_for(organisation, year)["sections"]["remedies"]
+    counts = [
+        {
+            "label": annual.report.REMEDY_KINDS[kind],
+            "values": [section["table"][kind][k] for k in annual.report.REMEDY_RESULTS],
+        }
+        for kind in annual.report.REMEDY_KINDS
+    ]
+    return render(
+        request,
+        "disclosure/workbench/remedies.html",
+        {
+            "org": organisation,
+            "orgs": orgs.order_by("name"),
+            "year": year,
+            "rows": selectors.remedies_for_year(organisation, year),
+            "kinds": Remedy.Kind.choices,
+            "results": Remedy.Result.choices,
+            "final_results": [c for c in Remedy.Result.choices if c[0] != Remedy.Result.PENDING],
+            "result_labels": [annual.report.REMEDY_RESULT_LABELS[k] for k in annual.report.REMEDY_RESULTS],
+            "section_title": section["title"],
+            "counts": counts,
+            "errors": errors,
+            "post": post if errors else {},
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def catalogue(request):
+    """The organisation's disclosure catalogue (category tree): add categories, create the statutory ones."""
+    organisation, orgs = _organisation(request)
+    errors, post = {}, request.POST
+    if request.method == "POST":
+        try:
+            if post.get("action") == "statutory":
+                access.require_role(request.user, Role.DISCLOSURE_OFFICER)
+                access.require_organisation(request.user, organisation)
+                made = services.ensure_catalogue(organisation=organisation, by=request.user)
+                messages.success(request, _("已补齐法定公开目录 %(n)s 项") % {"n": len(made)})
+            else:
+                parent = None
+                if post.get("parent", "").isdigit():
+                    parent = Category.objects.filter(
+                        pk=int(post["parent"]), organisation=organisation
+                    ).first()
+                services.add_category(
+                    organisation=organisation,
+                    by=request.user,
+                    code=post.get("code", "").strip(),
+                    name=post.get("name", ""),
+                    parent=parent,
+                    statutory=post.get("statutory", "").strip(),
+                )
+                messages.success(request, _("已添加目录"))
+        except DomainError as exc:
+            errors[_error_key(exc, ("parent", "code", "name"))] = exc.message
+        else:
+            return redirect(f"{reverse('workbench_disclosure:catalogue')}?org={organisation.pk}")
+    return render(
+        request,
+        "disclosure/workbench/catalogue.html",
+        {
+            "org": organisation,
+            "orgs": orgs.order_by("name"),
+            "tree": selectors.catalogue(organisation),
+            "nodes": Category.objects.filter(organisation=organisation).order_by("position", "code"),
+            "errors": errors,
+            "post": post if errors else {},
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def profile(request):
+    """The organisation's disclosure guide (公开指南), index-number code and approval rule."""
+    organisation, orgs = _organisation(request)
+    errors, post = {}, request.POST
+    current = services.profile_of(organisation)
+    if request.method == "POST":
+        try:
+            services.save_profile(
+                organisation=organisation,
+                by=request.user,
+                index_code=post.get("index_code", ""),
+                guide=post.get("guide", ""),
+                second_leader_for_all=post.get("second_leader_for_all") == "on",
+            )
+        except DomainError as exc:
+            errors[_error_key(exc, ("index_code",))] = exc.message
+        else:
+            messages.success(request, _("已保存公开指南"))
+            return redirect(f"{reverse('workbench_disclosure:profile')}?org={organisation.pk}")
+    return render(
+        request,
+        "disclosure/workbench/profile.html",
+        {
+            "org": organisation,
+            "orgs": orgs.order_by("name"),
+            "profile": current,
+            "errors": errors,
+            "post": post if errors else None,
+        },
+        status=422 if errors else 200,
     )

@@ -1,0 +1,260 @@
+"""Staff pages added for remedies, masking, attachments, catalogue and guide (Django test client)."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from zhengwu.core.models import AuditRecord, Role
+from zhengwu.disclosure import services
+from zhengwu.disclosure.models import Attachment, Category, Remedy
+
+BASE = "/workbench/disclosure/"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _zip(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name in names:
+            package.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+def _approve_and_publish(pub, people):
+    pub = services.submit(publication=pub, by=people["drafter"])
+    for who in ("reviewer", "secrecy", "leader"):
+        pub = services.approve(publication=pub, by=people[who])
+    return services.publish(publication=pub, by=people["drafter"])
+
+
+# ---- 1. reconsideration and litigation -----------------------------------------------------------------------
+
+
+def test_remedy_recorded_on_the_page_is_counted_in_report_section_four(client, org, people):
+    client.force_login(people["drafter"])
+    url = f"{BASE}remedies/?org={org.pk}&year=2025"
+    response = client.post(
+        url,
+        {
+            "kind": "reconsideration",
+            "filed_on": "2025-03-02",
+            "result": "corrected",
+            "concluded_on": "2025-05-20",
+        },
+    )
+    assert response.status_code == 302
+    remedy = Remedy.objects.get(organisation=org)
+    assert remedy.result == "corrected"
+    assert AuditRecord.objects.filter(action="disclosure.remedy.record").exists()
+    page = client.get(url).content.decode()
+    assert "四、政府信息公开行政复议、行政诉讼情况" in page and "结果纠正" in page and "2025-03-02" in page
+
+    report = client.get(reverse("workbench_disclosure:report", args=[org.pk, 2025]) + "?format=json")
+    table = json.loads(report.content)["sections"]["remedies"]["table"]
+    assert table["reconsideration"]["corrected"] == 1 and table["reconsideration"]["total"] == 1
+
+
+def test_pending_remedy_is_concluded_from_the_list(client, org, people):
+    client.force_login(people["drafter"])
+    url = f"{BASE}remedies/?org={org.pk}&year=2025"
+    client.post(url, {"kind": "litigation_direct", "filed_on": "2025-06-01", "result": "pending"})
+    remedy = Remedy.objects.get()
+    client.post(url, {"remedy": remedy.pk, "result": "upheld", "concluded_on": "2025-09-01"})
+    remedy.refresh_from_db()
+    assert remedy.result == "upheld" and str(remedy.concluded_on) == "2025-09-01"
+
+
+def test_remedy_errors_are_shown_at_the_field(client, org, people):
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}remedies/?org={org.pk}&year=2025",
+        {"kind": "reconsideration", "filed_on": "2025-03-02", "result": "upheld"},
+    )
+    assert response.status_code == 422
+    assert "已审结的须填写审结日期" in response.content.decode()
+    assert not Remedy.objects.exists()
+
+
+def test_remedies_of_other_organisations_are_out_of_reach(client, org, other_org, make_staff):
+    client.force_login(make_staff(other_org, "outsider", Role.DISCLOSURE_OFFICER))
+    assert client.get(f"{BASE}remedies/?org={org.pk}&year=2025").status_code == 404
+
+
+# ---- 2. masking ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def personal_request(org):
+    return services.file_request(
+        organisation=org,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="张三丰",
+        requester_id_number="11010519491231002X",
+        phone="13812345678",
+        address="江西省鹰潭市贵溪市雄石街道建设路18号",
+        description="2025年土地出让信息",
+    )
+
+
+def test_request_pages_mask_personal_data_and_reveal_is_audited(client, org, people, personal_request):
+    r = personal_request
+    client.force_login(people["drafter"])
+    page = client.get(f"{BASE}requests/{r.pk}/").content.decode()
+    assert "13812345678" not in page and "138****5678" in page
+    assert "11010519491231002X" not in page and "110105********002X" in page
+    assert "张三丰" not in page and "张**" in page
+    assert "建设路18号" not in page
+    assert "查看完整信息" in page
+    assert "张三丰" not in client.get(f"{BASE}requests/").content.decode()  # the queue too
+
+    before = AuditRecord.objects.filter(action="personal_data.view").count()
+    revealed = client.post(f"{BASE}requests/{r.pk}/reveal/").content.decode()
+    assert "13812345678" in revealed and "11010519491231002X" in revealed and "张三丰" in revealed
+    views = AuditRecord.objects.filter(action="personal_data.view")
+    assert views.count() > before
+    assert views.filter(actor=people["drafter"]).exists()
+    assert "13812345678" not in json.dumps([v.summary for v in views], ensure_ascii=False)
+
+
+def test_reveal_needs_post_and_scope(client, other_org, make_staff, personal_request, people):
+    client.force_login(people["drafter"])
+    assert client.get(f"{BASE}requests/{personal_request.pk}/reveal/").status_code == 405
+    client.force_login(make_staff(other_org, "outsider", Role.DISCLOSURE_OFFICER))
+    assert client.post(f"{BASE}requests/{personal_request.pk}/reveal/").status_code == 404
+    assert not AuditRecord.objects.filter(action="personal_data.view").exists()
+
+
+# ---- 3. attachments ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filename", "body"),
+    [
+        ("a.pdf", PDF),
+        ("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 20),
+        ("a.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 20),
+        ("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 20),
+        ("a.docx", _zip("[Content_Types].xml", "word/document.xml")),
+        ("a.xlsx", _zip("[Content_Types].xml", "xl/workbook.xml")),
+        ("a.ofd", _zip("OFD.xml", "Doc_0/Document.xml")),
+    ],
+)
+def test_accepted_attachment_kinds(client, org, people, filename, body):
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="附件测试")
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}publications/{pub.pk}/attachments/", {"file": SimpleUploadedFile(filename, body)}
+    )
+    assert response.status_code == 302
+    assert pub.attachments.get().name == filename
+
+
+def test_attachment_rejected_by_content_with_a_chinese_error_at_the_field(client, org, people):
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="附件测试")
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}publications/{pub.pk}/attachments/",
+        {"file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")},
+    )
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert 'id="att-file-error"' in text and "文件类型不支持" in text
+    assert not Attachment.objects.exists()
+
+
+def test_attachment_over_the_size_limit_is_refused(client, org, people, settings):
+    settings.ZHENGWU_DISCLOSURE_ATTACHMENT_MAX_BYTES = 1024
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="附件测试")
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}publications/{pub.pk}/attachments/",
+        {"file": SimpleUploadedFile("big.pdf", PDF + b"0" * 2048)},
+    )
+    assert response.status_code == 422 and "文件过大" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_attachment_only_on_drafts_then_downloadable_on_the_portal(client, org, people):
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="关于土地出让的公告")
+    client.force_login(people["drafter"])
+    client.post(
+        f"{BASE}publications/{pub.pk}/attachments/",
+        {"file": SimpleUploadedFile("x.pdf", PDF), "name": "出让地块清单"},
+    )
+    attachment = pub.attachments.get()
+    assert AuditRecord.objects.filter(action="disclosure.attachment.add").exists()
+    assert "出让地块清单" in client.get(f"{BASE}publications/{pub.pk}/").content.decode()
+
+    portal_url = reverse("portal_disclosure:attachment", args=[attachment.pk])
+    client.logout()
+    assert client.get(portal_url).status_code == 404  # not public before publication
+
+    pub = _approve_and_publish(pub, people)
+    page = client.get(reverse("portal_disclosure:publication", args=[pub.index_number])).content.decode()
+    assert "出让地块清单" in page and portal_url in page
+    download = client.get(portal_url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == PDF
+
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}publications/{pub.pk}/attachments/", {"file": SimpleUploadedFile("y.pdf", PDF)}
+    )
+    assert response.status_code == 409 and "只有草稿可以添加附件" in response.content.decode()
+    assert pub.attachments.count() == 1
+
+
+def test_attachment_removed_from_a_draft(client, org, people):
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="附件测试")
+    client.force_login(people["drafter"])
+    client.post(f"{BASE}publications/{pub.pk}/attachments/", {"file": SimpleUploadedFile("x.pdf", PDF)})
+    attachment = pub.attachments.get()
+    client.post(f"{BASE}publications/{pub.pk}/attachments/{attachment.pk}/remove/")
+    assert not pub.attachments.exists()
+
+
+# ---- 4. catalogue and guide ----------------------------------------------------------------------------------
+
+
+def test_catalogue_edited_from_the_workbench_shows_on_the_portal(client, org, people):
+    client.force_login(people["drafter"])
+    url = f"{BASE}catalogue/?org={org.pk}"
+    client.post(url, {"action": "statutory"})
+    parent = Category.objects.get(organisation=org, code="01")
+    response = client.post(url, {"code": "01-01", "name": "规范性文件", "parent": parent.pk})
+    assert response.status_code == 302
+    child = Category.objects.get(organisation=org, code="01-01")
+    assert child.parent == parent
+    assert "规范性文件" in client.get(url).content.decode()
+    assert (
+        "规范性文件" in client.get(reverse("portal_disclosure:organisation", args=[org.pk])).content.decode()
+    )
+
+    duplicate = client.post(url, {"code": "01-01", "name": "重复"})
+    assert duplicate.status_code == 422 and "目录编码已存在" in duplicate.content.decode()
+
+
+def test_guide_saved_from_the_workbench_shows_on_the_portal(client, org, people):
+    client.force_login(people["drafter"])
+    url = f"{BASE}profile/?org={org.pk}"
+    response = client.post(
+        url, {"guide": "本机关政府信息公开指南:工作时间周一至周五。", "index_code": "GXZR"}
+    )
+    assert response.status_code == 302
+    assert services.profile_of(org).index_code == "GXZR"
+    assert AuditRecord.objects.filter(action="disclosure.profile.save").exists()
+    guide = client.get(reverse("portal_disclosure:guide", args=[org.pk])).content.decode()
+    assert "工作时间周一至周五" in guide
+
+    bad = client.post(url, {"guide": "x", "index_code": "A/B"})
+    assert bad.status_code == 422 and "索引号前缀" in bad.content.decode()
