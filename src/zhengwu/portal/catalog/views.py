@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from zhengwu.catalog import guide_pdf, rules, selectors
-from zhengwu.catalog.models import ChangeLogEntry
+from zhengwu.catalog.models import ChangeLogEntry, ServiceItem
 from zhengwu.core.errors import NotFound
 
 PAGE_SIZE = 20
@@ -66,6 +67,8 @@ def index(request):
 def _published_version(request, code: str):
     try:
         item = selectors.item_by_code(code)
+        if item.status == ServiceItem.Status.CANCELLED:  # a cancelled item has left the public catalogue
+            raise NotFound()
         return selectors.version_of(request.user, item)
     except NotFound:
         raise Http404(_("找不到该事项或事项尚未发布")) from None
@@ -84,6 +87,26 @@ def guide_pdf_view(request, code: str):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="guide-{version.item.code}.pdf"'
     return response
+
+
+def attachment(request, code: str, kind: str, material: int | None = None):
+    """A file of the item's current published version: its result sample (结果样本), or a material's blank form
+    (空白表格) or filled sample (示例样表). Served here, as uploaded files are not public under /media/."""
+    version = _published_version(request, code)
+    if kind == "result_sample" and material is None:
+        target = version
+    elif kind in ("blank_form", "sample") and material is not None:
+        target = version.materials.filter(position=material).first()
+    else:
+        target = None
+    file = getattr(target, kind, None) if target is not None else None
+    if not file:
+        raise Http404(_("没有该附件"))
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("没有该附件")) from None
+    return FileResponse(handle, as_attachment=True, filename=posixpath.basename(file.name))
 
 
 def _date(value: str) -> dt.date | None:

@@ -18,5 +18,8 @@ urlpatterns = [
     path("<str:code>/submit/", views.submit, name="submit"),
     path("<str:code>/publish/", views.publish, name="publish"),
     path("<str:code>/return/", views.return_draft, name="return"),
+    path("<str:code>/attach/", views.attach, name="attach"),
+    path("<str:code>/cancel/", views.cancel, name="cancel"),
+    path("<str:code>/transfer/", views.transfer, name="transfer"),
     path("<str:code>/compare/", views.compare, name="compare"),
 ]

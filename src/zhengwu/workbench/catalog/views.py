@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.catalog import excel, export, rules, selectors, services, specs
-from zhengwu.catalog.models import ItemVersion, ServiceItem
+from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
 from zhengwu.core import access, clock
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.workbench.catalog.forms import ItemForm, form_of_spec
 
@@ -159,7 +159,10 @@ def new(request):
 @_staff_only
 def item_detail(request, code: str):
     """One item: its versions, the open draft's state and what may be done next, differences from its basic item."""
-    item = _item(request, code)
+    return _item_page(request, _item(request, code))
+
+
+def _item_page(request, item, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
     versions = selectors.versions_of(request.user, item)
     draft = next((v for v in versions if v.status != ItemVersion.Status.PUBLISHED), None)
     return render(
@@ -172,7 +175,16 @@ def item_detail(request, code: str):
             "differences": selectors.differences_from_basic(item),
             "is_manager": _is_manager(request.user),
             "today": clock.today(),
+            "counterparts": _organisations(request).exclude(pk=item.organisation_id or 0),
+            "transfer_kinds": [
+                (k, label)
+                for k, label in ChangeLogEntry.Kind.choices
+                if k in (ChangeLogEntry.Kind.DELEGATED, ChangeLogEntry.Kind.TAKEN_BACK)
+            ],
+            "manage_errors": errors or {},
+            "manage_values": values or {},
         },
+        status=status,
     )
 
 
@@ -189,20 +201,104 @@ def edit(request, code: str):
             return _form_page(request, item=item, form=form, errors=errors, status=422)
         messages.success(request, _("草稿已保存"))
         return redirect("workbench_catalog:item", code=item.code)
-    versions = selectors.versions_of(request.user, item)
-    latest = versions.first()
+    return _edit_page(request, item)
+
+
+def _latest(request, item) -> ItemVersion:
+    latest = selectors.versions_of(request.user, item).first()
     if latest is None:
         raise Http404()
-    version = selectors.version_of(request.user, item, latest.number)
-    return _form_page(
-        request,
-        item=item,
-        # A published version's reason was for its own change; a new draft needs its own.
-        form=form_of_spec(
-            specs.from_version(version), "" if version.status == "published" else version.change_reason
-        ),
-        errors={},
+    return selectors.version_of(request.user, item, latest.number)
+
+
+def _edit_page(request, item, *, file_errors: dict | None = None, status: int = 200):
+    version = _latest(request, item)
+    # A published version's reason was for its own change; a new draft needs its own.
+    form = form_of_spec(
+        specs.from_version(version), "" if version.status == "published" else version.change_reason
     )
+    return render(
+        request,
+        "catalog/workbench/edit.html",
+        {
+            "item": item,
+            "form": form,
+            "spec": form.spec,
+            "errors": {},
+            "rows": form.rows({}),
+            "version": version,
+            "file_errors": file_errors or {},
+            "file_rows": [
+                (
+                    m,
+                    [
+                        _slot(kind, m.position, m.name, getattr(m, kind), file_errors)
+                        for kind in ("blank_form", "sample")
+                    ],
+                )
+                for m in version.materials.all()
+            ],
+            "result_slot": _slot("result_sample", None, "", version.result_sample, file_errors),
+            **_choices(),
+        },
+        status=status,
+    )
+
+
+ATTACHMENTS = ("result_sample", "blank_form", "sample")
+
+
+def _slot(kind: str, material: int | None, name: str, current, file_errors: dict | None) -> dict:
+    """One upload input of the edit page: its id (where its error is shown), the file it holds."""
+    at = f"file-{kind}" if material is None else f"file-{kind}-{material}"
+    labels = {"result_sample": _("结果样本"), "blank_form": _("空白表格"), "sample": _("示例样表")}
+    return {
+        "kind": kind,
+        "material": material,
+        "name": name,
+        "label": labels[kind],
+        "at": at,
+        "current": bool(current),
+        "filename": current.name.rsplit("/", 1)[-1] if current else "",
+        "error": (file_errors or {}).get(at, ""),
+    }
+
+
+@_staff_only
+@require_POST
+def attach(request, code: str):
+    """Upload a draft's result sample (结果样本), or a material's blank form (空白表格) or filled sample (示例样表);
+    the file's type is read from its content. Errors are shown at the file's input."""
+    item = _item(request, code)
+    field = request.POST.get("field", "")
+    number = request.POST.get("material", "")
+    material = int(number) if number.isdigit() else None
+    if field not in ATTACHMENTS or (field != "result_sample" and material is None):
+        raise Http404()
+    at = "file-result_sample" if field == "result_sample" else f"file-{field}-{material}"
+    upload = request.FILES.get("file")
+    version = _latest(request, item)
+    try:
+        if upload is None:
+            raise ValidationFailed(_("请选择要上传的文件"), field="file")
+        if version.status != ItemVersion.Status.DRAFT:
+            raise ValidationFailed(
+                _("第%(n)d版状态为「%(s)s」,只能给草稿添加附件;请先保存草稿")
+                % {"n": version.number, "s": version.get_status_display()},
+                field="status",
+            )
+        services.check_attachment(upload)
+        services.attach_file(
+            version=version,
+            field=field,
+            upload=upload,
+            material=material if field != "result_sample" else None,
+            user=request.user,
+        )
+    except DomainError as exc:
+        return _edit_page(request, item, file_errors={at: exc.message}, status=422)
+    messages.success(request, _("附件已上传"))
+    return redirect("workbench_catalog:edit", code=item.code)
 
 
 @_staff_only
@@ -268,6 +364,109 @@ def return_draft(request, code: str):
         lambda item: services.return_to_draft(item=item, note=note, user=request.user),
         _("已退回修改"),
     )
+
+
+def _require_manager(request) -> None:
+    if not _is_manager(request.user):
+        raise AccessDenied(_("只有政务服务中心管理人员可以取消事项或记录下放、收回"))
+
+
+def _managed_item(request, code: str) -> ServiceItem:
+    item = _item(request, code)
+    _require_manager(request)
+    if item.status == ServiceItem.Status.CANCELLED or item.current_version_id is None:
+        raise Http404()
+    return item
+
+
+def _date_field(request, name: str, errors: dict, at: str) -> dt.date | None:
+    raw = request.POST.get(name, "").strip()
+    value = _date(raw)
+    if raw and value is None:
+        errors[at] = _("日期格式不正确,请按 年-月-日 填写")
+    return value
+
+
+def _placed(prefix: str, exc: DomainError, fields: tuple[str, ...]) -> dict:
+    return {f"{prefix}-{exc.field if exc.field in fields else '__all__'}": exc.message}
+
+
+@_staff_only
+@require_POST
+def cancel(request, code: str):
+    """The centre manager cancels a published item (取消): it leaves the public catalogue; the change log says so."""
+    item = _managed_item(request, code)
+    values = {
+        "cancel-reason": request.POST.get("reason", ""),
+        "cancel-effective_on": request.POST.get("effective_on", ""),
+    }
+    errors: dict = {}
+    effective_on = _date_field(request, "effective_on", errors, "cancel-effective_on")
+    if not values["cancel-reason"].strip():
+        errors["cancel-reason"] = _("取消事项须写明理由")
+    if request.POST.get("confirm") != "on":
+        errors["cancel-confirm"] = _("请勾选确认:取消后事项将从公开目录中移除")
+    if not errors:
+        try:
+            services.cancel_item(
+                item=item, reason=values["cancel-reason"], effective_on=effective_on, user=request.user
+            )
+        except ValidationFailed as exc:
+            errors = _placed("cancel", exc, ("reason", "effective_on"))
+        except DomainError as exc:
+            errors = _placed("cancel", exc, ())
+    if errors:
+        return _item_page(request, item, errors=errors, values=values, status=422)
+    messages.success(request, _("事项已取消,已记入事项变更公告"))
+    return redirect("workbench_catalog:item", code=item.code)
+
+
+@_staff_only
+@require_POST
+def transfer(request, code: str):
+    """The centre manager records that the item's power was delegated to a lower level (下放) or taken back (收回)."""
+    item = _managed_item(request, code)
+    values = {
+        "transfer-kind": request.POST.get("kind", ""),
+        "transfer-counterpart": request.POST.get("counterpart", ""),
+        "transfer-reason": request.POST.get("reason", ""),
+        "transfer-effective_on": request.POST.get("effective_on", ""),
+    }
+    errors: dict = {}
+    effective_on = _date_field(request, "effective_on", errors, "transfer-effective_on")
+    kind = values["transfer-kind"]
+    if kind not in (ChangeLogEntry.Kind.DELEGATED, ChangeLogEntry.Kind.TAKEN_BACK):
+        errors["transfer-kind"] = _("请选择下放或收回")
+    counterpart_id = values["transfer-counterpart"]
+    counterpart = (
+        _organisations(request).exclude(pk=item.organisation_id or 0).filter(pk=counterpart_id).first()
+        if counterpart_id.isdigit()
+        else None
+    )
+    if counterpart is None:
+        errors["transfer-counterpart"] = _("请选择承接或收回的机构(不能是本事项的实施机构)")
+    if not values["transfer-reason"].strip():
+        errors["transfer-reason"] = _("下放或收回须写明理由")
+    if request.POST.get("confirm") != "on":
+        errors["transfer-confirm"] = _("请勾选确认:该记录将公布于事项变更公告")
+    if not errors:
+        try:
+            services.record_transfer(
+                item=item,
+                kind=kind,
+                counterpart=counterpart,
+                reason=values["transfer-reason"],
+                effective_on=effective_on,
+                user=request.user,
+            )
+        except ValidationFailed as exc:
+            errors = _placed("transfer", exc, ("kind", "reason", "effective_on"))
+        except DomainError as exc:
+            errors = _placed("transfer", exc, ())
+    if errors:
+        return _item_page(request, item, errors=errors, values=values, status=422)
+    messages.success(request, _("已记录,已记入事项变更公告"))
+    return redirect("workbench_catalog:item", code=item.code)
 
 
 @_staff_only

@@ -1,0 +1,203 @@
+"""Managing a catalogue item from the workbench: attachments on a draft (空白表格、示例样表、结果样本), offered for
+download by the public guide; cancelling (取消), delegating (下放) and taking back (收回), shown in the change log."""
+
+import copy
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.catalog.conftest import SPEC
+from tests.factories import make_organisation, make_region, make_staff
+from zhengwu.catalog import services
+from zhengwu.catalog.models import ChangeLogEntry, ServiceItem
+from zhengwu.core.models import Role
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _files_in_tmp(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+
+@pytest.fixture
+def county():
+    return make_region("360681", "贵溪市", parent=make_region("360600", "鹰潭市"))
+
+
+@pytest.fixture
+def water(county):
+    return make_organisation("贵溪市水利局", region=county, short_name="水利局")
+
+
+@pytest.fixture
+def township(county):
+    return make_organisation("贵溪市雷溪镇人民政府", region=county)
+
+
+@pytest.fixture
+def manager(county):
+    office = make_organisation("贵溪市政务服务管理办公室", region=county, kind="centre_admin")
+    return make_staff("manager", office, roles=[Role.CENTRE_MANAGER]).user
+
+
+@pytest.fixture
+def approver(water):
+    return make_staff("approver", water, roles=[Role.APPROVER]).user
+
+
+@pytest.fixture
+def water_item(water):
+    version = services.create_item(spec=copy.deepcopy(SPEC), organisation=water)
+    services.submit(item=version.item)
+    services.publish(item=version.item)
+    version.item.refresh_from_db()
+    return version.item
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _error_at(html: str, place: str) -> str:
+    match = re.search(rf'id="err-{re.escape(place)}"[^>]*>(.*?)</div>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
+def _draft(item):
+    return services.edit_item(item=item, spec=copy.deepcopy(SPEC), reason="补充表格")
+
+
+def _upload(client, item, field, content, name, material=None):
+    data = {"field": field, "file": SimpleUploadedFile(name, content)}
+    if material is not None:
+        data["material"] = str(material)
+    return client.post(f"/workbench/catalog/{item.code}/attach/", data)
+
+
+def test_files_uploaded_to_a_draft_are_offered_by_the_published_guide(client, approver, manager, water_item):
+    _draft(water_item)
+    client.force_login(approver)
+    assert (
+        'id="file-blank_form-1"' in client.get(f"/workbench/catalog/{water_item.code}/edit/").content.decode()
+    )
+    response = _upload(client, water_item, "blank_form", _docx(), "申请书.docx", material=1)
+    assert response.status_code == 302
+    assert _upload(client, water_item, "sample", PDF, "样表.pdf", material=1).status_code == 302
+    assert _upload(client, water_item, "result_sample", PDF, "证照样本.pdf").status_code == 302
+    assert "已上传" in client.get(f"/workbench/catalog/{water_item.code}/edit/").content.decode()
+
+    services.submit(item=water_item)
+    services.publish(item=water_item, reason="补充表格")
+    client.logout()
+    html = client.get(f"/services/{water_item.code}/").content.decode()
+    blank = f"/services/{water_item.code}/files/blank_form/1/"
+    sample = f"/services/{water_item.code}/files/sample/1/"
+    result = f"/services/{water_item.code}/files/result_sample/"
+    assert blank in html and sample in html and result in html and "/media/" not in html
+    download = client.get(blank)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == _docx()
+    assert "attachment" in download["Content-Disposition"]
+    assert b"".join(client.get(result).streaming_content) == PDF
+    assert client.get(f"/services/{water_item.code}/files/blank_form/2/").status_code == 404  # none uploaded
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_at_its_field(client, approver, water_item):
+    _draft(water_item)
+    client.force_login(approver)
+    response = _upload(client, water_item, "blank_form", b"MZ\x90\x00 not a pdf", "申请书.pdf", material=1)
+    assert response.status_code == 422
+    message = _error_at(response.content.decode(), "file-blank_form-1")
+    assert "文件内容不是 PDF" in message
+    assert not water_item.versions.get(status="draft").materials.get(position=1).blank_form
+
+
+def test_upload_is_refused_on_a_published_version(client, approver, water_item):
+    client.force_login(approver)
+    response = _upload(client, water_item, "result_sample", PDF, "证照样本.pdf")
+    assert response.status_code == 422
+    assert "只能给草稿添加附件" in response.content.decode()
+    water_item.current_version.refresh_from_db()
+    assert not water_item.current_version.result_sample
+
+
+def test_manager_cancels_a_published_item(client, manager, water_item):
+    client.force_login(manager)
+    page = client.get(f"/workbench/catalog/{water_item.code}/").content.decode()
+    assert f"/workbench/catalog/{water_item.code}/cancel/" in page
+    url = f"/workbench/catalog/{water_item.code}/cancel/"
+    unconfirmed = client.post(url, {"reason": "法规废止", "effective_on": "2026-12-01"})
+    assert unconfirmed.status_code == 422
+    assert "请勾选确认" in _error_at(unconfirmed.content.decode(), "cancel-confirm")
+    no_reason = client.post(url, {"reason": " ", "confirm": "on"})
+    assert _error_at(no_reason.content.decode(), "cancel-reason") == "取消事项须写明理由"
+    water_item.refresh_from_db()
+    assert water_item.status == ServiceItem.Status.ACTIVE
+
+    response = client.post(url, {"reason": "法规废止", "effective_on": "2026-12-01", "confirm": "on"})
+    assert response.status_code == 302
+    water_item.refresh_from_db()
+    assert water_item.status == ServiceItem.Status.CANCELLED
+    client.logout()
+    assert client.get(f"/services/{water_item.code}/").status_code == 404
+    assert water_item.code not in client.get("/services/", {"q": "取水许可"}).content.decode()
+    changes = client.get("/services/changes/").content.decode()
+    assert "取水许可" in changes and "法规废止" in changes and "取消" in changes
+    assert ChangeLogEntry.objects.filter(item=water_item, kind="cancelled").count() == 1
+
+
+def test_an_approver_cannot_cancel(client, approver, water_item):
+    client.force_login(approver)
+    assert "/cancel/" not in client.get(f"/workbench/catalog/{water_item.code}/").content.decode()
+    response = client.post(
+        f"/workbench/catalog/{water_item.code}/cancel/", {"reason": "想取消", "confirm": "on"}
+    )
+    assert response.status_code == 403
+    assert "只有政务服务中心管理人员可以取消事项" in response.content.decode()
+    water_item.refresh_from_db()
+    assert water_item.status == ServiceItem.Status.ACTIVE
+    assert not ChangeLogEntry.objects.filter(kind="cancelled").exists()
+
+
+def test_delegation_appears_in_the_change_log_with_the_other_organisation(
+    client, manager, township, water_item
+):
+    client.force_login(manager)
+    url = f"/workbench/catalog/{water_item.code}/transfer/"
+    missing = client.post(url, {"kind": "delegated", "reason": "", "confirm": "on"})
+    assert missing.status_code == 422
+    html = missing.content.decode()
+    assert "请选择承接或收回的机构" in _error_at(html, "transfer-counterpart")
+    assert _error_at(html, "transfer-reason") == "下放或收回须写明理由"
+
+    response = client.post(
+        url,
+        {
+            "kind": "delegated",
+            "counterpart": str(township.pk),
+            "reason": "方便群众就近办理",
+            "effective_on": "2026-12-01",
+            "confirm": "on",
+        },
+    )
+    assert response.status_code == 302
+    entry = ChangeLogEntry.objects.get(item=water_item, kind="delegated")
+    assert entry.counterpart == township
+    client.logout()
+    changes = client.get("/services/changes/").content.decode()
+    assert "下放至贵溪市雷溪镇人民政府" in changes and "方便群众就近办理" in changes
