@@ -132,3 +132,17 @@ def test_import_without_publish_leaves_drafts(spec, water, publish_item):
     assert item.current_version.number == 1
     assert item.versions.get(number=2).status == "draft"
     assert item.versions.get(number=2).conditions == "新的受理条件"
+
+
+def test_reimporting_keeps_the_items_application_form(spec, water, publish_item):
+    """The workbook has no column for the form schema: a round trip through Excel must not wipe it."""
+    schema = {
+        "type": "object",
+        "properties": {"area": {"type": "number", "title": "取水量(万立方米/年)", "minimum": 0}},
+        "required": ["area"],
+    }
+    item = publish_item({**spec, "form_schema": schema}, water)
+    report = excel.import_workbook(exported(), publish=True)
+    assert (report.created, report.revised) == ([], [])  # nothing in the workbook differs
+    item.refresh_from_db()
+    assert item.current_version.form_schema == schema

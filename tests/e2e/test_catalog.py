@@ -80,10 +80,11 @@ def test_manager_is_stopped_at_the_field_then_publishes_and_sees_the_change_log(
     with page.expect_navigation():
         page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_role("status").first).to_contain_text("已提交审核")
-    page.get_by_label("生效日期").fill("2026-12-01")
+    publishing = page.get_by_role("group", name="审核通过并发布")
+    publishing.get_by_label("生效日期").fill("2026-12-01")
     shot()
     with page.expect_navigation():
-        page.get_by_role("button", name="发布").click()
+        publishing.get_by_role("button", name="发布", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("已发布")
 
     visit("/services/changes/")

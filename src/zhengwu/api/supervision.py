@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from zhengwu.core import access
-from zhengwu.core.errors import AccessDenied
+from zhengwu.core.errors import AccessDenied, ValidationFailed
 from zhengwu.supervision import indicators, selectors, services
 
 router = Router()
@@ -229,17 +229,35 @@ def order_list(request, state: str | None = None):
 
 
 class OrderIn(Schema):
-    case_id: int
+    case_id: int | None = None
+    ticket: str | None = None
+    request: str | None = None
     instruction: str
     response_days: int = 5
 
 
-@router.post("/orders", auth=staff_only, response={201: OrderOut, **ERRORS}, summary="对办件下达督办")
+@router.post(
+    "/orders",
+    auth=staff_only,
+    response={201: OrderOut, **ERRORS},
+    summary="下达督办(办件、工单或依申请公开)",
+    description="三选一:case_id(办件 id)、ticket(工单编号)、request(依申请公开申请编号)。",
+)
 def order_create(request, payload: OrderIn):
-    case = selectors.case_for(request.user, payload.case_id)
-    order = services.issue_order(
-        by=request.user, case=case, instruction=payload.instruction, response_days=payload.response_days
-    )
+    common = {"by": request.user, "instruction": payload.instruction, "response_days": payload.response_days}
+    if payload.case_id is not None:
+        order = services.issue_order(case=selectors.case_for(request.user, payload.case_id), **common)
+    elif payload.ticket:
+        access.require_role(request.user, *services.ISSUER_ROLES)
+        order = services.issue_order(
+            ticket=services.order_subject(request.user, ticket=payload.ticket), **common
+        )
+    elif payload.request:
+        access.require_role(request.user, *services.ISSUER_ROLES)
+        found = services.order_subject(request.user, request=payload.request)
+        order = services.issue_order(request_ref=found.number, organisation=found.organisation, **common)
+    else:
+        raise ValidationFailed("请填写 case_id、ticket 或 request 之一", field="subject")
     return Status(201, _order(order))
 
 

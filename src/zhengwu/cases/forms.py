@@ -1,8 +1,8 @@
 """The application form of an item version: fields described in JSON Schema, validated on the server.
 
 Items whose version carries no schema (`form_schema`) get DEFAULT_FORM. The subset understood: an object with
-`properties` (type string, integer, number, boolean; title, maxLength, minLength, enum, pattern, format "date"),
-`required`, and no additional properties.
+`properties` (type string, integer, number, boolean; title, maxLength, minLength, enum, pattern, format "date",
+minimum, maximum), `required`, and no additional properties. catalog.rules.check_form_schema refuses anything else.
 """
 
 from __future__ import annotations
@@ -75,6 +75,17 @@ def validate(schema: dict, data) -> dict:
                 % {"label": label, "choices": "、".join(map(str, rule["enum"]))},
                 field=f"form.{key}",
             )
+        if kind in ("integer", "number"):
+            if "minimum" in rule and value < rule["minimum"]:
+                raise ValidationFailed(
+                    _("「%(label)s」不能小于 %(minimum)s") % {"label": label, "minimum": rule["minimum"]},
+                    field=f"form.{key}",
+                )
+            if "maximum" in rule and value > rule["maximum"]:
+                raise ValidationFailed(
+                    _("「%(label)s」不能大于 %(maximum)s") % {"label": label, "maximum": rule["maximum"]},
+                    field=f"form.{key}",
+                )
         if kind == "string":
             if "maxLength" in rule and len(value) > rule["maxLength"]:
                 raise ValidationFailed(

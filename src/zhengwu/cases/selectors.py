@@ -15,12 +15,14 @@ from zhengwu.cases.models import (
     CaseAttachment,
     CaseMaterial,
     CaseStep,
+    Decision,
     ExtensionRequest,
     Notice,
     OutboxMessage,
     Status,
     SupplementRequest,
 )
+from zhengwu.catalog.models import ITEM_TYPE_CHOICES
 from zhengwu.core import access, clock
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
@@ -368,4 +370,30 @@ def outbox_counts(user) -> dict[str, int]:
     rows = outbox(user).values("state").annotate(n=Count("id"))
     counts = {state: 0 for state in OutboxMessage.State.values}
     counts.update({r["state"]: r["n"] for r in rows})
+    return counts
+
+
+# ---- figures other domains report
+
+
+def decisions_by_type(*, organisation_ids, year: int) -> dict[str, int]:
+    """Decisions (准予 and 不予, counted alike) made in a calendar year in China (Asia/Shanghai) by these
+    organisations, by the catalogue type of the item decided ("01" 行政许可, "02" 行政处罚, "03" 行政强制, …).
+    Every type of the catalogue is present, with 0 when none were decided. Read-only; no access check (callers
+    pass the organisations whose figures they report)."""
+    first = dt.datetime(year, 1, 1, tzinfo=clock.LOCAL)
+    after = dt.datetime(year + 1, 1, 1, tzinfo=clock.LOCAL)
+    counts = dict.fromkeys((code for code, _label in ITEM_TYPE_CHOICES), 0)
+    rows = (
+        Case.objects.filter(
+            organisation_id__in=list(organisation_ids),
+            decision__in=[Decision.GRANT, Decision.DENY],
+            decided_at__gte=first,
+            decided_at__lt=after,
+        )
+        .values("item__item_type")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["item__item_type"]] = counts.get(row["item__item_type"], 0) + row["n"]
     return counts

@@ -423,6 +423,9 @@ def _write(item: _Item, report: ImportReport, *, publish: bool, reason: str, use
         report.created.append(version.item.code)
     else:
         current = existing.current_version
+        if current is not None and not item.spec.get("form_schema"):
+            # The workbook has no column for the application form: keep the item's own, never wipe it.
+            item.spec["form_schema"] = current.form_schema or {}
         if current is not None and specs.comparable(specs.from_version(current)) == specs.comparable(
             item.spec
         ):

@@ -115,6 +115,9 @@ class ItemVersion(models.Model):
     result_sample = models.FileField(_("结果样本"), upload_to="catalog/results/%Y/", blank=True)
     result_delivery = models.JSONField(_("送达方式"), default=list, blank=True)
     faq = models.JSONField(_("常见问题"), default=list, blank=True)
+    form_schema = models.JSONField(
+        _("申请表"), default=dict, blank=True, help_text=_("JSON Schema;为空时使用默认申请表")
+    )
 
     change_reason = models.CharField(_("调整理由"), max_length=500, blank=True)
     review_note = models.CharField(_("审核意见"), max_length=500, blank=True)

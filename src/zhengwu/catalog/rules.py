@@ -7,6 +7,7 @@ Excel import can all show each error where it is. No ORM, no clock, no I/O here.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -169,7 +170,144 @@ def check_item(spec: dict) -> Errors:
     for i, qa in enumerate(spec.get("faq") or []):
         if not (qa.get("q") or "").strip() or not (qa.get("a") or "").strip():
             errors.append((f"faq[{i}]", _("常见问题第%(n)d条需同时填写问题和解答") % {"n": i + 1}))
+    errors += check_form_schema(spec.get("form_schema"))
     return errors
+
+
+# The application form (申请表) as the subset of JSON Schema that cases.forms validates and the portal renders.
+FORM_FIELD_TYPES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是或否"}
+_FORM_KEYWORDS = {"type", "title", "description"}
+_FORM_TYPE_KEYWORDS = {
+    "string": {"maxLength", "minLength", "enum", "format", "pattern"},
+    "integer": {"minimum", "maximum"},
+    "number": {"minimum", "maximum"},
+    "boolean": set(),
+}
+_FORM_TOP_KEYWORDS = {
+    "$schema",
+    "type",
+    "title",
+    "description",
+    "properties",
+    "required",
+    "additionalProperties",
+}
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_FORM_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_form_schema(schema) -> Errors:
+    """What is wrong with an item's application form schema (empty: the default form), each at "form_schema"."""
+    if schema in (None, {}):
+        return []
+    at = "form_schema"
+    if isinstance(schema, str):
+        try:
+            schema = json.loads(schema)
+        except json.JSONDecodeError as exc:
+            return [
+                (
+                    at,
+                    _("申请表不是有效的 JSON:第%(line)d行第%(col)d列(%(msg)s)")
+                    % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg},
+                )
+            ]
+    if not isinstance(schema, dict):
+        return [(at, _("申请表应为 JSON 对象"))]
+    errors: Errors = []
+    if schema.get("type") != "object":
+        errors.append((at, _('申请表的 type 应为 "object"')))
+    unknown = sorted(set(schema) - _FORM_TOP_KEYWORDS)
+    if unknown:
+        errors.append((at, _("申请表含有不支持的关键字:%(k)s") % {"k": "、".join(unknown)}))
+    if schema.get("additionalProperties", False) is not False:
+        errors.append((at, _("申请表不允许额外字段,additionalProperties 只能为 false")))
+    properties = schema.get("properties")
+    if not isinstance(properties, dict) or not properties:
+        errors.append((at, _("申请表应在 properties 中列出至少一个字段")))
+        properties = {}
+    for key, rule in properties.items():
+        errors += [(at, message) for message in _form_property_problems(key, rule)]
+    required = schema.get("required", [])
+    if not isinstance(required, list) or not all(isinstance(k, str) for k in required):
+        errors.append((at, _("申请表的 required 应为字段名的列表")))
+    else:
+        for key in required:
+            if key not in properties:
+                errors.append((at, _("必填字段「%(key)s」不在 properties 中") % {"key": key}))
+    return errors
+
+
+def _form_property_problems(key, rule) -> list[str]:
+    if not _FORM_KEY.match(str(key)):
+        return [_("字段名「%(key)s」只能由字母、数字和下划线组成,且以字母开头") % {"key": key}]
+    if not isinstance(rule, dict):
+        return [_("字段「%(key)s」应为 JSON 对象") % {"key": key}]
+    out = []
+    title = rule.get("title")
+    if not isinstance(title, str) or not _CHINESE.search(title):
+        out.append(_("字段「%(key)s」需有中文标题(title)") % {"key": key})
+    kind = rule.get("type")
+    if kind not in FORM_FIELD_TYPES:
+        out.append(
+            _("字段「%(key)s」的类型「%(t)s」不支持,可选:%(ok)s")
+            % {"key": key, "t": kind, "ok": "、".join(FORM_FIELD_TYPES)}
+        )
+        return out
+    unknown = sorted(set(rule) - _FORM_KEYWORDS - _FORM_TYPE_KEYWORDS[kind])
+    if unknown:
+        out.append(
+            _("字段「%(key)s」(%(t)s)含有不支持的关键字:%(k)s")
+            % {"key": key, "t": FORM_FIELD_TYPES[kind], "k": "、".join(unknown)}
+        )
+    if not isinstance(rule.get("description", ""), str):
+        out.append(_("字段「%(key)s」的说明(description)应为文字") % {"key": key})
+    if kind == "string":
+        out += _string_problems(key, rule)
+    elif kind in ("integer", "number"):
+        bounds = {}
+        for word in ("minimum", "maximum"):
+            if word in rule:
+                value = rule[word]
+                if not _is_number(value) or (kind == "integer" and not isinstance(value, int)):
+                    out.append(
+                        _("字段「%(key)s」的 %(w)s 应为%(t)s")
+                        % {"key": key, "w": word, "t": FORM_FIELD_TYPES[kind]}
+                    )
+                else:
+                    bounds[word] = value
+        if len(bounds) == 2 and bounds["minimum"] > bounds["maximum"]:
+            out.append(_("字段「%(key)s」的 minimum 大于 maximum") % {"key": key})
+    return out
+
+
+def _string_problems(key: str, rule: dict) -> list[str]:
+    out = []
+    for word in ("maxLength", "minLength"):
+        value = rule.get(word)
+        if word in rule and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            out.append(_("字段「%(key)s」的 %(w)s 应为不小于0的整数") % {"key": key, "w": word})
+    if "enum" in rule:
+        enum = rule["enum"]
+        if (
+            not isinstance(enum, list)
+            or not enum
+            or not all(isinstance(v, str) and v.strip() for v in enum)
+            or len(set(enum)) != len(enum)
+        ):
+            out.append(_("字段「%(key)s」的可选值(enum)应为不重复的文字列表") % {"key": key})
+    if "format" in rule and rule["format"] != "date":
+        out.append(_("字段「%(key)s」的格式「%(f)s」不支持,只支持 date") % {"key": key, "f": rule["format"]})
+    if "pattern" in rule:
+        try:
+            re.compile(rule["pattern"])
+        except (re.error, TypeError):
+            out.append(_("字段「%(key)s」的格式规则(pattern)不是有效的正则表达式") % {"key": key})
+    return out
 
 
 def _check_legal_basis(bases: list, item_type: str, errors: Errors) -> None:

@@ -260,8 +260,21 @@ def _described(spec: dict) -> list[tuple[str, str]]:
             "、".join(labels.DELIVERIES.get(d, d) for d in spec["result"].get("delivery") or []),
         ),
         (_("常见问题"), _lines(f"问:{qa.get('q', '')} 答:{qa.get('a', '')}" for qa in spec["faq"])),
+        (_("申请表"), _form_fields(spec.get("form_schema") or {})),
     ]
     return [(str(label), str(text)) for label, text in out]
+
+
+def _form_fields(schema: dict) -> str:
+    """The application form's fields as a person reads them; the default form when the item has none."""
+    properties = schema.get("properties") or {}
+    if not properties:
+        return str(_("通用申请表"))
+    required = set(schema.get("required") or [])
+    return _lines(
+        f"{p.get('title', key)}({p.get('type', '')}{'、' + str(_('必填')) if key in required else ''})"
+        for key, p in properties.items()
+    )
 
 
 def compare_versions(

@@ -4,6 +4,7 @@ The spec is the one shape every door speaks: the demo files, the API, the Excel 
 turn into it, rules.check_item checks it, and services write it.
 """
 
+import copy
 from decimal import Decimal
 
 from zhengwu.catalog.models import Fee, ItemVersion, Material, Step
@@ -35,6 +36,7 @@ DEFAULTS = {
     "fees": [],
     "result": {"name": "", "kind": "none", "delivery": []},
     "faq": [],
+    "form_schema": {},
 }
 MATERIAL_DEFAULTS = {
     "name": "",
@@ -71,6 +73,7 @@ _SCALARS = {
     "consultation_phone": "consultation_phone",
     "supervision_phone": "supervision_phone",
     "faq": "faq",
+    "form_schema": "form_schema",
 }
 
 
@@ -85,6 +88,9 @@ def complete(raw: dict) -> dict:
     spec["result"] = {**DEFAULTS["result"], **(spec["result"] or {})}
     for key in ("target", "life_events", "themes", "legal_basis", "online_depth", "faq"):
         spec[key] = list(spec[key] or [])
+    # An empty schema (or none) means the default form; a non-object is kept as is for the rules to refuse.
+    schema = spec["form_schema"]
+    spec["form_schema"] = copy.deepcopy(schema) if schema else {}
     return spec
 
 

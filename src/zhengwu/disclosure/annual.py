@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from zhengwu.cases import selectors as cases_selectors
 from zhengwu.core import access, audit, clock
 from zhengwu.core.documents import render_pdf
 from zhengwu.core.errors import NotFound, ValidationFailed
@@ -58,7 +59,21 @@ def data_for(organisation: Organisation, year: int) -> dict:
         if row
         else {}
     )
-    return report.build(organisation, year, texts=texts, figures=row.figures if row else {})
+    return report.build(
+        organisation,
+        year,
+        texts=texts,
+        figures=row.figures if row else {},
+        case_decisions=case_decisions(organisation, year),
+    )
+
+
+def case_decisions(organisation: Organisation, year: int) -> dict[str, int]:
+    """The year's case decisions by item type for the organisation and its children (第二十条第(五)(六)项)."""
+    ids = [organisation.pk]
+    if organisation.path:
+        ids = Organisation.objects.filter(path__startswith=organisation.path).values_list("pk", flat=True)
+    return cases_selectors.decisions_by_type(organisation_ids=ids, year=year)
 
 
 def save_texts(

@@ -50,6 +50,17 @@ SECTION_TITLES = {
     "other_matters": "六、其他需要报告的事项",
 }
 MANUAL_FIGURES = ("licensing", "penalty", "enforcement", "administrative_fees_10k_yuan")
+# The decision rows of 第二十条第(五)(六)项 and the catalogue item type (ServiceItem.item_type) whose case decisions
+# they count. 行政许可 always comes from the cases; 行政处罚 and 行政强制 only where cases of that type were decided in
+# the year (penalties are seldom handled as cases), else from the publications of that genre as before.
+DECISION_ITEM_TYPES = {"licensing": "01", "penalty": "02", "enforcement": "03"}
+ALWAYS_FROM_CASES = ("licensing",)
+SOURCE_LABELS = {
+    "manual": "人工填报",
+    "cases": "办件记录",
+    "publications": "公开信息",
+    "none": "人工填报(未填)",
+}
 
 
 @dataclass(frozen=True)
@@ -147,8 +158,28 @@ def remedy_table(rows: Iterable[RemedyRow], year: int) -> dict:
     return table
 
 
-def build(organisation, year: int, *, texts: dict | None = None, figures: dict | None = None) -> dict:
-    """Every section of the report for one organisation and year, from the records."""
+def decision_figure(key: str, *, entered, decided: int | None, published: int) -> dict:
+    """One decision row of section 二 and where its number came from. `decided` is the count of case decisions of
+    the row's item type in the year (None when the cases were not consulted); an entered number overrides it, and
+    the figure from the records is kept beside it so the page can show both."""
+    records = decided if decided is not None and (key in ALWAYS_FROM_CASES or decided > 0) else None
+    if entered not in (None, ""):
+        return {"value": entered, "source": "manual", "records": records}
+    if records is not None:
+        return {"value": records, "source": "cases", "records": records}
+    return {"value": published, "source": "publications", "records": None}
+
+
+def build(
+    organisation,
+    year: int,
+    *,
+    texts: dict | None = None,
+    figures: dict | None = None,
+    case_decisions: dict[str, int] | None = None,
+) -> dict:
+    """Every section of the report for one organisation and year, from the records. `case_decisions` is the year's
+    case decisions by item type for the organisation and its children (cases.selectors.decisions_by_type)."""
     from zhengwu.disclosure.models import DisclosureRequest, Publication, Remedy
 
     texts, figures = texts or {}, figures or {}
@@ -195,6 +226,21 @@ def build(organisation, year: int, *, texts: dict | None = None, figures: dict |
             return figures[key]
         return made(genre) if genre else 0
 
+    sources = {
+        key: decision_figure(
+            key,
+            entered=figures.get(key),
+            decided=None if case_decisions is None else case_decisions.get(item_type, 0),
+            published=made(key),
+        )
+        for key, item_type in DECISION_ITEM_TYPES.items()
+    }
+    sources["administrative_fees_10k_yuan"] = {
+        "value": figure("administrative_fees_10k_yuan"),
+        "source": "manual" if figures.get("administrative_fees_10k_yuan") not in (None, "") else "none",
+        "records": None,
+    }
+
     fees_collected = (
         DisclosureRequest.objects.filter(organisation=organisation, fee_paid_on__year=year).aggregate(
             total=Sum("fee_amount")
@@ -223,12 +269,15 @@ def build(organisation, year: int, *, texts: dict | None = None, figures: dict |
                         "in_force": in_force("normative"),
                     },
                 },
-                "article_20_5": {"licensing": figure("licensing", "licensing")},
+                "article_20_5": {"licensing": sources["licensing"]["value"]},
                 "article_20_6": {
-                    "penalty": figure("penalty", "penalty"),
-                    "enforcement": figure("enforcement", "enforcement"),
+                    "penalty": sources["penalty"]["value"],
+                    "enforcement": sources["enforcement"]["value"],
                 },
-                "article_20_8": {"administrative_fees_10k_yuan": figure("administrative_fees_10k_yuan")},
+                "article_20_8": {
+                    "administrative_fees_10k_yuan": sources["administrative_fees_10k_yuan"]["value"]
+                },
+                "sources": sources,
             },
             "requests": {"title": SECTION_TITLES["requests"], **request_table(requests, year)},
             "processing_fees": {"collected_yuan": fees_collected},

@@ -12,10 +12,11 @@ from django.db.models import Exists, OuterRef
 from zhengwu.cases.models import Case, Status, Suspension
 from zhengwu.core import access, audit, clock
 from zhengwu.core.calendar import add_workdays, current_calendar, workdays_between
-from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
 from zhengwu.supervision import rules, selectors
 from zhengwu.supervision.models import Accountability, Alert, OrderStep, SupervisionOrder
+from zhengwu.tickets import selectors as ticket_selectors
 
 ISSUER_ROLES = (Role.SUPERVISOR,)
 RESPONDER_ROLES = (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
@@ -165,6 +166,8 @@ def issue_order(
     elif ticket is not None:
         organisation = organisation or ticket.lead_organisation
         subject, label = SupervisionOrder.Subject.TICKET, f"工单 {ticket.number}"
+        if not ticket_selectors.visible_tickets(by).filter(pk=ticket.pk).exists():
+            raise AccessDenied("该工单不在您的监察范围内")
     elif request_ref:
         subject, label = SupervisionOrder.Subject.REQUEST, f"依申请公开 {request_ref}"
     elif alert is not None:
@@ -206,6 +209,33 @@ def issue_order(
                     raise Conflict("督办编号冲突,请重试", field="number") from None
         _step(order, "issue", by=by, note=instruction, data={"due_on": order.due_on.isoformat()})
     return order
+
+
+def order_subject(by, *, ticket: str = "", request: str = ""):
+    """The ticket (by its number) or the disclosure request (by its number) a supervisor may order on, looked up in
+    the user's scope; a number not found is a ValidationFailed at its field ("ticket" or "request")."""
+    from zhengwu.disclosure import selectors as disclosure_selectors
+    from zhengwu.disclosure.models import DisclosureRequest
+
+    ticket, request = str(ticket or "").strip(), str(request or "").strip()
+    if ticket:
+        try:
+            return ticket_selectors.ticket_by_number(by, ticket)
+        except NotFound:
+            raise ValidationFailed(
+                f"找不到工单 {ticket[:30]},请核对工单编号(或不在您的监察范围内)", field="ticket"
+            ) from None
+    if request:
+        pk = DisclosureRequest.objects.filter(number=request).values_list("pk", flat=True).first()
+        try:
+            if pk is None:
+                raise NotFound()
+            return disclosure_selectors.staff_request(by, pk)
+        except NotFound:
+            raise ValidationFailed(
+                f"找不到依申请公开申请 {request[:30]},请核对申请编号(或不在您的监察范围内)", field="request"
+            ) from None
+    raise ValidationFailed("请填写工单编号或依申请公开申请编号", field="ticket")
 
 
 def _responder(by, order: SupervisionOrder) -> None:

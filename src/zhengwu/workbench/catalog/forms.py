@@ -3,6 +3,7 @@ the inputs they concern. No rule lives here: services.check_draft / edit_item / 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -51,6 +52,7 @@ SCALAR_IDS = (
     "result_kind",
     "result_delivery",
     "reason",
+    "form_schema",
     *ROWS,
 )
 _PATH = re.compile(r"^(?P<group>\w+)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
@@ -74,6 +76,15 @@ class ItemForm:
     origins: dict[str, list[int]] = field(default_factory=dict)
     reason: str = ""
     organisation: str = ""
+    schema_text: str | None = None  # the application form schema as posted (kept as typed, even if not JSON)
+
+    @property
+    def form_schema_text(self) -> str:
+        """The application form schema as the textarea shows it: as typed, or the saved one pretty-printed."""
+        if self.schema_text is not None:
+            return self.schema_text
+        schema = self.spec.get("form_schema")
+        return json.dumps(schema, ensure_ascii=False, indent=2) if schema else ""
 
     @classmethod
     def from_post(cls, post, *, item_type: str = "", basic_code: str = "") -> ItemForm:
@@ -93,6 +104,8 @@ class ItemForm:
             "kind": post.get("result_kind", "none"),
             "delivery": post.getlist("result_delivery"),
         }
+        schema_text = post.get("form_schema", "")
+        spec["form_schema"] = _schema(schema_text)
         origins: dict[str, list[int]] = {}
         for group, fields in ROWS.items():
             rows, origins[group] = [], []
@@ -110,6 +123,7 @@ class ItemForm:
             origins=origins,
             reason=post.get("reason", "").strip(),
             organisation=post.get("organisation", ""),
+            schema_text=schema_text,
         )
 
     def rows(self, errors: dict[str, str]) -> dict[str, list[dict]]:
@@ -156,6 +170,17 @@ class ItemForm:
             count = max(self.origins.get(group) or [-1]) + 1 + BLANK_ROWS[group]
             ids += [f"{group}-{i}-{f}" for i in range(count) for f in fields]
         return ids
+
+
+def _schema(text: str):
+    """The posted form schema: {} when blank (the default form), the parsed JSON, or the text itself when it is
+    not JSON (the rules then say where it breaks, at the field)."""
+    if not text.strip():
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _row(group: str, values: dict) -> dict:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/<int:pk>/review/", views.review_alert, name="review_alert"),
     path("orders/", views.orders, name="orders"),
+    path("orders/new/<str:kind>/", views.order_new, name="order_new"),
     path("orders/<str:number>/", views.order, name="order"),
     path("indicators/", views.indicator_page, name="indicators"),
     path("bulletin/", views.bulletin_page, name="bulletin"),

@@ -276,8 +276,77 @@ def orders(request):
     return render(
         request,
         "supervision/orders.html",
-        {"page": page, "state": state, "states": SupervisionOrder.State.choices, "today": clock.today()},
+        {
+            "page": page,
+            "state": state,
+            "states": SupervisionOrder.State.choices,
+            "today": clock.today(),
+            "is_supervisor": _is_supervisor(request.user),
+        },
     )
+
+
+ORDER_SUBJECTS = {
+    "ticket": {"title": "督办工单", "label": "工单编号", "placeholder": "如 2026092800001"},
+    "request": {"title": "督办依申请公开", "label": "依申请公开申请编号", "placeholder": "申请编号"},
+}
+
+
+@_page
+def order_new(request, kind: str):
+    """A supervisor orders the organisation responsible to act on a ticket or a disclosure request, by its number."""
+    if kind not in ORDER_SUBJECTS:
+        raise Http404("督办对象应为工单或依申请公开")
+    access.require_role(request.user, Role.SUPERVISOR)
+    values = {"number": "", "instruction": "", "response_days": "5"}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in values}
+        try:
+            days = int(values["response_days"] or 0)
+        except ValueError:
+            days = 0
+        try:
+            subject = services.order_subject(request.user, **{kind: values["number"]})
+            if kind == "ticket":
+                order = services.issue_order(
+                    by=request.user, ticket=subject, instruction=values["instruction"], response_days=days
+                )
+            else:
+                order = services.issue_order(
+                    by=request.user,
+                    request_ref=subject.number,
+                    organisation=subject.organisation,
+                    instruction=values["instruction"],
+                    response_days=days,
+                )
+        except DomainError as err:
+            errors["number" if err.field in ("ticket", "request") else (err.field or "number")] = err.message
+        else:
+            messages.success(request, f"已下达督办单 {order.number},反馈期限 {order.due_on}")
+            return redirect("workbench_supervision:order", number=order.number)
+    return render(
+        request,
+        "supervision/order_new.html",
+        {"kind": kind, "spec": ORDER_SUBJECTS[kind], "values": values, "errors": errors},
+        status=422 if errors else 200,
+    )
+
+
+def _subject_url(row: SupervisionOrder) -> str | None:
+    """The workbench page of what the order is about."""
+    from django.urls import reverse
+
+    from zhengwu.disclosure.models import DisclosureRequest
+
+    if row.case_id:
+        return reverse("workbench_supervision:case", args=[row.case_id])
+    if row.ticket_id:
+        return reverse("workbench_tickets:ticket", args=[row.ticket.number])
+    if row.request_ref:
+        pk = DisclosureRequest.objects.filter(number=row.request_ref).values_list("pk", flat=True).first()
+        return reverse("workbench_disclosure:request", args=[pk]) if pk else None
+    return None
 
 
 @_page
@@ -320,6 +389,7 @@ def order(request, number: str):
     )
     context = {
         "order": row,
+        "subject_url": _subject_url(row),
         "steps": row.steps.order_by("seq"),
         "accountabilities": row.accountabilities.all(),
         "kinds": Accountability.Kind.choices,
