@@ -312,6 +312,10 @@ class OneTimeNotice(models.Model):
     essentials = models.JSONField(default=dict)
     issued_at = models.DateTimeField(_("告知时间"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # The latest sending (发送告知书): to a mobile, an e-mail address or both; blank until sent.
+    sent_to_phone = models.CharField(_("发送手机号"), max_length=11, blank=True)
+    sent_to_email = models.EmailField(_("发送邮箱"), blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("一次性告知书")

@@ -8,8 +8,15 @@ the platform itself.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 import secrets
 
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
@@ -19,6 +26,7 @@ from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, audit, clock
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.masking import mask_email, mask_phone
 from zhengwu.core.models import Organisation, Region, Role
 from zhengwu.evaluation import rules, selectors
 from zhengwu.evaluation.models import (
@@ -40,6 +48,8 @@ RECTIFY_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.CENTRE_MANAGER)
 FOLLOW_UP_ROLES = (Role.CENTRE_MANAGER, Role.SUPERVISOR, Role.HOTLINE_OPERATOR)
 APPEAL_DECIDERS = (Role.CENTRE_MANAGER,)
 COMMITMENT_EDITORS = (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
+
+log = logging.getLogger(__name__)
 
 
 def _actor(by):
@@ -622,6 +632,100 @@ def issue_notice(
                 "case": essentials["case_number"],
             },
         )
+    return notice
+
+
+NOTICE_SALT = "zhengwu.evaluation.notice"
+_MOBILE = re.compile(r"1\d{10}")
+
+
+def notice_token(notice: OneTimeNotice) -> str:
+    """The signed token of a notice's public link /rate/notice/<token>/: whoever holds it may read the notice."""
+    return signing.dumps(notice.pk, salt=NOTICE_SALT)
+
+
+def notice_from_token(token: str) -> OneTimeNotice:
+    """The notice a token names, or NotFound when the token was altered or names nothing."""
+    try:
+        pk = int(signing.loads(str(token), salt=NOTICE_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        raise NotFound("告知书链接无效或已被改动", field="token") from None
+    notice = OneTimeNotice.objects.filter(pk=pk).first()
+    if notice is None:
+        raise NotFound("找不到该告知书", field="token")
+    return notice
+
+
+def notice_url(notice: OneTimeNotice) -> str:
+    base = getattr(settings, "ZHENGWU_PUBLIC_URL", "")
+    return f"{base.rstrip('/')}/rate/notice/{notice_token(notice)}/"
+
+
+def render_notice_pdf(notice: OneTimeNotice) -> bytes:
+    """The notice as PDF: the one rendering the workbench prints and the public link serves."""
+    from zhengwu.core.documents import render_pdf
+
+    return render_pdf("evaluation/documents/one_time_notice.html", {"notice": notice, "e": notice.essentials})
+
+
+def notice_text(notice: OneTimeNotice) -> str:
+    """The message sent: the item, what is still lacking (short) and the public link to the notice."""
+    e = notice.essentials
+    lacking = "、".join(m["name"] for m in e.get("materials", []) if m.get("lacking"))
+    if len(lacking) > 60:
+        lacking = lacking[:59] + "…"
+    return (
+        f"【一次性告知】您办理“{e.get('item_name', '')}”尚缺:{lacking}。"
+        f"告知书 {notice.number} 详见:{notice_url(notice)}"
+    )
+
+
+def _deliver_notice(notice: OneTimeNotice, phone: str, email: str) -> None:
+    from zhengwu.cases.notify import sms_provider
+
+    text = notice_text(notice)
+    if phone:
+        try:
+            sms_provider().send(phone, text)
+        except Exception:
+            log.exception("sending notice %s by SMS failed", notice.pk)
+    if email:
+        try:
+            send_mail(f"一次性告知书 {notice.number}", text, None, [email])
+        except Exception:
+            log.exception("sending notice %s by e-mail failed", notice.pk)
+
+
+def send_notice(*, notice: OneTimeNotice, by, phone: str = "", email: str = "") -> OneTimeNotice:
+    """Send an issued notice to a mobile, an e-mail address or both: recorded on the notice and audited now, sent
+    once the transaction commits."""
+    if access.staff_of(by) is None:
+        raise AccessDenied("需要工作人员账号")
+    try:
+        selectors.notice_for(by, notice.pk)
+    except NotFound:
+        raise AccessDenied("该告知书不在您的职责范围内") from None
+    phone = re.sub(r"[\s-]", "", str(phone or ""))
+    email = str(email or "").strip()
+    if not phone and not email:
+        raise ValidationFailed("请填写手机号码或电子邮箱", field="phone")
+    if phone and not _MOBILE.fullmatch(phone):
+        raise ValidationFailed("手机号码应为以 1 开头的 11 位数字", field="phone")
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            raise ValidationFailed("请输入有效的电子邮箱地址", field="email") from None
+    with transaction.atomic():
+        notice.sent_to_phone, notice.sent_to_email, notice.sent_at = phone, email, clock.now()
+        notice.save(update_fields=["sent_to_phone", "sent_to_email", "sent_at"])
+        audit.record(
+            "evaluation.notice.send",
+            notice,
+            actor=by,
+            summary={"phone": mask_phone(phone), "email": mask_email(email)},
+        )
+        transaction.on_commit(lambda: _deliver_notice(notice, phone, email))
     return notice
 
 

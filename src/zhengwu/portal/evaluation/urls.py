@@ -9,5 +9,6 @@ urlpatterns = [
     path("commitments/", views.commitments, name="commitments"),
     path("commitments/<int:organisation>/", views.commitment, name="commitment"),
     path("commitments/<int:organisation>/v<int:version>/", views.commitment, name="commitment_version"),
+    path("notice/<str:token>/", views.notice_pdf, name="notice"),
     path("<str:token>/", views.rate_page, name="rate"),
 ]

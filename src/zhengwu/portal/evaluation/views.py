@@ -1,7 +1,7 @@
 """Public pages of 好差评: the monthly figures, finding one's case to rate, the rating page behind a signed link
 (rate, then follow the rectification and say whether one is now satisfied), and the service commitments."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from zhengwu.core import clock, ratelimit
@@ -137,3 +137,14 @@ def commitment(request, organisation: int, version: int | None = None):
             "history": selectors.commitment_history(org),
         },
     )
+
+
+def notice_pdf(request, token: str):
+    """A one-time notice sent to a person: its PDF behind the signed link in the SMS or e-mail; 404 otherwise."""
+    try:
+        notice = services.notice_from_token(token)
+    except NotFound as err:
+        raise Http404(err.message) from None
+    response = HttpResponse(services.render_notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename=one-time-notice-{notice.pk}.pdf"
+    return response

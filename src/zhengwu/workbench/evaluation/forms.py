@@ -51,6 +51,13 @@ class CommitmentForm(AccessibleForm):
     change_note = forms.CharField(label=_("修订说明"), max_length=200, required=False)
 
 
+class NoticeSendForm(AccessibleForm):
+    """发送告知书: a mobile, an e-mail address or both; the service checks them."""
+
+    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    email = forms.CharField(label=_("电子邮箱"), max_length=254, required=False)
+
+
 class SettingsForm(AccessibleForm):
     rectification_days = forms.IntegerField(label=_("差评整改时限(工作日)"), min_value=1, max_value=60)
     unrated_policy = forms.ChoiceField(label=_("逾期未评价的处理"), choices=UnratedPolicy.choices)

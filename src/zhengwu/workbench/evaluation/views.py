@@ -11,13 +11,12 @@ from django.views.decorators.http import require_POST
 from zhengwu.cases.selectors import case_for
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, clock
-from zhengwu.core.documents import render_pdf
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
-from zhengwu.core.masking import mask_name, mask_phone
+from zhengwu.core.masking import mask_email, mask_name, mask_phone
 from zhengwu.core.models import Organisation, Role
 from zhengwu.evaluation import exports, rules, selectors, services
 from zhengwu.evaluation.models import Appeal, RatingChannel
-from zhengwu.workbench.evaluation.forms import CommitmentForm, InquiryForm, SettingsForm
+from zhengwu.workbench.evaluation.forms import CommitmentForm, InquiryForm, NoticeSendForm, SettingsForm
 
 
 def _staff_required(view):
@@ -371,14 +370,38 @@ def notice_new(request):
 
 @_staff_required
 def notice(request, pk: int):
+    """The notice, to print or to send (发送告知书) to a mobile or an e-mail address."""
     n = selectors.notice_for(request.user, pk)
-    return render(request, "evaluation/workbench/notice.html", {"notice": n, "e": n.essentials})
+    send_form = NoticeSendForm(request.POST or None)
+    if request.method == "POST" and send_form.is_valid():
+        try:
+            services.send_notice(
+                notice=n,
+                by=request.user,
+                phone=send_form.cleaned_data["phone"],
+                email=send_form.cleaned_data["email"],
+            )
+            messages.success(request, f"一次性告知书 {n.number} 已发送")
+            return redirect("workbench_evaluation:notice", pk=n.pk)
+        except DomainError as err:
+            _fail(send_form, err)
+    return render(
+        request,
+        "evaluation/workbench/notice.html",
+        {
+            "notice": n,
+            "e": n.essentials,
+            "send_form": send_form,
+            "sent_phone": mask_phone(n.sent_to_phone),
+            "sent_email": mask_email(n.sent_to_email),
+        },
+    )
 
 
 @_staff_required
 def notice_pdf(request, pk: int):
     n = selectors.notice_for(request.user, pk)
-    pdf = render_pdf("evaluation/documents/one_time_notice.html", {"notice": n, "e": n.essentials})
+    pdf = services.render_notice_pdf(n)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=one-time-notice-{n.pk}.pdf"
     return response
