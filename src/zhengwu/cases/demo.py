@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from zhengwu.cases import services
 from zhengwu.cases.models import Applicant, Case, CaseStep
@@ -697,7 +696,7 @@ class Moments:
 
     def __init__(self, days: Days, seed: str) -> None:
         self.days, self.rand, self.last = days, random.Random(seed), None
-        self.limit = timezone.now() - dt.timedelta(minutes=5)
+        self.limit = clock.now() - dt.timedelta(minutes=5)
 
     def at(self, ago: int) -> dt.datetime:
         day = self.days.ago(ago)

@@ -12,7 +12,6 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from zhengwu.cases import demo as cases_demo
 from zhengwu.cases.demo import Days, Moments
@@ -117,7 +116,7 @@ def load_demo() -> str:
         )
     }
     days = Days()
-    limit = timezone.now() - dt.timedelta(minutes=2)
+    limit = clock.now() - dt.timedelta(minutes=2)
     cases = {c.idempotency_key.removeprefix("demo-case-"): c for c in cases_demo.demo_cases()}
     rated = bad = 0
     with transaction.atomic():

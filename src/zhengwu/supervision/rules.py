@@ -477,7 +477,7 @@ def run_for_event(event: CaseEvent) -> list[Alert]:
                     alert = store(rule, finding, case=ctx.case, event=event)
                     if alert is not None:
                         raised.append(alert)
-        except Exception:
+        except Exception:  # noqa: BLE001 — a broken rule is logged and skipped; it must never block the case's event
             log.exception("supervision rule %s failed on event %s", rule.code, event.pk)
     return raised
 
