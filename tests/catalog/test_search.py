@@ -192,3 +192,26 @@ def test_index_is_rebuilt_when_an_item_is_cancelled(catalogue):
     services.cancel_item(item=item, reason="取消")
     assert not SearchToken.objects.filter(entry__item=item).exists()
     assert "取水许可" not in names("取水许可")
+
+
+def test_results_page_like_a_queryset(catalogue, django_assert_max_num_queries):
+    from django.core.paginator import Paginator
+
+    # The ranking runs once (token counts + one ranked statement); the page then reads its own rows and their
+    # versions and organisations.
+    with django_assert_max_num_queries(5):
+        page = Paginator(selectors.published(q="营业执照"), 1).get_page(2)
+        shown = [e.display_name for e in page]
+    assert page.paginator.count == 2 and shown == ["食品经营许可"]
+    results = selectors.published(q="营业执照")
+    assert results[0].display_name == "营业执照核发" and results[-1].display_name == "食品经营许可"
+    assert results[0].score > results[1].score
+    with pytest.raises(IndexError):
+        results[2]
+
+
+def test_a_long_query_is_answered(catalogue):
+    query = (
+        "我想问一下在贵溪市开办一家餐饮店需要先办理营业执照还是先办理食品经营许可证以及需要准备哪些材料" * 2
+    )
+    assert names(query)[0] in {"食品经营许可", "营业执照核发"}

@@ -1,36 +1,42 @@
 """Finding items: Chinese words (jieba), Traditional characters (OpenCC t2s), pinyin and pinyin initials.
 
-The index (SearchEntry) holds one row per item's current published version, normalised once at publication, and
-is queried with plain `contains` lookups and a scored CASE expression, so SQLite and PostgreSQL answer alike.
+The index (SearchEntry) holds one row per item's current published version, normalised once at publication.
 Matching: the whole query, or every word of it (in the name or the text); only if nothing matches so, any word.
 Ranking: the code, then the whole query in the name, then in the name of the result (营业执照), then words in the
 name, then words only in the text. The result's pinyin and initials are searched after the name's.
 
 Speed: scanning every row with LIKE '%…%' costs 35–110 ms at 10,000 items, so each row also has its n-grams in
-SearchToken (an indexed table): "c" + every 2-character piece of the name and of each text part, "p" + every
-3-letter piece of the pinyin, "i" + every 2-letter piece of the initials. A text holds a string only if it holds all
-of the string's pieces, so exact token lookups narrow the rows to a few candidates first; the `contains` checks and
-the scoring then run on those alone and decide, so results are the same as a full scan. Strings too short to have a
-piece (one character; pinyin under three letters) fall back to the scan.
+SearchToken (an indexed table): "n" + every 2-character piece of the name, "t" + of each text part, "r" + of the
+result's name, "p" + every 3-letter piece of the pinyin, "i" + every 2-letter piece of the initials. A text holds a
+string only if it holds all of the string's pieces. A search is two statements and the page's read:
+1. how many rows have each token the match needs (one grouped count on the index);
+2. one ranked statement: the candidate rows are driven from the postings of the rarest token and looked up in those
+   of the next rarest (a few rows instead of thousands), then the exact conditions and the score are computed once
+   per candidate, and the ids come back best first — so the count is their number and a page reads only its rows.
+The name is checked with LIKE on the candidates (exact); the long text by its pieces. Strings too short to have a
+piece (one character; pinyin under three letters) and codes fall back to scanning every row.
+Measured by `make bench ARGS=catalog` (10,000 items: p95 ≈ 17 ms on SQLite, ≈ 19 ms on PostgreSQL, where the
+query with the most matches — 营业执照, in a third of all items' materials — is the slowest).
 """
 
 from __future__ import annotations
 
+import operator
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 
-from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length
+from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from zhengwu.catalog.models import SearchEntry, SearchToken, ServiceItem
 
 _lock = threading.Lock()
 _TOKENS = SearchToken._meta.db_table
+_ENTRIES = SearchEntry._meta.db_table
 _KEEP = re.compile(r"[\w]+", re.UNICODE)
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _CODE = re.compile(r"^[0-9a-z]{6,30}$")
@@ -113,72 +119,184 @@ def tokens_for(*, name: str, text: str, pinyin: str, initials: str, result: str 
     return tokens
 
 
-# A narrowing: rows having all of some tokens ("all", tokens), or any of other narrowings ("or", narrowings).
+@dataclass(frozen=True)
+class _Sql:
+    """A condition or expression in SQL with its parameters, in the order they appear."""
+
+    sql: str
+    params: tuple = ()
+
+    def __and__(self, other: _Sql) -> _Sql:
+        return _Sql(f"({self.sql} AND {other.sql})", self.params + other.params)
+
+    def __or__(self, other: _Sql) -> _Sql:
+        return _Sql(f"({self.sql} OR {other.sql})", self.params + other.params)
+
+
+def _joined(parts, separator: str) -> _Sql:
+    parts = list(parts)
+    return _Sql(separator.join(p.sql for p in parts), tuple(x for p in parts for x in p.params))
+
+
+def _case(pairs: list[tuple[_Sql, int]]) -> _Sql:
+    """The value of the first condition that holds (0 if none)."""
+    whens = _joined((_Sql(f"WHEN {c.sql} THEN {value}", c.params) for c, value in pairs), " ")
+    return _Sql(f"(CASE {whens.sql} ELSE 0 END)", whens.params)
+
+
+# Which rows can match, by the token index: ("all", tokens) — rows having every one of the tokens; ("or", parts),
+# ("and", parts). None: the index cannot tell (a string too short to have a piece, a code), every row is a candidate.
 Narrow = tuple
 
 
-def _holding(kind: str, text: str, size: int = 2) -> Narrow | None:
-    """Rows whose `kind` column has every piece of `text`; None when `text` is too short to have a piece."""
-    tokens = frozenset(f"{kind}{p}" for p in _pieces(text, size))
-    return ("all", tokens) if tokens else None
-
-
 def _either(*narrows: Narrow | None) -> Narrow | None:
-    """Rows in any of the narrowings; None (no narrowing) if one of them could not narrow."""
+    """Rows in any of the narrowings; None if one of them cannot narrow."""
     if any(n is None for n in narrows):
         return None
     return narrows[0] if len(narrows) == 1 else ("or", narrows)
 
 
-def _leaves(narrow: Narrow) -> list[frozenset]:
-    return [narrow[1]] if narrow[0] == "all" else [leaf for part in narrow[1] for leaf in _leaves(part)]
+def _both(*narrows: Narrow | None) -> Narrow | None:
+    """Rows in all of the narrowings: those the index can tell are enough to narrow."""
+    known = tuple(n for n in narrows if n is not None)
+    return None if not known else known[0] if len(known) == 1 else ("and", known)
 
 
-def _narrow_sql(narrow: Narrow) -> tuple[str, list]:
-    """One flat UNION of token lookups on the (token, entry) index: the entry ids having all tokens of a leaf."""
-    sqls, params = [], []
-    for tokens in _leaves(narrow):
-        tokens = sorted(tokens)
-        if len(tokens) == 1:
-            sqls.append(f"SELECT entry_id FROM {_TOKENS} WHERE token = %s")
-        else:
-            marks = ", ".join(["%s"] * len(tokens))
-            sqls.append(
-                f"SELECT entry_id FROM {_TOKENS} WHERE token IN ({marks}) "
-                f"GROUP BY entry_id HAVING COUNT(*) = {len(tokens)}"
-            )
-        params += tokens
-    return " UNION ".join(sqls), params
+def _tokens_of(narrow: Narrow) -> set[str]:
+    return set(narrow[1]) if narrow[0] == "all" else {t for part in narrow[1] for t in _tokens_of(part)}
 
 
-def _rows(narrow: Narrow | None) -> Q:
-    """The condition "row is in the narrowing" (for the score and the checks, not only the narrowing)."""
-    sql, params = _narrow_sql(narrow)
-    return Q(pk__in=RawSQL(sql, params))
+# A condition built once the token frequencies are known (they order the index lookups, rarest first).
+Condition = Callable[[dict], _Sql]
 
 
 @dataclass(frozen=True)
-class _Match:
-    """A string looked up in one column: `holds` decides, `narrow` (indexed, or None) keeps the rows to check."""
+class _Term:
+    """A string looked up in one column: `holds` decides, `narrow` (by the index, or None) brings in the rows."""
 
-    holds: Q
+    holds: Condition
     narrow: Narrow | None
 
+    def __or__(self, other: _Term) -> _Term:
+        return _Term(lambda f: self.holds(f) | other.holds(f), _either(self.narrow, other.narrow))
 
-def _in_name(s: str) -> _Match:
-    return _Match(Q(name__contains=s), _holding("n", s))
+    def __and__(self, other: _Term) -> _Term:
+        return _Term(lambda f: self.holds(f) & other.holds(f), _both(self.narrow, other.narrow))
 
 
-def _in_text(s: str) -> _Match:
+def _any(terms) -> _Term:
+    return reduce(operator.or_, terms)
+
+
+def _every(terms) -> _Term:
+    return reduce(operator.and_, terms)
+
+
+def _leaf(kind: str, text: str, size: int = 2) -> Narrow | None:
+    """Rows whose `kind` column has every piece of `text`; None when `text` is too short to have a piece."""
+    tokens = frozenset(f"{kind}{p}" for p in _pieces(text, size))
+    return ("all", tokens) if tokens else None
+
+
+def _scan(sql: _Sql) -> _Term:
+    return _Term(lambda _f: sql, None)
+
+
+def _in_name(s: str) -> _Term:
+    # Decided by the name itself (exact); the index only brings the rows in.
+    return _Term(lambda _f: _like("name", f"%{s}%"), _leaf("n", s))
+
+
+def _in_index(narrow: Narrow) -> _Term:
+    return _Term(lambda f: _has(narrow, "e.id", f), narrow)
+
+
+def _in_text(s: str) -> _Term:
     # The long text is judged by its pieces alone (a string's every 2-character piece within one text part):
     # a LIKE over it costs ~0.01 ms a row, too much for thousands of candidates.
-    narrow = _holding("t", s)
-    return _Match(Q(text__contains=s) if narrow is None else _rows(narrow), narrow)
+    narrow = _leaf("t", s)
+    return _scan(_like("text", f"%{s}%")) if narrow is None else _in_index(narrow)
 
 
-def _in_pinyin(q: str) -> _Match:
-    narrow = _either(_holding("p", q, 3), _holding("i", q))
-    return _Match(Q(initials__contains=q) | Q(pinyin__contains=q), narrow)
+def _in_pinyin(q: str) -> _Term:
+    return _Term(
+        lambda _f: _like("initials", f"%{q}%") | _like("pinyin", f"%{q}%"),
+        _either(_leaf("p", q, 3), _leaf("i", q)),
+    )
+
+
+def _like(column: str, pattern: str) -> _Sql:
+    # Normalised text has no "%", "_" or upper case (see normalise), so a plain LIKE is exact on both databases.
+    return _Sql(f"e.{column} LIKE %s", (pattern,))
+
+
+def _rarest(tokens, frequency: dict[str, int]) -> list[str]:
+    return sorted(tokens, key=lambda t: (frequency.get(t, 0), t))
+
+
+def _has(narrow: Narrow, row: str, frequency: dict[str, int], most: int | None = None) -> _Sql:
+    """The condition "row `row` is in the narrowing" (only its `most` rarest tokens of each leaf, if given).
+
+    Each token is one uncorrelated `IN (SELECT …)`: both databases read its postings once per query and then look a
+    row up in memory (a correlated EXISTS would descend the index once per row: on PostgreSQL several times
+    slower, and a chain of them turned into joins takes longer to plan than to run).
+    """
+    if narrow[0] == "all":
+        return _joined(
+            (
+                _Sql(f"{row} IN (SELECT entry_id FROM {_TOKENS} WHERE token = %s)", (t,))
+                for t in _rarest(narrow[1], frequency)[:most]
+            ),
+            " AND ",
+        )
+    parts = _joined(
+        (_has(part, row, frequency, most) for part in narrow[1]), " AND " if narrow[0] == "and" else " OR "
+    )
+    return _Sql(f"({parts.sql})", parts.params)
+
+
+def _cost(narrow: Narrow, frequency: dict[str, int]) -> int:
+    """About how many postings a drive through the narrowing reads."""
+    if narrow[0] == "all":
+        return min(frequency.get(t, 0) for t in narrow[1])
+    costs = [_cost(part, frequency) for part in narrow[1]]
+    return sum(costs) if narrow[0] == "or" else min(costs)
+
+
+# The drive only brings rows in (the conditions decide): a few of a leaf's rarest tokens narrow enough.
+_DRIVE_TOKENS = 3
+
+
+def _drive(narrow: Narrow, frequency: dict[str, int], depth: int = 0) -> _Sql:
+    """The ids of the rows in the narrowing: the postings of its rarest token, looked up in those of the next."""
+    alias = f"d{depth}"
+    if narrow[0] == "all":
+        rarest, *rest = _rarest(narrow[1], frequency)[:_DRIVE_TOKENS]
+        where = _Sql(f"{alias}.token = %s", (rarest,))
+        if rest:
+            where = where & _has(("all", frozenset(rest)), f"{alias}.entry_id", frequency)
+        return _Sql(f"SELECT {alias}.entry_id FROM {_TOKENS} {alias} WHERE {where.sql}", where.params)
+    if narrow[0] == "or":
+        return _joined((_drive(part, frequency, depth + 1) for part in narrow[1]), " UNION ")
+    cheapest, *rest = sorted(narrow[1], key=lambda part: _cost(part, frequency))
+    inner = _drive(cheapest, frequency, depth + 1)
+    where = _joined((_has(part, f"{alias}.entry_id", frequency, _DRIVE_TOKENS) for part in rest), " AND ")
+    return _Sql(
+        f"SELECT {alias}.entry_id FROM ({inner.sql}) {alias} WHERE {where.sql}", inner.params + where.params
+    )
+
+
+def _frequencies(narrows) -> dict[str, int]:
+    """How many rows have each token of the narrowings (one grouped count on the index)."""
+    tokens = sorted(set().union(*(_tokens_of(n) for n in narrows if n is not None)))
+    if not tokens:
+        return {}
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(tokens))
+        cursor.execute(
+            f"SELECT token, COUNT(*) FROM {_TOKENS} WHERE token IN ({marks}) GROUP BY token", tokens
+        )
+        return dict(cursor.fetchall())
 
 
 def _listed(values) -> str:
@@ -238,67 +356,118 @@ def refresh(item: ServiceItem) -> None:
         )
 
 
-def search(query: str, entries: QuerySet[SearchEntry] | None = None) -> QuerySet[SearchEntry]:
-    """Index rows matching the query, best first (annotated `score`); all rows, by code, for an empty query."""
+class Ranked:
+    """The rows matching a query, best first.
+
+    The ranking is one query returning the ordered ids, run once: the count is their number and a page (a slice)
+    loads only its own rows, so a paginator costs the ranking and one read by primary key. Each row carries its
+    `score`.
+    """
+
+    def __init__(self, entries: QuerySet[SearchEntry], ranked: list[tuple[int, int]]) -> None:
+        self.entries, self.ranked = entries, ranked
+
+    def count(self) -> int:
+        return len(self.ranked)
+
+    __len__ = count
+
+    def exists(self) -> bool:
+        return bool(self.ranked)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            index = index + len(self.ranked) if index < 0 else index
+            if not 0 <= index < len(self.ranked):
+                raise IndexError(index)
+            return self[index : index + 1][0]
+        page = self.ranked[index]
+        rows = {e.pk: e for e in self.entries.order_by().filter(pk__in=[pk for pk, _score in page])}
+        for pk, score in page:
+            if pk in rows:
+                rows[pk].score = score
+        return [rows[pk] for pk, _score in page if pk in rows]
+
+
+def search(query: str, entries: QuerySet[SearchEntry] | None = None) -> Ranked | QuerySet[SearchEntry]:
+    """Index rows matching the query, best first (each with its `score`); all rows, by code, for an empty query."""
     entries = SearchEntry.objects.all() if entries is None else entries
     q = normalise(query)
     if not q:
         return entries.order_by("code")
-    whens: list[When] = []
-    # What the whole query matches that its words would not: the code, the pinyin. Its name, result and text
-    # matches are implied by its words (each word is a piece of the query), so the filter leaves them to the words.
-    own, own_narrows = Q(), []
+    # The whole query: the code, the pinyin, the name, the name of the result, the text — the first that holds
+    # gives the score.
+    whens: list[tuple[Condition, int]] = []
+    own: list[_Term] = []  # what the whole query matches that its words would not: the code, the pinyin
     if _CODE.match(q) and any(c.isdigit() for c in q):
-        whens.append(When(code=q.upper(), then=Value(1000)))
-        whens.append(When(code__contains=q.upper(), then=Value(400)))
-        own |= Q(code__contains=q.upper())
-        own_narrows.append(None)
+        code = _scan(_like("code", f"%{q.upper()}%"))
+        whens += [(lambda _f: _Sql("e.code = %s", (q.upper(),)), 1000), (code.holds, 400)]
+        own.append(code)
     if _ASCII_WORD.match(q):
         pinyin = _in_pinyin(q)
         whens += [
-            When(Q(initials=q) | Q(pinyin=q), then=Value(300)),
-            When(Q(initials__startswith=q) | Q(pinyin__startswith=q), then=Value(200)),
-            When(pinyin.holds, then=Value(100)),
+            (lambda _f: _Sql("(e.initials = %s OR e.pinyin = %s)", (q, q)), 300),
+            (lambda _f: _like("initials", f"{q}%") | _like("pinyin", f"{q}%"), 200),
+            (pinyin.holds, 100),
         ]
-        own |= pinyin.holds
-        own_narrows.append(pinyin.narrow)
+        own.append(pinyin)
     name, text = _in_name(q), _in_text(q)
-    result = _holding("r", q)
-    whens += [When(name=q, then=Value(900)), When(name.holds, then=Value(500))]
+    whole = [name, text]
+    whens += [(lambda _f: _Sql("e.name = %s", (q,)), 900), (name.holds, 500)]
+    result = _leaf("r", q)
     if result is not None:
         # Between the name and the text: the item that issues what was asked for (营业执照 → 企业登记).
-        whens.append(When(_rows(result), then=Value(450)))
-    whens.append(When(text.holds, then=Value(60)))
-    score = Case(*whens, default=Value(0), output_field=IntegerField())
-    every, every_narrow, some_narrow = Q(), (), None
+        whole.append(_in_index(result))
+        whens.append((whole[-1].holds, 450))
+    whens.append((text.holds, 60))
+    # The score adds up CASEs: the whole query's, then each word's in the name and in the text.
+    cases: list[list[tuple[Condition, int]]] = [whens]
+    found = []
     for w in words(q):
         w_name, w_text = _in_name(w), _in_text(w)
-        word_narrow = _either(w_name.narrow, w_text.narrow)
         # A word found in the name counts three times its length, in the text once: names rank first.
-        score = (
-            score
-            + Case(When(w_name.holds, then=Value(3 * len(w))), default=Value(0))
-            + Case(When(w_text.holds, then=Value(len(w))), default=Value(0))
-        )
-        every &= w_name.holds | w_text.holds
-        # The rows holding every word are among those holding the longest one (words come longest first).
-        every_narrow = word_narrow if every_narrow == () else every_narrow
-        some_narrow = word_narrow if some_narrow is None else _either(some_narrow, word_narrow)
-    ranked = entries.annotate(score=score, name_length=Length("name")).order_by(
-        "-score", "name_length", "code"
-    )
-    if not every:
-        whole = own | name.holds | text.holds
-        if result is not None:
-            whole |= _rows(result)
-        return _narrowed(ranked, _either(*own_narrows, name.narrow, text.narrow)).filter(whole)
+        cases += [[(w_name.holds, 3 * len(w))], [(w_text.holds, len(w))]]
+        found.append(w_name | w_text)
+
+    def score(frequency: dict) -> _Sql:
+        total = _joined((_case([(c(frequency), v) for c, v in pairs]) for pairs in cases), " + ")
+        return _Sql(f"({total.sql})", total.params)
+
+    within = None
+    if entries.query.where:
+        sql, params = entries.order_by().values("pk").query.sql_with_params()
+        within = _Sql(f"e.id IN ({sql})", tuple(params))
+    if not found:
+        return Ranked(entries, _ranked(_any([*own, *whole]), score, within))
     # Rows holding the code or pinyin, or every word; only if there are none, rows holding some of the words.
-    strict = _narrowed(ranked, _either(*own_narrows, every_narrow)).filter(own | every)
-    if not strict.exists():
-        return _narrowed(ranked, _either(*own_narrows, some_narrow)).filter(score__gt=0)
-    return strict
+    ranked = _ranked(_any([*own, _every(found)]), score, within)
+    if not ranked:
+        ranked = _ranked(_any([*own, *whole, *found]), score, within, scored=True)
+    return Ranked(entries, ranked)
 
 
-def _narrowed(entries: QuerySet[SearchEntry], narrow: Narrow | None) -> QuerySet[SearchEntry]:
-    """Only the rows the token index lets through (one `id IN (SELECT …)`, so the database looks them up by key)."""
-    return entries if narrow is None else entries.filter(_rows(narrow))
+def _ranked(
+    match: _Term, score: Condition, within: _Sql | None, scored: bool = False
+) -> list[tuple[int, int]]:
+    """The (id, score) of the rows that match (and score above 0, if `scored`), best first."""
+    frequency = _frequencies([match.narrow])
+    conditions = [match.holds(frequency)]
+    if match.narrow is not None:
+        if _cost(match.narrow, frequency) == 0:
+            return []  # a token no row has: nothing can match
+        drive = _drive(match.narrow, frequency)
+        conditions.insert(0, _Sql(f"e.id IN ({drive.sql})", drive.params))
+    if within is not None:
+        conditions.append(within)
+    where = _joined(conditions, " AND ")
+    value = score(frequency)
+    statement = (
+        f"SELECT id, score FROM (SELECT e.id, e.name, e.code, {value.sql} AS score FROM {_ENTRIES} e "
+        f"WHERE {where.sql}) ranked {'WHERE score > 0 ' if scored else ''}ORDER BY score DESC, LENGTH(name), code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, value.params + where.params)
+        return cursor.fetchall()
