@@ -72,6 +72,19 @@ class ResultSchema(Schema):
     delivery: list[str] = []
 
 
+class WindowRef(Schema):
+    centre: str = Field(description="服务中心名称")
+    number: str = Field(description="窗口号")
+
+
+class WindowOut(WindowRef):
+    name: str
+    kind: str = Field(description="general 综合窗口 / dedicated 专窗")
+    address: str = Field(description="地址(窗口所在服务中心)")
+    opening_hours: str = Field(description="办公时间(窗口所在服务中心)")
+    phone: str
+
+
 class QA(Schema):
     q: str
     a: str
@@ -99,6 +112,9 @@ class ItemSpec(Schema):
     opening_hours: str = ""
     consultation_phone: str = ""
     supervision_phone: str = ""
+    windows: list[WindowRef] = Field(
+        [], description="办理窗口:实施机构所在区划服务中心的综合窗口或本机构专窗"
+    )
     materials: list[MaterialIn] = []
     steps: list[StepSchema] = []
     fees: list[FeeSchema] = []
@@ -125,6 +141,7 @@ class ItemDetail(ItemSpec):
     change_reason: str
     review_note: str
     materials: list[MaterialOut] = []
+    windows: list[WindowOut] = []
     result_sample_url: str | None = None
     fee_free: bool = Field(description="不收费")
 
@@ -238,6 +255,7 @@ def _detail(version: ItemVersion) -> dict:
         "review_note": version.review_note,
         "result_sample_url": _url(version.result_sample.name),
         "fee_free": not spec["fees"],
+        "windows": selectors.window_details(version),
     }
 
 

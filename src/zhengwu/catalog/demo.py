@@ -1,7 +1,9 @@
 """Load the demo county's catalogue (data/demo/*.json) through the services: create, submit, publish.
 
 Idempotent: an item already published with the same content is left alone; one whose file changed gets a new
-version. Organisations are found by short name in the demo region (贵溪市, 360681).
+version. Organisations are found by short name in the demo region (贵溪市, 360681). A file's "windows" (written
+"贵溪市政务服务中心28号窗口", the department's own counter in the demo county's centres, see core's demo data) are
+where its items are handled, unless an item names its own; they must exist, so the county is loaded first.
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ def load_demo_catalogue(files: list[Path | str] | None = None) -> LoadReport:
         if organisation is None:
             report.problems.append(f"{path.name}: 在{DEMO_REGION}找不到简称为「{short_name}」的机构")
             continue
+        windows = data.get("windows") or []
         for i, raw in enumerate(data.get("items") or []):
             where = f"{path.name} items[{i}]「{raw.get('name', '')}」"
+            raw = {"windows": windows, **raw}
             try:
                 _load_item(organisation, raw, where, report)
             except DomainError as exc:

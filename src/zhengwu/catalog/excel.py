@@ -43,6 +43,7 @@ COLUMNS = {
         ("网上办理深度", "online_depth"),
         ("窗口授权", "window_authorised"),
         ("联合审批", "joint"),
+        ("办理窗口", "windows"),
         ("办理地点", "address"),
         ("办公时间", "opening_hours"),
         ("咨询电话", "consultation_phone"),
@@ -74,7 +75,9 @@ COLUMNS = {
         ("收费依据", "basis"),
     ],
 }
-OPTIONAL_COLUMNS = {"实施编码"}
+# Columns a workbook may lack: 实施编码 is written by the export only; 办理窗口 came later (a workbook without it
+# keeps each existing item's windows).
+OPTIONAL_COLUMNS = {"实施编码", "办理窗口"}
 _SPLIT = re.compile(r"[、,,;;\n]+")
 _BAR = re.compile(r"[|｜]")
 _YES, _NO = {"是", "y", "yes", "true", "1", "√"}, {"否", "n", "no", "false", "0", "×", ""}
@@ -183,6 +186,20 @@ def _lines(value, keys: tuple[str, ...]) -> list[dict]:
     return out
 
 
+def _windows(value) -> list[dict]:
+    """Windows written "贵溪市政务服务中心28号窗口", several separated by "、" or ";"."""
+    refs = []
+    for part in _list(value):
+        ref = rules.parse_window_label(part)
+        if ref is None:
+            raise ValueError(
+                _("「%(v)s」不是窗口的写法,应为服务中心名称加窗口号,如“贵溪市政务服务中心28号窗口”")
+                % {"v": part}
+            )
+        refs.append(ref)
+    return refs
+
+
 def _amount(value):
     text = _text(value)
     if text in ("", "-"):
@@ -210,6 +227,7 @@ _PARSERS = {
     "online_depth": lambda v: _choices(v, rules.ONLINE_DEPTHS),
     "result.kind": lambda v: _choice(v, rules.RESULT_KINDS) or "none",
     "result.delivery": lambda v: _choices(v, rules.DELIVERIES),
+    "windows": _windows,
 }
 _CHILD_PARSERS = {
     MATERIALS: {
@@ -375,11 +393,8 @@ def import_workbook(source, *, publish: bool = False, reason: str = "", user=Non
         item.spec = specs.complete(item.spec)
         # A cell that could not be read is reported once, not again by the rule that misses its value.
         seen = {(p.sheet, p.row, p.column) for p in problems}
-        problems += [
-            p
-            for p in _problems_of(item, rules.check_item(item.spec))
-            if (p.sheet, p.row, p.column) not in seen
-        ]
+        errors = rules.check_item(item.spec) + services.window_problems(item.spec, item.organisation)
+        problems += [p for p in _problems_of(item, errors) if (p.sheet, p.row, p.column) not in seen]
         if item.spec["basic_code"] and item.organisation is not None:
             code = rules.implementation_code(item.organisation.uscc, item.spec["basic_code"])
             if code in codes:
@@ -426,6 +441,9 @@ def _write(item: _Item, report: ImportReport, *, publish: bool, reason: str, use
         if current is not None and not item.spec.get("form_schema"):
             # The workbook has no column for the application form: keep the item's own, never wipe it.
             item.spec["form_schema"] = current.form_schema or {}
+        if current is not None and "windows" not in item.where:
+            # A workbook from before the 办理窗口 column: keep the item's windows.
+            item.spec["windows"] = specs.from_version(current)["windows"]
         if current is not None and specs.comparable(specs.from_version(current)) == specs.comparable(
             item.spec
         ):
@@ -485,6 +503,7 @@ def export_workbook(destination, versions=None) -> int:
                 _join(spec["online_depth"], rules.ONLINE_DEPTHS),
                 _bool_text(spec["window_authorised"]),
                 _bool_text(spec["joint"]),
+                "、".join(rules.window_label(w) for w in spec["windows"]),
                 spec["address"],
                 spec["opening_hours"],
                 spec["consultation_phone"],

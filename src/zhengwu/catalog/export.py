@@ -30,6 +30,11 @@ def catalogue_document() -> dict:
                 "version": version.number,
                 "effective_on": version.effective_on.isoformat() if version.effective_on else None,
                 **spec,
+                # The windows as the spec names them (centre, number), with what a reader needs to go there.
+                "windows": [
+                    {key: w[key] for key in ("centre", "number", "name", "address", "opening_hours")}
+                    for w in selectors.window_details(version)
+                ],
             }
         )
     return {

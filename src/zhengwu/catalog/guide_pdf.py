@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zhengwu.catalog import flowchart, rules, specs
+from zhengwu.catalog import flowchart, rules, selectors, specs
 from zhengwu.catalog.models import ItemVersion
 from zhengwu.core import clock
 from zhengwu.core.documents import render_pdf
@@ -25,6 +25,9 @@ def guide_context(version: ItemVersion) -> dict:
         "deliveries": [rules.DELIVERIES.get(d, d) for d in version.result_delivery],
         "result_kind": rules.RESULT_KINDS.get(version.result_kind, ""),
         "step_roles": rules.STEP_ROLES,
+        # Where to go: each chosen window with its centre's address and hours; none chosen, the guide says the
+        # centre's general windows and the version's own address and hours, as it always has.
+        "windows": selectors.window_details(version),
         "flowchart": flowchart.steps_svg(spec["steps"], title=f"{name} 办理流程图"),
         "steps_text": flowchart.describe(spec["steps"]),
     }

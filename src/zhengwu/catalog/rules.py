@@ -441,6 +441,97 @@ def _check_result(result: dict, errors: Errors) -> None:
     _choices(result.get("delivery"), DELIVERIES, "result.delivery", _("送达方式"), errors, required=False)
 
 
+# ---- windows (办理窗口) -----------------------------------------------------------------------------------------
+# A window is named in a spec as {"centre": the service centre's name, "number": the window number}, and written
+# (Excel, the guide) as "贵溪市政务服务中心28号窗口".
+WINDOW_LABEL = re.compile(r"^(?P<centre>.+?)\s*(?P<number>[0-9A-Za-z-]+)\s*号(?:窗口)?$")
+
+
+def window_label(ref: dict) -> str:
+    """A window reference as people write it: centre name, number, "号窗口"."""
+    return f"{ref.get('centre', '')}{ref.get('number', '')}号窗口"
+
+
+def parse_window_label(text: str) -> dict | None:
+    """{"centre", "number"} of a written window reference ("贵溪市政务服务中心28号窗口"), or None."""
+    match = WINDOW_LABEL.match((text or "").strip())
+    return {"centre": match["centre"].strip(), "number": match["number"]} if match else None
+
+
+@dataclass(frozen=True)
+class WindowFacts:
+    """What the rule needs to know of one window a reference found (gathered by services from the database)."""
+
+    label: str
+    general: bool
+    active: bool
+    in_scope: bool  # its centre lies in the implementing organisation's region or below
+    serves: bool  # the implementing organisation is among the organisations the window serves
+    served: tuple[str, ...] = ()  # the names of the organisations it serves
+
+
+def check_windows(refs, found: dict[tuple[str, str], list[WindowFacts]], organisation: str | None) -> Errors:
+    """Every error in an item's windows (办理窗口), each at "windows".
+
+    `found` maps each (centre name, number) to the windows so named (none: no such window; two: two centres share
+    the name). An item may name windows only when it has an implementing organisation (a basic item has none; the
+    implementations choose theirs). Each window must be in use and in a centre of the organisation's region or a
+    region below it (a county department's items may be taken in the county centre, its branches and the township
+    and village halls; a township's only in its own). A dedicated window (专窗) must serve the organisation; a
+    general window (综合窗口, 无差别受理) takes any organisation's items within that region scope, so the
+    organisations listed on it do not restrict it.
+    """
+    errors: Errors = []
+    if refs is None:
+        return errors
+    if not isinstance(refs, list | tuple):
+        return [("windows", _("办理窗口应为列表"))]
+    if refs and organisation is None:
+        return [("windows", _("基本目录事项不设办理窗口,由各实施机构在实施清单中选择"))]
+    for i, ref in enumerate(refs):
+        if not isinstance(ref, dict) or not ref.get("centre") or not ref.get("number"):
+            errors.append(("windows", _("办理窗口第%(n)d项应写明服务中心名称和窗口号") % {"n": i + 1}))
+            continue
+        label = window_label(ref)
+        windows = found.get((ref["centre"], ref["number"])) or []
+        if not windows:
+            errors.append(("windows", _("找不到窗口「%(w)s」:请核对服务中心名称和窗口号") % {"w": label}))
+            continue
+        if len(windows) > 1:
+            errors.append(
+                (
+                    "windows",
+                    _("有多个名为「%(c)s」的服务中心,无法确定窗口「%(w)s」")
+                    % {"c": ref["centre"], "w": label},
+                )
+            )
+            continue
+        window = windows[0]
+        if not window.active:
+            errors.append(("windows", _("窗口「%(w)s」已停用") % {"w": window.label}))
+        elif not window.in_scope:
+            errors.append(
+                (
+                    "windows",
+                    _("窗口「%(w)s」所在的服务中心不在实施机构「%(o)s」所在区划内")
+                    % {"w": window.label, "o": organisation},
+                )
+            )
+        elif not window.general and not window.serves:
+            errors.append(
+                (
+                    "windows",
+                    _("窗口「%(w)s」是%(s)s的专窗,不受理%(o)s的事项;请选择本机构的专窗或综合窗口")
+                    % {
+                        "w": window.label,
+                        "s": "、".join(window.served) or _("其他机构"),
+                        "o": organisation,
+                    },
+                )
+            )
+    return errors
+
+
 @dataclass(frozen=True)
 class Difference:
     """One element where an implementation differs from its basic item; `loosens` if that is not allowed."""

@@ -13,7 +13,7 @@ from zhengwu.catalog import rules, search, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, SearchEntry, ServiceItem
 from zhengwu.core import access
 from zhengwu.core.errors import NotFound
-from zhengwu.core.models import Role
+from zhengwu.core.models import Organisation, Role, ServiceCentre, Window
 
 _CHILDREN = ("materials", "steps", "fees")
 _ENTRY_FIELDS = ("item_id", "version_id", "organisation_id", "code", "item_type", "display_name")
@@ -90,7 +90,9 @@ def can_edit(user, item: ServiceItem) -> bool:
 
 
 def _with_children(queryset: QuerySet[ItemVersion]) -> QuerySet[ItemVersion]:
-    return queryset.select_related("item", "item__organisation").prefetch_related(*_CHILDREN, "windows")
+    return queryset.select_related("item", "item__organisation").prefetch_related(
+        *_CHILDREN, "windows__centre"
+    )
 
 
 def version_of(user, item: ServiceItem, number: int | None = None) -> ItemVersion:
@@ -182,8 +184,83 @@ def review_queue(user) -> QuerySet[ItemVersion]:
     return (
         ItemVersion.objects.filter(item__in=items.values("pk"), status=ItemVersion.Status.SUBMITTED)
         .select_related("item", "item__organisation", "item__current_version")
+        .prefetch_related("windows__centre")
         .order_by("submitted_at", "pk")
     )
+
+
+def window_details(version: ItemVersion) -> list[dict]:
+    """The version's windows (办理窗口) as the guide, the review page and the API show them: centre, number and
+    name, with the address, opening hours and phone of the window's centre (a window keeps none of its own)."""
+    windows = sorted(
+        version.windows.all(), key=lambda w: specs.window_order({"centre": w.centre.name, "number": w.number})
+    )
+    return [
+        {
+            "centre": w.centre.name,
+            "number": w.number,
+            "name": w.name,
+            "kind": w.kind,
+            "label": rules.window_label({"centre": w.centre.name, "number": w.number}),
+            "address": w.centre.address,
+            "opening_hours": w.centre.opening_hours,
+            "phone": w.centre.phone,
+        }
+        for w in windows
+    ]
+
+
+def window_choices(organisation: Organisation | None, chosen=()) -> list[dict]:
+    """The windows an item of this organisation may be handled at, grouped by centre for the editor: the windows in
+    use in the centres of its region and the regions below that are general (综合窗口) or dedicated to it. Windows
+    already chosen are listed too (marked `allowed=False` if the rule would now refuse them) so none vanishes
+    unseen from a draft."""
+    chosen_keys = {(r["centre"], r["number"]) for r in chosen or [] if isinstance(r, dict)}
+    allowed = Q(pk__in=[])
+    if organisation is not None:
+        allowed = Q(is_active=True, centre__region__path__startswith=organisation.region.path) & (
+            Q(kind=Window.Kind.GENERAL) | Q(organisations=organisation)
+        )
+    picked = Q(pk__in=[])
+    for centre, number in chosen_keys:
+        picked |= Q(centre__name=centre, number=number)
+    windows = Window.objects.filter(
+        pk__in=Window.objects.filter(allowed | picked).values("pk")
+    ).select_related("centre", "centre__region")
+    allowed_pks = set(Window.objects.filter(allowed).values_list("pk", flat=True))
+    groups: dict[int, dict] = {}
+    for w in sorted(
+        windows,
+        key=lambda w: (
+            (w.centre.region.code, w.centre.kind != ServiceCentre.Kind.CENTRE, w.centre.name)
+            + specs.window_order({"centre": "", "number": w.number})[1:]
+        ),
+    ):
+        group = groups.setdefault(w.centre_id, {"centre": w.centre, "windows": []})
+        group["windows"].append(
+            {
+                "id": w.pk,
+                "number": w.number,
+                "name": w.name,
+                "kind": w.get_kind_display(),
+                "checked": (w.centre.name, w.number) in chosen_keys,
+                "allowed": w.pk in allowed_pks,
+            }
+        )
+    return list(groups.values())
+
+
+def window_refs(ids) -> list[dict]:
+    """The spec references of the windows with these ids (as an editor posts them); an id naming no window gives
+    a reference without a centre, which the rules refuse."""
+    numbers = [int(i) for i in ids if str(i).isdigit()]
+    windows = {w.pk: w for w in Window.objects.filter(pk__in=numbers).select_related("centre")}
+    return [
+        {"centre": windows[i].centre.name, "number": windows[i].number}
+        if i in windows
+        else {"centre": "", "number": str(i)}
+        for i in numbers
+    ] + [{"centre": "", "number": str(i)} for i in ids if not str(i).isdigit()]
 
 
 @dataclass(frozen=True)
@@ -227,6 +304,12 @@ def _described(spec: dict) -> list[tuple[str, str]]:
         (_("网上办理深度"), "、".join(labels.ONLINE_DEPTHS.get(d, d) for d in spec["online_depth"])),
         (_("窗口授权"), _("是") if spec["window_authorised"] else _("否")),
         (_("联合审批"), _("是") if spec["joint"] else _("否")),
+        (
+            _("办理窗口"),
+            _lines(
+                rules.window_label(w) if isinstance(w, dict) else str(w) for w in spec.get("windows") or []
+            ),
+        ),
         (_("办理地点"), spec["address"]),
         (_("办公时间"), spec["opening_hours"]),
         (_("咨询电话"), spec["consultation_phone"]),

@@ -17,7 +17,7 @@ from zhengwu.catalog import rules, search, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
 from zhengwu.core import access, audit, clock, ids
 from zhengwu.core.errors import Conflict, ValidationFailed
-from zhengwu.core.models import Organisation, Role
+from zhengwu.core.models import Organisation, Role, Window
 
 EDITOR_ROLES = (Role.APPROVER, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
 
@@ -86,8 +86,14 @@ def _codes(spec: dict, organisation: Organisation | None) -> tuple[str, rules.Er
     return rules.implementation_code(organisation.uscc, spec["basic_code"]), errors
 
 
-def _check(spec: dict, *, item: ServiceItem | None = None, basic: dict | None = None) -> None:
-    errors = _problems(spec, item=item, basic=basic)
+def _check(
+    spec: dict,
+    *,
+    item: ServiceItem | None = None,
+    basic: dict | None = None,
+    organisation: Organisation | None = None,
+) -> None:
+    errors = _problems(spec, item=item, basic=basic, organisation=organisation)
     if errors:
         raise ItemInvalid(errors)
 
@@ -103,11 +109,44 @@ def check_draft(
     basic_item = None
     if organisation is not None and spec["basic_code"]:
         basic_item = ServiceItem.objects.filter(code=spec["basic_code"], organisation=None).first()
-    return _problems(spec, basic=_basic_spec_of(basic_item))
+    return _problems(spec, basic=_basic_spec_of(basic_item), organisation=organisation)
 
 
-def _problems(spec: dict, *, item: ServiceItem | None = None, basic: dict | None = None) -> rules.Errors:
+def window_problems(spec: dict, organisation: Organisation | None) -> rules.Errors:
+    """What is wrong with the windows (办理窗口) a spec names for an item of this organisation (see
+    rules.check_windows for the rule); the facts of each window are read here, the judgement is the rule's."""
+    refs = spec.get("windows")
+    if not refs:
+        return []
+    found = specs.find_windows(refs if isinstance(refs, list | tuple) else [])
+    facts = {
+        key: [
+            rules.WindowFacts(
+                label=f"{rules.window_label({'centre': w.centre.name, 'number': w.number})}({w.name})",
+                general=w.kind == Window.Kind.GENERAL,
+                active=w.is_active,
+                in_scope=organisation is not None
+                and w.centre.region.path.startswith(organisation.region.path),
+                serves=organisation is not None
+                and any(o.pk == organisation.pk for o in w.organisations.all()),
+                served=tuple(o.name for o in w.organisations.all()),
+            )
+            for w in windows
+        ]
+        for key, windows in found.items()
+    }
+    return rules.check_windows(refs, facts, organisation.name if organisation is not None else None)
+
+
+def _problems(
+    spec: dict,
+    *,
+    item: ServiceItem | None = None,
+    basic: dict | None = None,
+    organisation: Organisation | None = None,
+) -> rules.Errors:
     errors = rules.check_item(spec)
+    errors += window_problems(spec, item.organisation if item is not None else organisation)
     if item is not None:
         if spec["type"] != item.item_type:
             errors.append(
@@ -154,7 +193,7 @@ def create_item(*, spec: dict, organisation: Organisation | None = None, user=No
         basic_item = None
         if organisation is not None:
             basic_item = ServiceItem.objects.filter(code=spec["basic_code"], organisation=None).first()
-        _check(spec, basic=_basic_spec_of(basic_item))
+        _check(spec, basic=_basic_spec_of(basic_item), organisation=organisation)
         existing = ServiceItem.objects.filter(code=code).first()
         if existing is not None:
             raise Conflict(

@@ -7,7 +7,9 @@ turn into it, rules.check_item checks it, and services write it.
 import copy
 from decimal import Decimal
 
+from zhengwu.catalog import rules
 from zhengwu.catalog.models import Fee, ItemVersion, Material, Step
+from zhengwu.core.models import Window
 
 DEFAULTS = {
     "name": "",
@@ -31,6 +33,7 @@ DEFAULTS = {
     "opening_hours": "",
     "consultation_phone": "",
     "supervision_phone": "",
+    "windows": [],
     "materials": [],
     "steps": [],
     "fees": [],
@@ -91,7 +94,55 @@ def complete(raw: dict) -> dict:
     # An empty schema (or none) means the default form; a non-object is kept as is for the rules to refuse.
     schema = spec["form_schema"]
     spec["form_schema"] = copy.deepcopy(schema) if schema else {}
+    spec["windows"] = window_refs(spec["windows"])
     return spec
+
+
+def window_refs(values) -> list:
+    """The windows of a spec as {"centre", "number"} references, each once, in centre and window-number order.
+    A written reference ("贵溪市政务服务中心28号窗口") is read too; anything else is kept for the rules to refuse."""
+    if not isinstance(values, list | tuple):
+        return values or []
+    refs, others, seen = [], [], set()
+    for value in values:
+        if isinstance(value, str):
+            value = rules.parse_window_label(value) or value
+        if isinstance(value, dict):
+            ref = {
+                "centre": str(value.get("centre") or "").strip(),
+                "number": str(value.get("number") or "").strip(),
+            }
+            if (ref["centre"], ref["number"]) not in seen:
+                seen.add((ref["centre"], ref["number"]))
+                refs.append(ref)
+        else:
+            others.append(value)
+    return sorted(refs, key=window_order) + others
+
+
+def window_order(ref: dict) -> tuple:
+    """Centre name, then window number as a number ("2" before "10")."""
+    number = ref["number"]
+    return (ref["centre"], int(number) if number.isdigit() else 10**9, number)
+
+
+def find_windows(refs) -> dict[tuple[str, str], list[Window]]:
+    """The windows each (centre name, number) reference names, with their centres and organisations."""
+    wanted = {(r["centre"], r["number"]) for r in refs or [] if isinstance(r, dict)}
+    found: dict[tuple[str, str], list[Window]] = {key: [] for key in wanted}
+    if not wanted:
+        return found
+    windows = (
+        Window.objects.filter(centre__name__in={c for c, _n in wanted}, number__in={n for _c, n in wanted})
+        .select_related("centre", "centre__region")
+        .prefetch_related("organisations")
+        .order_by("pk")
+    )
+    for window in windows:
+        key = (window.centre.name, window.number)
+        if key in found:
+            found[key].append(window)
+    return found
 
 
 def from_version(version: ItemVersion) -> dict:
@@ -115,6 +166,9 @@ def from_version(version: ItemVersion) -> dict:
         }
         for m in version.materials.all()
     ]
+    spec["windows"] = sorted(
+        ({"centre": w.centre.name, "number": w.number} for w in version.windows.all()), key=window_order
+    )
     spec["steps"] = [{"name": s.name, "role": s.role, "days": s.days} for s in version.steps.all()]
     spec["fees"] = [
         {
@@ -141,6 +195,8 @@ def apply(version: ItemVersion, spec: dict) -> None:
     version.result_kind = spec["result"].get("kind") or "none"
     version.result_delivery = list(spec["result"].get("delivery") or [])
     version.save()
+    found = find_windows(spec.get("windows"))
+    version.windows.set([w[0] for w in found.values() if len(w) == 1])
     version.materials.all().delete()
     version.steps.all().delete()
     version.fees.all().delete()

@@ -29,3 +29,11 @@ def label(value, kind: str) -> str:
 def get(mapping, key):
     """mapping[key] or "" (for error messages by field name)."""
     return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def windows(version) -> list[dict]:
+    """A version's windows (办理窗口) with their centres' address and hours: {{ version|windows }}."""
+    from zhengwu.catalog import selectors
+
+    return selectors.window_details(version)

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from zhengwu.catalog import rules
+from zhengwu.catalog import rules, selectors
 
 # Repeated rows: group → its fields, and how many blank rows the form offers for adding.
 ROWS = {
@@ -53,6 +53,7 @@ SCALAR_IDS = (
     "result_delivery",
     "reason",
     "form_schema",
+    "windows",
     *ROWS,
 )
 _PATH = re.compile(r"^(?P<group>\w+)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
@@ -97,6 +98,8 @@ class ItemForm:
         spec["basic_code"] = basic_code or post.get("basic_code", "").strip()
         spec["target"] = post.getlist("target")
         spec["online_depth"] = post.getlist("online_depth")
+        # Each checked window posts its id; the spec names it by centre and number.
+        spec["windows"] = selectors.window_refs(post.getlist("windows"))
         spec["life_events"] = [v for v in _LIST.split(post.get("life_events", "")) if v]
         spec["themes"] = [v for v in _LIST.split(post.get("themes", "")) if v]
         spec["result"] = {

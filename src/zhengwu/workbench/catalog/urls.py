@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new, name="new"),
     path("new/check/", views.check, name="check_new"),
+    path("new/windows/", views.new_windows, name="new_windows"),
     path("review/", views.review, name="review"),
     path("excel/template.xlsx", views.excel_template, name="excel_template"),
     path("excel/export.xlsx", views.excel_export, name="excel_export"),

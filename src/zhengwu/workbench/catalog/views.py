@@ -96,6 +96,7 @@ def index(request):
 
 
 def _form_page(request, *, item, form: ItemForm, errors: dict, status: int = 200, organisations=None):
+    organisation = item.organisation if item is not None else _chosen_organisation(request, form.organisation)
     return render(
         request,
         "catalog/workbench/edit.html",
@@ -106,9 +107,31 @@ def _form_page(request, *, item, form: ItemForm, errors: dict, status: int = 200
             "errors": errors,
             "rows": form.rows(errors),
             "organisations": organisations,
+            "window_groups": selectors.window_choices(organisation, form.spec.get("windows")),
+            "window_organisation": organisation,
             **_choices(),
         },
         status=status,
+    )
+
+
+def _chosen_organisation(request, value: str):
+    """The organisation picked on the new-item form, if it is one the user may choose."""
+    return _organisations(request).filter(pk=value).first() if str(value).isdigit() else None
+
+
+@_staff_only
+def new_windows(request):
+    """The window choices (htmx) for the organisation picked on the new-item form."""
+    organisation = _chosen_organisation(request, request.GET.get("organisation", ""))
+    return render(
+        request,
+        "catalog/workbench/_windows.html",
+        {
+            "window_groups": selectors.window_choices(organisation),
+            "window_organisation": organisation,
+            "errors": {},
+        },
     )
 
 
@@ -227,6 +250,8 @@ def _edit_page(request, item, *, file_errors: dict | None = None, status: int = 
             "errors": {},
             "rows": form.rows({}),
             "version": version,
+            "window_groups": selectors.window_choices(item.organisation, form.spec.get("windows")),
+            "window_organisation": item.organisation,
             "file_errors": file_errors or {},
             "file_rows": [
                 (
