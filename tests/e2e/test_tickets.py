@@ -128,3 +128,30 @@ def test_a_complaint_from_call_to_publication(page, hotline, sign_in, shot):
     expect(published).not_to_contain_text("13979712345")
     expect(published).not_to_contain_text("红都大道18号")
     shot()
+
+
+def test_a_portal_message_gets_its_interim_answer_within_24_hours(page, hotline, sign_in, shot):
+    ticket = services.file_ticket(
+        kind="complaint",
+        channel="portal",
+        category=Category.objects.get(code="city.noise"),
+        title="工地夜间施工",
+        content="红都大道工地凌晨还在打桩。",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    as_user(page, sign_in, "operator")
+    page.goto("/workbench/tickets/first-answer/")
+    expect(page.locator("#first-answer-table")).to_contain_text(ticket.number)
+    page.goto(f"/workbench/tickets/{ticket.number}/")
+    expect(page.locator("#first-answer")).to_contain_text("待首次答复")
+    page.get_by_label("回复内容(诉求人可在进度查询中看到;留空则使用默认文字)").fill("已收到,已转住建局核查。")
+    with page.expect_navigation():
+        page.get_by_role("button", name="发送受理回复").click()
+    expect(page.locator("#first-answer")).to_contain_text("首次答复于")
+    expect(page.locator("#ticket-history")).to_contain_text("受理回复")
+    shot()
+    page.context.clear_cookies()
+    page.goto(f"/interaction/track/?number={ticket.number}&code={ticket.query_code}")
+    expect(page.locator("#track-steps .interim-reply")).to_have_text("已收到,已转住建局核查。")
+    shot()

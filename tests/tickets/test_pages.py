@@ -174,6 +174,7 @@ def test_the_centre_maintains_categories_in_admin_and_changes_are_audited(client
             "max_extension_workdays": 10,
             "urgent_acknowledge_hours": 2,
             "urgent_handle_hours": 24,
+            "first_answer_hours": 24,
             "is_active": "on",
         },
     )

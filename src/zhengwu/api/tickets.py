@@ -11,7 +11,7 @@ from ninja import Status as Reply
 from ninja.security import SessionAuth
 
 from zhengwu.core import clock, ratelimit
-from zhengwu.core.errors import AccessDenied, NotFound
+from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name, mask_phone
 from zhengwu.core.models import Organisation, Region
 from zhengwu.tickets import dispatching, hot, selectors, services
@@ -93,6 +93,9 @@ class TicketOut(Schema):
     acknowledge_due: dt.datetime | None
     handle_due: dt.datetime | None
     deadline_provisional: bool
+    first_answer_due: dt.datetime | None
+    first_answered_at: dt.datetime | None
+    first_answer_state: str
     return_count: int
     reopen_count: int
     reply: str
@@ -129,6 +132,9 @@ def ticket_out(t: Ticket, *, with_code: bool = False, events: bool = False) -> d
         "acknowledge_due": t.acknowledge_due,
         "handle_due": t.handle_due,
         "deadline_provisional": t.deadline_provisional,
+        "first_answer_due": t.first_answer_due,
+        "first_answered_at": t.first_answered_at,
+        "first_answer_state": t.first_answer_state,
         "return_count": t.return_count,
         "reopen_count": t.reopen_count,
         "reply": t.reply,
@@ -219,10 +225,19 @@ def _page(limit: int, offset: int) -> slice:
 
 
 @router.get("/", response=TicketPage, auth=staff, summary="我可见的工单")
-def list_tickets(request, status: str | None = None, limit: int = 50, offset: int = 0):
+def list_tickets(
+    request, status: str | None = None, first_answer: str | None = None, limit: int = 50, offset: int = 0
+):
+    """`first_answer=waiting|due_soon|overdue`: 政民互动 tickets still waiting for their 24-hour first answer."""
     qs = selectors.visible_tickets(request.auth).select_related("merged_into")
     if status:
         qs = qs.filter(status=status)
+    if first_answer:
+        if first_answer not in ("waiting", "due_soon", "overdue"):
+            raise ValidationFailed(
+                _("first_answer 只能是 waiting、due_soon 或 overdue"), field="first_answer"
+            )
+        qs = selectors.awaiting_first_answer(qs, "" if first_answer == "waiting" else first_answer)
     return {"count": qs.count(), "items": [ticket_out(t) for t in qs[_page(limit, offset)]]}
 
 
@@ -302,6 +317,26 @@ def reply(request, number: str, payload: TextIn):
     t = selectors.ticket_by_number(request.auth, number)
     org = selectors.acting_organisation(request.auth, t, lead_only=True)
     return ticket_out(services.reply_ticket(ticket=t, organisation=org, text=payload.text, by=request.auth))
+
+
+class InterimReplyIn(Schema):
+    text: str = ""
+
+
+@router.post(
+    "/{number}/interim-reply",
+    response={200: TicketOut, **ERRORS},
+    auth=staff,
+    summary="受理回复(已收到,正在办理;计为首次答复)",
+)
+def interim_reply(request, number: str, payload: InterimReplyIn):
+    t = selectors.ticket_by_number(request.auth, number)
+    org = (
+        None
+        if selectors.is_centre(request.auth)
+        else selectors.acting_organisation(request.auth, t, lead_only=True)
+    )
+    return ticket_out(services.interim_reply(ticket=t, text=payload.text, organisation=org, by=request.auth))
 
 
 class FollowUpIn(Schema):
@@ -487,6 +522,8 @@ class TrackOut(Schema):
     title: str
     received_at: dt.datetime
     handle_due: dt.datetime | None
+    first_answer_due: dt.datetime | None
+    first_answered_at: dt.datetime | None
     reply: str
     replied_at: dt.datetime | None
     merged_into: str | None
@@ -503,11 +540,19 @@ def track_out(t: Ticket) -> dict:
         "title": t.title,
         "received_at": t.received_at,
         "handle_due": shown.handle_due,
+        "first_answer_due": t.first_answer_due,
+        "first_answered_at": t.first_answered_at,
         "reply": shown.reply,
         "replied_at": shown.replied_at,
         "merged_into": t.merged_into.number if t.merged_into_id else None,
         "steps": [
-            {"at": e["at"].isoformat(), "action": e["action"], "status": str(Status(e["to_status"]).label)}
+            {
+                "at": e["at"].isoformat(),
+                "action": e["action"],
+                "status": str(Status(e["to_status"]).label),
+                # the interim answer (受理回复) was written to the citizen; other notes stay inside
+                **({"text": e["note"]} if e["action"] == "interim_reply" else {}),
+            }
             for e in selectors.public_events(t)
         ],
     }
@@ -557,6 +602,7 @@ class CategoryOut(Schema):
     max_extension_workdays: int
     urgent_acknowledge_hours: int
     urgent_handle_hours: int
+    first_answer_hours: int
 
 
 @router.get("/public/categories", response=list[CategoryOut], auth=None, summary="诉求分类及时限")

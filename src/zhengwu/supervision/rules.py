@@ -6,6 +6,8 @@ the item version, the calendar, the entry time) and returns findings: what is wr
 skipped (its savepoint rolled back), never taking the case's write down with it.
 
 Adding a rule: write a subclass of Rule with `code`, `severity`, `title` and `check()`; nothing else changes.
+Ticket rules (政民互动) are subclasses of TicketRule, run on every tickets.TicketEvent (receiver in signals.py) and
+stored as alerts without a case, once per ticket.
 """
 
 from __future__ import annotations
@@ -26,8 +28,6 @@ from zhengwu.core.calendar import Calendar, current_calendar
 from zhengwu.supervision.models import Alert, Severity
 
 log = logging.getLogger(__name__)
-
-REGISTRY: list[type[Rule]] = []
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,10 @@ class Context:
         )
 
 
-class Rule:
-    """A supervision rule: `check` returns the findings for one event (empty when the event is lawful)."""
+class _Registered:
+    """A rule's identity; a subclass with a `code` joins its family's `registry` (cases' or tickets')."""
 
+    registry: list[type]
     code: str = ""
     severity: str = Severity.WARNING
     title: str = ""
@@ -101,7 +102,13 @@ class Rule:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.code:
-            REGISTRY.append(cls)
+            cls.registry.append(cls)
+
+
+class Rule(_Registered):
+    """A supervision rule: `check` returns the findings for one event (empty when the event is lawful)."""
+
+    registry: list[type[Rule]] = []  # every rule on case events, in the order written
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError
@@ -503,3 +510,108 @@ def store(rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None) 
 
 def rule_for(code: str) -> type[Rule] | None:
     return next((r for r in REGISTRY if r.code == code), None)
+
+
+# ---- 政民互动 tickets: rules on ticket events (tickets.TicketEvent), stored as alerts without a case
+
+
+REGISTRY = Rule.registry
+
+
+class TicketRule(_Registered):
+    """A supervision rule on one ticket event: `check` returns its findings (empty when lawful)."""
+
+    registry: list[type[TicketRule]] = []
+
+    def check(self, event) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+TICKET_REGISTRY = TicketRule.registry
+
+
+class TicketFirstAnswerLate(TicketRule):
+    # Seed 002 (市国土资源局2010年政务公开工作总结) 二(四)投诉处理制度: 凡在"政民互动"中反映的问题……在24小时之内予以回复.
+    code = "ticket.first_answer_late"
+    severity = Severity.WARNING
+    title = "政民互动诉求未在24小时内首次答复"
+
+    def check(self, event):
+        ticket, data = event.ticket, event.data or {}
+        due = ticket.first_answer_due
+        if due is None:
+            return []
+        hours = round((due - ticket.received_at).total_seconds() / 3600)
+        when = f"{due.astimezone(clock.LOCAL):%Y-%m-%d %H:%M}"
+        facts = {"ticket": ticket.number, "first_answer_due": due.isoformat(), "hours": hours}
+        if event.action == "first_answer_warning" and data.get("level") == "overdue":
+            what = f"至 {when}(登记后 {hours} 小时)仍未答复"
+        elif data.get("first_answer_late"):
+            what = f"首次答复期限为 {when}(登记后 {hours} 小时),却于 {event.at.astimezone(clock.LOCAL):%Y-%m-%d %H:%M} 才首次答复"
+            facts["answered_at"] = event.at.isoformat()
+        else:
+            return []
+        return [Finding(f"{what}。凡在政民互动中反映的问题应在24小时内予以回复。", facts, per_case=True)]
+
+
+def ticket_rules() -> list[TicketRule]:
+    return [cls() for cls in TICKET_REGISTRY]
+
+
+def responsible_for_ticket(ticket):
+    """The organisation answerable for a ticket's first answer: its lead organisation, the leader's mailbox's
+    organisation, the filer's organisation, else the 12345 centre (the organisation of its operators)."""
+    from zhengwu.core.models import Organisation, Role, Staff
+
+    if ticket.lead_organisation_id:
+        return ticket.lead_organisation
+    if ticket.mailbox_id:
+        return ticket.mailbox.organisation
+    if ticket.created_by_id:
+        staff = Staff.objects.filter(user_id=ticket.created_by_id).select_related("organisation").first()
+        if staff is not None:
+            return staff.organisation
+    centre = (
+        Staff.objects.filter(roles__role__in=[Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER])
+        .order_by("pk")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    return Organisation.objects.filter(pk=centre).first() if centre else None
+
+
+def store_for_ticket(rule: TicketRule, finding: Finding, *, ticket, event) -> Alert | None:
+    """Once per ticket (per_case findings) or per ticket event; the alert names the ticket in its text and data."""
+    organisation = responsible_for_ticket(ticket)
+    if organisation is None:
+        log.warning("no organisation to hold %s on ticket %s", rule.code, ticket.number)
+        return None
+    key = f"{rule.code}:t{ticket.pk}" if finding.per_case else f"{rule.code}:te{event.pk}"
+    alert, created = Alert.objects.get_or_create(
+        key=key,
+        defaults={
+            "code": rule.code,
+            "severity": rule.severity,
+            "title": rule.title,
+            "explanation": f"工单 {ticket.number}({ticket.get_channel_display()}):{finding.explanation}",
+            "data": finding.data,
+            "organisation": organisation,
+            "raised_at": clock.now(),
+        },
+    )
+    return alert if created else None
+
+
+def run_for_ticket_event(event) -> list[Alert]:
+    """Run every ticket rule on one ticket event, inside the transaction that wrote it; a failing rule is logged."""
+    raised = []
+    for rule in ticket_rules():
+        try:
+            with transaction.atomic():
+                for finding in rule.check(event):
+                    alert = store_for_ticket(rule, finding, ticket=event.ticket, event=event)
+                    if alert is not None:
+                        raised.append(alert)
+        except Exception:  # noqa: BLE001 — a broken rule must never block the ticket's event
+            log.exception("supervision rule %s failed on ticket event %s", rule.code, event.pk)
+    return raised

@@ -43,7 +43,7 @@ class CentreMaintained(admin.ModelAdmin):
 @admin.register(Category)
 class CategoryAdmin(CentreMaintained):
     list_display = ("full_name", "code", "acknowledge_workdays", "handle_workdays", "max_extension_workdays",
-                    "urgent_handle_hours", "default_organisation", "is_active")  # fmt: skip
+                    "urgent_handle_hours", "first_answer_hours", "default_organisation", "is_active")  # fmt: skip
     list_filter = ("is_active",)
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
@@ -73,7 +73,9 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(Ticket)
 class TicketAdmin(ReadOnly):
-    list_display = ("number", "kind", "status", "category", "lead_organisation", "received_at", "handle_due")
+    list_display = (
+        "number", "kind", "status", "category", "lead_organisation", "received_at", "first_answer_due", "handle_due"
+    )  # fmt: skip
     list_filter = ("status", "kind", "channel")
     search_fields = ("number",)
 

@@ -140,7 +140,9 @@ def _categories() -> dict[str, Category]:
 
 # Tickets: key, days ago filed, kind, channel, category, caller, phone, title, content, allow publication, story.
 # Story steps (days ago, action, *args): close(entry index) | dispatch(org) | ack(org) | reply(org, text) |
-# solved(satisfied) | unsolved(reason) | return(org, reason) | extend(org, days, reason) | publish | merge(key)
+# solved(satisfied) | unsolved(reason) | return(org, reason) | extend(org, days, reason) | publish | merge(key) |
+# interim(org): 受理回复, the 24-hour first answer of a 政民互动 message (t20 answered in time; t22, a mailbox
+# suggestion nobody answered, is overdue and gets its warning from `services.flag_first_answers`).
 TICKETS = [
     (
         "t01",
@@ -325,6 +327,7 @@ TICKETS = [
         True,
         [
             (20, "dispatch", "市场监管局"),
+            (20, "interim", "市场监管局"),
             (19, "ack", "市场监管局"),
             (
                 16,
@@ -459,7 +462,7 @@ TICKETS = [
         "无证加工豆制品",
         "鸿塘镇某民房内有人无证加工豆腐、豆芽,卫生条件很差。",
         False,
-        [(5, "dispatch", "市场监管局"), (5, "ack", "市场监管局")],
+        [(5, "dispatch", "市场监管局"), (5, "interim", "市场监管局"), (5, "ack", "市场监管局")],
     ),
     (
         "t21",
@@ -639,6 +642,13 @@ def load_demo() -> str:
                         services.close_directly(ticket=ticket, answer=entry.answer, entry=entry, by=operator)
                     elif action == "dispatch":
                         services.dispatch_ticket(ticket=ticket, lead=_org(args[0]), by=operator)
+                    elif action == "interim":
+                        services.interim_reply(
+                            ticket=ticket,
+                            organisation=_org(args[0]),
+                            text="您反映的问题已收到,已转市场监管局核查处理,我们将在办理期限内答复您。",
+                            by=users[member[args[0]]],
+                        )
                     elif action == "ack":
                         services.acknowledge(
                             ticket=ticket, organisation=_org(args[0]), by=users[member[args[0]]]
@@ -683,9 +693,10 @@ def load_demo() -> str:
                         )
                     elif action == "merge":
                         services.merge_tickets(duplicate=ticket, into=made[args[0]], by=operator)
+        flagged = services.flag_first_answers()
     tickets = demo_tickets()
     statuses = set(tickets.values_list("status", flat=True))
     return (
         f"12345 演示:新增诉求分类 {len(CATEGORIES)} 个、知识库 {len(KNOWLEDGE)} 条、"
-        f"工单 {tickets.count()} 件(状态 {len(statuses)} 种)"
+        f"工单 {tickets.count()} 件(状态 {len(statuses)} 种,24小时未首次答复 {flagged['overdue']} 件)"
     )

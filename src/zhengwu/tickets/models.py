@@ -68,6 +68,11 @@ class Category(models.Model):
     max_extension_workdays = models.PositiveSmallIntegerField(_("最多延期(工作日)"), default=10)
     urgent_acknowledge_hours = models.PositiveSmallIntegerField(_("紧急件签收时限(小时)"), default=2)
     urgent_handle_hours = models.PositiveSmallIntegerField(_("紧急件办理时限(小时)"), default=24)
+    first_answer_hours = models.PositiveSmallIntegerField(
+        _("政民互动首次答复时限(小时)"),
+        default=24,
+        help_text=_("网站留言、领导信箱、移动端和 Open311 的诉求,自登记起按自然小时计算(节假日不顺延)"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     path = models.CharField(max_length=400, db_index=True, editable=False, default="/")
 
@@ -134,6 +139,11 @@ class Ticket(models.Model):
     acknowledge_due = models.DateTimeField(_("签收期限"), null=True, blank=True)
     handle_due = models.DateTimeField(_("办理期限"), null=True, blank=True, db_index=True)
     deadline_provisional = models.BooleanField(default=False)
+    first_answer_due = models.DateTimeField(_("首次答复期限"), null=True, blank=True, db_index=True)
+    first_answered_at = models.DateTimeField(_("首次答复时间"), null=True, blank=True)
+    first_answer_warned = models.CharField(
+        _("首次答复已预警"), max_length=12, blank=True, default="", help_text=_("已推送的最高预警级别")
+    )
     extension_workdays = models.PositiveSmallIntegerField(_("已延期(工作日)"), default=0)
     lead_organisation = models.ForeignKey(
         Organisation,
@@ -179,6 +189,20 @@ class Ticket(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def first_answer_state(self) -> str:
+        """On time / due soon / overdue while the 24-hour first answer is awaited, answered (late) after it."""
+        from zhengwu.core import clock
+        from zhengwu.tickets.deadlines import first_answer_state
+
+        return first_answer_state(
+            clock.now(), self.first_answer_due, self.first_answered_at, is_open=self.is_open
+        )
+
+    @property
+    def first_answer_state_label(self) -> str:
+        return str(FIRST_ANSWER_STATE_LABELS.get(self.first_answer_state, ""))
 
 
 class Assignment(models.Model):
@@ -261,6 +285,19 @@ ACTION_LABELS = {
     "close_with_primary": _("随主工单办结"),
     "supervise": _("督办"),
     "publish": _("公开答复"),
+    "interim_reply": _("受理回复"),
+    "first_answer_warning": _("首次答复预警"),
+}
+
+# Actions the citizen never sees on the tracking page (internal reminders).
+INTERNAL_ACTIONS = frozenset({"first_answer_warning"})
+
+FIRST_ANSWER_STATE_LABELS = {
+    "on_time": _("待首次答复"),
+    "due_soon": _("首次答复即将到期"),
+    "overdue": _("超时未首次答复"),
+    "answered": _("已按时首次答复"),
+    "answered_late": _("首次答复超时"),
 }
 
 

@@ -8,4 +8,10 @@ def deem_acknowledged() -> str:
     return f"逾期视为签收 {services.deem_overdue_acknowledged()} 件"
 
 
-JOBS = [("deem_acknowledged", deem_acknowledged)]
+def first_answer_warnings() -> str:
+    """政民互动 messages near or past their 24-hour first answer get one warning event per level."""
+    done = services.flag_first_answers()
+    return f"首次答复临期预警 {done['due_soon']} 件,超时 {done['overdue']} 件"
+
+
+JOBS = [("deem_acknowledged", deem_acknowledged), ("first_answer_warnings", first_answer_warnings)]

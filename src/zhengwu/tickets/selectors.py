@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from zhengwu.core import access, clock
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role
-from zhengwu.tickets import knowledge, text
+from zhengwu.tickets import deadlines, knowledge, text
 from zhengwu.tickets.models import (
+    INTERNAL_ACTIONS,
     OPEN_STATUSES,
     Assignment,
     Category,
@@ -78,6 +79,39 @@ def dispatch_queue(user) -> QuerySet[Ticket]:
     return visible_tickets(user).filter(status__in=[Status.NEW, Status.RETURNED]).order_by("received_at")
 
 
+def awaiting_first_answer(qs: QuerySet[Ticket], level: str = "") -> QuerySet[Ticket]:
+    """政民互动 tickets still waiting for their first answer (24 小时未答复), soonest limit first; `level` narrows to
+    those due soon (within FIRST_ANSWER_WARN_HOURS) or overdue."""
+    now = clock.now()
+    qs = qs.filter(status__in=OPEN_STATUSES, first_answered_at=None, first_answer_due__isnull=False)
+    if level == deadlines.FirstAnswerState.OVERDUE:
+        qs = qs.filter(first_answer_due__lt=now)
+    elif level == deadlines.FirstAnswerState.DUE_SOON:
+        soon = now + dt.timedelta(hours=deadlines.FIRST_ANSWER_WARN_HOURS)
+        qs = qs.filter(first_answer_due__gte=now, first_answer_due__lte=soon)
+    return qs.order_by("first_answer_due", "id")
+
+
+def first_answer_queue(user, level: str = "") -> QuerySet[Ticket]:
+    """The dispatcher's "24小时未答复" queue: waiting tickets in the centre's scope."""
+    if not is_centre(user):
+        return Ticket.objects.none()
+    return awaiting_first_answer(visible_tickets(user), level)
+
+
+def first_answer_counts(user) -> dict:
+    """How many waiting tickets in the user's view are due soon and overdue (for the queue tabs)."""
+    base = (
+        visible_tickets(user)
+        if is_centre(user)
+        else Ticket.objects.filter(lead_organisation__in=my_organisations(user))
+    )
+    return {
+        level: awaiting_first_answer(base, level).count()
+        for level in (deadlines.FirstAnswerState.DUE_SOON, deadlines.FirstAnswerState.OVERDUE)
+    }
+
+
 @dataclass
 class Queues:
     to_acknowledge: list
@@ -85,6 +119,7 @@ class Queues:
     due_soon: list
     overdue: list
     returned: list
+    first_answer: list
 
 
 def organisation_queues(user, *, warn_hours: int = 24) -> Queues:
@@ -106,9 +141,13 @@ def organisation_queues(user, *, warn_hours: int = 24) -> Queues:
             organisation__in=orgs, returned_at__gte=now - dt.timedelta(days=30)
         ).values("ticket_id")
     ).order_by("-received_at")
+    first_answer = awaiting_first_answer(Ticket.objects.filter(lead_organisation__in=orgs))
     related = ("category", "lead_organisation")
     return Queues(
-        *(list(q.select_related(*related)[:200]) for q in (to_ack, handling, soon, overdue, returned))
+        *(
+            list(q.select_related(*related)[:200])
+            for q in (to_ack, handling, soon, overdue, returned, first_answer)
+        )
     )
 
 
@@ -146,9 +185,19 @@ def track(number: str, query_code: str) -> Ticket:
     return ticket
 
 
+def citizen_steps(ticket: Ticket):
+    """The events shown on the tracking page: internal reminders left out."""
+    return history(ticket).exclude(action__in=INTERNAL_ACTIONS)
+
+
 def public_events(ticket: Ticket):
-    """The steps a citizen sees: when and what, never who inside the administration."""
-    return ticket.events.order_by("seq").values("at", "action", "to_status")
+    """The steps a citizen sees: when and what, never who inside the administration (the text of an interim
+    answer is public: it was written to the citizen)."""
+    return (
+        ticket.events.exclude(action__in=INTERNAL_ACTIONS)
+        .order_by("seq")
+        .values("at", "action", "to_status", "note")
+    )
 
 
 @dataclass

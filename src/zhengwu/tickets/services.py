@@ -16,6 +16,7 @@ from zhengwu.tickets import deadlines, knowledge, workflow
 from zhengwu.tickets.masking import mask_free_text
 from zhengwu.tickets.models import (
     ANONYMOUS_KINDS,
+    OPEN_STATUSES,
     ApiKey,
     Assignment,
     Category,
@@ -31,6 +32,12 @@ from zhengwu.tickets.models import (
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CENTRE_ROLES = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
+
+# What answers a 政民互动 message for the 24-hour rule: the organisation's reply, the operator's direct answer from
+# the knowledge base (直接办结) and the interim answer (受理回复). A merged duplicate is answered through its primary:
+# its own clock stops at the merge (see docs/tickets.md).
+FIRST_ANSWER_ACTIONS = frozenset({"reply", "close_directly", "interim_reply"})
+INTERIM_REPLY_MAX = 500
 
 
 # ---------------------------------------------------------------- helpers
@@ -63,6 +70,10 @@ def _transition(
     after = workflow.next_status(before, action)
     last = ticket.events.aggregate(m=Max("seq"))["m"] or 0 if action != "file" else 0
     ticket.status = after
+    if action in FIRST_ANSWER_ACTIONS and ticket.first_answered_at is None:
+        ticket.first_answered_at = clock.now()
+        if ticket.first_answer_due is not None:
+            data = {**(data or {}), "first_answer_late": ticket.first_answered_at > ticket.first_answer_due}
     ticket.save()
     event = TicketEvent.objects.create(
         ticket=ticket,
@@ -174,6 +185,7 @@ def file_ticket(
     if anonymous:
         caller_name = caller_phone = ""
     at = received_at or clock.now()
+    first_answer = deadlines.first_answer_due(at, channel, deadlines.Limits.of(category))
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -196,10 +208,14 @@ def file_ticket(
                     mailbox=mailbox,
                     urgent=urgent,
                     received_at=at,
+                    first_answer_due=first_answer.at if first_answer else None,
                     created_by=_actor(by),
                 )
                 ticket.save()
-                _transition(ticket, "file", by=by, data={"kind": kind, "channel": channel})
+                data = {"kind": kind, "channel": channel}
+                if first_answer:
+                    data["first_answer_due"] = first_answer.at.isoformat()
+                _transition(ticket, "file", by=by, data=data)
                 return ticket
         except IntegrityError:
             continue  # two filings took the same number at once: take the next one
@@ -220,6 +236,70 @@ def close_directly(*, ticket: Ticket, answer: str, entry: KnowledgeEntry | None 
         data["knowledge_entry"] = entry.pk
     _transition(ticket, "close_directly", by=by, note=answer, data=data)
     return ticket
+
+
+@transaction.atomic
+def interim_reply(*, ticket: Ticket, text: str = "", organisation: Organisation | None = None, by) -> Ticket:
+    """受理回复: a short public answer ("已收到,正在办理") that the citizen reads on the tracking page; it is the
+    first answer of a 政民互动 message when it comes before the reply. Sent by the centre, or by the lead
+    organisation (`organisation`) once the ticket is dispatched to it. The status does not change."""
+    if organisation is None:
+        _require_centre(by)
+    else:
+        _require_member(by, organisation)
+    ticket = _locked(ticket)
+    if organisation is not None:
+        _assignment(ticket, organisation, Assignment.Role.LEAD)
+    text = _text(
+        text or _("您的诉求已收到,正在办理中,我们将在办理期限内答复您。"),
+        field="text",
+        label=_("受理回复"),
+        max_length=INTERIM_REPLY_MAX,
+    )
+    _transition(ticket, "interim_reply", by=by, organisation=organisation, note=text)
+    return ticket
+
+
+def flag_first_answers() -> dict:
+    """The 24-hour first answer: record a warning event once when a waiting ticket comes within
+    FIRST_ANSWER_WARN_HOURS of its limit and once when it passes it (run by `zhengwu scheduled`). Idempotent."""
+    now = clock.now()
+    rank = {"": 0, deadlines.FirstAnswerState.DUE_SOON: 1, deadlines.FirstAnswerState.OVERDUE: 2}
+    done = {deadlines.FirstAnswerState.DUE_SOON: 0, deadlines.FirstAnswerState.OVERDUE: 0}
+    waiting = (
+        Ticket.objects.filter(
+            status__in=OPEN_STATUSES,
+            first_answered_at=None,
+            first_answer_due__lte=now + dt.timedelta(hours=deadlines.FIRST_ANSWER_WARN_HOURS),
+        )
+        .exclude(first_answer_warned=deadlines.FirstAnswerState.OVERDUE)
+        .order_by("first_answer_due")
+        .values_list("pk", flat=True)
+    )
+    for pk in list(waiting):
+        with transaction.atomic():
+            ticket = (
+                Ticket.objects.select_for_update(of=("self",)).select_related("lead_organisation").get(pk=pk)
+            )
+            level = ticket.first_answer_state
+            if level not in done or rank[level] <= rank.get(ticket.first_answer_warned, 0):
+                continue
+            ticket.first_answer_warned = level
+            due = ticket.first_answer_due.astimezone(clock.LOCAL)
+            note = (
+                _("政民互动诉求已超过首次答复期限(%(due)s)仍未答复,请立即答复或发送受理回复")
+                if level == deadlines.FirstAnswerState.OVERDUE
+                else _("政民互动诉求将于 %(due)s 到达首次答复期限,请尽快答复或发送受理回复")
+            ) % {"due": f"{due:%Y-%m-%d %H:%M}"}
+            _transition(
+                ticket,
+                "first_answer_warning",
+                organisation=ticket.lead_organisation,
+                note=note,
+                data={"level": level, "first_answer_due": ticket.first_answer_due.isoformat()},
+            )
+            done[level] += 1
+    return done
 
 
 # ---------------------------------------------------------------- dispatch and handling

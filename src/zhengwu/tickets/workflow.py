@@ -28,6 +28,9 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "close_with_primary": ((S.MERGED,), S.CLOSED),
     "supervise": (_OPEN_NOT_MERGED, SAME),
     "publish": ((S.CLOSED,), SAME),
+    # 受理回复: "已收到,正在办理" — the first answer of a 政民互动 message before the real reply.
+    "interim_reply": ((S.NEW, S.DISPATCHED, S.RETURNED, S.ACKNOWLEDGED, S.REOPENED), SAME),
+    "first_answer_warning": (_OPEN_NOT_MERGED, SAME),
 }
 
 

@@ -75,7 +75,7 @@ def track(request):
             "form": form,
             "ticket": ticket,
             "shown": shown,
-            "steps": selectors.history(ticket) if ticket else [],
+            "steps": selectors.citizen_steps(ticket) if ticket else [],
             "can_follow_up": shown is not None and shown.status == Status.REPLIED and shown == ticket,
         },
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("knowledge/", views.knowledge, name="knowledge"),
     path("dispatch/", views.dispatch_queue, name="dispatch_queue"),
     path("queues/", views.queues, name="queues"),
+    path("first-answer/", views.first_answer_queue, name="first_answer_queue"),
     path("hot/", views.hot_topics, name="hot"),
     path("<str:number>/", views.ticket, name="ticket"),
     path("<str:number>/<str:action>/", views.act, name="act"),

@@ -18,7 +18,10 @@ from zhengwu.core.models import Organisation, Role
 from zhengwu.tickets import dispatching, hot, selectors, services
 from zhengwu.tickets.masking import mask_free_text
 from zhengwu.tickets.models import Assignment, Extension, KnowledgeEntry, Status
+from zhengwu.tickets.workflow import TRANSITIONS
 from zhengwu.workbench.tickets.forms import CallForm, DispatchForm, KnowledgeForm
+
+INTERIM_STATUSES = TRANSITIONS["interim_reply"][0]
 
 
 def _staff_required(view):
@@ -136,9 +139,37 @@ def dispatch_queue(request):
         {
             "tickets": selectors.dispatch_queue(request.user)[:200],
             "return_counts": selectors.return_counts(request.user)[:20],
+            "first_answer_counts": selectors.first_answer_counts(request.user),
             "pending_extensions": Extension.objects.filter(decision=Extension.Decision.PENDING)
             .select_related("ticket", "organisation")
             .order_by("requested_at")[:100],
+        },
+    )
+
+
+FIRST_ANSWER_LEVELS = {
+    "": gettext_lazy("全部待首次答复"),
+    "due_soon": gettext_lazy("即将到期(4小时内)"),
+    "overdue": gettext_lazy("已超24小时"),
+}
+
+
+@_staff_required
+def first_answer_queue(request):
+    """The dispatcher's "24小时未答复": 政民互动 messages still waiting for a first answer, soonest limit first."""
+    if not selectors.is_centre(request.user):
+        raise AccessDenied()
+    level = request.GET.get("level", "")
+    if level not in FIRST_ANSWER_LEVELS:
+        level = ""
+    return render(
+        request,
+        "tickets/workbench/first_answer_queue.html",
+        {
+            "tickets": selectors.first_answer_queue(request.user, level)[:200],
+            "levels": FIRST_ANSWER_LEVELS.items(),
+            "level": level,
+            "counts": selectors.first_answer_counts(request.user),
         },
     )
 
@@ -155,6 +186,7 @@ def queues(request):
                 ("to_handle", _("办理中"), q.to_handle),
                 ("due_soon", _("即将到期"), q.due_soon),
                 ("overdue", _("已超期"), q.overdue),
+                ("first_answer", _("24小时未答复"), q.first_answer),
                 ("returned", _("本单位退回(近30天)"), q.returned),
             ],
             "now": clock.now(),
@@ -186,6 +218,7 @@ def ticket(request, number: str):
         "can_return": my_lead and t.status == Status.DISPATCHED,
         "can_reply": my_lead and t.status in (Status.ACKNOWLEDGED, Status.REOPENED),
         "can_follow_up": centre and t.status == Status.REPLIED,
+        "can_interim_reply": t.status in INTERIM_STATUSES and (centre or my_lead),
         "can_supervise": access.has_role(user, Role.SUPERVISOR, Role.CENTRE_MANAGER) and t.is_open,
         "can_decide": access.has_role(user, Role.CENTRE_MANAGER),
         "can_publish": t.status == Status.CLOSED
@@ -235,6 +268,14 @@ def _parse_due(value: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=clock.LOCAL)
 
 
+def _act_interim_reply(request, t):
+    """The centre answers as itself; an organisation as the lead it is."""
+    organisation = None if selectors.is_centre(request.user) else _org(request, t, lead_only=True)
+    return services.interim_reply(
+        ticket=t, text=request.POST.get("text", ""), organisation=organisation, by=request.user
+    )
+
+
 def _act_dispatch(request, t):
     form = DispatchForm(request.POST)
     if not form.is_valid():
@@ -276,6 +317,7 @@ ACTIONS = {
         ),
         gettext_lazy("已记录回访"),
     ),
+    "interim_reply": (_act_interim_reply, gettext_lazy("已发送受理回复")),
     "close": (
         lambda r, t: services.close_directly(ticket=t, answer=r.POST.get("answer", ""), by=r.user),
         gettext_lazy("已直接办结"),
