@@ -5,6 +5,7 @@ import pytest
 from tests.cases.conftest import at, pdf_upload, resident_id
 from zhengwu.cases import history, selectors, services, workflow
 from zhengwu.cases.models import (
+    POWER_OF_ATTORNEY,
     Case,
     CaseAlert,
     CaseEvent,
@@ -105,15 +106,34 @@ def test_someone_applying_for_another_must_be_recorded_as_agent(world):
             item=world.item, applicant=world.company, by=world.citizen_user, form={"subject": "x"}
         )
     assert err.value.field == "agent"
+    agent = {"name": "张三", "id_number": resident_id(), "phone": "13800138000"}
+    # Online, an agent's application goes in with the power of attorney (授权委托书), uploaded to its draft.
+    with pytest.raises(ValidationFailed, match="授权委托书") as err:
+        services.submit_case(
+            item=world.item,
+            applicant=world.company,
+            by=world.citizen_user,
+            form={"subject": "代公司申请"},
+            agent=agent,
+        )
+    assert err.value.field == "power_of_attorney" and err.value.code == "agent.power_of_attorney_missing"
+    draft = services.save_draft(
+        item=world.item, applicant=world.company, by=world.citizen_user, form={}, agent=agent
+    )
+    services.upload_material(
+        case=draft, by=world.citizen_user, position=POWER_OF_ATTORNEY, upload=pdf_upload("委托书.pdf")
+    )
     case = services.submit_case(
         item=world.item,
         applicant=world.company,
         by=world.citizen_user,
         form={"subject": "代公司申请"},
-        agent={"name": "张三", "id_number": resident_id(), "phone": "13800138000"},
+        agent=agent,
+        draft=draft,
     )
     assert case.agent_name == "张三" and case.applicant == world.company
     assert selectors.case_for(world.citizen_user, case.number) == case
+    assert case.materials.get(position=POWER_OF_ATTORNEY).name == "授权委托书"
 
 
 def test_uploads_are_checked_by_content_not_name(world, submitted):

@@ -201,3 +201,55 @@ def test_citizen_applies_clerk_supplements_approver_grants_citizen_verifies(
     page.goto(f"/cases/lookup/?number={number}&query_code={query_code}")
     expect(page.locator("#case-status")).to_have_text("已决定")
     shot()
+
+
+def test_citizen_applies_for_his_mother_as_agent(page, county_with_catalogue, shot, tmp_path):
+    """代他人申请: the principal's fields appear only when chosen; a wrong number is said at its field; with the
+    power of attorney the case is filed for her, with him as agent, and shows in his 我的办件."""
+    from zhengwu.cases import services
+
+    item = county_with_catalogue
+    page.on("dialog", lambda dialog: dialog.accept())
+    poa, form_pdf = tmp_path / "授权委托书.pdf", tmp_path / "申请书.pdf"
+    poa.write_bytes(real_pdf())
+    form_pdf.write_bytes(real_pdf())
+    own, mother = ("360681" + "19900909" + "135", "360681" + "19620202" + "246")
+    own, mother = own + ids.ric_check_character(own), mother + ids.ric_check_character(mother)
+    son = services.register_applicant(
+        kind="natural", name="周明", id_number=own, phone="13979722222", password=CITIZEN_PASSWORD
+    )
+    services.verify_real_name(applicant=son)
+
+    page.goto("/cases/signin/")
+    page.get_by_label("手机号码或电子邮箱").fill("13979722222")
+    page.get_by_label("密码").fill(CITIZEN_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"/cases/apply/{item.code}/")
+    expect(page.get_by_label("申请人证件号码")).to_be_hidden()  # 本人申请 is the default
+    page.get_by_label("代他人申请").check()
+    expect(page.get_by_label("申请人证件号码")).to_be_visible()
+    expect(page.locator("#agent-self")).to_contain_text("周明")
+    page.get_by_label("申请人姓名或单位名称").fill("周桂兰")
+    page.get_by_label("申请人证件号码").fill(mother[:17] + ("0" if mother[17] != "0" else "1"))
+    page.get_by_label("申请事项说明").fill("代母亲申请个体工商户登记")
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.locator("#id_principal_id_number_error")).to_contain_text("居民身份证号码无效:校验位错误")
+    expect(page.locator("#id_power_of_attorney_error")).to_contain_text("授权委托书")
+    expect(page.get_by_label("申请人证件号码")).to_be_visible()  # the choice is kept
+    shot()
+
+    page.get_by_label("申请人证件号码").fill(mother)
+    page.locator('input[name="power_of_attorney"]').set_input_files(str(poa))
+    page.locator('input[name="material_1"]').set_input_files(str(form_pdf))
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.locator("#case-status")).to_have_text("已收件")
+    expect(page.locator("#case-applicant")).to_have_text("周桂兰")
+    expect(page.locator("#case-agent")).to_have_text("周明")
+    expect(page.locator("#case-materials")).to_contain_text("授权委托书.pdf")
+    number = page.locator("#case-number").inner_text()
+    shot()
+    page.goto("/cases/")
+    row = page.locator("#my-cases tr").filter(has_text=number)
+    expect(row).to_contain_text("周桂兰")
+    expect(row).to_contain_text("我代办")
+    shot()

@@ -56,6 +56,13 @@ class Delivery(models.TextChoices):
     ELECTRONIC = "electronic", _("电子送达")
 
 
+# An application made by an agent (代理人/代办人) carries the power of attorney (授权委托书). It is kept as material
+# number 0 — outside the item's own list (1, 2, …) — so it is uploaded, checked by content, listed and asked for in a
+# supplement like any other material. Online it is required before submitting; at the window the clerk sees the paper.
+POWER_OF_ATTORNEY = 0
+POWER_OF_ATTORNEY_NAME = "授权委托书"
+
+
 class Applicant(models.Model):
     """A natural person (resident ID) or a legal person (USCC); with a portal account when they signed up."""
 

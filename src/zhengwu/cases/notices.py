@@ -94,6 +94,7 @@ def public_view(notice: Notice) -> dict:
         "item_name": e.get("item_name"),
         "organisation": e.get("organisation"),
         "applicant": mask_name(e.get("applicant_name")),
+        "agent": mask_name(e.get("agent_name")),
         "accepted_on": e.get("accepted_on"),
         "promised_due": e.get("promised_due"),
         "decision": e.get("decision_label"),

@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from zhengwu.cases import selectors
 from zhengwu.cases.models import Case, CaseEvent, OutboxMessage, Status
 from zhengwu.core import clock
 from zhengwu.core.masking import mask_name
@@ -45,6 +46,10 @@ MESSAGES = {
     "complete": "您的申请 {number} 已办结。",
 }
 
+
+# The messages that say what was charged (收费), when something was: the decision and the completion.
+FEE_LINE_ACTIONS = ("decide", "complete")
+FEE_LINE = "已收取费用：{total} 元（{names}）。"
 
 # Lines other domains add to an applicant's message (e.g. evaluation's rating link on completion). Domains that
 # build on cases register here from their AppConfig.ready(), so cases never imports them.
@@ -91,7 +96,24 @@ def _text(case: Case, event: CaseEvent) -> str | None:
         delivery=case.get_delivery_display() if case.delivery else "",
     )
     extras = [extra for addition in MESSAGE_ADDITIONS if (extra := addition(case, event))]
-    return "".join([text, *extras])
+    return "".join([text, fee_line(case, event), *extras])
+
+
+def fee_line(case: Case, event: CaseEvent) -> str:
+    """ "已收取费用：60.00 元（工本费、检验费）。" on the decision and completion messages when fees were charged on
+    the case; nothing otherwise (an item that charges nothing, 不收费, says nothing about fees)."""
+    if event.action not in FEE_LINE_ACTIONS:
+        return ""
+    fees = selectors.fees_charged(case)
+    if not fees["items"]:
+        return ""
+    return FEE_LINE.format(total=fees["total"], names="、".join(fees["names"]))
+
+
+def addressee(case: Case) -> str:
+    """Whom a message is addressed to, names masked: the applicant, and the agent who applied for them."""
+    name = mask_name(case.applicant.name)
+    return f"{name}(代办人 {mask_name(case.agent_name)})" if case.agent_name else name
 
 
 def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
@@ -104,7 +126,7 @@ def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
         return []
     applicant = case.applicant
     subject = f"【政务服务】办件 {case.number}:{event.to_status and Status(event.to_status).label}"
-    body = f"{mask_name(applicant.name)}:{text}"
+    body = f"{addressee(case)}:{text}"
     now = clock.now()
     messages = []
     if applicant.email:

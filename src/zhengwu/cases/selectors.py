@@ -4,17 +4,21 @@ at their window or their centre's general windows); applicants see their own; an
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
 from zhengwu.cases import deadlines, history, workflow
 from zhengwu.cases.models import (
+    POWER_OF_ATTORNEY,
+    POWER_OF_ATTORNEY_NAME,
     Applicant,
     Case,
     CaseAlert,
     CaseAttachment,
     CaseMaterial,
     CaseStep,
+    Channel,
     Decision,
     ExtensionRequest,
     Notice,
@@ -94,7 +98,7 @@ def public_status(number: str, query_code: str) -> dict:
     summary = case_summary(case)
     summary["applicant_name"] = mask_name(case.applicant.name)
     summary.pop("applicant_id_number", None)
-    summary.pop("agent_name", None)
+    summary["agent_name"] = mask_name(case.agent_name)
     summary["timeline"] = timeline(case, public=True)
     return summary
 
@@ -141,6 +145,7 @@ def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
         else None,
         "revision": case.revision,
         "actions": workflow.actions_from(case.status),
+        "fees": fees_charged(case),
     }
     if state is not None:
         out["explanations"] = {
@@ -163,6 +168,29 @@ def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
             for s in state.steps
         ]
     return out
+
+
+def fees_charged(case: Case) -> dict:
+    """What was charged on the case (收费), from its charge_fee events: each fee with its amount, and the total —
+    {"items": [{"name", "amount", "on"}], "total": "60.00", "names": ["工本费", …]}; no items when nothing was
+    charged (不收费, or not yet)."""
+    items, total = [], Decimal("0")
+    for event in case.events.filter(action="charge_fee").order_by("seq"):
+        for fee in event.data.get("fees", []):
+            amount = Decimal(str(fee.get("amount") or "0"))
+            total += amount
+            items.append(
+                {
+                    "name": fee.get("name", ""),
+                    "amount": f"{amount:.2f}",
+                    "on": clock.local_date(event.at).isoformat(),
+                }
+            )
+    return {
+        "items": items,
+        "total": f"{total:.2f}" if items else None,
+        "names": list(dict.fromkeys(i["name"] for i in items)),
+    }
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -304,13 +332,36 @@ def drafts_of(user) -> QuerySet[Case]:
     return my_cases(user).filter(status=Status.DRAFT)
 
 
+def needs_power_of_attorney(case: Case) -> bool:
+    """An application made online by an agent must carry the power of attorney (授权委托书, material 0); at the
+    window the clerk checks the paper one."""
+    return bool(case.agent_name) and case.channel == Channel.ONLINE
+
+
 def material_checklist(case: Case) -> list[dict]:
     """Each material of the item's list with the files provided for it (newest last) and whether one is still
-    missing — what the applicant and the clerk check the application against."""
+    missing — what the applicant and the clerk check the application against. A case made by an agent starts with
+    the power of attorney (position 0)."""
     files: dict[int, list] = {}
     for row in case.materials.order_by("position", "uploaded_at", "id"):
         files.setdefault(row.position, []).append(row)
-    return [
+    rows = []
+    if case.agent_name:
+        required = needs_power_of_attorney(case)
+        rows.append(
+            {
+                "position": POWER_OF_ATTORNEY,
+                "name": POWER_OF_ATTORNEY_NAME,
+                "required": required,
+                "condition": "代他人申请时提交",
+                "medium": "纸质或电子",
+                "form": "原件",
+                "rules": "申请人签名(单位盖章)的授权委托书,写明委托事项和权限",
+                "files": files.get(POWER_OF_ATTORNEY, []),
+                "missing": required and not files.get(POWER_OF_ATTORNEY),
+            }
+        )
+    return rows + [
         {
             "position": m.position,
             "name": m.name,

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import deadlines, forms, history, identity, notices, notify, selectors, uploads, workflow
 from zhengwu.cases.models import (
+    POWER_OF_ATTORNEY,
+    POWER_OF_ATTORNEY_NAME,
     Applicant,
     Case,
     CaseAlert,
@@ -236,7 +238,11 @@ def register_applicant(
 ) -> Applicant:
     """Register an applicant (natural person by resident ID, legal person by USCC). With a password, a portal
     account is made whose user name is the phone number (or the e-mail address). A known applicant (same kind and
-    number) without an account is reused, with the contact details given."""
+    number) without an account is reused, with the contact details given.
+
+    Registered online by someone else (an agent signed in to the portal, `by` neither staff nor the applicant's own
+    account), a known applicant is left exactly as on record — an agent cannot change where another person's
+    notifications go — and the name given must be the one on record for that number."""
     if kind not in Applicant.Kind.values:
         raise ValidationFailed(_("申请人类型应为 natural(自然人)或 legal(法人或其他组织)"), field="kind")
     name = _text(name, field="name", label=_("申请人姓名或名称"), max_length=100)
@@ -257,11 +263,19 @@ def register_applicant(
             raise Conflict(_("该证件号码已注册账号,请直接登录"), field="id_number")
         if applicant is None:
             applicant = Applicant(kind=kind, id_number=checked.value, created_at=clock.now())
-        applicant.name = name
-        applicant.phone = phone or applicant.phone
-        applicant.email = email or applicant.email
-        applicant.address = address or applicant.address
-        applicant.legal_representative = legal_representative or applicant.legal_representative
+        if applicant.pk is not None and _registers_someone_else(by, applicant):
+            if _names_differ(applicant.name, name):
+                raise ValidationFailed(
+                    _("姓名或名称与该证件号码登记的不一致,请核对"),
+                    code="applicant.name_differs",
+                    field="name",
+                )
+        else:
+            applicant.name = name
+            applicant.phone = phone or applicant.phone
+            applicant.email = email or applicant.email
+            applicant.address = address or applicant.address
+            applicant.legal_representative = legal_representative or applicant.legal_representative
         if password is not None:
             username = phone or email
             User = get_user_model()
@@ -279,6 +293,22 @@ def register_applicant(
             summary={"kind": kind, "account": password is not None},
         )
     return applicant
+
+
+def _registers_someone_else(by, applicant: Applicant) -> bool:
+    """A portal user (not staff) registering an applicant who is not themselves — an agent applying online."""
+    if _actor(by) is None or access.staff_of(by) is not None or access.is_administrator(by):
+        return False
+    return applicant.user_id != by.pk
+
+
+def _names_differ(recorded: str, given: str) -> bool:
+    """True when the names differ (blanks and full- or half-width brackets aside)."""
+
+    def plain(text: str) -> str:
+        return "".join(str(text or "").split()).replace("（", "(").replace("）", ")")
+
+    return plain(recorded) != plain(given)
 
 
 def verify_real_name(*, applicant: Applicant, by=None) -> Applicant:
@@ -389,6 +419,7 @@ def save_draft(
             case = _locked(draft)
             if case.created_by_id != getattr(by, "pk", None):
                 raise AccessDenied(_("只能修改自己的草稿"))
+            case.applicant = applicant  # an agent may correct whom the draft is for before submitting
         else:
             case = Case(
                 item=item,
@@ -433,6 +464,8 @@ def submit_case(
     version = _published_version(item) if draft is None else draft.version
     agent_fields = _agent(agent)
     _check_submitter(by=by, applicant=applicant, channel=channel, agent=agent_fields, window=window)
+    if channel == Channel.ONLINE and agent_fields["agent_name"]:
+        _require_power_of_attorney(draft)
     clean = forms.validate(
         forms.schema_of(version), form if form is not None else (draft.form if draft else None)
     )
@@ -443,6 +476,7 @@ def submit_case(
                 case = _locked(draft)
                 if by is not None and case.created_by_id != getattr(by, "pk", None):
                     raise AccessDenied(_("只能提交自己的草稿"))
+                case.applicant = applicant
             else:
                 case = Case(
                     item=item,
@@ -477,6 +511,17 @@ def submit_case(
     return case
 
 
+def _require_power_of_attorney(draft: Case | None) -> None:
+    """An online application by an agent goes in with the principal's power of attorney (授权委托书) uploaded to
+    its draft (material 0), checked by content like every upload."""
+    if draft is None or not draft.materials.filter(position=POWER_OF_ATTORNEY).exists():
+        raise ValidationFailed(
+            _("代他人申请须上传申请人签署的授权委托书(PDF、JPEG、PNG 或 OFD)"),
+            code="agent.power_of_attorney_missing",
+            field="power_of_attorney",
+        )
+
+
 def _by_key(key: str, by) -> Case | None:
     case = Case.objects.select_related("applicant", "organisation").filter(idempotency_key=key).first()
     if case is not None and by is not None and case.created_by_id != getattr(by, "pk", None):
@@ -489,14 +534,22 @@ def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
     """Attach a file to one material of the item's list (position as in the guide); its type is read from its
     content (PDF, JPEG, PNG, OFD) and its size checked."""
     _require_applicant_or_staff(by, case, *INTAKE_ROLES)
-    material = case.version.materials.filter(position=position).first()
-    if material is None:
-        names = "、".join(f"{m.position}.{m.name}" for m in case.version.materials.all())
-        raise ValidationFailed(
-            _("本事项没有第 %(position)s 项材料(材料清单:%(names)s)")
-            % {"position": position, "names": names},
-            field="position",
-        )
+    if position == POWER_OF_ATTORNEY:
+        if not case.agent_name:
+            raise ValidationFailed(
+                _("授权委托书只在代他人申请时提交,本办件没有登记代理人"), field="power_of_attorney"
+            )
+        material_name = POWER_OF_ATTORNEY_NAME
+    else:
+        material = case.version.materials.filter(position=position).first()
+        if material is None:
+            names = "、".join(f"{m.position}.{m.name}" for m in case.version.materials.all())
+            raise ValidationFailed(
+                _("本事项没有第 %(position)s 项材料(材料清单:%(names)s)")
+                % {"position": position, "names": names},
+                field="position",
+            )
+        material_name = material.name
     data, content_type = uploads.check(upload)
     filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
     digest = hashlib.sha256(data).hexdigest()
@@ -506,7 +559,7 @@ def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
         row = CaseMaterial(
             case=case,
             position=position,
-            name=material.name,
+            name=material_name,
             filename=filename,
             content_type=content_type,
             size=len(data),
@@ -520,7 +573,7 @@ def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
             case,
             "upload_material",
             by=by,
-            data={"position": position, "name": material.name, "sha256": digest},
+            data={"position": position, "name": material_name, "sha256": digest},
         )
     return row
 
@@ -534,11 +587,14 @@ def _extension(content_type: str) -> str:
 def missing_materials(case: Case) -> list[dict]:
     """Required materials of the item with no file yet (paper ones may still be brought to the window)."""
     have = set(case.materials.values_list("position", flat=True))
-    return [
+    missing = [
         {"position": m.position, "name": m.name, "medium": m.medium}
         for m in case.version.materials.all()
         if m.required and m.position not in have
     ]
+    if selectors.needs_power_of_attorney(case) and POWER_OF_ATTORNEY not in have:
+        missing.insert(0, {"position": POWER_OF_ATTORNEY, "name": POWER_OF_ATTORNEY_NAME, "medium": "either"})
+    return missing
 
 
 # ---------------------------------------------------------------- intake decision
@@ -643,10 +699,12 @@ def deem_accepted(*, today: dt.date | None = None) -> list[Case]:
     return done
 
 
-def _supplement_items(version: ItemVersion, items) -> list[dict]:
+def _supplement_items(version: ItemVersion, items, *, agent: bool = False) -> list[dict]:
     if not isinstance(items, list | tuple) or not items:
         raise ValidationFailed(_("请一次性列出需要补正的全部材料及其问题"), field="items")
     materials = {m.position: m.name for m in version.materials.all()}
+    if agent:  # a case filed by an agent: its power of attorney may be asked for too
+        materials[POWER_OF_ATTORNEY] = POWER_OF_ATTORNEY_NAME
     clean = []
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -695,7 +753,7 @@ def request_supplement(
     A later request naming a material the earlier ones did not needs a written `reason`, and raises a supervision
     alert (supplement.repeated_new_materials) because it breaks the one-time notice."""
     _require_staff(by, case, *INTAKE_ROLES)
-    clean = _supplement_items(case.version, items)
+    clean = _supplement_items(case.version, items, agent=bool(case.agent_name))
     reason = _text(reason, field="reason", label=_("书面理由"), required=False)
     with transaction.atomic():
         case = _locked(case, revision)

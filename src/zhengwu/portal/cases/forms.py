@@ -4,12 +4,14 @@ schema (cases.forms), status lookup and the due-date calculator. Fields only par
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Applicant
+from zhengwu.core import ids
 from zhengwu.core.forms import AccessibleForm
 
 ACCEPTED_TYPES = ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png"
@@ -196,3 +198,165 @@ class ApplicationForm(AccessibleForm):
 
 def initial_from(form_values: dict) -> dict:
     return {f"form.{k}": v for k, v in (form_values or {}).items()}
+
+
+# ---- applying for someone else ----------------------------------------------------------------------------------
+
+SELF, FOR_PERSON, FOR_COMPANY = "self", "person", "company"
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,18}[0-9]$")
+
+
+class ApplyingAsForm(AccessibleForm):
+    """Who applies: the account holder for themselves (本人申请), or as agent (代理人) for another person
+    (代他人申请) or for a company whose business they handle (法人经办人办理). For someone else: the principal's
+    name, number (resident ID or USCC, checked by GB 11643 / GB 32100) and phone, and the power of attorney
+    (授权委托书) they signed. The agent is the signed-in account holder; their details come from the account.
+    The same checks run again in the domain (register_applicant, submit_case, upload_material)."""
+
+    applying_as = forms.ChoiceField(
+        label=_("申请方式"),
+        choices=[
+            (SELF, _("本人申请")),
+            (FOR_PERSON, _("代他人申请(申请人为自然人,凭居民身份证)")),
+            (FOR_COMPANY, _("法人经办人办理(申请人为法人或其他组织,凭统一社会信用代码)")),
+        ],
+        initial=SELF,
+        required=False,  # not sent (an older page, a script): applying for oneself
+        widget=forms.RadioSelect,
+    )
+    principal_name = forms.CharField(
+        label=_("申请人姓名或单位名称"), max_length=100, required=False, help_text=_("与证件上的完全一致")
+    )
+    principal_id_number = forms.CharField(
+        label=_("申请人证件号码"),
+        max_length=30,
+        required=False,
+        help_text=_("代他人申请填写18位居民身份证号码;法人经办人办理填写18位统一社会信用代码"),
+    )
+    principal_legal_representative = forms.CharField(
+        label=_("法定代表人(法人经办人办理时填写)"), max_length=40, required=False
+    )
+    principal_phone = forms.CharField(
+        label=_("申请人手机号码"),
+        max_length=20,
+        required=False,
+        help_text=_("用于短信通知申请人办理进度;不填时通知发送到您(代办人)的手机"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    power_of_attorney = forms.FileField(
+        label=_("授权委托书 *"),
+        required=False,
+        help_text=_(
+            "申请人签名(单位加盖公章)的授权委托书,写明委托事项和权限;PDF、JPEG、PNG 或 OFD,按文件内容识别"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
+    )
+
+    def __init__(
+        self, *args, account: Applicant, has_power_of_attorney: bool = False, submitting=False, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.account = account
+        self.has_power_of_attorney = has_power_of_attorney
+        self.submitting = submitting
+        self.fields["applying_as"].widget.attrs["class"] = "form-check-input"
+        self.fields["principal_id_number"].widget.attrs.update(
+            autocomplete="off", autocapitalize="characters"
+        )
+
+    def principal_fields(self):
+        return [
+            self[name]
+            for name in (
+                "principal_name",
+                "principal_id_number",
+                "principal_legal_representative",
+                "principal_phone",
+                "power_of_attorney",
+            )
+        ]
+
+    def clean(self):
+        data = super().clean()
+        mode = data["applying_as"] = data.get("applying_as") or SELF
+        if mode == SELF:
+            return data
+        if self.account.kind != Applicant.Kind.NATURAL:
+            self.add_error(
+                "applying_as",
+                _("单位账号不能代他人申请;经办人请使用本人的实名账号登录,选择「法人经办人办理」。"),
+            )
+            return data
+        if self.account.verified_at is None:
+            self.add_error("applying_as", _("您的账号尚未通过实名核验,不能代他人申请。"))
+        company = mode == FOR_COMPANY
+        if not (data.get("principal_name") or "").strip():
+            self.add_error("principal_name", _("请填写单位名称") if company else _("请填写申请人姓名"))
+        raw = data.get("principal_id_number") or ""
+        checked = ids.check_uscc(raw) if company else ids.check_resident_id(raw)
+        if not checked.valid:
+            label = _("统一社会信用代码") if company else _("居民身份证号码")
+            self.add_error(
+                "principal_id_number",
+                _("%(label)s无效:%(reason)s") % {"label": label, "reason": checked.reason},
+            )
+        elif not company and checked.value == self.account.id_number:
+            self.add_error(
+                "principal_id_number",
+                _("代他人申请时,申请人不能是您本人;为自己申请请选择「本人申请」。"),
+            )
+        else:
+            data["principal_id_number"] = checked.value
+        phone = (data.get("principal_phone") or "").strip()
+        if phone and not _PHONE.match(phone):
+            self.add_error("principal_phone", _("请填写正确的手机号码或固定电话"))
+        if self.submitting and not self.has_power_of_attorney and not data.get("power_of_attorney"):
+            self.add_error("power_of_attorney", _("代他人申请须上传申请人签署的授权委托书"))
+        return data
+
+    def principal(self) -> dict | None:
+        """The principal as register_applicant takes them (None: applying for oneself)."""
+        d = self.cleaned_data
+        if d["applying_as"] == SELF:
+            return None
+        return {
+            "kind": Applicant.Kind.LEGAL if d["applying_as"] == FOR_COMPANY else Applicant.Kind.NATURAL,
+            "name": d["principal_name"].strip(),
+            "id_number": d["principal_id_number"],
+            "phone": d["principal_phone"].strip(),
+            "legal_representative": d["principal_legal_representative"].strip()
+            if d["applying_as"] == FOR_COMPANY
+            else "",
+        }
+
+    def agent(self) -> dict | None:
+        """The agent as submit_case takes them: the signed-in account holder (None: applying for oneself)."""
+        if self.cleaned_data["applying_as"] == SELF:
+            return None
+        a = self.account
+        return {"name": a.name, "id_number": a.id_number, "phone": a.phone}
+
+    def show_error(self, err) -> bool:
+        """Show a domain error about the principal, the agent or the power of attorney at its field; False when
+        the error is about something else (the application form, a material)."""
+        field = err.field or ""
+        if field.startswith("agent"):
+            self.add_error("applying_as", err.message)
+            return True
+        name = field if field == "power_of_attorney" else f"principal_{field}"
+        if name in self.fields:
+            self.add_error(name, err.message)
+            return True
+        return False
+
+
+def applying_as_initial(draft, account: Applicant) -> dict:
+    """The choice a draft was saved with (the principal's name and number as the agent typed them)."""
+    if draft is None or not draft.agent_name or draft.applicant_id == account.pk:
+        return {"applying_as": SELF}
+    principal = draft.applicant
+    return {
+        "applying_as": FOR_COMPANY if principal.kind == Applicant.Kind.LEGAL else FOR_PERSON,
+        "principal_name": principal.name,
+        "principal_id_number": principal.id_number,
+    }

@@ -20,16 +20,20 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.cases import deadlines, notices, selectors, services, workflow
 from zhengwu.cases import forms as case_forms
+from zhengwu.cases.models import POWER_OF_ATTORNEY
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, auth, calendar, ratelimit
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from zhengwu.core.masking import mask_phone, mask_resident_id
 from zhengwu.portal.cases import display
 from zhengwu.portal.cases.forms import (
     ApplicantSignInForm,
     ApplicationForm,
+    ApplyingAsForm,
     DueForm,
     LookupForm,
     RegisterForm,
+    applying_as_initial,
     initial_from,
 )
 
@@ -195,10 +199,38 @@ def _upload_all(form: ApplicationForm, case, user) -> bool:
     return ok
 
 
+def _upload_power_of_attorney(who: ApplyingAsForm, case, user) -> bool:
+    """Upload the power of attorney chosen (applying for someone else), checked by content like every material."""
+    upload = who.cleaned_data.get("power_of_attorney")
+    if who.principal() is None or not upload:
+        return True
+    try:
+        services.upload_material(case=case, by=user, position=POWER_OF_ATTORNEY, upload=upload)
+    except ValidationFailed as err:
+        who.add_error("power_of_attorney", err.message)
+        return False
+    return True
+
+
+def _principal(request, who: ApplyingAsForm):
+    """Whom the application is for: the account holder, or the principal an agent applies for — registered with the
+    same service the counter uses (register_applicant) and real-name checked, as an applicant's own account is."""
+    details = who.principal()
+    if details is None:
+        return request.applicant
+    applicant = services.register_applicant(**details, by=request.user)
+    if applicant.verified_at is None:
+        services.verify_real_name(applicant=applicant, by=request.user)
+    return applicant
+
+
 @_applicant_required
 def apply(request, code: str):
     """Apply online: the item's form and materials; save a draft or submit. The idempotency key is made when the
-    page is shown, so a double-clicked or retried submit finds the case already made instead of making another."""
+    page is shown, so a double-clicked or retried submit finds the case already made instead of making another.
+    An account holder may apply for themselves or, as agent (代理人), for another person or a company: the
+    principal is registered like at the counter (register_applicant), the agent is the account holder, and the
+    power of attorney (授权委托书) goes in with the other uploads."""
     item = catalog.item_by_code(code)
     draft_id = request.POST.get("draft") or request.GET.get("draft")
     draft = selectors.draft_for(request.user, int(draft_id)) if str(draft_id or "").isdigit() else None
@@ -213,27 +245,40 @@ def apply(request, code: str):
         materials=version.materials.order_by("position"),
         initial=initial_from(draft.form if draft else {}),
     )
+    who = ApplyingAsForm(
+        request.POST or None,
+        request.FILES or None,
+        account=request.applicant,
+        has_power_of_attorney=bool(draft) and draft.materials.filter(position=POWER_OF_ATTORNEY).exists(),
+        submitting=request.POST.get("action") == "submit",
+        initial=applying_as_initial(draft, request.applicant),
+    )
     if request.method == "POST":
         done = selectors.case_by_key(request.user, key)
         if done is not None and done.number:
             messages.info(request, f"该申请已提交(办件编号 {done.number}),没有重复提交。")
             return redirect("portal_cases:detail", number=done.number)
-        if form.is_valid():
+        if all([form.is_valid(), who.is_valid()]):  # both checked, so every error shows at once
             try:
-                draft = services.save_draft(
-                    item=item,
-                    applicant=request.applicant,
-                    by=request.user,
-                    form=form.form_data(),
-                    draft=draft,
-                )
+                with transaction.atomic():  # the principal only with the draft made for them
+                    applicant = _principal(request, who)
+                    draft = services.save_draft(
+                        item=item,
+                        applicant=applicant,
+                        by=request.user,
+                        form=form.form_data(),
+                        agent=who.agent(),
+                        draft=draft,
+                    )
                 uploaded = _upload_all(form, draft, request.user)
+                uploaded = _upload_power_of_attorney(who, draft, request.user) and uploaded
                 if uploaded and request.POST.get("action") == "submit":
                     case = services.submit_case(
                         item=item,
-                        applicant=request.applicant,
+                        applicant=applicant,
                         by=request.user,
                         form=form.form_data(),
+                        agent=who.agent(),
                         idempotency_key=key,
                         draft=draft,
                     )
@@ -245,9 +290,11 @@ def apply(request, code: str):
                     messages.success(request, "草稿已保存,材料已上传。您可以稍后继续填写并提交。")
                     return redirect(f"{reverse('portal_cases:apply', args=[code])}?draft={draft.pk}")
             except DomainError as err:
-                form.show_error(err)
+                if not who.show_error(err):
+                    form.show_error(err)
     uploaded = {m["position"]: m["files"] for m in selectors.material_checklist(draft)} if draft else {}
     material_rows = [(form[name], uploaded.get(int(name[9:]), [])) for name in form.material_fields]
+    account = request.applicant
     return render(
         request,
         "cases/portal/apply.html",
@@ -255,11 +302,18 @@ def apply(request, code: str):
             "item": item,
             "version": version,
             "form": form,
+            "who": who,
+            "agent": {
+                "name": account.name,
+                "id_number": mask_resident_id(account.id_number),
+                "phone": mask_phone(account.phone),
+            },
+            "poa_files": uploaded.get(POWER_OF_ATTORNEY, []),
             "draft": draft,
             "key": key,
             "material_rows": material_rows,
         },
-        status=422 if form.errors else 200,
+        status=422 if (form.errors or who.errors) else 200,
     )
 
 

@@ -1,0 +1,132 @@
+"""Agents (代理人/代办人) in the domain: the power of attorney (授权委托书, material 0) required online, uploaded,
+listed and asked for like any material; an agent online cannot rewrite another applicant's record."""
+
+import pytest
+
+from tests.cases.conftest import at, pdf_upload, resident_id
+from zhengwu.cases import selectors, services
+from zhengwu.cases.models import POWER_OF_ATTORNEY
+from zhengwu.core import clock
+from zhengwu.core.errors import ValidationFailed
+
+AGENT = {"name": "张三", "id_number": resident_id(), "phone": "13800138000"}
+
+
+@pytest.fixture
+def agent_draft(world):
+    return services.save_draft(
+        item=world.item,
+        applicant=world.company,
+        by=world.citizen_user,
+        form={"subject": "代公司申请"},
+        agent=AGENT,
+    )
+
+
+def test_the_power_of_attorney_is_listed_first_and_required_online(world, agent_draft):
+    first = selectors.material_checklist(agent_draft)[0]
+    assert (first["position"], first["name"], first["required"], first["missing"]) == (
+        0,
+        "授权委托书",
+        True,
+        True,
+    )
+    assert services.missing_materials(agent_draft)[0]["name"] == "授权委托书"
+    services.upload_material(
+        case=agent_draft, by=world.citizen_user, position=POWER_OF_ATTORNEY, upload=pdf_upload()
+    )
+    assert not selectors.material_checklist(agent_draft)[0]["missing"]
+    assert all(m["position"] != 0 for m in services.missing_materials(agent_draft))
+
+
+def test_at_the_counter_the_clerk_sees_the_paper_one(world):
+    case = services.submit_case(
+        item=world.item,
+        applicant=world.company,
+        by=world.clerk,
+        channel="counter",
+        window=world.dedicated,
+        form={"subject": "窗口代办"},
+        agent=AGENT,
+    )
+    first = selectors.material_checklist(case)[0]
+    assert first["name"] == "授权委托书" and not first["required"] and not first["missing"]
+
+
+def test_no_power_of_attorney_without_an_agent(world):
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "x"}
+    )
+    with pytest.raises(ValidationFailed, match="没有登记代理人") as err:
+        services.upload_material(
+            case=case, by=world.citizen_user, position=POWER_OF_ATTORNEY, upload=pdf_upload()
+        )
+    assert err.value.field == "power_of_attorney"
+    assert selectors.material_checklist(case)[0]["position"] == 1
+
+
+def test_the_power_of_attorney_is_checked_by_content(world, agent_draft):
+    with pytest.raises(ValidationFailed, match="不是 PDF、JPEG、PNG 或 OFD"):
+        services.upload_material(
+            case=agent_draft,
+            by=world.citizen_user,
+            position=POWER_OF_ATTORNEY,
+            upload=pdf_upload("委托书.pdf", b"MZ\x90\x00"),
+        )
+
+
+def test_the_window_may_ask_for_it_in_a_supplement(world, agent_draft):
+    services.upload_material(
+        case=agent_draft, by=world.citizen_user, position=POWER_OF_ATTORNEY, upload=pdf_upload()
+    )
+    case = services.submit_case(
+        item=world.item, applicant=world.company, by=world.citizen_user, agent=AGENT, draft=agent_draft
+    )
+    clock.set_now(at("2026-09-29"))  # the next day: the file uploaded before the request does not answer it
+    request = services.request_supplement(
+        case=case, by=world.clerk, items=[{"position": POWER_OF_ATTORNEY, "problem": "未加盖公章"}]
+    )
+    assert request.items == [{"position": 0, "name": "授权委托书", "problem": "未加盖公章"}]
+    with pytest.raises(ValidationFailed, match="尚未补交:授权委托书"):
+        services.supply_supplement(case=case, by=world.citizen_user)
+    services.upload_material(
+        case=case, by=world.citizen_user, position=POWER_OF_ATTORNEY, upload=pdf_upload()
+    )
+    assert services.supply_supplement(case=case, by=world.citizen_user).status == "received"
+
+
+def test_an_agent_online_cannot_rewrite_a_known_applicant(world):
+    with pytest.raises(ValidationFailed, match="不一致") as err:
+        services.register_applicant(
+            kind="legal", name="另一家公司", id_number=world.company.id_number, by=world.citizen_user
+        )
+    assert err.value.field == "name"
+    same = services.register_applicant(
+        kind="legal",
+        name="贵溪市好味道餐饮有限公司",
+        id_number=world.company.id_number,
+        phone="13000000000",
+        legal_representative="王五",
+        by=world.citizen_user,
+    )
+    same.refresh_from_db()
+    assert same == world.company and same.phone == "13900139000" and same.legal_representative == "李四"
+    # Staff at the window (who see the papers) and the applicant's own account still update the record.
+    services.register_applicant(
+        kind="legal",
+        name="贵溪市好味道餐饮有限公司",
+        id_number=world.company.id_number,
+        phone="13000000000",
+        by=world.clerk,
+    )
+    world.company.refresh_from_db()
+    assert world.company.phone == "13000000000"
+    services.register_applicant(
+        kind="natural",
+        name="张三",
+        id_number=world.citizen.id_number,
+        phone="13800138001",
+        by=world.citizen_user,
+    )
+    world.citizen.refresh_from_db()
+    assert world.citizen.phone == "13800138001"
