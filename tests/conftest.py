@@ -17,6 +17,19 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def one_rate_window(monkeypatch):
+    """Rate limits count in fixed windows of wall-clock time: a test making many requests pins the time so they all
+    fall in one window (otherwise a run that crosses a minute boundary resets the count and the test flakes)."""
+    import time
+    from types import SimpleNamespace
+
+    import django_ratelimit.core
+
+    pinned = int(time.time())
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: pinned))
+
+
 def _install_flush_past_append_only_triggers() -> None:
     """Tests that really commit end with Django flushing every table; the audit table's append-only triggers
     refuse that, so the flush (and only the flush) runs with them lifted, and they are put back right after."""

@@ -243,7 +243,7 @@ def test_portal_nav_lights_up_case_lookup(client, world):  # noqa: F811
     assert 'href="/cases/lookup/" aria-current="page"' in html
 
 
-def test_public_lookup_is_rate_limited(client, world):  # noqa: F811
+def test_public_lookup_is_rate_limited(client, world, one_rate_window):  # noqa: F811
     for _ in range(35):
         response = client.get("/cases/lookup/", {"number": "360681-2026-000999", "query_code": "ABCDEF"})
     assert "提交过于频繁,请稍后再试" in response.content.decode()

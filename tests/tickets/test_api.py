@@ -190,7 +190,7 @@ def test_suggestions_and_hot_topics_for_the_centre_only(client, world):
     assert client.get("/api/tickets/analysis/hot-topics").status_code == 403
 
 
-def test_public_tracking_is_rate_limited(client, world):
+def test_public_tracking_is_rate_limited(client, world, one_rate_window):
     from django.core.cache import cache
 
     cache.clear()
