@@ -93,3 +93,40 @@ def test_manager_is_stopped_at_the_field_then_publishes_and_sees_the_change_log(
     expect(row).to_contain_text("调整")
     expect(row).to_contain_text("企业登记")
     shot()
+
+
+def test_manager_chooses_the_windows_and_the_guide_names_them(page, catalogue, sign_in, visit, shot):
+    from zhengwu.core import clock
+
+    sign_in("manager", demo_password())
+    # A new item: the windows offered follow the organisation chosen (htmx): its own dedicated windows, and the
+    # general ones, never another department's.
+    visit("/workbench/catalog/new/")
+    page.get_by_label("实施机构").select_option(label="贵溪市公安局")
+    expect(page.get_by_label("14号窗口 公安户政专窗")).to_be_visible()
+    expect(page.get_by_label("10号窗口 市场监管专窗(食品药品)")).to_have_count(0)
+    page.get_by_label("实施机构").select_option(label="贵溪市市场监督管理局")
+    expect(page.get_by_label("10号窗口 市场监管专窗(食品药品)")).to_be_visible()
+    expect(page.get_by_label("14号窗口 公安户政专窗")).to_have_count(0)
+    shot()
+
+    visit(f"/workbench/catalog/{catalogue.code}/edit/")
+    county_centre = page.get_by_role("group", name=re.compile(r"^贵溪市政务服务中心 "))
+    county_centre.get_by_label("1号窗口 综合窗口(无差别受理)").check()
+    page.get_by_label(re.compile("调整理由")).fill("增加综合窗口受理")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_role("status").first).to_contain_text("草稿已保存")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交审核").click()
+    publishing = page.get_by_role("group", name="审核通过并发布")
+    publishing.get_by_label("生效日期").fill(clock.today().isoformat())
+    with page.expect_navigation():
+        publishing.get_by_role("button", name="发布", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("已发布")
+
+    visit(f"/services/{catalogue.code}/")
+    guide_windows = page.get_by_test_id("windows")
+    expect(guide_windows).to_contain_text("1号窗口")
+    expect(guide_windows).to_contain_text("9号窗口")
+    shot()

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.catalog.models import ItemVersion, ServiceItem
-from zhengwu.core.models import Organisation, Role, Window
+from zhengwu.core.models import ImmutableEvent, Organisation, Role, Window
 
 
 class Status(models.TextChoices):
@@ -176,22 +176,16 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ImmutableEvent):
     """One immutable step in a case's life; the status and every due date can be rebuilt from these alone."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events")
-    seq = models.PositiveIntegerField()
-    at = models.DateTimeField()
-    action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True)
     organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    immutable_name = "case events"
 
     class Meta:
         verbose_name = verbose_name_plural = _("办件记录")
@@ -200,14 +194,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("case events are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("case events are immutable")
 
 
 def _material_path(instance, filename: str) -> str:

@@ -1,4 +1,5 @@
-"""The shared kernel's records: regions, organisations, centres and windows, staff and roles, the calendar, the audit chain."""
+"""The shared kernel's records: regions, organisations, centres and windows, staff and roles, the calendar, the audit chain,
+and `ImmutableEvent`, the abstract base of the domains' append-only event tables."""
 
 from django.conf import settings
 from django.db import models
@@ -256,3 +257,43 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ImmutableEventError(RuntimeError):
+    """Someone tried to change or delete a stored event. A RuntimeError: it is a programming error, not a user's."""
+
+
+class ImmutableEvent(models.Model):
+    """The shape of an append-only event row (CaseEvent, TicketEvent, OrderStep, RectificationEvent).
+
+    Holds what every event has: its number within its parent (`seq`), when, what (`action`), who (`actor`, and
+    `actor_label` as shown at the time) and a note. A subclass adds the foreign key to its parent, its ordering and
+    its (parent, seq) constraint, and overrides a field whose stored width differs (the migrations are the truth).
+
+    A saved event cannot be saved again or deleted through the model (`ImmutableEventError`). Queryset `update()` and
+    `delete()` are deliberately not blocked: none of the four models ever blocked them, and the history import
+    (`cases.services`) fills in the statuses of bulk-created events with a queryset `update()`.
+    """
+
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    action = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+
+    # Plural noun for the error message: "case events are immutable".
+    immutable_name = "events"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableEventError(f"{self.immutable_name} are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEventError(f"{self.immutable_name} are immutable")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ItemVersion, ServiceItem
-from zhengwu.core.models import Organisation, Region, Staff, Window
+from zhengwu.core.models import ImmutableEvent, Organisation, Region, Staff, Window
 from zhengwu.tickets.models import Ticket
 
 
@@ -161,19 +161,14 @@ class Rectification(models.Model):
         return f"整改 {self.rating.subject_number}"
 
 
-class RectificationEvent(models.Model):
+class RectificationEvent(ImmutableEvent):
     """One immutable step of a rectification; the state can be rebuilt from these."""
 
     rectification = models.ForeignKey(Rectification, models.CASCADE, related_name="events")
-    seq = models.PositiveIntegerField()
-    at = models.DateTimeField()
-    action = models.CharField(max_length=24)
+    action = models.CharField(max_length=24)  # narrower than the base's, as migrated
     to_state = models.CharField(max_length=10)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True)
-    note = models.TextField(blank=True)
+
+    immutable_name = "rectification events"
 
     class Meta:
         ordering = ["rectification", "seq"]
@@ -183,11 +178,6 @@ class RectificationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rectification_id}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("rectification events are immutable")
-        super().save(*args, **kwargs)
 
 
 class Appeal(models.Model):

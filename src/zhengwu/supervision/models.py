@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.models import Organisation
+from zhengwu.core.models import ImmutableEvent, Organisation
 
 
 class Severity(models.TextChoices):
@@ -133,20 +133,16 @@ class SupervisionOrder(models.Model):
         return self.number
 
 
-class OrderStep(models.Model):
+class OrderStep(ImmutableEvent):
     """One immutable step in an order's life: issued, responded, escalated, returned, closed."""
 
     order = models.ForeignKey(SupervisionOrder, models.CASCADE, related_name="steps")
-    seq = models.PositiveSmallIntegerField()
-    at = models.DateTimeField()
-    action = models.CharField(max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True)
+    seq = models.PositiveSmallIntegerField()  # narrower than the base's, as migrated
+    action = models.CharField(max_length=12)  # narrower than the base's, as migrated
     organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    immutable_name = "order steps"
 
     class Meta:
         verbose_name = verbose_name_plural = _("督办记录")
@@ -155,11 +151,6 @@ class OrderStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("order steps are immutable")
-        super().save(*args, **kwargs)
 
 
 class Accountability(models.Model):

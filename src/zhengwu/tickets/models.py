@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.models import Organisation, Region
+from zhengwu.core.models import ImmutableEvent, Organisation, Region
 
 
 class Kind(models.TextChoices):
@@ -230,22 +230,16 @@ class Assignment(models.Model):
         return f"{self.ticket_id}:{self.organisation_id}:{self.role}"
 
 
-class TicketEvent(models.Model):
+class TicketEvent(ImmutableEvent):
     """One immutable step in a ticket's life; the status can be rebuilt from these alone."""
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="events")
-    seq = models.PositiveIntegerField()
-    at = models.DateTimeField()
-    action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True)
     organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    immutable_name = "ticket events"
 
     class Meta:
         ordering = ["ticket", "seq"]
@@ -253,14 +247,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("ticket events are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("ticket events are immutable")
 
     @property
     def action_label(self) -> str:
