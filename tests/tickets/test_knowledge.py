@@ -85,3 +85,44 @@ def test_review_due_entries_are_listed_for_their_owner(world):
 def test_an_organisation_edits_only_its_own_entries(world):
     with pytest.raises(AccessDenied):
         services.save_knowledge_entry(title="x", answer="y", owner=world.housing, by=world.transport_clerk)
+
+
+def test_equal_scores_go_to_the_most_used_even_past_the_limit(world):
+    """Ties are ordered by uses before the list is cut: the most used of many equal answers is offered first,
+    even when older entries with the same score would fill the list."""
+    same = [
+        services.save_knowledge_entry(
+            title=f"公积金提取{n}", answer="……", owner=world.housing, by=world.operator
+        )
+        for n in range(4)
+    ]
+    KnowledgeEntry.objects.filter(pk=same[-1].pk).update(uses=7)
+    KnowledgeEntry.objects.filter(pk=same[-2].pk).update(uses=2)
+    found = selectors.search_knowledge("公积金提取", limit=3)
+    assert found == [same[-1], same[-2], same[0]]
+
+
+def test_a_better_match_comes_before_a_more_used_one(world):
+    popular = services.save_knowledge_entry(
+        title="公积金怎么查询", answer="登录公积金中心网站", owner=world.housing, by=world.operator
+    )
+    KnowledgeEntry.objects.filter(pk=popular.pk).update(uses=50)
+    exact = services.save_knowledge_entry(
+        title="公积金提取条件", answer="购房、租房可提取", owner=world.housing, by=world.operator
+    )
+    assert selectors.search_knowledge("公积金提取", limit=1) == [exact]
+    assert selectors.search_knowledge("公积金提取") == [exact, popular]
+
+
+def test_pinyin_is_matched_by_its_beginning_only(world, entries):
+    assert selectors.search_knowledge("sheba")[:1] == [entries["card"]]  # as the operator types 社保
+    assert selectors.search_knowledge("gongj")[:1] == [entries["bus"]]
+    assert selectors.search_knowledge("hebao") == []  # inside "shebao", not its beginning
+
+
+def test_search_within_a_set_of_entries(world, entries):
+    from zhengwu.tickets import knowledge
+
+    only_transport = KnowledgeEntry.objects.filter(owner=world.transport)
+    assert knowledge.search("社保卡", today=clock.today(), entries=only_transport) == []
+    assert knowledge.search("公交", today=clock.today(), entries=only_transport) == [entries["bus"]]

@@ -1,11 +1,21 @@
 """The knowledge base's search: an inverted index of words, pinyin and initials, queried the same on both databases.
 
-Terms are written once when an entry is saved; a search is one grouped query over the indexed `term` column.
+Terms are written once when an entry is saved. A search is one statement (`ranked_sql`), written so that both
+databases run it the same way whatever their statistics say:
+1. the postings of the query's words (and, for pinyin, of the terms beginning with it: a range on the indexed
+   `term` column, which SQLite's LIKE cannot use) are summed per entry, driven by the `term` index;
+2. each entry found is then looked up once by primary key for whether it is live and its uses (a correlated
+   subquery; the inner select is fenced off with OFFSET 0 so PostgreSQL does not look it up twice);
+3. the best `limit` come back by score, then uses, then id.
+Filtering by a join instead let both planners drive from every live entry and probe the (entry, term) index for each
+(10,000 probes at 10,000 entries; up to 0.4 s on PostgreSQL before its statistics are gathered).
+The cost is the number of postings of the query's words: a word found in every entry is the slowest case.
 """
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import QuerySet
 
 from zhengwu.tickets import text
 from zhengwu.tickets.models import KnowledgeEntry, KnowledgeTerm
@@ -55,25 +65,48 @@ def query_terms(query: str) -> tuple[list[str], str | None]:
     return words, None
 
 
+def ranked_sql(
+    query: str, *, today: dt.date, entries: QuerySet | None = None, limit: int = 10
+) -> tuple[str, list] | None:
+    """The statement giving the ids of the best `limit` matching entries, best first, with its parameters (None
+    when the query has no words). See the module's docstring for why it is written so."""
+    words, prefix = query_terms(query)
+    if not words or limit <= 0:
+        return None
+    matches = [f"term IN ({', '.join(['%s'] * len(words))})"]
+    params: list = list(words)
+    if prefix and len(prefix) >= 2:
+        # A range on the indexed column finds the terms by the index on both databases (SQLite's LIKE cannot);
+        # the LIKE keeps the match exact under any collation.
+        matches.append("(term >= %s AND term < %s AND term LIKE %s)")
+        params += [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), prefix + "%"]
+    live, live_params = "", []
+    if entries is not None:
+        sub, live_params = entries.values("pk").query.sql_with_params()
+        live = f" AND e.id IN ({sub})"
+    qn = connection.ops.quote_name
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+    sql = (
+        f"SELECT x.entry_id FROM ("
+        f"SELECT s.entry_id, s.score, (SELECT e.uses FROM {qn(KnowledgeEntry._meta.db_table)} e"
+        f" WHERE e.id = s.entry_id AND e.state = %s AND (e.expires_on IS NULL OR e.expires_on >= %s){live}) AS uses"
+        f" FROM (SELECT entry_id, SUM(weight) AS score FROM {qn(KnowledgeTerm._meta.db_table)}"
+        f" WHERE {' OR '.join(matches)} GROUP BY entry_id) s {fence}"
+        f") x WHERE x.uses IS NOT NULL ORDER BY x.score DESC, x.uses DESC, x.entry_id LIMIT %s"
+    )
+    return sql, [KnowledgeEntry.State.PUBLISHED, today, *live_params, *params, limit]
+
+
 def search(
     query: str, *, today: dt.date, entries: QuerySet | None = None, limit: int = 10
 ) -> list[KnowledgeEntry]:
-    """Published, unexpired entries matching the query, best first (score, then how often they were used)."""
-    words, prefix = query_terms(query)
-    if not words:
+    """Published, unexpired entries matching the query, best first: the score (the sum of the weights of the terms
+    matched), then the most used, then the oldest (lowest id) — the same order before and after the limit."""
+    statement = ranked_sql(query, today=today, entries=entries, limit=limit)
+    if statement is None:
         return []
-    cond = Q(term__in=words)
-    if prefix and len(prefix) >= 2:
-        cond |= Q(term__startswith=prefix)
-    live = (entries if entries is not None else KnowledgeEntry.objects.all()).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today), state=KnowledgeEntry.State.PUBLISHED
-    )
-    scored = (
-        KnowledgeTerm.objects.filter(cond, entry__in=live)
-        .values("entry")
-        .annotate(score=Sum("weight"))
-        .order_by("-score", "entry")[:limit]
-    )
-    scores = {row["entry"]: row["score"] for row in scored}
-    found = KnowledgeEntry.objects.in_bulk(list(scores))
-    return sorted(found.values(), key=lambda e: (-scores[e.pk], -e.uses, e.pk))
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        ids = [row[0] for row in cursor.fetchall()]
+    found = KnowledgeEntry.objects.in_bulk(ids)
+    return [found[i] for i in ids]
