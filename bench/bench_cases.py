@@ -188,6 +188,23 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) the server's processes have used so far (Linux /proc; None elsewhere). Unlike
+        requests per second it does not depend on what else the machine is running."""
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return None
+        total = 0.0
+        for child in [pid, *map(int, children)]:
+            try:
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=20)
@@ -376,7 +393,9 @@ def _measure(server: Server, item, window, size: int) -> None:
     from zhengwu.cases.models import Applicant, Case
 
     clients = [Client(server.url, f"chief{n}") for n in range(CLIENTS)]
+    cpu_before = server.cpu_seconds()
     wall, _, numbers = _run_threads(lambda w, n: _lifecycle_http(clients[w], item.code, n), LIFECYCLES)
+    cpu_after = server.cpu_seconds()
     http_rate = len(numbers) / wall
     ctx = {"item": item.pk, "version": item.current_version_id, "org": item.organisation_id, "window": window.pk,
            "applicant": Applicant.objects.order_by("id").values_list("id", flat=True).first()}  # fmt: skip
@@ -386,6 +405,10 @@ def _measure(server: Server, item, window, size: int) -> None:
     sql_rate = len(done_sql) / wall_sql
     print(f"   {connection.vendor} n={size:>7,}: lifecycles/s over HTTP {http_rate:7.1f}   plain SQL {sql_rate:8.1f}"
           f"   ratio {sql_rate / http_rate:5.1f}×  ({len(numbers)} lifecycles, {CLIENTS} clients)")  # fmt: skip
+    if cpu_before is not None and cpu_after is not None and numbers:
+        per = (cpu_after - cpu_before) / len(numbers) * 1000
+        print(f"   {connection.vendor} n={size:>7,}: server CPU {per:6.1f} ms per lifecycle ({per / 4:5.1f} ms per API call;"
+              f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")  # fmt: skip
 
     codes = dict(Case.objects.filter(number__in=numbers).values_list("number", "query_code"))
     targets = [random.choice(numbers) for _ in range(STATUS_QUERIES)]

@@ -1,9 +1,11 @@
 """Agents (代理人/代办人) in the domain: the power of attorney (授权委托书, material 0) required online, uploaded,
 listed and asked for like any material; an agent online cannot rewrite another applicant's record."""
 
+import copy
+
 import pytest
 
-from tests.cases.conftest import at, pdf_upload, resident_id
+from tests.cases.conftest import ITEM, at, pdf_upload, publish, resident_id
 from zhengwu.cases import selectors, services
 from zhengwu.cases.models import POWER_OF_ATTORNEY
 from zhengwu.core import clock
@@ -130,3 +132,98 @@ def test_an_agent_online_cannot_rewrite_a_known_applicant(world):
     )
     world.citizen.refresh_from_db()
     assert world.citizen.phone == "13800138001"
+
+
+# ---- an item that lists its own 授权委托书 material: that material is the power of attorney, asked for once
+
+OWN_POA_ITEM = {
+    **copy.deepcopy(ITEM),
+    "name": "个体工商户登记",
+    "materials": [
+        {"name": "个体工商户登记（备案）申请书", "required": True, "medium": "either"},
+        {"name": "住所（经营场所）使用证明", "required": True, "medium": "either"},
+        {
+            "name": "授权委托书及受托人居民身份证",
+            "required": False,
+            "condition": "委托他人代为办理的提供",
+            "medium": "either",
+        },
+    ],
+}
+
+
+@pytest.fixture
+def own_poa_draft(world):
+    item = publish(OWN_POA_ITEM, world.bureau)
+    return services.save_draft(
+        item=item, applicant=world.company, by=world.citizen_user, form={"subject": "代办登记"}, agent=AGENT
+    )
+
+
+def test_an_item_with_its_own_power_of_attorney_lists_it_once(world, own_poa_draft):
+    rows = selectors.material_checklist(own_poa_draft)
+    assert [r["position"] for r in rows] == [1, 2, 3]  # no extra row 0
+    poa_row = rows[2]
+    assert (poa_row["name"], poa_row["required"], poa_row["missing"]) == (
+        "授权委托书及受托人居民身份证",
+        True,  # required online for an agent, although the item marks it optional
+        True,
+    )
+    assert selectors.power_of_attorney_position(own_poa_draft.version) == 3
+    missing = services.missing_materials(own_poa_draft)
+    assert [m["position"] for m in missing] == [1, 2, 3]
+    with pytest.raises(ValidationFailed) as err:
+        services.submit_case(
+            item=own_poa_draft.item,
+            applicant=world.company,
+            by=world.citizen_user,
+            agent=AGENT,
+            draft=own_poa_draft,
+        )
+    assert err.value.code == "agent.power_of_attorney_missing"
+
+
+def test_an_upload_to_the_items_own_power_of_attorney_satisfies_the_requirement(world, own_poa_draft):
+    services.upload_material(case=own_poa_draft, by=world.citizen_user, position=3, upload=pdf_upload())
+    assert [m["position"] for m in services.missing_materials(own_poa_draft)] == [1, 2]
+    assert not selectors.material_checklist(own_poa_draft)[2]["missing"]
+    case = services.submit_case(
+        item=own_poa_draft.item,
+        applicant=world.company,
+        by=world.citizen_user,
+        agent=AGENT,
+        draft=own_poa_draft,
+    )
+    assert case.status == "received"
+    assert not case.materials.filter(position=POWER_OF_ATTORNEY).exists()
+
+
+def test_material_zero_goes_to_the_items_own_power_of_attorney(world, own_poa_draft):
+    row = services.upload_material(
+        case=own_poa_draft, by=world.citizen_user, position=POWER_OF_ATTORNEY, upload=pdf_upload()
+    )
+    assert (row.position, row.name) == (3, "授权委托书及受托人居民身份证")
+    rows = selectors.material_checklist(own_poa_draft)
+    assert len(rows) == 3 and len(rows[2]["files"]) == 1
+    case = services.submit_case(
+        item=own_poa_draft.item,
+        applicant=world.company,
+        by=world.citizen_user,
+        agent=AGENT,
+        draft=own_poa_draft,
+    )
+    clock.set_now(at("2026-09-29"))
+    request = services.request_supplement(
+        case=case, by=world.clerk, items=[{"position": POWER_OF_ATTORNEY, "problem": "未签字"}]
+    )
+    assert request.items == [{"position": 3, "name": "授权委托书及受托人居民身份证", "problem": "未签字"}]
+
+
+def test_without_an_agent_the_items_own_power_of_attorney_stays_optional(world):
+    item = publish(OWN_POA_ITEM, world.bureau)
+    case = services.submit_case(
+        item=item, applicant=world.citizen, by=world.citizen_user, form={"subject": "x"}
+    )
+    rows = selectors.material_checklist(case)
+    assert [r["position"] for r in rows] == [1, 2, 3] and not rows[2]["required"] and not rows[2]["missing"]
+    assert [m["position"] for m in services.missing_materials(case)] == [1, 2]

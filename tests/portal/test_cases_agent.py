@@ -5,7 +5,7 @@ the account holder is its agent; the power of attorney (授权委托书) is a re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.cases.conftest import pdf_upload, resident_id, world  # noqa: F401 — fixtures
+from tests.cases.conftest import pdf_upload, publish, resident_id, world  # noqa: F401 — fixtures
 from zhengwu.cases import services
 from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant, Case, OutboxMessage, Status
 from zhengwu.core import ids
@@ -290,3 +290,86 @@ def test_the_verification_page_names_the_agent_masked(agent, client, world):  # 
     assert notice.essentials["applicant_name"] == "李秀英" and notice.essentials["agent_name"] == "张三"
     html = client.get(f"/verify/{notice.token}").content.decode()
     assert "李**" in html and "张*" in html and "李秀英" not in html and "张三" not in html
+
+
+# ---- an item that lists its own 授权委托书 material: asked for once, at that material
+
+
+@pytest.fixture
+def own_poa_item(world):  # noqa: F811
+    from tests.cases.test_agents import OWN_POA_ITEM
+
+    return publish(OWN_POA_ITEM, world.bureau)
+
+
+def test_the_form_without_its_power_of_attorney_field_checks_nothing_about_it(world, own_poa_item):  # noqa: F811
+    world.citizen.verified_at = world.citizen.created_at
+    own = own_poa_item.current_version.materials.get(position=3)
+    form = ApplyingAsForm(for_person(), {}, account=world.citizen, submitting=True, own_power_of_attorney=own)
+    assert "power_of_attorney" not in form.fields and form.is_valid()
+    assert [f.name for f in form.principal_fields()] == [
+        "principal_name",
+        "principal_id_number",
+        "principal_legal_representative",
+        "principal_phone",
+    ]
+
+
+def test_the_page_asks_for_the_power_of_attorney_once(agent, world, own_poa_item):  # noqa: F811
+    html = agent.get(f"/cases/apply/{own_poa_item.code}/").content.decode()
+    assert 'name="power_of_attorney"' not in html and "授权委托书 *" not in html
+    assert 'id="poa-own"' in html and "第 3 项「授权委托书及受托人居民身份证」" in html
+    assert html.count('name="material_3"') == 1
+    # an item without its own 委托书 material still has the extra upload
+    plain = agent.get(f"/cases/apply/{world.item.code}/").content.decode()
+    assert 'name="power_of_attorney"' in plain and 'id="poa-own"' not in plain
+
+
+def test_submitting_without_the_items_own_power_of_attorney_is_refused_at_it(agent, own_poa_item):
+    response = agent.post(
+        f"/cases/apply/{own_poa_item.code}/",
+        {**for_person(idempotency_key="k-own-missing"), "material_1": pdf_upload()},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_material_3_error"' in html and "代他人申请须上传申请人签署的授权委托书" in html
+    assert not Case.objects.exists()
+
+
+def test_the_missing_power_of_attorney_shows_with_the_other_errors(agent, own_poa_item):
+    response = agent.post(
+        f"/cases/apply/{own_poa_item.code}/",
+        for_person(principal_id_number=BAD_CHECK, idempotency_key="k-own-bad"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_principal_id_number_error"' in html and 'id="id_material_3_error"' in html
+    assert not Case.objects.exists()
+
+
+def test_the_items_own_power_of_attorney_is_the_one_uploaded(agent, world, own_poa_item):  # noqa: F811
+    response = agent.post(
+        f"/cases/apply/{own_poa_item.code}/",
+        {**for_person(idempotency_key="k-own"), "material_1": pdf_upload(), "material_3": poa()},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get(idempotency_key="k-own")
+    assert case.status == Status.RECEIVED and case.agent_name == "张三"
+    assert list(case.materials.values_list("position", flat=True).order_by("position")) == [1, 3]
+    page = agent.get(f"/cases/mine/{case.number}/").content.decode()
+    materials = page.split('id="case-materials"')[1].split("</ul>")[0]
+    assert materials.count("<li") == 3 and materials.count("授权委托书及受托人居民身份证") == 1
+    assert "授权委托书.pdf" in materials and "0. " not in materials
+
+
+def test_a_draft_with_the_items_own_power_of_attorney_is_submitted(agent, world, own_poa_item):  # noqa: F811
+    agent.post(
+        f"/cases/apply/{own_poa_item.code}/",
+        {**for_person(action="draft", idempotency_key="k-own-d"), "material_3": poa()},
+    )
+    draft = Case.objects.get(status=Status.DRAFT)
+    done = agent.post(
+        f"/cases/apply/{own_poa_item.code}/", {**for_person(idempotency_key="k-own-d"), "draft": draft.pk}
+    )
+    draft.refresh_from_db()
+    assert done.status_code == 302 and draft.status == Status.RECEIVED

@@ -103,17 +103,36 @@ def public_status(number: str, query_code: str) -> dict:
     return summary
 
 
-def derived(case: Case):
+def derived(case: Case, *, calendar=None, events: list[dict] | None = None):
     """The case rebuilt from its events (status, dates, every due date with its explanation)."""
-    events = case.events.order_by("seq").values("action", "at", "data")
-    return history.derive(list(events), current_calendar())
+    if events is None:
+        events = list(case.events.order_by("seq").values("action", "at", "data"))
+    return history.derive(events, calendar or current_calendar())
+
+
+def _with_related(case: Case) -> None:
+    """Load what a summary shows of the item, version, organisation and applicant in one query, unless it is
+    loaded already (a case fresh from refresh_from_db has none of them)."""
+    fields = [Case._meta.get_field(name) for name in ("item", "version", "organisation", "applicant")]
+    if all(f.is_cached(case) for f in fields) or case.pk is None:
+        return
+    row = (
+        Case.objects.select_related("item", "version", "organisation", "applicant").filter(pk=case.pk).first()
+    )
+    if row is None:
+        return
+    for f in fields:
+        if not f.is_cached(case) and getattr(row, f.attname) == getattr(case, f.attname):
+            f.set_cached_value(case, getattr(row, f.name))
 
 
 def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
     """A case's status and due dates, each due date with its explanation (for `cases show --json` and the API)."""
-    state = derived(case) if with_explanations else None
-    today = clock.today()
+    _with_related(case)
     calendar = current_calendar()
+    events = list(case.events.order_by("seq").values("action", "at", "data"))
+    state = derived(case, calendar=calendar, events=events) if with_explanations else None
+    today = clock.today()
     due_for_state = case.intake_due if case.status == Status.RECEIVED else case.legal_due
     open_statuses = (Status.RECEIVED, Status.ACCEPTED, Status.SUSPENDED)
     out = {
@@ -145,7 +164,7 @@ def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
         else None,
         "revision": case.revision,
         "actions": workflow.actions_from(case.status),
-        "fees": fees_charged(case),
+        "fees": fees_charged(case, events=events),
     }
     if state is not None:
         out["explanations"] = {
@@ -170,20 +189,24 @@ def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
     return out
 
 
-def fees_charged(case: Case) -> dict:
+def fees_charged(case: Case, *, events: list[dict] | None = None) -> dict:
     """What was charged on the case (收费), from its charge_fee events: each fee with its amount, and the total —
     {"items": [{"name", "amount", "on"}], "total": "60.00", "names": ["工本费", …]}; no items when nothing was
-    charged (不收费, or not yet)."""
+    charged (不收费, or not yet). `events`: the case's events in order (action, at, data), when read already."""
     items, total = [], Decimal("0")
-    for event in case.events.filter(action="charge_fee").order_by("seq"):
-        for fee in event.data.get("fees", []):
+    if events is None:
+        events = case.events.filter(action="charge_fee").order_by("seq").values("action", "at", "data")
+    for event in events:
+        if event["action"] != "charge_fee":
+            continue
+        for fee in (event["data"] or {}).get("fees", []):
             amount = Decimal(str(fee.get("amount") or "0"))
             total += amount
             items.append(
                 {
                     "name": fee.get("name", ""),
                     "amount": f"{amount:.2f}",
-                    "on": clock.local_date(event.at).isoformat(),
+                    "on": clock.local_date(event["at"]).isoformat(),
                 }
             )
     return {
@@ -333,48 +356,85 @@ def drafts_of(user) -> QuerySet[Case]:
 
 
 def needs_power_of_attorney(case: Case) -> bool:
-    """An application made online by an agent must carry the power of attorney (授权委托书, material 0); at the
-    window the clerk checks the paper one."""
+    """An application made online by an agent must carry the power of attorney (授权委托书, material 0 or the
+    item's own 委托书 material); at the window the clerk checks the paper one."""
     return bool(case.agent_name) and case.channel == Channel.ONLINE
+
+
+POWER_OF_ATTORNEY_MARK = "委托书"
+
+
+def own_power_of_attorney(version):
+    """The material of the item's own list that is the power of attorney (its name contains 委托书, such as
+    「授权委托书及受托人居民身份证」), or None: then the power of attorney is material 0, outside the item's list."""
+    return next(
+        (
+            m
+            for m in sorted(version.materials.all(), key=lambda m: m.position)
+            if POWER_OF_ATTORNEY_MARK in m.name
+        ),
+        None,
+    )
+
+
+def power_of_attorney_position(version) -> int:
+    """Where the power of attorney is uploaded: the item's own 委托书 material, else material 0."""
+    own = own_power_of_attorney(version)
+    return own.position if own is not None else POWER_OF_ATTORNEY
+
+
+def power_of_attorney_positions(version) -> tuple[int, ...]:
+    """The positions whose upload counts as the power of attorney (material 0 always counts: drafts uploaded there
+    before an item listed its own 委托书 material)."""
+    own = own_power_of_attorney(version)
+    return (POWER_OF_ATTORNEY,) if own is None else (own.position, POWER_OF_ATTORNEY)
 
 
 def material_checklist(case: Case) -> list[dict]:
     """Each material of the item's list with the files provided for it (newest last) and whether one is still
     missing — what the applicant and the clerk check the application against. A case made by an agent starts with
-    the power of attorney (position 0)."""
+    the power of attorney (position 0), unless the item lists its own 委托书 material: then that row is the power
+    of attorney (required online)."""
     files: dict[int, list] = {}
     for row in case.materials.order_by("position", "uploaded_at", "id"):
         files.setdefault(row.position, []).append(row)
+    materials = sorted(case.version.materials.all(), key=lambda m: m.position)
+    own = own_power_of_attorney(case.version) if case.agent_name else None
+    needed = needs_power_of_attorney(case)
     rows = []
-    if case.agent_name:
-        required = needs_power_of_attorney(case)
+    if case.agent_name and own is None:
         rows.append(
             {
                 "position": POWER_OF_ATTORNEY,
                 "name": POWER_OF_ATTORNEY_NAME,
-                "required": required,
+                "required": needed,
                 "condition": "代他人申请时提交",
                 "medium": "纸质或电子",
                 "form": "原件",
                 "rules": "申请人签名(单位盖章)的授权委托书,写明委托事项和权限",
                 "files": files.get(POWER_OF_ATTORNEY, []),
-                "missing": required and not files.get(POWER_OF_ATTORNEY),
+                "missing": needed and not files.get(POWER_OF_ATTORNEY),
             }
         )
-    return rows + [
-        {
-            "position": m.position,
-            "name": m.name,
-            "required": m.required,
-            "condition": m.condition,
-            "medium": m.get_medium_display(),
-            "form": m.get_form_display(),
-            "rules": m.rules,
-            "files": files.get(m.position, []),
-            "missing": m.required and not files.get(m.position),
-        }
-        for m in case.version.materials.order_by("position")
-    ]
+    for m in materials:
+        provided, required = files.get(m.position, []), m.required
+        if own is not None and m.position == own.position:
+            provided = provided + files.get(POWER_OF_ATTORNEY, [])
+            required = required or needed
+        rows.append(
+            {
+                "position": m.position,
+                "name": m.name,
+                "required": required,
+                "condition": m.condition,
+                "medium": m.get_medium_display(),
+                "form": m.get_form_display(),
+                "rules": m.rules,
+                "files": provided,
+                "missing": required and not provided,
+            }
+        )
+    return rows
 
 
 def open_supplement(case: Case) -> SupplementRequest | None:

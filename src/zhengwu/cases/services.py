@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import deadlines, forms, history, identity, notices, notify, selectors, uploads, workflow
@@ -45,6 +45,7 @@ from zhengwu.cases.models import (
 from zhengwu.catalog.models import ItemVersion, ServiceItem
 from zhengwu.core import access, audit, clock, ids
 from zhengwu.core.calendar import current_calendar
+from zhengwu.core.calendar import pinned as pinned_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role, Window
 
@@ -61,17 +62,45 @@ ALERT_DEEMED_ACCEPTANCE = "intake.deemed_accepted"
 
 
 def _updates_caller(service):
-    """After the write, the Case the caller passed shows the new state too (services lock and work on a fresh copy)."""
+    """After the write, the Case the caller passed shows the new state too (services lock and work on a fresh copy).
+    The calendar is checked against the database once for the whole write (calendar.pinned)."""
 
     @functools.wraps(service)
     def wrapper(*args, **kwargs):
-        result = service(*args, **kwargs)
+        with pinned_calendar():
+            result = service(*args, **kwargs)
         original = kwargs.get("case")
         if isinstance(original, Case) and original.pk is not None and result is not original:
-            original.refresh_from_db()
+            _reload(original)
         return result
 
     return wrapper
+
+
+def _with_one_calendar(service):
+    """The calendar checked against the database once for the whole write (calendar.pinned)."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        with pinned_calendar():
+            return service(*args, **kwargs)
+
+    return wrapper
+
+
+_RELATIONS = tuple(f for f in Case._meta.concrete_fields if f.is_relation)
+
+
+def _reload(case: Case) -> None:
+    """refresh_from_db in one query: the stored values again, related objects kept where the key did not change
+    (the item, version, organisation, applicant and window a case points at are not changed by its writes)."""
+    keep = {f.name: getattr(case, f.name) for f in _RELATIONS if f.is_cached(case)}
+    before = {f.name: getattr(case, f.attname) for f in _RELATIONS}
+    case.refresh_from_db()
+    for name, obj in keep.items():
+        field = Case._meta.get_field(name)
+        if getattr(case, field.attname) == before[name]:
+            field.set_cached_value(case, obj)
 
 
 def _actor(by):
@@ -143,24 +172,30 @@ def _require_applicant_or_staff(by, case: Case, *roles: str) -> None:
     _require_staff(by, case, *roles)
 
 
-def _refresh(case: Case) -> history.CaseState:
-    """Rebuild the stored copies (case fields and steps) from the events."""
-    events = list(case.events.order_by("seq").values("action", "at", "data"))
-    state = history.derive(events, current_calendar())
-    for name, value in history.snapshot(state).items():
+def _refresh(case: Case, state: history.CaseState | None = None) -> history.CaseState:
+    """Rebuild the stored copies (case fields and steps) from the events (`state`: derived already from them)."""
+    if state is None:
+        events = list(case.events.order_by("seq").values("action", "at", "data"))
+        state = history.derive(events, current_calendar())
+    snapshot = history.snapshot(state)
+    for name, value in snapshot.items():
         setattr(case, name, value)
-    case.save()
+    case.save(update_fields=[*snapshot, "revision"])
+    if not state.steps:  # steps come with acceptance; before it there are none to store
+        return state
     rows = {s.position: s for s in case.steps.all()}
-    changed = []
+    changed, new = [], []
     for position, values in history.step_snapshots(state).items():
         row = rows.get(position)
         if row is None:
-            CaseStep.objects.create(case=case, position=position, **values)
+            new.append(CaseStep(case=case, position=position, **values))
             continue
         if any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(row, k, v)
             changed.append(row)
+    if new:
+        CaseStep.objects.bulk_create(new)
     if changed:
         CaseStep.objects.bulk_update(changed, list(history.step_snapshots(state)[changed[0].position]))
     return state
@@ -181,8 +216,12 @@ def _record(
     before = case.status
     after = workflow.next_status(before, action)
     at = at or clock.now()
-    seq = (case.events.aggregate(m=Max("seq"))["m"] or 0) + 1 if case.pk else 1
-    event = CaseEvent.objects.create(
+    # The events so far, read once: for the next number, for supervision's rules and for rebuilding the copies.
+    earlier = (
+        list(case.events.order_by("seq").values("seq", "action", "at", "data", "actor_id")) if case.pk else []
+    )
+    seq = (earlier[-1]["seq"] if earlier else 0) + 1
+    event = CaseEvent(
         case=case,
         seq=seq,
         at=at,
@@ -195,15 +234,30 @@ def _record(
         note=note,
         data=_jsonable(data or {}),
     )
+    events = [
+        *earlier,
+        {"seq": seq, "action": action, "at": at, "data": event.data, "actor_id": event.actor_id},
+    ]
+    calendar = current_calendar()
+    state = history.derive(events, calendar)
+    # What supervision's rules (run on post_save, inside this transaction) would otherwise read again.
+    event.prepared_context = {
+        "events": events,
+        "case": case,
+        "calendar": calendar,
+        "after": state,
+        "actor_staff": access.staff_of(by) if event.actor_id is not None else None,
+    }
+    event.save(force_insert=True)
     case.revision += 1
-    _refresh(case)
+    _refresh(case, state)
+    notify.queue(case, event)
     audit.record(
         f"cases.{action}",
         case,
         actor=_actor(by),
         summary={"number": case.number, "from": before, "to": after, "note": note[:200]},
     )
-    notify.queue(case, event)
     return event
 
 
@@ -399,6 +453,7 @@ def _limits(version: ItemVersion) -> dict:
     }
 
 
+@_with_one_calendar
 def save_draft(
     *,
     item: ServiceItem,
@@ -438,6 +493,7 @@ def save_draft(
     return case
 
 
+@_with_one_calendar
 def submit_case(
     *,
     item: ServiceItem,
@@ -513,8 +569,14 @@ def submit_case(
 
 def _require_power_of_attorney(draft: Case | None) -> None:
     """An online application by an agent goes in with the principal's power of attorney (授权委托书) uploaded to
-    its draft (material 0), checked by content like every upload."""
-    if draft is None or not draft.materials.filter(position=POWER_OF_ATTORNEY).exists():
+    its draft (material 0, or the item's own 委托书 material where it lists one), checked by content like every
+    upload."""
+    if (
+        draft is None
+        or not draft.materials.filter(
+            position__in=selectors.power_of_attorney_positions(draft.version)
+        ).exists()
+    ):
         raise ValidationFailed(
             _("代他人申请须上传申请人签署的授权委托书(PDF、JPEG、PNG 或 OFD)"),
             code="agent.power_of_attorney_missing",
@@ -539,7 +601,9 @@ def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
             raise ValidationFailed(
                 _("授权委托书只在代他人申请时提交,本办件没有登记代理人"), field="power_of_attorney"
             )
-        material_name = POWER_OF_ATTORNEY_NAME
+        own = selectors.own_power_of_attorney(case.version)
+        # an item that lists its own 委托书 material: that material is the power of attorney
+        position, material_name = (own.position, own.name) if own else (position, POWER_OF_ATTORNEY_NAME)
     else:
         material = case.version.materials.filter(position=position).first()
         if material is None:
@@ -587,12 +651,18 @@ def _extension(content_type: str) -> str:
 def missing_materials(case: Case) -> list[dict]:
     """Required materials of the item with no file yet (paper ones may still be brought to the window)."""
     have = set(case.materials.values_list("position", flat=True))
-    missing = [
-        {"position": m.position, "name": m.name, "medium": m.medium}
-        for m in case.version.materials.all()
-        if m.required and m.position not in have
-    ]
-    if selectors.needs_power_of_attorney(case) and POWER_OF_ATTORNEY not in have:
+    needed = selectors.needs_power_of_attorney(case)
+    own = selectors.own_power_of_attorney(case.version) if needed else None
+    missing = []
+    for m in sorted(case.version.materials.all(), key=lambda m: m.position):
+        if (
+            own is not None and m.position == own.position
+        ):  # the item's own 委托书 material is the power of attorney
+            if not have & {own.position, POWER_OF_ATTORNEY}:
+                missing.append({"position": m.position, "name": m.name, "medium": m.medium})
+        elif m.required and m.position not in have:
+            missing.append({"position": m.position, "name": m.name, "medium": m.medium})
+    if needed and own is None and POWER_OF_ATTORNEY not in have:
         missing.insert(0, {"position": POWER_OF_ATTORNEY, "name": POWER_OF_ATTORNEY_NAME, "medium": "either"})
     return missing
 
@@ -679,6 +749,7 @@ def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
     return case
 
 
+@_with_one_calendar
 def deem_accepted(*, today: dt.date | None = None) -> list[Case]:
     """行政许可法 第三十二条: accept, as of the day of receipt, every case still without an intake decision after
     5 working days. Idempotent: a case is deemed accepted once; run it daily (command or task)."""
@@ -703,13 +774,16 @@ def _supplement_items(version: ItemVersion, items, *, agent: bool = False) -> li
     if not isinstance(items, list | tuple) or not items:
         raise ValidationFailed(_("请一次性列出需要补正的全部材料及其问题"), field="items")
     materials = {m.position: m.name for m in version.materials.all()}
-    if agent:  # a case filed by an agent: its power of attorney may be asked for too
+    own = selectors.own_power_of_attorney(version) if agent else None
+    if agent and own is None:  # a case filed by an agent: its power of attorney may be asked for too
         materials[POWER_OF_ATTORNEY] = POWER_OF_ATTORNEY_NAME
     clean = []
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             raise ValidationFailed(_("第 %(index)s 项补正内容格式不正确") % {"index": index}, field="items")
         position = item.get("position")
+        if own is not None and position == POWER_OF_ATTORNEY:
+            position = own.position  # the item's own 委托书 material is the power of attorney
         if position is not None:
             if position not in materials:
                 raise ValidationFailed(
@@ -883,8 +957,11 @@ def _current_step(case: Case) -> CaseStep:
     return step
 
 
-def _last_position(case: Case) -> int | None:
-    return case.steps.aggregate(m=Max("position"))["m"]
+def _open_step_and_last(case: Case) -> tuple[CaseStep | None, int | None]:
+    """The open step (its assignee loaded) and the last step's position, in one query."""
+    steps = list(case.steps.select_related("assignee").order_by("position"))
+    step = next((s for s in steps if s.state == CaseStep.State.OPEN), None)
+    return step, (steps[-1].position if steps else None)
 
 
 def _assignee_label(user) -> str:
@@ -962,9 +1039,11 @@ def complete_step(
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "complete_step")
-        step = _current_step(case)
+        step, last = _open_step_and_last(case)
+        if step is None:
+            raise Conflict(_("办件当前没有待办理的环节"), field="step")
         _require_step_holder(by, case, step)
-        if step.position == _last_position(case):
+        if step.position == last:
             raise Conflict(
                 _("「%(name)s」是最后一个环节,请作出准予或不予许可的决定") % {"name": step.name}, field="step"
             )
@@ -1335,9 +1414,9 @@ def decide_case(
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "decide")
-        step = case.steps.filter(state=CaseStep.State.OPEN).select_related("assignee").first()
+        step, last = _open_step_and_last(case)
         if step is not None:
-            if step.position != _last_position(case):
+            if step.position != last:
                 raise Conflict(_("还有环节未完成,当前环节为「%(name)s」") % {"name": step.name}, field="step")
             if by is not None and not (access.staff_of(by) and access.staff_of(by).window_authorised):
                 _require_step_holder(by, case, step)
@@ -1423,6 +1502,7 @@ def handle_instantly(
 # ---------------------------------------------------------------- history from an older system
 
 
+@_with_one_calendar
 def import_case(*, parsed) -> Case:
     """Write one case validated by importer.parse_line, with its events as they happened (no notices, no
     notifications: they were given by the older system). One transaction: all of it or nothing."""
@@ -1495,6 +1575,7 @@ def import_case(*, parsed) -> Case:
 # ---------------------------------------------------------------- calendar changes
 
 
+@_with_one_calendar
 def recompute_for_year(year: int) -> int:
     """Rebuild the stored due dates of open cases whose dates touched `year` (after a calendar year was loaded)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)

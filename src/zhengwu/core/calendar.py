@@ -12,6 +12,8 @@ process and rebuilt when any process loads a year.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import re
 from bisect import bisect_right
@@ -137,6 +139,7 @@ class Calendar:
     _weekend_workdays: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
+        object.__setattr__(self, "_special_memo", {})  # special_days answers: the data never changes
         object.__setattr__(self, "holidays", MappingProxyType(dict(self.holidays)))
         object.__setattr__(self, "workdays", MappingProxyType(dict(self.workdays)))
         object.__setattr__(self, "years", MappingProxyType(dict(self.years)))
@@ -222,6 +225,15 @@ class Calendar:
         """The holidays and adjusted working days d with a < d ≤ b (what a count over that span stepped over)."""
         if a >= b:
             return SpecialDays((), provisional=False)
+        memo = self._special_memo
+        found = memo.get((a, b))
+        if found is None:
+            found = memo[(a, b)] = self._special_days(a, b)
+            if len(memo) > 4096:  # a long-running process answering about many spans: start over
+                memo.clear()
+        return found
+
+    def _special_days(self, a: dt.date, b: dt.date) -> SpecialDays:
         days = [SpecialDay(d, DayKind.HOLIDAY, name) for d, name in self.holidays.items() if a < d <= b]
         days += [
             SpecialDay(d, DayKind.ADJUSTED_WORKDAY, name) for d, name in self.workdays.items() if a < d <= b
@@ -259,26 +271,53 @@ def _library_version() -> str:
 
 _LIBRARY = _library_calendar()
 _cached: tuple[tuple, Calendar] | None = None
+# Inside `pinned()`: a one-item list holding the calendar already checked against the database in this block.
+_pinned: contextvars.ContextVar[list | None] = contextvars.ContextVar("zhengwu_calendar_pinned", default=None)
 
 
 def current_calendar() -> Calendar:
-    """The package's data with every loaded year on top; rebuilt when any process has loaded or removed a year."""
+    """The package's data with every loaded year on top; rebuilt when any process has loaded or removed a year.
+    Inside `pinned()` the database is asked once for the whole block."""
     global _cached
+    pin = _pinned.get()
+    if pin is not None and pin[0] is not None:
+        return pin[0]
     # A loaded year is deleted and inserted anew, so (count, max id, max loaded_at) changes on every load anywhere.
     agg = CalendarYear.objects.aggregate(n=Count("id"), last_id=Max("id"), last_at=Max("loaded_at"))
     key = (agg["n"], agg["last_id"], agg["last_at"])
     cached = _cached
     if cached is not None and cached[0] == key:
-        return cached[1]
-    calendar = Calendar.build(CalendarYear.objects.order_by("year"))
-    _cached = (key, calendar)
+        calendar = cached[1]
+    else:
+        calendar = Calendar.build(CalendarYear.objects.order_by("year"))
+        _cached = (key, calendar)
+    if pin is not None:
+        pin[0] = calendar
     return calendar
+
+
+@contextlib.contextmanager
+def pinned():
+    """One check of the calendar for a whole block (a service's write and what runs inside it): the first
+    current_calendar() in the block asks the database whether a year was loaded anywhere, the others reuse its
+    answer. A year loaded inside the block (in this process) is seen at once, as outside. Nested blocks share it."""
+    if _pinned.get() is not None:
+        yield
+        return
+    token = _pinned.set([None])
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 @receiver([post_save, post_delete], sender=CalendarYear, dispatch_uid="zhengwu.calendar.forget")
 def _forget_cached_calendar(**kwargs) -> None:
     global _cached
     _cached = None
+    pin = _pinned.get()
+    if pin is not None:
+        pin[0] = None
 
 
 def add_workdays(d: dt.date, n: int) -> WorkdayDate:

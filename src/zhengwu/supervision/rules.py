@@ -106,9 +106,14 @@ class _Registered:
 
 
 class Rule(_Registered):
-    """A supervision rule: `check` returns the findings for one event (empty when the event is lawful)."""
+    """A supervision rule: `check` returns the findings for one event (empty when the event is lawful).
+
+    `reads_database`: True (the default) runs `check` inside its own savepoint, so a failing query cannot spoil the
+    case's transaction. A rule that only looks at the context's plain values (events, states, calendar, clock) may
+    say False: its check then runs without a savepoint, and only storing what it finds takes one."""
 
     registry: list[type[Rule]] = []  # every rule on case events, in the order written
+    reads_database: bool = True
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError
@@ -123,6 +128,7 @@ def _decided_on(ctx: Context) -> dt.date | None:
 
 
 class _Overdue(Rule):
+    reads_database = False
     due_name = ""
     limit_name = ""
     due_label = ""
@@ -172,6 +178,7 @@ class OverdueLegal(_Overdue):
 
 class IntakeLate(Rule):
     # 行政许可法 第三十二条: the intake decision (受理 / 补正 / 不予受理) within 5 working days of receipt.
+    reads_database = False
     code = "intake.late"
     severity = Severity.SERIOUS
     title = "受理审查超过 5 个工作日"
@@ -207,6 +214,7 @@ def _material_key(item: dict):
 
 class RepeatedSupplement(Rule):
     # 行政许可法 第三十二条第一款第(四)项: 一次性告知申请人需要补正的全部内容.
+    reads_database = False
     code = "supplement.repeated_new_materials"
     severity = Severity.WARNING
     title = "再次补正新增首次未告知的材料"
@@ -270,13 +278,16 @@ class FeeDiffers(Rule):
 
 class StepOutOfOrder(Rule):
     # 服务指南公布的办理流程: steps are done in their published order, none skipped.
+    reads_database = False
     code = "step.out_of_order"
     severity = Severity.WARNING
     title = "办理环节跳过或顺序颠倒"
 
     def check(self, ctx):
+        if ctx.event.action not in ("complete_step", "decide"):
+            return []
         before = ctx.before
-        if before is None or not before.steps or ctx.event.action not in ("complete_step", "decide"):
+        if before is None or not before.steps:
             return []
         current = before.current_step
         if ctx.event.action == "complete_step":
@@ -377,6 +388,7 @@ class OutsideOrganisation(Rule):
 class SuspensionWithoutLegalReason(Rule):
     # 行政许可法 第四十五条: only hearings, tenders, auctions, inspection, testing, quarantine, appraisal and expert
     # review stop the clock.
+    reads_database = False
     code = "suspension.no_legal_reason"
     severity = Severity.SERIOUS
     title = "中止没有法定事由"
@@ -400,6 +412,7 @@ class SuspensionWithoutLegalReason(Rule):
 
 class SuspensionLongerThanDeclared(Rule):
     # 行政许可法 第四十五条: the time a special procedure needs is told to the applicant in writing (告知所需时间).
+    reads_database = False
     code = "suspension.longer_than_declared"
     severity = Severity.WARNING
     title = "中止时间超过告知时长"
@@ -428,6 +441,7 @@ class SuspensionLongerThanDeclared(Rule):
 
 class Backdated(Rule):
     # 行政许可法 第三十三条 (电子政务) and the 审计 rule: events are recorded when they happen; late entry is visible.
+    reads_database = False
     code = "event.backdated"
     severity = Severity.WARNING
     title = "补录(记录时间明显早于录入时间)"
@@ -454,6 +468,22 @@ def rules() -> list[Rule]:
 
 
 def context_for(event: CaseEvent, *, backdating_hours: int = 24) -> Context:
+    prepared = getattr(event, "prepared_context", None)
+    if prepared is not None:
+        # The service that wrote the event read these already (cases.services._record): the events up to this one,
+        # the case, the calendar, the case rebuilt after the event and the acting staff member.
+        ctx = Context(
+            event=event,
+            case=prepared["case"],
+            events=prepared["events"],
+            calendar=prepared["calendar"],
+            entered_at=clock.now(),
+            backdating_hours=backdating_hours,
+        )
+        ctx.__dict__["after"] = prepared["after"]
+        if "actor_staff" in prepared:
+            ctx.__dict__["actor_staff"] = prepared["actor_staff"]
+        return ctx
     rows = list(
         CaseEvent.objects.filter(case_id=event.case_id, seq__lte=event.seq)
         .order_by("seq")
@@ -479,14 +509,22 @@ def run_for_event(event: CaseEvent) -> list[Alert]:
     raised = []
     for rule in rules():
         try:
-            with transaction.atomic():
-                for finding in rule.check(ctx):
-                    alert = store(rule, finding, case=ctx.case, event=event)
-                    if alert is not None:
-                        raised.append(alert)
+            if rule.reads_database:
+                with transaction.atomic():
+                    raised += _store_all(rule, rule.check(ctx), ctx=ctx, event=event)
+                continue
+            findings = list(rule.check(ctx))  # plain values only: nothing to roll back if it fails
+            if findings:
+                with transaction.atomic():
+                    raised += _store_all(rule, findings, ctx=ctx, event=event)
         except Exception:  # noqa: BLE001 — a broken rule is logged and skipped; it must never block the case's event
             log.exception("supervision rule %s failed on event %s", rule.code, event.pk)
     return raised
+
+
+def _store_all(rule: Rule, findings: Iterable[Finding], *, ctx: Context, event: CaseEvent) -> list[Alert]:
+    stored = [store(rule, finding, case=ctx.case, event=event) for finding in findings]
+    return [alert for alert in stored if alert is not None]
 
 
 def store(rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert | None:

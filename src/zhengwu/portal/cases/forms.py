@@ -190,9 +190,13 @@ class ApplicationForm(AccessibleForm):
             if self.cleaned_data.get(name)
         }
 
-    def show_error(self, err) -> None:
-        """Show a domain error at its field (form.<key>, material_<n>) or above the form."""
-        field = err.field if err.field in self.fields else None
+    def show_error(self, err, *, power_of_attorney: int | None = None) -> None:
+        """Show a domain error at its field (form.<key>, material_<n>) or above the form; the power of attorney
+        at the item's own 委托书 material when it lists one (`power_of_attorney`, its position)."""
+        field = err.field
+        if field == "power_of_attorney" and power_of_attorney is not None:
+            field = f"material_{power_of_attorney}"
+        field = field if field in self.fields else None
         self.add_error(field, err.message)
 
 
@@ -203,6 +207,7 @@ def initial_from(form_values: dict) -> dict:
 # ---- applying for someone else ----------------------------------------------------------------------------------
 
 SELF, FOR_PERSON, FOR_COMPANY = "self", "person", "company"
+POWER_OF_ATTORNEY_MISSING = _("代他人申请须上传申请人签署的授权委托书")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,18}[0-9]$")
 
 
@@ -253,12 +258,23 @@ class ApplyingAsForm(AccessibleForm):
     )
 
     def __init__(
-        self, *args, account: Applicant, has_power_of_attorney: bool = False, submitting=False, **kwargs
+        self,
+        *args,
+        account: Applicant,
+        has_power_of_attorney: bool = False,
+        submitting=False,
+        own_power_of_attorney=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.account = account
         self.has_power_of_attorney = has_power_of_attorney
         self.submitting = submitting
+        # The item lists its own 委托书 material: that upload (material_<position> of the application form) is the
+        # power of attorney, so it is not asked for a second time here.
+        self.own_power_of_attorney = own_power_of_attorney
+        if own_power_of_attorney is not None:
+            del self.fields["power_of_attorney"]
         self.fields["applying_as"].widget.attrs["class"] = "form-check-input"
         self.fields["principal_id_number"].widget.attrs.update(
             autocomplete="off", autocapitalize="characters"
@@ -274,6 +290,7 @@ class ApplyingAsForm(AccessibleForm):
                 "principal_phone",
                 "power_of_attorney",
             )
+            if name in self.fields
         ]
 
     def clean(self):
@@ -310,9 +327,28 @@ class ApplyingAsForm(AccessibleForm):
         phone = (data.get("principal_phone") or "").strip()
         if phone and not _PHONE.match(phone):
             self.add_error("principal_phone", _("请填写正确的手机号码或固定电话"))
-        if self.submitting and not self.has_power_of_attorney and not data.get("power_of_attorney"):
-            self.add_error("power_of_attorney", _("代他人申请须上传申请人签署的授权委托书"))
+        if (
+            self.submitting
+            and self.own_power_of_attorney is None
+            and not self.has_power_of_attorney
+            and not data.get("power_of_attorney")
+        ):
+            self.add_error("power_of_attorney", POWER_OF_ATTORNEY_MISSING)
         return data
+
+    def power_of_attorney_missing(self, application: ApplicationForm) -> bool:
+        """Submitting for someone else on an item that lists its own 委托书 material, with no file for it chosen
+        or uploaded before: said at that material's input of the application form (call after both forms'
+        is_valid, so it shows with every other error)."""
+        own = self.own_power_of_attorney
+        applying_as = getattr(self, "cleaned_data", {}).get("applying_as") or SELF
+        if own is None or not self.submitting or self.has_power_of_attorney or applying_as == SELF:
+            return False
+        name = f"material_{own.position}"
+        if getattr(application, "cleaned_data", {}).get(name):
+            return False
+        application.add_error(name, POWER_OF_ATTORNEY_MISSING)
+        return True
 
     def principal(self) -> dict | None:
         """The principal as register_applicant takes them (None: applying for oneself)."""
@@ -344,6 +380,8 @@ class ApplyingAsForm(AccessibleForm):
             self.add_error("applying_as", err.message)
             return True
         name = field if field == "power_of_attorney" else f"principal_{field}"
+        if field == "power_of_attorney" and self.own_power_of_attorney is not None:
+            return False  # shown at the item's own 委托书 material
         if name in self.fields:
             self.add_error(name, err.message)
             return True

@@ -238,6 +238,8 @@ def apply(request, code: str):
     if version is None or item.status != item.Status.ACTIVE or item.organisation_id is None:
         return render(request, "cases/portal/unavailable.html", {"item": item}, status=404)
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    own_poa = selectors.own_power_of_attorney(version)  # the item's own 委托书 material, if it lists one
+    poa_positions = selectors.power_of_attorney_positions(version)
     form = ApplicationForm(
         request.POST or None,
         request.FILES or None,
@@ -249,8 +251,9 @@ def apply(request, code: str):
         request.POST or None,
         request.FILES or None,
         account=request.applicant,
-        has_power_of_attorney=bool(draft) and draft.materials.filter(position=POWER_OF_ATTORNEY).exists(),
+        has_power_of_attorney=bool(draft) and draft.materials.filter(position__in=poa_positions).exists(),
         submitting=request.POST.get("action") == "submit",
+        own_power_of_attorney=own_poa,
         initial=applying_as_initial(draft, request.applicant),
     )
     if request.method == "POST":
@@ -258,7 +261,9 @@ def apply(request, code: str):
         if done is not None and done.number:
             messages.info(request, f"该申请已提交(办件编号 {done.number}),没有重复提交。")
             return redirect("portal_cases:detail", number=done.number)
-        if all([form.is_valid(), who.is_valid()]):  # both checked, so every error shows at once
+        valid = all([form.is_valid(), who.is_valid()])  # both checked, so every error shows at once
+        valid = not who.power_of_attorney_missing(form) and valid
+        if valid:
             try:
                 with transaction.atomic():  # the principal only with the draft made for them
                     applicant = _principal(request, who)
@@ -291,7 +296,7 @@ def apply(request, code: str):
                     return redirect(f"{reverse('portal_cases:apply', args=[code])}?draft={draft.pk}")
             except DomainError as err:
                 if not who.show_error(err):
-                    form.show_error(err)
+                    form.show_error(err, power_of_attorney=own_poa.position if own_poa else None)
     uploaded = {m["position"]: m["files"] for m in selectors.material_checklist(draft)} if draft else {}
     material_rows = [(form[name], uploaded.get(int(name[9:]), [])) for name in form.material_fields]
     account = request.applicant
@@ -309,6 +314,7 @@ def apply(request, code: str):
                 "phone": mask_phone(account.phone),
             },
             "poa_files": uploaded.get(POWER_OF_ATTORNEY, []),
+            "own_poa": own_poa,
             "draft": draft,
             "key": key,
             "material_rows": material_rows,
