@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
+from zhengwu.api.params import OFFSET_MAX
 from zhengwu.cases import deadlines, notices, selectors, services
 from zhengwu.cases.models import Applicant, Case, ExtensionRequest
 from zhengwu.catalog import selectors as catalog
@@ -361,13 +362,23 @@ def verify(request, token: str):
 
 @router.get("", response=list[ListItemOut], summary="我能看到的办件", auth=signed_in)
 def list_cases(
-    request, queue: str | None = None, status: str | None = None, limit: int = 50, offset: int = 0
+    request,
+    queue: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = Query(0, le=OFFSET_MAX),
 ):
     """Staff: the cases in their scope (or one workbench queue); applicants: their own cases."""
+    if queue and queue not in selectors.QUEUES:
+        raise ValidationFailed(
+            _("没有名为「%(queue)s」的队列,可选:%(queues)s")
+            % {"queue": queue, "queues": "、".join(selectors.QUEUES)},
+            field="queue",
+        )
     cases = selectors.queue(request.user, queue) if queue else selectors.visible_cases(request.user)
     if status:
         cases = cases.filter(status=status)
-    limit = max(1, min(limit, 200))
+    limit, offset = max(1, min(limit, 200)), max(offset, 0)
     return [
         {
             "number": c.number,

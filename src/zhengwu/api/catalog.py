@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.files.storage import default_storage
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import SessionAuth
 
+from zhengwu.api.params import DB_INT_MAX, OFFSET_MAX
 from zhengwu.catalog import rules, selectors, services, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, SearchEntry, ServiceItem
 from zhengwu.core.errors import AccessDenied, NotFound
@@ -48,7 +50,7 @@ class MaterialIn(Schema):
     rules: str = ""
 
 
-class MaterialOut(MaterialIn):
+class ItemMaterialOut(MaterialIn):
     blank_form_url: str | None = None
     sample_url: str | None = None
 
@@ -140,7 +142,7 @@ class ItemDetail(ItemSpec):
     effective_on: dt.date | None
     change_reason: str
     review_note: str
-    materials: list[MaterialOut] = []
+    materials: list[ItemMaterialOut] = []
     windows: list[WindowOut] = []
     result_sample_url: str | None = None
     fee_free: bool = Field(description="不收费")
@@ -191,26 +193,26 @@ class DifferenceOut(Schema):
     loosens: bool
 
 
-class DraftIn(Schema):
+class ItemDraftIn(Schema):
     organisation_id: int | None = Field(None, description="实施机构;空为基本目录事项(中心管理人员)")
     spec: ItemSpec
 
 
-class EditIn(Schema):
+class ItemEditIn(Schema):
     spec: ItemSpec
     reason: str = ""
 
 
-class PublishIn(Schema):
+class ItemPublishIn(Schema):
     effective_on: dt.date | None = None
     reason: str = ""
 
 
-class NoteIn(Schema):
+class ReviewNoteIn(Schema):
     note: str
 
 
-class CancelIn(Schema):
+class ItemCancelIn(Schema):
     reason: str
     effective_on: dt.date | None = None
 
@@ -293,6 +295,14 @@ def _change(e: ChangeLogEntry) -> dict:
     }
 
 
+class _Pages(LimitOffsetPagination):
+    """limit/offset as django-ninja has them, with the offset bounded (a huge one overflows the database integer)."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=OFFSET_MAX)
+        offset: int = Field(0, ge=0, le=OFFSET_MAX)
+
+
 # ---- public reads --------------------------------------------------------------------------------------------
 
 
@@ -301,10 +311,10 @@ def _change(e: ChangeLogEntry) -> dict:
     response=list[ItemSummary],
     summary="事项列表(可按机构、类型、服务对象、主题、网办深度、关键词筛选)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(_Pages)
 def list_items(
     request,
-    organisation: int | None = None,
+    organisation: int | None = Query(None, ge=-DB_INT_MAX, le=DB_INT_MAX),
     type: str | None = None,
     target: str | None = None,
     theme: str | None = None,
@@ -380,7 +390,7 @@ def item_differences(request, code: str):
 
 
 @router.get("/changes", response=list[ChangeOut], summary="事项变更记录(新增、调整、取消、下放、收回)")
-@paginate(LimitOffsetPagination)
+@paginate(_Pages)
 def changes(
     request,
     since: dt.date | None = None,
@@ -393,11 +403,11 @@ def changes(
 
 # ---- staff writes --------------------------------------------------------------------------------------------
 
-_WRITE = {200: ItemDetail, 201: ItemDetail, 403: Error, 404: Error, 409: Error, 422: Error}
+_WRITE = {200: ItemDetail, 201: ItemDetail, 400: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 @router.post("/items", auth=staff, response=_WRITE, summary="新建事项草稿")
-def create_draft(request, payload: DraftIn):
+def create_draft(request, payload: ItemDraftIn):
     organisation = None
     if payload.organisation_id is not None:
         organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
@@ -408,7 +418,7 @@ def create_draft(request, payload: DraftIn):
 
 
 @router.put("/items/{code}/draft", auth=staff, response=_WRITE, summary="修改草稿(已发布事项将新建草稿)")
-def edit_draft(request, code: str, payload: EditIn):
+def edit_draft(request, code: str, payload: ItemEditIn):
     item = selectors.item_by_code(code)
     spec = {
         **payload.spec.dict(),
@@ -426,7 +436,7 @@ def submit(request, code: str):
 
 
 @router.post("/items/{code}/return", auth=staff, response=_WRITE, summary="退回修改(中心管理人员)")
-def return_to_draft(request, code: str, payload: NoteIn):
+def return_to_draft(request, code: str, payload: ReviewNoteIn):
     return Status(
         200,
         _detail(
@@ -436,7 +446,7 @@ def return_to_draft(request, code: str, payload: NoteIn):
 
 
 @router.post("/items/{code}/publish", auth=staff, response=_WRITE, summary="审核发布(中心管理人员)")
-def publish(request, code: str, payload: PublishIn):
+def publish(request, code: str, payload: ItemPublishIn):
     version = services.publish(
         item=selectors.item_by_code(code),
         effective_on=payload.effective_on,
@@ -449,10 +459,10 @@ def publish(request, code: str, payload: PublishIn):
 @router.post(
     "/items/{code}/cancel",
     auth=staff,
-    response={200: ChangeOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: ChangeOut, 400: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     summary="取消事项(中心管理人员)",
 )
-def cancel(request, code: str, payload: CancelIn):
+def cancel(request, code: str, payload: ItemCancelIn):
     item = selectors.item_by_code(code)
     entry = services.cancel_item(
         item=item, reason=payload.reason, effective_on=payload.effective_on, user=request.user

@@ -3,20 +3,27 @@
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
+from zhengwu.api.params import DB_INT_MAX, OFFSET_MAX
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.disclosure import deadlines, fees, selectors, services
 
 router = Router()
 
 
-class FeeOut(Schema):
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class DisclosureFeeOut(Schema):
     amount: int
     lines: list[str]
 
 
-class DueOut(Schema):
+class ReplyDueOut(Schema):
     due: dt.date
     provisional: bool
     start: dt.date
@@ -35,7 +42,7 @@ class PublicationOut(Schema):
     published_at: dt.datetime
 
 
-class RequestOut(Schema):
+class DisclosureRequestOut(Schema):
     number: str
     status: str
     status_label: str
@@ -46,7 +53,7 @@ class RequestOut(Schema):
     concluded_on: dt.date | None
 
 
-@router.get("/fee", response=FeeOut, summary="信息处理费(按件或按量,只选其一)")
+@router.get("/fee", response=DisclosureFeeOut, summary="信息处理费(按件或按量,只选其一)")
 def fee(request, items: int | None = None, pages: int | None = None):
     if (items is None) == (pages is None):
         raise ValidationFailed(_("请只填写 items 或 pages 其中之一"), field="items")
@@ -54,7 +61,7 @@ def fee(request, items: int | None = None, pages: int | None = None):
     return {"amount": result.amount, "lines": list(result.lines)}
 
 
-@router.get("/due", response=DueOut, summary="答复期限(第三十三条)")
+@router.get("/due", response=ReplyDueOut, summary="答复期限(第三十三条)")
 def due(
     request,
     received: dt.date,
@@ -87,7 +94,12 @@ def due(
 
 @router.get("/publications", response=list[PublicationOut], summary="检索已公开的信息")
 def publications(
-    request, q: str = "", organisation: int | None = None, number: str = "", limit: int = 20, offset: int = 0
+    request,
+    q: str = "",
+    organisation: int | None = Query(None, ge=-DB_INT_MAX, le=DB_INT_MAX),
+    number: str = "",
+    limit: int = 20,
+    offset: int = Query(0, le=OFFSET_MAX),
 ):
     rows = selectors.search_publications(query=q, organisation=organisation, document_number=number)
     rows = rows[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 100)]
@@ -105,7 +117,11 @@ def publications(
     ]
 
 
-@router.get("/requests/{number}", response=RequestOut, summary="申请人凭查询码查询申请")
+@router.get(
+    "/requests/{number}",
+    response={200: DisclosureRequestOut, 404: ErrorOut},
+    summary="申请人凭查询码查询申请",
+)
 def request_status(request, number: str, code: str):
     r = services.request_by_code(number, code)
     return {

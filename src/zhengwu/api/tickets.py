@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.security import SessionAuth
 
+from zhengwu.api.params import OFFSET_MAX, check_date_range
 from zhengwu.core import clock, ratelimit
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name, mask_phone
@@ -226,7 +227,11 @@ def _page(limit: int, offset: int) -> slice:
 
 @router.get("/", response=TicketPage, auth=staff, summary="我可见的工单")
 def list_tickets(
-    request, status: str | None = None, first_answer: str | None = None, limit: int = 50, offset: int = 0
+    request,
+    status: str | None = None,
+    first_answer: str | None = None,
+    limit: int = 50,
+    offset: int = Query(0, le=OFFSET_MAX),
 ):
     """`first_answer=waiting|due_soon|overdue`: 政民互动 tickets still waiting for their 24-hour first answer."""
     qs = selectors.visible_tickets(request.auth).select_related("merged_into")
@@ -295,12 +300,12 @@ def acknowledge(request, number: str):
     return ticket_out(services.acknowledge(ticket=t, organisation=org, by=request.auth))
 
 
-class ReasonIn(Schema):
+class TicketReasonIn(Schema):
     reason: str
 
 
 @router.post("/{number}/return", response={200: TicketOut, **ERRORS}, auth=staff, summary="退单")
-def return_ticket(request, number: str, payload: ReasonIn):
+def return_ticket(request, number: str, payload: TicketReasonIn):
     t = selectors.ticket_by_number(request.auth, number)
     org = selectors.acting_organisation(request.auth, t, lead_only=True)
     return ticket_out(
@@ -363,7 +368,13 @@ class CloseIn(Schema):
 @router.post("/{number}/close", response={200: TicketOut, **ERRORS}, auth=staff, summary="直接办结")
 def close(request, number: str, payload: CloseIn):
     t = selectors.ticket_by_number(request.auth, number)
-    entry = get_object_or_404(KnowledgeEntry, pk=payload.knowledge_entry) if payload.knowledge_entry else None
+    entry = None
+    if payload.knowledge_entry is not None:
+        entry = KnowledgeEntry.objects.filter(pk=payload.knowledge_entry).first()
+        if entry is None:
+            raise NotFound(
+                _("找不到知识库条目 %(pk)s") % {"pk": payload.knowledge_entry}, field="knowledge_entry"
+            )
     return ticket_out(services.close_directly(ticket=t, answer=payload.answer, entry=entry, by=request.auth))
 
 
@@ -429,6 +440,7 @@ def suggestions(request, number: str):
 def hot_topics(request, period: str = "week", until: dt.date | None = None):
     if not selectors.is_centre(request.auth):
         raise AccessDenied()
+    check_date_range(until, field="until", label=_("截止日期"))
     r = hot.report(period=period, until=until or clock.today())
     return {
         "period": r.period,
@@ -446,20 +458,22 @@ def hot_topics(request, period: str = "week", until: dt.date | None = None):
     }
 
 
-class ExtensionIn(Schema):
+class TicketExtensionIn(Schema):
     workdays: int
     reason: str
 
 
-class ExtensionOut(Schema):
+class TicketExtensionOut(Schema):
     id: int
     workdays: int
     reason: str
     decision: str
 
 
-@router.post("/{number}/extensions", response={201: ExtensionOut, **ERRORS}, auth=staff, summary="申请延期")
-def request_extension(request, number: str, payload: ExtensionIn):
+@router.post(
+    "/{number}/extensions", response={201: TicketExtensionOut, **ERRORS}, auth=staff, summary="申请延期"
+)
+def request_extension(request, number: str, payload: TicketExtensionIn):
     t = selectors.ticket_by_number(request.auth, number)
     org = selectors.acting_organisation(request.auth, t, lead_only=True)
     ext = services.request_extension(
@@ -468,15 +482,15 @@ def request_extension(request, number: str, payload: ExtensionIn):
     return Reply(201, ext)
 
 
-class DecisionIn(Schema):
+class TicketDecisionIn(Schema):
     approve: bool
     note: str = ""
 
 
 @router.post(
-    "/extensions/{pk}/decision", response={200: ExtensionOut, **ERRORS}, auth=staff, summary="审批延期"
+    "/extensions/{pk}/decision", response={200: TicketExtensionOut, **ERRORS}, auth=staff, summary="审批延期"
 )
-def decide_extension(request, pk: int, payload: DecisionIn):
+def decide_extension(request, pk: int, payload: TicketDecisionIn):
     ext = Extension.objects.filter(pk=pk, ticket__in=selectors.visible_tickets(request.auth)).first()
     if ext is None:
         raise NotFound()
@@ -493,18 +507,20 @@ class SuperviseIn(Schema):
 @router.post("/{number}/supervise", response={201: dict, **ERRORS}, auth=staff, summary="督办")
 def supervise(request, number: str, payload: SuperviseIn):
     t = selectors.ticket_by_number(request.auth, number)
-    order = services.supervise_ticket(ticket=t, due=payload.due, note=payload.note, by=request.auth)
+    check_date_range(payload.due, field="due", label=_("督办期限"))
+    due = payload.due if timezone.is_aware(payload.due) else timezone.make_aware(payload.due)  # local time
+    order = services.supervise_ticket(ticket=t, due=due, note=payload.note, by=request.auth)
     return Reply(201, {"id": order.pk, "due": order.due.isoformat()})
 
 
-class PublishIn(Schema):
+class TicketPublishIn(Schema):
     text: str | None = None
 
 
 @router.post(
     "/{number}/publish", response={200: dict, **ERRORS}, auth=staff, summary="审核并公开答复(自动脱敏)"
 )
-def publish(request, number: str, payload: PublishIn):
+def publish(request, number: str, payload: TicketPublishIn):
     t = services.publish_reply(
         ticket=selectors.ticket_by_number(request.auth, number), text=payload.text, by=request.auth
     )
@@ -627,7 +643,7 @@ class PublishedOut(Schema):
 
 
 @router.get("/public/mailbox", response=list[PublishedOut], auth=None, summary="公开答复(已脱敏)")
-def mailbox(request, limit: int = 50, offset: int = 0):
+def mailbox(request, limit: int = 50, offset: int = Query(0, le=OFFSET_MAX)):
     return [
         {
             "number": t.number,

@@ -1,5 +1,6 @@
 """One NinjaAPI for Zhengwu; one router per domain. OpenAPI docs at /api/docs."""
 
+from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -10,7 +11,42 @@ from zhengwu.api import evaluation as evaluation_api
 from zhengwu.api import supervision as supervision_api
 from zhengwu.core.errors import DomainError
 
-api = NinjaAPI(
+
+class _API(NinjaAPI):
+    """Every operation's OpenAPI entry lists the errors any operation can answer: 422 for input that fails the
+    schema, 400 for a body that cannot be parsed, 403 where sign-in is needed, all as {code, message, field}."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        error = {"$ref": "#/components/schemas/ApiError"}
+        schema.setdefault("components", {}).setdefault("schemas", {})["ApiError"] = {
+            "title": "ApiError",
+            "type": "object",
+            "required": ["code", "message", "field"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            },
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                wanted = {422: "输入无效"}
+                if "requestBody" in operation:
+                    wanted[400] = "请求体无法解析"
+                if operation.get("security"):
+                    wanted[403] = "未登录或无权访问"
+                for status, text in wanted.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {
+                            "description": text,
+                            "content": {"application/json": {"schema": error}},
+                        }
+        return schema
+
+
+api = _API(
     title="Zhengwu 政务 API",
     version="1",
     description="政务服务、电子监察、政务公开与政民互动的开放接口。错误统一返回 {code, message, field}。",
@@ -41,18 +77,55 @@ _PYDANTIC_MESSAGES = {
     "missing": "必填项未填写",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "int_parsing_size": "数值超出范围",
     "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "finite_number": "应为有限的数字",
     "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
     "bool_parsing": "应为是或否(true/false)",
+    "bool_type": "应为是或否(true/false)",
+    "string_type": "应为文本",
+    "string_unicode": "应为文本",
     "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD",
     "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
     "datetime_parsing": "日期时间格式应为 YYYY-MM-DDTHH:MM:SS",
+    "datetime_from_date_parsing": "日期时间格式应为 YYYY-MM-DDTHH:MM:SS",
+    "datetime_type": "日期时间格式应为 YYYY-MM-DDTHH:MM:SS",
+    "datetime_object_invalid": "日期时间无效",
     "string_too_long": "内容过长",
     "string_too_short": "内容过短",
+    "too_long": "项数过多",
+    "too_short": "项数过少",
+    "list_type": "应为列表",
+    "dict_type": "应为对象(JSON object)",
+    "model_type": "应为对象(JSON object)",
+    "model_attributes_type": "应为对象(JSON object)",
     "literal_error": "取值不在允许范围内",
     "enum": "取值不在允许范围内",
     "json_invalid": "请求体不是有效的 JSON",
+    "extra_forbidden": "不允许的字段",
 }
+# Bounds say the limit they break.
+_BOUND_MESSAGES = {
+    "greater_than_equal": ("ge", "不能小于 {}"),
+    "greater_than": ("gt", "应大于 {}"),
+    "less_than_equal": ("le", "不能大于 {}"),
+    "less_than": ("lt", "应小于 {}"),
+}
+
+
+def _message(err: dict) -> str:
+    kind = err.get("type", "")
+    if kind in _PYDANTIC_MESSAGES:
+        return _PYDANTIC_MESSAGES[kind]
+    if kind in _BOUND_MESSAGES:
+        key, text = _BOUND_MESSAGES[kind]
+        return text.format((err.get("ctx") or {}).get(key, ""))
+    return "输入无效"
 
 
 @api.exception_handler(NinjaValidationError)
@@ -62,7 +135,7 @@ def invalid_input(request, exc: NinjaValidationError):
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form", "payload")]
         field = ".".join(loc) or None
-        message = _PYDANTIC_MESSAGES.get(err.get("type", ""), err.get("msg", "输入无效"))
+        message = _message(err)
         errors.append({"field": field, "message": f"{field}:{message}" if field else message})
     first = errors[0] if errors else {"field": None, "message": "输入无效"}
     body = {
@@ -74,12 +147,29 @@ def invalid_input(request, exc: NinjaValidationError):
     return api.create_response(request, body, status=422)
 
 
+# django-ninja's own HttpErrors are in English; say them in Chinese (their text may carry a DEBUG suffix).
+_HTTP_MESSAGES = {
+    "Cannot parse request body": ("invalid_json", "请求体不是有效的 JSON(或不是 UTF-8 编码)"),
+    "Too many requests.": ("rate_limited", "请求过于频繁,请稍后再试"),
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    text = str(exc)
+    code, message = next(
+        (known for prefix, known in _HTTP_MESSAGES.items() if text.startswith(prefix)),
+        (f"http_{exc.status_code}", text),
+    )
     return api.create_response(
-        request,
-        {"code": f"http_{exc.status_code}", "message": str(exc), "field": None},
-        status=exc.status_code,
+        request, {"code": code, "message": message, "field": None}, status=exc.status_code
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(
+        request, {"code": "not_found", "message": "找不到该记录", "field": None}, status=404
     )
 
 

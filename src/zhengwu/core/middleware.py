@@ -1,11 +1,15 @@
+import json
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core import access, auth
 from zhengwu.core.context import acting_as
+from zhengwu.core.errors import DomainError
 
 
 def client_ip(request) -> str | None:
@@ -57,3 +61,115 @@ def _otp_exempt(request) -> bool:
     """Pages an administrator still reaches before enrolling a second factor."""
     allowed = (reverse("core:otp_setup"), reverse("core:logout"), reverse("core:login"))
     return request.path in allowed or request.path.startswith(("/static/", "/healthz"))
+
+
+class UnreadableInputMiddleware:
+    """Turns away input the database or the request parser cannot take, before any view sees it.
+
+    PostgreSQL text cannot hold NUL (0x00) characters and a multipart body without a valid boundary cannot be
+    read: either would otherwise end, deep in a view, as a 500. The API (/api/, not the CKAN API, which answers in
+    its own format) gets its {code, message, field}; pages get the Chinese 400 page.
+    """
+
+    PREFIX = "/api/"
+    EXCLUDED = ("/api/3/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/static/"):
+            refused = self._refuse(request)
+            if refused is not None:
+                if request.path.startswith(self.PREFIX) and not request.path.startswith(self.EXCLUDED):
+                    return refused
+                message = json.loads(refused.content)["message"]
+                return render(request, "400.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+    def _refuse(self, request):
+        if "\x00" in request.path:
+            return _nul_error(None)
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return _nul_error(key.replace("\x00", "") or None)
+        content_type = request.content_type or ""
+        if content_type.startswith(("multipart/", "application/x-www-form-urlencoded")):
+            try:
+                request.POST  # noqa: B018 — parse now, so a broken body answers here rather than as a 500
+            except MultiPartParserError:
+                return JsonResponse(
+                    {
+                        "code": "invalid_body",
+                        "message": "请求体无法解析:multipart 表单的 boundary 缺失或无效",
+                        "field": None,
+                    },
+                    status=400,
+                )
+            for key, values in request.POST.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    return _nul_error(key.replace("\x00", "") or None)
+        elif content_type == "application/json" and request.body:
+            try:
+                data = json.loads(request.body)
+            except (ValueError, UnicodeDecodeError):
+                return None  # the API answers invalid JSON itself
+            found = _nul_in(data)
+            if found is not None:
+                return _nul_error(found or None)
+        return None
+
+
+def _nul_in(value, where: str = "") -> str | None:
+    """Where (a dotted path, "" for the top) a NUL character is in parsed JSON, or None."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = ((str(i), v) for i, v in enumerate(value))
+    else:
+        return None
+    for key, item in items:
+        path = f"{where}.{key}" if where else str(key)
+        if "\x00" in str(key):
+            return path.replace("\x00", "")
+        found = _nul_in(item, path)
+        if found is not None:
+            return found
+    return None
+
+
+def _nul_error(field: str | None) -> JsonResponse:
+    label = f"{field}:" if field else ""
+    return JsonResponse(
+        {"code": "validation_failed", "message": f"{label}不能包含空字符(\\0)", "field": field}, status=422
+    )
+
+
+class DomainErrorPageMiddleware:
+    """A domain error no page view caught (not found, no access, a conflict) is shown as the Chinese error page
+    with its status and message, never as a 500. The API has its own handler (api/urls.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        template = {403: "403.html", 404: "404.html"}.get(exception.status, "error_page.html")
+        heading = _PAGE_HEADINGS.get(exception.status, _("无法完成"))
+        context = {"status": exception.status, "heading": heading, "message": exception.message}
+        return render(request, template, context, status=exception.status)
+
+
+_PAGE_HEADINGS = {
+    400: _("请求无法处理"),
+    403: _("无权访问"),
+    404: _("页面不存在"),
+    409: _("操作冲突"),
+    422: _("填写有误"),
+}

@@ -1011,6 +1011,7 @@ def request_by_code(number: str, code: str) -> DisclosureRequest:
     request = (
         DisclosureRequest.objects.filter(number=(number or "").strip()).select_related("organisation").first()
     )
-    if request is None or not secrets.compare_digest(request.access_code, (code or "").strip().lower()):
+    given = (code or "").strip().lower().encode()  # bytes: compare_digest refuses non-ASCII text
+    if request is None or not secrets.compare_digest(request.access_code.encode(), given):
         raise NotFound(_("申请编号或查询码不正确"))
     return request
