@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from zhengwu.core import clock
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.tickets import classifier, dispatching, hot, importer, services, workflow
 from zhengwu.tickets.models import DispatchModel, Status, Ticket
 
@@ -165,6 +166,10 @@ def test_hot_topics_compare_with_the_previous_period(world):
     assert ("噪音", 4, 0) in r.rising
     day = hot.report(period="day", until=dt.date(2025, 11, 23))
     assert day.total == 1 and day.previous_total == 1
+    for far in (dt.date(1, 1, 1), dt.date(9999, 12, 31)):  # the period before would leave the calendar
+        with pytest.raises(ValidationFailed) as err:
+            hot.report(period="week", until=far)
+        assert err.value.field == "until"
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(hot.to_xlsx(r)))

@@ -226,6 +226,20 @@ def test_supervision_order_on_any_open_ticket(world):
         )
 
 
+def test_a_supervision_due_time_without_zone_is_local_time(world):
+    t = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+    with clock.frozen("2026-11-25T09:00"):
+        order = services.supervise_ticket(
+            ticket=t, due=dt.datetime(2026, 11, 27, 17, 30), note="请于周五下班前答复", by=world.supervisor
+        )
+        assert order.due == dt.datetime(2026, 11, 27, 17, 30, tzinfo=clock.LOCAL)
+        with pytest.raises(ValidationFailed) as err:
+            services.supervise_ticket(
+                ticket=t, due=dt.datetime(2026, 11, 25, 8, 0), note="x", by=world.supervisor
+            )
+    assert err.value.field == "due"
+
+
 def test_publishing_masks_personal_data_and_needs_consent(world):
     t = file(
         world,

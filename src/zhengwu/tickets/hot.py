@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from zhengwu.core.clock import LOCAL
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.tickets import text
 from zhengwu.tickets.models import Ticket
 
@@ -44,6 +45,8 @@ def _rows(qs):
 def report(*, period: str = "week", until: dt.date, top_terms: int = 20, columns: int = 8) -> HotReport:
     """The hot-topic report for the day or week ending `until`, compared with the period before it."""
     days = PERIODS.get(period, 7)
+    if not dt.date(1971, 1, 1) <= until <= dt.date(2999, 12, 31):
+        raise ValidationFailed(_("统计截止日期应在1971年至2999年之间"), field="until")
     since = until - dt.timedelta(days=days - 1)
     current = _rows(_window(since, until))
     previous = _rows(_window(since - dt.timedelta(days=days), since - dt.timedelta(days=1)))

@@ -568,6 +568,8 @@ def supervise_ticket(*, ticket: Ticket, due: dt.datetime, note: str, by) -> Supe
     access.require_role(by, Role.SUPERVISOR, Role.CENTRE_MANAGER)
     ticket = _locked(ticket)
     note = _text(note, field="note", label=_("督办意见"), max_length=1000)
+    if due.tzinfo is None:  # a time without a zone is the centre's local time
+        due = due.replace(tzinfo=clock.LOCAL)
     if due <= clock.now():
         raise ValidationFailed(_("督办期限必须晚于现在"), field="due")
     order = SupervisionOrder.objects.create(
