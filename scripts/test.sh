@@ -9,13 +9,13 @@ rm -rf "$REPORTS" && mkdir -p "$REPORTS"
 status=0
 
 echo "== 1/3 whole suite on SQLite"
-env -u DATABASE_URL $BIN/pytest -m "not e2e" -n 2 -q -p no:cacheprovider --junitxml="$REPORTS/sqlite.xml" || status=1
+env -u DATABASE_URL $BIN/pytest -m "not e2e" -n 2 --dist loadgroup -q -p no:cacheprovider --junitxml="$REPORTS/sqlite.xml" || status=1
 
 echo "== 2/3 whole suite on PostgreSQL"
 if [ "${ZHENGWU_SKIP_PG:-0}" = "1" ]; then
   echo "!! ZHENGWU_SKIP_PG=1: PostgreSQL run SKIPPED — this run does not prove the production database works"
 elif bash scripts/ensure-postgres.sh; then
-  DATABASE_URL=$PG_URL $BIN/pytest -m "not e2e" -n 2 -q -p no:cacheprovider --junitxml="$REPORTS/postgresql.xml" || status=1
+  DATABASE_URL=$PG_URL $BIN/pytest -m "not e2e" -n 2 --dist loadgroup -q -p no:cacheprovider --junitxml="$REPORTS/postgresql.xml" || status=1
 else
   status=1
 fi

@@ -78,6 +78,14 @@ class TicketAdmin(ReadOnly):
     )  # fmt: skip
     list_filter = ("status", "kind", "channel")
     search_fields = ("number",)
+    # A read-only foreign key shows as a link to the related record's admin page, which Django does not check the
+    # reader may open: accounts are the administrator's, so a centre manager would be shown a link answering 403.
+    exclude = ("created_by",)
+    readonly_fields = ("created_by_name",)
+
+    @admin.display(description=Ticket._meta.get_field("created_by").verbose_name)
+    def created_by_name(self, obj):
+        return str(obj.created_by) if obj.created_by_id else "-"
 
 
 @admin.register(ApiKey)
