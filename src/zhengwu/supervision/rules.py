@@ -529,18 +529,24 @@ def _store_all(rule: Rule, findings: Iterable[Finding], *, ctx: Context, event: 
 
 def store(rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert | None:
     key = f"{rule.code}:c{case.pk}" if finding.per_case or event is None else f"{rule.code}:e{event.pk}"
+    explanation = f"办件 {case.number}:{finding.explanation}"
+    return _raise(
+        rule, finding, key, explanation, case=case, event=event, organisation_id=case.organisation_id
+    )
+
+
+def _raise(rule: _Registered, finding: Finding, key: str, explanation: str, **links) -> Alert | None:
+    """The alert under `key`, once: None when it was already raised (by this event or an earlier one)."""
     alert, created = Alert.objects.get_or_create(
         key=key,
         defaults={
             "code": rule.code,
             "severity": rule.severity,
             "title": rule.title,
-            "explanation": f"办件 {case.number}:{finding.explanation}",
+            "explanation": explanation,
             "data": finding.data,
-            "case": case,
-            "event": event,
-            "organisation_id": case.organisation_id,
             "raised_at": clock.now(),
+            **links,
         },
     )
     return alert if created else None
@@ -625,19 +631,8 @@ def store_for_ticket(rule: TicketRule, finding: Finding, *, ticket, event) -> Al
         log.warning("no organisation to hold %s on ticket %s", rule.code, ticket.number)
         return None
     key = f"{rule.code}:t{ticket.pk}" if finding.per_case else f"{rule.code}:te{event.pk}"
-    alert, created = Alert.objects.get_or_create(
-        key=key,
-        defaults={
-            "code": rule.code,
-            "severity": rule.severity,
-            "title": rule.title,
-            "explanation": f"工单 {ticket.number}({ticket.get_channel_display()}):{finding.explanation}",
-            "data": finding.data,
-            "organisation": organisation,
-            "raised_at": clock.now(),
-        },
-    )
-    return alert if created else None
+    explanation = f"工单 {ticket.number}({ticket.get_channel_display()}):{finding.explanation}"
+    return _raise(rule, finding, key, explanation, organisation=organisation)
 
 
 def run_for_ticket_event(event) -> list[Alert]:
