@@ -182,8 +182,11 @@ def test_applying_for_another_person_makes_them_the_applicant_and_me_the_agent(a
     assert 'id="case-applicant">李秀英' in page and 'id="case-agent">张三' in page
     assert "授权委托书.pdf" in page
     # The notices are addressed to the applicant, with the agent named; masked like every message.
-    [sms] = OutboxMessage.objects.filter(case=case, channel="sms")
-    assert sms.recipient == "13912345678" and sms.body.startswith("李**(代办人 张*):您的申请已收件")
+    sms = OutboxMessage.objects.get(case=case, channel="sms", recipient="13912345678")
+    assert sms.body.startswith("李**(代办人 张*):您的申请已收件")
+    # …and the agent who applied gets a copy at their own account's number.
+    [copy] = OutboxMessage.objects.filter(case=case, channel="sms").exclude(recipient="13912345678")
+    assert copy.body.startswith("张*:您代办的李**的申请")
     # Anyone with the query code sees both, masked.
     lookup = agent.get(
         "/cases/lookup/", {"number": case.number, "query_code": case.query_code}

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from zhengwu.cases import selectors
-from zhengwu.cases.models import Case, CaseEvent, OutboxMessage, Status
+from zhengwu.cases.models import Case, CaseEvent, Channel, OutboxMessage, Status
 from zhengwu.core import clock
 from zhengwu.core.masking import mask_name
 
@@ -118,9 +118,41 @@ def addressee(case: Case) -> str:
     return f"{name}(代办人 {mask_name(case.agent_name)})" if case.agent_name else name
 
 
+def agent_contacts(case: Case) -> list[tuple[str, str]]:
+    """Where the agent (代办人) of a case is reached, as (channel, recipient): online, the signed-in portal account
+    that filed the case (its applicant record's phone and e-mail, else the account's e-mail and the phone recorded
+    on the case); at the counter, the agent phone the clerk recorded. Empty for a case without an agent."""
+    if not case.agent_name:
+        return []
+    phone, email = case.agent_phone, ""
+    account = case.created_by if case.created_by_id else None
+    if (
+        case.channel == Channel.ONLINE
+        and account is not None
+        and case.created_by_id != case.applicant.user_id
+    ):
+        profile = getattr(account, "applicant", None)  # the agent's own record, when the account has one
+        phone = (profile.phone if profile else "") or phone
+        email = (profile.email if profile else "") or account.email
+    contacts = []
+    if email.strip():
+        contacts.append(("email", email.strip()))
+    if phone.strip():
+        contacts.append(("sms", phone.strip()))
+    return contacts
+
+
+def agent_text(case: Case, text: str) -> str:
+    """The agent's copy of a message: "张*:您代办的李**的申请 …", names masked like the applicant's message."""
+    whose = f"您代办的{mask_name(case.applicant.name)}的申请"
+    rest = text.removeprefix("您的申请") if text.startswith("您的申请") else f":{text}"
+    return f"{mask_name(case.agent_name)}:{whose}{rest}"
+
+
 def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
-    """Write the applicant's messages for this event to the outbox (call inside the service's transaction);
-    the worker is asked to send them once the transaction commits."""
+    """Write the messages for this event to the outbox (call inside the service's transaction): the applicant's,
+    and a copy for the agent who applied for them (代办人) at the agent's own contact unless that contact already
+    gets the applicant's message. The worker is asked to send them once the transaction commits."""
     if case.status == Status.DRAFT:
         return []
     text = _text(case, event)
@@ -132,12 +164,22 @@ def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
     now = clock.now()
     messages = []
     if applicant.email:
-        messages.append(OutboxMessage(case=case, channel="email", recipient=applicant.email, subject=subject))
+        messages.append(OutboxMessage(case=case, channel="email", recipient=applicant.email, body=body))
     phone = applicant.phone or case.agent_phone
     if phone:
-        messages.append(OutboxMessage(case=case, channel="sms", recipient=phone))
+        messages.append(OutboxMessage(case=case, channel="sms", recipient=phone, body=body))
+    sent_to = {(m.channel, m.recipient.strip().lower()) for m in messages}
+    copy = None
+    for channel, recipient in agent_contacts(case):
+        if (channel, recipient.lower()) in sent_to:
+            continue  # the agent's number or address already gets the applicant's message: once is enough
+        copy = copy or agent_text(case, text)
+        messages.append(OutboxMessage(case=case, channel=channel, recipient=recipient, body=copy))
+        sent_to.add((channel, recipient.lower()))
     for message in messages:
-        message.body, message.created_at, message.next_attempt_at = body, now, now
+        message.created_at, message.next_attempt_at = now, now
+        if message.channel == "email":
+            message.subject = subject
     messages = OutboxMessage.objects.bulk_create(messages)
     ids = [m.pk for m in messages]
     if ids:
