@@ -376,3 +376,170 @@ def test_tickets_filed_before_the_rule_have_no_clock(world):
     Ticket.objects.filter(pk=t.pk).update(first_answer_due=None)
     with clock.frozen("2026-10-09T09:00"):
         assert services.flag_first_answers() == {"due_soon": 0, "overdue": 0}
+
+
+# ---- the category changes while the first answer is awaited -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "warned", "old_due", "new_due", "expected", "why"),
+    [
+        ("2026-10-01T12:00", "due_soon", "2026-10-01T15:00", "2026-10-02T15:00", "", "later: on time again"),
+        ("2026-10-01T16:00", "overdue", "2026-10-01T15:00", "2026-10-02T15:00", "", "later: on time again"),
+        (
+            "2026-10-02T12:00",
+            "overdue",
+            "2026-10-01T15:00",
+            "2026-10-02T15:00",
+            "due_soon",
+            "later: due soon",
+        ),
+        ("2026-10-02T16:00", "overdue", "2026-10-01T15:00", "2026-10-02T15:00", "overdue", "still overdue"),
+        ("2026-10-01T12:00", "", "2026-10-01T15:00", "2026-10-02T15:00", "", "nothing warned yet"),
+        ("2026-10-01T04:00", "", "2026-10-01T15:00", "2026-10-01T03:00", "", "earlier: the scan warns"),
+        ("2026-10-01T12:00", "due_soon", "2026-10-01T15:00", "2026-10-01T13:00", "due_soon", "earlier: kept"),
+    ],
+)
+def test_the_warning_level_after_the_limit_moved(now, warned, old_due, new_due, expected, why):
+    got = deadlines.first_answer_warned_after_move(at(now), warned, at(old_due), at(new_due))
+    assert got == expected, why
+
+
+# Filed 2026-09-30 15:00 on the 24-hour category (due 2026-10-01 15:00); `before` is what happens first (a scan or
+# an interim answer), then the dispatcher moves it at `change` to a category of `hours`; `scans` are (when, the
+# scan's result) afterwards.
+CATEGORY_CHANGES = {
+    "to 48 h after the due-soon warning: later, warned again": dict(
+        channel=Channel.PORTAL,
+        hours=48,
+        before=("scan", "2026-10-01T12:00"),
+        change="2026-10-01T13:00",
+        due="2026-10-02T15:00",
+        moved=True,
+        warned="",
+        scans=[
+            ("2026-10-02T10:00", {"due_soon": 0, "overdue": 0}),
+            ("2026-10-02T11:00", {"due_soon": 1, "overdue": 0}),
+            ("2026-10-02T15:01", {"due_soon": 0, "overdue": 1}),
+            ("2026-10-02T16:00", {"due_soon": 0, "overdue": 0}),
+        ],
+        levels=["due_soon", "due_soon", "overdue"],
+        alerts=1,
+    ),
+    "to 48 h after the overdue warning: on time again": dict(
+        channel=Channel.MAILBOX,
+        hours=48,
+        before=("scan", "2026-10-01T16:00"),
+        change="2026-10-01T17:00",
+        due="2026-10-02T15:00",
+        moved=True,
+        warned="",
+        scans=[
+            ("2026-10-02T11:00", {"due_soon": 1, "overdue": 0}),
+            ("2026-10-02T15:01", {"due_soon": 0, "overdue": 1}),
+        ],
+        levels=["overdue", "due_soon", "overdue"],
+        alerts=1,
+    ),
+    "to 12 h: overdue at once, the next scan warns overdue once": dict(
+        channel=Channel.PORTAL,
+        hours=12,
+        before=None,
+        change="2026-10-01T04:00",
+        due="2026-10-01T03:00",
+        moved=True,
+        warned="",
+        scans=[
+            ("2026-10-01T04:00", {"due_soon": 0, "overdue": 1}),
+            ("2026-10-01T05:00", {"due_soon": 0, "overdue": 0}),
+        ],
+        levels=["overdue"],
+        alerts=1,
+    ),
+    "after the first answer: unchanged": dict(
+        channel=Channel.PORTAL,
+        hours=12,
+        before=("interim_reply", "2026-09-30T16:00"),
+        change="2026-10-01T04:00",
+        due="2026-10-01T15:00",
+        moved=False,
+        warned="",
+        scans=[("2026-10-01T16:00", {"due_soon": 0, "overdue": 0})],
+        levels=[],
+        alerts=0,
+    ),
+    "a hotline call: no clock": dict(
+        channel=Channel.HOTLINE,
+        hours=12,
+        before=None,
+        change="2026-10-01T04:00",
+        due=None,
+        moved=False,
+        warned="",
+        scans=[("2026-10-02T16:00", {"due_soon": 0, "overdue": 0})],
+        levels=[],
+        alerts=0,
+    ),
+}
+
+
+@pytestmark_db
+@pytest.mark.parametrize("case", CATEGORY_CHANGES.values(), ids=CATEGORY_CHANGES.keys())
+def test_changing_the_category_counts_the_limit_again_from_intake(world, case):
+    from zhengwu.tickets.models import Category
+
+    moved_to = Category.objects.create(
+        code=f"city.h{case['hours']}", name="施工扰民", parent=world.root, first_answer_hours=case["hours"]
+    )
+    extra = {"by": world.operator} if case["channel"] == Channel.HOTLINE else {}
+    if case["channel"] == Channel.MAILBOX:
+        extra["mailbox"] = _mailbox(world)
+    t = online(world, channel=case["channel"], **extra)
+    if case["before"]:
+        what, when = case["before"]
+        with clock.frozen(when):
+            if what == "scan":
+                services.flag_first_answers()
+            else:
+                services.interim_reply(ticket=t, by=world.operator)
+    t.refresh_from_db()
+    answered_at = t.first_answered_at
+    with clock.frozen(case["change"]):
+        t = services.dispatch_ticket(ticket=t, lead=world.housing, category=moved_to, by=world.operator)
+    t.refresh_from_db()
+    assert t.category == moved_to
+    assert t.first_answer_due == (at(case["due"]) if case["due"] else None)
+    assert t.first_answered_at == answered_at
+    assert t.first_answer_warned == case["warned"]
+    data = t.events.get(action="dispatch").data
+    if case["moved"]:
+        assert parse(data["first_answer_due_was"]) == at("2026-10-01T15:00")
+        assert parse(data["first_answer_due"]) == at(case["due"])
+    else:
+        assert "first_answer_due" not in data and "first_answer_due_was" not in data
+    for when, result in case["scans"]:
+        with clock.frozen(when):
+            assert services.flag_first_answers() == result, when
+    levels = [e.data["level"] for e in t.events.filter(action="first_answer_warning")]
+    assert levels == case["levels"]
+    assert Alert.objects.filter(code="ticket.first_answer_late").count() == case["alerts"]  # one per ticket
+    assert workflow.replay(actions(t)) == Status.DISPATCHED
+
+
+def _mailbox(world):
+    from zhengwu.tickets.models import Mailbox
+
+    return Mailbox.objects.create(leader_name="李明", title="市长", organisation=world.centre)
+
+
+@pytestmark_db
+def test_the_same_category_or_hours_leave_the_limit_alone(world):
+    from zhengwu.tickets.models import Category
+
+    same_hours = Category.objects.create(code="city.dust", name="工地扬尘", parent=world.root)
+    t = online(world)
+    with clock.frozen("2026-09-30T16:00"):
+        services.dispatch_ticket(ticket=t, lead=world.housing, category=same_hours, by=world.operator)
+    t.refresh_from_db()
+    assert t.category == same_hours and t.first_answer_due == at("2026-10-01T15:00")
+    assert "first_answer_due_was" not in t.events.get(action="dispatch").data

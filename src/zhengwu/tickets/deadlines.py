@@ -121,6 +121,47 @@ def first_answer_state(
     }[time_state(now, due, warn_hours=warn_hours)]
 
 
+_WARN_RANK = {"": 0, FirstAnswerState.DUE_SOON: 1, FirstAnswerState.OVERDUE: 2}
+
+
+def recount_first_answer(
+    received_at: dt.datetime,
+    channel: str,
+    limits: Limits,
+    *,
+    due: dt.datetime | None,
+    answered_at: dt.datetime | None,
+    is_open: bool = True,
+) -> Due | None:
+    """The first-answer limit after the ticket's category changed: counted again from `received_at` (never from the
+    change) with the new category's hours. None when it does not move: no clock (channel not covered, filed before
+    the rule), already answered, closed, or the new hours give the same limit."""
+    if due is None or answered_at is not None or not is_open:
+        return None
+    found = first_answer_due(received_at, channel, limits)
+    if found is None or found.at == due:
+        return None
+    return found
+
+
+def first_answer_warned_after_move(
+    now: dt.datetime,
+    warned: str,
+    old_due: dt.datetime,
+    new_due: dt.datetime,
+    *,
+    warn_hours: int = FIRST_ANSWER_WARN_HOURS,
+) -> str:
+    """The warning level remembered after the limit moved. A later limit lowers it to where the ticket now stands
+    against that limit ("" on time, due soon), so the scan warns again when it gets there; a level still reached is
+    kept (nothing is repeated). An earlier limit keeps it: the scan raises it at once if the ticket is now worse."""
+    if new_due <= old_due:
+        return warned
+    state = first_answer_state(now, new_due, None, warn_hours=warn_hours)
+    level = state if state in (FirstAnswerState.DUE_SOON, FirstAnswerState.OVERDUE) else ""
+    return level if _WARN_RANK[level] < _WARN_RANK.get(warned, 0) else warned
+
+
 class TimeState:
     ON_TIME = "on_time"
     DUE_SOON = "due_soon"

@@ -136,6 +136,29 @@ def _limits(ticket: Ticket) -> deadlines.Limits:
     return deadlines.Limits.of(ticket.category)
 
 
+def _change_category(ticket: Ticket, category: Category, now: dt.datetime) -> dict:
+    """Give the ticket another category. While its 政民互动 first answer is awaited, the limit is counted again from
+    `received_at` with the new category's hours and a warning level the later limit no longer reaches is taken
+    back; returns what the event's data records (the old and the new limit), empty if the limit did not move."""
+    ticket.category = category
+    old_due = ticket.first_answer_due
+    moved = deadlines.recount_first_answer(
+        ticket.received_at,
+        ticket.channel,
+        _limits(ticket),
+        due=old_due,
+        answered_at=ticket.first_answered_at,
+        is_open=ticket.is_open,
+    )
+    if moved is None:
+        return {}
+    ticket.first_answer_due = moved.at
+    ticket.first_answer_warned = deadlines.first_answer_warned_after_move(
+        now, ticket.first_answer_warned, old_due, moved.at
+    )
+    return {"first_answer_due_was": old_due.isoformat(), "first_answer_due": moved.at.isoformat()}
+
+
 # ---------------------------------------------------------------- intake
 
 
@@ -321,9 +344,10 @@ def dispatch_ticket(
     if lead is None:
         raise ValidationFailed(_("请选择主办单位"), field="lead")
     co_handlers = [o for o in dict.fromkeys(co_handlers) if o.pk != lead.pk]
-    if category is not None:
-        ticket.category = category
     now = clock.now()
+    moved = {}
+    if category is not None and category.pk != ticket.category_id:
+        moved = _change_category(ticket, category, now)
     calendar, limits = current_calendar(), _limits(ticket)
     ack = deadlines.acknowledge_due(calendar, now, limits, urgent=ticket.urgent)
     handle = deadlines.handle_due(calendar, now, limits, urgent=ticket.urgent)
@@ -347,6 +371,7 @@ def dispatch_ticket(
             "co_handlers": [o.pk for o in co_handlers],
             "acknowledge_due": ack.at.isoformat(),
             "handle_due": handle.at.isoformat(),
+            **moved,
         },
     )
     return ticket
