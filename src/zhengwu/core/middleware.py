@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core import access, auth
 from zhengwu.core.context import acting_as
-from zhengwu.core.errors import DomainError
+from zhengwu.core.errors import DomainError, ValidationFailed
 
 
 def client_ip(request) -> str | None:
@@ -79,45 +79,46 @@ class UnreadableInputMiddleware:
 
     def __call__(self, request):
         if not request.path.startswith("/static/"):
-            refused = self._refuse(request)
+            refused = _unreadable(request)
             if refused is not None:
                 if request.path.startswith(self.PREFIX) and not request.path.startswith(self.EXCLUDED):
-                    return refused
-                message = json.loads(refused.content)["message"]
-                return render(request, "400.html", {"message": message}, status=400)
+                    return JsonResponse(refused.as_dict(), status=refused.status)
+                return render(request, "400.html", {"message": refused.message}, status=400)
         return self.get_response(request)
 
-    def _refuse(self, request):
-        if "\x00" in request.path:
-            return _nul_error(None)
-        for key, values in request.GET.lists():
-            if "\x00" in key or any("\x00" in v for v in values):
-                return _nul_error(key.replace("\x00", "") or None)
-        content_type = request.content_type or ""
-        if content_type.startswith(("multipart/", "application/x-www-form-urlencoded")):
-            try:
-                request.POST  # noqa: B018 — parse now, so a broken body answers here rather than as a 500
-            except MultiPartParserError:
-                return JsonResponse(
-                    {
-                        "code": "invalid_body",
-                        "message": "请求体无法解析:multipart 表单的 boundary 缺失或无效",
-                        "field": None,
-                    },
-                    status=400,
-                )
-            for key, values in request.POST.lists():
-                if "\x00" in key or any("\x00" in v for v in values):
-                    return _nul_error(key.replace("\x00", "") or None)
-        elif content_type == "application/json" and request.body:
-            try:
-                data = json.loads(request.body)
-            except (ValueError, UnicodeDecodeError):
-                return None  # the API answers invalid JSON itself
-            found = _nul_in(data)
-            if found is not None:
-                return _nul_error(found or None)
-        return None
+
+def _unreadable(request) -> DomainError | None:
+    """What in the request no view could take (a NUL character, a broken multipart body), or None."""
+    if "\x00" in request.path:
+        return _nul_error(None)
+    refused = _nul_in_form(request.GET)
+    if refused is not None:
+        return refused
+    content_type = request.content_type or ""
+    if content_type.startswith(("multipart/", "application/x-www-form-urlencoded")):
+        try:
+            form = request.POST  # parsed now, so a broken body answers here rather than as a 500
+        except MultiPartParserError:
+            return DomainError(
+                "请求体无法解析:multipart 表单的 boundary 缺失或无效", code="invalid_body", status=400
+            )
+        return _nul_in_form(form)
+    if content_type == "application/json" and request.body:
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return None  # the API answers invalid JSON itself
+        found = _nul_in(data)
+        if found is not None:
+            return _nul_error(found or None)
+    return None
+
+
+def _nul_in_form(form) -> ValidationFailed | None:
+    for key, values in form.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return _nul_error(key.replace("\x00", "") or None)
+    return None
 
 
 def _nul_in(value, where: str = "") -> str | None:
@@ -140,11 +141,9 @@ def _nul_in(value, where: str = "") -> str | None:
     return None
 
 
-def _nul_error(field: str | None) -> JsonResponse:
+def _nul_error(field: str | None) -> ValidationFailed:
     label = f"{field}:" if field else ""
-    return JsonResponse(
-        {"code": "validation_failed", "message": f"{label}不能包含空字符(\\0)", "field": field}, status=422
-    )
+    return ValidationFailed(f"{label}不能包含空字符(\\0)", field=field)
 
 
 class DomainErrorPageMiddleware:
