@@ -1,12 +1,18 @@
+import datetime as dt
+
 import pytest
 
 from zhengwu.core import clock
 
+# Where every test's clock starts: a working Wednesday morning in a year the calendar knows. The clock then runs (so
+# events keep their order), but no test sees the day the suite runs on; `make test-dates` proves it under faketime.
+TEST_START = dt.datetime(2026, 11, 18, 10, 0, tzinfo=clock.LOCAL)
+
 
 @pytest.fixture(autouse=True)
-def _clock_runs_free():
-    """Every test starts with the real clock; tests that need a moment fix it with clock.frozen()."""
-    clock.set_now(None)
+def _clock_starts_at_a_fixed_moment():
+    """Every test starts at TEST_START; tests that need another moment fix it with clock.frozen()/set_now()."""
+    clock.run_from(TEST_START)
     yield
     clock.set_now(None)
 

@@ -9,11 +9,16 @@ from django.utils import timezone
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 _frozen: dt.datetime | None = None
+_offset: dt.timedelta | None = None  # set by run_from(): the clock runs, shifted from the system's
 
 
 def now() -> dt.datetime:
     """The current moment, timezone-aware (UTC inside, shown in Asia/Shanghai)."""
-    return _frozen if _frozen is not None else timezone.now()
+    if _frozen is not None:
+        return _frozen
+    if _offset is not None:
+        return timezone.now() + _offset
+    return timezone.now()
 
 
 def today() -> dt.date:
@@ -27,9 +32,18 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 
 def set_now(moment: dt.datetime | dt.date | str | None) -> None:
-    """Fix the clock at a moment (a date means 09:00 that day in China); None lets it run again."""
-    global _frozen
+    """Fix the clock at a moment (a date means 09:00 that day in China); None lets it run again with the system's."""
+    global _frozen, _offset
     _frozen = None if moment is None else _as_moment(moment)
+    _offset = None
+
+
+def run_from(moment: dt.datetime | dt.date | str) -> None:
+    """Let the clock run from a moment on, as fast as the system's but whatever day the system says it is: tests
+    start here, so no test passes or fails because of the day it runs."""
+    global _frozen, _offset
+    _frozen = None
+    _offset = _as_moment(moment) - timezone.now()
 
 
 @contextmanager
