@@ -8,7 +8,7 @@ was shown may not answer 4xx (a link shown must work: hide it from whoever may n
 
 To keep the run short it samples: a few records per URL pattern (fewer in Django admin, and only one for the public
 pages when a staff member crawls, since the anonymous crawl covers them), a few query strings per path, and each kind
-of download (PDF, workbook) once per run. `pytest tests/test_crawl.py -s` prints the pages each role visited.
+of download (PDF, workbook) once per run. `pytest tests/demo_site/test_crawl.py -s` prints the pages each role visited.
 """
 
 import time
@@ -18,14 +18,10 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import connections, transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import Resolver404, resolve
 
-from zhengwu.core.demo import demo_password, load_demo
-from zhengwu.core.management.commands.demo import load_domain_demos
+from zhengwu.core.demo import demo_password
 
 MAX_PAGES = 400  # per role
 QUERIES_PER_PATH = 3  # distinct query strings followed per path: page 2 of a list, not pages 2..40
@@ -92,33 +88,6 @@ class PageParser(HTMLParser):
     def handle_data(self, data):
         if self._in_title:
             self.title += data
-
-
-@pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for this module (~20 s on SQLite) inside a transaction that is rolled back at its
-    end, so the rest of the suite still starts from an empty database (each test runs in a savepoint inside it)."""
-    with django_db_blocker.unblock():
-        started = time.monotonic()
-        atomics = [transaction.atomic(using=alias) for alias in connections]
-        for atomic in atomics:
-            atomic.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-                load_demo()
-                load_domain_demos()
-            print(f"\ndemo loaded in {time.monotonic() - started:.1f} s")
-            yield
-        finally:
-            for alias in connections:
-                transaction.set_rollback(True, using=alias)
-            for atomic in reversed(atomics):
-                atomic.__exit__(None, None, None)
-            cache = caches["default"]
-            if isinstance(
-                cache, LocMemCache
-            ):  # rate-limit counters the crawl ran up; a shared Redis is left alone
-                cache.clear()
 
 
 def _internal(url: str) -> str | None:
@@ -236,9 +205,6 @@ def crawl(client: Client, starts: list[str], *, staff: bool):
     return visited, problems, timings
 
 
-@pytest.mark.django_db
-# One worker takes every role, so the demo is loaded once per run (`--dist loadgroup` in scripts/test.sh).
-@pytest.mark.xdist_group("demo_site")
 @pytest.mark.parametrize("username", ROLES, ids=[r or "anonymous" for r in ROLES])
 def test_every_reachable_page_answers(demo_site, username):
     client = Client()
