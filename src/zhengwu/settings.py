@@ -33,6 +33,11 @@ ALLOWED_HOSTS = [
 ]
 # The site's public address, for links in messages sent outside a request (rating links, QR codes on notices).
 ZHENGWU_PUBLIC_URL = os.environ.get("ZHENGWU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The audit chain's anchors (docs/deploy.md): signed with a key the database does not hold, written by
+# `zhengwu scheduled` once a day to ZHENGWU_AUDIT_ANCHOR_FILE (unset: no daily anchor) — a place the database
+# administrator cannot write.
+ZHENGWU_AUDIT_ANCHOR_KEY = os.environ.get("ZHENGWU_AUDIT_ANCHOR_KEY", "")
+ZHENGWU_AUDIT_ANCHOR_FILE = os.environ.get("ZHENGWU_AUDIT_ANCHOR_FILE", "")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZHENGWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [

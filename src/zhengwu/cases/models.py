@@ -186,6 +186,10 @@ class CaseEvent(ImmutableEvent):
     data = models.JSONField(default=dict, blank=True)
 
     immutable_name = "case events"
+    hashed_fields = (
+        "case", "seq", "at", "action", "from_status", "to_status", "actor", "actor_label", "organisation", "note",
+        "data",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = verbose_name_plural = _("办件记录")

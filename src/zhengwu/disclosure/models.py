@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.models import Organisation
+from zhengwu.core.models import AppendOnly, Organisation
 from zhengwu.disclosure import outcomes, workflow
 
 
@@ -167,8 +167,11 @@ class Attachment(models.Model):
         return self.name
 
 
-class ReviewEntry(models.Model):
+class ReviewEntry(AppendOnly):
     """One line of the review ledger (审查台账): an immutable event of the publication's review chain."""
+
+    immutable_name = "review ledger entries"
+    hashed_fields = ("publication", "action", "from_status", "to_status", "by", "by_name", "opinion", "at")
 
     publication = models.ForeignKey(Publication, models.CASCADE, related_name="ledger")
     action = models.CharField(_("操作"), max_length=24)
@@ -263,8 +266,13 @@ class DisclosureRequest(models.Model):
         return workflow.REQUEST_STATES.get(self.status, self.status)
 
 
-class RequestEvent(models.Model):
+class RequestEvent(AppendOnly):
     """An immutable event of a request's handling; the state can be rebuilt from these."""
+
+    immutable_name = "request events"
+    hashed_fields = (
+        "request", "action", "from_status", "to_status", "on", "at", "by", "by_name", "note", "data",
+    )  # fmt: skip
 
     request = models.ForeignKey(DisclosureRequest, models.CASCADE, related_name="events")
     action = models.CharField(_("操作"), max_length=32)
@@ -278,6 +286,7 @@ class RequestEvent(models.Model):
     data = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = verbose_name_plural = _("申请处理记录")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

@@ -169,8 +169,10 @@ class RectificationEvent(ImmutableEvent):
     to_state = models.CharField(max_length=10)
 
     immutable_name = "rectification events"
+    hashed_fields = ("rectification", "seq", "at", "action", "to_state", "actor", "actor_label", "note")
 
     class Meta:
+        verbose_name = verbose_name_plural = _("整改记录")
         ordering = ["rectification", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["rectification", "seq"], name="rectification_event_seq_unique")

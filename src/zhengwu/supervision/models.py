@@ -143,6 +143,7 @@ class OrderStep(ImmutableEvent):
     data = models.JSONField(default=dict, blank=True)
 
     immutable_name = "order steps"
+    hashed_fields = ("order", "seq", "at", "action", "actor", "actor_label", "organisation", "note", "data")
 
     class Meta:
         verbose_name = verbose_name_plural = _("督办记录")

@@ -93,6 +93,7 @@ def _transition(
         ticket,
         actor=_actor(by),
         summary={"number": ticket.number, "from": before, "to": after, "note": note[:200], **(data or {})},
+        rows=[event],
     )
     return event
 
