@@ -206,12 +206,18 @@ def test_filters_as_harvesters_write_them(client, w):
     ]
     assert found(fq=f"-organization:{land}") == ["service-item", "statistics"]
     assert found(fq="type:(publication OR statistics)") == ["publication", "statistics"]
+    assert found(fq="+dataset_type:dataset") == found()  # CKAN's default type: every kind
     assert found(fq="tags:不动产") == ["service-item"]  # the item's theme
     assert found(fq='tags:"行政许可"') == ["service-item"]  # the item type
     assert found(fq="res_format:CSV") == ["statistics"]
     assert found(fq="res_format:PDF") == ["publication", "service-item", "service-item"]
     assert found(fq="metadata_modified:[2026-10-01T00:00:00Z TO *]") == ["statistics"]
     assert found(q="organization:" + land + " 便民") == ["publication"]
+    newest = call(client, "package_search", q="不动产", sort="metadata_modified desc")["results"]
+    assert {p["type"] for p in newest} == {"service-item", "publication"}  # both kinds, ordered together
+    assert [p["metadata_modified"] for p in newest] == sorted(
+        (p["metadata_modified"] for p in newest), reverse=True
+    )
 
 
 def test_paging_by_id_as_ckanharvester_does_sees_every_dataset_once(client, w):

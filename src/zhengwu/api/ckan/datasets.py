@@ -176,7 +176,8 @@ def _range_q(path: str, bounds) -> Q | bool:
 def common_clause(field: str, value, *, type_: str) -> Q | bool | None:
     """What every kind answers alike; None when the kind must answer itself."""
     if field in ("type", "dataset_type"):
-        return value == type_
+        # "dataset", CKAN's default type that its own search pages ask for, is every kind of ours.
+        return value in (type_, "dataset")
     if field == "state":
         return value == "active"
     if field == "private":
@@ -527,11 +528,10 @@ class PublicationSource:
             url=request.build_absolute_uri(page),
             type_=self.type,
             org=pub.organisation,
-            created=pub.published_at,
+            created=pub.created_at,
             modified=pub.published_at,
             tags=[self.tag, pub.get_genre_display(), pub.subject, pub.category.name if pub.category else ""],
             resources=resources,
-            version=str(pub.version),
             extras=[
                 ("index_number", pub.index_number),
                 ("document_number", pub.document_number),
