@@ -34,6 +34,8 @@ ALLOWED_HOSTS = [
 # The site's public address, for links in messages sent outside a request (rating links, QR codes on notices).
 ZHENGWU_PUBLIC_URL = os.environ.get("ZHENGWU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZHENGWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Calls to the CKAN action API per address (django-ratelimit's rate): enough for a harvester paging 100 at a time.
+ZHENGWU_CKAN_RATE_LIMIT = os.environ.get("ZHENGWU_CKAN_RATE_LIMIT", "120/m")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -275,13 +275,11 @@ class ItemSource:
             total = entries.count()
             counts.update({"HTML": total, "PDF": total} if total else {})
         elif field == "tags":
-            counts[self.tag] = entries.count() or 0
+            counts[self.tag] = entries.count()
             for code, n in _grouped(entries, "item_type"):
                 counts[catalog_rules.ITEM_TYPES.get(code, code)] += n
-            for column in (
-                "themes",
-                "life_events",
-            ):  # grouped by the stored list, then split: few distinct lists
+            # Grouped by the stored list ("|a|b|"), then split: far fewer distinct lists than items.
+            for column in ("themes", "life_events"):
                 for listed, n in _grouped(entries, column):
                     for value in filter(None, (listed or "").split("|")):
                         counts[value] += n

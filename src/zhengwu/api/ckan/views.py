@@ -31,9 +31,7 @@ def action(request, action: str):
     try:
         if request.method not in ("GET", "POST"):
             raise protocol.MethodNotAllowed(_("只接受 GET 或 POST 请求"))
-        ratelimit.limit(
-            request, group="ckan.action", rate=getattr(settings, "ZHENGWU_CKAN_RATE_LIMIT", "120/m")
-        )
+        ratelimit.limit(request, group="ckan.action", rate=settings.ZHENGWU_CKAN_RATE_LIMIT)
         function = ACTIONS.get(action)
         if function is None:
             if action.endswith(_WRITES):
@@ -43,9 +41,7 @@ def action(request, action: str):
             raise protocol.CkanError(_("未知的操作: %(a)s") % {"a": action})
         result = function(request, protocol.request_data(request))
     except protocol.CkanError as error:
-        response = protocol.answer(request, action, error=error)
+        return protocol.answer(request, action, error=error)
     except DomainError as error:
-        response = protocol.answer(request, action, error=_domain_error(error))
-    else:
-        response = protocol.answer(request, action, result=result)
-    return response
+        return protocol.answer(request, action, error=_domain_error(error))
+    return protocol.answer(request, action, result=result)
