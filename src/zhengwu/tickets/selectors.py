@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from zhengwu.core import access, clock
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role
-from zhengwu.tickets import deadlines, knowledge, text
+from zhengwu.tickets import deadlines, knowledge, publication, text
 from zhengwu.tickets.models import (
     INTERNAL_ACTIONS,
     OPEN_STATUSES,
@@ -284,12 +284,21 @@ def knowledge_due_for_review(user) -> QuerySet[KnowledgeEntry]:
 
 
 def published_tickets() -> QuerySet[Ticket]:
-    """The public mailbox: replies their citizens allowed to publish, masked and reviewed."""
+    """What the public may read (publication.PUBLISHED): the portal's public replies, its API and Open311 all list
+    these, newest publication first."""
     return (
-        Ticket.objects.filter(published_at__isnull=False, public_allowed=True)
+        Ticket.objects.filter(publication.PUBLISHED)
         .select_related("category", "lead_organisation")
-        .order_by("-published_at")
+        .order_by("-published_at", "-id")
     )
+
+
+def published_ticket(number: str) -> Ticket:
+    """One published ticket; one that is not published is not found, exactly as a number that does not exist."""
+    ticket = published_tickets().filter(number=(number or "").strip()).first()
+    if ticket is None:
+        raise NotFound(_("找不到该工单"))
+    return ticket
 
 
 def categories() -> QuerySet[Category]:

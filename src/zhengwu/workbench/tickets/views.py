@@ -15,7 +15,7 @@ from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_name, mask_phone, reveal
 from zhengwu.core.models import Organisation, Role
-from zhengwu.tickets import dispatching, hot, selectors, services
+from zhengwu.tickets import dispatching, hot, publication, selectors, services
 from zhengwu.tickets.masking import mask_free_text
 from zhengwu.tickets.models import Assignment, Extension, KnowledgeEntry, Status
 from zhengwu.tickets.workflow import TRANSITIONS
@@ -221,9 +221,7 @@ def ticket(request, number: str):
         "can_interim_reply": t.status in INTERIM_STATUSES and (centre or my_lead),
         "can_supervise": access.has_role(user, Role.SUPERVISOR, Role.CENTRE_MANAGER) and t.is_open,
         "can_decide": access.has_role(user, Role.CENTRE_MANAGER),
-        "can_publish": t.status == Status.CLOSED
-        and t.public_allowed
-        and not t.published_at
+        "can_publish": publication.may_publish(t)
         and (
             centre
             if t.lead_organisation_id is None
