@@ -148,7 +148,7 @@ class Publication(models.Model):
 
     @property
     def status_label(self) -> str:
-        return workflow.PUBLICATION_STATES.get(self.status, self.status)
+        return workflow.publication_state_label(self.status)
 
 
 class Attachment(models.Model):
@@ -190,7 +190,15 @@ class ReviewEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        return workflow.ACTION_LABELS.get(self.action, self.action)
+        return workflow.action_label(self.action)
+
+    @property
+    def from_status_label(self) -> str:
+        return workflow.publication_state_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return workflow.publication_state_label(self.to_status)
 
 
 class DisclosureRequest(models.Model):
@@ -260,7 +268,7 @@ class DisclosureRequest(models.Model):
 
     @property
     def status_label(self) -> str:
-        return workflow.REQUEST_STATES.get(self.status, self.status)
+        return workflow.request_state_label(self.status)
 
 
 class RequestEvent(models.Model):
@@ -285,7 +293,7 @@ class RequestEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        return workflow.ACTION_LABELS.get(self.action, self.action)
+        return workflow.action_label(self.action)
 
 
 class Remedy(models.Model):
