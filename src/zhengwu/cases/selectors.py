@@ -267,14 +267,7 @@ def queue(user, name: str) -> QuerySet[Case]:
     if name == "to_accept":
         return cases.filter(status=Status.RECEIVED).order_by("intake_due", "id")
     if name == "to_handle":
-        staff = access.staff_of(user)
-        roles = staff.role_codes if staff else set()
-        if access.is_administrator(user):
-            roles = set(Role.values)
-        steps = CaseStep.objects.filter(state=CaseStep.State.OPEN, role__in=roles).filter(
-            Q(assignee__isnull=True) | Q(assignee=user)
-        )
-        return cases.filter(status=Status.ACCEPTED, pk__in=steps.values("case_id")).order_by(
+        return cases.filter(status=Status.ACCEPTED, pk__in=_open_steps_q(user).values("case_id")).order_by(
             "legal_due", "id"
         )
     if name == "due_soon":
@@ -296,6 +289,28 @@ def queue(user, name: str) -> QuerySet[Case]:
 
 
 QUEUES = ("to_accept", "to_handle", "due_soon", "overdue", "suspended", "done")
+
+
+def _open_steps_q(user) -> QuerySet[CaseStep]:
+    """Open steps of a role the user holds, assigned to them or to nobody yet (theirs to claim)."""
+    staff = access.staff_of(user)
+    roles = staff.role_codes if staff else set()
+    if access.is_administrator(user):
+        roles = set(Role.values)
+    return CaseStep.objects.filter(state=CaseStep.State.OPEN, role__in=roles).filter(
+        Q(assignee__isnull=True) | Q(assignee=user)
+    )
+
+
+def open_steps_for(user) -> QuerySet[CaseStep]:
+    """The steps waiting for the user (held by them or theirs to claim) on the cases they may see, soonest due
+    first, with their case (for the workbench home)."""
+    return (
+        _open_steps_q(user)
+        .filter(case__in=visible_cases(user).filter(status=Status.ACCEPTED).values("pk"))
+        .select_related("case", "case__version", "case__organisation")
+        .order_by("due_on", "case_id")
+    )
 
 
 def my_cases(user) -> QuerySet[Case]:
@@ -331,7 +346,7 @@ def pending_extensions(user) -> QuerySet[ExtensionRequest]:
     """Extension requests awaiting a department head's decision, in the user's scope."""
     return ExtensionRequest.objects.filter(
         state=ExtensionRequest.State.PENDING, case__in=visible_cases(user).values("pk")
-    ).select_related("case")
+    ).select_related("case", "case__version")
 
 
 def alerts(user, *, code: str | None = None) -> QuerySet[CaseAlert]:

@@ -254,7 +254,7 @@ def publication_action(request, pk: int, action: str):
 
 @login_required
 def requests(request):
-    queue = request.GET.get("queue", "open")
+    queue = request.GET.get("queue", selectors.DEFAULT_QUEUE)
     return render(
         request,
         "disclosure/workbench/requests.html",
