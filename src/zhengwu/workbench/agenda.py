@@ -349,7 +349,7 @@ def _tickets_first_answer(user, today: _Today) -> WorkList:
     row = _ticket_row(today, lambda t: t.first_answer_due, _("首次答复时限"))
     return _listed(
         "tickets_first_answer",
-        _("24小时内待首次答复的诉求"),
+        _("待首次答复的政民互动诉求(24小时内)"),
         "bi-stopwatch",
         tickets.first_answer_queue(user),
         row,
