@@ -135,6 +135,8 @@ def test_return_after_the_limit_is_refused_and_the_ticket_counts_as_acknowledged
     assert t.status == Status.ACKNOWLEDGED
     assert t.assignments.get(role="lead").acknowledged_late
     assert statuses(t)[-1] == "deem_acknowledged"
+    # the platform signed for it, not the citizen: the history names the system
+    assert t.events.order_by("seq").last().actor_label == "系统"
 
 
 def test_acknowledging_late_is_recorded(world):

@@ -199,6 +199,12 @@ class CaseEvent(ImmutableEvent):
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from zhengwu.cases.workflow import action_label  # the workflow table imports this module
+
+        return action_label(self.action)
+
 
 def _material_path(instance, filename: str) -> str:
     return f"cases/{instance.case_id}/{filename}"

@@ -148,7 +148,7 @@ class Publication(models.Model):
 
     @property
     def status_label(self) -> str:
-        return workflow.PUBLICATION_STATES.get(self.status, self.status)
+        return workflow.publication_state_label(self.status)
 
 
 class Attachment(models.Model):
@@ -193,7 +193,15 @@ class ReviewEntry(AppendOnly):
 
     @property
     def action_label(self) -> str:
-        return workflow.ACTION_LABELS.get(self.action, self.action)
+        return workflow.action_label(self.action)
+
+    @property
+    def from_status_label(self) -> str:
+        return workflow.publication_state_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return workflow.publication_state_label(self.to_status)
 
 
 class DisclosureRequest(models.Model):
@@ -263,7 +271,7 @@ class DisclosureRequest(models.Model):
 
     @property
     def status_label(self) -> str:
-        return workflow.REQUEST_STATES.get(self.status, self.status)
+        return workflow.request_state_label(self.status)
 
 
 class RequestEvent(AppendOnly):
@@ -294,7 +302,7 @@ class RequestEvent(AppendOnly):
 
     @property
     def action_label(self) -> str:
-        return workflow.ACTION_LABELS.get(self.action, self.action)
+        return workflow.action_label(self.action)
 
 
 class Remedy(models.Model):

@@ -181,6 +181,12 @@ class RectificationEvent(ImmutableEvent):
     def __str__(self) -> str:
         return f"{self.rectification_id}#{self.seq} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from zhengwu.evaluation.rules import action_label
+
+        return action_label(self.action)
+
 
 class Appeal(models.Model):
     """Staff ask the centre to set aside a rating they believe malicious or mistaken; one appeal per rating."""

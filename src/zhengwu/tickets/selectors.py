@@ -122,18 +122,28 @@ class Queues:
     first_answer: list
 
 
+def to_acknowledge(user) -> QuerySet[Ticket]:
+    """Tickets dispatched to the user's organisations and not yet signed for (签收) by them, soonest due first."""
+    active = Assignment.objects.filter(organisation__in=my_organisations(user), active=True)
+    return Ticket.objects.filter(
+        pk__in=active.filter(acknowledged_at=None).values("ticket_id"),
+        status__in=[Status.DISPATCHED, Status.ACKNOWLEDGED, Status.REOPENED],
+    ).order_by("acknowledge_due", "id")
+
+
+def to_answer(user) -> QuerySet[Ticket]:
+    """Tickets the user's organisations lead and have still to answer (办理中, 重办中), soonest due first."""
+    return Ticket.objects.filter(
+        lead_organisation__in=my_organisations(user), status__in=[Status.ACKNOWLEDGED, Status.REOPENED]
+    ).order_by("handle_due", "id")
+
+
 def organisation_queues(user, *, warn_hours: int = 24) -> Queues:
     """An organisation's work: to acknowledge, to handle, due soon, overdue, and what it returned lately."""
     orgs = my_organisations(user)
     now = clock.now()
-    active = Assignment.objects.filter(organisation__in=orgs, active=True)
-    to_ack = Ticket.objects.filter(
-        pk__in=active.filter(acknowledged_at=None).values("ticket_id"),
-        status__in=[Status.DISPATCHED, Status.ACKNOWLEDGED, Status.REOPENED],
-    ).order_by("acknowledge_due")
-    handling = Ticket.objects.filter(
-        lead_organisation__in=orgs, status__in=[Status.ACKNOWLEDGED, Status.REOPENED]
-    ).order_by("handle_due")
+    to_ack = to_acknowledge(user)
+    handling = to_answer(user)
     soon = handling.filter(handle_due__gte=now, handle_due__lte=now + dt.timedelta(hours=warn_hours))
     overdue = handling.filter(handle_due__lt=now)
     returned = Ticket.objects.filter(

@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
+from zhengwu.core.actors import SYSTEM, actor_name
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import Organisation, Role
@@ -37,6 +38,8 @@ CENTRE_ROLES = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
 # the knowledge base (直接办结) and the interim answer (受理回复). A merged duplicate is answered through its primary:
 # its own clock stops at the merge (see docs/tickets.md).
 FIRST_ANSWER_ACTIONS = frozenset({"reply", "close_directly", "interim_reply"})
+# Taken by the platform itself (`zhengwu scheduled`), never by the citizen: their events name the system.
+SYSTEM_ACTIONS = frozenset({"deem_acknowledged", "first_answer_warning"})
 INTERIM_REPLY_MAX = 500
 
 
@@ -83,7 +86,7 @@ def _transition(
         from_status=before or "",
         to_status=after,
         actor=_actor(by),
-        actor_label=_label(by)[:150],
+        actor_label=(actor_name(SYSTEM) if by is None and action in SYSTEM_ACTIONS else _label(by))[:150],
         organisation=organisation,
         note=note,
         data=data or {},

@@ -176,21 +176,23 @@ def first_answer_queue(request):
 
 @_staff_required
 def queues(request):
+    """The organisation's queues, opened on the first that holds a ticket to act on (待签收, then 办理中)."""
     q = selectors.organisation_queues(request.user)
+    sections = [
+        ("to_acknowledge", _("待签收"), q.to_acknowledge),
+        ("to_handle", _("办理中"), q.to_handle),
+        ("due_soon", _("即将到期"), q.due_soon),
+        ("overdue", _("已超期"), q.overdue),
+        ("first_answer", _("24小时未答复"), q.first_answer),
+        ("returned", _("本单位退回(近30天)"), q.returned),
+    ]
+    wanted = request.GET.get("queue", "")
+    keys = [key for key, _label, _rows in sections]
+    active = wanted if wanted in keys else next((k for k, _l, rows in sections[:2] if rows), keys[0])
     return render(
         request,
         "tickets/workbench/queues.html",
-        {
-            "queue_sections": [
-                ("to_acknowledge", _("待签收"), q.to_acknowledge),
-                ("to_handle", _("办理中"), q.to_handle),
-                ("due_soon", _("即将到期"), q.due_soon),
-                ("overdue", _("已超期"), q.overdue),
-                ("first_answer", _("24小时未答复"), q.first_answer),
-                ("returned", _("本单位退回(近30天)"), q.returned),
-            ],
-            "now": clock.now(),
-        },
+        {"queue_sections": sections, "active": active, "now": clock.now()},
     )
 
 
