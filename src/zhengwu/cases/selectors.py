@@ -31,7 +31,7 @@ from zhengwu.core import access, clock
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.masking import mask_name
-from zhengwu.core.models import Role, Window
+from zhengwu.core.models import Window
 
 _RELATED = ("item", "version", "organisation", "applicant", "window")
 
@@ -178,6 +178,7 @@ def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
                 "name": s.name,
                 "role": s.role,
                 "days": s.days,
+                "kind": s.kind,
                 "state": s.state,
                 "started_on": _iso(s.started_on),
                 "due": s.due.as_dict() if s.due else None,
@@ -255,16 +256,15 @@ def queue(user, name: str) -> QuerySet[Case]:
     if name == "to_accept":
         return cases.filter(status=Status.RECEIVED).order_by("intake_due", "id")
     if name == "to_handle":
-        staff = access.staff_of(user)
-        roles = staff.role_codes if staff else set()
-        if access.is_administrator(user):
-            roles = set(Role.values)
-        steps = CaseStep.objects.filter(state=CaseStep.State.OPEN, role__in=roles).filter(
-            Q(assignee__isnull=True) | Q(assignee=user)
+        # open steps the user may take (their role, the item's organisation), not claimed by someone else
+        steps = (
+            CaseStep.objects.filter(state=CaseStep.State.OPEN)
+            .filter(access.step_takers_q(user, role_field="role", organisation_field="case__organisation"))
+            .filter(Q(assignee__isnull=True) | Q(assignee=user))
         )
-        return cases.filter(status=Status.ACCEPTED, pk__in=steps.values("case_id")).order_by(
-            "legal_due", "id"
-        )
+        return cases.filter(
+            status__in=(Status.ACCEPTED, Status.DECIDED), pk__in=steps.values("case_id")
+        ).order_by("legal_due", "id")
     if name == "due_soon":
         soon = current_calendar().add_workdays(today, 3).value
         return cases.filter(status=Status.ACCEPTED, legal_due__gte=today, legal_due__lte=soon).order_by(
@@ -461,19 +461,19 @@ def attachment_for(user, number: str, attachment_id: int) -> CaseAttachment:
 
 
 def assignable_for_step(user, case: Case) -> list:
-    """Staff who hold the role of the case's open step and can see the case (whom a department head may assign)."""
+    """Staff who may take the case's open step (its role, the item's organisation): whom a department head may
+    assign it to."""
     step = case.steps.filter(state=CaseStep.State.OPEN).first()
     if step is None:
         return []
     people = (
         access.visible_staff(user)
         .filter(roles__role=step.role, user__is_active=True)
-        .select_related("user")
+        .select_related("user", "organisation", "organisation__region")
         .distinct()
         .order_by("name")
     )
-    visible = visible_cases
-    return [s for s in people if visible(s.user).filter(pk=case.pk).exists()]
+    return [s for s in people if access.takes_step(s.user, step.role, case.organisation)]
 
 
 def outbox_counts(user) -> dict[str, int]:

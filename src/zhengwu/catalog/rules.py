@@ -413,6 +413,23 @@ def default_step_kinds(steps: list) -> list[str]:
     return kinds
 
 
+def default_kinds_of_rows(rows, group: str) -> list:
+    """Stored step rows (with `name`, `role` and `kind`; ordered by `group`, then position) whose kind differs from
+    the one `default_step_kinds` reads for their group — set to it (for the migrations that named the kinds)."""
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(getattr(row, group), []).append(row)
+    changed = []
+    for members in groups.values():
+        for row, kind in zip(
+            members, default_step_kinds([{"name": r.name, "role": r.role} for r in members]), strict=True
+        ):
+            if row.kind != kind:
+                row.kind = kind
+                changed.append(row)
+    return changed
+
+
 def with_step_kinds(steps: list) -> list:
     """The steps with their kinds: as given; when no step names one, as `default_step_kinds` reads them; a step
     left without one among steps that name theirs is a 审查 (review) step."""

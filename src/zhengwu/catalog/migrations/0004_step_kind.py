@@ -5,20 +5,11 @@ from django.db import migrations, models
 
 
 def name_the_kinds(apps, schema_editor):
-    from zhengwu.catalog.rules import default_step_kinds
+    from zhengwu.catalog.rules import default_kinds_of_rows
 
     Step = apps.get_model("catalog", "Step")
-    by_version: dict[int, list] = {}
-    for step in Step.objects.order_by("version_id", "position"):
-        by_version.setdefault(step.version_id, []).append(step)
-    changed = []
-    for steps in by_version.values():
-        kinds = default_step_kinds([{"name": s.name, "role": s.role} for s in steps])
-        for step, kind in zip(steps, kinds, strict=True):
-            if step.kind != kind:
-                step.kind = kind
-                changed.append(step)
-    Step.objects.bulk_update(changed, ["kind"], batch_size=500)
+    rows = Step.objects.order_by("version_id", "position").only("id", "version_id", "name", "role", "kind")
+    Step.objects.bulk_update(default_kinds_of_rows(rows, "version_id"), ["kind"], batch_size=500)
 
 
 class Migration(migrations.Migration):
