@@ -47,14 +47,15 @@ def step_refusal(user, case: Case, step: CaseStep) -> DomainError | None:
         return AccessDenied(
             _("「%(step)s」环节由%(taker)s办理,您不是该机构的工作人员") % said, code="step.not_staff"
         )
-    if not staff.has_role(step.role):
+    outside = step.role != Role.CENTRE_MANAGER and not access.acts_for(staff, case.organisation)
+    if outside or staff.has_role(step.role):
         return AccessDenied(
-            _("「%(step)s」环节由%(taker)s办理,您没有%(role)s角色") % said, code="step.role_required"
+            _("「%(step)s」环节由%(taker)s办理;您是%(own)s的工作人员,不能办理该机构的环节")
+            % {**said, "own": staff.organisation.name},
+            code="step.other_organisation",
         )
     return AccessDenied(
-        _("「%(step)s」环节由%(taker)s办理;您是%(own)s的工作人员,不能办理该机构的环节")
-        % {**said, "own": staff.organisation.name},
-        code="step.other_organisation",
+        _("「%(step)s」环节由%(taker)s办理,您没有%(role)s角色") % said, code="step.role_required"
     )
 
 
