@@ -59,7 +59,8 @@ def step_refusal(user, case: Case, step: CaseStep) -> DomainError | None:
     )
 
 
-def _assignee_label(user) -> str:
+def assignee_label(user) -> str:
+    """The name of a step's holder as people read it."""
     staff = access.staff_of(user)
     return staff.name if staff else user.get_username()
 
@@ -77,7 +78,7 @@ def holder_refusal(user, case: Case, step: CaseStep) -> DomainError | None:
     ):
         return AccessDenied(
             _("「%(name)s」环节由%(assignee_label)s承办")
-            % {"name": step.name, "assignee_label": _assignee_label(step.assignee)},
+            % {"name": step.name, "assignee_label": assignee_label(step.assignee)},
             code="step.taken",
         )
     return None
@@ -91,7 +92,7 @@ def claim_refusal(user, case: Case, step: CaseStep) -> DomainError | None:
     if step.assignee_id and step.assignee_id != user.pk:
         return Conflict(
             _("「%(name)s」环节已由%(assignee_label)s认领")
-            % {"name": step.name, "assignee_label": _assignee_label(step.assignee)},
+            % {"name": step.name, "assignee_label": assignee_label(step.assignee)},
             code="step.taken",
             field="step",
         )

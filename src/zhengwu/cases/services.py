@@ -978,9 +978,6 @@ def _refuse(refusal) -> None:
         raise refusal
 
 
-_assignee_label = handling._assignee_label
-
-
 @_updates_caller
 def claim_step(*, case: Case, by, revision: int | None = None) -> CaseStep:
     """Take the current step from the queue of its role (the item's organisation's staff holding the role)."""
@@ -993,7 +990,11 @@ def claim_step(*, case: Case, by, revision: int | None = None) -> CaseStep:
             case,
             "claim_step",
             by=by,
-            data={"position": step.position, "assignee": by.pk, "assignee_label": _assignee_label(by)},
+            data={
+                "position": step.position,
+                "assignee": by.pk,
+                "assignee_label": handling.assignee_label(by),
+            },
         )
     return case.steps.get(position=step.position)
 
