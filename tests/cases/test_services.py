@@ -306,7 +306,7 @@ def test_steps_queue_claim_assign_and_return(world, accepted):
         services.complete_step(case=accepted, by=world.approver2, opinion="同意")
     services.assign_step(case=accepted, by=world.head, to=world.approver2)
     services.complete_step(case=accepted, by=world.approver2, opinion="同意")
-    with pytest.raises(Conflict, match="最后一个环节"):
+    with pytest.raises(Conflict, match="「决定」是决定环节"):
         services.complete_step(case=accepted, by=world.head, opinion="同意")
     clock.set_now(at("2026-10-12"))
     services.return_step(case=accepted, by=world.head, to_position=2, reason="现场核查记录缺页")
@@ -318,9 +318,10 @@ def test_steps_queue_claim_assign_and_return(world, accepted):
     assert_copies_match_replay(accepted)
 
 
-def test_decision_before_the_last_step_and_denial_without_reasons_are_refused(world, accepted):
-    with pytest.raises(Conflict, match="还有环节未完成"):
+def test_decision_before_the_decision_step_and_denial_without_reasons_are_refused(world, accepted):
+    with pytest.raises(Conflict, match="当前环节为「审查」,决定须在决定环节「决定」作出") as err:
         services.decide_case(case=accepted, by=world.head, grant=True)
+    assert err.value.code == "decision.not_at_decision_step"
     services.complete_step(case=accepted, by=world.approver, opinion="同意")
     with pytest.raises(ValidationFailed, match="不予许可的理由"):
         services.decide_case(case=accepted, by=world.head, grant=False)

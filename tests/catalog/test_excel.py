@@ -21,7 +21,7 @@ def exported(**kwargs) -> io.BytesIO:
 def test_blank_template_has_the_four_sheets_and_documented_headers(db):
     workbook = load_workbook(exported(versions=[]))
     assert workbook.sheetnames == ["事项", "材料", "步骤", "收费"]
-    assert [c.value for c in workbook["步骤"][1]] == ["事项序号", "环节名称", "责任角色", "时限"]
+    assert [c.value for c in workbook["步骤"][1]] == ["事项序号", "环节名称", "责任角色", "时限", "环节类型"]
 
 
 def test_export_then_import_into_an_empty_catalogue_gives_the_same_items(spec, water, publish_item):

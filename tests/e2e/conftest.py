@@ -205,3 +205,18 @@ def sign_in(page, shot):
         page.wait_for_load_state("networkidle")
 
     return fill
+
+
+@pytest.fixture
+def citizen_sign_in(page):
+    """citizen_sign_in(phone, password) signs an applicant in on the portal, the way a person would (cookies of
+    anyone signed in before are dropped first)."""
+
+    def fill(phone: str, password: str):
+        page.context.clear_cookies()
+        page.goto("/cases/signin/")
+        page.get_by_label("手机号码或电子邮箱").fill(phone)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+
+    return fill

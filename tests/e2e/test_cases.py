@@ -78,7 +78,7 @@ def staff(page, sign_in, username):
 
 
 def test_citizen_applies_clerk_supplements_approver_grants_citizen_verifies(
-    page, county_with_catalogue, sign_in, shot, tmp_path
+    page, county_with_catalogue, sign_in, citizen_sign_in, shot, tmp_path
 ):
     item = county_with_catalogue
     page.on("dialog", lambda dialog: dialog.accept())  # every action asks for confirmation: say yes
@@ -132,11 +132,7 @@ def test_citizen_applies_clerk_supplements_approver_grants_citizen_verifies(
     expect(page.get_by_role("link", name="补正材料通知书")).to_be_visible()
 
     # The citizen signs in, sees exactly what is asked, and uploads a real PNG.
-    page.context.clear_cookies()
-    page.goto("/cases/signin/")
-    page.get_by_label("手机号码或电子邮箱").fill("13979711111")
-    page.get_by_label("密码").fill(CITIZEN_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    citizen_sign_in("13979711111", CITIZEN_PASSWORD)
     page.get_by_role("link", name=number).click()
     expect(page.locator("#case-status")).to_have_text("待补正")
     expect(page.get_by_text("未提供经营场所使用证明(租赁协议)")).to_be_visible()
@@ -168,11 +164,7 @@ def test_citizen_applies_clerk_supplements_approver_grants_citizen_verifies(
     expect(page.locator("#notices")).to_contain_text("准予行政许可决定书")
 
     # The citizen downloads the decision and opens its verification page (the address its QR code holds).
-    page.context.clear_cookies()
-    page.goto("/cases/signin/")
-    page.get_by_label("手机号码或电子邮箱").fill("13979711111")
-    page.get_by_label("密码").fill(CITIZEN_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    citizen_sign_in("13979711111", CITIZEN_PASSWORD)
     page.goto(f"/cases/mine/{number}/")
     expect(page.locator("#case-status")).to_have_text("已决定")
     shot()
@@ -199,7 +191,9 @@ def test_citizen_applies_clerk_supplements_approver_grants_citizen_verifies(
     shot()
 
 
-def test_citizen_applies_for_his_mother_as_agent(page, county_with_catalogue, shot, tmp_path):
+def test_citizen_applies_for_his_mother_as_agent(
+    page, county_with_catalogue, citizen_sign_in, shot, tmp_path
+):
     """代他人申请: the principal's fields appear only when chosen; a wrong number is said at its field; with the
     power of attorney the case is filed for her, with him as agent, and shows in his 我的办件."""
     from zhengwu.cases import services
@@ -216,10 +210,7 @@ def test_citizen_applies_for_his_mother_as_agent(page, county_with_catalogue, sh
     )
     services.verify_real_name(applicant=son)
 
-    page.goto("/cases/signin/")
-    page.get_by_label("手机号码或电子邮箱").fill("13979722222")
-    page.get_by_label("密码").fill(CITIZEN_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    citizen_sign_in("13979722222", CITIZEN_PASSWORD)
     page.goto(f"/cases/apply/{item.code}/")
     expect(page.get_by_label("申请人证件号码")).to_be_hidden()  # 本人申请 is the default
     page.get_by_label("代他人申请").check()

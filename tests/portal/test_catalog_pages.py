@@ -3,6 +3,7 @@ and the change log."""
 
 import copy
 import datetime as dt
+import re
 import shutil
 import subprocess
 
@@ -121,8 +122,13 @@ def test_guide_shows_every_element(client, water_item):
     # The flowchart is an accessible SVG, and the steps are a list too.
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="zw-flowchart" role="img"' in html
     assert '<title id="flow-title">取水许可 办理流程图</title>' in html
-    assert "受理(窗口工作人员,1个工作日) → 审查(审批人员,6个工作日) → 决定(部门负责人,3个工作日)" in html
-    assert "<li>审查(审批人员,6个工作日)</li>" in html
+    assert (
+        "受理(窗口工作人员,1个工作日) → 审查(审批人员,6个工作日) → 决定(部门负责人,3个工作日,作出决定)"
+        in html
+    )
+    # each step names who takes it; the decision step is marked
+    assert "<li>审查(贵溪市水利局 · 审批人员,6个工作日)</li>" in html
+    assert re.search(r"<li>决定\(贵溪市水利局 · 部门负责人,3个工作日\) <span[^>]*>决定环节</span></li>", html)
     assert f'href="/services/{water_item.code}/guide.pdf"' in html
 
 

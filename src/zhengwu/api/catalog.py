@@ -59,6 +59,11 @@ class StepSchema(Schema):
     name: str
     role: str
     days: int
+    kind: str = Field(
+        "",
+        description="环节类型:accept 受理、review 审查、decide 决定(恰好一个)、produce 制证、deliver 送达;"
+        "各环节都不填时按环节名称判断",
+    )
 
 
 class FeeSchema(Schema):

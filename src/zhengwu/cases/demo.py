@@ -24,16 +24,17 @@ from zhengwu.core.ids import make_uscc, ric_check_character
 DEMO_PREFIX = "demo-"
 REGION = "360681"
 
-# Who holds each step role, per organisation (demo staff user names).
+# Who holds each step role, per organisation (demo staff user names): the item's own organisation (or the one above
+# it) takes its steps; the general windows' clerks (政务服务办) receive and deliver, never take a department's step.
 HANDLERS = {
     "市场监管局": {"approver": "approver", "department_head": "head", "window_clerk": "market"},
-    "自然资源局": {"approver": "land", "department_head": "land_head", "window_clerk": "clerk"},
+    "自然资源局": {"approver": "land", "department_head": "land_head"},
     "不动产登记中心": {"approver": "estate", "department_head": "land_head", "window_clerk": "estate2"},
-    "住建局": {"approver": "housing", "department_head": "housing_head", "window_clerk": "clerk"},
+    "住建局": {"approver": "housing", "department_head": "housing_head"},
     "公安局": {"approver": "police", "department_head": "police", "window_clerk": "police"},
     "社保中心": {"approver": "hr_head", "department_head": "hr_head", "window_clerk": "social"},
-    "人社局": {"approver": "hr_head", "department_head": "hr_head", "window_clerk": "clerk"},
-    "生态环境局": {"approver": "eco", "department_head": "eco", "window_clerk": "clerk"},
+    "人社局": {"approver": "hr_head", "department_head": "hr_head"},
+    "生态环境局": {"approver": "eco", "department_head": "eco"},
     "税务局": {"approver": "tax", "department_head": "tax", "window_clerk": "tax"},
 }
 
@@ -96,8 +97,9 @@ class Spec:
 
 # Script actions, each (working days ago, action, *arguments):
 #   accept | supplement (position, problem) | supply (positions) | refuse (reason) | step (opinion: claim and
-#   complete the open step) | claim | decide (grant, reasons) | deliver (method) | complete | suspend (kind, reason,
-#   days) | resume | extend (days, reason) | withdraw (reason) | terminate (reason) | instant | fee ([(name, amount)])
+#   complete the open step, 制证 included) | claim | decide (grant, reasons: at the decision step, by its holder) |
+#   deliver (method) | complete | suspend (kind, reason, days) | resume | extend (days, reason) | withdraw (reason) |
+#   terminate (reason) | instant | fee ([(name, amount)])
 OK = "材料齐全,符合法定形式,同意"
 SPECS = [
     # 市场监管局
@@ -192,9 +194,8 @@ SPECS = [
             (22, "claim"),
             (21, "step", "现场核查符合要求"),
             (20, "claim"),
-            (20, "step", "同意许可"),
-            (19, "claim"),
-            (19, "decide", True, ""),
+            (20, "decide", True, "经审查、现场核查,符合食品经营许可条件,准予许可"),
+            (19, "step", "已制作食品经营许可证"),
             (19, "deliver", "window"),
             (19, "complete"),
         ],
@@ -391,9 +392,8 @@ SPECS = [
             (28, "accept"),
             (28, "fee", [("不动产登记费（住宅类）", "80.00"), ("不动产权属证书工本费", "10.00")]),
             (28, "claim"),
-            (27, "step", "审核通过,予以登簿"),
-            (27, "claim"),
-            (27, "decide", True, ""),
+            (27, "decide", True, "审核通过,予以登簿"),
+            (27, "step", "已缮证"),
             (27, "deliver", "window"),
             (27, "complete"),
         ],
@@ -410,9 +410,8 @@ SPECS = [
             (13, "accept"),
             (13, "fee", [("不动产登记费（住宅类）", "80.00")]),
             (13, "claim"),
-            (12, "step", "审核通过"),
-            (12, "claim"),
-            (12, "decide", True, ""),
+            (12, "decide", True, "审核通过,予以登簿"),
+            (12, "step", "已缮证"),
             (11, "deliver", "post"),
         ],
     ),
@@ -640,7 +639,7 @@ SPECS = [
             (18, "complete"),
         ],
     ),
-    Spec("73", "生态环境局", "固定污染源排污登记", "", "xinda", "搅拌站排污登记", "clerk", [(9, "instant")]),
+    Spec("73", "生态环境局", "固定污染源排污登记", "", "xinda", "搅拌站排污登记", "eco", [(9, "instant")]),
     # 税务局
     Spec("81", "税务局", "发票领用", "", "hongyuan", "首次领用增值税发票", "tax", [(5, "instant")]),
     Spec("82", "税务局", "代开增值税发票", "", "wuhg", "个人出租房屋代开发票", "tax", [(1, "instant")]),
@@ -726,7 +725,7 @@ def _holder(users: dict, case: Case):
     step = case.steps.filter(state=CaseStep.State.OPEN).first()
     if step is None:
         return None, None
-    return step, users[HANDLERS[case.organisation.short_name][step.role]]
+    return step, users.get(HANDLERS[case.organisation.short_name].get(step.role, ""))
 
 
 def _run(case: Case, action: str, args: tuple, users: dict, clerk) -> None:

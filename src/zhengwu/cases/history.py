@@ -5,10 +5,13 @@ construction, what a replay of the events gives; a test replays the stored event
 
 An event is a mapping with `action`, `at` (a datetime) and `data`; dates inside `data` are ISO strings:
   submit {received_on, limits: {legal, promised, extension, instant}}   supply_supplement {received_on}
-  accept / deem_accept {accepted_on, steps: [{position, name, role, days}], first_step_done}
+  accept / deem_accept {accepted_on, steps: [{position, name, role, days, kind}], first_step_done}
+    (events written before steps had kinds carry none: the kinds are read from the names, catalog.rules)
   claim_step / assign_step {position, assignee, assignee_label}   complete_step {position, on, opinion}
   return_step {from, to, on, reason}   suspend {since, kind, expected_days}   resume {until}
   approve_extension {days, approved_on}   decide {decision}   deliver {method}
+The decision completes the open step (the decision step); after a grant the 制证 / 送达 steps open in turn, after a
+denial the 制证 steps are not needed (skipped) and a 送达 step opens. Delivery completes an open 送达 step.
   charge_fee {fees: [{position, name, amount, standard_amount}]} — recorded for supervision; changes no status or date
 """
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import deadlines, workflow
+from zhengwu.catalog.rules import with_step_kinds
 from zhengwu.core.calendar import Calendar
 from zhengwu.core.clock import local_date
 
@@ -31,6 +35,7 @@ class StepState:
     name: str
     role: str
     days: int
+    kind: str = "review"
     state: str = "pending"
     started_on: dt.date | None = None
     completed_on: dt.date | None = None
@@ -62,6 +67,11 @@ class CaseState:
         return next((s for s in self.steps if s.state == "open"), None)
 
     @property
+    def decision_step(self) -> StepState | None:
+        """The step where the decision is made (kind 决定), if the case has one."""
+        return next((s for s in self.steps if s.kind == "decide"), None)
+
+    @property
     def extension_days(self) -> int:
         return sum(e.days for e in self.extensions)
 
@@ -79,7 +89,7 @@ def _start_step(state: CaseState, position: int, on: dt.date) -> None:
 
 
 def _next_step_after(state: CaseState, position: int) -> StepState | None:
-    return next((s for s in state.steps if s.position > position), None)
+    return next((s for s in state.steps if s.position > position and s.state != "skipped"), None)
 
 
 def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
@@ -100,8 +110,8 @@ def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
             state.accepted_on = _date(data.get("accepted_on", on))
             state.deemed = action == "deem_accept"
             state.steps = [
-                StepState(int(s["position"]), s["name"], s["role"], int(s["days"]))
-                for s in data.get("steps", [])
+                StepState(int(s["position"]), s["name"], s["role"], int(s["days"]), s["kind"])
+                for s in with_step_kinds(data.get("steps", []))
             ]
             if state.steps:
                 first = state.steps[0]
@@ -148,10 +158,24 @@ def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
             if step is not None:
                 step.state, step.completed_on, step.opinion = "done", on, data.get("reasons", "")
                 step.assignee = data.get("assignee", step.assignee)
+                _after_decision(state, step.position, on)
         elif action == "deliver":
             state.delivery = data.get("method", "")
+            step = state.current_step
+            if step is not None and step.kind == "deliver":
+                step.state, step.completed_on = "done", on
     _compute_dues(state, calendar)
     return state
+
+
+def _after_decision(state: CaseState, position: int, on: dt.date) -> None:
+    """After the decision: a denial needs no certificate (制证 skipped); the next step left (制证 or 送达) opens."""
+    for step in state.steps:
+        if step.position > position and state.decision == "deny" and step.kind == "produce":
+            step.state = "skipped"
+    following = _next_step_after(state, position)
+    if following is not None:
+        _start_step(state, following.position, on)
 
 
 def _compute_dues(state: CaseState, calendar: Calendar) -> None:
@@ -229,6 +253,7 @@ def step_snapshots(state: CaseState) -> dict[int, dict]:
             "name": step.name,
             "role": step.role,
             "days": step.days,
+            "kind": step.kind,
             "state": step.state,
             "started_on": step.started_on,
             "due_on": step.due.due if step.due else None,

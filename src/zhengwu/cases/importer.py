@@ -184,9 +184,10 @@ def _events(raw: list, version: ItemVersion) -> list[dict]:
             data = {"reason": _required(event, "reason", index, _("不予受理理由"))}
         elif action == "complete_step":
             current = state.current_step
-            if current is None or current.position == (steps[-1]["position"] if steps else None):
+            if current is None or current.kind in ("decide", "deliver"):
                 _fail(
-                    _("第 %(index)s 个事件:没有可完成的非最后环节(最后环节由 decide 完成)") % {"index": index}
+                    _("第 %(index)s 个事件:没有可完成的环节(决定环节由 decide 完成,送达环节由 deliver 完成)")
+                    % {"index": index}
                 )
             data = {
                 "position": current.position,
@@ -224,6 +225,12 @@ def _events(raw: list, version: ItemVersion) -> list[dict]:
                 )
             data = {"days": days, "approved_on": day}
         elif action == "decide":
+            current = state.current_step if state else None
+            if current is not None and current.kind != "decide":
+                _fail(
+                    _("第 %(index)s 个事件:当前环节为「%(step)s」,决定须在决定环节作出")
+                    % {"index": index, "step": current.name}
+                )
             if event.get("decision") not in Decision.values:
                 _fail(_("第 %(index)s 个事件:决定 decision 应为 grant 或 deny") % {"index": index})
             data = {"decision": event["decision"], "reasons": str(event.get("reasons") or "")}
@@ -234,6 +241,12 @@ def _events(raw: list, version: ItemVersion) -> list[dict]:
                     % {"index": index}
                 )
             data = {"method": event["method"]}
+        if action in ("deliver", "complete") and state is not None:
+            current = state.current_step
+            if current is not None and not (action == "deliver" and current.kind == "deliver"):
+                _fail(
+                    _("第 %(index)s 个事件:「%(step)s」环节尚未完成") % {"index": index, "step": current.name}
+                )
         candidate = {
             "action": action,
             "at": at,

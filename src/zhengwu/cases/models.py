@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.catalog.models import ItemVersion, ServiceItem
+from zhengwu.catalog.models import STEP_KIND_CHOICES, ItemVersion, ServiceItem
 from zhengwu.core.models import ImmutableEvent, Organisation, Role, Window
 
 
@@ -235,18 +235,21 @@ class CaseMaterial(models.Model):
 
 
 class CaseStep(models.Model):
-    """One handling step of a case (办理环节), copied from the item version at acceptance."""
+    """One handling step of a case (办理环节), copied from the item version at acceptance, with its kind: the
+    decision is made at the step of kind 决定; 制证 and 送达 steps follow it (and are not needed after a denial)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("未开始")
         OPEN = "open", _("办理中")
         DONE = "done", _("已完成")
+        SKIPPED = "skipped", _("无需办理")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("顺序"))
     name = models.CharField(_("环节名称"), max_length=60)
     role = models.CharField(_("责任角色"), max_length=24, choices=Role.choices)
     days = models.PositiveSmallIntegerField(_("时限(工作日)"))
+    kind = models.CharField(_("环节类型"), max_length=8, choices=STEP_KIND_CHOICES, default="review")
     state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

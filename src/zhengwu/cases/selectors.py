@@ -187,6 +187,7 @@ def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
                 "role": s.role,
                 "role_label": str(Role(s.role).label) if s.role in Role.values else s.role,
                 "days": s.days,
+                "kind": s.kind,
                 "state": s.state,
                 "state_label": str(CaseStep.State(s.state).label)
                 if s.state in CaseStep.State.values
@@ -267,9 +268,11 @@ def queue(user, name: str) -> QuerySet[Case]:
     if name == "to_accept":
         return cases.filter(status=Status.RECEIVED).order_by("intake_due", "id")
     if name == "to_handle":
-        return cases.filter(status=Status.ACCEPTED, pk__in=_open_steps_q(user).values("case_id")).order_by(
-            "legal_due", "id"
-        )
+        # open steps the user may take (their role, the item's organisation), not claimed by someone else
+        steps = _open_steps_q(user)
+        return cases.filter(
+            status__in=(Status.ACCEPTED, Status.DECIDED), pk__in=steps.values("case_id")
+        ).order_by("legal_due", "id")
     if name == "due_soon":
         soon = current_calendar().add_workdays(today, 3).value
         return cases.filter(status=Status.ACCEPTED, legal_due__gte=today, legal_due__lte=soon).order_by(
@@ -292,13 +295,12 @@ QUEUES = ("to_accept", "to_handle", "due_soon", "overdue", "suspended", "done")
 
 
 def _open_steps_q(user) -> QuerySet[CaseStep]:
-    """Open steps of a role the user holds, assigned to them or to nobody yet (theirs to claim)."""
-    staff = access.staff_of(user)
-    roles = staff.role_codes if staff else set()
-    if access.is_administrator(user):
-        roles = set(Role.values)
-    return CaseStep.objects.filter(state=CaseStep.State.OPEN, role__in=roles).filter(
-        Q(assignee__isnull=True) | Q(assignee=user)
+    """Open steps the user may take (their role in the item's organisation), assigned to them or to nobody yet
+    (theirs to claim)."""
+    return (
+        CaseStep.objects.filter(state=CaseStep.State.OPEN)
+        .filter(access.step_takers_q(user, role_field="role", organisation_field="case__organisation"))
+        .filter(Q(assignee__isnull=True) | Q(assignee=user))
     )
 
 
@@ -307,7 +309,9 @@ def open_steps_for(user) -> QuerySet[CaseStep]:
     first, with their case (for the workbench home)."""
     return (
         _open_steps_q(user)
-        .filter(case__in=visible_cases(user).filter(status=Status.ACCEPTED).values("pk"))
+        .filter(
+            case__in=visible_cases(user).filter(status__in=(Status.ACCEPTED, Status.DECIDED)).values("pk")
+        )
         .select_related("case", "case__version", "case__organisation")
         .order_by("due_on", "case_id")
     )
@@ -488,19 +492,19 @@ def attachment_for(user, number: str, attachment_id: int) -> CaseAttachment:
 
 
 def assignable_for_step(user, case: Case) -> list:
-    """Staff who hold the role of the case's open step and can see the case (whom a department head may assign)."""
+    """Staff who may take the case's open step (its role, the item's organisation): whom a department head may
+    assign it to."""
     step = case.steps.filter(state=CaseStep.State.OPEN).first()
     if step is None:
         return []
     people = (
         access.visible_staff(user)
         .filter(roles__role=step.role, user__is_active=True)
-        .select_related("user")
+        .select_related("user", "organisation", "organisation__region")
         .distinct()
         .order_by("name")
     )
-    visible = visible_cases
-    return [s for s in people if visible(s.user).filter(pk=case.pk).exists()]
+    return [s for s in people if access.takes_step(s.user, step.role, case.organisation)]
 
 
 def outbox_counts(user) -> dict[str, int]:

@@ -21,7 +21,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from zhengwu.cases import deadlines, forms, history, identity, notices, notify, selectors, uploads, workflow
+from zhengwu.cases import (
+    deadlines,
+    forms,
+    handling,
+    history,
+    identity,
+    notices,
+    notify,
+    selectors,
+    uploads,
+    workflow,
+)
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
     POWER_OF_ATTORNEY_NAME,
@@ -680,11 +691,11 @@ def _steps_payload(version: ItemVersion) -> tuple[list[dict], bool]:
     if version.instant:
         return [], False  # 即办件: decided at the window on the spot, no handling queue
     steps = [
-        {"position": s.position, "name": s.name, "role": s.role, "days": s.days}
+        {"position": s.position, "name": s.name, "role": s.role, "days": s.days, "kind": s.kind}
         for s in version.steps.order_by("position")
     ]
     # The item's first step is usually intake itself (受理, by the window): acceptance completes it.
-    first_done = bool(steps) and steps[0]["role"] == Role.WINDOW_CLERK and "受理" in steps[0]["name"]
+    first_done = bool(steps) and steps[0]["kind"] == "accept"
     return steps, first_done
 
 
@@ -951,52 +962,54 @@ def refuse_case(
 # ---------------------------------------------------------------- handling steps
 
 
+def _open_step(case: Case) -> CaseStep | None:
+    """The open step, its assignee loaded."""
+    return case.steps.filter(state=CaseStep.State.OPEN).select_related("assignee").first()
+
+
 def _current_step(case: Case) -> CaseStep:
-    step = case.steps.filter(state=CaseStep.State.OPEN).select_related("assignee").first()
+    step = _open_step(case)
     if step is None:
         raise Conflict(_("办件当前没有待办理的环节"), field="step")
     return step
 
 
-def _open_step_and_last(case: Case) -> tuple[CaseStep | None, int | None]:
-    """The open step (its assignee loaded) and the last step's position, in one query."""
-    steps = list(case.steps.select_related("assignee").order_by("position"))
-    step = next((s for s in steps if s.state == CaseStep.State.OPEN), None)
-    return step, (steps[-1].position if steps else None)
-
-
-def _assignee_label(user) -> str:
-    staff = access.staff_of(user)
-    return staff.name if staff else user.get_username()
+def _refuse(refusal) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 @_updates_caller
 def claim_step(*, case: Case, by, revision: int | None = None) -> CaseStep:
-    """Take the current step from the queue of its role."""
+    """Take the current step from the queue of its role (the item's organisation's staff holding the role)."""
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "claim_step")
         step = _current_step(case)
-        _require_staff(by, case, step.role)
-        if step.assignee_id and step.assignee_id != by.pk:
-            raise Conflict(
-                _("「%(name)s」环节已由%(assignee_label)s认领")
-                % {"name": step.name, "assignee_label": _assignee_label(step.assignee)},
-                field="step",
-            )
+        _refuse(handling.claim_refusal(by, case, step))
         _record(
             case,
             "claim_step",
             by=by,
-            data={"position": step.position, "assignee": by.pk, "assignee_label": _assignee_label(by)},
+            data={
+                "position": step.position,
+                "assignee": by.pk,
+                "assignee_label": handling.assignee_label(by),
+            },
         )
     return case.steps.get(position=step.position)
 
 
 @_updates_caller
 def assign_step(*, case: Case, by, to, revision: int | None = None) -> CaseStep:
-    """A department head gives the current step to a member of staff who holds its role."""
+    """A department head of the item's organisation gives the current step to a member of staff who may take it
+    (its role, the item's organisation)."""
     _require_staff(by, case, *HEAD_ROLES)
+    if by is not None and not access.takes_step(by, Role.DEPARTMENT_HEAD, case.organisation):
+        raise AccessDenied(
+            _("只有%(o)s的部门负责人可以分派该办件的环节") % {"o": case.organisation.name},
+            code="step.assign_other_organisation",
+        )
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "assign_step")
@@ -1006,7 +1019,7 @@ def assign_step(*, case: Case, by, to, revision: int | None = None) -> CaseStep:
             raise ValidationFailed(
                 _("只能分派给具有「%(label)s」角色的工作人员") % {"label": Role(step.role).label}, field="to"
             )
-        if not selectors.visible_cases(to).filter(pk=case.pk).exists():
+        if handling.step_refusal(to, case, step) is not None:
             raise ValidationFailed(
                 _("%(name)s不在该办件的实施机构,不能分派") % {"name": target.name}, field="to"
             )
@@ -1019,34 +1032,29 @@ def assign_step(*, case: Case, by, to, revision: int | None = None) -> CaseStep:
     return case.steps.get(position=step.position)
 
 
-def _require_step_holder(by, case: Case, step: CaseStep) -> None:
-    if by is None:
-        return
-    _require_staff(by, case, step.role)
-    if step.assignee_id and step.assignee_id != by.pk and not access.has_role(by, *HEAD_ROLES):
-        raise AccessDenied(
-            _("「%(name)s」环节由%(assignee_label)s承办")
-            % {"name": step.name, "assignee_label": _assignee_label(step.assignee)}
-        )
-
-
 @_updates_caller
 def complete_step(
     *, case: Case, by, opinion: str, at: dt.datetime | None = None, revision: int | None = None
 ) -> CaseStep:
-    """Finish the current step with an opinion; the next step opens the same day. The last step is finished by
-    the decision (decide_case)."""
+    """Finish the current step with an opinion; the next step opens the same day. The decision step is finished
+    by the decision (decide_case), a delivery step (送达) by recording the delivery (deliver_result)."""
     opinion = _text(opinion, field="opinion", label=_("办理意见"))
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "complete_step")
-        step, last = _open_step_and_last(case)
-        if step is None:
-            raise Conflict(_("办件当前没有待办理的环节"), field="step")
-        _require_step_holder(by, case, step)
-        if step.position == last:
+        step = _current_step(case)
+        _refuse(handling.holder_refusal(by, case, step))
+        if step.kind == "decide":
             raise Conflict(
-                _("「%(name)s」是最后一个环节,请作出准予或不予许可的决定") % {"name": step.name}, field="step"
+                _("「%(name)s」是决定环节,请作出准予或不予许可的决定") % {"name": step.name},
+                code="step.is_decision",
+                field="step",
+            )
+        if step.kind == "deliver":
+            raise Conflict(
+                _("「%(name)s」是送达环节,请登记送达方式") % {"name": step.name},
+                code="step.is_delivery",
+                field="step",
             )
         _record(
             case,
@@ -1080,15 +1088,11 @@ def return_step(
         case = _locked(case, revision)
         workflow.next_status(case.status, "return_step")
         step = _current_step(case)
-        _require_step_holder(by, case, step)
+        _refuse(handling.holder_refusal(by, case, step))
         target = case.steps.filter(position=to_position).first()
         if target is None or to_position >= step.position or target.started_on is None:
             raise ValidationFailed(_("只能退回到此前已办理过的环节"), field="to_position")
-        if (
-            target.completed_on == case.accepted_on
-            and target.role == Role.WINDOW_CLERK
-            and "受理" in target.name
-        ):
+        if target.completed_on == case.accepted_on and target.kind == "accept":
             raise ValidationFailed(
                 _("受理环节已随受理完成,不能退回;如需补正请终止后重新申请"), field="to_position"
             )
@@ -1404,8 +1408,9 @@ def decide_case(
     at: dt.datetime | None = None,
     revision: int | None = None,
 ) -> Case:
-    """Grant or deny (准予 / 不予行政许可) at the last step; a denial states its reasons (行政许可法 第三十八条).
-    Issues the decision document."""
+    """Grant or deny (准予 / 不予行政许可) at the item's decision step, by whoever may take it — or, where the item is
+    authorised to the window, by the organisation's chief representative (handling.decision_refusal); a denial
+    states its reasons (行政许可法 第三十八条). Issues the decision document; the 制证 / 送达 steps open after it."""
     reasons = _text(
         reasons,
         field="reasons",
@@ -1415,16 +1420,7 @@ def decide_case(
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "decide")
-        step, last = _open_step_and_last(case)
-        if step is not None:
-            if step.position != last:
-                raise Conflict(_("还有环节未完成,当前环节为「%(name)s」") % {"name": step.name}, field="step")
-            if by is not None and not (access.staff_of(by) and access.staff_of(by).window_authorised):
-                _require_step_holder(by, case, step)
-            elif by is not None:
-                _require_staff(by, case, *INTAKE_ROLES)
-        elif by is not None:
-            _require_staff(by, case, *INTAKE_ROLES if case.version.instant else HANDLER_ROLES)
+        _refuse(handling.decision_refusal(by, case, _open_step(case)))
         decision = Decision.GRANT if grant else Decision.DENY
         result_name = _text(
             result_name, field="result_name", label=_("结果名称"), max_length=200, required=False
@@ -1469,6 +1465,11 @@ def deliver_result(
     note = _text(note, field="note", label=_("备注(如邮件单号)"), max_length=500, required=False)
     with transaction.atomic():
         case = _locked(case, revision)
+        workflow.next_status(case.status, "deliver")
+        _refuse(handling.unfinished_after_decision(case, action="deliver"))
+        step = _open_step(case)
+        if step is not None:  # the item's own 送达 step: its holder delivers
+            _refuse(handling.holder_refusal(by, case, step))
         _record(case, "deliver", by=by, at=at, note=note, data={"method": method})
     return case
 
@@ -1479,6 +1480,8 @@ def complete_case(*, case: Case, by, at: dt.datetime | None = None, revision: in
     _require_staff(by, case, *INTAKE_ROLES)
     with transaction.atomic():
         case = _locked(case, revision)
+        workflow.next_status(case.status, "complete")
+        _refuse(handling.unfinished_after_decision(case, action="complete"))
         _record(case, "complete", by=by, at=at)
         case.finished_at = at or clock.now()
         case.save(update_fields=["finished_at"])

@@ -20,9 +20,10 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "accept": ((S.RECEIVED,), S.ACCEPTED),
     "deem_accept": ((S.RECEIVED,), S.ACCEPTED),
     "refuse": ((S.RECEIVED,), S.REFUSED),
-    "claim_step": ((S.ACCEPTED,), SAME),
-    "assign_step": ((S.ACCEPTED, S.SUSPENDED), SAME),
-    "complete_step": ((S.ACCEPTED,), SAME),
+    # Steps are worked while the case is handled and, once decided, the steps that follow the decision (制证, 送达).
+    "claim_step": ((S.ACCEPTED, S.DECIDED), SAME),
+    "assign_step": ((S.ACCEPTED, S.SUSPENDED, S.DECIDED), SAME),
+    "complete_step": ((S.ACCEPTED, S.DECIDED), SAME),
     "return_step": ((S.ACCEPTED,), SAME),
     "attach": ((S.ACCEPTED, S.SUSPENDED, S.DECIDED), SAME),
     # 收费: while the case is handled and once decided, before the result is delivered (领证时缴费); never before

@@ -66,7 +66,13 @@ COLUMNS = {
         ("出具单位", "issuer"),
         ("受理标准", "rules"),
     ],
-    STEPS: [(KEY, "_key"), ("环节名称", "name"), ("责任角色", "role"), ("时限", "days")],
+    STEPS: [
+        (KEY, "_key"),
+        ("环节名称", "name"),
+        ("责任角色", "role"),
+        ("时限", "days"),
+        ("环节类型", "kind"),
+    ],
     FEES: [
         (KEY, "_key"),
         ("收费项目", "name"),
@@ -76,8 +82,8 @@ COLUMNS = {
     ],
 }
 # Columns a workbook may lack: 实施编码 is written by the export only; 办理窗口 came later (a workbook without it
-# keeps each existing item's windows).
-OPTIONAL_COLUMNS = {"实施编码", "办理窗口"}
+# keeps each existing item's windows); 环节类型 too (without it, an item's step kinds are read from the step names).
+OPTIONAL_COLUMNS = {"实施编码", "办理窗口", "环节类型"}
 _SPLIT = re.compile(r"[、,,;;\n]+")
 _BAR = re.compile(r"[|｜]")
 _YES, _NO = {"是", "y", "yes", "true", "1", "√"}, {"否", "n", "no", "false", "0", "×", ""}
@@ -240,6 +246,7 @@ _CHILD_PARSERS = {
     STEPS: {
         "days": _int,
         "role": lambda v: _choice(v, {code: label for label, code in _ROLE_LABELS.items()}),
+        "kind": lambda v: _choice(v, rules.STEP_KINDS),
     },
     FEES: {"amount": _amount},
 }
@@ -531,7 +538,15 @@ def export_workbook(destination, versions=None) -> int:
                 ]
             )
         for s in spec["steps"]:
-            sheets[STEPS].append([count, s["name"], role_labels.get(s["role"], s["role"]), s["days"]])
+            sheets[STEPS].append(
+                [
+                    count,
+                    s["name"],
+                    role_labels.get(s["role"], s["role"]),
+                    s["days"],
+                    rules.STEP_KINDS.get(s["kind"], s["kind"]),
+                ]
+            )
         for f in spec["fees"]:
             sheets[FEES].append([count, f["name"], f["standard"], f["amount"] or "", f["basis"]])
     workbook.save(destination)

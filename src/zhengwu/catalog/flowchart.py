@@ -24,11 +24,22 @@ _ROLE_FILL = {
 }
 
 
+def _kind_note(step) -> str:
+    """What a step's kind adds to its description: the decision, and what follows it."""
+    notes = {"decide": _("作出决定"), "produce": _("决定后制证"), "deliver": _("决定后送达")}
+    return notes.get(step.get("kind") or "", "")
+
+
 def describe(steps) -> str:
-    """The steps in one sentence: 「受理(窗口工作人员,1个工作日)→ 审查(…)」."""
+    """The steps in one sentence: 「受理(窗口工作人员,1个工作日)→ 审查(…)→ 决定(部门负责人,1个工作日,作出决定)」."""
     return " → ".join(
-        _("%(name)s(%(role)s,%(days)s个工作日)")
-        % {"name": s["name"], "role": rules.STEP_ROLES.get(s["role"], s["role"]), "days": s["days"]}
+        _("%(name)s(%(role)s,%(days)s个工作日%(note)s)")
+        % {
+            "name": s["name"],
+            "role": rules.STEP_ROLES.get(s["role"], s["role"]),
+            "days": s["days"],
+            "note": f",{_kind_note(s)}" if _kind_note(s) else "",
+        }
         for s in steps
     )
 
@@ -57,7 +68,8 @@ def steps_svg(steps: list[dict], *, title: str, id_prefix: str = "flow") -> Safe
             f'<text x="{WIDTH / 2}" y="{y + 24}" text-anchor="middle" font-family="Noto Sans CJK SC, sans-serif" font-size="16" font-weight="bold" '
             f'fill="#111">{i + 1}. {escape(step["name"])}</text>',
             f'<text x="{WIDTH / 2}" y="{y + 45}" text-anchor="middle" font-family="Noto Sans CJK SC, sans-serif" font-size="13" fill="#333">'
-            f"{escape(role)} · {escape(_('%(d)s个工作日') % {'d': step['days']})}</text>",
+            f"{escape(role)} · {escape(_('%(d)s个工作日') % {'d': step['days']})}"
+            f"{escape(' · ' + _kind_note(step)) if _kind_note(step) else ''}</text>",
         ]
         if i < len(steps) - 1:
             y_from, y_to = y + BOX_HEIGHT, y + BOX_HEIGHT + GAP - 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from zhengwu.catalog import flowchart, rules, selectors, specs
 from zhengwu.catalog.models import ItemVersion
 from zhengwu.core import clock
@@ -28,9 +30,23 @@ def guide_context(version: ItemVersion) -> dict:
         # Where to go: each chosen window with its centre's address and hours; none chosen, the guide says the
         # centre's general windows and the version's own address and hours, as it always has.
         "windows": selectors.window_details(version),
+        "steps": [
+            {**s, "taker": step_taker(version, s), "kind_label": rules.STEP_KINDS.get(s["kind"], "")}
+            for s in spec["steps"]
+        ],
         "flowchart": flowchart.steps_svg(spec["steps"], title=f"{name} 办理流程图"),
         "steps_text": flowchart.describe(spec["steps"]),
     }
+
+
+def step_taker(version: ItemVersion, step: dict) -> str:
+    """Who takes a step, as the guide says it: the implementing organisation's role (a centre manager's step — the
+    一件事 dispatch — is the service centre's)."""
+    role = rules.STEP_ROLES.get(step["role"], step["role"])
+    if step["role"] == "centre_manager":
+        return _("政务服务中心 · %(role)s") % {"role": role}
+    organisation = version.item.organisation
+    return f"{organisation.name} · {role}" if organisation else role
 
 
 def render(version: ItemVersion, *, base_url: str | None = None) -> bytes:

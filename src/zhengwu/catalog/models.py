@@ -181,14 +181,20 @@ class Material(models.Model):
         return self.name
 
 
+STEP_KIND_CHOICES = list(rules.STEP_KINDS.items())
+
+
 class Step(models.Model):
-    """A stage of handling (办理环节) with its responsible role and limit."""
+    """A stage of handling (办理环节) with its responsible role, its limit and what it is for (受理, 审查, 决定,
+    制证, 送达): the implementing organisation's staff holding the role take it; the decision is made at the one
+    step of kind 决定."""
 
     version = models.ForeignKey(ItemVersion, models.CASCADE, related_name="steps", verbose_name=_("事项版本"))
     position = models.PositiveSmallIntegerField(_("顺序"))
     name = models.CharField(_("环节名称"), max_length=60)
     role = models.CharField(_("责任角色"), max_length=24, choices=Role.choices)
     days = models.PositiveSmallIntegerField(_("时限(工作日)"))
+    kind = models.CharField(_("环节类型"), max_length=8, choices=STEP_KIND_CHOICES, default="review")
 
     class Meta:
         verbose_name = verbose_name_plural = _("办理环节")

@@ -57,6 +57,18 @@ STEP_ROLES = {
     "department_head": "部门负责人",
     "centre_manager": "中心管理人员",
 }
+# What a handling step (办理环节) is for. The decision (决定) is made at one step (行政许可法 第三十四条、第三十八条);
+# after it come only making the result (制证) and delivering it (送达).
+STEP_KINDS = {
+    "accept": "受理",
+    "review": "审查",
+    "decide": "决定",
+    "produce": "制证",
+    "deliver": "送达",
+}
+POST_DECISION_KINDS = ("produce", "deliver")
+_PRODUCE_NAMES = re.compile(r"制证|缮证|制卡|颁证|发证|补发|换证|打证|出证")
+_DELIVER_NAMES = re.compile(r"送达|出件|寄递")
 
 # Basic code (基本编码), 12 digits: item type (2) + main item (5) + sub-item (3) + extension (2).
 # GB/T 39554.1 is not freely published; this is our reading of it, documented in docs/data-formats.md.
@@ -164,6 +176,7 @@ def check_item(spec: dict) -> Errors:
     )
     _check_legal_basis(spec.get("legal_basis") or [], item_type, errors)
     _check_limits(spec, errors)
+    _check_step_kinds(spec, errors)
     _check_materials(spec.get("materials") or [], errors)
     _check_fees(spec.get("fees") or [], errors)
     _check_result(spec.get("result") or {}, errors)
@@ -367,6 +380,160 @@ def _check_limits(spec: dict, errors: Errors) -> None:
                 "steps",
                 _("各办理环节时限合计%(t)d个工作日,超过承诺办结时限%(p)d个工作日")
                 % {"t": total, "p": promised},
+            )
+        )
+
+
+def default_step_kinds(steps: list) -> list[str]:
+    """The kinds of steps given without any (data from before kinds were named), read from names and roles: the
+    first step is 受理 when the window takes it and its name says so; trailing steps named for making the result
+    (制证, 缮证, 制卡, 颁证, 发证 …) or delivering it (送达, 出件 …) come after the decision; the decision is the
+    last step before them — or, when nothing else is left, the first of them (受理 → 审核发证)."""
+    kinds = ["review"] * len(steps)
+    if not steps:
+        return kinds
+    first = steps[0] if isinstance(steps[0], dict) else {}
+    start = 1 if first.get("role") == "window_clerk" and "受理" in str(first.get("name") or "") else 0
+    if start:
+        kinds[0] = "accept"
+    end = len(steps)
+    while end > start:
+        name = str((steps[end - 1] or {}).get("name") or "") if isinstance(steps[end - 1], dict) else ""
+        if _DELIVER_NAMES.search(name):
+            kinds[end - 1] = "deliver"
+        elif _PRODUCE_NAMES.search(name):
+            kinds[end - 1] = "produce"
+        else:
+            break
+        end -= 1
+    if end > start:
+        kinds[end - 1] = "decide"
+    elif end < len(steps):
+        kinds[end] = "decide"
+    return kinds
+
+
+def default_kinds_of_rows(rows, group: str) -> list:
+    """Stored step rows (with `name`, `role` and `kind`; ordered by `group`, then position) whose kind differs from
+    the one `default_step_kinds` reads for their group — set to it (for the migrations that named the kinds)."""
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(getattr(row, group), []).append(row)
+    changed = []
+    for members in groups.values():
+        for row, kind in zip(
+            members, default_step_kinds([{"name": r.name, "role": r.role} for r in members]), strict=True
+        ):
+            if row.kind != kind:
+                row.kind = kind
+                changed.append(row)
+    return changed
+
+
+def with_step_kinds(steps: list) -> list:
+    """The steps with their kinds: as given; when no step names one, as `default_step_kinds` reads them; a step
+    left without one among steps that name theirs is a 审查 (review) step."""
+    steps = [dict(s) if isinstance(s, dict) else s for s in steps or []]
+    rows = [s for s in steps if isinstance(s, dict)]
+    if not any(s.get("kind") for s in rows):
+        for step, kind in zip(steps, default_step_kinds(steps), strict=True):
+            if isinstance(step, dict):
+                step["kind"] = kind
+        return steps
+    for step in rows:
+        step["kind"] = step.get("kind") or "review"
+    return steps
+
+
+def decision_position(steps: list) -> int | None:
+    """The index (from 0) of the decision step (决定环节) among steps with kinds, or None."""
+    return next((i for i, s in enumerate(steps) if isinstance(s, dict) and s.get("kind") == "decide"), None)
+
+
+def _check_step_kinds(spec: dict, errors: Errors) -> None:
+    # 行政许可法 第三十四条、第三十八条: the organisation decides at one step, by the role the item names; making
+    # the certificate (制证) and delivering it (送达) follow the decision, never precede it.
+    steps = [s for s in with_step_kinds(spec.get("steps") or []) if isinstance(s, dict)]
+    if not steps:
+        return
+    kinds = [s["kind"] for s in steps]
+    for i, kind in enumerate(kinds):
+        if kind not in STEP_KINDS:
+            errors.append(
+                (
+                    f"steps[{i}].kind",
+                    _("第%(n)d个办理环节的环节类型「%(k)s」无效,可选:%(ok)s")
+                    % {"n": i + 1, "k": kind, "ok": "、".join(STEP_KINDS.values())},
+                )
+            )
+    if any(kind not in STEP_KINDS for kind in kinds):
+        return
+    for i, kind in enumerate(kinds):
+        if kind == "accept" and i > 0:
+            errors.append(
+                (
+                    f"steps[{i}].kind",
+                    _("只有第1个环节可以是受理环节(「%(s)s」)") % {"s": steps[i].get("name")},
+                )
+            )
+        if kind == "deliver" and i < len(kinds) - 1:
+            errors.append(
+                (f"steps[{i}].kind", _("送达环节「%(s)s」应是最后一个环节") % {"s": steps[i].get("name")})
+            )
+    deciding = [i for i, kind in enumerate(kinds) if kind == "decide"]
+    if not deciding:
+        if not spec.get("instant"):
+            errors.append(
+                (
+                    "steps",
+                    _("请指定一个决定环节:作出准予或不予决定的环节(环节类型选“决定”),制证、送达在它之后"),
+                )
+            )
+        return
+    for i in deciding[1:]:
+        errors.append(
+            (
+                f"steps[{i}].kind",
+                _("只能有一个决定环节:第%(n)d个环节「%(s)s」已是决定环节")
+                % {"n": deciding[0] + 1, "s": steps[deciding[0]].get("name")},
+            )
+        )
+    at = deciding[0]
+    for i, kind in enumerate(kinds):
+        if i > at and kind not in POST_DECISION_KINDS:
+            errors.append(
+                (
+                    f"steps[{i}].kind",
+                    _("决定环节「%(d)s」之后只能是制证或送达环节,「%(s)s」是%(k)s环节")
+                    % {"d": steps[at].get("name"), "s": steps[i].get("name"), "k": STEP_KINDS[kind]},
+                )
+            )
+        if i < at and kind in POST_DECISION_KINDS:
+            errors.append(
+                (
+                    f"steps[{i}].kind",
+                    _("%(k)s环节「%(s)s」应在决定环节「%(d)s」之后")
+                    % {"k": STEP_KINDS[kind], "s": steps[i].get("name"), "d": steps[at].get("name")},
+                )
+            )
+    role = steps[at].get("role")
+    if role == "centre_manager":
+        errors.append(
+            (
+                f"steps[{at}].role",
+                _("决定环节「%(s)s」应由实施机构作出(行政许可法第三十四条),责任角色应为审批人员或部门负责人")
+                % {"s": steps[at].get("name")},
+            )
+        )
+    elif role == "window_clerk" and not (spec.get("instant") or spec.get("window_authorised")):
+        errors.append(
+            (
+                f"steps[{at}].role",
+                _(
+                    "决定环节「%(s)s」的责任角色是窗口工作人员,但本事项未授权窗口办理:"
+                    "请改为审批人员或部门负责人,或勾选窗口授权"
+                )
+                % {"s": steps[at].get("name")},
             )
         )
 

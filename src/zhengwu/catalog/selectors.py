@@ -328,7 +328,8 @@ def _described(spec: dict) -> list[tuple[str, str]]:
         (
             _("办理环节"),
             _lines(
-                f"{i}. {s['name']}({labels.STEP_ROLES.get(s['role'], s['role'])},{s['days']}个工作日)"
+                f"{i}. {s['name']}({labels.STEP_ROLES.get(s['role'], s['role'])},{s['days']}个工作日,"
+                f"{labels.STEP_KINDS.get(s.get('kind') or '', s.get('kind') or '')})"
                 for i, s in enumerate(spec["steps"], start=1)
             ),
         ),

@@ -86,7 +86,7 @@ def complete(raw: dict) -> dict:
     for key in ("name", "sub_name", "conditions"):
         spec[key] = (spec[key] or "").strip()
     spec["materials"] = [{**MATERIAL_DEFAULTS, **m} for m in spec["materials"] or []]
-    spec["steps"] = [dict(s) for s in spec["steps"] or []]
+    spec["steps"] = rules.with_step_kinds(spec["steps"] or [])
     spec["fees"] = [{"amount": None, **f} for f in spec["fees"] or []]
     spec["result"] = {**DEFAULTS["result"], **(spec["result"] or {})}
     for key in ("target", "life_events", "themes", "legal_basis", "online_depth", "faq"):
@@ -169,7 +169,9 @@ def from_version(version: ItemVersion) -> dict:
     spec["windows"] = sorted(
         ({"centre": w.centre.name, "number": w.number} for w in version.windows.all()), key=window_order
     )
-    spec["steps"] = [{"name": s.name, "role": s.role, "days": s.days} for s in version.steps.all()]
+    spec["steps"] = [
+        {"name": s.name, "role": s.role, "days": s.days, "kind": s.kind} for s in version.steps.all()
+    ]
     spec["fees"] = [
         {
             "name": f.name,
@@ -219,7 +221,14 @@ def apply(version: ItemVersion, spec: dict) -> None:
         for i, m in enumerate(spec["materials"], start=1)
     )
     Step.objects.bulk_create(
-        Step(version=version, position=i, name=s["name"].strip(), role=s["role"], days=s["days"])
+        Step(
+            version=version,
+            position=i,
+            name=s["name"].strip(),
+            role=s["role"],
+            days=s["days"],
+            kind=s.get("kind") or "review",
+        )
         for i, s in enumerate(spec["steps"], start=1)
     )
     Fee.objects.bulk_create(

@@ -179,6 +179,56 @@ def require_role(user, *roles: str) -> Staff:
     return staff
 
 
+def acts_for(staff: Staff | None, organisation: Organisation) -> bool:
+    """Does the staff member work for `organisation` — the organisation itself or one below their own? (A clerk of
+    the centre's office at a general window receives a department's applications but does not act for it.)"""
+    return staff is not None and organisation.path.startswith(staff.organisation.path)
+
+
+def takes_step(user, role: str, organisation: Organisation) -> bool:
+    """May the user take a handling step of `role` on an item of `organisation`: they hold the role and act for the
+    organisation; a centre manager's step (the 一件事 dispatch) by a centre manager of the organisation's region or
+    above. Administrators hold no step by office."""
+    staff = staff_of(user)
+    if staff is None or not staff.has_role(role):
+        return False
+    if role == Role.CENTRE_MANAGER:
+        return organisation.region.path.startswith(staff.organisation.region.path)
+    return acts_for(staff, organisation)
+
+
+def step_takers_q(user, *, role_field: str, organisation_field: str) -> Q:
+    """The condition (on a step row) for the steps the user may take: `takes_step` as a query."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    roles = staff.role_codes - {Role.CENTRE_MANAGER}
+    cond = Q(
+        **{f"{role_field}__in": roles, f"{organisation_field}__path__startswith": staff.organisation.path}
+    )
+    if Role.CENTRE_MANAGER in staff.role_codes:
+        cond |= Q(
+            **{
+                role_field: Role.CENTRE_MANAGER,
+                f"{organisation_field}__region__path__startswith": staff.organisation.region.path,
+            }
+        )
+    return cond
+
+
+def decides_at_window(user, organisation: Organisation) -> bool:
+    """Is the user the organisation's authorised officer at a window (首席代表, 窗口授权) — who may decide on the spot
+    where the item is authorised to the window?"""
+    staff = staff_of(user)
+    return bool(
+        staff is not None
+        and staff.window_authorised
+        and staff.window_id is not None
+        and staff.has_role(Role.WINDOW_CLERK)
+        and acts_for(staff, organisation)
+    )
+
+
 def can_use_admin(user) -> bool:
     """Django admin is for administrators and centre managers."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

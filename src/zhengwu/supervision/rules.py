@@ -303,8 +303,10 @@ class StepOutOfOrder(Rule):
                     {"position": position, "current": current.position if current else None},
                 )
             ]
-        last = before.steps[-1]
-        skipped = [s.name for s in before.steps if s.state != "done" and s is not last]
+        # the decision is made at the decision step (决定); the steps before it must be done (events from before
+        # steps had kinds: at the last step)
+        deciding = before.decision_step or before.steps[-1]
+        skipped = [s.name for s in before.steps if s.state != "done" and s.position < deciding.position]
         if not skipped:
             return []
         return [
@@ -364,7 +366,7 @@ class OutsideOrganisation(Rule):
         if staff is None:
             return []
         case_org = ctx.case.organisation
-        if case_org.path.startswith(staff.organisation.path):
+        if case_org.path.startswith(staff.organisation.path) or _takes_the_step(ctx, staff, case_org):
             return []
         window = staff.window
         if ctx.event.action in INTAKE_ACTIONS and window is not None:
@@ -384,6 +386,16 @@ class OutsideOrganisation(Rule):
                 {"staff": staff.pk, "organisation": staff.organisation_id, "action": ctx.event.action},
             )
         ]
+
+
+def _takes_the_step(ctx: Context, staff, organisation) -> bool:
+    """The event works a step the staff member may take for the organisation — a centre manager's step of the item
+    (the 一件事 dispatch) by the centre's manager (core.access.takes_step)."""
+    from zhengwu.core import access
+
+    position = ctx.data.get("position")
+    step = next((s for s in (ctx.before.steps if ctx.before else []) if s.position == position), None)
+    return step is not None and access.takes_step(staff.user, step.role, organisation)
 
 
 class SuspensionWithoutLegalReason(Rule):

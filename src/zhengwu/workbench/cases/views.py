@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, selectors, services
+from zhengwu.cases import deadlines, handling, selectors, services
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.models import Decision, Delivery
 from zhengwu.catalog import selectors as catalog
@@ -158,27 +158,34 @@ def _case_context(request, case, *, failed: str = "", error: DomainError | None 
     user = request.user
     summary = selectors.case_summary(case)
     allowed = set(summary["actions"])
-    step = next((s for s in summary["steps"] if s["state"] == "open"), None)
     steps = list(case.steps.select_related("assignee").order_by("position"))
     open_row = next((s for s in steps if s.state == "open"), None)
     staff = access.staff_of(user)
-    holds_step = open_row is not None and (_may(user, open_row.role))
-    is_last = step is not None and step["position"] == max(s["position"] for s in summary["steps"])
-    may_decide = "decide" in allowed and (
-        (holds_step and is_last)
-        or (staff is not None and staff.window_authorised)
-        or (not steps and _may(user, *(INTAKE if case.version.instant else HANDLERS)))
-    )
+    # what the open step lets this person do: the same rules the services apply (cases.handling)
+    step_refusal = handling.holder_refusal(user, case, open_row) if open_row is not None else None
+    holds_step = open_row is not None and step_refusal is None
+    may_decide = "decide" in allowed and handling.decision_refusal(user, case, open_row) is None
+    delivery_open = open_row is not None and open_row.kind == "deliver"
     can = {
         "accept": "accept" in allowed and _may(user, *INTAKE),
         "supplement": "request_supplement" in allowed and _may(user, *INTAKE),
         "refuse": "refuse" in allowed and _may(user, *INTAKE),
         "supply": "supply_supplement" in allowed and _may(user, *INTAKE),
         "upload": "upload_material" in allowed and _may(user, *INTAKE),
-        "instant": case.version.instant and "accept" in allowed and _may(user, *INTAKE),
-        "claim": "claim_step" in allowed and holds_step and open_row.assignee_id != user.pk,
-        "assign": "assign_step" in allowed and open_row is not None and _may(user, *HEADS),
-        "complete_step": "complete_step" in allowed and holds_step and not is_last,
+        "instant": case.version.instant
+        and "accept" in allowed
+        and _may(user, *INTAKE)
+        and handling.decision_refusal(user, case, None) is None,
+        "claim": "claim_step" in allowed
+        and open_row is not None
+        and handling.claim_refusal(user, case, open_row) is None
+        and open_row.assignee_id != user.pk,
+        "assign": "assign_step" in allowed
+        and open_row is not None
+        and access.takes_step(user, Role.DEPARTMENT_HEAD, case.organisation),
+        "complete_step": "complete_step" in allowed
+        and holds_step
+        and open_row.kind not in ("decide", "deliver"),
         "return_step": "return_step" in allowed and holds_step and open_row.position > 1,
         "suspend": "suspend" in allowed and _may(user, *HANDLERS),
         "resume": "resume" in allowed and _may(user, *HANDLERS),
@@ -186,8 +193,13 @@ def _case_context(request, case, *, failed: str = "", error: DomainError | None 
         and case.version.extension_days > case.extension_days
         and (_may(user, *HANDLERS) or holds_step),
         "decide": may_decide,
-        "deliver": "deliver" in allowed and _may(user, *INTAKE),
-        "complete": "complete" in allowed and _may(user, *INTAKE),
+        "deliver": "deliver" in allowed
+        and _may(user, *INTAKE)
+        and handling.unfinished_after_decision(case, action="deliver") is None
+        and (not delivery_open or holds_step),
+        "complete": "complete" in allowed
+        and _may(user, *INTAKE)
+        and handling.unfinished_after_decision(case, action="complete") is None,
         "terminate": "terminate" in allowed and _may(user, *HANDLERS),
         "withdraw": "withdraw" in allowed and _may(user, *INTAKE),
         "attach": "attach" in allowed and _may(user, *INTAKE),
@@ -233,6 +245,9 @@ def _case_context(request, case, *, failed: str = "", error: DomainError | None 
         "steps": steps,
         "step_dues": {s["position"]: s["due"] for s in summary["steps"]},
         "open_step": open_row,
+        # why this person cannot work the open step (shown beside it, so nobody wonders where the button went)
+        "step_note": step_refusal.message if step_refusal is not None and open_row.kind != "accept" else "",
+        "decision_step": next((s for s in steps if s.kind == "decide"), None),
         "notices": selectors.notices_of(case),
         "attachments": case.attachments.order_by("uploaded_at"),
         "supplements": case.supplements.order_by("round"),

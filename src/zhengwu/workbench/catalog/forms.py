@@ -13,7 +13,7 @@ from zhengwu.catalog import rules, selectors
 ROWS = {
     "legal_basis": ("law", "article", "text"),
     "materials": ("name", "required", "condition", "form", "copies", "medium", "source", "issuer", "rules"),
-    "steps": ("name", "role", "days"),
+    "steps": ("name", "role", "days", "kind"),
     "fees": ("name", "standard", "amount", "basis"),
     "faq": ("q", "a"),
 }

@@ -59,6 +59,7 @@ def _choices() -> dict:
         "media": rules.MATERIAL_MEDIA,
         "sources": rules.MATERIAL_SOURCES,
         "roles": rules.STEP_ROLES,
+        "step_kinds": {"": _("按环节名称判断"), **rules.STEP_KINDS},
         "result_kinds": rules.RESULT_KINDS,
         "deliveries": rules.DELIVERIES,
         "required_options": {"yes": _("必需"), "no": _("非必需")},

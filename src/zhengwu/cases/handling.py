@@ -1,0 +1,174 @@
+"""Who works each handling step and who makes the decision, with the reason a person is told when refused.
+
+行政许可法 第三十四条、第三十八条: the implementing organisation examines the application and decides. A step is taken by
+staff who hold its role and act for the item's organisation (`core.access.takes_step`); a general-window clerk of
+another office receives applications (一窗受理) but takes no step of the department. The decision is made at the
+decision step (kind 决定) by whoever may take it — or, where the item is authorised to the window (窗口授权), by the
+organisation's authorised window officer (首席代表, `core.access.decides_at_window`). An instant item (即办件) has no
+steps: the implementing organisation's own staff decide it on the spot.
+
+Each function returns the refusal — a DomainError with a stable code and a Chinese message naming the step, the role
+and the organisation — or None when the person may act. Services raise it; the workbench offers only what it allows.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from zhengwu.cases.models import Case, CaseStep
+from zhengwu.core import access
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError
+from zhengwu.core.models import Role
+
+INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+
+
+def _role(role: str) -> str:
+    return str(Role(role).label) if role in Role.values else role
+
+
+def _taker(case: Case, step: CaseStep) -> str:
+    """Who takes the step, as a person reads it: 「贵溪市市场监督管理局的部门负责人」."""
+    if step.role == Role.CENTRE_MANAGER:
+        return _("政务服务中心的%(role)s") % {"role": _role(step.role)}
+    return _("%(organisation)s的%(role)s") % {
+        "organisation": case.organisation.name,
+        "role": _role(step.role),
+    }
+
+
+def step_refusal(user, case: Case, step: CaseStep) -> DomainError | None:
+    """Why the user may not take this step (its role in the item's organisation), or None. None acts as the platform."""
+    if user is None or access.takes_step(user, step.role, case.organisation):
+        return None
+    staff = access.staff_of(user)
+    said = {"step": step.name, "taker": _taker(case, step), "role": _role(step.role)}
+    if staff is None:
+        return AccessDenied(
+            _("「%(step)s」环节由%(taker)s办理,您不是该机构的工作人员") % said, code="step.not_staff"
+        )
+    outside = step.role != Role.CENTRE_MANAGER and not access.acts_for(staff, case.organisation)
+    if outside or staff.has_role(step.role):
+        return AccessDenied(
+            _("「%(step)s」环节由%(taker)s办理;您是%(own)s的工作人员,不能办理该机构的环节")
+            % {**said, "own": staff.organisation.name},
+            code="step.other_organisation",
+        )
+    return AccessDenied(
+        _("「%(step)s」环节由%(taker)s办理,您没有%(role)s角色") % said, code="step.role_required"
+    )
+
+
+def assignee_label(user) -> str:
+    """The name of a step's holder as people read it."""
+    staff = access.staff_of(user)
+    return staff.name if staff else user.get_username()
+
+
+def holder_refusal(user, case: Case, step: CaseStep) -> DomainError | None:
+    """Why the user may not work this step now: not theirs to take, or claimed by someone else (a department head
+    of the organisation may still act on it)."""
+    refusal = step_refusal(user, case, step)
+    if refusal is not None or user is None:
+        return refusal
+    if (
+        step.assignee_id
+        and step.assignee_id != user.pk
+        and not access.takes_step(user, Role.DEPARTMENT_HEAD, case.organisation)
+    ):
+        return AccessDenied(
+            _("「%(name)s」环节由%(assignee_label)s承办")
+            % {"name": step.name, "assignee_label": assignee_label(step.assignee)},
+            code="step.taken",
+        )
+    return None
+
+
+def claim_refusal(user, case: Case, step: CaseStep) -> DomainError | None:
+    """Why the user may not claim this step: not theirs to take, or already claimed by someone else."""
+    refusal = step_refusal(user, case, step)
+    if refusal is not None:
+        return refusal
+    if step.assignee_id and step.assignee_id != user.pk:
+        return Conflict(
+            _("「%(name)s」环节已由%(assignee_label)s认领")
+            % {"name": step.name, "assignee_label": assignee_label(step.assignee)},
+            code="step.taken",
+            field="step",
+        )
+    return None
+
+
+def decision_step(case: Case) -> CaseStep | None:
+    """The case's decision step (决定环节), if its item has one."""
+    return next((s for s in case.steps.all() if s.kind == "decide"), None)
+
+
+def decision_refusal(user, case: Case, step: CaseStep | None) -> DomainError | None:
+    """Why the user may not make the decision now (`step`: the open step), or None."""
+    if step is None:
+        if case.steps.exists():
+            return Conflict(_("办件当前没有待办理的环节"), code="decision.no_open_step", field="step")
+        return _spot_decision_refusal(user, case)
+    if step.kind != "decide":
+        target = decision_step(case)
+        return Conflict(
+            _("当前环节为「%(step)s」,决定须在决定环节「%(decision)s」作出(行政许可法第三十四条、第三十八条)")
+            % {"step": step.name, "decision": target.name if target else _("决定")},
+            code="decision.not_at_decision_step",
+            field="step",
+        )
+    refusal = holder_refusal(user, case, step)
+    if refusal is None:
+        return None
+    if case.version.window_authorised and access.decides_at_window(user, case.organisation):
+        return None  # 窗口授权: the chief representative decides at the window
+    staff = access.staff_of(user)
+    at_window = (
+        staff is not None
+        and staff.window_id is not None
+        and staff.has_role(Role.WINDOW_CLERK)
+        and access.acts_for(staff, case.organisation)
+    )
+    if at_window and not case.version.window_authorised:
+        return AccessDenied(
+            _("本事项未授权窗口办理(窗口授权),窗口工作人员不能作出决定;决定由%(taker)s在「%(step)s」环节作出")
+            % {"taker": _taker(case, step), "step": step.name},
+            code="decision.window_not_authorised",
+        )
+    return refusal
+
+
+def _spot_decision_refusal(user, case: Case) -> DomainError | None:
+    """即办件 (and items without steps): decided on the spot by the implementing organisation's own staff."""
+    staff = access.staff_of(user)
+    if user is None or (
+        staff is not None and staff.has_role(*INTAKE_ROLES) and access.acts_for(staff, case.organisation)
+    ):
+        return None
+    organisation = case.organisation.name
+    if staff is None:
+        return AccessDenied(_("决定由%(o)s作出") % {"o": organisation}, code="decision.not_staff")
+    return AccessDenied(
+        _("即办件由实施机构%(o)s的工作人员当场作出决定;您是%(own)s的工作人员,可以收件、受理,不能代为作出决定")
+        % {"o": organisation, "own": staff.organisation.name},
+        code="decision.other_organisation",
+    )
+
+
+def unfinished_after_decision(case: Case, *, action: str) -> DomainError | None:
+    """The refusal to deliver or complete (`action`: "deliver" or "complete") while a step after the decision (制证)
+    is still open; an open 送达 step is what delivery itself completes."""
+    step = next((s for s in case.steps.all() if s.state == CaseStep.State.OPEN), None)
+    if step is None or (step.kind == "deliver" and action == "deliver"):
+        return None
+    return Conflict(
+        _("「%(step)s」环节(%(taker)s)尚未完成,完成后才能%(then)s")
+        % {
+            "step": step.name,
+            "taker": _taker(case, step),
+            "then": _("送达") if action == "deliver" else _("办结"),
+        },
+        code="steps.unfinished",
+        field="step",
+    )
