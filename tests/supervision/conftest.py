@@ -11,6 +11,7 @@ from tests.factories import PASSWORD, make_centre, make_organisation, make_regio
 from zhengwu.cases import services as cases
 from zhengwu.core import clock, ids
 from zhengwu.core.models import Organisation, Role
+from zhengwu.tickets.models import Category
 
 ITEM = {
     "name": "食品经营许可",
@@ -160,3 +161,14 @@ def signed_in(client):
         return client
 
     return sign
+
+
+@pytest.fixture
+def more(world):
+    """The supervision world with a disclosure officer and a hotline centre."""
+    centre_org = world.centre.managed_by
+    world.officer = make_staff("officer", world.bureau, roles=[Role.DISCLOSURE_OFFICER], name="公开专员").user
+    world.operator = make_staff("operator", centre_org, roles=[Role.HOTLINE_OPERATOR], name="话务员").user
+    world.manager = make_staff("manager", centre_org, roles=[Role.CENTRE_MANAGER], name="中心主任").user
+    world.food = Category.objects.create(code="food", name="食品安全", default_organisation=world.bureau)
+    return world

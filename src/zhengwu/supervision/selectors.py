@@ -15,7 +15,7 @@ from zhengwu.core import access, clock
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Role
-from zhengwu.supervision import levels
+from zhengwu.supervision import deadline_rules, levels, rules
 from zhengwu.supervision.models import Alert, SupervisionOrder, Thresholds, WarningPush
 
 OVERSEERS = (Role.SUPERVISOR, Role.CENTRE_MANAGER)
@@ -145,8 +145,11 @@ def case_for(user, pk: int) -> Case:
 
 
 def visible_alerts(user) -> QuerySet[Alert]:
-    """Alerts on cases in the user's scope (department heads their organisation's, overseers their region's)."""
-    rows = Alert.objects.select_related("case", "organisation")
+    """Alerts held by organisations in the user's scope (department heads their organisation's, overseers their
+    region's); other staff see the alerts on cases they handle, disclosure officers their office's on requests."""
+    rows = Alert.objects.select_related(
+        "case", "organisation", "ticket", "request", "rectification__rating", "subject_order"
+    )
     if access.is_administrator(user):
         return rows
     staff = access.staff_of(user)
@@ -154,7 +157,23 @@ def visible_alerts(user) -> QuerySet[Alert]:
         return rows.none()
     if staff.has_role(*OVERSEERS, Role.DEPARTMENT_HEAD):
         return access.scope(user, rows, "organisation")
-    return rows.filter(case__in=supervised_cases(user).values("pk"))
+    mine = Q(case__in=supervised_cases(user).values("pk"))
+    if staff.has_role(Role.DISCLOSURE_OFFICER):
+        mine |= access.scope_q(user, "organisation") & Q(request__isnull=False)
+    return rows.filter(mine)
+
+
+def filtered_alerts(user, *, state: str = "", domain: str = "", code: str = "") -> QuerySet[Alert]:
+    """The user's alerts in a state (all when empty or "all"), of one domain (`disclosure` …) or one rule code
+    (codes written before they carried their domain still work)."""
+    rows = visible_alerts(user)
+    if state and state != "all":
+        rows = rows.filter(state=state)
+    if domain in rules.DOMAINS:
+        rows = rows.filter(code__startswith=f"{domain}.")
+    if code:
+        rows = rows.filter(code=rules.canonical_code(code))
+    return rows
 
 
 def alert_for(user, pk: int) -> Alert:
@@ -166,7 +185,8 @@ def alert_for(user, pk: int) -> Alert:
 
 def visible_orders(user) -> QuerySet[SupervisionOrder]:
     """Orders to organisations in the user's scope (the supervisor's region; the department's own, also once escalated
-    above it); other staff see the orders on the cases they handle."""
+    above it); other staff see the orders on the cases they handle, disclosure officers their office's orders on
+    disclosure requests."""
     rows = SupervisionOrder.objects.select_related("organisation", "case", "alert", "issued_by")
     if access.is_administrator(user):
         return rows
@@ -174,7 +194,10 @@ def visible_orders(user) -> QuerySet[SupervisionOrder]:
     if staff is None:
         return rows.none()
     if not staff.has_role(*OVERSEERS, Role.DEPARTMENT_HEAD):
-        return rows.filter(case__in=supervised_cases(user).values("pk"))
+        mine = Q(case__in=supervised_cases(user).values("pk"))
+        if staff.has_role(Role.DISCLOSURE_OFFICER):
+            mine |= (access.scope_q(user, "organisation") | access.scope_q(user, "origin")) & ON_REQUESTS
+        return rows.filter(mine)
     mine = Q(pk__in=access.scope(user, SupervisionOrder.objects.all(), "organisation").values("pk"))
     return rows.filter(
         mine | Q(pk__in=access.scope(user, SupervisionOrder.objects.all(), "origin").values("pk"))
@@ -191,6 +214,15 @@ def order_for(user, number: str) -> SupervisionOrder:
     if order is None:
         raise NotFound(f"找不到督办单 {number}", field="order")
     return order
+
+
+# Orders about a disclosure request: on it by its number, or on an alert raised on it.
+ON_REQUESTS = Q(subject=SupervisionOrder.Subject.REQUEST) | Q(alert__request__isnull=False)
+
+
+def orders_on_request(user, request) -> QuerySet[SupervisionOrder]:
+    """The orders the user may see about one disclosure request (for the request's page)."""
+    return visible_orders(user).filter(Q(request_ref=request.number) | Q(alert__request=request))
 
 
 def overdue_orders(today: dt.date | None = None) -> QuerySet[SupervisionOrder]:
@@ -238,3 +270,110 @@ def step_level(step: CaseStep, today: dt.date | None = None, *, policy_: levels.
     return levels.level(
         current_calendar(), today or clock.today(), step.due_on, limit=step.days, policy=policy_ or policy()
     )
+
+
+# ---- every other deadline the platform keeps (deadline_rules)
+
+
+def deadline_counts(user, today: dt.date | None = None) -> list[dict]:
+    """For each deadline rule with levels: its label, its domain and today's red and yellow records in scope."""
+    moment = deadline_rules.Moment.of(today)
+    out = []
+    for rule in deadline_rules.deadline_rules():
+        if not rule.has_levels:
+            continue
+        counts = rule.counts(user, moment)
+        out.append(
+            {
+                "code": rule.code,
+                "label": rule.label,
+                "domain": rule.domain,
+                "domain_label": rules.DOMAINS[rule.domain],
+                **counts,
+            }
+        )
+    return out
+
+
+def deadline_rows(user, code: str, level: str, today: dt.date | None = None):
+    """The records of one deadline rule at a level today, in the user's scope: (rule, rows); NotFound for a code
+    that names no deadline."""
+    rule = deadline_rules.rule_by_code(code)
+    if rule is None or not rule.has_levels or level not in (levels.RED, levels.YELLOW):
+        raise NotFound("没有这一类期限", field="rule")
+    moment = deadline_rules.Moment.of(today)
+    return rule, [rule.row(r, level) for r in rule.at_level(user, level, moment)[:500]]
+
+
+def with_subjects(user, alerts) -> list[Alert]:
+    """The alerts, each with `subject_label` (what it is about: 办件 …, 依申请公开 …) and `subject_url` (its page, only
+    where the user may open it), in a few queries for the whole list."""
+    from django.urls import reverse
+
+    from zhengwu.disclosure.models import DisclosureRequest
+    from zhengwu.evaluation.models import Rectification
+    from zhengwu.tickets import selectors as ticket_selectors
+
+    alerts = list(alerts)
+    tickets = set(
+        ticket_selectors.visible_tickets(user)
+        .filter(pk__in={a.ticket_id for a in alerts if a.ticket_id})
+        .values_list("pk", flat=True)
+    )
+    requests = set(
+        access.scope(
+            user, DisclosureRequest.objects.filter(pk__in={a.request_id for a in alerts if a.request_id})
+        ).values_list("pk", flat=True)
+    )
+    rectifications = set(
+        access.scope(
+            user,
+            Rectification.objects.filter(pk__in={a.rectification_id for a in alerts if a.rectification_id}),
+        ).values_list("pk", flat=True)
+    )
+    orders = set(
+        visible_orders(user)
+        .filter(pk__in={a.subject_order_id for a in alerts if a.subject_order_id})
+        .values_list("pk", flat=True)
+    )
+    cases = set(
+        supervised_cases(user)
+        .filter(pk__in={a.case_id for a in alerts if a.case_id})
+        .values_list("pk", flat=True)
+    )
+    out = {}
+    for a in alerts:
+        a.subject_label, a.subject_url = "", None
+        if a.case_id:
+            url = reverse("workbench_supervision:case", args=[a.case_id]) if a.case_id in cases else None
+            out[a.pk] = (f"办件 {a.case.number}", url)
+        elif a.request_id:
+            url = (
+                reverse("workbench_disclosure:request", args=[a.request_id])
+                if a.request_id in requests
+                else None
+            )
+            out[a.pk] = (f"依申请公开 {a.request.number}", url)
+        elif a.ticket_id:
+            url = (
+                reverse("workbench_tickets:ticket", args=[a.ticket.number])
+                if a.ticket_id in tickets
+                else None
+            )
+            out[a.pk] = (f"工单 {a.ticket.number}", url)
+        elif a.rectification_id:
+            url = (
+                reverse("workbench_evaluation:rectification", args=[a.rectification_id])
+                if a.rectification_id in rectifications
+                else None
+            )
+            out[a.pk] = (f"差评整改 {a.rectification.rating.subject_number}", url)
+        elif a.subject_order_id:
+            url = (
+                reverse("workbench_supervision:order", args=[a.subject_order.number])
+                if a.subject_order_id in orders
+                else None
+            )
+            out[a.pk] = (f"督办单 {a.subject_order.number}", url)
+        a.subject_label, a.subject_url = out.get(a.pk, ("", None))
+    return alerts

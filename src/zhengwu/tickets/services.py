@@ -525,7 +525,10 @@ def reply_ticket(*, ticket: Ticket, organisation: Organisation, text: str, by) -
     now = clock.now()
     ticket.reply, ticket.replied_at = text, now
     late = bool(ticket.handle_due and now > ticket.handle_due)
-    _transition(ticket, "reply", by=by, organisation=organisation, note=text, data={"late": late})
+    data = {"late": late, "round": ticket.reopen_count}  # the handling round: 0, then one more per reopening
+    if ticket.handle_due is not None:
+        data["handle_due"] = ticket.handle_due.isoformat()
+    _transition(ticket, "reply", by=by, organisation=organisation, note=text, data=data)
     return ticket
 
 
