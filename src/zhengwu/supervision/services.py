@@ -406,6 +406,38 @@ def record_accountability(
     return row
 
 
+# ---- calendar changes
+
+
+def recompute_for_year(year: int) -> int:
+    """After a calendar year was loaded: every order's response date that reached into the year, counted again
+    from the step that set it (issue, return or escalation: that day plus its working days), in the loading
+    transaction."""
+    first = dt.date(year, 1, 1)
+    changed = 0
+    for order in SupervisionOrder.objects.filter(due_on__gte=first).select_for_update():
+        step = order.steps.filter(action__in=("issue", "return", "escalate")).order_by("-seq").first()
+        if step is None:
+            continue
+        days = (step.data or {}).get("response_days") if step.action == "return" else order.response_days
+        if not days:
+            continue  # a return recorded before its days were: its date stays as set
+        # 督办 rule: the response is due `days` working days after the day the step set it.
+        due = add_workdays(clock.local_date(step.at), int(days)).value
+        if due != order.due_on:
+            order.due_on = due
+            order.save(update_fields=["due_on"])
+            changed += 1
+    if changed:
+        audit.record(
+            "supervision.order_recompute_dues",
+            None,
+            object_type="supervision.supervisionorder",
+            summary={"year": year, "orders": changed},
+        )
+    return changed
+
+
 # ---- the scan: what time alone turns into a breach
 
 
