@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -131,9 +131,12 @@ def dashboard_data(request):
         )
         done = (
             cases.filter(status=Status.COMPLETED, finished_at__gte=since)
-            .annotate(t=trunc("finished_at", tzinfo=clock.LOCAL))
+            .annotate(
+                t=trunc("finished_at", tzinfo=clock.LOCAL),
+                decided_on=TruncDate("decided_at", tzinfo=clock.LOCAL),  # the day in China, not in UTC
+            )
             .values("t")
-            .annotate(n=Count("pk"), late=Count("pk", filter=Q(decided_at__date__gt=F("promised_due"))))
+            .annotate(n=Count("pk"), late=Count("pk", filter=Q(decided_on__gt=F("promised_due"))))
         )
         keys = sorted(
             {r["t"].date().isoformat() for r in received} | {r["t"].date().isoformat() for r in done}
@@ -564,11 +567,11 @@ def hall_data(request, centre_id: int):
 
 def _hall_data(centre) -> dict:
     today = clock.today()
-    start = dt.datetime.combine(today, dt.time(0), tzinfo=clock.LOCAL)
+    start, end = clock.day_bounds(today)  # today in China, whatever the UTC date is
     cases_ = Case.objects.filter(window__centre=centre).order_by()
     month = _month_period(today)
     counts = cases_.aggregate(
-        today=Count("pk", filter=Q(received_at__gte=start)),
+        today=Count("pk", filter=Q(received_at__gte=start, received_at__lt=end)),
         in_progress=Count(
             "pk",
             filter=Q(
@@ -582,7 +585,9 @@ def _hall_data(centre) -> dict:
                 ]
             ),
         ),
-        completed_today=Count("pk", filter=Q(status=Status.COMPLETED, finished_at__gte=start)),
+        completed_today=Count(
+            "pk", filter=Q(status=Status.COMPLETED, finished_at__gte=start, finished_at__lt=end)
+        ),
     )
     result = indicators.compute(period=month, by=None, cases=cases_)["total"]
     latest = (
@@ -599,7 +604,7 @@ def _hall_data(centre) -> dict:
             {
                 "applicant": mask_name(c.applicant.name),
                 "item": c.version.name,
-                "window": c.window.number if c.window else "",
+                "window": str(c.window) if c.window else "",
                 "at": c.finished_at.astimezone(clock.LOCAL).strftime("%H:%M") if c.finished_at else "",
             }
             for c in latest
