@@ -6,7 +6,7 @@ provisional."""
 import pytest
 
 from tests.factories import make_staff
-from tests.supervision.conftest import accepted_case, at
+from tests.supervision.conftest import a_request, a_ticket, accepted_case, at, instant_case
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases import services as cases
 from zhengwu.core import calendar, clock
@@ -37,38 +37,10 @@ def test_a_loaded_year_moves_every_provisional_due_date_together(more, year, cli
     case = _complete(more, accepted_case(more))
     case.refresh_from_db()
     assert case.status == "completed" and case.due_provisional and case.legal_due.year == year
-    request = disclosure.file_request(
-        organisation=more.bureau,
-        channel="in_person",
-        requester_kind="natural_person",
-        requester_name="张三",
-        description="年底申请",
-        phone="13800138000",
-        by=more.officer,
-    )
-    ticket = tickets.file_ticket(
-        kind="complaint",
-        channel="hotline",
-        category=more.food,
-        content="年底投诉",
-        caller_name="李四",
-        caller_phone="13900139001",
-        by=more.operator,
-    )
-    clock.set_now(at(f"{year - 1}-12-28"))
-    ticket = tickets.dispatch_ticket(ticket=ticket, lead=more.bureau, by=more.operator)
+    request = a_request(more, when=f"{year - 1}-12-21", description="年底申请")
+    ticket = a_ticket(more, when=f"{year - 1}-12-28")
     order = services.issue_order(by=more.supervisor, case=case, instruction="说明", response_days=5)
-    instant = cases.handle_instantly(
-        case=cases.submit_case(
-            item=more.instant_item,
-            applicant=more.company,
-            by=more.clerk,
-            channel="counter",
-            window=more.dedicated,
-            form={"subject": "变更名称"},
-        ),
-        by=more.clerk,
-    )
+    instant = instant_case(more)
     rect = evaluation.rate(kind="case", pk=instant.pk, level=2, channel="portal").rectification
     before = {
         "legal": case.legal_due,
@@ -120,30 +92,12 @@ def test_a_loaded_year_moves_every_provisional_due_date_together(more, year, cli
 def test_recounting_a_known_year_agrees_with_what_the_services_stored(more):
     """The replay each domain's recompute does gives the dates the services wrote: nothing moves when the
     calendar did not (a ticket extended and reopened, a request that waited for a third party)."""
-    clock.set_now(at("2026-09-28"))
-    request = disclosure.file_request(
-        organisation=more.bureau,
-        channel="in_person",
-        requester_kind="natural_person",
-        requester_name="张三",
-        description="涉及第三方的信息",
-        phone="13800138000",
-        by=more.officer,
-    )
+    request = a_request(more, description="涉及第三方的信息")
     clock.set_now(at("2026-09-30"))
     disclosure.consult_third_party(request=request, by=more.officer, third_party="某公司")
     clock.set_now(at("2026-10-12"))
     disclosure.record_third_party_answer(request=request, by=more.officer, opinion="不同意公开")
-    ticket = tickets.file_ticket(
-        kind="complaint",
-        channel="hotline",
-        category=more.food,
-        content="投诉",
-        caller_name="李四",
-        caller_phone="13900139001",
-        by=more.operator,
-    )
-    ticket = tickets.dispatch_ticket(ticket=ticket, lead=more.bureau, by=more.operator)
+    ticket = a_ticket(more, when="2026-10-12")
     tickets.acknowledge(ticket=ticket, organisation=more.bureau, by=more.head)
     extension = tickets.request_extension(
         ticket=ticket, organisation=more.bureau, workdays=3, reason="需现场核查", by=more.head

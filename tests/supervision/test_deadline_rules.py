@@ -9,8 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.supervision.conftest import accepted_case, at
-from zhengwu.cases import services as cases
+from tests.supervision.conftest import a_request, a_ticket, accepted_case, at, instant_case
 from zhengwu.core import calendar, clock
 from zhengwu.core.errors import AccessDenied
 from zhengwu.disclosure import services as disclosure
@@ -29,49 +28,10 @@ def moment(value: str) -> dt.datetime:
     return at(value)
 
 
-def a_request(w):
-    """Received in person Monday 2026-09-28: reply due 2026-10-30 (20 working days, National Day skipped)."""
-    clock.set_now(at("2026-09-28"))
-    return disclosure.file_request(
-        organisation=w.bureau,
-        channel="in_person",
-        requester_kind="natural_person",
-        requester_name="张三",
-        description="2026年食品经营许可发放情况",
-        phone="13800138000",
-        by=w.officer,
-    )
-
-
-def a_ticket(w, *, channel="hotline"):
-    """Filed and dispatched to the bureau on Wednesday 2026-09-30 10:00: acknowledge by 2026-10-09 23:59:59,
-    answer by 2026-10-13 23:59:59."""
-    clock.set_now(at("2026-09-30"))
-    ticket = tickets.file_ticket(
-        kind="complaint",
-        channel=channel,
-        category=w.food,
-        content="小区门口早餐店无证经营,卫生条件差",
-        caller_name="李四",
-        caller_phone="13900139001",
-        by=w.operator,
-    )
-    return tickets.dispatch_ticket(ticket=ticket, lead=w.bureau, by=w.operator)
-
-
-def a_rectification(w):
+def a_rectification(w, *, when: str = "2026-09-28", level: int = 1):
     """An instant case completed and rated 非常不满意 on 2026-09-28: feedback due 2026-10-23 (15 working days)."""
-    clock.set_now(at("2026-09-28"))
-    case = cases.submit_case(
-        item=w.instant_item,
-        applicant=w.company,
-        by=w.clerk,
-        channel="counter",
-        window=w.dedicated,
-        form={"subject": "变更名称"},
-    )
-    case = cases.handle_instantly(case=case, by=w.clerk)
-    rating = evaluation.rate(kind="case", pk=case.pk, level=1, comment="等了很久", channel="portal")
+    case = instant_case(w, at(when))
+    rating = evaluation.rate(kind="case", pk=case.pk, level=level, comment="等了很久", channel="portal")
     return rating.rectification
 
 
@@ -247,15 +207,7 @@ def test_a_scan_in_a_year_the_calendar_does_not_know_says_its_findings_are_provi
     case = accepted_case(more)
     case.refresh_from_db()
     assert case.due_provisional and case.promised_due.year == year
-    request = disclosure.file_request(
-        organisation=more.bureau,
-        channel="in_person",
-        requester_kind="natural_person",
-        requester_name="张三",
-        description="年底申请",
-        phone="13800138000",
-        by=more.officer,
-    )
+    request = a_request(more, when=f"{year - 1}-12-21")
     request.refresh_from_db()
     assert request.due_provisional and request.due_on.year == year
     clock.set_now(at(f"{year - 1}-12-22"))

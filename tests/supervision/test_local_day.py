@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.supervision.conftest import submit
+from tests.supervision.conftest import instant_case, submit
 from zhengwu.cases import services as cases
 from zhengwu.core import clock
 from zhengwu.supervision import indicators
@@ -16,20 +16,6 @@ LOCAL = clock.LOCAL
 
 def china(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, minute, tzinfo=LOCAL)
-
-
-def instant_case(w, moment: dt.datetime):
-    """An instant case received and completed on the spot at `moment`, at the bureau's window 8."""
-    clock.set_now(moment)
-    case = cases.submit_case(
-        item=w.instant_item,
-        applicant=w.company,
-        by=w.clerk,
-        channel="counter",
-        window=w.dedicated,
-        form={"subject": "变更名称"},
-    )
-    return cases.handle_instantly(case=case, by=w.clerk)
 
 
 def hall(client, w) -> dict:
@@ -89,6 +75,7 @@ def test_the_trend_counts_a_decision_after_midnight_as_late(world, signed_in):
     with timezone.override(dt.UTC):
         data = client.get("/workbench/supervision/data/").json()
     assert sum(data["weeks"]["late"]) == 1 and sum(data["weeks"]["completed"]) == 1
+    assert data["weeks"]["labels"][data["weeks"]["completed"].index(1)] == "2026-10-12"  # its week's Monday
 
 
 def test_indicators_by_window_name_each_window(world):

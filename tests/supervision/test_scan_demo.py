@@ -9,8 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from tests.supervision.conftest import accepted_case
-from tests.supervision.test_deadline_rules import a_ticket
+from tests.supervision.conftest import a_ticket, accepted_case
 from zhengwu.core import calendar
 from zhengwu.core.demo import load_demo
 from zhengwu.core.management.commands.demo import load_domain_demos

@@ -307,73 +307,56 @@ def deadline_rows(user, code: str, level: str, today: dt.date | None = None):
 
 def with_subjects(user, alerts) -> list[Alert]:
     """The alerts, each with `subject_label` (what it is about: 办件 …, 依申请公开 …) and `subject_url` (its page, only
-    where the user may open it), in a few queries for the whole list."""
+    where the user may open it), in one query per kind of record on the list."""
     from django.urls import reverse
 
     from zhengwu.disclosure.models import DisclosureRequest
     from zhengwu.evaluation.models import Rectification
     from zhengwu.tickets import selectors as ticket_selectors
 
+    kinds = (  # link on the alert, its label, its page (route, argument), the records the user may open
+        (
+            "case_id",
+            lambda a: f"办件 {a.case.number}",
+            lambda a: ("workbench_supervision:case", a.case_id),
+            lambda: supervised_cases(user),
+        ),
+        (
+            "request_id",
+            lambda a: f"依申请公开 {a.request.number}",
+            lambda a: ("workbench_disclosure:request", a.request_id),
+            lambda: access.scope(user, DisclosureRequest.objects.all()),
+        ),
+        (
+            "ticket_id",
+            lambda a: f"工单 {a.ticket.number}",
+            lambda a: ("workbench_tickets:ticket", a.ticket.number),
+            lambda: ticket_selectors.visible_tickets(user),
+        ),
+        (
+            "rectification_id",
+            lambda a: f"差评整改 {a.rectification.rating.subject_number}",
+            lambda a: ("workbench_evaluation:rectification", a.rectification_id),
+            lambda: access.scope(user, Rectification.objects.all()),
+        ),
+        (
+            "subject_order_id",
+            lambda a: f"督办单 {a.subject_order.number}",
+            lambda a: ("workbench_supervision:order", a.subject_order.number),
+            lambda: visible_orders(user),
+        ),
+    )
     alerts = list(alerts)
-    tickets = set(
-        ticket_selectors.visible_tickets(user)
-        .filter(pk__in={a.ticket_id for a in alerts if a.ticket_id})
-        .values_list("pk", flat=True)
-    )
-    requests = set(
-        access.scope(
-            user, DisclosureRequest.objects.filter(pk__in={a.request_id for a in alerts if a.request_id})
-        ).values_list("pk", flat=True)
-    )
-    rectifications = set(
-        access.scope(
-            user,
-            Rectification.objects.filter(pk__in={a.rectification_id for a in alerts if a.rectification_id}),
-        ).values_list("pk", flat=True)
-    )
-    orders = set(
-        visible_orders(user)
-        .filter(pk__in={a.subject_order_id for a in alerts if a.subject_order_id})
-        .values_list("pk", flat=True)
-    )
-    cases = set(
-        supervised_cases(user)
-        .filter(pk__in={a.case_id for a in alerts if a.case_id})
-        .values_list("pk", flat=True)
-    )
-    out = {}
     for a in alerts:
         a.subject_label, a.subject_url = "", None
-        if a.case_id:
-            url = reverse("workbench_supervision:case", args=[a.case_id]) if a.case_id in cases else None
-            out[a.pk] = (f"办件 {a.case.number}", url)
-        elif a.request_id:
-            url = (
-                reverse("workbench_disclosure:request", args=[a.request_id])
-                if a.request_id in requests
-                else None
-            )
-            out[a.pk] = (f"依申请公开 {a.request.number}", url)
-        elif a.ticket_id:
-            url = (
-                reverse("workbench_tickets:ticket", args=[a.ticket.number])
-                if a.ticket_id in tickets
-                else None
-            )
-            out[a.pk] = (f"工单 {a.ticket.number}", url)
-        elif a.rectification_id:
-            url = (
-                reverse("workbench_evaluation:rectification", args=[a.rectification_id])
-                if a.rectification_id in rectifications
-                else None
-            )
-            out[a.pk] = (f"差评整改 {a.rectification.rating.subject_number}", url)
-        elif a.subject_order_id:
-            url = (
-                reverse("workbench_supervision:order", args=[a.subject_order.number])
-                if a.subject_order_id in orders
-                else None
-            )
-            out[a.pk] = (f"督办单 {a.subject_order.number}", url)
-        a.subject_label, a.subject_url = out.get(a.pk, ("", None))
+    for link, label, page, openable in kinds:
+        ids = {getattr(a, link) for a in alerts if getattr(a, link) and not a.subject_label}
+        if not ids:
+            continue
+        seen = set(openable().filter(pk__in=ids).values_list("pk", flat=True))
+        for a in alerts:
+            if getattr(a, link) in ids and not a.subject_label:
+                a.subject_label = label(a)
+                name, arg = page(a)
+                a.subject_url = reverse(name, args=[arg]) if getattr(a, link) in seen else None
     return alerts

@@ -138,11 +138,13 @@ def dashboard_data(request):
             .values("t")
             .annotate(n=Count("pk"), late=Count("pk", filter=Q(decided_on__gt=F("promised_due"))))
         )
-        keys = sorted(
-            {r["t"].date().isoformat() for r in received} | {r["t"].date().isoformat() for r in done}
-        )
-        rec = {r["t"].date().isoformat(): r["n"] for r in received}
-        fin = {r["t"].date().isoformat(): (r["n"], r["late"]) for r in done}
+
+        def day(row) -> str:  # the week's or month's first day, in China
+            return clock.local_date(row["t"]).isoformat()
+
+        keys = sorted({day(r) for r in received} | {day(r) for r in done})
+        rec = {day(r): r["n"] for r in received}
+        fin = {day(r): (r["n"], r["late"]) for r in done}
         return {
             "labels": keys,
             "received": [rec.get(k, 0) for k in keys],
