@@ -72,6 +72,8 @@ def test_supervisor_orders_on_an_overdue_disclosure_request_and_the_office_answe
     shot()
 
     as_user(page, sign_in, "disclosure")
+    visit("/workbench/")  # the office's home lists the order to answer
+    expect(page.get_by_role("link", name=f"DB-2026-0001 依申请公开 {overdue_request.number}")).to_be_visible()
     visit(f"/workbench/disclosure/requests/{overdue_request.pk}/")
     orders = page.get_by_test_id("request-orders")
     expect(orders).to_contain_text("待反馈")

@@ -230,6 +230,9 @@ def test_a_disclosure_officer_answers_the_order_on_a_disclosure_alert(more, clie
     assert order.request_ref == request.number and order.organisation == more.bureau
     assert order.subject_label.startswith(f"依申请公开 {request.number}")
     assert list(selectors.orders_on_request(more.officer, request)) == [order]
+    assert list(selectors.orders_to_answer(more.officer)) == [order]  # on the office's workbench home
+    case_order = services.issue_order(by=more.supervisor, case=accepted_case(more), instruction="加快办理")
+    assert case_order not in selectors.orders_to_answer(more.officer)  # not the office's to answer
     with pytest.raises(AccessDenied):
         services.respond_order(order=order, by=more.clerk, response="窗口代答")
     client.force_login(more.officer)

@@ -245,17 +245,20 @@ def alerts_to_review(user) -> QuerySet[Alert]:
 
 def orders_to_answer(user) -> QuerySet[SupervisionOrder]:
     """Open orders addressed to the user's own organisation or one below it (also once escalated above it): theirs
-    to report back on, soonest due first."""
+    to report back on, soonest due first. A disclosure officer answers only those about the office's requests."""
     staff = access.staff_of(user)
     if staff is None:
         return SupervisionOrder.objects.none()
     path = staff.organisation.path
-    return (
+    rows = (
         SupervisionOrder.objects.select_related("organisation")
         .filter(Q(organisation__path__startswith=path) | Q(origin__path__startswith=path))
         .filter(state=SupervisionOrder.State.OPEN)
         .order_by("due_on", "id")
     )
+    if not access.has_role(user, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER):
+        rows = rows.filter(ON_REQUESTS) if access.has_role(user, Role.DISCLOSURE_OFFICER) else rows.none()
+    return rows
 
 
 def orders_to_close(user) -> QuerySet[SupervisionOrder]:
