@@ -14,7 +14,7 @@ from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import AuditRecord
 from zhengwu.supervision.models import Alert
 
-FEE_CODE = "fee.differs_from_standard"
+FEE_CODE = "case.fee.differs_from_standard"
 FEES = [
     {"name": "工本费", "standard": "每证 10 元", "amount": "10.00", "basis": "赣发改收费〔2020〕1号"},
     {"name": "检验费", "standard": "按实际检验项目收取", "amount": None, "basis": "《食品安全法》第八十八条"},

@@ -89,6 +89,16 @@ def test_sitemap_lists_public_pages_only(client, org, people, published):
     assert pub.index_number in xml and draft.index_number not in xml
 
 
+def test_sitemap_dates_a_publication_by_its_day_in_china(client, published):
+    """Published at 07:00 on 18 November in China, which is still 17 November in UTC: lastmod is the 18th."""
+    import datetime as dt
+
+    with clock.frozen(dt.datetime(2026, 11, 18, 7, 0, tzinfo=clock.LOCAL)):
+        pub = published("清晨发布的通知")
+    xml = client.get(reverse("portal_disclosure:sitemap")).content.decode()
+    assert f"{pub.index_number}/</loc><lastmod>2026-11-18</lastmod>" in xml
+
+
 def test_citizen_files_and_tracks_a_request(client, org):
     with clock.frozen("2026-02-06T10:00"):
         response = client.post(

@@ -11,6 +11,7 @@ from tests.factories import PASSWORD, make_centre, make_organisation, make_regio
 from zhengwu.cases import services as cases
 from zhengwu.core import clock, ids
 from zhengwu.core.models import Organisation, Role
+from zhengwu.tickets.models import Category
 
 ITEM = {
     "name": "食品经营许可",
@@ -160,3 +161,64 @@ def signed_in(client):
         return client
 
     return sign
+
+
+@pytest.fixture
+def more(world):
+    """The supervision world with a disclosure officer and a hotline centre."""
+    centre_org = world.centre.managed_by
+    world.officer = make_staff("officer", world.bureau, roles=[Role.DISCLOSURE_OFFICER], name="公开专员").user
+    world.operator = make_staff("operator", centre_org, roles=[Role.HOTLINE_OPERATOR], name="话务员").user
+    world.manager = make_staff("manager", centre_org, roles=[Role.CENTRE_MANAGER], name="中心主任").user
+    world.food = Category.objects.create(code="food", name="食品安全", default_organisation=world.bureau)
+    return world
+
+
+def a_request(w, *, when: str = "2026-09-28", description: str = "2026年食品经营许可发放情况"):
+    """Received in person on `when` (Monday 2026-09-28: reply due 2026-10-30, 20 working days, National Day
+    skipped), registered by the bureau's disclosure officer."""
+    from zhengwu.disclosure import services as disclosure
+
+    clock.set_now(at(when))
+    return disclosure.file_request(
+        organisation=w.bureau,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="张三",
+        description=description,
+        phone="13800138000",
+        by=w.officer,
+    )
+
+
+def a_ticket(w, *, when: str = "2026-09-30", channel: str = "hotline", dispatch: bool = True):
+    """Filed (and dispatched to the bureau) on `when` at 10:00 — on Wednesday 2026-09-30: acknowledge by 2026-10-09
+    23:59:59, answer by 2026-10-13 23:59:59."""
+    from zhengwu.tickets import services as tickets
+
+    clock.set_now(at(when))
+    ticket = tickets.file_ticket(
+        kind="complaint",
+        channel=channel,
+        category=w.food,
+        content="小区门口早餐店无证经营,卫生条件差",
+        caller_name="李四",
+        caller_phone="13900139001",
+        by=w.operator,
+    )
+    return tickets.dispatch_ticket(ticket=ticket, lead=w.bureau, by=w.operator) if dispatch else ticket
+
+
+def instant_case(w, moment: dt.datetime | None = None):
+    """An instant case received and completed on the spot at the bureau's window 8 (at `moment`, if given)."""
+    if moment is not None:
+        clock.set_now(moment)
+    case = cases.submit_case(
+        item=w.instant_item,
+        applicant=w.company,
+        by=w.clerk,
+        channel="counter",
+        window=w.dedicated,
+        form={"subject": "变更名称"},
+    )
+    return cases.handle_instantly(case=case, by=w.clerk)

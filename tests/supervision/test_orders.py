@@ -15,7 +15,7 @@ from zhengwu.supervision.models import Alert, SupervisionOrder, WarningPush
 @pytest.fixture
 def late_alert(world):
     case = decided_case(world, on="2026-10-19")
-    return Alert.objects.get(case=case, code="overdue.promised")
+    return Alert.objects.get(case=case, code="case.overdue.promised")
 
 
 def test_supervisor_dismisses_an_alert_with_a_reason(world, late_alert):
@@ -131,7 +131,7 @@ def test_warnings_are_pushed_to_handler_and_head_once_per_level(world):
     )  # red pushed, and the overdue alert raised by the scan
     assert WarningPush.objects.filter(level="red").count() == 4
     assert "【超期】" in WarningPush.objects.filter(level="red").first().message
-    assert Alert.objects.filter(case=case, code="overdue.promised", event__isnull=True).count() == 1
+    assert Alert.objects.filter(case=case, code="case.overdue.promised", event__isnull=True).count() == 1
 
 
 def test_scan_finds_a_suspension_past_its_declared_length(world):
@@ -142,6 +142,7 @@ def test_scan_finds_a_suspension_past_its_declared_length(world):
     clock.set_now(at("2026-10-09"))  # 09-29, 09-30, 10-08, 10-09: 4 working days
     services.scan()
     assert (
-        "已用 4 个工作日" in Alert.objects.get(case=case, code="suspension.longer_than_declared").explanation
+        "已用 4 个工作日"
+        in Alert.objects.get(case=case, code="case.suspension.longer_than_declared").explanation
     )
     assert SupervisionOrder.objects.count() == 0

@@ -49,16 +49,16 @@ def test_every_rule_has_a_code_severity_and_title():
 
 def test_decided_after_the_promised_date(world):
     case = decided_case(world, on="2026-10-19")  # promised due 2026-10-16 (National Day crossed), legal 10-30
-    assert codes(case) == {"overdue.promised"}
-    text = alert(case, "overdue.promised").explanation
+    assert codes(case) == {"case.overdue.promised"}
+    text = alert(case, "case.overdue.promised").explanation
     assert "2026-10-16" in text and "2026-10-19" in text and "超出 1 个工作日" in text
 
 
 def test_decided_after_the_legal_date(world):
     case = decided_case(world, on="2026-11-02")
-    assert codes(case) == {"overdue.promised", "overdue.legal"}
-    assert alert(case, "overdue.legal").severity == "serious"
-    assert "第四十二条" in alert(case, "overdue.legal").explanation
+    assert codes(case) == {"case.overdue.promised", "case.overdue.legal"}
+    assert alert(case, "case.overdue.legal").severity == "serious"
+    assert "第四十二条" in alert(case, "case.overdue.legal").explanation
 
 
 def test_decided_on_the_promised_date_is_lawful(world):
@@ -73,7 +73,7 @@ def test_overdue_is_raised_once_however_many_events_follow(world):
     cases.complete_step(case=case, by=world.approver, opinion="同意")
     cases.claim_step(case=case, by=world.head)
     cases.decide_case(case=case, by=world.head, grant=True)
-    assert Alert.objects.filter(case=case, code="overdue.promised").count() == 1
+    assert Alert.objects.filter(case=case, code="case.overdue.promised").count() == 1
 
 
 # ---- intake decided after 5 working days (行政许可法 第三十二条)
@@ -83,15 +83,15 @@ def test_intake_decided_after_five_working_days(world):
     case = submit(world)  # received Monday 2026-09-28: 5 working days run to Saturday 2026-10-10 (worked)
     clock.set_now(at("2026-10-12"))
     cases.accept_case(case=case, by=world.clerk)  # too late: recorded as deemed acceptance
-    assert "intake.late" in codes(case)
-    assert "2026-10-10" in alert(case, "intake.late").explanation
+    assert "case.intake.late" in codes(case)
+    assert "2026-10-10" in alert(case, "case.intake.late").explanation
 
 
 def test_intake_decided_on_the_adjusted_saturday_is_lawful(world):
     case = submit(world)
     clock.set_now(at("2026-10-10"))
     cases.accept_case(case=case, by=world.clerk)
-    assert "intake.late" not in codes(case)
+    assert "case.intake.late" not in codes(case)
 
 
 # ---- a repeated supplement naming new materials
@@ -104,8 +104,8 @@ def test_second_supplement_naming_a_new_material(world):
     cases.request_supplement(
         case=case, by=world.clerk, items=[{"position": 2, "problem": "复印件不清晰"}], reason="首次漏看"
     )
-    assert "supplement.repeated_new_materials" in codes(case)
-    assert "营业执照复印件" in alert(case, "supplement.repeated_new_materials").explanation
+    assert "case.supplement.repeated_new_materials" in codes(case)
+    assert "营业执照复印件" in alert(case, "case.supplement.repeated_new_materials").explanation
 
 
 def test_second_supplement_about_the_same_material_is_lawful(world):
@@ -115,7 +115,7 @@ def test_second_supplement_about_the_same_material_is_lawful(world):
     cases.request_supplement(
         case=case, by=world.clerk, items=[{"position": 1, "problem": "签字与身份证不符"}]
     )
-    assert "supplement.repeated_new_materials" not in codes(case)
+    assert "case.supplement.repeated_new_materials" not in codes(case)
 
 
 # ---- a fee differing from the catalogue standard
@@ -124,16 +124,16 @@ def test_second_supplement_about_the_same_material_is_lawful(world):
 def test_fee_above_the_standard(world):
     case = accepted_case(world)
     cases.charge_fee(case=case, by=world.clerk, fees=[{"name": "工本费", "amount": "50"}])
-    assert codes(case) == {"fee.differs_from_standard"}
-    assert "50.00" in alert(case, "fee.differs_from_standard").explanation
-    assert "10.00" in alert(case, "fee.differs_from_standard").explanation
+    assert codes(case) == {"case.fee.differs_from_standard"}
+    assert "50.00" in alert(case, "case.fee.differs_from_standard").explanation
+    assert "10.00" in alert(case, "case.fee.differs_from_standard").explanation
 
 
 def test_fee_not_in_the_catalogue(world):
     # cases.charge_fee refuses a fee outside the catalogue; an import or a bypassing client may still write one
     case = accepted_case(world)
     raw_event(case, "attach", by=world.clerk, data={"fees": [{"name": "加急费", "amount": "100"}]})
-    assert "加急费" in alert(case, "fee.differs_from_standard").explanation
+    assert "加急费" in alert(case, "case.fee.differs_from_standard").explanation
 
 
 def test_fee_at_the_standard_is_lawful(world):
@@ -150,19 +150,19 @@ def test_step_completed_out_of_order(world):
     raw_event(
         case, "complete_step", by=world.head, data={"position": 3, "on": "2026-09-28", "opinion": "同意"}
     )
-    assert "step.out_of_order" in codes(case)
-    assert "审查" in alert(case, "step.out_of_order").explanation
+    assert "case.step.out_of_order" in codes(case)
+    assert "审查" in alert(case, "case.step.out_of_order").explanation
 
 
 def test_decision_skipping_a_step(world):
     case = accepted_case(world)
     raw_event(case, "decide", by=world.head, data={"decision": "grant"})
-    assert "「审查」尚未办理" in alert(case, "step.out_of_order").explanation
+    assert "「审查」尚未办理" in alert(case, "case.step.out_of_order").explanation
 
 
 def test_steps_in_order_are_lawful(world):
     case = decided_case(world)
-    assert "step.out_of_order" not in codes(case)
+    assert "case.step.out_of_order" not in codes(case)
 
 
 # ---- the same person accepting and deciding where the item needs two
@@ -176,13 +176,13 @@ def test_same_person_accepts_and_decides(world):
     cases.complete_step(case=case, by=one, opinion="同意")
     cases.claim_step(case=case, by=one)
     cases.decide_case(case=case, by=one, grant=True)
-    assert codes(case) == {"decision.same_person"}
-    assert "全能" in alert(case, "decision.same_person").explanation
+    assert codes(case) == {"case.decision.same_person"}
+    assert "全能" in alert(case, "case.decision.same_person").explanation
 
 
 def test_two_people_or_an_instant_item_are_lawful(world):
     case = decided_case(world)
-    assert "decision.same_person" not in codes(case)
+    assert "case.decision.same_person" not in codes(case)
     instant = submit(world, item=world.instant_item)
     cases.handle_instantly(case=instant, by=world.clerk)
     assert codes(instant) == set()
@@ -194,8 +194,8 @@ def test_two_people_or_an_instant_item_are_lawful(world):
 def test_act_by_staff_of_another_organisation(world):
     case = accepted_case(world)
     raw_event(case, "claim_step", by=world.water_head, data={"position": 2, "assignee": world.water_head.pk})
-    assert codes(case) == {"actor.outside_organisation"}
-    assert "水利局" in alert(case, "actor.outside_organisation").explanation
+    assert codes(case) == {"case.actor.outside_organisation"}
+    assert "水利局" in alert(case, "case.actor.outside_organisation").explanation
 
 
 def test_general_window_taking_the_application_is_lawful(world):
@@ -212,8 +212,8 @@ def test_suspension_without_a_legal_reason(world):
     raw_event(
         case, "suspend", by=world.approver, note="等领导回来", data={"since": "2026-09-28", "kind": "other"}
     )
-    assert "suspension.no_legal_reason" in codes(case)
-    assert "专家评审" in alert(case, "suspension.no_legal_reason").explanation
+    assert "case.suspension.no_legal_reason" in codes(case)
+    assert "专家评审" in alert(case, "case.suspension.no_legal_reason").explanation
 
 
 def test_suspension_longer_than_declared(world):
@@ -224,8 +224,8 @@ def test_suspension_longer_than_declared(world):
     )
     clock.set_now(at("2026-10-19"))
     cases.resume_case(case=case, by=world.approver)
-    assert codes(case) == {"suspension.longer_than_declared"}
-    assert "用了 5 个工作日" in alert(case, "suspension.longer_than_declared").explanation
+    assert codes(case) == {"case.suspension.longer_than_declared"}
+    assert "用了 5 个工作日" in alert(case, "case.suspension.longer_than_declared").explanation
 
 
 def test_lawful_suspension_within_its_declared_length(world):
@@ -247,8 +247,8 @@ def test_event_recorded_days_before_it_was_entered(world):
     clock.set_now(at("2026-10-09", 17))
     cases.claim_step(case=case, by=world.approver)
     cases.complete_step(case=case, by=world.approver, opinion="同意", at=at("2026-09-29"))
-    assert codes(case) == {"event.backdated"}
-    assert "2026-09-29" in alert(case, "event.backdated").explanation
+    assert codes(case) == {"case.event.backdated"}
+    assert "2026-09-29" in alert(case, "case.event.backdated").explanation
 
 
 def test_event_entered_the_same_afternoon_is_lawful(world):
@@ -277,7 +277,8 @@ def test_a_new_rule_needs_no_other_change(world):
     try:
         clock.set_now(at("2026-09-28", 23))
         case = accepted_case(world)
-        assert "test.night_work" in codes(case)
+        # A case rule's code begins with its domain, so people can filter by it.
+        assert NightWork.code == "case.test.night_work" and "case.test.night_work" in codes(case)
     finally:
         rules.REGISTRY.remove(NightWork)
 
@@ -307,6 +308,6 @@ def test_an_alert_rolls_back_with_its_event(world):
         with transaction.atomic():
             cases.claim_step(case=case, by=world.approver)
             cases.complete_step(case=case, by=world.approver, opinion="同意", at=at("2026-10-01"))
-            assert "event.backdated" in codes(case)
+            assert "case.event.backdated" in codes(case)
             raise RuntimeError("the page crashed after the write")
     assert codes(case) == set()

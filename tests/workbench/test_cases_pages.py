@@ -339,7 +339,7 @@ def test_charge_fee_from_the_case_page(as_user, world):  # noqa: F811
     html = done.content.decode()
     assert done.status_code == 200 and "已登记收费" in html and 'id="fees-charged"' in html
     assert case.events.filter(action="charge_fee").count() == 1
-    assert not Alert.objects.filter(case=case, code="fee.differs_from_standard").exists()
+    assert not Alert.objects.filter(case=case, code="case.fee.differs_from_standard").exists()
 
     case.refresh_from_db()
     higher = client.post(
@@ -348,7 +348,7 @@ def test_charge_fee_from_the_case_page(as_user, world):  # noqa: F811
         follow=True,
     )
     assert "目录标准 10.00" in higher.content.decode()
-    assert Alert.objects.filter(case=case, code="fee.differs_from_standard").count() == 1
+    assert Alert.objects.filter(case=case, code="case.fee.differs_from_standard").count() == 1
 
 
 def test_charge_fee_refusal_is_shown_at_the_field_and_keeps_what_was_typed(as_user, world):  # noqa: F811

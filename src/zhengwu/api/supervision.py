@@ -12,7 +12,7 @@ from ninja.security import SessionAuth
 
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, ValidationFailed
-from zhengwu.supervision import indicators, selectors, services
+from zhengwu.supervision import indicators, rules, selectors, services
 
 router = Router()
 
@@ -50,6 +50,25 @@ def level_counts(request):
 
     counts = selectors.level_counts(request.user)
     return {"today": clock.today(), **counts}
+
+
+class DeadlineLevelsOut(Schema):
+    code: str
+    label: str
+    domain: str
+    domain_label: str
+    red: int
+    yellow: int
+
+
+@router.get(
+    "/deadlines",
+    auth=staff_only,
+    response={200: list[DeadlineLevelsOut], **ERRORS},
+    summary="各类期限(依申请公开、工单、差评整改、督办)今日红牌、黄牌数",
+)
+def deadline_levels(request):
+    return selectors.deadline_counts(request.user)
 
 
 @router.get(
@@ -142,6 +161,7 @@ def level_cases(request, level: Literal["red", "yellow"], limit: int = 200):
 class AlertOut(Schema):
     id: int
     code: str
+    domain: str
     severity: str
     severity_label: str = ""
     title: str
@@ -149,6 +169,10 @@ class AlertOut(Schema):
     state: str
     state_label: str = ""
     case_number: str | None
+    request_number: str | None
+    ticket_number: str | None
+    order_number: str | None
+    provisional: bool
     organisation: str
     raised_at: dt.datetime
     review_note: str
@@ -158,26 +182,37 @@ def _alert(a) -> dict:
     return {
         "id": a.pk,
         "code": a.code,
+        "domain": rules.domain_of(a.code),
         "severity": a.severity,
         "severity_label": a.get_severity_display(),
         "title": a.title,
         "explanation": a.explanation,
         "state": a.state,
         "state_label": a.get_state_display(),
-        "case_number": a.case.number if a.case else None,
+        "case_number": a.case.number if a.case_id else None,
+        "request_number": a.request.number if a.request_id else None,
+        "ticket_number": a.ticket.number if a.ticket_id else None,
+        "order_number": a.subject_order.number if a.subject_order_id else None,
+        "provisional": bool((a.data or {}).get("provisional")),
         "organisation": a.organisation.name,
         "raised_at": a.raised_at,
         "review_note": a.review_note,
     }
 
 
-@router.get("/alerts", auth=staff_only, response={200: list[AlertOut], **ERRORS}, summary="监察异常")
-def alert_list(request, state: str | None = None, code: str | None = None, limit: int = 200):
-    rows = selectors.visible_alerts(request.user)
-    if state:
-        rows = rows.filter(state=state)
-    if code:
-        rows = rows.filter(code=code)
+@router.get(
+    "/alerts",
+    auth=staff_only,
+    response={200: list[AlertOut], **ERRORS},
+    summary="监察异常",
+    description="domain:case、disclosure、ticket、rating、supervision(规则代码的第一段);code:规则代码。",
+)
+def alert_list(
+    request, state: str | None = None, code: str | None = None, domain: str | None = None, limit: int = 200
+):
+    if domain and domain not in rules.DOMAINS:
+        raise ValidationFailed(f"domain 只能是 {'、'.join(rules.DOMAINS)} 之一", field="domain")
+    rows = selectors.filtered_alerts(request.user, state=state or "", domain=domain or "", code=code or "")
     return [_alert(a) for a in rows[: max(1, min(limit, 1000))]]
 
 

@@ -1580,27 +1580,27 @@ def import_case(*, parsed) -> Case:
 # ---------------------------------------------------------------- calendar changes
 
 
+FINISHED = (Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED)
+
+
 @_with_one_calendar
 def recompute_for_year(year: int) -> int:
-    """Rebuild the stored due dates of open cases whose dates touched `year` (after a calendar year was loaded)."""
+    """Rebuild the stored due dates (intake, promised, legal, each step's, the provisional flag) of every case whose
+    dates touched `year`, finished cases included, from its events (after a calendar year was loaded): the stored
+    dates, the explanations derived from the events, the pages and the API then all say the same."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     touched = (
-        Case.objects.filter(
-            status__in=[
-                s
-                for s in Status.values
-                if s
-                not in (Status.DRAFT, Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED)
-            ]
-        )
+        Case.objects.exclude(status=Status.DRAFT)
         .filter(intake_start__lte=last)
         .filter(
             Q(due_provisional=True)
             | Q(legal_due__gte=first)
             | Q(promised_due__gte=first)
             | Q(intake_due__gte=first)
-            | Q(legal_due__isnull=True)
+            | Q(legal_due__isnull=True, status__in=[s for s in Status.values if s not in FINISHED])
+            | Q(steps__due_on__gte=first, steps__due_on__lte=last)
         )
+        .distinct()
     )
     count = 0
     for pk in list(touched.values_list("pk", flat=True)):

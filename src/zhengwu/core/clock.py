@@ -31,6 +31,13 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(LOCAL).date()
 
 
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The local day [start, end) as aware moments: midnight in China that day and the next. Queries on stored
+    moments (UTC in the database) count "a day" between these, never by the UTC date."""
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LOCAL)
+
+
 def set_now(moment: dt.datetime | dt.date | str | None) -> None:
     """Fix the clock at a moment (a date means 09:00 that day in China); None lets it run again with the system's."""
     global _frozen, _offset

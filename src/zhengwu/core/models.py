@@ -141,7 +141,9 @@ class Window(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}号窗口 {self.name}"
+        """How people name a window: "1号窗口 综合受理窗口" (a name that already says its number is not repeated)."""
+        label = f"{self.number}号窗口"
+        return self.name if self.name.startswith(label) else f"{label} {self.name}".strip()
 
 
 class Role(models.TextChoices):

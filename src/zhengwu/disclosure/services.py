@@ -540,8 +540,8 @@ def _check_on(request: DisclosureRequest, on: dt.date | None, *, field: str = "o
     return on
 
 
-def pauses_of(events) -> list[deadlines.Pause]:
-    """The spans not counted toward the reply limit, from a request's events (open spans end today)."""
+def pauses_of(events, *, until: dt.date | None = None) -> list[deadlines.Pause]:
+    """The spans not counted toward the reply limit, from a request's events (open spans end today, or `until`)."""
     pauses, opened = [], {}
     for e in events:
         if e.action in ("consult_third_party", "notify_fee"):
@@ -553,21 +553,58 @@ def pauses_of(events) -> list[deadlines.Pause]:
     for action, start in opened.items():
         pauses.append(
             deadlines.Pause(
-                start, max(start, clock.today()), "third_party" if action.startswith("consult") else "fee"
+                start,
+                max(start, until or clock.today()),
+                "third_party" if action.startswith("consult") else "fee",
             )
         )
     return pauses
 
 
 def due_of(request: DisclosureRequest, events=None) -> deadlines.ReplyDue:
-    """The reply due date of a request, from its receipt, supplement, extension and paused spans."""
+    """The reply due date of a request, from its receipt, supplement, extension and paused spans (a concluded
+    request's spans end the day it was concluded)."""
     events = list(events if events is not None else request.events.all())
+    until = request.concluded_on if request.status in workflow.CONCLUDED_REQUEST_STATES else None
     return deadlines.reply_due(
         request.received_on,
         supplement_received=request.supplement_received_on,
         extension=request.extension_days,
-        pauses=pauses_of(events),
+        pauses=pauses_of(events, until=until),
     )
+
+
+def recompute_for_year(year: int) -> int:
+    """After a calendar year was loaded: the reply due date and its provisional flag of every request whose date
+    touched the year — open, or replied (the date the reply is judged against) — counted again by `due_of`, in the
+    loading transaction. Requests imported from before the platform keep theirs."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    replied = Q(pk__in=RequestEvent.objects.filter(action="reply").values("request_id"))
+    touched = (
+        DisclosureRequest.objects.filter(imported=False, received_on__lte=last, due_on__isnull=False)
+        .filter(Q(status__in=workflow.OPEN_REQUEST_STATES) | replied)
+        .filter(Q(due_provisional=True) | Q(due_on__gte=first))
+    )
+    changed = 0
+    for request in touched.select_for_update().prefetch_related("events"):
+        try:
+            result = due_of(request)
+        except (
+            ValidationFailed
+        ):  # events recorded around the rules (a repair) that no longer count: keep the date
+            continue
+        if (request.due_on, request.due_provisional) != (result.due, result.provisional):
+            request.due_on, request.due_provisional = result.due, result.provisional
+            request.save(update_fields=["due_on", "due_provisional"])
+            changed += 1
+    if changed:
+        audit.record(
+            "disclosure.request.recompute_dues",
+            None,
+            object_type="disclosure.disclosurerequest",
+            summary={"year": year, "requests": changed},
+        )
+    return changed
 
 
 def _refresh_due(request: DisclosureRequest) -> None:

@@ -8,6 +8,7 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from zhengwu.cases import notify
+        from zhengwu.evaluation import signals  # noqa: F401 — recompute due dates when a calendar year is loaded
         from zhengwu.evaluation.links import completion_invitation
 
         notify.add_to_messages(completion_invitation)

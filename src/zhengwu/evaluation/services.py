@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from zhengwu.cases.models import Case
 from zhengwu.cases.models import Status as CaseStatus
@@ -780,3 +780,32 @@ def publish_commitment(
             summary={"organisation": organisation.pk, "version": commitment.version, "items": len(versions)},
         )
     return commitment
+
+
+# ---- calendar changes ------------------------------------------------------------------------------------------
+
+
+def recompute_for_year(year: int) -> int:
+    """After a calendar year was loaded: the feedback due date and its provisional flag of every rectification
+    whose date touched the year, counted again by `rules.rectification_due` from the rating day and its limit, in
+    the loading transaction."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    calendar = current_calendar()
+    touched = Rectification.objects.filter(opened_on__lte=last).filter(
+        Q(due_provisional=True) | Q(due__gte=first)
+    )
+    changed = 0
+    for rect in touched.select_for_update():
+        due = rules.rectification_due(rect.opened_on, rect.limit_days, calendar)
+        if (rect.due, rect.due_provisional) != (due.date, due.provisional):
+            rect.due, rect.due_provisional = due.date, due.provisional
+            rect.save(update_fields=["due", "due_provisional"])
+            changed += 1
+    if changed:
+        audit.record(
+            "evaluation.rectification.recompute_dues",
+            None,
+            object_type="evaluation.rectification",
+            summary={"year": year, "rectifications": changed},
+        )
+    return changed

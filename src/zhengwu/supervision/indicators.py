@@ -344,7 +344,19 @@ def _rate(numerator, denominator) -> float | None:
 def _labels(by: str, keys) -> dict:
     model, label_field = GROUPINGS[by][1], GROUPINGS[by][2]
     keys = [k for k in keys if k is not None]
+    if by == "window":
+        return window_labels(keys)
     return dict(model.objects.filter(pk__in=keys).values_list("pk", label_field))
+
+
+def window_labels(keys) -> dict:
+    """Each window as people know it, "1号窗口 综合受理窗口"; where two centres have a window of that name, the centre
+    is named first so the rows can be told apart."""
+    windows = list(Window.objects.filter(pk__in=keys).select_related("centre"))
+    seen: dict[str, int] = {}
+    for w in windows:
+        seen[str(w)] = seen.get(str(w), 0) + 1
+    return {w.pk: (f"{w.centre.name} {w}" if seen[str(w)] > 1 else str(w)) for w in windows}
 
 
 def compute(

@@ -61,6 +61,35 @@ class Alert(models.Model):
         "cases.Case", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("办件")
     )
     event = models.ForeignKey("cases.CaseEvent", models.SET_NULL, null=True, blank=True, related_name="+")
+    # The record a deadline rule found overdue, when it is not a case (one of these at most).
+    ticket = models.ForeignKey(
+        "tickets.Ticket", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("工单")
+    )
+    request = models.ForeignKey(
+        "disclosure.DisclosureRequest",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("依申请公开"),
+    )
+    rectification = models.ForeignKey(
+        "evaluation.Rectification",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("差评整改"),
+    )
+    subject_order = models.ForeignKey(
+        "SupervisionOrder",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("督办单"),
+        help_text=_("逾期未反馈的督办单"),
+    )
     organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="+", verbose_name=_("机构"))
     raised_at = models.DateTimeField(_("发现时间"))
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)

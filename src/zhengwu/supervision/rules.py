@@ -92,21 +92,49 @@ class Context:
         )
 
 
-class _Registered:
-    """A rule's identity; a subclass with a `code` joins its family's `registry` (cases' or tickets')."""
+DOMAINS = {
+    "case": "办件",
+    "disclosure": "依申请公开",
+    "ticket": "诉求工单",
+    "rating": "好差评整改",
+    "supervision": "督办",
+}
+
+
+def domain_of(code: str) -> str:
+    """The domain a rule code belongs to (its first part): case, disclosure, ticket, rating or supervision."""
+    return code.split(".", 1)[0] if code.split(".", 1)[0] in DOMAINS else "case"
+
+
+def canonical_code(code: str) -> str:
+    """A rule code as stored now: codes written before every code carried its domain (`overdue.promised`) are the
+    case rules' (`case.overdue.promised`); links and API calls that still use them keep working."""
+    code = (code or "").strip()
+    return code if not code or code.split(".", 1)[0] in DOMAINS else f"case.{code}"
+
+
+class Registered:
+    """A rule's identity; a subclass with a `code` joins its family's `registry` (cases', tickets', deadlines').
+
+    A code begins with its family's `domain`, so people can filter by it: a subclass writes the rest
+    (`code = "overdue.promised"` in a case rule is registered as `case.overdue.promised`). This is the one place
+    that names codes by domain; `canonical_code` reads codes stored before."""
 
     registry: list[type]
+    domain: str = ""
     code: str = ""
     severity: str = Severity.WARNING
     title: str = ""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.code:
+        if "code" in cls.__dict__ and cls.code:
+            if cls.domain and not cls.code.startswith(f"{cls.domain}."):
+                cls.code = f"{cls.domain}.{cls.code}"
             cls.registry.append(cls)
 
 
-class Rule(_Registered):
+class Rule(Registered):
     """A supervision rule: `check` returns the findings for one event (empty when the event is lawful).
 
     `reads_database`: True (the default) runs `check` inside its own savepoint, so a failing query cannot spoil the
@@ -114,6 +142,7 @@ class Rule(_Registered):
     say False: its check then runs without a savepoint, and only storing what it finds takes one."""
 
     registry: list[type[Rule]] = []  # every rule on case events, in the order written
+    domain = "case"
     reads_database: bool = True
 
     def check(self, ctx: Context) -> Iterable[Finding]:
@@ -543,12 +572,12 @@ def _store_all(rule: Rule, findings: Iterable[Finding], *, ctx: Context, event: 
 def store(rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert | None:
     key = f"{rule.code}:c{case.pk}" if finding.per_case or event is None else f"{rule.code}:e{event.pk}"
     explanation = f"办件 {case.number}:{finding.explanation}"
-    return _raise(
+    return raise_alert(
         rule, finding, key, explanation, case=case, event=event, organisation_id=case.organisation_id
     )
 
 
-def _raise(rule: _Registered, finding: Finding, key: str, explanation: str, **links) -> Alert | None:
+def raise_alert(rule: Registered, finding: Finding, key: str, explanation: str, **links) -> Alert | None:
     """The alert under `key`, once: None when it was already raised (by this event or an earlier one)."""
     alert, created = Alert.objects.get_or_create(
         key=key,
@@ -566,7 +595,7 @@ def _raise(rule: _Registered, finding: Finding, key: str, explanation: str, **li
 
 
 def rule_for(code: str) -> type[Rule] | None:
-    return next((r for r in REGISTRY if r.code == code), None)
+    return next((r for r in REGISTRY if r.code == canonical_code(code)), None)
 
 
 # ---- 政民互动 tickets: rules on ticket events (tickets.TicketEvent), stored as alerts without a case
@@ -575,10 +604,11 @@ def rule_for(code: str) -> type[Rule] | None:
 REGISTRY = Rule.registry
 
 
-class TicketRule(_Registered):
+class TicketRule(Registered):
     """A supervision rule on one ticket event: `check` returns its findings (empty when lawful)."""
 
     registry: list[type[TicketRule]] = []
+    domain = "ticket"
 
     def check(self, event) -> Iterable[Finding]:
         raise NotImplementedError
@@ -589,26 +619,39 @@ TICKET_REGISTRY = TicketRule.registry
 
 class TicketFirstAnswerLate(TicketRule):
     # Seed 002 (市国土资源局2010年政务公开工作总结) 二(四)投诉处理制度: 凡在"政民互动"中反映的问题……在24小时之内予以回复.
-    code = "ticket.first_answer_late"
+    code = "first_answer_late"
     severity = Severity.WARNING
     title = "政民互动诉求未在24小时内首次答复"
 
     def check(self, event):
-        ticket, data = event.ticket, event.data or {}
+        data = event.data or {}
+        if event.action == "first_answer_warning" and data.get("level") == "overdue":
+            found = self.finding(event.ticket)
+        elif data.get("first_answer_late"):
+            found = self.finding(event.ticket, answered_at=event.at)
+        else:
+            found = None
+        return [found] if found is not None else []
+
+    @classmethod
+    def finding(cls, ticket, *, answered_at=None, as_of=None) -> Finding | None:
+        """The breach on a ticket: answered after its first-answer limit, or (as of a moment after the limit) not
+        answered yet; None when there is none. The event rule and the periodic scan say the same thing."""
         due = ticket.first_answer_due
-        if due is None:
-            return []
+        answered_at = answered_at or ticket.first_answered_at
+        if due is None or (answered_at is None and as_of is not None and as_of <= due):
+            return None
+        if answered_at is not None and answered_at <= due:
+            return None
         hours = round((due - ticket.received_at).total_seconds() / 3600)
         when = f"{due.astimezone(clock.LOCAL):%Y-%m-%d %H:%M}"
         facts = {"ticket": ticket.number, "first_answer_due": due.isoformat(), "hours": hours}
-        if event.action == "first_answer_warning" and data.get("level") == "overdue":
+        if answered_at is None:
             what = f"至 {when}(登记后 {hours} 小时)仍未答复"
-        elif data.get("first_answer_late"):
-            what = f"首次答复期限为 {when}(登记后 {hours} 小时),却于 {event.at.astimezone(clock.LOCAL):%Y-%m-%d %H:%M} 才首次答复"
-            facts["answered_at"] = event.at.isoformat()
         else:
-            return []
-        return [Finding(f"{what}。凡在政民互动中反映的问题应在24小时内予以回复。", facts, per_case=True)]
+            what = f"首次答复期限为 {when}(登记后 {hours} 小时),却于 {answered_at.astimezone(clock.LOCAL):%Y-%m-%d %H:%M} 才首次答复"
+            facts["answered_at"] = answered_at.isoformat()
+        return Finding(f"{what}。凡在政民互动中反映的问题应在24小时内予以回复。", facts, per_case=True)
 
 
 def ticket_rules() -> list[TicketRule]:
@@ -645,7 +688,7 @@ def store_for_ticket(rule: TicketRule, finding: Finding, *, ticket, event) -> Al
         return None
     key = f"{rule.code}:t{ticket.pk}" if finding.per_case else f"{rule.code}:te{event.pk}"
     explanation = f"工单 {ticket.number}({ticket.get_channel_display()}):{finding.explanation}"
-    return _raise(rule, finding, key, explanation, organisation=organisation)
+    return raise_alert(rule, finding, key, explanation, organisation=organisation, ticket=ticket)
 
 
 def run_for_ticket_event(event) -> list[Alert]:

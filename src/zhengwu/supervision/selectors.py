@@ -15,7 +15,7 @@ from zhengwu.core import access, clock
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Role
-from zhengwu.supervision import levels
+from zhengwu.supervision import deadline_rules, levels, rules
 from zhengwu.supervision.models import Alert, SupervisionOrder, Thresholds, WarningPush
 
 OVERSEERS = (Role.SUPERVISOR, Role.CENTRE_MANAGER)
@@ -145,8 +145,11 @@ def case_for(user, pk: int) -> Case:
 
 
 def visible_alerts(user) -> QuerySet[Alert]:
-    """Alerts on cases in the user's scope (department heads their organisation's, overseers their region's)."""
-    rows = Alert.objects.select_related("case", "organisation")
+    """Alerts held by organisations in the user's scope (department heads their organisation's, overseers their
+    region's); other staff see the alerts on cases they handle, disclosure officers their office's on requests."""
+    rows = Alert.objects.select_related(
+        "case", "organisation", "ticket", "request", "rectification__rating", "subject_order"
+    )
     if access.is_administrator(user):
         return rows
     staff = access.staff_of(user)
@@ -154,7 +157,23 @@ def visible_alerts(user) -> QuerySet[Alert]:
         return rows.none()
     if staff.has_role(*OVERSEERS, Role.DEPARTMENT_HEAD):
         return access.scope(user, rows, "organisation")
-    return rows.filter(case__in=supervised_cases(user).values("pk"))
+    mine = Q(case__in=supervised_cases(user).values("pk"))
+    if staff.has_role(Role.DISCLOSURE_OFFICER):
+        mine |= access.scope_q(user, "organisation") & Q(request__isnull=False)
+    return rows.filter(mine)
+
+
+def filtered_alerts(user, *, state: str = "", domain: str = "", code: str = "") -> QuerySet[Alert]:
+    """The user's alerts in a state (all when empty or "all"), of one domain (`disclosure` …) or one rule code
+    (codes written before they carried their domain still work)."""
+    rows = visible_alerts(user)
+    if state and state != "all":
+        rows = rows.filter(state=state)
+    if domain in rules.DOMAINS:
+        rows = rows.filter(code__startswith=f"{domain}.")
+    if code:
+        rows = rows.filter(code=rules.canonical_code(code))
+    return rows
 
 
 def alert_for(user, pk: int) -> Alert:
@@ -166,7 +185,8 @@ def alert_for(user, pk: int) -> Alert:
 
 def visible_orders(user) -> QuerySet[SupervisionOrder]:
     """Orders to organisations in the user's scope (the supervisor's region; the department's own, also once escalated
-    above it); other staff see the orders on the cases they handle."""
+    above it); other staff see the orders on the cases they handle, disclosure officers their office's orders on
+    disclosure requests."""
     rows = SupervisionOrder.objects.select_related("organisation", "case", "alert", "issued_by")
     if access.is_administrator(user):
         return rows
@@ -174,7 +194,10 @@ def visible_orders(user) -> QuerySet[SupervisionOrder]:
     if staff is None:
         return rows.none()
     if not staff.has_role(*OVERSEERS, Role.DEPARTMENT_HEAD):
-        return rows.filter(case__in=supervised_cases(user).values("pk"))
+        mine = Q(case__in=supervised_cases(user).values("pk"))
+        if staff.has_role(Role.DISCLOSURE_OFFICER):
+            mine |= (access.scope_q(user, "organisation") | access.scope_q(user, "origin")) & ON_REQUESTS
+        return rows.filter(mine)
     mine = Q(pk__in=access.scope(user, SupervisionOrder.objects.all(), "organisation").values("pk"))
     return rows.filter(
         mine | Q(pk__in=access.scope(user, SupervisionOrder.objects.all(), "origin").values("pk"))
@@ -191,6 +214,15 @@ def order_for(user, number: str) -> SupervisionOrder:
     if order is None:
         raise NotFound(f"找不到督办单 {number}", field="order")
     return order
+
+
+# Orders about a disclosure request: on it by its number, or on an alert raised on it.
+ON_REQUESTS = Q(subject=SupervisionOrder.Subject.REQUEST) | Q(alert__request__isnull=False)
+
+
+def orders_on_request(user, request) -> QuerySet[SupervisionOrder]:
+    """The orders the user may see about one disclosure request (for the request's page)."""
+    return visible_orders(user).filter(Q(request_ref=request.number) | Q(alert__request=request))
 
 
 def overdue_orders(today: dt.date | None = None) -> QuerySet[SupervisionOrder]:
@@ -213,17 +245,20 @@ def alerts_to_review(user) -> QuerySet[Alert]:
 
 def orders_to_answer(user) -> QuerySet[SupervisionOrder]:
     """Open orders addressed to the user's own organisation or one below it (also once escalated above it): theirs
-    to report back on, soonest due first."""
+    to report back on, soonest due first. A disclosure officer answers only those about the office's requests."""
     staff = access.staff_of(user)
     if staff is None:
         return SupervisionOrder.objects.none()
     path = staff.organisation.path
-    return (
+    rows = (
         SupervisionOrder.objects.select_related("organisation")
         .filter(Q(organisation__path__startswith=path) | Q(origin__path__startswith=path))
         .filter(state=SupervisionOrder.State.OPEN)
         .order_by("due_on", "id")
     )
+    if not access.has_role(user, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER):
+        rows = rows.filter(ON_REQUESTS) if access.has_role(user, Role.DISCLOSURE_OFFICER) else rows.none()
+    return rows
 
 
 def orders_to_close(user) -> QuerySet[SupervisionOrder]:
@@ -238,3 +273,93 @@ def step_level(step: CaseStep, today: dt.date | None = None, *, policy_: levels.
     return levels.level(
         current_calendar(), today or clock.today(), step.due_on, limit=step.days, policy=policy_ or policy()
     )
+
+
+# ---- every other deadline the platform keeps (deadline_rules)
+
+
+def deadline_counts(user, today: dt.date | None = None) -> list[dict]:
+    """For each deadline rule with levels: its label, its domain and today's red and yellow records in scope."""
+    moment = deadline_rules.Moment.of(today)
+    out = []
+    for rule in deadline_rules.deadline_rules():
+        if not rule.has_levels:
+            continue
+        counts = rule.counts(user, moment)
+        out.append(
+            {
+                "code": rule.code,
+                "label": rule.label,
+                "domain": rule.domain,
+                "domain_label": rules.DOMAINS[rule.domain],
+                **counts,
+            }
+        )
+    return out
+
+
+def deadline_rows(user, code: str, level: str, today: dt.date | None = None):
+    """The records of one deadline rule at a level today, in the user's scope: (rule, rows); NotFound for a code
+    that names no deadline."""
+    rule = deadline_rules.rule_by_code(code)
+    if rule is None or not rule.has_levels or level not in (levels.RED, levels.YELLOW):
+        raise NotFound("没有这一类期限", field="rule")
+    moment = deadline_rules.Moment.of(today)
+    return rule, [rule.row(r, level) for r in rule.at_level(user, level, moment)[:500]]
+
+
+def with_subjects(user, alerts) -> list[Alert]:
+    """The alerts, each with `subject_label` (what it is about: 办件 …, 依申请公开 …) and `subject_url` (its page, only
+    where the user may open it), in one query per kind of record on the list."""
+    from django.urls import reverse
+
+    from zhengwu.disclosure.models import DisclosureRequest
+    from zhengwu.evaluation.models import Rectification
+    from zhengwu.tickets import selectors as ticket_selectors
+
+    kinds = (  # link on the alert, its label, its page (route, argument), the records the user may open
+        (
+            "case_id",
+            lambda a: f"办件 {a.case.number}",
+            lambda a: ("workbench_supervision:case", a.case_id),
+            lambda: supervised_cases(user),
+        ),
+        (
+            "request_id",
+            lambda a: f"依申请公开 {a.request.number}",
+            lambda a: ("workbench_disclosure:request", a.request_id),
+            lambda: access.scope(user, DisclosureRequest.objects.all()),
+        ),
+        (
+            "ticket_id",
+            lambda a: f"工单 {a.ticket.number}",
+            lambda a: ("workbench_tickets:ticket", a.ticket.number),
+            lambda: ticket_selectors.visible_tickets(user),
+        ),
+        (
+            "rectification_id",
+            lambda a: f"差评整改 {a.rectification.rating.subject_number}",
+            lambda a: ("workbench_evaluation:rectification", a.rectification_id),
+            lambda: access.scope(user, Rectification.objects.all()),
+        ),
+        (
+            "subject_order_id",
+            lambda a: f"督办单 {a.subject_order.number}",
+            lambda a: ("workbench_supervision:order", a.subject_order.number),
+            lambda: visible_orders(user),
+        ),
+    )
+    alerts = list(alerts)
+    for a in alerts:
+        a.subject_label, a.subject_url = "", None
+    for link, label, page, openable in kinds:
+        ids = {getattr(a, link) for a in alerts if getattr(a, link) and not a.subject_label}
+        if not ids:
+            continue
+        seen = set(openable().filter(pk__in=ids).values_list("pk", flat=True))
+        for a in alerts:
+            if getattr(a, link) in ids and not a.subject_label:
+                a.subject_label = label(a)
+                name, arg = page(a)
+                a.subject_url = reverse(name, args=[arg]) if getattr(a, link) in seen else None
+    return alerts

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 
 from zhengwu.cases.models import Case, Status, Suspension
 from zhengwu.core import access, audit, clock
-from zhengwu.core.calendar import add_workdays, current_calendar, workdays_between
+from zhengwu.core.calendar import add_workdays
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
 from zhengwu.supervision import rules, selectors
@@ -176,9 +176,21 @@ def issue_order(
         subject, label = SupervisionOrder.Subject.ALERT, f"异常 {alert.title}"
     else:
         raise ValidationFailed("请选择督办的办件、工单、依申请公开或异常", field="subject")
-    if alert is not None and case is not None:
+    if alert is not None:
+        # An order on an alert names the record the alert is on, and keeps the link to it.
         subject = SupervisionOrder.Subject.ALERT
-        label = f"办件 {case.number}:{alert.title}"
+        if case is not None:
+            label = f"办件 {case.number}:{alert.title}"
+        elif alert.request_id:
+            request_ref = alert.request.number
+            label = f"依申请公开 {request_ref}:{alert.title}"
+        elif alert.ticket_id:
+            ticket = alert.ticket
+            label = f"工单 {ticket.number}:{alert.title}"
+        elif alert.rectification_id:
+            label = f"差评整改 {alert.rectification.rating.subject_number}:{alert.title}"
+        elif alert.subject_order_id:
+            label = f"督办单 {alert.subject_order.number}:{alert.title}"
     if organisation is None:
         raise ValidationFailed("请选择责任单位", field="organisation")
     access.require_organisation(by, organisation)
@@ -239,8 +251,25 @@ def order_subject(by, *, ticket: str = "", request: str = ""):
     raise ValidationFailed("请填写工单编号或依申请公开申请编号", field="ticket")
 
 
+def responder_roles(order: SupervisionOrder) -> tuple[str, ...]:
+    """Who answers an order for its organisation: the department head or centre manager, and for an order about a
+    disclosure request the office's disclosure officers (政务公开工作机构), who handle the request."""
+    if order.subject == SupervisionOrder.Subject.REQUEST or (order.alert_id and order.alert.request_id):
+        return (*RESPONDER_ROLES, Role.DISCLOSURE_OFFICER)
+    return RESPONDER_ROLES
+
+
+def can_respond(by, order: SupervisionOrder) -> bool:
+    """Whether the user may answer the order now (it is open and they answer for its organisation)."""
+    try:
+        _responder(by, order)
+    except (AccessDenied, ValidationFailed):
+        return False
+    return order.state == SupervisionOrder.State.OPEN
+
+
 def _responder(by, order: SupervisionOrder) -> None:
-    access.require_role(by, *RESPONDER_ROLES)
+    access.require_role(by, *responder_roles(order))
     if not (
         access.can_see_organisation(by, order.organisation) or access.can_see_organisation(by, order.origin)
     ):
@@ -258,7 +287,7 @@ def respond_order(*, order: SupervisionOrder, by, response: str) -> SupervisionO
         row.state, row.response, row.responded_at = SupervisionOrder.State.RESPONDED, response, clock.now()
         row.save(update_fields=["state", "response", "responded_at"])
         late = clock.today() > row.due_on
-        _step(row, "respond", by=by, note=response, data={"late": late})
+        _step(row, "respond", by=by, note=response, data={"late": late, "level": row.level})
     return row
 
 
@@ -280,7 +309,13 @@ def return_order(*, order: SupervisionOrder, by, reason: str, response_days: int
         row.state = SupervisionOrder.State.OPEN
         row.due_on = add_workdays(clock.today(), response_days).value
         row.save(update_fields=["state", "due_on"])
-        _step(row, "return", by=by, note=reason, data={"due_on": row.due_on.isoformat()})
+        _step(
+            row,
+            "return",
+            by=by,
+            note=reason,
+            data={"due_on": row.due_on.isoformat(), "response_days": response_days},
+        )
     return row
 
 
@@ -371,16 +406,51 @@ def record_accountability(
     return row
 
 
+# ---- calendar changes
+
+
+def recompute_for_year(year: int) -> int:
+    """After a calendar year was loaded: every order's response date that reached into the year, counted again
+    from the step that set it (issue, return or escalation: that day plus its working days), in the loading
+    transaction."""
+    first = dt.date(year, 1, 1)
+    changed = 0
+    for order in SupervisionOrder.objects.filter(due_on__gte=first).select_for_update():
+        step = order.steps.filter(action__in=("issue", "return", "escalate")).order_by("-seq").first()
+        if step is None:
+            continue
+        days = (step.data or {}).get("response_days") if step.action == "return" else order.response_days
+        if not days:
+            continue  # a return recorded before its days were: its date stays as set
+        # 督办 rule: the response is due `days` working days after the day the step set it.
+        due = add_workdays(clock.local_date(step.at), int(days)).value
+        if due != order.due_on:
+            order.due_on = due
+            order.save(update_fields=["due_on"])
+            changed += 1
+    if changed:
+        audit.record(
+            "supervision.order_recompute_dues",
+            None,
+            object_type="supervision.supervisionorder",
+            summary={"year": year, "orders": changed},
+        )
+    return changed
+
+
 # ---- the scan: what time alone turns into a breach
 
 
 def scan(*, today: dt.date | None = None) -> dict:
-    """Raise the alerts no event triggers (a case past its limits while nobody touched it; a suspension past its
-    declared length), escalate overdue orders and push warnings. Safe to run any number of times."""
-    from zhengwu.supervision import tasks
+    """Raise the alerts no event triggers — a case past its limits while nobody touched it, a suspension past its
+    declared length, and every other deadline the platform keeps (deadline_rules: disclosure replies, ticket
+    acknowledgements and replies, first answers, rectifications, orders) — then escalate overdue orders and push
+    warnings. Safe to run any number of times, for any day (a day in a year the calendar does not know gives
+    provisional findings, and the alerts say so)."""
+    from zhengwu.supervision import deadline_rules, tasks
 
-    today = today or clock.today()
-    calendar = current_calendar()
+    moment = deadline_rules.Moment.of(today)
+    today, calendar = moment.today, moment.calendar
     raised = 0
     for rule, due_field in ((rules.OverduePromised, "promised_due"), (rules.OverdueLegal, "legal_due")):
         stale = (
@@ -390,12 +460,13 @@ def scan(*, today: dt.date | None = None) -> dict:
         )
         for case in stale:
             due = getattr(case, due_field)
-            late = workdays_between(due, today).value
-            finding = rules.Finding(
-                f"{rule.due_label}为 {due.isoformat()},至 {today.isoformat()} 仍未作出决定,已超出 {late} 个工作日。"
-                f"{rule.law}",
-                {"due": due.isoformat(), "on": today.isoformat(), "late_workdays": late},
-                per_case=True,
+            sentence, facts = deadline_rules.late_sentence(moment, due, None, what="作出决定")
+            finding = deadline_rules.finding(
+                f"{rule.due_label}为 {due.isoformat()},{sentence}。{rule.law}",
+                facts,
+                moment,
+                due,
+                provisional=case.due_provisional,
             )
             with transaction.atomic():
                 raised += rules.store(rule(), finding, case=case, event=None) is not None
@@ -406,14 +477,18 @@ def scan(*, today: dt.date | None = None) -> dict:
         used = calendar.workdays_between(row.started_on, today).value
         if used <= row.expected_days:
             continue
-        finding = rules.Finding(
+        finding = deadline_rules.finding(
             f"{row.started_on.isoformat()} 中止时告知需要 {row.expected_days} 个工作日,至 {today.isoformat()} 已用 "
             f"{used} 个工作日仍未恢复办理。",
             {"since": row.started_on.isoformat(), "declared": row.expected_days, "used": used},
-            per_case=True,
+            moment,
+            row.started_on,
         )
         with transaction.atomic():
             raised += rules.store(overrun(), finding, case=row.case, event=None) is not None
+    for rule in deadline_rules.deadline_rules():
+        with transaction.atomic():
+            raised += rule.raise_all(moment)
     escalated = escalate_overdue_orders(today=today)
     pushed = tasks.push_warnings(today=today)
     return {"alerts": raised, "escalated": len(escalated), "warnings": pushed}

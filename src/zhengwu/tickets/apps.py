@@ -6,3 +6,6 @@ class TicketsConfig(AppConfig):
     name = "zhengwu.tickets"
     label = "tickets"
     verbose_name = _("政民互动")
+
+    def ready(self):
+        from zhengwu.tickets import signals  # noqa: F401 — recompute due dates when a calendar year is loaded

@@ -5,7 +5,7 @@ import hashlib
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
@@ -525,7 +525,10 @@ def reply_ticket(*, ticket: Ticket, organisation: Organisation, text: str, by) -
     now = clock.now()
     ticket.reply, ticket.replied_at = text, now
     late = bool(ticket.handle_due and now > ticket.handle_due)
-    _transition(ticket, "reply", by=by, organisation=organisation, note=text, data={"late": late})
+    data = {"late": late, "round": ticket.reopen_count}  # the handling round: 0, then one more per reopening
+    if ticket.handle_due is not None:
+        data["handle_due"] = ticket.handle_due.isoformat()
+    _transition(ticket, "reply", by=by, organisation=organisation, note=text, data=data)
     return ticket
 
 
@@ -720,3 +723,70 @@ def create_api_key(*, name: str, by=None) -> tuple[ApiKey, str]:
         "tickets.api_key_created", key, actor=_actor(by), summary={"name": name, "prefix": key.prefix}
     )
     return key, raw
+
+
+# ---------------------------------------------------------------- calendar changes
+
+
+def limits_in_force(ticket: Ticket, events, calendar) -> tuple[deadlines.Due | None, deadlines.Due | None]:
+    """The acknowledgement and handling limits in force, replayed from the ticket's events (in order) with the rules
+    the services apply at each: a dispatch starts both (no extension granted yet), an approved extension moves the
+    handling limit from the dispatch by every working day granted since, a reopening (回访未解决) starts the handling
+    limit again from that moment, a return clears both."""
+    limits = _limits(ticket)
+    ack = handle = None
+    granted = 0
+    for event in events:
+        data = event.data or {}
+        if event.action == "dispatch":
+            granted = 0
+            start = ticket.dispatched_at or event.at
+            ack = deadlines.acknowledge_due(calendar, start, limits, urgent=ticket.urgent)
+            handle = deadlines.handle_due(calendar, start, limits, urgent=ticket.urgent)
+        elif event.action == "decide_extension" and data.get("approved"):
+            granted += int(data.get("workdays") or 0)
+            handle = deadlines.handle_due(
+                calendar, ticket.dispatched_at, limits, urgent=False, extension_workdays=granted
+            )
+        elif event.action == "follow_up_unsolved":
+            handle = deadlines.handle_due(calendar, event.at, limits, urgent=ticket.urgent)
+        elif event.action == "return":
+            ack = handle = None
+    return ack, handle
+
+
+def recompute_for_year(year: int) -> int:
+    """After a calendar year was loaded: the acknowledgement and handling limits (and the provisional flag) of
+    every dispatched ticket whose limits touched the year, replayed by `limits_in_force`, in the loading
+    transaction. Urgent tickets count hours, which no calendar moves."""
+    first = dt.datetime(year, 1, 1, tzinfo=clock.LOCAL)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=clock.LOCAL)
+    calendar = current_calendar()
+    touched = (
+        Ticket.objects.filter(urgent=False, dispatched_at__lt=end)
+        .filter(Q(deadline_provisional=True) | Q(acknowledge_due__gte=first) | Q(handle_due__gte=first))
+        .select_related("category")
+    )
+    changed = 0
+    for ticket in touched.select_for_update(of=("self",)):
+        ack, handle = limits_in_force(ticket, ticket.events.order_by("seq"), calendar)
+        values = {
+            "acknowledge_due": ack.at if ack else None,
+            "handle_due": handle.at if handle else None,
+            "deadline_provisional": any(d.provisional for d in (ack, handle) if d is not None),
+        }
+        if values["handle_due"] is None and ticket.handle_due is not None:
+            continue  # limits written around the events (an import): keep them
+        if any(getattr(ticket, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(ticket, k, v)
+            ticket.save(update_fields=list(values))
+            changed += 1
+    if changed:
+        audit.record(
+            "tickets.recompute_dues",
+            None,
+            object_type="tickets.ticket",
+            summary={"year": year, "tickets": changed},
+        )
+    return changed

@@ -456,7 +456,7 @@ LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...]]] = [
     (_cases_to_accept, (Role.WINDOW_CLERK,)),
     (_steps_to_handle, (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)),
     (_extensions, (Role.DEPARTMENT_HEAD,)),
-    (_orders_to_answer, (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)),
+    (_orders_to_answer, (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.DISCLOSURE_OFFICER)),
     (_alerts, (Role.SUPERVISOR, Role.DEPARTMENT_HEAD)),
     (_orders_to_close, (Role.SUPERVISOR,)),
     (_red_cases, (Role.SUPERVISOR, Role.CENTRE_MANAGER)),

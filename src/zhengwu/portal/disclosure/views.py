@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from zhengwu.core import ratelimit
+from zhengwu.core import clock, ratelimit
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.models import Organisation
 from zhengwu.disclosure import files, letters, selectors, services
@@ -161,7 +161,9 @@ def sitemap(request):
     body += [f"<url><loc>{u}</loc></url>" for u in urls]
     for index_number, published_at in rows:
         loc = request.build_absolute_uri(reverse("portal_disclosure:publication", args=[index_number]))
-        body.append(f"<url><loc>{loc}</loc><lastmod>{published_at.date().isoformat()}</lastmod></url>")
+        body.append(
+            f"<url><loc>{loc}</loc><lastmod>{clock.local_date(published_at).isoformat()}</lastmod></url>"
+        )
     body.append("</urlset>")
     return HttpResponse("\n".join(body), content_type="application/xml; charset=utf-8")
 

@@ -15,6 +15,7 @@ from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.disclosure import annual, deadlines, files, letters, outcomes, selectors, services, workflow
 from zhengwu.disclosure.models import Category, DisclosureRequest, Publication, Remedy
+from zhengwu.supervision import selectors as supervision_selectors
 
 
 def _date(value: str, field: str) -> dt.date | None:
@@ -344,6 +345,7 @@ def _request_page(request, r: DisclosureRequest, *, full: dict | None = None):
             else "",
             "supplement_deadline": deadlines.supplement_request_deadline(r.received_on).value,
             "full": full,
+            "orders": supervision_selectors.orders_on_request(request.user, r),
         },
     )
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("data/", views.dashboard_data, name="data"),
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("deadlines/", views.deadlines, name="deadlines"),
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/<int:pk>/review/", views.review_alert, name="review_alert"),
     path("orders/", views.orders, name="orders"),

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -24,17 +24,23 @@ from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
 from zhengwu.supervision import bulletin, indicators, levels, selectors, services
 from zhengwu.supervision.models import Accountability, Alert, SupervisionOrder
+from zhengwu.supervision.rules import DOMAINS as DOMAIN_LABELS
 
 PAGE_ROLES = (Role.SUPERVISOR, Role.CENTRE_MANAGER, Role.DEPARTMENT_HEAD)
+# Disclosure officers answer the orders on their office's requests: they open the orders and their pages too.
+ORDER_PAGE_ROLES = (*PAGE_ROLES, Role.DISCLOSURE_OFFICER)
 
 
-def _page(view):
-    """Supervisors, centre managers and department heads; a record out of reach answers 404 or 403, never 500."""
+def _page(view=None, *, roles=PAGE_ROLES):
+    """Supervisors, centre managers and department heads (or `roles`); a record out of reach answers 404 or 403,
+    never 500."""
+    if view is None:
+        return lambda v: _page(v, roles=roles)
 
     @login_required
     def wrapped(request, *args, **kwargs):
         try:
-            access.require_role(request.user, *PAGE_ROLES)
+            access.require_role(request.user, *roles)
             return view(request, *args, **kwargs)
         except NotFound as err:
             raise Http404(err.message) from None
@@ -67,18 +73,43 @@ def index(request):
     today = clock.today()
     counts = selectors.level_counts(request.user, today)
     period = _month_period(today)
+    recent = selectors.with_subjects(
+        request.user, selectors.visible_alerts(request.user).filter(state=Alert.State.OPEN)[:8]
+    )
     context = {
         "today": today,
         "counts": counts,
+        "deadlines": selectors.deadline_counts(request.user, today),
         "open_alerts": selectors.visible_alerts(request.user).filter(state=Alert.State.OPEN).count(),
         "open_orders": selectors.visible_orders(request.user)
         .exclude(state=SupervisionOrder.State.CLOSED)
         .count(),
-        "recent_alerts": selectors.visible_alerts(request.user).filter(state=Alert.State.OPEN)[:8],
+        "recent_alerts": recent,
         "period": period,
         "is_supervisor": _is_supervisor(request.user),
     }
     return render(request, "supervision/dashboard.html", context)
+
+
+@_page
+def deadlines(request):
+    """The records of one deadline (?rule=disclosure.reply_overdue) at a level today (?level=red|yellow)."""
+    level = request.GET.get("level") or levels.RED
+    try:
+        rule, rows = selectors.deadline_rows(request.user, request.GET.get("rule", ""), level)
+    except DomainError as err:
+        raise Http404(err.message) from None
+    return render(
+        request,
+        "supervision/deadlines.html",
+        {
+            "rule": rule,
+            "rows": rows,
+            "level": level,
+            "level_label": "今日超期(红牌)" if level == levels.RED else "今日预警(黄牌)",
+            "domain_label": DOMAIN_LABELS[rule.domain],
+        },
+    )
 
 
 @_page
@@ -100,15 +131,20 @@ def dashboard_data(request):
         )
         done = (
             cases.filter(status=Status.COMPLETED, finished_at__gte=since)
-            .annotate(t=trunc("finished_at", tzinfo=clock.LOCAL))
+            .annotate(
+                t=trunc("finished_at", tzinfo=clock.LOCAL),
+                decided_on=TruncDate("decided_at", tzinfo=clock.LOCAL),  # the day in China, not in UTC
+            )
             .values("t")
-            .annotate(n=Count("pk"), late=Count("pk", filter=Q(decided_at__date__gt=F("promised_due"))))
+            .annotate(n=Count("pk"), late=Count("pk", filter=Q(decided_on__gt=F("promised_due"))))
         )
-        keys = sorted(
-            {r["t"].date().isoformat() for r in received} | {r["t"].date().isoformat() for r in done}
-        )
-        rec = {r["t"].date().isoformat(): r["n"] for r in received}
-        fin = {r["t"].date().isoformat(): (r["n"], r["late"]) for r in done}
+
+        def day(row) -> str:  # the week's or month's first day, in China
+            return clock.local_date(row["t"]).isoformat()
+
+        keys = sorted({day(r) for r in received} | {day(r) for r in done})
+        rec = {day(r): r["n"] for r in received}
+        fin = {day(r): (r["n"], r["late"]) for r in done}
         return {
             "labels": keys,
             "received": [rec.get(k, 0) for k in keys],
@@ -219,20 +255,25 @@ def case_detail(request, pk: int):
     return render(request, "supervision/case.html", context)
 
 
-@_page
+@_page(roles=ORDER_PAGE_ROLES)
 def alerts(request):
+    """Alerts by state, by domain (?domain=disclosure: 依申请公开) or by rule (?code=…)."""
     state = request.GET.get("state", Alert.State.OPEN)
-    rows = selectors.visible_alerts(request.user)
-    if state != "all":
-        rows = rows.filter(state=state)
+    domain = request.GET.get("domain", "")
+    code = request.GET.get("code", "")
+    rows = selectors.filtered_alerts(request.user, state=state, domain=domain, code=code)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "supervision/alerts.html",
         {
             "page": page,
+            "alerts": selectors.with_subjects(request.user, page.object_list),
             "state": state,
             "states": Alert.State.choices,
+            "domain": domain if domain in DOMAIN_LABELS else "",
+            "domains": list(DOMAIN_LABELS.items()),
+            "code": code,
             "is_supervisor": _is_supervisor(request.user),
         },
     )
@@ -268,15 +309,16 @@ def review_alert(request, pk: int):
 
 def _opening_state(user) -> str:
     """The orders a person acts on: a supervisor closes or returns those reported back (已反馈); a department or
-    the centre reports back on those still open (待反馈); anyone else sees them all."""
+    the centre (or a disclosure office, on its requests) reports back on those still open (待反馈); anyone else sees
+    them all."""
     if _is_supervisor(user):
         return SupervisionOrder.State.RESPONDED
-    if access.has_role(user, *services.RESPONDER_ROLES):
+    if access.has_role(user, *services.RESPONDER_ROLES, Role.DISCLOSURE_OFFICER):
         return SupervisionOrder.State.OPEN
     return "all"
 
 
-@_page
+@_page(roles=ORDER_PAGE_ROLES)
 def orders(request):
     """The orders in scope, opened on the state the person acts on; the other states one click away."""
     state = request.GET.get("state") or _opening_state(request.user)
@@ -359,10 +401,15 @@ def _subject_url(row: SupervisionOrder) -> str | None:
     if row.request_ref:
         pk = DisclosureRequest.objects.filter(number=row.request_ref).values_list("pk", flat=True).first()
         return reverse("workbench_disclosure:request", args=[pk]) if pk else None
+    alert = row.alert
+    if alert is not None and alert.rectification_id:
+        return reverse("workbench_evaluation:rectification", args=[alert.rectification_id])
+    if alert is not None and alert.subject_order_id:
+        return reverse("workbench_supervision:order", args=[alert.subject_order.number])
     return None
 
 
-@_page
+@_page(roles=ORDER_PAGE_ROLES)
 def order(request, number: str):
     row = selectors.order_for(request.user, number)
     if request.method == "POST":
@@ -397,9 +444,7 @@ def order(request, number: str):
             messages.error(request, err.message)
         return redirect("workbench_supervision:order", number=row.number)
     user = request.user
-    can_respond = row.state == SupervisionOrder.State.OPEN and access.has_role(
-        user, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER
-    )
+    can_respond = services.can_respond(user, row)
     context = {
         "order": row,
         "subject_url": _subject_url(row),
@@ -524,11 +569,11 @@ def hall_data(request, centre_id: int):
 
 def _hall_data(centre) -> dict:
     today = clock.today()
-    start = dt.datetime.combine(today, dt.time(0), tzinfo=clock.LOCAL)
+    start, end = clock.day_bounds(today)  # today in China, whatever the UTC date is
     cases_ = Case.objects.filter(window__centre=centre).order_by()
     month = _month_period(today)
     counts = cases_.aggregate(
-        today=Count("pk", filter=Q(received_at__gte=start)),
+        today=Count("pk", filter=Q(received_at__gte=start, received_at__lt=end)),
         in_progress=Count(
             "pk",
             filter=Q(
@@ -542,7 +587,9 @@ def _hall_data(centre) -> dict:
                 ]
             ),
         ),
-        completed_today=Count("pk", filter=Q(status=Status.COMPLETED, finished_at__gte=start)),
+        completed_today=Count(
+            "pk", filter=Q(status=Status.COMPLETED, finished_at__gte=start, finished_at__lt=end)
+        ),
     )
     result = indicators.compute(period=month, by=None, cases=cases_)["total"]
     latest = (
@@ -559,7 +606,7 @@ def _hall_data(centre) -> dict:
             {
                 "applicant": mask_name(c.applicant.name),
                 "item": c.version.name,
-                "window": c.window.number if c.window else "",
+                "window": str(c.window) if c.window else "",
                 "at": c.finished_at.astimezone(clock.LOCAL).strftime("%H:%M") if c.finished_at else "",
             }
             for c in latest
