@@ -147,10 +147,19 @@ def test_changed_password_is_kept_unless_reset_asked(demo, client):
 def test_command_prints_the_logins(capsys):
     call_command("demo")
     out = capsys.readouterr().out
-    assert "用户名" in out and "密码" in out
-    for username in ("clerk", "manager", "supervisor", "admin"):
+    assert "用户名" in out and "用途" in out and f"密码均为 {demo_password()}" in out
+    for username in (
+        "clerk",
+        "manager",
+        "manager2",
+        "supervisor",
+        "gov_review",
+        "secrecy",
+        "gov_head",
+        "admin",
+    ):
         assert f" {username} " in out
-    assert demo_password() in out
+    assert "政府信息公开:保密审查" in out and "审核发布另一位管理人员提交的事项" in out
     assert "贵溪市监察委员会" in out
     call_command("demo")
     assert "未作任何修改" in capsys.readouterr().out
