@@ -163,3 +163,15 @@ def test_every_organisation_the_history_routes_to_has_someone_to_take_the_ticket
         services.reply_ticket(ticket=ticket, organisation=organisation, text="已核实处理。", by=handler)
         ticket.refresh_from_db()
         assert ticket.status == "replied", organisation.short_name
+
+
+@pytest.mark.django_db
+def test_machines_get_the_score_and_the_same_word(hotline_demo, client):
+    from django.contrib.auth import get_user_model
+
+    ticket = _file(FOOD_SAFETY, demo_history.GENERIC_CATEGORY)
+    client.force_login(get_user_model().objects.get(username="hotline"))
+    ranked = client.get(f"/api/tickets/{ticket.number}/suggestions").json()
+    assert len(ranked) == 5 and ranked[0]["organisation"] == "贵溪市市场监督管理局"
+    assert [r["likelihood"] for r in ranked] == [dispatching.likelihood(r["score"]) for r in ranked]
+    assert ranked[0]["score"] >= dispatching.LIKELY > ranked[1]["score"]
