@@ -147,6 +147,9 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Administrators must enrol a TOTP second factor before anything else when this is on.
 ZHENGWU_REQUIRE_OTP_FOR_ADMIN = _flag("ZHENGWU_REQUIRE_OTP_FOR_ADMIN")
+# A centre manager may publish a catalogue version they submitted themselves only when this is on (a centre with one
+# manager); the published version and its audit record then say so. Off: another manager must review and publish.
+ZHENGWU_CATALOG_SELF_PUBLISH = _flag("ZHENGWU_CATALOG_SELF_PUBLISH")
 
 # Sessions expire after 30 idle minutes and at most 12 hours after sign-in (see core.middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("ZHENGWU_SESSION_IDLE_SECONDS", str(30 * 60)))

@@ -71,9 +71,18 @@ def test_the_demo_catalogue_gives_each_department_its_window_in_the_demo_county(
 def test_command_prints_the_logins_and_a_second_run_changes_nothing(demo_site, capsys):
     call_command("demo")
     out = capsys.readouterr().out
-    assert "用户名" in out and "密码" in out
-    for username in ("clerk", "manager", "supervisor", "admin"):
+    assert "用户名" in out and "用途" in out and f"密码均为 {demo_password()}" in out
+    for username in (
+        "clerk",
+        "manager",
+        "manager2",
+        "supervisor",
+        "gov_review",
+        "secrecy",
+        "gov_head",
+        "admin",
+    ):
         assert f" {username} " in out
-    assert demo_password() in out
+    assert "政府信息公开:保密审查" in out and "审核发布另一位管理人员提交的事项" in out
     assert "贵溪市监察委员会" in out
     assert "未作任何修改" in out

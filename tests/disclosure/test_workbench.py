@@ -33,6 +33,29 @@ def test_draft_review_publish_through_the_pages(client, org, people):
     assert "保密员" in page and "局长" in page  # the ledger
 
 
+def test_the_review_form_is_offered_only_to_who_may_sign_the_step(client, org, people):
+    pub = services.create_draft(
+        organisation=org, by=people["drafter"], title="关于调整办公时间的通知", important=True
+    )
+    services.submit(publication=pub, by=people["drafter"])
+    page = f"{BASE}publications/{pub.pk}/"
+
+    def shown(who):
+        client.force_login(people[who])
+        return client.get(page).content.decode()
+
+    drafter = shown("drafter")
+    assert 'id="review-form"' not in drafter and "待初审:由起草人以外的政务公开人员办理" in drafter
+    assert 'id="review-form"' not in shown("leader")  # a leader does not do the first review
+    assert 'id="review-form"' in shown("reviewer")
+    pub = services.approve(publication=pub, by=people["reviewer"])
+    pub = services.approve(publication=pub, by=people["secrecy"])
+    pub = services.approve(publication=pub, by=people["leader"])
+    first_leader = shown("leader")
+    assert 'id="review-form"' not in first_leader and "须由另一位部门负责人审批" in first_leader
+    assert 'id="review-form"' in shown("leader2")
+
+
 def test_refused_shortcut_shows_the_reason(client, org, people):
     pub = services.create_draft(organisation=org, by=people["drafter"], title="草稿")
     client.force_login(people["drafter"])

@@ -1,5 +1,6 @@
 """Browser: a citizen finds the guide for 营业执照 and downloads its PDF; a centre manager edits an item, is stopped
-at the field by a promised limit beyond the legal one, fixes it, publishes, and finds the change in the public log."""
+at the field by a promised limit beyond the legal one, fixes it and submits it; a second manager reviews and
+publishes it (the one who submitted may not), and the change is in the public log."""
 
 import re
 import shutil
@@ -51,11 +52,30 @@ def test_site_search_box_leads_to_the_guide(page, catalogue, visit):
     expect(page.get_by_role("link", name="企业登记(设立登记)")).to_be_visible()
 
 
-def test_manager_is_stopped_at_the_field_then_publishes_and_sees_the_change_log(
+def sign_in_as(page, sign_in, username):
+    page.context.clear_cookies()
+    sign_in(username, demo_password())
+
+
+def review_and_publish(page, sign_in, visit, code: str, effective_on: str):
+    """The second demo manager opens the review queue, sees who submitted the item and publishes it."""
+    sign_in_as(page, sign_in, "manager2")
+    visit("/workbench/catalog/review/")
+    expect(page.locator("main")).to_contain_text("提交人:王芳(贵溪市政务服务管理办公室)")
+    visit(f"/workbench/catalog/{code}/")
+    expect(page.get_by_test_id("submitted-by")).to_contain_text("王芳")
+    publishing = page.get_by_role("group", name="审核通过并发布")
+    publishing.get_by_label("生效日期").fill(effective_on)
+    with page.expect_navigation():
+        publishing.get_by_role("button", name="发布", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("已发布")
+
+
+def test_manager_is_stopped_at_the_field_then_another_publishes_and_the_change_log_shows_it(
     page, catalogue, sign_in, visit, shot
 ):
     legal = catalogue.current_version.legal_limit
-    sign_in("manager", demo_password())
+    sign_in_as(page, sign_in, "manager")
     visit(f"/workbench/catalog/{catalogue.code}/edit/")
     promised = page.get_by_label("承诺办结时限(工作日)")
     promised.fill(str(legal + 10))
@@ -78,12 +98,13 @@ def test_manager_is_stopped_at_the_field_then_publishes_and_sees_the_change_log(
     with page.expect_navigation():
         page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_role("status").first).to_contain_text("已提交审核")
-    publishing = page.get_by_role("group", name="审核通过并发布")
-    publishing.get_by_label("生效日期").fill("2026-12-01")
+    # The manager who submitted it is not offered 发布: another manager reviews.
+    expect(page.get_by_test_id("needs-other-manager")).to_contain_text("须由另一位中心管理人员审核发布")
+    expect(page.get_by_role("group", name="审核通过并发布")).to_have_count(0)
     shot()
-    with page.expect_navigation():
-        publishing.get_by_role("button", name="发布", exact=True).click()
-    expect(page.get_by_role("status").first).to_contain_text("已发布")
+
+    review_and_publish(page, sign_in, visit, catalogue.code, "2026-12-01")
+    shot()
 
     visit("/services/changes/")
     row = page.get_by_test_id("changes").get_by_role("row").filter(has_text="承诺时限与法定时限一致")
@@ -96,7 +117,7 @@ def test_manager_is_stopped_at_the_field_then_publishes_and_sees_the_change_log(
 def test_manager_chooses_the_windows_and_the_guide_names_them(page, catalogue, sign_in, visit, shot):
     from zhengwu.core import clock
 
-    sign_in("manager", demo_password())
+    sign_in_as(page, sign_in, "manager")
     # A new item: the windows offered follow the organisation chosen (htmx): its own dedicated windows, and the
     # general ones, never another department's.
     visit("/workbench/catalog/new/")
@@ -117,11 +138,7 @@ def test_manager_chooses_the_windows_and_the_guide_names_them(page, catalogue, s
     expect(page.get_by_role("status").first).to_contain_text("草稿已保存")
     with page.expect_navigation():
         page.get_by_role("button", name="提交审核").click()
-    publishing = page.get_by_role("group", name="审核通过并发布")
-    publishing.get_by_label("生效日期").fill(clock.today().isoformat())
-    with page.expect_navigation():
-        publishing.get_by_role("button", name="发布", exact=True).click()
-    expect(page.get_by_role("status").first).to_contain_text("已发布")
+    review_and_publish(page, sign_in, visit, catalogue.code, clock.today().isoformat())
 
     visit(f"/services/{catalogue.code}/")
     guide_windows = page.get_by_test_id("windows")

@@ -38,18 +38,27 @@ def as_user(page, sign_in, username):
     sign_in(username, PASSWORD)
 
 
-def test_a_publication_goes_through_review_to_the_portal_and_search(page, county, sign_in, shot):
-    as_user(page, sign_in, "drafter")
+def draft_and_submit(page, title: str, number: str, body: str, *, important: bool = False) -> str:
+    """The signed-in drafter writes a publication, saves and submits it; the publication's workbench address."""
     page.goto("/workbench/disclosure/publications/new/")
-    page.get_by_label("标题").fill("贵溪市城区土地征收补偿标准")
-    page.get_by_label("文号").fill("贵自然资发〔2026〕5号")
-    page.get_by_label("正文").fill("<p>城区土地征收补偿按本标准执行。</p>")
+    page.get_by_label("标题").fill(title)
+    page.get_by_label("文号").fill(number)
+    page.get_by_label("正文").fill(body)
+    if important:
+        page.get_by_label("重要文件(需第二位领导审批)").check()
     with page.expect_navigation():
         page.get_by_role("button", name="保存草稿").click()
     with page.expect_navigation():
         page.get_by_role("button", name="提交审核").click()
     expect(page.locator("#pub-status")).to_have_text("待初审")
-    url = page.url
+    return page.url
+
+
+def test_a_publication_goes_through_review_to_the_portal_and_search(page, county, sign_in, shot):
+    as_user(page, sign_in, "drafter")
+    url = draft_and_submit(
+        page, "贵溪市城区土地征收补偿标准", "贵自然资发〔2026〕5号", "<p>城区土地征收补偿按本标准执行。</p>"
+    )
     shot()
     for who, steps in (("reviewer", 2), ("leader", 1)):
         as_user(page, sign_in, who)
@@ -120,3 +129,64 @@ def test_a_request_with_supplement_is_answered_and_the_letter_downloaded(page, c
     path = download.value.path()
     with open(path, "rb") as f:
         assert f.read(4) == b"%PDF"
+
+
+def test_the_demo_people_take_a_publication_through_every_review_to_the_portal(
+    page, demo_county, sign_in, shot
+):
+    """With the accounts `zhengwu demo` prints: 李秀英 drafts an important document, 宋雅琴 does the first review, 钱国栋
+    the confidentiality review, 方振华 approves as leader and 龚丽萍 as the second leader; 李秀英 publishes it."""
+    from zhengwu.core.demo import demo_password
+
+    def as_demo(username):
+        page.context.clear_cookies()
+        sign_in(username, demo_password())
+
+    as_demo("disclosure")
+    url = draft_and_submit(
+        page,
+        "贵溪市2027年民生实事项目安排",
+        "贵府办发〔2026〕12号",
+        "<p>2027年市政府将办好十件民生实事。</p>",
+        important=True,
+    )
+    # The drafter is told who reviews, and is offered no review of their own draft.
+    expect(page.get_by_test_id("reviewer-wanted")).to_contain_text("由起草人以外的政务公开人员办理")
+    expect(page.get_by_role("button", name="同意")).to_have_count(0)
+    shot()
+
+    for username, step, opinion in (
+        ("gov_review", "待初审", "内容准确,同意"),
+        ("secrecy", "待保密审查", "经审查不涉及国家秘密和工作秘密"),
+        ("gov_head", "待领导审批", "同意公开"),
+        ("gov_deputy", "待第二位领导审批", "同意"),
+    ):
+        as_demo(username)
+        page.goto(url)
+        expect(page.locator("#pub-status")).to_have_text(step)
+        page.get_by_label("审查意见").fill(opinion)
+        with page.expect_navigation():
+            page.get_by_role("button", name="同意").click()
+        if username == "gov_head":  # the leader who approved first is not the second leader
+            expect(page.locator("#pub-status")).to_have_text("待第二位领导审批")
+            expect(page.get_by_test_id("reviewer-wanted")).to_contain_text("须由另一位部门负责人审批")
+            expect(page.get_by_role("button", name="同意")).to_have_count(0)
+    expect(page.locator("#pub-status")).to_have_text("已审批待发布")
+    shot()
+
+    as_demo("disclosure")
+    page.goto(url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="发布").click()
+    expect(page.locator("#pub-status")).to_have_text("已发布")
+    ledger = page.locator("table").last
+    for name in ("宋雅琴", "钱国栋", "方振华", "龚丽萍"):
+        expect(ledger).to_contain_text(name)
+    shot()
+
+    page.context.clear_cookies()
+    page.goto("/disclosure/search/?q=民生实事")
+    with page.expect_navigation():
+        page.get_by_role("link", name="贵溪市2027年民生实事项目安排").click()
+    expect(page.locator("article")).to_contain_text("十件民生实事")
+    shot()

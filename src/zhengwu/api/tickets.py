@@ -442,6 +442,7 @@ class SuggestionOut(Schema):
     organisation_id: int
     organisation: str
     score: float
+    likelihood: str  # 很可能 (score ≥ 0.5), 可能 (≥ 0.2), 也可能: what the operator's screen shows
 
 
 @router.get(
@@ -452,8 +453,13 @@ def suggestions(request, number: str):
     if not selectors.is_centre(request.auth):
         raise AccessDenied(_("只有热线中心可以派单"))
     return [
-        {"organisation_id": s.organisation.pk, "organisation": s.organisation.name, "score": s.score}
-        for s in dispatching.suggest(t)
+        {
+            "organisation_id": s.organisation.pk,
+            "organisation": s.organisation.name,
+            "score": s.score,
+            "likelihood": s.likelihood,
+        }
+        for s in dispatching.suggest(t, limit=5)
     ]
 
 

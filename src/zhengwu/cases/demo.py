@@ -31,7 +31,7 @@ HANDLERS = {
     "自然资源局": {"approver": "land", "department_head": "land_head"},
     "不动产登记中心": {"approver": "estate", "department_head": "land_head", "window_clerk": "estate2"},
     "住建局": {"approver": "housing", "department_head": "housing_head"},
-    "公安局": {"approver": "police", "department_head": "police", "window_clerk": "police"},
+    "公安局": {"approver": "police", "department_head": "police_head", "window_clerk": "police"},
     "社保中心": {"approver": "hr_head", "department_head": "hr_head", "window_clerk": "social"},
     "人社局": {"approver": "hr_head", "department_head": "hr_head"},
     "生态环境局": {"approver": "eco", "department_head": "eco"},

@@ -388,8 +388,12 @@ def _problems_of(item: _Item, errors) -> list[Problem]:
     return out
 
 
-def import_workbook(source, *, publish: bool = False, reason: str = "", user=None) -> ImportReport:
-    """Import a workbook: every row checked first; all items written (and published, if asked) or none."""
+def import_workbook(
+    source, *, publish: bool = False, submit: bool = False, reason: str = "", user=None
+) -> ImportReport:
+    """Import a workbook: every row checked first; all items written (and submitted for review or published, if
+    asked) or none. Publishing submits and publishes as the same person: a command (user None) may, a manager only
+    where ZHENGWU_CATALOG_SELF_PUBLISH allows it (the publish service refuses otherwise)."""
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -421,7 +425,9 @@ def import_workbook(source, *, publish: bool = False, reason: str = "", user=Non
     with transaction.atomic():
         for item in items:
             try:
-                _write(item, report, publish=publish, reason=reason or _("Excel导入"), user=user)
+                _write(
+                    item, report, publish=publish, submit=submit, reason=reason or _("Excel导入"), user=user
+                )
             except DomainError as exc:
                 problems += _problems_of(item, getattr(exc, "errors", None) or [(exc.field, exc.message)])
         if problems:
@@ -431,7 +437,7 @@ def import_workbook(source, *, publish: bool = False, reason: str = "", user=Non
     return report
 
 
-def _write(item: _Item, report: ImportReport, *, publish: bool, reason: str, user) -> None:
+def _write(item: _Item, report: ImportReport, *, publish: bool, submit: bool, reason: str, user) -> None:
     code = None
     if item.spec["basic_code"]:
         code = (
@@ -457,8 +463,9 @@ def _write(item: _Item, report: ImportReport, *, publish: bool, reason: str, use
             return
         version = services.edit_item(item=existing, spec=item.spec, reason=reason, user=user)
         report.revised.append(existing.code)
-    if publish:
+    if publish or submit:
         services.submit(item=version.item, user=user)
+    if publish:
         services.publish(item=version.item, reason=reason, user=user)
 
 

@@ -5,6 +5,7 @@ lives in versions: a draft is edited, submitted, and published by the centre man
 never changed again (services.py refuses), so a case keeps the exact version it was applied under.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -124,8 +125,22 @@ class ItemVersion(models.Model):
     effective_on = models.DateField(_("生效日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("提交人"),
+        help_text=_("空:由系统命令(载入、导入)提交"),
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.CharField(_("发布人"), max_length=150, blank=True)
+    self_published = models.BooleanField(
+        _("提交人与发布人为同一人"),
+        default=False,
+        help_text=_("仅在设置 ZHENGWU_CATALOG_SELF_PUBLISH 允许时可能为真,发布记录注明"),
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("事项版本")

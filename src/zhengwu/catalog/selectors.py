@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.catalog import rules, search, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, Material, SearchEntry, ServiceItem
@@ -110,7 +112,7 @@ def version_of(user, item: ServiceItem, number: int | None = None) -> ItemVersio
 
 def versions_of(user, item: ServiceItem) -> QuerySet[ItemVersion]:
     """The item's versions, newest first: published ones for everyone, drafts too for its editors."""
-    versions = item.versions.order_by("-number")
+    versions = item.versions.select_related("submitted_by__staff__organisation").order_by("-number")
     if not can_edit(user, item):
         versions = versions.filter(status=ItemVersion.Status.PUBLISHED)
     return versions
@@ -176,6 +178,37 @@ def open_drafts(items) -> dict[int, ItemVersion]:
     return {v.item_id: v for v in versions}
 
 
+# Said on a version published by the manager who submitted it (allowed only by ZHENGWU_CATALOG_SELF_PUBLISH).
+SELF_PUBLISH_NOTE = gettext_lazy("提交人与发布人为同一人(按设置允许)")
+
+
+def self_publish_allowed() -> bool:
+    """May a centre manager publish a version they submitted themselves? ZHENGWU_CATALOG_SELF_PUBLISH, default off."""
+    return bool(getattr(settings, "ZHENGWU_CATALOG_SELF_PUBLISH", False))
+
+
+def submitted_by(user, version: ItemVersion) -> bool:
+    """Did this user submit the version? (Versions submitted by a command belong to no one.)"""
+    return version.submitted_by_id is not None and getattr(user, "pk", None) == version.submitted_by_id
+
+
+def may_publish(user, version: ItemVersion) -> bool:
+    """Is 发布 offered to this user: a centre manager (or administrator) who did not submit the version, or did
+    and the setting allows it. The publish service decides the same way."""
+    if not (access.has_role(user, Role.CENTRE_MANAGER) or access.is_administrator(user)):
+        return False
+    return not submitted_by(user, version) or self_publish_allowed()
+
+
+def submitter_label(version: ItemVersion) -> str:
+    """Who submitted the version, as colleagues know them: 姓名(机构), the account name, or 系统 for a command."""
+    user = version.submitted_by
+    if user is None:
+        return _("系统") if version.submitted_at else ""
+    staff = access.staff_of(user)
+    return f"{staff.name}({staff.organisation.name})" if staff else user.get_username()
+
+
 def review_queue(user) -> QuerySet[ItemVersion]:
     """Submitted versions the user may publish or return (centre managers, within their scope), oldest first."""
     if not (access.has_role(user, Role.CENTRE_MANAGER) or access.is_administrator(user)):
@@ -183,7 +216,12 @@ def review_queue(user) -> QuerySet[ItemVersion]:
     items = items_in_scope(user, status="review")
     return (
         ItemVersion.objects.filter(item__in=items.values("pk"), status=ItemVersion.Status.SUBMITTED)
-        .select_related("item", "item__organisation", "item__current_version")
+        .select_related(
+            "item",
+            "item__organisation",
+            "item__current_version",
+            "submitted_by__staff__organisation",
+        )
         .prefetch_related("windows__centre")
         .order_by("submitted_at", "pk")
     )

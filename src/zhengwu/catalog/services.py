@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from zhengwu.catalog import rules, search, specs
+from zhengwu.catalog import rules, search, selectors, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
 from zhengwu.core import access, actors, audit, clock, ids
-from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import Organisation, Role, Window
 
 EDITOR_ROLES = (Role.APPROVER, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
@@ -296,7 +296,7 @@ def update_version(*, version: ItemVersion, spec: dict, user=None) -> ItemVersio
 
 
 def submit(*, item: ServiceItem, user=None) -> ItemVersion:
-    """Send the item's draft to the centre manager for review."""
+    """Send the item's draft to the centre manager for review; whoever submits it may not also publish it."""
     _require_editor(user, item.organisation)
     with transaction.atomic():
         item = _locked(item)
@@ -305,7 +305,8 @@ def submit(*, item: ServiceItem, user=None) -> ItemVersion:
             raise Conflict(_("没有可提交的草稿"), field="status")
         _check(specs.from_version(draft), item=item, basic=_basic_spec_of(item.basic_item))
         draft.status, draft.submitted_at, draft.review_note = ItemVersion.Status.SUBMITTED, clock.now(), ""
-        draft.save(update_fields=["status", "submitted_at", "review_note"])
+        draft.submitted_by = _actor(user)
+        draft.save(update_fields=["status", "submitted_at", "submitted_by", "review_note"])
         audit.record(
             "catalog.submit", draft, actor=_actor(user), summary={"code": item.code, "version": draft.number}
         )
@@ -338,13 +339,19 @@ def publish(
 ) -> ItemVersion:
     """The centre manager publishes the submitted draft with its effective date. From that date it is the current
     version (today's date: at once; a later date: `activate_due_versions`, run by `zhengwu scheduled`, switches it);
-    the change log announces it now. An adjustment must give its reason."""
+    the change log announces it now. An adjustment must give its reason. The manager who submitted the draft may
+    not publish it, unless ZHENGWU_CATALOG_SELF_PUBLISH allows it, and then the version and its audit say so."""
     _require_reviewer(user, item)
     with transaction.atomic():
         item = _locked(item)
         draft = _open_draft(item)
         if draft is None or draft.status != ItemVersion.Status.SUBMITTED:
             raise Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
+        self_published = selectors.submitted_by(user, draft)
+        if self_published and not selectors.self_publish_allowed():
+            raise AccessDenied(
+                _("不能发布自己提交的版本:须由另一位中心管理人员审核发布"), code="catalog.self_publish"
+            )
         if item.status == ServiceItem.Status.CANCELLED:
             raise Conflict(_("事项已取消,不能发布"), field="item")
         _check(specs.from_version(draft), item=item, basic=_basic_spec_of(item.basic_item))
@@ -365,7 +372,17 @@ def publish(
             reason,
         )
         draft.published_at, draft.published_by = clock.now(), _label(user)
-        draft.save(update_fields=["status", "effective_on", "change_reason", "published_at", "published_by"])
+        draft.self_published = self_published
+        draft.save(
+            update_fields=[
+                "status",
+                "effective_on",
+                "change_reason",
+                "published_at",
+                "published_by",
+                "self_published",
+            ]
+        )
         if effective_on <= today:
             _make_current(item, draft)
         ChangeLogEntry.objects.create(
@@ -387,6 +404,7 @@ def publish(
                 "effective_on": effective_on,
                 "reason": reason,
                 "in_force": effective_on <= today,
+                **({"separation": selectors.SELF_PUBLISH_NOTE} if self_published else {}),
             },
         )
     return draft

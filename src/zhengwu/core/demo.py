@@ -6,7 +6,7 @@ creation or change writes an audit record in the same transaction; a second run 
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -33,6 +33,7 @@ class DemoLogin:
     name: str
     organisation: str
     window: str = ""
+    purpose: str = ""  # what the account is for in the demo: which step of which chain it takes
 
 
 @dataclass
@@ -70,6 +71,8 @@ def load_demo(*, reset_passwords: bool = False) -> DemoSummary:
         organisations = _load_organisations(data["organisations"], regions, summary)
         windows = _load_centres(data["centres"], regions, organisations, summary)
         _load_staff(data["staff"], data["password"], organisations, windows, reset_passwords, summary)
+    purposes = data.get("login_purposes", {})
+    summary.logins = [replace(login, purpose=purposes.get(login.username, "")) for login in summary.logins]
     return summary
 
 

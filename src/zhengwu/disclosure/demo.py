@@ -2,9 +2,10 @@
 review chain (published), 2 still in review, and 7 requests in different states — through `disclosure.services`
 with the clock frozen at each step.
 
-The demo county has one 政务公开人员 (`disclosure`) and no leader at 政府办, so the reviews are signed by the
-platform administrator (`admin`, who holds every role); the drafter never reviews their own draft.
-Idempotent: if a publication with a demo title exists nothing is done.
+Each step is signed by the demo person whose job it is (core's demo data): `disclosure` drafts, submits and
+publishes, `gov_review` does the first review, `secrecy` the confidentiality review, `gov_head` the leader's approval
+(and approves a request's extension), `gov_deputy` the second leader's for the important document; the drafter
+never reviews their own draft. Idempotent: if a publication with a demo title exists nothing is done.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from zhengwu.disclosure.models import Category, DisclosureRequest, Publication
 
 REGION = "360681"
 
+# An important document needs a second leader's approval (the chain's last step).
+IMPORTANT = {"贵溪市人民政府办公室关于印发《贵溪市进一步优化营商环境若干措施》的通知"}
 # days ago drafted, category code, genre, title, document number, subject, body
 PUBLICATIONS = [
     (
@@ -238,6 +241,15 @@ REQUESTS = [
 ]
 
 
+# Who signs each review step (core's demo people) and with what opinion, in the order of the chain.
+REVIEWERS = {
+    "first_review": ("gov_review", "内容准确,同意"),
+    "confidentiality_review": ("secrecy", "经审查不涉及国家秘密和工作秘密"),
+    "leader_approval": ("gov_head", "同意公开"),
+    "second_leader_approval": ("gov_deputy", "同意"),
+}
+
+
 def demo_publications():
     titles = [p[3] for p in PUBLICATIONS] + [p[3] for p in IN_REVIEW]
     return Publication.objects.filter(title__in=titles)
@@ -249,7 +261,12 @@ def load_demo() -> str:
         return f"政府信息公开演示:已存在({existing} 条公开信息),未重复载入"
     User = get_user_model()
     officer = User.objects.get(username="disclosure")
-    reviewer = User.objects.get(username="admin")
+    people = {u.username: u for u in User.objects.filter(username__in=[n for n, _ in REVIEWERS.values()])}
+
+    def review(pub: Publication, opinion: str = "") -> Publication:
+        username, usual = REVIEWERS[pub.status]
+        return services.approve(publication=pub, by=people[username], opinion=opinion or usual)
+
     org = Organisation.objects.get(short_name="政府办", region__code=REGION)
     days = Days()
     with transaction.atomic():
@@ -267,6 +284,7 @@ def load_demo() -> str:
                 category=categories[code],
                 genre=genre,
                 subject=subject,
+                important=title in IMPORTANT,
                 written_on=days.ago(ago),
                 body=f"<p>{body}</p>",
             )
@@ -278,11 +296,10 @@ def load_demo() -> str:
                 pub = draft(spec)
                 pub = services.submit(publication=pub, by=officer)
             with clock.frozen(moments.at(ago)):
-                pub = services.approve(publication=pub, by=reviewer, opinion="内容准确,同意")
-            with clock.frozen(moments.at(max(ago - 1, 0))):
-                pub = services.approve(publication=pub, by=reviewer, opinion="经审查不涉及国家秘密和工作秘密")
-            with clock.frozen(moments.at(max(ago - 1, 0))):
-                pub = services.approve(publication=pub, by=reviewer, opinion="同意公开")
+                pub = review(pub)
+            while pub.status in REVIEWERS:
+                with clock.frozen(moments.at(max(ago - 1, 0))):
+                    pub = review(pub)
             with clock.frozen(moments.at(max(ago - 1, 0))):
                 services.publish(publication=pub, by=officer)
         for spec in IN_REVIEW:
@@ -291,7 +308,7 @@ def load_demo() -> str:
                 pub = services.submit(publication=draft(spec), by=officer)
             for _i in range(spec[7] - 1):
                 with clock.frozen(moments.at(0)):
-                    pub = services.approve(publication=pub, by=reviewer, opinion="同意")
+                    pub = review(pub, "同意")
 
         for key, ago, channel, kind, name, id_number, phone, description, story in REQUESTS:
             moments = Moments(days, key)
@@ -320,7 +337,9 @@ def load_demo() -> str:
                             request=request, by=officer, outcome=args[0], reason=args[1], text_=args[2], on=on
                         )
                     elif action == "extend":
-                        services.extend(request=request, by=reviewer, days=args[0], reason=args[1], on=on)
+                        services.extend(
+                            request=request, by=people["gov_head"], days=args[0], reason=args[1], on=on
+                        )
                     elif action == "withdraw":
                         services.withdraw_request(request=request, by=officer, on=on)
                     elif action == "consult":

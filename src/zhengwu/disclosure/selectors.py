@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.core import access, clock
-from zhengwu.core.errors import NotFound
+from zhengwu.core.errors import AccessDenied, NotFound
 from zhengwu.core.models import Organisation, Role
 from zhengwu.disclosure import deadlines, search, workflow
 from zhengwu.disclosure.models import (
@@ -120,6 +120,41 @@ def review_queue(user) -> QuerySet[Publication]:
     """Publications waiting for a step this user may take (never their own drafts)."""
     steps = [s for s, role in workflow.REVIEW_ROLE.items() if access.has_role(user, role, Role.ADMINISTRATOR)]
     return staff_publications(user).filter(status__in=steps).exclude(created_by=user)
+
+
+def review_refusal(user, publication: Publication) -> AccessDenied | None:
+    """Why this user may not sign the publication's current review step, or None if they may: the step's role in
+    the publication's organisation, never the drafter, and for an important document's second approval never the
+    leader who gave the first. The review services raise it; pages offer 同意/退回 only when there is none."""
+    role = workflow.REVIEW_ROLE.get(publication.status)
+    try:
+        access.require_role(user, role)
+        access.require_organisation(user, publication.organisation)
+    except AccessDenied as refusal:
+        return refusal
+    if user.pk == publication.created_by_id:
+        return AccessDenied(_("起草人不能审查自己起草的信息"))
+    if publication.status == workflow.SECOND_LEADER_APPROVAL:
+        first_leader = (
+            publication.ledger.filter(from_status=workflow.LEADER_APPROVAL, action="approve_important")
+            .order_by("-at", "-id")
+            .values_list("by_id", flat=True)
+            .first()
+        )
+        if first_leader == user.pk:
+            return AccessDenied(_("重要文件须由另一位领导审批"))
+    return None
+
+
+def reviewer_wanted(publication: Publication) -> str:
+    """Who signs the publication's current review step, in words (empty when it is not in review)."""
+    role = workflow.REVIEW_ROLE.get(publication.status)
+    if role is None:
+        return ""
+    who = Role(role).label
+    if publication.status == workflow.SECOND_LEADER_APPROVAL:
+        return _("%(step)s:须由另一位%(who)s审批") % {"step": publication.status_label, "who": who}
+    return _("%(step)s:由起草人以外的%(who)s办理") % {"step": publication.status_label, "who": who}
 
 
 def staff_publication(user, pk: int) -> Publication:

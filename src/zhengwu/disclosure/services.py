@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
-from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
-from zhengwu.disclosure import deadlines, fees, files, outcomes, search, text, workflow
+from zhengwu.disclosure import deadlines, fees, files, outcomes, search, selectors, text, workflow
 from zhengwu.disclosure.models import (
     Attachment,
     Category,
@@ -306,26 +306,15 @@ def _needs_second_leader(publication: Publication) -> bool:
 
 
 def _check_reviewer(current: Publication, by) -> None:
-    role = workflow.REVIEW_ROLE.get(current.status)
-    if role is None:
+    if current.status not in workflow.REVIEW_ROLE:
         raise Conflict(
             _("「%(status_label)s」不在审查环节") % {"status_label": current.status_label},
             code="transition_not_allowed",
             field="status",
         )
-    access.require_role(by, role)
-    access.require_organisation(by, current.organisation)
-    if by.pk == current.created_by_id:
-        raise AccessDenied(_("起草人不能审查自己起草的信息"))
-    if current.status == workflow.SECOND_LEADER_APPROVAL:
-        first_leader = (
-            current.ledger.filter(from_status=workflow.LEADER_APPROVAL, action="approve_important")
-            .order_by("-at", "-id")
-            .values_list("by_id", flat=True)
-            .first()
-        )
-        if first_leader == by.pk:
-            raise AccessDenied(_("重要文件须由另一位领导审批"))
+    refusal = selectors.review_refusal(by, current)
+    if refusal is not None:
+        raise refusal
 
 
 def approve(*, publication: Publication, by, opinion: str = "") -> Publication:

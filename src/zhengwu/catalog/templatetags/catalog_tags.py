@@ -37,3 +37,27 @@ def windows(version) -> list[dict]:
     from zhengwu.catalog import selectors
 
     return selectors.window_details(version)
+
+
+@register.filter
+def submitter(version) -> str:
+    """Who submitted a version for review: {{ version|submitter }}."""
+    from zhengwu.catalog import selectors
+
+    return selectors.submitter_label(version)
+
+
+@register.filter
+def publishable_by(version, user) -> bool:
+    """Is 发布 offered to this user (never to the manager who submitted it, unless the setting allows)?"""
+    from zhengwu.catalog import selectors
+
+    return selectors.may_publish(user, version)
+
+
+@register.filter
+def submitted_by(version, user) -> bool:
+    """Did this user submit the version? {% if draft|submitted_by:request.user %}"""
+    from zhengwu.catalog import selectors
+
+    return selectors.submitted_by(user, version)

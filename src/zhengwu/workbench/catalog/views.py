@@ -579,11 +579,13 @@ def excel_import(request):
                 context["report"] = excel.import_workbook(
                     upload,
                     publish=request.POST.get("publish") == "on",
+                    submit=request.POST.get("submit") == "on",
                     reason=request.POST.get("reason", ""),
                     user=request.user,
                 )
             except excel.ImportRejected as exc:
                 context["problems"] = exc.problems
+    context["self_publish"] = _is_manager(request.user) and selectors.self_publish_allowed()
     return render(
         request, "catalog/workbench/import.html", context, status=422 if context["problems"] else 200
     )

@@ -158,7 +158,9 @@ def _publication_page(request, pub: Publication, *, attachment_error: DomainErro
             "attachment_limit_mb": files.max_bytes() // (1024 * 1024),
             "genres": Publication.Genre.choices,
             "categories": Category.objects.filter(organisation=pub.organisation),
-            "can_review": pub.status in workflow.REVIEW_ROLE,
+            "can_review": pub.status in workflow.REVIEW_ROLE
+            and selectors.review_refusal(request.user, pub) is None,
+            "reviewer_wanted": selectors.reviewer_wanted(pub),
             "post": {},
         },
         status=attachment_error.status if attachment_error else 200,

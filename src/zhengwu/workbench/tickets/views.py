@@ -238,9 +238,13 @@ def ticket(request, number: str):
     else:
         context["caller"] = f"{mask_name(t.caller_name)} {mask_phone(t.caller_phone)}".strip()
     if context["can_dispatch"]:
-        form = DispatchForm(initial={"lead": t.category.default_organisation_id})
-        context["dispatch_form"] = form
-        context["suggestions"] = dispatching.suggest(t)
+        suggestions = dispatching.suggest(t)
+        # The lead starts at the first suggestion when it is 很可能, else at the category's usual organisation.
+        likely = suggestions[0].organisation.pk if suggestions and suggestions[0].tone == "likely" else None
+        context["dispatch_form"] = DispatchForm(
+            initial={"lead": likely or t.category.default_organisation_id}
+        )
+        context["suggestions"] = suggestions
         context["duplicates"] = selectors.find_duplicates(
             content=t.content,
             caller_phone=t.caller_phone,

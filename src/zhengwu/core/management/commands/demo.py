@@ -5,7 +5,7 @@ import unicodedata
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from zhengwu.core.demo import DemoSummary, load_demo
+from zhengwu.core.demo import DemoSummary, demo_password, load_demo
 
 
 def _width(text: str) -> int:
@@ -18,10 +18,10 @@ def _pad(text: str, width: int) -> str:
 
 
 def login_table(summary: DemoSummary) -> str:
-    """The demo logins as an aligned text table: role, user name, password, name, organisation, window."""
-    header = ("角色", "用户名", "密码", "姓名", "所在机构", "窗口")
+    """The demo logins as an aligned text table: role, user name, name, organisation, window, what it is for."""
+    header = ("角色", "用户名", "姓名", "所在机构", "窗口", "用途")
     rows = [
-        ("、".join(login.roles), login.username, login.password, login.name, login.organisation, login.window)
+        ("、".join(login.roles), login.username, login.name, login.organisation, login.window, login.purpose)
         for login in summary.logins
     ]
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -69,7 +69,9 @@ class Command(BaseCommand):
         for line in load_domain_demos():
             self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("演示账号(工作台 /workbench/ 登录):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"演示账号(工作台 /workbench/ 登录,密码均为 {demo_password()}):")
+        )
         self.stdout.write(login_table(summary))
         if not reset_passwords:
             self.stdout.write(

@@ -61,11 +61,14 @@ class Command(BaseCommand):
         report = dispatching.train(held_out=options["held_out"], backend=options["backend"])
         if report.model_id is None:
             raise CommandError("没有可用于训练的历史工单或机构职能描述")
-        accuracy = "—" if report.accuracy is None else f"{report.accuracy:.1%}"
-        baseline = "—" if report.baseline_accuracy is None else f"{report.baseline_accuracy:.1%}"
+
+        def share(value):
+            return "—" if value is None else f"{value:.1%}"
+
         self.stdout.write(
             f"模型 #{report.model_id}({report.backend}):{report.samples} 件历史工单,"
-            f"留出 {report.held_out} 件,准确率 {accuracy},多数类基线 {baseline}"
+            f"留出 {report.held_out} 件,准确率 {share(report.accuracy)}(前三位命中 {share(report.top3_accuracy)}),"
+            f"多数类基线 {share(report.baseline_accuracy)}"
         )
 
     def _apikey(self, options):
