@@ -86,3 +86,12 @@ def test_command_prints_the_logins_and_a_second_run_changes_nothing(demo_site, c
     assert "政府信息公开:保密审查" in out and "审核发布另一位管理人员提交的事项" in out
     assert "贵溪市监察委员会" in out
     assert "未作任何修改" in out
+
+
+def test_the_hall_screen_has_todays_receipts_and_completions_on_a_working_day(demo_site, client):
+    from zhengwu.core.models import ServiceCentre
+
+    centre = ServiceCentre.objects.get(name="贵溪市政务服务中心")
+    data = client.get(f"/hall/{centre.pk}/data/").json()
+    assert data["today"] >= 2 and data["completed_today"] >= 1, data
+    assert all("号窗口" in row["window"] for row in data["latest"] if row["window"])

@@ -6,7 +6,7 @@ platform's supervision raises nothing on this ordinary path."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.supervision.test_normal_paths import filled_form
+from tests.demo_site.test_normal_paths import filled_form
 from zhengwu.core import ids
 
 DEMO_PASSWORD = "zhengwu2026"

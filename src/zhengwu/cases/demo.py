@@ -517,6 +517,17 @@ SPECS = [
         ],
     ),
     Spec("45", "住建局", "公共租赁住房保障申请", "", "jiangxh", "新就业无房职工申请公租房", "clerk2", []),
+    # received and finished on the spot today, so the hall screen's 今日办结 has something on a working day
+    Spec(
+        "46",
+        "市场监管局",
+        "仅销售预包装食品备案",
+        "",
+        "xuyan",
+        "水果店兼营预包装食品备案",
+        "market",
+        [(0, "instant")],
+    ),
     # 公安局
     Spec(
         "51",
@@ -672,11 +683,15 @@ def _item(org: str, name: str, sub: str) -> ServiceItem:
 
 
 class Days:
-    """Working days counted back from today (0 = today, or the last working day if today is not one)."""
+    """Working days counted back from today (0 = today, or the last working day if today is not one, or if the centre
+    has not been open an hour yet: a demo loaded at 07:00 has nothing received before opening)."""
+
+    OPENED_FOR_AN_HOUR = dt.time(10, 0)
 
     def __init__(self) -> None:
         self.calendar = current_calendar()
-        day = clock.today()
+        now = clock.now().astimezone(clock.LOCAL)
+        day = now.date() if now.time() >= self.OPENED_FOR_AN_HOUR else now.date() - dt.timedelta(days=1)
         while not self.calendar.check(day).workday:
             day -= dt.timedelta(days=1)
         self.days = [day]
