@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from zhengwu.cases.models import Status
+from zhengwu.cases.models import Decision, Delivery, Status
 from zhengwu.core.errors import Conflict
 
 S = Status
@@ -65,6 +65,28 @@ ACTION_LABELS = {
     "deliver": "送达",
     "complete": "办结",
 }
+
+
+def event_label(action: str, data: dict, step_names: dict[int, str]) -> str:
+    """A history line's label that says what was done: the step finished (完成「审查」环节), returned to or taken,
+    the decision and how the result was delivered; `step_names` maps step positions to names."""
+
+    def step(key: str) -> str:
+        value = data.get(key)
+        return step_names.get(int(value), "") if str(value or "").isdigit() else ""
+
+    if action == "complete_step" and step("position"):
+        return f"完成「{step('position')}」环节"
+    if action in ("claim_step", "assign_step") and step("position"):
+        verb = "认领" if action == "claim_step" else "分派"
+        return f"{verb}「{step('position')}」环节"
+    if action == "return_step" and step("to"):
+        return f"退回至「{step('to')}」环节"
+    if action == "decide" and data.get("decision") in Decision.values:
+        return f"作出决定({Decision(data['decision']).label})"
+    if action == "deliver" and data.get("method") in Delivery.values:
+        return f"送达({Delivery(data['method']).label})"
+    return ACTION_LABELS.get(action, action)
 
 
 def allowed(current: str, action: str) -> bool:
