@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Applicant
 from zhengwu.core import ids
-from zhengwu.core.forms import AccessibleForm
+from zhengwu.core.forms import CHOOSE, AccessibleForm
 
 ACCEPTED_TYPES = ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png"
 
@@ -130,7 +130,7 @@ def _schema_field(key: str, rule: dict, required: bool) -> forms.Field:
     kind = rule.get("type", "string")
     common = {"label": label, "required": False, "help_text": rule.get("description", "")}
     if "enum" in rule:
-        return forms.ChoiceField(choices=[("", "—")] + [(v, v) for v in rule["enum"]], **common)
+        return forms.ChoiceField(choices=[("", CHOOSE)] + [(v, v) for v in rule["enum"]], **common)
     if kind == "boolean":
         return forms.BooleanField(**common)
     if kind == "integer":
