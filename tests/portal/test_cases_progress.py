@@ -59,7 +59,7 @@ def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  #
     case.refresh_from_db()
     review = case.steps.get(name="审查")
     assert stages_of(html) == "DDC--"
-    assert text_of(html, "progress-current") == "审查(「审查」环节)"
+    assert text_of(html, "progress-current") == "审查"  # the step has the stage's name: said once
     assert text_of(html, "progress-holder") == "贵溪市市场监督管理局 · 审批人员"
     assert "「审查」环节期限" in html and review.due_on.isoformat() in html
     assert "承诺办结期限" in html and case.promised_due.isoformat() in html

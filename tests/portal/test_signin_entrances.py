@@ -66,7 +66,7 @@ def test_a_person_signs_in_with_phone_or_resident_id(client, world):  # noqa: F8
 
 def test_a_company_signs_in_with_its_uscc_and_acts_for_the_company(client, world, company_account):  # noqa: F811
     page = client.get("/cases/signin/legal/").text
-    assert '<h1 class="h3">法人登录</h1>' in page and "统一社会信用代码、手机号码或电子邮箱" in page
+    assert '<h1 class="h3">法人登录</h1>' in page and "统一社会信用代码(或手机号码、电子邮箱)" in page
     signed = client.post(
         "/cases/signin/legal/", {"account": company_account.id_number, "password": COMPANY_PASSWORD}
     )

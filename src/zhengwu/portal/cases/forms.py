@@ -71,7 +71,7 @@ class ApplicantSignInForm(AccessibleForm):
     """个人登录 / 法人登录: the account (phone, e-mail, or the number the account was registered with) and password."""
 
     account = forms.CharField(
-        label=_("手机号码、电子邮箱或身份证号码"),
+        label=_("手机号码或电子邮箱(或身份证号码)"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
@@ -83,7 +83,7 @@ class ApplicantSignInForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         self.other_entrance = None  # (url, label) of the sign-in page for the account's own kind
         if kind == Applicant.Kind.LEGAL:
-            self.fields["account"].label = _("统一社会信用代码、手机号码或电子邮箱")
+            self.fields["account"].label = _("统一社会信用代码(或手机号码、电子邮箱)")
             self.fields["account"].widget.attrs["autocapitalize"] = "characters"
 
 
