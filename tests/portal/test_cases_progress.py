@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.cases.conftest import pdf_upload, resident_id, world  # noqa: F401 — fixtures
+from tests.evaluation.conftest import complete
 from zhengwu.cases import services
 from zhengwu.core.models import Role
 from zhengwu.evaluation import links
@@ -122,15 +123,7 @@ def test_the_public_lookup_shows_the_stages_and_offers_rating_once_completed(cli
     other = services.register_applicant(
         kind="natural", name="王五", id_number=resident_id("19700101", "555"), phone="13700000000"
     )
-    case = services.submit_case(
-        item=world.instant_item,
-        applicant=other,
-        by=world.clerk,
-        channel="counter",
-        window=world.dedicated,
-        form={"subject": "变更名称"},
-    )
-    case = services.handle_instantly(case=case, by=world.clerk)
+    case = complete(world, applicant=other)  # an instant case, done on the spot
     html = client.get("/cases/lookup/", {"number": case.number, "query_code": case.query_code}).text
     assert stages_of(html) == "DDDDD" and "王五" not in html
     assert links.rating_path("case", case.pk, channel="portal") in html
