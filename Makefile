@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengwu
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-pg test-e2e setup setup-test lint format bench demo worker clean
+.PHONY: run test test-dates test-sqlite test-pg test-e2e setup setup-test lint format bench demo worker clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -35,6 +35,10 @@ var/.system-deps-browser: scripts/system-deps.sh
 	bash scripts/system-deps.sh --browser
 	@mkdir -p var && touch $@
 
+var/.system-deps-dates: scripts/system-deps.sh
+	bash scripts/system-deps.sh --dates
+	@mkdir -p var && touch $@
+
 setup: $(VENV)/.installed src/zhengwu/static/vendor/.copied var/.system-deps
 
 setup-test: setup var/.system-deps-browser
@@ -59,6 +63,10 @@ worker: setup
 
 test: setup-test
 	@bash scripts/test.sh
+
+# The suite, the browser tests and the demo under moved system clocks (faketime): see docs/testing.md.
+test-dates: setup-test var/.system-deps-dates
+	@bash scripts/test-dates.sh $(MOMENTS)
 
 test-sqlite: setup
 	$(BIN)/pytest -m "not e2e" -n 2 -q

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Debian packages Zhengwu needs: a CJK font and Pango for PDFs (WeasyPrint), poppler-utils to check PDFs,
-# and Chromium for the browser tests (with --browser). Installs what is missing when run as root; otherwise says what.
+# Chromium for the browser tests (with --browser) and libfaketime for `make test-dates` (with --dates).
+# Installs what is missing when run as root; otherwise says what.
 set -euo pipefail
-browser=0; [ "${1:-}" = "--browser" ] && browser=1
+browser=0; dates=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) browser=1 ;;
+    --dates) browser=1; dates=1 ;;
+  esac
+done
 need=()
 fonts=$(fc-list 2>/dev/null || true); libs=$(ldconfig -p 2>/dev/null || true)
 grep -qi "Noto Sans CJK SC" <<<"$fonts" || need+=(fonts-noto-cjk)
 grep -q libpangoft2-1.0 <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdffonts >/dev/null || need+=(poppler-utils)
 [ $browser = 1 ] && { [ -x /usr/bin/chromium ] || need+=(chromium); }
+[ $dates = 1 ] && { command -v faketime >/dev/null || need+=(faketime); }
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -7,9 +7,15 @@ PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/zhengwu}
 REPORTS=var/test-reports
 rm -rf "$REPORTS" && mkdir -p "$REPORTS"
 status=0
+phase() {  # the time the last phase took, and the load it ran under (a busy machine makes every phase slower)
+  echo "-- $1 took $((SECONDS - phase_started)) s (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  phase_started=$SECONDS
+}
+phase_started=$SECONDS
 
 echo "== 1/3 whole suite on SQLite"
 env -u DATABASE_URL $BIN/pytest -m "not e2e" -n 2 --dist loadgroup -q -p no:cacheprovider --junitxml="$REPORTS/sqlite.xml" || status=1
+phase "SQLite"
 
 echo "== 2/3 whole suite on PostgreSQL"
 if [ "${ZHENGWU_SKIP_PG:-0}" = "1" ]; then
@@ -19,9 +25,13 @@ elif bash scripts/ensure-postgres.sh; then
 else
   status=1
 fi
+phase "PostgreSQL"
 
 echo "== 3/3 browser tests (Playwright + Debian chromium)"
 env -u DATABASE_URL $BIN/pytest -m e2e -q -p no:cacheprovider --junitxml="$REPORTS/browser.xml" || status=1
+phase "browser"
 
 $BIN/python scripts/sum_reports.py "$REPORTS"/*.xml || status=1
+# CPU time of the three runs (user, system), which a busy machine does not inflate the way it does the wall clock.
+echo "cpu time of the tests (user system): $(times | tail -1)"
 exit $status

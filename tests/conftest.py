@@ -37,8 +37,8 @@ def one_rate_window(monkeypatch):
 
 
 def _install_flush_past_append_only_triggers() -> None:
-    """Tests that really commit end with Django flushing every table; the audit table's append-only triggers
-    refuse that, so the flush (and only the flush) runs with them lifted, and they are put back right after."""
+    """Tests that really commit end with Django flushing every table; the append-only triggers (audit chain, events,
+    ledgers) refuse that, so the flush (and only the flush) runs with them lifted, and they are put back right after."""
     from django.db import connections
     from django.test import TransactionTestCase
 
@@ -57,16 +57,30 @@ def _install_flush_past_append_only_triggers() -> None:
 
 
 def set_append_only(connection, *, enabled: bool) -> None:
-    """Lift or restore the audit table's append-only triggers (tests only: the app never does this)."""
+    """Lift or restore every append-only table's triggers (tests only: the app never does this)."""
     import importlib
+
+    from zhengwu.core import appendonly
 
     migration = importlib.import_module("zhengwu.core.migrations.0002_audit_append_only")
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            cur.execute(
+                "SET CONSTRAINTS ALL IMMEDIATE"
+            )  # ALTER TABLE refuses while deferred checks are pending
             cur.execute(f"ALTER TABLE core_auditrecord {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
         elif connection.vendor == "sqlite":
             for sql in migration.SQLITE_DOWN + (migration.SQLITE_UP if enabled else []):
                 cur.execute(sql)
+        for model in appendonly.protected_models():
+            table = model._meta.db_table
+            if connection.vendor == "postgresql":
+                cur.execute(f"ALTER TABLE {table} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+            else:
+                for sql in appendonly.trigger_sql(connection.vendor, table, enabled=False) + (
+                    appendonly.trigger_sql(connection.vendor, table) if enabled else []
+                ):
+                    cur.execute(sql)
 
 
 def pytest_configure(config):

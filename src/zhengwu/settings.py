@@ -37,7 +37,14 @@ ZHENGWU_PUBLIC_URL = os.environ.get("ZHENGWU_PUBLIC_URL", "http://127.0.0.1:8000
 ZHENGWU_REAL_NAME_PROVIDER = os.environ.get(
     "ZHENGWU_REAL_NAME_PROVIDER", "zhengwu.cases.identity.LocalRealNameVerifier"
 )
+# The audit chain's anchors (docs/deploy.md): signed with a key the database does not hold, written by
+# `zhengwu scheduled` once a day to ZHENGWU_AUDIT_ANCHOR_FILE (unset: no daily anchor) — a place the database
+# administrator cannot write.
+ZHENGWU_AUDIT_ANCHOR_KEY = os.environ.get("ZHENGWU_AUDIT_ANCHOR_KEY", "")
+ZHENGWU_AUDIT_ANCHOR_FILE = os.environ.get("ZHENGWU_AUDIT_ANCHOR_FILE", "")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZHENGWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Calls to the CKAN action API per address (django-ratelimit's rate): enough for a harvester paging 100 at a time.
+ZHENGWU_CKAN_RATE_LIMIT = os.environ.get("ZHENGWU_CKAN_RATE_LIMIT", "120/m")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

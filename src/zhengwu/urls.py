@@ -4,7 +4,6 @@ from django.urls import include, path
 from zhengwu.api.urls import api
 from zhengwu.cases import views as case_views
 from zhengwu.core import views as core_views
-from zhengwu.portal.disclosure import ckan
 
 admin.site.site_header = "政务平台管理"
 admin.site.site_title = "政务平台管理"
@@ -15,8 +14,8 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("zhengwu.core.urls")),
     path("admin/", admin.site.urls),
-    # CKAN-compatible action API, at the path CKAN clients and harvesters expect
-    path("api/3/action/<str:action>", ckan.action, name="ckan_action"),
+    # CKAN-compatible action API, at the paths CKAN serves it (before the API's own /api/)
+    path("", include("zhengwu.api.ckan.urls")),
     path("api/", api.urls),
     path("workbench/catalog/", include("zhengwu.workbench.catalog.urls")),
     path("workbench/disclosure/", include("zhengwu.workbench.disclosure.urls")),
@@ -31,6 +30,7 @@ urlpatterns = [
     path("interaction/", include("zhengwu.portal.tickets.urls")),
     path("open311/v2/", include("zhengwu.tickets.open311_urls")),
     path("hall/", include("zhengwu.supervision.hall_urls")),
+    path("supervision/", include("zhengwu.portal.supervision.urls")),
     path("verify/<str:token>", case_views.verify_notice, name="verify_notice"),
     path("rate/", include("zhengwu.portal.evaluation.urls")),
     path("", include("zhengwu.portal.urls")),

@@ -194,7 +194,7 @@ def test_only_a_centre_manager_publishes(spec, water, approver, manager):
         services.publish(item=version.item, user=approver)
     services.publish(item=version.item, user=manager)
     assert ChangeLogEntry.objects.get().kind == "added"
-    assert version.item.versions.get().published_by == "manager"
+    assert version.item.versions.get().published_by == manager.staff.name
 
 
 def test_staff_cannot_write_items_of_another_organisation(spec, market, make_staff, water):

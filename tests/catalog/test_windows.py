@@ -210,19 +210,3 @@ def test_demo_files_give_their_items_the_departments_window(water, hall, tmp_pat
     }
     assert windows == {"取水许可": ["28"], "河道管理范围内建设项目工程建设方案审批": ["1"]}
     assert len(demo.load_demo_catalogue([path]).unchanged) == 2  # the windows compare equal on a second run
-
-
-def test_the_demo_catalogue_gives_each_department_its_window_in_the_demo_county():
-    from zhengwu.core.demo import load_demo
-
-    load_demo()
-    report = demo.load_demo_catalogue()
-    assert report.problems == []
-    item = ServiceItem.objects.get(current_version__name="取水许可", current_version__sub_name="新办")
-    assert [(w.centre.name, w.number, w.name) for w in item.current_version.windows.all()] == [
-        ("贵溪市政务服务中心", "28", "水利专窗")
-    ]
-    without = ServiceItem.objects.filter(current_version__windows__isnull=True).distinct()
-    assert {i.organisation.short_name for i in without} == {
-        "财政局"
-    }  # no window of its own: the general wording

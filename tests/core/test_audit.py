@@ -265,11 +265,11 @@ def test_concurrent_appends_do_not_fork_the_chain(committed):
 @pytest.mark.django_db
 def test_verify_command_reports_an_intact_chain(capsys):
     call_command("audit", "verify")
-    assert capsys.readouterr().out.splitlines() == ["审计链完整:共 0 条记录"]
+    assert capsys.readouterr().out.splitlines() == ["审计链完整:共 0 条记录,覆盖只增记录 0 行"]
     last = [append(summary={"n": n}) for n in range(3)][-1]
     call_command("audit", "verify")
     assert capsys.readouterr().out.splitlines() == [
-        "审计链完整:共 3 条记录",
+        "审计链完整:共 3 条记录,覆盖只增记录 0 行",
         f"最新记录 #{last.id} 哈希 {last.hash}",
     ]
 

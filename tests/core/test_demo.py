@@ -1,6 +1,5 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import RequestFactory
 
 from zhengwu.core import audit
@@ -142,15 +141,3 @@ def test_changed_password_is_kept_unless_reset_asked(demo, client):
     load_demo(reset_passwords=True)
     user.refresh_from_db()
     assert user.check_password(demo_password())
-
-
-def test_command_prints_the_logins(capsys):
-    call_command("demo")
-    out = capsys.readouterr().out
-    assert "用户名" in out and "密码" in out
-    for username in ("clerk", "manager", "supervisor", "admin"):
-        assert f" {username} " in out
-    assert demo_password() in out
-    assert "贵溪市监察委员会" in out
-    call_command("demo")
-    assert "未作任何修改" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""The public pages: publication, search (Traditional ↔ Simplified), feeds, sitemap, requests, CKAN API."""
+"""The public pages: publication, search (Traditional ↔ Simplified), feeds, sitemap, requests (the CKAN API: tests/api)."""
 
 import pytest
 from django.urls import reverse
@@ -144,20 +144,3 @@ def test_reply_letter_downloads_as_pdf_citing_the_article(client, org, people):
     from zhengwu.disclosure import letters
 
     assert "第十五条" in letters.letter_context(r)["article"]
-
-
-@pytest.mark.parametrize("base", ["/api/3/action/", "/disclosure/api/3/action/"])
-def test_ckan_actions(client, org, published, base):
-    pub = published("开放数据目录", number="贵数〔2026〕1号")
-    names = client.get(base + "package_list").json()
-    assert names["success"] and names["result"] == [f"pub-{pub.index_number.lower().replace('/', '-')}"]
-    shown = client.get(base + "package_show", {"id": names["result"][0]}).json()["result"]
-    assert shown["title"] == "开放数据目录" and shown["organization"]["title"] == org.name
-    found = client.get(base + "package_search", {"q": "开放数据"}).json()["result"]
-    assert found["count"] == 1 and found["results"][0]["id"] == pub.index_number
-    orgs = client.get(base + "organization_list").json()["result"]
-    assert orgs == [f"org-{org.uscc.lower()}"]
-    org_shown = client.get(base + "organization_show", {"id": orgs[0]}).json()["result"]
-    assert org_shown["package_count"] == 1
-    missing = client.get(base + "package_show", {"id": "nope"})
-    assert missing.status_code == 404 and missing.json()["success"] is False

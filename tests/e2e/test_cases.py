@@ -59,11 +59,7 @@ def real_png(width: int = 32, height: int = 24) -> bytes:
 
 
 @pytest.fixture
-def county_with_catalogue(demo_county):
-    from zhengwu.catalog.demo import load_demo_catalogue
-
-    report = load_demo_catalogue()
-    assert not report.problems, report.problems[:3]
+def county_with_catalogue(demo_catalogue):
     item = next(
         i
         for i in ServiceItem.objects.filter(

@@ -8,15 +8,13 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from zhengwu.catalog.demo import load_demo_catalogue
 from zhengwu.catalog.models import SearchEntry
 from zhengwu.core.demo import demo_password
 
 
 @pytest.fixture
-def catalogue(demo_county):
+def catalogue(demo_catalogue):
     """The demo county with its 172 published items."""
-    load_demo_catalogue()
     return SearchEntry.objects.get(display_name="企业登记(设立登记)").item
 
 

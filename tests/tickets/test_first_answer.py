@@ -359,6 +359,7 @@ def test_the_api_exposes_the_first_answer(client, world):
     assert {
         "at": track["steps"][-1]["at"],
         "action": "interim_reply",
+        "label": "受理回复",
         "status": "已登记",
         "text": "已收到",
     } == (track["steps"][-1])

@@ -87,40 +87,49 @@ def test_post_needs_an_api_key(client, world):
     assert set(r.json()[0]) == {"code", "description"}
 
 
-def test_post_then_get_the_request(client, world, key):
+def test_post_then_the_filer_gets_the_request_with_its_token(client, world, key):
     with clock.frozen("2025-11-24T10:00"):
         r = file_request(client, key)
         assert r.status_code == 201, r.content
         row = r.json()[0]
         assert set(row) == POST_RESPONSE_FIELDS and row["token"]
         number = row["service_request_id"]
-        got = client.get(f"/open311/v2/requests/{number}.json").json()[0]
+        got = client.get(f"/open311/v2/requests/{number}.json", {"token": row["token"]}).json()[0]
     assert set(got) == REQUEST_FIELDS
     assert got["status"] == "open" and got["service_code"] == "city.noise"
     assert got["requested_datetime"] == "2025-11-24T10:00:00+08:00"
-    assert "13979712345" not in got["description"]  # requests are public: free text is masked
+    assert "13979712345" not in got["description"]  # masked as a published text would be
     assert got["lat"] == 25.885 and got["address"].startswith("瑞金市象湖镇")
 
 
-def test_expected_datetime_comes_from_the_limit_and_closed_requests_carry_the_reply(client, world, key):
+def test_expected_datetime_comes_from_the_limit_and_published_requests_carry_the_reviewed_reply(
+    client, world, key
+):
     with clock.frozen("2025-09-30T10:00"):
-        number = file_request(client, key).json()[0]["service_request_id"]
+        row = file_request(client, key, **{"attribute[public_allowed]": "true"}).json()[0]
+        number, token = row["service_request_id"], row["token"]
         from zhengwu.tickets.models import Ticket
 
         t = Ticket.objects.get(number=number)
         services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
-        got = client.get(f"/open311/v2/requests/{number}.json").json()[0]
+        got = client.get(f"/open311/v2/requests/{number}.json", {"token": token}).json()[0]
         assert got["expected_datetime"] == "2025-10-14T23:59:59+08:00"
         assert got["agency_responsible"] == world.housing.name
         services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
         services.reply_ticket(ticket=t, organisation=world.housing, text="已责令停工", by=world.housing_clerk)
         services.record_follow_up(ticket=t, solved=True, satisfied=True, by=None)
+        assert (
+            client.get("/open311/v2/requests.xml", {"service_request_id": number}).content.count(b"<request>")
+            == 0
+        )
+        services.publish_reply(ticket=t, by=world.housing_clerk)
         closed = client.get("/open311/v2/requests.xml", {"service_request_id": number, "status": "closed"})
     tree = ET.fromstring(closed.content)
     assert tree.tag == "service_requests"
     request = tree.find("request")
     assert {c.tag for c in request} == REQUEST_FIELDS
     assert request.findtext("status") == "closed" and request.findtext("status_notes") == "已责令停工"
+    assert request.findtext("expected_datetime") == ""
 
 
 def test_invalid_posts_are_400_with_a_description(client, world, key):
@@ -133,12 +142,23 @@ def test_invalid_posts_are_400_with_a_description(client, world, key):
     assert ET.fromstring(r.content).tag == "errors"
 
 
-def test_get_requests_filters_by_status_and_service(client, world, key):
-    file_request(client, key)
-    file_request(client, key, service_code="traffic.bus", description="公交车不按站停靠")
+def test_get_requests_filters_by_status_and_service_among_published_requests(client, world, key):
+    from zhengwu.tickets.models import Ticket
+
+    for code, text in (("city.noise", "工地夜间施工"), ("traffic.bus", "公交车不按站停靠")):
+        number = file_request(
+            client, key, service_code=code, description=text, **{"attribute[public_allowed]": "true"}
+        )
+        t = services.close_directly(
+            ticket=Ticket.objects.get(number=number.json()[0]["service_request_id"]),
+            answer="已答复",
+            by=world.operator,
+        )
+        services.publish_reply(ticket=t, by=world.operator)
+    file_request(client, key, service_code="traffic.bus", description="不公开的诉求")
     assert len(client.get("/open311/v2/requests.json", {"service_code": "traffic.bus"}).json()) == 1
-    assert len(client.get("/open311/v2/requests.json", {"status": "open"}).json()) == 2
-    assert client.get("/open311/v2/requests.json", {"status": "closed"}).json() == []
+    assert len(client.get("/open311/v2/requests.json", {"status": "closed"}).json()) == 2
+    assert client.get("/open311/v2/requests.json", {"status": "open"}).json() == []
 
 
 def test_only_the_hash_of_a_key_is_kept(world):

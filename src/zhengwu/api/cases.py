@@ -120,6 +120,7 @@ class CaseOut(Schema):
     applicant_name: str
     agent_name: str | None = None
     channel: str
+    channel_label: str = ""
     received_at: str | None
     intake_due: str | None
     accepted_on: str | None
@@ -130,10 +131,14 @@ class CaseOut(Schema):
     remaining_days: int | None
     extension_days: int
     decision: str
+    decision_label: str = ""
     delivery: str
+    delivery_label: str = ""
     time_state: str | None
+    time_state_label: str | None = None
     revision: int
     actions: list[str]
+    action_labels: dict[str, str] = {}
     explanations: dict[str, Any] | None = None
     steps: list[dict[str, Any]] | None = None
 
@@ -253,7 +258,12 @@ class ExtensionOut(Schema):
     days: int
     reason: str
     state: str
+    state_label: str
     note: str
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return obj.get_state_display()
 
 
 class DecideIn(Schema):

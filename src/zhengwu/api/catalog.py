@@ -138,6 +138,7 @@ class ItemDetail(ItemSpec):
     basic_item_code: str | None
     version: int
     status: str
+    status_label: str = ""
     current: bool
     effective_on: dt.date | None
     change_reason: str
@@ -168,6 +169,7 @@ class ItemSummary(Schema):
 class VersionOut(Schema):
     number: int
     status: str
+    status_label: str = ""
     current: bool
     name: str
     effective_on: dt.date | None
@@ -251,6 +253,7 @@ def _detail(version: ItemVersion) -> dict:
         "basic_item_code": item.basic_item.code if item.basic_item_id else None,
         "version": version.number,
         "status": version.status,
+        "status_label": version.get_status_display(),
         "current": item.current_version_id == version.pk,
         "effective_on": version.effective_on,
         "change_reason": version.change_reason,
@@ -366,6 +369,7 @@ def item_versions(request, code: str):
         {
             "number": v.number,
             "status": v.status,
+            "status_label": v.get_status_display(),
             "current": v.pk == item.current_version_id,
             "name": v.name,
             "effective_on": v.effective_on,

@@ -215,6 +215,7 @@ class LedgerOut(Schema):
     staff: str
     organisation: str
     channel: str
+    channel_label: str = ""
     asker_name: str
     asker_phone: str
     topic: str
@@ -222,7 +223,9 @@ class LedgerOut(Schema):
     answer: str
     guided_to: str
     result: str
+    result_label: str = ""
     state: str
+    state_label: str = ""
     holder: str
     answered_at: dt.datetime | None
     handovers: list[HandoverOut]
@@ -235,6 +238,7 @@ def _ledger_out(e: LedgerEntry) -> dict:
         "staff": e.staff.name,
         "organisation": e.organisation.name,
         "channel": e.channel,
+        "channel_label": e.get_channel_display(),
         "asker_name": mask_name(e.asker_name),
         "asker_phone": mask_phone(e.asker_phone),
         "topic": e.topic,
@@ -242,7 +246,9 @@ def _ledger_out(e: LedgerEntry) -> dict:
         "answer": e.answer,
         "guided_to": e.guided_to,
         "result": e.result,
+        "result_label": e.get_result_display(),
         "state": e.state,
+        "state_label": e.get_state_display(),
         "holder": e.holder.name,
         "answered_at": e.answered_at,
         "handovers": [

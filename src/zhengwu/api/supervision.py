@@ -87,6 +87,7 @@ class CaseRow(Schema):
     id: int
     number: str | None
     status: str
+    status_label: str = ""
     organisation: str
     item: str
     promised_due: dt.date | None
@@ -98,6 +99,7 @@ def _case_row(case) -> dict:
         "id": case.pk,
         "number": case.number,
         "status": case.status,
+        "status_label": case.get_status_display(),
         "organisation": case.organisation.name,
         "item": case.version.name,
         "promised_due": case.promised_due,
@@ -141,9 +143,11 @@ class AlertOut(Schema):
     id: int
     code: str
     severity: str
+    severity_label: str = ""
     title: str
     explanation: str
     state: str
+    state_label: str = ""
     case_number: str | None
     organisation: str
     raised_at: dt.datetime
@@ -155,9 +159,11 @@ def _alert(a) -> dict:
         "id": a.pk,
         "code": a.code,
         "severity": a.severity,
+        "severity_label": a.get_severity_display(),
         "title": a.title,
         "explanation": a.explanation,
         "state": a.state,
+        "state_label": a.get_state_display(),
         "case_number": a.case.number if a.case else None,
         "organisation": a.organisation.name,
         "raised_at": a.raised_at,
@@ -203,6 +209,7 @@ class OrderOut(Schema):
     instruction: str
     due_on: dt.date
     state: str
+    state_label: str = ""
     response: str
     outcome: str
 
@@ -217,6 +224,7 @@ def _order(o) -> dict:
         "instruction": o.instruction,
         "due_on": o.due_on,
         "state": o.state,
+        "state_label": o.get_state_display(),
         "response": o.response,
         "outcome": o.outcome,
     }

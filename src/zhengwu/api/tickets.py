@@ -12,11 +12,20 @@ from ninja.security import SessionAuth
 
 from zhengwu.api.params import OFFSET_MAX, check_date_range
 from zhengwu.core import clock, ratelimit
+from zhengwu.core.actors import actor_name
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name, mask_phone
 from zhengwu.core.models import Organisation, Region
 from zhengwu.tickets import dispatching, hot, selectors, services
-from zhengwu.tickets.models import Category, Extension, KnowledgeEntry, Mailbox, Status, Ticket
+from zhengwu.tickets.models import (
+    ACTION_LABELS,
+    Category,
+    Extension,
+    KnowledgeEntry,
+    Mailbox,
+    Status,
+    Ticket,
+)
 
 router = Router()
 
@@ -67,8 +76,11 @@ class EventOut(Schema):
     seq: int
     at: dt.datetime
     action: str
+    action_label: str = ""
     from_status: str
+    from_status_label: str = ""
     to_status: str
+    to_status_label: str = ""
     actor: str
     organisation: str | None
     note: str
@@ -77,7 +89,9 @@ class EventOut(Schema):
 class TicketOut(Schema):
     number: str
     kind: str
+    kind_label: str = ""
     channel: str
+    channel_label: str = ""
     status: str
     status_label: str
     category: str
@@ -97,6 +111,7 @@ class TicketOut(Schema):
     first_answer_due: dt.datetime | None
     first_answered_at: dt.datetime | None
     first_answer_state: str
+    first_answer_state_label: str = ""
     return_count: int
     reopen_count: int
     reply: str
@@ -116,7 +131,9 @@ def ticket_out(t: Ticket, *, with_code: bool = False, events: bool = False) -> d
     out = {
         "number": t.number,
         "kind": t.kind,
+        "kind_label": t.get_kind_display(),
         "channel": t.channel,
+        "channel_label": t.get_channel_display(),
         "status": t.status,
         "status_label": str(Status(t.status).label),
         "category": t.category.code,
@@ -136,6 +153,7 @@ def ticket_out(t: Ticket, *, with_code: bool = False, events: bool = False) -> d
         "first_answer_due": t.first_answer_due,
         "first_answered_at": t.first_answered_at,
         "first_answer_state": t.first_answer_state,
+        "first_answer_state_label": t.first_answer_state_label,
         "return_count": t.return_count,
         "reopen_count": t.reopen_count,
         "reply": t.reply,
@@ -152,9 +170,12 @@ def ticket_out(t: Ticket, *, with_code: bool = False, events: bool = False) -> d
                 "seq": e.seq,
                 "at": e.at,
                 "action": e.action,
+                "action_label": e.action_label,
                 "from_status": e.from_status,
+                "from_status_label": e.get_from_status_display() if e.from_status else "",
                 "to_status": e.to_status,
-                "actor": e.actor_label,
+                "to_status_label": e.get_to_status_display(),
+                "actor": actor_name(e.actor_label),
                 "organisation": e.organisation.name if e.organisation_id else None,
                 "note": e.note,
             }
@@ -535,6 +556,7 @@ class TrackOut(Schema):
     status: str
     status_label: str
     kind: str
+    kind_label: str = ""
     title: str
     received_at: dt.datetime
     handle_due: dt.datetime | None
@@ -553,6 +575,7 @@ def track_out(t: Ticket) -> dict:
         "status": shown.status,
         "status_label": str(Status(shown.status).label),
         "kind": t.kind,
+        "kind_label": t.get_kind_display(),
         "title": t.title,
         "received_at": t.received_at,
         "handle_due": shown.handle_due,
@@ -565,6 +588,7 @@ def track_out(t: Ticket) -> dict:
             {
                 "at": e["at"].isoformat(),
                 "action": e["action"],
+                "label": str(ACTION_LABELS.get(e["action"], e["action"])),
                 "status": str(Status(e["to_status"]).label),
                 # the interim answer (受理回复) was written to the citizen; other notes stay inside
                 **({"text": e["note"]} if e["action"] == "interim_reply" else {}),

@@ -311,6 +311,14 @@ class TimeState:
     SUSPENDED = "suspended"
 
 
+TIME_STATE_LABELS = {
+    TimeState.ON_TIME: gettext_lazy("未到期"),
+    TimeState.DUE_SOON: gettext_lazy("即将到期"),
+    TimeState.OVERDUE: gettext_lazy("已超期"),
+    TimeState.SUSPENDED: gettext_lazy("中止中"),
+}
+
+
 def time_state(calendar: Calendar, today: dt.date, due: dt.date | None, *, warn_workdays: int = 3) -> str:
     """On time, due soon (at most `warn_workdays` working days left), overdue, or suspended (no due date)."""
     if due is None:

@@ -186,6 +186,10 @@ class CaseEvent(ImmutableEvent):
     data = models.JSONField(default=dict, blank=True)
 
     immutable_name = "case events"
+    hashed_fields = (
+        "case", "seq", "at", "action", "from_status", "to_status", "actor", "actor_label", "organisation", "note",
+        "data",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = verbose_name_plural = _("办件记录")
@@ -194,6 +198,12 @@ class CaseEvent(ImmutableEvent):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from zhengwu.cases.workflow import action_label  # the workflow table imports this module
+
+        return action_label(self.action)
 
 
 def _material_path(instance, filename: str) -> str:

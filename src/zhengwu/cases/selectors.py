@@ -28,6 +28,7 @@ from zhengwu.cases.models import (
 )
 from zhengwu.catalog.models import ITEM_TYPE_CHOICES
 from zhengwu.core import access, clock
+from zhengwu.core.actors import actor_name
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.masking import mask_name
@@ -135,6 +136,10 @@ def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
     today = clock.today()
     due_for_state = case.intake_due if case.status == Status.RECEIVED else case.legal_due
     open_statuses = (Status.RECEIVED, Status.ACCEPTED, Status.SUSPENDED)
+    time_state = (
+        deadlines.time_state(calendar, today, due_for_state) if case.status in open_statuses else None
+    )
+    actions = workflow.actions_from(case.status)
     out = {
         "number": case.number,
         "query_code": case.query_code,
@@ -148,6 +153,7 @@ def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
         "applicant_kind": case.applicant.kind,
         "agent_name": case.agent_name,
         "channel": case.channel,
+        "channel_label": case.get_channel_display(),
         "received_at": case.received_at.isoformat() if case.received_at else None,
         "intake_due": _iso(case.intake_due),
         "accepted_on": _iso(case.accepted_on),
@@ -158,12 +164,14 @@ def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
         "remaining_days": case.remaining_days,
         "extension_days": case.extension_days,
         "decision": case.decision,
+        "decision_label": case.get_decision_display() if case.decision else "",
         "delivery": case.delivery,
-        "time_state": deadlines.time_state(calendar, today, due_for_state)
-        if case.status in open_statuses
-        else None,
+        "delivery_label": case.get_delivery_display() if case.delivery else "",
+        "time_state": time_state,
+        "time_state_label": str(deadlines.TIME_STATE_LABELS[time_state]) if time_state else None,
         "revision": case.revision,
-        "actions": workflow.actions_from(case.status),
+        "actions": actions,
+        "action_labels": {action: workflow.action_label(action) for action in actions},
         "fees": fees_charged(case, events=events),
     }
     if state is not None:
@@ -177,8 +185,12 @@ def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
                 "position": s.position,
                 "name": s.name,
                 "role": s.role,
+                "role_label": str(Role(s.role).label) if s.role in Role.values else s.role,
                 "days": s.days,
                 "state": s.state,
+                "state_label": str(CaseStep.State(s.state).label)
+                if s.state in CaseStep.State.values
+                else s.state,
                 "started_on": _iso(s.started_on),
                 "due": s.due.as_dict() if s.due else None,
                 "completed_on": _iso(s.completed_on),
@@ -244,7 +256,7 @@ def timeline(case: Case, *, public: bool = False) -> list[dict]:
             "organisation": event.organisation.name if event.organisation else case.organisation.name,
         }
         if not public:
-            row.update(actor=event.actor_label, note=event.note, data=event.data)
+            row.update(actor=actor_name(event.actor_label), note=event.note, data=event.data)
         rows.append(row)
     return rows
 
@@ -331,14 +343,7 @@ def queue(user, name: str) -> QuerySet[Case]:
     if name == "to_accept":
         return cases.filter(status=Status.RECEIVED).order_by("intake_due", "id")
     if name == "to_handle":
-        staff = access.staff_of(user)
-        roles = staff.role_codes if staff else set()
-        if access.is_administrator(user):
-            roles = set(Role.values)
-        steps = CaseStep.objects.filter(state=CaseStep.State.OPEN, role__in=roles).filter(
-            Q(assignee__isnull=True) | Q(assignee=user)
-        )
-        return cases.filter(status=Status.ACCEPTED, pk__in=steps.values("case_id")).order_by(
+        return cases.filter(status=Status.ACCEPTED, pk__in=_open_steps_q(user).values("case_id")).order_by(
             "legal_due", "id"
         )
     if name == "due_soon":
@@ -360,6 +365,28 @@ def queue(user, name: str) -> QuerySet[Case]:
 
 
 QUEUES = ("to_accept", "to_handle", "due_soon", "overdue", "suspended", "done")
+
+
+def _open_steps_q(user) -> QuerySet[CaseStep]:
+    """Open steps of a role the user holds, assigned to them or to nobody yet (theirs to claim)."""
+    staff = access.staff_of(user)
+    roles = staff.role_codes if staff else set()
+    if access.is_administrator(user):
+        roles = set(Role.values)
+    return CaseStep.objects.filter(state=CaseStep.State.OPEN, role__in=roles).filter(
+        Q(assignee__isnull=True) | Q(assignee=user)
+    )
+
+
+def open_steps_for(user) -> QuerySet[CaseStep]:
+    """The steps waiting for the user (held by them or theirs to claim) on the cases they may see, soonest due
+    first, with their case (for the workbench home)."""
+    return (
+        _open_steps_q(user)
+        .filter(case__in=visible_cases(user).filter(status=Status.ACCEPTED).values("pk"))
+        .select_related("case", "case__version", "case__organisation")
+        .order_by("due_on", "case_id")
+    )
 
 
 def my_cases(user) -> QuerySet[Case]:
@@ -412,7 +439,7 @@ def pending_extensions(user) -> QuerySet[ExtensionRequest]:
     """Extension requests awaiting a department head's decision, in the user's scope."""
     return ExtensionRequest.objects.filter(
         state=ExtensionRequest.State.PENDING, case__in=visible_cases(user).values("pk")
-    ).select_related("case")
+    ).select_related("case", "case__version")
 
 
 def alerts(user, *, code: str | None = None) -> QuerySet[CaseAlert]:

@@ -257,6 +257,7 @@ def _record(
         case,
         actor=_actor(by),
         summary={"number": case.number, "from": before, "to": after, "note": note[:200]},
+        rows=[event],
     )
     return event
 
@@ -1546,25 +1547,24 @@ def import_case(*, parsed) -> Case:
         else:
             case.number = _next_number(case, parsed.events[0]["at"])
         case.save()
-        CaseEvent.objects.bulk_create(
-            CaseEvent(
-                case=case,
-                seq=seq,
-                at=event["at"],
-                action=event["action"],
-                from_status="",
-                to_status="",
-                actor_label=event["actor"] or "历史导入",
-                organisation=case.organisation,
-                note=event["note"],
-                data=event["data"],
+        rows, statuses = [], ""
+        for seq, event in enumerate(parsed.events, start=1):
+            before, statuses = statuses, workflow.next_status(statuses, event["action"])
+            rows.append(
+                CaseEvent(
+                    case=case,
+                    seq=seq,
+                    at=event["at"],
+                    action=event["action"],
+                    from_status=before,
+                    to_status=statuses,
+                    actor_label=event["actor"] or "历史导入",
+                    organisation=case.organisation,
+                    note=event["note"],
+                    data=event["data"],
+                )
             )
-            for seq, event in enumerate(parsed.events, start=1)
-        )
-        statuses = ""
-        for row in case.events.order_by("seq"):
-            before, statuses = statuses, workflow.next_status(statuses, row.action)
-            CaseEvent.objects.filter(pk=row.pk).update(from_status=before, to_status=statuses)
+        events = CaseEvent.objects.bulk_create(rows)
         case.revision = len(parsed.events)
         _refresh(case)
         if case.status in (Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED):
@@ -1572,7 +1572,9 @@ def import_case(*, parsed) -> Case:
         if case.decision:
             case.decided_at = next(e["at"] for e in parsed.events if e["action"] == "decide")
         case.save(update_fields=["finished_at", "decided_at"])
-        audit.record("cases.import", case, summary={"number": case.number, "events": len(parsed.events)})
+        audit.record(
+            "cases.import", case, summary={"number": case.number, "events": len(parsed.events)}, rows=events
+        )
     return case
 
 

@@ -1,6 +1,7 @@
 """The case state machine: one table of allowed transitions. Every transition writes an immutable event."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.cases.models import Decision, Delivery, Status
 from zhengwu.core.errors import Conflict
@@ -39,32 +40,38 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "complete": ((S.DECIDED, S.DELIVERED), S.COMPLETED),
 }
 
+# What each action is called wherever a person reads it (history, alerts, messages); never the code.
 ACTION_LABELS = {
-    "save_draft": "保存草稿",
-    "submit": "提交申请(收件)",
-    "upload_material": "上传材料",
-    "request_supplement": "一次性告知补正",
-    "supply_supplement": "补齐材料",
-    "accept": "受理",
-    "deem_accept": "逾期视为受理",
-    "refuse": "不予受理",
-    "claim_step": "认领环节",
-    "assign_step": "分派环节",
-    "complete_step": "完成环节",
-    "return_step": "退回环节",
-    "attach": "上传附件",
-    "charge_fee": "登记收费",
-    "suspend": "中止(特别程序)",
-    "resume": "恢复办理",
-    "request_extension": "申请延期",
-    "approve_extension": "批准延期",
-    "reject_extension": "不批准延期",
-    "withdraw": "撤回申请",
-    "terminate": "终止办理",
-    "decide": "作出决定",
-    "deliver": "送达",
-    "complete": "办结",
+    "save_draft": gettext_lazy("保存草稿"),
+    "submit": gettext_lazy("提交申请(收件)"),
+    "upload_material": gettext_lazy("上传材料"),
+    "request_supplement": gettext_lazy("一次性告知补正"),
+    "supply_supplement": gettext_lazy("补齐材料"),
+    "accept": gettext_lazy("受理"),
+    "deem_accept": gettext_lazy("逾期视为受理"),
+    "refuse": gettext_lazy("不予受理"),
+    "claim_step": gettext_lazy("认领环节"),
+    "assign_step": gettext_lazy("分派环节"),
+    "complete_step": gettext_lazy("完成环节"),
+    "return_step": gettext_lazy("退回环节"),
+    "attach": gettext_lazy("上传附件"),
+    "charge_fee": gettext_lazy("登记收费"),
+    "suspend": gettext_lazy("中止(特别程序)"),
+    "resume": gettext_lazy("恢复办理"),
+    "request_extension": gettext_lazy("申请延期"),
+    "approve_extension": gettext_lazy("批准延期"),
+    "reject_extension": gettext_lazy("不批准延期"),
+    "withdraw": gettext_lazy("撤回申请"),
+    "terminate": gettext_lazy("终止办理"),
+    "decide": gettext_lazy("作出决定"),
+    "deliver": gettext_lazy("送达"),
+    "complete": gettext_lazy("办结"),
 }
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of an action code (the code itself only for an action this table does not know)."""
+    return str(ACTION_LABELS.get(action, action))
 
 
 def event_label(action: str, data: dict, step_names: dict[int, str]) -> str:
@@ -76,17 +83,18 @@ def event_label(action: str, data: dict, step_names: dict[int, str]) -> str:
         return step_names.get(int(value), "") if str(value or "").isdigit() else ""
 
     if action == "complete_step" and step("position"):
-        return f"完成「{step('position')}」环节"
-    if action in ("claim_step", "assign_step") and step("position"):
-        verb = "认领" if action == "claim_step" else "分派"
-        return f"{verb}「{step('position')}」环节"
+        return _("完成「%(step)s」环节") % {"step": step("position")}
+    if action == "claim_step" and step("position"):
+        return _("认领「%(step)s」环节") % {"step": step("position")}
+    if action == "assign_step" and step("position"):
+        return _("分派「%(step)s」环节") % {"step": step("position")}
     if action == "return_step" and step("to"):
-        return f"退回至「{step('to')}」环节"
+        return _("退回至「%(step)s」环节") % {"step": step("to")}
     if action == "decide" and data.get("decision") in Decision.values:
-        return f"作出决定({Decision(data['decision']).label})"
+        return _("作出决定(%(decision)s)") % {"decision": Decision(data["decision"]).label}
     if action == "deliver" and data.get("method") in Delivery.values:
-        return f"送达({Delivery(data['method']).label})"
-    return ACTION_LABELS.get(action, action)
+        return _("送达(%(method)s)") % {"method": Delivery(data["method"]).label}
+    return action_label(action)
 
 
 def allowed(current: str, action: str) -> bool:
@@ -104,7 +112,7 @@ def next_status(current: str, action: str) -> str:
     current = current or ""
     if current not in sources:
         label = Status(current).label if current in Status.values else _("未提交")
-        verb = ACTION_LABELS.get(action, action)
+        verb = action_label(action)
         raise Conflict(
             _("办件当前状态为「%(label)s」,不能%(verb)s") % {"label": label, "verb": verb},
             code="invalid_transition",

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhengwu.catalog import rules, search, specs
-from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, SearchEntry, ServiceItem
+from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, Material, SearchEntry, ServiceItem
 from zhengwu.core import access
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role, ServiceCentre, Window
@@ -397,3 +397,14 @@ def catalogue_facets() -> dict:
         "life_events": sorted(events.items(), key=lambda t: (-t[1], t[0])),
         "targets": {key: targets.get(key, 0) for key in rules.TARGETS},
     }
+
+
+def entries_with_files(ids) -> QuerySet[SearchEntry]:
+    """Published index rows with what an open-data record of the item shows: its version, item, organisation and
+    the materials that have a blank form or a sample (the CKAN API's packages)."""
+    materials = Material.objects.exclude(blank_form="", sample="").order_by("position")
+    return (
+        SearchEntry.objects.filter(pk__in=ids)
+        .select_related("version", "item", "organisation")
+        .prefetch_related(Prefetch("version__materials", queryset=materials, to_attr="files"))
+    )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.catalog import rules, search, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
-from zhengwu.core import access, audit, clock, ids
+from zhengwu.core import access, actors, audit, clock, ids
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import Organisation, Role, Window
 
@@ -64,7 +64,11 @@ def _actor(user):
 
 
 def _label(user) -> str:
-    return user.get_username() if _actor(user) else "system"
+    """Who published, as the version history shows it: the staff member's name; a command's `actors.SYSTEM`."""
+    if not _actor(user):
+        return actors.SYSTEM
+    staff = access.staff_of(user)
+    return staff.name if staff else user.get_username()
 
 
 # ---- checks --------------------------------------------------------------------------------------------------

@@ -1,48 +1,33 @@
 """The audit chain: every state change writes an append-only record, hashed onto the one before it.
 
-`record()` must be called inside the service's transaction, so the change and its record commit together.
-`verify()` recomputes the chain and names the first record that was altered or removed.
+`record()` must be called inside the service's transaction, so the change and its record commit together; the rows
+of append-only tables the change wrote (`rows=`) are covered by their digests. `verify()` recomputes the chain, checks
+every covered row against its digest and that no row was written outside the chain, and names the first problem.
+`anchor()` signs the chain's head with a key the database does not hold; `check_anchors()` fails once the chain no
+longer leads through an anchor, which is how a chain rewritten end to end (triggers bypassed) is found.
 """
 
 import datetime as dt
 import hashlib
+import hmac
 import ipaddress
 import json
 import math
+from array import array
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection, connections, transaction
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core import clock
+from zhengwu.core import appendonly, clock
+from zhengwu.core.canonical import canonical
 from zhengwu.core.context import current
 from zhengwu.core.models import AuditRecord
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 7_020_431  # one advisory lock serialises appends to the chain on PostgreSQL
-
-
-def _canonical(value) -> str:
-    """One text for one meaning: sorted keys, numbers as plain decimals, whatever the database hands back.
-
-    PostgreSQL's jsonb reorders keys and writes 1e+23 as 100000000000000000000000; SQLite keeps the text as sent.
-    Both read back to values with the same canonical text, so a record hashes the same before and after storage.
-    """
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, int | float):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        return "0" if number == 0 else format(number.normalize(), "f")  # PostgreSQL has no -0
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict):
-        items = sorted((str(k), v) for k, v in value.items())
-        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_canonical(v)}" for k, v in items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_canonical(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _storable(value):
@@ -95,7 +80,7 @@ def _hash_of(rec: AuditRecord) -> str:
         _ip_key(rec.ip),
         rec.prev_hash,
     ]
-    return hashlib.sha256(_canonical(fields).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
 
 
 def record(
@@ -107,8 +92,10 @@ def record(
     object_type: str = "",
     object_id: str = "",
     ip: str | None = None,
+    rows=(),
 ) -> AuditRecord:
-    """Append one record (who, what, which object, a summary of the change, when, from where) to the chain."""
+    """Append one record (who, what, which object, a summary of the change, when, from where) to the chain; `rows` are
+    the append-only rows the change wrote, whose digests the record carries."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the service's transaction")
     ctx = current()
@@ -118,25 +105,62 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    last = AuditRecord.objects.order_by("-id").values_list("id", "hash").first()
-    prev_id, prev_hash = last if last else (0, GENESIS)
-    rec = AuditRecord(
-        id=prev_id + 1,
+    summary = _storable(summary or {})
+    if rows:
+        summary["rows"] = [appendonly.reference(row) for row in rows]
+    return _append(
+        AuditRecord,
+        connection,
         at=clock.now().astimezone(dt.UTC),
         actor=actor,
         actor_label=(_label(actor) if actor is not None else (ctx.label or "system"))[:150],
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        summary=_storable(summary or {}),
+        summary=summary,
         ip=_normal_ip(ip or ctx.ip),
-        prev_hash=prev_hash,
     )
+
+
+def cover(action: str, rows, *, actor=None) -> None:
+    """Cover many append-only rows written together (an import) with as many records as it takes, a batch each."""
+    rows = list(rows)
+    for start in range(0, len(rows), appendonly.COVER_BATCH):
+        batch = rows[start : start + appendonly.COVER_BATCH]
+        record(
+            action,
+            actor=actor,
+            object_type=batch[0]._meta.label_lower,
+            summary={"count": len(batch)},
+            rows=batch,
+        )
+
+
+def append_raw(migration_apps, action: str, summary: dict, *, using: str) -> None:
+    """Append a record from a data migration (historical models), by the system."""
+    _append(
+        migration_apps.get_model("core", "AuditRecord"),
+        connections[using],
+        at=clock.now().astimezone(dt.UTC),
+        actor=None,
+        actor_label="system",
+        action=action,
+        object_type="",
+        object_id="",
+        summary=_storable(summary),
+        ip=None,
+    )
+
+
+def _append(model, conn, **fields):
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+    last = model.objects.using(conn.alias).order_by("-id").values_list("id", "hash").first()
+    prev_id, prev_hash = last if last else (0, GENESIS)
+    rec = model(id=prev_id + 1, prev_hash=prev_hash, **fields)
     rec.hash = _hash_of(rec)
-    rec.save(force_insert=True)
+    rec.save(force_insert=True, using=conn.alias)
     return rec
 
 
@@ -148,7 +172,7 @@ def _label(user) -> str:
 
 @dataclass(frozen=True)
 class ChainReport:
-    """What verify() found: whether the chain holds, how many records it checked, and the first broken one."""
+    """What verify() found: whether the chain and the rows it covers hold, how many it checked, the first problem."""
 
     ok: bool
     checked: int
@@ -156,32 +180,228 @@ class ChainReport:
     problem: str = ""
     head_id: int | None = None
     head_hash: str = ""
+    rows_checked: int = 0
+    bad_row: str = ""  # "cases.caseevent#12" when the problem is a covered row
+
+
+class _Rows:
+    """The append-only rows the chain covers: digests to check, batch by batch, and which ids were covered."""
+
+    def __init__(self):
+        self.models = {m._meta.label_lower: m for m in appendonly.protected_models()}
+        self.pending: dict[str, dict[int, tuple[str, int]]] = {}  # label -> {row id: (digest, audit id)}
+        self.covered: dict[str, array] = {label: array("q") for label in self.models}
+        self.checked = 0
+
+    def add(self, rec: AuditRecord) -> None:
+        for label, pk, digest in rec.summary.get("rows", ()) if isinstance(rec.summary, dict) else ():
+            self.pending.setdefault(label, {})[int(pk)] = (digest, rec.id)
+
+    def check_pending(self) -> tuple[str, str, int] | None:
+        """(problem, row, audit id) for the first covered row that is gone or altered, else None."""
+        pending, self.pending = self.pending, {}
+        for label, wanted in sorted(pending.items()):
+            model = self.models.get(label)
+            if model is None:
+                continue  # a table since removed from the platform: nothing to compare
+            attnames = [model._meta.get_field(n).attname for n in model.hashed_fields]
+            found = {
+                pk: appendonly.digest_of(label, pk, values)
+                for pk, *values in model.objects.filter(pk__in=list(wanted)).values_list("pk", *attnames)
+            }
+            for pk, (digest, audit_id) in sorted(wanted.items(), key=lambda kv: kv[1][1]):
+                name = f"{model._meta.verbose_name}({label})#{pk}"
+                if pk not in found:
+                    problem = _("%(row)s 已被删除(审计记录 #%(audit)d 记载了它)") % {
+                        "row": name,
+                        "audit": audit_id,
+                    }
+                    return str(problem), f"{label}#{pk}", audit_id
+                if found[pk] != digest:
+                    problem = _("%(row)s 的内容与审计记录 #%(audit)d 中的摘要不符(已被篡改)") % {
+                        "row": name,
+                        "audit": audit_id,
+                    }
+                    return str(problem), f"{label}#{pk}", audit_id
+                self.covered[label].append(pk)
+                self.checked += 1
+        return None
+
+    def check_coverage(self) -> tuple[str, str] | None:
+        """(problem, row) for the first row no audit record covers (written outside the services), else None."""
+        for label, model in sorted(self.models.items()):
+            covered = self.covered[label]
+            if model.objects.count() == len(covered):
+                continue
+            known = set(covered)
+            for pk in model.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5000):
+                if pk not in known:
+                    name = f"{model._meta.verbose_name}({label})#{pk}"
+                    return str(
+                        _("%(row)s 没有任何审计记录覆盖(在审计链之外写入)") % {"row": name}
+                    ), f"{label}#{pk}"
+        return None
 
 
 def verify(batch: int = 5000) -> ChainReport:
-    """Recompute the chain from the start; report the first record that was altered, inserted or removed.
+    """Recompute the chain from the start and check every append-only row it covers; report the first record
+    altered, inserted or removed, or the first row altered, removed or written outside the chain.
 
-    Removing the newest records leaves a shorter chain that still holds: compare `head_id` and `head_hash` with
-    a copy kept elsewhere to notice that.
+    Removing the newest records leaves a shorter chain that still holds, and a chain rewritten end to end holds too:
+    anchors kept elsewhere (`anchor()`, `check_anchors()`) find both.
     """
     prev_hash, expected_id, checked = GENESIS, 1, 0
     head_id = None
+    covered = _Rows()
+
+    def report(ok: bool, bad_id: int | None = None, problem: str = "", bad_row: str = "") -> ChainReport:
+        head = prev_hash if head_id else ""
+        return ChainReport(ok, checked, bad_id, problem, head_id, head, covered.checked, bad_row)
+
     while True:
-        rows = list(AuditRecord.objects.filter(id__gt=expected_id - 1).order_by("id")[:batch])
-        if not rows:
-            return ChainReport(True, checked, head_id=head_id, head_hash=prev_hash if head_id else "")
-        for rec in rows:
+        records = list(AuditRecord.objects.filter(id__gt=expected_id - 1).order_by("id")[:batch])
+        if not records:
+            break
+        for rec in records:
             if rec.id != expected_id:
                 missing = (
                     f"#{expected_id}" if rec.id == expected_id + 1 else f"#{expected_id} 至 #{rec.id - 1}"
                 )
                 problem = _("记录 %(missing)s 已被删除(链条在此断开)") % {"missing": missing}
-                return ChainReport(False, checked, expected_id, str(problem), head_id, prev_hash)
+                return report(False, expected_id, str(problem))
             if rec.prev_hash != prev_hash:
                 problem = _("记录 #%(id)d 的前序哈希与上一条不符(前一条被篡改或删除)") % {"id": rec.id}
-                return ChainReport(False, checked, rec.id, str(problem), head_id, prev_hash)
+                return report(False, rec.id, str(problem))
             if _hash_of(rec) != rec.hash:
                 problem = _("记录 #%(id)d 的内容与其哈希不符(已被篡改)") % {"id": rec.id}
-                return ChainReport(False, checked, rec.id, str(problem), head_id, prev_hash)
+                return report(False, rec.id, str(problem))
+            covered.add(rec)
             prev_hash, expected_id, head_id = rec.hash, rec.id + 1, rec.id
             checked += 1
+        found = covered.check_pending()
+        if found:
+            problem, row, audit_id = found
+            return report(False, audit_id, problem, row)
+    found = covered.check_coverage()
+    if found:
+        return report(False, None, found[0], found[1])
+    return report(True)
+
+
+# ---------------------------------------------------------------- anchors kept outside the database
+
+
+def anchor_key() -> bytes:
+    """The key anchors are signed with: ZHENGWU_AUDIT_ANCHOR_KEY, or a file beside the secret key that is made on
+    first use. It lives with the application, never in the database (docs/deploy.md)."""
+    if key := settings.ZHENGWU_AUDIT_ANCHOR_KEY:
+        return key.encode("utf-8")
+    path = settings.VAR_DIR / "audit_anchor_key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip().encode("utf-8")
+
+
+def _mac(body: dict, key: bytes) -> str:
+    return hmac.new(key, canonical(body).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def anchor(key: bytes | None = None) -> dict:
+    """The chain's head now, signed: {"id", "hash", "at", "mac"} (id 0 and the genesis hash for an empty chain)."""
+    last = AuditRecord.objects.order_by("-id").values_list("id", "hash").first()
+    head_id, head_hash = last if last else (0, GENESIS)
+    body = {
+        "id": head_id,
+        "hash": head_hash,
+        "at": clock.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
+    }
+    return {**body, "mac": _mac(body, key or anchor_key())}
+
+
+@dataclass(frozen=True)
+class AnchorReport:
+    """What check_anchors() found: how many anchors held, and the first that did not, with why."""
+
+    ok: bool
+    checked: int
+    problem: str = ""
+    line: int | None = None
+
+
+def check_anchors(anchors: list[dict], key: bytes | None = None) -> AnchorReport:
+    """Each anchor must be signed with our key and name a record the chain still holds with the same hash; the chain
+    itself is checked by verify(). Anchors are numbered from 1 in the order given (lines of the anchor file)."""
+    key = key or anchor_key()
+    for number, item in enumerate(anchors, start=1):
+        try:
+            body = {"id": int(item["id"]), "hash": str(item["hash"]), "at": str(item["at"])}
+            mac = str(item["mac"])
+        except (KeyError, TypeError, ValueError):
+            return AnchorReport(
+                False, number - 1, str(_("第 %(n)d 个锚点格式不正确") % {"n": number}), number
+            )
+        if not hmac.compare_digest(_mac(body, key), mac):
+            problem = _("第 %(n)d 个锚点的签名不符(锚点被改动,或密钥不是签发时的密钥)") % {"n": number}
+            return AnchorReport(False, number - 1, str(problem), number)
+        if body["id"] == 0:
+            continue
+        held = AuditRecord.objects.filter(id=body["id"]).values_list("hash", flat=True).first()
+        if held is None:
+            problem = _("第 %(n)d 个锚点记载的记录 #%(id)d 已不在审计链中(链条被截短)") % {
+                "n": number,
+                "id": body["id"],
+            }
+            return AnchorReport(False, number - 1, str(problem), number)
+        if held != body["hash"]:
+            problem = _("第 %(n)d 个锚点记载的记录 #%(id)d(%(at)s)哈希已变:审计链在此之前被改写") % {
+                "n": number,
+                "id": body["id"],
+                "at": body["at"],
+            }
+            return AnchorReport(False, number - 1, str(problem), number)
+    return AnchorReport(True, len(anchors))
+
+
+def append_anchor(path) -> dict:
+    """Sign the head now and add it as one JSON line to the anchor file (created if missing)."""
+    item = anchor()
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n")
+    return item
+
+
+def read_anchors(path) -> list[dict]:
+    """The anchors of an anchor file, one JSON object per line (blank lines skipped; a bad line is kept as {} so
+    check_anchors() names it)."""
+    anchors = []
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                try:
+                    anchors.append(json.loads(line))
+                except json.JSONDecodeError:
+                    anchors.append({})
+    return anchors
+
+
+def anchor_daily() -> str:
+    """Anchor the chain once a day into ZHENGWU_AUDIT_ANCHOR_FILE (nothing when it is not set)."""
+    path = settings.ZHENGWU_AUDIT_ANCHOR_FILE
+    if not path:
+        return "未设置 ZHENGWU_AUDIT_ANCHOR_FILE,未写锚点"
+    try:
+        anchors = read_anchors(path)
+    except FileNotFoundError:
+        anchors = []
+    today = clock.today()
+    for item in reversed(anchors):
+        try:
+            if clock.local_date(dt.datetime.fromisoformat(item["at"])) == today:
+                return f"今日已写锚点(记录 #{item['id']})"
+        except (KeyError, TypeError, ValueError):
+            continue
+    item = append_anchor(path)
+    return f"已写锚点:记录 #{item['id']}"

@@ -1,4 +1,5 @@
 import json
+import re
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, JsonResponse
@@ -67,21 +68,22 @@ class UnreadableInputMiddleware:
     """Turns away input the database or the request parser cannot take, before any view sees it.
 
     PostgreSQL text cannot hold NUL (0x00) characters and a multipart body without a valid boundary cannot be
-    read: either would otherwise end, deep in a view, as a 500. The API (/api/, not the CKAN API, which answers in
-    its own format) gets its {code, message, field}; pages get the Chinese 400 page.
+    read: either would otherwise end, deep in a view, as a 500. The API (/api/) gets its {code, message, field};
+    pages get the Chinese 400 page. The CKAN action API is let through: it refuses such input itself, in CKAN's
+    envelope (api/ckan/protocol.py).
     """
 
     PREFIX = "/api/"
-    EXCLUDED = ("/api/3/",)
+    OWN_FORMAT = re.compile(r"^/(disclosure/)?api/(3/)?action/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith("/static/"):
+        if not request.path.startswith("/static/") and not self.OWN_FORMAT.match(request.path):
             refused = _unreadable(request)
             if refused is not None:
-                if request.path.startswith(self.PREFIX) and not request.path.startswith(self.EXCLUDED):
+                if request.path.startswith(self.PREFIX):
                     return JsonResponse(refused.as_dict(), status=refused.status)
                 return render(request, "400.html", {"message": refused.message}, status=400)
         return self.get_response(request)

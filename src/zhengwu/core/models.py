@@ -1,5 +1,5 @@
 """The shared kernel's records: regions, organisations, centres and windows, staff and roles, the calendar, the audit chain,
-and `ImmutableEvent`, the abstract base of the domains' append-only event tables."""
+and `AppendOnly`/`ImmutableEvent`, the abstract bases of the domains' append-only tables."""
 
 from django.conf import settings
 from django.db import models
@@ -263,27 +263,21 @@ class ImmutableEventError(RuntimeError):
     """Someone tried to change or delete a stored event. A RuntimeError: it is a programming error, not a user's."""
 
 
-class ImmutableEvent(models.Model):
-    """The shape of an append-only event row (CaseEvent, TicketEvent, OrderStep, RectificationEvent).
+class AppendOnly(models.Model):
+    """The base of every append-only record the platform keeps besides the audit chain: case and ticket events, order
+    steps, rectification events, the publication review ledger, disclosure request events.
 
-    Holds what every event has: its number within its parent (`seq`), when, what (`action`), who (`actor`, and
-    `actor_label` as shown at the time) and a note. A subclass adds the foreign key to its parent, its ordering and
-    its (parent, seq) constraint, and overrides a field whose stored width differs (the migrations are the truth).
+    Such a row is written once and never changed: the model refuses a second `save()` and any `delete()`
+    (`ImmutableEventError`), and the database refuses UPDATE and DELETE (triggers installed by each table's migration
+    through `core.appendonly.protect`). The audit record its service writes in the same transaction carries the row's
+    digest (`audit.record(..., rows=[row])`), so `zhengwu audit verify` finds a row that was altered, removed or
+    written outside a service, whatever was done to the triggers (see docs/architecture.md).
 
-    A saved event cannot be saved again or deleted through the model (`ImmutableEventError`). Queryset `update()` and
-    `delete()` are deliberately not blocked: none of the four models ever blocked them, and the history import
-    (`cases.services`) fills in the statuses of bulk-created events with a queryset `update()`.
+    `hashed_fields` names the columns the digest covers, fixed per model: a field added later is not part of old
+    rows' digests (tests/core/test_append_only.py makes adding one a decision).
     """
 
-    seq = models.PositiveIntegerField()
-    at = models.DateTimeField()
-    action = models.CharField(max_length=32)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True)
-    note = models.TextField(blank=True)
-
+    hashed_fields: tuple[str, ...] = ()
     # Plural noun for the error message: "case events are immutable".
     immutable_name = "events"
 
@@ -291,9 +285,31 @@ class ImmutableEvent(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if self.pk is not None and not kwargs.get("force_insert"):
             raise ImmutableEventError(f"{self.immutable_name} are immutable")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ImmutableEventError(f"{self.immutable_name} are immutable")
+
+
+class ImmutableEvent(AppendOnly):
+    """The shape of an append-only event row (CaseEvent, TicketEvent, OrderStep, RectificationEvent).
+
+    Holds what every event has: its number within its parent (`seq`), when, what (`action`), who (`actor`, and
+    `actor_label` as shown at the time) and a note. A subclass adds the foreign key to its parent, its ordering and
+    its (parent, seq) constraint, and overrides a field whose stored width differs (the migrations are the truth).
+    An account that acted cannot be deleted (PROTECT): deactivate it instead.
+    """
+
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    action = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True

@@ -157,7 +157,7 @@ def _request(data: dict, by) -> None:
             imported=True,
         )
         if concluded:
-            RequestEvent.objects.create(
+            event = RequestEvent.objects.create(
                 request=r,
                 action="import",
                 from_status="",
@@ -169,7 +169,7 @@ def _request(data: dict, by) -> None:
                 note="历史记录导入",
             )
         else:
-            RequestEvent.objects.create(
+            event = RequestEvent.objects.create(
                 request=r,
                 action="receive",
                 from_status="",
@@ -182,7 +182,7 @@ def _request(data: dict, by) -> None:
             )
             services._refresh_due(r)
             r.save(update_fields=["due_on", "due_provisional"])
-        audit.record("disclosure.import.request", r, actor=by, summary={"number": number})
+        audit.record("disclosure.import.request", r, actor=by, summary={"number": number}, rows=[event])
 
 
 def _publication(data: dict, by) -> None:
@@ -236,7 +236,7 @@ def _publication(data: dict, by) -> None:
             created_at=clock.now(),
             search_tokens=search.tokens_for(title=title, document_number=number, body=body, subject=subject),
         )
-        ReviewEntry.objects.create(
+        entry = ReviewEntry.objects.create(
             publication=pub,
             action="import",
             from_status=workflow.DRAFT,
@@ -247,7 +247,11 @@ def _publication(data: dict, by) -> None:
             at=clock.now(),
         )
         audit.record(
-            "disclosure.import.publication", pub, actor=by, summary={"index_number": pub.index_number}
+            "disclosure.import.publication",
+            pub,
+            actor=by,
+            summary={"index_number": pub.index_number},
+            rows=[entry],
         )
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.models import Organisation
+from zhengwu.core.models import AppendOnly, Organisation
 from zhengwu.disclosure import outcomes, workflow
 
 
@@ -148,7 +148,7 @@ class Publication(models.Model):
 
     @property
     def status_label(self) -> str:
-        return workflow.PUBLICATION_STATES.get(self.status, self.status)
+        return workflow.publication_state_label(self.status)
 
 
 class Attachment(models.Model):
@@ -167,8 +167,11 @@ class Attachment(models.Model):
         return self.name
 
 
-class ReviewEntry(models.Model):
+class ReviewEntry(AppendOnly):
     """One line of the review ledger (审查台账): an immutable event of the publication's review chain."""
+
+    immutable_name = "review ledger entries"
+    hashed_fields = ("publication", "action", "from_status", "to_status", "by", "by_name", "opinion", "at")
 
     publication = models.ForeignKey(Publication, models.CASCADE, related_name="ledger")
     action = models.CharField(_("操作"), max_length=24)
@@ -190,7 +193,15 @@ class ReviewEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        return workflow.ACTION_LABELS.get(self.action, self.action)
+        return workflow.action_label(self.action)
+
+    @property
+    def from_status_label(self) -> str:
+        return workflow.publication_state_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return workflow.publication_state_label(self.to_status)
 
 
 class DisclosureRequest(models.Model):
@@ -260,11 +271,16 @@ class DisclosureRequest(models.Model):
 
     @property
     def status_label(self) -> str:
-        return workflow.REQUEST_STATES.get(self.status, self.status)
+        return workflow.request_state_label(self.status)
 
 
-class RequestEvent(models.Model):
+class RequestEvent(AppendOnly):
     """An immutable event of a request's handling; the state can be rebuilt from these."""
+
+    immutable_name = "request events"
+    hashed_fields = (
+        "request", "action", "from_status", "to_status", "on", "at", "by", "by_name", "note", "data",
+    )  # fmt: skip
 
     request = models.ForeignKey(DisclosureRequest, models.CASCADE, related_name="events")
     action = models.CharField(_("操作"), max_length=32)
@@ -278,6 +294,7 @@ class RequestEvent(models.Model):
     data = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = verbose_name_plural = _("申请处理记录")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -285,7 +302,7 @@ class RequestEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        return workflow.ACTION_LABELS.get(self.action, self.action)
+        return workflow.action_label(self.action)
 
 
 class Remedy(models.Model):

@@ -130,7 +130,8 @@ def staff_publication(user, pk: int) -> Publication:
 
 
 QUEUES = {
-    "open": (gettext_lazy("办理中"), workflow.OPEN_REQUEST_STATES),
+    "to_reply": (gettext_lazy("待答复"), (workflow.PROCESSING,)),
+    "open": (gettext_lazy("全部未办结"), workflow.OPEN_REQUEST_STATES),
     "waiting": (
         gettext_lazy("等待申请人或第三方"),
         (workflow.AWAITING_SUPPLEMENT, workflow.AWAITING_FEE, workflow.CONSULTING),
@@ -139,14 +140,22 @@ QUEUES = {
 }
 
 
-def request_queue(user, queue: str = "open") -> list[DisclosureRequest]:
-    """Requests in the user's scope for a queue, each with its alert level (normal, warning, overdue)."""
-    label, states = QUEUES.get(queue, QUEUES["open"])
-    rows = list(
+DEFAULT_QUEUE = "to_reply"  # what the officer can act on: requests in handling, waiting for the reply
+
+
+def requests_in(user, queue: str = DEFAULT_QUEUE) -> QuerySet[DisclosureRequest]:
+    """Requests in the user's scope for a queue, soonest due first."""
+    label, states = QUEUES.get(queue, QUEUES[DEFAULT_QUEUE])
+    return (
         access.scope(user, DisclosureRequest.objects.select_related("organisation"))
         .filter(status__in=states)
-        .order_by("due_on", "id")[:500]
+        .order_by("due_on", "id")
     )
+
+
+def request_queue(user, queue: str = DEFAULT_QUEUE) -> list[DisclosureRequest]:
+    """Requests in the user's scope for a queue, each with its alert level (normal, warning, overdue)."""
+    rows = list(requests_in(user, queue)[:500])
     today = clock.today()
     for r in rows:
         r.alert = (

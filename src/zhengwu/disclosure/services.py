@@ -247,12 +247,13 @@ def create_draft(*, organisation: Organisation, by, title: str, **fields) -> Pub
         )
         _refresh_tokens(publication)
         publication.save()
-        _ledger(publication, action="edit", before=workflow.DRAFT, by=by, opinion="起草")
+        entry = _ledger(publication, action="edit", before=workflow.DRAFT, by=by, opinion="起草")
         audit.record(
             "disclosure.publication.create",
             publication,
             actor=by,
             summary={"index_number": publication.index_number, "title": publication.title},
+            rows=[entry],
         )
     return publication
 
@@ -277,8 +278,10 @@ def update_draft(*, publication: Publication, by, version: int | None = None, **
         current.version += 1
         _refresh_tokens(current)
         current.save()
-        _ledger(current, action="edit", before=workflow.DRAFT, by=by, opinion="修改")
-        audit.record("disclosure.publication.edit", current, actor=by, summary={"fields": sorted(clean)})
+        entry = _ledger(current, action="edit", before=workflow.DRAFT, by=by, opinion="修改")
+        audit.record(
+            "disclosure.publication.edit", current, actor=by, summary={"fields": sorted(clean)}, rows=[entry]
+        )
     return current
 
 
@@ -291,8 +294,10 @@ def submit(*, publication: Publication, by) -> Publication:
         before = current.status
         current.status = workflow.publication_next(before, "submit")
         current.save(update_fields=["status"])
-        _ledger(current, action="submit", before=before, by=by)
-        audit.record("disclosure.publication.submit", current, actor=by, summary={"from": before})
+        entry = _ledger(current, action="submit", before=before, by=by)
+        audit.record(
+            "disclosure.publication.submit", current, actor=by, summary={"from": before}, rows=[entry]
+        )
     return current
 
 
@@ -334,8 +339,10 @@ def approve(*, publication: Publication, by, opinion: str = "") -> Publication:
             action = "approve_important"
         current.status = workflow.publication_next(before, action)
         current.save(update_fields=["status"])
-        _ledger(current, action=action, before=before, by=by, opinion=opinion.strip() or "同意")
-        audit.record("disclosure.publication.approve", current, actor=by, summary={"step": before})
+        entry = _ledger(current, action=action, before=before, by=by, opinion=opinion.strip() or "同意")
+        audit.record(
+            "disclosure.publication.approve", current, actor=by, summary={"step": before}, rows=[entry]
+        )
     return current
 
 
@@ -349,9 +356,13 @@ def reject(*, publication: Publication, by, opinion: str) -> Publication:
         before = current.status
         current.status = workflow.publication_next(before, "reject")
         current.save(update_fields=["status"])
-        _ledger(current, action="reject", before=before, by=by, opinion=opinion.strip())
+        entry = _ledger(current, action="reject", before=before, by=by, opinion=opinion.strip())
         audit.record(
-            "disclosure.publication.reject", current, actor=by, summary={"step": before, "reason": opinion}
+            "disclosure.publication.reject",
+            current,
+            actor=by,
+            summary={"step": before, "reason": opinion},
+            rows=[entry],
         )
     return current
 
@@ -374,12 +385,13 @@ def publish(*, publication: Publication, by, at: dt.datetime | None = None) -> P
             if at is None
             else f"定时发布:{clock.local_date(at).isoformat()} {at.astimezone(clock.LOCAL):%H:%M}"
         )
-        _ledger(current, action="publish", before=before, by=by, opinion=note)
+        entry = _ledger(current, action="publish", before=before, by=by, opinion=note)
         audit.record(
             "disclosure.publication.publish",
             current,
             actor=by,
             summary={"published_at": current.published_at.isoformat()},
+            rows=[entry],
         )
     return current
 
@@ -395,8 +407,10 @@ def withdraw(*, publication: Publication, by, reason: str) -> Publication:
         before = current.status
         current.status = workflow.publication_next(before, "withdraw")
         current.save(update_fields=["status"])
-        _ledger(current, action="withdraw", before=before, by=by, opinion=reason.strip())
-        audit.record("disclosure.publication.withdraw", current, actor=by, summary={"reason": reason})
+        entry = _ledger(current, action="withdraw", before=before, by=by, opinion=reason.strip())
+        audit.record(
+            "disclosure.publication.withdraw", current, actor=by, summary={"reason": reason}, rows=[entry]
+        )
     return current
 
 
@@ -422,12 +436,13 @@ def change_validity(
         current.validity = validity
         current.replaced_by = replaced_by
         current.save(update_fields=["validity", "replaced_by"])
-        _ledger(current, action=action, before=before, by=by, opinion=(reason or "").strip())
+        entry = _ledger(current, action=action, before=before, by=by, opinion=(reason or "").strip())
         audit.record(
             f"disclosure.publication.{action}",
             current,
             actor=by,
             summary={"replaced_by": replaced_by.index_number if replaced_by else None, "reason": reason},
+            rows=[entry],
         )
     return current
 
@@ -631,7 +646,7 @@ def file_request(
         )
         request.due_on = deadlines.reply_due(received_on).due
         request.save()
-        _event(
+        event = _event(
             request,
             action="receive",
             before=None,
@@ -646,6 +661,7 @@ def file_request(
             request,
             actor=by if getattr(by, "is_authenticated", False) else None,
             summary={"number": request.number, "channel": channel, "received_on": received_on.isoformat()},
+            rows=[event],
         )
     return request
 
@@ -665,7 +681,7 @@ def _transition(
         if change:
             change(current)
         current.save()
-        _event(current, action=action, before=before, on=on, by=by, note=note, data=data)
+        event = _event(current, action=action, before=before, on=on, by=by, note=note, data=data)
         _refresh_due(current)
         current.save(update_fields=["due_on", "due_provisional"])
         audit.record(
@@ -673,6 +689,7 @@ def _transition(
             current,
             actor=by if getattr(by, "is_authenticated", False) else None,
             summary={"from": before, "to": current.status, "on": on.isoformat(), **(data or {})},
+            rows=[event],
         )
     return current
 

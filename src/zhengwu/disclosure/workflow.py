@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.core.errors import Conflict
 
@@ -23,14 +24,14 @@ PUBLISHED = "published"
 WITHDRAWN = "withdrawn"
 
 PUBLICATION_STATES = {
-    DRAFT: "草稿",
-    FIRST_REVIEW: "待初审",
-    CONFIDENTIALITY_REVIEW: "待保密审查",
-    LEADER_APPROVAL: "待领导审批",
-    SECOND_LEADER_APPROVAL: "待第二位领导审批",
-    APPROVED: "已审批待发布",
-    PUBLISHED: "已发布",
-    WITHDRAWN: "已撤回",
+    DRAFT: gettext_lazy("草稿"),
+    FIRST_REVIEW: gettext_lazy("待初审"),
+    CONFIDENTIALITY_REVIEW: gettext_lazy("待保密审查"),
+    LEADER_APPROVAL: gettext_lazy("待领导审批"),
+    SECOND_LEADER_APPROVAL: gettext_lazy("待第二位领导审批"),
+    APPROVED: gettext_lazy("已审批待发布"),
+    PUBLISHED: gettext_lazy("已发布"),
+    WITHDRAWN: gettext_lazy("已撤回"),
 }
 
 # (state, action) -> next. "approve" from leader approval forks on `important`, handled by approve_target.
@@ -73,14 +74,14 @@ WITHDRAWN_REQUEST = "withdrawn"
 ARCHIVED = "archived"
 
 REQUEST_STATES = {
-    PROCESSING: "办理中",
-    AWAITING_SUPPLEMENT: "待补正",
-    CONSULTING: "征求第三方意见",
-    AWAITING_FEE: "待缴费",
-    REPLIED: "已答复",
-    ABANDONED: "视为放弃",
-    WITHDRAWN_REQUEST: "已撤回",
-    ARCHIVED: "已归档",
+    PROCESSING: gettext_lazy("办理中"),
+    AWAITING_SUPPLEMENT: gettext_lazy("待补正"),
+    CONSULTING: gettext_lazy("征求第三方意见"),
+    AWAITING_FEE: gettext_lazy("待缴费"),
+    REPLIED: gettext_lazy("已答复"),
+    ABANDONED: gettext_lazy("视为放弃"),
+    WITHDRAWN_REQUEST: gettext_lazy("已撤回"),
+    ARCHIVED: gettext_lazy("已归档"),
 }
 OPEN_REQUEST_STATES = (PROCESSING, AWAITING_SUPPLEMENT, CONSULTING, AWAITING_FEE)
 CONCLUDED_REQUEST_STATES = (REPLIED, ABANDONED, WITHDRAWN_REQUEST, ARCHIVED)
@@ -108,29 +109,42 @@ REQUEST_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 ACTION_LABELS = {
-    "edit": "修改",
-    "submit": "提交审核",
-    "approve": "同意",
-    "approve_important": "同意(重要文件,提交第二位领导)",
-    "reject": "退回",
-    "publish": "发布",
-    "withdraw": "撤回",
-    "repeal": "废止",
-    "amend": "修订",
-    "receive": "收到申请",
-    "request_supplement": "告知补正",
-    "receive_supplement": "收到补正",
-    "abandon_no_supplement": "逾期未补正,视为放弃",
-    "consult_third_party": "征求第三方意见",
-    "third_party_answered": "第三方意见已收回",
-    "notify_fee": "发出收费通知",
-    "receive_payment": "收到缴费",
-    "abandon_unpaid": "逾期未缴费,视为放弃",
-    "extend": "延长答复期限",
-    "reply": "答复",
-    "archive": "归档",
-    "import": "导入历史记录",
+    "edit": gettext_lazy("修改"),
+    "submit": gettext_lazy("提交审核"),
+    "approve": gettext_lazy("同意"),
+    "approve_important": gettext_lazy("同意(重要文件,提交第二位领导)"),
+    "reject": gettext_lazy("退回"),
+    "publish": gettext_lazy("发布"),
+    "withdraw": gettext_lazy("撤回"),
+    "repeal": gettext_lazy("废止"),
+    "amend": gettext_lazy("修订"),
+    "receive": gettext_lazy("收到申请"),
+    "request_supplement": gettext_lazy("告知补正"),
+    "receive_supplement": gettext_lazy("收到补正"),
+    "abandon_no_supplement": gettext_lazy("逾期未补正,视为放弃"),
+    "consult_third_party": gettext_lazy("征求第三方意见"),
+    "third_party_answered": gettext_lazy("第三方意见已收回"),
+    "notify_fee": gettext_lazy("发出收费通知"),
+    "receive_payment": gettext_lazy("收到缴费"),
+    "abandon_unpaid": gettext_lazy("逾期未缴费,视为放弃"),
+    "extend": gettext_lazy("延长答复期限"),
+    "reply": gettext_lazy("答复"),
+    "archive": gettext_lazy("归档"),
+    "import": gettext_lazy("导入历史记录"),
 }
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of a review or request action (as the ledger and the request's history show it)."""
+    return str(ACTION_LABELS.get(action, action))
+
+
+def publication_state_label(state: str) -> str:
+    return str(PUBLICATION_STATES.get(state, state))
+
+
+def request_state_label(state: str) -> str:
+    return str(REQUEST_STATES.get(state, state))
 
 
 def next_state(table: dict, state: str | None, action: str, *, states: dict) -> str:
@@ -140,7 +154,7 @@ def next_state(table: dict, state: str | None, action: str, *, states: dict) -> 
     except KeyError:
         raise Conflict(
             _("当前状态「%(state)s」不能执行「%(action)s」")
-            % {"state": states.get(state, state), "action": ACTION_LABELS.get(action, action)},
+            % {"state": states.get(state, state), "action": action_label(action)},
             code="transition_not_allowed",
             field="status",
         ) from None

@@ -169,8 +169,10 @@ class RectificationEvent(ImmutableEvent):
     to_state = models.CharField(max_length=10)
 
     immutable_name = "rectification events"
+    hashed_fields = ("rectification", "seq", "at", "action", "to_state", "actor", "actor_label", "note")
 
     class Meta:
+        verbose_name = verbose_name_plural = _("整改记录")
         ordering = ["rectification", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["rectification", "seq"], name="rectification_event_seq_unique")
@@ -178,6 +180,12 @@ class RectificationEvent(ImmutableEvent):
 
     def __str__(self) -> str:
         return f"{self.rectification_id}#{self.seq} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from zhengwu.evaluation.rules import action_label
+
+        return action_label(self.action)
 
 
 class Appeal(models.Model):

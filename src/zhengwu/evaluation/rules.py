@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy
+
 from zhengwu.core.calendar import Calendar
 from zhengwu.core.errors import Conflict, ValidationFailed
 
@@ -112,14 +114,14 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "void": (ACTIVE, VOIDED),
 }
 ACTION_LABELS = {
-    "open": "差评生成整改",
-    "verify": "核实",
-    "rectify": "整改",
-    "reply": "反馈评价人",
-    "close_unnamed": "匿名评价,反馈后办结",
-    "satisfied": "回访:满意",
-    "unsatisfied": "回访:仍不满意,重新整改",
-    "void": "申诉成立,撤销整改",
+    "open": gettext_lazy("差评生成整改"),
+    "verify": gettext_lazy("核实"),
+    "rectify": gettext_lazy("整改"),
+    "reply": gettext_lazy("反馈评价人"),
+    "close_unnamed": gettext_lazy("匿名评价,反馈后办结"),
+    "satisfied": gettext_lazy("回访:满意"),
+    "unsatisfied": gettext_lazy("回访:仍不满意,重新整改"),
+    "void": gettext_lazy("申诉成立,撤销整改"),
 }
 STATE_LABELS = {
     OPEN: "待核实",
@@ -131,13 +133,18 @@ STATE_LABELS = {
 }
 
 
+def action_label(action: str) -> str:
+    """The Chinese name of a rectification action, as its history shows it."""
+    return str(ACTION_LABELS.get(action, action))
+
+
 def next_state(state: str, action: str, *, founded: bool | None = None) -> str:
     """The state after `action`, or Conflict saying why not. A founded complaint is rectified before the reply;
     an unfounded one is answered with the finding."""
     sources, target = TRANSITIONS[action]
     if state not in sources:
         raise Conflict(
-            f"整改当前为「{STATE_LABELS.get(state, state)}」,不能{ACTION_LABELS[action]}",
+            f"整改当前为「{STATE_LABELS.get(state, state)}」,不能{action_label(action)}",
             code="invalid_transition",
             field="state",
         )

@@ -168,16 +168,26 @@ def visible_ratings(user) -> QuerySet[Rating]:
     return access.scope(user, qs, "organisation")
 
 
-def rectification_queue(user, *, include_done: bool = False) -> list[Rectification]:
-    """Rectifications in the user's scope, soonest due first, each with its light (green / yellow / red)."""
+def rectifications(user, *, include_done: bool = False) -> QuerySet[Rectification]:
+    """Rectifications in the user's scope (only those still to act on unless `include_done`), soonest due first."""
     qs = access.scope(user, Rectification.objects.select_related("rating", "organisation"), "organisation")
     if not include_done:
         qs = qs.filter(state__in=rules.ACTIVE)
+    return qs.order_by("due", "id")
+
+
+def with_lights(rows) -> list[Rectification]:
+    """The rectifications, each with its light (green / yellow / red) as of today."""
+    rows = list(rows)
     today, calendar = clock.today(), current_calendar()
-    rows = list(qs.order_by("due", "id")[:500])
     for r in rows:
         r.light = rules.light(today, r.due, calendar, done=r.state in rules.DONE or r.state == rules.VOIDED)
     return rows
+
+
+def rectification_queue(user, *, include_done: bool = False) -> list[Rectification]:
+    """Rectifications in the user's scope, soonest due first, each with its light (green / yellow / red)."""
+    return with_lights(rectifications(user, include_done=include_done)[:500])
 
 
 def rectification_for(user, pk: int) -> Rectification:

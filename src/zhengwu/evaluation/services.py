@@ -127,20 +127,21 @@ def rate(
                 staff=subject.staff,
                 rated_at=at,
             )
-            if rules.is_bad(level):
-                _open_rectification(rating, at)
+            opened = _open_rectification(rating, at) if rules.is_bad(level) else None
             audit.record(
                 "evaluation.rate",
                 rating,
                 actor=_actor(by),
                 summary={"subject": f"{kind}:{subject.number}", "level": level, "channel": channel},
+                rows=[opened] if opened else [],
             )
     except IntegrityError:
         raise Conflict("该办件已评价过,每次办理只能评价一次", code="already_rated", field="level") from None
     return rating
 
 
-def _open_rectification(rating: Rating, at: dt.datetime) -> Rectification:
+def _open_rectification(rating: Rating, at: dt.datetime) -> RectificationEvent:
+    """Open the rectification a bad rating obliges; its first event (for the rating's audit record)."""
     limit = selectors.settings_for(rating.organisation).rectification_days
     rated_on = clock.local_date(at)
     due = rules.rectification_due(rated_on, limit, current_calendar())
@@ -152,13 +153,14 @@ def _open_rectification(rating: Rating, at: dt.datetime) -> Rectification:
         due=due.date,
         due_provisional=due.provisional,
     )
-    _event(rect, "open", by=None, note=f"{rating.get_level_display()}:{rating.comment}"[:2000], at=at)
-    return rect
+    return _event(rect, "open", by=None, note=f"{rating.get_level_display()}:{rating.comment}"[:2000], at=at)
 
 
-def _event(rect: Rectification, action: str, *, by, note: str = "", at: dt.datetime | None = None) -> None:
+def _event(
+    rect: Rectification, action: str, *, by, note: str = "", at: dt.datetime | None = None
+) -> RectificationEvent:
     seq = (rect.events.aggregate(m=Max("seq"))["m"] or 0) + 1
-    RectificationEvent.objects.create(
+    return RectificationEvent.objects.create(
         rectification=rect,
         seq=seq,
         at=at or clock.now(),
@@ -187,12 +189,13 @@ def _transition(rect: Rectification, action: str, *, by, note: str = "", **chang
     for name, value in changes.items():
         setattr(rect, name, value)
     rect.save()
-    _event(rect, action, by=by, note=note)
+    event = _event(rect, action, by=by, note=note)
     audit.record(
         f"evaluation.rectification.{action}",
         rect,
         actor=_actor(by),
         summary={"rating": rect.rating.subject_number, "state": rect.state},
+        rows=[event],
     )
     return rect
 

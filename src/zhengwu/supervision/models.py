@@ -133,6 +133,16 @@ class SupervisionOrder(models.Model):
         return self.number
 
 
+# What each step of an order's life is called (OrderStep.action → label).
+ORDER_ACTION_LABELS = {
+    "issue": _("发出督办"),
+    "respond": _("反馈整改情况"),
+    "return": _("退回重新整改"),
+    "close": _("办结督办"),
+    "escalate": _("逾期升级督办"),
+}
+
+
 class OrderStep(ImmutableEvent):
     """One immutable step in an order's life: issued, responded, escalated, returned, closed."""
 
@@ -143,6 +153,7 @@ class OrderStep(ImmutableEvent):
     data = models.JSONField(default=dict, blank=True)
 
     immutable_name = "order steps"
+    hashed_fields = ("order", "seq", "at", "action", "actor", "actor_label", "organisation", "note", "data")
 
     class Meta:
         verbose_name = verbose_name_plural = _("督办记录")
@@ -151,6 +162,10 @@ class OrderStep(ImmutableEvent):
 
     def __str__(self) -> str:
         return f"{self.order_id}#{self.seq} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ORDER_ACTION_LABELS.get(self.action, self.action))
 
 
 class Accountability(models.Model):

@@ -23,6 +23,7 @@ from django.db import transaction
 
 from zhengwu.cases import deadlines, history
 from zhengwu.cases.models import Case, CaseEvent
+from zhengwu.cases.workflow import action_label
 from zhengwu.core import clock
 from zhengwu.core.calendar import Calendar, current_calendar
 from zhengwu.supervision.models import Alert, Severity
@@ -378,7 +379,7 @@ class OutsideOrganisation(Rule):
                 return []
         return [
             Finding(
-                f"{staff.name}({staff.organisation.name})对{case_org.name}的办件执行了「{ctx.event.action}」操作,"
+                f"{staff.name}({staff.organisation.name})对{case_org.name}的办件执行了「{action_label(ctx.event.action)}」操作,"
                 "不属于本机构人员,也不是受理该办件的窗口。",
                 {"staff": staff.pk, "organisation": staff.organisation_id, "action": ctx.event.action},
             )
@@ -455,7 +456,7 @@ class Backdated(Rule):
         entered = clock.local_date(ctx.entered_at).isoformat()
         return [
             Finding(
-                f"「{ctx.event.action}」记为 {happened} 发生,却在 {entered} 才录入,相隔约 {hours} 小时"
+                f"「{action_label(ctx.event.action)}」记为 {happened} 发生,却在 {entered} 才录入,相隔约 {hours} 小时"
                 f"(超过 {ctx.backdating_hours} 小时),可能倒签时间。",
                 {"at": ctx.event.at.isoformat(), "entered_at": ctx.entered_at.isoformat(), "hours": hours},
             )

@@ -127,14 +127,11 @@ def case_level(case: Case, today: dt.date | None = None) -> str:
 def step_levels(case: Case, today: dt.date | None = None) -> list[tuple[CaseStep, str]]:
     """Each step of the case with its level (open steps only turn yellow or red)."""
     today = today or clock.today()
-    calendar, pol = current_calendar(), policy()
-    out = []
-    for step in case.steps.order_by("position"):
-        lvl = levels.NORMAL
-        if step.state == CaseStep.State.OPEN and case.status == Status.ACCEPTED:
-            lvl = levels.level(calendar, today, step.due_on, limit=step.days, policy=pol)
-        out.append((step, lvl))
-    return out
+    pol = policy()
+    return [
+        (step, step_level(step, today, policy_=pol) if case.status == Status.ACCEPTED else levels.NORMAL)
+        for step in case.steps.order_by("position")
+    ]
 
 
 def case_for(user, pk: int) -> Case:
@@ -184,6 +181,11 @@ def visible_orders(user) -> QuerySet[SupervisionOrder]:
     )
 
 
+def order_counts(user) -> dict[str, int]:
+    """How many orders in the user's scope are in each state."""
+    return dict(visible_orders(user).order_by().values_list("state").annotate(n=Count("pk")))
+
+
 def order_for(user, number: str) -> SupervisionOrder:
     order = visible_orders(user).filter(number=number).first()
     if order is None:
@@ -199,3 +201,40 @@ def overdue_orders(today: dt.date | None = None) -> QuerySet[SupervisionOrder]:
 def warnings_for(user) -> QuerySet[WarningPush]:
     """The warnings pushed to this person, newest first."""
     return WarningPush.objects.filter(recipient=user).select_related("case")
+
+
+# ---- what waits for a person (the workbench home)
+
+
+def alerts_to_review(user) -> QuerySet[Alert]:
+    """Open alerts in the user's scope, newest first: a supervisor's to review, a department head's to explain."""
+    return visible_alerts(user).filter(state=Alert.State.OPEN)
+
+
+def orders_to_answer(user) -> QuerySet[SupervisionOrder]:
+    """Open orders addressed to the user's own organisation or one below it (also once escalated above it): theirs
+    to report back on, soonest due first."""
+    staff = access.staff_of(user)
+    if staff is None:
+        return SupervisionOrder.objects.none()
+    path = staff.organisation.path
+    return (
+        SupervisionOrder.objects.select_related("organisation")
+        .filter(Q(organisation__path__startswith=path) | Q(origin__path__startswith=path))
+        .filter(state=SupervisionOrder.State.OPEN)
+        .order_by("due_on", "id")
+    )
+
+
+def orders_to_close(user) -> QuerySet[SupervisionOrder]:
+    """Orders in the user's scope whose organisation has reported back: the supervisor closes or returns them."""
+    return visible_orders(user).filter(state=SupervisionOrder.State.RESPONDED).order_by("responded_at", "id")
+
+
+def step_level(step: CaseStep, today: dt.date | None = None, *, policy_: levels.Policy | None = None) -> str:
+    """An open step's level by its own due date and limit (normal once it is done)."""
+    if step.state != CaseStep.State.OPEN or step.due_on is None:
+        return levels.NORMAL
+    return levels.level(
+        current_calendar(), today or clock.today(), step.due_on, limit=step.days, policy=policy_ or policy()
+    )

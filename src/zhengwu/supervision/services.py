@@ -132,6 +132,7 @@ def _step(order: SupervisionOrder, action: str, *, by, note: str = "", data: dic
             "note": note[:200],
             **(data or {}),
         },
+        rows=[step],
     )
     return step
 

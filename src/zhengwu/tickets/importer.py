@@ -174,16 +174,19 @@ def import_lines(lines, *, by=None) -> ImportReport:
         return report
     with transaction.atomic():
         numbers = set(Ticket.objects.values_list("number", flat=True))
+        events = []
         for row in rows:
-            _store(row, numbers)
+            events += _store(row, numbers)
         report.imported = len(rows)
         audit.record(
             "tickets.imported", None, object_type="tickets.ticket", actor=by, summary={"count": len(rows)}
         )
+        audit.cover("tickets.imported_events", events, actor=by)
     return report
 
 
-def _store(row: dict, numbers: set) -> Ticket:
+def _store(row: dict, numbers: set) -> list[TicketEvent]:
+    """Write one ticket with its assignment and events; the events written."""
     number = row.pop("number") or _free_number(row["received_at"], numbers)
     numbers.add(number)
     actions = PATHS[row["status"]]
@@ -229,8 +232,7 @@ def _store(row: dict, numbers: set) -> Ticket:
             )
         )
         previous = after
-    TicketEvent.objects.bulk_create(events)
-    return ticket
+    return TicketEvent.objects.bulk_create(events)
 
 
 def _free_number(received: dt.datetime, numbers: set) -> str:

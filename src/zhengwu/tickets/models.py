@@ -240,8 +240,13 @@ class TicketEvent(ImmutableEvent):
     data = models.JSONField(default=dict, blank=True)
 
     immutable_name = "ticket events"
+    hashed_fields = (
+        "ticket", "seq", "at", "action", "from_status", "to_status", "actor", "actor_label", "organisation", "note",
+        "data",
+    )  # fmt: skip
 
     class Meta:
+        verbose_name = verbose_name_plural = _("工单记录")
         ordering = ["ticket", "seq"]
         constraints = [models.UniqueConstraint(fields=["ticket", "seq"], name="ticket_event_seq_unique")]
 

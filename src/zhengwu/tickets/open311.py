@@ -2,6 +2,10 @@
 
 Any existing Open311 client can list services, read a service definition, file a request (with an API key) and
 follow it. Answers come as JSON or XML by the suffix; errors as [{code, description}] with the HTTP status.
+
+Requests are read by anyone, so only published tickets are requests here (tickets.publication: never a 举报, only with
+the filer's consent, only once the reply was reviewed and published), and they carry only the reviewed public text.
+A client that filed a request follows it with the token it was given (`?token=`), as a citizen does on the portal.
 """
 
 import datetime as dt
@@ -16,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from zhengwu.core import clock, ratelimit
-from zhengwu.core.errors import DomainError
+from zhengwu.core.errors import DomainError, NotFound
 from zhengwu.core.masking import mask_address
 from zhengwu.tickets import selectors, services
 from zhengwu.tickets.masking import mask_free_text
@@ -160,19 +164,26 @@ def service_of(c: Category) -> dict:
     }
 
 
-def request_of(t: Ticket, updated: dt.datetime | None = None, last_action: str | None = None) -> dict:
+def request_of(
+    t: Ticket, updated: dt.datetime | None = None, last_action: str | None = None, *, filer: bool = False
+) -> dict:
+    """A ticket as a GeoReport request. The public gets the texts reviewed at publication; the filer (who showed the
+    token) gets the progress of the matter, its own words and the reply masked as a published text would be."""
     shown = t.merged_into if t.status == Status.MERGED and t.merged_into_id else t
     is_open = shown.status in OPEN_STATUSES
-    notes = shown.reply if shown.reply and not is_open else str(ACTION_LABELS.get(last_action or "", ""))
-    names = [t.caller_name, shown.caller_name]
+    if filer:
+        names = [t.caller_name, shown.caller_name]
+        notes = shown.reply if shown.reply and not is_open else str(ACTION_LABELS.get(last_action or "", ""))
+        description, notes = mask_free_text(t.content, names=names), mask_free_text(notes, names=names)
+    else:
+        description, notes = t.published_content, t.published_reply
     return {
         "service_request_id": t.number,
         "status": "open" if is_open else "closed",
-        # Requests are public: free text is masked, the place kept to the township and about 100 metres.
-        "status_notes": mask_free_text(notes, names=names) or str(Status(shown.status).label),
+        "status_notes": notes or str(Status(shown.status).label),
         "service_name": t.category.name,
         "service_code": t.category.code,
-        "description": mask_free_text(t.content, names=names),
+        "description": description,
         "agency_responsible": shown.lead_organisation.name
         if shown.lead_organisation_id
         else "政务服务便民热线",
@@ -180,6 +191,7 @@ def request_of(t: Ticket, updated: dt.datetime | None = None, last_action: str |
         "requested_datetime": _iso(t.received_at),
         "updated_datetime": _iso(updated or t.received_at),
         "expected_datetime": _iso(shown.handle_due) if is_open else None,
+        # the place is kept to the township and about 100 metres
         "address": mask_address(t.address),
         "address_id": None,
         "zipcode": None,
@@ -189,14 +201,14 @@ def request_of(t: Ticket, updated: dt.datetime | None = None, last_action: str |
     }
 
 
-def _requests(qs) -> list[dict]:
+def _requests(qs, *, filer: bool = False) -> list[dict]:
     tickets = list(
         qs.select_related("category", "lead_organisation", "merged_into__lead_organisation")[:1000]
     )
     events = TicketEvent.objects.filter(ticket__in=tickets)
     latest = {row["ticket"]: row["at"] for row in events.values("ticket").annotate(at=Max("at"))}
     last_actions = dict(events.order_by("ticket", "seq").values_list("ticket", "action"))
-    return [request_of(t, latest.get(t.pk), last_actions.get(t.pk)) for t in tickets]
+    return [request_of(t, latest.get(t.pk), last_actions.get(t.pk), filer=filer) for t in tickets]
 
 
 # ---- views -----------------------------------------------------------------------------------------------------
@@ -256,7 +268,8 @@ def _flag(value: str | None) -> bool:
 def requests_view(request, fmt: str):
     if request.method == "POST":
         return _create_request(request, fmt)
-    qs = Ticket.objects.all().order_by("-received_at")
+    # Every filter below narrows the published tickets: no parameter reaches a ticket the public may not read.
+    qs = selectors.published_tickets().order_by("-received_at", "-id")
     if ids := request.GET.get("service_request_id"):
         qs = qs.filter(number__in=[i.strip() for i in ids.split(",") if i.strip()])
     else:
@@ -327,7 +340,15 @@ def _create_request(request, fmt: str):
 @require_http_methods(["GET"])
 @_guard
 def request_detail(request, number: str, fmt: str):
-    qs = Ticket.objects.filter(number=number)
-    if not qs.exists():
-        raise Open311Error(404, _("请求「%(number)s」不存在") % {"number": number})
-    return _respond(fmt, "service_requests", "request", _requests(qs))
+    """A published request, or the filer's own with its token; anything else is 404, worded as for a missing one."""
+    try:
+        if token := request.GET.get("token"):
+            ratelimit.limit(request, group="tickets.track", rate="30/m")
+            ticket = selectors.track(number, token)
+        else:
+            ticket = selectors.published_ticket(number)
+    except NotFound:
+        raise Open311Error(404, _("请求「%(number)s」不存在") % {"number": number}) from None
+    return _respond(
+        fmt, "service_requests", "request", _requests(Ticket.objects.filter(pk=ticket.pk), filer=bool(token))
+    )

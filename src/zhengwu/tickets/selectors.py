@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from zhengwu.core import access, clock
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role
-from zhengwu.tickets import deadlines, knowledge, text
+from zhengwu.tickets import deadlines, knowledge, publication, text
 from zhengwu.tickets.models import (
     INTERNAL_ACTIONS,
     OPEN_STATUSES,
@@ -122,18 +122,28 @@ class Queues:
     first_answer: list
 
 
+def to_acknowledge(user) -> QuerySet[Ticket]:
+    """Tickets dispatched to the user's organisations and not yet signed for (签收) by them, soonest due first."""
+    active = Assignment.objects.filter(organisation__in=my_organisations(user), active=True)
+    return Ticket.objects.filter(
+        pk__in=active.filter(acknowledged_at=None).values("ticket_id"),
+        status__in=[Status.DISPATCHED, Status.ACKNOWLEDGED, Status.REOPENED],
+    ).order_by("acknowledge_due", "id")
+
+
+def to_answer(user) -> QuerySet[Ticket]:
+    """Tickets the user's organisations lead and have still to answer (办理中, 重办中), soonest due first."""
+    return Ticket.objects.filter(
+        lead_organisation__in=my_organisations(user), status__in=[Status.ACKNOWLEDGED, Status.REOPENED]
+    ).order_by("handle_due", "id")
+
+
 def organisation_queues(user, *, warn_hours: int = 24) -> Queues:
     """An organisation's work: to acknowledge, to handle, due soon, overdue, and what it returned lately."""
     orgs = my_organisations(user)
     now = clock.now()
-    active = Assignment.objects.filter(organisation__in=orgs, active=True)
-    to_ack = Ticket.objects.filter(
-        pk__in=active.filter(acknowledged_at=None).values("ticket_id"),
-        status__in=[Status.DISPATCHED, Status.ACKNOWLEDGED, Status.REOPENED],
-    ).order_by("acknowledge_due")
-    handling = Ticket.objects.filter(
-        lead_organisation__in=orgs, status__in=[Status.ACKNOWLEDGED, Status.REOPENED]
-    ).order_by("handle_due")
+    to_ack = to_acknowledge(user)
+    handling = to_answer(user)
     soon = handling.filter(handle_due__gte=now, handle_due__lte=now + dt.timedelta(hours=warn_hours))
     overdue = handling.filter(handle_due__lt=now)
     returned = Ticket.objects.filter(
@@ -284,12 +294,21 @@ def knowledge_due_for_review(user) -> QuerySet[KnowledgeEntry]:
 
 
 def published_tickets() -> QuerySet[Ticket]:
-    """The public mailbox: replies their citizens allowed to publish, masked and reviewed."""
+    """What the public may read (publication.PUBLISHED): the portal's public replies, its API and Open311 all list
+    these, newest publication first."""
     return (
-        Ticket.objects.filter(published_at__isnull=False, public_allowed=True)
+        Ticket.objects.filter(publication.PUBLISHED)
         .select_related("category", "lead_organisation")
-        .order_by("-published_at")
+        .order_by("-published_at", "-id")
     )
+
+
+def published_ticket(number: str) -> Ticket:
+    """One published ticket; one that is not published is not found, exactly as a number that does not exist."""
+    ticket = published_tickets().filter(number=(number or "").strip()).first()
+    if ticket is None:
+        raise NotFound(_("找不到该工单"))
+    return ticket
 
 
 def categories() -> QuerySet[Category]:

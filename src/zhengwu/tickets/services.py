@@ -9,10 +9,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
+from zhengwu.core.actors import SYSTEM, actor_name
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import Organisation, Role
-from zhengwu.tickets import deadlines, knowledge, workflow
+from zhengwu.tickets import deadlines, knowledge, publication, workflow
 from zhengwu.tickets.masking import mask_free_text
 from zhengwu.tickets.models import (
     ANONYMOUS_KINDS,
@@ -37,6 +38,8 @@ CENTRE_ROLES = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
 # the knowledge base (直接办结) and the interim answer (受理回复). A merged duplicate is answered through its primary:
 # its own clock stops at the merge (see docs/tickets.md).
 FIRST_ANSWER_ACTIONS = frozenset({"reply", "close_directly", "interim_reply"})
+# Taken by the platform itself (`zhengwu scheduled`), never by the citizen: their events name the system.
+SYSTEM_ACTIONS = frozenset({"deem_acknowledged", "first_answer_warning"})
 INTERIM_REPLY_MAX = 500
 
 
@@ -83,7 +86,7 @@ def _transition(
         from_status=before or "",
         to_status=after,
         actor=_actor(by),
-        actor_label=_label(by)[:150],
+        actor_label=(actor_name(SYSTEM) if by is None and action in SYSTEM_ACTIONS else _label(by))[:150],
         organisation=organisation,
         note=note,
         data=data or {},
@@ -93,6 +96,7 @@ def _transition(
         ticket,
         actor=_actor(by),
         summary={"number": ticket.number, "from": before, "to": after, "note": note[:200], **(data or {})},
+        rows=[event],
     )
     return event
 
@@ -624,10 +628,8 @@ def publish_reply(*, ticket: Ticket, text: str | None = None, by) -> Ticket:
         _require_centre(by)
     else:
         _require_member(by, ticket.lead_organisation)
-    if not ticket.public_allowed:
-        raise Conflict(_("诉求人未同意公开,不能公开"), code="publication_not_allowed")
-    if ticket.published_at:
-        raise Conflict(_("该工单已公开"), code="already_published")
+    if refused := publication.refusal(ticket):
+        raise refused
     reviewed = text if text is not None else mask_free_text(ticket.reply, names=[ticket.caller_name])
     # What the reviewer sends is masked again: a reviewer may add text but can never unmask it.
     ticket.published_reply = mask_free_text(
@@ -637,6 +639,27 @@ def publish_reply(*, ticket: Ticket, text: str | None = None, by) -> Ticket:
     ticket.published_at = clock.now()
     _transition(ticket, "publish", by=by, organisation=ticket.lead_organisation)
     return ticket
+
+
+@transaction.atomic
+def remask_published() -> int:
+    """Mask every stored public text again with the current masking library (run after it learned to find more);
+    returns how many tickets changed. Masking only ever hides more, so the reviewed wording is otherwise kept."""
+    changed = []
+    for t in Ticket.objects.filter(published_at__isnull=False).select_for_update().order_by("pk"):
+        content = mask_free_text(t.published_content, names=[t.caller_name])
+        reply = mask_free_text(t.published_reply, names=[t.caller_name])
+        if (content, reply) != (t.published_content, t.published_reply):
+            t.published_content, t.published_reply = content, reply
+            t.save(update_fields=["published_content", "published_reply"])
+            changed.append(t.number)
+    if changed:
+        audit.record(
+            "tickets.published_remasked",
+            object_type="tickets.ticket",
+            summary={"tickets": len(changed), "first": changed[:20]},
+        )
+    return len(changed)
 
 
 # ---------------------------------------------------------------- knowledge base

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django_otp import user_has_device
 
 from zhengwu.core import access, clock
+from zhengwu.workbench import agenda
 
 
 def _no_profile(request):
@@ -11,11 +12,21 @@ def _no_profile(request):
 
 @login_required
 def home(request):
-    """The staff member's start page: who they are, where they sit, what they may do."""
+    """The staff member's start page: the work waiting for them, list by list, most urgent first; who they are."""
     staff = access.staff_of(request.user)
     if staff is None:
         return _no_profile(request)
-    return render(request, "workbench/home.html", {"staff": staff, "today": clock.today()})
+    lists = agenda.worklists(request.user)
+    return render(
+        request,
+        "workbench/home.html",
+        {
+            "staff": staff,
+            "today": clock.today(),
+            "lists": lists,
+            "waiting": sum(w.count for w in lists),
+        },
+    )
 
 
 @login_required

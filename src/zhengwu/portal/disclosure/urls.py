@@ -1,6 +1,7 @@
 from django.urls import path
 
-from zhengwu.portal.disclosure import ckan, views
+from zhengwu.api.ckan import views as ckan
+from zhengwu.portal.disclosure import views
 
 app_name = "portal_disclosure"
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("track/letter.pdf", views.letter, name="letter"),
     path("track/withdraw/", views.withdraw, name="withdraw"),
     path("track/supplement/", views.supplement, name="supplement"),
-    # CKAN-compatible action API: point a CKAN client or harvester at <site>/disclosure.
+    # The CKAN action API where earlier versions served it (clients pointed at <site>/disclosure keep working).
     path("api/3/action/<str:action>", ckan.action, name="ckan_action"),
+    path("api/action/<str:action>", ckan.action, name="ckan_action_unversioned"),
 ]

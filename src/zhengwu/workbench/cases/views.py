@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases import deadlines, selectors, services
@@ -29,16 +30,42 @@ from zhengwu.portal.cases.views import pdf_response
 from zhengwu.workbench.cases.forms import WalkInForm
 
 QUEUE_LABELS = {
-    "to_accept": "待受理",
-    "to_handle": "待我办理",
-    "due_soon": "即将到期",
-    "overdue": "已超期",
-    "suspended": "中止中",
-    "done": "已办结",
+    "to_accept": gettext_lazy("待受理"),
+    "to_handle": gettext_lazy("待我办理"),
+    "due_soon": gettext_lazy("即将到期"),
+    "overdue": gettext_lazy("已超期"),
+    "suspended": gettext_lazy("中止中"),
+    "done": gettext_lazy("已办结"),
 }
 INTAKE = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
 HANDLERS = (Role.APPROVER, Role.DEPARTMENT_HEAD)
 HEADS = (Role.DEPARTMENT_HEAD,)
+
+# The queues each role acts on, in the order it takes them up: the page opens on the first that holds a case (or
+# the first, when none does); the other queues stay one click away.
+OPENING_QUEUES = [
+    (Role.WINDOW_CLERK, ("to_accept", "to_handle")),
+    (Role.DEPARTMENT_HEAD, ("to_handle",)),
+    (Role.APPROVER, ("to_handle",)),
+    (Role.CENTRE_MANAGER, ("overdue", "due_soon")),
+]
+
+
+def _opening_queue(user, counts: dict[str, int]) -> str:
+    """The queue the cases page opens on for this person: what their roles can act on (a window clerk's 待受理, a
+    department head's 待我审批、决定, a centre manager's 已超期)."""
+    for role, queues in OPENING_QUEUES:
+        if access.has_role(user, role):
+            return next((q for q in queues if counts[q]), queues[0])
+    return next((q for q in ("to_accept", "to_handle") if counts[q]), "to_accept")
+
+
+def _queue_labels(user) -> dict:
+    """The queues' names; a department head's 待我办理 are the approvals and decisions the item gives them."""
+    labels = dict(QUEUE_LABELS)
+    if access.has_role(user, *HEADS):
+        labels["to_handle"] = gettext_lazy("待我审批、决定")
+    return labels
 
 
 def _staff_required(view):
@@ -69,7 +96,8 @@ def index(request):
         number = selectors.case_for(request.user, request.GET["number"]).number
         return redirect("workbench_cases:case", number=number)
     counts = selectors.queue_counts(request.user)
-    name = request.GET.get("queue") or next((q for q in ("to_accept", "to_handle") if counts[q]), "to_accept")
+    name = request.GET.get("queue") or _opening_queue(request.user, counts)
+    labels = _queue_labels(request.user)
     rows = [
         {
             "case": c,
@@ -82,9 +110,9 @@ def index(request):
         request,
         "cases/workbench/index.html",
         {
-            "queues": [(q, QUEUE_LABELS[q], counts[q]) for q in selectors.QUEUES],
+            "queues": [(q, labels[q], counts[q]) for q in selectors.QUEUES],
             "current": name,
-            "current_label": QUEUE_LABELS[name],
+            "current_label": labels[name],
             "rows": rows,
             "extensions": selectors.pending_extensions(request.user)[:50] if heads else [],
         },

@@ -246,9 +246,7 @@ def publication_action(request, pk: int, action: str):
             )
         else:
             raise ValidationFailed(_("未知操作"), field="action")
-        messages.success(
-            request, _("已办理:%(action)s") % {"action": workflow.ACTION_LABELS.get(action, action)}
-        )
+        messages.success(request, _("已办理:%(action)s") % {"action": workflow.action_label(action)})
     except (DomainError, ValueError) as exc:
         _fail(request, exc if isinstance(exc, DomainError) else ValidationFailed(_("时间格式不正确")))
     return redirect("workbench_disclosure:publication", pk=pk)
@@ -256,7 +254,7 @@ def publication_action(request, pk: int, action: str):
 
 @login_required
 def requests(request):
-    queue = request.GET.get("queue", "open")
+    queue = request.GET.get("queue", selectors.DEFAULT_QUEUE)
     return render(
         request,
         "disclosure/workbench/requests.html",
@@ -389,9 +387,7 @@ def request_action(request, pk: int, action: str):
             services.archive(request=r, by=by)
         else:
             raise ValidationFailed(_("未知操作"), field="action")
-        messages.success(
-            request, _("已办理:%(action)s") % {"action": workflow.ACTION_LABELS.get(action, action)}
-        )
+        messages.success(request, _("已办理:%(action)s") % {"action": workflow.action_label(action)})
     except DomainError as exc:
         _fail(request, exc)
     except ValueError:

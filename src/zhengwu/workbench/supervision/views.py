@@ -266,11 +266,23 @@ def review_alert(request, pk: int):
     return redirect(request.POST.get("next") or "workbench_supervision:alerts")
 
 
+def _opening_state(user) -> str:
+    """The orders a person acts on: a supervisor closes or returns those reported back (已反馈); a department or
+    the centre reports back on those still open (待反馈); anyone else sees them all."""
+    if _is_supervisor(user):
+        return SupervisionOrder.State.RESPONDED
+    if access.has_role(user, *services.RESPONDER_ROLES):
+        return SupervisionOrder.State.OPEN
+    return "all"
+
+
 @_page
 def orders(request):
-    state = request.GET.get("state", "")
+    """The orders in scope, opened on the state the person acts on; the other states one click away."""
+    state = request.GET.get("state") or _opening_state(request.user)
     rows = selectors.visible_orders(request.user)
-    if state:
+    counts = selectors.order_counts(request.user)
+    if state != "all":
         rows = rows.filter(state=state)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
@@ -279,7 +291,8 @@ def orders(request):
         {
             "page": page,
             "state": state,
-            "states": SupervisionOrder.State.choices,
+            "states": [(v, label, counts.get(v, 0)) for v, label in SupervisionOrder.State.choices],
+            "total": sum(counts.values()),
             "today": clock.today(),
             "is_supervisor": _is_supervisor(request.user),
         },

@@ -15,7 +15,7 @@ from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_name, mask_phone, reveal
 from zhengwu.core.models import Organisation, Role
-from zhengwu.tickets import dispatching, hot, selectors, services
+from zhengwu.tickets import dispatching, hot, publication, selectors, services
 from zhengwu.tickets.masking import mask_free_text
 from zhengwu.tickets.models import Assignment, Extension, KnowledgeEntry, Status
 from zhengwu.tickets.workflow import TRANSITIONS
@@ -176,21 +176,23 @@ def first_answer_queue(request):
 
 @_staff_required
 def queues(request):
+    """The organisation's queues, opened on the first that holds a ticket to act on (待签收, then 办理中)."""
     q = selectors.organisation_queues(request.user)
+    sections = [
+        ("to_acknowledge", _("待签收"), q.to_acknowledge),
+        ("to_handle", _("办理中"), q.to_handle),
+        ("due_soon", _("即将到期"), q.due_soon),
+        ("overdue", _("已超期"), q.overdue),
+        ("first_answer", _("24小时未答复"), q.first_answer),
+        ("returned", _("本单位退回(近30天)"), q.returned),
+    ]
+    wanted = request.GET.get("queue", "")
+    keys = [key for key, _label, _rows in sections]
+    active = wanted if wanted in keys else next((k for k, _l, rows in sections[:2] if rows), keys[0])
     return render(
         request,
         "tickets/workbench/queues.html",
-        {
-            "queue_sections": [
-                ("to_acknowledge", _("待签收"), q.to_acknowledge),
-                ("to_handle", _("办理中"), q.to_handle),
-                ("due_soon", _("即将到期"), q.due_soon),
-                ("overdue", _("已超期"), q.overdue),
-                ("first_answer", _("24小时未答复"), q.first_answer),
-                ("returned", _("本单位退回(近30天)"), q.returned),
-            ],
-            "now": clock.now(),
-        },
+        {"queue_sections": sections, "active": active, "now": clock.now()},
     )
 
 
@@ -221,9 +223,7 @@ def ticket(request, number: str):
         "can_interim_reply": t.status in INTERIM_STATUSES and (centre or my_lead),
         "can_supervise": access.has_role(user, Role.SUPERVISOR, Role.CENTRE_MANAGER) and t.is_open,
         "can_decide": access.has_role(user, Role.CENTRE_MANAGER),
-        "can_publish": t.status == Status.CLOSED
-        and t.public_allowed
-        and not t.published_at
+        "can_publish": publication.may_publish(t)
         and (
             centre
             if t.lead_organisation_id is None

@@ -8,7 +8,10 @@ from zhengwu.core.context import acting_as
 
 
 class Command(BaseCommand):
-    help = "政民互动:导入历史工单(import)、训练派单模型(train)、Open311 密钥(apikey)、超时视为签收(deem-acknowledged)"
+    help = (
+        "政民互动:导入历史工单(import)、训练派单模型(train)、Open311 密钥(apikey)、超时视为签收(deem-acknowledged)、"
+        "按当前脱敏规则重新脱敏已公开的答复(remask-published)"
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -21,6 +24,9 @@ class Command(BaseCommand):
         key = sub.add_parser("apikey", help="为 Open311 客户端生成 API 密钥")
         key.add_argument("name", help="客户端名称")
         sub.add_parser("deem-acknowledged", help="超过签收时限未签收的工单视为签收")
+        sub.add_parser(
+            "remask-published", help="用当前的脱敏规则重新脱敏已公开的诉求和答复(升级脱敏规则后运行一次)"
+        )
 
     def handle(self, *args, **options):
         with acting_as(None, label="command:tickets"):
@@ -72,3 +78,8 @@ class Command(BaseCommand):
         from zhengwu.tickets import services
 
         self.stdout.write(f"{services.deem_overdue_acknowledged()} 件工单超时视为签收")
+
+    def _remask_published(self, options):
+        from zhengwu.tickets import services
+
+        self.stdout.write(f"{services.remask_published()} 件已公开工单的公开文本已重新脱敏")

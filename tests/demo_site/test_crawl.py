@@ -4,13 +4,17 @@ With the whole demo loaded (the county, then each domain's `load_demo()` the way
 anonymous visitor and every demo login start at `/` (staff also at `/workbench/`) and follow each same-site link —
 `<a href>` and htmx `hx-get` — breadth first, GET only. No response may be a 5xx; a page reached by a link a person
 was shown may not answer 4xx (a link shown must work: hide it from whoever may not follow it); every HTML page is
-`<html lang="zh-Hans">` with a `<title>`.
+`<html lang="zh-Hans">` with a `<title>`; and the text a person reads on each page outside Django admin (not
+attributes, scripts, styles, `<code>`, URLs or e-mail addresses) holds no snake_case word and none of the platform's
+English codes — every action and state of the domains' workflow tables (`platform_words`, built from the tables)
+and the names of system actors —, each offending page named with its text.
 
 To keep the run short it samples: a few records per URL pattern (fewer in Django admin, and only one for the public
 pages when a staff member crawls, since the anonymous crawl covers them), a few query strings per path, and each kind
-of download (PDF, workbook) once per run. `pytest tests/test_crawl.py -s` prints the pages each role visited.
+of download (PDF, workbook) once per run. `pytest tests/demo_site/test_crawl.py -s` prints the pages each role visited.
 """
 
+import re
 import time
 import traceback
 from collections import Counter, deque
@@ -18,14 +22,10 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import connections, transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import Resolver404, resolve
 
-from zhengwu.core.demo import demo_password, load_demo
-from zhengwu.core.management.commands.demo import load_domain_demos
+from zhengwu.core.demo import demo_password
 
 MAX_PAGES = 400  # per role
 QUERIES_PER_PATH = 3  # distinct query strings followed per path: page 2 of a list, not pages 2..40
@@ -61,9 +61,74 @@ SKIP_PREFIXES = (
 IGNORED_PARAMETERS = ("_changelist_filters=",)  # admin's way back to a filtered list: the same page again
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:")
 
+# Visible text: a person reads it, so it is Chinese. Not prose: scripts, styles, code and what a form holds.
+NOT_PROSE = frozenset({"script", "style", "code", "pre", "kbd", "samp", "template", "textarea", "svg"})
+NOT_WORDS = re.compile(
+    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w/])/[\w./?=&%-]*"  # URLs, e-mail, paths
+)
+# Chinese characters are word characters to `\b`: 执行了decide操作 has no boundary, so look for Latin letters around.
+SNAKE_CASE = re.compile(r"(?<![A-Za-z0-9_])[a-z]+_[a-z_]+(?![A-Za-z0-9])")
+ASCII_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9_])")
+# English a person may read: names of formats, protocols and products, and the hotline's number.
+ENGLISH_ALLOWED = frozenset({"api", "pdf", "excel", "open311", "ckan", "json", "htmx", "12345"})
+# Words of the platform's own vocabulary that are not a workflow code: system actors and common states.
+ENGLISH_FORBIDDEN_EXTRA = frozenset(
+    {"system", "scheduled", "demo", "draft", "issue", "pending", "open", "closed", "none", "true", "false"}
+)
+
+
+def platform_words() -> frozenset[str]:
+    """Every action and state code in the domains' workflow tables, and the names of system actors: a person who
+    reads one of these has been shown a code instead of its label. Built from the tables, so it cannot go stale."""
+    from zhengwu.cases import workflow as case_flow
+    from zhengwu.cases.models import CaseStep, ExtensionRequest
+    from zhengwu.cases.models import Status as CaseStatus
+    from zhengwu.disclosure import workflow as disclosure_flow
+    from zhengwu.evaluation import rules as rating_rules
+    from zhengwu.evaluation.models import Appeal, RectificationState
+    from zhengwu.supervision.models import ORDER_ACTION_LABELS, Alert, SupervisionOrder
+    from zhengwu.tickets import workflow as ticket_flow
+    from zhengwu.tickets.models import Extension
+    from zhengwu.tickets.models import Status as TicketStatus
+
+    codes = {
+        *case_flow.TRANSITIONS,
+        *CaseStatus.values,
+        *CaseStep.State.values,
+        *ExtensionRequest.State.values,
+        *ticket_flow.TRANSITIONS,
+        *TicketStatus.values,
+        *Extension.Decision.values,
+        *disclosure_flow.ACTION_LABELS,
+        *disclosure_flow.PUBLICATION_STATES,
+        *disclosure_flow.REQUEST_STATES,
+        *rating_rules.ACTION_LABELS,
+        *RectificationState.values,
+        *Appeal.State.values,
+        *Alert.State.values,
+        *SupervisionOrder.State.values,
+        *ORDER_ACTION_LABELS,
+    }
+    return frozenset(code.lower() for code in codes if "_" not in code) | ENGLISH_FORBIDDEN_EXTRA
+
+
+def untranslated(texts: list[str], words: frozenset[str], *, own: frozenset[str] = frozenset()) -> list[str]:
+    """The snake_case codes and English vocabulary words in a page's pieces of visible text, each with its piece.
+    `own`: identifiers the reader has every right to see, such as their own user name."""
+    found = []
+    for text in texts:
+        text = " ".join(NOT_WORDS.sub(" ", text).split())
+        hits = SNAKE_CASE.findall(text) + [
+            w for w in ASCII_WORD.findall(text) if w.lower() in words and w.lower() not in ENGLISH_ALLOWED
+        ]
+        hits = [hit for hit in hits if hit not in own]
+        found.extend(f"「{hit}」 in “{text[:60]}”" for hit in dict.fromkeys(hits))
+    return found
+
 
 class PageParser(HTMLParser):
-    """Collects the links (`<a href>`, `hx-get`) of a page, its `<html lang>` and whether it has a `<title>`."""
+    """Collects the links (`<a href>`, `hx-get`) of a page, its `<html lang>`, whether it has a `<title>`, and the
+    text a person reads on it (not attributes, scripts, styles or `<code>`)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -72,6 +137,8 @@ class PageParser(HTMLParser):
         self.has_html_tag = False
         self.title = ""
         self._in_title = False
+        self.text: list[str] = []
+        self._hidden: list[str] = []  # the open tags whose text is not prose (script, style, code …)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -84,41 +151,21 @@ class PageParser(HTMLParser):
             self.links.append((attrs["href"], False))
         if attrs.get("hx-get"):
             self.links.append((attrs["hx-get"], True))
+        if tag in NOT_PROSE:
+            self._hidden.append(tag)
 
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
+        if tag in self._hidden:
+            while self._hidden and self._hidden.pop() != tag:
+                pass
 
     def handle_data(self, data):
         if self._in_title:
             self.title += data
-
-
-@pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for this module (~20 s on SQLite) inside a transaction that is rolled back at its
-    end, so the rest of the suite still starts from an empty database (each test runs in a savepoint inside it)."""
-    with django_db_blocker.unblock():
-        started = time.monotonic()
-        atomics = [transaction.atomic(using=alias) for alias in connections]
-        for atomic in atomics:
-            atomic.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-                load_demo()
-                load_domain_demos()
-            print(f"\ndemo loaded in {time.monotonic() - started:.1f} s")
-            yield
-        finally:
-            for alias in connections:
-                transaction.set_rollback(True, using=alias)
-            for atomic in reversed(atomics):
-                atomic.__exit__(None, None, None)
-            cache = caches["default"]
-            if isinstance(
-                cache, LocMemCache
-            ):  # rate-limit counters the crawl ran up; a shared Redis is left alone
-                cache.clear()
+        if not self._hidden:
+            self.text.append(data)
 
 
 def dash_line_selects(path: str, html: str, where: str) -> list[str]:
@@ -173,8 +220,17 @@ def _paths_per_view(path: str, *, staff: bool) -> int:
     return PATHS_PER_VIEW
 
 
-def crawl(client: Client, starts: list[str], *, staff: bool):
-    """Breadth-first over the links each page shows; returns (pages visited, problems, [(seconds, url)])."""
+def crawl(
+    client: Client,
+    starts: list[str],
+    *,
+    staff: bool,
+    words: frozenset[str] = frozenset(),
+    own: frozenset[str] = frozenset(),
+):
+    """Breadth-first over the links each page shows; returns (pages visited, problems, [(seconds, url)]). A page
+    outside Django admin whose visible text holds a snake_case code or one of `words` (other than the reader's `own`
+    identifiers) is a problem too."""
     queue: deque[tuple[str, str | None, bool]] = deque((start, None, False) for start in starts)
     seen: set[str] = set()
     queries_of_path: Counter = Counter()
@@ -239,6 +295,8 @@ def crawl(client: Client, starts: list[str], *, staff: bool):
                 problems.append(f'lang="{parser.lang}" {where}')
             if not parser.title.strip():
                 problems.append(f"no <title> {where}")
+        if not path.startswith("/admin/"):
+            problems.extend(f"English {hit} on {where}" for hit in untranslated(parser.text, words, own=own))
         for link, is_htmx in parser.links:
             target = _internal(urljoin(url, link))
             if target and target not in seen:
@@ -246,9 +304,6 @@ def crawl(client: Client, starts: list[str], *, staff: bool):
     return visited, problems, timings
 
 
-@pytest.mark.django_db
-# One worker takes every role, so the demo is loaded once per run (`--dist loadgroup` in scripts/test.sh).
-@pytest.mark.xdist_group("demo_site")
 @pytest.mark.parametrize("username", ROLES, ids=[r or "anonymous" for r in ROLES])
 def test_every_reachable_page_answers(demo_site, username):
     client = Client()
@@ -258,9 +313,31 @@ def test_every_reachable_page_answers(demo_site, username):
         assert response.status_code == 302, f"{username} could not sign in"
         starts.append("/workbench/")
     started = time.monotonic()
-    visited, problems, timings = crawl(client, starts, staff=username is not None)
+    visited, problems, timings = crawl(
+        client,
+        starts,
+        staff=username is not None,
+        words=platform_words(),
+        own=frozenset({username} if username else ()),
+    )
     slowest = ", ".join(f"{url} {seconds:.1f} s" for seconds, url in sorted(timings, reverse=True)[:2])
     print(
         f"\n{username or 'anonymous'}: {visited} pages in {time.monotonic() - started:.1f} s (slowest: {slowest})"
     )
     assert not problems, f"{username or 'anonymous'}: {len(problems)} problems\n" + "\n".join(problems)
+
+
+def test_the_word_check_reads_only_what_a_person_reads():
+    """The check behind the crawl: codes in visible text are found (also glued to Chinese), not those in scripts,
+    styles, `<code>`, attributes, URLs or e-mail addresses, nor the names of formats and the reader's own name."""
+    parser = PageParser()
+    parser.feed(
+        '<html lang="zh-Hans"><title>办件</title><style>.a_b{}</style><script>var case_step = 1;</script>'
+        '<p>2026-11-19 张丽华 claim_step</p><p>执行了decide操作,「issue」</p><p title="deem_accept">发布人:system</p>'
+        '<code>annual_report</code><a href="/workbench/cases/?queue=to_accept">待受理</a>'
+        "<p>见 https://example.org/a_b 或 zhang_san@example.org;导出 PDF、Excel,API 与 Open311</p>"
+        "<p>您当前已以 housing_head 登录</p></html>"
+    )
+    found = untranslated(parser.text, platform_words(), own=frozenset({"housing_head"}))
+    words = [hit.split("」")[0].lstrip("「") for hit in found]
+    assert words == ["claim_step", "decide", "issue", "system"], found

@@ -1,0 +1,103 @@
+"""The demo loads and makes sense whatever day `make run` is run on: on New Year's Eve late at night, during the 2027
+Spring Festival (a year the calendar does not know yet, so its dates are provisional) and on 29 February 2028.
+
+The county and catalogue are loaded once for the module; each moment then loads every dated demo (cases, 12345,
+disclosure, evaluation) in a savepoint of its own. `make test-dates` also runs it at the (faked) system time.
+"""
+
+import datetime as dt
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connections, transaction
+from django.test import override_settings
+
+from zhengwu.cases.models import Case, CaseEvent
+from zhengwu.catalog.demo import load_demo_catalogue
+from zhengwu.core import clock
+from zhengwu.core.calendar import current_calendar
+from zhengwu.core.demo import load_demo
+from zhengwu.core.management.commands.demo import load_domain_demos
+from zhengwu.disclosure.models import DisclosureRequest, RequestEvent
+from zhengwu.evaluation.models import Rating
+from zhengwu.supervision import selectors as supervision
+from zhengwu.tickets.models import Ticket, TicketEvent
+
+MOMENTS = {
+    "new-year-eve-23:30": dt.datetime(2026, 12, 31, 23, 30, tzinfo=clock.LOCAL),
+    "spring-festival-2027": dt.datetime(2027, 2, 8, 10, 0, tzinfo=clock.LOCAL),
+    "leap-day-2028": dt.datetime(2028, 2, 29, 10, 0, tzinfo=clock.LOCAL),
+}
+if (
+    os.environ.get("ZHENGWU_DEMO_AT_SYSTEM_TIME") == "1"
+):  # set by `make test-dates`, which moves the system clock
+    MOMENTS["system-clock"] = None
+FIRST = min(m for m in MOMENTS.values() if m)
+
+
+@pytest.fixture(scope="module")
+def county_and_catalogue(django_db_setup, django_db_blocker):
+    """The county and its catalogue, published before the first moment, in a transaction rolled back at the end."""
+    with django_db_blocker.unblock():
+        atomics = [transaction.atomic(using=alias) for alias in connections]
+        for atomic in atomics:
+            atomic.__enter__()
+        try:
+            with (
+                clock.frozen(FIRST - dt.timedelta(days=120)),
+                override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+            ):
+                load_demo()
+                assert load_demo_catalogue().problems == []
+            yield
+        finally:
+            for alias in connections:
+                transaction.set_rollback(True, using=alias)
+            for atomic in reversed(atomics):
+                atomic.__exit__(None, None, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", list(MOMENTS.values()), ids=list(MOMENTS))
+def test_the_demo_makes_sense_on_any_day(county_and_catalogue, moment):
+    if moment is None:
+        clock.set_now(None)
+    else:
+        clock.run_from(moment)
+    lines = load_domain_demos()
+    now, today = clock.now(), clock.today()
+    assert any(line.startswith("办件演示:新增") for line in lines), lines
+    assert not any("!" in line for line in lines), lines
+
+    # Nothing has happened yet that lies in the future.
+    for model, field in [
+        (CaseEvent, "at"),
+        (TicketEvent, "at"),
+        (RequestEvent, "at"),
+        (Ticket, "received_at"),
+        (Rating, "rated_at"),
+    ]:
+        latest = model.objects.order_by(f"-{field}").values_list(field, flat=True).first()
+        assert latest is not None and latest <= now, (model.__name__, latest, now)
+
+    # Every case was received on a day the calendar counts as a working day, within working hours.
+    calendar = current_calendar()
+    cases = Case.objects.filter(idempotency_key__startswith="demo-")
+    assert cases.count() >= 40 and len(set(cases.values_list("status", flat=True))) >= 6
+    for received in cases.values_list("received_at", flat=True):
+        local = received.astimezone(clock.LOCAL)
+        assert calendar.check(local.date()).workday, local
+        assert 8 <= local.hour < 18, local
+
+    # Due dates follow acceptance; one the calendar cannot know yet says it is provisional.
+    for case in cases.exclude(legal_due=None):
+        assert case.legal_due >= case.accepted_on, case.number
+        if case.legal_due > case.accepted_on and not calendar.knows(case.legal_due.year):
+            assert case.due_provisional, (case.number, case.legal_due)
+
+    # The supervisor's dashboard has red and yellow cards today, and the queues are not empty.
+    supervisor = get_user_model().objects.get(username="supervisor")
+    levels = supervision.level_counts(supervisor, today)
+    assert levels["red"] >= 1 and levels["yellow"] >= 1, levels
+    assert Ticket.objects.exists() and DisclosureRequest.objects.exists() and Rating.objects.count() >= 10

@@ -1,0 +1,79 @@
+"""The demo as `zhengwu demo` (and so `make run`) loads it: every domain fills its queues, each department's items
+have its window, the logins are printed, and a second run changes nothing."""
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from zhengwu.cases.models import Case
+from zhengwu.catalog import demo as catalog_demo
+from zhengwu.catalog.models import ServiceItem
+from zhengwu.core import clock
+from zhengwu.core.demo import demo_password
+from zhengwu.core.management.commands.demo import load_domain_demos
+from zhengwu.disclosure.models import DisclosureRequest, Publication
+from zhengwu.evaluation.models import LedgerEntry, Rating, Rectification
+from zhengwu.supervision import selectors as supervision
+from zhengwu.supervision.models import Alert
+from zhengwu.tickets.models import Ticket
+
+
+def _counts():
+    return (
+        Case.objects.count(),
+        Ticket.objects.count(),
+        Publication.objects.count(),
+        DisclosureRequest.objects.count(),
+        Rating.objects.count(),
+        LedgerEntry.objects.count(),
+        Alert.objects.count(),
+    )
+
+
+def test_demo_activity_fills_the_queues_once(demo_site):
+    assert any(line.startswith("办件演示:新增") for line in demo_site.lines)
+
+    cases = Case.objects.filter(idempotency_key__startswith="demo-")
+    assert cases.count() >= 40
+    assert len(set(cases.values_list("status", flat=True))) >= 6
+    supervisor = get_user_model().objects.get(username="supervisor")
+    today = clock.today()
+    assert supervision.level_counts(supervisor, today)["red"] >= 1
+    assert supervision.level_counts(supervisor, today)["yellow"] >= 1
+
+    assert len(set(Ticket.objects.values_list("status", flat=True))) >= 3
+    assert Publication.objects.filter(status="published").count() >= 10
+    assert DisclosureRequest.objects.filter(outcome="partial").exists()
+    assert Rating.objects.count() >= 10
+    assert Rectification.objects.count() == 2
+    assert LedgerEntry.objects.count() == 5
+
+    before = _counts()
+    again = load_domain_demos()
+    assert _counts() == before
+    assert all("已存在" in line or line.startswith("事项目录") for line in again)
+
+
+def test_the_demo_catalogue_gives_each_department_its_window_in_the_demo_county(demo_site):
+    catalogue_line = next(line for line in demo_site.lines if line.startswith("事项目录"))
+    assert "问题0处" in catalogue_line and "!" not in catalogue_line
+    item = ServiceItem.objects.get(current_version__name="取水许可", current_version__sub_name="新办")
+    assert [(w.centre.name, w.number, w.name) for w in item.current_version.windows.all()] == [
+        ("贵溪市政务服务中心", "28", "水利专窗")
+    ]
+    without = ServiceItem.objects.filter(current_version__windows__isnull=True).distinct()
+    assert {i.organisation.short_name for i in without} == {
+        "财政局"
+    }  # no window of its own: the general wording
+    again = catalog_demo.load_demo_catalogue()
+    assert again.problems == [] and not again.created and not again.revised
+
+
+def test_command_prints_the_logins_and_a_second_run_changes_nothing(demo_site, capsys):
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "用户名" in out and "密码" in out
+    for username in ("clerk", "manager", "supervisor", "admin"):
+        assert f" {username} " in out
+    assert demo_password() in out
+    assert "贵溪市监察委员会" in out
+    assert "未作任何修改" in out

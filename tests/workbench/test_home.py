@@ -1,0 +1,209 @@
+"""The workbench home lists each person's work: what waits for them, how many, the most urgent first with its due
+date and warning level, each list linking to the queue opened on what the role can act on — and only the lists
+their roles call for. Built on the cases world (a market-regulation bureau with a 受理 → 审查 → 决定 item)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.cases.conftest import accepted, submitted, world  # noqa: F401
+from tests.factories import make_organisation, make_staff
+from zhengwu.cases import services as cases
+from zhengwu.core import clock
+from zhengwu.core.models import Role
+from zhengwu.supervision import services as supervision
+from zhengwu.tickets import services as tickets
+from zhengwu.tickets.models import Category
+
+
+def _lists(html: str) -> list[str]:
+    return re.findall(r'data-worklist="([a-z_]+)"', html)
+
+
+def _section(html: str, key: str) -> str:
+    """The HTML of one list on the home page."""
+    start = html.index(f'data-worklist="{key}"')
+    end = html.find("data-worklist=", start + 20)
+    return html[start : end if end != -1 else len(html)]
+
+
+def _count(html: str, key: str) -> int:
+    return int(re.search(rf'data-count="{key}">(\d+)<', html).group(1))
+
+
+def home(client, user) -> str:
+    client.force_login(user)
+    response = client.get("/workbench/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_window_clerk_sees_the_applications_waiting_at_their_window(client, world, submitted):  # noqa: F811
+    html = home(client, world.clerk)
+    assert _lists(html)[0] == "cases_to_accept"
+    waiting = _section(html, "cases_to_accept")
+    assert _count(html, "cases_to_accept") == 1 and "待受理的办件" in waiting
+    assert submitted.number in waiting and submitted.intake_due.isoformat() in waiting
+    assert "受理决定期限" in waiting and 'href="/workbench/cases/?queue=to_accept"' in waiting
+    assert "待审批的延期申请" not in html and "待审核的监察异常" not in html
+    # the sidebar's 办件 opens on what a window clerk acts on
+    queue = client.get("/workbench/cases/").content.decode()
+    assert (
+        re.search(r'data-queue="to_accept"', queue) and 'aria-current="page" data-queue="to_accept"' in queue
+    )
+
+
+def test_an_approver_sees_the_step_to_claim_and_then_holds_it(client, world, accepted):  # noqa: F811
+    html = home(client, world.approver)
+    step = _section(html, "cases_to_handle")
+    assert _count(html, "cases_to_handle") == 1 and accepted.number in step
+    assert "环节「审查」· 待认领" in step and "环节期限" in step
+    cases.claim_step(case=accepted, by=world.approver)
+    assert "环节「审查」· 已认领" in _section(home(client, world.approver), "cases_to_handle")
+    # claimed, it is no longer another approver's to take
+    assert _count(home(client, world.approver2), "cases_to_handle") == 0
+    assert _count(home(client, world.outsider), "cases_to_handle") == 0
+
+
+@pytest.fixture
+def at_decision(world, accepted):  # noqa: F811
+    """The approver asked for 5 more working days, then finished 审查: the decision waits for the head."""
+    cases.claim_step(case=accepted, by=world.approver)
+    cases.request_extension(case=accepted, by=world.approver, days=5, reason="需要现场核查冷链设备")
+    cases.complete_step(case=accepted, by=world.approver, opinion="材料齐全,符合条件")
+    accepted.refresh_from_db()
+    return accepted
+
+
+def test_a_department_head_sees_the_decision_and_the_extension_waiting(client, world, at_decision):  # noqa: F811
+    html = home(client, world.head)
+    decision = _section(html, "cases_to_handle")
+    assert "待我审批、决定的办件" in decision and at_decision.number in decision
+    assert "环节「决定」· 待认领" in decision
+    extension = _section(html, "extensions")
+    assert _count(html, "extensions") == 1 and "申请延期 5 个工作日:需要现场核查冷链设备" in extension
+    assert f"/workbench/cases/{at_decision.number}/#extensions" in extension
+    assert at_decision.legal_due.isoformat() in extension
+    # the head's 办件 opens on the decisions waiting for them
+    queue = client.get("/workbench/cases/").content.decode()
+    assert 'aria-current="page" data-queue="to_handle"' in queue and "待我审批、决定" in queue
+    assert at_decision.number in queue
+    # a window clerk has no extensions to approve
+    assert "extensions" not in _lists(home(client, world.clerk))
+
+
+def test_a_step_past_its_due_date_is_marked_overdue(client, world, at_decision):  # noqa: F811
+    step = at_decision.steps.get(name="决定")
+    with clock.frozen(
+        dt.datetime.combine(step.due_on + dt.timedelta(days=3), dt.time(10), tzinfo=clock.LOCAL)
+    ):
+        decision = _section(home(client, world.head), "cases_to_handle")
+    assert "已超期" in decision and "text-bg-danger" in decision
+    assert "已超期" not in _section(home(client, world.head), "cases_to_handle")
+
+
+def test_supervision_orders_wait_for_the_department_then_for_the_supervisor(client, world, accepted):  # noqa: F811
+    watch = make_organisation("贵溪市监察委员会", region=world.county)
+    supervisor = make_staff("watcher", watch, roles=[Role.SUPERVISOR], name="周监察").user
+    order = supervision.issue_order(
+        by=supervisor, case=accepted, instruction="请说明办理进度", response_days=3
+    )
+    html = home(client, world.head)
+    answer = _section(html, "orders_to_answer")
+    assert _count(html, "orders_to_answer") == 1 and order.number in answer
+    assert "反馈期限" in answer and order.due_on.isoformat() in answer
+    assert 'href="/workbench/supervision/orders/?state=open"' in answer
+    assert _count(home(client, supervisor), "orders_to_close") == 0
+    supervision.respond_order(order=order, by=world.head, response="已督促承办人本周内办结")
+    assert _count(home(client, world.head), "orders_to_answer") == 0
+    html = home(client, supervisor)
+    close = _section(html, "orders_to_close")
+    assert _count(html, "orders_to_close") == 1 and "已督促承办人本周内办结" in close
+    # the orders page opens on what the supervisor acts on: the orders reported back
+    orders = client.get("/workbench/supervision/orders/").content.decode()
+    assert 'active" aria-current="page" href="?state=responded"' in orders and order.number in orders
+
+
+def test_an_organisation_sees_tickets_to_sign_for_and_the_hotline_those_to_dispatch(client, world):  # noqa: F811
+    operator = make_staff("operator", world.bureau, roles=[Role.HOTLINE_OPERATOR], name="话务员").user
+    category = Category.objects.create(code="market.food", name="食品安全")
+    ticket = tickets.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=category,
+        content="超市出售过期酸奶",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    html = home(client, operator)
+    assert _lists(html)[0] == "tickets_to_dispatch" and ticket.number in _section(html, "tickets_to_dispatch")
+    tickets.dispatch_ticket(ticket=ticket, lead=world.bureau, by=operator)
+    ticket.refresh_from_db()
+    html = home(client, world.head)
+    sign = _section(html, "tickets_to_acknowledge")
+    assert _count(html, "tickets_to_acknowledge") == 1 and ticket.number in sign and "签收时限" in sign
+    assert _count(home(client, operator), "tickets_to_dispatch") == 0
+
+
+@pytest.mark.parametrize(
+    ("roles", "shown", "not_shown"),
+    [
+        ([Role.WINDOW_CLERK], {"cases_to_accept", "cases_to_handle"}, {"extensions", "alerts"}),
+        ([Role.APPROVER], {"cases_to_handle"}, {"cases_to_accept", "extensions", "orders_to_answer"}),
+        (
+            [Role.SUPERVISOR],
+            {"alerts", "orders_to_close", "red_cases"},
+            {"cases_to_handle", "orders_to_answer"},
+        ),
+        ([Role.DISCLOSURE_OFFICER], {"requests_to_reply", "publications_to_review"}, {"cases_to_handle"}),
+        (
+            [Role.HOTLINE_OPERATOR],
+            {"tickets_to_dispatch", "tickets_first_answer"},
+            {"tickets_to_acknowledge"},
+        ),
+        (
+            [Role.CENTRE_MANAGER],
+            {"items_to_publish", "rectifications", "orders_to_answer"},
+            {"cases_to_accept"},
+        ),
+        ([Role.ADMINISTRATOR], set(), {"cases_to_accept", "cases_to_handle", "alerts"}),
+    ],
+)
+def test_each_list_appears_only_for_the_roles_that_have_such_work(client, world, roles, shown, not_shown):  # noqa: F811
+    user = make_staff(f"u{len(roles)}{roles[0][:6]}", world.bureau, roles=roles).user
+    listed = set(_lists(home(client, user)))
+    assert shown <= listed and not listed & not_shown
+
+
+def test_nothing_waiting_is_said_plainly(client, world):  # noqa: F811
+    html = home(client, world.approver)
+    assert "目前没有等您处理的工作" in html and "暂无" in _section(html, "cases_to_handle")
+
+
+def test_the_home_page_stays_cheap_with_every_list(client, world, at_decision, django_assert_max_num_queries):  # noqa: F811
+    everyone = make_staff("everyone", world.bureau, roles=[r for r in Role.values if r != Role.ADMINISTRATOR])
+    client.force_login(everyone.user)
+
+    def apply(n: int):
+        for _ in range(n):
+            cases.submit_case(
+                item=world.item, applicant=world.company, by=world.clerk, channel="counter",
+                window=world.dedicated, form={"subject": "申请食品经营许可"},
+            )  # fmt: skip
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as done:
+            assert client.get("/workbench/").status_code == 200
+        return len(done.captured_queries)
+
+    apply(1)
+    one = queries()
+    apply(3)
+    assert queries() == one  # the rows shown cost no query each
+    with django_assert_max_num_queries(45):
+        response = client.get("/workbench/")
+    html = response.content.decode()
+    assert len(_lists(html)) == 15 and _count(html, "cases_to_accept") == 4
