@@ -97,6 +97,27 @@ def test_the_decision_is_the_heads_step_else_the_approvers_else_the_last(spec, d
     assert (found.name if found else None) == decision_step
 
 
+def test_the_step_the_item_names_as_its_decision_is_the_decision():
+    named = [
+        StepView(1, "受理", "window_clerk", "done", "accept"),
+        StepView(2, "审核", "approver", "done", "decide"),
+        StepView(3, "复核", "department_head", "open", "review"),
+    ]
+    assert stages.decision_step(named).name == "审核"
+    view = stages.progress(status="accepted", accepted=True, decision="", steps=named)
+    assert states(view) == "DDDC-" and view.step.name == "复核"
+
+
+def test_after_the_decision_the_open_step_is_named_in_the_completion_stage():
+    made = [
+        StepView(1, "受理", "window_clerk", "done", "accept"),
+        StepView(2, "决定", "department_head", "done", "decide"),
+        StepView(3, "制证", "window_clerk", "open", "certify"),
+    ]
+    view = stages.progress(status="decided", accepted=True, decision="grant", steps=made)
+    assert states(view) == "DDDDC" and view.step.name == "制证" and view.next_action == "collect"
+
+
 def test_an_item_with_no_steps_is_reviewed_until_decided():
     view = stages.progress(status="accepted", accepted=True, decision="", steps=[])
     assert states(view) == "DDC--" and view.step is None

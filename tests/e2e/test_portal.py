@@ -202,14 +202,12 @@ def test_the_guide_fits_a_phone_with_its_materials_as_a_list(phone_page, phone_s
 
 
 @pytest.fixture
-def catalogue(demo_county):
+def catalogue(demo_catalogue):
     """The demo catalogue's guides to look at on a phone: 食品经营许可(新办), the one with most materials, one with fees."""
     from django.db.models import Count
 
-    from zhengwu.catalog.demo import load_demo_catalogue
     from zhengwu.catalog.models import SearchEntry, ServiceItem
 
-    load_demo_catalogue()
     food = SearchEntry.objects.get(display_name="食品经营许可(新办)").item.code
     items = ServiceItem.objects.filter(status="active", organisation__isnull=False)
     most = items.annotate(n=Count("current_version__materials")).order_by("-n", "code").first().code

@@ -279,7 +279,8 @@ def progress(case: Case) -> dict:
         status=case.status,
         accepted=case.accepted_on is not None,
         decision=case.decision,
-        steps=[stages.StepView(s.position, s.name, s.role, s.state) for s in steps],
+        # a step's kind, where the item names it (the decision step), else the stages read it from the roles
+        steps=[stages.StepView(s.position, s.name, s.role, s.state, getattr(s, "kind", "")) for s in steps],
     )
     open_row = next((s for s in steps if view.step and s.position == view.step.position), None)
     kind = NEXT_ACTION_NOTICES.get(view.next_action)

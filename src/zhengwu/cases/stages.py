@@ -32,7 +32,8 @@ class StepView:
     position: int
     name: str
     role: str
-    state: str  # pending | open | done
+    state: str  # pending | open | done (| skipped)
+    kind: str = ""  # what the step is for, where the item says it (decide: the decision is made there)
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,11 @@ class Progress:
 
 
 def decision_step(steps: Sequence[StepView]) -> StepView | None:
-    """The step at which the decision is made: the last one held by a department head, else by an approver, else
-    the last step (an item handled by the window alone)."""
+    """The step at which the decision is made: the one the item names as its decision step (kind decide), else the
+    last one held by a department head, else by an approver, else the last step (an item handled by the window)."""
+    named = [s for s in steps if s.kind == "decide"]
+    if named:
+        return named[0]
     for role in DECISION_ROLES:
         held = [s for s in steps if s.role == role]
         if held:
@@ -101,7 +105,7 @@ def progress(*, status: str, accepted: bool, decision: str, steps: Sequence[Step
         stages=[Stage(key, str(label), states[key]) for key, label in STAGES],
         current=current,
         stopped_at=stopped,
-        step=open_step if status in ("accepted", "suspended") else None,
+        step=open_step if status in ("accepted", "suspended", "decided", "delivered") else None,
         next_action=next_action(status=status, stage=current, decision=decision),
     )
 
