@@ -84,8 +84,8 @@ def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  #
     services.complete_case(case=case, by=world.clerk)
     html = citizen.get(page).text
     assert stages_of(html) == "DDDDD"
-    rate = links.rating_path("case", case.pk, channel="portal")
-    assert f'href="{rate}" id="rate-link"' in html  # 评价 right on the case page
+    rate = rate_link(html)  # 评价 right on the case page, to this case's rating page
+    assert links.read_token(rate.strip("/").split("/")[-1]) == ("case", case.pk, "portal")
     citizen.post(rate, {"action": "rate", "level": "4", "tags": []})
     assert Rating.objects.get(case=case).channel == "portal"
     html = citizen.get(page).text
@@ -126,7 +126,7 @@ def test_the_public_lookup_shows_the_stages_and_offers_rating_once_completed(cli
     case = complete(world, applicant=other)  # an instant case, done on the spot
     html = client.get("/cases/lookup/", {"number": case.number, "query_code": case.query_code}).text
     assert stages_of(html) == "DDDDD" and "王五" not in html
-    assert links.rating_path("case", case.pk, channel="portal") in html
+    assert links.read_token(rate_link(html).strip("/").split("/")[-1]) == ("case", case.pk, "portal")
     assert ".pdf" not in text_of_links(html, "next-action")  # notices are for the signed-in applicant
 
 
@@ -144,3 +144,10 @@ def text_of_links(html: str, element_id: str) -> str:
     """The hrefs inside an element (the next-action box)."""
     match = re.search(rf'id="{element_id}".*?</div>\s*</div>', html, re.S)
     return " ".join(re.findall(r'href="([^"]+)"', match.group(0))) if match else ""
+
+
+def rate_link(html: str) -> str:
+    """Where the 评价 button of the next-action box leads (a signed link: its token carries the moment it was made)."""
+    match = re.search(r'href="([^"]+)" id="rate-link"', html)
+    assert match, "no 评价 button"
+    return match.group(1)
