@@ -33,6 +33,10 @@ ALLOWED_HOSTS = [
 ]
 # The site's public address, for links in messages sent outside a request (rating links, QR codes on notices).
 ZHENGWU_PUBLIC_URL = os.environ.get("ZHENGWU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# 实名核验: the class that checks an applicant's name and number (cases.identity.RealNameVerifier)
+ZHENGWU_REAL_NAME_PROVIDER = os.environ.get(
+    "ZHENGWU_REAL_NAME_PROVIDER", "zhengwu.cases.identity.LocalRealNameVerifier"
+)
 # The audit chain's anchors (docs/deploy.md): signed with a key the database does not hold, written by
 # `zhengwu scheduled` once a day to ZHENGWU_AUDIT_ANCHOR_FILE (unset: no daily anchor) — a place the database
 # administrator cannot write.

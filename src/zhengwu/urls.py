@@ -11,6 +11,7 @@ admin.site.index_title = "基础数据"
 
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("zhengwu.core.urls")),
     path("admin/", admin.site.urls),
     # CKAN-compatible action API, at the paths CKAN serves it (before the API's own /api/)

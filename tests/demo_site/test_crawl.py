@@ -168,6 +168,14 @@ class PageParser(HTMLParser):
             self.text.append(data)
 
 
+def dash_line_selects(path: str, html: str, where: str) -> list[str]:
+    """A select box of the portal or the workbench starts with 请选择, never Django's "---------" (Django admin's
+    own forms are left as Django makes them)."""
+    if path.startswith("/admin/") or ">---------</option>" not in html:
+        return []
+    return [f'a select starts with "---------" {where}']
+
+
 def _internal(url: str) -> str | None:
     """The same-site path and query of a link, or None for external links, fragments and non-HTTP schemes."""
     url = url.strip()
@@ -279,7 +287,9 @@ def crawl(
         if not content_type.startswith("text/html") or getattr(response, "streaming", False):
             continue
         parser = PageParser()
-        parser.feed(response.content.decode(response.charset or "utf-8", errors="replace"))
+        html = response.content.decode(response.charset or "utf-8", errors="replace")
+        parser.feed(html)
+        problems += dash_line_selects(path, html, where)
         if parser.has_html_tag or not htmx:  # htmx answers may be fragments; full pages must be complete
             if (parser.lang or "").lower() != "zh-hans":  # language tags are case-insensitive (BCP 47)
                 problems.append(f'lang="{parser.lang}" {where}')

@@ -101,7 +101,7 @@ def test_citizen_applies_clerk_supplements_approver_grants_citizen_verifies(
     shot()
     page.get_by_role("button", name="实名核验并注册").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("网上申请:个体工商户登记")
-    expect(page.get_by_text("注册成功,已通过实名核验")).to_be_visible()
+    expect(page.get_by_text("注册成功,已核验居民身份证号码的格式与校验位")).to_be_visible()
 
     # Applies with the form and one real PDF; the premises proof is left out.
     page.get_by_label("申请事项说明").fill("开一家早餐店,经营范围:餐饮服务")

@@ -37,7 +37,9 @@ def test_register_checks_real_name_and_signs_in(client, world):  # noqa: F811
     assert not Applicant.objects.filter(name="李秀英").exists()
     response = client.post("/cases/register/", data, follow=True)
     html = response.content.decode()
-    assert "注册成功,已通过实名核验" in html and "我的办件" in html
+    # the person is told what was checked, never how the check is built
+    assert "注册成功,已核验居民身份证号码的格式与校验位" in html and "我的办件" in html
+    assert "替身" not in html and "本地校验" not in html
     applicant = Applicant.objects.get(name="李秀英")
     assert applicant.verified_at is not None and applicant.user.username == "13912345678"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from zhengwu.cases import deadlines, history, workflow
+from zhengwu.cases import deadlines, history, stages, workflow
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
     POWER_OF_ATTORNEY_NAME,
@@ -234,9 +234,13 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def timeline(case: Case, *, public: bool = False) -> list[dict]:
-    """What happened, when, and by which organisation; staff also see who and the notes."""
+    """What happened, when, and by which organisation; staff also see who and the notes. A line about a step names
+    it (完成「审查」环节), by the step names the acceptance recorded."""
     rows = []
+    step_names: dict[int, str] = {}
     for event in case.events.select_related("organisation").order_by("seq"):
+        if event.action in ("accept", "deem_accept"):
+            step_names = {int(s["position"]): s["name"] for s in (event.data or {}).get("steps", [])}
         if public and event.action in (
             "upload_material",
             "claim_step",
@@ -248,7 +252,7 @@ def timeline(case: Case, *, public: bool = False) -> list[dict]:
         row = {
             "at": event.at.isoformat(),
             "action": event.action,
-            "label": workflow.action_label(event.action),
+            "label": workflow.event_label(event.action, event.data or {}, step_names),
             "status": event.to_status,
             "organisation": event.organisation.name if event.organisation else case.organisation.name,
         }
@@ -256,6 +260,79 @@ def timeline(case: Case, *, public: bool = False) -> list[dict]:
             row.update(actor=actor_name(event.actor_label), note=event.note, data=event.data)
         rows.append(row)
     return rows
+
+
+# What the applicant is told about where the case is and what to do next: the notice each next action points to.
+NEXT_ACTION_NOTICES = {
+    "supplement": Notice.Kind.SUPPLEMENT,
+    "read_refusal": Notice.Kind.REFUSAL,
+    "collect": Notice.Kind.GRANT,
+    "read_denial": Notice.Kind.DENIAL,
+}
+
+
+def progress(case: Case) -> dict:
+    """Where a case stands, as its applicant follows it: the five stages (收件 → 受理 → 审查 → 决定 → 办结) from its
+    status and steps, the step open now, the office holding it (an organisation or a window, never a person), the
+    date it is due, and what the applicant does next with the notice that tells them how."""
+    steps = list(case.steps.select_related("assignee__staff__organisation").order_by("position"))
+    view = stages.progress(
+        status=case.status,
+        accepted=case.accepted_on is not None,
+        decision=case.decision,
+        # a step's kind, where the item names it (the decision step), else the stages read it from the roles
+        steps=[stages.StepView(s.position, s.name, s.role, s.state, s.kind) for s in steps],
+    )
+    open_row = next((s for s in steps if view.step and s.position == view.step.position), None)
+    kind = NEXT_ACTION_NOTICES.get(view.next_action)
+    return {
+        "stages": view.stages,
+        "current": view.current,
+        "current_label": next((s.label for s in view.stages if s.key == view.current), ""),
+        "stopped_at": view.stopped_at,
+        "step": open_row.name if open_row else "",
+        "step_role": Role(open_row.role).label if open_row and open_row.role in Role.values else "",
+        "holder": _holder(case, view.current, open_row),
+        "dues": _dues(case, open_row),
+        "next_action": view.next_action,
+        "next_text": str(stages.NEXT_ACTIONS[view.next_action]),
+        "notice": case.notices.filter(kind=kind).order_by("-issued_at", "-id").first() if kind else None,
+    }
+
+
+def _holder(case: Case, stage: str, step: CaseStep | None) -> str:
+    """The office holding the case now: the organisation of whoever took the open step (else the case's
+    organisation); the window where it was received while it waits for acceptance or for its result."""
+    if not stage:
+        return ""
+    if step is not None and step.assignee_id is not None:
+        staff = getattr(step.assignee, "staff", None)
+        if staff is not None:
+            return staff.organisation.name
+    if stage in (stages.ACCEPT, stages.COMPLETE) and case.window_id is not None:
+        window = Window.objects.select_related("centre").filter(pk=case.window_id).first()
+        if window is not None:
+            return f"{window.centre.name} {window}"
+    return case.organisation.name
+
+
+def _dues(case: Case, step: CaseStep | None) -> list[dict]:
+    """The dates the applicant is waiting for now, each with its label: the intake decision before acceptance,
+    the open step's and the promised completion date while the case is handled."""
+    if case.status == Status.RECEIVED and case.intake_due:
+        return [{"label": "受理决定期限", "date": case.intake_due, "provisional": False}]
+    if case.status == Status.SUSPENDED:
+        return [{"label": "承诺办结期限", "date": None, "note": "中止期间暂停计算", "provisional": False}]
+    if case.status not in (Status.ACCEPTED, Status.DECIDED, Status.DELIVERED):
+        return []
+    dues = []
+    if step is not None and step.due_on:
+        dues.append(
+            {"label": f"「{step.name}」环节期限", "date": step.due_on, "provisional": step.due_provisional}
+        )
+    if case.promised_due:
+        dues.append({"label": "承诺办结期限", "date": case.promised_due, "provisional": case.due_provisional})
+    return dues
 
 
 # ---- workbench queues
@@ -332,6 +409,23 @@ def applicant_of(user) -> Applicant | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return Applicant.objects.filter(user=user).first()
+
+
+def account_username(kind: str, account: str) -> str:
+    """The user name a portal sign-in checks the password against: the account of the applicant of this kind
+    registered with this resident ID number or USCC, else what was typed (a phone number or e-mail address is the
+    user name itself). An unknown number is returned as typed, so it fails like any wrong account."""
+    typed = str(account or "").strip()
+    number = typed.upper()
+    if len(number) == 18:
+        user = (
+            Applicant.objects.filter(kind=kind, id_number=number, user__isnull=False)
+            .values_list("user__username", flat=True)
+            .first()
+        )
+        if user:
+            return user
+    return typed
 
 
 def notices_of(case: Case) -> QuerySet[Notice]:

@@ -387,10 +387,14 @@ def verify_real_name(*, applicant: Applicant, by=None) -> Applicant:
             code="real_name_failed",
         )
     with transaction.atomic():
-        applicant.verified_at, applicant.verified_by = clock.now(), verdict.channel[:60]
+        # what was checked, in words (shown to people); the provider's name goes only to the audit record
+        applicant.verified_at, applicant.verified_by = clock.now(), (verdict.checked or _("已核验"))[:60]
         applicant.save(update_fields=["verified_at", "verified_by"])
         audit.record(
-            "cases.verify_real_name", applicant, actor=_actor(by), summary={"channel": verdict.channel}
+            "cases.verify_real_name",
+            applicant,
+            actor=_actor(by),
+            summary={"channel": verdict.channel, "checked": verdict.checked},
         )
     return applicant
 

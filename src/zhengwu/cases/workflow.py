@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhengwu.cases.models import Status
+from zhengwu.cases.models import Decision, Delivery, Status
 from zhengwu.core.errors import Conflict
 
 S = Status
@@ -73,6 +73,29 @@ ACTION_LABELS = {
 def action_label(action: str) -> str:
     """The Chinese name of an action code (the code itself only for an action this table does not know)."""
     return str(ACTION_LABELS.get(action, action))
+
+
+def event_label(action: str, data: dict, step_names: dict[int, str]) -> str:
+    """A history line's label that says what was done: the step finished (完成「审查」环节), returned to or taken,
+    the decision and how the result was delivered; `step_names` maps step positions to names."""
+
+    def step(key: str) -> str:
+        value = data.get(key)
+        return step_names.get(int(value), "") if str(value or "").isdigit() else ""
+
+    if action == "complete_step" and step("position"):
+        return _("完成「%(step)s」环节") % {"step": step("position")}
+    if action == "claim_step" and step("position"):
+        return _("认领「%(step)s」环节") % {"step": step("position")}
+    if action == "assign_step" and step("position"):
+        return _("分派「%(step)s」环节") % {"step": step("position")}
+    if action == "return_step" and step("to"):
+        return _("退回至「%(step)s」环节") % {"step": step("to")}
+    if action == "decide" and data.get("decision") in Decision.values:
+        return _("作出决定(%(decision)s)") % {"decision": Decision(data["decision"]).label}
+    if action == "deliver" and data.get("method") in Delivery.values:
+        return _("送达(%(method)s)") % {"method": Delivery(data["method"]).label}
+    return action_label(action)
 
 
 def allowed(current: str, action: str) -> bool:

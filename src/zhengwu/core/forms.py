@@ -4,15 +4,34 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 FORM_ERRORS_ID = "form-errors"
+CHOOSE = _("请选择")
+# The blank first option of a select as Django writes it ("---------") or as our forms once did: shown as 请选择.
+_BLANK_LABELS = ("---------", "—", "")
+
+
+def choose_first(field: forms.Field) -> None:
+    """A select's blank option reads 请选择: a model choice's empty label, a choice field's blank choice."""
+    if isinstance(field, forms.ModelChoiceField):
+        if (
+            field.empty_label is not None
+        ):  # None: a required field with an initial value, or a multiple choice
+            field.empty_label = CHOOSE
+    elif isinstance(field, forms.ChoiceField):
+        field.choices = [
+            ("", CHOOSE) if value == "" and str(label) in _BLANK_LABELS else (value, label)
+            for value, label in field.choices
+        ]
 
 
 class AccessibleForm(forms.Form):
-    """Bootstrap classes on every input; a field with an error is marked invalid and described by it."""
+    """Bootstrap classes on every input; a field with an error is marked invalid and described by it; a select
+    starts with 请选择."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
+            choose_first(field)
 
     def add_error(self, field, error):
         super().add_error(field, error)

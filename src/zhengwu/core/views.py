@@ -6,8 +6,9 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.db import connection
-from django.http import HttpResponseBase, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,6 +31,19 @@ def health(request):
     except Exception as exc:  # noqa: BLE001 — the health check reports any database failure
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
     return JsonResponse({"status": "ok", "database": db, "vendor": connection.vendor})
+
+
+FAVICON = "zhengwu/favicon.ico"
+
+
+def favicon(request):
+    """/favicon.ico, where browsers and bookmarks look for the site's icon (the file is in static)."""
+    path = finders.find(FAVICON)
+    if not path:
+        raise Http404("favicon")
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _next_url(request) -> str:

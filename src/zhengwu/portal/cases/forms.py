@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Applicant
 from zhengwu.core import ids
-from zhengwu.core.forms import AccessibleForm
+from zhengwu.core.forms import CHOOSE, AccessibleForm
 
 ACCEPTED_TYPES = ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png"
 
@@ -68,14 +68,23 @@ class RegisterForm(AccessibleForm):
 
 
 class ApplicantSignInForm(AccessibleForm):
+    """个人登录 / 法人登录: the account (phone, e-mail, or the number the account was registered with) and password."""
+
     account = forms.CharField(
-        label=_("手机号码或电子邮箱"),
+        label=_("手机号码或电子邮箱(或身份证号码)"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     password = forms.CharField(
         label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+    def __init__(self, *args, kind: str = Applicant.Kind.NATURAL, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.other_entrance = None  # (url, label) of the sign-in page for the account's own kind
+        if kind == Applicant.Kind.LEGAL:
+            self.fields["account"].label = _("统一社会信用代码(或手机号码、电子邮箱)")
+            self.fields["account"].widget.attrs["autocapitalize"] = "characters"
 
 
 class LookupForm(AccessibleForm):
@@ -121,7 +130,7 @@ def _schema_field(key: str, rule: dict, required: bool) -> forms.Field:
     kind = rule.get("type", "string")
     common = {"label": label, "required": False, "help_text": rule.get("description", "")}
     if "enum" in rule:
-        return forms.ChoiceField(choices=[("", "—")] + [(v, v) for v in rule["enum"]], **common)
+        return forms.ChoiceField(choices=[("", CHOOSE)] + [(v, v) for v in rule["enum"]], **common)
     if kind == "boolean":
         return forms.BooleanField(**common)
     if kind == "integer":

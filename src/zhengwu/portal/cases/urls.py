@@ -9,6 +9,7 @@ urlpatterns = [
     path("due/", views.due, name="due"),
     path("register/", views.register, name="register"),
     path("signin/", views.sign_in, name="signin"),
+    path("signin/legal/", views.sign_in_legal, name="signin_legal"),
     path("signout/", views.sign_out, name="signout"),
     path("apply/<str:code>/", views.apply, name="apply"),
     path("mine/<str:number>/", views.detail, name="detail"),

@@ -20,11 +20,13 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.cases import deadlines, notices, selectors, services, workflow
 from zhengwu.cases import forms as case_forms
-from zhengwu.cases.models import POWER_OF_ATTORNEY
+from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, auth, calendar, ratelimit
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_phone, mask_resident_id
+from zhengwu.evaluation import links as rating_links
+from zhengwu.evaluation import selectors as ratings
 from zhengwu.portal.cases import display
 from zhengwu.portal.cases.forms import (
     ApplicantSignInForm,
@@ -38,6 +40,15 @@ from zhengwu.portal.cases.forms import (
 )
 
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The two applicant sign-in pages, as national platforms have them: kind of account → (route, label).
+SIGN_IN_PAGES = {
+    Applicant.Kind.NATURAL: ("portal_cases:signin", "个人登录"),
+    Applicant.Kind.LEGAL: ("portal_cases:signin_legal", "法人登录"),
+}
+
+
+def _kind(value) -> str:
+    return Applicant.Kind.LEGAL if value == Applicant.Kind.LEGAL else Applicant.Kind.NATURAL
 
 
 def _next(request, default: str) -> str:
@@ -76,7 +87,7 @@ def _applicant_required(view):
 @never_cache
 def register(request):
     """Register with phone or e-mail and a password; the name and number pass the real-name check first."""
-    form = RegisterForm(request.POST or None)
+    form = RegisterForm(request.POST or None, initial={"kind": _kind(request.GET.get("kind"))})
     if request.method == "POST":
         try:
             ratelimit.limit(request, group="cases.portal_register", rate="5/m")
@@ -95,7 +106,7 @@ def register(request):
                     services.verify_real_name(applicant=applicant, by=applicant.user)
                 applicant.user.backend = PASSWORD_BACKEND
                 auth.sign_in(request, user=applicant.user)
-                messages.success(request, f"注册成功,已通过实名核验({applicant.verified_by})。")
+                messages.success(request, f"注册成功,{applicant.verified_by}。")
                 return redirect(_next(request, reverse("portal_cases:index")))
         except DomainError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
@@ -104,21 +115,28 @@ def register(request):
 
 @sensitive_post_parameters("password")
 @never_cache
-def sign_in(request):
-    """Applicants sign in with their phone number or e-mail address (locked out after repeated failures)."""
-    form = ApplicantSignInForm(request.POST or None)
+def sign_in(request, kind: str = Applicant.Kind.NATURAL):
+    """个人登录 (a natural person's account) and 法人登录 (a company's account: its applicant record with the USCC):
+    the account is the phone number or e-mail address, or the ID number / USCC it was registered with. Each entrance
+    signs in only its own kind of account; repeated failures lock the account for a while."""
+    form = ApplicantSignInForm(request.POST or None, kind=kind)
     if request.method == "POST":
         try:
             ratelimit.limit(request, group="cases.portal_signin", rate="10/m")
             if form.is_valid():
-                account = form.cleaned_data["account"].strip()
+                username = selectors.account_username(kind, form.cleaned_data["account"])
                 attempt = auth.check_password(
-                    request, username=account, password=form.cleaned_data["password"]
+                    request, username=username, password=form.cleaned_data["password"]
                 )
+                applicant = selectors.applicant_of(attempt.user)
                 if attempt.user is not None and access.staff_of(attempt.user) is not None:
                     form.fail("工作人员请从「工作人员登录」入口登录工作台。")
-                elif attempt.user is not None and selectors.applicant_of(attempt.user) is None:
+                elif attempt.user is not None and applicant is None:
                     form.fail("该账号不是申请人账号,请先注册。")
+                elif attempt.user is not None and applicant.kind != kind:
+                    route, label = SIGN_IN_PAGES[applicant.kind]
+                    form.fail(f"这是{applicant.get_kind_display()}账号,请从「{label}」登录。")
+                    form.other_entrance = (reverse(route), label)
                 elif attempt.user is not None:
                     auth.sign_in(request, user=attempt.user)
                     return redirect(_next(request, reverse("portal_cases:index")))
@@ -131,7 +149,23 @@ def sign_in(request):
                     form.fail(f"账号或密码错误{left}。")
         except DomainError as err:
             form.fail(err.message)
-    return render(request, "cases/portal/signin.html", {"form": form, "next": _next(request, "")})
+    next_url = _next(request, "")
+    return render(
+        request,
+        "cases/portal/signin.html",
+        {
+            "form": form,
+            "next": next_url,
+            "kind": kind,
+            "title": SIGN_IN_PAGES[kind][1],
+            "entrances": [(reverse(route), label, k == kind) for k, (route, label) in SIGN_IN_PAGES.items()],
+        },
+    )
+
+
+def sign_in_legal(request):
+    """法人登录: the sign-in page for companies' accounts."""
+    return sign_in(request, kind=Applicant.Kind.LEGAL)
 
 
 @require_POST
@@ -147,7 +181,7 @@ def sign_out(request):
 def lookup(request):
     """Status, dates and timeline by case number and query code, without signing in (names masked)."""
     form = LookupForm(request.GET if "number" in request.GET else None)
-    status = None
+    status, context = None, {}
     if form.is_bound:
         try:
             ratelimit.limit(request, group="cases.status", rate="30/m")
@@ -155,9 +189,26 @@ def lookup(request):
                 status = selectors.public_status(form.cleaned_data["number"], form.cleaned_data["query_code"])
                 status["timeline"] = display.timeline_rows(status["timeline"])
                 status["received_when"] = display.when(status["received_at"])
+                # the number and query code were right: the stages, and rating as on 好差评's own lookup
+                context = _progress_links(selectors.case_by_number(status["number"]), notices=False)
         except DomainError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
-    return render(request, "cases/portal/lookup.html", {"form": form, "status": status})
+    return render(request, "cases/portal/lookup.html", {"form": form, "status": status, **context})
+
+
+def _progress_links(case, *, notices: bool) -> dict:
+    """The case's stages (selectors.progress) and the links its next step needs: the notice to read (for whoever
+    may download it), the supplement form, and on a completed case its rating page or the rating given."""
+    progress = selectors.progress(case)
+    completed = case.status == "completed"
+    notice = progress["notice"] if notices else None
+    return {
+        "p": progress,
+        "notice_url": reverse("portal_cases:notice_pdf", args=[case.number, notice.pk]) if notice else "",
+        "supplement_form": progress["next_action"] == "supplement" and notices,
+        "rate_url": rating_links.rating_path("case", case.pk, channel="portal") if completed else "",
+        "rating": ratings.rating_of("case", case.pk) if completed else None,
+    }
 
 
 def due(request):
@@ -356,6 +407,7 @@ def _detail(request, case, *, status: int = 200, error: DomainError | None = Non
             "supplement": supplement,
             "asked": asked,
             "can_withdraw": workflow.allowed(case.status, "withdraw"),
+            **_progress_links(case, notices=True),
             "error": error,
             "posted": request.POST if request.method == "POST" else {},
         },

@@ -53,6 +53,18 @@ def find(request):
     return render(request, "evaluation/portal/find.html", {"error": error, "data": request.POST})
 
 
+def short_link(request, code: str):
+    """/r/<code>: the short rating link of a message, typed from a phone screen, leads to the rating page. Limited
+    per address, so codes cannot be tried one after another."""
+    try:
+        ratelimit.limit(request, group="evaluation.short_link", rate="20/m")
+        kind, pk = links.read_short_code(code)
+        selectors.subject(kind, pk)
+    except NotFound as err:
+        raise Http404(err.message) from None
+    return redirect(links.rating_path(kind, pk))
+
+
 def rate_page(request, token: str):
     """Rate once; afterwards the page shows the rating, the organisation's feedback, and asks whether the rater
     is now satisfied."""

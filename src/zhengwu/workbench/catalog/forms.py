@@ -56,6 +56,7 @@ SCALAR_IDS = (
     "windows",
     *ROWS,
 )
+NEW_ITEM_IDS = ("type", "basic_code", "organisation")  # on a new item's page only
 _PATH = re.compile(r"^(?P<group>\w+)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
 _GROUP = re.compile(r"^(?P<group>\w+)\[")
 _LIST = re.compile(r"[、,,;;\s]+")
@@ -78,6 +79,9 @@ class ItemForm:
     reason: str = ""
     organisation: str = ""
     schema_text: str | None = None  # the application form schema as posted (kept as typed, even if not JSON)
+    posted_rows: dict[str, int] = field(
+        default_factory=dict
+    )  # how many input rows of each group the page has
 
     @property
     def form_schema_text(self) -> str:
@@ -110,12 +114,15 @@ class ItemForm:
         schema_text = post.get("form_schema", "")
         spec["form_schema"] = _schema(schema_text)
         origins: dict[str, list[int]] = {}
+        posted_rows: dict[str, int] = {}
         for group, fields in ROWS.items():
             rows, origins[group] = [], []
+            posted_rows[group] = 0
             for i in range(MAX_ROWS):
                 values = {f: post.get(f"{group}-{i}-{f}", "").strip() for f in fields}
                 if not any(f"{group}-{i}-{f}" in post for f in fields):
                     break
+                posted_rows[group] = i + 1
                 if not any(values[f] for f in _TYPED[group]):
                     continue
                 rows.append(values)
@@ -127,6 +134,7 @@ class ItemForm:
             reason=post.get("reason", "").strip(),
             organisation=post.get("organisation", ""),
             schema_text=schema_text,
+            posted_rows=posted_rows,
         )
 
     def rows(self, errors: dict[str, str]) -> dict[str, list[dict]]:
@@ -166,11 +174,15 @@ class ItemForm:
             return group["group"]
         return path if path in SCALAR_IDS else "__all__"
 
-    def input_ids(self) -> list[str]:
-        """Every error place of this form, so a check can clear the ones now right."""
-        ids = list(SCALAR_IDS) + ["__all__"]
+    def input_ids(self, *, new: bool) -> list[str]:
+        """Every error place of the page this form was posted from, so a check can clear the ones now right and
+        swaps nothing into a place the page does not have: the organisation, type and basic code are chosen only
+        on a new item's page, and the repeated rows are those the page posted."""
+        ids = [at for at in SCALAR_IDS if new or at not in NEW_ITEM_IDS] + ["__all__"]
         for group, fields in ROWS.items():
-            count = max(self.origins.get(group) or [-1]) + 1 + BLANK_ROWS[group]
+            count = self.posted_rows.get(group)
+            if count is None:
+                count = max(self.origins.get(group) or [-1]) + 1 + BLANK_ROWS[group]
             ids += [f"{group}-{i}-{f}" for i in range(count) for f in fields]
         return ids
 

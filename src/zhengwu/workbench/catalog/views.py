@@ -339,7 +339,7 @@ def check(request, code: str | None = None):
         form = ItemForm.from_post(request.POST)
         problems = services.check_draft(spec=form.spec, organisation=_organisation_of(request))
     errors = form.errors_at_inputs(problems)
-    places = [(at, errors.get(at, "")) for at in form.input_ids()]
+    places = [(at, errors.get(at, "")) for at in form.input_ids(new=item is None)]
     return render(request, "catalog/workbench/_errors_oob.html", {"places": places, "count": len(problems)})
 
 

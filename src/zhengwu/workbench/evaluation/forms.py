@@ -19,9 +19,7 @@ class InquiryForm(AccessibleForm):
     """Built for a few seconds: the topic and the result; the rest is optional."""
 
     topic = forms.CharField(label=_("咨询事由"), max_length=200)
-    item = ItemChoiceField(
-        label=_("涉及事项"), queryset=selectors.guide_items(), required=False, empty_label="—"
-    )
+    item = ItemChoiceField(label=_("涉及事项"), queryset=selectors.guide_items(), required=False)
     result = forms.ChoiceField(
         label=_("处理结果"), choices=InquiryResult.choices, initial=InquiryResult.ANSWERED
     )

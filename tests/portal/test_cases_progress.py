@@ -1,0 +1,153 @@
+"""A citizen's case page follows the case through its stages (收件 → 受理 → 审查 → 决定 → 办结): where it is now, which
+office holds it (never a person's name), the date it is due, what the applicant does next with the notice or form
+that tells them how, history lines that name the step finished, and 评价 on the completed case."""
+
+import re
+
+import pytest
+
+from tests.cases.conftest import pdf_upload, resident_id, world  # noqa: F401 — fixtures
+from tests.evaluation.conftest import complete
+from zhengwu.cases import services
+from zhengwu.core.models import Role
+from zhengwu.evaluation import links
+from zhengwu.evaluation.models import Rating
+
+
+@pytest.fixture
+def citizen(client, world):  # noqa: F811
+    client.force_login(world.citizen_user)
+    return client
+
+
+def stages_of(html: str) -> str:
+    """The stage bar as letters: D done, C current, - pending, X stopped, s skipped."""
+    marks = {"done": "D", "current": "C", "pending": "-", "stopped": "X", "skipped": "s"}
+    found = re.findall(r'data-stage="(\w+)" data-state="(\w+)"', html)
+    assert [key for key, _state in found] == ["receive", "accept", "review", "decide", "complete"]
+    return "".join(marks[state] for _key, state in found)
+
+
+def text_of(html: str, element_id: str) -> str:
+    match = re.search(rf'id="{element_id}"[^>]*>(.*?)</(?:dd|div|a)>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
+def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  # noqa: F811
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    services.upload_material(case=case, by=world.citizen_user, position=1, upload=pdf_upload())
+    page = f"/cases/mine/{case.number}/"
+
+    html = citizen.get(page).text
+    assert stages_of(html) == "DC---"
+    assert "受理决定期限" in html and case.intake_due.isoformat() in html
+    assert text_of(html, "progress-holder") == "贵溪市市场监督管理局"
+    assert "窗口将在受理决定期限前决定是否受理" in html
+
+    services.request_supplement(case=case, by=world.clerk, items=[{"position": 2, "problem": "缺营业执照"}])
+    html = citizen.get(page).text
+    assert stages_of(html) == "DC---" and "请补正材料" in html
+    notice = case.notices.get(kind="supplement")
+    assert f"/cases/mine/{case.number}/notices/{notice.pk}.pdf" in text_of_links(html, "next-action")
+    assert 'href="#supplement-heading"' in html
+
+    services.upload_material(case=case, by=world.citizen_user, position=2, upload=pdf_upload("执照.pdf"))
+    services.supply_supplement(case=case, by=world.citizen_user)
+    services.accept_case(case=case, by=world.clerk)
+    html = citizen.get(page).text
+    case.refresh_from_db()
+    review = case.steps.get(name="审查")
+    assert stages_of(html) == "DDC--"
+    assert text_of(html, "progress-current") == "审查"  # the step has the stage's name: said once
+    assert text_of(html, "progress-holder") == "贵溪市市场监督管理局 · 审批人员"
+    assert "「审查」环节期限" in html and review.due_on.isoformat() in html
+    assert "承诺办结期限" in html and case.promised_due.isoformat() in html
+
+    services.claim_step(case=case, by=world.approver)
+    assert "赵审查" not in citizen.get(page).text  # the office holds it, not a person
+    services.complete_step(case=case, by=world.approver, opinion="材料齐全,符合条件")
+    html = citizen.get(page).text
+    assert stages_of(html) == "DDDC-" and "正在作出决定" in html
+    assert "完成「审查」环节" in timeline_of(html)
+
+    services.claim_step(case=case, by=world.head)
+    services.decide_case(case=case, by=world.head, grant=True, reasons="符合条件")
+    html = citizen.get(page).text
+    assert stages_of(html) == "DDDDC" and "领取结果" in html
+    grant = case.notices.get(kind="grant")
+    assert f"/notices/{grant.pk}.pdf" in text_of_links(html, "next-action")
+    assert "作出决定(准予许可)" in timeline_of(html)
+
+    services.deliver_result(case=case, by=world.clerk, method="window")
+    services.complete_case(case=case, by=world.clerk)
+    html = citizen.get(page).text
+    assert stages_of(html) == "DDDDD"
+    rate = rate_link(html)  # 评价 right on the case page, to this case's rating page
+    assert links.read_token(rate.strip("/").split("/")[-1]) == ("case", case.pk, "portal")
+    citizen.post(rate, {"action": "rate", "level": "4", "tags": []})
+    assert Rating.objects.get(case=case).channel == "portal"
+    html = citizen.get(page).text
+    assert 'id="rate-link"' not in html and text_of(html, "rated") == "已评价:满意"
+
+
+def test_a_refused_case_shows_where_it_stopped_and_the_refusal_notice(citizen, world):  # noqa: F811
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    services.refuse_case(case=case, by=world.clerk, reason="不属于本机关职权范围", legal_basis="第三十二条")
+    html = citizen.get(f"/cases/mine/{case.number}/").text
+    assert stages_of(html) == "DXsss" and "不予受理通知书" in html
+    assert 'id="progress-holder"' not in html and "承诺办结期限" not in progress_of(html)
+
+
+def test_a_step_taken_by_a_person_of_another_office_names_that_office(citizen, world):  # noqa: F811
+    from tests.factories import make_staff
+
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    services.upload_material(case=case, by=world.citizen_user, position=1, upload=pdf_upload())
+    services.upload_material(case=case, by=world.citizen_user, position=2, upload=pdf_upload("执照.pdf"))
+    services.accept_case(case=case, by=world.clerk)
+    branch = make_staff("branch", world.bureau, roles=[Role.APPROVER], name="周分局").user
+    branch.staff.organisation = world.other
+    branch.staff.save()
+    case.steps.filter(state="open").update(assignee=branch)
+    html = citizen.get(f"/cases/mine/{case.number}/").text
+    assert text_of(html, "progress-holder").startswith("贵溪市水利局") and "周分局" not in html
+
+
+def test_the_public_lookup_shows_the_stages_and_offers_rating_once_completed(client, world):  # noqa: F811
+    other = services.register_applicant(
+        kind="natural", name="王五", id_number=resident_id("19700101", "555"), phone="13700000000"
+    )
+    case = complete(world, applicant=other)  # an instant case, done on the spot
+    html = client.get("/cases/lookup/", {"number": case.number, "query_code": case.query_code}).text
+    assert stages_of(html) == "DDDDD" and "王五" not in html
+    assert links.read_token(rate_link(html).strip("/").split("/")[-1]) == ("case", case.pk, "portal")
+    assert ".pdf" not in text_of_links(html, "next-action")  # notices are for the signed-in applicant
+
+
+def progress_of(html: str) -> str:
+    match = re.search(r'id="case-progress".*?</section>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def timeline_of(html: str) -> str:
+    match = re.search(r'id="case-timeline".*?</ol>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(0)) if match else ""
+
+
+def text_of_links(html: str, element_id: str) -> str:
+    """The hrefs inside an element (the next-action box)."""
+    match = re.search(rf'id="{element_id}".*?</div>\s*</div>', html, re.S)
+    return " ".join(re.findall(r'href="([^"]+)"', match.group(0))) if match else ""
+
+
+def rate_link(html: str) -> str:
+    """Where the 评价 button of the next-action box leads (a signed link: its token carries the moment it was made)."""
+    match = re.search(r'href="([^"]+)" id="rate-link"', html)
+    assert match, "no 评价 button"
+    return match.group(1)
