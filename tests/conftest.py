@@ -23,6 +23,15 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _rate_counters_start_empty():
+    """Rate limits count in Django's cache, keyed by address or account id; ids are reused from test to test, so
+    each test starts with no counts (else a test could be refused for what earlier tests did)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def one_rate_window(monkeypatch):
     """Rate limits count in fixed windows of wall-clock time: a test making many requests pins the time so they all

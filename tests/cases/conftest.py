@@ -156,3 +156,23 @@ def submitted(world):
 @pytest.fixture
 def accepted(world, submitted):
     return services.accept_case(case=submitted, by=world.clerk)
+
+
+AGENT_ID = resident_id("19851203", "456")
+
+
+@pytest.fixture
+def personal_case(world):
+    """张三's application, brought by an agent (王建国) to the dedicated window, with the default form's 联系人 and
+    联系电话 filled and a material whose file name carries the applicant's name: personal data wherever staff look."""
+    case = services.submit_case(
+        item=world.item,
+        applicant=world.citizen,
+        by=world.clerk,
+        channel="counter",
+        window=world.dedicated,
+        form={"subject": "开一家小吃店", "contact_name": "李秀英", "contact_phone": "13912345678"},
+        agent={"name": "王建国", "id_number": AGENT_ID, "phone": "13700001111"},
+    )
+    services.upload_material(case=case, by=world.clerk, position=1, upload=pdf_upload("张三申请书.pdf"))
+    return case

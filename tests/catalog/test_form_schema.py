@@ -78,6 +78,12 @@ def test_a_valid_schema_and_none_at_all_pass():
             "字段「area」的格式规则(pattern)不是有效的正则表达式",
         ),
         (prop(type="string", title="面积", description=3), "字段「area」的说明(description)应为文字"),
+        (
+            prop(type="string", title="联系人", **{"x-personal": "surname"}),
+            "字段「area」:x-personal 只能是 name、phone、id_number、address、email 或 false",
+        ),
+        (prop(type="string", title="联系人", **{"x-personal": True}), "字段「area」:x-personal 只能是"),
+        (prop(type="integer", title="人数", **{"x-personal": "name"}), "(整数)含有不支持的关键字:x-personal"),
         ("not json", "申请表不是有效的 JSON"),
     ],
 )
@@ -88,6 +94,11 @@ def test_an_invalid_schema_is_refused_at_the_field_naming_the_property(schema, m
     assert any(message in text for _, text in errors), errors
     # The whole item check reports it too.
     assert ("form_schema", errors[0][1]) in rules.check_item({**copy.deepcopy(SPEC), "form_schema": schema})
+
+
+@pytest.mark.parametrize("kind", ["name", "phone", "id_number", "address", "email", False])
+def test_a_text_field_may_say_whether_it_is_personal(kind):
+    assert rules.check_form_schema(prop(type="string", title="经营者", **{"x-personal": kind})) == []
 
 
 def test_a_property_that_is_not_an_object_or_has_a_bad_name():

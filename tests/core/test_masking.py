@@ -1,10 +1,7 @@
 import pytest
 from django.template import Context, Template
 
-from zhengwu.core import audit
-from zhengwu.core.context import acting_as
-from zhengwu.core.masking import mask_address, mask_email, mask_name, mask_phone, mask_resident_id, reveal
-from zhengwu.core.models import AuditRecord, Region
+from zhengwu.core.masking import mask_address, mask_email, mask_name, mask_phone, mask_resident_id
 
 
 @pytest.mark.parametrize(
@@ -115,37 +112,3 @@ def test_template_filters_mask_and_escape():
     assert rendered == (
         "110105********002X|138****5678|张*|江西省上饶市婺源县紫阳镇****|z***@example.com|&lt;*******"
     )
-
-
-@pytest.mark.django_db
-def test_reveal_returns_the_value_and_logs_who_saw_which_field(django_user_model):
-    viewer = django_user_model.objects.create_user("clerk01", password="not-used-here")
-    region = Region.objects.create(code="361130", name="婺源县", level=Region.Level.COUNTY)
-    phone = "13812345678"
-    with acting_as(viewer, ip="192.0.2.7"):
-        shown = reveal(user=viewer, obj=region, field="phone", value=phone)
-    assert shown == phone
-    rec = AuditRecord.objects.get()
-    assert (rec.action, rec.object_type, rec.object_id) == (
-        "personal_data.view",
-        "core.region",
-        str(region.pk),
-    )
-    assert rec.actor == viewer
-    assert rec.summary == {"field": "phone"}
-    assert rec.ip == "192.0.2.7"
-    stored = " ".join(str(v) for v in AuditRecord.objects.values_list().get())
-    assert phone not in stored
-    assert audit.verify().ok
-
-
-@pytest.mark.django_db
-def test_every_reveal_is_logged():
-    region = Region.objects.create(code="361130", name="婺源县", level=Region.Level.COUNTY)
-    for field in ("id_number", "phone", "id_number"):
-        reveal(user=None, obj=region, field=field, value="x")
-    assert list(AuditRecord.objects.values_list("summary__field", flat=True)) == [
-        "id_number",
-        "phone",
-        "id_number",
-    ]

@@ -114,23 +114,40 @@ def test_request_pages_mask_personal_data_and_reveal_is_audited(client, org, peo
     assert "11010519491231002X" not in page and "110105********002X" in page
     assert "张三丰" not in page and "张**" in page
     assert "建设路18号" not in page
-    assert "查看完整信息" in page
+    assert "显示完整个人信息" in page and 'id="reveal-reason"' in page
     assert "张三丰" not in client.get(f"{BASE}requests/").content.decode()  # the queue too
 
-    before = AuditRecord.objects.filter(action="personal_data.view").count()
-    revealed = client.post(f"{BASE}requests/{r.pk}/reveal/").content.decode()
+    assert not AuditRecord.objects.filter(action="personal_data.view").exists()
+    missing = client.post(f"{BASE}requests/{r.pk}/reveal/", {"reason": " "})
+    assert missing.status_code == 422 and 'id="reveal-reason-error"' in missing.content.decode()
+    assert "13812345678" not in missing.content.decode()
+    assert not AuditRecord.objects.filter(action="personal_data.view").exists()
+    revealed = client.post(f"{BASE}requests/{r.pk}/reveal/", {"reason": "邮寄答复书"}).content.decode()
     assert "13812345678" in revealed and "11010519491231002X" in revealed and "张三丰" in revealed
-    views = AuditRecord.objects.filter(action="personal_data.view")
-    assert views.count() > before
-    assert views.filter(actor=people["drafter"]).exists()
-    assert "13812345678" not in json.dumps([v.summary for v in views], ensure_ascii=False)
+    view = AuditRecord.objects.get(action="personal_data.view")
+    assert view.actor == people["drafter"] and view.object_id == str(r.pk)
+    assert view.summary["reason"] == "邮寄答复书"
+    assert view.summary["fields"] == [
+        "requester.address",
+        "requester.id_number",
+        "requester.name",
+        "requester.phone",
+    ]
+    assert "13812345678" not in json.dumps(view.summary, ensure_ascii=False)
 
 
-def test_reveal_needs_post_and_scope(client, other_org, make_staff, personal_request, people):
+def test_reveal_needs_post_a_reason_scope_and_the_right_role(
+    client, other_org, make_staff, personal_request, people
+):
     client.force_login(people["drafter"])
     assert client.get(f"{BASE}requests/{personal_request.pk}/reveal/").status_code == 405
     client.force_login(make_staff(other_org, "outsider", Role.DISCLOSURE_OFFICER))
-    assert client.post(f"{BASE}requests/{personal_request.pk}/reveal/").status_code == 404
+    assert client.post(f"{BASE}requests/{personal_request.pk}/reveal/", {"reason": "邮寄"}).status_code == 404
+    client.force_login(people["leader"])  # the department head approves the reply; the officers send it
+    page = client.get(f"{BASE}requests/{personal_request.pk}/").content.decode()
+    assert 'id="masked-note"' in page and 'id="reveal-reason"' not in page
+    refused = client.post(f"{BASE}requests/{personal_request.pk}/reveal/", {"reason": "邮寄"})
+    assert refused.status_code == 403 and "只有答复该申请的政务公开人员和监察人员" in refused.content.decode()
     assert not AuditRecord.objects.filter(action="personal_data.view").exists()
 
 

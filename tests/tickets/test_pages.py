@@ -200,7 +200,59 @@ def test_the_callers_number_is_masked_until_revealed_and_the_reveal_is_audited(c
     services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
     client.force_login(world.housing_clerk)
     page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
-    assert "139****2345" in page and "13979712345" not in page
-    page = client.get(f"/workbench/tickets/{t.number}/", {"reveal": "caller"}).content.decode()
-    assert "张伟 13979712345" in page
-    assert AuditRecord.objects.filter(action="personal_data.view", object_id=str(t.pk)).count() == 1
+    assert "139****2345" in page and "13979712345" not in page and "张伟" not in page
+    assert 'id="reveal-reason"' in page
+    # the old link revealed without a reason; it shows nothing now
+    assert (
+        "13979712345"
+        not in client.get(f"/workbench/tickets/{t.number}/", {"reveal": "caller"}).content.decode()
+    )
+    missing = client.post(f"/workbench/tickets/{t.number}/personal/", {"reason": ""})
+    assert missing.status_code == 422 and 'id="reveal-reason-error"' in missing.content.decode()
+    assert "13979712345" not in missing.content.decode()
+    assert not AuditRecord.objects.filter(action="personal_data.view").exists()
+    page = client.post(f"/workbench/tickets/{t.number}/personal/", {"reason": "回访诉求人"}).content.decode()
+    assert "张伟 13979712345" in page and "回访诉求人" in page
+    record = AuditRecord.objects.get(action="personal_data.view", object_id=str(t.pk))
+    assert record.actor == world.housing_clerk
+    assert record.summary == {
+        "fields": ["caller.name", "caller.phone"],
+        "reason": "回访诉求人",
+        "record": t.number,
+    }
+    # an organisation the ticket was never dispatched to does not see it; the centre's manager sees it masked
+    client.force_login(world.transport_clerk)
+    assert client.post(f"/workbench/tickets/{t.number}/personal/", {"reason": "回访"}).status_code == 404
+    client.force_login(world.manager)
+    assert 'id="masked-note"' in client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    refused = client.post(f"/workbench/tickets/{t.number}/personal/", {"reason": "回访"})
+    assert refused.status_code == 403 and "只有话务员、监察人员和承办该工单的单位" in refused.content.decode()
+    for user in (world.operator, world.supervisor):
+        client.force_login(user)
+        assert (
+            "13979712345"
+            in client.post(
+                f"/workbench/tickets/{t.number}/personal/", {"reason": "回访诉求人"}
+            ).content.decode()
+        )
+    assert AuditRecord.objects.filter(action="personal_data.view").count() == 3
+
+
+def test_an_anonymous_callers_data_is_never_revealed(client, world):
+    from zhengwu.core.models import AuditRecord
+
+    t = services.file_ticket(
+        kind="report",
+        channel="hotline",
+        category=world.noise,
+        content="有人违规施工",
+        caller_name="张伟",
+        caller_phone="13979712345",
+        anonymous=True,
+    )
+    client.force_login(world.operator)
+    page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    assert "匿名" in page and "13979712345" not in page and 'id="reveal-reason"' not in page
+    refused = client.post(f"/workbench/tickets/{t.number}/personal/", {"reason": "回访诉求人"})
+    assert refused.status_code == 403 and "诉求人选择了匿名" in refused.content.decode()
+    assert not AuditRecord.objects.filter(action="personal_data.view").exists()

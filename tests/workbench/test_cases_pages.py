@@ -54,7 +54,13 @@ def test_natural_person_is_masked_and_reveal_is_audited(as_user, world):  # noqa
     html = client.get(f"/workbench/cases/{case.number}/").content.decode()
     assert "张*" in html and world.citizen.id_number not in html and "138****8000" in html
     assert not AuditRecord.objects.filter(action="personal_data.view").exists()
-    full = client.get(f"/workbench/cases/{case.number}/?reveal=applicant").content.decode()
+    assert (
+        client.get(f"/workbench/cases/{case.number}/?reveal=applicant").content.decode().count("13800138000")
+        == 0
+    )
+    full = client.post(
+        f"/workbench/cases/{case.number}/personal/", {"reason": "核对申请人身份"}
+    ).content.decode()
     assert world.citizen.id_number in full and "13800138000" in full
     assert AuditRecord.objects.filter(action="personal_data.view", actor=world.clerk).count() == 1
 

@@ -17,8 +17,10 @@ from zhengwu.api.params import OFFSET_MAX
 from zhengwu.cases import deadlines, notices, selectors, services
 from zhengwu.cases.models import Applicant, Case, ExtensionRequest
 from zhengwu.catalog import selectors as catalog
-from zhengwu.core import access, calendar, ratelimit
+from zhengwu.core import access, calendar, personal, ratelimit
+from zhengwu.core.context import current
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
+from zhengwu.core.masking import mask_name
 
 router = Router()
 
@@ -345,8 +347,9 @@ class VerifyOut(Schema):
 
 
 def _out(case) -> dict:
+    """The case after a write, as the acting user may see it (names masked for staff)."""
     case.refresh_from_db()
-    return selectors.case_summary(case)
+    return selectors.case_summary_for(current().user, case)
 
 
 # ---- public
@@ -389,13 +392,16 @@ def list_cases(
     if status:
         cases = cases.filter(status=status)
     limit, offset = max(1, min(limit, 200)), max(offset, 0)
+    staff = access.staff_of(request.user) is not None or access.is_administrator(request.user)
     return [
         {
             "number": c.number,
             "status": c.status,
             "status_label": c.get_status_display(),
             "item_name": c.version.name,
-            "applicant_name": c.applicant.name,
+            "applicant_name": mask_name(c.applicant.name)
+            if staff and c.applicant.kind == Applicant.Kind.NATURAL
+            else c.applicant.name,
             "received_at": c.received_at,
             "promised_due": c.promised_due,
             "legal_due": c.legal_due,
@@ -481,7 +487,77 @@ def save_draft(request, body: DraftIn):
     "/{number}", response={200: CaseOut, **ERRORS}, summary="办件详情:状态、期限及其计算说明", auth=signed_in
 )
 def detail(request, number: str):
-    return selectors.case_summary(selectors.case_for(request.user, number))
+    return selectors.case_summary_for(request.user, selectors.case_for(request.user, number))
+
+
+class PersonalRowOut(Schema):
+    key: str
+    label: str
+    value: str
+    personal: bool
+
+
+class PersonalDataOut(Schema):
+    number: str
+    revealed: bool = Field(..., description="true:完整信息(本次查看已记入审计日志);false:已遮蔽")
+    may_reveal: bool = Field(..., description="调用者能否凭理由查看完整信息")
+    applicant: dict[str, str]
+    agent: dict[str, str]
+    form: list[PersonalRowOut]
+
+
+class RevealIn(Schema):
+    reason: str = Field("", description="查看理由(必填,2–200 字,记入审计日志)")
+
+
+def _personal_data(case, *, revealed: bool, may: bool) -> dict:
+    fields = selectors.personal_fields(case)
+    shown = personal.shown(fields, revealed=revealed)
+    return {
+        "number": case.number,
+        "revealed": revealed,
+        "may_reveal": may,
+        "applicant": shown["applicant"],
+        "agent": shown["agent"],
+        "form": personal.rows(fields, "form", revealed=revealed),
+    }
+
+
+@router.get(
+    "/{number}/personal-data",
+    response={200: PersonalDataOut, **ERRORS},
+    summary="办件中的个人信息:申请人、代办人、申请表(工作人员看到的是遮蔽后的)",
+    auth=signed_in,
+)
+def personal_data(request, number: str):
+    """Staff get every personal field masked; the applicant side (the data subject) gets its own in full."""
+    case = selectors.case_for(request.user, number)
+    own = selectors.is_applicant_side(request.user, case)
+    return _personal_data(case, revealed=own, may=own or selectors.may_reveal_personal(request.user, case))
+
+
+@router.post(
+    "/{number}/personal-data",
+    response={200: PersonalDataOut, **ERRORS},
+    summary="凭理由查看完整个人信息(记入审计日志)",
+    auth=signed_in,
+)
+def reveal_personal_data(request, number: str, body: RevealIn):
+    """The personal fields in full, for this answer only: 403 unless the caller handles the case (its
+    organisation's window clerks, approvers and department heads, the receiving window, the region's supervisors),
+    422 at `reason` without a reason, 429 beyond 30 an hour; each reveal is one audit record with its reason."""
+    case = selectors.case_for(request.user, number)
+    may = selectors.may_reveal_personal(request.user, case)
+    personal.reveal(
+        request,
+        obj=case,
+        fields=selectors.revealed_field_names(case),
+        reason=body.reason,
+        allowed=may,
+        refusal=str(selectors.REVEAL_REFUSAL),
+        label=case.number,
+    )
+    return _personal_data(case, revealed=True, may=may)
 
 
 @router.get(

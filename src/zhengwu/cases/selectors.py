@@ -7,8 +7,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from zhengwu.cases import deadlines, history, stages, workflow
+from zhengwu.cases import deadlines, forms, history, stages, workflow
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
     POWER_OF_ATTORNEY_NAME,
@@ -27,7 +29,7 @@ from zhengwu.cases.models import (
     SupplementRequest,
 )
 from zhengwu.catalog.models import ITEM_TYPE_CHOICES
-from zhengwu.core import access, clock
+from zhengwu.core import access, clock, personal
 from zhengwu.core.actors import actor_name
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
@@ -84,6 +86,66 @@ def case_for(user, number: str) -> Case:
     return case
 
 
+# ---- personal data (docs/cases.md, "Personal data")
+
+# Who may reveal a case's personal data, besides the window that received it and the region's supervisors: the
+# staff of the item's organisation who take its steps.
+REVEAL_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+
+
+REVEAL_REFUSAL = gettext_lazy("只有承办该办件的工作人员、收件窗口和监察人员可以查看申请人的完整个人信息")
+
+
+def may_reveal_personal(user, case: Case) -> bool:
+    """May the user see this case's personal data in full (with a reason)?"""
+    return access.may_reveal_personal(
+        user,
+        organisations=[case.organisation],
+        roles=REVEAL_ROLES,
+        window=case.window,
+        region=case.organisation.region,
+    )
+
+
+def personal_fields(case: Case) -> list[personal.Field]:
+    """What staff are shown of the applicant, the agent and the application form, each field with its personal
+    kind: a natural person's name and ID number are personal, a company's name and USCC are not; contact details
+    always are; the form's fields by its schema (core.personal.field_kind)."""
+    a = case.applicant
+    natural = a.kind == Applicant.Kind.NATURAL
+    F = personal.Field
+    return [
+        F("applicant", "name", _("申请人"), "name" if natural else None, a.name),
+        F("applicant", "id_number", _("证件号码"), "id_number" if natural else None, a.id_number),
+        F("applicant", "legal_representative", _("法定代表人"), "name", a.legal_representative),
+        F("applicant", "phone", _("手机号码"), "phone", a.phone),
+        F("applicant", "email", _("电子邮箱"), "email", a.email),
+        F("applicant", "address", _("地址"), "address", a.address),
+        F("agent", "name", _("代办人"), "name", case.agent_name),
+        F("agent", "id_number", _("代办人证件号码"), "id_number", case.agent_id_number),
+        F("agent", "phone", _("代办人电话"), "phone", case.agent_phone),
+        *personal.form_fields(forms.schema_of(case.version), case.form),
+    ]
+
+
+def revealed_field_names(case: Case) -> list[str]:
+    """What a reveal of the case shows (for its audit record): the filled personal fields, and the file names."""
+    names = personal.personal_names(personal_fields(case))
+    if case.materials.exists() or case.attachments.exists():
+        names.append("materials.filename")
+    return names
+
+
+def known_names(case: Case) -> list[str]:
+    """The people a case names (applicant if a natural person, legal representative, agent): found in file names."""
+    a = case.applicant
+    return [
+        n
+        for n in (a.name if a.kind == Applicant.Kind.NATURAL else "", a.legal_representative, case.agent_name)
+        if n
+    ]
+
+
 def draft_for(user, pk: int) -> Case:
     case = visible_cases(user).filter(pk=pk, status=Status.DRAFT).first()
     if case is None:
@@ -101,6 +163,17 @@ def public_status(number: str, query_code: str) -> dict:
     summary.pop("applicant_id_number", None)
     summary["agent_name"] = mask_name(case.agent_name)
     summary["timeline"] = timeline(case, public=True)
+    return summary
+
+
+def case_summary_for(user, case: Case) -> dict:
+    """`case_summary` as the user may see it: staff get the applicant's (a natural person's) and the agent's names
+    masked — the full names through the reveal (docs/cases.md, "Personal data"); the applicant side sees its own."""
+    summary = case_summary(case)
+    if not is_applicant_side(user, case):
+        if case.applicant.kind == Applicant.Kind.NATURAL:
+            summary["applicant_name"] = mask_name(case.applicant.name)
+        summary["agent_name"] = mask_name(case.agent_name)
     return summary
 
 

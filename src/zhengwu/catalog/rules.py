@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from zhengwu.core import personal
+
 # 政务服务事项类型及国家代码 (the national item-type codes, GB/T 39554.1 exchange schema).
 ITEM_TYPES = {
     "01": "行政许可",
@@ -191,7 +193,7 @@ def check_item(spec: dict) -> Errors:
 FORM_FIELD_TYPES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是或否"}
 _FORM_KEYWORDS = {"type", "title", "description"}
 _FORM_TYPE_KEYWORDS = {
-    "string": {"maxLength", "minLength", "enum", "format", "pattern"},
+    "string": {"maxLength", "minLength", "enum", "format", "pattern", "x-personal"},
     "integer": {"minimum", "maximum"},
     "number": {"minimum", "maximum"},
     "boolean": set(),
@@ -279,6 +281,8 @@ def _form_property_problems(key, rule) -> list[str]:
         )
     if not isinstance(rule.get("description", ""), str):
         out.append(_("字段「%(key)s」的说明(description)应为文字") % {"key": key})
+    if "x-personal" in rule and (problem := personal.declared_kind_problem(rule["x-personal"])):
+        out.append(_("字段「%(key)s」:%(problem)s") % {"key": key, "problem": problem})
     if kind == "string":
         out += _string_problems(key, rule)
     elif kind in ("integer", "number"):

@@ -229,6 +229,33 @@ def decides_at_window(user, organisation: Organisation) -> bool:
     )
 
 
+def may_reveal_personal(
+    user,
+    *,
+    organisations=(),
+    roles=(),
+    window: Window | None = None,
+    region: Region | None = None,
+    overseers=(Role.SUPERVISOR,),
+) -> bool:
+    """May the user see a record's personal data in full (after giving a reason, core.personal.reveal)? Who does the
+    work needs it, others see it masked (docs/masking.md, "Who may reveal"):
+    - staff holding one of `roles` who act for one of `organisations` (the record's handlers);
+    - the window clerk at `window` (the window that received it);
+    - staff holding one of `overseers` (supervisors by default) whose region covers `region` (any, when None).
+    Administrators and centre managers hold no such office unless a domain names them."""
+    staff = staff_of(user)
+    if staff is None or not getattr(user, "is_active", True):
+        return False
+    if roles and staff.has_role(*roles) and any(acts_for(staff, org) for org in organisations):
+        return True
+    if window is not None and staff.window_id == window.pk and staff.has_role(Role.WINDOW_CLERK):
+        return True
+    if overseers and staff.has_role(*overseers):
+        return region is None or region.path.startswith(staff.organisation.region.path)
+    return False
+
+
 def can_use_admin(user) -> bool:
     """Django admin is for administrators and centre managers."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -1,13 +1,11 @@
-"""Masking personal data for display, and `reveal()` for the full view, which is always logged.
+"""Masking personal data for staff pages: one function per kind of field (`core.personal` decides which fields are
+personal and shows them in full only after a reveal with a reason, which is logged).
 
 Each helper accepts whatever a field holds (None, blanks, odd formats). A value whose shape is not recognised is
 masked harder, never shown: showing too little is a nuisance, showing too much is a leak.
 """
 
 import re
-
-from django.db import transaction
-from django.db.models import Model
 
 from zhengwu.core.ids import normalise
 
@@ -106,14 +104,3 @@ def mask_address(value: str | None) -> str:
             kept = found.end()
     rest = address[kept:]
     return address[:kept] + (ADDRESS_STARS if rest else "")
-
-
-def reveal(*, user, obj: Model, field: str, value):
-    """Return the full value for one viewer, writing an audit record of who saw which field (never the value)."""
-    from zhengwu.core import (
-        audit,  # audit imports the models; masking must stay importable before apps are ready
-    )
-
-    with transaction.atomic():
-        audit.record("personal_data.view", obj, summary={"field": field}, actor=user)
-    return value

@@ -10,7 +10,7 @@ class TooManyRequests(DomainError):
     code = "rate_limited"
 
 
-def limit(request, *, group: str, rate: str = "10/m", key: str = "ip") -> None:
+def limit(request, *, group: str, rate: str = "10/m", key: str = "ip", message: str = "") -> None:
     """Count this request against `group` and refuse it with a clear message once `rate` is exceeded."""
     if is_ratelimited(request, group=group, key=key, rate=rate, method=is_ratelimited.ALL, increment=True):
-        raise TooManyRequests("提交过于频繁,请稍后再试")
+        raise TooManyRequests(message or "提交过于频繁,请稍后再试")

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhengwu.core import access, clock
+from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import AccessDenied, NotFound
 from zhengwu.core.models import Organisation, Role
 from zhengwu.disclosure import deadlines, search, workflow
@@ -211,6 +211,29 @@ def staff_request(user, pk: int) -> DisclosureRequest:
     if found is None:
         raise NotFound()
     return found
+
+
+# Who may reveal a requester's personal data (docs/disclosure.md), with a reason: the disclosure officers of the
+# organisation that answers the request (they write and send the reply), and supervisors of its region.
+REVEAL_ROLES = (Role.DISCLOSURE_OFFICER,)
+
+
+def may_reveal_requester(user, request: DisclosureRequest) -> bool:
+    """May the user see the requester's personal data in full (with a reason)?"""
+    org = request.organisation
+    return access.may_reveal_personal(user, organisations=[org], roles=REVEAL_ROLES, region=org.region)
+
+
+def requester_fields(request: DisclosureRequest) -> list[personal.Field]:
+    """The requester's name, ID number and contact details as staff are shown them."""
+    F = personal.Field
+    return [
+        F("requester", "name", _("申请人"), "name", request.requester_name),
+        F("requester", "id_number", _("证件号码"), "id_number", request.requester_id_number),
+        F("requester", "phone", _("联系电话"), "phone", request.phone),
+        F("requester", "address", _("通信地址"), "address", request.address),
+        F("requester", "email", _("电子邮箱"), "email", request.email),
+    ]
 
 
 def remedies_of(organisation: Organisation) -> QuerySet[Remedy]:

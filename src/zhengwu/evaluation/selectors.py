@@ -7,14 +7,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.models import Status as CaseStatus
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, clock
+from zhengwu.core import access, clock, personal
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
-from zhengwu.core.models import Organisation, Staff
+from zhengwu.core.models import Organisation, Role, Staff
 from zhengwu.evaluation import rules
 from zhengwu.evaluation.models import (
     Appeal,
@@ -296,6 +297,51 @@ def visible_ledger(user) -> QuerySet[LedgerEntry]:
     return base.filter(
         Q(organisation__in=orgs) | Q(holder__in=orgs) | Q(handovers__to_organisation__in=orgs)
     ).distinct()
+
+
+# ---- personal data of raters and askers (docs/evaluation.md, "Personal data")
+
+# A bad rating's rater may be revealed, with a reason, by the rated organisation's heads and approvers (they verify
+# and answer) and by those who follow it up (回访) in the region: centre managers, supervisors, hotline operators.
+RATER_REVEAL_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER)
+RATER_REVEAL_OVERSEERS = (Role.CENTRE_MANAGER, Role.SUPERVISOR, Role.HOTLINE_OPERATOR)
+# A first inquiry's asker, by the staff of the organisation first asked or now holding it (they answer), and the
+# region's supervisors.
+ASKER_REVEAL_ROLES = tuple(r for r in Role.values if r != Role.ADMINISTRATOR)
+
+
+def may_reveal_rater(user, rectification: Rectification) -> bool:
+    org = rectification.organisation
+    return rectification.rating.named and access.may_reveal_personal(
+        user,
+        organisations=[org],
+        roles=RATER_REVEAL_ROLES,
+        region=org.region,
+        overseers=RATER_REVEAL_OVERSEERS,
+    )
+
+
+def rater_fields(rating) -> list[personal.Field]:
+    return [
+        personal.Field("rater", "name", _("评价人"), "name", rating.rater_name),
+        personal.Field("rater", "phone", _("评价人电话"), "phone", rating.rater_phone),
+    ]
+
+
+def may_reveal_asker(user, entry: LedgerEntry) -> bool:
+    return access.may_reveal_personal(
+        user,
+        organisations=[entry.organisation, entry.holder],
+        roles=ASKER_REVEAL_ROLES,
+        region=entry.holder.region,
+    )
+
+
+def asker_fields(entry: LedgerEntry) -> list[personal.Field]:
+    return [
+        personal.Field("asker", "name", _("询问人"), "name", entry.asker_name),
+        personal.Field("asker", "phone", _("联系电话"), "phone", entry.asker_phone),
+    ]
 
 
 def ledger_entry_for(user, pk: int) -> LedgerEntry:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from zhengwu.core import access, clock
+from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role
 from zhengwu.tickets import deadlines, knowledge, publication, text
@@ -44,6 +44,28 @@ def visible_tickets(user) -> QuerySet[Ticket]:
             Q(region__isnull=True) | Q(region__path__startswith=region_path) | Q(pk__in=assigned)
         )
     return qs.filter(pk__in=assigned)
+
+
+# Who may reveal a caller's name and number (docs/tickets.md, "Personal data"), with a reason: the hotline operators
+# and supervisors of the ticket's region, and the handlers of the organisations it is dispatched to.
+REVEAL_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+REVEAL_OVERSEERS = (Role.HOTLINE_OPERATOR, Role.SUPERVISOR)
+
+
+def may_reveal_caller(user, ticket: Ticket) -> bool:
+    """May the user see the caller's name and number in full (with a reason)?"""
+    assigned = [a.organisation for a in ticket.assignments.filter(active=True).select_related("organisation")]
+    return access.may_reveal_personal(
+        user, organisations=assigned, roles=REVEAL_ROLES, region=ticket.region, overseers=REVEAL_OVERSEERS
+    )
+
+
+def caller_fields(ticket: Ticket) -> list[personal.Field]:
+    """The caller's name and number as staff are shown them."""
+    return [
+        personal.Field("caller", "name", _("诉求人"), "name", ticket.caller_name),
+        personal.Field("caller", "phone", _("联系电话"), "phone", ticket.caller_phone),
+    ]
 
 
 def ticket_for(user, pk: int) -> Ticket:

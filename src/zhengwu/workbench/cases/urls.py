@@ -10,6 +10,7 @@ urlpatterns = [
     path("counter/<str:code>/", views.counter, name="counter"),
     path("<str:number>/", views.case_page, name="case"),
     path("<str:number>/act/<str:action>/", views.act, name="act"),
+    path("<str:number>/personal/", views.reveal_personal, name="reveal_personal"),
     path("<str:number>/materials/<int:material_id>/", views.material_file, name="material"),
     path("<str:number>/attachments/<int:attachment_id>/", views.attachment_file, name="attachment"),
     path("<str:number>/notices/<int:notice_id>.pdf", views.notice_pdf, name="notice_pdf"),

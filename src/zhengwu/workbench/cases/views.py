@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -20,14 +21,15 @@ from zhengwu.cases import deadlines, handling, selectors, services
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.models import Decision, Delivery
 from zhengwu.catalog import selectors as catalog
-from zhengwu.core import access
+from zhengwu.core import access, personal
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
-from zhengwu.core.masking import mask_address, mask_email, mask_name, mask_phone, mask_resident_id, reveal
+from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
 from zhengwu.portal.cases import display
 from zhengwu.portal.cases.forms import ApplicationForm
 from zhengwu.portal.cases.views import pdf_response
 from zhengwu.workbench.cases.forms import WalkInForm
+from zhengwu.workbench.reveal import answer as reveal_answer
 
 QUEUE_LABELS = {
     "to_accept": gettext_lazy("待受理"),
@@ -126,36 +128,37 @@ def _may(user, *roles) -> bool:
     return access.is_administrator(user) or access.has_role(user, *roles)
 
 
-def _applicant_view(request, case) -> dict:
-    """The applicant's details masked; in full only on request, and that view is written to the audit chain."""
-    a = case.applicant
-    natural = a.kind == "natural"
-    if request.GET.get("reveal") == "applicant":
-        full = reveal(
-            user=request.user,
-            obj=a,
-            field="id_number,phone,email,address",
-            value={
-                "name": a.name,
-                "id": a.id_number,
-                "phone": a.phone,
-                "email": a.email,
-                "address": a.address,
-            },
-        )
-        return {**full, "revealed": True}
+def _personal_context(request, case, reveal: personal.Reveal | None) -> dict:
+    """The applicant, the agent, the form and the file names masked; in full only in the answer to a reveal
+    (`reveal_personal`), which is written to the audit chain with its reason."""
+    reveal = reveal or personal.Reveal(may=selectors.may_reveal_personal(request.user, case))
+    fields = selectors.personal_fields(case)
+    shown = personal.shown(fields, revealed=reveal.revealed)
     return {
-        "name": mask_name(a.name) if natural else a.name,
-        "id": mask_resident_id(a.id_number) if natural else a.id_number,
-        "phone": mask_phone(a.phone),
-        "email": mask_email(a.email),
-        "address": mask_address(a.address),
-        "revealed": False,
+        "applicant": shown["applicant"],
+        "agent": shown["agent"],
+        "form_rows": personal.rows(fields, "form", revealed=reveal.revealed),
+        "reveal": reveal,
     }
 
 
-def _case_context(request, case, *, failed: str = "", error: DomainError | None = None) -> dict:
+def _show_file_names(case, files, *, revealed: bool) -> None:
+    """Give each file its name as shown (`shown_name`): personal data in it masked unless revealed."""
+    names = selectors.known_names(case)
+    for f in files:
+        f.shown_name = f.filename if revealed else personal.mask_filename(f.filename, names=names)
+
+
+def _case_context(
+    request,
+    case,
+    *,
+    failed: str = "",
+    error: DomainError | None = None,
+    reveal: personal.Reveal | None = None,
+) -> dict:
     user = request.user
+    people = _personal_context(request, case, reveal)
     summary = selectors.case_summary(case)
     allowed = set(summary["actions"])
     steps = list(case.steps.select_related("assignee").order_by("position"))
@@ -214,6 +217,12 @@ def _case_context(request, case, *, failed: str = "", error: DomainError | None 
         and case.organisation.path.startswith(staff.organisation.path)
     )
     checklist = selectors.material_checklist(case)
+    attachments = list(case.attachments.order_by("uploaded_at"))
+    _show_file_names(
+        case,
+        [f for m in checklist for f in m["files"]] + attachments,
+        revealed=people["reveal"].revealed,
+    )
     posted = request.POST if failed else {}
     checked = set(request.POST.getlist("sup_position")) if failed else None
     supplement_rows = [
@@ -234,12 +243,7 @@ def _case_context(request, case, *, failed: str = "", error: DomainError | None 
         "fees_charged": [
             e.data.get("fees", []) for e in case.events.filter(action="charge_fee").order_by("seq")
         ],
-        "form_rows": [
-            (rule.get("title", key), case.form[key])
-            for key, rule in case_forms.schema_of(case.version).get("properties", {}).items()
-            if key in case.form
-        ],
-        "applicant": _applicant_view(request, case),
+        **people,
         "timeline": display.timeline_rows(selectors.timeline(case)),
         "checklist": checklist,
         "steps": steps,
@@ -249,7 +253,7 @@ def _case_context(request, case, *, failed: str = "", error: DomainError | None 
         "step_note": step_refusal.message if step_refusal is not None and open_row.kind != "accept" else "",
         "decision_step": next((s for s in steps if s.kind == "decide"), None),
         "notices": selectors.notices_of(case),
-        "attachments": case.attachments.order_by("uploaded_at"),
+        "attachments": attachments,
         "supplements": case.supplements.order_by("round"),
         "suspensions": case.suspensions.order_by("started_on"),
         "extensions": case.extensions.order_by("requested_at"),
@@ -320,6 +324,28 @@ def case_page(request, number: str):
     """Everything about a case on one screen, with the actions the case's status and the user's roles allow."""
     case = selectors.case_for(request.user, number)
     return render(request, "cases/workbench/case.html", _case_context(request, case))
+
+
+@_staff_required
+@require_POST
+def reveal_personal(request, number: str):
+    """The case page with its personal data in full, for this answer only: given a reason, by those who may
+    (cases.selectors.may_reveal_personal), written to the audit chain (core.personal.reveal)."""
+    case = selectors.case_for(request.user, number)
+
+    def page(reveal, status):
+        context = _case_context(request, case, reveal=reveal)
+        return render(request, "cases/workbench/case.html", context, status=status)
+
+    return reveal_answer(
+        request,
+        obj=case,
+        fields=selectors.revealed_field_names(case),
+        may=selectors.may_reveal_personal(request.user, case),
+        refusal=str(selectors.REVEAL_REFUSAL),
+        label=case.number,
+        page=page,
+    )
 
 
 def _int(request, name: str, label: str) -> int:
@@ -513,7 +539,12 @@ def act(request, number: str, action: str):
 
 @_staff_required
 def material_file(request, number: str, material_id: int):
+    """An applicant's material (ID card scans, contracts: personal data in full), for those who may reveal the
+    case's personal data; the others see the list with masked file names and no link."""
     row = selectors.material_for(request.user, number, material_id)
+    if not selectors.may_reveal_personal(request.user, row.case):
+        message = _("只有承办该办件的工作人员、收件窗口和监察人员可以下载申请材料")
+        return render(request, "403.html", {"message": message}, status=403)
     return FileResponse(
         row.file.open("rb"), as_attachment=True, filename=row.filename, content_type=row.content_type
     )

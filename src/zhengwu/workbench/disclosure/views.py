@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import access, calendar, clock, masking
+from zhengwu.core import access, calendar, clock, personal
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.disclosure import annual, deadlines, files, letters, outcomes, selectors, services, workflow
 from zhengwu.disclosure.models import Category, DisclosureRequest, Publication, Remedy
 from zhengwu.supervision import selectors as supervision_selectors
+from zhengwu.workbench.reveal import answer as reveal_answer
 
 
 def _date(value: str, field: str) -> dt.date | None:
@@ -311,22 +312,25 @@ def request_detail(request, pk: int):
     return _request_page(request, _found(selectors.staff_request, request.user, pk))
 
 
-# The requester's personal data: masked on the pages; shown in full only through reveal(), which is audited.
-PERSONAL_FIELDS = ("requester_name", "phone", "requester_id_number", "address", "email")
-
-
 @login_required
 @require_POST
 def request_reveal(request, pk: int):
+    """The request page with the requester's personal data in full, for this answer only: given a reason, by those
+    who may (disclosure.selectors.may_reveal_requester), written to the audit chain (core.personal.reveal)."""
     r = _found(selectors.staff_request, request.user, pk)
-    full = {
-        field: masking.reveal(user=request.user, obj=r, field=field, value=getattr(r, field))
-        for field in PERSONAL_FIELDS
-    }
-    return _request_page(request, r, full=full)
+    return reveal_answer(
+        request,
+        obj=r,
+        fields=personal.personal_names(selectors.requester_fields(r)),
+        may=selectors.may_reveal_requester(request.user, r),
+        refusal=_("只有答复该申请的政务公开人员和监察人员可以查看申请人的完整个人信息"),
+        label=r.number,
+        page=lambda reveal, status: _request_page(request, r, reveal=reveal, status=status),
+    )
 
 
-def _request_page(request, r: DisclosureRequest, *, full: dict | None = None):
+def _request_page(request, r: DisclosureRequest, *, reveal: personal.Reveal | None = None, status: int = 200):
+    reveal = reveal or personal.Reveal(may=selectors.may_reveal_requester(request.user, r))
     events = list(r.events.all())
     due = None
     if r.status in workflow.OPEN_REQUEST_STATES:
@@ -346,9 +350,11 @@ def _request_page(request, r: DisclosureRequest, *, full: dict | None = None):
             if r.due_on and r.status == "processing"
             else "",
             "supplement_deadline": deadlines.supplement_request_deadline(r.received_on).value,
-            "full": full,
+            "requester": personal.shown(selectors.requester_fields(r), revealed=reveal.revealed)["requester"],
+            "reveal": reveal,
             "orders": supervision_selectors.orders_on_request(request.user, r),
         },
+        status=status,
     )
 
 

@@ -6,17 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases.selectors import case_for
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, clock
+from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_email, mask_name, mask_phone
 from zhengwu.core.models import Organisation, Role
 from zhengwu.evaluation import exports, rules, selectors, services
 from zhengwu.evaluation.models import Appeal, RatingChannel
 from zhengwu.workbench.evaluation.forms import CommitmentForm, InquiryForm, NoticeSendForm, SettingsForm
+from zhengwu.workbench.reveal import answer as reveal_answer
 
 
 def _staff_required(view):
@@ -168,20 +170,43 @@ def decide_appeal(request, pk: int):
 
 @_staff_required
 def rectification(request, pk: int):
+    return _rectification_page(request, selectors.rectification_for(request.user, pk))
+
+
+@_staff_required
+@require_POST
+def rectification_reveal(request, pk: int):
+    """The rectification with the rater's name and phone in full, for this answer only, after a reason."""
     rect = selectors.rectification_for(request.user, pk)
+    return reveal_answer(
+        request,
+        obj=rect.rating,
+        fields=personal.personal_names(selectors.rater_fields(rect.rating)),
+        may=selectors.may_reveal_rater(request.user, rect),
+        refusal=_("只有被评价单位的负责人、审批人员和回访人员可以查看评价人的完整信息"),
+        label=rect.rating.subject_number,
+        page=lambda reveal, status: _rectification_page(request, rect, reveal=reveal, status=status),
+    )
+
+
+def _rectification_page(request, rect, *, reveal: personal.Reveal | None = None, status: int = 200):
     rating = rect.rating
+    reveal = reveal or personal.Reveal(may=selectors.may_reveal_rater(request.user, rect))
+    rater = personal.shown(selectors.rater_fields(rating), revealed=reveal.revealed)["rater"]
     return render(
         request,
         "evaluation/workbench/rectification.html",
         {
             "rect": rect,
             "rating": rating,
-            "rater": mask_name(rating.rater_name),
-            "rater_phone": mask_phone(rating.rater_phone),
+            "rater": rater["name"],
+            "rater_phone": rater["phone"],
+            "reveal": reveal,
             "events": rect.events.all(),
             "can_act": access.has_role(request.user, *services.RECTIFY_ROLES),
             "can_follow_up": access.has_role(request.user, *services.FOLLOW_UP_ROLES),
         },
+        status=status,
     )
 
 
@@ -274,14 +299,36 @@ def ledger(request):
 
 @_staff_required
 def ledger_entry(request, pk: int):
+    return _ledger_entry_page(request, selectors.ledger_entry_for(request.user, pk))
+
+
+@_staff_required
+@require_POST
+def ledger_reveal(request, pk: int):
+    """The ledger entry with the asker's name and phone in full, for this answer only, after a reason."""
     entry = selectors.ledger_entry_for(request.user, pk)
+    return reveal_answer(
+        request,
+        obj=entry,
+        fields=personal.personal_names(selectors.asker_fields(entry)),
+        may=selectors.may_reveal_asker(request.user, entry),
+        refusal=_("只有首问单位、当前负责单位和监察人员可以查看询问人的完整信息"),
+        label=f"首问台账 {entry.pk}",
+        page=lambda reveal, status: _ledger_entry_page(request, entry, reveal=reveal, status=status),
+    )
+
+
+def _ledger_entry_page(request, entry, *, reveal: personal.Reveal | None = None, status: int = 200):
+    reveal = reveal or personal.Reveal(may=selectors.may_reveal_asker(request.user, entry))
+    asker = personal.shown(selectors.asker_fields(entry), revealed=reveal.revealed)["asker"]
     return render(
         request,
         "evaluation/workbench/ledger_entry.html",
         {
             "entry": entry,
-            "asker": mask_name(entry.asker_name),
-            "asker_phone": mask_phone(entry.asker_phone),
+            "asker": asker["name"],
+            "asker_phone": asker["phone"],
+            "reveal": reveal,
             "handovers": entry.handovers.select_related("from_organisation", "to_organisation"),
             "notices": selectors.notices_of(entry=entry),
             "organisations": Organisation.objects.filter(is_active=True)
@@ -295,6 +342,7 @@ def ledger_entry(request, pk: int):
             "can_hand_over": entry.state == "open"
             and access.can_see_organisation(request.user, entry.holder),
         },
+        status=status,
     )
 
 
@@ -362,7 +410,9 @@ def notice_new(request):
             "materials": item.current_version.materials.order_by("position") if item else [],
             "items": selectors.guide_items() if item is None else [],
             "error": error,
-            "person_name": data.get("person_name", "") or (entry.asker_name if entry else ""),
+            # the notice is addressed to the asker: their name is filled in for those who may see it in full
+            "person_name": data.get("person_name", "")
+            or (entry.asker_name if entry and selectors.may_reveal_asker(request.user, entry) else ""),
             "ticked": {int(p) for p in request.POST.getlist("lacking") if p.isdigit()},
         },
     )

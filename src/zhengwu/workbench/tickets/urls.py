@@ -14,5 +14,6 @@ urlpatterns = [
     path("first-answer/", views.first_answer_queue, name="first_answer_queue"),
     path("hot/", views.hot_topics, name="hot"),
     path("<str:number>/", views.ticket, name="ticket"),
+    path("<str:number>/personal/", views.reveal_caller, name="reveal_caller"),
     path("<str:number>/<str:action>/", views.act, name="act"),
 ]

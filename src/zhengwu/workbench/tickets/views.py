@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import access, clock
+from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
-from zhengwu.core.masking import mask_name, mask_phone, reveal
 from zhengwu.core.models import Organisation, Role
 from zhengwu.tickets import dispatching, hot, publication, selectors, services
 from zhengwu.tickets.masking import mask_free_text
 from zhengwu.tickets.models import Assignment, Extension, KnowledgeEntry, Status
 from zhengwu.tickets.workflow import TRANSITIONS
+from zhengwu.workbench.reveal import answer as reveal_answer
 from zhengwu.workbench.tickets.forms import CallForm, DispatchForm, KnowledgeForm
 
 INTERIM_STATUSES = TRANSITIONS["interim_reply"][0]
@@ -202,6 +202,34 @@ def queues(request):
 @_staff_required
 def ticket(request, number: str):
     t = selectors.ticket_by_number(request.user, number)
+    return render(request, "tickets/workbench/ticket.html", _ticket_context(request, t))
+
+
+@_staff_required
+@require_POST
+def reveal_caller(request, number: str):
+    """The ticket page with the caller's name and number in full, for this answer only: given a reason, by those
+    who may (tickets.selectors.may_reveal_caller), written to the audit chain (core.personal.reveal)."""
+    t = selectors.ticket_by_number(request.user, number)
+
+    def page(reveal, status):
+        context = _ticket_context(request, t, reveal=reveal)
+        return render(request, "tickets/workbench/ticket.html", context, status=status)
+
+    return reveal_answer(
+        request,
+        obj=t,
+        fields=personal.personal_names(selectors.caller_fields(t)),
+        may=selectors.may_reveal_caller(request.user, t) and not t.anonymous,
+        refusal=_("诉求人选择了匿名,其个人信息不予显示")
+        if t.anonymous
+        else _("只有话务员、监察人员和承办该工单的单位可以查看诉求人的完整信息"),
+        label=t.number,
+        page=page,
+    )
+
+
+def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dict:
     user = request.user
     centre = selectors.is_centre(user)
     mine = t.assignments.filter(active=True, organisation__in=selectors.my_organisations(user))
@@ -230,13 +258,11 @@ def ticket(request, number: str):
             else access.can_see_organisation(user, t.lead_organisation)
         ),
     }
-    # Personal data is masked on the page; the full number is shown on request, and that view is audited.
-    if request.GET.get("reveal") == "caller" and t.caller_phone:
-        context["caller"] = reveal(
-            user=user, obj=t, field="caller", value=f"{t.caller_name} {t.caller_phone}"
-        )
-    else:
-        context["caller"] = f"{mask_name(t.caller_name)} {mask_phone(t.caller_phone)}".strip()
+    # The caller's name and number are masked; in full only in the answer to a reveal, with its reason, audited.
+    reveal = reveal or personal.Reveal(may=selectors.may_reveal_caller(user, t))
+    caller = personal.shown(selectors.caller_fields(t), revealed=reveal.revealed)["caller"]
+    context["caller"] = f"{caller['name']} {caller['phone']}".strip()
+    context["reveal"] = reveal
     if context["can_dispatch"]:
         suggestions = dispatching.suggest(t)
         # The lead starts at the first suggestion when it is 很可能, else at the category's usual organisation.
@@ -255,7 +281,7 @@ def ticket(request, number: str):
     if context["can_publish"]:
         context["publish_preview"] = mask_free_text(t.reply, names=[t.caller_name])
         context["content_preview"] = mask_free_text(t.content, names=[t.caller_name])
-    return render(request, "tickets/workbench/ticket.html", context)
+    return context
 
 
 def _org(request, t, *, lead_only=False) -> Organisation:
