@@ -23,21 +23,18 @@ from __future__ import annotations
 
 import operator
 import re
-import threading
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, reduce
+from functools import reduce
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from zhengwu.catalog.models import SearchEntry, SearchToken, ServiceItem
+from zhengwu.core import text as core_text
 
-_lock = threading.Lock()
 _TOKENS = SearchToken._meta.db_table
 _ENTRIES = SearchEntry._meta.db_table
-_KEEP = re.compile(r"[\w]+", re.UNICODE)
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _CODE = re.compile(r"^[0-9a-z]{6,30}$")
 # Words too common to tell items apart; a query made only of them still matches as a whole.
@@ -61,41 +58,19 @@ _STOP = {
 }
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    with _lock:
-        jieba.setLogLevel(60)
-        jieba.initialize()
-    return jieba
-
-
 def normalise(text: str) -> str:
     """Simplified characters, lower case, full-width folded, spaces and punctuation removed."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _converter().convert(text).lower()
-    return "".join(_KEEP.findall(text)).replace("_", "")
+    return core_text.normalise(text)
 
 
 def pinyin_of(text: str) -> tuple[str, str]:
     """(full pinyin without tones or spaces, initials) of a normalised text."""
-    from pypinyin import Style, lazy_pinyin
-
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
-    return "".join(syllables), "".join(s[0] for s in syllables if s)
+    return core_text.pinyin(text)
 
 
 def words(query: str) -> list[str]:
     """The words of a normalised query, longest first, without stop words (the whole query if nothing is left)."""
-    found = {w for w in _jieba().cut_for_search(query) if w.strip() and w not in _STOP}
+    found = {w for w in core_text.cut_for_search(query) if w.strip() and w not in _STOP}
     found.discard(query)
     if any(len(w) > 1 for w in found):
         found = {w for w in found if len(w) > 1}
@@ -104,8 +79,7 @@ def words(query: str) -> list[str]:
     return sorted(found, key=lambda w: (-len(w), w))
 
 
-def _pieces(text: str, size: int) -> set[str]:
-    return {text[i : i + size] for i in range(len(text) - size + 1)}
+_pieces = core_text.pieces
 
 
 def tokens_for(*, name: str, text: str, pinyin: str, initials: str, result: str = "") -> set[str]:

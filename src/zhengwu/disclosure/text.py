@@ -1,37 +1,20 @@
-"""Text for search and display: Traditional folded to Simplified, segmentation with jieba, safe rich text."""
+"""Text for search and display: the publications' search tokens and query terms (folding and jieba from
+core.text), safe rich text."""
 
 from __future__ import annotations
 
-import functools
 import html
 import re
+
+from zhengwu.core import text as core_text
 
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 _TAGS = re.compile(r"<[^>]+>")
 
 
-@functools.lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s.json")
-
-
 def simplified(text: str) -> str:
     """Traditional characters folded to Simplified, lower case, full-width ASCII halved."""
-    text = (text or "").translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
-    return _converter().convert(text).lower()
-
-
-@functools.lru_cache(maxsize=1)
-def _jieba():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
+    return core_text.fold(text)
 
 
 def _pieces(token: str) -> list[str]:
@@ -42,7 +25,7 @@ def _pieces(token: str) -> list[str]:
 def index_tokens(text: str) -> list[str]:
     """Distinct search tokens of a document (fine-grained: words and their dictionary sub-words)."""
     seen: dict[str, None] = {}
-    for token in _jieba().cut_for_search(simplified(text)):
+    for token in core_text.cut_for_search(simplified(text)):
         for piece in _pieces(token):
             seen.setdefault(piece, None)
     return list(seen)
@@ -52,13 +35,12 @@ def query_terms(query: str) -> list[tuple[str, tuple[str, ...]]]:
     """The query's words, each with the finer sub-words that may stand for it: [(word, (sub, ...)), ...]."""
     terms: list[tuple[str, tuple[str, ...]]] = []
     seen = set()
-    jieba = _jieba()
-    for token in jieba.cut(simplified(query)):
+    for token in core_text.cut(simplified(query)):
         for word in _pieces(token):
             if word in seen:
                 continue
             seen.add(word)
-            subs = tuple(s for p in jieba.cut_for_search(word) for s in _pieces(p) if s != word)
+            subs = tuple(s for p in core_text.cut_for_search(word) for s in _pieces(p) if s != word)
             # Only a cover of the word by sub-words may stand for it; a partial one would widen the match.
             if subs and "".join(dict.fromkeys(subs)) != word and not _covers(word, subs):
                 subs = ()

@@ -1,17 +1,12 @@
-"""Chinese text for search, duplicates and dispatch: Traditional → Simplified, segmentation, pinyin and initials."""
+"""Chinese text for search, duplicates and dispatch: words without stopwords, pinyin terms, similarity (folding,
+jieba and pinyin from core.text)."""
 
-import logging
 import re
 from functools import lru_cache
 
-import jieba
-import opencc
-from pypinyin import Style, lazy_pinyin
+from zhengwu.core import text as core_text
 
-jieba.setLogLevel(logging.WARNING)
-_T2S = opencc.OpenCC("t2s")
 _WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 # Words that say nothing about what a ticket is about.
 STOPWORDS = frozenset(
     "的 了 是 在 我 你 他 她 们 和 与 及 也 都 就 还 有 没有 不 吗 呢 吧 啊 怎么 怎样 如何 什么 哪里 请问 "
@@ -21,14 +16,13 @@ STOPWORDS = frozenset(
 
 def simplify(text: str) -> str:
     """Traditional characters become Simplified; letters lower case; full-width becomes half-width."""
-    text = (text or "").translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
-    return _T2S.convert(text).lower()
+    return core_text.fold(text)
 
 
 def words(text: str) -> list[str]:
     """The meaningful words of a text (search-mode segmentation: long words and their parts), stopwords dropped."""
     out = []
-    for token in jieba.lcut_for_search(simplify(text)):
+    for token in core_text.cut_for_search(simplify(text)):
         token = token.strip()
         if token and token not in STOPWORDS and _WORD.fullmatch(token):
             out.append(token)
@@ -37,12 +31,12 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=20000)
 def _pinyin(word: str) -> tuple[str, str]:
-    return "".join(lazy_pinyin(word)), "".join(lazy_pinyin(word, style=Style.FIRST_LETTER))
+    return core_text.pinyin(word, keep_other=True)
 
 
 def pinyin_terms(word: str) -> tuple[str, str]:
     """Full pinyin and initials of a Chinese word ("社保" → "shebao", "sb"); empty for non-Chinese words."""
-    if not _HAN.search(word):
+    if not core_text.has_han(word):
         return "", ""
     return _pinyin(word)
 

@@ -1,0 +1,115 @@
+"""Chinese text for search, once for every domain: folding, segmentation (jieba), pieces, pinyin.
+
+- `fold`: Traditional → Simplified (OpenCC t2s), full-width ASCII → half-width, lower case. Punctuation and spaces
+  are kept (the disclosure and hotline searches segment the folded text afterwards).
+- `normalise`: `fold` made strict for substring matching (the catalogue): NFKC, Simplified, lower case, and only
+  letters, digits and characters kept ("营业执照(副本)" → "营业执照副本").
+- `cut` / `cut_for_search`: jieba's accurate and search-mode segmentation of a text (not folded here).
+- `pieces`: every n-character piece of a text (the catalogue's index tokens).
+- `pinyin`: full pinyin and initials ("社保" → "shebao", "sb").
+- `find_folded`: where a folded query occurs in the original text (to highlight a match people can see).
+
+The dictionaries load on first use (about a second for jieba), under a lock so two threads do not load them twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+_lock = threading.Lock()
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_KEEP = re.compile(r"[\w]+", re.UNICODE)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def jieba():
+    """The jieba module with its dictionary loaded, quiet."""
+    import jieba as _jieba
+
+    with _lock:
+        _jieba.setLogLevel(logging.WARNING)
+        _jieba.initialize()
+    return _jieba
+
+
+def simplified(text: str) -> str:
+    """Traditional characters folded to Simplified (nothing else changed)."""
+    return _t2s().convert(text or "")
+
+
+def fold(text: str) -> str:
+    """Traditional characters folded to Simplified, lower case, full-width ASCII halved."""
+    return simplified((text or "").translate(_FULL_WIDTH)).lower()
+
+
+def normalise(text: str) -> str:
+    """Simplified characters, lower case, full-width folded, spaces and punctuation removed."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = simplified(text).lower()
+    return "".join(_KEEP.findall(text)).replace("_", "")
+
+
+def cut(text: str) -> list[str]:
+    """jieba's accurate segmentation."""
+    return list(jieba().cut(text))
+
+
+def cut_for_search(text: str) -> list[str]:
+    """jieba's search-mode segmentation: long words and their dictionary sub-words."""
+    return list(jieba().cut_for_search(text))
+
+
+def pieces(text: str, size: int) -> set[str]:
+    """Every `size`-character piece of the text (none if it is shorter)."""
+    return {text[i : i + size] for i in range(len(text) - size + 1)}
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text or ""))
+
+
+def pinyin(text: str, *, keep_other: bool = False) -> tuple[str, str]:
+    """(full pinyin without tones or spaces, initials) of a text. Characters that are not Chinese are dropped, or
+    with `keep_other` kept as they are in both ("12345热线" → "12345rexian", "12345rx")."""
+    from pypinyin import Style, lazy_pinyin
+
+    if keep_other:
+        return "".join(lazy_pinyin(text)), "".join(lazy_pinyin(text, style=Style.FIRST_LETTER))
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+    return "".join(syllables), "".join(s[0] for s in syllables if s)
+
+
+def _folded_with_positions(text: str) -> tuple[str, list[int]]:
+    """`normalise` of the text character by character, with the index in `text` of each folded character."""
+    folded, where = [], []
+    for i, char in enumerate(text):
+        for c in normalise(char):
+            folded.append(c)
+            where.append(i)
+    return "".join(folded), where
+
+
+def find_folded(text: str, needle: str) -> tuple[int, int] | None:
+    """The span (start, end) of `text` whose normalised form holds `needle` (already normalised), or None.
+
+    "营业执照(副本)" holds "执照副本" at (2, 7): the original characters, the bracket between included.
+    """
+    if not needle or not text:
+        return None
+    folded, where = _folded_with_positions(text)
+    at = folded.find(needle)
+    if at < 0:
+        return None
+    return where[at], where[at + len(needle) - 1] + 1
