@@ -2,7 +2,7 @@
 
 import pytest
 
-from zhengwu.catalog import search, selectors, services
+from zhengwu.catalog import matches, search, selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +215,57 @@ def test_a_long_query_is_answered(catalogue):
         "我想问一下在贵溪市开办一家餐饮店需要先办理营业执照还是先办理食品经营许可证以及需要准备哪些材料" * 2
     )
     assert names(query)[0] in {"食品经营许可", "营业执照核发"}
+
+
+def _explained(query):
+    rows = list(selectors.published(q=query))
+    matches.explain(rows, query)
+    return {row.display_name: row for row in rows}
+
+
+def test_items_issuing_the_licence_are_a_group_before_those_needing_it(catalogue):
+    rows = selectors.published(q="营业执照")
+    assert [(e.display_name, e.direct) for e in rows] == [("营业执照核发", True), ("食品经营许可", False)]
+    assert rows.direct_count() == 1
+
+
+def test_each_result_says_where_it_matched_with_the_match_marked(catalogue):
+    found = _explained("營業執照")  # Traditional characters are marked in the Simplified text
+    licence, food = found["营业执照核发"], found["食品经营许可"]
+    assert licence.group == matches.DIRECT and food.group == matches.MENTIONED
+    assert [(m.label, m.marked) for m in licence.matches][:2] == [
+        ("事项名称", "营业执照"),
+        ("办理结果", "营业执照"),
+    ]
+    assert [(m.label, m.before, m.marked, m.after) for m in food.matches] == [
+        ("申请材料", "", "营业执照", "复印件"),
+        ("受理条件", "申请人应当持有", "营业执照", ""),
+    ]
+
+
+def test_a_word_match_is_shown_only_when_the_whole_query_is_nowhere(catalogue):
+    food = _explained("营业执照复印件")["食品经营许可"]
+    assert [(m.label, m.marked) for m in food.matches] == [
+        ("申请材料", "营业执照复印件")
+    ]  # not 受理条件's 营业执照
+    food = _explained("餐饮 营业执照复印件")["食品经营许可"]  # the whole is nowhere: each field shows a word
+    assert ("服务主题", "餐饮") in [(m.label, m.marked) for m in food.matches]
+
+
+def test_pinyin_and_code_matches_are_explained(catalogue):
+    assert [m.label for m in _explained("yyzz")["营业执照核发"].matches] == [
+        "事项名称(拼音)",
+        "办理结果(拼音)",
+    ]
+    code = catalogue["water"].code
+    water = _explained(code)["取水许可"]
+    assert (water.group, water.matches[0].label, water.matches[0].marked) == (
+        matches.DIRECT,
+        "事项编码",
+        code,
+    )
+
+
+def test_every_word_in_the_name_is_a_direct_match(catalogue):
+    rows = selectors.published(q="营业 核发")
+    assert [(e.display_name, e.direct) for e in rows] == [("营业执照核发", True)]

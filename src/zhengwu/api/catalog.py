@@ -9,6 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import SessionAuth
 
 from zhengwu.api.params import DB_INT_MAX, OFFSET_MAX
+from zhengwu.catalog import matches as catalog_matches
 from zhengwu.catalog import rules, selectors, services, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, SearchEntry, ServiceItem
 from zhengwu.core.errors import AccessDenied, NotFound
@@ -154,6 +155,18 @@ class ItemDetail(ItemSpec):
     fee_free: bool = Field(description="不收费")
 
 
+class MatchOut(Schema):
+    field: str = Field(
+        description="匹配的字段:code/name/result/name_pinyin/result_pinyin/materials/conditions/"
+        "legal_basis/themes/life_events/organisation"
+    )
+    label: str = Field(description="字段的中文名称,如“申请材料”")
+    text: str = Field(description="匹配的内容(长文本截取匹配处前后)")
+    start: int | None = Field(None, description="text 中匹配部分的起点(拼音匹配为空)")
+    end: int | None = Field(None, description="text 中匹配部分的终点")
+    others: int = Field(0, description="同一字段中另有几项也匹配(如多份申请材料)")
+
+
 class ItemSummary(Schema):
     code: str
     name: str
@@ -169,6 +182,13 @@ class ItemSummary(Schema):
     target: list[str]
     themes: list[str]
     life_events: list[str]
+    group: str = Field(
+        "",
+        description="按关键词搜索时的分组:direct(名称、办理结果、编码或拼音相符,排在前)、"
+        "mentioned(仅申请材料、受理条件等内容中提到);不搜索时为空",
+    )
+    group_label: str = ""
+    matches: list[MatchOut] = Field([], description="为什么匹配:各字段及匹配部分")
 
 
 class VersionOut(Schema):
@@ -286,6 +306,19 @@ def _summary(entry: SearchEntry) -> dict:
         "target": version.targets,
         "themes": version.themes,
         "life_events": version.life_events,
+        "group": getattr(entry, "group", ""),
+        "group_label": getattr(entry, "group_label", ""),
+        "matches": [
+            {
+                "field": m.field,
+                "label": m.label,
+                "text": m.text,
+                "start": m.start,
+                "end": m.end,
+                "others": m.others,
+            }
+            for m in getattr(entry, "matches", [])
+        ],
     }
 
 
@@ -339,14 +372,22 @@ def list_items(
         online=online,
         q=q,
     )
-    return _Mapped(entries, _summary)
+    return _Mapped(entries, _summary, prepare=(lambda rows: _explained(rows, q)) if q and q.strip() else None)
+
+
+def _explained(rows, query: str) -> None:
+    """Each row of the page with why it matched and its group (as the portal shows them)."""
+    catalog_matches.explain(rows, query)
+    for row in rows:
+        row.group_label = catalog_matches.group_label(row.group, query) if row.group else ""
 
 
 class _Mapped:
-    """A queryset whose slices are shaped by a function, so pagination counts and slices in the database."""
+    """A queryset whose slices are shaped by a function, so pagination counts and slices in the database; a page's
+    rows may be prepared together first (`prepare`, e.g. explaining the matches of a search in two reads)."""
 
-    def __init__(self, queryset, shape):
-        self.queryset, self.shape = queryset, shape
+    def __init__(self, queryset, shape, prepare=None):
+        self.queryset, self.shape, self.prepare = queryset, shape, prepare
 
     def count(self) -> int:
         return self.queryset.count()
@@ -356,7 +397,12 @@ class _Mapped:
 
     def __getitem__(self, index):
         rows = self.queryset[index]
-        return [self.shape(row) for row in rows] if isinstance(index, slice) else self.shape(rows)
+        if not isinstance(index, slice):
+            return self.shape(rows)
+        rows = list(rows)
+        if self.prepare is not None:
+            self.prepare(rows)
+        return [self.shape(row) for row in rows]
 
 
 @router.get(

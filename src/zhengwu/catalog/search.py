@@ -335,11 +335,15 @@ class Ranked:
 
     The ranking is one query returning the ordered ids, run once: the count is their number and a page (a slice)
     loads only its own rows, so a paginator costs the ranking and one read by primary key. Each row carries its
-    `score`.
+    `score` and whether it is a `direct` match (see DIRECT_TIER); the direct matches come first.
     """
 
-    def __init__(self, entries: QuerySet[SearchEntry], ranked: list[tuple[int, int]]) -> None:
+    def __init__(self, entries: QuerySet[SearchEntry], ranked: list[tuple[int, int, bool]]) -> None:
         self.entries, self.ranked = entries, ranked
+
+    def direct_count(self) -> int:
+        """How many rows are direct matches (they are the first ones)."""
+        return sum(1 for _pk, _score, direct in self.ranked if direct)
 
     def count(self) -> int:
         return len(self.ranked)
@@ -359,11 +363,11 @@ class Ranked:
                 raise IndexError(index)
             return self[index : index + 1][0]
         page = self.ranked[index]
-        rows = {e.pk: e for e in self.entries.order_by().filter(pk__in=[pk for pk, _score in page])}
-        for pk, score in page:
+        rows = {e.pk: e for e in self.entries.order_by().filter(pk__in=[pk for pk, _score, _direct in page])}
+        for pk, score, direct in page:
             if pk in rows:
-                rows[pk].score = score
-        return [rows[pk] for pk, _score in page if pk in rows]
+                rows[pk].score, rows[pk].direct = score, direct
+        return [rows[pk] for pk, _score, _direct in page if pk in rows]
 
 
 def search(query: str, entries: QuerySet[SearchEntry] | None = None) -> Ranked | QuerySet[SearchEntry]:
@@ -397,18 +401,25 @@ def search(query: str, entries: QuerySet[SearchEntry] | None = None) -> Ranked |
         whole.append(_in_index(result))
         whens.append((whole[-1].holds, 450))
     whens.append((text.holds, 60))
-    # The score adds up CASEs: the whole query's, then each word's in the name and in the text.
-    cases: list[list[tuple[Condition, int]]] = [whens]
+    # The score adds up the whole query's CASE (its tier), then each word's in the name and in the text.
+    name_words: list[list[tuple[Condition, int]]] = []
+    text_words: list[list[tuple[Condition, int]]] = []
     found = []
-    for w in words(q):
+    query_words = words(q)
+    for w in query_words:
         w_name, w_text = _in_name(w), _in_text(w)
         # A word found in the name counts three times its length, in the text once: names rank first.
-        cases += [[(w_name.holds, 3 * len(w))], [(w_text.holds, len(w))]]
+        name_words.append([(w_name.holds, 3 * len(w))])
+        text_words.append([(w_text.holds, len(w))])
         found.append(w_name | w_text)
+    every_word_in_name = sum(3 * len(w) for w in query_words) if found else None
 
-    def score(frequency: dict) -> _Sql:
-        total = _joined((_case([(c(frequency), v) for c, v in pairs]) for pairs in cases), " + ")
-        return _Sql(f"({total.sql})", total.params)
+    def score(frequency: dict) -> _Score:
+        def total(cases) -> _Sql:
+            summed = _joined((_case([(c(frequency), v) for c, v in pairs]) for pairs in cases), " + ")
+            return _Sql(f"({summed.sql})", summed.params) if cases else _Sql("0")
+
+        return _Score(total([whens]), total(name_words), total(text_words), every_word_in_name)
 
     within = None
     if entries.query.where:
@@ -423,10 +434,27 @@ def search(query: str, entries: QuerySet[SearchEntry] | None = None) -> Ranked |
     return Ranked(entries, ranked)
 
 
+@dataclass(frozen=True)
+class _Score:
+    """The parts of a row's score: the whole query's tier, the words found in the name, the words in the text."""
+
+    tier: _Sql
+    name_words: _Sql
+    text_words: _Sql
+    every_word_in_name: int | None  # the name words' total when every word is in the name
+
+
+# A row is a direct match (listed first, in its own group) when the whole query is its code, its name or part of
+# it, its result's name (营业执照 → 企业登记) or their pinyin — tiers of 100 and above — or every word of the query
+# is in its name. Otherwise it matched only in its text: materials, conditions, legal basis, themes, organisation.
+DIRECT_TIER = 100
+
+
 def _ranked(
-    match: _Term, score: Condition, within: _Sql | None, scored: bool = False
-) -> list[tuple[int, int]]:
-    """The (id, score) of the rows that match (and score above 0, if `scored`), best first."""
+    match: _Term, score: Callable[[dict], _Score], within: _Sql | None, scored: bool = False
+) -> list[tuple[int, int, bool]]:
+    """The (id, score, direct) of the rows that match (and score above 0, if `scored`): direct matches first,
+    then the rest, each best first."""
     frequency = _frequencies([match.narrow])
     conditions = [match.holds(frequency)]
     if match.narrow is not None:
@@ -437,11 +465,19 @@ def _ranked(
     if within is not None:
         conditions.append(within)
     where = _joined(conditions, " AND ")
-    value = score(frequency)
+    parts = score(frequency)
+    direct = f"tier >= {DIRECT_TIER}"
+    if parts.every_word_in_name:
+        direct += f" OR name_words = {int(parts.every_word_in_name)}"
+    # The parts are computed once per candidate (inner select); the outer one adds them up and groups.
     statement = (
-        f"SELECT id, score FROM (SELECT e.id, e.name, e.code, {value.sql} AS score FROM {_ENTRIES} e "
-        f"WHERE {where.sql}) ranked {'WHERE score > 0 ' if scored else ''}ORDER BY score DESC, LENGTH(name), code"
+        f"SELECT id, tier + name_words + text_words AS score, CASE WHEN {direct} THEN 1 ELSE 0 END AS direct "
+        f"FROM (SELECT e.id, e.name, e.code, {parts.tier.sql} AS tier, {parts.name_words.sql} AS name_words, "
+        f"{parts.text_words.sql} AS text_words FROM {_ENTRIES} e WHERE {where.sql}) ranked "
+        f"{'WHERE tier + name_words + text_words > 0 ' if scored else ''}"
+        f"ORDER BY direct DESC, score DESC, LENGTH(name), code"
     )
+    params = parts.tier.params + parts.name_words.params + parts.text_words.params + where.params
     with connection.cursor() as cursor:
-        cursor.execute(statement, value.params + where.params)
-        return cursor.fetchall()
+        cursor.execute(statement, params)
+        return [(pk, value, bool(is_direct)) for pk, value, is_direct in cursor.fetchall()]

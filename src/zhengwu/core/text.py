@@ -7,7 +7,8 @@
 - `cut` / `cut_for_search`: jieba's accurate and search-mode segmentation of a text (not folded here).
 - `pieces`: every n-character piece of a text (the catalogue's index tokens).
 - `pinyin`: full pinyin and initials ("社保" → "shebao", "sb").
-- `find_folded`: where a folded query occurs in the original text (to highlight a match people can see).
+- `find_folded`: where a folded query occurs in the original text (to highlight a match people can see);
+  `excerpt`: the text around the first match of a query or one of its words, cut in three for highlighting.
 
 The dictionaries load on first use (about a second for jieba), under a lock so two threads do not load them twice.
 """
@@ -113,3 +114,32 @@ def find_folded(text: str, needle: str) -> tuple[int, int] | None:
     if at < 0:
         return None
     return where[at], where[at + len(needle) - 1] + 1
+
+
+def needles(query: str) -> list[str]:
+    """What to look for in a text to show why it matched a query: the whole (normalised) query, then its words,
+    longest first (single characters only when there is nothing longer)."""
+    q = normalise(query)
+    if not q:
+        return []
+    found = {normalise(w) for w in cut_for_search(q)} - {"", q}
+    if any(len(w) > 1 for w in found):
+        found = {w for w in found if len(w) > 1}
+    return [q, *sorted(found, key=lambda w: (-len(w), w))]
+
+
+def excerpt(text: str, query: str, *, around: int = 24, look_for: list[str] | None = None):
+    """(before, match, after) around the first place the text holds the query (or, failing that, one of its words),
+    with at most `around` characters kept on each side ("…" where cut); None if it holds none of them."""
+    folded = normalise(text)
+    for needle in needles(query) if look_for is None else look_for:
+        if needle not in folded:
+            continue
+        span = find_folded(text, needle)
+        if span is None:
+            continue
+        start, end = span
+        left, right = max(0, start - around), min(len(text), end + around)
+        before = ("…" if left else "") + text[left:start]
+        return before, text[start:end], text[end:right] + ("…" if right < len(text) else "")
+    return None

@@ -40,10 +40,39 @@ def home(request):
     )
 
 
+# How many policy documents and questions the site search shows (the rest on their own search pages).
+SITE_SEARCH_MORE = 5
+
+
 def search(request):
-    """Site search: the catalogue's items (by Chinese words, Traditional characters, pinyin or initials)."""
+    """Site search, what the home page's box promises: the catalogue's items (by Chinese words, Traditional
+    characters, pinyin or initials; direct matches first, each with why it matched), the published policy documents
+    (政府信息公开) and the hotline's frequently asked questions."""
     from zhengwu.portal.catalog.views import search_results
 
     query = request.GET.get("q", "").strip()[:100]
-    page = search_results(request, query) if query else None
-    return render(request, "portal/search.html", {"query": query, "page": page})
+    context = {"query": query, "page": None}
+    if query:
+        context["page"] = search_results(request, query)
+        context.update(_documents_and_questions(query))
+    return render(request, "portal/search.html", context)
+
+
+def _documents_and_questions(query: str) -> dict:
+    from zhengwu.core import text
+    from zhengwu.disclosure import selectors as disclosure
+    from zhengwu.disclosure.text import plain
+    from zhengwu.tickets import selectors as tickets
+
+    publications = disclosure.search_publications(query=query)
+    shown = list(publications.select_related("organisation")[:SITE_SEARCH_MORE])
+    for pub in shown:
+        pub.snippet = text.excerpt(pub.title, query) or text.excerpt(plain(pub.body), query)
+    questions = tickets.search_knowledge(query, limit=SITE_SEARCH_MORE)
+    for entry in questions:
+        entry.snippet = text.excerpt(entry.title, query)
+    return {
+        "publications": shown,
+        "publication_count": publications.count() if len(shown) == SITE_SEARCH_MORE else len(shown),
+        "questions": questions,
+    }

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from zhengwu.catalog import guide_pdf, rules, selectors
+from zhengwu.catalog import guide_pdf, matches, rules, selectors
 from zhengwu.catalog.models import ChangeLogEntry, ServiceItem
 from zhengwu.core.errors import NotFound
 
@@ -37,7 +37,31 @@ def search_results(request, query: str, filters: dict | None = None):
         life_event=filters.get("life_event") or None,
         online=filters.get("online") or None,
     )
-    return Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.groups = result_groups(page, query)
+    return page
+
+
+def result_groups(page, query: str) -> list[dict]:
+    """The page's rows in their groups (direct matches, then those mentioning the query in their materials, etc.),
+    each row with why it matched; one group without a heading when nothing was searched for."""
+    if not query or not hasattr(page.paginator.object_list, "direct_count"):
+        return [{"key": "", "label": "", "count": page.paginator.count, "rows": list(page)}]
+    matches.explain(page.object_list, query)
+    ranked = page.paginator.object_list
+    direct = ranked.direct_count()
+    counts = {matches.DIRECT: direct, matches.MENTIONED: ranked.count() - direct}
+    # The page on which each group begins, so the summary can lead to the other group.
+    starts = {matches.DIRECT: 1, matches.MENTIONED: direct // PAGE_SIZE + 1}
+    groups = []
+    for key in (matches.DIRECT, matches.MENTIONED):
+        rows = [row for row in page.object_list if row.group == key]
+        if counts[key]:
+            label = matches.group_label(key, query)
+            groups.append(
+                {"key": key, "label": label, "count": counts[key], "rows": rows, "start_page": starts[key]}
+            )
+    return groups
 
 
 def index(request):
