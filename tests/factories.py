@@ -108,3 +108,44 @@ def totp_code(device: TOTPDevice, at: float | None = None) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = at if at is not None else time.time()
     return f"{totp.token():0{device.digits}d}"
+
+
+def _pdf() -> bytes:
+    import io
+
+    import pypdf
+
+    writer, out = pypdf.PdfWriter(), io.BytesIO()
+    writer.add_blank_page(595, 842)
+    writer.write(out)
+    return out.getvalue()
+
+
+def _image(fmt: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, fmt)
+    return out.getvalue()
+
+
+# Real files, small: uploads are opened as what they claim to be (core.files), so fakes with only magic bytes fail.
+PDF_BYTES = _pdf()
+PNG_BYTES = _image("PNG")
+JPEG_BYTES = _image("JPEG")
+
+
+def _docx() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+DOCX_BYTES = _docx()

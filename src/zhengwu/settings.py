@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "zhengwu.core.middleware.UnreadableInputMiddleware",
     "zhengwu.core.middleware.DomainErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zhengwu.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "zhengwu.urls"

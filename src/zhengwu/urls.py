@@ -35,3 +35,6 @@ urlpatterns = [
     path("rate/", include("zhengwu.portal.evaluation.urls")),
     path("", include("zhengwu.portal.urls")),
 ]
+
+# An uncaught exception: 500, or 503 with Retry-After while the database or Redis is unavailable (JSON on /api/).
+handler500 = "zhengwu.core.views.server_error"

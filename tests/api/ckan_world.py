@@ -6,7 +6,7 @@ import copy
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import make_centre, make_organisation, make_region, make_staff, make_window
+from tests.factories import PDF_BYTES, make_centre, make_organisation, make_region, make_staff, make_window
 from tests.supervision.conftest import ITEM, at, publish, submit
 from zhengwu.cases import services as cases
 from zhengwu.catalog import services as catalog
@@ -14,7 +14,7 @@ from zhengwu.core import clock, ids
 from zhengwu.core.models import Organisation, Role
 from zhengwu.disclosure import services as disclosure
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = PDF_BYTES
 LAND_ITEM = {
     **copy.deepcopy(ITEM),
     "name": "不动产登记资料查询",

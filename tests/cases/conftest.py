@@ -8,6 +8,7 @@ import pytest
 
 from tests.factories import (
     PASSWORD,
+    PDF_BYTES,
     make_centre,
     make_organisation,
     make_region,
@@ -134,7 +135,7 @@ def at(day: str, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=clock.LOCAL)
 
 
-def pdf_upload(name: str = "申请书.pdf", body: bytes = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"):
+def pdf_upload(name: str = "申请书.pdf", body: bytes = PDF_BYTES):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, body, content_type="application/octet-stream")

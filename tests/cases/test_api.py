@@ -68,7 +68,7 @@ def test_errors_answer_code_message_field(client, world, submitted):
 
 
 def test_scope_outsiders_and_anonymous_cannot_see_a_case(client, world, submitted):
-    assert client.get(f"/api/cases/{submitted.number}").status_code == 403
+    assert client.get(f"/api/cases/{submitted.number}").status_code == 401
     login(client, world.outsider, world.password)
     assert client.get(f"/api/cases/{submitted.number}").status_code == 404
     assert client.get("/api/cases").json() == []

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from tests.cases.conftest import at, pdf_upload, resident_id
+from tests.factories import PNG_BYTES
 from zhengwu.cases import history, selectors, services, workflow
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
@@ -145,7 +146,7 @@ def test_uploads_are_checked_by_content_not_name(world, submitted):
         case=submitted,
         by=world.clerk,
         position=2,
-        upload=pdf_upload("执照.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
+        upload=pdf_upload("执照.pdf", PNG_BYTES),
     )
     assert png.content_type == "image/png"
     with pytest.raises(ValidationFailed, match="没有第 9 项材料"):

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import DOCX_BYTES, PDF_BYTES
 from zhengwu.catalog import rules, selectors, services, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, SearchEntry, ServiceItem
 from zhengwu.core import audit, clock
@@ -231,11 +232,11 @@ def test_attach_files_only_to_drafts(spec, water, publish_item, tmp_path, settin
     item = publish_item(spec, water)
     with pytest.raises(Conflict):
         services.attach_file(
-            version=item.current_version, field="result_sample", upload=SimpleUploadedFile("s.pdf", b"%PDF")
+            version=item.current_version, field="result_sample", upload=SimpleUploadedFile("s.pdf", PDF_BYTES)
         )
     draft = services.edit_item(item=item, spec=spec, reason="加样表")
     services.attach_file(
-        version=draft, field="blank_form", material=1, upload=SimpleUploadedFile("表.docx", b"x")
+        version=draft, field="blank_form", material=1, upload=SimpleUploadedFile("表.docx", DOCX_BYTES)
     )
     material = draft.materials.get(position=1)
     assert material.blank_form.name.endswith(".docx")

@@ -8,12 +8,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES
 from zhengwu.core.models import AuditRecord, Role
 from zhengwu.disclosure import services
 from zhengwu.disclosure.models import Attachment, Category, Remedy
 
 BASE = "/workbench/disclosure/"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = PDF_BYTES
 
 
 @pytest.fixture(autouse=True)
@@ -158,8 +159,8 @@ def test_reveal_needs_post_a_reason_scope_and_the_right_role(
     ("filename", "body"),
     [
         ("a.pdf", PDF),
-        ("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 20),
-        ("a.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 20),
+        ("a.png", PNG_BYTES),
+        ("a.jpg", JPEG_BYTES),
         ("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 20),
         ("a.docx", _zip("[Content_Types].xml", "word/document.xml")),
         ("a.xlsx", _zip("[Content_Types].xml", "xl/workbook.xml")),

@@ -202,7 +202,7 @@ def test_the_api_rates_by_link_and_answers_errors_with_code_message_and_field(ev
         "/api/evaluation/ratings", {"token": "x", "level": 5}, content_type="application/json"
     )
     assert wrong.status_code == 404 and wrong.json()["field"] == "token"
-    assert client.get("/api/evaluation/ratings?month=2026-09").status_code == 403
+    assert client.get("/api/evaluation/ratings?month=2026-09").status_code == 401
     client.force_login(ev.head)
     [listed] = client.get("/api/evaluation/ratings?month=2026-09").json()
     assert listed["number"] == ev.case.number and listed["staff"] == "王窗口"

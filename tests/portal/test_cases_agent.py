@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.cases.conftest import pdf_upload, publish, resident_id, world  # noqa: F401 — fixtures
+from tests.factories import PDF_BYTES, PNG_BYTES
 from zhengwu.cases import services
 from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant, Case, OutboxMessage, Status
 from zhengwu.core import ids
@@ -23,7 +24,7 @@ def agent(client, world):  # noqa: F811
     return client
 
 
-def poa(name="授权委托书.pdf", body=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"):
+def poa(name="授权委托书.pdf", body=PDF_BYTES):
     return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
@@ -224,7 +225,7 @@ def test_a_draft_for_someone_else_is_continued_and_submitted(agent, world):  # n
         f"/cases/apply/{world.item.code}/",
         {
             **for_person(action="draft", idempotency_key="k-d"),
-            "power_of_attorney": poa("委托书.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32),
+            "power_of_attorney": poa("委托书.png", PNG_BYTES),
         },
         follow=True,
     )

@@ -7,10 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.cases.conftest import at, pdf_upload, resident_id, world  # noqa: F401 — fixtures
+from tests.factories import PNG_BYTES
 from zhengwu.cases import services
 from zhengwu.cases.models import Applicant, Case, Status
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = PNG_BYTES
 
 
 def png(name="营业执照.png"):

@@ -99,8 +99,8 @@ def test_an_organisation_sees_only_its_tickets(client, world):
 
 
 def test_anonymous_visitors_cannot_use_staff_endpoints(client, world):
-    assert client.get("/api/tickets/").status_code == 403
-    assert post(client, "/api/tickets/", NEW).status_code == 403
+    assert client.get("/api/tickets/").status_code == 401
+    assert post(client, "/api/tickets/", NEW).status_code == 401
 
 
 def test_a_merged_ticket_is_tracked_through_its_primary(client, world):

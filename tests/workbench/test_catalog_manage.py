@@ -10,14 +10,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.catalog.conftest import SPEC
-from tests.factories import make_organisation, make_region, make_staff
+from tests.factories import PDF_BYTES, make_organisation, make_region, make_staff
 from zhengwu.catalog import services
 from zhengwu.catalog.models import ChangeLogEntry, ServiceItem
 from zhengwu.core.models import Role
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = PDF_BYTES
 
 
 @pytest.fixture(autouse=True)

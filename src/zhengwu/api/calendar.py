@@ -4,8 +4,8 @@ import datetime as dt
 import json
 
 from ninja import Query, Router, Schema, Status
-from ninja.security import django_auth
 
+from zhengwu.api.common import ErrorOut, signed_in
 from zhengwu.core import calendar
 from zhengwu.core.access import require_role
 from zhengwu.core.errors import NotFound, ValidationFailed
@@ -15,12 +15,6 @@ router = Router()
 
 # Query values are taken as text and parsed by the calendar, so bad input answers 422 {code, message, field}.
 _DATE = "日期,写作 YYYY-MM-DD(必填)"
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class AddOut(Schema):
@@ -171,7 +165,7 @@ _YEAR_BODY = {
     "/years",
     response={201: YearOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="载入某年的节假日安排(系统管理员)",
-    auth=django_auth,
+    auth=signed_in,
     openapi_extra=_YEAR_BODY,
 )
 def load_year(request):

@@ -11,39 +11,18 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.security import SessionAuth
 
+from zhengwu.api.common import ERRORS, ErrorOut, signed_in
 from zhengwu.api.params import OFFSET_MAX
 from zhengwu.cases import deadlines, notices, selectors, services
 from zhengwu.cases.models import Applicant, Case, ExtensionRequest
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, calendar, personal, ratelimit
 from zhengwu.core.context import current
-from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
+from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 
 router = Router()
-
-
-class SignedIn(SessionAuth):
-    """Any signed-in user by session (with the CSRF check); others get 403 {code, message, field}."""
-
-    def authenticate(self, request, key):
-        if request.user.is_authenticated:
-            return request.user
-        raise AccessDenied(_("请先登录"))
-
-
-signed_in = SignedIn()
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 # ---- the due-date calculator (期限计算器)

@@ -6,28 +6,16 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import SessionAuth
 
+from zhengwu.api.common import signed_in as staff
 from zhengwu.api.params import DB_INT_MAX, OFFSET_MAX
 from zhengwu.catalog import matches as catalog_matches
 from zhengwu.catalog import rules, selectors, services, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, SearchEntry, ServiceItem
-from zhengwu.core.errors import AccessDenied, NotFound
+from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation
 
 router = Router()
-
-
-class StaffSession(SessionAuth):
-    """Signed-in users by session (with the CSRF check); others get 403 {code, message, field}."""
-
-    def authenticate(self, request, key):
-        if request.user.is_authenticated:
-            return request.user
-        raise AccessDenied("请先登录工作人员账号")
-
-
-staff = StaffSession()
 
 
 # ---- schemas -------------------------------------------------------------------------------------------------

@@ -5,17 +5,12 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from zhengwu.api.common import ErrorOut
 from zhengwu.api.params import DB_INT_MAX, OFFSET_MAX
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.disclosure import deadlines, fees, selectors, services
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class DisclosureFeeOut(Schema):

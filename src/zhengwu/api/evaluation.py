@@ -7,38 +7,18 @@ import datetime as dt
 
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
-from ninja.security import SessionAuth
 
+from zhengwu.api.common import ERRORS
+from zhengwu.api.common import signed_in as staff
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import clock, ratelimit
-from zhengwu.core.errors import AccessDenied, NotFound
+from zhengwu.core.errors import NotFound
 from zhengwu.core.masking import mask_name, mask_phone
 from zhengwu.core.models import Organisation
 from zhengwu.evaluation import links, rules, selectors, services
 from zhengwu.evaluation.models import LedgerEntry, Rating, RatingChannel
 
 router = Router()
-
-
-class StaffSession(SessionAuth):
-    """Signed-in staff by session (with the CSRF check); others get 403 {code, message, field}."""
-
-    def authenticate(self, request, key):
-        if request.user.is_authenticated:
-            return request.user
-        raise AccessDenied("请先登录工作人员账号")
-
-
-staff = StaffSession()
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 class RateIn(Schema):

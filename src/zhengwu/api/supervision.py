@@ -8,34 +8,13 @@ from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
-from ninja.security import SessionAuth
 
+from zhengwu.api.common import ERRORS, staff_only
 from zhengwu.core import access
-from zhengwu.core.errors import AccessDenied, ValidationFailed
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.supervision import indicators, rules, selectors, services
 
 router = Router()
-
-
-class StaffOnly(SessionAuth):
-    """Signed-in staff by session (with the CSRF check); others get 403 {code, message, field}."""
-
-    def authenticate(self, request, key):
-        if request.user.is_authenticated and access.staff_of(request.user) is not None:
-            return request.user
-        raise AccessDenied("需要工作人员账号")
-
-
-staff_only = StaffOnly()
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class LevelsOut(Schema):

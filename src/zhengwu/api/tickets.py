@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
-from ninja.security import SessionAuth
 
+from zhengwu.api.common import ERRORS
+from zhengwu.api.common import signed_in as staff
 from zhengwu.api.params import OFFSET_MAX, check_date_range
 from zhengwu.core import clock, ratelimit
 from zhengwu.core.actors import actor_name
@@ -28,27 +29,6 @@ from zhengwu.tickets.models import (
 )
 
 router = Router()
-
-
-class StaffSession(SessionAuth):
-    """Signed-in staff by session (with the CSRF check); others get 403 {code, message, field}."""
-
-    def authenticate(self, request, key):
-        if request.user.is_authenticated:
-            return request.user
-        raise AccessDenied(_("请先登录工作人员账号"))
-
-
-staff = StaffSession()
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 # ---- schemas -------------------------------------------------------------------------------------------------

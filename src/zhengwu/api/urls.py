@@ -9,12 +9,13 @@ from zhengwu.api import calendar, catalog, disclosure, ids, tickets
 from zhengwu.api import cases as cases_api
 from zhengwu.api import evaluation as evaluation_api
 from zhengwu.api import supervision as supervision_api
+from zhengwu.core.auth import www_authenticate
 from zhengwu.core.errors import DomainError
 
 
 class _API(NinjaAPI):
     """Every operation's OpenAPI entry lists the errors any operation can answer: 422 for input that fails the
-    schema, 400 for a body that cannot be parsed, 403 where sign-in is needed, all as {code, message, field}."""
+    schema, 400 for a body that cannot be parsed, 401/403 where sign-in is needed, all as {code, message, field}."""
 
     def get_openapi_schema(self, **kwargs):
         schema = super().get_openapi_schema(**kwargs)
@@ -36,7 +37,8 @@ class _API(NinjaAPI):
                 if "requestBody" in operation:
                     wanted[400] = "请求体无法解析"
                 if operation.get("security"):
-                    wanted[403] = "未登录或无权访问"
+                    wanted[401] = "未登录或会话已过期"
+                    wanted[403] = "无权访问"
                 for status, text in wanted.items():
                     if status not in responses and str(status) not in responses:
                         responses[status] = {
@@ -61,9 +63,14 @@ def domain_error(request, exc: DomainError):
 
 @api.exception_handler(AuthenticationError)
 def not_signed_in(request, exc):
-    return api.create_response(
-        request, {"code": "unauthenticated", "message": "请先登录", "field": None}, status=401
+    """Nobody signed in, or the session expired: 401 with a challenge, so a client signs in again."""
+    response = api.create_response(
+        request,
+        {"code": "unauthenticated", "message": "请先登录(会话不存在或已过期)", "field": None},
+        status=401,
     )
+    response["WWW-Authenticate"] = www_authenticate()
+    return response
 
 
 @api.exception_handler(AuthorizationError)

@@ -30,7 +30,6 @@ from zhengwu.cases import (
     notices,
     notify,
     selectors,
-    uploads,
     workflow,
 )
 from zhengwu.cases.models import (
@@ -54,7 +53,7 @@ from zhengwu.cases.models import (
     Suspension,
 )
 from zhengwu.catalog.models import ItemVersion, ServiceItem
-from zhengwu.core import access, audit, clock, ids
+from zhengwu.core import access, audit, clock, files, ids
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.calendar import pinned as pinned_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
@@ -608,6 +607,13 @@ def _by_key(key: str, by) -> Case | None:
 
 
 @_updates_caller
+def check_upload(upload, *, field: str = "file") -> tuple[bytes, str]:
+    """A case material or attachment: PDF, JPEG, PNG or OFD by its content, at most ZHENGWU_CASE_UPLOAD_MAX_BYTES."""
+    return files.check(
+        upload, accept=files.MATERIALS, max_bytes=files.limit("ZHENGWU_CASE_UPLOAD_MAX_BYTES"), field=field
+    )
+
+
 def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
     """Attach a file to one material of the item's list (position as in the guide); its type is read from its
     content (PDF, JPEG, PNG, OFD) and its size checked."""
@@ -630,7 +636,7 @@ def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
                 field="position",
             )
         material_name = material.name
-    data, content_type = uploads.check(upload)
+    data, content_type = check_upload(upload)
     filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
@@ -1119,7 +1125,7 @@ def attach_file(
     _require_staff(by, case, *INTAKE_ROLES)
     if purpose not in ("opinion", "result"):
         raise ValidationFailed(_("附件用途应为 opinion 或 result"), field="purpose")
-    data, content_type = uploads.check(upload)
+    data, content_type = check_upload(upload)
     filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
     with transaction.atomic():
         case = _locked(case)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.catalog import rules, search, selectors, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
-from zhengwu.core import access, actors, audit, clock, ids
+from zhengwu.core import access, actors, audit, clock, files, ids
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import Organisation, Role, Window
 
@@ -526,6 +526,7 @@ def attach_file(*, version: ItemVersion, field: str, upload, material: int | Non
                 raise ValidationFailed(_("第%(n)s项材料不存在") % {"n": material}, field="material")
         else:
             raise ValidationFailed(_("附件类型应为 result_sample、blank_form 或 sample"), field="field")
+        check_attachment(upload)
         getattr(target, field).save(upload.name, upload, save=True)
         audit.record(
             "catalog.attach_file",
@@ -536,40 +537,10 @@ def attach_file(*, version: ItemVersion, field: str, upload, material: int | Non
 
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of legacy .doc / .xls files
 
 
 def check_attachment(upload, *, field: str = "file") -> str:
-    """An attachment's real type read from its content (never its name): PDF, DOC/DOCX, XLS/XLSX, OFD, JPEG or
-    PNG, at most 10 MB. Returns the type's label, or raises ValidationFailed at `field`."""
-    import io
-    import zipfile
-
-    from zhengwu.cases import uploads
-
-    size = getattr(upload, "size", None)
-    if size is not None and size > ATTACHMENT_MAX_BYTES:
-        raise ValidationFailed(_("文件过大:%(kb)s KB,上限 10 MB") % {"kb": size // 1024}, field=field)
-    data = upload.read()
-    upload.seek(0)
-    if not data:
-        raise ValidationFailed(_("文件为空"), field=field)
-    if len(data) > ATTACHMENT_MAX_BYTES:
-        raise ValidationFailed(_("文件过大:%(kb)s KB,上限 10 MB") % {"kb": len(data) // 1024}, field=field)
-    kind = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", "application/ofd": "OFD"}.get(
-        uploads.sniff(data[:16], data) or ""
-    )
-    if kind is None and data.startswith(_OLE2):
-        kind = "DOC/XLS"
-    elif kind is None and data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as package:
-                names = set(package.namelist())
-        except zipfile.BadZipFile:
-            names = set()
-        kind = "DOCX" if "word/document.xml" in names else "XLSX" if "xl/workbook.xml" in names else None
-    if kind is None:
-        raise ValidationFailed(
-            _("文件内容不是 PDF、Word、Excel、OFD、JPEG 或 PNG(按文件内容判断,与扩展名无关)"), field=field
-        )
-    return kind
+    """An attachment's real type read from its content (never its name) and opened as that type: PDF, Word, Excel,
+    OFD, JPEG or PNG, at most 10 MB. Returns the type's label, or raises ValidationFailed at `field`."""
+    _data, kind = files.check(upload, accept=files.DOCUMENTS, max_bytes=ATTACHMENT_MAX_BYTES, field=field)
+    return files.KINDS[kind].label

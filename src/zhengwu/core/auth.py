@@ -15,6 +15,7 @@ from django.contrib import auth as django_auth
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
+from django.shortcuts import resolve_url
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhengwu.core import audit, clock
@@ -143,6 +144,11 @@ def sign_out(request, *, reason: str = "user") -> None:
         if user is not None:
             audit.record("auth.signed_out", user, actor=user, summary={"reason": reason})
         django_auth.logout(request)
+
+
+def www_authenticate() -> str:
+    """The challenge of an API 401: sign-in is a session cookie got at the sign-in page."""
+    return f'Session realm="zhengwu", login="{resolve_url(settings.LOGIN_URL)}"'
 
 
 def session_expired(request) -> bool:

@@ -48,3 +48,29 @@ class AccessDenied(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+def _unavailable_kinds() -> tuple[type[BaseException], ...]:
+    from django.db import InterfaceError, OperationalError
+
+    kinds: list[type[BaseException]] = [OperationalError, InterfaceError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover — redis is a dependency, but only used when configured
+        pass
+    else:
+        kinds += [RedisConnectionError, RedisTimeoutError]
+    return tuple(kinds)
+
+
+def is_unavailable(exc: BaseException | None) -> bool:
+    """Is this the database or a dependency (Redis) being unreachable, rather than a bug?"""
+    return exc is not None and isinstance(exc, _unavailable_kinds())
+
+
+def retry_after_seconds() -> int:
+    """What a 503 tells clients to wait before retrying (Retry-After)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "ZHENGWU_RETRY_AFTER_SECONDS", 30))

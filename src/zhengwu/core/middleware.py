@@ -43,6 +43,8 @@ class RequestContextMiddleware:
             if auth.session_expired(request):
                 with acting_as(user, ip=ip):
                     auth.sign_out(request, reason="expired")
+                if request.path.startswith("/api/"):
+                    return session_expired_answer()
                 query = {"expired": "1"}
                 if request.method == "GET":
                     query["next"] = request.get_full_path()
@@ -52,6 +54,17 @@ class RequestContextMiddleware:
         signed_in = user is not None and user.is_authenticated
         with acting_as(user if signed_in else None, ip=ip, label="" if signed_in else "匿名访客"):
             return self.get_response(request)
+
+
+def session_expired_answer() -> JsonResponse:
+    """The API's answer to a request whose session expired: 401 with a challenge, so a client signs in again."""
+    response = JsonResponse(
+        {"code": "unauthenticated", "message": "会话已过期,请重新登录", "field": None},
+        status=401,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["WWW-Authenticate"] = auth.www_authenticate()
+    return response
 
 
 def _verified(user) -> bool:

@@ -315,3 +315,24 @@ class ImmutableEvent(AppendOnly):
 
     class Meta:
         abstract = True
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to an API create sent with an `Idempotency-Key` header (core.idempotency): a retry with the
+    same key and the same request gets this answer again instead of making a second record."""
+
+    scope = models.CharField(max_length=40)  # "user:<id>" or "anonymous"
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)  # sha256 of method, path and body
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.BinaryField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotent_request_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

@@ -1,5 +1,6 @@
 """Sign-in pages (password, then the TOTP code if the user has one), sign-out, second-factor enrolment, lock-out."""
 
+import sys
 from base64 import b32encode
 
 import segno
@@ -8,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponseBase, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,7 +20,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import access, auth
+from zhengwu.core import access, auth, errors
 from zhengwu.core.forms import OtpRemoveForm, OtpTokenForm, SignInForm
 
 
@@ -169,3 +171,31 @@ def lockout(request, credentials=None, *args, **kwargs):
         "username": (credentials or {}).get("username", ""),
     }
     return render(request, "core/locked.html", context, status=403)
+
+
+def server_error(request):
+    """handler500: what an uncaught exception answers. The database (or Redis, when configured) unavailable is not a
+    bug but a fault to wait out: 503 with Retry-After. The API answers {code, message, field} as JSON, pages the
+    Chinese error page naming 12345 and the service centre's counter. Renders with no request context and no query:
+    the database may be the thing that is down."""
+    unavailable = errors.is_unavailable(sys.exc_info()[1])
+    status = 503 if unavailable else 500
+    wait = errors.retry_after_seconds()
+    if request.path.startswith("/api/"):
+        body = (
+            {
+                "code": "unavailable",
+                "message": _("服务暂时不可用(数据服务中断),请在 %(s)s 秒后重试") % {"s": wait},
+            }
+            if unavailable
+            else {"code": "server_error", "message": _("系统内部错误,错误已记录;请稍后重试")}
+        )
+        response = JsonResponse(
+            {**body, "field": None}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
+    else:
+        template = loader.get_template("503.html" if unavailable else "500.html")
+        response = HttpResponse(template.render({"retry_after": wait}), status=status)
+    if unavailable:
+        response["Retry-After"] = str(wait)
+    return response

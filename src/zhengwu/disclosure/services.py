@@ -12,10 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from zhengwu.core import access, audit, clock
+from zhengwu.core import access, audit, clock, files
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
-from zhengwu.disclosure import deadlines, fees, files, outcomes, search, selectors, text, workflow
+from zhengwu.disclosure import deadlines, fees, outcomes, search, selectors, text, workflow
 from zhengwu.disclosure.models import (
     Attachment,
     Category,
@@ -436,6 +436,10 @@ def change_validity(
     return current
 
 
+def attachment_max_bytes() -> int:
+    return files.limit("ZHENGWU_DISCLOSURE_ATTACHMENT_MAX_BYTES")
+
+
 def add_attachment(*, publication: Publication, by, upload, name: str = "") -> Attachment:
     """Attach a file to a draft: PDF, OFD, Word, Excel, JPEG or PNG by its content, at most 20 MB."""
     access.require_role(by, Role.DISCLOSURE_OFFICER)
@@ -444,7 +448,7 @@ def add_attachment(*, publication: Publication, by, upload, name: str = "") -> A
         publication.status != workflow.DRAFT
     ):  # checked again under the lock; this only spares reading the file
         raise Conflict(_("只有草稿可以添加附件"), field="file")
-    data, kind = files.check(upload, field="file")
+    data, kind = files.check(upload, accept=files.DOCUMENTS, max_bytes=attachment_max_bytes(), field="file")
     label = (name or "").strip() or os.path.basename(getattr(upload, "name", "") or "") or _("附件")
     if len(label) > 200:
         raise ValidationFailed(_("附件名称最长200字"), field="name")

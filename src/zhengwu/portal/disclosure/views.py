@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from zhengwu.core import clock, ratelimit
+from zhengwu.core import clock, files, ratelimit
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.models import Organisation
-from zhengwu.disclosure import files, letters, selectors, services
+from zhengwu.disclosure import letters, selectors, services
 from zhengwu.disclosure.models import Category
 from zhengwu.portal.disclosure.forms import RequestForm, SearchForm, TrackForm
 

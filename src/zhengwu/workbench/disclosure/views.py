@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import access, calendar, clock, personal
+from zhengwu.core import access, calendar, clock, files, personal
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
-from zhengwu.disclosure import annual, deadlines, files, letters, outcomes, selectors, services, workflow
+from zhengwu.disclosure import annual, deadlines, letters, outcomes, selectors, services, workflow
 from zhengwu.disclosure.models import Category, DisclosureRequest, Publication, Remedy
 from zhengwu.supervision import selectors as supervision_selectors
 from zhengwu.workbench.reveal import answer as reveal_answer
@@ -156,7 +156,7 @@ def _publication_page(request, pub: Publication, *, attachment_error: DomainErro
             "ledger": pub.ledger.all(),
             "attachments": pub.attachments.all(),
             "attachment_error": attachment_error,
-            "attachment_limit_mb": files.max_bytes() // (1024 * 1024),
+            "attachment_limit_mb": services.attachment_max_bytes() // (1024 * 1024),
             "genres": Publication.Genre.choices,
             "categories": Category.objects.filter(organisation=pub.organisation),
             "can_review": pub.status in workflow.REVIEW_ROLE
