@@ -211,7 +211,7 @@ class IntakeLate(Rule):
     reads_database = False
     code = "intake.late"
     severity = Severity.SERIOUS
-    title = "受理审查超过 5 个工作日"
+    title = f"受理审查超过 {deadlines.INTAKE_WORKDAYS} 个工作日"
     ACTIONS = ("accept", "refuse", "request_supplement", "deem_accept")
 
     def check(self, ctx):
@@ -221,7 +221,8 @@ class IntakeLate(Rule):
         if ctx.event.action == "deem_accept":
             return [
                 Finding(
-                    f"收件(或补齐材料)于 {ctx.before.intake_start.isoformat()},5 个工作日内(至 {due.isoformat()})"
+                    f"收件(或补齐材料)于 {ctx.before.intake_start.isoformat()},{deadlines.INTAKE_WORKDAYS} 个工作日内"
+                    f"(至 {due.isoformat()})"
                     "未作受理、补正或不予受理的决定,已依法视为受理。违反《行政许可法》第三十二条。",
                     {"intake_start": ctx.before.intake_start.isoformat(), "intake_due": due.isoformat()},
                 )

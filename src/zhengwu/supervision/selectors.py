@@ -12,6 +12,7 @@ from django.db.models import CharField, Count, Q, QuerySet, Value, When
 
 from zhengwu.cases.models import Case, CaseStep, Status
 from zhengwu.core import access, clock
+from zhengwu.core import thresholds as _thresholds
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Role
@@ -19,7 +20,7 @@ from zhengwu.supervision import deadline_rules, levels, rules
 from zhengwu.supervision.models import Alert, SupervisionOrder, Thresholds, WarningPush
 
 OVERSEERS = (Role.SUPERVISOR, Role.CENTRE_MANAGER)
-INTAKE_LIMIT = 5  # 行政许可法 第三十二条: the intake decision within 5 working days
+INTAKE_LIMIT = _thresholds.INTAKE_WORKDAYS  # 行政许可法 第三十二条 (core.thresholds)
 
 
 def thresholds() -> Thresholds:

@@ -14,6 +14,7 @@ from zhengwu.core import access, audit, clock
 from zhengwu.core.calendar import add_workdays
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
+from zhengwu.core.thresholds import ORDER_RESPONSE_WORKDAYS
 from zhengwu.supervision import rules, selectors
 from zhengwu.supervision.models import Accountability, Alert, OrderStep, SupervisionOrder
 from zhengwu.tickets import selectors as ticket_selectors
@@ -79,7 +80,9 @@ def dismiss_alert(*, alert: Alert, by, reason: str) -> Alert:
     )
 
 
-def escalate_alert(*, alert: Alert, by, instruction: str, response_days: int = 5) -> SupervisionOrder:
+def escalate_alert(
+    *, alert: Alert, by, instruction: str, response_days: int = ORDER_RESPONSE_WORKDAYS
+) -> SupervisionOrder:
     """Turn an alert into a supervision order to its organisation."""
     with transaction.atomic():
         order = issue_order(
@@ -148,7 +151,7 @@ def issue_order(
     by,
     organisation: Organisation | None = None,
     instruction: str,
-    response_days: int = 5,
+    response_days: int = ORDER_RESPONSE_WORKDAYS,
     case: Case | None = None,
     ticket=None,
     request_ref: str = "",
@@ -297,7 +300,9 @@ def _issuer(by, order: SupervisionOrder) -> None:
         raise AccessDenied("该督办单不在您的监察范围内")
 
 
-def return_order(*, order: SupervisionOrder, by, reason: str, response_days: int = 5) -> SupervisionOrder:
+def return_order(
+    *, order: SupervisionOrder, by, reason: str, response_days: int = ORDER_RESPONSE_WORKDAYS
+) -> SupervisionOrder:
     """The supervisor is not satisfied: the order goes back to the organisation with a new deadline."""
     _issuer(by, order)
     reason = _text(reason, field="reason", label="退回理由")
