@@ -18,6 +18,7 @@ from zhengwu.cases.models import (
 from zhengwu.core import calendar, clock
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import AuditRecord
+from zhengwu.supervision.models import Alert
 
 D = dt.date.fromisoformat
 
@@ -437,7 +438,9 @@ def test_deemed_acceptance_runs_once_and_dates_acceptance_to_receipt(world, subm
     assert submitted.events.filter(action="deem_accept").count() == 1
     assert services.deem_accepted() == []
     assert submitted.notices.get().essentials["deemed"] is True
-    assert CaseAlert.objects.filter(code="intake.deemed_accepted").count() == 1
+    # recorded once: the deem_accept event, and supervision's one alert on it (行政许可法 第三十二条)
+    late = Alert.objects.get(case=submitted, code="case.intake.late")
+    assert late.event.action == "deem_accept" and "已依法视为受理" in late.explanation
 
 
 def test_late_decisions_follow_the_law(world, submitted):

@@ -66,7 +66,6 @@ HANDLER_ROLES = (Role.APPROVER, Role.DEPARTMENT_HEAD)
 HEAD_ROLES = (Role.DEPARTMENT_HEAD,)
 CENT = Decimal("0.01")
 ALERT_REPEATED_SUPPLEMENT = "supplement.repeated_new_materials"
-ALERT_DEEMED_ACCEPTANCE = "intake.deemed_accepted"
 
 
 # ---------------------------------------------------------------- helpers
@@ -747,21 +746,11 @@ def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
         "deem_accept",
         by=by,
         at=at,
-        note="收件后 5 个工作日内未作受理决定,依法视为受理(行政许可法第三十二条)",
+        note=f"收件后 {deadlines.INTAKE_WORKDAYS} 个工作日内未作受理决定,依法视为受理(行政许可法第三十二条)",
         data={"accepted_on": case.intake_start, "steps": steps, "first_step_done": first_done},
     )
     _issue_acceptance(case, deemed=True)
-    CaseAlert.objects.create(
-        case=case,
-        code=ALERT_DEEMED_ACCEPTANCE,
-        message=f"办件 {case.number} 收件后 5 个工作日内未作受理决定,已视为受理",
-        data={
-            "intake_start": case.intake_start.isoformat(),
-            "intake_due": case.intake_due and case.intake_due.isoformat(),
-        },
-        raised_at=at or clock.now(),
-        organisation=case.organisation,
-    )
+    # The breach itself is supervision's alert (rules.IntakeLate on the deem_accept event), raised with the event.
     return case
 
 
