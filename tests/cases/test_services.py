@@ -7,7 +7,6 @@ from zhengwu.cases import history, selectors, services, workflow
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
     Case,
-    CaseAlert,
     CaseEvent,
     CaseStep,
     ExtensionRequest,
@@ -391,7 +390,7 @@ def test_second_request_naming_new_materials_needs_a_reason_and_raises_an_alert(
     )
     services.upload_material(case=submitted, by=world.clerk, position=1, upload=pdf_upload())
     services.supply_supplement(case=submitted, by=world.clerk)
-    assert not CaseAlert.objects.exists()
+    assert not Alert.objects.filter(code="case.supplement.repeated_new_materials").exists()
     new_items = [{"position": 1, "problem": "签字仍不完整"}, {"position": 3, "problem": "缺少场所平面图"}]
     with pytest.raises(ValidationFailed, match="新增了此前未告知的材料「场所平面图」") as err:
         services.request_supplement(case=submitted, by=world.clerk, items=new_items)
@@ -400,8 +399,9 @@ def test_second_request_naming_new_materials_needs_a_reason_and_raises_an_alert(
     services.request_supplement(
         case=submitted, by=world.clerk, items=new_items, reason="经营范围变更为含冷食类,需补充平面图"
     )
-    alert = CaseAlert.objects.get()
-    assert alert.code == "supplement.repeated_new_materials" and alert.data["new_materials"] == ["场所平面图"]
+    alert = Alert.objects.get(code="case.supplement.repeated_new_materials")  # supervision's alert, the only one
+    assert alert.case == submitted and alert.data["new_materials"] == ["场所平面图"]
+    assert alert.event.action == "request_supplement" and "场所平面图" in alert.explanation
 
 
 def test_refusal_with_reason_and_notice(world, submitted):

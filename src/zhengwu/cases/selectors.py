@@ -16,7 +16,6 @@ from zhengwu.cases.models import (
     POWER_OF_ATTORNEY_NAME,
     Applicant,
     Case,
-    CaseAlert,
     CaseAttachment,
     CaseMaterial,
     CaseStep,
@@ -521,12 +520,6 @@ def pending_extensions(user) -> QuerySet[ExtensionRequest]:
     return ExtensionRequest.objects.filter(
         state=ExtensionRequest.State.PENDING, case__in=visible_cases(user).values("pk")
     ).select_related("case", "case__version")
-
-
-def alerts(user, *, code: str | None = None) -> QuerySet[CaseAlert]:
-    """Supervision alerts raised on cases in the user's scope."""
-    rows = CaseAlert.objects.filter(case__in=visible_cases(user).values("pk")).select_related("case")
-    return rows.filter(code=code) if code else rows
 
 
 def outbox(user, *, state: str | None = None) -> QuerySet[OutboxMessage]:

@@ -38,7 +38,6 @@ from zhengwu.cases.models import (
     POWER_OF_ATTORNEY_NAME,
     Applicant,
     Case,
-    CaseAlert,
     CaseAttachment,
     CaseEvent,
     CaseMaterial,
@@ -65,7 +64,6 @@ INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
 HANDLER_ROLES = (Role.APPROVER, Role.DEPARTMENT_HEAD)
 HEAD_ROLES = (Role.DEPARTMENT_HEAD,)
 CENT = Decimal("0.01")
-ALERT_REPEATED_SUPPLEMENT = "supplement.repeated_new_materials"
 
 
 # ---------------------------------------------------------------- helpers
@@ -868,15 +866,7 @@ def request_supplement(
             data={"round": request.round, "items": clean},
         )
         notices.issue(case, Notice.Kind.SUPPLEMENT, items=clean, round=request.round, reason=reason)
-        if earlier and new:
-            CaseAlert.objects.create(
-                case=case,
-                code=ALERT_REPEATED_SUPPLEMENT,
-                message=f"办件 {case.number} 第 {request.round} 次补正告知新增了首次未告知的材料:{'、'.join(new)}",
-                data={"round": request.round, "new_materials": new, "reason": reason},
-                raised_at=at or clock.now(),
-                organisation=case.organisation,
-            )
+        # New materials after the first notice: supervision's RepeatedSupplement raises the alert on this event.
     return request
 
 

@@ -164,6 +164,12 @@ def visible_alerts(user) -> QuerySet[Alert]:
     return rows.filter(mine)
 
 
+def alerts_on_case(case: Case) -> QuerySet[Alert]:
+    """The alerts supervision raised on one case, newest first: the case page's 监察提示 (whoever may open the case
+    reads them there; the alert list and its review stay with visible_alerts)."""
+    return Alert.objects.filter(case=case).order_by("-raised_at", "-id")
+
+
 def filtered_alerts(user, *, state: str = "", domain: str = "", code: str = "") -> QuerySet[Alert]:
     """The user's alerts in a state (all when empty or "all"), of one domain (`disclosure` …) or one rule code
     (codes written before they carried their domain still work)."""

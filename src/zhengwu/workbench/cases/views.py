@@ -260,7 +260,7 @@ def _case_context(
         "supplements": case.supplements.order_by("round"),
         "suspensions": case.suspensions.order_by("started_on"),
         "extensions": case.extensions.order_by("requested_at"),
-        "alerts": case.alerts.order_by("-raised_at"),
+        "alerts": supervision_selectors.alerts_on_case(case),
         "can": can,
         "assignable": selectors.assignable_for_step(user, case) if can["assign"] else [],
         "earlier_steps": [s for s in steps if open_row and s.position < open_row.position and s.started_on],
