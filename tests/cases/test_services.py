@@ -8,7 +8,6 @@ from zhengwu.cases import history, selectors, services, workflow
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
     Case,
-    CaseAlert,
     CaseEvent,
     CaseStep,
     ExtensionRequest,
@@ -19,6 +18,7 @@ from zhengwu.cases.models import (
 from zhengwu.core import calendar, clock
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import AuditRecord
+from zhengwu.supervision.models import Alert
 
 D = dt.date.fromisoformat
 
@@ -391,7 +391,7 @@ def test_second_request_naming_new_materials_needs_a_reason_and_raises_an_alert(
     )
     services.upload_material(case=submitted, by=world.clerk, position=1, upload=pdf_upload())
     services.supply_supplement(case=submitted, by=world.clerk)
-    assert not CaseAlert.objects.exists()
+    assert not Alert.objects.filter(code="case.supplement.repeated_new_materials").exists()
     new_items = [{"position": 1, "problem": "签字仍不完整"}, {"position": 3, "problem": "缺少场所平面图"}]
     with pytest.raises(ValidationFailed, match="新增了此前未告知的材料「场所平面图」") as err:
         services.request_supplement(case=submitted, by=world.clerk, items=new_items)
@@ -400,8 +400,9 @@ def test_second_request_naming_new_materials_needs_a_reason_and_raises_an_alert(
     services.request_supplement(
         case=submitted, by=world.clerk, items=new_items, reason="经营范围变更为含冷食类,需补充平面图"
     )
-    alert = CaseAlert.objects.get()
-    assert alert.code == "supplement.repeated_new_materials" and alert.data["new_materials"] == ["场所平面图"]
+    alert = Alert.objects.get(code="case.supplement.repeated_new_materials")  # supervision's alert, the only one
+    assert alert.case == submitted and alert.data["new_materials"] == ["场所平面图"]
+    assert alert.event.action == "request_supplement" and "场所平面图" in alert.explanation
 
 
 def test_refusal_with_reason_and_notice(world, submitted):
@@ -438,7 +439,9 @@ def test_deemed_acceptance_runs_once_and_dates_acceptance_to_receipt(world, subm
     assert submitted.events.filter(action="deem_accept").count() == 1
     assert services.deem_accepted() == []
     assert submitted.notices.get().essentials["deemed"] is True
-    assert CaseAlert.objects.filter(code="intake.deemed_accepted").count() == 1
+    # recorded once: the deem_accept event, and supervision's one alert on it (行政许可法 第三十二条)
+    late = Alert.objects.get(case=submitted, code="case.intake.late")
+    assert late.event.action == "deem_accept" and "已依法视为受理" in late.explanation
 
 
 def test_late_decisions_follow_the_law(world, submitted):

@@ -11,7 +11,7 @@ from ninja import Status as Reply
 from zhengwu.api.common import ERRORS
 from zhengwu.api.common import signed_in as staff
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import clock, ratelimit
+from zhengwu.core import clock, ratelimit, thresholds
 from zhengwu.core.errors import NotFound
 from zhengwu.core.masking import mask_name, mask_phone
 from zhengwu.core.models import Organisation
@@ -114,7 +114,7 @@ def list_ratings(request, month: str = Query(None), bad: bool = False, limit: in
     start, end = selectors._local_range(month)
     qs = selectors.visible_ratings(request.user).filter(rated_at__gte=start, rated_at__lt=end)
     if bad:
-        qs = qs.filter(level__lte=2)
+        qs = qs.filter(level__lte=thresholds.BAD_RATING_MAX)
     return [_rating_out(r) for r in qs[: max(1, min(limit, 1000))]]
 
 

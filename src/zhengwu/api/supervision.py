@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from zhengwu.api.common import ERRORS, staff_only
 from zhengwu.core import access
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.thresholds import ORDER_RESPONSE_WORKDAYS
 from zhengwu.supervision import indicators, rules, selectors, services
 
 router = Router()
@@ -198,7 +199,7 @@ def alert_list(
 class ReviewIn(Schema):
     action: Literal["explain", "dismiss", "escalate"]
     note: str = ""
-    response_days: int = 5
+    response_days: int = ORDER_RESPONSE_WORKDAYS
 
 
 @router.post("/alerts/{alert_id}/review", auth=staff_only, response={200: dict, **ERRORS}, summary="审核异常")
@@ -255,7 +256,7 @@ class OrderIn(Schema):
     ticket: str | None = None
     request: str | None = None
     instruction: str
-    response_days: int = 5
+    response_days: int = ORDER_RESPONSE_WORKDAYS
 
 
 @router.post(
@@ -286,7 +287,7 @@ def order_create(request, payload: OrderIn):
 class OrderActionIn(Schema):
     action: Literal["respond", "close", "return"]
     text: str
-    response_days: int = 5
+    response_days: int = ORDER_RESPONSE_WORKDAYS
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from zhengwu.cases import selectors
-from zhengwu.cases.models import Case, CaseAlert, CaseEvent, OutboxMessage
+from zhengwu.cases.models import Case, CaseEvent, OutboxMessage
 from zhengwu.core import access
 
 
@@ -60,15 +60,6 @@ class CaseAdmin(ReadOnly):
 
     def get_queryset(self, request):
         return selectors.visible_cases(request.user)
-
-
-@admin.register(CaseAlert)
-class CaseAlertAdmin(ReadOnly):
-    list_display = ("raised_at", "code", "case", "organisation")
-    list_filter = ("code",)
-
-    def get_queryset(self, request):
-        return selectors.alerts(request.user)
 
 
 @admin.register(OutboxMessage)

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhengwu.core import thresholds
 from zhengwu.core.calendar import Calendar, DayKind
 from zhengwu.core.errors import ValidationFailed
 
 _WEEKDAYS = "一二三四五六日"
 
 # 行政许可法 第三十二条: without an intake decision within 5 working days of receipt, the case is deemed accepted.
-INTAKE_WORKDAYS = 5
+INTAKE_WORKDAYS = thresholds.INTAKE_WORKDAYS
 # 行政许可法 第四十二条: a decision within 20 working days of acceptance, extendable by 10 with the head's approval.
 DEFAULT_LEGAL_LIMIT = 20
 DEFAULT_EXTENSION_LIMIT = 10
@@ -319,7 +320,13 @@ TIME_STATE_LABELS = {
 }
 
 
-def time_state(calendar: Calendar, today: dt.date, due: dt.date | None, *, warn_workdays: int = 3) -> str:
+def time_state(
+    calendar: Calendar,
+    today: dt.date,
+    due: dt.date | None,
+    *,
+    warn_workdays: int = thresholds.DUE_SOON_WORKDAYS,
+) -> str:
     """On time, due soon (at most `warn_workdays` working days left), overdue, or suspended (no due date)."""
     if due is None:
         return TimeState.SUSPENDED

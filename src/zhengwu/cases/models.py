@@ -367,25 +367,6 @@ class ExtensionRequest(models.Model):
         return f"{self.case_id} +{self.days}"
 
 
-class CaseAlert(models.Model):
-    """A rule broken by an event, for supervision (电子监察) to read; `code` is stable, e.g.
-    "supplement.repeated_new_materials"."""
-
-    case = models.ForeignKey(Case, models.CASCADE, related_name="alerts")
-    code = models.CharField(_("规则"), max_length=60, db_index=True)
-    message = models.TextField(_("说明"))
-    data = models.JSONField(default=dict, blank=True)
-    raised_at = models.DateTimeField(_("发生时间"))
-    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
-
-    class Meta:
-        verbose_name = verbose_name_plural = _("办件异常")
-        ordering = ["-raised_at"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.code}"
-
-
 class Notice(models.Model):
     """An official notice issued on a case; `essentials` is what it says, frozen at issue; `token` opens the
     public verification page."""

@@ -16,7 +16,6 @@ from zhengwu.cases.models import (
     POWER_OF_ATTORNEY_NAME,
     Applicant,
     Case,
-    CaseAlert,
     CaseAttachment,
     CaseMaterial,
     CaseStep,
@@ -29,7 +28,7 @@ from zhengwu.cases.models import (
     SupplementRequest,
 )
 from zhengwu.catalog.models import ITEM_TYPE_CHOICES
-from zhengwu.core import access, clock, personal
+from zhengwu.core import access, clock, personal, thresholds
 from zhengwu.core.actors import actor_name
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
@@ -411,8 +410,10 @@ def _dues(case: Case, step: CaseStep | None) -> list[dict]:
 # ---- workbench queues
 
 
-def queue(user, name: str) -> QuerySet[Case]:
-    """A workbench queue: to_accept, to_handle (open steps for the user's roles), due_soon, overdue, suspended, done."""
+def queue(user, name: str, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS) -> QuerySet[Case]:
+    """A workbench queue: to_accept, to_handle (open steps for the user's roles), due_soon, overdue, suspended, done.
+    due_soon: accepted cases with at most `warn_workdays` working days left (core.thresholds; the workbench passes
+    supervision's configured value, so the queue and the yellow level agree)."""
     cases = visible_cases(user)
     today = clock.today()
     if name == "to_accept":
@@ -424,7 +425,8 @@ def queue(user, name: str) -> QuerySet[Case]:
             status__in=(Status.ACCEPTED, Status.DECIDED), pk__in=steps.values("case_id")
         ).order_by("legal_due", "id")
     if name == "due_soon":
-        soon = current_calendar().add_workdays(today, 3).value
+        # the last due date with at most warn_workdays working days left (supervision.levels.last_yellow_due)
+        soon = current_calendar().add_workdays(today, warn_workdays + 1).value - dt.timedelta(days=1)
         return cases.filter(status=Status.ACCEPTED, legal_due__gte=today, legal_due__lte=soon).order_by(
             "legal_due"
         )
@@ -520,12 +522,6 @@ def pending_extensions(user) -> QuerySet[ExtensionRequest]:
     ).select_related("case", "case__version")
 
 
-def alerts(user, *, code: str | None = None) -> QuerySet[CaseAlert]:
-    """Supervision alerts raised on cases in the user's scope."""
-    rows = CaseAlert.objects.filter(case__in=visible_cases(user).values("pk")).select_related("case")
-    return rows.filter(code=code) if code else rows
-
-
 def outbox(user, *, state: str | None = None) -> QuerySet[OutboxMessage]:
     """Notifications sent and failed for the cases the user may see (the workbench's 'what was sent')."""
     rows = OutboxMessage.objects.filter(case__in=visible_cases(user).values("pk")).select_related("case")
@@ -535,9 +531,9 @@ def outbox(user, *, state: str | None = None) -> QuerySet[OutboxMessage]:
 # ---- reads the portal and workbench pages need
 
 
-def queue_counts(user) -> dict[str, int]:
+def queue_counts(user, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS) -> dict[str, int]:
     """How many cases wait in each workbench queue for this user (same scope as `queue`)."""
-    return {name: queue(user, name).count() for name in QUEUES}
+    return {name: queue(user, name, warn_workdays=warn_workdays).count() for name in QUEUES}
 
 
 def case_by_key(user, key: str) -> Case | None:

@@ -37,7 +37,6 @@ from zhengwu.cases.models import (
     POWER_OF_ATTORNEY_NAME,
     Applicant,
     Case,
-    CaseAlert,
     CaseAttachment,
     CaseEvent,
     CaseMaterial,
@@ -64,8 +63,6 @@ INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
 HANDLER_ROLES = (Role.APPROVER, Role.DEPARTMENT_HEAD)
 HEAD_ROLES = (Role.DEPARTMENT_HEAD,)
 CENT = Decimal("0.01")
-ALERT_REPEATED_SUPPLEMENT = "supplement.repeated_new_materials"
-ALERT_DEEMED_ACCEPTANCE = "intake.deemed_accepted"
 
 
 # ---------------------------------------------------------------- helpers
@@ -753,21 +750,11 @@ def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
         "deem_accept",
         by=by,
         at=at,
-        note="收件后 5 个工作日内未作受理决定,依法视为受理(行政许可法第三十二条)",
+        note=f"收件后 {deadlines.INTAKE_WORKDAYS} 个工作日内未作受理决定,依法视为受理(行政许可法第三十二条)",
         data={"accepted_on": case.intake_start, "steps": steps, "first_step_done": first_done},
     )
     _issue_acceptance(case, deemed=True)
-    CaseAlert.objects.create(
-        case=case,
-        code=ALERT_DEEMED_ACCEPTANCE,
-        message=f"办件 {case.number} 收件后 5 个工作日内未作受理决定,已视为受理",
-        data={
-            "intake_start": case.intake_start.isoformat(),
-            "intake_due": case.intake_due and case.intake_due.isoformat(),
-        },
-        raised_at=at or clock.now(),
-        organisation=case.organisation,
-    )
+    # The breach itself is supervision's alert (rules.IntakeLate on the deem_accept event), raised with the event.
     return case
 
 
@@ -885,15 +872,7 @@ def request_supplement(
             data={"round": request.round, "items": clean},
         )
         notices.issue(case, Notice.Kind.SUPPLEMENT, items=clean, round=request.round, reason=reason)
-        if earlier and new:
-            CaseAlert.objects.create(
-                case=case,
-                code=ALERT_REPEATED_SUPPLEMENT,
-                message=f"办件 {case.number} 第 {request.round} 次补正告知新增了首次未告知的材料:{'、'.join(new)}",
-                data={"round": request.round, "new_materials": new, "reason": reason},
-                raised_at=at or clock.now(),
-                organisation=case.organisation,
-            )
+        # New materials after the first notice: supervision's RepeatedSupplement raises the alert on this event.
     return request
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ItemVersion, ServiceItem
 from zhengwu.core.models import ImmutableEvent, Organisation, Region, Staff, Window
+from zhengwu.evaluation.rules import DEFAULT_RECTIFICATION_DAYS
 from zhengwu.tickets.models import Ticket
 
 
@@ -42,7 +43,9 @@ class EvaluationSettings(models.Model):
     region = models.OneToOneField(
         Region, models.CASCADE, related_name="evaluation_settings", verbose_name=_("行政区划")
     )
-    rectification_days = models.PositiveSmallIntegerField(_("差评整改时限(工作日)"), default=15)
+    rectification_days = models.PositiveSmallIntegerField(
+        _("差评整改时限(工作日)"), default=DEFAULT_RECTIFICATION_DAYS
+    )
     unrated_policy = models.CharField(
         _("逾期未评价的处理"), max_length=12, choices=UnratedPolicy.choices, default=UnratedPolicy.LEAVE
     )
@@ -116,6 +119,12 @@ class Rating(models.Model):
         from zhengwu.evaluation.rules import is_bad
 
         return is_bad(self.level)
+
+    @property
+    def is_good(self) -> bool:
+        from zhengwu.evaluation.rules import is_good
+
+        return is_good(self.level)
 
 
 class RectificationState(models.TextChoices):

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy
 
+from zhengwu.core import thresholds
 from zhengwu.core.calendar import Calendar
 from zhengwu.core.errors import Conflict, ValidationFailed
 
@@ -24,19 +25,22 @@ TAGS = {
     1: ("态度恶劣", "推诿扯皮", "吃拿卡要", "超时未办", "一次性告知不到位"),
 }
 
+# 国办发〔2019〕51号 三(一): the local limit for verifying, rectifying and answering a bad rating (EvaluationSettings' default).
 DEFAULT_RECTIFICATION_DAYS = 15
-# Warning (黄牌) once fewer than this many working days remain after today (the due day counted).
-YELLOW_WORKDAYS = 3
+# Warning (黄牌) with at most this many working days left, today not counted: the one "due soon" (core.thresholds).
+YELLOW_WORKDAYS = thresholds.DUE_SOON_WORKDAYS
+GOOD_LEVELS = tuple(lv for lv in thresholds.RATING_LEVELS if lv >= thresholds.GOOD_RATING_MIN)
+BAD_LEVELS = tuple(lv for lv in thresholds.RATING_LEVELS if lv <= thresholds.BAD_RATING_MAX)
 
 
 def is_good(level: int) -> bool:
     """好评: 非常满意, 满意 and 基本满意 (levels 3–5), per 国办发〔2019〕51号."""
-    return 3 <= level <= 5
+    return level in GOOD_LEVELS
 
 
 def is_bad(level: int) -> bool:
     """差评: 不满意 and 非常不满意 (levels 1–2), each of which opens a rectification."""
-    return 1 <= level <= 2
+    return level in BAD_LEVELS
 
 
 def check_rating(level, tags, comment: str) -> tuple[int, list[str], str]:
@@ -75,14 +79,14 @@ def rectification_due(rated_on: dt.date, limit_days: int, calendar: Calendar) ->
 
 
 def light(today: dt.date, due: dt.date, calendar: Calendar, *, done: bool = False) -> str:
-    """ "green", "yellow" (≤ YELLOW_WORKDAYS working days left, due day included) or "red" (past due); done is green."""
+    """ "green", "yellow" (≤ YELLOW_WORKDAYS working days left, today not counted) or "red" (past due); done is green."""
     # 国办发〔2019〕51号 三(一) with the county's 电子监察 practice: 预警 before the limit, 超期 after it, as for cases.
     if done:
         return "green"
     if today > due:
         return "red"
     left = calendar.workdays_between(today, due).value
-    return "yellow" if left < YELLOW_WORKDAYS else "green"
+    return "yellow" if left <= YELLOW_WORKDAYS else "green"
 
 
 def unrated_deadline(finished_on: dt.date, after_days: int, calendar: Calendar) -> dt.date:

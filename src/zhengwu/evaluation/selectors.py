@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.models import Status as CaseStatus
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, clock, personal
+from zhengwu.core import access, clock, personal, thresholds
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role, Staff
@@ -239,9 +239,11 @@ def counted_ratings(month: str) -> QuerySet[Rating]:
 
 _AGGREGATES = {
     "rated": Count("id"),
-    "good": Count("id", filter=Q(level__gte=3)),
-    "bad": Count("id", filter=Q(level__lte=2)),
-    "rectified": Count("id", filter=Q(level__lte=2, rectification__state__in=rules.DONE)),
+    "good": Count("id", filter=Q(level__gte=thresholds.GOOD_RATING_MIN)),
+    "bad": Count("id", filter=Q(level__lte=thresholds.BAD_RATING_MAX)),
+    "rectified": Count(
+        "id", filter=Q(level__lte=thresholds.BAD_RATING_MAX, rectification__state__in=rules.DONE)
+    ),
 }
 
 

@@ -23,7 +23,7 @@ from django.db.models.functions import TruncDate
 
 from zhengwu.cases.models import Case, CaseEvent, Channel, Status
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, clock
+from zhengwu.core import access, clock, thresholds
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.models import Organisation, Region, ServiceCentre, Staff, Window
@@ -316,8 +316,8 @@ def _rating_counts(p: Period, organisations, by: str | None) -> dict:
     counts = {
         "ratings": Count("pk"),
         # 国办发〔2019〕51号: 非常满意 5, 满意 4, 基本满意 3 count as good; 不满意 2, 非常不满意 1 as bad.
-        "ratings_good": Count("pk", filter=Q(level__gte=3)),
-        "ratings_bad": Count("pk", filter=Q(level__lte=2)),
+        "ratings_good": Count("pk", filter=Q(level__gte=thresholds.GOOD_RATING_MIN)),
+        "ratings_bad": Count("pk", filter=Q(level__lte=thresholds.BAD_RATING_MAX)),
     }
     return {row.pop(field): row for row in rows.values(field).annotate(**counts)}
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zhengwu.core.calendar import Calendar
+from zhengwu.core.thresholds import DUE_SOON_WORKDAYS
 
 NORMAL, YELLOW, RED = "normal", "yellow", "red"
 LABELS = {NORMAL: "正常", YELLOW: "预警", RED: "超期"}
@@ -24,7 +25,7 @@ LABELS = {NORMAL: "正常", YELLOW: "预警", RED: "超期"}
 class Policy:
     """The configured thresholds (see models.Thresholds)."""
 
-    warn_workdays: int = 2
+    warn_workdays: int = DUE_SOON_WORKDAYS
     warn_share: Decimal = Decimal("0")
 
     def room(self, limit: int | None) -> int:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.models import ImmutableEvent, Organisation
+from zhengwu.core.thresholds import DUE_SOON_WORKDAYS
 
 
 class Severity(models.TextChoices):
@@ -24,7 +25,7 @@ class Thresholds(models.Model):
     """When a case turns yellow: within `warn_workdays` working days of its due date, or once the working days
     left are no more than (1 − `warn_share`) of its limit. One row (pk 1); absent means the defaults."""
 
-    warn_workdays = models.PositiveSmallIntegerField(_("临期预警(工作日)"), default=2)
+    warn_workdays = models.PositiveSmallIntegerField(_("临期预警(工作日)"), default=DUE_SOON_WORKDAYS)
     warn_share = models.DecimalField(
         _("已用时限比例预警"),
         max_digits=3,

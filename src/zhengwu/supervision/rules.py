@@ -20,9 +20,11 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from zhengwu.cases import deadlines, history
-from zhengwu.cases.models import Case, CaseEvent
+from zhengwu.cases.models import Case, CaseEvent, Suspension
+from zhengwu.cases.models import Status as CaseStatus
 from zhengwu.cases.workflow import action_label
 from zhengwu.core import clock
 from zhengwu.core.calendar import Calendar, current_calendar
@@ -160,9 +162,33 @@ def _decided_on(ctx: Context) -> dt.date | None:
 class _Overdue(Rule):
     reads_database = False
     due_name = ""
+    due_field = ""  # the Case column the scan compares (the due date the events derived)
     limit_name = ""
     due_label = ""
     law = ""
+
+    def stale(self, moment) -> Iterable[tuple[Case, Finding]]:
+        """Time alone: accepted cases past this due date without a decision, not yet alerted (the scan)."""
+        from zhengwu.supervision import deadline_rules  # its helpers word the finding; it imports this module
+
+        cases = (
+            Case.objects.filter(status=CaseStatus.ACCEPTED, **{f"{self.due_field}__lt": moment.today})
+            .exclude(Exists(Alert.objects.filter(case=OuterRef("pk"), code=self.code)))
+            .select_related("organisation")
+        )
+        for case in cases:
+            due = getattr(case, self.due_field)
+            sentence, facts = deadline_rules.late_sentence(moment, due, None, what="作出决定")
+            yield (
+                case,
+                deadline_rules.finding(
+                    f"{self.due_label}为 {due.isoformat()},{sentence}。{self.law}",
+                    facts,
+                    moment,
+                    due,
+                    provisional=case.due_provisional,
+                ),
+            )
 
     def check(self, ctx):
         state = ctx.after
@@ -193,7 +219,7 @@ class OverduePromised(_Overdue):
     code = "overdue.promised"
     severity = Severity.WARNING
     title = "超过承诺办结期限"
-    due_name, due_label = "promised", "承诺办结期限"
+    due_name, due_field, due_label = "promised", "promised_due", "承诺办结期限"
     law = "承诺时限是向申请人公开的服务承诺。"
 
 
@@ -202,7 +228,7 @@ class OverdueLegal(_Overdue):
     code = "overdue.legal"
     severity = Severity.SERIOUS
     title = "超过法定办结期限"
-    due_name, due_label = "legal", "法定办结期限"
+    due_name, due_field, due_label = "legal", "legal_due", "法定办结期限"
     law = "违反《行政许可法》第四十二条关于办理期限的规定。"
 
 
@@ -211,7 +237,7 @@ class IntakeLate(Rule):
     reads_database = False
     code = "intake.late"
     severity = Severity.SERIOUS
-    title = "受理审查超过 5 个工作日"
+    title = f"受理审查超过 {deadlines.INTAKE_WORKDAYS} 个工作日"
     ACTIONS = ("accept", "refuse", "request_supplement", "deem_accept")
 
     def check(self, ctx):
@@ -221,7 +247,8 @@ class IntakeLate(Rule):
         if ctx.event.action == "deem_accept":
             return [
                 Finding(
-                    f"收件(或补齐材料)于 {ctx.before.intake_start.isoformat()},5 个工作日内(至 {due.isoformat()})"
+                    f"收件(或补齐材料)于 {ctx.before.intake_start.isoformat()},{deadlines.INTAKE_WORKDAYS} 个工作日内"
+                    f"(至 {due.isoformat()})"
                     "未作受理、补正或不予受理的决定,已依法视为受理。违反《行政许可法》第三十二条。",
                     {"intake_start": ctx.before.intake_start.isoformat(), "intake_due": due.isoformat()},
                 )
@@ -480,6 +507,26 @@ class SuspensionLongerThanDeclared(Rule):
             )
         ]
 
+    def stale(self, moment) -> Iterable[tuple[Case, Finding]]:
+        """Time alone: a suspension still running past the working days the applicant was told (the scan)."""
+        from zhengwu.supervision import deadline_rules  # its helpers word the finding; it imports this module
+
+        rows = Suspension.objects.filter(ended_on__isnull=True, case__status=CaseStatus.SUSPENDED)
+        for row in rows.select_related("case"):
+            used = moment.calendar.workdays_between(row.started_on, moment.today).value
+            if used <= row.expected_days:
+                continue
+            yield (
+                row.case,
+                deadline_rules.finding(
+                    f"{row.started_on.isoformat()} 中止时告知需要 {row.expected_days} 个工作日,"
+                    f"至 {moment.today.isoformat()} 已用 {used} 个工作日仍未恢复办理。",
+                    {"since": row.started_on.isoformat(), "declared": row.expected_days, "used": used},
+                    moment,
+                    row.started_on,
+                ),
+            )
+
 
 class Backdated(Rule):
     # 行政许可法 第三十三条 (电子政务) and the 审计 rule: events are recorded when they happen; late entry is visible.
@@ -592,6 +639,19 @@ def raise_alert(rule: Registered, finding: Finding, key: str, explanation: str, 
         },
     )
     return alert if created else None
+
+
+def scan(moment) -> int:
+    """The case rules time alone breaks (their `stale`), each finding stored once in its own transaction; the
+    number of alerts raised."""
+    raised = 0
+    for rule in rules():
+        if not hasattr(rule, "stale"):
+            continue
+        for case, finding in rule.stale(moment):
+            with transaction.atomic():
+                raised += store(rule, finding, case=case, event=None) is not None
+    return raised
 
 
 def rule_for(code: str) -> type[Rule] | None:

@@ -12,6 +12,7 @@ from django.db.models import CharField, Count, Q, QuerySet, Value, When
 
 from zhengwu.cases.models import Case, CaseStep, Status
 from zhengwu.core import access, clock
+from zhengwu.core import thresholds as _thresholds
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Role
@@ -19,7 +20,7 @@ from zhengwu.supervision import deadline_rules, levels, rules
 from zhengwu.supervision.models import Alert, SupervisionOrder, Thresholds, WarningPush
 
 OVERSEERS = (Role.SUPERVISOR, Role.CENTRE_MANAGER)
-INTAKE_LIMIT = 5  # 行政许可法 第三十二条: the intake decision within 5 working days
+INTAKE_LIMIT = _thresholds.INTAKE_WORKDAYS  # 行政许可法 第三十二条 (core.thresholds)
 
 
 def thresholds() -> Thresholds:
@@ -161,6 +162,12 @@ def visible_alerts(user) -> QuerySet[Alert]:
     if staff.has_role(Role.DISCLOSURE_OFFICER):
         mine |= access.scope_q(user, "organisation") & Q(request__isnull=False)
     return rows.filter(mine)
+
+
+def alerts_on_case(case: Case) -> QuerySet[Alert]:
+    """The alerts supervision raised on one case, newest first: the case page's 监察提示 (whoever may open the case
+    reads them there; the alert list and its review stay with visible_alerts)."""
+    return Alert.objects.filter(case=case).order_by("-raised_at", "-id")
 
 
 def filtered_alerts(user, *, state: str = "", domain: str = "", code: str = "") -> QuerySet[Alert]:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 
-from zhengwu.cases.models import Case, Status, Suspension
+from zhengwu.cases.models import Case
 from zhengwu.core import access, audit, clock
 from zhengwu.core.calendar import add_workdays
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
+from zhengwu.core.thresholds import ORDER_RESPONSE_WORKDAYS
 from zhengwu.supervision import rules, selectors
 from zhengwu.supervision.models import Accountability, Alert, OrderStep, SupervisionOrder
 from zhengwu.tickets import selectors as ticket_selectors
@@ -79,7 +79,9 @@ def dismiss_alert(*, alert: Alert, by, reason: str) -> Alert:
     )
 
 
-def escalate_alert(*, alert: Alert, by, instruction: str, response_days: int = 5) -> SupervisionOrder:
+def escalate_alert(
+    *, alert: Alert, by, instruction: str, response_days: int = ORDER_RESPONSE_WORKDAYS
+) -> SupervisionOrder:
     """Turn an alert into a supervision order to its organisation."""
     with transaction.atomic():
         order = issue_order(
@@ -148,7 +150,7 @@ def issue_order(
     by,
     organisation: Organisation | None = None,
     instruction: str,
-    response_days: int = 5,
+    response_days: int = ORDER_RESPONSE_WORKDAYS,
     case: Case | None = None,
     ticket=None,
     request_ref: str = "",
@@ -297,7 +299,9 @@ def _issuer(by, order: SupervisionOrder) -> None:
         raise AccessDenied("该督办单不在您的监察范围内")
 
 
-def return_order(*, order: SupervisionOrder, by, reason: str, response_days: int = 5) -> SupervisionOrder:
+def return_order(
+    *, order: SupervisionOrder, by, reason: str, response_days: int = ORDER_RESPONSE_WORKDAYS
+) -> SupervisionOrder:
     """The supervisor is not satisfied: the order goes back to the organisation with a new deadline."""
     _issuer(by, order)
     reason = _text(reason, field="reason", label="退回理由")
@@ -450,42 +454,8 @@ def scan(*, today: dt.date | None = None) -> dict:
     from zhengwu.supervision import deadline_rules, tasks
 
     moment = deadline_rules.Moment.of(today)
-    today, calendar = moment.today, moment.calendar
-    raised = 0
-    for rule, due_field in ((rules.OverduePromised, "promised_due"), (rules.OverdueLegal, "legal_due")):
-        stale = (
-            Case.objects.filter(status=Status.ACCEPTED, **{f"{due_field}__lt": today})
-            .exclude(Exists(Alert.objects.filter(case=OuterRef("pk"), code=rule.code)))
-            .select_related("organisation")
-        )
-        for case in stale:
-            due = getattr(case, due_field)
-            sentence, facts = deadline_rules.late_sentence(moment, due, None, what="作出决定")
-            finding = deadline_rules.finding(
-                f"{rule.due_label}为 {due.isoformat()},{sentence}。{rule.law}",
-                facts,
-                moment,
-                due,
-                provisional=case.due_provisional,
-            )
-            with transaction.atomic():
-                raised += rules.store(rule(), finding, case=case, event=None) is not None
-    overrun = rules.SuspensionLongerThanDeclared
-    for row in Suspension.objects.filter(ended_on__isnull=True, case__status=Status.SUSPENDED).select_related(
-        "case"
-    ):
-        used = calendar.workdays_between(row.started_on, today).value
-        if used <= row.expected_days:
-            continue
-        finding = deadline_rules.finding(
-            f"{row.started_on.isoformat()} 中止时告知需要 {row.expected_days} 个工作日,至 {today.isoformat()} 已用 "
-            f"{used} 个工作日仍未恢复办理。",
-            {"since": row.started_on.isoformat(), "declared": row.expected_days, "used": used},
-            moment,
-            row.started_on,
-        )
-        with transaction.atomic():
-            raised += rules.store(overrun(), finding, case=row.case, event=None) is not None
+    today = moment.today
+    raised = rules.scan(moment)  # the case rules that time alone breaks (overdue, suspension overrun)
     for rule in deadline_rules.deadline_rules():
         with transaction.atomic():
             raised += rule.raise_all(moment)

@@ -30,6 +30,10 @@ class Limits:
         return cls(**{f: getattr(category, f) for f in cls.__dataclass_fields__})
 
 
+# The limits a new category starts with (models.Category's defaults): written once, here.
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(frozen=True)
 class Due:
     """A deadline; provisional if it was counted across a year whose holiday arrangement is not yet known."""

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.models import ImmutableEvent, Organisation, Region
+from zhengwu.tickets.deadlines import DEFAULT_LIMITS
 
 
 class Kind(models.TextChoices):
@@ -63,14 +64,24 @@ class Category(models.Model):
     default_organisation = models.ForeignKey(
         Organisation, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("默认承办单位")
     )
-    acknowledge_workdays = models.PositiveSmallIntegerField(_("签收/退单时限(工作日)"), default=2)
-    handle_workdays = models.PositiveSmallIntegerField(_("办理时限(工作日)"), default=5)
-    max_extension_workdays = models.PositiveSmallIntegerField(_("最多延期(工作日)"), default=10)
-    urgent_acknowledge_hours = models.PositiveSmallIntegerField(_("紧急件签收时限(小时)"), default=2)
-    urgent_handle_hours = models.PositiveSmallIntegerField(_("紧急件办理时限(小时)"), default=24)
+    acknowledge_workdays = models.PositiveSmallIntegerField(
+        _("签收/退单时限(工作日)"), default=DEFAULT_LIMITS.acknowledge_workdays
+    )
+    handle_workdays = models.PositiveSmallIntegerField(
+        _("办理时限(工作日)"), default=DEFAULT_LIMITS.handle_workdays
+    )
+    max_extension_workdays = models.PositiveSmallIntegerField(
+        _("最多延期(工作日)"), default=DEFAULT_LIMITS.max_extension_workdays
+    )
+    urgent_acknowledge_hours = models.PositiveSmallIntegerField(
+        _("紧急件签收时限(小时)"), default=DEFAULT_LIMITS.urgent_acknowledge_hours
+    )
+    urgent_handle_hours = models.PositiveSmallIntegerField(
+        _("紧急件办理时限(小时)"), default=DEFAULT_LIMITS.urgent_handle_hours
+    )
     first_answer_hours = models.PositiveSmallIntegerField(
         _("政民互动首次答复时限(小时)"),
-        default=24,
+        default=DEFAULT_LIMITS.first_answer_hours,
         help_text=_("网站留言、领导信箱、移动端和 Open311 的诉求,自登记起按自然小时计算(节假日不顺延)"),
     )
     is_active = models.BooleanField(_("启用"), default=True)

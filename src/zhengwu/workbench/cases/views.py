@@ -28,6 +28,7 @@ from zhengwu.core.models import Role
 from zhengwu.portal.cases import display
 from zhengwu.portal.cases.forms import ApplicationForm
 from zhengwu.portal.cases.views import pdf_response
+from zhengwu.supervision import selectors as supervision_selectors
 from zhengwu.workbench.cases.forms import WalkInForm
 from zhengwu.workbench.reveal import answer as reveal_answer
 
@@ -97,7 +98,9 @@ def index(request):
     if request.GET.get("number"):
         number = selectors.case_for(request.user, request.GET["number"]).number
         return redirect("workbench_cases:case", number=number)
-    counts = selectors.queue_counts(request.user)
+    # 即将到期 is supervision's yellow: the centre's configured 预警阈值 (core.thresholds.DUE_SOON_WORKDAYS by default)
+    warn = supervision_selectors.thresholds().warn_workdays
+    counts = selectors.queue_counts(request.user, warn_workdays=warn)
     name = request.GET.get("queue") or _opening_queue(request.user, counts)
     labels = _queue_labels(request.user)
     rows = [
@@ -105,7 +108,7 @@ def index(request):
             "case": c,
             "applicant": mask_name(c.applicant.name) if c.applicant.kind == "natural" else c.applicant.name,
         }
-        for c in selectors.queue(request.user, name)[:100]
+        for c in selectors.queue(request.user, name, warn_workdays=warn)[:100]
     ]
     heads = access.has_role(request.user, *HEADS) or access.is_administrator(request.user)
     return render(
@@ -257,7 +260,7 @@ def _case_context(
         "supplements": case.supplements.order_by("round"),
         "suspensions": case.suspensions.order_by("started_on"),
         "extensions": case.extensions.order_by("requested_at"),
-        "alerts": case.alerts.order_by("-raised_at"),
+        "alerts": supervision_selectors.alerts_on_case(case),
         "can": can,
         "assignable": selectors.assignable_for_step(user, case) if can["assign"] else [],
         "earlier_steps": [s for s in steps if open_row and s.position < open_row.position and s.started_on],

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.cases.selectors import case_for
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, clock, personal
+from zhengwu.core import access, clock, personal, thresholds
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_email, mask_name, mask_phone
 from zhengwu.core.models import Organisation, Role
@@ -108,7 +108,10 @@ def tablet(request):
             "case": case,
             "applicant": mask_name(case.applicant.name) if case else "",
             "rating": rating,
-            "levels": [(lv, rules.LEVEL_LABELS[lv], rules.TAGS[lv]) for lv in (5, 4, 3, 2, 1)],
+            "levels": [
+                (lv, rules.LEVEL_LABELS[lv], rules.TAGS[lv], rules.is_good(lv))
+                for lv in sorted(rules.LEVEL_LABELS, reverse=True)
+            ],
             "error": error,
         },
     )
@@ -120,7 +123,7 @@ def ratings(request):
     start, end = selectors._local_range(month)
     qs = selectors.visible_ratings(request.user).filter(rated_at__gte=start, rated_at__lt=end)
     if request.GET.get("bad"):
-        qs = qs.filter(level__lte=2)
+        qs = qs.filter(level__lte=thresholds.BAD_RATING_MAX)
     return render(request, "evaluation/workbench/ratings.html", {"ratings": qs[:300], "month": month})
 
 
