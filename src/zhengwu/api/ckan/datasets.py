@@ -248,7 +248,7 @@ class ItemSource:
         found = catalog_search.search(words, entries)
         if isinstance(found, QuerySet):
             return found, None
-        ranked = [pk for pk, _score in found.ranked]
+        ranked = found.ids()
         return entries.filter(pk__in=ranked), ranked
 
     def narrow(self, entries: QuerySet) -> QuerySet:
