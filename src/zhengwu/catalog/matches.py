@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -75,10 +76,16 @@ def _needles(query: str) -> list[str]:
     return [q, *(w for w in search.words(q) if w != q)] if q else []
 
 
+@lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    # Materials, organisations and themes repeat across items: each is folded once.
+    return search.normalise(text)
+
+
 def _find(field: str, texts: list[str], needles: list[str]) -> Match | None:
     """The first needle (the whole query, then its words) found in any of the texts, and how many texts hold it."""
     for needle in needles:
-        holding = [t for t in texts if t and needle in search.normalise(t)]
+        holding = [t for t in texts if t and needle in _normalised(t)]
         if not holding:
             continue
         cut = core_text.excerpt(holding[0], "", around=_AROUND, look_for=[needle])
@@ -98,8 +105,10 @@ def explain(rows, query: str) -> None:
         for row in rows:
             row.matches, row.group = [], ""
         return
-    fields = ("id", "name", "sub_name", "result_name", "conditions", "legal_basis", "themes", "life_events")
-    versions = ItemVersion.objects.only(*fields).in_bulk([r.version_id for r in rows])
+    fields = ("id", "result_name", "conditions", "legal_basis", "themes", "life_events")
+    versions = {
+        v["id"]: v for v in ItemVersion.objects.filter(pk__in=[r.version_id for r in rows]).values(*fields)
+    }
     materials: dict[int, list[str]] = {}
     for version_id, name in (
         Material.objects.filter(version_id__in=versions)
@@ -112,11 +121,11 @@ def explain(rows, query: str) -> None:
         version = versions.get(row.version_id)
         row.group = DIRECT if getattr(row, "direct", False) else MENTIONED
         row.matches = (
-            [] if version is None else _matches(row, version, materials.get(version.pk, []), needles, q)
+            [] if version is None else _matches(row, version, materials.get(version["id"], []), needles, q)
         )
 
 
-def _matches(row, version: ItemVersion, materials: list[str], needles: list[str], q: str) -> list[Match]:
+def _matches(row, version: dict, materials: list[str], needles: list[str], q: str) -> list[Match]:
     found: list[Match] = []
     if any(c.isdigit() for c in q) and q.upper() in row.code:
         at = row.code.index(q.upper())
@@ -124,12 +133,12 @@ def _matches(row, version: ItemVersion, materials: list[str], needles: list[str]
     organisation = row.organisation
     texts = [
         ("name", [row.display_name]),
-        ("result", [version.result_name]),
+        ("result", [version["result_name"]]),
         ("materials", materials),
-        ("conditions", [version.conditions]),
-        ("legal_basis", [b.get("law", "") for b in version.legal_basis if isinstance(b, dict)]),
-        ("themes", list(version.themes)),
-        ("life_events", list(version.life_events)),
+        ("conditions", [version["conditions"]]),
+        ("legal_basis", [b.get("law", "") for b in version["legal_basis"] if isinstance(b, dict)]),
+        ("themes", list(version["themes"])),
+        ("life_events", list(version["life_events"])),
         ("organisation", [organisation.name, organisation.short_name] if organisation else []),
     ]
     # The whole query first, in every field; its words only where the whole query is in none of them (a word in
@@ -143,7 +152,7 @@ def _matches(row, version: ItemVersion, materials: list[str], needles: list[str]
             break
     if _ASCII_WORD.match(q):
         # Pinyin or initials ("yyzz"): the name's or the result's, whole words not highlighted.
-        for field, value in (("name_pinyin", row.display_name), ("result_pinyin", version.result_name)):
+        for field, value in (("name_pinyin", row.display_name), ("result_pinyin", version["result_name"])):
             full, initials = core_text.pinyin(search.normalise(value))
             if value and (q in full or q in initials):
                 found.append(Match(field, value))

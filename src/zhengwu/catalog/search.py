@@ -341,6 +341,10 @@ class Ranked:
     def __init__(self, entries: QuerySet[SearchEntry], ranked: list[tuple[int, int, bool]]) -> None:
         self.entries, self.ranked = entries, ranked
 
+    def ids(self) -> list[int]:
+        """The ids of the matching rows, best first."""
+        return [pk for pk, _score, _direct in self.ranked]
+
     def direct_count(self) -> int:
         """How many rows are direct matches (they are the first ones)."""
         return sum(1 for _pk, _score, direct in self.ranked if direct)

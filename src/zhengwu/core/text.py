@@ -93,13 +93,16 @@ def pinyin(text: str, *, keep_other: bool = False) -> tuple[str, str]:
 
 
 def _folded_with_positions(text: str) -> tuple[str, list[int]]:
-    """`normalise` of the text character by character, with the index in `text` of each folded character."""
-    folded, where = [], []
-    for i, char in enumerate(text):
-        for c in normalise(char):
-            folded.append(c)
-            where.append(i)
-    return "".join(folded), where
+    """`normalise` of the text, with the index in `text` of each folded character."""
+    chars = [unicodedata.normalize("NFKC", c) for c in text]
+    joined = "".join(chars)
+    converted = simplified(joined).lower()
+    if len(converted) != len(joined):  # a conversion that changed the length: fold character by character
+        pairs = [(c, i) for i, char in enumerate(text) for c in normalise(char)]
+    else:
+        owners = [i for i, c in enumerate(chars) for _ in c]
+        pairs = [(c, owners[k]) for k, c in enumerate(converted) if c.isalnum()]  # what \w keeps, without "_"
+    return "".join(c for c, _i in pairs), [i for _c, i in pairs]
 
 
 def find_folded(text: str, needle: str) -> tuple[int, int] | None:
@@ -131,14 +134,14 @@ def needles(query: str) -> list[str]:
 def excerpt(text: str, query: str, *, around: int = 24, look_for: list[str] | None = None):
     """(before, match, after) around the first place the text holds the query (or, failing that, one of its words),
     with at most `around` characters kept on each side ("…" where cut); None if it holds none of them."""
-    folded = normalise(text)
+    if not text:
+        return None
+    folded, where = _folded_with_positions(text)
     for needle in needles(query) if look_for is None else look_for:
-        if needle not in folded:
+        at = folded.find(needle) if needle else -1
+        if at < 0:
             continue
-        span = find_folded(text, needle)
-        if span is None:
-            continue
-        start, end = span
+        start, end = where[at], where[at + len(needle) - 1] + 1
         left, right = max(0, start - around), min(len(text), end + around)
         before = ("…" if left else "") + text[left:start]
         return before, text[start:end], text[end:right] + ("…" if right < len(text) else "")

@@ -27,9 +27,9 @@ from zhengwu.catalog import rules as catalog_rules
 from zhengwu.catalog import search as catalog_search
 from zhengwu.catalog import selectors as catalog
 from zhengwu.catalog.models import SearchEntry
-from zhengwu.core import files as disclosure_files
 from zhengwu.core.context_processors import current_site
 from zhengwu.core.models import Organisation
+from zhengwu.disclosure import files as disclosure_files
 from zhengwu.disclosure import selectors as disclosure
 from zhengwu.disclosure import text as disclosure_text
 from zhengwu.disclosure.models import Attachment, Publication
@@ -248,7 +248,7 @@ class ItemSource:
         found = catalog_search.search(words, entries)
         if isinstance(found, QuerySet):
             return found, None
-        ranked = [pk for pk, *_rest in found.ranked]
+        ranked = found.ids()
         return entries.filter(pk__in=ranked), ranked
 
     def narrow(self, entries: QuerySet) -> QuerySet:
