@@ -68,10 +68,12 @@ INSTALLED_APPS = [
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",
+    "ninja",  # /api/docs served from our static files (not a CDN), so the Content-Security-Policy holds there too
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhengwu.core.middleware.RequestContextMiddleware",
+    "zhengwu.core.middleware.RequestSizeMiddleware",
     "zhengwu.core.middleware.UnreadableInputMiddleware",
     "zhengwu.core.middleware.DomainErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -169,6 +172,24 @@ if SECURE:
     SECURE_HSTS_SECONDS = 31536000
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp; docs/deploy.md): scripts only from our own static files (htmx, ECharts,
+# Bootstrap and ours are all in static/, none inline), no plugins, no framing, forms and fetches to ourselves.
+# Styles also inline: templates and ECharts/htmx set style attributes, and an injected style cannot run code.
+# Images also data: (inline SVG/PNG in Bootstrap's CSS and the TOTP QR code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 OTP_TOTP_ISSUER = "Zhengwu 政务"
 

@@ -43,7 +43,9 @@ def test_the_same_key_with_a_different_request_is_refused(client, world):
     assert post(client, NEW, key="k-1").status_code == 201
     other = post(client, {**NEW, "content": "另一件事:路灯不亮"}, key="k-1")
     assert other.status_code == 422
-    assert other.json()["field"] == "Idempotency-Key" and "已用于另一个内容不同的请求" in other.json()["message"]
+    assert (
+        other.json()["field"] == "Idempotency-Key" and "已用于另一个内容不同的请求" in other.json()["message"]
+    )
     assert Ticket.objects.count() == 1
 
 
