@@ -45,6 +45,15 @@ ZHENGWU_AUDIT_ANCHOR_FILE = os.environ.get("ZHENGWU_AUDIT_ANCHOR_FILE", "")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZHENGWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Calls to the CKAN action API per address (django-ratelimit's rate): enough for a harvester paging 100 at a time.
 ZHENGWU_CKAN_RATE_LIMIT = os.environ.get("ZHENGWU_CKAN_RATE_LIMIT", "120/m")
+# Uploads (core/files.py, docs/deploy.md): a body over the request limit is refused by its Content-Length before it
+# is read; each file then against its domain's limit.
+ZHENGWU_REQUEST_MAX_BYTES = int(os.environ.get("ZHENGWU_REQUEST_MAX_BYTES", str(50 * 1024 * 1024)))
+ZHENGWU_CASE_UPLOAD_MAX_BYTES = int(os.environ.get("ZHENGWU_CASE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+ZHENGWU_DISCLOSURE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("ZHENGWU_DISCLOSURE_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+# What a 503 asks clients to wait while the database or Redis is unavailable (Retry-After).
+ZHENGWU_RETRY_AFTER_SECONDS = int(os.environ.get("ZHENGWU_RETRY_AFTER_SECONDS", "30"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
