@@ -13,7 +13,9 @@ def test_scripted_pages_work_with_no_inline_script(page, demo_county, sign_in, v
     sign_in("supervisor", "zhengwu2026")
     response = visit("/workbench/supervision/")
     policy = response.headers["content-security-policy"]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
     expect(page.locator("#trend-chart canvas")).to_have_count(1)  # ECharts drew from the static script
 
     visit("/workbench/supervision/alerts/")
@@ -24,7 +26,9 @@ def test_scripted_pages_work_with_no_inline_script(page, demo_county, sign_in, v
     visit("/workbench/supervision/bulletin/")
     page.fill("#month", "2026-09")
     page.dispatch_event("#month", "change")
-    expect(page.locator("[data-format=pdf]")).to_have_attribute("href", re.compile(r"/bulletin/2026-09\.pdf$"))
+    expect(page.locator("[data-format=pdf]")).to_have_attribute(
+        "href", re.compile(r"/bulletin/2026-09\.pdf$")
+    )
 
     centre = ServiceCentre.objects.order_by("pk").first()
     visit(f"/hall/{centre.pk}/")
