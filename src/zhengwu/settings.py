@@ -45,6 +45,15 @@ ZHENGWU_AUDIT_ANCHOR_FILE = os.environ.get("ZHENGWU_AUDIT_ANCHOR_FILE", "")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZHENGWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Calls to the CKAN action API per address (django-ratelimit's rate): enough for a harvester paging 100 at a time.
 ZHENGWU_CKAN_RATE_LIMIT = os.environ.get("ZHENGWU_CKAN_RATE_LIMIT", "120/m")
+# Uploads (core/files.py, docs/deploy.md): a body over the request limit is refused by its Content-Length before it
+# is read; each file then against its domain's limit.
+ZHENGWU_REQUEST_MAX_BYTES = int(os.environ.get("ZHENGWU_REQUEST_MAX_BYTES", str(50 * 1024 * 1024)))
+ZHENGWU_CASE_UPLOAD_MAX_BYTES = int(os.environ.get("ZHENGWU_CASE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+ZHENGWU_DISCLOSURE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("ZHENGWU_DISCLOSURE_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+# What a 503 asks clients to wait while the database or Redis is unavailable (Retry-After).
+ZHENGWU_RETRY_AFTER_SECONDS = int(os.environ.get("ZHENGWU_RETRY_AFTER_SECONDS", "30"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,10 +77,12 @@ INSTALLED_APPS = [
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",
+    "ninja",  # /api/docs served from our static files (not a CDN), so the Content-Security-Policy holds there too
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhengwu.core.middleware.RequestContextMiddleware",
+    "zhengwu.core.middleware.RequestSizeMiddleware",
     "zhengwu.core.middleware.UnreadableInputMiddleware",
     "zhengwu.core.middleware.DomainErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -169,6 +181,24 @@ if SECURE:
     SECURE_HSTS_SECONDS = 31536000
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp; docs/deploy.md): scripts only from our own static files (htmx, ECharts,
+# Bootstrap and ours are all in static/, none inline), no plugins, no framing, forms and fetches to ourselves.
+# Styles also inline: templates and ECharts/htmx set style attributes, and an injected style cannot run code.
+# Images also data: (inline SVG/PNG in Bootstrap's CSS and the TOTP QR code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 OTP_TOTP_ISSUER = "Zhengwu 政务"
 

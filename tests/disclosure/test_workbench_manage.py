@@ -177,6 +177,20 @@ def test_accepted_attachment_kinds(client, org, people, filename, body):
     assert pub.attachments.get().name == filename
 
 
+def test_an_html_page_dressed_as_a_pdf_is_refused(client, org, people):
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="附件测试")
+    client.force_login(people["drafter"])
+    disguised = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n"
+    response = client.post(
+        f"{BASE}publications/{pub.pk}/attachments/", {"file": SimpleUploadedFile("公告.pdf", disguised)}
+    )
+    assert response.status_code == 422
+    assert (
+        'id="att-file-error"' in response.content.decode() and "不是真正的 PDF" in response.content.decode()
+    )
+    assert not Attachment.objects.exists()
+
+
 def test_attachment_rejected_by_content_with_a_chinese_error_at_the_field(client, org, people):
     pub = services.create_draft(organisation=org, by=people["drafter"], title="附件测试")
     client.force_login(people["drafter"])

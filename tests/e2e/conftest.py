@@ -153,7 +153,19 @@ def context(browser, live_server):
 
 @pytest.fixture
 def page(context):
-    return context.new_page()
+    """A new page; the test fails if the browser reports a Content-Security-Policy violation on it (an inline
+    script or a resource from elsewhere that settings.CONTENT_SECURITY_POLICY does not allow)."""
+    page = context.new_page()
+    violations: list[str] = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", watch)
+    yield page
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
 
 
 class Screenshots:

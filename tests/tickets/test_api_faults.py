@@ -43,7 +43,9 @@ def test_the_same_key_with_a_different_request_is_refused(client, world):
     assert post(client, NEW, key="k-1").status_code == 201
     other = post(client, {**NEW, "content": "另一件事:路灯不亮"}, key="k-1")
     assert other.status_code == 422
-    assert other.json()["field"] == "Idempotency-Key" and "已用于另一个内容不同的请求" in other.json()["message"]
+    assert (
+        other.json()["field"] == "Idempotency-Key" and "已用于另一个内容不同的请求" in other.json()["message"]
+    )
     assert Ticket.objects.count() == 1
 
 
@@ -88,3 +90,34 @@ def test_a_signed_in_user_without_the_right_gets_403(client, world):
     client.force_login(world.housing_clerk)
     response = post(client, NEW)
     assert response.status_code == 403 and "WWW-Authenticate" not in response
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql", reason="real concurrency: PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_retries_at_the_same_moment_file_once(world):
+    import threading
+
+    from django.db import connections
+    from django.test import Client
+
+    barrier, answers = threading.Barrier(2), []
+
+    def send():
+        client = Client()
+        client.force_login(world.operator)
+        try:
+            barrier.wait()
+            answers.append(post(client, NEW, key="same-moment"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json()["number"] == answers[1].json()["number"]
+    assert Ticket.objects.count() == 1

@@ -164,3 +164,16 @@ def test_get_requests_filters_by_status_and_service_among_published_requests(cli
 def test_only_the_hash_of_a_key_is_kept(world):
     key, raw = services.create_api_key(name="客户端")
     assert key.key_hash == open311.hash_key(raw) and raw not in (key.key_hash, key.prefix + "x")
+
+
+def test_a_retried_post_with_the_same_idempotency_key_files_once(client, world, key):
+    from zhengwu.tickets.models import Ticket
+
+    headers = {"Idempotency-Key": "open311-retry-1"}
+    data = {"api_key": key, "service_code": "city.noise", "description": "夜间施工噪音", "phone": "13979712345",
+            "address_string": "瑞金市象湖镇红都大道18号",
+            "first_name": "伟", "last_name": "张", "attribute[kind]": "complaint"}  # fmt: skip
+    first = client.post("/open311/v2/requests.json", data, headers=headers)
+    again = client.post("/open311/v2/requests.json", data, headers=headers)
+    assert first.status_code == again.status_code == 201, first.content
+    assert again.json() == first.json() and Ticket.objects.count() == 1

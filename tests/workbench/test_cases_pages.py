@@ -257,6 +257,8 @@ def test_material_download_is_scoped(as_user, world, submitted):  # noqa: F811
     row = services.upload_material(case=submitted, by=world.clerk, position=1, upload=pdf_upload())
     ok = as_user(world.clerk).get(f"/workbench/cases/{submitted.number}/materials/{row.pk}/")
     assert ok.status_code == 200 and b"".join(ok.streaming_content).startswith(b"%PDF")
+    # Served as a download the browser never renders nor sniffs (issue 14.6).
+    assert ok["Content-Disposition"].startswith("attachment") and ok["X-Content-Type-Options"] == "nosniff"
     assert (
         as_user(world.outsider).get(f"/workbench/cases/{submitted.number}/materials/{row.pk}/").status_code
         == 404

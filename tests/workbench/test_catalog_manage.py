@@ -114,6 +114,7 @@ def test_files_uploaded_to_a_draft_are_offered_by_the_published_guide(client, ap
     download = client.get(blank)
     assert download.status_code == 200 and b"".join(download.streaming_content) == _docx()
     assert "attachment" in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff"
     assert b"".join(client.get(result).streaming_content) == PDF
     assert client.get(f"/services/{water_item.code}/files/blank_form/2/").status_code == 404  # none uploaded
 

@@ -68,16 +68,17 @@ def _replay(stored: IdempotentRequest, print_: str):
 
 
 class IdempotencyMiddleware:
-    """POSTs to the API that carry an Idempotency-Key header run at most once per key (see the module)."""
+    """POSTs to the APIs (ours, CKAN's under /api/, Open311) that carry an Idempotency-Key header run at most once
+    per key (see the module)."""
 
-    PREFIX = "/api/"
+    PREFIXES = ("/api/", "/open311/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         key = request.headers.get(HEADER, "").strip()
-        if request.method != "POST" or not key or not request.path.startswith(self.PREFIX):
+        if request.method != "POST" or not key or not request.path.startswith(self.PREFIXES):
             return self.get_response(request)
         if len(key) > MAX_KEY:
             return _error("invalid_idempotency_key", f"幂等键(Idempotency-Key)最长 {MAX_KEY} 个字符", 422)

@@ -24,3 +24,18 @@
 
   window.zhengwu = Object.assign(window.zhengwu || {}, { setCareMode: setCareMode });
 })();
+
+/* Behaviour that used to be inline in templates (the Content-Security-Policy allows no inline script):
+   - a select with data-autosubmit submits its form when changed (filters);
+   - the case page's error (#case-error) gets the focus, so a screen reader reads it first. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-autosubmit]") && field.form) field.form.submit();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var error = document.getElementById("case-error");
+    if (error) error.focus();
+  });
+})();
