@@ -21,16 +21,17 @@ from zhengwu.core.outbox import (  # noqa: F401 — the outbox's names, as calle
     send_due,
     sms_provider,
 )
+from zhengwu.core.thresholds import INTAKE_WORKDAYS
 
 log = logging.getLogger(__name__)
 
 # What the applicant is told for each event that changes something they care about.
 MESSAGES = {
-    "submit": "您的申请已收件,办件编号 {number},查询码 {query_code}。受理机关将在 5 个工作日内作出受理决定。",
+    "submit": "您的申请已收件,办件编号 {number},查询码 {query_code}。受理机关将在 {intake_days} 个工作日内作出受理决定。",
     "request_supplement": "您的申请 {number} 需要补正材料,请按补正材料通知书一次性补齐后提交。",
-    "supply_supplement": "您的申请 {number} 已补齐材料,受理机关将在 5 个工作日内作出受理决定。",
+    "supply_supplement": "您的申请 {number} 已补齐材料,受理机关将在 {intake_days} 个工作日内作出受理决定。",
     "accept": "您的申请 {number} 已受理,承诺办结期限 {promised_due}。",
-    "deem_accept": "您的申请 {number} 超过 5 个工作日未作受理决定,依法自收件之日起视为受理,承诺办结期限 {promised_due}。",
+    "deem_accept": "您的申请 {number} 超过 {intake_days} 个工作日未作受理决定,依法自收件之日起视为受理,承诺办结期限 {promised_due}。",
     "refuse": "您的申请 {number} 不予受理,理由见不予受理通知书。",
     "suspend": "您的申请 {number} 进入特别程序,期间不计入办理时限。",
     "resume": "您的申请 {number} 已恢复办理,承诺办结期限 {promised_due}。",
@@ -65,6 +66,7 @@ def _text(case: Case, event: CaseEvent) -> str | None:
     text = template.format(
         number=case.number,
         query_code=case.query_code,
+        intake_days=INTAKE_WORKDAYS,
         promised_due=case.promised_due.isoformat() if case.promised_due else "待定",
         legal_due=case.legal_due.isoformat() if case.legal_due else "待定",
         decision=case.get_decision_display() if case.decision else "",

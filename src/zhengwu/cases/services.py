@@ -810,7 +810,10 @@ def request_supplement(
         workflow.next_status(case.status, "request_supplement")
         if not _intake_open(case, at):
             raise Conflict(
-                _("收件已超过 5 个工作日,依法视为受理,不能再要求补正"), code="intake.expired", field="status"
+                _("收件已超过 %(days)s 个工作日,依法视为受理,不能再要求补正")
+                % {"days": deadlines.INTAKE_WORKDAYS},
+                code="intake.expired",
+                field="status",
             )
         earlier = list(case.supplements.order_by("round"))
         named_before = {_key(i) for s in earlier for i in s.items}
@@ -904,7 +907,10 @@ def refuse_case(
         workflow.next_status(case.status, "refuse")
         if not _intake_open(case, at):
             raise Conflict(
-                _("收件已超过 5 个工作日,依法视为受理,不能再不予受理"), code="intake.expired", field="status"
+                _("收件已超过 %(days)s 个工作日,依法视为受理,不能再不予受理")
+                % {"days": deadlines.INTAKE_WORKDAYS},
+                code="intake.expired",
+                field="status",
             )
         _record(
             case, "refuse", by=by, at=at, note=reason, data={"reason": reason, "legal_basis": legal_basis}
