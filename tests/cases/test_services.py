@@ -400,7 +400,9 @@ def test_second_request_naming_new_materials_needs_a_reason_and_raises_an_alert(
     services.request_supplement(
         case=submitted, by=world.clerk, items=new_items, reason="经营范围变更为含冷食类,需补充平面图"
     )
-    alert = Alert.objects.get(code="case.supplement.repeated_new_materials")  # supervision's alert, the only one
+    alert = Alert.objects.get(
+        code="case.supplement.repeated_new_materials"
+    )  # supervision's alert, the only one
     assert alert.case == submitted and alert.data["new_materials"] == ["场所平面图"]
     assert alert.event.action == "request_supplement" and "场所平面图" in alert.explanation
 

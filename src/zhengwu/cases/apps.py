@@ -9,3 +9,9 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from zhengwu.cases import signals  # noqa: F401 — recompute due dates when a calendar year is loaded
+        from zhengwu.cases.models import OutboxMessage
+        from zhengwu.core import outbox
+
+        outbox.use(
+            OutboxMessage
+        )  # the one outbox's table: core.outbox writes and sends every message through it

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.catalog.models import STEP_KIND_CHOICES, ItemVersion, ServiceItem
-from zhengwu.core.models import ImmutableEvent, Organisation, Role, Window
+from zhengwu.core.models import ImmutableEvent, Organisation, OutboxBase, Role, Window
 
 
 class Status(models.TextChoices):
@@ -393,40 +393,13 @@ class Notice(models.Model):
         return f"{self.get_kind_display()} {self.document_number}"
 
 
-class OutboxMessage(models.Model):
-    """A notification written with the change that caused it and sent by the task worker, with bounded retries."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("待发送")
-        SENT = "sent", _("已发送")
-        FAILED = "failed", _("发送失败")
+class OutboxMessage(OutboxBase):
+    """The one outbox (core.outbox): every message the platform sends — an applicant's notification, a one-time
+    notice, a supervision warning — with the case it is about, when there is one."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="messages", null=True, blank=True)
-    channel = models.CharField(_("渠道"), max_length=8)
-    recipient = models.CharField(_("接收方"), max_length=254)
-    subject = models.CharField(_("主题"), max_length=200, blank=True)
-    body = models.TextField(_("内容"))
-    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("最近错误"), blank=True)
-    created_at = models.DateTimeField()
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("通知发件箱")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.channel}→{self.recipient} {self.state}"
-
-
-class NumberSequence(models.Model):
-    """The last sequence number given for one prefix (region code and year) of case numbers."""
-
-    prefix = models.CharField(max_length=20, unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.prefix}:{self.last}"

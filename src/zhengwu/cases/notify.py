@@ -1,40 +1,37 @@
-"""Notifying applicants: messages are written to the outbox in the service's transaction and sent by the task
-worker through pluggable channels (e-mail by Django's mail; SMS through a provider), with bounded retries.
-
-Choose the SMS provider with the setting ZHENGWU_SMS_PROVIDER (a dotted path to a class with `send(phone, text)`);
-the default, LoggingSmsProvider, writes the message to the log and sends nothing.
+"""Notifying applicants: what each event tells the applicant (and their agent), written to the one outbox
+(core.outbox) in the service's transaction; core.outbox sends it after commit through its channels, with bounded
+retries. The outbox's names are re-exported here for the callers that knew them as cases'.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Protocol
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils.module_loading import import_string
 
 from zhengwu.cases import selectors
 from zhengwu.cases.models import Case, CaseEvent, Channel, OutboxMessage, Status
-from zhengwu.core import clock
+from zhengwu.core import outbox
 from zhengwu.core.masking import mask_name
+from zhengwu.core.outbox import (  # noqa: F401 — the outbox's names, as callers of cases.notify knew them
+    BACKOFF_MINUTES,
+    MAX_ATTEMPTS,
+    LoggingSmsProvider,
+    SmsProvider,
+    deliver,
+    send_due,
+    sms_provider,
+)
+from zhengwu.core.thresholds import INTAKE_WORKDAYS
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-# Minutes to wait before the 2nd, 3rd, 4th and 5th attempt.
-BACKOFF_MINUTES = (1, 5, 30, 120)
-
 # What the applicant is told for each event that changes something they care about.
 MESSAGES = {
-    "submit": "您的申请已收件,办件编号 {number},查询码 {query_code}。受理机关将在 5 个工作日内作出受理决定。",
+    "submit": "您的申请已收件,办件编号 {number},查询码 {query_code}。受理机关将在 {intake_days} 个工作日内作出受理决定。",
     "request_supplement": "您的申请 {number} 需要补正材料,请按补正材料通知书一次性补齐后提交。",
-    "supply_supplement": "您的申请 {number} 已补齐材料,受理机关将在 5 个工作日内作出受理决定。",
+    "supply_supplement": "您的申请 {number} 已补齐材料,受理机关将在 {intake_days} 个工作日内作出受理决定。",
     "accept": "您的申请 {number} 已受理,承诺办结期限 {promised_due}。",
-    "deem_accept": "您的申请 {number} 超过 5 个工作日未作受理决定,依法自收件之日起视为受理,承诺办结期限 {promised_due}。",
+    "deem_accept": "您的申请 {number} 超过 {intake_days} 个工作日未作受理决定,依法自收件之日起视为受理,承诺办结期限 {promised_due}。",
     "refuse": "您的申请 {number} 不予受理,理由见不予受理通知书。",
     "suspend": "您的申请 {number} 进入特别程序,期间不计入办理时限。",
     "resume": "您的申请 {number} 已恢复办理,承诺办结期限 {promised_due}。",
@@ -62,27 +59,6 @@ def add_to_messages(addition: Callable[[Case, CaseEvent], str | None]) -> None:
         MESSAGE_ADDITIONS.append(addition)
 
 
-class SmsProvider(Protocol):
-    """A way of sending a text message; raise any exception to mark the attempt failed."""
-
-    def send(self, phone: str, text: str) -> None: ...
-
-
-class LoggingSmsProvider:
-    """The stand-in: logs the message (phone masked) and keeps it in `sent` for tests and demos."""
-
-    sent: list[tuple[str, str]] = []
-
-    def send(self, phone: str, text: str) -> None:
-        LoggingSmsProvider.sent.append((phone, text))
-        log.info("SMS to %s: %s", phone[:3] + "****" + phone[-4:], text)
-
-
-def sms_provider() -> SmsProvider:
-    path = getattr(settings, "ZHENGWU_SMS_PROVIDER", "zhengwu.cases.notify.LoggingSmsProvider")
-    return import_string(path)()
-
-
 def _text(case: Case, event: CaseEvent) -> str | None:
     template = MESSAGES.get(event.action)
     if template is None:
@@ -90,6 +66,7 @@ def _text(case: Case, event: CaseEvent) -> str | None:
     text = template.format(
         number=case.number,
         query_code=case.query_code,
+        intake_days=INTAKE_WORKDAYS,
         promised_due=case.promised_due.isoformat() if case.promised_due else "待定",
         legal_due=case.legal_due.isoformat() if case.legal_due else "待定",
         decision=case.get_decision_display() if case.decision else "",
@@ -161,7 +138,6 @@ def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
     applicant = case.applicant
     subject = f"【政务服务】办件 {case.number}:{event.to_status and Status(event.to_status).label}"
     body = f"{addressee(case)}:{text}"
-    now = clock.now()
     messages = []
     if applicant.email:
         messages.append(OutboxMessage(case=case, channel="email", recipient=applicant.email, body=body))
@@ -177,68 +153,6 @@ def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
         messages.append(OutboxMessage(case=case, channel=channel, recipient=recipient, body=copy))
         sent_to.add((channel, recipient.lower()))
     for message in messages:
-        message.created_at, message.next_attempt_at = now, now
         if message.channel == "email":
             message.subject = subject
-    messages = OutboxMessage.objects.bulk_create(messages)
-    ids = [m.pk for m in messages]
-    if ids:
-        transaction.on_commit(lambda: _enqueue(ids))
-    return messages
-
-
-def _enqueue(ids: list[int], run_after: dt.datetime | None = None) -> None:
-    from zhengwu.cases.tasks import send_outbox_message
-
-    for message_id in ids:
-        try:
-            task = send_outbox_message.using(run_after=run_after) if run_after else send_outbox_message
-            task.enqueue(message_id)
-        except Exception:  # the outbox keeps the message; `zhengwu cases send-outbox` picks it up
-            log.exception("could not enqueue outbox message %s", message_id)
-
-
-def _send(message: OutboxMessage) -> None:
-    if message.channel == "email":
-        send_mail(message.subject, message.body, None, [message.recipient], fail_silently=False)
-    elif message.channel == "sms":
-        sms_provider().send(message.recipient, message.body)
-    else:
-        raise ValueError(f"unknown channel {message.channel}")
-
-
-def deliver(message_id: int) -> str:
-    """Try to send one message; on failure schedule the next attempt until MAX_ATTEMPTS, then mark it failed.
-    Idempotent: a message already sent or given up is left alone. Returns the message's state."""
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.state != OutboxMessage.State.PENDING:
-            return message.state if message else "missing"
-        message.attempts += 1
-        try:
-            _send(message)
-        except Exception as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.state, message.next_attempt_at = OutboxMessage.State.FAILED, None
-            else:
-                wait = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1]
-                message.next_attempt_at = clock.now() + dt.timedelta(minutes=wait)
-                run_after = message.next_attempt_at
-                transaction.on_commit(lambda: _enqueue([message_id], run_after))
-        else:
-            message.state, message.sent_at, message.last_error = OutboxMessage.State.SENT, clock.now(), ""
-            message.next_attempt_at = None
-        message.save(update_fields=["state", "attempts", "last_error", "next_attempt_at", "sent_at"])
-        return message.state
-
-
-def send_due(*, limit: int = 500) -> tuple[int, int]:
-    """Send pending messages whose time has come (for operators and cron when the worker was down)."""
-    ids = list(
-        OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=clock.now())
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    states = [deliver(pk) for pk in ids]
-    return states.count(OutboxMessage.State.SENT), states.count(OutboxMessage.State.FAILED)
+    return outbox.post_all(messages)

@@ -46,13 +46,12 @@ from zhengwu.cases.models import (
     Delivery,
     ExtensionRequest,
     Notice,
-    NumberSequence,
     Status,
     SupplementRequest,
     Suspension,
 )
 from zhengwu.catalog.models import ItemVersion, ServiceItem
-from zhengwu.core import access, audit, clock, files, ids
+from zhengwu.core import access, actors, audit, clock, files, ids, inputs, numbering
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.calendar import pinned as pinned_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
@@ -110,31 +109,13 @@ def _reload(case: Case) -> None:
             field.set_cached_value(case, obj)
 
 
-def _actor(by):
-    return by if by is not None and getattr(by, "is_authenticated", False) else None
+_actor = actors.acting_user
 
 
-def _label(by) -> str:
-    if by is None:
-        return "系统"
-    staff = access.staff_of(by)
-    if staff is not None:
-        return staff.name
-    applicant = getattr(by, "applicant", None) if _actor(by) else None
-    return applicant.name if applicant else (by.get_username() if _actor(by) else "申请人")
+_label = functools.partial(actors.acting_label, system="系统", anonymous="申请人", applicant=True)
 
 
-def _text(value, *, field: str, label: str, max_length: int = 2000, required: bool = True) -> str:
-    value = str(value or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("请填写%(label)s") % {"label": label}, field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(
-            _("%(label)s最长 %(max_length)s 个字,现有 %(length)s 个字")
-            % {"label": label, "max_length": max_length, "length": len(value)},
-            field=field,
-        )
-    return value
+_text = inputs.text
 
 
 def _days(value, *, field: str, label: str, minimum: int = 1) -> int:
@@ -439,17 +420,9 @@ def _check_submitter(*, by, applicant: Applicant, channel: str, agent: dict, win
 
 def _next_number(case: Case, at: dt.datetime) -> str:
     """Region code, year, sequence: 360681-2026-000123 (read aloud digit group by digit group)."""
-    prefix = f"{case.organisation.region.code}-{clock.local_date(at).year}"
-    row = NumberSequence.objects.select_for_update().filter(prefix=prefix).first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                row = NumberSequence.objects.create(prefix=prefix, last=0)
-        except IntegrityError:
-            row = NumberSequence.objects.select_for_update().get(prefix=prefix)
-    row.last += 1
-    row.save(update_fields=["last"])
-    return f"{prefix}-{row.last:06d}"
+    return numbering.next_number(
+        f"{case.organisation.region.code}-{clock.local_date(at).year}", sep="-", width=6
+    )
 
 
 def _query_code() -> str:
@@ -843,7 +816,10 @@ def request_supplement(
         workflow.next_status(case.status, "request_supplement")
         if not _intake_open(case, at):
             raise Conflict(
-                _("收件已超过 5 个工作日,依法视为受理,不能再要求补正"), code="intake.expired", field="status"
+                _("收件已超过 %(days)s 个工作日,依法视为受理,不能再要求补正")
+                % {"days": deadlines.INTAKE_WORKDAYS},
+                code="intake.expired",
+                field="status",
             )
         earlier = list(case.supplements.order_by("round"))
         named_before = {_key(i) for s in earlier for i in s.items}
@@ -937,7 +913,10 @@ def refuse_case(
         workflow.next_status(case.status, "refuse")
         if not _intake_open(case, at):
             raise Conflict(
-                _("收件已超过 5 个工作日,依法视为受理,不能再不予受理"), code="intake.expired", field="status"
+                _("收件已超过 %(days)s 个工作日,依法视为受理,不能再不予受理")
+                % {"days": deadlines.INTAKE_WORKDAYS},
+                code="intake.expired",
+                field="status",
             )
         _record(
             case, "refuse", by=by, at=at, note=reason, data={"reason": reason, "legal_basis": legal_basis}
@@ -1528,10 +1507,7 @@ def import_case(*, parsed) -> Case:
         if parsed.number:
             case.number = parsed.number
             prefix, sequence = parsed.number.rsplit("-", 1)
-            row, _created = NumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
-            if row.last < int(sequence):
-                row.last = int(sequence)
-                row.save(update_fields=["last"])
+            numbering.given(prefix, int(sequence))
         else:
             case.number = _next_number(case, parsed.events[0]["at"])
         case.save()

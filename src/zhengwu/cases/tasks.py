@@ -3,14 +3,7 @@
 from django_tasks import task
 
 from zhengwu.core.context import acting_as
-
-
-@task()
-def send_outbox_message(message_id: int) -> str:
-    """Send one outbox message; a failure schedules a bounded number of retries (see notify.deliver)."""
-    from zhengwu.cases import notify
-
-    return notify.deliver(message_id)
+from zhengwu.core.tasks import send_outbox_message  # noqa: F401 — the one outbox's task (queued rows name it here)
 
 
 @task()

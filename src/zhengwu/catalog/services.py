@@ -8,6 +8,7 @@ the item's `current_version` pointer.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.db import transaction
 from django.db.models import Max
@@ -59,16 +60,11 @@ def _require_reviewer(user, item: ServiceItem) -> None:
         access.require_organisation(user, item.organisation)
 
 
-def _actor(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+_actor = actors.acting_user
 
 
-def _label(user) -> str:
-    """Who published, as the version history shows it: the staff member's name; a command's `actors.SYSTEM`."""
-    if not _actor(user):
-        return actors.SYSTEM
-    staff = access.staff_of(user)
-    return staff.name if staff else user.get_username()
+# Who published, as the version history shows it: the staff member's name; a command's `actors.SYSTEM`.
+_label = functools.partial(actors.acting_label, anonymous=actors.SYSTEM)
 
 
 # ---- checks --------------------------------------------------------------------------------------------------

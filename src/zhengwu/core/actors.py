@@ -44,3 +44,32 @@ def actor_name(label: str | None) -> str:
     if label.endswith(" task"):
         return str(_("系统后台任务"))
     return label
+
+
+# ---- the acting person, as services record it (one definition for every domain's services)
+
+
+def acting_user(by):
+    """The account that acts, for a ForeignKey: a signed-in user, else None (a command, the system, a visitor)."""
+    return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+def acting_label(
+    by, *, anonymous: str, system: str | None = None, with_organisation: bool = False, applicant: bool = False
+) -> str:
+    """Who acted, as an event or a history stores it beside the account: a staff member's name (with their
+    organisation, "张三(县市场监管局)", when `with_organisation`), an applicant's name (when `applicant`: the
+    account's applicant record), else the account's user name. Nobody signed in: `system` when `by` is None (a
+    command, a task) if given, else `anonymous` (the domain's word for the public: 申请人, 诉求人, 评价人 …)."""
+    from zhengwu.core import access
+
+    if by is None and system is not None:
+        return system
+    staff = access.staff_of(by) if by is not None else None
+    if staff is not None:
+        return f"{staff.name}({staff.organisation})" if with_organisation else staff.name
+    user = acting_user(by)
+    if user is None:
+        return anonymous
+    person = getattr(user, "applicant", None) if applicant else None
+    return person.name if person else user.get_username()

@@ -336,3 +336,45 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class NumberSequence(models.Model):
+    """The last sequence number given under one prefix (a case's region and year, a ticket's day, an order's year):
+    core.numbering locks this row for the transaction, so two services never hand out the same number."""
+
+    prefix = models.CharField(max_length=40, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.last}"
+
+
+class OutboxBase(models.Model):
+    """A message the platform sends (core.outbox): written with the change that caused it, sent after commit with
+    bounded retries. Abstract: the one concrete table is cases.OutboxMessage, which adds the case a message is
+    about (none for messages about no case); core.outbox works on whichever table registered."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    channel = models.CharField(_("渠道"), max_length=8)
+    recipient = models.CharField(_("接收方"), max_length=254)
+    subject = models.CharField(_("主题"), max_length=200, blank=True)
+    body = models.TextField(_("内容"))
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.channel}→{self.recipient} {self.state}"

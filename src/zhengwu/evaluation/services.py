@@ -8,6 +8,7 @@ the platform itself.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import secrets
@@ -15,7 +16,6 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -23,7 +23,7 @@ from django.db.models import Max, Q
 from zhengwu.cases.models import Case
 from zhengwu.cases.models import Status as CaseStatus
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, audit, clock
+from zhengwu.core import access, actors, audit, clock, inputs, outbox
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_email, mask_phone
@@ -52,25 +52,13 @@ COMMITMENT_EDITORS = (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
 log = logging.getLogger(__name__)
 
 
-def _actor(by):
-    return by if by is not None and getattr(by, "is_authenticated", False) else None
+_actor = actors.acting_user
 
 
-def _label(by) -> str:
-    actor = _actor(by)
-    if actor is None:
-        return "评价人"
-    staff = access.staff_of(actor)
-    return f"{staff.name}({staff.organisation})" if staff else actor.get_username()
+_label = functools.partial(actors.acting_label, anonymous="评价人", with_organisation=True)
 
 
-def _text(value, *, field: str, label: str, max_length: int = 2000, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ValidationFailed(f"请填写{label}", field=field)
-    if len(text) > max_length:
-        raise ValidationFailed(f"{label}最多 {max_length} 字", field=field)
-    return text
+_text = inputs.text
 
 
 def _require_in_scope(by, organisation: Organisation, *roles: str):
@@ -683,20 +671,14 @@ def notice_text(notice: OneTimeNotice) -> str:
     )
 
 
-def _deliver_notice(notice: OneTimeNotice, phone: str, email: str) -> None:
-    from zhengwu.cases.notify import sms_provider
-
+def _post_notice(notice: OneTimeNotice, phone: str, email: str) -> None:
+    """The notice to the one outbox (core.outbox), in the caller's transaction: tried at once after commit, then
+    retried by the worker if the SMS gateway or the mail server fails."""
     text = notice_text(notice)
     if phone:
-        try:
-            sms_provider().send(phone, text)
-        except Exception:  # noqa: BLE001 — the provider's failure is logged; the notice stays recorded as issued
-            log.exception("sending notice %s by SMS failed", notice.pk)
+        outbox.post("sms", phone, text, now=True)
     if email:
-        try:
-            send_mail(f"一次性告知书 {notice.number}", text, None, [email])
-        except Exception:  # noqa: BLE001 — the mail server's failure is logged; the notice stays recorded as issued
-            log.exception("sending notice %s by e-mail failed", notice.pk)
+        outbox.post("email", email, text, subject=f"一次性告知书 {notice.number}", now=True)
 
 
 def send_notice(*, notice: OneTimeNotice, by, phone: str = "", email: str = "") -> OneTimeNotice:
@@ -728,7 +710,7 @@ def send_notice(*, notice: OneTimeNotice, by, phone: str = "", email: str = "") 
             actor=by,
             summary={"phone": mask_phone(phone), "email": mask_email(email)},
         )
-        transaction.on_commit(lambda: _deliver_notice(notice, phone, email))
+        _post_notice(notice, phone, email)
     return notice
 
 

@@ -5,11 +5,12 @@ transaction each, with its audit record; every order step is an immutable OrderS
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.db import IntegrityError, transaction
 
 from zhengwu.cases.models import Case
-from zhengwu.core import access, audit, clock
+from zhengwu.core import access, actors, audit, clock, inputs, numbering
 from zhengwu.core.calendar import add_workdays
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
@@ -23,22 +24,13 @@ RESPONDER_ROLES = (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
 MAX_RESPONSE_DAYS = 60
 
 
-def _text(value, *, field: str, label: str, max_length: int = 2000, required: bool = True) -> str:
-    value = str(value or "").strip()
-    if required and not value:
-        raise ValidationFailed(f"请填写{label}", field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(f"{label}最长 {max_length} 个字,现有 {len(value)} 个字", field=field)
-    return value
+_text = inputs.text
 
 
-def _label(by) -> str:
-    staff = access.staff_of(by)
-    return staff.name if staff else (by.get_username() if by is not None else "系统")
+_label = functools.partial(actors.acting_label, anonymous="系统")
 
 
-def _actor(by):
-    return by if by is not None and getattr(by, "is_authenticated", False) else None
+_actor = actors.acting_user
 
 
 # ---- alerts
@@ -100,15 +92,8 @@ def escalate_alert(
 
 
 def _next_number(today: dt.date) -> str:
-    prefix = f"DB-{today.year}-"
-    last = (
-        SupervisionOrder.objects.select_for_update()
-        .filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    return f"{prefix}{(int(last.rsplit('-', 1)[1]) if last else 0) + 1:04d}"
+    """DB-2026-0001."""
+    return numbering.next_number(f"DB-{today.year}", sep="-", width=4, existing=SupervisionOrder.objects)
 
 
 def _step(order: SupervisionOrder, action: str, *, by, note: str = "", data: dict | None = None) -> OrderStep:

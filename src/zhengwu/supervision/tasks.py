@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django_tasks import task
 
 from zhengwu.cases.models import Case, CaseEvent, CaseStep
-from zhengwu.core import clock
+from zhengwu.core import clock, outbox
 from zhengwu.core.context import acting_as
 from zhengwu.core.models import Role, Staff
 from zhengwu.supervision import levels, selectors
@@ -87,16 +86,9 @@ def push_warnings(*, today: dt.date | None = None) -> int:
                 except IntegrityError:
                     continue
                 pushed += 1
-                if user.email:
-                    transaction.on_commit(lambda u=user, t=text: _mail(u.email, t))
+                if user.email:  # the one outbox: sent after commit, retried if the mail server fails
+                    outbox.post("email", user.email, text, subject="政务服务电子监察预警", now=True)
     return pushed
-
-
-def _mail(address: str, text: str) -> None:
-    try:
-        send_mail("政务服务电子监察预警", text, None, [address])
-    except Exception:  # a mail server down must not lose the warning: it is on the person's workbench anyway
-        log.warning("warning mail to %s failed", address, exc_info=True)
 
 
 @task()

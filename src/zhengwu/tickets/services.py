@@ -1,6 +1,7 @@
 """Writes for tickets: one function per use case, one transaction each, the event and the audit record inside."""
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
@@ -8,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from zhengwu.core import access, audit, clock
+from zhengwu.core import access, actors, audit, clock, inputs, numbering
 from zhengwu.core.actors import SYSTEM, actor_name
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
@@ -46,15 +47,10 @@ INTERIM_REPLY_MAX = 500
 # ---------------------------------------------------------------- helpers
 
 
-def _actor(by):
-    return by if getattr(by, "is_authenticated", False) else None
+_actor = actors.acting_user
 
 
-def _label(by) -> str:
-    staff = access.staff_of(by)
-    if staff is not None:
-        return staff.name
-    return by.get_username() if _actor(by) else "诉求人"
+_label = functools.partial(actors.acting_label, anonymous="诉求人")
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -112,28 +108,14 @@ def _require_member(by, organisation: Organisation) -> None:
     access.require_organisation(by, organisation)
 
 
-def _text(value: str, *, field: str, label: str, max_length: int | None = None, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("请填写%(label)s") % {"label": label}, field=field)
-    if max_length and len(value) > max_length:
-        raise ValidationFailed(
-            _("%(label)s最长 %(max_length)s 个字,现有 %(length)s 个字")
-            % {"label": label, "max_length": max_length, "length": len(value)},
-            field=field,
-        )
-    return value
+_text = functools.partial(inputs.text, max_length=None)
 
 
 def _next_number(at: dt.datetime) -> str:
-    prefix = at.astimezone(clock.LOCAL).strftime("%Y%m%d")
-    last = (
-        Ticket.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
+    """The day and a sequence: 2026111800001."""
+    return numbering.next_number(
+        at.astimezone(clock.LOCAL).strftime("%Y%m%d"), width=5, existing=Ticket.objects
     )
-    return f"{prefix}{(int(last[8:]) + 1) if last else 1:05d}"
 
 
 def _limits(ticket: Ticket) -> deadlines.Limits:

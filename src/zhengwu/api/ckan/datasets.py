@@ -27,9 +27,9 @@ from zhengwu.catalog import rules as catalog_rules
 from zhengwu.catalog import search as catalog_search
 from zhengwu.catalog import selectors as catalog
 from zhengwu.catalog.models import SearchEntry
+from zhengwu.core import files
 from zhengwu.core.context_processors import current_site
 from zhengwu.core.models import Organisation
-from zhengwu.disclosure import files as disclosure_files
 from zhengwu.disclosure import selectors as disclosure
 from zhengwu.disclosure import text as disclosure_text
 from zhengwu.disclosure.models import Attachment, Publication
@@ -408,7 +408,7 @@ class PublicationSource:
             fmt = value.upper()
             if fmt == "HTML":
                 return True
-            types = [t for t, ext in disclosure_files.EXTENSIONS.items() if ext.upper() == fmt]
+            types = [t for t, ext in files.EXTENSIONS.items() if ext.upper() == fmt]
             return Q(pk__in=Attachment.objects.filter(content_type__in=types).values("publication_id"))
         if field in ("metadata_modified", "metadata_created"):
             return _range_q("published_at" if field == "metadata_modified" else "created_at", value)
@@ -467,7 +467,7 @@ class PublicationSource:
                 .values_list("attachments__content_type", "n")
             )
             for content_type, n in rows:
-                counts[disclosure_files.EXTENSIONS.get(content_type, "").upper() or "FILE"] += n
+                counts[files.EXTENSIONS.get(content_type, "").upper() or "FILE"] += n
         elif field == "tags":
             counts[self.tag] = publications.count()
             genres = dict(Publication.Genre.choices)
@@ -497,7 +497,7 @@ class PublicationSource:
             )
         ]
         for attachment in pub.attachments.all():
-            ext = disclosure_files.EXTENSIONS.get(attachment.content_type, "")
+            ext = files.EXTENSIONS.get(attachment.content_type, "")
             resources.append(
                 _resource(
                     request,

@@ -440,7 +440,7 @@ def supply(request, number: str):
         services.supply_supplement(case=case, by=request.user)
     except DomainError as err:
         return _detail(request, case, status=err.status, error=err)
-    messages.success(request, "材料已补齐,窗口将在 5 个工作日内作出受理决定。")
+    messages.success(request, f"材料已补齐,窗口将在 {deadlines.INTAKE_WORKDAYS} 个工作日内作出受理决定。")
     return redirect("portal_cases:detail", number=number)
 
 

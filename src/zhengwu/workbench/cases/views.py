@@ -5,11 +5,8 @@ typed), counter registration for walk-in applicants, and the notification outbox
 from __future__ import annotations
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -22,7 +19,7 @@ from zhengwu.cases import forms as case_forms
 from zhengwu.cases.models import Decision, Delivery
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, personal
-from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
+from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
 from zhengwu.portal.cases import display
@@ -30,6 +27,7 @@ from zhengwu.portal.cases.forms import ApplicationForm
 from zhengwu.portal.cases.views import pdf_response
 from zhengwu.supervision import selectors as supervision_selectors
 from zhengwu.workbench.cases.forms import WalkInForm
+from zhengwu.workbench.pages import staff_page
 from zhengwu.workbench.reveal import answer as reveal_answer
 
 QUEUE_LABELS = {
@@ -71,22 +69,7 @@ def _queue_labels(user) -> dict:
     return labels
 
 
-def _staff_required(view):
-    """Staff only; a case out of reach answers 404 (never revealing it exists) or 403 with its message."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            if access.staff_of(request.user) is None and not access.is_administrator(request.user):
-                raise AccessDenied("需要工作人员账号")
-            return view(request, *args, **kwargs)
-        except NotFound as err:
-            raise Http404(err.message) from None
-        except AccessDenied as err:
-            raise PermissionDenied(err.message) from None
-
-    return wrapped
+_staff_required = staff_page  # the one gate (workbench.pages)
 
 
 # ---- queues --------------------------------------------------------------------------------------------------

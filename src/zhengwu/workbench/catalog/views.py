@@ -7,7 +7,6 @@ import datetime as dt
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,27 +19,12 @@ from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.workbench.catalog.forms import ItemForm, form_of_spec
+from zhengwu.workbench.pages import staff_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _staff_only(view):
-    """Signed-in staff only; a domain refusal becomes a 403 page, a missing item a 404."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if access.staff_of(request.user) is None:
-            return render(request, "workbench/no_profile.html", status=403)
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404() from None
-        except AccessDenied as exc:
-            return render(request, "catalog/workbench/denied.html", {"message": exc.message}, status=403)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+_staff_only = staff_page  # the one gate (workbench.pages)
 
 
 def _item(request, code: str) -> ServiceItem:

@@ -2,8 +2,6 @@
 ledger, one-time notices, service commitments, region settings and the monthly export."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,32 +10,16 @@ from django.views.decorators.http import require_POST
 from zhengwu.cases.selectors import case_for
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, clock, personal, thresholds
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.masking import mask_email, mask_name, mask_phone
 from zhengwu.core.models import Organisation, Role
 from zhengwu.evaluation import exports, rules, selectors, services
 from zhengwu.evaluation.models import Appeal, RatingChannel
 from zhengwu.workbench.evaluation.forms import CommitmentForm, InquiryForm, NoticeSendForm, SettingsForm
+from zhengwu.workbench.pages import staff_page
 from zhengwu.workbench.reveal import answer as reveal_answer
 
-
-def _staff_required(view):
-    """Staff only; a record out of reach answers 404 or 403 with its Chinese message, never a 500."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        try:
-            if access.staff_of(request.user) is None:
-                raise AccessDenied("需要工作人员账号")
-            return view(request, *args, **kwargs)
-        except NotFound as err:
-            raise Http404(err.message) from None
-        except AccessDenied as err:
-            raise PermissionDenied(err.message) from None
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+_staff_required = staff_page  # the one gate (workbench.pages)
 
 
 def _fail(form, err: DomainError) -> None:

@@ -8,8 +8,6 @@ import datetime as dt
 import re
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
@@ -19,12 +17,13 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.cases.models import Case, Status
 from zhengwu.core import access, clock
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.errors import DomainError
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
 from zhengwu.supervision import bulletin, indicators, levels, selectors, services
 from zhengwu.supervision.models import Accountability, Alert, SupervisionOrder
 from zhengwu.supervision.rules import DOMAINS as DOMAIN_LABELS
+from zhengwu.workbench.pages import staff_page
 
 PAGE_ROLES = (Role.SUPERVISOR, Role.CENTRE_MANAGER, Role.DEPARTMENT_HEAD)
 # Disclosure officers answer the orders on their office's requests: they open the orders and their pages too.
@@ -32,24 +31,8 @@ ORDER_PAGE_ROLES = (*PAGE_ROLES, Role.DISCLOSURE_OFFICER)
 
 
 def _page(view=None, *, roles=PAGE_ROLES):
-    """Supervisors, centre managers and department heads (or `roles`); a record out of reach answers 404 or 403,
-    never 500."""
-    if view is None:
-        return lambda v: _page(v, roles=roles)
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        try:
-            access.require_role(request.user, *roles)
-            return view(request, *args, **kwargs)
-        except NotFound as err:
-            raise Http404(err.message) from None
-        except AccessDenied as err:
-            raise PermissionDenied(err.message) from None
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    """Supervisors, centre managers and department heads (or `roles`): the one gate (workbench.pages)."""
+    return staff_page(view, roles=roles)
 
 
 def _is_supervisor(user) -> bool:

@@ -3,8 +3,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,35 +10,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock, personal
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.errors import AccessDenied, DomainError
 from zhengwu.core.models import Organisation, Role
 from zhengwu.tickets import dispatching, hot, publication, selectors, services
 from zhengwu.tickets.masking import mask_free_text
 from zhengwu.tickets.models import Assignment, Extension, KnowledgeEntry, Status
 from zhengwu.tickets.workflow import TRANSITIONS
+from zhengwu.workbench.pages import staff_page
 from zhengwu.workbench.reveal import answer as reveal_answer
 from zhengwu.workbench.tickets.forms import CallForm, DispatchForm, KnowledgeForm
 
 INTERIM_STATUSES = TRANSITIONS["interim_reply"][0]
 
 
-def _staff_required(view):
-    """Staff only; a record out of reach answers 404 or 403 with its Chinese message, never a 500."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        try:
-            if access.staff_of(request.user) is None:
-                raise AccessDenied(_("需要工作人员账号"))
-            return view(request, *args, **kwargs)
-        except NotFound as err:
-            raise Http404(err.message) from None
-        except AccessDenied as err:
-            raise PermissionDenied(err.message) from None
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+_staff_required = staff_page  # the one gate (workbench.pages)
 
 
 def _fail(form, err: DomainError) -> None:

@@ -38,7 +38,8 @@ class Command(BaseCommand):
         )
         due.add_argument("--json", action="store_true", help="输出 JSON")
         sub.add_parser(
-            "deem-accepted", help="收件满 5 个工作日未作受理决定的办件视为受理(行政许可法第三十二条)"
+            "deem-accepted",
+            help=f"收件满 {deadlines.INTAKE_WORKDAYS} 个工作日未作受理决定的办件视为受理(行政许可法第三十二条)",
         )
         send = sub.add_parser("send-outbox", help="发送待发送的通知(任务队列之外的补发)")
         send.add_argument("--limit", type=int, default=500)

@@ -1,0 +1,117 @@
+"""The import rules of docs/architecture.md ("Layers and the import rules"), checked on the source's syntax trees:
+every import statement of src/zhengwu, at module level or inside a function, counts.
+
+1. a domain never imports an interface (portal, workbench, api);
+2. a domain imports only domains below it (LAYERS, lowest first; domains on one level import neither way);
+3. no two packages import each other.
+"""
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "zhengwu"
+
+# Lowest first. A package may import the packages on the levels below its own.
+LAYERS = [
+    {"core"},
+    {"catalog"},
+    {"cases"},
+    {"disclosure", "tickets"},
+    {"evaluation"},
+    {"supervision"},
+]
+INTERFACES = {"portal", "workbench", "api"}
+# Packages not (yet) listed — a domain added on another branch — sit on the top domain level until placed in
+# LAYERS: they may import every domain, and no listed domain may import them.
+TOP = len(LAYERS)
+
+# Known exceptions, each with why it is still there and who removes it. An entry no longer found fails the test, so
+# the list only shrinks.
+KNOWN = {
+    # catalog's upload checks use the cases' content sniffer; the shared core.files (issue 15.1, the "files" helper)
+    # removes this import.
+    ("catalog", "cases"): "catalog/services.py uses cases.uploads (until core.files)",
+    # The hall screen's public URL is routed from supervision to a workbench view (issue 15.2: the hall screen moves
+    # out of the workbench); until then supervision and workbench import each other through this one file.
+    ("supervision", "workbench"): "supervision/hall_urls.py routes to workbench.supervision.views",
+}
+
+
+def _package_imports(src: Path = SRC) -> dict[tuple[str, str], set[str]]:
+    """(importing package, imported package) → the files that do it."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for path in src.rglob("*.py"):
+        parts = path.relative_to(src).parts
+        if len(parts) < 2 or parts[0] in ("static", "templates"):
+            continue  # settings.py, urls.py, cli.py … are the project's wiring, above every package
+        package = parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue  # relative imports stay inside their package
+            for name in names:
+                bits = name.split(".")
+                if bits[0] == "zhengwu" and len(bits) > 1 and bits[1] != package and (src / bits[1]).is_dir():
+                    found[(package, bits[1])].add(str(path.relative_to(src)))
+    return found
+
+
+def _level(package: str) -> int:
+    return next((i for i, level in enumerate(LAYERS) if package in level), TOP)
+
+
+def _breaches(src: Path = SRC) -> list[str]:
+    imports = _package_imports(src)
+    breaches = []
+    for (importer, imported), files in sorted(imports.items()):
+        if (importer, imported) in KNOWN:
+            continue
+        where = ", ".join(sorted(files))
+        if importer in INTERFACES:
+            continue  # interfaces may use every domain (and, for now, each other: see docs/architecture.md)
+        if imported in INTERFACES:
+            breaches.append(f"domain {importer} imports the interface {imported}: {where}")
+        elif _level(imported) >= _level(importer):
+            breaches.append(
+                f"{importer} (level {_level(importer)}) imports {imported} (level {_level(imported)}): {where}"
+            )
+    for (a, b), files in sorted(imports.items()):
+        if a < b and (b, a) in imports and (a, b) not in KNOWN and (b, a) not in KNOWN:
+            back = ", ".join(sorted(imports[(b, a)]))
+            breaches.append(f"{a} and {b} import each other: {', '.join(sorted(files))} / {back}")
+    return breaches
+
+
+def test_domains_import_only_lower_domains_and_never_an_interface():
+    assert _breaches() == []
+
+
+def test_core_imports_no_other_package():
+    assert {b for (a, b) in _package_imports() if a == "core"} == set()
+
+
+def test_every_known_exception_still_exists():
+    imports = _package_imports()
+    gone = [f"{a} → {b} ({why})" for (a, b), why in KNOWN.items() if (a, b) not in imports]
+    assert gone == [], "remove from KNOWN what was fixed: " + "; ".join(gone)
+
+
+def test_the_check_sees_each_kind_of_breach(tmp_path):
+    """The rules fail on a domain importing an interface, a lower domain importing a higher one and a cycle."""
+    tree = {
+        "core/a.py": "",
+        "catalog/a.py": "def f():\n    from zhengwu.tickets import models\n",
+        "tickets/a.py": "import zhengwu.catalog.a\nfrom zhengwu import portal\n",
+        "portal/a.py": "from zhengwu.tickets.a import f\n",
+    }
+    for name, text in tree.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = "\n".join(_breaches(tmp_path))
+    assert "catalog (level 1) imports tickets (level 3): catalog/a.py" in found
+    assert "domain tickets imports the interface portal: tickets/a.py" in found
+    assert "catalog and tickets import each other" in found
