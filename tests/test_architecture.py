@@ -29,9 +29,6 @@ TOP = len(LAYERS)
 # Known exceptions, each with why it is still there and who removes it. An entry no longer found fails the test, so
 # the list only shrinks.
 KNOWN = {
-    # catalog's upload checks use the cases' content sniffer; the shared core.files (issue 15.1, the "files" helper)
-    # removes this import.
-    ("catalog", "cases"): "catalog/services.py uses cases.uploads (until core.files)",
     # The hall screen's public URL is routed from supervision to a workbench view (issue 15.2: the hall screen moves
     # out of the workbench); until then supervision and workbench import each other through this one file.
     ("supervision", "workbench"): "supervision/hall_urls.py routes to workbench.supervision.views",
