@@ -33,5 +33,6 @@ urlpatterns = [
     path("supervision/", include("zhengwu.portal.supervision.urls")),
     path("verify/<str:token>", case_views.verify_notice, name="verify_notice"),
     path("rate/", include("zhengwu.portal.evaluation.urls")),
+    path("bundles/", include("zhengwu.portal.joint.urls")),
     path("", include("zhengwu.portal.urls")),
 ]
