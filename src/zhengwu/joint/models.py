@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core.models import Organisation
+from zhengwu.core.models import ImmutableEvent, Organisation
 
 
 class Category(models.TextChoices):
@@ -102,3 +102,141 @@ class BundleMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} #{self.position}"
+
+
+class Phase(models.TextChoices):
+    """Where a joint case (联办件) stands as a whole; each member case keeps its own status."""
+
+    RECEIVED = "received", _("待主办窗口受理")
+    NOTIFIED = "notified", _("已发联办通知")
+    SUPPLEMENT = "supplement", _("待补正(已联合告知)")
+    HANDLING = "handling", _("各部门并联办理中")
+    FINISHED = "finished", _("已办结")
+    REFUSED = "refused", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+OPEN_PHASES = (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT, Phase.HANDLING)
+
+
+class JointCase(models.Model):
+    """One application for a bundle (联办件): its member cases (one per member item) are ordinary cases."""
+
+    number = models.CharField(_("联办件编号"), max_length=24, unique=True)
+    query_code = models.CharField(_("查询码"), max_length=8)
+    bundle = models.ForeignKey(Bundle, models.PROTECT, related_name="joint_cases", verbose_name=_("一件事"))
+    version = models.ForeignKey(
+        BundleVersion, models.PROTECT, related_name="joint_cases", verbose_name=_("版本")
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="led_joint_cases", verbose_name=_("主办部门")
+    )
+    applicant = models.ForeignKey(
+        "cases.Applicant", models.PROTECT, related_name="joint_cases", verbose_name=_("申请人")
+    )
+    channel = models.CharField(_("收件渠道"), max_length=10)
+    window = models.ForeignKey(
+        "core.Window", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("登记窗口")
+    )
+    form = models.JSONField(_("合并申请表"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    created_at = models.DateTimeField(_("收件时间"))
+    phase = models.CharField(_("状态"), max_length=12, choices=Phase.choices, default=Phase.RECEIVED)
+    notified_at = models.DateTimeField(_("联办通知时间"), null=True, blank=True)
+    accepted_on = models.DateField(_("联合受理日期"), null=True, blank=True)
+    legal_due = models.DateField(_("联办法定期限"), null=True, blank=True)
+    promised_due = models.DateField(_("联办承诺期限"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("修订号"), default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("联办件")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["phase", "legal_due"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase in OPEN_PHASES
+
+
+class JointMember(models.Model):
+    """A member case of a joint case, with its answer to the 联办通知 (confirmed, or the materials it misses)."""
+
+    class Answer(models.TextChoices):
+        PENDING = "", _("待确认")
+        CONFIRMED = "confirmed", _("已确认材料齐全")
+        MISSING = "missing", _("需补正材料")
+
+    joint = models.ForeignKey(JointCase, models.CASCADE, related_name="members", verbose_name=_("联办件"))
+    case = models.OneToOneField(
+        "cases.Case", models.PROTECT, related_name="joint_member", verbose_name=_("成员办件")
+    )
+    position = models.PositiveSmallIntegerField(_("序号"))
+    stage = models.PositiveSmallIntegerField(_("阶段"))
+    needs = models.JSONField(_("前置事项"), default=list, blank=True)
+    answer = models.CharField(
+        _("联办通知答复"), max_length=10, choices=Answer.choices, blank=True, default=""
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    missing = models.JSONField(_("需补正的材料"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("成员办件")
+        ordering = ["joint", "stage", "position"]
+        constraints = [models.UniqueConstraint(fields=["joint", "position"], name="joint_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.joint} #{self.position}"
+
+
+class JointEvent(ImmutableEvent):
+    """One immutable step of a joint case (the lead's acceptance, each 联办通知 answer, the 联合告知, the supply …)."""
+
+    joint = models.ForeignKey(JointCase, models.PROTECT, related_name="events")
+    organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+
+    hashed_fields = (
+        "joint", "seq", "at", "action", "actor", "actor_label", "organisation", "note", "data",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("联办件记录")
+        ordering = ["joint", "seq"]
+        constraints = [models.UniqueConstraint(fields=["joint", "seq"], name="joint_event_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.joint} #{self.seq} {self.action}"
+
+
+class JointNotice(models.Model):
+    """A document of the joint case: the 联办通知 to the member windows, and the one combined 联合告知 (一次性告知)
+    listing every member's missing materials; `essentials` frozen at issue, `token` for the verification page."""
+
+    class Kind(models.TextChoices):
+        NOTIFICATION = "notification", _("联办通知")
+        COMBINED = "combined", _("联合一次性告知书")
+
+    joint = models.ForeignKey(JointCase, models.CASCADE, related_name="notices")
+    kind = models.CharField(_("文书"), max_length=12, choices=Kind.choices)
+    document_number = models.CharField(_("文号"), max_length=60)
+    token = models.CharField(max_length=32, unique=True)
+    issued_at = models.DateTimeField(_("出具时间"))
+    essentials = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("联办文书")
+        ordering = ["joint", "issued_at", "id"]
+
+    def __str__(self) -> str:
+        return self.document_number
