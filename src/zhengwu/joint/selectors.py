@@ -103,3 +103,118 @@ def directory() -> list[dict]:
             {"bundle": bundle, "version": version, "stages": stages(version, members), "members": members}
         )
     return rows
+
+
+# ---- joint cases ----------------------------------------------------------------------------------------------
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def joint_summary(joint, *, user=None) -> dict:
+    """A joint case as people read it (the API's JointCaseOut and the pages): the bundle as a row of departments,
+    each with its state and due dates, the joint due date and the joint warning level (the worst member's)."""
+    from zhengwu.core import access
+    from zhengwu.core.masking import mask_name
+    from zhengwu.joint import services, supervision
+    from zhengwu.supervision import levels
+
+    members = list(
+        joint.members.select_related("case__organisation", "case__version", "case__item").order_by(
+            "stage", "position"
+        )
+    )
+    names = {m.position: m.case.version.name for m in members}
+    rows = []
+    for m in members:
+        case = m.case
+        level = supervision.member_level(case)
+        rows.append(
+            {
+                "position": m.position,
+                "stage": m.stage,
+                "stage_name": (
+                    joint.version.stage_names[m.stage - 1]
+                    if m.stage - 1 < len(joint.version.stage_names)
+                    else ""
+                ),
+                "number": case.number,
+                "organisation": case.organisation.name,
+                "item": case.version.name,
+                "item_code": case.item.code,
+                "state": case.status,
+                "state_label": str(case.get_status_display()),
+                "decision": case.decision,
+                "decision_label": str(case.get_decision_display()) if case.decision else "",
+                "legal_due": _iso(case.legal_due),
+                "promised_due": _iso(case.promised_due),
+                "answer": m.answer,
+                "answer_label": str(m.get_answer_display()),
+                "missing": m.missing,
+                "needs": [names[n] for n in m.needs if n in names],
+                "results": [
+                    {
+                        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                        for k, v in r.items()
+                        if k != "notice_token"
+                    }
+                    for r in services.prerequisite_results(m)
+                ],
+                "level": level,
+                "level_label": levels.LABELS[level],
+            }
+        )
+    level = max((r["level"] for r in rows), key=supervision.ORDER.get, default=levels.NORMAL)
+    staff = user is not None and access.staff_of(user) is not None
+    return {
+        "kind": "joint",
+        "number": joint.number,
+        "query_code": None if staff else joint.query_code,
+        "bundle_code": joint.bundle.code,
+        "bundle_name": joint.version.name,
+        "phase": joint.phase,
+        "phase_label": str(joint.get_phase_display()),
+        "lead_organisation": joint.lead_organisation.name,
+        "applicant_name": mask_name(joint.applicant.name)
+        if staff and joint.applicant.kind == "natural"
+        else joint.applicant.name,
+        "channel": joint.channel,
+        "received_at": _iso(joint.created_at),
+        "accepted_on": _iso(joint.accepted_on),
+        "legal_due": _iso(joint.legal_due),
+        "promised_due": _iso(joint.promised_due),
+        "due": _iso(joint.legal_due),
+        "level": level,
+        "level_label": levels.LABELS[level],
+        "late": level == levels.RED,
+        "revision": joint.revision,
+        "members": rows,
+        "notices": [
+            {
+                "kind": n.kind,
+                "kind_label": str(n.get_kind_display()),
+                "document_number": n.document_number,
+                "issued_at": _iso(n.issued_at),
+                "essentials": n.essentials,
+            }
+            for n in joint.notices.all()
+        ],
+    }
+
+
+def joint_counts(organisations=None) -> dict:
+    """Joint cases and their members, open and finished (for the hall screen and indicators)."""
+    from zhengwu.joint.models import OPEN_PHASES, JointCase, JointMember
+
+    joints = JointCase.objects.all()
+    members = JointMember.objects.all()
+    if organisations is not None:
+        members = members.filter(case__organisation__in=organisations)
+        joints = joints.filter(pk__in=members.values("joint_id"))
+    return {
+        "joint_cases": joints.count(),
+        "joint_open": joints.filter(phase__in=OPEN_PHASES).count(),
+        "joint_members": members.count(),
+        "joint_members_open": members.filter(joint__phase__in=OPEN_PHASES).count(),
+    }

@@ -24,6 +24,7 @@ from contextvars import ContextVar
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import services as case_services
@@ -175,12 +176,10 @@ def visible_joint_cases(user):
         return qs
     if access.staff_of(user) is not None:
         orgs = access.visible_organisations(user)
-        return qs.filter(members__case__organisation__in=orgs).distinct() | qs.filter(
-            lead_organisation__in=orgs
-        )
+        return qs.filter(Q(members__case__organisation__in=orgs) | Q(lead_organisation__in=orgs)).distinct()
     if user is None or not getattr(user, "is_authenticated", False):
         return qs.none()
-    return qs.filter(applicant__user=user) | qs.filter(created_by=user)
+    return qs.filter(Q(applicant__user=user) | Q(created_by=user))
 
 
 def joint_by_number(user, number: str) -> JointCase:
