@@ -98,6 +98,7 @@ def county(db):
     w.health_window = make_window(w.centre, "15", organisations=[w.health])
     w.manager = make_staff("manager", w.admin_org, roles=[Role.CENTRE_MANAGER], name="周主任").user
     w.manager2 = make_staff("manager2", w.admin_org, roles=[Role.CENTRE_MANAGER], name="吴副主任").user
+    w.supervisor = make_staff("supervisor", w.admin_org, roles=[Role.SUPERVISOR], name="监察员").user
     w.lead_clerk = make_staff(
         "lead_clerk", w.market, roles=[Role.WINDOW_CLERK], window=w.market_window, name="王主办"
     ).user

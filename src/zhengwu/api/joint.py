@@ -308,6 +308,38 @@ def supply(request, number: str, body: SupplyIn):
     )
 
 
+class SuperviseIn(Schema):
+    instruction: str
+    response_days: int = 5
+
+
+class OrderOut(Schema):
+    number: str
+    organisation: str
+    due_on: str
+
+
+@router.post(
+    "/cases/{number}/members/{position}/supervise",
+    response={201: OrderOut, **ERRORS},
+    summary="对成员部门督办",
+    auth=signed_in,
+)
+def supervise(request, number: str, position: int, body: SuperviseIn):
+    joint = services.joint_by_number(request.user, number)
+    order = services.supervise_member(
+        joint=joint,
+        position=position,
+        by=request.user,
+        instruction=body.instruction,
+        response_days=body.response_days,
+    )
+    return Status(
+        201,
+        {"number": order.number, "organisation": order.organisation.name, "due_on": order.due_on.isoformat()},
+    )
+
+
 def detail_or_none(user, number: str) -> dict | None:
     """For GET /api/cases/{number}: the joint case with this number, or None (then it is an ordinary case)."""
     from zhengwu.joint.models import JointCase

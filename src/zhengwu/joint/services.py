@@ -710,3 +710,25 @@ def refresh(joint: JointCase) -> JointCase:
         fields += ["phase", "finished_at"]
     joint.save(update_fields=fields)
     return joint
+
+
+def supervise_member(*, joint: JointCase, position: int, by, instruction: str, response_days: int = 5):
+    """督办 to a member department: a supervision order on the member's case (supervision.services.issue_order, which
+    checks the supervisor's scope), recorded on the joint case too."""
+    from zhengwu.supervision import services as supervision_services
+
+    member = _member(joint, position)
+    with transaction.atomic():
+        order = supervision_services.issue_order(
+            by=by, case=member.case, instruction=instruction, response_days=response_days
+        )
+        joint = _locked(joint)
+        _event(
+            joint,
+            "supervise",
+            by=by,
+            note=instruction,
+            organisation=member.case.organisation,
+            data={"position": position, "order": order.number, "due_on": order.due_on},
+        )
+    return order
