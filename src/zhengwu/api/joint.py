@@ -14,7 +14,7 @@ from zhengwu.api.joint_schemas import JointCaseOut
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.joint import bundles, selectors, services
+from zhengwu.joint import bundles, meetings, selectors, services
 from zhengwu.joint.models import Bundle
 
 router = Router()
@@ -337,6 +337,121 @@ def supervise(request, number: str, position: int, body: SuperviseIn):
     return Status(
         201,
         {"number": order.number, "organisation": order.organisation.name, "due_on": order.due_on.isoformat()},
+    )
+
+
+class ConveneIn(Schema):
+    kind: str
+    scheduled_on: str
+    agenda: str
+    positions: list[int]
+    place: str = ""
+    holds_decision: bool = True
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    scheduled_on: str
+    positions: list[int]
+    closed: bool
+
+
+def _meeting_out(meeting) -> dict:
+    return {
+        "id": meeting.pk,
+        "kind": meeting.kind,
+        "scheduled_on": meeting.scheduled_on.isoformat(),
+        "positions": meeting.positions,
+        "closed": bool(meeting.minutes_at),
+    }
+
+
+@router.post(
+    "/cases/{number}/meetings",
+    response={201: MeetingOut, **ERRORS},
+    summary="主办窗口召集联审会议或联合踏勘",
+    auth=signed_in,
+)
+def convene(request, number: str, body: ConveneIn):
+    joint = services.joint_by_number(request.user, number)
+    return Status(201, _meeting_out(meetings.convene(joint=joint, by=request.user, **body.dict())))
+
+
+class OpinionIn(Schema):
+    position: int
+    opinion: str
+
+
+@router.post(
+    "/cases/{number}/meetings/{meeting_id}/opinions",
+    response={200: MeetingOut, **ERRORS},
+    summary="成员部门记录联审意见",
+    auth=signed_in,
+)
+def opinion(request, number: str, meeting_id: int, body: OpinionIn):
+    joint = services.joint_by_number(request.user, number)
+    row = meetings.record_opinion(
+        joint=joint, meeting_id=meeting_id, position=body.position, by=request.user, opinion=body.opinion
+    )
+    return _meeting_out(row.meeting)
+
+
+@router.post(
+    "/cases/{number}/meetings/{meeting_id}/minutes",
+    response={200: MeetingOut, **ERRORS},
+    summary="上传会议纪要(联审结束)",
+    auth=signed_in,
+)
+def minutes(request, number: str, meeting_id: int, file: UploadedFile = _UPLOAD):
+    joint = services.joint_by_number(request.user, number)
+    return _meeting_out(
+        meetings.attach_minutes(joint=joint, meeting_id=meeting_id, by=request.user, upload=file)
+    )
+
+
+class ForwardIn(Schema):
+    authority: str
+    note: str = ""
+
+
+class ReplyIn(Schema):
+    reply: str
+
+
+class ForwardOut(Schema):
+    authority: str
+    sent_on: str
+    replied_on: str | None
+    workdays: int
+    open: bool
+    citation: str
+
+
+@router.post(
+    "/cases/{number}/members/{position}/forward",
+    response={201: ForwardOut, **ERRORS},
+    summary="成员事项上报上级机关",
+    auth=signed_in,
+)
+def forward(request, number: str, position: int, body: ForwardIn):
+    joint = services.joint_by_number(request.user, number)
+    row = meetings.forward_up(
+        joint=joint, position=position, by=request.user, authority=body.authority, note=body.note
+    )
+    return Status(201, meetings.forward_period(row))
+
+
+@router.post(
+    "/cases/{number}/members/{position}/forward-reply",
+    response={200: ForwardOut, **ERRORS},
+    summary="登记上级机关答复",
+    auth=signed_in,
+)
+def forward_reply(request, number: str, position: int, body: ReplyIn):
+    joint = services.joint_by_number(request.user, number)
+    return meetings.forward_period(
+        meetings.record_reply(joint=joint, position=position, by=request.user, reply=body.reply)
     )
 
 

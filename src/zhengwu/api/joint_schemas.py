@@ -51,4 +51,6 @@ class JointCaseOut(Schema):
     late: bool
     revision: int
     members: list[JointMemberOut]
+    meetings: list[dict[str, Any]] = []
+    forwardings: list[dict[str, Any]] = []
     notices: list[dict[str, Any]]

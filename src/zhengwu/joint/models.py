@@ -240,3 +240,83 @@ class JointNotice(models.Model):
 
     def __str__(self) -> str:
         return self.document_number
+
+
+class JointMeeting(models.Model):
+    """A joint meeting or joint inspection the lead window convenes (联审会议, 联合踏勘/现场勘察, 图纸联审, 联合验收):
+    date, members, agenda; each member records its opinion; the minutes close it. Members in an open meeting that
+    holds their decision may not decide before the minutes are attached."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("联审会议")
+        INSPECTION = "inspection", _("联合现场勘察")
+        DRAWINGS = "drawings", _("图纸联合审查")
+        ACCEPTANCE = "acceptance", _("联合竣工验收")
+
+    joint = models.ForeignKey(JointCase, models.CASCADE, related_name="meetings", verbose_name=_("联办件"))
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    scheduled_on = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    agenda = models.TextField(_("议题"))
+    positions = models.JSONField(_("参加的成员事项"), default=list)
+    holds_decision = models.BooleanField(_("成员决定须待纪要"), default=True)
+    convened_at = models.DateTimeField(_("召集时间"))
+    convened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("召集人"),
+    )
+    minutes = models.FileField(_("会议纪要"), upload_to="joint/minutes/%Y/", blank=True)
+    minutes_at = models.DateTimeField(_("纪要时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("联审会议")
+        ordering = ["joint", "scheduled_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.joint} {self.get_kind_display()} {self.scheduled_on}"
+
+
+class MeetingOpinion(models.Model):
+    meeting = models.ForeignKey(JointMeeting, models.CASCADE, related_name="opinions")
+    position = models.PositiveSmallIntegerField(_("成员序号"))
+    opinion = models.TextField(_("意见"))
+    recorded_at = models.DateTimeField(_("记录时间"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("成员意见")
+        ordering = ["meeting", "position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="meeting_opinion_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} #{self.position}"
+
+
+class Forwarding(models.Model):
+    """上报: a member forwards the application to a higher authority (province or city decides) and records its
+    reply; the period from sending to the reply is kept as its own period."""
+
+    member = models.ForeignKey(
+        JointMember, models.CASCADE, related_name="forwardings", verbose_name=_("成员办件")
+    )
+    authority = models.CharField(_("上级机关"), max_length=200)
+    note = models.TextField(_("上报说明"), blank=True)
+    sent_on = models.DateField(_("上报日期"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reply = models.TextField(_("上级答复"), blank=True)
+    replied_on = models.DateField(_("答复日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("上报记录")
+        ordering = ["member", "sent_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.authority}"

@@ -117,7 +117,8 @@ def joint_summary(joint, *, user=None) -> dict:
     each with its state and due dates, the joint due date and the joint warning level (the worst member's)."""
     from zhengwu.core import access
     from zhengwu.core.masking import mask_name
-    from zhengwu.joint import services, supervision
+    from zhengwu.joint import meetings, services, supervision
+    from zhengwu.joint.models import Forwarding
     from zhengwu.supervision import levels
 
     members = list(
@@ -190,6 +191,24 @@ def joint_summary(joint, *, user=None) -> dict:
         "late": level == levels.RED,
         "revision": joint.revision,
         "members": rows,
+        "meetings": [
+            {
+                "id": mt.pk,
+                "kind": mt.kind,
+                "kind_label": str(mt.get_kind_display()),
+                "scheduled_on": _iso(mt.scheduled_on),
+                "place": mt.place,
+                "agenda": mt.agenda,
+                "positions": mt.positions,
+                "closed": bool(mt.minutes_at),
+                "opinions": [{"position": o.position, "opinion": o.opinion} for o in mt.opinions.all()],
+            }
+            for mt in joint.meetings.all()
+        ],
+        "forwardings": [
+            {"position": f.member.position, **meetings.forward_period(f)}
+            for f in Forwarding.objects.filter(member__joint=joint).select_related("member")
+        ],
         "notices": [
             {
                 "kind": n.kind,

@@ -674,7 +674,19 @@ def prerequisite_results(member: JointMember) -> list[dict]:
 def decision_check(case: Case):
     """cases.handling decision check: a member may not decide before the results it needs are granted."""
     member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
-    if member is None or not member.needs:
+    if member is None:
+        return None
+    from zhengwu.joint import meetings
+
+    meeting = meetings.open_meeting_for(member)
+    if meeting is not None:
+        return Conflict(
+            _("本事项须待%(k)s(%(d)s)的会议纪要归档后再作决定")
+            % {"k": meeting.get_kind_display(), "d": meeting.scheduled_on.isoformat()},
+            code="joint.meeting_pending",
+            field="step",
+        )
+    if not member.needs:
         return None
     waiting = [r["item"] for r in prerequisite_results(member) if not r["ready"]]
     if waiting:
