@@ -84,6 +84,6 @@ def test_forwarding_upward_is_its_own_period(handling, county):
         row = meetings.record_reply(joint=joint, position=3, by=county.urban_clerk, reply="同意")
     period = meetings.forward_period(row)
     assert (
-        period["workdays"] == 2 and "第三十五条" in period["citation"]
-    )  # 09-30 and 10-08; 国庆 does not count
+        period["workdays"] == 3 and "第三十五条" in period["citation"]
+    )  # 09-30, 10-08, 10-09; 国庆 does not count
     assert selectors.joint_summary(joint)["forwardings"][0]["authority"] == "鹰潭市城市管理局"
