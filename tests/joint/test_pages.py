@@ -64,3 +64,12 @@ def test_workbench_list_for_staff(restaurant, county, company, client):
     assert "开办餐饮店" in page
     client.force_login(user("manager"))
     assert "并联审批" in client.get("/workbench/").content.decode()
+
+
+def test_the_hall_screen_counts_joint_cases_and_members(restaurant, county, company, client):
+    from zhengwu.joint import services
+
+    services.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"})
+    data = client.get(f"/hall/{county.centre.pk}/data/").json()
+    assert (data["joint_open"], data["joint_members_open"]) == (1, 4)
+    assert "联办件在办" in client.get(f"/hall/{county.centre.pk}/").content.decode()

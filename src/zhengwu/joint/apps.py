@@ -12,3 +12,9 @@ class JointConfig(AppConfig):
 
         notify.hold_messages(services.is_held)
         handling.add_decision_check(services.decision_check)
+
+        from zhengwu.joint import selectors
+        from zhengwu.workbench.supervision import views as supervision_views
+
+        if selectors.hall_figures not in supervision_views.HALL_FIGURES:
+            supervision_views.HALL_FIGURES.append(selectors.hall_figures)

@@ -222,18 +222,14 @@ def joint_summary(joint, *, user=None) -> dict:
     }
 
 
-def joint_counts(organisations=None) -> dict:
-    """Joint cases and their members, open and finished (for the hall screen and indicators)."""
+def hall_figures(centre) -> dict:
+    """The hall screen's joint figures for a centre: open joint cases led by an organisation of its region, and
+    their member cases (one per department item)."""
     from zhengwu.joint.models import OPEN_PHASES, JointCase, JointMember
 
-    joints = JointCase.objects.all()
-    members = JointMember.objects.all()
-    if organisations is not None:
-        members = members.filter(case__organisation__in=organisations)
-        joints = joints.filter(pk__in=members.values("joint_id"))
+    joints = JointCase.objects.filter(lead_organisation__region=centre.region)
+    members = JointMember.objects.filter(joint__lead_organisation__region=centre.region)
     return {
-        "joint_cases": joints.count(),
         "joint_open": joints.filter(phase__in=OPEN_PHASES).count(),
-        "joint_members": members.count(),
         "joint_members_open": members.filter(joint__phase__in=OPEN_PHASES).count(),
     }

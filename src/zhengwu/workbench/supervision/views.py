@@ -567,6 +567,11 @@ def hall_data(request, centre_id: int):
     return JsonResponse(_hall_data(centre))
 
 
+# Figures other domains add to the hall screen (joint approval's 联办件), registered from their AppConfig.ready():
+# each takes the centre and returns {key: number}.
+HALL_FIGURES: list = []
+
+
 def _hall_data(centre) -> dict:
     today = clock.today()
     start, end = clock.day_bounds(today)  # today in China, whatever the UTC date is
@@ -597,10 +602,12 @@ def _hall_data(centre) -> dict:
         .select_related("applicant", "version", "window")
         .order_by("-finished_at", "-id")[:10]
     )
+    extra = {k: v for figure in HALL_FIGURES for k, v in figure(centre).items()}
     return {
         "centre": centre.name,
         "now": clock.now().astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M"),
         **counts,
+        **extra,
         "on_time_rate": None if result["on_time_rate"] is None else round(result["on_time_rate"] * 100, 1),
         "latest": [
             {
