@@ -51,6 +51,13 @@ def case(request, number: str):
         for m in joint.members.select_related("case__organisation")
         if staff is not None and access.acts_for(staff, m.case.organisation)
     }
+    from zhengwu.cases import selectors as case_selectors
+
+    seen = set(
+        case_selectors.visible_cases(request.user)
+        .filter(joint_member__joint=joint)
+        .values_list("number", flat=True)
+    )
     return render(
         request,
         "joint/workbench/case.html",
@@ -59,6 +66,7 @@ def case(request, number: str):
             "s": summary,
             "is_lead": staff is not None and access.acts_for(staff, joint.lead_organisation),
             "mine": mine,
+            "seen": seen,
             "notified": joint.phase == Phase.NOTIFIED,
             "received": joint.phase == Phase.RECEIVED,
         },
