@@ -73,3 +73,22 @@ def test_the_hall_screen_counts_joint_cases_and_members(restaurant, county, comp
     data = client.get(f"/hall/{county.centre.pk}/data/").json()
     assert (data["joint_open"], data["joint_members_open"]) == (1, 4)
     assert "联办件在办" in client.get(f"/hall/{county.centre.pk}/").content.decode()
+
+
+def test_bundles_are_reviewed_and_published_on_the_workbench(county, client):
+    from zhengwu.joint import bundles
+
+    from .conftest import restaurant_spec
+
+    version = bundles.create_bundle(spec=restaurant_spec(county), user=county.manager)
+    client.force_login(user("manager"))
+    client.post(f"/workbench/joint/bundles/{version.bundle.code}/submit/")
+    page = client.get("/workbench/joint/bundles/").content.decode()
+    assert "待审核" in page
+    client.post(f"/workbench/joint/bundles/{version.bundle.code}/publish/")  # refused: own submission
+    version.refresh_from_db()
+    assert version.status == "submitted"
+    client.force_login(user("manager2"))
+    client.post(f"/workbench/joint/bundles/{version.bundle.code}/publish/")
+    version.refresh_from_db()
+    assert version.status == "published"

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
-from zhengwu.joint import selectors, services
+from zhengwu.core.models import Role
+from zhengwu.joint import bundles, selectors, services
 from zhengwu.joint.models import Phase
 
 
@@ -123,3 +124,44 @@ def missing(request, number: str, position: int):
         number,
         lambda j: services.raise_missing(joint=j, position=position, by=request.user, items=items),
     )
+
+
+# ---- bundles: review and publish (drafts are written through the API) -----------------------------------------
+
+
+@_staff_required
+def bundle_list(request):
+    from zhengwu.joint.models import Bundle
+
+    rows = []
+    for bundle in Bundle.objects.select_related("lead_organisation", "current_version").order_by("code"):
+        draft = bundles.open_draft(bundle)
+        rows.append({"bundle": bundle, "current": bundle.current_version, "draft": draft})
+    return render(
+        request,
+        "joint/workbench/bundles.html",
+        {"rows": rows, "reviewer": access.has_role(request.user, Role.CENTRE_MANAGER)},
+    )
+
+
+@require_POST
+@_staff_required
+def bundle_act(request, code: str, action: str):
+    from zhengwu.joint.models import Bundle
+
+    bundle = Bundle.objects.filter(code=code).first()
+    if bundle is None:
+        raise Http404("找不到该一件事")
+    try:
+        if action == "submit":
+            bundles.submit(bundle=bundle, user=request.user)
+        elif action == "publish":
+            bundles.publish(bundle=bundle, reason=request.POST.get("reason", ""), user=request.user)
+        elif action == "return":
+            bundles.return_to_draft(bundle=bundle, note=request.POST.get("note", ""), user=request.user)
+        else:
+            raise Http404("没有该操作")
+        messages.success(request, "已办理。")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("workbench_joint:bundles")
