@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zhengwu.workbench",
     "zhengwu.api",
     "ninja",  # /api/docs served from our static files (not a CDN), so the Content-Security-Policy holds there too
+    "zhengwu.joint",
 ]
 
 MIDDLEWARE = [

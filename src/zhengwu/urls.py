@@ -23,6 +23,7 @@ urlpatterns = [
     path("workbench/supervision/", include("zhengwu.workbench.supervision.urls")),
     path("workbench/evaluation/", include("zhengwu.workbench.evaluation.urls")),
     path("workbench/cases/", include("zhengwu.workbench.cases.urls")),
+    path("workbench/joint/", include("zhengwu.workbench.joint.urls")),
     path("workbench/", include("zhengwu.workbench.urls")),
     path("services/", include("zhengwu.portal.catalog.urls")),
     path("cases/", include("zhengwu.portal.cases.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("supervision/", include("zhengwu.portal.supervision.urls")),
     path("verify/<str:token>", case_views.verify_notice, name="verify_notice"),
     path("rate/", include("zhengwu.portal.evaluation.urls")),
+    path("bundles/", include("zhengwu.portal.joint.urls")),
     path("", include("zhengwu.portal.urls")),
 ]
 

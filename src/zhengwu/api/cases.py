@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhengwu.api.common import ERRORS, ErrorOut, signed_in
+from zhengwu.api.joint_schemas import JointCaseOut
 from zhengwu.api.params import OFFSET_MAX
 from zhengwu.cases import deadlines, notices, selectors, services
 from zhengwu.cases.models import Applicant, Case, ExtensionRequest
@@ -463,9 +464,17 @@ def save_draft(request, body: DraftIn):
 
 
 @router.get(
-    "/{number}", response={200: CaseOut, **ERRORS}, summary="办件详情:状态、期限及其计算说明", auth=signed_in
+    "/{number}",
+    response={200: CaseOut | JointCaseOut, **ERRORS},
+    summary="办件详情:状态、期限及其计算说明(联办件:各成员办件及联办期限)",
+    auth=signed_in,
 )
 def detail(request, number: str):
+    from zhengwu.api import joint as joint_api
+
+    joint = joint_api.detail_or_none(request.user, number)
+    if joint is not None:
+        return joint
     return selectors.case_summary_for(request.user, selectors.case_for(request.user, number))
 
 

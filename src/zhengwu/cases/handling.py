@@ -104,8 +104,21 @@ def decision_step(case: Case) -> CaseStep | None:
     return next((s for s in case.steps.all() if s.kind == "decide"), None)
 
 
+# Other domains' reasons a case may not be decided yet (joint approval: a prerequisite member's result is not in).
+# Registered from AppConfig.ready(); each takes the case and returns a DomainError or None.
+DECISION_CHECKS: list = []
+
+
+def add_decision_check(check) -> None:
+    if check not in DECISION_CHECKS:
+        DECISION_CHECKS.append(check)
+
+
 def decision_refusal(user, case: Case, step: CaseStep | None) -> DomainError | None:
     """Why the user may not make the decision now (`step`: the open step), or None."""
+    for check in DECISION_CHECKS:
+        if (refusal := check(case)) is not None:
+            return refusal
     if step is None:
         if case.steps.exists():
             return Conflict(_("办件当前没有待办理的环节"), code="decision.no_open_step", field="step")

@@ -53,6 +53,17 @@ FEE_LINE = "已收取费用：{total} 元（{names}）。"
 MESSAGE_ADDITIONS: list[Callable[[Case, CaseEvent], str | None]] = []
 
 
+# Checks that hold an event's message back because another domain tells the applicant itself (joint approval sends
+# one combined message for its member cases). Registered from AppConfig.ready(), like MESSAGE_ADDITIONS.
+MESSAGE_HOLDS: list[Callable[[Case, CaseEvent], bool]] = []
+
+
+def hold_messages(check: Callable[[Case, CaseEvent], bool]) -> None:
+    """Register a function that returns True when the applicant's message for this event is sent elsewhere."""
+    if check not in MESSAGE_HOLDS:
+        MESSAGE_HOLDS.append(check)
+
+
 def add_to_messages(addition: Callable[[Case, CaseEvent], str | None]) -> None:
     """Register a function whose text (when not None) is appended to the applicant's message for an event."""
     if addition not in MESSAGE_ADDITIONS:
@@ -131,6 +142,8 @@ def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
     and a copy for the agent who applied for them (代办人) at the agent's own contact unless that contact already
     gets the applicant's message. The worker is asked to send them once the transaction commits."""
     if case.status == Status.DRAFT:
+        return []
+    if any(hold(case, event) for hold in MESSAGE_HOLDS):
         return []
     text = _text(case, event)
     if text is None:

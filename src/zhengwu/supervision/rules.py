@@ -100,6 +100,7 @@ DOMAINS = {
     "ticket": "诉求工单",
     "rating": "好差评整改",
     "supervision": "督办",
+    "joint": "并联审批",
 }
 
 

@@ -54,6 +54,13 @@ SECTIONS = [
         ("workbench_evaluation:index",),
     ),
     ("profile", _("个人资料"), "bi-person-gear", ALL, ("workbench:profile",)),
+    (
+        "joint",
+        _("并联审批"),
+        "bi-diagram-3",
+        (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER),
+        ("workbench_joint:index",),
+    ),
 ]
 
 

@@ -20,6 +20,7 @@ from zhengwu.core import access, clock
 from zhengwu.core.errors import DomainError
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
+from zhengwu.joint import selectors as joint_selectors
 from zhengwu.supervision import bulletin, indicators, levels, selectors, services
 from zhengwu.supervision.models import Accountability, Alert, SupervisionOrder
 from zhengwu.supervision.rules import DOMAINS as DOMAIN_LABELS
@@ -550,6 +551,11 @@ def hall_data(request, centre_id: int):
     return JsonResponse(_hall_data(centre))
 
 
+# Figures other domains add to the hall screen (joint approval's 联办件): each takes the centre and returns
+# {key: number}. Listed here, by the interface, so no domain imports the workbench.
+HALL_FIGURES: list = [joint_selectors.hall_figures]
+
+
 def _hall_data(centre) -> dict:
     today = clock.today()
     start, end = clock.day_bounds(today)  # today in China, whatever the UTC date is
@@ -580,10 +586,12 @@ def _hall_data(centre) -> dict:
         .select_related("applicant", "version", "window")
         .order_by("-finished_at", "-id")[:10]
     )
+    extra = {k: v for figure in HALL_FIGURES for k, v in figure(centre).items()}
     return {
         "centre": centre.name,
         "now": clock.now().astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M"),
         **counts,
+        **extra,
         "on_time_rate": None if result["on_time_rate"] is None else round(result["on_time_rate"] * 100, 1),
         "latest": [
             {

@@ -1,0 +1,464 @@
+"""The joint-approval API: bundles (一件事) — read, draft, submit, return, publish — and joint cases (联办件) — apply,
+read, and every joint action (联办通知, confirm, missing materials, upload, supply)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from zhengwu.api.common import ERRORS, signed_in
+from zhengwu.api.joint_schemas import JointCaseOut
+from zhengwu.cases import selectors as case_selectors
+from zhengwu.core import access
+from zhengwu.core.errors import ValidationFailed
+from zhengwu.joint import bundles, meetings, selectors, services
+from zhengwu.joint.models import Bundle
+
+router = Router()
+_UPLOAD = File(..., description="PDF、JPEG、PNG 或 OFD 文件")
+
+
+class MemberIn(Schema):
+    item: str
+    stage: int = 1
+    needs: list[str] = []
+
+
+class BundleIn(Schema):
+    name: str
+    category: str
+    lead_organisation: int | str
+    description: str = ""
+    stages: list[str] = []
+    members: list[MemberIn]
+    extension_approval: str = ""
+    reason: str = ""
+    code: str = ""
+
+
+class BundleOut(Schema):
+    code: str
+    version: int
+    status: str
+    status_label: str
+    name: str
+    category: str
+    category_label: str
+    lead_organisation: str
+    legal_limit: int
+    promised_limit: int
+    extension_approval: str
+    stages: list[dict[str, Any]]
+    materials: list[dict[str, Any]]
+    form: list[dict[str, Any]]
+
+
+def _bundle_out(version) -> dict:
+    context = selectors.guide_context(version)
+    return {
+        "code": version.bundle.code,
+        "version": version.number,
+        "status": version.status,
+        "status_label": str(version.get_status_display()),
+        "name": version.name,
+        "category": version.category,
+        "category_label": str(version.get_category_display()),
+        "lead_organisation": version.bundle.lead_organisation.name,
+        "legal_limit": version.legal_limit,
+        "promised_limit": version.promised_limit,
+        "extension_approval": version.extension_approval,
+        "stages": [
+            {
+                "number": s["number"],
+                "name": s["name"],
+                "members": [
+                    {
+                        "position": m["position"],
+                        "item_code": m["item"].code,
+                        "item": m["name"],
+                        "organisation": m["organisation"].name if m["organisation"] else "",
+                        "needs": m["needs"],
+                        "legal_limit": m["legal_limit"],
+                        "promised_limit": m["promised_limit"],
+                        "due_in": m["due_in"],
+                    }
+                    for m in s["members"]
+                ],
+            }
+            for s in context["stages"]
+        ],
+        "materials": version.merged_materials,
+        "form": version.merged_form,
+    }
+
+
+def _bundle(code: str) -> Bundle:
+    bundle = Bundle.objects.filter(code=code).first()
+    if bundle is None:
+        raise ValidationFailed(_("找不到该一件事"), field="code")
+    return bundle
+
+
+@router.get("/bundles", response=list[BundleOut], summary="已发布的一件事(并联审批目录)", auth=None)
+def list_bundles(request):
+    return [_bundle_out(b.current_version) for b in selectors.published_bundles()]
+
+
+@router.get(
+    "/bundles/{code}",
+    response={200: BundleOut, **ERRORS},
+    summary="一件事详情:阶段、成员、合并材料与表单",
+    auth=None,
+)
+def bundle_detail(request, code: str):
+    return _bundle_out(bundles.published(code))
+
+
+@router.post("/bundles", response={201: BundleOut, **ERRORS}, summary="新建一件事(草稿)", auth=signed_in)
+def create_bundle(request, body: BundleIn):
+    return Status(201, _bundle_out(bundles.create_bundle(spec=body.dict(), user=request.user)))
+
+
+@router.put(
+    "/bundles/{code}", response={200: BundleOut, **ERRORS}, summary="修改一件事(草稿或新版本)", auth=signed_in
+)
+def edit_bundle(request, code: str, body: BundleIn):
+    return _bundle_out(bundles.edit_bundle(bundle=_bundle(code), spec=body.dict(), user=request.user))
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+@router.post(
+    "/bundles/{code}/submit", response={200: BundleOut, **ERRORS}, summary="提交一件事审核", auth=signed_in
+)
+def submit_bundle(request, code: str):
+    return _bundle_out(bundles.submit(bundle=_bundle(code), user=request.user))
+
+
+@router.post(
+    "/bundles/{code}/return", response={200: BundleOut, **ERRORS}, summary="退回一件事草稿", auth=signed_in
+)
+def return_bundle(request, code: str, body: NoteIn):
+    return _bundle_out(bundles.return_to_draft(bundle=_bundle(code), note=body.note, user=request.user))
+
+
+@router.post(
+    "/bundles/{code}/publish", response={200: BundleOut, **ERRORS}, summary="发布一件事", auth=signed_in
+)
+def publish_bundle(request, code: str, body: ReasonIn):
+    return _bundle_out(bundles.publish(bundle=_bundle(code), reason=body.reason, user=request.user))
+
+
+# ---- joint cases ---------------------------------------------------------------------------------------------
+
+
+class ApplyIn(Schema):
+    bundle_code: str
+    form: dict[str, Any] = {}
+    channel: str = "online"
+    window_id: int | None = None
+    applicant_id: int | None = None
+
+
+def joint_out(user, joint) -> dict:
+    joint.refresh_from_db()
+    return selectors.joint_summary(joint, user=user)
+
+
+@router.post(
+    "/cases", response={201: JointCaseOut, **ERRORS}, summary="申请一件事(网上申请或窗口收件)", auth=signed_in
+)
+def apply(request, body: ApplyIn):
+    window = None
+    if body.window_id is not None:
+        window = access.visible_windows(request.user).filter(pk=body.window_id).first()
+        if window is None:
+            raise ValidationFailed(_("找不到该窗口"), field="window_id")
+    if access.staff_of(request.user) is not None:
+        from zhengwu.cases.models import Applicant
+
+        applicant = Applicant.objects.filter(pk=body.applicant_id).first() if body.applicant_id else None
+        if applicant is None:
+            raise ValidationFailed(_("请选择申请人"), field="applicant_id")
+    else:
+        applicant = case_selectors.applicant_of(request.user)
+        if applicant is None:
+            raise ValidationFailed(_("请先完善申请人信息(实名注册)后再申请"), field="applicant")
+    joint = services.apply(
+        bundle=_bundle(body.bundle_code),
+        applicant=applicant,
+        by=request.user,
+        form=body.form,
+        channel=body.channel,
+        window=window,
+    )
+    return Status(201, joint_out(request.user, joint))
+
+
+@router.get(
+    "/cases/{number}",
+    response={200: JointCaseOut, **ERRORS},
+    summary="联办件详情:各部门状态与期限",
+    auth=signed_in,
+)
+def joint_detail(request, number: str):
+    return joint_out(request.user, services.joint_by_number(request.user, number))
+
+
+class RevisionIn(Schema):
+    revision: int | None = None
+    note: str = ""
+
+
+@router.post(
+    "/cases/{number}/notify",
+    response={200: JointCaseOut, **ERRORS},
+    summary="主办窗口受理并发送联办通知",
+    auth=signed_in,
+)
+def notify(request, number: str, body: RevisionIn):
+    joint = services.joint_by_number(request.user, number)
+    return joint_out(
+        request.user,
+        services.lead_accept(joint=joint, by=request.user, note=body.note, revision=body.revision),
+    )
+
+
+@router.post(
+    "/cases/{number}/members/{position}/confirm",
+    response={200: JointCaseOut, **ERRORS},
+    summary="成员窗口确认材料齐全",
+    auth=signed_in,
+)
+def confirm(request, number: str, position: int, body: RevisionIn):
+    joint = services.joint_by_number(request.user, number)
+    return joint_out(
+        request.user,
+        services.confirm(joint=joint, position=position, by=request.user, revision=body.revision),
+    )
+
+
+class MissingItemIn(Schema):
+    position: int | None = None
+    name: str = ""
+    problem: str
+
+
+class MissingIn(Schema):
+    items: list[MissingItemIn]
+    revision: int | None = None
+
+
+@router.post(
+    "/cases/{number}/members/{position}/missing",
+    response={200: JointCaseOut, **ERRORS},
+    summary="成员窗口提出需补正的材料",
+    auth=signed_in,
+)
+def missing(request, number: str, position: int, body: MissingIn):
+    joint = services.joint_by_number(request.user, number)
+    items = [i.dict() for i in body.items]
+    return joint_out(
+        request.user,
+        services.raise_missing(
+            joint=joint, position=position, by=request.user, items=items, revision=body.revision
+        ),
+    )
+
+
+class UploadOut(Schema):
+    members: int
+
+
+@router.post(
+    "/cases/{number}/materials/{position}",
+    response={200: UploadOut, **ERRORS},
+    summary="上传合并材料清单中的一项(送达需要它的各部门)",
+    auth=signed_in,
+)
+def upload(request, number: str, position: int, file: UploadedFile = _UPLOAD):
+    joint = services.joint_by_number(request.user, number)
+    return {"members": services.upload_material(joint=joint, by=request.user, position=position, upload=file)}
+
+
+class SupplyIn(Schema):
+    paper: list[int] = []
+    revision: int | None = None
+
+
+@router.post(
+    "/cases/{number}/supply",
+    response={200: JointCaseOut, **ERRORS},
+    summary="补齐联合告知的全部材料",
+    auth=signed_in,
+)
+def supply(request, number: str, body: SupplyIn):
+    joint = services.joint_by_number(request.user, number)
+    return joint_out(
+        request.user, services.supply(joint=joint, by=request.user, paper=body.paper, revision=body.revision)
+    )
+
+
+class SuperviseIn(Schema):
+    instruction: str
+    response_days: int = 5
+
+
+class OrderOut(Schema):
+    number: str
+    organisation: str
+    due_on: str
+
+
+@router.post(
+    "/cases/{number}/members/{position}/supervise",
+    response={201: OrderOut, **ERRORS},
+    summary="对成员部门督办",
+    auth=signed_in,
+)
+def supervise(request, number: str, position: int, body: SuperviseIn):
+    joint = services.joint_by_number(request.user, number)
+    order = services.supervise_member(
+        joint=joint,
+        position=position,
+        by=request.user,
+        instruction=body.instruction,
+        response_days=body.response_days,
+    )
+    return Status(
+        201,
+        {"number": order.number, "organisation": order.organisation.name, "due_on": order.due_on.isoformat()},
+    )
+
+
+class ConveneIn(Schema):
+    kind: str
+    scheduled_on: str
+    agenda: str
+    positions: list[int]
+    place: str = ""
+    holds_decision: bool = True
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    scheduled_on: str
+    positions: list[int]
+    closed: bool
+
+
+def _meeting_out(meeting) -> dict:
+    return {
+        "id": meeting.pk,
+        "kind": meeting.kind,
+        "scheduled_on": meeting.scheduled_on.isoformat(),
+        "positions": meeting.positions,
+        "closed": bool(meeting.minutes_at),
+    }
+
+
+@router.post(
+    "/cases/{number}/meetings",
+    response={201: MeetingOut, **ERRORS},
+    summary="主办窗口召集联审会议或联合踏勘",
+    auth=signed_in,
+)
+def convene(request, number: str, body: ConveneIn):
+    joint = services.joint_by_number(request.user, number)
+    return Status(201, _meeting_out(meetings.convene(joint=joint, by=request.user, **body.dict())))
+
+
+class OpinionIn(Schema):
+    position: int
+    opinion: str
+
+
+@router.post(
+    "/cases/{number}/meetings/{meeting_id}/opinions",
+    response={200: MeetingOut, **ERRORS},
+    summary="成员部门记录联审意见",
+    auth=signed_in,
+)
+def opinion(request, number: str, meeting_id: int, body: OpinionIn):
+    joint = services.joint_by_number(request.user, number)
+    row = meetings.record_opinion(
+        joint=joint, meeting_id=meeting_id, position=body.position, by=request.user, opinion=body.opinion
+    )
+    return _meeting_out(row.meeting)
+
+
+@router.post(
+    "/cases/{number}/meetings/{meeting_id}/minutes",
+    response={200: MeetingOut, **ERRORS},
+    summary="上传会议纪要(联审结束)",
+    auth=signed_in,
+)
+def minutes(request, number: str, meeting_id: int, file: UploadedFile = _UPLOAD):
+    joint = services.joint_by_number(request.user, number)
+    return _meeting_out(
+        meetings.attach_minutes(joint=joint, meeting_id=meeting_id, by=request.user, upload=file)
+    )
+
+
+class ForwardIn(Schema):
+    authority: str
+    note: str = ""
+
+
+class ReplyIn(Schema):
+    reply: str
+
+
+class ForwardOut(Schema):
+    authority: str
+    sent_on: str
+    replied_on: str | None
+    workdays: int
+    open: bool
+    citation: str
+
+
+@router.post(
+    "/cases/{number}/members/{position}/forward",
+    response={201: ForwardOut, **ERRORS},
+    summary="成员事项上报上级机关",
+    auth=signed_in,
+)
+def forward(request, number: str, position: int, body: ForwardIn):
+    joint = services.joint_by_number(request.user, number)
+    row = meetings.forward_up(
+        joint=joint, position=position, by=request.user, authority=body.authority, note=body.note
+    )
+    return Status(201, meetings.forward_period(row))
+
+
+@router.post(
+    "/cases/{number}/members/{position}/forward-reply",
+    response={200: ForwardOut, **ERRORS},
+    summary="登记上级机关答复",
+    auth=signed_in,
+)
+def forward_reply(request, number: str, position: int, body: ReplyIn):
+    joint = services.joint_by_number(request.user, number)
+    return meetings.forward_period(
+        meetings.record_reply(joint=joint, position=position, by=request.user, reply=body.reply)
+    )
+
+
+def detail_or_none(user, number: str) -> dict | None:
+    """For GET /api/cases/{number}: the joint case with this number, or None (then it is an ordinary case)."""
+    from zhengwu.joint.models import JointCase
+
+    if not JointCase.objects.filter(number=str(number).strip()).exists():
+        return None
+    return joint_out(user, services.joint_by_number(user, number))

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class JointConfig(AppConfig):
+    name = "zhengwu.joint"
+    label = "joint"
+    verbose_name = "并联审批"
+
+    def ready(self):
+        from zhengwu.cases import handling, notify
+        from zhengwu.joint import services, signals, supervision  # noqa: F401 — receiver and rules register on import
+
+        notify.hold_messages(services.is_held)
+        handling.add_decision_check(services.decision_check)

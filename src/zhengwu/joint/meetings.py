@@ -1,0 +1,233 @@
+"""Joint meetings and inspections (convened by the lead window; each member's opinion; the minutes close them) and
+forwarding upward (上报) with its own period.
+
+The seeds: "需要召开联审会议的,由主办窗口负责召集"; joint site inspection, drawing review and completion acceptance
+across two or more departments are organised by the lead window. 上报: "需要上报省、市审批的投资项目,由县政务中心
+并联审批窗口人员通过专门平台传递上报".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhengwu.cases.services import check_upload
+from zhengwu.core import clock
+from zhengwu.core.calendar import current_calendar
+from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
+from zhengwu.joint import services
+from zhengwu.joint.models import Forwarding, JointCase, JointMeeting, MeetingOpinion, Phase
+
+# 行政许可法 第三十五条: 依法应当先经下级行政机关审查后报上级行政机关决定的行政许可,下级行政机关应当在法定期限内将
+# 初步审查意见和全部申请材料直接报送上级行政机关; 第四十三条: 下级行政机关应当自其受理行政许可申请之日起二十日内审查
+# 完毕. The time the higher authority takes after that is its own period, shown apart from the member's clock.
+FORWARD_CITATION = "《中华人民共和国行政许可法》第三十五条、第四十三条"
+FORWARD_REVIEW_DAYS = 20
+
+
+def _date(value, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise ValidationFailed(_("日期应为 YYYY-MM-DD"), field=field) from None
+
+
+def convene(
+    *,
+    joint: JointCase,
+    by,
+    kind: str,
+    scheduled_on,
+    agenda: str,
+    positions: list[int],
+    place: str = "",
+    holds_decision: bool = True,
+) -> JointMeeting:
+    """The lead window convenes a joint meeting or inspection with the members named."""
+    services._require_lead(by, joint)
+    if kind not in JointMeeting.Kind.values:
+        raise ValidationFailed(
+            _("请选择会议类型:%(k)s") % {"k": "、".join(str(label) for label in JointMeeting.Kind.labels)},
+            field="kind",
+        )
+    agenda = (agenda or "").strip()
+    if not agenda:
+        raise ValidationFailed(_("请填写议题"), field="agenda")
+    day = _date(scheduled_on, "scheduled_on")
+    if day < clock.today():
+        raise ValidationFailed(_("会议日期不能早于今天"), field="scheduled_on")
+    known = set(joint.members.values_list("position", flat=True))
+    positions = sorted({int(p) for p in positions or []})
+    if len(positions) < 2 or not set(positions) <= known:
+        raise ValidationFailed(_("请选择至少两个参加的成员事项"), field="positions")
+    with transaction.atomic():
+        joint = services._locked(joint)
+        if joint.phase not in (Phase.NOTIFIED, Phase.HANDLING):
+            raise Conflict(_("联办件当前不能召集联审"), field="phase")
+        meeting = JointMeeting.objects.create(
+            joint=joint,
+            kind=kind,
+            scheduled_on=day,
+            place=(place or "").strip()[:200],
+            agenda=agenda[:2000],
+            positions=positions,
+            holds_decision=bool(holds_decision),
+            convened_at=clock.now(),
+            convened_by=services._actor(by),
+        )
+        services._event(
+            joint,
+            "convene",
+            by=by,
+            organisation=joint.lead_organisation,
+            data={"meeting": meeting.pk, "kind": kind, "on": day, "positions": positions},
+        )
+    return meeting
+
+
+def _meeting(joint: JointCase, meeting_id: int) -> JointMeeting:
+    meeting = joint.meetings.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound(_("找不到该联审会议"), field="meeting")
+    return meeting
+
+
+def record_opinion(*, joint: JointCase, meeting_id: int, position: int, by, opinion: str) -> MeetingOpinion:
+    """A member department records its opinion at the meeting."""
+    meeting = _meeting(joint, meeting_id)
+    member = services._member(joint, position)
+    services._require_member_staff(by, member)
+    if position not in meeting.positions:
+        raise ValidationFailed(_("该成员事项不在本次联审之列"), field="position")
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ValidationFailed(_("请填写本部门意见"), field="opinion")
+    with transaction.atomic():
+        joint = services._locked(joint)
+        if meeting.minutes_at:
+            raise Conflict(_("会议纪要已归档,不能再记录意见"), field="meeting")
+        if meeting.opinions.filter(position=position).exists():
+            raise Conflict(_("本部门已记录意见"), field="position")
+        row = MeetingOpinion.objects.create(
+            meeting=meeting,
+            position=position,
+            opinion=opinion[:2000],
+            recorded_at=clock.now(),
+            recorded_by=services._actor(by),
+        )
+        services._event(
+            joint,
+            "opinion",
+            by=by,
+            organisation=member.case.organisation,
+            data={"meeting": meeting.pk, "position": position, "opinion": row.opinion},
+        )
+    return row
+
+
+def attach_minutes(*, joint: JointCase, meeting_id: int, by, upload) -> JointMeeting:
+    """The lead window attaches the minutes once every member present recorded its opinion; the meeting closes."""
+    services._require_lead(by, joint)
+    meeting = _meeting(joint, meeting_id)
+    data, content_type = check_upload(upload, field="minutes")
+    with transaction.atomic():
+        joint = services._locked(joint)
+        missing = [p for p in meeting.positions if not meeting.opinions.filter(position=p).exists()]
+        if missing:
+            raise Conflict(
+                _("尚有成员部门未记录意见(序号 %(p)s)") % {"p": "、".join(map(str, missing))},
+                field="opinions",
+            )
+        if meeting.minutes_at:
+            raise Conflict(_("会议纪要已归档"), field="minutes")
+        extension = {
+            "application/pdf": ".pdf",
+            "image/jpeg": ".jpg",
+            "image/png": ".png",
+            "application/ofd": ".ofd",
+        }[content_type]
+        meeting.minutes.save(f"minutes-{meeting.pk}{extension}", ContentFile(data), save=False)
+        meeting.minutes_at = clock.now()
+        meeting.save(update_fields=["minutes", "minutes_at"])
+        services._event(
+            joint, "minutes", by=by, organisation=joint.lead_organisation, data={"meeting": meeting.pk}
+        )
+    return meeting
+
+
+def open_meeting_for(member) -> JointMeeting | None:
+    """The open meeting (no minutes yet) that holds this member's decision, if any."""
+    for meeting in member.joint.meetings.filter(minutes_at__isnull=True, holds_decision=True):
+        if member.position in meeting.positions:
+            return meeting
+    return None
+
+
+def forward_up(*, joint: JointCase, position: int, by, authority: str, note: str = "") -> Forwarding:
+    """上报: the member forwards to a higher authority (its own period starts)."""
+    member = services._member(joint, position)
+    services._require_member_staff(by, member)
+    authority = (authority or "").strip()
+    if not authority:
+        raise ValidationFailed(_("请填写上级机关"), field="authority")
+    with transaction.atomic():
+        joint = services._locked(joint)
+        if member.forwardings.filter(replied_on__isnull=True).exists():
+            raise Conflict(_("已上报,尚未答复"), field="forwarding")
+        row = Forwarding.objects.create(
+            member=member,
+            authority=authority[:200],
+            note=(note or "").strip()[:2000],
+            sent_on=clock.today(),
+            sent_by=services._actor(by),
+        )
+        services._event(
+            joint,
+            "forward",
+            by=by,
+            organisation=member.case.organisation,
+            data={"position": position, "authority": row.authority, "sent_on": row.sent_on},
+        )
+    return row
+
+
+def record_reply(*, joint: JointCase, position: int, by, reply: str) -> Forwarding:
+    member = services._member(joint, position)
+    services._require_member_staff(by, member)
+    reply = (reply or "").strip()
+    if not reply:
+        raise ValidationFailed(_("请填写上级答复"), field="reply")
+    with transaction.atomic():
+        joint = services._locked(joint)
+        row = member.forwardings.filter(replied_on__isnull=True).order_by("-sent_on").first()
+        if row is None:
+            raise Conflict(_("没有待答复的上报"), field="forwarding")
+        row.reply, row.replied_on = reply[:2000], clock.today()
+        row.save(update_fields=["reply", "replied_on"])
+        services._event(
+            joint,
+            "forward_reply",
+            by=by,
+            organisation=member.case.organisation,
+            data={"position": position, "replied_on": row.replied_on, "period": forward_period(row)},
+        )
+    return row
+
+
+def forward_period(row: Forwarding) -> dict:
+    """The forwarding as its own period: sent, replied (or still open), working days, the citation."""
+    end = row.replied_on or clock.today()
+    days = current_calendar().workdays_between(row.sent_on, end).value
+    return {
+        "authority": row.authority,
+        "sent_on": row.sent_on.isoformat(),
+        "replied_on": row.replied_on and row.replied_on.isoformat(),
+        "workdays": days,
+        "open": row.replied_on is None,
+        "citation": FORWARD_CITATION,
+    }

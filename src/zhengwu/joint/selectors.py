@@ -1,0 +1,235 @@
+"""What bundle pages show: the guide of one bundle, the 并联审批目录 of all published bundles and the 实施手册 of
+one (basis, documents, authority, procedure, limits and commitments per department, by stage)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zhengwu.catalog import rules as catalog_rules
+from zhengwu.joint import rules
+from zhengwu.joint.models import Bundle, BundleVersion
+
+
+def published_bundles() -> QuerySet[Bundle]:
+    return (
+        Bundle.objects.filter(current_version__isnull=False)
+        .select_related("current_version", "lead_organisation")
+        .order_by("current_version__category", "code")
+    )
+
+
+def _members(version: BundleVersion) -> list[dict]:
+    members = list(
+        version.members.select_related("item__current_version", "item__organisation").prefetch_related(
+            "item__current_version__materials", "item__current_version__steps"
+        )
+    )
+    finish = rules.finish_days(
+        [
+            rules.Member(
+                m.position,
+                m.stage,
+                m.item.current_version.legal_limit,
+                m.item.current_version.promised_limit,
+                m.needs,
+            )
+            for m in members
+        ]
+    )
+    names = {m.position: m.item.current_version.name for m in members}
+    rows = []
+    for m in members:
+        current = m.item.current_version
+        rows.append(
+            {
+                "position": m.position,
+                "stage": m.stage,
+                "item": m.item,
+                "version": current,
+                "name": current.name + (f"({current.sub_name})" if current.sub_name else ""),
+                "organisation": m.item.organisation,
+                "lead": m.item.organisation_id == version.bundle.lead_organisation_id,
+                "needs": [names[n] for n in m.needs if n in names],
+                "legal_limit": current.legal_limit,
+                "promised_limit": current.promised_limit,
+                "due_in": finish.get(m.position, 0),
+                "type_label": catalog_rules.ITEM_TYPES.get(m.item.item_type, ""),
+                "result_name": current.result_name,
+                "legal_basis": current.legal_basis,
+                "materials": list(current.materials.all()),
+                "steps": [
+                    {"name": s.name, "days": s.days, "role": catalog_rules.STEP_ROLES.get(s.role, s.role)}
+                    for s in current.steps.all()
+                ],
+            }
+        )
+    return rows
+
+
+def stages(version: BundleVersion, members: list[dict] | None = None) -> list[dict]:
+    members = members if members is not None else _members(version)
+    out = []
+    for number, name in enumerate(version.stage_names, start=1):
+        rows = [m for m in members if m["stage"] == number]
+        out.append({"number": number, "name": name, "members": rows, "parallel": len(rows) > 1})
+    return out
+
+
+def guide_context(version: BundleVersion) -> dict:
+    members = _members(version)
+    return {
+        "bundle": version.bundle,
+        "version": version,
+        "members": members,
+        "stages": stages(version, members),
+        "organisations": sorted({m["organisation"].name for m in members if m["organisation"]}),
+        "materials": version.merged_materials,
+        "shared_materials": sum(1 for m in version.merged_materials if m.get("shared")),
+        "from_results": sum(1 for m in version.merged_materials if m.get("from_member")),
+        "form": version.merged_form,
+        "cap_citation": rules.CAP_CITATION,
+        "cap_text": rules.CAP_TEXT,
+        "cap": rules.JOINT_CAP + (rules.JOINT_EXTENSION if version.extension_approval else 0),
+    }
+
+
+def directory() -> list[dict]:
+    """The 并联审批目录: every published bundle, its stages and the departments and items in each."""
+    rows = []
+    for bundle in published_bundles():
+        version = bundle.current_version
+        members = _members(version)
+        rows.append(
+            {"bundle": bundle, "version": version, "stages": stages(version, members), "members": members}
+        )
+    return rows
+
+
+# ---- joint cases ----------------------------------------------------------------------------------------------
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def joint_summary(joint, *, user=None) -> dict:
+    """A joint case as people read it (the API's JointCaseOut and the pages): the bundle as a row of departments,
+    each with its state and due dates, the joint due date and the joint warning level (the worst member's)."""
+    from zhengwu.core import access
+    from zhengwu.core.masking import mask_name
+    from zhengwu.joint import meetings, services, supervision
+    from zhengwu.joint.models import Forwarding
+    from zhengwu.supervision import levels
+
+    members = list(
+        joint.members.select_related("case__organisation", "case__version", "case__item").order_by(
+            "stage", "position"
+        )
+    )
+    names = {m.position: m.case.version.name for m in members}
+    rows = []
+    for m in members:
+        case = m.case
+        level = supervision.member_level(case)
+        rows.append(
+            {
+                "position": m.position,
+                "stage": m.stage,
+                "stage_name": (
+                    joint.version.stage_names[m.stage - 1]
+                    if m.stage - 1 < len(joint.version.stage_names)
+                    else ""
+                ),
+                "number": case.number,
+                "organisation": case.organisation.name,
+                "item": case.version.name,
+                "item_code": case.item.code,
+                "state": case.status,
+                "state_label": str(case.get_status_display()),
+                "decision": case.decision,
+                "decision_label": str(case.get_decision_display()) if case.decision else "",
+                "legal_due": _iso(case.legal_due),
+                "promised_due": _iso(case.promised_due),
+                "answer": m.answer,
+                "answer_label": str(m.get_answer_display()),
+                "missing": m.missing,
+                "needs": [names[n] for n in m.needs if n in names],
+                "results": [
+                    {
+                        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                        for k, v in r.items()
+                        if k != "notice_token"
+                    }
+                    for r in services.prerequisite_results(m)
+                ],
+                "level": level,
+                "level_label": levels.LABELS[level],
+            }
+        )
+    level = max((r["level"] for r in rows), key=supervision.ORDER.get, default=levels.NORMAL)
+    staff = user is not None and access.staff_of(user) is not None
+    return {
+        "kind": "joint",
+        "number": joint.number,
+        "query_code": None if staff else joint.query_code,
+        "bundle_code": joint.bundle.code,
+        "bundle_name": joint.version.name,
+        "phase": joint.phase,
+        "phase_label": str(joint.get_phase_display()),
+        "lead_organisation": joint.lead_organisation.name,
+        "applicant_name": mask_name(joint.applicant.name)
+        if staff and joint.applicant.kind == "natural"
+        else joint.applicant.name,
+        "channel": joint.channel,
+        "received_at": _iso(joint.created_at),
+        "accepted_on": _iso(joint.accepted_on),
+        "legal_due": _iso(joint.legal_due),
+        "promised_due": _iso(joint.promised_due),
+        "due": _iso(joint.legal_due),
+        "level": level,
+        "level_label": levels.LABELS[level],
+        "late": level == levels.RED,
+        "revision": joint.revision,
+        "members": rows,
+        "meetings": [
+            {
+                "id": mt.pk,
+                "kind": mt.kind,
+                "kind_label": str(mt.get_kind_display()),
+                "scheduled_on": _iso(mt.scheduled_on),
+                "place": mt.place,
+                "agenda": mt.agenda,
+                "positions": mt.positions,
+                "closed": bool(mt.minutes_at),
+                "opinions": [{"position": o.position, "opinion": o.opinion} for o in mt.opinions.all()],
+            }
+            for mt in joint.meetings.all()
+        ],
+        "forwardings": [
+            {"position": f.member.position, **meetings.forward_period(f)}
+            for f in Forwarding.objects.filter(member__joint=joint).select_related("member")
+        ],
+        "notices": [
+            {
+                "kind": n.kind,
+                "kind_label": str(n.get_kind_display()),
+                "document_number": n.document_number,
+                "issued_at": _iso(n.issued_at),
+                "essentials": n.essentials,
+            }
+            for n in joint.notices.all()
+        ],
+    }
+
+
+def hall_figures(centre) -> dict:
+    """The hall screen's joint figures for a centre: open joint cases led by an organisation of its region, and
+    their member cases (one per department item)."""
+    from zhengwu.joint.models import OPEN_PHASES, JointCase, JointMember
+
+    joints = JointCase.objects.filter(lead_organisation__region=centre.region)
+    members = JointMember.objects.filter(joint__lead_organisation__region=centre.region)
+    return {
+        "joint_open": joints.filter(phase__in=OPEN_PHASES).count(),
+        "joint_members_open": members.filter(joint__phase__in=OPEN_PHASES).count(),
+    }

@@ -1,0 +1,736 @@
+"""Joint cases (联办件): one application for a bundle, a member case per member item.
+
+The member cases ARE ordinary cases, made and moved through cases.services, each under its own item's steps, clock
+and rules; this module only adds what joins them, in the seeds' words:
+- 统一登记: `apply` (portal or window) makes the joint case and every member case (收件) in one transaction;
+- 主办窗口 "对受理的事项向相关窗口发送联办通知,实行联合受理": `lead_accept` issues the 联办通知 to every member;
+- each member window confirms (`confirm`) or names what it misses (`raise_missing`);
+- "各联合审批窗口共同一次性告知申请人……需要提交的全部材料": once every member answered and one misses something, the
+  applicant gets ONE 联合一次性告知书 listing everything; every member case is put to 补正 at the same time, so
+  supplying (`supply`) restarts every member's intake (行政许可法 第三十二条); once all confirm, every member is
+  accepted the same day (联合受理) and each one's legal and promised due dates start;
+- a member waiting for a prerequisite member's result may not decide before it is in (cases.handling's decision
+  check), and reads that result from the joint case, not from an upload.
+Member-level actions are called as the platform (by=None) after the joint service checked who acts; the joint event
+and its audit record name the person. The applicant's messages for member submit/补正/补齐/受理 are held back
+(cases.notify.hold_messages) and the joint case sends one message instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from contextvars import ContextVar
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from zhengwu.cases import services as case_services
+from zhengwu.cases.models import (
+    CLOSED_STATUSES,
+    Applicant,
+    Case,
+    Channel,
+    Decision,
+    OutboxMessage,
+    Status,
+)
+from zhengwu.core import access, actors, audit, clock, numbering
+from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.models import Role, Window
+from zhengwu.joint import bundles
+from zhengwu.joint.models import Bundle, BundleVersion, JointCase, JointEvent, JointMember, JointNotice, Phase
+
+INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+HELD_ACTIONS = ("submit", "request_supplement", "supply_supplement", "accept")
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_APPLYING: ContextVar[bool] = ContextVar("zhengwu_joint_applying", default=False)  # member submits in `apply`
+
+
+def _actor(by):
+    return actors.acting_user(by)
+
+
+def _label(by) -> str:
+    return actors.acting_label(by, anonymous=actors.SYSTEM, system=actors.SYSTEM)
+
+
+def _locked(joint: JointCase, revision: int | None = None) -> JointCase:
+    fresh = (
+        JointCase.objects.select_for_update(of=("self",))
+        .select_related("bundle", "version", "lead_organisation", "applicant")
+        .filter(pk=joint.pk)
+        .first()
+    )
+    if fresh is None:
+        raise NotFound(_("找不到该联办件"), field="number")
+    if revision is not None and fresh.revision != revision:
+        raise Conflict(_("该联办件已被他人更新,请刷新后再操作"), code="stale", field="revision")
+    return fresh
+
+
+def _event(joint: JointCase, action: str, *, by, note: str = "", data: dict | None = None, organisation=None):
+    last = joint.events.order_by("-seq").values_list("seq", flat=True).first() or 0
+    event = JointEvent(
+        joint=joint,
+        seq=last + 1,
+        at=clock.now(),
+        action=action,
+        actor=_actor(by),
+        actor_label=_label(by)[:150],
+        organisation=organisation,
+        note=note,
+        data=case_services._jsonable(data or {}),
+    )
+    event.save(force_insert=True)
+    joint.revision += 1
+    joint.save(update_fields=["revision"])
+    audit.record(
+        f"joint.{action}",
+        joint,
+        actor=_actor(by),
+        summary={"number": joint.number, "phase": joint.phase, "note": note[:200]},
+        rows=[event],
+    )
+    return event
+
+
+def _message(joint: JointCase, text: str) -> None:
+    """One message to the applicant for the whole joint case (through the lead member's outbox)."""
+    lead = joint.members.filter(case__organisation=joint.lead_organisation).select_related("case").first()
+    lead = lead or joint.members.select_related("case").first()
+    applicant = joint.applicant
+    body = f"{applicant.name}:{text}"
+    now = clock.now()
+    rows = []
+    if applicant.email:
+        rows.append(
+            OutboxMessage(
+                case=lead.case,
+                channel="email",
+                recipient=applicant.email,
+                body=body,
+                subject=f"【政务服务】联办件 {joint.number}",
+            )
+        )
+    if applicant.phone:
+        rows.append(OutboxMessage(case=lead.case, channel="sms", recipient=applicant.phone, body=body))
+    for row in rows:
+        row.created_at, row.next_attempt_at = now, now
+    rows = OutboxMessage.objects.bulk_create(rows)
+    ids = [r.pk for r in rows]
+    if ids:
+        from zhengwu.cases import notify
+
+        transaction.on_commit(lambda: notify._enqueue(ids))
+
+
+def is_held(case: Case, event) -> bool:
+    """cases.notify hold: the joint case tells the applicant about its members' submit/补正/补齐/受理 once."""
+    if event.action not in HELD_ACTIONS:
+        return False
+    return _APPLYING.get() or JointMember.objects.filter(case_id=case.pk).exists()
+
+
+# ---- who may act ---------------------------------------------------------------------------------------------
+
+
+def _require_lead(by, joint: JointCase) -> None:
+    if by is None:
+        return
+    access.require_role(by, *INTAKE_ROLES)
+    access.require_organisation(by, joint.lead_organisation)
+
+
+def _require_member_staff(by, member: JointMember) -> None:
+    if by is None:
+        return
+    access.require_role(by, *INTAKE_ROLES)
+    access.require_organisation(by, member.case.organisation)
+
+
+def is_applicant_side(user, joint: JointCase) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or access.staff_of(user) is not None:
+        return False
+    return joint.created_by_id == user.pk or (
+        joint.applicant.user_id is not None and joint.applicant.user_id == user.pk
+    )
+
+
+def _require_applicant_or_lead(by, joint: JointCase) -> None:
+    if by is None or is_applicant_side(by, joint):
+        return
+    _require_lead(by, joint)
+
+
+def visible_joint_cases(user):
+    """Staff: joint cases with a member in their scope (or led by it); applicants: their own."""
+    qs = JointCase.objects.select_related("bundle", "version", "lead_organisation", "applicant")
+    if access.is_administrator(user):
+        return qs
+    if access.staff_of(user) is not None:
+        orgs = access.visible_organisations(user)
+        return qs.filter(Q(members__case__organisation__in=orgs) | Q(lead_organisation__in=orgs)).distinct()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(Q(applicant__user=user) | Q(created_by=user))
+
+
+def joint_by_number(user, number: str) -> JointCase:
+    joint = visible_joint_cases(user).filter(number=str(number).strip()).first()
+    if joint is None:
+        raise NotFound(_("找不到该联办件"), field="number")
+    return joint
+
+
+# ---- applying ------------------------------------------------------------------------------------------------
+
+
+def _next_number(region_code: str, at: dt.datetime) -> str:
+    return numbering.next_number(f"{region_code}-{clock.local_date(at).year}-L", width=5)
+
+
+def member_forms(version: BundleVersion, form: dict | None) -> dict[int, dict]:
+    """The merged form's values split per member (each gets the fields its own item's form asks)."""
+    form = form or {}
+    if not isinstance(form, dict):
+        raise ValidationFailed(_("申请表应为字段和取值的对象"), field="form")
+    known = {f["key"] for f in version.merged_form}
+    unknown = [k for k in form if k not in known]
+    if unknown:
+        raise ValidationFailed(_("申请表中没有字段「%(k)s」") % {"k": unknown[0]}, field=f"form.{unknown[0]}")
+    out: dict[int, dict] = {}
+    for field in version.merged_form:
+        for key in field["members"]:
+            if field["key"] in form:
+                out.setdefault(key, {})[field["key"]] = form[field["key"]]
+    return out
+
+
+def apply(
+    *,
+    bundle: Bundle,
+    applicant: Applicant,
+    by,
+    form: dict | None = None,
+    channel: str = Channel.ONLINE,
+    window: Window | None = None,
+    agent: dict | None = None,
+) -> JointCase:
+    """统一登记: one application for the bundle in force → the joint case and a member case per member item (each
+    received through cases.services.submit_case, under its own item's rules)."""
+    version = bundles.published(bundle.code)
+    forms = member_forms(version, form)
+    if channel not in (Channel.ONLINE, Channel.COUNTER):
+        raise ValidationFailed(_("收件渠道应为 online 或 counter"), field="channel")
+    at = clock.now()
+    members = list(version.members.select_related("item__organisation").order_by("stage", "position"))
+    with transaction.atomic():
+        joint = JointCase(
+            number=_next_number(bundle.lead_organisation.region.code, at),
+            query_code="".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(6)),
+            bundle=bundle,
+            version=version,
+            lead_organisation=bundle.lead_organisation,
+            applicant=applicant,
+            channel=channel,
+            window=window,
+            form=form or {},
+            created_by=_actor(by),
+            created_at=at,
+        )
+        joint.save()
+        token = _APPLYING.set(True)
+        try:
+            cases = [
+                case_services.submit_case(
+                    item=m.item,
+                    applicant=applicant,
+                    by=by,
+                    form=forms.get(m.position, {}),
+                    agent=agent,
+                    channel=channel,
+                    window=window,
+                    at=at,
+                )
+                for m in members
+            ]
+        finally:
+            _APPLYING.reset(token)
+        for m, case in zip(members, cases, strict=True):
+            JointMember.objects.create(
+                joint=joint, case=case, position=m.position, stage=m.stage, needs=m.needs
+            )
+        _event(joint, "apply", by=by, data={"channel": channel, "members": len(members)})
+        _message(
+            joint,
+            _(
+                "您的一件事「%(name)s」已收件,联办件编号 %(number)s,查询码 %(code)s,涉及%(n)d个部门事项,由%(lead)s主办。"
+            )
+            % {
+                "name": version.name,
+                "number": joint.number,
+                "code": joint.query_code,
+                "n": len(members),
+                "lead": joint.lead_organisation.name,
+            },
+        )
+    return joint
+
+
+def merged_entry(joint: JointCase, position: int) -> dict:
+    entry = next((m for m in joint.version.merged_materials if m["position"] == position), None)
+    if entry is None:
+        names = "、".join(f"{m['position']}.{m['name']}" for m in joint.version.merged_materials)
+        raise ValidationFailed(
+            _("本一件事没有第 %(p)s 项材料(材料清单:%(n)s)") % {"p": position, "n": names}, field="position"
+        )
+    return entry
+
+
+def upload_material(*, joint: JointCase, by, position: int, upload) -> int:
+    """The applicant (or the lead window) uploads a material of the merged list once: it goes to every member case
+    that asks for it. A material obtained from a prerequisite member's result is not uploaded."""
+    _require_applicant_or_lead(by, joint)
+    entry = merged_entry(joint, position)
+    if entry.get("from_member"):
+        raise ValidationFailed(
+            _("「%(m)s」由「%(n)s」的办理结果获取,无需上传")
+            % {"m": entry["name"], "n": entry["from_member_name"]},
+            field="position",
+        )
+    data = upload.read()
+    name = getattr(upload, "name", "") or "file"
+    members = {m.position: m for m in joint.members.select_related("case")}
+    count = 0
+    with transaction.atomic():
+        for used in entry["members"]:
+            member = members.get(used["key"])
+            if member is None or member.case.status not in (Status.RECEIVED, Status.SUPPLEMENT_REQUESTED):
+                continue
+            case_services.upload_material(
+                case=member.case, by=None, position=used["position"], upload=SimpleUploadedFile(name, data)
+            )
+            count += 1
+        if count:
+            _event(
+                joint,
+                "upload_material",
+                by=by,
+                data={"position": position, "name": entry["name"], "members": count},
+            )
+    return count
+
+
+# ---- 联办通知, answers, 联合告知, 联合受理 ----------------------------------------------------------------------
+
+
+def lead_accept(*, joint: JointCase, by, note: str = "", revision: int | None = None) -> JointCase:
+    """The lead window takes the application and sends the 联办通知 to every member window."""
+    _require_lead(by, joint)
+    with transaction.atomic():
+        joint = _locked(joint, revision)
+        if joint.phase != Phase.RECEIVED:
+            raise Conflict(_("联办件已发出联办通知"), field="phase")
+        joint.phase, joint.notified_at = Phase.NOTIFIED, clock.now()
+        joint.save(update_fields=["phase", "notified_at"])
+        members = list(joint.members.select_related("case__organisation", "case__version"))
+        recipients = [
+            {
+                "position": m.position,
+                "organisation": m.case.organisation.name,
+                "item": m.case.version.name,
+                "case_number": m.case.number,
+            }
+            for m in members
+        ]
+        _notice(joint, JointNotice.Kind.NOTIFICATION, members=recipients, note=note)
+        _event(
+            joint,
+            "notify",
+            by=by,
+            note=note,
+            organisation=joint.lead_organisation,
+            data={"members": recipients},
+        )
+    return joint
+
+
+def _notice(joint: JointCase, kind: str, **details) -> JointNotice:
+    now = clock.now()
+    count = joint.notices.filter(kind=kind).count()
+    short = joint.lead_organisation.short_name or joint.lead_organisation.name
+    letter = "联通" if kind == JointNotice.Kind.NOTIFICATION else "联告"
+    suffix = f"-{count + 1}" if count else ""
+    return JointNotice.objects.create(
+        joint=joint,
+        kind=kind,
+        document_number=f"{short}{letter}字〔{clock.local_date(now).year}〕{joint.number}{suffix}号",
+        token=secrets.token_urlsafe(18)[:24],
+        issued_at=now,
+        essentials={
+            "joint_number": joint.number,
+            "bundle_name": joint.version.name,
+            "lead_organisation": joint.lead_organisation.name,
+            "applicant_name": joint.applicant.name,
+            "issued_on": clock.local_date(now).isoformat(),
+            **details,
+        },
+    )
+
+
+def _member(joint: JointCase, position) -> JointMember:
+    member = (
+        joint.members.select_related("case__organisation", "case__version").filter(position=position).first()
+    )
+    if member is None:
+        raise NotFound(_("该联办件没有第 %(p)s 个成员事项") % {"p": position}, field="member")
+    return member
+
+
+def _answerable(joint: JointCase, member: JointMember) -> None:
+    if joint.phase != Phase.NOTIFIED:
+        raise Conflict(_("联办件当前不在待各部门确认的阶段"), field="phase")
+    if member.answer:
+        raise Conflict(_("本部门已答复联办通知"), field="answer")
+
+
+def confirm(*, joint: JointCase, position: int, by, revision: int | None = None) -> JointCase:
+    """A member window confirms its materials are complete."""
+    with transaction.atomic():
+        joint = _locked(joint, revision)
+        member = _member(joint, position)
+        _require_member_staff(by, member)
+        _answerable(joint, member)
+        member.answer, member.answered_at, member.missing = JointMember.Answer.CONFIRMED, clock.now(), []
+        member.save(update_fields=["answer", "answered_at", "missing"])
+        _event(joint, "confirm", by=by, organisation=member.case.organisation, data={"position": position})
+        _after_answers(joint, by)
+    return joint
+
+
+def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
+    if not isinstance(items, list | tuple) or not items:
+        raise ValidationFailed(_("请一次性列出本部门需要补正的全部材料及其问题"), field="items")
+    materials = {m.position: m.name for m in member.case.version.materials.all()}
+    from_results = {
+        u["position"]: e["from_member_name"]
+        for e in joint.version.merged_materials
+        if e.get("from_member")
+        for u in e["members"]
+        if u["key"] == member.position
+    }
+    clean = []
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise ValidationFailed(_("第 %(i)s 项补正内容格式不正确") % {"i": index}, field="items")
+        position = item.get("position")
+        if position is not None:
+            try:
+                position = int(position)
+            except (TypeError, ValueError):
+                raise ValidationFailed(
+                    _("第 %(i)s 项的材料序号应为数字") % {"i": index}, field="items"
+                ) from None
+            if position not in materials:
+                raise ValidationFailed(
+                    _("第 %(i)s 项:本事项没有第 %(p)s 项材料") % {"i": index, "p": position}, field="items"
+                )
+            if position in from_results:
+                raise ValidationFailed(
+                    _("「%(m)s」由「%(n)s」的办理结果获取,不能要求申请人提交")
+                    % {"m": materials[position], "n": from_results[position]},
+                    field="items",
+                )
+            name = materials[position]
+        else:
+            name = str(item.get("name") or "").strip()[:200]
+            if not name:
+                raise ValidationFailed(_("请填写第 %(i)s 项的材料名称") % {"i": index}, field="items")
+        problem = str(item.get("problem") or "").strip()[:500]
+        if not problem:
+            raise ValidationFailed(
+                _("请写明第 %(i)s 项「%(n)s」存在的问题") % {"i": index, "n": name}, field="items"
+            )
+        clean.append({"position": position, "name": name, "problem": problem})
+    return clean
+
+
+def raise_missing(
+    *, joint: JointCase, position: int, by, items: list[dict], revision: int | None = None
+) -> JointCase:
+    """A member window names everything it misses; the applicant is told with every other member's, once."""
+    with transaction.atomic():
+        joint = _locked(joint, revision)
+        member = _member(joint, position)
+        _require_member_staff(by, member)
+        _answerable(joint, member)
+        clean = _missing_items(joint, member, items)
+        member.answer, member.answered_at, member.missing = JointMember.Answer.MISSING, clock.now(), clean
+        member.save(update_fields=["answer", "answered_at", "missing"])
+        _event(
+            joint,
+            "raise_missing",
+            by=by,
+            organisation=member.case.organisation,
+            data={"position": position, "items": clean},
+        )
+        _after_answers(joint, by)
+    return joint
+
+
+def _after_answers(joint: JointCase, by) -> None:
+    members = list(
+        joint.members.select_related("case__organisation", "case__version").order_by("stage", "position")
+    )
+    if any(not m.answer for m in members):
+        return
+    missing = [m for m in members if m.answer == JointMember.Answer.MISSING]
+    if missing:
+        _combined_notice(joint, members, missing, by)
+    else:
+        _accept_all(joint, members, by)
+
+
+def _combined_notice(joint: JointCase, members: list[JointMember], missing: list[JointMember], by) -> None:
+    """联合一次性告知: one notice listing every member's missing materials; every member case goes to 补正 (so the
+    supply restarts every member's intake, 行政许可法 第三十二条)."""
+    listing = [
+        {
+            "position": m.position,
+            "organisation": m.case.organisation.name,
+            "item": m.case.version.name,
+            "case_number": m.case.number,
+            "items": m.missing,
+        }
+        for m in missing
+    ]
+    notice = _notice(
+        joint,
+        JointNotice.Kind.COMBINED,
+        members=listing,
+        round=joint.notices.filter(kind="combined").count() + 1,
+    )
+    for m in members:
+        items = m.missing or [
+            {
+                "name": _("联合一次性告知书所列其他部门材料"),
+                "problem": _("见联合一次性告知书 %(d)s") % {"d": notice.document_number},
+            }
+        ]
+        case_services.request_supplement(
+            case=m.case,
+            by=None,
+            items=items,
+            reason=_("联合一次性告知 %(d)s") % {"d": notice.document_number}
+            if m.case.supplements.exists()
+            else "",
+        )
+    joint.phase = Phase.SUPPLEMENT
+    joint.save(update_fields=["phase"])
+    _event(
+        joint,
+        "combined_notice",
+        by=by,
+        organisation=joint.lead_organisation,
+        data={"document_number": notice.document_number, "members": listing},
+    )
+    total = sum(len(m.missing) for m in missing)
+    _message(
+        joint,
+        _(
+            "您的一件事「%(name)s」(联办件 %(number)s)需要补正材料:%(n)d个部门共%(t)d项,已在联合一次性告知书 %(d)s 中一次列明,请一次补齐后提交。"
+        )
+        % {
+            "name": joint.version.name,
+            "number": joint.number,
+            "n": len(missing),
+            "t": total,
+            "d": notice.document_number,
+        },
+    )
+
+
+def _accept_all(joint: JointCase, members: list[JointMember], by) -> None:
+    """联合受理: every member case accepted the same day; each one's own legal and promised limits start."""
+    for m in members:
+        if m.case.status == Status.RECEIVED:
+            case_services.accept_case(
+                case=m.case, by=None, note=_("联合受理(联办件 %(n)s)") % {"n": joint.number}
+            )
+    joint.phase, joint.accepted_on = Phase.HANDLING, clock.today()
+    joint.save(update_fields=["phase", "accepted_on"])
+    refresh(joint)
+    _event(
+        joint,
+        "accept",
+        by=by,
+        organisation=joint.lead_organisation,
+        data={"legal_due": joint.legal_due, "promised_due": joint.promised_due},
+    )
+    _message(
+        joint,
+        _("您的一件事「%(name)s」(联办件 %(number)s)已联合受理,各部门并联办理,承诺%(due)s前全部办结。")
+        % {
+            "name": joint.version.name,
+            "number": joint.number,
+            "due": joint.promised_due and joint.promised_due.isoformat(),
+        },
+    )
+
+
+def supply(*, joint: JointCase, by, paper: list[int] | tuple = (), revision: int | None = None) -> JointCase:
+    """The applicant supplied everything the combined notice lists: every member's intake starts again and the
+    members that missed something check again (the others keep their confirmation)."""
+    _require_applicant_or_lead(by, joint)
+    if paper and (by is None or access.staff_of(by) is None):
+        raise AccessDenied(_("纸质材料须由窗口工作人员登记收取"))
+    with transaction.atomic():
+        joint = _locked(joint, revision)
+        if joint.phase != Phase.SUPPLEMENT:
+            raise Conflict(_("联办件当前没有待补正的材料"), field="phase")
+        members = list(joint.members.select_related("case"))
+        paper_by_member: dict[int, list[int]] = {}
+        for position in paper:
+            for used in merged_entry(joint, int(position))["members"]:
+                paper_by_member.setdefault(used["key"], []).append(used["position"])
+        missing = []
+        for m in members:
+            for item in m.missing:
+                if item["position"] is None:
+                    continue
+                request = m.case.supplements.filter(supplied_at__isnull=True).order_by("-round").first()
+                done = m.case.materials.filter(
+                    position=item["position"], uploaded_at__gte=request.requested_at
+                ).exists()
+                if not done and item["position"] not in paper_by_member.get(m.position, []):
+                    missing.append(item["name"])
+        if missing:
+            raise ValidationFailed(
+                _("以下材料尚未补交:%(m)s") % {"m": "、".join(dict.fromkeys(missing))}, field="materials"
+            )
+        for m in members:
+            if m.case.status == Status.SUPPLEMENT_REQUESTED:
+                case_services.supply_supplement(
+                    case=m.case, by=None, paper=paper_by_member.get(m.position, [])
+                )
+            if m.answer == JointMember.Answer.MISSING:
+                m.answer, m.answered_at = JointMember.Answer.PENDING, None
+                m.save(update_fields=["answer", "answered_at"])
+        joint.phase = Phase.NOTIFIED
+        joint.save(update_fields=["phase"])
+        _event(joint, "supply", by=by, data={"paper": list(paper)})
+        _message(
+            joint,
+            _("您的一件事(联办件 %(n)s)已补齐材料,各部门将重新审查并在5个工作日内作出受理决定。")
+            % {"n": joint.number},
+        )
+    return joint
+
+
+# ---- results flow, clocks ------------------------------------------------------------------------------------
+
+
+def prerequisite_results(member: JointMember) -> list[dict]:
+    """The results of the members this one needs, read from their cases (no upload): name, decision, document."""
+    out = []
+    others = {
+        m.position: m for m in member.joint.members.select_related("case__organisation", "case__version")
+    }
+    for position in member.needs:
+        other = others.get(position)
+        if other is None:
+            continue
+        case = other.case
+        notice = case.notices.filter(kind="grant").order_by("-issued_at").first()
+        out.append(
+            {
+                "position": position,
+                "item": case.version.name,
+                "organisation": case.organisation.name,
+                "case_number": case.number,
+                "result_name": case.version.result_name,
+                "ready": case.decision == Decision.GRANT,
+                "decided_at": case.decided_at,
+                "document_number": notice.document_number if notice else "",
+                "notice_token": notice.token if notice else "",
+            }
+        )
+    return out
+
+
+def decision_check(case: Case):
+    """cases.handling decision check: a member may not decide before the results it needs are granted."""
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    if member is None:
+        return None
+    from zhengwu.joint import meetings
+
+    meeting = meetings.open_meeting_for(member)
+    if meeting is not None:
+        return Conflict(
+            _("本事项须待%(k)s(%(d)s)的会议纪要归档后再作决定")
+            % {"k": meeting.get_kind_display(), "d": meeting.scheduled_on.isoformat()},
+            code="joint.meeting_pending",
+            field="step",
+        )
+    if not member.needs:
+        return None
+    waiting = [r["item"] for r in prerequisite_results(member) if not r["ready"]]
+    if waiting:
+        return Conflict(
+            _(
+                "本事项以「%(w)s」的审批结果为前置审批依据,须待其作出准予决定后再作决定(结果由平台获取,无需申请人提交)"
+            )
+            % {"w": "、".join(waiting)},
+            code="joint.prerequisite_pending",
+            field="step",
+        )
+    return None
+
+
+def refresh(joint: JointCase) -> JointCase:
+    """The joint dates and phase from the member cases: due when the last member is due (each member keeps its own
+    legal and promised due dates); finished when every member is closed."""
+    cases = [m.case for m in joint.members.select_related("case")]
+    legal = [c.legal_due for c in cases if c.legal_due]
+    promised = [c.promised_due for c in cases if c.promised_due]
+    joint.legal_due = max(legal) if legal else None
+    joint.promised_due = max(promised) if promised else None
+    fields = ["legal_due", "promised_due"]
+    if joint.phase == Phase.HANDLING and cases and all(c.status in CLOSED_STATUSES for c in cases):
+        joint.phase, joint.finished_at = Phase.FINISHED, clock.now()
+        fields += ["phase", "finished_at"]
+    elif (
+        joint.phase in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT)
+        and cases
+        and all(c.status == Status.WITHDRAWN for c in cases)
+    ):
+        joint.phase, joint.finished_at = Phase.WITHDRAWN, clock.now()
+        fields += ["phase", "finished_at"]
+    joint.save(update_fields=fields)
+    return joint
+
+
+def supervise_member(*, joint: JointCase, position: int, by, instruction: str, response_days: int = 5):
+    """督办 to a member department: a supervision order on the member's case (supervision.services.issue_order, which
+    checks the supervisor's scope), recorded on the joint case too."""
+    from zhengwu.supervision import services as supervision_services
+
+    member = _member(joint, position)
+    with transaction.atomic():
+        order = supervision_services.issue_order(
+            by=by, case=member.case, instruction=instruction, response_days=response_days
+        )
+        joint = _locked(joint)
+        _event(
+            joint,
+            "supervise",
+            by=by,
+            note=instruction,
+            organisation=member.case.organisation,
+            data={"position": position, "order": order.number, "due_on": order.due_on},
+        )
+    return order

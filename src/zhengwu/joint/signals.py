@@ -1,0 +1,21 @@
+"""The joint case follows its member cases: whenever a member case's stored copies are rebuilt (after each of its
+events, by any service of cases), the joint dates and phase are refreshed in the same transaction."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from zhengwu.cases.models import Case
+
+
+@receiver(post_save, sender=Case, dispatch_uid="zhengwu.joint.follow_members")
+def follow_members(sender, instance: Case, created: bool, update_fields=None, **kwargs) -> None:
+    if created or not update_fields or "revision" not in update_fields:
+        return  # only the rebuild after an event (services._refresh saves the copies with the revision)
+    from zhengwu.joint.models import JointMember
+
+    member = JointMember.objects.filter(case_id=instance.pk).select_related("joint").first()
+    if member is None:
+        return
+    from zhengwu.joint import services
+
+    services.refresh(member.joint)

@@ -1,0 +1,194 @@
+"""Public pages of bundles (一件事一次办): the list, each bundle's guide, the 并联审批目录 and each bundle's 实施手册,
+each also as a printable PDF."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from zhengwu.cases import selectors as case_selectors
+from zhengwu.core import access, clock
+from zhengwu.core.documents import render_pdf
+from zhengwu.core.errors import DomainError, NotFound
+from zhengwu.joint import bundles, selectors, services
+from zhengwu.joint.models import Phase
+
+
+def _pdf(request, template: str, context: dict, filename: str) -> HttpResponse:
+    pdf = render_pdf(
+        template, {**context, "printed_on": clock.today()}, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    return response
+
+
+def index(request):
+    return render(request, "joint/portal/index.html", {"bundles": selectors.published_bundles()})
+
+
+def guide(request, code: str):
+    return render(request, "joint/portal/guide.html", selectors.guide_context(bundles.published(code)))
+
+
+def guide_pdf(request, code: str):
+    version = bundles.published(code)
+    return _pdf(request, "joint/portal/guide_pdf.html", selectors.guide_context(version), f"{code}.pdf")
+
+
+def manual(request, code: str):
+    return render(request, "joint/portal/manual.html", selectors.guide_context(bundles.published(code)))
+
+
+def manual_pdf(request, code: str):
+    version = bundles.published(code)
+    return _pdf(
+        request, "joint/portal/manual_pdf.html", selectors.guide_context(version), f"{code}-manual.pdf"
+    )
+
+
+def directory(request):
+    return render(request, "joint/portal/directory.html", {"rows": selectors.directory()})
+
+
+def directory_pdf(request):
+    return _pdf(request, "joint/portal/directory_pdf.html", {"rows": selectors.directory()}, "directory.pdf")
+
+
+# ---- applying and following a joint case (applicants) ----------------------------------------------------------
+
+
+def _applicant_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
+        if access.staff_of(user) is not None:
+            messages.info(request, "您以工作人员身份登录。为申请人办理请使用工作台的「并联审批」。")
+            return redirect("workbench_joint:index")
+        request.applicant = case_selectors.applicant_of(user)
+        if request.applicant is None:
+            return render(request, "cases/portal/no_applicant.html", status=403)
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as err:
+            raise Http404(err.message) from None
+
+    return wrapped
+
+
+def _field_value(field: dict, raw: str):
+    kind = field["schema"].get("type", "string")
+    raw = (raw or "").strip()
+    if raw == "":
+        return None
+    if kind == "integer":
+        try:
+            return int(raw)
+        except ValueError:
+            return raw
+    if kind == "number":
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    if kind == "boolean":
+        return raw in ("1", "true", "on", "是")
+    return raw
+
+
+@_applicant_required
+def apply(request, code: str):
+    version = bundles.published(code)
+    values, error = {}, None
+    if request.method == "POST":
+        for field in version.merged_form:
+            value = _field_value(field, request.POST.get(f"f_{field['key']}", ""))
+            if value is not None:
+                values[field["key"]] = value
+        try:
+            joint = services.apply(
+                bundle=version.bundle, applicant=request.applicant, by=request.user, form=values
+            )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, f"已提交,联办件编号 {joint.number}。请按材料清单上传材料。")
+            return redirect("portal_joint:case", number=joint.number)
+    return render(
+        request,
+        "joint/portal/apply.html",
+        {**selectors.guide_context(version), "values": values, "error": error},
+    )
+
+
+@_applicant_required
+def my_cases(request):
+    joints = services.visible_joint_cases(request.user).order_by("-created_at")
+    return render(request, "joint/portal/my_cases.html", {"joints": joints})
+
+
+@_applicant_required
+def case(request, number: str):
+    joint = services.joint_by_number(request.user, number)
+    summary = selectors.joint_summary(joint, user=request.user)
+    uploaded = {}
+    for m in joint.members.select_related("case"):
+        for row in m.case.materials.all():
+            uploaded.setdefault(m.position, set()).add(row.position)
+    materials = []
+    for entry in joint.version.merged_materials:
+        have = all(u["position"] in uploaded.get(u["key"], set()) for u in entry["members"])
+        asked = [
+            i["problem"]
+            for m in joint.members.all()
+            for i in m.missing
+            if any(u["key"] == m.position and u["position"] == i["position"] for u in entry["members"])
+        ]
+        materials.append({**entry, "uploaded": have, "asked": asked})
+    return render(
+        request,
+        "joint/portal/case.html",
+        {
+            "joint": joint,
+            "s": summary,
+            "materials": materials,
+            "supplement": joint.phase == Phase.SUPPLEMENT,
+            "may_upload": joint.phase in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT),
+        },
+    )
+
+
+@require_POST
+@_applicant_required
+def upload(request, number: str):
+    joint = services.joint_by_number(request.user, number)
+    try:
+        position = int(request.POST.get("position") or 0)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise services.ValidationFailed("请选择要上传的文件", field="file")
+        count = services.upload_material(joint=joint, by=request.user, position=position, upload=upload)
+        messages.success(request, f"已上传,送达{count}个部门事项。")
+    except (DomainError, ValueError) as err:
+        messages.error(request, getattr(err, "message", str(err)))
+    return redirect("portal_joint:case", number=joint.number)
+
+
+@require_POST
+@_applicant_required
+def supply(request, number: str):
+    joint = services.joint_by_number(request.user, number)
+    try:
+        services.supply(joint=joint, by=request.user)
+        messages.success(request, "已提交补正,各部门将重新审查。")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("portal_joint:case", number=joint.number)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from zhengwu.workbench.joint import views
+
+app_name = "workbench_joint"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("bundles/", views.bundle_list, name="bundles"),
+    path("bundles/<str:code>/<str:action>/", views.bundle_act, name="bundle_act"),
+    path("<str:number>/", views.case, name="case"),
+    path("<str:number>/notify/", views.notify, name="notify"),
+    path("<str:number>/members/<int:position>/confirm/", views.confirm, name="confirm"),
+    path("<str:number>/members/<int:position>/missing/", views.missing, name="missing"),
+]

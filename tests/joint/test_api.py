@@ -1,0 +1,100 @@
+"""The joint API: bundles, applying, every joint action, and GET /api/cases/{number} of a joint case."""
+
+import json
+
+from django.contrib.auth import get_user_model
+
+from zhengwu.joint.models import JointCase
+
+
+def user(name):
+    return get_user_model().objects.get(username=name)
+
+
+def post(client, url, body=None):
+    return client.post(url, json.dumps(body or {}), content_type="application/json")
+
+
+def test_apply_and_act_through_the_api(restaurant, county, company, client):
+    client.force_login(company.user)
+    answer = post(
+        client, "/api/joint/cases", {"bundle_code": restaurant.bundle.code, "form": {"subject": "开餐馆"}}
+    )
+    assert answer.status_code == 201, answer.content
+    number = answer.json()["number"]
+    detail = client.get(f"/api/cases/{number}").json()
+    assert detail["kind"] == "joint" and detail["bundle_name"] == "开办餐饮店"
+    assert [m["organisation"] for m in detail["members"]] == [
+        "贵溪市市场监督管理局",
+        "贵溪市市场监督管理局",
+        "贵溪市城市管理局",
+        "贵溪市卫生健康委员会",
+    ]
+    assert {"number", "organisation", "item", "state", "legal_due", "promised_due"} <= set(
+        detail["members"][0]
+    )
+    assert "due" in detail and detail["phase"] == "received"
+    client.logout()
+
+    client.force_login(user("lead_clerk"))
+    assert post(client, f"/api/joint/cases/{number}/notify").json()["phase"] == "notified"
+    post(client, f"/api/joint/cases/{number}/members/1/confirm")
+    post(client, f"/api/joint/cases/{number}/members/2/confirm")
+    client.logout()
+    client.force_login(user("urban_clerk"))
+    refused = post(client, f"/api/joint/cases/{number}/members/4/confirm")
+    assert refused.status_code in (403, 404)
+    answer = post(
+        client,
+        f"/api/joint/cases/{number}/members/3/missing",
+        {"items": [{"position": 3, "problem": "图纸不全"}]},
+    )
+    assert answer.status_code == 200, answer.content
+    client.logout()
+    client.force_login(user("health_clerk"))
+    answer = post(client, f"/api/joint/cases/{number}/members/4/confirm").json()
+    assert answer["phase"] == "supplement"
+    assert [n["kind"] for n in answer["notices"]] == ["notification", "combined"]
+    client.logout()
+
+    client.force_login(company.user)
+    joint = JointCase.objects.get(number=number)
+    drawings = next(e for e in joint.version.merged_materials if e["name"] == "排水管网图纸")["position"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("图纸.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    assert client.post(f"/api/joint/cases/{number}/materials/{drawings}", {"file": upload}).json() == {
+        "members": 1
+    }
+    assert post(client, f"/api/joint/cases/{number}/supply").json()["phase"] == "notified"
+
+
+def test_bundles_api_and_openapi(restaurant, county, client):
+    listed = client.get("/api/joint/bundles").json()
+    assert listed[0]["name"] == "开办餐饮店" and listed[0]["legal_limit"] == 23
+    client.force_login(user("manager"))
+    spec = {
+        "name": "开办旅馆",
+        "category": "enterprise",
+        "lead_organisation": county.market.pk,
+        "members": [{"item": county.registration.code, "stage": 1}, {"item": county.long.code, "stage": 2}],
+    }
+    refused = post(client, "/api/joint/bundles", spec)
+    assert (
+        refused.status_code == 422
+        and refused.json()["field"] == "members"
+        and "第四十二条" in refused.json()["message"]
+    )
+    spec["members"][1]["item"] = county.hygiene.code
+    made = post(client, "/api/joint/bundles", spec)
+    assert made.status_code == 201 and made.json()["status"] == "draft"
+    schema = client.get("/api/openapi.json").json()
+    paths = schema["paths"]
+    for path in (
+        "/api/joint/cases",
+        "/api/joint/cases/{number}/notify",
+        "/api/joint/cases/{number}/supply",
+        "/api/joint/cases/{number}/members/{position}/missing",
+        "/api/joint/bundles/{code}/publish",
+    ):
+        assert path in paths

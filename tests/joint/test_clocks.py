@@ -1,0 +1,132 @@
+"""Clocks and supervision of joint cases over the real 2026 calendar (国庆 10-01..10-07, 10-10 a working Saturday):
+each member keeps its own legal and promised due dates; the joint case is due when its last member is due and is
+late as soon as one member is; 督办 to a member department; the joint rules."""
+
+import datetime as dt
+
+import pytest
+
+from zhengwu.cases import services as case_services
+from zhengwu.cases.models import CaseStep
+from zhengwu.core import clock
+from zhengwu.joint import selectors, services, supervision
+from zhengwu.joint.models import Phase
+from zhengwu.supervision.models import Alert
+
+FORM = {"subject": "开餐馆"}
+
+
+def at(day: str, hour: int = 10):
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=clock.LOCAL)
+
+
+def accepted_on(day: str, bundle, company):
+    with clock.frozen(at(day)):
+        joint = services.apply(bundle=bundle, applicant=company, by=company.user, form=FORM)
+        services.lead_accept(joint=joint, by=None)
+        for position in (1, 2, 3, 4):
+            services.confirm(joint=joint, position=position, by=None)
+    joint.refresh_from_db()
+    return joint
+
+
+# accepted on, then each member's (legal, promised) due — 企业登记 3/1, 食品经营 10/5, 排水 20/5, 卫生 20/5 working
+# days — and the joint (legal, promised) due: the latest member's.
+TABLE = [
+    (
+        "2026-09-28",  # Monday before 国庆: counting jumps the holiday, 10-10 (Saturday) is a working day
+        [
+            ("2026-10-08", "2026-09-29"),
+            ("2026-10-16", "2026-10-10"),
+            ("2026-10-30", "2026-10-10"),
+            ("2026-10-30", "2026-10-10"),
+        ],
+        ("2026-10-30", "2026-10-10"),
+    ),
+    (
+        "2026-09-30",
+        [
+            ("2026-10-10", "2026-10-08"),
+            ("2026-10-20", "2026-10-13"),
+            ("2026-11-03", "2026-10-13"),
+            ("2026-11-03", "2026-10-13"),
+        ],
+        ("2026-11-03", "2026-10-13"),
+    ),
+    (
+        "2026-12-30",  # across 元旦 2027
+        [
+            ("2027-01-04", "2026-12-31"),
+            ("2027-01-13", "2027-01-06"),
+            ("2027-01-27", "2027-01-06"),
+            ("2027-01-27", "2027-01-06"),
+        ],
+        ("2027-01-27", "2027-01-06"),
+    ),
+    (
+        "2026-11-18",
+        [
+            ("2026-11-23", "2026-11-19"),
+            ("2026-12-02", "2026-11-25"),
+            ("2026-12-16", "2026-11-25"),
+            ("2026-12-16", "2026-11-25"),
+        ],
+        ("2026-12-16", "2026-11-25"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("day", "members", "joint_due"), TABLE, ids=[row[0] for row in TABLE])
+def test_each_member_keeps_its_dates_and_the_joint_case_is_due_with_the_last(
+    restaurant, company, day, members, joint_due
+):
+    joint = accepted_on(day, restaurant.bundle, company)
+    got = [
+        (m.case.legal_due.isoformat(), m.case.promised_due.isoformat())
+        for m in joint.members.select_related("case").order_by("position")
+    ]
+    assert got == members
+    assert (joint.legal_due.isoformat(), joint.promised_due.isoformat()) == joint_due
+    assert selectors.joint_summary(joint)["due"] == joint_due[0]
+
+
+# the day we look, and the joint level: 企业登记 (legal due 10-08) left undecided
+LEVELS = [
+    ("2026-09-28", "normal"),  # three working days left (09-29, 09-30, 10-08)
+    ("2026-09-30", "yellow"),  # the 国庆 week does not count: one working day left
+    ("2026-10-09", "red"),  # one member late: the joint case is late
+]
+
+
+@pytest.mark.parametrize(("today", "level"), LEVELS)
+def test_the_joint_level_is_the_worst_member(restaurant, company, today, level):
+    joint = accepted_on("2026-09-28", restaurant.bundle, company)
+    assert (
+        supervision.joint_level(
+            list(joint.members.select_related("case__version")), today=dt.date.fromisoformat(today)
+        )
+        == level
+    )
+
+
+def test_a_member_missing_its_part_raises_joint_rules_and_is_supervised(restaurant, county, company):
+    joint = accepted_on("2026-09-28", restaurant.bundle, company)
+    registration = joint.members.get(position=1).case
+    with clock.frozen(at("2026-10-12")):
+        assert supervision.scan_open_members() == 1
+        assert supervision.scan_open_members() == 0  # once
+        alert = Alert.objects.get(code="joint.member_late")
+        assert alert.case == registration and joint.number in alert.explanation
+        step = registration.steps.get(state=CaseStep.State.OPEN)
+        assert step.kind == "decide"
+        case_services.decide_case(case=registration, by=county.market_approver, grant=True, reasons="符合")
+        # 企业登记 is the prerequisite of three members, decided after its promised date
+        late = Alert.objects.get(code="joint.prerequisite_late")
+        assert "食品经营许可" in late.explanation and late.case == registration
+        order = services.supervise_member(
+            joint=joint, position=3, by=county.supervisor, instruction="请按期办结排水许可"
+        )
+    assert order.case == joint.members.get(position=3).case and order.organisation == county.urban
+    assert joint.events.filter(action="supervise").exists()
+    joint.refresh_from_db()
+    assert joint.phase == Phase.HANDLING

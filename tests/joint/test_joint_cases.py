@@ -1,0 +1,211 @@
+"""One application → one joint case and a member case per department; 联办通知, answers, one combined notice,
+supply restarting every member's intake, 联合受理, prerequisites and results flow."""
+
+import pytest
+
+from zhengwu.cases import services as case_services
+from zhengwu.cases.models import CaseStep, OutboxMessage, Status
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.joint import services
+from zhengwu.joint.models import JointNotice, Phase
+
+
+def pdf(name="材料.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+
+def members(joint):
+    return {m.position: m for m in joint.members.select_related("case__organisation", "case__version")}
+
+
+def handle(case, workers, *, until_decided=True):
+    """Work a member case's steps up to and including its decision."""
+    while True:
+        step = case.steps.filter(state=CaseStep.State.OPEN).first()
+        if step is None:
+            return case
+        worker = workers[step.role]
+        if step.kind == "decide":
+            case_services.decide_case(case=case, by=worker, grant=True, reasons="符合条件")
+            case.refresh_from_db()
+            return case
+        case_services.complete_step(case=case, by=worker, opinion="同意")
+
+
+@pytest.fixture
+def applied(restaurant, county, company):
+    return services.apply(
+        bundle=restaurant.bundle,
+        applicant=company,
+        by=company.user,
+        form={"subject": "开办好味道餐馆", "contact_phone": "13900139000"},
+    )
+
+
+def test_one_application_makes_a_joint_case_and_a_member_case_per_department(applied, county):
+    m = members(applied)
+    assert applied.phase == Phase.RECEIVED and applied.number.startswith("360681-2026-L")
+    assert [(p, m[p].case.organisation.short_name) for p in sorted(m)] == [
+        (1, "市场监管局"),
+        (2, "市场监管局"),
+        (3, "城管局"),
+        (4, "卫健委"),
+    ]
+    assert all(x.case.status == Status.RECEIVED for x in m.values())
+    assert m[2].case.form == {"subject": "开办好味道餐馆", "contact_phone": "13900139000"}
+    # one message for the whole application, none per member
+    messages = OutboxMessage.objects.filter(case__in=[x.case for x in m.values()])
+    assert messages.count() == 1 and "联办件编号" in messages.get().body
+
+
+def test_full_flow_with_one_combined_notice(applied, county, company):
+    joint = applied
+    with pytest.raises(AccessDenied):
+        services.lead_accept(joint=joint, by=county.urban_clerk)  # not the lead organisation
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    joint.refresh_from_db()
+    assert joint.phase == Phase.NOTIFIED
+    notification = joint.notices.get(kind=JointNotice.Kind.NOTIFICATION)
+    assert len(notification.essentials["members"]) == 4
+    with pytest.raises(AccessDenied):
+        services.confirm(joint=joint, position=3, by=county.health_clerk)  # 卫健委 answers for 城管局
+    services.confirm(joint=joint, position=1, by=county.lead_clerk)
+    services.confirm(joint=joint, position=2, by=county.lead_clerk)
+    with pytest.raises(ValidationFailed) as refused:
+        services.raise_missing(
+            joint=joint, position=3, by=county.urban_clerk, items=[{"position": 2, "problem": "缺"}]
+        )
+    assert "由「企业登记」的办理结果获取" in refused.value.message  # 营业执照 is not asked of the applicant
+    services.raise_missing(
+        joint=joint,
+        position=3,
+        by=county.urban_clerk,
+        items=[{"position": 3, "problem": "排水管网图纸未标注检测井"}],
+    )
+    joint.refresh_from_db()
+    assert (
+        joint.phase == Phase.NOTIFIED and not joint.notices.filter(kind="combined").exists()
+    )  # 卫健委 still to answer
+    services.raise_missing(
+        joint=joint,
+        position=4,
+        by=county.health_clerk,
+        items=[{"position": 3, "problem": "身份证复印件不清晰"}],
+    )
+    joint.refresh_from_db()
+    assert joint.phase == Phase.SUPPLEMENT
+    combined = joint.notices.get(kind=JointNotice.Kind.COMBINED)
+    listed = [(x["organisation"], [i["name"] for i in x["items"]]) for x in combined.essentials["members"]]
+    assert listed == [
+        ("贵溪市城市管理局", ["排水管网图纸"]),
+        ("贵溪市卫生健康委员会", ["法定代表人居民身份证"]),
+    ]
+    m = members(joint)
+    assert all(
+        x.case.status == Status.SUPPLEMENT_REQUESTED for x in m.values()
+    )  # every member's intake pauses
+    bodies = list(
+        OutboxMessage.objects.filter(case__in=[x.case for x in m.values()]).values_list("body", flat=True)
+    )
+    assert len(bodies) == 2 and any(
+        "2个部门共2项" in b for b in bodies
+    )  # 收件 and the one combined notice, nothing per member
+
+    with pytest.raises(ValidationFailed):
+        services.supply(joint=joint, by=company.user)  # nothing uploaded yet
+    drawings = next(e for e in joint.version.merged_materials if e["name"] == "排水管网图纸")["position"]
+    identity = next(e for e in joint.version.merged_materials if e["name"] == "法定代表人居民身份证")[
+        "position"
+    ]
+    assert services.upload_material(joint=joint, by=company.user, position=drawings, upload=pdf()) == 1
+    assert (
+        services.upload_material(joint=joint, by=company.user, position=identity, upload=pdf()) == 2
+    )  # 登记 and 卫生 both
+    services.supply(joint=joint, by=company.user)
+    joint.refresh_from_db()
+    m = members(joint)
+    assert joint.phase == Phase.NOTIFIED
+    assert all(x.case.status == Status.RECEIVED for x in m.values())
+    assert [m[p].answer for p in (1, 2, 3, 4)] == ["confirmed", "confirmed", "", ""]
+    services.confirm(joint=joint, position=3, by=county.urban_clerk)
+    services.confirm(joint=joint, position=4, by=county.health_clerk)
+    joint.refresh_from_db()
+    m = members(joint)
+    assert joint.phase == Phase.HANDLING
+    assert all(x.case.status == Status.ACCEPTED for x in m.values())
+    assert joint.legal_due == max(x.case.legal_due for x in m.values())
+    assert joint.promised_due == max(x.case.promised_due for x in m.values())
+
+    # the members that need 营业执照 wait for 企业登记; its result reaches them without upload
+    market = {
+        "approver": county.market_approver,
+        "department_head": county.market_head,
+        "window_clerk": county.lead_clerk,
+    }
+    urban = {
+        "approver": county.urban_approver,
+        "department_head": county.urban_head,
+        "window_clerk": county.urban_clerk,
+    }
+    health = {
+        "approver": county.health_approver,
+        "department_head": county.health_head,
+        "window_clerk": county.health_clerk,
+    }
+    with pytest.raises(Conflict) as waiting:
+        handle(m[3].case, urban)
+    assert waiting.value.code == "joint.prerequisite_pending" and "企业登记" in waiting.value.message
+    assert services.prerequisite_results(m[3])[0]["ready"] is False
+    handle(m[1].case, market)
+    result = services.prerequisite_results(m[3])[0]
+    assert result["ready"] and result["result_name"] == "营业执照" and result["document_number"]
+    for position, workers in ((2, market), (3, urban), (4, health)):
+        case = m[position].case
+        case.refresh_from_db()
+        handle(case, workers)
+    for x in members(joint).values():
+        x.case.refresh_from_db()
+        if x.case.status == Status.DECIDED:
+            case_services.complete_case(case=x.case, by=None)
+    joint.refresh_from_db()
+    assert joint.phase == Phase.FINISHED
+
+
+def test_answers_only_while_notified(applied, county):
+    with pytest.raises(Conflict):
+        services.confirm(joint=applied, position=1, by=county.lead_clerk)
+    services.lead_accept(joint=applied, by=county.lead_clerk)
+    services.confirm(joint=applied, position=1, by=county.lead_clerk)
+    with pytest.raises(Conflict):
+        services.confirm(joint=applied, position=1, by=county.lead_clerk)
+
+
+def test_all_confirm_accepts_every_member_the_same_day(applied, county):
+    services.lead_accept(joint=applied, by=county.lead_clerk)
+    for position, clerk in (
+        (1, county.lead_clerk),
+        (2, county.lead_clerk),
+        (3, county.urban_clerk),
+        (4, county.health_clerk),
+    ):
+        services.confirm(joint=applied, position=position, by=clerk)
+    applied.refresh_from_db()
+    assert applied.phase == Phase.HANDLING and applied.accepted_on.isoformat() == "2026-11-18"
+    assert {x.case.accepted_on.isoformat() for x in members(applied).values()} == {"2026-11-18"}
+
+
+def test_applying_at_the_window(restaurant, county, company):
+    joint = services.apply(
+        bundle=restaurant.bundle,
+        applicant=company,
+        by=county.lead_clerk,
+        form={"subject": "开餐馆"},
+        channel="counter",
+        window=county.market_window,
+    )
+    assert joint.channel == "counter" and all(x.case.channel == "counter" for x in members(joint).values())
+    with pytest.raises(ValidationFailed) as bad:
+        services.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"nope": 1})
+    assert bad.value.field == "form.nope"

@@ -1,0 +1,94 @@
+"""The pages: an applicant applies online and follows the row of departments; the lead window sends the 联办通知 and
+the member windows answer on the workbench; one combined notice on the applicant's page."""
+
+from django.contrib.auth import get_user_model
+
+from zhengwu.joint.models import JointCase, Phase
+
+
+def user(name):
+    return get_user_model().objects.get(username=name)
+
+
+def test_apply_answer_and_follow_on_the_pages(restaurant, county, company, client):
+    code = restaurant.bundle.code
+    client.force_login(company.user)
+    page = client.get(f"/bundles/{code}/apply/").content.decode()
+    assert "申请事项说明" in page and "各部门共用,填写一次" in page
+    answer = client.post(f"/bundles/{code}/apply/", {"f_subject": "开办好味道餐馆"})
+    joint = JointCase.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == f"/bundles/cases/{joint.number}/"
+    page = client.get(answer["Location"]).content.decode()
+    for text in (
+        "贵溪市市场监督管理局",
+        "贵溪市城市管理局",
+        "贵溪市卫生健康委员会",
+        "待主办窗口受理",
+        "受理后计算期限",
+    ):
+        assert text in page
+    assert "我的一件事" in client.get("/bundles/mine/").content.decode()
+
+    client.force_login(user("lead_clerk"))
+    page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    assert "受理并发送联办通知" in page
+    client.post(f"/workbench/joint/{joint.number}/notify/")
+    client.post(f"/workbench/joint/{joint.number}/members/1/confirm/")
+    client.post(f"/workbench/joint/{joint.number}/members/2/confirm/")
+    client.force_login(user("urban_clerk"))
+    assert (
+        client.post(f"/workbench/joint/{joint.number}/members/4/confirm/").status_code == 302
+    )  # refused, shown
+    joint.refresh_from_db()
+    assert joint.members.get(position=4).answer == ""
+    client.post(f"/workbench/joint/{joint.number}/members/3/missing/", {"items": "3:图纸未标注检测井"})
+    client.force_login(user("health_clerk"))
+    client.post(f"/workbench/joint/{joint.number}/members/4/missing/", {"items": "3:身份证复印件不清晰"})
+    joint.refresh_from_db()
+    assert joint.phase == Phase.SUPPLEMENT
+
+    client.force_login(company.user)
+    page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
+    assert page.count("联合一次性告知书") >= 1
+    assert "图纸未标注检测井" in page and "身份证复印件不清晰" in page
+    assert "已补齐,提交补正" in page
+    assert client.get("/workbench/joint/").status_code == 403  # applicants are not staff
+
+
+def test_workbench_list_for_staff(restaurant, county, company, client):
+    from zhengwu.joint import services
+
+    services.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"})
+    client.force_login(user("urban_clerk"))
+    page = client.get("/workbench/joint/").content.decode()
+    assert "开办餐饮店" in page
+    client.force_login(user("manager"))
+    assert "并联审批" in client.get("/workbench/").content.decode()
+
+
+def test_the_hall_screen_counts_joint_cases_and_members(restaurant, county, company, client):
+    from zhengwu.joint import services
+
+    services.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"})
+    data = client.get(f"/hall/{county.centre.pk}/data/").json()
+    assert (data["joint_open"], data["joint_members_open"]) == (1, 4)
+    assert "联办件在办" in client.get(f"/hall/{county.centre.pk}/").content.decode()
+
+
+def test_bundles_are_reviewed_and_published_on_the_workbench(county, client):
+    from zhengwu.joint import bundles
+
+    from .conftest import restaurant_spec
+
+    version = bundles.create_bundle(spec=restaurant_spec(county), user=county.manager)
+    client.force_login(user("manager"))
+    client.post(f"/workbench/joint/bundles/{version.bundle.code}/submit/")
+    page = client.get("/workbench/joint/bundles/").content.decode()
+    assert "待审核" in page
+    client.post(f"/workbench/joint/bundles/{version.bundle.code}/publish/")  # refused: own submission
+    version.refresh_from_db()
+    assert version.status == "submitted"
+    client.force_login(user("manager2"))
+    client.post(f"/workbench/joint/bundles/{version.bundle.code}/publish/")
+    version.refresh_from_db()
+    assert version.status == "published"
