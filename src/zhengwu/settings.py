@@ -210,6 +210,8 @@ _TASKS = os.environ.get("ZHENGWU_TASKS", "database")
 REDIS_URL = os.environ.get("ZHENGWU_REDIS_URL", "redis://127.0.0.1:6379/0")
 if _TASKS == "redis":
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # a plain RQ job cannot run a Task: `zhengwu rqworker default` too must use django-tasks-rq's job class
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS += ["django_rq"]
 elif _TASKS == "immediate":
