@@ -18,6 +18,7 @@ from zhengwu.cases.models import (
     Case,
     CaseAlert,
     CaseAttachment,
+    CaseEvent,
     CaseMaterial,
     CaseStep,
     Channel,
@@ -220,14 +221,18 @@ def draft_for(user, pk: int) -> Case:
 
 def public_status(number: str, query_code: str) -> dict:
     """What anyone with the case number and query code may see: status, dates and timeline, names masked."""
-    case = Case.objects.select_related(*_RELATED).filter(number=str(number or "").strip()).first()
+    # two indexed reads (issue 20): the case by its unique number, with what it shows; its events by (case, seq)
+    number = str(number or "").strip()
+    case = next(iter(Case.objects.select_related("item", "version", "organisation", "applicant")
+                     .filter(number=number)[:1]), None)  # fmt: skip
     if case is None or not query_code or case.query_code != str(query_code).strip().upper():
         raise NotFound("办件编号或查询码不正确", field="query_code")
-    summary = case_summary(case)
+    events = list(case.events.select_related("organisation").order_by("seq"))
+    summary = case_summary(case, events=[{"action": e.action, "at": e.at, "data": e.data} for e in events])
     summary["applicant_name"] = mask_name(case.applicant.name)
     summary.pop("applicant_id_number", None)
     summary["agent_name"] = mask_name(case.agent_name)
-    summary["timeline"] = timeline(case, public=True)
+    summary["timeline"] = timeline(case, public=True, events=events)
     return summary
 
 
@@ -265,11 +270,13 @@ def _with_related(case: Case) -> None:
             f.set_cached_value(case, getattr(row, f.name))
 
 
-def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
-    """A case's status and due dates, each due date with its explanation (for `cases show --json` and the API)."""
+def case_summary(case: Case, *, with_explanations: bool = True, events: list[dict] | None = None) -> dict:
+    """A case's status and due dates, each due date with its explanation (for `cases show --json` and the API).
+    `events`: the case's events in order (action, at, data), when read already."""
     _with_related(case)
     calendar = current_calendar()
-    events = list(case.events.order_by("seq").values("action", "at", "data"))
+    if events is None:
+        events = list(case.events.order_by("seq").values("action", "at", "data"))
     state = derived(case, calendar=calendar, events=events) if with_explanations else None
     today = clock.today()
     due_for_state = case.intake_due if case.status == Status.RECEIVED else case.legal_due
@@ -371,12 +378,14 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def timeline(case: Case, *, public: bool = False) -> list[dict]:
+def timeline(case: Case, *, public: bool = False, events: list[CaseEvent] | None = None) -> list[dict]:
     """What happened, when, and by which organisation; staff also see who and the notes. A line about a step names
-    it (完成「审查」环节), by the step names the acceptance recorded."""
+    it (完成「审查」环节), by the step names the acceptance recorded. `events`: read already, with organisations."""
     rows = []
     step_names: dict[int, str] = {}
-    for event in case.events.select_related("organisation").order_by("seq"):
+    if events is None:
+        events = case.events.select_related("organisation").order_by("seq")
+    for event in events:
         if event.action in ("accept", "deem_accept"):
             step_names = {int(s["position"]): s["name"] for s in (event.data or {}).get("steps", [])}
         if public and event.action in (
