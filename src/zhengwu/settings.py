@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "zhengwu.core.middleware.UnreadableInputMiddleware",
     "zhengwu.core.middleware.DomainErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zhengwu.core.middleware.SlidingSessionMiddleware",
 ]
 
 ROOT_URLCONF = "zhengwu.urls"
@@ -157,7 +158,10 @@ ZHENGWU_CATALOG_SELF_PUBLISH = _flag("ZHENGWU_CATALOG_SELF_PUBLISH")
 
 # Sessions expire after 30 idle minutes and at most 12 hours after sign-in (see core.middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("ZHENGWU_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit slides with activity: SlidingSessionMiddleware saves a signed-in session at most once a minute
+# (SESSION_SAVE_EVERY_REQUEST wrote it on every request, one UPDATE each; issue 20)
+SESSION_SAVE_EVERY_REQUEST = False
+ZHENGWU_SESSION_REFRESH_SECONDS = int(os.environ.get("ZHENGWU_SESSION_REFRESH_SECONDS", "60"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 ZHENGWU_SESSION_MAX_SECONDS = int(os.environ.get("ZHENGWU_SESSION_MAX_SECONDS", str(12 * 3600)))
