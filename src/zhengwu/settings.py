@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "zhengwu.core.middleware.DomainErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
     "zhengwu.core.middleware.SlidingSessionMiddleware",
+    "zhengwu.core.middleware.OneCalendarPerRequestMiddleware",
 ]
 
 ROOT_URLCONF = "zhengwu.urls"

@@ -347,8 +347,8 @@ class VerifyOut(Schema):
 
 
 def _out(case) -> dict:
-    """The case after a write, as the acting user may see it (names masked for staff)."""
-    case.refresh_from_db()
+    """The case after a write, as the acting user may see it (names masked for staff). The services return the
+    case as they wrote it (and give the caller's copy its values), so it is not read back (issue 20)."""
     return selectors.case_summary_for(current().user, case)
 
 

@@ -82,7 +82,10 @@ def _updates_caller(service):
             result = service(*args, **kwargs)
         original = kwargs.get("case")
         if isinstance(original, Case) and original.pk is not None and result is not original:
-            _reload(original)
+            if isinstance(result, Case) and result.pk == original.pk:
+                _copy_written(result, original)  # what was just written, without reading it back (issue 20)
+            else:
+                _reload(original)
         return result
 
     return wrapper
@@ -112,6 +115,15 @@ def _reload(case: Case) -> None:
         field = Case._meta.get_field(name)
         if getattr(case, field.attname) == before[name]:
             field.set_cached_value(case, obj)
+
+
+def _copy_written(fresh: Case, case: Case) -> None:
+    """Give `case` the values of `fresh`, the copy a service locked, changed and saved (its related objects too)."""
+    for field in Case._meta.concrete_fields:
+        setattr(case, field.attname, getattr(fresh, field.attname))
+    case._state.fields_cache = dict(fresh._state.fields_cache)
+    if "recorded_events" in fresh.__dict__:
+        case.recorded_events = fresh.recorded_events
 
 
 def _actor(by):
@@ -261,6 +273,11 @@ def _record(
     }
     event.save(force_insert=True)
     case.revision += 1
+    # the events as they now stand at this revision, for a summary right after the write (selectors.case_summary)
+    case.recorded_events = (
+        case.revision,
+        [{"action": e["action"], "at": e["at"], "data": e["data"]} for e in events],
+    )
     _refresh(case, state)
     notify.queue(case, event)
     audit.record(

@@ -200,3 +200,17 @@ class SlidingSessionMiddleware:
         if now - int(session.get(self.KEY, 0)) >= every:
             session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
         return response
+
+
+class OneCalendarPerRequestMiddleware:
+    """The holiday calendar is checked against the database once per request, not once per use (issue 20): the
+    request runs inside calendar.pinned(); a year loaded during the request is seen at once, as outside."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from zhengwu.core.calendar import pinned
+
+        with pinned():
+            return self.get_response(request)
