@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def _session_writes(client, path="/workbench/") -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
-    return sum(1 for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"])
+    return sum(
+        1 for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]
+    )
 
 
 def test_an_active_session_slides_but_is_written_at_most_once_a_minute(client, clerk, monkeypatch):  # noqa: F811
