@@ -80,3 +80,33 @@ def test_the_answer_after_a_write_is_what_was_written(world, client, chief):
     ).json()
     fresh = client.get(f"/api/cases/{made['number']}").json()
     assert accepted == fresh
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_case_numbers_come_from_a_sequence_per_prefix_on_postgresql(world):
+    """No counter row held locked to commit: a PostgreSQL sequence per prefix, starting after the counter row's
+    last number (numbers given before never come again); an imported number moves it on."""
+    from zhengwu.cases import services
+    from zhengwu.cases.models import NumberSequence
+
+    NumberSequence.objects.create(prefix="360681-2026", last=41)
+    made = [
+        services.submit_case(
+            item=world.item,
+            applicant=world.company,
+            by=world.clerk,
+            channel="counter",
+            window=world.dedicated,
+            form={"subject": "x"},
+        ).number  # fmt: skip
+        for _ in range(2)
+    ]
+    assert made == ["360681-2026-000042", "360681-2026-000043"]
+    assert NumberSequence.objects.get(prefix="360681-2026").last == 41  # the row is no longer written
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT zw_case_number_floor(%s, %s)", ["360681-2026", 100])
+    after_import = services.submit_case(
+        item=world.item, applicant=world.company, by=world.clerk, channel="counter", window=world.dedicated,
+        form={"subject": "x"},
+    )  # fmt: skip
+    assert after_import.number == "360681-2026-000101"

@@ -44,6 +44,21 @@ def task_backend(request, settings, transactional_db):
     else:
         settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
         yield request.param
+    drop_number_sequences()
+
+
+def drop_number_sequences():
+    """These tests commit: the case-number sequences they made (PostgreSQL) go, as the rolled-back tests' do."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'zw_case_number_%%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
 
 
 def _submit(world, django_capture_on_commit_callbacks):

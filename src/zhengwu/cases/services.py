@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -461,6 +461,10 @@ def _check_submitter(*, by, applicant: Applicant, channel: str, agent: dict, win
 def _next_number(case: Case, at: dt.datetime) -> str:
     """Region code, year, sequence: 360681-2026-000123 (read aloud digit group by digit group)."""
     prefix = f"{case.organisation.region.code}-{clock.local_date(at).year}"
+    if connection.vendor == "postgresql":  # a sequence per prefix: no row held locked to commit (issue 20)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT zw_case_number(%s)", [prefix])
+            return f"{prefix}-{cursor.fetchone()[0]:06d}"
     row = NumberSequence.objects.select_for_update().filter(prefix=prefix).first()
     if row is None:
         try:
@@ -1564,6 +1568,9 @@ def import_case(*, parsed) -> Case:
             if row.last < int(sequence):
                 row.last = int(sequence)
                 row.save(update_fields=["last"])
+            if connection.vendor == "postgresql":  # the numbers after it come from the prefix's sequence
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT zw_case_number_floor(%s, %s)", [prefix, int(sequence)])
         else:
             case.number = _next_number(case, parsed.events[0]["at"])
         case.save()
