@@ -214,3 +214,10 @@ class OneCalendarPerRequestMiddleware:
 
         with pinned():
             return self.get_response(request)
+
+
+def session_refreshed_at_sign_in(sender, request, user, **kwargs) -> None:
+    """A session just signed in to counts as refreshed now (it is saved anyway, with a fresh expiry)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SlidingSessionMiddleware.KEY] = int(time.time())
