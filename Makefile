@@ -15,8 +15,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+$(VENV)/.installed: pyproject.toml Makefile | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev,redis]'
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -59,7 +59,7 @@ demo: setup
 	$(ZW) demo
 
 worker: setup
-	$(ZW) db_worker
+	$(ZW) worker
 
 test: setup-test
 	@bash scripts/test.sh

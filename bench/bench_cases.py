@@ -342,7 +342,7 @@ def _lifecycle_sql(ctx: dict, n: int) -> str:
             "agent_phone": "", "channel": "counter", "window_id": ctx["window"], "form": "{}",
             "idempotency_key": uuid.uuid4().hex, "created_at": now, "status": "received", "received_at": now,
             "deemed_accepted": False, "due_provisional": False, "extension_days": 0, "decision": "", "delivery": "",
-            "revision": 1,
+            "revision": 1, "org_path": ctx.get("org_path", ""), "region_path": ctx.get("region_path", ""),
         })  # fmt: skip
         event(cur, case_id, 1, "submit", "", "received")
     today = timezone.localdate()
@@ -356,7 +356,7 @@ def _lifecycle_sql(ctx: dict, n: int) -> str:
         ):
             _insert(cur, "cases_casestep", {"case_id": case_id, "position": position, "name": name, "role": role,
                     "days": 1, "state": state, "started_on": today, "due_on": today, "due_provisional": False,
-                    "opinion": ""})  # fmt: skip
+                    "opinion": "", "kind": ""})  # fmt: skip
         _insert(cur, "cases_notice", {"case_id": case_id, "kind": "acceptance", "document_number": number,
                 "token": uuid.uuid4().hex[:24], "issued_at": now, "essentials": "{}"})  # fmt: skip
     change(case_id, 3, "decide", "accepted", "decided", decision="grant", decided_at=now)
@@ -398,7 +398,8 @@ def _measure(server: Server, item, window, size: int) -> None:
     cpu_after = server.cpu_seconds()
     http_rate = len(numbers) / wall
     ctx = {"item": item.pk, "version": item.current_version_id, "org": item.organisation_id, "window": window.pk,
-           "applicant": Applicant.objects.order_by("id").values_list("id", flat=True).first()}  # fmt: skip
+           "applicant": Applicant.objects.order_by("id").values_list("id", flat=True).first(),
+           "org_path": item.organisation.path, "region_path": item.organisation.region.path}  # fmt: skip
     offset = size * 10
     wall_sql, _, done_sql = _run_threads(lambda w, n: _lifecycle_sql(ctx, offset + n), LIFECYCLES)
     connections.close_all()

@@ -16,6 +16,8 @@ grep -qi "Noto Sans CJK SC" <<<"$fonts" || need+=(fonts-noto-cjk)
 grep -q libpangoft2-1.0 <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdffonts >/dev/null || need+=(poppler-utils)
 [ $browser = 1 ] && { [ -x /usr/bin/chromium ] || need+=(chromium); }
+# Redis for the task tests on the RQ backend (tests/cases/test_task_backends.py), with the test setup
+[ $browser = 1 ] && { command -v redis-server >/dev/null || need+=(redis-server); }
 [ $dates = 1 ] && { command -v faketime >/dev/null || need+=(faketime); }
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

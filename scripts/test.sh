@@ -13,6 +13,10 @@ phase() {  # the time the last phase took, and the load it ran under (a busy mac
 }
 phase_started=$SECONDS
 
+# The task tests also run on Redis/RQ (a database of its own, ZHENGWU_TEST_REDIS_URL, default db 13)
+redis-cli -u "${ZHENGWU_TEST_REDIS_URL:-redis://127.0.0.1:6379/13}" ping >/dev/null 2>&1 \
+  || echo "!! no Redis on 127.0.0.1:6379: the task tests on the RQ backend are SKIPPED (start redis-server)"
+
 echo "== 1/3 whole suite on SQLite"
 env -u DATABASE_URL $BIN/pytest -m "not e2e" -n 2 --dist loadgroup -q -p no:cacheprovider --junitxml="$REPORTS/sqlite.xml" || status=1
 phase "SQLite"

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "zhengwu.core.middleware.DomainErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
     "zhengwu.core.idempotency.IdempotencyMiddleware",
+    "zhengwu.core.middleware.SlidingSessionMiddleware",
+    "zhengwu.core.middleware.OneCalendarPerRequestMiddleware",
 ]
 
 ROOT_URLCONF = "zhengwu.urls"
@@ -171,7 +173,10 @@ ZHENGWU_CATALOG_SELF_PUBLISH = _flag("ZHENGWU_CATALOG_SELF_PUBLISH")
 
 # Sessions expire after 30 idle minutes and at most 12 hours after sign-in (see core.middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("ZHENGWU_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit slides with activity: SlidingSessionMiddleware saves a signed-in session at most once a minute
+# (SESSION_SAVE_EVERY_REQUEST wrote it on every request, one UPDATE each; issue 20)
+SESSION_SAVE_EVERY_REQUEST = False
+ZHENGWU_SESSION_REFRESH_SECONDS = int(os.environ.get("ZHENGWU_SESSION_REFRESH_SECONDS", "60"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 ZHENGWU_SESSION_MAX_SECONDS = int(os.environ.get("ZHENGWU_SESSION_MAX_SECONDS", str(12 * 3600)))
@@ -242,6 +247,8 @@ _TASKS = os.environ.get("ZHENGWU_TASKS", "database")
 REDIS_URL = os.environ.get("ZHENGWU_REDIS_URL", "redis://127.0.0.1:6379/0")
 if _TASKS == "redis":
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # a plain RQ job cannot run a Task: `zhengwu rqworker default` too must use django-tasks-rq's job class
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS += ["django_rq"]
 elif _TASKS == "immediate":

@@ -327,8 +327,8 @@ class VerifyOut(Schema):
 
 
 def _out(case) -> dict:
-    """The case after a write, as the acting user may see it (names masked for staff)."""
-    case.refresh_from_db()
+    """The case after a write, as the acting user may see it (names masked for staff). The services return the
+    case as they wrote it (and give the caller's copy its values), so it is not read back (issue 20)."""
     return selectors.case_summary_for(current().user, case)
 
 
@@ -360,8 +360,10 @@ def list_cases(
     status: str | None = None,
     limit: int = 50,
     offset: int = Query(0, le=OFFSET_MAX),
+    after: str | None = Query(None, description="the next page: the cases after this case number (keyset)"),
 ):
-    """Staff: the cases in their scope (or one workbench queue); applicants: their own cases."""
+    """Staff: the cases in their scope (or one workbench queue); applicants: their own cases. The next page:
+    `after=<the last number of this page>` (as fast on page 1,000 as on page 1; `offset` reads every row before)."""
     if queue and queue not in selectors.QUEUES:
         raise ValidationFailed(
             _("没有名为「%(queue)s」的队列,可选:%(queues)s")
@@ -371,6 +373,8 @@ def list_cases(
     cases = selectors.queue(request.user, queue) if queue else selectors.visible_cases(request.user)
     if status:
         cases = cases.filter(status=status)
+    order = selectors.LIST_ORDER  # newest first, a queue too
+    cases = selectors.listed(selectors.after(selectors.ordered(cases, order), after, order))
     limit, offset = max(1, min(limit, 200)), max(offset, 0)
     staff = access.staff_of(request.user) is not None or access.is_administrator(request.user)
     return [
@@ -387,7 +391,7 @@ def list_cases(
             "legal_due": c.legal_due,
             "due_provisional": c.due_provisional,
         }
-        for c in cases.order_by("-created_at", "-id")[offset : offset + limit]
+        for c in cases[offset : offset + limit]
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +17,7 @@ from zhengwu.cases.models import (
     Applicant,
     Case,
     CaseAttachment,
+    CaseEvent,
     CaseMaterial,
     CaseStep,
     Channel,
@@ -45,18 +46,83 @@ def visible_cases(user) -> QuerySet[Case]:
         return cases
     staff = access.staff_of(user)
     if staff is not None:
-        # one condition on the cases table itself (not a sub-select of every case id): a lookup by number stays
-        # an index lookup however many cases there are
-        cond = access.scope_q(user, "organisation")
+        # one condition on the cases table's own columns (no join, no sub-select of every case id): a lookup by
+        # number stays an index lookup, and a list reads the newest cases off the (created_at, id) index
+        cond = scope_q(staff)
         if staff.window_id:
             window = staff.window
             cond |= Q(window_id=window.pk) | Q(organisation__in=window.organisations.all())
             if window.kind == Window.Kind.GENERAL:
-                cond |= Q(window__centre_id=window.centre_id)
+                cond |= Q(window_id__in=Window.objects.filter(centre_id=window.centre_id).values("pk"))
         return cases.filter(cond)
     if user is not None and getattr(user, "is_authenticated", False):
         return cases.filter(Q(created_by=user) | Q(applicant__user=user))
     return cases.none()
+
+
+def scope_q(staff) -> Q:
+    """access.scope_q's rule on the case's scope columns (Case.org_path, Case.region_path): the cases of the staff
+    member's organisation and the organisations under it; a centre manager's or supervisor's whole region."""
+    cond = Q(org_path__startswith=staff.organisation.path)
+    if staff.has_role(*access.REGIONAL_ROLES):
+        cond |= Q(region_path__startswith=staff.organisation.region.path)
+    return cond
+
+
+# ---- pages of a list, by keyset (issue 20): the next page starts after the last case shown, found by its number,
+# so page 1,000 costs what page 1 does (an OFFSET reads and throws away every row before it)
+
+LIST_ORDER = ("-created_at", "-id")
+# what a list shows of a case (the rest of its row is not read)
+LISTED = (
+    "number", "status", "created_at", "received_at", "intake_due", "promised_due", "legal_due", "due_provisional",
+    "remaining_days", "version__name", "applicant__name", "applicant__kind", "organisation__name",
+    "organisation__short_name",
+)  # fmt: skip
+
+
+def listed(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Only what a list shows of each case (LISTED), with the version, applicant and organisation in the same query."""
+    return cases.select_related(None).select_related("version", "applicant", "organisation").only(*LISTED)
+
+
+def ordered(cases: QuerySet[Case], order: tuple[str, ...] = LIST_ORDER) -> QuerySet[Case]:
+    """The cases in this order; a nullable field sorts its empty values last (on every database alike)."""
+    keys = []
+    for name in order:
+        field = name.lstrip("-")
+        if Case._meta.get_field(field).null:
+            keys.append(
+                F(field).desc(nulls_last=True) if name.startswith("-") else F(field).asc(nulls_last=True)
+            )
+        else:
+            keys.append(name)
+    return cases.order_by(*keys)
+
+
+def after(cases: QuerySet[Case], number: str | None, order: tuple[str, ...] = LIST_ORDER) -> QuerySet[Case]:
+    """The cases that come after the one numbered `number` in `order` (which ends with a unique field, id); all of
+    them when `number` is empty, none when no such case is in `cases`."""
+    if not number:
+        return cases
+    anchor = (
+        cases.order_by().filter(number=str(number).strip()).values(*(n.lstrip("-") for n in order)).first()
+    )
+    if anchor is None:
+        return cases.none()
+    cond, equal = Q(pk__in=[]), Q()
+    for name in order:
+        field = name.lstrip("-")
+        value = anchor[field]
+        if value is None:  # empty values sort last: nothing non-empty comes after one
+            equal &= Q(**{f"{field}__isnull": True})
+            continue
+        beyond = Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": value})
+        if Case._meta.get_field(field).null:
+            beyond |= Q(**{f"{field}__isnull": True})
+        cond |= equal & beyond
+        equal &= Q(**{field: value})
+    return cases.filter(cond)
 
 
 def is_applicant_side(user, case: Case) -> bool:
@@ -154,14 +220,18 @@ def draft_for(user, pk: int) -> Case:
 
 def public_status(number: str, query_code: str) -> dict:
     """What anyone with the case number and query code may see: status, dates and timeline, names masked."""
-    case = Case.objects.select_related(*_RELATED).filter(number=str(number or "").strip()).first()
+    # two indexed reads (issue 20): the case by its unique number, with what it shows; its events by (case, seq)
+    number = str(number or "").strip()
+    case = next(iter(Case.objects.select_related("item", "version", "organisation", "applicant")
+                     .filter(number=number)[:1]), None)  # fmt: skip
     if case is None or not query_code or case.query_code != str(query_code).strip().upper():
         raise NotFound("办件编号或查询码不正确", field="query_code")
-    summary = case_summary(case)
+    events = list(case.events.select_related("organisation").order_by("seq"))
+    summary = case_summary(case, events=[{"action": e.action, "at": e.at, "data": e.data} for e in events])
     summary["applicant_name"] = mask_name(case.applicant.name)
     summary.pop("applicant_id_number", None)
     summary["agent_name"] = mask_name(case.agent_name)
-    summary["timeline"] = timeline(case, public=True)
+    summary["timeline"] = timeline(case, public=True, events=events)
     return summary
 
 
@@ -199,11 +269,18 @@ def _with_related(case: Case) -> None:
             f.set_cached_value(case, getattr(row, f.name))
 
 
-def case_summary(case: Case, *, with_explanations: bool = True) -> dict:
-    """A case's status and due dates, each due date with its explanation (for `cases show --json` and the API)."""
+def case_summary(case: Case, *, with_explanations: bool = True, events: list[dict] | None = None) -> dict:
+    """A case's status and due dates, each due date with its explanation (for `cases show --json` and the API).
+    `events`: the case's events in order (action, at, data), when read already."""
     _with_related(case)
     calendar = current_calendar()
-    events = list(case.events.order_by("seq").values("action", "at", "data"))
+    recorded = case.__dict__.pop("recorded_events", None)
+    if events is None and recorded is not None and recorded[0] == case.revision:
+        events = recorded[
+            1
+        ]  # a service that has just written the case left its events on it (services._record)
+    if events is None:
+        events = list(case.events.order_by("seq").values("action", "at", "data"))
     state = derived(case, calendar=calendar, events=events) if with_explanations else None
     today = clock.today()
     due_for_state = case.intake_due if case.status == Status.RECEIVED else case.legal_due
@@ -305,12 +382,14 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def timeline(case: Case, *, public: bool = False) -> list[dict]:
+def timeline(case: Case, *, public: bool = False, events: list[CaseEvent] | None = None) -> list[dict]:
     """What happened, when, and by which organisation; staff also see who and the notes. A line about a step names
-    it (完成「审查」环节), by the step names the acceptance recorded."""
+    it (完成「审查」环节), by the step names the acceptance recorded. `events`: read already, with organisations."""
     rows = []
     step_names: dict[int, str] = {}
-    for event in case.events.select_related("organisation").order_by("seq"):
+    if events is None:
+        events = case.events.select_related("organisation").order_by("seq")
+    for event in events:
         if event.action in ("accept", "deem_accept"):
             step_names = {int(s["position"]): s["name"] for s in (event.data or {}).get("steps", [])}
         if public and event.action in (
@@ -417,33 +496,40 @@ def queue(user, name: str, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS)
     cases = visible_cases(user)
     today = clock.today()
     if name == "to_accept":
-        return cases.filter(status=Status.RECEIVED).order_by("intake_due", "id")
-    if name == "to_handle":
+        cases = cases.filter(status=Status.RECEIVED)
+    elif name == "to_handle":
         # open steps the user may take (their role, the item's organisation), not claimed by someone else
         steps = _open_steps_q(user)
-        return cases.filter(
-            status__in=(Status.ACCEPTED, Status.DECIDED), pk__in=steps.values("case_id")
-        ).order_by("legal_due", "id")
-    if name == "due_soon":
+        cases = cases.filter(status__in=(Status.ACCEPTED, Status.DECIDED), pk__in=steps.values("case_id"))
+    elif name == "due_soon":
         # the last due date with at most warn_workdays working days left (supervision.levels.last_yellow_due)
         soon = current_calendar().add_workdays(today, warn_workdays + 1).value - dt.timedelta(days=1)
-        return cases.filter(status=Status.ACCEPTED, legal_due__gte=today, legal_due__lte=soon).order_by(
-            "legal_due"
-        )
-    if name == "overdue":
-        return cases.filter(
+        cases = cases.filter(status=Status.ACCEPTED, legal_due__gte=today, legal_due__lte=soon)
+    elif name == "overdue":
+        cases = cases.filter(
             Q(status=Status.ACCEPTED, legal_due__lt=today) | Q(status=Status.RECEIVED, intake_due__lt=today)
-        ).order_by("legal_due", "intake_due")
-    if name == "suspended":
-        return cases.filter(status=Status.SUSPENDED).order_by("id")
-    if name == "done":
-        return cases.filter(
+        )
+    elif name == "suspended":
+        cases = cases.filter(status=Status.SUSPENDED)
+    elif name == "done":
+        cases = cases.filter(
             status__in=[Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED]
         )
-    raise NotFound(f"没有名为「{name}」的队列", field="queue")
+    else:
+        raise NotFound(f"没有名为「{name}」的队列", field="queue")
+    return ordered(cases, QUEUE_ORDER[name])
 
 
 QUEUES = ("to_accept", "to_handle", "due_soon", "overdue", "suspended", "done")
+# each queue's order (soonest due first; the finished newest first), ending with id so pages follow by keyset
+QUEUE_ORDER = {
+    "to_accept": ("intake_due", "id"),
+    "to_handle": ("legal_due", "id"),
+    "due_soon": ("legal_due", "id"),
+    "overdue": ("legal_due", "intake_due", "id"),
+    "suspended": ("id",),
+    "done": LIST_ORDER,
+}
 
 
 def _open_steps_q(user) -> QuerySet[CaseStep]:
@@ -531,9 +617,14 @@ def outbox(user, *, state: str | None = None) -> QuerySet[OutboxMessage]:
 # ---- reads the portal and workbench pages need
 
 
-def queue_counts(user, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS) -> dict[str, int]:
-    """How many cases wait in each workbench queue for this user (same scope as `queue`)."""
-    return {name: queue(user, name, warn_workdays=warn_workdays).count() for name in QUEUES}
+def queue_counts(
+    user, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS, cap: int | None = None
+) -> dict[str, int]:
+    """How many cases wait in each workbench queue for this user (same scope as `queue`); with `cap`, counting
+    stops past it (a count above `cap` means "more than cap": the finished cases of a province are millions)."""
+    if cap is None:
+        return {name: queue(user, name, warn_workdays=warn_workdays).count() for name in QUEUES}
+    return {name: queue(user, name, warn_workdays=warn_workdays).order_by()[: cap + 1].count() for name in QUEUES}
 
 
 def case_by_key(user, key: str) -> Case | None:

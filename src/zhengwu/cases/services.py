@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -77,7 +77,10 @@ def _updates_caller(service):
             result = service(*args, **kwargs)
         original = kwargs.get("case")
         if isinstance(original, Case) and original.pk is not None and result is not original:
-            _reload(original)
+            if isinstance(result, Case) and result.pk == original.pk:
+                _copy_written(result, original)  # what was just written, without reading it back (issue 20)
+            else:
+                _reload(original)
         return result
 
     return wrapper
@@ -107,6 +110,15 @@ def _reload(case: Case) -> None:
         field = Case._meta.get_field(name)
         if getattr(case, field.attname) == before[name]:
             field.set_cached_value(case, obj)
+
+
+def _copy_written(fresh: Case, case: Case) -> None:
+    """Give `case` the values of `fresh`, the copy a service locked, changed and saved (its related objects too)."""
+    for field in Case._meta.concrete_fields:
+        setattr(case, field.attname, getattr(fresh, field.attname))
+    case._state.fields_cache = dict(fresh._state.fields_cache)
+    if "recorded_events" in fresh.__dict__:
+        case.recorded_events = fresh.recorded_events
 
 
 _actor = actors.acting_user
@@ -238,6 +250,11 @@ def _record(
     }
     event.save(force_insert=True)
     case.revision += 1
+    # the events as they now stand at this revision, for a summary right after the write (selectors.case_summary)
+    case.recorded_events = (
+        case.revision,
+        [{"action": e["action"], "at": e["at"], "data": e["data"]} for e in events],
+    )
     _refresh(case, state)
     notify.queue(case, event)
     audit.record(
@@ -420,9 +437,12 @@ def _check_submitter(*, by, applicant: Applicant, channel: str, agent: dict, win
 
 def _next_number(case: Case, at: dt.datetime) -> str:
     """Region code, year, sequence: 360681-2026-000123 (read aloud digit group by digit group)."""
-    return numbering.next_number(
-        f"{case.organisation.region.code}-{clock.local_date(at).year}", sep="-", width=6
-    )
+    prefix = f"{case.organisation.region.code}-{clock.local_date(at).year}"
+    if connection.vendor == "postgresql":  # a sequence per prefix: no row held locked to commit (issue 20)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT zw_case_number(%s)", [prefix])
+            return f"{prefix}-{cursor.fetchone()[0]:06d}"
+    return numbering.next_number(prefix, sep="-", width=6)
 
 
 def _query_code() -> str:
@@ -1508,6 +1528,9 @@ def import_case(*, parsed) -> Case:
             case.number = parsed.number
             prefix, sequence = parsed.number.rsplit("-", 1)
             numbering.given(prefix, int(sequence))
+            if connection.vendor == "postgresql":  # the numbers after it come from the prefix's sequence
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT zw_case_number_floor(%s, %s)", [prefix, int(sequence)])
         else:
             case.number = _next_number(case, parsed.events[0]["at"])
         case.save()

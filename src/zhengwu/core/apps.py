@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "zhengwu.core"
     label = "core"
     verbose_name = "基础"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from zhengwu.core.middleware import session_refreshed_at_sign_in
+
+        # signing in is activity: the session starts refreshed (SlidingSessionMiddleware)
+        user_logged_in.connect(session_refreshed_at_sign_in, dispatch_uid="zhengwu.core.session_refreshed")

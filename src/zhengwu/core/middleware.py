@@ -1,7 +1,9 @@
 import json
 import re
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
@@ -221,3 +223,48 @@ _PAGE_HEADINGS = {
     409: _("操作冲突"),
     422: _("填写有误"),
 }
+
+
+class SlidingSessionMiddleware:
+    """The idle limit (SESSION_COOKIE_AGE) slides with activity without writing the session on every request
+    (SESSION_SAVE_EVERY_REQUEST cost an UPDATE per request, issue 20): a signed-in session is saved, and so its
+    expiry pushed back, when it was last refreshed more than ZHENGWU_SESSION_REFRESH_SECONDS ago (default 60). The
+    idle limit is thus kept to within that many seconds; the absolute limit is RequestContextMiddleware's."""
+
+    KEY = "_zw_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or not user.is_authenticated or response.status_code >= 500:
+            return response
+        now = int(time.time())
+        every = getattr(settings, "ZHENGWU_SESSION_REFRESH_SECONDS", 60)
+        if now - int(session.get(self.KEY, 0)) >= every:
+            session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response
+
+
+class OneCalendarPerRequestMiddleware:
+    """The holiday calendar is checked against the database once per request, not once per use (issue 20): the
+    request runs inside calendar.pinned(); a year loaded during the request is seen at once, as outside."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from zhengwu.core.calendar import pinned
+
+        with pinned():
+            return self.get_response(request)
+
+
+def session_refreshed_at_sign_in(sender, request, user, **kwargs) -> None:
+    """A session just signed in to counts as refreshed now (it is saved anyway, with a fresh expiry)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SlidingSessionMiddleware.KEY] = int(time.time())

@@ -75,6 +75,10 @@ _staff_required = staff_page  # the one gate (workbench.pages)
 # ---- queues --------------------------------------------------------------------------------------------------
 
 
+PAGE = 100  # cases per page of a queue; the next page by keyset (?after=<the last number shown>)
+COUNT_CAP = 1000  # a queue's count shows "1000+" beyond this (counting a province's finished cases costs)
+
+
 @_staff_required
 def index(request):
     """The six queues with their counts; the chosen one listed, soonest due first."""
@@ -83,22 +87,33 @@ def index(request):
         return redirect("workbench_cases:case", number=number)
     # 即将到期 is supervision's yellow: the centre's configured 预警阈值 (core.thresholds.DUE_SOON_WORKDAYS by default)
     warn = supervision_selectors.thresholds().warn_workdays
-    counts = selectors.queue_counts(request.user, warn_workdays=warn)
+    counts = selectors.queue_counts(request.user, warn_workdays=warn, cap=COUNT_CAP)
     name = request.GET.get("queue") or _opening_queue(request.user, counts)
     labels = _queue_labels(request.user)
+    cases = selectors.queue(request.user, name, warn_workdays=warn)
+    page = list(
+        selectors.listed(selectors.after(cases, request.GET.get("after"), selectors.QUEUE_ORDER[name]))[
+            : PAGE + 1
+        ]
+    )
     rows = [
         {
             "case": c,
             "applicant": mask_name(c.applicant.name) if c.applicant.kind == "natural" else c.applicant.name,
         }
-        for c in selectors.queue(request.user, name, warn_workdays=warn)[:100]
+        for c in page[:PAGE]
     ]
     heads = access.has_role(request.user, *HEADS) or access.is_administrator(request.user)
     return render(
         request,
         "cases/workbench/index.html",
         {
-            "queues": [(q, labels[q], counts[q]) for q in selectors.QUEUES],
+            "queues": [
+                (q, labels[q], f"{COUNT_CAP}+" if counts[q] > COUNT_CAP else counts[q])
+                for q in selectors.QUEUES
+            ],
+            "next_after": page[PAGE - 1].number if len(page) > PAGE else None,
+            "first_page": not request.GET.get("after"),
             "current": name,
             "current_label": labels[name],
             "rows": rows,

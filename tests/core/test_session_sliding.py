@@ -1,0 +1,46 @@
+"""The idle limit slides with activity, but the session is written at most once a minute, not on every request
+(issue 20: SESSION_SAVE_EVERY_REQUEST cost one UPDATE per request)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.core.test_auth import clerk, is_signed_in, sign_in  # noqa: F401 — the fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def _session_writes(client, path="/workbench/") -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum(
+        1 for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]
+    )
+
+
+def test_an_active_session_slides_but_is_written_at_most_once_a_minute(client, clerk, monkeypatch):  # noqa: F811
+    import time as real_time
+
+    from zhengwu.core import middleware
+
+    sign_in(client)
+    key = client.session.session_key
+    assert _session_writes(client) == 0  # just signed in: nothing to push back yet
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    later = real_time.time() + 61
+    monkeypatch.setattr(middleware.time, "time", lambda: later)
+    assert _session_writes(client) == 1  # a minute on: the expiry moves
+    assert Session.objects.get(session_key=key).expire_date >= first_expiry
+    assert _session_writes(client) == 0 and _session_writes(client) == 0
+
+
+def test_an_idle_session_still_expires(client, clerk):  # noqa: F811
+    sign_in(client)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert not is_signed_in(client)
