@@ -210,36 +210,41 @@ def book(
     name, phone, id_number = _person(
         name=name, phone=phone, id_number=id_number, required_id=channel == BookingChannel.ONLINE
     )
-    group = slot.group
-    if item is not None:
-        if slot.item_id and slot.item_id != item.pk:
-            raise ValidationFailed("该时段只预约其他事项", field="item")
-        if group.items.exists() and not group.items.filter(pk=item.pk).exists():
-            raise ValidationFailed(f"「{group.name}」不办理该事项", field="item")
-    elif slot.item_id:
-        item = slot.item
-    if slot.start <= clock.now():
-        raise Conflict("该时段已开始,不能再预约", field="slot")
-    centre = group.centre
-    if channel == BookingChannel.ONLINE and booking_paused(centre=centre, id_number=id_number, user=user):
-        cfg = hall_settings(centre)
-        raise Conflict(
-            f"您在{cfg.no_show_days}天内爽约已达{cfg.no_show_limit}次,网上预约暂停;请致电中心或到大厅办理",
-            code="booking_paused",
-        )
 
     def write() -> Booking:
+        nonlocal item
         with transaction.atomic():
+            slot_ = Slot.objects.select_related("group__centre", "item").get(pk=slot.pk)
+            group = slot_.group
+            if item is not None:
+                if slot_.item_id and slot_.item_id != item.pk:
+                    raise ValidationFailed("该时段只预约其他事项", field="item")
+                if group.items.exists() and not group.items.filter(pk=item.pk).exists():
+                    raise ValidationFailed(f"「{group.name}」不办理该事项", field="item")
+            elif slot_.item_id:
+                item = slot_.item
+            if slot_.start <= clock.now():
+                raise Conflict("该时段已开始,不能再预约", field="slot")
+            centre = group.centre
+            if channel == BookingChannel.ONLINE and booking_paused(
+                centre=centre, id_number=id_number, user=user
+            ):
+                cfg = hall_settings(centre)
+                raise Conflict(
+                    f"您在{cfg.no_show_days}天内爽约已达{cfg.no_show_limit}次,网上预约暂停;请致电中心或到大厅办理",
+                    code="booking_paused",
+                )
+
             same_day = Booking.objects.filter(
-                slot__group=group, slot__day=slot.day, state=Booking.State.BOOKED, id_number=id_number
+                slot__group=group, slot__day=slot_.day, state=Booking.State.BOOKED, id_number=id_number
             )
             if id_number and same_day.exists():
                 raise Conflict("您当天在该窗口已有预约,请先取消原预约", field="slot")
-            taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+            taken = Slot.objects.filter(pk=slot_.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
             if not taken:
                 raise Conflict("该时段已约满,请选择其他时段", code="slot_full", field="slot")
             booking = Booking.objects.create(
-                slot=slot,
+                slot=slot_,
                 item=item,
                 channel=channel,
                 name=name,
@@ -256,11 +261,11 @@ def book(
                 "hall.booked",
                 booking,
                 actor=_actor(by),
-                summary={"slot": slot.pk, "channel": channel, "name": mask_name(name)},
+                summary={"slot": slot_.pk, "channel": channel, "name": mask_name(name)},
             )
             _message(
                 booking,
-                f"{name}:您已预约{centre.name}「{group.name}」{_when(slot)},预约码 {booking.code}。"
+                f"{name}:您已预约{centre.name}「{group.name}」{_when(slot_)},预约码 {booking.code}。"
                 f"到大厅后凭预约码或手机签到取号。不能前来请取消:{cancel_url(booking)}",
             )
             return booking
