@@ -242,3 +242,106 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class QueueSource(models.TextChoices):
+    KIOSK = "kiosk", _("自助取号机")
+    PHONE = "phone", _("手机取号")
+    DESK = "desk", _("导服台")
+    BOOKING = "booking", _("预约签到")
+
+
+class QueueNumber(models.Model):
+    """A number taken in the hall (取号) for a window group, from taking to being served."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("等候中")
+        CALLED = "called", _("已叫号")
+        SERVING = "serving", _("办理中")
+        DONE = "done", _("已办结")
+        ABSENT = "absent", _("过号未到")
+
+    group = models.ForeignKey(WindowGroup, models.PROTECT, related_name="numbers", verbose_name=_("窗口分组"))
+    taken_in = models.ForeignKey(
+        WindowGroup, models.PROTECT, related_name="+", verbose_name=_("取号分组"), help_text=_("转窗后不变")
+    )
+    day = models.DateField(_("日期"))
+    sequence = models.PositiveIntegerField(_("序号"))
+    display = models.CharField(_("号码"), max_length=8)
+    source = models.CharField(_("取号方式"), max_length=8, choices=QueueSource.choices)
+    booking = models.OneToOneField(
+        Booking, models.PROTECT, null=True, blank=True, related_name="number", verbose_name=_("预约")
+    )
+    item = models.ForeignKey(
+        "catalog.ServiceItem",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("事项"),
+    )
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    green = models.CharField(_("绿色通道"), max_length=12, blank=True)
+    token = models.CharField(max_length=43, unique=True, help_text=_("手机查看排队进度的凭据"))
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.WAITING)
+    taken_at = models.DateTimeField(_("取号时间"))
+    queued_at = models.DateTimeField(_("排队时间"), help_text=_("过号重新排队时更新"))
+    called_at = models.DateTimeField(_("首次叫号时间"), null=True, blank=True)
+    announced_at = models.DateTimeField(_("最近叫号时间"), null=True, blank=True)
+    served_at = models.DateTimeField(_("开始办理时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    window = models.ForeignKey(
+        Window, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("叫号窗口")
+    )
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("叫号人"),
+    )
+    absences = models.PositiveSmallIntegerField(_("过号次数"), default=0)
+    transferred_from = models.ForeignKey(
+        WindowGroup, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("转自分组")
+    )
+    case = models.ForeignKey(
+        "cases.Case", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("办件")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("排队号")
+        ordering = ["day", "queued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["taken_in", "day", "sequence"], name="hall_number_unique_in_day")
+        ]
+        indexes = [models.Index(fields=["group", "day", "state"]), models.Index(fields=["window", "state"])]
+
+    def __str__(self) -> str:
+        return self.display
+
+    @property
+    def booked(self) -> bool:
+        return self.booking_id is not None
+
+
+class QueueCounter(models.Model):
+    """The last sequence number given in a group on a day."""
+
+    group = models.ForeignKey(WindowGroup, models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "day"], name="hall_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.day} {self.last}"
