@@ -124,9 +124,9 @@ def _person(*, name, phone, id_number, required_id: bool) -> tuple[str, str, str
         raise ValidationFailed("手机号码应为11位数字,以1开头", field="phone")
     id_number = ids.normalise(id_number)
     if id_number:
-        check = ids.check_resident_id(id_number)
+        check = ids.check_any(id_number)  # a resident ID number, or a company's USCC when it books
         if not check.valid:
-            raise ValidationFailed(f"身份证号码无效:{check.reason}", field="id_number")
+            raise ValidationFailed(f"证件号码无效:{check.reason}", field="id_number")
     elif required_id:
         raise ValidationFailed("网上预约须填写身份证号码", field="id_number")
     return name, phone, id_number

@@ -54,6 +54,13 @@ SECTIONS = [
         ("workbench_evaluation:index",),
     ),
     ("profile", _("个人资料"), "bi-person-gear", ALL, ("workbench:profile",)),
+    (
+        "hall",
+        _("大厅"),
+        "bi-people",
+        (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR),
+        ("workbench_hall:index",),
+    ),
 ]
 
 

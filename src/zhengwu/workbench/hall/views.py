@@ -1,0 +1,259 @@
+"""Staff hall pages: the overview (queue now, today's figures), the window terminal (叫号), the information desk
+(取号 with 绿色通道, check-in by booking code) and booking for callers (hotline operator)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhengwu.catalog.models import ServiceItem
+from zhengwu.core import access, clock
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.masking import mask_name, mask_phone
+from zhengwu.core.models import Role
+from zhengwu.hall import queue, selectors, services
+from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
+from zhengwu.hall.services import GREEN_REASONS
+
+HALL_ROLES = (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR)
+
+
+def _staff(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            request.staff = access.require_role(request.user, *HALL_ROLES)
+            return view(request, *args, **kwargs)
+        except NotFound as err:
+            raise Http404(err.message) from None
+        except AccessDenied as err:
+            raise PermissionDenied(err.message) from None
+
+    return wrapped
+
+
+def _centre(request):
+    """The staff member's hall: the centre of their window, else the first centre in reach that has window groups."""
+    staff = request.staff
+    if staff.window_id:
+        return staff.window.centre
+    centre = (
+        access.visible_centres(request.user)
+        .filter(window_groups__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+    if centre is None:
+        raise NotFound("您所在的服务中心尚未设置窗口分组")
+    return centre
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@_staff
+def index(request):
+    centre = _centre(request)
+    from zhengwu.hall import measures
+
+    return render(
+        request,
+        "hall/workbench/index.html",
+        {
+            "centre": centre,
+            "queues": selectors.queue_now(centre),
+            "today": measures.figures(centre=centre, first=clock.today(), last=clock.today()),
+            "is_clerk": request.staff.window_id and request.staff.has_role(Role.WINDOW_CLERK),
+            "can_book": request.staff.has_role(Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER),
+        },
+    )
+
+
+@_staff
+def terminal(request):
+    """The window's terminal: the number called to it, the buttons, and who waits for the window's groups."""
+    window = request.staff.window
+    if window is None:
+        raise AccessDenied("您不在窗口,没有叫号终端")
+    groups = list(WindowGroup.objects.filter(windows=window, is_active=True))
+    current = queue.current_at(window)
+    return render(
+        request,
+        "hall/workbench/terminal.html",
+        {
+            "window": window,
+            "groups": groups,
+            "current": current,
+            "waiting": queue.waiting_in(groups),
+            "others": WindowGroup.objects.filter(centre=window.centre, is_active=True).exclude(
+                pk__in=[g.pk for g in groups]
+            ),
+            "booking_name": mask_name(current.booking.name) if current and current.booking_id else "",
+            "done_today": QueueNumber.objects.filter(
+                window=window, day=clock.today(), state=QueueNumber.State.DONE
+            ).count(),
+        },
+    )
+
+
+@_staff
+@require_POST
+def terminal_act(request, action: str):
+    window = request.staff.window
+    if window is None:
+        raise AccessDenied("您不在窗口,没有叫号终端")
+    number = QueueNumber.objects.filter(pk=_int(request.POST.get("number"))).first()
+    try:
+        if action == "next":
+            called = queue.call_next(window=window, by=request.user)
+            if called is None:
+                messages.info(request, "当前没有等候的号码。")
+        elif number is None:
+            raise DomainError("请选择号码", field="number")
+        elif action == "recall":
+            queue.recall(number=number, by=request.user)
+        elif action == "start":
+            queue.start(number=number, by=request.user)
+        elif action == "finish":
+            queue.finish(number=number, by=request.user)
+        elif action == "absent":
+            gone = queue.absent(number=number, by=request.user)
+            messages.info(
+                request,
+                f"{gone.display} 过号,已重新排队。"
+                if gone.state == QueueNumber.State.WAITING
+                else f"{gone.display} 再次过号,已作废。",
+            )
+        elif action == "transfer":
+            group = WindowGroup.objects.filter(pk=_int(request.POST.get("group"))).first()
+            if group is None:
+                raise DomainError("请选择转入的窗口分组", field="group")
+            queue.transfer(number=number, group=group, by=request.user)
+            messages.success(request, f"{number.display} 已转到「{group.name}」排队。")
+        elif action == "case":
+            linked = queue.link_case(
+                number=number, case_number=request.POST.get("case_number", ""), by=request.user
+            )
+            return redirect("workbench_cases:case", number=linked.case.number)
+        else:
+            raise NotFound("没有这个操作")
+    except DomainError as err:
+        if isinstance(err, (NotFound, AccessDenied)):
+            raise
+        messages.error(request, err.message)
+    return redirect("workbench_hall:terminal")
+
+
+@_staff
+def desk(request):
+    """The information desk (导服台): a number for a walk-in, 绿色通道 recorded; a booking checked in by its code."""
+    centre = _centre(request)
+    groups = selectors.groups_of(centre)
+    taken = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "checkin":
+                taken = queue.check_in_by_code(
+                    centre=centre, code=request.POST.get("code", ""), by=request.user
+                )
+            else:
+                group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
+                if group is None:
+                    raise DomainError("请选择办理业务", field="group")
+                taken = queue.take_number(
+                    group=group,
+                    source=QueueSource.DESK,
+                    phone=request.POST.get("phone", ""),
+                    green=request.POST.get("green", ""),
+                    by=request.user,
+                )
+            messages.success(request, f"已取号 {taken.display}({taken.group.name})。")
+        except DomainError as err:
+            messages.error(request, err.message)
+    return render(
+        request,
+        "hall/workbench/desk.html",
+        {"centre": centre, "groups": groups, "green_reasons": GREEN_REASONS.items(), "taken": taken},
+    )
+
+
+@_staff
+def book(request):
+    """Booking for a caller (the hotline operator, or the centre's staff): group, day, slot, the caller's details."""
+    if not request.staff.has_role(Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER):
+        raise AccessDenied("只有热线话务员和中心管理人员可以代为预约")
+    centre = _centre(request)
+    groups = selectors.groups_of(centre)
+    group = next(
+        (g for g in groups if g.pk == _int(request.GET.get("group") or request.POST.get("group"))), None
+    )
+    day = None
+    try:
+        import datetime as dt
+
+        day = dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or "")
+    except ValueError:
+        day = None
+    error, made = None, None
+    if request.method == "POST" and group is not None:
+        slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group=group).first()
+        item = (
+            ServiceItem.objects.filter(pk=_int(request.POST.get("item"))).first()
+            if request.POST.get("item")
+            else None
+        )
+        try:
+            if slot is None:
+                raise DomainError("请选择预约时段", field="slot")
+            made = services.book(
+                slot=slot,
+                item=item,
+                channel=BookingChannel.HOTLINE,
+                name=request.POST.get("name", ""),
+                phone=request.POST.get("phone", ""),
+                id_number=request.POST.get("id_number", ""),
+                green=request.POST.get("green", ""),
+                by=request.user,
+            )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, f"已为来电人预约,预约码 {made.code},短信已发送。")
+            return redirect(f"{request.path}?group={group.pk}&day={day or ''}")
+    upcoming = (
+        Booking.objects.filter(
+            slot__group__centre=centre, slot__start__gte=clock.now(), state=Booking.State.BOOKED
+        )
+        .select_related("slot__group")
+        .order_by("slot__start")[:20]
+    )
+    return render(
+        request,
+        "hall/workbench/book.html",
+        {
+            "centre": centre,
+            "groups": groups,
+            "group": group,
+            "day": day,
+            "days": selectors.bookable_days(group) if group else [],
+            "slots": [
+                {"slot": s, "label": selectors.slot_label(s)}
+                for s in (services.open_slots(group=group, day=day) if group and day else [])
+            ],
+            "items": list(group.items.all()) if group else [],
+            "green_reasons": GREEN_REASONS.items(),
+            "error": error,
+            "post": request.POST,
+            "upcoming": [{"b": b, "name": mask_name(b.name), "phone": mask_phone(b.phone)} for b in upcoming],
+        },
+    )
