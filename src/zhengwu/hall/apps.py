@@ -7,7 +7,9 @@ class HallConfig(AppConfig):
     verbose_name = "政务大厅"
 
     def ready(self):
-        from zhengwu.hall import selectors
-        from zhengwu.supervision import hall_screen
+        from zhengwu.hall import measures, selectors
+        from zhengwu.supervision import bulletin, hall_screen
 
         hall_screen.add(selectors.screen_context)
+        if measures.bulletin_section not in bulletin.SECTIONS:
+            bulletin.SECTIONS.append(measures.bulletin_section)

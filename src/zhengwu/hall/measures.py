@@ -99,3 +99,94 @@ def per_number(number: QueueNumber) -> dict:
         else None
     )
     return {"wait": wait, "service": service}
+
+
+# ---- the wait limit
+
+
+WAIT_RULE = "hall.wait_over_limit"
+
+
+def warn_long_waits(*, now: dt.datetime | None = None) -> list:
+    """A supervision alert (rule `hall.wait_over_limit`) to the centre's managing organisation for each number of
+    today whose wait (taken → called, or → now while waiting) went over the centre's limit; once per number."""
+    from django.db import transaction
+
+    from zhengwu.core import audit
+    from zhengwu.hall.services import hall_settings
+    from zhengwu.supervision.models import Alert, Severity
+
+    now = now or clock.now()
+    raised = []
+    numbers = QueueNumber.objects.filter(day=clock.local_date(now)).select_related(
+        "group__centre__managed_by"
+    )
+    limits: dict[int, int] = {}
+    with transaction.atomic():
+        for n in numbers:
+            centre = n.group.centre
+            if centre.managed_by_id is None:
+                continue
+            if centre.pk not in limits:
+                limits[centre.pk] = hall_settings(centre).wait_limit_minutes
+            if n.called_at is None and n.state != QueueNumber.State.WAITING:
+                continue
+            waited = minutes((n.called_at or now) - n.taken_at)
+            if waited <= limits[centre.pk]:
+                continue
+            key = f"{WAIT_RULE}:{n.pk}"
+            if Alert.objects.filter(key=key).exists():
+                continue
+            taken = n.taken_at.astimezone(clock.LOCAL)
+            alert = Alert.objects.create(
+                key=key,
+                code=WAIT_RULE,
+                severity=Severity.WARNING,
+                title="大厅等候超时",
+                explanation=(
+                    f"{centre.name}「{n.group.name}」{n.display} 号 {taken:%H:%M} 取号,"
+                    f"{'等候' if n.called_at else '已等候'} {int(waited)} 分钟,超过中心规定的 {limits[centre.pk]} 分钟"
+                ),
+                data={
+                    "number": n.display,
+                    "group": n.group.prefix,
+                    "minutes": int(waited),
+                    "limit": limits[centre.pk],
+                },
+                organisation=centre.managed_by,
+                raised_at=now,
+            )
+            audit.record("hall.wait_alert", alert, summary={"number": n.display, "minutes": int(waited)})
+            raised.append(alert)
+    return raised
+
+
+# ---- the monthly bulletin
+
+
+def bulletin_section(*, period, user=None) -> dict:
+    """七、大厅等候与预约: per centre with window groups (those in the user's reach), the month's numbers, average
+    and 90th-percentile wait, bookings made and used, and the no-show rate."""
+    from zhengwu.core import access
+    from zhengwu.core.models import ServiceCentre
+
+    centres = ServiceCentre.objects.filter(window_groups__isnull=False).distinct().order_by("pk")
+    if user is not None and not access.is_administrator(user):
+        centres = centres.filter(pk__in=access.visible_centres(user).values("pk"))
+    rows = []
+    for centre in centres:
+        f = figures(centre=centre, first=period.first, last=period.last)
+        rate = "—" if f["no_show_rate"] is None else f"{f['no_show_rate'] * 100:.1f}%"
+        rows.append(
+            [
+                centre.name,
+                f["taken"],
+                "—" if f["average_wait"] is None else f["average_wait"],
+                "—" if f["p90_wait"] is None else f["p90_wait"],
+                f["bookings"],
+                f["bookings_used"],
+                rate,
+            ]
+        )
+    header = ["服务中心", "取号数", "平均等候(分钟)", "90%等候(分钟)", "预约数", "预约到场", "爽约率"]
+    return {"title": "七、大厅等候与预约", "header": header, "rows": rows}

@@ -21,4 +21,10 @@ def no_shows() -> str:
     return f"记录爽约 {services.mark_no_shows()} 个"
 
 
-JOBS = [("generate_slots", generate_slots), ("remind", remind), ("no_shows", no_shows)]
+def waits() -> str:
+    from zhengwu.hall import measures
+
+    return f"等候超时预警 {len(measures.warn_long_waits())} 条"
+
+
+JOBS = [("generate_slots", generate_slots), ("remind", remind), ("no_shows", no_shows), ("waits", waits)]

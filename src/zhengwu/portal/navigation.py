@@ -32,6 +32,7 @@ PORTAL_SECTIONS = [
     (_("互动交流"), ("portal_tickets:index",)),
     (_("办件查询"), ("portal_cases:lookup", "portal_cases:index")),
     (_("好差评"), ("portal_evaluation:index",)),
+    (_("预约取号"), ("portal_hall:book",)),
 ]
 
 

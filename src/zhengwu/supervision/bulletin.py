@@ -12,6 +12,9 @@ from zhengwu.core.documents import render_pdf
 from zhengwu.supervision import indicators
 from zhengwu.supervision.models import SupervisionOrder
 
+# Sections other domains add (the hall's waiting figures): each a function (period=, user=) returning
+# {"title", "header": [...], "rows": [[...]]}; registered in their AppConfig.ready(), so supervision imports none.
+SECTIONS: list = []
 MIN_COMPLETED_TO_RANK = 1  # a window with nothing completed has no on-time rate to rank by
 OVERDUE_LIST_LIMIT = 200
 
@@ -91,6 +94,7 @@ def content(year: int, month: int, *, user=None) -> dict:
         "window_ranking": windows,
         "overdue": overdue_rows,
         "orders": order_rows,
+        "sections": [section(period=period, user=user) for section in SECTIONS],
     }
 
 
