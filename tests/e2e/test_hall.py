@@ -1,0 +1,99 @@
+"""The hall in a browser: a citizen books on a phone (390 px), checks in from the booking page, the window clerk
+calls the number, the hall screen shows and announces it, the phone says which window, the clerk serves it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.cases.conftest import resident_id
+from tests.e2e.conftest import SCREENSHOTS
+from tests.factories import make_user
+from zhengwu.cases import services as cases
+from zhengwu.core.models import ServiceCentre
+from zhengwu.hall import demo, services
+from zhengwu.hall.models import QueueNumber
+
+PASSWORD = "zhengwu2026"
+CITIZEN_PASSWORD = "Citizen-2026-hall"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def hall(demo_county):
+    centre = ServiceCentre.objects.get(name=demo.CENTRE)
+    demo._setup(centre)
+    services.generate_slots(centre=centre)
+    user = make_user("13800138000", password=CITIZEN_PASSWORD)
+    applicant = cases.register_applicant(
+        kind="natural", name="张三", id_number=resident_id(), phone="13800138000"
+    )
+    applicant.user = user
+    applicant.save()
+    return centre
+
+
+def no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_book_check_in_called_on_the_screen_and_served(browser, live_server, page, hall, sign_in, shot):
+    phone = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, base_url=live_server.url
+    )
+    phone.set_default_timeout(10_000)
+    mobile = phone.new_page()
+    try:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        # On the phone: sign in, choose 综合受理, today (10:00 on a working Wednesday), the 10:30 slot.
+        mobile.goto("/hall/book/")
+        expect(mobile).to_have_url(re.compile(r"/cases/signin/"))
+        mobile.get_by_label("手机号码或电子邮箱").fill("13800138000")
+        mobile.get_by_label("密码").fill(CITIZEN_PASSWORD)
+        mobile.get_by_role("button", name="登录").click()
+        expect(mobile.get_by_role("heading", name="预约办事")).to_be_visible()
+        mobile.get_by_role("link", name=re.compile("综合受理")).click()
+        mobile.get_by_role("link", name=re.compile(r"11-18 星期三")).click()
+        mobile.get_by_label(re.compile("10:30–11:00")).check()
+        no_sideways_scroll(mobile)
+        mobile.screenshot(path=str(SCREENSHOTS / "hall-phone-book.png"), full_page=True)
+        mobile.get_by_role("button", name="确认预约").click()
+        expect(mobile.get_by_text(re.compile("预约成功,预约码"))).to_be_visible()
+        expect(mobile.get_by_test_id("booking-state")).to_have_text("已预约")
+        no_sideways_scroll(mobile)
+
+        # The hall screen is on in the hall.
+        screen = page.context.new_page()
+        screen.goto(f"/hall/{hall.pk}/")
+        expect(screen.locator("#calls")).to_contain_text("暂无叫号")
+
+        # At the hall the citizen checks in from the booking page and gets a number.
+        mobile.get_by_role("button", name="我已到大厅,签到取号").click()
+        expect(mobile.get_by_test_id("number")).to_have_text("A001")
+        expect(mobile.get_by_test_id("ahead")).to_have_text("前面还有 0 人")
+        no_sideways_scroll(mobile)
+
+        # The clerk at window 1 calls the next number.
+        sign_in("clerk", PASSWORD)
+        page.goto("/workbench/hall/terminal/")
+        page.get_by_role("button", name="下一位").click()
+        expect(page.get_by_test_id("current")).to_have_text("A001")
+        shot()
+
+        # The screen shows it and reads it out in Chinese; the phone tells the citizen where to go.
+        call = screen.get_by_test_id("call").first
+        expect(call).to_contain_text("A001")
+        expect(call).to_contain_text("1 号窗口")
+        expect(screen.locator("body")).to_have_attribute("data-last-said", "请A 0 0 1号到1号窗口办理")
+        screen.screenshot(path=str(SCREENSHOTS / "hall-screen.png"))
+        mobile.reload()
+        expect(mobile.get_by_test_id("called")).to_have_text("请到 1 号窗口办理")
+        no_sideways_scroll(mobile)
+
+        # Served and finished at the window.
+        page.get_by_role("button", name="开始办理").click()
+        page.get_by_role("button", name="办结").click()
+        expect(page.get_by_text("当前没有叫到的号码")).to_be_visible()
+        assert QueueNumber.objects.get(display="A001").state == QueueNumber.State.DONE
+    finally:
+        phone.close()
