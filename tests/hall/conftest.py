@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tests.cases.conftest import ITEM, publish, resident_id
+from tests.cases.conftest import ITEM, accepted, publish, resident_id, submitted, world  # noqa: F401 — the cases' fixtures, for delivery tests
 from tests.factories import (
     PASSWORD,
     make_centre,

@@ -153,3 +153,53 @@ def test_staff_pages_need_a_hall_role(hall, client):
     signed_in(client, hall.clerk8)
     assert client.get("/workbench/hall/book/").status_code == 403
     assert re.search(r"叫号终端", client.get("/workbench/hall/terminal/").content.decode())
+
+
+def test_staff_opening_the_citizens_booking_go_to_their_workbench(hall, client):
+    from tests.factories import make_staff
+    from zhengwu.core.models import Role
+
+    approver = make_staff("approver", hall.bureau, roles=[Role.APPROVER]).user
+    signed_in(client, approver)
+    assert client.get("/hall/book/")["Location"] == "/workbench/"
+
+
+def test_the_applicant_chooses_delivery_and_the_clerk_posts_it(world, client):
+    from zhengwu.cases import services as cases
+    from zhengwu.hall.models import Dispatch
+
+    signed_in(client, world.citizen_user)
+    case = cases.submit_case(
+        item=world.item,
+        applicant=world.citizen,
+        by=world.clerk,
+        channel="counter",
+        window=world.dedicated,
+        form={"subject": "申请"},
+    )
+    assert "选择结果送达方式" in client.get(f"/cases/mine/{case.number}/").content.decode()
+    bad = client.post(f"/hall/delivery/{case.number}/", {"method": "post", "address": "贵溪市建设路"})
+    assert "送达地址不完整" in bad.content.decode()
+    ok = client.post(
+        f"/hall/delivery/{case.number}/", {"method": "post", "address": "贵溪市雄石街道建设路12号"}
+    )
+    assert ok["Location"] == f"/cases/mine/{case.number}/"
+    cases.accept_case(case=case, by=world.clerk)
+    cases.claim_step(case=case, by=world.approver)
+    cases.complete_step(case=case, by=world.approver, opinion="审查通过")
+    cases.claim_step(case=case, by=world.head)
+    cases.decide_case(case=case, by=world.head, grant=True, reasons="符合条件")
+    signed_in(client, world.clerk)
+    page = client.get("/workbench/hall/delivery/").content.decode()
+    assert case.number in page and "贵溪市雄石街道建设路12号" not in page  # the address is masked in the list
+    client.post(
+        "/workbench/hall/delivery/",
+        {"action": "post", "case": case.pk, "carrier": "EMS", "tracking_number": "EA123456789CN"},
+    )
+    dispatch = Dispatch.objects.get(case=case)
+    signed_in(client, world.citizen_user)
+    assert "EA123456789CN" in client.get(f"/hall/delivery/{case.number}/").content.decode()
+    signed_in(client, world.clerk)
+    client.post("/workbench/hall/delivery/", {"action": "confirm", "dispatch": dispatch.pk})
+    case.refresh_from_db()
+    assert case.status == "delivered"

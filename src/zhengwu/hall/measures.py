@@ -190,3 +190,27 @@ def bulletin_section(*, period, user=None) -> dict:
         )
     header = ["服务中心", "取号数", "平均等候(分钟)", "90%等候(分钟)", "预约数", "预约到场", "爽约率"]
     return {"title": "七、大厅等候与预约", "header": header, "rows": rows}
+
+
+# ---- delivery by method
+
+
+def delivery_figures(*, cases) -> dict:
+    """Per method chosen: cases that chose it, results posted (or carried), delivered and returned."""
+    from django.db.models import Count
+
+    from zhengwu.hall.models import Dispatch
+
+    out: dict[str, dict] = {}
+    for row in cases.exclude(requested_delivery="").values("requested_delivery").annotate(n=Count("pk")):
+        out.setdefault(row["requested_delivery"], {"chosen": 0, "posted": 0, "delivered": 0, "returned": 0})
+        out[row["requested_delivery"]]["chosen"] = row["n"]
+    dispatches = (
+        Dispatch.objects.filter(case__in=cases.values("pk")).values("method", "state").annotate(n=Count("pk"))
+    )
+    for row in dispatches:
+        figures = out.setdefault(row["method"], {"chosen": 0, "posted": 0, "delivered": 0, "returned": 0})
+        figures["posted"] += row["n"]
+        if row["state"] in ("delivered", "returned"):
+            figures[row["state"]] += row["n"]
+    return out

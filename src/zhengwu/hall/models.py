@@ -345,3 +345,38 @@ class QueueCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id} {self.day} {self.last}"
+
+
+class Dispatch(models.Model):
+    """A result sent to the applicant by post or carried to their home (寄递/上门送达), with its tracking number."""
+
+    class State(models.TextChoices):
+        POSTED = "posted", _("已寄出")
+        DELIVERED = "delivered", _("已签收")
+        RETURNED = "returned", _("已退回")
+
+    case = models.ForeignKey(
+        "cases.Case", models.PROTECT, related_name="hall_dispatches", verbose_name=_("办件")
+    )
+    method = models.CharField(_("送达方式"), max_length=12)
+    carrier = models.CharField(_("寄递企业"), max_length=20, blank=True)
+    tracking_number = models.CharField(_("邮件单号"), max_length=30, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.POSTED)
+    posted_at = models.DateTimeField(_("寄出时间"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("寄出人"),
+    )
+    closed_at = models.DateTimeField(_("签收或退回时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("结果寄递")
+        ordering = ["-posted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.tracking_number}"

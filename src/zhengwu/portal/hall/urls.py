@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:centre_id>/take/", views.take, name="take"),
     path("<int:centre_id>/kiosk/", views.kiosk, name="kiosk"),
     path("<int:centre_id>/calls/", views.calls, name="calls"),
+    path("delivery/<str:number>/", views.delivery_choice, name="delivery"),
 ]

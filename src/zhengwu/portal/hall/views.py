@@ -28,8 +28,8 @@ def _applicant_required(view):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
         if access.staff_of(request.user) is not None:
-            messages.info(request, "您以工作人员身份登录。为来电群众预约请使用工作台的「大厅」。")
-            return redirect("workbench_hall:index")
+            messages.info(request, "您以工作人员身份登录。为来电群众预约请使用工作台「大厅」的「代为预约」。")
+            return redirect("workbench:home")
         request.applicant = case_selectors.applicant_of(request.user)
         if request.applicant is None:
             return render(request, "cases/portal/no_applicant.html", status=403)
@@ -236,4 +236,44 @@ def calls(request, centre_id: int):
                 for q in selectors.queue_now(centre)
             ],
         }
+    )
+
+
+@_applicant_required
+def delivery_choice(request, number: str):
+    """The applicant chooses how to receive the result of their case."""
+    from zhengwu.cases.models import Delivery
+    from zhengwu.hall import delivery
+
+    try:
+        case = case_selectors.case_for(request.user, number)
+    except NotFound as err:
+        raise Http404(err.message) from None
+    error = None
+    if request.method == "POST":
+        try:
+            ratelimit.limit(request, group="hall.delivery", rate="20/h", key="user")
+            delivery.choose(
+                case=case,
+                method=request.POST.get("method", ""),
+                address=request.POST.get("address", ""),
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+            )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, f"已选择「{case.get_requested_delivery_display()}」。")
+            return redirect("portal_cases:detail", number=case.number)
+    return render(
+        request,
+        "hall/portal/delivery.html",
+        {
+            "case": case,
+            "methods": [(m, Delivery(m).label) for m in delivery.offered(case)],
+            "reasons": delivery.HOME_REASONS.items(),
+            "error": error,
+            "post": request.POST or {"method": case.requested_delivery, "address": case.delivery_address},
+            "dispatches": case.hall_dispatches.all(),
+        },
     )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("terminal/<str:action>/", views.terminal_act, name="terminal_act"),
     path("desk/", views.desk, name="desk"),
     path("book/", views.book, name="book"),
+    path("delivery/", views.delivery_page, name="delivery"),
 ]

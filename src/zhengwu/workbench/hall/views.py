@@ -257,3 +257,88 @@ def book(request):
             "upcoming": [{"b": b, "name": mask_name(b.name), "phone": mask_phone(b.phone)} for b in upcoming],
         },
     )
+
+
+@_staff
+def delivery_page(request):
+    """送达: results to post or carry home (chosen by the applicants), posted ones to confirm or mark returned; a
+    helper (帮办代办) recorded on a case by its number."""
+    from zhengwu.cases.models import Case, Delivery, Status
+    from zhengwu.core.masking import mask_address
+    from zhengwu.hall import delivery, measures
+    from zhengwu.hall.models import Dispatch
+
+    if not request.staff.has_role(Role.WINDOW_CLERK, Role.CENTRE_MANAGER):
+        raise AccessDenied("只有窗口工作人员和中心管理人员可以登记送达")
+    centre = _centre(request)
+    mine = Case.objects.filter(window__centre=centre)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "post":
+                case = mine.filter(pk=_int(request.POST.get("case"))).first()
+                if case is None:
+                    raise NotFound("找不到该办件")
+                dispatch = delivery.post(
+                    case=case,
+                    tracking_number=request.POST.get("tracking_number", ""),
+                    carrier=request.POST.get("carrier", "EMS"),
+                    by=request.user,
+                )
+                messages.success(request, f"{case.number} 已登记寄出 {dispatch.tracking_number}。")
+            elif action in ("confirm", "returned"):
+                dispatch = Dispatch.objects.filter(
+                    pk=_int(request.POST.get("dispatch")), case__in=mine
+                ).first()
+                if dispatch is None:
+                    raise NotFound("找不到该寄递记录")
+                if action == "confirm":
+                    delivery.confirm(dispatch=dispatch, by=request.user)
+                    messages.success(request, f"{dispatch.case.number} 已签收,办件已记录送达。")
+                else:
+                    delivery.returned(
+                        dispatch=dispatch, reason=request.POST.get("reason", ""), by=request.user
+                    )
+                    messages.info(request, f"{dispatch.case.number} 已登记退回,可重新寄出。")
+            elif action == "helper":
+                case = mine.filter(number=request.POST.get("number", "").strip()).first()
+                helper = (
+                    access.visible_staff(request.user).filter(pk=_int(request.POST.get("helper"))).first()
+                )
+                if case is None:
+                    raise DomainError("找不到该办件编号", field="number")
+                if helper is None:
+                    raise DomainError("请选择帮办代办人", field="helper")
+                delivery.assign_helper(case=case, helper=helper.user, by=request.user)
+                messages.success(request, f"{case.number} 的帮办代办人为 {helper.name}。")
+        except DomainError as err:
+            if isinstance(err, (NotFound, AccessDenied)):
+                raise
+            messages.error(request, err.message)
+        return redirect("workbench_hall:delivery")
+    to_post = (
+        mine.filter(status=Status.DECIDED, requested_delivery__in=[Delivery.POST, Delivery.HOME])
+        .exclude(hall_dispatches__state=Dispatch.State.POSTED)
+        .select_related("applicant", "version")
+        .order_by("decided_at")[:50]
+    )
+    posted = Dispatch.objects.filter(case__in=mine, state=Dispatch.State.POSTED).select_related(
+        "case__version"
+    )
+    return render(
+        request,
+        "hall/workbench/delivery.html",
+        {
+            "centre": centre,
+            "to_post": [
+                {"case": c, "name": mask_name(c.applicant.name), "address": mask_address(c.delivery_address)}
+                for c in to_post
+            ],
+            "posted": posted,
+            "carriers": delivery.CARRIERS,
+            "figures": measures.delivery_figures(cases=mine),
+            "labels": dict(Delivery.choices),
+            "helpers": access.visible_staff(request.user).filter(window__number="40")[:20]
+            or access.visible_staff(request.user).filter(window__isnull=False)[:20],
+        },
+    )
