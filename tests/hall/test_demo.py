@@ -39,3 +39,16 @@ def test_the_demo_loads_on_any_date(moment, settings):
         centre=centre, first=clock.local_date(moment - dt.timedelta(hours=2)), last=clock.today()
     )
     assert f["called"] > 5 and f["average_wait"] is not None
+
+
+def test_the_demo_posts_decided_results_with_tracking_numbers(world, accepted):
+    from tests.factories import make_staff
+    from tests.hall.test_delivery import decided
+    from zhengwu.core.models import Role
+    from zhengwu.hall.models import Dispatch
+
+    manager = make_staff("manager", world.centre.managed_by, roles=[Role.CENTRE_MANAGER]).user
+    decided(world, accepted)
+    assert demo._posted(world.centre, manager) == 1
+    dispatch = Dispatch.objects.get()
+    assert dispatch.tracking_number == "EA020260001CN" and dispatch.state == Dispatch.State.DELIVERED

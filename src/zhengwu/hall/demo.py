@@ -117,6 +117,42 @@ def _morning(groups: dict[str, WindowGroup], clerks: dict[str, object], hotline)
     return QueueNumber.objects.filter(group__centre=a.centre, day__gte=clock.local_date(start)).count()
 
 
+ADDRESSES = ["贵溪市雄石街道建设路12号", "贵溪市花园街道东门路88号3栋201室", "贵溪市志光镇上祝村3组15号"]
+
+
+def _posted(centre: ServiceCentre, manager) -> int:
+    """Decided demo cases of the centre whose guide offers post: the applicant chose post, the result went out by
+    EMS with a tracking number, one of them already signed for."""
+    from zhengwu.cases.models import Case, Status
+    from zhengwu.core.errors import DomainError
+    from zhengwu.hall import delivery
+
+    posted = 0
+    decided = Case.objects.filter(window__centre=centre, status=Status.DECIDED).order_by("pk")
+    for case in decided:
+        if "post" not in (case.version.result_delivery or []):
+            continue
+        clerk = (
+            Staff.objects.filter(window=case.window, roles__role="window_clerk")
+            .select_related("user")
+            .first()
+        )
+        by = clerk.user if clerk else manager  # the window that took the case sends its result
+        try:
+            delivery.choose(case=case, method="post", address=ADDRESSES[posted % len(ADDRESSES)], by=None)
+            dispatch = delivery.post(
+                case=case, tracking_number=f"EA{20260001 + posted:09d}CN", carrier="EMS", by=by
+            )
+            if posted == 0 and clerk is not None:
+                delivery.confirm(dispatch=dispatch, by=by)
+        except DomainError:
+            continue  # a case a step still holds (制证 …) is not ready to go out
+        posted += 1
+        if posted == 3:
+            break
+    return posted
+
+
 def load_demo() -> str:
     centre = ServiceCentre.objects.filter(name=CENTRE).first()
     if centre is None:
@@ -124,7 +160,7 @@ def load_demo() -> str:
     staff = {
         s.user.username: s.user
         for s in Staff.objects.select_related("user").filter(
-            user__username__in=["clerk", "clerk2", "clerk3", "hotline"]
+            user__username__in=["clerk", "clerk2", "clerk3", "hotline", "manager"]
         )
     }
     with acting_as(label="zhengwu demo"), transaction.atomic():
@@ -138,4 +174,5 @@ def load_demo() -> str:
         from zhengwu.hall import measures
 
         measures.warn_long_waits()
-    return f"大厅演示:窗口分组 {len(groups)} 个,预约时段 {slots} 个,预约 {made} 个,今日排队号 {numbers} 个"
+        posted = _posted(centre, staff["manager"]) if "manager" in staff else 0
+    return f"大厅演示:窗口分组 {len(groups)} 个,预约时段 {slots} 个,预约 {made} 个,今日排队号 {numbers} 个,邮寄结果 {posted} 件"
