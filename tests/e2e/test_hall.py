@@ -42,6 +42,7 @@ def test_book_check_in_called_on_the_screen_and_served(browser, live_server, pag
         locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, base_url=live_server.url
     )
     phone.set_default_timeout(10_000)
+    phone.set_default_navigation_timeout(30_000)
     mobile = phone.new_page()
     try:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -95,5 +96,72 @@ def test_book_check_in_called_on_the_screen_and_served(browser, live_server, pag
         page.get_by_role("button", name="办结").click()
         expect(page.get_by_text("当前没有叫到的号码")).to_be_visible()
         assert QueueNumber.objects.get(display="A001").state == QueueNumber.State.DONE
+    finally:
+        phone.close()
+
+
+@pytest.fixture
+def decided_case(hall):
+    """张三's application at window 1 for a 市场监管局 item whose guide offers post, decided by the bureau."""
+    from tests.cases.conftest import ITEM, publish
+    from zhengwu.core.models import Organisation, Staff, Window
+
+    bureau = Organisation.objects.get(short_name="市场监管局")
+    item = publish(ITEM, bureau)
+    clerk = Staff.objects.get(user__username="clerk")
+    applicant = cases.register_applicant(
+        kind="natural", name="张三", id_number=resident_id(), phone="13800138000"
+    )
+    case = cases.submit_case(
+        item=item,
+        applicant=applicant,
+        by=clerk.user,
+        channel="counter",
+        window=Window.objects.get(pk=clerk.window_id),
+        form={"subject": "申请食品经营许可"},
+    )
+    cases.accept_case(case=case, by=clerk.user)
+    approver = Staff.objects.get(user__username="approver").user
+    head = Staff.objects.get(user__username="head").user
+    cases.claim_step(case=case, by=approver)
+    cases.complete_step(case=case, by=approver, opinion="审查通过")
+    cases.claim_step(case=case, by=head)
+    return cases.decide_case(case=case, by=head, grant=True, reasons="符合条件")
+
+
+def test_the_citizen_chooses_post_and_sees_the_tracking_number(
+    browser, live_server, page, decided_case, sign_in, shot
+):
+    phone = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, base_url=live_server.url
+    )
+    phone.set_default_timeout(10_000)
+    phone.set_default_navigation_timeout(30_000)
+    mobile = phone.new_page()
+    try:
+        mobile.goto(f"/hall/delivery/{decided_case.number}/")
+        mobile.get_by_label("手机号码或电子邮箱").fill("13800138000")
+        mobile.get_by_label("密码").fill(CITIZEN_PASSWORD)
+        mobile.get_by_role("button", name="登录").click()
+        mobile.get_by_label("邮寄送达").check()
+        mobile.get_by_label(re.compile("送达地址")).fill("贵溪市雄石街道建设路")
+        mobile.get_by_role("button", name="保存").click()
+        expect(mobile.locator("#form-errors")).to_contain_text("送达地址不完整")
+        mobile.get_by_label(re.compile("送达地址")).fill("贵溪市雄石街道建设路12号")
+        mobile.get_by_role("button", name="保存").click()
+        expect(mobile.get_by_text("已选择「邮寄送达」")).to_be_visible()
+        no_sideways_scroll(mobile)
+
+        sign_in("clerk", PASSWORD)
+        page.goto("/workbench/hall/delivery/")
+        page.get_by_label("邮件单号").fill("EA123456789CN")
+        page.get_by_role("button", name="寄出").click()
+        expect(page.get_by_text(f"{decided_case.number} 已登记寄出 EA123456789CN")).to_be_visible()
+        shot()
+
+        mobile.goto(f"/hall/delivery/{decided_case.number}/")
+        expect(mobile.get_by_test_id("dispatch")).to_contain_text("EA123456789CN")
+        no_sideways_scroll(mobile)
+        mobile.screenshot(path=str(SCREENSHOTS / "hall-phone-posted.png"), full_page=True)
     finally:
         phone.close()

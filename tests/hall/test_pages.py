@@ -203,3 +203,14 @@ def test_the_applicant_chooses_delivery_and_the_clerk_posts_it(world, client):
     client.post("/workbench/hall/delivery/", {"action": "confirm", "dispatch": dispatch.pk})
     case.refresh_from_db()
     assert case.status == "delivered"
+
+
+def test_the_hotline_of_the_region_books_for_its_centre(hall, client):
+    from tests.factories import make_organisation, make_staff
+    from zhengwu.core.models import Role
+
+    hotline = make_organisation("贵溪市12345热线", region=hall.county)
+    operator = make_staff("hotline", hotline, roles=[Role.HOTLINE_OPERATOR]).user
+    signed_in(client, operator)
+    assert "贵溪市政务服务中心" in client.get("/workbench/hall/").content.decode()
+    assert client.get("/workbench/hall/book/").status_code == 200

@@ -38,19 +38,24 @@ def _staff(view):
 
 
 def _centre(request):
-    """The staff member's hall: the centre of their window, else the first centre in reach that has window groups."""
+    """The staff member's hall: the centre of their window, else the first centre in reach that has window groups,
+    else (the hotline) the first of their region's centres; any centre in reach before none."""
+    from zhengwu.core.models import ServiceCentre
+
     staff = request.staff
     if staff.window_id:
         return staff.window.centre
-    centre = (
-        access.visible_centres(request.user)
-        .filter(window_groups__isnull=False)
-        .distinct()
-        .order_by("pk")
-        .first()
+    visible = access.visible_centres(request.user).order_by("region__level", "pk")
+    regional = ServiceCentre.objects.filter(region__path__startswith=staff.organisation.region.path).order_by(
+        "region__level", "pk"
     )
+    for candidates in (visible.filter(window_groups__isnull=False), regional.filter(window_groups__isnull=False)):
+        centre = candidates.distinct().first()
+        if centre is not None:
+            return centre
+    centre = visible.first() or regional.first()
     if centre is None:
-        raise NotFound("您所在的服务中心尚未设置窗口分组")
+        raise NotFound("您所在的地区没有服务中心")
     return centre
 
 

@@ -54,6 +54,11 @@
           box.append(n, w);
           panel.appendChild(box);
         });
+        if (!d.calls.length) {
+          const box = document.createElement("div"); box.className = "zw-call";
+          const w = document.createElement("div"); w.className = "w"; w.textContent = "暂无叫号";
+          box.appendChild(w); panel.appendChild(box);
+        }
       }
       const waiting = document.getElementById("waiting");
       if (waiting) {
