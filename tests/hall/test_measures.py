@@ -102,3 +102,10 @@ def test_the_monthly_bulletin_carries_the_halls_figures(hall):
     [section] = [s for s in data["sections"] if s["title"] == "七、大厅等候与预约"]
     assert section["rows"] == [["贵溪市政务服务中心", 1, 12.0, 12.0, 0, 0, "—"]]
     assert bulletin.to_pdf(data).startswith(b"%PDF")
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(bulletin.to_xlsx(data)))
+    rows = list(book["大厅等候与预约"].values)
+    assert rows[1] == ("贵溪市政务服务中心", 1, 12, 12, 0, 0, "—")

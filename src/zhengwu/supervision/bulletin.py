@@ -169,6 +169,11 @@ def to_xlsx(data: dict) -> bytes:
         sheet_.append([label for _, label in cols])
         for row in rows:
             sheet_.append([row[key] for key, _ in cols])
+    for section in data.get("sections", []):  # what other domains add (the hall's waiting figures)
+        sheet_ = book.create_sheet(section["title"].split("、", 1)[-1][:31])
+        sheet_.append(section["header"])
+        for row in section["rows"]:
+            sheet_.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
