@@ -109,3 +109,16 @@ def test_the_monthly_bulletin_carries_the_halls_figures(hall):
     book = load_workbook(io.BytesIO(bulletin.to_xlsx(data)))
     rows = list(book["大厅等候与预约"].values)
     assert rows[1] == ("贵溪市政务服务中心", 1, 12, 12, 0, 0, "—")
+
+
+def test_supervision_shows_waiting_now_and_today(hall, client):
+    now(9, 0)
+    queue.take_number(group=hall.general, source="kiosk")
+    queue.take_number(group=hall.general, source="kiosk")
+    now(9, 10)
+    queue.call_next(window=hall.w1, by=hall.clerk1)
+    client.force_login(hall.manager)
+    page = client.get("/workbench/supervision/").content.decode()
+    assert "大厅等候(今日)" in page
+    row = page[page.index("大厅等候(今日)") :]
+    assert ">1</td>" in row and ">10.0</td>" in row  # one waiting now; today's average wait 10 minutes

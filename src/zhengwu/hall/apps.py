@@ -11,5 +11,6 @@ class HallConfig(AppConfig):
         from zhengwu.supervision import bulletin, hall_screen
 
         hall_screen.add(selectors.screen_context)
+        hall_screen.add_to_dashboard(selectors.dashboard_context)
         if measures.bulletin_section not in bulletin.SECTIONS:
             bulletin.SECTIONS.append(measures.bulletin_section)

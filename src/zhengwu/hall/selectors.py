@@ -100,3 +100,20 @@ def screen_context(centre) -> dict:
         "queues": queue_now(centre),
         "hall_today": measures.figures(centre=centre, first=today, last=today),
     }
+
+
+def dashboard_context(user) -> dict:
+    """The supervision dashboard's hall panel: each centre in the user's reach that has window groups, now and today."""
+    from zhengwu.core import access
+    from zhengwu.core.models import ServiceCentre
+    from zhengwu.hall import measures
+
+    centres = ServiceCentre.objects.filter(window_groups__isnull=False).distinct().order_by("pk")
+    if not access.is_administrator(user):
+        centres = centres.filter(pk__in=access.visible_centres(user).values("pk"))
+    today = clock.today()
+    return {
+        "hall_panels": [
+            {"centre": c.name, **measures.figures(centre=c, first=today, last=today)} for c in centres[:20]
+        ]
+    }

@@ -16,3 +16,19 @@ def context(centre) -> dict:
     for addition in _ADDITIONS:
         extra.update(addition(centre))
     return extra
+
+
+_DASHBOARD: list[Callable] = []
+
+
+def add_to_dashboard(addition: Callable) -> None:
+    """A function of the user returning template context for the supervision dashboard (the hall's waiting)."""
+    if addition not in _DASHBOARD:
+        _DASHBOARD.append(addition)
+
+
+def dashboard_context(user) -> dict:
+    extra: dict = {}
+    for addition in _DASHBOARD:
+        extra.update(addition(user))
+    return extra

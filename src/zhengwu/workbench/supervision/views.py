@@ -88,6 +88,9 @@ def index(request):
         "period": period,
         "is_supervisor": _is_supervisor(request.user),
     }
+    from zhengwu.supervision import hall_screen
+
+    context.update(hall_screen.dashboard_context(request.user))
     return render(request, "supervision/dashboard.html", context)
 
 
