@@ -214,3 +214,21 @@ def test_the_hotline_of_the_region_books_for_its_centre(hall, client):
     signed_in(client, operator)
     assert "贵溪市政务服务中心" in client.get("/workbench/hall/").content.decode()
     assert client.get("/workbench/hall/book/").status_code == 200
+
+
+def test_booking_at_the_kiosk(hall, client):
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
+    page = client.get(f"/hall/{hall.centre.pk}/kiosk/?book={hall.general.pk}").content.decode()
+    slot = Slot.objects.filter(group=hall.general, start__gt=clock.now()).order_by("start").first()
+    assert "11-18 11:00–12:00" in page
+    bad = client.post(
+        f"/hall/{hall.centre.pk}/kiosk/",
+        {"action": "book", "book": hall.general.pk, "slot": slot.pk, "name": "李四", "phone": "1"},
+    ).content.decode()
+    assert "手机号码应为11位数字" in bad
+    done = client.post(
+        f"/hall/{hall.centre.pk}/kiosk/",
+        {"action": "book", "book": hall.general.pk, "slot": slot.pk, "name": "李四", "phone": "13900001111"},
+    ).content.decode()
+    booking = Booking.objects.get()
+    assert booking.channel == "kiosk" and booking.code in done and "预约成功" in done

@@ -7,6 +7,7 @@ from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -205,11 +206,21 @@ def kiosk(request, centre_id: int):
     code; the number is shown big, with a QR code to follow it on the phone."""
     centre = get_object_or_404(ServiceCentre, pk=centre_id)
     groups = selectors.groups_of(centre)
-    taken, error = None, None
+    taken, error, booked = None, None, None
     if request.method == "POST":
         try:
             ratelimit.limit(request, group="hall.kiosk", rate="120/m")
-            if request.POST.get("action") == "checkin":
+            if request.POST.get("action") == "book":
+                slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group__centre=centre).first()
+                if slot is None:
+                    raise DomainError("请选择预约时段", field="slot")
+                booked = services.book(
+                    slot=slot,
+                    channel=BookingChannel.KIOSK,
+                    name=request.POST.get("name", ""),
+                    phone=request.POST.get("phone", ""),
+                )
+            elif request.POST.get("action") == "checkin":
                 taken = queue.check_in_by_code(centre=centre, code=request.POST.get("code", ""))
             else:
                 group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
@@ -218,7 +229,27 @@ def kiosk(request, centre_id: int):
                 taken = queue.take_number(group=group, source=QueueSource.KIOSK)
         except DomainError as err:
             error = err
-    context = {"centre": centre, "groups": groups, "taken": taken, "error": error}
+    booking_group = next(
+        (g for g in groups if g.pk == _int(request.GET.get("book") or request.POST.get("book"))), None
+    )
+    context = {"centre": centre, "groups": groups, "taken": taken, "error": error, "booked": booked}
+    if booking_group is not None and booked is None:
+        upcoming = Slot.objects.filter(
+            group=booking_group, start__gt=clock.now(), booked__lt=F("capacity")
+        ).order_by("start")[:12]
+        context.update(
+            booking_group=booking_group,
+            kiosk_slots=[
+                {"slot": s, "label": f"{clock.local_date(s.start):%m-%d} {selectors.slot_label(s)}"}
+                for s in upcoming
+            ],
+            chosen=_int(request.POST.get("slot")),
+            post=request.POST,
+        )
+    if booked is not None:
+        context["booked_when"] = (
+            f"{clock.local_date(booked.slot.start):%Y-%m-%d} {selectors.slot_label(booked.slot)}"
+        )
     if taken is not None:
         link = request.build_absolute_uri(reverse("portal_hall:number", args=[taken.token]))
         context.update(progress=queue.progress(taken), qr=qr_svg(link, scale=5), link=link)
