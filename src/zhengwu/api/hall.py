@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from zhengwu.api.cases import ERRORS, signed_in
 from zhengwu.catalog.models import ServiceItem
@@ -210,7 +210,7 @@ def book(request, payload: BookingIn):
         by=user,
         green=payload.green,
     )
-    return 201, _booking_out(booking)
+    return Status(201, _booking_out(booking))
 
 
 @appointments.get(
@@ -289,7 +289,7 @@ def take(request, payload: TakeIn):
         green=payload.green,
         by=by,
     )
-    return 201, _number_out(number)
+    return Status(201, _number_out(number))
 
 
 @queue_router.get(
