@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "zhengwu.api",
     "ninja",  # /api/docs served from our static files (not a CDN), so the Content-Security-Policy holds there too
     "zhengwu.joint",
+    "zhengwu.hall",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,8 @@ urlpatterns = [
     path("interaction/", include("zhengwu.portal.tickets.urls")),
     path("open311/v2/", include("zhengwu.tickets.open311_urls")),
     path("hall/", include("zhengwu.supervision.hall_urls")),
+    path("hall/", include("zhengwu.portal.hall.urls")),
+    path("workbench/hall/", include("zhengwu.workbench.hall.urls")),
     path("supervision/", include("zhengwu.portal.supervision.urls")),
     path("verify/<str:token>", case_views.verify_notice, name="verify_notice"),
     path("rate/", include("zhengwu.portal.evaluation.urls")),

@@ -195,3 +195,8 @@ api.add_router("/cases", cases_api.router, tags=["cases 办件"])
 api.add_router("/supervision", supervision_api.router, tags=["supervision 电子监察"])
 api.add_router("/evaluation", evaluation_api.router, tags=["evaluation 好差评"])
 api.add_router("/joint", joint_api.router, tags=["joint 并联审批"])
+
+from zhengwu.api import hall as hall_api  # noqa: E402 — the hall's routers, added after the others
+
+api.add_router("/appointments", hall_api.appointments, tags=["appointments 预约"])
+api.add_router("/queue", hall_api.queue_router, tags=["queue 排队叫号"])

@@ -54,6 +54,7 @@ class Delivery(models.TextChoices):
     WINDOW = "window", _("窗口领取")
     POST = "post", _("邮寄送达")
     ELECTRONIC = "electronic", _("电子送达")
+    HOME = "home", _("上门送达")  # for the elderly and disabled (hall: delivery)
 
 
 # An application made by an agent (代理人/代办人) carries the power of attorney (授权委托书). It is kept as material
@@ -119,6 +120,12 @@ class Case(models.Model):
         Window, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("收件窗口")
     )
     form = models.JSONField(_("申请表"), default=dict, blank=True)
+    # What the applicant chose for receiving the result, and the helper (帮办代办) assigned to them (hall: delivery)
+    requested_delivery = models.CharField(_("选择的送达方式"), max_length=12, choices=Delivery.choices, blank=True)
+    delivery_address = models.CharField(_("送达地址"), max_length=200, blank=True)
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("帮办代办人")
+    )
     idempotency_key = models.CharField(max_length=80, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

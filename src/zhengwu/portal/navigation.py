@@ -33,6 +33,7 @@ PORTAL_SECTIONS = [
     (_("办件查询"), ("portal_cases:lookup", "portal_cases:index")),
     (_("好差评"), ("portal_evaluation:index",)),
     (_("一件事一次办"), ("portal_joint:index",)),
+    (_("预约取号"), ("portal_hall:book",)),
 ]
 
 

@@ -12,6 +12,9 @@ from zhengwu.core.documents import render_pdf
 from zhengwu.supervision import indicators
 from zhengwu.supervision.models import SupervisionOrder
 
+# Sections other domains add (the hall's waiting figures): each a function (period=, user=) returning
+# {"title", "header": [...], "rows": [[...]]}; registered in their AppConfig.ready(), so supervision imports none.
+SECTIONS: list = []
 MIN_COMPLETED_TO_RANK = 1  # a window with nothing completed has no on-time rate to rank by
 OVERDUE_LIST_LIMIT = 200
 
@@ -91,6 +94,7 @@ def content(year: int, month: int, *, user=None) -> dict:
         "window_ranking": windows,
         "overdue": overdue_rows,
         "orders": order_rows,
+        "sections": [section(period=period, user=user) for section in SECTIONS],
     }
 
 
@@ -165,6 +169,11 @@ def to_xlsx(data: dict) -> bytes:
         sheet_.append([label for _, label in cols])
         for row in rows:
             sheet_.append([row[key] for key, _ in cols])
+    for section in data.get("sections", []):  # what other domains add (the hall's waiting figures)
+        sheet_ = book.create_sheet(section["title"].split("、", 1)[-1][:31])
+        sheet_.append(section["header"])
+        for row in section["rows"]:
+            sheet_.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

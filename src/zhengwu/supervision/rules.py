@@ -101,6 +101,7 @@ DOMAINS = {
     "rating": "好差评整改",
     "supervision": "督办",
     "joint": "并联审批",
+    "hall": "政务大厅",
 }
 
 

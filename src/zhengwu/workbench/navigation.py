@@ -61,6 +61,13 @@ SECTIONS = [
         (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER),
         ("workbench_joint:index",),
     ),
+    (
+        "hall",
+        _("大厅"),
+        "bi-people",
+        (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR),
+        ("workbench_hall:index",),
+    ),
 ]
 
 

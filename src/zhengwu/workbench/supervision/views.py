@@ -72,6 +72,9 @@ def index(request):
         "period": period,
         "is_supervisor": _is_supervisor(request.user),
     }
+    from zhengwu.supervision import hall_screen
+
+    context.update(hall_screen.dashboard_context(request.user))
     return render(request, "supervision/dashboard.html", context)
 
 
@@ -539,7 +542,10 @@ def hall(request, centre_id: int):
     centre = ServiceCentre.objects.filter(pk=centre_id).first()
     if centre is None:
         raise Http404("找不到该服务中心")
-    return render(request, "supervision/hall.html", {"centre": centre, "data": _hall_data(centre)})
+    from zhengwu.supervision import hall_screen
+
+    context = {"centre": centre, "data": _hall_data(centre), **hall_screen.context(centre)}
+    return render(request, "supervision/hall.html", context)
 
 
 def hall_data(request, centre_id: int):

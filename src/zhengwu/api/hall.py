@@ -1,0 +1,362 @@
+"""The hall API: appointments (/api/appointments/…: groups, slots, bookings, cancel, check-in) and the queue
+(/api/queue/…: the centre's queue now, taking a number, a number's progress, the window terminal's calling), so a
+kiosk or a third-party app can use them. Errors answer {code, message, field}."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+
+from zhengwu.api.cases import ERRORS, signed_in
+from zhengwu.catalog.models import ServiceItem
+from zhengwu.core import access, clock, ratelimit
+from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
+from zhengwu.core.models import Role, ServiceCentre, Window
+from zhengwu.hall import queue, selectors, services
+from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
+
+appointments = Router()
+queue_router = Router()
+
+
+class GroupOut(Schema):
+    id: int
+    prefix: str
+    name: str
+    items: list[str]
+
+
+class SlotOut(Schema):
+    id: int
+    group: int
+    start: dt.datetime
+    end: dt.datetime
+    extended: bool
+    capacity: int
+    left: int
+
+
+class BookingIn(Schema):
+    slot: int
+    channel: Literal["online", "hotline", "kiosk"]
+    name: str
+    phone: str
+    id_number: str = ""
+    item: str = ""
+    green: str = ""
+
+
+class BookingOut(Schema):
+    code: str
+    token: str
+    state: str
+    state_label: str
+    channel: str
+    centre: str
+    group: str
+    start: dt.datetime
+    end: dt.datetime
+    number: str | None = None
+    number_token: str | None = None
+
+
+class NumberOut(Schema):
+    number: str
+    token: str
+    group: str
+    state: str
+    state_label: str
+    green: str
+    booked: bool
+    ahead: int
+    minutes: int
+    window: str | None = None
+
+
+class CallOut(Schema):
+    number: str
+    window: str
+    at: dt.datetime
+    say: str
+
+
+class QueueOut(Schema):
+    centre: str
+    groups: list[dict]
+    calls: list[CallOut]
+    waiting_now: int
+    average_wait_today: float | None
+    p90_wait_today: float | None
+
+
+class TakeIn(Schema):
+    group: int
+    source: Literal["kiosk", "phone", "desk"]
+    phone: str = ""
+    green: str = ""
+    item: str = ""
+
+
+class TransferIn(Schema):
+    group: int
+
+
+def _item(code: str):
+    if not code:
+        return None
+    item = ServiceItem.objects.filter(code=code).first()
+    if item is None:
+        raise ValidationFailed("找不到该事项编码", field="item")
+    return item
+
+
+def _booking_out(b: Booking) -> dict:
+    number = QueueNumber.objects.filter(booking=b).first()
+    return {
+        "code": b.code,
+        "token": b.token,
+        "state": b.state,
+        "state_label": b.get_state_display(),
+        "channel": b.channel,
+        "centre": b.slot.group.centre.name,
+        "group": b.slot.group.name,
+        "start": b.slot.start,
+        "end": b.slot.end,
+        "number": number.display if number else None,
+        "number_token": number.token if number else None,
+    }
+
+
+def _number_out(n: QueueNumber) -> dict:
+    progress = queue.progress(n)
+    return {
+        "number": n.display,
+        "token": n.token,
+        "group": n.group.name,
+        "state": n.state,
+        "state_label": n.get_state_display(),
+        "green": n.green,
+        "booked": n.booked,
+        "ahead": progress["ahead"],
+        "minutes": progress["minutes"],
+        "window": n.window.number if n.window else None,
+    }
+
+
+# ---- appointments
+
+
+@appointments.get(
+    "/centres/{centre_id}/groups",
+    response={200: list[GroupOut], **ERRORS},
+    auth=None,
+    summary="可预约的窗口分组",
+)
+def groups(request, centre_id: int):
+    centre = get_object_or_404(ServiceCentre, pk=centre_id)
+    return [
+        {"id": g.pk, "prefix": g.prefix, "name": g.name, "items": [i.code for i in g.items.all()]}
+        for g in selectors.groups_of(centre)
+    ]
+
+
+@appointments.get(
+    "/slots", response={200: list[SlotOut], **ERRORS}, auth=None, summary="某分组某日尚有名额的时段"
+)
+def slots(request, group: int, day: dt.date = Query(...)):  # noqa: B008 — ninja's way of saying "from the query"
+    found = WindowGroup.objects.filter(pk=group, is_active=True).first()
+    if found is None:
+        raise NotFound("找不到该窗口分组", field="group")
+    return [
+        {
+            "id": s.pk,
+            "group": s.group_id,
+            "start": s.start,
+            "end": s.end,
+            "extended": s.extended,
+            "capacity": s.capacity,
+            "left": s.left,
+        }
+        for s in services.open_slots(group=found, day=day)
+    ]
+
+
+@appointments.post(
+    "/bookings", response={201: BookingOut, **ERRORS}, auth=None, summary="预约(网上、热线代约、自助机)"
+)
+def book(request, payload: BookingIn):
+    """`online` books for the signed-in person; `hotline` needs a hotline operator or the centre's manager;
+    `kiosk` is the hall's self-service machine (rate-limited by address)."""
+    ratelimit.limit(request, group="api.hall.book", rate="30/m")
+    slot = Slot.objects.filter(pk=payload.slot).first()
+    if slot is None:
+        raise ValidationFailed("找不到该时段", field="slot")
+    user = request.user if request.user.is_authenticated else None
+    if payload.channel == BookingChannel.ONLINE and user is None:
+        raise AccessDenied("网上预约请先登录")
+    if payload.channel == BookingChannel.HOTLINE:
+        access.require_role(user, Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
+    booking = services.book(
+        slot=slot,
+        channel=payload.channel,
+        name=payload.name,
+        phone=payload.phone,
+        id_number=payload.id_number,
+        item=_item(payload.item),
+        user=user if payload.channel == BookingChannel.ONLINE else None,
+        by=user,
+        green=payload.green,
+    )
+    return Status(201, _booking_out(booking))
+
+
+@appointments.get(
+    "/bookings/{token}", response={200: BookingOut, **ERRORS}, auth=None, summary="凭预约凭据查看预约"
+)
+def booking(request, token: str):
+    return _booking_out(services.by_token(token))
+
+
+@appointments.post(
+    "/bookings/{token}/cancel", response={200: BookingOut, **ERRORS}, auth=None, summary="取消预约"
+)
+def cancel(request, token: str):
+    ratelimit.limit(request, group="api.hall.cancel", rate="30/m")
+    return _booking_out(services.cancel(booking=services.by_token(token), by=request.user))
+
+
+@appointments.post(
+    "/bookings/{token}/check-in", response={200: NumberOut, **ERRORS}, auth=None, summary="预约签到取号"
+)
+def check_in(request, token: str):
+    ratelimit.limit(request, group="api.hall.checkin", rate="30/m")
+    return _number_out(queue.check_in(booking=services.by_token(token), by=request.user))
+
+
+# ---- the queue
+
+
+@queue_router.get(
+    "/centres/{centre_id}", response={200: QueueOut, **ERRORS}, auth=None, summary="大厅排队与叫号实况"
+)
+def queue_now(request, centre_id: int):
+    from zhengwu.hall import measures
+
+    centre = get_object_or_404(ServiceCentre, pk=centre_id)
+    today = measures.figures(centre=centre, first=clock.today(), last=clock.today())
+    return {
+        "centre": centre.name,
+        "groups": [
+            {
+                "id": q["group"].pk,
+                "prefix": q["prefix"],
+                "name": q["name"],
+                "waiting": q["waiting"],
+                "taken": q["taken"],
+            }
+            for q in selectors.queue_now(centre)
+        ],
+        "calls": [
+            {"number": c["number"], "window": c["window"], "at": c["at"], "say": c["say"]}
+            for c in selectors.calls(centre)
+        ],
+        "waiting_now": today["waiting_now"],
+        "average_wait_today": today["average_wait"],
+        "p90_wait_today": today["p90_wait"],
+    }
+
+
+@queue_router.post(
+    "/numbers", response={201: NumberOut, **ERRORS}, auth=None, summary="取号(自助机、手机、导服台)"
+)
+def take(request, payload: TakeIn):
+    """`desk` (the information desk, which may record 绿色通道) needs a staff account of the hall."""
+    ratelimit.limit(request, group="api.hall.take", rate="60/m")
+    group = WindowGroup.objects.filter(pk=payload.group).first()
+    if group is None:
+        raise ValidationFailed("找不到该窗口分组", field="group")
+    by = request.user if request.user.is_authenticated else None
+    if payload.source == QueueSource.DESK:
+        access.require_role(by, Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR)
+    number = queue.take_number(
+        group=group,
+        source=payload.source,
+        phone=payload.phone,
+        item=_item(payload.item),
+        green=payload.green,
+        by=by,
+    )
+    return Status(201, _number_out(number))
+
+
+@queue_router.get(
+    "/numbers/{token}", response={200: NumberOut, **ERRORS}, auth=None, summary="排队进度(前面人数、预计等候)"
+)
+def number(request, token: str):
+    return _number_out(queue.by_token(token))
+
+
+def _window(request, window_id: int) -> Window:
+    window = Window.objects.filter(pk=window_id).first()
+    if window is None:
+        raise NotFound("找不到该窗口", field="window")
+    return window
+
+
+@queue_router.post(
+    "/windows/{window_id}/next",
+    response={200: NumberOut | None, **ERRORS},
+    auth=signed_in,
+    summary="叫下一位",
+)
+def call_next(request, window_id: int):
+    called = queue.call_next(window=_window(request, window_id), by=request.user)
+    return None if called is None else _number_out(called)
+
+
+def _own_number(number_id: int) -> QueueNumber:
+    found = QueueNumber.objects.filter(pk=number_id).first()
+    if found is None:
+        raise NotFound("找不到该号码", field="number")
+    return found
+
+
+@queue_router.post(
+    "/numbers/{number_id}/recall", response={200: NumberOut, **ERRORS}, auth=signed_in, summary="重呼"
+)
+def recall(request, number_id: int):
+    return _number_out(queue.recall(number=_own_number(number_id), by=request.user))
+
+
+@queue_router.post(
+    "/numbers/{number_id}/start", response={200: NumberOut, **ERRORS}, auth=signed_in, summary="开始办理"
+)
+def start(request, number_id: int):
+    return _number_out(queue.start(number=_own_number(number_id), by=request.user))
+
+
+@queue_router.post(
+    "/numbers/{number_id}/finish", response={200: NumberOut, **ERRORS}, auth=signed_in, summary="办结"
+)
+def finish(request, number_id: int):
+    return _number_out(queue.finish(number=_own_number(number_id), by=request.user))
+
+
+@queue_router.post(
+    "/numbers/{number_id}/absent", response={200: NumberOut, **ERRORS}, auth=signed_in, summary="过号"
+)
+def absent(request, number_id: int):
+    return _number_out(queue.absent(number=_own_number(number_id), by=request.user))
+
+
+@queue_router.post(
+    "/numbers/{number_id}/transfer", response={200: NumberOut, **ERRORS}, auth=signed_in, summary="转窗"
+)
+def transfer(request, number_id: int, payload: TransferIn):
+    group = WindowGroup.objects.filter(pk=payload.group).first()
+    if group is None:
+        raise ValidationFailed("找不到该窗口分组", field="group")
+    return _number_out(queue.transfer(number=_own_number(number_id), group=group, by=request.user))

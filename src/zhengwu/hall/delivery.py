@@ -1,0 +1,186 @@
+"""Delivery of results (送达): the applicant's choice (window, post, electronic, or home delivery for the elderly and
+disabled) with the address checked for form; the clerk posts the result with its tracking number; delivered or
+returned; a 帮办代办 helper recorded on the case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import transaction
+
+from zhengwu.cases.models import Case, Delivery, OutboxMessage, Status
+from zhengwu.core import access, audit, clock, ids
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.models import Role
+from zhengwu.hall.models import Dispatch
+
+HOME_REASONS = {"elderly": "老年人(60周岁以上)", "disabled": "残疾人"}
+ELDERLY_AGE = 60
+# An address a courier can find: a county-level place (市/县/区/旗), then a street, road, town or village, then a
+# number (号/栋/室/组…). 邮政法 第二十四条 / 快递市场管理办法: the sender gives the recipient's full address.
+_ADDRESS = re.compile(
+    r"^.{0,20}?(市|县|区|旗).{0,30}?(街道|镇|乡|路|街|大道|巷|村|社区).{0,40}?\d+.{0,10}?(号|栋|幢|室|组|楼|单元|户)"
+)
+_TRACKING = re.compile(r"^([A-Z]{2}\d{9}[A-Z]{2}|[A-Z]{0,4}\d{10,20})$")  # UPU S10 (EMS) or domestic couriers
+CARRIERS = ("EMS", "中国邮政", "顺丰速运", "京东物流")
+
+
+def check_address(address: str) -> str:
+    address = re.sub(r"\s+", "", str(address or ""))
+    if not address:
+        raise ValidationFailed("请填写送达地址", field="address")
+    if len(address) > 200:
+        raise ValidationFailed("送达地址不能超过200个字", field="address")
+    if not _ADDRESS.search(address):
+        raise ValidationFailed(
+            "送达地址不完整:应写明县(市、区)、街道或乡镇(路、村)和门牌号,如「贵溪市雄石街道建设路12号」",
+            field="address",
+        )
+    return address
+
+
+def _age(id_number: str, on: dt.date) -> int | None:
+    check = ids.check_resident_id(id_number)
+    if not check.valid:
+        return None
+    born = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def offered(case: Case) -> list[str]:
+    """The methods the item's guide offers for its result (window always), plus home delivery."""
+    methods = [m for m in (case.version.result_delivery or []) if m in Delivery.values]
+    return list(dict.fromkeys([Delivery.WINDOW, *methods, Delivery.HOME]))
+
+
+def choose(*, case: Case, method: str, address: str = "", reason: str = "", by) -> Case:
+    """The applicant's choice (on their case page or at the counter). Post and home delivery need an address in a
+    form a courier can find; home delivery (上门送达) is for the elderly (60 and over, read from the ID number) and the
+    disabled (declared, checked at the window)."""
+    if method not in Delivery.values:
+        raise ValidationFailed("送达方式无效", field="method")
+    if method not in offered(case):
+        raise ValidationFailed(f"该事项不提供「{Delivery(method).label}」", field="method")
+    if case.status in (Status.DELIVERED, Status.COMPLETED) or case.hall_dispatches.exists():
+        raise Conflict("结果已送达或已寄出,不能再改送达方式")
+    if method in (Delivery.POST, Delivery.HOME):
+        address = check_address(address)
+    else:
+        address = ""
+    if method == Delivery.HOME:
+        if reason not in HOME_REASONS:
+            raise ValidationFailed("上门送达请说明情形:老年人或残疾人", field="reason")
+        age = _age(case.applicant.id_number, clock.today())
+        if reason == "elderly" and (age is None or age < ELDERLY_AGE):
+            raise ValidationFailed("上门送达(老年人)限60周岁以上的申请人", field="reason")
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(requested_delivery=method, delivery_address=address)
+        case.requested_delivery, case.delivery_address = method, address
+        audit.record(
+            "hall.delivery_chosen",
+            case,
+            actor=by if getattr(by, "is_authenticated", False) else None,
+            summary={"method": method, "reason": reason},
+        )
+    return case
+
+
+def _clerk(by, case: Case) -> None:
+    """Window clerks and the centre's managers who can see the case."""
+    in_reach = access.can_see_organisation(by, case.organisation) or (
+        case.window_id is not None and access.visible_windows(by).filter(pk=case.window_id).exists()
+    )
+    if not (access.has_role(by, Role.WINDOW_CLERK, Role.CENTRE_MANAGER) and in_reach):
+        raise AccessDenied("无权登记该办件的送达")
+
+
+def post(*, case: Case, tracking_number: str, carrier: str = "EMS", by) -> Dispatch:
+    """The result leaves the centre by post (or with the home-delivery staff): tracking number recorded, the
+    applicant told by SMS."""
+    _clerk(by, case)
+    if case.requested_delivery not in (Delivery.POST, Delivery.HOME):
+        raise Conflict("申请人未选择邮寄或上门送达")
+    if case.status != Status.DECIDED:
+        raise Conflict("办件尚未作出决定,或结果已送达,不能寄出")
+    tracking = ids.normalise(tracking_number)
+    if case.requested_delivery == Delivery.POST and not _TRACKING.fullmatch(tracking):
+        raise ValidationFailed(
+            "邮件单号格式不对:EMS 为两个字母、九位数字、两个字母,如 EA123456789CN", field="tracking_number"
+        )
+    if carrier not in CARRIERS and case.requested_delivery == Delivery.POST:
+        raise ValidationFailed(f"寄递企业应为{'、'.join(CARRIERS)}之一", field="carrier")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.hall_dispatches.filter(state=Dispatch.State.POSTED).exists():
+            raise Conflict("该办件结果已寄出,等待签收或退回")
+        dispatch = Dispatch.objects.create(
+            case=locked,
+            method=locked.requested_delivery,
+            carrier=carrier if tracking else "",
+            tracking_number=tracking,
+            posted_at=clock.now(),
+            posted_by=by,
+        )
+        audit.record(
+            "hall.result_posted", dispatch, actor=by, summary={"case": locked.number, "tracking": tracking}
+        )
+        phone = locked.applicant.phone or locked.agent_phone
+        if phone:
+            text = (
+                f"您的办件 {locked.number} 结果已由{carrier}寄出,邮件单号 {tracking}。"
+                if tracking
+                else f"您的办件 {locked.number} 结果将由工作人员上门送达,请保持电话畅通。"
+            )
+            now = clock.now()
+            OutboxMessage.objects.create(
+                case=locked, channel="sms", recipient=phone, body=text, created_at=now, next_attempt_at=now
+            )
+        return dispatch
+
+
+def confirm(*, dispatch: Dispatch, by) -> Dispatch:
+    """签收: the result reached the applicant; the case records the delivery (cases.services.deliver_result)."""
+    from zhengwu.cases import services as cases
+
+    _clerk(by, dispatch.case)
+    with transaction.atomic():
+        current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        if current.state != Dispatch.State.POSTED:
+            raise Conflict(f"该寄递{current.get_state_display()}")
+        note = (
+            f"{current.carrier} 邮件单号 {current.tracking_number}" if current.tracking_number else "上门送达"
+        )
+        cases.deliver_result(case=current.case, by=by, method=current.method, note=note)
+        current.state, current.closed_at = Dispatch.State.DELIVERED, clock.now()
+        current.save(update_fields=["state", "closed_at"])
+        audit.record("hall.result_delivered", current, actor=by)
+        return current
+
+
+def returned(*, dispatch: Dispatch, reason: str, by) -> Dispatch:
+    """退回: the post came back (wrong address, refused); the case stays decided so it can be sent again."""
+    _clerk(by, dispatch.case)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写退回原因", field="reason")
+    with transaction.atomic():
+        current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        if current.state != Dispatch.State.POSTED:
+            raise Conflict(f"该寄递{current.get_state_display()}")
+        current.state, current.closed_at, current.note = Dispatch.State.RETURNED, clock.now(), reason[:200]
+        current.save(update_fields=["state", "closed_at", "note"])
+        audit.record("hall.result_returned", current, actor=by, summary={"reason": reason[:200]})
+        return current
+
+
+def assign_helper(*, case: Case, helper, by) -> Case:
+    """帮办代办: a staff member assigned to help the applicant through the case, recorded on the case."""
+    _clerk(by, case)
+    if access.staff_of(helper) is None:
+        raise ValidationFailed("帮办代办人应为工作人员", field="helper")
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(helper=helper)
+        case.helper = helper
+        audit.record("hall.helper_assigned", case, actor=by, summary={"helper": access.staff_of(helper).name})
+    return case

@@ -1,0 +1,178 @@
+"""The hall's demo for the county centre: window groups with their prefixes, slot rules (working days, 延时服务 at
+noon, Saturday service), slots for the coming two weeks from the clock, bookings made by the hotline and at the
+kiosk, and a queue in progress over the last hour and a half (called, served, waiting, a 绿色通道 person, a booking
+checked in, an absentee re-queued). Every time is computed from the clock, so the demo works on any date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from zhengwu.core import clock
+from zhengwu.core.context import acting_as
+from zhengwu.core.models import ServiceCentre, Staff, Window
+from zhengwu.hall import queue, services
+from zhengwu.hall.models import DayKinds, HallSettings, QueueNumber, Slot, SlotRule, WindowGroup
+
+CENTRE = "贵溪市政务服务中心"
+GROUPS = [  # prefix, name, window numbers, average minutes
+    ("A", "综合受理", ["1", "2", "3", "4", "5", "6", "7", "8"], 10),
+    ("B", "企业开办", ["9", "10"], 15),
+    ("C", "税务", ["11", "12", "13"], 8),
+    ("D", "公安户政", ["14"], 12),
+    ("E", "社保医保", ["18", "19", "20"], 10),
+]
+RULES = [  # prefix, days, weekdays, start, end, minutes, places, extended
+    ("A", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 30, 4, False),
+    ("A", DayKinds.WORKDAYS, "12345", "12:00", "14:00", 30, 2, True),  # 午间延时服务
+    ("A", DayKinds.WORKDAYS, "12345", "14:30", "17:00", 30, 4, False),
+    ("A", DayKinds.WEEKENDS, "6", "09:00", "12:00", 60, 3, False),  # 周六不打烊
+    ("B", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 60, 2, False),
+    ("B", DayKinds.WORKDAYS, "12345", "14:30", "17:00", 60, 2, False),
+    ("D", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 60, 3, False),
+    ("D", DayKinds.WORKDAYS, "12345", "17:00", "18:30", 30, 2, True),  # 下班后延时服务
+]
+CALLERS = [
+    ("王建华", "13907015281"),
+    ("刘美玲", "13879016342"),
+    ("吴火根", "13507019925"),
+    ("徐燕", "13576011086"),
+]
+
+
+def _time(text: str) -> dt.time:
+    return dt.time.fromisoformat(text)
+
+
+def _setup(centre: ServiceCentre) -> dict[str, WindowGroup]:
+    HallSettings.objects.get_or_create(centre=centre)
+    windows = {w.number: w for w in Window.objects.filter(centre=centre)}
+    groups = {}
+    for prefix, name, numbers, minutes in GROUPS:
+        group, created = WindowGroup.objects.get_or_create(
+            centre=centre, prefix=prefix, defaults={"name": name, "service_minutes": minutes}
+        )
+        if created:
+            group.windows.set([windows[n] for n in numbers if n in windows])
+        groups[prefix] = group
+    for prefix, days, weekdays, start, end, minutes, places, extended in RULES:
+        SlotRule.objects.get_or_create(
+            group=groups[prefix],
+            days=days,
+            start=_time(start),
+            end=_time(end),
+            defaults={
+                "weekdays": weekdays,
+                "slot_minutes": minutes,
+                "capacity": places,
+                "extended": extended,
+            },
+        )
+    return groups
+
+
+def _bookings(groups: dict[str, WindowGroup], hotline) -> int:
+    """A few bookings in the coming days (hotline and kiosk), one place of each of the first slots."""
+    made = 0
+    upcoming = Slot.objects.filter(group=groups["A"], start__gt=clock.now() + dt.timedelta(hours=2)).order_by(
+        "start"
+    )
+    for (name, phone), slot in zip(CALLERS, upcoming[::3], strict=False):
+        services.book(slot=slot, channel="hotline", name=name, phone=phone, by=hotline)
+        made += 1
+    slot = Slot.objects.filter(group=groups["D"], start__gt=clock.now()).order_by("start").first()
+    if slot is not None:
+        services.book(slot=slot, channel="kiosk", name="桂水泉", phone="13607014369", green="elderly")
+        made += 1
+    return made
+
+
+def _morning(groups: dict[str, WindowGroup], clerks: dict[str, object], hotline) -> int:
+    """Ninety minutes of the queue, in time order: a number every four minutes, windows 1–3 calling every quarter
+    of an hour, a 绿色通道 person registered at the desk, one absentee sent back to the queue."""
+    start = clock.now() - dt.timedelta(minutes=90)
+    a = groups["A"]
+    windows = {n: Window.objects.get(centre=a.centre, number=n) for n in clerks}
+    events = [(m, 0, "take", None) for m in range(0, 80, 4)]
+    events += [(31, 1, "green", None), (8, 1, "tax", None)]
+    for i, n in enumerate(clerks, start=1):
+        events += [(3 + i * 2 + k * 15, 2, "call", n) for k in range(5)]
+    events.sort(key=lambda e: (e[0], e[1]))
+    absent_done = False
+    for minute, _order, action, window in events:
+        with clock.frozen(start + dt.timedelta(minutes=minute)):
+            if action == "take":
+                source = "phone" if minute % 12 == 0 else "kiosk"
+                queue.take_number(group=a, source=source, phone="13970012147" if source == "phone" else "")
+            elif action == "green":
+                queue.take_number(group=a, source="desk", green="elderly", by=hotline)
+            elif action == "tax":
+                queue.take_number(group=groups["C"], source="kiosk")
+            else:
+                called = queue.call_next(window=windows[window], by=clerks[window])
+                if called is not None and window == "2" and not absent_done and minute > 20:
+                    absent_done = True
+                    queue.absent(number=called, by=clerks[window])  # 过号: back in the queue once
+    return QueueNumber.objects.filter(group__centre=a.centre, day__gte=clock.local_date(start)).count()
+
+
+ADDRESSES = ["贵溪市雄石街道建设路12号", "贵溪市花园街道东门路88号3栋201室", "贵溪市志光镇上祝村3组15号"]
+
+
+def _posted(centre: ServiceCentre, manager) -> int:
+    """Decided demo cases of the centre whose guide offers post: the applicant chose post, the result went out by
+    EMS with a tracking number, one of them already signed for."""
+    from zhengwu.cases.models import Case, Status
+    from zhengwu.core.errors import DomainError
+    from zhengwu.hall import delivery
+
+    posted = 0
+    decided = Case.objects.filter(window__centre=centre, status=Status.DECIDED).order_by("pk")
+    for case in decided:
+        if "post" not in (case.version.result_delivery or []):
+            continue
+        clerk = (
+            Staff.objects.filter(window=case.window, roles__role="window_clerk")
+            .select_related("user")
+            .first()
+        )
+        by = clerk.user if clerk else manager  # the window that took the case sends its result
+        try:
+            delivery.choose(case=case, method="post", address=ADDRESSES[posted % len(ADDRESSES)], by=None)
+            dispatch = delivery.post(
+                case=case, tracking_number=f"EA{20260001 + posted:09d}CN", carrier="EMS", by=by
+            )
+            if posted == 0 and clerk is not None:
+                delivery.confirm(dispatch=dispatch, by=by)
+        except DomainError:
+            continue  # a case a step still holds (制证 …) is not ready to go out
+        posted += 1
+        if posted == 3:
+            break
+    return posted
+
+
+def load_demo() -> str:
+    centre = ServiceCentre.objects.filter(name=CENTRE).first()
+    if centre is None:
+        return "大厅演示:未找到县政务服务中心,跳过"
+    staff = {
+        s.user.username: s.user
+        for s in Staff.objects.select_related("user").filter(
+            user__username__in=["clerk", "clerk2", "clerk3", "hotline", "manager"]
+        )
+    }
+    with acting_as(label="zhengwu demo"), transaction.atomic():
+        groups = _setup(centre)
+        slots = services.generate_slots(centre=centre)
+        if Slot.objects.filter(group__centre=centre, bookings__isnull=False).exists():
+            return f"大厅演示:已存在,新增预约时段 {slots} 个"
+        made = _bookings(groups, staff.get("hotline"))
+        clerks = {n: staff[u] for n, u in (("1", "clerk"), ("2", "clerk2"), ("3", "clerk3")) if u in staff}
+        numbers = _morning(groups, clerks, staff.get("hotline")) if clerks else 0
+        from zhengwu.hall import measures
+
+        measures.warn_long_waits()
+        posted = _posted(centre, staff["manager"]) if "manager" in staff else 0
+    return f"大厅演示:窗口分组 {len(groups)} 个,预约时段 {slots} 个,预约 {made} 个,今日排队号 {numbers} 个,邮寄结果 {posted} 件"

@@ -1,0 +1,216 @@
+"""The hall's measures: waiting time (taken → first called) and service time (called → finished) per number, window,
+group and hour; average and 90th-percentile wait; bookings made, used and missed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+
+from zhengwu.core import clock
+from zhengwu.hall.models import Booking, QueueNumber
+
+
+def minutes(span: dt.timedelta) -> float:
+    return span.total_seconds() / 60
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile: the smallest value with at least `share` of the values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
+
+
+def _summary(waits: list[float], services: list[float]) -> dict:
+    return {
+        "called": len(waits),
+        "average_wait": round(sum(waits) / len(waits), 1) if waits else None,
+        "p90_wait": None if not waits else round(percentile(waits, 0.9), 1),
+        "longest_wait": round(max(waits), 1) if waits else None,
+        "served": len(services),
+        "average_service": round(sum(services) / len(services), 1) if services else None,
+    }
+
+
+def figures(*, centre, first: dt.date, last: dt.date) -> dict:
+    """The hall's figures over the days first..last (local dates): the whole centre, per group, per window and per
+    hour of taking; waiting now; bookings (made, used by checking in, missed) and the no-show rate."""
+    numbers = list(
+        QueueNumber.objects.filter(group__centre=centre, day__gte=first, day__lte=last).select_related(
+            "group", "window"
+        )
+    )
+    waits, services = [], []
+    by_group, by_window, by_hour = (
+        defaultdict(lambda: ([], [])),
+        defaultdict(lambda: ([], [])),
+        defaultdict(lambda: ([], [])),
+    )
+    for n in numbers:
+        if n.called_at is None:
+            continue
+        wait = minutes(n.called_at - n.taken_at)
+        waits.append(wait)
+        hour = n.taken_at.astimezone(clock.LOCAL).hour
+        by_group[n.group.prefix][0].append(wait)
+        by_hour[hour][0].append(wait)
+        if n.window is not None:
+            by_window[n.window.number][0].append(wait)
+        if n.state == QueueNumber.State.DONE and n.finished_at:
+            service = minutes(n.finished_at - (n.served_at or n.called_at))
+            services.append(service)
+            by_group[n.group.prefix][1].append(service)
+            by_hour[hour][1].append(service)
+            if n.window is not None:
+                by_window[n.window.number][1].append(service)
+    now = clock.now()
+    waiting = [n for n in numbers if n.state == QueueNumber.State.WAITING and n.day == clock.today()]
+    bookings = Booking.objects.filter(
+        slot__group__centre=centre, slot__day__gte=first, slot__day__lte=last
+    ).exclude(state=Booking.State.CANCELLED)
+    made = bookings.count()
+    used = bookings.filter(state=Booking.State.CHECKED_IN).count()
+    missed = bookings.filter(state=Booking.State.NO_SHOW).count()
+    return {
+        "first": first,
+        "last": last,
+        "taken": len(numbers),
+        **_summary(waits, services),
+        "waiting_now": len(waiting),
+        "longest_waiting_now": round(max((minutes(now - n.taken_at) for n in waiting), default=0), 1),
+        "bookings": made,
+        "bookings_used": used,
+        "no_shows": missed,
+        "no_show_rate": round(missed / (used + missed), 3) if used + missed else None,
+        "by_group": {k: _summary(*v) for k, v in sorted(by_group.items())},
+        "by_window": {k: _summary(*v) for k, v in sorted(by_window.items())},
+        "by_hour": {k: _summary(*v) for k, v in sorted(by_hour.items())},
+    }
+
+
+def per_number(number: QueueNumber) -> dict:
+    """One number's waiting and service minutes (None until they are known)."""
+    wait = minutes(number.called_at - number.taken_at) if number.called_at else None
+    service = (
+        minutes(number.finished_at - (number.served_at or number.called_at))
+        if number.finished_at and number.called_at and number.state == QueueNumber.State.DONE
+        else None
+    )
+    return {"wait": wait, "service": service}
+
+
+# ---- the wait limit
+
+
+WAIT_RULE = "hall.wait_over_limit"
+
+
+def warn_long_waits(*, now: dt.datetime | None = None) -> list:
+    """A supervision alert (rule `hall.wait_over_limit`) to the centre's managing organisation for each number of
+    today whose wait (taken → called, or → now while waiting) went over the centre's limit; once per number."""
+    from django.db import transaction
+
+    from zhengwu.core import audit
+    from zhengwu.hall.services import hall_settings
+    from zhengwu.supervision.models import Alert, Severity
+
+    now = now or clock.now()
+    raised = []
+    numbers = QueueNumber.objects.filter(day=clock.local_date(now)).select_related(
+        "group__centre__managed_by"
+    )
+    limits: dict[int, int] = {}
+    with transaction.atomic():
+        for n in numbers:
+            centre = n.group.centre
+            if centre.managed_by_id is None:
+                continue
+            if centre.pk not in limits:
+                limits[centre.pk] = hall_settings(centre).wait_limit_minutes
+            if n.called_at is None and n.state != QueueNumber.State.WAITING:
+                continue
+            waited = minutes((n.called_at or now) - n.taken_at)
+            if waited <= limits[centre.pk]:
+                continue
+            key = f"{WAIT_RULE}:{n.pk}"
+            if Alert.objects.filter(key=key).exists():
+                continue
+            taken = n.taken_at.astimezone(clock.LOCAL)
+            alert = Alert.objects.create(
+                key=key,
+                code=WAIT_RULE,
+                severity=Severity.WARNING,
+                title="大厅等候超时",
+                explanation=(
+                    f"{centre.name}「{n.group.name}」{n.display} 号 {taken:%H:%M} 取号,"
+                    f"{'等候' if n.called_at else '已等候'} {int(waited)} 分钟,超过中心规定的 {limits[centre.pk]} 分钟"
+                ),
+                data={
+                    "number": n.display,
+                    "group": n.group.prefix,
+                    "minutes": int(waited),
+                    "limit": limits[centre.pk],
+                },
+                organisation=centre.managed_by,
+                raised_at=now,
+            )
+            audit.record("hall.wait_alert", alert, summary={"number": n.display, "minutes": int(waited)})
+            raised.append(alert)
+    return raised
+
+
+# ---- the monthly bulletin
+
+
+def bulletin_section(*, period, user=None) -> dict:
+    """七、大厅等候与预约: per centre with window groups (those in the user's reach), the month's numbers, average
+    and 90th-percentile wait, bookings made and used, and the no-show rate."""
+    from zhengwu.core import access
+    from zhengwu.core.models import ServiceCentre
+
+    centres = ServiceCentre.objects.filter(window_groups__isnull=False).distinct().order_by("pk")
+    if user is not None and not access.is_administrator(user):
+        centres = centres.filter(pk__in=access.visible_centres(user).values("pk"))
+    rows = []
+    for centre in centres:
+        f = figures(centre=centre, first=period.first, last=period.last)
+        rate = "—" if f["no_show_rate"] is None else f"{f['no_show_rate'] * 100:.1f}%"
+        rows.append(
+            [
+                centre.name,
+                f["taken"],
+                "—" if f["average_wait"] is None else f["average_wait"],
+                "—" if f["p90_wait"] is None else f["p90_wait"],
+                f["bookings"],
+                f["bookings_used"],
+                rate,
+            ]
+        )
+    header = ["服务中心", "取号数", "平均等候(分钟)", "90%等候(分钟)", "预约数", "预约到场", "爽约率"]
+    return {"title": "七、大厅等候与预约", "header": header, "rows": rows}
+
+
+# ---- delivery by method
+
+
+def delivery_figures(*, cases) -> dict:
+    """Per method chosen: cases that chose it, results posted (or carried), delivered and returned."""
+    from django.db.models import Count
+
+    from zhengwu.hall.models import Dispatch
+
+    out: dict[str, dict] = {}
+    for row in cases.exclude(requested_delivery="").values("requested_delivery").annotate(n=Count("pk")):
+        out.setdefault(row["requested_delivery"], {"chosen": 0, "posted": 0, "delivered": 0, "returned": 0})
+        out[row["requested_delivery"]]["chosen"] = row["n"]
+    dispatches = (
+        Dispatch.objects.filter(case__in=cases.values("pk")).values("method", "state").annotate(n=Count("pk"))
+    )
+    for row in dispatches:
+        figures = out.setdefault(row["method"], {"chosen": 0, "posted": 0, "delivered": 0, "returned": 0})
+        figures["posted"] += row["n"]
+        if row["state"] in ("delivered", "returned"):
+            figures[row["state"]] += row["n"]
+    return out

@@ -1,0 +1,119 @@
+"""What the hall's pages read: the days and slots open for booking, the calls the screen shows, the queue now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, Q, Sum
+
+from zhengwu.core import clock
+from zhengwu.core.masking import mask_name
+from zhengwu.hall import queue
+from zhengwu.hall.models import QueueNumber, Slot, WindowGroup
+
+WEEKDAYS = "一二三四五六日"
+
+
+def groups_of(centre) -> list[WindowGroup]:
+    return list(
+        WindowGroup.objects.filter(centre=centre, is_active=True).prefetch_related("items", "windows")
+    )
+
+
+def bookable_days(group: WindowGroup, *, days: int = 14) -> list[dict]:
+    """The coming days with the number of places still open in the group."""
+    today = clock.today()
+    rows = (
+        Slot.objects.filter(
+            group=group, day__gte=today, day__lt=today + dt.timedelta(days=days), start__gt=clock.now()
+        )
+        .values("day")
+        .annotate(places=Sum(F("capacity") - F("booked")), slots=Count("pk"))
+        .order_by("day")
+    )
+    return [
+        {
+            "day": r["day"],
+            "label": f"{r['day']:%m-%d} 星期{WEEKDAYS[r['day'].weekday()]}",
+            "places": r["places"],
+        }
+        for r in rows
+    ]
+
+
+def slot_label(slot: Slot) -> str:
+    start, end = slot.start.astimezone(clock.LOCAL), slot.end.astimezone(clock.LOCAL)
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def calls(centre, *, limit: int = 8) -> list[dict]:
+    """The latest calls of the day (newest first) for the hall screen: number, window, when announced."""
+    numbers = (
+        QueueNumber.objects.filter(
+            group__centre=centre, day=clock.today(), announced_at__isnull=False, window__isnull=False
+        )
+        .filter(state__in=(QueueNumber.State.CALLED, QueueNumber.State.SERVING))
+        .select_related("window")
+        .order_by("-announced_at", "-id")[:limit]
+    )
+    return [
+        {
+            "id": n.pk,
+            "number": n.display,
+            "window": n.window.number,
+            "window_name": str(n.window),
+            "at": n.announced_at.isoformat(),
+            "say": f"请{' '.join(n.display)}号到{n.window.number}号窗口办理",
+        }
+        for n in numbers
+    ]
+
+
+def queue_now(centre) -> list[dict]:
+    """Per group: waiting now, numbers taken today, done today."""
+    today = clock.today()
+    out = []
+    for group in groups_of(centre):
+        counts = QueueNumber.objects.filter(group=group, day=today).aggregate(
+            waiting=Count("pk", filter=Q(state=QueueNumber.State.WAITING)),
+            taken=Count("pk"),
+            done=Count("pk", filter=Q(state=QueueNumber.State.DONE)),
+        )
+        waiting = queue.waiting_in([group])
+        out.append(
+            {"group": group, "prefix": group.prefix, "name": group.name, **counts, "next": waiting[:5]}
+        )
+    return out
+
+
+def masked(name: str) -> str:
+    return mask_name(name)
+
+
+def screen_context(centre) -> dict:
+    """What the hall screen shows of the queue: the latest calls, waiting per group, waiting now and today's wait."""
+    from zhengwu.hall import measures
+
+    today = clock.today()
+    return {
+        "calls": calls(centre),
+        "queues": queue_now(centre),
+        "hall_today": measures.figures(centre=centre, first=today, last=today),
+    }
+
+
+def dashboard_context(user) -> dict:
+    """The supervision dashboard's hall panel: each centre in the user's reach that has window groups, now and today."""
+    from zhengwu.core import access
+    from zhengwu.core.models import ServiceCentre
+    from zhengwu.hall import measures
+
+    centres = ServiceCentre.objects.filter(window_groups__isnull=False).distinct().order_by("pk")
+    if not access.is_administrator(user):
+        centres = centres.filter(pk__in=access.visible_centres(user).values("pk"))
+    today = clock.today()
+    return {
+        "hall_panels": [
+            {"centre": c.name, **measures.figures(centre=c, first=today, last=today)} for c in centres[:20]
+        ]
+    }

@@ -1,0 +1,357 @@
+"""The hall's writes: slots from the rules, bookings (online, hotline, kiosk) with their reminder and cancellation,
+and no-shows. Every write is one transaction with its audit record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import re
+import secrets
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import F
+
+from zhengwu.cases.models import OutboxMessage
+from zhengwu.core import audit, clock, ids
+from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
+from zhengwu.core.masking import mask_name
+from zhengwu.core.models import ServiceCentre
+from zhengwu.hall import slots as planning
+from zhengwu.hall.models import Booking, BookingChannel, HallSettings, Slot, SlotRule, WindowGroup
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MOBILE = re.compile(r"1[3-9]\d{9}")
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
+GREEN_REASONS = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人"}
+
+
+def hall_settings(centre: ServiceCentre) -> HallSettings:
+    """The centre's hall settings; the defaults (unsaved) when it has none."""
+    found = HallSettings.objects.filter(centre=centre).first()
+    return found or HallSettings(centre=centre)
+
+
+def _retrying(write: Callable[[], T], attempts: int = 60) -> T:
+    """Run a write transaction again when SQLite answers "locked" at once (its in-memory shared-cache mode, used by
+    tests, does not wait for the lock); PostgreSQL and the file database wait, so this loop never turns there."""
+    for attempt in range(attempts):
+        try:
+            return write()
+        except OperationalError as error:
+            if connection.vendor != "sqlite" or "locked" not in str(error) or connection.in_atomic_block:
+                raise
+            if attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.03))
+    raise AssertionError("unreachable")
+
+
+def _actor(by):
+    return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+# ---- slots
+
+
+def generate_slots(*, centre: ServiceCentre, first: dt.date | None = None, days: int | None = None) -> int:
+    """Make the slots the centre's rules give from `first` (today) for `days` days (its booking horizon); slots
+    already there are kept with their bookings. Idempotent: returns how many were added."""
+    first = first or clock.today()
+    days = days or hall_settings(centre).booking_days
+    if not 1 <= days <= 400:
+        raise ValidationFailed("生成天数应在 1 到 400 之间", field="days")
+    rules = list(SlotRule.objects.filter(group__centre=centre, group__is_active=True).select_related("group"))
+    with transaction.atomic():
+        existing = set(
+            Slot.objects.filter(
+                group__centre=centre, day__gte=first, day__lt=first + dt.timedelta(days=days)
+            ).values_list("group_id", "item_id", "start")
+        )
+        new = []
+        for n in range(days):
+            for p in planning.plan_day(rules, first + dt.timedelta(days=n)):
+                key = (p.rule.group_id, p.rule.item_id, p.start)
+                if key in existing:
+                    continue
+                existing.add(key)
+                new.append(
+                    Slot(
+                        group_id=p.rule.group_id,
+                        item_id=p.rule.item_id,
+                        rule=p.rule,
+                        day=p.day,
+                        start=p.start,
+                        end=p.end,
+                        capacity=p.capacity,
+                        extended=p.extended,
+                    )
+                )
+        Slot.objects.bulk_create(new)
+        if new:
+            audit.record(
+                "hall.slots_generated",
+                centre,
+                summary={"first": first.isoformat(), "days": days, "added": len(new)},
+            )
+    return len(new)
+
+
+def open_slots(*, group: WindowGroup, day: dt.date, item=None):
+    """The slots of a group on a day a person can still book (places left, not begun), for the item if given."""
+    qs = Slot.objects.filter(group=group, day=day, start__gt=clock.now(), booked__lt=F("capacity"))
+    if item is not None:
+        qs = qs.filter(item__isnull=True) | qs.filter(item=item)
+    return qs.order_by("start")
+
+
+# ---- bookings
+
+
+def _person(*, name, phone, id_number, required_id: bool) -> tuple[str, str, str]:
+    name = str(name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写姓名", field="name")
+    if len(name) > 40:
+        raise ValidationFailed("姓名不能超过40个字", field="name")
+    phone = re.sub(r"\s|-", "", str(phone or ""))
+    if not MOBILE.fullmatch(phone):
+        raise ValidationFailed("手机号码应为11位数字,以1开头", field="phone")
+    id_number = ids.normalise(id_number)
+    if id_number:
+        check = ids.check_any(id_number)  # a resident ID number, or a company's USCC when it books
+        if not check.valid:
+            raise ValidationFailed(f"证件号码无效:{check.reason}", field="id_number")
+    elif required_id:
+        raise ValidationFailed("网上预约须填写身份证号码", field="id_number")
+    return name, phone, id_number
+
+
+def no_shows(*, centre: ServiceCentre, id_number: str = "", user=None, phone: str = "") -> int:
+    """How many times the person failed to come in the centre's counting period (by ID number, account or phone)."""
+    cfg = hall_settings(centre)
+    since = clock.now() - dt.timedelta(days=cfg.no_show_days)
+    qs = Booking.objects.filter(
+        state=Booking.State.NO_SHOW, slot__group__centre=centre, slot__start__gte=since
+    )
+    who = None
+    for field, value in (("id_number", id_number), ("user", user), ("phone", phone)):
+        if value:
+            cond = Booking.objects.filter(**{field: value})
+            who = cond if who is None else who | cond
+    if who is None:
+        return 0
+    return qs.filter(pk__in=who.values("pk")).count()
+
+
+def booking_paused(*, centre: ServiceCentre, id_number: str = "", user=None, phone: str = "") -> bool:
+    """Online booking is paused for a person whose no-shows reached the centre's limit within its period."""
+    limit = hall_settings(centre).no_show_limit
+    return no_shows(centre=centre, id_number=id_number, user=user, phone=phone) >= limit
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def cancel_url(booking: Booking) -> str:
+    return f"{getattr(settings, 'ZHENGWU_PUBLIC_URL', '')}/hall/booking/{booking.token}/"
+
+
+def _message(booking: Booking, body: str) -> OutboxMessage:
+    now = clock.now()
+    message = OutboxMessage.objects.create(
+        channel="sms", recipient=booking.phone, body=body, created_at=now, next_attempt_at=now
+    )
+    transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def _enqueue(message_id: int) -> None:
+    from zhengwu.cases.tasks import send_outbox_message
+
+    try:
+        send_outbox_message.enqueue(message_id)
+    except Exception:  # the outbox keeps it; `zhengwu scheduled` (send_outbox) sends it later
+        log.exception("could not enqueue outbox message %s", message_id)
+
+
+def _when(slot: Slot) -> str:
+    start, end = slot.start.astimezone(clock.LOCAL), slot.end.astimezone(clock.LOCAL)
+    return f"{start:%Y-%m-%d} {start:%H:%M}–{end:%H:%M}"
+
+
+def book(
+    *,
+    slot: Slot,
+    channel: str,
+    name: str,
+    phone: str,
+    id_number: str = "",
+    item=None,
+    user=None,
+    by=None,
+    green: str = "",
+) -> Booking:
+    """Book one place of a slot. Online bookings need a signed-in person and their ID number and are refused while
+    the person's no-shows are at the centre's limit; the hotline operator and the kiosk book for anyone. The last
+    place goes to exactly one person: the place is taken by one conditional UPDATE (booked < capacity)."""
+    if channel not in BookingChannel.values:
+        raise ValidationFailed("预约渠道无效", field="channel")
+    if channel == BookingChannel.ONLINE and (user is None or not getattr(user, "is_authenticated", False)):
+        raise ValidationFailed("网上预约请先登录", field="user")
+    if green and green not in GREEN_REASONS:
+        raise ValidationFailed("绿色通道类别无效", field="green")
+    name, phone, id_number = _person(
+        name=name, phone=phone, id_number=id_number, required_id=channel == BookingChannel.ONLINE
+    )
+
+    def write() -> Booking:
+        nonlocal item
+        with transaction.atomic():
+            slot_ = Slot.objects.select_related("group__centre", "item").get(pk=slot.pk)
+            group = slot_.group
+            if item is not None:
+                if slot_.item_id and slot_.item_id != item.pk:
+                    raise ValidationFailed("该时段只预约其他事项", field="item")
+                if group.items.exists() and not group.items.filter(pk=item.pk).exists():
+                    raise ValidationFailed(f"「{group.name}」不办理该事项", field="item")
+            elif slot_.item_id:
+                item = slot_.item
+            if slot_.start <= clock.now():
+                raise Conflict("该时段已开始,不能再预约", field="slot")
+            centre = group.centre
+            if channel == BookingChannel.ONLINE and booking_paused(
+                centre=centre, id_number=id_number, user=user
+            ):
+                cfg = hall_settings(centre)
+                raise Conflict(
+                    f"您在{cfg.no_show_days}天内爽约已达{cfg.no_show_limit}次,网上预约暂停;请致电中心或到大厅办理",
+                    code="booking_paused",
+                )
+
+            same_day = Booking.objects.filter(
+                slot__group=group, slot__day=slot_.day, state=Booking.State.BOOKED, id_number=id_number
+            )
+            if id_number and same_day.exists():
+                raise Conflict("您当天在该窗口已有预约,请先取消原预约", field="slot")
+            taken = Slot.objects.filter(pk=slot_.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+            if not taken:
+                raise Conflict("该时段已约满,请选择其他时段", code="slot_full", field="slot")
+            booking = Booking.objects.create(
+                slot=slot_,
+                item=item,
+                channel=channel,
+                name=name,
+                phone=phone,
+                id_number=id_number,
+                user=user if getattr(user, "is_authenticated", False) else None,
+                green=green,
+                code=_new_code(),
+                token=secrets.token_urlsafe(32),
+                created_at=clock.now(),
+                created_by=_actor(by),
+            )
+            audit.record(
+                "hall.booked",
+                booking,
+                actor=_actor(by),
+                summary={"slot": slot_.pk, "channel": channel, "name": mask_name(name)},
+            )
+            _message(
+                booking,
+                f"{name}:您已预约{centre.name}「{group.name}」{_when(slot_)},预约码 {booking.code}。"
+                f"到大厅后凭预约码或手机签到取号。不能前来请取消:{cancel_url(booking)}",
+            )
+            return booking
+
+    return _retrying(write)
+
+
+def by_token(token: str) -> Booking:
+    booking = (
+        Booking.objects.select_related("slot__group__centre", "item")
+        .filter(token=str(token or "")[:64])
+        .first()
+    )
+    if booking is None or not token:
+        raise NotFound("找不到该预约,请核对链接")
+    return booking
+
+
+def cancel(*, booking: Booking, by=None) -> Booking:
+    """Cancel a booking before its slot begins; the place is given back."""
+
+    def write() -> Booking:
+        with transaction.atomic():
+            current = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+            if current.state != Booking.State.BOOKED:
+                raise Conflict(f"该预约{current.get_state_display()},不能取消")
+            if current.slot.start <= clock.now():
+                raise Conflict("预约时段已开始,不能取消")
+            Slot.objects.filter(pk=current.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+            current.state, current.cancelled_at = Booking.State.CANCELLED, clock.now()
+            current.save(update_fields=["state", "cancelled_at"])
+            audit.record("hall.booking_cancelled", current, actor=_actor(by))
+            return current
+
+    return _retrying(write)
+
+
+def mark_no_shows(*, now: dt.datetime | None = None) -> int:
+    """Bookings not checked in by the end of their centre's grace after the slot began become no-shows."""
+    now = now or clock.now()
+    marked = 0
+    with transaction.atomic():
+        late = Booking.objects.filter(state=Booking.State.BOOKED, slot__start__lt=now).select_related(
+            "slot__group__centre"
+        )
+        grace: dict[int, int] = {}
+        ids_ = []
+        for booking in late:
+            centre = booking.slot.group.centre
+            if centre.pk not in grace:
+                grace[centre.pk] = hall_settings(centre).late_check_in_minutes
+            if booking.slot.start + dt.timedelta(minutes=grace[centre.pk]) < now:
+                ids_.append(booking.pk)
+        if ids_:
+            marked = Booking.objects.filter(pk__in=ids_, state=Booking.State.BOOKED).update(
+                state=Booking.State.NO_SHOW
+            )
+            audit.record("hall.no_shows", object_type="hall.booking", summary={"bookings": ids_})
+    return marked
+
+
+def remind_tomorrow(*, today: dt.date | None = None) -> int:
+    """Write the reminder for every live booking of tomorrow not yet reminded (run by `zhengwu scheduled`)."""
+    tomorrow = (today or clock.today()) + dt.timedelta(days=1)
+    sent = 0
+    with transaction.atomic():
+        due = (
+            Booking.objects.select_for_update()
+            .filter(state=Booking.State.BOOKED, slot__day=tomorrow, reminded_at__isnull=True)
+            .filter(
+                created_at__lt=clock.day_bounds(tomorrow)[0] - dt.timedelta(hours=12)
+            )  # not what was just booked
+            .select_related("slot__group__centre")
+        )
+        for booking in due:
+            slot = booking.slot
+            _message(
+                booking,
+                f"{booking.name}:提醒您明天 {_when(slot)} 到{slot.group.centre.name}「{slot.group.name}」办理,"
+                f"预约码 {booking.code}。不能前来请取消:{cancel_url(booking)}",
+            )
+            booking.reminded_at = clock.now()
+            booking.save(update_fields=["reminded_at"])
+            sent += 1
+        if sent:
+            audit.record(
+                "hall.reminded", object_type="hall.booking", summary={"day": tomorrow.isoformat(), "n": sent}
+            )
+    return sent

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from zhengwu.portal.hall import views
+
+app_name = "portal_hall"
+urlpatterns = [
+    path("book/", views.book, name="book"),
+    path("booking/<str:token>/", views.booking, name="booking"),
+    path("number/<str:token>/", views.number, name="number"),
+    path("<int:centre_id>/take/", views.take, name="take"),
+    path("<int:centre_id>/kiosk/", views.kiosk, name="kiosk"),
+    path("<int:centre_id>/calls/", views.calls, name="calls"),
+    path("delivery/<str:number>/", views.delivery_choice, name="delivery"),
+]

@@ -1,0 +1,310 @@
+"""Public hall pages: booking (signed-in citizens), the booking's own page from the SMS link (cancel, check in on
+the phone), the number's page on the phone (how many ahead, the estimated wait), taking a number by the hall's QR
+code, and the kiosk's touch page."""
+
+import datetime as dt
+from functools import wraps
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.db.models import F
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from zhengwu.cases import selectors as case_selectors
+from zhengwu.catalog.models import ServiceItem
+from zhengwu.core import access, clock, ratelimit
+from zhengwu.core.documents import qr_svg
+from zhengwu.core.errors import DomainError, NotFound
+from zhengwu.core.masking import mask_phone
+from zhengwu.core.models import ServiceCentre
+from zhengwu.hall import queue, selectors, services
+from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
+
+
+def _applicant_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
+        if access.staff_of(request.user) is not None:
+            messages.info(request, "您以工作人员身份登录。为来电群众预约请使用工作台「大厅」的「代为预约」。")
+            return redirect("workbench:home")
+        request.applicant = case_selectors.applicant_of(request.user)
+        if request.applicant is None:
+            return render(request, "cases/portal/no_applicant.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _day(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+@_applicant_required
+def book(request):
+    """Choose a group, a day and a slot; the booking is made under the signed-in account."""
+    applicant = request.applicant
+    groups = list(
+        WindowGroup.objects.filter(is_active=True, slot_rules__is_active=True)
+        .distinct()
+        .select_related("centre")
+    )
+    group = next(
+        (g for g in groups if g.pk == _int(request.GET.get("group") or request.POST.get("group"))), None
+    )
+    day = _day(request.GET.get("day") or request.POST.get("day") or "")
+    error = None
+    if request.method == "POST" and group is not None:
+        slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group=group).first()
+        item = (
+            ServiceItem.objects.filter(pk=_int(request.POST.get("item"))).first()
+            if request.POST.get("item")
+            else None
+        )
+        try:
+            ratelimit.limit(request, group="hall.book", rate="20/h", key="user")
+            if slot is None:
+                raise DomainError("请选择预约时段", field="slot")
+            booking = services.book(
+                slot=slot,
+                item=item,
+                channel=BookingChannel.ONLINE,
+                name=applicant.name,
+                id_number=applicant.id_number,
+                phone=request.POST.get("phone") or applicant.phone,
+                user=request.user,
+                by=request.user,
+            )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, f"预约成功,预约码 {booking.code}。我们已发送短信提醒。")
+            return redirect("portal_hall:booking", token=booking.token)
+    days = selectors.bookable_days(group) if group else []
+    slots = list(services.open_slots(group=group, day=day)) if group and day else []
+    return render(
+        request,
+        "hall/portal/book.html",
+        {
+            "groups": groups,
+            "group": group,
+            "day": day,
+            "days": days,
+            "slots": [{"slot": s, "label": selectors.slot_label(s)} for s in slots],
+            "items": list(group.items.all()) if group else [],
+            "phone": request.POST.get("phone") or applicant.phone,
+            "error": error,
+            "mine": Booking.objects.filter(
+                user=request.user, state=Booking.State.BOOKED, slot__start__gt=clock.now()
+            )
+            .select_related("slot__group__centre")
+            .order_by("slot__start"),
+        },
+    )
+
+
+def booking(request, token: str):
+    """The booking's page, reached from the SMS link: cancel it, or check in on the day and get a number."""
+    try:
+        found = services.by_token(token)
+    except NotFound as err:
+        raise Http404(err.message) from None
+    if request.method == "POST":
+        try:
+            ratelimit.limit(request, group="hall.booking", rate="30/m")
+            if request.POST.get("action") == "cancel":
+                services.cancel(booking=found, by=request.user)
+                messages.success(request, "预约已取消,名额已释放。")
+            elif request.POST.get("action") == "checkin":
+                number = queue.check_in(booking=found, by=request.user)
+                return redirect("portal_hall:number", token=number.token)
+        except DomainError as err:
+            messages.error(request, err.message)
+        return redirect("portal_hall:booking", token=token)
+    found.refresh_from_db()
+    number = QueueNumber.objects.filter(booking=found).first()
+    slot = found.slot
+    return render(
+        request,
+        "hall/portal/booking.html",
+        {
+            "booking": found,
+            "slot": slot,
+            "when": f"{clock.local_date(slot.start):%Y-%m-%d} {selectors.slot_label(slot)}",
+            "phone": mask_phone(found.phone),
+            "number": number,
+            "today": clock.local_date(slot.start) == clock.today(),
+        },
+    )
+
+
+def number(request, token: str):
+    """The number on the phone: state, how many are ahead, the estimated wait; the page refreshes itself."""
+    try:
+        found = queue.by_token(token)
+    except NotFound as err:
+        raise Http404(err.message) from None
+    progress = queue.progress(found)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "number": found.display,
+                "state": found.state,
+                "state_label": found.get_state_display(),
+                "ahead": progress["ahead"],
+                "minutes": progress["minutes"],
+                "window": found.window.number if found.window else None,
+            }
+        )
+    return render(
+        request,
+        "hall/portal/number.html",
+        {"number": found, "progress": progress, "centre": found.group.centre},
+    )
+
+
+def take(request, centre_id: int):
+    """Taking a number on the phone after scanning the hall's QR code."""
+    centre = get_object_or_404(ServiceCentre, pk=centre_id)
+    groups = selectors.groups_of(centre)
+    error = None
+    if request.method == "POST":
+        group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
+        try:
+            ratelimit.limit(request, group="hall.take", rate="10/10m")
+            if group is None:
+                raise DomainError("请选择办理业务", field="group")
+            found = queue.take_number(
+                group=group, source=QueueSource.PHONE, phone=request.POST.get("phone", "")
+            )
+        except DomainError as err:
+            error = err
+        else:
+            return redirect("portal_hall:number", token=found.token)
+    return render(
+        request,
+        "hall/portal/take.html",
+        {"centre": centre, "groups": groups, "error": error, "phone": request.POST.get("phone", "")},
+    )
+
+
+def kiosk(request, centre_id: int):
+    """The self-service kiosk in the hall (touch screen, large text): take a number, or check in with a booking
+    code; the number is shown big, with a QR code to follow it on the phone."""
+    centre = get_object_or_404(ServiceCentre, pk=centre_id)
+    groups = selectors.groups_of(centre)
+    taken, error, booked = None, None, None
+    if request.method == "POST":
+        try:
+            ratelimit.limit(request, group="hall.kiosk", rate="120/m")
+            if request.POST.get("action") == "book":
+                slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group__centre=centre).first()
+                if slot is None:
+                    raise DomainError("请选择预约时段", field="slot")
+                booked = services.book(
+                    slot=slot,
+                    channel=BookingChannel.KIOSK,
+                    name=request.POST.get("name", ""),
+                    phone=request.POST.get("phone", ""),
+                )
+            elif request.POST.get("action") == "checkin":
+                taken = queue.check_in_by_code(centre=centre, code=request.POST.get("code", ""))
+            else:
+                group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
+                if group is None:
+                    raise DomainError("请选择办理业务", field="group")
+                taken = queue.take_number(group=group, source=QueueSource.KIOSK)
+        except DomainError as err:
+            error = err
+    booking_group = next(
+        (g for g in groups if g.pk == _int(request.GET.get("book") or request.POST.get("book"))), None
+    )
+    context = {"centre": centre, "groups": groups, "taken": taken, "error": error, "booked": booked}
+    if booking_group is not None and booked is None:
+        upcoming = Slot.objects.filter(
+            group=booking_group, start__gt=clock.now(), booked__lt=F("capacity")
+        ).order_by("start")[:12]
+        context.update(
+            booking_group=booking_group,
+            kiosk_slots=[
+                {"slot": s, "label": f"{clock.local_date(s.start):%m-%d} {selectors.slot_label(s)}"}
+                for s in upcoming
+            ],
+            chosen=_int(request.POST.get("slot")),
+            post=request.POST,
+        )
+    if booked is not None:
+        context["booked_when"] = (
+            f"{clock.local_date(booked.slot.start):%Y-%m-%d} {selectors.slot_label(booked.slot)}"
+        )
+    if taken is not None:
+        link = request.build_absolute_uri(reverse("portal_hall:number", args=[taken.token]))
+        context.update(progress=queue.progress(taken), qr=qr_svg(link, scale=5), link=link)
+    return render(request, "hall/portal/kiosk.html", context)
+
+
+def calls(request, centre_id: int):
+    """The hall screen's calls (JSON): the newest first; the screen announces the ones it has not yet."""
+    centre = get_object_or_404(ServiceCentre, pk=centre_id)
+    return JsonResponse(
+        {
+            "calls": selectors.calls(centre),
+            "waiting": [
+                {"prefix": q["prefix"], "name": q["name"], "waiting": q["waiting"]}
+                for q in selectors.queue_now(centre)
+            ],
+        }
+    )
+
+
+@_applicant_required
+def delivery_choice(request, number: str):
+    """The applicant chooses how to receive the result of their case."""
+    from zhengwu.cases.models import Delivery
+    from zhengwu.hall import delivery
+
+    try:
+        case = case_selectors.case_for(request.user, number)
+    except NotFound as err:
+        raise Http404(err.message) from None
+    error = None
+    if request.method == "POST":
+        try:
+            ratelimit.limit(request, group="hall.delivery", rate="20/h", key="user")
+            delivery.choose(
+                case=case,
+                method=request.POST.get("method", ""),
+                address=request.POST.get("address", ""),
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+            )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, f"已选择「{case.get_requested_delivery_display()}」。")
+            return redirect("portal_cases:detail", number=case.number)
+    return render(
+        request,
+        "hall/portal/delivery.html",
+        {
+            "case": case,
+            "methods": [(m, Delivery(m).label) for m in delivery.offered(case)],
+            "reasons": delivery.HOME_REASONS.items(),
+            "error": error,
+            "post": request.POST or {"method": case.requested_delivery, "address": case.delivery_address},
+            "dispatches": case.hall_dispatches.all(),
+        },
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from zhengwu.workbench.hall import views
+
+app_name = "workbench_hall"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("terminal/", views.terminal, name="terminal"),
+    path("terminal/<str:action>/", views.terminal_act, name="terminal_act"),
+    path("desk/", views.desk, name="desk"),
+    path("book/", views.book, name="book"),
+    path("delivery/", views.delivery_page, name="delivery"),
+]

@@ -1,0 +1,349 @@
+"""Staff hall pages: the overview (queue now, today's figures), the window terminal (叫号), the information desk
+(取号 with 绿色通道, check-in by booking code) and booking for callers (hotline operator)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhengwu.catalog.models import ServiceItem
+from zhengwu.core import access, clock
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.masking import mask_name, mask_phone
+from zhengwu.core.models import Role
+from zhengwu.hall import queue, selectors, services
+from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
+from zhengwu.hall.services import GREEN_REASONS
+
+HALL_ROLES = (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR)
+
+
+def _staff(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            request.staff = access.require_role(request.user, *HALL_ROLES)
+            return view(request, *args, **kwargs)
+        except NotFound as err:
+            raise Http404(err.message) from None
+        except AccessDenied as err:
+            raise PermissionDenied(err.message) from None
+
+    return wrapped
+
+
+def _centre(request):
+    """The staff member's hall: the centre of their window, else the first centre in reach that has window groups,
+    else (the hotline) the first of their region's centres; any centre in reach before none."""
+    from zhengwu.core.models import ServiceCentre
+
+    staff = request.staff
+    if staff.window_id:
+        return staff.window.centre
+    visible = access.visible_centres(request.user).order_by("region__level", "pk")
+    regional = ServiceCentre.objects.filter(region__path__startswith=staff.organisation.region.path).order_by(
+        "region__level", "pk"
+    )
+    for candidates in (visible.filter(window_groups__isnull=False), regional.filter(window_groups__isnull=False)):
+        centre = candidates.distinct().first()
+        if centre is not None:
+            return centre
+    centre = visible.first() or regional.first()
+    if centre is None:
+        raise NotFound("您所在的地区没有服务中心")
+    return centre
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@_staff
+def index(request):
+    centre = _centre(request)
+    from zhengwu.hall import measures
+
+    return render(
+        request,
+        "hall/workbench/index.html",
+        {
+            "centre": centre,
+            "queues": selectors.queue_now(centre),
+            "today": measures.figures(centre=centre, first=clock.today(), last=clock.today()),
+            "is_clerk": request.staff.window_id and request.staff.has_role(Role.WINDOW_CLERK),
+            "can_book": request.staff.has_role(Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER),
+        },
+    )
+
+
+@_staff
+def terminal(request):
+    """The window's terminal: the number called to it, the buttons, and who waits for the window's groups."""
+    window = request.staff.window
+    if window is None:
+        raise AccessDenied("您不在窗口,没有叫号终端")
+    groups = list(WindowGroup.objects.filter(windows=window, is_active=True))
+    current = queue.current_at(window)
+    return render(
+        request,
+        "hall/workbench/terminal.html",
+        {
+            "window": window,
+            "groups": groups,
+            "current": current,
+            "waiting": queue.waiting_in(groups),
+            "others": WindowGroup.objects.filter(centre=window.centre, is_active=True).exclude(
+                pk__in=[g.pk for g in groups]
+            ),
+            "booking_name": mask_name(current.booking.name) if current and current.booking_id else "",
+            "done_today": QueueNumber.objects.filter(
+                window=window, day=clock.today(), state=QueueNumber.State.DONE
+            ).count(),
+        },
+    )
+
+
+@_staff
+@require_POST
+def terminal_act(request, action: str):
+    window = request.staff.window
+    if window is None:
+        raise AccessDenied("您不在窗口,没有叫号终端")
+    number = QueueNumber.objects.filter(pk=_int(request.POST.get("number"))).first()
+    try:
+        if action == "next":
+            called = queue.call_next(window=window, by=request.user)
+            if called is None:
+                messages.info(request, "当前没有等候的号码。")
+        elif number is None:
+            raise DomainError("请选择号码", field="number")
+        elif action == "recall":
+            queue.recall(number=number, by=request.user)
+        elif action == "start":
+            queue.start(number=number, by=request.user)
+        elif action == "finish":
+            queue.finish(number=number, by=request.user)
+        elif action == "absent":
+            gone = queue.absent(number=number, by=request.user)
+            messages.info(
+                request,
+                f"{gone.display} 过号,已重新排队。"
+                if gone.state == QueueNumber.State.WAITING
+                else f"{gone.display} 再次过号,已作废。",
+            )
+        elif action == "transfer":
+            group = WindowGroup.objects.filter(pk=_int(request.POST.get("group"))).first()
+            if group is None:
+                raise DomainError("请选择转入的窗口分组", field="group")
+            queue.transfer(number=number, group=group, by=request.user)
+            messages.success(request, f"{number.display} 已转到「{group.name}」排队。")
+        elif action == "case":
+            linked = queue.link_case(
+                number=number, case_number=request.POST.get("case_number", ""), by=request.user
+            )
+            return redirect("workbench_cases:case", number=linked.case.number)
+        else:
+            raise NotFound("没有这个操作")
+    except DomainError as err:
+        if isinstance(err, (NotFound, AccessDenied)):
+            raise
+        messages.error(request, err.message)
+    return redirect("workbench_hall:terminal")
+
+
+@_staff
+def desk(request):
+    """The information desk (导服台): a number for a walk-in, 绿色通道 recorded; a booking checked in by its code."""
+    centre = _centre(request)
+    groups = selectors.groups_of(centre)
+    taken = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "checkin":
+                taken = queue.check_in_by_code(
+                    centre=centre, code=request.POST.get("code", ""), by=request.user
+                )
+            else:
+                group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
+                if group is None:
+                    raise DomainError("请选择办理业务", field="group")
+                taken = queue.take_number(
+                    group=group,
+                    source=QueueSource.DESK,
+                    phone=request.POST.get("phone", ""),
+                    green=request.POST.get("green", ""),
+                    by=request.user,
+                )
+            messages.success(request, f"已取号 {taken.display}({taken.group.name})。")
+        except DomainError as err:
+            messages.error(request, err.message)
+    return render(
+        request,
+        "hall/workbench/desk.html",
+        {"centre": centre, "groups": groups, "green_reasons": GREEN_REASONS.items(), "taken": taken},
+    )
+
+
+@_staff
+def book(request):
+    """Booking for a caller (the hotline operator, or the centre's staff): group, day, slot, the caller's details."""
+    if not request.staff.has_role(Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER):
+        raise AccessDenied("只有热线话务员和中心管理人员可以代为预约")
+    centre = _centre(request)
+    groups = selectors.groups_of(centre)
+    group = next(
+        (g for g in groups if g.pk == _int(request.GET.get("group") or request.POST.get("group"))), None
+    )
+    day = None
+    try:
+        import datetime as dt
+
+        day = dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or "")
+    except ValueError:
+        day = None
+    error, made = None, None
+    if request.method == "POST" and group is not None:
+        slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group=group).first()
+        item = (
+            ServiceItem.objects.filter(pk=_int(request.POST.get("item"))).first()
+            if request.POST.get("item")
+            else None
+        )
+        try:
+            if slot is None:
+                raise DomainError("请选择预约时段", field="slot")
+            made = services.book(
+                slot=slot,
+                item=item,
+                channel=BookingChannel.HOTLINE,
+                name=request.POST.get("name", ""),
+                phone=request.POST.get("phone", ""),
+                id_number=request.POST.get("id_number", ""),
+                green=request.POST.get("green", ""),
+                by=request.user,
+            )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, f"已为来电人预约,预约码 {made.code},短信已发送。")
+            return redirect(f"{request.path}?group={group.pk}&day={day or ''}")
+    upcoming = (
+        Booking.objects.filter(
+            slot__group__centre=centre, slot__start__gte=clock.now(), state=Booking.State.BOOKED
+        )
+        .select_related("slot__group")
+        .order_by("slot__start")[:20]
+    )
+    return render(
+        request,
+        "hall/workbench/book.html",
+        {
+            "centre": centre,
+            "groups": groups,
+            "group": group,
+            "day": day,
+            "days": selectors.bookable_days(group) if group else [],
+            "slots": [
+                {"slot": s, "label": selectors.slot_label(s)}
+                for s in (services.open_slots(group=group, day=day) if group and day else [])
+            ],
+            "items": list(group.items.all()) if group else [],
+            "green_reasons": GREEN_REASONS.items(),
+            "error": error,
+            "post": request.POST,
+            "upcoming": [{"b": b, "name": mask_name(b.name), "phone": mask_phone(b.phone)} for b in upcoming],
+        },
+    )
+
+
+@_staff
+def delivery_page(request):
+    """送达: results to post or carry home (chosen by the applicants), posted ones to confirm or mark returned; a
+    helper (帮办代办) recorded on a case by its number."""
+    from zhengwu.cases.models import Case, Delivery, Status
+    from zhengwu.core.masking import mask_address
+    from zhengwu.hall import delivery, measures
+    from zhengwu.hall.models import Dispatch
+
+    if not request.staff.has_role(Role.WINDOW_CLERK, Role.CENTRE_MANAGER):
+        raise AccessDenied("只有窗口工作人员和中心管理人员可以登记送达")
+    centre = _centre(request)
+    mine = Case.objects.filter(window__centre=centre)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "post":
+                case = mine.filter(pk=_int(request.POST.get("case"))).first()
+                if case is None:
+                    raise NotFound("找不到该办件")
+                dispatch = delivery.post(
+                    case=case,
+                    tracking_number=request.POST.get("tracking_number", ""),
+                    carrier=request.POST.get("carrier", "EMS"),
+                    by=request.user,
+                )
+                messages.success(request, f"{case.number} 已登记寄出 {dispatch.tracking_number}。")
+            elif action in ("confirm", "returned"):
+                dispatch = Dispatch.objects.filter(
+                    pk=_int(request.POST.get("dispatch")), case__in=mine
+                ).first()
+                if dispatch is None:
+                    raise NotFound("找不到该寄递记录")
+                if action == "confirm":
+                    delivery.confirm(dispatch=dispatch, by=request.user)
+                    messages.success(request, f"{dispatch.case.number} 已签收,办件已记录送达。")
+                else:
+                    delivery.returned(
+                        dispatch=dispatch, reason=request.POST.get("reason", ""), by=request.user
+                    )
+                    messages.info(request, f"{dispatch.case.number} 已登记退回,可重新寄出。")
+            elif action == "helper":
+                case = mine.filter(number=request.POST.get("number", "").strip()).first()
+                helper = (
+                    access.visible_staff(request.user).filter(pk=_int(request.POST.get("helper"))).first()
+                )
+                if case is None:
+                    raise DomainError("找不到该办件编号", field="number")
+                if helper is None:
+                    raise DomainError("请选择帮办代办人", field="helper")
+                delivery.assign_helper(case=case, helper=helper.user, by=request.user)
+                messages.success(request, f"{case.number} 的帮办代办人为 {helper.name}。")
+        except DomainError as err:
+            if isinstance(err, (NotFound, AccessDenied)):
+                raise
+            messages.error(request, err.message)
+        return redirect("workbench_hall:delivery")
+    to_post = (
+        mine.filter(status=Status.DECIDED, requested_delivery__in=[Delivery.POST, Delivery.HOME])
+        .exclude(hall_dispatches__state=Dispatch.State.POSTED)
+        .select_related("applicant", "version")
+        .order_by("decided_at")[:50]
+    )
+    posted = Dispatch.objects.filter(case__in=mine, state=Dispatch.State.POSTED).select_related(
+        "case__version"
+    )
+    return render(
+        request,
+        "hall/workbench/delivery.html",
+        {
+            "centre": centre,
+            "to_post": [
+                {"case": c, "name": mask_name(c.applicant.name), "address": mask_address(c.delivery_address)}
+                for c in to_post
+            ],
+            "posted": posted,
+            "carriers": delivery.CARRIERS,
+            "figures": measures.delivery_figures(cases=mine),
+            "labels": dict(Delivery.choices),
+            "helpers": access.visible_staff(request.user).filter(window__number="40")[:20]
+            or access.visible_staff(request.user).filter(window__isnull=False)[:20],
+        },
+    )

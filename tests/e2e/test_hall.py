@@ -1,0 +1,167 @@
+"""The hall in a browser: a citizen books on a phone (390 px), checks in from the booking page, the window clerk
+calls the number, the hall screen shows and announces it, the phone says which window, the clerk serves it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.cases.conftest import resident_id
+from tests.e2e.conftest import SCREENSHOTS
+from tests.factories import make_user
+from zhengwu.cases import services as cases
+from zhengwu.core.models import ServiceCentre
+from zhengwu.hall import demo, services
+from zhengwu.hall.models import QueueNumber
+
+PASSWORD = "zhengwu2026"
+CITIZEN_PASSWORD = "Citizen-2026-hall"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def hall(demo_county):
+    centre = ServiceCentre.objects.get(name=demo.CENTRE)
+    demo._setup(centre)
+    services.generate_slots(centre=centre)
+    user = make_user("13800138000", password=CITIZEN_PASSWORD)
+    applicant = cases.register_applicant(
+        kind="natural", name="张三", id_number=resident_id(), phone="13800138000"
+    )
+    applicant.user = user
+    applicant.save()
+    return centre
+
+
+def no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_book_check_in_called_on_the_screen_and_served(browser, live_server, page, hall, sign_in, shot):
+    phone = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, base_url=live_server.url
+    )
+    phone.set_default_timeout(10_000)
+    phone.set_default_navigation_timeout(30_000)
+    mobile = phone.new_page()
+    try:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        # On the phone: sign in, choose 综合受理, today (10:00 on a working Wednesday), the 10:30 slot.
+        mobile.goto("/hall/book/")
+        expect(mobile).to_have_url(re.compile(r"/cases/signin/"))
+        mobile.get_by_label("手机号码或电子邮箱").fill("13800138000")
+        mobile.get_by_label("密码").fill(CITIZEN_PASSWORD)
+        mobile.get_by_role("button", name="登录").click()
+        expect(mobile.get_by_role("heading", name="预约办事")).to_be_visible()
+        mobile.get_by_role("link", name=re.compile("综合受理")).click()
+        mobile.get_by_role("link", name=re.compile(r"11-18 星期三")).click()
+        mobile.get_by_label(re.compile("10:30–11:00")).check()
+        no_sideways_scroll(mobile)
+        mobile.screenshot(path=str(SCREENSHOTS / "hall-phone-book.png"), full_page=True)
+        mobile.get_by_role("button", name="确认预约").click()
+        expect(mobile.get_by_text(re.compile("预约成功,预约码"))).to_be_visible()
+        expect(mobile.get_by_test_id("booking-state")).to_have_text("已预约")
+        no_sideways_scroll(mobile)
+
+        # The hall screen is on in the hall.
+        screen = page.context.new_page()
+        screen.goto(f"/hall/{hall.pk}/")
+        expect(screen.locator("#calls")).to_contain_text("暂无叫号")
+
+        # At the hall the citizen checks in from the booking page and gets a number.
+        mobile.get_by_role("button", name="我已到大厅,签到取号").click()
+        expect(mobile.get_by_test_id("number")).to_have_text("A001")
+        expect(mobile.get_by_test_id("ahead")).to_have_text("前面还有 0 人")
+        no_sideways_scroll(mobile)
+
+        # The clerk at window 1 calls the next number.
+        sign_in("clerk", PASSWORD)
+        page.goto("/workbench/hall/terminal/")
+        page.get_by_role("button", name="下一位").click()
+        expect(page.get_by_test_id("current")).to_have_text("A001")
+        shot()
+
+        # The screen shows it and reads it out in Chinese; the phone tells the citizen where to go.
+        call = screen.get_by_test_id("call").first
+        expect(call).to_contain_text("A001")
+        expect(call).to_contain_text("1 号窗口")
+        expect(screen.locator("body")).to_have_attribute("data-last-said", "请A 0 0 1号到1号窗口办理")
+        screen.screenshot(path=str(SCREENSHOTS / "hall-screen.png"))
+        mobile.reload()
+        expect(mobile.get_by_test_id("called")).to_have_text("请到 1 号窗口办理")
+        no_sideways_scroll(mobile)
+
+        # Served and finished at the window.
+        page.get_by_role("button", name="开始办理").click()
+        page.get_by_role("button", name="办结").click()
+        expect(page.get_by_text("当前没有叫到的号码")).to_be_visible()
+        assert QueueNumber.objects.get(display="A001").state == QueueNumber.State.DONE
+    finally:
+        phone.close()
+
+
+@pytest.fixture
+def decided_case(hall):
+    """张三's application at window 1 for a 市场监管局 item whose guide offers post, decided by the bureau."""
+    from tests.cases.conftest import ITEM, publish
+    from zhengwu.core.models import Organisation, Staff, Window
+
+    bureau = Organisation.objects.get(short_name="市场监管局")
+    item = publish(ITEM, bureau)
+    clerk = Staff.objects.get(user__username="clerk")
+    applicant = cases.register_applicant(
+        kind="natural", name="张三", id_number=resident_id(), phone="13800138000"
+    )
+    case = cases.submit_case(
+        item=item,
+        applicant=applicant,
+        by=clerk.user,
+        channel="counter",
+        window=Window.objects.get(pk=clerk.window_id),
+        form={"subject": "申请食品经营许可"},
+    )
+    cases.accept_case(case=case, by=clerk.user)
+    approver = Staff.objects.get(user__username="approver").user
+    head = Staff.objects.get(user__username="head").user
+    cases.claim_step(case=case, by=approver)
+    cases.complete_step(case=case, by=approver, opinion="审查通过")
+    cases.claim_step(case=case, by=head)
+    return cases.decide_case(case=case, by=head, grant=True, reasons="符合条件")
+
+
+def test_the_citizen_chooses_post_and_sees_the_tracking_number(
+    browser, live_server, page, decided_case, sign_in, shot
+):
+    phone = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, base_url=live_server.url
+    )
+    phone.set_default_timeout(10_000)
+    phone.set_default_navigation_timeout(30_000)
+    mobile = phone.new_page()
+    try:
+        mobile.goto(f"/hall/delivery/{decided_case.number}/")
+        mobile.get_by_label("手机号码或电子邮箱").fill("13800138000")
+        mobile.get_by_label("密码").fill(CITIZEN_PASSWORD)
+        mobile.get_by_role("button", name="登录").click()
+        mobile.get_by_label("邮寄送达").check()
+        mobile.get_by_label(re.compile("送达地址")).fill("贵溪市雄石街道建设路")
+        mobile.get_by_role("button", name="保存").click()
+        expect(mobile.locator("#form-errors")).to_contain_text("送达地址不完整")
+        mobile.get_by_label(re.compile("送达地址")).fill("贵溪市雄石街道建设路12号")
+        mobile.get_by_role("button", name="保存").click()
+        expect(mobile.get_by_text("已选择「邮寄送达」")).to_be_visible()
+        no_sideways_scroll(mobile)
+
+        sign_in("clerk", PASSWORD)
+        page.goto("/workbench/hall/delivery/")
+        page.get_by_label("邮件单号").fill("EA123456789CN")
+        page.get_by_role("button", name="寄出").click()
+        expect(page.get_by_text(f"{decided_case.number} 已登记寄出 EA123456789CN")).to_be_visible()
+        shot()
+
+        mobile.goto(f"/hall/delivery/{decided_case.number}/")
+        expect(mobile.get_by_test_id("dispatch")).to_contain_text("EA123456789CN")
+        no_sideways_scroll(mobile)
+        mobile.screenshot(path=str(SCREENSHOTS / "hall-phone-posted.png"), full_page=True)
+    finally:
+        phone.close()

@@ -1,0 +1,73 @@
+"""The hall API: a kiosk or app books, checks in, takes numbers and follows them; windows call; OpenAPI lists it."""
+
+import datetime as dt
+
+from tests.hall.conftest import at
+from zhengwu.core import clock
+from zhengwu.hall import services
+from zhengwu.hall.models import Booking, QueueNumber, Slot
+
+
+def test_book_check_in_and_follow_a_number_through_the_api(hall, client):
+    clock.set_now(at("2026-11-18", 8))
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
+    groups = client.get(f"/api/appointments/centres/{hall.centre.pk}/groups").json()
+    assert [g["prefix"] for g in groups] == ["A", "B"] and groups[1]["items"] == [hall.item.code]
+    slots = client.get(f"/api/appointments/slots?group={hall.general.pk}&day=2026-11-18").json()
+    assert slots[0]["start"].startswith("2026-11-18T01:00") and slots[0]["left"] == 2  # 09:00 China time
+    body = {"slot": slots[0]["id"], "channel": "kiosk", "name": "李四", "phone": "13900001111"}
+    made = client.post("/api/appointments/bookings", body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["state"] == "booked"
+    token = made.json()["token"]
+    clock.set_now(at("2026-11-18", 8, 45))
+    number = client.post(f"/api/appointments/bookings/{token}/check-in").json()
+    assert (number["number"], number["booked"], number["ahead"]) == ("A001", True, 0)
+    assert client.get(f"/api/appointments/bookings/{token}").json()["number"] == "A001"
+    walk_in = client.post(
+        "/api/queue/numbers", {"group": hall.general.pk, "source": "kiosk"}, content_type="application/json"
+    ).json()
+    assert walk_in["number"] == "A002" and walk_in["ahead"] == 1 and walk_in["minutes"] == 5
+    client.force_login(hall.clerk1)
+    called = client.post(f"/api/queue/windows/{hall.w1.pk}/next").json()
+    assert called["number"] == "A001" and called["window"] == "1"
+    state = client.get(f"/api/queue/centres/{hall.centre.pk}").json()
+    assert state["calls"][0]["number"] == "A001" and state["waiting_now"] == 1
+    absent = client.post(f"/api/queue/numbers/{QueueNumber.objects.get(display='A001').pk}/absent").json()
+    assert absent["state"] == "waiting"
+
+
+def test_api_errors_are_chinese_with_the_field(hall, client):
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
+    slot = Slot.objects.filter(group=hall.general, day=dt.date(2026, 11, 19)).first()
+    bad = client.post(
+        "/api/appointments/bookings",
+        {"slot": slot.pk, "channel": "kiosk", "name": "李四", "phone": "123"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "phone"
+    online = client.post(
+        "/api/appointments/bookings",
+        {"slot": slot.pk, "channel": "online", "name": "李四", "phone": "13900001111"},
+        content_type="application/json",
+    )
+    assert online.status_code == 403
+    hotline = client.post(
+        "/api/appointments/bookings",
+        {"slot": slot.pk, "channel": "hotline", "name": "李四", "phone": "13900001111"},
+        content_type="application/json",
+    )
+    assert hotline.status_code == 403 and not Booking.objects.exists()
+    desk = client.post(
+        "/api/queue/numbers",
+        {"group": hall.general.pk, "source": "desk", "green": "elderly"},
+        content_type="application/json",
+    )
+    assert desk.status_code == 403
+    assert client.post(f"/api/queue/windows/{hall.w1.pk}/next").status_code in (401, 403)
+    assert client.get("/api/queue/numbers/nothing").status_code == 404
+
+
+def test_openapi_lists_the_hall(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert "/api/appointments/bookings" in paths and "/api/queue/numbers/{token}" in paths
+    assert "/api/queue/windows/{window_id}/next" in paths

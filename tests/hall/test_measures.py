@@ -1,0 +1,124 @@
+"""The hall's figures on a worked example: five walk-ins at two windows, every minute set by hand; bookings made,
+used and missed; a wait over the centre's limit raising a supervision alert to its managing office."""
+
+import datetime as dt
+
+from tests.hall.conftest import at
+from zhengwu.core import clock
+from zhengwu.hall import measures, queue, services
+from zhengwu.hall.models import QueueNumber, Slot
+from zhengwu.supervision import selectors as supervision
+
+
+def now(hour: int, minute: int) -> None:
+    clock.set_now(at("2026-11-18", hour, minute))
+
+
+def test_waiting_and_service_times_on_a_worked_example(hall):
+    for minute in (0, 2, 4, 10, 20):  # A001 09:00, A002 09:02, A003 09:04, A004 09:10, A005 09:20
+        now(9, minute)
+        queue.take_number(group=hall.general, source="kiosk")
+    now(9, 5)
+    queue.call_next(window=hall.w1, by=hall.clerk1)  # A001 waited 5
+    now(9, 6)
+    queue.call_next(window=hall.w2, by=hall.clerk2)  # A002 waited 4
+    now(9, 15)
+    queue.call_next(window=hall.w1, by=hall.clerk1)  # A001 served 10; A003 waited 11
+    now(9, 30)
+    queue.call_next(window=hall.w2, by=hall.clerk2)  # A002 served 24; A004 waited 20
+    now(9, 40)
+    queue.call_next(window=hall.w1, by=hall.clerk1)  # A003 served 25; A005 waited 20
+    now(9, 51)
+    queue.finish(number=QueueNumber.objects.get(display="A005"), by=hall.clerk1)  # A005 served 11
+    f = measures.figures(centre=hall.centre, first=clock.today(), last=clock.today())
+    # waits 5, 4, 11, 20, 20: average 60 / 5 = 12; 90th percentile (nearest rank ⌈0.9 × 5⌉ = 5th of 4, 5, 11, 20, 20)
+    assert (f["taken"], f["called"], f["average_wait"], f["p90_wait"], f["longest_wait"]) == (
+        5,
+        5,
+        12.0,
+        20,
+        20,
+    )
+    # served 10, 24, 25, 11 (A004 is still at its window): average 70 / 4 = 17.5
+    assert (f["served"], f["average_service"]) == (4, 17.5)
+    assert f["by_window"]["1"] == {
+        "called": 3,
+        "average_wait": 12.0,
+        "p90_wait": 20,
+        "longest_wait": 20,
+        "served": 3,
+        "average_service": 15.3,
+    }
+    assert (f["by_window"]["2"]["average_wait"], f["by_window"]["2"]["average_service"]) == (12.0, 24.0)
+    assert list(f["by_hour"]) == [9] and f["by_group"]["A"]["called"] == 5
+    assert f["waiting_now"] == 0
+    assert measures.per_number(QueueNumber.objects.get(display="A002")) == {"wait": 4.0, "service": 24.0}
+
+
+def test_bookings_made_used_and_missed(hall):
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=2)
+    slots = Slot.objects.filter(group=hall.general, day="2026-11-19").order_by("start")
+    came, missed, cancelled = (
+        services.book(slot=slots[i], channel="hotline", name=n, phone=f"1390000000{i}")
+        for i, n in enumerate(("李四", "王五", "赵六"))
+    )
+    services.cancel(booking=cancelled)
+    clock.set_now(at("2026-11-19", 8, 45))
+    queue.check_in(booking=came)
+    clock.set_now(at("2026-11-19", 12))
+    services.mark_no_shows()
+    f = measures.figures(centre=hall.centre, first=dt.date(2026, 11, 19), last=dt.date(2026, 11, 19))
+    assert (f["bookings"], f["bookings_used"], f["no_shows"], f["no_show_rate"]) == (2, 1, 1, 0.5)
+
+
+def test_a_wait_over_the_limit_warns_the_centre_manager_once(hall):
+    now(9, 0)
+    late = queue.take_number(group=hall.general, source="kiosk")
+    now(9, 20)
+    queue.take_number(group=hall.general, source="kiosk")
+    now(9, 30)
+    assert measures.warn_long_waits() == []  # 30 minutes is the limit, not over it
+    now(9, 31)
+    [alert] = measures.warn_long_waits()
+    assert alert.code == "hall.wait_over_limit" and alert.organisation == hall.office
+    assert (
+        alert.explanation
+        == "贵溪市政务服务中心「综合受理」A001 号 09:00 取号,已等候 31 分钟,超过中心规定的 30 分钟"
+    )
+    now(9, 45)
+    assert measures.warn_long_waits() == []  # once per number
+    assert list(supervision.filtered_alerts(hall.manager, domain="hall")) == [alert]
+    assert late.pk and "大厅等候超时" in supervision.filtered_alerts(hall.manager).first().title
+
+
+def test_the_monthly_bulletin_carries_the_halls_figures(hall):
+    from zhengwu.supervision import bulletin
+
+    now(9, 0)
+    queue.take_number(group=hall.general, source="kiosk")
+    now(9, 12)
+    queue.call_next(window=hall.w1, by=hall.clerk1)
+    data = bulletin.content(2026, 11)
+    [section] = [s for s in data["sections"] if s["title"] == "七、大厅等候与预约"]
+    assert section["rows"] == [["贵溪市政务服务中心", 1, 12.0, 12.0, 0, 0, "—"]]
+    assert bulletin.to_pdf(data).startswith(b"%PDF")
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(bulletin.to_xlsx(data)))
+    rows = list(book["大厅等候与预约"].values)
+    assert rows[1] == ("贵溪市政务服务中心", 1, 12, 12, 0, 0, "—")
+
+
+def test_supervision_shows_waiting_now_and_today(hall, client):
+    now(9, 0)
+    queue.take_number(group=hall.general, source="kiosk")
+    queue.take_number(group=hall.general, source="kiosk")
+    now(9, 10)
+    queue.call_next(window=hall.w1, by=hall.clerk1)
+    client.force_login(hall.manager)
+    page = client.get("/workbench/supervision/").content.decode()
+    assert "大厅等候(今日)" in page
+    row = page[page.index("大厅等候(今日)") :]
+    assert ">1</td>" in row and ">10.0</td>" in row  # one waiting now; today's average wait 10 minutes

@@ -1,0 +1,234 @@
+"""The hall's pages as people use them: a citizen books online and checks in on the phone, the clerk calls from the
+terminal, the screen shows the call, the desk records 绿色通道, the hotline books for a caller, the kiosk."""
+
+import re
+
+from tests.hall.conftest import at
+from zhengwu.core import clock
+from zhengwu.hall import queue, services
+from zhengwu.hall.models import Booking, QueueNumber, Slot
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_a_citizen_books_checks_in_on_the_phone_and_is_called(hall, client):
+    clock.set_now(at("2026-11-18", 8))
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=14)
+    signed_in(client, hall.citizen_user)
+    page = client.get(f"/hall/book/?group={hall.general.pk}&day=2026-11-18")
+    assert page.status_code == 200 and "09:00–10:00" in page.content.decode()
+    slot = Slot.objects.get(group=hall.general, start=at("2026-11-18", 9))
+    response = client.post("/hall/book/", {"group": hall.general.pk, "day": "2026-11-18", "slot": slot.pk})
+    booking = Booking.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/hall/booking/{booking.token}/"
+    assert (booking.channel, booking.user, booking.id_number) == (
+        "online",
+        hall.citizen_user,
+        hall.citizen.id_number,
+    )
+    client.logout()  # the SMS link works without signing in
+    clock.set_now(at("2026-11-18", 8, 40))
+    page = client.get(f"/hall/booking/{booking.token}/").content.decode()
+    assert "签到取号" in page and booking.code in page
+    response = client.post(f"/hall/booking/{booking.token}/", {"action": "checkin"})
+    number = QueueNumber.objects.get()
+    assert response["Location"] == f"/hall/number/{number.token}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "A001" in page and "前面还有 0 人" in page
+    signed_in(client, hall.clerk1)
+    client.post("/workbench/hall/terminal/next/")
+    number.refresh_from_db()
+    assert number.state == QueueNumber.State.CALLED and number.window == hall.w1
+    calls = client.get(f"/hall/{hall.centre.pk}/calls/").json()["calls"]
+    assert calls[0]["number"] == "A001" and calls[0]["say"] == "请A 0 0 1号到1号窗口办理"
+    screen = client.get(f"/hall/{hall.centre.pk}/").content.decode()
+    assert 'data-testid="call"><div class="n">A001</div><div class="w">1 号窗口' in screen
+    assert "<script>" not in screen and "zhengwu/hall/screen" in screen
+    client.logout()
+    assert "请到 1 号窗口办理" in client.get(f"/hall/number/{number.token}/").content.decode()
+
+
+def test_the_booking_page_refuses_bad_input_with_a_chinese_message(hall, client):
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=14)
+    signed_in(client, hall.citizen_user)
+    page = client.post("/hall/book/", {"group": hall.general.pk, "day": "2026-11-19", "slot": ""})
+    assert page.status_code == 200 and "请选择预约时段" in page.content.decode()
+    slot = Slot.objects.get(group=hall.general, start=at("2026-11-19", 9))
+    page = client.post(
+        "/hall/book/", {"group": hall.general.pk, "day": "2026-11-19", "slot": slot.pk, "phone": "12345"}
+    )
+    assert "手机号码应为11位数字" in page.content.decode()
+
+
+def test_cancelling_from_the_link(hall, client):
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
+    slot = Slot.objects.get(group=hall.general, start=at("2026-11-19", 9))
+    booking = services.book(slot=slot, channel="hotline", name="李四", phone="13900001111")
+    client.post(f"/hall/booking/{booking.token}/", {"action": "cancel"})
+    booking.refresh_from_db()
+    assert booking.state == Booking.State.CANCELLED
+    assert "已取消" in client.get(f"/hall/booking/{booking.token}/").content.decode()
+    assert client.get("/hall/booking/nonsense/").status_code == 404
+
+
+def test_the_hotline_operator_books_for_a_caller(hall, client):
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
+    slot = Slot.objects.get(group=hall.general, start=at("2026-11-19", 10))
+    signed_in(client, hall.operator)
+    url = f"/workbench/hall/book/?group={hall.general.pk}&day=2026-11-19"
+    assert "10:00–11:00" in client.get(url).content.decode()
+    client.post(
+        "/workbench/hall/book/",
+        {
+            "group": hall.general.pk,
+            "day": "2026-11-19",
+            "slot": slot.pk,
+            "name": "赵大妈",
+            "phone": "13900003333",
+            "green": "elderly",
+        },
+    )
+    booking = Booking.objects.get()
+    assert (booking.channel, booking.green, booking.created_by) == ("hotline", "elderly", hall.operator)
+    page = client.get(url).content.decode()
+    assert "赵**" in page and "赵大妈" not in page  # staff see the name masked
+
+
+def test_the_desk_records_green_channel_and_the_terminal_calls_it_first(hall, client):
+    queue.take_number(group=hall.general, source="kiosk")
+    signed_in(client, hall.operator)
+    client.post("/workbench/hall/desk/", {"group": hall.general.pk, "green": "disabled"})
+    green = QueueNumber.objects.get(green="disabled")
+    assert green.source == "desk" and green.display == "A002"
+    signed_in(client, hall.clerk1)
+    page = client.get("/workbench/hall/terminal/").content.decode()
+    assert page.index("A002") < page.index("A001")
+    client.post("/workbench/hall/terminal/next/")
+    assert "A002" in client.get("/workbench/hall/terminal/").content.decode()
+    client.post("/workbench/hall/terminal/absent/", {"number": green.pk})
+    green.refresh_from_db()
+    assert green.state == QueueNumber.State.WAITING and green.absences == 1
+
+
+def test_the_kiosk_gives_a_number_with_a_qr_code_and_checks_in_by_code(hall, client):
+    page = client.post(f"/hall/{hall.centre.pk}/kiosk/", {"group": hall.dedicated.pk}).content.decode()
+    assert "B001" in page and "<svg" in page
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=1)
+    slot = Slot.objects.get(group=hall.general, start=at("2026-11-18", 10))
+    booking = services.book(slot=slot, channel="kiosk", name="李四", phone="13900001111")
+    clock.set_now(at("2026-11-18", 9, 45))
+    page = client.post(
+        f"/hall/{hall.centre.pk}/kiosk/", {"action": "checkin", "code": booking.code}
+    ).content.decode()
+    assert "A001" in page
+    page = client.post(
+        f"/hall/{hall.centre.pk}/kiosk/", {"action": "checkin", "code": "XXXX"}
+    ).content.decode()
+    assert "找不到该预约码" in page
+
+
+def test_taking_a_number_on_the_phone(hall, client):
+    response = client.post(
+        f"/hall/{hall.centre.pk}/take/", {"group": hall.general.pk, "phone": "13900001111"}
+    )
+    number = QueueNumber.objects.get()
+    assert response["Location"] == f"/hall/number/{number.token}/" and number.source == "phone"
+    page = client.post(f"/hall/{hall.centre.pk}/take/", {"group": hall.general.pk}).content.decode()
+    assert "手机取号请填写手机号码" in page
+
+
+def test_staff_pages_need_a_hall_role(hall, client):
+    from tests.factories import make_staff
+    from zhengwu.core.models import Role
+
+    approver = make_staff("approver", hall.bureau, roles=[Role.APPROVER]).user
+    signed_in(client, approver)
+    assert client.get("/workbench/hall/").status_code == 403
+    signed_in(client, hall.manager)
+    page = client.get("/workbench/hall/").content.decode()
+    assert "各分组排队" in page
+    signed_in(client, hall.clerk8)
+    assert client.get("/workbench/hall/book/").status_code == 403
+    assert re.search(r"叫号终端", client.get("/workbench/hall/terminal/").content.decode())
+
+
+def test_staff_opening_the_citizens_booking_go_to_their_workbench(hall, client):
+    from tests.factories import make_staff
+    from zhengwu.core.models import Role
+
+    approver = make_staff("approver", hall.bureau, roles=[Role.APPROVER]).user
+    signed_in(client, approver)
+    assert client.get("/hall/book/")["Location"] == "/workbench/"
+
+
+def test_the_applicant_chooses_delivery_and_the_clerk_posts_it(world, client):
+    from zhengwu.cases import services as cases
+    from zhengwu.hall.models import Dispatch
+
+    signed_in(client, world.citizen_user)
+    case = cases.submit_case(
+        item=world.item,
+        applicant=world.citizen,
+        by=world.clerk,
+        channel="counter",
+        window=world.dedicated,
+        form={"subject": "申请"},
+    )
+    assert "选择结果送达方式" in client.get(f"/cases/mine/{case.number}/").content.decode()
+    bad = client.post(f"/hall/delivery/{case.number}/", {"method": "post", "address": "贵溪市建设路"})
+    assert "送达地址不完整" in bad.content.decode()
+    ok = client.post(
+        f"/hall/delivery/{case.number}/", {"method": "post", "address": "贵溪市雄石街道建设路12号"}
+    )
+    assert ok["Location"] == f"/cases/mine/{case.number}/"
+    cases.accept_case(case=case, by=world.clerk)
+    cases.claim_step(case=case, by=world.approver)
+    cases.complete_step(case=case, by=world.approver, opinion="审查通过")
+    cases.claim_step(case=case, by=world.head)
+    cases.decide_case(case=case, by=world.head, grant=True, reasons="符合条件")
+    signed_in(client, world.clerk)
+    page = client.get("/workbench/hall/delivery/").content.decode()
+    assert case.number in page and "贵溪市雄石街道建设路12号" not in page  # the address is masked in the list
+    client.post(
+        "/workbench/hall/delivery/",
+        {"action": "post", "case": case.pk, "carrier": "EMS", "tracking_number": "EA123456789CN"},
+    )
+    dispatch = Dispatch.objects.get(case=case)
+    signed_in(client, world.citizen_user)
+    assert "EA123456789CN" in client.get(f"/hall/delivery/{case.number}/").content.decode()
+    signed_in(client, world.clerk)
+    client.post("/workbench/hall/delivery/", {"action": "confirm", "dispatch": dispatch.pk})
+    case.refresh_from_db()
+    assert case.status == "delivered"
+
+
+def test_the_hotline_of_the_region_books_for_its_centre(hall, client):
+    from tests.factories import make_organisation, make_staff
+    from zhengwu.core.models import Role
+
+    hotline = make_organisation("贵溪市12345热线", region=hall.county)
+    operator = make_staff("hotline", hotline, roles=[Role.HOTLINE_OPERATOR]).user
+    signed_in(client, operator)
+    assert "贵溪市政务服务中心" in client.get("/workbench/hall/").content.decode()
+    assert client.get("/workbench/hall/book/").status_code == 200
+
+
+def test_booking_at_the_kiosk(hall, client):
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
+    page = client.get(f"/hall/{hall.centre.pk}/kiosk/?book={hall.general.pk}").content.decode()
+    slot = Slot.objects.filter(group=hall.general, start__gt=clock.now()).order_by("start").first()
+    assert "11-18 11:00–12:00" in page
+    bad = client.post(
+        f"/hall/{hall.centre.pk}/kiosk/",
+        {"action": "book", "book": hall.general.pk, "slot": slot.pk, "name": "李四", "phone": "1"},
+    ).content.decode()
+    assert "手机号码应为11位数字" in bad
+    done = client.post(
+        f"/hall/{hall.centre.pk}/kiosk/",
+        {"action": "book", "book": hall.general.pk, "slot": slot.pk, "name": "李四", "phone": "13900001111"},
+    ).content.decode()
+    booking = Booking.objects.get()
+    assert booking.channel == "kiosk" and booking.code in done and "预约成功" in done
