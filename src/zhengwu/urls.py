@@ -34,4 +34,5 @@ urlpatterns = [
     path("verify/<str:token>", case_views.verify_notice, name="verify_notice"),
     path("rate/", include("zhengwu.portal.evaluation.urls")),
     path("", include("zhengwu.portal.urls")),
+    path("fees/", include("zhengwu.fees.urls")),
 ]

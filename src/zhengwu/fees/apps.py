@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class FeesConfig(AppConfig):
+    name = "zhengwu.fees"
+    label = "fees"
+    verbose_name = "统一收费"
+
+    def ready(self):
+        from zhengwu.catalog import fee_sources
+        from zhengwu.fees import selectors
+
+        fee_sources.register(selectors.item_fees_in_force)
