@@ -235,3 +235,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Fees (统一收费): the payment simulator signs its callbacks with this key (else var/fees_simulator_key).
+ZHENGWU_FEES_SIMULATOR_KEY = os.environ.get("ZHENGWU_FEES_SIMULATOR_KEY", "")

@@ -7,7 +7,10 @@ class FeesConfig(AppConfig):
     verbose_name = "统一收费"
 
     def ready(self):
+        from zhengwu.cases import extensions
         from zhengwu.catalog import fee_sources
-        from zhengwu.fees import selectors
+        from zhengwu.fees import panels, selectors
 
         fee_sources.register(selectors.item_fees_in_force)
+        extensions.delivery_gates.append(panels.delivery_refusal)
+        extensions.portal_panels.append(panels.case_panel)

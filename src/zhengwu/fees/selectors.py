@@ -94,3 +94,8 @@ def item_fees_in_force(version, day: dt.date | None = None) -> list[dict]:
             }
         )
     return out
+
+
+def charges_fees(version, day: dt.date | None = None) -> bool:
+    """Does the item version charge any catalogue fee in force (a line with a code)?"""
+    return any(f["code"] for f in item_fees_in_force(version, day))

@@ -9,14 +9,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
-from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
-from zhengwu.fees import compute, selectors
+from zhengwu.fees import compute, providers, selectors
 from zhengwu.fees.models import (
+    Callback,
     CatalogueFee,
+    Channel,
     ItemFeeRule,
     Notice,
     NoticeLine,
+    Payment,
+    Receipt,
+    Refund,
     RevenueKind,
     StandardKind,
     Waiver,
@@ -366,3 +371,292 @@ def issue_notice(*, case, by, quantities=None, waivers=None, decisions=None) -> 
             summary={"case": case.number, "code": notice.code, "total": compute.yuan(total)},
         )
     return notice
+
+
+# ---------------------------------------------------------------- paying (缴款)
+
+
+def notice_by_code(code: str) -> Notice:
+    code = str(code or "").strip()
+    if not valid_code(code):
+        raise ValidationFailed(_("缴款码应为20位数字,请核对"), field="code")
+    notice = Notice.objects.select_related("case", "organisation").filter(code=code).first()
+    if notice is None:
+        raise NotFound(_("找不到该缴款码的缴款通知书"), field="code")
+    return notice
+
+
+def _record_payment(
+    notice: Notice,
+    *,
+    provider: str,
+    reference: str,
+    channel: str,
+    amount: Decimal,
+    paid_at,
+    window=None,
+    by=None,
+) -> Payment:
+    """Inside the caller's transaction, the notice locked: the payment, the notice paid, the receipt."""
+    payment = Payment.objects.create(
+        notice=notice,
+        provider=provider,
+        reference=reference,
+        channel=channel,
+        amount=amount,
+        paid_at=paid_at,
+        recorded_at=clock.now(),
+        window=window,
+        recorded_by=by,
+    )
+    notice.state = Notice.State.PAID
+    notice.save(update_fields=["state"])
+    receipt = _issue_receipt(payment)
+    audit.record(
+        "fees.record_payment",
+        payment,
+        actor=by,
+        summary={
+            "notice": notice.code,
+            "reference": reference,
+            "channel": channel,
+            "amount": compute.yuan(amount),
+            "receipt": receipt.number,
+        },
+    )
+    return payment
+
+
+def receive_callback(*, provider: str, body: bytes, signature: str) -> Callback:
+    """A provider's callback (异步通知), verified and recorded as it came; a paid one records the payment once.
+    Returns the stored callback with its outcome. A forged one is stored as refused and raises AccessDenied."""
+    source = providers.get(provider)
+    text = body.decode("utf-8", errors="replace")[:4000]
+    try:
+        message = source.parse(body, signature)
+    except providers.Forged:
+        with transaction.atomic():
+            Callback.objects.create(
+                provider=provider,
+                received_at=clock.now(),
+                body=text,
+                signature=(signature or "")[:128],
+                outcome=Callback.Outcome.FORGED,
+            )
+            audit.record("fees.callback_forged", summary={"provider": provider}, object_type="fees.callback")
+        raise AccessDenied(_("缴款通知签名不符,已拒绝")) from None
+
+    def stored(outcome):
+        return Callback.objects.create(
+            provider=provider,
+            received_at=clock.now(),
+            body=text,
+            signature=(signature or "")[:128],
+            outcome=outcome,
+            notice_code=message.notice_code,
+            reference=message.reference,
+        )
+
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().filter(code=message.notice_code).first()
+        if notice is None:
+            return stored(Callback.Outcome.REJECTED)
+        existing = Payment.objects.filter(notice=notice).first()
+        if message.status != "paid":
+            # A "pending" or "closed" arriving after the payment is older news: nothing changes.
+            return stored(Callback.Outcome.STALE if existing else Callback.Outcome.PENDING)
+        if existing is not None:
+            same = existing.reference == message.reference
+            return stored(Callback.Outcome.DUPLICATE if same else Callback.Outcome.REJECTED)
+        if notice.state != Notice.State.UNPAID or message.amount.quantize(CENT) != notice.total:
+            return stored(Callback.Outcome.REJECTED)
+        if Payment.objects.filter(reference=message.reference).exists():
+            return stored(Callback.Outcome.REJECTED)
+        _record_payment(
+            notice,
+            provider=provider,
+            reference=message.reference,
+            channel=Channel.ONLINE,
+            amount=notice.total,
+            paid_at=message.paid_at or clock.now(),
+        )
+        return stored(Callback.Outcome.RECORDED)
+
+
+def _window_clerk(by):
+    staff = access.staff_of(by)
+    if staff is None or staff.window_id is None or not access.has_role(by, Role.WINDOW_CLERK):
+        raise AccessDenied(_("只有收费窗口的工作人员可以登记窗口缴款"))
+    return staff
+
+
+def record_at_window(*, code: str, by, channel: str, voucher: str = "") -> Payment:
+    """At the fee window (收费窗口) a clerk records cash or a card payment: the same payment, receipt and ledger as
+    paying online. A card payment names the terminal's voucher number (刷卡凭证号)."""
+    staff = _window_clerk(by)
+    if channel not in (Channel.CASH, Channel.CARD):
+        raise ValidationFailed(_("请选择缴款方式:现金或刷卡"), field="channel")
+    voucher = str(voucher or "").strip()[:40]
+    if channel == Channel.CARD and not voucher:
+        raise ValidationFailed(_("刷卡缴款请填写凭证号"), field="voucher")
+    notice = notice_by_code(code)
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        if notice.state != Notice.State.UNPAID:
+            raise Conflict(
+                _("该缴款通知书%(state)s,不能再次缴款") % {"state": notice.get_state_display()},
+                code="fee.paid",
+            )
+        reference = (
+            f"POS{voucher}"
+            if channel == Channel.CARD
+            else f"CASH{staff.window_id:03d}{clock.now().strftime('%Y%m%d%H%M%S')}{notice.pk}"
+        )
+        if Payment.objects.filter(reference=reference).exists():
+            raise Conflict(_("该凭证号已登记过一笔缴款"), code="fee.voucher_used")
+        return _record_payment(
+            notice,
+            provider="window",
+            reference=reference,
+            channel=channel,
+            amount=notice.total,
+            paid_at=clock.now(),
+            window=staff.window,
+            by=by,
+        )
+
+
+# ---------------------------------------------------------------- receipts (财政电子票据)
+
+
+def _receipt_number() -> str:
+    """票据号码: the year's receipt code (8 digits) and a serial (10 digits)."""
+    year = clock.today().year
+    prefix = f"3606{year % 100:02d}01"
+    last = (
+        Receipt.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
+    )
+    serial = int(last[0][8:]) + 1 if last else 1
+    return f"{prefix}{serial:010d}"
+
+
+def _issue_receipt(payment: Payment, *, replaces: Receipt | None = None) -> Receipt:
+    return Receipt.objects.create(
+        payment=payment,
+        number=_receipt_number(),
+        payer=payment.notice.payer,
+        amount=payment.amount,
+        issued_at=clock.now(),
+        replaces=replaces,
+    )
+
+
+def void_and_reissue(*, receipt: Receipt, by, reason: str, payer: str = "") -> Receipt:
+    """作废并换开: the voided receipt stays with its reason; the new one names it (e.g. the payer's name corrected)."""
+    _window_clerk(by)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请填写作废原因"), field="reason")
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().select_related("payment__notice").get(pk=receipt.pk)
+        if receipt.voided_at is not None:
+            raise Conflict(_("该票据已作废"), code="fee.receipt_voided")
+        receipt.voided_at = clock.now()
+        receipt.void_reason = reason[:300]
+        receipt.save(update_fields=["voided_at", "void_reason"])
+        new = _issue_receipt(receipt.payment, replaces=receipt)
+        if payer.strip():
+            new.payer = payer.strip()[:100]
+            new.save(update_fields=["payer"])
+        audit.record(
+            "fees.void_receipt",
+            receipt,
+            actor=by,
+            summary={"voided": receipt.number, "reissued": new.number, "reason": reason},
+        )
+    return new
+
+
+def current_receipt(payment: Payment) -> Receipt | None:
+    return payment.receipts.filter(voided_at__isnull=True).first()
+
+
+# ---------------------------------------------------------------- refunds (退付)
+
+
+def request_refund(*, payment: Payment, by, amount, reason: str, explanation: str) -> Refund:
+    """退付 asked by the collecting organisation's staff or the fee window: overpaid, or the case withdrawn or
+    ended, against the original payment; never more than was paid less what is refunded already."""
+    if access.staff_of(by) is None:
+        raise AccessDenied(_("只有工作人员可以申请退付"))
+    if reason not in Refund.Reason.values:
+        raise ValidationFailed(_("请选择退付原因"), field="reason")
+    explanation = str(explanation or "").strip()
+    if not explanation:
+        raise ValidationFailed(_("请写明退付说明"), field="explanation")
+    amount = _money(amount, "amount")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        refunded = sum(
+            (r.amount for r in payment.refunds.exclude(state=Refund.State.REJECTED)), Decimal("0.00")
+        )
+        if amount > payment.amount - refunded:
+            raise ValidationFailed(
+                _("退付金额不能超过可退金额 %(left)s 元") % {"left": compute.yuan(payment.amount - refunded)},
+                field="amount",
+            )
+        refund = Refund.objects.create(
+            payment=payment,
+            amount=amount,
+            reason=reason,
+            explanation=explanation[:500],
+            requested_at=clock.now(),
+            requested_by=by,
+        )
+        audit.record(
+            "fees.request_refund",
+            refund,
+            actor=by,
+            summary={"payment": payment.reference, "amount": str(amount)},
+        )
+    return refund
+
+
+def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Refund:
+    """审批退付: a department head of the collecting organisation (or a centre manager), never the one who asked."""
+    staff = access.staff_of(by)
+    notice = refund.payment.notice
+    allowed = staff is not None and (
+        access.has_role(by, Role.CENTRE_MANAGER)
+        or (
+            access.has_role(by, Role.DEPARTMENT_HEAD)
+            and notice.organisation.path.startswith(staff.organisation.path)
+        )
+    )
+    if refund.requested_by_id == by.pk:
+        raise AccessDenied(_("退付的申请人不能审批自己的申请"))
+    if not allowed:
+        raise AccessDenied(_("只有执收单位负责人或中心管理人员可以审批退付"))
+    opinion = str(opinion or "").strip()
+    if not approve and not opinion:
+        raise ValidationFailed(_("不予退付须写明理由"), field="opinion")
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment__notice").get(pk=refund.pk)
+        if refund.state != Refund.State.REQUESTED:
+            raise Conflict(_("该退付申请已审批"), code="fee.refund_decided")
+        refund.state = Refund.State.APPROVED if approve else Refund.State.REJECTED
+        refund.decided_at = clock.now()
+        refund.decided_by = by
+        refund.opinion = opinion[:500]
+        refund.save(update_fields=["state", "decided_at", "decided_by", "opinion"])
+        payment = refund.payment
+        if approve:
+            refunded = sum(
+                (r.amount for r in payment.refunds.filter(state=Refund.State.APPROVED)), Decimal("0.00")
+            )
+            if refunded >= payment.amount:
+                Notice.objects.filter(pk=payment.notice_id).update(state=Notice.State.REFUNDED)
+        audit.record(
+            "fees.decide_refund", refund, actor=by, summary={"approve": approve, "amount": str(refund.amount)}
+        )
+    return refund
