@@ -35,4 +35,5 @@ urlpatterns = [
     path("rate/", include("zhengwu.portal.evaluation.urls")),
     path("", include("zhengwu.portal.urls")),
     path("fees/", include("zhengwu.fees.urls")),
+    path("workbench/fees/", include("zhengwu.fees.workbench_urls")),
 ]

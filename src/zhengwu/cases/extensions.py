@@ -4,12 +4,14 @@
   unpaid (统一收费: the result waits for payment unless the item says payment follows delivery).
 - `portal_panels`: callables `(request, case) -> str` (safe HTML) shown on the applicant's case page, e.g. the
   payment notice (缴款通知书).
+- `workbench_panels`: the same on the staff case page, e.g. issuing the payment notice.
 """
 
 from collections.abc import Callable
 
 delivery_gates: list[Callable] = []
 portal_panels: list[Callable] = []
+workbench_panels: list[Callable] = []
 
 
 def delivery_refusal(case) -> str | None:
@@ -22,3 +24,7 @@ def delivery_refusal(case) -> str | None:
 
 def panels(request, case) -> list[str]:
     return [html for html in (panel(request, case) for panel in portal_panels) if html]
+
+
+def workbench_panels_for(request, case) -> list[str]:
+    return [html for html in (panel(request, case) for panel in workbench_panels) if html]

@@ -54,6 +54,13 @@ SECTIONS = [
         ("workbench_evaluation:index",),
     ),
     ("profile", _("个人资料"), "bi-person-gear", ALL, ("workbench:profile",)),
+    (
+        "fees",
+        _("收费"),
+        "bi-cash-coin",
+        (Role.WINDOW_CLERK, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.SUPERVISOR),
+        ("fees_workbench:index",),
+    ),
 ]
 
 
