@@ -61,7 +61,10 @@ def test_the_reconciliation_page_imports_and_clears(fees_world, client):
     payment = Payment.objects.get()
     client.force_login(w.manager)
     page = client.get("/workbench/fees/reconcile/?date=2026-09-28").content.decode()
-    assert "已登记缴款,银行未到账" in page and "90.00" in page
+    assert "已登记缴款,银行未到账" in page and "90.00" in page and "未登记" in page
+    assert not Discrepancy.objects.exists()  # looking writes nothing
+    client.post("/workbench/fees/reconcile/", {"date": "2026-09-28", "run": "1"})
+    assert Discrepancy.objects.count() == 2
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     csv = f"记账日期,交易流水号,缴款码,金额,类型\n2026-09-28,{payment.reference},{notice.code},90.00,收款\n".encode()

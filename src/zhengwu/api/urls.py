@@ -186,3 +186,7 @@ api.add_router("/tickets", tickets.router, tags=["tickets 政民互动"])
 api.add_router("/cases", cases_api.router, tags=["cases 办件"])
 api.add_router("/supervision", supervision_api.router, tags=["supervision 电子监察"])
 api.add_router("/evaluation", evaluation_api.router, tags=["evaluation 好差评"])
+
+from zhengwu.fees.api import router as fees_router  # noqa: E402 — fees registers last
+
+api.add_router("/fees", fees_router, tags=["fees 统一收费"])

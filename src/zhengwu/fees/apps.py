@@ -9,9 +9,11 @@ class FeesConfig(AppConfig):
     def ready(self):
         from zhengwu.cases import extensions
         from zhengwu.catalog import fee_sources
-        from zhengwu.fees import panels, selectors, workbench
+        from zhengwu.disclosure import annual
+        from zhengwu.fees import panels, rules, selectors, workbench  # noqa: F401 — rules register by being defined
 
         fee_sources.register(selectors.item_fees_in_force)
         extensions.delivery_gates.append(panels.delivery_refusal)
         extensions.portal_panels.append(panels.case_panel)
         extensions.workbench_panels.append(workbench.case_panel)
+        annual.fee_sources.append(selectors.administrative_fees)

@@ -93,9 +93,10 @@ def _window_name(payment: Payment) -> str:
     return f"{payment.window.centre.name} {payment.window.name}"
 
 
-def reconcile(day: dt.date, *, by=None) -> dict:
+def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
     """Reconcile one day: the totals per window and per organisation, and the exceptions (new ones recorded,
-    earlier ones of the day kept with whether they were cleared)."""
+    earlier ones of the day kept with whether they were cleared). `record=False` (a page being looked at) writes
+    nothing: differences found now but not yet recorded are listed without an id."""
     start, end = clock.day_bounds(day)
     payments = list(
         Payment.objects.filter(paid_at__gte=start, paid_at__lt=end)
@@ -192,9 +193,11 @@ def reconcile(day: dt.date, *, by=None) -> dict:
                 None,
             )
         )
+    stored = set(Discrepancy.objects.filter(day=day).values_list("kind", "reference"))
+    unrecorded = [f for f in found if (f[0], f[1]) not in stored] if not record else []
     with transaction.atomic():
         new = 0
-        for kind, reference, detail, org in found:
+        for kind, reference, detail, org in found if record else ():
             _row, created = Discrepancy.objects.get_or_create(
                 day=day,
                 kind=kind,
@@ -223,6 +226,18 @@ def reconcile(day: dt.date, *, by=None) -> dict:
             "id": d.pk,
         }
         for d in Discrepancy.objects.filter(day=day).select_related("organisation").order_by("id")
+    ] + [
+        {
+            "kind": kind,
+            "kind_label": Discrepancy.Kind(kind).label,
+            "reference": reference,
+            "organisation": org.name if org else "",
+            "detail": detail,
+            "cleared": False,
+            "cleared_note": "",
+            "id": None,
+        }
+        for kind, reference, detail, org in unrecorded
     ]
 
     def money(table):

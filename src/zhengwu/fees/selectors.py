@@ -99,3 +99,41 @@ def item_fees_in_force(version, day: dt.date | None = None) -> list[dict]:
 def charges_fees(version, day: dt.date | None = None) -> bool:
     """Does the item version charge any catalogue fee in force (a line with a code)?"""
     return any(f["code"] for f in item_fees_in_force(version, day))
+
+
+def administrative_fees(organisation: Organisation, year: int):
+    """第二十条第(八)项: the 行政事业性收费 collected in the year (元) by the organisation and its children — the
+    lines of that kind on notices paid in the year, less the refunds approved in the year (a refund of a notice of
+    several kinds counted in proportion). None when the organisation collects no fee through the platform."""
+    from decimal import Decimal
+
+    from zhengwu.fees.models import CatalogueFee, NoticeLine, Refund, RevenueKind
+
+    prefix = organisation.path or ""
+    scope = {"organisation__path__startswith": prefix} if prefix else {"organisation": organisation}
+    if not CatalogueFee.objects.filter(**scope).exists():
+        return None
+    first = dt.datetime(year, 1, 1, tzinfo=clock.LOCAL)
+    after = dt.datetime(year + 1, 1, 1, tzinfo=clock.LOCAL)
+    note_scope = {f"notice__{k}": v for k, v in scope.items()}
+    lines = NoticeLine.objects.filter(
+        revenue_kind=RevenueKind.ADMIN_FEE,
+        notice__payment__paid_at__gte=first,
+        notice__payment__paid_at__lt=after,
+        **note_scope,
+    )
+    total = sum((line.amount for line in lines), Decimal("0"))
+    refunds = Refund.objects.filter(
+        state=Refund.State.APPROVED,
+        decided_at__gte=first,
+        decided_at__lt=after,
+        **{f"payment__{k}": v for k, v in note_scope.items()},
+    ).select_related("payment__notice")
+    for refund in refunds:
+        notice = refund.payment.notice
+        admin = sum(
+            (x.amount for x in notice.lines.all() if x.revenue_kind == RevenueKind.ADMIN_FEE), Decimal("0")
+        )
+        if notice.total:
+            total -= refund.amount * admin / notice.total
+    return total.quantize(Decimal("0.01"))

@@ -263,13 +263,22 @@ def _moment_refusal(case, rule: ItemFeeRule) -> str | None:
     return None
 
 
-def compute_lines(case, *, quantities=None, waivers=None, decisions=None) -> list[tuple]:
+def compute_lines(case, *, quantities=None, waivers=None, decisions=None, only=None) -> list[tuple]:
     """The notice's lines for the case today: (item fee line, catalogue fee, computed Line) for every fee of the
-    item that names a catalogue fee in force. `quantities`, `waivers` (waiver code) and `decisions`
-    ({amount, document}) are keyed by the catalogue fee's code."""
+    item that names a catalogue fee in force — or, given `only`, those of them that apply to this case (住宅 or
+    非住宅, say). `quantities`, `waivers` (waiver code) and `decisions` ({amount, document}) are keyed by the
+    catalogue fee's code."""
     quantities, waivers, decisions = quantities or {}, waivers or {}, decisions or {}
     in_force = [f for f in selectors.item_fees_in_force(case.version) if f["code"]]
     codes = {f["code"] for f in in_force}
+    if only is not None:
+        for code in only:
+            if code not in codes:
+                raise ValidationFailed(
+                    _("「%(code)s」不是本事项现行收费目录中的收费") % {"code": code}, field=f"only.{code}"
+                )
+        in_force = [f for f in in_force if f["code"] in set(only)]
+        codes = {f["code"] for f in in_force}
     for key, given in (("quantities", quantities), ("waivers", waivers), ("decisions", decisions)):
         for code in given:
             if code not in codes:
@@ -298,7 +307,7 @@ def compute_lines(case, *, quantities=None, waivers=None, decisions=None) -> lis
     return out
 
 
-def issue_notice(*, case, by, quantities=None, waivers=None, decisions=None) -> Notice:
+def issue_notice(*, case, by, quantities=None, waivers=None, decisions=None, only=None) -> Notice:
     """开具缴款通知书: the case's fees computed from the catalogue at the step the item names, one notice per case,
     recorded on the case as its charge (收费). A notice of nothing to pay (all waived) is 免缴."""
     _issuer_check(by, case)
@@ -306,8 +315,10 @@ def issue_notice(*, case, by, quantities=None, waivers=None, decisions=None) -> 
     refusal = _moment_refusal(case, rule)
     if refusal:
         raise Conflict(refusal, code="fee.not_now")
-    lines = compute_lines(case, quantities=quantities, waivers=waivers, decisions=decisions)
+    lines = compute_lines(case, quantities=quantities, waivers=waivers, decisions=decisions, only=only)
     if not lines:
+        if only is not None:
+            raise ValidationFailed(_("请至少选择一项本件收取的收费"), field="only")
         raise ValidationFailed(_("本事项没有收费目录中的收费,无需开具缴款通知书"), field="fees")
     from zhengwu.cases import services as case_services
 

@@ -93,6 +93,7 @@ def index(request):
             and staff.window_id is not None
             and access.has_role(request.user, Role.WINDOW_CLERK),
             "refunds": refunds.select_related("payment__notice", "requested_by")[:50],
+            "may_reconcile": may_reconcile(request.user),
         },
     )
 
@@ -104,10 +105,13 @@ def issue(request, number: str):
     error = None
     if request.method == "POST":
         quantities, waivers, decisions = {}, {}, {}
+        only = [] if request.POST.get("select") else None
         for entry in selectors.item_fees_in_force(case.version):
             code = entry["code"]
             if not code:
                 continue
+            if only is not None and request.POST.get(f"c_{code}"):
+                only.append(code)
             if request.POST.get(f"q_{code}"):
                 quantities[code] = request.POST[f"q_{code}"]
             if request.POST.get(f"w_{code}"):
@@ -119,7 +123,12 @@ def issue(request, number: str):
                 }
         try:
             notice = services.issue_notice(
-                case=case, by=request.user, quantities=quantities, waivers=waivers, decisions=decisions
+                case=case,
+                by=request.user,
+                quantities={k: v for k, v in quantities.items() if only is None or k in only},
+                waivers={k: v for k, v in waivers.items() if only is None or k in only},
+                decisions={k: v for k, v in decisions.items() if only is None or k in only},
+                only=only,
             )
         except DomainError as err:
             error = err
@@ -167,6 +176,7 @@ def notice(request, code: str):
             else [],
             "refunds": list(payment.refunds.select_related("requested_by", "decided_by")) if payment else [],
             "reasons": Refund.Reason.choices,
+            "may_reconcile": may_reconcile(request.user),
         },
     )
 
@@ -256,6 +266,12 @@ def decide(request, refund_id: int):
     return _back(request, code, ok="退付已审批")
 
 
+def may_reconcile(user) -> bool:
+    return access.is_administrator(user) or access.has_role(
+        user, Role.CENTRE_MANAGER, Role.WINDOW_CLERK, Role.SUPERVISOR
+    )
+
+
 def _day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -266,10 +282,7 @@ def _day(value: str) -> dt.date:
 @_staff
 def reconciliation(request):
     """每日对账: pick a day, import the bank statement, read the totals, clear the exceptions."""
-    if not (
-        access.is_administrator(request.user)
-        or access.has_role(request.user, Role.CENTRE_MANAGER, Role.WINDOW_CLERK, Role.SUPERVISOR)
-    ):
+    if not may_reconcile(request.user):
         raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以查看对账")
     day = _day(request.POST.get("date") or request.GET.get("date", ""))
     if request.method == "POST":
@@ -280,6 +293,11 @@ def reconciliation(request):
                     raise DomainError("对账单文件不能超过 5 MB", field="file")
                 result = reconcile.import_statement(upload.read(), source=upload.name[:200], by=request.user)
                 messages.success(request, f"导入 {result['imported']} 行,跳过已导入 {result['skipped']} 行")
+            elif request.POST.get("run"):
+                report = reconcile.reconcile(day, by=request.user)
+                messages.success(
+                    request, "对账完成,差异已登记" if not report["balanced"] else "对账完成,账平"
+                )
             elif request.POST.get("clear"):
                 row = Discrepancy.objects.filter(pk=request.POST["clear"]).first()
                 if row is None:
@@ -290,5 +308,7 @@ def reconciliation(request):
             messages.error(request, err.message)
         return redirect(f"{reverse('fees_workbench:reconcile')}?date={day.isoformat()}")
     return render(
-        request, "fees/workbench/reconcile.html", {"day": day, "r": reconcile.reconcile(day, by=request.user)}
+        request,
+        "fees/workbench/reconcile.html",
+        {"day": day, "r": reconcile.reconcile(day, record=False), "may_reconcile": True},
     )
