@@ -31,3 +31,17 @@ def test_the_fee_row_comes_from_the_records(fees_world):
     # An organisation with no fee in the catalogue keeps the typed figure (none typed: 0, from nowhere).
     value, source = row(w.other)
     assert source["source"] == "none"
+
+
+def test_the_monthly_bulletin_shows_fees_per_organisation(fees_world):
+    from zhengwu.supervision import bulletin
+
+    w = fees_world
+    simulator.pay(services.issue_notice(case=land_case(w), by=w.land_clerk))
+    services.issue_notice(case=land_case(w), by=w.land_clerk, quantities={"BDC-003": 2})
+    data = bulletin.content(2026, 9)
+    [section] = data["sections"]
+    assert section["title"] == "统一收费(非税收入)"
+    assert section["rows"] == [["贵溪市自然资源局", 2, "190.00", "90.00", "0.00", 0]]
+    assert bulletin.to_pdf(data)[:5] == b"%PDF-"
+    assert bulletin.content(2026, 8)["sections"] == []

@@ -11,9 +11,11 @@ class FeesConfig(AppConfig):
         from zhengwu.catalog import fee_sources
         from zhengwu.disclosure import annual
         from zhengwu.fees import panels, rules, selectors, workbench  # noqa: F401 — rules register by being defined
+        from zhengwu.supervision import bulletin
 
         fee_sources.register(selectors.item_fees_in_force)
         extensions.delivery_gates.append(panels.delivery_refusal)
         extensions.portal_panels.append(panels.case_panel)
         extensions.workbench_panels.append(workbench.case_panel)
         annual.fee_sources.append(selectors.administrative_fees)
+        bulletin.sections.append(selectors.bulletin_section)

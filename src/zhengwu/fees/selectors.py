@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Q
 from django.urls import reverse
 
-from zhengwu.core import clock
+from zhengwu.core import access, clock
 from zhengwu.core.models import Organisation
 from zhengwu.fees import compute
 from zhengwu.fees.models import CatalogueFee
@@ -137,3 +137,50 @@ def administrative_fees(organisation: Organisation, year: int):
         if notice.total:
             total -= refund.amount * admin / notice.total
     return total.quantize(Decimal("0.01"))
+
+
+def bulletin_section(period, user=None) -> dict | None:
+    """The monthly bulletin's 统一收费 section: per collecting organisation, the notices issued, amounts charged,
+    collected (by payment day), refunded and receipts voided in the month. None when nothing was charged."""
+    from decimal import Decimal
+
+    from zhengwu.fees.models import Notice, Payment, Receipt, Refund
+
+    def scoped(qs, field):
+        return access.scope(user, qs, field) if user is not None else qs
+
+    rows: dict[str, list] = {}
+
+    def row(name):
+        return rows.setdefault(name, [name, 0, Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), 0])
+
+    for n in scoped(
+        Notice.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end), "organisation"
+    ).select_related("organisation"):
+        r = row(n.organisation.name)
+        r[1] += 1
+        r[2] += n.total
+    for p in scoped(
+        Payment.objects.filter(paid_at__gte=period.start, paid_at__lt=period.end), "notice__organisation"
+    ).select_related("notice__organisation"):
+        row(p.notice.organisation.name)[3] += p.amount
+    for f in scoped(
+        Refund.objects.filter(
+            state=Refund.State.APPROVED, decided_at__gte=period.start, decided_at__lt=period.end
+        ),
+        "payment__notice__organisation",
+    ).select_related("payment__notice__organisation"):
+        row(f.payment.notice.organisation.name)[4] += f.amount
+    for v in scoped(
+        Receipt.objects.filter(voided_at__gte=period.start, voided_at__lt=period.end),
+        "payment__notice__organisation",
+    ).select_related("payment__notice__organisation"):
+        row(v.payment.notice.organisation.name)[5] += 1
+    if not rows:
+        return None
+    out = [[r[0], r[1], f"{r[2]:.2f}", f"{r[3]:.2f}", f"{r[4]:.2f}", r[5]] for _k, r in sorted(rows.items())]
+    return {
+        "title": "统一收费(非税收入)",
+        "columns": ["执收单位", "开具缴款通知书", "应收(元)", "实收(元)", "退付(元)", "作废票据"],
+        "rows": out,
+    }

@@ -29,6 +29,11 @@ def _ranking(rows: list[dict]) -> list[dict]:
     ]
 
 
+# Sections other domains add to the bulletin (registered in their AppConfig.ready): `(period, user) -> dict | None`,
+# each {"title", "columns": [label …], "rows": [[value …] …]} — e.g. fees collected per organisation.
+sections: list = []
+
+
 def content(year: int, month: int, *, user=None) -> dict:
     """Everything the bulletin says for a month, as plain values (scoped to `user` when given)."""
     period = indicators.Period.month(year, month)
@@ -91,6 +96,7 @@ def content(year: int, month: int, *, user=None) -> dict:
         "window_ranking": windows,
         "overdue": overdue_rows,
         "orders": order_rows,
+        "sections": [x for x in (section(period, user) for section in sections) if x],
     }
 
 
@@ -165,6 +171,11 @@ def to_xlsx(data: dict) -> bytes:
         sheet_.append([label for _, label in cols])
         for row in rows:
             sheet_.append([row[key] for key, _ in cols])
+    for extra in data.get("sections", []):
+        sheet_ = book.create_sheet(extra["title"][:31])
+        sheet_.append(extra["columns"])
+        for row in extra["rows"]:
+            sheet_.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
