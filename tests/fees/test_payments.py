@@ -177,3 +177,14 @@ def test_an_item_that_is_paid_after_delivery_delivers_first(fees_world):
     assert (
         case_services.deliver_result(case=case, by=w.land_clerk, method="window").status == Status.DELIVERED
     )
+
+
+def test_a_withdrawn_case_cancels_its_unpaid_notice(fees_world, notice, client):
+    case_services.withdraw_case(case=notice.case, by=fees_world.land_clerk, reason="申请人撤回")
+    notice.refresh_from_db()
+    assert notice.state == Notice.State.CANCELLED
+    _pending, paid = messages(notice)
+    assert post(client, paid, providers.sign(paid)).content.decode() == "success rejected"
+    with pytest.raises(Conflict, match="已作废"):
+        services.record_at_window(code=notice.code, by=fees_world.cashier, channel="cash")
+    assert not Payment.objects.exists()

@@ -10,7 +10,7 @@ class FeesConfig(AppConfig):
         from zhengwu.cases import extensions
         from zhengwu.catalog import fee_sources
         from zhengwu.disclosure import annual
-        from zhengwu.fees import panels, rules, selectors, workbench  # noqa: F401 — rules register by being defined
+        from zhengwu.fees import panels, rules, selectors, signals, workbench  # noqa: F401 — rules, signals register
         from zhengwu.supervision import bulletin
 
         fee_sources.register(selectors.item_fees_in_force)
