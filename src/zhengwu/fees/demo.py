@@ -1,5 +1,5 @@
 """Demo fees: the catalogue's real entries under the county's collecting organisations, the fee window of the
-centre (run by the finance bureau) with its cashier, the 不动产 transfer item charging from the catalogue, and four
+centre (run by the finance bureau) with its cashier, the 不动产 首次登记 item charging from the catalogue, and four
 cases — paid online and reconciled, unpaid, paid at the window and refunded after withdrawal, and paid online with
 no bank statement line yet (an open reconciliation exception). Every date counts back from today."""
 
@@ -11,60 +11,62 @@ from django.db import transaction
 
 from zhengwu.cases import demo as cases_demo
 from zhengwu.cases import services as case_services
-from zhengwu.catalog import services as catalog_services
-from zhengwu.catalog import specs
 from zhengwu.core import clock
 from zhengwu.core.demo import demo_password
 from zhengwu.core.models import Organisation, Role, ServiceCentre, Staff, StaffRole, Window
 from zhengwu.fees import reconcile, services, simulator, standards
 from zhengwu.fees.models import CatalogueFee, Payment
 
-ITEM = "国有建设用地使用权及房屋所有权转移登记"
+ITEM = "国有建设用地使用权及房屋所有权首次登记"  # its fee lines name the catalogue (catalog/data/demo/budongchan.json)
 PREFIX = "demo-fees-"
 # key, applicant, subject, script: (working days ago, action, *args)
 CASES = [
     (
         "paid",
         "wangjh",
-        "商品房买卖转移登记(已网上缴费)",
+        "新建商品房首次登记(已网上缴费)",
         [
             (6, "accept"),
             (6, "notice", ["BDC-001"]),
             (6, "pay_online"),
             (5, "claim"),
-            (5, "decide", True, "审核通过,予以登簿"),
-            (5, "step", "已缮证"),
-            (5, "deliver", "window"),
-            (5, "complete"),
+            (5, "step", "符合首次登记条件"),
+            (5, "claim"),
+            (5, "decide", True, "准予登记"),
+            (4, "step", "已制证"),
+            (4, "deliver", "window"),
+            (4, "complete"),
         ],
     ),
     (
         "unpaid",
         "liumei",
-        "二手住宅买卖转移登记(待缴费)",
+        "自建住房首次登记(待缴费)",
         [
             (2, "accept"),
             (2, "notice", ["BDC-001", "BDC-003"], {"BDC-003": 1}),
             (1, "claim"),
-            (1, "decide", True, "审核通过,予以登簿"),
+            (1, "step", "符合首次登记条件"),
+            (1, "claim"),
+            (1, "decide", True, "准予登记"),
         ],
     ),
     (
         "refunded",
         "zhoulp",
-        "商铺买卖转移登记(缴费后撤回)",
+        "商铺首次登记(缴费后撤回)",
         [
             (4, "accept"),
             (4, "notice", ["BDC-002"]),
             (4, "pay_window"),
-            (3, "withdraw", "买卖双方解除合同,申请撤回"),
+            (3, "withdraw", "补充材料后重新申请"),
             (3, "refund"),
         ],
     ),
     (
         "unreconciled",
         "xuyan",
-        "赠与住宅转移登记(银行未到账)",
+        "住宅首次登记(银行未到账)",
         [(1, "accept"), (1, "notice", ["BDC-001"]), (1, "pay_online")],
     ),
 ]
@@ -100,21 +102,11 @@ def _fee_window():
     return window, user
 
 
-def _link_item():
-    """The transfer item's fee lines name the catalogue (a new version, published today)."""
+def _item():
     try:
-        item = cases_demo._item("不动产登记中心", ITEM, "")
+        return cases_demo._item("不动产登记中心", ITEM, "")
     except LookupError:
         return None
-    if item is None or item.current_version is None:
-        return None
-    spec = specs.from_version(item.current_version)
-    spec["fees"] = [services.item_line(code) for code in ("BDC-001", "BDC-002", "BDC-003")]
-    catalog_services.edit_item(item=item, spec=spec, reason="收费项目改为引用收费目录清单(统一收费)")
-    catalog_services.submit(item=item)
-    catalog_services.publish(item=item, reason="收费项目改为引用收费目录清单(统一收费)")
-    item.refresh_from_db()
-    return item
 
 
 def load_demo() -> str:
@@ -128,7 +120,7 @@ def load_demo() -> str:
     with transaction.atomic():
         standards.load(collectors, valid_from=(clock.today() - dt.timedelta(days=365)).isoformat())
         window, cashier = _fee_window()
-        item = _link_item()
+        item = _item()
         manager = get_user_model().objects.filter(username="manager").first()
         if item is None or cashier is None or "estate2" not in users:
             return "统一收费演示:收费目录已载入(无演示办件)"
