@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ninja",  # /api/docs served from our static files (not a CDN), so the Content-Security-Policy holds there too
     "zhengwu.joint",
     "zhengwu.hall",
+    "zhengwu.fees",
 ]
 
 MIDDLEWARE = [
@@ -274,3 +275,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Fees (统一收费): the payment simulator signs its callbacks with this key (else var/fees_simulator_key).
+ZHENGWU_FEES_SIMULATOR_KEY = os.environ.get("ZHENGWU_FEES_SIMULATOR_KEY", "")

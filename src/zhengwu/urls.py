@@ -38,6 +38,8 @@ urlpatterns = [
     path("rate/", include("zhengwu.portal.evaluation.urls")),
     path("bundles/", include("zhengwu.portal.joint.urls")),
     path("", include("zhengwu.portal.urls")),
+    path("fees/", include("zhengwu.fees.urls")),
+    path("workbench/fees/", include("zhengwu.fees.workbench_urls")),
 ]
 
 # An uncaught exception: 500, or 503 with Retry-After while the database or Redis is unavailable (JSON on /api/).

@@ -102,6 +102,13 @@ def handle(item, people: People, company: Applicant) -> Case:
         services.deliver_result(case=case, by=clerk, method="window")
         return services.complete_case(case=case, by=clerk)
     services.accept_case(case=case, by=clerk)
+    if item.current_version.fees.exclude(code="").exists():
+        # 统一收费: fees from the fee catalogue are charged by a payment notice and paid before the result goes out
+        from zhengwu.fees import services as fees
+        from zhengwu.fees import simulator
+
+        officer = people.for_step(item, CaseStep(role=Role.WINDOW_CLERK))
+        simulator.pay(fees.issue_notice(case=case, by=officer, only=[item.current_version.fees.first().code]))
     while (step := case.steps.filter(state=CaseStep.State.OPEN).first()) is not None:
         worker = people.for_step(item, step)
         services.claim_step(case=case, by=worker)

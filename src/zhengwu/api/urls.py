@@ -200,3 +200,7 @@ from zhengwu.api import hall as hall_api  # noqa: E402 — the hall's routers, a
 
 api.add_router("/appointments", hall_api.appointments, tags=["appointments 预约"])
 api.add_router("/queue", hall_api.queue_router, tags=["queue 排队叫号"])
+
+from zhengwu.api.fees import router as fees_router  # noqa: E402 — fees registers last
+
+api.add_router("/fees", fees_router, tags=["fees 统一收费"])

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
     deadlines,
+    extensions,
     forms,
     handling,
     history,
@@ -1196,12 +1197,24 @@ def charge_fee(*, case: Case, by, fees: list[dict], revision: int | None = None)
         staff = _require_staff(by, case, *INTAKE_ROLES)
         if not case.organisation.path.startswith(staff.organisation.path):
             raise AccessDenied(_("只有实施机构的工作人员可以登记收费"))
+    if case.version.fees.exclude(code="").exists():
+        # 统一收费: fees from the fee catalogue are charged by a payment notice (缴款通知书), not typed here.
+        raise Conflict(_("本事项的收费按收费目录开具缴款通知书,由收费窗口统一征收"), code="fee.by_notice")
     charged = _fees_charged(case.version, fees)
     with transaction.atomic():
         case = _locked(case, revision)
         workflow.next_status(case.status, "charge_fee")
         note = "；".join(f"{f['name']} {f['amount']} 元" for f in charged)
         return _record(case, "charge_fee", by=by, note=note, data={"fees": charged})
+
+
+def record_notice_charge(*, case: Case, by, fees: list[dict], note: str) -> CaseEvent:
+    """The charge (收费) of a payment notice the fees domain computed from the fee catalogue, as the case's
+    charge_fee event; runs inside the notice's transaction. Each fee: position, name, amount, standard_amount,
+    notice (the payment code)."""
+    case = _locked(case, None)
+    workflow.next_status(case.status, "charge_fee")
+    return _record(case, "charge_fee", by=by, note=note, data={"fees": fees})
 
 
 # ---------------------------------------------------------------- suspension and extension
@@ -1455,6 +1468,9 @@ def deliver_result(
         case = _locked(case, revision)
         workflow.next_status(case.status, "deliver")
         _refuse(handling.unfinished_after_decision(case, action="deliver"))
+        gate = extensions.delivery_refusal(case)
+        if gate:
+            raise Conflict(gate, code="fee.unpaid")
         step = _open_step(case)
         if step is not None:  # the item's own 送达 step: its holder delivers
             _refuse(handling.holder_refusal(by, case, step))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhengwu.catalog import flowchart, rules, selectors, specs
+from zhengwu.catalog import fee_sources, flowchart, rules, selectors, specs
 from zhengwu.catalog.models import ItemVersion
 from zhengwu.core import clock
 from zhengwu.core.documents import render_pdf
@@ -36,6 +36,7 @@ def guide_context(version: ItemVersion) -> dict:
         ],
         "flowchart": flowchart.steps_svg(spec["steps"], title=f"{name} 办理流程图"),
         "steps_text": flowchart.describe(spec["steps"]),
+        "fees_in_force": fee_sources.in_force(version),
     }
 
 

@@ -228,6 +228,8 @@ class Fee(models.Model):
     standard = models.CharField(_("收费标准"), max_length=300)
     amount = models.DecimalField(_("金额(元)"), max_digits=12, decimal_places=2, null=True, blank=True)
     basis = models.CharField(_("收费依据"), max_length=500)
+    # The fee catalogue entry (收费目录清单) this line charges; blank on lines typed before the catalogue existed.
+    code = models.CharField(_("收费目录编码"), max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = _("收费")

@@ -178,6 +178,7 @@ def from_version(version: ItemVersion) -> dict:
             "standard": f.standard,
             "amount": None if f.amount is None else str(f.amount),
             "basis": f.basis,
+            **({"code": f.code} if f.code else {}),
         }
         for f in version.fees.all()
     ]
@@ -239,6 +240,7 @@ def apply(version: ItemVersion, spec: dict) -> None:
             standard=f["standard"].strip(),
             amount=None if f.get("amount") in (None, "") else Decimal(str(f["amount"])),
             basis=f["basis"].strip(),
+            code=(f.get("code") or "").strip(),
         )
         for i, f in enumerate(spec["fees"], start=1)
     )

@@ -65,7 +65,21 @@ def data_for(organisation: Organisation, year: int) -> dict:
         texts=texts,
         figures=row.figures if row else {},
         case_decisions=case_decisions(organisation, year),
+        administrative_fees=administrative_fees(organisation, year),
     )
+
+
+# 第二十条第(八)项 from the fee records: the fees domain registers `(organisation, year) -> Decimal | None`, the
+# year's 行政事业性收费 collected (元) by the organisation and its children, None where it keeps no records.
+fee_sources: list = []
+
+
+def administrative_fees(organisation: Organisation, year: int):
+    for source in fee_sources:
+        value = source(organisation, year)
+        if value is not None:
+            return value
+    return None
 
 
 def case_decisions(organisation: Organisation, year: int) -> dict[str, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -177,9 +178,11 @@ def build(
     texts: dict | None = None,
     figures: dict | None = None,
     case_decisions: dict[str, int] | None = None,
+    administrative_fees=None,
 ) -> dict:
     """Every section of the report for one organisation and year, from the records. `case_decisions` is the year's
-    case decisions by item type for the organisation and its children (cases.selectors.decisions_by_type)."""
+    case decisions by item type for the organisation and its children (cases.selectors.decisions_by_type);
+    `administrative_fees` the year's 行政事业性收费 collected in yuan, from the fee records (None: no records)."""
     from zhengwu.disclosure.models import DisclosureRequest, Publication, Remedy
 
     texts, figures = texts or {}, figures or {}
@@ -240,6 +243,9 @@ def build(
         "source": "manual" if figures.get("administrative_fees_10k_yuan") not in (None, "") else "none",
         "records": None,
     }
+    if administrative_fees is not None:  # collected through the fee window: the records decide the row
+        in_10k = f"{(Decimal(administrative_fees) / 10000).quantize(Decimal('0.0001'))}"
+        sources["administrative_fees_10k_yuan"] = {"value": in_10k, "source": "fees", "records": in_10k}
 
     fees_collected = (
         DisclosureRequest.objects.filter(organisation=organisation, fee_paid_on__year=year).aggregate(

@@ -12,8 +12,9 @@ from zhengwu.core.documents import render_pdf
 from zhengwu.supervision import indicators
 from zhengwu.supervision.models import SupervisionOrder
 
-# Sections other domains add (the hall's waiting figures): each a function (period=, user=) returning
-# {"title", "header": [...], "rows": [[...]]}; registered in their AppConfig.ready(), so supervision imports none.
+# Sections other domains add (the hall's waiting figures, the fees collected per organisation): each a function
+# (period=, user=) returning {"title", "header": [...], "rows": [[...]]} or None (nothing to report); registered in
+# their AppConfig.ready(), so supervision imports none.
 SECTIONS: list = []
 MIN_COMPLETED_TO_RANK = 1  # a window with nothing completed has no on-time rate to rank by
 OVERDUE_LIST_LIMIT = 200
@@ -30,6 +31,8 @@ def _ranking(rows: list[dict]) -> list[dict]:
         {"rank": i, "label": r["label"], "completed": r["completed"], "on_time_rate": _pct(r["on_time_rate"])}
         for i, r in enumerate(ranked, start=1)
     ]
+
+
 
 
 def content(year: int, month: int, *, user=None) -> dict:
@@ -94,7 +97,7 @@ def content(year: int, month: int, *, user=None) -> dict:
         "window_ranking": windows,
         "overdue": overdue_rows,
         "orders": order_rows,
-        "sections": [section(period=period, user=user) for section in SECTIONS],
+        "sections": [x for x in (section(period=period, user=user) for section in SECTIONS) if x],
     }
 
 

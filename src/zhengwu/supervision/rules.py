@@ -319,6 +319,8 @@ class FeeDiffers(Rule):
         by_name = {f.name: f for f in standards.values()}
         problems = []
         for item in charged:
+            if item.get("notice"):  # computed from the fee catalogue: the fee rules (fee.*) check those
+                continue
             fee = standards.get(item.get("position")) or by_name.get(item.get("name"))
             amount = _money(item.get("amount"))
             name = item.get("name") or (fee.name if fee else "收费")

@@ -68,6 +68,13 @@ SECTIONS = [
         (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR),
         ("workbench_hall:index",),
     ),
+    (
+        "fees",
+        _("收费"),
+        "bi-cash-coin",
+        (Role.WINDOW_CLERK, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.SUPERVISOR),
+        ("fees_workbench:index",),
+    ),
 ]
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, notices, selectors, services, workflow
+from zhengwu.cases import deadlines, extensions, notices, selectors, services, workflow
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant
 from zhengwu.catalog import selectors as catalog
@@ -403,6 +403,7 @@ def _detail(request, case, *, status: int = 200, error: DomainError | None = Non
             "s": {**summary, "received_when": display.when(summary["received_at"])},
             "timeline": display.timeline_rows(selectors.timeline(case, public=True)),
             "notices": selectors.notices_of(case),
+            "panels": extensions.panels(request, case),
             "checklist": selectors.material_checklist(case),
             "supplement": supplement,
             "asked": asked,

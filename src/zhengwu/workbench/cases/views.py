@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, handling, selectors, services
+from zhengwu.cases import deadlines, extensions, handling, selectors, services
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.models import Decision, Delivery
 from zhengwu.catalog import selectors as catalog
@@ -216,6 +216,9 @@ def _case_context(
         and _may(user, *INTAKE)
         and staff is not None
         and case.organisation.path.startswith(staff.organisation.path)
+        and not case.version.fees.exclude(
+            code=""
+        ).exists()  # catalogue fees: the payment notice (fees domain)
     )
     checklist = selectors.material_checklist(case)
     attachments = list(case.attachments.order_by("uploaded_at"))
@@ -254,6 +257,7 @@ def _case_context(
         "step_note": step_refusal.message if step_refusal is not None and open_row.kind != "accept" else "",
         "decision_step": next((s for s in steps if s.kind == "decide"), None),
         "notices": selectors.notices_of(case),
+        "panels": extensions.workbench_panels_for(request, case),
         "attachments": attachments,
         "supplements": case.supplements.order_by("round"),
         "suspensions": case.suspensions.order_by("started_on"),

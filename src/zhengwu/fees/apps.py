@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class FeesConfig(AppConfig):
+    name = "zhengwu.fees"
+    label = "fees"
+    verbose_name = "统一收费"
+
+    def ready(self):
+        from zhengwu.cases import extensions
+        from zhengwu.catalog import fee_sources
+        from zhengwu.disclosure import annual
+        from zhengwu.fees import panels, rules, selectors, signals, workbench  # noqa: F401 — rules, signals register
+        from zhengwu.supervision import bulletin
+
+        fee_sources.register(selectors.item_fees_in_force)
+        extensions.delivery_gates.append(panels.delivery_refusal)
+        extensions.portal_panels.append(panels.case_panel)
+        extensions.workbench_panels.append(workbench.case_panel)
+        annual.fee_sources.append(selectors.administrative_fees)
+        if selectors.bulletin_section not in bulletin.SECTIONS:
+            bulletin.SECTIONS.append(selectors.bulletin_section)

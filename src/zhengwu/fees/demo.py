@@ -1,0 +1,181 @@
+"""Demo fees: the catalogue's real entries under the county's collecting organisations, the fee window of the
+centre (run by the finance bureau) with its cashier, the 不动产 首次登记 item charging from the catalogue, and four
+cases — paid online and reconciled, unpaid, paid at the window and refunded after withdrawal, and paid online with
+no bank statement line yet (an open reconciliation exception). Every date counts back from today."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from zhengwu.cases import demo as cases_demo
+from zhengwu.cases import services as case_services
+from zhengwu.core import clock
+from zhengwu.core.demo import demo_password
+from zhengwu.core.models import Organisation, Role, ServiceCentre, Staff, StaffRole, Window
+from zhengwu.fees import reconcile, services, simulator, standards
+from zhengwu.fees.models import CatalogueFee, Payment
+
+ITEM = "国有建设用地使用权及房屋所有权首次登记"  # its fee lines name the catalogue (catalog/data/demo/budongchan.json)
+PREFIX = "demo-fees-"
+# key, applicant, subject, script: (working days ago, action, *args)
+CASES = [
+    (
+        "paid",
+        "wangjh",
+        "新建商品房首次登记(已网上缴费)",
+        [
+            (6, "accept"),
+            (6, "notice", ["BDC-001"]),
+            (6, "pay_online"),
+            (5, "claim"),
+            (5, "step", "符合首次登记条件"),
+            (5, "claim"),
+            (5, "decide", True, "准予登记"),
+            (4, "step", "已制证"),
+            (4, "deliver", "window"),
+            (4, "complete"),
+        ],
+    ),
+    (
+        "unpaid",
+        "liumei",
+        "自建住房首次登记(待缴费)",
+        [
+            (2, "accept"),
+            (2, "notice", ["BDC-001", "BDC-003"], {"BDC-003": 1}),
+            (1, "claim"),
+            (1, "step", "符合首次登记条件"),
+            (1, "claim"),
+            (1, "decide", True, "准予登记"),
+        ],
+    ),
+    (
+        "refunded",
+        "zhoulp",
+        "商铺首次登记(缴费后撤回)",
+        [
+            (4, "accept"),
+            (4, "notice", ["BDC-002"]),
+            (4, "pay_window"),
+            (3, "withdraw", "补充材料后重新申请"),
+            (3, "refund"),
+        ],
+    ),
+    (
+        "unreconciled",
+        "xuyan",
+        "住宅首次登记(银行未到账)",
+        [(1, "accept"), (1, "notice", ["BDC-001"]), (1, "pay_online")],
+    ),
+]
+
+
+def _collectors() -> dict:
+    names = {
+        standards.REGISTRATION: "不动产登记中心",
+        standards.POLICE: "公安局",
+        standards.MARKET: "市场监管局",
+    }
+    found = {o.short_name: o for o in Organisation.objects.filter(short_name__in=names.values())}
+    return {k: found[v] for k, v in names.items() if v in found}
+
+
+def _fee_window():
+    """收费窗口 in the county centre, run by the finance bureau (区财政局在中心设收费窗口), and its cashier."""
+    centre = ServiceCentre.objects.filter(name="贵溪市政务服务中心").first()
+    finance = Organisation.objects.filter(short_name="财政局").first()
+    if centre is None or finance is None:
+        return None, None
+    window, _created = Window.objects.get_or_create(
+        centre=centre, number="42", defaults={"name": "收费窗口(财政局)", "kind": Window.Kind.GENERAL}
+    )
+    User = get_user_model()
+    user = User.objects.filter(username="cashier").first()
+    if user is None:
+        user = User.objects.create(username="cashier", is_staff=True, password=make_password(demo_password()))
+        staff = Staff.objects.create(
+            user=user, name="何收费", organisation=finance, window=window, title="收费员"
+        )
+        StaffRole.objects.create(staff=staff, role=Role.WINDOW_CLERK)
+    return window, user
+
+
+def _item():
+    try:
+        return cases_demo._item("不动产登记中心", ITEM, "")
+    except LookupError:
+        return None
+
+
+def load_demo() -> str:
+    if CatalogueFee.objects.exists():
+        return "统一收费演示:已存在,未重复载入"
+    collectors = _collectors()
+    if not collectors:
+        return "统一收费演示:未找到演示县的执收单位,跳过"
+    users = cases_demo._users()
+    days = cases_demo.Days()
+    with transaction.atomic():
+        standards.load(collectors, valid_from=(clock.today() - dt.timedelta(days=365)).isoformat())
+        window, cashier = _fee_window()
+        item = _item()
+        manager = get_user_model().objects.filter(username="manager").first()
+        if item is None or cashier is None or "estate2" not in users:
+            return "统一收费演示:收费目录已载入(无演示办件)"
+        clerk = users["estate2"]
+        staff = clerk.staff
+        paid_days = []
+        for key, who, subject, script in CASES:
+            moments = cases_demo.Moments(days, PREFIX + key)
+            with clock.frozen(moments.at(script[0][0])):
+                case = case_services.submit_case(
+                    item=item,
+                    applicant=cases_demo._applicant(who),
+                    by=clerk,
+                    form={"subject": subject},
+                    channel="counter",
+                    window=staff.window,
+                    idempotency_key=f"{PREFIX}{key}",
+                )
+            for ago, action, *args in script:
+                with clock.frozen(moments.at(ago)):
+                    case.refresh_from_db()
+                    notice = getattr(case, "fee_notice", None)
+                    if action == "notice":
+                        services.issue_notice(
+                            case=case, by=clerk, only=args[0], quantities=args[1] if len(args) > 1 else None
+                        )
+                    elif action == "pay_online":
+                        simulator.pay(notice)
+                        paid_days.append((key, clock.today()))
+                    elif action == "pay_window":
+                        services.record_at_window(code=notice.code, by=cashier, channel="cash")
+                        paid_days.append((key, clock.today()))
+                    elif action == "refund":
+                        payment = Payment.objects.get(notice=notice)
+                        refund = services.request_refund(
+                            payment=payment,
+                            by=clerk,
+                            amount=payment.amount,
+                            reason="withdrawn",
+                            explanation="申请人撤回申请,全额退付",
+                        )
+                        services.decide_refund(refund=refund, by=manager, approve=True, opinion="同意退付")
+                    else:
+                        cases_demo._run(case, action, tuple(args), users, clerk)
+        # The bank statement: every payment banked and remitted, except the last one (not yet in the bank).
+        rows = ["记账日期,交易流水号,缴款码,金额,类型"]
+        for payment in Payment.objects.select_related("notice").order_by("paid_at"):
+            if payment.notice.case.idempotency_key == f"{PREFIX}unreconciled":
+                continue
+            day = clock.local_date(payment.paid_at)
+            rows.append(f"{day},{payment.reference},{payment.notice.code},{payment.amount},收款")
+            rows.append(
+                f"{day + dt.timedelta(days=1)},{payment.reference},{payment.notice.code},{payment.amount},缴库"
+            )
+        reconcile.import_statement("\n".join(rows) + "\n", source="演示银行对账单.csv")
+        for _key, day in paid_days:
+            reconcile.reconcile(day)
+    return f"统一收费演示:收费目录 {CatalogueFee.objects.count()} 项,缴款通知书 {len(CASES)} 件(已缴、待缴、已退付、未对平各一)"

@@ -1,0 +1,124 @@
+"""Payment providers (缴款渠道): the interface a bank or the province's unified public payment platform sits behind,
+and the built-in simulator for development and the demo.
+
+A provider does two things for us: `start(notice)` gives the URL where the payer pays, and `parse(body, signature)`
+verifies a callback (异步通知) and reads it into a `Callback`. Everything else — recording the payment once, the
+receipt, the ledger — is ours (services.receive_callback), whatever the provider. Callbacks may come more than once
+and out of order: a paid status is final, a later "pending" is stale, the same transaction twice is one payment.
+
+What a real provider needs (see docs/architecture.md, "Fees"): its merchant or agency number (执收单位编码 / 商户号),
+the signing scheme and keys (SM2/SM3 or RSA certificates, in place of our HMAC), the callback URL registered with
+it, and a daily statement file in place of our CSV import.
+"""
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zhengwu.core import clock
+from zhengwu.core.errors import ValidationFailed
+
+SIGNATURE_HEADER = "X-Zhengwu-Signature"
+
+
+class Forged(Exception):
+    """The callback's signature does not verify: refused, never recorded as a payment."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Callback:
+    notice_code: str
+    reference: str  # the provider's transaction number
+    status: str  # "paid", "pending" or "closed"
+    amount: Decimal
+    paid_at: dt.datetime | None
+    sequence: int  # the provider's order of its own messages about this transaction
+
+
+class Provider:
+    name = ""
+    label = ""
+
+    def start(self, notice) -> str:
+        raise NotImplementedError
+
+    def parse(self, body: bytes, signature: str) -> Callback:
+        raise NotImplementedError
+
+
+def simulator_key() -> bytes:
+    """The simulator's signing key: ZHENGWU_FEES_SIMULATOR_KEY, or a file beside the secret key made on first use
+    (never in the database)."""
+    if key := getattr(settings, "ZHENGWU_FEES_SIMULATOR_KEY", ""):
+        return key.encode("utf-8")
+    path = settings.VAR_DIR / "fees_simulator_key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip().encode("utf-8")
+
+
+def sign(body: bytes, key: bytes | None = None) -> str:
+    return hmac.new(key or simulator_key(), body, hashlib.sha256).hexdigest()
+
+
+class Simulator(Provider):
+    """模拟缴款渠道: a payment page on this site; on paying it sends callbacks signed with HMAC-SHA256 over the raw
+    body, as a real platform would — the final one more than once and an earlier one after it."""
+
+    name = "simulator"
+    label = "模拟缴款渠道"
+
+    def start(self, notice) -> str:
+        return reverse("fees_portal:simulator", args=[notice.code])
+
+    def message(
+        self, *, notice_code: str, reference: str, status: str, amount, sequence: int, paid_at=None
+    ) -> bytes:
+        body = {
+            "notice": notice_code,
+            "transaction": reference,
+            "status": status,
+            "amount": f"{Decimal(amount):.2f}",
+            "paid_at": (paid_at or clock.now()).isoformat() if status == "paid" else None,
+            "seq": sequence,
+        }
+        return json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
+
+    def parse(self, body: bytes, signature: str) -> Callback:
+        if not signature or not hmac.compare_digest(sign(body), signature.strip().lower()):
+            raise Forged(_("签名不符"))
+        try:
+            data = json.loads(body)
+            status = data["status"]
+            if status not in ("paid", "pending", "closed"):
+                raise ValueError(status)
+            return Callback(
+                notice_code=str(data["notice"])[:20],
+                reference=str(data["transaction"])[:64],
+                status=status,
+                amount=Decimal(str(data["amount"])),
+                paid_at=dt.datetime.fromisoformat(data["paid_at"]) if data.get("paid_at") else None,
+                sequence=int(data.get("seq") or 0),
+            )
+        except (ValueError, KeyError, TypeError, InvalidOperation):
+            raise ValidationFailed(_("缴款通知内容无法识别"), field="body") from None
+
+
+PROVIDERS: dict[str, Provider] = {Simulator.name: Simulator()}
+
+
+def get(name: str) -> Provider:
+    provider = PROVIDERS.get(name)
+    if provider is None:
+        raise ValidationFailed(_("没有该缴款渠道"), field="provider")
+    return provider

@@ -1,0 +1,145 @@
+"""Supervision rules of the fee domain (code prefix `fee.`), registered with supervision's case rules by being
+defined (imported in FeesConfig.ready), plus the periodic check of payments not reconciled.
+
+- fee.above_standard: a charge above the catalogue's standard (行政许可法 第五十九条: fees at the published standard).
+- fee.not_in_catalogue: a charge typed for a fee the collecting organisation's catalogue does not list
+  ("凡进入中心的收费项目…列出清单……向社会公开"; 行政许可法 第五十八条: no fee without a legal basis).
+- fee.delivered_unpaid: a result delivered while its fees are unpaid (统一收费: the result waits for payment).
+- fee.unreconciled: a payment not reconciled (banked and remitted, or its exception cleared) within
+  UNRECONCILED_DAYS working days of payment (county rule for the fee window; no statute fixes the number).
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from zhengwu.core import clock
+from zhengwu.core.calendar import current_calendar
+from zhengwu.supervision import rules as supervision
+from zhengwu.supervision.models import Severity
+
+UNRECONCILED_DAYS = 3
+
+supervision.DOMAINS.setdefault("fee", "统一收费")
+
+
+def _money(value):
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+class FeeRule(supervision.Rule):
+    domain = "fee"
+
+
+class AboveStandard(FeeRule):
+    # 行政许可法 第五十九条: a fee is charged at the standard the law sets and the catalogue publishes.
+    code = "above_standard"
+    severity = Severity.SERIOUS
+    title = "收费高于收费目录标准"
+
+    def check(self, ctx):
+        if ctx.event.action != "charge_fee":
+            return []
+        problems = []
+        for item in ctx.data.get("fees") or []:
+            if not item.get("notice"):
+                continue
+            amount, standard = _money(item.get("amount")), _money(item.get("standard_amount"))
+            if amount is not None and standard is not None and amount > standard:
+                problems.append(f"「{item.get('name')}」收取 {amount} 元,高于按目录标准应收 {standard} 元")
+        return (
+            [supervision.Finding("；".join(problems) + "。", {"fees": ctx.data.get("fees")})]
+            if problems
+            else []
+        )
+
+
+class NotInCatalogue(FeeRule):
+    # 行政许可法 第五十八条: no fee without a legal basis; the seed: every fee in the centre is on the public list.
+    code = "not_in_catalogue"
+    severity = Severity.SERIOUS
+    title = "收费项目不在收费目录清单"
+
+    def check(self, ctx):
+        if ctx.event.action != "charge_fee":
+            return []
+        from zhengwu.fees.models import CatalogueFee
+
+        typed = [f for f in ctx.data.get("fees") or [] if not f.get("notice")]
+        if not typed or not CatalogueFee.objects.filter(organisation=ctx.case.organisation).exists():
+            return []  # the organisation has no list yet: the old typed path, nothing to compare with
+        listed = set(
+            CatalogueFee.objects.filter(organisation=ctx.case.organisation).values_list("name", flat=True)
+        )
+        outside = [f.get("name") for f in typed if f.get("name") not in listed]
+        if not outside:
+            return []
+        return [
+            supervision.Finding(
+                f"登记收费「{'、'.join(outside)}」不在{ctx.case.organisation.name}的收费目录清单中,"
+                "且未通过缴款通知书由收费窗口统一征收。",
+                {"fees": outside},
+            )
+        ]
+
+
+class DeliveredUnpaid(FeeRule):
+    # 统一收费: the result is delivered once its fees are paid, unless the item pays after delivery.
+    code = "delivered_unpaid"
+    severity = Severity.SERIOUS
+    title = "未缴费即送达办理结果"
+
+    def check(self, ctx):
+        if ctx.event.action != "deliver":
+            return []
+        from zhengwu.fees import panels
+
+        refusal = panels.delivery_refusal(ctx.case)
+        return [supervision.Finding(f"送达时:{refusal}", {}, per_case=True)] if refusal else []
+
+
+class Unreconciled(FeeRule):
+    # County rule: the fee window reconciles every payment within UNRECONCILED_DAYS working days.
+    code = "unreconciled"
+    severity = Severity.WARNING
+    title = "缴款逾期未对账"
+
+    def check(self, ctx):  # not raised on case events: see scan_unreconciled
+        return []
+
+
+def scan_unreconciled() -> int:
+    """Raise fee.unreconciled for each payment older than UNRECONCILED_DAYS working days that the bank statement
+    does not show both banked and remitted, or that has an exception nobody cleared. Once per payment."""
+    from zhengwu.fees.models import Discrepancy, Payment, StatementLine
+
+    calendar = current_calendar()
+    today = clock.today()
+    raised = 0
+    for payment in Payment.objects.select_related("notice__case", "notice__organisation").order_by("paid_at")[
+        :5000
+    ]:
+        paid_on = clock.local_date(payment.paid_at)
+        if calendar.workdays_between(paid_on, today).value < UNRECONCILED_DAYS:
+            continue
+        kinds = set(StatementLine.objects.filter(reference=payment.reference).values_list("kind", flat=True))
+        open_ = Discrepancy.objects.filter(reference=payment.reference, cleared_at__isnull=True).exists()
+        if kinds >= {"receipt", "remit"} and not open_:
+            continue
+        finding = supervision.Finding(
+            f"缴款码 {payment.notice.code} 于 {paid_on} 缴款 {payment.amount} 元,超过 {UNRECONCILED_DAYS} 个工作日"
+            f"仍未对平(银行{'已' if 'receipt' in kinds else '未'}到账,{'已' if 'remit' in kinds else '未'}缴库)。",
+            {"payment": payment.reference},
+        )
+        case = payment.notice.case
+        alert = supervision.raise_alert(
+            Unreconciled,
+            finding,
+            f"{Unreconciled.code}:p{payment.pk}",
+            f"办件 {case.number}:{finding.explanation}",
+            case=case,
+            organisation_id=payment.notice.organisation_id,
+        )
+        raised += alert is not None
+    return raised

@@ -1,0 +1,186 @@
+"""Reading the fee catalogue: the public list per organisation, and which of an item's fee lines are in force."""
+
+import datetime as dt
+
+from django.db.models import Q
+from django.urls import reverse
+
+from zhengwu.core import access, clock
+from zhengwu.core.models import Organisation
+from zhengwu.fees import compute
+from zhengwu.fees.models import CatalogueFee
+
+
+def in_force_q(day: dt.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(removed_on__isnull=True) | Q(removed_on__gt=day))
+
+
+def catalogue(day: dt.date | None = None, organisation: Organisation | None = None):
+    """The fees in force on `day` (today), each organisation's together."""
+    day = day or clock.today()
+    qs = (
+        CatalogueFee.objects.filter(in_force_q(day))
+        .select_related("organisation")
+        .prefetch_related("waivers")
+    )
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs.order_by("organisation__name", "code")
+
+
+def organisations_with_fees(day: dt.date | None = None) -> list[dict]:
+    """For the portal's index: each collecting organisation with how many fees it lists today."""
+    rows: dict[int, dict] = {}
+    for fee in catalogue(day):
+        row = rows.setdefault(fee.organisation_id, {"organisation": fee.organisation, "count": 0})
+        row["count"] += 1
+    return list(rows.values())
+
+
+def public_list(organisation: Organisation, day: dt.date | None = None) -> list[dict]:
+    """收费目录清单 of one organisation, as published."""
+    return [
+        {
+            "fee": fee,
+            "standard": compute.standard_text(fee),
+            "revenue_kind": fee.get_revenue_kind_display(),
+            "waivers": list(fee.waivers.all()),
+        }
+        for fee in catalogue(day, organisation)
+    ]
+
+
+def list_url(organisation_id: int) -> str:
+    return reverse("fees_portal:list", args=[organisation_id])
+
+
+def item_fees_in_force(version, day: dt.date | None = None) -> list[dict]:
+    """The item version's fee lines on `day`: a line naming a catalogue fee shows the catalogue's standard and
+    basis, and is gone once that fee is removed (or before it starts); a line typed before the catalogue (no code)
+    shows as typed."""
+    day = day or clock.today()
+    lines = list(version.fees.all())
+    codes = {f.code for f in lines if f.code}
+    fees = {f.code: f for f in CatalogueFee.objects.filter(code__in=codes).select_related("organisation")}
+    out = []
+    for line in lines:
+        if not line.code:
+            out.append(
+                {
+                    "name": line.name,
+                    "standard": line.standard,
+                    "amount": line.amount,
+                    "basis": line.basis,
+                    "code": "",
+                    "url": "",
+                    "organisation": "",
+                }
+            )
+            continue
+        fee = fees.get(line.code)
+        if fee is None or not fee.in_force(day):
+            continue
+        out.append(
+            {
+                "name": fee.name,
+                "standard": compute.standard_text(fee),
+                "amount": None,
+                "basis": f"{fee.basis};{fee.approval}",
+                "code": fee.code,
+                "url": list_url(fee.organisation_id),
+                "organisation": fee.organisation.name,
+                "fee": fee,
+                "version_line": line,
+            }
+        )
+    return out
+
+
+def charges_fees(version, day: dt.date | None = None) -> bool:
+    """Does the item version charge any catalogue fee in force (a line with a code)?"""
+    return any(f["code"] for f in item_fees_in_force(version, day))
+
+
+def administrative_fees(organisation: Organisation, year: int):
+    """第二十条第(八)项: the 行政事业性收费 collected in the year (元) by the organisation and its children — the
+    lines of that kind on notices paid in the year, less the refunds approved in the year (a refund of a notice of
+    several kinds counted in proportion). None when the organisation collects no fee through the platform."""
+    from decimal import Decimal
+
+    from zhengwu.fees.models import CatalogueFee, NoticeLine, Refund, RevenueKind
+
+    prefix = organisation.path or ""
+    scope = {"organisation__path__startswith": prefix} if prefix else {"organisation": organisation}
+    if not CatalogueFee.objects.filter(**scope).exists():
+        return None
+    first = dt.datetime(year, 1, 1, tzinfo=clock.LOCAL)
+    after = dt.datetime(year + 1, 1, 1, tzinfo=clock.LOCAL)
+    note_scope = {f"notice__{k}": v for k, v in scope.items()}
+    lines = NoticeLine.objects.filter(
+        revenue_kind=RevenueKind.ADMIN_FEE,
+        notice__payment__paid_at__gte=first,
+        notice__payment__paid_at__lt=after,
+        **note_scope,
+    )
+    total = sum((line.amount for line in lines), Decimal("0"))
+    refunds = Refund.objects.filter(
+        state=Refund.State.APPROVED,
+        decided_at__gte=first,
+        decided_at__lt=after,
+        **{f"payment__{k}": v for k, v in note_scope.items()},
+    ).select_related("payment__notice")
+    for refund in refunds:
+        notice = refund.payment.notice
+        admin = sum(
+            (x.amount for x in notice.lines.all() if x.revenue_kind == RevenueKind.ADMIN_FEE), Decimal("0")
+        )
+        if notice.total:
+            total -= refund.amount * admin / notice.total
+    return total.quantize(Decimal("0.01"))
+
+
+def bulletin_section(period, user=None) -> dict | None:
+    """The monthly bulletin's 统一收费 section: per collecting organisation, the notices issued, amounts charged,
+    collected (by payment day), refunded and receipts voided in the month. None when nothing was charged."""
+    from decimal import Decimal
+
+    from zhengwu.fees.models import Notice, Payment, Receipt, Refund
+
+    def scoped(qs, field):
+        return access.scope(user, qs, field) if user is not None else qs
+
+    rows: dict[str, list] = {}
+
+    def row(name):
+        return rows.setdefault(name, [name, 0, Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), 0])
+
+    for n in scoped(
+        Notice.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end), "organisation"
+    ).select_related("organisation"):
+        r = row(n.organisation.name)
+        r[1] += 1
+        r[2] += n.total
+    for p in scoped(
+        Payment.objects.filter(paid_at__gte=period.start, paid_at__lt=period.end), "notice__organisation"
+    ).select_related("notice__organisation"):
+        row(p.notice.organisation.name)[3] += p.amount
+    for f in scoped(
+        Refund.objects.filter(
+            state=Refund.State.APPROVED, decided_at__gte=period.start, decided_at__lt=period.end
+        ),
+        "payment__notice__organisation",
+    ).select_related("payment__notice__organisation"):
+        row(f.payment.notice.organisation.name)[4] += f.amount
+    for v in scoped(
+        Receipt.objects.filter(voided_at__gte=period.start, voided_at__lt=period.end),
+        "payment__notice__organisation",
+    ).select_related("payment__notice__organisation"):
+        row(v.payment.notice.organisation.name)[5] += 1
+    if not rows:
+        return None
+    out = [[r[0], r[1], f"{r[2]:.2f}", f"{r[3]:.2f}", f"{r[4]:.2f}", r[5]] for _k, r in sorted(rows.items())]
+    return {
+        "title": "统一收费(非税收入)",
+        "header": ["执收单位", "开具缴款通知书", "应收(元)", "实收(元)", "退付(元)", "作废票据"],
+        "rows": out,
+    }

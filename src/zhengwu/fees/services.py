@@ -1,0 +1,673 @@
+"""Writing fees: the catalogue, notices, payments, receipts, refunds. Every write is one transaction with its audit
+record; bad input raises ValidationFailed naming the field, in Chinese."""
+
+import datetime as dt
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhengwu.core import access, audit, clock
+from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.models import Organisation, Role
+from zhengwu.fees import compute, providers, selectors
+from zhengwu.fees.models import (
+    Callback,
+    CatalogueFee,
+    Channel,
+    ItemFeeRule,
+    Notice,
+    NoticeLine,
+    Payment,
+    Receipt,
+    Refund,
+    RevenueKind,
+    StandardKind,
+    Waiver,
+)
+
+CENT = compute.CENT
+CATALOGUE_ROLES = (Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
+
+
+def _money(value, field: str, *, allow_zero: bool = False) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed(_("金额须为数字"), field=field) from None
+    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
+        raise ValidationFailed(_("金额须大于 0"), field=field)
+    if amount != amount.quantize(CENT):
+        raise ValidationFailed(_("金额最多两位小数(到分)"), field=field)
+    return amount.quantize(CENT)
+
+
+def _text(data: dict, key: str, label: str, *, required: bool = True, limit: int = 500) -> str:
+    value = str(data.get(key) or "").strip()
+    if required and not value:
+        raise ValidationFailed(_("请填写%(label)s") % {"label": label}, field=key)
+    if len(value) > limit:
+        raise ValidationFailed(_("%(label)s不能超过%(n)d个字") % {"label": label, "n": limit}, field=key)
+    return value
+
+
+def _date(value, field: str, *, required: bool = True) -> dt.date | None:
+    if value in (None, ""):
+        if required:
+            raise ValidationFailed(_("请填写日期"), field=field)
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(_("日期格式应为 年-月-日,如 2026-11-18"), field=field) from None
+
+
+def _require_catalogue_keeper(by):
+    if by is None:  # the system (demo, imports)
+        return
+    if not (access.is_administrator(by) or access.has_role(by, *CATALOGUE_ROLES)):
+        raise AccessDenied(_("只有中心管理人员或系统管理员可以维护收费目录"))
+
+
+def add_fee(*, data: dict, by=None) -> CatalogueFee:
+    """Put a fee in the catalogue: code, name, collecting organisation, revenue kind, basis (设立依据), approving
+    document (批准文件), standard kind and amount (a band: lower bound `amount`, `upper`), unit, validity."""
+    _require_catalogue_keeper(by)
+    code = _text(data, "code", _("收费编码"), limit=32)
+    if CatalogueFee.objects.filter(code=code).exists():
+        raise ValidationFailed(_("收费编码「%(code)s」已存在") % {"code": code}, field="code")
+    kind = data.get("standard_kind")
+    if kind not in StandardKind.values:
+        raise ValidationFailed(_("请选择标准类型(定额、按数量计收或幅度)"), field="standard_kind")
+    revenue = data.get("revenue_kind")
+    if revenue not in RevenueKind.values:
+        raise ValidationFailed(_("请选择收入类别"), field="revenue_kind")
+    organisation = data.get("organisation")
+    if not isinstance(organisation, Organisation):
+        organisation = Organisation.objects.filter(pk=organisation).first() if organisation else None
+    if organisation is None:
+        raise ValidationFailed(_("请选择执收单位"), field="organisation")
+    amount = _money(data.get("amount"), "amount")
+    upper = None
+    if kind == StandardKind.BAND:
+        upper = _money(data.get("upper"), "upper")
+        if upper < amount:
+            raise ValidationFailed(_("幅度上限不能低于下限"), field="upper")
+    valid_from = _date(data.get("valid_from"), "valid_from")
+    removed_on = _date(data.get("removed_on"), "removed_on", required=False)
+    if removed_on is not None and removed_on <= valid_from:
+        raise ValidationFailed(_("取消日期须晚于执行日期"), field="removed_on")
+    fee = CatalogueFee(
+        code=code,
+        name=_text(data, "name", _("收费项目"), limit=200),
+        organisation=organisation,
+        revenue_kind=revenue,
+        # 行政许可法 第五十九条: a fee only on the basis of a law or an administrative regulation.
+        basis=_text(data, "basis", _("设立依据")),
+        approval=_text(data, "approval", _("批准文件"), limit=300),
+        standard_kind=kind,
+        amount=amount,
+        upper=upper,
+        unit=_text(data, "unit", _("计费单位"), required=False, limit=20) or "件",
+        valid_from=valid_from,
+        removed_on=removed_on,
+        note=_text(data, "note", _("备注"), required=False),
+    )
+    with transaction.atomic():
+        fee.save()
+        for i, w in enumerate(data.get("waivers") or []):
+            wkind = w.get("kind")
+            if wkind not in Waiver.Kind.values:
+                raise ValidationFailed(_("请选择减免方式"), field=f"waivers.{i}.kind")
+            percent = int(w.get("percent") or 0)
+            if wkind == Waiver.Kind.PERCENT and not 0 < percent < 100:
+                raise ValidationFailed(_("减收比例须在 1 至 99 之间"), field=f"waivers.{i}.percent")
+            for key in ("code", "name", "basis"):
+                if not str(w.get(key) or "").strip():
+                    raise ValidationFailed(_("减免须写明编码、情形和依据"), field=f"waivers.{i}.{key}")
+            Waiver.objects.create(
+                fee=fee, code=w["code"], name=w["name"], kind=wkind, percent=percent, basis=w["basis"]
+            )
+        audit.record(
+            "fees.add_fee", fee, actor=by, summary={"code": code, "standard": compute.standard_text(fee)}
+        )
+    return fee
+
+
+def remove_fee(*, fee: CatalogueFee, on, by=None, reason: str = "") -> CatalogueFee:
+    """Take a fee out of the catalogue from `on` (取消): from that day it is on no guide and in no notice."""
+    _require_catalogue_keeper(by)
+    day = _date(on, "removed_on")
+    if day <= fee.valid_from:
+        raise ValidationFailed(_("取消日期须晚于执行日期"), field="removed_on")
+    if not (reason or "").strip():
+        raise ValidationFailed(_("请写明取消依据"), field="reason")
+    with transaction.atomic():
+        fee = CatalogueFee.objects.select_for_update().get(pk=fee.pk)
+        if fee.removed_on is not None and fee.removed_on <= clock.today():
+            raise Conflict(_("该收费已于%(d)s取消") % {"d": fee.removed_on})
+        fee.removed_on = day
+        fee.note = (fee.note + ";" if fee.note else "") + _("%(d)s起取消:%(r)s") % {
+            "d": day,
+            "r": reason.strip(),
+        }
+        fee.save(update_fields=["removed_on", "note"])
+        audit.record(
+            "fees.remove_fee", fee, actor=by, summary={"code": fee.code, "removed_on": day.isoformat()}
+        )
+    return fee
+
+
+def item_line(code: str) -> dict:
+    """An item's fee line (the catalogue's spec `fees` entry) referencing a catalogue fee instead of typing it."""
+    fee = CatalogueFee.objects.filter(code=code).first()
+    if fee is None:
+        raise ValidationFailed(_("收费目录中没有编码「%(code)s」") % {"code": code}, field="code")
+    return {
+        "name": fee.name,
+        "standard": compute.standard_text(fee),
+        "amount": str(fee.amount) if fee.standard_kind == StandardKind.FIXED else None,
+        "basis": f"{fee.basis};{fee.approval}"[:500],
+        "code": fee.code,
+    }
+
+
+# ---------------------------------------------------------------- payment notices (缴款通知书)
+
+
+def item_rule(item) -> ItemFeeRule:
+    """The item's rule of when fees are charged; the default (no row): after acceptance, before delivery, 15 days."""
+    rule = ItemFeeRule.objects.filter(item=item).first()
+    return rule or ItemFeeRule(
+        item=item, charge_at=ItemFeeRule.ChargeAt.ACCEPT, after_delivery=False, due_days=15
+    )
+
+
+def set_item_rule(
+    *, item, charge_at: str, after_delivery: bool = False, due_days: int = 15, by=None
+) -> ItemFeeRule:
+    _require_catalogue_keeper(by)
+    if charge_at not in ItemFeeRule.ChargeAt.values:
+        raise ValidationFailed(_("请选择开具缴款通知书的环节(受理后或作出准予决定后)"), field="charge_at")
+    if not 1 <= int(due_days) <= 90:
+        raise ValidationFailed(_("缴款期限须为 1 至 90 日"), field="due_days")
+    with transaction.atomic():
+        rule, _created = ItemFeeRule.objects.update_or_create(
+            item=item,
+            defaults={
+                "charge_at": charge_at,
+                "after_delivery": bool(after_delivery),
+                "due_days": int(due_days),
+            },
+        )
+        audit.record(
+            "fees.set_item_rule",
+            rule,
+            actor=by,
+            summary={"item": item.code, "charge_at": charge_at, "after_delivery": bool(after_delivery)},
+        )
+    return rule
+
+
+def _check_digit(digits: str) -> str:
+    """Luhn (ISO/IEC 7812) check digit, so a mistyped payment code is caught before it reaches a bank."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def valid_code(code: str) -> bool:
+    return len(code) == 20 and code.isdigit() and _check_digit(code[:-1]) == code[-1]
+
+
+def _payment_code(case) -> str:
+    """缴款码: 20 digits — region (6), date (8), a random serial (5), a check digit."""
+    region = (getattr(case.organisation.region, "code", "") or "000000")[:6].ljust(6, "0")
+    day = clock.today().strftime("%Y%m%d")
+    while True:
+        body = f"{region}{day}{secrets.randbelow(100000):05d}"
+        code = body + _check_digit(body)
+        if not Notice.objects.filter(code=code).exists():
+            return code
+
+
+def _issuer_check(by, case) -> None:
+    if by is None:
+        return
+    staff = access.staff_of(by)
+    if staff is None or not (
+        access.has_role(by, Role.WINDOW_CLERK, Role.DEPARTMENT_HEAD, Role.APPROVER)
+        and case.organisation.path.startswith(staff.organisation.path)
+    ):
+        raise AccessDenied(_("只有实施机构的工作人员可以开具缴款通知书"))
+
+
+def _moment_refusal(case, rule: ItemFeeRule) -> str | None:
+    from zhengwu.cases.models import Decision as CaseDecision
+    from zhengwu.cases.models import Status
+
+    if rule.charge_at == ItemFeeRule.ChargeAt.ACCEPT:
+        if case.status not in (Status.ACCEPTED, Status.DECIDED):
+            return _("本事项在受理后、送达前开具缴款通知书,当前办件状态不能开具")
+        return None
+    if case.status != Status.DECIDED or case.decision != CaseDecision.GRANT:
+        return _("本事项在作出准予决定后开具缴款通知书")
+    return None
+
+
+def compute_lines(case, *, quantities=None, waivers=None, decisions=None, only=None) -> list[tuple]:
+    """The notice's lines for the case today: (item fee line, catalogue fee, computed Line) for every fee of the
+    item that names a catalogue fee in force — or, given `only`, those of them that apply to this case (住宅 or
+    非住宅, say). `quantities`, `waivers` (waiver code) and `decisions` ({amount, document}) are keyed by the
+    catalogue fee's code."""
+    quantities, waivers, decisions = quantities or {}, waivers or {}, decisions or {}
+    in_force = [f for f in selectors.item_fees_in_force(case.version) if f["code"]]
+    codes = {f["code"] for f in in_force}
+    if only is not None:
+        for code in only:
+            if code not in codes:
+                raise ValidationFailed(
+                    _("「%(code)s」不是本事项现行收费目录中的收费") % {"code": code}, field=f"only.{code}"
+                )
+        in_force = [f for f in in_force if f["code"] in set(only)]
+        codes = {f["code"] for f in in_force}
+    for key, given in (("quantities", quantities), ("waivers", waivers), ("decisions", decisions)):
+        for code in given:
+            if code not in codes:
+                raise ValidationFailed(
+                    _("「%(code)s」不是本事项现行收费目录中的收费") % {"code": code}, field=f"{key}.{code}"
+                )
+    out = []
+    for entry in in_force:
+        fee, code = entry["fee"], entry["code"]
+        waiver = None
+        if waivers.get(code):
+            waiver = fee.waivers.filter(code=waivers[code]).first()
+            if waiver is None:
+                raise ValidationFailed(
+                    _("「%(name)s」没有减免情形「%(w)s」") % {"name": fee.name, "w": waivers[code]},
+                    field=f"waivers.{code}",
+                )
+        decision = None
+        if decisions.get(code):
+            d = decisions[code]
+            decision = compute.Decision(amount=d.get("amount"), document=str(d.get("document") or ""))
+        line = compute.line(
+            fee, quantities.get(code, 1), waiver=waiver, decision=decision, field=f"fees.{code}"
+        )
+        out.append((entry["version_line"], fee, line))
+    return out
+
+
+def issue_notice(*, case, by, quantities=None, waivers=None, decisions=None, only=None) -> Notice:
+    """开具缴款通知书: the case's fees computed from the catalogue at the step the item names, one notice per case,
+    recorded on the case as its charge (收费). A notice of nothing to pay (all waived) is 免缴."""
+    _issuer_check(by, case)
+    rule = item_rule(case.item)
+    refusal = _moment_refusal(case, rule)
+    if refusal:
+        raise Conflict(refusal, code="fee.not_now")
+    lines = compute_lines(case, quantities=quantities, waivers=waivers, decisions=decisions, only=only)
+    if not lines:
+        if only is not None:
+            raise ValidationFailed(_("请至少选择一项本件收取的收费"), field="only")
+        raise ValidationFailed(_("本事项没有收费目录中的收费,无需开具缴款通知书"), field="fees")
+    from zhengwu.cases import services as case_services
+
+    total = sum((line.amount for _v, _f, line in lines), Decimal("0.00"))
+    with transaction.atomic():
+        if Notice.objects.select_for_update().filter(case=case).exists():
+            raise Conflict(_("该办件已开具缴款通知书(一件一单)"), code="fee.notice_exists")
+        notice = Notice.objects.create(
+            case=case,
+            organisation=lines[0][1].organisation,
+            window=case.window,
+            code=_payment_code(case),
+            payer=case.applicant.name,
+            total=total,
+            issued_at=clock.now(),
+            # 缴款期限: the county's rule per item (default 15 days); no statute fixes it for these fees.
+            due_on=clock.today() + dt.timedelta(days=rule.due_days),
+            state=Notice.State.UNPAID if total > 0 else Notice.State.WAIVED,
+            issued_by=by,
+        )
+        NoticeLine.objects.bulk_create(
+            NoticeLine(
+                notice=notice,
+                position=i,
+                fee=fee,
+                name=line.name,
+                revenue_kind=fee.revenue_kind,
+                standard=line.standard,
+                quantity=line.quantity,
+                standard_amount=line.standard_amount,
+                amount=line.amount,
+                basis=line.basis[:800],
+                waiver=line.waiver[:800],
+                decision=line.decision[:300],
+            )
+            for i, (_v, fee, line) in enumerate(lines, start=1)
+        )
+        note = _("缴款通知书 %(code)s:") % {"code": notice.code} + "；".join(
+            f"{line.name} {compute.yuan(line.amount)} 元" for _v, _f, line in lines
+        )
+        case_services.record_notice_charge(
+            case=case,
+            by=by,
+            note=note,
+            fees=[
+                {
+                    "position": version_line.position,
+                    "name": line.name,
+                    "amount": compute.yuan(line.amount),
+                    "standard_amount": compute.yuan(line.standard_amount),
+                    "notice": notice.code,
+                    **({"waiver": line.waiver} if line.waiver else {}),
+                }
+                for version_line, _f, line in lines
+            ],
+        )
+        audit.record(
+            "fees.issue_notice",
+            notice,
+            actor=by,
+            summary={"case": case.number, "code": notice.code, "total": compute.yuan(total)},
+        )
+    return notice
+
+
+# ---------------------------------------------------------------- paying (缴款)
+
+
+def notice_by_code(code: str) -> Notice:
+    code = str(code or "").strip()
+    if not valid_code(code):
+        raise ValidationFailed(_("缴款码应为20位数字,请核对"), field="code")
+    notice = Notice.objects.select_related("case", "organisation").filter(code=code).first()
+    if notice is None:
+        raise NotFound(_("找不到该缴款码的缴款通知书"), field="code")
+    return notice
+
+
+def _record_payment(
+    notice: Notice,
+    *,
+    provider: str,
+    reference: str,
+    channel: str,
+    amount: Decimal,
+    paid_at,
+    window=None,
+    by=None,
+) -> Payment:
+    """Inside the caller's transaction, the notice locked: the payment, the notice paid, the receipt."""
+    payment = Payment.objects.create(
+        notice=notice,
+        provider=provider,
+        reference=reference,
+        channel=channel,
+        amount=amount,
+        paid_at=paid_at,
+        recorded_at=clock.now(),
+        window=window,
+        recorded_by=by,
+    )
+    notice.state = Notice.State.PAID
+    notice.save(update_fields=["state"])
+    receipt = _issue_receipt(payment)
+    audit.record(
+        "fees.record_payment",
+        payment,
+        actor=by,
+        summary={
+            "notice": notice.code,
+            "reference": reference,
+            "channel": channel,
+            "amount": compute.yuan(amount),
+            "receipt": receipt.number,
+        },
+    )
+    return payment
+
+
+def receive_callback(*, provider: str, body: bytes, signature: str) -> Callback:
+    """A provider's callback (异步通知), verified and recorded as it came; a paid one records the payment once.
+    Returns the stored callback with its outcome. A forged one is stored as refused and raises AccessDenied."""
+    source = providers.get(provider)
+    text = body.decode("utf-8", errors="replace")[:4000]
+    try:
+        message = source.parse(body, signature)
+    except providers.Forged:
+        with transaction.atomic():
+            Callback.objects.create(
+                provider=provider,
+                received_at=clock.now(),
+                body=text,
+                signature=(signature or "")[:128],
+                outcome=Callback.Outcome.FORGED,
+            )
+            audit.record("fees.callback_forged", summary={"provider": provider}, object_type="fees.callback")
+        raise AccessDenied(_("缴款通知签名不符,已拒绝")) from None
+
+    def stored(outcome):
+        return Callback.objects.create(
+            provider=provider,
+            received_at=clock.now(),
+            body=text,
+            signature=(signature or "")[:128],
+            outcome=outcome,
+            notice_code=message.notice_code,
+            reference=message.reference,
+        )
+
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().filter(code=message.notice_code).first()
+        if notice is None:
+            return stored(Callback.Outcome.REJECTED)
+        existing = Payment.objects.filter(notice=notice).first()
+        if message.status != "paid":
+            # A "pending" or "closed" arriving after the payment is older news: nothing changes.
+            return stored(Callback.Outcome.STALE if existing else Callback.Outcome.PENDING)
+        if existing is not None:
+            same = existing.reference == message.reference
+            return stored(Callback.Outcome.DUPLICATE if same else Callback.Outcome.REJECTED)
+        if notice.state != Notice.State.UNPAID or message.amount.quantize(CENT) != notice.total:
+            return stored(Callback.Outcome.REJECTED)
+        if Payment.objects.filter(reference=message.reference).exists():
+            return stored(Callback.Outcome.REJECTED)
+        _record_payment(
+            notice,
+            provider=provider,
+            reference=message.reference,
+            channel=Channel.ONLINE,
+            amount=notice.total,
+            paid_at=message.paid_at or clock.now(),
+        )
+        return stored(Callback.Outcome.RECORDED)
+
+
+def _window_clerk(by):
+    staff = access.staff_of(by)
+    if staff is None or staff.window_id is None or not access.has_role(by, Role.WINDOW_CLERK):
+        raise AccessDenied(_("只有收费窗口的工作人员可以登记窗口缴款"))
+    return staff
+
+
+def record_at_window(*, code: str, by, channel: str, voucher: str = "") -> Payment:
+    """At the fee window (收费窗口) a clerk records cash or a card payment: the same payment, receipt and ledger as
+    paying online. A card payment names the terminal's voucher number (刷卡凭证号)."""
+    staff = _window_clerk(by)
+    if channel not in (Channel.CASH, Channel.CARD):
+        raise ValidationFailed(_("请选择缴款方式:现金或刷卡"), field="channel")
+    voucher = str(voucher or "").strip()[:40]
+    if channel == Channel.CARD and not voucher:
+        raise ValidationFailed(_("刷卡缴款请填写凭证号"), field="voucher")
+    notice = notice_by_code(code)
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        if notice.state != Notice.State.UNPAID:
+            raise Conflict(
+                _("该缴款通知书%(state)s,不能再次缴款") % {"state": notice.get_state_display()},
+                code="fee.paid",
+            )
+        reference = (
+            f"POS{voucher}"
+            if channel == Channel.CARD
+            else f"CASH{staff.window_id:03d}{clock.now().strftime('%Y%m%d%H%M%S')}{notice.pk}"
+        )
+        if Payment.objects.filter(reference=reference).exists():
+            raise Conflict(_("该凭证号已登记过一笔缴款"), code="fee.voucher_used")
+        return _record_payment(
+            notice,
+            provider="window",
+            reference=reference,
+            channel=channel,
+            amount=notice.total,
+            paid_at=clock.now(),
+            window=staff.window,
+            by=by,
+        )
+
+
+# ---------------------------------------------------------------- receipts (财政电子票据)
+
+
+def _receipt_number() -> str:
+    """票据号码: the year's receipt code (8 digits) and a serial (10 digits)."""
+    year = clock.today().year
+    prefix = f"3606{year % 100:02d}01"
+    last = (
+        Receipt.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
+    )
+    serial = int(last[0][8:]) + 1 if last else 1
+    return f"{prefix}{serial:010d}"
+
+
+def _issue_receipt(payment: Payment, *, replaces: Receipt | None = None) -> Receipt:
+    return Receipt.objects.create(
+        payment=payment,
+        number=_receipt_number(),
+        payer=payment.notice.payer,
+        amount=payment.amount,
+        issued_at=clock.now(),
+        replaces=replaces,
+    )
+
+
+def void_and_reissue(*, receipt: Receipt, by, reason: str, payer: str = "") -> Receipt:
+    """作废并换开: the voided receipt stays with its reason; the new one names it (e.g. the payer's name corrected)."""
+    _window_clerk(by)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请填写作废原因"), field="reason")
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().select_related("payment__notice").get(pk=receipt.pk)
+        if receipt.voided_at is not None:
+            raise Conflict(_("该票据已作废"), code="fee.receipt_voided")
+        receipt.voided_at = clock.now()
+        receipt.void_reason = reason[:300]
+        receipt.save(update_fields=["voided_at", "void_reason"])
+        new = _issue_receipt(receipt.payment, replaces=receipt)
+        if payer.strip():
+            new.payer = payer.strip()[:100]
+            new.save(update_fields=["payer"])
+        audit.record(
+            "fees.void_receipt",
+            receipt,
+            actor=by,
+            summary={"voided": receipt.number, "reissued": new.number, "reason": reason},
+        )
+    return new
+
+
+def current_receipt(payment: Payment) -> Receipt | None:
+    return payment.receipts.filter(voided_at__isnull=True).first()
+
+
+# ---------------------------------------------------------------- refunds (退付)
+
+
+def request_refund(*, payment: Payment, by, amount, reason: str, explanation: str) -> Refund:
+    """退付 asked by the collecting organisation's staff or the fee window: overpaid, or the case withdrawn or
+    ended, against the original payment; never more than was paid less what is refunded already."""
+    if access.staff_of(by) is None:
+        raise AccessDenied(_("只有工作人员可以申请退付"))
+    if reason not in Refund.Reason.values:
+        raise ValidationFailed(_("请选择退付原因"), field="reason")
+    explanation = str(explanation or "").strip()
+    if not explanation:
+        raise ValidationFailed(_("请写明退付说明"), field="explanation")
+    amount = _money(amount, "amount")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        refunded = sum(
+            (r.amount for r in payment.refunds.exclude(state=Refund.State.REJECTED)), Decimal("0.00")
+        )
+        if amount > payment.amount - refunded:
+            raise ValidationFailed(
+                _("退付金额不能超过可退金额 %(left)s 元") % {"left": compute.yuan(payment.amount - refunded)},
+                field="amount",
+            )
+        refund = Refund.objects.create(
+            payment=payment,
+            amount=amount,
+            reason=reason,
+            explanation=explanation[:500],
+            requested_at=clock.now(),
+            requested_by=by,
+        )
+        audit.record(
+            "fees.request_refund",
+            refund,
+            actor=by,
+            summary={"payment": payment.reference, "amount": str(amount)},
+        )
+    return refund
+
+
+def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Refund:
+    """审批退付: a department head of the collecting organisation (or a centre manager), never the one who asked."""
+    staff = access.staff_of(by)
+    notice = refund.payment.notice
+    allowed = staff is not None and (
+        access.has_role(by, Role.CENTRE_MANAGER)
+        or (
+            access.has_role(by, Role.DEPARTMENT_HEAD)
+            and notice.organisation.path.startswith(staff.organisation.path)
+        )
+    )
+    if refund.requested_by_id == by.pk:
+        raise AccessDenied(_("退付的申请人不能审批自己的申请"))
+    if not allowed:
+        raise AccessDenied(_("只有执收单位负责人或中心管理人员可以审批退付"))
+    opinion = str(opinion or "").strip()
+    if not approve and not opinion:
+        raise ValidationFailed(_("不予退付须写明理由"), field="opinion")
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment__notice").get(pk=refund.pk)
+        if refund.state != Refund.State.REQUESTED:
+            raise Conflict(_("该退付申请已审批"), code="fee.refund_decided")
+        refund.state = Refund.State.APPROVED if approve else Refund.State.REJECTED
+        refund.decided_at = clock.now()
+        refund.decided_by = by
+        refund.opinion = opinion[:500]
+        refund.save(update_fields=["state", "decided_at", "decided_by", "opinion"])
+        payment = refund.payment
+        if approve:
+            refunded = sum(
+                (r.amount for r in payment.refunds.filter(state=Refund.State.APPROVED)), Decimal("0.00")
+            )
+            if refunded >= payment.amount:
+                Notice.objects.filter(pk=payment.notice_id).update(state=Notice.State.REFUNDED)
+        audit.record(
+            "fees.decide_refund", refund, actor=by, summary={"approve": approve, "amount": str(refund.amount)}
+        )
+    return refund

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from zhengwu.fees import workbench
+
+app_name = "fees_workbench"
+urlpatterns = [
+    path("", workbench.index, name="index"),
+    path("window/", workbench.record, name="record"),
+    path("cases/<str:number>/issue/", workbench.issue, name="issue"),
+    path("notices/<str:code>/", workbench.notice, name="notice"),
+    path("notices/<str:code>/refund/", workbench.refund, name="refund"),
+    path("refunds/<int:refund_id>/decide/", workbench.decide, name="decide"),
+    path("receipts/<str:number>/void/", workbench.void, name="void"),
+    path("reconcile/", workbench.reconciliation, name="reconcile"),
+]

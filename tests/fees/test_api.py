@@ -1,0 +1,128 @@
+"""统一收费 over HTTP: the public catalogue, a notice issued, the callbacks (three times, out of order, and forged),
+a window payment, a refund, a receipt reissued and the reconciliation, all as {code, message, field} on errors."""
+
+from tests.fees.conftest import land_case
+from zhengwu.fees import providers
+
+
+def test_the_catalogue_is_public(fees_world, client):
+    rows = client.get("/api/fees/catalogue").json()
+    assert {r["code"] for r in rows} == {"BDC-001", "BDC-002", "BDC-003", "SFZ-001", "SFZ-002", "FM-001"}
+    band = next(r for r in rows if r["code"] == "FM-001")
+    assert (
+        band["standard"] == "50000.00—100000.00元(按下限50000.00元执行)"
+        and band["revenue_kind_label"] == "罚没收入"
+    )
+    rows = client.get(f"/api/fees/catalogue?organisation={fees_world.police.pk}").json()
+    assert [r["code"] for r in rows] == ["SFZ-001", "SFZ-002"] and rows[0]["waivers"][0]["basis"]
+    assert client.get("/api/fees/catalogue?organisation=999999").json()["code"] == "not_found"
+
+
+def test_the_whole_flow_over_http(fees_world, client):
+    w = fees_world
+    case = land_case(w)
+    assert (
+        client.post(f"/api/fees/cases/{case.number}/notice", {}, content_type="application/json").status_code
+        == 403
+    )
+    client.force_login(w.land_clerk)
+    answer = client.post(
+        f"/api/fees/cases/{case.number}/notice",
+        {"quantities": {"BDC-003": 0}},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and answer.json()["field"] == "fees.BDC-003.quantity"
+    answer = client.post(
+        f"/api/fees/cases/{case.number}/notice", {"only": ["BDC-001"]}, content_type="application/json"
+    )
+    assert answer.status_code == 201
+    notice = answer.json()
+    assert notice["total"] == "80.00" and notice["state"] == "unpaid" and len(notice["lines"]) == 1
+    code = notice["code"]
+    # The provider's callbacks: forged, then paid three times with a stale pending between.
+    sim = providers.PROVIDERS["simulator"]
+    pending = sim.message(notice_code=code, reference="SIM-API", status="pending", amount="80", sequence=1)
+    paid = sim.message(notice_code=code, reference="SIM-API", status="paid", amount="80", sequence=2)
+    forged = client.post(
+        "/api/fees/callbacks/simulator",
+        paid,
+        content_type="application/json",
+        headers={providers.SIGNATURE_HEADER: "00"},
+    )
+    assert forged.status_code == 403 and forged.json()["code"] == "forbidden"
+    outcomes = [
+        client.post(
+            "/api/fees/callbacks/simulator",
+            body,
+            content_type="application/json",
+            headers={providers.SIGNATURE_HEADER: providers.sign(body)},
+        ).content.decode()
+        for body in (pending, paid, pending, paid, paid)
+    ]
+    assert outcomes == [
+        "success pending",
+        "success recorded",
+        "success stale",
+        "success duplicate",
+        "success duplicate",
+    ]
+    notice = client.get(f"/api/fees/notices/{code}").json()
+    assert notice["state"] == "paid" and notice["payment"]["reference"] == "SIM-API"
+    number = notice["payment"]["receipts"][0]["number"]
+    # The applicant reads their own notice; someone else's clerk does not.
+    client.force_login(w.citizen_user)
+    assert client.get(f"/api/fees/notices/{code}").json()["code"] == code
+    client.force_login(w.clerk)
+    assert client.get(f"/api/fees/notices/{code}").status_code == 404
+    # Receipt reissued, refund asked and approved.
+    client.force_login(w.cashier)
+    answer = client.post(
+        f"/api/fees/receipts/{number}/void", {"reason": "抬头有误"}, content_type="application/json"
+    )
+    assert answer.status_code == 201 and answer.json()["replaces"] == number
+    answer = client.post(
+        f"/api/fees/notices/{code}/refunds",
+        {"amount": "80", "reason": "withdrawn", "explanation": "申请人撤回"},
+        content_type="application/json",
+    )
+    refund = answer.json()
+    assert answer.status_code == 201 and refund["state"] == "requested"
+    client.force_login(w.land_head)
+    answer = client.post(
+        f"/api/fees/refunds/{refund['id']}/decision", {"approve": True}, content_type="application/json"
+    )
+    assert answer.json()["state_label"] == "已批准退付"
+    # Reconciliation of the day: the payment is not in any bank statement yet.
+    client.force_login(w.manager)
+    report = client.get("/api/fees/reconciliation?date=2026-09-28").json()
+    assert report["totals"]["paid"] == "80.00" and report["refunds"] == "80.00"
+    assert {e["kind"] for e in report["exceptions"]} == {"not_in_bank", "not_remitted"}
+    body = f"记账日期,交易流水号,缴款码,金额,类型\n2026-09-28,SIM-API,{code},80.00,收款\n"
+    answer = client.post("/api/fees/reconciliation/statement", body.encode(), content_type="text/csv")
+    assert answer.status_code == 201 and answer.json() == {"imported": 1, "skipped": 0}
+    client.force_login(w.land_approver)
+    assert client.get("/api/fees/reconciliation").status_code == 403
+
+
+def test_the_fee_window_over_http(fees_world, client):
+    w = fees_world
+    case = land_case(w)
+    client.force_login(w.land_clerk)
+    code = client.post(f"/api/fees/cases/{case.number}/notice", {}, content_type="application/json").json()[
+        "code"
+    ]
+    client.force_login(w.cashier)
+    answer = client.post(
+        f"/api/fees/notices/{code}/payments", {"channel": "card"}, content_type="application/json"
+    )
+    assert answer.status_code == 422 and answer.json()["field"] == "voucher"
+    answer = client.post(
+        f"/api/fees/notices/{code}/payments",
+        {"channel": "card", "voucher": "POS778899"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201 and answer.json()["payment"]["channel_label"] == "窗口刷卡"
+    answer = client.post(
+        f"/api/fees/notices/{code}/payments", {"channel": "cash"}, content_type="application/json"
+    )
+    assert answer.status_code == 409

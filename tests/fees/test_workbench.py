@@ -1,0 +1,81 @@
+"""Staff pages: issue a notice from the case page, record at the fee window, void a receipt, refund, reconcile."""
+
+from tests.fees.conftest import land_case
+from zhengwu.fees.models import Discrepancy, Notice, Payment, Refund
+
+
+def test_issue_from_the_case_page_and_collect_at_the_window(fees_world, client):
+    w = fees_world
+    case = land_case(w)
+    client.force_login(w.land_clerk)
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert (
+        f"/workbench/fees/cases/{case.number}/issue/" in page and "按收费目录登记实际收取的费用" not in page
+    )
+    page = client.get(f"/workbench/fees/cases/{case.number}/issue/").content.decode()
+    assert "不动产权属证书工本费" in page and "小微企业" in page
+    response = client.post(f"/workbench/fees/cases/{case.number}/issue/", {"q_BDC-003": "0"})
+    assert response.status_code == 422 and "数量" in response.content.decode()
+    response = client.post(f"/workbench/fees/cases/{case.number}/issue/", {"q_BDC-003": "2"})
+    notice = Notice.objects.get(case=case)
+    assert response.status_code == 302 and str(notice.total) == "100.00"
+    assert notice.code in client.get(f"/workbench/cases/{case.number}/").content.decode()
+    # The fee window of the centre collects it in cash.
+    client.force_login(w.cashier)
+    page = client.get("/workbench/fees/").content.decode()
+    assert "收费窗口收款" in page and notice.code in page
+    response = client.post("/workbench/fees/window/", {"code": notice.code, "channel": "cash"}, follow=True)
+    assert "已收款 100.00 元" in response.content.decode()
+    payment = Payment.objects.get()
+    receipt = payment.receipts.get()
+    response = client.post(
+        f"/workbench/fees/receipts/{receipt.number}/void/",
+        {"reason": "交款人有误", "payer": "张三"},
+        follow=True,
+    )
+    assert "已作废" in response.content.decode() and payment.receipts.count() == 2
+    # A refund asked at the window, approved by the organisation's head.
+    client.post(
+        f"/workbench/fees/notices/{notice.code}/refund/",
+        {"amount": "10", "reason": "overpaid", "explanation": "多收一本证书工本费"},
+    )
+    refund = Refund.objects.get()
+    client.force_login(w.land_head)
+    response = client.post(
+        f"/workbench/fees/refunds/{refund.pk}/decide/", {"approve": "1", "opinion": "同意"}, follow=True
+    )
+    assert "退付已审批" in response.content.decode()
+    # The other department's clerk sees none of it.
+    client.force_login(w.clerk)
+    assert client.get(f"/workbench/fees/notices/{notice.code}/").status_code == 404
+
+
+def test_the_reconciliation_page_imports_and_clears(fees_world, client):
+    w = fees_world
+    case = land_case(w)
+    client.force_login(w.land_clerk)
+    client.post(f"/workbench/fees/cases/{case.number}/issue/", {})
+    notice = Notice.objects.get()
+    client.force_login(w.cashier)
+    client.post("/workbench/fees/window/", {"code": notice.code, "channel": "cash"})
+    payment = Payment.objects.get()
+    client.force_login(w.manager)
+    page = client.get("/workbench/fees/reconcile/?date=2026-09-28").content.decode()
+    assert "已登记缴款,银行未到账" in page and "90.00" in page and "未登记" in page
+    assert not Discrepancy.objects.exists()  # looking writes nothing
+    client.post("/workbench/fees/reconcile/", {"date": "2026-09-28", "run": "1"})
+    assert Discrepancy.objects.count() == 2
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = f"记账日期,交易流水号,缴款码,金额,类型\n2026-09-28,{payment.reference},{notice.code},90.00,收款\n".encode()
+    response = client.post(
+        "/workbench/fees/reconcile/",
+        {"date": "2026-09-28", "file": SimpleUploadedFile("s.csv", csv, content_type="text/csv")},
+        follow=True,
+    )
+    assert "导入 1 行" in response.content.decode()
+    for d in Discrepancy.objects.filter(cleared_at__isnull=True):
+        client.post(
+            "/workbench/fees/reconcile/", {"date": "2026-09-28", "clear": d.pk, "note": "银行次日到账"}
+        )
+    assert not Discrepancy.objects.filter(cleared_at__isnull=True, kind="not_in_bank").exists()
