@@ -4,6 +4,7 @@ import json
 
 from django.contrib.auth import get_user_model
 
+from tests.factories import PDF_BYTES
 from zhengwu.joint.models import JointCase
 
 
@@ -62,7 +63,7 @@ def test_apply_and_act_through_the_api(restaurant, county, company, client):
     drawings = next(e for e in joint.version.merged_materials if e["name"] == "排水管网图纸")["position"]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("图纸.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    upload = SimpleUploadedFile("图纸.pdf", PDF_BYTES)
     assert client.post(f"/api/joint/cases/{number}/materials/{drawings}", {"file": upload}).json() == {
         "members": 1
     }

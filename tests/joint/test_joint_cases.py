@@ -3,6 +3,7 @@ supply restarting every member's intake, 联合受理, prerequisites and results
 
 import pytest
 
+from tests.factories import PDF_BYTES
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import CaseStep, OutboxMessage, Status
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
@@ -13,7 +14,7 @@ from zhengwu.joint.models import JointNotice, Phase
 def pdf(name="材料.pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return SimpleUploadedFile(name, PDF_BYTES)
 
 
 def members(joint):

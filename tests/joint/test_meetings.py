@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import PDF_BYTES
 from zhengwu.cases import services as case_services
 from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
@@ -13,7 +14,7 @@ from zhengwu.joint import meetings, selectors, services
 def pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile("纪要.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return SimpleUploadedFile("纪要.pdf", PDF_BYTES)
 
 
 @pytest.fixture
