@@ -473,11 +473,14 @@ def _ranked(
     direct = f"tier >= {DIRECT_TIER}"
     if parts.every_word_in_name:
         direct += f" OR name_words = {int(parts.every_word_in_name)}"
-    # The parts are computed once per candidate (inner select); the outer one adds them up and groups.
+    # The parts are computed once per candidate (inner select); the outer one adds them up and groups. The fence
+    # (OFFSET 0) keeps the database from copying the parts' expressions into the outer select, where `tier` and
+    # `name_words` appear twice and would be evaluated twice.
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
     statement = (
         f"SELECT id, tier + name_words + text_words AS score, CASE WHEN {direct} THEN 1 ELSE 0 END AS direct "
         f"FROM (SELECT e.id, e.name, e.code, {parts.tier.sql} AS tier, {parts.name_words.sql} AS name_words, "
-        f"{parts.text_words.sql} AS text_words FROM {_ENTRIES} e WHERE {where.sql}) ranked "
+        f"{parts.text_words.sql} AS text_words FROM {_ENTRIES} e WHERE {where.sql} {fence}) ranked "
         f"{'WHERE tier + name_words + text_words > 0 ' if scored else ''}"
         f"ORDER BY direct DESC, score DESC, LENGTH(name), code"
     )
