@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",
+    "zhengwu.licences",
 ]
 
 MIDDLEWARE = [

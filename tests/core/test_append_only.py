@@ -14,6 +14,7 @@ def test_the_append_only_models_are_the_event_tables_and_ledgers():
         "disclosure.requestevent",
         "disclosure.reviewentry",
         "evaluation.rectificationevent",
+        "licences.licenceuse",
         "supervision.orderstep",
         "tickets.ticketevent",
     ]

@@ -30,6 +30,7 @@ from zhengwu.cases import (
     notices,
     notify,
     selectors,
+    signals,
     uploads,
     workflow,
 )
@@ -1453,6 +1454,7 @@ def decide_case(
             result_name=(result_name or case.version.result_name) if grant else "",
             accepted_on=case.accepted_on.isoformat() if case.accepted_on else "",
         )
+        signals.case_decided.send(sender=Case, case=case, grant=grant, by=by)
     return case
 
 
