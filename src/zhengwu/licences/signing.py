@@ -198,8 +198,10 @@ class LocalCASigner:
             years=ORG_YEARS,
             usage="sign",
         )
-        stamp = clock.now().astimezone(dt.UTC).strftime("%Y%m%d%H%M%S%f")
-        self._save(self._org_dir(organisation) / stamp, key, cert)
+        folder = self._org_dir(organisation)
+        count = len(list(folder.glob("*.crt.pem"))) if folder.exists() else 0
+        stamp = clock.now().astimezone(dt.UTC).strftime("%Y%m%d%H%M%S")
+        self._save(folder / f"{count + 1:04d}-{stamp}", key, cert)  # sorted: the last is the current one
         return key, cert
 
     def certificates(self, organisation) -> list:
