@@ -119,7 +119,7 @@ class Command(BaseCommand):
             self.stdout.write(_json(out))
         else:
             self.stdout.write(
-                ("签名有效,由本平台电子证照根证书签发" if verdict.ok else f"签名无效:{verdict.reason}")
+                "签名有效,由本平台电子证照根证书签发" if verdict.ok else f"签名无效:{verdict.reason}"
             )
             if licence:
                 self.stdout.write(
