@@ -31,7 +31,10 @@ urlpatterns = [
     path("open311/v2/", include("zhengwu.tickets.open311_urls")),
     path("hall/", include("zhengwu.supervision.hall_urls")),
     path("supervision/", include("zhengwu.portal.supervision.urls")),
+    path("verify/licence/", include("zhengwu.portal.licences.verify_urls")),
     path("verify/<str:token>", case_views.verify_notice, name="verify_notice"),
     path("rate/", include("zhengwu.portal.evaluation.urls")),
+    path("licences/", include("zhengwu.portal.licences.urls")),
+    path("workbench/licences/", include("zhengwu.workbench.licences.urls")),
     path("", include("zhengwu.portal.urls")),
 ]

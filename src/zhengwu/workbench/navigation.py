@@ -54,6 +54,13 @@ SECTIONS = [
         ("workbench_evaluation:index",),
     ),
     ("profile", _("个人资料"), "bi-person-gear", ALL, ("workbench:profile",)),
+    (
+        "licences",
+        _("电子证照"),
+        "bi-patch-check",
+        (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR),
+        ("workbench_licences:index",),
+    ),
 ]
 
 
