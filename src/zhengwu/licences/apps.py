@@ -7,4 +7,10 @@ class LicencesConfig(AppConfig):
     verbose_name = "电子证照"
 
     def ready(self):
-        from zhengwu.licences import signals  # noqa: F401 — a grant issues its licence in the decision's transaction
+        from zhengwu.cases import library
+        from zhengwu.licences import (
+            reuse,
+            signals,  # noqa: F401 — a grant issues its licence in the decision's transaction
+        )
+
+        library.register(reuse)

@@ -464,9 +464,12 @@ def shown(token: str) -> Licence:
 def reuse(*, licence: Licence, case: Case, by, material: str) -> LicenceUse:
     """Record that the case took the licence from the library instead of an upload (inside the caller's
     transaction, or its own)."""
-    if not licence.is_usable:
-        raise Conflict(_("证照%(s)s,不能调取") % {"s": licence.effective_status_label}, field="licence")
     with transaction.atomic():
+        licence = Licence.objects.select_for_update().get(
+            pk=licence.pk
+        )  # as it stands now, not as it was read
+        if not licence.is_usable:
+            raise Conflict(_("证照%(s)s,不能调取") % {"s": licence.effective_status_label}, field="licence")
         use = _use(licence, LicenceUse.Purpose.REUSE, by=by, case=case, note=material)
         audit.record(
             "licence.reuse",
