@@ -37,9 +37,7 @@ def test_reminders_at_90_30_and_7_days_once_each(lworld):
         on(day)
         services.remind_expiring()
         assert len(reminders(lworld)) == expected, day
-    assert (
-        "您的食品经营许可证(编号 %s)将于 2031-09-27 到期,还有 7 天" % licence.number in reminders(lworld)[-1]
-    )
+    assert f"您的食品经营许可证(编号 {licence.number})将于 2031-09-27 到期,还有 7 天" in reminders(lworld)[-1]
 
 
 def test_reminder_days_are_per_type(lworld):

@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from zhengwu.api import calendar, catalog, disclosure, ids, tickets
 from zhengwu.api import cases as cases_api
 from zhengwu.api import evaluation as evaluation_api
+from zhengwu.api import licences as licences_api
 from zhengwu.api import supervision as supervision_api
 from zhengwu.core.errors import DomainError
 
@@ -186,3 +187,4 @@ api.add_router("/tickets", tickets.router, tags=["tickets 政民互动"])
 api.add_router("/cases", cases_api.router, tags=["cases 办件"])
 api.add_router("/supervision", supervision_api.router, tags=["supervision 电子监察"])
 api.add_router("/evaluation", evaluation_api.router, tags=["evaluation 好差评"])
+api.add_router("/licences", licences_api.router, tags=["licences 电子证照"])
