@@ -95,6 +95,13 @@ class Licence(models.Model):
         Case, models.PROTECT, null=True, blank=True, related_name="licences", verbose_name=_("来源办件")
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.VALID)
+    source = models.CharField(
+        _("来源"),
+        max_length=10,
+        choices=[("issued", _("本平台签发")), ("imported", _("外部证照库导入"))],
+        default="issued",
+        help_text=_("导入的证照(如省级证照库共享的营业执照)没有本平台的准予许可决定"),
+    )
     previous = models.OneToOneField(
         "self", models.PROTECT, null=True, blank=True, related_name="next_version", verbose_name=_("上一版本")
     )

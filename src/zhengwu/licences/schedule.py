@@ -11,4 +11,14 @@ def mark_expired() -> str:
     return f"证照过期 {services.mark_expired()} 件"
 
 
-JOBS = [("licence_reminders", remind_expiring), ("licence_expiry", mark_expired)]
+def supervise() -> str:
+    from zhengwu.licences import checks
+
+    return f"证照监察新告警 {checks.scan()} 条"
+
+
+JOBS = [
+    ("licence_reminders", remind_expiring),
+    ("licence_expiry", mark_expired),
+    ("licence_supervision", supervise),
+]

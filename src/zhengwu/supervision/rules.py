@@ -98,6 +98,7 @@ DOMAINS = {
     "ticket": "诉求工单",
     "rating": "好差评整改",
     "supervision": "督办",
+    "licence": "电子证照",
 }
 
 

@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases import selectors as case_selectors
-from zhengwu.core import access
+from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_name, mask_resident_id
-from zhengwu.licences import services
+from zhengwu.licences import selectors, services
 from zhengwu.licences.models import Licence, LicenceType, LicenceUse, Status
 
 
@@ -71,10 +71,18 @@ def index(request):
     if status in Status.values:
         rows = rows.filter(status=status)
     licences = [(lic, *holder_shown(lic)) for lic in rows[:200]]
+    today = clock.today()
     return render(
         request,
         "licences/workbench/index.html",
-        {"licences": licences, "q": q, "status": status, "statuses": Status.choices},
+        {
+            "licences": licences,
+            "q": q,
+            "status": status,
+            "statuses": Status.choices,
+            "month": today.strftime("%Y 年 %m 月"),
+            "figures": selectors.indicators(request.user, today.replace(day=1), today),
+        },
     )
 
 
