@@ -235,3 +235,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Electronic licences (电子证照): the platform CA's keys live here, outside the database; the signer behind the
+# Signer interface (a national 电子印章 / SM2 service replaces it), see docs/deploy.md.
+ZHENGWU_LICENCE_KEY_DIR = os.environ.get("ZHENGWU_LICENCE_KEY_DIR", str(VAR_DIR / "licence-keys"))
+ZHENGWU_LICENCE_SIGNER = os.environ.get("ZHENGWU_LICENCE_SIGNER", "zhengwu.licences.signing.LocalCASigner")

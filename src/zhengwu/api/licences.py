@@ -18,6 +18,7 @@ from zhengwu.api.cases import ERRORS, ErrorOut, signed_in
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases import uploads
 from zhengwu.core import access, ratelimit
+from zhengwu.core.actors import actor_name
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.licences import services
 from zhengwu.licences.models import Licence, Status
@@ -229,7 +230,7 @@ def uses(request, identifier: str):
             "purpose": u.purpose,
             "purpose_label": u.get_purpose_display(),
             "case": u.case.number if u.case else None,
-            "user": u.user_label,
+            "user": actor_name(u.user_label),
             "note": u.note,
         }
         for u in licence.uses.select_related("case")[:200]

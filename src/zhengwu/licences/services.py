@@ -170,9 +170,12 @@ def _data_from_case(licence_type: LicenceType, case: Case) -> dict:
 
 def _use(licence: Licence, purpose: str, *, by=None, case: Case | None = None, note: str = "") -> LicenceUse:
     user = by if getattr(by, "is_authenticated", False) else None
-    label = (
-        (getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "")) if user else "system"
-    )
+    if user is not None:
+        label = user.get_full_name() or user.username
+    else:
+        from zhengwu.core.context import current
+
+        label = current().label or "system"  # shown through core.actors.actor_name (系统, 演示数据 …)
     return LicenceUse.objects.create(
         licence=licence,
         purpose=purpose,
