@@ -108,3 +108,33 @@ def test_revocation_needs_its_legal_basis_and_names_the_case(lworld):
     assert licence.end_basis == "《行政许可法》第六十九条"
     with pytest.raises(Conflict):
         services.end(licence=licence, by=lworld.head, kind=Status.CANCELLED, basis="再次注销")
+
+
+def test_numbers_differ_across_issuers_whose_type_codes_end_alike(lworld):
+    """Two bureaus of one county, each with its first licence type (…001): their first licences' numbers differ."""
+    from django.db import transaction
+
+    from zhengwu.licences.models import LicenceType
+
+    other = LicenceType.objects.create(code=lworld.other.uscc + "001", name="取水许可证")
+    other.organisations.add(lworld.other)
+    lworld.food_type.code = lworld.bureau.uscc + "001"
+    lworld.food_type.save()
+    with transaction.atomic():
+        first = services._create(
+            licence_type=lworld.food_type,
+            issuer=lworld.bureau,
+            holder_kind="legal",
+            holder_name="甲",
+            holder_id=lworld.company.id_number,
+            data={},
+        )
+        second = services._create(
+            licence_type=other,
+            issuer=lworld.other,
+            holder_kind="legal",
+            holder_name="甲",
+            holder_id=lworld.company.id_number,
+            data={},
+        )
+    assert first.number != second.number and first.number[:6] == second.number[:6] == "360681"

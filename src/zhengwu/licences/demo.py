@@ -96,7 +96,7 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["market", "head"])}
     if "market" not in users:
         return "电子证照演示:缺少演示县(先载入演示数据)"
-    with acting_as(label="demo"), transaction.atomic():
+    with acting_as(label="zhengwu demo"), transaction.atomic():
         types = _types()
         if not LicenceType.objects.filter(name="营业执照").exists():
             return f"电子证照演示:证照类型 {types} 种(演示事项中没有营业执照)"

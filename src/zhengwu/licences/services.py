@@ -208,7 +208,7 @@ def _create(
         serial = previous.identifier.split(".")[-3]
     else:
         serial = _serial(licence_type, issuer, today.year)
-        number, version = f"{issuer.uscc[2:8]}{licence_type.code[-3:]}{serial}", 1
+        number, version = f"{issuer.uscc[2:8]}{licence_type.pk:04d}{serial}", 1  # region, type, 流水号
     licence = Licence.objects.create(
         identifier=identifiers.make(licence_type.code, issuer.uscc, serial, version),
         number=number,
