@@ -63,6 +63,7 @@ def test_company_applies_licence_from_library_grant_issues_download_and_verify(
         organisation__short_name="市场监管局", current_version__name="食品经营许可", current_version__sub_name="新办"
     )
     page.on("dialog", lambda dialog: dialog.accept())
+    page.set_default_timeout(30_000)  # submitting and downloading sign a PDF each (seconds on a busy machine)
 
     # 法人登录, then the application form: the business licence is already there.
     page.goto("/cases/signin/legal/")
