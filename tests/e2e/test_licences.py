@@ -67,7 +67,7 @@ def test_company_applies_licence_from_library_grant_issues_download_and_verify(
 
     # 法人登录, then the application form: the business licence is already there.
     page.goto("/cases/signin/legal/")
-    page.get_by_label("手机号码或电子邮箱").fill(PHONE)
+    page.get_by_label("统一社会信用代码(或手机号码、电子邮箱)").fill(company.id_number)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.goto(f"/cases/apply/{item.code}/")

@@ -12,9 +12,13 @@ A national 电子印章 / SM2 service (GB/T 38540) replaces this by another `Sig
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
+import functools
 import hashlib
 import io
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +28,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from zhengwu.core import clock
+
+log = logging.getLogger(__name__)
 
 ROOT_NAME = "政务服务平台电子证照根证书"
 TSA_NAME = "政务服务平台电子证照时间戳服务"
@@ -54,6 +60,22 @@ class Verdict:
     timestamped: bool = False
     identifier: str = ""
     reason: str = ""
+
+
+def off_the_loop(function):
+    """pyHanko drives its own asyncio loop: where this thread already runs one (ASGI, a Playwright test), do the work
+    in a worker thread instead."""
+
+    @functools.wraps(function)
+    def wrapped(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return function(*args, **kwargs)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(function, *args, **kwargs).result()
+
+    return wrapped
 
 
 def key_dir() -> Path:
@@ -218,6 +240,7 @@ class LocalCASigner:
         return self.ensure_root()[1].public_bytes(serialization.Encoding.PEM)
 
     # ---------------------------------------------------------------- signing
+    @off_the_loop
     def sign(self, pdf: bytes, *, organisation, reason: str, location: str = "") -> bytes:
         from asn1crypto import keys as asn1_keys
         from asn1crypto import x509 as asn1_x509
@@ -266,6 +289,7 @@ class LocalCASigner:
         return out.getvalue()
 
 
+@off_the_loop
 def verify(data: bytes, *, roots_pem: bytes | None = None) -> Verdict:
     """Check a licence file: one signature, intact, covering the whole file, chained to our root."""
     from asn1crypto import pem
@@ -288,6 +312,7 @@ def verify(data: bytes, *, roots_pem: bytes | None = None) -> Verdict:
     try:
         status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots, allow_fetching=False))
     except Exception:  # noqa: BLE001
+        log.info("licence signature not validated", exc_info=True)
         return Verdict(ok=False, reason="签名无法校验,文件可能已被篡改")
     identifier = ""
     try:
