@@ -13,7 +13,7 @@ from django.db import transaction
 
 from zhengwu.cases import library
 from zhengwu.cases import services as cases
-from zhengwu.cases.demo import DEMO_PREFIX, PEOPLE, _applicant, _item, demo_cases
+from zhengwu.cases.demo import DEMO_PREFIX, PEOPLE, Days, Moments, _applicant, _item, demo_cases
 from zhengwu.cases.models import Case, Decision
 from zhengwu.catalog.models import ItemVersion, ServiceItem
 from zhengwu.core import access, clock
@@ -131,21 +131,23 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
             )
         # an application whose 营业执照 came from the library, at the market-regulation window
         clerk = users["market"]
-        applicant = _applicant("hongyuan")
-        case = cases.submit_case(
-            item=_item("市场监管局", "食品经营许可", "新办"),
-            applicant=applicant,
-            by=clerk,
-            form={
-                "subject": "第二家门店申请食品经营许可(餐饮服务)",
-                "contact_name": "刘美玲",
-                "contact_phone": PEOPLE["hongyuan"][3],
-            },
-            channel="counter",
-            window=access.staff_of(clerk).window,
-            idempotency_key=REUSE_KEY,
-        )
-        filled = library.fill(case, clerk)
+        # received on the last working day, in working hours, like every demo case
+        with clock.frozen(Moments(Days(), "licence-reuse").at(1)):
+            applicant = _applicant("hongyuan")
+            case = cases.submit_case(
+                item=_item("市场监管局", "食品经营许可", "新办"),
+                applicant=applicant,
+                by=clerk,
+                form={
+                    "subject": "第二家门店申请食品经营许可(餐饮服务)",
+                    "contact_name": "刘美玲",
+                    "contact_phone": PEOPLE["hongyuan"][3],
+                },
+                channel="counter",
+                window=access.staff_of(clerk).window,
+                idempotency_key=REUSE_KEY,
+            )
+            filled = library.fill(case, clerk)
     return (
         f"电子证照演示:证照类型 {types} 种,办件签发 {backfilled} 本,企业持有营业执照 {held} 本,"
         f"临近到期 1 本({near.valid_until}),已撤销 1 本,免提交办件 {Case.objects.filter(pk=case.pk).count()} 件"
