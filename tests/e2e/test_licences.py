@@ -28,14 +28,24 @@ def company_with_business_licence(demo_catalogue, settings, tmp_path):
     licence_demo._types()
     user = get_user_model().objects.create_user(username=PHONE, password=PASSWORD)
     company = Applicant.objects.create(
-        kind="legal", name="贵溪市味之源餐饮有限公司", id_number=ids.make_uscc("9", "1", "360681", "MA3EW8N2"),
-        legal_representative="余海波", phone=PHONE, user=user, verified_at=clock.now(), created_at=clock.now(),
+        kind="legal",
+        name="贵溪市味之源餐饮有限公司",
+        id_number=ids.make_uscc("9", "1", "360681", "MA3EW8N2"),
+        legal_representative="余海波",
+        phone=PHONE,
+        user=user,
+        verified_at=clock.now(),
+        created_at=clock.now(),
     )
     business = LicenceType.objects.get(name="营业执照")
     with transaction.atomic():
         licence = services._create(
-            licence_type=business, issuer=business.organisations.first(), holder_kind="legal",
-            holder_name=company.name, holder_id=company.id_number, data={"legal_representative": "余海波"},
+            licence_type=business,
+            issuer=business.organisations.first(),
+            holder_kind="legal",
+            holder_name=company.name,
+            holder_id=company.id_number,
+            data={"legal_representative": "余海波"},
             valid_until=None,
         )
     return company, licence
@@ -43,7 +53,9 @@ def company_with_business_licence(demo_catalogue, settings, tmp_path):
 
 def handle_to_grant(case: Case) -> None:
     """The bureau accepts, reviews, inspects and grants (its demo staff, through the services)."""
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=HANDLERS["市场监管局"].values())}
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=HANDLERS["市场监管局"].values())
+    }
     clerk = users["market"]
     _run(case, "accept", (), users, clerk)
     while True:
@@ -60,7 +72,9 @@ def test_company_applies_licence_from_library_grant_issues_download_and_verify(
 ):
     company, business = company_with_business_licence
     item = ServiceItem.objects.get(
-        organisation__short_name="市场监管局", current_version__name="食品经营许可", current_version__sub_name="新办"
+        organisation__short_name="市场监管局",
+        current_version__name="食品经营许可",
+        current_version__sub_name="新办",
     )
     page.on("dialog", lambda dialog: dialog.accept())
     page.set_default_timeout(30_000)  # submitting and downloading sign a PDF each (seconds on a busy machine)
@@ -100,7 +114,9 @@ def test_company_applies_licence_from_library_grant_issues_download_and_verify(
     assert signing.verify(data).ok and signing.verify(data).identifier == licence.identifier
     path = tmp_path / "licence.pdf"
     path.write_bytes(data)
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout)
+    text = re.sub(
+        r"\s+", "", subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    )
     url = re.search(r"https?://[^\s]*?/verify/licence/[0-9A-Z.]+", text).group(0)
 
     # Anyone who scans the QR code (signed in or not) opens its address and sees the licence valid, and who issued it.

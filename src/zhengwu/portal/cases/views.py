@@ -326,7 +326,8 @@ def apply(request, code: str):
                         agent=who.agent(),
                         draft=draft,
                     )
-                library.fill(draft, request.user)  # 免提交: materials the licence library holds for the applicant
+                # 免提交: materials the licence library holds for the applicant
+                library.fill(draft, request.user)
                 uploaded = _upload_all(form, draft, request.user)
                 uploaded = _upload_power_of_attorney(who, draft, request.user) and uploaded
                 if uploaded and request.POST.get("action") == "submit":
@@ -352,7 +353,8 @@ def apply(request, code: str):
     uploaded = {m["position"]: m["files"] for m in selectors.material_checklist(draft)} if draft else {}
     offers = library.offers(draft.applicant if draft else request.applicant, version)
     material_rows = [
-        (form[name], uploaded.get(int(name[9:]), []), offers.get(int(name[9:]))) for name in form.material_fields
+        (form[name], uploaded.get(int(name[9:]), []), offers.get(int(name[9:])))
+        for name in form.material_fields
     ]
     account = request.applicant
     return render(

@@ -620,7 +620,8 @@ def counter(request, code: str):
                             )
                         except ValidationFailed as err:
                             raise ValidationFailed(err.message, field=f"material_{position}") from None
-                    library.fill(case, request.user)  # 免提交: what the licence library holds is not asked for
+                    # 免提交: what the licence library holds is not asked for
+                    library.fill(case, request.user)
                 messages.success(
                     request, f"已收件。办件编号 {case.number},查询码 {case.query_code}(请告知申请人)"
                 )
