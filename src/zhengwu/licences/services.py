@@ -128,8 +128,9 @@ def type_for_material(name: str) -> LicenceType | None:
 
 
 def _serial(licence_type: LicenceType, issuer, year: int) -> str:
-    prefix = f"licence:{licence_type.code}:{issuer.uscc}:{year}"[:20]
-    prefix = f"L{licence_type.pk}-{issuer.pk}-{year}"
+    prefix = (
+        f"L{licence_type.pk}-{issuer.pk}-{year}"  # cases.NumberSequence: one counter per type, issuer, year
+    )
     row = NumberSequence.objects.select_for_update().filter(prefix=prefix).first()
     if row is None:
         try:
