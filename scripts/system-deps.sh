@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages Zhengwu needs: a CJK font and Pango for PDFs (WeasyPrint), poppler-utils to check PDFs,
+# Debian packages Zhengwu needs: a CJK font and Pango for PDFs (WeasyPrint), poppler-utils to check PDFs, libnss3-tools (certutil) for pdfsig's trust store,
 # Chromium for the browser tests (with --browser) and libfaketime for `make test-dates` (with --dates).
 # Installs what is missing when run as root; otherwise says what.
 set -euo pipefail
@@ -15,6 +15,8 @@ fonts=$(fc-list 2>/dev/null || true); libs=$(ldconfig -p 2>/dev/null || true)
 grep -qi "Noto Sans CJK SC" <<<"$fonts" || need+=(fonts-noto-cjk)
 grep -q libpangoft2-1.0 <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdffonts >/dev/null || need+=(poppler-utils)
+# certutil builds the NSS trust store pdfsig checks licence signatures against (tests/licences)
+command -v certutil >/dev/null || need+=(libnss3-tools)
 [ $browser = 1 ] && { [ -x /usr/bin/chromium ] || need+=(chromium); }
 # Redis for the task tests on the RQ backend (tests/cases/test_task_backends.py), with the test setup
 [ $browser = 1 ] && { command -v redis-server >/dev/null || need+=(redis-server); }

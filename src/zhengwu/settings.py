@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "zhengwu.joint",
     "zhengwu.hall",
     "zhengwu.fees",
+    "zhengwu.licences",
 ]
 
 MIDDLEWARE = [
@@ -278,3 +279,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Fees (统一收费): the payment simulator signs its callbacks with this key (else var/fees_simulator_key).
 ZHENGWU_FEES_SIMULATOR_KEY = os.environ.get("ZHENGWU_FEES_SIMULATOR_KEY", "")
+# Electronic licences (电子证照): the platform CA's keys live here, outside the database; the signer behind the
+# Signer interface (a national 电子印章 / SM2 service replaces it), see docs/deploy.md.
+ZHENGWU_LICENCE_KEY_DIR = os.environ.get("ZHENGWU_LICENCE_KEY_DIR", str(VAR_DIR / "licence-keys"))
+ZHENGWU_LICENCE_SIGNER = os.environ.get("ZHENGWU_LICENCE_SIGNER", "zhengwu.licences.signing.LocalCASigner")

@@ -15,6 +15,7 @@ def test_the_append_only_models_are_the_event_tables_and_ledgers():
         "disclosure.reviewentry",
         "evaluation.rectificationevent",
         "joint.jointevent",
+        "licences.licenceuse",
         "supervision.orderstep",
         "tickets.ticketevent",
     ]

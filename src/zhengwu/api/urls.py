@@ -9,6 +9,7 @@ from zhengwu.api import calendar, catalog, disclosure, ids, tickets
 from zhengwu.api import cases as cases_api
 from zhengwu.api import evaluation as evaluation_api
 from zhengwu.api import joint as joint_api
+from zhengwu.api import licences as licences_api
 from zhengwu.api import supervision as supervision_api
 from zhengwu.core.auth import www_authenticate
 from zhengwu.core.errors import DomainError
@@ -204,3 +205,4 @@ api.add_router("/queue", hall_api.queue_router, tags=["queue 排队叫号"])
 from zhengwu.api.fees import router as fees_router  # noqa: E402 — fees registers last
 
 api.add_router("/fees", fees_router, tags=["fees 统一收费"])
+api.add_router("/licences", licences_api.router, tags=["licences 电子证照"])

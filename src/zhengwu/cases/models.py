@@ -121,10 +121,17 @@ class Case(models.Model):
     )
     form = models.JSONField(_("申请表"), default=dict, blank=True)
     # What the applicant chose for receiving the result, and the helper (帮办代办) assigned to them (hall: delivery)
-    requested_delivery = models.CharField(_("选择的送达方式"), max_length=12, choices=Delivery.choices, blank=True)
+    requested_delivery = models.CharField(
+        _("选择的送达方式"), max_length=12, choices=Delivery.choices, blank=True
+    )
     delivery_address = models.CharField(_("送达地址"), max_length=200, blank=True)
     helper = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("帮办代办人")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("帮办代办人"),
     )
     idempotency_key = models.CharField(max_length=80, blank=True)
     created_by = models.ForeignKey(

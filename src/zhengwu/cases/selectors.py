@@ -624,7 +624,9 @@ def queue_counts(
     stops past it (a count above `cap` means "more than cap": the finished cases of a province are millions)."""
     if cap is None:
         return {name: queue(user, name, warn_workdays=warn_workdays).count() for name in QUEUES}
-    return {name: queue(user, name, warn_workdays=warn_workdays).order_by()[: cap + 1].count() for name in QUEUES}
+    return {
+        name: queue(user, name, warn_workdays=warn_workdays).order_by()[: cap + 1].count() for name in QUEUES
+    }
 
 
 def case_by_key(user, key: str) -> Case | None:

@@ -31,6 +31,7 @@ from zhengwu.cases import (
     notices,
     notify,
     selectors,
+    signals,
     workflow,
 )
 from zhengwu.cases.models import (
@@ -1450,6 +1451,7 @@ def decide_case(
             result_name=(result_name or case.version.result_name) if grant else "",
             accepted_on=case.accepted_on.isoformat() if case.accepted_on else "",
         )
+        signals.case_decided.send(sender=Case, case=case, grant=grant, by=by)
     return case
 
 

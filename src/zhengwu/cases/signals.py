@@ -2,7 +2,7 @@
 (inside the same transaction as the load, so the calendar and the stored dates never disagree)."""
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from zhengwu.core.calendar import calendar_year_loaded
 from zhengwu.core.models import Organisation, Region
@@ -29,3 +29,8 @@ def organisation_moved(sender, instance: Organisation, created: bool, **kwargs) 
     Case.objects.filter(organisation_id=instance.pk).exclude(
         org_path=org_path, region_path=region_path
     ).update(org_path=org_path, region_path=region_path)
+
+
+# Sent by decide_case inside the decision's transaction (case, grant, by): the licence library issues the licence
+# a grant yields in the same transaction.
+case_decided = Signal()

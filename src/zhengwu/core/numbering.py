@@ -48,6 +48,14 @@ def next_number(
     return f"{prefix}{sep}{row.last:0{width}d}"
 
 
+def next_sequence(prefix: str) -> int:
+    """The next sequence under `prefix` alone (the caller formats the number: a licence's serial)."""
+    row = _counter(prefix)
+    row.last += 1
+    row.save(update_fields=["last"])
+    return row.last
+
+
 def given(prefix: str, sequence: int) -> None:
     """A number was given outside the counter (an import keeps its own): never give it, or a lower one, again."""
     row = _counter(prefix)

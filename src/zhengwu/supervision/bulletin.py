@@ -33,8 +33,6 @@ def _ranking(rows: list[dict]) -> list[dict]:
     ]
 
 
-
-
 def content(year: int, month: int, *, user=None) -> dict:
     """Everything the bulletin says for a month, as plain values (scoped to `user` when given)."""
     period = indicators.Period.month(year, month)

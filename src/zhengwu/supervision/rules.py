@@ -102,6 +102,7 @@ DOMAINS = {
     "supervision": "督办",
     "joint": "并联审批",
     "hall": "政务大厅",
+    "licence": "电子证照",
 }
 
 

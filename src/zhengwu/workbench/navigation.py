@@ -75,6 +75,13 @@ SECTIONS = [
         (Role.WINDOW_CLERK, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.SUPERVISOR),
         ("fees_workbench:index",),
     ),
+    (
+        "licences",
+        _("电子证照"),
+        "bi-patch-check",
+        (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR),
+        ("workbench_licences:index",),
+    ),
 ]
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, extensions, notices, selectors, services, workflow
+from zhengwu.cases import deadlines, extensions, library, notices, selectors, services, workflow
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant
 from zhengwu.catalog import selectors as catalog
@@ -326,6 +326,8 @@ def apply(request, code: str):
                         agent=who.agent(),
                         draft=draft,
                     )
+                # 免提交: materials the licence library holds for the applicant
+                library.fill(draft, request.user)
                 uploaded = _upload_all(form, draft, request.user)
                 uploaded = _upload_power_of_attorney(who, draft, request.user) and uploaded
                 if uploaded and request.POST.get("action") == "submit":
@@ -349,7 +351,11 @@ def apply(request, code: str):
                 if not who.show_error(err):
                     form.show_error(err, power_of_attorney=own_poa.position if own_poa else None)
     uploaded = {m["position"]: m["files"] for m in selectors.material_checklist(draft)} if draft else {}
-    material_rows = [(form[name], uploaded.get(int(name[9:]), [])) for name in form.material_fields]
+    offers = library.offers(draft.applicant if draft else request.applicant, version)
+    material_rows = [
+        (form[name], uploaded.get(int(name[9:]), []), offers.get(int(name[9:])))
+        for name in form.material_fields
+    ]
     account = request.applicant
     return render(
         request,

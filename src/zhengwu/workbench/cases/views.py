@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, extensions, handling, selectors, services
+from zhengwu.cases import deadlines, extensions, handling, library, selectors, services
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.models import Decision, Delivery
 from zhengwu.catalog import selectors as catalog
@@ -625,6 +625,8 @@ def counter(request, code: str):
                             )
                         except ValidationFailed as err:
                             raise ValidationFailed(err.message, field=f"material_{position}") from None
+                    # 免提交: what the licence library holds is not asked for
+                    library.fill(case, request.user)
                 messages.success(
                     request, f"已收件。办件编号 {case.number},查询码 {case.query_code}(请告知申请人)"
                 )

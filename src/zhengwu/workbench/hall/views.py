@@ -49,7 +49,10 @@ def _centre(request):
     regional = ServiceCentre.objects.filter(region__path__startswith=staff.organisation.region.path).order_by(
         "region__level", "pk"
     )
-    for candidates in (visible.filter(window_groups__isnull=False), regional.filter(window_groups__isnull=False)):
+    for candidates in (
+        visible.filter(window_groups__isnull=False),
+        regional.filter(window_groups__isnull=False),
+    ):
         centre = candidates.distinct().first()
         if centre is not None:
             return centre

@@ -1,0 +1,291 @@
+"""The licence library's API: licences by holder and by identifier (scoped like cases: staff see what their
+organisations issued or their cases used, a holder their own), the public check, the wallet's actions (download,
+亮证, the use log) and the staff's issuing, change, renewal and ending."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema
+from ninja import Status as Answer
+from ninja.files import UploadedFile
+
+from zhengwu.api.common import ERRORS, ErrorOut, signed_in
+from zhengwu.cases import selectors as case_selectors
+from zhengwu.core import access, files, ratelimit
+from zhengwu.core.actors import actor_name
+from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.licences import services
+from zhengwu.licences.models import Licence, Status
+from zhengwu.licences.selectors import public_view
+from zhengwu.workbench.licences.views import holder_shown, visible
+
+router = Router()
+
+
+class LicenceOut(Schema):
+    identifier: str
+    number: str
+    version: int
+    type: str
+    type_code: str
+    holder: str
+    holder_id: str
+    issuer: str
+    issued_on: dt.date
+    valid_from: dt.date
+    valid_until: dt.date | None
+    status: str
+    status_label: str
+    case: str | None
+    data: dict
+    metadata: dict
+
+
+class PublicOut(Schema):
+    identifier: str
+    type: str
+    number: str
+    version: int
+    holder: str
+    holder_id: str
+    issuer: str
+    issued_on: dt.date
+    valid_until: dt.date | None
+    status: str
+    status_label: str
+    end_basis: str
+    current_identifier: str | None
+
+
+class CheckOut(Schema):
+    signature_ok: bool
+    intact: bool
+    trusted: bool
+    timestamped: bool
+    signer: str
+    reason: str
+    licence: PublicOut | None
+
+
+class UseOut(Schema):
+    at: dt.datetime
+    purpose: str
+    purpose_label: str
+    case: str | None
+    user: str
+    note: str
+
+
+class ShowOut(Schema):
+    url: str
+    expires_at: dt.datetime
+
+
+class ChangeIn(Schema):
+    data: dict[str, str]
+    reason: str
+
+
+class EndIn(Schema):
+    kind: str
+    basis: str
+    case: str | None = None
+
+
+class IssueIn(Schema):
+    case: str
+
+
+def _is_staff(user) -> bool:
+    return access.staff_of(user) is not None or access.is_administrator(user)
+
+
+def _mine(user):
+    applicant = case_selectors.applicant_of(user)
+    if applicant is None:
+        return Licence.objects.none()
+    return services.held_by(applicant.id_number)
+
+
+def _scoped(user):
+    return visible(user) if _is_staff(user) else _mine(user).select_related("case")
+
+
+def _get(user, identifier: str) -> Licence:
+    licence = _scoped(user).filter(identifier=str(identifier)[:80]).first()
+    if licence is None:
+        raise NotFound(_("找不到该证照,或您无权查看"), field="identifier")
+    return licence
+
+
+def _out(user, licence: Licence) -> dict:
+    holder, holder_id = holder_shown(licence) if _is_staff(user) else (licence.holder_name, licence.holder_id)
+    return {
+        "identifier": licence.identifier,
+        "number": licence.number,
+        "version": licence.version,
+        "type": licence.type.name,
+        "type_code": licence.type.code,
+        "holder": holder,
+        "holder_id": holder_id,
+        "issuer": licence.issuer.name,
+        "issued_on": licence.issued_on,
+        "valid_from": licence.valid_from,
+        "valid_until": licence.valid_until,
+        "status": licence.effective_status,
+        "status_label": licence.effective_status_label,
+        "case": licence.case.number if licence.case else None,
+        "data": licence.data,
+        "metadata": {**services.metadata(licence), "持证主体": holder, "持证主体代码": holder_id},
+    }
+
+
+def _public(licence: Licence) -> dict:
+    view = public_view(licence)
+    return {**view, "current_identifier": view["current"].identifier if view["current"] else None}
+
+
+@router.get("", response={200: list[LicenceOut], **ERRORS}, summary="我能看到的证照", auth=signed_in)
+def list_licences(
+    request, holder: str | None = None, status: str | None = None, limit: int = 50, offset: int = 0
+):
+    """Staff: licences their organisations issued or their cases used (by holder: `holder`); holders: their own."""
+    rows = _scoped(request.user)
+    if holder:
+        rows = rows.filter(holder_id=holder.strip().upper()[:18])
+    if status:
+        if status not in Status.values:
+            raise ValidationFailed(_("状态应为 %(v)s 之一") % {"v": "、".join(Status.values)}, field="status")
+        rows = rows.filter(status=status)
+    limit, offset = max(1, min(limit, 200)), max(offset, 0)
+    return [_out(request.user, lic) for lic in rows[offset : offset + limit]]
+
+
+@router.post("/check", response={200: CheckOut, **ERRORS}, summary="核验证照文件的签名与状态", auth=None)
+def check(request, file: File[UploadedFile]):
+    ratelimit.limit(request, group="licence-check", rate="10/m", message=_("核验过于频繁,请稍后再试"))
+    data, kind = files.check(
+        file, accept=(files.PDF,), max_bytes=files.limit("ZHENGWU_CASE_UPLOAD_MAX_BYTES")
+    )
+    if kind != "application/pdf":
+        raise ValidationFailed(_("请上传 PDF 格式的电子证照文件"), field="file")
+    result = services.check_file(data)
+    verdict, licence = result["verdict"], result["licence"]
+    return {
+        "signature_ok": verdict.ok,
+        "intact": verdict.intact,
+        "trusted": verdict.trusted,
+        "timestamped": verdict.timestamped,
+        "signer": verdict.signer,
+        "reason": verdict.reason,
+        "licence": _public(licence) if licence else None,
+    }
+
+
+@router.post(
+    "/issue", response={201: LicenceOut, **ERRORS}, summary="为已准予许可的办件签发证照", auth=signed_in
+)
+def issue(request, body: IssueIn):
+    """For a granted case whose licence is missing (the supervision rule `licence.grant_without_licence` names it)."""
+    from django.db import transaction
+
+    case = case_selectors.case_for(request.user, body.case)
+    if not access.has_role(request.user, *services.STAFF_ROLES) or not access.can_see_organisation(
+        request.user, case.organisation
+    ):
+        raise AccessDenied(_("只有实施机构的工作人员可以签发证照"))
+    if case.decision != "grant":
+        raise Conflict(_("该办件未准予许可,不能签发证照"), field="case")
+    with transaction.atomic():
+        licence = services.issue_for_case(case, by=request.user)
+    if licence is None:
+        raise Conflict(_("该办件已签发证照,或其事项不签发证照"), field="case")
+    return Answer(201, _out(request.user, licence))
+
+
+@router.get("/{identifier}", response={200: LicenceOut, **ERRORS}, summary="按标识查看证照", auth=signed_in)
+def get_licence(request, identifier: str):
+    return _out(request.user, _get(request.user, identifier))
+
+
+@router.get(
+    "/{identifier}/verify", response={200: PublicOut, 404: ErrorOut}, summary="核验证照状态", auth=None
+)
+def verify(request, identifier: str):
+    return _public(services.by_identifier(identifier))
+
+
+@router.get(
+    "/{identifier}/uses", response={200: list[UseOut], **ERRORS}, summary="证照使用记录", auth=signed_in
+)
+def uses(request, identifier: str):
+    licence = _get(request.user, identifier)
+    return [
+        {
+            "at": u.at,
+            "purpose": u.purpose,
+            "purpose_label": u.get_purpose_display(),
+            "case": u.case.number if u.case else None,
+            "user": actor_name(u.user_label),
+            "note": u.note,
+        }
+        for u in licence.uses.select_related("case")[:200]
+    ]
+
+
+@router.get("/{identifier}/pdf", summary="下载签名的电子证照", auth=signed_in, response={200: None, **ERRORS})
+def pdf(request, identifier: str):
+    licence = _get(request.user, identifier)
+    base = request.build_absolute_uri("/")
+    if _is_staff(request.user):
+        data = services.signed_pdf(licence, base_url=base)
+    else:
+        data = services.download(licence=licence, by=request.user, base_url=base)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
+    return response
+
+
+@router.post(
+    "/{identifier}/show", response={201: ShowOut, **ERRORS}, summary="亮证:限时有效的核验码", auth=signed_in
+)
+def show(request, identifier: str):
+    if _is_staff(request.user):
+        raise AccessDenied(_("亮证由持证人本人操作"))
+    token = services.show(licence=_get(request.user, identifier), by=request.user)
+    url = request.build_absolute_uri(reverse("licence_shown", args=[token.token]))
+    return Answer(201, {"url": url, "expires_at": token.expires_at})
+
+
+@router.post(
+    "/{identifier}/change", response={201: LicenceOut, **ERRORS}, summary="变更(签发新版本)", auth=signed_in
+)
+def change(request, identifier: str, body: ChangeIn):
+    new = services.change(
+        licence=_get(request.user, identifier), by=request.user, data=body.data, reason=body.reason
+    )
+    return Answer(201, _out(request.user, new))
+
+
+@router.post("/{identifier}/renew", response={201: LicenceOut, **ERRORS}, summary="延续", auth=signed_in)
+def renew(request, identifier: str):
+    return Status(
+        201, _out(request.user, services.renew(licence=_get(request.user, identifier), by=request.user))
+    )
+
+
+@router.post(
+    "/{identifier}/end", response={200: LicenceOut, **ERRORS}, summary="注销、撤销或吊销", auth=signed_in
+)
+def end(request, identifier: str, body: EndIn):
+    licence = _get(request.user, identifier)
+    case = case_selectors.case_for(request.user, body.case) if body.case else None
+    return _out(
+        request.user,
+        services.end(licence=licence, by=request.user, kind=body.kind, basis=body.basis, case=case),
+    )

@@ -1,0 +1,155 @@
+"""The licence library of the demo county: a licence type for each licence result of the demo catalogue (issued by
+the item's organisation), the licences the demo's grants issued, business licences the demo companies hold (as
+shared by the provincial library: imported), one licence near its expiry (its renewal case pending), one revoked,
+and an application whose 营业执照 was taken from the library instead of an upload. Dated from today, so the demo
+makes sense whatever day it is loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from zhengwu.cases import library
+from zhengwu.cases import services as cases
+from zhengwu.cases.demo import DEMO_PREFIX, PEOPLE, Days, Moments, _applicant, _item, demo_cases
+from zhengwu.cases.models import Case, Decision
+from zhengwu.catalog.models import ItemVersion, ServiceItem
+from zhengwu.core import access, clock
+from zhengwu.core.context import acting_as
+from zhengwu.licences import services
+from zhengwu.licences.models import Licence, LicenceType, Status
+
+DATA_ITEMS = [
+    {"key": "subject", "label": "许可事项"},
+    {"key": "legal_representative", "label": "法定代表人(负责人)"},
+    {"key": "address", "label": "住所(经营场所)"},
+]
+REUSE_KEY = f"{DEMO_PREFIX}licence-reuse"
+
+
+def _types() -> int:
+    made = 0
+    items = ServiceItem.objects.filter(
+        current_version__result_kind=ItemVersion.ResultKind.LICENCE, organisation__isnull=False
+    ).select_related("current_version", "organisation")
+    by_name: dict[str, list[ServiceItem]] = {}
+    for item in items.order_by("pk"):
+        name = item.current_version.result_name.strip()
+        if name and not any(mark in name for mark in "（(、"):
+            by_name.setdefault(name, []).append(item)
+    counters: dict[int, int] = {}
+    for name, group in by_name.items():
+        organisation = group[0].organisation
+        counters[organisation.pk] = counters.get(organisation.pk, 0) + 1
+        licence_type, created = LicenceType.objects.get_or_create(
+            name=name,
+            defaults={
+                "code": f"{organisation.uscc}{counters[organisation.pk]:03d}",
+                "data_items": DATA_ITEMS,
+                "validity_years": 0 if name == "营业执照" else 5,
+                "material_names": ["营业执照"] if name == "营业执照" else [f"原{name}"],
+            },
+        )
+        if created:
+            made += 1
+            licence_type.organisations.add(organisation)
+            licence_type.items.add(*group)
+    return made
+
+
+def _backfill() -> int:
+    """The demo's grants were decided before the types existed: issue their licences as of their decision."""
+    issued = 0
+    for case in demo_cases().filter(decision=Decision.GRANT).exclude(licences__isnull=False).order_by("pk"):
+        with clock.frozen(case.decided_at):
+            if services.issue_for_case(case) is not None:
+                issued += 1
+    return issued
+
+
+def _imported(
+    key: str, type_name: str, *, years_ago: int, valid_until: dt.date | None, data: dict
+) -> Licence:
+    kind, name, number, _phone, rep = PEOPLE[key]
+    licence_type = LicenceType.objects.get(name=type_name)
+    issued_on = clock.today().replace(month=1, day=10) - dt.timedelta(days=365 * years_ago)
+    with clock.frozen(dt.datetime.combine(issued_on, dt.time(10), tzinfo=clock.LOCAL)):
+        licence = services._create(
+            licence_type=licence_type,
+            issuer=licence_type.organisations.first(),
+            holder_kind=kind,
+            holder_name=name,
+            holder_id=number,
+            data={"legal_representative": rep, "address": "江西省贵溪市花园街道", **data},
+            valid_until=valid_until,
+        )
+    licence.source = "imported"
+    licence.save(update_fields=["source"])
+    return licence
+
+
+def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
+    if LicenceType.objects.exists():
+        return f"电子证照演示:已存在({Licence.objects.count()} 本证照),未重复载入"
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["market", "head"])}
+    if "market" not in users:
+        return "电子证照演示:缺少演示县(先载入演示数据)"
+    with acting_as(label="zhengwu demo"), transaction.atomic():
+        types = _types()
+        if not LicenceType.objects.filter(name="营业执照").exists():
+            return f"电子证照演示:证照类型 {types} 种(演示事项中没有营业执照)"
+        backfilled = _backfill()
+        held = 0
+        for key, (kind, *_rest) in PEOPLE.items():
+            if kind == "legal" and not Licence.objects.filter(
+                holder_id=PEOPLE[key][2], type__name="营业执照"
+            ):
+                _imported(
+                    key, "营业执照", years_ago=3, valid_until=None, data={"subject": "企业法人营业执照"}
+                )
+                held += 1
+        # near expiry: 鸿远餐饮's food licence ends in 25 days; its renewal (延续) case is pending
+        near = _imported(
+            "hongyuan",
+            "食品经营许可证",
+            years_ago=5,
+            valid_until=clock.today() + dt.timedelta(days=25),
+            data={"subject": "餐饮服务(热食类食品制售)"},
+        )
+        # revoked: 信江大药房's drug licence, by the bureau's head, with its legal basis
+        drugs = _imported(
+            "xinjiang", "药品经营许可证", years_ago=2, valid_until=None, data={"subject": "药品零售"}
+        )
+        if "head" in users:
+            services.end(
+                licence=drugs,
+                by=users["head"],
+                kind=Status.REVOKED,
+                basis="《中华人民共和国药品管理法》第一百二十六条:未遵守药品经营质量管理规范,情节严重",
+            )
+        # an application whose 营业执照 came from the library, at the market-regulation window
+        clerk = users["market"]
+        # received on the last working day, in working hours, like every demo case
+        with clock.frozen(Moments(Days(), "licence-reuse").at(1)):
+            applicant = _applicant("hongyuan")
+            case = cases.submit_case(
+                item=_item("市场监管局", "食品经营许可", "新办"),
+                applicant=applicant,
+                by=clerk,
+                form={
+                    "subject": "第二家门店申请食品经营许可(餐饮服务)",
+                    "contact_name": "刘美玲",
+                    "contact_phone": PEOPLE["hongyuan"][3],
+                },
+                channel="counter",
+                window=access.staff_of(clerk).window,
+                idempotency_key=REUSE_KEY,
+            )
+            filled = library.fill(case, clerk)
+    return (
+        f"电子证照演示:证照类型 {types} 种,办件签发 {backfilled} 本,企业持有营业执照 {held} 本,"
+        f"临近到期 1 本({near.valid_until}),已撤销 1 本,免提交办件 {Case.objects.filter(pk=case.pk).count()} 件"
+        f"(调取 {len(filled)} 份)"
+    )

@@ -1,0 +1,194 @@
+"""The licence library (电子证照库): licence types, licences with their version chain, and the log of every use.
+
+A licence's identifier follows our reading of GB/T 36904-2018 (see `identifiers.py` and docs/data-formats.md); its
+metadata are those of GB/T 36903-2018 (`metadata()`): name, type code, number, identifier, issuer and its code,
+issue date, validity, holder's name, holder's code and its kind.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.cases.models import Case
+from zhengwu.catalog.models import ServiceItem
+from zhengwu.core import clock
+from zhengwu.core.models import AppendOnly, Organisation
+
+
+def _default_reminders() -> list[int]:
+    return [90, 30, 7]
+
+
+class LicenceType(models.Model):
+    """A kind of licence (证照类型): who issues it, which data it carries, how long it is valid, which items grant it
+    and which application materials it can stand in for."""
+
+    code = models.CharField(
+        _("证照类型代码"),
+        max_length=21,
+        unique=True,
+        help_text=_("主管部门统一社会信用代码加三位顺序码(GB/T 36902 的读法,见 docs/data-formats.md)"),
+    )
+    name = models.CharField(_("证照名称"), max_length=100, unique=True)
+    organisations = models.ManyToManyField(
+        Organisation, related_name="licence_types", verbose_name=_("颁发机构")
+    )
+    items = models.ManyToManyField(
+        ServiceItem, blank=True, related_name="licence_types", verbose_name=_("签发本证照的事项")
+    )
+    material_names = models.JSONField(
+        _("可免提交的材料名称"),
+        default=list,
+        blank=True,
+        help_text=_("申请材料名称含其中任一词时,持证人有效证照可代替上传"),
+    )
+    data_items = models.JSONField(
+        _("照面信息项"), default=list, blank=True, help_text=_("[{key, label}],如经营范围、经营场所")
+    )
+    validity_years = models.PositiveSmallIntegerField(_("有效期(年)"), default=5, help_text=_("0 为长期有效"))
+    reminder_days = models.JSONField(_("到期提醒(提前天数)"), default=_default_reminders, blank=True)
+    template = models.CharField(_("版式"), max_length=40, default="standard", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("证照类型")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    VALID = "valid", _("有效")
+    CANCELLED = "cancelled", _("已注销")
+    REVOKED = "revoked", _("已撤销")
+    WITHDRAWN = "withdrawn", _("已吊销")
+    REPLACED = "replaced", _("已被替换")
+    EXPIRED = "expired", _("已过期")
+
+
+ENDING_STATUSES = {Status.CANCELLED, Status.REVOKED, Status.WITHDRAWN}
+
+
+class Licence(models.Model):
+    """One version of one licence. A change or renewal issues a new version (same number, next version code) and marks
+    this one replaced; the paper licence carries the same number and the QR code of the verification page."""
+
+    class HolderKind(models.TextChoices):
+        NATURAL = "natural", _("自然人")
+        LEGAL = "legal", _("法人或其他组织")
+
+    identifier = models.CharField(_("电子证照标识"), max_length=80, unique=True)
+    number = models.CharField(_("证照编号"), max_length=40, db_index=True)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    type = models.ForeignKey(LicenceType, models.PROTECT, related_name="licences", verbose_name=_("证照类型"))
+    issuer = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="licences", verbose_name=_("颁发机构")
+    )
+    holder_kind = models.CharField(_("持证主体类型"), max_length=8, choices=HolderKind.choices)
+    holder_name = models.CharField(_("持证主体"), max_length=100)
+    holder_id = models.CharField(_("持证主体代码"), max_length=18, db_index=True)
+    issued_on = models.DateField(_("颁证日期"))
+    valid_from = models.DateField(_("有效期起始"))
+    valid_until = models.DateField(_("有效期截止"), null=True, blank=True, help_text=_("空为长期"))
+    data = models.JSONField(_("照面信息"), default=dict, blank=True)
+    case = models.ForeignKey(
+        Case, models.PROTECT, null=True, blank=True, related_name="licences", verbose_name=_("来源办件")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.VALID)
+    source = models.CharField(
+        _("来源"),
+        max_length=10,
+        choices=[("issued", _("本平台签发")), ("imported", _("外部证照库导入"))],
+        default="issued",
+        help_text=_("导入的证照(如省级证照库共享的营业执照)没有本平台的准予许可决定"),
+    )
+    previous = models.OneToOneField(
+        "self", models.PROTECT, null=True, blank=True, related_name="next_version", verbose_name=_("上一版本")
+    )
+    ended_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
+    end_basis = models.CharField(_("失效依据"), max_length=300, blank=True)
+    end_case = models.ForeignKey(
+        Case, models.PROTECT, null=True, blank=True, related_name="ended_licences", verbose_name=_("失效办件")
+    )
+    reminded = models.JSONField(_("已发到期提醒"), default=list, blank=True)
+    created_at = models.DateTimeField(_("签发时间"))
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("电子证照")
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["holder_id", "type", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "version"], name="licence_number_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type.name} {self.number}"
+
+    @property
+    def effective_status(self) -> str:
+        """The stored status, and 已过期 for a valid licence whose validity ended before today (on any date)."""
+        if self.status == Status.VALID and self.valid_until and self.valid_until < clock.today():
+            return Status.EXPIRED
+        return self.status
+
+    @property
+    def effective_status_label(self) -> str:
+        return str(Status(self.effective_status).label)
+
+    @property
+    def is_usable(self) -> bool:
+        return self.effective_status == Status.VALID
+
+
+class LicenceUse(AppendOnly):
+    """One use of a licence, written once: taken into a case instead of an upload (免提交), shown (亮证), downloaded,
+    or checked. The holder sees these in the wallet."""
+
+    class Purpose(models.TextChoices):
+        REUSE = "reuse", _("免提交调取")
+        SHOW = "show", _("亮证")
+        DOWNLOAD = "download", _("下载")
+        ISSUE = "issue", _("签发")
+        END = "end", _("注销撤销")
+
+    licence = models.ForeignKey(Licence, models.PROTECT, related_name="uses", verbose_name=_("证照"))
+    purpose = models.CharField(_("用途"), max_length=10, choices=Purpose.choices)
+    case = models.ForeignKey(
+        Case, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("办件")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("使用人"),
+    )
+    user_label = models.CharField(_("使用人"), max_length=100, blank=True)
+    at = models.DateTimeField(_("时间"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    immutable_name = "licence uses"
+    hashed_fields = ("licence", "purpose", "case", "user", "user_label", "at", "note")
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("证照使用记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} {self.purpose}"
+
+
+class ShowToken(models.Model):
+    """A 亮证 code: opens the licence's check page for a few minutes, then says it has expired."""
+
+    token = models.CharField(max_length=32, unique=True)
+    licence = models.ForeignKey(Licence, models.CASCADE, related_name="show_tokens")
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("亮证码")
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} {self.expires_at}"

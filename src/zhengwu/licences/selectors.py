@@ -1,0 +1,72 @@
+"""Indicators of the library: licences issued and the 免提交 rate (applications whose licence material was taken
+from the library, of those that had one to take), in a user's scope and a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from zhengwu.cases import selectors as case_selectors
+from zhengwu.catalog.models import Material
+from zhengwu.core import access, clock
+from zhengwu.core.masking import mask_name, mask_resident_id
+from zhengwu.licences import services
+from zhengwu.licences.models import Licence, LicenceType, LicenceUse
+
+
+def indicators(user, start: dt.date, end: dt.date) -> dict:
+    """From `start` to `end` (local days, both included)."""
+    since, _ = clock.day_bounds(start)
+    _, until = clock.day_bounds(end)
+    issued = Licence.objects.filter(
+        access.scope_q(user, "issuer"), source="issued", created_at__gte=since, created_at__lt=until
+    )
+    cases = case_selectors.visible_cases(user).filter(received_at__gte=since, received_at__lt=until)
+    words = [w for t in LicenceType.objects.exclude(material_names=[]) for w in t.material_names if w]
+    eligible = (
+        cases.filter(
+            version__materials__in=Material.objects.filter(reduce(or_, [Q(name__contains=w) for w in words]))
+        )
+        .distinct()
+        .count()
+        if words
+        else 0
+    )
+    reused = (
+        LicenceUse.objects.filter(purpose=LicenceUse.Purpose.REUSE, case__in=cases.values("pk"))
+        .values("case")
+        .distinct()
+        .count()
+    )
+    return {
+        "issued": issued.count(),
+        "reused": reused,
+        "eligible": eligible,
+        "rate": round(100 * reused / eligible, 1) if eligible else None,
+    }
+
+
+def public_view(licence: Licence) -> dict:
+    """What anyone may read of a licence: a person's name and ID number masked, a company's shown."""
+    natural = licence.holder_kind == Licence.HolderKind.NATURAL
+    current = services.current_version(licence)
+    return {
+        "identifier": licence.identifier,
+        "type": licence.type.name,
+        "number": licence.number,
+        "version": licence.version,
+        "holder": mask_name(licence.holder_name) if natural else licence.holder_name,
+        "holder_id": mask_resident_id(licence.holder_id) if natural else licence.holder_id,
+        "issuer": licence.issuer.name,
+        "issued_on": licence.issued_on,
+        "valid_from": licence.valid_from,
+        "valid_until": licence.valid_until,
+        "status": licence.effective_status,
+        "status_label": licence.effective_status_label,
+        "end_basis": licence.end_basis,
+        "ended_at": licence.ended_at,
+        "current": current if current.pk != licence.pk else None,
+    }

@@ -1,0 +1,535 @@
+"""Issuing, changing, renewing and ending licences; the signed file; uses (免提交, 亮证, download); reminders.
+
+Every write is one transaction with its audit record; a licence is issued inside the grant's own transaction
+(`issue_for_case`, called by the cases' `case_decided` signal), so a grant never commits without its licence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhengwu.cases.models import Case
+from zhengwu.core import access, audit, clock, numbering
+from zhengwu.core.documents import qr_svg, render_pdf
+from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.models import Role
+from zhengwu.licences import identifiers, signing
+from zhengwu.licences.models import ENDING_STATUSES, Licence, LicenceType, LicenceUse, ShowToken, Status
+
+VERIFY_PATH = "/verify/licence/{identifier}"
+SHOW_MINUTES = 5
+STAFF_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.WINDOW_CLERK)
+END_KINDS = {
+    Status.CANCELLED: _("注销"),
+    Status.REVOKED: _("撤销"),
+    Status.WITHDRAWN: _("吊销"),
+}
+
+
+# ---------------------------------------------------------------- reading
+
+
+def type_for_item(item) -> LicenceType | None:
+    return LicenceType.objects.filter(items=item).order_by("id").first()
+
+
+def by_identifier(identifier: str) -> Licence:
+    licence = (
+        Licence.objects.select_related("type", "issuer", "case", "previous")
+        .filter(identifier=str(identifier)[:80])
+        .first()
+    )
+    if licence is None:
+        raise NotFound(
+            _("电子证照库中没有标识为 %(id)s 的证照") % {"id": str(identifier)[:80]}, field="identifier"
+        )
+    return licence
+
+
+def verify_url(licence: Licence, *, base_url: str = "") -> str:
+    base = base_url or getattr(settings, "ZHENGWU_PUBLIC_URL", "")
+    return f"{base.rstrip('/')}{VERIFY_PATH.format(identifier=licence.identifier)}"
+
+
+def metadata(licence: Licence) -> dict:
+    """The GB/T 36903-2018 basic metadata of a licence (names as the standard's data elements)."""
+    return {
+        "证照名称": licence.type.name,
+        "证照类型代码": licence.type.code,
+        "证照编号": licence.number,
+        "证照标识": licence.identifier,
+        "证照颁发机构": licence.issuer.name,
+        "证照颁发机构代码": licence.issuer.uscc,
+        "证照颁发日期": licence.issued_on.isoformat(),
+        "证照有效期起始日期": licence.valid_from.isoformat(),
+        "证照有效期截止日期": licence.valid_until.isoformat() if licence.valid_until else "长期",
+        "持证主体": licence.holder_name,
+        "持证主体代码": licence.holder_id,
+        "持证主体代码类型": "统一社会信用代码" if licence.holder_kind == "legal" else "公民身份号码",
+    }
+
+
+def current_version(licence: Licence) -> Licence:
+    while True:
+        following = Licence.objects.filter(previous=licence).first()
+        if following is None:
+            return licence
+        licence = following
+
+
+def chain(licence: Licence) -> list[Licence]:
+    """Every version of the licence, first to last."""
+    first = licence
+    while first.previous_id:
+        first = first.previous
+    out, node = [first], first
+    while (
+        node := Licence.objects.filter(previous=node).select_related("type", "issuer").first()
+    ) is not None:
+        out.append(node)
+    return out
+
+
+def held_by(holder_id: str):
+    return Licence.objects.select_related("type", "issuer").filter(holder_id=holder_id)
+
+
+def usable(holder_id: str, licence_type: LicenceType) -> tuple[Licence | None, str]:
+    """The holder's valid licence of the type, or None and why not (expired, revoked …) for the form to say."""
+    rows = list(
+        held_by(holder_id).filter(type=licence_type).exclude(status=Status.REPLACED).order_by("-issued_on")
+    )
+    for licence in rows:
+        if licence.is_usable:
+            return licence, ""
+    if rows:
+        last = rows[0]
+        return None, _("持有的%(type)s(编号 %(number)s)%(state)s,不能调取,请上传材料") % {
+            "type": licence_type.name,
+            "number": last.number,
+            "state": last.effective_status_label,
+        }
+    return None, _("电子证照库中没有您的%(type)s") % {"type": licence_type.name}
+
+
+def type_for_material(name: str) -> LicenceType | None:
+    for licence_type in LicenceType.objects.exclude(material_names=[]):
+        if any(word and word in name for word in licence_type.material_names):
+            return licence_type
+    return None
+
+
+# ---------------------------------------------------------------- issuing
+
+
+def _serial(licence_type: LicenceType, issuer, year: int) -> str:
+    prefix = f"L{licence_type.pk}-{issuer.pk}-{year}"  # core.numbering: one counter per type, issuer, year
+    return f"{year}{numbering.next_sequence(prefix):06d}"
+
+
+def _valid_until(licence_type: LicenceType, start: dt.date) -> dt.date | None:
+    if not licence_type.validity_years:
+        return None
+    try:
+        end = start.replace(year=start.year + licence_type.validity_years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + licence_type.validity_years, day=28)
+    return end - dt.timedelta(days=1)
+
+
+def _data_from_case(licence_type: LicenceType, case: Case) -> dict:
+    form = case.form or {}
+    data = {}
+    for entry in licence_type.data_items:
+        key = entry.get("key", "")
+        value = form.get(key)
+        if value in (None, "") and key == "legal_representative":
+            value = case.applicant.legal_representative
+        if value in (None, "") and key == "address":
+            value = case.applicant.address
+        if value in (None, "") and key == "subject":
+            value = form.get("subject", "")
+        data[key] = str(value or "")
+    return data
+
+
+def _use(licence: Licence, purpose: str, *, by=None, case: Case | None = None, note: str = "") -> LicenceUse:
+    user = by if getattr(by, "is_authenticated", False) else None
+    if user is not None:
+        label = user.get_full_name() or user.username
+    else:
+        from zhengwu.core.context import current
+
+        label = current().label or "system"  # shown through core.actors.actor_name (系统, 演示数据 …)
+    return LicenceUse.objects.create(
+        licence=licence,
+        purpose=purpose,
+        case=case,
+        user=user,
+        user_label=label[:100],
+        at=clock.now(),
+        note=note[:300],
+    )
+
+
+def _create(
+    *,
+    licence_type,
+    issuer,
+    holder_kind,
+    holder_name,
+    holder_id,
+    data,
+    case=None,
+    previous=None,
+    valid_from=None,
+    valid_until=...,
+    by=None,
+) -> Licence:
+    today = clock.today()
+    start = valid_from or today
+    if previous is not None:
+        number, version = previous.number, previous.version + 1
+        serial = previous.identifier.split(".")[-3]
+    else:
+        serial = _serial(licence_type, issuer, today.year)
+        number, version = f"{issuer.uscc[2:8]}{licence_type.pk:04d}{serial}", 1  # region, type, 流水号
+    licence = Licence.objects.create(
+        identifier=identifiers.make(licence_type.code, issuer.uscc, serial, version),
+        number=number,
+        version=version,
+        type=licence_type,
+        issuer=issuer,
+        holder_kind=holder_kind,
+        holder_name=holder_name,
+        holder_id=holder_id,
+        issued_on=today,
+        valid_from=start,
+        valid_until=_valid_until(licence_type, start) if valid_until is ... else valid_until,
+        data=data,
+        case=case,
+        previous=previous,
+        created_at=clock.now(),
+    )
+    use = _use(licence, LicenceUse.Purpose.ISSUE, by=by, case=case)
+    audit.record(
+        "licence.issue",
+        licence,
+        summary={"identifier": licence.identifier, "case": case.number if case else "", "version": version},
+        rows=[use],
+    )
+    return licence
+
+
+def issue_for_case(case: Case, *, by=None) -> Licence | None:
+    """Issue the licence a grant of this case's item yields (inside the caller's transaction), or None when the item
+    yields no licence type."""
+    licence_type = type_for_item(case.item)
+    if licence_type is None:
+        return None
+    if Licence.objects.filter(case=case).exists():
+        return None
+    applicant = case.applicant
+    previous = None
+    changed = (case.form or {}).get("licence_identifier")  # a change or renewal names the licence it replaces
+    if changed:
+        previous = (
+            Licence.objects.select_for_update()
+            .filter(identifier=str(changed)[:80], type=licence_type)
+            .first()
+        )
+        if previous is not None and (
+            previous.holder_id != applicant.id_number or previous.status != Status.VALID
+        ):
+            previous = None
+    licence = _create(
+        licence_type=licence_type,
+        issuer=case.organisation,
+        holder_kind=applicant.kind,
+        holder_name=applicant.name,
+        holder_id=applicant.id_number,
+        data=_data_from_case(licence_type, case),
+        case=case,
+        previous=previous,
+        by=by,
+    )
+    if previous is not None:
+        _replace(previous)
+    return licence
+
+
+def _replace(old: Licence) -> None:
+    old.status = Status.REPLACED
+    old.ended_at = clock.now()
+    old.save(update_fields=["status", "ended_at"])
+
+
+def _require_issuer_staff(by, licence_or_org) -> None:
+    organisation = getattr(licence_or_org, "issuer", licence_or_org)
+    if not access.has_role(by, *STAFF_ROLES) and not access.is_administrator(by):
+        raise AccessDenied(_("只有颁发机构的工作人员可以办理证照变更、延续或注销"))
+    if not access.can_see_organisation(by, organisation):
+        raise AccessDenied(_("该证照不由您所在的机构颁发"))
+
+
+def change(*, licence: Licence, by, data: dict, reason: str, case: Case | None = None) -> Licence:
+    """变更: a new version with the changed data items; the old one is marked replaced."""
+    _require_issuer_staff(by, licence)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请填写变更事由"), field="reason")
+    known = {entry["key"] for entry in licence.type.data_items}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValidationFailed(
+            _("照面信息项 %(k)s 不属于该证照类型") % {"k": "、".join(unknown)}, field="data"
+        )
+    with transaction.atomic():
+        old = Licence.objects.select_for_update().get(pk=licence.pk)
+        if old.effective_status != Status.VALID:
+            raise Conflict(_("证照%(s)s,不能变更") % {"s": old.effective_status_label}, field="licence")
+        new = _create(
+            licence_type=old.type,
+            issuer=old.issuer,
+            holder_kind=old.holder_kind,
+            holder_name=old.holder_name,
+            holder_id=old.holder_id,
+            data={**old.data, **{k: str(v) for k, v in data.items()}},
+            case=case,
+            previous=old,
+            valid_from=old.valid_from,
+            valid_until=old.valid_until,
+            by=by,
+        )
+        _replace(old)
+        audit.record("licence.change", new, summary={"replaces": old.identifier, "reason": reason})
+    return new
+
+
+def renew(*, licence: Licence, by, case: Case | None = None) -> Licence:
+    """延续: a new version valid for the type's period from the day after the old one ends."""
+    _require_issuer_staff(by, licence)
+    with transaction.atomic():
+        old = Licence.objects.select_for_update().get(pk=licence.pk)
+        if old.status != Status.VALID:
+            raise Conflict(_("证照%(s)s,不能延续") % {"s": old.get_status_display()}, field="licence")
+        start = max(
+            clock.today(), (old.valid_until + dt.timedelta(days=1)) if old.valid_until else clock.today()
+        )
+        new = _create(
+            licence_type=old.type,
+            issuer=old.issuer,
+            holder_kind=old.holder_kind,
+            holder_name=old.holder_name,
+            holder_id=old.holder_id,
+            data=old.data,
+            case=case,
+            previous=old,
+            valid_from=start,
+            by=by,
+        )
+        _replace(old)
+        audit.record("licence.renew", new, summary={"replaces": old.identifier})
+    return new
+
+
+def end(*, licence: Licence, by, kind: str, basis: str, case: Case | None = None) -> Licence:
+    """注销 / 撤销 / 吊销, with the legal basis and (where there is one) the case that decided it."""
+    _require_issuer_staff(by, licence)
+    if kind not in END_KINDS:
+        raise ValidationFailed(
+            _("失效方式应为 cancelled(注销)、revoked(撤销)或 withdrawn(吊销)"), field="kind"
+        )
+    basis = (basis or "").strip()
+    if not basis:
+        raise ValidationFailed(_("请填写法律依据"), field="basis")
+    if len(basis) > 300:
+        raise ValidationFailed(_("法律依据不能超过 300 字"), field="basis")
+    with transaction.atomic():
+        row = Licence.objects.select_for_update().get(pk=licence.pk)
+        if row.status in ENDING_STATUSES or row.status == Status.REPLACED:
+            raise Conflict(
+                _("证照%(s)s,不能再%(k)s") % {"s": row.get_status_display(), "k": END_KINDS[kind]},
+                field="licence",
+            )
+        row.status, row.ended_at, row.end_basis, row.end_case = kind, clock.now(), basis, case
+        row.save(update_fields=["status", "ended_at", "end_basis", "end_case"])
+        use = _use(row, LicenceUse.Purpose.END, by=by, case=case, note=f"{END_KINDS[kind]}:{basis}")
+        audit.record(
+            f"licence.{kind}", row, summary={"basis": basis, "case": case.number if case else ""}, rows=[use]
+        )
+    return row
+
+
+# ---------------------------------------------------------------- the file
+
+
+def pdf_context(licence: Licence, *, base_url: str = "") -> dict:
+    url = verify_url(licence, base_url=base_url)
+    labels = {entry["key"]: entry.get("label", entry["key"]) for entry in licence.type.data_items}
+    return {
+        "l": licence,
+        "meta": metadata(licence),
+        "items": [(labels.get(k, k), v) for k, v in licence.data.items()],
+        "qr": qr_svg(url, scale=2),
+        "verify": url,
+        "keywords": licence.identifier,
+    }
+
+
+def unsigned_pdf(licence: Licence, *, base_url: str = "") -> bytes:
+    return render_pdf("licences/documents/licence.html", pdf_context(licence, base_url=base_url))
+
+
+def signed_pdf(licence: Licence, *, base_url: str = "") -> bytes:
+    """The electronic licence: the rendered PDF signed by its issuer (PAdES, time-stamped)."""
+    return signing.signer().sign(
+        unsigned_pdf(licence, base_url=base_url),
+        organisation=licence.issuer,
+        reason=f"{licence.issuer.name}签发电子证照 {licence.identifier}",
+        location=licence.issuer.address or licence.issuer.name,
+    )
+
+
+def filename(licence: Licence) -> str:
+    return f"{licence.type.name}-{licence.number}-v{licence.version}.pdf"
+
+
+def check_file(data: bytes) -> dict:
+    """Check an uploaded licence file: the signature by our CA, and the licence's state in the library."""
+    verdict = signing.verify(data)
+    licence = None
+    if verdict.identifier:
+        licence = (
+            Licence.objects.select_related("type", "issuer").filter(identifier=verdict.identifier).first()
+        )
+    return {"verdict": verdict, "licence": licence}
+
+
+# ---------------------------------------------------------------- the holder's actions
+
+
+def download(*, licence: Licence, by, base_url: str = "") -> bytes:
+    data = signed_pdf(licence, base_url=base_url)
+    with transaction.atomic():
+        use = _use(licence, LicenceUse.Purpose.DOWNLOAD, by=by)
+        audit.record("licence.download", licence, rows=[use])
+    return data
+
+
+def show(*, licence: Licence, by) -> ShowToken:
+    """亮证: a code that opens the licence's check page for SHOW_MINUTES minutes."""
+    if not licence.is_usable:
+        raise Conflict(_("证照%(s)s,不能亮证") % {"s": licence.effective_status_label}, field="licence")
+    with transaction.atomic():
+        now = clock.now()
+        token = ShowToken.objects.create(
+            token=secrets.token_urlsafe(18)[:24],
+            licence=licence,
+            created_at=now,
+            expires_at=now + dt.timedelta(minutes=SHOW_MINUTES),
+        )
+        use = _use(
+            licence, LicenceUse.Purpose.SHOW, by=by, note=_("亮证码 %(m)s 分钟内有效") % {"m": SHOW_MINUTES}
+        )
+        audit.record("licence.show", licence, rows=[use])
+    return token
+
+
+def shown(token: str) -> Licence:
+    row = (
+        ShowToken.objects.select_related("licence", "licence__type", "licence__issuer")
+        .filter(token=str(token)[:32])
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("亮证码不存在"), field="token")
+    if row.expires_at < clock.now():
+        raise Conflict(_("亮证码已过期,请持证人重新亮证"), field="token")
+    return row.licence
+
+
+def reuse(*, licence: Licence, case: Case, by, material: str) -> LicenceUse:
+    """Record that the case took the licence from the library instead of an upload (inside the caller's
+    transaction, or its own)."""
+    with transaction.atomic():
+        licence = Licence.objects.select_for_update().get(
+            pk=licence.pk
+        )  # as it stands now, not as it was read
+        if not licence.is_usable:
+            raise Conflict(_("证照%(s)s,不能调取") % {"s": licence.effective_status_label}, field="licence")
+        use = _use(licence, LicenceUse.Purpose.REUSE, by=by, case=case, note=material)
+        audit.record(
+            "licence.reuse",
+            licence,
+            summary={"case": case.number or case.pk, "material": material},
+            rows=[use],
+        )
+    return use
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def remind_expiring() -> int:
+    """Before a licence expires: a message to the holder at each of its type's reminder days (90/30/7 by default),
+    once each, through the cases' outbox."""
+    from zhengwu.cases.models import Applicant, OutboxMessage
+
+    today = clock.today()
+    horizon = today + dt.timedelta(
+        days=max([max(t.reminder_days or [0]) for t in LicenceType.objects.all()] or [0])
+    )
+    sent = 0
+    rows = Licence.objects.select_related("type").filter(
+        status=Status.VALID, valid_until__gte=today, valid_until__lte=horizon
+    )
+    for licence in rows:
+        left = (licence.valid_until - today).days
+        due = [d for d in sorted(licence.type.reminder_days or []) if left <= d and d not in licence.reminded]
+        if not due:
+            continue
+        applicant = Applicant.objects.filter(id_number=licence.holder_id).first()
+        with transaction.atomic():
+            row = Licence.objects.select_for_update().get(pk=licence.pk)
+            row.reminded = sorted(set(row.reminded) | set(due))
+            row.save(update_fields=["reminded"])
+            if applicant and applicant.phone:
+                OutboxMessage.objects.create(
+                    channel="sms",
+                    recipient=applicant.phone,
+                    created_at=clock.now(),
+                    body=_(
+                        "【政务服务】您的%(type)s(编号 %(number)s)将于 %(day)s 到期,还有 %(left)s 天,"
+                        "请及时申请延续。"
+                    )
+                    % {
+                        "type": licence.type.name,
+                        "number": licence.number,
+                        "day": licence.valid_until.isoformat(),
+                        "left": left,
+                    },
+                )
+            audit.record("licence.remind", row, summary={"days_left": left})
+        sent += 1
+    return sent
+
+
+def mark_expired() -> int:
+    """Store 已过期 for licences whose validity ended (pages compute it on any day; this keeps lists and the API
+    filterable)."""
+    with transaction.atomic():
+        rows = list(
+            Licence.objects.select_for_update().filter(status=Status.VALID, valid_until__lt=clock.today())
+        )
+        for row in rows:
+            row.status, row.ended_at = Status.EXPIRED, clock.now()
+            row.save(update_fields=["status", "ended_at"])
+        if rows:
+            audit.record("licence.expire", summary={"identifiers": [r.identifier for r in rows]})
+    return len(rows)

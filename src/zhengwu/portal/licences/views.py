@@ -1,0 +1,151 @@
+"""The public check of a licence (by identifier, by 亮证 code, by uploaded file) and the holder's wallet (我的证照)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from zhengwu.cases import selectors as case_selectors
+from zhengwu.core import access, ratelimit
+from zhengwu.core.documents import qr_svg
+from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.licences import services
+from zhengwu.licences.models import Licence
+from zhengwu.licences.selectors import public_view
+
+
+def verify(request, identifier: str):
+    """The QR code's page: whether the licence is valid, revoked, expired or replaced, and who issued it."""
+    try:
+        licence = services.by_identifier(identifier)
+    except NotFound as exc:
+        return render(request, "licences/portal/verify.html", {"error": exc.message}, status=404)
+    return render(request, "licences/portal/verify.html", {"l": public_view(licence)})
+
+
+def shown(request, token: str):
+    """A 亮证 code's page, for the minutes it lasts."""
+    try:
+        licence = services.shown(token)
+    except DomainError as exc:
+        return render(
+            request, "licences/portal/verify.html", {"error": exc.message, "shown": True}, status=exc.status
+        )
+    return render(request, "licences/portal/verify.html", {"l": public_view(licence), "shown": True})
+
+
+def check_file(request):
+    """Upload a licence file: is its signature intact and by our CA, and what is its state now."""
+    context: dict = {}
+    status = 200
+    if request.method == "POST":
+        ratelimit.limit(request, group="licence-check", rate="10/m", message="核验过于频繁,请稍后再试")
+        try:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ValidationFailed("请选择要核验的证照文件", field="file")
+            from zhengwu.core import files
+
+            data, kind = files.check(
+                upload, accept=(files.PDF,), max_bytes=files.limit("ZHENGWU_CASE_UPLOAD_MAX_BYTES")
+            )
+            if kind != "application/pdf":
+                raise ValidationFailed("请上传 PDF 格式的电子证照文件", field="file")
+            result = services.check_file(data)
+            context["verdict"] = result["verdict"]
+            context["l"] = public_view(result["licence"]) if result["licence"] else None
+            if not result["verdict"].ok:
+                status = 422
+        except DomainError as exc:
+            context["error"], status = exc.message, exc.status
+    return render(request, "licences/portal/check.html", context, status=status)
+
+
+# ---------------------------------------------------------------- the wallet
+
+
+def _holder(request):
+    user = request.user
+    if not user.is_authenticated:
+        return None, redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
+    if access.staff_of(user) is not None:
+        messages.info(request, "您以工作人员身份登录。证照管理请使用工作台的「电子证照」。")
+        return None, redirect("workbench_licences:index")
+    applicant = case_selectors.applicant_of(user)
+    if applicant is None:
+        return None, render(request, "cases/portal/no_applicant.html", status=403)
+    return applicant, None
+
+
+def _mine(applicant, identifier: str) -> Licence:
+    licence = services.held_by(applicant.id_number).filter(identifier=str(identifier)[:80]).first()
+    if licence is None:
+        raise Http404("找不到该证照")
+    return licence
+
+
+def wallet(request):
+    applicant, answer = _holder(request)
+    if answer:
+        return answer
+    licences = list(services.held_by(applicant.id_number).order_by("type__name", "-version"))
+    return render(request, "licences/portal/wallet.html", {"applicant": applicant, "licences": licences})
+
+
+def detail(request, identifier: str):
+    applicant, answer = _holder(request)
+    if answer:
+        return answer
+    licence = _mine(applicant, identifier)
+    return render(
+        request,
+        "licences/portal/detail.html",
+        {
+            "l": licence,
+            "meta": services.metadata(licence),
+            "items": services.pdf_context(licence)["items"],
+            "uses": licence.uses.select_related("case")[:100],
+            "chain": services.chain(licence),
+        },
+    )
+
+
+def download(request, identifier: str):
+    applicant, answer = _holder(request)
+    if answer:
+        return answer
+    licence = _mine(applicant, identifier)
+    pdf = services.download(licence=licence, by=request.user, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
+    return response
+
+
+@require_POST
+def show(request, identifier: str):
+    applicant, answer = _holder(request)
+    if answer:
+        return answer
+    licence = _mine(applicant, identifier)
+    try:
+        token = services.show(licence=licence, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal_licences:detail", identifier=identifier)
+    url = request.build_absolute_uri(reverse("licence_shown", args=[token.token]))
+    return render(
+        request,
+        "licences/portal/show.html",
+        {
+            "l": licence,
+            "token": token,
+            "url": url,
+            "qr": qr_svg(url, scale=5),
+            "minutes": services.SHOW_MINUTES,
+        },
+    )

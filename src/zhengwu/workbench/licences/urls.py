@@ -1,0 +1,12 @@
+from django.urls import path
+
+from zhengwu.workbench.licences import views
+
+app_name = "workbench_licences"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("types/", views.types, name="types"),
+    path("<str:identifier>/", views.detail, name="detail"),
+    path("<str:identifier>/pdf/", views.pdf, name="pdf"),
+    path("<str:identifier>/<str:action>/", views.act, name="act"),
+]

@@ -1,0 +1,161 @@
+"""The licence library for staff: licences their organisations issued (or that cases in their scope used), the
+types, and a licence's change, renewal and ending."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhengwu.cases import selectors as case_selectors
+from zhengwu.core import access, clock
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.masking import mask_name, mask_resident_id
+from zhengwu.licences import selectors, services
+from zhengwu.licences.models import Licence, LicenceType, LicenceUse, Status
+
+
+def _staff_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        try:
+            if access.staff_of(request.user) is None and not access.is_administrator(request.user):
+                raise AccessDenied("需要工作人员账号")
+            return view(request, *args, **kwargs)
+        except NotFound as err:
+            raise Http404(err.message) from None
+        except AccessDenied as err:
+            raise PermissionDenied(err.message) from None
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def visible(user):
+    """Licences the user's organisations issued, and licences taken into cases the user may see."""
+    used = LicenceUse.objects.filter(
+        purpose=LicenceUse.Purpose.REUSE, case__in=case_selectors.visible_cases(user).values("pk")
+    ).values("licence")
+    return Licence.objects.select_related("type", "issuer", "case").filter(
+        access.scope_q(user, "issuer") | Q(pk__in=used)
+    )
+
+
+def holder_shown(licence: Licence) -> tuple[str, str]:
+    if licence.holder_kind == Licence.HolderKind.NATURAL:
+        return mask_name(licence.holder_name), mask_resident_id(licence.holder_id)
+    return licence.holder_name, licence.holder_id
+
+
+def _get(user, identifier: str) -> Licence:
+    licence = visible(user).filter(identifier=str(identifier)[:80]).first()
+    if licence is None:
+        raise NotFound("找不到该证照,或不在您的管辖范围内")
+    return licence
+
+
+@_staff_required
+def index(request):
+    rows = visible(request.user)
+    q = request.GET.get("q", "").strip()[:40]
+    status = request.GET.get("status", "")
+    if q:
+        rows = rows.filter(Q(number__icontains=q) | Q(holder_name__icontains=q) | Q(holder_id=q.upper()))
+    if status in Status.values:
+        rows = rows.filter(status=status)
+    licences = [(lic, *holder_shown(lic)) for lic in rows[:200]]
+    today = clock.today()
+    return render(
+        request,
+        "licences/workbench/index.html",
+        {
+            "licences": licences,
+            "q": q,
+            "status": status,
+            "statuses": Status.choices,
+            "month": today.strftime("%Y 年 %m 月"),
+            "figures": selectors.indicators(request.user, today.replace(day=1), today),
+        },
+    )
+
+
+@_staff_required
+def types(request):
+    rows = LicenceType.objects.prefetch_related("organisations", "items").all()
+    return render(request, "licences/workbench/types.html", {"types": rows})
+
+
+@_staff_required
+def detail(request, identifier: str, *, error: DomainError | None = None, status: int = 200):
+    licence = _get(request.user, identifier)
+    holder, holder_id = holder_shown(licence)
+    may_act = access.can_see_organisation(request.user, licence.issuer) and access.has_role(
+        request.user, *services.STAFF_ROLES
+    )
+    return render(
+        request,
+        "licences/workbench/detail.html",
+        {
+            "l": licence,
+            "holder": holder,
+            "holder_id": holder_id,
+            "items": services.pdf_context(licence)["items"],
+            "uses": licence.uses.select_related("case")[:100],
+            "chain": services.chain(licence),
+            "may_act": may_act and licence.status == Status.VALID,
+            "end_kinds": list(services.END_KINDS.items()),
+            "data_items": licence.type.data_items,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@_staff_required
+def pdf(request, identifier: str):
+    licence = _get(request.user, identifier)
+    data = services.signed_pdf(licence, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
+    return response
+
+
+@_staff_required
+@require_POST
+def act(request, identifier: str, action: str):
+    licence = _get(request.user, identifier)
+    post = request.POST
+    try:
+        if action == "change":
+            data = {
+                entry["key"]: post.get(f"data_{entry['key']}", "").strip()[:300]
+                for entry in licence.type.data_items
+                if post.get(f"data_{entry['key']}", "").strip()
+            }
+            new = services.change(licence=licence, by=request.user, data=data, reason=post.get("reason", ""))
+        elif action == "renew":
+            new = services.renew(licence=licence, by=request.user)
+        elif action == "end":
+            case = None
+            if post.get("case", "").strip():
+                case = case_selectors.case_for(request.user, post["case"])
+            new = services.end(
+                licence=licence,
+                by=request.user,
+                kind=post.get("kind", ""),
+                basis=post.get("basis", ""),
+                case=case,
+            )
+        else:
+            raise Http404("没有这项操作")
+    except DomainError as err:
+        return detail(request, identifier, error=err, status=err.status)
+    messages.success(request, "已办理。")
+    return redirect("workbench_licences:detail", identifier=new.identifier)

@@ -1,0 +1,80 @@
+"""Supervision of the library (codes licence.…): a grant without its licence and a licence without a grant raise
+one alert each; an imported licence (from the provincial library) is not one issued here; the indicators count
+licences issued and the 免提交 rate."""
+
+from django.db import transaction
+
+from tests.licences.conftest import granted
+from zhengwu.cases import library
+from zhengwu.cases import services as cases
+from zhengwu.core import clock
+from zhengwu.licences import checks, selectors, services
+from zhengwu.supervision.models import Alert
+
+
+def test_a_grant_without_its_licence_raises_one_alert(lworld):
+    lworld.food_type.items.remove(lworld.item)
+    case = granted(lworld)
+    lworld.food_type.items.add(lworld.item)
+    assert checks.scan() == 1 and checks.scan() == 0
+    alert = Alert.objects.get(code="licence.grant_without_licence")
+    assert alert.case == case and alert.organisation == lworld.bureau
+    assert "已准予许可(食品经营许可),但电子证照库中没有其证照" in alert.explanation
+
+
+def test_a_licence_without_a_grant_raises_one_alert_and_an_imported_one_none(lworld):
+    with transaction.atomic():
+        made = services._create(
+            licence_type=lworld.food_type,
+            issuer=lworld.bureau,
+            holder_kind="legal",
+            holder_name="某公司",
+            holder_id=lworld.company.id_number,
+            data={},
+        )
+        imported = services._create(
+            licence_type=lworld.business_type,
+            issuer=lworld.bureau,
+            holder_kind="legal",
+            holder_name="某公司",
+            holder_id=lworld.company.id_number,
+            data={},
+        )
+        imported.source = "imported"
+        imported.save()
+    granted(lworld)  # with its licence: no alert
+    assert checks.scan() == 1
+    alert = Alert.objects.get(code="licence.without_grant")
+    assert alert.case is None and f"食品经营许可证(编号 {made.number})没有来源办件" in alert.explanation
+
+
+def test_indicators_count_issued_and_the_reuse_rate(lworld):
+    with transaction.atomic():
+        services._create(
+            licence_type=lworld.business_type,
+            issuer=lworld.bureau,
+            holder_kind="legal",
+            holder_name=lworld.company.name,
+            holder_id=lworld.company.id_number,
+            data={},
+            valid_until=None,
+        )
+    case = cases.submit_case(
+        item=lworld.item,
+        applicant=lworld.company,
+        by=lworld.clerk,
+        channel="counter",
+        window=lworld.dedicated,
+        form={"subject": "餐饮服务"},
+    )
+    library.fill(case, lworld.clerk)
+    cases.submit_case(  # 张三 holds no business licence: nothing to take
+        item=lworld.item,
+        applicant=lworld.citizen,
+        by=lworld.clerk,
+        channel="counter",
+        window=lworld.dedicated,
+        form={"subject": "小吃店"},
+    )
+    figures = selectors.indicators(lworld.head, clock.today(), clock.today())
+    assert figures == {"issued": 1, "reused": 1, "eligible": 2, "rate": 50.0}

@@ -1,0 +1,67 @@
+"""Slice 4: reminders before expiry at the type's days (90/30/7 by default, configurable), once each, through the
+outbox; expiry stored by the scheduled job; both run from `zhengwu scheduled`."""
+
+import datetime as dt
+
+from django.core.management import call_command
+
+from tests.licences.conftest import granted
+from zhengwu.cases.models import OutboxMessage
+from zhengwu.core import clock
+from zhengwu.licences import services
+from zhengwu.licences.models import Licence, Status
+
+
+def on(day: str):
+    clock.set_now(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9), tzinfo=clock.LOCAL))
+
+
+def reminders(w):
+    return list(
+        OutboxMessage.objects.filter(recipient=w.company.phone, body__contains="到期")
+        .order_by("id")
+        .values_list("body", flat=True)
+    )
+
+
+def test_reminders_at_90_30_and_7_days_once_each(lworld):
+    licence = Licence.objects.get(case=granted(lworld))  # valid until 2031-09-27
+    for day, expected in [
+        ("2031-06-28", 0),  # 91 days before
+        ("2031-06-29", 1),  # 90 days before
+        ("2031-07-01", 1),  # still only once
+        ("2031-08-28", 2),  # 30 days
+        ("2031-09-20", 3),  # 7 days
+        ("2031-09-21", 3),
+    ]:
+        on(day)
+        services.remind_expiring()
+        assert len(reminders(lworld)) == expected, day
+    assert f"您的食品经营许可证(编号 {licence.number})将于 2031-09-27 到期,还有 7 天" in reminders(lworld)[-1]
+
+
+def test_reminder_days_are_per_type(lworld):
+    lworld.food_type.reminder_days = [14]
+    lworld.food_type.save()
+    granted(lworld)
+    on("2031-08-28")
+    assert services.remind_expiring() == 0
+    on("2031-09-13")
+    assert services.remind_expiring() == 1
+
+
+def test_a_late_start_sends_one_reminder_not_three(lworld):
+    granted(lworld)
+    on("2031-09-25")  # the job did not run for months: one message, all earlier days marked
+    services.remind_expiring()
+    services.remind_expiring()
+    assert len(reminders(lworld)) == 1
+
+
+def test_the_scheduled_jobs_store_expiry(lworld):
+    licence = Licence.objects.get(case=granted(lworld))
+    on("2031-09-28")
+    assert licence.effective_status == Status.EXPIRED  # on any day, before the job ran
+    call_command("scheduled")
+    licence.refresh_from_db()
+    assert licence.status == Status.EXPIRED and licence.ended_at is not None

@@ -1,0 +1,115 @@
+"""Slice 3 and 5: anyone checks a licence by its QR page or by uploading its file; the holder's wallet (a person's
+own, a company agent's company's) downloads, shows (亮证) with a code that expires, and lists every use; staff see
+and act on the licences their organisation issued."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.licences.conftest import granted
+from tests.licences.test_signing import one_byte_changed
+from zhengwu.core import clock
+from zhengwu.licences import services
+from zhengwu.licences.models import Licence, LicenceUse, Status
+
+
+@pytest.fixture
+def issued(lworld):
+    return Licence.objects.get(case=granted(lworld))
+
+
+def test_the_qr_page_says_valid_and_names_the_issuer(client, issued):
+    page = client.get(f"/verify/licence/{issued.identifier}")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "该证照由贵溪市市场监督管理局颁发,当前有效。" in text and issued.number in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "says"),
+    [
+        (Status.REVOKED, "该证照已撤销"),
+        (Status.CANCELLED, "该证照已注销"),
+        (Status.WITHDRAWN, "该证照已吊销"),
+    ],
+)
+def test_the_qr_page_says_revoked_cancelled_withdrawn_with_the_basis(client, lworld, issued, kind, says):
+    services.end(licence=issued, by=lworld.head, kind=kind, basis="《食品安全法》第一百三十五条")
+    text = client.get(f"/verify/licence/{issued.identifier}").content.decode()
+    assert f"{says},依据:《食品安全法》第一百三十五条" in text
+
+
+def test_the_qr_page_says_replaced_and_expired(client, lworld, issued):
+    new = services.change(licence=issued, by=lworld.head, data={"address": "新址"}, reason="搬迁")
+    text = client.get(f"/verify/licence/{issued.identifier}").content.decode()
+    assert "该版本证照已被替换,现行版本为第 2 版" in text
+    clock.set_now(dt.datetime(2031, 9, 28, 9, 0, tzinfo=clock.LOCAL))
+    text = client.get(f"/verify/licence/{new.identifier}").content.decode()
+    assert "该证照已过期(有效期至 2031-09-27)" in text
+
+
+def test_an_unknown_identifier_is_a_plain_404(client, lworld):
+    page = client.get("/verify/licence/1.2.156.3005.2.X")
+    assert page.status_code == 404 and "电子证照库中没有标识为" in page.content.decode()
+
+
+def test_an_uploaded_file_is_checked_and_one_changed_byte_fails(client, issued):
+    data = services.signed_pdf(issued)
+    page = client.post("/verify/licence/", {"file": SimpleUploadedFile("l.pdf", data)})
+    text = page.content.decode()
+    assert page.status_code == 200 and "签名完整有效,由贵溪市市场监督管理局签署并加盖时间戳" in text
+    page = client.post("/verify/licence/", {"file": SimpleUploadedFile("l.pdf", one_byte_changed(data))})
+    assert page.status_code == 422 and "核验未通过:签名与文件内容不符,文件已被篡改" in page.content.decode()
+    page = client.post("/verify/licence/", {"file": SimpleUploadedFile("l.png", b"\x89PNG\r\n\x1a\n0000")})
+    assert page.status_code == 422 and "请上传 PDF 格式的电子证照文件" in page.content.decode()
+
+
+def test_the_company_agent_sees_downloads_and_shows_the_company_licence(client, lworld, issued):
+    agent = lworld.citizen_user  # becomes the company's account holder (法人登录)
+    lworld.citizen.user = None
+    lworld.citizen.save()
+    lworld.company.user = agent
+    lworld.company.save()
+    client.force_login(agent)
+    wallet = client.get("/licences/").content.decode()
+    assert "食品经营许可证" in wallet and issued.number in wallet
+    download = client.get(f"/licences/{issued.identifier}/download/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert services.check_file(download.content)["verdict"].ok
+    shown = client.post(f"/licences/{issued.identifier}/show/")
+    token = issued.show_tokens.get()
+    assert "分钟内有效" in shown.content.decode()
+    assert "当前有效" in client.get(f"/verify/licence/show/{token.token}").content.decode()
+    clock.set_now(clock.now() + dt.timedelta(minutes=6))
+    late = client.get(f"/verify/licence/show/{token.token}")
+    assert late.status_code == 409 and "亮证码已过期" in late.content.decode()
+    log = client.get(f"/licences/{issued.identifier}/").content.decode()
+    assert "下载" in log and "亮证" in log and "签发" in log
+    assert set(issued.uses.values_list("purpose", flat=True)) == {
+        LicenceUse.Purpose.ISSUE,
+        LicenceUse.Purpose.DOWNLOAD,
+        LicenceUse.Purpose.SHOW,
+    }
+
+
+def test_a_person_does_not_see_a_company_licence(client, lworld, issued):
+    client.force_login(lworld.citizen_user)
+    assert issued.number not in client.get("/licences/").content.decode()
+    assert client.get(f"/licences/{issued.identifier}/download/").status_code == 404
+
+
+def test_staff_of_the_issuer_revoke_with_basis_and_others_cannot_see(client, lworld, issued):
+    client.force_login(lworld.head)
+    assert issued.number in client.get("/workbench/licences/").content.decode()
+    page = client.post(f"/workbench/licences/{issued.identifier}/end/", {"kind": "revoked", "basis": ""})
+    assert page.status_code == 422 and "请填写法律依据" in page.content.decode()
+    client.post(
+        f"/workbench/licences/{issued.identifier}/end/",
+        {"kind": "revoked", "basis": "《行政许可法》第六十九条", "case": issued.case.number},
+    )
+    issued.refresh_from_db()
+    assert issued.status == Status.REVOKED and issued.end_case == issued.case
+    client.force_login(lworld.outsider)
+    assert issued.number not in client.get("/workbench/licences/").content.decode()
+    assert client.get(f"/workbench/licences/{issued.identifier}/").status_code == 404
