@@ -32,4 +32,4 @@ def test_scripted_pages_work_with_no_inline_script(page, demo_county, sign_in, v
 
     centre = ServiceCentre.objects.order_by("pk").first()
     visit(f"/hall/{centre.pk}/")
-    assert page.evaluate("document.body.dataset.source") == f"/hall/{centre.pk}/data/"
+    assert page.evaluate("document.body.dataset.dataUrl") == f"/hall/{centre.pk}/data/"

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.factories import PNG_BYTES
 from tests.licences.conftest import granted
 from tests.licences.test_signing import one_byte_changed
 from zhengwu.core import clock
@@ -61,7 +62,7 @@ def test_an_uploaded_file_is_checked_and_one_changed_byte_fails(client, issued):
     assert page.status_code == 200 and "签名完整有效,由贵溪市市场监督管理局签署并加盖时间戳" in text
     page = client.post("/verify/licence/", {"file": SimpleUploadedFile("l.pdf", one_byte_changed(data))})
     assert page.status_code == 422 and "核验未通过:签名与文件内容不符,文件已被篡改" in page.content.decode()
-    page = client.post("/verify/licence/", {"file": SimpleUploadedFile("l.png", b"\x89PNG\r\n\x1a\n0000")})
+    page = client.post("/verify/licence/", {"file": SimpleUploadedFile("l.png", PNG_BYTES)})
     assert page.status_code == 422 and "请上传 PDF 格式的电子证照文件" in page.content.decode()
 
 

@@ -170,7 +170,7 @@ def list_licences(
 def check(request, file: File[UploadedFile]):
     ratelimit.limit(request, group="licence-check", rate="10/m", message=_("核验过于频繁,请稍后再试"))
     data, kind = files.check(
-        file, accept=(files.PDF,), max_bytes=files.limit("ZHENGWU_CASE_UPLOAD_MAX_BYTES")
+        file, accept=files.MATERIALS, max_bytes=files.limit("ZHENGWU_CASE_UPLOAD_MAX_BYTES")
     )
     if kind != "application/pdf":
         raise ValidationFailed(_("请上传 PDF 格式的电子证照文件"), field="file")

@@ -17,7 +17,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import F
 
 from zhengwu.cases.models import OutboxMessage
-from zhengwu.core import audit, clock, ids
+from zhengwu.core import audit, clock, ids, outbox
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import ServiceCentre
@@ -164,21 +164,7 @@ def cancel_url(booking: Booking) -> str:
 
 
 def _message(booking: Booking, body: str) -> OutboxMessage:
-    now = clock.now()
-    message = OutboxMessage.objects.create(
-        channel="sms", recipient=booking.phone, body=body, created_at=now, next_attempt_at=now
-    )
-    transaction.on_commit(lambda: _enqueue(message.pk))
-    return message
-
-
-def _enqueue(message_id: int) -> None:
-    from zhengwu.cases.tasks import send_outbox_message
-
-    try:
-        send_outbox_message.enqueue(message_id)
-    except Exception:  # the outbox keeps it; `zhengwu scheduled` (send_outbox) sends it later
-        log.exception("could not enqueue outbox message %s", message_id)
+    return outbox.post("sms", booking.phone, body)
 
 
 def _when(slot: Slot) -> str:

@@ -37,7 +37,7 @@ from zhengwu.cases.models import (
     OutboxMessage,
     Status,
 )
-from zhengwu.core import access, actors, audit, clock, numbering
+from zhengwu.core import access, actors, audit, clock, numbering, outbox
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role, Window
 from zhengwu.joint import bundles
@@ -103,7 +103,6 @@ def _message(joint: JointCase, text: str) -> None:
     lead = lead or joint.members.select_related("case").first()
     applicant = joint.applicant
     body = f"{applicant.name}:{text}"
-    now = clock.now()
     rows = []
     if applicant.email:
         rows.append(
@@ -117,14 +116,7 @@ def _message(joint: JointCase, text: str) -> None:
         )
     if applicant.phone:
         rows.append(OutboxMessage(case=lead.case, channel="sms", recipient=applicant.phone, body=body))
-    for row in rows:
-        row.created_at, row.next_attempt_at = now, now
-    rows = OutboxMessage.objects.bulk_create(rows)
-    ids = [r.pk for r in rows]
-    if ids:
-        from zhengwu.cases import notify
-
-        transaction.on_commit(lambda: notify._enqueue(ids))
+    outbox.post_all(rows)
 
 
 def is_held(case: Case, event) -> bool:

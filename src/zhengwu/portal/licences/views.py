@@ -52,7 +52,7 @@ def check_file(request):
             from zhengwu.core import files
 
             data, kind = files.check(
-                upload, accept=(files.PDF,), max_bytes=files.limit("ZHENGWU_CASE_UPLOAD_MAX_BYTES")
+                upload, accept=files.MATERIALS, max_bytes=files.limit("ZHENGWU_CASE_UPLOAD_MAX_BYTES")
             )
             if kind != "application/pdf":
                 raise ValidationFailed("请上传 PDF 格式的电子证照文件", field="file")
