@@ -111,7 +111,7 @@ def _item():
 
 def load_demo() -> str:
     if CatalogueFee.objects.exists():
-        return "统一收费演示:已存在,未重复载入"
+        return "统一收费演示:已存在,未重复载入;收费窗口 42号 由财政局收费员 cashier 登录(密码同上)"
     collectors = _collectors()
     if not collectors:
         return "统一收费演示:未找到演示县的执收单位,跳过"
@@ -178,4 +178,7 @@ def load_demo() -> str:
         reconcile.import_statement("\n".join(rows) + "\n", source="演示银行对账单.csv")
         for _key, day in paid_days:
             reconcile.reconcile(day)
-    return f"统一收费演示:收费目录 {CatalogueFee.objects.count()} 项,缴款通知书 {len(CASES)} 件(已缴、待缴、已退付、未对平各一)"
+    return (
+        f"统一收费演示:收费目录 {CatalogueFee.objects.count()} 项,缴款通知书 {len(CASES)} 件(已缴、待缴、已退付、未对平各一);"
+        "收费窗口 42号 由财政局收费员 cashier 登录(密码同上)"
+    )
