@@ -65,4 +65,9 @@ class Command(BaseCommand):
         )
         if not no_fork:  # forked children must not share the parent's database connections
             reset_db_connections()
+        if burst:
+            # A burst ends when the queues are empty. RQ's command channel (pub/sub: `rq suspend`, kill-horse …)
+            # is for long-lived workers; its listener thread waits up to 60 s on Redis before it can stop, so a
+            # burst that subscribed would linger a minute after its last job (and hang under a faked clock).
+            worker.subscribe = lambda: None
         worker.work(burst=burst, with_scheduler=True)
