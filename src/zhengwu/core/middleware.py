@@ -242,6 +242,7 @@ class SlidingSessionMiddleware:
         user = getattr(request, "user", None)
         if session is None or user is None or not user.is_authenticated or response.status_code >= 500:
             return response
+        # Real time, not core.clock: it is measured against the session's expiry, which Django keeps in real time.
         now = int(time.time())
         every = getattr(settings, "ZHENGWU_SESSION_REFRESH_SECONDS", 60)
         if now - int(session.get(self.KEY, 0)) >= every:
