@@ -4,9 +4,12 @@ every import statement of src/zhengwu, at module level or inside a function, cou
 1. a domain never imports an interface (portal, workbench, api);
 2. a domain imports only domains below it (LAYERS, lowest first; domains on one level import neither way);
 3. no two packages import each other.
+
+And scope is decided only in core/access.py: no other module compares organisation or region paths.
 """
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -112,3 +115,59 @@ def test_the_check_sees_each_kind_of_breach(tmp_path):
     assert "catalog (level 1) imports tickets (level 3): catalog/a.py" in found
     assert "domain tickets imports the interface portal: tickets/a.py" in found
     assert "catalog and tickets import each other" in found
+
+
+# ---- scope decided only in core/access.py (issue 15.2)
+
+# A path-prefix comparison — a query on `path__startswith` (org_path__…, region_path__…, organisation__path__…) or
+# `<organisation or region>.path.startswith(` — decides who is under whom; outside core/access.py it is a second
+# copy of the scope rule. (request.path is a URL, not a hierarchy.)
+PATH_PREFIX = re.compile(r"path__startswith|(?<!request)\.path\.startswith\(")
+# Files that may still compare paths, each with why. An entry no longer needed fails the test, so the list only shrinks.
+PATH_PREFIX_KNOWN = {
+    # fees/ is edited on another branch while this is done (issue 15's kernel brief: stay out); its three checks
+    # become access.acts_for / access.acts_for_q when that branch is merged.
+    "fees/services.py": "acts_for by hand (charging and refunding by the case's organisation)",
+    "fees/selectors.py": "the organisation and those below it by hand (access.acts_for_q)",
+}
+
+
+def _path_prefix_uses(src: Path = SRC) -> dict[str, list[int]]:
+    """File (relative to src) → the lines that compare paths by prefix, core/access.py and migrations aside."""
+    found: dict[str, list[int]] = {}
+    for path in src.rglob("*.py"):
+        name = str(path.relative_to(src))
+        if name == "core/access.py" or "/migrations/" in f"/{name}":
+            continue
+        lines = [
+            i
+            for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if PATH_PREFIX.search(line)
+        ]
+        if lines:
+            found[name] = lines
+    return found
+
+
+def test_scope_is_decided_only_in_core_access():
+    uses = {name: lines for name, lines in _path_prefix_uses().items() if name not in PATH_PREFIX_KNOWN}
+    assert uses == {}, "compare organisation/region paths through core.access (acts_for, in_region_q, …)"
+
+
+def test_every_path_prefix_exception_still_exists():
+    uses = _path_prefix_uses()
+    assert [name for name in PATH_PREFIX_KNOWN if name not in uses] == []
+
+
+def test_the_path_prefix_check_sees_each_form(tmp_path):
+    tree = {
+        "core/access.py": "Q(path__startswith=p)\n",
+        "cases/a.py": "Q(org_path__startswith=staff.organisation.path)\n",
+        "tickets/a.py": "ok = case.organisation.path.startswith(staff.organisation.path)\n",
+        "core/middleware.py": "if request.path.startswith('/api/'): pass\n",
+        "cases/migrations/0001_x.py": "Q(path__startswith=p)\n",
+    }
+    for name, text in tree.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert _path_prefix_uses(tmp_path) == {"cases/a.py": [1], "tickets/a.py": [1]}

@@ -63,10 +63,7 @@ def visible_cases(user) -> QuerySet[Case]:
 def scope_q(staff) -> Q:
     """access.scope_q's rule on the case's scope columns (Case.org_path, Case.region_path): the cases of the staff
     member's organisation and the organisations under it; a centre manager's or supervisor's whole region."""
-    cond = Q(org_path__startswith=staff.organisation.path)
-    if staff.has_role(*access.REGIONAL_ROLES):
-        cond |= Q(region_path__startswith=staff.organisation.region.path)
-    return cond
+    return access.path_scope_q(staff, org_path="org_path", region_path="region_path")
 
 
 # ---- pages of a list, by keyset (issue 20): the next page starts after the last case shown, found by its number,

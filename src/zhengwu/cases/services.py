@@ -1196,7 +1196,7 @@ def charge_fee(*, case: Case, by, fees: list[dict], revision: int | None = None)
     Status and due dates do not change; supervision compares each amount with the standard (行政许可法 第五十九条)."""
     if by is not None:
         staff = _require_staff(by, case, *INTAKE_ROLES)
-        if not case.organisation.path.startswith(staff.organisation.path):
+        if not access.acts_for(staff, case.organisation):
             raise AccessDenied(_("只有实施机构的工作人员可以登记收费"))
     if case.version.fees.exclude(code="").exists():
         # 统一收费: fees from the fee catalogue are charged by a payment notice (缴款通知书), not typed here.

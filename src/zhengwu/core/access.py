@@ -185,6 +185,49 @@ def acts_for(staff: Staff | None, organisation: Organisation) -> bool:
     return staff is not None and organisation.path.startswith(staff.organisation.path)
 
 
+def acts_for_q(staff: Staff | None, organisation_field: str = "organisation") -> Q:
+    """`acts_for` as a condition on records whose organisation is reached through `organisation_field`: the staff
+    member's organisation and those below it (`Q(pk__in=[])`, nothing, without a staff profile)."""
+    if staff is None:
+        return Q(pk__in=[])
+    return Q(**{f"{organisation_field}__path__startswith": staff.organisation.path})
+
+
+def organisations_under(organisation: Organisation) -> QuerySet[Organisation]:
+    """The organisation and the organisations below it (an organisation without a path: itself only)."""
+    if not organisation.path:
+        return Organisation.objects.filter(pk=organisation.pk)
+    return Organisation.objects.filter(path__startswith=organisation.path)
+
+
+def own_organisations(user) -> QuerySet[Organisation]:
+    """The organisations the user works for: their own and those below it (a regional overseer's region aside)."""
+    staff = staff_of(user)
+    if staff is None:
+        return Organisation.objects.none()
+    return organisations_under(staff.organisation)
+
+
+def region_covers(region: Region, other: Region) -> bool:
+    """Is `other` the region itself or one below it?"""
+    return other.path.startswith(region.path)
+
+
+def in_region_q(region: Region, region_field: str = "region") -> Q:
+    """`region_covers` as a condition on records whose region is reached through `region_field`."""
+    return Q(**{f"{region_field}__path__startswith": region.path})
+
+
+def path_scope_q(staff: Staff, *, org_path: str, region_path: str) -> Q:
+    """`scope_q`'s rule on copied path columns (a record that keeps its organisation's path and its region's path,
+    indexed, instead of joining to the organisation): the staff member's organisation and those below it; a centre
+    manager's or supervisor's whole region."""
+    cond = Q(**{f"{org_path}__startswith": staff.organisation.path})
+    if staff.has_role(*REGIONAL_ROLES):
+        cond |= Q(**{f"{region_path}__startswith": staff.organisation.region.path})
+    return cond
+
+
 def takes_step(user, role: str, organisation: Organisation) -> bool:
     """May the user take a handling step of `role` on an item of `organisation`: they hold the role and act for the
     organisation; a centre manager's step (the 一件事 dispatch) by a centre manager of the organisation's region or

@@ -84,9 +84,7 @@ def administrative_fees(organisation: Organisation, year: int):
 
 def case_decisions(organisation: Organisation, year: int) -> dict[str, int]:
     """The year's case decisions by item type for the organisation and its children (第二十条第(五)(六)项)."""
-    ids = [organisation.pk]
-    if organisation.path:
-        ids = Organisation.objects.filter(path__startswith=organisation.path).values_list("pk", flat=True)
+    ids = access.organisations_under(organisation).values_list("pk", flat=True)
     return cases_selectors.decisions_by_type(organisation_ids=ids, year=year)
 
 

@@ -26,7 +26,7 @@ from zhengwu.cases import deadlines, history
 from zhengwu.cases.models import Case, CaseEvent, Suspension
 from zhengwu.cases.models import Status as CaseStatus
 from zhengwu.cases.workflow import action_label
-from zhengwu.core import clock
+from zhengwu.core import access, clock
 from zhengwu.core.calendar import Calendar, current_calendar
 from zhengwu.supervision.models import Alert, Severity
 
@@ -427,7 +427,7 @@ class OutsideOrganisation(Rule):
         if staff is None:
             return []
         case_org = ctx.case.organisation
-        if case_org.path.startswith(staff.organisation.path) or _takes_the_step(ctx, staff, case_org):
+        if access.acts_for(staff, case_org) or _takes_the_step(ctx, staff, case_org):
             return []
         window = staff.window
         if ctx.event.action in INTAKE_ACTIONS and window is not None:
@@ -452,8 +452,6 @@ class OutsideOrganisation(Rule):
 def _takes_the_step(ctx: Context, staff, organisation) -> bool:
     """The event works a step the staff member may take for the organisation — a centre manager's step of the item
     (the 一件事 dispatch) by the centre's manager (core.access.takes_step)."""
-    from zhengwu.core import access
-
     position = ctx.data.get("position")
     step = next((s for s in (ctx.before.steps if ctx.before else []) if s.position == position), None)
     return step is not None and access.takes_step(staff.user, step.role, organisation)

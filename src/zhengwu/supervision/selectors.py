@@ -256,10 +256,9 @@ def orders_to_answer(user) -> QuerySet[SupervisionOrder]:
     staff = access.staff_of(user)
     if staff is None:
         return SupervisionOrder.objects.none()
-    path = staff.organisation.path
     rows = (
         SupervisionOrder.objects.select_related("organisation")
-        .filter(Q(organisation__path__startswith=path) | Q(origin__path__startswith=path))
+        .filter(access.acts_for_q(staff, "organisation") | access.acts_for_q(staff, "origin"))
         .filter(state=SupervisionOrder.State.OPEN)
         .order_by("due_on", "id")
     )

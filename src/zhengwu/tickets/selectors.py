@@ -39,9 +39,8 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     assigned = access.scope(user, Assignment.objects.all(), "organisation").values("ticket_id")
     if is_centre(user):
         staff = access.staff_of(user)
-        region_path = staff.organisation.region.path
         return qs.filter(
-            Q(region__isnull=True) | Q(region__path__startswith=region_path) | Q(pk__in=assigned)
+            Q(region__isnull=True) | access.in_region_q(staff.organisation.region) | Q(pk__in=assigned)
         )
     return qs.filter(pk__in=assigned)
 
@@ -88,10 +87,7 @@ def history(ticket: Ticket):
 
 def my_organisations(user) -> QuerySet[Organisation]:
     """The organisations whose queues the user works (their own and its children)."""
-    staff = access.staff_of(user)
-    if staff is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(path__startswith=staff.organisation.path)
+    return access.own_organisations(user)
 
 
 def dispatch_queue(user) -> QuerySet[Ticket]:

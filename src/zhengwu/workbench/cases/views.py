@@ -214,8 +214,7 @@ def _case_context(
         "charge_fee" in allowed
         and bool(fee_rows)
         and _may(user, *INTAKE)
-        and staff is not None
-        and case.organisation.path.startswith(staff.organisation.path)
+        and access.acts_for(staff, case.organisation)
         and not case.version.fees.exclude(
             code=""
         ).exists()  # catalogue fees: the payment notice (fees domain)

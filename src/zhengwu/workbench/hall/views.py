@@ -46,7 +46,7 @@ def _centre(request):
     if staff.window_id:
         return staff.window.centre
     visible = access.visible_centres(request.user).order_by("region__level", "pk")
-    regional = ServiceCentre.objects.filter(region__path__startswith=staff.organisation.region.path).order_by(
+    regional = ServiceCentre.objects.filter(access.in_region_q(staff.organisation.region)).order_by(
         "region__level", "pk"
     )
     for candidates in (
