@@ -256,8 +256,10 @@ def window_choices(organisation: Organisation | None, chosen=()) -> list[dict]:
     chosen_keys = {(r["centre"], r["number"]) for r in chosen or [] if isinstance(r, dict)}
     allowed = Q(pk__in=[])
     if organisation is not None:
-        allowed = Q(is_active=True) & access.in_region_q(organisation.region, "centre__region") & (
-            Q(kind=Window.Kind.GENERAL) | Q(organisations=organisation)
+        allowed = (
+            Q(is_active=True)
+            & access.in_region_q(organisation.region, "centre__region")
+            & (Q(kind=Window.Kind.GENERAL) | Q(organisations=organisation))
         )
     picked = Q(pk__in=[])
     for centre, number in chosen_keys:

@@ -125,7 +125,8 @@ def window_problems(spec: dict, organisation: Organisation | None) -> rules.Erro
                 label=f"{rules.window_label({'centre': w.centre.name, 'number': w.number})}({w.name})",
                 general=w.kind == Window.Kind.GENERAL,
                 active=w.is_active,
-                in_scope=organisation is not None and access.region_covers(organisation.region, w.centre.region),
+                in_scope=organisation is not None
+                and access.region_covers(organisation.region, w.centre.region),
                 serves=organisation is not None
                 and any(o.pk == organisation.pk for o in w.organisations.all()),
                 served=tuple(o.name for o in w.organisations.all()),
