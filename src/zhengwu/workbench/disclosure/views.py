@@ -1,7 +1,5 @@
 """Staff pages of disclosure: drafting and review, request queues and handling, the annual report."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -10,17 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import access, calendar, clock, files, personal
+from zhengwu.core import access, clock, files, personal
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.disclosure import annual, deadlines, letters, outcomes, selectors, services, workflow
 from zhengwu.disclosure.models import Category, DisclosureRequest, Publication, Remedy
 from zhengwu.supervision import selectors as supervision_selectors
+from zhengwu.workbench.disclosure import forms
 from zhengwu.workbench.reveal import answer as reveal_answer
-
-
-def _date(value: str, field: str) -> dt.date | None:
-    return calendar.parse_date(value, field=field) if value else None
 
 
 def _found(read, user, pk: int):
@@ -74,42 +69,51 @@ def publications(request):
     )
 
 
-def _publication_fields(request, organisation) -> dict:
-    post = request.POST
-    category = None
-    if post.get("category", "").isdigit():
-        category = Category.objects.filter(pk=int(post["category"]), organisation=organisation).first()
-    interprets = None
-    if post.get("interprets", "").strip():
-        interprets = Publication.objects.filter(index_number=post["interprets"].strip()).first()
-        if interprets is None:
-            raise ValidationFailed(_("找不到所解读政策的索引号"), field="interprets")
+def _publication_values(pub: Publication | None, form=None) -> dict:
+    """What the draft's inputs show: what was typed when the form failed, else the draft as saved."""
+    if form is not None and form.is_bound and form.errors:
+        data = form.data
+        return {
+            "title": data.get("title", ""),
+            "document_number": data.get("document_number", ""),
+            "genre": data.get("genre", ""),
+            "category": data.get("category", ""),
+            "subject": data.get("subject", ""),
+            "written_on": data.get("written_on", ""),
+            "interprets": data.get("interprets", ""),
+            "important": bool(data.get("important")),
+            "body": data.get("body", ""),
+            "organisation": data.get("organisation", ""),
+        }
+    if pub is None:
+        return {"genre": "other"}
     return {
-        "document_number": post.get("document_number", "").strip(),
-        "genre": post.get("genre", "other"),
-        "subject": post.get("subject", "").strip(),
-        "written_on": _date(post.get("written_on", ""), "written_on"),
-        "important": post.get("important") == "on",
-        "body": post.get("body", ""),
-        "category": category,
-        "interprets": interprets,
+        "title": pub.title,
+        "document_number": pub.document_number,
+        "genre": pub.genre,
+        "category": str(pub.category_id or ""),
+        "subject": pub.subject,
+        "written_on": pub.written_on.isoformat() if pub.written_on else "",
+        "interprets": pub.interprets.index_number if pub.interprets_id else "",
+        "important": pub.important,
+        "body": pub.body,
     }
 
 
 @login_required
 def publication_new(request):
     orgs = access.visible_organisations(request.user)
-    if request.method == "POST":
+    form = forms.NewPublicationForm(request.POST or None, organisations=orgs)
+    if request.method == "POST" and form.is_valid():
         try:
-            org = get_object_or_404(orgs, pk=request.POST.get("organisation") or 0)
             pub = services.create_draft(
-                organisation=org,
+                organisation=form.cleaned_data["organisation"],
                 by=request.user,
-                title=request.POST.get("title", ""),
-                **_publication_fields(request, org),
+                title=form.cleaned_data["title"],
+                **form.fields_for_service(),
             )
         except DomainError as exc:
-            _fail(request, exc)
+            form.fail(exc)
         else:
             messages.success(
                 request, _("已保存草稿,索引号 %(index_number)s") % {"index_number": pub.index_number}
@@ -123,8 +127,10 @@ def publication_new(request):
             "genres": Publication.Genre.choices,
             "categories": Category.objects.filter(organisation__in=orgs),
             "pub": None,
-            "post": request.POST,
+            "values": _publication_values(None, form),
+            "errors": form.error_map() if form.is_bound else {},
         },
+        status=422 if form.errors else 200,
     )
 
 
@@ -132,22 +138,33 @@ def publication_new(request):
 def publication(request, pk: int):
     pub = _found(selectors.staff_publication, request.user, pk)
     if request.method == "POST":
-        try:
-            pub = services.update_draft(
-                publication=pub,
-                by=request.user,
-                title=request.POST.get("title", ""),
-                version=int(request.POST.get("version", pub.version)),
-                **_publication_fields(request, pub.organisation),
-            )
-            messages.success(request, _("已保存"))
-        except DomainError as exc:
-            _fail(request, exc)
-        return redirect("workbench_disclosure:publication", pk=pub.pk)
+        form = forms.EditPublicationForm(request.POST, organisation=pub.organisation)
+        if form.is_valid():
+            try:
+                pub = services.update_draft(
+                    publication=pub,
+                    by=request.user,
+                    title=form.cleaned_data["title"],
+                    version=form.cleaned_data["version"] or pub.version,
+                    **form.fields_for_service(),
+                )
+            except DomainError as exc:
+                form.fail(exc)
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("workbench_disclosure:publication", pk=pub.pk)
+        return _publication_page(request, pub, form=form)
     return _publication_page(request, pub)
 
 
-def _publication_page(request, pub: Publication, *, attachment_error: DomainError | None = None):
+def _publication_page(
+    request,
+    pub: Publication,
+    *,
+    attachment_error: DomainError | None = None,
+    form: forms.EditPublicationForm | None = None,
+):
+    errors = form.error_map() if form is not None else {}
     return render(
         request,
         "disclosure/workbench/publication.html",
@@ -162,9 +179,10 @@ def _publication_page(request, pub: Publication, *, attachment_error: DomainErro
             "can_review": pub.status in workflow.REVIEW_ROLE
             and selectors.review_refusal(request.user, pub) is None,
             "reviewer_wanted": selectors.reviewer_wanted(pub),
-            "post": {},
+            "values": _publication_values(pub, form),
+            "errors": errors,
         },
-        status=attachment_error.status if attachment_error else 200,
+        status=attachment_error.status if attachment_error else 422 if errors else 200,
     )
 
 
@@ -172,12 +190,12 @@ def _publication_page(request, pub: Publication, *, attachment_error: DomainErro
 @require_POST
 def attachment_add(request, pk: int):
     pub = _found(selectors.staff_publication, request.user, pk)
+    form = forms.AttachmentForm(request.POST, request.FILES)
     try:
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationFailed(_("请选择要上传的文件"), field="file")
+        if not form.is_valid():
+            raise ValidationFailed(form.error_map().get("file") or form.message(), field="file")
         added = services.add_attachment(
-            publication=pub, by=request.user, upload=upload, name=request.POST.get("name", "")
+            publication=pub, by=request.user, upload=form.cleaned_data["file"], name=form.cleaned_data["name"]
         )
     except DomainError as exc:
         return _publication_page(
@@ -224,35 +242,35 @@ def _download_name(row) -> str:
 @require_POST
 def publication_action(request, pk: int, action: str):
     pub = _found(selectors.staff_publication, request.user, pk)
-    post = request.POST
+    form_class = forms.PUBLICATION_ACTIONS.get(action)
+    form = form_class(request.POST) if form_class is not None else None
     try:
+        if form is None:
+            raise ValidationFailed(_("未知操作"), field="action")
+        if not form.is_valid():
+            raise ValidationFailed(form.message())
+        data, by = form.cleaned_data, request.user
         if action == "submit":
-            services.submit(publication=pub, by=request.user)
+            services.submit(publication=pub, by=by)
         elif action == "approve":
-            services.approve(publication=pub, by=request.user, opinion=post.get("opinion", ""))
+            services.approve(publication=pub, by=by, opinion=data["opinion"])
         elif action == "reject":
-            services.reject(publication=pub, by=request.user, opinion=post.get("opinion", ""))
+            services.reject(publication=pub, by=by, opinion=data["opinion"])
         elif action == "publish":
-            at = None
-            if post.get("at"):
-                at = dt.datetime.fromisoformat(post["at"]).replace(tzinfo=clock.LOCAL)
-            services.publish(publication=pub, by=request.user, at=at)
+            services.publish(publication=pub, by=by, at=data["at"])
         elif action == "withdraw":
-            services.withdraw(publication=pub, by=request.user, reason=post.get("opinion", ""))
+            services.withdraw(publication=pub, by=by, reason=data["opinion"])
         elif action == "repeal":
-            replaced = Publication.objects.filter(index_number=post.get("replaced_by", "").strip()).first()
             services.change_validity(
                 publication=pub,
-                by=request.user,
+                by=by,
                 validity="repealed",
-                replaced_by=replaced,
-                reason=post.get("opinion", ""),
+                replaced_by=data["replaced_by"],
+                reason=data["opinion"],
             )
-        else:
-            raise ValidationFailed(_("未知操作"), field="action")
         messages.success(request, _("已办理:%(action)s") % {"action": workflow.action_label(action)})
-    except (DomainError, ValueError) as exc:
-        _fail(request, exc if isinstance(exc, DomainError) else ValidationFailed(_("时间格式不正确")))
+    except DomainError as exc:
+        _fail(request, exc)
     return redirect("workbench_disclosure:publication", pk=pk)
 
 
@@ -273,26 +291,12 @@ def requests(request):
 @login_required
 def request_new(request):
     orgs = access.visible_organisations(request.user)
-    if request.method == "POST":
-        post = request.POST
+    form = forms.RequestForm(request.POST or None, organisations=orgs)
+    if request.method == "POST" and form.is_valid():
         try:
-            org = get_object_or_404(orgs, pk=post.get("organisation") or 0)
-            created = services.file_request(
-                organisation=org,
-                by=request.user,
-                channel=post.get("channel", ""),
-                requester_kind=post.get("requester_kind", ""),
-                requester_name=post.get("requester_name", ""),
-                requester_id_number=post.get("requester_id_number", ""),
-                phone=post.get("phone", ""),
-                address=post.get("address", ""),
-                description=post.get("description", ""),
-                submitted_on=_date(post.get("submitted_on", ""), "submitted_on"),
-                signed_on=_date(post.get("signed_on", ""), "signed_on"),
-                confirmed_on=_date(post.get("confirmed_on", ""), "confirmed_on"),
-            )
+            created = services.file_request(by=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _fail(request, exc)
+            form.fail(exc)
         else:
             return redirect("workbench_disclosure:request", pk=created.pk)
     return render(
@@ -303,7 +307,9 @@ def request_new(request):
             "channels": DisclosureRequest.Channel.choices,
             "kinds": DisclosureRequest.RequesterKind.choices,
             "post": request.POST,
+            "errors": form.error_map() if form.is_bound else {},
         },
+        status=422 if form.errors else 200,
     )
 
 
@@ -362,46 +368,43 @@ def _request_page(request, r: DisclosureRequest, *, reveal: personal.Reveal | No
 @require_POST
 def request_action(request, pk: int, action: str):
     r = _found(selectors.staff_request, request.user, pk)
-    post, by = request.POST, request.user
+    form_class = forms.REQUEST_ACTIONS.get(action)
+    form = form_class(request.POST) if form_class is not None else None
     try:
-        on = _date(post.get("on", ""), "on")
+        if form is None:
+            raise ValidationFailed(_("未知操作"), field="action")
+        if not form.is_valid():
+            raise ValidationFailed(form.message())
+        data, by = form.cleaned_data, request.user
+        on = data["on"]
         if action == "request_supplement":
             services.request_supplement(
                 request=r,
                 by=by,
-                items=post.get("items", ""),
+                items=data["items"],
                 on=on,
-                workdays=int(post.get("workdays") or deadlines.DEFAULT_SUPPLEMENT_PERIOD_WORKDAYS),
+                workdays=data["workdays"] or deadlines.DEFAULT_SUPPLEMENT_PERIOD_WORKDAYS,
             )
         elif action == "receive_supplement":
-            services.receive_supplement(request=r, by=by, on=on, content=post.get("note", ""))
+            services.receive_supplement(request=r, by=by, on=on, content=data["note"])
         elif action == "consult_third_party":
-            services.consult_third_party(request=r, by=by, third_party=post.get("third_party", ""), on=on)
+            services.consult_third_party(request=r, by=by, third_party=data["third_party"], on=on)
         elif action == "third_party_answered":
-            services.record_third_party_answer(request=r, by=by, opinion=post.get("note", ""), on=on)
+            services.record_third_party_answer(request=r, by=by, opinion=data["note"], on=on)
         elif action == "notify_fee":
-            pages = int(post["pages"]) if post.get("pages") else None
-            services.notify_fee(request=r, by=by, method=post.get("method", ""), pages=pages, on=on)
+            services.notify_fee(request=r, by=by, method=data["method"], pages=data["pages"], on=on)
         elif action == "receive_payment":
             services.receive_payment(request=r, by=by, on=on)
         elif action == "extend":
-            services.extend(
-                request=r, by=by, days=int(post.get("days") or 0), reason=post.get("note", ""), on=on
-            )
+            services.extend(request=r, by=by, days=data["days"] or 0, reason=data["note"], on=on)
         elif action == "reply":
-            outcome, _sep, reason = post.get("outcome", "").partition(".")
-            services.reply(
-                request=r, by=by, outcome=outcome, reason=reason, text_=post.get("text", ""), on=on
-            )
+            outcome, reason = data["outcome"]
+            services.reply(request=r, by=by, outcome=outcome, reason=reason, text_=data["text"], on=on)
         elif action == "archive":
             services.archive(request=r, by=by)
-        else:
-            raise ValidationFailed(_("未知操作"), field="action")
         messages.success(request, _("已办理:%(action)s") % {"action": workflow.action_label(action)})
     except DomainError as exc:
         _fail(request, exc)
-    except ValueError:
-        messages.error(request, _("数字格式不正确"))
     return redirect("workbench_disclosure:request", pk=pk)
 
 
@@ -430,8 +433,10 @@ def report(request, org: int, year: int):
         )
         return response
     if request.method == "POST":
+        form = forms.ReportForm(request.POST, figures=annual.report.MANUAL_FIGURES)
+        form.is_valid()  # free text only: nothing to refuse here; annual.save_texts checks the figures
         try:
-            if request.POST.get("action") == "publish":
+            if form.cleaned_data["action"] == "publish":
                 pub = annual.publish_as_publication(organisation=organisation, year=year, by=request.user)
                 messages.success(
                     request,
@@ -443,10 +448,10 @@ def report(request, org: int, year: int):
                 organisation=organisation,
                 year=year,
                 by=request.user,
-                overview=request.POST.get("overview", ""),
-                problems=request.POST.get("problems", ""),
-                other_matters=request.POST.get("other_matters", ""),
-                figures={k: request.POST.get(k, "") for k in annual.report.MANUAL_FIGURES},
+                overview=form.cleaned_data["overview"],
+                problems=form.cleaned_data["problems"],
+                other_matters=form.cleaned_data["other_matters"],
+                figures=form.figures(),
             )
             messages.success(request, _("已保存"))
         except DomainError as exc:
@@ -483,11 +488,6 @@ def reports(request):
     )
 
 
-def _error_key(exc: DomainError, fields: tuple[str, ...]) -> str:
-    """Where the page shows an error: at its field when the form has it, else above the form."""
-    return exc.field if exc.field in fields else "form"
-
-
 def _organisation(request, value=None):
     """The organisation chosen (?org=), or the user's own, within what they may see; 404 outside it."""
     orgs = access.visible_organisations(request.user)
@@ -517,41 +517,38 @@ def remedies(request):
     year = _year(request)
     errors, post = {}, request.POST
     if request.method == "POST":
-        try:
-            linked = None
-            if post.get("request_number", "").strip():
-                linked = DisclosureRequest.objects.filter(
-                    organisation=organisation, number=post["request_number"].strip()
-                ).first()
-                if linked is None:
-                    raise ValidationFailed(_("本机关没有该编号的申请"), field="request_number")
-            if post.get("remedy"):
-                services.conclude_remedy(
-                    remedy=_found(selectors.staff_remedy, request.user, int(post["remedy"])),
-                    by=request.user,
-                    result=post.get("result", ""),
-                    concluded_on=_date(post.get("concluded_on", ""), "concluded_on"),
-                    note=post.get("note", ""),
-                )
-            else:
-                filed_on = _date(post.get("filed_on", ""), "filed_on")
-                if filed_on is None:
-                    raise ValidationFailed(_("请填写提起日期"), field="filed_on")
-                services.record_remedy(
-                    organisation=organisation,
-                    by=request.user,
-                    kind=post.get("kind", ""),
-                    filed_on=filed_on,
-                    result=post.get("result", "pending"),
-                    concluded_on=_date(post.get("concluded_on", ""), "concluded_on"),
-                    request=linked,
-                    note=post.get("note", "").strip(),
-                )
-        except DomainError as exc:
-            errors[_error_key(exc, ("kind", "filed_on", "result", "concluded_on", "request_number"))] = (
-                exc.message
-            )
-        else:
+        concluding = bool(post.get("remedy"))
+        form = (
+            forms.ConcludeRemedyForm(post)
+            if concluding
+            else forms.RemedyForm(post, organisation=organisation)
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if concluding:
+                    services.conclude_remedy(
+                        remedy=_found(selectors.staff_remedy, request.user, data["remedy"]),
+                        by=request.user,
+                        result=data["result"],
+                        concluded_on=data["concluded_on"],
+                        note=data["note"],
+                    )
+                else:
+                    services.record_remedy(
+                        organisation=organisation,
+                        by=request.user,
+                        kind=data["kind"],
+                        filed_on=data["filed_on"],
+                        result=data["result"],
+                        concluded_on=data["concluded_on"],
+                        request=data["request_number"],
+                        note=data["note"],
+                    )
+            except DomainError as exc:
+                form.fail(exc)
+        errors = form.error_map()
+        if not errors:
             messages.success(request, _("已登记"))
             return redirect(f"{reverse('workbench_disclosure:remedies')}?org={organisation.pk}&year={year}")
     section = annual.data_for(organisation, year)["sections"]["remedies"]
@@ -589,30 +586,29 @@ def catalogue(request):
     organisation, orgs = _organisation(request)
     errors, post = {}, request.POST
     if request.method == "POST":
-        try:
-            if post.get("action") == "statutory":
-                access.require_role(request.user, Role.DISCLOSURE_OFFICER)
-                access.require_organisation(request.user, organisation)
-                made = services.ensure_catalogue(organisation=organisation, by=request.user)
-                messages.success(request, _("已补齐法定公开目录 %(n)s 项") % {"n": len(made)})
-            else:
-                parent = None
-                if post.get("parent", "").isdigit():
-                    parent = Category.objects.filter(
-                        pk=int(post["parent"]), organisation=organisation
-                    ).first()
-                services.add_category(
-                    organisation=organisation,
-                    by=request.user,
-                    code=post.get("code", "").strip(),
-                    name=post.get("name", ""),
-                    parent=parent,
-                    statutory=post.get("statutory", "").strip(),
-                )
-                messages.success(request, _("已添加目录"))
-        except DomainError as exc:
-            errors[_error_key(exc, ("parent", "code", "name"))] = exc.message
-        else:
+        form = forms.CategoryForm(post, organisation=organisation)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["action"] == "statutory":
+                    access.require_role(request.user, Role.DISCLOSURE_OFFICER)
+                    access.require_organisation(request.user, organisation)
+                    made = services.ensure_catalogue(organisation=organisation, by=request.user)
+                    messages.success(request, _("已补齐法定公开目录 %(n)s 项") % {"n": len(made)})
+                else:
+                    services.add_category(
+                        organisation=organisation,
+                        by=request.user,
+                        code=data["code"],
+                        name=data["name"],
+                        parent=data["parent"],
+                        statutory=data["statutory"],
+                    )
+                    messages.success(request, _("已添加目录"))
+            except DomainError as exc:
+                form.fail(exc)
+        errors = form.error_map()
+        if not errors:
             return redirect(f"{reverse('workbench_disclosure:catalogue')}?org={organisation.pk}")
     return render(
         request,
@@ -636,17 +632,14 @@ def profile(request):
     errors, post = {}, request.POST
     current = services.profile_of(organisation)
     if request.method == "POST":
-        try:
-            services.save_profile(
-                organisation=organisation,
-                by=request.user,
-                index_code=post.get("index_code", ""),
-                guide=post.get("guide", ""),
-                second_leader_for_all=post.get("second_leader_for_all") == "on",
-            )
-        except DomainError as exc:
-            errors[_error_key(exc, ("index_code",))] = exc.message
-        else:
+        form = forms.ProfileForm(post)
+        if form.is_valid():
+            try:
+                services.save_profile(organisation=organisation, by=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.fail(exc)
+        errors = form.error_map()
+        if not errors:
             messages.success(request, _("已保存公开指南"))
             return redirect(f"{reverse('workbench_disclosure:profile')}?org={organisation.pk}")
     return render(

@@ -1,0 +1,119 @@
+"""The disclosure workbench's forms (issue 15.2, every form a Django form): a mistake is named at its field in
+Chinese, what was typed stays, nothing is saved; an action answered by a redirect names the field in its message."""
+
+import pytest
+
+from zhengwu.disclosure import services
+from zhengwu.disclosure.models import DisclosureRequest, Publication
+
+BASE = "/workbench/disclosure/"
+
+
+def _error(page: str, field_id: str) -> str:
+    """The text of the error shown under the input `field_id` ("" if none)."""
+    marker = f'id="{field_id}-error" role="alert">'
+    if marker not in page:
+        return ""
+    return page.split(marker, 1)[1].split("</div>", 1)[0]
+
+
+def test_a_new_draft_with_a_bad_date_is_refused_at_the_field_keeping_what_was_typed(client, org, people):
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}publications/new/",
+        {
+            "organisation": org.pk,
+            "title": "关于城区道路改造的通告",
+            "written_on": "2026-02-30",
+            "body": "正文",
+        },
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "成文日期" in _error(page, "f-written") and "不是有效日期" in _error(page, "f-written")
+    assert 'value="关于城区道路改造的通告"' in page
+    assert not Publication.objects.exists()
+
+
+def test_an_unknown_interpreted_policy_is_named_at_its_field(client, org, people):
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}publications/new/", {"organisation": org.pk, "title": "解读", "interprets": "000-NOPE"}
+    )
+    assert response.status_code == 422
+    assert _error(response.content.decode(), "f-interprets") == "找不到所解读政策的索引号"
+    assert not Publication.objects.exists()
+
+
+def test_an_organisation_outside_the_users_scope_is_refused(client, org, other_org, people):
+    client.force_login(people["drafter"])
+    response = client.post(f"{BASE}publications/new/", {"organisation": other_org.pk, "title": "越权"})
+    assert response.status_code == 422
+    assert _error(response.content.decode(), "f-org") == "请选择您所在范围内的机构"
+    assert not Publication.objects.exists()
+
+
+def test_editing_a_draft_shows_the_services_refusal_at_the_field(client, org, people):
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="原标题")
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}publications/{pub.pk}/", {"version": pub.version, "title": " ", "body": "新正文"}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert _error(page, "f-title")  # the service's message, in Chinese, at the title
+    assert "新正文" in page  # what was typed stays
+    pub.refresh_from_db()
+    assert pub.title == "原标题"
+    saved = client.post(f"{BASE}publications/{pub.pk}/", {"version": pub.version, "title": "新标题"})
+    assert saved.status_code == 302
+    pub.refresh_from_db()
+    assert pub.title == "新标题"
+
+
+def test_a_request_registered_without_a_description_is_refused_at_the_field(client, org, people):
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}requests/new/",
+        {
+            "organisation": org.pk,
+            "channel": "in_person",
+            "requester_kind": "natural_person",
+            "requester_name": "王五",
+            "phone": "13800000000",
+            "submitted_on": "2026-13-01",
+        },
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "提交(寄出)日期" in _error(page, "r-submitted")
+    assert 'value="王五"' in page
+    assert not DisclosureRequest.objects.exists()
+
+
+def test_a_step_with_a_bad_number_names_the_field_in_its_message(client, org, people):
+    r = services.file_request(
+        organisation=org,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="甲",
+        description="a",
+        phone="1",
+    )
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}requests/{r.pk}/notify_fee/", {"method": "pages", "pages": "十"}, follow=True
+    )
+    assert "页数:应填写整数" in response.content.decode()
+    r.refresh_from_db()
+    assert r.status == "processing" and not r.events.filter(action="notify_fee").exists()
+
+
+@pytest.mark.parametrize("action", ["nonsense", "approve_all"])
+def test_an_unknown_action_changes_nothing(client, org, people, action):
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="草稿")
+    client.force_login(people["drafter"])
+    response = client.post(f"{BASE}publications/{pub.pk}/{action}/", follow=True)
+    assert "未知操作" in response.content.decode()
+    pub.refresh_from_db()
+    assert pub.status == "draft"
