@@ -31,11 +31,7 @@ TOP = len(LAYERS)
 
 # Known exceptions, each with why it is still there and who removes it. An entry no longer found fails the test, so
 # the list only shrinks.
-KNOWN = {
-    # The hall screen's public URL is routed from supervision to a workbench view (issue 15.2: the hall screen moves
-    # out of the workbench); until then supervision and workbench import each other through this one file.
-    ("supervision", "workbench"): "supervision/hall_urls.py routes to workbench.supervision.views",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _package_imports(src: Path = SRC) -> dict[tuple[str, str], set[str]]:

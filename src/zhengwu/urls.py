@@ -30,7 +30,7 @@ urlpatterns = [
     path("disclosure/", include("zhengwu.portal.disclosure.urls")),
     path("interaction/", include("zhengwu.portal.tickets.urls")),
     path("open311/v2/", include("zhengwu.tickets.open311_urls")),
-    path("hall/", include("zhengwu.supervision.hall_urls")),
+    path("hall/", include("zhengwu.workbench.supervision.hall_urls")),
     path("hall/", include("zhengwu.portal.hall.urls")),
     path("workbench/hall/", include("zhengwu.workbench.hall.urls")),
     path("supervision/", include("zhengwu.portal.supervision.urls")),

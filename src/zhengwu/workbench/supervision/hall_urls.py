@@ -1,4 +1,5 @@
-"""The hall screen (大屏): public, names masked, refreshing itself."""
+"""The hall screen (大屏): public, names masked, refreshing itself. Mounted at /hall/ by the project's urls.py (the
+screen is an interface: its routing lives here, not in the supervision domain)."""
 
 from django.urls import path
 
