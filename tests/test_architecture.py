@@ -3,7 +3,8 @@ every import statement of src/zhengwu, at module level or inside a function, cou
 
 1. a domain never imports an interface (portal, workbench, api);
 2. a domain imports only domains below it (LAYERS, lowest first; domains on one level import neither way);
-3. no two packages import each other.
+3. no two packages import each other;
+4. no interface imports another (what the portal and the workbench share lives in a domain or in core).
 
 And scope is decided only in core/access.py: no other module compares organisation or region paths.
 """
@@ -68,7 +69,9 @@ def _breaches(src: Path = SRC) -> list[str]:
             continue
         where = ", ".join(sorted(files))
         if importer in INTERFACES:
-            continue  # interfaces may use every domain (and, for now, each other: see docs/architecture.md)
+            if imported in INTERFACES:
+                breaches.append(f"interface {importer} imports the interface {imported}: {where}")
+            continue  # interfaces may use every domain
         if imported in INTERFACES:
             breaches.append(f"domain {importer} imports the interface {imported}: {where}")
         elif _level(imported) >= _level(importer):
@@ -82,7 +85,7 @@ def _breaches(src: Path = SRC) -> list[str]:
     return breaches
 
 
-def test_domains_import_only_lower_domains_and_never_an_interface():
+def test_domains_import_only_lower_domains_and_never_an_interface_nor_interfaces_each_other():
     assert _breaches() == []
 
 
@@ -103,6 +106,7 @@ def test_the_check_sees_each_kind_of_breach(tmp_path):
         "catalog/a.py": "def f():\n    from zhengwu.tickets import models\n",
         "tickets/a.py": "import zhengwu.catalog.a\nfrom zhengwu import portal\n",
         "portal/a.py": "from zhengwu.tickets.a import f\n",
+        "workbench/a.py": "from zhengwu.portal.a import f\n",
     }
     for name, text in tree.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +115,7 @@ def test_the_check_sees_each_kind_of_breach(tmp_path):
     assert "catalog (level 1) imports tickets (level 3): catalog/a.py" in found
     assert "domain tickets imports the interface portal: tickets/a.py" in found
     assert "catalog and tickets import each other" in found
+    assert "interface workbench imports the interface portal: workbench/a.py" in found
 
 
 # ---- scope decided only in core/access.py (issue 15.2)

@@ -28,6 +28,8 @@ urlpatterns = [
     path("services/", include("zhengwu.portal.catalog.urls")),
     path("cases/", include("zhengwu.portal.cases.urls")),
     path("disclosure/", include("zhengwu.portal.disclosure.urls")),
+    # The CKAN action API where earlier versions served it (clients pointed at <site>/disclosure keep working)
+    path("disclosure/", include(("zhengwu.api.ckan.urls", "ckan_legacy"))),
     path("interaction/", include("zhengwu.portal.tickets.urls")),
     path("open311/v2/", include("zhengwu.tickets.open311_urls")),
     path("hall/", include("zhengwu.workbench.supervision.hall_urls")),

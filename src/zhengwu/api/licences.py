@@ -21,8 +21,7 @@ from zhengwu.core.actors import actor_name
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.licences import services
 from zhengwu.licences.models import Licence, Status
-from zhengwu.licences.selectors import public_view
-from zhengwu.workbench.licences.views import holder_shown, visible
+from zhengwu.licences.selectors import holder_shown, public_view, visible
 
 router = Router()
 

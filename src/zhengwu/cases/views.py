@@ -1,5 +1,9 @@
-"""The public verification page a notice's QR code opens (route it as /verify/<token>)."""
+"""The public verification page a notice's QR code opens (route it as /verify/<token>), and a notice as a PDF
+download (the portal's and the workbench's notice links)."""
 
+from urllib.parse import quote
+
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from zhengwu.cases import notices
@@ -13,3 +17,12 @@ def verify_notice(request, token: str):
     except NotFound as exc:
         return render(request, "cases/verify.html", {"error": exc.message}, status=404)
     return render(request, "cases/verify.html", {"notice": data})
+
+
+def notice_download(notice, request) -> HttpResponse:
+    """The notice as a PDF download, its QR code pointing at this site's verification page. The caller has checked
+    that the user may read it (cases.selectors.notice_for)."""
+    pdf = notices.render(notice, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notices.filename(notice))}"
+    return response

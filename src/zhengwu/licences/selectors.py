@@ -70,3 +70,21 @@ def public_view(licence: Licence) -> dict:
         "ended_at": licence.ended_at,
         "current": current if current.pk != licence.pk else None,
     }
+
+
+def visible(user):
+    """Licences the user's organisations issued, and licences taken into cases the user may see (staff: the
+    workbench's library and the API)."""
+    used = LicenceUse.objects.filter(
+        purpose=LicenceUse.Purpose.REUSE, case__in=case_selectors.visible_cases(user).values("pk")
+    ).values("licence")
+    return Licence.objects.select_related("type", "issuer", "case").filter(
+        access.scope_q(user, "issuer") | Q(pk__in=used)
+    )
+
+
+def holder_shown(licence: Licence) -> tuple[str, str]:
+    """The holder's name and number as staff are shown them (a person's masked)."""
+    if licence.holder_kind == Licence.HolderKind.NATURAL:
+        return mask_name(licence.holder_name), mask_resident_id(licence.holder_id)
+    return licence.holder_name, licence.holder_id

@@ -2,18 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-
-def url_if_built(*names: str) -> str | None:
-    """The URL of the first of these route names that exists, or None while none of the pages is built yet."""
-    for name in names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
+from zhengwu.core.navigation import is_current, url_if_built
 
 
 @dataclass(frozen=True)
@@ -35,13 +26,6 @@ PORTAL_SECTIONS = [
     (_("一件事一次办"), ("portal_joint:index",)),
     (_("预约取号"), ("portal_hall:book",)),
 ]
-
-
-def is_current(path: str, url: str | None, home: str = "/") -> bool:
-    """A section is current when the page is its URL or below it (home only matches itself)."""
-    if url is None:
-        return False
-    return path == url or (url != home and path.startswith(url))
 
 
 def portal_nav(path: str) -> list[NavItem]:

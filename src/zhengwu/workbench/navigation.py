@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core import access
 from zhengwu.core.models import Role
-from zhengwu.portal.navigation import is_current, url_if_built
+from zhengwu.core.navigation import is_current, url_if_built
 
 ALL = None  # every signed-in staff member
 

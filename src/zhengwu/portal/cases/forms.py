@@ -3,18 +3,16 @@ schema (cases.forms), status lookup and the due-date calculator. Fields only par
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.cases.application import ACCEPTED_TYPES, ApplicationForm
 from zhengwu.cases.models import Applicant
 from zhengwu.core import ids
-from zhengwu.core.forms import CHOOSE, AccessibleForm
-
-ACCEPTED_TYPES = ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png"
+from zhengwu.core.forms import AccessibleForm
 
 
 class RegisterForm(AccessibleForm):
@@ -123,94 +121,6 @@ class DueForm(AccessibleForm):
     def clean_suspensions(self) -> list[str]:
         text = (self.cleaned_data.get("suspensions") or "").replace(":", ":")
         return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _schema_field(key: str, rule: dict, required: bool) -> forms.Field:
-    label = rule.get("title", key) + ("" if not required else " *")
-    kind = rule.get("type", "string")
-    common = {"label": label, "required": False, "help_text": rule.get("description", "")}
-    if "enum" in rule:
-        return forms.ChoiceField(choices=[("", CHOOSE)] + [(v, v) for v in rule["enum"]], **common)
-    if kind == "boolean":
-        return forms.BooleanField(**common)
-    if kind == "integer":
-        return forms.IntegerField(**common)
-    if kind == "number":
-        return forms.FloatField(**common)
-    if rule.get("format") == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    long = rule.get("maxLength", 0) > 200
-    widget = forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput()
-    return forms.CharField(max_length=rule.get("maxLength"), widget=widget, **common)
-
-
-class ApplicationForm(AccessibleForm):
-    """The item's application form (fields from its JSON Schema) and one file input per material of its list.
-    Field names are `form.<key>` and `material_<position>`, matching the domain's error fields."""
-
-    def __init__(self, *args, schema: dict, materials=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        required = set(schema.get("required", []))
-        self.schema_keys = list(schema.get("properties", {}))
-        for key, rule in schema.get("properties", {}).items():
-            field = _schema_field(key, rule, key in required)
-            css = (
-                "form-check-input"
-                if isinstance(field, forms.BooleanField)
-                else ("form-select" if isinstance(field, forms.ChoiceField) else "form-control")
-            )
-            field.widget.attrs["class"] = css
-            if key in required:
-                field.widget.attrs["aria-required"] = "true"
-            self.fields[f"form.{key}"] = field
-        self.material_fields = []
-        for m in materials:
-            name = f"material_{m.position}"
-            self.fields[name] = forms.FileField(
-                label=f"{m.position}. {m.name}" + (" *" if m.required else ""),
-                required=False,
-                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES, "class": "form-control"}),
-                help_text=m.rules or "",
-            )
-            self.material_fields.append(name)
-
-    def form_fields(self):
-        return [self[f"form.{key}"] for key in self.schema_keys]
-
-    def file_fields(self):
-        return [self[name] for name in self.material_fields]
-
-    def form_data(self) -> dict:
-        """The typed values as the domain's form expects them (dates as YYYY-MM-DD, blanks left out)."""
-        out = {}
-        for key in self.schema_keys:
-            value = self.cleaned_data.get(f"form.{key}")
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            if value in (None, "") or (value is False and key not in self.data):
-                continue
-            out[key] = value
-        return out
-
-    def files_by_position(self) -> dict[int, object]:
-        return {
-            int(name.split("_", 1)[1]): self.cleaned_data[name]
-            for name in self.material_fields
-            if self.cleaned_data.get(name)
-        }
-
-    def show_error(self, err, *, power_of_attorney: int | None = None) -> None:
-        """Show a domain error at its field (form.<key>, material_<n>) or above the form; the power of attorney
-        at the item's own 委托书 material when it lists one (`power_of_attorney`, its position)."""
-        field = err.field
-        if field == "power_of_attorney" and power_of_attorney is not None:
-            field = f"material_{power_of_attorney}"
-        field = field if field in self.fields else None
-        self.add_error(field, err.message)
-
-
-def initial_from(form_values: dict) -> dict:
-    return {f"form.{k}": v for k, v in (form_values or {}).items()}
 
 
 # ---- applying for someone else ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,25 +18,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, extensions, library, notices, selectors, services, workflow
+from zhengwu.cases import deadlines, display, extensions, library, selectors, services, workflow
 from zhengwu.cases import forms as case_forms
+from zhengwu.cases.application import ApplicationForm, initial_from
 from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant
+from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, auth, calendar, ratelimit
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_phone, mask_resident_id
 from zhengwu.evaluation import links as rating_links
 from zhengwu.evaluation import selectors as ratings
-from zhengwu.portal.cases import display
 from zhengwu.portal.cases.forms import (
     ApplicantSignInForm,
-    ApplicationForm,
     ApplyingAsForm,
     DueForm,
     LookupForm,
     RegisterForm,
     applying_as_initial,
-    initial_from,
 )
 
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -477,12 +476,4 @@ def notice_pdf(request, number: str, notice_id: int):
         notice = selectors.notice_for(request.user, number, notice_id)
     except (NotFound, AccessDenied) as err:
         raise Http404(err.message) from None
-    return pdf_response(notice, request)
-
-
-def pdf_response(notice, request) -> HttpResponse:
-    """The notice as a PDF download, its QR code pointing at this site's verification page."""
-    pdf = notices.render(notice, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notices.filename(notice))}"
-    return response
+    return notice_download(notice, request)

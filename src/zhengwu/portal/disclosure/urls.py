@@ -1,6 +1,5 @@
 from django.urls import path
 
-from zhengwu.api.ckan import views as ckan
 from zhengwu.portal.disclosure import views
 
 app_name = "portal_disclosure"
@@ -19,7 +18,4 @@ urlpatterns = [
     path("track/letter.pdf", views.letter, name="letter"),
     path("track/withdraw/", views.withdraw, name="withdraw"),
     path("track/supplement/", views.supplement, name="supplement"),
-    # The CKAN action API where earlier versions served it (clients pointed at <site>/disclosure keep working).
-    path("api/3/action/<str:action>", ckan.action, name="ckan_action"),
-    path("api/action/<str:action>", ckan.action, name="ckan_action_unversioned"),
 ]

@@ -14,17 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, extensions, handling, library, selectors, services
+from zhengwu.cases import deadlines, display, extensions, handling, library, selectors, services
 from zhengwu.cases import forms as case_forms
+from zhengwu.cases.application import ApplicationForm
 from zhengwu.cases.models import Decision, Delivery
+from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, personal
 from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
-from zhengwu.portal.cases import display
-from zhengwu.portal.cases.forms import ApplicationForm
-from zhengwu.portal.cases.views import pdf_response
 from zhengwu.supervision import selectors as supervision_selectors
 from zhengwu.workbench.cases.forms import WalkInForm
 from zhengwu.workbench.pages import staff_page
@@ -564,7 +563,7 @@ def attachment_file(request, number: str, attachment_id: int):
 
 @_staff_required
 def notice_pdf(request, number: str, notice_id: int):
-    return pdf_response(selectors.notice_for(request.user, number, notice_id), request)
+    return notice_download(selectors.notice_for(request.user, number, notice_id), request)
 
 
 # ---- counter registration ------------------------------------------------------------------------------------

@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
-from zhengwu.core.masking import mask_name, mask_resident_id
 from zhengwu.licences import selectors, services
-from zhengwu.licences.models import Licence, LicenceType, LicenceUse, Status
+from zhengwu.licences.models import Licence, LicenceType, Status
 
 
 def _staff_required(view):
@@ -38,20 +37,8 @@ def _staff_required(view):
     return wrapped
 
 
-def visible(user):
-    """Licences the user's organisations issued, and licences taken into cases the user may see."""
-    used = LicenceUse.objects.filter(
-        purpose=LicenceUse.Purpose.REUSE, case__in=case_selectors.visible_cases(user).values("pk")
-    ).values("licence")
-    return Licence.objects.select_related("type", "issuer", "case").filter(
-        access.scope_q(user, "issuer") | Q(pk__in=used)
-    )
-
-
-def holder_shown(licence: Licence) -> tuple[str, str]:
-    if licence.holder_kind == Licence.HolderKind.NATURAL:
-        return mask_name(licence.holder_name), mask_resident_id(licence.holder_id)
-    return licence.holder_name, licence.holder_id
+visible = selectors.visible
+holder_shown = selectors.holder_shown
 
 
 def _get(user, identifier: str) -> Licence:

@@ -1,4 +1,4 @@
-"""Small display helpers shared by the portal and workbench case pages (formatting only, no rules)."""
+"""Small display helpers for case pages, shared by the portal and the workbench (formatting only, no rules)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,102 @@
+"""The application form of an item version as a Django form: the fields of its JSON Schema (cases.forms) and one
+file input per material of its list. Shared by the portal (an applicant applying) and the workbench (窗口收件, a
+clerk registering a walk-in applicant). Fields only parse; the domain checks the values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from zhengwu.core.forms import CHOOSE, AccessibleForm
+
+# What a material's file input offers to pick (the server checks the content: core.files).
+ACCEPTED_TYPES = ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png"
+
+
+def _schema_field(key: str, rule: dict, required: bool) -> forms.Field:
+    label = rule.get("title", key) + ("" if not required else " *")
+    kind = rule.get("type", "string")
+    common = {"label": label, "required": False, "help_text": rule.get("description", "")}
+    if "enum" in rule:
+        return forms.ChoiceField(choices=[("", CHOOSE)] + [(v, v) for v in rule["enum"]], **common)
+    if kind == "boolean":
+        return forms.BooleanField(**common)
+    if kind == "integer":
+        return forms.IntegerField(**common)
+    if kind == "number":
+        return forms.FloatField(**common)
+    if rule.get("format") == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    long = rule.get("maxLength", 0) > 200
+    widget = forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput()
+    return forms.CharField(max_length=rule.get("maxLength"), widget=widget, **common)
+
+
+class ApplicationForm(AccessibleForm):
+    """The item's application form (fields from its JSON Schema) and one file input per material of its list.
+    Field names are `form.<key>` and `material_<position>`, matching the domain's error fields."""
+
+    def __init__(self, *args, schema: dict, materials=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        required = set(schema.get("required", []))
+        self.schema_keys = list(schema.get("properties", {}))
+        for key, rule in schema.get("properties", {}).items():
+            field = _schema_field(key, rule, key in required)
+            css = (
+                "form-check-input"
+                if isinstance(field, forms.BooleanField)
+                else ("form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            )
+            field.widget.attrs["class"] = css
+            if key in required:
+                field.widget.attrs["aria-required"] = "true"
+            self.fields[f"form.{key}"] = field
+        self.material_fields = []
+        for m in materials:
+            name = f"material_{m.position}"
+            self.fields[name] = forms.FileField(
+                label=f"{m.position}. {m.name}" + (" *" if m.required else ""),
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES, "class": "form-control"}),
+                help_text=m.rules or "",
+            )
+            self.material_fields.append(name)
+
+    def form_fields(self):
+        return [self[f"form.{key}"] for key in self.schema_keys]
+
+    def file_fields(self):
+        return [self[name] for name in self.material_fields]
+
+    def form_data(self) -> dict:
+        """The typed values as the domain's form expects them (dates as YYYY-MM-DD, blanks left out)."""
+        out = {}
+        for key in self.schema_keys:
+            value = self.cleaned_data.get(f"form.{key}")
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            if value in (None, "") or (value is False and key not in self.data):
+                continue
+            out[key] = value
+        return out
+
+    def files_by_position(self) -> dict[int, object]:
+        return {
+            int(name.split("_", 1)[1]): self.cleaned_data[name]
+            for name in self.material_fields
+            if self.cleaned_data.get(name)
+        }
+
+    def show_error(self, err, *, power_of_attorney: int | None = None) -> None:
+        """Show a domain error at its field (form.<key>, material_<n>) or above the form; the power of attorney
+        at the item's own 委托书 material when it lists one (`power_of_attorney`, its position)."""
+        field = err.field
+        if field == "power_of_attorney" and power_of_attorney is not None:
+            field = f"material_{power_of_attorney}"
+        field = field if field in self.fields else None
+        self.add_error(field, err.message)
+
+
+def initial_from(form_values: dict) -> dict:
+    return {f"form.{k}": v for k, v in (form_values or {}).items()}
