@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, display, extensions, handling, library, selectors, services
+from zhengwu.cases import deadlines, display, extensions, handling, library, permissions, selectors, services
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.application import ApplicationForm
 from zhengwu.cases.models import Decision, Delivery
@@ -37,9 +37,8 @@ QUEUE_LABELS = {
     "suspended": gettext_lazy("中止中"),
     "done": gettext_lazy("已办结"),
 }
-INTAKE = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
-HANDLERS = (Role.APPROVER, Role.DEPARTMENT_HEAD)
-HEADS = (Role.DEPARTMENT_HEAD,)
+INTAKE = services.INTAKE_ROLES  # who registers a walk-in at the counter
+HEADS = services.HEAD_ROLES
 
 # The queues each role acts on, in the order it takes them up: the page opens on the first that holds a case (or
 # the first, when none does); the other queues stay one click away.
@@ -124,10 +123,6 @@ def index(request):
 # ---- the case page -------------------------------------------------------------------------------------------
 
 
-def _may(user, *roles) -> bool:
-    return access.is_administrator(user) or access.has_role(user, *roles)
-
-
 def _personal_context(request, case, reveal: personal.Reveal | None) -> dict:
     """The applicant, the agent, the form and the file names masked; in full only in the answer to a reveal
     (`reveal_personal`), which is written to the audit chain with its reason."""
@@ -160,64 +155,12 @@ def _case_context(
     user = request.user
     people = _personal_context(request, case, reveal)
     summary = selectors.case_summary(case)
-    allowed = set(summary["actions"])
     steps = list(case.steps.select_related("assignee").order_by("position"))
-    open_row = next((s for s in steps if s.state == "open"), None)
-    staff = access.staff_of(user)
-    # what the open step lets this person do: the same rules the services apply (cases.handling)
+    open_row = permissions.open_step(steps)
+    # what this person may do: the same rules the services apply (cases.permissions)
+    can = permissions.allowed_actions(user, case, steps=steps)
     step_refusal = handling.holder_refusal(user, case, open_row) if open_row is not None else None
-    holds_step = open_row is not None and step_refusal is None
-    may_decide = "decide" in allowed and handling.decision_refusal(user, case, open_row) is None
-    delivery_open = open_row is not None and open_row.kind == "deliver"
-    can = {
-        "accept": "accept" in allowed and _may(user, *INTAKE),
-        "supplement": "request_supplement" in allowed and _may(user, *INTAKE),
-        "refuse": "refuse" in allowed and _may(user, *INTAKE),
-        "supply": "supply_supplement" in allowed and _may(user, *INTAKE),
-        "upload": "upload_material" in allowed and _may(user, *INTAKE),
-        "instant": case.version.instant
-        and "accept" in allowed
-        and _may(user, *INTAKE)
-        and handling.decision_refusal(user, case, None) is None,
-        "claim": "claim_step" in allowed
-        and open_row is not None
-        and handling.claim_refusal(user, case, open_row) is None
-        and open_row.assignee_id != user.pk,
-        "assign": "assign_step" in allowed
-        and open_row is not None
-        and access.takes_step(user, Role.DEPARTMENT_HEAD, case.organisation),
-        "complete_step": "complete_step" in allowed
-        and holds_step
-        and open_row.kind not in ("decide", "deliver"),
-        "return_step": "return_step" in allowed and holds_step and open_row.position > 1,
-        "suspend": "suspend" in allowed and _may(user, *HANDLERS),
-        "resume": "resume" in allowed and _may(user, *HANDLERS),
-        "extension": "request_extension" in allowed
-        and case.version.extension_days > case.extension_days
-        and (_may(user, *HANDLERS) or holds_step),
-        "decide": may_decide,
-        "deliver": "deliver" in allowed
-        and _may(user, *INTAKE)
-        and handling.unfinished_after_decision(case, action="deliver") is None
-        and (not delivery_open or holds_step),
-        "complete": "complete" in allowed
-        and _may(user, *INTAKE)
-        and handling.unfinished_after_decision(case, action="complete") is None,
-        "terminate": "terminate" in allowed and _may(user, *HANDLERS),
-        "withdraw": "withdraw" in allowed and _may(user, *INTAKE),
-        "attach": "attach" in allowed and _may(user, *INTAKE),
-        "decide_extension": _may(user, *HEADS),
-    }
     fee_rows = _fee_rows(request, case, failed=failed, error=error)
-    can["charge_fee"] = (
-        "charge_fee" in allowed
-        and bool(fee_rows)
-        and _may(user, *INTAKE)
-        and access.acts_for(staff, case.organisation)
-        and not case.version.fees.exclude(
-            code=""
-        ).exists()  # catalogue fees: the payment notice (fees domain)
-    )
     checklist = selectors.material_checklist(case)
     attachments = list(case.attachments.order_by("uploaded_at"))
     _show_file_names(
