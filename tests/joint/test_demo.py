@@ -72,7 +72,9 @@ def test_every_open_member_case_has_demo_staff_to_work_it(county_and_catalogue, 
     clock.run_from(dt.datetime(2026, 9, 15, 10, 0, tzinfo=clock.LOCAL))
     demo.load_demo()
     usernames = [row["username"] for row in demo_data()["staff"]]
-    people = [u for u in get_user_model().objects.filter(username__in=usernames) if not access.is_administrator(u)]
+    people = [
+        u for u in get_user_model().objects.filter(username__in=usernames) if not access.is_administrator(u)
+    ]
     members = JointMember.objects.filter(joint__phase__in=[Phase.NOTIFIED, Phase.HANDLING]).select_related(
         "joint", "case__organisation"
     )

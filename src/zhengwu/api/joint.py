@@ -1,5 +1,5 @@
 """The joint-approval API: bundles (一件事) — read, draft, submit, return, publish — and joint cases (联办件) — apply,
-read, and every joint action (联办通知, confirm, missing materials, upload, supply)."""
+read, and every joint action (联办通知, confirm, missing materials, upload, supply, a member's refusal, withdrawal)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from zhengwu.api.joint_schemas import JointCaseOut
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.joint import bundles, meetings, selectors, services
+from zhengwu.joint import bundles, endings, meetings, selectors, services
 from zhengwu.joint.models import Bundle
 
 router = Router()
@@ -305,6 +305,52 @@ def supply(request, number: str, body: SupplyIn):
     joint = services.joint_by_number(request.user, number)
     return joint_out(
         request.user, services.supply(joint=joint, by=request.user, paper=body.paper, revision=body.revision)
+    )
+
+
+class DenyIn(Schema):
+    reasons: str
+    legal_basis: str
+    revision: int | None = None
+
+
+@router.post(
+    "/cases/{number}/members/{position}/deny",
+    response={200: JointCaseOut, **ERRORS},
+    summary="成员部门不予许可(理由和法律依据);以其为前置的成员终止办理,其余成员继续",
+    auth=signed_in,
+)
+def deny(request, number: str, position: int, body: DenyIn):
+    joint = services.joint_by_number(request.user, number)
+    return joint_out(
+        request.user,
+        endings.deny_member(
+            joint=joint,
+            position=position,
+            by=request.user,
+            reasons=body.reasons,
+            legal_basis=body.legal_basis,
+            revision=body.revision,
+        ),
+    )
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+    revision: int | None = None
+
+
+@router.post(
+    "/cases/{number}/withdraw",
+    response={200: JointCaseOut, **ERRORS},
+    summary="撤回整个联办申请(尚未决定的各成员办件一并撤回)",
+    auth=signed_in,
+)
+def withdraw(request, number: str, body: WithdrawIn):
+    joint = services.joint_by_number(request.user, number)
+    return joint_out(
+        request.user,
+        endings.withdraw(joint=joint, by=request.user, reason=body.reason, revision=body.revision),
     )
 
 

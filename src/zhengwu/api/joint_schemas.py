@@ -54,3 +54,4 @@ class JointCaseOut(Schema):
     meetings: list[dict[str, Any]] = []
     forwardings: list[dict[str, Any]] = []
     notices: list[dict[str, Any]]
+    refusals: list[dict[str, Any]] = []

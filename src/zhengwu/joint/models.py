@@ -113,6 +113,7 @@ class Phase(models.TextChoices):
     HANDLING = "handling", _("各部门并联办理中")
     FINISHED = "finished", _("已办结")
     REFUSED = "refused", _("不予受理")
+    DENIED = "denied", _("不予许可(联办终止)")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
@@ -226,6 +227,8 @@ class JointNotice(models.Model):
     class Kind(models.TextChoices):
         NOTIFICATION = "notification", _("联办通知")
         COMBINED = "combined", _("联合一次性告知书")
+        REFUSAL = "refusal", _("成员不予许可通报")
+        WITHDRAWAL = "withdrawal", _("撤回联办申请通知")
 
     joint = models.ForeignKey(JointCase, models.CASCADE, related_name="notices")
     kind = models.CharField(_("文书"), max_length=12, choices=Kind.choices)

@@ -168,6 +168,19 @@ def joint_summary(joint, *, user=None) -> dict:
         )
     level = max((r["level"] for r in rows), key=supervision.ORDER.get, default=levels.NORMAL)
     staff = user is not None and access.staff_of(user) is not None
+    notices = list(joint.notices.all())
+    refusals = [
+        {
+            **n.essentials["refused"],
+            "reasons": n.essentials.get("reasons", ""),
+            "legal_basis": n.essentials.get("legal_basis", ""),
+            "stopped": [r["item"] for r in n.essentials.get("stopped", [])],
+            "continuing": [r["item"] for r in n.essentials.get("continuing", [])],
+            "document_number": n.document_number,
+        }
+        for n in notices
+        if n.kind == "refusal"
+    ]
     return {
         "kind": "joint",
         "number": joint.number,
@@ -217,8 +230,9 @@ def joint_summary(joint, *, user=None) -> dict:
                 "issued_at": _iso(n.issued_at),
                 "essentials": n.essentials,
             }
-            for n in joint.notices.all()
+            for n in notices
         ],
+        "refusals": refusals,
     }
 
 

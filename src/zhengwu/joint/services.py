@@ -47,6 +47,8 @@ INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
 HELD_ACTIONS = ("submit", "request_supplement", "supply_supplement", "accept")
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _APPLYING: ContextVar[bool] = ContextVar("zhengwu_joint_applying", default=False)  # member submits in `apply`
+# member actions whose messages the joint case sends itself while a joint service runs them (撤回, 终止 after a refusal)
+HOLDING: ContextVar[tuple[str, ...]] = ContextVar("zhengwu_joint_holding", default=())
 
 
 def _actor(by):
@@ -121,6 +123,8 @@ def _message(joint: JointCase, text: str) -> None:
 
 def is_held(case: Case, event) -> bool:
     """cases.notify hold: the joint case tells the applicant about its members' submit/补正/补齐/受理 once."""
+    if event.action in HOLDING.get():
+        return True
     if event.action not in HELD_ACTIONS:
         return False
     return _APPLYING.get() or JointMember.objects.filter(case_id=case.pk).exists()
@@ -354,7 +358,11 @@ def _notice(joint: JointCase, kind: str, **details) -> JointNotice:
     now = clock.now()
     count = joint.notices.filter(kind=kind).count()
     short = joint.lead_organisation.short_name or joint.lead_organisation.name
-    letter = "联通" if kind == JointNotice.Kind.NOTIFICATION else "联告"
+    letter = {
+        JointNotice.Kind.NOTIFICATION: "联通",
+        JointNotice.Kind.REFUSAL: "联否",
+        JointNotice.Kind.WITHDRAWAL: "联撤",
+    }.get(kind, "联告")
     suffix = f"-{count + 1}" if count else ""
     return JointNotice.objects.create(
         joint=joint,
@@ -693,7 +701,9 @@ def refresh(joint: JointCase) -> JointCase:
     joint.promised_due = max(promised) if promised else None
     fields = ["legal_due", "promised_due"]
     if joint.phase == Phase.HANDLING and cases and all(c.status in CLOSED_STATUSES for c in cases):
-        joint.phase, joint.finished_at = Phase.FINISHED, clock.now()
+        # every department refused or stopped: the joint case ends as 不予许可; one grant or more: 办结
+        granted = any(c.decision == Decision.GRANT for c in cases)
+        joint.phase, joint.finished_at = (Phase.FINISHED if granted else Phase.DENIED), clock.now()
         fields += ["phase", "finished_at"]
     elif (
         joint.phase in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<str:number>/notify/", views.notify, name="notify"),
     path("<str:number>/members/<int:position>/confirm/", views.confirm, name="confirm"),
     path("<str:number>/members/<int:position>/missing/", views.missing, name="missing"),
+    path("<str:number>/members/<int:position>/deny/", views.deny, name="deny"),
+    path("<str:number>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.models import Role
-from zhengwu.joint import bundles, selectors, services
+from zhengwu.joint import bundles, endings, selectors, services
 from zhengwu.joint.models import Phase
 
 
@@ -52,6 +52,13 @@ def case(request, number: str):
         for m in joint.members.select_related("case__organisation")
         if staff is not None and access.acts_for(staff, m.case.organisation)
     }
+    deciding = set()
+    if joint.phase == Phase.HANDLING:
+        for m in joint.members.select_related("case"):
+            if m.position in mine and m.case.status == "accepted":
+                step = m.case.steps.filter(state="open").first()
+                if step is not None and step.kind == "decide":
+                    deciding.add(m.position)
     from zhengwu.cases import selectors as case_selectors
 
     seen = set(
@@ -70,6 +77,10 @@ def case(request, number: str):
             "seen": seen,
             "notified": joint.phase == Phase.NOTIFIED,
             "received": joint.phase == Phase.RECEIVED,
+            "deciding": deciding,
+            "may_withdraw": joint.is_open
+            and staff is not None
+            and access.acts_for(staff, joint.lead_organisation),
         },
     )
 
@@ -98,6 +109,32 @@ def notify(request, number: str):
 @_staff_required
 def confirm(request, number: str, position: int):
     return _act(request, number, lambda j: services.confirm(joint=j, position=position, by=request.user))
+
+
+@require_POST
+@_staff_required
+def deny(request, number: str, position: int):
+    return _act(
+        request,
+        number,
+        lambda j: endings.deny_member(
+            joint=j,
+            position=position,
+            by=request.user,
+            reasons=request.POST.get("reasons", ""),
+            legal_basis=request.POST.get("legal_basis", ""),
+        ),
+    )
+
+
+@require_POST
+@_staff_required
+def withdraw(request, number: str):
+    return _act(
+        request,
+        number,
+        lambda j: endings.withdraw(joint=j, by=request.user, reason=request.POST.get("reason", "")),
+    )
 
 
 def parse_items(text: str) -> list[dict]:
