@@ -39,6 +39,7 @@ class JointCaseOut(Schema):
     phase: str
     phase_label: str
     lead_organisation: str
+    lead_window: str = ""
     applicant_name: str
     channel: str
     received_at: str | None

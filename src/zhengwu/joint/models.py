@@ -139,6 +139,15 @@ class JointCase(models.Model):
     window = models.ForeignKey(
         "core.Window", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("登记窗口")
     )
+    lead_window = models.ForeignKey(
+        "core.Window",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("主办窗口"),
+        help_text=_("总服务台统一登记后指定,可说明理由后改派"),
+    )
     form = models.JSONField(_("合并申请表"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -251,6 +260,7 @@ class JointMeeting(models.Model):
     holds their decision may not decide before the minutes are attached."""
 
     class Kind(models.TextChoices):
+        PRE_REVIEW = "pre_review", _("审前集中告知会议")
         MEETING = "meeting", _("联审会议")
         INSPECTION = "inspection", _("联合现场勘察")
         DRAWINGS = "drawings", _("图纸联合审查")
@@ -287,6 +297,7 @@ class MeetingOpinion(models.Model):
     meeting = models.ForeignKey(JointMeeting, models.CASCADE, related_name="opinions")
     position = models.PositiveSmallIntegerField(_("成员序号"))
     opinion = models.TextField(_("意见"))
+    missing = models.JSONField(_("需补正的材料"), default=list, blank=True)
     recorded_at = models.DateTimeField(_("记录时间"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
