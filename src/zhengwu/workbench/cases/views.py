@@ -168,7 +168,8 @@ def _case_context(
     # what the open step lets this person do: the same rules the services apply (cases.handling)
     step_refusal = handling.holder_refusal(user, case, open_row) if open_row is not None else None
     holds_step = open_row is not None and step_refusal is None
-    may_decide = "decide" in allowed and handling.decision_refusal(user, case, open_row) is None
+    decision_refusal = handling.decision_refusal(user, case, open_row) if "decide" in allowed else None
+    may_decide = "decide" in allowed and decision_refusal is None
     delivery_open = open_row is not None and open_row.kind == "deliver"
     can = {
         "accept": "accept" in allowed and _may(user, *INTAKE),
@@ -254,7 +255,14 @@ def _case_context(
         "step_dues": {s["position"]: s["due"] for s in summary["steps"]},
         "open_step": open_row,
         # why this person cannot work the open step (shown beside it, so nobody wonders where the button went)
-        "step_note": step_refusal.message if step_refusal is not None and open_row.kind != "accept" else "",
+        # (or, holding the decision step, why the decision waits: a joint prerequisite not granted, a meeting open)
+        "step_note": step_refusal.message
+        if step_refusal is not None and open_row.kind != "accept"
+        else (
+            decision_refusal.message
+            if decision_refusal is not None and open_row is not None and open_row.kind == "decide"
+            else ""
+        ),
         "decision_step": next((s for s in steps if s.kind == "decide"), None),
         "notices": selectors.notices_of(case),
         "panels": extensions.workbench_panels_for(request, case),
