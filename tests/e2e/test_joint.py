@@ -9,11 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_cases import DEMO_PASSWORD, real_pdf
-from tests.factories import PASSWORD, make_staff
 from zhengwu.cases import services as case_services
-from zhengwu.cases.models import CaseStep
 from zhengwu.core import ids
-from zhengwu.core.models import Organisation, Role
 from zhengwu.joint import demo
 from zhengwu.joint.models import JointCase
 
@@ -26,11 +23,6 @@ pytestmark = pytest.mark.e2e
 def restaurant_bundle(demo_catalogue):
     spec = next(s for s in demo._specs() if s["name"] == "开办餐饮店")
     bundle = demo._bundle(spec)
-    urban = Organisation.objects.get(short_name="城管局", region__code="360681")
-    health = Organisation.objects.get(short_name="卫健委", region__code="360681")
-    roles = [Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD]
-    make_staff("cg_clerk", urban, roles=roles, name="钱城管")
-    make_staff("wj_clerk", health, roles=roles, name="冯卫健")
     company = case_services.register_applicant(
         kind="legal",
         name="贵溪市好味道餐饮有限公司",
@@ -43,7 +35,7 @@ def restaurant_bundle(demo_catalogue):
     return bundle
 
 
-def staff(page, sign_in, username, password=PASSWORD):
+def staff(page, sign_in, username, password=DEMO_PASSWORD):
     page.context.clear_cookies()
     sign_in(username, password)
 
@@ -56,15 +48,28 @@ def company_sign_in(page):
     page.get_by_role("button", name="登录").click()
 
 
-def decide(case, user):
-    case.refresh_from_db()
-    while True:
-        step = case.steps.filter(state=CaseStep.State.OPEN).first()
-        if step is None or step.kind == "decide":
-            break
-        case_services.complete_step(case=case, by=user, opinion="同意")
-        case.refresh_from_db()
-    case_services.decide_case(case=case, by=user, grant=True, reasons="符合条件")
+def open_member(page, sign_in, username, number, position):
+    """Sign in as the department's person and open the member case from the joint case's page."""
+    staff(page, sign_in, username)
+    page.goto(f"/workbench/joint/{number}/")
+    page.locator(f'tr[data-member="{position}"]').get_by_role("link").click()
+    expect(page.locator("#case-status")).to_be_visible()
+
+
+def work_steps(page, opinions):
+    """Claim and complete each open step before the decision (审查, 现场核查) on the member case's page."""
+    for opinion in opinions:
+        page.get_by_role("button", name="认领").click()
+        page.get_by_label("办理意见").fill(opinion)
+        page.get_by_role("button", name="完成本环节").click()
+    expect(page.locator("#current-step")).to_contain_text("决定")
+
+
+def decide(page, reasons):
+    page.get_by_label("准予许可").check()
+    page.get_by_label("决定意见").fill(reasons)
+    page.get_by_role("button", name="作出决定").click()
+    expect(page.locator("#case-status")).to_have_text("已决定")
 
 
 def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle, sign_in, shot, tmp_path):
@@ -93,7 +98,7 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
     shot()
 
     # The lead window accepts and sends the 联办通知; 市场监管局 confirms its two items.
-    staff(page, sign_in, "market", DEMO_PASSWORD)
+    staff(page, sign_in, "market")
     page.goto(f"/workbench/joint/{number}/")
     page.get_by_role("button", name="受理并发送联办通知").click()
     expect(page.locator("#joint-phase")).to_have_text("已发联办通知")
@@ -102,11 +107,11 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
     shot()
 
     # 城管局 and 卫健委 each name what they miss.
-    staff(page, sign_in, "cg_clerk")
+    staff(page, sign_in, "urban")
     page.goto(f"/workbench/joint/{number}/")
     page.locator("#items-3").fill("3:图纸未标注隔油池和检测井位置")
     page.locator('tr[data-member="3"]').get_by_role("button", name="提出补正").click()
-    staff(page, sign_in, "wj_clerk")
+    staff(page, sign_in, "health")
     page.goto(f"/workbench/joint/{number}/")
     page.locator("#items-4").fill("1:申请表未加盖公章")
     page.locator('tr[data-member="4"]').get_by_role("button", name="提出补正").click()
@@ -128,22 +133,33 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
     page.get_by_role("button", name="已补齐,提交补正").click()
     expect(page.locator("#joint-phase")).to_have_text("已发联办通知")
 
-    for username in ("cg_clerk", "wj_clerk"):
+    for username in ("urban", "health"):
         staff(page, sign_in, username)
         page.goto(f"/workbench/joint/{number}/")
-        position = 3 if username == "cg_clerk" else 4
+        position = 3 if username == "urban" else 4
         page.locator(f'tr[data-member="{position}"]').get_by_role("button", name="确认材料齐全").click()
     expect(page.locator("#joint-phase")).to_have_text("各部门并联办理中")
 
-    # The departments decide in parallel; 企业登记 first, its 营业执照 goes to the others without upload.
-    joint = JointCase.objects.get()
-    members = {m.position: m.case for m in joint.members.select_related("case")}
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects
-    decide(members[1], users.get(username="approver"))
-    decide(members[3], users.get(username="cg_clerk"))
-    decide(members[4], users.get(username="wj_clerk"))
+    # The departments work in parallel on their own case pages, each with its own people: 城管局 and 卫健委 review
+    # and inspect while 企业登记 is decided; its 营业执照 then reaches them without upload, and their heads decide.
+    open_member(page, sign_in, "urban", number, 3)
+    work_steps(page, ["排水许可申请材料齐全", "现场核查:隔油池和检测井符合要求"])
+    open_member(page, sign_in, "health", number, 4)
+    work_steps(page, ["卫生许可申请材料齐全", "现场核查:通风和消毒设施符合要求"])
+    open_member(page, sign_in, "urban_head", number, 3)
+    expect(page.locator("#decide-form")).to_have_count(
+        0
+    )  # 前置审批: 企业登记 not yet granted, and the page says so
+    expect(page.locator("#step-note")).to_contain_text("以「企业登记」的审批结果为前置审批依据")
+    shot()
+    open_member(page, sign_in, "approver", number, 1)
+    decide(page, "名称、住所和经营范围符合规定,准予设立登记")
+    open_member(page, sign_in, "urban_head", number, 3)
+    expect(page.locator("body")).to_contain_text("营业执照")
+    decide(page, "经审查和现场核查,符合排水许可条件,准予许可")
+    open_member(page, sign_in, "health_head", number, 4)
+    decide(page, "经审查和现场核查,符合公共场所卫生许可条件,准予许可")
+    shot()
 
     company_sign_in(page)
     page.goto(f"/bundles/cases/{number}/")

@@ -1,5 +1,5 @@
 """The joint-approval API: bundles (一件事) — read, draft, submit, return, publish — and joint cases (联办件) — apply,
-read, and every joint action (联办通知, confirm, missing materials, upload, supply)."""
+read, and every joint action (联办通知, confirm, missing materials, upload, supply, a member's refusal, withdrawal)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from zhengwu.api.joint_schemas import JointCaseOut
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.joint import bundles, meetings, selectors, services
+from zhengwu.joint import bundles, endings, meetings, selectors, services
 from zhengwu.joint.models import Bundle
 
 router = Router()
@@ -167,6 +167,7 @@ class ApplyIn(Schema):
     channel: str = "online"
     window_id: int | None = None
     applicant_id: int | None = None
+    lead_window_id: int | None = None
 
 
 def joint_out(user, joint) -> dict:
@@ -193,6 +194,15 @@ def apply(request, body: ApplyIn):
         applicant = case_selectors.applicant_of(request.user)
         if applicant is None:
             raise ValidationFailed(_("请先完善申请人信息(实名注册)后再申请"), field="applicant")
+    if body.lead_window_id is not None:  # 总服务台: 统一登记 and 指定主办窗口
+        joint = services.register(
+            bundle=_bundle(body.bundle_code),
+            applicant=applicant,
+            by=request.user,
+            form=body.form,
+            lead_window=_window(body.lead_window_id),
+        )
+        return Status(201, joint_out(request.user, joint))
     joint = services.apply(
         bundle=_bundle(body.bundle_code),
         applicant=applicant,
@@ -202,6 +212,41 @@ def apply(request, body: ApplyIn):
         window=window,
     )
     return Status(201, joint_out(request.user, joint))
+
+
+def _window(pk):
+    from zhengwu.core.models import Window
+
+    window = Window.objects.filter(pk=pk).first()
+    if window is None:
+        raise ValidationFailed(_("找不到该窗口"), field="lead_window_id")
+    return window
+
+
+class LeadWindowIn(Schema):
+    window_id: int
+    reason: str = ""
+    revision: int | None = None
+
+
+@router.post(
+    "/cases/{number}/lead-window",
+    response={200: JointCaseOut, **ERRORS},
+    summary="总服务台指定或改派主办窗口(改派须说明理由)",
+    auth=signed_in,
+)
+def lead_window(request, number: str, body: LeadWindowIn):
+    joint = services.joint_by_number(request.user, number)
+    return joint_out(
+        request.user,
+        services.assign_lead_window(
+            joint=joint,
+            by=request.user,
+            window=_window(body.window_id),
+            reason=body.reason,
+            revision=body.revision,
+        ),
+    )
 
 
 @router.get(
@@ -308,6 +353,52 @@ def supply(request, number: str, body: SupplyIn):
     )
 
 
+class DenyIn(Schema):
+    reasons: str
+    legal_basis: str
+    revision: int | None = None
+
+
+@router.post(
+    "/cases/{number}/members/{position}/deny",
+    response={200: JointCaseOut, **ERRORS},
+    summary="成员部门不予许可(理由和法律依据);以其为前置的成员终止办理,其余成员继续",
+    auth=signed_in,
+)
+def deny(request, number: str, position: int, body: DenyIn):
+    joint = services.joint_by_number(request.user, number)
+    return joint_out(
+        request.user,
+        endings.deny_member(
+            joint=joint,
+            position=position,
+            by=request.user,
+            reasons=body.reasons,
+            legal_basis=body.legal_basis,
+            revision=body.revision,
+        ),
+    )
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+    revision: int | None = None
+
+
+@router.post(
+    "/cases/{number}/withdraw",
+    response={200: JointCaseOut, **ERRORS},
+    summary="撤回整个联办申请(尚未决定的各成员办件一并撤回)",
+    auth=signed_in,
+)
+def withdraw(request, number: str, body: WithdrawIn):
+    joint = services.joint_by_number(request.user, number)
+    return joint_out(
+        request.user,
+        endings.withdraw(joint=joint, by=request.user, reason=body.reason, revision=body.revision),
+    )
+
+
 class SuperviseIn(Schema):
     instruction: str
     response_days: int = 5
@@ -370,7 +461,7 @@ def _meeting_out(meeting) -> dict:
 @router.post(
     "/cases/{number}/meetings",
     response={201: MeetingOut, **ERRORS},
-    summary="主办窗口召集联审会议或联合踏勘",
+    summary="主办窗口召集审前集中告知会议、联审会议或联合踏勘",
     auth=signed_in,
 )
 def convene(request, number: str, body: ConveneIn):
@@ -380,19 +471,25 @@ def convene(request, number: str, body: ConveneIn):
 
 class OpinionIn(Schema):
     position: int
-    opinion: str
+    opinion: str = ""
+    items: list[MissingItemIn] = []
 
 
 @router.post(
     "/cases/{number}/meetings/{meeting_id}/opinions",
     response={200: MeetingOut, **ERRORS},
-    summary="成员部门记录联审意见",
+    summary="成员部门记录联审意见(审前集中告知会议:需补正的材料)",
     auth=signed_in,
 )
 def opinion(request, number: str, meeting_id: int, body: OpinionIn):
     joint = services.joint_by_number(request.user, number)
     row = meetings.record_opinion(
-        joint=joint, meeting_id=meeting_id, position=body.position, by=request.user, opinion=body.opinion
+        joint=joint,
+        meeting_id=meeting_id,
+        position=body.position,
+        by=request.user,
+        opinion=body.opinion,
+        items=[i.dict() for i in body.items],
     )
     return _meeting_out(row.meeting)
 

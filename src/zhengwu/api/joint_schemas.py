@@ -39,6 +39,7 @@ class JointCaseOut(Schema):
     phase: str
     phase_label: str
     lead_organisation: str
+    lead_window: str = ""
     applicant_name: str
     channel: str
     received_at: str | None
@@ -54,3 +55,4 @@ class JointCaseOut(Schema):
     meetings: list[dict[str, Any]] = []
     forwardings: list[dict[str, Any]] = []
     notices: list[dict[str, Any]]
+    refusals: list[dict[str, Any]] = []

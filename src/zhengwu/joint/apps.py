@@ -8,7 +8,12 @@ class JointConfig(AppConfig):
 
     def ready(self):
         from zhengwu.cases import handling, notify
-        from zhengwu.joint import services, signals, supervision  # noqa: F401 — receiver and rules register on import
+        from zhengwu.joint import indicators, services, signals, supervision  # noqa: F401 — receiver and rules register on import
 
         notify.hold_messages(services.is_held)
         handling.add_decision_check(services.decision_check)
+        indicators.register()
+        from zhengwu.joint import selectors
+        from zhengwu.supervision import hall_screen
+
+        hall_screen.add_to_dashboard(selectors.dashboard_figures)

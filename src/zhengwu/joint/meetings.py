@@ -1,7 +1,10 @@
 """Joint meetings and inspections (convened by the lead window; each member's opinion; the minutes close them) and
 forwarding upward (上报) with its own period.
 
-The seeds: "需要召开联审会议的,由主办窗口负责召集"; joint site inspection, drawing review and completion acceptance
+The seeds: "由主办窗口组织……召开审前集中告知会议,由各联合审批窗口共同一次性告知申请人……需要提交的全部材料": the
+审前集中告知会议 is held after the 联办通知 and before acceptance, with every member; each member's opinion is its
+answer to the 联办通知 (materials complete, or what it misses), and the minutes close it with its outcome — the one
+联合一次性告知书 (or, nothing missing, 联合受理). "需要召开联审会议的,由主办窗口负责召集"; joint site inspection, drawing review and completion acceptance
 across two or more departments are organised by the lead window. 上报: "需要上报省、市审批的投资项目,由县政务中心
 并联审批窗口人员通过专门平台传递上报".
 """
@@ -19,7 +22,7 @@ from zhengwu.core import clock
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.joint import services
-from zhengwu.joint.models import Forwarding, JointCase, JointMeeting, MeetingOpinion, Phase
+from zhengwu.joint.models import Forwarding, JointCase, JointMeeting, JointMember, MeetingOpinion, Phase
 
 # 行政许可法 第三十五条: 依法应当先经下级行政机关审查后报上级行政机关决定的行政许可,下级行政机关应当在法定期限内将
 # 初步审查意见和全部申请材料直接报送上级行政机关; 第四十三条: 下级行政机关应当自其受理行政许可申请之日起二十日内审查
@@ -62,11 +65,18 @@ def convene(
     if day < clock.today():
         raise ValidationFailed(_("会议日期不能早于今天"), field="scheduled_on")
     known = set(joint.members.values_list("position", flat=True))
+    pre_review = kind == JointMeeting.Kind.PRE_REVIEW
+    if pre_review:
+        positions, holds_decision = sorted(known), False  # every member window tells the applicant together
     positions = sorted({int(p) for p in positions or []})
     if len(positions) < 2 or not set(positions) <= known:
         raise ValidationFailed(_("请选择至少两个参加的成员事项"), field="positions")
     with transaction.atomic():
         joint = services._locked(joint)
+        if pre_review and joint.phase != Phase.NOTIFIED:
+            raise Conflict(_("审前集中告知会议在发出联办通知后、联合受理前召开"), field="phase")
+        if pre_review and joint.meetings.filter(kind=kind, minutes_at__isnull=True).exists():
+            raise Conflict(_("已有尚未归档的审前集中告知会议"), field="kind")
         if joint.phase not in (Phase.NOTIFIED, Phase.HANDLING):
             raise Conflict(_("联办件当前不能召集联审"), field="phase")
         meeting = JointMeeting.objects.create(
@@ -97,14 +107,28 @@ def _meeting(joint: JointCase, meeting_id: int) -> JointMeeting:
     return meeting
 
 
-def record_opinion(*, joint: JointCase, meeting_id: int, position: int, by, opinion: str) -> MeetingOpinion:
-    """A member department records its opinion at the meeting."""
+def record_opinion(
+    *, joint: JointCase, meeting_id: int, position: int, by, opinion: str = "", items: list | None = None
+) -> MeetingOpinion:
+    """A member department records its opinion at the meeting; at a 审前集中告知会议, `items` are the materials it
+    misses (none: complete), which become its answer to the 联办通知 when the minutes close the meeting."""
     meeting = _meeting(joint, meeting_id)
     member = services._member(joint, position)
     services._require_member_staff(by, member)
     if position not in meeting.positions:
         raise ValidationFailed(_("该成员事项不在本次联审之列"), field="position")
+    missing: list[dict] = []
     opinion = (opinion or "").strip()
+    if meeting.kind == JointMeeting.Kind.PRE_REVIEW:
+        if member.answer:
+            raise Conflict(_("本部门已答复联办通知"), field="answer")
+        if items:
+            missing = services._missing_items(joint, member, items)
+        opinion = opinion or (
+            _("需补正:%(m)s") % {"m": "、".join(i["name"] for i in missing)} if missing else _("材料齐全")
+        )
+    elif items:
+        raise ValidationFailed(_("只有审前集中告知会议记录需补正的材料"), field="items")
     if not opinion:
         raise ValidationFailed(_("请填写本部门意见"), field="opinion")
     with transaction.atomic():
@@ -117,6 +141,7 @@ def record_opinion(*, joint: JointCase, meeting_id: int, position: int, by, opin
             meeting=meeting,
             position=position,
             opinion=opinion[:2000],
+            missing=missing,
             recorded_at=clock.now(),
             recorded_by=services._actor(by),
         )
@@ -125,7 +150,7 @@ def record_opinion(*, joint: JointCase, meeting_id: int, position: int, by, opin
             "opinion",
             by=by,
             organisation=member.case.organisation,
-            data={"meeting": meeting.pk, "position": position, "opinion": row.opinion},
+            data={"meeting": meeting.pk, "position": position, "opinion": row.opinion, "items": missing},
         )
     return row
 
@@ -157,7 +182,23 @@ def attach_minutes(*, joint: JointCase, meeting_id: int, by, upload) -> JointMee
         services._event(
             joint, "minutes", by=by, organisation=joint.lead_organisation, data={"meeting": meeting.pk}
         )
+        if meeting.kind == JointMeeting.Kind.PRE_REVIEW and joint.phase == Phase.NOTIFIED:
+            _pre_review_outcome(joint, meeting, by)
     return meeting
+
+
+def _pre_review_outcome(joint: JointCase, meeting: JointMeeting, by) -> None:
+    """The members' opinions become their answers; with every member answered, the one 联合一次性告知书 (or 联合受理)."""
+    now = clock.now()
+    opinions = {o.position: o for o in meeting.opinions.all()}
+    for member in joint.members.filter(answer=""):
+        opinion = opinions.get(member.position)
+        if opinion is None:
+            continue
+        member.answer = JointMember.Answer.MISSING if opinion.missing else JointMember.Answer.CONFIRMED
+        member.answered_at, member.missing = now, opinion.missing
+        member.save(update_fields=["answer", "answered_at", "missing"])
+    services._after_answers(joint, by, meeting=meeting)
 
 
 def open_meeting_for(member) -> JointMeeting | None:

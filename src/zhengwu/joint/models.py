@@ -113,6 +113,7 @@ class Phase(models.TextChoices):
     HANDLING = "handling", _("各部门并联办理中")
     FINISHED = "finished", _("已办结")
     REFUSED = "refused", _("不予受理")
+    DENIED = "denied", _("不予许可(联办终止)")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
@@ -137,6 +138,15 @@ class JointCase(models.Model):
     channel = models.CharField(_("收件渠道"), max_length=10)
     window = models.ForeignKey(
         "core.Window", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("登记窗口")
+    )
+    lead_window = models.ForeignKey(
+        "core.Window",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("主办窗口"),
+        help_text=_("总服务台统一登记后指定,可说明理由后改派"),
     )
     form = models.JSONField(_("合并申请表"), default=dict, blank=True)
     created_by = models.ForeignKey(
@@ -226,6 +236,8 @@ class JointNotice(models.Model):
     class Kind(models.TextChoices):
         NOTIFICATION = "notification", _("联办通知")
         COMBINED = "combined", _("联合一次性告知书")
+        REFUSAL = "refusal", _("成员不予许可通报")
+        WITHDRAWAL = "withdrawal", _("撤回联办申请通知")
 
     joint = models.ForeignKey(JointCase, models.CASCADE, related_name="notices")
     kind = models.CharField(_("文书"), max_length=12, choices=Kind.choices)
@@ -248,6 +260,7 @@ class JointMeeting(models.Model):
     holds their decision may not decide before the minutes are attached."""
 
     class Kind(models.TextChoices):
+        PRE_REVIEW = "pre_review", _("审前集中告知会议")
         MEETING = "meeting", _("联审会议")
         INSPECTION = "inspection", _("联合现场勘察")
         DRAWINGS = "drawings", _("图纸联合审查")
@@ -284,6 +297,7 @@ class MeetingOpinion(models.Model):
     meeting = models.ForeignKey(JointMeeting, models.CASCADE, related_name="opinions")
     position = models.PositiveSmallIntegerField(_("成员序号"))
     opinion = models.TextField(_("意见"))
+    missing = models.JSONField(_("需补正的材料"), default=list, blank=True)
     recorded_at = models.DateTimeField(_("记录时间"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"

@@ -168,6 +168,19 @@ def joint_summary(joint, *, user=None) -> dict:
         )
     level = max((r["level"] for r in rows), key=supervision.ORDER.get, default=levels.NORMAL)
     staff = user is not None and access.staff_of(user) is not None
+    notices = list(joint.notices.all())
+    refusals = [
+        {
+            **n.essentials["refused"],
+            "reasons": n.essentials.get("reasons", ""),
+            "legal_basis": n.essentials.get("legal_basis", ""),
+            "stopped": [r["item"] for r in n.essentials.get("stopped", [])],
+            "continuing": [r["item"] for r in n.essentials.get("continuing", [])],
+            "document_number": n.document_number,
+        }
+        for n in notices
+        if n.kind == "refusal"
+    ]
     return {
         "kind": "joint",
         "number": joint.number,
@@ -177,6 +190,7 @@ def joint_summary(joint, *, user=None) -> dict:
         "phase": joint.phase,
         "phase_label": str(joint.get_phase_display()),
         "lead_organisation": joint.lead_organisation.name,
+        "lead_window": str(joint.lead_window) if joint.lead_window_id else "",
         "applicant_name": mask_name(joint.applicant.name)
         if staff and joint.applicant.kind == "natural"
         else joint.applicant.name,
@@ -217,8 +231,9 @@ def joint_summary(joint, *, user=None) -> dict:
                 "issued_at": _iso(n.issued_at),
                 "essentials": n.essentials,
             }
-            for n in joint.notices.all()
+            for n in notices
         ],
+        "refusals": refusals,
     }
 
 
@@ -233,3 +248,23 @@ def hall_figures(centre) -> dict:
         "joint_open": joints.filter(phase__in=OPEN_PHASES).count(),
         "joint_members_open": members.filter(joint__phase__in=OPEN_PHASES).count(),
     }
+
+
+def dashboard_figures(user) -> dict:
+    """The supervision dashboard's joint panel: open 联办件 the user may see, their member cases still open, and the
+    联办件 late because one member is past its legal due date (late as soon as one member is)."""
+    from zhengwu.cases.models import OPEN_STATUSES
+    from zhengwu.core import clock
+    from zhengwu.joint import services
+    from zhengwu.joint.models import OPEN_PHASES, JointMember
+
+    joints = services.visible_joint_cases(user).filter(phase__in=OPEN_PHASES).order_by()
+    members = JointMember.objects.filter(joint__in=joints.values("pk"), case__status__in=OPEN_STATUSES)
+    late = members.filter(case__legal_due__lt=clock.today())
+    figures = {
+        "open": joints.count(),
+        "members_open": members.count(),
+        "late": late.values("joint").distinct().count(),
+        "members_late": late.count(),
+    }
+    return {"joint_panel": figures} if figures["open"] or figures["members_late"] else {}

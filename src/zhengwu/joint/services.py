@@ -37,7 +37,7 @@ from zhengwu.cases.models import (
     OutboxMessage,
     Status,
 )
-from zhengwu.core import access, actors, audit, clock, numbering, outbox
+from zhengwu.core import access, actors, audit, clock, inputs, numbering, outbox
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role, Window
 from zhengwu.joint import bundles
@@ -47,6 +47,8 @@ INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
 HELD_ACTIONS = ("submit", "request_supplement", "supply_supplement", "accept")
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _APPLYING: ContextVar[bool] = ContextVar("zhengwu_joint_applying", default=False)  # member submits in `apply`
+# member actions whose messages the joint case sends itself while a joint service runs them (撤回, 终止 after a refusal)
+HOLDING: ContextVar[tuple[str, ...]] = ContextVar("zhengwu_joint_holding", default=())
 
 
 def _actor(by):
@@ -121,6 +123,8 @@ def _message(joint: JointCase, text: str) -> None:
 
 def is_held(case: Case, event) -> bool:
     """cases.notify hold: the joint case tells the applicant about its members' submit/补正/补齐/受理 once."""
+    if event.action in HOLDING.get():
+        return True
     if event.action not in HELD_ACTIONS:
         return False
     return _APPLYING.get() or JointMember.objects.filter(case_id=case.pk).exists()
@@ -162,9 +166,14 @@ def visible_joint_cases(user):
     qs = JointCase.objects.select_related("bundle", "version", "lead_organisation", "applicant")
     if access.is_administrator(user):
         return qs
-    if access.staff_of(user) is not None:
+    staff = access.staff_of(user)
+    if staff is not None:
         orgs = access.visible_organisations(user)
-        return qs.filter(Q(members__case__organisation__in=orgs) | Q(lead_organisation__in=orgs)).distinct()
+        # and the front desk's own registrations (统一登记 at its window), to follow and reassign the lead window
+        desk = Q(created_by=user) | (Q(window=staff.window_id) if staff.window_id else Q(pk__in=[]))
+        return qs.filter(
+            Q(members__case__organisation__in=orgs) | Q(lead_organisation__in=orgs) | desk
+        ).distinct()
     if user is None or not getattr(user, "is_authenticated", False):
         return qs.none()
     return qs.filter(Q(applicant__user=user) | Q(created_by=user))
@@ -316,6 +325,121 @@ def upload_material(*, joint: JointCase, by, position: int, upload) -> int:
     return count
 
 
+# ---- 总服务台: 统一登记, 指定主办窗口 --------------------------------------------------------------------------
+# The seeds: 总服务台 "对需联合审批的申请事项进行统一登记后,指定主办窗口,将申请人的申请交付主办窗口办理". The front desk
+# is the centre's 综合受理 desk: a window clerk at a general window (综合窗口) of a centre of the region, or a centre
+# manager; the lead window is a window of the centre where a member department sits, and the joint case's lead
+# organisation is that department (it sends the 联办通知, convenes meetings, withdraws for the applicant).
+
+
+def is_front_desk(user, region) -> bool:
+    staff = access.staff_of(user)
+    if staff is None:
+        return False
+    if access.is_administrator(user):
+        return True
+    if staff.has_role(Role.CENTRE_MANAGER) and region.path.startswith(staff.organisation.region.path):
+        return True
+    window = staff.window
+    return (
+        staff.has_role(Role.WINDOW_CLERK)
+        and window is not None
+        and window.kind == Window.Kind.GENERAL
+        and region.path.startswith(window.centre.region.path)
+    )
+
+
+def _require_front_desk(by, region) -> None:
+    if by is None or is_front_desk(by, region):
+        return
+    raise AccessDenied(_("统一登记和指定主办窗口由总服务台(综合受理窗口)或中心管理人员办理"))
+
+
+def lead_window_choices(joint: JointCase):
+    """Windows that may lead: active windows where a member department of the joint case sits."""
+    orgs = joint.members.values_list("case__organisation", flat=True)
+    return (
+        Window.objects.filter(is_active=True, organisations__in=orgs)
+        .select_related("centre")
+        .distinct()
+        .order_by("centre", "number")
+    )
+
+
+def assign_lead_window(
+    *, joint: JointCase, by, window: Window | None, reason: str = "", revision: int | None = None
+) -> JointCase:
+    """指定主办窗口 (or change it, with the reason): the window's member department becomes the lead organisation."""
+    _require_front_desk(by, joint.lead_organisation.region)
+    reason = inputs.text(reason, field="reason", label=_("改派理由"), max_length=500, required=False)
+    if window is None or not lead_window_choices(joint).filter(pk=window.pk).exists():
+        raise ValidationFailed(_("请选择有成员部门进驻的窗口作为主办窗口"), field="lead_window")
+    with transaction.atomic():
+        joint = _locked(joint, revision)
+        if not joint.is_open:
+            raise Conflict(
+                _("联办件已%(p)s,不能指定主办窗口") % {"p": joint.get_phase_display()}, field="phase"
+            )
+        if joint.lead_window_id == window.pk:
+            raise Conflict(_("该窗口已是主办窗口"), field="lead_window")
+        if joint.lead_window_id and not reason:
+            raise ValidationFailed(_("改派主办窗口须说明理由"), field="reason")
+        served = set(window.organisations.values_list("pk", flat=True))
+        members = list(joint.members.select_related("case__organisation").order_by("stage", "position"))
+        orgs = [m.case.organisation for m in members if m.case.organisation_id in served]
+        lead = next(
+            (o for o in orgs if o.pk == joint.lead_organisation_id),
+            next((o for o in orgs if o.pk == joint.bundle.lead_organisation_id), orgs[0]),
+        )
+        before = {
+            "window": str(joint.lead_window) if joint.lead_window_id else "",
+            "org": joint.lead_organisation.name,
+        }
+        joint.lead_window, joint.lead_organisation = window, lead
+        joint.save(update_fields=["lead_window", "lead_organisation"])
+        _event(
+            joint,
+            "assign_lead" if not before["window"] else "reassign_lead",
+            by=by,
+            note=reason,
+            organisation=lead,
+            data={
+                "from_window": before["window"],
+                "from_organisation": before["org"],
+                "window": str(window),
+                "organisation": lead.name,
+                "reason": reason,
+            },
+        )
+    return joint
+
+
+def register(
+    *,
+    bundle: Bundle,
+    applicant: Applicant,
+    by,
+    lead_window: Window | None,
+    form: dict | None = None,
+    agent: dict | None = None,
+) -> JointCase:
+    """统一登记 at the front desk: the joint application received at the counter and its lead window assigned, in one
+    transaction."""
+    _require_front_desk(by, bundle.lead_organisation.region)
+    staff = access.staff_of(by) if by is not None else None
+    with transaction.atomic():
+        joint = apply(
+            bundle=bundle,
+            applicant=applicant,
+            by=by,
+            form=form,
+            channel=Channel.COUNTER,
+            window=staff.window if staff else None,
+            agent=agent,
+        )
+        return assign_lead_window(joint=joint, by=by, window=lead_window)
+
+
 # ---- 联办通知, answers, 联合告知, 联合受理 ----------------------------------------------------------------------
 
 
@@ -354,7 +478,11 @@ def _notice(joint: JointCase, kind: str, **details) -> JointNotice:
     now = clock.now()
     count = joint.notices.filter(kind=kind).count()
     short = joint.lead_organisation.short_name or joint.lead_organisation.name
-    letter = "联通" if kind == JointNotice.Kind.NOTIFICATION else "联告"
+    letter = {
+        JointNotice.Kind.NOTIFICATION: "联通",
+        JointNotice.Kind.REFUSAL: "联否",
+        JointNotice.Kind.WITHDRAWAL: "联撤",
+    }.get(kind, "联告")
     suffix = f"-{count + 1}" if count else ""
     return JointNotice.objects.create(
         joint=joint,
@@ -473,7 +601,7 @@ def raise_missing(
     return joint
 
 
-def _after_answers(joint: JointCase, by) -> None:
+def _after_answers(joint: JointCase, by, meeting=None) -> None:
     members = list(
         joint.members.select_related("case__organisation", "case__version").order_by("stage", "position")
     )
@@ -481,12 +609,14 @@ def _after_answers(joint: JointCase, by) -> None:
         return
     missing = [m for m in members if m.answer == JointMember.Answer.MISSING]
     if missing:
-        _combined_notice(joint, members, missing, by)
+        _combined_notice(joint, members, missing, by, meeting=meeting)
     else:
         _accept_all(joint, members, by)
 
 
-def _combined_notice(joint: JointCase, members: list[JointMember], missing: list[JointMember], by) -> None:
+def _combined_notice(
+    joint: JointCase, members: list[JointMember], missing: list[JointMember], by, meeting=None
+) -> None:
     """联合一次性告知: one notice listing every member's missing materials; every member case goes to 补正 (so the
     supply restarts every member's intake, 行政许可法 第三十二条)."""
     listing = [
@@ -499,11 +629,21 @@ def _combined_notice(joint: JointCase, members: list[JointMember], missing: list
         }
         for m in missing
     ]
+    held = {}
+    if meeting is not None:  # the outcome of the 审前集中告知会议: the members told the applicant together
+        held = {
+            "meeting": {
+                "kind_label": str(meeting.get_kind_display()),
+                "scheduled_on": meeting.scheduled_on.isoformat(),
+                "place": meeting.place,
+            }
+        }
     notice = _notice(
         joint,
         JointNotice.Kind.COMBINED,
         members=listing,
         round=joint.notices.filter(kind="combined").count() + 1,
+        **held,
     )
     for m in members:
         items = m.missing or [
@@ -693,7 +833,9 @@ def refresh(joint: JointCase) -> JointCase:
     joint.promised_due = max(promised) if promised else None
     fields = ["legal_due", "promised_due"]
     if joint.phase == Phase.HANDLING and cases and all(c.status in CLOSED_STATUSES for c in cases):
-        joint.phase, joint.finished_at = Phase.FINISHED, clock.now()
+        # every department refused or stopped: the joint case ends as 不予许可; one grant or more: 办结
+        granted = any(c.decision == Decision.GRANT for c in cases)
+        joint.phase, joint.finished_at = (Phase.FINISHED if granted else Phase.DENIED), clock.now()
         fields += ["phase", "finished_at"]
     elif (
         joint.phase in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT)

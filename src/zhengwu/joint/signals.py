@@ -5,6 +5,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from zhengwu.cases.models import Case
+from zhengwu.cases.signals import case_decided
 
 
 @receiver(post_save, sender=Case, dispatch_uid="zhengwu.joint.follow_members")
@@ -19,3 +20,14 @@ def follow_members(sender, instance: Case, created: bool, update_fields=None, **
     from zhengwu.joint import services
 
     services.refresh(member.joint)
+
+
+@receiver(case_decided, dispatch_uid="zhengwu.joint.member_denied")
+def member_denied(sender, case: Case, grant: bool, by=None, **kwargs) -> None:
+    """A member department's 不予许可 (on the joint page or its own case page) ends or narrows the joint case; a grant
+    asks nothing here (no query added to an ordinary case's decision)."""
+    if grant:
+        return
+    from zhengwu.joint import endings
+
+    endings.after_denial(case, by)

@@ -180,6 +180,26 @@ LABELS = {
 }
 
 
+# Metrics other domains add (joint approval: 联办件 and their member cases), registered from their AppConfig.ready()
+# through `add_metric`: counted in the same grouped aggregate, shown as columns, drillable like the others. A metric
+# counted as distinct values of `field` (not cases) is not additive over organisations — a 联办件 with members in three
+# departments counts once in each — so its total is counted apart (`DISTINCT`).
+FIELDS: dict[str, str] = {}
+DISTINCT: set[str] = set()
+
+
+def add_metric(name: str, label: str, condition, *, field: str = "pk", distinct: bool = False) -> None:
+    """Register a metric: `condition(period)` is a Q on Case; counted as cases, or as distinct `field` values."""
+    METRICS[name] = (label, condition)
+    LABELS[name] = label
+    if field != "pk":
+        FIELDS[name] = field
+    if distinct:
+        DISTINCT.add(name)
+    if name not in COLUMNS:
+        COLUMNS.append(name)
+
+
 # ---- the working-day index
 
 
@@ -245,7 +265,10 @@ def _case_counts(p: Period, cases: QuerySet[Case], by: str) -> dict:
     ensure_workday_index(p.first - dt.timedelta(days=400), p.last + dt.timedelta(days=400))
     touched = received(p) | accepted(p) | completed(p) | overdue_open(p)
     base = _annotated(cases.filter(touched).order_by(), by, p)
-    counts = {name: Count("pk", filter=cond(p)) for name, (_, cond) in METRICS.items()}
+    counts = {
+        name: Count(FIELDS.get(name, "pk"), filter=cond(p), distinct=name in DISTINCT)
+        for name, (_, cond) in METRICS.items()
+    }
     counts["workdays_saved"] = Sum("workdays_ahead", filter=timed(p))
     counts["promised_workdays"] = Sum("version__promised_limit", filter=timed(p))
     # A case's item is always one of its organisation's items, so this counts the organisation's items with cases.
@@ -389,6 +412,18 @@ def compute(
         for values in source.values():
             for name, value in values.items():
                 total_parts[name] = (total_parts.get(name) or 0) + (value or 0)
+    if DISTINCT:  # counted once in the whole, not once per organisation (one query for them all)
+        touched = received(period) | accepted(period) | completed(period) | overdue_open(period)
+        total_parts.update(
+            cases.filter(touched)
+            .order_by()
+            .aggregate(
+                **{
+                    name: Count(FIELDS.get(name, "pk"), filter=METRICS[name][1](period), distinct=True)
+                    for name in sorted(DISTINCT)
+                }
+            )
+        )
     total = _row(None, "合计", [{None: total_parts}])
     rows = []
     if by is not None:

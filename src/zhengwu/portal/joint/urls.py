@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<str:number>/", views.case, name="case"),
     path("cases/<str:number>/upload/", views.upload, name="upload"),
     path("cases/<str:number>/supply/", views.supply, name="supply"),
+    path("cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:code>/", views.guide, name="guide"),
     path("<str:code>/apply/", views.apply, name="apply"),
     path("<str:code>/guide.pdf", views.guide_pdf, name="guide_pdf"),

@@ -16,7 +16,7 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock
 from zhengwu.core.documents import render_pdf
 from zhengwu.core.errors import DomainError, NotFound
-from zhengwu.joint import bundles, selectors, services
+from zhengwu.joint import bundles, endings, selectors, services
 from zhengwu.joint.models import Phase
 
 
@@ -189,6 +189,18 @@ def supply(request, number: str):
     try:
         services.supply(joint=joint, by=request.user)
         messages.success(request, "已提交补正,各部门将重新审查。")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("portal_joint:case", number=joint.number)
+
+
+@require_POST
+@_applicant_required
+def withdraw(request, number: str):
+    joint = services.joint_by_number(request.user, number)
+    try:
+        endings.withdraw(joint=joint, by=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, "已撤回联办申请,各部门尚未决定的办件一并撤回。")
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("portal_joint:case", number=joint.number)

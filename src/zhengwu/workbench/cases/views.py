@@ -160,6 +160,15 @@ def _case_context(
     # what this person may do: the same rules the services apply (cases.permissions)
     can = permissions.allowed_actions(user, case, steps=steps)
     step_refusal = handling.holder_refusal(user, case, open_row) if open_row is not None else None
+    # holding the decision step but not allowed to decide: why (a joint prerequisite not granted, a meeting open)
+    decision_refusal = (
+        handling.decision_refusal(user, case, open_row)
+        if open_row is not None
+        and open_row.kind == "decide"
+        and not can.get("decide")
+        and "decide" in summary["actions"]
+        else None
+    )
     fee_rows = _fee_rows(request, case, failed=failed, error=error)
     checklist = selectors.material_checklist(case)
     attachments = list(case.attachments.order_by("uploaded_at"))
@@ -195,7 +204,14 @@ def _case_context(
         "step_dues": {s["position"]: s["due"] for s in summary["steps"]},
         "open_step": open_row,
         # why this person cannot work the open step (shown beside it, so nobody wonders where the button went)
-        "step_note": step_refusal.message if step_refusal is not None and open_row.kind != "accept" else "",
+        # (or, holding the decision step, why the decision waits: a joint prerequisite not granted, a meeting open)
+        "step_note": step_refusal.message
+        if step_refusal is not None and open_row.kind != "accept"
+        else (
+            decision_refusal.message
+            if decision_refusal is not None and open_row is not None and open_row.kind == "decide"
+            else ""
+        ),
         "decision_step": next((s for s in steps if s.kind == "decide"), None),
         "notices": selectors.notices_of(case),
         "panels": extensions.workbench_panels_for(request, case),

@@ -6,9 +6,16 @@ app_name = "workbench_joint"
 urlpatterns = [
     path("", views.index, name="index"),
     path("bundles/", views.bundle_list, name="bundles"),
+    path("register/", views.register, name="register"),
     path("bundles/<str:code>/<str:action>/", views.bundle_act, name="bundle_act"),
     path("<str:number>/", views.case, name="case"),
     path("<str:number>/notify/", views.notify, name="notify"),
     path("<str:number>/members/<int:position>/confirm/", views.confirm, name="confirm"),
     path("<str:number>/members/<int:position>/missing/", views.missing, name="missing"),
+    path("<str:number>/members/<int:position>/deny/", views.deny, name="deny"),
+    path("<str:number>/withdraw/", views.withdraw, name="withdraw"),
+    path("<str:number>/lead-window/", views.lead_window, name="lead_window"),
+    path("<str:number>/meetings/", views.convene, name="convene"),
+    path("<str:number>/meetings/<int:meeting_id>/opinions/<int:position>/", views.opinion, name="opinion"),
+    path("<str:number>/meetings/<int:meeting_id>/minutes/", views.minutes, name="minutes"),
 ]

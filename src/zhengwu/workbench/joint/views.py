@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
-from zhengwu.joint import bundles, selectors, services
-from zhengwu.joint.models import Phase
+from zhengwu.joint import bundles, endings, meetings, selectors, services
+from zhengwu.joint.models import JointMeeting, Phase
 
 
 def _staff_required(view):
@@ -43,6 +43,136 @@ def index(request):
 
 
 @_staff_required
+def register(request):
+    """总服务台 统一登记: the applicant, the bundle's merged form and the lead window (指定主办窗口), at the counter."""
+    from zhengwu.cases import services as case_services
+    from zhengwu.core.models import Window
+    from zhengwu.workbench.cases.forms import WalkInForm
+
+    staff = access.staff_of(request.user)
+    code = request.POST.get("bundle") or request.GET.get("bundle") or ""
+    published = list(selectors.published_bundles())
+    version = next((b.current_version for b in published if b.code == code), None)
+    who = WalkInForm(request.POST or None, prefix="who")
+    windows = []
+    if version is not None:
+        orgs = version.members.values_list("item__organisation", flat=True)
+        windows = list(
+            Window.objects.filter(is_active=True, organisations__in=orgs)
+            .select_related("centre")
+            .distinct()
+            .order_by("centre", "number")
+        )
+    error = None
+    if request.method == "POST" and version is not None and who.is_valid():
+        values = {}
+        for field in version.merged_form:
+            raw = (request.POST.get(f"f_{field['key']}") or "").strip()
+            if raw:
+                kind = field["schema"].get("type", "string")
+                values[field["key"]] = int(raw) if kind == "integer" and raw.isdigit() else raw
+        window = next((w for w in windows if str(w.pk) == request.POST.get("lead_window")), None)
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                applicant = case_services.register_applicant(**who.applicant(), by=request.user)
+                joint = services.register(
+                    bundle=version.bundle,
+                    applicant=applicant,
+                    by=request.user,
+                    form=values,
+                    lead_window=window,
+                    agent=who.agent(),
+                )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, f"已统一登记,联办件编号 {joint.number},主办窗口 {joint.lead_window}。")
+            return redirect("workbench_joint:case", number=joint.number)
+    return render(
+        request,
+        "joint/workbench/register.html",
+        {
+            "bundles": published,
+            "version": version,
+            "code": code,
+            "who": who,
+            "windows": windows,
+            "error": error,
+            "front_desk": staff is not None
+            and version is not None
+            and services.is_front_desk(request.user, version.bundle.lead_organisation.region),
+            "values": request.POST,
+        },
+    )
+
+
+@require_POST
+@_staff_required
+def lead_window(request, number: str):
+    from zhengwu.core.models import Window
+
+    window = Window.objects.filter(pk=request.POST.get("window") or 0).first()
+    return _act(
+        request,
+        number,
+        lambda j: services.assign_lead_window(
+            joint=j, by=request.user, window=window, reason=request.POST.get("reason", "")
+        ),
+    )
+
+
+@require_POST
+@_staff_required
+def convene(request, number: str):
+    return _act(
+        request,
+        number,
+        lambda j: meetings.convene(
+            joint=j,
+            by=request.user,
+            kind=request.POST.get("kind", ""),
+            scheduled_on=request.POST.get("scheduled_on", ""),
+            place=request.POST.get("place", ""),
+            agenda=request.POST.get("agenda", ""),
+            positions=[p for p in request.POST.getlist("positions") if p.isdigit()],
+        ),
+    )
+
+
+@require_POST
+@_staff_required
+def opinion(request, number: str, meeting_id: int, position: int):
+    items = parse_items(request.POST.get("items", ""))
+    return _act(
+        request,
+        number,
+        lambda j: meetings.record_opinion(
+            joint=j,
+            meeting_id=meeting_id,
+            position=position,
+            by=request.user,
+            opinion=request.POST.get("opinion", ""),
+            items=items,
+        ),
+    )
+
+
+@require_POST
+@_staff_required
+def minutes(request, number: str, meeting_id: int):
+    upload = request.FILES.get("minutes")
+
+    def attach(j):
+        if upload is None:
+            raise ValidationFailed("请选择会议纪要文件", field="minutes")
+        return meetings.attach_minutes(joint=j, meeting_id=meeting_id, by=request.user, upload=upload)
+
+    return _act(request, number, attach)
+
+
+@_staff_required
 def case(request, number: str):
     joint = services.joint_by_number(request.user, number)
     summary = selectors.joint_summary(joint, user=request.user)
@@ -52,6 +182,13 @@ def case(request, number: str):
         for m in joint.members.select_related("case__organisation")
         if staff is not None and access.acts_for(staff, m.case.organisation)
     }
+    deciding = set()
+    if joint.phase == Phase.HANDLING:
+        for m in joint.members.select_related("case"):
+            if m.position in mine and m.case.status == "accepted":
+                step = m.case.steps.filter(state="open").first()
+                if step is not None and step.kind == "decide":
+                    deciding.add(m.position)
     from zhengwu.cases import selectors as case_selectors
 
     seen = set(
@@ -70,6 +207,16 @@ def case(request, number: str):
             "seen": seen,
             "notified": joint.phase == Phase.NOTIFIED,
             "received": joint.phase == Phase.RECEIVED,
+            "deciding": deciding,
+            "front_desk": services.is_front_desk(request.user, joint.lead_organisation.region),
+            "lead_windows": services.lead_window_choices(joint) if joint.is_open else [],
+            "meeting_kinds": JointMeeting.Kind.choices,
+            "may_convene": joint.phase in (Phase.NOTIFIED, Phase.HANDLING)
+            and staff is not None
+            and access.acts_for(staff, joint.lead_organisation),
+            "may_withdraw": joint.is_open
+            and staff is not None
+            and access.acts_for(staff, joint.lead_organisation),
         },
     )
 
@@ -98,6 +245,32 @@ def notify(request, number: str):
 @_staff_required
 def confirm(request, number: str, position: int):
     return _act(request, number, lambda j: services.confirm(joint=j, position=position, by=request.user))
+
+
+@require_POST
+@_staff_required
+def deny(request, number: str, position: int):
+    return _act(
+        request,
+        number,
+        lambda j: endings.deny_member(
+            joint=j,
+            position=position,
+            by=request.user,
+            reasons=request.POST.get("reasons", ""),
+            legal_basis=request.POST.get("legal_basis", ""),
+        ),
+    )
+
+
+@require_POST
+@_staff_required
+def withdraw(request, number: str):
+    return _act(
+        request,
+        number,
+        lambda j: endings.withdraw(joint=j, by=request.user, reason=request.POST.get("reason", "")),
+    )
 
 
 def parse_items(text: str) -> list[dict]:

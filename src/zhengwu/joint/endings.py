@@ -1,0 +1,232 @@
+"""Ending a joint case early: a member department's 不予许可, and the applicant's 撤回 of the whole application.
+
+Refusal. What happens to the members still running is decided by the bundle, through its prerequisites (`needs`):
+- 行政许可法 第二十六条第二款: where several departments of one government each implement a licence (分别实施), the
+  government may have one department take the application and the others give their opinions for 统一办理, or have
+  them handle it jointly (联合办理、集中办理). Each department still decides its own licence on its own conditions
+  (第三十八条), so one department's 不予许可 does not end another's application by itself: a member that does not
+  need the refused result keeps running; the applicant is told and may withdraw it (撤回, 第二十九条 is the
+  applicant's own choice to apply).
+- The seeds: "同一阶段纳入并联审批的审批文件,也是其他部门的前置审批依据". A member that needs the refused result as its
+  前置审批依据 — directly, or through another member that is stopped — can no longer meet its conditions: it is
+  stopped (终止办理) with a notice naming the refusal; the applicant may apply again once the refused licence is had.
+When nothing is left running, the joint case ends as 不予许可(联办终止). Every member department is told by the
+成员不予许可通报 (a joint notice listing the refused member, its reasons and legal basis, the members stopped and the
+ones that continue), the applicant by one message.
+
+Withdrawal (撤回: before its decision an application may be withdrawn, as any case through
+cases.services.withdraw_case): `withdraw` withdraws every member case not yet decided, in one transaction, with one 撤回联办申请通知 to the member departments and one message to the
+applicant; a member already decided keeps its decision.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhengwu.cases import services as case_services
+from zhengwu.cases.models import Case, Status
+from zhengwu.core import clock, inputs
+from zhengwu.core.errors import Conflict
+from zhengwu.joint import services
+from zhengwu.joint.models import OPEN_PHASES, JointCase, JointMember, JointNotice, Phase
+
+# A member case still before its decision (cases.workflow's 决定前 statuses): it can be withdrawn or stopped.
+RUNNING = (Status.RECEIVED, Status.SUPPLEMENT_REQUESTED, Status.ACCEPTED, Status.SUSPENDED)
+_LEGAL_BASIS: ContextVar[str] = ContextVar("zhengwu_joint_legal_basis", default="")
+
+
+def _row(m: JointMember) -> dict:
+    return {
+        "position": m.position,
+        "organisation": m.case.organisation.name,
+        "item": m.case.version.name,
+        "case_number": m.case.number,
+    }
+
+
+def dependents(members: list[JointMember], position: int) -> set[int]:
+    """The members that need `position`'s result, directly or through another member that needs it."""
+    out: set[int] = set()
+    frontier = {position}
+    while frontier:
+        found = {m.position for m in members if set(m.needs) & frontier and m.position not in out}
+        out |= found
+        frontier = found
+    out.discard(position)
+    return out
+
+
+def deny_member(
+    *, joint: JointCase, position: int, by, reasons: str, legal_basis: str, revision: int | None = None
+) -> JointCase:
+    """A member department refuses (不予许可) at its decision step, with its reasons and legal basis (第三十八条第二款):
+    the member case is decided as an ordinary case (its holder, its decision document); the joint consequences follow
+    in the same transaction (`after_denial`, from the cases' case_decided signal)."""
+    reasons = inputs.text(reasons, field="reasons", label=_("不予许可的理由"))
+    legal_basis = inputs.text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500)
+    if revision is not None and joint.revision != revision:
+        raise Conflict(_("该联办件已被他人更新,请刷新后再操作"), code="stale", field="revision")
+    if joint.phase != Phase.HANDLING:
+        raise Conflict(_("联办件当前不在并联办理阶段,成员部门不能作出决定"), field="phase")
+    member = services._member(joint, position)
+    token = _LEGAL_BASIS.set(legal_basis)
+    try:
+        with transaction.atomic():
+            case_services.decide_case(
+                case=member.case,
+                by=by,
+                grant=False,
+                reasons=_("%(r)s(法律依据:%(b)s)") % {"r": reasons, "b": legal_basis},
+            )
+    finally:
+        _LEGAL_BASIS.reset(token)
+    joint.refresh_from_db()
+    return joint
+
+
+def after_denial(case: Case, by) -> None:
+    """A member case was refused (by `deny_member` or on its own case page): stop the members that need its result,
+    tell every member department and the applicant, and end the joint case when nothing is left running."""
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    if member is None:
+        return
+    joint = services._locked(member.joint)
+    if joint.phase not in OPEN_PHASES:
+        return
+    members = list(
+        joint.members.select_related("case__organisation", "case__version").order_by("stage", "position")
+    )
+    refused = next(m for m in members if m.position == member.position)
+    decided = case.events.filter(action="decide").order_by("-seq").first()
+    reasons = (decided.data.get("reasons") if decided else "") or ""
+    legal_basis = _LEGAL_BASIS.get()
+    stop = dependents(members, member.position)
+    stopped, continuing = [], []
+    token = services.HOLDING.set(("terminate",))
+    try:
+        for m in members:
+            if m.position == member.position or m.case.status not in RUNNING:
+                continue
+            if m.position in stop:
+                case_services.terminate_case(
+                    case=m.case,
+                    by=None,
+                    reason=_("前置审批「%(i)s」经%(o)s不予许可,本事项失去前置审批依据,终止办理(联办件 %(n)s)")
+                    % {
+                        "i": refused.case.version.name,
+                        "o": refused.case.organisation.name,
+                        "n": joint.number,
+                    },
+                )
+                stopped.append(_row(m))
+            else:
+                continuing.append(_row(m))
+    finally:
+        services.HOLDING.reset(token)
+    notice = services._notice(
+        joint,
+        JointNotice.Kind.REFUSAL,
+        refused=_row(refused),
+        reasons=reasons,
+        legal_basis=legal_basis,
+        stopped=stopped,
+        continuing=continuing,
+        members=[_row(m) for m in members if m.position != member.position],
+    )
+    if not continuing:
+        joint.phase, joint.finished_at = Phase.DENIED, clock.now()
+        joint.save(update_fields=["phase", "finished_at"])
+    services._event(
+        joint,
+        "member_denied",
+        by=by,
+        note=reasons[:500],
+        organisation=refused.case.organisation,
+        data={
+            "position": member.position,
+            "legal_basis": legal_basis,
+            "document_number": notice.document_number,
+            "stopped": [r["position"] for r in stopped],
+            "continuing": [r["position"] for r in continuing],
+        },
+    )
+    text = _("您的一件事「%(name)s」(联办件 %(number)s)中,%(org)s对「%(item)s」作出不予许可决定。") % {
+        "name": joint.version.name,
+        "number": joint.number,
+        "org": refused.case.organisation.name,
+        "item": refused.case.version.name,
+    }
+    if stopped:
+        text += _("以其为前置审批依据的%(items)s已终止办理。") % {
+            "items": "、".join(r["item"] for r in stopped)
+        }
+    if continuing:
+        text += _("%(items)s继续办理,如不再需要可申请撤回。") % {
+            "items": "、".join(r["item"] for r in continuing)
+        }
+    else:
+        text += _("联办件已终止。")
+    services._message(joint, text + _("详见不予许可决定书和通报 %(d)s。") % {"d": notice.document_number})
+
+
+def withdraw(*, joint: JointCase, by, reason: str = "", revision: int | None = None) -> JointCase:
+    """The applicant (or the lead window for them) withdraws the whole joint application: every member case not yet
+    decided is withdrawn, in one transaction; the member departments get one notice, the applicant one message."""
+    services._require_applicant_or_lead(by, joint)
+    reason = inputs.text(reason, field="reason", label=_("撤回理由"), max_length=500, required=False)
+    with transaction.atomic():
+        joint = services._locked(joint, revision)
+        if not joint.is_open:
+            raise Conflict(_("联办件已%(p)s,不能撤回") % {"p": joint.get_phase_display()}, field="phase")
+        members = list(
+            joint.members.select_related("case__organisation", "case__version").order_by("stage", "position")
+        )
+        running = [m for m in members if m.case.status in RUNNING]
+        if not running:
+            raise Conflict(_("各部门均已作出决定,没有可以撤回的办件"), field="phase")
+        token = services.HOLDING.set(("withdraw",))
+        try:
+            for m in running:
+                case_services.withdraw_case(
+                    case=m.case,
+                    by=None,
+                    reason=_("申请人撤回联办申请(联办件 %(n)s)%(r)s")
+                    % {"n": joint.number, "r": f":{reason}" if reason else ""},
+                )
+        finally:
+            services.HOLDING.reset(token)
+        kept = [_row(m) for m in members if m not in running]
+        notice = services._notice(
+            joint,
+            JointNotice.Kind.WITHDRAWAL,
+            reason=reason,
+            withdrawn=[_row(m) for m in running],
+            kept=kept,
+            members=[_row(m) for m in members],
+        )
+        joint.phase, joint.finished_at = Phase.WITHDRAWN, clock.now()
+        joint.save(update_fields=["phase", "finished_at"])
+        services._event(
+            joint,
+            "withdraw",
+            by=by,
+            note=reason,
+            organisation=joint.lead_organisation,
+            data={
+                "withdrawn": [m.position for m in running],
+                "kept": [r["position"] for r in kept],
+                "document_number": notice.document_number,
+            },
+        )
+        text = _("您的一件事「%(name)s」(联办件 %(number)s)已撤回,%(n)d个部门的办件停止办理。") % {
+            "name": joint.version.name,
+            "number": joint.number,
+            "n": len(running),
+        }
+        if kept:
+            text += _("已作出决定的%(items)s不受影响。") % {"items": "、".join(r["item"] for r in kept)}
+        services._message(joint, text)
+    return joint
