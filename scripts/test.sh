@@ -17,6 +17,18 @@ phase_started=$SECONDS
 redis-cli -u "${ZHENGWU_TEST_REDIS_URL:-redis://127.0.0.1:6379/13}" ping >/dev/null 2>&1 \
   || echo "!! no Redis on 127.0.0.1:6379: the task tests on the RQ backend are SKIPPED (start redis-server)"
 
+# Every test database is a copy of one migrated template per engine (tests/dbtemplate.py). Both are migrated here,
+# side by side (one core each), before the suites start, instead of once per worker and phase.
+echo "== migrations: the test templates for SQLite and PostgreSQL"
+pg_ok=1
+if [ "${ZHENGWU_SKIP_PG:-0}" != "1" ]; then bash scripts/ensure-postgres.sh || pg_ok=0; fi
+env -u DATABASE_URL $BIN/python -m tests.dbtemplate & sqlite_template=$!
+if [ "${ZHENGWU_SKIP_PG:-0}" != "1" ] && [ $pg_ok = 1 ]; then
+  DATABASE_URL=$PG_URL $BIN/python -m tests.dbtemplate || status=1
+fi
+wait $sqlite_template || status=1
+phase "migrations"
+
 echo "== 1/3 whole suite on SQLite"
 env -u DATABASE_URL $BIN/pytest -m "not e2e" -n 2 --dist loadgroup -q -p no:cacheprovider --junitxml="$REPORTS/sqlite.xml" || status=1
 phase "SQLite"
@@ -24,7 +36,7 @@ phase "SQLite"
 echo "== 2/3 whole suite on PostgreSQL"
 if [ "${ZHENGWU_SKIP_PG:-0}" = "1" ]; then
   echo "!! ZHENGWU_SKIP_PG=1: PostgreSQL run SKIPPED — this run does not prove the production database works"
-elif bash scripts/ensure-postgres.sh; then
+elif [ $pg_ok = 1 ]; then
   DATABASE_URL=$PG_URL $BIN/pytest -m "not e2e" -n 2 --dist loadgroup -q -p no:cacheprovider --junitxml="$REPORTS/postgresql.xml" || status=1
 else
   status=1

@@ -9,6 +9,15 @@ from zhengwu.core import clock
 TEST_START = dt.datetime(2026, 11, 18, 10, 0, tzinfo=clock.LOCAL)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """Test databases are copies of one migrated template per engine (tests/dbtemplate.py), not migrated each."""
+    from tests import dbtemplate
+
+    with django_db_blocker.unblock():
+        dbtemplate.install()
+
+
 @pytest.fixture(autouse=True)
 def _clock_starts_at_a_fixed_moment():
     """Every test starts at TEST_START; tests that need another moment fix it with clock.frozen()/set_now()."""
