@@ -338,14 +338,14 @@ def is_front_desk(user, region) -> bool:
         return False
     if access.is_administrator(user):
         return True
-    if staff.has_role(Role.CENTRE_MANAGER) and region.path.startswith(staff.organisation.region.path):
+    if staff.has_role(Role.CENTRE_MANAGER) and access.region_covers(staff.organisation.region, region):
         return True
     window = staff.window
     return (
         staff.has_role(Role.WINDOW_CLERK)
         and window is not None
         and window.kind == Window.Kind.GENERAL
-        and region.path.startswith(window.centre.region.path)
+        and access.region_covers(window.centre.region, region)
     )
 
 
