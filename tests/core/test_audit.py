@@ -388,3 +388,22 @@ def test_tail_lists_the_latest_records_oldest_first(capsys):
     assert len(lines) == 2
     assert lines[0].endswith('test.step3 cases.case:3 192.0.2.8 {"步骤": 3}')
     assert "2024-05-06 08:09:10" in lines[1] and "test.step4" in lines[1]
+
+
+def test_the_seal_can_run_in_the_request_or_be_left_to_the_schedule(committed, settings):
+    from zhengwu.core import schedule
+
+    settings.ZHENGWU_AUDIT_SEAL = "scheduled"
+    with transaction.atomic():
+        waiting = audit.record("test.waits")
+    assert AuditRecord.objects.get(pk=waiting.pk).seq is None
+    settings.ZHENGWU_AUDIT_SEAL = "commit"
+    with transaction.atomic():
+        now = audit.record("test.now")
+    assert list(AuditRecord.objects.order_by("id").values_list("id", "seq")) == [(waiting.id, 1), (now.id, 2)]
+    settings.ZHENGWU_AUDIT_SEAL = "scheduled"
+    with transaction.atomic():
+        later = audit.record("test.later")
+    assert dict(schedule.JOBS)["audit_seal"]() == "已封链 1 条审计记录"
+    assert AuditRecord.objects.get(pk=later.pk).seq == 3
+    assert audit.verify().ok
