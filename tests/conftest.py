@@ -80,7 +80,7 @@ def set_append_only(connection, *, enabled: bool) -> None:
 
     from zhengwu.core import appendonly
 
-    migration = importlib.import_module("zhengwu.core.migrations.0002_audit_append_only")
+    migration = importlib.import_module("zhengwu.core.migrations.0005_perf_audit_seal")
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(

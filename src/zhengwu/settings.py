@@ -42,6 +42,10 @@ ZHENGWU_REAL_NAME_PROVIDER = os.environ.get(
 # administrator cannot write.
 ZHENGWU_AUDIT_ANCHOR_KEY = os.environ.get("ZHENGWU_AUDIT_ANCHOR_KEY", "")
 ZHENGWU_AUDIT_ANCHOR_FILE = os.environ.get("ZHENGWU_AUDIT_ANCHOR_FILE", "")
+# Who seals the audit chain (records are appended unsealed, without a lock): "task" asks the task worker after every
+# audited write commits (default), "commit" seals in the request once it has committed, "scheduled" leaves it to
+# `zhengwu scheduled` (and `zhengwu audit seal|verify|anchor`, which seal first).
+ZHENGWU_AUDIT_SEAL = os.environ.get("ZHENGWU_AUDIT_SEAL", "task")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZHENGWU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Calls to the CKAN action API per address (django-ratelimit's rate): enough for a harvester paging 100 at a time.
 ZHENGWU_CKAN_RATE_LIMIT = os.environ.get("ZHENGWU_CKAN_RATE_LIMIT", "120/m")

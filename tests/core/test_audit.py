@@ -13,7 +13,7 @@ from zhengwu.core.middleware import RequestContextMiddleware
 from zhengwu.core.models import AuditRecord, Region
 
 TABLE = AuditRecord._meta.db_table
-APPEND_ONLY = importlib.import_module("zhengwu.core.migrations.0002_audit_append_only")
+APPEND_ONLY = importlib.import_module("zhengwu.core.migrations.0005_perf_audit_seal")
 
 
 def append(action: str = "test.write", **kwargs) -> AuditRecord:
@@ -58,10 +58,20 @@ def committed(_append_only_restored, transactional_db):
 # --- what a record holds ------------------------------------------------------------------------------------
 
 
+def sealed(*records: AuditRecord) -> list[AuditRecord]:
+    audit.seal()
+    return [AuditRecord.objects.get(pk=rec.pk) for rec in records]
+
+
 @pytest.mark.django_db
 def test_each_record_is_hashed_onto_the_one_before():
-    first, second, third = (append(summary={"n": n}) for n in range(3))
+    appended = [append(summary={"n": n}) for n in range(3)]
+    assert [(rec.seq, rec.prev_hash, rec.hash) for rec in appended] == [
+        (None, None, None)
+    ] * 3  # no lock, no read
+    first, second, third = sealed(*appended)
     assert [second.id, third.id] == [first.id + 1, first.id + 2]
+    assert [first.seq, second.seq, third.seq] == [1, 2, 3]
     assert first.prev_hash == audit.GENESIS
     assert (second.prev_hash, third.prev_hash) == (first.hash, second.hash)
     assert len({first.hash, second.hash, third.hash}) == 3
@@ -127,7 +137,7 @@ def test_hash_survives_the_database_round_trip():
     with clock.frozen(moment):
         first = append(summary=summary, ip="::ffff:192.0.2.1")
         second = append(summary={"b": None, "a": True}, ip="2001:DB8:0:0:0:0:0:1")
-    report = audit.verify()
+    report = audit.verify(seal_first=True)
     assert report.ok, report.problem
     assert report.checked == 2
     stored = AuditRecord.objects.get(pk=first.pk)
@@ -149,6 +159,7 @@ def test_hash_survives_the_database_round_trip():
 @pytest.mark.django_db
 def test_verify_names_an_altered_record(capsys):
     records = [append(summary={"n": n}) for n in range(4)]
+    audit.seal()
     target = records[2]
     lift_refusal("update")
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
@@ -167,6 +178,7 @@ def test_verify_names_an_altered_record(capsys):
 @pytest.mark.django_db
 def test_verify_names_a_removed_record():
     records = [append(summary={"n": n}) for n in range(4)]
+    audit.seal()
     lift_refusal("delete")
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {TABLE} WHERE id = %s", [records[1].id])
@@ -178,6 +190,7 @@ def test_verify_names_a_removed_record():
 @pytest.mark.django_db
 def test_verify_names_an_altered_hash():
     records = [append(summary={"n": n}) for n in range(3)]
+    audit.seal()
     lift_refusal("update")
     with connection.cursor() as cur:
         cur.execute(f"UPDATE {TABLE} SET hash = %s WHERE id = %s", ["f" * 64, records[0].id])
@@ -203,6 +216,7 @@ def test_lifting_the_refusal_lasts_only_as_long_as_its_transaction():
 @pytest.mark.django_db
 def test_database_refuses_to_change_or_remove_a_record():
     rec = append(summary={"n": 1})
+    audit.seal()
 
     def save_changed():
         rec.summary = {"n": 2}
@@ -230,12 +244,15 @@ def test_record_outside_a_transaction_is_refused(committed):
 
 
 def test_concurrent_appends_do_not_fork_the_chain(committed):
+    """Writers append without any lock while sealers run beside them (as task workers would): the chain never forks,
+    every record is sealed exactly once, in a place of its own."""
     if connection.vendor != "postgresql":
         pytest.skip(
             "SQLite test database is in memory with a shared cache: table locks fail at once instead of waiting"
         )
-    writers, each = 8, 15
-    start = threading.Barrier(writers)
+    writers, each, sealers = 8, 25, 2
+    start = threading.Barrier(writers + sealers)
+    done = threading.Event()
     failures: list[Exception] = []
 
     def write(n: int) -> None:
@@ -248,15 +265,101 @@ def test_concurrent_appends_do_not_fork_the_chain(committed):
         finally:
             connections.close_all()
 
+    def seal() -> None:
+        try:
+            start.wait()
+            while not done.is_set():
+                audit.seal(batch=7)
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
     threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    for thread in threads:
+    sealing = [threading.Thread(target=seal) for _ in range(sealers)]
+    for thread in threads + sealing:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    done.set()
+    for thread in sealing:
+        thread.join(timeout=120)
     assert failures == []
+    audit.seal()
     report = audit.verify()
-    assert (report.ok, report.checked) == (True, writers * each), report.problem
+    assert (report.ok, report.checked, report.unsealed) == (True, writers * each, 0), report.problem
     assert AuditRecord.objects.values("prev_hash").distinct().count() == writers * each
+    assert sorted(AuditRecord.objects.values_list("seq", flat=True)) == list(range(1, writers * each + 1))
+
+
+# --- sealing ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_unsealed_records_are_reported_and_sealed_in_id_order(capsys):
+    first, second = append(summary={"n": 1}), append(summary={"n": 2})
+    report = audit.verify()
+    assert (report.ok, report.checked, report.unsealed, report.head_id) == (True, 0, 2, None)
+    call_command("audit", "verify", "--no-seal")
+    assert "另有 2 条记录尚未封链" in capsys.readouterr().out
+    assert not AuditRecord.objects.filter(seq__isnull=False).exists()  # a read-only verify writes nothing
+    call_command("audit", "seal")
+    assert capsys.readouterr().out.strip() == "已封链 2 条审计记录"
+    third = append(summary={"n": 3})
+    report = audit.verify(seal_first=True)
+    assert (report.ok, report.checked, report.unsealed, report.head_id) == (True, 3, 0, third.id)
+    chain = list(AuditRecord.objects.order_by("seq").values_list("id", "seq"))
+    assert chain == [(first.id, 1), (second.id, 2), (third.id, 3)]
+    assert audit.seal() == 0
+
+
+@pytest.mark.django_db
+def test_the_seal_is_the_one_change_the_database_allows_and_only_once():
+    rec = append(summary={"n": 1})
+    refused = [
+        # the content of a record waiting to be sealed cannot change either
+        lambda: AuditRecord.objects.filter(pk=rec.pk).update(action="tampered"),
+        lambda: AuditRecord.objects.filter(pk=rec.pk).update(
+            seq=1, prev_hash="0" * 64, hash="1" * 64, summary={}
+        ),
+        lambda: AuditRecord.objects.filter(pk=rec.pk).update(seq=1),  # a place without its hashes
+        lambda: AuditRecord.objects.filter(pk=rec.pk).delete(),
+    ]
+    for attempt in refused:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            attempt()
+    assert audit.seal() == 1
+    stored = AuditRecord.objects.get(pk=rec.pk)
+    for change in ({"seq": 7}, {"hash": "f" * 64}, {"prev_hash": "e" * 64}, {"seq": None, "hash": None}):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditRecord.objects.filter(pk=rec.pk).update(**change)
+    assert AuditRecord.objects.get(pk=rec.pk).hash == stored.hash
+    assert audit.verify().ok
+
+
+@pytest.mark.django_db
+def test_an_anchor_seals_first_so_it_covers_every_record_written_before_it(settings):
+    settings.ZHENGWU_AUDIT_ANCHOR_KEY = "k"
+    recs = [append(summary={"n": n}) for n in range(2)]
+    item = audit.anchor()
+    assert item["id"] == recs[-1].id
+    assert item["hash"] == AuditRecord.objects.get(pk=recs[-1].pk).hash
+    assert audit.check_anchors([item]).ok
+
+
+def test_a_committed_write_asks_for_a_seal_and_the_task_seals(committed, settings):
+    """After the service's transaction commits, the seal runs as a task (here the immediate backend): the writer never
+    reads the chain's head and never waits for a lock; the record is sealed once committed."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with transaction.atomic():
+        first = audit.record("test.one")
+        second = audit.record("test.two")
+        assert AuditRecord.objects.filter(seq__isnull=False).count() == 0
+    assert list(AuditRecord.objects.order_by("id").values_list("id", "seq")) == [
+        (first.id, 1),
+        (second.id, 2),
+    ]
+    assert audit.verify().ok
 
 
 # --- commands -----------------------------------------------------------------------------------------------
@@ -268,6 +371,7 @@ def test_verify_command_reports_an_intact_chain(capsys):
     assert capsys.readouterr().out.splitlines() == ["审计链完整:共 0 条记录,覆盖只增记录 0 行"]
     last = [append(summary={"n": n}) for n in range(3)][-1]
     call_command("audit", "verify")
+    last = AuditRecord.objects.get(pk=last.pk)
     assert capsys.readouterr().out.splitlines() == [
         "审计链完整:共 3 条记录,覆盖只增记录 0 行",
         f"最新记录 #{last.id} 哈希 {last.hash}",
@@ -284,3 +388,22 @@ def test_tail_lists_the_latest_records_oldest_first(capsys):
     assert len(lines) == 2
     assert lines[0].endswith('test.step3 cases.case:3 192.0.2.8 {"步骤": 3}')
     assert "2024-05-06 08:09:10" in lines[1] and "test.step4" in lines[1]
+
+
+def test_the_seal_can_run_in_the_request_or_be_left_to_the_schedule(committed, settings):
+    from zhengwu.core import schedule
+
+    settings.ZHENGWU_AUDIT_SEAL = "scheduled"
+    with transaction.atomic():
+        waiting = audit.record("test.waits")
+    assert AuditRecord.objects.get(pk=waiting.pk).seq is None
+    settings.ZHENGWU_AUDIT_SEAL = "commit"
+    with transaction.atomic():
+        now = audit.record("test.now")
+    assert list(AuditRecord.objects.order_by("id").values_list("id", "seq")) == [(waiting.id, 1), (now.id, 2)]
+    settings.ZHENGWU_AUDIT_SEAL = "scheduled"
+    with transaction.atomic():
+        later = audit.record("test.later")
+    assert dict(schedule.JOBS)["audit_seal"]() == "已封链 1 条审计记录"
+    assert AuditRecord.objects.get(pk=later.pk).seq == 3
+    assert audit.verify().ok

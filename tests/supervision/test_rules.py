@@ -299,6 +299,43 @@ def test_a_failing_rule_never_blocks_the_case(world):
         rules.REGISTRY.remove(Broken)
 
 
+def test_a_rule_whose_statement_fails_leaves_nothing_behind_and_the_case_goes_on(world):
+    """The savepoint a rule runs in is taken before its first statement (issue 20): a rule that wrote and then ran a
+    failing statement leaves nothing behind, and the case's transaction carries on (on PostgreSQL too, where a failed
+    statement spoils the transaction up to the savepoint)."""
+    from django.db import connection
+
+    class WritesThenFails(rules.Rule):
+        code = "test.writes_then_fails"
+        title = "写后失败"
+
+        def check(self, ctx):
+            rules.store(self, rules.Finding("先写一条"), case=ctx.case, event=ctx.event)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM no_such_table")
+            return []
+
+    try:
+        case = accepted_case(world)
+        assert case.status == "accepted"
+        assert not Alert.objects.filter(code="case.test.writes_then_fails").exists()
+        assert "test.writes_then_fails" not in codes(case)
+    finally:
+        rules.REGISTRY.remove(WritesThenFails)
+
+
+def test_rules_that_run_no_statement_take_no_savepoint(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = submit(world)
+    with CaptureQueriesContext(connection) as queries:
+        cases.accept_case(case=case, by=world.clerk)
+    savepoints = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 1, savepoints  # the service's own block only: no rule found anything to store
+    assert codes(case) == set()
+
+
 def test_an_alert_rolls_back_with_its_event(world):
     case = accepted_case(world)
     clock.set_now(at("2026-10-19"))

@@ -16,7 +16,7 @@ from zhengwu.api.common import ERRORS, ErrorOut, signed_in
 from zhengwu.api.joint_schemas import JointCaseOut
 from zhengwu.api.params import OFFSET_MAX
 from zhengwu.cases import deadlines, notices, selectors, services
-from zhengwu.cases.models import Applicant, Case, ExtensionRequest
+from zhengwu.cases.models import Applicant, ExtensionRequest
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, calendar, personal, ratelimit
 from zhengwu.core.context import current
@@ -421,7 +421,6 @@ def submit(request, body: SubmitIn):
         if window is None:
             raise ValidationFailed(_("找不到该窗口"), field="window_id")
     draft = selectors.draft_for(request.user, body.draft_id) if body.draft_id else None
-    existed = bool(key) and Case.objects.filter(idempotency_key=key).exists()
     case = services.submit_case(
         item=item,
         applicant=draft.applicant if draft else _applicant_for_submit(request, body),
@@ -433,7 +432,7 @@ def submit(request, body: SubmitIn):
         idempotency_key=key,
         draft=draft,
     )
-    return Status(200 if existed else 201, _out(case))
+    return Status(200 if getattr(case, "replayed", False) else 201, _out(case))
 
 
 class DraftIn(Schema):

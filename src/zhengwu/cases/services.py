@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
@@ -174,18 +174,23 @@ def _require_applicant_or_staff(by, case: Case, *roles: str) -> None:
     _require_staff(by, case, *roles)
 
 
-def _refresh(case: Case, state: history.CaseState | None = None) -> history.CaseState:
-    """Rebuild the stored copies (case fields and steps) from the events (`state`: derived already from them)."""
+def _refresh(
+    case: Case, state: history.CaseState | None = None, *, also: tuple[str, ...] = ()
+) -> history.CaseState:
+    """Rebuild the stored copies (case fields and steps) from the events (`state`: derived already from them);
+    `also`: other fields of the case the service set, saved in the same statement."""
     if state is None:
         events = list(case.events.order_by("seq").values("action", "at", "data"))
         state = history.derive(events, current_calendar())
     snapshot = history.snapshot(state)
     for name, value in snapshot.items():
         setattr(case, name, value)
-    case.save(update_fields=[*snapshot, "revision"])
+    case.save(update_fields=[*snapshot, "revision", *also])
     if not state.steps:  # steps come with acceptance; before it there are none to store
         return state
+    # the steps as read in this write (_with_steps), else from the database; forgotten below once written
     rows = {s.position: s for s in case.steps.all()}
+    getattr(case, "_prefetched_objects_cache", {}).pop("steps", None)
     changed, new = [], []
     for position, values in history.step_snapshots(state).items():
         row = rows.get(position)
@@ -212,9 +217,11 @@ def _record(
     note: str = "",
     data: dict | None = None,
     organisation=None,
+    stamp: str = "",
 ) -> CaseEvent:
     """Move the case by `action` (checked against the table): the event, the rebuilt copies, the audit record and
-    the applicant's notifications, all in the caller's transaction."""
+    the applicant's notifications, all in the caller's transaction. `stamp` names a moment field of the case
+    (decided_at, finished_at) set to the event's time with the copies."""
     before = case.status
     after = workflow.next_status(before, action)
     at = at or clock.now()
@@ -257,7 +264,9 @@ def _record(
         case.revision,
         [{"action": e["action"], "at": e["at"], "data": e["data"]} for e in events],
     )
-    _refresh(case, state)
+    if stamp:
+        setattr(case, stamp, at)
+    _refresh(case, state, also=(stamp,) if stamp else ())
     notify.queue(case, event)
     audit.record(
         f"cases.{action}",
@@ -403,6 +412,10 @@ def _published_version(item: ServiceItem) -> ItemVersion:
         raise ValidationFailed(_("事项 %(code)s 未发布或已取消,不能申请") % {"code": item.code}, field="item")
     if item.organisation_id is None:
         raise ValidationFailed(_("基本目录事项不能直接申请,请选择实施机构的事项"), field="item")
+    if ServiceItem.current_version.is_cached(item):  # read with the item (catalog.selectors.item_by_code)
+        version = item.current_version
+        version.item = item
+        return version
     return ItemVersion.objects.select_related("item").get(pk=item.current_version_id)
 
 
@@ -595,6 +608,8 @@ def _by_key(key: str, by) -> Case | None:
     case = Case.objects.select_related("applicant", "organisation").filter(idempotency_key=key).first()
     if case is not None and by is not None and case.created_by_id != getattr(by, "pk", None):
         raise Conflict(_("该幂等键已被另一次提交使用,请换一个"), field="idempotency_key")
+    if case is not None:
+        case.replayed = True  # the case a retried submit made before (the API answers 200, not 201)
     return case
 
 
@@ -952,8 +967,17 @@ def refuse_case(
 # ---------------------------------------------------------------- handling steps
 
 
+def _with_steps(case: Case) -> Case:
+    """The case with its steps (assignees loaded) read once for the write: the checks before the event and the
+    rebuild after it use them (_refresh forgets them once it has written)."""
+    prefetch_related_objects([case], Prefetch("steps", queryset=CaseStep.objects.select_related("assignee")))
+    return case
+
+
 def _open_step(case: Case) -> CaseStep | None:
     """The open step, its assignee loaded."""
+    if "steps" in getattr(case, "_prefetched_objects_cache", {}):
+        return next((s for s in case.steps.all() if s.state == CaseStep.State.OPEN), None)
     return case.steps.filter(state=CaseStep.State.OPEN).select_related("assignee").first()
 
 
@@ -1420,7 +1444,7 @@ def decide_case(
         required=not grant,
     )
     with transaction.atomic():
-        case = _locked(case, revision)
+        case = _with_steps(_locked(case, revision))
         workflow.next_status(case.status, "decide")
         _refuse(handling.decision_refusal(by, case, _open_step(case)))
         decision = Decision.GRANT if grant else Decision.DENY
@@ -1439,9 +1463,8 @@ def decide_case(
                 "result_name": result_name,
                 "assignee": getattr(by, "pk", None),
             },
+            stamp="decided_at",
         )
-        case.decided_at = at or clock.now()
-        case.save(update_fields=["decided_at"])
         notices.issue(
             case,
             Notice.Kind.GRANT if grant else Notice.Kind.DENIAL,
@@ -1485,12 +1508,10 @@ def complete_case(*, case: Case, by, at: dt.datetime | None = None, revision: in
     """Close the case (办结) once decided (and delivered, where it was)."""
     _require_staff(by, case, *INTAKE_ROLES)
     with transaction.atomic():
-        case = _locked(case, revision)
+        case = _with_steps(_locked(case, revision))
         workflow.next_status(case.status, "complete")
         _refuse(handling.unfinished_after_decision(case, action="complete"))
-        _record(case, "complete", by=by, at=at)
-        case.finished_at = at or clock.now()
-        case.save(update_fields=["finished_at"])
+        _record(case, "complete", by=by, at=at, stamp="finished_at")
     return case
 
 

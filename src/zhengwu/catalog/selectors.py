@@ -71,7 +71,7 @@ def published(
 def item_by_code(code: str) -> ServiceItem:
     """The item with this code (implementation code, or basic code for a basic item), or NotFound."""
     item = (
-        ServiceItem.objects.select_related("organisation", "current_version", "basic_item")
+        ServiceItem.objects.select_related("organisation__region", "current_version", "basic_item")
         .filter(code=code)
         .first()
     )

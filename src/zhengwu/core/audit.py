@@ -1,8 +1,12 @@
 """The audit chain: every state change writes an append-only record, hashed onto the one before it.
 
 `record()` must be called inside the service's transaction, so the change and its record commit together; the rows
-of append-only tables the change wrote (`rows=`) are covered by their digests. `verify()` recomputes the chain, checks
-every covered row against its digest and that no row was written outside the chain, and names the first problem.
+of append-only tables the change wrote (`rows=`) are covered by their digests. The record is appended without its
+place in the chain and without taking any lock: `seal()` — run by a task once the transaction has committed, by
+`zhengwu audit seal`, by `zhengwu scheduled` and before `audit verify`/`audit anchor` — gives every unsealed record,
+in id order, the next place (`seq`) and chains its hash onto the record before it, exactly once (the triggers refuse
+any other change). `verify()` recomputes the sealed chain, checks every covered row against its digest and that no row
+was written outside the chain, names the first problem and says how many records wait to be sealed.
 `anchor()` signs the chain's head with a key the database does not hold; `check_anchors()` fails once the chain no
 longer leads through an anchor, which is how a chain rewritten end to end (triggers bypassed) is found.
 """
@@ -12,6 +16,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import logging
 import math
 from array import array
 from dataclasses import dataclass
@@ -26,8 +31,11 @@ from zhengwu.core.canonical import canonical
 from zhengwu.core.context import current
 from zhengwu.core.models import AuditRecord
 
+log = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
-_PG_LOCK_KEY = 7_020_431  # one advisory lock serialises appends to the chain on PostgreSQL
+_PG_SEAL_LOCK_KEY = 7_020_431  # one advisory lock serialises the sealers (never the writers) on PostgreSQL
+SEAL_BATCH = 500
 
 
 def _storable(value):
@@ -108,9 +116,7 @@ def record(
     summary = _storable(summary or {})
     if rows:
         summary["rows"] = [appendonly.reference(row) for row in rows]
-    return _append(
-        AuditRecord,
-        connection,
+    rec = AuditRecord(
         at=clock.now().astimezone(dt.UTC),
         actor=actor,
         actor_label=(_label(actor) if actor is not None else (ctx.label or "system"))[:150],
@@ -120,6 +126,9 @@ def record(
         summary=summary,
         ip=_normal_ip(ip or ctx.ip),
     )
+    rec.save(force_insert=True)
+    _seal_after_commit()
+    return rec
 
 
 def cover(action: str, rows, *, actor=None) -> None:
@@ -137,10 +146,10 @@ def cover(action: str, rows, *, actor=None) -> None:
 
 
 def append_raw(migration_apps, action: str, summary: dict, *, using: str) -> None:
-    """Append a record from a data migration (historical models), by the system."""
-    _append(
-        migration_apps.get_model("core", "AuditRecord"),
-        connections[using],
+    """Append a record from a data migration (historical models), by the system: unsealed once the table has its
+    `seq` column (the next seal chains it), chained at once as before for migrations that run before it."""
+    model = migration_apps.get_model("core", "AuditRecord")
+    fields = dict(
         at=clock.now().astimezone(dt.UTC),
         actor=None,
         actor_label="system",
@@ -150,18 +159,88 @@ def append_raw(migration_apps, action: str, summary: dict, *, using: str) -> Non
         summary=_storable(summary),
         ip=None,
     )
-
-
-def _append(model, conn, **fields):
+    if any(f.name == "seq" for f in model._meta.get_fields()):
+        model(**fields).save(force_insert=True, using=using)
+        return
+    conn = connections[using]
     if conn.vendor == "postgresql":
         with conn.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    last = model.objects.using(conn.alias).order_by("-id").values_list("id", "hash").first()
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_SEAL_LOCK_KEY])
+    last = model.objects.using(using).order_by("-id").values_list("id", "hash").first()
     prev_id, prev_hash = last if last else (0, GENESIS)
     rec = model(id=prev_id + 1, prev_hash=prev_hash, **fields)
     rec.hash = _hash_of(rec)
-    rec.save(force_insert=True, using=conn.alias)
-    return rec
+    rec.save(force_insert=True, using=using)
+
+
+# ---------------------------------------------------------------- sealing
+
+
+def _seal_after_commit() -> None:
+    """Once the service's transaction commits, ask the task worker to seal (once per transaction)."""
+    conn = transaction.get_connection()
+    if any(getattr(entry[1], "_zw_seal", False) for entry in conn.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_seal)
+
+
+def _enqueue_seal() -> None:
+    mode = getattr(settings, "ZHENGWU_AUDIT_SEAL", "task")
+    if mode == "commit":
+        seal()
+        return
+    if mode != "task":
+        return  # "scheduled": `zhengwu scheduled`, `audit seal` and `audit verify` seal
+    from zhengwu.core.tasks import seal_audit_chain
+
+    try:
+        seal_audit_chain.enqueue()
+    except Exception:  # the records stay unsealed until the next seal; nothing is lost
+        log.exception("could not enqueue the audit seal")
+
+
+_enqueue_seal._zw_seal = True
+
+
+def _head(using: str | None = None) -> tuple[int, int, str]:
+    """(seq, id, hash) of the last sealed record, or (0, 0, GENESIS)."""
+    head = (
+        AuditRecord.objects.using(using)
+        .filter(seq__isnull=False)
+        .order_by("-seq")
+        .values_list("seq", "id", "hash")
+        .first()
+    )
+    return head if head else (0, 0, GENESIS)
+
+
+def unsealed_count() -> int:
+    return AuditRecord.objects.filter(seq__isnull=True).count()
+
+
+def seal(batch: int = SEAL_BATCH) -> int:
+    """Chain every record appended since the last seal, in id order: each gets the next `seq`, the previous record's
+    hash as `prev_hash` and its own hash. Sealers take turns (an advisory lock on PostgreSQL, the write lock on
+    SQLite); writers never wait for them. A record whose transaction has not committed yet is sealed by the next
+    seal, after the ones already sealed. Returns how many records were sealed."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_SEAL_LOCK_KEY])
+            seq, _id, prev_hash = _head()
+            records = list(AuditRecord.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            for rec in records:
+                seq += 1
+                rec.seq, rec.prev_hash = seq, prev_hash
+                rec.hash = _hash_of(rec)
+                prev_hash = rec.hash
+            if records:
+                AuditRecord.objects.bulk_update(records, ["seq", "prev_hash", "hash"])
+        total += len(records)
+        if len(records) < batch:
+            return total
 
 
 def _label(user) -> str:
@@ -182,6 +261,7 @@ class ChainReport:
     head_hash: str = ""
     rows_checked: int = 0
     bad_row: str = ""  # "cases.caseevent#12" when the problem is a covered row
+    unsealed: int = 0  # records appended since the last seal: not yet part of the chain
 
 
 class _Rows:
@@ -243,32 +323,42 @@ class _Rows:
         return None
 
 
-def verify(batch: int = 5000) -> ChainReport:
-    """Recompute the chain from the start and check every append-only row it covers; report the first record
-    altered, inserted or removed, or the first row altered, removed or written outside the chain.
+def verify(batch: int = 5000, *, seal_first: bool = False) -> ChainReport:
+    """Recompute the sealed chain from the start and check every append-only row it covers; report the first record
+    altered, inserted or removed, or the first row altered, removed or written outside the chain. Records not yet
+    sealed are counted (`unsealed`) and the rows they cover are checked too; `seal_first` seals them before.
 
     Removing the newest records leaves a shorter chain that still holds, and a chain rewritten end to end holds too:
     anchors kept elsewhere (`anchor()`, `check_anchors()`) find both.
     """
-    prev_hash, expected_id, checked = GENESIS, 1, 0
-    head_id = None
+    if seal_first:
+        seal()
+    prev_hash, expected_seq, checked = GENESIS, 1, 0
+    head_id, prev_id = None, 0
     covered = _Rows()
+    unsealed = 0
 
     def report(ok: bool, bad_id: int | None = None, problem: str = "", bad_row: str = "") -> ChainReport:
         head = prev_hash if head_id else ""
-        return ChainReport(ok, checked, bad_id, problem, head_id, head, covered.checked, bad_row)
+        return ChainReport(ok, checked, bad_id, problem, head_id, head, covered.checked, bad_row, unsealed)
 
     while True:
-        records = list(AuditRecord.objects.filter(id__gt=expected_id - 1).order_by("id")[:batch])
+        sealed = AuditRecord.objects.filter(seq__gte=expected_seq).order_by("seq")
+        records = list(sealed[:batch])
         if not records:
             break
         for rec in records:
-            if rec.id != expected_id:
-                missing = (
-                    f"#{expected_id}" if rec.id == expected_id + 1 else f"#{expected_id} 至 #{rec.id - 1}"
-                )
+            if rec.seq != expected_seq:
+                gone = rec.seq - expected_seq
+                # the ids between its neighbours are exactly as many as are gone: name them
+                if rec.id - prev_id - 1 == gone:
+                    missing = f"#{prev_id + 1}" if gone == 1 else f"#{prev_id + 1} 至 #{rec.id - 1}"
+                    bad_id = prev_id + 1
+                else:
+                    missing = _("链上第 %(seq)d 条起 %(n)d 条") % {"seq": expected_seq, "n": gone}
+                    bad_id = rec.id
                 problem = _("记录 %(missing)s 已被删除(链条在此断开)") % {"missing": missing}
-                return report(False, expected_id, str(problem))
+                return report(False, bad_id, str(problem))
             if rec.prev_hash != prev_hash:
                 problem = _("记录 #%(id)d 的前序哈希与上一条不符(前一条被篡改或删除)") % {"id": rec.id}
                 return report(False, rec.id, str(problem))
@@ -276,8 +366,22 @@ def verify(batch: int = 5000) -> ChainReport:
                 problem = _("记录 #%(id)d 的内容与其哈希不符(已被篡改)") % {"id": rec.id}
                 return report(False, rec.id, str(problem))
             covered.add(rec)
-            prev_hash, expected_id, head_id = rec.hash, rec.id + 1, rec.id
+            prev_hash, expected_seq, head_id, prev_id = rec.hash, rec.seq + 1, rec.id, rec.id
             checked += 1
+        found = covered.check_pending()
+        if found:
+            problem, row, audit_id = found
+            return report(False, audit_id, problem, row)
+    # records appended since the last seal: not in the chain yet, but the rows they wrote are theirs
+    after = 0
+    while True:
+        records = list(AuditRecord.objects.filter(seq__isnull=True, id__gt=after).order_by("id")[:batch])
+        if not records:
+            break
+        for rec in records:
+            covered.add(rec)
+        unsealed += len(records)
+        after = records[-1].id
         found = covered.check_pending()
         if found:
             problem, row, audit_id = found
@@ -310,9 +414,10 @@ def _mac(body: dict, key: bytes) -> str:
 
 
 def anchor(key: bytes | None = None) -> dict:
-    """The chain's head now, signed: {"id", "hash", "at", "mac"} (id 0 and the genesis hash for an empty chain)."""
-    last = AuditRecord.objects.order_by("-id").values_list("id", "hash").first()
-    head_id, head_hash = last if last else (0, GENESIS)
+    """The chain's head now, signed: {"id", "hash", "at", "mac"} (id 0 and the genesis hash for an empty chain).
+    Records appended since the last seal are sealed first, so the anchor covers everything written before it."""
+    seal()
+    _seq, head_id, head_hash = _head()
     body = {
         "id": head_id,
         "hash": head_hash,

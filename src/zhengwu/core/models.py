@@ -232,7 +232,11 @@ class CalendarYear(models.Model):
 
 
 class AuditRecord(models.Model):
-    """One append-only line of the audit chain; `hash` covers the line and the previous line's hash."""
+    """One append-only line of the audit chain; `hash` covers the line and the previous line's hash.
+
+    A service appends the line without its place in the chain (`seq`, `prev_hash` and `hash` empty); the sealing
+    step (`core.audit.seal`) gives each unsealed line, in id order, the next place and chains its hash onto the line
+    before it, exactly once (the database refuses any other change, and any change once sealed)."""
 
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
@@ -250,12 +254,16 @@ class AuditRecord(models.Model):
     object_id = models.CharField(_("对象"), max_length=64, blank=True, db_index=True)
     summary = models.JSONField(_("摘要"), default=dict)
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    seq = models.PositiveBigIntegerField(_("链上序号"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("审计记录")
         ordering = ["id"]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="core_audit_unsealed")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"

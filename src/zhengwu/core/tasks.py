@@ -9,3 +9,11 @@ def send_outbox_message(message_id: int) -> str:
     from zhengwu.core import outbox
 
     return outbox.deliver(message_id)
+
+
+@task()
+def seal_audit_chain() -> int:
+    """Chain the audit records appended since the last seal (asked for after every audited write commits)."""
+    from zhengwu.core import audit
+
+    return audit.seal()

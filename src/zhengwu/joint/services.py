@@ -121,13 +121,25 @@ def _message(joint: JointCase, text: str) -> None:
     outbox.post_all(rows)
 
 
+def member_of(case: Case) -> JointMember | None:
+    """The case's membership of a joint case (its joint loaded), or None. That a case is no member is remembered on
+    the case object for the rest of its write (issue 20: the hooks below asked up to three times per event); a
+    membership is always read afresh."""
+    if case.__dict__.get("_zw_no_joint"):
+        return None
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    if member is None:
+        case.__dict__["_zw_no_joint"] = True
+    return member
+
+
 def is_held(case: Case, event) -> bool:
     """cases.notify hold: the joint case tells the applicant about its members' submit/补正/补齐/受理 once."""
     if event.action in HOLDING.get():
         return True
     if event.action not in HELD_ACTIONS:
         return False
-    return _APPLYING.get() or JointMember.objects.filter(case_id=case.pk).exists()
+    return _APPLYING.get() or member_of(case) is not None
 
 
 # ---- who may act ---------------------------------------------------------------------------------------------
@@ -264,6 +276,7 @@ def apply(
             JointMember.objects.create(
                 joint=joint, case=case, position=m.position, stage=m.stage, needs=m.needs
             )
+            case.__dict__.pop("_zw_no_joint", None)  # a member now (member_of)
         _event(joint, "apply", by=by, data={"channel": channel, "members": len(members)})
         _message(
             joint,
@@ -795,7 +808,7 @@ def prerequisite_results(member: JointMember) -> list[dict]:
 
 def decision_check(case: Case):
     """cases.handling decision check: a member may not decide before the results it needs are granted."""
-    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    member = member_of(case)
     if member is None:
         return None
     from zhengwu.joint import meetings

@@ -12,13 +12,11 @@ from zhengwu.cases.signals import case_decided
 def follow_members(sender, instance: Case, created: bool, update_fields=None, **kwargs) -> None:
     if created or not update_fields or "revision" not in update_fields:
         return  # only the rebuild after an event (services._refresh saves the copies with the revision)
-    from zhengwu.joint.models import JointMember
-
-    member = JointMember.objects.filter(case_id=instance.pk).select_related("joint").first()
-    if member is None:
-        return
     from zhengwu.joint import services
 
+    member = services.member_of(instance)
+    if member is None:
+        return
     services.refresh(member.joint)
 
 

@@ -46,9 +46,9 @@ class _JointRule(supervision_rules.Rule):
     domain = "joint"
 
     def _member(self, ctx):
-        from zhengwu.joint.models import JointMember
+        from zhengwu.joint.services import member_of
 
-        return JointMember.objects.filter(case_id=ctx.case.pk).select_related("joint").first()
+        return member_of(ctx.case)
 
 
 class MemberMissedPart(_JointRule):

@@ -602,8 +602,9 @@ def run_for_event(event: CaseEvent) -> list[Alert]:
     for rule in rules():
         try:
             if rule.reads_database:
-                with transaction.atomic():
-                    raised += _store_all(rule, rule.check(ctx), ctx=ctx, event=event)
+                raised += _in_savepoint_if_it_queries(
+                    lambda rule=rule: _store_all(rule, rule.check(ctx), ctx=ctx, event=event)
+                )
                 continue
             findings = list(rule.check(ctx))  # plain values only: nothing to roll back if it fails
             if findings:
@@ -612,6 +613,45 @@ def run_for_event(event: CaseEvent) -> list[Alert]:
         except Exception:  # noqa: BLE001 — a broken rule is logged and skipped; it must never block the case's event
             log.exception("supervision rule %s failed on event %s", rule.code, event.pk)
     return raised
+
+
+class _SavepointBeforeFirstStatement:
+    """An execute wrapper that takes a savepoint just before the first statement it sees (issue 20: most rules return
+    at once for most events, and a savepoint taken for nothing is two statements per rule per event)."""
+
+    def __init__(self, alias: str):
+        self.alias, self.sid, self._taking = alias, None, False
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.sid is None and not self._taking:
+            self._taking = True
+            try:
+                self.sid = transaction.savepoint(using=self.alias)
+            finally:
+                self._taking = False
+        return execute(sql, params, many, context)
+
+
+def _in_savepoint_if_it_queries(work):
+    """Run `work` as inside `transaction.atomic()` — a failure rolls back what it wrote and leaves the case's
+    transaction usable — but take the savepoint only if it runs a statement."""
+    conn = transaction.get_connection()
+    guard = _SavepointBeforeFirstStatement(conn.alias)
+    try:
+        with conn.execute_wrapper(guard):
+            result = work()
+    except BaseException:
+        if guard.sid is not None:
+            transaction.savepoint_rollback(guard.sid, using=conn.alias)
+            conn.needs_rollback = False  # as atomic() does once it has rolled back to its savepoint
+        raise
+    if guard.sid is not None:
+        if conn.needs_rollback:  # an inner block failed and was swallowed: atomic() would roll back here
+            transaction.savepoint_rollback(guard.sid, using=conn.alias)
+            conn.needs_rollback = False
+        else:
+            transaction.savepoint_commit(guard.sid, using=conn.alias)
+    return result
 
 
 def _store_all(rule: Rule, findings: Iterable[Finding], *, ctx: Context, event: CaseEvent) -> list[Alert]:

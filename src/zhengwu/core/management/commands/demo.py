@@ -46,6 +46,9 @@ def load_domain_demos() -> list[str]:
         loader = getattr(importlib.import_module(module_name), "load_demo", None)
         if callable(loader):
             lines.append(str(loader()))
+    from zhengwu.core import audit
+
+    audit.seal()  # the demo's records are in the chain when it has loaded, whether or not a task worker runs
     return lines
 
 
