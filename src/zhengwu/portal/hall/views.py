@@ -272,39 +272,38 @@ def calls(request, centre_id: int):
 
 @_applicant_required
 def delivery_choice(request, number: str):
-    """The applicant chooses how to receive the result of their case."""
-    from zhengwu.cases.models import Delivery
+    """The applicant chooses (or changes) how to receive the result of their case: the same fields as when
+    applying, each error on its field."""
     from zhengwu.hall import delivery
+    from zhengwu.hall.forms import DeliveryForm
 
     try:
         case = case_selectors.case_for(request.user, number)
     except NotFound as err:
         raise Http404(err.message) from None
+    form = DeliveryForm(
+        request.POST or None,
+        version=case.version,
+        initial={"method": case.requested_delivery or "window", "address": case.delivery_address},
+    )
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and form.check(id_number=case.applicant.id_number) and form.chosen:
         try:
             ratelimit.limit(request, group="hall.delivery", rate="20/h", key="user")
-            delivery.choose(
-                case=case,
-                method=request.POST.get("method", ""),
-                address=request.POST.get("address", ""),
-                reason=request.POST.get("reason", ""),
-                by=request.user,
-            )
+            delivery.choose(case=case, **form.choice(), by=request.user)
         except DomainError as err:
-            error = err
+            if err.field in form.fields:
+                form.add_error(err.field, err.message)
+            else:
+                error = err
         else:
             messages.success(request, f"已选择「{case.get_requested_delivery_display()}」。")
             return redirect("portal_cases:detail", number=case.number)
+    elif request.method == "POST" and not form.errors:
+        form.add_error("method", "请选择结果送达方式")
     return render(
         request,
         "hall/portal/delivery.html",
-        {
-            "case": case,
-            "methods": [(m, Delivery(m).label) for m in delivery.offered(case)],
-            "reasons": delivery.HOME_REASONS.items(),
-            "error": error,
-            "post": request.POST or {"method": case.requested_delivery, "address": case.delivery_address},
-            "dispatches": case.hall_dispatches.all(),
-        },
+        {"case": case, "delivery": form, "error": error, "dispatches": case.hall_dispatches.all()},
+        status=422 if (form.errors or error) else 200,
     )
