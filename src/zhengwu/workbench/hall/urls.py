@@ -10,4 +10,5 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("book/", views.book, name="book"),
     path("delivery/", views.delivery_page, name="delivery"),
+    path("delivery/<int:case_id>/reveal/", views.reveal_address, name="reveal_address"),
 ]

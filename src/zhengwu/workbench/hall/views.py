@@ -271,9 +271,8 @@ def book(request):
 def delivery_page(request):
     """送达: results to post or carry home (chosen by the applicants), posted ones to confirm or mark returned; a
     helper (帮办代办) recorded on a case by its number."""
-    from zhengwu.cases.models import Case, Delivery, Status
-    from zhengwu.core.masking import mask_address
-    from zhengwu.hall import delivery, measures
+    from zhengwu.cases.models import Case
+    from zhengwu.hall import delivery
     from zhengwu.hall.models import Dispatch
 
     if not request.staff.has_role(Role.WINDOW_CLERK, Role.CENTRE_MANAGER):
@@ -324,24 +323,57 @@ def delivery_page(request):
                 raise
             messages.error(request, err.message)
         return redirect("workbench_hall:delivery")
+    return _delivery_page(request, centre, mine)
+
+
+POSTING_REASON = "寄递送达结果"  # the reveal's reason when the staff who post give none (one click)
+ADDRESS_REFUSAL = "只能查看本单位办件的送达地址:寄递由承办单位的窗口工作人员或中心管理人员登记"
+
+
+def _may_see_address(request, case) -> bool:
+    """The staff who post: window clerks and centre managers acting for the case's organisation (core.access)."""
+    return access.may_reveal_personal(
+        request.user,
+        organisations=[case.organisation],
+        roles=(Role.WINDOW_CLERK, Role.CENTRE_MANAGER),
+        overseers=(),
+    )
+
+
+def _delivery_page(request, centre, mine, *, revealed=None, reveal=None, status: int = 200):
+    from zhengwu.cases.models import Delivery, Status
+    from zhengwu.core.masking import mask_address
+    from zhengwu.hall import delivery, measures
+    from zhengwu.hall.models import Dispatch
+
     to_post = (
         mine.filter(status=Status.DECIDED, requested_delivery__in=[Delivery.POST, Delivery.HOME])
         .exclude(hall_dispatches__state=Dispatch.State.POSTED)
-        .select_related("applicant", "version")
+        .select_related("applicant", "version", "organisation")
         .order_by("decided_at")[:50]
     )
     posted = Dispatch.objects.filter(case__in=mine, state=Dispatch.State.POSTED).select_related(
         "case__version"
     )
+    rows = []
+    for c in to_post:
+        shown = revealed is not None and c.pk == revealed.pk and reveal is not None and reveal.revealed
+        rows.append(
+            {
+                "case": c,
+                "name": c.applicant.name if shown else mask_name(c.applicant.name),
+                "address": c.delivery_address if shown else mask_address(c.delivery_address),
+                "revealed": shown,
+                "may_reveal": _may_see_address(request, c),
+                "reveal": reveal if revealed is not None and c.pk == revealed.pk else None,
+            }
+        )
     return render(
         request,
         "hall/workbench/delivery.html",
         {
             "centre": centre,
-            "to_post": [
-                {"case": c, "name": mask_name(c.applicant.name), "address": mask_address(c.delivery_address)}
-                for c in to_post
-            ],
+            "to_post": rows,
             "posted": posted,
             "carriers": delivery.CARRIERS,
             "figures": measures.delivery_figures(cases=mine),
@@ -349,4 +381,39 @@ def delivery_page(request):
             "helpers": access.visible_staff(request.user).filter(window__number="40")[:20]
             or access.visible_staff(request.user).filter(window__isnull=False)[:20],
         },
+        status=status,
+    )
+
+
+@_staff
+@require_POST
+def reveal_address(request, case_id: int):
+    """One click on the posting list shows the applicant's name and address in full for this answer, to write the
+    waybill: the reason is optional (寄递送达结果 when none is given), the view audited as every reveal of personal
+    data (core.personal.reveal → personal_data.view), and only for the cases of the clerk's own organisation."""
+    from zhengwu.cases.models import Case
+    from zhengwu.workbench.reveal import answer as reveal_answer
+
+    if not request.staff.has_role(Role.WINDOW_CLERK, Role.CENTRE_MANAGER):
+        raise AccessDenied("只有窗口工作人员和中心管理人员可以登记送达")
+    centre = _centre(request)
+    mine = Case.objects.filter(window__centre=centre)
+    case = mine.select_related("applicant", "organisation").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("找不到该办件")
+    if not str(request.POST.get("reason", "")).strip():
+        request.POST = request.POST.copy()
+        request.POST["reason"] = POSTING_REASON
+
+    def page(reveal, status):
+        return _delivery_page(request, centre, mine, revealed=case, reveal=reveal, status=status)
+
+    return reveal_answer(
+        request,
+        obj=case,
+        fields=["applicant.name", "delivery_address"],
+        may=_may_see_address(request, case),
+        refusal=ADDRESS_REFUSAL,
+        label=case.number,
+        page=page,
     )
