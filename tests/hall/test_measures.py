@@ -122,3 +122,52 @@ def test_supervision_shows_waiting_now_and_today(hall, client):
     assert "大厅等候(今日)" in page
     row = page[page.index("大厅等候(今日)") :]
     assert ">1</td>" in row and ">10.0</td>" in row  # one waiting now; today's average wait 10 minutes
+
+
+def test_a_long_wait_is_told_to_the_groups_lead_and_the_duty_manager_by_notice_and_sms(hall, client):
+    from zhengwu.cases.models import OutboxMessage
+    from zhengwu.hall.models import HallSettings, WaitNotice
+
+    lead, duty = hall.clerk1, hall.manager
+    lead.staff.phone, duty.staff.phone = "13911110001", "13911110002"
+    lead.staff.save()
+    duty.staff.save()
+    hall.general.lead = lead
+    hall.general.save()
+    HallSettings.objects.filter(centre=hall.centre).update(duty_manager=duty)
+    now(9, 0)
+    queue.take_number(group=hall.general, source="kiosk")
+    now(9, 31)
+    [alert] = measures.warn_long_waits()
+    notices = WaitNotice.objects.filter(number__display="A001")
+    assert {n.recipient for n in notices} == {lead, duty} and all(n.alert == alert for n in notices)
+    texts = {m.recipient: m.body for m in OutboxMessage.objects.filter(channel="sms")}
+    assert set(texts) == {"13911110001", "13911110002"}
+    assert "A001 号 09:00 取号,已等候 31 分钟(上限 30 分钟)" in texts["13911110001"]
+    now(9, 50)
+    assert measures.warn_long_waits() == []  # once per number: no second notice, no second SMS
+    assert WaitNotice.objects.count() == 2 and OutboxMessage.objects.filter(channel="sms").count() == 2
+
+    client.force_login(lead)  # a window clerk: the list appears because something waits for them
+    home = client.get("/workbench/").content.decode()
+    assert "大厅等候超时提醒" in home and "已等候 31 分钟" in home
+    page = client.get("/workbench/hall/waits/").content.decode()
+    assert "A001" in page and "知悉" in page
+    mine = notices.get(recipient=lead)
+    client.force_login(duty)
+    assert client.post(f"/workbench/hall/waits/{mine.pk}/read/").status_code == 404  # not theirs
+    client.force_login(lead)
+    client.post(f"/workbench/hall/waits/{mine.pk}/read/")
+    mine.refresh_from_db()
+    assert mine.read_at == clock.now()
+    assert "大厅等候超时提醒" not in client.get("/workbench/").content.decode()
+
+
+def test_without_a_lead_or_duty_manager_the_centre_managers_are_told(hall):
+    from zhengwu.hall.models import WaitNotice
+
+    now(9, 0)
+    queue.take_number(group=hall.dedicated, source="kiosk")
+    now(10, 0)
+    measures.warn_long_waits()
+    assert [n.recipient for n in WaitNotice.objects.all()] == [hall.manager]

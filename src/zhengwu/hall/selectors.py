@@ -117,3 +117,20 @@ def dashboard_context(user) -> dict:
             {"centre": c.name, **measures.figures(centre=c, first=today, last=today)} for c in centres[:20]
         ]
     }
+
+
+def wait_notices(user):
+    """The wait warnings sent to the user, unread first, newest first."""
+    from zhengwu.hall.models import WaitNotice
+
+    return (
+        WaitNotice.objects.filter(recipient=user)
+        .select_related("number__group")
+        .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")
+    )
+
+
+def unread_wait_notices(user):
+    from zhengwu.hall.models import WaitNotice
+
+    return WaitNotice.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at", "-id")

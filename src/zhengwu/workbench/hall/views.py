@@ -88,6 +88,30 @@ def index(request):
 
 
 @_staff
+def wait_notices(request):
+    """等候超时提醒: the wait warnings sent to this person (the group's lead, the duty manager), to acknowledge."""
+    return render(
+        request,
+        "hall/workbench/waits.html",
+        {"notices": selectors.wait_notices(request.user)[:100]},
+    )
+
+
+@_staff
+@require_POST
+def wait_notice_read(request, notice_id: int):
+    from zhengwu.hall import measures
+    from zhengwu.hall.models import WaitNotice
+
+    notice = WaitNotice.objects.filter(pk=notice_id, recipient=request.user).first()
+    if notice is None:
+        raise Http404("找不到该提醒")
+    measures.acknowledge(notice=notice, by=request.user)
+    messages.success(request, "已知悉。")
+    return redirect("workbench_hall:waits")
+
+
+@_staff
 def terminal(request):
     """The window's terminal: the number called to it, the buttons, and who waits for the window's groups."""
     window = request.staff.window
