@@ -126,3 +126,18 @@ def test_bad_changes_are_refused_at_their_field_and_nothing_moves(festival, chan
     assert Slot.objects.count() == before
     festival.rule.refresh_from_db()
     assert festival.rule.end == dt.time(12)
+
+
+def test_the_centre_manager_changes_a_rule_on_the_workbench(festival, client):
+    client.force_login(festival.clerk1)
+    assert client.get("/workbench/hall/rules/").status_code == 403
+    client.force_login(festival.manager)
+    page = client.get("/workbench/hall/rules/").content.decode()
+    assert "预约时段规则" in page and "工作日(含调休上班日)" in page
+    form = {"rule": festival.rule.pk, "start": "09:00", "end": "11:00", "slot_minutes": "60", "capacity": "2"}
+    form |= {"weekdays": "12345", "is_active": "on"}
+    bad = client.post("/workbench/hall/rules/", {**form, "end": "08:00"})
+    assert bad.status_code == 422 and "结束时间应晚于开始时间" in bad.content.decode()
+    done = client.post("/workbench/hall/rules/", form, follow=True).content.decode()
+    assert f"删除 {len(WORKDAYS)} 个" in done
+    assert hours(festival.general, "02-24") == ["09:00/2", "10:00/2"]

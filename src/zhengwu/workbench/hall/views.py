@@ -87,6 +87,66 @@ def index(request):
     )
 
 
+def _time(value: str, field: str, label: str):
+    import datetime as dt
+
+    try:
+        return dt.time.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise DomainError(f"{label}应为 时:分,如 08:30", field=field) from None
+
+
+def _whole(value: str, field: str, label: str) -> int:
+    try:
+        return int(str(value or "").strip())
+    except ValueError:
+        raise DomainError(f"请填写{label}(整数)", field=field) from None
+
+
+@_staff
+def rules(request):
+    """预约时段规则: the centre manager changes a rule's hours, slot length, places, weekdays or switches it off; the
+    future slots follow at once (services.change_rule: free slots that no longer fit removed, booked ones kept and
+    their holders told by SMS)."""
+    from zhengwu.hall.models import SlotRule
+
+    if not request.staff.has_role(Role.CENTRE_MANAGER):
+        raise AccessDenied("只有中心管理人员可以修改预约时段规则")
+    centre = _centre(request)
+    rows = SlotRule.objects.filter(group__centre=centre).select_related("group", "item")
+    error, error_rule = None, None
+    if request.method == "POST":
+        rule = rows.filter(pk=_int(request.POST.get("rule"))).first()
+        if rule is None:
+            raise Http404("找不到该规则")
+        try:
+            result = services.change_rule(
+                rule=rule,
+                by=request.user,
+                start=_time(request.POST.get("start"), "start", "开始时间"),
+                end=_time(request.POST.get("end"), "end", "结束时间"),
+                slot_minutes=_whole(request.POST.get("slot_minutes"), "slot_minutes", "每时段分钟数"),
+                capacity=_whole(request.POST.get("capacity"), "capacity", "每时段名额"),
+                weekdays=str(request.POST.get("weekdays", "")).strip(),
+                is_active=request.POST.get("is_active") == "on",
+            )
+        except DomainError as err:
+            error, error_rule = err, rule.pk
+        else:
+            messages.success(
+                request,
+                f"已修改「{rule.group.name}」的预约时段:新增 {result['added']} 个,删除 {result['removed']} 个;"
+                f"{result['kept']} 个已有预约的时段保留,已短信告知 {result['told']} 人改约方式。",
+            )
+            return redirect("workbench_hall:rules")
+    return render(
+        request,
+        "hall/workbench/rules.html",
+        {"centre": centre, "rules": rows, "error": error, "error_rule": error_rule, "post": request.POST},
+        status=422 if error else 200,
+    )
+
+
 @_staff
 def wait_notices(request):
     """等候超时提醒: the wait warnings sent to this person (the group's lead, the duty manager), to acknowledge."""
