@@ -274,3 +274,24 @@ def test_the_clerk_who_posts_reveals_the_address_with_one_click_audited(world, c
     assert refused.status_code in (403, 404)
     assert "贵溪市雄石街道建设路12号" not in refused.content.decode()
     assert AuditRecord.objects.filter(action="personal_data.view").count() == 2
+
+
+def test_the_kiosk_speaks_to_screen_readers_and_has_a_large_print_mode(hall, client):
+    queue.take_number(group=hall.general, source="kiosk")
+    page = client.get(f"/hall/{hall.centre.pk}/kiosk/").content.decode()
+    assert 'aria-label="取号:综合受理,当前等候 1 人"' in page  # the button says what it does, not just "A"
+    assert 'class="zw-kiosk-prefix" aria-hidden="true"' in page
+    assert 'aria-describedby="code-hint"' in page and 'href="?large=1"' in page
+    assert "zw-kiosk-large" not in page.split("<body")[1][:60]
+    large = client.get(f"/hall/{hall.centre.pk}/kiosk/?large=1").content.decode()
+    assert 'class="zw-kiosk zw-kiosk-large"' in large and 'name="large" value="1"' in large
+    assert f"?book={hall.general.pk}&amp;large=1" in large
+    taken = client.post(
+        f"/hall/{hall.centre.pk}/kiosk/", {"group": hall.general.pk, "large": "1"}
+    ).content.decode()
+    assert 'aria-label="号码 A 0 0 2"' in taken and 'aria-live="polite"' in taken
+    assert "zw-kiosk-large" in taken and f"/hall/{hall.centre.pk}/kiosk/?large=1" in taken
+    bad = client.post(
+        f"/hall/{hall.centre.pk}/kiosk/", {"action": "checkin", "code": "XXXX"}
+    ).content.decode()
+    assert 'role="alert" aria-live="assertive"' in bad

@@ -232,7 +232,18 @@ def kiosk(request, centre_id: int):
     booking_group = next(
         (g for g in groups if g.pk == _int(request.GET.get("book") or request.POST.get("book"))), None
     )
-    context = {"centre": centre, "groups": groups, "taken": taken, "error": error, "booked": booked}
+    # 大字模式: larger print for those who need it, kept through the kiosk's links and forms (no script)
+    large = "1" if (request.GET.get("large") or request.POST.get("large")) == "1" else ""
+    waiting = {q["group"].pk: q["waiting"] for q in selectors.queue_now(centre)}
+    context = {
+        "centre": centre,
+        "groups": [{"group": g, "waiting": waiting.get(g.pk, 0)} for g in groups],
+        "taken": taken,
+        "error": error,
+        "booked": booked,
+        "large": large,
+        "keep": "?large=1" if large else "",
+    }
     if booking_group is not None and booked is None:
         upcoming = Slot.objects.filter(
             group=booking_group, start__gt=clock.now(), booked__lt=F("capacity")
@@ -252,7 +263,12 @@ def kiosk(request, centre_id: int):
         )
     if taken is not None:
         link = request.build_absolute_uri(reverse("portal_hall:number", args=[taken.token]))
-        context.update(progress=queue.progress(taken), qr=qr_svg(link, scale=5), link=link)
+        context.update(
+            progress=queue.progress(taken),
+            qr=qr_svg(link, scale=5),
+            link=link,
+            spoken=" ".join(taken.display),  # read out one character at a time: "A 0 0 1"
+        )
     return render(request, "hall/portal/kiosk.html", context)
 
 
