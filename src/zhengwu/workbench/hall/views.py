@@ -415,11 +415,13 @@ ADDRESS_REFUSAL = "只能查看本单位办件的送达地址:寄递由承办单
 
 
 def _may_see_address(request, case) -> bool:
-    """The staff who post: window clerks and centre managers acting for the case's organisation (core.access)."""
+    """The staff who post: window clerks and centre managers acting for the case's organisation, and the clerk at
+    the window that received it (core.access.may_reveal_personal)."""
     return access.may_reveal_personal(
         request.user,
         organisations=[case.organisation],
         roles=(Role.WINDOW_CLERK, Role.CENTRE_MANAGER),
+        window=case.window,
         overseers=(),
     )
 
@@ -433,7 +435,7 @@ def _delivery_page(request, centre, mine, *, revealed=None, reveal=None, status:
     to_post = (
         mine.filter(status=Status.DECIDED, requested_delivery__in=[Delivery.POST, Delivery.HOME])
         .exclude(hall_dispatches__state=Dispatch.State.POSTED)
-        .select_related("applicant", "version", "organisation")
+        .select_related("applicant", "version", "organisation", "window")
         .order_by("decided_at")[:50]
     )
     posted = Dispatch.objects.filter(case__in=mine, state=Dispatch.State.POSTED).select_related(
@@ -482,7 +484,7 @@ def reveal_address(request, case_id: int):
         raise AccessDenied("只有窗口工作人员和中心管理人员可以登记送达")
     centre = _centre(request)
     mine = Case.objects.filter(window__centre=centre)
-    case = mine.select_related("applicant", "organisation").filter(pk=case_id).first()
+    case = mine.select_related("applicant", "organisation", "window").filter(pk=case_id).first()
     if case is None:
         raise Http404("找不到该办件")
     if not str(request.POST.get("reason", "")).strip():
