@@ -146,7 +146,7 @@ def test_the_citizen_chooses_post_and_sees_the_tracking_number(
         mobile.get_by_label("邮寄送达").check()
         mobile.get_by_label(re.compile("送达地址")).fill("贵溪市雄石街道建设路")
         mobile.get_by_role("button", name="保存").click()
-        expect(mobile.locator("#form-errors")).to_contain_text("送达地址不完整")
+        expect(mobile.locator("#id_delivery-address_error")).to_contain_text("送达地址不完整")
         mobile.get_by_label(re.compile("送达地址")).fill("贵溪市雄石街道建设路12号")
         mobile.get_by_role("button", name="保存").click()
         expect(mobile.get_by_text("已选择「邮寄送达」")).to_be_visible()
@@ -154,6 +154,9 @@ def test_the_citizen_chooses_post_and_sees_the_tracking_number(
 
         sign_in("clerk", PASSWORD)
         page.goto("/workbench/hall/delivery/")
+        expect(page.get_by_text("贵溪市雄石街道建设路12号")).to_have_count(0)  # masked in the list
+        page.get_by_role("button", name=re.compile("显示办件 .* 的完整地址")).click()  # one click, no reason
+        expect(page.get_by_text("贵溪市雄石街道建设路12号")).to_be_visible()
         page.get_by_label("邮件单号").fill("EA123456789CN")
         page.get_by_role("button", name="寄出").click()
         expect(page.get_by_text(f"{decided_case.number} 已登记寄出 EA123456789CN")).to_be_visible()

@@ -122,3 +122,114 @@ def test_supervision_shows_waiting_now_and_today(hall, client):
     assert "大厅等候(今日)" in page
     row = page[page.index("大厅等候(今日)") :]
     assert ">1</td>" in row and ">10.0</td>" in row  # one waiting now; today's average wait 10 minutes
+
+
+def test_a_long_wait_is_told_to_the_groups_lead_and_the_duty_manager_by_notice_and_sms(hall, client):
+    from zhengwu.cases.models import OutboxMessage
+    from zhengwu.hall.models import HallSettings, WaitNotice
+
+    lead, duty = hall.clerk1, hall.manager
+    lead.staff.phone, duty.staff.phone = "13911110001", "13911110002"
+    lead.staff.save()
+    duty.staff.save()
+    hall.general.lead = lead
+    hall.general.save()
+    HallSettings.objects.filter(centre=hall.centre).update(duty_manager=duty)
+    now(9, 0)
+    queue.take_number(group=hall.general, source="kiosk")
+    now(9, 31)
+    [alert] = measures.warn_long_waits()
+    notices = WaitNotice.objects.filter(number__display="A001")
+    assert {n.recipient for n in notices} == {lead, duty} and all(n.alert == alert for n in notices)
+    texts = {m.recipient: m.body for m in OutboxMessage.objects.filter(channel="sms")}
+    assert set(texts) == {"13911110001", "13911110002"}
+    assert "A001 号 09:00 取号,已等候 31 分钟(上限 30 分钟)" in texts["13911110001"]
+    now(9, 50)
+    assert measures.warn_long_waits() == []  # once per number: no second notice, no second SMS
+    assert WaitNotice.objects.count() == 2 and OutboxMessage.objects.filter(channel="sms").count() == 2
+
+    client.force_login(lead)  # a window clerk: the list appears because something waits for them
+    home = client.get("/workbench/").content.decode()
+    assert "大厅等候超时提醒" in home and "已等候 31 分钟" in home
+    page = client.get("/workbench/hall/waits/").content.decode()
+    assert "A001" in page and "知悉" in page
+    mine = notices.get(recipient=lead)
+    client.force_login(duty)
+    assert client.post(f"/workbench/hall/waits/{mine.pk}/read/").status_code == 404  # not theirs
+    client.force_login(lead)
+    client.post(f"/workbench/hall/waits/{mine.pk}/read/")
+    mine.refresh_from_db()
+    assert mine.read_at == clock.now()
+    assert "大厅等候超时提醒" not in client.get("/workbench/").content.decode()
+
+
+def test_without_a_lead_or_duty_manager_the_centre_managers_are_told(hall):
+    from zhengwu.hall.models import WaitNotice
+
+    now(9, 0)
+    queue.take_number(group=hall.dedicated, source="kiosk")
+    now(10, 0)
+    measures.warn_long_waits()
+    assert [n.recipient for n in WaitNotice.objects.all()] == [hall.manager]
+
+
+def test_the_indicators_carry_the_halls_figures_from_sql_aggregates(hall):
+    from zhengwu.supervision import indicators
+
+    test_waiting_and_service_times_on_a_worked_example(hall)  # its numbers, served and waiting, as set there
+    period = indicators.Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    python = measures.figures(centre=hall.centre, first=period.first, last=period.last)
+    result = indicators.compute(period=period, by="centre")
+    [row] = [r for r in result["rows"] if r["key"] == hall.centre.pk]
+    assert (
+        (row["hall_taken"], row["hall_called"], row["hall_average_wait"], row["hall_p90_wait"])
+        == (
+            python["taken"],
+            python["called"],
+            python["average_wait"],
+            python["p90_wait"],
+        )
+        == (5, 5, 12.0, 20.0)
+    )
+    assert (row["hall_served"], row["hall_average_service"]) == (python["served"], python["average_service"])
+    total = result["total"]
+    assert (total["hall_average_wait"], total["hall_p90_wait"]) == (12.0, 20.0)  # the total's own, not a sum
+    by_window = {r["label"]: r for r in indicators.compute(period=period, by="window")["rows"]}
+    assert by_window[str(hall.w2)]["hall_average_wait"] == python["by_window"]["2"]["average_wait"]
+    by_org = {r["key"]: r for r in indicators.compute(period=period, by="organisation")["rows"]}
+    assert by_org[hall.office.pk]["hall_taken"] == 5
+    header, _ = indicators.as_table(result)
+    assert "平均等候(分钟)" in header and "90%等候(分钟)" in header and "爽约率" in header
+    assert "平均等候(分钟)" in indicators.to_csv(result).splitlines()[0]
+
+
+def test_no_show_rate_and_bookings_used_in_the_indicators_and_the_command(hall, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
+    slot = Slot.objects.filter(group=hall.general, day=dt.date(2026, 11, 19)).order_by("start").first()
+    used = services.book(slot=slot, channel="hotline", name="甲", phone="13900000001", by=hall.operator)
+    services.book(slot=slot, channel="hotline", name="乙", phone="13900000002", by=hall.operator)
+    clock.set_now(at("2026-11-19", 8, 50))
+    queue.check_in(booking=used)
+    clock.set_now(at("2026-11-19", 12))
+    services.mark_no_shows()
+    out = tmp_path / "indicators.json"
+    call_command("indicators", "--from", "2026-11-01", "--to", "2026-11-30", "--by", "centre", "-o", str(out))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    total = data["total"]
+    assert (total["hall_bookings"], total["hall_bookings_used"], total["hall_no_shows"]) == (2, 1, 1)
+    assert total["hall_no_show_rate"] == 0.5
+
+
+def test_the_dashboard_shows_the_halls_month(hall, client):
+    test_waiting_and_service_times_on_a_worked_example(hall)
+    client.force_login(hall.manager)
+    page = client.get("/workbench/supervision/").content.decode()
+    row = page[page.index('data-testid="hall-month"') :]
+    row = row[: row.index("</tr>")]
+    assert "贵溪市政务服务中心" in row and ">12.0</td>" in row and ">20.0</td>" in row
+    indicators_page = client.get("/workbench/supervision/indicators/?by=centre").content.decode()
+    assert "平均等候(分钟)" in indicators_page and "1200.0%" not in indicators_page

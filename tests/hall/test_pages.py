@@ -178,10 +178,13 @@ def test_the_applicant_chooses_delivery_and_the_clerk_posts_it(world, client):
         form={"subject": "申请"},
     )
     assert "选择结果送达方式" in client.get(f"/cases/mine/{case.number}/").content.decode()
-    bad = client.post(f"/hall/delivery/{case.number}/", {"method": "post", "address": "贵溪市建设路"})
-    assert "送达地址不完整" in bad.content.decode()
+    bad = client.post(
+        f"/hall/delivery/{case.number}/", {"delivery-method": "post", "delivery-address": "贵溪市建设路"}
+    )
+    assert bad.status_code == 422 and "送达地址不完整" in bad.content.decode()
     ok = client.post(
-        f"/hall/delivery/{case.number}/", {"method": "post", "address": "贵溪市雄石街道建设路12号"}
+        f"/hall/delivery/{case.number}/",
+        {"delivery-method": "post", "delivery-address": "贵溪市雄石街道建设路12号"},
     )
     assert ok["Location"] == f"/cases/mine/{case.number}/"
     cases.accept_case(case=case, by=world.clerk)
@@ -192,6 +195,7 @@ def test_the_applicant_chooses_delivery_and_the_clerk_posts_it(world, client):
     signed_in(client, world.clerk)
     page = client.get("/workbench/hall/delivery/").content.decode()
     assert case.number in page and "贵溪市雄石街道建设路12号" not in page  # the address is masked in the list
+    assert "显示完整地址" in page
     client.post(
         "/workbench/hall/delivery/",
         {"action": "post", "case": case.pk, "carrier": "EMS", "tracking_number": "EA123456789CN"},
@@ -232,3 +236,62 @@ def test_booking_at_the_kiosk(hall, client):
     ).content.decode()
     booking = Booking.objects.get()
     assert booking.channel == "kiosk" and booking.code in done and "预约成功" in done
+
+
+def test_the_clerk_who_posts_reveals_the_address_with_one_click_audited(world, client):
+    from zhengwu.cases import services as cases
+    from zhengwu.core.models import AuditRecord
+    from zhengwu.hall import delivery
+
+    case = cases.submit_case(
+        item=world.item,
+        applicant=world.citizen,
+        by=world.clerk,
+        channel="counter",
+        window=world.dedicated,
+        form={"subject": "申请"},
+    )
+    delivery.choose(case=case, method="post", address="贵溪市雄石街道建设路12号", by=None)
+    cases.accept_case(case=case, by=world.clerk)
+    cases.claim_step(case=case, by=world.approver)
+    cases.complete_step(case=case, by=world.approver, opinion="审查通过")
+    cases.claim_step(case=case, by=world.head)
+    cases.decide_case(case=case, by=world.head, grant=True, reasons="符合条件")
+    signed_in(client, world.clerk)
+    shown = client.post(f"/workbench/hall/delivery/{case.pk}/reveal/", {"reason": ""})  # one click, no reason
+    html = shown.content.decode()
+    assert shown.status_code == 200 and "贵溪市雄石街道建设路12号" in html and "张三" in html
+    assert "已记入审计日志" in html
+    record = AuditRecord.objects.filter(action="personal_data.view", object_id=str(case.pk)).get()
+    assert record.summary["reason"] == "寄递送达结果" and "delivery_address" in record.summary["fields"]
+    assert record.actor == world.clerk
+    client.post(f"/workbench/hall/delivery/{case.pk}/reveal/", {"reason": "核对门牌号"})
+    assert AuditRecord.objects.filter(action="personal_data.view", summary__reason="核对门牌号").exists()
+    again = client.get("/workbench/hall/delivery/").content.decode()
+    assert "贵溪市雄石街道建设路12号" not in again  # masked again on the next page
+    signed_in(client, world.outsider)  # a clerk of another organisation
+    refused = client.post(f"/workbench/hall/delivery/{case.pk}/reveal/", {"reason": "寄递"})
+    assert refused.status_code in (403, 404)
+    assert "贵溪市雄石街道建设路12号" not in refused.content.decode()
+    assert AuditRecord.objects.filter(action="personal_data.view").count() == 2
+
+
+def test_the_kiosk_speaks_to_screen_readers_and_has_a_large_print_mode(hall, client):
+    queue.take_number(group=hall.general, source="kiosk")
+    page = client.get(f"/hall/{hall.centre.pk}/kiosk/").content.decode()
+    assert 'aria-label="取号:综合受理,当前等候 1 人"' in page  # the button says what it does, not just "A"
+    assert 'class="zw-kiosk-prefix" aria-hidden="true"' in page
+    assert 'aria-describedby="code-hint"' in page and 'href="?large=1"' in page
+    assert "zw-kiosk-large" not in page.split("<body")[1][:60]
+    large = client.get(f"/hall/{hall.centre.pk}/kiosk/?large=1").content.decode()
+    assert 'class="zw-kiosk zw-kiosk-large"' in large and 'name="large" value="1"' in large
+    assert f"?book={hall.general.pk}&amp;large=1" in large
+    taken = client.post(
+        f"/hall/{hall.centre.pk}/kiosk/", {"group": hall.general.pk, "large": "1"}
+    ).content.decode()
+    assert 'aria-label="号码 A 0 0 2"' in taken and 'aria-live="polite"' in taken
+    assert "zw-kiosk-large" in taken and f"/hall/{hall.centre.pk}/kiosk/?large=1" in taken
+    bad = client.post(
+        f"/hall/{hall.centre.pk}/kiosk/", {"action": "checkin", "code": "XXXX"}
+    ).content.decode()
+    assert 'role="alert" aria-live="assertive"' in bad

@@ -206,4 +206,4 @@ def test_the_home_page_stays_cheap_with_every_list(client, world, at_decision, d
     with django_assert_max_num_queries(45):
         response = client.get("/workbench/")
     html = response.content.decode()
-    assert len(_lists(html)) == 15 and _count(html, "cases_to_accept") == 4
+    assert len(_lists(html)) == 16 and _count(html, "cases_to_accept") == 4  # 16: the hall's wait warnings

@@ -48,22 +48,26 @@ def _age(id_number: str, on: dt.date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def offered(case: Case) -> list[str]:
-    """The methods the item's guide offers for its result (window always), plus home delivery."""
-    methods = [m for m in (case.version.result_delivery or []) if m in Delivery.values]
+def offered_for(version) -> list[str]:
+    """The methods an item version's guide offers for its result (window always), plus home delivery."""
+    methods = [m for m in (version.result_delivery or []) if m in Delivery.values]
     return list(dict.fromkeys([Delivery.WINDOW, *methods, Delivery.HOME]))
 
 
-def choose(*, case: Case, method: str, address: str = "", reason: str = "", by) -> Case:
-    """The applicant's choice (on their case page or at the counter). Post and home delivery need an address in a
-    form a courier can find; home delivery (上门送达) is for the elderly (60 and over, read from the ID number) and the
-    disabled (declared, checked at the window)."""
+def offered(case: Case) -> list[str]:
+    return offered_for(case.version)
+
+
+def check_choice(*, version, method: str, address: str = "", reason: str = "", id_number: str = "") -> tuple:
+    """The choice checked before anything is written (the apply and counter forms check it with the other fields):
+    (method, address), the address kept only for post and home delivery. Home delivery (上门送达) is for the
+    elderly (60 and over, read from the applicant's ID number) and the disabled (declared, checked at the window).
+    Each error names its field: method, address or reason."""
+    method = str(method or "")
     if method not in Delivery.values:
-        raise ValidationFailed("送达方式无效", field="method")
-    if method not in offered(case):
+        raise ValidationFailed("请选择结果送达方式", field="method")
+    if method not in offered_for(version):
         raise ValidationFailed(f"该事项不提供「{Delivery(method).label}」", field="method")
-    if case.status in (Status.DELIVERED, Status.COMPLETED) or case.hall_dispatches.exists():
-        raise Conflict("结果已送达或已寄出,不能再改送达方式")
     if method in (Delivery.POST, Delivery.HOME):
         address = check_address(address)
     else:
@@ -71,9 +75,24 @@ def choose(*, case: Case, method: str, address: str = "", reason: str = "", by) 
     if method == Delivery.HOME:
         if reason not in HOME_REASONS:
             raise ValidationFailed("上门送达请说明情形:老年人或残疾人", field="reason")
-        age = _age(case.applicant.id_number, clock.today())
+        age = _age(id_number, clock.today())
         if reason == "elderly" and (age is None or age < ELDERLY_AGE):
             raise ValidationFailed("上门送达(老年人)限60周岁以上的申请人", field="reason")
+    return method, address
+
+
+def choose(*, case: Case, method: str, address: str = "", reason: str = "", by) -> Case:
+    """The applicant's choice (when applying online, at the counter, or later on their case page), checked by
+    `check_choice`; refused once the result is delivered or posted."""
+    method, address = check_choice(
+        version=case.version,
+        method=method,
+        address=address,
+        reason=reason,
+        id_number=case.applicant.id_number,
+    )
+    if case.status in (Status.DELIVERED, Status.COMPLETED) or case.hall_dispatches.exists():
+        raise Conflict("结果已送达或已寄出,不能再改送达方式")
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(requested_delivery=method, delivery_address=address)
         case.requested_delivery, case.delivery_address = method, address

@@ -107,32 +107,52 @@ def per_number(number: QueueNumber) -> dict:
 WAIT_RULE = "hall.wait_over_limit"
 
 
+def wait_recipients(number: QueueNumber, settings_) -> list:
+    """Who is told of a long wait: the group's lead and the centre's duty manager; when neither is named, the
+    centre managers of the organisation that runs the centre. Active accounts only, each once."""
+    from zhengwu.core.models import Role, Staff
+
+    users = [u for u in (number.group.lead, settings_.duty_manager) if u is not None and u.is_active]
+    if not users and number.group.centre.managed_by_id:
+        managers = Staff.objects.filter(
+            organisation_id=number.group.centre.managed_by_id,
+            roles__role=Role.CENTRE_MANAGER,
+            user__is_active=True,
+        ).select_related("user")
+        users = [s.user for s in managers]
+    return list({u.pk: u for u in users}.values())
+
+
 def warn_long_waits(*, now: dt.datetime | None = None) -> list:
-    """A supervision alert (rule `hall.wait_over_limit`) to the centre's managing organisation for each number of
-    today whose wait (taken → called, or → now while waiting) went over the centre's limit; once per number."""
+    """For each number of today whose wait (taken → called, or → now while waiting) went over the centre's limit,
+    once per number: a supervision alert (rule `hall.wait_over_limit`) to the centre's managing organisation, a
+    notice on the workbench of the group's lead and the centre's duty manager (or its managers), and an SMS to them
+    through the outbox — all in one transaction, so a rolled-back run sends nothing."""
     from django.db import transaction
 
-    from zhengwu.core import audit
+    from zhengwu.core import audit, outbox
+    from zhengwu.hall.models import WaitNotice
     from zhengwu.hall.services import hall_settings
     from zhengwu.supervision.models import Alert, Severity
 
     now = now or clock.now()
     raised = []
     numbers = QueueNumber.objects.filter(day=clock.local_date(now)).select_related(
-        "group__centre__managed_by"
+        "group__centre__managed_by", "group__lead"
     )
-    limits: dict[int, int] = {}
+    cfgs: dict[int, object] = {}
     with transaction.atomic():
         for n in numbers:
             centre = n.group.centre
             if centre.managed_by_id is None:
                 continue
-            if centre.pk not in limits:
-                limits[centre.pk] = hall_settings(centre).wait_limit_minutes
+            if centre.pk not in cfgs:
+                cfgs[centre.pk] = hall_settings(centre)
+            limit = cfgs[centre.pk].wait_limit_minutes
             if n.called_at is None and n.state != QueueNumber.State.WAITING:
                 continue
             waited = minutes((n.called_at or now) - n.taken_at)
-            if waited <= limits[centre.pk]:
+            if waited <= limit:
                 continue
             key = f"{WAIT_RULE}:{n.pk}"
             if Alert.objects.filter(key=key).exists():
@@ -145,20 +165,49 @@ def warn_long_waits(*, now: dt.datetime | None = None) -> list:
                 title="大厅等候超时",
                 explanation=(
                     f"{centre.name}「{n.group.name}」{n.display} 号 {taken:%H:%M} 取号,"
-                    f"{'等候' if n.called_at else '已等候'} {int(waited)} 分钟,超过中心规定的 {limits[centre.pk]} 分钟"
+                    f"{'等候' if n.called_at else '已等候'} {int(waited)} 分钟,超过中心规定的 {limit} 分钟"
                 ),
-                data={
-                    "number": n.display,
-                    "group": n.group.prefix,
-                    "minutes": int(waited),
-                    "limit": limits[centre.pk],
-                },
+                data={"number": n.display, "group": n.group.prefix, "minutes": int(waited), "limit": limit},
                 organisation=centre.managed_by,
                 raised_at=now,
             )
-            audit.record("hall.wait_alert", alert, summary={"number": n.display, "minutes": int(waited)})
+            text = (
+                f"等候超时:{centre.name}「{n.group.name}」{n.display} 号 {taken:%H:%M} 取号,"
+                f"{'等候' if n.called_at else '已等候'} {int(waited)} 分钟(上限 {limit} 分钟),请协调窗口。"
+            )
+            told = []
+            for user in wait_recipients(n, cfgs[centre.pk]):
+                _, made = WaitNotice.objects.get_or_create(
+                    recipient=user, number=n, defaults={"alert": alert, "text": text, "created_at": now}
+                )
+                if not made:
+                    continue
+                staff = getattr(user, "staff", None)
+                if staff is not None and staff.phone:
+                    outbox.post("sms", staff.phone, text)
+                told.append(user.pk)
+            audit.record(
+                "hall.wait_alert",
+                alert,
+                summary={"number": n.display, "minutes": int(waited), "told": told},
+            )
             raised.append(alert)
     return raised
+
+
+def acknowledge(*, notice, by) -> None:
+    """The person told marks the notice read (知悉); only their own."""
+    from django.db import transaction
+
+    from zhengwu.core import audit
+    from zhengwu.core.errors import AccessDenied
+    from zhengwu.hall.models import WaitNotice
+
+    if notice.recipient_id != getattr(by, "pk", None):
+        raise AccessDenied("只能确认发给本人的提醒")
+    with transaction.atomic():
+        if WaitNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=clock.now()):
+            audit.record("hall.wait_notice_read", notice, actor=by)
 
 
 # ---- the monthly bulletin

@@ -54,6 +54,15 @@ class HallSettings(models.Model):
     booking_days = models.PositiveSmallIntegerField(
         _("可预约天数"), default=14, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
+    duty_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("值班负责人"),
+        help_text=_("接收等候超时预警(工作台提醒和短信);未指定时发给中心管理人员"),
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("大厅设置")
@@ -83,6 +92,15 @@ class WindowGroup(models.Model):
         default=10,
         validators=[MinValueValidator(1)],
         help_text=_("尚无当日数据时用于估计等候时间"),
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("分组负责人"),
+        help_text=_("接收本分组的等候超时预警"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -380,3 +398,30 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.tracking_number}"
+
+
+class WaitNotice(models.Model):
+    """A wait over the centre's limit told to a person (the duty manager, the group's lead): shown on their
+    workbench until acknowledged, and sent by SMS; one per number and person."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="hall_wait_notices", verbose_name=_("接收人")
+    )
+    number = models.ForeignKey(
+        QueueNumber, models.CASCADE, related_name="wait_notices", verbose_name=_("排队号")
+    )
+    alert = models.ForeignKey(
+        "supervision.Alert", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("预警")
+    )
+    text = models.CharField(_("内容"), max_length=200)
+    created_at = models.DateTimeField(_("时间"))
+    read_at = models.DateTimeField(_("知悉时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("等候超时提醒")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "number"], name="hall_wait_notice_once")]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

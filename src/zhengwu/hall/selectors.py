@@ -103,17 +103,43 @@ def screen_context(centre) -> dict:
 
 
 def dashboard_context(user) -> dict:
-    """The supervision dashboard's hall panel: each centre in the user's reach that has window groups, now and today."""
+    """The supervision dashboard's hall panel: each centre in the user's reach that has window groups — waiting now
+    and today, and the month so far from the SQL aggregates of supervision's indicators (hall.indicators)."""
     from zhengwu.core import access
-    from zhengwu.core.models import ServiceCentre
-    from zhengwu.hall import measures
+    from zhengwu.core.models import Organisation, ServiceCentre
+    from zhengwu.hall import indicators, measures
+    from zhengwu.supervision.indicators import Period
 
     centres = ServiceCentre.objects.filter(window_groups__isnull=False).distinct().order_by("pk")
     if not access.is_administrator(user):
         centres = centres.filter(pk__in=access.visible_centres(user).values("pk"))
+    centres = list(centres[:20])
     today = clock.today()
+    month = indicators.source(
+        period=Period(today.replace(day=1), today), organisations=Organisation.objects.all(), by="centre"
+    )
     return {
         "hall_panels": [
-            {"centre": c.name, **measures.figures(centre=c, first=today, last=today)} for c in centres[:20]
-        ]
+            {"centre": c.name, **measures.figures(centre=c, first=today, last=today)} for c in centres
+        ],
+        "hall_month": [
+            {"centre": c.name, **dict.fromkeys(indicators.AVERAGES), **month.get(c.pk, {})} for c in centres
+        ],
     }
+
+
+def wait_notices(user):
+    """The wait warnings sent to the user, unread first, newest first."""
+    from zhengwu.hall.models import WaitNotice
+
+    return (
+        WaitNotice.objects.filter(recipient=user)
+        .select_related("number__group")
+        .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id")
+    )
+
+
+def unread_wait_notices(user):
+    from zhengwu.hall.models import WaitNotice
+
+    return WaitNotice.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at", "-id")

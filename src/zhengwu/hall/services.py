@@ -102,6 +102,98 @@ def generate_slots(*, centre: ServiceCentre, first: dt.date | None = None, days:
     return len(new)
 
 
+RULE_FIELDS = (
+    "days",
+    "weekdays",
+    "extended",
+    "start",
+    "end",
+    "slot_minutes",
+    "capacity",
+    "valid_from",
+    "valid_to",
+)
+RULE_FIELDS += ("is_active", "item")
+
+
+def rebook_url(booking: Booking) -> str:
+    return f"{getattr(settings, 'ZHENGWU_PUBLIC_URL', '')}/hall/book/?group={booking.slot.group_id}"
+
+
+def change_rule(*, rule: SlotRule, by, **changes) -> dict:
+    """Change a slot rule and bring its future slots in line, in one transaction: slots the rule still makes get its
+    new places (never fewer than are booked); slots it no longer makes are removed when nobody booked them, and kept
+    when someone did — closed to new bookings, detached from the rule, each holder told by SMS (through the outbox)
+    that the booking stands, with the links to cancel and to book another time; the slots the rule now makes are
+    added (generate_slots). Returns {"added", "removed", "kept", "told"}."""
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"不能修改的字段:{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+    from django.core.exceptions import ValidationError
+
+    with transaction.atomic():
+        rule = SlotRule.objects.select_for_update().select_related("group__centre").get(pk=rule.pk)
+        before = {f: str(getattr(rule, f)) for f in changes}
+        for field, value in changes.items():
+            setattr(rule, field, value)
+        if rule.start and rule.end and rule.end <= rule.start:
+            raise ValidationFailed("结束时间应晚于开始时间", field="end")
+        try:
+            rule.full_clean()
+        except ValidationError as err:
+            field, messages = next(iter(err.message_dict.items()))
+            raise ValidationFailed(messages[0], field=field) from None
+        rule.save()
+        centre = rule.group.centre
+        now = clock.now()
+        future = list(Slot.objects.select_for_update().filter(rule=rule, start__gt=now).order_by("start"))
+        days = sorted({slot.day for slot in future})
+        planned = {
+            (p.start, p.end): p
+            for day in days
+            for p in planning.plan_day([rule], day)
+            if p.rule.pk == rule.pk
+        }
+        removed, kept, told = 0, 0, 0
+        for slot in future:
+            fits = planned.get((slot.start, slot.end))
+            if fits is not None and slot.item_id == rule.item_id:
+                capacity = max(fits.capacity, slot.booked)
+                if (slot.capacity, slot.extended) != (capacity, fits.extended):
+                    slot.capacity, slot.extended = capacity, fits.extended
+                    slot.save(update_fields=["capacity", "extended"])
+                continue
+            if slot.booked == 0 and not slot.bookings.exists():
+                slot.delete()
+                removed += 1
+                continue
+            slot.capacity, slot.rule = slot.booked, None  # closed: it stays for those who booked it
+            slot.save(update_fields=["capacity", "rule"])
+            kept += 1
+            for booking in slot.bookings.filter(state=Booking.State.BOOKED):
+                _message(
+                    booking,
+                    f"{booking.name}:{centre.name}调整了「{slot.group.name}」的预约时段。您预约的 {_when(slot)} "
+                    f"仍然有效,预约码 {booking.code}。如需改约,请取消原预约:{cancel_url(booking)} "
+                    f"再重新预约:{rebook_url(booking)}",
+                )
+                told += 1
+        audit.record(
+            "hall.slot_rule_changed",
+            rule,
+            actor=_actor(by),
+            summary={
+                "before": before,
+                "after": {f: str(getattr(rule, f)) for f in changes},
+                "removed": removed,
+                "kept": kept,
+                "told": told,
+            },
+        )
+        added = generate_slots(centre=centre)
+    return {"added": added, "removed": removed, "kept": kept, "told": told}
+
+
 def open_slots(*, group: WindowGroup, day: dt.date, item=None):
     """The slots of a group on a day a person can still book (places left, not begun), for the item if given."""
     qs = Slot.objects.filter(group=group, day=day, start__gt=clock.now(), booked__lt=F("capacity"))

@@ -38,7 +38,7 @@ def content(year: int, month: int, *, user=None) -> dict:
     period = indicators.Period.month(year, month)
     by_org = indicators.compute(period=period, by="organisation", user=user)
     by_window = indicators.compute(period=period, by="window", user=user)
-    header, table = indicators.as_table(by_org)
+    header, table = indicators.as_table(by_org, indicators.CASE_COLUMNS)
     overdue = indicators.drill(period=period, metric="overdue_open", user=user) | indicators.drill(
         period=period, metric="overdue_completed", user=user
     )

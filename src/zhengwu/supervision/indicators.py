@@ -402,6 +402,7 @@ def compute(
             _complaint_counts(period, organisations, grouping),
             _rating_counts(period, organisations, grouping),
             _order_counts(organisations, grouping),
+            *[source(period=period, organisations=organisations, by=grouping) for source in SOURCES],
         ]
 
     # Every count is additive over organisations, so the total is the sum of the organisation rows.
@@ -424,6 +425,8 @@ def compute(
                 }
             )
         )
+    for source in SOURCES:  # their averages and percentiles are not sums: each source gives its own total
+        total_parts.update(source(period=period, organisations=organisations, by=None).get(None, {}))
     total = _row(None, "合计", [{None: total_parts}])
     rows = []
     if by is not None:
@@ -448,7 +451,7 @@ def _row(key, label, sources) -> dict:
     for source in sources:
         merged.update(source.get(key, {}))
     for name, value in merged.items():
-        row[name] = value if value is not None else 0
+        row[name] = value if value is not None or name in NULLABLE else 0
     for name, (_, num, den) in RATES.items():
         row[name] = _rate(row.get(num), row.get(den)) if num in row and den in row else None
     return row
@@ -494,10 +497,33 @@ COLUMNS = [
 ]
 
 
-def as_table(result: dict) -> tuple[list[str], list[list]]:
+# Figures other domains add (the hall's waiting and bookings): each source a function (period=, organisations=, by=)
+# returning {key: {name: value}} for the grouping `by`, and with by=None {None: {...}} for the total (its averages
+# and percentiles are not sums of the rows); registered in the domain's AppConfig.ready() with `add_source`, so
+# supervision imports none (the bulletin's SECTIONS work the same way).
+SOURCES: list = []
+NULLABLE: set[str] = set()  # averages and rates: "—" when nothing was measured, never 0
+PLAIN: set[str] = set()  # figures that are not shares (minutes): shown as they are, not as a percentage
+CASE_COLUMNS = list(COLUMNS)  # the bulletin's indicator table (the hall has its own section there)
+
+
+def add_source(source, columns: dict[str, str], *, nullable=(), plain=()) -> None:
+    """Register a source with its columns (name → Chinese label), added after the case columns."""
+    if source not in SOURCES:
+        SOURCES.append(source)
+    for name, label in columns.items():
+        LABELS[name] = label
+        if name not in COLUMNS:
+            COLUMNS.append(name)
+    NULLABLE.update(nullable)
+    PLAIN.update(plain)
+
+
+def as_table(result: dict, columns: list[str] | None = None) -> tuple[list[str], list[list]]:
     """Header and rows (each group, then the total) for CSV, Excel and the bulletin."""
-    header = ["分组"] + [LABELS[c] for c in COLUMNS]
-    body = [[r["label"]] + [r.get(c) for c in COLUMNS] for r in result["rows"] + [result["total"]]]
+    columns = COLUMNS if columns is None else columns
+    header = ["分组"] + [LABELS[c] for c in columns]
+    body = [[r["label"]] + [r.get(c) for c in columns] for r in result["rows"] + [result["total"]]]
     return header, body
 
 

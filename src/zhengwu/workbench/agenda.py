@@ -451,8 +451,38 @@ def _items_to_publish(user, today: _Today) -> WorkList:
     )
 
 
+def _hall_waits(user, today: _Today) -> WorkList:
+    """等候超时: the hall's wait warnings sent to this person, not yet acknowledged."""
+    from zhengwu.hall import selectors as hall
+
+    def row(notice) -> Row:
+        return Row(
+            title=notice.text,
+            url=_url("workbench_hall:waits"),
+            due=notice.created_at,
+            level=RED,
+            flag=_("等候超时"),
+        )
+
+    return _listed(
+        "hall_waits",
+        _("大厅等候超时提醒"),
+        "bi-hourglass-split",
+        hall.unread_wait_notices(user),
+        row,
+        _url("workbench_hall:waits"),
+    )
+
+
+def _has_hall_waits(user) -> bool:
+    from zhengwu.hall import selectors as hall
+
+    return hall.unread_wait_notices(user).exists()
+
+
 # (builder, the roles whose work it is). Order: what a person does first comes first.
 LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...]]] = [
+    (_hall_waits, (Role.CENTRE_MANAGER,)),
     (_cases_to_accept, (Role.WINDOW_CLERK,)),
     (_steps_to_handle, (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)),
     (_extensions, (Role.DEPARTMENT_HEAD,)),
@@ -476,4 +506,7 @@ def worklists(user) -> list[WorkList]:
     waiting after those with something."""
     today = _Today()
     lists = [build(user, today) for build, roles in LISTS if access.has_role(user, *roles)]
+    # the hall's wait warnings go to named people (a group's lead, the duty manager) whatever their role
+    if not access.has_role(user, Role.CENTRE_MANAGER) and _has_hall_waits(user):
+        lists.insert(0, _hall_waits(user, today))
     return sorted(lists, key=lambda w: w.count == 0)

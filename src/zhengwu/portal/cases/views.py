@@ -29,6 +29,8 @@ from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationF
 from zhengwu.core.masking import mask_phone, mask_resident_id
 from zhengwu.evaluation import links as rating_links
 from zhengwu.evaluation import selectors as ratings
+from zhengwu.hall import delivery as hall_delivery
+from zhengwu.hall.forms import DeliveryForm
 from zhengwu.portal.cases.forms import (
     ApplicantSignInForm,
     ApplyingAsForm,
@@ -306,6 +308,14 @@ def apply(request, code: str):
         own_power_of_attorney=own_poa,
         initial=applying_as_initial(draft, request.applicant),
     )
+    # 送达方式: chosen with the application (the address only for post and home delivery)
+    delivery = DeliveryForm(
+        request.POST or None,
+        version=version,
+        initial={"method": draft.requested_delivery, "address": draft.delivery_address}
+        if draft and draft.requested_delivery
+        else None,
+    )
     if request.method == "POST":
         done = selectors.case_by_key(request.user, key)
         if done is not None and done.number:
@@ -313,6 +323,9 @@ def apply(request, code: str):
             return redirect("portal_cases:detail", number=done.number)
         valid = all([form.is_valid(), who.is_valid()])  # both checked, so every error shows at once
         valid = not who.power_of_attorney_missing(form) and valid
+        principal = who.principal() if who.is_valid() else None
+        id_number = principal["id_number"] if principal else request.applicant.id_number
+        valid = delivery.check(id_number=id_number) and valid
         if valid:
             try:
                 with transaction.atomic():  # the principal only with the draft made for them
@@ -330,24 +343,31 @@ def apply(request, code: str):
                 uploaded = _upload_all(form, draft, request.user)
                 uploaded = _upload_power_of_attorney(who, draft, request.user) and uploaded
                 if uploaded and request.POST.get("action") == "submit":
-                    case = services.submit_case(
-                        item=item,
-                        applicant=applicant,
-                        by=request.user,
-                        form=form.form_data(),
-                        agent=who.agent(),
-                        idempotency_key=key,
-                        draft=draft,
-                    )
+                    with transaction.atomic():  # the case and its delivery choice, or neither
+                        case = services.submit_case(
+                            item=item,
+                            applicant=applicant,
+                            by=request.user,
+                            form=form.form_data(),
+                            agent=who.agent(),
+                            idempotency_key=key,
+                            draft=draft,
+                        )
+                        if delivery.chosen:
+                            hall_delivery.choose(case=case, **delivery.choice(), by=request.user)
                     messages.success(
                         request, f"申请已提交。办件编号 {case.number},查询码 {case.query_code},请妥善保存。"
                     )
                     return redirect("portal_cases:detail", number=case.number)
                 if uploaded:
+                    if delivery.chosen:
+                        hall_delivery.choose(case=draft, **delivery.choice(), by=request.user)
                     messages.success(request, "草稿已保存,材料已上传。您可以稍后继续填写并提交。")
                     return redirect(f"{reverse('portal_cases:apply', args=[code])}?draft={draft.pk}")
             except DomainError as err:
-                if not who.show_error(err):
+                if err.field in ("method", "address", "reason"):
+                    delivery.add_error(err.field, err.message)
+                elif not who.show_error(err):
                     form.show_error(err, power_of_attorney=own_poa.position if own_poa else None)
     uploaded = {m["position"]: m["files"] for m in selectors.material_checklist(draft)} if draft else {}
     offers = library.offers(draft.applicant if draft else request.applicant, version)
@@ -364,6 +384,7 @@ def apply(request, code: str):
             "version": version,
             "form": form,
             "who": who,
+            "delivery": delivery,
             "agent": {
                 "name": account.name,
                 "id_number": mask_resident_id(account.id_number),
@@ -375,7 +396,7 @@ def apply(request, code: str):
             "key": key,
             "material_rows": material_rows,
         },
-        status=422 if (form.errors or who.errors) else 200,
+        status=422 if (form.errors or who.errors or delivery.errors) else 200,
     )
 
 

@@ -232,7 +232,18 @@ def kiosk(request, centre_id: int):
     booking_group = next(
         (g for g in groups if g.pk == _int(request.GET.get("book") or request.POST.get("book"))), None
     )
-    context = {"centre": centre, "groups": groups, "taken": taken, "error": error, "booked": booked}
+    # 大字模式: larger print for those who need it, kept through the kiosk's links and forms (no script)
+    large = "1" if (request.GET.get("large") or request.POST.get("large")) == "1" else ""
+    waiting = {q["group"].pk: q["waiting"] for q in selectors.queue_now(centre)}
+    context = {
+        "centre": centre,
+        "groups": [{"group": g, "waiting": waiting.get(g.pk, 0)} for g in groups],
+        "taken": taken,
+        "error": error,
+        "booked": booked,
+        "large": large,
+        "keep": "?large=1" if large else "",
+    }
     if booking_group is not None and booked is None:
         upcoming = Slot.objects.filter(
             group=booking_group, start__gt=clock.now(), booked__lt=F("capacity")
@@ -252,7 +263,12 @@ def kiosk(request, centre_id: int):
         )
     if taken is not None:
         link = request.build_absolute_uri(reverse("portal_hall:number", args=[taken.token]))
-        context.update(progress=queue.progress(taken), qr=qr_svg(link, scale=5), link=link)
+        context.update(
+            progress=queue.progress(taken),
+            qr=qr_svg(link, scale=5),
+            link=link,
+            spoken=" ".join(taken.display),  # read out one character at a time: "A 0 0 1"
+        )
     return render(request, "hall/portal/kiosk.html", context)
 
 
@@ -272,39 +288,38 @@ def calls(request, centre_id: int):
 
 @_applicant_required
 def delivery_choice(request, number: str):
-    """The applicant chooses how to receive the result of their case."""
-    from zhengwu.cases.models import Delivery
+    """The applicant chooses (or changes) how to receive the result of their case: the same fields as when
+    applying, each error on its field."""
     from zhengwu.hall import delivery
+    from zhengwu.hall.forms import DeliveryForm
 
     try:
         case = case_selectors.case_for(request.user, number)
     except NotFound as err:
         raise Http404(err.message) from None
+    form = DeliveryForm(
+        request.POST or None,
+        version=case.version,
+        initial={"method": case.requested_delivery or "window", "address": case.delivery_address},
+    )
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and form.check(id_number=case.applicant.id_number) and form.chosen:
         try:
             ratelimit.limit(request, group="hall.delivery", rate="20/h", key="user")
-            delivery.choose(
-                case=case,
-                method=request.POST.get("method", ""),
-                address=request.POST.get("address", ""),
-                reason=request.POST.get("reason", ""),
-                by=request.user,
-            )
+            delivery.choose(case=case, **form.choice(), by=request.user)
         except DomainError as err:
-            error = err
+            if err.field in form.fields:
+                form.add_error(err.field, err.message)
+            else:
+                error = err
         else:
             messages.success(request, f"已选择「{case.get_requested_delivery_display()}」。")
             return redirect("portal_cases:detail", number=case.number)
+    elif request.method == "POST" and not form.errors:
+        form.add_error("method", "请选择结果送达方式")
     return render(
         request,
         "hall/portal/delivery.html",
-        {
-            "case": case,
-            "methods": [(m, Delivery(m).label) for m in delivery.offered(case)],
-            "reasons": delivery.HOME_REASONS.items(),
-            "error": error,
-            "post": request.POST or {"method": case.requested_delivery, "address": case.delivery_address},
-            "dispatches": case.hall_dispatches.all(),
-        },
+        {"case": case, "delivery": form, "error": error, "dispatches": case.hall_dispatches.all()},
+        status=422 if (form.errors or error) else 200,
     )

@@ -24,6 +24,8 @@ from zhengwu.core import access, personal
 from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
+from zhengwu.hall import delivery as hall_delivery
+from zhengwu.hall.forms import DeliveryForm
 from zhengwu.supervision import selectors as supervision_selectors
 from zhengwu.workbench.cases.forms import WalkInForm
 from zhengwu.workbench.pages import staff_page
@@ -555,13 +557,19 @@ def counter(request, code: str):
         schema=case_forms.schema_of(version),
         materials=version.materials.order_by("position"),
     )
+    delivery = DeliveryForm(request.POST or None, version=version)  # 送达方式, chosen when applying
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
         done = selectors.case_by_key(request.user, key)
         if done is not None:
             messages.info(request, f"该申请已登记(办件编号 {done.number}),没有重复登记。")
             return redirect("workbench_cases:case", number=done.number)
-        if who.is_valid() and form.is_valid():
+        valid = all([who.is_valid(), form.is_valid()])  # every error shows at once
+        valid = (
+            delivery.check(id_number=who.cleaned_data.get("id_number", "") if who.is_valid() else "")
+            and valid
+        )
+        if valid:
             try:
                 with transaction.atomic():  # the applicant, the case and its files, or none of them
                     applicant = services.register_applicant(**who.applicant(), by=request.user)
@@ -584,6 +592,8 @@ def counter(request, code: str):
                             raise ValidationFailed(err.message, field=f"material_{position}") from None
                     # 免提交: what the licence library holds is not asked for
                     library.fill(case, request.user)
+                    if delivery.chosen:
+                        hall_delivery.choose(case=case, **delivery.choice(), by=request.user)
                 messages.success(
                     request, f"已收件。办件编号 {case.number},查询码 {case.query_code}(请告知申请人)"
                 )
@@ -594,13 +604,15 @@ def counter(request, code: str):
                     field = "agent_" + field[6:]
                 if field in who.fields:
                     who.add_error(field, err.message)
+                elif field in ("method", "address", "reason"):
+                    delivery.add_error(field, err.message)
                 else:
                     form.show_error(err)
     return render(
         request,
         "cases/workbench/counter.html",
-        {"item": item, "version": version, "who": who, "form": form, "key": key},
-        status=422 if (who.errors or form.errors) else 200,
+        {"item": item, "version": version, "who": who, "form": form, "key": key, "delivery": delivery},
+        status=422 if (who.errors or form.errors or delivery.errors) else 200,
     )
 
 

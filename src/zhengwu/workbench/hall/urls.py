@@ -9,5 +9,9 @@ urlpatterns = [
     path("terminal/<str:action>/", views.terminal_act, name="terminal_act"),
     path("desk/", views.desk, name="desk"),
     path("book/", views.book, name="book"),
+    path("rules/", views.rules, name="rules"),
+    path("waits/", views.wait_notices, name="waits"),
+    path("waits/<int:notice_id>/read/", views.wait_notice_read, name="wait_read"),
     path("delivery/", views.delivery_page, name="delivery"),
+    path("delivery/<int:case_id>/reveal/", views.reveal_address, name="reveal_address"),
 ]

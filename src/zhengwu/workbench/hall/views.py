@@ -87,6 +87,90 @@ def index(request):
     )
 
 
+def _time(value: str, field: str, label: str):
+    import datetime as dt
+
+    try:
+        return dt.time.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise DomainError(f"{label}应为 时:分,如 08:30", field=field) from None
+
+
+def _whole(value: str, field: str, label: str) -> int:
+    try:
+        return int(str(value or "").strip())
+    except ValueError:
+        raise DomainError(f"请填写{label}(整数)", field=field) from None
+
+
+@_staff
+def rules(request):
+    """预约时段规则: the centre manager changes a rule's hours, slot length, places, weekdays or switches it off; the
+    future slots follow at once (services.change_rule: free slots that no longer fit removed, booked ones kept and
+    their holders told by SMS)."""
+    from zhengwu.hall.models import SlotRule
+
+    if not request.staff.has_role(Role.CENTRE_MANAGER):
+        raise AccessDenied("只有中心管理人员可以修改预约时段规则")
+    centre = _centre(request)
+    rows = SlotRule.objects.filter(group__centre=centre).select_related("group", "item")
+    error, error_rule = None, None
+    if request.method == "POST":
+        rule = rows.filter(pk=_int(request.POST.get("rule"))).first()
+        if rule is None:
+            raise Http404("找不到该规则")
+        try:
+            result = services.change_rule(
+                rule=rule,
+                by=request.user,
+                start=_time(request.POST.get("start"), "start", "开始时间"),
+                end=_time(request.POST.get("end"), "end", "结束时间"),
+                slot_minutes=_whole(request.POST.get("slot_minutes"), "slot_minutes", "每时段分钟数"),
+                capacity=_whole(request.POST.get("capacity"), "capacity", "每时段名额"),
+                weekdays=str(request.POST.get("weekdays", "")).strip(),
+                is_active=request.POST.get("is_active") == "on",
+            )
+        except DomainError as err:
+            error, error_rule = err, rule.pk
+        else:
+            messages.success(
+                request,
+                f"已修改「{rule.group.name}」的预约时段:新增 {result['added']} 个,删除 {result['removed']} 个;"
+                f"{result['kept']} 个已有预约的时段保留,已短信告知 {result['told']} 人改约方式。",
+            )
+            return redirect("workbench_hall:rules")
+    return render(
+        request,
+        "hall/workbench/rules.html",
+        {"centre": centre, "rules": rows, "error": error, "error_rule": error_rule, "post": request.POST},
+        status=422 if error else 200,
+    )
+
+
+@_staff
+def wait_notices(request):
+    """等候超时提醒: the wait warnings sent to this person (the group's lead, the duty manager), to acknowledge."""
+    return render(
+        request,
+        "hall/workbench/waits.html",
+        {"notices": selectors.wait_notices(request.user)[:100]},
+    )
+
+
+@_staff
+@require_POST
+def wait_notice_read(request, notice_id: int):
+    from zhengwu.hall import measures
+    from zhengwu.hall.models import WaitNotice
+
+    notice = WaitNotice.objects.filter(pk=notice_id, recipient=request.user).first()
+    if notice is None:
+        raise Http404("找不到该提醒")
+    measures.acknowledge(notice=notice, by=request.user)
+    messages.success(request, "已知悉。")
+    return redirect("workbench_hall:waits")
+
+
 @_staff
 def terminal(request):
     """The window's terminal: the number called to it, the buttons, and who waits for the window's groups."""
@@ -271,9 +355,8 @@ def book(request):
 def delivery_page(request):
     """送达: results to post or carry home (chosen by the applicants), posted ones to confirm or mark returned; a
     helper (帮办代办) recorded on a case by its number."""
-    from zhengwu.cases.models import Case, Delivery, Status
-    from zhengwu.core.masking import mask_address
-    from zhengwu.hall import delivery, measures
+    from zhengwu.cases.models import Case
+    from zhengwu.hall import delivery
     from zhengwu.hall.models import Dispatch
 
     if not request.staff.has_role(Role.WINDOW_CLERK, Role.CENTRE_MANAGER):
@@ -324,24 +407,59 @@ def delivery_page(request):
                 raise
             messages.error(request, err.message)
         return redirect("workbench_hall:delivery")
+    return _delivery_page(request, centre, mine)
+
+
+POSTING_REASON = "寄递送达结果"  # the reveal's reason when the staff who post give none (one click)
+ADDRESS_REFUSAL = "只能查看本单位办件的送达地址:寄递由承办单位的窗口工作人员或中心管理人员登记"
+
+
+def _may_see_address(request, case) -> bool:
+    """The staff who post: window clerks and centre managers acting for the case's organisation, and the clerk at
+    the window that received it (core.access.may_reveal_personal)."""
+    return access.may_reveal_personal(
+        request.user,
+        organisations=[case.organisation],
+        roles=(Role.WINDOW_CLERK, Role.CENTRE_MANAGER),
+        window=case.window,
+        overseers=(),
+    )
+
+
+def _delivery_page(request, centre, mine, *, revealed=None, reveal=None, status: int = 200):
+    from zhengwu.cases.models import Delivery, Status
+    from zhengwu.core.masking import mask_address
+    from zhengwu.hall import delivery, measures
+    from zhengwu.hall.models import Dispatch
+
     to_post = (
         mine.filter(status=Status.DECIDED, requested_delivery__in=[Delivery.POST, Delivery.HOME])
         .exclude(hall_dispatches__state=Dispatch.State.POSTED)
-        .select_related("applicant", "version")
+        .select_related("applicant", "version", "organisation", "window")
         .order_by("decided_at")[:50]
     )
     posted = Dispatch.objects.filter(case__in=mine, state=Dispatch.State.POSTED).select_related(
         "case__version"
     )
+    rows = []
+    for c in to_post:
+        shown = revealed is not None and c.pk == revealed.pk and reveal is not None and reveal.revealed
+        rows.append(
+            {
+                "case": c,
+                "name": c.applicant.name if shown else mask_name(c.applicant.name),
+                "address": c.delivery_address if shown else mask_address(c.delivery_address),
+                "revealed": shown,
+                "may_reveal": _may_see_address(request, c),
+                "reveal": reveal if revealed is not None and c.pk == revealed.pk else None,
+            }
+        )
     return render(
         request,
         "hall/workbench/delivery.html",
         {
             "centre": centre,
-            "to_post": [
-                {"case": c, "name": mask_name(c.applicant.name), "address": mask_address(c.delivery_address)}
-                for c in to_post
-            ],
+            "to_post": rows,
             "posted": posted,
             "carriers": delivery.CARRIERS,
             "figures": measures.delivery_figures(cases=mine),
@@ -349,4 +467,39 @@ def delivery_page(request):
             "helpers": access.visible_staff(request.user).filter(window__number="40")[:20]
             or access.visible_staff(request.user).filter(window__isnull=False)[:20],
         },
+        status=status,
+    )
+
+
+@_staff
+@require_POST
+def reveal_address(request, case_id: int):
+    """One click on the posting list shows the applicant's name and address in full for this answer, to write the
+    waybill: the reason is optional (寄递送达结果 when none is given), the view audited as every reveal of personal
+    data (core.personal.reveal → personal_data.view), and only for the cases of the clerk's own organisation."""
+    from zhengwu.cases.models import Case
+    from zhengwu.workbench.reveal import answer as reveal_answer
+
+    if not request.staff.has_role(Role.WINDOW_CLERK, Role.CENTRE_MANAGER):
+        raise AccessDenied("只有窗口工作人员和中心管理人员可以登记送达")
+    centre = _centre(request)
+    mine = Case.objects.filter(window__centre=centre)
+    case = mine.select_related("applicant", "organisation", "window").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("找不到该办件")
+    if not str(request.POST.get("reason", "")).strip():
+        request.POST = request.POST.copy()
+        request.POST["reason"] = POSTING_REASON
+
+    def page(reveal, status):
+        return _delivery_page(request, centre, mine, revealed=case, reveal=reveal, status=status)
+
+    return reveal_answer(
+        request,
+        obj=case,
+        fields=["applicant.name", "delivery_address"],
+        may=_may_see_address(request, case),
+        refusal=ADDRESS_REFUSAL,
+        label=case.number,
+        page=page,
     )

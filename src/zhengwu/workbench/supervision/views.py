@@ -483,7 +483,15 @@ def indicator_page(request):
                 if col in indicators.METRICS and value
                 else None
             )
-            shown = "—" if value is None else (f"{value * 100:.1f}%" if isinstance(value, float) else value)
+            shown = (
+                "—"
+                if value is None
+                else (
+                    f"{value * 100:.1f}%"
+                    if isinstance(value, float) and col not in indicators.PLAIN
+                    else value
+                )
+            )
             cells.append({"value": shown, "link": link})
         rows.append({"label": r["label"], "cells": cells})
     return render(
