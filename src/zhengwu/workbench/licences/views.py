@@ -17,7 +17,7 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_name, mask_resident_id
-from zhengwu.licences import selectors, services
+from zhengwu.licences import grants, selectors, services
 from zhengwu.licences.models import Licence, LicenceType, LicenceUse, Status
 
 
@@ -121,7 +121,7 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
 @_staff_required
 def pdf(request, identifier: str):
     licence = _get(request.user, identifier)
-    data = services.signed_pdf(licence, base_url=request.build_absolute_uri("/"))
+    data = services.download(licence=licence, by=request.user, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
     return response
@@ -159,3 +159,34 @@ def act(request, identifier: str, action: str):
         return detail(request, identifier, error=err, status=err.status)
     messages.success(request, "已办理。")
     return redirect("workbench_licences:detail", identifier=new.identifier)
+
+
+# ---------------------------------------------------------------- 授权用证
+
+
+@_staff_required
+def granted_list(request):
+    """Licences their holders authorised the user's department to use (every state, newest first)."""
+    return render(
+        request, "licences/workbench/granted_list.html", {"granted": grants.granted_to(request.user)[:200]}
+    )
+
+
+@_staff_required
+def granted(request, grant: int):
+    """A licence the department uses through its holder's grant: only while the grant is active; each look logged."""
+    try:
+        row = grants.open_granted(by=request.user, grant_id=grant, action="view")
+    except AccessDenied as err:  # the grant is the user's but not active: say why
+        return render(request, "licences/workbench/granted.html", {"error": err.message}, status=403)
+    return render(request, "licences/workbench/granted.html", grants.granted_context(row))
+
+
+@_staff_required
+def granted_download(request, grant: int):
+    row = grants.open_granted(by=request.user, grant_id=grant, action="download")
+    licence = services.current_version(row.licence)
+    data = services.signed_pdf(licence, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
+    return response
