@@ -1,10 +1,15 @@
 """Materials a library can provide instead of an upload (免提交): the licence library registers itself here in its
 AppConfig.ready(), so cases need not import it. `offers` says, per material position, what the library holds for
-the applicant (or why it cannot be used); `fill` attaches it to a draft or case as that material's file."""
+the applicant (or why it cannot be used); `fill` attaches it to a draft or case as that material's file.
+
+`dependants` answers the other way round, for results issued inside the platform: which materials of other cases
+are obtained from this case's result (a joint case's member that needs another member's licence registers the
+answer here, so neither the library nor cases imports joint)."""
 
 from __future__ import annotations
 
 _providers: list = []
+_dependants: list = []
 
 
 def register(provider) -> None:
@@ -28,3 +33,17 @@ def fill(case, by) -> list:
     for provider in _providers:
         filled += provider.fill(case, by)
     return filled
+
+
+def register_dependants(finder) -> None:
+    """A finder is finder(case) -> [{"case": Case, "position": int, "name": str}]: materials of other cases that
+    are obtained from `case`'s result instead of an upload."""
+    if finder not in _dependants:
+        _dependants.append(finder)
+
+
+def dependants(case) -> list[dict]:
+    out: list[dict] = []
+    for finder in _dependants:
+        out += finder(case)
+    return out

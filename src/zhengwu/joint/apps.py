@@ -7,8 +7,9 @@ class JointConfig(AppConfig):
     verbose_name = "并联审批"
 
     def ready(self):
-        from zhengwu.cases import handling, notify
+        from zhengwu.cases import handling, library, notify
         from zhengwu.joint import services, signals, supervision  # noqa: F401 — receiver and rules register on import
 
         notify.hold_messages(services.is_held)
         handling.add_decision_check(services.decision_check)
+        library.register_dependants(services.results_taken_by_others)

@@ -6,6 +6,7 @@ why. Registered with cases.library in LicencesConfig.ready()."""
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext as _
 
 from zhengwu.licences import services
 
@@ -49,3 +50,25 @@ def fill(case, by) -> list:
         services.reuse(licence=licence, case=case, by=by, material=material.name)
         filled.append((material, licence))
     return filled
+
+
+def pass_on(licence, case, by=None) -> list:
+    """A licence just issued by `case` goes to the materials of other cases obtained from its result (a joint case's
+    members needing this one, cases.library.dependants): each takes it from the library, no upload, one use logged
+    per case. Inside the grant's transaction."""
+    from zhengwu.cases import library
+    from zhengwu.cases.models import CLOSED_STATUSES
+
+    taken = []
+    for row in library.dependants(case):
+        other, name = row["case"], row["name"]
+        if other.status in CLOSED_STATUSES:
+            continue
+        wanted = services.type_for_material(name)
+        if wanted != licence.type and not (wanted is None and licence.type.name in name):
+            continue
+        if licence.uses.filter(purpose="reuse", case=other).exists():
+            continue
+        via = _("由联办成员办件 %(n)s 的办理结果获取,无需提交") % {"n": case.number}
+        taken.append(services.reuse(licence=licence, case=other, by=by, material=name, via=via))
+    return taken

@@ -454,20 +454,21 @@ def shown(token: str) -> Licence:
     return row.licence
 
 
-def reuse(*, licence: Licence, case: Case, by, material: str) -> LicenceUse:
+def reuse(*, licence: Licence, case: Case, by, material: str, via: str = "") -> LicenceUse:
     """Record that the case took the licence from the library instead of an upload (inside the caller's
-    transaction, or its own)."""
+    transaction, or its own); `via` says how when it was not the applicant's form (a joint member's result)."""
     with transaction.atomic():
         licence = Licence.objects.select_for_update().get(
             pk=licence.pk
         )  # as it stands now, not as it was read
         if not licence.is_usable:
             raise Conflict(_("证照%(s)s,不能调取") % {"s": licence.effective_status_label}, field="licence")
-        use = _use(licence, LicenceUse.Purpose.REUSE, by=by, case=case, note=material)
+        note = f"{material}:{via}" if via else material
+        use = _use(licence, LicenceUse.Purpose.REUSE, by=by, case=case, note=note)
         audit.record(
             "licence.reuse",
             licence,
-            summary={"case": case.number or case.pk, "material": material},
+            summary={"case": case.number or case.pk, "material": material, "via": via},
             rows=[use],
         )
     return use
