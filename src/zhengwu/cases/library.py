@@ -13,25 +13,26 @@ _dependants: list = []
 
 
 def register(provider) -> None:
-    """A provider has offers(applicant, version) -> {position: dict} and fill(case, by) -> list."""
+    """A provider has offers(applicant, version, prefer="") -> {position: dict} and fill(case, by, prefer="") -> list;
+    `prefer` names the record the applicant came to use (the licence a renewal link carries)."""
     if provider not in _providers:
         _providers.append(provider)
 
 
-def offers(applicant, version) -> dict[int, dict]:
+def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
     out: dict[int, dict] = {}
     if applicant is None or version is None:
         return out
     for provider in _providers:
-        for position, offer in provider.offers(applicant, version).items():
+        for position, offer in provider.offers(applicant, version, prefer=prefer).items():
             out.setdefault(position, offer)
     return out
 
 
-def fill(case, by) -> list:
+def fill(case, by, prefer: str = "") -> list:
     filled: list = []
     for provider in _providers:
-        filled += provider.fill(case, by)
+        filled += provider.fill(case, by, prefer=prefer)
     return filled
 
 

@@ -45,6 +45,15 @@ class LicenceType(models.Model):
     data_items = models.JSONField(
         _("照面信息项"), default=list, blank=True, help_text=_("[{key, label}],如经营范围、经营场所")
     )
+    renewal_item = models.ForeignKey(
+        ServiceItem,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewed_licence_types",
+        verbose_name=_("延续事项"),
+        help_text=_("到期提醒和「我的证照」链接到此事项的申请,申请材料预填该证照;准予后签发新版本"),
+    )
     validity_years = models.PositiveSmallIntegerField(_("有效期(年)"), default=5, help_text=_("0 为长期有效"))
     reminder_days = models.JSONField(_("到期提醒(提前天数)"), default=_default_reminders, blank=True)
     template = models.CharField(_("版式"), max_length=40, default="standard", blank=True)

@@ -93,7 +93,11 @@ def wallet(request):
     applicant, answer = _holder(request)
     if answer:
         return answer
-    licences = list(services.held_by(applicant.id_number).order_by("type__name", "-version"))
+    licences = list(
+        services.held_by(applicant.id_number).select_related("type__renewal_item").order_by("type__name", "-version")
+    )
+    for licence in licences:
+        licence.renewal = services.renewal(licence) if licence.is_usable else None
     granted = list(grants.granted_to(request.user)[:100])
     return render(
         request,
@@ -116,6 +120,7 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
             "items": services.pdf_context(licence)["items"],
             "uses": licence.uses.select_related("case")[:100],
             "chain": services.chain(licence),
+            "renewal": services.renewal(licence),
             "grants": [(g, grants.grantee_shown(g)) for g in grants.grants_of(licence)[:100]],
             "grantee_kinds": grants.Kind.choices,
             "organisations": grants.organisations(),

@@ -109,6 +109,7 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
             "items": services.pdf_context(licence)["items"],
             "uses": licence.uses.select_related("case")[:100],
             "chain": services.chain(licence),
+            "pending_renewal": services.pending_renewal(licence),
             "may_act": may_act and licence.status == Status.VALID,
             "end_kinds": list(services.END_KINDS.items()),
             "data_items": licence.type.data_items,
