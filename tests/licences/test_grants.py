@@ -177,3 +177,17 @@ def test_only_the_holder_grants_and_only_a_usable_licence(holder, client, lworld
         content_type="application/json",
     )  # fmt: skip
     assert answer.status_code == 409 and "证照已撤销,不能授权使用" in answer.json()["message"]
+
+
+def test_a_grant_follows_the_licence_into_its_next_version(holder, lworld, issued):
+    grant = grants.authorise(
+        licence=issued, by=lworld.citizen_user, kind="organisation", organisation=lworld.other,
+        purpose="核验", valid_until=until(30),
+    )  # fmt: skip
+    new = services.change(licence=issued, by=lworld.head, data={"address": "新址"}, reason="搬迁")
+    seen = holder.get(f"/licences/{new.identifier}/").content.decode()
+    assert "贵溪市水利局" in seen  # the holder manages the grant from the current version
+    holder.force_login(lworld.outsider)
+    page = holder.get(f"/workbench/licences/granted/{grant.pk}/").content.decode()
+    assert "新址" in page  # the current version, not the one the grant was made on
+    assert new.uses.filter(purpose=LicenceUse.Purpose.GRANTED).count() == 1

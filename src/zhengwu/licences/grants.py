@@ -234,14 +234,14 @@ def open_granted(*, by, grant_id, action: str = "view") -> LicenceGrant:
     with transaction.atomic():
         what = _("下载") if action == "download" else _("查验")
         use = services._use(
-            grant.licence,
+            services.current_version(grant.licence),  # the version the party sees, so its holder's log shows it
             LicenceUse.Purpose.GRANTED,
             by=by,
             note=_("%(who)s依授权%(what)s:%(purpose)s")
             % {"who": grantee_shown(grant), "what": what, "purpose": grant.purpose},
         )
         audit.record(
-            "licence.granted_use", grant.licence, summary={"grant": grant.pk, "action": action}, rows=[use]
+            "licence.granted_use", use.licence, summary={"grant": grant.pk, "action": action}, rows=[use]
         )
     return grant
 
