@@ -160,11 +160,11 @@ class LicenceUse(AppendOnly):
         ISSUE = "issue", _("签发")
         END = "end", _("注销撤销")
         AUTHORISE = "authorise", _("授权用证")
-        UNAUTHORISE = "unauthorise", _("撤回授权")
+        UNAUTHORISE = "revoke", _("撤回授权")
         GRANTED = "granted", _("依授权查验")
 
     licence = models.ForeignKey(Licence, models.PROTECT, related_name="uses", verbose_name=_("证照"))
-    purpose = models.CharField(_("用途"), max_length=12, choices=Purpose.choices)
+    purpose = models.CharField(_("用途"), max_length=10, choices=Purpose.choices)
     case = models.ForeignKey(
         Case, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("办件")
     )

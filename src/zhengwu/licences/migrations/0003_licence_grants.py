@@ -14,10 +14,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # choices only (max_length unchanged): no schema change, so SQLite does not rebuild the append-only table
+        # and its triggers stay in place
         migrations.AlterField(
             model_name='licenceuse',
             name='purpose',
-            field=models.CharField(choices=[('reuse', '免提交调取'), ('show', '亮证'), ('download', '下载'), ('issue', '签发'), ('end', '注销撤销'), ('authorise', '授权用证'), ('unauthorise', '撤回授权'), ('granted', '依授权查验')], max_length=12, verbose_name='用途'),
+            field=models.CharField(choices=[('reuse', '免提交调取'), ('show', '亮证'), ('download', '下载'), ('issue', '签发'), ('end', '注销撤销'), ('authorise', '授权用证'), ('revoke', '撤回授权'), ('granted', '依授权查验')], max_length=10, verbose_name='用途'),
         ),
         migrations.CreateModel(
             name='LicenceGrant',
