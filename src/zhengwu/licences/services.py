@@ -289,17 +289,21 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
     previous = _replaced_by(case, licence_type)
     if previous is not None and (previous.holder_id != applicant.id_number or previous.status != Status.VALID):
         previous = None
-    start = None
-    if previous is not None and case.item_id == licence_type.renewal_item_id and previous.valid_until:
-        # 延续: the new version runs on from the day after the old one ends (行政许可法 第五十条)
-        start = max(clock.today(), previous.valid_until + dt.timedelta(days=1))
+    start, data = None, _data_from_case(licence_type, case)
+    if previous is not None and case.item_id == licence_type.renewal_item_id:
+        # 延续 keeps the licence as it is and runs on from the day after the old one ends (行政许可法 第五十条)
+        data = previous.data
+        if previous.valid_until:
+            start = max(clock.today(), previous.valid_until + dt.timedelta(days=1))
+    elif previous is not None:  # 变更: what the form states anew, the rest as it was
+        data = {**previous.data, **_changed(case)}
     licence = _create(
         licence_type=licence_type,
         issuer=case.organisation,
         holder_kind=applicant.kind,
         holder_name=applicant.name,
         holder_id=applicant.id_number,
-        data=_data_from_case(licence_type, case) if previous is None else {**previous.data, **_changed(case)},
+        data=data,
         case=case,
         previous=previous,
         valid_from=start,
