@@ -1,7 +1,9 @@
 """电子证照 in a browser: a company applies online for 食品经营许可 and its 营业执照 is taken from the licence library
 (no upload), the bureau grants, the grant issues the food business licence, the company downloads the signed file
-from 我的证照, and an anonymous visitor opens the address of its QR code and sees it valid, with its issuer."""
+from 我的证照, and an anonymous visitor opens the address of its QR code and sees it valid, with its issuer. On a 390 px
+phone the company authorises a department to use the licence (授权用证), and every licence page fits the screen."""
 
+import datetime as dt
 import re
 import subprocess
 
@@ -20,6 +22,12 @@ from zhengwu.licences.models import Licence, LicenceType, LicenceUse
 
 PASSWORD = "Weizhiyuan-2026!"
 PHONE = "13979733333"
+PHONE_SCREEN = {"width": 390, "height": 844}
+
+
+def fits_the_phone(page) -> None:
+    """Nothing sticks out sideways at 390 px."""
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE_SCREEN["width"], page.url
 
 
 @pytest.fixture
@@ -119,10 +127,31 @@ def test_company_applies_licence_from_library_grant_issues_download_and_verify(
     )
     url = re.search(r"https?://[^\s]*?/verify/licence/[0-9A-Z.]+", text).group(0)
 
+    # On a phone: the wallet and the licence fit the screen; the company authorises a department (授权用证).
+    page.set_viewport_size(PHONE_SCREEN)
+    page.goto("/licences/")
+    expect(page.locator("#wallet")).to_contain_text("食品经营许可证")
+    fits_the_phone(page)
+    page.goto(f"/licences/{licence.identifier}/")
+    fits_the_phone(page)
+    page.get_by_label("被授权方类型").select_option("organisation")
+    page.get_by_label("被授权部门(类型为政府部门时)").select_option(index=1)
+    page.get_by_label("用途").fill("办理户外广告设置许可,核验经营资格")
+    page.get_by_label("授权截止日期").fill((clock.today() + dt.timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="授权", exact=True).click()
+    expect(page.locator("#licence-grants")).to_contain_text("办理户外广告设置许可,核验经营资格")
+    expect(page.locator("#licence-grants")).to_contain_text("授权有效")
+    expect(page.locator("#licence-uses")).to_contain_text("授权用证")
+    fits_the_phone(page)
+    shot()
+    page.goto("/verify/licence/")
+    fits_the_phone(page)
+
     # Anyone who scans the QR code (signed in or not) opens its address and sees the licence valid, and who issued it.
     page.context.clear_cookies()
     page.goto(url)
     expect(page.locator("#verify-result")).to_have_text("该证照由贵溪市市场监督管理局颁发,当前有效。")
     expect(page.locator("main")).to_contain_text(licence.number)
     expect(page.locator("#licence-issuer")).to_have_text("贵溪市市场监督管理局")
+    fits_the_phone(page)
     shot()

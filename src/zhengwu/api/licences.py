@@ -19,7 +19,7 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, files, ratelimit
 from zhengwu.core.actors import actor_name
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from zhengwu.licences import services
+from zhengwu.licences import grants, services
 from zhengwu.licences.models import Licence, Status
 from zhengwu.licences.selectors import holder_shown, public_view, visible
 
@@ -100,6 +100,29 @@ class IssueIn(Schema):
     case: str
 
 
+class GrantIn(Schema):
+    kind: str
+    purpose: str
+    valid_until: dt.date
+    organisation: str | None = None
+    grantee_id: str = ""
+    grantee_name: str = ""
+
+
+class GrantOut(Schema):
+    id: int
+    identifier: str
+    type: str
+    holder: str
+    grantee_kind: str
+    grantee: str
+    purpose: str
+    valid_from: dt.date
+    valid_until: dt.date
+    state: str
+    state_label: str
+
+
 def _is_staff(user) -> bool:
     return access.staff_of(user) is not None or access.is_administrator(user)
 
@@ -163,6 +186,46 @@ def list_licences(
         rows = rows.filter(status=status)
     limit, offset = max(1, min(limit, 200)), max(offset, 0)
     return [_out(request.user, lic) for lic in rows[offset : offset + limit]]
+
+
+def _grant_out(grant) -> dict:
+    return {
+        "id": grant.pk,
+        "identifier": grant.licence.identifier,
+        "type": grant.licence.type.name,
+        "holder": grant.licence.holder_name,
+        "grantee_kind": grant.grantee_kind,
+        "grantee": grants.grantee_shown(grant),
+        "purpose": grant.purpose,
+        "valid_from": grant.valid_from,
+        "valid_until": grant.valid_until,
+        "state": grant.state,
+        "state_label": grant.state_label,
+    }
+
+
+@router.get("/granted", response={200: list[GrantOut], **ERRORS}, summary="授权给我使用的证照", auth=signed_in)
+def granted_list(request):
+    """Grants to the caller: their department (staff), or the company or person they are (portal accounts)."""
+    return [_grant_out(g) for g in grants.granted_to(request.user)[:200]]
+
+
+@router.get(
+    "/granted/{grant_id}", response={200: LicenceOut, **ERRORS}, summary="依授权查验证照", auth=signed_in
+)
+def granted(request, grant_id: int):
+    """The licence (its current version) through an active grant to the caller; the look is logged for the holder."""
+    row = grants.open_granted(by=request.user, grant_id=grant_id, action="view")
+    licence = services.current_version(row.licence)
+    return {**_out(None, licence), "case": None}
+
+
+@router.post(
+    "/grants/{grant_id}/revoke", response={200: GrantOut, **ERRORS}, summary="撤回用证授权", auth=signed_in
+)
+def revoke_grant(request, grant_id: int):
+    grant = grants.holder_grant(by=request.user, grant_id=grant_id)
+    return _grant_out(grants.revoke(grant=grant, by=request.user))
 
 
 @router.post("/check", response={200: CheckOut, **ERRORS}, summary="核验证照文件的签名与状态", auth=None)
@@ -237,14 +300,39 @@ def uses(request, identifier: str):
     ]
 
 
+@router.get(
+    "/{identifier}/grants", response={200: list[GrantOut], **ERRORS}, summary="证照的用证授权", auth=signed_in
+)
+def grants_of(request, identifier: str):
+    """The holder's grants for this licence (every version of it)."""
+    if _is_staff(request.user):
+        raise AccessDenied(_("用证授权由持证人本人管理"))
+    return [_grant_out(g) for g in grants.grants_of(_get(request.user, identifier)).select_related("licence__type")]
+
+
+@router.post(
+    "/{identifier}/grants", response={201: GrantOut, **ERRORS}, summary="授权他人使用证照", auth=signed_in
+)
+def authorise(request, identifier: str, body: GrantIn):
+    if _is_staff(request.user):
+        raise AccessDenied(_("用证授权由持证人本人操作"))
+    grant = grants.authorise(
+        licence=_get(request.user, identifier),
+        by=request.user,
+        kind=body.kind,
+        organisation=body.organisation,
+        grantee_id=body.grantee_id,
+        grantee_name=body.grantee_name,
+        purpose=body.purpose,
+        valid_until=body.valid_until,
+    )
+    return Answer(201, _grant_out(grant))
+
+
 @router.get("/{identifier}/pdf", summary="下载签名的电子证照", auth=signed_in, response={200: None, **ERRORS})
 def pdf(request, identifier: str):
     licence = _get(request.user, identifier)
-    base = request.build_absolute_uri("/")
-    if _is_staff(request.user):
-        data = services.signed_pdf(licence, base_url=base)
-    else:
-        data = services.download(licence=licence, by=request.user, base_url=base)
+    data = services.download(licence=licence, by=request.user, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
     return response
@@ -273,7 +361,7 @@ def change(request, identifier: str, body: ChangeIn):
 
 @router.post("/{identifier}/renew", response={201: LicenceOut, **ERRORS}, summary="延续", auth=signed_in)
 def renew(request, identifier: str):
-    return Status(
+    return Answer(
         201, _out(request.user, services.renew(licence=_get(request.user, identifier), by=request.user))
     )
 

@@ -1,30 +1,50 @@
 """Materials a library can provide instead of an upload (免提交): the licence library registers itself here in its
 AppConfig.ready(), so cases need not import it. `offers` says, per material position, what the library holds for
-the applicant (or why it cannot be used); `fill` attaches it to a draft or case as that material's file."""
+the applicant (or why it cannot be used); `fill` attaches it to a draft or case as that material's file.
+
+`dependants` answers the other way round, for results issued inside the platform: which materials of other cases
+are obtained from this case's result (a joint case's member that needs another member's licence registers the
+answer here, so neither the library nor cases imports joint)."""
 
 from __future__ import annotations
 
 _providers: list = []
+_dependants: list = []
 
 
 def register(provider) -> None:
-    """A provider has offers(applicant, version) -> {position: dict} and fill(case, by) -> list."""
+    """A provider has offers(applicant, version, prefer="") -> {position: dict} and fill(case, by, prefer="") -> list;
+    `prefer` names the record the applicant came to use (the licence a renewal link carries)."""
     if provider not in _providers:
         _providers.append(provider)
 
 
-def offers(applicant, version) -> dict[int, dict]:
+def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
     out: dict[int, dict] = {}
     if applicant is None or version is None:
         return out
     for provider in _providers:
-        for position, offer in provider.offers(applicant, version).items():
+        for position, offer in provider.offers(applicant, version, prefer=prefer).items():
             out.setdefault(position, offer)
     return out
 
 
-def fill(case, by) -> list:
+def fill(case, by, prefer: str = "") -> list:
     filled: list = []
     for provider in _providers:
-        filled += provider.fill(case, by)
+        filled += provider.fill(case, by, prefer=prefer)
     return filled
+
+
+def register_dependants(finder) -> None:
+    """A finder is finder(case) -> [{"case": Case, "position": int, "name": str}]: materials of other cases that
+    are obtained from `case`'s result instead of an upload."""
+    if finder not in _dependants:
+        _dependants.append(finder)
+
+
+def dependants(case) -> list[dict]:
+    out: list[dict] = []
+    for finder in _dependants:
+        out += finder(case)
+    return out

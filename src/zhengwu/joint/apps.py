@@ -7,7 +7,7 @@ class JointConfig(AppConfig):
     verbose_name = "并联审批"
 
     def ready(self):
-        from zhengwu.cases import handling, notify
+        from zhengwu.cases import handling, library, notify
         from zhengwu.joint import indicators, services, signals, supervision  # noqa: F401 — receiver and rules register on import
 
         notify.hold_messages(services.is_held)
@@ -17,3 +17,4 @@ class JointConfig(AppConfig):
         from zhengwu.supervision import hall_screen
 
         hall_screen.add_to_dashboard(selectors.dashboard_figures)
+        library.register_dependants(services.results_taken_by_others)

@@ -806,6 +806,27 @@ def prerequisite_results(member: JointMember) -> list[dict]:
     return out
 
 
+def results_taken_by_others(case: Case) -> list[dict]:
+    """The materials of the members needing this member's result that are obtained from it, not uploaded (e.g. the
+    营业执照 of 食品经营许可 from 企业登记): [{case, position, name}] — for the licence library to fill once the
+    result exists (cases.library.dependants)."""
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint__version").first()
+    if member is None:
+        return []
+    others = {
+        m.position: m for m in member.joint.members.select_related("case") if m.position != member.position
+    }
+    out = []
+    for entry in member.joint.version.merged_materials:
+        if entry.get("from_member") != member.position:
+            continue
+        for use in entry["members"]:
+            other = others.get(use["key"])
+            if other is not None and member.position in other.needs:
+                out.append({"case": other.case, "position": use["position"], "name": entry["name"]})
+    return out
+
+
 def decision_check(case: Case):
     """cases.handling decision check: a member may not decide before the results it needs are granted."""
     member = member_of(case)

@@ -56,6 +56,10 @@ def _types() -> int:
             made += 1
             licence_type.organisations.add(organisation)
             licence_type.items.add(*group)
+            renewal = next((i for i in group if "延续" in i.current_version.sub_name), None)
+            if renewal is not None:  # 到期提醒 and 我的证照 link to applying for it
+                licence_type.renewal_item = renewal
+                licence_type.save(update_fields=["renewal_item"])
     return made
 
 
@@ -118,6 +122,20 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
             valid_until=clock.today() + dt.timedelta(days=25),
             data={"subject": "餐饮服务(热食类食品制售)"},
         )
+        renewing = None
+        if near.type.renewal_item is not None:
+            with clock.frozen(Moments(Days(), "licence-renewal").at(2)):
+                renewing = cases.submit_case(
+                    item=near.type.renewal_item,
+                    applicant=_applicant("hongyuan"),
+                    by=users["market"],
+                    form={"subject": "食品经营许可延续(餐饮服务)", "contact_name": "刘美玲",
+                          "contact_phone": PEOPLE["hongyuan"][3]},
+                    channel="counter",
+                    window=access.staff_of(users["market"]).window,
+                    idempotency_key=f"{DEMO_PREFIX}licence-renewal",
+                )  # fmt: skip
+                library.fill(renewing, users["market"], prefer=near.identifier)
         # revoked: 信江大药房's drug licence, by the bureau's head, with its legal basis
         drugs = _imported(
             "xinjiang", "药品经营许可证", years_ago=2, valid_until=None, data={"subject": "药品零售"}
@@ -150,6 +168,6 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
             filled = library.fill(case, clerk)
     return (
         f"电子证照演示:证照类型 {types} 种,办件签发 {backfilled} 本,企业持有营业执照 {held} 本,"
-        f"临近到期 1 本({near.valid_until}),已撤销 1 本,免提交办件 {Case.objects.filter(pk=case.pk).count()} 件"
+        f"临近到期 1 本({near.valid_until},延续办件 {renewing.number if renewing else '无'}),已撤销 1 本,免提交办件 {Case.objects.filter(pk=case.pk).count()} 件"
         f"(调取 {len(filled)} 份)"
     )

@@ -45,6 +45,15 @@ class LicenceType(models.Model):
     data_items = models.JSONField(
         _("照面信息项"), default=list, blank=True, help_text=_("[{key, label}],如经营范围、经营场所")
     )
+    renewal_item = models.ForeignKey(
+        ServiceItem,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewed_licence_types",
+        verbose_name=_("延续事项"),
+        help_text=_("到期提醒和「我的证照」链接到此事项的申请,申请材料预填该证照;准予后签发新版本"),
+    )
     validity_years = models.PositiveSmallIntegerField(_("有效期(年)"), default=5, help_text=_("0 为长期有效"))
     reminder_days = models.JSONField(_("到期提醒(提前天数)"), default=_default_reminders, blank=True)
     template = models.CharField(_("版式"), max_length=40, default="standard", blank=True)
@@ -150,6 +159,9 @@ class LicenceUse(AppendOnly):
         DOWNLOAD = "download", _("下载")
         ISSUE = "issue", _("签发")
         END = "end", _("注销撤销")
+        AUTHORISE = "authorise", _("授权用证")
+        UNAUTHORISE = "revoke", _("撤回授权")
+        GRANTED = "granted", _("依授权查验")
 
     licence = models.ForeignKey(Licence, models.PROTECT, related_name="uses", verbose_name=_("证照"))
     purpose = models.CharField(_("用途"), max_length=10, choices=Purpose.choices)
@@ -192,3 +204,72 @@ class ShowToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.licence_id} {self.expires_at}"
+
+
+class LicenceGrant(models.Model):
+    """授权用证: the holder lets a named party (a department, a company such as a bank, a person) view and verify one
+    licence for a stated purpose until a date. The party sees it only through the grant, while it lasts and until the
+    holder revokes it; each look is a `LicenceUse` (依授权查验)."""
+
+    class GranteeKind(models.TextChoices):
+        ORGANISATION = "organisation", _("政府部门")
+        COMPANY = "company", _("单位(如银行)")
+        PERSON = "person", _("个人")
+
+    licence = models.ForeignKey(Licence, models.PROTECT, related_name="grants", verbose_name=_("证照"))
+    grantee_kind = models.CharField(_("被授权方类型"), max_length=12, choices=GranteeKind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="licence_grants",
+        verbose_name=_("被授权部门"),
+    )
+    grantee_id = models.CharField(
+        _("被授权方代码"), max_length=18, blank=True, db_index=True, help_text=_("统一社会信用代码或居民身份证号码")
+    )
+    grantee_name = models.CharField(_("被授权方"), max_length=100)
+    purpose = models.CharField(_("用途"), max_length=200)
+    valid_from = models.DateField(_("授权起始"))
+    valid_until = models.DateField(_("授权截止"))
+    created_at = models.DateTimeField(_("授权时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("授权人")
+    )
+    revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("用证授权")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} → {self.grantee_name}"
+
+    @property
+    def state(self) -> str:
+        """active, revoked, expired or pending (starts later), on the project clock's day."""
+        today = clock.today()
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.valid_until < today:
+            return "expired"
+        if self.valid_from > today:
+            return "pending"
+        return "active"
+
+    @property
+    def state_label(self) -> str:
+        return str(GRANT_STATES[self.state])
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == "active"
+
+
+GRANT_STATES = {
+    "active": _("授权有效"),
+    "revoked": _("已撤回"),
+    "expired": _("授权已到期"),
+    "pending": _("尚未开始"),
+}

@@ -6,19 +6,32 @@ why. Registered with cases.library in LicencesConfig.ready()."""
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext as _
 
 from zhengwu.licences import services
 
 PREFIX = "已从电子证照库调取"
 
 
-def offers(applicant, version) -> dict[int, dict]:
+def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
+    """Per material position: the licence the library holds for it, or why not. `prefer` (an identifier, from a
+    renewal link) picks that licence of the applicant's for its type."""
+    chosen = services.held_by(applicant.id_number).filter(identifier=str(prefer)[:80]).first() if prefer else None
     out = {}
     for material in version.materials.all():
         licence_type = services.type_for_material(material.name)
         if licence_type is None:
             continue
-        licence, reason = services.usable(applicant.id_number, licence_type)
+        if chosen is not None and chosen.type_id == licence_type.pk:
+            licence = chosen if chosen.is_usable else None
+            reason = (
+                ""
+                if licence
+                else _("持有的%(type)s(编号 %(number)s)%(state)s,不能调取,请上传材料")
+                % {"type": licence_type.name, "number": chosen.number, "state": chosen.effective_status_label}
+            )
+        else:
+            licence, reason = services.usable(applicant.id_number, licence_type)
         out[material.position] = {
             "type": licence_type.name,
             "licence": licence,
@@ -33,13 +46,13 @@ def offers(applicant, version) -> dict[int, dict]:
     return out
 
 
-def fill(case, by) -> list:
+def fill(case, by, prefer: str = "") -> list:
     """Attach the applicant's valid licence to each material it stands in for that has no file yet."""
     from zhengwu.cases import services as cases
 
     have = set(case.materials.values_list("position", flat=True))
     filled = []
-    for position, offer in offers(case.applicant, case.version).items():
+    for position, offer in offers(case.applicant, case.version, prefer=prefer).items():
         licence = offer["licence"]
         if licence is None or position in have:
             continue
@@ -49,3 +62,25 @@ def fill(case, by) -> list:
         services.reuse(licence=licence, case=case, by=by, material=material.name)
         filled.append((material, licence))
     return filled
+
+
+def pass_on(licence, case, by=None) -> list:
+    """A licence just issued by `case` goes to the materials of other cases obtained from its result (a joint case's
+    members needing this one, cases.library.dependants): each takes it from the library, no upload, one use logged
+    per case. Inside the grant's transaction."""
+    from zhengwu.cases import library
+    from zhengwu.cases.models import CLOSED_STATUSES
+
+    taken = []
+    for row in library.dependants(case):
+        other, name = row["case"], row["name"]
+        if other.status in CLOSED_STATUSES:
+            continue
+        wanted = services.type_for_material(name)
+        if wanted != licence.type and not (wanted is None and licence.type.name in name):
+            continue
+        if licence.uses.filter(purpose="reuse", case=other).exists():
+            continue
+        via = _("由联办成员办件 %(n)s 的办理结果获取,无需提交") % {"n": case.number}
+        taken.append(services.reuse(licence=licence, case=other, by=by, material=name, via=via))
+    return taken

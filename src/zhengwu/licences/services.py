@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case
@@ -35,7 +36,10 @@ END_KINDS = {
 
 
 def type_for_item(item) -> LicenceType | None:
-    return LicenceType.objects.filter(items=item).order_by("id").first()
+    """The licence type a grant of the item issues: the type it is an item of, or whose renewal (延续) item it is."""
+    return (
+        LicenceType.objects.filter(Q(items=item) | Q(renewal_item=item)).distinct().order_by("id").first()
+    )
 
 
 def by_identifier(identifier: str) -> Licence:
@@ -115,6 +119,53 @@ def usable(holder_id: str, licence_type: LicenceType) -> tuple[Licence | None, s
             "state": last.effective_status_label,
         }
     return None, _("电子证照库中没有您的%(type)s") % {"type": licence_type.name}
+
+
+def renewal_path(licence: Licence) -> str:
+    """Where the holder applies for the renewal (延续) item with this licence prefilled, or "" when the type names
+    no renewal item (or the item is not open for applications)."""
+    item = licence.type.renewal_item
+    if item is None or item.status != item.Status.ACTIVE or item.current_version_id is None:
+        return ""
+    return f"/cases/apply/{item.code}/?licence={licence.identifier}"
+
+
+def renewal_url(licence: Licence, *, base_url: str = "") -> str:
+    path = renewal_path(licence)
+    base = base_url or getattr(settings, "ZHENGWU_PUBLIC_URL", "")
+    return f"{base.rstrip('/')}{path}" if path else ""
+
+
+def renewal(licence: Licence) -> dict:
+    """For the wallet and the licence pages: the pending renewal case, else the link to apply (when due)."""
+    pending = pending_renewal(licence)
+    path = "" if pending is not None or not licence.is_usable else renewal_path(licence)
+    return {"pending": pending, "path": path, "due": renewal_due(licence)}
+
+
+def pending_renewal(licence: Licence) -> Case | None:
+    """The holder's renewal case not yet decided (a draft too) that took this licence from the library."""
+    from zhengwu.cases.models import CLOSED_STATUSES
+
+    item_id = licence.type.renewal_item_id
+    if item_id is None:
+        return None
+    use = (
+        licence.uses.filter(purpose=LicenceUse.Purpose.REUSE, case__item_id=item_id, case__decided_at__isnull=True)
+        .exclude(case__status__in=CLOSED_STATUSES)
+        .select_related("case")
+        .order_by("-at")
+        .first()
+    )
+    return use.case if use else None
+
+
+def renewal_due(licence: Licence) -> bool:
+    """Within the type's earliest reminder (90 days by default) of its end: the wallet offers the renewal."""
+    if not licence.is_usable or licence.valid_until is None:
+        return False
+    days = max(licence.type.reminder_days or [90])
+    return (licence.valid_until - clock.today()).days <= days
 
 
 def type_for_material(name: str) -> LicenceType | None:
@@ -235,32 +286,53 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
     if Licence.objects.filter(case=case).exists():
         return None
     applicant = case.applicant
-    previous = None
-    changed = (case.form or {}).get("licence_identifier")  # a change or renewal names the licence it replaces
-    if changed:
-        previous = (
-            Licence.objects.select_for_update()
-            .filter(identifier=str(changed)[:80], type=licence_type)
-            .first()
-        )
-        if previous is not None and (
-            previous.holder_id != applicant.id_number or previous.status != Status.VALID
-        ):
-            previous = None
+    previous = _replaced_by(case, licence_type)
+    if previous is not None and (previous.holder_id != applicant.id_number or previous.status != Status.VALID):
+        previous = None
+    start, data = None, _data_from_case(licence_type, case)
+    if previous is not None and case.item_id == licence_type.renewal_item_id:
+        # 延续 keeps the licence as it is and runs on from the day after the old one ends (行政许可法 第五十条)
+        data = previous.data
+        if previous.valid_until:
+            start = max(clock.today(), previous.valid_until + dt.timedelta(days=1))
+    elif previous is not None:  # 变更: what the form states anew, the rest as it was
+        data = {**previous.data, **_changed(case)}
     licence = _create(
         licence_type=licence_type,
         issuer=case.organisation,
         holder_kind=applicant.kind,
         holder_name=applicant.name,
         holder_id=applicant.id_number,
-        data=_data_from_case(licence_type, case),
+        data=data,
         case=case,
         previous=previous,
+        valid_from=start,
         by=by,
     )
     if previous is not None:
         _replace(previous)
     return licence
+
+
+def _replaced_by(case: Case, licence_type: LicenceType) -> Licence | None:
+    """The licence a change or renewal case replaces: the one its form names (licence_identifier), else the one of
+    the same type it took from the library as a material (原…证, prefilled from the renewal link)."""
+    named = (case.form or {}).get("licence_identifier")
+    rows = Licence.objects.select_for_update().filter(type=licence_type)
+    if named:
+        return rows.filter(identifier=str(named)[:80]).first()
+    taken = LicenceUse.objects.filter(
+        case=case, purpose=LicenceUse.Purpose.REUSE, licence__type=licence_type
+    ).order_by("-at", "-id")
+    licence_id = taken.values_list("licence_id", flat=True).first()
+    return rows.filter(pk=licence_id).first() if licence_id else None
+
+
+def _changed(case: Case) -> dict:
+    """The data items a change or renewal form states anew (the rest carry over from the old version)."""
+    licence_type = type_for_item(case.item)
+    keys = {entry.get("key", "") for entry in (licence_type.data_items if licence_type else [])}
+    return {k: str(v) for k, v in (case.form or {}).items() if k in keys and v not in (None, "")}
 
 
 def _replace(old: Licence) -> None:
@@ -454,20 +526,21 @@ def shown(token: str) -> Licence:
     return row.licence
 
 
-def reuse(*, licence: Licence, case: Case, by, material: str) -> LicenceUse:
+def reuse(*, licence: Licence, case: Case, by, material: str, via: str = "") -> LicenceUse:
     """Record that the case took the licence from the library instead of an upload (inside the caller's
-    transaction, or its own)."""
+    transaction, or its own); `via` says how when it was not the applicant's form (a joint member's result)."""
     with transaction.atomic():
         licence = Licence.objects.select_for_update().get(
             pk=licence.pk
         )  # as it stands now, not as it was read
         if not licence.is_usable:
             raise Conflict(_("证照%(s)s,不能调取") % {"s": licence.effective_status_label}, field="licence")
-        use = _use(licence, LicenceUse.Purpose.REUSE, by=by, case=case, note=material)
+        note = f"{material}:{via}" if via else material
+        use = _use(licence, LicenceUse.Purpose.REUSE, by=by, case=case, note=note)
         audit.record(
             "licence.reuse",
             licence,
-            summary={"case": case.number or case.pk, "material": material},
+            summary={"case": case.number or case.pk, "material": material, "via": via},
             rows=[use],
         )
     return use
@@ -500,20 +573,32 @@ def remind_expiring() -> int:
             row.reminded = sorted(set(row.reminded) | set(due))
             row.save(update_fields=["reminded"])
             if applicant and applicant.phone:
-                OutboxMessage.objects.create(
-                    channel="sms",
-                    recipient=applicant.phone,
-                    created_at=clock.now(),
-                    body=_(
+                values = {
+                    "type": licence.type.name,
+                    "number": licence.number,
+                    "day": licence.valid_until.isoformat(),
+                    "left": left,
+                    "url": renewal_url(licence),
+                }
+                pending = pending_renewal(licence)
+                if pending is not None and pending.number:
+                    values["case"] = pending.number
+                    body = _(
+                        "【政务服务】您的%(type)s(编号 %(number)s)将于 %(day)s 到期,还有 %(left)s 天;"
+                        "您的延续申请(办件编号 %(case)s)正在办理。"
+                    )
+                elif values["url"]:
+                    body = _(
+                        "【政务服务】您的%(type)s(编号 %(number)s)将于 %(day)s 到期,还有 %(left)s 天,"
+                        "请及时申请延续(原证照已预填):%(url)s"
+                    )
+                else:
+                    body = _(
                         "【政务服务】您的%(type)s(编号 %(number)s)将于 %(day)s 到期,还有 %(left)s 天,"
                         "请及时申请延续。"
                     )
-                    % {
-                        "type": licence.type.name,
-                        "number": licence.number,
-                        "day": licence.valid_until.isoformat(),
-                        "left": left,
-                    },
+                OutboxMessage.objects.create(
+                    channel="sms", recipient=applicant.phone, created_at=clock.now(), body=body % values
                 )
             audit.record("licence.remind", row, summary={"days_left": left})
         sent += 1

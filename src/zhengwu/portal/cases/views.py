@@ -290,6 +290,8 @@ def apply(request, code: str):
     if version is None or item.status != item.Status.ACTIVE or item.organisation_id is None:
         return render(request, "cases/portal/unavailable.html", {"item": item}, status=404)
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    # the licence a renewal link (到期提醒, 我的证照) carries: the library takes that one for its material
+    prefer = str(request.POST.get("licence") or request.GET.get("licence") or "").strip()[:80]
     own_poa = selectors.own_power_of_attorney(version)  # the item's own 委托书 material, if it lists one
     poa_positions = selectors.power_of_attorney_positions(version)
     form = ApplicationForm(
@@ -339,7 +341,7 @@ def apply(request, code: str):
                         draft=draft,
                     )
                 # 免提交: materials the licence library holds for the applicant
-                library.fill(draft, request.user)
+                library.fill(draft, request.user, prefer=prefer)
                 uploaded = _upload_all(form, draft, request.user)
                 uploaded = _upload_power_of_attorney(who, draft, request.user) and uploaded
                 if uploaded and request.POST.get("action") == "submit":
@@ -370,7 +372,7 @@ def apply(request, code: str):
                 elif not who.show_error(err):
                     form.show_error(err, power_of_attorney=own_poa.position if own_poa else None)
     uploaded = {m["position"]: m["files"] for m in selectors.material_checklist(draft)} if draft else {}
-    offers = library.offers(draft.applicant if draft else request.applicant, version)
+    offers = library.offers(draft.applicant if draft else request.applicant, version, prefer=prefer)
     material_rows = [
         (form[name], uploaded.get(int(name[9:]), []), offers.get(int(name[9:])))
         for name in form.material_fields
@@ -395,6 +397,7 @@ def apply(request, code: str):
             "draft": draft,
             "key": key,
             "material_rows": material_rows,
+            "prefer": prefer,
         },
         status=422 if (form.errors or who.errors or delivery.errors) else 200,
     )

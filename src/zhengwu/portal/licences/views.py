@@ -14,7 +14,7 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, ratelimit
 from zhengwu.core.documents import qr_svg
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
-from zhengwu.licences import services
+from zhengwu.licences import grants, services
 from zhengwu.licences.models import Licence
 from zhengwu.licences.selectors import public_view
 
@@ -93,11 +93,20 @@ def wallet(request):
     applicant, answer = _holder(request)
     if answer:
         return answer
-    licences = list(services.held_by(applicant.id_number).order_by("type__name", "-version"))
-    return render(request, "licences/portal/wallet.html", {"applicant": applicant, "licences": licences})
+    licences = list(
+        services.held_by(applicant.id_number).select_related("type__renewal_item").order_by("type__name", "-version")
+    )
+    for licence in licences:
+        licence.renewal = services.renewal(licence) if licence.is_usable else None
+    granted = list(grants.granted_to(request.user)[:100])
+    return render(
+        request,
+        "licences/portal/wallet.html",
+        {"applicant": applicant, "licences": licences, "granted": granted},
+    )
 
 
-def detail(request, identifier: str):
+def detail(request, identifier: str, *, error: DomainError | None = None, status: int = 200):
     applicant, answer = _holder(request)
     if answer:
         return answer
@@ -111,8 +120,89 @@ def detail(request, identifier: str):
             "items": services.pdf_context(licence)["items"],
             "uses": licence.uses.select_related("case")[:100],
             "chain": services.chain(licence),
+            "renewal": services.renewal(licence),
+            "grants": [(g, grants.grantee_shown(g)) for g in grants.grants_of(licence)[:100]],
+            "grantee_kinds": grants.Kind.choices,
+            "organisations": grants.organisations(),
+            "error": error,
+            "posted": request.POST if error else {},
         },
+        status=status,
     )
+
+
+@require_POST
+def authorise(request, identifier: str):
+    """授权用证: the holder names the party, the purpose and the last day."""
+    applicant, answer = _holder(request)
+    if answer:
+        return answer
+    licence = _mine(applicant, identifier)
+    post = request.POST
+    try:
+        grants.authorise(
+            licence=licence,
+            by=request.user,
+            kind=post.get("kind", ""),
+            organisation=post.get("organisation", ""),
+            grantee_id=post.get("grantee_id", ""),
+            grantee_name=post.get("grantee_name", ""),
+            purpose=post.get("purpose", ""),
+            valid_until=post.get("valid_until", ""),
+        )
+    except DomainError as exc:
+        return detail(request, identifier, error=exc, status=exc.status)
+    messages.success(request, "已授权。被授权方在授权期内可以查验该证照,您可以随时撤回。")
+    return redirect("portal_licences:detail", identifier=identifier)
+
+
+@require_POST
+def revoke_grant(request, grant: int):
+    applicant, answer = _holder(request)
+    if answer:
+        return answer
+    try:
+        row = grants.holder_grant(by=request.user, grant_id=grant)
+        grants.revoke(grant=row, by=request.user)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal_licences:wallet")
+    messages.success(request, "已撤回授权。")
+    return redirect("portal_licences:detail", identifier=row.licence.identifier)
+
+
+def _granted(request, grant: int, action: str):
+    if not request.user.is_authenticated:
+        return None, redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
+    try:
+        return grants.open_granted(by=request.user, grant_id=grant, action=action), None
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except DomainError as exc:
+        return None, render(
+            request, "licences/portal/granted.html", {"error": exc.message}, status=exc.status
+        )
+
+
+def granted(request, grant: int):
+    """A licence authorised to the signed-in company or person: viewed within the grant, each look logged."""
+    row, answer = _granted(request, grant, "view")
+    if answer:
+        return answer
+    return render(request, "licences/portal/granted.html", grants.granted_context(row))
+
+
+def granted_download(request, grant: int):
+    row, answer = _granted(request, grant, "download")
+    if answer:
+        return answer
+    licence = services.current_version(row.licence)
+    pdf = services.signed_pdf(licence, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
+    return response
 
 
 def download(request, identifier: str):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
-from zhengwu.licences import selectors, services
+from zhengwu.licences import grants, selectors, services
 from zhengwu.licences.models import Licence, LicenceType, Status
 
 
@@ -96,6 +96,7 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
             "items": services.pdf_context(licence)["items"],
             "uses": licence.uses.select_related("case")[:100],
             "chain": services.chain(licence),
+            "pending_renewal": services.pending_renewal(licence),
             "may_act": may_act and licence.status == Status.VALID,
             "end_kinds": list(services.END_KINDS.items()),
             "data_items": licence.type.data_items,
@@ -108,7 +109,7 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
 @_staff_required
 def pdf(request, identifier: str):
     licence = _get(request.user, identifier)
-    data = services.signed_pdf(licence, base_url=request.build_absolute_uri("/"))
+    data = services.download(licence=licence, by=request.user, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
     return response
@@ -146,3 +147,34 @@ def act(request, identifier: str, action: str):
         return detail(request, identifier, error=err, status=err.status)
     messages.success(request, "已办理。")
     return redirect("workbench_licences:detail", identifier=new.identifier)
+
+
+# ---------------------------------------------------------------- 授权用证
+
+
+@_staff_required
+def granted_list(request):
+    """Licences their holders authorised the user's department to use (every state, newest first)."""
+    return render(
+        request, "licences/workbench/granted_list.html", {"granted": grants.granted_to(request.user)[:200]}
+    )
+
+
+@_staff_required
+def granted(request, grant: int):
+    """A licence the department uses through its holder's grant: only while the grant is active; each look logged."""
+    try:
+        row = grants.open_granted(by=request.user, grant_id=grant, action="view")
+    except AccessDenied as err:  # the grant is the user's but not active: say why
+        return render(request, "licences/workbench/granted.html", {"error": err.message}, status=403)
+    return render(request, "licences/workbench/granted.html", grants.granted_context(row))
+
+
+@_staff_required
+def granted_download(request, grant: int):
+    row = grants.open_granted(by=request.user, grant_id=grant, action="download")
+    licence = services.current_version(row.licence)
+    data = services.signed_pdf(licence, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
+    return response

@@ -1,0 +1,43 @@
+"""What the library adds to the case pages (cases.extensions, registered in LicencesConfig.ready): the licence the case
+issued and the cases that took it (a joint case's other members), and the licences the case took from the library
+instead of an upload — one query, nothing shown for a case that has neither."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+
+from zhengwu.licences.models import LicenceUse
+
+
+def _rows(case) -> dict | None:
+    if not case.pk:
+        return None
+    uses = list(
+        LicenceUse.objects.filter(
+            Q(case=case, purpose__in=[LicenceUse.Purpose.ISSUE, LicenceUse.Purpose.REUSE])
+            | Q(licence__case=case, purpose=LicenceUse.Purpose.REUSE)
+        )
+        .select_related("licence", "licence__type", "case")
+        .order_by("at", "id")
+    )
+    if not uses:
+        return None
+    issued = [u for u in uses if u.purpose == LicenceUse.Purpose.ISSUE]
+    taken = [u for u in uses if u.purpose == LicenceUse.Purpose.REUSE and u.case_id == case.pk]
+    passed = [u for u in uses if u.purpose == LicenceUse.Purpose.REUSE and u.case_id != case.pk]
+    return {"issued": issued, "taken": taken, "passed": passed}
+
+
+def portal_panel(request, case) -> str:
+    rows = _rows(case)
+    if rows is None:
+        return ""
+    return render_to_string("licences/portal/_case_panel.html", {**rows, "staff": False}, request=request)
+
+
+def workbench_panel(request, case) -> str:
+    rows = _rows(case)
+    if rows is None:
+        return ""
+    return render_to_string("licences/portal/_case_panel.html", {**rows, "staff": True}, request=request)

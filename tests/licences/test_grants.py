@@ -1,0 +1,193 @@
+"""授权用证: the holder authorises a department, a bank (by its USCC) or a person (by resident ID, shown masked) to use a
+licence for a purpose until a date; the party views it within the grant only, every look is in the licence's use
+log; the holder sees the grants and revokes them; a department that did not issue the licence has no other way to
+it than a grant or 免提交."""
+
+import datetime as dt
+
+import pytest
+
+from tests.cases.conftest import resident_id
+from tests.factories import make_user
+from tests.licences.conftest import granted
+from zhengwu.cases import services as cases
+from zhengwu.core import clock, ids
+from zhengwu.licences import grants, services
+from zhengwu.licences.models import Licence, LicenceGrant, LicenceUse, Status
+
+BANK_USCC = ids.make_uscc("9", "1", "360681", "MA35BANK")
+PERSON_ID = resident_id("19880512", "234")
+
+
+@pytest.fixture
+def issued(lworld):
+    return Licence.objects.get(case=granted(lworld))
+
+
+@pytest.fixture
+def holder(client, lworld):
+    """The company's agent signed in on the portal (法人登录)."""
+    lworld.citizen.user = None
+    lworld.citizen.save()
+    lworld.company.user, lworld.company.verified_at = lworld.citizen_user, clock.now()
+    lworld.company.save()
+    client.force_login(lworld.citizen_user)
+    return client
+
+
+def until(days: int) -> str:
+    return (clock.today() + dt.timedelta(days=days)).isoformat()
+
+
+def test_the_holder_authorises_a_department_which_sees_it_only_within_the_grant(holder, lworld, issued):
+    # before any grant the water bureau's staff cannot open the licence (it did not issue it, no case took it)
+    holder_page = f"/licences/{issued.identifier}/"
+    answer = holder.post(
+        f"{holder_page}authorise/",
+        {"kind": "organisation", "organisation": lworld.other.pk, "purpose": "办理取水许可核验经营资格",
+         "valid_until": until(30)},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    page = holder.get(holder_page).content.decode()
+    assert "贵溪市水利局" in page and "办理取水许可核验经营资格" in page and "授权有效" in page
+    grant = LicenceGrant.objects.get()
+
+    holder.force_login(lworld.outsider)
+    assert holder.get(f"/workbench/licences/{issued.identifier}/").status_code == 404
+    listing = holder.get("/workbench/licences/granted/").content.decode()
+    assert issued.type.name in listing and "办理取水许可核验经营资格" in listing
+    seen = holder.get(f"/workbench/licences/granted/{grant.pk}/")
+    text = seen.content.decode()
+    assert seen.status_code == 200 and issued.number in text and "授权您用于「办理取水许可核验经营资格」" in text
+    pdf = holder.get(f"/workbench/licences/granted/{grant.pk}/download/")
+    assert pdf.status_code == 200 and services.check_file(pdf.content)["verdict"].ok
+    uses = issued.uses.filter(purpose=LicenceUse.Purpose.GRANTED)
+    assert [u.note for u in uses] == [
+        "贵溪市水利局依授权下载:办理取水许可核验经营资格",
+        "贵溪市水利局依授权查验:办理取水许可核验经营资格",
+    ]
+    # another department of the bureau's county (not named) has no grant
+    holder.force_login(lworld.clerk)
+    assert holder.get(f"/workbench/licences/granted/{grant.pk}/").status_code == 404
+
+    # the holder sees every look in the use log and revokes the grant; the department is refused from then on
+    holder.force_login(lworld.citizen_user)
+    page = holder.get(holder_page).content.decode()
+    assert "贵溪市水利局依授权查验:办理取水许可核验经营资格" in page
+    assert holder.post(f"/licences/grants/{grant.pk}/revoke/").status_code == 302
+    assert "已撤回" in holder.get(holder_page).content.decode()
+    holder.force_login(lworld.outsider)
+    refused = holder.get(f"/workbench/licences/granted/{grant.pk}/")
+    assert refused.status_code == 403 and "授权已撤回,不能使用该证照" in refused.content.decode()
+
+
+def test_a_grant_ends_on_its_last_day(holder, lworld, issued):
+    grant = grants.authorise(
+        licence=issued, by=lworld.citizen_user, kind="organisation", organisation=lworld.other,
+        purpose="核验", valid_until=until(3),
+    )  # fmt: skip
+    clock.set_now(clock.now() + dt.timedelta(days=3))
+    assert grants.open_granted(by=lworld.outsider, grant_id=grant.pk).pk == grant.pk
+    clock.set_now(clock.now() + dt.timedelta(days=1))
+    with pytest.raises(grants.AccessDenied, match="授权已到期"):
+        grants.open_granted(by=lworld.outsider, grant_id=grant.pk)
+
+
+def test_a_bank_by_its_credit_code_uses_the_api(holder, client, lworld, issued):
+    made = holder.post(
+        f"/api/licences/{issued.identifier}/grants",
+        {"kind": "company", "grantee_id": BANK_USCC, "grantee_name": "贵溪农村商业银行", "purpose": "经营贷款审核",
+         "valid_until": until(60)},
+        content_type="application/json",
+    )  # fmt: skip
+    assert made.status_code == 201, made.content
+    grant = made.json()
+    assert grant["grantee"] == f"贵溪农村商业银行({BANK_USCC})" and grant["state"] == "active"
+    assert [g["id"] for g in holder.get(f"/api/licences/{issued.identifier}/grants").json()] == [grant["id"]]
+
+    bank_user = make_user("bank-agent")
+    bank = cases.register_applicant(kind="legal", name="贵溪农村商业银行", id_number=BANK_USCC, phone="07013300000")
+    bank.user = bank_user
+    bank.save()
+    holder.force_login(bank_user)
+    [row] = holder.get("/api/licences/granted").json()
+    assert row["id"] == grant["id"] and row["purpose"] == "经营贷款审核"
+    seen = holder.get(f"/api/licences/granted/{grant['id']}")
+    assert seen.status_code == 200 and seen.json()["number"] == issued.number
+    assert holder.get(f"/api/licences/{issued.identifier}").status_code == 404  # only through the grant
+    # the portal's wallet lists it for the bank too
+    assert "经营贷款审核" in holder.get("/licences/").content.decode()
+
+    holder.force_login(lworld.citizen_user)
+    log = holder.get(f"/api/licences/{issued.identifier}/uses").json()
+    assert "贵溪农村商业银行(" + BANK_USCC + ")依授权查验:经营贷款审核" in [u["note"] for u in log]
+    revoked = holder.post(f"/api/licences/grants/{grant['id']}/revoke")
+    assert revoked.status_code == 200 and revoked.json()["state_label"] == "已撤回"
+    holder.force_login(bank_user)
+    assert holder.get(f"/api/licences/granted/{grant['id']}").status_code == 403
+
+
+def test_a_person_is_named_by_resident_id_and_shown_masked(holder, lworld, issued):
+    holder.post(
+        f"/licences/{issued.identifier}/authorise/",
+        {"kind": "person", "grantee_id": PERSON_ID, "grantee_name": "陈会计", "purpose": "代理记账",
+         "valid_until": until(10)},
+    )  # fmt: skip
+    page = holder.get(f"/licences/{issued.identifier}/").content.decode()
+    assert PERSON_ID not in page and "陈会计(360681********2" in page
+
+
+@pytest.mark.parametrize(
+    ("post", "field", "says"),
+    [
+        ({"kind": "company", "grantee_id": "91360681MA35BANK0", "grantee_name": "某银行"}, "grantee_id",
+         "被授权方的统一社会信用代码无效"),
+        ({"kind": "organisation"}, "organisation", "请选择被授权的部门"),
+        ({"kind": "person", "grantee_id": PERSON_ID, "grantee_name": "陈会计", "purpose": ""}, "purpose",
+         "请填写用证用途"),
+        ({"kind": "person", "grantee_id": PERSON_ID, "grantee_name": "陈会计", "valid_until": "明天"}, "valid_until",
+         "请按 年-月-日 填写授权截止日期"),
+        ({"kind": "person", "grantee_id": PERSON_ID, "grantee_name": "陈会计", "valid_until": "2028-01-01"},
+         "valid_until", "一次授权最长 366 天"),
+    ],
+)  # fmt: skip
+def test_bad_grants_are_refused_naming_the_field(holder, lworld, issued, post, field, says):
+    body = {"purpose": "核验", "valid_until": until(10), **post}
+    page = holder.post(f"/licences/{issued.identifier}/authorise/", body)
+    assert page.status_code == 422 and says in page.content.decode()
+    api = holder.post(
+        f"/api/licences/{issued.identifier}/grants",
+        {**body, "valid_until": body["valid_until"] if body["valid_until"][0].isdigit() else "x"},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert not LicenceGrant.objects.exists()
+
+
+def test_only_the_holder_grants_and_only_a_usable_licence(holder, client, lworld, issued):
+    with pytest.raises(grants.AccessDenied):
+        grants.authorise(
+            licence=issued, by=lworld.clerk, kind="organisation", organisation=lworld.other, purpose="x",
+            valid_until=until(3),
+        )  # fmt: skip
+    services.end(licence=issued, by=lworld.head, kind=Status.REVOKED, basis="《食品安全法》第一百三十五条")
+    answer = holder.post(
+        f"/api/licences/{issued.identifier}/grants",
+        {"kind": "organisation", "organisation": str(lworld.other.pk), "purpose": "核验", "valid_until": until(3)},
+        content_type="application/json",
+    )  # fmt: skip
+    assert answer.status_code == 409 and "证照已撤销,不能授权使用" in answer.json()["message"]
+
+
+def test_a_grant_follows_the_licence_into_its_next_version(holder, lworld, issued):
+    grant = grants.authorise(
+        licence=issued, by=lworld.citizen_user, kind="organisation", organisation=lworld.other,
+        purpose="核验", valid_until=until(30),
+    )  # fmt: skip
+    new = services.change(licence=issued, by=lworld.head, data={"address": "新址"}, reason="搬迁")
+    seen = holder.get(f"/licences/{new.identifier}/").content.decode()
+    assert "贵溪市水利局" in seen  # the holder manages the grant from the current version
+    holder.force_login(lworld.outsider)
+    page = holder.get(f"/workbench/licences/granted/{grant.pk}/").content.decode()
+    assert "新址" in page  # the current version, not the one the grant was made on
+    assert new.uses.filter(purpose=LicenceUse.Purpose.GRANTED).count() == 1

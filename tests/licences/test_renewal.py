@@ -1,0 +1,134 @@
+"""From a licence to its renewal (延续): the expiry reminder and the wallet link to applying for the type's renewal
+item with the licence prefilled (its 原食品经营许可证 material taken from the library); the licence pages link the
+pending renewal case; the grant issues the next version in the licence's chain, running on from the old end."""
+
+import copy
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from tests.cases.conftest import ITEM, publish
+from zhengwu.cases import services as cases
+from zhengwu.cases.models import Case, OutboxMessage
+from zhengwu.core import clock
+from zhengwu.licences import services
+from zhengwu.licences.models import LicenceUse, Status
+
+RENEWAL = {
+    **copy.deepcopy(ITEM),
+    "name": "食品经营许可延续",
+    "materials": [
+        {"name": "食品经营许可延续申请书", "required": True, "medium": "either"},
+        {"name": "原食品经营许可证", "required": True, "form": "copy", "medium": "either"},
+    ],
+}
+
+
+@pytest.fixture
+def renewable(lworld):
+    """The company's food licence ending in 25 days; the type names its renewal item."""
+    renewal = publish(RENEWAL, lworld.bureau)
+    food = lworld.food_type
+    food.renewal_item, food.material_names = renewal, ["原食品经营许可证"]
+    food.save()
+    with transaction.atomic():
+        licence = services._create(
+            licence_type=food,
+            issuer=lworld.bureau,
+            holder_kind="legal",
+            holder_name=lworld.company.name,
+            holder_id=lworld.company.id_number,
+            data={"subject": "餐饮服务", "legal_representative": "李四", "address": "花园街道 8 号"},
+            valid_until=clock.today() + dt.timedelta(days=25),
+        )
+    lworld.renewal, lworld.licence = renewal, licence
+    return lworld
+
+
+@pytest.fixture
+def company_client(client, renewable):
+    renewable.citizen.user = None
+    renewable.citizen.save()
+    renewable.company.user, renewable.company.verified_at = renewable.citizen_user, clock.now()
+    renewable.company.save()
+    client.force_login(renewable.citizen_user)
+    return client
+
+
+def grant(case, w):
+    case = cases.accept_case(case=case, by=w.clerk)
+    cases.claim_step(case=case, by=w.approver)
+    cases.complete_step(case=case, by=w.approver, opinion="同意")
+    return cases.decide_case(case=case, by=w.head, grant=True)
+
+
+def test_reminder_and_wallet_link_to_the_prefilled_renewal_which_issues_the_next_version(company_client, renewable):
+    w, old = renewable, renewable.licence
+    link = f"/cases/apply/{w.renewal.code}/?licence={old.identifier}"
+    assert services.remind_expiring() == 1
+    sms = OutboxMessage.objects.get(recipient=w.company.phone).body
+    assert "将于 2026-10-23 到期,还有 25 天,请及时申请延续(原证照已预填):" in sms and sms.endswith(link)
+    wallet = company_client.get("/licences/").content.decode()
+    assert f'href="{link.replace("&", "&amp;")}"' in wallet and "申请延续" in wallet
+
+    form = company_client.get(link).content.decode()
+    assert f"已从电子证照库调取:食品经营许可证(编号 {old.number},有效期至 2026-10-23),无需上传" in form
+    answer = company_client.post(
+        link,
+        {"form.subject": "延续食品经营许可", "applying_as": "self", "idempotency_key": "k-renew",
+         "action": "submit", "licence": old.identifier},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    case = Case.objects.get(idempotency_key="k-renew")
+    assert case.materials.get(position=2).filename == f"已从电子证照库调取-食品经营许可证-{old.number}.pdf"
+    assert old.uses.filter(purpose=LicenceUse.Purpose.REUSE, case=case).exists()
+
+    # the licence pages link the pending renewal case; a later reminder names it instead of the link
+    detail = company_client.get(f"/licences/{old.identifier}/").content.decode()
+    assert f"延续申请办理中(办件编号 {case.number})" in detail and "申请延续</a>" not in detail
+    assert f"延续申请办理中(办件编号 {case.number})" in company_client.get("/licences/").content.decode()
+    company_client.force_login(w.head)
+    staff = company_client.get(f"/workbench/licences/{old.identifier}/").content.decode()
+    assert f'href="/workbench/cases/{case.number}/"' in staff
+    clock.set_now(clock.now() + dt.timedelta(days=18))
+    services.remind_expiring()
+    latest = OutboxMessage.objects.filter(recipient=w.company.phone).order_by("-id").first().body
+    assert f"还有 7 天;您的延续申请(办件编号 {case.number})正在办理" in latest
+
+    # the grant issues version 2 of the same licence, from the day after the old one ends
+    grant(case, w)
+    old.refresh_from_db()
+    new = case.licences.get()
+    assert old.status == Status.REPLACED and new.previous == old
+    assert (new.number, new.version) == (old.number, 2)
+    assert new.valid_from == dt.date(2026, 10, 24) and new.valid_until == dt.date(2031, 10, 23)
+    assert new.data == old.data  # 延续 keeps the licence's content (the form's 申请事项说明 is not 经营项目)
+    assert services.pending_renewal(old) is None
+    assert [v.version for v in services.chain(new)] == [1, 2]
+
+
+def test_the_link_takes_the_licence_it_names(company_client, renewable):
+    """A holder with two food licences (two shops): the renewal link of the second one prefills the second."""
+    w = renewable
+    with transaction.atomic():
+        second = services._create(
+            licence_type=w.food_type, issuer=w.bureau, holder_kind="legal", holder_name=w.company.name,
+            holder_id=w.company.id_number, data={"subject": "第二家门店"},
+            valid_until=clock.today() + dt.timedelta(days=60),
+        )  # fmt: skip
+    page = company_client.get(f"/cases/apply/{w.renewal.code}/?licence={second.identifier}").content.decode()
+    assert f"编号 {second.number}" in page and f"编号 {w.licence.number}" not in page
+    services.end(licence=second, by=w.head, kind=Status.REVOKED, basis="《食品安全法》第一百三十五条")
+    page = company_client.get(f"/cases/apply/{w.renewal.code}/?licence={second.identifier}").content.decode()
+    assert f"持有的食品经营许可证(编号 {second.number})已撤销,不能调取,请上传材料" in page
+
+
+def test_no_renewal_item_keeps_the_plain_reminder(lworld):
+    with transaction.atomic():
+        services._create(
+            licence_type=lworld.food_type, issuer=lworld.bureau, holder_kind="legal", holder_name=lworld.company.name,
+            holder_id=lworld.company.id_number, data={}, valid_until=clock.today() + dt.timedelta(days=20),
+        )  # fmt: skip
+    services.remind_expiring()
+    assert OutboxMessage.objects.get().body.endswith("还有 20 天,请及时申请延续。")
