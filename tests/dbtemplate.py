@@ -33,9 +33,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 CACHE = ROOT / "var" / "test-cache"
 PG_PREFIX = "zwtpl_"
-PG_KEEP_SECONDS = 24 * 3600  # templates of other code (another checkout, an older commit) are dropped after a day
+PG_KEEP_SECONDS = (
+    24 * 3600
+)  # templates of other code (another checkout, an older commit) are dropped after a day
 
-_in_memory_keepers: list[sqlite3.Connection] = []  # an in-memory SQLite database lives while a connection holds it
+_in_memory_keepers: list[
+    sqlite3.Connection
+] = []  # an in-memory SQLite database lives while a connection holds it
 
 
 def enabled() -> bool:

@@ -200,7 +200,9 @@ def _download_kind(path: str, query: str) -> str:
     """ "pdf", "xlsx" … for a link to a file rather than a page, else ""."""
     if path.endswith(DOWNLOAD_SUFFIXES):
         return path.rsplit(".", 1)[1]
-    last = path.rstrip("/").rsplit("/", 1)[-1]  # …/pdf/ — a file, named by its last segment instead of a suffix
+    last = path.rstrip("/").rsplit("/", 1)[
+        -1
+    ]  # …/pdf/ — a file, named by its last segment instead of a suffix
     if last in DOWNLOAD_FORMATS:
         return last
     wanted = parse_qs(query).get("format", [""])[-1]

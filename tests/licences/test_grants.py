@@ -58,7 +58,9 @@ def test_the_holder_authorises_a_department_which_sees_it_only_within_the_grant(
     assert issued.type.name in listing and "办理取水许可核验经营资格" in listing
     seen = holder.get(f"/workbench/licences/granted/{grant.pk}/")
     text = seen.content.decode()
-    assert seen.status_code == 200 and issued.number in text and "授权您用于「办理取水许可核验经营资格」" in text
+    assert (
+        seen.status_code == 200 and issued.number in text and "授权您用于「办理取水许可核验经营资格」" in text
+    )
     pdf = holder.get(f"/workbench/licences/granted/{grant.pk}/download/")
     assert pdf.status_code == 200 and services.check_file(pdf.content)["verdict"].ok
     uses = issued.uses.filter(purpose=LicenceUse.Purpose.GRANTED)
@@ -106,7 +108,9 @@ def test_a_bank_by_its_credit_code_uses_the_api(holder, client, lworld, issued):
     assert [g["id"] for g in holder.get(f"/api/licences/{issued.identifier}/grants").json()] == [grant["id"]]
 
     bank_user = make_user("bank-agent")
-    bank = cases.register_applicant(kind="legal", name="贵溪农村商业银行", id_number=BANK_USCC, phone="07013300000")
+    bank = cases.register_applicant(
+        kind="legal", name="贵溪农村商业银行", id_number=BANK_USCC, phone="07013300000"
+    )
     bank.user = bank_user
     bank.save()
     holder.force_login(bank_user)

@@ -19,7 +19,9 @@ def handling(restaurant, county, company):  # noqa: F811
     )
     business.organisations.add(county.market)
     business.items.add(county.registration)
-    case = joint.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办餐馆"})
+    case = joint.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办餐馆"}
+    )
     joint.lead_accept(joint=case, by=county.lead_clerk)
     for position, clerk in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk),
                             (4, county.health_clerk)):  # fmt: skip

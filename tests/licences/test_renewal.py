@@ -63,7 +63,9 @@ def grant(case, w):
     return cases.decide_case(case=case, by=w.head, grant=True)
 
 
-def test_reminder_and_wallet_link_to_the_prefilled_renewal_which_issues_the_next_version(company_client, renewable):
+def test_reminder_and_wallet_link_to_the_prefilled_renewal_which_issues_the_next_version(
+    company_client, renewable
+):
     w, old = renewable, renewable.licence
     link = f"/cases/apply/{w.renewal.code}/?licence={old.identifier}"
     assert services.remind_expiring() == 1

@@ -204,7 +204,9 @@ def _grant_out(grant) -> dict:
     }
 
 
-@router.get("/granted", response={200: list[GrantOut], **ERRORS}, summary="授权给我使用的证照", auth=signed_in)
+@router.get(
+    "/granted", response={200: list[GrantOut], **ERRORS}, summary="授权给我使用的证照", auth=signed_in
+)
 def granted_list(request):
     """Grants to the caller: their department (staff), or the company or person they are (portal accounts)."""
     return [_grant_out(g) for g in grants.granted_to(request.user)[:200]]
@@ -307,7 +309,10 @@ def grants_of(request, identifier: str):
     """The holder's grants for this licence (every version of it)."""
     if _is_staff(request.user):
         raise AccessDenied(_("用证授权由持证人本人管理"))
-    return [_grant_out(g) for g in grants.grants_of(_get(request.user, identifier)).select_related("licence__type")]
+    return [
+        _grant_out(g)
+        for g in grants.grants_of(_get(request.user, identifier)).select_related("licence__type")
+    ]
 
 
 @router.post(

@@ -78,7 +78,8 @@ def _grantee(kind: str, organisation, grantee_id: str, grantee_name: str, holder
     if not check.valid:
         what = _("统一社会信用代码") if kind == Kind.COMPANY else _("居民身份证号码")
         raise ValidationFailed(
-            _("被授权方的%(what)s无效:%(reason)s") % {"what": what, "reason": check.reason}, field="grantee_id"
+            _("被授权方的%(what)s无效:%(reason)s") % {"what": what, "reason": check.reason},
+            field="grantee_id",
         )
     if check.value == holder_id:
         raise ValidationFailed(_("不能授权给持证人自己"), field="grantee_id")
@@ -151,7 +152,12 @@ def authorise(
         audit.record(
             "licence.authorise",
             row,
-            summary={"grant": grant.pk, "kind": kind, "grantee": grantee_shown(grant), "until": end.isoformat()},
+            summary={
+                "grant": grant.pk,
+                "kind": kind,
+                "grantee": grantee_shown(grant),
+                "until": end.isoformat(),
+            },
             rows=[use],
         )
     return grant
@@ -213,9 +219,9 @@ def granted_to(user) -> QuerySet[LicenceGrant]:
     where = _grantee_q(user)
     if where is None:
         return LicenceGrant.objects.none()
-    return LicenceGrant.objects.select_related("licence", "licence__type", "licence__issuer", "organisation").filter(
-        where
-    )
+    return LicenceGrant.objects.select_related(
+        "licence", "licence__type", "licence__issuer", "organisation"
+    ).filter(where)
 
 
 def open_granted(*, by, grant_id, action: str = "view") -> LicenceGrant:
@@ -234,7 +240,9 @@ def open_granted(*, by, grant_id, action: str = "view") -> LicenceGrant:
     with transaction.atomic():
         what = _("下载") if action == "download" else _("查验")
         use = services._use(
-            services.current_version(grant.licence),  # the version the party sees, so its holder's log shows it
+            services.current_version(
+                grant.licence
+            ),  # the version the party sees, so its holder's log shows it
             LicenceUse.Purpose.GRANTED,
             by=by,
             note=_("%(who)s依授权%(what)s:%(purpose)s")

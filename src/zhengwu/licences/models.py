@@ -227,7 +227,11 @@ class LicenceGrant(models.Model):
         verbose_name=_("被授权部门"),
     )
     grantee_id = models.CharField(
-        _("被授权方代码"), max_length=18, blank=True, db_index=True, help_text=_("统一社会信用代码或居民身份证号码")
+        _("被授权方代码"),
+        max_length=18,
+        blank=True,
+        db_index=True,
+        help_text=_("统一社会信用代码或居民身份证号码"),
     )
     grantee_name = models.CharField(_("被授权方"), max_length=100)
     purpose = models.CharField(_("用途"), max_length=200)
@@ -235,7 +239,12 @@ class LicenceGrant(models.Model):
     valid_until = models.DateField(_("授权截止"))
     created_at = models.DateTimeField(_("授权时间"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("授权人")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("授权人"),
     )
     revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
 

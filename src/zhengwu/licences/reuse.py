@@ -16,7 +16,9 @@ PREFIX = "已从电子证照库调取"
 def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
     """Per material position: the licence the library holds for it, or why not. `prefer` (an identifier, from a
     renewal link) picks that licence of the applicant's for its type."""
-    chosen = services.held_by(applicant.id_number).filter(identifier=str(prefer)[:80]).first() if prefer else None
+    chosen = (
+        services.held_by(applicant.id_number).filter(identifier=str(prefer)[:80]).first() if prefer else None
+    )
     out = {}
     for material in version.materials.all():
         licence_type = services.type_for_material(material.name)

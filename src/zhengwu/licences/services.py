@@ -37,9 +37,7 @@ END_KINDS = {
 
 def type_for_item(item) -> LicenceType | None:
     """The licence type a grant of the item issues: the type it is an item of, or whose renewal (延续) item it is."""
-    return (
-        LicenceType.objects.filter(Q(items=item) | Q(renewal_item=item)).distinct().order_by("id").first()
-    )
+    return LicenceType.objects.filter(Q(items=item) | Q(renewal_item=item)).distinct().order_by("id").first()
 
 
 def by_identifier(identifier: str) -> Licence:
@@ -151,7 +149,9 @@ def pending_renewal(licence: Licence) -> Case | None:
     if item_id is None:
         return None
     use = (
-        licence.uses.filter(purpose=LicenceUse.Purpose.REUSE, case__item_id=item_id, case__decided_at__isnull=True)
+        licence.uses.filter(
+            purpose=LicenceUse.Purpose.REUSE, case__item_id=item_id, case__decided_at__isnull=True
+        )
         .exclude(case__status__in=CLOSED_STATUSES)
         .select_related("case")
         .order_by("-at")
@@ -287,7 +287,9 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         return None
     applicant = case.applicant
     previous = _replaced_by(case, licence_type)
-    if previous is not None and (previous.holder_id != applicant.id_number or previous.status != Status.VALID):
+    if previous is not None and (
+        previous.holder_id != applicant.id_number or previous.status != Status.VALID
+    ):
         previous = None
     start, data = None, _data_from_case(licence_type, case)
     if previous is not None and case.item_id == licence_type.renewal_item_id:

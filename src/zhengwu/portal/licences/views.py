@@ -94,7 +94,9 @@ def wallet(request):
     if answer:
         return answer
     licences = list(
-        services.held_by(applicant.id_number).select_related("type__renewal_item").order_by("type__name", "-version")
+        services.held_by(applicant.id_number)
+        .select_related("type__renewal_item")
+        .order_by("type__name", "-version")
     )
     for licence in licences:
         licence.renewal = services.renewal(licence) if licence.is_usable else None
