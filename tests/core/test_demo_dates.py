@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections, transaction
 from django.test import override_settings
 
+from tests.joint.demo_checks import check_the_joint_demo
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.catalog.demo import load_demo_catalogue
 from zhengwu.core import clock
@@ -101,3 +102,6 @@ def test_the_demo_makes_sense_on_any_day(county_and_catalogue, moment):
     levels = supervision.level_counts(supervisor, today)
     assert levels["red"] >= 1 and levels["yellow"] >= 1, levels
     assert Ticket.objects.exists() and DisclosureRequest.objects.exists() and Rating.objects.count() >= 10
+
+    # Each domain's own demo, loaded here with the others, holds what it promises on this day too.
+    check_the_joint_demo(lines)
