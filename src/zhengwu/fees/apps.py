@@ -17,6 +17,7 @@ class FeesConfig(AppConfig):
         extensions.delivery_gates.append(panels.delivery_refusal)
         extensions.portal_panels.append(panels.case_panel)
         extensions.workbench_panels.append(workbench.case_panel)
+        extensions.fee_states.append(selectors.case_fee_state)
         annual.fee_sources.append(selectors.administrative_fees)
         if selectors.bulletin_section not in bulletin.SECTIONS:
             bulletin.SECTIONS.append(selectors.bulletin_section)

@@ -111,10 +111,10 @@ class Notice(models.Model):
     """缴款通知书: one per case, with its payment code (缴款码), payer, lines and due date."""
 
     class State(models.TextChoices):
-        UNPAID = "unpaid", _("待缴款")
+        UNPAID = "unpaid", _("待缴费")
         WAIVED = "waived", _("免缴")
-        PAID = "paid", _("已缴款")
-        REFUNDED = "refunded", _("已退付")
+        PAID = "paid", _("已缴费")
+        REFUNDED = "refunded", _("已退费")
         CANCELLED = "cancelled", _("已作废")
 
     case = models.OneToOneField(Case, models.PROTECT, related_name="fee_notice", verbose_name=_("办件"))

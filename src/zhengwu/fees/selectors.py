@@ -184,3 +184,54 @@ def bulletin_section(period, user=None) -> dict | None:
         "header": ["执收单位", "开具缴款通知书", "应收(元)", "实收(元)", "退付(元)", "作废票据"],
         "rows": out,
     }
+
+
+def current_notice(case):
+    """The case's payment notice in force: the one not cancelled (a corrected notice replaces the cancelled one),
+    else the last cancelled; None when none was issued."""
+    from zhengwu.fees.models import Notice
+
+    notices = Notice.objects.filter(case=case).order_by("-issued_at", "-id")
+    return notices.exclude(state=Notice.State.CANCELLED).first() or notices.first()
+
+
+def case_fee_state(case) -> dict | None:
+    """Where the case's payment notice stands, for the case's status block (cases.extensions.fee_states): 待缴费
+    (amount, notice, due date) → 已缴费 (receipt) → 已退费, or 免缴 / 已作废. `collected`: the lines paid."""
+    from decimal import Decimal
+
+    from django.utils.translation import gettext as _
+
+    from zhengwu.fees.models import Notice, Refund
+
+    notice = current_notice(case)
+    if notice is None:
+        return None
+    payment = (
+        getattr(notice, "payment", None)
+        if notice.state in (Notice.State.PAID, Notice.State.REFUNDED)
+        else None
+    )
+    receipt = payment.receipts.filter(voided_at__isnull=True).first() if payment else None
+    refunded = (
+        sum((r.amount for r in payment.refunds.filter(state=Refund.State.APPROVED)), Decimal("0.00"))
+        if payment
+        else Decimal("0.00")
+    )
+    label = notice.get_state_display()
+    if notice.state == Notice.State.PAID and refunded:
+        label = _("已缴费(已退费 %(amount)s 元)") % {"amount": compute.yuan(refunded)}
+    collected = []
+    if notice.state == Notice.State.PAID:
+        collected = [{"name": line.name, "amount": compute.yuan(line.amount)} for line in notice.lines.all()]
+    return {
+        "code": notice.code,
+        "state": notice.state,
+        "label": str(label),
+        "total": compute.yuan(notice.total),
+        "due_on": notice.due_on.isoformat(),
+        "paid_on": clock.local_date(payment.paid_at).isoformat() if payment else None,
+        "receipt": receipt.number if receipt else None,
+        "refunded": compute.yuan(refunded) if refunded else None,
+        "collected": collected,
+    }

@@ -67,7 +67,7 @@ def case_panel(request, case) -> str:
         return ""
     return render_to_string(
         "fees/workbench/_case_panel.html",
-        {"case": case, "n": Notice.objects.filter(case=case).first()},
+        {"case": case, "state": selectors.case_fee_state(case)},
         request=request,
     )
 
