@@ -34,6 +34,9 @@ def _notice_out(n: Notice) -> dict:
         "due_on": n.due_on.isoformat(),
         "state": n.state,
         "state_label": n.get_state_display(),
+        "replaces": n.replaces.code if n.replaces_id else None,
+        "cancelled_at": n.cancelled_at.isoformat() if n.cancelled_at else None,
+        "cancel_reason": n.cancel_reason,
         "lines": [
             {
                 "name": line.name,
@@ -146,6 +149,29 @@ def issue(request, number: str, body: NoticeIn):
     notice = services.issue_notice(
         case=case,
         by=request.user,
+        quantities=body.quantities,
+        waivers=body.waivers,
+        decisions=body.decisions,
+        only=body.only,
+    )
+    return Reply(201, _notice_out(notice))
+
+
+class CorrectionIn(NoticeIn):
+    reason: str = ""
+
+
+@router.post(
+    "/notices/{code}/correction",
+    auth=session,
+    response={201: dict},
+    summary="更正未缴费的缴款通知书(原通知书作废,开具新通知书)",
+)
+def correct(request, code: str, body: CorrectionIn):
+    notice = services.correct_notice(
+        notice=_visible(request, code),
+        by=request.user,
+        reason=body.reason,
         quantities=body.quantities,
         waivers=body.waivers,
         decisions=body.decisions,

@@ -108,7 +108,8 @@ class ItemFeeRule(models.Model):
 
 
 class Notice(models.Model):
-    """缴款通知书: one per case, with its payment code (缴款码), payer, lines and due date."""
+    """缴款通知书: one in force per case, with its payment code (缴款码), payer, lines and due date. An unpaid one
+    corrected is cancelled with its reason and replaced by a new one with a new code (the correction names it)."""
 
     class State(models.TextChoices):
         UNPAID = "unpaid", _("待缴费")
@@ -117,7 +118,7 @@ class Notice(models.Model):
         REFUNDED = "refunded", _("已退费")
         CANCELLED = "cancelled", _("已作废")
 
-    case = models.OneToOneField(Case, models.PROTECT, related_name="fee_notice", verbose_name=_("办件"))
+    case = models.ForeignKey(Case, models.PROTECT, related_name="fee_notices", verbose_name=_("办件"))
     organisation = models.ForeignKey(
         Organisation, models.PROTECT, related_name="fee_notices", verbose_name=_("执收单位")
     )
@@ -140,9 +141,28 @@ class Notice(models.Model):
         verbose_name=_("开具人"),
     )
 
+    replaces = models.OneToOneField(
+        "self", models.PROTECT, null=True, blank=True, related_name="correction", verbose_name=_("更正自")
+    )
+    cancelled_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("作废人"),
+    )
+    cancel_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
+
     class Meta:
         verbose_name = verbose_name_plural = _("缴款通知书")
         ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=~models.Q(state="cancelled"), name="fees_one_notice_in_force"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

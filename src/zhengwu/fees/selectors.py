@@ -155,7 +155,10 @@ def bulletin_section(period, user=None) -> dict | None:
         return rows.setdefault(name, [name, 0, Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), 0])
 
     for n in scoped(
-        Notice.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end), "organisation"
+        Notice.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end).exclude(
+            state=Notice.State.CANCELLED
+        ),
+        "organisation",
     ).select_related("organisation"):
         r = row(n.organisation.name)
         r[1] += 1

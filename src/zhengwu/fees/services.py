@@ -308,80 +308,185 @@ def compute_lines(case, *, quantities=None, waivers=None, decisions=None, only=N
 
 
 def issue_notice(*, case, by, quantities=None, waivers=None, decisions=None, only=None) -> Notice:
-    """开具缴款通知书: the case's fees computed from the catalogue at the step the item names, one notice per case,
-    recorded on the case as its charge (收费). A notice of nothing to pay (all waived) is 免缴."""
+    """开具缴款通知书: the case's fees computed from the catalogue at the step the item names, one notice in force
+    per case, recorded on the case as its charge (收费). A notice of nothing to pay (all waived) is 免缴."""
     _issuer_check(by, case)
-    rule = item_rule(case.item)
-    refusal = _moment_refusal(case, rule)
+    lines = _notice_lines(case, quantities=quantities, waivers=waivers, decisions=decisions, only=only)
+    with transaction.atomic():
+        if (
+            Notice.objects.select_for_update()
+            .filter(case=case)
+            .exclude(state=Notice.State.CANCELLED)
+            .exists()
+        ):
+            raise Conflict(_("该办件已开具缴款通知书(一件一单)"), code="fee.notice_exists")
+        return _create_notice(case, lines, by=by)
+
+
+def _notice_lines(case, **given) -> list[tuple]:
+    refusal = _moment_refusal(case, item_rule(case.item))
     if refusal:
         raise Conflict(refusal, code="fee.not_now")
-    lines = compute_lines(case, quantities=quantities, waivers=waivers, decisions=decisions, only=only)
+    lines = compute_lines(case, **given)
     if not lines:
-        if only is not None:
+        if given.get("only") is not None:
             raise ValidationFailed(_("请至少选择一项本件收取的收费"), field="only")
         raise ValidationFailed(_("本事项没有收费目录中的收费,无需开具缴款通知书"), field="fees")
+    return lines
+
+
+def _create_notice(case, lines: list[tuple], *, by, replaces: Notice | None = None) -> Notice:
+    """Inside the caller's transaction: the notice, its lines, the case's charge and the audit record."""
     from zhengwu.cases import services as case_services
 
+    rule = item_rule(case.item)
     total = sum((line.amount for _v, _f, line in lines), Decimal("0.00"))
-    with transaction.atomic():
-        if Notice.objects.select_for_update().filter(case=case).exists():
-            raise Conflict(_("该办件已开具缴款通知书(一件一单)"), code="fee.notice_exists")
-        notice = Notice.objects.create(
-            case=case,
-            organisation=lines[0][1].organisation,
-            window=case.window,
-            code=_payment_code(case),
-            payer=case.applicant.name,
-            total=total,
-            issued_at=clock.now(),
-            # 缴款期限: the county's rule per item (default 15 days); no statute fixes it for these fees.
-            due_on=clock.today() + dt.timedelta(days=rule.due_days),
-            state=Notice.State.UNPAID if total > 0 else Notice.State.WAIVED,
-            issued_by=by,
+    notice = Notice.objects.create(
+        case=case,
+        organisation=lines[0][1].organisation,
+        window=case.window,
+        code=_payment_code(case),
+        payer=case.applicant.name,
+        total=total,
+        issued_at=clock.now(),
+        # 缴款期限: the county's rule per item (default 15 days); no statute fixes it for these fees.
+        due_on=clock.today() + dt.timedelta(days=rule.due_days),
+        state=Notice.State.UNPAID if total > 0 else Notice.State.WAIVED,
+        issued_by=by,
+        replaces=replaces,
+    )
+    NoticeLine.objects.bulk_create(
+        NoticeLine(
+            notice=notice,
+            position=i,
+            fee=fee,
+            name=line.name,
+            revenue_kind=fee.revenue_kind,
+            standard=line.standard,
+            quantity=line.quantity,
+            standard_amount=line.standard_amount,
+            amount=line.amount,
+            basis=line.basis[:800],
+            waiver=line.waiver[:800],
+            decision=line.decision[:300],
         )
-        NoticeLine.objects.bulk_create(
-            NoticeLine(
-                notice=notice,
-                position=i,
-                fee=fee,
-                name=line.name,
-                revenue_kind=fee.revenue_kind,
-                standard=line.standard,
-                quantity=line.quantity,
-                standard_amount=line.standard_amount,
-                amount=line.amount,
-                basis=line.basis[:800],
-                waiver=line.waiver[:800],
-                decision=line.decision[:300],
-            )
-            for i, (_v, fee, line) in enumerate(lines, start=1)
-        )
-        note = _("缴款通知书 %(code)s:") % {"code": notice.code} + "；".join(
-            f"{line.name} {compute.yuan(line.amount)} 元" for _v, _f, line in lines
-        )
-        case_services.record_notice_charge(
-            case=case,
-            by=by,
-            note=note,
-            fees=[
-                {
-                    "position": version_line.position,
-                    "name": line.name,
-                    "amount": compute.yuan(line.amount),
-                    "standard_amount": compute.yuan(line.standard_amount),
-                    "notice": notice.code,
-                    **({"waiver": line.waiver} if line.waiver else {}),
-                }
-                for version_line, _f, line in lines
-            ],
-        )
-        audit.record(
-            "fees.issue_notice",
-            notice,
-            actor=by,
-            summary={"case": case.number, "code": notice.code, "total": compute.yuan(total)},
-        )
+        for i, (_v, fee, line) in enumerate(lines, start=1)
+    )
+    note = _("缴款通知书 %(code)s:") % {"code": notice.code} + "；".join(
+        f"{line.name} {compute.yuan(line.amount)} 元" for _v, _f, line in lines
+    )
+    if replaces is not None:
+        note = _("更正缴款通知书 %(old)s,") % {"old": replaces.code} + note
+    case_services.record_notice_charge(
+        case=case,
+        by=by,
+        note=note,
+        fees=[
+            {
+                "position": version_line.position,
+                "name": line.name,
+                "amount": compute.yuan(line.amount),
+                "standard_amount": compute.yuan(line.standard_amount),
+                "notice": notice.code,
+                **({"waiver": line.waiver} if line.waiver else {}),
+            }
+            for version_line, _f, line in lines
+        ],
+    )
+    audit.record(
+        "fees.issue_notice",
+        notice,
+        actor=by,
+        summary={
+            "case": case.number,
+            "code": notice.code,
+            "total": compute.yuan(total),
+            **({"replaces": replaces.code} if replaces else {}),
+        },
+    )
     return notice
+
+
+def correct_notice(
+    *, notice: Notice, by, reason: str, quantities=None, waivers=None, decisions=None, only=None
+) -> Notice:
+    """更正缴款通知书: an unpaid notice with a mistake (a quantity, a waiver, a fee that does not apply) is cancelled
+    with its reason and a corrected one issued with a new payment code, in one transaction; the applicant is told
+    the new code and amount. A paid notice is never corrected: what was paid too much goes back by refund (退付)."""
+    case = notice.case
+    _issuer_check(by, case)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请写明更正原因"), field="reason")
+    if len(reason) > 300:
+        raise ValidationFailed(_("更正原因不能超过300个字"), field="reason")
+    lines = _notice_lines(case, quantities=quantities, waivers=waivers, decisions=decisions, only=only)
+    with transaction.atomic():
+        old = Notice.objects.select_for_update().get(pk=notice.pk)
+        if old.state in (Notice.State.PAID, Notice.State.REFUNDED):
+            raise Conflict(
+                _("缴款通知书 %(code)s 已缴费,不能更正;多缴的费用请申请退付") % {"code": old.code},
+                code="fee.paid",
+            )
+        if old.state != Notice.State.UNPAID:
+            raise Conflict(
+                _("缴款通知书 %(code)s %(state)s,不能更正")
+                % {"code": old.code, "state": old.get_state_display()},
+                code="fee.not_unpaid",
+            )
+        old.state = Notice.State.CANCELLED
+        old.cancelled_at = clock.now()
+        old.cancelled_by = by
+        old.cancel_reason = reason
+        old.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason"])
+        audit.record(
+            "fees.cancel_notice",
+            old,
+            actor=by,
+            summary={"code": old.code, "case": case.number, "reason": reason, "because": "correct"},
+        )
+        new = _create_notice(case, lines, by=by, replaces=old)
+        _tell_applicant(
+            case,
+            _(
+                "您的办件 %(number)s 的缴款通知书 %(old)s 已作废(%(reason)s),请按更正后的缴款通知书 %(new)s "
+                "缴款:应缴 %(total)s 元,缴款期限 %(due)s。"
+            )
+            % {
+                "number": case.number,
+                "old": old.code,
+                "reason": reason,
+                "new": new.code,
+                "total": compute.yuan(new.total),
+                "due": new.due_on.isoformat(),
+            },
+        )
+    return new
+
+
+def _tell_applicant(case, text: str) -> None:
+    """A message to the applicant (e-mail and SMS where known) through the cases' outbox, in the caller's
+    transaction."""
+    from zhengwu.cases.models import OutboxMessage
+    from zhengwu.cases.notify import addressee
+    from zhengwu.core import outbox
+
+    body = f"{addressee(case)}:{text}"
+    rows = []
+    if case.applicant.email:
+        rows.append(
+            OutboxMessage(
+                case=case,
+                channel="email",
+                recipient=case.applicant.email,
+                subject=f"【政务服务】办件 {case.number}:缴款通知书更正",
+                body=body,
+            )
+        )
+    phone = case.applicant.phone or case.agent_phone
+    if phone:
+        rows.append(OutboxMessage(case=case, channel="sms", recipient=phone, body=body))
+    outbox.post_all(rows)
 
 
 # ---------------------------------------------------------------- paying (缴款)

@@ -98,63 +98,126 @@ def index(request):
     )
 
 
+def _posted_choices(request, case) -> dict:
+    """The issue form's choices: which fees this case pays (only), quantities, waivers and band decisions."""
+    quantities, waivers, decisions = {}, {}, {}
+    only = [] if request.POST.get("select") else None
+    for entry in selectors.item_fees_in_force(case.version):
+        code = entry["code"]
+        if not code:
+            continue
+        if only is not None and request.POST.get(f"c_{code}"):
+            only.append(code)
+        if request.POST.get(f"q_{code}"):
+            quantities[code] = request.POST[f"q_{code}"]
+        if request.POST.get(f"w_{code}"):
+            waivers[code] = request.POST[f"w_{code}"]
+        if request.POST.get(f"d_{code}"):
+            decisions[code] = {
+                "amount": request.POST[f"d_{code}"],
+                "document": request.POST.get(f"doc_{code}", ""),
+            }
+
+    def kept(given):
+        return {k: v for k, v in given.items() if only is None or k in only}
+
+    return {
+        "quantities": kept(quantities),
+        "waivers": kept(waivers),
+        "decisions": kept(decisions),
+        "only": only,
+    }
+
+
+def _issue_rows(case, previous: Notice | None = None) -> list[dict]:
+    """The item's catalogue fees in force, as the issue form's rows; correcting, each row starts as the previous
+    notice had it (charged or not, quantity, waiver, decision)."""
+    old = {line.fee.code: line for line in previous.lines.select_related("fee")} if previous else {}
+    rows = []
+    for entry in selectors.item_fees_in_force(case.version):
+        if not entry["code"]:
+            continue
+        line = old.get(entry["code"])
+        waivers = list(entry["fee"].waivers.all())
+        rows.append(
+            {
+                **entry,
+                "per_unit": entry["fee"].standard_kind == StandardKind.PER_UNIT,
+                "band": entry["fee"].standard_kind == StandardKind.BAND,
+                "waivers": waivers,
+                "unit": entry["fee"].unit,
+                "checked": previous is None or line is not None,
+                "quantity": line.quantity if line else 1,
+                "waiver": next((w.code for w in waivers if line and line.waiver.startswith(w.name)), ""),
+                "decision_amount": (line.standard_amount / line.quantity).quantize(line.amount)
+                if line and line.decision
+                else "",
+                "decision_document": line.decision.rsplit("(", 1)[0] if line and line.decision else "",
+            }
+        )
+    return rows
+
+
 @_staff
 def issue(request, number: str):
     """开具缴款通知书 for one case: quantities (按数量计收), waivers (减免) and band decisions (按决定执行)."""
     case = case_for(request.user, number)
     error = None
     if request.method == "POST":
-        quantities, waivers, decisions = {}, {}, {}
-        only = [] if request.POST.get("select") else None
-        for entry in selectors.item_fees_in_force(case.version):
-            code = entry["code"]
-            if not code:
-                continue
-            if only is not None and request.POST.get(f"c_{code}"):
-                only.append(code)
-            if request.POST.get(f"q_{code}"):
-                quantities[code] = request.POST[f"q_{code}"]
-            if request.POST.get(f"w_{code}"):
-                waivers[code] = request.POST[f"w_{code}"]
-            if request.POST.get(f"d_{code}"):
-                decisions[code] = {
-                    "amount": request.POST[f"d_{code}"],
-                    "document": request.POST.get(f"doc_{code}", ""),
-                }
         try:
-            notice = services.issue_notice(
-                case=case,
-                by=request.user,
-                quantities={k: v for k, v in quantities.items() if only is None or k in only},
-                waivers={k: v for k, v in waivers.items() if only is None or k in only},
-                decisions={k: v for k, v in decisions.items() if only is None or k in only},
-                only=only,
-            )
+            notice = services.issue_notice(case=case, by=request.user, **_posted_choices(request, case))
         except DomainError as err:
             error = err
         else:
             messages.success(request, f"已开具缴款通知书 {notice.code},应缴 {notice.total} 元")
             return redirect("fees_workbench:notice", code=notice.code)
-    rows = [
-        {
-            **entry,
-            "per_unit": entry["fee"].standard_kind == StandardKind.PER_UNIT,
-            "band": entry["fee"].standard_kind == StandardKind.BAND,
-            "waivers": list(entry["fee"].waivers.all()),
-            "unit": entry["fee"].unit,
-        }
-        for entry in selectors.item_fees_in_force(case.version)
-        if entry["code"]
-    ]
     return render(
         request,
         "fees/workbench/issue.html",
         {
             "case": case,
-            "rows": rows,
+            "rows": _issue_rows(case),
             "error": error,
             "posted": request.POST,
             "rule": services.item_rule(case.item),
+        },
+        status=error.status if error else 200,
+    )
+
+
+@_staff
+def correct(request, code: str):
+    """更正缴款通知书: an unpaid notice cancelled with its reason, a corrected one issued in its place."""
+    old = _notice(request.user, code)
+    case = old.case
+    error = None
+    if request.method == "POST":
+        try:
+            notice = services.correct_notice(
+                notice=old,
+                by=request.user,
+                reason=request.POST.get("reason", ""),
+                **_posted_choices(request, case),
+            )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(
+                request,
+                f"缴款通知书 {old.code} 已作废,已开具更正后的缴款通知书 {notice.code},应缴 {notice.total} 元,"
+                "已告知申请人",
+            )
+            return redirect("fees_workbench:notice", code=notice.code)
+    return render(
+        request,
+        "fees/workbench/issue.html",
+        {
+            "case": case,
+            "rows": _issue_rows(case, old),
+            "error": error,
+            "posted": request.POST,
+            "rule": services.item_rule(case.item),
+            "correcting": old,
         },
         status=error.status if error else 200,
     )
@@ -177,6 +240,8 @@ def notice(request, code: str):
             "refunds": list(payment.refunds.select_related("requested_by", "decided_by")) if payment else [],
             "reasons": Refund.Reason.choices,
             "may_reconcile": may_reconcile(request.user),
+            "may_issue": access.has_role(request.user, *ISSUERS),
+            "correction": getattr(n, "correction", None) if n.state == Notice.State.CANCELLED else None,
         },
     )
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("window/", workbench.record, name="record"),
     path("cases/<str:number>/issue/", workbench.issue, name="issue"),
     path("notices/<str:code>/", workbench.notice, name="notice"),
+    path("notices/<str:code>/correct/", workbench.correct, name="correct"),
     path("notices/<str:code>/refund/", workbench.refund, name="refund"),
     path("refunds/<int:refund_id>/decide/", workbench.decide, name="decide"),
     path("receipts/<str:number>/void/", workbench.void, name="void"),
