@@ -31,9 +31,12 @@ class StandardKind(models.TextChoices):
 
 class CatalogueFee(models.Model):
     """One line of the fee catalogue (收费目录清单): a fee with its legal basis, approving document, standard,
-    collecting organisation, revenue kind and validity. Removed on a date, it is charged on no item from that day."""
+    collecting organisation, revenue kind and validity. Removed on a date, it is charged on no item from that day.
+    A changed standard is a new version of the same code from its effective date; the previous version ends the day
+    before, so one version of a code is in force on any day (items name the code, notices the version)."""
 
-    code = models.CharField(_("收费编码"), max_length=32, unique=True)
+    code = models.CharField(_("收费编码"), max_length=32)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
     name = models.CharField(_("收费项目"), max_length=200)
     organisation = models.ForeignKey(
         Organisation, models.PROTECT, related_name="catalogue_fees", verbose_name=_("执收单位")
@@ -53,7 +56,8 @@ class CatalogueFee(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = _("收费目录")
-        ordering = ["organisation", "code"]
+        ordering = ["organisation", "code", "version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="fees_fee_code_version")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

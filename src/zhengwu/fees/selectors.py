@@ -50,6 +50,33 @@ def public_list(organisation: Organisation, day: dt.date | None = None) -> list[
     ]
 
 
+def keepers_organisations(user):
+    """The collecting organisations whose fee catalogue this person keeps: every one for a centre manager or an
+    administrator; a department head's own organisation and those under it."""
+    from zhengwu.core.models import Role
+
+    if access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER):
+        return Organisation.objects.all()
+    staff = access.staff_of(user)
+    if staff is None or not access.has_role(user, Role.DEPARTMENT_HEAD):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(path__startswith=staff.organisation.path)
+
+
+def kept_fees(user, *, organisation=None, show: str = "current"):
+    """The catalogue as its keeper sees it: every version ("all"), or those in force today or starting later
+    ("current", the default), of the organisations the person keeps."""
+    day = clock.today()
+    qs = CatalogueFee.objects.filter(organisation__in=keepers_organisations(user)).select_related(
+        "organisation"
+    )
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if show != "all":
+        qs = qs.filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
+    return qs.prefetch_related("waivers").order_by("organisation__name", "code", "version")
+
+
 def list_url(organisation_id: int) -> str:
     return reverse("fees_portal:list", args=[organisation_id])
 
@@ -61,7 +88,10 @@ def item_fees_in_force(version, day: dt.date | None = None) -> list[dict]:
     day = day or clock.today()
     lines = list(version.fees.all())
     codes = {f.code for f in lines if f.code}
-    fees = {f.code: f for f in CatalogueFee.objects.filter(code__in=codes).select_related("organisation")}
+    fees = {
+        f.code: f
+        for f in CatalogueFee.objects.filter(in_force_q(day), code__in=codes).select_related("organisation")
+    }
     out = []
     for line in lines:
         if not line.code:

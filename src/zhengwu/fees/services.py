@@ -65,88 +65,212 @@ def _date(value, field: str, *, required: bool = True) -> dt.date | None:
         raise ValidationFailed(_("日期格式应为 年-月-日,如 2026-11-18"), field=field) from None
 
 
-def _require_catalogue_keeper(by):
-    if by is None:  # the system (demo, imports)
+def _require_catalogue_keeper(by, organisation: Organisation | None = None):
+    """The fee catalogue is kept by the collecting organisation's fee manager: its department head (or one above
+    it), a centre manager, or an administrator. `by` None: the system (demo, imports)."""
+    if by is None:
         return
-    if not (access.is_administrator(by) or access.has_role(by, *CATALOGUE_ROLES)):
-        raise AccessDenied(_("只有中心管理人员或系统管理员可以维护收费目录"))
+    if access.is_administrator(by) or access.has_role(by, *CATALOGUE_ROLES):
+        return
+    staff = access.staff_of(by)
+    if (
+        staff is not None
+        and organisation is not None
+        and access.has_role(by, Role.DEPARTMENT_HEAD)
+        and (organisation.path or "").startswith(staff.organisation.path)
+    ):
+        return
+    raise AccessDenied(_("只有执收单位负责人、中心管理人员或系统管理员可以维护该单位的收费目录"))
+
+
+def _organisation(value) -> Organisation:
+    if isinstance(value, Organisation):
+        return value
+    organisation = None
+    if str(value or "").strip().isdigit():
+        organisation = Organisation.objects.filter(pk=int(value)).first()
+    if organisation is None:
+        raise ValidationFailed(_("请选择执收单位"), field="organisation")
+    return organisation
+
+
+def _standard(data: dict) -> dict:
+    """The fields a version of a fee carries (all but code, organisation and dates), validated in form order."""
+    name = _text(data, "name", _("收费项目"), limit=200)
+    revenue = data.get("revenue_kind")
+    if revenue not in RevenueKind.values:
+        raise ValidationFailed(_("请选择收入类别"), field="revenue_kind")
+    # 行政许可法 第五十九条: a fee only on the basis of a law or an administrative regulation.
+    basis = _text(data, "basis", _("设立依据"))
+    approval = _text(data, "approval", _("批准文件"), limit=300)
+    kind = data.get("standard_kind")
+    if kind not in StandardKind.values:
+        raise ValidationFailed(_("请选择标准类型(定额、按数量计收或幅度)"), field="standard_kind")
+    amount = _money(data.get("amount"), "amount")
+    upper = None
+    if kind == StandardKind.BAND:
+        if data.get("upper") in (None, ""):
+            raise ValidationFailed(_("幅度收费请填写上限"), field="upper")
+        upper = _money(data.get("upper"), "upper")
+        if upper < amount:
+            raise ValidationFailed(_("幅度上限不能低于下限"), field="upper")
+    return {
+        "name": name,
+        "revenue_kind": revenue,
+        "basis": basis,
+        "approval": approval,
+        "standard_kind": kind,
+        "amount": amount,
+        "upper": upper,
+        "unit": _text(data, "unit", _("计费单位"), required=False, limit=20) or "件",
+        "note": _text(data, "note", _("备注"), required=False),
+    }
+
+
+def _waiver_fields(w: dict, field: str) -> dict:
+    wkind = w.get("kind")
+    code = _text(w, "code", _("减免编码"), limit=32)
+    name = _text(w, "name", _("减免情形"), limit=200)
+    if wkind not in Waiver.Kind.values:
+        raise ValidationFailed(_("请选择减免方式"), field=f"{field}kind")
+    try:
+        percent = int(str(w.get("percent") or 0).strip() or 0)
+    except ValueError:
+        raise ValidationFailed(_("减收比例须为整数"), field=f"{field}percent") from None
+    if wkind == Waiver.Kind.PERCENT and not 0 < percent < 100:
+        raise ValidationFailed(_("减收比例须在 1 至 99 之间"), field=f"{field}percent")
+    basis = _text(w, "basis", _("减免依据"))
+    return {
+        "code": code,
+        "name": name,
+        "kind": wkind,
+        "percent": percent if wkind == Waiver.Kind.PERCENT else 0,
+        "basis": basis,
+    }
+
+
+def _create_waivers(fee: CatalogueFee, waivers: list[dict]) -> None:
+    seen = set()
+    for i, w in enumerate(waivers):
+        try:
+            fields = _waiver_fields(w, "")
+        except ValidationFailed as err:
+            raise ValidationFailed(err.message, field=f"waivers.{i}.{err.field}") from None
+        if fields["code"] in seen:
+            raise ValidationFailed(_("减免编码重复"), field=f"waivers.{i}.code")
+        seen.add(fields["code"])
+        Waiver.objects.create(fee=fee, **fields)
 
 
 def add_fee(*, data: dict, by=None) -> CatalogueFee:
     """Put a fee in the catalogue: code, name, collecting organisation, revenue kind, basis (设立依据), approving
-    document (批准文件), standard kind and amount (a band: lower bound `amount`, `upper`), unit, validity."""
-    _require_catalogue_keeper(by)
+    document (批准文件), standard kind and amount (a band: lower bound `amount`, `upper`), unit, validity, and its
+    waivers by law (减免, each with its basis)."""
+    organisation = _organisation(data.get("organisation"))
+    _require_catalogue_keeper(by, organisation)
     code = _text(data, "code", _("收费编码"), limit=32)
     if CatalogueFee.objects.filter(code=code).exists():
         raise ValidationFailed(_("收费编码「%(code)s」已存在") % {"code": code}, field="code")
-    kind = data.get("standard_kind")
-    if kind not in StandardKind.values:
-        raise ValidationFailed(_("请选择标准类型(定额、按数量计收或幅度)"), field="standard_kind")
-    revenue = data.get("revenue_kind")
-    if revenue not in RevenueKind.values:
-        raise ValidationFailed(_("请选择收入类别"), field="revenue_kind")
-    organisation = data.get("organisation")
-    if not isinstance(organisation, Organisation):
-        organisation = Organisation.objects.filter(pk=organisation).first() if organisation else None
-    if organisation is None:
-        raise ValidationFailed(_("请选择执收单位"), field="organisation")
-    amount = _money(data.get("amount"), "amount")
-    upper = None
-    if kind == StandardKind.BAND:
-        upper = _money(data.get("upper"), "upper")
-        if upper < amount:
-            raise ValidationFailed(_("幅度上限不能低于下限"), field="upper")
+    fields = _standard(data)
     valid_from = _date(data.get("valid_from"), "valid_from")
     removed_on = _date(data.get("removed_on"), "removed_on", required=False)
     if removed_on is not None and removed_on <= valid_from:
         raise ValidationFailed(_("取消日期须晚于执行日期"), field="removed_on")
     fee = CatalogueFee(
         code=code,
-        name=_text(data, "name", _("收费项目"), limit=200),
+        version=1,
         organisation=organisation,
-        revenue_kind=revenue,
-        # 行政许可法 第五十九条: a fee only on the basis of a law or an administrative regulation.
-        basis=_text(data, "basis", _("设立依据")),
-        approval=_text(data, "approval", _("批准文件"), limit=300),
-        standard_kind=kind,
-        amount=amount,
-        upper=upper,
-        unit=_text(data, "unit", _("计费单位"), required=False, limit=20) or "件",
         valid_from=valid_from,
         removed_on=removed_on,
-        note=_text(data, "note", _("备注"), required=False),
+        **fields,
     )
     with transaction.atomic():
         fee.save()
-        for i, w in enumerate(data.get("waivers") or []):
-            wkind = w.get("kind")
-            if wkind not in Waiver.Kind.values:
-                raise ValidationFailed(_("请选择减免方式"), field=f"waivers.{i}.kind")
-            percent = int(w.get("percent") or 0)
-            if wkind == Waiver.Kind.PERCENT and not 0 < percent < 100:
-                raise ValidationFailed(_("减收比例须在 1 至 99 之间"), field=f"waivers.{i}.percent")
-            for key in ("code", "name", "basis"):
-                if not str(w.get(key) or "").strip():
-                    raise ValidationFailed(_("减免须写明编码、情形和依据"), field=f"waivers.{i}.{key}")
-            Waiver.objects.create(
-                fee=fee, code=w["code"], name=w["name"], kind=wkind, percent=percent, basis=w["basis"]
-            )
+        _create_waivers(fee, data.get("waivers") or [])
         audit.record(
             "fees.add_fee", fee, actor=by, summary={"code": code, "standard": compute.standard_text(fee)}
         )
     return fee
 
 
+def _latest(fee: CatalogueFee) -> CatalogueFee:
+    latest = CatalogueFee.objects.select_for_update().filter(code=fee.code).order_by("-version").first()
+    if latest.pk != fee.pk:
+        raise Conflict(
+            _("「%(code)s」已有第 %(v)d 版,请在最新版本上修改") % {"code": fee.code, "v": latest.version},
+            code="fee.not_latest",
+        )
+    return latest
+
+
+def revise_fee(*, fee: CatalogueFee, data: dict, effective, by=None) -> CatalogueFee:
+    """修订收费标准: a new version of the fee from `effective` (its name, kind, standard, basis, approving
+    document…); the version before ends that day, notices already issued keep what they said. The waivers carry
+    over unless `data["waivers"]` lists the new version's own."""
+    _require_catalogue_keeper(by, fee.organisation)
+    fields = _standard(data)
+    day = _date(effective, "valid_from")
+    if day <= clock.today():
+        raise ValidationFailed(_("新标准的执行日期须晚于今天"), field="valid_from")
+    if day <= fee.valid_from:
+        raise ValidationFailed(_("新标准的执行日期须晚于现行标准的执行日期"), field="valid_from")
+    reason = _text(data, "reason", _("修订依据"), limit=300)
+    with transaction.atomic():
+        old = _latest(fee)
+        if old.removed_on is not None and old.removed_on <= day:
+            raise Conflict(
+                _("该收费已定于%(d)s取消,不能在此之后修订") % {"d": old.removed_on}, code="fee.removed"
+            )
+        new = CatalogueFee.objects.create(
+            code=old.code,
+            version=old.version + 1,
+            organisation=old.organisation,
+            valid_from=day,
+            removed_on=old.removed_on,
+            **fields,
+        )
+        if data.get("waivers") is not None:
+            _create_waivers(new, data["waivers"])
+        else:
+            Waiver.objects.bulk_create(
+                Waiver(fee=new, code=w.code, name=w.name, kind=w.kind, percent=w.percent, basis=w.basis)
+                for w in old.waivers.all()
+            )
+        old.removed_on = day
+        old.note = (old.note + ";" if old.note else "") + _("%(d)s起由第 %(v)d 版替代:%(r)s") % {
+            "d": day,
+            "v": new.version,
+            "r": reason,
+        }
+        old.save(update_fields=["removed_on", "note"])
+        audit.record(
+            "fees.revise_fee",
+            new,
+            actor=by,
+            summary={
+                "code": new.code,
+                "version": new.version,
+                "valid_from": day.isoformat(),
+                "was": compute.standard_text(old),
+                "standard": compute.standard_text(new),
+                "reason": reason,
+            },
+        )
+    return new
+
+
 def remove_fee(*, fee: CatalogueFee, on, by=None, reason: str = "") -> CatalogueFee:
     """Take a fee out of the catalogue from `on` (取消): from that day it is on no guide and in no notice."""
-    _require_catalogue_keeper(by)
+    _require_catalogue_keeper(by, fee.organisation)
     day = _date(on, "removed_on")
     if day <= fee.valid_from:
         raise ValidationFailed(_("取消日期须晚于执行日期"), field="removed_on")
+    if day < clock.today():
+        raise ValidationFailed(_("取消日期不能早于今天"), field="removed_on")
     if not (reason or "").strip():
         raise ValidationFailed(_("请写明取消依据"), field="reason")
     with transaction.atomic():
-        fee = CatalogueFee.objects.select_for_update().get(pk=fee.pk)
+        fee = _latest(fee)
         if fee.removed_on is not None and fee.removed_on <= clock.today():
             raise Conflict(_("该收费已于%(d)s取消") % {"d": fee.removed_on})
         fee.removed_on = day
@@ -156,14 +280,59 @@ def remove_fee(*, fee: CatalogueFee, on, by=None, reason: str = "") -> Catalogue
         }
         fee.save(update_fields=["removed_on", "note"])
         audit.record(
-            "fees.remove_fee", fee, actor=by, summary={"code": fee.code, "removed_on": day.isoformat()}
+            "fees.remove_fee",
+            fee,
+            actor=by,
+            summary={"code": fee.code, "removed_on": day.isoformat(), "reason": reason.strip()},
         )
     return fee
 
 
+def add_waiver(*, fee: CatalogueFee, data: dict, by=None) -> Waiver:
+    """A waiver or reduction by law (免收、按比例减收) of the fee, with its basis."""
+    _require_catalogue_keeper(by, fee.organisation)
+    fields = _waiver_fields(data, "")
+    with transaction.atomic():
+        if Waiver.objects.filter(fee=fee, code=fields["code"]).exists():
+            raise ValidationFailed(_("减免编码「%(c)s」已存在") % {"c": fields["code"]}, field="code")
+        waiver = Waiver.objects.create(fee=fee, **fields)
+        audit.record(
+            "fees.add_waiver",
+            waiver,
+            actor=by,
+            summary={"fee": fee.code, "version": fee.version, "waiver": waiver.code, "basis": waiver.basis},
+        )
+    return waiver
+
+
+def drop_waiver(*, waiver: Waiver, by=None, reason: str = "") -> None:
+    """A waiver no longer in law: taken off the fee (notices already issued keep the waiver and basis they
+    copied)."""
+    _require_catalogue_keeper(by, waiver.fee.organisation)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请写明删除减免的依据"), field="reason")
+    with transaction.atomic():
+        audit.record(
+            "fees.drop_waiver",
+            waiver.fee,
+            actor=by,
+            summary={
+                "fee": waiver.fee.code,
+                "waiver": waiver.code,
+                "name": waiver.name,
+                "reason": reason[:300],
+            },
+        )
+        waiver.delete()
+
+
 def item_line(code: str) -> dict:
     """An item's fee line (the catalogue's spec `fees` entry) referencing a catalogue fee instead of typing it."""
-    fee = CatalogueFee.objects.filter(code=code).first()
+    fee = (
+        CatalogueFee.objects.filter(selectors.in_force_q(clock.today()), code=code).first()
+        or CatalogueFee.objects.filter(code=code).order_by("-version").first()
+    )
     if fee is None:
         raise ValidationFailed(_("收费目录中没有编码「%(code)s」") % {"code": code}, field="code")
     return {
@@ -189,7 +358,7 @@ def item_rule(item) -> ItemFeeRule:
 def set_item_rule(
     *, item, charge_at: str, after_delivery: bool = False, due_days: int = 15, by=None
 ) -> ItemFeeRule:
-    _require_catalogue_keeper(by)
+    _require_catalogue_keeper(by, item.organisation)
     if charge_at not in ItemFeeRule.ChargeAt.values:
         raise ValidationFailed(_("请选择开具缴款通知书的环节(受理后或作出准予决定后)"), field="charge_at")
     if not 1 <= int(due_days) <= 90:

@@ -17,8 +17,17 @@ from zhengwu.cases.selectors import case_for
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.models import Role, Window
-from zhengwu.fees import reconcile, selectors, services
-from zhengwu.fees.models import Discrepancy, Notice, Receipt, Refund, StandardKind
+from zhengwu.fees import compute, reconcile, selectors, services
+from zhengwu.fees.models import (
+    CatalogueFee,
+    Discrepancy,
+    Notice,
+    Receipt,
+    Refund,
+    RevenueKind,
+    StandardKind,
+    Waiver,
+)
 
 ISSUERS = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
 
@@ -94,6 +103,7 @@ def index(request):
             and access.has_role(request.user, Role.WINDOW_CLERK),
             "refunds": refunds.select_related("payment__notice", "requested_by")[:50],
             "may_reconcile": may_reconcile(request.user),
+            "may_keep": selectors.keepers_organisations(request.user).exists(),
         },
     )
 
@@ -376,4 +386,221 @@ def reconciliation(request):
         request,
         "fees/workbench/reconcile.html",
         {"day": day, "r": reconcile.reconcile(day, record=False), "may_reconcile": True},
+    )
+
+
+# ---------------------------------------------------------------- the fee catalogue (收费目录) for its keepers
+
+FEE_FIELDS = ("name", "revenue_kind", "basis", "approval", "standard_kind", "amount", "upper", "unit", "note")
+
+
+def _keeper(user):
+    if not selectors.keepers_organisations(user).exists():
+        raise AccessDenied("只有执收单位负责人、中心管理人员或系统管理员可以维护收费目录")
+
+
+def _kept_fee(user, pk: int) -> CatalogueFee:
+    fee = selectors.kept_fees(user, show="all").filter(pk=pk).first()
+    if fee is None:
+        raise NotFound("找不到该收费项目")
+    return fee
+
+
+def _fee_fields(request, error, initial: dict, *, new: bool) -> list[dict]:
+    """The fee form's fields in order, each with its value (as posted, else as it stands) and its error."""
+    posted = request.POST if request.method == "POST" else {}
+    organisations = [
+        (str(o.pk), o.name) for o in selectors.keepers_organisations(request.user).order_by("name")
+    ]
+    spec = [
+        *(
+            [
+                ("code", "收费编码", "text", None, "如 BDC-001;版本修订沿用同一编码"),
+                ("organisation", "执收单位", "select", organisations, ""),
+            ]
+            if new
+            else []
+        ),
+        ("name", "收费项目", "text", None, ""),
+        ("revenue_kind", "收入类别", "select", RevenueKind.choices, ""),
+        ("basis", "设立依据", "textarea", None, "法律、行政法规或省级以上批准设立收费的文件及条款"),
+        ("approval", "批准文件", "text", None, "核定收费标准的价格、财政部门文件及文号"),
+        ("standard_kind", "标准类型", "select", StandardKind.choices, "幅度收费按下限执行,另有决定的除外"),
+        ("amount", "标准(元)", "decimal", None, "定额、单价或幅度下限"),
+        ("upper", "幅度上限(元)", "decimal", None, "仅幅度收费填写"),
+        ("unit", "计费单位", "text", None, ""),
+        ("valid_from", "执行日期" if new else "新标准执行日期", "date", None, ""),
+        *(
+            [("removed_on", "取消日期(可不填)", "date", None, "")]
+            if new
+            else [("reason", "修订依据", "text", None, "")]
+        ),
+        ("note", "备注", "text", None, ""),
+    ]
+    fields = []
+    for name, label, kind, options, help_text in spec:
+        value = posted.get(name) if name in posted else initial.get(name, "")
+        fields.append(
+            {
+                "name": name,
+                "label": label,
+                "kind": kind,
+                "options": [(str(v), lbl) for v, lbl in options] if options else None,
+                "value": "" if value is None else str(value),
+                "help": help_text,
+                "error": error.message if error is not None and error.field == name else "",
+            }
+        )
+    return fields
+
+
+def _form_context(request, error, **extra) -> dict:
+    return {
+        "error": error,
+        "errors": {error.field: error.message} if error is not None and error.field else {},
+        "posted": request.POST,
+        "organisations": selectors.keepers_organisations(request.user).order_by("name"),
+        "revenue_kinds": RevenueKind.choices,
+        "standard_kinds": StandardKind.choices,
+        "waiver_kinds": Waiver.Kind.choices,
+        "may_reconcile": may_reconcile(request.user),
+        **extra,
+    }
+
+
+@_staff
+def catalogue(request):
+    """收费目录: the fees of the organisations this person keeps, in force or starting later (or every version)."""
+    _keeper(request.user)
+    show = "all" if request.GET.get("show") == "all" else "current"
+    organisation = None
+    if request.GET.get("organisation", "").isdigit():
+        organisation = (
+            selectors.keepers_organisations(request.user).filter(pk=int(request.GET["organisation"])).first()
+        )
+    fees = selectors.kept_fees(request.user, organisation=organisation, show=show)
+    return render(
+        request,
+        "fees/workbench/catalogue.html",
+        {
+            "rows": [{"fee": f, "standard": compute.standard_text(f)} for f in fees],
+            "show": show,
+            "organisation": organisation,
+            "organisations": selectors.keepers_organisations(request.user).order_by("name"),
+            "today": clock.today(),
+            "may_reconcile": may_reconcile(request.user),
+        },
+    )
+
+
+@_staff
+def fee_new(request):
+    """收费目录:新增收费 (version 1)."""
+    _keeper(request.user)
+    error = None
+    if request.method == "POST":
+        data = {key: request.POST.get(key, "") for key in (*FEE_FIELDS, "code", "valid_from", "removed_on")}
+        data["organisation"] = request.POST.get("organisation", "")
+        try:
+            fee = services.add_fee(data=data, by=request.user)
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, f"已将「{fee.name}」({fee.code})列入收费目录")
+            return redirect("fees_workbench:fee", pk=fee.pk)
+    return render(
+        request,
+        "fees/workbench/fee_form.html",
+        _form_context(
+            request,
+            error,
+            fee=None,
+            fields=_fee_fields(request, error, {"unit": "件", "valid_from": clock.today()}, new=True),
+        ),
+        status=error.status if error else 200,
+    )
+
+
+@_staff
+def fee_detail(request, pk: int):
+    """One fee: its versions, its waivers (add, remove), and retiring it from a date."""
+    fee = _kept_fee(request.user, pk)
+    error, form = None, ""
+    if request.method == "POST":
+        form = request.POST.get("form", "")
+        try:
+            if form == "retire":
+                services.remove_fee(
+                    fee=fee,
+                    on=request.POST.get("removed_on", ""),
+                    by=request.user,
+                    reason=request.POST.get("reason", ""),
+                )
+                ok = "已登记取消日期"
+            elif form == "waiver":
+                services.add_waiver(
+                    fee=fee,
+                    data={k: request.POST.get(k, "") for k in ("code", "name", "kind", "percent", "basis")},
+                    by=request.user,
+                )
+                ok = "已增加减免情形"
+            elif form == "drop_waiver":
+                waiver = fee.waivers.filter(pk=request.POST.get("waiver") or 0).first()
+                if waiver is None:
+                    raise NotFound("找不到该减免情形")
+                services.drop_waiver(waiver=waiver, by=request.user, reason=request.POST.get("reason", ""))
+                ok = "已删除减免情形"
+            else:
+                raise NotFound("找不到该操作")
+        except NotFound:
+            raise
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, ok)
+            return redirect("fees_workbench:fee", pk=fee.pk)
+    versions = CatalogueFee.objects.filter(code=fee.code).order_by("-version")
+    return render(
+        request,
+        "fees/workbench/fee.html",
+        _form_context(
+            request,
+            error,
+            fee=fee,
+            form=form,
+            standard=compute.standard_text(fee),
+            versions=[{"fee": v, "standard": compute.standard_text(v)} for v in versions],
+            latest=versions[0].pk == fee.pk,
+            waivers=list(fee.waivers.all()),
+            today=clock.today(),
+        ),
+        status=error.status if error else 200,
+    )
+
+
+@_staff
+def fee_revise(request, pk: int):
+    """修订收费标准: a new version from its effective date."""
+    fee = _kept_fee(request.user, pk)
+    error = None
+    if request.method == "POST":
+        data = {key: request.POST.get(key, "") for key in (*FEE_FIELDS, "reason")}
+        try:
+            new = services.revise_fee(
+                fee=fee, data=data, effective=request.POST.get("valid_from", ""), by=request.user
+            )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(
+                request, f"已登记「{new.name}」第 {new.version} 版,自 {new.valid_from:%Y-%m-%d} 起执行"
+            )
+            return redirect("fees_workbench:fee", pk=new.pk)
+    initial = {key: getattr(fee, key) for key in FEE_FIELDS}
+    initial["upper"] = fee.upper or ""
+    return render(
+        request,
+        "fees/workbench/fee_form.html",
+        _form_context(request, error, fee=fee, fields=_fee_fields(request, error, initial, new=False)),
+        status=error.status if error else 200,
     )

@@ -12,5 +12,9 @@ urlpatterns = [
     path("notices/<str:code>/refund/", workbench.refund, name="refund"),
     path("refunds/<int:refund_id>/decide/", workbench.decide, name="decide"),
     path("receipts/<str:number>/void/", workbench.void, name="void"),
+    path("catalogue/", workbench.catalogue, name="catalogue"),
+    path("catalogue/new/", workbench.fee_new, name="fee_new"),
+    path("catalogue/<int:pk>/", workbench.fee_detail, name="fee"),
+    path("catalogue/<int:pk>/revise/", workbench.fee_revise, name="fee_revise"),
     path("reconcile/", workbench.reconciliation, name="reconcile"),
 ]
