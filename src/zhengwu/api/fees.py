@@ -17,7 +17,6 @@ from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
 from zhengwu.fees import compute, providers, reconcile, selectors, services
 from zhengwu.fees.models import Notice, Receipt, Refund
-from zhengwu.fees.workbench import visible_notices
 
 router = Router()
 
@@ -95,7 +94,7 @@ def _refund_out(r: Refund) -> dict:
 
 
 def _visible(request, code: str) -> Notice:
-    n = visible_notices(request.user).filter(code=str(code)).first()
+    n = selectors.visible_notices(request.user).filter(code=str(code)).first()
     if n is None:
         # the applicant of the case may read their own notice too
         n = Notice.objects.filter(code=str(code)).select_related("case").first()
@@ -182,7 +181,7 @@ def correct(request, code: str, body: CorrectionIn):
 
 @router.get("/notices", auth=session, summary="缴款通知书列表(按权限范围)")
 def notices(request, state: str = ""):
-    qs = visible_notices(request.user)
+    qs = selectors.visible_notices(request.user)
     if state:
         if state not in Notice.State.values:
             raise ValidationFailed("状态应为 " + "、".join(Notice.State.values), field="state")
@@ -236,7 +235,7 @@ class DecisionIn(Schema):
 @router.post("/refunds/{refund_id}/decision", auth=session, summary="审批退付")
 def decide_refund(request, refund_id: int, body: DecisionIn):
     refund = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
-    if refund is None or not visible_notices(request.user).filter(pk=refund.payment.notice_id).exists():
+    if refund is None or not selectors.visible_notices(request.user).filter(pk=refund.payment.notice_id).exists():
         raise NotFound("找不到该退付申请", field="refund_id")
     return _refund_out(
         services.decide_refund(refund=refund, by=request.user, approve=body.approve, opinion=body.opinion)
@@ -251,7 +250,7 @@ class VoidIn(Schema):
 @router.post("/receipts/{number}/void", auth=session, response={201: dict}, summary="作废并换开票据")
 def void(request, number: str, body: VoidIn):
     receipt = Receipt.objects.select_related("payment__notice").filter(number=number).first()
-    if receipt is None or not visible_notices(request.user).filter(pk=receipt.payment.notice_id).exists():
+    if receipt is None or not selectors.visible_notices(request.user).filter(pk=receipt.payment.notice_id).exists():
         raise NotFound("找不到该票据", field="number")
     receipt = services.void_and_reissue(
         receipt=receipt, by=request.user, reason=body.reason, payer=body.payer

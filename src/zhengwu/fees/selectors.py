@@ -77,6 +77,44 @@ def kept_fees(user, *, organisation=None, show: str = "current"):
     return qs.prefetch_related("waivers").order_by("organisation__name", "code", "version")
 
 
+def visible_notices(user):
+    """Notices of the organisations in the person's scope, and at a general window (the fee window is one), every
+    notice of its centre (the fee window collects for every department in the centre); managers, supervisors and
+    administrators see all."""
+    from zhengwu.core.models import Role, Window
+    from zhengwu.fees.models import Notice
+
+    qs = Notice.objects.select_related("case", "organisation")
+    if access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR):
+        return qs
+    staff = access.staff_of(user)
+    cond = access.scope_q(user, "organisation")
+    if staff is not None and staff.window_id and staff.window.kind == Window.Kind.GENERAL:
+        cond |= Q(case__window__centre_id=staff.window.centre_id)
+    return qs.filter(cond)
+
+
+def delivery_refusal(case) -> str | None:
+    """统一收费: a granted result is delivered once its fees are paid, unless the item says payment follows delivery
+    (cases.extensions.delivery_gates)."""
+    from django.utils.translation import gettext as _
+
+    from zhengwu.cases.models import Decision
+    from zhengwu.fees import services
+    from zhengwu.fees.models import Notice
+
+    if case.decision != Decision.GRANT or not charges_fees(case.version):
+        return None
+    if services.item_rule(case.item).after_delivery:
+        return None
+    notice = current_notice(case)
+    if notice is None or notice.state == Notice.State.CANCELLED:
+        return _("本事项收费:请先开具缴款通知书,缴款后方可送达办理结果")
+    if notice.state == Notice.State.UNPAID:
+        return _("缴款通知书 %(code)s 尚未缴款,缴款后方可送达办理结果") % {"code": notice.code}
+    return None
+
+
 def list_url(organisation_id: int) -> str:
     return reverse("fees_portal:list", args=[organisation_id])
 
@@ -268,3 +306,4 @@ def case_fee_state(case) -> dict | None:
         "refunded": compute.yuan(refunded) if refunded else None,
         "collected": collected,
     }
+

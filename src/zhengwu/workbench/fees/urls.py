@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhengwu.fees import workbench
+from zhengwu.workbench.fees import views as workbench
 
 app_name = "fees_workbench"
 urlpatterns = [

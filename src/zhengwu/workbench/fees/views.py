@@ -1,12 +1,12 @@
-"""Staff pages: issuing a case's payment notice, the fee window (收费窗口: cash and card), a notice with its payment,
-receipts (void and reissue) and refunds (request, approve), and the daily reconciliation with the statement import."""
+"""The workbench's fee pages (统一收费): issuing a case's payment notice and correcting an unpaid one, the fee window
+(收费窗口: cash and card), a notice with its payment, receipts (void and reissue) and refunds (request, approve),
+the daily reconciliation with the statement import, and keeping the fee catalogue (收费目录维护). The panel on the
+staff case page is registered with cases.extensions from WorkbenchConfig.ready(). Domain errors out of a view are
+the error page's (core.middleware), as on every workbench page."""
 
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from zhengwu.cases.selectors import case_for
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
-from zhengwu.core.models import Role, Window
+from zhengwu.core.models import Role
 from zhengwu.fees import compute, reconcile, selectors, services
 from zhengwu.fees.models import (
     CatalogueFee,
@@ -28,39 +28,15 @@ from zhengwu.fees.models import (
     StandardKind,
     Waiver,
 )
+from zhengwu.fees.selectors import visible_notices
+from zhengwu.workbench.pages import staff_page
 
 ISSUERS = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
 
 
-def _staff(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        try:
-            if access.staff_of(request.user) is None and not access.is_administrator(request.user):
-                raise AccessDenied("需要工作人员账号")
-            return view(request, *args, **kwargs)
-        except NotFound as err:
-            raise Http404(err.message) from None
-        except AccessDenied as err:
-            raise PermissionDenied(err.message) from None
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-def visible_notices(user):
-    """Notices of the organisations in the person's scope, and at a general window (the fee window is one), every
-    notice of its centre (the fee window collects for every department in the centre); managers, supervisors and
-    administrators see all."""
-    qs = Notice.objects.select_related("case", "organisation")
-    if access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR):
-        return qs
-    staff = access.staff_of(user)
-    cond = access.scope_q(user, "organisation")
-    if staff is not None and staff.window_id and staff.window.kind == Window.Kind.GENERAL:
-        cond |= Q(case__window__centre_id=staff.window.centre_id)
-    return qs.filter(cond)
+_staff = (
+    staff_page  # every page here: signed in with a staff profile (workbench.pages), roles checked per view
+)
 
 
 def _notice(user, code: str) -> Notice:
@@ -75,7 +51,7 @@ def case_panel(request, case) -> str:
     if not selectors.charges_fees(case.version) and not Notice.objects.filter(case=case).exists():
         return ""
     return render_to_string(
-        "fees/workbench/_case_panel.html",
+        "workbench/fees/_case_panel.html",
         {"case": case, "state": selectors.case_fee_state(case)},
         request=request,
     )
@@ -93,7 +69,7 @@ def index(request):
     )
     return render(
         request,
-        "fees/workbench/index.html",
+        "workbench/fees/index.html",
         {
             "notices": notices.order_by("-issued_at")[:100],
             "states": Notice.State.choices,
@@ -183,7 +159,7 @@ def issue(request, number: str):
             return redirect("fees_workbench:notice", code=notice.code)
     return render(
         request,
-        "fees/workbench/issue.html",
+        "workbench/fees/issue.html",
         {
             "case": case,
             "rows": _issue_rows(case),
@@ -220,7 +196,7 @@ def correct(request, code: str):
             return redirect("fees_workbench:notice", code=notice.code)
     return render(
         request,
-        "fees/workbench/issue.html",
+        "workbench/fees/issue.html",
         {
             "case": case,
             "rows": _issue_rows(case, old),
@@ -239,7 +215,7 @@ def notice(request, code: str):
     payment = getattr(n, "payment", None)
     return render(
         request,
-        "fees/workbench/notice.html",
+        "workbench/fees/notice.html",
         {
             "n": n,
             "lines": list(n.lines.all()),
@@ -384,7 +360,7 @@ def reconciliation(request):
         return redirect(f"{reverse('fees_workbench:reconcile')}?date={day.isoformat()}")
     return render(
         request,
-        "fees/workbench/reconcile.html",
+        "workbench/fees/reconcile.html",
         {"day": day, "r": reconcile.reconcile(day, record=False), "may_reconcile": True},
     )
 
@@ -481,7 +457,7 @@ def catalogue(request):
     fees = selectors.kept_fees(request.user, organisation=organisation, show=show)
     return render(
         request,
-        "fees/workbench/catalogue.html",
+        "workbench/fees/catalogue.html",
         {
             "rows": [{"fee": f, "standard": compute.standard_text(f)} for f in fees],
             "show": show,
@@ -510,7 +486,7 @@ def fee_new(request):
             return redirect("fees_workbench:fee", pk=fee.pk)
     return render(
         request,
-        "fees/workbench/fee_form.html",
+        "workbench/fees/fee_form.html",
         _form_context(
             request,
             error,
@@ -562,7 +538,7 @@ def fee_detail(request, pk: int):
     versions = CatalogueFee.objects.filter(code=fee.code).order_by("-version")
     return render(
         request,
-        "fees/workbench/fee.html",
+        "workbench/fees/fee.html",
         _form_context(
             request,
             error,
@@ -600,7 +576,7 @@ def fee_revise(request, pk: int):
     initial["upper"] = fee.upper or ""
     return render(
         request,
-        "fees/workbench/fee_form.html",
+        "workbench/fees/fee_form.html",
         _form_context(request, error, fee=fee, fields=_fee_fields(request, error, initial, new=False)),
         status=error.status if error else 200,
     )
