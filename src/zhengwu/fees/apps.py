@@ -11,7 +11,7 @@ class FeesConfig(AppConfig):
         from zhengwu.catalog import fee_sources
         from zhengwu.disclosure import annual
         from zhengwu.fees import rules, selectors, signals  # noqa: F401 — rules, signals register
-        from zhengwu.supervision import bulletin
+        from zhengwu.supervision import bulletin, indicators
 
         fee_sources.register(selectors.item_fees_in_force)
         extensions.delivery_gates.append(selectors.delivery_refusal)
@@ -19,3 +19,5 @@ class FeesConfig(AppConfig):
         annual.fee_sources.append(selectors.administrative_fees)
         if selectors.bulletin_section not in bulletin.SECTIONS:
             bulletin.SECTIONS.append(selectors.bulletin_section)
+        if selectors.indicator_section not in indicators.SECTIONS:
+            indicators.SECTIONS.append(selectors.indicator_section)
