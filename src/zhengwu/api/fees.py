@@ -90,6 +90,9 @@ def _refund_out(r: Refund) -> dict:
         "state": r.state,
         "state_label": r.get_state_display(),
         "opinion": r.opinion,
+        "provider": r.provider,
+        "reference": r.reference,
+        "paid_out_at": r.paid_out_at.isoformat() if r.paid_out_at else None,
     }
 
 
@@ -235,7 +238,10 @@ class DecisionIn(Schema):
 @router.post("/refunds/{refund_id}/decision", auth=session, summary="审批退付")
 def decide_refund(request, refund_id: int, body: DecisionIn):
     refund = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
-    if refund is None or not selectors.visible_notices(request.user).filter(pk=refund.payment.notice_id).exists():
+    if (
+        refund is None
+        or not selectors.visible_notices(request.user).filter(pk=refund.payment.notice_id).exists()
+    ):
         raise NotFound("找不到该退付申请", field="refund_id")
     return _refund_out(
         services.decide_refund(refund=refund, by=request.user, approve=body.approve, opinion=body.opinion)
@@ -250,7 +256,10 @@ class VoidIn(Schema):
 @router.post("/receipts/{number}/void", auth=session, response={201: dict}, summary="作废并换开票据")
 def void(request, number: str, body: VoidIn):
     receipt = Receipt.objects.select_related("payment__notice").filter(number=number).first()
-    if receipt is None or not selectors.visible_notices(request.user).filter(pk=receipt.payment.notice_id).exists():
+    if (
+        receipt is None
+        or not selectors.visible_notices(request.user).filter(pk=receipt.payment.notice_id).exists()
+    ):
         raise NotFound("找不到该票据", field="number")
     receipt = services.void_and_reissue(
         receipt=receipt, by=request.user, reason=body.reason, payer=body.payer

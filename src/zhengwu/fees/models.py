@@ -284,7 +284,10 @@ class Receipt(models.Model):
 
 
 class Refund(models.Model):
-    """退付: against the original payment, requested with a reason and approved by someone else before it is paid."""
+    """退付: against the original payment, requested with a reason and approved by someone else before it is paid.
+    Approved, it goes back the way the money came: an online payment through its provider (`reference`, the
+    provider's refund transaction, and `paid_out_at` once its callback says the money is back), cash or card at the
+    fee window handed back at once."""
 
     class State(models.TextChoices):
         REQUESTED = "requested", _("待审批")
@@ -315,6 +318,9 @@ class Refund(models.Model):
         verbose_name=_("审批人"),
     )
     opinion = models.CharField(_("审批意见"), max_length=500, blank=True)
+    provider = models.CharField(_("退付渠道"), max_length=20, blank=True)
+    reference = models.CharField(_("退付流水号"), max_length=64, blank=True)
+    paid_out_at = models.DateTimeField(_("退款到账时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("退付")
@@ -352,6 +358,8 @@ class Discrepancy(models.Model):
         AMOUNT = "amount", _("金额不符")
         NOT_RECEIPTED = "not_receipted", _("已缴款未开票据")
         NOT_REMITTED = "not_remitted", _("已缴款未缴库")
+        REFUND_NOT_PAID = "refund_unpaid", _("已批准退付,渠道未退款")
+        REFUND_NOT_IN_BANK = "refund_no_bank", _("已退付,银行对账单无此笔退款")
 
     day = models.DateField(_("对账日期"))
     organisation = models.ForeignKey(

@@ -742,6 +742,8 @@ def receive_callback(*, provider: str, body: bytes, signature: str) -> Callback:
             reference=message.reference,
         )
 
+    if message.kind == "refund":
+        return _refund_callback(provider, message, stored)
     with transaction.atomic():
         notice = Notice.objects.select_for_update().filter(code=message.notice_code).first()
         if notice is None:
@@ -766,6 +768,44 @@ def receive_callback(*, provider: str, body: bytes, signature: str) -> Callback:
             paid_at=message.paid_at or clock.now(),
         )
         return stored(Callback.Outcome.RECORDED)
+
+
+def _refund_callback(provider: str, message, stored) -> Callback:
+    """A provider says an approved refund's money went back (refunded) or is on its way (processing): recorded once,
+    against the refund it names, for the payment and amount it was asked for."""
+    with transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update()
+            .select_related("payment__notice")
+            .filter(provider=provider, reference=message.reference)
+            .first()
+        )
+        if (
+            refund is None
+            or refund.state != Refund.State.APPROVED
+            or refund.payment.reference != message.payment
+            or message.amount.quantize(CENT) != refund.amount
+        ):
+            return stored(Callback.Outcome.REJECTED)
+        if message.status != "refunded":
+            return stored(Callback.Outcome.STALE if refund.paid_out_at else Callback.Outcome.PENDING)
+        if refund.paid_out_at is not None:
+            return stored(Callback.Outcome.DUPLICATE)
+        refund.paid_out_at = message.paid_at or clock.now()
+        refund.save(update_fields=["paid_out_at"])
+        audit.record(
+            "fees.refund_paid_out",
+            refund,
+            summary={
+                "reference": refund.reference,
+                "payment": refund.payment.reference,
+                "amount": str(refund.amount),
+            },
+        )
+        callback = stored(Callback.Outcome.RECORDED)
+        callback.notice_code = refund.payment.notice.code
+        callback.save(update_fields=["notice_code"])
+        return callback
 
 
 def _window_clerk(by):
@@ -936,6 +976,14 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
         refund.save(update_fields=["state", "decided_at", "decided_by", "opinion"])
         payment = refund.payment
         if approve:
+            source = providers.PROVIDERS.get(payment.provider)
+            if source is not None:  # paid online: back the way it came, through the provider (原路退回)
+                refund.provider = payment.provider
+                refund.reference = source.start_refund(refund)
+            else:  # cash or card at the fee window: handed back there
+                refund.provider, refund.reference = payment.provider, f"R{payment.reference}-{refund.pk}"[:64]
+                refund.paid_out_at = refund.decided_at
+            refund.save(update_fields=["provider", "reference", "paid_out_at"])
             refunded = sum(
                 (r.amount for r in payment.refunds.filter(state=Refund.State.APPROVED)), Decimal("0.00")
             )
