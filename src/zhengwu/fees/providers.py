@@ -1,14 +1,16 @@
 """Payment providers (缴款渠道): the interface a bank or the province's unified public payment platform sits behind,
 and the built-in simulator for development and the demo.
 
-A provider does two things for us: `start(notice)` gives the URL where the payer pays, and `parse(body, signature)`
-verifies a callback (异步通知) and reads it into a `Callback`. Everything else — recording the payment once, the
+A provider does three things for us: `start(notice)` gives the URL where the payer pays, `start_refund(refund)`
+asks it to pay an approved refund back the way the money came (原路退回) and returns its refund number, and
+`parse(body, signature)` verifies a callback (异步通知, of a payment or of a refund) and reads it into a `Callback`. Everything else — recording the payment once, the
 receipt, the ledger — is ours (services.receive_callback), whatever the provider. Callbacks may come more than once
 and out of order: a paid status is final, a later "pending" is stale, the same transaction twice is one payment.
 
 What a real provider needs (see docs/architecture.md, "Fees"): its merchant or agency number (执收单位编码 / 商户号),
 the signing scheme and keys (SM2/SM3 or RSA certificates, in place of our HMAC), the callback URL registered with
-it, and a daily statement file in place of our CSV import.
+it, its refund interface (退款申请 and 退款结果通知, or the finance department's 退付 procedure where the platform has
+none), and a daily statement file in place of our CSV import.
 """
 
 import dataclasses
