@@ -44,7 +44,7 @@ urlpatterns = [
     path("workbench/licences/", include("zhengwu.workbench.licences.urls")),
     path("", include("zhengwu.portal.urls")),
     path("fees/", include("zhengwu.fees.urls")),
-    path("workbench/fees/", include("zhengwu.fees.workbench_urls")),
+    path("workbench/fees/", include("zhengwu.workbench.fees.urls")),
 ]
 
 # An uncaught exception: 500, or 503 with Retry-After while the database or Redis is unavailable (JSON on /api/).

@@ -30,7 +30,11 @@ def test_applicant_pays_through_the_simulator_and_downloads_the_receipt(page, fe
     panel = page.get_by_test_id("fee-panel")
     expect(panel).to_contain_text(notice.code)
     expect(panel).to_contain_text("100.00")
-    expect(panel.get_by_test_id("fee-state")).to_have_text("待缴款")
+    expect(panel.get_by_test_id("fee-state")).to_have_text("待缴费")
+    # the case's status block says it is due, not collected
+    expect(page.get_by_test_id("case-fee-state")).to_have_text("待缴费")
+    expect(page.locator("#case-fee-state")).to_contain_text(f"缴款通知书 {notice.code}")
+    expect(page.locator("body")).not_to_contain_text("已收取费用")
     shot()
 
     with page.expect_download() as download:
@@ -39,18 +43,19 @@ def test_applicant_pays_through_the_simulator_and_downloads_the_receipt(page, fe
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"
 
     panel.get_by_test_id("pay-link").click()
-    expect(page.get_by_test_id("notice-state")).to_have_text("待缴款")
+    expect(page.get_by_test_id("notice-state")).to_have_text("待缴费")
     shot()
     page.get_by_role("link", name="模拟缴款渠道").click()
     shot()
     page.get_by_test_id("confirm-pay").click()
     expect(page.get_by_test_id("paid-message")).to_contain_text("缴款成功")
-    expect(page.get_by_test_id("notice-state")).to_have_text("已缴款")
+    expect(page.get_by_test_id("notice-state")).to_have_text("已缴费")
     shot()
 
     page.goto(f"/cases/mine/{case.number}/")
     panel = page.get_by_test_id("fee-panel")
-    expect(panel.get_by_test_id("fee-state")).to_have_text("已缴款")
+    expect(panel.get_by_test_id("fee-state")).to_have_text("已缴费")
+    expect(page.get_by_test_id("case-fee-state")).to_have_text("已缴费")
     with page.expect_download() as download:
         panel.get_by_test_id("receipt-pdf").click()
     receipt = Notice.objects.get(pk=notice.pk).payment.receipts.get()

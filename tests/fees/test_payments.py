@@ -108,7 +108,7 @@ def test_the_simulator_pays_through_the_same_entry_point(fees_world, notice):
     stored = simulator.pay(notice)
     assert [c.outcome for c in stored] == ["recorded", "stale", "duplicate", "duplicate"]
     assert Payment.objects.get().channel == "online"
-    with pytest.raises(Conflict, match="已缴款"):
+    with pytest.raises(Conflict, match="已缴费"):
         simulator.pay(Notice.objects.get(pk=notice.pk))
 
 
@@ -119,7 +119,7 @@ def test_the_payment_page_and_simulator_pages(fees_world, notice, client):
     response = client.post(f"/fees/pay/{notice.code}/simulator/")
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "缴款成功" in page and "已缴款" in page
+    assert "缴款成功" in page and "已缴费" in page
     assert client.post(f"/fees/pay/{notice.code}/simulator/").status_code == 409
 
 
@@ -131,7 +131,7 @@ def test_the_fee_window_records_cash_or_card_with_the_same_effect(fees_world, no
     assert payment.channel == channel and payment.window == fees_world.fee_window
     assert payment.recorded_by == fees_world.cashier
     assert services.current_receipt(payment) is not None
-    with pytest.raises(Conflict, match="已缴款"):
+    with pytest.raises(Conflict, match="已缴费"):
         services.record_at_window(code=notice.code, by=fees_world.cashier, channel="cash")
 
 

@@ -25,7 +25,7 @@ def test_every_payment_has_a_receipt_the_payer_downloads(fees_world, paid, clien
     assert receipt.payer == "张三" and receipt.amount == paid.amount
     client.force_login(fees_world.citizen_user)
     page = client.get(f"/cases/mine/{paid.notice.case.number}/").content.decode()
-    assert "已缴款" in page and f"/fees/receipts/{receipt.number}.pdf" in page
+    assert "已缴费" in page and f"/fees/receipts/{receipt.number}.pdf" in page
     response = client.get(f"/fees/receipts/{receipt.number}.pdf")
     assert response.status_code == 200
     path = tmp_path / "r.pdf"

@@ -17,7 +17,6 @@ from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
 from zhengwu.fees import compute, providers, reconcile, selectors, services
 from zhengwu.fees.models import Notice, Receipt, Refund
-from zhengwu.fees.workbench import visible_notices
 
 router = Router()
 
@@ -34,6 +33,9 @@ def _notice_out(n: Notice) -> dict:
         "due_on": n.due_on.isoformat(),
         "state": n.state,
         "state_label": n.get_state_display(),
+        "replaces": n.replaces.code if n.replaces_id else None,
+        "cancelled_at": n.cancelled_at.isoformat() if n.cancelled_at else None,
+        "cancel_reason": n.cancel_reason,
         "lines": [
             {
                 "name": line.name,
@@ -88,11 +90,14 @@ def _refund_out(r: Refund) -> dict:
         "state": r.state,
         "state_label": r.get_state_display(),
         "opinion": r.opinion,
+        "provider": r.provider,
+        "reference": r.reference,
+        "paid_out_at": r.paid_out_at.isoformat() if r.paid_out_at else None,
     }
 
 
 def _visible(request, code: str) -> Notice:
-    n = visible_notices(request.user).filter(code=str(code)).first()
+    n = selectors.visible_notices(request.user).filter(code=str(code)).first()
     if n is None:
         # the applicant of the case may read their own notice too
         n = Notice.objects.filter(code=str(code)).select_related("case").first()
@@ -154,9 +159,32 @@ def issue(request, number: str, body: NoticeIn):
     return Reply(201, _notice_out(notice))
 
 
+class CorrectionIn(NoticeIn):
+    reason: str = ""
+
+
+@router.post(
+    "/notices/{code}/correction",
+    auth=session,
+    response={201: dict},
+    summary="更正未缴费的缴款通知书(原通知书作废,开具新通知书)",
+)
+def correct(request, code: str, body: CorrectionIn):
+    notice = services.correct_notice(
+        notice=_visible(request, code),
+        by=request.user,
+        reason=body.reason,
+        quantities=body.quantities,
+        waivers=body.waivers,
+        decisions=body.decisions,
+        only=body.only,
+    )
+    return Reply(201, _notice_out(notice))
+
+
 @router.get("/notices", auth=session, summary="缴款通知书列表(按权限范围)")
 def notices(request, state: str = ""):
-    qs = visible_notices(request.user)
+    qs = selectors.visible_notices(request.user)
     if state:
         if state not in Notice.State.values:
             raise ValidationFailed("状态应为 " + "、".join(Notice.State.values), field="state")
@@ -210,7 +238,10 @@ class DecisionIn(Schema):
 @router.post("/refunds/{refund_id}/decision", auth=session, summary="审批退付")
 def decide_refund(request, refund_id: int, body: DecisionIn):
     refund = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
-    if refund is None or not visible_notices(request.user).filter(pk=refund.payment.notice_id).exists():
+    if (
+        refund is None
+        or not selectors.visible_notices(request.user).filter(pk=refund.payment.notice_id).exists()
+    ):
         raise NotFound("找不到该退付申请", field="refund_id")
     return _refund_out(
         services.decide_refund(refund=refund, by=request.user, approve=body.approve, opinion=body.opinion)
@@ -225,7 +256,10 @@ class VoidIn(Schema):
 @router.post("/receipts/{number}/void", auth=session, response={201: dict}, summary="作废并换开票据")
 def void(request, number: str, body: VoidIn):
     receipt = Receipt.objects.select_related("payment__notice").filter(number=number).first()
-    if receipt is None or not visible_notices(request.user).filter(pk=receipt.payment.notice_id).exists():
+    if (
+        receipt is None
+        or not selectors.visible_notices(request.user).filter(pk=receipt.payment.notice_id).exists()
+    ):
         raise NotFound("找不到该票据", field="number")
     receipt = services.void_and_reissue(
         receipt=receipt, by=request.user, reason=body.reason, payer=body.payer

@@ -5,6 +5,10 @@
 - `portal_panels`: callables `(request, case) -> str` (safe HTML) shown on the applicant's case page, e.g. the
   payment notice (缴款通知书).
 - `workbench_panels`: the same on the staff case page, e.g. issuing the payment notice.
+- `fee_states`: callables `(case) -> dict | None`: where the case's payment notice stands (待缴费, 已缴费, 已退费 …),
+  so the case's status block and messages never call a fee charged before it is paid. Asked only for a case whose
+  charges name a notice. The dict: code, state, label, total, due_on, receipt, refunded (strings or None) and
+  collected: [{name, amount}] — the lines actually paid (empty until paid, and once wholly refunded).
 """
 
 from collections.abc import Callable
@@ -12,6 +16,15 @@ from collections.abc import Callable
 delivery_gates: list[Callable] = []
 portal_panels: list[Callable] = []
 workbench_panels: list[Callable] = []
+fee_states: list[Callable] = []
+
+
+def fee_state(case) -> dict | None:
+    for state in fee_states:
+        found = state(case)
+        if found is not None:
+            return found
+    return None
 
 
 def delivery_refusal(case) -> str | None:

@@ -349,16 +349,22 @@ def case_summary(case: Case, *, with_explanations: bool = True, events: list[dic
 
 
 def fees_charged(case: Case, *, events: list[dict] | None = None) -> dict:
-    """What was charged on the case (收费), from its charge_fee events: each fee with its amount, and the total —
-    {"items": [{"name", "amount", "on"}], "total": "60.00", "names": ["工本费", …]}; no items when nothing was
-    charged (不收费, or not yet). `events`: the case's events in order (action, at, data), when read already."""
-    items, total = [], Decimal("0")
+    """What was collected on the case (收费): the fees a clerk recorded as charged, and the lines of its payment
+    notice once paid — {"items": [{"name", "amount", "on"}], "total": "60.00", "names": ["工本费", …], "notice":
+    where the payment notice stands (待缴费 …, from extensions.fee_states) or None}; no items when nothing was
+    collected (不收费, not yet, or a notice still unpaid). `events`: the case's events in order (action, at, data)."""
+    from zhengwu.cases import extensions
+
+    items, total, noticed = [], Decimal("0"), False
     if events is None:
         events = case.events.filter(action="charge_fee").order_by("seq").values("action", "at", "data")
     for event in events:
         if event["action"] != "charge_fee":
             continue
         for fee in (event["data"] or {}).get("fees", []):
+            if fee.get("notice"):
+                noticed = True  # a payment notice's line: charged, not collected until it is paid
+                continue
             amount = Decimal(str(fee.get("amount") or "0"))
             total += amount
             items.append(
@@ -368,11 +374,19 @@ def fees_charged(case: Case, *, events: list[dict] | None = None) -> dict:
                     "on": clock.local_date(event["at"]).isoformat(),
                 }
             )
-    return {
+    notice = extensions.fee_state(case) if noticed else None
+    for line in (notice or {}).get("collected", []):
+        amount = Decimal(str(line["amount"]))
+        total += amount
+        items.append({"name": line["name"], "amount": f"{amount:.2f}", "on": notice.get("paid_on") or ""})
+    out = {
         "items": items,
         "total": f"{total:.2f}" if items else None,
         "names": list(dict.fromkeys(i["name"] for i in items)),
     }
+    if notice is not None:
+        out["notice"] = notice
+    return out
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -10,13 +10,14 @@ class FeesConfig(AppConfig):
         from zhengwu.cases import extensions
         from zhengwu.catalog import fee_sources
         from zhengwu.disclosure import annual
-        from zhengwu.fees import panels, rules, selectors, signals, workbench  # noqa: F401 — rules, signals register
-        from zhengwu.supervision import bulletin
+        from zhengwu.fees import rules, selectors, signals  # noqa: F401 — rules, signals register
+        from zhengwu.supervision import bulletin, indicators
 
         fee_sources.register(selectors.item_fees_in_force)
-        extensions.delivery_gates.append(panels.delivery_refusal)
-        extensions.portal_panels.append(panels.case_panel)
-        extensions.workbench_panels.append(workbench.case_panel)
+        extensions.delivery_gates.append(selectors.delivery_refusal)
+        extensions.fee_states.append(selectors.case_fee_state)
         annual.fee_sources.append(selectors.administrative_fees)
         if selectors.bulletin_section not in bulletin.SECTIONS:
             bulletin.SECTIONS.append(selectors.bulletin_section)
+        if selectors.indicator_section not in indicators.SECTIONS:
+            indicators.SECTIONS.append(selectors.indicator_section)

@@ -14,7 +14,7 @@ from zhengwu.cases import services as case_services
 from zhengwu.core import clock
 from zhengwu.core.demo import demo_password
 from zhengwu.core.models import Organisation, Role, ServiceCentre, Staff, StaffRole, Window
-from zhengwu.fees import reconcile, services, simulator, standards
+from zhengwu.fees import reconcile, selectors, services, simulator, standards
 from zhengwu.fees.models import CatalogueFee, Payment
 
 ITEM = "国有建设用地使用权及房屋所有权首次登记"  # its fee lines name the catalogue (catalog/data/demo/budongchan.json)
@@ -142,7 +142,7 @@ def load_demo() -> str:
             for ago, action, *args in script:
                 with clock.frozen(moments.at(ago)):
                     case.refresh_from_db()
-                    notice = getattr(case, "fee_notice", None)
+                    notice = selectors.current_notice(case)
                     if action == "notice":
                         services.issue_notice(
                             case=case, by=clerk, only=args[0], quantities=args[1] if len(args) > 1 else None

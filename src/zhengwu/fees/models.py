@@ -31,9 +31,12 @@ class StandardKind(models.TextChoices):
 
 class CatalogueFee(models.Model):
     """One line of the fee catalogue (收费目录清单): a fee with its legal basis, approving document, standard,
-    collecting organisation, revenue kind and validity. Removed on a date, it is charged on no item from that day."""
+    collecting organisation, revenue kind and validity. Removed on a date, it is charged on no item from that day.
+    A changed standard is a new version of the same code from its effective date; the previous version ends the day
+    before, so one version of a code is in force on any day (items name the code, notices the version)."""
 
-    code = models.CharField(_("收费编码"), max_length=32, unique=True)
+    code = models.CharField(_("收费编码"), max_length=32)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
     name = models.CharField(_("收费项目"), max_length=200)
     organisation = models.ForeignKey(
         Organisation, models.PROTECT, related_name="catalogue_fees", verbose_name=_("执收单位")
@@ -53,7 +56,8 @@ class CatalogueFee(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = _("收费目录")
-        ordering = ["organisation", "code"]
+        ordering = ["organisation", "code", "version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="fees_fee_code_version")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -108,16 +112,17 @@ class ItemFeeRule(models.Model):
 
 
 class Notice(models.Model):
-    """缴款通知书: one per case, with its payment code (缴款码), payer, lines and due date."""
+    """缴款通知书: one in force per case, with its payment code (缴款码), payer, lines and due date. An unpaid one
+    corrected is cancelled with its reason and replaced by a new one with a new code (the correction names it)."""
 
     class State(models.TextChoices):
-        UNPAID = "unpaid", _("待缴款")
+        UNPAID = "unpaid", _("待缴费")
         WAIVED = "waived", _("免缴")
-        PAID = "paid", _("已缴款")
-        REFUNDED = "refunded", _("已退付")
+        PAID = "paid", _("已缴费")
+        REFUNDED = "refunded", _("已退费")
         CANCELLED = "cancelled", _("已作废")
 
-    case = models.OneToOneField(Case, models.PROTECT, related_name="fee_notice", verbose_name=_("办件"))
+    case = models.ForeignKey(Case, models.PROTECT, related_name="fee_notices", verbose_name=_("办件"))
     organisation = models.ForeignKey(
         Organisation, models.PROTECT, related_name="fee_notices", verbose_name=_("执收单位")
     )
@@ -140,9 +145,28 @@ class Notice(models.Model):
         verbose_name=_("开具人"),
     )
 
+    replaces = models.OneToOneField(
+        "self", models.PROTECT, null=True, blank=True, related_name="correction", verbose_name=_("更正自")
+    )
+    cancelled_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("作废人"),
+    )
+    cancel_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
+
     class Meta:
         verbose_name = verbose_name_plural = _("缴款通知书")
         ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=~models.Q(state="cancelled"), name="fees_one_notice_in_force"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -260,7 +284,10 @@ class Receipt(models.Model):
 
 
 class Refund(models.Model):
-    """退付: against the original payment, requested with a reason and approved by someone else before it is paid."""
+    """退付: against the original payment, requested with a reason and approved by someone else before it is paid.
+    Approved, it goes back the way the money came: an online payment through its provider (`reference`, the
+    provider's refund transaction, and `paid_out_at` once its callback says the money is back), cash or card at the
+    fee window handed back at once."""
 
     class State(models.TextChoices):
         REQUESTED = "requested", _("待审批")
@@ -291,6 +318,9 @@ class Refund(models.Model):
         verbose_name=_("审批人"),
     )
     opinion = models.CharField(_("审批意见"), max_length=500, blank=True)
+    provider = models.CharField(_("退付渠道"), max_length=20, blank=True)
+    reference = models.CharField(_("退付流水号"), max_length=64, blank=True)
+    paid_out_at = models.DateTimeField(_("退款到账时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("退付")
@@ -328,6 +358,8 @@ class Discrepancy(models.Model):
         AMOUNT = "amount", _("金额不符")
         NOT_RECEIPTED = "not_receipted", _("已缴款未开票据")
         NOT_REMITTED = "not_remitted", _("已缴款未缴库")
+        REFUND_NOT_PAID = "refund_unpaid", _("已批准退付,渠道未退款")
+        REFUND_NOT_IN_BANK = "refund_no_bank", _("已退付,银行对账单无此笔退款")
 
     day = models.DateField(_("对账日期"))
     organisation = models.ForeignKey(

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core import audit, clock
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.fees import providers
 from zhengwu.fees.models import Discrepancy, Payment, Refund, StatementLine
 
 ZERO = Decimal("0.00")
-KINDS = {"收款": "receipt", "缴库": "remit"}
+KINDS = {"收款": "receipt", "缴库": "remit", "退付": "refund"}
 COLUMNS = ["记账日期", "交易流水号", "缴款码", "金额", "类型"]
 ONLINE = "网上缴款"
 
@@ -193,6 +194,51 @@ def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
                 None,
             )
         )
+    # 退付: an approved refund moves money back — through the provider (its callback sets paid_out_at) or at the
+    # window; one paid back through a provider shows on the bank statement as a 退付 line.
+    refunds = list(
+        Refund.objects.filter(state=Refund.State.APPROVED, decided_at__gte=start, decided_at__lt=end)
+        .select_related("payment__notice__organisation")
+        .order_by("decided_at", "id")
+    )
+    refund_lines = {
+        s.reference: s
+        for s in StatementLine.objects.filter(
+            kind="refund", reference__in=[r.reference for r in refunds if r.reference]
+        )
+    }
+    for r in refunds:
+        org, code = r.payment.notice.organisation, r.payment.notice.code
+        if r.paid_out_at is None:
+            found.append(
+                (
+                    Discrepancy.Kind.REFUND_NOT_PAID,
+                    r.reference or f"refund-{r.pk}",
+                    _("缴款码 %(c)s 退付 %(a)s 元已批准,缴款渠道尚未退款") % {"c": code, "a": r.amount},
+                    org,
+                )
+            )
+        elif r.provider in providers.PROVIDERS:
+            line = refund_lines.get(r.reference)
+            if line is None:
+                found.append(
+                    (
+                        Discrepancy.Kind.REFUND_NOT_IN_BANK,
+                        r.reference,
+                        _("缴款码 %(c)s 退付 %(a)s 元,银行对账单无此笔退款") % {"c": code, "a": r.amount},
+                        org,
+                    )
+                )
+            elif line.amount != r.amount:
+                found.append(
+                    (
+                        Discrepancy.Kind.AMOUNT,
+                        f"{r.reference}#退付",
+                        _("缴款码 %(c)s 退付 平台 %(a)s 元,银行 %(b)s 元")
+                        % {"c": code, "a": r.amount, "b": line.amount},
+                        org,
+                    )
+                )
     stored = set(Discrepancy.objects.filter(day=day).values_list("kind", "reference"))
     unrecorded = [f for f in found if (f[0], f[1]) not in stored] if not record else []
     with transaction.atomic():
@@ -213,7 +259,6 @@ def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
                 object_id=day.isoformat(),
                 summary={"day": day.isoformat(), "new_exceptions": new},
             )
-    refunds = Refund.objects.filter(state=Refund.State.APPROVED, decided_at__gte=start, decided_at__lt=end)
     exceptions = [
         {
             "kind": d.kind,
@@ -254,6 +299,7 @@ def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
         "by_window": money(by_window),
         "by_organisation": money(by_org),
         "refunds": f"{sum((r.amount for r in refunds), ZERO):.2f}",
+        "refunds_paid_out": f"{sum((r.amount for r in refunds if r.paid_out_at), ZERO):.2f}",
         "balanced": not any(not e["cleared"] for e in exceptions),
         "exceptions": exceptions,
     }

@@ -93,9 +93,9 @@ class DeliveredUnpaid(FeeRule):
     def check(self, ctx):
         if ctx.event.action != "deliver":
             return []
-        from zhengwu.fees import panels
+        from zhengwu.fees import selectors
 
-        refusal = panels.delivery_refusal(ctx.case)
+        refusal = selectors.delivery_refusal(ctx.case)
         return [supervision.Finding(f"送达时:{refusal}", {}, per_case=True)] if refusal else []
 
 

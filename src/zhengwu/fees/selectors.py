@@ -50,6 +50,71 @@ def public_list(organisation: Organisation, day: dt.date | None = None) -> list[
     ]
 
 
+def keepers_organisations(user):
+    """The collecting organisations whose fee catalogue this person keeps: every one for a centre manager or an
+    administrator; a department head's own organisation and those under it."""
+    from zhengwu.core.models import Role
+
+    if access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER):
+        return Organisation.objects.all()
+    staff = access.staff_of(user)
+    if staff is None or not access.has_role(user, Role.DEPARTMENT_HEAD):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(path__startswith=staff.organisation.path)
+
+
+def kept_fees(user, *, organisation=None, show: str = "current"):
+    """The catalogue as its keeper sees it: every version ("all"), or those in force today or starting later
+    ("current", the default), of the organisations the person keeps."""
+    day = clock.today()
+    qs = CatalogueFee.objects.filter(organisation__in=keepers_organisations(user)).select_related(
+        "organisation"
+    )
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if show != "all":
+        qs = qs.filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
+    return qs.prefetch_related("waivers").order_by("organisation__name", "code", "version")
+
+
+def visible_notices(user):
+    """Notices of the organisations in the person's scope, and at a general window (the fee window is one), every
+    notice of its centre (the fee window collects for every department in the centre); managers, supervisors and
+    administrators see all."""
+    from zhengwu.core.models import Role, Window
+    from zhengwu.fees.models import Notice
+
+    qs = Notice.objects.select_related("case", "organisation")
+    if access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR):
+        return qs
+    staff = access.staff_of(user)
+    cond = access.scope_q(user, "organisation")
+    if staff is not None and staff.window_id and staff.window.kind == Window.Kind.GENERAL:
+        cond |= Q(case__window__centre_id=staff.window.centre_id)
+    return qs.filter(cond)
+
+
+def delivery_refusal(case) -> str | None:
+    """统一收费: a granted result is delivered once its fees are paid, unless the item says payment follows delivery
+    (cases.extensions.delivery_gates)."""
+    from django.utils.translation import gettext as _
+
+    from zhengwu.cases.models import Decision
+    from zhengwu.fees import services
+    from zhengwu.fees.models import Notice
+
+    if case.decision != Decision.GRANT or not charges_fees(case.version):
+        return None
+    if services.item_rule(case.item).after_delivery:
+        return None
+    notice = current_notice(case)
+    if notice is None or notice.state == Notice.State.CANCELLED:
+        return _("本事项收费:请先开具缴款通知书,缴款后方可送达办理结果")
+    if notice.state == Notice.State.UNPAID:
+        return _("缴款通知书 %(code)s 尚未缴款,缴款后方可送达办理结果") % {"code": notice.code}
+    return None
+
+
 def list_url(organisation_id: int) -> str:
     return reverse("fees_portal:list", args=[organisation_id])
 
@@ -61,7 +126,10 @@ def item_fees_in_force(version, day: dt.date | None = None) -> list[dict]:
     day = day or clock.today()
     lines = list(version.fees.all())
     codes = {f.code for f in lines if f.code}
-    fees = {f.code: f for f in CatalogueFee.objects.filter(code__in=codes).select_related("organisation")}
+    fees = {
+        f.code: f
+        for f in CatalogueFee.objects.filter(in_force_q(day), code__in=codes).select_related("organisation")
+    }
     out = []
     for line in lines:
         if not line.code:
@@ -155,7 +223,10 @@ def bulletin_section(period, user=None) -> dict | None:
         return rows.setdefault(name, [name, 0, Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), 0])
 
     for n in scoped(
-        Notice.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end), "organisation"
+        Notice.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end).exclude(
+            state=Notice.State.CANCELLED
+        ),
+        "organisation",
     ).select_related("organisation"):
         r = row(n.organisation.name)
         r[1] += 1
@@ -183,4 +254,148 @@ def bulletin_section(period, user=None) -> dict | None:
         "title": "统一收费(非税收入)",
         "header": ["执收单位", "开具缴款通知书", "应收(元)", "实收(元)", "退付(元)", "作废票据"],
         "rows": out,
+    }
+
+
+def current_notice(case):
+    """The case's payment notice in force: the one not cancelled (a corrected notice replaces the cancelled one),
+    else the last cancelled; None when none was issued."""
+    from zhengwu.fees.models import Notice
+
+    notices = Notice.objects.filter(case=case).order_by("-issued_at", "-id")
+    return notices.exclude(state=Notice.State.CANCELLED).first() or notices.first()
+
+
+def case_fee_state(case) -> dict | None:
+    """Where the case's payment notice stands, for the case's status block (cases.extensions.fee_states): 待缴费
+    (amount, notice, due date) → 已缴费 (receipt) → 已退费, or 免缴 / 已作废. `collected`: the lines paid."""
+    from decimal import Decimal
+
+    from django.utils.translation import gettext as _
+
+    from zhengwu.fees.models import Notice, Refund
+
+    notice = current_notice(case)
+    if notice is None:
+        return None
+    payment = (
+        getattr(notice, "payment", None)
+        if notice.state in (Notice.State.PAID, Notice.State.REFUNDED)
+        else None
+    )
+    receipt = payment.receipts.filter(voided_at__isnull=True).first() if payment else None
+    refunded = (
+        sum((r.amount for r in payment.refunds.filter(state=Refund.State.APPROVED)), Decimal("0.00"))
+        if payment
+        else Decimal("0.00")
+    )
+    label = notice.get_state_display()
+    if notice.state == Notice.State.PAID and refunded:
+        label = _("已缴费(已退费 %(amount)s 元)") % {"amount": compute.yuan(refunded)}
+    collected = []
+    if notice.state == Notice.State.PAID:
+        collected = [{"name": line.name, "amount": compute.yuan(line.amount)} for line in notice.lines.all()]
+    return {
+        "code": notice.code,
+        "state": notice.state,
+        "label": str(label),
+        "total": compute.yuan(notice.total),
+        "due_on": notice.due_on.isoformat(),
+        "paid_on": clock.local_date(payment.paid_at).isoformat() if payment else None,
+        "receipt": receipt.number if receipt else None,
+        "refunded": compute.yuan(refunded) if refunded else None,
+        "collected": collected,
+    }
+
+
+def indicator_section(period, user=None) -> dict | None:
+    """For `zhengwu indicators` (supervision.indicators.SECTIONS): per collecting organisation and month of the
+    period, the amounts collected (payments by payment day), refunded (refunds approved by their day) and outstanding
+    at the month's end (notices issued by then, neither paid, cancelled nor waived by then) — three kinds of SQL
+    aggregate (Sum/Count grouped by organisation, and by month where the day is in the row), never a loop over
+    payments. None when the period has none of them."""
+    from decimal import Decimal
+
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+
+    from zhengwu.fees.models import Notice, Payment, Refund
+
+    def scoped(qs, field):
+        return access.scope(user, qs, field) if user is not None else qs
+
+    zero = Decimal("0.00")
+    cells: dict[tuple[int, str], dict] = {}
+
+    def cell(organisation_id, month: str) -> dict:
+        return cells.setdefault(
+            (organisation_id, month),
+            {"collected": zero, "payments": 0, "refunded": zero, "outstanding": zero, "unpaid": 0},
+        )
+
+    payments = (
+        scoped(
+            Payment.objects.filter(paid_at__gte=period.start, paid_at__lt=period.end), "notice__organisation"
+        )
+        .annotate(month=TruncMonth("paid_at", tzinfo=clock.LOCAL))
+        .values("notice__organisation", "month")
+        .annotate(amount=Sum("amount"), n=Count("id"))
+    )
+    for row in payments:
+        c = cell(row["notice__organisation"], f"{row['month']:%Y-%m}")
+        c["collected"] += row["amount"]
+        c["payments"] += row["n"]
+    refunds = (
+        scoped(
+            Refund.objects.filter(
+                state=Refund.State.APPROVED, decided_at__gte=period.start, decided_at__lt=period.end
+            ),
+            "payment__notice__organisation",
+        )
+        .annotate(month=TruncMonth("decided_at", tzinfo=clock.LOCAL))
+        .values("payment__notice__organisation", "month")
+        .annotate(amount=Sum("amount"))
+    )
+    for row in refunds:
+        cell(row["payment__notice__organisation"], f"{row['month']:%Y-%m}")["refunded"] += row["amount"]
+    first = period.first.replace(day=1)
+    while first <= period.last:
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        end = dt.datetime.combine(
+            min(following, period.last + dt.timedelta(days=1)), dt.time(0), tzinfo=clock.LOCAL
+        )
+        outstanding = (
+            scoped(Notice.objects.filter(issued_at__lt=end, total__gt=0), "organisation")
+            .filter(Q(payment__isnull=True) | Q(payment__paid_at__gte=end))
+            .filter(
+                (Q(cancelled_at__isnull=True) & ~Q(state=Notice.State.CANCELLED)) | Q(cancelled_at__gte=end)
+            )
+            .values("organisation")
+            .annotate(amount=Sum("total"), n=Count("id"))
+        )
+        for row in outstanding:
+            c = cell(row["organisation"], f"{first:%Y-%m}")
+            c["outstanding"] += row["amount"]
+            c["unpaid"] += row["n"]
+        first = following
+    if not cells:
+        return None
+    names = dict(Organisation.objects.filter(pk__in={k[0] for k in cells}).values_list("pk", "name"))
+    rows = [
+        [
+            names.get(org, ""),
+            month,
+            compute.yuan(c["collected"]),
+            c["payments"],
+            compute.yuan(c["refunded"]),
+            compute.yuan(c["outstanding"]),
+            c["unpaid"],
+        ]
+        for (org, month), c in sorted(cells.items(), key=lambda kv: (names.get(kv[0][0], ""), kv[0][1]))
+    ]
+    return {
+        "key": "fees",
+        "title": "统一收费金额",
+        "header": ["执收单位", "月份", "实收(元)", "缴款笔数", "退付(元)", "月末未缴(元)", "月末未缴通知书"],
+        "rows": rows,
     }

@@ -65,88 +65,212 @@ def _date(value, field: str, *, required: bool = True) -> dt.date | None:
         raise ValidationFailed(_("日期格式应为 年-月-日,如 2026-11-18"), field=field) from None
 
 
-def _require_catalogue_keeper(by):
-    if by is None:  # the system (demo, imports)
+def _require_catalogue_keeper(by, organisation: Organisation | None = None):
+    """The fee catalogue is kept by the collecting organisation's fee manager: its department head (or one above
+    it), a centre manager, or an administrator. `by` None: the system (demo, imports)."""
+    if by is None:
         return
-    if not (access.is_administrator(by) or access.has_role(by, *CATALOGUE_ROLES)):
-        raise AccessDenied(_("只有中心管理人员或系统管理员可以维护收费目录"))
+    if access.is_administrator(by) or access.has_role(by, *CATALOGUE_ROLES):
+        return
+    staff = access.staff_of(by)
+    if (
+        staff is not None
+        and organisation is not None
+        and access.has_role(by, Role.DEPARTMENT_HEAD)
+        and (organisation.path or "").startswith(staff.organisation.path)
+    ):
+        return
+    raise AccessDenied(_("只有执收单位负责人、中心管理人员或系统管理员可以维护该单位的收费目录"))
+
+
+def _organisation(value) -> Organisation:
+    if isinstance(value, Organisation):
+        return value
+    organisation = None
+    if str(value or "").strip().isdigit():
+        organisation = Organisation.objects.filter(pk=int(value)).first()
+    if organisation is None:
+        raise ValidationFailed(_("请选择执收单位"), field="organisation")
+    return organisation
+
+
+def _standard(data: dict) -> dict:
+    """The fields a version of a fee carries (all but code, organisation and dates), validated in form order."""
+    name = _text(data, "name", _("收费项目"), limit=200)
+    revenue = data.get("revenue_kind")
+    if revenue not in RevenueKind.values:
+        raise ValidationFailed(_("请选择收入类别"), field="revenue_kind")
+    # 行政许可法 第五十九条: a fee only on the basis of a law or an administrative regulation.
+    basis = _text(data, "basis", _("设立依据"))
+    approval = _text(data, "approval", _("批准文件"), limit=300)
+    kind = data.get("standard_kind")
+    if kind not in StandardKind.values:
+        raise ValidationFailed(_("请选择标准类型(定额、按数量计收或幅度)"), field="standard_kind")
+    amount = _money(data.get("amount"), "amount")
+    upper = None
+    if kind == StandardKind.BAND:
+        if data.get("upper") in (None, ""):
+            raise ValidationFailed(_("幅度收费请填写上限"), field="upper")
+        upper = _money(data.get("upper"), "upper")
+        if upper < amount:
+            raise ValidationFailed(_("幅度上限不能低于下限"), field="upper")
+    return {
+        "name": name,
+        "revenue_kind": revenue,
+        "basis": basis,
+        "approval": approval,
+        "standard_kind": kind,
+        "amount": amount,
+        "upper": upper,
+        "unit": _text(data, "unit", _("计费单位"), required=False, limit=20) or "件",
+        "note": _text(data, "note", _("备注"), required=False),
+    }
+
+
+def _waiver_fields(w: dict, field: str) -> dict:
+    wkind = w.get("kind")
+    code = _text(w, "code", _("减免编码"), limit=32)
+    name = _text(w, "name", _("减免情形"), limit=200)
+    if wkind not in Waiver.Kind.values:
+        raise ValidationFailed(_("请选择减免方式"), field=f"{field}kind")
+    try:
+        percent = int(str(w.get("percent") or 0).strip() or 0)
+    except ValueError:
+        raise ValidationFailed(_("减收比例须为整数"), field=f"{field}percent") from None
+    if wkind == Waiver.Kind.PERCENT and not 0 < percent < 100:
+        raise ValidationFailed(_("减收比例须在 1 至 99 之间"), field=f"{field}percent")
+    basis = _text(w, "basis", _("减免依据"))
+    return {
+        "code": code,
+        "name": name,
+        "kind": wkind,
+        "percent": percent if wkind == Waiver.Kind.PERCENT else 0,
+        "basis": basis,
+    }
+
+
+def _create_waivers(fee: CatalogueFee, waivers: list[dict]) -> None:
+    seen = set()
+    for i, w in enumerate(waivers):
+        try:
+            fields = _waiver_fields(w, "")
+        except ValidationFailed as err:
+            raise ValidationFailed(err.message, field=f"waivers.{i}.{err.field}") from None
+        if fields["code"] in seen:
+            raise ValidationFailed(_("减免编码重复"), field=f"waivers.{i}.code")
+        seen.add(fields["code"])
+        Waiver.objects.create(fee=fee, **fields)
 
 
 def add_fee(*, data: dict, by=None) -> CatalogueFee:
     """Put a fee in the catalogue: code, name, collecting organisation, revenue kind, basis (设立依据), approving
-    document (批准文件), standard kind and amount (a band: lower bound `amount`, `upper`), unit, validity."""
-    _require_catalogue_keeper(by)
+    document (批准文件), standard kind and amount (a band: lower bound `amount`, `upper`), unit, validity, and its
+    waivers by law (减免, each with its basis)."""
+    organisation = _organisation(data.get("organisation"))
+    _require_catalogue_keeper(by, organisation)
     code = _text(data, "code", _("收费编码"), limit=32)
     if CatalogueFee.objects.filter(code=code).exists():
         raise ValidationFailed(_("收费编码「%(code)s」已存在") % {"code": code}, field="code")
-    kind = data.get("standard_kind")
-    if kind not in StandardKind.values:
-        raise ValidationFailed(_("请选择标准类型(定额、按数量计收或幅度)"), field="standard_kind")
-    revenue = data.get("revenue_kind")
-    if revenue not in RevenueKind.values:
-        raise ValidationFailed(_("请选择收入类别"), field="revenue_kind")
-    organisation = data.get("organisation")
-    if not isinstance(organisation, Organisation):
-        organisation = Organisation.objects.filter(pk=organisation).first() if organisation else None
-    if organisation is None:
-        raise ValidationFailed(_("请选择执收单位"), field="organisation")
-    amount = _money(data.get("amount"), "amount")
-    upper = None
-    if kind == StandardKind.BAND:
-        upper = _money(data.get("upper"), "upper")
-        if upper < amount:
-            raise ValidationFailed(_("幅度上限不能低于下限"), field="upper")
+    fields = _standard(data)
     valid_from = _date(data.get("valid_from"), "valid_from")
     removed_on = _date(data.get("removed_on"), "removed_on", required=False)
     if removed_on is not None and removed_on <= valid_from:
         raise ValidationFailed(_("取消日期须晚于执行日期"), field="removed_on")
     fee = CatalogueFee(
         code=code,
-        name=_text(data, "name", _("收费项目"), limit=200),
+        version=1,
         organisation=organisation,
-        revenue_kind=revenue,
-        # 行政许可法 第五十九条: a fee only on the basis of a law or an administrative regulation.
-        basis=_text(data, "basis", _("设立依据")),
-        approval=_text(data, "approval", _("批准文件"), limit=300),
-        standard_kind=kind,
-        amount=amount,
-        upper=upper,
-        unit=_text(data, "unit", _("计费单位"), required=False, limit=20) or "件",
         valid_from=valid_from,
         removed_on=removed_on,
-        note=_text(data, "note", _("备注"), required=False),
+        **fields,
     )
     with transaction.atomic():
         fee.save()
-        for i, w in enumerate(data.get("waivers") or []):
-            wkind = w.get("kind")
-            if wkind not in Waiver.Kind.values:
-                raise ValidationFailed(_("请选择减免方式"), field=f"waivers.{i}.kind")
-            percent = int(w.get("percent") or 0)
-            if wkind == Waiver.Kind.PERCENT and not 0 < percent < 100:
-                raise ValidationFailed(_("减收比例须在 1 至 99 之间"), field=f"waivers.{i}.percent")
-            for key in ("code", "name", "basis"):
-                if not str(w.get(key) or "").strip():
-                    raise ValidationFailed(_("减免须写明编码、情形和依据"), field=f"waivers.{i}.{key}")
-            Waiver.objects.create(
-                fee=fee, code=w["code"], name=w["name"], kind=wkind, percent=percent, basis=w["basis"]
-            )
+        _create_waivers(fee, data.get("waivers") or [])
         audit.record(
             "fees.add_fee", fee, actor=by, summary={"code": code, "standard": compute.standard_text(fee)}
         )
     return fee
 
 
+def _latest(fee: CatalogueFee) -> CatalogueFee:
+    latest = CatalogueFee.objects.select_for_update().filter(code=fee.code).order_by("-version").first()
+    if latest.pk != fee.pk:
+        raise Conflict(
+            _("「%(code)s」已有第 %(v)d 版,请在最新版本上修改") % {"code": fee.code, "v": latest.version},
+            code="fee.not_latest",
+        )
+    return latest
+
+
+def revise_fee(*, fee: CatalogueFee, data: dict, effective, by=None) -> CatalogueFee:
+    """修订收费标准: a new version of the fee from `effective` (its name, kind, standard, basis, approving
+    document…); the version before ends that day, notices already issued keep what they said. The waivers carry
+    over unless `data["waivers"]` lists the new version's own."""
+    _require_catalogue_keeper(by, fee.organisation)
+    fields = _standard(data)
+    day = _date(effective, "valid_from")
+    if day <= clock.today():
+        raise ValidationFailed(_("新标准的执行日期须晚于今天"), field="valid_from")
+    if day <= fee.valid_from:
+        raise ValidationFailed(_("新标准的执行日期须晚于现行标准的执行日期"), field="valid_from")
+    reason = _text(data, "reason", _("修订依据"), limit=300)
+    with transaction.atomic():
+        old = _latest(fee)
+        if old.removed_on is not None and old.removed_on <= day:
+            raise Conflict(
+                _("该收费已定于%(d)s取消,不能在此之后修订") % {"d": old.removed_on}, code="fee.removed"
+            )
+        new = CatalogueFee.objects.create(
+            code=old.code,
+            version=old.version + 1,
+            organisation=old.organisation,
+            valid_from=day,
+            removed_on=old.removed_on,
+            **fields,
+        )
+        if data.get("waivers") is not None:
+            _create_waivers(new, data["waivers"])
+        else:
+            Waiver.objects.bulk_create(
+                Waiver(fee=new, code=w.code, name=w.name, kind=w.kind, percent=w.percent, basis=w.basis)
+                for w in old.waivers.all()
+            )
+        old.removed_on = day
+        old.note = (old.note + ";" if old.note else "") + _("%(d)s起由第 %(v)d 版替代:%(r)s") % {
+            "d": day,
+            "v": new.version,
+            "r": reason,
+        }
+        old.save(update_fields=["removed_on", "note"])
+        audit.record(
+            "fees.revise_fee",
+            new,
+            actor=by,
+            summary={
+                "code": new.code,
+                "version": new.version,
+                "valid_from": day.isoformat(),
+                "was": compute.standard_text(old),
+                "standard": compute.standard_text(new),
+                "reason": reason,
+            },
+        )
+    return new
+
+
 def remove_fee(*, fee: CatalogueFee, on, by=None, reason: str = "") -> CatalogueFee:
     """Take a fee out of the catalogue from `on` (取消): from that day it is on no guide and in no notice."""
-    _require_catalogue_keeper(by)
+    _require_catalogue_keeper(by, fee.organisation)
     day = _date(on, "removed_on")
     if day <= fee.valid_from:
         raise ValidationFailed(_("取消日期须晚于执行日期"), field="removed_on")
+    if day < clock.today():
+        raise ValidationFailed(_("取消日期不能早于今天"), field="removed_on")
     if not (reason or "").strip():
         raise ValidationFailed(_("请写明取消依据"), field="reason")
     with transaction.atomic():
-        fee = CatalogueFee.objects.select_for_update().get(pk=fee.pk)
+        fee = _latest(fee)
         if fee.removed_on is not None and fee.removed_on <= clock.today():
             raise Conflict(_("该收费已于%(d)s取消") % {"d": fee.removed_on})
         fee.removed_on = day
@@ -156,14 +280,59 @@ def remove_fee(*, fee: CatalogueFee, on, by=None, reason: str = "") -> Catalogue
         }
         fee.save(update_fields=["removed_on", "note"])
         audit.record(
-            "fees.remove_fee", fee, actor=by, summary={"code": fee.code, "removed_on": day.isoformat()}
+            "fees.remove_fee",
+            fee,
+            actor=by,
+            summary={"code": fee.code, "removed_on": day.isoformat(), "reason": reason.strip()},
         )
     return fee
 
 
+def add_waiver(*, fee: CatalogueFee, data: dict, by=None) -> Waiver:
+    """A waiver or reduction by law (免收、按比例减收) of the fee, with its basis."""
+    _require_catalogue_keeper(by, fee.organisation)
+    fields = _waiver_fields(data, "")
+    with transaction.atomic():
+        if Waiver.objects.filter(fee=fee, code=fields["code"]).exists():
+            raise ValidationFailed(_("减免编码「%(c)s」已存在") % {"c": fields["code"]}, field="code")
+        waiver = Waiver.objects.create(fee=fee, **fields)
+        audit.record(
+            "fees.add_waiver",
+            waiver,
+            actor=by,
+            summary={"fee": fee.code, "version": fee.version, "waiver": waiver.code, "basis": waiver.basis},
+        )
+    return waiver
+
+
+def drop_waiver(*, waiver: Waiver, by=None, reason: str = "") -> None:
+    """A waiver no longer in law: taken off the fee (notices already issued keep the waiver and basis they
+    copied)."""
+    _require_catalogue_keeper(by, waiver.fee.organisation)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请写明删除减免的依据"), field="reason")
+    with transaction.atomic():
+        audit.record(
+            "fees.drop_waiver",
+            waiver.fee,
+            actor=by,
+            summary={
+                "fee": waiver.fee.code,
+                "waiver": waiver.code,
+                "name": waiver.name,
+                "reason": reason[:300],
+            },
+        )
+        waiver.delete()
+
+
 def item_line(code: str) -> dict:
     """An item's fee line (the catalogue's spec `fees` entry) referencing a catalogue fee instead of typing it."""
-    fee = CatalogueFee.objects.filter(code=code).first()
+    fee = (
+        CatalogueFee.objects.filter(selectors.in_force_q(clock.today()), code=code).first()
+        or CatalogueFee.objects.filter(code=code).order_by("-version").first()
+    )
     if fee is None:
         raise ValidationFailed(_("收费目录中没有编码「%(code)s」") % {"code": code}, field="code")
     return {
@@ -189,7 +358,7 @@ def item_rule(item) -> ItemFeeRule:
 def set_item_rule(
     *, item, charge_at: str, after_delivery: bool = False, due_days: int = 15, by=None
 ) -> ItemFeeRule:
-    _require_catalogue_keeper(by)
+    _require_catalogue_keeper(by, item.organisation)
     if charge_at not in ItemFeeRule.ChargeAt.values:
         raise ValidationFailed(_("请选择开具缴款通知书的环节(受理后或作出准予决定后)"), field="charge_at")
     if not 1 <= int(due_days) <= 90:
@@ -308,80 +477,185 @@ def compute_lines(case, *, quantities=None, waivers=None, decisions=None, only=N
 
 
 def issue_notice(*, case, by, quantities=None, waivers=None, decisions=None, only=None) -> Notice:
-    """开具缴款通知书: the case's fees computed from the catalogue at the step the item names, one notice per case,
-    recorded on the case as its charge (收费). A notice of nothing to pay (all waived) is 免缴."""
+    """开具缴款通知书: the case's fees computed from the catalogue at the step the item names, one notice in force
+    per case, recorded on the case as its charge (收费). A notice of nothing to pay (all waived) is 免缴."""
     _issuer_check(by, case)
-    rule = item_rule(case.item)
-    refusal = _moment_refusal(case, rule)
+    lines = _notice_lines(case, quantities=quantities, waivers=waivers, decisions=decisions, only=only)
+    with transaction.atomic():
+        if (
+            Notice.objects.select_for_update()
+            .filter(case=case)
+            .exclude(state=Notice.State.CANCELLED)
+            .exists()
+        ):
+            raise Conflict(_("该办件已开具缴款通知书(一件一单)"), code="fee.notice_exists")
+        return _create_notice(case, lines, by=by)
+
+
+def _notice_lines(case, **given) -> list[tuple]:
+    refusal = _moment_refusal(case, item_rule(case.item))
     if refusal:
         raise Conflict(refusal, code="fee.not_now")
-    lines = compute_lines(case, quantities=quantities, waivers=waivers, decisions=decisions, only=only)
+    lines = compute_lines(case, **given)
     if not lines:
-        if only is not None:
+        if given.get("only") is not None:
             raise ValidationFailed(_("请至少选择一项本件收取的收费"), field="only")
         raise ValidationFailed(_("本事项没有收费目录中的收费,无需开具缴款通知书"), field="fees")
+    return lines
+
+
+def _create_notice(case, lines: list[tuple], *, by, replaces: Notice | None = None) -> Notice:
+    """Inside the caller's transaction: the notice, its lines, the case's charge and the audit record."""
     from zhengwu.cases import services as case_services
 
+    rule = item_rule(case.item)
     total = sum((line.amount for _v, _f, line in lines), Decimal("0.00"))
-    with transaction.atomic():
-        if Notice.objects.select_for_update().filter(case=case).exists():
-            raise Conflict(_("该办件已开具缴款通知书(一件一单)"), code="fee.notice_exists")
-        notice = Notice.objects.create(
-            case=case,
-            organisation=lines[0][1].organisation,
-            window=case.window,
-            code=_payment_code(case),
-            payer=case.applicant.name,
-            total=total,
-            issued_at=clock.now(),
-            # 缴款期限: the county's rule per item (default 15 days); no statute fixes it for these fees.
-            due_on=clock.today() + dt.timedelta(days=rule.due_days),
-            state=Notice.State.UNPAID if total > 0 else Notice.State.WAIVED,
-            issued_by=by,
+    notice = Notice.objects.create(
+        case=case,
+        organisation=lines[0][1].organisation,
+        window=case.window,
+        code=_payment_code(case),
+        payer=case.applicant.name,
+        total=total,
+        issued_at=clock.now(),
+        # 缴款期限: the county's rule per item (default 15 days); no statute fixes it for these fees.
+        due_on=clock.today() + dt.timedelta(days=rule.due_days),
+        state=Notice.State.UNPAID if total > 0 else Notice.State.WAIVED,
+        issued_by=by,
+        replaces=replaces,
+    )
+    NoticeLine.objects.bulk_create(
+        NoticeLine(
+            notice=notice,
+            position=i,
+            fee=fee,
+            name=line.name,
+            revenue_kind=fee.revenue_kind,
+            standard=line.standard,
+            quantity=line.quantity,
+            standard_amount=line.standard_amount,
+            amount=line.amount,
+            basis=line.basis[:800],
+            waiver=line.waiver[:800],
+            decision=line.decision[:300],
         )
-        NoticeLine.objects.bulk_create(
-            NoticeLine(
-                notice=notice,
-                position=i,
-                fee=fee,
-                name=line.name,
-                revenue_kind=fee.revenue_kind,
-                standard=line.standard,
-                quantity=line.quantity,
-                standard_amount=line.standard_amount,
-                amount=line.amount,
-                basis=line.basis[:800],
-                waiver=line.waiver[:800],
-                decision=line.decision[:300],
-            )
-            for i, (_v, fee, line) in enumerate(lines, start=1)
-        )
-        note = _("缴款通知书 %(code)s:") % {"code": notice.code} + "；".join(
-            f"{line.name} {compute.yuan(line.amount)} 元" for _v, _f, line in lines
-        )
-        case_services.record_notice_charge(
-            case=case,
-            by=by,
-            note=note,
-            fees=[
-                {
-                    "position": version_line.position,
-                    "name": line.name,
-                    "amount": compute.yuan(line.amount),
-                    "standard_amount": compute.yuan(line.standard_amount),
-                    "notice": notice.code,
-                    **({"waiver": line.waiver} if line.waiver else {}),
-                }
-                for version_line, _f, line in lines
-            ],
-        )
-        audit.record(
-            "fees.issue_notice",
-            notice,
-            actor=by,
-            summary={"case": case.number, "code": notice.code, "total": compute.yuan(total)},
-        )
+        for i, (_v, fee, line) in enumerate(lines, start=1)
+    )
+    note = _("缴款通知书 %(code)s:") % {"code": notice.code} + "；".join(
+        f"{line.name} {compute.yuan(line.amount)} 元" for _v, _f, line in lines
+    )
+    if replaces is not None:
+        note = _("更正缴款通知书 %(old)s,") % {"old": replaces.code} + note
+    case_services.record_notice_charge(
+        case=case,
+        by=by,
+        note=note,
+        fees=[
+            {
+                "position": version_line.position,
+                "name": line.name,
+                "amount": compute.yuan(line.amount),
+                "standard_amount": compute.yuan(line.standard_amount),
+                "notice": notice.code,
+                **({"waiver": line.waiver} if line.waiver else {}),
+            }
+            for version_line, _f, line in lines
+        ],
+    )
+    audit.record(
+        "fees.issue_notice",
+        notice,
+        actor=by,
+        summary={
+            "case": case.number,
+            "code": notice.code,
+            "total": compute.yuan(total),
+            **({"replaces": replaces.code} if replaces else {}),
+        },
+    )
     return notice
+
+
+def correct_notice(
+    *, notice: Notice, by, reason: str, quantities=None, waivers=None, decisions=None, only=None
+) -> Notice:
+    """更正缴款通知书: an unpaid notice with a mistake (a quantity, a waiver, a fee that does not apply) is cancelled
+    with its reason and a corrected one issued with a new payment code, in one transaction; the applicant is told
+    the new code and amount. A paid notice is never corrected: what was paid too much goes back by refund (退付)."""
+    case = notice.case
+    _issuer_check(by, case)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请写明更正原因"), field="reason")
+    if len(reason) > 300:
+        raise ValidationFailed(_("更正原因不能超过300个字"), field="reason")
+    lines = _notice_lines(case, quantities=quantities, waivers=waivers, decisions=decisions, only=only)
+    with transaction.atomic():
+        old = Notice.objects.select_for_update().get(pk=notice.pk)
+        if old.state in (Notice.State.PAID, Notice.State.REFUNDED):
+            raise Conflict(
+                _("缴款通知书 %(code)s 已缴费,不能更正;多缴的费用请申请退付") % {"code": old.code},
+                code="fee.paid",
+            )
+        if old.state != Notice.State.UNPAID:
+            raise Conflict(
+                _("缴款通知书 %(code)s %(state)s,不能更正")
+                % {"code": old.code, "state": old.get_state_display()},
+                code="fee.not_unpaid",
+            )
+        old.state = Notice.State.CANCELLED
+        old.cancelled_at = clock.now()
+        old.cancelled_by = by
+        old.cancel_reason = reason
+        old.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason"])
+        audit.record(
+            "fees.cancel_notice",
+            old,
+            actor=by,
+            summary={"code": old.code, "case": case.number, "reason": reason, "because": "correct"},
+        )
+        new = _create_notice(case, lines, by=by, replaces=old)
+        _tell_applicant(
+            case,
+            _(
+                "您的办件 %(number)s 的缴款通知书 %(old)s 已作废(%(reason)s),请按更正后的缴款通知书 %(new)s "
+                "缴款:应缴 %(total)s 元,缴款期限 %(due)s。"
+            )
+            % {
+                "number": case.number,
+                "old": old.code,
+                "reason": reason,
+                "new": new.code,
+                "total": compute.yuan(new.total),
+                "due": new.due_on.isoformat(),
+            },
+        )
+    return new
+
+
+def _tell_applicant(case, text: str) -> None:
+    """A message to the applicant (e-mail and SMS where known) through the cases' outbox, in the caller's
+    transaction."""
+    from zhengwu.cases.models import OutboxMessage
+    from zhengwu.cases.notify import addressee
+    from zhengwu.core import outbox
+
+    body = f"{addressee(case)}:{text}"
+    rows = []
+    if case.applicant.email:
+        rows.append(
+            OutboxMessage(
+                case=case,
+                channel="email",
+                recipient=case.applicant.email,
+                subject=f"【政务服务】办件 {case.number}:缴款通知书更正",
+                body=body,
+            )
+        )
+    phone = case.applicant.phone or case.agent_phone
+    if phone:
+        rows.append(OutboxMessage(case=case, channel="sms", recipient=phone, body=body))
+    outbox.post_all(rows)
 
 
 # ---------------------------------------------------------------- paying (缴款)
@@ -468,6 +742,8 @@ def receive_callback(*, provider: str, body: bytes, signature: str) -> Callback:
             reference=message.reference,
         )
 
+    if message.kind == "refund":
+        return _refund_callback(provider, message, stored)
     with transaction.atomic():
         notice = Notice.objects.select_for_update().filter(code=message.notice_code).first()
         if notice is None:
@@ -492,6 +768,44 @@ def receive_callback(*, provider: str, body: bytes, signature: str) -> Callback:
             paid_at=message.paid_at or clock.now(),
         )
         return stored(Callback.Outcome.RECORDED)
+
+
+def _refund_callback(provider: str, message, stored) -> Callback:
+    """A provider says an approved refund's money went back (refunded) or is on its way (processing): recorded once,
+    against the refund it names, for the payment and amount it was asked for."""
+    with transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update()
+            .select_related("payment__notice")
+            .filter(provider=provider, reference=message.reference)
+            .first()
+        )
+        if (
+            refund is None
+            or refund.state != Refund.State.APPROVED
+            or refund.payment.reference != message.payment
+            or message.amount.quantize(CENT) != refund.amount
+        ):
+            return stored(Callback.Outcome.REJECTED)
+        if message.status != "refunded":
+            return stored(Callback.Outcome.STALE if refund.paid_out_at else Callback.Outcome.PENDING)
+        if refund.paid_out_at is not None:
+            return stored(Callback.Outcome.DUPLICATE)
+        refund.paid_out_at = message.paid_at or clock.now()
+        refund.save(update_fields=["paid_out_at"])
+        audit.record(
+            "fees.refund_paid_out",
+            refund,
+            summary={
+                "reference": refund.reference,
+                "payment": refund.payment.reference,
+                "amount": str(refund.amount),
+            },
+        )
+        callback = stored(Callback.Outcome.RECORDED)
+        callback.notice_code = refund.payment.notice.code
+        callback.save(update_fields=["notice_code"])
+        return callback
 
 
 def _window_clerk(by):
@@ -662,6 +976,14 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
         refund.save(update_fields=["state", "decided_at", "decided_by", "opinion"])
         payment = refund.payment
         if approve:
+            source = providers.PROVIDERS.get(payment.provider)
+            if source is not None:  # paid online: back the way it came, through the provider (原路退回)
+                refund.provider = payment.provider
+                refund.reference = source.start_refund(refund)
+            else:  # cash or card at the fee window: handed back there
+                refund.provider, refund.reference = payment.provider, f"R{payment.reference}-{refund.pk}"[:64]
+                refund.paid_out_at = refund.decided_at
+            refund.save(update_fields=["provider", "reference", "paid_out_at"])
             refunded = sum(
                 (r.amount for r in payment.refunds.filter(state=Refund.State.APPROVED)), Decimal("0.00")
             )

@@ -24,8 +24,12 @@ def cancel_unpaid_notice(sender, instance: CaseEvent, created: bool, **kwargs):
     notice = Notice.objects.filter(case_id=instance.case_id, state=Notice.State.UNPAID).first()
     if notice is None:
         return
+    from zhengwu.core import clock
+
     notice.state = Notice.State.CANCELLED
-    notice.save(update_fields=["state"])
+    notice.cancelled_at = clock.now()
+    notice.cancel_reason = "办件终止办理,未缴款的缴款通知书随之作废"
+    notice.save(update_fields=["state", "cancelled_at", "cancel_reason"])
     audit.record(
         "fees.cancel_notice",
         notice,

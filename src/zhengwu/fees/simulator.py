@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from zhengwu.core import clock
 from zhengwu.core.errors import Conflict
 from zhengwu.fees import providers, services
-from zhengwu.fees.models import Notice
+from zhengwu.fees.models import Notice, Refund
 
 ORDER = ("paid", "pending", "paid", "paid")  # how the simulator delivers its two messages
 
@@ -42,4 +42,32 @@ def pay(notice: Notice) -> list:
     return [
         services.receive_callback(provider="simulator", body=body, signature=signature)
         for body, signature in messages(notice, reference)
+    ]
+
+
+REFUND_ORDER = ("refunded", "processing", "refunded")
+
+
+def settle_refund(reference: str) -> list:
+    """The simulated platform pays an approved refund back and calls back: refunded, an older processing, refunded
+    again — each through services.receive_callback. Returns the stored callbacks."""
+    refund = Refund.objects.select_related("payment").filter(reference=reference).first()
+    if refund is None:
+        return []
+    sim = providers.PROVIDERS["simulator"]
+    paid_at = clock.now()
+    bodies = {
+        status: sim.refund_message(
+            reference=reference,
+            payment=refund.payment.reference,
+            status=status,
+            amount=refund.amount,
+            sequence=2 if status == "refunded" else 1,
+            paid_at=paid_at,
+        )
+        for status in ("refunded", "processing")
+    }
+    return [
+        services.receive_callback(provider="simulator", body=bodies[s], signature=providers.sign(bodies[s]))
+        for s in REFUND_ORDER
     ]

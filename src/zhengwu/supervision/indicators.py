@@ -40,6 +40,17 @@ GROUPINGS = {
 }
 
 
+# Figures other domains add beside the case indicators (the fees collected, refunded and outstanding per
+# organisation per month): each a function (period=, user=) returning {"key", "title", "header": [...],
+# "rows": [[...]]} or None; registered in their AppConfig.ready(), so supervision imports none. `sections()` runs
+# them; `zhengwu indicators` prints them after the case indicators.
+SECTIONS: list = []
+
+
+def sections(*, period: Period, user=None) -> list[dict]:
+    return [found for section in SECTIONS if (found := section(period=period, user=user))]
+
+
 @dataclass(frozen=True)
 class Period:
     """From `first` to `last`, both days included (China time)."""
@@ -532,6 +543,8 @@ def to_json(result: dict) -> str:
 
 
 def to_csv(result: dict) -> str:
+    """The case indicators; then each added section (result["sections"]) after a blank line: its title, header,
+    rows."""
     header, body = as_table(result)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -540,6 +553,11 @@ def to_csv(result: dict) -> str:
         writer.writerow(
             [row["key"] if row["key"] is not None else ""] + ["" if v is None else v for v in data]
         )
+    for section in result.get("sections") or []:
+        writer.writerow([])
+        writer.writerow([section["title"]])
+        writer.writerow(section["header"])
+        writer.writerows(section["rows"])
     return out.getvalue()
 
 
@@ -554,6 +572,11 @@ def to_xlsx(result: dict) -> bytes:
     sheet.append(header)
     for data in body:
         sheet.append(data)
+    for section in result.get("sections") or []:
+        extra = book.create_sheet(section["title"][:31])
+        extra.append(section["header"])
+        for data in section["rows"]:
+            extra.append(data)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

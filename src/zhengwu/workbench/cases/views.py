@@ -196,8 +196,12 @@ def _case_context(
         "s": summary,
         "supplement_rows": supplement_rows,
         "fee_rows": fee_rows,
+        # fees recorded as charged by hand; a payment notice's lines are not collected until paid, and its own
+        # panel (fees domain) says where it stands
         "fees_charged": [
-            e.data.get("fees", []) for e in case.events.filter(action="charge_fee").order_by("seq")
+            charged
+            for e in case.events.filter(action="charge_fee").order_by("seq")
+            if (charged := [f for f in e.data.get("fees", []) if not f.get("notice")])
         ],
         **people,
         "timeline": display.timeline_rows(selectors.timeline(case)),

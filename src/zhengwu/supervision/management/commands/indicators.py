@@ -1,4 +1,5 @@
-"""`zhengwu indicators --from D --to D --by organisation --format json|csv|xlsx`: the efficiency indicators."""
+"""`zhengwu indicators --from D --to D --by organisation --format json|csv|xlsx`: the efficiency indicators, then
+the sections other domains add (the fees collected, refunded and outstanding per organisation per month)."""
 
 import sys
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         try:
             period = indicators.Period.parse(options["first"], options["last"])
             result = indicators.compute(period=period, by=options["by"])
+            result["sections"] = indicators.sections(period=period)
         except DomainError as err:
             raise CommandError(err.message) from None
         fmt = options["format"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhengwu.fees import workbench
+from zhengwu.workbench.fees import views as workbench
 
 app_name = "fees_workbench"
 urlpatterns = [
@@ -8,8 +8,13 @@ urlpatterns = [
     path("window/", workbench.record, name="record"),
     path("cases/<str:number>/issue/", workbench.issue, name="issue"),
     path("notices/<str:code>/", workbench.notice, name="notice"),
+    path("notices/<str:code>/correct/", workbench.correct, name="correct"),
     path("notices/<str:code>/refund/", workbench.refund, name="refund"),
     path("refunds/<int:refund_id>/decide/", workbench.decide, name="decide"),
     path("receipts/<str:number>/void/", workbench.void, name="void"),
+    path("catalogue/", workbench.catalogue, name="catalogue"),
+    path("catalogue/new/", workbench.fee_new, name="fee_new"),
+    path("catalogue/<int:pk>/", workbench.fee_detail, name="fee"),
+    path("catalogue/<int:pk>/revise/", workbench.fee_revise, name="fee_revise"),
     path("reconcile/", workbench.reconciliation, name="reconcile"),
 ]

@@ -1,0 +1,582 @@
+"""The workbench's fee pages (统一收费): issuing a case's payment notice and correcting an unpaid one, the fee window
+(收费窗口: cash and card), a notice with its payment, receipts (void and reissue) and refunds (request, approve),
+the daily reconciliation with the statement import, and keeping the fee catalogue (收费目录维护). The panel on the
+staff case page is registered with cases.extensions from WorkbenchConfig.ready(). Domain errors out of a view are
+the error page's (core.middleware), as on every workbench page."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from zhengwu.cases.selectors import case_for
+from zhengwu.core import access, clock
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.models import Role
+from zhengwu.fees import compute, reconcile, selectors, services
+from zhengwu.fees.models import (
+    CatalogueFee,
+    Discrepancy,
+    Notice,
+    Receipt,
+    Refund,
+    RevenueKind,
+    StandardKind,
+    Waiver,
+)
+from zhengwu.fees.selectors import visible_notices
+from zhengwu.workbench.pages import staff_page
+
+ISSUERS = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+
+
+_staff = (
+    staff_page  # every page here: signed in with a staff profile (workbench.pages), roles checked per view
+)
+
+
+def _notice(user, code: str) -> Notice:
+    notice = visible_notices(user).filter(code=str(code)).first()
+    if notice is None:
+        raise NotFound("找不到该缴款通知书")
+    return notice
+
+
+def case_panel(request, case) -> str:
+    """On the staff case page: the notice, or the way to issue it."""
+    if not selectors.charges_fees(case.version) and not Notice.objects.filter(case=case).exists():
+        return ""
+    return render_to_string(
+        "workbench/fees/_case_panel.html",
+        {"case": case, "state": selectors.case_fee_state(case)},
+        request=request,
+    )
+
+
+@_staff
+def index(request):
+    state = request.GET.get("state", "")
+    notices = visible_notices(request.user)
+    if state in Notice.State.values:
+        notices = notices.filter(state=state)
+    staff = access.staff_of(request.user)
+    refunds = Refund.objects.filter(
+        state=Refund.State.REQUESTED, payment__notice__in=visible_notices(request.user)
+    )
+    return render(
+        request,
+        "workbench/fees/index.html",
+        {
+            "notices": notices.order_by("-issued_at")[:100],
+            "states": Notice.State.choices,
+            "state": state,
+            "at_window": staff is not None
+            and staff.window_id is not None
+            and access.has_role(request.user, Role.WINDOW_CLERK),
+            "refunds": refunds.select_related("payment__notice", "requested_by")[:50],
+            "may_reconcile": may_reconcile(request.user),
+            "may_keep": selectors.keepers_organisations(request.user).exists(),
+        },
+    )
+
+
+def _posted_choices(request, case) -> dict:
+    """The issue form's choices: which fees this case pays (only), quantities, waivers and band decisions."""
+    quantities, waivers, decisions = {}, {}, {}
+    only = [] if request.POST.get("select") else None
+    for entry in selectors.item_fees_in_force(case.version):
+        code = entry["code"]
+        if not code:
+            continue
+        if only is not None and request.POST.get(f"c_{code}"):
+            only.append(code)
+        if request.POST.get(f"q_{code}"):
+            quantities[code] = request.POST[f"q_{code}"]
+        if request.POST.get(f"w_{code}"):
+            waivers[code] = request.POST[f"w_{code}"]
+        if request.POST.get(f"d_{code}"):
+            decisions[code] = {
+                "amount": request.POST[f"d_{code}"],
+                "document": request.POST.get(f"doc_{code}", ""),
+            }
+
+    def kept(given):
+        return {k: v for k, v in given.items() if only is None or k in only}
+
+    return {
+        "quantities": kept(quantities),
+        "waivers": kept(waivers),
+        "decisions": kept(decisions),
+        "only": only,
+    }
+
+
+def _issue_rows(case, previous: Notice | None = None) -> list[dict]:
+    """The item's catalogue fees in force, as the issue form's rows; correcting, each row starts as the previous
+    notice had it (charged or not, quantity, waiver, decision)."""
+    old = {line.fee.code: line for line in previous.lines.select_related("fee")} if previous else {}
+    rows = []
+    for entry in selectors.item_fees_in_force(case.version):
+        if not entry["code"]:
+            continue
+        line = old.get(entry["code"])
+        waivers = list(entry["fee"].waivers.all())
+        rows.append(
+            {
+                **entry,
+                "per_unit": entry["fee"].standard_kind == StandardKind.PER_UNIT,
+                "band": entry["fee"].standard_kind == StandardKind.BAND,
+                "waivers": waivers,
+                "unit": entry["fee"].unit,
+                "checked": previous is None or line is not None,
+                "quantity": line.quantity if line else 1,
+                "waiver": next((w.code for w in waivers if line and line.waiver.startswith(w.name)), ""),
+                "decision_amount": (line.standard_amount / line.quantity).quantize(line.amount)
+                if line and line.decision
+                else "",
+                "decision_document": line.decision.rsplit("(", 1)[0] if line and line.decision else "",
+            }
+        )
+    return rows
+
+
+@_staff
+def issue(request, number: str):
+    """开具缴款通知书 for one case: quantities (按数量计收), waivers (减免) and band decisions (按决定执行)."""
+    case = case_for(request.user, number)
+    error = None
+    if request.method == "POST":
+        try:
+            notice = services.issue_notice(case=case, by=request.user, **_posted_choices(request, case))
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, f"已开具缴款通知书 {notice.code},应缴 {notice.total} 元")
+            return redirect("fees_workbench:notice", code=notice.code)
+    return render(
+        request,
+        "workbench/fees/issue.html",
+        {
+            "case": case,
+            "rows": _issue_rows(case),
+            "error": error,
+            "posted": request.POST,
+            "rule": services.item_rule(case.item),
+        },
+        status=error.status if error else 200,
+    )
+
+
+@_staff
+def correct(request, code: str):
+    """更正缴款通知书: an unpaid notice cancelled with its reason, a corrected one issued in its place."""
+    old = _notice(request.user, code)
+    case = old.case
+    error = None
+    if request.method == "POST":
+        try:
+            notice = services.correct_notice(
+                notice=old,
+                by=request.user,
+                reason=request.POST.get("reason", ""),
+                **_posted_choices(request, case),
+            )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(
+                request,
+                f"缴款通知书 {old.code} 已作废,已开具更正后的缴款通知书 {notice.code},应缴 {notice.total} 元,"
+                "已告知申请人",
+            )
+            return redirect("fees_workbench:notice", code=notice.code)
+    return render(
+        request,
+        "workbench/fees/issue.html",
+        {
+            "case": case,
+            "rows": _issue_rows(case, old),
+            "error": error,
+            "posted": request.POST,
+            "rule": services.item_rule(case.item),
+            "correcting": old,
+        },
+        status=error.status if error else 200,
+    )
+
+
+@_staff
+def notice(request, code: str):
+    n = _notice(request.user, code)
+    payment = getattr(n, "payment", None)
+    return render(
+        request,
+        "workbench/fees/notice.html",
+        {
+            "n": n,
+            "lines": list(n.lines.all()),
+            "payment": payment,
+            "receipts": list(payment.receipts.select_related("replaces").order_by("issued_at"))
+            if payment
+            else [],
+            "refunds": list(payment.refunds.select_related("requested_by", "decided_by")) if payment else [],
+            "reasons": Refund.Reason.choices,
+            "may_reconcile": may_reconcile(request.user),
+            "may_issue": access.has_role(request.user, *ISSUERS),
+            "correction": getattr(n, "correction", None) if n.state == Notice.State.CANCELLED else None,
+        },
+    )
+
+
+def _back(request, code, err: DomainError | None = None, ok: str = ""):
+    if err is not None:
+        messages.error(request, err.message)
+    elif ok:
+        messages.success(request, ok)
+    return redirect("fees_workbench:notice", code=code)
+
+
+@_staff
+@require_POST
+def record(request):
+    """收费窗口: record cash or card for a payment code."""
+    code = request.POST.get("code", "").strip()
+    try:
+        payment = services.record_at_window(
+            code=code,
+            by=request.user,
+            channel=request.POST.get("channel", ""),
+            voucher=request.POST.get("voucher", ""),
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("fees_workbench:index")
+    receipt = services.current_receipt(payment)
+    return _back(request, payment.notice.code, ok=f"已收款 {payment.amount} 元,票据号码 {receipt.number}")
+
+
+@_staff
+@require_POST
+def void(request, number: str):
+    receipt = Receipt.objects.select_related("payment__notice").filter(number=number).first()
+    if receipt is None:
+        raise Http404("找不到该票据")
+    code = _notice(request.user, receipt.payment.notice.code).code
+    try:
+        new = services.void_and_reissue(
+            receipt=receipt,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+            payer=request.POST.get("payer", ""),
+        )
+    except DomainError as err:
+        return _back(request, code, err)
+    return _back(request, code, ok=f"票据 {number} 已作废,换开 {new.number}")
+
+
+@_staff
+@require_POST
+def refund(request, code: str):
+    n = _notice(request.user, code)
+    payment = getattr(n, "payment", None)
+    if payment is None:
+        return _back(request, code, DomainError("该缴款通知书尚未缴款,无可退付"))
+    try:
+        services.request_refund(
+            payment=payment,
+            by=request.user,
+            amount=request.POST.get("amount", ""),
+            reason=request.POST.get("reason", ""),
+            explanation=request.POST.get("explanation", ""),
+        )
+    except DomainError as err:
+        return _back(request, code, err)
+    return _back(request, code, ok="已提交退付申请,待审批")
+
+
+@_staff
+@require_POST
+def decide(request, refund_id: int):
+    row = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
+    if row is None:
+        raise Http404("找不到该退付申请")
+    code = _notice(request.user, row.payment.notice.code).code
+    try:
+        services.decide_refund(
+            refund=row,
+            by=request.user,
+            approve=request.POST.get("approve") == "1",
+            opinion=request.POST.get("opinion", ""),
+        )
+    except DomainError as err:
+        return _back(request, code, err)
+    return _back(request, code, ok="退付已审批")
+
+
+def may_reconcile(user) -> bool:
+    return access.is_administrator(user) or access.has_role(
+        user, Role.CENTRE_MANAGER, Role.WINDOW_CLERK, Role.SUPERVISOR
+    )
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return clock.today() - dt.timedelta(days=1)
+
+
+@_staff
+def reconciliation(request):
+    """每日对账: pick a day, import the bank statement, read the totals, clear the exceptions."""
+    if not may_reconcile(request.user):
+        raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以查看对账")
+    day = _day(request.POST.get("date") or request.GET.get("date", ""))
+    if request.method == "POST":
+        try:
+            if "file" in request.FILES:
+                upload = request.FILES["file"]
+                if upload.size > 5 * 1024 * 1024:
+                    raise DomainError("对账单文件不能超过 5 MB", field="file")
+                result = reconcile.import_statement(upload.read(), source=upload.name[:200], by=request.user)
+                messages.success(request, f"导入 {result['imported']} 行,跳过已导入 {result['skipped']} 行")
+            elif request.POST.get("run"):
+                report = reconcile.reconcile(day, by=request.user)
+                messages.success(
+                    request, "对账完成,差异已登记" if not report["balanced"] else "对账完成,账平"
+                )
+            elif request.POST.get("clear"):
+                row = Discrepancy.objects.filter(pk=request.POST["clear"]).first()
+                if row is None:
+                    raise NotFound("找不到该差异")
+                reconcile.clear(discrepancy=row, by=request.user, note=request.POST.get("note", ""))
+                messages.success(request, "差异已处理")
+        except DomainError as err:
+            messages.error(request, err.message)
+        return redirect(f"{reverse('fees_workbench:reconcile')}?date={day.isoformat()}")
+    return render(
+        request,
+        "workbench/fees/reconcile.html",
+        {"day": day, "r": reconcile.reconcile(day, record=False), "may_reconcile": True},
+    )
+
+
+# ---------------------------------------------------------------- the fee catalogue (收费目录) for its keepers
+
+FEE_FIELDS = ("name", "revenue_kind", "basis", "approval", "standard_kind", "amount", "upper", "unit", "note")
+
+
+def _keeper(user):
+    if not selectors.keepers_organisations(user).exists():
+        raise AccessDenied("只有执收单位负责人、中心管理人员或系统管理员可以维护收费目录")
+
+
+def _kept_fee(user, pk: int) -> CatalogueFee:
+    fee = selectors.kept_fees(user, show="all").filter(pk=pk).first()
+    if fee is None:
+        raise NotFound("找不到该收费项目")
+    return fee
+
+
+def _fee_fields(request, error, initial: dict, *, new: bool) -> list[dict]:
+    """The fee form's fields in order, each with its value (as posted, else as it stands) and its error."""
+    posted = request.POST if request.method == "POST" else {}
+    organisations = [
+        (str(o.pk), o.name) for o in selectors.keepers_organisations(request.user).order_by("name")
+    ]
+    spec = [
+        *(
+            [
+                ("code", "收费编码", "text", None, "如 BDC-001;版本修订沿用同一编码"),
+                ("organisation", "执收单位", "select", organisations, ""),
+            ]
+            if new
+            else []
+        ),
+        ("name", "收费项目", "text", None, ""),
+        ("revenue_kind", "收入类别", "select", RevenueKind.choices, ""),
+        ("basis", "设立依据", "textarea", None, "法律、行政法规或省级以上批准设立收费的文件及条款"),
+        ("approval", "批准文件", "text", None, "核定收费标准的价格、财政部门文件及文号"),
+        ("standard_kind", "标准类型", "select", StandardKind.choices, "幅度收费按下限执行,另有决定的除外"),
+        ("amount", "标准(元)", "decimal", None, "定额、单价或幅度下限"),
+        ("upper", "幅度上限(元)", "decimal", None, "仅幅度收费填写"),
+        ("unit", "计费单位", "text", None, ""),
+        ("valid_from", "执行日期" if new else "新标准执行日期", "date", None, ""),
+        *(
+            [("removed_on", "取消日期(可不填)", "date", None, "")]
+            if new
+            else [("reason", "修订依据", "text", None, "")]
+        ),
+        ("note", "备注", "text", None, ""),
+    ]
+    fields = []
+    for name, label, kind, options, help_text in spec:
+        value = posted.get(name) if name in posted else initial.get(name, "")
+        fields.append(
+            {
+                "name": name,
+                "label": label,
+                "kind": kind,
+                "options": [(str(v), lbl) for v, lbl in options] if options else None,
+                "value": "" if value is None else str(value),
+                "help": help_text,
+                "error": error.message if error is not None and error.field == name else "",
+            }
+        )
+    return fields
+
+
+def _form_context(request, error, **extra) -> dict:
+    return {
+        "error": error,
+        "errors": {error.field: error.message} if error is not None and error.field else {},
+        "posted": request.POST,
+        "organisations": selectors.keepers_organisations(request.user).order_by("name"),
+        "revenue_kinds": RevenueKind.choices,
+        "standard_kinds": StandardKind.choices,
+        "waiver_kinds": Waiver.Kind.choices,
+        "may_reconcile": may_reconcile(request.user),
+        **extra,
+    }
+
+
+@_staff
+def catalogue(request):
+    """收费目录: the fees of the organisations this person keeps, in force or starting later (or every version)."""
+    _keeper(request.user)
+    show = "all" if request.GET.get("show") == "all" else "current"
+    organisation = None
+    if request.GET.get("organisation", "").isdigit():
+        organisation = (
+            selectors.keepers_organisations(request.user).filter(pk=int(request.GET["organisation"])).first()
+        )
+    fees = selectors.kept_fees(request.user, organisation=organisation, show=show)
+    return render(
+        request,
+        "workbench/fees/catalogue.html",
+        {
+            "rows": [{"fee": f, "standard": compute.standard_text(f)} for f in fees],
+            "show": show,
+            "organisation": organisation,
+            "organisations": selectors.keepers_organisations(request.user).order_by("name"),
+            "today": clock.today(),
+            "may_reconcile": may_reconcile(request.user),
+        },
+    )
+
+
+@_staff
+def fee_new(request):
+    """收费目录:新增收费 (version 1)."""
+    _keeper(request.user)
+    error = None
+    if request.method == "POST":
+        data = {key: request.POST.get(key, "") for key in (*FEE_FIELDS, "code", "valid_from", "removed_on")}
+        data["organisation"] = request.POST.get("organisation", "")
+        try:
+            fee = services.add_fee(data=data, by=request.user)
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, f"已将「{fee.name}」({fee.code})列入收费目录")
+            return redirect("fees_workbench:fee", pk=fee.pk)
+    return render(
+        request,
+        "workbench/fees/fee_form.html",
+        _form_context(
+            request,
+            error,
+            fee=None,
+            fields=_fee_fields(request, error, {"unit": "件", "valid_from": clock.today()}, new=True),
+        ),
+        status=error.status if error else 200,
+    )
+
+
+@_staff
+def fee_detail(request, pk: int):
+    """One fee: its versions, its waivers (add, remove), and retiring it from a date."""
+    fee = _kept_fee(request.user, pk)
+    error, form = None, ""
+    if request.method == "POST":
+        form = request.POST.get("form", "")
+        try:
+            if form == "retire":
+                services.remove_fee(
+                    fee=fee,
+                    on=request.POST.get("removed_on", ""),
+                    by=request.user,
+                    reason=request.POST.get("reason", ""),
+                )
+                ok = "已登记取消日期"
+            elif form == "waiver":
+                services.add_waiver(
+                    fee=fee,
+                    data={k: request.POST.get(k, "") for k in ("code", "name", "kind", "percent", "basis")},
+                    by=request.user,
+                )
+                ok = "已增加减免情形"
+            elif form == "drop_waiver":
+                waiver = fee.waivers.filter(pk=request.POST.get("waiver") or 0).first()
+                if waiver is None:
+                    raise NotFound("找不到该减免情形")
+                services.drop_waiver(waiver=waiver, by=request.user, reason=request.POST.get("reason", ""))
+                ok = "已删除减免情形"
+            else:
+                raise NotFound("找不到该操作")
+        except NotFound:
+            raise
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(request, ok)
+            return redirect("fees_workbench:fee", pk=fee.pk)
+    versions = CatalogueFee.objects.filter(code=fee.code).order_by("-version")
+    return render(
+        request,
+        "workbench/fees/fee.html",
+        _form_context(
+            request,
+            error,
+            fee=fee,
+            form=form,
+            standard=compute.standard_text(fee),
+            versions=[{"fee": v, "standard": compute.standard_text(v)} for v in versions],
+            latest=versions[0].pk == fee.pk,
+            waivers=list(fee.waivers.all()),
+            today=clock.today(),
+        ),
+        status=error.status if error else 200,
+    )
+
+
+@_staff
+def fee_revise(request, pk: int):
+    """修订收费标准: a new version from its effective date."""
+    fee = _kept_fee(request.user, pk)
+    error = None
+    if request.method == "POST":
+        data = {key: request.POST.get(key, "") for key in (*FEE_FIELDS, "reason")}
+        try:
+            new = services.revise_fee(
+                fee=fee, data=data, effective=request.POST.get("valid_from", ""), by=request.user
+            )
+        except DomainError as err:
+            error = err
+        else:
+            messages.success(
+                request, f"已登记「{new.name}」第 {new.version} 版,自 {new.valid_from:%Y-%m-%d} 起执行"
+            )
+            return redirect("fees_workbench:fee", pk=new.pk)
+    initial = {key: getattr(fee, key) for key in FEE_FIELDS}
+    initial["upper"] = fee.upper or ""
+    return render(
+        request,
+        "workbench/fees/fee_form.html",
+        _form_context(request, error, fee=fee, fields=_fee_fields(request, error, initial, new=False)),
+        status=error.status if error else 200,
+    )
