@@ -125,12 +125,7 @@ def test_the_check_sees_each_kind_of_breach(tmp_path):
 # copy of the scope rule. (request.path is a URL, not a hierarchy.)
 PATH_PREFIX = re.compile(r"path__startswith|(?<!request)\.path\.startswith\(")
 # Files that may still compare paths, each with why. An entry no longer needed fails the test, so the list only shrinks.
-PATH_PREFIX_KNOWN = {
-    # fees/ is edited on another branch while this is done (issue 15's kernel brief: stay out); its three checks
-    # become access.acts_for / access.acts_for_q when that branch is merged.
-    "fees/services.py": "acts_for by hand (charging and refunding by the case's organisation)",
-    "fees/selectors.py": "the organisation and those below it by hand (access.acts_for_q)",
-}
+PATH_PREFIX_KNOWN: dict[str, str] = {}
 
 
 def _path_prefix_uses(src: Path = SRC) -> dict[str, list[int]]:

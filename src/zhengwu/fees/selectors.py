@@ -60,7 +60,7 @@ def keepers_organisations(user):
     staff = access.staff_of(user)
     if staff is None or not access.has_role(user, Role.DEPARTMENT_HEAD):
         return Organisation.objects.none()
-    return Organisation.objects.filter(path__startswith=staff.organisation.path)
+    return access.organisations_under(staff.organisation)
 
 
 def kept_fees(user, *, organisation=None, show: str = "current"):
@@ -177,8 +177,7 @@ def administrative_fees(organisation: Organisation, year: int):
 
     from zhengwu.fees.models import CatalogueFee, NoticeLine, Refund, RevenueKind
 
-    prefix = organisation.path or ""
-    scope = {"organisation__path__startswith": prefix} if prefix else {"organisation": organisation}
+    scope = {"organisation__in": access.organisations_under(organisation)}
     if not CatalogueFee.objects.filter(**scope).exists():
         return None
     first = dt.datetime(year, 1, 1, tzinfo=clock.LOCAL)

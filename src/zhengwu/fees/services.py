@@ -414,7 +414,7 @@ def _issuer_check(by, case) -> None:
     staff = access.staff_of(by)
     if staff is None or not (
         access.has_role(by, Role.WINDOW_CLERK, Role.DEPARTMENT_HEAD, Role.APPROVER)
-        and case.organisation.path.startswith(staff.organisation.path)
+        and access.acts_for(staff, case.organisation)
     ):
         raise AccessDenied(_("只有实施机构的工作人员可以开具缴款通知书"))
 
@@ -955,7 +955,7 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
         access.has_role(by, Role.CENTRE_MANAGER)
         or (
             access.has_role(by, Role.DEPARTMENT_HEAD)
-            and notice.organisation.path.startswith(staff.organisation.path)
+            and access.acts_for(staff, notice.organisation)
         )
     )
     if refund.requested_by_id == by.pk:
