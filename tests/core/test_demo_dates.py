@@ -2,7 +2,8 @@
 Spring Festival (a year the calendar does not know yet, so its dates are provisional) and on 29 February 2028.
 
 The county and catalogue are loaded once for the module; each moment then loads every dated demo (cases, 12345,
-disclosure, evaluation) in a savepoint of its own. `make test-dates` also runs it at the (faked) system time.
+disclosure, evaluation, joint approval, fees, the hall, licences) in a savepoint of its own, and runs the domains' own
+checks of their demo (tests/<domain>/demo_checks.py) on that load instead of loading it again. `make test-dates` also runs it at the (faked) system time.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections, transaction
 from django.test import override_settings
 
+from tests.fees.demo_checks import check_the_fees_demo
 from tests.joint.demo_checks import check_the_joint_demo
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.catalog.demo import load_demo_catalogue
@@ -105,3 +107,4 @@ def test_the_demo_makes_sense_on_any_day(county_and_catalogue, moment):
 
     # Each domain's own demo, loaded here with the others, holds what it promises on this day too.
     check_the_joint_demo(lines)
+    check_the_fees_demo(lines)
