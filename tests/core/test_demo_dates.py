@@ -27,6 +27,9 @@ from zhengwu.evaluation.models import Rating
 from zhengwu.supervision import selectors as supervision
 from zhengwu.tickets.models import Ticket, TicketEvent
 
+# One worker takes the whole module, so its module fixture (the demo it loads) is set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("demo_dates")
+
 MOMENTS = {
     "new-year-eve-23:30": dt.datetime(2026, 12, 31, 23, 30, tzinfo=clock.LOCAL),
     "spring-festival-2027": dt.datetime(2027, 2, 8, 10, 0, tzinfo=clock.LOCAL),

@@ -15,6 +15,9 @@ from zhengwu.core.models import Organisation
 from zhengwu.tickets import demo, demo_history, dispatching, services
 from zhengwu.tickets.models import Category, Channel, DispatchModel, Ticket
 
+# One worker takes the whole module, so its module fixture (the demo it loads) is set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("hotline_demo")
+
 FOOD_SAFETY = "某某超市出售过期食品,要求查处"
 
 
