@@ -25,9 +25,13 @@ for moment in "${MOMENTS[@]}"; do
   "${clock[@]}" date -R
   failed=()
   # ZHENGWU_DEMO_AT_SYSTEM_TIME: the demo test also loads the demo at the (faked) system time, not only at its own.
+  # the browser tests beside the suite (as in scripts/test.sh), their log printed when they end
+  browser_log=$(mktemp)
+  "${clock[@]}" env -u DATABASE_URL $BIN/pytest -m e2e -q -p no:cacheprovider > "$browser_log" 2>&1 & browser=$!
   ZHENGWU_DEMO_AT_SYSTEM_TIME=1 "${clock[@]}" env -u DATABASE_URL $BIN/pytest -m "not e2e" -n 2 --dist loadgroup \
     -q -p no:cacheprovider || failed+=("suite")
-  "${clock[@]}" env -u DATABASE_URL $BIN/pytest -m e2e -q -p no:cacheprovider || failed+=("browser")
+  wait $browser || failed+=("browser")
+  cat "$browser_log"; rm -f "$browser_log"
   demo_dir=$(mktemp -d)
   if ! ZHENGWU_VAR_DIR=$demo_dir "${clock[@]}" bash -c \
       "env -u DATABASE_URL $BIN/zhengwu migrate --noinput -v 0 && env -u DATABASE_URL $BIN/zhengwu demo > $demo_dir/demo.log"; then
