@@ -67,11 +67,18 @@ def dependents(members: list[JointMember], position: int) -> set[int]:
 
 
 def deny_member(
-    *, joint: JointCase, position: int, by, reasons: str, legal_basis: str, revision: int | None = None
+    *,
+    joint: JointCase,
+    position: int,
+    by,
+    reasons: str,
+    legal_basis: str,
+    revision: int | None = None,
+    case_revision: int | None = None,
 ) -> JointCase:
     """A member department refuses (不予许可) at its decision step, with its reasons and legal basis (第三十八条第二款):
-    the member case is decided as an ordinary case (its holder, its decision document); the joint consequences follow
-    in the same transaction (`after_denial`, from the cases' case_decided signal)."""
+    the member case is decided as an ordinary case (its holder, its decision document; `case_revision` when asked on
+    its own case page); the joint consequences follow in the same transaction (`after_denial`, from the cases' case_decided signal)."""
     reasons = inputs.text(reasons, field="reasons", label=_("不予许可的理由"))
     legal_basis = inputs.text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500)
     if revision is not None and joint.revision != revision:
@@ -87,6 +94,7 @@ def deny_member(
                 by=by,
                 grant=False,
                 reasons=_("%(r)s(法律依据:%(b)s)") % {"r": reasons, "b": legal_basis},
+                revision=case_revision,
             )
     finally:
         _LEGAL_BASIS.reset(token)
