@@ -1,5 +1,5 @@
 """The joint-approval API: bundles (一件事) — read, draft, submit, return, publish — and joint cases (联办件) — apply,
-read, and every joint action (联办通知, confirm, missing materials, upload, supply, a member's refusal, withdrawal)."""
+read, and every joint action (联办通知, confirm, missing materials, upload, supply, a member's 不予受理 and 不予许可, withdrawal)."""
 
 from __future__ import annotations
 
@@ -374,6 +374,33 @@ def deny(request, number: str, position: int, body: DenyIn):
             position=position,
             by=request.user,
             reasons=body.reasons,
+            legal_basis=body.legal_basis,
+            revision=body.revision,
+        ),
+    )
+
+
+class RefuseIn(Schema):
+    reason: str
+    legal_basis: str
+    revision: int | None = None
+
+
+@router.post(
+    "/cases/{number}/members/{position}/refuse",
+    response={200: JointCaseOut, **ERRORS},
+    summary="成员窗口不予受理(联办通知阶段,理由和法律依据);以其为前置的成员同时不予受理,其余成员继续",
+    auth=signed_in,
+)
+def refuse(request, number: str, position: int, body: RefuseIn):
+    joint = services.joint_by_number(request.user, number)
+    return joint_out(
+        request.user,
+        endings.refuse_member(
+            joint=joint,
+            position=position,
+            by=request.user,
+            reason=body.reason,
             legal_basis=body.legal_basis,
             revision=body.revision,
         ),

@@ -961,6 +961,7 @@ def refuse_case(
         case.finished_at = at or clock.now()
         case.save(update_fields=["finished_at"])
         notices.issue(case, Notice.Kind.REFUSAL, reason=reason, legal_basis=legal_basis)
+        signals.case_refused.send(sender=Case, case=case, by=by, reason=reason, legal_basis=legal_basis)
     return case
 
 

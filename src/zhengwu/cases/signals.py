@@ -34,3 +34,7 @@ def organisation_moved(sender, instance: Organisation, created: bool, **kwargs) 
 # Sent by decide_case inside the decision's transaction (case, grant, by): the licence library issues the licence
 # a grant yields in the same transaction.
 case_decided = Signal()
+
+# Sent by refuse_case inside the refusal's transaction (case, by, reason, legal_basis): a joint case ends or narrows
+# when one of its member cases is not accepted (不予受理).
+case_refused = Signal()

@@ -1,7 +1,8 @@
 """The demo's bundles and joint cases, made through the services, with dates counted back from today in working days
 (so the demo loads on any date): 企业开办, 开办餐饮店 and the 施工许可 stage of an 工程建设项目 (members in six
 organisations), and joint cases in every phase the flow has — received, 联办通知 sent, 联合告知 (补正), handled in
-parallel, one late because one member (水利局) missed its part, finished."""
+parallel, one late because one member (水利局) missed its part, finished, ended by a member's 不予许可 (企业登记 refused,
+the members needing it stopped) and withdrawn by the applicant."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import clock
 from zhengwu.core.context import acting_as
 from zhengwu.core.models import Organisation
-from zhengwu.joint import bundles, services
+from zhengwu.joint import bundles, endings, services
 from zhengwu.joint.models import Bundle, JointCase
 
 REGION = "360681"
@@ -163,7 +164,9 @@ def load_demo() -> str:
     made = [_bundle(spec) for spec in _specs()]
     if JointCase.objects.exists():
         return f"并联审批:一件事 {len(made)} 个;联办件已存在,未重复载入"
-    people = {key: case_demo._applicant(key) for key in ("hongyuan", "xinda", "longhu", "tongcheng")}
+    people = {
+        key: case_demo._applicant(key) for key in ("hongyuan", "xinda", "longhu", "tongcheng", "yetong")
+    }
     enterprise, restaurant, construction = made
     days = case_demo.Days()
     with acting_as(label=DEMO_LABEL), transaction.atomic():
@@ -252,5 +255,40 @@ def load_demo() -> str:
                 form={"subject": "设立铜城物流仓储公司"},
                 channel="online",
             )
+        # ended by a member's 不予许可: 企业登记 (everyone's prerequisite) refused, the three others stopped (终止办理)
+        with clock.frozen(_at(days, 8, 9)):
+            denied = services.apply(
+                bundle=restaurant,
+                applicant=people["hongyuan"],
+                by=None,
+                form=_restaurant_form("开办鸿远茶餐厅", "0701-3312876"),
+                channel="online",
+            )
+            services.lead_accept(joint=denied, by=None)
+            _confirm_all(denied)
+        with clock.frozen(_at(days, 6, 10)):
+            _handle(_members(denied)[1].case, decide=False)
+        with clock.frozen(_at(days, 5, 15)):
+            denied.refresh_from_db()
+            endings.deny_member(
+                joint=denied,
+                position=1,
+                by=None,
+                reasons="申请登记的企业名称中的字号与本机关已登记的同行业企业名称中的字号相同",
+                legal_basis="《企业名称登记管理规定》第十七条",
+            )
+        # withdrawn by the applicant after the 联办通知: every member case withdrawn at once
+        with clock.frozen(_at(days, 6, 9)):
+            withdrawn = services.apply(
+                bundle=enterprise,
+                applicant=people["yetong"],
+                by=None,
+                form={"subject": "设立冶铜环保科技鹰潭分公司"},
+                channel="counter",
+            )
+            services.lead_accept(joint=withdrawn, by=None)
+            services.confirm(joint=withdrawn, position=1, by=None)
+        with clock.frozen(_at(days, 4, 14)):
+            endings.withdraw(joint=withdrawn, by=None, reason="申请人书面申请撤回:股东调整,暂缓设立分公司")
     phases = sorted({j.get_phase_display() for j in JointCase.objects.all()})
     return f"并联审批:一件事 {len(made)} 个,联办件 {JointCase.objects.count()} 件({'、'.join(str(p) for p in phases)})"

@@ -14,6 +14,13 @@ When nothing is left running, the joint case ends as 不予许可(联办终止).
 成员不予许可通报 (a joint notice listing the refused member, its reasons and legal basis, the members stopped and the
 ones that continue), the applicant by one message.
 
+Refusal at intake (不予受理) during the 联办通知 stage, on the joint page (`refuse_member`) or the member's own case page
+(cases.services.refuse_case, with its written decision, reasons and legal basis, 行政许可法 第三十二条): the same rule
+through `needs` — a member that needs the refused member's result cannot be accepted either and is not accepted with
+a decision naming the refusal; the others stay in the 联办通知 stage (and, when they have all answered, go on to the
+联合告知 or 联合受理 without it). When nothing is left, the whole joint application is not accepted (不予受理). Every
+member department gets one 成员不予受理通报, the applicant one message (the member cases' own messages are held).
+
 Withdrawal (撤回: before its decision an application may be withdrawn, as any case through
 cases.services.withdraw_case): `withdraw` withdraws every member case not yet decided, in one transaction, with one 撤回联办申请通知 to the member departments and one message to the
 applicant; a member already decided keeps its decision.
@@ -27,7 +34,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import services as case_services
-from zhengwu.cases.models import Case, Status
+from zhengwu.cases.models import CLOSED_STATUSES, Case, Status
 from zhengwu.core import clock, inputs
 from zhengwu.core.errors import Conflict
 from zhengwu.joint import services
@@ -60,11 +67,18 @@ def dependents(members: list[JointMember], position: int) -> set[int]:
 
 
 def deny_member(
-    *, joint: JointCase, position: int, by, reasons: str, legal_basis: str, revision: int | None = None
+    *,
+    joint: JointCase,
+    position: int,
+    by,
+    reasons: str,
+    legal_basis: str,
+    revision: int | None = None,
+    case_revision: int | None = None,
 ) -> JointCase:
     """A member department refuses (不予许可) at its decision step, with its reasons and legal basis (第三十八条第二款):
-    the member case is decided as an ordinary case (its holder, its decision document); the joint consequences follow
-    in the same transaction (`after_denial`, from the cases' case_decided signal)."""
+    the member case is decided as an ordinary case (its holder, its decision document; `case_revision` when asked on
+    its own case page); the joint consequences follow in the same transaction (`after_denial`, from the cases' case_decided signal)."""
     reasons = inputs.text(reasons, field="reasons", label=_("不予许可的理由"))
     legal_basis = inputs.text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500)
     if revision is not None and joint.revision != revision:
@@ -80,6 +94,7 @@ def deny_member(
                 by=by,
                 grant=False,
                 reasons=_("%(r)s(法律依据:%(b)s)") % {"r": reasons, "b": legal_basis},
+                revision=case_revision,
             )
     finally:
         _LEGAL_BASIS.reset(token)
@@ -170,6 +185,120 @@ def after_denial(case: Case, by) -> None:
     else:
         text += _("联办件已终止。")
     services._message(joint, text + _("详见不予许可决定书和通报 %(d)s。") % {"d": notice.document_number})
+
+
+INTAKE_PHASES = (Phase.RECEIVED, Phase.NOTIFIED)  # the member cases are still at intake (收件, not accepted)
+_CASCADING: ContextVar[bool] = ContextVar("zhengwu_joint_refusing_dependents", default=False)
+
+
+def refuse_member(
+    *, joint: JointCase, position: int, by, reason: str, legal_basis: str, revision: int | None = None
+) -> JointCase:
+    """A member window does not accept its part (不予受理) during the 联办通知 stage, with its reasons and legal basis:
+    the member case is refused as an ordinary case (its written decision); the joint consequences follow in the same
+    transaction (`after_refusal`, from the cases' case_refused signal)."""
+    reason = inputs.text(reason, field="reason", label=_("不予受理的理由"))
+    legal_basis = inputs.text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500)
+    if revision is not None and joint.revision != revision:
+        raise Conflict(_("该联办件已被他人更新,请刷新后再操作"), code="stale", field="revision")
+    if joint.phase not in INTAKE_PHASES:
+        raise Conflict(_("联办件已联合受理或已结束,成员部门不能再不予受理"), field="phase")
+    member = services._member(joint, position)
+    with transaction.atomic():
+        case_services.refuse_case(case=member.case, by=by, reason=reason, legal_basis=legal_basis)
+    joint.refresh_from_db()
+    return joint
+
+
+def after_refusal(case: Case, by, reason: str, legal_basis: str) -> None:
+    """A member case was not accepted (by `refuse_member` or on its own case page): the members that need its result
+    are not accepted either, every member department is told by one notice and the applicant by one message; the joint
+    application is not accepted when nothing is left, or goes on with the others."""
+    if _CASCADING.get():
+        return
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    if member is None:
+        return
+    joint = services._locked(member.joint)
+    if joint.phase not in INTAKE_PHASES:
+        return
+    members = list(
+        joint.members.select_related("case__organisation", "case__version").order_by("stage", "position")
+    )
+    refused = next(m for m in members if m.position == member.position)
+    stop = dependents(members, member.position)
+    stopped, continuing = [], []
+    token = _CASCADING.set(True)
+    try:
+        for m in members:
+            if m.position == member.position or m.case.status in CLOSED_STATUSES:
+                continue
+            if m.position in stop:
+                # 行政许可法 第三十二条第二款: 不予受理 is a dated, sealed written decision (here: the prerequisite refused)
+                case_services.refuse_case(
+                    case=m.case,
+                    by=None,
+                    reason=_("前置审批「%(i)s」经%(o)s不予受理,本事项缺少前置审批依据,不予受理(联办件 %(n)s)")
+                    % {
+                        "i": refused.case.version.name,
+                        "o": refused.case.organisation.name,
+                        "n": joint.number,
+                    },
+                    legal_basis=_("《中华人民共和国行政许可法》第三十二条"),
+                )
+                stopped.append(_row(m))
+            else:
+                continuing.append(_row(m))
+    finally:
+        _CASCADING.reset(token)
+    notice = services._notice(
+        joint,
+        JointNotice.Kind.NOT_ACCEPTED,
+        refused=_row(refused),
+        reasons=reason,
+        legal_basis=legal_basis,
+        stopped=stopped,
+        continuing=continuing,
+        members=[_row(m) for m in members if m.position != member.position],
+    )
+    if not continuing:
+        joint.phase, joint.finished_at = Phase.REFUSED, clock.now()
+        joint.save(update_fields=["phase", "finished_at"])
+    services._event(
+        joint,
+        "member_refused",
+        by=by,
+        note=reason[:500],
+        organisation=refused.case.organisation,
+        data={
+            "position": member.position,
+            "legal_basis": legal_basis,
+            "document_number": notice.document_number,
+            "stopped": [r["position"] for r in stopped],
+            "continuing": [r["position"] for r in continuing],
+        },
+    )
+    text = _("您的一件事「%(name)s」(联办件 %(number)s)中,%(org)s对「%(item)s」不予受理。") % {
+        "name": joint.version.name,
+        "number": joint.number,
+        "org": refused.case.organisation.name,
+        "item": refused.case.version.name,
+    }
+    if stopped:
+        text += _("以其为前置审批依据的%(items)s同时不予受理。") % {
+            "items": "、".join(r["item"] for r in stopped)
+        }
+    if continuing:
+        text += _("%(items)s继续办理,如不再需要可申请撤回。") % {
+            "items": "、".join(r["item"] for r in continuing)
+        }
+    else:
+        text += _("联办申请不予受理。")
+    services._message(joint, text + _("详见不予受理决定书和通报 %(d)s。") % {"d": notice.document_number})
+    if continuing and joint.phase == Phase.NOTIFIED:
+        services._after_answers(
+            joint, by
+        )  # the others may all have answered: 联合告知 or 联合受理 without it
 
 
 def withdraw(*, joint: JointCase, by, reason: str = "", revision: int | None = None) -> JointCase:

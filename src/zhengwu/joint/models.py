@@ -237,6 +237,7 @@ class JointNotice(models.Model):
         NOTIFICATION = "notification", _("联办通知")
         COMBINED = "combined", _("联合一次性告知书")
         REFUSAL = "refusal", _("成员不予许可通报")
+        NOT_ACCEPTED = "not_accepted", _("成员不予受理通报")
         WITHDRAWAL = "withdrawal", _("撤回联办申请通知")
 
     joint = models.ForeignKey(JointCase, models.CASCADE, related_name="notices")

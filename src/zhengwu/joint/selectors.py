@@ -177,9 +177,10 @@ def joint_summary(joint, *, user=None) -> dict:
             "stopped": [r["item"] for r in n.essentials.get("stopped", [])],
             "continuing": [r["item"] for r in n.essentials.get("continuing", [])],
             "document_number": n.document_number,
+            "at_intake": n.kind == "not_accepted",
         }
         for n in notices
-        if n.kind == "refusal"
+        if n.kind in ("refusal", "not_accepted")
     ]
     return {
         "kind": "joint",

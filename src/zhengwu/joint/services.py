@@ -44,7 +44,8 @@ from zhengwu.joint import bundles
 from zhengwu.joint.models import Bundle, BundleVersion, JointCase, JointEvent, JointMember, JointNotice, Phase
 
 INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
-HELD_ACTIONS = ("submit", "request_supplement", "supply_supplement", "accept")
+# a member's 不予受理 is told to the applicant by the joint case too (endings.after_refusal), with the members it stops
+HELD_ACTIONS = ("submit", "request_supplement", "supply_supplement", "accept", "refuse")
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _APPLYING: ContextVar[bool] = ContextVar("zhengwu_joint_applying", default=False)  # member submits in `apply`
 # member actions whose messages the joint case sends itself while a joint service runs them (撤回, 终止 after a refusal)
@@ -465,7 +466,11 @@ def lead_accept(*, joint: JointCase, by, note: str = "", revision: int | None = 
             raise Conflict(_("联办件已发出联办通知"), field="phase")
         joint.phase, joint.notified_at = Phase.NOTIFIED, clock.now()
         joint.save(update_fields=["phase", "notified_at"])
-        members = list(joint.members.select_related("case__organisation", "case__version"))
+        members = [
+            m
+            for m in joint.members.select_related("case__organisation", "case__version")
+            if m.case.status not in CLOSED_STATUSES
+        ]
         recipients = [
             {
                 "position": m.position,
@@ -494,6 +499,7 @@ def _notice(joint: JointCase, kind: str, **details) -> JointNotice:
     letter = {
         JointNotice.Kind.NOTIFICATION: "联通",
         JointNotice.Kind.REFUSAL: "联否",
+        JointNotice.Kind.NOT_ACCEPTED: "联拒",
         JointNotice.Kind.WITHDRAWAL: "联撤",
     }.get(kind, "联告")
     suffix = f"-{count + 1}" if count else ""
@@ -615,9 +621,15 @@ def raise_missing(
 
 
 def _after_answers(joint: JointCase, by, meeting=None) -> None:
-    members = list(
-        joint.members.select_related("case__organisation", "case__version").order_by("stage", "position")
-    )
+    members = [  # a member not accepted (不予受理) or withdrawn answers no more
+        m
+        for m in joint.members.select_related("case__organisation", "case__version").order_by(
+            "stage", "position"
+        )
+        if m.case.status not in CLOSED_STATUSES
+    ]
+    if not members:
+        return
     if any(not m.answer for m in members):
         return
     missing = [m for m in members if m.answer == JointMember.Answer.MISSING]
@@ -736,7 +748,7 @@ def supply(*, joint: JointCase, by, paper: list[int] | tuple = (), revision: int
         joint = _locked(joint, revision)
         if joint.phase != Phase.SUPPLEMENT:
             raise Conflict(_("联办件当前没有待补正的材料"), field="phase")
-        members = list(joint.members.select_related("case"))
+        members = [m for m in joint.members.select_related("case") if m.case.status not in CLOSED_STATUSES]
         paper_by_member: dict[int, list[int]] = {}
         for position in paper:
             for used in merged_entry(joint, int(position))["members"]:

@@ -5,7 +5,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from zhengwu.cases.models import Case
-from zhengwu.cases.signals import case_decided
+from zhengwu.cases.signals import case_decided, case_refused
 
 
 @receiver(post_save, sender=Case, dispatch_uid="zhengwu.joint.follow_members")
@@ -29,3 +29,11 @@ def member_denied(sender, case: Case, grant: bool, by=None, **kwargs) -> None:
     from zhengwu.joint import endings
 
     endings.after_denial(case, by)
+
+
+@receiver(case_refused, dispatch_uid="zhengwu.joint.member_refused")
+def member_refused(sender, case: Case, by=None, reason: str = "", legal_basis: str = "", **kwargs) -> None:
+    """A member department's 不予受理 during the 联办通知 stage ends or narrows the joint application."""
+    from zhengwu.joint import endings
+
+    endings.after_refusal(case, by, reason, legal_basis)

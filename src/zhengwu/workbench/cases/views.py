@@ -219,6 +219,9 @@ def _case_context(
             else ""
         ),
         "decision_step": next((s for s in steps if s.kind == "decide"), None),
+        # a joint member's refusal names its legal basis in a field of its own (the 成员不予许可通报 quotes it)
+        "joint_member": _joint_member(case) if can.get("decide") else None,
+        "field_error": {error.field: error.message} if error is not None and error.field else {},
         "notices": selectors.notices_of(case),
         "panels": extensions.workbench_panels_for(request, case),
         "attachments": attachments,
@@ -382,6 +385,38 @@ def _attach(request, case, revision):
 
 P = lambda r, name: r.POST.get(name, "")  # noqa: E731 — the posted text of one field
 
+
+def _joint_member(case):
+    from zhengwu.joint import services as joint_services
+
+    return joint_services.member_of(case)
+
+
+def _decide(r, c, v):
+    """A joint member's 不予许可 carries its own legal basis (asked in its own field) and ends or narrows the joint case
+    as on the joint page (joint.endings.deny_member); any other decision is the case's own."""
+    member = _joint_member(c) if P(r, "grant") == "deny" else None
+    if member is not None:
+        from zhengwu.joint import endings
+
+        return endings.deny_member(
+            joint=member.joint,
+            position=member.position,
+            by=r.user,
+            reasons=P(r, "reasons"),
+            legal_basis=P(r, "legal_basis"),
+            case_revision=v,
+        )
+    return services.decide_case(
+        case=c,
+        by=r.user,
+        grant=P(r, "grant") == "grant",
+        reasons=P(r, "reasons"),
+        result_name=P(r, "result_name"),
+        revision=v,
+    )
+
+
 # action: (what it calls, what the user is told when it worked)
 ACTIONS = {
     "accept": (
@@ -456,17 +491,7 @@ ACTIONS = {
         "延期申请已提交,待部门负责人审批",
     ),
     "decide_extension": (_decide_extension, "已审批延期申请"),
-    "decide": (
-        lambda r, c, v: services.decide_case(
-            case=c,
-            by=r.user,
-            grant=P(r, "grant") == "grant",
-            reasons=P(r, "reasons"),
-            result_name=P(r, "result_name"),
-            revision=v,
-        ),
-        "已作出决定,决定书已出具",
-    ),
+    "decide": (_decide, "已作出决定,决定书已出具"),
     "deliver": (
         lambda r, c, v: services.deliver_result(
             case=c, by=r.user, method=P(r, "method"), note=P(r, "note"), revision=v

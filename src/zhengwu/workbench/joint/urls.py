@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:number>/members/<int:position>/confirm/", views.confirm, name="confirm"),
     path("<str:number>/members/<int:position>/missing/", views.missing, name="missing"),
     path("<str:number>/members/<int:position>/deny/", views.deny, name="deny"),
+    path("<str:number>/members/<int:position>/refuse/", views.refuse, name="refuse"),
     path("<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:number>/lead-window/", views.lead_window, name="lead_window"),
     path("<str:number>/meetings/", views.convene, name="convene"),

@@ -265,6 +265,22 @@ def deny(request, number: str, position: int):
 
 @require_POST
 @_staff_required
+def refuse(request, number: str, position: int):
+    return _act(
+        request,
+        number,
+        lambda j: endings.refuse_member(
+            joint=j,
+            position=position,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+            legal_basis=request.POST.get("legal_basis", ""),
+        ),
+    )
+
+
+@require_POST
+@_staff_required
 def withdraw(request, number: str):
     return _act(
         request,

@@ -1,0 +1,154 @@
+"""A member's 不予受理 during the 联办通知 stage (行政许可法 第三十二条): members that need its result are not accepted
+either, the others go on; with nothing left the whole joint application is not accepted; every department gets one
+通报, the applicant one message."""
+
+import json
+
+import pytest
+
+from tests.joint.test_endings import messages_of
+from tests.joint.test_joint_cases import members
+from zhengwu.cases import services as case_services
+from zhengwu.cases.models import Notice, Status
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.models import AuditRecord
+from zhengwu.joint import endings, selectors, services
+from zhengwu.joint.models import JointNotice, Phase
+
+
+@pytest.fixture
+def notified(restaurant, county, company):
+    joint = services.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
+    )
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    joint.refresh_from_db()
+    return joint
+
+
+def test_refusing_the_prerequisite_refuses_the_whole_joint_application(notified, county):
+    joint = notified
+    before = len(messages_of(joint))
+    with pytest.raises(AccessDenied):  # 企业登记 is 市场监管局's
+        endings.refuse_member(joint=joint, position=1, by=county.urban_clerk, reason="x", legal_basis="y")
+    with pytest.raises(ValidationFailed) as missing:
+        endings.refuse_member(
+            joint=joint, position=1, by=county.lead_clerk, reason="名称重复", legal_basis=" "
+        )
+    assert missing.value.field == "legal_basis" and "法律依据" in missing.value.message
+    endings.refuse_member(
+        joint=joint,
+        position=1,
+        by=county.lead_clerk,
+        reason="申请登记的企业名称与已登记企业名称相同",
+        legal_basis="《市场主体登记管理条例》第十条",
+    )
+    joint.refresh_from_db()
+    m = members(joint)
+    assert {x.case.status for x in m.values()} == {Status.REFUSED}
+    assert joint.phase == Phase.REFUSED and joint.finished_at is not None
+    # every member case has its own written decision (不予受理决定书)
+    decisions = Notice.objects.filter(case__joint_member__joint=joint, kind=Notice.Kind.REFUSAL)
+    assert decisions.count() == 4
+    assert "前置审批「企业登记」" in m[3].case.events.get(action="refuse").data["reason"]
+    notice = joint.notices.get(kind=JointNotice.Kind.NOT_ACCEPTED)
+    assert "联拒" in notice.document_number
+    assert [r["position"] for r in notice.essentials["stopped"]] == [2, 3, 4]
+    assert notice.essentials["legal_basis"] == "《市场主体登记管理条例》第十条"
+    new = messages_of(joint)[before:]
+    assert len(new) == 1 and "不予受理" in new[0] and "联办申请不予受理" in new[0]
+    assert notice.document_number in new[0]
+    summary = selectors.joint_summary(joint)
+    assert summary["phase_label"] == "不予受理"
+    assert summary["refusals"][0]["at_intake"] is True
+    assert AuditRecord.objects.filter(action="joint.member_refused").count() == 1
+    with pytest.raises(Conflict):
+        endings.refuse_member(joint=joint, position=2, by=county.lead_clerk, reason="x", legal_basis="y")
+
+
+def test_an_independent_member_refused_lets_the_others_be_accepted(notified, county):
+    joint = notified
+    for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk)):
+        services.confirm(joint=joint, position=position, by=who)
+    before = len(messages_of(joint))
+    endings.refuse_member(
+        joint=joint,
+        position=4,
+        by=county.health_clerk,
+        reason="经营场所不在本机关管辖区域",
+        legal_basis="《中华人民共和国行政许可法》第三十二条第一款第(二)项",
+    )
+    joint.refresh_from_db()
+    m = members(joint)
+    assert m[4].case.status == Status.REFUSED
+    # the three others had answered: 联合受理 without the refused member
+    assert joint.phase == Phase.HANDLING
+    assert [m[p].case.status for p in (1, 2, 3)] == [Status.ACCEPTED] * 3
+    refusal = selectors.joint_summary(joint)["refusals"][0]
+    assert refusal["stopped"] == [] and len(refusal["continuing"]) == 3
+    new = messages_of(joint)[before:]
+    assert len(new) == 2  # the refusal (others continue) and the 联合受理
+    assert "继续办理" in new[0] and "已联合受理" in new[1]
+
+
+def test_a_refused_member_is_left_out_of_the_combined_notice_and_the_supply(notified, county, company):
+    joint = notified
+    services.confirm(joint=joint, position=1, by=county.lead_clerk)
+    services.raise_missing(
+        joint=joint,
+        position=2,
+        by=county.lead_clerk,
+        items=[{"name": "从业人员健康证明", "problem": "未提交"}],
+    )
+    services.confirm(joint=joint, position=3, by=county.urban_clerk)
+    # 卫健委 refuses on its own member case page: same consequences
+    case_services.refuse_case(
+        case=members(joint)[4].case,
+        by=county.health_clerk,
+        reason="不属于本机关职权范围",
+        legal_basis="第三十二条",
+    )
+    joint.refresh_from_db()
+    assert joint.phase == Phase.SUPPLEMENT
+    combined = joint.notices.get(kind=JointNotice.Kind.COMBINED)
+    assert [r["position"] for r in combined.essentials["members"]] == [2]
+    assert members(joint)[4].case.status == Status.REFUSED
+    services.supply(joint=joint, by=company.user)
+    joint.refresh_from_db()
+    assert joint.phase == Phase.NOTIFIED
+    services.confirm(joint=joint, position=2, by=county.lead_clerk)
+    joint.refresh_from_db()
+    assert joint.phase == Phase.HANDLING
+
+
+def test_refusal_at_intake_on_the_page_and_the_api(notified, county, client):
+    joint = notified
+    client.force_login(county.health_clerk)
+    page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    assert 'id="refuse-4"' in page and 'id="refuse-3"' not in page
+    client.post(
+        f"/workbench/joint/{joint.number}/members/4/refuse/",
+        {"reason": "不属于本机关职权范围", "legal_basis": "《中华人民共和国行政许可法》第三十二条"},
+    )
+    page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    assert 'id="joint-not-accepted-4"' in page and "不属于本机关职权范围" in page
+    client.force_login(county.urban_clerk)
+    empty = client.post(
+        f"/api/joint/cases/{joint.number}/members/3/refuse",
+        json.dumps({"reason": "排水设施不在本区域", "legal_basis": ""}),
+        content_type="application/json",
+    )
+    assert (
+        empty.status_code == 422
+        and empty.json()["field"] == "legal_basis"
+        and "法律依据" in empty.json()["message"]
+    )
+    answer = client.post(
+        f"/api/joint/cases/{joint.number}/members/3/refuse",
+        json.dumps({"reason": "排水设施不在本区域", "legal_basis": "第三十二条"}),
+        content_type="application/json",
+    )
+    assert answer.status_code == 200 and answer.json()["phase"] == "notified"
+    assert [r["at_intake"] for r in answer.json()["refusals"]] == [True, True]
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/joint/cases/{number}/members/{position}/refuse" in schema["paths"]
