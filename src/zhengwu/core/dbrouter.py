@@ -43,7 +43,9 @@ class _Request:
     wrote: bool = False
 
 
-_current: contextvars.ContextVar[_Request | None] = contextvars.ContextVar("zhengwu_replica_request", default=None)
+_current: contextvars.ContextVar[_Request | None] = contextvars.ContextVar(
+    "zhengwu_replica_request", default=None
+)
 
 
 def replica_aliases() -> list[str]:
