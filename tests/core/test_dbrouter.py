@@ -6,6 +6,10 @@ DATABASE_REPLICA_URL is set), so what matters is which alias each query is sent 
 
 import copy
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -46,7 +50,10 @@ def routed(settings):
     """The router and the middleware installed, as they are when a replica is configured."""
     settings.DATABASE_ROUTERS = [ROUTER]
     middleware = list(settings.MIDDLEWARE)
-    middleware.insert(middleware.index("django.contrib.sessions.middleware.SessionMiddleware"), MIDDLEWARE)
+    if MIDDLEWARE not in middleware:  # DATABASE_REPLICA_URL set for the run: settings.py already put it there
+        middleware.insert(
+            middleware.index("django.contrib.sessions.middleware.SessionMiddleware"), MIDDLEWARE
+        )
     settings.MIDDLEWARE = middleware
     settings.ZHENGWU_REPLICA_PIN_SECONDS = 10
 
@@ -72,6 +79,53 @@ def _carry_cookies(request, response):
     for name, morsel in response.cookies.items():
         request.COOKIES[name] = morsel.value
     return request
+
+
+# --- settings ---------------------------------------------------------------------------------------------------
+
+
+def _settings_with(env: dict) -> dict:
+    """settings.py read in a fresh interpreter with these variables (and no replica unless given)."""
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'aliases': list(s.DATABASES), 'routers': s.DATABASE_ROUTERS, 'middleware': s.MIDDLEWARE, "
+        "'mirror': {a: s.DATABASES[a].get('TEST', {}).get('MIRROR') for a in s.DATABASES}, "
+        "'hosts': {a: s.DATABASES[a].get('HOST') for a in s.DATABASES}, 'pin': s.ZHENGWU_REPLICA_PIN_SECONDS}))"
+    )
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_REPLICA_URL", "ZHENGWU_REPLICA_PIN_SECONDS"}
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "DJANGO_SETTINGS_MODULE": "zhengwu.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def test_without_a_replica_nothing_is_installed():
+    found = _settings_with({})
+    assert found["aliases"] == ["default"] and found["routers"] == []
+    assert MIDDLEWARE not in found["middleware"]
+
+
+def test_each_replica_url_becomes_an_alias_mirrored_to_default_in_tests():
+    found = _settings_with(
+        {
+            "DATABASE_REPLICA_URL": "postgres://zw@replica-a:5432/zhengwu, postgres://zw@replica-b:5432/zhengwu",
+            "ZHENGWU_REPLICA_PIN_SECONDS": "30",
+        }
+    )
+    assert found["aliases"] == ["default", "replica", "replica_2"]
+    assert found["hosts"]["replica"] == "replica-a" and found["hosts"]["replica_2"] == "replica-b"
+    assert found["mirror"]["replica"] == found["mirror"]["replica_2"] == "default"
+    assert found["routers"] == [ROUTER] and found["pin"] == 30
+    order = found["middleware"]
+    assert order.index(MIDDLEWARE) < order.index("django.contrib.sessions.middleware.SessionMiddleware")
 
 
 # --- routing decisions -----------------------------------------------------------------------------------------
@@ -136,6 +190,15 @@ def test_reads_inside_a_transaction_go_to_the_primary():
         dbrouter._current.reset(token)
 
 
+def test_a_session_refresh_does_not_pin():
+    def view(request):
+        dbrouter.ReplicaRouter().db_for_write(Session)
+        return HttpResponse("ok")
+
+    response = dbrouter.ReadYourWritesMiddleware(view)(RequestFactory().get("/workbench/"))
+    assert dbrouter.PIN_COOKIE not in response.cookies
+
+
 def test_migrations_run_on_the_primary_only():
     router = dbrouter.ReplicaRouter()
     assert router.allow_migrate("default", "cases") is True
@@ -183,3 +246,9 @@ def test_pages_and_the_api_answer_through_the_replica_and_a_writer_reads_the_pri
     clock.run_from(TEST_START + dt.timedelta(minutes=1, seconds=11))  # 王芳's pin has run out
     response, _, on_replica = _queries(client, "/workbench/cases/")
     assert response.status_code == 200 and on_replica > 0
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_health_reports_each_replica(routed, client):
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["replicas"]["replica"]["status"] == "ok"

@@ -73,8 +73,10 @@ class ReplicaRouter:
 
     def db_for_write(self, model, **hints):
         state = _current.get()
-        if state is not None:
-            state.wrote = True  # the rest of this request reads the primary, and the person is pinned to it
+        if state is not None and model._meta.app_label not in PRIMARY_ONLY_APPS:
+            # the rest of this request reads the primary, and the person is pinned to it (a session's once-a-minute
+            # refresh does not pin: sessions are read from the primary anyway)
+            state.wrote = True
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):
@@ -132,3 +134,28 @@ class ReadYourWritesMiddleware:
                 secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
             )
         return response
+
+
+def replica_health() -> dict[str, dict]:
+    """Each replica's state for /healthz: reachable, and on PostgreSQL how far its replay is behind (seconds)."""
+    report = {}
+    for alias in replica_aliases():
+        try:
+            with connections[alias].cursor() as cur:
+                if connections[alias].vendor == "postgresql":
+                    cur.execute(
+                        "SELECT pg_is_in_recovery(), "
+                        "EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"
+                    )
+                    recovering, lag = cur.fetchone()
+                    report[alias] = {
+                        "status": "ok",
+                        "streaming": bool(recovering),
+                        "lag_seconds": round(float(lag), 3) if recovering and lag is not None else None,
+                    }
+                else:
+                    cur.execute("SELECT 1")
+                    report[alias] = {"status": "ok"}
+        except Exception as exc:  # noqa: BLE001 — the health check reports any replica failure
+            report[alias] = {"status": "error", "error": str(exc)}
+    return report
