@@ -252,3 +252,25 @@ def test_pages_and_the_api_answer_through_the_replica_and_a_writer_reads_the_pri
 def test_health_reports_each_replica(routed, client):
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and body["replicas"]["replica"]["status"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_the_indicators_are_computed_on_the_replica(routed, client):
+    bureau = make_organisation("贵溪市行政审批局", region=make_region("360681", "贵溪市"))
+    make_staff("zhaomin", bureau, roles=[Role.CENTRE_MANAGER], name="赵敏")
+    assert client.post("/accounts/login/", {"username": "zhaomin", "password": PASSWORD}).status_code == 302
+    assert (
+        client.get("/workbench/supervision/indicators/").status_code == 200
+    )  # builds the workday index: a write
+    clock.run_from(TEST_START + dt.timedelta(minutes=1))
+    for path in (
+        "/workbench/supervision/indicators/",
+        "/api/supervision/indicators?from=2026-11-01&to=2026-11-18",
+    ):
+        with CaptureQueriesContext(connections["replica"]) as replica:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        # the monthly aggregate (the heaviest read of the dashboards) is among the replica's statements
+        assert any(
+            "COUNT(" in q["sql"].upper() and "cases_case" in q["sql"] for q in replica.captured_queries
+        ), path
