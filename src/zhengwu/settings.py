@@ -156,6 +156,13 @@ for _i, _url in enumerate(_REPLICA_URLS, start=1):
         **dj_database_url.parse(_url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0)),
         "TEST": {"MIRROR": "default"},  # tests run against the one test database
     }
+# ZHENGWU_DB_PGBOUNCER=1: the database URLs point at PgBouncer in transaction pooling mode, where a server
+# connection is lent for one transaction only: no server-side cursors (QuerySet.iterator outside a transaction) and no
+# prepared statements kept by psycopg between transactions.
+if _flag("ZHENGWU_DB_PGBOUNCER"):
+    for _db in DATABASES.values():
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _db.setdefault("OPTIONS", {})["prepare_threshold"] = None
 if _REPLICA_URLS:
     DATABASE_ROUTERS = ["zhengwu.core.dbrouter.ReplicaRouter"]
     MIDDLEWARE.insert(

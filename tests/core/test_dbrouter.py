@@ -90,7 +90,9 @@ def _settings_with(env: dict) -> dict:
         "import json; from django.conf import settings as s; "
         "print(json.dumps({'aliases': list(s.DATABASES), 'routers': s.DATABASE_ROUTERS, 'middleware': s.MIDDLEWARE, "
         "'mirror': {a: s.DATABASES[a].get('TEST', {}).get('MIRROR') for a in s.DATABASES}, "
-        "'hosts': {a: s.DATABASES[a].get('HOST') for a in s.DATABASES}, 'pin': s.ZHENGWU_REPLICA_PIN_SECONDS}))"
+        "'hosts': {a: s.DATABASES[a].get('HOST') for a in s.DATABASES}, 'pin': s.ZHENGWU_REPLICA_PIN_SECONDS, "
+        "'pooled': {a: [s.DATABASES[a].get('DISABLE_SERVER_SIDE_CURSORS', False), "
+        "s.DATABASES[a].get('OPTIONS', {}).get('prepare_threshold', 5)] for a in s.DATABASES}}))"
     )
     base = {
         k: v
@@ -126,6 +128,18 @@ def test_each_replica_url_becomes_an_alias_mirrored_to_default_in_tests():
     assert found["routers"] == [ROUTER] and found["pin"] == 30
     order = found["middleware"]
     assert order.index(MIDDLEWARE) < order.index("django.contrib.sessions.middleware.SessionMiddleware")
+    assert found["pooled"]["replica"] == [False, 5]
+
+
+def test_behind_pgbouncer_no_server_side_cursors_nor_prepared_statements_on_any_alias():
+    found = _settings_with(
+        {
+            "DATABASE_URL": "postgres://zw@pgbouncer:6432/zhengwu",
+            "DATABASE_REPLICA_URL": "postgres://zw@pgbouncer-ro:6432/zhengwu",
+            "ZHENGWU_DB_PGBOUNCER": "1",
+        }
+    )
+    assert found["pooled"] == {"default": [True, None], "replica": [True, None]}
 
 
 # --- routing decisions -----------------------------------------------------------------------------------------
