@@ -288,3 +288,16 @@ def test_the_indicators_are_computed_on_the_replica(routed, client):
         assert any(
             "COUNT(" in q["sql"].upper() and "cases_case" in q["sql"] for q in replica.captured_queries
         ), path
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_health_says_degraded_not_down_when_a_replica_is_unreachable(routed, client, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(connections["replica"], "cursor", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded" and body["database"] == "ok"
+    assert body["replicas"]["replica"] == {"status": "error", "error": "connection refused"}

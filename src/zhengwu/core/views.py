@@ -36,7 +36,9 @@ def health(request):
     if replicas := dbrouter.replica_health():  # only with DATABASE_REPLICA_URL (docs/deploy.md)
         answer["replicas"] = replicas
         if any(r["status"] != "ok" for r in replicas.values()):
-            return JsonResponse({**answer, "status": "error"}, status=503)
+            # 200 all the same: every app server shares the replicas, so taking this one out of the load balancer
+            # would not help (and would take them all out); monitoring sees "degraded" and the replica's error
+            answer["status"] = "degraded"
     return JsonResponse(answer)
 
 
