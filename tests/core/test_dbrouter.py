@@ -171,6 +171,7 @@ def test_a_write_inside_a_get_moves_the_rest_of_the_request_to_the_primary_and_p
 
 def test_the_writer_is_pinned_to_the_primary_another_person_is_not_and_the_pin_expires(settings):
     settings.ZHENGWU_REPLICA_PIN_SECONDS = 10
+    clock.set_now(TEST_START)  # the clock stands still: the pin is set at TEST_START exactly
     factory = RequestFactory()
     _, wrote = _through_middleware(factory.post("/workbench/cases/counter/"))
 
@@ -178,9 +179,9 @@ def test_the_writer_is_pinned_to_the_primary_another_person_is_not_and_the_pin_e
     assert _through_middleware(writer_next)[0]["case"] == "default"
     assert _through_middleware(factory.get("/workbench/cases/"))[0]["case"] == "replica"  # another person
 
-    clock.run_from(TEST_START + dt.timedelta(seconds=9))
+    clock.set_now(TEST_START + dt.timedelta(seconds=9))
     assert _through_middleware(_carry_cookies(factory.get("/"), wrote))[0]["case"] == "default"
-    clock.run_from(TEST_START + dt.timedelta(seconds=11))
+    clock.set_now(TEST_START + dt.timedelta(seconds=11))
     assert _through_middleware(_carry_cookies(factory.get("/"), wrote))[0]["case"] == "replica"
 
 
@@ -257,7 +258,7 @@ def test_pages_and_the_api_answer_through_the_replica_and_a_writer_reads_the_pri
     # …while 李静, who wrote nothing, still reads the replica
     assert _queries(other, "/workbench/cases/")[2] > 0
 
-    clock.run_from(TEST_START + dt.timedelta(minutes=1, seconds=11))  # 王芳's pin has run out
+    clock.run_from(TEST_START + dt.timedelta(minutes=2))  # 王芳's pin (10 s from her sign-in) has run out
     response, _, on_replica = _queries(client, "/workbench/cases/")
     assert response.status_code == 200 and on_replica > 0
 
