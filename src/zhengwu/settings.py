@@ -146,6 +146,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
     )
+# Read replicas (issue 20): DATABASE_REPLICA_URL, one or more PostgreSQL streaming replicas, comma-separated, become the
+# aliases `replica`, `replica_2`, …; core.dbrouter then sends the reads of safe requests there and pins a person who
+# just wrote to the primary for ZHENGWU_REPLICA_PIN_SECONDS. Unset: no router, no middleware, everything as before.
+_REPLICA_URLS = [u.strip() for u in os.environ.get("DATABASE_REPLICA_URL", "").split(",") if u.strip()]
+ZHENGWU_REPLICA_PIN_SECONDS = int(os.environ.get("ZHENGWU_REPLICA_PIN_SECONDS", "10"))
+for _i, _url in enumerate(_REPLICA_URLS, start=1):
+    DATABASES["replica" if _i == 1 else f"replica_{_i}"] = {
+        **dj_database_url.parse(_url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0)),
+        "TEST": {"MIRROR": "default"},  # tests run against the one test database
+    }
+# ZHENGWU_DB_PGBOUNCER=1: the database URLs point at PgBouncer in transaction pooling mode, where a server
+# connection is lent for one transaction only: no server-side cursors (QuerySet.iterator outside a transaction) and no
+# prepared statements kept by psycopg between transactions.
+if _flag("ZHENGWU_DB_PGBOUNCER"):
+    for _db in DATABASES.values():
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _db.setdefault("OPTIONS", {})["prepare_threshold"] = None
+if _REPLICA_URLS:
+    DATABASE_ROUTERS = ["zhengwu.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "zhengwu.core.dbrouter.ReadYourWritesMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

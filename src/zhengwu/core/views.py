@@ -20,19 +20,26 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import access, auth, errors
+from zhengwu.core import access, auth, dbrouter, errors
 from zhengwu.core.forms import OtpRemoveForm, OtpTokenForm, SignInForm
 
 
 def health(request):
-    """Liveness and database reachability, for load balancers and monitoring."""
+    """Liveness and database reachability (the primary and each replica), for load balancers and monitoring."""
     try:
         with connection.cursor() as cur:
             cur.execute("SELECT 1")
         db = "ok"
     except Exception as exc:  # noqa: BLE001 — the health check reports any database failure
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
-    return JsonResponse({"status": "ok", "database": db, "vendor": connection.vendor})
+    answer = {"status": "ok", "database": db, "vendor": connection.vendor}
+    if replicas := dbrouter.replica_health():  # only with DATABASE_REPLICA_URL (docs/deploy.md)
+        answer["replicas"] = replicas
+        if any(r["status"] != "ok" for r in replicas.values()):
+            # 200 all the same: every app server shares the replicas, so taking this one out of the load balancer
+            # would not help (and would take them all out); monitoring sees "degraded" and the replica's error
+            answer["status"] = "degraded"
+    return JsonResponse(answer)
 
 
 FAVICON = "zhengwu/favicon.ico"
