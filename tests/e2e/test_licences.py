@@ -31,8 +31,10 @@ def fits_the_phone(page) -> None:
 
 
 @pytest.fixture
-def company_with_business_licence(demo_catalogue, settings, tmp_path):
+def company_with_business_licence(demo_catalogue, settings, tmp_path, live_server):
     settings.ZHENGWU_LICENCE_KEY_DIR = str(tmp_path / "licence-keys")
+    settings.MEDIA_ROOT = tmp_path / "media"  # the kept signed files
+    settings.ZHENGWU_PUBLIC_URL = live_server.url  # the address the licence's QR code carries
     licence_demo._types()
     user = get_user_model().objects.create_user(username=PHONE, password=PASSWORD)
     company = Applicant.objects.create(

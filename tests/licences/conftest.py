@@ -19,6 +19,13 @@ def licence_keys(tmp_path_factory):
     yield settings.ZHENGWU_LICENCE_KEY_DIR
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """The kept signed files (and the cases' materials) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def lworld(world):  # noqa: F811 — the cases fixture
     food = LicenceType.objects.create(

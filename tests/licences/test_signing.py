@@ -21,9 +21,10 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def licence_pdf(lworld):
+def licence_pdf(lworld, settings):
+    settings.ZHENGWU_PUBLIC_URL = "https://zw.example.gov.cn"  # the QR code's address comes from the setting
     licence = Licence.objects.get(case=granted(lworld))
-    return licence, services.signed_pdf(licence, base_url="https://zw.example.gov.cn")
+    return licence, services.stored_pdf(licence)
 
 
 def pyhanko_status(data: bytes):

@@ -337,7 +337,7 @@ def authorise(request, identifier: str, body: GrantIn):
 @router.get("/{identifier}/pdf", summary="下载签名的电子证照", auth=signed_in, response={200: None, **ERRORS})
 def pdf(request, identifier: str):
     licence = _get(request.user, identifier)
-    data = services.download(licence=licence, by=request.user, base_url=request.build_absolute_uri("/"))
+    data = services.download(licence=licence, by=request.user)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
     return response

@@ -78,6 +78,10 @@ class Status(models.TextChoices):
 ENDING_STATUSES = {Status.CANCELLED, Status.REVOKED, Status.WITHDRAWN}
 
 
+def _licence_path(instance, filename: str) -> str:
+    return f"licences/{instance.issued_on:%Y}/{filename}"
+
+
 class Licence(models.Model):
     """One version of one licence. A change or renewal issues a new version (same number, next version code) and marks
     this one replaced; the paper licence carries the same number and the QR code of the verification page."""
@@ -121,6 +125,10 @@ class Licence(models.Model):
     )
     reminded = models.JSONField(_("已发到期提醒"), default=list, blank=True)
     created_at = models.DateTimeField(_("签发时间"))
+    # The signed electronic file of this version, made once (services.stored_pdf) and served for every download;
+    # a change or renewal is a new row with a file of its own, an ending leaves the file as it is.
+    file = models.FileField(_("签名文件"), upload_to=_licence_path, max_length=200, blank=True)
+    file_sha256 = models.CharField(_("签名文件 SHA-256"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("电子证照")

@@ -58,7 +58,7 @@ def fill(case, by, prefer: str = "") -> list:
         licence = offer["licence"]
         if licence is None or position in have:
             continue
-        data = services.signed_pdf(licence)
+        data = services.stored_pdf(licence)
         upload = SimpleUploadedFile(f"{PREFIX}-{licence.type.name}-{licence.number}.pdf", data)
         material = cases.upload_material(case=case, by=by, position=position, upload=upload)
         services.reuse(licence=licence, case=case, by=by, material=material.name)

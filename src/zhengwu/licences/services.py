@@ -7,9 +7,12 @@ Every write is one transaction with its audit record; a licence is issued inside
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 import secrets
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -21,6 +24,8 @@ from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFail
 from zhengwu.core.models import Role
 from zhengwu.licences import identifiers, signing
 from zhengwu.licences.models import ENDING_STATUSES, Licence, LicenceType, LicenceUse, ShowToken, Status
+
+log = logging.getLogger(__name__)
 
 VERIFY_PATH = "/verify/licence/{identifier}"
 SHOW_MINUTES = 5
@@ -443,8 +448,10 @@ def end(*, licence: Licence, by, kind: str, basis: str, case: Case | None = None
 # ---------------------------------------------------------------- the file
 
 
-def pdf_context(licence: Licence, *, base_url: str = "") -> dict:
-    url = verify_url(licence, base_url=base_url)
+def pdf_context(licence: Licence) -> dict:
+    # the file is made once and kept, so its QR code carries the public site's address (ZHENGWU_PUBLIC_URL), never
+    # the address of whoever happened to ask for it first
+    url = verify_url(licence)
     labels = {entry["key"]: entry.get("label", entry["key"]) for entry in licence.type.data_items}
     return {
         "l": licence,
@@ -456,18 +463,80 @@ def pdf_context(licence: Licence, *, base_url: str = "") -> dict:
     }
 
 
-def unsigned_pdf(licence: Licence, *, base_url: str = "") -> bytes:
-    return render_pdf("licences/documents/licence.html", pdf_context(licence, base_url=base_url))
+def unsigned_pdf(licence: Licence) -> bytes:
+    return render_pdf("licences/documents/licence.html", pdf_context(licence))
 
 
-def signed_pdf(licence: Licence, *, base_url: str = "") -> bytes:
-    """The electronic licence: the rendered PDF signed by its issuer (PAdES, time-stamped)."""
+def signed_pdf(licence: Licence) -> bytes:
+    """A newly made electronic licence: the rendered PDF signed by its issuer (PAdES, time-stamped). Each call signs
+    anew (other bytes, ~1-2 s of CPU); downloads take the kept file, `stored_pdf`."""
     return signing.signer().sign(
-        unsigned_pdf(licence, base_url=base_url),
+        unsigned_pdf(licence),
         organisation=licence.issuer,
         reason=f"{licence.issuer.name}签发电子证照 {licence.identifier}",
         location=licence.issuer.address or licence.issuer.name,
     )
+
+
+def _read_stored(licence: Licence) -> bytes | None:
+    """The kept file when it is there and still has its recorded digest; None when it must be made."""
+    if not licence.file or not licence.file_sha256:
+        return None
+    try:
+        with licence.file.open("rb") as handle:
+            data = handle.read()
+    except OSError:  # FileNotFoundError from the file system; S3 storages raise their own OSError subclasses
+        log.error(
+            "licence %s: its signed file %s is missing from storage; making it again",
+            licence.pk,
+            licence.file.name,
+        )
+        return None
+    if hashlib.sha256(data).hexdigest() != licence.file_sha256:
+        log.error(
+            "licence %s: its signed file %s does not match its digest; making it again",
+            licence.pk,
+            licence.file.name,
+        )
+        return None
+    return data
+
+
+def stored_pdf(licence: Licence) -> bytes:
+    """The electronic licence of this version: one signed file, made the first time it is asked for (licences issued
+    before files were kept included), kept in the file storage with its SHA-256 on the row, and the same bytes for
+    every download after that. A change or renewal is a new version with its own file; an ending does not touch it
+    (the public check shows the status). The signing runs outside any lock; when two first downloads race, the first
+    stored file wins and the other is thrown away."""
+    data = _read_stored(licence)
+    if data is not None:
+        return data
+    licence.refresh_from_db(fields=["file", "file_sha256"])  # another request may have made it meanwhile
+    data = _read_stored(licence)
+    if data is not None:
+        return data
+    seen = licence.file_sha256
+    data = signed_pdf(licence)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        row = Licence.objects.select_for_update().get(pk=licence.pk)
+        if row.file_sha256 != seen:
+            theirs = _read_stored(row)
+            if theirs is not None:
+                licence.file, licence.file_sha256 = row.file, row.file_sha256
+                return theirs
+        row.file.save(f"{licence.number}-v{licence.version}-{digest[:16]}.pdf", ContentFile(data), save=False)
+        row.file_sha256 = digest
+        row.save(update_fields=["file", "file_sha256"])
+        name = row.file.name
+        audit.record(
+            "licence.file",
+            row,
+            summary={"identifier": row.identifier, "sha256": digest, "replaces": seen},
+        )
+    licence.file, licence.file_sha256 = row.file, digest
+    log.info("licence %s: signed file %s made and kept", licence.pk, name)
+    return data
 
 
 def filename(licence: Licence) -> str:
@@ -488,8 +557,8 @@ def check_file(data: bytes) -> dict:
 # ---------------------------------------------------------------- the holder's actions
 
 
-def download(*, licence: Licence, by, base_url: str = "") -> bytes:
-    data = signed_pdf(licence, base_url=base_url)
+def download(*, licence: Licence, by) -> bytes:
+    data = stored_pdf(licence)
     with transaction.atomic():
         use = _use(licence, LicenceUse.Purpose.DOWNLOAD, by=by)
         audit.record("licence.download", licence, rows=[use])

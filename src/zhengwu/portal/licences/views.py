@@ -201,7 +201,7 @@ def granted_download(request, grant: int):
     if answer:
         return answer
     licence = services.current_version(row.licence)
-    pdf = services.signed_pdf(licence, base_url=request.build_absolute_uri("/"))
+    pdf = services.stored_pdf(licence)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
     return response
@@ -212,7 +212,7 @@ def download(request, identifier: str):
     if answer:
         return answer
     licence = _mine(applicant, identifier)
-    pdf = services.download(licence=licence, by=request.user, base_url=request.build_absolute_uri("/"))
+    pdf = services.download(licence=licence, by=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
     return response

@@ -109,7 +109,7 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
 @_staff_required
 def pdf(request, identifier: str):
     licence = _get(request.user, identifier)
-    data = services.download(licence=licence, by=request.user, base_url=request.build_absolute_uri("/"))
+    data = services.download(licence=licence, by=request.user)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
     return response
@@ -174,7 +174,7 @@ def granted(request, grant: int):
 def granted_download(request, grant: int):
     row = grants.open_granted(by=request.user, grant_id=grant, action="download")
     licence = services.current_version(row.licence)
-    data = services.signed_pdf(licence, base_url=request.build_absolute_uri("/"))
+    data = services.stored_pdf(licence)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
     return response

@@ -75,7 +75,7 @@ class Command(BaseCommand):
 
     def _pdf(self, *, identifier: str, file: str, **_):
         licence = services.by_identifier(identifier)
-        Path(file).write_bytes(services.signed_pdf(licence))
+        Path(file).write_bytes(services.stored_pdf(licence))
         self.stdout.write(f"已写入 {file}")
 
     def _ca(self, *, pem: str, rotate: list[str], rotate_all: bool, **_):
