@@ -5,13 +5,26 @@ and the outbox messages. `by` is the acting user; None means the platform itself
 Concurrency: every write locks the case row (select_for_update) and re-checks the status against the table, so of two
 people acting at once one wins and the other gets a Conflict saying what happened. Pass `revision` (the number the
 page showed) to also refuse a write based on a stale page.
+
+This module is the one door: callers write `services.submit_case(...)`. The functions live by job in:
+- cases/records.py — what every write shares: the role groups, locking the case, the staff checks, recording an
+  event (_record) and rebuilding the stored copies from the events (_refresh);
+- cases/applicants.py — register_applicant, verify_real_name;
+- cases/submission.py — application and receipt: save_draft, submit_case, check_upload, upload_material,
+  missing_materials;
+- cases/intake.py — the intake decision: accept_case, deem_accepted, request_supplement, supply_supplement,
+  refuse_case;
+- cases/steps.py — handling steps: claim_step, assign_step, complete_step, return_step, attach_file;
+- cases/charges.py — fees charged on a case: charge_fee, record_notice_charge;
+- cases/suspensions.py — suspend_case, resume_case, request_extension, decide_extension;
+- cases/endings.py — withdraw_case, terminate_case, decide_case, deliver_result, complete_case, handle_instantly;
+- cases/legacy.py — import_case, history from an older system (cases/importer.py reads the file);
+- cases/recompute.py — recompute_for_year, the stored due dates after a calendar change.
+The few private helpers named here (_agent, _limits, _steps_payload, _supplement_items, _jsonable) are used by
+cases/importer.py and joint/services.py.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-
-from django.db.models import Q
 
 from zhengwu.cases.applicants import (
     register_applicant,
@@ -43,18 +56,15 @@ from zhengwu.cases.intake import (
 from zhengwu.cases.legacy import (
     import_case,
 )
-from zhengwu.cases.models import (
-    Case,
-    Status,
+from zhengwu.cases.recompute import (
+    FINISHED,
+    recompute_for_year,
 )
 from zhengwu.cases.records import (
     HANDLER_ROLES,
     HEAD_ROLES,
     INTAKE_ROLES,
     _jsonable,
-    _locked,
-    _refresh,
-    _with_one_calendar,
 )
 from zhengwu.cases.steps import (
     assign_step,
@@ -79,7 +89,6 @@ from zhengwu.cases.suspensions import (
     resume_case,
     suspend_case,
 )
-from zhengwu.core import audit
 
 __all__ = [
     "CENT",
@@ -126,40 +135,3 @@ __all__ = [
     "verify_real_name",
     "withdraw_case",
 ]
-
-
-# ---------------------------------------------------------------- calendar changes
-
-
-FINISHED = (Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED)
-
-
-@_with_one_calendar
-def recompute_for_year(year: int) -> int:
-    """Rebuild the stored due dates (intake, promised, legal, each step's, the provisional flag) of every case whose
-    dates touched `year`, finished cases included, from its events (after a calendar year was loaded): the stored
-    dates, the explanations derived from the events, the pages and the API then all say the same."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    touched = (
-        Case.objects.exclude(status=Status.DRAFT)
-        .filter(intake_start__lte=last)
-        .filter(
-            Q(due_provisional=True)
-            | Q(legal_due__gte=first)
-            | Q(promised_due__gte=first)
-            | Q(intake_due__gte=first)
-            | Q(legal_due__isnull=True, status__in=[s for s in Status.values if s not in FINISHED])
-            | Q(steps__due_on__gte=first, steps__due_on__lte=last)
-        )
-        .distinct()
-    )
-    count = 0
-    for pk in list(touched.values_list("pk", flat=True)):
-        case = _locked(Case(pk=pk))
-        _refresh(case)
-        count += 1
-    if count:
-        audit.record(
-            "cases.recompute_dues", None, object_type="cases.case", summary={"year": year, "cases": count}
-        )
-    return count
