@@ -953,10 +953,7 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
     notice = refund.payment.notice
     allowed = staff is not None and (
         access.has_role(by, Role.CENTRE_MANAGER)
-        or (
-            access.has_role(by, Role.DEPARTMENT_HEAD)
-            and access.acts_for(staff, notice.organisation)
-        )
+        or (access.has_role(by, Role.DEPARTMENT_HEAD) and access.acts_for(staff, notice.organisation))
     )
     if refund.requested_by_id == by.pk:
         raise AccessDenied(_("退付的申请人不能审批自己的申请"))
