@@ -8,8 +8,6 @@ the platform itself.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import logging
 import re
 import secrets
 
@@ -23,7 +21,7 @@ from django.db.models import Max, Q
 from zhengwu.cases.models import Case
 from zhengwu.cases.models import Status as CaseStatus
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, actors, audit, clock, inputs, outbox
+from zhengwu.core import access, audit, clock, outbox
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_email, mask_phone
@@ -43,28 +41,48 @@ from zhengwu.evaluation.models import (
     ServiceCommitment,
     UnratedPolicy,
 )
+from zhengwu.evaluation.shared import (
+    APPEAL_DECIDERS,
+    COMMITMENT_EDITORS,
+    FOLLOW_UP_ROLES,
+    RECTIFY_ROLES,
+    _actor,
+    _label,
+    _require_in_scope,
+    _text,
+    log,
+)
 
-RECTIFY_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.CENTRE_MANAGER)
-FOLLOW_UP_ROLES = (Role.CENTRE_MANAGER, Role.SUPERVISOR, Role.HOTLINE_OPERATOR)
-APPEAL_DECIDERS = (Role.CENTRE_MANAGER,)
-COMMITMENT_EDITORS = (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
-
-log = logging.getLogger(__name__)
-
-
-_actor = actors.acting_user
-
-
-_label = functools.partial(actors.acting_label, anonymous="评价人", with_organisation=True)
-
-
-_text = inputs.text
-
-
-def _require_in_scope(by, organisation: Organisation, *roles: str):
-    staff = access.require_role(by, *roles)
-    access.require_organisation(by, organisation)
-    return staff
+__all__ = [
+    "APPEAL_DECIDERS",
+    "COMMITMENT_EDITORS",
+    "FOLLOW_UP_ROLES",
+    "NOTICE_SALT",
+    "RECTIFY_ROLES",
+    "answer_inquiry",
+    "apply_unrated_policy",
+    "decide_appeal",
+    "file_appeal",
+    "follow_up",
+    "hand_over",
+    "issue_notice",
+    "log",
+    "notice_essentials",
+    "notice_from_token",
+    "notice_text",
+    "notice_token",
+    "notice_url",
+    "publish_commitment",
+    "rate",
+    "recompute_for_year",
+    "record_inquiry",
+    "rectify",
+    "render_notice_pdf",
+    "reply",
+    "save_settings",
+    "send_notice",
+    "verify",
+]
 
 
 # ---- ratings -------------------------------------------------------------------------------------------------
