@@ -3,17 +3,21 @@
 `by` is the acting user. Ratings come from applicants who are not signed in (they hold a signed link or the case's
 query code, checked by the page) or from the counter tablet (the clerk's session); `by` None is the applicant or
 the platform itself.
+
+This module is the one door: callers write `services.rate(...)`. The functions live by job in:
+- evaluation/shared.py — the role groups, the acting person and the scope check every write uses;
+- evaluation/ratings.py — rate, and the rectification of a bad rating: verify, rectify, reply, follow_up;
+- evaluation/appeals.py — file_appeal, decide_appeal;
+- evaluation/region_settings.py — save_settings, apply_unrated_policy (cases left unrated);
+- evaluation/ledger.py — the first-inquiry ledger: record_inquiry, hand_over, answer_inquiry;
+- evaluation/notices.py — the one-time notice: notice_essentials, issue_notice, its link and PDF (notice_token,
+  notice_from_token, notice_url, render_notice_pdf, notice_text), send_notice;
+- evaluation/commitments.py — publish_commitment;
+- evaluation/recompute.py — recompute_for_year, after a calendar change.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db.models import Q
-
-from zhengwu.core import audit
-from zhengwu.core.calendar import current_calendar
-from zhengwu.evaluation import rules
 from zhengwu.evaluation.appeals import (
     decide_appeal,
     file_appeal,
@@ -25,9 +29,6 @@ from zhengwu.evaluation.ledger import (
     answer_inquiry,
     hand_over,
     record_inquiry,
-)
-from zhengwu.evaluation.models import (
-    Rectification,
 )
 from zhengwu.evaluation.notices import (
     NOTICE_SALT,
@@ -46,6 +47,9 @@ from zhengwu.evaluation.ratings import (
     rectify,
     reply,
     verify,
+)
+from zhengwu.evaluation.recompute import (
+    recompute_for_year,
 )
 from zhengwu.evaluation.region_settings import (
     apply_unrated_policy,
@@ -89,32 +93,3 @@ __all__ = [
     "send_notice",
     "verify",
 ]
-
-
-# ---- calendar changes ------------------------------------------------------------------------------------------
-
-
-def recompute_for_year(year: int) -> int:
-    """After a calendar year was loaded: the feedback due date and its provisional flag of every rectification
-    whose date touched the year, counted again by `rules.rectification_due` from the rating day and its limit, in
-    the loading transaction."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    calendar = current_calendar()
-    touched = Rectification.objects.filter(opened_on__lte=last).filter(
-        Q(due_provisional=True) | Q(due__gte=first)
-    )
-    changed = 0
-    for rect in touched.select_for_update():
-        due = rules.rectification_due(rect.opened_on, rect.limit_days, calendar)
-        if (rect.due, rect.due_provisional) != (due.date, due.provisional):
-            rect.due, rect.due_provisional = due.date, due.provisional
-            rect.save(update_fields=["due", "due_provisional"])
-            changed += 1
-    if changed:
-        audit.record(
-            "evaluation.rectification.recompute_dues",
-            None,
-            object_type="evaluation.rectification",
-            summary={"year": year, "rectifications": changed},
-        )
-    return changed
