@@ -92,7 +92,7 @@ def fee_line(case: Case, event: CaseEvent) -> str:
     the case; nothing otherwise (an item that charges nothing, 不收费, says nothing about fees)."""
     if event.action not in FEE_LINE_ACTIONS:
         return ""
-    # the case's events, when the service that wrote this one has them at hand (cases.services._record)
+    # the case's events, when the service that wrote this one has them at hand (cases.records._record)
     events = (getattr(event, "prepared_context", None) or {}).get("events")
     fees = selectors.fees_charged(case, events=events)
     if not fees["items"]:

@@ -275,7 +275,7 @@ def case_summary(case: Case, *, with_explanations: bool = True, events: list[dic
     if events is None and recorded is not None and recorded[0] == case.revision:
         events = recorded[
             1
-        ]  # a service that has just written the case left its events on it (services._record)
+        ]  # a service that has just written the case left its events on it (cases.records._record)
     if events is None:
         events = list(case.events.order_by("seq").values("action", "at", "data"))
     state = derived(case, calendar=calendar, events=events) if with_explanations else None

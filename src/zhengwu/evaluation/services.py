@@ -3,791 +3,93 @@
 `by` is the acting user. Ratings come from applicants who are not signed in (they hold a signed link or the case's
 query code, checked by the page) or from the counter tablet (the clerk's session); `by` None is the applicant or
 the platform itself.
+
+This module is the one door: callers write `services.rate(...)`. The functions live by job in:
+- evaluation/shared.py — the role groups, the acting person and the scope check every write uses;
+- evaluation/ratings.py — rate, and the rectification of a bad rating: verify, rectify, reply, follow_up;
+- evaluation/appeals.py — file_appeal, decide_appeal;
+- evaluation/region_settings.py — save_settings, apply_unrated_policy (cases left unrated);
+- evaluation/ledger.py — the first-inquiry ledger: record_inquiry, hand_over, answer_inquiry;
+- evaluation/notices.py — the one-time notice: notice_essentials, issue_notice, its link and PDF (notice_token,
+  notice_from_token, notice_url, render_notice_pdf, notice_text), send_notice;
+- evaluation/commitments.py — publish_commitment;
+- evaluation/recompute.py — recompute_for_year, after a calendar change.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import logging
-import re
-import secrets
-
-from django.conf import settings
-from django.core import signing
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
-
-from zhengwu.cases.models import Case
-from zhengwu.cases.models import Status as CaseStatus
-from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, actors, audit, clock, inputs, outbox
-from zhengwu.core.calendar import current_calendar
-from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from zhengwu.core.masking import mask_email, mask_phone
-from zhengwu.core.models import Organisation, Region, Role
-from zhengwu.evaluation import rules, selectors
-from zhengwu.evaluation.models import (
-    Appeal,
-    EvaluationSettings,
-    Handover,
-    InquiryResult,
-    LedgerEntry,
-    OneTimeNotice,
-    Rating,
-    RatingChannel,
-    Rectification,
-    RectificationEvent,
-    ServiceCommitment,
-    UnratedPolicy,
+from zhengwu.evaluation.appeals import (
+    decide_appeal,
+    file_appeal,
+)
+from zhengwu.evaluation.commitments import (
+    publish_commitment,
+)
+from zhengwu.evaluation.ledger import (
+    answer_inquiry,
+    hand_over,
+    record_inquiry,
+)
+from zhengwu.evaluation.notices import (
+    NOTICE_SALT,
+    issue_notice,
+    notice_essentials,
+    notice_from_token,
+    notice_text,
+    notice_token,
+    notice_url,
+    render_notice_pdf,
+    send_notice,
+)
+from zhengwu.evaluation.ratings import (
+    follow_up,
+    rate,
+    rectify,
+    reply,
+    verify,
+)
+from zhengwu.evaluation.recompute import (
+    recompute_for_year,
+)
+from zhengwu.evaluation.region_settings import (
+    apply_unrated_policy,
+    save_settings,
+)
+from zhengwu.evaluation.shared import (
+    APPEAL_DECIDERS,
+    COMMITMENT_EDITORS,
+    FOLLOW_UP_ROLES,
+    RECTIFY_ROLES,
+    log,
 )
 
-RECTIFY_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.CENTRE_MANAGER)
-FOLLOW_UP_ROLES = (Role.CENTRE_MANAGER, Role.SUPERVISOR, Role.HOTLINE_OPERATOR)
-APPEAL_DECIDERS = (Role.CENTRE_MANAGER,)
-COMMITMENT_EDITORS = (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
-
-log = logging.getLogger(__name__)
-
-
-_actor = actors.acting_user
-
-
-_label = functools.partial(actors.acting_label, anonymous="评价人", with_organisation=True)
-
-
-_text = inputs.text
-
-
-def _require_in_scope(by, organisation: Organisation, *roles: str):
-    staff = access.require_role(by, *roles)
-    access.require_organisation(by, organisation)
-    return staff
-
-
-# ---- ratings -------------------------------------------------------------------------------------------------
-
-
-def rate(
-    *,
-    kind: str,
-    pk: int,
-    level,
-    tags=(),
-    comment: str = "",
-    channel: str,
-    by=None,
-    at: dt.datetime | None = None,
-) -> Rating:
-    """Rate a completed case or closed ticket once (一次一评、一事一评). A bad rating (1–2) opens a rectification due
-    in the region's working days."""
-    if channel not in RatingChannel.values:
-        raise ValidationFailed("评价渠道无效", field="channel")
-    level, tags, comment = rules.check_rating(level, tags, comment)
-    subject = selectors.subject(kind, pk)
-    if not subject.rateable:
-        what = "办件办结" if kind == "case" else "工单办结"
-        raise Conflict(f"{what}后才能评价", code="not_finished", field="level")
-    if channel == RatingChannel.TABLET:
-        staff = access.require_role(by, Role.WINDOW_CLERK)
-        if subject.window_id is None or staff.window_id != subject.window_id:
-            raise AccessDenied("窗口评价器只能评价本窗口办结的办件")
-    at = at or clock.now()
-    try:
-        with transaction.atomic():
-            rating = Rating.objects.create(
-                case=subject.case,
-                ticket=subject.ticket,
-                level=level,
-                tags=tags,
-                comment=comment,
-                channel=channel,
-                named=subject.named,
-                rater_name=subject.rater_name,
-                rater_phone=subject.rater_phone,
-                subject_number=subject.number,
-                subject_title=subject.title[:200],
-                item=subject.item,
-                organisation=subject.organisation,
-                window_id=subject.window_id,
-                staff=subject.staff,
-                rated_at=at,
-            )
-            opened = _open_rectification(rating, at) if rules.is_bad(level) else None
-            audit.record(
-                "evaluation.rate",
-                rating,
-                actor=_actor(by),
-                summary={"subject": f"{kind}:{subject.number}", "level": level, "channel": channel},
-                rows=[opened] if opened else [],
-            )
-    except IntegrityError:
-        raise Conflict("该办件已评价过,每次办理只能评价一次", code="already_rated", field="level") from None
-    return rating
-
-
-def _open_rectification(rating: Rating, at: dt.datetime) -> RectificationEvent:
-    """Open the rectification a bad rating obliges; its first event (for the rating's audit record)."""
-    limit = selectors.settings_for(rating.organisation).rectification_days
-    rated_on = clock.local_date(at)
-    due = rules.rectification_due(rated_on, limit, current_calendar())
-    rect = Rectification.objects.create(
-        rating=rating,
-        organisation=rating.organisation,
-        opened_on=rated_on,
-        limit_days=limit,
-        due=due.date,
-        due_provisional=due.provisional,
-    )
-    return _event(rect, "open", by=None, note=f"{rating.get_level_display()}:{rating.comment}"[:2000], at=at)
-
-
-def _event(
-    rect: Rectification, action: str, *, by, note: str = "", at: dt.datetime | None = None
-) -> RectificationEvent:
-    seq = (rect.events.aggregate(m=Max("seq"))["m"] or 0) + 1
-    return RectificationEvent.objects.create(
-        rectification=rect,
-        seq=seq,
-        at=at or clock.now(),
-        action=action,
-        to_state=rect.state,
-        actor=_actor(by),
-        actor_label=_label(by) if action != "open" else "系统",
-        note=note,
-    )
-
-
-def _locked_rectification(rect: Rectification) -> Rectification:
-    fresh = (
-        Rectification.objects.select_for_update(of=("self",))
-        .select_related("rating")
-        .filter(pk=rect.pk)
-        .first()
-    )
-    if fresh is None:
-        raise NotFound("找不到该整改记录")
-    return fresh
-
-
-def _transition(rect: Rectification, action: str, *, by, note: str = "", **changes) -> Rectification:
-    rect.state = rules.next_state(rect.state, action, founded=rect.founded)
-    for name, value in changes.items():
-        setattr(rect, name, value)
-    rect.save()
-    event = _event(rect, action, by=by, note=note)
-    audit.record(
-        f"evaluation.rectification.{action}",
-        rect,
-        actor=_actor(by),
-        summary={"rating": rect.rating.subject_number, "state": rect.state},
-        rows=[event],
-    )
-    return rect
-
-
-def verify(*, rectification: Rectification, by, founded: bool, finding: str) -> Rectification:
-    """The organisation checks what happened (核实) and says whether the complaint is founded."""
-    _require_in_scope(by, rectification.organisation, *RECTIFY_ROLES)
-    finding = _text(finding, field="finding", label="核实情况")
-    with transaction.atomic():
-        rect = _locked_rectification(rectification)
-        rect.founded = bool(founded)
-        return _transition(rect, "verify", by=by, note=finding, finding=finding)
-
-
-def rectify(*, rectification: Rectification, by, measures: str) -> Rectification:
-    """Record what was put right (整改措施)."""
-    _require_in_scope(by, rectification.organisation, *RECTIFY_ROLES)
-    measures = _text(measures, field="measures", label="整改措施")
-    with transaction.atomic():
-        rect = _locked_rectification(rectification)
-        return _transition(rect, "rectify", by=by, note=measures, measures=measures)
-
-
-def reply(*, rectification: Rectification, by, text: str) -> Rectification:
-    """Tell the rater what was found and done (反馈). An anonymous rating is closed with it; a named one awaits
-    the follow-up."""
-    _require_in_scope(by, rectification.organisation, *RECTIFY_ROLES)
-    text = _text(text, field="reply", label="反馈内容")
-    with transaction.atomic():
-        rect = _locked_rectification(rectification)
-        rect = _transition(rect, "reply", by=by, note=text, reply=text, replied_at=clock.now())
-        if not rect.rating.named:
-            rect = _transition(rect, "close_unnamed", by=by, closed_at=clock.now())
-    return rect
-
-
-def follow_up(*, rectification: Rectification, satisfied: bool, note: str = "", by=None) -> Rectification:
-    """The follow-up of a named bad rating (实名差评回访): is the rater now satisfied? `by` None is the rater
-    answering through their link; staff record a telephone follow-up. Not satisfied sends it back to rectify."""
-    if by is not None:
-        _require_in_scope(by, rectification.organisation, *FOLLOW_UP_ROLES)
-    note = _text(note, field="note", label="回访记录", max_length=1000, required=False)
-    with transaction.atomic():
-        rect = _locked_rectification(rectification)
-        now = clock.now()
-        if satisfied:
-            return _transition(
-                rect,
-                "satisfied",
-                by=by,
-                note=note,
-                satisfied=True,
-                follow_up_note=note,
-                followed_up_at=now,
-                closed_at=now,
-            )
-        return _transition(
-            rect,
-            "unsatisfied",
-            by=by,
-            note=note,
-            satisfied=False,
-            follow_up_note=note,
-            followed_up_at=now,
-            round=rect.round + 1,
-        )
-
-
-# ---- appeals -------------------------------------------------------------------------------------------------
-
-
-def file_appeal(*, rating: Rating, by, reason: str) -> Appeal:
-    """Staff of the rated organisation ask the centre to set a rating aside as malicious or mistaken."""
-    staff = access.staff_of(by)
-    if staff is None:
-        raise AccessDenied("需要工作人员账号")
-    access.require_organisation(by, rating.organisation)
-    reason = _text(reason, field="reason", label="申诉理由")
-    try:
-        with transaction.atomic():
-            appeal = Appeal.objects.create(rating=rating, reason=reason, filed_at=clock.now(), filed_by=by)
-            audit.record(
-                "evaluation.appeal.file", appeal, actor=by, summary={"rating": rating.subject_number}
-            )
-    except IntegrityError:
-        raise Conflict("该评价已申诉过,不能重复申诉", code="already_appealed", field="reason") from None
-    return appeal
-
-
-def decide_appeal(*, appeal: Appeal, by, upheld: bool, note: str) -> Appeal:
-    """The centre decides. Upheld: the rating stays on record but leaves the figures, and its rectification ends."""
-    access.require_role(by, *APPEAL_DECIDERS)
-    access.require_organisation(by, appeal.rating.organisation)
-    note = _text(note, field="note", label="审核意见")
-    with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().select_related("rating").get(pk=appeal.pk)
-        if appeal.state != Appeal.State.PENDING:
-            raise Conflict("该申诉已审核", code="already_decided", field="state")
-        if appeal.filed_by_id == by.pk:
-            raise AccessDenied("不能审核自己提出的申诉")
-        appeal.state = Appeal.State.UPHELD if upheld else Appeal.State.REJECTED
-        appeal.decided_at, appeal.decided_by, appeal.decision_note = clock.now(), by, note
-        appeal.save()
-        if upheld:
-            Rating.objects.filter(pk=appeal.rating_id).update(excluded=True)
-            appeal.rating.excluded = True
-            rect = Rectification.objects.select_for_update().filter(rating_id=appeal.rating_id).first()
-            if rect is not None and rect.state in rules.ACTIVE:
-                _transition(rect, "void", by=by, note=note, closed_at=clock.now())
-        audit.record(
-            "evaluation.appeal.decide",
-            appeal,
-            actor=by,
-            summary={"rating": appeal.rating.subject_number, "upheld": bool(upheld)},
-        )
-    return appeal
-
-
-# ---- region settings and unrated cases -----------------------------------------------------------------------
-
-
-def save_settings(
-    *, region: Region, by, rectification_days: int, unrated_policy: str, unrated_after_days: int
-) -> EvaluationSettings:
-    """A centre manager sets the region's rectification limit and what becomes of unrated cases."""
-    access.require_role(by, Role.CENTRE_MANAGER)
-    if not access.visible_regions(by).filter(pk=region.pk).exists():
-        raise AccessDenied("该行政区划不在您的管理范围内")
-    try:
-        days, after = int(rectification_days), int(unrated_after_days)
-    except (TypeError, ValueError):
-        raise ValidationFailed("时限应为整数个工作日", field="rectification_days") from None
-    if not 1 <= days <= 60:
-        raise ValidationFailed("差评整改时限应在 1 至 60 个工作日之间", field="rectification_days")
-    if not 1 <= after <= 60:
-        raise ValidationFailed("未评价处理时限应在 1 至 60 个工作日之间", field="unrated_after_days")
-    if unrated_policy not in UnratedPolicy.values:
-        raise ValidationFailed("未评价的处理方式无效", field="unrated_policy")
-    with transaction.atomic():
-        row, _created = EvaluationSettings.objects.update_or_create(
-            region=region,
-            defaults={
-                "rectification_days": days,
-                "unrated_policy": unrated_policy,
-                "unrated_after_days": after,
-                "updated_at": clock.now(),
-            },
-        )
-        audit.record(
-            "evaluation.settings",
-            row,
-            actor=by,
-            summary={"region": region.code, "days": days, "policy": unrated_policy, "after": after},
-        )
-    return row
-
-
-def apply_unrated_policy(*, today: dt.date | None = None) -> int:
-    """Where a region counts unrated cases as satisfied, rate (满意, channel 逾期未评默认) every case completed more
-    than its working days ago and never rated. Returns how many were rated. Idempotent."""
-    today = today or clock.today()
-    calendar = current_calendar()
-    rated = 0
-    candidates = (
-        Case.objects.filter(status=CaseStatus.COMPLETED, finished_at__isnull=False)
-        .exclude(pk__in=Rating.objects.filter(case__isnull=False).values("case_id"))
-        .select_related("organisation__region")
-    )
-    cache: dict[int, EvaluationSettings] = {}
-    for case in candidates.iterator():
-        region_id = case.organisation.region_id
-        if region_id not in cache:
-            cache[region_id] = selectors.settings_for(case.organisation)
-        setting = cache[region_id]
-        if setting.unrated_policy != UnratedPolicy.SATISFIED:
-            continue
-        if today <= rules.unrated_deadline(
-            clock.local_date(case.finished_at), setting.unrated_after_days, calendar
-        ):
-            continue
-        try:
-            rate(
-                kind="case",
-                pk=case.pk,
-                level=4,
-                channel=RatingChannel.DEFAULT,
-                comment="逾期未评价,按本地规定视为满意",
-            )
-            rated += 1
-        except Conflict:
-            continue
-    return rated
-
-
-# ---- first-inquiry ledger ------------------------------------------------------------------------------------
-
-
-def record_inquiry(
-    *,
-    by,
-    topic: str,
-    result: str,
-    answer: str = "",
-    guided_to: str = "",
-    asker_name: str = "",
-    asker_phone: str = "",
-    item: ServiceItem | None = None,
-    channel: str = LedgerEntry.Channel.VISIT,
-    hand_to: Organisation | None = None,
-    at: dt.datetime | None = None,
-) -> LedgerEntry:
-    """The first person asked records it (首问负责): answered, guided elsewhere, handed to another organisation
-    (followed until answered) or still to be answered."""
-    staff = access.staff_of(by)
-    if staff is None:
-        raise AccessDenied("需要工作人员账号")
-    topic = _text(topic, field="topic", label="咨询事由", max_length=200)
-    answer = _text(answer, field="answer", label="答复内容", required=result == InquiryResult.ANSWERED)
-    guided_to = _text(
-        guided_to,
-        field="guided_to",
-        label="导办去向",
-        max_length=200,
-        required=result == InquiryResult.GUIDED,
-    )
-    asker_name = _text(asker_name, field="asker_name", label="询问人", max_length=40, required=False)
-    asker_phone = _text(asker_phone, field="asker_phone", label="联系电话", max_length=20, required=False)
-    if result not in InquiryResult.values:
-        raise ValidationFailed("请选择处理结果", field="result")
-    if channel not in LedgerEntry.Channel.values:
-        raise ValidationFailed("询问方式无效", field="channel")
-    if result == InquiryResult.HANDED_OVER and hand_to is None:
-        raise ValidationFailed("转交时请选择转交机构", field="hand_to")
-    if hand_to is not None and hand_to.pk == staff.organisation_id:
-        raise ValidationFailed("不能转交给本机构", field="hand_to")
-    at = at or clock.now()
-    open_ = result in (InquiryResult.HANDED_OVER, InquiryResult.PENDING)
-    with transaction.atomic():
-        entry = LedgerEntry.objects.create(
-            asked_at=at,
-            staff=staff,
-            organisation=staff.organisation,
-            window=staff.window,
-            channel=channel,
-            asker_name=asker_name,
-            asker_phone=asker_phone,
-            topic=topic,
-            item=item,
-            answer=answer,
-            guided_to=guided_to,
-            result=result,
-            state=LedgerEntry.State.OPEN if open_ else LedgerEntry.State.ANSWERED,
-            holder=staff.organisation,
-            answered_at=None if open_ else at,
-        )
-        audit.record("evaluation.ledger.record", entry, actor=by, summary={"topic": topic, "result": result})
-        if result == InquiryResult.HANDED_OVER:
-            _hand_over(entry, hand_to, by=by, note=answer)
-    return entry
-
-
-def _hand_over(entry: LedgerEntry, to: Organisation, *, by, note: str) -> Handover:
-    seq = (entry.handovers.aggregate(m=Max("seq"))["m"] or 0) + 1
-    handover = Handover.objects.create(
-        entry=entry,
-        seq=seq,
-        from_organisation=entry.holder,
-        to_organisation=to,
-        note=note,
-        handed_at=clock.now(),
-        handed_by=by,
-    )
-    entry.holder, entry.state = to, LedgerEntry.State.OPEN
-    entry.save(update_fields=["holder", "state"])
-    audit.record(
-        "evaluation.ledger.hand_over",
-        entry,
-        actor=by,
-        summary={"from": handover.from_organisation_id, "to": to.pk},
-    )
-    return handover
-
-
-def _locked_entry(entry: LedgerEntry) -> LedgerEntry:
-    return LedgerEntry.objects.select_for_update(of=("self",)).select_related("holder").get(pk=entry.pk)
-
-
-def hand_over(*, entry: LedgerEntry, to: Organisation, by, note: str = "") -> Handover:
-    """The organisation now holding the inquiry passes it on to the one whose matter it is."""
-    note = _text(note, field="note", label="转交说明", required=False)
-    with transaction.atomic():
-        entry = _locked_entry(entry)
-        if entry.state != LedgerEntry.State.OPEN:
-            raise Conflict("该咨询已答复,无需转交", code="already_answered", field="hand_to")
-        access.require_organisation(by, entry.holder)
-        if to.pk == entry.holder_id:
-            raise ValidationFailed("不能转交给当前负责机构自己", field="hand_to")
-        return _hand_over(entry, to, by=by, note=note)
-
-
-def answer_inquiry(*, entry: LedgerEntry, by, answer: str) -> LedgerEntry:
-    """The holder (or the first-asked organisation, which stays responsible) gives the answer; the entry is done."""
-    answer = _text(answer, field="answer", label="答复内容")
-    with transaction.atomic():
-        entry = _locked_entry(entry)
-        if entry.state != LedgerEntry.State.OPEN:
-            raise Conflict("该咨询已答复", code="already_answered", field="answer")
-        if not (
-            access.can_see_organisation(by, entry.holder)
-            or access.can_see_organisation(by, entry.organisation)
-        ):
-            raise AccessDenied("只有当前负责机构或首问机构可以答复")
-        now = clock.now()
-        last = entry.handovers.order_by("-seq").first()
-        if last is not None and last.answered_at is None:
-            last.answer, last.answered_at, last.answered_by = answer, now, by
-            last.save(update_fields=["answer", "answered_at", "answered_by"])
-        if not entry.answer:
-            entry.answer = answer
-        entry.state, entry.answered_at = LedgerEntry.State.ANSWERED, now
-        entry.save(update_fields=["state", "answered_at", "answer"])
-        audit.record("evaluation.ledger.answer", entry, actor=by, summary={"holder": entry.holder_id})
-    return entry
-
-
-# ---- one-time notice -----------------------------------------------------------------------------------------
-
-
-def notice_essentials(item: ServiceItem, lacking: list[int]) -> dict:
-    """What a one-time notice says, from the item's current published guide: every material, those lacking marked,
-    the conditions, the limits and where to go."""
-    version = item.current_version
-    if version is None:
-        raise ValidationFailed("该事项没有已发布的办事指南", field="item")
-    materials = [
-        {
-            "position": m.position,
-            "name": m.name,
-            "required": m.required,
-            "condition": m.condition,
-            "form": m.get_form_display(),
-            "copies": m.copies,
-            "medium": m.get_medium_display(),
-            "lacking": m.position in lacking,
-        }
-        for m in version.materials.order_by("position")
-    ]
-    known = {m["position"] for m in materials}
-    unknown = [p for p in lacking if p not in known]
-    if unknown:
-        raise ValidationFailed(f"材料序号 {unknown[0]} 不在该事项的材料清单中", field="lacking")
-    organisation = item.organisation
-    return {
-        "item_code": item.code,
-        "item_name": version.name,
-        "version": version.number,
-        "organisation": organisation.name if organisation else "",
-        "conditions": version.conditions,
-        "legal_limit": version.legal_limit,
-        "promised_limit": version.promised_limit,
-        "instant": version.instant,
-        "address": version.address,
-        "opening_hours": version.opening_hours,
-        "windows": [str(w) for w in version.windows.select_related("centre").all()],
-        "consultation_phone": version.consultation_phone or (organisation.phone if organisation else ""),
-        "supervision_phone": version.supervision_phone
-        or (organisation.supervision_phone if organisation else ""),
-        "materials": materials,
-    }
-
-
-def issue_notice(
-    *,
-    item: ServiceItem,
-    by,
-    lacking,
-    person_name: str = "",
-    entry: LedgerEntry | None = None,
-    case: Case | None = None,
-) -> OneTimeNotice:
-    """Issue a one-time notice (一次性告知书) for a person who came without everything, recorded against the ledger
-    entry or the case."""
-    staff = access.staff_of(by)
-    if staff is None:
-        raise AccessDenied("需要工作人员账号")
-    try:
-        lacking = sorted({int(p) for p in (lacking or [])})
-    except (TypeError, ValueError):
-        raise ValidationFailed("尚缺材料应为材料序号", field="lacking") from None
-    if not lacking:
-        raise ValidationFailed("请勾选申请人尚缺的材料", field="lacking")
-    if entry is not None and not selectors.visible_ledger(by).filter(pk=entry.pk).exists():
-        raise AccessDenied("该台账记录不在您的职责范围内")
-    if case is not None:
-        from zhengwu.cases.selectors import visible_cases
-
-        if not visible_cases(by).filter(pk=case.pk).exists():
-            raise AccessDenied("该办件不在您的职责范围内")
-    person_name = _text(person_name, field="person_name", label="告知对象", max_length=100, required=False)
-    essentials = notice_essentials(item, lacking)
-    now = clock.now()
-    essentials.update(
-        {
-            "issued_on": clock.local_date(now).isoformat(),
-            "issued_by": staff.name,
-            "issuer_organisation": staff.organisation.name,
-            "person_name": person_name,
-            "entry": entry.pk if entry else None,
-            "case_number": case.number if case else "",
-        }
-    )
-    with transaction.atomic():
-        notice = OneTimeNotice.objects.create(
-            number=f"pending-{secrets.token_hex(8)}",
-            item=item,
-            version=item.current_version,
-            organisation=staff.organisation,
-            entry=entry,
-            case=case,
-            person_name=person_name,
-            lacking=lacking,
-            essentials=essentials,
-            issued_at=now,
-            issued_by=by,
-        )
-        # The row id makes the number: unique without a counter to lock, and it reads as the order issued.
-        notice.number = f"一次告〔{clock.local_date(now).year}〕{notice.pk:06d}号"
-        notice.save(update_fields=["number"])
-        audit.record(
-            "evaluation.notice.issue",
-            notice,
-            actor=by,
-            summary={
-                "item": item.code,
-                "lacking": lacking,
-                "entry": essentials["entry"],
-                "case": essentials["case_number"],
-            },
-        )
-    return notice
-
-
-NOTICE_SALT = "zhengwu.evaluation.notice"
-_MOBILE = re.compile(r"1\d{10}")
-
-
-def notice_token(notice: OneTimeNotice) -> str:
-    """The signed token of a notice's public link /rate/notice/<token>/: whoever holds it may read the notice."""
-    return signing.dumps(notice.pk, salt=NOTICE_SALT)
-
-
-def notice_from_token(token: str) -> OneTimeNotice:
-    """The notice a token names, or NotFound when the token was altered or names nothing."""
-    try:
-        pk = int(signing.loads(str(token), salt=NOTICE_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        raise NotFound("告知书链接无效或已被改动", field="token") from None
-    notice = OneTimeNotice.objects.filter(pk=pk).first()
-    if notice is None:
-        raise NotFound("找不到该告知书", field="token")
-    return notice
-
-
-def notice_url(notice: OneTimeNotice) -> str:
-    base = getattr(settings, "ZHENGWU_PUBLIC_URL", "")
-    return f"{base.rstrip('/')}/rate/notice/{notice_token(notice)}/"
-
-
-def render_notice_pdf(notice: OneTimeNotice) -> bytes:
-    """The notice as PDF: the one rendering the workbench prints and the public link serves."""
-    from zhengwu.core.documents import render_pdf
-
-    return render_pdf("evaluation/documents/one_time_notice.html", {"notice": notice, "e": notice.essentials})
-
-
-def notice_text(notice: OneTimeNotice) -> str:
-    """The message sent: the item, what is still lacking (short) and the public link to the notice."""
-    e = notice.essentials
-    lacking = "、".join(m["name"] for m in e.get("materials", []) if m.get("lacking"))
-    if len(lacking) > 60:
-        lacking = lacking[:59] + "…"
-    return (
-        f"【一次性告知】您办理“{e.get('item_name', '')}”尚缺:{lacking}。"
-        f"告知书 {notice.number} 详见:{notice_url(notice)}"
-    )
-
-
-def _post_notice(notice: OneTimeNotice, phone: str, email: str) -> None:
-    """The notice to the one outbox (core.outbox), in the caller's transaction: tried at once after commit, then
-    retried by the worker if the SMS gateway or the mail server fails."""
-    text = notice_text(notice)
-    if phone:
-        outbox.post("sms", phone, text, now=True)
-    if email:
-        outbox.post("email", email, text, subject=f"一次性告知书 {notice.number}", now=True)
-
-
-def send_notice(*, notice: OneTimeNotice, by, phone: str = "", email: str = "") -> OneTimeNotice:
-    """Send an issued notice to a mobile, an e-mail address or both: recorded on the notice and audited now, sent
-    once the transaction commits."""
-    if access.staff_of(by) is None:
-        raise AccessDenied("需要工作人员账号")
-    try:
-        selectors.notice_for(by, notice.pk)
-    except NotFound:
-        raise AccessDenied("该告知书不在您的职责范围内") from None
-    phone = re.sub(r"[\s-]", "", str(phone or ""))
-    email = str(email or "").strip()
-    if not phone and not email:
-        raise ValidationFailed("请填写手机号码或电子邮箱", field="phone")
-    if phone and not _MOBILE.fullmatch(phone):
-        raise ValidationFailed("手机号码应为以 1 开头的 11 位数字", field="phone")
-    if email:
-        try:
-            validate_email(email)
-        except DjangoValidationError:
-            raise ValidationFailed("请输入有效的电子邮箱地址", field="email") from None
-    with transaction.atomic():
-        notice.sent_to_phone, notice.sent_to_email, notice.sent_at = phone, email, clock.now()
-        notice.save(update_fields=["sent_to_phone", "sent_to_email", "sent_at"])
-        audit.record(
-            "evaluation.notice.send",
-            notice,
-            actor=by,
-            summary={"phone": mask_phone(phone), "email": mask_email(email)},
-        )
-        _post_notice(notice, phone, email)
-    return notice
-
-
-# ---- service commitments -------------------------------------------------------------------------------------
-
-
-def publish_commitment(
-    *,
-    organisation: Organisation,
-    by,
-    provides: str,
-    discipline: str,
-    complaint_phone: str,
-    supervision_phone: str,
-    change_note: str = "",
-) -> ServiceCommitment:
-    """Publish a new version of the organisation's 优质服务承诺书; its time-limit promises are the organisation's
-    items as currently published in the catalogue. Earlier versions are kept."""
-    _require_in_scope(by, organisation, *COMMITMENT_EDITORS)
-    provides = _text(provides, field="provides", label="服务内容与方式", max_length=4000)
-    discipline = _text(discipline, field="discipline", label="服务纪律", max_length=4000)
-    complaint_phone = _text(complaint_phone, field="complaint_phone", label="投诉电话", max_length=32)
-    supervision_phone = _text(supervision_phone, field="supervision_phone", label="监督电话", max_length=32)
-    change_note = _text(change_note, field="change_note", label="修订说明", max_length=200, required=False)
-    versions = list(
-        ServiceItem.objects.filter(
-            organisation=organisation, status=ServiceItem.Status.ACTIVE, current_version__isnull=False
-        ).values_list("current_version_id", flat=True)
-    )
-    with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one publisher at a time
-        last = ServiceCommitment.objects.filter(organisation=organisation).aggregate(m=Max("version"))["m"]
-        commitment = ServiceCommitment.objects.create(
-            organisation=organisation,
-            version=(last or 0) + 1,
-            provides=provides,
-            discipline=discipline,
-            complaint_phone=complaint_phone,
-            supervision_phone=supervision_phone,
-            published_at=clock.now(),
-            published_by=by,
-            change_note=change_note,
-        )
-        commitment.item_versions.set(versions)
-        audit.record(
-            "evaluation.commitment.publish",
-            commitment,
-            actor=by,
-            summary={"organisation": organisation.pk, "version": commitment.version, "items": len(versions)},
-        )
-    return commitment
-
-
-# ---- calendar changes ------------------------------------------------------------------------------------------
-
-
-def recompute_for_year(year: int) -> int:
-    """After a calendar year was loaded: the feedback due date and its provisional flag of every rectification
-    whose date touched the year, counted again by `rules.rectification_due` from the rating day and its limit, in
-    the loading transaction."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    calendar = current_calendar()
-    touched = Rectification.objects.filter(opened_on__lte=last).filter(
-        Q(due_provisional=True) | Q(due__gte=first)
-    )
-    changed = 0
-    for rect in touched.select_for_update():
-        due = rules.rectification_due(rect.opened_on, rect.limit_days, calendar)
-        if (rect.due, rect.due_provisional) != (due.date, due.provisional):
-            rect.due, rect.due_provisional = due.date, due.provisional
-            rect.save(update_fields=["due", "due_provisional"])
-            changed += 1
-    if changed:
-        audit.record(
-            "evaluation.rectification.recompute_dues",
-            None,
-            object_type="evaluation.rectification",
-            summary={"year": year, "rectifications": changed},
-        )
-    return changed
+__all__ = [
+    "APPEAL_DECIDERS",
+    "COMMITMENT_EDITORS",
+    "FOLLOW_UP_ROLES",
+    "NOTICE_SALT",
+    "RECTIFY_ROLES",
+    "answer_inquiry",
+    "apply_unrated_policy",
+    "decide_appeal",
+    "file_appeal",
+    "follow_up",
+    "hand_over",
+    "issue_notice",
+    "log",
+    "notice_essentials",
+    "notice_from_token",
+    "notice_text",
+    "notice_token",
+    "notice_url",
+    "publish_commitment",
+    "rate",
+    "recompute_for_year",
+    "record_inquiry",
+    "rectify",
+    "render_notice_pdf",
+    "reply",
+    "save_settings",
+    "send_notice",
+    "verify",
+]

@@ -11,7 +11,7 @@ from zhengwu.cases.signals import case_decided, case_refused
 @receiver(post_save, sender=Case, dispatch_uid="zhengwu.joint.follow_members")
 def follow_members(sender, instance: Case, created: bool, update_fields=None, **kwargs) -> None:
     if created or not update_fields or "revision" not in update_fields:
-        return  # only the rebuild after an event (services._refresh saves the copies with the revision)
+        return  # only the rebuild after an event (cases.records._refresh saves the copies with the revision)
     from zhengwu.joint import services
 
     member = services.member_of(instance)

@@ -562,7 +562,7 @@ def rules() -> list[Rule]:
 def context_for(event: CaseEvent, *, backdating_hours: int = 24) -> Context:
     prepared = getattr(event, "prepared_context", None)
     if prepared is not None:
-        # The service that wrote the event read these already (cases.services._record): the events up to this one,
+        # The service that wrote the event read these already (cases.records._record): the events up to this one,
         # the case, the calendar, the case rebuilt after the event and the acting staff member.
         ctx = Context(
             event=event,

@@ -1,0 +1,111 @@
+"""Fees charged on a case (charge_fee) and the charge recorded with a fee notice (record_notice_charge). Behind
+cases/services.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhengwu.cases import (
+    workflow,
+)
+from zhengwu.cases.models import (
+    Case,
+    CaseEvent,
+)
+from zhengwu.cases.records import INTAKE_ROLES, _locked, _record, _require_staff, _updates_caller
+from zhengwu.catalog.models import ItemVersion
+from zhengwu.core import access
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+
+CENT = Decimal("0.01")
+
+
+MAX_FEE_AMOUNT = Decimal("9999999999.99")  # what catalog.Fee.amount holds (12 digits, 2 places)
+
+
+def _fee_amount(value, *, field: str, name: str) -> Decimal:
+    """A positive amount in yuan with at most 2 decimal places, as Decimal quantized to fen."""
+    text = "" if value is None or isinstance(value, bool) else str(value).strip()
+    try:
+        amount = Decimal(text)
+    except (InvalidOperation, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount <= 0 or amount > MAX_FEE_AMOUNT:
+        raise ValidationFailed(
+            _("「%(name)s」的收费金额应为大于 0 的金额(元),如 10.00") % {"name": name}, field=field
+        )
+    if amount != amount.quantize(CENT):
+        raise ValidationFailed(
+            _("「%(name)s」的收费金额最多保留两位小数(到分)") % {"name": name}, field=field
+        )
+    return amount.quantize(CENT)
+
+
+def _fees_charged(version: ItemVersion, fees) -> list[dict]:
+    """Each fee named as in the item version's fee list (收费目录), with the amount charged and the standard."""
+    catalogue = {f.name: f for f in version.fees.order_by("position")}
+    if not catalogue:
+        raise ValidationFailed(_("本事项不收费,不能登记收费"), code="fee.not_charged", field="fees")
+    if not isinstance(fees, list | tuple) or not fees:
+        raise ValidationFailed(_("请至少填写一项收费"), field="fees")
+    charged, seen = [], set()
+    for index, item in enumerate(fees):
+        item = item if isinstance(item, dict) else {}
+        name = str(item.get("name") or "").strip()
+        if not name:
+            raise ValidationFailed(_("请填写收费项目名称"), field=f"fees.{index}.name")
+        fee = catalogue.get(name)
+        if fee is None:
+            raise ValidationFailed(
+                _("「%(name)s」不在本事项的收费目录中,只能收取:%(names)s")
+                % {"name": name, "names": "、".join(catalogue)},
+                code="fee.unknown",
+                field=f"fees.{index}.name",
+            )
+        if name in seen:
+            raise ValidationFailed(
+                _("「%(name)s」重复填写,同一收费项目只登记一次") % {"name": name}, field=f"fees.{index}.name"
+            )
+        seen.add(name)
+        amount = _fee_amount(item.get("amount"), field=f"fees.{index}.amount", name=name)
+        charged.append(
+            {
+                "position": fee.position,
+                "name": fee.name,
+                "amount": str(amount),
+                "standard_amount": str(fee.amount.quantize(CENT)) if fee.amount is not None else None,
+            }
+        )
+    return charged
+
+
+@_updates_caller
+def charge_fee(*, case: Case, by, fees: list[dict], revision: int | None = None) -> CaseEvent:
+    """Record the fees charged (收费), each named as in the item's fee list, with the amount actually charged and
+    the catalogue standard beside it. Staff of the case's organisation, while the case is handled or decided.
+    Status and due dates do not change; supervision compares each amount with the standard (行政许可法 第五十九条)."""
+    if by is not None:
+        staff = _require_staff(by, case, *INTAKE_ROLES)
+        if not access.acts_for(staff, case.organisation):
+            raise AccessDenied(_("只有实施机构的工作人员可以登记收费"))
+    if case.version.fees.exclude(code="").exists():
+        # 统一收费: fees from the fee catalogue are charged by a payment notice (缴款通知书), not typed here.
+        raise Conflict(_("本事项的收费按收费目录开具缴款通知书,由收费窗口统一征收"), code="fee.by_notice")
+    charged = _fees_charged(case.version, fees)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "charge_fee")
+        note = "；".join(f"{f['name']} {f['amount']} 元" for f in charged)
+        return _record(case, "charge_fee", by=by, note=note, data={"fees": charged})
+
+
+def record_notice_charge(*, case: Case, by, fees: list[dict], note: str) -> CaseEvent:
+    """The charge (收费) of a payment notice the fees domain computed from the fee catalogue, as the case's
+    charge_fee event; runs inside the notice's transaction. Each fee: position, name, amount, standard_amount,
+    notice (the payment code)."""
+    case = _locked(case, None)
+    workflow.next_status(case.status, "charge_fee")
+    return _record(case, "charge_fee", by=by, note=note, data={"fees": fees})

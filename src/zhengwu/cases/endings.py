@@ -1,0 +1,175 @@
+"""Endings: withdrawal and termination (withdraw_case, terminate_case), the decision (decide_case), the result
+delivered (deliver_result), the case completed (complete_case) and a case handled at once (handle_instantly).
+Behind cases/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhengwu.cases import (
+    extensions,
+    handling,
+    notices,
+    signals,
+    workflow,
+)
+from zhengwu.cases.intake import accept_case
+from zhengwu.cases.models import (
+    Case,
+    Decision,
+    Delivery,
+    Notice,
+)
+from zhengwu.cases.records import (
+    HANDLER_ROLES,
+    INTAKE_ROLES,
+    _locked,
+    _record,
+    _require_applicant_or_staff,
+    _require_staff,
+    _text,
+    _updates_caller,
+)
+from zhengwu.cases.steps import _open_step, _refuse, _with_steps
+from zhengwu.core import clock
+from zhengwu.core.errors import Conflict, ValidationFailed
+
+
+@_updates_caller
+def withdraw_case(
+    *, case: Case, by, reason: str = "", at: dt.datetime | None = None, revision: int | None = None
+) -> Case:
+    """The applicant withdraws the application before the decision (a clerk may record it for them)."""
+    _require_applicant_or_staff(by, case, *INTAKE_ROLES)
+    reason = _text(reason, field="reason", label=_("撤回理由"), required=False)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        _record(case, "withdraw", by=by, at=at, note=reason)
+        case.finished_at = at or clock.now()
+        case.save(update_fields=["finished_at"])
+    return case
+
+
+@_updates_caller
+def terminate_case(
+    *, case: Case, by, reason: str, at: dt.datetime | None = None, revision: int | None = None
+) -> Case:
+    """End the handling without a decision (the applicant died, the company was dissolved …), with the reason."""
+    _require_staff(by, case, *HANDLER_ROLES)
+    reason = _text(reason, field="reason", label=_("终止理由"))
+    with transaction.atomic():
+        case = _locked(case, revision)
+        _record(case, "terminate", by=by, at=at, note=reason)
+        case.finished_at = at or clock.now()
+        case.save(update_fields=["finished_at"])
+    return case
+
+
+@_updates_caller
+def decide_case(
+    *,
+    case: Case,
+    by,
+    grant: bool,
+    reasons: str = "",
+    result_name: str = "",
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> Case:
+    """Grant or deny (准予 / 不予行政许可) at the item's decision step, by whoever may take it — or, where the item is
+    authorised to the window, by the organisation's chief representative (handling.decision_refusal); a denial
+    states its reasons (行政许可法 第三十八条). Issues the decision document; the 制证 / 送达 steps open after it."""
+    reasons = _text(
+        reasons,
+        field="reasons",
+        label=_("不予许可的理由") if not grant else _("决定说明"),
+        required=not grant,
+    )
+    with transaction.atomic():
+        case = _with_steps(_locked(case, revision))
+        workflow.next_status(case.status, "decide")
+        _refuse(handling.decision_refusal(by, case, _open_step(case)))
+        decision = Decision.GRANT if grant else Decision.DENY
+        result_name = _text(
+            result_name, field="result_name", label=_("结果名称"), max_length=200, required=False
+        )
+        _record(
+            case,
+            "decide",
+            by=by,
+            at=at,
+            note=reasons,
+            data={
+                "decision": decision,
+                "reasons": reasons,
+                "result_name": result_name,
+                "assignee": getattr(by, "pk", None),
+            },
+            stamp="decided_at",
+        )
+        notices.issue(
+            case,
+            Notice.Kind.GRANT if grant else Notice.Kind.DENIAL,
+            decision=decision,
+            decision_label=str(Decision(decision).label),
+            reasons=reasons,
+            result_name=(result_name or case.version.result_name) if grant else "",
+            accepted_on=case.accepted_on.isoformat() if case.accepted_on else "",
+        )
+        signals.case_decided.send(sender=Case, case=case, grant=grant, by=by)
+    return case
+
+
+@_updates_caller
+def deliver_result(
+    *, case: Case, by, method: str, note: str = "", at: dt.datetime | None = None, revision: int | None = None
+) -> Case:
+    """Record that the result (licence or decision) reached the applicant: window pickup, post or electronic."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    if method not in Delivery.values:
+        raise ValidationFailed(
+            _("送达方式应为 window(窗口领取)、post(邮寄)或 electronic(电子送达)"), field="method"
+        )
+    note = _text(note, field="note", label=_("备注(如邮件单号)"), max_length=500, required=False)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "deliver")
+        _refuse(handling.unfinished_after_decision(case, action="deliver"))
+        gate = extensions.delivery_refusal(case)
+        if gate:
+            raise Conflict(gate, code="fee.unpaid")
+        step = _open_step(case)
+        if step is not None:  # the item's own 送达 step: its holder delivers
+            _refuse(handling.holder_refusal(by, case, step))
+        _record(case, "deliver", by=by, at=at, note=note, data={"method": method})
+    return case
+
+
+@_updates_caller
+def complete_case(*, case: Case, by, at: dt.datetime | None = None, revision: int | None = None) -> Case:
+    """Close the case (办结) once decided (and delivered, where it was)."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    with transaction.atomic():
+        case = _with_steps(_locked(case, revision))
+        workflow.next_status(case.status, "complete")
+        _refuse(handling.unfinished_after_decision(case, action="complete"))
+        _record(case, "complete", by=by, at=at, stamp="finished_at")
+    return case
+
+
+@_updates_caller
+def handle_instantly(
+    *, case: Case, by, grant: bool = True, reasons: str = "", delivery: str = Delivery.WINDOW, at=None
+) -> Case:
+    """即办件: accept, decide and complete on the spot, in one transaction (each with its own event)."""
+    if not case.version.instant:
+        raise ValidationFailed(_("该事项不是即办件,请按环节办理"), field="item")
+    with transaction.atomic():
+        case = accept_case(case=case, by=by, at=at)
+        case = decide_case(case=case, by=by, grant=grant, reasons=reasons, at=at)
+        case = deliver_result(case=case, by=by, method=delivery, at=at)
+        case = complete_case(case=case, by=by, at=at)
+    return case

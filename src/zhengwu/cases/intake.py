@@ -1,0 +1,308 @@
+"""The intake decision (受理): accepting (accept_case), acceptance deemed when the limit passes (deem_accepted), the
+one-time notice of what to supplement and its answer (request_supplement, supply_supplement) and refusal
+(refuse_case). Behind cases/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhengwu.cases import (
+    deadlines,
+    notices,
+    selectors,
+    signals,
+    workflow,
+)
+from zhengwu.cases.models import (
+    POWER_OF_ATTORNEY,
+    POWER_OF_ATTORNEY_NAME,
+    Case,
+    Notice,
+    Status,
+    SupplementRequest,
+)
+from zhengwu.cases.records import (
+    INTAKE_ROLES,
+    _actor,
+    _locked,
+    _record,
+    _require_applicant_or_staff,
+    _require_staff,
+    _text,
+    _today,
+    _updates_caller,
+    _with_one_calendar,
+)
+from zhengwu.catalog.models import ItemVersion
+from zhengwu.core import access, clock
+from zhengwu.core.calendar import current_calendar
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+
+
+def _intake_open(case: Case, at: dt.datetime | None) -> bool:
+    """False once the 5 working days for the intake decision have run out (第三十二条)."""
+    return not deadlines.deemed_accepted(current_calendar(), case.intake_start, _today(at))
+
+
+def _steps_payload(version: ItemVersion) -> tuple[list[dict], bool]:
+    if version.instant:
+        return [], False  # 即办件: decided at the window on the spot, no handling queue
+    steps = [
+        {"position": s.position, "name": s.name, "role": s.role, "days": s.days, "kind": s.kind}
+        for s in version.steps.order_by("position")
+    ]
+    # The item's first step is usually intake itself (受理, by the window): acceptance completes it.
+    first_done = bool(steps) and steps[0]["kind"] == "accept"
+    return steps, first_done
+
+
+@_updates_caller
+def accept_case(
+    *, case: Case, by, at: dt.datetime | None = None, revision: int | None = None, note: str = ""
+) -> Case:
+    """Accept the application (受理): the handling limits start the next working day and the first step opens.
+    After the 5 working days for the decision it is recorded as deemed acceptance as of receipt (第三十二条)."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "accept")
+        if not _intake_open(case, at):
+            return _deem(case, by=by, at=at)
+        steps, first_done = _steps_payload(case.version)
+        today = _today(at)
+        _record(
+            case,
+            "accept",
+            by=by,
+            at=at,
+            note=_text(note, field="note", label=_("备注"), required=False),
+            data={"accepted_on": today, "steps": steps, "first_step_done": first_done},
+        )
+        _issue_acceptance(case, deemed=False)
+    return case
+
+
+def _issue_acceptance(case: Case, *, deemed: bool) -> Notice:
+    return notices.issue(
+        case,
+        Notice.Kind.ACCEPTANCE,
+        accepted_on=case.accepted_on.isoformat(),
+        promised_due=case.promised_due.isoformat() if case.promised_due else "",
+        legal_due=case.legal_due.isoformat() if case.legal_due else "",
+        deemed=deemed,
+    )
+
+
+def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
+    steps, first_done = _steps_payload(case.version)
+    _record(
+        case,
+        "deem_accept",
+        by=by,
+        at=at,
+        note=f"收件后 {deadlines.INTAKE_WORKDAYS} 个工作日内未作受理决定,依法视为受理(行政许可法第三十二条)",
+        data={"accepted_on": case.intake_start, "steps": steps, "first_step_done": first_done},
+    )
+    _issue_acceptance(case, deemed=True)
+    # The breach itself is supervision's alert (rules.IntakeLate on the deem_accept event), raised with the event.
+    return case
+
+
+@_with_one_calendar
+def deem_accepted(*, today: dt.date | None = None) -> list[Case]:
+    """行政许可法 第三十二条: accept, as of the day of receipt, every case still without an intake decision after
+    5 working days. Idempotent: a case is deemed accepted once; run it daily (command or task)."""
+    today = today or clock.today()
+    calendar = current_calendar()
+    done = []
+    candidates = Case.objects.filter(status=Status.RECEIVED, intake_due__lt=today).values_list(
+        "pk", flat=True
+    )
+    for pk in list(candidates):
+        with transaction.atomic():
+            case = _locked(Case(pk=pk))
+            if case.status != Status.RECEIVED or not deadlines.deemed_accepted(
+                calendar, case.intake_start, today
+            ):
+                continue
+            done.append(_deem(case, by=None, at=None))
+    return done
+
+
+def _supplement_items(version: ItemVersion, items, *, agent: bool = False) -> list[dict]:
+    if not isinstance(items, list | tuple) or not items:
+        raise ValidationFailed(_("请一次性列出需要补正的全部材料及其问题"), field="items")
+    materials = {m.position: m.name for m in version.materials.all()}
+    own = selectors.own_power_of_attorney(version) if agent else None
+    if agent and own is None:  # a case filed by an agent: its power of attorney may be asked for too
+        materials[POWER_OF_ATTORNEY] = POWER_OF_ATTORNEY_NAME
+    clean = []
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise ValidationFailed(_("第 %(index)s 项补正内容格式不正确") % {"index": index}, field="items")
+        position = item.get("position")
+        if own is not None and position == POWER_OF_ATTORNEY:
+            position = own.position  # the item's own 委托书 material is the power of attorney
+        if position is not None:
+            if position not in materials:
+                raise ValidationFailed(
+                    _("第 %(index)s 项:本事项没有第 %(position)s 项材料")
+                    % {"index": index, "position": position},
+                    field="items",
+                )
+            name = materials[position]
+        else:
+            name = _text(
+                item.get("name"),
+                field="items",
+                label=_("第 %(index)s 项的材料名称") % {"index": index},
+                max_length=200,
+            )
+        problem = _text(
+            item.get("problem"),
+            field="items",
+            label=_("第 %(index)s 项「%(name)s」存在的问题") % {"index": index, "name": name},
+            max_length=500,
+        )
+        clean.append({"position": position, "name": name, "problem": problem})
+    return clean
+
+
+def _key(item: dict):
+    return ("material", item["position"]) if item.get("position") is not None else ("other", item["name"])
+
+
+@_updates_caller
+def request_supplement(
+    *,
+    case: Case,
+    by,
+    items: list[dict],
+    reason: str = "",
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> SupplementRequest:
+    """Tell the applicant at once everything missing or deficient (一次性告知): items [{position | name, problem}].
+    A later request naming a material the earlier ones did not needs a written `reason`, and raises a supervision
+    alert (supplement.repeated_new_materials) because it breaks the one-time notice."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    clean = _supplement_items(case.version, items, agent=bool(case.agent_name))
+    reason = _text(reason, field="reason", label=_("书面理由"), required=False)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "request_supplement")
+        if not _intake_open(case, at):
+            raise Conflict(
+                _("收件已超过 %(days)s 个工作日,依法视为受理,不能再要求补正")
+                % {"days": deadlines.INTAKE_WORKDAYS},
+                code="intake.expired",
+                field="status",
+            )
+        earlier = list(case.supplements.order_by("round"))
+        named_before = {_key(i) for s in earlier for i in s.items}
+        new = [i["name"] for i in clean if _key(i) not in named_before]
+        if earlier and new and not reason:
+            raise ValidationFailed(
+                _("一次性告知:本次补正新增了此前未告知的材料「%(new)s」,须写明书面理由")
+                % {"new": "、".join(new)},
+                code="supplement.new_materials_need_reason",
+                field="reason",
+            )
+        request = SupplementRequest.objects.create(
+            case=case,
+            round=len(earlier) + 1,
+            items=clean,
+            reason=reason,
+            requested_at=at or clock.now(),
+            requested_by=_actor(by),
+        )
+        _record(
+            case,
+            "request_supplement",
+            by=by,
+            at=at,
+            note=reason,
+            data={"round": request.round, "items": clean},
+        )
+        notices.issue(case, Notice.Kind.SUPPLEMENT, items=clean, round=request.round, reason=reason)
+        # New materials after the first notice: supervision's RepeatedSupplement raises the alert on this event.
+    return request
+
+
+@_updates_caller
+def supply_supplement(
+    *,
+    case: Case,
+    by,
+    paper: list[int] | tuple = (),
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> Case:
+    """The applicant has supplied everything asked for (uploaded after the request, or — at the window — handed in
+    on paper: `paper` lists those positions). The 5 working days for the intake decision start again."""
+    _require_applicant_or_staff(by, case, *INTAKE_ROLES)
+    if paper and by is not None and access.staff_of(by) is None:
+        raise AccessDenied(_("纸质材料须由窗口工作人员登记收取"))
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "supply_supplement")
+        request = case.supplements.filter(supplied_at__isnull=True).order_by("-round").first()
+        uploaded = set(
+            case.materials.filter(uploaded_at__gte=request.requested_at).values_list("position", flat=True)
+        )
+        missing = [
+            i["name"]
+            for i in request.items
+            if i["position"] is not None and i["position"] not in uploaded | set(paper)
+        ]
+        if missing:
+            raise ValidationFailed(
+                _("以下材料尚未补交:%(missing)s") % {"missing": "、".join(missing)}, field="materials"
+            )
+        request.supplied_at = at or clock.now()
+        request.save(update_fields=["supplied_at"])
+        _record(
+            case,
+            "supply_supplement",
+            by=by,
+            at=at,
+            data={"round": request.round, "received_on": _today(at), "paper": list(paper)},
+        )
+    return case
+
+
+@_updates_caller
+def refuse_case(
+    *,
+    case: Case,
+    by,
+    reason: str,
+    legal_basis: str = "",
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> Case:
+    """Refuse the application (不予受理) with the legal reason; a notice says why and how to appeal."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    reason = _text(reason, field="reason", label=_("不予受理的理由"))
+    legal_basis = _text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500, required=False)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "refuse")
+        if not _intake_open(case, at):
+            raise Conflict(
+                _("收件已超过 %(days)s 个工作日,依法视为受理,不能再不予受理")
+                % {"days": deadlines.INTAKE_WORKDAYS},
+                code="intake.expired",
+                field="status",
+            )
+        _record(
+            case, "refuse", by=by, at=at, note=reason, data={"reason": reason, "legal_basis": legal_basis}
+        )
+        case.finished_at = at or clock.now()
+        case.save(update_fields=["finished_at"])
+        notices.issue(case, Notice.Kind.REFUSAL, reason=reason, legal_basis=legal_basis)
+        signals.case_refused.send(sender=Case, case=case, by=by, reason=reason, legal_basis=legal_basis)
+    return case

@@ -1,0 +1,255 @@
+"""What every case write shares: the role groups, the decorators that keep the caller's Case current and the
+calendar pinned, locking the case, the staff and applicant checks, recording an event (_record: the checked
+transition, the event, the audit record and the notifications) and rebuilding the stored copies from the events
+(_refresh). Used by the job modules behind cases/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from django.utils.translation import gettext as _
+
+from zhengwu.cases import (
+    history,
+    notify,
+    selectors,
+    workflow,
+)
+from zhengwu.cases.models import (
+    Case,
+    CaseEvent,
+    CaseStep,
+)
+from zhengwu.core import access, actors, audit, clock, inputs
+from zhengwu.core.calendar import current_calendar
+from zhengwu.core.calendar import pinned as pinned_calendar
+from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.models import Role
+
+INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+HANDLER_ROLES = (Role.APPROVER, Role.DEPARTMENT_HEAD)
+HEAD_ROLES = (Role.DEPARTMENT_HEAD,)
+
+
+def _updates_caller(service):
+    """After the write, the Case the caller passed shows the new state too (services lock and work on a fresh copy).
+    The calendar is checked against the database once for the whole write (calendar.pinned)."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        with pinned_calendar():
+            result = service(*args, **kwargs)
+        original = kwargs.get("case")
+        if isinstance(original, Case) and original.pk is not None and result is not original:
+            if isinstance(result, Case) and result.pk == original.pk:
+                _copy_written(result, original)  # what was just written, without reading it back (issue 20)
+            else:
+                _reload(original)
+        return result
+
+    return wrapper
+
+
+def _with_one_calendar(service):
+    """The calendar checked against the database once for the whole write (calendar.pinned)."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        with pinned_calendar():
+            return service(*args, **kwargs)
+
+    return wrapper
+
+
+_RELATIONS = tuple(f for f in Case._meta.concrete_fields if f.is_relation)
+
+
+def _reload(case: Case) -> None:
+    """refresh_from_db in one query: the stored values again, related objects kept where the key did not change
+    (the item, version, organisation, applicant and window a case points at are not changed by its writes)."""
+    keep = {f.name: getattr(case, f.name) for f in _RELATIONS if f.is_cached(case)}
+    before = {f.name: getattr(case, f.attname) for f in _RELATIONS}
+    case.refresh_from_db()
+    for name, obj in keep.items():
+        field = Case._meta.get_field(name)
+        if getattr(case, field.attname) == before[name]:
+            field.set_cached_value(case, obj)
+
+
+def _copy_written(fresh: Case, case: Case) -> None:
+    """Give `case` the values of `fresh`, the copy a service locked, changed and saved (its related objects too)."""
+    for field in Case._meta.concrete_fields:
+        setattr(case, field.attname, getattr(fresh, field.attname))
+    case._state.fields_cache = dict(fresh._state.fields_cache)
+    if "recorded_events" in fresh.__dict__:
+        case.recorded_events = fresh.recorded_events
+
+
+_actor = actors.acting_user
+
+
+_label = functools.partial(actors.acting_label, system="系统", anonymous="申请人", applicant=True)
+
+
+_text = inputs.text
+
+
+def _days(value, *, field: str, label: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValidationFailed(
+            _("%(label)s必须是不小于 %(minimum)s 的整数") % {"label": label, "minimum": minimum}, field=field
+        )
+    return value
+
+
+def _locked(case: Case, revision: int | None = None) -> Case:
+    fresh = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("applicant", "organisation", "version", "item", "window")
+        .filter(pk=case.pk)
+        .first()
+    )
+    if fresh is None:
+        raise NotFound(_("找不到该办件"), field="number")
+    if revision is not None and fresh.revision != revision:
+        raise Conflict(
+            _("该办件已被他人更新,您看到的不是最新状态。请刷新后再操作,您填写的内容不会丢失。"),
+            code="stale",
+            field="revision",
+        )
+    return fresh
+
+
+def _require_staff(by, case: Case, *roles: str):
+    """The acting staff member, who must hold one of the roles and see the case (None: the platform itself)."""
+    if by is None:
+        return None
+    staff = access.require_role(by, *roles)
+    if not selectors.visible_cases(by).filter(pk=case.pk).exists():
+        raise AccessDenied(_("该办件不在您的职责范围内"))
+    return staff
+
+
+def _require_applicant_or_staff(by, case: Case, *roles: str) -> None:
+    if by is None or selectors.is_applicant_side(by, case):
+        return
+    _require_staff(by, case, *roles)
+
+
+def _refresh(
+    case: Case, state: history.CaseState | None = None, *, also: tuple[str, ...] = ()
+) -> history.CaseState:
+    """Rebuild the stored copies (case fields and steps) from the events (`state`: derived already from them);
+    `also`: other fields of the case the service set, saved in the same statement."""
+    if state is None:
+        events = list(case.events.order_by("seq").values("action", "at", "data"))
+        state = history.derive(events, current_calendar())
+    snapshot = history.snapshot(state)
+    for name, value in snapshot.items():
+        setattr(case, name, value)
+    case.save(update_fields=[*snapshot, "revision", *also])
+    if not state.steps:  # steps come with acceptance; before it there are none to store
+        return state
+    # the steps as read in this write (_with_steps), else from the database; forgotten below once written
+    rows = {s.position: s for s in case.steps.all()}
+    getattr(case, "_prefetched_objects_cache", {}).pop("steps", None)
+    changed, new = [], []
+    for position, values in history.step_snapshots(state).items():
+        row = rows.get(position)
+        if row is None:
+            new.append(CaseStep(case=case, position=position, **values))
+            continue
+        if any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            changed.append(row)
+    if new:
+        CaseStep.objects.bulk_create(new)
+    if changed:
+        CaseStep.objects.bulk_update(changed, list(history.step_snapshots(state)[changed[0].position]))
+    return state
+
+
+def _record(
+    case: Case,
+    action: str,
+    *,
+    by,
+    at: dt.datetime | None = None,
+    note: str = "",
+    data: dict | None = None,
+    organisation=None,
+    stamp: str = "",
+) -> CaseEvent:
+    """Move the case by `action` (checked against the table): the event, the rebuilt copies, the audit record and
+    the applicant's notifications, all in the caller's transaction. `stamp` names a moment field of the case
+    (decided_at, finished_at) set to the event's time with the copies."""
+    before = case.status
+    after = workflow.next_status(before, action)
+    at = at or clock.now()
+    # The events so far, read once: for the next number, for supervision's rules and for rebuilding the copies.
+    earlier = (
+        list(case.events.order_by("seq").values("seq", "action", "at", "data", "actor_id")) if case.pk else []
+    )
+    seq = (earlier[-1]["seq"] if earlier else 0) + 1
+    event = CaseEvent(
+        case=case,
+        seq=seq,
+        at=at,
+        action=action,
+        from_status=before or "",
+        to_status=after,
+        actor=_actor(by),
+        actor_label=_label(by)[:150],
+        organisation=organisation or case.organisation,
+        note=note,
+        data=_jsonable(data or {}),
+    )
+    events = [
+        *earlier,
+        {"seq": seq, "action": action, "at": at, "data": event.data, "actor_id": event.actor_id},
+    ]
+    calendar = current_calendar()
+    state = history.derive(events, calendar)
+    # What supervision's rules (run on post_save, inside this transaction) would otherwise read again.
+    event.prepared_context = {
+        "events": events,
+        "case": case,
+        "calendar": calendar,
+        "after": state,
+        "actor_staff": access.staff_of(by) if event.actor_id is not None else None,
+    }
+    event.save(force_insert=True)
+    case.revision += 1
+    # the events as they now stand at this revision, for a summary right after the write (selectors.case_summary)
+    case.recorded_events = (
+        case.revision,
+        [{"action": e["action"], "at": e["at"], "data": e["data"]} for e in events],
+    )
+    if stamp:
+        setattr(case, stamp, at)
+    _refresh(case, state, also=(stamp,) if stamp else ())
+    notify.queue(case, event)
+    audit.record(
+        f"cases.{action}",
+        case,
+        actor=_actor(by),
+        summary={"number": case.number, "from": before, "to": after, "note": note[:200]},
+        rows=[event],
+    )
+    return event
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _today(at: dt.datetime | None) -> dt.date:
+    return clock.local_date(at or clock.now())

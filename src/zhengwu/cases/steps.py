@@ -1,0 +1,222 @@
+"""Handling steps: claiming, assigning, completing and returning the open step (claim_step, assign_step,
+complete_step, return_step) and files attached to the case (attach_file). Who may act on a step is decided in
+cases/handling.py. Behind cases/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext as _
+
+from zhengwu.cases import (
+    handling,
+    workflow,
+)
+from zhengwu.cases.models import (
+    Case,
+    CaseAttachment,
+    CaseStep,
+)
+from zhengwu.cases.records import (
+    HEAD_ROLES,
+    INTAKE_ROLES,
+    _actor,
+    _locked,
+    _record,
+    _require_staff,
+    _text,
+    _today,
+    _updates_caller,
+)
+from zhengwu.cases.submission import _extension, check_upload
+from zhengwu.core import access, clock
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.models import Role
+
+
+def _with_steps(case: Case) -> Case:
+    """The case with its steps (assignees loaded) read once for the write: the checks before the event and the
+    rebuild after it use them (_refresh forgets them once it has written)."""
+    prefetch_related_objects([case], Prefetch("steps", queryset=CaseStep.objects.select_related("assignee")))
+    return case
+
+
+def _open_step(case: Case) -> CaseStep | None:
+    """The open step, its assignee loaded."""
+    if "steps" in getattr(case, "_prefetched_objects_cache", {}):
+        return next((s for s in case.steps.all() if s.state == CaseStep.State.OPEN), None)
+    return case.steps.filter(state=CaseStep.State.OPEN).select_related("assignee").first()
+
+
+def _current_step(case: Case) -> CaseStep:
+    step = _open_step(case)
+    if step is None:
+        raise Conflict(_("办件当前没有待办理的环节"), field="step")
+    return step
+
+
+def _refuse(refusal) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+@_updates_caller
+def claim_step(*, case: Case, by, revision: int | None = None) -> CaseStep:
+    """Take the current step from the queue of its role (the item's organisation's staff holding the role)."""
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "claim_step")
+        step = _current_step(case)
+        _refuse(handling.claim_refusal(by, case, step))
+        _record(
+            case,
+            "claim_step",
+            by=by,
+            data={
+                "position": step.position,
+                "assignee": by.pk,
+                "assignee_label": handling.assignee_label(by),
+            },
+        )
+    return case.steps.get(position=step.position)
+
+
+@_updates_caller
+def assign_step(*, case: Case, by, to, revision: int | None = None) -> CaseStep:
+    """A department head of the item's organisation gives the current step to a member of staff who may take it
+    (its role, the item's organisation)."""
+    _require_staff(by, case, *HEAD_ROLES)
+    if by is not None and not access.takes_step(by, Role.DEPARTMENT_HEAD, case.organisation):
+        raise AccessDenied(
+            _("只有%(o)s的部门负责人可以分派该办件的环节") % {"o": case.organisation.name},
+            code="step.assign_other_organisation",
+        )
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "assign_step")
+        step = _current_step(case)
+        target = access.staff_of(to)
+        if target is None or not target.has_role(step.role):
+            raise ValidationFailed(
+                _("只能分派给具有「%(label)s」角色的工作人员") % {"label": Role(step.role).label}, field="to"
+            )
+        if handling.step_refusal(to, case, step) is not None:
+            raise ValidationFailed(
+                _("%(name)s不在该办件的实施机构,不能分派") % {"name": target.name}, field="to"
+            )
+        _record(
+            case,
+            "assign_step",
+            by=by,
+            data={"position": step.position, "assignee": to.pk, "assignee_label": target.name},
+        )
+    return case.steps.get(position=step.position)
+
+
+@_updates_caller
+def complete_step(
+    *, case: Case, by, opinion: str, at: dt.datetime | None = None, revision: int | None = None
+) -> CaseStep:
+    """Finish the current step with an opinion; the next step opens the same day. The decision step is finished
+    by the decision (decide_case), a delivery step (送达) by recording the delivery (deliver_result)."""
+    opinion = _text(opinion, field="opinion", label=_("办理意见"))
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "complete_step")
+        step = _current_step(case)
+        _refuse(handling.holder_refusal(by, case, step))
+        if step.kind == "decide":
+            raise Conflict(
+                _("「%(name)s」是决定环节,请作出准予或不予许可的决定") % {"name": step.name},
+                code="step.is_decision",
+                field="step",
+            )
+        if step.kind == "deliver":
+            raise Conflict(
+                _("「%(name)s」是送达环节,请登记送达方式") % {"name": step.name},
+                code="step.is_delivery",
+                field="step",
+            )
+        _record(
+            case,
+            "complete_step",
+            by=by,
+            at=at,
+            note=opinion,
+            data={
+                "position": step.position,
+                "on": _today(at),
+                "opinion": opinion,
+                "assignee": getattr(by, "pk", None),
+            },
+        )
+    return case.steps.get(position=step.position)
+
+
+@_updates_caller
+def return_step(
+    *,
+    case: Case,
+    by,
+    to_position: int,
+    reason: str,
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> CaseStep:
+    """Send the case back to an earlier step with a reason; that step opens again with a fresh limit."""
+    reason = _text(reason, field="reason", label=_("退回理由"))
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "return_step")
+        step = _current_step(case)
+        _refuse(handling.holder_refusal(by, case, step))
+        target = case.steps.filter(position=to_position).first()
+        if target is None or to_position >= step.position or target.started_on is None:
+            raise ValidationFailed(_("只能退回到此前已办理过的环节"), field="to_position")
+        if target.completed_on == case.accepted_on and target.kind == "accept":
+            raise ValidationFailed(
+                _("受理环节已随受理完成,不能退回;如需补正请终止后重新申请"), field="to_position"
+            )
+        _record(
+            case,
+            "return_step",
+            by=by,
+            at=at,
+            note=reason,
+            data={"from": step.position, "to": to_position, "on": _today(at), "reason": reason},
+        )
+    return case.steps.get(position=to_position)
+
+
+@_updates_caller
+def attach_file(
+    *, case: Case, by, upload, step_position: int | None = None, purpose: str = "opinion"
+) -> CaseAttachment:
+    """Attach a file to a step's opinion (purpose "opinion") or the result issued (purpose "result")."""
+    _require_staff(by, case, *INTAKE_ROLES)
+    if purpose not in ("opinion", "result"):
+        raise ValidationFailed(_("附件用途应为 opinion 或 result"), field="purpose")
+    data, content_type = check_upload(upload)
+    filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    with transaction.atomic():
+        case = _locked(case)
+        workflow.next_status(case.status, "attach")
+        row = CaseAttachment(
+            case=case,
+            step_position=step_position if step_position is not None else case.current_step,
+            purpose=purpose,
+            filename=filename,
+            content_type=content_type,
+            size=len(data),
+            uploaded_at=clock.now(),
+            uploaded_by=_actor(by),
+        )
+        digest = hashlib.sha256(data).hexdigest()
+        row.file.save(f"{digest[:16]}-{purpose}{_extension(content_type)}", ContentFile(data), save=False)
+        row.save()
+        _record(case, "attach", by=by, data={"purpose": purpose, "filename": filename, "sha256": digest})
+    return row

@@ -1,0 +1,181 @@
+"""Suspension and extension: suspending and resuming the clock (suspend_case, resume_case) and asking for and
+deciding an extension of the legal limit (request_extension, decide_extension). Behind cases/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhengwu.cases import (
+    deadlines,
+    workflow,
+)
+from zhengwu.cases.models import (
+    Case,
+    CaseStep,
+    ExtensionRequest,
+    Suspension,
+)
+from zhengwu.cases.records import (
+    HANDLER_ROLES,
+    HEAD_ROLES,
+    INTAKE_ROLES,
+    _actor,
+    _days,
+    _locked,
+    _record,
+    _require_staff,
+    _text,
+    _today,
+    _updates_caller,
+)
+from zhengwu.core import clock
+from zhengwu.core.calendar import current_calendar
+from zhengwu.core.errors import Conflict, ValidationFailed
+
+
+@_updates_caller
+def suspend_case(
+    *,
+    case: Case,
+    by,
+    kind: str,
+    reason: str,
+    expected_days: int,
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+) -> Suspension:
+    """行政许可法 第四十五条: a special procedure (听证, 招标, 拍卖, 检验, 检测, 检疫, 鉴定, 专家评审) stops the clock
+    from the day after today until resumption. `expected_days` (working days) is told to the applicant."""
+    _require_staff(by, case, *HANDLER_ROLES)
+    if kind not in deadlines.SUSPENSION_KINDS:
+        kinds = "、".join(f"{k}({v})" for k, v in deadlines.SUSPENSION_KINDS.items())
+        raise ValidationFailed(_("特别程序应为:%(kinds)s") % {"kinds": kinds}, field="kind")
+    reason = _text(reason, field="reason", label=_("中止理由"))
+    expected_days = _days(expected_days, field="expected_days", label=_("预计时长(工作日)"))
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "suspend")
+        today = _today(at)
+        expected_end = current_calendar().add_workdays(today, expected_days).value
+        row = Suspension.objects.create(
+            case=case,
+            kind=kind,
+            reason=reason,
+            expected_days=expected_days,
+            started_on=today,
+            started_by=_actor(by),
+        )
+        _record(
+            case,
+            "suspend",
+            by=by,
+            at=at,
+            note=reason,
+            data={"since": today, "kind": kind, "expected_days": expected_days, "expected_end": expected_end},
+        )
+    return row
+
+
+@_updates_caller
+def resume_case(
+    *, case: Case, by, note: str = "", at: dt.datetime | None = None, revision: int | None = None
+) -> Case:
+    """End the special procedure: counting resumes the next working day and the due dates are set again."""
+    _require_staff(by, case, *HANDLER_ROLES)
+    note = _text(note, field="note", label=_("备注"), required=False)
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "resume")
+        today = _today(at)
+        row = case.suspensions.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+        if row is not None:
+            row.ended_on = today
+            row.save(update_fields=["ended_on"])
+        _record(case, "resume", by=by, at=at, note=note, data={"until": today})
+    return case
+
+
+def _extension_room(case: Case) -> int:
+    return case.version.extension_days - case.extension_days
+
+
+@_updates_caller
+def request_extension(
+    *, case: Case, by, days: int, reason: str, at: dt.datetime | None = None, revision: int | None = None
+) -> ExtensionRequest:
+    """The handler asks for more working days (延期); the department head decides. Never past the item's legal
+    extension (行政许可法 第四十二条), and only before the legal due date."""
+    days = _days(days, field="days", label=_("延期天数"))
+    reason = _text(reason, field="reason", label=_("延期理由"))
+    with transaction.atomic():
+        case = _locked(case, revision)
+        workflow.next_status(case.status, "request_extension")
+        step = case.steps.filter(state=CaseStep.State.OPEN).first()
+        if by is not None and not (step and step.assignee_id == by.pk):
+            _require_staff(by, case, *HANDLER_ROLES)
+        elif by is not None:
+            _require_staff(by, case, *INTAKE_ROLES)
+        _check_extension(case, days)
+        if case.legal_due and _today(at) > case.legal_due:
+            raise Conflict(_("已超过法定办结期限,不能再申请延期"), code="extension.too_late", field="days")
+        if case.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
+            raise Conflict(_("已有一项延期申请待审批"), field="days")
+        row = ExtensionRequest.objects.create(
+            case=case, days=days, reason=reason, requested_at=at or clock.now(), requested_by=_actor(by)
+        )
+        _record(case, "request_extension", by=by, at=at, note=reason, data={"days": days, "request": row.pk})
+    return row
+
+
+def _check_extension(case: Case, days: int) -> None:
+    # 行政许可法 第四十二条: extension at most the item's legal extension (10 working days unless a law says more).
+    room = _extension_room(case)
+    if case.version.extension_days == 0:
+        raise ValidationFailed(
+            _("本事项没有法定延长时限,不能延期"), code="extension.exceeds_legal", field="days"
+        )
+    if days > room:
+        raise ValidationFailed(
+            _(
+                "延期不得超过法定延长时限 %(extension_days)s 个工作日(已批准 %(approved)s 个,最多还能延 %(room)s 个)"
+            )
+            % {"extension_days": case.version.extension_days, "approved": case.extension_days, "room": room},
+            code="extension.exceeds_legal",
+            field="days",
+        )
+
+
+@_updates_caller
+def decide_extension(
+    *, extension: ExtensionRequest, by, approve: bool, note: str = "", at: dt.datetime | None = None
+) -> ExtensionRequest:
+    """The department head approves or rejects an extension request; approval moves the due dates."""
+    case = extension.case
+    _require_staff(by, case, *HEAD_ROLES)
+    note = _text(note, field="note", label=_("审批意见"), required=not approve)
+    with transaction.atomic():
+        case = _locked(case)
+        row = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+        if row.state != ExtensionRequest.State.PENDING:
+            raise Conflict(_("该延期申请已%(state)s") % {"state": row.get_state_display()}, field="extension")
+        action = "approve_extension" if approve else "reject_extension"
+        workflow.next_status(case.status, action)
+        if approve:
+            _check_extension(case, row.days)
+        row.state = ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REJECTED
+        row.decided_at, row.decided_by, row.note = at or clock.now(), _actor(by), note
+        row.save(update_fields=["state", "decided_at", "decided_by", "note"])
+        _record(
+            case,
+            action,
+            by=by,
+            at=at,
+            note=note,
+            data={"days": row.days, "request": row.pk, "approved_on": _today(at)}
+            if approve
+            else {"request": row.pk},
+        )
+    return row

@@ -1,0 +1,63 @@
+"""Appeals against a rating: filed (file_appeal) and decided (decide_appeal). Behind evaluation/services.py."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from zhengwu.core import access, audit, clock
+from zhengwu.core.errors import AccessDenied, Conflict
+from zhengwu.evaluation import rules
+from zhengwu.evaluation.models import (
+    Appeal,
+    Rating,
+    Rectification,
+)
+from zhengwu.evaluation.ratings import _transition
+from zhengwu.evaluation.shared import APPEAL_DECIDERS, _text
+
+
+def file_appeal(*, rating: Rating, by, reason: str) -> Appeal:
+    """Staff of the rated organisation ask the centre to set a rating aside as malicious or mistaken."""
+    staff = access.staff_of(by)
+    if staff is None:
+        raise AccessDenied("需要工作人员账号")
+    access.require_organisation(by, rating.organisation)
+    reason = _text(reason, field="reason", label="申诉理由")
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(rating=rating, reason=reason, filed_at=clock.now(), filed_by=by)
+            audit.record(
+                "evaluation.appeal.file", appeal, actor=by, summary={"rating": rating.subject_number}
+            )
+    except IntegrityError:
+        raise Conflict("该评价已申诉过,不能重复申诉", code="already_appealed", field="reason") from None
+    return appeal
+
+
+def decide_appeal(*, appeal: Appeal, by, upheld: bool, note: str) -> Appeal:
+    """The centre decides. Upheld: the rating stays on record but leaves the figures, and its rectification ends."""
+    access.require_role(by, *APPEAL_DECIDERS)
+    access.require_organisation(by, appeal.rating.organisation)
+    note = _text(note, field="note", label="审核意见")
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().select_related("rating").get(pk=appeal.pk)
+        if appeal.state != Appeal.State.PENDING:
+            raise Conflict("该申诉已审核", code="already_decided", field="state")
+        if appeal.filed_by_id == by.pk:
+            raise AccessDenied("不能审核自己提出的申诉")
+        appeal.state = Appeal.State.UPHELD if upheld else Appeal.State.REJECTED
+        appeal.decided_at, appeal.decided_by, appeal.decision_note = clock.now(), by, note
+        appeal.save()
+        if upheld:
+            Rating.objects.filter(pk=appeal.rating_id).update(excluded=True)
+            appeal.rating.excluded = True
+            rect = Rectification.objects.select_for_update().filter(rating_id=appeal.rating_id).first()
+            if rect is not None and rect.state in rules.ACTIVE:
+                _transition(rect, "void", by=by, note=note, closed_at=clock.now())
+        audit.record(
+            "evaluation.appeal.decide",
+            appeal,
+            actor=by,
+            summary={"rating": appeal.rating.subject_number, "upheld": bool(upheld)},
+        )
+    return appeal

@@ -1,0 +1,96 @@
+"""A region's evaluation settings (save_settings) and what happens to cases left unrated (apply_unrated_policy).
+Behind evaluation/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from zhengwu.cases.models import Case
+from zhengwu.cases.models import Status as CaseStatus
+from zhengwu.core import access, audit, clock
+from zhengwu.core.calendar import current_calendar
+from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.models import Region, Role
+from zhengwu.evaluation import rules, selectors
+from zhengwu.evaluation.models import (
+    EvaluationSettings,
+    Rating,
+    RatingChannel,
+    UnratedPolicy,
+)
+from zhengwu.evaluation.ratings import rate
+
+
+def save_settings(
+    *, region: Region, by, rectification_days: int, unrated_policy: str, unrated_after_days: int
+) -> EvaluationSettings:
+    """A centre manager sets the region's rectification limit and what becomes of unrated cases."""
+    access.require_role(by, Role.CENTRE_MANAGER)
+    if not access.visible_regions(by).filter(pk=region.pk).exists():
+        raise AccessDenied("该行政区划不在您的管理范围内")
+    try:
+        days, after = int(rectification_days), int(unrated_after_days)
+    except (TypeError, ValueError):
+        raise ValidationFailed("时限应为整数个工作日", field="rectification_days") from None
+    if not 1 <= days <= 60:
+        raise ValidationFailed("差评整改时限应在 1 至 60 个工作日之间", field="rectification_days")
+    if not 1 <= after <= 60:
+        raise ValidationFailed("未评价处理时限应在 1 至 60 个工作日之间", field="unrated_after_days")
+    if unrated_policy not in UnratedPolicy.values:
+        raise ValidationFailed("未评价的处理方式无效", field="unrated_policy")
+    with transaction.atomic():
+        row, _created = EvaluationSettings.objects.update_or_create(
+            region=region,
+            defaults={
+                "rectification_days": days,
+                "unrated_policy": unrated_policy,
+                "unrated_after_days": after,
+                "updated_at": clock.now(),
+            },
+        )
+        audit.record(
+            "evaluation.settings",
+            row,
+            actor=by,
+            summary={"region": region.code, "days": days, "policy": unrated_policy, "after": after},
+        )
+    return row
+
+
+def apply_unrated_policy(*, today: dt.date | None = None) -> int:
+    """Where a region counts unrated cases as satisfied, rate (满意, channel 逾期未评默认) every case completed more
+    than its working days ago and never rated. Returns how many were rated. Idempotent."""
+    today = today or clock.today()
+    calendar = current_calendar()
+    rated = 0
+    candidates = (
+        Case.objects.filter(status=CaseStatus.COMPLETED, finished_at__isnull=False)
+        .exclude(pk__in=Rating.objects.filter(case__isnull=False).values("case_id"))
+        .select_related("organisation__region")
+    )
+    cache: dict[int, EvaluationSettings] = {}
+    for case in candidates.iterator():
+        region_id = case.organisation.region_id
+        if region_id not in cache:
+            cache[region_id] = selectors.settings_for(case.organisation)
+        setting = cache[region_id]
+        if setting.unrated_policy != UnratedPolicy.SATISFIED:
+            continue
+        if today <= rules.unrated_deadline(
+            clock.local_date(case.finished_at), setting.unrated_after_days, calendar
+        ):
+            continue
+        try:
+            rate(
+                kind="case",
+                pk=case.pk,
+                level=4,
+                channel=RatingChannel.DEFAULT,
+                comment="逾期未评价,按本地规定视为满意",
+            )
+            rated += 1
+        except Conflict:
+            continue
+    return rated
