@@ -141,9 +141,51 @@ def after_denial(case: Case, by) -> None:
                 continuing.append(_row(m))
     finally:
         services.HOLDING.reset(token)
+    _announce(
+        joint,
+        member,
+        refused,
+        members,
+        stopped,
+        continuing,
+        by=by,
+        kind=JointNotice.Kind.REFUSAL,
+        reasons=reasons,
+        legal_basis=legal_basis,
+        ended=Phase.DENIED,
+        event="member_denied",
+        opening=_("您的一件事「%(name)s」(联办件 %(number)s)中,%(org)s对「%(item)s」作出不予许可决定。"),
+        stopped_text=_("以其为前置审批依据的%(items)s已终止办理。"),
+        ended_text=_("联办件已终止。"),
+        closing=_("详见不予许可决定书和通报 %(d)s。"),
+    )
+
+
+def _announce(
+    joint,
+    member,
+    refused,
+    members,
+    stopped,
+    continuing,
+    *,
+    by,
+    kind,
+    reasons: str,
+    legal_basis: str,
+    ended: str,
+    event: str,
+    opening: str,
+    stopped_text: str,
+    ended_text: str,
+    closing: str,
+):
+    """What a member's refusal (不予许可 after acceptance, 不予受理 at intake) tells everyone: one notice to every member
+    department, the joint case ended when nothing is left running, its event, and one message to the applicant (the
+    texts, whole translated sentences, are the caller's)."""
     notice = services._notice(
         joint,
-        JointNotice.Kind.REFUSAL,
+        kind,
         refused=_row(refused),
         reasons=reasons,
         legal_basis=legal_basis,
@@ -152,11 +194,11 @@ def after_denial(case: Case, by) -> None:
         members=[_row(m) for m in members if m.position != member.position],
     )
     if not continuing:
-        joint.phase, joint.finished_at = Phase.DENIED, clock.now()
+        joint.phase, joint.finished_at = ended, clock.now()
         joint.save(update_fields=["phase", "finished_at"])
     services._event(
         joint,
-        "member_denied",
+        event,
         by=by,
         note=reasons[:500],
         organisation=refused.case.organisation,
@@ -168,23 +210,21 @@ def after_denial(case: Case, by) -> None:
             "continuing": [r["position"] for r in continuing],
         },
     )
-    text = _("您的一件事「%(name)s」(联办件 %(number)s)中,%(org)s对「%(item)s」作出不予许可决定。") % {
+    text = opening % {
         "name": joint.version.name,
         "number": joint.number,
         "org": refused.case.organisation.name,
         "item": refused.case.version.name,
     }
     if stopped:
-        text += _("以其为前置审批依据的%(items)s已终止办理。") % {
-            "items": "、".join(r["item"] for r in stopped)
-        }
+        text += stopped_text % {"items": "、".join(r["item"] for r in stopped)}
     if continuing:
         text += _("%(items)s继续办理,如不再需要可申请撤回。") % {
             "items": "、".join(r["item"] for r in continuing)
         }
     else:
-        text += _("联办件已终止。")
-    services._message(joint, text + _("详见不予许可决定书和通报 %(d)s。") % {"d": notice.document_number})
+        text += ended_text
+    services._message(joint, text + closing % {"d": notice.document_number})
 
 
 INTAKE_PHASES = (Phase.RECEIVED, Phase.NOTIFIED)  # the member cases are still at intake (收件, not accepted)
@@ -251,50 +291,24 @@ def after_refusal(case: Case, by, reason: str, legal_basis: str) -> None:
                 continuing.append(_row(m))
     finally:
         _CASCADING.reset(token)
-    notice = services._notice(
+    _announce(
         joint,
-        JointNotice.Kind.NOT_ACCEPTED,
-        refused=_row(refused),
+        member,
+        refused,
+        members,
+        stopped,
+        continuing,
+        by=by,
+        kind=JointNotice.Kind.NOT_ACCEPTED,
         reasons=reason,
         legal_basis=legal_basis,
-        stopped=stopped,
-        continuing=continuing,
-        members=[_row(m) for m in members if m.position != member.position],
+        ended=Phase.REFUSED,
+        event="member_refused",
+        opening=_("您的一件事「%(name)s」(联办件 %(number)s)中,%(org)s对「%(item)s」不予受理。"),
+        stopped_text=_("以其为前置审批依据的%(items)s同时不予受理。"),
+        ended_text=_("联办申请不予受理。"),
+        closing=_("详见不予受理决定书和通报 %(d)s。"),
     )
-    if not continuing:
-        joint.phase, joint.finished_at = Phase.REFUSED, clock.now()
-        joint.save(update_fields=["phase", "finished_at"])
-    services._event(
-        joint,
-        "member_refused",
-        by=by,
-        note=reason[:500],
-        organisation=refused.case.organisation,
-        data={
-            "position": member.position,
-            "legal_basis": legal_basis,
-            "document_number": notice.document_number,
-            "stopped": [r["position"] for r in stopped],
-            "continuing": [r["position"] for r in continuing],
-        },
-    )
-    text = _("您的一件事「%(name)s」(联办件 %(number)s)中,%(org)s对「%(item)s」不予受理。") % {
-        "name": joint.version.name,
-        "number": joint.number,
-        "org": refused.case.organisation.name,
-        "item": refused.case.version.name,
-    }
-    if stopped:
-        text += _("以其为前置审批依据的%(items)s同时不予受理。") % {
-            "items": "、".join(r["item"] for r in stopped)
-        }
-    if continuing:
-        text += _("%(items)s继续办理,如不再需要可申请撤回。") % {
-            "items": "、".join(r["item"] for r in continuing)
-        }
-    else:
-        text += _("联办申请不予受理。")
-    services._message(joint, text + _("详见不予受理决定书和通报 %(d)s。") % {"d": notice.document_number})
     if continuing and joint.phase == Phase.NOTIFIED:
         services._after_answers(
             joint, by
