@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 
 from zhengwu.api.cases import ERRORS, signed_in
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, clock, ratelimit
+from zhengwu.core import access, ratelimit
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.models import Role, ServiceCentre, Window
 from zhengwu.hall import queue, selectors, services
@@ -246,7 +246,7 @@ def queue_now(request, centre_id: int):
     from zhengwu.hall import measures
 
     centre = get_object_or_404(ServiceCentre, pk=centre_id)
-    today = measures.figures(centre=centre, first=clock.today(), last=clock.today())
+    today = measures.today(centre)
     return {
         "centre": centre.name,
         "groups": [

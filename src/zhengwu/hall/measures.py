@@ -90,6 +90,58 @@ def figures(*, centre, first: dt.date, last: dt.date) -> dict:
     }
 
 
+def today(centre, *, now: dt.datetime | None = None) -> dict:
+    """The hall's day so far, for the screens (the hall screen, the workbench's overview, the dashboard, the queue
+    API): numbers taken and called, the average, 90th-percentile and longest wait, served numbers and the average
+    service, waiting now and the longest wait now, the day's bookings made and used — counted by the database over
+    the local day (Asia/Shanghai, core.clock): one statement for the numbers, one for the bookings, and the
+    percentile's ranking only once a number was called."""
+    from django.db.models import Count, Max, Min, Q, Sum
+
+    from zhengwu.hall import indicators
+
+    now = now or clock.now()
+    day = clock.local_date(now)
+    numbers = QueueNumber.objects.filter(group__centre=centre, day=day).order_by()
+    waiting = Q(state=QueueNumber.State.WAITING)
+    n = numbers.aggregate(
+        taken=Count("pk"),
+        called=Count("pk", filter=indicators.CALLED),
+        wait=Sum(indicators.WAIT, filter=indicators.CALLED),
+        longest=Max(indicators.WAIT, filter=indicators.CALLED),
+        served=Count("pk", filter=indicators.SERVED),
+        service=Sum(indicators.SERVICE, filter=indicators.SERVED),
+        waiting_now=Count("pk", filter=waiting),
+        first_waiting=Min("taken_at", filter=waiting),
+    )
+    b = (
+        Booking.objects.filter(slot__group__centre=centre, slot__day=day)
+        .exclude(state=Booking.State.CANCELLED)
+        .order_by()
+        .aggregate(
+            bookings=Count("pk"),
+            bookings_used=Count("pk", filter=Q(state=Booking.State.CHECKED_IN)),
+            no_shows=Count("pk", filter=Q(state=Booking.State.NO_SHOW)),
+        )
+    )
+    p90 = indicators.p90_waits(numbers, None).get(None) if n["called"] else None
+    judged = b["bookings_used"] + b["no_shows"]
+    return {
+        "day": day,
+        "taken": n["taken"],
+        "called": n["called"],
+        "average_wait": round(minutes(n["wait"]) / n["called"], 1) if n["called"] else None,
+        "p90_wait": p90,
+        "longest_wait": round(minutes(n["longest"]), 1) if n["called"] else None,
+        "served": n["served"],
+        "average_service": round(minutes(n["service"]) / n["served"], 1) if n["served"] else None,
+        "waiting_now": n["waiting_now"],
+        "longest_waiting_now": round(minutes(now - n["first_waiting"]), 1) if n["first_waiting"] else 0,
+        **b,
+        "no_show_rate": round(b["no_shows"] / judged, 3) if judged else None,
+    }
+
+
 def per_number(number: QueueNumber) -> dict:
     """One number's waiting and service minutes (None until they are known)."""
     wait = minutes(number.called_at - number.taken_at) if number.called_at else None

@@ -69,21 +69,33 @@ def calls(centre, *, limit: int = 8) -> list[dict]:
     ]
 
 
-def queue_now(centre) -> list[dict]:
-    """Per group: waiting now, numbers taken today, done today."""
+def queue_now(centre, *, upcoming: bool = False) -> list[dict]:
+    """Per active group: waiting now, numbers taken today, done today — one grouped count over the local day; with
+    `upcoming`, also the next five to be called in each group (the workbench's overview)."""
     today = clock.today()
-    out = []
-    for group in groups_of(centre):
-        counts = QueueNumber.objects.filter(group=group, day=today).aggregate(
+    groups = list(WindowGroup.objects.filter(centre=centre, is_active=True))
+    counts = {
+        row.pop("group_id"): row
+        for row in QueueNumber.objects.filter(group__in=groups, day=today)
+        .order_by()
+        .values("group_id")
+        .annotate(
             waiting=Count("pk", filter=Q(state=QueueNumber.State.WAITING)),
             taken=Count("pk"),
             done=Count("pk", filter=Q(state=QueueNumber.State.DONE)),
         )
-        waiting = queue.waiting_in([group])
-        out.append(
-            {"group": group, "prefix": group.prefix, "name": group.name, **counts, "next": waiting[:5]}
-        )
-    return out
+    }
+    none = {"waiting": 0, "taken": 0, "done": 0}
+    return [
+        {
+            "group": group,
+            "prefix": group.prefix,
+            "name": group.name,
+            **counts.get(group.pk, none),
+            "next": queue.waiting_in([group])[:5] if upcoming else [],
+        }
+        for group in groups
+    ]
 
 
 def masked(name: str) -> str:
@@ -94,12 +106,7 @@ def screen_context(centre) -> dict:
     """What the hall screen shows of the queue: the latest calls, waiting per group, waiting now and today's wait."""
     from zhengwu.hall import measures
 
-    today = clock.today()
-    return {
-        "calls": calls(centre),
-        "queues": queue_now(centre),
-        "hall_today": measures.figures(centre=centre, first=today, last=today),
-    }
+    return {"calls": calls(centre), "queues": queue_now(centre), "hall_today": measures.today(centre)}
 
 
 def dashboard_context(user) -> dict:
@@ -119,9 +126,7 @@ def dashboard_context(user) -> dict:
         period=Period(today.replace(day=1), today), organisations=Organisation.objects.all(), by="centre"
     )
     return {
-        "hall_panels": [
-            {"centre": c.name, **measures.figures(centre=c, first=today, last=today)} for c in centres
-        ],
+        "hall_panels": [{"centre": c.name, **measures.today(c)} for c in centres],
         "hall_month": [
             {"centre": c.name, **dict.fromkeys(indicators.AVERAGES), **month.get(c.pk, {})} for c in centres
         ],

@@ -79,8 +79,8 @@ def index(request):
         "hall/workbench/index.html",
         {
             "centre": centre,
-            "queues": selectors.queue_now(centre),
-            "today": measures.figures(centre=centre, first=clock.today(), last=clock.today()),
+            "queues": selectors.queue_now(centre, upcoming=True),
+            "today": measures.today(centre),
             "is_clerk": request.staff.window_id and request.staff.has_role(Role.WINDOW_CLERK),
             "can_book": request.staff.has_role(Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER),
         },
