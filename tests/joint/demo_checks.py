@@ -8,10 +8,10 @@ from zhengwu.joint.models import JointCase, Phase
 def check_the_joint_demo(lines: list[str]) -> None:
     """The joint demo, loaded with every domain's demo at a moment (tests/core/test_demo_dates.py loads them at New
     Year's Eve 23:30, during the 2027 Spring Festival and on 29 February 2028): bundles published, joint cases in every
-    phase (one ended by a member's 不予许可, one withdrawn), one late because of one member (水利局), and a second
-    load adds nothing."""
+    phase (one ended by a member's 不予许可, one not accepted because a member refused it at intake, one withdrawn),
+    one late because of one member (水利局), and a second load adds nothing."""
     line = next(line for line in lines if line.startswith("并联审批"))
-    assert line.startswith("并联审批:一件事 3 个,联办件 8 件"), line
+    assert line.startswith("并联审批:一件事 3 个,联办件 9 件"), line
     phases = set(JointCase.objects.values_list("phase", flat=True))
     assert phases == {
         Phase.RECEIVED,
@@ -20,12 +20,15 @@ def check_the_joint_demo(lines: list[str]) -> None:
         Phase.HANDLING,
         Phase.FINISHED,
         Phase.DENIED,
+        Phase.REFUSED,
         Phase.WITHDRAWN,
     }
     denied = JointCase.objects.get(phase=Phase.DENIED)
     summary = selectors.joint_summary(denied)
     assert summary["refusals"][0]["legal_basis"] and len(summary["refusals"][0]["stopped"]) == 3
     assert [m["state"] for m in summary["members"]].count("terminated") == 3
+    assert summary["refusals"][0]["legal_basis"] == "《企业名称登记管理规定》第十七条第(一)项"
+    check_the_refusal_at_intake()
     withdrawn = JointCase.objects.get(phase=Phase.WITHDRAWN)
     assert {m.case.status for m in withdrawn.members.select_related("case")} == {"withdrawn"}
     organisations = {m["organisation"].name for row in selectors.directory() for m in row["members"]}
@@ -35,3 +38,23 @@ def check_the_joint_demo(lines: list[str]) -> None:
     red = [m for m in selectors.joint_summary(late[0])["members"] if m["level"] == "red"]
     assert [m["organisation"] for m in red] == ["贵溪市水利局"]
     assert demo.load_demo().endswith("未重复载入")
+
+
+def check_the_refusal_at_intake() -> None:
+    """The demo's 不予受理 at intake: 市场监管局 does not accept 企业登记 of a branch outside the county during the 联办通知
+    stage, with its reasons and legal basis; the three members needing it are not accepted either, each with its own
+    written decision; the applicant sees the whole application 不予受理 with that basis on the portal's summary."""
+    from zhengwu.cases.models import Notice, Status
+
+    refused = JointCase.objects.get(phase=Phase.REFUSED)
+    assert refused.finished_at is not None
+    summary = selectors.joint_summary(refused)
+    [refusal] = summary["refusals"]
+    assert refusal["at_intake"] and refusal["organisation"] == "贵溪市市场监督管理局"
+    assert refusal["legal_basis"] == "《中华人民共和国行政许可法》第三十二条第一款第(二)项"
+    assert "不属于本机关登记管辖范围" in refusal["reasons"] and "月湖区市场监督管理局" in refusal["reasons"]
+    assert len(refusal["stopped"]) == 3 and refusal["continuing"] == []
+    members = list(refused.members.select_related("case"))
+    assert {m.case.status for m in members} == {Status.REFUSED}
+    decisions = Notice.objects.filter(case__in=[m.case for m in members], kind=Notice.Kind.REFUSAL)
+    assert decisions.count() == 4

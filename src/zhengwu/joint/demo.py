@@ -2,7 +2,8 @@
 (so the demo loads on any date): 企业开办, 开办餐饮店 and the 施工许可 stage of an 工程建设项目 (members in six
 organisations), and joint cases in every phase the flow has — received, 联办通知 sent, 联合告知 (补正), handled in
 parallel, one late because one member (水利局) missed its part, finished, ended by a member's 不予许可 (企业登记 refused,
-the members needing it stopped) and withdrawn by the applicant."""
+the members needing it stopped), not accepted because a member refused at intake (不予受理: 企业登记 not this county's
+to register, the members needing it not accepted either) and withdrawn by the applicant."""
 
 from __future__ import annotations
 
@@ -275,7 +276,31 @@ def load_demo() -> str:
                 position=1,
                 by=None,
                 reasons="申请登记的企业名称中的字号与本机关已登记的同行业企业名称中的字号相同",
-                legal_basis="《企业名称登记管理规定》第十七条",
+                legal_basis="《企业名称登记管理规定》第十七条第(一)项",
+            )
+        # not accepted at intake (不予受理): a branch whose premises lie outside the county is not this county's to
+        # register, so 市场监管局 refuses 企业登记 during the 联办通知 stage, and the members needing it are not
+        # accepted either (行政许可法 第三十二条第一款第(二)项: 不属于本行政机关职权范围, 告知向有关行政机关申请)
+        with clock.frozen(_at(days, 2, 9)):
+            refused = services.apply(
+                bundle=enterprise,
+                applicant=people["longhu"],
+                by=None,
+                form={"subject": "设立龙虎置业月湖分公司"},
+                channel="counter",
+            )
+            services.lead_accept(joint=refused, by=None)
+        with clock.frozen(_at(days, 2, 11)):
+            refused.refresh_from_db()
+            endings.refuse_member(
+                joint=refused,
+                position=1,
+                by=None,
+                reason=(
+                    "拟设立分公司的营业场所位于鹰潭市月湖区,不属于本机关登记管辖范围;"
+                    "请向鹰潭市月湖区市场监督管理局申请分公司设立登记"
+                ),
+                legal_basis="《中华人民共和国行政许可法》第三十二条第一款第(二)项",
             )
         # withdrawn by the applicant after the 联办通知: every member case withdrawn at once
         with clock.frozen(_at(days, 6, 9)):
