@@ -112,6 +112,19 @@ def visible_centres(user) -> QuerySet[ServiceCentre]:
     return ServiceCentre.objects.filter(pk__in=ServiceCentre.objects.filter(cond).values("pk"))
 
 
+def centre_staff(centre: ServiceCentre) -> QuerySet[Staff]:
+    """The active staff of a centre: those sitting at one of its windows and those working for the organisation that
+    runs it (or one below it) — the people a centre's hall settings may name."""
+    cond = Q(window__centre=centre)
+    if centre.managed_by_id:
+        cond |= Q(organisation__in=organisations_under(centre.managed_by))
+    return (
+        Staff.objects.filter(cond, user__is_active=True)
+        .select_related("user", "organisation", "window")
+        .order_by("organisation__name", "name", "pk")
+    )
+
+
 def visible_windows(user) -> QuerySet[Window]:
     """Windows of the user's organisations, of centres their organisation manages, their own, or in their region."""
     if is_administrator(user):

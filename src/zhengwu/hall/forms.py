@@ -1,12 +1,13 @@
-"""The delivery choice (送达方式) as a form, shown in the online apply form, at the counter and on the case page:
-the method, the address (post and home delivery only) and the home-delivery reason, each error on its field."""
+"""The hall's forms: the delivery choice (送达方式), shown in the online apply form, at the counter and on the case page
+(the method, the address — post and home delivery only — and the home-delivery reason, each error on its field); and
+who is told of a long wait (the centre's duty manager, each window group's lead)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Delivery
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.forms import AccessibleForm
+from zhengwu.core.forms import AccessibleForm, choose_first
 from zhengwu.hall import delivery
 
 REASONS = [("", _("请选择")), ("elderly", _("老年人(60周岁以上)")), ("disabled", _("残疾人"))]
@@ -61,3 +62,66 @@ class DeliveryForm(AccessibleForm):
     def choice(self) -> dict:
         d = self.cleaned_data
         return {"method": d["method"], "address": d["address"], "reason": d["reason"]}
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A staff member of the centre, shown with their organisation and window."""
+
+    def __init__(self, *, queryset, **kwargs):
+        super().__init__(
+            queryset=queryset,
+            required=False,
+            error_messages={"invalid_choice": _("只能选择本中心在岗的工作人员")},
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj) -> str:
+        where = obj.organisation.short_name or obj.organisation.name
+        if obj.window_id:
+            where = f"{where} · {obj.window.number} 号窗口"
+        return f"{obj.name}({where})"
+
+
+class WaitRecipientsForm(AccessibleForm):
+    """等候超时提醒人: the centre's duty manager and each window group's lead, chosen among the centre's active staff
+    (core.access.centre_staff); 请选择 names nobody (the centre managers are then told)."""
+
+    def __init__(self, *args, centre, settings, groups, **kwargs):
+        from zhengwu.core import access
+
+        super().__init__(*args, **kwargs)
+        staff = access.centre_staff(centre)
+        by_user = {s.user_id: s for s in staff}
+        self.groups = list(groups)
+        self.fields["duty_manager"] = StaffChoiceField(
+            queryset=staff,
+            label=_("值班负责人"),
+            help_text=_("接收全中心的等候超时提醒(工作台和短信)"),
+            initial=by_user.get(settings.duty_manager_id),
+        )
+        for group in self.groups:
+            self.fields[f"lead_{group.pk}"] = StaffChoiceField(
+                queryset=staff,
+                label=_("「%(name)s」(%(prefix)s 字头)分组负责人")
+                % {"name": group.name, "prefix": group.prefix},
+                help_text=_("接收本分组的等候超时提醒"),
+                initial=by_user.get(group.lead_id),
+            )
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+            choose_first(field)
+
+    def lead_fields(self):
+        return [self[f"lead_{g.pk}"] for g in self.groups]
+
+    def recipients(self) -> dict:
+        """The chosen people as the service takes them: {"duty_manager": user or None, "leads": {group id: ...}}."""
+
+        def user(name):
+            chosen = self.cleaned_data.get(name)
+            return chosen.user if chosen is not None else None
+
+        return {
+            "duty_manager": user("duty_manager"),
+            "leads": {g.pk: user(f"lead_{g.pk}") for g in self.groups},
+        }

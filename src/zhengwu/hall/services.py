@@ -37,6 +37,55 @@ def hall_settings(centre: ServiceCentre) -> HallSettings:
     return found or HallSettings(centre=centre)
 
 
+def set_wait_recipients(*, centre: ServiceCentre, duty_manager, leads: dict, by) -> HallSettings:
+    """Name who is told of a long wait (measures.wait_recipients): the centre's duty manager (值班负责人) and the
+    leads (分组负责人) of the groups in `leads` ({group id: user or None}); None names nobody, and with nobody named
+    the centre managers are told. Each person must be an active staff member of the centre (core.access.centre_staff);
+    only the centre's managers (or an administrator) may change them. One transaction with its audit record."""
+    from zhengwu.core import access
+    from zhengwu.core.errors import AccessDenied
+    from zhengwu.core.models import Role
+
+    manages = access.has_role(by, Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
+    if not manages or not access.visible_centres(by).filter(pk=centre.pk).exists():
+        raise AccessDenied("只有本中心的中心管理人员可以指定等候超时提醒人")
+    eligible = dict(access.centre_staff(centre).values_list("user_id", "name"))
+
+    def check(user, field: str, label: str):
+        if user is not None and user.pk not in eligible:
+            raise ValidationFailed(f"{label}只能是{centre.name}在岗的工作人员", field=field)
+
+    check(duty_manager, "duty_manager", "值班负责人")
+    with transaction.atomic():
+        groups = {
+            g.pk: g for g in WindowGroup.objects.select_for_update().filter(centre=centre, pk__in=list(leads))
+        }
+        for pk, user in leads.items():
+            if pk not in groups:
+                raise ValidationFailed("找不到该窗口分组", field=f"lead_{pk}")
+            check(user, f"lead_{pk}", f"「{groups[pk].name}」的分组负责人")
+        HallSettings.objects.get_or_create(centre=centre)
+        cfg = HallSettings.objects.select_for_update().get(centre=centre)
+
+        def named(user_id):
+            return eligible.get(user_id, user_id) if user_id else ""
+
+        before = {"值班负责人": named(cfg.duty_manager_id)}
+        after = {"值班负责人": named(getattr(duty_manager, "pk", None))}
+        cfg.duty_manager = duty_manager
+        cfg.save(update_fields=["duty_manager"])
+        for pk, user in leads.items():
+            group = groups[pk]
+            before[f"{group.prefix} 分组负责人"] = named(group.lead_id)
+            after[f"{group.prefix} 分组负责人"] = named(getattr(user, "pk", None))
+            group.lead = user
+            group.save(update_fields=["lead"])
+        audit.record(
+            "hall.wait_recipients_changed", cfg, actor=_actor(by), summary={"before": before, "after": after}
+        )
+    return cfg
+
+
 def _retrying(write: Callable[[], T], attempts: int = 60) -> T:
     """Run a write transaction again when SQLite answers "locked" at once (its in-memory shared-cache mode, used by
     tests, does not wait for the lock); PostgreSQL and the file database wait, so this loop never turns there."""

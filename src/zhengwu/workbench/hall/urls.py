@@ -11,6 +11,7 @@ urlpatterns = [
     path("book/", views.book, name="book"),
     path("rules/", views.rules, name="rules"),
     path("waits/", views.wait_notices, name="waits"),
+    path("waits/recipients/", views.wait_recipients, name="recipients"),
     path("waits/<int:notice_id>/read/", views.wait_notice_read, name="wait_read"),
     path("delivery/", views.delivery_page, name="delivery"),
     path("delivery/<int:case_id>/reveal/", views.reveal_address, name="reveal_address"),
