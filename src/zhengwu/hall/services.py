@@ -42,28 +42,33 @@ def set_wait_recipients(*, centre: ServiceCentre, duty_manager, leads: dict, by)
     leads (分组负责人) of the groups in `leads` ({group id: user or None}); None names nobody, and with nobody named
     the centre managers are told. Each person must be an active staff member of the centre (core.access.centre_staff);
     only the centre's managers (or an administrator) may change them. One transaction with its audit record."""
+    from django.utils.translation import gettext
+
     from zhengwu.core import access
     from zhengwu.core.errors import AccessDenied
     from zhengwu.core.models import Role
 
     manages = access.has_role(by, Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
     if not manages or not access.visible_centres(by).filter(pk=centre.pk).exists():
-        raise AccessDenied("只有本中心的中心管理人员可以指定等候超时提醒人")
+        raise AccessDenied(gettext("只有本中心的中心管理人员可以指定等候超时提醒人"))
     eligible = dict(access.centre_staff(centre).values_list("user_id", "name"))
 
     def check(user, field: str, label: str):
         if user is not None and user.pk not in eligible:
-            raise ValidationFailed(f"{label}只能是{centre.name}在岗的工作人员", field=field)
+            raise ValidationFailed(
+                gettext("%(who)s只能是%(centre)s在岗的工作人员") % {"who": label, "centre": centre.name},
+                field=field,
+            )
 
-    check(duty_manager, "duty_manager", "值班负责人")
+    check(duty_manager, "duty_manager", gettext("值班负责人"))
     with transaction.atomic():
         groups = {
             g.pk: g for g in WindowGroup.objects.select_for_update().filter(centre=centre, pk__in=list(leads))
         }
         for pk, user in leads.items():
             if pk not in groups:
-                raise ValidationFailed("找不到该窗口分组", field=f"lead_{pk}")
-            check(user, f"lead_{pk}", f"「{groups[pk].name}」的分组负责人")
+                raise ValidationFailed(gettext("找不到该窗口分组"), field=f"lead_{pk}")
+            check(user, f"lead_{pk}", gettext("「%(name)s」的分组负责人") % {"name": groups[pk].name})
         HallSettings.objects.get_or_create(centre=centre)
         cfg = HallSettings.objects.select_for_update().get(centre=centre)
 

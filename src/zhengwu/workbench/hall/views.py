@@ -151,15 +151,20 @@ def rules(request):
 def wait_recipients(request):
     """等候超时提醒人: the centre manager names the centre's duty manager and each window group's lead among the
     centre's active staff (services.set_wait_recipients: one transaction, audited); a long wait is told to them."""
+    from django.utils.translation import gettext
+
     from zhengwu.core.errors import ValidationFailed
     from zhengwu.hall.forms import WaitRecipientsForm
 
     if not request.staff.has_role(Role.CENTRE_MANAGER):
-        raise AccessDenied("只有中心管理人员可以指定等候超时提醒人")
+        raise AccessDenied(gettext("只有中心管理人员可以指定等候超时提醒人"))
     centre = _centre(request)
     groups = WindowGroup.objects.filter(centre=centre, is_active=True)
     form = WaitRecipientsForm(
-        request.POST or None, centre=centre, settings=services.hall_settings(centre), groups=groups
+        request.POST if request.method == "POST" else None,
+        centre=centre,
+        settings=services.hall_settings(centre),
+        groups=groups,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,7 +172,7 @@ def wait_recipients(request):
         except ValidationFailed as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
         else:
-            messages.success(request, "已保存等候超时提醒人。")
+            messages.success(request, gettext("已保存等候超时提醒人。"))
             return redirect("workbench_hall:recipients")
     return render(
         request,
