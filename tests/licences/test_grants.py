@@ -6,12 +6,16 @@ it than a grant or 免提交."""
 import datetime as dt
 
 import pytest
+from django.core import mail
 
 from tests.cases.conftest import resident_id
-from tests.factories import make_user
+from tests.factories import make_staff, make_user
 from tests.licences.conftest import granted
 from zhengwu.cases import services as cases
-from zhengwu.core import clock, ids
+from zhengwu.cases.models import OutboxMessage
+from zhengwu.core import clock, ids, outbox
+from zhengwu.core.models import Role, Staff
+from zhengwu.core.outbox import LoggingSmsProvider
 from zhengwu.licences import grants, services
 from zhengwu.licences.models import Licence, LicenceGrant, LicenceUse, Status
 
@@ -195,3 +199,102 @@ def test_a_grant_follows_the_licence_into_its_next_version(holder, lworld, issue
     page = holder.get(f"/workbench/licences/granted/{grant.pk}/").content.decode()
     assert "新址" in page  # the current version, not the one the grant was made on
     assert new.uses.filter(purpose=LicenceUse.Purpose.GRANTED).count() == 1
+
+
+# ---------------------------------------------------------------- the party is told
+
+
+def told(address: str) -> list[str]:
+    return list(OutboxMessage.objects.filter(recipient=address).order_by("id").values_list("body", flat=True))
+
+
+def test_the_department_is_told_of_the_grant_and_of_its_revocation(holder, lworld, issued, settings):
+    settings.ZHENGWU_PUBLIC_URL = "https://zwfw.example"
+    head = Staff.objects.get(user=lworld.outsider)
+    head.phone = "13700137000"
+    head.save()
+    lworld.outsider.email = "head@shuili.example"
+    lworld.outsider.save()
+    clerk = make_staff("shuili-clerk", lworld.other, roles=[Role.WINDOW_CLERK], phone="13600136000")
+
+    holder.post(
+        f"/licences/{issued.identifier}/authorise/",
+        {"kind": "organisation", "organisation": lworld.other.pk, "purpose": "办理取水许可核验经营资格",
+         "valid_until": until(30)},
+    )  # fmt: skip
+    grant = LicenceGrant.objects.get()
+    [sms] = told("13700137000")
+    assert sms == (
+        f"【政务服务】贵溪市好味道餐饮有限公司授权贵溪市水利局使用其食品经营许可证(编号 {issued.number}),"
+        f"用途:办理取水许可核验经营资格,授权期 2026-09-28 至 {until(30)}。"
+        f"查验:https://zwfw.example/workbench/licences/granted/{grant.pk}/"
+    )
+    assert told("head@shuili.example") == [sms]
+    assert told(clerk.phone) == []  # the department's head speaks for it; its clerks are not messaged
+    # the message leaves after the commit, through the SMS gateway and the mail server
+    LoggingSmsProvider.sent.clear()
+    mail.outbox.clear()
+    outbox.send_due()
+    assert ("13700137000", sms) in LoggingSmsProvider.sent
+    assert [m.subject for m in mail.outbox] == ["【政务服务】用证授权:食品经营许可证"]
+    # the head opens the workbench's list of licences granted to the department and finds it there
+    holder.force_login(lworld.outsider)
+    assert "办理取水许可核验经营资格" in holder.get("/workbench/licences/granted/").content.decode()
+
+    holder.force_login(lworld.citizen_user)
+    holder.post(f"/licences/grants/{grant.pk}/revoke/")
+    first, second = told("13700137000")
+    assert second.startswith(
+        f"【政务服务】贵溪市好味道餐饮有限公司已撤回授权贵溪市水利局使用其食品经营许可证(编号 {issued.number})"
+        "(用途:办理取水许可核验经营资格),自即日起不能再依该授权查验此证照"
+    )
+    holder.force_login(lworld.outsider)
+    assert "已撤回" in holder.get("/workbench/licences/granted/").content.decode()
+
+
+def test_a_department_without_a_head_is_told_through_its_staff(holder, lworld, issued):
+    Staff.objects.filter(user=lworld.outsider).delete()
+    make_staff("s1", lworld.other, roles=[Role.WINDOW_CLERK], phone="13600136001")
+    make_staff("s2", lworld.other, roles=[Role.APPROVER], phone="13600136002")
+    grants.authorise(
+        licence=issued, by=lworld.citizen_user, kind="organisation", organisation=lworld.other,
+        purpose="核验", valid_until=until(3),
+    )  # fmt: skip
+    assert len(told("13600136001")) == len(told("13600136002")) == 1
+
+
+def test_a_bank_with_a_portal_account_is_told_and_a_person_without_one_finds_it_later(holder, lworld, issued):
+    cases.register_applicant(kind="legal", name="贵溪农村商业银行", id_number=BANK_USCC, phone="07013300000")
+    grant = grants.authorise(
+        licence=issued, by=lworld.citizen_user, kind="company", grantee_id=BANK_USCC,
+        grantee_name="贵溪农村商业银行", purpose="经营贷款审核", valid_until=until(60),
+    )  # fmt: skip
+    [sms] = told("07013300000")
+    assert "授权贵溪农村商业银行使用其食品经营许可证" in sms and sms.endswith(
+        f"/licences/granted/{grant.pk}/"
+    )
+    grants.revoke(grant=grant, by=lworld.citizen_user)
+    assert "已撤回授权贵溪农村商业银行" in told("07013300000")[-1]
+
+    before = OutboxMessage.objects.count()
+    grants.authorise(
+        licence=issued, by=lworld.citizen_user, kind="person", grantee_id=PERSON_ID, grantee_name="陈会计",
+        purpose="代理记账", valid_until=until(10),
+    )  # fmt: skip
+    assert (
+        OutboxMessage.objects.count() == before
+    )  # no account, nobody to tell: the grant stands all the same
+    accountant = cases.register_applicant(kind="natural", name="陈会计", id_number=PERSON_ID)
+    accountant.user = make_user("chen")
+    accountant.save()
+    holder.force_login(accountant.user)
+    assert "代理记账" in holder.get("/licences/").content.decode()
+
+
+def test_a_grant_that_fails_tells_nobody(holder, lworld, issued):
+    with pytest.raises(grants.ValidationFailed):
+        grants.authorise(
+            licence=issued, by=lworld.citizen_user, kind="organisation", organisation=lworld.other,
+            purpose="", valid_until=until(3),
+        )  # fmt: skip
+    assert not OutboxMessage.objects.filter(body__contains="授权").exists()
