@@ -4,17 +4,18 @@ log; the holder sees the grants and revokes them; a department that did not issu
 it than a grant or 免提交."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
 
 from tests.cases.conftest import resident_id
-from tests.factories import make_staff, make_user
+from tests.factories import make_organisation, make_staff, make_user
 from tests.licences.conftest import granted
 from zhengwu.cases import services as cases
 from zhengwu.cases.models import OutboxMessage
 from zhengwu.core import clock, ids, outbox
-from zhengwu.core.models import Role, Staff
+from zhengwu.core.models import Organisation, Role, Staff
 from zhengwu.core.outbox import LoggingSmsProvider
 from zhengwu.licences import grants, services
 from zhengwu.licences.models import Licence, LicenceGrant, LicenceUse, Status
@@ -298,3 +299,93 @@ def test_a_grant_that_fails_tells_nobody(holder, lworld, issued):
             purpose="", valid_until=until(3),
         )  # fmt: skip
     assert not OutboxMessage.objects.filter(body__contains="授权").exists()
+
+
+# ---------------------------------------------------------------- the department picker
+
+DEPARTMENTS = [
+    "发展和改革委员会", "教育体育局", "科学技术局", "工业和信息化局", "公安局", "民政局", "司法局", "财政局",
+    "人力资源和社会保障局", "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局", "农业农村局", "商务局",
+    "文化广电新闻出版旅游局", "卫生健康委员会", "退役军人事务局", "应急管理局", "审计局", "统计局", "医疗保障局",
+    "城市管理局", "林业局", "行政审批局", "税务局", "消防救援大队", "公积金管理部",
+]  # fmt: skip
+
+
+@pytest.fixture
+def county_departments(lworld):
+    """The county's thirty-odd departments, as a holder meets them in the grant form; one of them closed."""
+    made = {name: make_organisation(f"贵溪市{name}", region=lworld.county) for name in DEPARTMENTS}
+    made["城市管理局"].short_name = "城管局"
+    made["城市管理局"].save()
+    make_organisation("贵溪市撤并办公室", region=lworld.county, is_active=False)
+    return made
+
+
+def picker(client, **query) -> str:
+    answer = client.get("/licences/grants/organisations/", query)
+    assert answer.status_code == 200
+    return answer.content.decode()
+
+
+def options(html: str) -> list[str]:
+    return re.findall(r'<option value="\d+"[^>]*>([^<(]+)', html)
+
+
+def test_the_department_picker_finds_by_name_short_name_pinyin_and_credit_code(
+    holder, lworld, issued, county_departments
+):
+    page = holder.get(f"/licences/{issued.identifier}/").content.decode()
+    total = Organisation.objects.filter(is_active=True).count()
+    assert total > 30 and len(options(page)) == total and "贵溪市撤并办公室" not in page
+    assert f"共 {total} 个部门,可输入名称、简称、拼音首字母或统一社会信用代码筛选" in page
+    assert '<label class="form-label" for="grant-organisation-q">查找被授权部门' in page
+    assert '<label class="form-label mt-2" for="grant-organisation">被授权部门</label>' in page
+
+    found = picker(holder, organisation_q="城管")
+    assert (
+        options(found) == ["贵溪市城市管理局"] and " selected>" in found
+    )  # one match: chosen for the holder
+    assert 'id="grant-organisation-count" hx-swap-oob="innerHTML">与「城管」相符的部门 1 个' in found
+    assert options(picker(holder, organisation_q="住房")) == ["贵溪市住房和城乡建设局"]
+    assert options(picker(holder, organisation_q="slj")) == ["贵溪市水利局"]  # pinyin initials
+    water = lworld.other.uscc
+    assert options(picker(holder, organisation_q=water[-8:].lower())) == ["贵溪市水利局"]
+    assert set(options(picker(holder, organisation_q="局"))) >= {
+        "贵溪市水利局",
+        "贵溪市公安局",
+        "贵溪市林业局",
+    }
+    none = picker(holder, organisation_q="国家电网")
+    assert options(none) == [] and "没有与「国家电网」相符的部门" in none
+    # the department already chosen stays chosen while the holder searches for another
+    kept = picker(holder, organisation_q="公安", organisation=lworld.other.pk)
+    assert options(kept) == ["贵溪市水利局", "贵溪市公安局"]
+    assert f'<option value="{lworld.other.pk}" selected>' in kept
+
+
+def test_a_grant_to_a_department_found_by_search_and_a_refusal_keeps_the_search(
+    holder, lworld, issued, county_departments
+):
+    city = county_departments["城市管理局"]
+    refused = holder.post(
+        f"/licences/{issued.identifier}/authorise/",
+        {"kind": "organisation", "organisation_q": "城管", "organisation": city.pk, "purpose": "",
+         "valid_until": until(30)},
+    )  # fmt: skip
+    page = refused.content.decode()
+    assert refused.status_code == 422 and "请填写用证用途" in page
+    assert 'value="城管"' in page and f'<option value="{city.pk}" selected>' in page
+    holder.post(
+        f"/licences/{issued.identifier}/authorise/",
+        {"kind": "organisation", "organisation_q": "城管", "organisation": city.pk, "purpose": "户外广告设置许可",
+         "valid_until": until(30)},
+    )  # fmt: skip
+    assert LicenceGrant.objects.get().organisation == city
+    # a closed department is not offered, and naming it anyway is refused
+    closed = Organisation.objects.get(name="贵溪市撤并办公室")
+    answer = holder.post(
+        f"/api/licences/{issued.identifier}/grants",
+        {"kind": "organisation", "organisation": str(closed.pk), "purpose": "核验", "valid_until": until(3)},
+        content_type="application/json",
+    )  # fmt: skip
+    assert answer.status_code == 422 and answer.json()["field"] == "organisation"

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases.models import Applicant
-from zhengwu.core import access, audit, clock, ids, outbox
+from zhengwu.core import access, audit, clock, ids, outbox, text
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name, mask_resident_id
 from zhengwu.core.models import Organisation, Role, Staff
@@ -129,9 +129,9 @@ def _grantee(kind: str, organisation, grantee_id: str, grantee_name: str, holder
         if isinstance(organisation, Organisation):
             org = organisation
         elif str(organisation or "").strip().isdigit():
-            org = Organisation.objects.filter(pk=int(organisation)).first()
+            org = Organisation.objects.filter(pk=int(organisation), is_active=True).first()
         elif organisation:
-            org = Organisation.objects.filter(uscc=ids.normalise(organisation)).first()
+            org = Organisation.objects.filter(uscc=ids.normalise(organisation), is_active=True).first()
         if org is None:
             raise ValidationFailed(_("请选择被授权的部门"), field="organisation")
         return org, org.uscc or "", org.name
@@ -339,9 +339,31 @@ def open_granted(*, by, grant_id, action: str = "view") -> LicenceGrant:
     return grant
 
 
-def organisations() -> QuerySet[Organisation]:
-    """The departments a holder may name in a grant."""
-    return Organisation.objects.order_by("name").only("pk", "name")
+PICKER_LIMIT = 50  # options the grant form's picker shows at once; a longer list asks for more characters
+
+
+def organisations(query: str = "") -> list[Organisation]:
+    """The departments a holder may name in a grant (the active ones, by name). With `query`: those whose name or
+    short name contains it (Traditional or Simplified, any case), whose USCC contains it, or whose name's pinyin or
+    initials contain it (水利局: "shuili", "slj")."""
+    rows = list(
+        Organisation.objects.filter(is_active=True).order_by("name").only("pk", "name", "short_name", "uscc")
+    )
+    wanted = text.normalise(query)[:40]
+    if not wanted:
+        return rows
+
+    def matches(org: Organisation) -> bool:
+        if wanted in text.normalise(org.name) or wanted in text.normalise(org.short_name):
+            return True
+        if wanted in (org.uscc or "").lower():
+            return True
+        if not wanted.isascii():
+            return False
+        full, initials = text.pinyin(org.name)
+        return wanted in full or wanted in initials
+
+    return [org for org in rows if matches(org)]
 
 
 def granted_context(grant: LicenceGrant) -> dict:
