@@ -240,6 +240,8 @@ def test_the_department_is_told_of_the_grant_and_of_its_revocation(holder, lworl
     assert [m.subject for m in mail.outbox] == ["【政务服务】用证授权:食品经营许可证"]
     # the head opens the workbench's list of licences granted to the department and finds it there
     holder.force_login(lworld.outsider)
+    index = holder.get("/workbench/licences/").content.decode()
+    assert re.search(r'id="granted-link">授权本部门使用的证照 <span class="badge[^"]*">1 项有效</span>', index)
     assert "办理取水许可核验经营资格" in holder.get("/workbench/licences/granted/").content.decode()
 
     holder.force_login(lworld.citizen_user)
@@ -251,6 +253,7 @@ def test_the_department_is_told_of_the_grant_and_of_its_revocation(holder, lworl
     )
     holder.force_login(lworld.outsider)
     assert "已撤回" in holder.get("/workbench/licences/granted/").content.decode()
+    assert "项有效" not in holder.get("/workbench/licences/").content.decode()
 
 
 def test_a_department_without_a_head_is_told_through_its_staff(holder, lworld, issued):

@@ -309,6 +309,12 @@ def granted_to(user) -> QuerySet[LicenceGrant]:
     ).filter(where)
 
 
+def active_granted_to(user) -> QuerySet[LicenceGrant]:
+    """The grants to the user that are in force today (not revoked, within their period)."""
+    today = clock.today()
+    return granted_to(user).filter(revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today)
+
+
 def open_granted(*, by, grant_id, action: str = "view") -> LicenceGrant:
     """The party opens the licence through its grant: refused unless the grant is theirs and active; logged.
     `action` is view (the page or the API's record) or download (the signed file)."""
