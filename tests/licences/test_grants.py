@@ -241,7 +241,9 @@ def test_the_department_is_told_of_the_grant_and_of_its_revocation(holder, lworl
     # the head opens the workbench's list of licences granted to the department and finds it there
     holder.force_login(lworld.outsider)
     index = holder.get("/workbench/licences/").content.decode()
-    assert re.search(r'id="granted-link">授权本部门使用的证照 <span class="badge[^"]*">1 项有效</span>', index)
+    assert re.search(
+        r'id="granted-link">授权本部门使用的证照 <span class="badge[^"]*">1 项有效</span>', index
+    )
     assert "办理取水许可核验经营资格" in holder.get("/workbench/licences/granted/").content.decode()
 
     holder.force_login(lworld.citizen_user)
