@@ -363,6 +363,9 @@ def test_the_department_picker_finds_by_name_short_name_pinyin_and_credit_code(
     none = picker(holder, organisation_q="国家电网")
     assert options(none) == [] and "没有与「国家电网」相符的部门" in none
     # the department already chosen stays chosen while the holder searches for another
+    # the API finds them the same way, for a grant made through it
+    [found] = holder.get("/api/licences/organisations", {"q": "城管"}).json()
+    assert found["name"] == "贵溪市城市管理局" and found["uscc"] == county_departments["城市管理局"].uscc
     kept = picker(holder, organisation_q="公安", organisation=lworld.other.pk)
     assert options(kept) == ["贵溪市水利局", "贵溪市公安局"]
     assert f'<option value="{lworld.other.pk}" selected>' in kept

@@ -123,6 +123,13 @@ class GrantIn(Schema):
     grantee_name: str = ""
 
 
+class OrganisationOut(Schema):
+    id: int = Field(description="授权给政府部门时 organisation 填此值(或其统一社会信用代码)")
+    name: str
+    short_name: str
+    uscc: str
+
+
 class GrantOut(Schema):
     id: int
     identifier: str
@@ -226,6 +233,21 @@ def _grant_out(grant) -> dict:
         "state": grant.state,
         "state_label": grant.state_label,
     }
+
+
+@router.get(
+    "/organisations",
+    response={200: list[OrganisationOut], **ERRORS},
+    summary="可被授权用证的部门",
+    auth=signed_in,
+)
+def organisations(request, q: str = ""):
+    """The departments a grant may name (active ones), found by `q`: part of the name or short name, pinyin or its
+    initials, or part of the USCC — the same search as the wallet's grant form."""
+    return [
+        {"id": o.pk, "name": o.name, "short_name": o.short_name, "uscc": o.uscc}
+        for o in grants.organisations(q)[: grants.PICKER_LIMIT]
+    ]
 
 
 @router.get(
