@@ -115,10 +115,13 @@ class IssueIn(Schema):
 
 
 class GrantIn(Schema):
-    kind: str
+    kind: str = Field(description="被授权方类型:organisation(政府部门)、company(单位,如银行)或 person(个人)")
     purpose: str
     valid_until: dt.date
-    organisation: str | None = None
+    organisation: str | None = Field(
+        None,
+        description="kind 为 organisation 时:部门的 id(见 GET /api/licences/organisations)或其统一社会信用代码",
+    )
     grantee_id: str = ""
     grantee_name: str = ""
 
