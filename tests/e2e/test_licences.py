@@ -1,7 +1,8 @@
 """电子证照 in a browser: a company applies online for 食品经营许可 and its 营业执照 is taken from the licence library
 (no upload), the bureau grants, the grant issues the food business licence, the company downloads the signed file
 from 我的证照, and an anonymous visitor opens the address of its QR code and sees it valid, with its issuer. On a 390 px
-phone the company authorises a department to use the licence (授权用证), and every licence page fits the screen."""
+phone the company finds a department by typing part of its name and authorises it to use the licence (授权用证), and
+every licence page fits the screen."""
 
 import datetime as dt
 import re
@@ -137,11 +138,22 @@ def test_company_applies_licence_from_library_grant_issues_download_and_verify(
     page.goto(f"/licences/{licence.identifier}/")
     fits_the_phone(page)
     page.get_by_label("被授权方类型").select_option("organisation")
-    page.get_by_label("被授权部门(类型为政府部门时)").select_option(index=1)
     page.get_by_label("用途").fill("办理户外广告设置许可,核验经营资格")
     page.get_by_label("授权截止日期").fill((clock.today() + dt.timedelta(days=30)).isoformat())
+    # about thirty departments: the holder types part of a name (or a credit code) and the list narrows to it
+    search = page.get_by_label("查找被授权部门(类型为政府部门时)")
+    search.fill("城管")
+    search.press("Enter")  # searches; does not send the form before the holder has seen whom it names
+    expect(page.locator("#grant-organisation-count")).to_have_text("与「城管」相符的部门 1 个")
+    expect(page.locator("#licence-grants")).to_contain_text("尚未授权他人使用")
+    expect(page.locator("#authorise-error")).to_have_count(0)
+    department = page.get_by_label("被授权部门", exact=True)
+    expect(department.locator("option:checked")).to_contain_text("贵溪市城市管理局")
+    fits_the_phone(page)
+    shot()
     page.get_by_role("button", name="授权", exact=True).click()
     expect(page.locator("#licence-grants")).to_contain_text("办理户外广告设置许可,核验经营资格")
+    expect(page.locator("#licence-grants")).to_contain_text("贵溪市城市管理局")
     expect(page.locator("#licence-grants")).to_contain_text("授权有效")
     expect(page.locator("#licence-uses")).to_contain_text("授权用证")
     fits_the_phone(page)

@@ -7,7 +7,8 @@ from django.core.management import call_command
 
 from tests.licences.conftest import granted
 from zhengwu.cases.models import OutboxMessage
-from zhengwu.core import clock
+from zhengwu.core import clock, outbox
+from zhengwu.core.outbox import LoggingSmsProvider
 from zhengwu.licences import services
 from zhengwu.licences.models import Licence, Status
 
@@ -65,3 +66,17 @@ def test_the_scheduled_jobs_store_expiry(lworld):
     call_command("scheduled")
     licence.refresh_from_db()
     assert licence.status == Status.EXPIRED and licence.ended_at is not None
+
+
+def test_the_reminder_reaches_the_holders_phone(lworld):
+    granted(lworld)
+    on("2031-08-28")
+    LoggingSmsProvider.sent.clear()
+    services.remind_expiring()
+    outbox.send_due()  # what `zhengwu scheduled` does when the worker did not run
+    [text] = [text for phone, text in LoggingSmsProvider.sent if "到期" in text]
+    assert (
+        lworld.company.phone,
+        text,
+    ) in LoggingSmsProvider.sent and "将于 2031-09-27 到期,还有 30 天" in text
+    assert OutboxMessage.objects.get(body=text).state == OutboxMessage.State.SENT

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja import Status as Answer
 from ninja.files import UploadedFile
 
@@ -43,6 +43,20 @@ class LicenceOut(Schema):
     case: str | None
     data: dict
     metadata: dict
+    file_sha256: str | None = Field(
+        description=(
+            "签名电子证照 PDF 的 SHA-256(64 位小写十六进制)。每个版本的文件只生成一次并保存,之后每次下载都是"
+            "同样的字节,可用此值核对下载的文件;文件在首次下载(或首次作为免提交材料使用)时生成,此前为 null。"
+            "变更、延续签发的新版本有自己的文件和摘要。"
+        ),
+        examples=["3f5a…(64 位十六进制)"],
+    )
+    download_url: str = Field(
+        description=(
+            "下载该版本签名 PDF 的地址(需登录;持证人、签发机构或依授权的被授权方)。下载记入证照使用记录。"
+            "尚未生成文件时,首次下载会生成并保存文件,之后 file_sha256 即为其摘要。"
+        )
+    )
 
 
 class PublicOut(Schema):
@@ -101,12 +115,22 @@ class IssueIn(Schema):
 
 
 class GrantIn(Schema):
-    kind: str
+    kind: str = Field(description="被授权方类型:organisation(政府部门)、company(单位,如银行)或 person(个人)")
     purpose: str
     valid_until: dt.date
-    organisation: str | None = None
+    organisation: str | None = Field(
+        None,
+        description="kind 为 organisation 时:部门的 id(见 GET /api/licences/organisations)或其统一社会信用代码",
+    )
     grantee_id: str = ""
     grantee_name: str = ""
+
+
+class OrganisationOut(Schema):
+    id: int = Field(description="授权给政府部门时 organisation 填此值(或其统一社会信用代码)")
+    name: str
+    short_name: str
+    uscc: str
 
 
 class GrantOut(Schema):
@@ -145,8 +169,16 @@ def _get(user, identifier: str) -> Licence:
     return licence
 
 
-def _out(user, licence: Licence) -> dict:
+def _out(request, licence: Licence, *, grant_id: int | None = None) -> dict:
+    """A licence as the caller may see it: staff see the holder masked; a holder, or a party through its grant
+    (`grant_id`: the download goes through the grant too), in full."""
+    user = None if grant_id is not None else request.user
     holder, holder_id = holder_shown(licence) if _is_staff(user) else (licence.holder_name, licence.holder_id)
+    download = (
+        reverse("api:licence_granted_pdf", args=[grant_id])
+        if grant_id is not None
+        else reverse("api:licence_pdf", args=[licence.identifier])
+    )
     return {
         "identifier": licence.identifier,
         "number": licence.number,
@@ -164,6 +196,8 @@ def _out(user, licence: Licence) -> dict:
         "case": licence.case.number if licence.case else None,
         "data": licence.data,
         "metadata": {**services.metadata(licence), "持证主体": holder, "持证主体代码": holder_id},
+        "file_sha256": licence.file_sha256 or None,
+        "download_url": request.build_absolute_uri(download),
     }
 
 
@@ -185,7 +219,7 @@ def list_licences(
             raise ValidationFailed(_("状态应为 %(v)s 之一") % {"v": "、".join(Status.values)}, field="status")
         rows = rows.filter(status=status)
     limit, offset = max(1, min(limit, 200)), max(offset, 0)
-    return [_out(request.user, lic) for lic in rows[offset : offset + limit]]
+    return [_out(request, lic) for lic in rows[offset : offset + limit]]
 
 
 def _grant_out(grant) -> dict:
@@ -205,6 +239,21 @@ def _grant_out(grant) -> dict:
 
 
 @router.get(
+    "/organisations",
+    response={200: list[OrganisationOut], **ERRORS},
+    summary="可被授权用证的部门",
+    auth=signed_in,
+)
+def organisations(request, q: str = ""):
+    """The departments a grant may name (active ones), found by `q`: part of the name or short name, pinyin or its
+    initials, or part of the USCC — the same search as the wallet's grant form."""
+    return [
+        {"id": o.pk, "name": o.name, "short_name": o.short_name, "uscc": o.uscc}
+        for o in grants.organisations(q)[: grants.PICKER_LIMIT]
+    ]
+
+
+@router.get(
     "/granted", response={200: list[GrantOut], **ERRORS}, summary="授权给我使用的证照", auth=signed_in
 )
 def granted_list(request):
@@ -219,7 +268,20 @@ def granted(request, grant_id: int):
     """The licence (its current version) through an active grant to the caller; the look is logged for the holder."""
     row = grants.open_granted(by=request.user, grant_id=grant_id, action="view")
     licence = services.current_version(row.licence)
-    return {**_out(None, licence), "case": None}
+    return {**_out(request, licence, grant_id=row.pk), "case": None}
+
+
+@router.get(
+    "/granted/{grant_id}/pdf",
+    summary="依授权下载签名的电子证照",
+    auth=signed_in,
+    response={200: None, **ERRORS},
+    url_name="licence_granted_pdf",
+)
+def granted_pdf(request, grant_id: int):
+    """The signed file of the licence's current version, through an active grant to the caller; logged for the holder."""
+    row = grants.open_granted(by=request.user, grant_id=grant_id, action="download")
+    return _pdf_answer(services.current_version(row.licence), services.stored_pdf)
 
 
 @router.post(
@@ -269,12 +331,12 @@ def issue(request, body: IssueIn):
         licence = services.issue_for_case(case, by=request.user)
     if licence is None:
         raise Conflict(_("该办件已签发证照,或其事项不签发证照"), field="case")
-    return Answer(201, _out(request.user, licence))
+    return Answer(201, _out(request, licence))
 
 
 @router.get("/{identifier}", response={200: LicenceOut, **ERRORS}, summary="按标识查看证照", auth=signed_in)
 def get_licence(request, identifier: str):
-    return _out(request.user, _get(request.user, identifier))
+    return _out(request, _get(request.user, identifier))
 
 
 @router.get(
@@ -334,13 +396,23 @@ def authorise(request, identifier: str, body: GrantIn):
     return Answer(201, _grant_out(grant))
 
 
-@router.get("/{identifier}/pdf", summary="下载签名的电子证照", auth=signed_in, response={200: None, **ERRORS})
-def pdf(request, identifier: str):
-    licence = _get(request.user, identifier)
-    data = services.download(licence=licence, by=request.user)
-    response = HttpResponse(data, content_type="application/pdf")
+def _pdf_answer(licence: Licence, read) -> HttpResponse:
+    response = HttpResponse(read(licence), content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
     return response
+
+
+@router.get(
+    "/{identifier}/pdf",
+    summary="下载签名的电子证照",
+    auth=signed_in,
+    response={200: None, **ERRORS},
+    url_name="licence_pdf",
+)
+def pdf(request, identifier: str):
+    """The version's signed file (the same bytes every time; its SHA-256 is the licence's `file_sha256`)."""
+    licence = _get(request.user, identifier)
+    return _pdf_answer(licence, lambda lic: services.download(licence=lic, by=request.user))
 
 
 @router.post(
@@ -361,14 +433,12 @@ def change(request, identifier: str, body: ChangeIn):
     new = services.change(
         licence=_get(request.user, identifier), by=request.user, data=body.data, reason=body.reason
     )
-    return Answer(201, _out(request.user, new))
+    return Answer(201, _out(request, new))
 
 
 @router.post("/{identifier}/renew", response={201: LicenceOut, **ERRORS}, summary="延续", auth=signed_in)
 def renew(request, identifier: str):
-    return Answer(
-        201, _out(request.user, services.renew(licence=_get(request.user, identifier), by=request.user))
-    )
+    return Answer(201, _out(request, services.renew(licence=_get(request.user, identifier), by=request.user)))
 
 
 @router.post(
@@ -378,6 +448,6 @@ def end(request, identifier: str, body: EndIn):
     licence = _get(request.user, identifier)
     case = case_selectors.case_for(request.user, body.case) if body.case else None
     return _out(
-        request.user,
+        request,
         services.end(licence=licence, by=request.user, kind=body.kind, basis=body.basis, case=case),
     )

@@ -5,21 +5,28 @@ log, which the holder reads in the wallet; the holder sees the grants and revoke
 
 Staff of a department that did not issue the licence use it only this way or through 免提交 (a case in their scope
 that took it from the library); `granted_to` is the one query both the workbench and the API ask.
+
+The party is told through the one outbox (core.outbox), in the grant's or the revocation's transaction: a department
+through its heads (部门负责人; every staff member when it has none), a company or a person through the portal
+account registered with that USCC or resident ID number (nobody is told when there is none: the grant waits in the
+list of licences granted to them once they register).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import selectors as case_selectors
-from zhengwu.core import access, audit, clock, ids
+from zhengwu.cases.models import Applicant
+from zhengwu.core import access, audit, clock, ids, outbox, text
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from zhengwu.core.masking import mask_resident_id
-from zhengwu.core.models import Organisation
+from zhengwu.core.masking import mask_name, mask_resident_id
+from zhengwu.core.models import Organisation, Role, Staff
 from zhengwu.licences import services
 from zhengwu.licences.models import Licence, LicenceGrant, LicenceUse
 
@@ -34,6 +41,65 @@ def grantee_shown(grant: LicenceGrant) -> str:
     if grant.grantee_kind == Kind.COMPANY:
         return f"{grant.grantee_name}({grant.grantee_id})"
     return grant.grantee_name
+
+
+def granted_path(grant: LicenceGrant) -> str:
+    """Where the party opens the licence: the workbench for a department's staff, the portal for the others."""
+    if grant.grantee_kind == Kind.ORGANISATION:
+        return f"/workbench/licences/granted/{grant.pk}/"
+    return f"/licences/granted/{grant.pk}/"
+
+
+def grantee_contacts(grant: LicenceGrant) -> list[tuple[str, str]]:
+    """(channel, address) of whoever speaks for the party: a department's heads (every staff member of it when it
+    has no head), else the portal account registered with the party's USCC or resident ID number; each address once."""
+    found: list[tuple[str, str]] = []
+    if grant.grantee_kind == Kind.ORGANISATION:
+        staff = list(
+            Staff.objects.filter(organisation_id=grant.organisation_id, user__is_active=True)
+            .select_related("user")
+            .prefetch_related("roles")
+            .order_by("pk")
+        )
+        heads = [s for s in staff if s.has_role(Role.DEPARTMENT_HEAD)]
+        for person in heads or staff:
+            found += [("email", person.user.email), ("sms", person.phone)]
+    else:
+        kind = Applicant.Kind.LEGAL if grant.grantee_kind == Kind.COMPANY else Applicant.Kind.NATURAL
+        for applicant in Applicant.objects.filter(kind=kind, id_number=grant.grantee_id).order_by("pk"):
+            found += [("email", applicant.email), ("sms", applicant.phone)]
+    seen, contacts = set(), []
+    for channel, address in found:
+        address = (address or "").strip()
+        if address and (channel, address.lower()) not in seen:
+            seen.add((channel, address.lower()))
+            contacts.append((channel, address))
+    return contacts
+
+
+def _tell_grantee(grant: LicenceGrant, body: str, subject: str) -> int:
+    """The message to the party through the one outbox, in the caller's transaction (sent after it commits)."""
+    contacts = grantee_contacts(grant)
+    for channel, address in contacts:
+        outbox.post(channel, address, body, subject=subject if channel == "email" else "")
+    return len(contacts)
+
+
+def _message_values(grant: LicenceGrant) -> dict:
+    licence = grant.licence
+    holder = licence.holder_name
+    if licence.holder_kind == Licence.HolderKind.NATURAL:
+        holder = mask_name(holder)  # a text message travels further than the page: a person's name masked
+    return {
+        "holder": holder,
+        "grantee": _("您") if grant.grantee_kind == Kind.PERSON else grant.grantee_name,
+        "type": licence.type.name,
+        "number": licence.number,
+        "purpose": grant.purpose,
+        "start": grant.valid_from.isoformat(),
+        "end": grant.valid_until.isoformat(),
+        "url": f"{getattr(settings, 'ZHENGWU_PUBLIC_URL', '').rstrip('/')}{granted_path(grant)}",
+    }
 
 
 def _holder_of(by, licence: Licence):
@@ -63,9 +129,9 @@ def _grantee(kind: str, organisation, grantee_id: str, grantee_name: str, holder
         if isinstance(organisation, Organisation):
             org = organisation
         elif str(organisation or "").strip().isdigit():
-            org = Organisation.objects.filter(pk=int(organisation)).first()
+            org = Organisation.objects.filter(pk=int(organisation), is_active=True).first()
         elif organisation:
-            org = Organisation.objects.filter(uscc=ids.normalise(organisation)).first()
+            org = Organisation.objects.filter(uscc=ids.normalise(organisation), is_active=True).first()
         if org is None:
             raise ValidationFailed(_("请选择被授权的部门"), field="organisation")
         return org, org.uscc or "", org.name
@@ -149,6 +215,15 @@ def authorise(
             note=_("授权%(who)s用于%(purpose)s,%(start)s 至 %(end)s")
             % {"who": grantee_shown(grant), "purpose": purpose, "start": start, "end": end},
         )
+        told = _tell_grantee(
+            grant,
+            _(
+                "【政务服务】%(holder)s授权%(grantee)s使用其%(type)s(编号 %(number)s),用途:%(purpose)s,"
+                "授权期 %(start)s 至 %(end)s。查验:%(url)s"
+            )
+            % _message_values(grant),
+            _("【政务服务】用证授权:%(type)s") % {"type": row.type.name},
+        )
         audit.record(
             "licence.authorise",
             row,
@@ -157,6 +232,7 @@ def authorise(
                 "kind": kind,
                 "grantee": grantee_shown(grant),
                 "until": end.isoformat(),
+                "told": told,
             },
             rows=[use],
         )
@@ -172,7 +248,7 @@ def revoke(*, grant: LicenceGrant, by) -> LicenceGrant:
     """The holder withdraws a grant; the party can no longer open the licence through it."""
     _holder_of(by, grant.licence)
     with transaction.atomic():
-        row = LicenceGrant.objects.select_for_update().select_related("licence").get(pk=grant.pk)
+        row = LicenceGrant.objects.select_for_update().select_related("licence__type").get(pk=grant.pk)
         if row.revoked_at is not None:
             raise Conflict(_("该授权已撤回"), field="grant")
         row.revoked_at = clock.now()
@@ -183,7 +259,16 @@ def revoke(*, grant: LicenceGrant, by) -> LicenceGrant:
             by=by,
             note=_("撤回对%(who)s的授权(%(purpose)s)") % {"who": grantee_shown(row), "purpose": row.purpose},
         )
-        audit.record("licence.unauthorise", row.licence, summary={"grant": row.pk}, rows=[use])
+        told = _tell_grantee(
+            row,
+            _(
+                "【政务服务】%(holder)s已撤回授权%(grantee)s使用其%(type)s(编号 %(number)s)(用途:%(purpose)s),"
+                "自即日起不能再依该授权查验此证照。"
+            )
+            % _message_values(row),
+            _("【政务服务】用证授权已撤回:%(type)s") % {"type": row.licence.type.name},
+        )
+        audit.record("licence.unauthorise", row.licence, summary={"grant": row.pk, "told": told}, rows=[use])
     return row
 
 
@@ -224,6 +309,12 @@ def granted_to(user) -> QuerySet[LicenceGrant]:
     ).filter(where)
 
 
+def active_granted_to(user) -> QuerySet[LicenceGrant]:
+    """The grants to the user that are in force today (not revoked, within their period)."""
+    today = clock.today()
+    return granted_to(user).filter(revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today)
+
+
 def open_granted(*, by, grant_id, action: str = "view") -> LicenceGrant:
     """The party opens the licence through its grant: refused unless the grant is theirs and active; logged.
     `action` is view (the page or the API's record) or download (the signed file)."""
@@ -254,9 +345,31 @@ def open_granted(*, by, grant_id, action: str = "view") -> LicenceGrant:
     return grant
 
 
-def organisations() -> QuerySet[Organisation]:
-    """The departments a holder may name in a grant."""
-    return Organisation.objects.order_by("name").only("pk", "name")
+PICKER_LIMIT = 50  # options the grant form's picker shows at once; a longer list asks for more characters
+
+
+def organisations(query: str = "") -> list[Organisation]:
+    """The departments a holder may name in a grant (the active ones, by name). With `query`: those whose name or
+    short name contains it (Traditional or Simplified, any case), whose USCC contains it, or whose name's pinyin or
+    initials contain it (水利局: "shuili", "slj")."""
+    rows = list(
+        Organisation.objects.filter(is_active=True).order_by("name").only("pk", "name", "short_name", "uscc")
+    )
+    wanted = text.normalise(query)[:40]
+    if not wanted:
+        return rows
+
+    def matches(org: Organisation) -> bool:
+        if wanted in text.normalise(org.name) or wanted in text.normalise(org.short_name):
+            return True
+        if wanted in (org.uscc or "").lower():
+            return True
+        if not wanted.isascii():
+            return False
+        full, initials = text.pinyin(org.name)
+        return wanted in full or wanted in initials
+
+    return [org for org in rows if matches(org)]
 
 
 def granted_context(grant: LicenceGrant) -> dict:

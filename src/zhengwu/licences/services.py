@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case
-from zhengwu.core import access, audit, clock, numbering
+from zhengwu.core import access, audit, clock, numbering, outbox
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role
@@ -622,8 +622,8 @@ def reuse(*, licence: Licence, case: Case, by, material: str, via: str = "") -> 
 
 def remind_expiring() -> int:
     """Before a licence expires: a message to the holder at each of its type's reminder days (90/30/7 by default),
-    once each, through the cases' outbox."""
-    from zhengwu.cases.models import Applicant, OutboxMessage
+    once each, through the one outbox (core.outbox: sent after the commit, retried when the SMS gateway fails)."""
+    from zhengwu.cases.models import Applicant
 
     today = clock.today()
     horizon = today + dt.timedelta(
@@ -668,9 +668,7 @@ def remind_expiring() -> int:
                         "【政务服务】您的%(type)s(编号 %(number)s)将于 %(day)s 到期,还有 %(left)s 天,"
                         "请及时申请延续。"
                     )
-                OutboxMessage.objects.create(
-                    channel="sms", recipient=applicant.phone, created_at=clock.now(), body=body % values
-                )
+                outbox.post("sms", applicant.phone, body % values)
             audit.record("licence.remind", row, summary={"days_left": left})
         sent += 1
     return sent

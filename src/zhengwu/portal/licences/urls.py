@@ -8,6 +8,7 @@ urlpatterns = [
     path("granted/<int:grant>/", views.granted, name="granted"),
     path("granted/<int:grant>/download/", views.granted_download, name="granted_download"),
     path("grants/<int:grant>/revoke/", views.revoke_grant, name="revoke_grant"),
+    path("grants/organisations/", views.organisations, name="organisations"),
     path("<str:identifier>/", views.detail, name="detail"),
     path("<str:identifier>/download/", views.download, name="download"),
     path("<str:identifier>/show/", views.show, name="show"),

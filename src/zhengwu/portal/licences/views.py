@@ -125,12 +125,41 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
             "renewal": services.renewal(licence),
             "grants": [(g, grants.grantee_shown(g)) for g in grants.grants_of(licence)[:100]],
             "grantee_kinds": grants.Kind.choices,
-            "organisations": grants.organisations(),
+            **_picker(
+                request.POST.get("organisation_q", "") if error else "",
+                request.POST.get("organisation", "") if error else "",
+            ),
             "error": error,
             "posted": request.POST if error else {},
         },
         status=status,
     )
+
+
+def _picker(query: str, selected: str) -> dict:
+    """The grant form's department picker: the departments matching what the holder typed (the one chosen kept in
+    the list; a single match chosen for them), at most PICKER_LIMIT of them, and how many matched."""
+    query, selected = str(query or "").strip()[:40], str(selected or "").strip()
+    found = grants.organisations(query)
+    shown = found[: grants.PICKER_LIMIT]
+    if selected and selected not in {str(o.pk) for o in shown}:
+        chosen = next((o for o in grants.organisations() if str(o.pk) == selected), None)
+        shown = [chosen, *shown] if chosen else shown
+    if not selected and query and len(found) == 1:
+        selected = str(found[0].pk)
+    return {
+        "organisations": shown,
+        "organisation_q": query,
+        "organisation_selected": selected,
+        "organisation_found": len(found),
+        "organisation_more": max(0, len(found) - grants.PICKER_LIMIT),
+    }
+
+
+def organisations(request):
+    """The department picker's options for what the holder typed (htmx; the whole list works without script)."""
+    context = _picker(request.GET.get("organisation_q", ""), request.GET.get("organisation", ""))
+    return render(request, "licences/portal/_organisation_options.html", {**context, "oob": True})
 
 
 @require_POST

@@ -27,12 +27,19 @@
 
 /* Behaviour that used to be inline in templates (the Content-Security-Policy allows no inline script):
    - a select with data-autosubmit submits its form when changed (filters);
-   - the case page's error (#case-error) gets the focus, so a screen reader reads it first. */
+   - the case page's error (#case-error) gets the focus, so a screen reader reads it first;
+   - Enter in a search field inside a form (data-enter-searches) sends its "search" event, not the form around it. */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (field.matches && field.matches("[data-autosubmit]") && field.form) field.form.submit();
+  });
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "Enter" || !field.matches || !field.matches("[data-enter-searches]")) return;
+    event.preventDefault();
+    field.dispatchEvent(new Event("search")); // what its hx-trigger listens for
   });
   document.addEventListener("DOMContentLoaded", function () {
     var error = document.getElementById("case-error");

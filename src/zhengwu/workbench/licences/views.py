@@ -69,6 +69,7 @@ def index(request):
             "statuses": Status.choices,
             "month": today.strftime("%Y 年 %m 月"),
             "figures": selectors.indicators(request.user, today.replace(day=1), today),
+            "granted_active": grants.active_granted_to(request.user).count(),
         },
     )
 
