@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
     forms,
+    permissions,
     selectors,
     workflow,
 )
@@ -26,11 +27,10 @@ from zhengwu.cases.models import (
     Channel,
 )
 from zhengwu.cases.records import (
-    INTAKE_ROLES,
     _actor,
     _locked,
     _record,
-    _require_applicant_or_staff,
+    _staff_side,
     _text,
     _updates_caller,
     _with_one_calendar,
@@ -260,7 +260,7 @@ def check_upload(upload, *, field: str = "file") -> tuple[bytes, str]:
 def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
     """Attach a file to one material of the item's list (position as in the guide); its type is read from its
     content (PDF, JPEG, PNG, OFD) and its size checked."""
-    _require_applicant_or_staff(by, case, *INTAKE_ROLES)
+    staff_side = _staff_side(by, case)
     if position == POWER_OF_ATTORNEY:
         if not case.agent_name:
             raise ValidationFailed(
@@ -284,6 +284,8 @@ def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         case = _locked(case)
+        if staff_side:
+            permissions.require(by, case, "upload")
         workflow.next_status(case.status, "upload_material")
         row = CaseMaterial(
             case=case,
