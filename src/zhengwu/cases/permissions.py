@@ -29,9 +29,9 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import handling, workflow
-from zhengwu.cases.models import Case, CaseStep
+from zhengwu.cases.models import Case, CaseStep, ExtensionRequest
 from zhengwu.cases.records import HANDLER_ROLES, HEAD_ROLES, INTAKE_ROLES
-from zhengwu.core import access
+from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, ValidationFailed
 from zhengwu.core.models import Role
 
@@ -164,17 +164,43 @@ def _complete_step(user, c: _Case) -> DomainError | None:
     return None
 
 
+def returnable_steps(case: Case, steps: list[CaseStep]) -> list[CaseStep]:
+    """The steps the case may be sent back to: those before the open one that were worked — not the intake step
+    (受理) done by the acceptance itself (a new application, or 补正 before acceptance, instead)."""
+    current = open_step(steps)
+    if current is None:
+        return []
+    return [
+        s
+        for s in steps
+        if s.position < current.position
+        and s.started_on is not None
+        and not (s.kind == "accept" and s.completed_on == case.accepted_on)
+    ]
+
+
 def _return_step(user, c: _Case) -> DomainError | None:
     refusal = _holding(user, c)
-    if refusal is None and c.open_step.position <= 1:
+    if refusal is None and not returnable_steps(c.case, c.steps):
+        if any(s.kind == "accept" and s.position < c.open_step.position for s in c.steps):
+            return ValidationFailed(
+                _("受理环节已随受理完成,不能退回;如需补正请终止后重新申请"), field="to_position"
+            )
         return ValidationFailed(_("只能退回到此前已办理过的环节"), field="to_position")
     return refusal
 
 
 def _extension(user, c: _Case) -> DomainError | None:
     """第四十二条: asked by those who handle the case, or by whoever holds the open step; within the item's legal
-    extension."""
+    extension, before the legal due date, one request at a time."""
     case = c.case
+    step = c.open_step
+    if user is not None and step is not None and step.assignee_id == user.pk:
+        refusal = _roles(user, INTAKE_ROLES, _("申请延期"))
+    else:
+        refusal = _roles(user, HANDLER_ROLES, _("申请延期"))
+    if refusal is not None:
+        return refusal
     if case.version.extension_days == 0:
         return ValidationFailed(
             _("本事项没有法定延长时限,不能延期"), code="extension.exceeds_legal", field="days"
@@ -185,10 +211,11 @@ def _extension(user, c: _Case) -> DomainError | None:
             code="extension.exceeds_legal",
             field="days",
         )
-    step = c.open_step
-    if user is not None and step is not None and step.assignee_id == user.pk:
-        return _roles(user, INTAKE_ROLES, _("申请延期"))
-    return _roles(user, HANDLER_ROLES, _("申请延期"))
+    if case.legal_due and clock.local_date(clock.now()) > case.legal_due:
+        return Conflict(_("已超过法定办结期限,不能再申请延期"), code="extension.too_late", field="days")
+    if case.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
+        return Conflict(_("已有一项延期申请待审批"), field="days")
+    return None
 
 
 def _decide(user, c: _Case) -> DomainError | None:

@@ -147,13 +147,14 @@ def return_step(
         case = _with_steps(_locked(case, revision))
         permissions.require(by, case, "return_step")
         step = _current_step(case)
-        target = case.steps.filter(position=to_position).first()
-        if target is None or to_position >= step.position or target.started_on is None:
-            raise ValidationFailed(_("只能退回到此前已办理过的环节"), field="to_position")
-        if target.completed_on == case.accepted_on and target.kind == "accept":
+        steps = list(case.steps.all())
+        target = next((s for s in steps if s.position == to_position), None)
+        if target is not None and target.kind == "accept" and target.completed_on == case.accepted_on:
             raise ValidationFailed(
                 _("受理环节已随受理完成,不能退回;如需补正请终止后重新申请"), field="to_position"
             )
+        if target not in permissions.returnable_steps(case, steps):
+            raise ValidationFailed(_("只能退回到此前已办理过的环节"), field="to_position")
         _record(
             case,
             "return_step",

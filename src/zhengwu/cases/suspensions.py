@@ -111,10 +111,6 @@ def request_extension(
         case = _locked(case, revision)
         permissions.require(by, case, "extension")
         _check_extension(case, days)
-        if case.legal_due and _today(at) > case.legal_due:
-            raise Conflict(_("已超过法定办结期限,不能再申请延期"), code="extension.too_late", field="days")
-        if case.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
-            raise Conflict(_("已有一项延期申请待审批"), field="days")
         row = ExtensionRequest.objects.create(
             case=case, days=days, reason=reason, requested_at=at or clock.now(), requested_by=_actor(by)
         )

@@ -231,7 +231,7 @@ def _case_context(
         "alerts": supervision_selectors.alerts_on_case(case),
         "can": can,
         "assignable": selectors.assignable_for_step(user, case) if can["assign"] else [],
-        "earlier_steps": [s for s in steps if open_row and s.position < open_row.position and s.started_on],
+        "earlier_steps": permissions.returnable_steps(case, steps),
         "suspension_kinds": deadlines.SUSPENSION_KINDS.items(),
         "deliveries": Delivery.choices,
         "decisions": Decision.choices,
