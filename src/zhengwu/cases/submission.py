@@ -18,6 +18,7 @@ from zhengwu.cases import (
     selectors,
     workflow,
 )
+from zhengwu.cases.applicants import register_verified
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
     POWER_OF_ATTORNEY_NAME,
@@ -110,6 +111,25 @@ def _limits(version: ItemVersion) -> dict:
 
 
 @_with_one_calendar
+def save_draft_for(
+    *,
+    item: ServiceItem,
+    applicant: Applicant,
+    principal: dict | None,
+    by,
+    form: dict | None = None,
+    agent: dict | None = None,
+    draft: Case | None = None,
+) -> Case:
+    """save_draft for the account holder (`applicant`) or, when they apply as agent, for the `principal` they name
+    (register_applicant's details): the principal registered and real-name checked as at the counter, only with the
+    draft made for them (one transaction). The draft's applicant is whom it is for."""
+    with transaction.atomic():
+        if principal is not None:
+            applicant = register_verified(**principal, by=by)
+        return save_draft(item=item, applicant=applicant, by=by, form=form, agent=agent, draft=draft)
+
+
 def save_draft(
     *,
     item: ServiceItem,
