@@ -163,7 +163,7 @@ def _case_context(
     step_refusal = handling.holder_refusal(user, case, open_row) if open_row is not None else None
     # holding the decision step but not allowed to decide: why (a joint prerequisite not granted, a meeting open)
     decision_refusal = (
-        handling.decision_refusal(user, case, open_row)
+        permissions.refusal(user, case, "decide", steps=steps)
         if open_row is not None
         and open_row.kind == "decide"
         and not can.get("decide")
