@@ -1,6 +1,7 @@
 """The case page offers exactly what the services accept (issue 15.2): for cases at each point of their handling and
 for the people who meet them — the item's own window clerk, a clerk of another organisation, the general window's
-clerk, the bureau's approver and department head, a centre manager and an inspector — every action is tried through
+clerk, the bureau's chief representative at its window (首席代表), its approver and department head, a centre
+manager and an inspector — every action is tried through
 its service, each try rolled back, and it must succeed exactly when the workbench's case page would show its button
 (the page shown at all only for a case in the person's scope)."""
 
@@ -40,8 +41,8 @@ def _accepted(world, item=None):
     return services.accept_case(case=_submit(world, item), by=world.clerk)
 
 
-def _deciding(world):
-    case = _accepted(world)
+def _deciding(world, item=None):
+    case = _accepted(world, item)
     services.claim_step(case=case, by=world.approver)
     services.complete_step(case=case, by=world.approver, opinion="材料齐全,符合法定条件")
     return case
@@ -89,6 +90,12 @@ SCENARIOS = {
     "决定环节": _deciding,
     "中止中": _suspended,
     "延期待审批": _extension_asked,
+    "窗口授权事项决定环节": lambda world: _deciding(
+        world,
+        publish(
+            {**copy.deepcopy(ITEM), "name": "食品经营许可(延续)", "window_authorised": True}, world.bureau
+        ),
+    ),
     "已决定": _decided,
     "已送达": _delivered,
     "即办件收件": lambda world: _submit(world, world.instant_item),
@@ -104,6 +111,10 @@ def _people(world) -> dict:
         "本机构窗口人员": world.clerk,
         "他机构窗口人员": make_staff("water_clerk", world.other, roles=[Role.WINDOW_CLERK]).user,
         "综合窗口人员": world.general_clerk,
+        # the bureau's authorised officer at its window (首席代表): decides where the item is authorised to the window
+        "首席代表": make_staff(
+            "chief", world.bureau, roles=[Role.WINDOW_CLERK], window=world.dedicated, window_authorised=True
+        ).user,
         "审批人员": world.approver,
         "部门负责人": world.head,
         "中心管理人员": make_staff("manager", centre_office, roles=[Role.CENTRE_MANAGER]).user,
@@ -205,3 +216,11 @@ def test_the_page_offers_exactly_what_the_services_accept(world, scenario):
                 )
     assert differ == []
     assert offered  # each scenario offers someone something
+    if scenario.startswith(
+        "窗口授权"
+    ):  # 窗口授权: the chief representative decides at the window, a clerk never
+        assert _shown(people["首席代表"], case, "decide") and not _shown(
+            people["本机构窗口人员"], case, "decide"
+        )
+    if scenario == "决定环节":  # not authorised: the department head at the decision step only
+        assert _shown(people["部门负责人"], case, "decide") and not _shown(people["首席代表"], case, "decide")
