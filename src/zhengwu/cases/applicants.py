@@ -1,5 +1,5 @@
-"""Applicants: registering a person or organisation that applies (register_applicant) and checking a person's real
-name (verify_real_name). Behind cases/services.py."""
+"""Applicants: registering a person or organisation that applies (register_applicant), checking a person's real
+name (verify_real_name), and both in one write (register_verified). Behind cases/services.py."""
 
 from __future__ import annotations
 
@@ -124,4 +124,15 @@ def verify_real_name(*, applicant: Applicant, by=None) -> Applicant:
             actor=_actor(by),
             summary={"channel": verdict.channel, "checked": verdict.checked},
         )
+    return applicant
+
+
+def register_verified(*, by=None, **details) -> Applicant:
+    """Register an applicant and check their real name, both or neither (one transaction): an account is made only
+    for a name and number that pass the check. `details`: register_applicant's. Signing up (`by` None) always checks,
+    as the account's own; an applicant registered by someone else (an agent online) is checked once."""
+    with transaction.atomic():
+        applicant = register_applicant(**details, by=by)
+        if by is None or applicant.verified_at is None:
+            verify_real_name(applicant=applicant, by=by or applicant.user)
     return applicant

@@ -9,16 +9,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
+    permissions,
     workflow,
 )
 from zhengwu.cases.models import (
     Case,
     CaseEvent,
 )
-from zhengwu.cases.records import INTAKE_ROLES, _locked, _record, _require_staff, _updates_caller
+from zhengwu.cases.records import _in_scope, _locked, _record, _updates_caller
 from zhengwu.catalog.models import ItemVersion
-from zhengwu.core import access
-from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.errors import ValidationFailed
 
 CENT = Decimal("0.01")
 
@@ -87,17 +87,12 @@ def charge_fee(*, case: Case, by, fees: list[dict], revision: int | None = None)
     """Record the fees charged (收费), each named as in the item's fee list, with the amount actually charged and
     the catalogue standard beside it. Staff of the case's organisation, while the case is handled or decided.
     Status and due dates do not change; supervision compares each amount with the standard (行政许可法 第五十九条)."""
-    if by is not None:
-        staff = _require_staff(by, case, *INTAKE_ROLES)
-        if not access.acts_for(staff, case.organisation):
-            raise AccessDenied(_("只有实施机构的工作人员可以登记收费"))
-    if case.version.fees.exclude(code="").exists():
-        # 统一收费: fees from the fee catalogue are charged by a payment notice (缴款通知书), not typed here.
-        raise Conflict(_("本事项的收费按收费目录开具缴款通知书,由收费窗口统一征收"), code="fee.by_notice")
-    charged = _fees_charged(case.version, fees)
+    _in_scope(by, case)
     with transaction.atomic():
         case = _locked(case, revision)
-        workflow.next_status(case.status, "charge_fee")
+        # who types fees, and only fees the item lists outside the fee catalogue (统一收费: those by a payment notice)
+        permissions.require(by, case, "charge_fee")
+        charged = _fees_charged(case.version, fees)
         note = "；".join(f"{f['name']} {f['amount']} 元" for f in charged)
         return _record(case, "charge_fee", by=by, note=note, data={"fees": charged})
 

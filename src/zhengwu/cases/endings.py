@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
     extensions,
-    handling,
     notices,
+    permissions,
     signals,
-    workflow,
 )
 from zhengwu.cases.intake import accept_case
 from zhengwu.cases.models import (
@@ -24,16 +23,14 @@ from zhengwu.cases.models import (
     Notice,
 )
 from zhengwu.cases.records import (
-    HANDLER_ROLES,
-    INTAKE_ROLES,
+    _in_scope,
     _locked,
     _record,
-    _require_applicant_or_staff,
-    _require_staff,
+    _staff_side,
     _text,
     _updates_caller,
 )
-from zhengwu.cases.steps import _open_step, _refuse, _with_steps
+from zhengwu.cases.steps import _with_steps
 from zhengwu.core import clock
 from zhengwu.core.errors import Conflict, ValidationFailed
 
@@ -43,10 +40,12 @@ def withdraw_case(
     *, case: Case, by, reason: str = "", at: dt.datetime | None = None, revision: int | None = None
 ) -> Case:
     """The applicant withdraws the application before the decision (a clerk may record it for them)."""
-    _require_applicant_or_staff(by, case, *INTAKE_ROLES)
+    staff_side = _staff_side(by, case)
     reason = _text(reason, field="reason", label=_("撤回理由"), required=False)
     with transaction.atomic():
         case = _locked(case, revision)
+        if staff_side:
+            permissions.require(by, case, "withdraw")
         _record(case, "withdraw", by=by, at=at, note=reason)
         case.finished_at = at or clock.now()
         case.save(update_fields=["finished_at"])
@@ -58,10 +57,11 @@ def terminate_case(
     *, case: Case, by, reason: str, at: dt.datetime | None = None, revision: int | None = None
 ) -> Case:
     """End the handling without a decision (the applicant died, the company was dissolved …), with the reason."""
-    _require_staff(by, case, *HANDLER_ROLES)
+    _in_scope(by, case)
     reason = _text(reason, field="reason", label=_("终止理由"))
     with transaction.atomic():
         case = _locked(case, revision)
+        permissions.require(by, case, "terminate")
         _record(case, "terminate", by=by, at=at, note=reason)
         case.finished_at = at or clock.now()
         case.save(update_fields=["finished_at"])
@@ -90,8 +90,7 @@ def decide_case(
     )
     with transaction.atomic():
         case = _with_steps(_locked(case, revision))
-        workflow.next_status(case.status, "decide")
-        _refuse(handling.decision_refusal(by, case, _open_step(case)))
+        permissions.require(by, case, "decide")
         decision = Decision.GRANT if grant else Decision.DENY
         result_name = _text(
             result_name, field="result_name", label=_("结果名称"), max_length=200, required=False
@@ -128,22 +127,18 @@ def deliver_result(
     *, case: Case, by, method: str, note: str = "", at: dt.datetime | None = None, revision: int | None = None
 ) -> Case:
     """Record that the result (licence or decision) reached the applicant: window pickup, post or electronic."""
-    _require_staff(by, case, *INTAKE_ROLES)
+    _in_scope(by, case)
     if method not in Delivery.values:
         raise ValidationFailed(
             _("送达方式应为 window(窗口领取)、post(邮寄)或 electronic(电子送达)"), field="method"
         )
     note = _text(note, field="note", label=_("备注(如邮件单号)"), max_length=500, required=False)
     with transaction.atomic():
-        case = _locked(case, revision)
-        workflow.next_status(case.status, "deliver")
-        _refuse(handling.unfinished_after_decision(case, action="deliver"))
+        case = _with_steps(_locked(case, revision))
+        permissions.require(by, case, "deliver")
         gate = extensions.delivery_refusal(case)
         if gate:
             raise Conflict(gate, code="fee.unpaid")
-        step = _open_step(case)
-        if step is not None:  # the item's own 送达 step: its holder delivers
-            _refuse(handling.holder_refusal(by, case, step))
         _record(case, "deliver", by=by, at=at, note=note, data={"method": method})
     return case
 
@@ -151,11 +146,10 @@ def deliver_result(
 @_updates_caller
 def complete_case(*, case: Case, by, at: dt.datetime | None = None, revision: int | None = None) -> Case:
     """Close the case (办结) once decided (and delivered, where it was)."""
-    _require_staff(by, case, *INTAKE_ROLES)
+    _in_scope(by, case)
     with transaction.atomic():
         case = _with_steps(_locked(case, revision))
-        workflow.next_status(case.status, "complete")
-        _refuse(handling.unfinished_after_decision(case, action="complete"))
+        permissions.require(by, case, "complete")
         _record(case, "complete", by=by, at=at, stamp="finished_at")
     return case
 
@@ -165,9 +159,10 @@ def handle_instantly(
     *, case: Case, by, grant: bool = True, reasons: str = "", delivery: str = Delivery.WINDOW, at=None
 ) -> Case:
     """即办件: accept, decide and complete on the spot, in one transaction (each with its own event)."""
-    if not case.version.instant:
-        raise ValidationFailed(_("该事项不是即办件,请按环节办理"), field="item")
+    _in_scope(by, case)
     with transaction.atomic():
+        # the whole of it allowed before any of it is done: accepting here and deciding on the spot (即办件)
+        permissions.require(by, _locked(case), "instant")
         case = accept_case(case=case, by=by, at=at)
         case = decide_case(case=case, by=by, grant=grant, reasons=reasons, at=at)
         case = deliver_result(case=case, by=by, method=delivery, at=at)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zhengwu.cases import (
     deadlines,
     notices,
+    permissions,
     selectors,
     signals,
     workflow,
@@ -25,12 +26,11 @@ from zhengwu.cases.models import (
     SupplementRequest,
 )
 from zhengwu.cases.records import (
-    INTAKE_ROLES,
     _actor,
+    _in_scope,
     _locked,
     _record,
-    _require_applicant_or_staff,
-    _require_staff,
+    _staff_side,
     _text,
     _today,
     _updates_caller,
@@ -65,10 +65,10 @@ def accept_case(
 ) -> Case:
     """Accept the application (受理): the handling limits start the next working day and the first step opens.
     After the 5 working days for the decision it is recorded as deemed acceptance as of receipt (第三十二条)."""
-    _require_staff(by, case, *INTAKE_ROLES)
+    _in_scope(by, case)
     with transaction.atomic():
         case = _locked(case, revision)
-        workflow.next_status(case.status, "accept")
+        permissions.require(by, case, "accept")
         if not _intake_open(case, at):
             return _deem(case, by=by, at=at)
         steps, first_done = _steps_payload(case.version)
@@ -188,12 +188,12 @@ def request_supplement(
     """Tell the applicant at once everything missing or deficient (一次性告知): items [{position | name, problem}].
     A later request naming a material the earlier ones did not needs a written `reason`, and raises a supervision
     alert (supplement.repeated_new_materials) because it breaks the one-time notice."""
-    _require_staff(by, case, *INTAKE_ROLES)
+    _in_scope(by, case)
     clean = _supplement_items(case.version, items, agent=bool(case.agent_name))
     reason = _text(reason, field="reason", label=_("书面理由"), required=False)
     with transaction.atomic():
         case = _locked(case, revision)
-        workflow.next_status(case.status, "request_supplement")
+        permissions.require(by, case, "supplement")
         if not _intake_open(case, at):
             raise Conflict(
                 _("收件已超过 %(days)s 个工作日,依法视为受理,不能再要求补正")
@@ -243,11 +243,13 @@ def supply_supplement(
 ) -> Case:
     """The applicant has supplied everything asked for (uploaded after the request, or — at the window — handed in
     on paper: `paper` lists those positions). The 5 working days for the intake decision start again."""
-    _require_applicant_or_staff(by, case, *INTAKE_ROLES)
+    staff_side = _staff_side(by, case)
     if paper and by is not None and access.staff_of(by) is None:
         raise AccessDenied(_("纸质材料须由窗口工作人员登记收取"))
     with transaction.atomic():
         case = _locked(case, revision)
+        if staff_side:
+            permissions.require(by, case, "supply")
         workflow.next_status(case.status, "supply_supplement")
         request = case.supplements.filter(supplied_at__isnull=True).order_by("-round").first()
         uploaded = set(
@@ -285,12 +287,12 @@ def refuse_case(
     revision: int | None = None,
 ) -> Case:
     """Refuse the application (不予受理) with the legal reason; a notice says why and how to appeal."""
-    _require_staff(by, case, *INTAKE_ROLES)
+    _in_scope(by, case)
     reason = _text(reason, field="reason", label=_("不予受理的理由"))
     legal_basis = _text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500, required=False)
     with transaction.atomic():
         case = _locked(case, revision)
-        workflow.next_status(case.status, "refuse")
+        permissions.require(by, case, "refuse")
         if not _intake_open(case, at):
             raise Conflict(
                 _("收件已超过 %(days)s 个工作日,依法视为受理,不能再不予受理")

@@ -9,9 +9,9 @@ page showed) to also refuse a write based on a stale page.
 This module is the one door: callers write `services.submit_case(...)`. The functions live by job in:
 - cases/records.py — what every write shares: the role groups, locking the case, the staff checks, recording an
   event (_record) and rebuilding the stored copies from the events (_refresh);
-- cases/applicants.py — register_applicant, verify_real_name;
-- cases/submission.py — application and receipt: save_draft, submit_case, check_upload, upload_material,
-  missing_materials;
+- cases/applicants.py — register_applicant, verify_real_name, register_verified;
+- cases/submission.py — application and receipt: save_draft (save_draft_for: with the principal an agent applies
+  for), submit_case, check_upload, upload_material, missing_materials;
 - cases/intake.py — the intake decision: accept_case, deem_accepted, request_supplement, supply_supplement,
   refuse_case;
 - cases/steps.py — handling steps: claim_step, assign_step, complete_step, return_step, attach_file;
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from zhengwu.cases.applicants import (
     register_applicant,
+    register_verified,
     verify_real_name,
 )
 from zhengwu.cases.charges import (
@@ -80,6 +81,7 @@ from zhengwu.cases.submission import (
     check_upload,
     missing_materials,
     save_draft,
+    save_draft_for,
     submit_case,
     upload_material,
 )
@@ -122,11 +124,13 @@ __all__ = [
     "record_notice_charge",
     "refuse_case",
     "register_applicant",
+    "register_verified",
     "request_extension",
     "request_supplement",
     "resume_case",
     "return_step",
     "save_draft",
+    "save_draft_for",
     "submit_case",
     "supply_supplement",
     "suspend_case",

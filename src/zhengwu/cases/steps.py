@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
     handling,
-    workflow,
+    permissions,
 )
 from zhengwu.cases.models import (
     Case,
@@ -22,19 +22,17 @@ from zhengwu.cases.models import (
     CaseStep,
 )
 from zhengwu.cases.records import (
-    HEAD_ROLES,
-    INTAKE_ROLES,
     _actor,
+    _in_scope,
     _locked,
     _record,
-    _require_staff,
     _text,
     _today,
     _updates_caller,
 )
 from zhengwu.cases.submission import _extension, check_upload
 from zhengwu.core import access, clock
-from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import Role
 
 
@@ -59,19 +57,13 @@ def _current_step(case: Case) -> CaseStep:
     return step
 
 
-def _refuse(refusal) -> None:
-    if refusal is not None:
-        raise refusal
-
-
 @_updates_caller
 def claim_step(*, case: Case, by, revision: int | None = None) -> CaseStep:
     """Take the current step from the queue of its role (the item's organisation's staff holding the role)."""
     with transaction.atomic():
-        case = _locked(case, revision)
-        workflow.next_status(case.status, "claim_step")
+        case = _with_steps(_locked(case, revision))
+        permissions.require(by, case, "claim")
         step = _current_step(case)
-        _refuse(handling.claim_refusal(by, case, step))
         _record(
             case,
             "claim_step",
@@ -89,15 +81,10 @@ def claim_step(*, case: Case, by, revision: int | None = None) -> CaseStep:
 def assign_step(*, case: Case, by, to, revision: int | None = None) -> CaseStep:
     """A department head of the item's organisation gives the current step to a member of staff who may take it
     (its role, the item's organisation)."""
-    _require_staff(by, case, *HEAD_ROLES)
-    if by is not None and not access.takes_step(by, Role.DEPARTMENT_HEAD, case.organisation):
-        raise AccessDenied(
-            _("只有%(o)s的部门负责人可以分派该办件的环节") % {"o": case.organisation.name},
-            code="step.assign_other_organisation",
-        )
+    _in_scope(by, case)
     with transaction.atomic():
-        case = _locked(case, revision)
-        workflow.next_status(case.status, "assign_step")
+        case = _with_steps(_locked(case, revision))
+        permissions.require(by, case, "assign")
         step = _current_step(case)
         target = access.staff_of(to)
         if target is None or not target.has_role(step.role):
@@ -125,22 +112,9 @@ def complete_step(
     by the decision (decide_case), a delivery step (送达) by recording the delivery (deliver_result)."""
     opinion = _text(opinion, field="opinion", label=_("办理意见"))
     with transaction.atomic():
-        case = _locked(case, revision)
-        workflow.next_status(case.status, "complete_step")
+        case = _with_steps(_locked(case, revision))
+        permissions.require(by, case, "complete_step")
         step = _current_step(case)
-        _refuse(handling.holder_refusal(by, case, step))
-        if step.kind == "decide":
-            raise Conflict(
-                _("「%(name)s」是决定环节,请作出准予或不予许可的决定") % {"name": step.name},
-                code="step.is_decision",
-                field="step",
-            )
-        if step.kind == "deliver":
-            raise Conflict(
-                _("「%(name)s」是送达环节,请登记送达方式") % {"name": step.name},
-                code="step.is_delivery",
-                field="step",
-            )
         _record(
             case,
             "complete_step",
@@ -170,17 +144,17 @@ def return_step(
     """Send the case back to an earlier step with a reason; that step opens again with a fresh limit."""
     reason = _text(reason, field="reason", label=_("退回理由"))
     with transaction.atomic():
-        case = _locked(case, revision)
-        workflow.next_status(case.status, "return_step")
+        case = _with_steps(_locked(case, revision))
+        permissions.require(by, case, "return_step")
         step = _current_step(case)
-        _refuse(handling.holder_refusal(by, case, step))
-        target = case.steps.filter(position=to_position).first()
-        if target is None or to_position >= step.position or target.started_on is None:
-            raise ValidationFailed(_("只能退回到此前已办理过的环节"), field="to_position")
-        if target.completed_on == case.accepted_on and target.kind == "accept":
+        steps = list(case.steps.all())
+        target = next((s for s in steps if s.position == to_position), None)
+        if target is not None and target.kind == "accept" and target.completed_on == case.accepted_on:
             raise ValidationFailed(
                 _("受理环节已随受理完成,不能退回;如需补正请终止后重新申请"), field="to_position"
             )
+        if target not in permissions.returnable_steps(case, steps):
+            raise ValidationFailed(_("只能退回到此前已办理过的环节"), field="to_position")
         _record(
             case,
             "return_step",
@@ -197,14 +171,14 @@ def attach_file(
     *, case: Case, by, upload, step_position: int | None = None, purpose: str = "opinion"
 ) -> CaseAttachment:
     """Attach a file to a step's opinion (purpose "opinion") or the result issued (purpose "result")."""
-    _require_staff(by, case, *INTAKE_ROLES)
+    _in_scope(by, case)
     if purpose not in ("opinion", "result"):
         raise ValidationFailed(_("附件用途应为 opinion 或 result"), field="purpose")
     data, content_type = check_upload(upload)
     filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
     with transaction.atomic():
         case = _locked(case)
-        workflow.next_status(case.status, "attach")
+        permissions.require(by, case, "attach")
         row = CaseAttachment(
             case=case,
             step_position=step_position if step_position is not None else case.current_step,

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
     forms,
+    permissions,
     selectors,
     workflow,
 )
+from zhengwu.cases.applicants import register_verified
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
     POWER_OF_ATTORNEY_NAME,
@@ -26,11 +28,10 @@ from zhengwu.cases.models import (
     Channel,
 )
 from zhengwu.cases.records import (
-    INTAKE_ROLES,
     _actor,
     _locked,
     _record,
-    _require_applicant_or_staff,
+    _staff_side,
     _text,
     _updates_caller,
     _with_one_calendar,
@@ -110,6 +111,25 @@ def _limits(version: ItemVersion) -> dict:
 
 
 @_with_one_calendar
+def save_draft_for(
+    *,
+    item: ServiceItem,
+    applicant: Applicant,
+    principal: dict | None,
+    by,
+    form: dict | None = None,
+    agent: dict | None = None,
+    draft: Case | None = None,
+) -> Case:
+    """save_draft for the account holder (`applicant`) or, when they apply as agent, for the `principal` they name
+    (register_applicant's details): the principal registered and real-name checked as at the counter, only with the
+    draft made for them (one transaction). The draft's applicant is whom it is for."""
+    with transaction.atomic():
+        if principal is not None:
+            applicant = register_verified(**principal, by=by)
+        return save_draft(item=item, applicant=applicant, by=by, form=form, agent=agent, draft=draft)
+
+
 def save_draft(
     *,
     item: ServiceItem,
@@ -260,7 +280,7 @@ def check_upload(upload, *, field: str = "file") -> tuple[bytes, str]:
 def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
     """Attach a file to one material of the item's list (position as in the guide); its type is read from its
     content (PDF, JPEG, PNG, OFD) and its size checked."""
-    _require_applicant_or_staff(by, case, *INTAKE_ROLES)
+    staff_side = _staff_side(by, case)
     if position == POWER_OF_ATTORNEY:
         if not case.agent_name:
             raise ValidationFailed(
@@ -284,6 +304,8 @@ def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         case = _locked(case)
+        if staff_side:
+            permissions.require(by, case, "upload")
         workflow.next_status(case.status, "upload_material")
         row = CaseMaterial(
             case=case,

@@ -10,23 +10,19 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
     deadlines,
-    workflow,
+    permissions,
 )
 from zhengwu.cases.models import (
     Case,
-    CaseStep,
     ExtensionRequest,
     Suspension,
 )
 from zhengwu.cases.records import (
-    HANDLER_ROLES,
-    HEAD_ROLES,
-    INTAKE_ROLES,
     _actor,
     _days,
+    _in_scope,
     _locked,
     _record,
-    _require_staff,
     _text,
     _today,
     _updates_caller,
@@ -49,7 +45,7 @@ def suspend_case(
 ) -> Suspension:
     """行政许可法 第四十五条: a special procedure (听证, 招标, 拍卖, 检验, 检测, 检疫, 鉴定, 专家评审) stops the clock
     from the day after today until resumption. `expected_days` (working days) is told to the applicant."""
-    _require_staff(by, case, *HANDLER_ROLES)
+    _in_scope(by, case)
     if kind not in deadlines.SUSPENSION_KINDS:
         kinds = "、".join(f"{k}({v})" for k, v in deadlines.SUSPENSION_KINDS.items())
         raise ValidationFailed(_("特别程序应为:%(kinds)s") % {"kinds": kinds}, field="kind")
@@ -57,7 +53,7 @@ def suspend_case(
     expected_days = _days(expected_days, field="expected_days", label=_("预计时长(工作日)"))
     with transaction.atomic():
         case = _locked(case, revision)
-        workflow.next_status(case.status, "suspend")
+        permissions.require(by, case, "suspend")
         today = _today(at)
         expected_end = current_calendar().add_workdays(today, expected_days).value
         row = Suspension.objects.create(
@@ -84,11 +80,11 @@ def resume_case(
     *, case: Case, by, note: str = "", at: dt.datetime | None = None, revision: int | None = None
 ) -> Case:
     """End the special procedure: counting resumes the next working day and the due dates are set again."""
-    _require_staff(by, case, *HANDLER_ROLES)
+    _in_scope(by, case)
     note = _text(note, field="note", label=_("备注"), required=False)
     with transaction.atomic():
         case = _locked(case, revision)
-        workflow.next_status(case.status, "resume")
+        permissions.require(by, case, "resume")
         today = _today(at)
         row = case.suspensions.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
         if row is not None:
@@ -110,19 +106,11 @@ def request_extension(
     extension (行政许可法 第四十二条), and only before the legal due date."""
     days = _days(days, field="days", label=_("延期天数"))
     reason = _text(reason, field="reason", label=_("延期理由"))
+    _in_scope(by, case)
     with transaction.atomic():
         case = _locked(case, revision)
-        workflow.next_status(case.status, "request_extension")
-        step = case.steps.filter(state=CaseStep.State.OPEN).first()
-        if by is not None and not (step and step.assignee_id == by.pk):
-            _require_staff(by, case, *HANDLER_ROLES)
-        elif by is not None:
-            _require_staff(by, case, *INTAKE_ROLES)
+        permissions.require(by, case, "extension")
         _check_extension(case, days)
-        if case.legal_due and _today(at) > case.legal_due:
-            raise Conflict(_("已超过法定办结期限,不能再申请延期"), code="extension.too_late", field="days")
-        if case.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
-            raise Conflict(_("已有一项延期申请待审批"), field="days")
         row = ExtensionRequest.objects.create(
             case=case, days=days, reason=reason, requested_at=at or clock.now(), requested_by=_actor(by)
         )
@@ -154,7 +142,7 @@ def decide_extension(
 ) -> ExtensionRequest:
     """The department head approves or rejects an extension request; approval moves the due dates."""
     case = extension.case
-    _require_staff(by, case, *HEAD_ROLES)
+    _in_scope(by, case)
     note = _text(note, field="note", label=_("审批意见"), required=not approve)
     with transaction.atomic():
         case = _locked(case)
@@ -162,7 +150,9 @@ def decide_extension(
         if row.state != ExtensionRequest.State.PENDING:
             raise Conflict(_("该延期申请已%(state)s") % {"state": row.get_state_display()}, field="extension")
         action = "approve_extension" if approve else "reject_extension"
-        workflow.next_status(case.status, action)
+        permissions.require(
+            by, case, "decide_extension"
+        )  # approving and rejecting: the same people, statuses
         if approve:
             _check_extension(case, row.days)
         row.state = ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REJECTED

@@ -43,7 +43,7 @@ from zhengwu.core.models import Role, Window
 from zhengwu.joint import bundles
 from zhengwu.joint.models import Bundle, BundleVersion, JointCase, JointEvent, JointMember, JointNotice, Phase
 
-INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+INTAKE_ROLES = case_services.INTAKE_ROLES  # who receives applications: the cases domain's one list
 # a member's 不予受理 is told to the applicant by the joint case too (endings.after_refusal), with the members it stops
 HELD_ACTIONS = ("submit", "request_supplement", "supply_supplement", "accept", "refuse")
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

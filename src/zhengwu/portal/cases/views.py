@@ -9,7 +9,6 @@ from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from zhengwu.core.masking import mask_phone, mask_resident_id
 from zhengwu.evaluation import links as rating_links
 from zhengwu.evaluation import selectors as ratings
 from zhengwu.hall import delivery as hall_delivery
+from zhengwu.hall import intake as hall_intake
 from zhengwu.hall.forms import DeliveryForm
 from zhengwu.portal.cases.forms import (
     ApplicantSignInForm,
@@ -94,17 +94,16 @@ def register(request):
             ratelimit.limit(request, group="cases.portal_register", rate="5/m")
             if form.is_valid():
                 d = form.cleaned_data
-                with transaction.atomic():  # an account only for a name and number that pass the check
-                    applicant = services.register_applicant(
-                        kind=d["kind"],
-                        name=d["name"],
-                        id_number=d["id_number"],
-                        phone=d["phone"],
-                        email=d["email"],
-                        legal_representative=d["legal_representative"],
-                        password=d["password"],
-                    )
-                    services.verify_real_name(applicant=applicant, by=applicant.user)
+                # an account only for a name and number that pass the check
+                applicant = services.register_verified(
+                    kind=d["kind"],
+                    name=d["name"],
+                    id_number=d["id_number"],
+                    phone=d["phone"],
+                    email=d["email"],
+                    legal_representative=d["legal_representative"],
+                    password=d["password"],
+                )
                 applicant.user.backend = PASSWORD_BACKEND
                 auth.sign_in(request, user=applicant.user)
                 messages.success(request, f"注册成功,{applicant.verified_by}。")
@@ -264,18 +263,6 @@ def _upload_power_of_attorney(who: ApplyingAsForm, case, user) -> bool:
     return True
 
 
-def _principal(request, who: ApplyingAsForm):
-    """Whom the application is for: the account holder, or the principal an agent applies for — registered with the
-    same service the counter uses (register_applicant) and real-name checked, as an applicant's own account is."""
-    details = who.principal()
-    if details is None:
-        return request.applicant
-    applicant = services.register_applicant(**details, by=request.user)
-    if applicant.verified_at is None:
-        services.verify_real_name(applicant=applicant, by=request.user)
-    return applicant
-
-
 @_applicant_required
 def apply(request, code: str):
     """Apply online: the item's form and materials; save a draft or submit. The idempotency key is made when the
@@ -330,33 +317,31 @@ def apply(request, code: str):
         valid = delivery.check(id_number=id_number) and valid
         if valid:
             try:
-                with transaction.atomic():  # the principal only with the draft made for them
-                    applicant = _principal(request, who)
-                    draft = services.save_draft(
-                        item=item,
-                        applicant=applicant,
-                        by=request.user,
-                        form=form.form_data(),
-                        agent=who.agent(),
-                        draft=draft,
-                    )
+                # the principal an agent applies for only with the draft made for them
+                draft = services.save_draft_for(
+                    item=item,
+                    applicant=request.applicant,
+                    principal=who.principal(),
+                    by=request.user,
+                    form=form.form_data(),
+                    agent=who.agent(),
+                    draft=draft,
+                )
                 # 免提交: materials the licence library holds for the applicant
                 library.fill(draft, request.user, prefer=prefer)
                 uploaded = _upload_all(form, draft, request.user)
                 uploaded = _upload_power_of_attorney(who, draft, request.user) and uploaded
                 if uploaded and request.POST.get("action") == "submit":
-                    with transaction.atomic():  # the case and its delivery choice, or neither
-                        case = services.submit_case(
-                            item=item,
-                            applicant=applicant,
-                            by=request.user,
-                            form=form.form_data(),
-                            agent=who.agent(),
-                            idempotency_key=key,
-                            draft=draft,
-                        )
-                        if delivery.chosen:
-                            hall_delivery.choose(case=case, **delivery.choice(), by=request.user)
+                    # the case and its delivery choice, or neither
+                    case = hall_intake.submit_online(
+                        item=item,
+                        draft=draft,
+                        by=request.user,
+                        form=form.form_data(),
+                        agent=who.agent(),
+                        idempotency_key=key,
+                        delivery=delivery.choice() if delivery.chosen else None,
+                    )
                     messages.success(
                         request, f"申请已提交。办件编号 {case.number},查询码 {case.query_code},请妥善保存。"
                     )

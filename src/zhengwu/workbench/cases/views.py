@@ -7,14 +7,13 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, display, extensions, handling, library, permissions, selectors, services
+from zhengwu.cases import deadlines, display, extensions, handling, permissions, selectors, services
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.application import ApplicationForm
 from zhengwu.cases.models import Decision, Delivery
@@ -24,7 +23,7 @@ from zhengwu.core import access, personal
 from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
-from zhengwu.hall import delivery as hall_delivery
+from zhengwu.hall import intake as hall_intake
 from zhengwu.hall.forms import DeliveryForm
 from zhengwu.supervision import selectors as supervision_selectors
 from zhengwu.workbench.cases.forms import WalkInForm
@@ -164,7 +163,7 @@ def _case_context(
     step_refusal = handling.holder_refusal(user, case, open_row) if open_row is not None else None
     # holding the decision step but not allowed to decide: why (a joint prerequisite not granted, a meeting open)
     decision_refusal = (
-        handling.decision_refusal(user, case, open_row)
+        permissions.refusal(user, case, "decide", steps=steps)
         if open_row is not None
         and open_row.kind == "decide"
         and not can.get("decide")
@@ -231,7 +230,7 @@ def _case_context(
         "alerts": supervision_selectors.alerts_on_case(case),
         "can": can,
         "assignable": selectors.assignable_for_step(user, case) if can["assign"] else [],
-        "earlier_steps": [s for s in steps if open_row and s.position < open_row.position and s.started_on],
+        "earlier_steps": permissions.returnable_steps(case, steps),
         "suspension_kinds": deadlines.SUSPENSION_KINDS.items(),
         "deliveries": Delivery.choices,
         "decisions": Decision.choices,
@@ -600,29 +599,18 @@ def counter(request, code: str):
         )
         if valid:
             try:
-                with transaction.atomic():  # the applicant, the case and its files, or none of them
-                    applicant = services.register_applicant(**who.applicant(), by=request.user)
-                    case = services.submit_case(
-                        item=item,
-                        applicant=applicant,
-                        by=request.user,
-                        form=form.form_data(),
-                        agent=who.agent(),
-                        channel="counter",
-                        window=staff.window,
-                        idempotency_key=key,
-                    )
-                    for position, upload in form.files_by_position().items():
-                        try:
-                            services.upload_material(
-                                case=case, by=request.user, position=position, upload=upload
-                            )
-                        except ValidationFailed as err:
-                            raise ValidationFailed(err.message, field=f"material_{position}") from None
-                    # 免提交: what the licence library holds is not asked for
-                    library.fill(case, request.user)
-                    if delivery.chosen:
-                        hall_delivery.choose(case=case, **delivery.choice(), by=request.user)
+                # the applicant, the case, its files and the delivery choice, or none of them
+                case = hall_intake.receive_at_counter(
+                    item=item,
+                    applicant=who.applicant(),
+                    by=request.user,
+                    form=form.form_data(),
+                    agent=who.agent(),
+                    window=staff.window,
+                    idempotency_key=key,
+                    files=form.files_by_position(),
+                    delivery=delivery.choice() if delivery.chosen else None,
+                )
                 messages.success(
                     request, f"已收件。办件编号 {case.number},查询码 {case.query_code}(请告知申请人)"
                 )
