@@ -150,7 +150,7 @@ def test_front_desk_and_pre_review_on_the_pages(restaurant, county, company, des
             "who-id_number": company.id_number,
             "who-legal_representative": "李四",
             "who-phone": "13900139000",
-            "f_subject": "开办好味道餐馆",
+            "form.subject": "开办好味道餐馆",
             "lead_window": county.market_window.pk,
         },
     )

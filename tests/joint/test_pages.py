@@ -15,7 +15,7 @@ def test_apply_answer_and_follow_on_the_pages(restaurant, county, company, clien
     client.force_login(company.user)
     page = client.get(f"/bundles/{code}/apply/").content.decode()
     assert "申请事项说明" in page and "各部门共用,填写一次" in page
-    answer = client.post(f"/bundles/{code}/apply/", {"f_subject": "开办好味道餐馆"})
+    answer = client.post(f"/bundles/{code}/apply/", {"form.subject": "开办好味道餐馆"})
     joint = JointCase.objects.get()
     assert answer.status_code == 302 and answer["Location"] == f"/bundles/cases/{joint.number}/"
     page = client.get(answer["Location"]).content.decode()

@@ -336,11 +336,20 @@ def _out(case) -> dict:
 
 
 @router.get(
-    "/status", response={200: PublicStatusOut, **ERRORS}, summary="凭办件编号和查询码查询进度", auth=None
+    "/status",
+    response={200: PublicStatusOut | JointCaseOut, **ERRORS},
+    summary="凭办件编号和查询码查询进度(联办件:各部门办理进度)",
+    auth=None,
 )
 def status(request, number: str = Query(...), query_code: str = Query(...)):
-    """Anyone with the case number and its query code sees the status, the dates and the timeline (names masked)."""
+    """Anyone with the case number and its query code sees the status, the dates and the timeline (names masked).
+    A joint case (联办件, number …-L…) answers with its departments' row (kind "joint")."""
+    from zhengwu.joint import selectors as joint_selectors
+
     ratelimit.limit(request, group="cases.status", rate="30/m")
+    joint = joint_selectors.public_summary(number, query_code)
+    if joint is not None:
+        return joint
     return selectors.public_status(number, query_code)
 
 

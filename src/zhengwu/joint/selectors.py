@@ -83,6 +83,14 @@ def guide_context(version: BundleVersion) -> dict:
         "members": members,
         "stages": stages(version, members),
         "organisations": sorted({m["organisation"].name for m in members if m["organisation"]}),
+        # the departments working alongside the lead one (the lead is named on its own: 由…主办,…并联办理)
+        "other_organisations": sorted(
+            {
+                m["organisation"].name
+                for m in members
+                if m["organisation"] and m["organisation"].pk != version.bundle.lead_organisation_id
+            }
+        ),
         "materials": version.merged_materials,
         "shared_materials": sum(1 for m in version.merged_materials if m.get("shared")),
         "from_results": sum(1 for m in version.merged_materials if m.get("from_member")),
@@ -115,7 +123,7 @@ def _iso(value):
 def joint_summary(joint, *, user=None) -> dict:
     """A joint case as people read it (the API's JointCaseOut and the pages): the bundle as a row of departments,
     each with its state and due dates, the joint due date and the joint warning level (the worst member's)."""
-    from zhengwu.core import access
+    from zhengwu.core import access, clock
     from zhengwu.core.masking import mask_name
     from zhengwu.joint import meetings, services, supervision
     from zhengwu.joint.models import Forwarding
@@ -185,7 +193,7 @@ def joint_summary(joint, *, user=None) -> dict:
     return {
         "kind": "joint",
         "number": joint.number,
-        "query_code": None if staff else joint.query_code,
+        "query_code": joint.query_code,  # as on an ordinary case: the window tells it to the applicant
         "bundle_code": joint.bundle.code,
         "bundle_name": joint.version.name,
         "phase": joint.phase,
@@ -203,7 +211,10 @@ def joint_summary(joint, *, user=None) -> dict:
         "due": _iso(joint.legal_due),
         "level": level,
         "level_label": levels.LABELS[level],
-        "late": level == levels.RED,
+        "late": level == levels.RED and joint.is_open,
+        "is_open": joint.is_open,
+        # an ended joint case says how and when it ended, not a due date it no longer has
+        "ended_on": _iso(clock.local_date(joint.finished_at)) if joint.finished_at else None,
         "revision": joint.revision,
         "members": rows,
         "meetings": [
@@ -236,6 +247,66 @@ def joint_summary(joint, *, user=None) -> dict:
         ],
         "refusals": refusals,
     }
+
+
+def member_checklist(joint, member) -> list[dict]:
+    """A member department's own materials as the applicant sees them in the merged list (its number there, its
+    name there), for the member window to tick what needs 补正. Each row: `position` (the member item's own
+    material number, what the services take), `merged_position`, `name`, and `from_member_name` when the material
+    is a prerequisite member's result (never asked of the applicant)."""
+    merged = {
+        u["position"]: e
+        for e in joint.version.merged_materials
+        for u in e["members"]
+        if u["key"] == member.position
+    }
+    rows = []
+    for mat in member.case.version.materials.order_by("position"):
+        entry = merged.get(mat.position)
+        rows.append(
+            {
+                "position": mat.position,
+                "merged_position": entry["position"] if entry else None,
+                "name": entry["name"] if entry else mat.name,
+                "from_member_name": (entry or {}).get("from_member_name", "")
+                if (entry or {}).get("from_member")
+                else "",
+            }
+        )
+    rows.sort(key=lambda r: (r["merged_position"] is None, r["merged_position"] or 0, r["position"]))
+    return rows
+
+
+def public_summary(number: str, query_code: str) -> dict | None:
+    """What anyone with a joint case's number and query code may see (the portal's lookup, GET
+    /api/cases/status): the departments' row, dates and how it ended, names masked, no notice texts. None when no
+    joint case has this number (then it is an ordinary case's); NotFound when the query code is wrong."""
+    from zhengwu.core.errors import NotFound
+    from zhengwu.core.masking import mask_name
+    from zhengwu.joint.models import JointCase
+
+    number = str(number or "").strip()
+    joint = (
+        JointCase.objects.select_related("bundle", "version", "lead_organisation", "lead_window", "applicant")
+        .filter(number=number)
+        .first()
+    )
+    if joint is None:
+        return None
+    if not query_code or joint.query_code != str(query_code).strip().upper():
+        raise NotFound("办件编号或查询码不正确", field="query_code")
+    summary = joint_summary(joint)
+    summary["applicant_name"] = mask_name(joint.applicant.name)
+    summary["query_code"] = None
+    summary["notices"] = [  # which notices were issued, not what they say (names, addresses)
+        {k: n[k] for k in ("kind", "kind_label", "document_number", "issued_at")} for n in summary["notices"]
+    ]
+    summary["refusals"] = []
+    summary["meetings"] = []
+    summary["forwardings"] = []
+    for m in summary["members"]:
+        m["missing"], m["results"] = [], []
+    return summary
 
 
 def hall_figures(centre) -> dict:

@@ -39,7 +39,7 @@ from zhengwu.cases.models import (
 )
 from zhengwu.core import access, actors, audit, clock, inputs, numbering, outbox
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from zhengwu.core.models import Role, Window
+from zhengwu.core.models import Role, ServiceCentre, Window
 from zhengwu.joint import bundles
 from zhengwu.joint.models import Bundle, BundleVersion, JointCase, JointEvent, JointMember, JointNotice, Phase
 
@@ -363,6 +363,54 @@ def is_front_desk(user, region) -> bool:
     )
 
 
+def may_register(user) -> bool:
+    """Whether the user works at a front desk at all (the 统一登记 menu link and page): a centre manager, an
+    administrator, or a window clerk at a general window (综合窗口)."""
+    staff = access.staff_of(user)
+    if staff is None:
+        return False
+    if access.is_administrator(user) or staff.has_role(Role.CENTRE_MANAGER):
+        return True
+    return (
+        staff.has_role(Role.WINDOW_CLERK)
+        and staff.window is not None
+        and staff.window.kind == Window.Kind.GENERAL
+    )
+
+
+def desk_centre(user, region) -> ServiceCentre | None:
+    """The centre whose front desk the user works at: their window's, else the centre their organisation manages,
+    else the region's own (county) centre."""
+    staff = access.staff_of(user)
+    if staff is not None and staff.window_id:
+        return staff.window.centre
+    centres = ServiceCentre.objects.filter(region=region)
+    managed = centres.filter(managed_by=staff.organisation).first() if staff is not None else None
+    return managed or centres.filter(kind=ServiceCentre.Kind.CENTRE).first() or centres.first()
+
+
+def register_windows(user, version: BundleVersion) -> tuple[list[Window], Window | None]:
+    """The windows the front desk may hand a bundle application to (指定主办窗口): active windows of the desk's own
+    centre where a member department sits; and the one to preselect, the lead organisation's window."""
+    lead = version.bundle.lead_organisation
+    centre = desk_centre(user, lead.region)
+    if centre is None:
+        return [], None
+    orgs = version.members.values_list("item__organisation", flat=True)
+    windows = list(
+        Window.objects.filter(is_active=True, centre=centre, organisations__in=orgs)
+        .select_related("centre")
+        .prefetch_related("organisations")
+        .distinct()
+        .order_by("number")
+    )
+    serving_lead = [w for w in windows if any(o.pk == lead.pk for o in w.organisations.all())]
+    default = next((w for w in serving_lead if w.kind == Window.Kind.DEDICATED), None) or next(
+        iter(serving_lead), None
+    )
+    return windows, default
+
+
 def _require_front_desk(by, region) -> None:
     if by is None or is_front_desk(by, region):
         return
@@ -465,7 +513,12 @@ def lead_accept(*, joint: JointCase, by, note: str = "", revision: int | None = 
         if joint.phase != Phase.RECEIVED:
             raise Conflict(_("联办件已发出联办通知"), field="phase")
         joint.phase, joint.notified_at = Phase.NOTIFIED, clock.now()
-        joint.save(update_fields=["phase", "notified_at"])
+        fields = ["phase", "notified_at"]
+        staff = access.staff_of(by) if by is not None else None
+        if not joint.lead_window_id and staff is not None and staff.window_id:
+            joint.lead_window = staff.window  # accepted online: the window that accepts leads (主办窗口)
+            fields.append("lead_window")
+        joint.save(update_fields=fields)
         members = [
             m
             for m in joint.members.select_related("case__organisation", "case__version")
@@ -494,7 +547,6 @@ def lead_accept(*, joint: JointCase, by, note: str = "", revision: int | None = 
 
 def _notice(joint: JointCase, kind: str, **details) -> JointNotice:
     now = clock.now()
-    count = joint.notices.filter(kind=kind).count()
     short = joint.lead_organisation.short_name or joint.lead_organisation.name
     letter = {
         JointNotice.Kind.NOTIFICATION: "联通",
@@ -502,11 +554,13 @@ def _notice(joint: JointCase, kind: str, **details) -> JointNotice:
         JointNotice.Kind.NOT_ACCEPTED: "联拒",
         JointNotice.Kind.WITHDRAWAL: "联撤",
     }.get(kind, "联告")
-    suffix = f"-{count + 1}" if count else ""
+    year = clock.local_date(now).year
+    # a 文号 as offices number their documents: the issuer's word, the year in 〔〕, the sequence of that year
+    sequence = numbering.next_sequence(f"JN-{joint.lead_organisation_id}-{letter}-{year}")
     return JointNotice.objects.create(
         joint=joint,
         kind=kind,
-        document_number=f"{short}{letter}字〔{clock.local_date(now).year}〕{joint.number}{suffix}号",
+        document_number=f"{short}{letter}字〔{year}〕{sequence}号",
         token=secrets.token_urlsafe(18)[:24],
         issued_at=now,
         essentials={
@@ -575,7 +629,14 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
                 ) from None
             if position not in materials:
                 raise ValidationFailed(
-                    _("第 %(i)s 项:本事项没有第 %(p)s 项材料") % {"i": index, "p": position}, field="items"
+                    _("第 %(i)s 项:「%(item)s」的材料清单中没有第 %(p)s 项材料(本事项材料:%(n)s)")
+                    % {
+                        "i": index,
+                        "p": position,
+                        "item": member.case.version.name,
+                        "n": "、".join(f"{k}.{v}" for k, v in sorted(materials.items())),
+                    },
+                    field="items",
                 )
             if position in from_results:
                 raise ValidationFailed(

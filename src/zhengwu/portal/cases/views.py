@@ -186,7 +186,13 @@ def lookup(request):
         try:
             ratelimit.limit(request, group="cases.status", rate="30/m")
             if form.is_valid():
-                status = selectors.public_status(form.cleaned_data["number"], form.cleaned_data["query_code"])
+                from zhengwu.joint import selectors as joint_selectors
+
+                number, code = form.cleaned_data["number"], form.cleaned_data["query_code"]
+                joint = joint_selectors.public_summary(number, code)  # a 联办件: its departments' row
+                if joint is not None:
+                    return render(request, "cases/portal/lookup.html", {"form": form, "joint": joint})
+                status = selectors.public_status(number, code)
                 status["timeline"] = display.timeline_rows(status["timeline"])
                 status["received_when"] = display.when(status["received_at"])
                 # the number and query code were right: the stages, and rating as on 好差评's own lookup

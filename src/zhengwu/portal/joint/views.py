@@ -84,48 +84,35 @@ def _applicant_required(view):
     return wrapped
 
 
-def _field_value(field: dict, raw: str):
-    kind = field["schema"].get("type", "string")
-    raw = (raw or "").strip()
-    if raw == "":
-        return None
-    if kind == "integer":
-        try:
-            return int(raw)
-        except ValueError:
-            return raw
-    if kind == "number":
-        try:
-            return float(raw)
-        except ValueError:
-            return raw
-    if kind == "boolean":
-        return raw in ("1", "true", "on", "是")
-    return raw
-
-
 @_applicant_required
 def apply(request, code: str):
+    from zhengwu.joint.application import MergedForm
+
     version = bundles.published(code)
-    values, error = {}, None
-    if request.method == "POST":
-        for field in version.merged_form:
-            value = _field_value(field, request.POST.get(f"f_{field['key']}", ""))
-            if value is not None:
-                values[field["key"]] = value
+    form = MergedForm(request.POST or None, version=version)
+    error = None
+    if request.method == "POST" and form.is_valid():
         try:
             joint = services.apply(
-                bundle=version.bundle, applicant=request.applicant, by=request.user, form=values
+                bundle=version.bundle, applicant=request.applicant, by=request.user, form=form.form_data()
             )
         except DomainError as err:
-            error = err
+            if (err.field or "").startswith("form."):
+                form.show_error(err)
+            else:
+                error = err
         else:
-            messages.success(request, f"已提交,联办件编号 {joint.number}。请按材料清单上传材料。")
+            messages.success(
+                request,
+                f"已提交,联办件编号 {joint.number},查询码 {joint.query_code}。请按材料清单上传材料。",
+            )
             return redirect("portal_joint:case", number=joint.number)
+    context = selectors.guide_context(version)
     return render(
         request,
         "joint/portal/apply.html",
-        {**selectors.guide_context(version), "values": values, "error": error},
+        {**context, "form": form, "error": error},
+        status=422 if (form.errors or error) else 200,
     )
 
 

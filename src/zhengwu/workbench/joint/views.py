@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access
@@ -39,57 +40,73 @@ def _staff_required(view):
 @_staff_required
 def index(request):
     joints = services.visible_joint_cases(request.user).order_by("-created_at")[:200]
-    return render(request, "joint/workbench/index.html", {"joints": joints})
+    return render(
+        request,
+        "joint/workbench/index.html",
+        {"joints": joints, "may_register": services.may_register(request.user)},
+    )
+
+
+def _forbidden(request, message: str):
+    return render(request, "403.html", {"message": message}, status=403)
 
 
 @_staff_required
 def register(request):
     """总服务台 统一登记: the applicant, the bundle's merged form and the lead window (指定主办窗口), at the counter."""
+    from django.db import transaction
+
     from zhengwu.cases import services as case_services
-    from zhengwu.core.models import Window
+    from zhengwu.joint.application import MergedForm
     from zhengwu.workbench.cases.forms import WalkInForm
 
-    staff = access.staff_of(request.user)
+    denied = _("统一登记和指定主办窗口由总服务台(综合受理窗口)或中心管理人员办理,您的账号不能办理。")
+    if not services.may_register(request.user):
+        return _forbidden(request, denied)
     code = request.POST.get("bundle") or request.GET.get("bundle") or ""
     published = list(selectors.published_bundles())
     version = next((b.current_version for b in published if b.code == code), None)
+    if version is not None and not services.is_front_desk(
+        request.user, version.bundle.lead_organisation.region
+    ):
+        return _forbidden(request, denied)
     who = WalkInForm(request.POST or None, prefix="who")
-    windows = []
-    if version is not None:
-        orgs = version.members.values_list("item__organisation", flat=True)
-        windows = list(
-            Window.objects.filter(is_active=True, organisations__in=orgs)
-            .select_related("centre")
-            .distinct()
-            .order_by("centre", "number")
-        )
+    form = MergedForm(request.POST or None, version=version) if version is not None else None
+    windows, default_window = services.register_windows(request.user, version) if version else ([], None)
+    chosen = request.POST.get("lead_window") or (str(default_window.pk) if default_window else "")
     error = None
-    if request.method == "POST" and version is not None and who.is_valid():
-        values = {}
-        for field in version.merged_form:
-            raw = (request.POST.get(f"f_{field['key']}") or "").strip()
-            if raw:
-                kind = field["schema"].get("type", "string")
-                values[field["key"]] = int(raw) if kind == "integer" and raw.isdigit() else raw
+    if request.method == "POST" and version is not None:
+        valid = all([who.is_valid(), form.is_valid()])  # every error shows at once
         window = next((w for w in windows if str(w.pk) == request.POST.get("lead_window")), None)
-        try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                applicant = case_services.register_applicant(**who.applicant(), by=request.user)
-                joint = services.register(
-                    bundle=version.bundle,
-                    applicant=applicant,
-                    by=request.user,
-                    form=values,
-                    lead_window=window,
-                    agent=who.agent(),
+        if valid:
+            try:
+                with transaction.atomic():  # the applicant and the joint case, or neither
+                    applicant = case_services.register_applicant(**who.applicant(), by=request.user)
+                    joint = services.register(
+                        bundle=version.bundle,
+                        applicant=applicant,
+                        by=request.user,
+                        form=form.form_data(),
+                        lead_window=window,
+                        agent=who.agent(),
+                    )
+            except DomainError as err:
+                field = err.field or ""
+                if field.startswith("agent."):
+                    field = "agent_" + field[6:]
+                if field in who.fields:
+                    who.add_error(field, err.message)
+                elif field.startswith("form."):
+                    form.show_error(err)
+                else:
+                    error = err
+            else:
+                messages.success(
+                    request,
+                    f"已统一登记,联办件编号 {joint.number},查询码 {joint.query_code},主办窗口 {joint.lead_window}。",
                 )
-        except DomainError as err:
-            error = err
-        else:
-            messages.success(request, f"已统一登记,联办件编号 {joint.number},主办窗口 {joint.lead_window}。")
-            return redirect("workbench_joint:case", number=joint.number)
+                return redirect("workbench_joint:case", number=joint.number)
+    invalid = bool(who.errors or (form is not None and form.errors) or error)
     return render(
         request,
         "joint/workbench/register.html",
@@ -98,13 +115,12 @@ def register(request):
             "version": version,
             "code": code,
             "who": who,
+            "form": form,
             "windows": windows,
+            "chosen": chosen,
             "error": error,
-            "front_desk": staff is not None
-            and version is not None
-            and services.is_front_desk(request.user, version.bundle.lead_organisation.region),
-            "values": request.POST,
         },
+        status=422 if invalid else 200,
     )
 
 
@@ -144,7 +160,7 @@ def convene(request, number: str):
 @require_POST
 @_staff_required
 def opinion(request, number: str, meeting_id: int, position: int):
-    items = parse_items(request.POST.get("items", ""))
+    items = checked_items(request.POST) or parse_items(request.POST.get("items", ""))
     return _act(
         request,
         number,
@@ -191,6 +207,13 @@ def case(request, number: str):
                     deciding.add(m.position)
     from zhengwu.cases import selectors as case_selectors
 
+    checklists = {
+        m.position: selectors.member_checklist(joint, m)
+        for m in joint.members.select_related("case__version")
+        if m.position in mine
+    }
+    for row in summary["members"]:
+        row["checklist"] = checklists.get(row["position"], [])
     seen = set(
         case_selectors.visible_cases(request.user)
         .filter(joint_member__joint=joint)
@@ -289,6 +312,20 @@ def withdraw(request, number: str):
     )
 
 
+DEFAULT_PROBLEM = "缺少或不符合要求,请补正"
+
+
+def checked_items(post) -> list[dict]:
+    """The materials ticked on a member's checklist (`material` = the member item's own material number), each with
+    its note (`problem_<n>`, optional: without one the applicant is told to supply it)."""
+    items = []
+    for value in post.getlist("material"):
+        if value.isdigit():
+            problem = (post.get(f"problem_{value}") or "").strip() or DEFAULT_PROBLEM
+            items.append({"position": int(value), "problem": problem})
+    return items
+
+
 def parse_items(text: str) -> list[dict]:
     """Lines "序号:问题" (or "材料名称:问题") → missing items."""
     items = []
@@ -307,7 +344,7 @@ def parse_items(text: str) -> list[dict]:
 @require_POST
 @_staff_required
 def missing(request, number: str, position: int):
-    items = parse_items(request.POST.get("items", ""))
+    items = checked_items(request.POST) or parse_items(request.POST.get("items", ""))
     return _act(
         request,
         number,
