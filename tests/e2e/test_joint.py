@@ -109,11 +109,16 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
     # 城管局 and 卫健委 each name what they miss.
     staff(page, sign_in, "urban")
     page.goto(f"/workbench/joint/{number}/")
-    page.locator("#items-3").fill("3:图纸未标注隔油池和检测井位置")
+    # the member's own materials, numbered and named as in the applicant's merged list
+    drawing = page.locator("#missing-3 [data-material]", has_text="排水户内部排水管网")
+    drawing.get_by_role("checkbox").check()
+    drawing.get_by_placeholder("问题说明(选填)").fill("图纸未标注隔油池和检测井位置")
     page.locator('tr[data-member="3"]').get_by_role("button", name="提出补正").click()
     staff(page, sign_in, "health")
     page.goto(f"/workbench/joint/{number}/")
-    page.locator("#items-4").fill("1:申请表未加盖公章")
+    form = page.locator("#missing-4 [data-material]", has_text="公共场所卫生许可申请表")
+    form.get_by_role("checkbox").check()
+    form.get_by_placeholder("问题说明(选填)").fill("申请表未加盖公章")
     page.locator('tr[data-member="4"]').get_by_role("button", name="提出补正").click()
     expect(page.locator("#joint-phase")).to_have_text("待补正(已联合告知)")
 
