@@ -187,3 +187,11 @@ def test_notices_get_a_proper_document_number(restaurant, company):
         numbers.append(JointNotice.objects.get(joint=j, kind="notification").document_number)
     assert numbers == ["市场监管局联通字〔2026〕1号", "市场监管局联通字〔2026〕2号"]
     assert all(j.phase == Phase.NOTIFIED for j in JointCase.objects.all())
+
+
+def test_accepted_for_the_lead_department_its_own_window_leads(joint, county, company, client):
+    services.lead_accept(joint=joint, by=None)  # the platform (demo, imports): the lead department's 专窗
+    joint.refresh_from_db()
+    assert joint.lead_window == county.market_window
+    client.force_login(company.user)
+    assert "主办窗口:9号窗口" in client.get(f"/bundles/cases/{joint.number}/").content.decode()

@@ -389,24 +389,52 @@ def desk_centre(user, region) -> ServiceCentre | None:
     return managed or centres.filter(kind=ServiceCentre.Kind.CENTRE).first() or centres.first()
 
 
+def home_window(organisation) -> Window | None:
+    """The organisation's window in its region's own centre (its 专窗, else a window it sits at): the lead window
+    when the platform accepts for the lead department (no clerk's window to take)."""
+    windows = Window.objects.filter(
+        is_active=True, organisations=organisation, centre__region=organisation.region
+    ).order_by("number")
+    centre_windows = [
+        w for w in windows.select_related("centre") if w.centre.kind == ServiceCentre.Kind.CENTRE
+    ]
+    pool = centre_windows or list(windows)
+    return next((w for w in pool if w.kind == Window.Kind.DEDICATED), None) or next(iter(pool), None)
+
+
+def _number_key(window: Window) -> tuple:
+    return (0, int(window.number)) if window.number.isdigit() else (1, window.number)
+
+
 def register_windows(user, version: BundleVersion) -> tuple[list[Window], Window | None]:
     """The windows the front desk may hand a bundle application to (指定主办窗口): active windows of the desk's own
-    centre where a member department sits; and the one to preselect, the lead organisation's window."""
+    centre where a member department sits (its 专窗; general windows only when no department has one there); and
+    the one to preselect: the lead department's window that its member items name as their 办理窗口 in the catalogue,
+    else its 专窗."""
     lead = version.bundle.lead_organisation
     centre = desk_centre(user, lead.region)
     if centre is None:
         return [], None
-    orgs = version.members.values_list("item__organisation", flat=True)
+    members = list(version.members.select_related("item__current_version"))
+    orgs = {m.item.organisation_id for m in members}
     windows = list(
         Window.objects.filter(is_active=True, centre=centre, organisations__in=orgs)
-        .select_related("centre")
         .prefetch_related("organisations")
         .distinct()
-        .order_by("number")
     )
+    dedicated = [w for w in windows if w.kind == Window.Kind.DEDICATED]
+    windows = sorted(dedicated or windows, key=_number_key)
+    handling: dict[int, int] = {}
+    for m in members:
+        if m.item.organisation_id == lead.pk and m.item.current_version is not None:
+            for pk in m.item.current_version.windows.values_list("pk", flat=True):
+                handling[pk] = handling.get(pk, 0) + 1
     serving_lead = [w for w in windows if any(o.pk == lead.pk for o in w.organisations.all())]
-    default = next((w for w in serving_lead if w.kind == Window.Kind.DEDICATED), None) or next(
-        iter(serving_lead), None
+    order = {w.pk: i for i, w in enumerate(windows)}  # by number: the lower-numbered window on a tie
+    default = max(
+        serving_lead,
+        key=lambda w: (handling.get(w.pk, 0), w.kind == Window.Kind.DEDICATED, -order[w.pk]),
+        default=None,
     )
     return windows, default
 
@@ -514,9 +542,13 @@ def lead_accept(*, joint: JointCase, by, note: str = "", revision: int | None = 
             raise Conflict(_("联办件已发出联办通知"), field="phase")
         joint.phase, joint.notified_at = Phase.NOTIFIED, clock.now()
         fields = ["phase", "notified_at"]
-        staff = access.staff_of(by) if by is not None else None
-        if not joint.lead_window_id and staff is not None and staff.window_id:
-            joint.lead_window = staff.window  # accepted online: the window that accepts leads (主办窗口)
+        if not joint.lead_window_id:  # accepted online: the window that accepts leads (主办窗口)
+            staff = access.staff_of(by) if by is not None else None
+            joint.lead_window = (
+                staff.window
+                if staff is not None and staff.window_id
+                else home_window(joint.lead_organisation)
+            )
             fields.append("lead_window")
         joint.save(update_fields=fields)
         members = [
