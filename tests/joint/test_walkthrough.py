@@ -195,3 +195,13 @@ def test_accepted_for_the_lead_department_its_own_window_leads(joint, county, co
     assert joint.lead_window == county.market_window
     client.force_login(company.user)
     assert "主办窗口:9号窗口" in client.get(f"/bundles/cases/{joint.number}/").content.decode()
+
+
+def test_the_preselected_window_is_where_the_lead_items_are_handled(restaurant, county, desk):
+    food_window = make_window(
+        county.centre, "10", "10号窗口 市场监管专窗(食品药品)", organisations=[county.market]
+    )
+    windows, default = services.register_windows(desk, restaurant)
+    assert [w.number for w in windows] == ["9", "10", "12", "15"] and default == county.market_window
+    county.food.current_version.windows.set([food_window])
+    assert services.register_windows(desk, restaurant)[1] == food_window  # the catalogue's 办理窗口

@@ -389,19 +389,6 @@ def desk_centre(user, region) -> ServiceCentre | None:
     return managed or centres.filter(kind=ServiceCentre.Kind.CENTRE).first() or centres.first()
 
 
-def home_window(organisation) -> Window | None:
-    """The organisation's window in its region's own centre (its 专窗, else a window it sits at): the lead window
-    when the platform accepts for the lead department (no clerk's window to take)."""
-    windows = Window.objects.filter(
-        is_active=True, organisations=organisation, centre__region=organisation.region
-    ).order_by("number")
-    centre_windows = [
-        w for w in windows.select_related("centre") if w.centre.kind == ServiceCentre.Kind.CENTRE
-    ]
-    pool = centre_windows or list(windows)
-    return next((w for w in pool if w.kind == Window.Kind.DEDICATED), None) or next(iter(pool), None)
-
-
 def _number_key(window: Window) -> tuple:
     return (0, int(window.number)) if window.number.isdigit() else (1, window.number)
 
@@ -424,19 +411,40 @@ def register_windows(user, version: BundleVersion) -> tuple[list[Window], Window
     )
     dedicated = [w for w in windows if w.kind == Window.Kind.DEDICATED]
     windows = sorted(dedicated or windows, key=_number_key)
+    return windows, _preferred(windows, version, lead)
+
+
+def _preferred(windows: list[Window], version: BundleVersion, lead) -> Window | None:
+    """Of `windows` (sorted by number), the lead department's window its member items name as their 办理窗口 in
+    the catalogue (the most of them), else its 专窗, else any window it sits at; the lower number on a tie."""
     handling: dict[int, int] = {}
-    for m in members:
+    for m in version.members.select_related("item__current_version"):
         if m.item.organisation_id == lead.pk and m.item.current_version is not None:
             for pk in m.item.current_version.windows.values_list("pk", flat=True):
                 handling[pk] = handling.get(pk, 0) + 1
     serving_lead = [w for w in windows if any(o.pk == lead.pk for o in w.organisations.all())]
-    order = {w.pk: i for i, w in enumerate(windows)}  # by number: the lower-numbered window on a tie
-    default = max(
+    order = {w.pk: i for i, w in enumerate(windows)}
+    return max(
         serving_lead,
         key=lambda w: (handling.get(w.pk, 0), w.kind == Window.Kind.DEDICATED, -order[w.pk]),
         default=None,
     )
-    return windows, default
+
+
+def home_window(joint: JointCase) -> Window | None:
+    """The lead window when the platform accepts for the lead department (no clerk's window to take): the lead
+    department's preferred window (_preferred) in its region's own centre."""
+    lead = joint.lead_organisation
+    windows = sorted(
+        Window.objects.filter(
+            is_active=True,
+            organisations=lead,
+            centre__region=lead.region,
+            centre__kind=ServiceCentre.Kind.CENTRE,
+        ).prefetch_related("organisations"),
+        key=_number_key,
+    )
+    return _preferred(windows, joint.version, lead)
 
 
 def _require_front_desk(by, region) -> None:
@@ -544,11 +552,7 @@ def lead_accept(*, joint: JointCase, by, note: str = "", revision: int | None = 
         fields = ["phase", "notified_at"]
         if not joint.lead_window_id:  # accepted online: the window that accepts leads (主办窗口)
             staff = access.staff_of(by) if by is not None else None
-            joint.lead_window = (
-                staff.window
-                if staff is not None and staff.window_id
-                else home_window(joint.lead_organisation)
-            )
+            joint.lead_window = staff.window if staff is not None and staff.window_id else home_window(joint)
             fields.append("lead_window")
         joint.save(update_fields=fields)
         members = [
