@@ -205,3 +205,19 @@ def test_the_preselected_window_is_where_the_lead_items_are_handled(restaurant, 
     assert [w.number for w in windows] == ["9", "10", "12", "15"] and default == county.market_window
     county.food.current_version.windows.set([food_window])
     assert services.register_windows(desk, restaurant)[1] == food_window  # the catalogue's 办理窗口
+
+
+def test_a_material_the_applicant_is_not_asked_for_cannot_be_ticked(joint, client):
+    version = joint.version  # as when 营业执照 is obtained by data sharing: not on the applicant's list
+    version.merged_materials = [e for e in version.merged_materials if e["name"] != "排水管网图纸"]
+    version.save(update_fields=["merged_materials"])
+    services.lead_accept(joint=joint, by=user("lead_clerk"))
+    client.force_login(user("urban_clerk"))
+    page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    assert "排水管网图纸(不在申请人的材料清单中,由部门自行获取)" in page
+    assert 'id="missing-3-m3"' not in page
+    with pytest.raises(services.ValidationFailed) as err:
+        services.raise_missing(
+            joint=joint, position=3, by=user("urban_clerk"), items=[{"position": 3, "problem": "不清晰"}]
+        )
+    assert "「排水管网图纸」不在申请人的材料清单中" in err.value.message

@@ -271,6 +271,8 @@ def member_checklist(joint, member) -> list[dict]:
                 "from_member_name": (entry or {}).get("from_member_name", "")
                 if (entry or {}).get("from_member")
                 else "",
+                # not on the applicant's list at all: the department obtains it itself (e.g. by data sharing)
+                "not_asked": entry is None,
             }
         )
     rows.sort(key=lambda r: (r["merged_position"] is None, r["merged_position"] or 0, r["position"]))

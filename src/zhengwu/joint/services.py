@@ -651,6 +651,12 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
         for u in e["members"]
         if u["key"] == member.position
     }
+    asked = {  # the member's materials on the applicant's merged list
+        u["position"]
+        for e in joint.version.merged_materials
+        for u in e["members"]
+        if u["key"] == member.position
+    }
     clean = []
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -672,6 +678,12 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
                         "item": member.case.version.name,
                         "n": "、".join(f"{k}.{v}" for k, v in sorted(materials.items())),
                     },
+                    field="items",
+                )
+            if position not in asked:
+                raise ValidationFailed(
+                    _("「%(m)s」不在申请人的材料清单中(由部门自行获取),不能要求申请人补正")
+                    % {"m": materials[position]},
                     field="items",
                 )
             if position in from_results:
