@@ -221,3 +221,10 @@ def test_a_material_the_applicant_is_not_asked_for_cannot_be_ticked(joint, clien
             joint=joint, position=3, by=user("urban_clerk"), items=[{"position": 3, "problem": "不清晰"}]
         )
     assert "「排水管网图纸」不在申请人的材料清单中" in err.value.message
+
+
+def test_withdrawn_members_say_they_ended_not_when_they_are_due(joint, company, client):
+    endings.withdraw(joint=joint, by=company.user, reason="不开了")
+    client.force_login(company.user)
+    page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
+    assert "受理后计算期限" not in page and page.count("已结束") >= 4

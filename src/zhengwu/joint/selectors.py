@@ -123,6 +123,7 @@ def _iso(value):
 def joint_summary(joint, *, user=None) -> dict:
     """A joint case as people read it (the API's JointCaseOut and the pages): the bundle as a row of departments,
     each with its state and due dates, the joint due date and the joint warning level (the worst member's)."""
+    from zhengwu.cases.models import CLOSED_STATUSES
     from zhengwu.core import access, clock
     from zhengwu.core.masking import mask_name
     from zhengwu.joint import meetings, services, supervision
@@ -154,6 +155,7 @@ def joint_summary(joint, *, user=None) -> dict:
                 "item_code": case.item.code,
                 "state": case.status,
                 "state_label": str(case.get_status_display()),
+                "closed": case.status in CLOSED_STATUSES,  # ended: no due date to promise any more
                 "decision": case.decision,
                 "decision_label": str(case.get_decision_display()) if case.decision else "",
                 "legal_due": _iso(case.legal_due),
