@@ -157,13 +157,13 @@ def test_the_citizen_chooses_post_and_sees_the_tracking_number(
         expect(page.get_by_text("贵溪市雄石街道建设路12号")).to_have_count(0)  # masked in the list
         page.get_by_role("button", name=re.compile("显示办件 .* 的完整地址")).click()  # one click, no reason
         expect(page.get_by_text("贵溪市雄石街道建设路12号")).to_be_visible()
-        page.get_by_label("邮件单号").fill("EA123456789CN")
+        page.get_by_label("邮件单号").fill("EA123456785CN")
         page.get_by_role("button", name="寄出").click()
-        expect(page.get_by_text(f"{decided_case.number} 已登记寄出 EA123456789CN")).to_be_visible()
+        expect(page.get_by_text(f"{decided_case.number} 已登记寄出 EA123456785CN")).to_be_visible()
         shot()
 
         mobile.goto(f"/hall/delivery/{decided_case.number}/")
-        expect(mobile.get_by_test_id("dispatch")).to_contain_text("EA123456789CN")
+        expect(mobile.get_by_test_id("dispatch")).to_contain_text("EA123456785CN")
         no_sideways_scroll(mobile)
         mobile.screenshot(path=str(SCREENSHOTS / "hall-phone-posted.png"), full_page=True)
     finally:

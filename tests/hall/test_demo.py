@@ -51,4 +51,4 @@ def test_the_demo_posts_decided_results_with_tracking_numbers(world, accepted):
     decided(world, accepted)
     assert demo._posted(world.centre, manager) == 1
     dispatch = Dispatch.objects.get()
-    assert dispatch.tracking_number == "EA020260001CN" and dispatch.state == Dispatch.State.DELIVERED
+    assert dispatch.tracking_number == "EA202600011CN" and dispatch.state == Dispatch.State.DELIVERED

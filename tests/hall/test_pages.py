@@ -198,11 +198,11 @@ def test_the_applicant_chooses_delivery_and_the_clerk_posts_it(world, client):
     assert "显示完整地址" in page
     client.post(
         "/workbench/hall/delivery/",
-        {"action": "post", "case": case.pk, "carrier": "EMS", "tracking_number": "EA123456789CN"},
+        {"action": "post", "case": case.pk, "carrier": "EMS", "tracking_number": "EA123456785CN"},
     )
     dispatch = Dispatch.objects.get(case=case)
     signed_in(client, world.citizen_user)
-    assert "EA123456789CN" in client.get(f"/hall/delivery/{case.number}/").content.decode()
+    assert "EA123456785CN" in client.get(f"/hall/delivery/{case.number}/").content.decode()
     signed_in(client, world.clerk)
     client.post("/workbench/hall/delivery/", {"action": "confirm", "dispatch": dispatch.pk})
     case.refresh_from_db()

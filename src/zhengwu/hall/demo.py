@@ -140,9 +140,9 @@ def _posted(centre: ServiceCentre, manager) -> int:
         by = clerk.user if clerk else manager  # the window that took the case sends its result
         try:
             delivery.choose(case=case, method="post", address=ADDRESSES[posted % len(ADDRESSES)], by=None)
-            dispatch = delivery.post(
-                case=case, tracking_number=f"EA{20260001 + posted:09d}CN", carrier="EMS", by=by
-            )
+            serial = f"{20260001 + posted:08d}"
+            tracking = f"EA{serial}{delivery.s10_check_digit(serial)}CN"  # UPU S10, with its check digit
+            dispatch = delivery.post(case=case, tracking_number=tracking, carrier="EMS", by=by)
             if posted == 0 and clerk is not None:
                 delivery.confirm(dispatch=dispatch, by=by)
         except DomainError:
