@@ -8,9 +8,8 @@ class HallConfig(AppConfig):
 
     def ready(self):
         from zhengwu.cases import extensions
-        from zhengwu.hall import case_panels
+        from zhengwu.hall import case_panels, measures, selectors
         from zhengwu.hall import indicators as hall_indicators
-        from zhengwu.hall import measures, selectors
         from zhengwu.supervision import bulletin, hall_screen, indicators
 
         for hooks, hook in (
