@@ -167,6 +167,13 @@ class SlotRule(models.Model):
     def __str__(self) -> str:
         return f"{self.group} {self.get_days_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
+    @property
+    def extended_label(self) -> str:
+        """午间延时服务, 下班后延时服务 … for an extended rule, else ""."""
+        from zhengwu.hall.slots import extended_label
+
+        return extended_label(self.start, self.end) if self.extended else ""
+
 
 class Slot(models.Model):
     """A bookable time with its places; `booked` counts live bookings and never exceeds `capacity`."""
@@ -203,6 +210,17 @@ class Slot(models.Model):
     @property
     def left(self) -> int:
         return max(self.capacity - self.booked, 0)
+
+    @property
+    def extended_label(self) -> str:
+        from zhengwu.core import clock
+        from zhengwu.hall.slots import extended_label
+
+        if not self.extended:
+            return ""
+        return extended_label(
+            self.start.astimezone(clock.LOCAL).time(), self.end.astimezone(clock.LOCAL).time()
+        )
 
 
 class BookingChannel(models.TextChoices):
