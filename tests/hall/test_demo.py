@@ -65,6 +65,11 @@ def test_the_demo_queue_is_in_the_halls_opening_hours(moment, queue_day, in_prog
     assert demo.load_demo().startswith("大厅演示:已存在")
     assert Booking.objects.count() == 5
     centre = Slot.objects.first().group.centre
+    from zhengwu.hall import selectors
+
+    assert (
+        len(selectors.bookable_groups(centre)) == 5
+    )  # every group of the hall can be booked, 税务 and 社保医保 too
     if not in_progress:
         assert measures.today(centre)["waiting_now"] == 0  # the screen's today: nobody waits at night
     f = measures.figures(centre=centre, first=queue_day, last=queue_day)

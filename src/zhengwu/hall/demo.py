@@ -33,9 +33,13 @@ RULES = [  # prefix, days, weekdays, start, end, minutes, places, extended
     ("A", DayKinds.WEEKENDS, "6", "09:00", "12:00", 60, 3, False),  # 周六不打烊
     ("B", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 60, 2, False),
     ("B", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 1, False),
+    ("C", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 30, 3, False),
+    ("C", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 3, False),
     ("D", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 60, 3, False),
     ("D", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 2, False),
     ("D", DayKinds.WORKDAYS, "12345", "17:00", "18:30", 30, 2, True),  # 下班后延时服务
+    ("E", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 30, 3, False),
+    ("E", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 3, False),
 ]
 CALLERS = [
     ("王建华", "13907015281"),
