@@ -342,3 +342,24 @@ def test_a_signed_in_citizen_lists_and_cancels_their_bookings(hall, client):
     mine.refresh_from_db()
     other.refresh_from_db()
     assert (mine.state, other.state) == (Booking.State.CANCELLED, Booking.State.BOOKED)
+
+
+def test_recalling_shows_the_clerk_the_new_call_and_the_screen_announces_it_again(hall, client):
+    """重呼: the terminal says the number was called again, when, and how many times; the hall screen's call
+    carries the new time, so the screen reads it out once more."""
+    queue.take_number(group=hall.general, source="kiosk")
+    signed_in(client, hall.clerk1)
+    client.post("/workbench/hall/terminal/next/")
+    number = QueueNumber.objects.get(display="A001")
+    page = client.get("/workbench/hall/terminal/").content.decode()
+    assert "已呼叫 1 次 · 最近一次 09:00:00" in page and "已重呼" not in page
+    first = client.get(f"/hall/{hall.centre.pk}/calls/").json()["calls"][0]["at"]
+    clock.set_now(at("2026-11-18", 9, 3))
+    done = client.post(
+        "/workbench/hall/terminal/recall/", {"number": number.pk}, follow=True
+    ).content.decode()
+    assert "已重呼 A001 到 1 号窗口:第 2 次呼叫,09:03:00,大厅屏幕正在播报。" in done
+    assert 'role="status"' in done  # read out by a screen reader
+    assert "已呼叫 2 次 · 最近一次 09:03:00" in done and "已重呼" in done
+    again = client.get(f"/hall/{hall.centre.pk}/calls/").json()["calls"][0]
+    assert again["number"] == "A001" and again["at"] != first

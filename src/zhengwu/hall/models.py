@@ -324,6 +324,9 @@ class QueueNumber(models.Model):
     queued_at = models.DateTimeField(_("排队时间"), help_text=_("过号重新排队时更新"))
     called_at = models.DateTimeField(_("首次叫号时间"), null=True, blank=True)
     announced_at = models.DateTimeField(_("最近叫号时间"), null=True, blank=True)
+    calls = models.PositiveSmallIntegerField(
+        _("呼叫次数"), default=0, help_text=_("叫号与重呼的次数,过号重新排队后重新计")
+    )
     served_at = models.DateTimeField(_("开始办理时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     window = models.ForeignKey(

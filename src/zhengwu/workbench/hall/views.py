@@ -266,7 +266,12 @@ def terminal_act(request, action: str):
         elif number is None:
             raise DomainError("请选择号码", field="number")
         elif action == "recall":
-            queue.recall(number=number, by=request.user)
+            again = queue.recall(number=number, by=request.user)
+            messages.success(
+                request,
+                f"已重呼 {again.display} 到 {window.number} 号窗口:第 {again.calls} 次呼叫,"
+                f"{again.announced_at.astimezone(clock.LOCAL):%H:%M:%S},大厅屏幕正在播报。",
+            )
         elif action == "start":
             queue.start(number=number, by=request.user)
         elif action == "finish":
