@@ -115,7 +115,36 @@ def test_after_the_decision_the_open_step_is_named_in_the_completion_stage():
         StepView(3, "制证", "window_clerk", "open", "certify"),
     ]
     view = stages.progress(status="decided", accepted=True, decision="grant", steps=made)
-    assert states(view) == "DDDDC" and view.step.name == "制证" and view.next_action == "collect"
+    assert states(view) == "DDDDC" and view.step.name == "制证" and view.next_action == "wait_making"
+
+
+@pytest.mark.parametrize(
+    "delivery, dispatch, making, expected",
+    [
+        ("window", "", False, "collect"),
+        ("", "", False, "collect"),
+        ("post", "", True, "wait_making"),  # 制证 open: nothing to post yet
+        ("post", "", False, "wait_post"),
+        ("post", "posted", False, "in_post"),
+        ("post", "returned", False, "post_returned"),
+        ("home", "", False, "wait_home"),
+        ("home", "posted", False, "on_the_way_home"),
+        ("electronic", "", False, "collect_electronic"),
+    ],
+)
+def test_what_the_applicant_does_next_follows_the_way_the_result_reaches_them(
+    delivery, dispatch, making, expected
+):
+    action = stages.next_action(
+        status="decided",
+        stage="complete",
+        decision="grant",
+        delivery=delivery,
+        dispatch=dispatch,
+        making=making,
+    )
+    assert action == expected
+    assert "窗口领取" not in str(stages.NEXT_ACTIONS[action]) or delivery in ("window", "")
 
 
 def test_an_item_with_no_steps_is_reviewed_until_decided():

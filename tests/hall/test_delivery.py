@@ -1,9 +1,11 @@
 """Delivery of results: the applicant's choice with an address checked for form, home delivery for the elderly and
 disabled, posting with a tracking number, delivered or returned, and a 帮办代办 helper on the case."""
 
+import copy
+
 import pytest
 
-from tests.cases.conftest import resident_id
+from tests.cases.conftest import ITEM, publish, resident_id
 from zhengwu.cases import services as cases
 from zhengwu.cases.models import Case, OutboxMessage, Status
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
@@ -49,34 +51,34 @@ def test_the_applicant_chooses_post_and_the_result_is_posted_and_delivered(world
     case.refresh_from_db()
     assert (case.requested_delivery, case.delivery_address) == ("post", ADDRESS)
     with pytest.raises(Conflict, match="尚未作出决定"):
-        delivery.post(case=case, tracking_number="EA123456789CN", by=world.clerk)
+        delivery.post(case=case, tracking_number="EA123456785CN", by=world.clerk)
     decided(world, case)
     with pytest.raises(ValidationFailed) as err:
         delivery.post(case=case, tracking_number="123", by=world.clerk)
     assert err.value.field == "tracking_number"
     with pytest.raises(AccessDenied):
-        delivery.post(case=case, tracking_number="EA123456789CN", by=world.outsider)
-    dispatch = delivery.post(case=case, tracking_number="ea 123456789 cn", by=world.clerk)
-    assert (dispatch.tracking_number, dispatch.state) == ("EA123456789CN", Dispatch.State.POSTED)
-    assert OutboxMessage.objects.filter(body__contains="邮件单号 EA123456789CN").exists()
+        delivery.post(case=case, tracking_number="EA123456785CN", by=world.outsider)
+    dispatch = delivery.post(case=case, tracking_number="ea 123456785 cn", by=world.clerk)
+    assert (dispatch.tracking_number, dispatch.state) == ("EA123456785CN", Dispatch.State.POSTED)
+    assert OutboxMessage.objects.filter(body__contains="邮件单号 EA123456785CN").exists()
     with pytest.raises(Conflict, match="不能再改送达方式"):
         delivery.choose(case=case, method="window", by=None)
     delivery.confirm(dispatch=dispatch, by=world.clerk)
     case.refresh_from_db()
     assert case.status == Status.DELIVERED and case.delivery == "post"
-    assert case.events.filter(action="deliver").get().note == "EMS 邮件单号 EA123456789CN"
+    assert case.events.filter(action="deliver").get().note == "EMS 邮件单号 EA123456785CN"
 
 
 def test_a_returned_post_can_be_sent_again(world, accepted):
     delivery.choose(case=accepted, method="post", address=ADDRESS, by=None)
     decided(world, accepted)
-    first = delivery.post(case=accepted, tracking_number="EA123456789CN", by=world.clerk)
+    first = delivery.post(case=accepted, tracking_number="EA123456785CN", by=world.clerk)
     with pytest.raises(Conflict, match="已寄出"):
-        delivery.post(case=accepted, tracking_number="EA123456780CN", by=world.clerk)
+        delivery.post(case=accepted, tracking_number="EA123456706CN", by=world.clerk)
     with pytest.raises(ValidationFailed):
         delivery.returned(dispatch=first, reason="", by=world.clerk)
     delivery.returned(dispatch=first, reason="地址不详,退回", by=world.clerk)
-    again = delivery.post(case=accepted, tracking_number="EA123456780CN", by=world.clerk)
+    again = delivery.post(case=accepted, tracking_number="EA123456706CN", by=world.clerk)
     assert again.state == Dispatch.State.POSTED
     figures = measures.delivery_figures(cases=Case.objects.all())
     assert figures == {"post": {"chosen": 1, "posted": 2, "delivered": 0, "returned": 1}}
@@ -128,3 +130,70 @@ def test_a_helper_is_recorded_on_the_case(world, submitted):
     delivery.assign_helper(case=submitted, helper=world.general_clerk, by=world.clerk)
     submitted.refresh_from_db()
     assert submitted.helper == world.general_clerk
+
+
+CERTIFIED = {
+    **copy.deepcopy(ITEM),
+    "name": "食品经营许可(制证)",
+    "steps": [*copy.deepcopy(ITEM["steps"]), {"name": "制证", "role": "window_clerk", "days": 0}],
+}
+
+
+def test_a_result_is_posted_only_once_it_is_made_and_the_applicant_sees_how_it_travels(world, client):
+    """Decided with its 制证 step open: nothing to post yet, refused with the reason; once made, posted by EMS with
+    a domestic 13-digit number; the applicant's page shows the carrier, the number, a 寄出 row in 办理经过 and a
+    next step that speaks of the post, not of the window."""
+    item = publish(CERTIFIED, world.bureau)
+    case = cases.submit_case(
+        item=item,
+        applicant=world.citizen,
+        by=world.clerk,
+        channel="counter",
+        window=world.dedicated,
+        form={"subject": "申请"},
+    )
+    cases.accept_case(case=case, by=world.clerk)
+    delivery.choose(case=case, method="post", address=ADDRESS, by=None)
+    decided(world, case)
+    client.force_login(world.citizen_user)
+    page = client.get(f"/cases/mine/{case.number}/").content.decode()
+    assert "正在制作证照" in page and "到窗口领取" not in page
+    with pytest.raises(Conflict, match="结果尚未制成,不能寄出:「制证」环节"):
+        delivery.post(case=case, tracking_number="1190012345678", by=world.clerk)
+    assert not Dispatch.objects.exists()
+
+    cases.claim_step(case=case, by=world.clerk)
+    cases.complete_step(case=case, by=world.clerk, opinion="证照已制成")
+    page = client.get(f"/cases/mine/{case.number}/").content.decode()
+    assert "结果将邮寄到您填写的地址" in page
+    delivery.post(case=case, tracking_number="1190012345678", carrier="EMS", by=world.clerk)
+    page = client.get(f"/cases/mine/{case.number}/").content.decode()
+    panel = page[page.index('id="case-delivery"') :]
+    assert "邮寄送达" in panel and "EMS" in panel and "1190012345678" in panel and "已寄出" in panel
+    timeline = page[page.index('id="case-timeline"') :]
+    assert "结果寄出(EMS 邮件单号 1190012345678)" in timeline
+    assert "结果已邮寄寄出,请留意查收" in page and "到窗口领取" not in page
+    assert "修改结果送达方式" not in page  # posted: the way can no longer change
+
+
+@pytest.mark.parametrize(
+    "number, carrier, ok",
+    [
+        ("1190012345678", "EMS", True),  # EMS domestic, 13 digits
+        ("EA123456785CN", "EMS", True),  # UPU S10 with its check digit
+        ("RR202600011CN", "中国邮政", True),
+        ("EA123456789CN", "EMS", False),  # S10 with a wrong check digit
+        ("119001234567", "EMS", False),  # 12 digits
+        ("SF1234567890123", "EMS", False),  # not a postal number
+        ("SF1234567890123", "顺丰速运", True),
+    ],
+)
+def test_tracking_numbers_are_checked_in_both_postal_forms(number, carrier, ok):
+    if ok:
+        assert delivery.check_tracking(carrier=carrier, number=number) == number
+        return
+    with pytest.raises(ValidationFailed) as err:
+        delivery.check_tracking(carrier=carrier, number=number)
+    assert err.value.field == "tracking_number"
+    if "校验位" not in err.value.message and carrier == "EMS":
+        assert "13位数字" in err.value.message and "S10" in err.value.message

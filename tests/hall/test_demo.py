@@ -11,15 +11,39 @@ from zhengwu.hall.models import Booking, QueueNumber, Slot
 
 
 @pytest.mark.parametrize(
-    "moment",
+    "moment, queue_day, in_progress",
     [
-        dt.datetime(2026, 11, 18, 10, 30, tzinfo=clock.LOCAL),  # a working morning
-        dt.datetime(2026, 10, 2, 10, 30, tzinfo=clock.LOCAL),  # 国庆节: no slots that day, some after
-        dt.datetime(2026, 12, 31, 23, 30, tzinfo=clock.LOCAL),  # late at night
+        (
+            dt.datetime(2026, 11, 18, 10, 30, tzinfo=clock.LOCAL),
+            dt.date(2026, 11, 18),
+            True,
+        ),  # a working morning
+        (
+            dt.datetime(2026, 10, 2, 10, 30, tzinfo=clock.LOCAL),
+            dt.date(2026, 9, 30),
+            False,
+        ),  # 国庆节: the day before
+        (
+            dt.datetime(2026, 12, 31, 23, 30, tzinfo=clock.LOCAL),
+            dt.date(2026, 12, 31),
+            False,
+        ),  # late at night
+        (
+            dt.datetime(2026, 12, 6, 5, 56, tzinfo=clock.LOCAL),
+            dt.date(2026, 12, 4),
+            False,
+        ),  # Sunday before dawn
+        (
+            dt.datetime(2026, 12, 7, 6, 0, tzinfo=clock.LOCAL),
+            dt.date(2026, 12, 4),
+            False,
+        ),  # Monday before opening
     ],
 )
 @pytest.mark.django_db
-def test_the_demo_loads_on_any_date(moment, settings):
+def test_the_demo_queue_is_in_the_halls_opening_hours(moment, queue_day, in_progress, settings):
+    """The morning's queue is taken and called while the hall is open: in progress now during opening hours, else
+    on the last working day's morning, worked to its end — never at night, never in the future."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     clock.set_now(moment)
     load_county()
@@ -29,16 +53,36 @@ def test_the_demo_loads_on_any_date(moment, settings):
     assert slots.exists() and not slots.filter(day=dt.date(2026, 10, 2)).exists()
     assert Booking.objects.count() == 5
     numbers = QueueNumber.objects.all()
-    assert numbers.filter(state=QueueNumber.State.WAITING).exists()
+    assert {n.day for n in numbers} == {queue_day}
+    for n in numbers:
+        taken = n.taken_at.astimezone(clock.LOCAL)
+        assert dt.time(9) <= taken.time() <= dt.time(10, 30) and n.taken_at <= moment
+        assert n.finished_at is None or n.finished_at <= moment
+    assert numbers.filter(state=QueueNumber.State.WAITING).exists() == in_progress
     assert numbers.filter(state=QueueNumber.State.DONE).exists()
     assert numbers.filter(green="elderly").exists() and numbers.filter(absences=1).exists()
+    assert ("今日排队号" in line) == in_progress
     assert demo.load_demo().startswith("大厅演示:已存在")
     assert Booking.objects.count() == 5
     centre = Slot.objects.first().group.centre
-    f = measures.figures(
-        centre=centre, first=clock.local_date(moment - dt.timedelta(hours=2)), last=clock.today()
-    )
+    from zhengwu.hall import selectors
+
+    assert (
+        len(selectors.bookable_groups(centre)) == 5
+    )  # every group of the hall can be booked, 税务 and 社保医保 too
+    if not in_progress:
+        assert measures.today(centre)["waiting_now"] == 0  # the screen's today: nobody waits at night
+    f = measures.figures(centre=centre, first=queue_day, last=queue_day)
     assert f["called"] > 5 and f["average_wait"] is not None
+
+
+@pytest.mark.django_db
+def test_the_demo_queue_starts_at_opening_when_the_hall_opened_less_than_ninety_minutes_ago():
+    opened = dt.datetime(2026, 11, 18, 9, 0, tzinfo=clock.LOCAL)
+    assert demo.morning_start(dt.datetime(2026, 11, 18, 9, 20, tzinfo=clock.LOCAL)) == opened
+    assert demo.morning_start(dt.datetime(2026, 11, 18, 11, 0, tzinfo=clock.LOCAL)) == opened.replace(
+        minute=30
+    )
 
 
 def test_the_demo_posts_decided_results_with_tracking_numbers(world, accepted):
@@ -51,4 +95,4 @@ def test_the_demo_posts_decided_results_with_tracking_numbers(world, accepted):
     decided(world, accepted)
     assert demo._posted(world.centre, manager) == 1
     dispatch = Dispatch.objects.get()
-    assert dispatch.tracking_number == "EA020260001CN" and dispatch.state == Dispatch.State.DELIVERED
+    assert dispatch.tracking_number == "EA202600011CN" and dispatch.state == Dispatch.State.DELIVERED

@@ -1,6 +1,7 @@
 """The hall's pages as people use them: a citizen books online and checks in on the phone, the clerk calls from the
 terminal, the screen shows the call, the desk records 绿色通道, the hotline books for a caller, the kiosk."""
 
+import datetime as dt
 import re
 
 from tests.hall.conftest import at
@@ -70,7 +71,8 @@ def test_cancelling_from_the_link(hall, client):
     client.post(f"/hall/booking/{booking.token}/", {"action": "cancel"})
     booking.refresh_from_db()
     assert booking.state == Booking.State.CANCELLED
-    assert "已取消" in client.get(f"/hall/booking/{booking.token}/").content.decode()
+    page = client.get(f"/hall/booking/{booking.token}/").content.decode()
+    assert "已取消" in page and f'href="/hall/book/?group={hall.general.pk}"' in page and "重新预约" in page
     assert client.get("/hall/booking/nonsense/").status_code == 404
 
 
@@ -198,11 +200,11 @@ def test_the_applicant_chooses_delivery_and_the_clerk_posts_it(world, client):
     assert "显示完整地址" in page
     client.post(
         "/workbench/hall/delivery/",
-        {"action": "post", "case": case.pk, "carrier": "EMS", "tracking_number": "EA123456789CN"},
+        {"action": "post", "case": case.pk, "carrier": "EMS", "tracking_number": "EA123456785CN"},
     )
     dispatch = Dispatch.objects.get(case=case)
     signed_in(client, world.citizen_user)
-    assert "EA123456789CN" in client.get(f"/hall/delivery/{case.number}/").content.decode()
+    assert "EA123456785CN" in client.get(f"/hall/delivery/{case.number}/").content.decode()
     signed_in(client, world.clerk)
     client.post("/workbench/hall/delivery/", {"action": "confirm", "dispatch": dispatch.pk})
     case.refresh_from_db()
@@ -224,7 +226,7 @@ def test_booking_at_the_kiosk(hall, client):
     services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
     page = client.get(f"/hall/{hall.centre.pk}/kiosk/?book={hall.general.pk}").content.decode()
     slot = Slot.objects.filter(group=hall.general, start__gt=clock.now()).order_by("start").first()
-    assert "11-18 11:00–12:00" in page
+    assert "11-18 星期三" in page and "11:00–12:00" in page
     bad = client.post(
         f"/hall/{hall.centre.pk}/kiosk/",
         {"action": "book", "book": hall.general.pk, "slot": slot.pk, "name": "李四", "phone": "1"},
@@ -277,6 +279,7 @@ def test_the_clerk_who_posts_reveals_the_address_with_one_click_audited(world, c
 
 
 def test_the_kiosk_speaks_to_screen_readers_and_has_a_large_print_mode(hall, client):
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
     queue.take_number(group=hall.general, source="kiosk")
     page = client.get(f"/hall/{hall.centre.pk}/kiosk/").content.decode()
     assert 'aria-label="取号:综合受理,当前等候 1 人"' in page  # the button says what it does, not just "A"
@@ -295,3 +298,68 @@ def test_the_kiosk_speaks_to_screen_readers_and_has_a_large_print_mode(hall, cli
         f"/hall/{hall.centre.pk}/kiosk/", {"action": "checkin", "code": "XXXX"}
     ).content.decode()
     assert 'role="alert" aria-live="assertive"' in bad
+
+
+def test_the_kiosk_offers_the_coming_working_days_and_says_when_a_group_takes_no_bookings(hall, client):
+    """Booking at the kiosk: the coming working days to choose from (not only tomorrow), the slots of the day
+    chosen; a group with no slots at all says 暂不提供预约 and asks for no name or phone."""
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=7)
+    page = client.get(f"/hall/{hall.centre.pk}/kiosk/?book={hall.general.pk}").content.decode()
+    for label in ("11-18 星期三", "11-19 星期四", "11-20 星期五", "11-23 星期一"):
+        assert label in page
+    friday = client.get(
+        f"/hall/{hall.centre.pk}/kiosk/?book={hall.general.pk}&day=2026-11-20"
+    ).content.decode()
+    friday_slot = Slot.objects.filter(group=hall.general, day=dt.date(2026, 11, 20)).order_by("start").first()
+    assert f'value="{friday_slot.pk}"' in friday and 'aria-current="date"' in friday
+    home = client.get(f"/hall/{hall.centre.pk}/kiosk/").content.decode()
+    assert f"?book={hall.dedicated.pk}" not in home and "暂不提供预约" in home  # 市场监管 has no slot rules
+    none = client.get(f"/hall/{hall.centre.pk}/kiosk/?book={hall.dedicated.pk}").content.decode()
+    assert "暂不提供预约" in none and "近期已约满" not in none and 'name="phone"' not in none
+
+
+def test_a_signed_in_citizen_lists_and_cancels_their_bookings(hall, client):
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
+    slot = Slot.objects.get(group=hall.general, start=at("2026-11-19", 9))
+    mine = services.book(
+        slot=slot,
+        channel="online",
+        name="张三",
+        id_number=hall.citizen.id_number,
+        phone="13800138000",
+        user=hall.citizen_user,
+        by=hall.citizen_user,
+    )
+    other = services.book(slot=slot, channel="hotline", name="李四", phone="13900001111", by=hall.operator)
+    client.force_login(hall.citizen_user)
+    home = client.get("/").content.decode()
+    assert 'href="/hall/mine/"' in home and "我的预约" in home  # in the portal's navigation
+    page = client.get("/hall/mine/").content.decode()
+    assert "2026-11-19 09:00–10:00" in page and mine.code in page and other.code not in page
+    assert client.post("/hall/mine/", {"booking": other.pk}).status_code == 404  # not theirs
+    done = client.post("/hall/mine/", {"booking": mine.pk}, follow=True).content.decode()
+    assert f"预约 {mine.code} 已取消" in done and "暂无待办理的预约" in done and "重新预约" in done
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert (mine.state, other.state) == (Booking.State.CANCELLED, Booking.State.BOOKED)
+
+
+def test_recalling_shows_the_clerk_the_new_call_and_the_screen_announces_it_again(hall, client):
+    """重呼: the terminal says the number was called again, when, and how many times; the hall screen's call
+    carries the new time, so the screen reads it out once more."""
+    queue.take_number(group=hall.general, source="kiosk")
+    signed_in(client, hall.clerk1)
+    client.post("/workbench/hall/terminal/next/")
+    number = QueueNumber.objects.get(display="A001")
+    page = client.get("/workbench/hall/terminal/").content.decode()
+    assert "已呼叫 1 次 · 最近一次 09:00:00" in page and "已重呼" not in page
+    first = client.get(f"/hall/{hall.centre.pk}/calls/").json()["calls"][0]["at"]
+    clock.set_now(at("2026-11-18", 9, 3))
+    done = client.post(
+        "/workbench/hall/terminal/recall/", {"number": number.pk}, follow=True
+    ).content.decode()
+    assert "已重呼 A001 到 1 号窗口:第 2 次呼叫,09:03:00,大厅屏幕正在播报。" in done
+    assert 'role="status"' in done  # read out by a screen reader
+    assert "已呼叫 2 次 · 最近一次 09:03:00" in done and "已重呼" in done
+    again = client.get(f"/hall/{hall.centre.pk}/calls/").json()["calls"][0]
+    assert again["number"] == "A001" and again["at"] != first

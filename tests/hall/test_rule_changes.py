@@ -141,3 +141,59 @@ def test_the_centre_manager_changes_a_rule_on_the_workbench(festival, client):
     done = client.post("/workbench/hall/rules/", form, follow=True).content.decode()
     assert f"删除 {len(WORKDAYS)} 个" in done
     assert hours(festival.general, "02-24") == ["09:00/2", "10:00/2"]
+
+
+def test_the_rules_page_ticks_weekdays_and_takes_24_hour_times(festival, client):
+    """周一…周日 as checkboxes (not the code "12345"), times typed in 24-hour form, an extended rule named for what
+    it is (午间延时服务)."""
+    client.force_login(festival.manager)
+    page = client.get("/workbench/hall/rules/").content.decode()
+    assert 'type="time"' not in page and 'pattern="([01][0-9]|2[0-3]):[0-5][0-9]"' in page
+    assert 'value="09:00"' in page and "24小时制" in page
+    for n, name in enumerate("一二三四五六日", start=1):
+        assert f'name="weekdays" value="{n}"' in page and f"周{name}" in page
+    form = {"rule": festival.rule.pk, "start": "9:00", "end": "11:00", "slot_minutes": "60", "capacity": "2"}
+    none = client.post("/workbench/hall/rules/", {**form, "is_active": "on"})
+    assert none.status_code == 422 and "请至少勾选一天" in none.content.decode()
+    bad = client.post("/workbench/hall/rules/", {**form, "end": "5:00 PM", "weekdays": ["1", "3"]})
+    assert bad.status_code == 422 and "24小时制" in bad.content.decode()
+    client.post("/workbench/hall/rules/", {**form, "weekdays": ["1", "3", "5"], "is_active": "on"})
+    festival.rule.refresh_from_db()
+    assert (festival.rule.weekdays, festival.rule.start, festival.rule.end) == (
+        "135",
+        dt.time(9),
+        dt.time(11),
+    )
+
+
+@pytest.mark.parametrize(
+    "start, end, label",
+    [
+        (dt.time(12), dt.time(13, 30), "午间延时服务"),
+        (dt.time(17), dt.time(18, 30), "下班后延时服务"),
+        (dt.time(7, 30), dt.time(9), "上班前延时服务"),
+    ],
+)
+def test_extended_service_is_named_for_its_hours(start, end, label):
+    from zhengwu.hall.slots import extended_label
+
+    assert extended_label(start, end) == label
+
+
+def test_the_demo_rules_follow_the_published_winter_hours():
+    """上午 09:00–12:00, 下午 13:30–17:00: no gap at 14:00–14:30, 延时服务 only at noon and after work."""
+    from zhengwu.hall import demo
+    from zhengwu.hall.slots import extended_label
+
+    a = sorted(
+        (start, end, ext)
+        for prefix, _d, days, start, end, _m, _p, ext in demo.RULES
+        if prefix == "A" and days == "12345"
+    )
+    assert [(s, e) for s, e, _x in a] == [("09:00", "12:00"), ("12:00", "13:30"), ("13:30", "17:00")]
+    for _prefix, _days, _w, start, end, _m, _p, extended in demo.RULES:
+        s, e = dt.time.fromisoformat(start), dt.time.fromisoformat(end)
+        opening = s >= dt.time(9) and e <= dt.time(17) and not (s < dt.time(13, 30) and e > dt.time(12))
+        assert extended != opening, (start, end)
+        if extended:
+            assert extended_label(s, e) in ("午间延时服务", "下班后延时服务")

@@ -73,6 +73,16 @@ def test_the_hall_screen_counts_joint_cases_and_members(restaurant, county, comp
     data = client.get(f"/hall/{county.centre.pk}/data/").json()
     assert (data["joint_open"], data["joint_members_open"]) == (1, 4)
     assert "联办件在办" in client.get(f"/hall/{county.centre.pk}/").content.decode()
+    # one department's item is done (已办结) while the joint case is still open: it is no longer 在办
+    from zhengwu.cases.models import Case
+    from zhengwu.joint.models import JointMember
+
+    member = JointMember.objects.first()
+    Case.objects.filter(pk=member.case_id).update(
+        status="completed"
+    )  # setup only: the figure reads the status
+    data = client.get(f"/hall/{county.centre.pk}/data/").json()
+    assert (data["joint_open"], data["joint_members_open"]) == (1, 3)
 
 
 def test_bundles_are_reviewed_and_published_on_the_workbench(county, client):

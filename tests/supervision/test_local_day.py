@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.cases.conftest import resident_id
 from tests.supervision.conftest import instant_case, submit
 from zhengwu.cases import services as cases
 from zhengwu.core import clock
@@ -84,3 +85,33 @@ def test_indicators_by_window_name_each_window(world):
     instant_case(world, china(18, 10))
     result = indicators.compute(period=indicators.Period.month(2026, 11), by="window")
     assert {row["key"]: row["label"] for row in result["rows"]}[world.dedicated.pk] == "8号窗口 市场监管专窗"
+
+
+def test_the_hall_shows_nothing_in_the_future_dates_earlier_days_and_masks_only_people(client, world):
+    """最新办结: an earlier day's row carries its date, a case whose completion lies after now is not shown (nor
+    counted as 今日办结), an organisation is named in full and a person's name masked."""
+    from zhengwu.core.masking import mask_name
+
+    instant_case(world, china(17, 10, 5))  # yesterday, by the company
+    clock.set_now(china(18, 8, 30))
+    citizen = cases.register_applicant(
+        kind="natural", name="王秀英", id_number=resident_id(), phone="13900139001"
+    )
+    person = cases.submit_case(
+        item=world.instant_item,
+        applicant=citizen,
+        by=world.clerk,
+        channel="counter",
+        window=world.dedicated,
+        form={"subject": "变更名称"},
+    )
+    cases.handle_instantly(case=person, by=world.clerk)
+    instant_case(world, china(18, 16, 0))  # recorded for the afternoon
+    clock.set_now(china(18, 9, 0))
+    data = hall(client, world)
+    assert [row["at"] for row in data["latest"]] == ["08:30", "11-17 10:05"]
+    assert data["completed_today"] == 1
+    assert data["latest"][1]["applicant"] == "贵溪市好味道餐饮有限公司"  # an organisation: its name in full
+    assert data["latest"][0]["applicant"] == mask_name("王秀英") == "王**"
+    page = client.get(f"/hall/{world.centre.pk}/").content.decode()
+    assert "贵溪市好味道餐饮有限公司" in page and "王秀英" not in page

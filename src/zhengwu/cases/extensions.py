@@ -9,6 +9,11 @@
   so the case's status block and messages never call a fee charged before it is paid. Asked only for a case whose
   charges name a notice. The dict: code, state, label, total, due_on, receipt, refunded (strings or None) and
   collected: [{name, amount}] — the lines actually paid (empty until paid, and once wholly refunded).
+- `dispatch_states`: callables `(case) -> dict | None`: where the result sent by post or carried home stands
+  (state: posted | delivered | returned, label, carrier, tracking_number, at), so what the applicant does next
+  follows the way the result reaches them.
+- `timeline_sources`: callables `(case, public) -> list[dict]`: rows added to the case's 办理经过 (at, action,
+  label, status, organisation, and note for staff), e.g. the result posted with its tracking number.
 """
 
 from collections.abc import Callable
@@ -17,6 +22,20 @@ delivery_gates: list[Callable] = []
 portal_panels: list[Callable] = []
 workbench_panels: list[Callable] = []
 fee_states: list[Callable] = []
+dispatch_states: list[Callable] = []
+timeline_sources: list[Callable] = []
+
+
+def dispatch_state(case) -> dict | None:
+    for state in dispatch_states:
+        found = state(case)
+        if found is not None:
+            return found
+    return None
+
+
+def timeline_rows(case, *, public: bool) -> list[dict]:
+    return [row for source in timeline_sources for row in source(case, public)]
 
 
 def fee_state(case) -> dict | None:

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhengwu.cases import deadlines, forms, history, stages, workflow
+from zhengwu.cases import deadlines, extensions, forms, history, stages, workflow
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
     POWER_OF_ATTORNEY_NAME,
@@ -421,14 +421,25 @@ def timeline(case: Case, *, public: bool = False, events: list[CaseEvent] | None
         if not public:
             row.update(actor=actor_name(event.actor_label), note=event.note, data=event.data)
         rows.append(row)
-    return rows
+    added = extensions.timeline_rows(case, public=public)
+    return sorted(rows + added, key=lambda r: r["at"]) if added else rows
 
 
 # What the applicant is told about where the case is and what to do next: the notice each next action points to.
+GRANTED_NEXT_ACTIONS = (
+    "collect",
+    "collect_electronic",
+    "wait_making",
+    "wait_post",
+    "in_post",
+    "wait_home",
+    "on_the_way_home",
+    "post_returned",
+)
 NEXT_ACTION_NOTICES = {
     "supplement": Notice.Kind.SUPPLEMENT,
     "read_refusal": Notice.Kind.REFUSAL,
-    "collect": Notice.Kind.GRANT,
+    **dict.fromkeys(GRANTED_NEXT_ACTIONS, Notice.Kind.GRANT),
     "read_denial": Notice.Kind.DENIAL,
 }
 
@@ -442,6 +453,8 @@ def progress(case: Case) -> dict:
         status=case.status,
         accepted=case.accepted_on is not None,
         decision=case.decision,
+        delivery=case.requested_delivery or "",
+        dispatch=(extensions.dispatch_state(case) or {}).get("state", "") if case.status == "decided" else "",
         # a step's kind, where the item names it (the decision step), else the stages read it from the roles
         steps=[stages.StepView(s.position, s.name, s.role, s.state, s.kind) for s in steps],
     )

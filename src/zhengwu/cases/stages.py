@@ -83,8 +83,18 @@ def _stage_of(status: str, accepted: bool, steps: Sequence[StepView]) -> str:
     return _handling_stage(steps)
 
 
-def progress(*, status: str, accepted: bool, decision: str, steps: Sequence[StepView]) -> Progress:
-    """The stages with their states, the stage the case is in, the open step and what the applicant does next."""
+def progress(
+    *,
+    status: str,
+    accepted: bool,
+    decision: str,
+    steps: Sequence[StepView],
+    delivery: str = "",
+    dispatch: str = "",
+) -> Progress:
+    """The stages with their states, the stage the case is in, the open step and what the applicant does next
+    (`delivery`: the way the applicant chose to receive the result; `dispatch`: where the result sent by post or
+    carried home stands — posted, delivered or returned, "" before it leaves)."""
     keys = [key for key, _label in STAGES]
     open_step = next((s for s in steps if s.state == "open"), None)
     if status in ("", "draft"):
@@ -106,7 +116,14 @@ def progress(*, status: str, accepted: bool, decision: str, steps: Sequence[Step
         current=current,
         stopped_at=stopped,
         step=open_step if status in ("accepted", "suspended", "decided", "delivered") else None,
-        next_action=next_action(status=status, stage=current, decision=decision),
+        next_action=next_action(
+            status=status,
+            stage=current,
+            decision=decision,
+            delivery=delivery,
+            dispatch=dispatch,
+            making=bool(open_step and open_step.kind != "deliver" and status == "decided"),
+        ),
     )
 
 
@@ -118,7 +135,14 @@ NEXT_ACTIONS = {
     "wait_review": _("无需操作。申请正在审查,有需要时工作人员会联系您。"),
     "wait_decision": _("无需操作。审查已完成,正在作出决定。"),
     "wait_resume": _("无需操作。办理已中止(特别程序),期间不计入办理时限;恢复办理后会通知您。"),
-    "collect": _("领取结果:决定书可在本页「文书」中下载,纸质证照请按约定方式领取(到窗口领取请带身份证件)。"),
+    "collect": _("领取结果:决定书可在本页「文书」中下载,纸质证照请到窗口领取(请带身份证件)。"),
+    "collect_electronic": _("结果已电子送达:决定书和电子证照可在本页「文书」中下载。"),
+    "wait_making": _("无需操作。正在制作证照,制成后按您选择的方式送达,届时短信通知您。"),
+    "wait_post": _("无需操作。结果将邮寄到您填写的地址,寄出后短信告知邮件单号。"),
+    "in_post": _("结果已邮寄寄出,请留意查收,邮件单号见「结果送达」;签收后即为送达。"),
+    "wait_home": _("无需操作。工作人员将上门送达结果,请保持电话畅通。"),
+    "on_the_way_home": _("工作人员正在上门送达结果,请保持电话畅通。"),
+    "post_returned": _("邮件被退回。请核对送达地址(可在「结果送达」中修改),或联系办理窗口。"),
     "read_denial": _("请查看不予许可决定书了解理由。如不服,可依法申请行政复议或者提起行政诉讼。"),
     "wait_completion": _("结果已送达,等待办结。"),
     "rate": _("已办结。欢迎评价本次服务。"),
@@ -128,12 +152,24 @@ NEXT_ACTIONS = {
 }
 
 
-def next_action(*, status: str, stage: str, decision: str) -> str:
-    """The key of what the applicant does next, from the status (and the stage an accepted case is in)."""
+def next_action(
+    *, status: str, stage: str, decision: str, delivery: str = "", dispatch: str = "", making: bool = False
+) -> str:
+    """The key of what the applicant does next, from the status (and the stage an accepted case is in); a granted
+    result follows the way the applicant chose to receive it and where it stands."""
     if status == "accepted":
         return "wait_decision" if stage == DECIDE else "wait_review"
     if status == "decided":
-        return "read_denial" if decision == "deny" else "collect"
+        if decision == "deny":
+            return "read_denial"
+        if dispatch == "returned":
+            return "post_returned"
+        if dispatch == "posted":
+            return "on_the_way_home" if delivery == "home" else "in_post"
+        if making:
+            return "wait_making"
+        by_delivery = {"post": "wait_post", "home": "wait_home", "electronic": "collect_electronic"}
+        return by_delivery.get(delivery, "collect")
     by_status = {
         "": "submit",
         "draft": "submit",

@@ -22,8 +22,46 @@ ELDERLY_AGE = 60
 _ADDRESS = re.compile(
     r"^.{0,20}?(市|县|区|旗).{0,30}?(街道|镇|乡|路|街|大道|巷|村|社区).{0,40}?\d+.{0,10}?(号|栋|幢|室|组|楼|单元|户)"
 )
-_TRACKING = re.compile(r"^([A-Z]{2}\d{9}[A-Z]{2}|[A-Z]{0,4}\d{10,20})$")  # UPU S10 (EMS) or domestic couriers
+# 中国邮政 / EMS: a domestic item number of 13 digits, or an international one in the UPU S10 form (two letters,
+# eight digits and a check digit, the country's two letters, e.g. EA123456785CN). UPU 技术标准 S10.
+_POSTAL_DOMESTIC = re.compile(r"^\d{13}$")
+_POSTAL_S10 = re.compile(r"^[A-Z]{2}(\d{8})(\d)[A-Z]{2}$")
+_S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
+_COURIER = re.compile(
+    r"^[A-Z]{0,4}\d{10,20}$"
+)  # other couriers: digits with a short letter prefix (SF…, JD…)
+POSTAL_CARRIERS = ("EMS", "中国邮政")
 CARRIERS = ("EMS", "中国邮政", "顺丰速运", "京东物流")
+
+
+def s10_check_digit(serial: str) -> int:
+    """The S10 check digit of an item's eight-digit serial number."""
+    rest = 11 - sum(int(d) * w for d, w in zip(serial, _S10_WEIGHTS, strict=True)) % 11
+    return {10: 0, 11: 5}.get(rest, rest)
+
+
+def check_tracking(*, carrier: str, number: str) -> str:
+    """The tracking number normalised and checked for the carrier's form; the error names both postal forms."""
+    number = ids.normalise(number)
+    if carrier in POSTAL_CARRIERS:
+        s10 = _POSTAL_S10.fullmatch(number)
+        if _POSTAL_DOMESTIC.fullmatch(number) or (s10 and s10_check_digit(s10[1]) == int(s10[2])):
+            return number
+        if s10:
+            raise ValidationFailed(
+                f"邮件单号 {number} 的校验位不对(国际邮件 S10 格式第11位为校验位),请核对",
+                field="tracking_number",
+            )
+        raise ValidationFailed(
+            f"{carrier}邮件单号格式不对:国内邮件为13位数字(如 1190012345678),"
+            "国际邮件为两个字母、九位数字、两个字母(UPU S10,如 EA123456785CN)",
+            field="tracking_number",
+        )
+    if not _COURIER.fullmatch(number):
+        raise ValidationFailed(
+            f"{carrier}快递单号格式不对:应为10至20位数字,可带不超过4个字母的前缀", field="tracking_number"
+        )
+    return number
 
 
 def check_address(address: str) -> str:
@@ -114,23 +152,34 @@ def _clerk(by, case: Case) -> None:
         raise AccessDenied("无权登记该办件的送达")
 
 
+def _result_ready(case: Case) -> None:
+    """The result exists before it can leave: the case decided and every step after the decision (制证) done."""
+    from zhengwu.cases.handling import unfinished_after_decision
+
+    if case.status in (Status.DELIVERED, Status.COMPLETED):
+        raise Conflict(f"办件{case.get_status_display()},结果已送达,不能再寄出")
+    if case.status != Status.DECIDED:
+        raise Conflict(f"办件{case.get_status_display()},尚未作出决定,没有可寄出的结果")
+    refusal = unfinished_after_decision(case, action="deliver")
+    if refusal is not None:
+        raise Conflict(f"结果尚未制成,不能寄出:{refusal.message}", field="case")
+
+
 def post(*, case: Case, tracking_number: str, carrier: str = "EMS", by) -> Dispatch:
     """The result leaves the centre by post (or with the home-delivery staff): tracking number recorded, the
     applicant told by SMS."""
     _clerk(by, case)
     if case.requested_delivery not in (Delivery.POST, Delivery.HOME):
         raise Conflict("申请人未选择邮寄或上门送达")
-    if case.status != Status.DECIDED:
-        raise Conflict("办件尚未作出决定,或结果已送达,不能寄出")
+    _result_ready(case)
     tracking = ids.normalise(tracking_number)
-    if case.requested_delivery == Delivery.POST and not _TRACKING.fullmatch(tracking):
-        raise ValidationFailed(
-            "邮件单号格式不对:EMS 为两个字母、九位数字、两个字母,如 EA123456789CN", field="tracking_number"
-        )
-    if carrier not in CARRIERS and case.requested_delivery == Delivery.POST:
-        raise ValidationFailed(f"寄递企业应为{'、'.join(CARRIERS)}之一", field="carrier")
+    if case.requested_delivery == Delivery.POST:
+        if carrier not in CARRIERS:
+            raise ValidationFailed(f"寄递企业应为{'、'.join(CARRIERS)}之一", field="carrier")
+        tracking = check_tracking(carrier=carrier, number=tracking)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        _result_ready(locked)
         if locked.hall_dispatches.filter(state=Dispatch.State.POSTED).exists():
             raise Conflict("该办件结果已寄出,等待签收或退回")
         dispatch = Dispatch.objects.create(

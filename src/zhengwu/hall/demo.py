@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from zhengwu.core import clock
+from zhengwu.core import calendar, clock
 from zhengwu.core.context import acting_as
 from zhengwu.core.models import ServiceCentre, Staff, Window
 from zhengwu.hall import queue, services
@@ -23,15 +23,23 @@ GROUPS = [  # prefix, name, window numbers, average minutes
     ("D", "公安户政", ["14"], 12),
     ("E", "社保医保", ["18", "19", "20"], 10),
 ]
+# The centre's published hours (冬季作息, 10月1日至次年4月30日): 上午 09:00–12:00, 下午 13:30–17:00 on working days;
+# 午间延时服务 12:00–13:30 and 下班后延时服务 17:00–18:30 at the windows that offer them; 周六上午 at 综合受理.
+OPENS, CLOSES = "09:00", "17:00"
 RULES = [  # prefix, days, weekdays, start, end, minutes, places, extended
     ("A", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 30, 4, False),
-    ("A", DayKinds.WORKDAYS, "12345", "12:00", "14:00", 30, 2, True),  # 午间延时服务
-    ("A", DayKinds.WORKDAYS, "12345", "14:30", "17:00", 30, 4, False),
+    ("A", DayKinds.WORKDAYS, "12345", "12:00", "13:30", 30, 2, True),  # 午间延时服务
+    ("A", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 4, False),
     ("A", DayKinds.WEEKENDS, "6", "09:00", "12:00", 60, 3, False),  # 周六不打烊
     ("B", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 60, 2, False),
-    ("B", DayKinds.WORKDAYS, "12345", "14:30", "17:00", 60, 2, False),
+    ("B", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 1, False),
+    ("C", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 30, 3, False),
+    ("C", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 3, False),
     ("D", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 60, 3, False),
+    ("D", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 2, False),
     ("D", DayKinds.WORKDAYS, "12345", "17:00", "18:30", 30, 2, True),  # 下班后延时服务
+    ("E", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 30, 3, False),
+    ("E", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 3, False),
 ]
 CALLERS = [
     ("王建华", "13907015281"),
@@ -88,20 +96,56 @@ def _bookings(groups: dict[str, WindowGroup], hotline) -> int:
     return made
 
 
+MORNING_MINUTES = 90
+
+
+def hall_open(now: dt.datetime) -> bool:
+    """Is the hall open at the moment: a working day (the calendar's), between opening and closing time."""
+    local = now.astimezone(clock.LOCAL)
+    return calendar.is_workday(local.date()).workday and _time(OPENS) <= local.time() < _time(CLOSES)
+
+
+def morning_start(now: dt.datetime) -> dt.datetime:
+    """When the demo's morning queue starts. During the hall's opening hours of a working day: the last ninety minutes
+    (from opening at the earliest), so the queue is in progress now. Outside them (before opening, after closing, at
+    night, on a rest day or a holiday): 09:00 of the last working day that has already opened — a morning that is
+    over, never one in the future, and today's figures stay honestly at zero."""
+    local = now.astimezone(clock.LOCAL)
+    opens, closes = _time(OPENS), _time(CLOSES)
+    day = local.date()
+    if hall_open(now):
+        return max(
+            local - dt.timedelta(minutes=MORNING_MINUTES), dt.datetime.combine(day, opens, tzinfo=clock.LOCAL)
+        )
+    if not (calendar.is_workday(day).workday and local.time() >= closes):
+        day -= dt.timedelta(days=1)
+    while not calendar.is_workday(day).workday:
+        day -= dt.timedelta(days=1)
+    return dt.datetime.combine(day, opens, tzinfo=clock.LOCAL)
+
+
 def _morning(groups: dict[str, WindowGroup], clerks: dict[str, object], hotline) -> int:
-    """Ninety minutes of the queue, in time order: a number every four minutes, windows 1–3 calling every quarter
-    of an hour, a 绿色通道 person registered at the desk, one absentee sent back to the queue."""
-    start = clock.now() - dt.timedelta(minutes=90)
+    """Ninety minutes of the queue, in time order, within the hall's opening hours (`morning_start`): a number every
+    four minutes, windows 1–3 calling every quarter of an hour, a 绿色通道 person registered at the desk, one absentee
+    sent back to the queue. Up to now when the hall is open; a past morning is worked to its end (everyone served)."""
+    now = clock.now()
+    start = morning_start(now)
     a = groups["A"]
     windows = {n: Window.objects.get(centre=a.centre, number=n) for n in clerks}
     events = [(m, 0, "take", None) for m in range(0, 80, 4)]
-    events += [(31, 1, "green", None), (8, 1, "tax", None)]
+    past = not hall_open(now)
+    events += [(31, 1, "green", None)] + (
+        [] if past else [(8, 1, "tax", None)]
+    )  # nobody calls 税务 in the demo
     for i, n in enumerate(clerks, start=1):
         events += [(3 + i * 2 + k * 15, 2, "call", n) for k in range(5)]
     events.sort(key=lambda e: (e[0], e[1]))
     absent_done = False
     for minute, _order, action, window in events:
-        with clock.frozen(start + dt.timedelta(minutes=minute)):
+        at = start + dt.timedelta(minutes=minute)
+        if at > now:
+            break  # the hall opened less than ninety minutes ago: the queue so far
+        with clock.frozen(at):
             if action == "take":
                 source = "phone" if minute % 12 == 0 else "kiosk"
                 queue.take_number(group=a, source=source, phone="13970012147" if source == "phone" else "")
@@ -114,7 +158,29 @@ def _morning(groups: dict[str, WindowGroup], clerks: dict[str, object], hotline)
                 if called is not None and window == "2" and not absent_done and minute > 20:
                     absent_done = True
                     queue.absent(number=called, by=clerks[window])  # 过号: back in the queue once
-    return QueueNumber.objects.filter(group__centre=a.centre, day__gte=clock.local_date(start)).count()
+    if past:
+        _close_morning(start + dt.timedelta(minutes=MORNING_MINUTES), windows, clerks)
+    return QueueNumber.objects.filter(group__centre=a.centre, day=clock.local_date(start)).count()
+
+
+def _close_morning(at: dt.datetime, windows: dict, clerks: dict) -> None:
+    """A past morning worked to its end: its long waits warned of when they happened, then the windows call the rest
+    every ten minutes until nobody waits, and the last ones are finished."""
+    from zhengwu.hall import measures
+
+    with clock.frozen(at):
+        measures.warn_long_waits()
+    for _round in range(20):
+        at += dt.timedelta(minutes=10)
+        with clock.frozen(at):
+            called = [queue.call_next(window=windows[n], by=clerks[n]) for n in windows]
+        if not any(called):
+            break
+    with clock.frozen(at + dt.timedelta(minutes=10)):
+        for n, window in windows.items():
+            current = queue.current_at(window)
+            if current is not None:
+                queue.finish(number=current, by=clerks[n])
 
 
 ADDRESSES = ["贵溪市雄石街道建设路12号", "贵溪市花园街道东门路88号3栋201室", "贵溪市志光镇上祝村3组15号"]
@@ -140,9 +206,9 @@ def _posted(centre: ServiceCentre, manager) -> int:
         by = clerk.user if clerk else manager  # the window that took the case sends its result
         try:
             delivery.choose(case=case, method="post", address=ADDRESSES[posted % len(ADDRESSES)], by=None)
-            dispatch = delivery.post(
-                case=case, tracking_number=f"EA{20260001 + posted:09d}CN", carrier="EMS", by=by
-            )
+            serial = f"{20260001 + posted:08d}"
+            tracking = f"EA{serial}{delivery.s10_check_digit(serial)}CN"  # UPU S10, with its check digit
+            dispatch = delivery.post(case=case, tracking_number=tracking, carrier="EMS", by=by)
             if posted == 0 and clerk is not None:
                 delivery.confirm(dispatch=dispatch, by=by)
         except DomainError:
@@ -171,8 +237,12 @@ def load_demo() -> str:
         made = _bookings(groups, staff.get("hotline"))
         clerks = {n: staff[u] for n, u in (("1", "clerk"), ("2", "clerk2"), ("3", "clerk3")) if u in staff}
         numbers = _morning(groups, clerks, staff.get("hotline")) if clerks else 0
+        day = clock.local_date(morning_start(clock.now()))
+        queue_day = (
+            "今日" if hall_open(clock.now()) else f"{day:%m月%d日}(大厅开放时间外加载,排在最近一个工作日上午)"
+        )
         from zhengwu.hall import measures
 
-        measures.warn_long_waits()
+        measures.warn_long_waits()  # today's numbers (a past morning was warned of in its time)
         posted = _posted(centre, staff["manager"]) if "manager" in staff else 0
-    return f"大厅演示:窗口分组 {len(groups)} 个,预约时段 {slots} 个,预约 {made} 个,今日排队号 {numbers} 个,邮寄结果 {posted} 件"
+    return f"大厅演示:窗口分组 {len(groups)} 个,预约时段 {slots} 个,预约 {made} 个,{queue_day}排队号 {numbers} 个,邮寄结果 {posted} 件"

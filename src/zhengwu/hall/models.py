@@ -167,6 +167,13 @@ class SlotRule(models.Model):
     def __str__(self) -> str:
         return f"{self.group} {self.get_days_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
+    @property
+    def extended_label(self) -> str:
+        """午间延时服务, 下班后延时服务 … for an extended rule, else ""."""
+        from zhengwu.hall.slots import extended_label
+
+        return extended_label(self.start, self.end) if self.extended else ""
+
 
 class Slot(models.Model):
     """A bookable time with its places; `booked` counts live bookings and never exceeds `capacity`."""
@@ -203,6 +210,17 @@ class Slot(models.Model):
     @property
     def left(self) -> int:
         return max(self.capacity - self.booked, 0)
+
+    @property
+    def extended_label(self) -> str:
+        from zhengwu.core import clock
+        from zhengwu.hall.slots import extended_label
+
+        if not self.extended:
+            return ""
+        return extended_label(
+            self.start.astimezone(clock.LOCAL).time(), self.end.astimezone(clock.LOCAL).time()
+        )
 
 
 class BookingChannel(models.TextChoices):
@@ -306,6 +324,9 @@ class QueueNumber(models.Model):
     queued_at = models.DateTimeField(_("排队时间"), help_text=_("过号重新排队时更新"))
     called_at = models.DateTimeField(_("首次叫号时间"), null=True, blank=True)
     announced_at = models.DateTimeField(_("最近叫号时间"), null=True, blank=True)
+    calls = models.PositiveSmallIntegerField(
+        _("呼叫次数"), default=0, help_text=_("叫号与重呼的次数,过号重新排队后重新计")
+    )
     served_at = models.DateTimeField(_("开始办理时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     window = models.ForeignKey(

@@ -267,7 +267,10 @@ def call_next(*, window: Window, by) -> QueueNumber | None:
                     now,
                 )
                 number.called_at = number.called_at or now
-                number.save(update_fields=["state", "window", "called_by", "announced_at", "called_at"])
+                number.calls = 1
+                number.save(
+                    update_fields=["state", "window", "called_by", "announced_at", "called_at", "calls"]
+                )
                 audit.record(
                     "hall.called",
                     number,
@@ -293,8 +296,14 @@ def recall(*, number: QueueNumber, by) -> QueueNumber:
     with transaction.atomic():
         number = _own(number, by, (State.CALLED,))
         number.announced_at = clock.now()
-        number.save(update_fields=["announced_at"])
-        audit.record("hall.recalled", number, actor=_actor(by), summary={"display": number.display})
+        number.calls = max(number.calls, 1) + 1
+        number.save(update_fields=["announced_at", "calls"])
+        audit.record(
+            "hall.recalled",
+            number,
+            actor=_actor(by),
+            summary={"display": number.display, "calls": number.calls},
+        )
         return number
 
 

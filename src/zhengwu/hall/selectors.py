@@ -20,6 +20,23 @@ def groups_of(centre) -> list[WindowGroup]:
     )
 
 
+def bookable_groups(centre) -> set[int]:
+    """The centre's groups that offer booking at all: a slot still to come (full or not)."""
+    slots = Slot.objects.filter(group__centre=centre, start__gt=clock.now())
+    return set(slots.values_list("group_id", flat=True).distinct())
+
+
+def bookings_of(user):
+    """The bookings made under the user's account, the latest slot first."""
+    from zhengwu.hall.models import Booking
+
+    return (
+        Booking.objects.filter(user=user)
+        .select_related("slot__group__centre", "item")
+        .order_by("-slot__start", "-id")
+    )
+
+
 def bookable_days(group: WindowGroup, *, days: int = 14) -> list[dict]:
     """The coming days with the number of places still open in the group."""
     today = clock.today()

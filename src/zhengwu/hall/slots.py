@@ -17,6 +17,18 @@ class Planned:
     extended: bool
 
 
+def extended_label(start: dt.time, end: dt.time) -> str:
+    """What an extended-service period (延时服务) is, by its hours: at noon (午间延时, between the morning's close and
+    the afternoon's opening), after work (下班后延时), before work (上班前延时)."""
+    if start >= dt.time(11) and end <= dt.time(14, 30):
+        return "午间延时服务"
+    if start >= dt.time(17):
+        return "下班后延时服务"
+    if end <= dt.time(9):
+        return "上班前延时服务"
+    return "延时服务"
+
+
 def day_kind(day: dt.date) -> str:
     """The kind of day a rule is written for. 国务院关于职工工作时间的规定 第七条 (weekly rest on Saturday and Sunday);
     全国年节及纪念日放假办法 第二条、第六条 and the yearly notice: holidays off, adjusted working days (调休上班) worked."""

@@ -315,14 +315,17 @@ def public_summary(number: str, query_code: str) -> dict | None:
 
 def hall_figures(centre) -> dict:
     """The hall screen's joint figures for a centre: open joint cases led by an organisation of its region, and
-    their member cases (one per department item)."""
+    their member cases (one per department item) still open — a department's item already 办结 is not 在办."""
+    from zhengwu.cases.models import OPEN_STATUSES
     from zhengwu.joint.models import OPEN_PHASES, JointCase, JointMember
 
     joints = JointCase.objects.filter(lead_organisation__region=centre.region)
     members = JointMember.objects.filter(joint__lead_organisation__region=centre.region)
     return {
         "joint_open": joints.filter(phase__in=OPEN_PHASES).count(),
-        "joint_members_open": members.filter(joint__phase__in=OPEN_PHASES).count(),
+        "joint_members_open": members.filter(
+            joint__phase__in=OPEN_PHASES, case__status__in=OPEN_STATUSES
+        ).count(),
     }
 
 

@@ -5,6 +5,7 @@ from zhengwu.portal.hall import views
 app_name = "portal_hall"
 urlpatterns = [
     path("book/", views.book, name="book"),
+    path("mine/", views.mine, name="mine"),
     path("booking/<str:token>/", views.booking, name="booking"),
     path("number/<str:token>/", views.number, name="number"),
     path("<int:centre_id>/take/", views.take, name="take"),

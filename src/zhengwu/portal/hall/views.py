@@ -7,7 +7,6 @@ from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.db.models import F
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -114,6 +113,41 @@ def book(request):
             .order_by("slot__start"),
         },
     )
+
+
+@_applicant_required
+def mine(request):
+    """我的预约: the signed-in person's bookings, coming ones first with a button to cancel, then the past ones."""
+    if request.method == "POST":
+        found = selectors.bookings_of(request.user).filter(pk=_int(request.POST.get("booking"))).first()
+        if found is None:
+            raise Http404("找不到该预约")
+        try:
+            ratelimit.limit(request, group="hall.booking", rate="30/m")
+            services.cancel(booking=found, by=request.user)
+        except DomainError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, f"预约 {found.code} 已取消,名额已释放。")
+        return redirect("portal_hall:mine")
+    now = clock.now()
+    rows = list(selectors.bookings_of(request.user)[:100])
+    live = (Booking.State.BOOKED, Booking.State.CHECKED_IN)
+    coming = sorted((b for b in rows if b.slot.end > now and b.state in live), key=lambda b: b.slot.start)
+    past = [b for b in rows if b not in coming]
+    return render(
+        request,
+        "hall/portal/mine.html",
+        {"coming": [_booking_row(b, now) for b in coming], "past": [_booking_row(b, now) for b in past]},
+    )
+
+
+def _booking_row(b: Booking, now) -> dict:
+    return {
+        "booking": b,
+        "when": f"{clock.local_date(b.slot.start):%Y-%m-%d} {selectors.slot_label(b.slot)}",
+        "cancellable": b.state == Booking.State.BOOKED and b.slot.start > now,
+    }
 
 
 def booking(request, token: str):
@@ -235,9 +269,12 @@ def kiosk(request, centre_id: int):
     # 大字模式: larger print for those who need it, kept through the kiosk's links and forms (no script)
     large = "1" if (request.GET.get("large") or request.POST.get("large")) == "1" else ""
     waiting = {q["group"].pk: q["waiting"] for q in selectors.queue_now(centre)}
+    bookable = selectors.bookable_groups(centre)
     context = {
         "centre": centre,
-        "groups": [{"group": g, "waiting": waiting.get(g.pk, 0)} for g in groups],
+        "groups": [
+            {"group": g, "waiting": waiting.get(g.pk, 0), "bookable": g.pk in bookable} for g in groups
+        ],
         "taken": taken,
         "error": error,
         "booked": booked,
@@ -245,15 +282,18 @@ def kiosk(request, centre_id: int):
         "keep": "?large=1" if large else "",
     }
     if booking_group is not None and booked is None:
-        upcoming = Slot.objects.filter(
-            group=booking_group, start__gt=clock.now(), booked__lt=F("capacity")
-        ).order_by("start")[:12]
+        # the coming working days with places, then the slots of the day chosen (the first of them at first)
+        offered = booking_group.pk in bookable
+        days = [d for d in selectors.bookable_days(booking_group) if d["places"] > 0][:6] if offered else []
+        day = _day(request.GET.get("day") or request.POST.get("day") or "")
+        day = day if day in {d["day"] for d in days} else (days[0]["day"] if days else None)
+        kiosk_slots = list(services.open_slots(group=booking_group, day=day)) if day else []
         context.update(
             booking_group=booking_group,
-            kiosk_slots=[
-                {"slot": s, "label": f"{clock.local_date(s.start):%m-%d} {selectors.slot_label(s)}"}
-                for s in upcoming
-            ],
+            booking_offered=offered,
+            kiosk_days=days,
+            kiosk_day=day,
+            kiosk_slots=[{"slot": s, "label": selectors.slot_label(s)} for s in kiosk_slots],
             chosen=_int(request.POST.get("slot")),
             post=request.POST,
         )

@@ -90,10 +90,20 @@ def index(request):
 def _time(value: str, field: str, label: str):
     import datetime as dt
 
+    text = str(value or "").strip().replace(":", ":")
     try:
-        return dt.time.fromisoformat(str(value or "").strip())
+        hours, minutes = text.split(":")
+        return dt.time(int(hours), int(minutes))
     except ValueError:
-        raise DomainError(f"{label}应为 时:分,如 08:30", field=field) from None
+        raise DomainError(f"{label}应为24小时制的 时:分,如 08:30、13:30", field=field) from None
+
+
+def _weekdays(values: list[str]) -> str:
+    """The ticked weekdays (1 Monday … 7 Sunday) as the rule stores them, e.g. "12345"."""
+    days = "".join(sorted({d for v in values for d in str(v) if d in "1234567"}))
+    if not days:
+        raise DomainError("请至少勾选一天(周一至周日)", field="weekdays")
+    return days
 
 
 def _whole(value: str, field: str, label: str) -> int:
@@ -127,7 +137,7 @@ def rules(request):
                 end=_time(request.POST.get("end"), "end", "结束时间"),
                 slot_minutes=_whole(request.POST.get("slot_minutes"), "slot_minutes", "每时段分钟数"),
                 capacity=_whole(request.POST.get("capacity"), "capacity", "每时段名额"),
-                weekdays=str(request.POST.get("weekdays", "")).strip(),
+                weekdays=_weekdays(request.POST.getlist("weekdays")),
                 is_active=request.POST.get("is_active") == "on",
             )
         except DomainError as err:
@@ -142,7 +152,15 @@ def rules(request):
     return render(
         request,
         "hall/workbench/rules.html",
-        {"centre": centre, "rules": rows, "error": error, "error_rule": error_rule, "post": request.POST},
+        {
+            "centre": centre,
+            "rules": rows,
+            "error": error,
+            "error_rule": error_rule,
+            "post": request.POST,
+            "posted_weekdays": "".join(request.POST.getlist("weekdays")),
+            "weekday_choices": [(str(n), f"周{name}") for n, name in enumerate("一二三四五六日", start=1)],
+        },
         status=422 if error else 200,
     )
 
@@ -248,7 +266,12 @@ def terminal_act(request, action: str):
         elif number is None:
             raise DomainError("请选择号码", field="number")
         elif action == "recall":
-            queue.recall(number=number, by=request.user)
+            again = queue.recall(number=number, by=request.user)
+            messages.success(
+                request,
+                f"已重呼 {again.display} 到 {window.number} 号窗口:第 {again.calls} 次呼叫,"
+                f"{again.announced_at.astimezone(clock.LOCAL):%H:%M:%S},大厅屏幕正在播报。",
+            )
         elif action == "start":
             queue.start(number=number, by=request.user)
         elif action == "finish":

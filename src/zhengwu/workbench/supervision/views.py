@@ -570,13 +570,29 @@ def hall_data(request, centre_id: int):
 HALL_FIGURES: list = [joint_selectors.hall_figures]
 
 
+def _screen_name(applicant) -> str:
+    """A person's name masked on the public screen (个人信息保护法 第二十八条); an organisation's shown in full."""
+    if applicant.kind == applicant.Kind.LEGAL:
+        return applicant.name
+    return mask_name(applicant.name)
+
+
+def _screen_when(at, today) -> str:
+    """The time of day for today, the date too for an earlier day: the screen never passes a past day for today."""
+    if at is None:
+        return ""
+    local = at.astimezone(clock.LOCAL)
+    return f"{local:%H:%M}" if local.date() == today else f"{local:%m-%d %H:%M}"
+
+
 def _hall_data(centre) -> dict:
     today = clock.today()
     start, end = clock.day_bounds(today)  # today in China, whatever the UTC date is
     cases_ = Case.objects.filter(window__centre=centre).order_by()
     month = _month_period(today)
+    now = clock.now()
     counts = cases_.aggregate(
-        today=Count("pk", filter=Q(received_at__gte=start, received_at__lt=end)),
+        today=Count("pk", filter=Q(received_at__gte=start, received_at__lt=end, received_at__lte=now)),
         in_progress=Count(
             "pk",
             filter=Q(
@@ -591,28 +607,31 @@ def _hall_data(centre) -> dict:
             ),
         ),
         completed_today=Count(
-            "pk", filter=Q(status=Status.COMPLETED, finished_at__gte=start, finished_at__lt=end)
+            "pk",
+            filter=Q(
+                status=Status.COMPLETED, finished_at__gte=start, finished_at__lt=end, finished_at__lte=now
+            ),  # today so far: nothing recorded for later in the day
         ),
     )
     result = indicators.compute(period=month, by=None, cases=cases_)["total"]
     latest = (
-        cases_.filter(status=Status.COMPLETED)
+        cases_.filter(status=Status.COMPLETED, finished_at__lte=now)  # nothing in the future
         .select_related("applicant", "version", "window")
         .order_by("-finished_at", "-id")[:10]
     )
     extra = {k: v for figure in HALL_FIGURES for k, v in figure(centre).items()}
     return {
         "centre": centre.name,
-        "now": clock.now().astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M"),
+        "now": now.astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M"),
         **counts,
         **extra,
         "on_time_rate": None if result["on_time_rate"] is None else round(result["on_time_rate"] * 100, 1),
         "latest": [
             {
-                "applicant": mask_name(c.applicant.name),
+                "applicant": _screen_name(c.applicant),
                 "item": c.version.name,
                 "window": str(c.window) if c.window else "",
-                "at": c.finished_at.astimezone(clock.LOCAL).strftime("%H:%M") if c.finished_at else "",
+                "at": _screen_when(c.finished_at, today),
             }
             for c in latest
         ],
