@@ -24,7 +24,19 @@ def test_issue_from_the_case_page_and_collect_at_the_window(fees_world, client):
     client.force_login(w.cashier)
     page = client.get("/workbench/fees/").content.decode()
     assert "收费窗口收款" in page and notice.code in page
-    response = client.post("/workbench/fees/window/", {"code": notice.code, "channel": "cash"}, follow=True)
+    # First the code: the clerk reads the payer and the amount due before taking the money.
+    page = client.get("/workbench/fees/window/", {"code": notice.code}).content.decode()
+    assert notice.payer in page and "100.00" in page and "实收金额" in page
+    assert not Payment.objects.exists()
+    # Then the amount received: a wrong one is refused, saying both amounts.
+    response = client.post(
+        "/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": "90"}
+    )
+    assert response.status_code == 422 and "与应缴金额 100.00 元不符" in response.content.decode()
+    assert not Payment.objects.exists()
+    response = client.post(
+        "/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": "100.00"}, follow=True
+    )
     assert "已收款 100.00 元" in response.content.decode()
     payment = Payment.objects.get()
     receipt = payment.receipts.get()
@@ -57,7 +69,7 @@ def test_the_reconciliation_page_imports_and_clears(fees_world, client):
     client.post(f"/workbench/fees/cases/{case.number}/issue/", {})
     notice = Notice.objects.get()
     client.force_login(w.cashier)
-    client.post("/workbench/fees/window/", {"code": notice.code, "channel": "cash"})
+    client.post("/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": notice.total})
     payment = Payment.objects.get()
     client.force_login(w.manager)
     page = client.get("/workbench/fees/reconcile/?date=2026-09-28").content.decode()

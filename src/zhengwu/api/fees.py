@@ -270,7 +270,8 @@ def void(request, number: str, body: VoidIn):
 def _reconciler(user):
     if not (
         access.is_administrator(user)
-        or access.has_role(user, Role.CENTRE_MANAGER, Role.WINDOW_CLERK, Role.SUPERVISOR)
+        or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR)
+        or access.collecting_window(user) is not None
     ):
         raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以对账")
 

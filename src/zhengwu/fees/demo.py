@@ -89,8 +89,13 @@ def _fee_window():
     if centre is None or finance is None:
         return None, None
     window, _created = Window.objects.get_or_create(
-        centre=centre, number="42", defaults={"name": "收费窗口(财政局)", "kind": Window.Kind.GENERAL}
+        centre=centre,
+        number="42",
+        defaults={"name": "收费窗口(财政局)", "kind": Window.Kind.DEDICATED, "collects_fees": True},
     )
+    if not window.collects_fees or window.kind != Window.Kind.DEDICATED:  # a demo loaded before the flag
+        window.collects_fees, window.kind = True, Window.Kind.DEDICATED
+        window.save(update_fields=["collects_fees", "kind"])
     User = get_user_model()
     user = User.objects.filter(username="cashier").first()
     if user is None:

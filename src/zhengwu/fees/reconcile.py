@@ -311,7 +311,11 @@ def clear(*, discrepancy: Discrepancy, by, note: str) -> Discrepancy:
     from zhengwu.core.errors import AccessDenied, Conflict
     from zhengwu.core.models import Role
 
-    if not (access.is_administrator(by) or access.has_role(by, Role.CENTRE_MANAGER, Role.WINDOW_CLERK)):
+    if not (
+        access.is_administrator(by)
+        or access.has_role(by, Role.CENTRE_MANAGER)
+        or access.collecting_window(by) is not None
+    ):
         raise AccessDenied(_("只有收费窗口或中心管理人员可以处理对账差异"))
     note = str(note or "").strip()
     if not note:

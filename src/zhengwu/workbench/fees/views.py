@@ -63,10 +63,7 @@ def index(request):
     notices = visible_notices(request.user)
     if state in Notice.State.values:
         notices = notices.filter(state=state)
-    staff = access.staff_of(request.user)
-    refunds = Refund.objects.filter(
-        state=Refund.State.REQUESTED, payment__notice__in=visible_notices(request.user)
-    )
+    refunds = selectors.refunds_to_decide(request.user)
     return render(
         request,
         "workbench/fees/index.html",
@@ -74,10 +71,8 @@ def index(request):
             "notices": notices.order_by("-issued_at")[:100],
             "states": Notice.State.choices,
             "state": state,
-            "at_window": staff is not None
-            and staff.window_id is not None
-            and access.has_role(request.user, Role.WINDOW_CLERK),
-            "refunds": refunds.select_related("payment__notice", "requested_by")[:50],
+            "at_window": access.collecting_window(request.user) is not None,
+            "refunds": refunds[:50],
             "may_reconcile": may_reconcile(request.user),
             "may_keep": selectors.keepers_organisations(request.user).exists(),
         },
@@ -225,6 +220,7 @@ def notice(request, code: str):
             else [],
             "refunds": list(payment.refunds.select_related("requested_by", "decided_by")) if payment else [],
             "reasons": Refund.Reason.choices,
+            "decidable": set(selectors.refunds_to_decide(request.user).values_list("pk", flat=True)),
             "may_reconcile": may_reconcile(request.user),
             "may_issue": access.has_role(request.user, *ISSUERS),
             "correction": getattr(n, "correction", None) if n.state == Notice.State.CANCELLED else None,
@@ -241,22 +237,44 @@ def _back(request, code, err: DomainError | None = None, ok: str = ""):
 
 
 @_staff
-@require_POST
 def record(request):
-    """收费窗口: record cash or card for a payment code."""
-    code = request.POST.get("code", "").strip()
+    """收费窗口, in two steps: the clerk enters the payment code and reads the payer, the items and the amount due;
+    then takes the money and confirms the amount received (and the card voucher), which records the payment."""
+    code = (request.POST.get("code") or request.GET.get("code", "")).strip()
     try:
-        payment = services.record_at_window(
-            code=code,
-            by=request.user,
-            channel=request.POST.get("channel", ""),
-            voucher=request.POST.get("voucher", ""),
-        )
+        found = services.window_notice(code=code, by=request.user)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("fees_workbench:index")
-    receipt = services.current_receipt(payment)
-    return _back(request, payment.notice.code, ok=f"已收款 {payment.amount} 元,票据号码 {receipt.number}")
+    error = None
+    if request.method == "POST":
+        try:
+            payment = services.record_at_window(
+                code=code,
+                by=request.user,
+                channel=request.POST.get("channel", ""),
+                voucher=request.POST.get("voucher", ""),
+                received=request.POST.get("received", ""),
+            )
+        except DomainError as err:
+            error = err
+        else:
+            receipt = services.current_receipt(payment)
+            return _back(
+                request, payment.notice.code, ok=f"已收款 {payment.amount} 元,票据号码 {receipt.number}"
+            )
+    return render(
+        request,
+        "workbench/fees/window.html",
+        {
+            "n": found,
+            "lines": list(found.lines.all()),
+            "error": error,
+            "posted": request.POST,
+            "may_reconcile": may_reconcile(request.user),
+        },
+        status=error.status if error else 200,
+    )
 
 
 @_staff
@@ -318,8 +336,11 @@ def decide(request, refund_id: int):
 
 
 def may_reconcile(user) -> bool:
-    return access.is_administrator(user) or access.has_role(
-        user, Role.CENTRE_MANAGER, Role.WINDOW_CLERK, Role.SUPERVISOR
+    """每日对账: the fee window (access.collecting_window), centre managers, supervisors and administrators."""
+    return (
+        access.is_administrator(user)
+        or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR)
+        or access.collecting_window(user) is not None
     )
 
 
