@@ -6,14 +6,12 @@ no bank statement line yet (an open reconciliation exception). Every date counts
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from zhengwu.cases import demo as cases_demo
 from zhengwu.cases import services as case_services
 from zhengwu.core import clock
-from zhengwu.core.demo import demo_password
-from zhengwu.core.models import Organisation, Role, ServiceCentre, Staff, StaffRole, Window
+from zhengwu.core.models import Organisation, Window
 from zhengwu.fees import reconcile, selectors, services, simulator, standards
 from zhengwu.fees.models import CatalogueFee, Payment
 
@@ -83,28 +81,11 @@ def _collectors() -> dict:
 
 
 def _fee_window():
-    """收费窗口 in the county centre, run by the finance bureau (区财政局在中心设收费窗口), and its cashier."""
-    centre = ServiceCentre.objects.filter(name="贵溪市政务服务中心").first()
-    finance = Organisation.objects.filter(short_name="财政局").first()
-    if centre is None or finance is None:
-        return None, None
-    window, _created = Window.objects.get_or_create(
-        centre=centre,
-        number="42",
-        defaults={"name": "收费窗口(财政局)", "kind": Window.Kind.DEDICATED, "collects_fees": True},
-    )
-    if not window.collects_fees or window.kind != Window.Kind.DEDICATED:  # a demo loaded before the flag
-        window.collects_fees, window.kind = True, Window.Kind.DEDICATED
-        window.save(update_fields=["collects_fees", "kind"])
-    User = get_user_model()
-    user = User.objects.filter(username="cashier").first()
-    if user is None:
-        user = User.objects.create(username="cashier", is_staff=True, password=make_password(demo_password()))
-        staff = Staff.objects.create(
-            user=user, name="何收费", organisation=finance, window=window, title="收费员"
-        )
-        StaffRole.objects.create(staff=staff, role=Role.WINDOW_CLERK)
-    return window, user
+    """收费窗口 42 in the county centre, run by the finance bureau (区财政局在中心设收费窗口), and its cashier — both
+    in the demo county's data (core/fixtures/demo_county.json), so the cashier is printed with the other logins."""
+    window = Window.objects.filter(centre__name="贵溪市政务服务中心", number="42", collects_fees=True).first()
+    user = get_user_model().objects.filter(username="cashier", staff__window=window).first()
+    return (window, user) if window is not None and user is not None else (None, None)
 
 
 def _item():
@@ -116,7 +97,7 @@ def _item():
 
 def load_demo() -> str:
     if CatalogueFee.objects.exists():
-        return "统一收费演示:已存在,未重复载入;收费窗口 42号 由财政局收费员 cashier 登录(密码同上)"
+        return "统一收费演示:已存在,未重复载入;收费窗口 42号 由财政局收费员 cashier 登录"
     collectors = _collectors()
     if not collectors:
         return "统一收费演示:未找到演示县的执收单位,跳过"
@@ -185,5 +166,5 @@ def load_demo() -> str:
             reconcile.reconcile(day)
     return (
         f"统一收费演示:收费目录 {CatalogueFee.objects.count()} 项,缴款通知书 {len(CASES)} 件(已缴、待缴、已退付、未对平各一);"
-        "收费窗口 42号 由财政局收费员 cashier 登录(密码同上)"
+        "收费窗口 42号 由财政局收费员 cashier 登录"
     )
