@@ -150,15 +150,25 @@ def collecting_window(user) -> Window | None:
     return window if window.collects_fees and window.is_active else None
 
 
+def centres_under(centre_id: int) -> list[int]:
+    """The centre and every centre below it (its 分中心, the township centres and village points under them)."""
+    found, level = [centre_id], [centre_id]
+    while level:
+        level = list(ServiceCentre.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        found += [pk for pk in level if pk not in found]
+    return found
+
+
 def collects_q(user, *, organisation_field: str, window_field: str) -> Q:
     """What a fee window collects, as a condition on a record naming the charging organisation and the window that
-    received the case: every record of its centre — received at one of the centre's windows, or charged by an
-    organisation stationed there (进驻). Matches nothing for anyone not at a fee window."""
+    received the case: every record of its centre and the centres under it (集中收取) — received at one of their
+    windows, or charged by an organisation stationed there (进驻). Matches nothing for anyone not at a fee window."""
     window = collecting_window(user)
     if window is None:
         return Q(pk__in=[])
-    return Q(**{f"{window_field}__centre_id": window.centre_id}) | Q(
-        **{f"{organisation_field}__in": Organisation.objects.filter(windows__centre_id=window.centre_id)}
+    centres = centres_under(window.centre_id)
+    return Q(**{f"{window_field}__centre_id__in": centres}) | Q(
+        **{f"{organisation_field}__in": Organisation.objects.filter(windows__centre_id__in=centres)}
     )
 
 

@@ -1,7 +1,8 @@
 """Demo fees: the catalogue's real entries under the county's collecting organisations, the fee window of the
 centre (run by the finance bureau) with its cashier, the 不动产 首次登记 item charging from the catalogue, and four
 cases — paid online and reconciled, unpaid, paid at the window and refunded after withdrawal, and paid online with
-no bank statement line yet (an open reconciliation exception). Every date counts back from today."""
+no bank statement line yet (an open reconciliation exception). The catalogue's fees apply from their approving
+documents' days (standards.py); the cases' dates count back from today."""
 
 import datetime as dt
 
@@ -104,7 +105,7 @@ def load_demo() -> str:
     users = cases_demo._users()
     days = cases_demo.Days()
     with transaction.atomic():
-        standards.load(collectors, valid_from=(clock.today() - dt.timedelta(days=365)).isoformat())
+        standards.load(collectors, valid_from=None)  # each fee from its approving document's day
         window, cashier = _fee_window()
         item = _item()
         manager = get_user_model().objects.filter(username="manager").first()

@@ -43,11 +43,13 @@ def pay(request, code: str):
     """缴款: the notice by its payment code, what it is for and how much, and where to pay."""
     ratelimit.limit(request, group="fees.pay", rate="60/m")
     notice = _notice(code)
+    payment = getattr(notice, "payment", None) if notice.state != Notice.State.UNPAID else None
     return render(
         request,
         "fees/portal/pay.html",
         {
             "n": notice,
+            "receipt": services.current_receipt(payment) if payment else None,
             "payer": mask_name(notice.payer),
             "lines": list(notice.lines.all()),
             "providers": [(p.name, p.label, p.start(notice)) for p in providers.PROVIDERS.values()],

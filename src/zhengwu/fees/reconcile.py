@@ -85,7 +85,12 @@ def import_statement(content: bytes | str, *, source: str = "", by=None) -> dict
             object_type="fees.statement",
             summary={"source": source, "imported": imported, "skipped": skipped},
         )
-    return {"imported": imported, "skipped": skipped}
+    return {
+        "imported": imported,
+        "skipped": skipped,
+        # the statement's booking days (ISO dates), the days to reconcile it on
+        "days": sorted({booked.isoformat() for booked, *_rest in rows}),
+    }
 
 
 def _window_name(payment: Payment) -> str:

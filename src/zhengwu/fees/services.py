@@ -853,7 +853,7 @@ def record_at_window(*, code: str, by, channel: str, voucher: str = "", received
         reference = (
             f"POS{voucher}"
             if channel == Channel.CARD
-            else f"CASH{staff.window_id:03d}{clock.now().strftime('%Y%m%d%H%M%S')}{notice.pk}"
+            else f"CASH{staff.window_id:03d}{clock.local_now().strftime('%Y%m%d%H%M%S')}{notice.pk}"
         )
         if Payment.objects.filter(reference=reference).exists():
             raise Conflict(_("该凭证号已登记过一笔缴款"), code="fee.voucher_used")

@@ -5,6 +5,7 @@ staff case page is registered with cases.extensions from WorkbenchConfig.ready()
 the error page's (core.middleware), as on every workbench page."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -351,12 +352,24 @@ def _day(value: str) -> dt.date:
         return clock.today() - dt.timedelta(days=1)
 
 
+def _days(value: str) -> list[dt.date]:
+    """The days a statement just imported covers (the page's links between them); what is not a date is dropped."""
+    days = []
+    for part in str(value or "").split(",")[:31]:
+        try:
+            days.append(dt.date.fromisoformat(part.strip()))
+        except ValueError:
+            continue
+    return sorted(set(days))
+
+
 @_staff
 def reconciliation(request):
     """每日对账: pick a day, import the bank statement, read the totals, clear the exceptions."""
     if not may_reconcile(request.user):
         raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以查看对账")
     day = _day(request.POST.get("date") or request.GET.get("date", ""))
+    statement_days = _days(request.GET.get("days", ""))
     if request.method == "POST":
         try:
             if "file" in request.FILES:
@@ -364,7 +377,15 @@ def reconciliation(request):
                 if upload.size > 5 * 1024 * 1024:
                     raise DomainError("对账单文件不能超过 5 MB", field="file")
                 result = reconcile.import_statement(upload.read(), source=upload.name[:200], by=request.user)
-                messages.success(request, f"导入 {result['imported']} 行,跳过已导入 {result['skipped']} 行")
+                days = result["days"]
+                messages.success(
+                    request,
+                    f"导入 {result['imported']} 行,跳过已导入 {result['skipped']} 行"
+                    + (f";对账单日期 {'、'.join(days)}" if days else ""),
+                )
+                if days:  # on to the statement's own day(s), where its lines meet our payments
+                    query = urlencode({"date": days[0], "days": ",".join(days)})
+                    return redirect(f"{reverse('fees_workbench:reconcile')}?{query}")
             elif request.POST.get("run"):
                 report = reconcile.reconcile(day, by=request.user)
                 messages.success(
@@ -382,7 +403,15 @@ def reconciliation(request):
     return render(
         request,
         "workbench/fees/reconcile.html",
-        {"day": day, "r": reconcile.reconcile(day, record=False), "may_reconcile": True},
+        {
+            "day": day,
+            "r": reconcile.reconcile(day, record=False),
+            "may_reconcile": True,
+            "statement_days": statement_days,
+            "open_days": sorted(
+                set(selectors.open_discrepancies(request.user).values_list("day", flat=True))
+            ),
+        },
     )
 
 
