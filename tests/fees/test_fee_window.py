@@ -46,7 +46,14 @@ def test_the_fee_window_sees_every_notice_of_its_centre_and_those_under_it(fees_
     client.force_login(w.cashier)
     page = client.get("/workbench/fees/").content.decode()
     assert here.code in page and there.code in page and "暂无缴款通知书" not in page
-    assert client.get(f"/workbench/fees/notices/{there.code}/").status_code == 200
+    page = client.get(f"/workbench/fees/notices/{there.code}/").content.decode()
+    assert str(there.total) in page
+    # not its case to open or its notice to correct
+    assert f"/workbench/cases/{there.case.number}/" not in page
+    assert f"/workbench/fees/notices/{there.code}/correct/" not in page
+    assert client.get(f"/workbench/fees/notices/{there.code}/correct/").status_code == 404
+    response = client.get(f"/fees/notices/{there.code}.pdf")  # printed for the payer at the counter
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     client.force_login(w.general_clerk)
     assert client.get(f"/workbench/fees/notices/{there.code}/").status_code == 404
 

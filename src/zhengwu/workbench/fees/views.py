@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases.selectors import case_for
+from zhengwu.cases.selectors import case_for, visible_cases
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.models import Role
@@ -65,11 +65,18 @@ def index(request):
     if state in Notice.State.values:
         notices = notices.filter(state=state)
     refunds = selectors.refunds_to_decide(request.user)
+    notices = list(notices.order_by("-issued_at")[:100])
     return render(
         request,
         "workbench/fees/index.html",
         {
-            "notices": notices.order_by("-issued_at")[:100],
+            "notices": notices,
+            # the fee window collects for cases it does not handle: their numbers link only for those who see them
+            "seen_cases": set(
+                visible_cases(request.user)
+                .filter(pk__in=[n.case_id for n in notices])
+                .values_list("pk", flat=True)
+            ),
             "states": Notice.State.choices,
             "state": state,
             "at_window": access.collecting_window(request.user) is not None,
@@ -171,7 +178,7 @@ def issue(request, number: str):
 def correct(request, code: str):
     """更正缴款通知书: an unpaid notice cancelled with its reason, a corrected one issued in its place."""
     old = _notice(request.user, code)
-    case = old.case
+    case = case_for(request.user, old.case.number)  # corrected by the case's handlers (not the fee window)
     error = None
     if request.method == "POST":
         try:
@@ -209,6 +216,8 @@ def correct(request, code: str):
 def notice(request, code: str):
     n = _notice(request.user, code)
     payment = getattr(n, "payment", None)
+    # the fee window collects for cases it does not handle: it neither opens nor corrects them
+    sees_case = visible_cases(request.user).filter(pk=n.case_id).exists()
     return render(
         request,
         "workbench/fees/notice.html",
@@ -221,9 +230,10 @@ def notice(request, code: str):
             else [],
             "refunds": list(payment.refunds.select_related("requested_by", "decided_by")) if payment else [],
             "reasons": Refund.Reason.choices,
+            "sees_case": sees_case,
             "decidable": set(selectors.refunds_to_decide(request.user).values_list("pk", flat=True)),
             "may_reconcile": may_reconcile(request.user),
-            "may_issue": access.has_role(request.user, *ISSUERS),
+            "may_issue": sees_case and access.has_role(request.user, *ISSUERS),
             "correction": getattr(n, "correction", None) if n.state == Notice.State.CANCELLED else None,
         },
     )
