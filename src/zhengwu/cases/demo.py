@@ -901,7 +901,7 @@ def demo_logins() -> list:
                 roles=(PORTAL_ROLES[kind],),
                 username=number,
                 password=demo_password(),
-                name=name if kind == "natural" else f"{rep}(经办)",
+                name=name if kind == "natural" else f"{rep}(法定代表人)",
                 organisation="" if kind == "natural" else name,
                 purpose=f"{purpose};也可用手机号 {username} 登录",
             )
