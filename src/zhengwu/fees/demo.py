@@ -96,9 +96,33 @@ def _item():
         return None
 
 
+def _date_the_catalogue() -> int:
+    """A demo loaded before the catalogue carried its documents' days listed every fee from a year before the day it
+    was loaded, and the fine's law as its approving document: bring those first versions to standards.FEES (audited);
+    a catalogue already right is left alone. How many fees were corrected."""
+    from zhengwu.core import audit
+
+    specs = {spec["code"]: spec for spec in standards.FEES}
+    corrected = 0
+    with transaction.atomic():
+        for fee in CatalogueFee.objects.filter(code__in=specs, version=1):
+            spec = specs[fee.code]
+            valid_from = dt.date.fromisoformat(spec["valid_from"])
+            if (fee.valid_from, fee.approval) == (valid_from, spec["approval"]):
+                continue
+            before = {"valid_from": fee.valid_from.isoformat(), "approval": fee.approval}
+            fee.valid_from, fee.approval = valid_from, spec["approval"]
+            fee.save(update_fields=["valid_from", "approval"])
+            audit.record("demo.fee_dated", fee, summary={"before": before, "after": spec["valid_from"]})
+            corrected += 1
+    return corrected
+
+
 def load_demo() -> str:
     if CatalogueFee.objects.exists():
-        return "统一收费演示:已存在,未重复载入;收费窗口 42号 由财政局收费员 cashier 登录"
+        corrected = _date_the_catalogue()
+        note = f"(已按批准文件更正 {corrected} 项收费的执行日期)" if corrected else ""
+        return f"统一收费演示:已存在,未重复载入{note};收费窗口 42号 由财政局收费员 cashier 登录"
     collectors = _collectors()
     if not collectors:
         return "统一收费演示:未找到演示县的执收单位,跳过"
