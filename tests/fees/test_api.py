@@ -122,6 +122,12 @@ def test_the_fee_window_over_http(fees_world, client):
     assert answer.status_code == 422 and answer.json()["field"] == "voucher"
     answer = client.post(
         f"/api/fees/notices/{code}/payments",
+        {"channel": "card", "voucher": "POS778899", "received": "80"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and answer.json()["field"] == "received"  # 90.00 is due
+    answer = client.post(
+        f"/api/fees/notices/{code}/payments",
         {"channel": "card", "voucher": "POS778899"},
         content_type="application/json",
     )

@@ -200,6 +200,7 @@ def notice(request, code: str):
 class WindowPaymentIn(Schema):
     channel: str
     voucher: str = ""
+    received: str | None = None  # the amount the clerk took (元); when given it must be the amount due
 
 
 @router.post(
@@ -207,7 +208,7 @@ class WindowPaymentIn(Schema):
 )
 def pay_at_window(request, code: str, body: WindowPaymentIn):
     payment = services.record_at_window(
-        code=code, by=request.user, channel=body.channel, voucher=body.voucher
+        code=code, by=request.user, channel=body.channel, voucher=body.voucher, received=body.received
     )
     return Reply(201, _notice_out(payment.notice))
 
