@@ -79,7 +79,11 @@ def test_centres_and_windows(demo):
     assert centre.windows.count() >= 30
     general = centre.windows.filter(kind=Window.Kind.GENERAL)
     assert sorted(int(w.number) for w in general) == list(range(1, 9))
-    assert all(w.organisations.exists() for w in centre.windows.all())
+    # every window has its stationed organisations, but the fee window (收费窗口), which takes no applications
+    assert all(w.organisations.exists() for w in centre.windows.filter(collects_fees=False))
+    fee_window = centre.windows.get(collects_fees=True)
+    assert fee_window.number == "42" and fee_window.kind == Window.Kind.DEDICATED
+    assert fee_window.staff.get().user.username == "cashier"
     assert ServiceCentre.objects.filter(kind=ServiceCentre.Kind.TOWNSHIP).count() == 2
     assert ServiceCentre.objects.filter(kind=ServiceCentre.Kind.BRANCH).exists()
     assert ServiceCentre.objects.filter(kind=ServiceCentre.Kind.VILLAGE).exists()

@@ -52,6 +52,7 @@ ROLES = [
     "disclosure",
     "hotline",
     "admin",
+    "cashier",  # the fee window: every fee page it reaches, the two-step collection's first step included
 ]
 SKIP_PREFIXES = (
     "/static/",  # WhiteNoise's files, not pages

@@ -81,8 +81,16 @@ def test_command_prints_the_logins_and_a_second_run_changes_nothing(demo_site, c
         "secrecy",
         "gov_head",
         "admin",
+        "cashier",
     ):
         assert f" {username} " in out
+    assert "财政局收费窗口(42号)" in out  # the cashier with the window the fees line names
+    # the portal's applicants, a person and a company, with the number they sign in with
+    from zhengwu.cases import demo as cases_demo
+
+    person, company = cases_demo.PEOPLE["liumei"][2], cases_demo.PEOPLE["hongyuan"][2]
+    assert "门户账号" in out and "/cases/signin/" in out
+    assert f"门户用户(个人)  {person}" in out and f"门户用户(法人)  {company}" in out
     assert "政府信息公开:保密审查" in out and "审核发布另一位管理人员提交的事项" in out
     assert "贵溪市监察委员会" in out
     assert "未作任何修改" in out
@@ -95,3 +103,25 @@ def test_the_hall_screen_has_todays_receipts_and_completions_on_a_working_day(de
     data = client.get(f"/hall/{centre.pk}/data/").json()
     assert data["today"] >= 2 and data["completed_today"] >= 1, data
     assert all("号窗口" in row["window"] for row in data["latest"] if row["window"])
+
+
+def test_the_demo_s_applicants_sign_in_to_the_portal_and_find_their_own(demo_site, client):
+    from zhengwu.cases import demo as cases_demo
+    from zhengwu.fees.models import Notice
+
+    person = cases_demo.PEOPLE["liumei"][2]
+    response = client.post("/cases/signin/", {"account": person, "password": demo_password()})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client.get("/cases/").content.decode()
+    unpaid = Notice.objects.get(case__idempotency_key="demo-fees-unpaid")
+    assert unpaid.case.number in page  # her 不动产 case with its fee to pay
+    client.post("/cases/signout/")
+    company = cases_demo.PEOPLE["hongyuan"][2]
+    response = client.post("/cases/signin/legal/", {"account": company, "password": demo_password()})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client.get("/cases/").content.decode()
+    own = Case.objects.filter(applicant__id_number=company).exclude(number__isnull=True)
+    assert own.exists() and all(c.number in page for c in own.order_by("-created_at")[:3])
+    assert "鸿远" in client.get("/licences/").content.decode()
+    # made once: a second load makes no account
+    assert cases_demo.portal_accounts() == 0

@@ -18,7 +18,9 @@ def fees_world(world):  # noqa: F811
     w.land = make_organisation("贵溪市自然资源局", region=w.county, short_name="自然资源局")
     w.police = make_organisation("贵溪市公安局", region=w.county, short_name="公安局")
     w.centre_org = w.centre.managed_by
-    w.fee_window = make_window(w.centre, "20", name="收费窗口", kind="general")
+    w.fee_window = make_window(w.centre, "20", name="收费窗口", kind="dedicated")
+    w.fee_window.collects_fees = True
+    w.fee_window.save(update_fields=["collects_fees"])
     w.manager = make_staff("manager", w.centre_org, roles=[Role.CENTRE_MANAGER], name="周主任").user
     w.fees = standards.load(
         {standards.REGISTRATION: w.land, standards.POLICE: w.police, standards.MARKET: w.bureau}

@@ -2,8 +2,10 @@
 tests/core/test_demo_dates.py's moments, where every domain's demo is loaded once — a paid, an unpaid, a refunded and
 an unreconciled payment, the transfer item charging from the catalogue."""
 
+from django.contrib.auth import get_user_model
+
 from zhengwu.core import clock
-from zhengwu.fees import demo, reconcile
+from zhengwu.fees import demo, reconcile, selectors
 from zhengwu.fees.models import CatalogueFee, Discrepancy, Notice
 
 
@@ -18,4 +20,20 @@ def check_the_fees_demo(lines: list[str]) -> None:
     paid = Notice.objects.get(case__idempotency_key="demo-fees-paid")
     assert paid.case.status == "completed" and paid.payment.receipts.count() == 1
     assert reconcile.reconcile(clock.local_date(paid.payment.paid_at))["balanced"]
+    # The catalogue lists each fee from its approving document's day, whatever the day the demo was loaded; a
+    # fine names no approving document of its own.
+    days = dict(CatalogueFee.objects.values_list("code", "valid_from"))
+    assert {code: d.isoformat() for code, d in days.items()} == {
+        "BDC-001": "2017-03-15",
+        "BDC-002": "2017-03-15",
+        "BDC-003": "2017-03-15",
+        "SFZ-001": "2004-01-01",
+        "SFZ-002": "2004-01-01",
+        "FM-001": "2015-10-01",
+    }
+    fine = CatalogueFee.objects.get(code="FM-001")
+    assert fine.approval != fine.basis and "不适用" in fine.approval
+    # The fee window (42, 财政局) collects every one of the centre's notices, the 不动产 分中心's included.
+    cashier = get_user_model().objects.get(username="cashier")
+    assert selectors.visible_notices(cashier).count() == Notice.objects.count() == 4
     assert demo.load_demo().startswith("统一收费演示:已存在")

@@ -102,7 +102,8 @@ def test_the_whole_flow_over_http(fees_world, client):
     assert {e["kind"] for e in report["exceptions"]} == {"not_in_bank", "not_remitted", "refund_unpaid"}
     body = f"记账日期,交易流水号,缴款码,金额,类型\n2026-09-28,SIM-API,{code},80.00,收款\n"
     answer = client.post("/api/fees/reconciliation/statement", body.encode(), content_type="text/csv")
-    assert answer.status_code == 201 and answer.json() == {"imported": 1, "skipped": 0}
+    assert answer.status_code == 201
+    assert answer.json() == {"imported": 1, "skipped": 0, "days": ["2026-09-28"]}
     client.force_login(w.land_approver)
     assert client.get("/api/fees/reconciliation").status_code == 403
 
@@ -119,6 +120,12 @@ def test_the_fee_window_over_http(fees_world, client):
         f"/api/fees/notices/{code}/payments", {"channel": "card"}, content_type="application/json"
     )
     assert answer.status_code == 422 and answer.json()["field"] == "voucher"
+    answer = client.post(
+        f"/api/fees/notices/{code}/payments",
+        {"channel": "card", "voucher": "POS778899", "received": "80"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and answer.json()["field"] == "received"  # 90.00 is due
     answer = client.post(
         f"/api/fees/notices/{code}/payments",
         {"channel": "card", "voucher": "POS778899"},

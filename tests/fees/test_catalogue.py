@@ -162,3 +162,35 @@ def test_old_typed_fees_keep_showing_as_typed(fees_world, client):
     item = publish({**ITEM, "name": "食品经营许可(旧收费)", "fees": FEES}, fees_world.bureau)
     page = client.get(f"/services/{item.code}/").content.decode()
     assert "每证 10 元" in page and "赣发改收费〔2020〕1号" in page
+
+
+def test_the_public_list_dates_each_fee_from_its_approving_document(db, client):
+    from tests.factories import make_organisation, make_region
+    from zhengwu.fees import standards
+
+    county = make_region("360681", "贵溪市")
+    land = make_organisation("贵溪市不动产登记中心", region=county, short_name="不动产登记中心")
+    market = make_organisation("贵溪市市场监督管理局", region=county, short_name="市场监管局")
+    standards.load({standards.REGISTRATION: land, standards.MARKET: market}, valid_from=None)
+    page = client.get(f"/fees/{land.pk}/").content.decode()
+    assert "2017-03-15 起" in page and "发改价格规〔2016〕2559号" in page
+    assert "截至2026年11月18日执行的收费项目" in page  # the day in Chinese, as the rest of the page
+    page = client.get(f"/fees/{market.pk}/").content.decode()
+    assert "2015-10-01 起" in page
+    # a fine's approving document is not the law again: the law is its basis, the amount the penalty decision's
+    assert page.count("《中华人民共和国食品安全法》第一百二十二条") == 1 and "不适用" in page
+
+
+def test_a_demo_loaded_before_the_documents_days_is_dated_once(db):
+    from tests.factories import make_organisation, make_region
+    from zhengwu.fees import demo, standards
+    from zhengwu.fees.models import CatalogueFee
+
+    county = make_region("360681", "贵溪市")
+    market = make_organisation("贵溪市市场监督管理局", region=county, short_name="市场监管局")
+    standards.load({standards.MARKET: market}, valid_from="2025-11-18")  # as the old demo did: a year back
+    CatalogueFee.objects.filter(code="FM-001").update(approval="《中华人民共和国食品安全法》第一百二十二条")
+    assert demo._date_the_catalogue() == 1
+    fine = CatalogueFee.objects.get(code="FM-001")
+    assert fine.valid_from.isoformat() == "2015-10-01" and "不适用" in fine.approval
+    assert demo._date_the_catalogue() == 0  # a second run changes nothing

@@ -1,5 +1,7 @@
 """Staff pages: issue a notice from the case page, record at the fee window, void a receipt, refund, reconcile."""
 
+import datetime as dt
+
 from tests.fees.conftest import land_case
 from zhengwu.fees.models import Discrepancy, Notice, Payment, Refund
 
@@ -24,7 +26,19 @@ def test_issue_from_the_case_page_and_collect_at_the_window(fees_world, client):
     client.force_login(w.cashier)
     page = client.get("/workbench/fees/").content.decode()
     assert "收费窗口收款" in page and notice.code in page
-    response = client.post("/workbench/fees/window/", {"code": notice.code, "channel": "cash"}, follow=True)
+    # First the code: the clerk reads the payer and the amount due before taking the money.
+    page = client.get("/workbench/fees/window/", {"code": notice.code}).content.decode()
+    assert notice.payer in page and "100.00" in page and "实收金额" in page
+    assert not Payment.objects.exists()
+    # Then the amount received: a wrong one is refused, saying both amounts.
+    response = client.post(
+        "/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": "90"}
+    )
+    assert response.status_code == 422 and "与应缴金额 100.00 元不符" in response.content.decode()
+    assert not Payment.objects.exists()
+    response = client.post(
+        "/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": "100.00"}, follow=True
+    )
     assert "已收款 100.00 元" in response.content.decode()
     payment = Payment.objects.get()
     receipt = payment.receipts.get()
@@ -57,7 +71,7 @@ def test_the_reconciliation_page_imports_and_clears(fees_world, client):
     client.post(f"/workbench/fees/cases/{case.number}/issue/", {})
     notice = Notice.objects.get()
     client.force_login(w.cashier)
-    client.post("/workbench/fees/window/", {"code": notice.code, "channel": "cash"})
+    client.post("/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": notice.total})
     payment = Payment.objects.get()
     client.force_login(w.manager)
     page = client.get("/workbench/fees/reconcile/?date=2026-09-28").content.decode()
@@ -79,3 +93,37 @@ def test_the_reconciliation_page_imports_and_clears(fees_world, client):
             "/workbench/fees/reconcile/", {"date": "2026-09-28", "clear": d.pk, "note": "银行次日到账"}
         )
     assert not Discrepancy.objects.filter(cleared_at__isnull=True, kind="not_in_bank").exists()
+
+
+def test_importing_a_statement_goes_to_its_day_and_shows_its_differences(fees_world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhengwu.core import clock
+
+    w = fees_world
+    case = land_case(w)
+    client.force_login(w.land_clerk)
+    client.post(f"/workbench/fees/cases/{case.number}/issue/", {})
+    notice = Notice.objects.get()
+    client.force_login(w.cashier)
+    client.post("/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": notice.total})
+    payment = Payment.objects.get()
+    paid_on = clock.local_date(payment.paid_at)
+    # The bank booked less than was paid, and remitted it the next day; the page was on its default day.
+    next_day = paid_on + dt.timedelta(days=1)
+    csv = (
+        "记账日期,交易流水号,缴款码,金额,类型\n"
+        f"{paid_on},{payment.reference},{notice.code},80.00,收款\n"
+        f"{next_day},{payment.reference},{notice.code},80.00,缴库\n"
+    ).encode()
+    client.force_login(w.cashier)
+    response = client.post(
+        "/workbench/fees/reconcile/",
+        {"file": SimpleUploadedFile("bank.csv", csv, content_type="text/csv")},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f"{paid_on.isoformat()} 对账" in page  # the statement's first day, not yesterday
+    assert "金额不符" in page and "无差异" not in page
+    assert f"对账单日期 {paid_on.isoformat()}、{next_day.isoformat()}" in page
+    assert f"?date={next_day.isoformat()}" in page  # the statement's other day, one click away

@@ -200,6 +200,7 @@ def notice(request, code: str):
 class WindowPaymentIn(Schema):
     channel: str
     voucher: str = ""
+    received: str | None = None  # the amount the clerk took (元); when given it must be the amount due
 
 
 @router.post(
@@ -207,7 +208,7 @@ class WindowPaymentIn(Schema):
 )
 def pay_at_window(request, code: str, body: WindowPaymentIn):
     payment = services.record_at_window(
-        code=code, by=request.user, channel=body.channel, voucher=body.voucher
+        code=code, by=request.user, channel=body.channel, voucher=body.voucher, received=body.received
     )
     return Reply(201, _notice_out(payment.notice))
 
@@ -270,7 +271,8 @@ def void(request, number: str, body: VoidIn):
 def _reconciler(user):
     if not (
         access.is_administrator(user)
-        or access.has_role(user, Role.CENTRE_MANAGER, Role.WINDOW_CLERK, Role.SUPERVISOR)
+        or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR)
+        or access.collecting_window(user) is not None
     ):
         raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以对账")
 

@@ -82,6 +82,18 @@ PEOPLE = {
     "guanghe": ("legal", "贵溪市光合新材料有限公司", company_uscc("MA3DJ6L9"), "0701-3367421", "傅小梅"),
 }
 
+# 门户账号: applicants who try the portal (/cases/signin/), signing in with their ID number or USCC and the demo
+# password — key in PEOPLE → (account user name: a mobile number, what the account shows). Their cases, licences
+# and fees are the demo's own (cases, licences, joint and fees demos).
+PORTAL_LOGINS = {
+    "liumei": ("13879016342", "个人登录:本人的办件(含待缴费的不动产首次登记,可网上缴费)、评价"),
+    "hongyuan": (
+        "13970013528",
+        "法人登录(企业经办):企业的办件、电子证照(食品经营许可临近到期,延续办理中)、一件事",
+    ),
+}
+PORTAL_ROLES = {"natural": "门户用户(个人)", "legal": "门户用户(法人)"}
+
 
 @dataclass
 class Spec:
@@ -820,6 +832,7 @@ def demo_cases():
 
 def load_demo() -> str:
     """Create the demo cases (once); a one-line summary."""
+    portal_accounts()
     existing = demo_cases().count()
     if existing and _loaded_here:
         return f"办件演示:{_loaded_here.pop()}"  # said once, by the run that loaded them
@@ -845,3 +858,52 @@ def load_before_cases() -> str:
     if line.startswith("办件演示:新增"):
         _loaded_here.append(line.removeprefix("办件演示:"))
     return line
+
+
+def portal_accounts() -> int:
+    """The demo's portal accounts (PORTAL_LOGINS), each linked to its applicant and real-name checked; an applicant
+    that has an account already is left alone, so a second run writes nothing. How many were made."""
+    from zhengwu.core import audit
+    from zhengwu.core.demo import demo_password
+
+    made = 0
+    User = get_user_model()
+    with transaction.atomic():
+        for key, (username, _purpose) in PORTAL_LOGINS.items():
+            kind, _name, number, _phone, _rep = PEOPLE[key]
+            applicant = Applicant.objects.filter(kind=kind, id_number=number).first() or _applicant(key)
+            if applicant.user_id is not None:
+                continue
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(username=username, password=demo_password())
+            applicant.user = user
+            applicant.save(update_fields=["user"])
+            audit.record("demo.portal_account", applicant, summary={"username": username})
+            if applicant.verified_at is None:
+                services.verify_real_name(applicant=applicant, by=user)
+            made += 1
+    return made
+
+
+def demo_logins() -> list:
+    """The portal accounts as `zhengwu demo` prints them, with the number each signs in with."""
+    from zhengwu.core.demo import DemoLogin, demo_password
+
+    logins = []
+    for key, (username, purpose) in PORTAL_LOGINS.items():
+        kind, name, number, _phone, rep = PEOPLE[key]
+        applicant = Applicant.objects.filter(kind=kind, id_number=number, user__username=username).first()
+        if applicant is None:
+            continue
+        logins.append(
+            DemoLogin(
+                roles=(PORTAL_ROLES[kind],),
+                username=number,
+                password=demo_password(),
+                name=name if kind == "natural" else f"{rep}(法定代表人)",
+                organisation="" if kind == "natural" else name,
+                purpose=f"{purpose};也可用手机号 {username} 登录",
+            )
+        )
+    return logins

@@ -140,6 +140,46 @@ def visible_windows(user) -> QuerySet[Window]:
     return Window.objects.filter(pk__in=Window.objects.filter(cond).values("pk"))
 
 
+def collecting_window(user) -> Window | None:
+    """统一收费 ("由区财政局在区政务服务中心设收费窗口负责征收"): the fee window (Window.collects_fees) at which the user
+    collects, if they are a window clerk sitting at one; else None."""
+    staff = staff_of(user)
+    if staff is None or staff.window_id is None or not staff.has_role(Role.WINDOW_CLERK):
+        return None
+    window = staff.window
+    return window if window.collects_fees and window.is_active else None
+
+
+def centres_under(centre_id: int) -> list[int]:
+    """The centre and every centre below it (its 分中心, the township centres and village points under them)."""
+    found, level = [centre_id], [centre_id]
+    while level:
+        level = list(ServiceCentre.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        found += [pk for pk in level if pk not in found]
+    return found
+
+
+def collects_q(user, *, organisation_field: str, window_field: str) -> Q:
+    """What a fee window collects, as a condition on a record naming the charging organisation and the window that
+    received the case: every record of its centre and the centres under it (集中收取) — received at one of their
+    windows, or charged by an organisation stationed there (进驻). Matches nothing for anyone not at a fee window."""
+    window = collecting_window(user)
+    if window is None:
+        return Q(pk__in=[])
+    centres = centres_under(window.centre_id)
+    return Q(**{f"{window_field}__centre_id__in": centres}) | Q(
+        **{f"{organisation_field}__in": Organisation.objects.filter(windows__centre_id__in=centres)}
+    )
+
+
+def fee_scope_q(user, *, organisation_field: str = "organisation", window_field: str = "window") -> Q:
+    """Who sees a fee record (a payment notice and what hangs on it): the charging organisation's scope (scope_q,
+    overseers their region) and the fee window that collects it (collects_q) — one rule for lists, pages and the API."""
+    return scope_q(user, organisation_field) | collects_q(
+        user, organisation_field=organisation_field, window_field=window_field
+    )
+
+
 def visible_audit_records(user) -> QuerySet[AuditRecord]:
     """Administrators see the whole chain; supervisors see acts by staff of organisations in their region."""
     if is_administrator(user):

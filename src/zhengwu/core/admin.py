@@ -151,8 +151,8 @@ class ServiceCentreAdmin(ScopedAdmin):
 
 @admin.register(Window)
 class WindowAdmin(ScopedAdmin):
-    list_display = ("number", "name", "kind", "centre", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("number", "name", "kind", "centre", "collects_fees", "is_active")
+    list_filter = ("kind", "collects_fees", "is_active")
     search_fields = ("number", "name")
     list_select_related = ("centre",)
     filter_horizontal = ("organisations",)

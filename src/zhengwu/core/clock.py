@@ -26,6 +26,12 @@ def today() -> dt.date:
     return now().astimezone(LOCAL).date()
 
 
+def local_now() -> dt.datetime:
+    """The current moment in China time: what a number stamped with the date and time (a transaction reference)
+    reads, so it carries the same day as the documents printed with it."""
+    return now().astimezone(LOCAL)
+
+
 def local_date(moment: dt.datetime) -> dt.date:
     """The calendar date of a moment in China."""
     return moment.astimezone(LOCAL).date()

@@ -164,7 +164,12 @@ def _load_centres(
             window = _upsert(
                 Window,
                 {"centre": centre, "number": w["number"]},
-                {"name": w["name"], "kind": w["kind"], "is_active": True},
+                {
+                    "name": w["name"],
+                    "kind": w["kind"],
+                    "is_active": True,
+                    "collects_fees": w.get("collects_fees", False),
+                },
                 summary,
             )
             _set_window_organisations(window, [organisations[s] for s in w["organisations"]], summary)

@@ -132,6 +132,11 @@ class Window(models.Model):
         Organisation, blank=True, related_name="windows", verbose_name=_("进驻机构")
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    collects_fees = models.BooleanField(
+        _("收费窗口"),
+        default=False,
+        help_text=_("财政部门在中心设的收费窗口:统一收取本中心各进驻部门的非税收入,不受理办件"),
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("窗口")

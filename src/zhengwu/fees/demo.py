@@ -1,19 +1,18 @@
 """Demo fees: the catalogue's real entries under the county's collecting organisations, the fee window of the
 centre (run by the finance bureau) with its cashier, the 不动产 首次登记 item charging from the catalogue, and four
 cases — paid online and reconciled, unpaid, paid at the window and refunded after withdrawal, and paid online with
-no bank statement line yet (an open reconciliation exception). Every date counts back from today."""
+no bank statement line yet (an open reconciliation exception). The catalogue's fees apply from their approving
+documents' days (standards.py); the cases' dates count back from today."""
 
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from zhengwu.cases import demo as cases_demo
 from zhengwu.cases import services as case_services
 from zhengwu.core import clock
-from zhengwu.core.demo import demo_password
-from zhengwu.core.models import Organisation, Role, ServiceCentre, Staff, StaffRole, Window
+from zhengwu.core.models import Organisation, Window
 from zhengwu.fees import reconcile, selectors, services, simulator, standards
 from zhengwu.fees.models import CatalogueFee, Payment
 
@@ -83,23 +82,11 @@ def _collectors() -> dict:
 
 
 def _fee_window():
-    """收费窗口 in the county centre, run by the finance bureau (区财政局在中心设收费窗口), and its cashier."""
-    centre = ServiceCentre.objects.filter(name="贵溪市政务服务中心").first()
-    finance = Organisation.objects.filter(short_name="财政局").first()
-    if centre is None or finance is None:
-        return None, None
-    window, _created = Window.objects.get_or_create(
-        centre=centre, number="42", defaults={"name": "收费窗口(财政局)", "kind": Window.Kind.GENERAL}
-    )
-    User = get_user_model()
-    user = User.objects.filter(username="cashier").first()
-    if user is None:
-        user = User.objects.create(username="cashier", is_staff=True, password=make_password(demo_password()))
-        staff = Staff.objects.create(
-            user=user, name="何收费", organisation=finance, window=window, title="收费员"
-        )
-        StaffRole.objects.create(staff=staff, role=Role.WINDOW_CLERK)
-    return window, user
+    """收费窗口 42 in the county centre, run by the finance bureau (区财政局在中心设收费窗口), and its cashier — both
+    in the demo county's data (core/fixtures/demo_county.json), so the cashier is printed with the other logins."""
+    window = Window.objects.filter(centre__name="贵溪市政务服务中心", number="42", collects_fees=True).first()
+    user = get_user_model().objects.filter(username="cashier", staff__window=window).first()
+    return (window, user) if window is not None and user is not None else (None, None)
 
 
 def _item():
@@ -109,16 +96,40 @@ def _item():
         return None
 
 
+def _date_the_catalogue() -> int:
+    """A demo loaded before the catalogue carried its documents' days listed every fee from a year before the day it
+    was loaded, and the fine's law as its approving document: bring those first versions to standards.FEES (audited);
+    a catalogue already right is left alone. How many fees were corrected."""
+    from zhengwu.core import audit
+
+    specs = {spec["code"]: spec for spec in standards.FEES}
+    corrected = 0
+    with transaction.atomic():
+        for fee in CatalogueFee.objects.filter(code__in=specs, version=1):
+            spec = specs[fee.code]
+            valid_from = dt.date.fromisoformat(spec["valid_from"])
+            if (fee.valid_from, fee.approval) == (valid_from, spec["approval"]):
+                continue
+            before = {"valid_from": fee.valid_from.isoformat(), "approval": fee.approval}
+            fee.valid_from, fee.approval = valid_from, spec["approval"]
+            fee.save(update_fields=["valid_from", "approval"])
+            audit.record("demo.fee_dated", fee, summary={"before": before, "after": spec["valid_from"]})
+            corrected += 1
+    return corrected
+
+
 def load_demo() -> str:
     if CatalogueFee.objects.exists():
-        return "统一收费演示:已存在,未重复载入;收费窗口 42号 由财政局收费员 cashier 登录(密码同上)"
+        corrected = _date_the_catalogue()
+        note = f"(已按批准文件更正 {corrected} 项收费的执行日期)" if corrected else ""
+        return f"统一收费演示:已存在,未重复载入{note};收费窗口 42号 由财政局收费员 cashier 登录"
     collectors = _collectors()
     if not collectors:
         return "统一收费演示:未找到演示县的执收单位,跳过"
     users = cases_demo._users()
     days = cases_demo.Days()
     with transaction.atomic():
-        standards.load(collectors, valid_from=(clock.today() - dt.timedelta(days=365)).isoformat())
+        standards.load(collectors, valid_from=None)  # each fee from its approving document's day
         window, cashier = _fee_window()
         item = _item()
         manager = get_user_model().objects.filter(username="manager").first()
@@ -180,5 +191,5 @@ def load_demo() -> str:
             reconcile.reconcile(day)
     return (
         f"统一收费演示:收费目录 {CatalogueFee.objects.count()} 项,缴款通知书 {len(CASES)} 件(已缴、待缴、已退付、未对平各一);"
-        "收费窗口 42号 由财政局收费员 cashier 登录(密码同上)"
+        "收费窗口 42号 由财政局收费员 cashier 登录"
     )

@@ -78,6 +78,16 @@ def notice_pdf(notice: Notice, *, base_url: str = "") -> bytes:
     )
 
 
+def collectors(notice: Notice) -> str:
+    """收款单位 on the receipt: the collecting organisation(s) the fee catalogue names (执收单位) for the notice's
+    lines, whatever the channel the money came through."""
+    names = []
+    for line in notice.lines.select_related("fee__organisation"):
+        if line.fee.organisation.name not in names:
+            names.append(line.fee.organisation.name)
+    return "、".join(names) or notice.organisation.name
+
+
 def receipt_pdf(receipt: Receipt, *, base_url: str = "") -> bytes:
     url = receipt_check_url(receipt, base_url=base_url)
     notice = receipt.payment.notice
@@ -88,6 +98,7 @@ def receipt_pdf(receipt: Receipt, *, base_url: str = "") -> bytes:
             "p": receipt.payment,
             "n": notice,
             "lines": list(notice.lines.all()),
+            "collectors": collectors(notice),
             "upper": rmb_upper(receipt.amount),
             "qr": qr_svg(url),
             "url": url,

@@ -43,11 +43,13 @@ def pay(request, code: str):
     """缴款: the notice by its payment code, what it is for and how much, and where to pay."""
     ratelimit.limit(request, group="fees.pay", rate="60/m")
     notice = _notice(code)
+    payment = getattr(notice, "payment", None) if notice.state != Notice.State.UNPAID else None
     return render(
         request,
         "fees/portal/pay.html",
         {
             "n": notice,
+            "receipt": services.current_receipt(payment) if payment else None,
             "payer": mask_name(notice.payer),
             "lines": list(notice.lines.all()),
             "providers": [(p.name, p.label, p.start(notice)) for p in providers.PROVIDERS.values()],
@@ -95,9 +97,12 @@ def callback(request, provider: str):
 
 
 def _own(request, notice: Notice):
-    """The notice's case if the user may see it (its applicant, or staff who see the case); else 404."""
+    """The notice if the user may see it: its applicant, staff who see the case, or staff whose fee scope holds the
+    notice (the fee window prints it for the payer at the counter, selectors.visible_notices); else 404."""
     if not request.user.is_authenticated:
         return None
+    if selectors.visible_notices(request.user).filter(pk=notice.pk).exists():
+        return notice
     try:
         case_selectors.case_for(request.user, notice.case.number)
     except (NotFound, AccessDenied):

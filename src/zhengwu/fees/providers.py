@@ -126,7 +126,7 @@ class Simulator(Provider):
 
         from django.db import transaction
 
-        reference = f"SIMR{clock.now().strftime('%Y%m%d%H%M%S')}{secrets.randbelow(10**6):06d}"
+        reference = f"SIMR{clock.local_now().strftime('%Y%m%d%H%M%S')}{secrets.randbelow(10**6):06d}"
 
         def settle():
             from zhengwu.fees import simulator

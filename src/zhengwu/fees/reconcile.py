@@ -85,7 +85,12 @@ def import_statement(content: bytes | str, *, source: str = "", by=None) -> dict
             object_type="fees.statement",
             summary={"source": source, "imported": imported, "skipped": skipped},
         )
-    return {"imported": imported, "skipped": skipped}
+    return {
+        "imported": imported,
+        "skipped": skipped,
+        # the statement's booking days (ISO dates), the days to reconcile it on
+        "days": sorted({booked.isoformat() for booked, *_rest in rows}),
+    }
 
 
 def _window_name(payment: Payment) -> str:
@@ -311,7 +316,11 @@ def clear(*, discrepancy: Discrepancy, by, note: str) -> Discrepancy:
     from zhengwu.core.errors import AccessDenied, Conflict
     from zhengwu.core.models import Role
 
-    if not (access.is_administrator(by) or access.has_role(by, Role.CENTRE_MANAGER, Role.WINDOW_CLERK)):
+    if not (
+        access.is_administrator(by)
+        or access.has_role(by, Role.CENTRE_MANAGER)
+        or access.collecting_window(by) is not None
+    ):
         raise AccessDenied(_("只有收费窗口或中心管理人员可以处理对账差异"))
     note = str(note or "").strip()
     if not note:

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from zhengwu.core import access, clock
-from zhengwu.core.models import Organisation
+from zhengwu.core.models import Organisation, Role
 from zhengwu.fees import compute
 from zhengwu.fees.models import CatalogueFee
 
@@ -78,20 +78,15 @@ def kept_fees(user, *, organisation=None, show: str = "current"):
 
 
 def visible_notices(user):
-    """Notices of the organisations in the person's scope, and at a general window (the fee window is one), every
-    notice of its centre (the fee window collects for every department in the centre); managers, supervisors and
-    administrators see all."""
-    from zhengwu.core.models import Role, Window
+    """Notices in the person's fee scope (access.fee_scope_q): the charging organisation's staff (overseers their
+    region), and the centre's fee window (收费窗口), which collects every notice of its centre; administrators all."""
     from zhengwu.fees.models import Notice
 
     qs = Notice.objects.select_related("case", "organisation")
     if access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR):
         return qs
-    staff = access.staff_of(user)
-    cond = access.scope_q(user, "organisation")
-    if staff is not None and staff.window_id and staff.window.kind == Window.Kind.GENERAL:
-        cond |= Q(case__window__centre_id=staff.window.centre_id)
-    return qs.filter(cond)
+    cond = access.fee_scope_q(user, organisation_field="organisation", window_field="case__window")
+    return qs.filter(pk__in=Notice.objects.filter(cond).values("pk"))
 
 
 def delivery_refusal(case) -> str | None:
@@ -398,3 +393,41 @@ def indicator_section(period, user=None) -> dict | None:
         "header": ["执收单位", "月份", "实收(元)", "缴款笔数", "退付(元)", "月末未缴(元)", "月末未缴通知书"],
         "rows": rows,
     }
+
+
+def refunds_to_decide(user):
+    """退付 waiting for this person's decision: requested, of a notice in their fee scope, which they may approve
+    (a centre manager, or a department head of the collecting organisation) and did not ask for themselves (审批与
+    申请分离)."""
+    from zhengwu.fees.models import Refund
+
+    staff = access.staff_of(user)
+    if staff is None:
+        return Refund.objects.none()
+    qs = Refund.objects.filter(
+        state=Refund.State.REQUESTED, payment__notice__in=visible_notices(user).values("pk")
+    ).exclude(requested_by=user)
+    if access.has_role(user, Role.CENTRE_MANAGER):
+        pass
+    elif access.has_role(user, Role.DEPARTMENT_HEAD):
+        qs = qs.filter(access.acts_for_q(staff, "payment__notice__organisation"))
+    else:
+        return Refund.objects.none()
+    return qs.select_related("payment__notice", "requested_by").order_by("requested_at")
+
+
+def may_decide_refund(user, refund) -> bool:
+    return refunds_to_decide(user).filter(pk=refund.pk).exists()
+
+
+def open_discrepancies(user):
+    """对账差异 not yet cleared, for those who clear them (the fee window, centre managers, administrators)."""
+    from zhengwu.fees.models import Discrepancy
+
+    if not (
+        access.is_administrator(user)
+        or access.has_role(user, Role.CENTRE_MANAGER)
+        or access.collecting_window(user) is not None
+    ):
+        return Discrepancy.objects.none()
+    return Discrepancy.objects.filter(cleared_at__isnull=True).order_by("day", "found_at")

@@ -809,16 +809,28 @@ def _refund_callback(provider: str, message, stored) -> Callback:
 
 
 def _window_clerk(by):
-    staff = access.staff_of(by)
-    if staff is None or staff.window_id is None or not access.has_role(by, Role.WINDOW_CLERK):
+    """The clerk of a fee window (access.collecting_window): "进驻大厅部门审批服务事项收费由收费窗口统一征收"."""
+    if access.collecting_window(by) is None:
         raise AccessDenied(_("只有收费窗口的工作人员可以登记窗口缴款"))
-    return staff
+    return access.staff_of(by)
 
 
-def record_at_window(*, code: str, by, channel: str, voucher: str = "") -> Payment:
+def window_notice(*, code: str, by) -> Notice:
+    """收费窗口, first step: the notice a payment code names, for the clerk to read the payer and the amount due to
+    the payer before taking the money — only a notice the window collects (access.fee_scope_q)."""
+    _window_clerk(by)
+    notice = notice_by_code(code)
+    if not selectors.visible_notices(by).filter(pk=notice.pk).exists():
+        raise NotFound(_("本收费窗口不收取该缴款码的缴款通知书"), field="code")
+    return notice
+
+
+def record_at_window(*, code: str, by, channel: str, voucher: str = "", received=None) -> Payment:
     """At the fee window (收费窗口) a clerk records cash or a card payment: the same payment, receipt and ledger as
-    paying online. A card payment names the terminal's voucher number (刷卡凭证号)."""
+    paying online. A card payment names the terminal's voucher number (刷卡凭证号). `received`, when given, is the
+    amount the clerk confirms having received: it must be the amount due (a notice is paid whole)."""
     staff = _window_clerk(by)
+    window_notice(code=code, by=by)
     if channel not in (Channel.CASH, Channel.CARD):
         raise ValidationFailed(_("请选择缴款方式:现金或刷卡"), field="channel")
     voucher = str(voucher or "").strip()[:40]
@@ -832,10 +844,16 @@ def record_at_window(*, code: str, by, channel: str, voucher: str = "") -> Payme
                 _("该缴款通知书%(state)s,不能再次缴款") % {"state": notice.get_state_display()},
                 code="fee.paid",
             )
+        if received is not None and _money(received, "received") != notice.total:
+            raise ValidationFailed(
+                _("实收金额 %(got)s 元与应缴金额 %(due)s 元不符,请核对后再确认收款")
+                % {"got": compute.yuan(_money(received, "received")), "due": compute.yuan(notice.total)},
+                field="received",
+            )
         reference = (
             f"POS{voucher}"
             if channel == Channel.CARD
-            else f"CASH{staff.window_id:03d}{clock.now().strftime('%Y%m%d%H%M%S')}{notice.pk}"
+            else f"CASH{staff.window_id:03d}{clock.local_now().strftime('%Y%m%d%H%M%S')}{notice.pk}"
         )
         if Payment.objects.filter(reference=reference).exists():
             raise Conflict(_("该凭证号已登记过一笔缴款"), code="fee.voucher_used")

@@ -38,7 +38,7 @@ def pay(notice: Notice) -> list:
     """Pay the notice through the simulator; returns the stored callbacks with their outcomes."""
     if notice.state != Notice.State.UNPAID:
         raise Conflict(_("该缴款通知书%(s)s,无需缴款") % {"s": notice.get_state_display()}, code="fee.paid")
-    reference = f"SIM{clock.now().strftime('%Y%m%d%H%M%S')}{secrets.randbelow(10**6):06d}"
+    reference = f"SIM{clock.local_now().strftime('%Y%m%d%H%M%S')}{secrets.randbelow(10**6):06d}"
     return [
         services.receive_callback(provider="simulator", body=body, signature=signature)
         for body, signature in messages(notice, reference)

@@ -11,7 +11,14 @@ list (收费目录清单) puts them under its collecting organisations with the 
   十万元以下罚款 — the lower bound unless the 行政处罚决定书 says otherwise.
 """
 
-LIST_FROM = "2026-01-01"  # the county's list took effect (demo and tests)
+LIST_FROM = "2026-01-01"  # the county's list took effect (tests that load the list on one day)
+
+# The approving documents as the guides cite them (catalog/data/demo/*.json), and the day each standard applies from.
+BDC_APPROVAL = "国家发展改革委 财政部《关于不动产登记收费标准等有关问题的通知》（发改价格规〔2016〕2559号）"
+BDC_FROM = "2017-03-15"  # 发改价格规〔2016〕2559号 第六条: 自2017年3月15日起执行
+SFZ_APPROVAL = "《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》（发改价格〔2003〕2322号）"
+SFZ_FROM = "2004-01-01"  # 发改价格〔2003〕2322号: 自2004年1月1日起执行(与居民身份证法同日施行)
+FOOD_FROM = "2015-10-01"  # 食品安全法(2015年修订)第一百五十四条: 自2015年10月1日起施行
 
 REGISTRATION = "自然资源局"
 POLICE = "公安局"
@@ -24,7 +31,8 @@ FEES = [
         "collector": REGISTRATION,
         "revenue_kind": "admin_fee",
         "basis": "《中华人民共和国民法典》第二百二十三条",
-        "approval": "发改价格规〔2016〕2559号",
+        "approval": BDC_APPROVAL,
+        "valid_from": BDC_FROM,
         "standard_kind": "fixed",
         "amount": "80",
         "unit": "件",
@@ -43,7 +51,8 @@ FEES = [
         "collector": REGISTRATION,
         "revenue_kind": "admin_fee",
         "basis": "《中华人民共和国民法典》第二百二十三条",
-        "approval": "发改价格规〔2016〕2559号",
+        "approval": BDC_APPROVAL,
+        "valid_from": BDC_FROM,
         "standard_kind": "fixed",
         "amount": "550",
         "unit": "件",
@@ -62,7 +71,8 @@ FEES = [
         "collector": REGISTRATION,
         "revenue_kind": "admin_fee",
         "basis": "《中华人民共和国民法典》第二百二十三条",
-        "approval": "发改价格规〔2016〕2559号",
+        "approval": BDC_APPROVAL,
+        "valid_from": BDC_FROM,
         "standard_kind": "per_unit",
         "amount": "10",
         "unit": "本",
@@ -73,7 +83,8 @@ FEES = [
         "collector": POLICE,
         "revenue_kind": "admin_fee",
         "basis": "《中华人民共和国居民身份证法》第二十条",
-        "approval": "发改价格〔2003〕2322号",
+        "approval": SFZ_APPROVAL,
+        "valid_from": SFZ_FROM,
         "standard_kind": "fixed",
         "amount": "20",
         "unit": "证",
@@ -99,7 +110,8 @@ FEES = [
         "collector": POLICE,
         "revenue_kind": "admin_fee",
         "basis": "《中华人民共和国居民身份证法》第二十条",
-        "approval": "发改价格〔2003〕2322号",
+        "approval": SFZ_APPROVAL,
+        "valid_from": SFZ_FROM,
         "standard_kind": "fixed",
         "amount": "40",
         "unit": "证",
@@ -110,7 +122,9 @@ FEES = [
         "collector": MARKET,
         "revenue_kind": "forfeit",
         "basis": "《中华人民共和国食品安全法》第一百二十二条",
-        "approval": "《中华人民共和国食品安全法》第一百二十二条",
+        # a fine has no price or finance bureau's approval: its amount is the law's, fixed by the penalty decision
+        "approval": "不适用:罚款数额由法律规定,以行政处罚决定书为准",
+        "valid_from": FOOD_FROM,
         "standard_kind": "band",
         "amount": "50000",
         "upper": "100000",
@@ -119,9 +133,10 @@ FEES = [
 ]
 
 
-def load(organisations: dict, *, valid_from: str = LIST_FROM, by=None) -> dict:
+def load(organisations: dict, *, valid_from: str | None = LIST_FROM, by=None) -> dict:
     """Put the fees in the catalogue; `organisations` maps a collector above (自然资源局 …) to its Organisation,
-    collectors not given are left out. Returns {code: CatalogueFee}."""
+    collectors not given are left out. `valid_from`: one day for every fee, or None for each fee's own (the day its
+    approving document applies from, as the demo lists them). Returns {code: CatalogueFee}."""
     from zhengwu.fees import services
 
     out = {}
@@ -131,6 +146,6 @@ def load(organisations: dict, *, valid_from: str = LIST_FROM, by=None) -> dict:
             continue
         data = {k: v for k, v in spec.items() if k != "collector"}
         out[spec["code"]] = services.add_fee(
-            data={**data, "organisation": organisation, "valid_from": valid_from}, by=by
+            data={**data, "organisation": organisation, "valid_from": valid_from or spec["valid_from"]}, by=by
         )
     return out

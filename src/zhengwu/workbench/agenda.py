@@ -480,6 +480,88 @@ def _has_hall_waits(user) -> bool:
     return hall.unread_wait_notices(user).exists()
 
 
+def _fees_to_collect(user, today: _Today) -> WorkList:
+    """收费窗口: the centre's payment notices waiting to be paid, the nearest due date first."""
+    from zhengwu.fees import selectors as fees
+    from zhengwu.fees.models import Notice
+
+    def row(notice) -> Row:
+        return Row(
+            title=_("缴款码 %(code)s · 应缴 %(total)s 元") % {"code": notice.code, "total": notice.total},
+            url=_url("fees_workbench:record", query=f"code={notice.code}"),
+            detail=f"{notice.case.number} · {notice.organisation.name}",
+            due=notice.due_on,
+            due_label=_("缴款期限"),
+            level=RED if notice.due_on < today.date else NORMAL,
+        )
+
+    return _listed(
+        "fees_to_collect",
+        _("待收款的缴款通知书"),
+        "bi-cash-coin",
+        fees.visible_notices(user).filter(state=Notice.State.UNPAID).order_by("due_on", "issued_at"),
+        row,
+        _url("fees_workbench:index", query="state=unpaid"),
+    )
+
+
+def _refunds_to_decide(user, today: _Today) -> WorkList:
+    from zhengwu.fees import selectors as fees
+
+    def row(refund) -> Row:
+        notice = refund.payment.notice
+        return Row(
+            title=_("退付 %(amount)s 元 · 缴款码 %(code)s") % {"amount": refund.amount, "code": notice.code},
+            url=_url("fees_workbench:notice", notice.code),
+            detail=f"{refund.get_reason_display()} · {refund.explanation[:40]}",
+            due=refund.requested_at,
+            due_label=_("申请时间"),
+        )
+
+    return _listed(
+        "refunds_to_decide",
+        _("待审批的退付"),
+        "bi-arrow-counterclockwise",
+        fees.refunds_to_decide(user),
+        row,
+        _url("fees_workbench:index"),
+    )
+
+
+def _fee_differences(user, today: _Today) -> WorkList:
+    from zhengwu.fees import selectors as fees
+
+    def row(discrepancy) -> Row:
+        return Row(
+            title=f"{discrepancy.get_kind_display()} · {discrepancy.reference}",
+            url=_url("fees_workbench:reconcile", query=f"date={discrepancy.day.isoformat()}"),
+            detail=discrepancy.detail[:60],
+            due=discrepancy.day,
+            due_label=_("对账日期"),
+            level=YELLOW,
+        )
+
+    return _listed(
+        "fee_differences",
+        _("待处理的对账差异"),
+        "bi-exclamation-diamond",
+        fees.open_discrepancies(user),
+        row,
+        _url("fees_workbench:reconcile"),
+    )
+
+
+def _has_refunds_to_decide(user) -> bool:
+    from zhengwu.fees import selectors as fees
+
+    return fees.refunds_to_decide(user).exists()
+
+
+# 收费窗口: a fee window takes no applications; its work is the centre's fees (access.collecting_window)
+FEE_WINDOW_LISTS = (_fees_to_collect, _fee_differences)
+CASE_WORK = (_cases_to_accept, _steps_to_handle)
+
+
 # (builder, the roles whose work it is). Order: what a person does first comes first.
 LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...]]] = [
     (_hall_waits, (Role.CENTRE_MANAGER,)),
@@ -505,7 +587,17 @@ def worklists(user) -> list[WorkList]:
     """The lists of work the user's roles give them, in the order they would take them up; those with nothing
     waiting after those with something."""
     today = _Today()
-    lists = [build(user, today) for build, roles in LISTS if access.has_role(user, *roles)]
+    collector = access.collecting_window(user) is not None
+    lists = [
+        build(user, today)
+        for build, roles in LISTS
+        if access.has_role(user, *roles) and not (collector and build in CASE_WORK)
+    ]
+    if collector:
+        lists += [build(user, today) for build in FEE_WINDOW_LISTS]
+    # 退付 to approve go to whoever may approve them, when there are some
+    if _has_refunds_to_decide(user):
+        lists.append(_refunds_to_decide(user, today))
     # the hall's wait warnings go to named people (a group's lead, the duty manager) whatever their role
     if not access.has_role(user, Role.CENTRE_MANAGER) and _has_hall_waits(user):
         lists.insert(0, _hall_waits(user, today))

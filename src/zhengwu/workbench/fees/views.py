@@ -5,6 +5,7 @@ staff case page is registered with cases.extensions from WorkbenchConfig.ready()
 the error page's (core.middleware), as on every workbench page."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -13,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases.selectors import case_for
+from zhengwu.cases.selectors import case_for, visible_cases
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.models import Role
@@ -63,21 +64,23 @@ def index(request):
     notices = visible_notices(request.user)
     if state in Notice.State.values:
         notices = notices.filter(state=state)
-    staff = access.staff_of(request.user)
-    refunds = Refund.objects.filter(
-        state=Refund.State.REQUESTED, payment__notice__in=visible_notices(request.user)
-    )
+    refunds = selectors.refunds_to_decide(request.user)
+    notices = list(notices.order_by("-issued_at")[:100])
     return render(
         request,
         "workbench/fees/index.html",
         {
-            "notices": notices.order_by("-issued_at")[:100],
+            "notices": notices,
+            # the fee window collects for cases it does not handle: their numbers link only for those who see them
+            "seen_cases": set(
+                visible_cases(request.user)
+                .filter(pk__in=[n.case_id for n in notices])
+                .values_list("pk", flat=True)
+            ),
             "states": Notice.State.choices,
             "state": state,
-            "at_window": staff is not None
-            and staff.window_id is not None
-            and access.has_role(request.user, Role.WINDOW_CLERK),
-            "refunds": refunds.select_related("payment__notice", "requested_by")[:50],
+            "at_window": access.collecting_window(request.user) is not None,
+            "refunds": refunds[:50],
             "may_reconcile": may_reconcile(request.user),
             "may_keep": selectors.keepers_organisations(request.user).exists(),
         },
@@ -175,7 +178,7 @@ def issue(request, number: str):
 def correct(request, code: str):
     """更正缴款通知书: an unpaid notice cancelled with its reason, a corrected one issued in its place."""
     old = _notice(request.user, code)
-    case = old.case
+    case = case_for(request.user, old.case.number)  # corrected by the case's handlers (not the fee window)
     error = None
     if request.method == "POST":
         try:
@@ -213,6 +216,8 @@ def correct(request, code: str):
 def notice(request, code: str):
     n = _notice(request.user, code)
     payment = getattr(n, "payment", None)
+    # the fee window collects for cases it does not handle: it neither opens nor corrects them
+    sees_case = visible_cases(request.user).filter(pk=n.case_id).exists()
     return render(
         request,
         "workbench/fees/notice.html",
@@ -225,8 +230,10 @@ def notice(request, code: str):
             else [],
             "refunds": list(payment.refunds.select_related("requested_by", "decided_by")) if payment else [],
             "reasons": Refund.Reason.choices,
+            "sees_case": sees_case,
+            "decidable": set(selectors.refunds_to_decide(request.user).values_list("pk", flat=True)),
             "may_reconcile": may_reconcile(request.user),
-            "may_issue": access.has_role(request.user, *ISSUERS),
+            "may_issue": sees_case and access.has_role(request.user, *ISSUERS),
             "correction": getattr(n, "correction", None) if n.state == Notice.State.CANCELLED else None,
         },
     )
@@ -241,22 +248,44 @@ def _back(request, code, err: DomainError | None = None, ok: str = ""):
 
 
 @_staff
-@require_POST
 def record(request):
-    """收费窗口: record cash or card for a payment code."""
-    code = request.POST.get("code", "").strip()
+    """收费窗口, in two steps: the clerk enters the payment code and reads the payer, the items and the amount due;
+    then takes the money and confirms the amount received (and the card voucher), which records the payment."""
+    code = (request.POST.get("code") or request.GET.get("code", "")).strip()
     try:
-        payment = services.record_at_window(
-            code=code,
-            by=request.user,
-            channel=request.POST.get("channel", ""),
-            voucher=request.POST.get("voucher", ""),
-        )
+        found = services.window_notice(code=code, by=request.user)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("fees_workbench:index")
-    receipt = services.current_receipt(payment)
-    return _back(request, payment.notice.code, ok=f"已收款 {payment.amount} 元,票据号码 {receipt.number}")
+    error = None
+    if request.method == "POST":
+        try:
+            payment = services.record_at_window(
+                code=code,
+                by=request.user,
+                channel=request.POST.get("channel", ""),
+                voucher=request.POST.get("voucher", ""),
+                received=request.POST.get("received", ""),
+            )
+        except DomainError as err:
+            error = err
+        else:
+            receipt = services.current_receipt(payment)
+            return _back(
+                request, payment.notice.code, ok=f"已收款 {payment.amount} 元,票据号码 {receipt.number}"
+            )
+    return render(
+        request,
+        "workbench/fees/window.html",
+        {
+            "n": found,
+            "lines": list(found.lines.all()),
+            "error": error,
+            "posted": request.POST,
+            "may_reconcile": may_reconcile(request.user),
+        },
+        status=error.status if error else 200,
+    )
 
 
 @_staff
@@ -318,8 +347,11 @@ def decide(request, refund_id: int):
 
 
 def may_reconcile(user) -> bool:
-    return access.is_administrator(user) or access.has_role(
-        user, Role.CENTRE_MANAGER, Role.WINDOW_CLERK, Role.SUPERVISOR
+    """每日对账: the fee window (access.collecting_window), centre managers, supervisors and administrators."""
+    return (
+        access.is_administrator(user)
+        or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR)
+        or access.collecting_window(user) is not None
     )
 
 
@@ -330,12 +362,24 @@ def _day(value: str) -> dt.date:
         return clock.today() - dt.timedelta(days=1)
 
 
+def _days(value: str) -> list[dt.date]:
+    """The days a statement just imported covers (the page's links between them); what is not a date is dropped."""
+    days = []
+    for part in str(value or "").split(",")[:31]:
+        try:
+            days.append(dt.date.fromisoformat(part.strip()))
+        except ValueError:
+            continue
+    return sorted(set(days))
+
+
 @_staff
 def reconciliation(request):
     """每日对账: pick a day, import the bank statement, read the totals, clear the exceptions."""
     if not may_reconcile(request.user):
         raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以查看对账")
     day = _day(request.POST.get("date") or request.GET.get("date", ""))
+    statement_days = _days(request.GET.get("days", ""))
     if request.method == "POST":
         try:
             if "file" in request.FILES:
@@ -343,7 +387,15 @@ def reconciliation(request):
                 if upload.size > 5 * 1024 * 1024:
                     raise DomainError("对账单文件不能超过 5 MB", field="file")
                 result = reconcile.import_statement(upload.read(), source=upload.name[:200], by=request.user)
-                messages.success(request, f"导入 {result['imported']} 行,跳过已导入 {result['skipped']} 行")
+                days = result["days"]
+                messages.success(
+                    request,
+                    f"导入 {result['imported']} 行,跳过已导入 {result['skipped']} 行"
+                    + (f";对账单日期 {'、'.join(days)}" if days else ""),
+                )
+                if days:  # on to the statement's own day(s), where its lines meet our payments
+                    query = urlencode({"date": days[0], "days": ",".join(days)})
+                    return redirect(f"{reverse('fees_workbench:reconcile')}?{query}")
             elif request.POST.get("run"):
                 report = reconcile.reconcile(day, by=request.user)
                 messages.success(
@@ -361,7 +413,15 @@ def reconciliation(request):
     return render(
         request,
         "workbench/fees/reconcile.html",
-        {"day": day, "r": reconcile.reconcile(day, record=False), "may_reconcile": True},
+        {
+            "day": day,
+            "r": reconcile.reconcile(day, record=False),
+            "may_reconcile": True,
+            "statement_days": statement_days,
+            "open_days": sorted(
+                set(selectors.open_discrepancies(request.user).values_list("day", flat=True))
+            ),
+        },
     )
 
 

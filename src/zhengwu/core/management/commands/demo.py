@@ -33,17 +33,32 @@ def login_table(summary: DemoSummary) -> str:
     return "\n".join([lines[0], rule, *lines[1:]])
 
 
-def load_domain_demos() -> list[str]:
-    """Each domain that has demo data keeps it in `zhengwu.<domain>.demo.load_demo()` (returning a one-line summary);
-    they load after the county, in INSTALLED_APPS order, so core never imports a domain by name."""
-    lines = []
+def _domain_demo_modules():
     for config in apps.get_app_configs():
         if not config.name.startswith("zhengwu.") or config.label == "core":
             continue
         module_name = f"{config.name}.demo"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        loader = getattr(importlib.import_module(module_name), "load_demo", None)
+        if importlib.util.find_spec(module_name) is not None:
+            yield importlib.import_module(module_name)
+
+
+def domain_logins() -> list:
+    """The logins a domain's demo made beyond the county's staff (the portal's applicants): each domain's
+    `demo_logins()`, in INSTALLED_APPS order."""
+    logins = []
+    for module in _domain_demo_modules():
+        found = getattr(module, "demo_logins", None)
+        if callable(found):
+            logins.extend(found())
+    return logins
+
+
+def load_domain_demos() -> list[str]:
+    """Each domain that has demo data keeps it in `zhengwu.<domain>.demo.load_demo()` (returning a one-line summary);
+    they load after the county, in INSTALLED_APPS order, so core never imports a domain by name."""
+    lines = []
+    for module in _domain_demo_modules():
+        loader = getattr(module, "load_demo", None)
         if callable(loader):
             lines.append(str(loader()))
     from zhengwu.core import audit
@@ -76,6 +91,16 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"演示账号(工作台 /workbench/ 登录,密码均为 {demo_password()}):")
         )
         self.stdout.write(login_table(summary))
+        portal = domain_logins()
+        if portal:
+            self.stdout.write("")
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"门户账号(政务服务门户 /cases/signin/ 个人登录、/cases/signin/legal/ 法人登录,"
+                    f"用户名填证件号码,密码均为 {demo_password()}):"
+                )
+            )
+            self.stdout.write(login_table(DemoSummary(logins=portal)))
         if not reset_passwords:
             self.stdout.write(
                 "(已存在的账号不会重置密码;若改过密码,运行 `zhengwu demo --reset-passwords` 恢复。)"
