@@ -66,6 +66,18 @@ def test_an_uploaded_file_is_checked_and_one_changed_byte_fails(client, issued):
     assert page.status_code == 422 and "请上传 PDF 格式的电子证照文件" in page.content.decode()
 
 
+def test_a_tampered_file_shows_no_status_from_the_file_only_the_registrys_labelled(client, issued):
+    data = services.signed_pdf(issued)
+    page = client.post("/verify/licence/", {"file": SimpleUploadedFile("l.pdf", one_byte_changed(data))})
+    text = page.content.decode()
+    assert page.status_code == 422
+    assert "该文件不可信" in text
+    assert "text-bg-success" not in text  # no green 有效 badge read off an untrusted file
+    assert "当前状态" not in text
+    assert "电子证照库中的登记(按文件所载标识查询,以库中记录为准,不代表上传的文件有效)" in text
+    assert "电子证照库登记为「有效」" in text
+
+
 def test_the_company_agent_sees_downloads_and_shows_the_company_licence(client, lworld, issued):
     agent = lworld.citizen_user  # becomes the company's account holder (法人登录)
     lworld.citizen.user = None

@@ -57,6 +57,14 @@ class LicenceType(models.Model):
     validity_years = models.PositiveSmallIntegerField(_("有效期(年)"), default=5, help_text=_("0 为长期有效"))
     reminder_days = models.JSONField(_("到期提醒(提前天数)"), default=_default_reminders, blank=True)
     template = models.CharField(_("版式"), max_length=40, default="standard", blank=True)
+    one_per_holder = models.BooleanField(
+        _("每个持证主体只持一本"),
+        default=False,
+        help_text=_(
+            "如营业执照(一个市场主体一本,变更登记即换发):再次准予时换发持证人现有的证照,不另发一本;"
+            "未勾选的(如食品经营许可证,每个经营场所分别取得)另发一本,决定前提示工作人员"
+        ),
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("证照类型")

@@ -38,6 +38,13 @@ def portal_panel(request, case) -> str:
 
 def workbench_panel(request, case) -> str:
     rows = _rows(case)
-    if rows is None:
+    held: list = []
+    licence_type = None
+    if case.pk and case.decided_at is None:
+        from zhengwu.licences import services
+
+        licence_type, held = services.held_before_grant(case)
+    if rows is None and not held:
         return ""
-    return render_to_string("licences/portal/_case_panel.html", {**rows, "staff": True}, request=request)
+    context = {**(rows or {}), "staff": True, "held": held, "held_type": licence_type}
+    return render_to_string("licences/portal/_case_panel.html", context, request=request)

@@ -35,16 +35,27 @@ def login_table(summary: DemoSummary) -> str:
 
 def load_domain_demos() -> list[str]:
     """Each domain that has demo data keeps it in `zhengwu.<domain>.demo.load_demo()` (returning a one-line summary);
-    they load after the county, in INSTALLED_APPS order, so core never imports a domain by name."""
-    lines = []
+    they load after the county, in INSTALLED_APPS order, so core never imports a domain by name. A domain whose
+    definitions other domains' demo records go through (the licence types a grant issues) keeps them in
+    `load_demo_definitions()`, run right after the catalogue and before any domain's records: the demo's grants
+    then issue their licences on the same path as a real grant, whatever the order of the apps."""
+    modules = []
     for config in apps.get_app_configs():
         if not config.name.startswith("zhengwu.") or config.label == "core":
             continue
         module_name = f"{config.name}.demo"
         if importlib.util.find_spec(module_name) is None:
             continue
-        loader = getattr(importlib.import_module(module_name), "load_demo", None)
-        if callable(loader):
+        modules.append((config.label, importlib.import_module(module_name)))
+    lines = []
+    ordered = [m for m in modules if m[0] == "catalog"] + [m for m in modules if m[0] != "catalog"]
+    for label, module in ordered:
+        loader = getattr(module, "load_demo" if label == "catalog" else "load_demo_definitions", None)
+        if callable(loader) and (line := loader()):
+            lines.append(str(line))
+    for label, module in modules:
+        loader = getattr(module, "load_demo", None)
+        if callable(loader) and label != "catalog":
             lines.append(str(loader()))
     from zhengwu.core import audit
 
