@@ -106,6 +106,25 @@ def test_the_company_agent_sees_downloads_and_shows_the_company_licence(client, 
     }
 
 
+def test_a_revocation_says_what_was_done_and_the_log_names_the_person_and_the_purpose(client, lworld, issued):
+    from zhengwu.core import access
+
+    staff = access.staff_of(lworld.head)
+    client.force_login(lworld.head)
+    page = client.post(
+        f"/workbench/licences/{issued.identifier}/end/",
+        {"kind": "revoked", "basis": "《行政许可法》第六十九条"},
+        follow=True,
+    )
+    text = page.content.decode()
+    assert f"已撤销{issued.type.name}(编号 {issued.number}),依据:《行政许可法》第六十九条" in text
+    assert "已办理。" not in text
+    uses = text[text.index('id="licence-uses"') :]
+    assert f"{staff.name}({staff.organisation})" in uses
+    assert f">{lworld.head.username}<" not in uses and "演示数据" not in uses and "注销撤销" not in uses
+    assert ">撤销<" in uses and ">签发<" in uses
+
+
 def test_a_person_does_not_see_a_company_licence(client, lworld, issued):
     client.force_login(lworld.citizen_user)
     assert issued.number not in client.get("/licences/").content.decode()

@@ -84,6 +84,7 @@ class Status(models.TextChoices):
 
 
 ENDING_STATUSES = {Status.CANCELLED, Status.REVOKED, Status.WITHDRAWN}
+END_WORDS = {Status.CANCELLED: _("注销"), Status.REVOKED: _("撤销"), Status.WITHDRAWN: _("吊销")}
 
 
 def _licence_path(instance, filename: str) -> str:
@@ -195,6 +196,15 @@ class LicenceUse(AppendOnly):
     user_label = models.CharField(_("使用人"), max_length=100, blank=True)
     at = models.DateTimeField(_("时间"))
     note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    @property
+    def purpose_label(self) -> str:
+        """The purpose in words: an ending says which one (注销, 撤销 or 吊销 — a licence ends once, so its status)."""
+        if self.purpose == self.Purpose.END:
+            word = END_WORDS.get(self.licence.status)
+            if word is not None:
+                return str(word)
+        return str(self.get_purpose_display())
 
     immutable_name = "licence uses"
     hashed_fields = ("licence", "purpose", "case", "user", "user_label", "at", "note")

@@ -230,13 +230,19 @@ def _data_from_case(licence_type: LicenceType, case: Case) -> dict:
 
 
 def _use(licence: Licence, purpose: str, *, by=None, case: Case | None = None, note: str = "") -> LicenceUse:
+    """One use, with who: a staff member as 姓名(机构), the holder's own account by its applicant's name; with no
+    person (a grant decided by the system, an imported licence) the issuing organisation, whose act it is."""
+    from zhengwu.core.actors import acting_label
+
     user = by if getattr(by, "is_authenticated", False) else None
     if user is not None:
-        label = user.get_full_name() or user.username
+        label = acting_label(user, anonymous="", with_organisation=True, applicant=True)
+    elif purpose in (LicenceUse.Purpose.ISSUE, LicenceUse.Purpose.END):
+        label = licence.issuer.name
     else:
         from zhengwu.core.context import current
 
-        label = current().label or "system"  # shown through core.actors.actor_name (系统, 演示数据 …)
+        label = current().label or "system"  # shown through core.actors.actor_name (系统 …)
     return LicenceUse.objects.create(
         licence=licence,
         purpose=purpose,

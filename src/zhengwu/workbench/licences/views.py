@@ -129,8 +129,11 @@ def act(request, identifier: str, action: str):
                 if post.get(f"data_{entry['key']}", "").strip()
             }
             new = services.change(licence=licence, by=request.user, data=data, reason=post.get("reason", ""))
+            done = f"已变更{new.type.name}(编号 {new.number}),现行第 {new.version} 版,原版本标为已被替换。"
         elif action == "renew":
             new = services.renew(licence=licence, by=request.user)
+            until = new.valid_until.isoformat() if new.valid_until else "长期"
+            done = f"已延续{new.type.name}(编号 {new.number}),新版本有效期至 {until}。"
         elif action == "end":
             case = None
             if post.get("case", "").strip():
@@ -142,11 +145,12 @@ def act(request, identifier: str, action: str):
                 basis=post.get("basis", ""),
                 case=case,
             )
+            done = f"已{services.END_KINDS[new.status]}{new.type.name}(编号 {new.number}),依据:{new.end_basis}"
         else:
             raise Http404("没有这项操作")
     except DomainError as err:
         return detail(request, identifier, error=err, status=err.status)
-    messages.success(request, "已办理。")
+    messages.success(request, done)
     return redirect("workbench_licences:detail", identifier=new.identifier)
 
 
