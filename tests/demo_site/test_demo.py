@@ -95,3 +95,22 @@ def test_the_hall_screen_has_todays_receipts_and_completions_on_a_working_day(de
     data = client.get(f"/hall/{centre.pk}/data/").json()
     assert data["today"] >= 2 and data["completed_today"] >= 1, data
     assert all("号窗口" in row["window"] for row in data["latest"] if row["window"])
+
+
+def test_every_demo_grant_of_a_licence_item_issued_its_licence_joint_members_too(demo_site, client):
+    from zhengwu.cases.models import Decision
+    from zhengwu.joint.models import JointCase
+    from zhengwu.licences import services as licences
+    from zhengwu.licences.models import Licence, Status
+
+    granted = [c for c in Case.objects.filter(decision=Decision.GRANT) if licences.type_for_item(c.item)]
+    assert len(granted) >= 10
+    assert [c.number for c in granted if not c.licences.exists()] == []
+    # 开办餐饮店: every member's licence is in the company's wallet, and a company holds one 营业执照 (换发)
+    joint = JointCase.objects.filter(version__name__contains="餐饮", phase="finished").first()
+    assert joint is not None
+    holder = joint.applicant.id_number
+    held = {licence.type.name for licence in Licence.objects.filter(holder_id=holder, status=Status.VALID)}
+    assert any("排水" in name for name in held), held
+    assert {"公共场所卫生许可证", "食品经营许可证", "营业执照"} <= held
+    assert Licence.objects.filter(holder_id=holder, type__name="营业执照", status=Status.VALID).count() == 1
