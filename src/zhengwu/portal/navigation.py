@@ -25,6 +25,7 @@ PORTAL_SECTIONS = [
     (_("好差评"), ("portal_evaluation:index",)),
     (_("一件事一次办"), ("portal_joint:index",)),
     (_("预约取号"), ("portal_hall:book",)),
+    (_("收费公示"), ("fees_portal:index",)),
 ]
 
 
