@@ -334,6 +334,8 @@ def missing(request, number: str, position: int):
         request,
         number,
         lambda j: services.raise_missing(joint=j, position=position, by=request.user, items=items),
+        lambda j: f"已答复联办通知:{_member(j, position)}需补正材料 {len(items)} 项,"
+        f"联办件 {j.number} {j.get_phase_display()}。",
     )
 
 
