@@ -145,3 +145,27 @@ def test_staff_of_the_issuer_revoke_with_basis_and_others_cannot_see(client, lwo
     client.force_login(lworld.outsider)
     assert issued.number not in client.get("/workbench/licences/").content.decode()
     assert client.get(f"/workbench/licences/{issued.identifier}/").status_code == 404
+
+
+def test_a_second_food_licence_for_the_same_holder_is_warned_before_and_both_are_shown(client, lworld, issued):
+    from zhengwu.cases import services as cases
+
+    second = cases.submit_case(
+        item=lworld.item,
+        applicant=lworld.company,
+        by=lworld.clerk,
+        channel="counter",
+        window=lworld.dedicated,
+        form={"subject": "第二家门店 餐饮服务"},
+    )
+    second = cases.accept_case(case=second, by=lworld.clerk)
+    client.force_login(lworld.head)
+    page = client.get(f"/workbench/cases/{second.number}/").content.decode()
+    assert "申请人已持有有效的食品经营许可证。准予后将另发一本,两本同时有效" in page and issued.number in page
+    cases.claim_step(case=second, by=lworld.approver)
+    cases.complete_step(case=second, by=lworld.approver, opinion="同意")
+    cases.decide_case(case=second, by=lworld.head, grant=True)
+    new = Licence.objects.get(case=second)
+    issued.refresh_from_db()
+    assert issued.status == Status.VALID and new.number != issued.number  # per premises: both in force
+    assert "申请人已持有" not in client.get(f"/workbench/cases/{second.number}/").content.decode()
