@@ -114,3 +114,17 @@ def test_every_demo_grant_of_a_licence_item_issued_its_licence_joint_members_too
     assert any("排水" in name for name in held), held
     assert {"公共场所卫生许可证", "食品经营许可证", "营业执照"} <= held
     assert Licence.objects.filter(holder_id=holder, type__name="营业执照", status=Status.VALID).count() == 1
+
+
+def test_the_supervisor_sees_a_red_member_case_as_part_of_its_joint_case(demo_site, client):
+    from zhengwu.joint.models import JointMember
+
+    client.force_login(get_user_model().objects.get(username="supervisor"))
+    home = client.get("/workbench/").content.decode()
+    red = home[home.index('data-worklist="red_cases"') :]
+    late = JointMember.objects.filter(case__number__in=[n for n in Case.objects.values_list("number", flat=True)
+                                                        if n in red]).select_related("joint", "case").first()  # fmt: skip
+    assert late is not None, "a joint member is among the red cases of the demo"
+    assert f"联办件 {late.joint.number} 成员" in red
+    page = client.get(f"/workbench/supervision/cases/{late.case.pk}/").content.decode()
+    assert f'href="/workbench/joint/{late.joint.number}/"' in page

@@ -88,7 +88,9 @@ def test_at_390_px_the_menu_folds_behind_a_menu_button_and_the_page_starts_with_
     shot()
     page.get_by_role("button", name="菜单").click()
     expect(menu).to_be_visible()
-    expect(menu).to_have_class(re.compile(r"(^|\s)show(\s|$)"))  # slid in (Bootstrap drops "showing" when done)
+    expect(menu).to_have_class(
+        re.compile(r"(^|\s)show(\s|$)")
+    )  # slid in (Bootstrap drops "showing" when done)
     expect(menu).not_to_have_class(re.compile(r"showing"))
     expect(menu.get_by_role("link", name="电子证照")).to_be_in_viewport()
     shot()

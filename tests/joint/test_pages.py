@@ -94,7 +94,9 @@ def test_bundles_are_reviewed_and_published_on_the_workbench(county, client):
     assert version.status == "published"
 
 
-def test_actions_say_what_was_done_and_member_cases_link_their_joint_case(restaurant, county, company, client):
+def test_actions_say_what_was_done_and_member_cases_link_their_joint_case(
+    restaurant, county, company, client
+):
     from zhengwu.joint import services
 
     services.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"})

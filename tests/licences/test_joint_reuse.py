@@ -83,7 +83,10 @@ def test_the_joint_pages_cite_the_licence_number_not_the_decision_letter(client,
 
 
 def test_a_second_grant_of_a_one_per_holder_type_replaces_the_licence_and_others_warn(
-    client, county, company, handling  # noqa: F811
+    client,
+    county,  # noqa: F811
+    company,  # noqa: F811
+    handling,
 ):
     from zhengwu.licences import services
     from zhengwu.licences.models import Status
@@ -106,4 +109,6 @@ def test_a_second_grant_of_a_one_per_holder_type_replaces_the_licence_and_others
     new = Licence.objects.get(case=m[1].case)
     held.refresh_from_db()
     assert held.status == Status.REPLACED and (new.number, new.version) == (held.number, 2)
-    assert Licence.objects.filter(holder_id=company.id_number, type=business, status=Status.VALID).count() == 1
+    assert (
+        Licence.objects.filter(holder_id=company.id_number, type=business, status=Status.VALID).count() == 1
+    )

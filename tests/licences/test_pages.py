@@ -147,7 +147,9 @@ def test_staff_of_the_issuer_revoke_with_basis_and_others_cannot_see(client, lwo
     assert client.get(f"/workbench/licences/{issued.identifier}/").status_code == 404
 
 
-def test_a_second_food_licence_for_the_same_holder_is_warned_before_and_both_are_shown(client, lworld, issued):
+def test_a_second_food_licence_for_the_same_holder_is_warned_before_and_both_are_shown(
+    client, lworld, issued
+):
     from zhengwu.cases import services as cases
 
     second = cases.submit_case(

@@ -805,7 +805,9 @@ def prerequisite_results(member: JointMember) -> list[dict]:
         # the licence the grant issued (the licence library's `Licence.case`), cited by its own number — the decision
         # letter's number is not the licence's
         issued = getattr(case, "licences", None)
-        licence = issued.order_by("-version", "-id").first() if issued is not None and case.decided_at else None
+        licence = (
+            issued.order_by("-version", "-id").first() if issued is not None and case.decided_at else None
+        )
         out.append(
             {
                 "position": position,

@@ -14,8 +14,8 @@ from django.db import transaction
 
 from zhengwu.cases import library
 from zhengwu.cases import services as cases
-from zhengwu.cases.demo import DEMO_PREFIX, PEOPLE, Days, Moments, _applicant, _item, demo_cases
-from zhengwu.cases.models import Case, Decision
+from zhengwu.cases.demo import DEMO_PREFIX, PEOPLE, Days, Moments, _applicant, _item
+from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ItemVersion, ServiceItem
 from zhengwu.core import access, clock
 from zhengwu.core.context import acting_as

@@ -226,7 +226,9 @@ def case(request, number: str):
 
 
 def _member(joint, position) -> str:
-    member = joint.members.filter(position=position).select_related("case__organisation", "case__version").first()
+    member = (
+        joint.members.filter(position=position).select_related("case__organisation", "case__version").first()
+    )
     if member is None:
         return str(position)
     return f"{member.case.organisation.short_name or member.case.organisation.name}「{member.case.version.name}」"
@@ -334,8 +336,10 @@ def missing(request, number: str, position: int):
         request,
         number,
         lambda j: services.raise_missing(joint=j, position=position, by=request.user, items=items),
-        lambda j: f"已答复联办通知:{_member(j, position)}需补正材料 {len(items)} 项,"
-        f"联办件 {j.number} {j.get_phase_display()}。",
+        lambda j: (
+            f"已答复联办通知:{_member(j, position)}需补正材料 {len(items)} 项,"
+            f"联办件 {j.number} {j.get_phase_display()}。"
+        ),
     )
 
 

@@ -145,7 +145,9 @@ def act(request, identifier: str, action: str):
                 basis=post.get("basis", ""),
                 case=case,
             )
-            done = f"已{services.END_KINDS[new.status]}{new.type.name}(编号 {new.number}),依据:{new.end_basis}"
+            done = (
+                f"已{services.END_KINDS[new.status]}{new.type.name}(编号 {new.number}),依据:{new.end_basis}"
+            )
         else:
             raise Http404("没有这项操作")
     except DomainError as err:
