@@ -139,6 +139,7 @@ def test_staff_of_the_issuer_revoke_with_basis_and_others_cannot_see(client, lwo
     client.post(
         f"/workbench/licences/{issued.identifier}/end/",
         {"kind": "revoked", "basis": "《行政许可法》第六十九条", "case": issued.case.number},
+        follow=True,  # the head reads the flash that names the licence, as the redirect shows it
     )
     issued.refresh_from_db()
     assert issued.status == Status.REVOKED and issued.end_case == issued.case

@@ -250,8 +250,7 @@ def alerts(request):
     domain = request.GET.get("domain", "")
     code = request.GET.get("code", "")
     rows = selectors.filtered_alerts(request.user, state=state, domain=domain, code=code)
-    # a joint case's member says so and links its joint case (联办件), which supervision watches as a whole
-    page = Paginator(rows.select_related("joint_member__joint"), 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "supervision/alerts.html",
@@ -315,8 +314,7 @@ def orders(request):
     counts = selectors.order_counts(request.user)
     if state != "all":
         rows = rows.filter(state=state)
-    # a joint case's member says so and links its joint case (联办件), which supervision watches as a whole
-    page = Paginator(rows.select_related("joint_member__joint"), 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "supervision/orders.html",
