@@ -42,8 +42,13 @@ def workbench_panel(request, case) -> str:
     licence_type = None
     if case.pk and case.decided_at is None:
         from zhengwu.licences import services
+        from zhengwu.licences.selectors import visible
 
         licence_type, held = services.held_before_grant(case)
+        # listed for the decision either way; linked only where the person may open the licence
+        seen = set(visible(request.user).filter(pk__in=[h.pk for h in held]).values_list("pk", flat=True))
+        for licence in held:
+            licence.openable = licence.pk in seen
     if rows is None and not held:
         return ""
     context = {**(rows or {}), "staff": True, "held": held, "held_type": licence_type}

@@ -87,16 +87,20 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
     may_act = access.can_see_organisation(request.user, licence.issuer) and access.has_role(
         request.user, *services.STAFF_ROLES
     )
+    chain = services.chain(licence)
+    # a version links only when the person may open it (a reuse shows them one version, not the whole chain)
+    seen = set(visible(request.user).filter(pk__in=[v.pk for v in chain]).values_list("pk", flat=True))
     return render(
         request,
         "licences/workbench/detail.html",
         {
             "l": licence,
+            "seen": seen,
             "holder": holder,
             "holder_id": holder_id,
             "items": services.pdf_context(licence)["items"],
             "uses": licence.uses.select_related("case")[:100],
-            "chain": services.chain(licence),
+            "chain": chain,
             "pending_renewal": services.pending_renewal(licence),
             "may_act": may_act and licence.status == Status.VALID,
             "end_kinds": list(services.END_KINDS.items()),
