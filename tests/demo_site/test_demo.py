@@ -125,3 +125,36 @@ def test_the_demo_s_applicants_sign_in_to_the_portal_and_find_their_own(demo_sit
     assert "鸿远" in client.get("/licences/").content.decode()
     # made once: a second load makes no account
     assert cases_demo.portal_accounts() == 0
+
+
+def test_every_demo_grant_of_a_licence_item_issued_its_licence_joint_members_too(demo_site, client):
+    from zhengwu.cases.models import Decision
+    from zhengwu.joint.models import JointCase
+    from zhengwu.licences import services as licences
+    from zhengwu.licences.models import Licence, Status
+
+    granted = [c for c in Case.objects.filter(decision=Decision.GRANT) if licences.type_for_item(c.item)]
+    assert len(granted) >= 10
+    assert [c.number for c in granted if not c.licences.exists()] == []
+    # 开办餐饮店: every member's licence is in the company's wallet, and a company holds one 营业执照 (换发)
+    joint = JointCase.objects.filter(version__name__contains="餐饮", phase="finished").first()
+    assert joint is not None
+    holder = joint.applicant.id_number
+    held = {licence.type.name for licence in Licence.objects.filter(holder_id=holder, status=Status.VALID)}
+    assert any("排水" in name for name in held), held
+    assert {"公共场所卫生许可证", "食品经营许可证", "营业执照"} <= held
+    assert Licence.objects.filter(holder_id=holder, type__name="营业执照", status=Status.VALID).count() == 1
+
+
+def test_the_supervisor_sees_a_red_member_case_as_part_of_its_joint_case(demo_site, client):
+    from zhengwu.joint.models import JointMember
+
+    client.force_login(get_user_model().objects.get(username="supervisor"))
+    home = client.get("/workbench/").content.decode()
+    red = home[home.index('data-worklist="red_cases"') :]
+    late = JointMember.objects.filter(case__number__in=[n for n in Case.objects.values_list("number", flat=True)
+                                                        if n in red]).select_related("joint", "case").first()  # fmt: skip
+    assert late is not None, "a joint member is among the red cases of the demo"
+    assert f"联办件 {late.joint.number} 成员" in red
+    page = client.get(f"/workbench/supervision/cases/{late.case.pk}/").content.decode()
+    assert f'href="/workbench/joint/{late.joint.number}/"' in page

@@ -65,3 +65,35 @@ def test_a_department_head_finds_the_decision_and_the_extension_on_the_home_page
     expect(page.locator('#queues a[aria-current="page"]')).to_contain_text("待我审批、决定")
     expect(page.locator("#queue-table")).to_contain_text(accepted.number)
     shot()
+
+
+def test_at_390_px_the_menu_folds_behind_a_menu_button_and_the_page_starts_with_its_content(
+    transactional_db,
+    world,  # noqa: F811
+    page,
+    sign_in,
+    shot,
+    fast_passwords,
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/accounts/login/", timeout=60_000)
+    sign_in("head", PASSWORD)
+    expect(page).to_have_url(re.compile(r"/workbench/$"))
+    menu = page.locator("#wb-sidenav")
+    expect(menu).to_be_hidden()
+    # the page's own heading is on the first screen, not below a column of menu items
+    heading = page.locator("main h1").first
+    expect(heading).to_be_in_viewport()
+    assert heading.bounding_box()["y"] < 250
+    shot()
+    page.get_by_role("button", name="菜单").click()
+    expect(menu).to_be_visible()
+    expect(menu).to_have_class(
+        re.compile(r"(^|\s)show(\s|$)")
+    )  # slid in (Bootstrap drops "showing" when done)
+    expect(menu).not_to_have_class(re.compile(r"showing"))
+    expect(menu.get_by_role("link", name="电子证照")).to_be_in_viewport()
+    shot()
+    menu.get_by_role("link", name="办件").click()
+    expect(page).to_have_url(re.compile(r"/workbench/cases/"))
+    expect(page.locator("#wb-sidenav")).to_be_hidden()

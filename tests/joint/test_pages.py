@@ -102,3 +102,29 @@ def test_bundles_are_reviewed_and_published_on_the_workbench(county, client):
     client.post(f"/workbench/joint/bundles/{version.bundle.code}/publish/")
     version.refresh_from_db()
     assert version.status == "published"
+
+
+def test_actions_say_what_was_done_and_member_cases_link_their_joint_case(
+    restaurant, county, company, client
+):
+    from zhengwu.joint import services
+
+    services.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"})
+    joint = JointCase.objects.get()
+    client.force_login(user("lead_clerk"))
+    page = client.post(f"/workbench/joint/{joint.number}/notify/", follow=True).content.decode()
+    assert f"已受理联办件 {joint.number},并向各成员窗口发送联办通知。" in page and "已办理。" not in page
+    page = client.post(f"/workbench/joint/{joint.number}/members/1/confirm/", follow=True).content.decode()
+    assert "已答复联办通知:市场监管局「" in page and "」确认材料齐全。" in page
+
+    client.force_login(company.user)
+    page = client.get("/cases/").content.decode()
+    assert page.count(f"一件事联办件 {joint.number} 的成员办件") == 4
+    assert f'href="/bundles/cases/{joint.number}/"' in page
+
+    member = joint.members.get(position=1).case
+    client.force_login(user("supervisor"))
+    page = client.get(f"/workbench/supervision/cases/{member.pk}/").content.decode()
+    assert f"联办件 {joint.number} 的成员" in page and f'href="/workbench/joint/{joint.number}/"' in page
+    assert 'href="/workbench/joint/"' in page  # 并联审批 in the supervisor's menu
+    assert client.get(f"/workbench/joint/{joint.number}/").status_code == 200

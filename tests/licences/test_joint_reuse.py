@@ -67,3 +67,48 @@ def test_a_withdrawn_member_takes_nothing(county, company, handling):  # noqa: F
     licence = Licence.objects.get(case=m[1].case)
     taken = set(licence.uses.filter(purpose=LicenceUse.Purpose.REUSE).values_list("case_id", flat=True))
     assert taken == {m[2].case.pk, m[3].case.pk}
+
+
+def test_the_joint_pages_cite_the_licence_number_not_the_decision_letter(client, county, company, handling):  # noqa: F811
+    m = handling
+    market = {"approver": county.market_approver, "department_head": county.market_head,
+              "window_clerk": county.lead_clerk}  # fmt: skip
+    handle(m[1].case, market)
+    licence = Licence.objects.get(case=m[1].case)
+    client.force_login(company.user)
+    page = client.get(f"/bundles/cases/{m[1].joint.number}/").content.decode()
+    assert f"的营业执照(证照编号 {licence.number}),无需提交" in page
+    assert f'href="/verify/licence/{licence.identifier}"' in page
+    assert "许字〔" not in page.split("各部门办理进度")[1].split("</div>\n</div>")[0]
+
+
+def test_a_second_grant_of_a_one_per_holder_type_replaces_the_licence_and_others_warn(
+    client,
+    county,  # noqa: F811
+    company,  # noqa: F811
+    handling,
+):
+    from zhengwu.licences import services
+    from zhengwu.licences.models import Status
+
+    business = LicenceType.objects.get(name="营业执照")
+    business.one_per_holder = True
+    business.save()
+    held = services._create(
+        licence_type=business, issuer=county.market, holder_kind="legal", holder_name=company.name,
+        holder_id=company.id_number, data={"subject": "原营业执照"},
+    )  # fmt: skip
+    m = handling
+    # before the decision, the deciding staff are told what the grant does to the licence in force
+    client.force_login(county.market_head)
+    page = client.get(f"/workbench/cases/{m[1].case.number}/").content.decode()
+    assert "申请人已持有有效的营业执照(每个持证主体只持一本)。准予后将换发" in page and held.number in page
+    market = {"approver": county.market_approver, "department_head": county.market_head,
+              "window_clerk": county.lead_clerk}  # fmt: skip
+    handle(m[1].case, market)
+    new = Licence.objects.get(case=m[1].case)
+    held.refresh_from_db()
+    assert held.status == Status.REPLACED and (new.number, new.version) == (held.number, 2)
+    assert (
+        Licence.objects.filter(holder_id=company.id_number, type=business, status=Status.VALID).count() == 1
+    )

@@ -66,6 +66,18 @@ def test_an_uploaded_file_is_checked_and_one_changed_byte_fails(client, issued):
     assert page.status_code == 422 and "请上传 PDF 格式的电子证照文件" in page.content.decode()
 
 
+def test_a_tampered_file_shows_no_status_from_the_file_only_the_registrys_labelled(client, issued):
+    data = services.signed_pdf(issued)
+    page = client.post("/verify/licence/", {"file": SimpleUploadedFile("l.pdf", one_byte_changed(data))})
+    text = page.content.decode()
+    assert page.status_code == 422
+    assert "该文件不可信" in text
+    assert "text-bg-success" not in text  # no green 有效 badge read off an untrusted file
+    assert "当前状态" not in text
+    assert "电子证照库中的登记(按文件所载标识查询,以库中记录为准,不代表上传的文件有效)" in text
+    assert "电子证照库登记为「有效」" in text
+
+
 def test_the_company_agent_sees_downloads_and_shows_the_company_licence(client, lworld, issued):
     agent = lworld.citizen_user  # becomes the company's account holder (法人登录)
     lworld.citizen.user = None
@@ -94,6 +106,25 @@ def test_the_company_agent_sees_downloads_and_shows_the_company_licence(client, 
     }
 
 
+def test_a_revocation_says_what_was_done_and_the_log_names_the_person_and_the_purpose(client, lworld, issued):
+    from zhengwu.core import access
+
+    staff = access.staff_of(lworld.head)
+    client.force_login(lworld.head)
+    page = client.post(
+        f"/workbench/licences/{issued.identifier}/end/",
+        {"kind": "revoked", "basis": "《行政许可法》第六十九条"},
+        follow=True,
+    )
+    text = page.content.decode()
+    assert f"已撤销{issued.type.name}(编号 {issued.number}),依据:《行政许可法》第六十九条" in text
+    assert "已办理。" not in text
+    uses = text[text.index('id="licence-uses"') :]
+    assert f"{staff.name}({staff.organisation})" in uses
+    assert f">{lworld.head.username}<" not in uses and "演示数据" not in uses and "注销撤销" not in uses
+    assert ">撤销<" in uses and ">签发<" in uses
+
+
 def test_a_person_does_not_see_a_company_licence(client, lworld, issued):
     client.force_login(lworld.citizen_user)
     assert issued.number not in client.get("/licences/").content.decode()
@@ -108,9 +139,36 @@ def test_staff_of_the_issuer_revoke_with_basis_and_others_cannot_see(client, lwo
     client.post(
         f"/workbench/licences/{issued.identifier}/end/",
         {"kind": "revoked", "basis": "《行政许可法》第六十九条", "case": issued.case.number},
+        follow=True,  # the head reads the flash that names the licence, as the redirect shows it
     )
     issued.refresh_from_db()
     assert issued.status == Status.REVOKED and issued.end_case == issued.case
     client.force_login(lworld.outsider)
     assert issued.number not in client.get("/workbench/licences/").content.decode()
     assert client.get(f"/workbench/licences/{issued.identifier}/").status_code == 404
+
+
+def test_a_second_food_licence_for_the_same_holder_is_warned_before_and_both_are_shown(
+    client, lworld, issued
+):
+    from zhengwu.cases import services as cases
+
+    second = cases.submit_case(
+        item=lworld.item,
+        applicant=lworld.company,
+        by=lworld.clerk,
+        channel="counter",
+        window=lworld.dedicated,
+        form={"subject": "第二家门店 餐饮服务"},
+    )
+    second = cases.accept_case(case=second, by=lworld.clerk)
+    client.force_login(lworld.head)
+    page = client.get(f"/workbench/cases/{second.number}/").content.decode()
+    assert "申请人已持有有效的食品经营许可证。准予后将另发一本,两本同时有效" in page and issued.number in page
+    cases.claim_step(case=second, by=lworld.approver)
+    cases.complete_step(case=second, by=lworld.approver, opinion="同意")
+    cases.decide_case(case=second, by=lworld.head, grant=True)
+    new = Licence.objects.get(case=second)
+    issued.refresh_from_db()
+    assert issued.status == Status.VALID and new.number != issued.number  # per premises: both in force
+    assert "申请人已持有" not in client.get(f"/workbench/cases/{second.number}/").content.decode()

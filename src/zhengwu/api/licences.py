@@ -355,7 +355,7 @@ def uses(request, identifier: str):
         {
             "at": u.at,
             "purpose": u.purpose,
-            "purpose_label": u.get_purpose_display(),
+            "purpose_label": u.purpose_label,
             "case": u.case.number if u.case else None,
             "user": actor_name(u.user_label),
             "note": u.note,

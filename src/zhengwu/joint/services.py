@@ -911,6 +911,12 @@ def prerequisite_results(member: JointMember) -> list[dict]:
             continue
         case = other.case
         notice = case.notices.filter(kind="grant").order_by("-issued_at").first()
+        # the licence the grant issued (the licence library's `Licence.case`), cited by its own number — the decision
+        # letter's number is not the licence's
+        issued = getattr(case, "licences", None)
+        licence = (
+            issued.order_by("-version", "-id").first() if issued is not None and case.decided_at else None
+        )
         out.append(
             {
                 "position": position,
@@ -921,6 +927,9 @@ def prerequisite_results(member: JointMember) -> list[dict]:
                 "ready": case.decision == Decision.GRANT,
                 "decided_at": case.decided_at,
                 "document_number": notice.document_number if notice else "",
+                "licence_type": licence.type.name if licence else "",
+                "licence_number": licence.number if licence else "",
+                "licence_identifier": licence.identifier if licence else "",
                 "notice_token": notice.token if notice else "",
             }
         )

@@ -7,14 +7,15 @@ makes sense whatever day it is loaded."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from zhengwu.cases import library
 from zhengwu.cases import services as cases
-from zhengwu.cases.demo import DEMO_PREFIX, PEOPLE, Days, Moments, _applicant, _item, demo_cases
-from zhengwu.cases.models import Case, Decision
+from zhengwu.cases.demo import DEMO_PREFIX, PEOPLE, Days, Moments, _applicant, _item
+from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ItemVersion, ServiceItem
 from zhengwu.core import access, clock
 from zhengwu.core.context import acting_as
@@ -36,7 +37,8 @@ def _types() -> int:
     ).select_related("current_version", "organisation")
     by_name: dict[str, list[ServiceItem]] = {}
     for item in items.order_by("pk"):
-        name = item.current_version.result_name.strip()
+        # "营业执照（变更后）" is the 营业执照 a change issues (换发); a result naming several documents is no type
+        name = re.sub(r"[（(][^）)]*[）)]$", "", item.current_version.result_name.strip()).strip()
         if name and not any(mark in name for mark in "（(、"):
             by_name.setdefault(name, []).append(item)
     counters: dict[int, int] = {}
@@ -50,6 +52,8 @@ def _types() -> int:
                 "data_items": DATA_ITEMS,
                 "validity_years": 0 if name == "营业执照" else 5,
                 "material_names": ["营业执照"] if name == "营业执照" else [f"原{name}"],
+                # a market entity holds one 营业执照; food, hygiene, drainage … licences go per premises
+                "one_per_holder": name == "营业执照",
             },
         )
         if created:
@@ -63,14 +67,15 @@ def _types() -> int:
     return made
 
 
-def _backfill() -> int:
-    """The demo's grants were decided before the types existed: issue their licences as of their decision."""
-    issued = 0
-    for case in demo_cases().filter(decision=Decision.GRANT).exclude(licences__isnull=False).order_by("pk"):
-        with clock.frozen(case.decided_at):
-            if services.issue_for_case(case) is not None:
-                issued += 1
-    return issued
+def load_demo_definitions() -> str:
+    """The licence types, loaded (by `zhengwu demo`) right after the catalogue and before any domain's cases: every
+    demo grant — the cases demo's, a joint case's members' — then issues its licence in its own decision, on the same
+    path as a real grant."""
+    if LicenceType.objects.exists():
+        return ""
+    with acting_as(label="zhengwu demo"), transaction.atomic():
+        types = _types()
+    return f"电子证照类型:{types} 种(演示办件准予时随决定签发证照)"
 
 
 def _imported(
@@ -95,16 +100,16 @@ def _imported(
 
 
 def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
-    if LicenceType.objects.exists():
+    if Licence.objects.filter(source="imported").exists():
         return f"电子证照演示:已存在({Licence.objects.count()} 本证照),未重复载入"
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["market", "head"])}
     if "market" not in users:
         return "电子证照演示:缺少演示县(先载入演示数据)"
     with acting_as(label="zhengwu demo"), transaction.atomic():
-        types = _types()
+        types = _types()  # made by load_demo_definitions unless loaded on its own (tests)
         if not LicenceType.objects.filter(name="营业执照").exists():
             return f"电子证照演示:证照类型 {types} 种(演示事项中没有营业执照)"
-        backfilled = _backfill()
+        issued = Licence.objects.filter(case__isnull=False).count()
         held = 0
         for key, (kind, *_rest) in PEOPLE.items():
             if kind == "legal" and not Licence.objects.filter(
@@ -167,7 +172,7 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
             )
             filled = library.fill(case, clerk)
     return (
-        f"电子证照演示:证照类型 {types} 种,办件签发 {backfilled} 本,企业持有营业执照 {held} 本,"
+        f"电子证照演示:证照类型 {LicenceType.objects.count()} 种,办件签发 {issued} 本,企业持有营业执照 {held} 本,"
         f"临近到期 1 本({near.valid_until},延续办件 {renewing.number if renewing else '无'}),已撤销 1 本,免提交办件 {Case.objects.filter(pk=case.pk).count()} 件"
         f"(调取 {len(filled)} 份)"
     )

@@ -57,6 +57,14 @@ class LicenceType(models.Model):
     validity_years = models.PositiveSmallIntegerField(_("有效期(年)"), default=5, help_text=_("0 为长期有效"))
     reminder_days = models.JSONField(_("到期提醒(提前天数)"), default=_default_reminders, blank=True)
     template = models.CharField(_("版式"), max_length=40, default="standard", blank=True)
+    one_per_holder = models.BooleanField(
+        _("每个持证主体只持一本"),
+        default=False,
+        help_text=_(
+            "如营业执照(一个市场主体一本,变更登记即换发):再次准予时换发持证人现有的证照,不另发一本;"
+            "未勾选的(如食品经营许可证,每个经营场所分别取得)另发一本,决定前提示工作人员"
+        ),
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("证照类型")
@@ -76,6 +84,7 @@ class Status(models.TextChoices):
 
 
 ENDING_STATUSES = {Status.CANCELLED, Status.REVOKED, Status.WITHDRAWN}
+END_WORDS = {Status.CANCELLED: _("注销"), Status.REVOKED: _("撤销"), Status.WITHDRAWN: _("吊销")}
 
 
 def _licence_path(instance, filename: str) -> str:
@@ -187,6 +196,15 @@ class LicenceUse(AppendOnly):
     user_label = models.CharField(_("使用人"), max_length=100, blank=True)
     at = models.DateTimeField(_("时间"))
     note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    @property
+    def purpose_label(self) -> str:
+        """The purpose in words: an ending says which one (注销, 撤销 or 吊销 — a licence ends once, so its status)."""
+        if self.purpose == self.Purpose.END:
+            word = END_WORDS.get(self.licence.status)
+            if word is not None:
+                return str(word)
+        return str(self.get_purpose_display())
 
     immutable_name = "licence uses"
     hashed_fields = ("licence", "purpose", "case", "user", "user_label", "at", "note")

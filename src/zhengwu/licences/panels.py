@@ -38,6 +38,18 @@ def portal_panel(request, case) -> str:
 
 def workbench_panel(request, case) -> str:
     rows = _rows(case)
-    if rows is None:
+    held: list = []
+    licence_type = None
+    if case.pk and case.decided_at is None:
+        from zhengwu.licences import services
+        from zhengwu.licences.selectors import visible
+
+        licence_type, held = services.held_before_grant(case)
+        # listed for the decision either way; linked only where the person may open the licence
+        seen = set(visible(request.user).filter(pk__in=[h.pk for h in held]).values_list("pk", flat=True))
+        for licence in held:
+            licence.openable = licence.pk in seen
+    if rows is None and not held:
         return ""
-    return render_to_string("licences/portal/_case_panel.html", {**rows, "staff": True}, request=request)
+    context = {**(rows or {}), "staff": True, "held": held, "held_type": licence_type}
+    return render_to_string("licences/portal/_case_panel.html", context, request=request)

@@ -173,6 +173,21 @@ def renewal_due(licence: Licence) -> bool:
     return (licence.valid_until - clock.today()).days <= days
 
 
+def held_before_grant(case: Case) -> tuple[LicenceType | None, list[Licence]]:
+    """For the deciding staff: the licence type a grant of this case issues and the applicant's licences of that type
+    still in force — a type of one per holder is 换发 (the list is what will be replaced), any other gets a second
+    licence, which the decision page says before it is issued."""
+    licence_type = type_for_item(case.item)
+    if licence_type is None or case.decided_at is not None:
+        return licence_type, []
+    rows = [
+        licence
+        for licence in held_by(case.applicant.id_number).filter(type=licence_type, status=Status.VALID)
+        if licence.is_usable
+    ]
+    return licence_type, rows
+
+
 def type_for_material(name: str) -> LicenceType | None:
     for licence_type in LicenceType.objects.exclude(material_names=[]):
         if any(word and word in name for word in licence_type.material_names):
@@ -215,13 +230,19 @@ def _data_from_case(licence_type: LicenceType, case: Case) -> dict:
 
 
 def _use(licence: Licence, purpose: str, *, by=None, case: Case | None = None, note: str = "") -> LicenceUse:
+    """One use, with who: a staff member as 姓名(机构), the holder's own account by its applicant's name; with no
+    person (a grant decided by the system, an imported licence) the issuing organisation, whose act it is."""
+    from zhengwu.core.actors import acting_label
+
     user = by if getattr(by, "is_authenticated", False) else None
     if user is not None:
-        label = user.get_full_name() or user.username
+        label = acting_label(user, anonymous="", with_organisation=True, applicant=True)
+    elif purpose in (LicenceUse.Purpose.ISSUE, LicenceUse.Purpose.END):
+        label = licence.issuer.name
     else:
         from zhengwu.core.context import current
 
-        label = current().label or "system"  # shown through core.actors.actor_name (系统, 演示数据 …)
+        label = current().label or "system"  # shown through core.actors.actor_name (系统 …)
     return LicenceUse.objects.create(
         licence=licence,
         purpose=purpose,
@@ -296,6 +317,15 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         previous.holder_id != applicant.id_number or previous.status != Status.VALID
     ):
         previous = None
+    if previous is None and licence_type.one_per_holder:
+        # one per holder (营业执照: a market entity holds one; its change of registration, 《市场主体登记管理条例》
+        # 第二十四条, 换发 it): the holder's licence in force is replaced, never doubled
+        previous = (
+            Licence.objects.select_for_update()
+            .filter(type=licence_type, holder_id=applicant.id_number, status=Status.VALID)
+            .order_by("-issued_on", "-id")
+            .first()
+        )
     start, data = None, _data_from_case(licence_type, case)
     if previous is not None and case.item_id == licence_type.renewal_item_id:
         # 延续 keeps the licence as it is and runs on from the day after the old one ends (行政许可法 第五十条)

@@ -26,6 +26,7 @@ PORTAL_SECTIONS = [
     (_("一件事一次办"), ("portal_joint:index",)),
     (_("预约取号"), ("portal_hall:book",)),
     (_("我的预约"), ("portal_hall:mine",)),
+    (_("收费公示"), ("fees_portal:index",)),
 ]
 
 

@@ -253,6 +253,12 @@ def _orders_to_close(user, today: _Today) -> WorkList:
     )
 
 
+def _joint_of(case) -> str:
+    """ " · 联办件 L00001 成员" for a joint case's member (its supervision page links the joint case)."""
+    joint = getattr(getattr(case, "joint_member", None), "joint", None)
+    return str(_(" · 联办件 %(n)s 成员") % {"n": joint.number}) if joint is not None else ""
+
+
 def _red_cases(user, today: _Today) -> WorkList:
     def row(case) -> Row:
         received = case.status == Status.RECEIVED
@@ -260,7 +266,7 @@ def _red_cases(user, today: _Today) -> WorkList:
         return Row(
             title=f"{case.number} {case.version.name}",
             url=_url("workbench_supervision:case", case.pk),
-            detail=f"{case.organisation.name} · {case.get_status_display()}",
+            detail=f"{case.organisation.name} · {case.get_status_display()}{_joint_of(case)}",
             due=due,
             due_label=_("受理决定期限") if received else _("承诺办结期限"),
             level=RED,
@@ -270,7 +276,7 @@ def _red_cases(user, today: _Today) -> WorkList:
         "red_cases",
         _("超期(红牌)办件"),
         "bi-exclamation-octagon",
-        supervision.cases_at_level(user, RED, today.date),
+        supervision.cases_at_level(user, RED, today.date).select_related("joint_member__joint"),
         row,
         _url("workbench_supervision:cases", query="level=red"),
     )

@@ -399,7 +399,10 @@ def apply(request, code: str):
 
 @_applicant_required
 def index(request):
-    cases = selectors.my_cases(request.user).exclude(status="draft")[:200]
+    # a joint case's member cases carry their joint case (联办件), linked from the row
+    cases = (
+        selectors.my_cases(request.user).exclude(status="draft").select_related("joint_member__joint")[:200]
+    )
     return render(
         request,
         "cases/portal/index.html",

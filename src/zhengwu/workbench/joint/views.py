@@ -136,12 +136,14 @@ def lead_window(request, number: str):
         lambda j: services.assign_lead_window(
             joint=j, by=request.user, window=window, reason=request.POST.get("reason", "")
         ),
+        lambda j: f"已将联办件 {j.number} 的主办窗口改为 {j.lead_window}。",
     )
 
 
 @require_POST
 @_staff_required
 def convene(request, number: str):
+    kind_label = dict(JointMeeting.Kind.choices).get(request.POST.get("kind", ""), "会议")
     return _act(
         request,
         number,
@@ -154,6 +156,7 @@ def convene(request, number: str):
             agenda=request.POST.get("agenda", ""),
             positions=[p for p in request.POST.getlist("positions") if p.isdigit()],
         ),
+        lambda j: f"已召集{kind_label}({request.POST.get('scheduled_on', '')}),已通知参加的成员部门。",
     )
 
 
@@ -172,6 +175,7 @@ def opinion(request, number: str, meeting_id: int, position: int):
             opinion=request.POST.get("opinion", ""),
             items=items,
         ),
+        lambda j: f"已记录{_member(j, position)}的会议意见。",
     )
 
 
@@ -185,7 +189,7 @@ def minutes(request, number: str, meeting_id: int):
             raise ValidationFailed("请选择会议纪要文件", field="minutes")
         return meetings.attach_minutes(joint=j, meeting_id=meeting_id, by=request.user, upload=upload)
 
-    return _act(request, number, attach)
+    return _act(request, number, attach, lambda j: f"已上传联办件 {j.number} 的会议纪要。")
 
 
 @_staff_required
@@ -244,11 +248,22 @@ def case(request, number: str):
     )
 
 
-def _act(request, number: str, action):
+def _member(joint, position) -> str:
+    member = (
+        joint.members.filter(position=position).select_related("case__organisation", "case__version").first()
+    )
+    if member is None:
+        return str(position)
+    return f"{member.case.organisation.short_name or member.case.organisation.name}「{member.case.version.name}」"
+
+
+def _act(request, number: str, action, done):
+    """Run one joint action; the flash says what was done (`done(joint)`), never a bare 已办理."""
     joint = services.joint_by_number(request.user, number)
     try:
         action(joint)
-        messages.success(request, "已办理。")
+        joint.refresh_from_db()
+        messages.success(request, done(joint))
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("workbench_joint:case", number=joint.number)
@@ -261,13 +276,19 @@ def notify(request, number: str):
         request,
         number,
         lambda j: services.lead_accept(joint=j, by=request.user, note=request.POST.get("note", "")),
+        lambda j: f"已受理联办件 {j.number},并向各成员窗口发送联办通知。",
     )
 
 
 @require_POST
 @_staff_required
 def confirm(request, number: str, position: int):
-    return _act(request, number, lambda j: services.confirm(joint=j, position=position, by=request.user))
+    return _act(
+        request,
+        number,
+        lambda j: services.confirm(joint=j, position=position, by=request.user),
+        lambda j: f"已答复联办通知:{_member(j, position)}确认材料齐全。",
+    )
 
 
 @require_POST
@@ -283,6 +304,7 @@ def deny(request, number: str, position: int):
             reasons=request.POST.get("reasons", ""),
             legal_basis=request.POST.get("legal_basis", ""),
         ),
+        lambda j: f"已对{_member(j, position)}作出不予许可决定,联办件 {j.number} {j.get_phase_display()}。",
     )
 
 
@@ -299,6 +321,7 @@ def refuse(request, number: str, position: int):
             reason=request.POST.get("reason", ""),
             legal_basis=request.POST.get("legal_basis", ""),
         ),
+        lambda j: f"已对{_member(j, position)}作出不予受理决定,联办件 {j.number} {j.get_phase_display()}。",
     )
 
 
@@ -309,6 +332,7 @@ def withdraw(request, number: str):
         request,
         number,
         lambda j: endings.withdraw(joint=j, by=request.user, reason=request.POST.get("reason", "")),
+        lambda j: f"已撤回联办件 {j.number}。",
     )
 
 
@@ -349,6 +373,10 @@ def missing(request, number: str, position: int):
         request,
         number,
         lambda j: services.raise_missing(joint=j, position=position, by=request.user, items=items),
+        lambda j: (
+            f"已答复联办通知:{_member(j, position)}需补正材料 {len(items)} 项,"
+            f"联办件 {j.number} {j.get_phase_display()}。"
+        ),
     )
 
 
@@ -381,13 +409,16 @@ def bundle_act(request, code: str, action: str):
     try:
         if action == "submit":
             bundles.submit(bundle=bundle, user=request.user)
+            done = f"已将一件事「{bundle}」的修订提交审核。"
         elif action == "publish":
             bundles.publish(bundle=bundle, reason=request.POST.get("reason", ""), user=request.user)
+            done = f"已发布一件事「{bundle}」。"
         elif action == "return":
             bundles.return_to_draft(bundle=bundle, note=request.POST.get("note", ""), user=request.user)
+            done = f"已将一件事「{bundle}」的修订退回修改。"
         else:
             raise Http404("没有该操作")
-        messages.success(request, "已办理。")
+        messages.success(request, done)
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("workbench_joint:bundles")

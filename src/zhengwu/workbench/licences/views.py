@@ -87,16 +87,20 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
     may_act = access.can_see_organisation(request.user, licence.issuer) and access.has_role(
         request.user, *services.STAFF_ROLES
     )
+    chain = services.chain(licence)
+    # a version links only when the person may open it (a reuse shows them one version, not the whole chain)
+    seen = set(visible(request.user).filter(pk__in=[v.pk for v in chain]).values_list("pk", flat=True))
     return render(
         request,
         "licences/workbench/detail.html",
         {
             "l": licence,
+            "seen": seen,
             "holder": holder,
             "holder_id": holder_id,
             "items": services.pdf_context(licence)["items"],
             "uses": licence.uses.select_related("case")[:100],
-            "chain": services.chain(licence),
+            "chain": chain,
             "pending_renewal": services.pending_renewal(licence),
             "may_act": may_act and licence.status == Status.VALID,
             "end_kinds": list(services.END_KINDS.items()),
@@ -129,8 +133,11 @@ def act(request, identifier: str, action: str):
                 if post.get(f"data_{entry['key']}", "").strip()
             }
             new = services.change(licence=licence, by=request.user, data=data, reason=post.get("reason", ""))
+            done = f"已变更{new.type.name}(编号 {new.number}),现行第 {new.version} 版,原版本标为已被替换。"
         elif action == "renew":
             new = services.renew(licence=licence, by=request.user)
+            until = new.valid_until.isoformat() if new.valid_until else "长期"
+            done = f"已延续{new.type.name}(编号 {new.number}),新版本有效期至 {until}。"
         elif action == "end":
             case = None
             if post.get("case", "").strip():
@@ -142,11 +149,14 @@ def act(request, identifier: str, action: str):
                 basis=post.get("basis", ""),
                 case=case,
             )
+            done = (
+                f"已{services.END_KINDS[new.status]}{new.type.name}(编号 {new.number}),依据:{new.end_basis}"
+            )
         else:
             raise Http404("没有这项操作")
     except DomainError as err:
         return detail(request, identifier, error=err, status=err.status)
-    messages.success(request, "已办理。")
+    messages.success(request, done)
     return redirect("workbench_licences:detail", identifier=new.identifier)
 
 

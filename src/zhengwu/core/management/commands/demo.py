@@ -39,14 +39,14 @@ def _domain_demo_modules():
             continue
         module_name = f"{config.name}.demo"
         if importlib.util.find_spec(module_name) is not None:
-            yield importlib.import_module(module_name)
+            yield config.label, importlib.import_module(module_name)
 
 
 def domain_logins() -> list:
     """The logins a domain's demo made beyond the county's staff (the portal's applicants): each domain's
     `demo_logins()`, in INSTALLED_APPS order."""
     logins = []
-    for module in _domain_demo_modules():
+    for _label, module in _domain_demo_modules():
         found = getattr(module, "demo_logins", None)
         if callable(found):
             logins.extend(found())
@@ -55,11 +55,20 @@ def domain_logins() -> list:
 
 def load_domain_demos() -> list[str]:
     """Each domain that has demo data keeps it in `zhengwu.<domain>.demo.load_demo()` (returning a one-line summary);
-    they load after the county, in INSTALLED_APPS order, so core never imports a domain by name."""
+    they load after the county, in INSTALLED_APPS order, so core never imports a domain by name. A domain whose
+    definitions other domains' demo records go through (the licence types a grant issues) keeps them in
+    `load_demo_definitions()`, run right after the catalogue and before any domain's records: the demo's grants
+    then issue their licences on the same path as a real grant, whatever the order of the apps."""
+    modules = list(_domain_demo_modules())
     lines = []
-    for module in _domain_demo_modules():
+    ordered = [m for m in modules if m[0] == "catalog"] + [m for m in modules if m[0] != "catalog"]
+    for label, module in ordered:
+        loader = getattr(module, "load_demo" if label == "catalog" else "load_demo_definitions", None)
+        if callable(loader) and (line := loader()):
+            lines.append(str(line))
+    for label, module in modules:
         loader = getattr(module, "load_demo", None)
-        if callable(loader):
+        if callable(loader) and label != "catalog":
             lines.append(str(loader()))
     from zhengwu.core import audit
 
