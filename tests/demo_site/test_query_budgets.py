@@ -16,7 +16,7 @@ CASE_PAGE = "CASE_PAGE"
 # (who, path, budget): the demo's accounts (tests/demo_site/test_crawl.py ROLES), None for a visitor.
 PAGES = [
     # the workbench: the case page and each queue
-    ("clerk", CASE_PAGE, 34),
+    ("clerk", CASE_PAGE, 40),  # 36 since the delivery card and the licences already held (walk-through fixes)
     *[("clerk", f"/workbench/cases/?queue={q}", 24) for q in case_selectors.QUEUES],
     *[("head", f"/workbench/cases/?queue={q}", 24) for q in case_selectors.QUEUES],
     ("hotline", "/workbench/tickets/dispatch/", 19),
