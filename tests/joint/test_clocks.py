@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests.joint.conftest import upload_all
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import CaseStep
 from zhengwu.core import clock
@@ -23,6 +24,7 @@ def at(day: str, hour: int = 10):
 def accepted_on(day: str, bundle, company):
     with clock.frozen(at(day)):
         joint = services.apply(bundle=bundle, applicant=company, by=company.user, form=FORM)
+        upload_all(joint, company.user)
         services.lead_accept(joint=joint, by=None)
         for position in (1, 2, 3, 4):
             services.confirm(joint=joint, position=position, by=None)

@@ -155,7 +155,8 @@ def _restaurant_form(subject: str, phone: str) -> dict:
         "subject": subject,
         "contact_phone": phone,
         "premises_area": 120,
-        "venue_type": "其他",
+        "venue_type": "餐饮场所(饭馆、咖啡馆、酒吧、茶座)",
+        "central_air": False,
         "staff_count": 8,
         "opening_date": opening.isoformat(),
     }

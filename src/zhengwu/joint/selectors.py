@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from zhengwu.catalog import rules as catalog_rules
+from zhengwu.core import clock
 from zhengwu.joint import rules
 from zhengwu.joint.models import Bundle, BundleVersion
 
@@ -150,6 +151,8 @@ def joint_summary(joint, *, user=None) -> dict:
                 "decision_label": str(case.get_decision_display()) if case.decision else "",
                 "legal_due": _iso(case.legal_due),
                 "promised_due": _iso(case.promised_due),
+                # counted over a year whose holiday arrangement is not published yet (core.calendar): 暂定
+                "due_provisional": bool(case.due_provisional),
                 "answer": m.answer,
                 "answer_label": str(m.get_answer_display()),
                 "missing": m.missing,
@@ -169,6 +172,12 @@ def joint_summary(joint, *, user=None) -> dict:
     level = max((r["level"] for r in rows), key=supervision.ORDER.get, default=levels.NORMAL)
     staff = user is not None and access.staff_of(user) is not None
     notices = list(joint.notices.all())
+    supplies = list(joint.events.filter(action="supply").order_by("at").values_list("at", flat=True))
+    supplied = {  # a combined notice is answered by the applicant's first supply after it
+        n.pk: next((at for at in supplies if at >= n.issued_at), None)
+        for n in notices
+        if n.kind == "combined"
+    }
     refusals = [
         {
             **n.essentials["refused"],
@@ -201,6 +210,7 @@ def joint_summary(joint, *, user=None) -> dict:
         "legal_due": _iso(joint.legal_due),
         "promised_due": _iso(joint.promised_due),
         "due": _iso(joint.legal_due),
+        "due_provisional": any(r["due_provisional"] for r in rows),
         "level": level,
         "level_label": levels.LABELS[level],
         "late": level == levels.RED,
@@ -231,6 +241,7 @@ def joint_summary(joint, *, user=None) -> dict:
                 "document_number": n.document_number,
                 "issued_at": _iso(n.issued_at),
                 "essentials": n.essentials,
+                "answered_at": clock.local_date(supplied[n.pk]).isoformat() if supplied.get(n.pk) else None,
             }
             for n in notices
         ],

@@ -232,9 +232,11 @@ def apply(
     channel: str = Channel.ONLINE,
     window: Window | None = None,
     agent: dict | None = None,
+    delivery: dict | None = None,
 ) -> JointCase:
     """统一登记: one application for the bundle in force → the joint case and a member case per member item (each
-    received through cases.services.submit_case, under its own item's rules)."""
+    received through cases.services.submit_case, under its own item's rules). `delivery` (the hall's 结果送达方式:
+    method, address, reason) is recorded on every member case, each department sending its own result."""
     version = bundles.published(bundle.code)
     forms = member_forms(version, form)
     if channel not in (Channel.ONLINE, Channel.COUNTER):
@@ -278,6 +280,17 @@ def apply(
                 joint=joint, case=case, position=m.position, stage=m.stage, needs=m.needs
             )
             case.__dict__.pop("_zw_no_joint", None)  # a member now (member_of)
+        if delivery is not None:
+            from zhengwu.hall import delivery as hall_delivery
+
+            for case in cases:
+                try:
+                    hall_delivery.choose(case=case, **delivery, by=by)
+                except ValidationFailed as err:
+                    raise ValidationFailed(
+                        _("「%(i)s」:%(m)s") % {"i": case.version.name, "m": err.message},
+                        field=f"delivery.{err.field}" if err.field else "delivery",
+                    ) from None
         _event(joint, "apply", by=by, data={"channel": channel, "members": len(members)})
         _message(
             joint,
@@ -642,8 +655,9 @@ def _after_answers(joint: JointCase, by, meeting=None) -> None:
 def _combined_notice(
     joint: JointCase, members: list[JointMember], missing: list[JointMember], by, meeting=None
 ) -> None:
-    """联合一次性告知: one notice listing every member's missing materials; every member case goes to 补正 (so the
-    supply restarts every member's intake, 行政许可法 第三十二条)."""
+    """联合一次性告知: one notice listing every member's missing materials; the member cases that asked go to 补正
+    (行政许可法 第三十二条第一款第(四)项) and the supply restarts their intake; the members that confirmed their
+    materials complete are not asked for anything and wait for the joint acceptance."""
     listing = [
         {
             "position": m.position,
@@ -670,17 +684,11 @@ def _combined_notice(
         round=joint.notices.filter(kind="combined").count() + 1,
         **held,
     )
-    for m in members:
-        items = m.missing or [
-            {
-                "name": _("联合一次性告知书所列其他部门材料"),
-                "problem": _("见联合一次性告知书 %(d)s") % {"d": notice.document_number},
-            }
-        ]
+    for m in missing:  # only the members that asked: the others confirmed their materials complete
         case_services.request_supplement(
             case=m.case,
             by=None,
-            items=items,
+            items=m.missing,
             reason=_("联合一次性告知 %(d)s") % {"d": notice.document_number}
             if m.case.supplements.exists()
             else "",
@@ -837,6 +845,26 @@ def results_taken_by_others(case: Case) -> list[dict]:
             if other is not None and member.position in other.needs:
                 out.append({"case": other.case, "position": use["position"], "name": entry["name"]})
     return out
+
+
+def obtained_materials(case: Case) -> list[int]:
+    """cases.handling material source: the positions of this member's materials obtained from a prerequisite
+    member's result once that member granted it (no upload; the seeds: "由审批部门……通过网络平台获取")."""
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint__version").first()
+    if member is None or not member.needs:
+        return []
+    granted = {
+        m.position
+        for m in member.joint.members.select_related("case")
+        if m.position in member.needs and m.case.decision == Decision.GRANT
+    }
+    return [
+        use["position"]
+        for entry in member.joint.version.merged_materials
+        if entry.get("from_member") in granted
+        for use in entry["members"]
+        if use["key"] == member.position
+    ]
 
 
 def decision_check(case: Case):

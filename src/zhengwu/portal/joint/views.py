@@ -16,6 +16,7 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock
 from zhengwu.core.documents import render_pdf
 from zhengwu.core.errors import DomainError, NotFound
+from zhengwu.hall.forms import DeliveryForm
 from zhengwu.joint import bundles, endings, selectors, services
 from zhengwu.joint.models import Phase
 
@@ -108,24 +109,40 @@ def _field_value(field: dict, raw: str):
 def apply(request, code: str):
     version = bundles.published(code)
     values, error = {}, None
+    # 结果送达方式: the hall's choice as on a single item's form (offered by the lead's member item), recorded on
+    # every member case
+    lead = (
+        version.members.select_related("item__current_version")
+        .filter(item__organisation_id=version.bundle.lead_organisation_id)
+        .order_by("stage", "position")
+        .first()
+        or version.members.select_related("item__current_version").order_by("stage", "position").first()
+    )
+    delivery = DeliveryForm(request.POST or None, version=lead.item.current_version)
     if request.method == "POST":
         for field in version.merged_form:
             value = _field_value(field, request.POST.get(f"f_{field['key']}", ""))
             if value is not None:
                 values[field["key"]] = value
-        try:
-            joint = services.apply(
-                bundle=version.bundle, applicant=request.applicant, by=request.user, form=values
-            )
-        except DomainError as err:
-            error = err
-        else:
+        joint = None
+        if delivery.check(id_number=request.applicant.id_number):
+            try:
+                joint = services.apply(
+                    bundle=version.bundle,
+                    applicant=request.applicant,
+                    by=request.user,
+                    form=values,
+                    delivery=delivery.choice() if delivery.chosen else None,
+                )
+            except DomainError as err:
+                error = err
+        if joint is not None:
             messages.success(request, f"已提交,联办件编号 {joint.number}。请按材料清单上传材料。")
             return redirect("portal_joint:case", number=joint.number)
     return render(
         request,
         "joint/portal/apply.html",
-        {**selectors.guide_context(version), "values": values, "error": error},
+        {**selectors.guide_context(version), "values": values, "error": error, "delivery": delivery},
     )
 
 
