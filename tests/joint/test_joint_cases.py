@@ -3,8 +3,8 @@ supply restarting every member's intake, 联合受理, prerequisites and results
 
 import pytest
 
-from tests.joint.conftest import upload_all
 from tests.factories import PDF_BYTES
+from tests.joint.conftest import upload_all
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import CaseStep, OutboxMessage, Status
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed

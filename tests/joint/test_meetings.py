@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from tests.joint.conftest import upload_all
 from tests.factories import PDF_BYTES
+from tests.joint.conftest import upload_all
 from zhengwu.cases import services as case_services
 from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
