@@ -61,7 +61,13 @@ def _steps_payload(version: ItemVersion) -> tuple[list[dict], bool]:
 
 @_updates_caller
 def accept_case(
-    *, case: Case, by, at: dt.datetime | None = None, revision: int | None = None, note: str = ""
+    *,
+    case: Case,
+    by,
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+    note: str = "",
+    clock_waits_for: str = "",
 ) -> Case:
     """Accept the application (受理): the handling limits start the next working day and the first step opens.
     After the 5 working days for the decision it is recorded as deemed acceptance as of receipt (第三十二条)."""
@@ -79,9 +85,25 @@ def accept_case(
             by=by,
             at=at,
             note=_text(note, field="note", label=_("备注"), required=False),
-            data={"accepted_on": today, "steps": steps, "first_step_done": first_done},
+            data={
+                "accepted_on": today,
+                "steps": steps,
+                "first_step_done": first_done,
+                **({"clock_waits_for": clock_waits_for} if clock_waits_for else {}),
+            },
         )
         _issue_acceptance(case, deemed=False)
+    return case
+
+
+def start_clock(*, case: Case, reason: str, at: dt.datetime | None = None) -> Case:
+    """The limits of a case accepted waiting on another department's result (accept_case(clock_waits_for=…)) start
+    now, counted from today as from an acceptance (the platform records it when that result is made)."""
+    with transaction.atomic():
+        case = _locked(case)
+        _record(
+            case, "start_clock", by=None, at=at, note=reason, data={"since": _today(at), "reason": reason}
+        )
     return case
 
 

@@ -52,6 +52,7 @@ from zhengwu.cases.intake import (
     deem_accepted,
     refuse_case,
     request_supplement,
+    start_clock,
     supply_supplement,
 )
 from zhengwu.cases.legacy import (
@@ -106,6 +107,7 @@ __all__ = [
     "_steps_payload",
     "_supplement_items",
     "accept_case",
+    "start_clock",
     "assign_step",
     "attach_file",
     "charge_fee",

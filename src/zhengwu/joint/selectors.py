@@ -153,6 +153,12 @@ def joint_summary(joint, *, user=None) -> dict:
                 "promised_due": _iso(case.promised_due),
                 # counted over a year whose holiday arrangement is not published yet (core.calendar): 暂定
                 "due_provisional": bool(case.due_provisional),
+                # accepted, its limits counted from a prerequisite member's result not made yet (services.start_clocks)
+                "clock_waits_for": (
+                    "、".join(r["item"] for r in services.prerequisite_results(m) if not r["ready"])
+                    if case.accepted_on and not case.legal_due and case.status in ("accepted", "suspended")
+                    else ""
+                ),
                 "answer": m.answer,
                 "answer_label": str(m.get_answer_display()),
                 "missing": m.missing,

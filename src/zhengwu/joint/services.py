@@ -719,11 +719,16 @@ def _combined_notice(
 
 
 def _accept_all(joint: JointCase, members: list[JointMember], by) -> None:
-    """联合受理: every member case accepted the same day; each one's own legal and promised limits start."""
+    """联合受理: every member case accepted the same day; each one's own legal and promised limits start — except a
+    member waiting on a prerequisite member's result, whose limits start when that result is made (start_clocks)."""
     for m in members:
         if m.case.status == Status.RECEIVED:
+            waits = [r["item"] for r in prerequisite_results(m) if not r["ready"]]
             case_services.accept_case(
-                case=m.case, by=None, note=_("联合受理(联办件 %(n)s)") % {"n": joint.number}
+                case=m.case,
+                by=None,
+                note=_("联合受理(联办件 %(n)s)") % {"n": joint.number},
+                clock_waits_for="、".join(waits),
             )
     joint.phase, joint.accepted_on = Phase.HANDLING, clock.today()
     joint.save(update_fields=["phase", "accepted_on"])
@@ -826,6 +831,40 @@ def prerequisite_results(member: JointMember) -> list[dict]:
     return out
 
 
+# 行政许可法 第二十六条第二款 (统一办理、联合办理) and the seeds' 并联审批 rule "同一阶段纳入并联审批的审批文件,也是其他
+# 部门的前置审批依据,由审批部门根据并联审批的进度,通过网络平台获取": a member that needs another member's result
+# counts its own limits from the day that result is made (as rules.finish_days plans the bundle's joint limit).
+CLOCK_RULE = "《中华人民共和国行政许可法》第二十六条第二款;并联审批前置审批结果由审批部门通过网络平台获取"
+
+
+def start_clocks(case: Case) -> None:
+    """After `case` (a member) granted: every member needing it whose prerequisites are now all granted, accepted and
+    waiting, starts its clock today."""
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    if member is None:
+        return
+    for other in member.joint.members.select_related("case__version").order_by("stage", "position"):
+        if member.position not in other.needs:
+            continue
+        waiting = other.case
+        if waiting.accepted_on is None or waiting.legal_due is not None:
+            continue
+        if waiting.status not in (Status.ACCEPTED, Status.SUSPENDED):
+            continue
+        results = prerequisite_results(other)
+        if not all(r["ready"] for r in results):
+            continue
+        case_services.start_clock(
+            case=waiting,
+            reason=_("已取得%(r)s,自此计算办理期限(%(rule)s)")
+            % {
+                "r": "、".join(f"「{r['item']}」的{r['result_name']}" for r in results),
+                "rule": CLOCK_RULE,
+            },
+        )
+    refresh(member.joint)
+
+
 def results_taken_by_others(case: Case) -> list[dict]:
     """The materials of the members needing this member's result that are obtained from it, not uploaded (e.g. the
     营业执照 of 食品经营许可 from 企业登记): [{case, position, name}] — for the licence library to fill once the
@@ -903,6 +942,17 @@ def refresh(joint: JointCase) -> JointCase:
     cases = [m.case for m in joint.members.select_related("case")]
     legal = [c.legal_due for c in cases if c.legal_due]
     promised = [c.promised_due for c in cases if c.promised_due]
+    waiting = any(
+        c.accepted_on and not c.legal_due and c.status in (Status.ACCEPTED, Status.SUSPENDED) for c in cases
+    )
+    if (
+        waiting and joint.accepted_on
+    ):  # a member's clock waits on a prerequisite: the bundle's plan, at the latest
+        from zhengwu.cases import deadlines
+        from zhengwu.core.calendar import current_calendar
+
+        for dues, limit in ((legal, joint.version.legal_limit), (promised, joint.version.promised_limit)):
+            dues.append(deadlines.due_date(current_calendar(), start=joint.accepted_on, limit=limit).due)
     joint.legal_due = max(legal) if legal else None
     joint.promised_due = max(promised) if promised else None
     fields = ["legal_due", "promised_due"]
