@@ -124,8 +124,20 @@ def add_material_source(source) -> None:
         MATERIAL_SOURCES.append(source)
 
 
+# Other domains' cases whose every material is collected online, paper ones included (joint approval: the merged list
+# is uploaded once for all members). Each takes the case and answers True or False.
+ALL_MATERIALS_ONLINE: list = []
+
+
+def add_all_materials_online(check) -> None:
+    if check not in ALL_MATERIALS_ONLINE:
+        ALL_MATERIALS_ONLINE.append(check)
+
+
 def missing_required_materials(case: Case) -> list[dict]:
-    """Required materials of an online case with no file (and not obtained from another result). A case received at
+    """Required materials of an online case not provided: no file, not registered as received on paper with a
+    supplement, not obtained from another result. An online case may still bring its paper (or paper-or-electronic)
+    materials to the window, unless its materials are all collected online (ALL_MATERIALS_ONLINE); a case received at
     the counter is checked on paper by the window at acceptance, so it has none here."""
     if case.channel != Channel.ONLINE:
         return []
@@ -134,7 +146,14 @@ def missing_required_materials(case: Case) -> list[dict]:
     obtained: set[int] = set()
     for source in MATERIAL_SOURCES:
         obtained |= set(source(case))
-    return [m for m in missing_materials(case) if m["position"] not in obtained]
+    for data in case.events.filter(action="supply_supplement").values_list("data", flat=True):
+        obtained |= {int(p) for p in (data or {}).get("paper", [])}
+    strict = any(check(case) for check in ALL_MATERIALS_ONLINE)
+    return [
+        m
+        for m in missing_materials(case)
+        if m["position"] not in obtained and (strict or m["medium"] == "electronic")
+    ]
 
 
 def material_refusal(case: Case) -> DomainError | None:

@@ -13,6 +13,7 @@ class JointConfig(AppConfig):
         notify.hold_messages(services.is_held)
         handling.add_decision_check(services.decision_check)
         handling.add_material_source(services.obtained_materials)
+        handling.add_all_materials_online(services.is_member)
         indicators.register()
         from zhengwu.joint import selectors
         from zhengwu.supervision import hall_screen

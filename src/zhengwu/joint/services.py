@@ -886,6 +886,11 @@ def results_taken_by_others(case: Case) -> list[dict]:
     return out
 
 
+def is_member(case: Case) -> bool:
+    """cases.handling: a member case's materials are all collected online, through the merged list."""
+    return JointMember.objects.filter(case_id=case.pk).exists()
+
+
 def obtained_materials(case: Case) -> list[int]:
     """cases.handling material source: the positions of this member's materials obtained from a prerequisite
     member's result once that member granted it (no upload; the seeds: "由审批部门……通过网络平台获取")."""
