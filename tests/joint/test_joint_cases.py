@@ -250,3 +250,37 @@ def test_a_member_may_not_grant_while_a_required_material_is_missing(restaurant,
     assert "法定代表人居民身份证" in refused.value.message and "补正" in refused.value.message
     m[1].case.refresh_from_db()
     assert m[1].case.decision == ""
+
+
+def test_a_member_that_confirmed_waits_for_the_supply_without_being_deemed_accepted(applied, county, company):
+    """The members that confirmed get no 补正 of their own; while the applicant takes two weeks to supply the others',
+    they are not deemed accepted alone (行政许可法 第三十二条), and their intake period starts again with the supply."""
+    import datetime as dt
+
+    from zhengwu.core import clock
+
+    joint = applied
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    for position in (1, 2):
+        services.confirm(joint=joint, position=position, by=county.lead_clerk)
+    services.confirm(joint=joint, position=3, by=county.urban_clerk)
+    services.raise_missing(
+        joint=joint, position=4, by=county.health_clerk, items=[{"position": 1, "problem": "未盖章"}]
+    )
+    clock.set_now(clock.now() + dt.timedelta(days=14))  # 2026-12-02, ten working days on
+    case_services.deem_accepted()
+    m = members(joint)
+    assert [m[p].case.status for p in (1, 2, 3)] == [Status.RECEIVED] * 3
+    form = next(e for e in joint.version.merged_materials if e["name"] == "公共场所卫生许可申请表")[
+        "position"
+    ]
+    services.upload_material(joint=joint, by=company.user, position=form, upload=pdf())
+    services.supply(joint=joint, by=company.user)
+    m = members(joint)
+    assert m[1].case.intake_start.isoformat() == "2026-12-02"
+    services.confirm(joint=joint, position=4, by=county.health_clerk)
+    joint.refresh_from_db()
+    assert joint.phase == Phase.HANDLING
+    m = members(joint)
+    assert not any(x.case.deemed_accepted for x in m.values())
+    assert {x.case.accepted_on.isoformat() for x in m.values()} == {"2026-12-02"}

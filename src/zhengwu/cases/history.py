@@ -12,6 +12,7 @@ An event is a mapping with `action`, `at` (a datetime) and `data`; dates inside 
   approve_extension {days, approved_on}   decide {decision}   deliver {method}
 The decision completes the open step (the decision step); after a grant the 制证 / 送达 steps open in turn, after a
 denial the 制证 steps are not needed (skipped) and a 送达 step opens. Delivery completes an open 送达 step.
+  restart_intake {received_on} — the intake period starts again (a joint member, after the joint 补正 is supplied)
   charge_fee {fees: [{position, name, amount, standard_amount}]} — recorded for supervision; changes no status or date
   accept {…, clock_waits_for: "企业登记"} — a joint member waiting on a prerequisite member's result: no due dates
     until start_clock {since, reason} (the day that result is made); the limits count from it, as from acceptance
@@ -108,7 +109,7 @@ def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
             state.limits = dict(data.get("limits") or {})
         elif action == "request_supplement":
             state.supplement_rounds += 1
-        elif action == "supply_supplement":
+        elif action in ("supply_supplement", "restart_intake"):
             state.intake_start = _date(data.get("received_on", on))
         elif action in ("accept", "deem_accept"):
             state.accepted_on = _date(data.get("accepted_on", on))

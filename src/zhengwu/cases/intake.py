@@ -133,6 +133,26 @@ def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
     return case
 
 
+# Other domains' reasons a received case's intake decision waits (joint approval: a member that confirmed its materials
+# while the joint application is in 补正 for other members; its intake restarts with the supply, restart_intake).
+# Each takes the case and answers True or False.
+INTAKE_HOLDS: list = []
+
+
+def add_intake_hold(hold) -> None:
+    if hold not in INTAKE_HOLDS:
+        INTAKE_HOLDS.append(hold)
+
+
+def restart_intake(*, case: Case, reason: str, at: dt.datetime | None = None) -> Case:
+    """The 5 working days for the intake decision start again today (行政许可法 第三十二条, as after a supply): for a
+    case whose application was completed elsewhere (a joint application's 补正 answered for other members)."""
+    with transaction.atomic():
+        case = _locked(case)
+        _record(case, "restart_intake", by=None, at=at, note=reason, data={"received_on": _today(at)})
+    return case
+
+
 @_with_one_calendar
 def deem_accepted(*, today: dt.date | None = None) -> list[Case]:
     """行政许可法 第三十二条: accept, as of the day of receipt, every case still without an intake decision after
@@ -149,6 +169,8 @@ def deem_accepted(*, today: dt.date | None = None) -> list[Case]:
             if case.status != Status.RECEIVED or not deadlines.deemed_accepted(
                 calendar, case.intake_start, today
             ):
+                continue
+            if any(hold(case) for hold in INTAKE_HOLDS):
                 continue
             done.append(_deem(case, by=None, at=None))
     return done

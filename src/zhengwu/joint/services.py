@@ -786,6 +786,13 @@ def supply(*, joint: JointCase, by, paper: list[int] | tuple = (), revision: int
                 case_services.supply_supplement(
                     case=m.case, by=None, paper=paper_by_member.get(m.position, [])
                 )
+            elif m.case.status == Status.RECEIVED and m.answer == JointMember.Answer.CONFIRMED:
+                # it waited for the others' 补正 (intake_held): its 5 working days start again with the supply
+                case_services.restart_intake(
+                    case=m.case,
+                    reason=_("联办件 %(n)s 的联合一次性告知已补正,受理期限重新起算(行政许可法第三十二条)")
+                    % {"n": joint.number},
+                )
             if m.answer == JointMember.Answer.MISSING:
                 m.answer, m.answered_at = JointMember.Answer.PENDING, None
                 m.save(update_fields=["answer", "answered_at"])
@@ -884,6 +891,17 @@ def results_taken_by_others(case: Case) -> list[dict]:
             if other is not None and member.position in other.needs:
                 out.append({"case": other.case, "position": use["position"], "name": entry["name"]})
     return out
+
+
+def intake_held(case: Case) -> bool:
+    """cases.intake hold: a member that confirmed its materials waits for the joint 联合受理 while the joint
+    application is in 补正 for other members (not deemed accepted on its own meanwhile)."""
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    return (
+        member is not None
+        and member.joint.phase == Phase.SUPPLEMENT
+        and member.answer == JointMember.Answer.CONFIRMED
+    )
 
 
 def is_member(case: Case) -> bool:
