@@ -21,6 +21,10 @@ def test_lifecycle_over_http_submit_accept_decide_complete(client, world):
     assert again.status_code == 200 and again.json()["number"] == number and Case.objects.count() == 1
     upload = client.post(f"/api/cases/{number}/materials", {"position": "1", "file": pdf_upload()})
     assert upload.status_code == 201 and upload.json()["content_type"] == "application/pdf"
+    assert (
+        client.post(f"/api/cases/{number}/materials", {"position": "2", "file": pdf_upload()}).status_code
+        == 201
+    )
     # The applicant may not accept their own case.
     assert client.post(f"/api/cases/{number}/accept", {}, content_type="application/json").status_code == 403
 

@@ -85,7 +85,9 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
     page.get_by_label("申请事项说明").fill("开办好味道餐馆")
     page.get_by_label("联系电话").fill("13979733333")
     page.get_by_label("经营场所面积(平方米)").fill("120")
-    page.get_by_label("场所类别").select_option("其他")
+    page.get_by_label("场所类别").select_option("餐饮场所(饭馆、咖啡馆、酒吧、茶座)")
+    page.get_by_role("radiogroup", name="是否使用集中空调通风系统").get_by_label("否").check()
+    page.get_by_role("radiogroup", name="结果送达方式").get_by_label("窗口领取").check()
     page.get_by_label("从业人员人数").fill("8")
     page.get_by_label("拟开业日期").fill("2027-01-15")
     shot()
@@ -95,6 +97,13 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
     for name in ("贵溪市市场监督管理局", "贵溪市城市管理局", "贵溪市卫生健康委员会"):
         expect(page.locator(".zw-joint-member", has_text=name).first).to_be_visible()
     expect(page.locator("#joint-phase")).to_have_text("待主办窗口受理")
+    # every material of the merged list uploaded once (营业执照 comes from 企业登记's result, no upload)
+    rows = page.locator("tr", has=page.locator('input[type="file"]'))
+    for i in range(rows.count()):
+        row = page.locator("tr", has=page.locator('input[type="file"]')).nth(i)
+        row.locator('input[type="file"]').set_input_files(str(pdf))
+        row.get_by_role("button", name="上传").click()
+        expect(page.locator("tr", has=page.locator('input[type="file"]')).nth(i)).to_contain_text("已上传")
     shot()
 
     # The lead window accepts and sends the 联办通知; 市场监管局 confirms its two items.
@@ -137,6 +146,7 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
         expect(page.locator("tr", has_text=name)).to_contain_text("已上传")
     page.get_by_role("button", name="已补齐,提交补正").click()
     expect(page.locator("#joint-phase")).to_have_text("已发联办通知")
+    expect(page.locator("#combined-notice")).to_contain_text("已补正")  # the notice shows answered
 
     for username in ("urban", "health"):
         staff(page, sign_in, username)

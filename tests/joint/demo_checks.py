@@ -1,6 +1,7 @@
 """What the joint demo holds on any day: checked at each of tests/core/test_demo_dates.py's moments, where every
 domain's demo is loaded once (its staff: tests/demo_site/test_joint_staff.py)."""
 
+from zhengwu.core import clock
 from zhengwu.joint import demo, selectors
 from zhengwu.joint.models import JointCase, Phase
 
@@ -37,7 +38,27 @@ def check_the_joint_demo(lines: list[str]) -> None:
     assert len(late) == 1
     red = [m for m in selectors.joint_summary(late[0])["members"] if m["level"] == "red"]
     assert [m["organisation"] for m in red] == ["贵溪市水利局"]
+    # the stage order holds: 施工许可 (stage 2) waits on 水土保持 and has no dates until that result is made
+    building = selectors.joint_summary(late[0])["members"][-1]
+    assert building["stage"] == 2 and building["state"] == "accepted" and not building["promised_due"]
+    assert "生产建设项目水土保持方案审批" in building["clock_waits_for"]
+    check_the_stage_order()
     assert demo.load_demo().endswith("未重复载入")
+
+
+def check_the_stage_order() -> None:
+    """In every demo joint case no member is decided before the members it needs granted, and a member's limits
+    count from its prerequisites' results (行政许可法 第二十六条第二款; the seeds' 并联审批)."""
+    for joint in JointCase.objects.all():
+        cases = {m.position: m for m in joint.members.select_related("case")}
+        for m in cases.values():
+            needed = [cases[n].case for n in m.needs if n in cases]
+            if m.case.decision == "grant":
+                assert all(c.decision == "grant" and c.decided_at <= m.case.decided_at for c in needed), joint
+            if m.case.promised_due and needed:
+                assert all(
+                    c.decided_at and clock.local_date(c.decided_at) <= m.case.promised_due for c in needed
+                ), joint
 
 
 def check_the_refusal_at_intake() -> None:

@@ -19,10 +19,18 @@ def post(client, url, body=None):
 def test_apply_and_act_through_the_api(restaurant, county, company, client):
     client.force_login(company.user)
     answer = post(
-        client, "/api/joint/cases", {"bundle_code": restaurant.bundle.code, "form": {"subject": "开餐馆"}}
+        client,
+        "/api/joint/cases",
+        {
+            "bundle_code": restaurant.bundle.code,
+            "form": {"subject": "开餐馆"},
+            "delivery_method": "electronic",
+        },
     )
     assert answer.status_code == 201, answer.content
     number = answer.json()["number"]
+    joint = JointCase.objects.get(number=number)
+    assert {m.case.requested_delivery for m in joint.members.select_related("case")} == {"electronic"}
     detail = client.get(f"/api/cases/{number}").json()
     assert detail["kind"] == "joint" and detail["bundle_name"] == "开办餐饮店"
     assert [m["organisation"] for m in detail["members"]] == [

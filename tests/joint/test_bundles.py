@@ -129,3 +129,32 @@ def test_public_pages_and_pdfs(restaurant, county, client):
         response = client.get(url)
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert client.get("/bundles/YJS9999/").status_code == 404
+
+
+def test_materials_issued_by_government_are_in_the_merged_list_and_counted(county, client):
+    """A 居民身份证 (issued by 公安) is still brought by the applicant; a 营业执照 marked 政府部门核发 comes from 企业登记:
+    both in the merged list, and the guide counts the one obtained from the prerequisite's result."""
+    from zhengwu.catalog.models import Material
+
+    Material.objects.filter(version=county.registration.current_version, name="法定代表人居民身份证").update(
+        source="government", issuer="公安机关"
+    )
+    Material.objects.filter(name="营业执照").update(source="government", issuer="市场监督管理部门")
+    version = bundles.create_bundle(spec=restaurant_spec(county), user=county.manager)
+    bundles.submit(bundle=version.bundle, user=county.manager)
+    version = bundles.publish(bundle=version.bundle, user=county.manager2)
+    names = {m["name"]: m for m in version.merged_materials}
+    identity = names["法定代表人居民身份证"]
+    assert identity["required"] and [u["key"] for u in identity["members"]] == [1, 4]
+    assert names["营业执照"]["from_member"] == 1 and len(names["营业执照"]["members"]) == 3
+    page = client.get(f"/bundles/{version.bundle.code}/").content.decode()
+    assert "1项由前置事项的办理结果直接获取" in page
+
+
+def test_a_field_several_members_ask_with_choices_offers_only_the_common_ones():
+    from zhengwu.joint import rules
+
+    a = {"key": 1, "schema": {"properties": {"kind": {"type": "string", "enum": ["餐饮", "住宿", "其他"]}}}}
+    b = {"key": 2, "schema": {"properties": {"kind": {"type": "string", "enum": ["其他", "餐饮"]}}}}
+    (field,) = rules.merged_form([a, b])
+    assert field["schema"]["enum"] == ["餐饮", "其他"] and field["shared"]

@@ -4,10 +4,11 @@ supply restarting every member's intake, 联合受理, prerequisites and results
 import pytest
 
 from tests.factories import PDF_BYTES
+from tests.joint.conftest import upload_all
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import CaseStep, OutboxMessage, Status
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
-from zhengwu.joint import services
+from zhengwu.joint import selectors, services
 from zhengwu.joint.models import JointNotice, Phase
 
 
@@ -37,12 +38,14 @@ def handle(case, workers, *, until_decided=True):
 
 @pytest.fixture
 def applied(restaurant, county, company):
-    return services.apply(
+    joint = services.apply(
         bundle=restaurant.bundle,
         applicant=company,
         by=company.user,
         form={"subject": "开办好味道餐馆", "contact_phone": "13900139000"},
     )
+    upload_all(joint, company.user)
+    return joint
 
 
 def test_one_application_makes_a_joint_case_and_a_member_case_per_department(applied, county):
@@ -104,9 +107,15 @@ def test_full_flow_with_one_combined_notice(applied, county, company):
         ("贵溪市卫生健康委员会", ["法定代表人居民身份证"]),
     ]
     m = members(joint)
-    assert all(
-        x.case.status == Status.SUPPLEMENT_REQUESTED for x in m.values()
-    )  # every member's intake pauses
+    # only the departments that asked get a 补正 request; 企业登记 and 食品经营许可 confirmed theirs complete
+    assert [m[p].case.status for p in (1, 2, 3, 4)] == [
+        Status.RECEIVED,
+        Status.RECEIVED,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.SUPPLEMENT_REQUESTED,
+    ]
+    assert not m[1].case.supplements.exists() and not m[2].case.supplements.exists()
+    assert selectors.joint_summary(joint)["notices"][-1]["answered_at"] is None
     bodies = list(
         OutboxMessage.objects.filter(case__in=[x.case for x in m.values()]).values_list("body", flat=True)
     )
@@ -128,6 +137,8 @@ def test_full_flow_with_one_combined_notice(applied, county, company):
     joint.refresh_from_db()
     m = members(joint)
     assert joint.phase == Phase.NOTIFIED
+    combined_row = next(n for n in selectors.joint_summary(joint)["notices"] if n["kind"] == "combined")
+    assert combined_row["answered_at"] == "2026-11-18"  # the applicant's page shows the notice answered
     assert all(x.case.status == Status.RECEIVED for x in m.values())
     assert [m[p].answer for p in (1, 2, 3, 4)] == ["confirmed", "confirmed", "", ""]
     services.confirm(joint=joint, position=3, by=county.urban_clerk)
@@ -136,8 +147,10 @@ def test_full_flow_with_one_combined_notice(applied, county, company):
     m = members(joint)
     assert joint.phase == Phase.HANDLING
     assert all(x.case.status == Status.ACCEPTED for x in m.values())
-    assert joint.legal_due == max(x.case.legal_due for x in m.values())
-    assert joint.promised_due == max(x.case.promised_due for x in m.values())
+    # 企业登记's limits start at acceptance; the three needing its 营业执照 count theirs from its grant, and the
+    # joint case is due by the bundle's plan meanwhile (23/6 working days from 11-18)
+    assert m[1].case.legal_due and [m[p].case.legal_due for p in (2, 3, 4)] == [None, None, None]
+    assert (joint.legal_due.isoformat(), joint.promised_due.isoformat()) == ("2026-12-21", "2026-11-26")
 
     # the members that need 营业执照 wait for 企业登记; its result reaches them without upload
     market = {
@@ -210,3 +223,64 @@ def test_applying_at_the_window(restaurant, county, company):
     with pytest.raises(ValidationFailed) as bad:
         services.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"nope": 1})
     assert bad.value.field == "form.nope"
+
+
+def test_a_member_may_not_grant_while_a_required_material_is_missing(restaurant, county, company):
+    """000085 in the walk-through: 企业登记 granted with its 居民身份证 never provided. Now the grant is refused, naming
+    the material; once supplied it goes through (营业执照 of the stage-2 members comes from 企业登记, no upload)."""
+    joint = services.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"}
+    )
+    names = {m["name"]: m["position"] for m in joint.version.merged_materials}
+    for name in ("企业设立登记申请书", "住所(经营场所)使用证明"):
+        services.upload_material(joint=joint, by=company.user, position=names[name], upload=pdf())
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk)):
+        services.confirm(joint=joint, position=position, by=who)
+    services.confirm(joint=joint, position=4, by=county.health_clerk)
+    m = members(joint)
+    market = {
+        "approver": county.market_approver,
+        "department_head": county.market_head,
+        "window_clerk": county.lead_clerk,
+    }
+    with pytest.raises(Conflict) as refused:
+        handle(m[1].case, market)
+    assert refused.value.code == "decision.materials_missing"
+    assert "法定代表人居民身份证" in refused.value.message and "补正" in refused.value.message
+    m[1].case.refresh_from_db()
+    assert m[1].case.decision == ""
+
+
+def test_a_member_that_confirmed_waits_for_the_supply_without_being_deemed_accepted(applied, county, company):
+    """The members that confirmed get no 补正 of their own; while the applicant takes two weeks to supply the others',
+    they are not deemed accepted alone (行政许可法 第三十二条), and their intake period starts again with the supply."""
+    import datetime as dt
+
+    from zhengwu.core import clock
+
+    joint = applied
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    for position in (1, 2):
+        services.confirm(joint=joint, position=position, by=county.lead_clerk)
+    services.confirm(joint=joint, position=3, by=county.urban_clerk)
+    services.raise_missing(
+        joint=joint, position=4, by=county.health_clerk, items=[{"position": 1, "problem": "未盖章"}]
+    )
+    clock.set_now(clock.now() + dt.timedelta(days=14))  # 2026-12-02, ten working days on
+    case_services.deem_accepted()
+    m = members(joint)
+    assert [m[p].case.status for p in (1, 2, 3)] == [Status.RECEIVED] * 3
+    form = next(e for e in joint.version.merged_materials if e["name"] == "公共场所卫生许可申请表")[
+        "position"
+    ]
+    services.upload_material(joint=joint, by=company.user, position=form, upload=pdf())
+    services.supply(joint=joint, by=company.user)
+    m = members(joint)
+    assert m[1].case.intake_start.isoformat() == "2026-12-02"
+    services.confirm(joint=joint, position=4, by=county.health_clerk)
+    joint.refresh_from_db()
+    assert joint.phase == Phase.HANDLING
+    m = members(joint)
+    assert not any(x.case.deemed_accepted for x in m.values())
+    assert {x.case.accepted_on.isoformat() for x in m.values()} == {"2026-12-02"}

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import PDF_BYTES
+from tests.joint.conftest import upload_all
 from zhengwu.cases import services as case_services
 from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
@@ -22,6 +23,7 @@ def handling(restaurant, county, company):
     joint = services.apply(
         bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"}
     )
+    upload_all(joint, company.user)
     services.lead_accept(joint=joint, by=county.lead_clerk)
     for position in (1, 2, 3, 4):
         services.confirm(joint=joint, position=position, by=None)

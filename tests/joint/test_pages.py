@@ -128,3 +128,56 @@ def test_actions_say_what_was_done_and_member_cases_link_their_joint_case(
     assert f"联办件 {joint.number} 的成员" in page and f'href="/workbench/joint/{joint.number}/"' in page
     assert 'href="/workbench/joint/"' in page  # 并联审批 in the supervisor's menu
     assert client.get(f"/workbench/joint/{joint.number}/").status_code == 200
+
+
+def test_the_restaurant_form_asks_yes_no_and_the_delivery_once_for_every_member(county, company, client):
+    """Walk-through: 场所类别 had no 餐饮 choice, 是否使用集中空调通风系统 was free text and the result's delivery could
+    not be chosen. Now a yes/no question, the common choices only, and the hall's delivery choice on every member."""
+    from zhengwu.cases import forms as case_forms
+    from zhengwu.joint import bundles
+
+    from .conftest import restaurant_spec
+
+    schema = case_forms.schema_of(county.hygiene.current_version)
+    schema = {
+        **schema,
+        "properties": {
+            **schema["properties"],
+            "venue_type": {
+                "type": "string",
+                "title": "场所类别",
+                "enum": ["餐饮场所(饭馆、咖啡馆、酒吧、茶座)", "住宿场所"],
+            },
+            "central_air": {"type": "boolean", "title": "是否使用集中空调通风系统"},
+        },
+    }
+    type(county.hygiene.current_version).objects.filter(pk=county.hygiene.current_version_id).update(
+        form_schema=schema
+    )
+    version = bundles.create_bundle(spec=restaurant_spec(county), user=county.manager)
+    bundles.submit(bundle=version.bundle, user=county.manager)
+    version = bundles.publish(bundle=version.bundle, user=county.manager2)
+    code = version.bundle.code
+    client.force_login(company.user)
+    page = client.get(f"/bundles/{code}/apply/").content.decode()
+    assert (
+        '<option value="餐饮场所(饭馆、咖啡馆、酒吧、茶座)">餐饮场所(饭馆、咖啡馆、酒吧、茶座)</option>'
+        in page
+    )
+    assert 'type="checkbox" name="form.central_air"' in page
+    assert "结果送达方式" in page and 'name="delivery-method"' in page
+    answer = client.post(
+        f"/bundles/{code}/apply/",
+        {
+            "form.subject": "开办好味道餐馆",
+            "form.venue_type": "餐饮场所(饭馆、咖啡馆、酒吧、茶座)",
+            "form.central_air": "on",
+            "delivery-method": "electronic",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    joint = JointCase.objects.get()
+    cases = [m.case for m in joint.members.select_related("case").order_by("position")]
+    assert {c.requested_delivery for c in cases} == {"electronic"}
+    hygiene = cases[3]
+    assert hygiene.form["central_air"] is True and hygiene.form["venue_type"].startswith("餐饮场所")

@@ -4,7 +4,7 @@ use in the licence's log, and both sides' case pages show it."""
 
 import pytest
 
-from tests.joint.conftest import company, county, restaurant  # noqa: F401 — the joint county's fixtures
+from tests.joint.conftest import company, county, restaurant, upload_all  # noqa: F401 — the joint county's fixtures
 from tests.joint.test_joint_cases import handle, members
 from zhengwu.cases import services as case_services
 from zhengwu.joint import services as joint
@@ -22,6 +22,7 @@ def handling(restaurant, county, company):  # noqa: F811
     case = joint.apply(
         bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办餐馆"}
     )
+    upload_all(case, company.user)
     joint.lead_accept(joint=case, by=county.lead_clerk)
     for position, clerk in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk),
                             (4, county.health_clerk)):  # fmt: skip

@@ -168,6 +168,10 @@ class ApplyIn(Schema):
     window_id: int | None = None
     applicant_id: int | None = None
     lead_window_id: int | None = None
+    # 结果送达方式 (the hall's choice: window / post / electronic / home), recorded on every member case
+    delivery_method: str = ""
+    delivery_address: str = ""
+    delivery_reason: str = ""
 
 
 def joint_out(user, joint) -> dict:
@@ -210,6 +214,13 @@ def apply(request, body: ApplyIn):
         form=body.form,
         channel=body.channel,
         window=window,
+        delivery={
+            "method": body.delivery_method,
+            "address": body.delivery_address,
+            "reason": body.delivery_reason,
+        }
+        if body.delivery_method
+        else None,
     )
     return Status(201, joint_out(request.user, joint))
 

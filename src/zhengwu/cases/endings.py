@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
     extensions,
+    handling,
     notices,
     permissions,
     signals,
@@ -91,6 +92,8 @@ def decide_case(
     with transaction.atomic():
         case = _with_steps(_locked(case, revision))
         permissions.require(by, case, "decide")
+        if grant and (refusal := handling.material_refusal(case)) is not None:
+            raise refusal
         decision = Decision.GRANT if grant else Decision.DENY
         result_name = _text(
             result_name, field="result_name", label=_("结果名称"), max_length=200, required=False

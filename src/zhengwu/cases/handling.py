@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhengwu.cases.models import Case, CaseStep
+from zhengwu.cases.models import Case, CaseStep, Channel
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError
 from zhengwu.core.models import Role
@@ -112,6 +112,65 @@ DECISION_CHECKS: list = []
 def add_decision_check(check) -> None:
     if check not in DECISION_CHECKS:
         DECISION_CHECKS.append(check)
+
+
+# Other domains' materials a case obtains without an upload (joint approval: a prerequisite member's granted result,
+# e.g. the 营业执照 of 食品经营许可 from 企业登记). Each takes the case and returns the positions so obtained.
+MATERIAL_SOURCES: list = []
+
+
+def add_material_source(source) -> None:
+    if source not in MATERIAL_SOURCES:
+        MATERIAL_SOURCES.append(source)
+
+
+# Other domains' cases whose every material is collected online, paper ones included (joint approval: the merged list
+# is uploaded once for all members). Each takes the case and answers True or False.
+ALL_MATERIALS_ONLINE: list = []
+
+
+def add_all_materials_online(check) -> None:
+    if check not in ALL_MATERIALS_ONLINE:
+        ALL_MATERIALS_ONLINE.append(check)
+
+
+def missing_required_materials(case: Case) -> list[dict]:
+    """Required materials of an online case not provided: no file, not registered as received on paper with a
+    supplement, not obtained from another result. An online case may still bring its paper (or paper-or-electronic)
+    materials to the window, unless its materials are all collected online (ALL_MATERIALS_ONLINE); a case received at
+    the counter is checked on paper by the window at acceptance, so it has none here."""
+    if case.channel != Channel.ONLINE:
+        return []
+    from zhengwu.cases.submission import missing_materials
+
+    obtained: set[int] = set()
+    for source in MATERIAL_SOURCES:
+        obtained |= set(source(case))
+    for data in case.events.filter(action="supply_supplement").values_list("data", flat=True):
+        obtained |= {int(p) for p in (data or {}).get("paper", [])}
+    strict = any(check(case) for check in ALL_MATERIALS_ONLINE)
+    return [
+        m
+        for m in missing_materials(case)
+        if m["position"] not in obtained and (strict or m["medium"] == "electronic")
+    ]
+
+
+def material_refusal(case: Case) -> DomainError | None:
+    """A grant needs every required material: 行政许可法 第三十二条第一款第(四)项 (材料不齐全的一次告知补正) and
+    第三十四条 (对申请人提交的申请材料进行审查)."""
+    missing = missing_required_materials(case)
+    if not missing:
+        return None
+    return Conflict(
+        _(
+            "必需材料尚未提供:%(m)s。材料不齐全不能作出准予许可决定,请先通知申请人补正"
+            "(行政许可法第三十二条第一款第(四)项、第三十四条)"
+        )
+        % {"m": "、".join(f"{m['position']}. {m['name']}" for m in missing)},
+        code="decision.materials_missing",
+        field="materials",
+    )
 
 
 def decision_refusal(user, case: Case, step: CaseStep | None) -> DomainError | None:

@@ -12,7 +12,10 @@ An event is a mapping with `action`, `at` (a datetime) and `data`; dates inside 
   approve_extension {days, approved_on}   decide {decision}   deliver {method}
 The decision completes the open step (the decision step); after a grant the 制证 / 送达 steps open in turn, after a
 denial the 制证 steps are not needed (skipped) and a 送达 step opens. Delivery completes an open 送达 step.
+  restart_intake {received_on} — the intake period starts again (a joint member, after the joint 补正 is supplied)
   charge_fee {fees: [{position, name, amount, standard_amount}]} — recorded for supervision; changes no status or date
+  accept {…, clock_waits_for: "企业登记"} — a joint member waiting on a prerequisite member's result: no due dates
+    until start_clock {since, reason} (the day that result is made); the limits count from it, as from acceptance
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class CaseState:
     intake_start: dt.date | None = None
     intake: deadlines.Due | None = None
     accepted_on: dt.date | None = None
+    clock_start: dt.date | None = None  # the day the limits count from: acceptance, or start_clock
+    clock_waits_for: str = ""
     deemed: bool = False
     limits: dict = field(default_factory=dict)
     extensions: list[deadlines.Extension] = field(default_factory=list)
@@ -104,11 +109,13 @@ def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
             state.limits = dict(data.get("limits") or {})
         elif action == "request_supplement":
             state.supplement_rounds += 1
-        elif action == "supply_supplement":
+        elif action in ("supply_supplement", "restart_intake"):
             state.intake_start = _date(data.get("received_on", on))
         elif action in ("accept", "deem_accept"):
             state.accepted_on = _date(data.get("accepted_on", on))
             state.deemed = action == "deem_accept"
+            state.clock_waits_for = data.get("clock_waits_for") or ""
+            state.clock_start = None if state.clock_waits_for else state.accepted_on
             state.steps = [
                 StepState(int(s["position"]), s["name"], s["role"], int(s["days"]), s["kind"])
                 for s in with_step_kinds(data.get("steps", []))
@@ -141,6 +148,8 @@ def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
                 _start_step(state, following.position, done_on)
         elif action == "return_step":
             _start_step(state, int(data["to"]), _date(data.get("on", on)))
+        elif action == "start_clock":
+            state.clock_start, state.clock_waits_for = _date(data.get("since", on)), ""
         elif action == "suspend":
             state.suspensions.append(
                 deadlines.Suspension(_date(data.get("since", on)), None, data.get("kind", ""))
@@ -181,14 +190,14 @@ def _after_decision(state: CaseState, position: int, on: dt.date) -> None:
 def _compute_dues(state: CaseState, calendar: Calendar) -> None:
     if state.status == "received" and state.intake_start is not None:
         state.intake = deadlines.intake_due(calendar, state.intake_start)
-    if state.accepted_on is None:
+    if state.accepted_on is None or state.clock_start is None:
         return
     limits = state.limits
     instant = bool(limits.get("instant"))
     # 即办件: accepted and completed the same day, so both limits are the day of acceptance.
     promised = 0 if instant else int(limits.get("promised", limits.get("legal", 0)))
     legal = 0 if instant else int(limits.get("legal", 0))
-    common = {"start": state.accepted_on, "extensions": state.extensions, "suspensions": state.suspensions}
+    common = {"start": state.clock_start, "extensions": state.extensions, "suspensions": state.suspensions}
     state.promised = deadlines.due_date(calendar, limit=promised, **common)
     state.legal = deadlines.due_date(calendar, limit=legal, **common)
     for step in state.steps:

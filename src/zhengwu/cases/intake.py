@@ -61,7 +61,13 @@ def _steps_payload(version: ItemVersion) -> tuple[list[dict], bool]:
 
 @_updates_caller
 def accept_case(
-    *, case: Case, by, at: dt.datetime | None = None, revision: int | None = None, note: str = ""
+    *,
+    case: Case,
+    by,
+    at: dt.datetime | None = None,
+    revision: int | None = None,
+    note: str = "",
+    clock_waits_for: str = "",
 ) -> Case:
     """Accept the application (受理): the handling limits start the next working day and the first step opens.
     After the 5 working days for the decision it is recorded as deemed acceptance as of receipt (第三十二条)."""
@@ -79,9 +85,25 @@ def accept_case(
             by=by,
             at=at,
             note=_text(note, field="note", label=_("备注"), required=False),
-            data={"accepted_on": today, "steps": steps, "first_step_done": first_done},
+            data={
+                "accepted_on": today,
+                "steps": steps,
+                "first_step_done": first_done,
+                **({"clock_waits_for": clock_waits_for} if clock_waits_for else {}),
+            },
         )
         _issue_acceptance(case, deemed=False)
+    return case
+
+
+def start_clock(*, case: Case, reason: str, at: dt.datetime | None = None) -> Case:
+    """The limits of a case accepted waiting on another department's result (accept_case(clock_waits_for=…)) start
+    now, counted from today as from an acceptance (the platform records it when that result is made)."""
+    with transaction.atomic():
+        case = _locked(case)
+        _record(
+            case, "start_clock", by=None, at=at, note=reason, data={"since": _today(at), "reason": reason}
+        )
     return case
 
 
@@ -111,6 +133,26 @@ def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
     return case
 
 
+# Other domains' reasons a received case's intake decision waits (joint approval: a member that confirmed its materials
+# while the joint application is in 补正 for other members; its intake restarts with the supply, restart_intake).
+# Each takes the case and answers True or False.
+INTAKE_HOLDS: list = []
+
+
+def add_intake_hold(hold) -> None:
+    if hold not in INTAKE_HOLDS:
+        INTAKE_HOLDS.append(hold)
+
+
+def restart_intake(*, case: Case, reason: str, at: dt.datetime | None = None) -> Case:
+    """The 5 working days for the intake decision start again today (行政许可法 第三十二条, as after a supply): for a
+    case whose application was completed elsewhere (a joint application's 补正 answered for other members)."""
+    with transaction.atomic():
+        case = _locked(case)
+        _record(case, "restart_intake", by=None, at=at, note=reason, data={"received_on": _today(at)})
+    return case
+
+
 @_with_one_calendar
 def deem_accepted(*, today: dt.date | None = None) -> list[Case]:
     """行政许可法 第三十二条: accept, as of the day of receipt, every case still without an intake decision after
@@ -127,6 +169,8 @@ def deem_accepted(*, today: dt.date | None = None) -> list[Case]:
             if case.status != Status.RECEIVED or not deadlines.deemed_accepted(
                 calendar, case.intake_start, today
             ):
+                continue
+            if any(hold(case) for hold in INTAKE_HOLDS):
                 continue
             done.append(_deem(case, by=None, at=None))
     return done

@@ -52,6 +52,8 @@ from zhengwu.cases.intake import (
     deem_accepted,
     refuse_case,
     request_supplement,
+    restart_intake,
+    start_clock,
     supply_supplement,
 )
 from zhengwu.cases.legacy import (
@@ -106,6 +108,8 @@ __all__ = [
     "_steps_payload",
     "_supplement_items",
     "accept_case",
+    "restart_intake",
+    "start_clock",
     "assign_step",
     "attach_file",
     "charge_fee",

@@ -29,6 +29,10 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     # 收费: while the case is handled and once decided, before the result is delivered (领证时缴费); never before
     # acceptance (行政许可法 第五十八条), while suspended, or after delivery.
     "charge_fee": ((S.ACCEPTED, S.DECIDED), SAME),
+    # a joint member that confirmed its materials: its intake restarts when the joint 补正 is supplied
+    "restart_intake": ((S.RECEIVED,), SAME),
+    # a joint member accepted while waiting on a prerequisite member's result: its limits start with that result
+    "start_clock": ((S.ACCEPTED, S.SUSPENDED), SAME),
     "suspend": ((S.ACCEPTED,), S.SUSPENDED),
     "resume": ((S.SUSPENDED,), S.ACCEPTED),
     "request_extension": ((S.ACCEPTED,), SAME),
@@ -57,6 +61,8 @@ ACTION_LABELS = {
     "return_step": gettext_lazy("退回环节"),
     "attach": gettext_lazy("上传附件"),
     "charge_fee": gettext_lazy("登记收费"),
+    "start_clock": gettext_lazy("开始计算办理期限"),
+    "restart_intake": gettext_lazy("重新起算受理期限"),
     "suspend": gettext_lazy("中止(特别程序)"),
     "resume": gettext_lazy("恢复办理"),
     "request_extension": gettext_lazy("申请延期"),

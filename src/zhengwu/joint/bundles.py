@@ -222,10 +222,11 @@ def _merge(version: BundleVersion) -> None:
                 "result_name": current.result_name,
                 "needs": m.needs,
                 "schema": case_forms.schema_of(current),
+                # every material of the member's list, whoever issued it (a 居民身份证 issued by 公安 is still
+                # brought by the applicant; a 营业执照 a prerequisite member issues is marked as obtained from it)
                 "materials": [
                     {"position": mat.position, "name": mat.name, "required": mat.required}
                     for mat in current.materials.all()
-                    if mat.source == "applicant"
                 ],
             }
         )

@@ -223,6 +223,15 @@ def merged_form(members: list[dict]) -> list[dict]:
                 }
                 index[name] = entry
                 fields.append(entry)
+            elif prop.get("enum") and entry["schema"].get("enum"):
+                # a field several members ask with choices: only the choices every one of them accepts
+                theirs = set(prop["enum"])
+                entry["schema"] = {
+                    **entry["schema"],
+                    "enum": [c for c in entry["schema"]["enum"] if c in theirs],
+                }
+            elif prop.get("enum"):
+                entry["schema"] = {**entry["schema"], "enum": list(prop["enum"])}
             entry["required"] = entry["required"] or name in required
             entry["members"].append(m["key"])
     for entry in fields:

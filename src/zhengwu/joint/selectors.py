@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from zhengwu.catalog import rules as catalog_rules
+from zhengwu.core import clock
 from zhengwu.joint import rules
 from zhengwu.joint.models import Bundle, BundleVersion
 
@@ -124,7 +125,7 @@ def joint_summary(joint, *, user=None) -> dict:
     """A joint case as people read it (the API's JointCaseOut and the pages): the bundle as a row of departments,
     each with its state and due dates, the joint due date and the joint warning level (the worst member's)."""
     from zhengwu.cases.models import CLOSED_STATUSES
-    from zhengwu.core import access, clock
+    from zhengwu.core import access
     from zhengwu.core.masking import mask_name
     from zhengwu.joint import meetings, services, supervision
     from zhengwu.joint.models import Forwarding
@@ -160,6 +161,14 @@ def joint_summary(joint, *, user=None) -> dict:
                 "decision_label": str(case.get_decision_display()) if case.decision else "",
                 "legal_due": _iso(case.legal_due),
                 "promised_due": _iso(case.promised_due),
+                # counted over a year whose holiday arrangement is not published yet (core.calendar): 暂定
+                "due_provisional": bool(case.due_provisional),
+                # accepted, its limits counted from a prerequisite member's result not made yet (services.start_clocks)
+                "clock_waits_for": (
+                    "、".join(r["item"] for r in services.prerequisite_results(m) if not r["ready"])
+                    if case.accepted_on and not case.legal_due and case.status in ("accepted", "suspended")
+                    else ""
+                ),
                 "answer": m.answer,
                 "answer_label": str(m.get_answer_display()),
                 "missing": m.missing,
@@ -179,6 +188,12 @@ def joint_summary(joint, *, user=None) -> dict:
     level = max((r["level"] for r in rows), key=supervision.ORDER.get, default=levels.NORMAL)
     staff = user is not None and access.staff_of(user) is not None
     notices = list(joint.notices.all())
+    supplies = list(joint.events.filter(action="supply").order_by("at").values_list("at", flat=True))
+    supplied = {  # a combined notice is answered by the applicant's first supply after it
+        n.pk: next((at for at in supplies if at >= n.issued_at), None)
+        for n in notices
+        if n.kind == "combined"
+    }
     refusals = [
         {
             **n.essentials["refused"],
@@ -211,6 +226,7 @@ def joint_summary(joint, *, user=None) -> dict:
         "legal_due": _iso(joint.legal_due),
         "promised_due": _iso(joint.promised_due),
         "due": _iso(joint.legal_due),
+        "due_provisional": any(r["due_provisional"] for r in rows),
         "level": level,
         "level_label": levels.LABELS[level],
         "late": level == levels.RED and joint.is_open,
@@ -244,6 +260,7 @@ def joint_summary(joint, *, user=None) -> dict:
                 "document_number": n.document_number,
                 "issued_at": _iso(n.issued_at),
                 "essentials": n.essentials,
+                "answered_at": clock.local_date(supplied[n.pk]).isoformat() if supplied.get(n.pk) else None,
             }
             for n in notices
         ],
@@ -333,7 +350,6 @@ def dashboard_figures(user) -> dict:
     """The supervision dashboard's joint panel: open 联办件 the user may see, their member cases still open, and the
     联办件 late because one member is past its legal due date (late as soon as one member is)."""
     from zhengwu.cases.models import OPEN_STATUSES
-    from zhengwu.core import clock
     from zhengwu.joint import services
     from zhengwu.joint.models import OPEN_PHASES, JointMember
 

@@ -232,9 +232,11 @@ def apply(
     channel: str = Channel.ONLINE,
     window: Window | None = None,
     agent: dict | None = None,
+    delivery: dict | None = None,
 ) -> JointCase:
     """统一登记: one application for the bundle in force → the joint case and a member case per member item (each
-    received through cases.services.submit_case, under its own item's rules)."""
+    received through cases.services.submit_case, under its own item's rules). `delivery` (the hall's 结果送达方式:
+    method, address, reason) is recorded on every member case, each department sending its own result."""
     version = bundles.published(bundle.code)
     forms = member_forms(version, form)
     if channel not in (Channel.ONLINE, Channel.COUNTER):
@@ -278,6 +280,17 @@ def apply(
                 joint=joint, case=case, position=m.position, stage=m.stage, needs=m.needs
             )
             case.__dict__.pop("_zw_no_joint", None)  # a member now (member_of)
+        if delivery is not None:
+            from zhengwu.hall import delivery as hall_delivery
+
+            for case in cases:
+                try:
+                    hall_delivery.choose(case=case, **delivery, by=by)
+                except ValidationFailed as err:
+                    raise ValidationFailed(
+                        _("「%(i)s」:%(m)s") % {"i": case.version.name, "m": err.message},
+                        field=f"delivery.{err.field}" if err.field else "delivery",
+                    ) from None
         _event(joint, "apply", by=by, data={"channel": channel, "members": len(members)})
         _message(
             joint,
@@ -751,8 +764,9 @@ def _after_answers(joint: JointCase, by, meeting=None) -> None:
 def _combined_notice(
     joint: JointCase, members: list[JointMember], missing: list[JointMember], by, meeting=None
 ) -> None:
-    """联合一次性告知: one notice listing every member's missing materials; every member case goes to 补正 (so the
-    supply restarts every member's intake, 行政许可法 第三十二条)."""
+    """联合一次性告知: one notice listing every member's missing materials; the member cases that asked go to 补正
+    (行政许可法 第三十二条第一款第(四)项) and the supply restarts their intake; the members that confirmed their
+    materials complete are not asked for anything and wait for the joint acceptance."""
     listing = [
         {
             "position": m.position,
@@ -779,17 +793,11 @@ def _combined_notice(
         round=joint.notices.filter(kind="combined").count() + 1,
         **held,
     )
-    for m in members:
-        items = m.missing or [
-            {
-                "name": _("联合一次性告知书所列其他部门材料"),
-                "problem": _("见联合一次性告知书 %(d)s") % {"d": notice.document_number},
-            }
-        ]
+    for m in missing:  # only the members that asked: the others confirmed their materials complete
         case_services.request_supplement(
             case=m.case,
             by=None,
-            items=items,
+            items=m.missing,
             reason=_("联合一次性告知 %(d)s") % {"d": notice.document_number}
             if m.case.supplements.exists()
             else "",
@@ -820,11 +828,16 @@ def _combined_notice(
 
 
 def _accept_all(joint: JointCase, members: list[JointMember], by) -> None:
-    """联合受理: every member case accepted the same day; each one's own legal and promised limits start."""
+    """联合受理: every member case accepted the same day; each one's own legal and promised limits start — except a
+    member waiting on a prerequisite member's result, whose limits start when that result is made (start_clocks)."""
     for m in members:
         if m.case.status == Status.RECEIVED:
+            waits = [r["item"] for r in prerequisite_results(m) if not r["ready"]]
             case_services.accept_case(
-                case=m.case, by=None, note=_("联合受理(联办件 %(n)s)") % {"n": joint.number}
+                case=m.case,
+                by=None,
+                note=_("联合受理(联办件 %(n)s)") % {"n": joint.number},
+                clock_waits_for="、".join(waits),
             )
     joint.phase, joint.accepted_on = Phase.HANDLING, clock.today()
     joint.save(update_fields=["phase", "accepted_on"])
@@ -882,6 +895,13 @@ def supply(*, joint: JointCase, by, paper: list[int] | tuple = (), revision: int
                 case_services.supply_supplement(
                     case=m.case, by=None, paper=paper_by_member.get(m.position, [])
                 )
+            elif m.case.status == Status.RECEIVED and m.answer == JointMember.Answer.CONFIRMED:
+                # it waited for the others' 补正 (intake_held): its 5 working days start again with the supply
+                case_services.restart_intake(
+                    case=m.case,
+                    reason=_("联办件 %(n)s 的联合一次性告知已补正,受理期限重新起算(行政许可法第三十二条)")
+                    % {"n": joint.number},
+                )
             if m.answer == JointMember.Answer.MISSING:
                 m.answer, m.answered_at = JointMember.Answer.PENDING, None
                 m.save(update_fields=["answer", "answered_at"])
@@ -936,6 +956,40 @@ def prerequisite_results(member: JointMember) -> list[dict]:
     return out
 
 
+# 行政许可法 第二十六条第二款 (统一办理、联合办理) and the seeds' 并联审批 rule "同一阶段纳入并联审批的审批文件,也是其他
+# 部门的前置审批依据,由审批部门根据并联审批的进度,通过网络平台获取": a member that needs another member's result
+# counts its own limits from the day that result is made (as rules.finish_days plans the bundle's joint limit).
+CLOCK_RULE = "《中华人民共和国行政许可法》第二十六条第二款;并联审批前置审批结果由审批部门通过网络平台获取"
+
+
+def start_clocks(case: Case) -> None:
+    """After `case` (a member) granted: every member needing it whose prerequisites are now all granted, accepted and
+    waiting, starts its clock today."""
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    if member is None:
+        return
+    for other in member.joint.members.select_related("case__version").order_by("stage", "position"):
+        if member.position not in other.needs:
+            continue
+        waiting = other.case
+        if waiting.accepted_on is None or waiting.legal_due is not None:
+            continue
+        if waiting.status not in (Status.ACCEPTED, Status.SUSPENDED):
+            continue
+        results = prerequisite_results(other)
+        if not all(r["ready"] for r in results):
+            continue
+        case_services.start_clock(
+            case=waiting,
+            reason=_("已取得%(r)s,自此计算办理期限(%(rule)s)")
+            % {
+                "r": "、".join(f"「{r['item']}」的{r['result_name']}" for r in results),
+                "rule": CLOCK_RULE,
+            },
+        )
+    refresh(member.joint)
+
+
 def results_taken_by_others(case: Case) -> list[dict]:
     """The materials of the members needing this member's result that are obtained from it, not uploaded (e.g. the
     营业执照 of 食品经营许可 from 企业登记): [{case, position, name}] — for the licence library to fill once the
@@ -955,6 +1009,42 @@ def results_taken_by_others(case: Case) -> list[dict]:
             if other is not None and member.position in other.needs:
                 out.append({"case": other.case, "position": use["position"], "name": entry["name"]})
     return out
+
+
+def intake_held(case: Case) -> bool:
+    """cases.intake hold: a member that confirmed its materials waits for the joint 联合受理 while the joint
+    application is in 补正 for other members (not deemed accepted on its own meanwhile)."""
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    return (
+        member is not None
+        and member.joint.phase == Phase.SUPPLEMENT
+        and member.answer == JointMember.Answer.CONFIRMED
+    )
+
+
+def is_member(case: Case) -> bool:
+    """cases.handling: a member case's materials are all collected online, through the merged list."""
+    return JointMember.objects.filter(case_id=case.pk).exists()
+
+
+def obtained_materials(case: Case) -> list[int]:
+    """cases.handling material source: the positions of this member's materials obtained from a prerequisite
+    member's result once that member granted it (no upload; the seeds: "由审批部门……通过网络平台获取")."""
+    member = JointMember.objects.filter(case_id=case.pk).select_related("joint__version").first()
+    if member is None or not member.needs:
+        return []
+    granted = {
+        m.position
+        for m in member.joint.members.select_related("case")
+        if m.position in member.needs and m.case.decision == Decision.GRANT
+    }
+    return [
+        use["position"]
+        for entry in member.joint.version.merged_materials
+        if entry.get("from_member") in granted
+        for use in entry["members"]
+        if use["key"] == member.position
+    ]
 
 
 def decision_check(case: Case):
@@ -993,6 +1083,17 @@ def refresh(joint: JointCase) -> JointCase:
     cases = [m.case for m in joint.members.select_related("case")]
     legal = [c.legal_due for c in cases if c.legal_due]
     promised = [c.promised_due for c in cases if c.promised_due]
+    waiting = any(
+        c.accepted_on and not c.legal_due and c.status in (Status.ACCEPTED, Status.SUSPENDED) for c in cases
+    )
+    if (
+        waiting and joint.accepted_on
+    ):  # a member's clock waits on a prerequisite: the bundle's plan, at the latest
+        from zhengwu.cases import deadlines
+        from zhengwu.core.calendar import current_calendar
+
+        for dues, limit in ((legal, joint.version.legal_limit), (promised, joint.version.promised_limit)):
+            dues.append(deadlines.due_date(current_calendar(), start=joint.accepted_on, limit=limit).due)
     joint.legal_due = max(legal) if legal else None
     joint.promised_due = max(promised) if promised else None
     fields = ["legal_due", "promised_due"]

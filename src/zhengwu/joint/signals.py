@@ -37,3 +37,13 @@ def member_refused(sender, case: Case, by=None, reason: str = "", legal_basis: s
     from zhengwu.joint import endings
 
     endings.after_refusal(case, by, reason, legal_basis)
+
+
+@receiver(case_decided, dispatch_uid="zhengwu.joint.member_granted")
+def member_granted(sender, case: Case, grant: bool, by=None, **kwargs) -> None:
+    """A member's 准予 starts the clocks of the members that waited on its result."""
+    if not grant:
+        return
+    from zhengwu.joint import services
+
+    services.start_clocks(case)

@@ -16,6 +16,7 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock
 from zhengwu.core.documents import render_pdf
 from zhengwu.core.errors import DomainError, NotFound
+from zhengwu.hall.forms import DeliveryForm
 from zhengwu.joint import bundles, endings, selectors, services
 from zhengwu.joint.models import Phase
 
@@ -91,10 +92,24 @@ def apply(request, code: str):
     version = bundles.published(code)
     form = MergedForm(request.POST or None, version=version)
     error = None
-    if request.method == "POST" and form.is_valid():
+    # 结果送达方式: the hall's choice as on a single item's form (offered by the lead's member item), recorded on
+    # every member case
+    lead = (
+        version.members.select_related("item__current_version")
+        .filter(item__organisation_id=version.bundle.lead_organisation_id)
+        .order_by("stage", "position")
+        .first()
+        or version.members.select_related("item__current_version").order_by("stage", "position").first()
+    )
+    delivery = DeliveryForm(request.POST or None, version=lead.item.current_version)
+    if request.method == "POST" and form.is_valid() and delivery.check(id_number=request.applicant.id_number):
         try:
             joint = services.apply(
-                bundle=version.bundle, applicant=request.applicant, by=request.user, form=form.form_data()
+                bundle=version.bundle,
+                applicant=request.applicant,
+                by=request.user,
+                form=form.form_data(),
+                delivery=delivery.choice() if delivery.chosen else None,
             )
         except DomainError as err:
             if (err.field or "").startswith("form."):
@@ -111,8 +126,8 @@ def apply(request, code: str):
     return render(
         request,
         "joint/portal/apply.html",
-        {**context, "form": form, "error": error},
-        status=422 if (form.errors or error) else 200,
+        {**context, "form": form, "error": error, "delivery": delivery},
+        status=422 if (form.errors or error or (request.method == "POST" and delivery.errors)) else 200,
     )
 
 
