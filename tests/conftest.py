@@ -103,3 +103,19 @@ def set_append_only(connection, *, enabled: bool) -> None:
 
 def pytest_configure(config):
     _install_flush_past_append_only_triggers()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """`ZHENGWU_TEST_CPU=file`: each test's CPU time (this process's, setup to teardown, so a module or package
+    fixture counts on the test that set it up) appended to the file — what the suite spends its CPU on, which a busy
+    machine does not distort the way it does wall-clock durations. `python scripts/test_cpu.py file` sums it."""
+    import os
+    import time
+
+    out = os.environ.get("ZHENGWU_TEST_CPU")
+    started = time.process_time() if out else 0.0
+    yield
+    if out:
+        with open(out, "a", encoding="utf-8") as f:
+            f.write(f"{time.process_time() - started:.4f}\t{item.nodeid}\n")
