@@ -86,7 +86,7 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
     page.get_by_label("联系电话").fill("13979733333")
     page.get_by_label("经营场所面积(平方米)").fill("120")
     page.get_by_label("场所类别").select_option("餐饮场所(饭馆、咖啡馆、酒吧、茶座)")
-    page.get_by_role("radiogroup", name="是否使用集中空调通风系统").get_by_label("否").check()
+    page.get_by_label("是否使用集中空调通风系统").uncheck()  # 否: the box left unticked
     page.get_by_role("radiogroup", name="结果送达方式").get_by_label("窗口领取").check()
     page.get_by_label("从业人员人数").fill("8")
     page.get_by_label("拟开业日期").fill("2027-01-15")

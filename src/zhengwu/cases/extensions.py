@@ -12,6 +12,9 @@
 - `dispatch_states`: callables `(case) -> dict | None`: where the result sent by post or carried home stands
   (state: posted | delivered | returned, label, carrier, tracking_number, at), so what the applicant does next
   follows the way the result reaches them.
+- `delivery_choosers`: callables `(case, method, address, reason, by) -> case`: records the applicant's choice of how
+  the result reaches them (结果送达方式, the hall's), checked and audited there; a domain that makes cases for an
+  applicant (a 一件事's member cases) records the choice through `choose_delivery` without importing the hall.
 - `timeline_sources`: callables `(case, public) -> list[dict]`: rows added to the case's 办理经过 (at, action,
   label, status, organisation, and note for staff), e.g. the result posted with its tracking number.
 """
@@ -24,6 +27,14 @@ workbench_panels: list[Callable] = []
 fee_states: list[Callable] = []
 dispatch_states: list[Callable] = []
 timeline_sources: list[Callable] = []
+delivery_choosers: list[Callable] = []
+
+
+def choose_delivery(case, *, method: str, address: str = "", reason: str = "", by):
+    """The applicant's 结果送达方式 for `case`, recorded by whichever domain keeps it (the hall)."""
+    for chooser in delivery_choosers:
+        return chooser(case=case, method=method, address=address, reason=reason, by=by)
+    raise LookupError("no domain records the result's delivery (zhengwu.hall is not installed)")
 
 
 def dispatch_state(case) -> dict | None:

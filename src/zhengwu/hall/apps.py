@@ -8,7 +8,7 @@ class HallConfig(AppConfig):
 
     def ready(self):
         from zhengwu.cases import extensions
-        from zhengwu.hall import case_panels, measures, selectors
+        from zhengwu.hall import case_panels, delivery, measures, selectors
         from zhengwu.hall import indicators as hall_indicators
         from zhengwu.supervision import bulletin, hall_screen, indicators
 
@@ -16,6 +16,7 @@ class HallConfig(AppConfig):
             (extensions.portal_panels, case_panels.portal_panel),
             (extensions.dispatch_states, case_panels.dispatch_state),
             (extensions.timeline_sources, case_panels.timeline),
+            (extensions.delivery_choosers, delivery.choose),
         ):
             if hook not in hooks:
                 hooks.append(hook)

@@ -22,7 +22,7 @@ from zhengwu.joint import bundles, endings, services
 from zhengwu.joint.models import Bundle, JointCase
 
 REGION = "360681"
-DEMO_LABEL = "demo"
+DEMO_LABEL = "zhengwu demo"  # read as 演示数据 (core.actors)
 
 
 def _item(org: str, name: str, sub: str = "") -> ServiceItem:

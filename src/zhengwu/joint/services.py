@@ -281,11 +281,11 @@ def apply(
             )
             case.__dict__.pop("_zw_no_joint", None)  # a member now (member_of)
         if delivery is not None:
-            from zhengwu.hall import delivery as hall_delivery
+            from zhengwu.cases import extensions
 
             for case in cases:
                 try:
-                    hall_delivery.choose(case=case, **delivery, by=by)
+                    extensions.choose_delivery(case, **delivery, by=by)
                 except ValidationFailed as err:
                     raise ValidationFailed(
                         _("「%(i)s」:%(m)s") % {"i": case.version.name, "m": err.message},
