@@ -1022,6 +1022,21 @@ def intake_held(case: Case) -> bool:
     )
 
 
+def intake_owner(case: Case) -> str | None:
+    """cases.extensions intake owner: while its joint case is at intake, a member case is accepted (联办通知,
+    联合受理), told to supply (联合一次性告知), registered supplied and refused only through the joint actions —
+    never on its own case page (行政许可法 第二十六条、第三十二条)."""
+    if case.status not in (Status.RECEIVED, Status.SUPPLEMENT_REQUESTED):
+        return None
+    member = member_of(case)
+    if member is None or member.joint.phase not in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT):
+        return None
+    return _(
+        "本办件是联办件 %(n)s 的成员办件,受理、补正和不予受理须在联办件页面办理"
+        "(主办窗口发联办通知,各成员部门确认材料齐全或提出补正,或不予受理)"
+    ) % {"n": member.joint.number}
+
+
 def is_member(case: Case) -> bool:
     """cases.handling: a member case's materials are all collected online, through the merged list."""
     return JointMember.objects.filter(case_id=case.pk).exists()
