@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.joint.conftest import upload_all
 from tests.joint.test_endings import messages_of
 from tests.joint.test_joint_cases import members
 from zhengwu.cases import services as case_services
@@ -21,6 +22,7 @@ def notified(restaurant, county, company):
     joint = services.apply(
         bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
     )
+    upload_all(joint, company.user)
     services.lead_accept(joint=joint, by=county.lead_clerk)
     joint.refresh_from_db()
     return joint
