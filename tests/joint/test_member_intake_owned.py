@@ -92,6 +92,9 @@ def test_no_one_accepts_a_member_case_on_its_own_page(supplied, county, general_
     # the workbench's 待受理 list marks the member and links the joint page
     home = client.get("/workbench/").content.decode()
     assert f"联办件 {joint.number} 成员" in home
+    queue = client.get("/workbench/cases/?queue=to_accept").content.decode()
+    assert m[3].case.number in queue and f"联办件 {joint.number} 成员" in queue
+    assert f'href="/workbench/joint/{joint.number}/"' in queue
 
 
 def test_the_joint_actions_still_accept_and_refuse_the_member(supplied, county):
