@@ -5,6 +5,7 @@ import json
 from django.contrib.auth import get_user_model
 
 from tests.factories import PDF_BYTES
+from tests.joint.conftest import upload_all
 from zhengwu.joint.models import JointCase
 
 
@@ -30,6 +31,7 @@ def test_apply_and_act_through_the_api(restaurant, county, company, client):
     assert answer.status_code == 201, answer.content
     number = answer.json()["number"]
     joint = JointCase.objects.get(number=number)
+    upload_all(joint, company.user)
     assert {m.case.requested_delivery for m in joint.members.select_related("case")} == {"electronic"}
     detail = client.get(f"/api/cases/{number}").json()
     assert detail["kind"] == "joint" and detail["bundle_name"] == "开办餐饮店"

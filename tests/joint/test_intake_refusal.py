@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.joint.conftest import upload_all
 from tests.joint.test_endings import messages_of
 from tests.joint.test_joint_cases import members
 from zhengwu.cases import services as case_services
@@ -21,6 +22,7 @@ def notified(restaurant, county, company):
     joint = services.apply(
         bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
     )
+    upload_all(joint, company.user)
     services.lead_accept(joint=joint, by=county.lead_clerk)
     joint.refresh_from_db()
     return joint
@@ -101,9 +103,15 @@ def test_a_refused_member_is_left_out_of_the_combined_notice_and_the_supply(noti
         items=[{"name": "从业人员健康证明", "problem": "未提交"}],
     )
     services.confirm(joint=joint, position=3, by=county.urban_clerk)
-    # 卫健委 refuses on its own member case page: same consequences
-    case_services.refuse_case(
-        case=members(joint)[4].case,
+    # 卫健委 may not refuse on its own member case page: its intake is the joint page's
+    with pytest.raises(Conflict) as own_page:
+        case_services.refuse_case(
+            case=members(joint)[4].case, by=county.health_clerk, reason="x", legal_basis="第三十二条"
+        )
+    assert joint.number in own_page.value.message
+    endings.refuse_member(
+        joint=joint,
+        position=4,
         by=county.health_clerk,
         reason="不属于本机关职权范围",
         legal_basis="第三十二条",

@@ -225,9 +225,10 @@ def test_applying_at_the_window(restaurant, county, company):
     assert bad.value.field == "form.nope"
 
 
-def test_a_member_may_not_grant_while_a_required_material_is_missing(restaurant, county, company):
-    """000085 in the walk-through: 企业登记 granted with its 居民身份证 never provided. Now the grant is refused, naming
-    the material; once supplied it goes through (营业执照 of the stage-2 members comes from 企业登记, no upload)."""
+def test_a_member_may_not_confirm_while_a_required_material_is_missing(restaurant, county, company):
+    """000085 in the walk-through: 企业登记 confirmed (then granted) with its 居民身份证 never provided. Now the
+    confirmation of the 联办通知 is refused, naming the material (行政许可法 第三十二条); the 营业执照 of the stage-2
+    members comes from 企业登记's result, so it is not asked for; once uploaded the member confirms."""
     joint = services.apply(
         bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"}
     )
@@ -235,21 +236,17 @@ def test_a_member_may_not_grant_while_a_required_material_is_missing(restaurant,
     for name in ("企业设立登记申请书", "住所(经营场所)使用证明"):
         services.upload_material(joint=joint, by=company.user, position=names[name], upload=pdf())
     services.lead_accept(joint=joint, by=county.lead_clerk)
-    for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk)):
-        services.confirm(joint=joint, position=position, by=who)
-    services.confirm(joint=joint, position=4, by=county.health_clerk)
-    m = members(joint)
-    market = {
-        "approver": county.market_approver,
-        "department_head": county.market_head,
-        "window_clerk": county.lead_clerk,
-    }
-    with pytest.raises(Conflict) as refused:
-        handle(m[1].case, market)
-    assert refused.value.code == "decision.materials_missing"
-    assert "法定代表人居民身份证" in refused.value.message and "补正" in refused.value.message
-    m[1].case.refresh_from_db()
-    assert m[1].case.decision == ""
+    with pytest.raises(ValidationFailed) as refused:
+        services.confirm(joint=joint, position=1, by=county.lead_clerk)
+    assert refused.value.code == "joint.materials_missing"
+    assert "法定代表人居民身份证" in refused.value.message and "第三十二条" in refused.value.message
+    assert "营业执照" not in refused.value.message and "住所" not in refused.value.message
+    assert members(joint)[1].answer == ""
+    services.upload_material(
+        joint=joint, by=company.user, position=names["法定代表人居民身份证"], upload=pdf()
+    )
+    services.confirm(joint=joint, position=1, by=county.lead_clerk)
+    assert members(joint)[1].answer == "confirmed"
 
 
 def test_a_member_that_confirmed_waits_for_the_supply_without_being_deemed_accepted(applied, county, company):

@@ -3,6 +3,7 @@ the member windows answer on the workbench; one combined notice on the applicant
 
 from django.contrib.auth import get_user_model
 
+from tests.joint.conftest import upload_all
 from zhengwu.joint.models import JointCase, Phase
 
 
@@ -17,6 +18,7 @@ def test_apply_answer_and_follow_on_the_pages(restaurant, county, company, clien
     assert "申请事项说明" in page and "各部门共用,填写一次" in page
     answer = client.post(f"/bundles/{code}/apply/", {"form.subject": "开办好味道餐馆"})
     joint = JointCase.objects.get()
+    upload_all(joint, company.user)
     assert answer.status_code == 302 and answer["Location"] == f"/bundles/cases/{joint.number}/"
     page = client.get(answer["Location"]).content.decode()
     for text in (
@@ -111,6 +113,7 @@ def test_actions_say_what_was_done_and_member_cases_link_their_joint_case(
 
     services.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"})
     joint = JointCase.objects.get()
+    upload_all(joint, company.user)
     client.force_login(user("lead_clerk"))
     page = client.post(f"/workbench/joint/{joint.number}/notify/", follow=True).content.decode()
     assert f"已受理联办件 {joint.number},并向各成员窗口发送联办通知。" in page and "已办理。" not in page

@@ -15,11 +15,17 @@
 - `delivery_choosers`: callables `(case, method, address, reason, by) -> case`: records the applicant's choice of how
   the result reaches them (结果送达方式, the hall's), checked and audited there; a domain that makes cases for an
   applicant (a 一件事's member cases) records the choice through `choose_delivery` without importing the hall.
+- `intake_owners`: callables `(case) -> str | None`: a message when another flow owns the case's intake (a member case
+  of a 联办件 is accepted, told to supply, refused and registered supplied only through the joint actions, 行政许可法
+  第二十六条、第三十二条); the single-case accept/supplement/refuse/supply rules then refuse (and the buttons hide).
+  That flow acts on the case inside `acting_for_intake_owner()`.
 - `timeline_sources`: callables `(case, public) -> list[dict]`: rows added to the case's 办理经过 (at, action,
   label, status, organisation, and note for staff), e.g. the result posted with its tracking number.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 delivery_gates: list[Callable] = []
 portal_panels: list[Callable] = []
@@ -28,6 +34,30 @@ fee_states: list[Callable] = []
 dispatch_states: list[Callable] = []
 timeline_sources: list[Callable] = []
 delivery_choosers: list[Callable] = []
+intake_owners: list[Callable] = []
+
+_OWNER_ACTING: ContextVar[bool] = ContextVar("zhengwu_intake_owner_acting", default=False)
+
+
+@contextmanager
+def acting_for_intake_owner():
+    """The flow that owns a case's intake (the joint actions) takes the single-case intake action itself."""
+    token = _OWNER_ACTING.set(True)
+    try:
+        yield
+    finally:
+        _OWNER_ACTING.reset(token)
+
+
+def intake_owner(case) -> str | None:
+    """Why the case's intake is another flow's (a message naming it), or None."""
+    if _OWNER_ACTING.get():
+        return None
+    for owner in intake_owners:
+        found = owner(case)
+        if found:
+            return found
+    return None
 
 
 def choose_delivery(case, *, method: str, address: str = "", reason: str = "", by):

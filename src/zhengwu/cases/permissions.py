@@ -28,7 +28,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from zhengwu.cases import handling, workflow
+from zhengwu.cases import extensions, handling, workflow
 from zhengwu.cases.models import Case, CaseStep, ExtensionRequest
 from zhengwu.cases.records import HANDLER_ROLES, HEAD_ROLES, INTAKE_ROLES
 from zhengwu.core import access, clock
@@ -104,6 +104,19 @@ def _no_open_step() -> DomainError:
 
 def _intake(what: str) -> Callable:
     return lambda user, c: _roles(user, INTAKE_ROLES, what)
+
+
+def _owned_intake(what: str) -> Callable:
+    """Intake on the case's own page — unless another flow owns it (extensions.intake_owners: a member case of a
+    联办件 is accepted, told to supply and refused only through the joint actions, 行政许可法 第二十六条)."""
+
+    def rule(user, c: _Case) -> DomainError | None:
+        refusal = _roles(user, INTAKE_ROLES, what)
+        if refusal is None and user is not None and (owner := extensions.intake_owner(c.case)):
+            return Conflict(owner, code="intake.joint", field="status")
+        return refusal
+
+    return rule
 
 
 def _handlers(what: str) -> Callable:
@@ -258,10 +271,10 @@ def _charge_fee(user, c: _Case) -> DomainError | None:
 
 
 RULES: dict[str, Callable[..., DomainError | None]] = {
-    "accept": _intake(_("受理")),
-    "supplement": _intake(_("一次性告知补正")),
-    "refuse": _intake(_("不予受理")),
-    "supply": _intake(_("登记补齐材料")),
+    "accept": _owned_intake(_("受理")),
+    "supplement": _owned_intake(_("一次性告知补正")),
+    "refuse": _owned_intake(_("不予受理")),
+    "supply": _owned_intake(_("登记补齐材料")),
     "upload": _intake(_("上传材料")),
     "instant": _instant,
     "claim": _claim,

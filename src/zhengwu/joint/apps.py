@@ -7,7 +7,7 @@ class JointConfig(AppConfig):
     verbose_name = "并联审批"
 
     def ready(self):
-        from zhengwu.cases import handling, intake, library, notify
+        from zhengwu.cases import extensions, handling, intake, library, notify
         from zhengwu.joint import indicators, services, signals, supervision  # noqa: F401 — receiver and rules register on import
 
         notify.hold_messages(services.is_held)
@@ -15,6 +15,10 @@ class JointConfig(AppConfig):
         handling.add_material_source(services.obtained_materials)
         handling.add_all_materials_online(services.is_member)
         intake.add_intake_hold(services.intake_held)
+        extensions.intake_owners.append(services.intake_owner)
+        from zhengwu.joint import panels
+
+        extensions.workbench_panels.append(panels.workbench_panel)
         indicators.register()
         from zhengwu.joint import selectors
         from zhengwu.supervision import hall_screen

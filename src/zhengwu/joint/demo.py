@@ -139,6 +139,33 @@ def _members(joint: JointCase) -> dict:
     return {m.position: m for m in joint.members.select_related("case__version")}
 
 
+def _blank_pdf() -> bytes:
+    import io
+
+    import pypdf
+
+    writer, out = pypdf.PdfWriter(), io.BytesIO()
+    writer.add_blank_page(595, 842)
+    writer.write(out)
+    return out.getvalue()
+
+
+def _upload_all(joint: JointCase) -> None:
+    """An online applicant uploads the merged list (those taken from a prerequisite's result excepted), so the members
+    can confirm their materials complete (行政许可法 第三十二条)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = _blank_pdf()
+    for entry in joint.version.merged_materials:
+        if not entry.get("from_member"):
+            services.upload_material(
+                joint=joint,
+                by=None,
+                position=entry["position"],
+                upload=SimpleUploadedFile(f"{entry['name'][:40]}.pdf", data),
+            )
+
+
 def _confirm_all(joint: JointCase) -> None:
     for position in sorted(_members(joint)):
         joint.refresh_from_db()
@@ -227,6 +254,7 @@ def load_demo() -> str:
                 form=_restaurant_form("开办铜城快餐", "0701-3378902"),
                 channel="online",
             )
+            _upload_all(waiting)
             services.lead_accept(joint=waiting, by=None)
             services.confirm(joint=waiting, position=1, by=None)
             services.confirm(joint=waiting, position=2, by=None)
@@ -266,6 +294,7 @@ def load_demo() -> str:
                 form=_restaurant_form("开办鸿远茶餐厅", "0701-3312876"),
                 channel="online",
             )
+            _upload_all(denied)
             services.lead_accept(joint=denied, by=None)
             _confirm_all(denied)
         with clock.frozen(_at(days, 6, 10)):

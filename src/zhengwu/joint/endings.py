@@ -33,6 +33,7 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhengwu.cases import extensions as case_extensions
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import CLOSED_STATUSES, Case, Status
 from zhengwu.core import clock, inputs
@@ -244,14 +245,14 @@ def refuse_member(
     if joint.phase not in INTAKE_PHASES:
         raise Conflict(_("联办件已联合受理或已结束,成员部门不能再不予受理"), field="phase")
     member = services._member(joint, position)
-    with transaction.atomic():
+    with transaction.atomic(), case_extensions.acting_for_intake_owner():
         case_services.refuse_case(case=member.case, by=by, reason=reason, legal_basis=legal_basis)
     joint.refresh_from_db()
     return joint
 
 
 def after_refusal(case: Case, by, reason: str, legal_basis: str) -> None:
-    """A member case was not accepted (by `refuse_member` or on its own case page): the members that need its result
+    """A member case was not accepted (by `refuse_member`; its own case page refuses it: services.intake_owner): the members that need its result
     are not accepted either, every member department is told by one notice and the applicant by one message; the joint
     application is not accepted when nothing is left, or goes on with the others."""
     if _CASCADING.get():

@@ -170,7 +170,10 @@ def joint_summary(joint, *, user=None) -> dict:
                     else ""
                 ),
                 "answer": m.answer,
-                "answer_label": str(m.get_answer_display()),
+                # a member that ended (不予受理, 撤回, 终止) unanswered shows how it ended, not 待确认
+                "answer_label": str(case.get_status_display())
+                if not m.answer and (case.status in CLOSED_STATUSES or not joint.is_open)
+                else str(m.get_answer_display()),
                 "missing": m.missing,
                 "needs": [names[n] for n in m.needs if n in names],
                 "results": [
@@ -180,6 +183,8 @@ def joint_summary(joint, *, user=None) -> dict:
                         if k != "notice_token"
                     }
                     for r in services.prerequisite_results(m)
+                    # an ended member waits for nothing: only the results it did take are shown
+                    if r["ready"] or (case.status not in CLOSED_STATUSES and joint.is_open)
                 ],
                 "level": level,
                 "level_label": levels.LABELS[level],

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from zhengwu.cases import handling
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import (
     CLOSED_STATUSES,
@@ -646,11 +647,49 @@ def confirm(*, joint: JointCase, position: int, by, revision: int | None = None)
         member = _member(joint, position)
         _require_member_staff(by, member)
         _answerable(joint, member)
+        _require_complete(joint, member)
         member.answer, member.answered_at, member.missing = JointMember.Answer.CONFIRMED, clock.now(), []
         member.save(update_fields=["answer", "answered_at", "missing"])
         _event(joint, "confirm", by=by, organisation=member.case.organisation, data={"position": position})
         _after_answers(joint, by)
     return joint
+
+
+def _require_complete(joint: JointCase, member: JointMember) -> None:
+    """行政许可法 第三十二条第一款第(四)项: materials complete only when every required material of the member the
+    applicant is asked for is uploaded, received on paper or taken from the licence library — those taken from a
+    prerequisite member's result (or got by the department itself) are not the applicant's to give."""
+    asked = {
+        u["position"]
+        for e in joint.version.merged_materials
+        for u in e["members"]
+        if u["key"] == member.position
+    }
+    from_results = {
+        u["position"]
+        for e in joint.version.merged_materials
+        if e.get("from_member")
+        for u in e["members"]
+        if u["key"] == member.position
+    }
+    missing = [
+        m
+        for m in handling.missing_required_materials(member.case)
+        if m["position"] in asked and m["position"] not in from_results
+    ]
+    if missing:
+        raise ValidationFailed(
+            _(
+                "「%(item)s」的必需材料尚未提交:%(m)s。材料不齐全不能确认,请提出补正"
+                "(行政许可法第三十二条第一款第(四)项)"
+            )
+            % {
+                "item": member.case.version.name,
+                "m": "、".join(f"{m['position']}. {m['name']}" for m in missing),
+            },
+            code="joint.materials_missing",
+            field="answer",
+        )
 
 
 def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
@@ -1020,6 +1059,21 @@ def intake_held(case: Case) -> bool:
         and member.joint.phase == Phase.SUPPLEMENT
         and member.answer == JointMember.Answer.CONFIRMED
     )
+
+
+def intake_owner(case: Case) -> str | None:
+    """cases.extensions intake owner: while its joint case is at intake, a member case is accepted (联办通知,
+    联合受理), told to supply (联合一次性告知), registered supplied and refused only through the joint actions —
+    never on its own case page (行政许可法 第二十六条、第三十二条)."""
+    if case.status not in (Status.RECEIVED, Status.SUPPLEMENT_REQUESTED):
+        return None
+    member = member_of(case)
+    if member is None or member.joint.phase not in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT):
+        return None
+    return _(
+        "本办件是联办件 %(n)s 的成员办件,受理、补正和不予受理须在联办件页面办理"
+        "(主办窗口发联办通知,各成员部门确认材料齐全或提出补正,或不予受理)"
+    ) % {"n": member.joint.number}
 
 
 def is_member(case: Case) -> bool:

@@ -111,16 +111,21 @@ def _url(name: str, *args, query: str = "") -> str:
 def _cases_to_accept(user, today: _Today) -> WorkList:
     def row(case) -> Row:
         applicant = case.applicant.name
+        # a joint case's member is accepted through the joint page (联办通知), not on its own case page
+        joint = getattr(getattr(case, "joint_member", None), "joint", None)
         return Row(
             title=f"{case.number} {case.version.name}",
-            url=_url("workbench_cases:case", case.number),
+            url=_url("workbench_joint:case", joint.number)
+            if joint is not None
+            else _url("workbench_cases:case", case.number),
             detail=_("申请人 %(name)s · 收件 %(at)s")
             % {
                 "name": mask_name(applicant) if case.applicant.kind == "natural" else applicant,
                 "at": case.received_at.astimezone(clock.LOCAL).strftime("%m-%d %H:%M")
                 if case.received_at
                 else "—",
-            },
+            }
+            + _joint_of(case),
             due=case.intake_due,
             due_label=_("受理决定期限"),
             level=today.level(case.intake_due, supervision.INTAKE_LIMIT),
@@ -130,7 +135,7 @@ def _cases_to_accept(user, today: _Today) -> WorkList:
         "cases_to_accept",
         _("待受理的办件"),
         "bi-inbox",
-        cases.queue(user, "to_accept"),
+        cases.queue(user, "to_accept").select_related("joint_member__joint"),
         row,
         _url("workbench_cases:index", query="queue=to_accept"),
     )

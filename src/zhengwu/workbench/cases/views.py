@@ -9,6 +9,7 @@ import uuid
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -95,10 +96,14 @@ def index(request):
             : PAGE + 1
         ]
     )
+    joints = _joint_numbers([c.pk for c in page[:PAGE]])
     rows = [
         {
             "case": c,
             "applicant": mask_name(c.applicant.name) if c.applicant.kind == "natural" else c.applicant.name,
+            # a joint case's member: accepted through the joint page (联办通知), so the row links it
+            "joint_number": joints.get(c.pk, ""),
+            "joint_url": reverse("workbench_joint:case", args=[joints[c.pk]]) if c.pk in joints else "",
         }
         for c in page[:PAGE]
     ]
@@ -651,3 +656,10 @@ def outbox(request):
             "state": state,
         },
     )
+
+
+def _joint_numbers(case_ids: list[int]) -> dict[int, str]:
+    """The listed cases that are members of a joint case (联办件) → its number, in one query."""
+    from zhengwu.joint.models import JointMember
+
+    return dict(JointMember.objects.filter(case_id__in=case_ids).values_list("case_id", "joint__number"))

@@ -1,0 +1,114 @@
+"""A member case of a joint case is accepted, told to supply and refused at intake only through the joint actions
+(联办通知, 确认材料齐全/提出补正, 不予受理 on the joint page) — never on its own case page, not even by a general
+window (综合窗口) that receives for every organisation (行政许可法 第二十六条、第三十二条)."""
+
+import pytest
+
+from tests.factories import make_staff
+from tests.joint.conftest import upload_all
+from tests.joint.test_joint_cases import members
+from zhengwu.cases import permissions
+from zhengwu.cases import services as case_services
+from zhengwu.cases.models import Status
+from zhengwu.core.errors import Conflict
+from zhengwu.core.models import Role
+from zhengwu.joint import endings, services
+from zhengwu.joint.models import Phase
+
+
+@pytest.fixture
+def general_clerk(county):
+    return make_staff(
+        "general_clerk",
+        county.admin_org,
+        roles=[Role.WINDOW_CLERK],
+        window=county.joint_window,
+        name="综合窗口",
+    ).user
+
+
+@pytest.fixture
+def supplied(restaurant, county, company):
+    """The walk-through: applied, lead sent the 联办通知, urban asked for a 补正, the applicant supplied it."""
+    joint = services.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "好味道"}
+    )
+    upload_all(joint, company.user)
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (4, county.health_clerk)):
+        services.confirm(joint=joint, position=position, by=who)
+    services.raise_missing(
+        joint=joint,
+        position=3,
+        by=county.urban_clerk,
+        items=[{"position": 1, "problem": "排水设施图纸不清晰"}],
+    )
+    joint.refresh_from_db()
+    assert joint.phase == Phase.SUPPLEMENT
+    services.supply(joint=joint, by=county.lead_clerk, paper=[_merged_position(joint, 3, 1)])
+    joint.refresh_from_db()
+    assert joint.phase == Phase.NOTIFIED
+    return joint
+
+
+def _merged_position(joint, member_position, material_position):
+    return next(
+        e["position"]
+        for e in joint.version.merged_materials
+        for u in e["members"]
+        if u["key"] == member_position and u["position"] == material_position
+    )
+
+
+def test_no_one_accepts_a_member_case_on_its_own_page(supplied, county, general_clerk, client):
+    joint = supplied
+    m = members(joint)
+    legal_due = joint.legal_due
+    for who in (general_clerk, county.urban_clerk, county.lead_clerk):
+        case = m[3].case if who != county.lead_clerk else m[1].case
+        allowed = permissions.allowed_actions(who, case)
+        assert not any(allowed[a] for a in ("accept", "supplement", "refuse", "supply"))
+        if who == general_clerk:  # the rule refuses it whatever the clerk's scope
+            found = permissions.refusal(who, case, "accept")
+            assert joint.number in found.message
+            continue
+        with pytest.raises(Conflict) as refused:
+            case_services.accept_case(case=case, by=who)
+        assert joint.number in refused.value.message and "联办件页面" in refused.value.message
+        with pytest.raises(Conflict):
+            case_services.refuse_case(case=case, by=who, reason="x", legal_basis="y")
+        with pytest.raises(Conflict):
+            case_services.request_supplement(case=case, by=who, items=[{"name": "a", "problem": "b"}])
+    for x in members(joint).values():
+        assert x.case.status == Status.RECEIVED and x.case.legal_due is None
+    joint.refresh_from_db()
+    assert joint.phase == Phase.NOTIFIED and joint.legal_due == legal_due
+
+    # the staff case page: no 受理 button, a link to the joint page instead
+    client.force_login(county.urban_clerk)
+    page = client.get(f"/workbench/cases/{m[3].case.number}/").content.decode()
+    assert f"/workbench/joint/{joint.number}/" in page and "受理、补正和不予受理在联办件页面办理" in page
+    assert 'name="action" value="accept"' not in page and "/accept/" not in page
+    # the workbench's 待受理 list marks the member and links the joint page
+    home = client.get("/workbench/").content.decode()
+    assert f"联办件 {joint.number} 成员" in home
+    queue = client.get("/workbench/cases/?queue=to_accept").content.decode()
+    assert m[3].case.number in queue and f"联办件 {joint.number} 成员" in queue
+    assert f'href="/workbench/joint/{joint.number}/"' in queue
+
+
+def test_the_joint_actions_still_accept_and_refuse_the_member(supplied, county):
+    joint = supplied
+    endings.refuse_member(
+        joint=joint,
+        position=4,
+        by=county.health_clerk,
+        reason="不在管辖区域",
+        legal_basis="行政许可法第三十二条",
+    )
+    services.confirm(joint=joint, position=3, by=county.urban_clerk)  # the others kept their confirmation
+    joint.refresh_from_db()
+    m = members(joint)
+    assert joint.phase == Phase.HANDLING
+    assert m[4].case.status == Status.REFUSED
+    assert m[1].case.status != Status.RECEIVED
