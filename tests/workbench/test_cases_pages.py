@@ -5,6 +5,7 @@ and the selectors the pages added."""
 import pytest
 
 from tests.cases.conftest import accepted, at, pdf_upload, publish, resident_id, submitted, world  # noqa: F401
+from tests.factories import paper_checklist
 from zhengwu.cases import selectors, services
 from zhengwu.cases.models import Case, OutboxMessage, Status
 from zhengwu.core import clock
@@ -326,7 +327,7 @@ def _fee_case(world):  # noqa: F811
         item=publish(spec, world.bureau), applicant=world.company, by=world.clerk, channel="counter",
         window=world.dedicated, form={"subject": "x"},
     )  # fmt: skip
-    return services.accept_case(case=case, by=world.clerk)
+    return services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
 
 
 def test_charge_fee_from_the_case_page(as_user, world):  # noqa: F811

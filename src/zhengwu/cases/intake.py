@@ -68,8 +68,10 @@ def accept_case(
     revision: int | None = None,
     note: str = "",
     clock_waits_for: str = "",
+    paper: list[int] | tuple = (),
 ) -> Case:
-    """Accept the application (受理): the handling limits start the next working day and the first step opens.
+    """`paper`: the positions of the materials the window received on paper (its paper checklist at acceptance).
+    Accept the application (受理): the handling limits start the next working day and the first step opens.
     After the 5 working days for the decision it is recorded as deemed acceptance as of receipt (第三十二条)."""
     _in_scope(by, case)
     with transaction.atomic():
@@ -89,6 +91,7 @@ def accept_case(
                 "accepted_on": today,
                 "steps": steps,
                 "first_step_done": first_done,
+                "paper": sorted({int(p) for p in paper}),
                 **({"clock_waits_for": clock_waits_for} if clock_waits_for else {}),
             },
         )
