@@ -134,6 +134,10 @@ def add_all_materials_online(check) -> None:
         ALL_MATERIALS_ONLINE.append(check)
 
 
+# the events that record materials received on paper at the window (their data["paper"]: positions)
+PAPER_EVENTS = ("accept", "deem_accept", "supply_supplement")
+
+
 def material_provisions(case: Case) -> dict[int, str]:
     """How each provided material of the case was provided, by position: uploaded (a file), received on paper at
     the window (the paper checklist at acceptance or a supplement), taken from the licence library, or obtained
@@ -148,7 +152,7 @@ def material_provisions(case: Case) -> dict[int, str]:
             out.setdefault(int(position), _("已获取(前置事项办理结果)"))
     for position in case.materials.values_list("position", flat=True):
         out.setdefault(position, _("已上传"))
-    for data in case.events.filter(action__in=("accept", "supply_supplement")).values_list("data", flat=True):
+    for data in case.events.filter(action__in=PAPER_EVENTS).values_list("data", flat=True):
         for position in (data or {}).get("paper", []):
             out.setdefault(int(position), _("窗口已收纸质材料"))
     return out
@@ -164,7 +168,7 @@ def missing_required_materials(case: Case) -> list[dict]:
     if not required:
         return []
     have = set(case.materials.values_list("position", flat=True))
-    for data in case.events.filter(action__in=("accept", "supply_supplement")).values_list("data", flat=True):
+    for data in case.events.filter(action__in=PAPER_EVENTS).values_list("data", flat=True):
         have |= {int(p) for p in (data or {}).get("paper", [])}
     missing = [m for m in required if m["position"] not in have]
     if missing:  # the other ways, asked only when needed

@@ -78,7 +78,7 @@ def accept_case(
         case = _locked(case, revision)
         permissions.require(by, case, "accept")
         if not _intake_open(case, at):
-            return _deem(case, by=by, at=at)
+            return _deem(case, by=by, at=at, paper=paper)
         steps, first_done = _steps_payload(case.version)
         today = _today(at)
         _record(
@@ -121,7 +121,7 @@ def _issue_acceptance(case: Case, *, deemed: bool) -> Notice:
     )
 
 
-def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
+def _deem(case: Case, *, by, at: dt.datetime | None, paper: list[int] | tuple = ()) -> Case:
     steps, first_done = _steps_payload(case.version)
     _record(
         case,
@@ -129,7 +129,12 @@ def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
         by=by,
         at=at,
         note=f"收件后 {deadlines.INTAKE_WORKDAYS} 个工作日内未作受理决定,依法视为受理(行政许可法第三十二条)",
-        data={"accepted_on": case.intake_start, "steps": steps, "first_step_done": first_done},
+        data={
+            "accepted_on": case.intake_start,
+            "steps": steps,
+            "first_step_done": first_done,
+            "paper": sorted({int(p) for p in paper}),
+        },
     )
     _issue_acceptance(case, deemed=True)
     # The breach itself is supervision's alert (rules.IntakeLate on the deem_accept event), raised with the event.

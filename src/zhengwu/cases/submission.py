@@ -340,7 +340,9 @@ def required_materials(case: Case) -> list[dict]:
     attorney (the item's own 委托书 material, else material 0)."""
     materials = sorted(case.version.materials.all(), key=lambda m: m.position)
     own = (
-        next((m for m in materials if selectors.POWER_OF_ATTORNEY_MARK in m.name), None) if case.agent_name else None
+        next((m for m in materials if selectors.POWER_OF_ATTORNEY_MARK in m.name), None)
+        if case.agent_name
+        else None
     )  # selectors.own_power_of_attorney, from the list read once
     out = [
         {"position": m.position, "name": m.name, "medium": m.medium}
