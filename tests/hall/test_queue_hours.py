@@ -62,3 +62,10 @@ def test_after_hours_on_a_working_day(hall):
     assert "下次开放时间:2026年11月18日(星期三)13:30" in _refused(hall.dedicated)
     clock.set_now(at("2026-11-18", 17, 30))
     assert "下次开放时间:2026年11月19日(星期四)09:00" in _refused(hall.general)
+
+
+def test_numbers_from_half_an_hour_before_opening(hall):
+    clock.set_now(at("2026-11-18", 8, 29))
+    assert "下次开放时间:2026年11月18日(星期三)09:00(开放前 30 分钟起可取号)" in _refused(hall.dedicated)
+    clock.set_now(at("2026-11-18", 8, 30))
+    assert queue.take_number(group=hall.dedicated, source=QueueSource.KIOSK).display == "B001"

@@ -138,7 +138,7 @@ def add_all_materials_online(check) -> None:
 PAPER_EVENTS = ("accept", "deem_accept", "supply_supplement")
 
 
-def material_provisions(case: Case) -> dict[int, str]:
+def material_provisions(case: Case, uploaded: set[int] | None = None) -> dict[int, str]:
     """How each provided material of the case was provided, by position: uploaded (a file), received on paper at
     the window (the paper checklist at acceptance or a supplement), taken from the licence library, or obtained
     from a prerequisite's result (MATERIAL_SOURCES)."""
@@ -150,7 +150,9 @@ def material_provisions(case: Case) -> dict[int, str]:
     for source in MATERIAL_SOURCES:
         for position in source(case):
             out.setdefault(int(position), _("已获取(前置事项办理结果)"))
-    for position in case.materials.values_list("position", flat=True):
+    if uploaded is None:  # the positions with a file, unless the caller has read them
+        uploaded = set(case.materials.values_list("position", flat=True))
+    for position in uploaded:
         out.setdefault(position, _("已上传"))
     for data in case.events.filter(action__in=PAPER_EVENTS).values_list("data", flat=True):
         for position in (data or {}).get("paper", []):

@@ -708,12 +708,12 @@ def material_checklist(case: Case) -> list[dict]:
     of attorney (required online)."""
     from zhengwu.cases.handling import material_provisions
 
-    provided_by = material_provisions(case) if case.pk else {}
-    uploaded = _("已上传")
-    via = {p: label for p, label in provided_by.items() if label != uploaded}  # a file row says it already
     files: dict[int, list] = {}
     for row in case.materials.order_by("position", "uploaded_at", "id"):
         files.setdefault(row.position, []).append(row)
+    provided_by = material_provisions(case, uploaded=set(files)) if case.pk else {}
+    uploaded = _("已上传")
+    via = {p: label for p, label in provided_by.items() if label != uploaded}  # a file row says it already
     materials = sorted(case.version.materials.all(), key=lambda m: m.position)
     own = own_power_of_attorney(case.version) if case.agent_name else None
     needed = needs_power_of_attorney(case)

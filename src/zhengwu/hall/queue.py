@@ -81,12 +81,13 @@ def _create(
 def closed_refusal(group: WindowGroup) -> None:
     """No number outside the group's opening hours (its slot rules on the calendar's working days, weekends and
     holidays; 国务院关于职工工作时间的规定 第七条, 全国年节及纪念日放假办法): the refusal says when it next opens."""
-    from zhengwu.hall.slots import next_opening, opening_label
+    from zhengwu.hall.slots import EARLY_MINUTES, next_opening, opening_label
 
     opens = next_opening(group.slot_rules.filter(is_active=True), clock.now())
     if opens is not None:
         raise Conflict(
-            f"「{group.name}」现在不在办公时间,不能取号;下次开放时间:{opening_label(opens)}",
+            f"「{group.name}」现在不在办公时间,不能取号;下次开放时间:{opening_label(opens)}"
+            f"(开放前 {EARLY_MINUTES} 分钟起可取号)",
             code="queue.closed",
             field="group",
         )

@@ -74,6 +74,7 @@ def plan_day(rules, day: dt.date) -> list[Planned]:
 # A group with no slot rules is open on working days in these hours (the centre's ordinary office hours).
 DEFAULT_HOURS = ((dt.time(9), dt.time(12)), (dt.time(13, 30), dt.time(17)))
 WEEKDAY_NAMES = "一二三四五六日"
+EARLY_MINUTES = 30  # numbers are given from half an hour before the hours open, so people queue at the door
 
 
 def hours_on(rules, day: dt.date) -> list[tuple[dt.time, dt.time]]:
@@ -86,14 +87,16 @@ def hours_on(rules, day: dt.date) -> list[tuple[dt.time, dt.time]]:
 
 
 def next_opening(rules, moment: dt.datetime, *, horizon: int = 60) -> dt.datetime | None:
-    """None while the group is open at `moment`; else when it next opens (within `horizon` days)."""
+    """None while the group gives numbers at `moment` (its hours, from EARLY_MINUTES before each opening); else
+    when it next opens (within `horizon` days)."""
     local = moment.astimezone(clock.LOCAL)
+    early = dt.timedelta(minutes=EARLY_MINUTES)
     for offset in range(horizon + 1):
         day = local.date() + dt.timedelta(days=offset)
         for start, end in hours_on(rules, day):
             opens = dt.datetime.combine(day, start, tzinfo=clock.LOCAL)
             closes = dt.datetime.combine(day, end, tzinfo=clock.LOCAL)
-            if offset == 0 and opens <= local < closes:
+            if offset == 0 and opens - early <= local < closes:
                 return None
             if opens > local:
                 return opens
