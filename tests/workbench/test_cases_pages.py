@@ -237,8 +237,16 @@ def test_instant_item_done_on_the_spot(as_user, world):  # noqa: F811
         form={"subject": "名称变更"},
     )  # fmt: skip
     client = as_user(world.clerk)
-    assert "当场办结" in client.get(f"/workbench/cases/{case.number}/").content.decode()
-    response = client.post(f"/workbench/cases/{case.number}/act/instant/", {"method": "window"})
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "当场办结" in page and "纸质材料收件清单" in page
+    # nothing ticked on the paper checklist: no grant without the materials (行政许可法 第三十二条第一款第(四)项)
+    page = client.post(f"/workbench/cases/{case.number}/act/instant/", {"method": "window"}, follow=True)
+    assert "必需材料尚未提供" in page.content.decode()
+    case.refresh_from_db()
+    assert case.status != Status.COMPLETED
+    response = client.post(
+        f"/workbench/cases/{case.number}/act/instant/", {"method": "window", "paper": paper_checklist(case)}
+    )  # the form's checklist as ticked
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.COMPLETED
