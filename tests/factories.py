@@ -149,3 +149,12 @@ def _docx() -> bytes:
 
 
 DOCX_BYTES = _docx()
+
+
+def paper_checklist(case) -> list[int]:
+    """The window's paper checklist at acceptance: every required material the case has no file for (the clerk
+    ticks what the applicant handed in on paper)."""
+    from zhengwu.cases.submission import required_materials
+
+    have = set(case.materials.values_list("position", flat=True))
+    return [m["position"] for m in required_materials(case) if m["position"] not in have]

@@ -15,6 +15,7 @@ from tests.factories import (
     make_staff,
     make_user,
     make_window,
+    paper_checklist,
 )
 from zhengwu.cases import services
 from zhengwu.core import clock, ids
@@ -156,7 +157,7 @@ def submitted(world):
 
 @pytest.fixture
 def accepted(world, submitted):
-    return services.accept_case(case=submitted, by=world.clerk)
+    return services.accept_case(case=submitted, by=world.clerk, paper=paper_checklist(submitted))
 
 
 AGENT_ID = resident_id("19851203", "456")

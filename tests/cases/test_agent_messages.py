@@ -2,6 +2,7 @@
 contact, once; the applicant's messages are unchanged."""
 
 from tests.cases.conftest import pdf_upload, resident_id
+from tests.factories import paper_checklist
 from zhengwu.cases import services
 from zhengwu.cases.models import POWER_OF_ATTORNEY, OutboxMessage
 from zhengwu.core.masking import mask_name
@@ -29,7 +30,7 @@ def counter_case(world, agent=AGENT, applicant=None):
 
 def test_at_the_counter_the_agent_phone_gets_a_copy(world):
     case = counter_case(world)
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     accepted = outbox(case, "已受理")
     assert [(channel, to) for channel, to, _body in accepted] == [
         ("sms", "13900139000"),
@@ -61,7 +62,7 @@ def test_online_the_agent_account_gets_a_copy_by_sms_and_email(world):
     # the agent's account changed its phone since: the copy goes to the account's contact now
     world.citizen.phone = "13800138999"
     world.citizen.save()
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     accepted = outbox(case, "已受理")
     assert [(channel, to) for channel, to, _body in accepted] == [
         ("sms", "13900139000"),
@@ -75,7 +76,7 @@ def test_online_the_agent_account_gets_a_copy_by_sms_and_email(world):
 
 def test_no_copy_when_the_agent_has_the_applicants_number(world):
     case = counter_case(world, agent={**AGENT, "phone": "13900139000"})
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     assert [(c, to) for c, to, _b in outbox(case, "已受理")] == [("sms", "13900139000")]
 
 
@@ -83,14 +84,14 @@ def test_no_copy_when_the_applicants_message_already_goes_to_the_agent_phone(wor
     world.company.phone = ""
     world.company.save()
     case = counter_case(world)
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     [(channel, to, body)] = outbox(case, "已受理")
     assert (channel, to) == ("sms", "13700137000") and "(代办人 王**)" in body
 
 
 def test_no_copy_without_an_agent(world):
     case = counter_case(world, agent=None, applicant=world.citizen)
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     assert [(c, to) for c, to, _b in outbox(case)] == [
         ("email", "zhang@example.com"),
         ("sms", "13800138000"),

@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 
 from tests.cases.conftest import ITEM, pdf_upload, publish
-from tests.factories import make_staff
+from tests.factories import make_staff, paper_checklist
 from zhengwu.cases import permissions, selectors, services
 from zhengwu.cases.models import Case, ExtensionRequest
 from zhengwu.core.errors import DomainError, NotFound
@@ -38,7 +38,8 @@ def _submit(world, item=None):
 
 
 def _accepted(world, item=None):
-    return services.accept_case(case=_submit(world, item), by=world.clerk)
+    case = _submit(world, item)
+    return services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
 
 
 def _deciding(world, item=None):
@@ -141,7 +142,7 @@ def _calls(world, case: Case) -> dict:
         return services.decide_extension(extension=pending, by=by, approve=True)
 
     return {
-        "accept": lambda c, by: services.accept_case(case=c, by=by),
+        "accept": lambda c, by: services.accept_case(case=c, paper=paper_checklist(c), by=by),
         "supplement": lambda c, by: services.request_supplement(
             case=c, by=by, items=[{"position": 2, "problem": "复印件不清晰"}], reason="复印件无法辨认"
         ),
@@ -150,7 +151,7 @@ def _calls(world, case: Case) -> dict:
         ),
         "supply": lambda c, by: services.supply_supplement(case=c, by=by, paper=[1, 2, 3]),
         "upload": lambda c, by: services.upload_material(case=c, by=by, position=1, upload=pdf_upload()),
-        "instant": lambda c, by: services.handle_instantly(case=c, by=by),
+        "instant": lambda c, by: services.handle_instantly(case=c, paper=paper_checklist(c), by=by),
         "claim": lambda c, by: services.claim_step(case=c, by=by),
         "assign": lambda c, by: services.assign_step(case=c, by=by, to=_taker(world, c)),
         "complete_step": lambda c, by: services.complete_step(case=c, by=by, opinion="审查通过"),

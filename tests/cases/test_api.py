@@ -1,6 +1,7 @@
 import pytest
 
 from tests.cases.conftest import at, pdf_upload
+from tests.factories import paper_checklist
 from zhengwu.cases import services
 from zhengwu.cases.models import Case, Notice
 from zhengwu.core import clock
@@ -109,7 +110,7 @@ def test_workbench_queues(client, world, submitted):
 
 
 def test_verification_page_shows_essentials_masked(client, world, submitted):
-    services.accept_case(case=submitted, by=world.clerk)
+    services.accept_case(case=submitted, paper=paper_checklist(submitted), by=world.clerk)
     notice = Notice.objects.get()
     client.logout()  # anyone holding the paper notice can check it, signed in or not
     response = client.get(f"/verify/{notice.token}")
@@ -124,7 +125,7 @@ def test_every_notice_renders_to_pdf_with_a_qr(world, submitted, kind):
     from zhengwu.cases import notices
 
     if kind == "acceptance":
-        services.accept_case(case=submitted, by=world.clerk)
+        services.accept_case(case=submitted, paper=paper_checklist(submitted), by=world.clerk)
     elif kind == "supplement":
         services.request_supplement(
             case=submitted,

@@ -1,9 +1,11 @@
-"""No grant on an incomplete file: a required material the applicant had to provide online and never did blocks the
-grant with a reason naming it (行政许可法 第三十二条第一款第(四)项、第三十四条); paper materials of an online case may
-still be brought to the window, and a case received at the counter was checked on paper at acceptance."""
+"""No grant on an incomplete file (行政许可法 第三十二条第一款第(四)项、第三十四条): every required material must be
+recorded as provided — uploaded, received on paper at the window (the paper checklist at acceptance, or with a
+supplement), or taken from the licence library / a prerequisite's result — whatever the channel; the refusal names
+the materials missing."""
 
 import pytest
 
+from tests.factories import paper_checklist
 from zhengwu.cases import services
 from zhengwu.catalog.models import Material
 from zhengwu.core.errors import Conflict
@@ -11,8 +13,9 @@ from zhengwu.core.errors import Conflict
 from .conftest import pdf_upload
 
 
-def _to_decision(case, world):
-    case = services.accept_case(case=case, by=world.clerk)
+def _to_decision(case, world, paper=None):
+    paper = paper_checklist(case) if paper is None else paper
+    case = services.accept_case(case=case, paper=paper, by=world.clerk)
     services.claim_step(case=case, by=world.approver)
     services.complete_step(case=case, by=world.approver, opinion="同意")
     return case
@@ -32,7 +35,7 @@ def test_an_online_case_missing_an_electronic_material_may_not_be_granted(world)
     Material.objects.filter(version=world.item.current_version, position=2).update(medium="electronic")
     case = _online(world)
     services.upload_material(case=case, by=world.citizen_user, position=1, upload=pdf_upload())
-    case = _to_decision(case, world)
+    case = _to_decision(case, world, paper=[])
     with pytest.raises(Conflict) as refused:
         services.decide_case(case=case, by=world.head, grant=True)
     assert refused.value.code == "decision.materials_missing"
@@ -43,6 +46,25 @@ def test_an_online_case_missing_an_electronic_material_may_not_be_granted(world)
     services.decide_case(case=case, by=world.head, grant=False, reasons="经营场所不符合食品安全要求")
 
 
-def test_paper_materials_and_counter_cases_do_not_block(world, submitted):
-    case = _to_decision(submitted, world)  # received at the counter, nothing uploaded: the paper was checked
+def test_a_counter_case_whose_paper_was_not_received_may_not_be_granted(world, submitted):
+    case = _to_decision(submitted, world, paper=[1])  # the window ticked only the application form
+    with pytest.raises(Conflict) as refused:
+        services.decide_case(case=case, by=world.head, grant=True)
+    assert refused.value.code == "decision.materials_missing"
+    assert "2. 营业执照复印件" in refused.value.message and "1. " not in refused.value.message
+    assert "第三十二条第一款第(四)项" in refused.value.message
+
+
+def test_paper_handed_in_against_a_supplement_counts(world, submitted):
+    services.request_supplement(case=submitted, by=world.clerk, items=[{"position": 2, "problem": "未提交"}])
+    services.supply_supplement(case=submitted, by=world.clerk, paper=[2])
+    case = _to_decision(submitted, world, paper=[1])
+    assert services.decide_case(case=case, by=world.head, grant=True).decision == "grant"
+
+
+def test_paper_received_at_acceptance_is_shown_and_lets_the_grant_through(world, submitted, client):
+    case = _to_decision(submitted, world)  # the clerk ticked every required material on the paper checklist
+    client.force_login(world.head)
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "窗口已收纸质材料" in page and "未提供" not in page
     assert services.decide_case(case=case, by=world.head, grant=True).decision == "grant"

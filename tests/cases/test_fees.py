@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests.cases.conftest import ITEM, publish
+from tests.factories import paper_checklist
 from zhengwu.cases import history, services
 from zhengwu.cases.models import CaseEvent, Status
 from zhengwu.core.calendar import current_calendar
@@ -36,7 +37,7 @@ def fee_case(world, fee_item):
         window=world.dedicated,
         form={"subject": "申请食品经营许可(餐饮服务)"},
     )
-    return services.accept_case(case=case, by=world.clerk)
+    return services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
 
 
 def fee_alerts(case):

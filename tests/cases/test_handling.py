@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from tests.cases.conftest import ITEM, publish
-from tests.factories import make_organisation, make_staff
+from tests.factories import make_organisation, make_staff, paper_checklist
 from zhengwu.cases import history, selectors, services
 from zhengwu.cases.models import CaseStep, Status
 from zhengwu.core.calendar import current_calendar
@@ -68,7 +68,8 @@ def received(w, item, *, by=None, window=None):
 
 def at_step(w, item, name: str):
     """A case of `item` received at the general window and handled up to the open step `name`."""
-    case = services.accept_case(case=received(w, item), by=w.general_clerk)
+    case = received(w, item)
+    case = services.accept_case(case=case, paper=paper_checklist(case), by=w.general_clerk)
     while open_step(case).name != name:
         step = open_step(case)
         worker = {"approver": w.approver, "department_head": w.head, "window_clerk": w.clerk}[step.role]
@@ -241,8 +242,9 @@ def test_the_decision_step_is_not_completed_like_an_ordinary_step(people):
 
 def test_the_ordinary_path_certificate_and_delivery_follow_the_decision_with_no_alert(people):
     w = people
+    case = received(w, w.food)
     case = services.accept_case(
-        case=received(w, w.food), by=w.general_clerk
+        case=case, by=w.general_clerk, paper=paper_checklist(case)
     )  # 一窗受理 at the general window
     for name in ("审查", "现场核查"):
         services.claim_step(case=case, by=w.approver)
@@ -309,14 +311,14 @@ def test_staff_of_the_organisation_above_may_take_its_steps(people):
 def test_a_general_window_clerk_receives_an_instant_item_but_does_not_decide_it(people):
     case = received(people, people.instant_item)
     with pytest.raises(AccessDenied) as refused:
-        services.handle_instantly(case=case, by=people.general_clerk)
+        services.handle_instantly(case=case, paper=paper_checklist(case), by=people.general_clerk)
     assert refused.value.code == "decision.other_organisation"
     assert refused.value.message == (
         f"即办件由实施机构{BUREAU}的工作人员当场作出决定;您是{OTHER_OFFICE}的工作人员,可以收件、受理,不能代为作出决定"
     )
     case.refresh_from_db()
     assert case.status == Status.RECEIVED  # nothing of it was kept
-    services.handle_instantly(case=case, by=people.clerk)
+    services.handle_instantly(case=case, paper=paper_checklist(case), by=people.clerk)
     assert case.status == Status.COMPLETED and not Alert.objects.filter(case=case).exists()
 
 
@@ -343,7 +345,8 @@ def test_the_centre_manager_dispatches_a_joint_item_of_its_region_and_no_other(p
         "余江区政务服务管理局", region=make_region("360622", "余江区", parent=w.county.parent)
     )
     far_manager = make_staff("farcm", elsewhere, roles=[Role.CENTRE_MANAGER], name="余江主任").user
-    case = services.accept_case(case=received(w, bundle), by=w.general_clerk)
+    case = received(w, bundle)
+    case = services.accept_case(case=case, paper=paper_checklist(case), by=w.general_clerk)
     with pytest.raises(AccessDenied) as refused:
         services.claim_step(case=case, by=far_manager)
     assert refused.value.code == "step.other_organisation"

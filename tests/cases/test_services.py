@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from tests.cases.conftest import at, pdf_upload, resident_id
-from tests.factories import PNG_BYTES
+from tests.factories import PNG_BYTES, paper_checklist
 from zhengwu.cases import history, selectors, services, workflow
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
@@ -183,7 +183,7 @@ def test_applicant_identity_is_validated_and_real_name_checked(world):
 
 
 def test_full_lifecycle_and_every_stored_date_rebuilds_from_the_events(world, submitted):
-    case = services.accept_case(case=submitted, by=world.clerk)
+    case = services.accept_case(case=submitted, paper=paper_checklist(submitted), by=world.clerk)
     assert case.status == Status.ACCEPTED and case.accepted_on == D("2026-09-28")
     assert case.promised_due == D("2026-10-16")  # 10 working days: 09-29, 09-30, 10-08..10-10, 10-12..10-16
     assert case.legal_due == D("2026-10-30")
@@ -335,9 +335,9 @@ def test_decision_before_the_decision_step_and_denial_without_reasons_are_refuse
 
 def test_staff_outside_the_organisation_cannot_act(world, submitted):
     with pytest.raises(AccessDenied):
-        services.accept_case(case=submitted, by=world.outsider)
+        services.accept_case(case=submitted, paper=paper_checklist(submitted), by=world.outsider)
     with pytest.raises(AccessDenied):
-        services.accept_case(case=submitted, by=world.citizen_user)
+        services.accept_case(case=submitted, paper=paper_checklist(submitted), by=world.citizen_user)
 
 
 def test_withdrawal_by_the_applicant_and_termination(world):
@@ -347,11 +347,11 @@ def test_withdrawal_by_the_applicant_and_termination(world):
     services.withdraw_case(case=case, by=world.citizen_user, reason="不开店了")
     assert case.status == Status.WITHDRAWN
     with pytest.raises(Conflict):
-        services.accept_case(case=case, by=world.clerk)
+        services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     other = services.submit_case(
         item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "y"}
     )
-    services.accept_case(case=other, by=world.clerk)
+    services.accept_case(case=other, paper=paper_checklist(other), by=world.clerk)
     with pytest.raises(ValidationFailed, match="终止理由"):
         services.terminate_case(case=other, by=world.head, reason="")
     services.terminate_case(case=other, by=world.head, reason="申请人营业执照被吊销")
@@ -450,7 +450,7 @@ def test_late_decisions_follow_the_law(world, submitted):
     clock.set_now(at("2026-10-13"))
     with pytest.raises(Conflict, match="视为受理"):
         services.refuse_case(case=submitted, by=world.clerk, reason="不符合")
-    services.accept_case(case=submitted, by=world.clerk)
+    services.accept_case(case=submitted, paper=paper_checklist(submitted), by=world.clerk)
     assert submitted.deemed_accepted and submitted.accepted_on == D("2026-09-28")
 
 
@@ -471,7 +471,7 @@ def test_instant_item_is_accepted_and_completed_the_same_day(world):
         channel="counter",
         form={"subject": "改名"},
     )
-    services.handle_instantly(case=case, by=world.clerk)
+    services.handle_instantly(case=case, paper=paper_checklist(case), by=world.clerk)
     case.refresh_from_db()
     assert case.status == Status.COMPLETED
     assert case.accepted_on == case.promised_due == case.legal_due == D("2026-09-28")
@@ -484,7 +484,7 @@ def test_instant_item_is_accepted_and_completed_the_same_day(world):
 def test_two_people_accepting_at_once_one_wins_the_other_is_told(world, submitted):
     page_a = Case.objects.get(pk=submitted.pk)
     page_b = Case.objects.get(pk=submitted.pk)
-    services.accept_case(case=page_a, by=world.clerk, revision=page_a.revision)
+    services.accept_case(case=page_a, paper=paper_checklist(page_a), by=world.clerk, revision=page_a.revision)
     with pytest.raises(Conflict, match="已被他人更新") as err:
         services.refuse_case(case=page_b, by=world.clerk, reason="材料不全", revision=page_b.revision)
     assert err.value.code == "stale"
@@ -500,10 +500,10 @@ def test_status_changes_write_outbox_messages_in_the_same_transaction(world, sub
     messages = OutboxMessage.objects.filter(case=submitted)
     assert {m.channel for m in messages} == {"sms"}  # the company gave a phone, no e-mail
     assert "360681-2026-000001" in messages.first().body and "贵*" in messages.first().body
-    services.accept_case(case=submitted, by=world.clerk)
+    services.accept_case(case=submitted, paper=paper_checklist(submitted), by=world.clerk)
     assert OutboxMessage.objects.filter(case=submitted).count() == 2
     with pytest.raises(Conflict):
-        services.accept_case(case=submitted, by=world.clerk)
+        services.accept_case(case=submitted, paper=paper_checklist(submitted), by=world.clerk)
     assert OutboxMessage.objects.filter(case=submitted).count() == 2
 
 
@@ -513,7 +513,7 @@ def test_loading_a_calendar_year_recomputes_open_cases(world):
     case = services.submit_case(
         item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "年底申请"}
     )
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     case.refresh_from_db()
     assert case.due_provisional
     before = case.legal_due

@@ -8,7 +8,7 @@ general-window clerk where the item names none), an approver and a head of the o
 
 import datetime as dt
 
-from tests.factories import make_staff
+from tests.factories import make_staff, paper_checklist
 from zhengwu.cases import forms, services
 from zhengwu.cases.models import Applicant, Case, CaseStep, Status
 from zhengwu.catalog.models import ServiceItem
@@ -94,14 +94,14 @@ def handle(item, people: People, company: Applicant) -> Case:
     )
     if item.current_version.instant:
         if clerk.staff.organisation_id == item.organisation_id:
-            return services.handle_instantly(case=case, by=clerk)
+            return services.handle_instantly(case=case, paper=paper_checklist(case), by=clerk)
         # received at a general window: the organisation's own officer decides it on the spot
-        services.accept_case(case=case, by=clerk)
+        services.accept_case(case=case, paper=paper_checklist(case), by=clerk)
         officer = people.for_step(item, CaseStep(role=Role.WINDOW_CLERK))
         services.decide_case(case=case, by=officer, grant=True, reasons="当场办结")
         services.deliver_result(case=case, by=clerk, method="window")
         return services.complete_case(case=case, by=clerk)
-    services.accept_case(case=case, by=clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=clerk)
     if item.current_version.fees.exclude(code="").exists():
         # 统一收费: fees from the fee catalogue are charged by a payment notice and paid before the result goes out
         from zhengwu.fees import services as fees

@@ -3,7 +3,7 @@
 import json
 
 from tests.cases.conftest import at, submitted, world  # noqa: F401 (fixtures)
-from tests.factories import make_organisation, make_staff
+from tests.factories import make_organisation, make_staff, paper_checklist
 from zhengwu.cases import selectors
 from zhengwu.cases import services as cases
 from zhengwu.core import clock
@@ -12,7 +12,7 @@ from zhengwu.disclosure import annual
 
 
 def _decide(world, case, *, grant: bool):  # noqa: F811
-    case = cases.accept_case(case=case, by=world.clerk)
+    case = cases.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     cases.complete_step(case=case, by=world.approver, opinion="同意")
     return cases.decide_case(case=case, by=world.head, grant=grant, reasons="" if grant else "场所不符合要求")
 

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.cases.conftest import INSTANT, ITEM, publish, resident_id
+from tests.factories import paper_checklist
 from zhengwu.cases import services as cases
 from zhengwu.core.models import Organisation, Staff, Window
 from zhengwu.evaluation import links
@@ -33,7 +34,7 @@ def completed_case(demo_county):
         window=window,
         form={"subject": "变更个体工商户名称"},
     )
-    cases.accept_case(case=case, by=clerk.user)
+    cases.accept_case(case=case, paper=paper_checklist(case), by=clerk.user)
     cases.decide_case(case=case, by=Staff.objects.get(user__username="market").user, grant=True)
     cases.deliver_result(case=case, by=clerk.user, method="window")
     return cases.complete_case(case=case, by=clerk.user)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.cases.conftest import resident_id
 from tests.e2e.conftest import SCREENSHOTS
-from tests.factories import make_user
+from tests.factories import make_user, paper_checklist
 from zhengwu.cases import services as cases
 from zhengwu.core.models import ServiceCentre
 from zhengwu.hall import demo, services
@@ -135,7 +135,7 @@ def decided_case(hall):
         window=Window.objects.get(pk=clerk.window_id),
         form={"subject": "申请食品经营许可"},
     )
-    cases.accept_case(case=case, by=clerk.user)
+    cases.accept_case(case=case, paper=paper_checklist(case), by=clerk.user)
     approver = Staff.objects.get(user__username="approver").user
     head = Staff.objects.get(user__username="head").user
     cases.claim_step(case=case, by=approver)

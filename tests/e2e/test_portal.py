@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.cases.conftest import pdf_upload, resident_id, world  # noqa: F401 — fixtures
 from tests.e2e.conftest import Screenshots
 from tests.evaluation.conftest import complete
+from tests.factories import paper_checklist
 from zhengwu.cases import services
 from zhengwu.cases.models import Applicant
 from zhengwu.evaluation.models import Rating
@@ -111,7 +112,7 @@ def test_a_citizen_follows_the_case_through_its_stages_and_rates_it(page, world,
     now_at("DC---", "受理", "窗口将在受理决定期限前决定是否受理")
     expect(page.locator("#case-progress")).to_contain_text("受理决定期限")
 
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     services.claim_step(case=case, by=world.approver)
     now_at("DDC--", "审查", "申请正在审查")
     expect(page.locator("#progress-holder")).to_have_text("贵溪市市场监督管理局 · 审批人员")

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import paper_checklist
 from zhengwu.core import clock
 
 ITEM = {
@@ -58,7 +59,7 @@ def overdue_case(demo_county):
         window=window,
         form={"subject": "申请"},
     )
-    case = cases.accept_case(case=case, by=None)
+    case = cases.accept_case(case=case, paper=paper_checklist(case), by=None)
     clock.set_now(dt.datetime(2026, 10, 19, 10, tzinfo=clock.LOCAL))
     yield case
     clock.set_now(None)

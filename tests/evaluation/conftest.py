@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.cases.conftest import at, publish, resident_id, submitted, world  # noqa: F401 — fixtures
-from tests.factories import make_staff
+from tests.factories import make_staff, paper_checklist
 from zhengwu.cases import services as cases
 from zhengwu.core import clock
 from zhengwu.core.models import Role
@@ -27,7 +27,7 @@ def complete(w, *, applicant=None, by=None, window=None, moment: dt.datetime | N
         window=window or w.dedicated,
         form={"subject": "变更个体工商户名称"},
     )
-    return cases.handle_instantly(case=case, by=by or w.clerk)
+    return cases.handle_instantly(case=case, paper=paper_checklist(case), by=by or w.clerk)
 
 
 @pytest.fixture

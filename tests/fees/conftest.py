@@ -6,7 +6,7 @@ import copy
 import pytest
 
 from tests.cases.conftest import ITEM, publish, world  # noqa: F401 — the fixture is used by every fee test
-from tests.factories import make_organisation, make_staff, make_window
+from tests.factories import make_organisation, make_staff, make_window, paper_checklist
 from zhengwu.cases import services as case_services
 from zhengwu.core.models import Role
 from zhengwu.fees import services, standards
@@ -52,7 +52,7 @@ def land_case(w, applicant=None):
         window=w.general,
         form={"subject": "申请不动产首次登记(住宅)"},
     )
-    return case_services.accept_case(case=case, by=w.land_clerk)
+    return case_services.accept_case(case=case, paper=paper_checklist(case), by=w.land_clerk)
 
 
 def decide(w, case):

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.factories import make_centre, make_staff, make_window
+from tests.factories import make_centre, make_staff, make_window, paper_checklist
 from tests.fees.conftest import land_case
 from zhengwu.cases import services as case_services
 from zhengwu.core import clock
@@ -32,7 +32,7 @@ def _branch_case(w):
         window=window,
         form={"subject": "分中心受理的首次登记"},
     )
-    case = case_services.accept_case(case=case, by=clerk)
+    case = case_services.accept_case(case=case, paper=paper_checklist(case), by=clerk)
     return services.issue_notice(case=case, by=clerk)
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.cases.conftest import ITEM, publish
+from tests.factories import paper_checklist
 from tests.fees.conftest import decide, land_case
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import CaseEvent
@@ -81,7 +82,7 @@ def test_a_typed_fee_the_catalogue_does_not_list(fees_world):
         window=w.general,
         form={"subject": "查询"},
     )
-    case = case_services.accept_case(case=case, by=w.land_clerk)
+    case = case_services.accept_case(case=case, paper=paper_checklist(case), by=w.land_clerk)
     case_services.charge_fee(case=case, by=w.land_clerk, fees=[{"name": "查询服务费", "amount": "20"}])
     alert = Alert.objects.get(code="fee.not_in_catalogue")
     assert "查询服务费" in alert.explanation and "贵溪市自然资源局的收费目录清单" in alert.explanation

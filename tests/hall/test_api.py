@@ -9,7 +9,7 @@ from zhengwu.hall.models import Booking, QueueNumber, Slot
 
 
 def test_book_check_in_and_follow_a_number_through_the_api(hall, client):
-    clock.set_now(at("2026-11-18", 8))
+    clock.set_now(at("2026-11-18", 8, 30))  # numbers are given from half an hour before opening
     services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
     groups = client.get(f"/api/appointments/centres/{hall.centre.pk}/groups").json()
     assert [g["prefix"] for g in groups] == ["A", "B"] and groups[1]["items"] == [hall.item.code]

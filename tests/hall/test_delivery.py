@@ -6,6 +6,7 @@ import copy
 import pytest
 
 from tests.cases.conftest import ITEM, publish, resident_id
+from tests.factories import paper_checklist
 from zhengwu.cases import services as cases
 from zhengwu.cases.models import Case, OutboxMessage, Status
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
@@ -152,7 +153,7 @@ def test_a_result_is_posted_only_once_it_is_made_and_the_applicant_sees_how_it_t
         window=world.dedicated,
         form={"subject": "申请"},
     )
-    cases.accept_case(case=case, by=world.clerk)
+    cases.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     delivery.choose(case=case, method="post", address=ADDRESS, by=None)
     decided(world, case)
     client.force_login(world.citizen_user)

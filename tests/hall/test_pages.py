@@ -4,6 +4,7 @@ terminal, the screen shows the call, the desk records 绿色通道, the hotline 
 import datetime as dt
 import re
 
+from tests.factories import paper_checklist
 from tests.hall.conftest import at
 from zhengwu.core import clock
 from zhengwu.hall import queue, services
@@ -189,7 +190,7 @@ def test_the_applicant_chooses_delivery_and_the_clerk_posts_it(world, client):
         {"delivery-method": "post", "delivery-address": "贵溪市雄石街道建设路12号"},
     )
     assert ok["Location"] == f"/cases/mine/{case.number}/"
-    cases.accept_case(case=case, by=world.clerk)
+    cases.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     cases.claim_step(case=case, by=world.approver)
     cases.complete_step(case=case, by=world.approver, opinion="审查通过")
     cases.claim_step(case=case, by=world.head)
@@ -254,7 +255,7 @@ def test_the_clerk_who_posts_reveals_the_address_with_one_click_audited(world, c
         form={"subject": "申请"},
     )
     delivery.choose(case=case, method="post", address="贵溪市雄石街道建设路12号", by=None)
-    cases.accept_case(case=case, by=world.clerk)
+    cases.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     cases.claim_step(case=case, by=world.approver)
     cases.complete_step(case=case, by=world.approver, opinion="审查通过")
     cases.claim_step(case=case, by=world.head)

@@ -11,7 +11,7 @@ from tests.hall.conftest import at
 from tests.hall.test_measures import test_waiting_and_service_times_on_a_worked_example as worked_example
 from zhengwu.core import clock
 from zhengwu.hall import measures, queue
-from zhengwu.hall.models import WindowGroup
+from zhengwu.hall.models import DayKinds, SlotRule, WindowGroup
 
 # the case figures and the month's indicators (supervision: 20, and PostgreSQL's SET LOCAL jit), calls, queues and
 # today's figures (hall: 7)
@@ -33,6 +33,9 @@ def test_todays_figures_from_the_database_are_the_worked_examples(hall):
 
 def test_the_day_is_chinas_day(hall):
     """00:20 and 23:50 in China are both on 17 November in UTC: only the one of today (the 18th) is counted."""
+    SlotRule.objects.create(  # a round-the-clock self-service group, so numbers are given at these hours
+        group=hall.general, days=DayKinds.WORKDAYS, start=dt.time(0), end=dt.time(23, 59), slot_minutes=60
+    )
     clock.set_now(at("2026-11-17", 23, 50))
     queue.take_number(group=hall.general, source="desk")
     clock.set_now(at("2026-11-18", 0, 20))

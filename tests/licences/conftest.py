@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 
 from tests.cases.conftest import ITEM, at, publish, resident_id, world  # noqa: F401 — fixtures and helpers
+from tests.factories import paper_checklist
 from zhengwu.cases import services as cases
 from zhengwu.licences.models import LicenceType
 
@@ -67,7 +68,7 @@ def granted(w, *, applicant=None, form=None):
         window=w.dedicated,
         form=form or {"subject": "餐饮服务(热食类食品制售)"},
     )
-    case = cases.accept_case(case=case, by=w.clerk)
+    case = cases.accept_case(case=case, paper=paper_checklist(case), by=w.clerk)
     cases.claim_step(case=case, by=w.approver)
     cases.complete_step(case=case, by=w.approver, opinion="同意")
     return cases.decide_case(case=case, by=w.head, grant=True)

@@ -3,6 +3,7 @@
 
 import pytest
 
+from tests.factories import paper_checklist
 from tests.licences.conftest import granted
 from zhengwu.cases import services as cases
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
@@ -49,7 +50,7 @@ def test_a_denial_issues_no_licence(lworld):
         window=lworld.dedicated,
         form={"subject": "x"},
     )
-    case = cases.accept_case(case=case, by=lworld.clerk)
+    case = cases.accept_case(case=case, paper=paper_checklist(case), by=lworld.clerk)
     cases.claim_step(case=case, by=lworld.approver)
     cases.complete_step(case=case, by=lworld.approver, opinion="不同意")
     cases.decide_case(case=case, by=lworld.head, grant=False, reasons="场所不符合要求")

@@ -2,6 +2,8 @@
 that need it (食品经营许可, 排水许可, 卫生许可) take it from the library in the same transaction — no upload — each a
 use in the licence's log, and both sides' case pages show it."""
 
+import re
+
 import pytest
 
 from tests.joint.conftest import company, county, restaurant, upload_all  # noqa: F401 — the joint county's fixtures
@@ -57,6 +59,26 @@ def test_the_registration_licence_goes_to_the_members_that_need_it(client, count
     page = client.get(f"/cases/mine/{m[2].case.number}/").content.decode()
     assert f"已从电子证照库调取营业执照(编号 {licence.number}),无需提交" in page
     assert m[4].case.number in client.get(f"/licences/{licence.identifier}/").content.decode()
+
+
+def _row(page: str, name: str) -> str:
+    """The material table's row (workbench <tr>, portal <li>) of the material `name`."""
+    rows = re.findall(r"<(?:tr|li)[^>]*>(?:(?!</(?:tr|li)>).)*</(?:tr|li)>", page, re.S)
+    return next(r for r in rows if name in r and ("材料" in r or "*" in r))
+
+
+def test_the_material_table_says_the_taken_licence_not_missing(client, county, company, handling):  # noqa: F811
+    m = handling
+    market = {"approver": county.market_approver, "department_head": county.market_head,
+              "window_clerk": county.lead_clerk}  # fmt: skip
+    handle(m[1].case, market)
+    licence = Licence.objects.get(case=m[1].case)
+    client.force_login(county.urban_approver)
+    row = _row(client.get(f"/workbench/cases/{m[3].case.number}/").content.decode(), "营业执照 *")
+    assert f"已调取(电子证照库,编号 {licence.number})" in row and "未提供" not in row
+    client.force_login(company.user)
+    row = _row(client.get(f"/cases/mine/{m[2].case.number}/").content.decode(), "营业执照 *")
+    assert f"已调取(电子证照库,编号 {licence.number})" in row and "未上传" not in row
 
 
 def test_a_withdrawn_member_takes_nothing(county, company, handling):  # noqa: F811

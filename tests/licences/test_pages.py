@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import PNG_BYTES
+from tests.factories import PNG_BYTES, paper_checklist
 from tests.licences.conftest import granted
 from tests.licences.test_signing import one_byte_changed
 from zhengwu.core import clock
@@ -161,7 +161,7 @@ def test_a_second_food_licence_for_the_same_holder_is_warned_before_and_both_are
         window=lworld.dedicated,
         form={"subject": "第二家门店 餐饮服务"},
     )
-    second = cases.accept_case(case=second, by=lworld.clerk)
+    second = cases.accept_case(case=second, paper=paper_checklist(second), by=lworld.clerk)
     client.force_login(lworld.head)
     page = client.get(f"/workbench/cases/{second.number}/").content.decode()
     assert "申请人已持有有效的食品经营许可证。准予后将另发一本,两本同时有效" in page and issued.number in page

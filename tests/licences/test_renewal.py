@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 
 from tests.cases.conftest import ITEM, publish
+from tests.factories import paper_checklist
 from zhengwu.cases import services as cases
 from zhengwu.cases.models import Case, OutboxMessage
 from zhengwu.core import clock
@@ -57,7 +58,7 @@ def company_client(client, renewable):
 
 
 def grant(case, w):
-    case = cases.accept_case(case=case, by=w.clerk)
+    case = cases.accept_case(case=case, paper=paper_checklist(case), by=w.clerk)
     cases.claim_step(case=case, by=w.approver)
     cases.complete_step(case=case, by=w.approver, opinion="同意")
     return cases.decide_case(case=case, by=w.head, grant=True)

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.cases.conftest import pdf_upload, publish, resident_id, world  # noqa: F401 — fixtures
-from tests.factories import PDF_BYTES, PNG_BYTES
+from tests.factories import PDF_BYTES, PNG_BYTES, paper_checklist
 from zhengwu.cases import services
 from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant, Case, OutboxMessage, Status
 from zhengwu.core import ids
@@ -289,7 +289,7 @@ def test_the_verification_page_names_the_agent_masked(agent, client, world):  # 
         {**for_person(idempotency_key="k-v"), "power_of_attorney": poa()},
     )
     case = Case.objects.get(idempotency_key="k-v")
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     notice = case.notices.get()
     assert notice.essentials["applicant_name"] == "李秀英" and notice.essentials["agent_name"] == "张三"
     html = client.get(f"/verify/{notice.token}").content.decode()

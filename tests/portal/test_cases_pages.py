@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.cases.conftest import at, pdf_upload, resident_id, world  # noqa: F401 — fixtures
-from tests.factories import PNG_BYTES
+from tests.factories import PNG_BYTES, paper_checklist
 from zhengwu.cases import services
 from zhengwu.cases.models import Applicant, Case, Status
 
@@ -165,7 +165,7 @@ def test_supplement_upload_then_status_back_to_received(citizen, world):  # noqa
 
 def test_notice_pdf_downloads_for_the_applicant_only(citizen, client, world):  # noqa: F811
     case = _filed(world)
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     notice = case.notices.get()
     response = citizen.get(f"/cases/mine/{case.number}/notices/{notice.pk}.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -8,6 +8,7 @@ import pytest
 
 from tests.cases.conftest import pdf_upload, resident_id, world  # noqa: F401 — fixtures
 from tests.evaluation.conftest import complete
+from tests.factories import paper_checklist
 from zhengwu.cases import services
 from zhengwu.core.models import Role
 from zhengwu.evaluation import links
@@ -55,7 +56,7 @@ def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  #
 
     services.upload_material(case=case, by=world.citizen_user, position=2, upload=pdf_upload("执照.pdf"))
     services.supply_supplement(case=case, by=world.citizen_user)
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     html = citizen.get(page).text
     case.refresh_from_db()
     review = case.steps.get(name="审查")
@@ -110,7 +111,7 @@ def test_a_step_taken_by_a_person_of_another_office_names_that_office(citizen, w
     )
     services.upload_material(case=case, by=world.citizen_user, position=1, upload=pdf_upload())
     services.upload_material(case=case, by=world.citizen_user, position=2, upload=pdf_upload("执照.pdf"))
-    services.accept_case(case=case, by=world.clerk)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     branch = make_staff("branch", world.bureau, roles=[Role.APPROVER], name="周分局").user
     branch.staff.organisation = world.other
     branch.staff.save()

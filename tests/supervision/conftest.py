@@ -7,7 +7,15 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import PASSWORD, make_centre, make_organisation, make_region, make_staff, make_window
+from tests.factories import (
+    PASSWORD,
+    make_centre,
+    make_organisation,
+    make_region,
+    make_staff,
+    make_window,
+    paper_checklist,
+)
 from zhengwu.cases import services as cases
 from zhengwu.core import clock, ids
 from zhengwu.core.models import Organisation, Role
@@ -140,7 +148,7 @@ def submit(w, *, when=None, item=None, by=None, window=None):
 
 def accepted_case(w, *, when=None):
     case = submit(w, when=when)
-    return cases.accept_case(case=case, by=w.clerk, at=when)
+    return cases.accept_case(case=case, paper=paper_checklist(case), by=w.clerk, at=when)
 
 
 def decided_case(w, *, on: str | None = None):
@@ -221,4 +229,4 @@ def instant_case(w, moment: dt.datetime | None = None):
         window=w.dedicated,
         form={"subject": "变更名称"},
     )
-    return cases.handle_instantly(case=case, by=w.clerk)
+    return cases.handle_instantly(case=case, paper=paper_checklist(case), by=w.clerk)

@@ -29,6 +29,7 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import paper_checklist
 from tests.supervision.conftest import at, submit
 from zhengwu.cases import services as cases
 from zhengwu.cases.models import Case
@@ -37,6 +38,10 @@ from zhengwu.supervision import indicators, services
 from zhengwu.supervision.indicators import Period
 
 OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+
+
+def _accepted(act, case, by):
+    return act(case=case, by=by, paper=paper_checklist(case))
 
 
 def on(day: str, hour: int = 10):
@@ -56,22 +61,22 @@ def october(world):
     w = world
     made = {}
     on("2026-09-15")
-    made["G"] = cases.accept_case(case=submit(w), by=w.clerk)
+    made["G"] = _accepted(cases.accept_case, submit(w), w.clerk)
     on("2026-09-28")
-    made["A"] = cases.accept_case(case=submit(w), by=w.clerk)
-    made["B"] = cases.accept_case(case=submit(w), by=w.clerk)
+    made["A"] = _accepted(cases.accept_case, submit(w), w.clerk)
+    made["B"] = _accepted(cases.accept_case, submit(w), w.clerk)
     on("2026-10-12")
-    made["C"] = cases.handle_instantly(case=submit(w, item=w.instant_item), by=w.clerk)
+    made["C"] = _accepted(cases.handle_instantly, submit(w, item=w.instant_item), w.clerk)
     d = cases.submit_case(
         item=w.item, applicant=w.company, by=None, channel="online", form={"subject": "网上申请"}
     )
-    made["D"] = cases.accept_case(case=d, by=w.clerk)
+    made["D"] = cases.accept_case(case=d, paper=paper_checklist(d), by=w.clerk)
     on("2026-10-16")
     through_review(w, made["A"], w.head)
     on("2026-10-19")
     through_review(w, made["B"], w.head)
     on("2026-10-20")
-    made["E"] = cases.accept_case(case=submit(w), by=w.clerk)
+    made["E"] = _accepted(cases.accept_case, submit(w), w.clerk)
     on("2026-10-22")
     through_review(w, made["E"], w.chief)
     on("2026-10-30")

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.cases.conftest import resident_id
+from tests.factories import paper_checklist
 from tests.supervision.conftest import instant_case, submit
 from zhengwu.cases import services as cases
 from zhengwu.core import clock
@@ -61,7 +62,7 @@ def test_the_hall_names_its_windows(client, around_midnight):
 def test_the_trend_counts_a_decision_after_midnight_as_late(world, signed_in):
     """Promised by Friday 2026-10-16; decided at 00:30 on Saturday the 17th in China (still the 16th in UTC)."""
     case = submit(world)
-    case = cases.accept_case(case=case, by=world.clerk)
+    case = cases.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     assert case.promised_due == dt.date(2026, 10, 16)
     clock.set_now(china(16, 10).replace(month=10))
     cases.claim_step(case=case, by=world.approver)
@@ -105,7 +106,7 @@ def test_the_hall_shows_nothing_in_the_future_dates_earlier_days_and_masks_only_
         window=world.dedicated,
         form={"subject": "变更名称"},
     )
-    cases.handle_instantly(case=person, by=world.clerk)
+    cases.handle_instantly(case=person, paper=paper_checklist(person), by=world.clerk)
     instant_case(world, china(18, 16, 0))  # recorded for the afternoon
     clock.set_now(china(18, 9, 0))
     data = hall(client, world)

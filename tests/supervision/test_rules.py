@@ -4,6 +4,7 @@ a fee outside the catalogue) the event is written directly, as an import or a by
 
 import pytest
 
+from tests.factories import paper_checklist
 from tests.supervision.conftest import accepted_case, at, decided_case, submit
 from zhengwu.cases import services as cases
 from zhengwu.cases.models import CaseEvent
@@ -82,7 +83,9 @@ def test_overdue_is_raised_once_however_many_events_follow(world):
 def test_intake_decided_after_five_working_days(world):
     case = submit(world)  # received Monday 2026-09-28: 5 working days run to Saturday 2026-10-10 (worked)
     clock.set_now(at("2026-10-12"))
-    cases.accept_case(case=case, by=world.clerk)  # too late: recorded as deemed acceptance
+    cases.accept_case(
+        case=case, paper=paper_checklist(case), by=world.clerk
+    )  # too late: recorded as deemed acceptance
     assert "case.intake.late" in codes(case)
     assert "2026-10-10" in alert(case, "case.intake.late").explanation
 
@@ -90,7 +93,7 @@ def test_intake_decided_after_five_working_days(world):
 def test_intake_decided_on_the_adjusted_saturday_is_lawful(world):
     case = submit(world)
     clock.set_now(at("2026-10-10"))
-    cases.accept_case(case=case, by=world.clerk)
+    cases.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     assert "case.intake.late" not in codes(case)
 
 
@@ -171,7 +174,7 @@ def test_steps_in_order_are_lawful(world):
 def test_same_person_accepts_and_decides(world):
     case = submit(world)
     one = world.all_rounder
-    cases.accept_case(case=case, by=one)
+    cases.accept_case(case=case, paper=paper_checklist(case), by=one)
     cases.claim_step(case=case, by=one)
     cases.complete_step(case=case, by=one, opinion="同意")
     cases.claim_step(case=case, by=one)
@@ -184,7 +187,7 @@ def test_two_people_or_an_instant_item_are_lawful(world):
     case = decided_case(world)
     assert "case.decision.same_person" not in codes(case)
     instant = submit(world, item=world.instant_item)
-    cases.handle_instantly(case=instant, by=world.clerk)
+    cases.handle_instantly(case=instant, paper=paper_checklist(instant), by=world.clerk)
     assert codes(instant) == set()
 
 
@@ -200,7 +203,7 @@ def test_act_by_staff_of_another_organisation(world):
 
 def test_general_window_taking_the_application_is_lawful(world):
     case = submit(world, by=world.general_clerk, window=world.general)
-    cases.accept_case(case=case, by=world.general_clerk)
+    cases.accept_case(case=case, paper=paper_checklist(case), by=world.general_clerk)
     assert codes(case) == set()
 
 
@@ -330,7 +333,7 @@ def test_rules_that_run_no_statement_take_no_savepoint(world):
 
     case = submit(world)
     with CaptureQueriesContext(connection) as queries:
-        cases.accept_case(case=case, by=world.clerk)
+        cases.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     savepoints = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
     assert len(savepoints) == 1, savepoints  # the service's own block only: no rule found anything to store
     assert codes(case) == set()

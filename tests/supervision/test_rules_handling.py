@@ -7,6 +7,7 @@ import copy
 
 import pytest
 
+from tests.factories import paper_checklist
 from tests.supervision.conftest import ITEM, publish, submit
 from tests.supervision.test_rules import codes, raw_event
 from zhengwu.cases import services as cases
@@ -40,7 +41,7 @@ def food_wa(world):
 
 def at_decision(w, item, *, by=None, window=None):
     case = submit(w, item=item, by=by or w.general_clerk, window=window or w.general)
-    cases.accept_case(case=case, by=by or w.general_clerk)
+    cases.accept_case(case=case, paper=paper_checklist(case), by=by or w.general_clerk)
     for _name in ("审查", "现场核查"):
         cases.complete_step(case=case, by=w.approver, opinion="同意")
     return case
@@ -69,7 +70,7 @@ def test_a_general_window_clerk_deciding_for_the_bureau_is_flagged(world, food):
 
 def test_a_decision_before_the_decision_step_names_the_steps_skipped(world, food):
     case = submit(world, item=food)
-    cases.accept_case(case=case, by=world.clerk)
+    cases.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     raw_event(case, "decide", by=world.head, data={"decision": "grant"})
     explanation = Alert.objects.get(case=case, code=OUT_OF_ORDER).explanation
     assert "「审查、现场核查」尚未办理" in explanation and "制证" not in explanation

@@ -5,6 +5,7 @@ and the selectors the pages added."""
 import pytest
 
 from tests.cases.conftest import accepted, at, pdf_upload, publish, resident_id, submitted, world  # noqa: F401
+from tests.factories import paper_checklist
 from zhengwu.cases import selectors, services
 from zhengwu.cases.models import Case, OutboxMessage, Status
 from zhengwu.core import clock
@@ -236,8 +237,16 @@ def test_instant_item_done_on_the_spot(as_user, world):  # noqa: F811
         form={"subject": "名称变更"},
     )  # fmt: skip
     client = as_user(world.clerk)
-    assert "当场办结" in client.get(f"/workbench/cases/{case.number}/").content.decode()
-    response = client.post(f"/workbench/cases/{case.number}/act/instant/", {"method": "window"})
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "当场办结" in page and "纸质材料收件清单" in page
+    # nothing ticked on the paper checklist: no grant without the materials (行政许可法 第三十二条第一款第(四)项)
+    page = client.post(f"/workbench/cases/{case.number}/act/instant/", {"method": "window"}, follow=True)
+    assert "必需材料尚未提供" in page.content.decode()
+    case.refresh_from_db()
+    assert case.status != Status.COMPLETED
+    response = client.post(
+        f"/workbench/cases/{case.number}/act/instant/", {"method": "window", "paper": paper_checklist(case)}
+    )  # the form's checklist as ticked
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.COMPLETED
@@ -326,7 +335,7 @@ def _fee_case(world):  # noqa: F811
         item=publish(spec, world.bureau), applicant=world.company, by=world.clerk, channel="counter",
         window=world.dedicated, form={"subject": "x"},
     )  # fmt: skip
-    return services.accept_case(case=case, by=world.clerk)
+    return services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
 
 
 def test_charge_fee_from_the_case_page(as_user, world):  # noqa: F811

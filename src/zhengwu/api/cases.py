@@ -173,6 +173,10 @@ class NoteIn(Schema):
     revision: int | None = None
 
 
+class AcceptIn(NoteIn):
+    paper: list[int] = []  # positions of the materials the window received on paper
+
+
 class ReasonIn(Schema):
     reason: str = ""
     revision: int | None = None
@@ -290,6 +294,7 @@ class InstantIn(Schema):
     grant: bool = True
     reasons: str = ""
     delivery: str = "window"
+    paper: list[int] = []  # positions of the materials the window received on paper
 
 
 class NoticeOut(Schema):
@@ -626,10 +631,14 @@ def _case(request, number: str):
 
 
 @router.post("/{number}/accept", response={200: CaseOut, **ERRORS}, summary="受理", auth=signed_in)
-def accept(request, number: str, body: NoteIn):
+def accept(request, number: str, body: AcceptIn):
     return _out(
         services.accept_case(
-            case=_case(request, number), by=request.user, revision=body.revision, note=body.note
+            case=_case(request, number),
+            by=request.user,
+            revision=body.revision,
+            note=body.note,
+            paper=body.paper,
         )
     )
 
@@ -826,6 +835,11 @@ def charge_fees(request, number: str, body: FeesIn):
 def instant(request, number: str, body: InstantIn):
     case = _case(request, number)
     services.handle_instantly(
-        case=case, by=request.user, grant=body.grant, reasons=body.reasons, delivery=body.delivery
+        case=case,
+        by=request.user,
+        grant=body.grant,
+        reasons=body.reasons,
+        delivery=body.delivery,
+        paper=body.paper,
     )
     return _out(case)

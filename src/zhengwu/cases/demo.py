@@ -755,10 +755,17 @@ def _holder(users: dict, case: Case):
     return step, users.get(HANDLERS[case.organisation.short_name].get(step.role, ""))
 
 
+def _paper(case: Case) -> list[int]:
+    from zhengwu.cases.handling import missing_required_materials
+
+    return [m["position"] for m in missing_required_materials(case)]
+
+
 def _run(case: Case, action: str, args: tuple, users: dict, clerk) -> None:
     step, holder = _holder(users, case)
     if action == "accept":
-        services.accept_case(case=case, by=clerk)
+        # the clerk's paper checklist: the applicant handed in on paper every required material not uploaded
+        services.accept_case(case=case, by=clerk, paper=_paper(case))
     elif action == "supplement":
         services.request_supplement(case=case, by=clerk, items=[{"position": args[0], "problem": args[1]}])
     elif action == "supply":
@@ -793,7 +800,7 @@ def _run(case: Case, action: str, args: tuple, users: dict, clerk) -> None:
     elif action == "terminate":
         services.terminate_case(case=case, by=holder, reason=args[0])
     elif action == "instant":
-        services.handle_instantly(case=case, by=clerk, grant=True)
+        services.handle_instantly(case=case, by=clerk, grant=True, paper=_paper(case))
     elif action == "fee":
         services.charge_fee(case=case, by=clerk, fees=[{"name": n, "amount": a} for n, a in args[0]])
     else:  # pragma: no cover - a typo in the table above

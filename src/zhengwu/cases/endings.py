@@ -159,14 +159,22 @@ def complete_case(*, case: Case, by, at: dt.datetime | None = None, revision: in
 
 @_updates_caller
 def handle_instantly(
-    *, case: Case, by, grant: bool = True, reasons: str = "", delivery: str = Delivery.WINDOW, at=None
+    *,
+    case: Case,
+    by,
+    grant: bool = True,
+    reasons: str = "",
+    delivery: str = Delivery.WINDOW,
+    at=None,
+    paper: list[int] | tuple = (),
 ) -> Case:
-    """即办件: accept, decide and complete on the spot, in one transaction (each with its own event)."""
+    """即办件: accept, decide and complete on the spot, in one transaction (each with its own event); `paper`: the
+    materials received on paper (the window's paper checklist, as at acceptance)."""
     _in_scope(by, case)
     with transaction.atomic():
         # the whole of it allowed before any of it is done: accepting here and deciding on the spot (即办件)
         permissions.require(by, _locked(case), "instant")
-        case = accept_case(case=case, by=by, at=at)
+        case = accept_case(case=case, by=by, at=at, paper=paper)
         case = decide_case(case=case, by=by, grant=grant, reasons=reasons, at=at)
         case = deliver_result(case=case, by=by, method=delivery, at=at)
         case = complete_case(case=case, by=by, at=at)

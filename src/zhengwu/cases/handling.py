@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhengwu.cases.models import Case, CaseStep, Channel
+from zhengwu.cases.models import Case, CaseStep
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError
 from zhengwu.core.models import Role
@@ -134,26 +134,49 @@ def add_all_materials_online(check) -> None:
         ALL_MATERIALS_ONLINE.append(check)
 
 
-def missing_required_materials(case: Case) -> list[dict]:
-    """Required materials of an online case not provided: no file, not registered as received on paper with a
-    supplement, not obtained from another result. An online case may still bring its paper (or paper-or-electronic)
-    materials to the window, unless its materials are all collected online (ALL_MATERIALS_ONLINE); a case received at
-    the counter is checked on paper by the window at acceptance, so it has none here."""
-    if case.channel != Channel.ONLINE:
-        return []
-    from zhengwu.cases.submission import missing_materials
+# the events that record materials received on paper at the window (their data["paper"]: positions)
+PAPER_EVENTS = ("accept", "deem_accept", "supply_supplement")
 
-    obtained: set[int] = set()
+
+def material_provisions(case: Case, uploaded: set[int] | None = None) -> dict[int, str]:
+    """How each provided material of the case was provided, by position: uploaded (a file), received on paper at
+    the window (the paper checklist at acceptance or a supplement), taken from the licence library, or obtained
+    from a prerequisite's result (MATERIAL_SOURCES)."""
+    from zhengwu.cases import library
+
+    out: dict[int, str] = {}
+    for position, label in library.taken(case).items():
+        out[position] = label
     for source in MATERIAL_SOURCES:
-        obtained |= set(source(case))
-    for data in case.events.filter(action="supply_supplement").values_list("data", flat=True):
-        obtained |= {int(p) for p in (data or {}).get("paper", [])}
-    strict = any(check(case) for check in ALL_MATERIALS_ONLINE)
-    return [
-        m
-        for m in missing_materials(case)
-        if m["position"] not in obtained and (strict or m["medium"] == "electronic")
-    ]
+        for position in source(case):
+            out.setdefault(int(position), _("已获取(前置事项办理结果)"))
+    if uploaded is None:  # the positions with a file, unless the caller has read them
+        uploaded = set(case.materials.values_list("position", flat=True))
+    for position in uploaded:
+        out.setdefault(position, _("已上传"))
+    for data in case.events.filter(action__in=PAPER_EVENTS).values_list("data", flat=True):
+        for position in (data or {}).get("paper", []):
+            out.setdefault(int(position), _("窗口已收纸质材料"))
+    return out
+
+
+def missing_required_materials(case: Case) -> list[dict]:
+    """Required materials of the case provided in none of the recorded ways (material_provisions): whatever the
+    channel, a material counts only once it is uploaded, received on paper at the window (recorded at acceptance
+    or with a supplement), taken from the licence library or obtained from a prerequisite's result."""
+    from zhengwu.cases.submission import required_materials
+
+    required = required_materials(case)
+    if not required:
+        return []
+    have = set(case.materials.values_list("position", flat=True))
+    for data in case.events.filter(action__in=PAPER_EVENTS).values_list("data", flat=True):
+        have |= {int(p) for p in (data or {}).get("paper", [])}
+    missing = [m for m in required if m["position"] not in have]
+    if missing:  # the other ways, asked only when needed
+        provided = material_provisions(case)
+        missing = [m for m in missing if m["position"] not in provided]
+    return missing
 
 
 def material_refusal(case: Case) -> DomainError | None:

@@ -68,15 +68,17 @@ def accept_case(
     revision: int | None = None,
     note: str = "",
     clock_waits_for: str = "",
+    paper: list[int] | tuple = (),
 ) -> Case:
-    """Accept the application (受理): the handling limits start the next working day and the first step opens.
+    """`paper`: the positions of the materials the window received on paper (its paper checklist at acceptance).
+    Accept the application (受理): the handling limits start the next working day and the first step opens.
     After the 5 working days for the decision it is recorded as deemed acceptance as of receipt (第三十二条)."""
     _in_scope(by, case)
     with transaction.atomic():
         case = _locked(case, revision)
         permissions.require(by, case, "accept")
         if not _intake_open(case, at):
-            return _deem(case, by=by, at=at)
+            return _deem(case, by=by, at=at, paper=paper)
         steps, first_done = _steps_payload(case.version)
         today = _today(at)
         _record(
@@ -89,6 +91,7 @@ def accept_case(
                 "accepted_on": today,
                 "steps": steps,
                 "first_step_done": first_done,
+                "paper": sorted({int(p) for p in paper}),
                 **({"clock_waits_for": clock_waits_for} if clock_waits_for else {}),
             },
         )
@@ -118,7 +121,7 @@ def _issue_acceptance(case: Case, *, deemed: bool) -> Notice:
     )
 
 
-def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
+def _deem(case: Case, *, by, at: dt.datetime | None, paper: list[int] | tuple = ()) -> Case:
     steps, first_done = _steps_payload(case.version)
     _record(
         case,
@@ -126,7 +129,12 @@ def _deem(case: Case, *, by, at: dt.datetime | None) -> Case:
         by=by,
         at=at,
         note=f"收件后 {deadlines.INTAKE_WORKDAYS} 个工作日内未作受理决定,依法视为受理(行政许可法第三十二条)",
-        data={"accepted_on": case.intake_start, "steps": steps, "first_step_done": first_done},
+        data={
+            "accepted_on": case.intake_start,
+            "steps": steps,
+            "first_step_done": first_done,
+            "paper": sorted({int(p) for p in paper}),
+        },
     )
     _issue_acceptance(case, deemed=True)
     # The breach itself is supervision's alert (rules.IntakeLate on the deem_accept event), raised with the event.

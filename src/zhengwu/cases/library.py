@@ -36,6 +36,18 @@ def fill(case, by, prefer: str = "") -> list:
     return filled
 
 
+def taken(case) -> dict[int, str]:
+    """Per material position of the case: how a library provided it without an upload (e.g. "已调取(电子证照库,编号
+    …)"), for providers that answer taken(case)."""
+    out: dict[int, str] = {}
+    for provider in _providers:
+        finder = getattr(provider, "taken", None)
+        if finder is not None:
+            for position, label in finder(case).items():
+                out.setdefault(position, label)
+    return out
+
+
 def register_dependants(finder) -> None:
     """A finder is finder(case) -> [{"case": Case, "position": int, "name": str}]: materials of other cases that
     are obtained from `case`'s result instead of an upload."""

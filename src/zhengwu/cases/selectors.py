@@ -706,9 +706,14 @@ def material_checklist(case: Case) -> list[dict]:
     missing — what the applicant and the clerk check the application against. A case made by an agent starts with
     the power of attorney (position 0), unless the item lists its own 委托书 material: then that row is the power
     of attorney (required online)."""
+    from zhengwu.cases.handling import material_provisions
+
     files: dict[int, list] = {}
     for row in case.materials.order_by("position", "uploaded_at", "id"):
         files.setdefault(row.position, []).append(row)
+    provided_by = material_provisions(case, uploaded=set(files)) if case.pk else {}
+    uploaded = _("已上传")
+    via = {p: label for p, label in provided_by.items() if label != uploaded}  # a file row says it already
     materials = sorted(case.version.materials.all(), key=lambda m: m.position)
     own = own_power_of_attorney(case.version) if case.agent_name else None
     needed = needs_power_of_attorney(case)
@@ -724,7 +729,8 @@ def material_checklist(case: Case) -> list[dict]:
                 "form": "原件",
                 "rules": "申请人签名(单位盖章)的授权委托书,写明委托事项和权限",
                 "files": files.get(POWER_OF_ATTORNEY, []),
-                "missing": needed and not files.get(POWER_OF_ATTORNEY),
+                "via": via.get(POWER_OF_ATTORNEY, ""),
+                "missing": needed and POWER_OF_ATTORNEY not in provided_by,
             }
         )
     for m in materials:
@@ -742,7 +748,8 @@ def material_checklist(case: Case) -> list[dict]:
                 "form": m.get_form_display(),
                 "rules": m.rules,
                 "files": provided,
-                "missing": required and not provided,
+                "via": via.get(m.position, ""),
+                "missing": required and not provided and m.position not in provided_by,
             }
         )
     return rows

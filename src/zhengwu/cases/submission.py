@@ -335,6 +335,25 @@ def _extension(content_type: str) -> str:
     ]
 
 
+def required_materials(case: Case) -> list[dict]:
+    """Every material the case must have: the item's required ones and, for an agent's application, the power of
+    attorney (the item's own 委托书 material, else material 0)."""
+    materials = sorted(case.version.materials.all(), key=lambda m: m.position)
+    own = (
+        next((m for m in materials if selectors.POWER_OF_ATTORNEY_MARK in m.name), None)
+        if case.agent_name
+        else None
+    )  # selectors.own_power_of_attorney, from the list read once
+    out = [
+        {"position": m.position, "name": m.name, "medium": m.medium}
+        for m in materials
+        if m.required or (own is not None and m.position == own.position)
+    ]
+    if case.agent_name and own is None:
+        out.insert(0, {"position": POWER_OF_ATTORNEY, "name": POWER_OF_ATTORNEY_NAME, "medium": "either"})
+    return out
+
+
 def missing_materials(case: Case) -> list[dict]:
     """Required materials of the item with no file yet (paper ones may still be brought to the window)."""
     have = set(case.materials.values_list("position", flat=True))

@@ -78,6 +78,21 @@ def _create(
     return number
 
 
+def closed_refusal(group: WindowGroup) -> None:
+    """No number outside the group's opening hours (its slot rules on the calendar's working days, weekends and
+    holidays; 国务院关于职工工作时间的规定 第七条, 全国年节及纪念日放假办法): the refusal says when it next opens."""
+    from zhengwu.hall.slots import EARLY_MINUTES, next_opening, opening_label
+
+    opens = next_opening(group.slot_rules.filter(is_active=True), clock.now())
+    if opens is not None:
+        raise Conflict(
+            f"「{group.name}」现在不在办公时间,不能取号;下次开放时间:{opening_label(opens)}"
+            f"(开放前 {EARLY_MINUTES} 分钟起可取号)",
+            code="queue.closed",
+            field="group",
+        )
+
+
 def take_number(*, group: WindowGroup, source: str, phone: str = "", item=None, green: str = "", by=None):
     """A walk-in's number for a group: at the kiosk, on the phone (the hall's QR code) or at the information desk,
     where staff record a 绿色通道 (elderly, disabled …) person, who is called first."""
@@ -97,6 +112,7 @@ def take_number(*, group: WindowGroup, source: str, phone: str = "", item=None, 
             raise ValidationFailed("绿色通道请到导服台由工作人员登记", field="green")
     if item is not None and group.items.exists() and not group.items.filter(pk=item.pk).exists():
         raise ValidationFailed(f"「{group.name}」不办理该事项", field="item")
+    closed_refusal(group)
 
     def write():
         with transaction.atomic():

@@ -69,3 +69,41 @@ def plan_day(rules, day: dt.date) -> list[Planned]:
             start += length
     planned.sort(key=lambda p: (p.start, p.rule.pk or 0))
     return planned
+
+
+# A group with no slot rules is open on working days in these hours (the centre's ordinary office hours).
+DEFAULT_HOURS = ((dt.time(9), dt.time(12)), (dt.time(13, 30), dt.time(17)))
+WEEKDAY_NAMES = "一二三四五六日"
+EARLY_MINUTES = 30  # numbers are given from half an hour before the hours open, so people queue at the door
+
+
+def hours_on(rules, day: dt.date) -> list[tuple[dt.time, dt.time]]:
+    """The group's opening hours on the day: the hours of its rules that apply that day (working days follow the
+    calendar, weekend and holiday rules their own days), or the ordinary hours on a working day if it has no rules."""
+    rules = list(rules)
+    if not rules:
+        return list(DEFAULT_HOURS) if calendar.is_workday(day).workday else []
+    return sorted((r.start, r.end) for r in rules if applies(r, day))
+
+
+def next_opening(rules, moment: dt.datetime, *, horizon: int = 60) -> dt.datetime | None:
+    """None while the group gives numbers at `moment` (its hours, from EARLY_MINUTES before each opening); else
+    when it next opens (within `horizon` days)."""
+    local = moment.astimezone(clock.LOCAL)
+    early = dt.timedelta(minutes=EARLY_MINUTES)
+    for offset in range(horizon + 1):
+        day = local.date() + dt.timedelta(days=offset)
+        for start, end in hours_on(rules, day):
+            opens = dt.datetime.combine(day, start, tzinfo=clock.LOCAL)
+            closes = dt.datetime.combine(day, end, tzinfo=clock.LOCAL)
+            if offset == 0 and opens - early <= local < closes:
+                return None
+            if opens > local:
+                return opens
+    return local + dt.timedelta(days=horizon + 1)  # nothing planned: closed for now
+
+
+def opening_label(moment: dt.datetime) -> str:
+    """2026年10月8日(星期四)09:00"""
+    local = moment.astimezone(clock.LOCAL)
+    return f"{local.year}年{local.month}月{local.day}日(星期{WEEKDAY_NAMES[local.weekday()]}){local:%H:%M}"

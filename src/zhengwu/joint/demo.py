@@ -162,8 +162,15 @@ def _upload_all(joint: JointCase) -> None:
                 joint=joint,
                 by=None,
                 position=entry["position"],
-                upload=SimpleUploadedFile(f"{entry['name'][:40]}.pdf", data),
+                upload=SimpleUploadedFile(f"{entry['name'][:40]}.pdf", data, "application/pdf"),
             )
+
+
+def _scan_all(joint: JointCase) -> None:
+    """The lead window scans the paper materials the applicant handed in (the merged list, those obtained from a
+    prerequisite member's result excepted): every member's required materials are then provided (no grant without
+    them, 行政许可法 第三十二条第一款第(四)项)."""
+    _upload_all(joint)
 
 
 def _confirm_all(joint: JointCase) -> None:
@@ -210,6 +217,7 @@ def load_demo() -> str:
                 form=_restaurant_form("开办鸿远小厨", "0701-3312876"),
                 channel="counter",
             )
+            _scan_all(done)
             services.lead_accept(joint=done, by=None)
             _confirm_all(done)
         for position, ago in ((1, 14), (2, 11), (3, 10), (4, 10)):
@@ -225,6 +233,7 @@ def load_demo() -> str:
                 form={"subject": "龙虎置业信江花园二期"},
                 channel="counter",
             )
+            _scan_all(late)
             services.lead_accept(joint=late, by=None)
             _confirm_all(late)
         for position, ago in ((1, 22), (2, 21)):
@@ -241,6 +250,7 @@ def load_demo() -> str:
                 form=_restaurant_form("开办鑫达食堂", "0701-3365218"),
                 channel="counter",
             )
+            _scan_all(busy)
             services.lead_accept(joint=busy, by=None)
             _confirm_all(busy)
         with clock.frozen(_at(days, 2, 10)):

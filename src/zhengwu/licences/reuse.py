@@ -66,6 +66,25 @@ def fill(case, by, prefer: str = "") -> list:
     return filled
 
 
+def taken(case) -> dict[int, str]:
+    """The case's materials taken from the library (the applicant's form or a joint member's result): position →
+    "已调取(电子证照库,编号 …)"."""
+    from zhengwu.licences.models import LicenceUse
+
+    if case.pk is None or case.version_id is None:
+        return {}
+    uses = list(
+        LicenceUse.objects.filter(case=case, purpose=LicenceUse.Purpose.REUSE).select_related("licence")
+    )
+    out: dict[int, str] = {}
+    for material in case.version.materials.all():
+        for use in uses:
+            if use.note.split(":", 1)[0] == material.name:
+                out[material.position] = _("已调取(电子证照库,编号 %(n)s)") % {"n": use.licence.number}
+                break
+    return out
+
+
 def pass_on(licence, case, by=None) -> list:
     """A licence just issued by `case` goes to the materials of other cases obtained from its result (a joint case's
     members needing this one, cases.library.dependants): each takes it from the library, no upload, one use logged

@@ -424,7 +424,13 @@ def _decide(r, c, v):
 # action: (what it calls, what the user is told when it worked)
 ACTIONS = {
     "accept": (
-        lambda r, c, v: services.accept_case(case=c, by=r.user, revision=v, note=P(r, "note")),
+        lambda r, c, v: services.accept_case(
+            case=c,
+            by=r.user,
+            revision=v,
+            note=P(r, "note"),
+            paper=[int(p) for p in r.POST.getlist("paper") if p.isdigit()],
+        ),
         "已受理",
     ),
     "supplement": (
@@ -454,6 +460,7 @@ ACTIONS = {
             grant=P(r, "grant") != "deny",
             reasons=P(r, "reasons"),
             delivery=P(r, "method") or "window",
+            paper=[int(p) for p in r.POST.getlist("paper") if p.isdigit()],
         ),
         "即办件已当场办结",
     ),
