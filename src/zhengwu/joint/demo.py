@@ -286,6 +286,7 @@ def load_demo() -> str:
                 form={"subject": "设立鑫达建材分公司"},
                 channel="counter",
             )
+            _scan_all(notified)  # the counter scans what the applicant handed in
             services.lead_accept(joint=notified, by=None)
             services.confirm(joint=notified, position=1, by=None)
             services.apply(
@@ -351,6 +352,7 @@ def load_demo() -> str:
                 form={"subject": "设立冶铜环保科技鹰潭分公司"},
                 channel="counter",
             )
+            _scan_all(withdrawn)  # the counter scans what the applicant handed in
             services.lead_accept(joint=withdrawn, by=None)
             services.confirm(joint=withdrawn, position=1, by=None)
         with clock.frozen(_at(days, 4, 14)):

@@ -14,13 +14,19 @@ def workbench_panel(request, case) -> str:
         return ""
     joint = member.joint
     owner = services.intake_owner(case)
+    # a link shown must work: only for whoever may open the joint case
+    link = (
+        format_html(
+            '<a href="{}">{}</a>', reverse("workbench_joint:case", args=[joint.number]), _("打开联办件页面")
+        )
+        if services.visible_joint_cases(request.user).filter(pk=joint.pk).exists()
+        else ""
+    )
     return format_html(
-        '<div class="alert alert-info" data-joint-member="{}"><i class="bi bi-diagram-3"></i> {} '
-        '<a href="{}">{}</a>{}</div>',
+        '<div class="alert alert-info" data-joint-member="{}"><i class="bi bi-diagram-3"></i> {} {}{}</div>',
         joint.number,
         _("本办件是联办件 %(n)s(%(p)s)的成员办件。") % {"n": joint.number, "p": joint.get_phase_display()},
-        reverse("workbench_joint:case", args=[joint.number]),
-        _("打开联办件页面"),
+        link,
         format_html(" <span class='small'>{}</span>", _("受理、补正和不予受理在联办件页面办理。"))
         if owner
         else "",

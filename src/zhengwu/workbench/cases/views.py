@@ -97,13 +97,16 @@ def index(request):
         ]
     )
     joints = _joint_numbers([c.pk for c in page[:PAGE]])
+    openable = _openable_joints(request.user, set(joints.values()))
     rows = [
         {
             "case": c,
             "applicant": mask_name(c.applicant.name) if c.applicant.kind == "natural" else c.applicant.name,
             # a joint case's member: accepted through the joint page (联办通知), so the row links it
             "joint_number": joints.get(c.pk, ""),
-            "joint_url": reverse("workbench_joint:case", args=[joints[c.pk]]) if c.pk in joints else "",
+            "joint_url": reverse("workbench_joint:case", args=[joints[c.pk]])
+            if joints.get(c.pk) in openable
+            else "",
         }
         for c in page[:PAGE]
     ]
@@ -662,6 +665,17 @@ def outbox(request):
             "counts": selectors.outbox_counts(request.user),
             "state": state,
         },
+    )
+
+
+def _openable_joints(user, numbers: set[str]) -> set[str]:
+    """Of these joint cases, those the user may open (a link shown must work)."""
+    if not numbers:
+        return set()
+    from zhengwu.joint import services as joint_services
+
+    return set(
+        joint_services.visible_joint_cases(user).filter(number__in=numbers).values_list("number", flat=True)
     )
 
 
