@@ -124,16 +124,6 @@ def add_material_source(source) -> None:
         MATERIAL_SOURCES.append(source)
 
 
-# Other domains' cases whose every material is collected online, paper ones included (joint approval: the merged list
-# is uploaded once for all members). Each takes the case and answers True or False.
-ALL_MATERIALS_ONLINE: list = []
-
-
-def add_all_materials_online(check) -> None:
-    if check not in ALL_MATERIALS_ONLINE:
-        ALL_MATERIALS_ONLINE.append(check)
-
-
 # the events that record materials received on paper at the window (their data["paper"]: positions)
 PAPER_EVENTS = ("accept", "deem_accept", "supply_supplement")
 

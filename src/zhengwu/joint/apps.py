@@ -13,7 +13,6 @@ class JointConfig(AppConfig):
         notify.hold_messages(services.is_held)
         handling.add_decision_check(services.decision_check)
         handling.add_material_source(services.obtained_materials)
-        handling.add_all_materials_online(services.is_member)
         intake.add_intake_hold(services.intake_held)
         extensions.intake_owners.append(services.intake_owner)
         from zhengwu.joint import panels

@@ -151,8 +151,9 @@ def _blank_pdf() -> bytes:
 
 
 def _upload_all(joint: JointCase) -> None:
-    """An online applicant uploads the merged list (those taken from a prerequisite's result excepted), so the members
-    can confirm their materials complete (行政许可法 第三十二条)."""
+    """The merged list (those taken from a prerequisite's result excepted), uploaded by an online applicant or scanned
+    by the counter from what was handed in, so the members can confirm their materials complete and a grant finds
+    them provided (行政许可法 第三十二条第一款第(四)项)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data = _blank_pdf()
@@ -164,13 +165,6 @@ def _upload_all(joint: JointCase) -> None:
                 position=entry["position"],
                 upload=SimpleUploadedFile(f"{entry['name'][:40]}.pdf", data, "application/pdf"),
             )
-
-
-def _scan_all(joint: JointCase) -> None:
-    """The lead window scans the paper materials the applicant handed in (the merged list, those obtained from a
-    prerequisite member's result excepted): every member's required materials are then provided (no grant without
-    them, 行政许可法 第三十二条第一款第(四)项)."""
-    _upload_all(joint)
 
 
 def _confirm_all(joint: JointCase) -> None:
@@ -217,7 +211,7 @@ def load_demo() -> str:
                 form=_restaurant_form("开办鸿远小厨", "0701-3312876"),
                 channel="counter",
             )
-            _scan_all(done)
+            _upload_all(done)  # the counter scans what the applicant handed in
             services.lead_accept(joint=done, by=None)
             _confirm_all(done)
         for position, ago in ((1, 14), (2, 11), (3, 10), (4, 10)):
@@ -233,7 +227,7 @@ def load_demo() -> str:
                 form={"subject": "龙虎置业信江花园二期"},
                 channel="counter",
             )
-            _scan_all(late)
+            _upload_all(late)  # the counter scans what the applicant handed in
             services.lead_accept(joint=late, by=None)
             _confirm_all(late)
         for position, ago in ((1, 22), (2, 21)):
@@ -250,7 +244,7 @@ def load_demo() -> str:
                 form=_restaurant_form("开办鑫达食堂", "0701-3365218"),
                 channel="counter",
             )
-            _scan_all(busy)
+            _upload_all(busy)  # the counter scans what the applicant handed in
             services.lead_accept(joint=busy, by=None)
             _confirm_all(busy)
         with clock.frozen(_at(days, 2, 10)):
@@ -286,7 +280,7 @@ def load_demo() -> str:
                 form={"subject": "设立鑫达建材分公司"},
                 channel="counter",
             )
-            _scan_all(notified)  # the counter scans what the applicant handed in
+            _upload_all(notified)  # the counter scans what the applicant handed in
             services.lead_accept(joint=notified, by=None)
             services.confirm(joint=notified, position=1, by=None)
             services.apply(
@@ -352,7 +346,7 @@ def load_demo() -> str:
                 form={"subject": "设立冶铜环保科技鹰潭分公司"},
                 channel="counter",
             )
-            _scan_all(withdrawn)  # the counter scans what the applicant handed in
+            _upload_all(withdrawn)  # the counter scans what the applicant handed in
             services.lead_accept(joint=withdrawn, by=None)
             services.confirm(joint=withdrawn, position=1, by=None)
         with clock.frozen(_at(days, 4, 14)):

@@ -19,7 +19,7 @@ def workbench_panel(request, case) -> str:
         format_html(
             '<a href="{}">{}</a>', reverse("workbench_joint:case", args=[joint.number]), _("打开联办件页面")
         )
-        if services.visible_joint_cases(request.user).filter(pk=joint.pk).exists()
+        if joint.number in services.openable_numbers(request.user, {joint.number})
         else ""
     )
     return format_html(

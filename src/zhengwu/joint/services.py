@@ -175,6 +175,14 @@ def _require_applicant_or_lead(by, joint: JointCase) -> None:
     _require_lead(by, joint)
 
 
+def openable_numbers(user, numbers) -> set[str]:
+    """Of these joint case numbers, those the user may open (a link shown must work), in one query."""
+    numbers = set(numbers)
+    if not numbers:
+        return set()
+    return set(visible_joint_cases(user).filter(number__in=numbers).values_list("number", flat=True))
+
+
 def visible_joint_cases(user):
     """Staff: joint cases with a member in their scope (or led by it); applicants: their own."""
     qs = JointCase.objects.select_related("bundle", "version", "lead_organisation", "applicant")
@@ -1074,11 +1082,6 @@ def intake_owner(case: Case) -> str | None:
         "本办件是联办件 %(n)s 的成员办件,受理、补正和不予受理须在联办件页面办理"
         "(主办窗口发联办通知,各成员部门确认材料齐全或提出补正,或不予受理)"
     ) % {"n": member.joint.number}
-
-
-def is_member(case: Case) -> bool:
-    """cases.handling: a member case's materials are all collected online, through the merged list."""
-    return JointMember.objects.filter(case_id=case.pk).exists()
 
 
 def obtained_materials(case: Case) -> list[int]:

@@ -111,18 +111,17 @@ def _url(name: str, *args, query: str = "") -> str:
 def _cases_to_accept(user, today: _Today) -> WorkList:
     from zhengwu.joint import services as joint_services
 
-    openable = None
+    opens: dict[str, bool] = {}  # joint number → may the user open it (asked once per joint case shown)
 
     def row(case) -> Row:
-        nonlocal openable
         applicant = case.applicant.name
         # a joint case's member is accepted through the joint page (联办通知), not on its own case page — linked
         # there for whoever may open it (a link shown must work)
         joint = getattr(getattr(case, "joint_member", None), "joint", None)
         if joint is not None:
-            if openable is None:
-                openable = set(joint_services.visible_joint_cases(user).values_list("pk", flat=True))
-            if joint.pk not in openable:
+            if joint.number not in opens:
+                opens[joint.number] = bool(joint_services.openable_numbers(user, {joint.number}))
+            if not opens[joint.number]:
                 joint = None
         return Row(
             title=f"{case.number} {case.version.name}",

@@ -97,7 +97,9 @@ def index(request):
         ]
     )
     joints = _joint_numbers([c.pk for c in page[:PAGE]])
-    openable = _openable_joints(request.user, set(joints.values()))
+    from zhengwu.joint import services as joint_services
+
+    openable = joint_services.openable_numbers(request.user, joints.values())
     rows = [
         {
             "case": c,
@@ -665,17 +667,6 @@ def outbox(request):
             "counts": selectors.outbox_counts(request.user),
             "state": state,
         },
-    )
-
-
-def _openable_joints(user, numbers: set[str]) -> set[str]:
-    """Of these joint cases, those the user may open (a link shown must work)."""
-    if not numbers:
-        return set()
-    from zhengwu.joint import services as joint_services
-
-    return set(
-        joint_services.visible_joint_cases(user).filter(number__in=numbers).values_list("number", flat=True)
     )
 
 
