@@ -154,17 +154,27 @@ def test_only_a_window_clerk_at_a_window_records(fees_world, notice):
         services.record_at_window(code=notice.code, by=fees_world.land_head, channel="cash")
 
 
-def test_the_result_waits_for_payment(fees_world):
+def test_the_result_waits_for_payment(fees_world, client):
     w = fees_world
     case = land_case(w)
     decide(w, case)
+    client.force_login(w.land_clerk)
+
+    def page():  # the clerk's case page: the 送达 form, or why it is not there
+        return client.get(f"/workbench/cases/{case.number}/").content.decode()
+
     with pytest.raises(Conflict, match="请先开具缴款通知书") as err:
         case_services.deliver_result(case=case, by=w.land_clerk, method="window")
     assert err.value.code == "fee.unpaid"
+    assert "登记送达" not in page() and "请先开具缴款通知书" in page()
     notice = services.issue_notice(case=case, by=w.land_clerk)
     with pytest.raises(Conflict, match="尚未缴款"):
         case_services.deliver_result(case=case, by=w.land_clerk, method="window")
+    shown = page()
+    assert "登记送达" not in shown and f"缴款通知书 {notice.code} 尚未缴款" in shown
     simulator.pay(notice)
+    shown = page()
+    assert "登记送达" in shown and "尚未缴款" not in shown
     case = case_services.deliver_result(case=case, by=w.land_clerk, method="window")
     assert case.status == Status.DELIVERED
 

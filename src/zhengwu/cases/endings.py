@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
-    extensions,
     handling,
     notices,
     permissions,
@@ -33,7 +32,7 @@ from zhengwu.cases.records import (
 )
 from zhengwu.cases.steps import _with_steps
 from zhengwu.core import clock
-from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.core.errors import ValidationFailed
 
 
 @_updates_caller
@@ -138,10 +137,7 @@ def deliver_result(
     note = _text(note, field="note", label=_("备注(如邮件单号)"), max_length=500, required=False)
     with transaction.atomic():
         case = _with_steps(_locked(case, revision))
-        permissions.require(by, case, "deliver")
-        gate = extensions.delivery_refusal(case)
-        if gate:
-            raise Conflict(gate, code="fee.unpaid")
+        permissions.require(by, case, "deliver")  # the fees unpaid too (cases.extensions.delivery_gates)
         _record(case, "deliver", by=by, at=at, note=note, data={"method": method})
     return case
 

@@ -180,6 +180,12 @@ def _case_context(
         and "decide" in summary["actions"]
         else None
     )
+    # the result is ready but its fees are unpaid (统一收费): say so where the 送达 button would be
+    deliver_refusal = (
+        permissions.refusal(user, case, "deliver", steps=steps)
+        if not can.get("deliver") and "deliver" in summary["actions"]
+        else None
+    )
     fee_rows = _fee_rows(request, case, failed=failed, error=error)
     checklist = selectors.material_checklist(case)
     attachments = list(case.attachments.order_by("uploaded_at"))
@@ -228,6 +234,9 @@ def _case_context(
             else ""
         ),
         "decision_step": next((s for s in steps if s.kind == "decide"), None),
+        "deliver_note": deliver_refusal.message
+        if deliver_refusal is not None and deliver_refusal.code == "fee.unpaid"
+        else "",
         # a joint member's refusal names its legal basis in a field of its own (the 成员不予许可通报 quotes it)
         "joint_member": _joint_member(case) if can.get("decide") else None,
         "field_error": {error.field: error.message} if error is not None and error.field else {},
