@@ -82,7 +82,7 @@ def test_the_whole_flow_over_http(fees_world, client):
     assert answer.status_code == 201 and answer.json()["replaces"] == number
     answer = client.post(
         f"/api/fees/notices/{code}/refunds",
-        {"amount": "80", "reason": "withdrawn", "explanation": "申请人撤回"},
+        {"amount": "80", "reason": "overpaid", "explanation": "多缴登记费"},
         content_type="application/json",
     )
     refund = answer.json()

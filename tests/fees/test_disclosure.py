@@ -22,7 +22,11 @@ def test_the_fee_row_comes_from_the_records(fees_world):
     value, source = row(w.land)
     assert value == "0.0200" and source["source"] == "fees"  # 90 + 110 元
     refund = services.request_refund(
-        payment=Payment.objects.first(), by=w.land_clerk, amount="90", reason="withdrawn", explanation="撤回"
+        payment=Payment.objects.first(),
+        by=w.land_clerk,
+        amount="90",
+        reason="other",
+        explanation="登记簿更正,免收",
     )
     services.decide_refund(refund=refund, by=w.land_head, approve=True)
     assert row(w.land)[0] == "0.0110"

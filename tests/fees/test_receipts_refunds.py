@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from tests.fees.conftest import land_case
+from zhengwu.cases import services as case_services
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.fees import documents, services, simulator
 from zhengwu.fees.models import Notice, Payment, Receipt, Refund
@@ -66,8 +67,24 @@ def documents_text(receipt: Receipt) -> str:
         return subprocess.run(["pdftotext", f.name, "-"], capture_output=True, text=True, check=True).stdout
 
 
+def test_a_refund_for_a_withdrawal_needs_the_case_withdrawn(fees_world, paid):
+    w = fees_world
+    case = paid.notice.case
+    with pytest.raises(ValidationFailed, match=f"办件 {case.number} 当前为「办理中」") as err:
+        services.request_refund(
+            payment=paid, by=w.land_clerk, amount="90", reason="withdrawn", explanation="申请人撤回申请"
+        )
+    assert err.value.field == "reason" and not Refund.objects.exists()
+    case_services.withdraw_case(case=case, by=w.land_clerk, reason="申请人撤回申请")
+    refund = services.request_refund(
+        payment=paid, by=w.land_clerk, amount="90", reason="withdrawn", explanation="申请人撤回申请"
+    )
+    assert refund.state == Refund.State.REQUESTED
+
+
 def test_a_refund_is_approved_by_someone_else_against_the_payment(fees_world, paid):
     w = fees_world
+    case_services.withdraw_case(case=paid.notice.case, by=w.land_clerk, reason="申请人撤回申请")
     refund = services.request_refund(
         payment=paid, by=w.land_clerk, amount="90", reason="withdrawn", explanation="申请人撤回申请"
     )

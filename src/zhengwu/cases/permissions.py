@@ -241,7 +241,9 @@ def _deliver(user, c: _Case) -> DomainError | None:
     )
     if refusal is None and c.open_step is not None:  # the item's own 送达 step: its holder delivers
         refusal = handling.holder_refusal(user, c.case, c.open_step)
-    if refusal is None and (gate := extensions.delivery_refusal(c.case)):  # 统一收费: the result waits for payment
+    if refusal is None and (
+        gate := extensions.delivery_refusal(c.case)
+    ):  # 统一收费: the result waits for payment
         refusal = Conflict(gate, code="fee.unpaid", field="method")
     return refusal
 

@@ -934,12 +934,26 @@ def request_refund(*, payment: Payment, by, amount, reason: str, explanation: st
         raise AccessDenied(_("只有工作人员可以申请退付"))
     if reason not in Refund.Reason.values:
         raise ValidationFailed(_("请选择退付原因"), field="reason")
+    from zhengwu.cases.models import Status
+
     explanation = str(explanation or "").strip()
     if not explanation:
         raise ValidationFailed(_("请写明退付说明"), field="explanation")
     amount = _money(amount, "amount")
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        payment = Payment.objects.select_for_update().select_related("notice__case").get(pk=payment.pk)
+        case = payment.notice.case
+        # 申请撤回或终止: only once the case really ended without a result (撤回、终止、不予受理)
+        ended = (Status.WITHDRAWN, Status.TERMINATED, Status.REFUSED)
+        if reason == Refund.Reason.WITHDRAWN and case.status not in ended:
+            raise ValidationFailed(
+                _(
+                    "办件 %(number)s 当前为「%(status)s」,未撤回、终止或不予受理,不能以「申请撤回或终止」退付;"
+                    "多缴请选「多缴」,其他情形选「其他」并写明说明"
+                )
+                % {"number": case.number, "status": case.get_status_display()},
+                field="reason",
+            )
         refunded = sum(
             (r.amount for r in payment.refunds.exclude(state=Refund.State.REJECTED)), Decimal("0.00")
         )
