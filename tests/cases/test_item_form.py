@@ -1,12 +1,14 @@
 """The application form of an item version: a JSON Schema from the catalogue, or the default form."""
 
 import copy
+import datetime as dt
 
 import pytest
 
 from tests.cases.conftest import ITEM, publish
 from zhengwu.cases import forms, services
 from zhengwu.cases.models import Case
+from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
 
 SCHEMA = {
@@ -50,6 +52,67 @@ def test_a_form_breaking_the_items_schema_is_refused_at_the_field(world, schema_
         submit(world, schema_item, form)
     assert err.value.field == field
     assert not Case.objects.filter(item=schema_item).exists()
+
+
+def test_every_bad_field_is_named_at_once(world, schema_item):
+    with pytest.raises(ValidationFailed) as err:
+        submit(world, schema_item, {"area": 0, "scope": "", "opening": "明天"})
+    assert err.value.errors == [
+        ("form.area", "「经营场所面积」不能小于 1"),
+        ("form.scope", "请填写「经营项目」"),
+        ("form.opening", "「拟开业日期」应为日期 YYYY-MM-DD"),
+    ]
+    assert err.value.field == "form.area" and len(err.value.as_dict()["errors"]) == 3
+
+
+PHONE_AND_DAY = {
+    "type": "object",
+    "properties": {
+        "opening": {"type": "string", "title": "拟开业日期", "format": "date", "x-not-before": "today"},
+        "contact_phone": {"type": "string", "title": "联系电话", "format": "phone"},
+    },
+    "required": ["opening", "contact_phone"],
+}
+
+
+@pytest.mark.parametrize(
+    ("days", "phone", "errors", "kept"),
+    [
+        (0, "139 1234 5678", [], "13912345678"),  # opening today
+        (30, "0701-6221234", [], "0701-6221234"),
+        (
+            -1,
+            "abc123",
+            [
+                ("form.opening", "「拟开业日期」不能早于今天({today})"),
+                (
+                    "form.contact_phone",
+                    "「联系电话」应为11位手机号码或带区号的固定电话(如 0701-6221234),现为「abc123」",
+                ),
+            ],
+            None,
+        ),
+    ],
+)
+def test_a_phone_number_and_a_day_not_before_today(world, days, phone, errors, kept):
+    spec = {**copy.deepcopy(ITEM), "name": "公共场所卫生许可(新办)", "form_schema": PHONE_AND_DAY}
+    item = publish(spec, world.bureau)
+    today = clock.today()  # the world's clock (2026-09-28)
+    form = {"opening": (today + dt.timedelta(days=days)).isoformat(), "contact_phone": phone}
+    if errors:
+        with pytest.raises(ValidationFailed) as err:
+            submit(world, item, form)
+        assert err.value.errors == [(f, m.format(today=today.isoformat())) for f, m in errors]
+        return
+    case = submit(world, item, form)
+    case.refresh_from_db()
+    assert case.form == {**form, "contact_phone": kept}
+
+
+def test_the_default_forms_phone_is_checked(world):
+    with pytest.raises(ValidationFailed, match="「联系电话」应为11位手机号码") as err:
+        submit(world, world.item, {"subject": "开店", "contact_phone": "12345"})
+    assert err.value.field == "form.contact_phone"
 
 
 def test_a_valid_form_is_stored(world, schema_item):

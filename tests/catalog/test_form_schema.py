@@ -74,6 +74,14 @@ def test_a_valid_schema_and_none_at_all_pass():
         (prop(type="string", title="面积", enum=[1, 2]), "字段「area」的可选值(enum)应为不重复的文字列表"),
         (prop(type="string", title="面积", format="email"), "字段「area」的格式「email」不支持,只支持 date"),
         (
+            prop(type="string", title="开业", **{"x-not-before": "today"}),
+            "字段「area」的 x-not-before 只能用于日期字段,取值 today",
+        ),
+        (
+            prop(type="string", title="开业", format="date", **{"x-not-before": "2026-01-01"}),
+            "x-not-before 只能用于日期字段,取值 today",
+        ),
+        (
             prop(type="string", title="面积", pattern="("),
             "字段「area」的格式规则(pattern)不是有效的正则表达式",
         ),
@@ -99,6 +107,16 @@ def test_an_invalid_schema_is_refused_at_the_field_naming_the_property(schema, m
 @pytest.mark.parametrize("kind", ["name", "phone", "id_number", "address", "email", False])
 def test_a_text_field_may_say_whether_it_is_personal(kind):
     assert rules.check_form_schema(prop(type="string", title="经营者", **{"x-personal": kind})) == []
+
+
+def test_a_phone_field_and_a_date_not_before_today_are_understood():
+    assert rules.check_form_schema(prop(type="string", title="联系电话", format="phone")) == []
+    assert (
+        rules.check_form_schema(
+            prop(type="string", title="拟开业日期", format="date", **{"x-not-before": "today"})
+        )
+        == []
+    )
 
 
 def test_a_property_that_is_not_an_object_or_has_a_bad_name():

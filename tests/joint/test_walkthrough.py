@@ -95,6 +95,14 @@ def test_the_portal_apply_page_uses_the_same_form(restaurant, company, client):
     assert "市场监督管理局" not in sentence.group(2) and "贵溪市城市管理局" in sentence.group(2)
     answer = client.post(f"/bundles/{restaurant.bundle.code}/apply/", {"form.subject": ""})
     assert answer.status_code == 422 and "请填写「申请事项说明」" in answer.content.decode()
+    # every bad field at once, each at its field, and nothing written
+    answer = client.post(
+        f"/bundles/{restaurant.bundle.code}/apply/", {"form.subject": "", "form.contact_phone": "abc123"}
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 422 and not JointCase.objects.exists()
+    assert re.search(r'id="id_form.subject_error"[^>]*>请填写「申请事项说明」', html)
+    assert re.search(r'id="id_form.contact_phone_error"[^>]*>「联系电话」应为11位手机号码', html)
 
 
 def test_a_joint_case_is_found_by_number_and_query_code(joint, client):

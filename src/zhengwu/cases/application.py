@@ -8,6 +8,7 @@ import datetime as dt
 
 from django import forms
 
+from zhengwu.core import clock
 from zhengwu.core.forms import CHOOSE, AccessibleForm
 
 # What a material's file input offers to pick (the server checks the content: core.files).
@@ -27,7 +28,16 @@ def _schema_field(key: str, rule: dict, required: bool) -> forms.Field:
     if kind == "number":
         return forms.FloatField(**common)
     if rule.get("format") == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        attrs = {"type": "date"}
+        if rule.get("x-not-before") == "today":  # the browser's date picker starts today too
+            attrs["min"] = clock.today().isoformat()
+        return forms.DateField(widget=forms.DateInput(attrs=attrs), **common)
+    if rule.get("format") == "phone":
+        return forms.CharField(
+            max_length=rule.get("maxLength"),
+            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+            **common,
+        )
     long = rule.get("maxLength", 0) > 200
     widget = forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput()
     return forms.CharField(max_length=rule.get("maxLength"), widget=widget, **common)
@@ -89,13 +99,12 @@ class ApplicationForm(AccessibleForm):
         }
 
     def show_error(self, err, *, power_of_attorney: int | None = None) -> None:
-        """Show a domain error at its field (form.<key>, material_<n>) or above the form; the power of attorney
-        at the item's own 委托书 material when it lists one (`power_of_attorney`, its position)."""
-        field = err.field
-        if field == "power_of_attorney" and power_of_attorney is not None:
-            field = f"material_{power_of_attorney}"
-        field = field if field in self.fields else None
-        self.add_error(field, err.message)
+        """Show a domain error at its fields (form.<key>, material_<n>; every field a form check found) or above the
+        form; the power of attorney at the item's own 委托书 material when it lists one (`power_of_attorney`)."""
+        for field, message in getattr(err, "errors", None) or [(err.field, err.message)]:
+            if field == "power_of_attorney" and power_of_attorney is not None:
+                field = f"material_{power_of_attorney}"
+            self.add_error(field if field in self.fields else None, message)
 
 
 def initial_from(form_values: dict) -> dict:

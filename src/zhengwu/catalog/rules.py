@@ -193,7 +193,7 @@ def check_item(spec: dict) -> Errors:
 FORM_FIELD_TYPES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是或否"}
 _FORM_KEYWORDS = {"type", "title", "description"}
 _FORM_TYPE_KEYWORDS = {
-    "string": {"maxLength", "minLength", "enum", "format", "pattern", "x-personal"},
+    "string": {"maxLength", "minLength", "enum", "format", "pattern", "x-personal", "x-not-before"},
     "integer": {"minimum", "maximum"},
     "number": {"minimum", "maximum"},
     "boolean": set(),
@@ -317,8 +317,13 @@ def _string_problems(key: str, rule: dict) -> list[str]:
             or len(set(enum)) != len(enum)
         ):
             out.append(_("字段「%(key)s」的可选值(enum)应为不重复的文字列表") % {"key": key})
-    if "format" in rule and rule["format"] != "date":
-        out.append(_("字段「%(key)s」的格式「%(f)s」不支持,只支持 date") % {"key": key, "f": rule["format"]})
+    if "format" in rule and rule["format"] not in ("date", "phone"):
+        out.append(
+            _("字段「%(key)s」的格式「%(f)s」不支持,只支持 date(日期)和 phone(电话号码)")
+            % {"key": key, "f": rule["format"]}
+        )
+    if "x-not-before" in rule and (rule["x-not-before"] != "today" or rule.get("format") != "date"):
+        out.append(_("字段「%(key)s」的 x-not-before 只能用于日期字段,取值 today") % {"key": key})
     if "pattern" in rule:
         try:
             re.compile(rule["pattern"])

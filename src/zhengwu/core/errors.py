@@ -10,7 +10,13 @@ class DomainError(Exception):
     code = "invalid"
 
     def __init__(
-        self, message: str, *, code: str | None = None, field: str | None = None, status: int | None = None
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        status: int | None = None,
+        errors: list[tuple[str, str]] | None = None,
     ):
         super().__init__(str(message))
         self.message = str(message)
@@ -19,9 +25,14 @@ class DomainError(Exception):
         if status:
             self.status = status
         self.field = field
+        # every (field, message) found at once (a form checked whole); the first is `field`/`message`
+        self.errors = [(f, str(m)) for f, m in errors] if errors else [(field, self.message)]
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "field": self.field}
+        out = {"code": self.code, "message": self.message, "field": self.field}
+        if len(self.errors) > 1:
+            out["errors"] = [{"field": f, "message": m} for f, m in self.errors]
+        return out
 
 
 class ValidationFailed(DomainError):

@@ -2,6 +2,8 @@
 Chinese message naming the field. One definition for every domain's services (cases, tickets, supervision,
 evaluation)."""
 
+import re
+
 from django.utils.translation import gettext as _
 
 from zhengwu.core.errors import ValidationFailed
@@ -19,3 +21,38 @@ def text(value, *, field: str, label: str, max_length: int | None = 2000, requir
             field=field,
         )
     return value
+
+
+# A contact number in China: a mobile (1[3-9] and 9 digits, +86 allowed) or a fixed line with its area code
+# (010 and 02x are three digits, the others four: 0701; then 7–8 digits, an extension after a dash), or a 400/800 service number. Spaces and dashes
+# between groups are allowed and removed.
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
+_FIXED = re.compile(r"(0[12]\d|0[3-9]\d{2})(\d{7,8})(?:[-转](\d{1,6}))?")
+_SERVICE = re.compile(r"([48]00)(\d{7})")
+
+
+def phone(value, *, field: str, label: str, required: bool = True) -> str:
+    """A telephone number as typed, normalised (mobile 13912345678, fixed line 0701-6221234[-12]), or
+    ValidationFailed naming the field."""
+    typed = str(value or "").strip()
+    if not typed:
+        if required:
+            raise ValidationFailed(_("请填写%(label)s") % {"label": label}, field=field)
+        return ""
+    compact = re.sub(r"[\s()()]", "", typed)
+    digits = compact.replace("-", "")
+    if m := _MOBILE.fullmatch(digits):
+        return m.group(1)
+    if m := _SERVICE.fullmatch(digits):
+        return f"{m.group(1)}-{m.group(2)}"
+    head, _sep, extension = compact.partition("转")
+    parts = head.split("-")
+    if len(parts) == 3 and not extension:  # 0701-6221234-12
+        head, extension = "-".join(parts[:2]), parts[2]
+    if m := _FIXED.fullmatch(head.replace("-", "") + (f"-{extension}" if extension else "")):
+        return f"{m.group(1)}-{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
+    raise ValidationFailed(
+        _("%(label)s应为11位手机号码或带区号的固定电话(如 0701-6221234),现为「%(typed)s」")
+        % {"label": label, "typed": typed[:30]},
+        field=field,
+    )

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from zhengwu.cases import forms as case_forms
 from zhengwu.cases import handling
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import (
@@ -232,6 +233,21 @@ def member_forms(version: BundleVersion, form: dict | None) -> dict[int, dict]:
     return out
 
 
+def _check_forms(members, forms: dict[int, dict]) -> None:
+    """Every member's own form checked before anything is written, so the applicant sees every bad field of the
+    merged form at once (a field shared by several members is named once)."""
+    errors: dict[str, str] = {}
+    for m in members:
+        try:
+            case_forms.validate(case_forms.schema_of(m.item.current_version), forms.get(m.position, {}))
+        except ValidationFailed as err:
+            for field, message in err.errors:
+                errors.setdefault(field, message)
+    if errors:
+        first = next(iter(errors.items()))
+        raise ValidationFailed(first[1], field=first[0], errors=list(errors.items()))
+
+
 def apply(
     *,
     bundle: Bundle,
@@ -251,7 +267,12 @@ def apply(
     if channel not in (Channel.ONLINE, Channel.COUNTER):
         raise ValidationFailed(_("收件渠道应为 online 或 counter"), field="channel")
     at = clock.now()
-    members = list(version.members.select_related("item__organisation").order_by("stage", "position"))
+    members = list(
+        version.members.select_related("item__organisation", "item__current_version").order_by(
+            "stage", "position"
+        )
+    )
+    _check_forms(members, forms)
     with transaction.atomic():
         joint = JointCase(
             number=_next_number(bundle.lead_organisation.region.code, at),
