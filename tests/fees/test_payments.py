@@ -149,6 +149,15 @@ def test_window_input_is_checked(fees_world, notice, kwargs, error, field):
     assert err.value.field == field
 
 
+def test_a_mistyped_payment_code_is_told_apart_from_a_short_one(fees_world, notice):
+    with pytest.raises(ValidationFailed, match="缴款码应为20位数字,现为4位"):
+        services.notice_by_code("1234")
+    wrong = notice.code[:-1] + str((int(notice.code[-1]) + 1) % 10)  # the last digit mistyped
+    with pytest.raises(ValidationFailed, match=f"缴款码 {wrong} 校验位不符") as err:
+        services.notice_by_code(wrong)
+    assert err.value.field == "code"
+
+
 def test_only_a_window_clerk_at_a_window_records(fees_world, notice):
     with pytest.raises(AccessDenied):
         services.record_at_window(code=notice.code, by=fees_world.land_head, channel="cash")

@@ -663,8 +663,12 @@ def _tell_applicant(case, text: str) -> None:
 
 def notice_by_code(code: str) -> Notice:
     code = str(code or "").strip()
-    if not valid_code(code):
-        raise ValidationFailed(_("缴款码应为20位数字,请核对"), field="code")
+    if not (len(code) == 20 and code.isdigit()):
+        raise ValidationFailed(_("缴款码应为20位数字,现为%(n)s位,请核对") % {"n": len(code)}, field="code")
+    if not valid_code(code):  # 20 digits whose last (the check digit) does not fit: a digit mistyped
+        raise ValidationFailed(
+            _("缴款码 %(code)s 校验位不符,可能有数字输错,请核对缴款通知书") % {"code": code}, field="code"
+        )
     notice = Notice.objects.select_related("case", "organisation").filter(code=code).first()
     if notice is None:
         raise NotFound(_("找不到该缴款码的缴款通知书"), field="code")
