@@ -84,6 +84,14 @@ def _imported(
     kind, name, number, _phone, rep = PEOPLE[key]
     licence_type = LicenceType.objects.get(name=type_name)
     issued_on = clock.today().replace(month=1, day=10) - dt.timedelta(days=365 * years_ago)
+    if valid_until is not None and licence_type.validity_years:
+        # issued the type's validity before it ends (食品经营许可证: 5 years), not an arbitrary day
+        # (2022-01-01 to 2026-12-31); after a 29 February end it starts on 1 March
+        years_before = valid_until.year - licence_type.validity_years
+        try:
+            issued_on = valid_until.replace(year=years_before) + dt.timedelta(days=1)
+        except ValueError:
+            issued_on = dt.date(years_before, 3, 1)
     with clock.frozen(dt.datetime.combine(issued_on, dt.time(10), tzinfo=clock.LOCAL)):
         licence = services._create(
             licence_type=licence_type,
