@@ -2,14 +2,17 @@
 office holds it (never a person's name), the date it is due, what the applicant does next with the notice or form
 that tells them how, history lines that name the step finished, and 评价 on the completed case."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 
 from tests.cases.conftest import pdf_upload, resident_id, world  # noqa: F401 — fixtures
 from tests.evaluation.conftest import complete
 from tests.factories import paper_checklist
 from zhengwu.cases import services
+from zhengwu.core import clock
 from zhengwu.core.models import Role
 from zhengwu.evaluation import links
 from zhengwu.evaluation.models import Rating
@@ -65,6 +68,16 @@ def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  #
     assert text_of(html, "progress-holder") == "贵溪市市场监督管理局 · 审批人员"
     assert "「审查」环节期限" in html and review.due_on.isoformat() in html
     assert "承诺办结期限" in html and case.promised_due.isoformat() in html
+    assert "已超期" not in text_of(html, "case-progress")
+    with clock.frozen(
+        dt.datetime.combine(review.due_on + dt.timedelta(days=1), dt.time(10), tzinfo=clock.LOCAL)
+    ):
+        late = citizen.get(page).text  # the day after the step's date, the step still open
+        staff = Client()
+        staff.force_login(world.approver)
+        staff_page = staff.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert re.search(r"「审查」环节期限</dt><dd[^>]*>[^<]*<span class=\"badge text-bg-danger\">已超期", late)
+    assert re.search(r'id="steps".*?审查.*?已超期', staff_page, re.S)
 
     services.claim_step(case=case, by=world.approver)
     assert "赵审查" not in citizen.get(page).text  # the office holds it, not a person

@@ -507,6 +507,9 @@ def _dues(case: Case, step: CaseStep | None) -> list[dict]:
         )
     if case.promised_due:
         dues.append({"label": "承诺办结期限", "date": case.promised_due, "provisional": case.due_provisional})
+    today = clock.today()
+    for due in dues:  # a date gone by while the case still waits: said, not left for the reader to work out
+        due["overdue"] = due["date"] < today
     return dues
 
 

@@ -20,7 +20,7 @@ from zhengwu.cases.application import ApplicationForm
 from zhengwu.cases.models import Decision, Delivery
 from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
-from zhengwu.core import access, personal
+from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
@@ -234,6 +234,7 @@ def _case_context(
             else ""
         ),
         "decision_step": next((s for s in steps if s.kind == "decide"), None),
+        "today": clock.today(),  # an open step past its date is marked 已超期
         "deliver_note": deliver_refusal.message
         if deliver_refusal is not None and deliver_refusal.code == "fee.unpaid"
         else "",
