@@ -61,7 +61,7 @@ def test_bookings_made_used_and_missed(hall):
     services.generate_slots(centre=hall.centre, first=clock.today(), days=2)
     slots = Slot.objects.filter(group=hall.general, day="2026-11-19").order_by("start")
     came, missed, cancelled = (
-        services.book(slot=slots[i], channel="hotline", name=n, phone=f"1390000000{i}")
+        services.book(item=hall.item, slot=slots[i], channel="hotline", name=n, phone=f"1390000000{i}")
         for i, n in enumerate(("李四", "王五", "赵六"))
     )
     services.cancel(booking=cancelled)
@@ -212,8 +212,12 @@ def test_no_show_rate_and_bookings_used_in_the_indicators_and_the_command(hall, 
 
     services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
     slot = Slot.objects.filter(group=hall.general, day=dt.date(2026, 11, 19)).order_by("start").first()
-    used = services.book(slot=slot, channel="hotline", name="甲", phone="13900000001", by=hall.operator)
-    services.book(slot=slot, channel="hotline", name="乙", phone="13900000002", by=hall.operator)
+    used = services.book(
+        item=hall.item, slot=slot, channel="hotline", name="甲", phone="13900000001", by=hall.operator
+    )
+    services.book(
+        item=hall.item, slot=slot, channel="hotline", name="乙", phone="13900000002", by=hall.operator
+    )
     clock.set_now(at("2026-11-19", 8, 50))
     queue.check_in(booking=used)
     clock.set_now(at("2026-11-19", 12))

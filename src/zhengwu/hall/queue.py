@@ -14,6 +14,7 @@ from django.db.models import F
 from zhengwu.core import access, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role, Window
+from zhengwu.hall import items
 from zhengwu.hall.models import (
     BookedPriority,
     Booking,
@@ -110,7 +111,7 @@ def take_number(*, group: WindowGroup, source: str, phone: str = "", item=None, 
             raise ValidationFailed("绿色通道类别无效", field="green")
         if source != QueueSource.DESK:
             raise ValidationFailed("绿色通道请到导服台由工作人员登记", field="green")
-    if item is not None and group.items.exists() and not group.items.filter(pk=item.pk).exists():
+    if item is not None and not items.handles(group, item):
         raise ValidationFailed(f"「{group.name}」不办理该事项", field="item")
     closed_refusal(group)
 
@@ -220,7 +221,9 @@ def waiting_in(groups: Sequence[WindowGroup], day: dt.date | None = None) -> lis
     if not groups:
         return []
     day = day or clock.today()
-    numbers = QueueNumber.objects.filter(group__in=groups, day=day, state=State.WAITING)
+    numbers = QueueNumber.objects.filter(group__in=groups, day=day, state=State.WAITING).select_related(
+        "item__current_version"
+    )
     policy = hall_settings(groups[0].centre).booked_priority
     last = (
         QueueNumber.objects.filter(group__in=groups, day=day, called_at__isnull=False, green="")
@@ -246,6 +249,7 @@ def _terminal(by, window: Window) -> None:
 def current_at(window: Window) -> QueueNumber | None:
     return (
         QueueNumber.objects.filter(window=window, day=clock.today(), state__in=(State.CALLED, State.SERVING))
+        .select_related("item__current_version")
         .order_by("-announced_at", "-id")
         .first()
     )

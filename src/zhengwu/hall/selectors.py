@@ -37,14 +37,17 @@ def bookings_of(user):
     )
 
 
-def bookable_days(group: WindowGroup, *, days: int = 14) -> list[dict]:
-    """The coming days with the number of places still open in the group."""
+def bookable_days(group: WindowGroup, *, days: int = 14, item=None) -> list[dict]:
+    """The coming days with the number of places still open in the group (for the item: the group's slots for all
+    its items and those for this one)."""
     today = clock.today()
+    slots = Slot.objects.filter(
+        group=group, day__gte=today, day__lt=today + dt.timedelta(days=days), start__gt=clock.now()
+    )
+    if item is not None:
+        slots = slots.filter(Q(item__isnull=True) | Q(item=item))
     rows = (
-        Slot.objects.filter(
-            group=group, day__gte=today, day__lt=today + dt.timedelta(days=days), start__gt=clock.now()
-        )
-        .values("day")
+        slots.values("day")
         .annotate(places=Sum(F("capacity") - F("booked")), slots=Count("pk"))
         .order_by("day")
     )

@@ -21,6 +21,7 @@ from zhengwu.core import audit, clock, ids, outbox
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import ServiceCentre
+from zhengwu.hall import items
 from zhengwu.hall import slots as planning
 from zhengwu.hall.models import Booking, BookingChannel, HallSettings, Slot, SlotRule, WindowGroup
 
@@ -171,7 +172,12 @@ RULE_FIELDS += ("is_active", "item")
 
 
 def rebook_url(booking: Booking) -> str:
-    return f"{getattr(settings, 'ZHENGWU_PUBLIC_URL', '')}/hall/book/?group={booking.slot.group_id}"
+    query = (
+        f"item={booking.item_id}&group={booking.slot.group_id}"
+        if booking.item_id
+        else f"group={booking.slot.group_id}"
+    )
+    return f"{getattr(settings, 'ZHENGWU_PUBLIC_URL', '')}/hall/book/?{query}"
 
 
 def change_rule(*, rule: SlotRule, by, **changes) -> dict:
@@ -330,7 +336,8 @@ def book(
     by=None,
     green: str = "",
 ) -> Booking:
-    """Book one place of a slot. Online bookings need a signed-in person and their ID number and are refused while
+    """Book one place of a slot for an item (事项) the slot's group handles (hall.items: the catalogue's item → window
+    mapping); the booking records the item, and so does the number taken with it. Online bookings need a signed-in person and their ID number and are refused while
     the person's no-shows are at the centre's limit; the hotline operator and the kiosk book for anyone. The last
     place goes to exactly one person: the place is taken by one conditional UPDATE (booked < capacity)."""
     if channel not in BookingChannel.values:
@@ -346,15 +353,18 @@ def book(
     def write() -> Booking:
         nonlocal item
         with transaction.atomic():
-            slot_ = Slot.objects.select_related("group__centre", "item").get(pk=slot.pk)
+            slot_ = Slot.objects.select_related("group__centre", "item__current_version").get(pk=slot.pk)
             group = slot_.group
-            if item is not None:
-                if slot_.item_id and slot_.item_id != item.pk:
-                    raise ValidationFailed("该时段只预约其他事项", field="item")
-                if group.items.exists() and not group.items.filter(pk=item.pk).exists():
-                    raise ValidationFailed(f"「{group.name}」不办理该事项", field="item")
-            elif slot_.item_id:
+            if item is None and slot_.item_id:
                 item = slot_.item
+            if item is None:
+                raise ValidationFailed("请选择办理事项", field="item")
+            if slot_.item_id and slot_.item_id != item.pk:
+                raise ValidationFailed("该时段只预约其他事项", field="item")
+            if not items.handles(group, item):
+                raise ValidationFailed(
+                    f"「{group.name}」不办理「{items.label(item)}」,请按事项选择窗口分组", field="item"
+                )
             if slot_.start <= clock.now():
                 raise Conflict("该时段已开始,不能再预约", field="slot")
             centre = group.centre
@@ -393,11 +403,11 @@ def book(
                 "hall.booked",
                 booking,
                 actor=_actor(by),
-                summary={"slot": slot_.pk, "channel": channel, "name": mask_name(name)},
+                summary={"slot": slot_.pk, "item": item.code, "channel": channel, "name": mask_name(name)},
             )
             _message(
                 booking,
-                f"{name}:您已预约{centre.name}「{group.name}」{_when(slot_)},预约码 {booking.code}。"
+                f"{name}:您已预约{centre.name}「{group.name}」{_when(slot_)}办理「{items.label(item)}」,预约码 {booking.code}。"
                 f"到大厅后凭预约码或手机签到取号。不能前来请取消:{cancel_url(booking)}",
             )
             return booking
@@ -407,7 +417,7 @@ def book(
 
 def by_token(token: str) -> Booking:
     booking = (
-        Booking.objects.select_related("slot__group__centre", "item")
+        Booking.objects.select_related("slot__group__centre", "item__current_version")
         .filter(token=str(token or "")[:64])
         .first()
     )

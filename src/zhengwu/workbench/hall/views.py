@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_name, mask_phone
@@ -339,35 +338,33 @@ def desk(request):
 
 @_staff
 def book(request):
-    """Booking for a caller (the hotline operator, or the centre's staff): group, day, slot, the caller's details."""
+    """Booking for a caller (the hotline operator, or the centre's staff): the item the caller needs, the group that
+    handles it at this centre (chosen when several do), day, slot, the caller's details."""
+    from zhengwu.hall import items
+
     if not request.staff.has_role(Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER):
         raise AccessDenied("只有热线话务员和中心管理人员可以代为预约")
     centre = _centre(request)
-    groups = selectors.groups_of(centre)
-    group = next(
-        (g for g in groups if g.pk == _int(request.GET.get("group") or request.POST.get("group"))), None
+    data = request.POST if request.method == "POST" else request.GET
+    steps = items.booking_steps(
+        query=str(data.get("q", "")).strip()[:60],
+        item_id=_int(data.get("item")),
+        group_id=_int(data.get("group")),
+        day=str(data.get("day") or ""),
+        centre=centre,
     )
-    day = None
-    try:
-        import datetime as dt
-
-        day = dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or "")
-    except ValueError:
-        day = None
+    group, day = steps["group"], steps["day"]
     error, made = None, None
-    if request.method == "POST" and group is not None:
-        slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group=group).first()
-        item = (
-            ServiceItem.objects.filter(pk=_int(request.POST.get("item"))).first()
-            if request.POST.get("item")
-            else None
-        )
+    if request.method == "POST":
+        slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group=group).first() if group else None
         try:
+            if steps["item"] is None:
+                raise DomainError("请选择办理事项", field="item")
             if slot is None:
                 raise DomainError("请选择预约时段", field="slot")
             made = services.book(
                 slot=slot,
-                item=item,
+                item=steps["item"],
                 channel=BookingChannel.HOTLINE,
                 name=request.POST.get("name", ""),
                 phone=request.POST.get("phone", ""),
@@ -379,28 +376,20 @@ def book(request):
             error = err
         else:
             messages.success(request, f"已为来电人预约,预约码 {made.code},短信已发送。")
-            return redirect(f"{request.path}?group={group.pk}&day={day or ''}")
+            return redirect(f"{request.path}?item={steps['item'].pk}&group={group.pk}&day={day or ''}")
     upcoming = (
         Booking.objects.filter(
             slot__group__centre=centre, slot__start__gte=clock.now(), state=Booking.State.BOOKED
         )
-        .select_related("slot__group")
+        .select_related("slot__group", "item__current_version")
         .order_by("slot__start")[:20]
     )
     return render(
         request,
         "hall/workbench/book.html",
         {
+            **steps,
             "centre": centre,
-            "groups": groups,
-            "group": group,
-            "day": day,
-            "days": selectors.bookable_days(group) if group else [],
-            "slots": [
-                {"slot": s, "label": selectors.slot_label(s)}
-                for s in (services.open_slots(group=group, day=day) if group and day else [])
-            ],
-            "items": list(group.items.all()) if group else [],
             "green_reasons": GREEN_REASONS.items(),
             "error": error,
             "post": request.POST,
