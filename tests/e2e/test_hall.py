@@ -1,5 +1,6 @@
-"""The hall in a browser: a citizen books on a phone (390 px), checks in from the booking page, the window clerk
-calls the number, the hall screen shows and announces it, the phone says which window, the clerk serves it."""
+"""The hall in a browser: a citizen finds an item and books it on a phone (390 px) at one of the groups handling it,
+checks in from the booking page, the window clerk calls the number and sees the item booked, the hall screen shows
+and announces it, the phone says which window, the clerk serves it."""
 
 import re
 
@@ -20,7 +21,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def hall(demo_county):
+def hall(demo_catalogue):
     centre = ServiceCentre.objects.get(name=demo.CENTRE)
     demo._setup(centre)
     services.generate_slots(centre=centre)
@@ -53,6 +54,13 @@ def test_book_check_in_called_on_the_screen_and_served(browser, live_server, pag
         mobile.get_by_label("密码").fill(CITIZEN_PASSWORD)
         mobile.get_by_role("button", name="登录").click()
         expect(mobile.get_by_role("heading", name="预约办事")).to_be_visible()
+        # The citizen books for the item they need, found as on the catalogue; two groups handle it (the market
+        # bureau's windows and the general windows): they choose 综合受理.
+        mobile.get_by_label("搜索事项(名称、拼音首字母或事项编码)").fill("药品零售")
+        mobile.get_by_role("button", name="搜索").click()
+        mobile.get_by_role("link", name=re.compile("药品零售企业经营许可")).first.click()
+        expect(mobile.get_by_text("以下窗口都可办理该事项,请选择一处。")).to_be_visible()
+        no_sideways_scroll(mobile)
         mobile.get_by_role("link", name=re.compile("综合受理")).click()
         mobile.get_by_role("link", name=re.compile(r"11-18 星期三")).click()
         mobile.get_by_label(re.compile("10:30–11:00")).check()
@@ -79,6 +87,7 @@ def test_book_check_in_called_on_the_screen_and_served(browser, live_server, pag
         page.goto("/workbench/hall/terminal/")
         page.get_by_role("button", name="下一位").click()
         expect(page.get_by_test_id("current")).to_have_text("A001")
+        expect(page.locator("#current-item")).to_contain_text("预约事项:药品零售企业经营许可")  # what was booked
         shot()
 
         # The screen shows it and reads it out in Chinese; the phone tells the citizen where to go.

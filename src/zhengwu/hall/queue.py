@@ -80,11 +80,18 @@ def _create(
 
 
 def closed_refusal(group: WindowGroup) -> None:
-    """No number outside the group's opening hours (its slot rules on the calendar's working days, weekends and
-    holidays; 国务院关于职工工作时间的规定 第七条, 全国年节及纪念日放假办法): the refusal says when it next opens."""
+    """No number outside the group's opening hours (the centre's office hours on the calendar's working days, and its
+    slot rules — 延时服务, weekends; 国务院关于职工工作时间的规定 第七条, 全国年节及纪念日放假办法): the refusal says
+    when it next opens."""
+    from zhengwu.hall.services import centre_hours
     from zhengwu.hall.slots import EARLY_MINUTES, next_opening, opening_label
 
-    opens = next_opening(group.slot_rules.filter(is_active=True), clock.now())
+    opens = next_opening(
+        group.slot_rules.filter(is_active=True),
+        clock.now(),
+        hours=centre_hours(group.centre_id),
+        group_id=group.pk,
+    )
     if opens is not None:
         raise Conflict(
             f"「{group.name}」现在不在办公时间,不能取号;下次开放时间:{opening_label(opens)}"

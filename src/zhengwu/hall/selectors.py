@@ -126,7 +126,31 @@ def screen_context(centre) -> dict:
     """What the hall screen shows of the queue: the latest calls, waiting per group, waiting now and today's wait."""
     from zhengwu.hall import measures
 
-    return {"calls": calls(centre), "queues": queue_now(centre), "hall_today": measures.today(centre)}
+    return {
+        "calls": calls(centre),
+        "queues": queue_now(centre),
+        "hall_today": measures.today(centre),
+        "hall_hours": office_hours_text(centre),
+    }
+
+
+def office_hours_text(centre) -> dict:
+    """The centre's office hours for the public: today's season first ({"now": "冬季作息 工作日 上午 …", "others":
+    ["夏季作息(5月1日起)上午 …"]}); the ordinary hours when none are set (one statement)."""
+    from zhengwu.hall import slots
+    from zhengwu.hall.models import OpeningHours
+
+    rows = list(OpeningHours.objects.filter(centre=centre, group__isnull=True))
+    current = slots.season(rows, clock.today())
+    if current is None:
+        (a, b), (c, d) = slots.DEFAULT_HOURS
+        return {"now": f"工作日 上午 {a:%H:%M}–{b:%H:%M},下午 {c:%H:%M}–{d:%H:%M}", "others": []}
+    return {
+        "now": f"{current.name} 工作日 {current.label}",
+        "others": [
+            f"{r.name}({r.from_month}月{r.from_day}日起){r.label}" for r in rows if r.pk != current.pk
+        ],
+    }
 
 
 def dashboard_context(user) -> dict:

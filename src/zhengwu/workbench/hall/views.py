@@ -165,6 +165,72 @@ def rules(request):
 
 
 @_staff
+def hours(request):
+    """办公时间: the centre manager sets the centre's office hours on working days, per season (夏季作息 from 5月1日,
+    冬季作息 from 10月1日 …) and optionally per window group; numbers and ordinary booking slots follow them
+    (services.set_opening_hours: one transaction, audited)."""
+    from zhengwu.hall import slots as planning
+    from zhengwu.hall.models import OpeningHours
+
+    if not request.staff.has_role(Role.CENTRE_MANAGER):
+        raise AccessDenied("只有中心管理人员可以设置办公时间")
+    centre = _centre(request)
+    groups = list(WindowGroup.objects.filter(centre=centre, is_active=True))
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove":
+                row = OpeningHours.objects.filter(centre=centre, pk=_int(request.POST.get("hours"))).first()
+                if row is None:
+                    raise NotFound("找不到该办公时间")
+                services.remove_opening_hours(hours=row, by=request.user)
+                messages.success(request, f"已删除「{row.name}」。")
+            else:
+                group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
+                if request.POST.get("group") and group is None:
+                    raise DomainError("请选择本中心的窗口分组", field="group")
+                done = services.set_opening_hours(
+                    centre=centre,
+                    by=request.user,
+                    group=group,
+                    name=request.POST.get("name", ""),
+                    from_month=request.POST.get("from_month"),
+                    from_day=request.POST.get("from_day"),
+                    **{f: request.POST.get(f, "") for f, _label in services.HOURS_TIMES},
+                )
+                messages.success(
+                    request,
+                    f"已保存「{done['hours'].name}」:{done['hours'].label}。"
+                    f"新增预约时段 {done['added']} 个,移除空闲时段 {done['removed']} 个"
+                    + (f",已有预约的 {done['kept']} 个时段保留" if done["kept"] else "")
+                    + "。",
+                )
+            return redirect("workbench_hall:hours")
+        except DomainError as err:
+            error = err
+    rows = OpeningHours.objects.filter(centre=centre).select_related("group")
+    today = clock.today()
+    return render(
+        request,
+        "hall/workbench/hours.html",
+        {
+            "centre": centre,
+            "groups": groups,
+            "rows": rows,
+            "today_hours": planning.office_hours(list(rows), today),
+            "today": today,
+            "default_hours": planning.DEFAULT_HOURS,
+            "error": error,
+            "post": request.POST,
+            "months": range(1, 13),
+            "days": range(1, 32),
+            "time_fields": services.HOURS_TIMES,
+        },
+        status=422 if error else 200,
+    )
+
+
+@_staff
 def wait_recipients(request):
     """等候超时提醒人: the centre manager names the centre's duty manager and each window group's lead among the
     centre's active staff (services.set_wait_recipients: one transaction, audited); a long wait is told to them."""
