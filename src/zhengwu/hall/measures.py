@@ -65,7 +65,13 @@ def figures(centre, *, first: dt.date, last: dt.date, now: dt.datetime | None = 
         "longest_waiting_now": round(minutes(now - n["first_waiting"]), 1) if n["first_waiting"] else 0,
         **b,
         "no_show_rate": round(b["no_shows"] / judged, 3) if judged else None,
+        "no_show_percent": percent(b["no_shows"] / judged) if judged else None,
     }
+
+
+def percent(share: float) -> str:
+    """12.5% — one decimal, as the bulletin prints a rate."""
+    return f"{share * 100:.1f}%"
 
 
 def today(centre, *, now: dt.datetime | None = None) -> dict:
@@ -210,7 +216,7 @@ def bulletin_section(*, period, user=None) -> dict:
     rows = []
     for centre in centres:
         f = figures(centre, first=period.first, last=period.last)
-        rate = "—" if f["no_show_rate"] is None else f"{f['no_show_rate'] * 100:.1f}%"
+        rate = f["no_show_percent"] or "—"
         rows.append(
             [
                 centre.name,

@@ -171,10 +171,17 @@ def dashboard_context(user) -> dict:
     )
     return {
         "hall_panels": [{"centre": c.name, **measures.today(c)} for c in centres],
-        "hall_month": [
-            {"centre": c.name, **dict.fromkeys(indicators.AVERAGES), **month.get(c.pk, {})} for c in centres
-        ],
+        "hall_month": [_month_row(c, month.get(c.pk, {})) for c in centres],
     }
+
+
+def _month_row(centre, figures: dict) -> dict:
+    from zhengwu.hall import indicators, measures
+
+    row = {"centre": centre.name, **dict.fromkeys(indicators.AVERAGES), **figures}
+    rate = row["hall_no_show_rate"]
+    row["hall_no_show_percent"] = None if rate is None else measures.percent(rate)
+    return row
 
 
 def wait_notices(user):
