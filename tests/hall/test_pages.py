@@ -340,7 +340,11 @@ def test_the_kiosk_speaks_to_screen_readers_and_has_a_large_print_mode(hall, cli
     assert "zw-kiosk-large" not in page.split("<body")[1][:60]
     large = client.get(f"/hall/{hall.centre.pk}/kiosk/?large=1").content.decode()
     assert 'class="zw-kiosk zw-kiosk-large"' in large and 'name="large" value="1"' in large
-    assert f"?book={hall.general.pk}&amp;large=1" in large
+    assert 'href="?book=1&amp;large=1" id="kiosk-book"' in large
+    found = client.get(
+        f"/hall/{hall.centre.pk}/kiosk/", {"book": "1", "q": "食品", "large": "1"}
+    ).content.decode()
+    assert f'href="?book=1&amp;item={hall.item.pk}&amp;large=1"' in found  # large print kept while booking
     taken = client.post(
         f"/hall/{hall.centre.pk}/kiosk/", {"group": hall.general.pk, "large": "1"}
     ).content.decode()

@@ -32,7 +32,7 @@ def bookings_of(user):
 
     return (
         Booking.objects.filter(user=user)
-        .select_related("slot__group__centre", "item")
+        .select_related("slot__group__centre", "item__current_version")
         .order_by("-slot__start", "-id")
     )
 
