@@ -1,5 +1,6 @@
-"""The hall in a browser: a citizen books on a phone (390 px), checks in from the booking page, the window clerk
-calls the number, the hall screen shows and announces it, the phone says which window, the clerk serves it."""
+"""The hall in a browser: a citizen finds an item and books it on a phone (390 px) at one of the groups handling it,
+checks in from the booking page, the window clerk calls the number and sees the item booked, the hall screen shows
+and announces it, the phone says which window, the clerk serves it."""
 
 import re
 
@@ -20,7 +21,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def hall(demo_county):
+def hall(demo_catalogue):
     centre = ServiceCentre.objects.get(name=demo.CENTRE)
     demo._setup(centre)
     services.generate_slots(centre=centre)
@@ -53,6 +54,13 @@ def test_book_check_in_called_on_the_screen_and_served(browser, live_server, pag
         mobile.get_by_label("密码").fill(CITIZEN_PASSWORD)
         mobile.get_by_role("button", name="登录").click()
         expect(mobile.get_by_role("heading", name="预约办事")).to_be_visible()
+        # The citizen books for the item they need, found as on the catalogue; two groups handle it (the market
+        # bureau's windows and the general windows): they choose 综合受理.
+        mobile.get_by_label("搜索事项(名称、拼音首字母或事项编码)").fill("药品零售")
+        mobile.get_by_role("button", name="搜索").click()
+        mobile.get_by_role("link", name=re.compile("药品零售企业经营许可")).first.click()
+        expect(mobile.get_by_text("以下窗口都可办理该事项,请选择一处。")).to_be_visible()
+        no_sideways_scroll(mobile)
         mobile.get_by_role("link", name=re.compile("综合受理")).click()
         mobile.get_by_role("link", name=re.compile(r"11-18 星期三")).click()
         mobile.get_by_label(re.compile("10:30–11:00")).check()
@@ -79,6 +87,9 @@ def test_book_check_in_called_on_the_screen_and_served(browser, live_server, pag
         page.goto("/workbench/hall/terminal/")
         page.get_by_role("button", name="下一位").click()
         expect(page.get_by_test_id("current")).to_have_text("A001")
+        expect(page.locator("#current-item")).to_contain_text(
+            "预约事项:药品零售企业经营许可"
+        )  # what was booked
         shot()
 
         # The screen shows it and reads it out in Chinese; the phone tells the citizen where to go.
@@ -181,5 +192,66 @@ def test_the_citizen_chooses_post_and_sees_the_tracking_number(
         expect(mobile.get_by_test_id("dispatch")).to_contain_text("EA123456785CN")
         no_sideways_scroll(mobile)
         mobile.screenshot(path=str(SCREENSHOTS / "hall-phone-posted.png"), full_page=True)
+    finally:
+        phone.close()
+
+
+def _fits(page, test_id: str) -> str:
+    """The figure is shown whole inside a 390 px screen (no sideways scroll, not cut off); its text."""
+    figure = page.get_by_test_id(test_id).first
+    expect(figure).to_be_visible()
+    box = figure.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (test_id, box)
+    no_sideways_scroll(page)
+    return figure.inner_text()
+
+
+def test_the_wait_and_no_show_figures_fit_a_phone(browser, live_server, hall):
+    """The 90th-percentile wait and the no-shows at 390 px: the centre manager's hall overview and the supervision
+    dashboard (today, and the month's 爽约率 with one decimal)."""
+    import datetime as dt
+
+    from zhengwu.core import clock
+    from zhengwu.hall.models import Booking, Slot
+
+    demo.load_demo()  # the morning's queue in progress at 10:00 on a working Wednesday, and bookings
+    nine = Slot.objects.filter(group__centre=hall, day=clock.today(), start__lte=clock.now()).first()
+    came = Booking.objects.filter(slot__group__centre=hall).first()
+    for state, code in ((Booking.State.NO_SHOW, "NS2345AB"), (Booking.State.CHECKED_IN, "CI2345AB")):
+        Booking.objects.create(  # one missed and one used booking of this morning
+            slot=nine,
+            item=came.item,
+            channel="hotline",
+            name="测试",
+            phone="13900001111",
+            code=code,
+            token=code * 5,
+            state=state,
+            created_at=clock.now() - dt.timedelta(days=1),
+        )
+    phone = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, base_url=live_server.url
+    )
+    phone.set_default_timeout(10_000)
+    phone.set_default_navigation_timeout(30_000)
+    mobile = phone.new_page()
+    try:
+        for username in ("manager", "supervisor"):
+            phone.clear_cookies()
+            mobile.goto("/accounts/login/")
+            mobile.get_by_label("用户名").fill(username)
+            mobile.get_by_label("密码").fill(PASSWORD)
+            with mobile.expect_navigation():
+                mobile.get_by_role("button", name="登录").click()
+            if username == "manager":
+                mobile.goto("/workbench/hall/")
+                assert re.fullmatch(r"\d+(\.\d)?", _fits(mobile, "p90-wait"))
+                assert _fits(mobile, "no-shows").replace("\n", " ") == "1 (50.0%)"
+                mobile.screenshot(path=str(SCREENSHOTS / "hall-overview-phone.png"), full_page=True)
+            else:
+                mobile.goto("/workbench/supervision/")
+                assert "1(50.0%)" in _fits(mobile, "hall-no-shows")
+                assert _fits(mobile, "hall-month").endswith("50.0%")  # the month's 爽约率, one decimal
+                mobile.screenshot(path=str(SCREENSHOTS / "hall-dashboard-phone.png"), full_page=True)
     finally:
         phone.close()

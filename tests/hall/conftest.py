@@ -71,7 +71,10 @@ def hall(db):
     w = W()
     w.county, w.office, w.bureau, w.centre = county, office, bureau, centre
     w.general, w.dedicated, w.w1, w.w2, w.w3 = general, dedicated, w1, w2, w3
-    w.item = publish(ITEM, bureau)
+    w.item = publish(
+        ITEM, bureau
+    )  # 食品经营许可: handled at the bureau's window 8 (B) and the general windows (A)
+    w.item.current_version.windows.set([w3])
     dedicated.items.set([w.item])
     w.citizen_user = make_user("13800138000")
     w.citizen = case_services.register_applicant(

@@ -13,15 +13,33 @@ def test_book_check_in_and_follow_a_number_through_the_api(hall, client):
     services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
     groups = client.get(f"/api/appointments/centres/{hall.centre.pk}/groups").json()
     assert [g["prefix"] for g in groups] == ["A", "B"] and groups[1]["items"] == [hall.item.code]
-    slots = client.get(f"/api/appointments/slots?group={hall.general.pk}&day=2026-11-18").json()
+    # the citizen finds the item, then the groups that handle it: the bureau's window 8 (B, no slots) and the
+    # general windows (A); only A has slots to book
+    [found] = client.get("/api/appointments/items", {"q": "食品经营", "centre": hall.centre.pk}).json()
+    assert found["code"] == hall.item.code and "食品经营" in found["name"]
+    where = client.get(f"/api/appointments/items/{hall.item.code}/groups").json()
+    assert [(g["prefix"], g["centre"]) for g in where] == [("A", "贵溪市政务服务中心")]
+    slots = client.get(
+        "/api/appointments/slots", {"group": hall.general.pk, "day": "2026-11-18", "item": hall.item.code}
+    ).json()
     assert slots[0]["start"].startswith("2026-11-18T01:00") and slots[0]["left"] == 2  # 09:00 China time
     body = {"slot": slots[0]["id"], "channel": "kiosk", "name": "李四", "phone": "13900001111"}
-    made = client.post("/api/appointments/bookings", body, content_type="application/json")
+    unnamed = client.post("/api/appointments/bookings", body, content_type="application/json")
+    assert unnamed.status_code == 422 and unnamed.json() == {
+        "code": "validation_failed",
+        "message": "请选择办理事项",
+        "field": "item",
+    }
+    made = client.post(
+        "/api/appointments/bookings", {**body, "item": hall.item.code}, content_type="application/json"
+    )
     assert made.status_code == 201 and made.json()["state"] == "booked"
+    assert made.json()["item"] == hall.item.code and "食品经营" in made.json()["item_name"]
     token = made.json()["token"]
     clock.set_now(at("2026-11-18", 8, 45))
     number = client.post(f"/api/appointments/bookings/{token}/check-in").json()
     assert (number["number"], number["booked"], number["ahead"]) == ("A001", True, 0)
+    assert number["item"] == hall.item.code  # the number carries the booked item to the window
     assert client.get(f"/api/appointments/bookings/{token}").json()["number"] == "A001"
     walk_in = client.post(
         "/api/queue/numbers", {"group": hall.general.pk, "source": "kiosk"}, content_type="application/json"

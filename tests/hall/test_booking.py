@@ -22,7 +22,7 @@ def slot_at(hall, day: str, hour: int, minute: int = 0, group=None) -> Slot:
 def test_the_hotline_books_for_a_caller_who_gets_a_message_with_the_cancellation_link(hall):
     slot = slot_at(hall, "2026-11-19", 9)
     booking = services.book(
-        slot=slot, channel="hotline", name="李四", phone="139 0000 1111", by=hall.operator
+        item=hall.item, slot=slot, channel="hotline", name="李四", phone="139 0000 1111", by=hall.operator
     )
     slot.refresh_from_db()
     assert (slot.booked, slot.left) == (1, 1)
@@ -37,15 +37,37 @@ def test_the_hotline_books_for_a_caller_who_gets_a_message_with_the_cancellation
 def test_online_booking_needs_the_signed_in_person_and_their_id_number(hall):
     slot = slot_at(hall, "2026-11-19", 10)
     with pytest.raises(ValidationFailed) as err:
-        services.book(slot=slot, channel="online", name="张三", phone="13800138000", id_number=hall.id_number)
+        services.book(
+            item=hall.item,
+            slot=slot,
+            channel="online",
+            name="张三",
+            phone="13800138000",
+            id_number=hall.id_number,
+        )
     assert err.value.field == "user"
     with pytest.raises(ValidationFailed) as err:
-        services.book(slot=slot, channel="online", name="张三", phone="13800138000", user=hall.citizen_user)
+        services.book(
+            item=hall.item,
+            slot=slot,
+            channel="online",
+            name="张三",
+            phone="13800138000",
+            user=hall.citizen_user,
+        )
     assert (err.value.field, err.value.message) == ("id_number", "网上预约须填写身份证号码")
     with pytest.raises(ValidationFailed) as err:
-        services.book(slot=slot, channel="online", name="张三", phone="1380013800", user=hall.citizen_user)
+        services.book(
+            item=hall.item,
+            slot=slot,
+            channel="online",
+            name="张三",
+            phone="1380013800",
+            user=hall.citizen_user,
+        )
     assert err.value.field == "phone"
     booking = services.book(
+        item=hall.item,
         slot=slot,
         channel="online",
         name="张三",
@@ -57,6 +79,7 @@ def test_online_booking_needs_the_signed_in_person_and_their_id_number(hall):
     assert booking.user == hall.citizen_user
     with pytest.raises(Conflict, match="当天在该窗口已有预约"):
         services.book(
+            item=hall.item,
             slot=Slot.objects.get(group=hall.general, start=at("2026-11-19", 11)),
             channel="online",
             name="张三",
@@ -69,9 +92,9 @@ def test_online_booking_needs_the_signed_in_person_and_their_id_number(hall):
 def test_a_full_slot_refuses_the_next_person(hall):
     slot = slot_at(hall, "2026-11-19", 12)  # 延时服务, one place
     assert slot.extended and slot.capacity == 1
-    services.book(slot=slot, channel="kiosk", name="李四", phone="13900001111")
+    services.book(item=hall.item, slot=slot, channel="kiosk", name="李四", phone="13900001111")
     with pytest.raises(Conflict) as err:
-        services.book(slot=slot, channel="kiosk", name="王五", phone="13900002222")
+        services.book(item=hall.item, slot=slot, channel="kiosk", name="王五", phone="13900002222")
     assert (err.value.code, err.value.field, err.value.message) == (
         "slot_full",
         "slot",
@@ -84,7 +107,7 @@ def test_a_slot_that_began_cannot_be_booked(hall):
     slot = slot_at(hall, "2026-11-18", 9)
     clock.set_now(at("2026-11-18", 9, 5))
     with pytest.raises(Conflict, match="已开始"):
-        services.book(slot=slot, channel="kiosk", name="李四", phone="13900001111")
+        services.book(item=hall.item, slot=slot, channel="kiosk", name="李四", phone="13900001111")
 
 
 def test_an_item_outside_the_group_is_refused(hall):
@@ -100,18 +123,18 @@ def test_an_item_outside_the_group_is_refused(hall):
 
 def test_cancelling_gives_the_place_back_once(hall):
     slot = slot_at(hall, "2026-11-19", 12)
-    booking = services.book(slot=slot, channel="kiosk", name="李四", phone="13900001111")
+    booking = services.book(item=hall.item, slot=slot, channel="kiosk", name="李四", phone="13900001111")
     services.cancel(booking=services.by_token(booking.token))
     slot.refresh_from_db()
     assert slot.booked == 0
     with pytest.raises(Conflict, match="已取消"):
         services.cancel(booking=booking)
-    services.book(slot=slot, channel="kiosk", name="王五", phone="13900002222")
+    services.book(item=hall.item, slot=slot, channel="kiosk", name="王五", phone="13900002222")
 
 
 def test_the_reminder_goes_out_once_the_day_before(hall):
     slot = slot_at(hall, "2026-11-20", 9)
-    booking = services.book(slot=slot, channel="hotline", name="李四", phone="13900001111")
+    booking = services.book(item=hall.item, slot=slot, channel="hotline", name="李四", phone="13900001111")
     assert services.remind_tomorrow() == 0  # today is the 18th: the 20th is not tomorrow
     clock.set_now(at("2026-11-19", 8))
     assert services.remind_tomorrow() == 1
@@ -127,6 +150,7 @@ def test_no_shows_pause_online_booking_at_the_centres_limit(hall):
     person = {"name": "张三", "phone": "13800138000", "id_number": hall.id_number}
     for day in ("2026-11-19", "2026-11-20"):
         services.book(
+            item=hall.item,
             slot=Slot.objects.get(group=hall.general, start=at(day, 10)),
             channel="online",
             user=hall.citizen_user,
@@ -139,11 +163,12 @@ def test_no_shows_pause_online_booking_at_the_centres_limit(hall):
     assert services.no_shows(centre=hall.centre, id_number=hall.id_number) == 2
     later = Slot.objects.get(group=hall.general, start=at("2026-11-23", 10))
     with pytest.raises(Conflict) as err:
-        services.book(slot=later, channel="online", user=hall.citizen_user, **person)
+        services.book(item=hall.item, slot=later, channel="online", user=hall.citizen_user, **person)
     assert err.value.code == "booking_paused" and "爽约已达2次" in err.value.message
     # the hotline operator can still book for the person
     assert (
-        services.book(slot=later, channel="hotline", by=hall.operator, **person).state == Booking.State.BOOKED
+        services.book(item=hall.item, slot=later, channel="hotline", by=hall.operator, **person).state
+        == Booking.State.BOOKED
     )
     # after the counting period (90 days) online booking opens again
     clock.set_now(at("2026-11-20", 10) + dt.timedelta(days=91))

@@ -25,7 +25,7 @@ def test_fifty_concurrent_bookings_of_a_one_place_slot_make_exactly_one_booking(
     def attempt(n: int) -> None:
         try:
             barrier.wait()
-            services.book(slot=slot, channel="kiosk", name=f"市民{n}", phone=f"139{n:08d}")
+            services.book(item=hall.item, slot=slot, channel="kiosk", name=f"市民{n}", phone=f"139{n:08d}")
             result = "ok"
         except Conflict as exc:
             result = exc.code

@@ -10,6 +10,12 @@ from zhengwu.hall import demo, measures
 from zhengwu.hall.models import Booking, QueueNumber, Slot
 
 
+def load_items() -> None:
+    from zhengwu.catalog.demo import DEMO_DIR, load_demo_catalogue
+
+    load_demo_catalogue([DEMO_DIR / "gongan.json", DEMO_DIR / "shichang.json"])
+
+
 @pytest.mark.parametrize(
     "moment, queue_day, in_progress",
     [
@@ -47,11 +53,12 @@ def test_the_demo_queue_is_in_the_halls_opening_hours(moment, queue_day, in_prog
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     clock.set_now(moment)
     load_county()
+    load_items()  # the items booked: the demo loads the catalogue before the hall
     line = demo.load_demo()
     assert line.startswith("大厅演示:窗口分组 5 个")
     slots = Slot.objects.filter(group__centre__name=demo.CENTRE)
     assert slots.exists() and not slots.filter(day=dt.date(2026, 10, 2)).exists()
-    assert Booking.objects.count() == 5
+    assert Booking.objects.count() == 5 and not Booking.objects.filter(item__isnull=True).exists()
     numbers = QueueNumber.objects.all()
     assert {n.day for n in numbers} == {queue_day}
     for n in numbers:

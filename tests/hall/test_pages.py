@@ -4,11 +4,14 @@ terminal, the screen shows the call, the desk records 绿色通道, the hotline 
 import datetime as dt
 import re
 
-from tests.factories import paper_checklist
+import pytest
+
+from tests.factories import make_window, paper_checklist
 from tests.hall.conftest import at
 from zhengwu.core import clock
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.hall import queue, services
-from zhengwu.hall.models import Booking, QueueNumber, Slot
+from zhengwu.hall.models import Booking, DayKinds, QueueNumber, Slot, SlotRule, WindowGroup
 
 
 def signed_in(client, user):
@@ -20,16 +23,24 @@ def test_a_citizen_books_checks_in_on_the_phone_and_is_called(hall, client):
     clock.set_now(at("2026-11-18", 8))
     services.generate_slots(centre=hall.centre, first=clock.today(), days=14)
     signed_in(client, hall.citizen_user)
-    page = client.get(f"/hall/book/?group={hall.general.pk}&day=2026-11-18")
+    found = client.get("/hall/book/", {"q": "食品"}).content.decode()  # the item, found as on the catalogue
+    assert f'href="?item={hall.item.pk}">食品经营许可</a>' in found
+    page = client.get("/hall/book/", {"item": hall.item.pk}).content.decode()
+    # only the general windows (A) have slots: they are chosen at once, and their days offered
+    assert "贵溪市政务服务中心 · 综合受理" in page and "市场监管" not in page and "11-18 星期三" in page
+    page = client.get("/hall/book/", {"item": hall.item.pk, "day": "2026-11-18"})
     assert page.status_code == 200 and "09:00–10:00" in page.content.decode()
     slot = Slot.objects.get(group=hall.general, start=at("2026-11-18", 9))
-    response = client.post("/hall/book/", {"group": hall.general.pk, "day": "2026-11-18", "slot": slot.pk})
+    response = client.post(
+        "/hall/book/", {"item": hall.item.pk, "group": hall.general.pk, "day": "2026-11-18", "slot": slot.pk}
+    )
     booking = Booking.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/hall/booking/{booking.token}/"
-    assert (booking.channel, booking.user, booking.id_number) == (
+    assert (booking.channel, booking.user, booking.id_number, booking.item) == (
         "online",
         hall.citizen_user,
         hall.citizen.id_number,
+        hall.item,
     )
     client.logout()  # the SMS link works without signing in
     clock.set_now(at("2026-11-18", 8, 40))
@@ -43,7 +54,9 @@ def test_a_citizen_books_checks_in_on_the_phone_and_is_called(hall, client):
     signed_in(client, hall.clerk1)
     client.post("/workbench/hall/terminal/next/")
     number.refresh_from_db()
-    assert number.state == QueueNumber.State.CALLED and number.window == hall.w1
+    assert number.state == QueueNumber.State.CALLED and number.window == hall.w1 and number.item == hall.item
+    terminal = client.get("/workbench/hall/terminal/").content.decode()
+    assert "预约事项:</span>食品经营许可</p>" in terminal  # the clerk sees what was booked
     calls = client.get(f"/hall/{hall.centre.pk}/calls/").json()["calls"]
     assert calls[0]["number"] == "A001" and calls[0]["say"] == "请A 0 0 1号到1号窗口办理"
     screen = client.get(f"/hall/{hall.centre.pk}/").content.decode()
@@ -57,18 +70,44 @@ def test_the_booking_page_refuses_bad_input_with_a_chinese_message(hall, client)
     services.generate_slots(centre=hall.centre, first=clock.today(), days=14)
     signed_in(client, hall.citizen_user)
     page = client.post("/hall/book/", {"group": hall.general.pk, "day": "2026-11-19", "slot": ""})
-    assert page.status_code == 200 and "请选择预约时段" in page.content.decode()
+    assert page.status_code == 422 and "请选择办理事项" in page.content.decode()
+    chosen = {"item": hall.item.pk, "group": hall.general.pk, "day": "2026-11-19"}
+    page = client.post("/hall/book/", {**chosen, "slot": ""})
+    assert page.status_code == 422 and "请选择预约时段" in page.content.decode()
     slot = Slot.objects.get(group=hall.general, start=at("2026-11-19", 9))
-    page = client.post(
-        "/hall/book/", {"group": hall.general.pk, "day": "2026-11-19", "slot": slot.pk, "phone": "12345"}
-    )
+    page = client.post("/hall/book/", {**chosen, "slot": slot.pk, "phone": "12345"})
     assert "手机号码应为11位数字" in page.content.decode()
+
+
+def test_when_several_groups_handle_the_item_the_citizen_chooses(hall, client):
+    """食品经营许可 is handled at the bureau's window 8 (B) and at the general windows (A): with slots at both, the
+    page offers both and shows no day until one is chosen; a group that does not handle the item is refused."""
+    SlotRule.objects.create(
+        group=hall.dedicated, days=DayKinds.WORKDAYS, start=dt.time(14), end=dt.time(16), slot_minutes=60
+    )
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
+    signed_in(client, hall.citizen_user)
+    page = client.get("/hall/book/", {"item": hall.item.pk}).content.decode()
+    assert "以下窗口都可办理该事项" in page and "综合受理" in page and "市场监管" in page
+    assert "三、选择日期" not in page
+    page = client.get("/hall/book/", {"item": hall.item.pk, "group": hall.dedicated.pk}).content.decode()
+    assert "三、选择日期" in page and "11-19 星期四" in page
+    other = WindowGroup.objects.create(centre=hall.centre, name="公安户政", prefix="D")
+    other.items.set([])
+    other.windows.set([make_window(hall.centre, "14", organisations=[hall.office])])
+    SlotRule.objects.create(
+        group=other, days=DayKinds.WORKDAYS, start=dt.time(9), end=dt.time(10), slot_minutes=60
+    )
+    services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
+    elsewhere = Slot.objects.filter(group=other).first()
+    with pytest.raises(ValidationFailed, match="「公安户政」不办理「食品经营许可」"):
+        services.book(slot=elsewhere, item=hall.item, channel="hotline", name="李四", phone="13900001111")
 
 
 def test_cancelling_from_the_link(hall, client):
     services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
     slot = Slot.objects.get(group=hall.general, start=at("2026-11-19", 9))
-    booking = services.book(slot=slot, channel="hotline", name="李四", phone="13900001111")
+    booking = services.book(item=hall.item, slot=slot, channel="hotline", name="李四", phone="13900001111")
     client.post(f"/hall/booking/{booking.token}/", {"action": "cancel"})
     booking.refresh_from_db()
     assert booking.state == Booking.State.CANCELLED
@@ -81,11 +120,16 @@ def test_the_hotline_operator_books_for_a_caller(hall, client):
     services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
     slot = Slot.objects.get(group=hall.general, start=at("2026-11-19", 10))
     signed_in(client, hall.operator)
-    url = f"/workbench/hall/book/?group={hall.general.pk}&day=2026-11-19"
+    found = client.get(
+        "/workbench/hall/book/", {"q": "食品经营"}
+    ).content.decode()  # the caller names the item
+    assert f'href="?item={hall.item.pk}">食品经营许可</a>' in found
+    url = f"/workbench/hall/book/?item={hall.item.pk}&group={hall.general.pk}&day=2026-11-19"
     assert "10:00–11:00" in client.get(url).content.decode()
     client.post(
         "/workbench/hall/book/",
         {
+            "item": hall.item.pk,
             "group": hall.general.pk,
             "day": "2026-11-19",
             "slot": slot.pk,
@@ -95,9 +139,15 @@ def test_the_hotline_operator_books_for_a_caller(hall, client):
         },
     )
     booking = Booking.objects.get()
-    assert (booking.channel, booking.green, booking.created_by) == ("hotline", "elderly", hall.operator)
+    assert (booking.channel, booking.green, booking.created_by, booking.item) == (
+        "hotline",
+        "elderly",
+        hall.operator,
+        hall.item,
+    )
     page = client.get(url).content.decode()
     assert "赵**" in page and "赵大妈" not in page  # staff see the name masked
+    assert '<td data-label="事项">食品经营许可</td>' in page
 
 
 def test_the_desk_records_green_channel_and_the_terminal_calls_it_first(hall, client):
@@ -121,7 +171,7 @@ def test_the_kiosk_gives_a_number_with_a_qr_code_and_checks_in_by_code(hall, cli
     assert "B001" in page and "<svg" in page
     services.generate_slots(centre=hall.centre, first=clock.today(), days=1)
     slot = Slot.objects.get(group=hall.general, start=at("2026-11-18", 10))
-    booking = services.book(slot=slot, channel="kiosk", name="李四", phone="13900001111")
+    booking = services.book(item=hall.item, slot=slot, channel="kiosk", name="李四", phone="13900001111")
     clock.set_now(at("2026-11-18", 9, 45))
     page = client.post(
         f"/hall/{hall.centre.pk}/kiosk/", {"action": "checkin", "code": booking.code}
@@ -225,20 +275,21 @@ def test_the_hotline_of_the_region_books_for_its_centre(hall, client):
 
 def test_booking_at_the_kiosk(hall, client):
     services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
-    page = client.get(f"/hall/{hall.centre.pk}/kiosk/?book={hall.general.pk}").content.decode()
+    kiosk = f"/hall/{hall.centre.pk}/kiosk/"
+    home = client.get(kiosk).content.decode()
+    assert 'href="?book=1" id="kiosk-book">按事项预约</a>' in home
+    found = client.get(kiosk, {"book": "1", "q": "食品"}).content.decode()
+    assert f'href="?book=1&amp;item={hall.item.pk}">食品经营许可</a>' in found
+    page = client.get(kiosk, {"book": "1", "item": hall.item.pk}).content.decode()
     slot = Slot.objects.filter(group=hall.general, start__gt=clock.now()).order_by("start").first()
-    assert "11-18 星期三" in page and "11:00–12:00" in page
-    bad = client.post(
-        f"/hall/{hall.centre.pk}/kiosk/",
-        {"action": "book", "book": hall.general.pk, "slot": slot.pk, "name": "李四", "phone": "1"},
-    ).content.decode()
+    assert "办理窗口:综合受理" in page and "11-18 星期三" in page and "11:00–12:00" in page
+    chosen = {"action": "book", "book": "1", "item": hall.item.pk, "group": hall.general.pk, "slot": slot.pk}
+    bad = client.post(kiosk, {**chosen, "name": "李四", "phone": "1"}).content.decode()
     assert "手机号码应为11位数字" in bad
-    done = client.post(
-        f"/hall/{hall.centre.pk}/kiosk/",
-        {"action": "book", "book": hall.general.pk, "slot": slot.pk, "name": "李四", "phone": "13900001111"},
-    ).content.decode()
+    done = client.post(kiosk, {**chosen, "name": "李四", "phone": "13900001111"}).content.decode()
     booking = Booking.objects.get()
     assert booking.channel == "kiosk" and booking.code in done and "预约成功" in done
+    assert booking.item == hall.item and '<p id="booked-item">食品经营许可</p>' in done
 
 
 def test_the_clerk_who_posts_reveals_the_address_with_one_click_audited(world, client):
@@ -289,7 +340,11 @@ def test_the_kiosk_speaks_to_screen_readers_and_has_a_large_print_mode(hall, cli
     assert "zw-kiosk-large" not in page.split("<body")[1][:60]
     large = client.get(f"/hall/{hall.centre.pk}/kiosk/?large=1").content.decode()
     assert 'class="zw-kiosk zw-kiosk-large"' in large and 'name="large" value="1"' in large
-    assert f"?book={hall.general.pk}&amp;large=1" in large
+    assert 'href="?book=1&amp;large=1" id="kiosk-book"' in large
+    found = client.get(
+        f"/hall/{hall.centre.pk}/kiosk/", {"book": "1", "q": "食品", "large": "1"}
+    ).content.decode()
+    assert f'href="?book=1&amp;item={hall.item.pk}&amp;large=1"' in found  # large print kept while booking
     taken = client.post(
         f"/hall/{hall.centre.pk}/kiosk/", {"group": hall.general.pk, "large": "1"}
     ).content.decode()
@@ -301,28 +356,29 @@ def test_the_kiosk_speaks_to_screen_readers_and_has_a_large_print_mode(hall, cli
     assert 'role="alert" aria-live="assertive"' in bad
 
 
-def test_the_kiosk_offers_the_coming_working_days_and_says_when_a_group_takes_no_bookings(hall, client):
+def test_the_kiosk_offers_the_coming_working_days_and_says_when_an_item_takes_no_bookings(hall, client):
     """Booking at the kiosk: the coming working days to choose from (not only tomorrow), the slots of the day
-    chosen; a group with no slots at all says 暂不提供预约 and asks for no name or phone."""
+    chosen; an item no group with slots handles is not offered, and a hall with no slots at all says 暂不提供预约."""
+    kiosk = f"/hall/{hall.centre.pk}/kiosk/"
+    home = client.get(kiosk).content.decode()
+    assert 'id="kiosk-book"' not in home and "暂不提供预约" in home  # no slots made yet
     services.generate_slots(centre=hall.centre, first=clock.today(), days=7)
-    page = client.get(f"/hall/{hall.centre.pk}/kiosk/?book={hall.general.pk}").content.decode()
+    page = client.get(kiosk, {"book": "1", "item": hall.item.pk}).content.decode()
     for label in ("11-18 星期三", "11-19 星期四", "11-20 星期五", "11-23 星期一"):
         assert label in page
-    friday = client.get(
-        f"/hall/{hall.centre.pk}/kiosk/?book={hall.general.pk}&day=2026-11-20"
-    ).content.decode()
+    friday = client.get(kiosk, {"book": "1", "item": hall.item.pk, "day": "2026-11-20"}).content.decode()
     friday_slot = Slot.objects.filter(group=hall.general, day=dt.date(2026, 11, 20)).order_by("start").first()
     assert f'value="{friday_slot.pk}"' in friday and 'aria-current="date"' in friday
-    home = client.get(f"/hall/{hall.centre.pk}/kiosk/").content.decode()
-    assert f"?book={hall.dedicated.pk}" not in home and "暂不提供预约" in home  # 市场监管 has no slot rules
-    none = client.get(f"/hall/{hall.centre.pk}/kiosk/?book={hall.dedicated.pk}").content.decode()
-    assert "暂不提供预约" in none and "近期已约满" not in none and 'name="phone"' not in none
+    hall.general.windows.clear()  # the general windows gone: nobody with slots handles the item
+    none = client.get(kiosk, {"book": "1", "item": hall.item.pk}).content.decode()
+    assert "没有找到可预约的事项" in none and 'name="phone"' not in none
 
 
 def test_a_signed_in_citizen_lists_and_cancels_their_bookings(hall, client):
     services.generate_slots(centre=hall.centre, first=clock.today(), days=3)
     slot = Slot.objects.get(group=hall.general, start=at("2026-11-19", 9))
     mine = services.book(
+        item=hall.item,
         slot=slot,
         channel="online",
         name="张三",
@@ -331,7 +387,9 @@ def test_a_signed_in_citizen_lists_and_cancels_their_bookings(hall, client):
         user=hall.citizen_user,
         by=hall.citizen_user,
     )
-    other = services.book(slot=slot, channel="hotline", name="李四", phone="13900001111", by=hall.operator)
+    other = services.book(
+        item=hall.item, slot=slot, channel="hotline", name="李四", phone="13900001111", by=hall.operator
+    )
     client.force_login(hall.citizen_user)
     home = client.get("/").content.decode()
     assert 'href="/hall/mine/"' in home and "我的预约" in home  # in the portal's navigation

@@ -21,7 +21,9 @@ def minutes(n: int) -> None:
 def booked_number(hall, name: str, phone: str, hour: int = 9) -> QueueNumber:
     services.generate_slots(centre=hall.centre, first=clock.today(), days=1)
     slot = Slot.objects.get(group=hall.general, start=at("2026-11-18", hour))
-    booking = services.book(slot=slot, channel="hotline", name=name, phone=phone, by=hall.operator)
+    booking = services.book(
+        item=hall.item, slot=slot, channel="hotline", name=name, phone=phone, by=hall.operator
+    )
     return queue.check_in(booking=booking)
 
 
@@ -50,7 +52,7 @@ def test_taking_a_number_checks_its_input(hall):
 def test_a_booking_checks_in_within_its_window_of_time(hall):
     services.generate_slots(centre=hall.centre, first=clock.today(), days=2)
     slot = Slot.objects.get(group=hall.general, start=at("2026-11-18", 11))
-    booking = services.book(slot=slot, channel="hotline", name="李四", phone="13900001111")
+    booking = services.book(item=hall.item, slot=slot, channel="hotline", name="李四", phone="13900001111")
     with pytest.raises(Conflict, match="签到从 10:30 开始"):
         queue.check_in(booking=booking)
     clock.set_now(at("2026-11-18", 10, 40))
@@ -60,6 +62,7 @@ def test_a_booking_checks_in_within_its_window_of_time(hall):
     assert booking.state == Booking.State.CHECKED_IN
     assert queue.check_in(booking=booking) == number  # checking in twice gives the same number
     tomorrow = services.book(
+        item=hall.item,
         slot=Slot.objects.get(group=hall.general, start=at("2026-11-19", 11)),
         channel="hotline",
         name="王五",

@@ -58,7 +58,12 @@ def test_before_the_change_slots_follow_the_festival(festival, day, expected):
 def test_shrinking_removes_unbooked_slots_and_keeps_a_booked_one_telling_its_holder(festival):
     eleven = Slot.objects.get(group=festival.general, start=at("2026-02-14", 11))  # the 调休 Saturday
     booking = services.book(
-        slot=eleven, channel="hotline", name="王五", phone="13900000009", by=festival.operator
+        item=festival.item,
+        slot=eleven,
+        channel="hotline",
+        name="王五",
+        phone="13900000009",
+        by=festival.operator,
     )
     OutboxMessage.objects.all().delete()
     result = services.change_rule(rule=festival.rule, by=festival.manager, end=dt.time(11), capacity=3)
@@ -75,7 +80,7 @@ def test_shrinking_removes_unbooked_slots_and_keeps_a_booked_one_telling_its_hol
     assert "2026-02-14 11:00–12:00 仍然有效" in sms.body and booking.code in sms.body
     assert (
         f"/hall/booking/{booking.token}/" in sms.body
-        and f"/hall/book/?group={festival.general.pk}" in sms.body
+        and f"/hall/book/?item={festival.item.pk}&group={festival.general.pk}" in sms.body
     )
     record = AuditRecord.objects.get(action="hall.slot_rule_changed")
     assert record.actor == festival.manager and record.summary["after"] == {
@@ -99,7 +104,14 @@ def test_growing_adds_slots_on_working_days_only(festival):
 def test_fewer_places_never_fall_below_the_bookings(festival):
     ten = Slot.objects.get(group=festival.general, start=at("2026-02-10", 10))
     for n, name in enumerate(("甲", "乙")):
-        services.book(slot=ten, channel="hotline", name=name, phone=f"1390000000{n}", by=festival.operator)
+        services.book(
+            item=festival.item,
+            slot=ten,
+            channel="hotline",
+            name=name,
+            phone=f"1390000000{n}",
+            by=festival.operator,
+        )
     services.change_rule(rule=festival.rule, by=festival.manager, capacity=1)
     assert hours(festival.general, "02-10") == ["09:00/1", "10:00/2", "11:00/1"]
 

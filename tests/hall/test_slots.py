@@ -89,7 +89,9 @@ def test_slots_over_national_day_and_the_adjusted_saturday(hall):
 def test_generation_is_idempotent_and_keeps_booked_slots(hall):
     services.generate_slots(centre=hall.centre, first=dt.date(2026, 11, 19), days=7)
     slot = Slot.objects.filter(day="2026-11-19").order_by("start").first()
-    services.book(slot=slot, channel="hotline", name="李四", phone="13900001111", by=hall.operator)
+    services.book(
+        item=hall.item, slot=slot, channel="hotline", name="李四", phone="13900001111", by=hall.operator
+    )
     assert services.generate_slots(centre=hall.centre, first=dt.date(2026, 11, 19), days=7) == 0
     slot.refresh_from_db()
     assert slot.booked == 1

@@ -15,7 +15,7 @@ from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, ratelimit
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.models import Role, ServiceCentre, Window
-from zhengwu.hall import queue, selectors, services
+from zhengwu.hall import items, queue, selectors, services
 from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
 
 appointments = Router()
@@ -27,6 +27,20 @@ class GroupOut(Schema):
     prefix: str
     name: str
     items: list[str]
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    organisation: str
+
+
+class ItemGroupOut(Schema):
+    id: int
+    centre_id: int
+    centre: str
+    prefix: str
+    name: str
 
 
 class SlotOut(Schema):
@@ -44,8 +58,8 @@ class BookingIn(Schema):
     channel: Literal["online", "hotline", "kiosk"]
     name: str
     phone: str
+    item: str = ""  # the item's code (事项编码); required unless the slot is for one item
     id_number: str = ""
-    item: str = ""
     green: str = ""
 
 
@@ -57,6 +71,8 @@ class BookingOut(Schema):
     channel: str
     centre: str
     group: str
+    item: str | None = None
+    item_name: str | None = None
     start: dt.datetime
     end: dt.datetime
     number: str | None = None
@@ -71,6 +87,8 @@ class NumberOut(Schema):
     state_label: str
     green: str
     booked: bool
+    item: str | None = None
+    item_name: str | None = None
     ahead: int
     minutes: int
     window: str | None = None
@@ -123,6 +141,8 @@ def _booking_out(b: Booking) -> dict:
         "channel": b.channel,
         "centre": b.slot.group.centre.name,
         "group": b.slot.group.name,
+        "item": b.item.code if b.item_id else None,
+        "item_name": items.label(b.item) or None,
         "start": b.slot.start,
         "end": b.slot.end,
         "number": number.display if number else None,
@@ -140,6 +160,8 @@ def _number_out(n: QueueNumber) -> dict:
         "state_label": n.get_state_display(),
         "green": n.green,
         "booked": n.booked,
+        "item": n.item.code if n.item_id else None,
+        "item_name": items.label(n.item) or None,
         "ahead": progress["ahead"],
         "minutes": progress["minutes"],
         "window": n.window.number if n.window else None,
@@ -163,13 +185,50 @@ def groups(request, centre_id: int):
     ]
 
 
+@appointments.get("/items", response={200: list[ItemOut], **ERRORS}, auth=None, summary="可预约的事项(检索)")
+def bookable_items(request, q: str = "", centre: int | None = None, limit: int = 20):
+    """The items a person can book (at the centre, if given), found as the catalogue finds them; the first by code
+    when `q` is empty."""
+    where = get_object_or_404(ServiceCentre, pk=centre) if centre else None
+    return [
+        {
+            "code": e.code,
+            "name": e.display_name,
+            "organisation": e.organisation.name if e.organisation else "",
+        }
+        for e in items.search(q, centre=where, limit=max(1, min(limit, 50)))
+    ]
+
+
+@appointments.get(
+    "/items/{code}/groups",
+    response={200: list[ItemGroupOut], **ERRORS},
+    auth=None,
+    summary="办理该事项、可预约的窗口分组",
+)
+def item_groups(request, code: str, centre: int | None = None):
+    """The groups that handle the item (from the catalogue's item → window mapping) with slots to come; several
+    when more than one could (a department's own windows and the general windows, or several centres)."""
+    item = _item(code)
+    if item is None:
+        raise ValidationFailed("请选择办理事项", field="item")
+    where = get_object_or_404(ServiceCentre, pk=centre) if centre else None
+    return [
+        {"id": g.pk, "centre_id": g.centre_id, "centre": g.centre.name, "prefix": g.prefix, "name": g.name}
+        for g in items.groups_for(item, centre=where, bookable=True)
+    ]
+
+
 @appointments.get(
     "/slots", response={200: list[SlotOut], **ERRORS}, auth=None, summary="某分组某日尚有名额的时段"
 )
-def slots(request, group: int, day: dt.date = Query(...)):  # noqa: B008 — ninja's way of saying "from the query"
+def slots(request, group: int, day: dt.date = Query(...), item: str = ""):  # noqa: B008 — ninja's "from the query"
     found = WindowGroup.objects.filter(pk=group, is_active=True).first()
     if found is None:
         raise NotFound("找不到该窗口分组", field="group")
+    wanted = _item(item)
+    if wanted is not None and not items.handles(found, wanted):
+        raise ValidationFailed(f"「{found.name}」不办理该事项", field="item")
     return [
         {
             "id": s.pk,
@@ -180,7 +239,7 @@ def slots(request, group: int, day: dt.date = Query(...)):  # noqa: B008 — nin
             "capacity": s.capacity,
             "left": s.left,
         }
-        for s in services.open_slots(group=found, day=day)
+        for s in services.open_slots(group=found, day=day, item=wanted)
     ]
 
 
@@ -188,7 +247,8 @@ def slots(request, group: int, day: dt.date = Query(...)):  # noqa: B008 — nin
     "/bookings", response={201: BookingOut, **ERRORS}, auth=None, summary="预约(网上、热线代约、自助机)"
 )
 def book(request, payload: BookingIn):
-    """`online` books for the signed-in person; `hotline` needs a hotline operator or the centre's manager;
+    """Books the item (`item`, its code) in a slot of a group that handles it (see /items/{code}/groups).
+    `online` books for the signed-in person; `hotline` needs a hotline operator or the centre's manager;
     `kiosk` is the hall's self-service machine (rate-limited by address)."""
     ratelimit.limit(request, group="api.hall.book", rate="30/m")
     slot = Slot.objects.filter(pk=payload.slot).first()

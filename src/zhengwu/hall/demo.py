@@ -86,14 +86,31 @@ def _bookings(groups: dict[str, WindowGroup], hotline) -> int:
     upcoming = Slot.objects.filter(group=groups["A"], start__gt=clock.now() + dt.timedelta(hours=2)).order_by(
         "start"
     )
-    for (name, phone), slot in zip(CALLERS, upcoming[::3], strict=False):
-        services.book(slot=slot, channel="hotline", name=name, phone=phone, by=hotline)
+    general = _items_of(groups["A"], len(CALLERS))
+    for (name, phone), slot, item in zip(CALLERS, upcoming[::3], general, strict=False):
+        services.book(slot=slot, item=item, channel="hotline", name=name, phone=phone, by=hotline)
         made += 1
     slot = Slot.objects.filter(group=groups["D"], start__gt=clock.now()).order_by("start").first()
-    if slot is not None:
-        services.book(slot=slot, channel="kiosk", name="桂水泉", phone="13607014369", green="elderly")
+    household = _items_of(groups["D"], 1)
+    if slot is not None and household:
+        services.book(
+            slot=slot, item=household[0], channel="kiosk", name="桂水泉", phone="13607014369", green="elderly"
+        )
         made += 1
     return made
+
+
+def _items_of(group: WindowGroup, n: int) -> list:
+    """The first n bookable items (by code) the group handles (hall.items: the catalogue's item → window mapping)."""
+    from zhengwu.hall import items
+
+    found = []
+    for item in items.bookable_items(centre=group.centre).select_related("current_version").order_by("code"):
+        if items.handles(group, item):
+            found.append(item)
+            if len(found) == n:
+                break
+    return found
 
 
 MORNING_MINUTES = 90

@@ -3,8 +3,9 @@ grouped SQL aggregates: numbers taken and called, average and 90th-percentile wa
 average service (called or served → finished), bookings made and used, and the no-show rate. Registered with
 supervision.indicators in the hall's AppConfig.ready(), so supervision does not import the hall.
 
-The 90th percentile is the nearest rank (as hall.measures.percentile): the smallest wait whose cumulative share
-(SQL CUME_DIST over the group, ordered by wait) reaches 0.9 — the database ranks, one row per group is read."""
+The 90th percentile is the nearest rank: the smallest wait whose cumulative share (SQL CUME_DIST over the group,
+ordered by wait) reaches 0.9 — the database ranks, one row per group is read. hall.measures.figures counts a
+centre's days the same way (with these expressions)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
-"""The hall's measures: waiting time (taken → first called) and service time (called → finished) per number, window,
-group and hour; average and 90th-percentile wait; bookings made, used and missed."""
+"""The hall's measures: waiting time (taken → first called) and service time (called → finished) per number and per
+centre over days (by the database; per window, staff or organisation through hall.indicators); average and
+90th-percentile wait; bookings made, used and missed; the wait limit's warnings; the bulletin's section."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections import defaultdict
 
 from zhengwu.core import clock
 from zhengwu.hall.models import Booking, QueueNumber
@@ -15,95 +14,21 @@ def minutes(span: dt.timedelta) -> float:
     return span.total_seconds() / 60
 
 
-def percentile(values: list[float], share: float) -> float | None:
-    """The nearest-rank percentile: the smallest value with at least `share` of the values at or below it."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
-
-
-def _summary(waits: list[float], services: list[float]) -> dict:
-    return {
-        "called": len(waits),
-        "average_wait": round(sum(waits) / len(waits), 1) if waits else None,
-        "p90_wait": None if not waits else round(percentile(waits, 0.9), 1),
-        "longest_wait": round(max(waits), 1) if waits else None,
-        "served": len(services),
-        "average_service": round(sum(services) / len(services), 1) if services else None,
-    }
-
-
-def figures(*, centre, first: dt.date, last: dt.date) -> dict:
-    """The hall's figures over the days first..last (local dates): the whole centre, per group, per window and per
-    hour of taking; waiting now; bookings (made, used by checking in, missed) and the no-show rate."""
-    numbers = list(
-        QueueNumber.objects.filter(group__centre=centre, day__gte=first, day__lte=last).select_related(
-            "group", "window"
-        )
-    )
-    waits, services = [], []
-    by_group, by_window, by_hour = (
-        defaultdict(lambda: ([], [])),
-        defaultdict(lambda: ([], [])),
-        defaultdict(lambda: ([], [])),
-    )
-    for n in numbers:
-        if n.called_at is None:
-            continue
-        wait = minutes(n.called_at - n.taken_at)
-        waits.append(wait)
-        hour = n.taken_at.astimezone(clock.LOCAL).hour
-        by_group[n.group.prefix][0].append(wait)
-        by_hour[hour][0].append(wait)
-        if n.window is not None:
-            by_window[n.window.number][0].append(wait)
-        if n.state == QueueNumber.State.DONE and n.finished_at:
-            service = minutes(n.finished_at - (n.served_at or n.called_at))
-            services.append(service)
-            by_group[n.group.prefix][1].append(service)
-            by_hour[hour][1].append(service)
-            if n.window is not None:
-                by_window[n.window.number][1].append(service)
-    now = clock.now()
-    waiting = [n for n in numbers if n.state == QueueNumber.State.WAITING and n.day == clock.today()]
-    bookings = Booking.objects.filter(
-        slot__group__centre=centre, slot__day__gte=first, slot__day__lte=last
-    ).exclude(state=Booking.State.CANCELLED)
-    made = bookings.count()
-    used = bookings.filter(state=Booking.State.CHECKED_IN).count()
-    missed = bookings.filter(state=Booking.State.NO_SHOW).count()
-    return {
-        "first": first,
-        "last": last,
-        "taken": len(numbers),
-        **_summary(waits, services),
-        "waiting_now": len(waiting),
-        "longest_waiting_now": round(max((minutes(now - n.taken_at) for n in waiting), default=0), 1),
-        "bookings": made,
-        "bookings_used": used,
-        "no_shows": missed,
-        "no_show_rate": round(missed / (used + missed), 3) if used + missed else None,
-        "by_group": {k: _summary(*v) for k, v in sorted(by_group.items())},
-        "by_window": {k: _summary(*v) for k, v in sorted(by_window.items())},
-        "by_hour": {k: _summary(*v) for k, v in sorted(by_hour.items())},
-    }
-
-
-def today(centre, *, now: dt.datetime | None = None) -> dict:
-    """The hall's day so far, for the screens (the hall screen, the workbench's overview, the dashboard, the queue
-    API): numbers taken and called, the average, 90th-percentile and longest wait, served numbers and the average
-    service, waiting now and the longest wait now, the day's bookings made and used — counted by the database over
-    the local day (Asia/Shanghai, core.clock): one statement for the numbers, one for the bookings, and the
-    percentile's ranking only once a number was called."""
+def figures(centre, *, first: dt.date, last: dt.date, now: dt.datetime | None = None) -> dict:
+    """The hall's figures over the local days first..last, counted by the database (the one way the hall's figures
+    are counted: the screens, the workbench's overview, the dashboard, the queue API and the monthly bulletin):
+    numbers taken and called, the average, 90th-percentile (nearest rank, hall.indicators.p90_waits) and longest
+    wait, served numbers and the average service, waiting now (today's numbers) and the longest wait now, bookings
+    made (not cancelled), used and missed, and the no-show rate — one statement for the numbers, one for the
+    bookings, and the percentile's ranking only once a number was called."""
     from django.db.models import Count, Max, Min, Q, Sum
 
     from zhengwu.hall import indicators
 
     now = now or clock.now()
-    day = clock.local_date(now)
-    numbers = QueueNumber.objects.filter(group__centre=centre, day=day).order_by()
-    waiting = Q(state=QueueNumber.State.WAITING)
+    today_ = clock.local_date(now)
+    numbers = QueueNumber.objects.filter(group__centre=centre, day__gte=first, day__lte=last).order_by()
+    waiting = Q(state=QueueNumber.State.WAITING, day=today_)
     n = numbers.aggregate(
         taken=Count("pk"),
         called=Count("pk", filter=indicators.CALLED),
@@ -115,7 +40,7 @@ def today(centre, *, now: dt.datetime | None = None) -> dict:
         first_waiting=Min("taken_at", filter=waiting),
     )
     b = (
-        Booking.objects.filter(slot__group__centre=centre, slot__day=day)
+        Booking.objects.filter(slot__group__centre=centre, slot__day__gte=first, slot__day__lte=last)
         .exclude(state=Booking.State.CANCELLED)
         .order_by()
         .aggregate(
@@ -127,7 +52,8 @@ def today(centre, *, now: dt.datetime | None = None) -> dict:
     p90 = indicators.p90_waits(numbers, None).get(None) if n["called"] else None
     judged = b["bookings_used"] + b["no_shows"]
     return {
-        "day": day,
+        "first": first,
+        "last": last,
         "taken": n["taken"],
         "called": n["called"],
         "average_wait": round(minutes(n["wait"]) / n["called"], 1) if n["called"] else None,
@@ -139,7 +65,20 @@ def today(centre, *, now: dt.datetime | None = None) -> dict:
         "longest_waiting_now": round(minutes(now - n["first_waiting"]), 1) if n["first_waiting"] else 0,
         **b,
         "no_show_rate": round(b["no_shows"] / judged, 3) if judged else None,
+        "no_show_percent": percent(b["no_shows"] / judged) if judged else None,
     }
+
+
+def percent(share: float) -> str:
+    """12.5% — one decimal, as the bulletin prints a rate."""
+    return f"{share * 100:.1f}%"
+
+
+def today(centre, *, now: dt.datetime | None = None) -> dict:
+    """The hall's day so far (the local day, Asia/Shanghai, core.clock), for the screens: `figures` over today."""
+    now = now or clock.now()
+    day = clock.local_date(now)
+    return {"day": day, **figures(centre, first=day, last=day, now=now)}
 
 
 def per_number(number: QueueNumber) -> dict:
@@ -276,8 +215,8 @@ def bulletin_section(*, period, user=None) -> dict:
         centres = centres.filter(pk__in=access.visible_centres(user).values("pk"))
     rows = []
     for centre in centres:
-        f = figures(centre=centre, first=period.first, last=period.last)
-        rate = "—" if f["no_show_rate"] is None else f"{f['no_show_rate'] * 100:.1f}%"
+        f = figures(centre, first=period.first, last=period.last)
+        rate = f["no_show_percent"] or "—"
         rows.append(
             [
                 centre.name,

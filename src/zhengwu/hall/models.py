@@ -113,6 +113,65 @@ class WindowGroup(models.Model):
         return f"{self.prefix} {self.name}"
 
 
+class OpeningHours(models.Model):
+    """A centre's office hours on working days (办公时间), for the whole centre or one window group, from a day of the
+    year (a season: 夏季作息 from 5月1日, 冬季作息 from 10月1日) until the next row's day; numbers are given and
+    ordinary booking slots made within them. A centre without rows keeps the ordinary hours (hall.slots)."""
+
+    centre = models.ForeignKey(
+        ServiceCentre, models.CASCADE, related_name="hall_hours", verbose_name=_("服务中心")
+    )
+    group = models.ForeignKey(
+        WindowGroup,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="hall_hours",
+        verbose_name=_("窗口分组"),
+        help_text=_("空表示全中心"),
+    )
+    name = models.CharField(_("名称"), max_length=20, help_text=_("如:夏季作息、冬季作息"))
+    from_month = models.PositiveSmallIntegerField(
+        _("起始月"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    from_day = models.PositiveSmallIntegerField(
+        _("起始日"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    morning_open = models.TimeField(_("上午上班"))
+    morning_close = models.TimeField(_("上午下班"))
+    afternoon_open = models.TimeField(_("下午上班"))
+    afternoon_close = models.TimeField(_("下午下班"))
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("办公时间")
+        ordering = ["centre", "group", "from_month", "from_day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "group", "from_month", "from_day"], name="hall_hours_one_per_season"
+            ),
+            models.UniqueConstraint(
+                fields=["centre", "from_month", "from_day"],
+                condition=Q(group__isnull=True),
+                name="hall_hours_one_per_season_centre",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.from_month}月{self.from_day}日起"
+
+    @property
+    def periods(self) -> list:
+        return [(self.morning_open, self.morning_close), (self.afternoon_open, self.afternoon_close)]
+
+    @property
+    def label(self) -> str:
+        """上午 08:30–12:00,下午 14:30–17:30"""
+        return (
+            f"上午 {self.morning_open:%H:%M}–{self.morning_close:%H:%M},"
+            f"下午 {self.afternoon_open:%H:%M}–{self.afternoon_close:%H:%M}"
+        )
+
+
 class DayKinds(models.TextChoices):
     """Which days a slot rule serves; the kind of each day comes from the working-day calendar."""
 

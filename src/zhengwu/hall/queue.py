@@ -14,6 +14,7 @@ from django.db.models import F
 from zhengwu.core import access, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role, Window
+from zhengwu.hall import items
 from zhengwu.hall.models import (
     BookedPriority,
     Booking,
@@ -79,11 +80,18 @@ def _create(
 
 
 def closed_refusal(group: WindowGroup) -> None:
-    """No number outside the group's opening hours (its slot rules on the calendar's working days, weekends and
-    holidays; 国务院关于职工工作时间的规定 第七条, 全国年节及纪念日放假办法): the refusal says when it next opens."""
+    """No number outside the group's opening hours (the centre's office hours on the calendar's working days, and its
+    slot rules — 延时服务, weekends; 国务院关于职工工作时间的规定 第七条, 全国年节及纪念日放假办法): the refusal says
+    when it next opens."""
+    from zhengwu.hall.services import centre_hours
     from zhengwu.hall.slots import EARLY_MINUTES, next_opening, opening_label
 
-    opens = next_opening(group.slot_rules.filter(is_active=True), clock.now())
+    opens = next_opening(
+        group.slot_rules.filter(is_active=True),
+        clock.now(),
+        hours=centre_hours(group.centre_id),
+        group_id=group.pk,
+    )
     if opens is not None:
         raise Conflict(
             f"「{group.name}」现在不在办公时间,不能取号;下次开放时间:{opening_label(opens)}"
@@ -110,7 +118,7 @@ def take_number(*, group: WindowGroup, source: str, phone: str = "", item=None, 
             raise ValidationFailed("绿色通道类别无效", field="green")
         if source != QueueSource.DESK:
             raise ValidationFailed("绿色通道请到导服台由工作人员登记", field="green")
-    if item is not None and group.items.exists() and not group.items.filter(pk=item.pk).exists():
+    if item is not None and not items.handles(group, item):
         raise ValidationFailed(f"「{group.name}」不办理该事项", field="item")
     closed_refusal(group)
 
@@ -220,7 +228,9 @@ def waiting_in(groups: Sequence[WindowGroup], day: dt.date | None = None) -> lis
     if not groups:
         return []
     day = day or clock.today()
-    numbers = QueueNumber.objects.filter(group__in=groups, day=day, state=State.WAITING)
+    numbers = QueueNumber.objects.filter(group__in=groups, day=day, state=State.WAITING).select_related(
+        "item__current_version"
+    )
     policy = hall_settings(groups[0].centre).booked_priority
     last = (
         QueueNumber.objects.filter(group__in=groups, day=day, called_at__isnull=False, green="")
@@ -246,6 +256,7 @@ def _terminal(by, window: Window) -> None:
 def current_at(window: Window) -> QueueNumber | None:
     return (
         QueueNumber.objects.filter(window=window, day=clock.today(), state__in=(State.CALLED, State.SERVING))
+        .select_related("item__current_version")
         .order_by("-announced_at", "-id")
         .first()
     )

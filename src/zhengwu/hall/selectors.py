@@ -32,19 +32,22 @@ def bookings_of(user):
 
     return (
         Booking.objects.filter(user=user)
-        .select_related("slot__group__centre", "item")
+        .select_related("slot__group__centre", "item__current_version")
         .order_by("-slot__start", "-id")
     )
 
 
-def bookable_days(group: WindowGroup, *, days: int = 14) -> list[dict]:
-    """The coming days with the number of places still open in the group."""
+def bookable_days(group: WindowGroup, *, days: int = 14, item=None) -> list[dict]:
+    """The coming days with the number of places still open in the group (for the item: the group's slots for all
+    its items and those for this one)."""
     today = clock.today()
+    slots = Slot.objects.filter(
+        group=group, day__gte=today, day__lt=today + dt.timedelta(days=days), start__gt=clock.now()
+    )
+    if item is not None:
+        slots = slots.filter(Q(item__isnull=True) | Q(item=item))
     rows = (
-        Slot.objects.filter(
-            group=group, day__gte=today, day__lt=today + dt.timedelta(days=days), start__gt=clock.now()
-        )
-        .values("day")
+        slots.values("day")
         .annotate(places=Sum(F("capacity") - F("booked")), slots=Count("pk"))
         .order_by("day")
     )
@@ -123,7 +126,31 @@ def screen_context(centre) -> dict:
     """What the hall screen shows of the queue: the latest calls, waiting per group, waiting now and today's wait."""
     from zhengwu.hall import measures
 
-    return {"calls": calls(centre), "queues": queue_now(centre), "hall_today": measures.today(centre)}
+    return {
+        "calls": calls(centre),
+        "queues": queue_now(centre),
+        "hall_today": measures.today(centre),
+        "hall_hours": office_hours_text(centre),
+    }
+
+
+def office_hours_text(centre) -> dict:
+    """The centre's office hours for the public: today's season first ({"now": "冬季作息 工作日 上午 …", "others":
+    ["夏季作息(5月1日起)上午 …"]}); the ordinary hours when none are set (one statement)."""
+    from zhengwu.hall import slots
+    from zhengwu.hall.models import OpeningHours
+
+    rows = list(OpeningHours.objects.filter(centre=centre, group__isnull=True))
+    current = slots.season(rows, clock.today())
+    if current is None:
+        (a, b), (c, d) = slots.DEFAULT_HOURS
+        return {"now": f"工作日 上午 {a:%H:%M}–{b:%H:%M},下午 {c:%H:%M}–{d:%H:%M}", "others": []}
+    return {
+        "now": f"{current.name} 工作日 {current.label}",
+        "others": [
+            f"{r.name}({r.from_month}月{r.from_day}日起){r.label}" for r in rows if r.pk != current.pk
+        ],
+    }
 
 
 def dashboard_context(user) -> dict:
@@ -144,10 +171,17 @@ def dashboard_context(user) -> dict:
     )
     return {
         "hall_panels": [{"centre": c.name, **measures.today(c)} for c in centres],
-        "hall_month": [
-            {"centre": c.name, **dict.fromkeys(indicators.AVERAGES), **month.get(c.pk, {})} for c in centres
-        ],
+        "hall_month": [_month_row(c, month.get(c.pk, {})) for c in centres],
     }
+
+
+def _month_row(centre, figures: dict) -> dict:
+    from zhengwu.hall import indicators, measures
+
+    row = {"centre": centre.name, **dict.fromkeys(indicators.AVERAGES), **figures}
+    rate = row["hall_no_show_rate"]
+    row["hall_no_show_percent"] = None if rate is None else measures.percent(rate)
+    return row
 
 
 def wait_notices(user):

@@ -21,8 +21,17 @@ from zhengwu.core import audit, clock, ids, outbox
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import ServiceCentre
+from zhengwu.hall import items
 from zhengwu.hall import slots as planning
-from zhengwu.hall.models import Booking, BookingChannel, HallSettings, Slot, SlotRule, WindowGroup
+from zhengwu.hall.models import (
+    Booking,
+    BookingChannel,
+    HallSettings,
+    OpeningHours,
+    Slot,
+    SlotRule,
+    WindowGroup,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,6 +130,7 @@ def generate_slots(*, centre: ServiceCentre, first: dt.date | None = None, days:
     if not 1 <= days <= 400:
         raise ValidationFailed("生成天数应在 1 到 400 之间", field="days")
     rules = list(SlotRule.objects.filter(group__centre=centre, group__is_active=True).select_related("group"))
+    hours = centre_hours(centre.pk)
     with transaction.atomic():
         existing = set(
             Slot.objects.filter(
@@ -131,7 +141,7 @@ def generate_slots(*, centre: ServiceCentre, first: dt.date | None = None, days:
         for n in range(days):
             for p in planning.plan_day(rules, first + dt.timedelta(days=n)):
                 key = (p.rule.group_id, p.rule.item_id, p.start)
-                if key in existing:
+                if key in existing or not _in_office_hours(p, hours):
                     continue
                 existing.add(key)
                 new.append(
@@ -156,6 +166,144 @@ def generate_slots(*, centre: ServiceCentre, first: dt.date | None = None, days:
     return len(new)
 
 
+def centre_hours(centre_id: int) -> list[OpeningHours]:
+    """The centre's office hours (all its seasons, the centre's and its groups'); none: the ordinary hours."""
+    return list(OpeningHours.objects.filter(centre_id=centre_id))
+
+
+def _in_office_hours(p: planning.Planned, hours) -> bool:
+    """An ordinary working-day slot lies within the day's office hours once the centre has set them (延时服务 lies
+    outside them by design; weekend and holiday rules are service days of their own)."""
+    if not hours or p.extended or p.rule.days != planning.DayKinds.WORKDAYS:
+        return True
+    local = (p.start.time(), p.end.time())
+    return planning.within(*local, planning.office_hours(hours, p.day, p.rule.group_id))
+
+
+def _time_of(value, field: str, label: str) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise ValidationFailed(f"{label}应为24小时制时间,如 08:30", field=field) from None
+
+
+HOURS_TIMES = (
+    ("morning_open", "上午上班时间"),
+    ("morning_close", "上午下班时间"),
+    ("afternoon_open", "下午上班时间"),
+    ("afternoon_close", "下午下班时间"),
+)
+
+
+def set_opening_hours(
+    *, centre: ServiceCentre, by, name: str, from_month, from_day, group=None, **times
+) -> dict:
+    """Set a season's office hours (办公时间) of the centre, or of one of its groups: from a day of the year (e.g.
+    夏季作息 from 5月1日: 08:30–12:00, 14:30–17:30) until the next season's day. A season already starting that day
+    is replaced. Future unbooked ordinary slots outside the new hours are removed, booked ones kept (their holders
+    keep their time), and the slots the new hours allow are made. One transaction with its audit record; only the
+    centre's managers. Returns {"hours", "removed", "kept", "added"}."""
+    from zhengwu.core import access
+    from zhengwu.core.errors import AccessDenied
+    from zhengwu.core.models import Role
+
+    if not access.has_role(by, Role.CENTRE_MANAGER, Role.ADMINISTRATOR) or not (
+        access.visible_centres(by).filter(pk=centre.pk).exists()
+    ):
+        raise AccessDenied("只有本中心的中心管理人员可以设置办公时间")
+    name = str(name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写名称,如「夏季作息」", field="name")
+    if len(name) > 20:
+        raise ValidationFailed("名称不能超过20个字", field="name")
+    try:
+        month, day = int(from_month), int(from_day)
+        dt.date(2024, month, day)  # a leap year: 2月29日 is a day of the year
+    except (TypeError, ValueError):
+        raise ValidationFailed("起始日期无效,请填写实际存在的月、日,如 5 月 1 日", field="from_day") from None
+    values = {field: _time_of(times.get(field), field, label) for field, label in HOURS_TIMES}
+    checks = (
+        ("morning_close", values["morning_close"] > values["morning_open"], "上午下班时间应晚于上午上班时间"),
+        (
+            "afternoon_open",
+            values["afternoon_open"] >= values["morning_close"],
+            "下午上班时间不能早于上午下班时间",
+        ),
+        (
+            "afternoon_close",
+            values["afternoon_close"] > values["afternoon_open"],
+            "下午下班时间应晚于下午上班时间",
+        ),
+    )
+    for field, holds, message in checks:
+        if not holds:
+            raise ValidationFailed(message, field=field)
+    if group is not None and group.centre_id != centre.pk:
+        raise ValidationFailed("只能为本中心的窗口分组设置办公时间", field="group")
+    with transaction.atomic():
+        row, created = OpeningHours.objects.select_for_update().update_or_create(
+            centre=centre, group=group, from_month=month, from_day=day, defaults={"name": name, **values}
+        )
+        result = _follow_hours(centre)
+        audit.record(
+            "hall.opening_hours_set",
+            row,
+            actor=_actor(by),
+            summary={
+                "group": group.prefix if group else "",
+                "name": name,
+                "from": f"{month}月{day}日",
+                "hours": row.label,
+                "created": created,
+                **result,
+            },
+        )
+    return {"hours": row, **result}
+
+
+def remove_opening_hours(*, hours: OpeningHours, by) -> dict:
+    """Remove a season's hours (the other seasons, or the ordinary hours, then apply), slots following as above."""
+    from zhengwu.core import access
+    from zhengwu.core.errors import AccessDenied
+    from zhengwu.core.models import Role
+
+    centre = hours.centre
+    if not access.has_role(by, Role.CENTRE_MANAGER, Role.ADMINISTRATOR) or not (
+        access.visible_centres(by).filter(pk=centre.pk).exists()
+    ):
+        raise AccessDenied("只有本中心的中心管理人员可以设置办公时间")
+    with transaction.atomic():
+        label = f"{hours} {hours.label}"
+        hours.delete()
+        result = _follow_hours(centre)
+        audit.record(
+            "hall.opening_hours_removed", centre, actor=_actor(by), summary={"removed_hours": label, **result}
+        )
+    return result
+
+
+def _follow_hours(centre: ServiceCentre) -> dict:
+    """Bring the future ordinary working-day slots in line with the office hours (inside a transaction)."""
+    hours = centre_hours(centre.pk)
+    removed = kept = 0
+    future = Slot.objects.select_for_update().filter(
+        group__centre=centre, start__gt=clock.now(), extended=False, rule__days=planning.DayKinds.WORKDAYS
+    )
+    for slot in future.select_related("rule"):
+        start, end = slot.start.astimezone(clock.LOCAL), slot.end.astimezone(clock.LOCAL)
+        periods = planning.office_hours(hours, slot.day, slot.group_id)
+        if planning.within(start.time(), end.time(), periods):
+            continue
+        if slot.booked == 0 and not slot.bookings.exists():
+            slot.delete()
+            removed += 1
+        else:
+            kept += 1
+    return {"removed": removed, "kept": kept, "added": generate_slots(centre=centre)}
+
+
 RULE_FIELDS = (
     "days",
     "weekdays",
@@ -171,7 +319,12 @@ RULE_FIELDS += ("is_active", "item")
 
 
 def rebook_url(booking: Booking) -> str:
-    return f"{getattr(settings, 'ZHENGWU_PUBLIC_URL', '')}/hall/book/?group={booking.slot.group_id}"
+    query = (
+        f"item={booking.item_id}&group={booking.slot.group_id}"
+        if booking.item_id
+        else f"group={booking.slot.group_id}"
+    )
+    return f"{getattr(settings, 'ZHENGWU_PUBLIC_URL', '')}/hall/book/?{query}"
 
 
 def change_rule(*, rule: SlotRule, by, **changes) -> dict:
@@ -330,7 +483,8 @@ def book(
     by=None,
     green: str = "",
 ) -> Booking:
-    """Book one place of a slot. Online bookings need a signed-in person and their ID number and are refused while
+    """Book one place of a slot for an item (事项) the slot's group handles (hall.items: the catalogue's item → window
+    mapping); the booking records the item, and so does the number taken with it. Online bookings need a signed-in person and their ID number and are refused while
     the person's no-shows are at the centre's limit; the hotline operator and the kiosk book for anyone. The last
     place goes to exactly one person: the place is taken by one conditional UPDATE (booked < capacity)."""
     if channel not in BookingChannel.values:
@@ -346,15 +500,18 @@ def book(
     def write() -> Booking:
         nonlocal item
         with transaction.atomic():
-            slot_ = Slot.objects.select_related("group__centre", "item").get(pk=slot.pk)
+            slot_ = Slot.objects.select_related("group__centre", "item__current_version").get(pk=slot.pk)
             group = slot_.group
-            if item is not None:
-                if slot_.item_id and slot_.item_id != item.pk:
-                    raise ValidationFailed("该时段只预约其他事项", field="item")
-                if group.items.exists() and not group.items.filter(pk=item.pk).exists():
-                    raise ValidationFailed(f"「{group.name}」不办理该事项", field="item")
-            elif slot_.item_id:
+            if item is None and slot_.item_id:
                 item = slot_.item
+            if item is None:
+                raise ValidationFailed("请选择办理事项", field="item")
+            if slot_.item_id and slot_.item_id != item.pk:
+                raise ValidationFailed("该时段只预约其他事项", field="item")
+            if not items.handles(group, item):
+                raise ValidationFailed(
+                    f"「{group.name}」不办理「{items.label(item)}」,请按事项选择窗口分组", field="item"
+                )
             if slot_.start <= clock.now():
                 raise Conflict("该时段已开始,不能再预约", field="slot")
             centre = group.centre
@@ -393,11 +550,11 @@ def book(
                 "hall.booked",
                 booking,
                 actor=_actor(by),
-                summary={"slot": slot_.pk, "channel": channel, "name": mask_name(name)},
+                summary={"slot": slot_.pk, "item": item.code, "channel": channel, "name": mask_name(name)},
             )
             _message(
                 booking,
-                f"{name}:您已预约{centre.name}「{group.name}」{_when(slot_)},预约码 {booking.code}。"
+                f"{name}:您已预约{centre.name}「{group.name}」{_when(slot_)}办理「{items.label(item)}」,预约码 {booking.code}。"
                 f"到大厅后凭预约码或手机签到取号。不能前来请取消:{cancel_url(booking)}",
             )
             return booking
@@ -407,7 +564,7 @@ def book(
 
 def by_token(token: str) -> Booking:
     booking = (
-        Booking.objects.select_related("slot__group__centre", "item")
+        Booking.objects.select_related("slot__group__centre", "item__current_version")
         .filter(token=str(token or "")[:64])
         .first()
     )

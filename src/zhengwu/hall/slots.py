@@ -71,29 +71,57 @@ def plan_day(rules, day: dt.date) -> list[Planned]:
     return planned
 
 
-# A group with no slot rules is open on working days in these hours (the centre's ordinary office hours).
+# The ordinary office hours on working days when the centre has set none (the published 冬季作息 of the demo county).
 DEFAULT_HOURS = ((dt.time(9), dt.time(12)), (dt.time(13, 30), dt.time(17)))
 WEEKDAY_NAMES = "一二三四五六日"
 EARLY_MINUTES = 30  # numbers are given from half an hour before the hours open, so people queue at the door
 
 
-def hours_on(rules, day: dt.date) -> list[tuple[dt.time, dt.time]]:
-    """The group's opening hours on the day: the hours of its rules that apply that day (working days follow the
-    calendar, weekend and holiday rules their own days), or the ordinary hours on a working day if it has no rules."""
-    rules = list(rules)
-    if not rules:
-        return list(DEFAULT_HOURS) if calendar.is_workday(day).workday else []
-    return sorted((r.start, r.end) for r in rules if applies(r, day))
+def season(rows, day: dt.date):
+    """The row of office hours in force on the day: the one whose start (month, day) came last on or before it; before
+    the year's first start, the year's last one (冬季作息 from 10月1日 runs on into the next year)."""
+    rows = sorted(rows, key=lambda r: (r.from_month, r.from_day))
+    if not rows:
+        return None
+    started = [r for r in rows if (r.from_month, r.from_day) <= (day.month, day.day)]
+    return started[-1] if started else rows[-1]
 
 
-def next_opening(rules, moment: dt.datetime, *, horizon: int = 60) -> dt.datetime | None:
+def office_hours(hours, day: dt.date, group_id: int | None = None) -> list[tuple[dt.time, dt.time]]:
+    """The office hours on the day, from the centre's rows (`hours`: hall.models.OpeningHours; the group's own rows
+    before the centre's): working days only — 国务院关于职工工作时间的规定 第七条 and the yearly 放假安排 (调休上班 days
+    are worked); the season's hours (作息时间 set by the local government and the centre), or DEFAULT_HOURS."""
+    if not calendar.is_workday(day).workday:
+        return []
+    hours = list(hours)
+    own = [r for r in hours if group_id is not None and r.group_id == group_id]
+    chosen = season(own or [r for r in hours if r.group_id is None], day)
+    return chosen.periods if chosen is not None else list(DEFAULT_HOURS)
+
+
+def within(start: dt.time, end: dt.time, periods) -> bool:
+    return any(open_ <= start and end <= close for open_, close in periods)
+
+
+def hours_on(rules, day: dt.date, hours=(), group_id: int | None = None) -> list[tuple[dt.time, dt.time]]:
+    """The group's opening hours on the day: the office hours on a working day (office_hours) and the hours of its
+    slot rules that apply that day (延时服务, weekend service; working days follow the calendar)."""
+    periods = set(office_hours(hours, day, group_id))
+    periods |= {(r.start, r.end) for r in rules if applies(r, day)}
+    return sorted(periods)
+
+
+def next_opening(
+    rules, moment: dt.datetime, *, hours=(), group_id: int | None = None, horizon: int = 60
+) -> dt.datetime | None:
     """None while the group gives numbers at `moment` (its hours, from EARLY_MINUTES before each opening); else
     when it next opens (within `horizon` days)."""
     local = moment.astimezone(clock.LOCAL)
     early = dt.timedelta(minutes=EARLY_MINUTES)
+    rules, hours = list(rules), list(hours)
     for offset in range(horizon + 1):
         day = local.date() + dt.timedelta(days=offset)
-        for start, end in hours_on(rules, day):
+        for start, end in hours_on(rules, day, hours, group_id):
             opens = dt.datetime.combine(day, start, tzinfo=clock.LOCAL)
             closes = dt.datetime.combine(day, end, tzinfo=clock.LOCAL)
             if offset == 0 and opens - early <= local < closes:

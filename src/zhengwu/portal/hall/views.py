@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from zhengwu.cases import selectors as case_selectors
-from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, clock, ratelimit
 from zhengwu.core.documents import qr_svg
 from zhengwu.core.errors import DomainError, NotFound
 from zhengwu.core.masking import mask_phone
 from zhengwu.core.models import ServiceCentre
-from zhengwu.hall import queue, selectors, services
-from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
+from zhengwu.hall import items, queue, selectors, services
+from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot
 
 
 def _applicant_required(view):
@@ -52,34 +51,40 @@ def _day(value) -> dt.date | None:
         return None
 
 
+def _steps(request, *, centre=None) -> dict:
+    """The booking steps (hall.items.booking_steps) from the page's query or form."""
+    data = request.POST if request.method == "POST" else request.GET
+    return items.booking_steps(
+        query=str(data.get("q", "")).strip()[:60],
+        item_id=_int(data.get("item")),
+        group_id=_int(data.get("group")),
+        day=str(data.get("day") or ""),
+        centre=centre,
+    )
+
+
 @_applicant_required
 def book(request):
-    """Choose a group, a day and a slot; the booking is made under the signed-in account."""
+    """Choose the item (事项) you need, then where (the groups that handle it, when several do), a day and a slot;
+    the booking is made under the signed-in account."""
     applicant = request.applicant
-    groups = list(
-        WindowGroup.objects.filter(is_active=True, slot_rules__is_active=True)
-        .distinct()
-        .select_related("centre")
-    )
-    group = next(
-        (g for g in groups if g.pk == _int(request.GET.get("group") or request.POST.get("group"))), None
-    )
-    day = _day(request.GET.get("day") or request.POST.get("day") or "")
+    steps = _steps(request)
     error = None
-    if request.method == "POST" and group is not None:
-        slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group=group).first()
-        item = (
-            ServiceItem.objects.filter(pk=_int(request.POST.get("item"))).first()
-            if request.POST.get("item")
+    if request.method == "POST":
+        slot = (
+            Slot.objects.filter(pk=_int(request.POST.get("slot")), group=steps["group"]).first()
+            if steps["group"]
             else None
         )
         try:
             ratelimit.limit(request, group="hall.book", rate="20/h", key="user")
+            if steps["item"] is None:
+                raise DomainError("请选择办理事项", field="item")
             if slot is None:
                 raise DomainError("请选择预约时段", field="slot")
             booking = services.book(
                 slot=slot,
-                item=item,
+                item=steps["item"],
                 channel=BookingChannel.ONLINE,
                 name=applicant.name,
                 id_number=applicant.id_number,
@@ -92,26 +97,20 @@ def book(request):
         else:
             messages.success(request, f"预约成功,预约码 {booking.code}。我们已发送短信提醒。")
             return redirect("portal_hall:booking", token=booking.token)
-    days = selectors.bookable_days(group) if group else []
-    slots = list(services.open_slots(group=group, day=day)) if group and day else []
     return render(
         request,
         "hall/portal/book.html",
         {
-            "groups": groups,
-            "group": group,
-            "day": day,
-            "days": days,
-            "slots": [{"slot": s, "label": selectors.slot_label(s)} for s in slots],
-            "items": list(group.items.all()) if group else [],
+            **steps,
             "phone": request.POST.get("phone") or applicant.phone,
             "error": error,
             "mine": Booking.objects.filter(
                 user=request.user, state=Booking.State.BOOKED, slot__start__gt=clock.now()
             )
-            .select_related("slot__group__centre")
+            .select_related("slot__group__centre", "item__current_version")
             .order_by("slot__start"),
         },
+        status=422 if error else 200,
     )
 
 
@@ -245,11 +244,19 @@ def kiosk(request, centre_id: int):
         try:
             ratelimit.limit(request, group="hall.kiosk", rate="120/m")
             if request.POST.get("action") == "book":
-                slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group__centre=centre).first()
+                steps = _steps(request, centre=centre)
+                slot = (
+                    Slot.objects.filter(pk=_int(request.POST.get("slot")), group=steps["group"]).first()
+                    if steps["group"]
+                    else None
+                )
+                if steps["item"] is None:
+                    raise DomainError("请选择办理事项", field="item")
                 if slot is None:
                     raise DomainError("请选择预约时段", field="slot")
                 booked = services.book(
                     slot=slot,
+                    item=steps["item"],
                     channel=BookingChannel.KIOSK,
                     name=request.POST.get("name", ""),
                     phone=request.POST.get("phone", ""),
@@ -263,40 +270,31 @@ def kiosk(request, centre_id: int):
                 taken = queue.take_number(group=group, source=QueueSource.KIOSK)
         except DomainError as err:
             error = err
-    booking_group = next(
-        (g for g in groups if g.pk == _int(request.GET.get("book") or request.POST.get("book"))), None
-    )
+    booking = (request.GET.get("book") or request.POST.get("book")) == "1"
     # 大字模式: larger print for those who need it, kept through the kiosk's links and forms (no script)
     large = "1" if (request.GET.get("large") or request.POST.get("large")) == "1" else ""
     waiting = {q["group"].pk: q["waiting"] for q in selectors.queue_now(centre)}
-    bookable = selectors.bookable_groups(centre)
     context = {
         "centre": centre,
-        "groups": [
-            {"group": g, "waiting": waiting.get(g.pk, 0), "bookable": g.pk in bookable} for g in groups
-        ],
+        "groups": [{"group": g, "waiting": waiting.get(g.pk, 0)} for g in groups],
+        "bookable": bool(selectors.bookable_groups(centre)),
         "taken": taken,
         "error": error,
         "booked": booked,
         "large": large,
         "keep": "?large=1" if large else "",
     }
-    if booking_group is not None and booked is None:
-        # the coming working days with places, then the slots of the day chosen (the first of them at first)
-        offered = booking_group.pk in bookable
-        days = [d for d in selectors.bookable_days(booking_group) if d["places"] > 0][:6] if offered else []
-        day = _day(request.GET.get("day") or request.POST.get("day") or "")
-        day = day if day in {d["day"] for d in days} else (days[0]["day"] if days else None)
-        kiosk_slots = list(services.open_slots(group=booking_group, day=day)) if day else []
-        context.update(
-            booking_group=booking_group,
-            booking_offered=offered,
-            kiosk_days=days,
-            kiosk_day=day,
-            kiosk_slots=[{"slot": s, "label": selectors.slot_label(s)} for s in kiosk_slots],
-            chosen=_int(request.POST.get("slot")),
-            post=request.POST,
-        )
+    if booking and booked is None:
+        # 按事项预约: find the item, then where (when several groups handle it), the coming days with places (six),
+        # the slots of the day chosen (the first of them at first)
+        steps = _steps(request, centre=centre)
+        days = [d for d in steps["days"] if d["places"] > 0][:6]
+        if steps["group"] is not None and steps["day"] is None and days:
+            steps = items.booking_steps(
+                item_id=steps["item"].pk, group_id=steps["group"].pk, day=days[0]["day"], centre=centre
+            )
+        steps.update(found=steps["found"][:8], days=days)
+        context.update(booking=True, kiosk=steps, chosen=_int(request.POST.get("slot")), post=request.POST)
     if booked is not None:
         context["booked_when"] = (
             f"{clock.local_date(booked.slot.start):%Y-%m-%d} {selectors.slot_label(booked.slot)}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("book/", views.book, name="book"),
     path("rules/", views.rules, name="rules"),
+    path("hours/", views.hours, name="hours"),
     path("waits/", views.wait_notices, name="waits"),
     path("waits/recipients/", views.wait_recipients, name="recipients"),
     path("waits/<int:notice_id>/read/", views.wait_notice_read, name="wait_read"),

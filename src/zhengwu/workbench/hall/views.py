@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_name, mask_phone
@@ -160,6 +159,72 @@ def rules(request):
             "post": request.POST,
             "posted_weekdays": "".join(request.POST.getlist("weekdays")),
             "weekday_choices": [(str(n), f"周{name}") for n, name in enumerate("一二三四五六日", start=1)],
+        },
+        status=422 if error else 200,
+    )
+
+
+@_staff
+def hours(request):
+    """办公时间: the centre manager sets the centre's office hours on working days, per season (夏季作息 from 5月1日,
+    冬季作息 from 10月1日 …) and optionally per window group; numbers and ordinary booking slots follow them
+    (services.set_opening_hours: one transaction, audited)."""
+    from zhengwu.hall import slots as planning
+    from zhengwu.hall.models import OpeningHours
+
+    if not request.staff.has_role(Role.CENTRE_MANAGER):
+        raise AccessDenied("只有中心管理人员可以设置办公时间")
+    centre = _centre(request)
+    groups = list(WindowGroup.objects.filter(centre=centre, is_active=True))
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove":
+                row = OpeningHours.objects.filter(centre=centre, pk=_int(request.POST.get("hours"))).first()
+                if row is None:
+                    raise NotFound("找不到该办公时间")
+                services.remove_opening_hours(hours=row, by=request.user)
+                messages.success(request, f"已删除「{row.name}」。")
+            else:
+                group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
+                if request.POST.get("group") and group is None:
+                    raise DomainError("请选择本中心的窗口分组", field="group")
+                done = services.set_opening_hours(
+                    centre=centre,
+                    by=request.user,
+                    group=group,
+                    name=request.POST.get("name", ""),
+                    from_month=request.POST.get("from_month"),
+                    from_day=request.POST.get("from_day"),
+                    **{f: request.POST.get(f, "") for f, _label in services.HOURS_TIMES},
+                )
+                messages.success(
+                    request,
+                    f"已保存「{done['hours'].name}」:{done['hours'].label}。"
+                    f"新增预约时段 {done['added']} 个,移除空闲时段 {done['removed']} 个"
+                    + (f",已有预约的 {done['kept']} 个时段保留" if done["kept"] else "")
+                    + "。",
+                )
+            return redirect("workbench_hall:hours")
+        except DomainError as err:
+            error = err
+    rows = OpeningHours.objects.filter(centre=centre).select_related("group")
+    today = clock.today()
+    return render(
+        request,
+        "hall/workbench/hours.html",
+        {
+            "centre": centre,
+            "groups": groups,
+            "rows": rows,
+            "today_hours": planning.office_hours(list(rows), today),
+            "today": today,
+            "default_hours": planning.DEFAULT_HOURS,
+            "error": error,
+            "post": request.POST,
+            "months": range(1, 13),
+            "days": range(1, 32),
+            "time_fields": services.HOURS_TIMES,
         },
         status=422 if error else 200,
     )
@@ -339,35 +404,33 @@ def desk(request):
 
 @_staff
 def book(request):
-    """Booking for a caller (the hotline operator, or the centre's staff): group, day, slot, the caller's details."""
+    """Booking for a caller (the hotline operator, or the centre's staff): the item the caller needs, the group that
+    handles it at this centre (chosen when several do), day, slot, the caller's details."""
+    from zhengwu.hall import items
+
     if not request.staff.has_role(Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER):
         raise AccessDenied("只有热线话务员和中心管理人员可以代为预约")
     centre = _centre(request)
-    groups = selectors.groups_of(centre)
-    group = next(
-        (g for g in groups if g.pk == _int(request.GET.get("group") or request.POST.get("group"))), None
+    data = request.POST if request.method == "POST" else request.GET
+    steps = items.booking_steps(
+        query=str(data.get("q", "")).strip()[:60],
+        item_id=_int(data.get("item")),
+        group_id=_int(data.get("group")),
+        day=str(data.get("day") or ""),
+        centre=centre,
     )
-    day = None
-    try:
-        import datetime as dt
-
-        day = dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or "")
-    except ValueError:
-        day = None
+    group, day = steps["group"], steps["day"]
     error, made = None, None
-    if request.method == "POST" and group is not None:
-        slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group=group).first()
-        item = (
-            ServiceItem.objects.filter(pk=_int(request.POST.get("item"))).first()
-            if request.POST.get("item")
-            else None
-        )
+    if request.method == "POST":
+        slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group=group).first() if group else None
         try:
+            if steps["item"] is None:
+                raise DomainError("请选择办理事项", field="item")
             if slot is None:
                 raise DomainError("请选择预约时段", field="slot")
             made = services.book(
                 slot=slot,
-                item=item,
+                item=steps["item"],
                 channel=BookingChannel.HOTLINE,
                 name=request.POST.get("name", ""),
                 phone=request.POST.get("phone", ""),
@@ -379,28 +442,20 @@ def book(request):
             error = err
         else:
             messages.success(request, f"已为来电人预约,预约码 {made.code},短信已发送。")
-            return redirect(f"{request.path}?group={group.pk}&day={day or ''}")
+            return redirect(f"{request.path}?item={steps['item'].pk}&group={group.pk}&day={day or ''}")
     upcoming = (
         Booking.objects.filter(
             slot__group__centre=centre, slot__start__gte=clock.now(), state=Booking.State.BOOKED
         )
-        .select_related("slot__group")
+        .select_related("slot__group", "item__current_version")
         .order_by("slot__start")[:20]
     )
     return render(
         request,
         "hall/workbench/book.html",
         {
+            **steps,
             "centre": centre,
-            "groups": groups,
-            "group": group,
-            "day": day,
-            "days": selectors.bookable_days(group) if group else [],
-            "slots": [
-                {"slot": s, "label": selectors.slot_label(s)}
-                for s in (services.open_slots(group=group, day=day) if group and day else [])
-            ],
-            "items": list(group.items.all()) if group else [],
             "green_reasons": GREEN_REASONS.items(),
             "error": error,
             "post": request.POST,
