@@ -131,6 +131,7 @@ def screen_context(centre) -> dict:
         "queues": queue_now(centre),
         "hall_today": measures.today(centre),
         "hall_hours": office_hours_text(centre),
+        "hall_state": hall_state(centre),
     }
 
 
@@ -199,3 +200,73 @@ def unread_wait_notices(user):
     from zhengwu.hall.models import WaitNotice
 
     return WaitNotice.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at", "-id")
+
+
+def hall_state(centre, *, now=None) -> dict:
+    """Is the hall giving numbers now (any active group within its hours — hall.slots.next_opening: the centre's
+    office hours on the calendar's working days, 国务院关于职工工作时间的规定 第七条, and its groups' slot rules)? When
+    closed: why in a word (今日不办公 / 尚未开始办公 / 午间休息 / 已下班), when it next opens, and the figures of the
+    last day it gave numbers (on or before today), labelled with that day — never a blank day of zeros."""
+    from zhengwu.hall import measures, slots
+    from zhengwu.hall.models import OpeningHours, SlotRule
+
+    now = now or clock.now()
+    local = now.astimezone(clock.LOCAL)
+    day = local.date()
+    groups = list(WindowGroup.objects.filter(centre=centre, is_active=True).values_list("pk", flat=True))
+    rules = list(SlotRule.objects.filter(group_id__in=groups, is_active=True))
+    hours = list(OpeningHours.objects.filter(centre=centre))
+    openings = {}  # group → when it next opens, for the groups not giving numbers now
+    periods = set()
+    for group in groups:
+        own = [r for r in rules if r.group_id == group]
+        opens = slots.next_opening(own, now, hours=hours, group_id=group)
+        if opens is not None:
+            openings[group] = opens
+        periods |= set(slots.hours_on(own, day, hours, group))
+    closed = {g: short_opening_label(o) for g, o in openings.items()}
+    if len(openings) < len(groups) or not groups:
+        return {"open": True, "closed_groups": closed}
+    if not periods:
+        reason = "今日不办公"
+    elif local.time() < min(p[0] for p in periods):
+        reason = "尚未开始办公"
+    elif local.time() >= max(p[1] for p in periods):
+        reason = "已下班"
+    else:
+        reason = "午间休息"
+    opens = min(openings.values())
+    last_day = (
+        QueueNumber.objects.filter(group__centre=centre, day__lte=day).order_by("-day").values_list("day", flat=True)
+    ).first()
+    last = None
+    if last_day is not None:
+        last = measures.figures(centre, first=last_day, last=last_day, now=now)
+        last["label"] = "今日" if last_day == day else day_label(last_day)
+    return {
+        "open": False,
+        "closed_groups": closed,
+        "reason": reason,
+        "next_opening": opens,
+        "next_opening_label": short_opening_label(opens) if opens else "",
+        "early": slots.EARLY_MINUTES,
+        "last_day": last_day,
+        "last": last,
+    }
+
+
+def day_label(day) -> str:
+    """12月4日(星期五)"""
+    from zhengwu.hall.slots import WEEKDAY_NAMES
+
+    return f"{day.month}月{day.day}日(星期{WEEKDAY_NAMES[day.weekday()]})"
+
+
+def short_opening_label(moment) -> str:
+    """12月7日(星期一)09:00 — the year only when it is not this year's."""
+    from zhengwu.hall.slots import opening_label
+
+    local = moment.astimezone(clock.LOCAL)
+    if local.year != clock.today().year:
+        return opening_label(moment)
+    return f"{day_label(local.date())}{local:%H:%M}"

@@ -274,9 +274,14 @@ def kiosk(request, centre_id: int):
     # 大字模式: larger print for those who need it, kept through the kiosk's links and forms (no script)
     large = "1" if (request.GET.get("large") or request.POST.get("large")) == "1" else ""
     waiting = {q["group"].pk: q["waiting"] for q in selectors.queue_now(centre)}
+    state = selectors.hall_state(centre)
     context = {
         "centre": centre,
-        "groups": [{"group": g, "waiting": waiting.get(g.pk, 0)} for g in groups],
+        "state": state,
+        "groups": [
+            {"group": g, "waiting": waiting.get(g.pk, 0), "opens": state["closed_groups"].get(g.pk, "")}
+            for g in groups
+        ],
         "bookable": bool(selectors.bookable_groups(centre)),
         "taken": taken,
         "error": error,

@@ -80,6 +80,7 @@ def index(request):
             "centre": centre,
             "queues": selectors.queue_now(centre, upcoming=True),
             "today": measures.today(centre),
+            "state": selectors.hall_state(centre),
             "is_clerk": request.staff.window_id and request.staff.has_role(Role.WINDOW_CLERK),
             "can_book": request.staff.has_role(Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER),
         },
@@ -312,6 +313,7 @@ def terminal(request):
             "done_today": QueueNumber.objects.filter(
                 window=window, day=clock.today(), state=QueueNumber.State.DONE
             ).count(),
+            "state": selectors.hall_state(window.centre),
         },
     )
 

@@ -1,0 +1,73 @@
+"""A hall loaded or looked at while closed (a Sunday, after work, before opening) says so — on the hall screen, the
+workbench's overview, the window's 叫号终端 and the kiosk's start screen — with when it next opens, and shows the
+last working day's figures labelled with that day instead of a blank day of zeros; no number is taken while closed."""
+
+import pytest
+from django.urls import reverse
+
+from tests.hall.conftest import at
+from zhengwu.core import clock
+from zhengwu.core.errors import Conflict
+from zhengwu.hall import queue, selectors
+
+
+def _friday_morning(hall):
+    """Friday 2026-11-20: three numbers taken, two called and served at window 1."""
+    clock.set_now(at("2026-11-20", 9, 0))
+    numbers = [queue.take_number(group=hall.general, source="kiosk") for _ in range(3)]
+    for minute in (10, 20):
+        clock.set_now(at("2026-11-20", 9, minute))
+        called = queue.call_next(window=hall.w1, by=hall.clerk1)
+        clock.set_now(at("2026-11-20", 9, minute + 5))
+        queue.finish(number=called, by=hall.clerk1)
+    return numbers
+
+
+def test_on_a_sunday_the_hall_says_it_is_closed_and_when_it_opens(hall):
+    _friday_morning(hall)
+    clock.set_now(at("2026-11-22", 8, 30))  # Sunday
+    state = selectors.hall_state(hall.centre)
+    assert not state["open"]
+    assert state["reason"] == "今日不办公"
+    assert state["next_opening_label"] == "11月23日(星期一)09:00"
+    assert state["last"]["label"] == "11月20日(星期五)"
+    assert (state["last"]["taken"], state["last"]["served"]) == (3, 2)
+    with pytest.raises(Conflict):
+        queue.take_number(group=hall.general, source="kiosk")  # still no number while closed
+
+
+def test_after_work_and_before_opening(hall):
+    clock.set_now(at("2026-11-18", 17, 30))
+    assert selectors.hall_state(hall.centre)["reason"] == "已下班"
+    assert selectors.hall_state(hall.centre)["next_opening_label"] == "11月19日(星期四)09:00"
+    clock.set_now(at("2026-11-18", 7, 0))
+    assert selectors.hall_state(hall.centre)["reason"] == "尚未开始办公"
+    clock.set_now(at("2026-11-18", 10, 0))
+    assert selectors.hall_state(hall.centre)["open"]
+
+
+def test_the_screen_the_overview_the_terminal_and_the_kiosk_on_a_sunday(hall, client):
+    _friday_morning(hall)
+    clock.set_now(at("2026-11-22", 10, 0))
+    screen = client.get(reverse("hall:screen", args=[hall.centre.pk])).content.decode()
+    assert "今日不办公" in screen and "下次开放:11月23日(星期一)09:00" in screen
+    assert "11月20日(星期五):取号 3 个 · 办结 2 个" in screen
+
+    kiosk = client.get(reverse("portal_hall:kiosk", args=[hall.centre.pk])).content.decode()
+    assert 'id="kiosk-closed"' in kiosk and "大厅今日不办公,现在不能取号" in kiosk
+    assert "暂停取号 · 11月23日(星期一)09:00开放" in kiosk and "等候 0 人" not in kiosk
+
+    client.force_login(hall.clerk1)
+    overview = client.get(reverse("workbench_hall:index")).content.decode()
+    assert "大厅今日不办公" in overview and "下次开放:11月23日(星期一)09:00" in overview
+    assert "最近办公日 11月20日(星期五)" in overview
+    terminal = client.get(reverse("workbench_hall:terminal")).content.decode()
+    assert "大厅今日不办公" in terminal and "11月23日(星期一)09:00" in terminal
+
+
+def test_an_open_hall_shows_no_closed_notice(hall, client):
+    clock.set_now(at("2026-11-18", 10, 0))
+    kiosk = client.get(reverse("portal_hall:kiosk", args=[hall.centre.pk])).content.decode()
+    assert "kiosk-closed" not in kiosk and "等候 0 人" in kiosk
+    screen = client.get(reverse("hall:screen", args=[hall.centre.pk])).content.decode()
+    assert "hall-closed" not in screen
