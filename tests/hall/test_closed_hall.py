@@ -2,6 +2,8 @@
 workbench's overview, the window's 叫号终端 and the kiosk's start screen — with when it next opens, and shows the
 last working day's figures labelled with that day instead of a blank day of zeros; no number is taken while closed."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -71,3 +73,43 @@ def test_an_open_hall_shows_no_closed_notice(hall, client):
     assert "kiosk-closed" not in kiosk and "等候 0 人" in kiosk
     screen = client.get(reverse("hall:screen", args=[hall.centre.pk])).content.decode()
     assert "hall-closed" not in screen
+
+
+def test_the_months_bookings_on_the_dashboard_agree_with_the_overview(hall, client):
+    """Booked for Friday's 09:00 and 10:00: two came and checked in, one did not (爽约). On Sunday the supervision
+    dashboard's 大厅本月 reads 3 / 2 and 33.3%, as the overview's last working day does."""
+    from zhengwu.hall import services
+    from zhengwu.hall.models import Slot
+
+    clock.set_now(at("2026-11-19", 15, 0))
+    services.generate_slots(centre=hall.centre)
+    slots = Slot.objects.filter(group=hall.general, day="2026-11-20").order_by("start")
+    people = [
+        ("李四", "13900001111", 0, True),
+        ("王五", "13900002222", 0, False),
+        ("赵六", "13900003333", 1, True),
+    ]
+    made = [
+        (
+            services.book(
+                item=hall.item, slot=slots[i], channel="hotline", name=n, phone=p, by=hall.operator
+            ),
+            comes,
+        )
+        for n, p, i, comes in people
+    ]
+    for booking, comes in made:
+        if comes:
+            clock.set_now(booking.slot.start + dt.timedelta(minutes=2))
+            queue.check_in(booking=booking)
+    clock.set_now(at("2026-11-20", 11, 0))
+    services.mark_no_shows()
+    clock.set_now(at("2026-11-22", 10, 0))  # Sunday
+
+    client.force_login(hall.manager)
+    page = client.get("/workbench/supervision/").content.decode()
+    row = page[page.index('data-testid="hall-month"') :]
+    row = row[: row.index("</tr>")]
+    assert ">3 / 2</td>" in row and ">33.3%</td>" in row
+    overview = client.get(reverse("workbench_hall:index")).content.decode()
+    assert 'data-testid="last-bookings">3 / 2<' in overview and "(33.3%)" in overview

@@ -58,7 +58,10 @@ def test_the_demo_queue_is_in_the_halls_opening_hours(moment, queue_day, in_prog
     assert line.startswith("大厅演示:窗口分组 5 个")
     slots = Slot.objects.filter(group__centre__name=demo.CENTRE)
     assert slots.exists() and not slots.filter(day=dt.date(2026, 10, 2)).exists()
-    assert Booking.objects.count() == 5 and not Booking.objects.filter(item__isnull=True).exists()
+    # five coming bookings, and three for the morning's first slots: two came and checked in, one did not (爽约)
+    assert Booking.objects.count() == 8 and not Booking.objects.filter(item__isnull=True).exists()
+    morning = Booking.objects.filter(slot__day=queue_day)
+    assert morning.filter(state=Booking.State.CHECKED_IN, number__isnull=False).count() == 2
     numbers = QueueNumber.objects.all()
     assert {n.day for n in numbers} == {queue_day}
     for n in numbers:
@@ -70,7 +73,7 @@ def test_the_demo_queue_is_in_the_halls_opening_hours(moment, queue_day, in_prog
     assert numbers.filter(green="elderly").exists() and numbers.filter(absences=1).exists()
     assert ("今日排队号" in line) == in_progress
     assert demo.load_demo().startswith("大厅演示:已存在")
-    assert Booking.objects.count() == 5
+    assert Booking.objects.count() == 8
     centre = Slot.objects.first().group.centre
     from zhengwu.hall import selectors
 
@@ -81,6 +84,24 @@ def test_the_demo_queue_is_in_the_halls_opening_hours(moment, queue_day, in_prog
         assert measures.today(centre)["waiting_now"] == 0  # the screen's today: nobody waits at night
     f = measures.figures(centre=centre, first=queue_day, last=queue_day)
     assert f["called"] > 5 and f["average_wait"] is not None
+    assert f["bookings"] >= 3 and f["bookings_used"] == 2
+    if not in_progress:
+        assert (f["no_shows"], f["no_show_percent"]) == (1, "33.3%")
+        # closed now: the screens say so and show that day's figures, labelled with it
+        state = selectors.hall_state(centre)
+        assert not state["open"] and state["last_day"] == queue_day and state["last"]["taken"] == f["taken"]
+    # 下班后延时服务 17:00–18:30 at 综合受理 on working days, as the demo's rules say
+    general = centre.window_groups.get(prefix="A")
+    evening = [
+        s
+        for s in Slot.objects.filter(group=general, extended=True).order_by("start")
+        if s.extended_label == "下班后延时服务"
+    ]
+    assert evening and {s.start.astimezone(clock.LOCAL).time() for s in evening} == {
+        dt.time(17),
+        dt.time(17, 30),
+        dt.time(18),
+    }
 
 
 @pytest.mark.django_db

@@ -1,5 +1,5 @@
 """The hall's demo for the county centre: window groups with their prefixes, slot rules (working days, 延时服务 at
-noon, Saturday service), slots for the coming two weeks from the clock, bookings made by the hotline and at the
+noon and after work, Saturday service), slots for the coming two weeks from the clock, bookings made by the hotline and at the
 kiosk, and a queue in progress over the last hour and a half (called, served, waiting, a 绿色通道 person, a booking
 checked in, an absentee re-queued). Every time is computed from the clock, so the demo works on any date."""
 
@@ -24,12 +24,13 @@ GROUPS = [  # prefix, name, window numbers, average minutes
     ("E", "社保医保", ["18", "19", "20"], 10),
 ]
 # The centre's published hours (冬季作息, 10月1日至次年4月30日): 上午 09:00–12:00, 下午 13:30–17:00 on working days;
-# 午间延时服务 12:00–13:30 and 下班后延时服务 17:00–18:30 at the windows that offer them; 周六上午 at 综合受理.
+# 午间延时服务 12:00–13:30 at 综合受理; 下班后延时服务 17:00–18:30 at 综合受理 and 公安户政; 周六上午 at 综合受理.
 OPENS, CLOSES = "09:00", "17:00"
 RULES = [  # prefix, days, weekdays, start, end, minutes, places, extended
     ("A", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 30, 4, False),
     ("A", DayKinds.WORKDAYS, "12345", "12:00", "13:30", 30, 2, True),  # 午间延时服务
     ("A", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 4, False),
+    ("A", DayKinds.WORKDAYS, "12345", "17:00", "18:30", 30, 2, True),  # 下班后延时服务
     ("A", DayKinds.WEEKENDS, "6", "09:00", "12:00", 60, 3, False),  # 周六不打烊
     ("B", DayKinds.WORKDAYS, "12345", "09:00", "12:00", 60, 2, False),
     ("B", DayKinds.WORKDAYS, "12345", "13:30", "17:00", 30, 1, False),
@@ -114,6 +115,43 @@ def _items_of(group: WindowGroup, n: int) -> list:
 
 
 MORNING_MINUTES = 90
+# Booked for the morning's first two slots of 综合受理 by the hotline the day before: two come and check in, one does
+# not (爽约), so the month's bookings, arrivals and no-show rate have figures.
+MORNING_BOOKED = [
+    ("程桂英", "13979016627", 0, True),
+    ("夏文斌", "13870013395", 0, False),
+    ("邹春花", "13607017742", 1, True),
+]
+
+
+def _morning_bookings(group: WindowGroup, start: dt.datetime, hotline) -> list[tuple[int, object]]:
+    """The morning's bookings, made the day before (its slots generated then), as (minute of the morning when the
+    person checks in, booking) — two minutes after their slot begins; None for the one who does not come."""
+    day = clock.local_date(start)
+    with clock.frozen(start - dt.timedelta(days=1)):
+        services.generate_slots(centre=group.centre, first=day, days=1)
+        slots = list(
+            Slot.objects.filter(
+                group=group,
+                day=day,
+                start__gte=start,
+                start__lt=start + dt.timedelta(minutes=MORNING_MINUTES - 30),
+            ).order_by("start")[:2]
+        )
+        items = _items_of(group, len(MORNING_BOOKED))
+        if not slots or not items:
+            return []
+        arrivals = []
+        for (name, phone, which, comes), item in zip(
+            MORNING_BOOKED, items * len(MORNING_BOOKED), strict=False
+        ):
+            slot = slots[min(which, len(slots) - 1)]
+            booking = services.book(
+                slot=slot, item=item, channel="hotline", name=name, phone=phone, by=hotline
+            )
+            minute = int((slot.start - start).total_seconds() // 60) + 2
+            arrivals.append((minute if comes else None, booking))
+    return arrivals
 
 
 def hall_open(now: dt.datetime) -> bool:
@@ -156,9 +194,12 @@ def _morning(groups: dict[str, WindowGroup], clerks: dict[str, object], hotline)
     )  # nobody calls 税务 in the demo
     for i, n in enumerate(clerks, start=1):
         events += [(3 + i * 2 + k * 15, 2, "call", n) for k in range(5)]
+    for minute, booking in _morning_bookings(a, start, hotline):
+        if minute is not None:
+            events.append((minute, 1, "checkin", booking))
     events.sort(key=lambda e: (e[0], e[1]))
     absent_done = False
-    for minute, _order, action, window in events:
+    for minute, _order, action, window in events:  # `window`: the window calling, or the booking checking in
         at = start + dt.timedelta(minutes=minute)
         if at > now:
             break  # the hall opened less than ninety minutes ago: the queue so far
@@ -168,6 +209,8 @@ def _morning(groups: dict[str, WindowGroup], clerks: dict[str, object], hotline)
                 queue.take_number(group=a, source=source, phone="13970012147" if source == "phone" else "")
             elif action == "green":
                 queue.take_number(group=a, source="desk", green="elderly", by=hotline)
+            elif action == "checkin":
+                queue.check_in(booking=window)  # the booked person arrives and checks in on the phone
             elif action == "tax":
                 queue.take_number(group=groups["C"], source="kiosk")
             else:
@@ -177,6 +220,8 @@ def _morning(groups: dict[str, WindowGroup], clerks: dict[str, object], hotline)
                     queue.absent(number=called, by=clerks[window])  # 过号: back in the queue once
     if past:
         _close_morning(start + dt.timedelta(minutes=MORNING_MINUTES), windows, clerks)
+    with clock.frozen(min(now, start + dt.timedelta(minutes=MORNING_MINUTES))):
+        services.mark_no_shows()  # the scheduled job's: a booking not checked in by the end of its grace
     return QueueNumber.objects.filter(group__centre=a.centre, day=clock.local_date(start)).count()
 
 
