@@ -202,7 +202,12 @@ def test_the_demo_rules_follow_the_published_winter_hours():
         for prefix, _d, days, start, end, _m, _p, ext in demo.RULES
         if prefix == "A" and days == "12345"
     )
-    assert [(s, e) for s, e, _x in a] == [("09:00", "12:00"), ("12:00", "13:30"), ("13:30", "17:00")]
+    assert [(s, e) for s, e, _x in a] == [
+        ("09:00", "12:00"),
+        ("12:00", "13:30"),
+        ("13:30", "17:00"),
+        ("17:00", "18:30"),  # 下班后延时服务
+    ]
     for _prefix, _days, _w, start, end, _m, _p, extended in demo.RULES:
         s, e = dt.time.fromisoformat(start), dt.time.fromisoformat(end)
         opening = s >= dt.time(9) and e <= dt.time(17) and not (s < dt.time(13, 30) and e > dt.time(12))
