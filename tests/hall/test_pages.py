@@ -422,3 +422,24 @@ def test_recalling_shows_the_clerk_the_new_call_and_the_screen_announces_it_agai
     assert "已呼叫 2 次 · 最近一次 09:03:00" in done and "已重呼" in done
     again = client.get(f"/hall/{hall.centre.pk}/calls/").json()["calls"][0]
     assert again["number"] == "A001" and again["at"] != first
+
+
+def test_the_desk_takes_a_number_for_the_item_the_walk_in_needs(hall, client):
+    """导服台: find the item by name, choose among the groups that handle it (综合受理 A and 市场监管 B both do), and
+    the number carries the item, which the window's terminal shows."""
+    from zhengwu.hall import services
+
+    services.generate_slots(centre=hall.centre)  # the items found are those the hall serves
+    signed_in(client, hall.operator)
+    found = client.get("/workbench/hall/desk/", {"q": "食品经营"}).content.decode()
+    assert f'href="?item={hall.item.pk}"' in found
+    chosen = client.get("/workbench/hall/desk/", {"item": hall.item.pk}).content.decode()
+    assert "食品经营许可" in chosen and "A 综合受理" in chosen and "B 市场监管" in chosen
+    none = client.post("/workbench/hall/desk/", {"item": hall.item.pk}, follow=True).content.decode()
+    assert "请选择办理业务" in none
+    client.post("/workbench/hall/desk/", {"item": hall.item.pk, "group": hall.dedicated.pk, "phone": ""})
+    number = QueueNumber.objects.get(source="desk")
+    assert (number.display, number.item_id) == ("B001", hall.item.pk)
+    signed_in(client, hall.clerk8)
+    client.post("/workbench/hall/terminal/next/")
+    assert "食品经营许可" in client.get("/workbench/hall/terminal/").content.decode()

@@ -373,9 +373,19 @@ def terminal_act(request, action: str):
 
 @_staff
 def desk(request):
-    """The information desk (导服台): a number for a walk-in, 绿色通道 recorded; a booking checked in by its code."""
+    """The information desk (导服台): a walk-in's number for the item they need (事项 → the group that handles it,
+    hall.items; chosen when several do) or, when they cannot say, for a group; 绿色通道 recorded; a booking checked
+    in by its code."""
+    from zhengwu.hall import items
+
     centre = _centre(request)
     groups = selectors.groups_of(centre)
+    data = request.POST if request.method == "POST" else request.GET
+    query = str(data.get("q", "")).strip()[:60]
+    item = None
+    if _int(data.get("item")):
+        item = items.bookable_items(centre=centre).filter(pk=_int(data.get("item"))).first()
+    handling = items.groups_for(item, centre=centre) if item is not None else []
     taken = None
     if request.method == "POST":
         try:
@@ -384,23 +394,40 @@ def desk(request):
                     centre=centre, code=request.POST.get("code", ""), by=request.user
                 )
             else:
-                group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
+                if item is not None:
+                    chosen = [g for g in handling if g.pk == _int(request.POST.get("group"))]
+                    group = chosen[0] if chosen else (handling[0] if len(handling) == 1 else None)
+                else:
+                    group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
                 if group is None:
                     raise DomainError("请选择办理业务", field="group")
                 taken = queue.take_number(
                     group=group,
                     source=QueueSource.DESK,
                     phone=request.POST.get("phone", ""),
+                    item=item,
                     green=request.POST.get("green", ""),
                     by=request.user,
                 )
-            messages.success(request, f"已取号 {taken.display}({taken.group.name})。")
+            what = f"{items.label(taken.item)},{taken.group.name}" if taken.item_id else taken.group.name
+            messages.success(request, f"已取号 {taken.display}({what})。")
         except DomainError as err:
             messages.error(request, err.message)
     return render(
         request,
         "hall/workbench/desk.html",
-        {"centre": centre, "groups": groups, "green_reasons": GREEN_REASONS.items(), "taken": taken},
+        {
+            "centre": centre,
+            "groups": groups,
+            "green_reasons": GREEN_REASONS.items(),
+            "taken": taken,
+            "query": query,
+            "found": items.search(query, centre=centre)[:10] if query and item is None else [],
+            "item": item,
+            "item_label": items.label(item),
+            "handling": handling,
+            "state": selectors.hall_state(centre),
+        },
     )
 
 
