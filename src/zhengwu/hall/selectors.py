@@ -237,7 +237,9 @@ def hall_state(centre, *, now=None) -> dict:
         reason = "午间休息"
     opens = min(openings.values())
     last_day = (
-        QueueNumber.objects.filter(group__centre=centre, day__lte=day).order_by("-day").values_list("day", flat=True)
+        QueueNumber.objects.filter(group__centre=centre, day__lte=day)
+        .order_by("-day")
+        .values_list("day", flat=True)
     ).first()
     last = None
     if last_day is not None:
