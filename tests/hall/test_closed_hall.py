@@ -113,3 +113,9 @@ def test_the_months_bookings_on_the_dashboard_agree_with_the_overview(hall, clie
     assert ">3 / 2</td>" in row and ">33.3%</td>" in row
     overview = client.get(reverse("workbench_hall:index")).content.decode()
     assert 'data-testid="last-bookings">3 / 2<' in overview and "(33.3%)" in overview
+
+
+def test_the_closed_screen_reloads_itself_when_numbers_are_given_again(hall, client):
+    clock.set_now(at("2026-11-22", 10, 0))  # Sunday; numbers from 08:30 on Monday
+    screen = client.get(reverse("hall:screen", args=[hall.centre.pk])).content.decode()
+    assert 'data-reopens="2026-11-23T08:30:00+08:00"' in screen

@@ -252,6 +252,7 @@ def hall_state(centre, *, now=None) -> dict:
         "next_opening": opens,
         "next_opening_label": short_opening_label(opens) if opens else "",
         "early": slots.EARLY_MINUTES,
+        "reopens": opens - dt.timedelta(minutes=slots.EARLY_MINUTES) if opens else None,
         "last_day": last_day,
         "last": last,
     }

@@ -80,6 +80,13 @@
   }
 
   refreshCalls();
+  // A closed hall's notice: the page reloads itself when numbers are given again (the next opening, less the early
+  // minutes), so a screen left on over the weekend shows the day's queue without anyone touching it.
+  const closed = document.getElementById("hall-closed");
+  if (closed && closed.dataset.reopens) {
+    const wait = Date.parse(closed.dataset.reopens) - Date.now();
+    setTimeout(() => location.reload(), Math.min(Math.max(wait, 60000), 2147483647));
+  }
   setInterval(refreshFigures, 30000);
   setInterval(refreshCalls, 3000);
   document.addEventListener("dblclick", () => document.documentElement.requestFullscreen && document.documentElement.requestFullscreen());
