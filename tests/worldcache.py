@@ -17,6 +17,8 @@ build that changes or deletes a row already in the database is refused, since re
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import decimal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -58,8 +60,14 @@ def _contents(connection, tables) -> dict[str, tuple[list[str], list]]:
                 out[table] = ([], [r[0] for r in cur.fetchall()])
             else:
                 cur.execute(f"SELECT * FROM {q}")
-                out[table] = ([c[0] for c in cur.description], cur.fetchall())
+                out[table] = ([c[0] for c in cur.description], [_as_stored(r) for r in cur.fetchall()])
     return out
+
+
+def _as_stored(row: tuple) -> tuple:
+    """SQLite hands back dates, times and decimals converted (Django registers converters on its connections);
+    put back, they go in as the text Django stores them as."""
+    return tuple(str(v) if isinstance(v, dt.date | dt.time | decimal.Decimal) else v for v in row)
 
 
 def _build(connection, build: Callable[[], object]) -> _Built:
