@@ -34,10 +34,23 @@ class _Rollback(Exception):
 @dataclass
 class _Built:
     world: object
-    rows: dict[str, list] = field(
-        default_factory=dict
-    )  # table → rows (SQLite: tuples; PostgreSQL: one JSON text)
+    rows: dict[str, list] = field(default_factory=dict)  # table → rows (SQLite: tuples; PostgreSQL: JSON)
     columns: dict[str, list[str]] = field(default_factory=dict)
+    sequences: dict[str, int] = field(
+        default_factory=dict
+    )  # PostgreSQL sequences the build made → last value
+
+
+def _sequences(connection) -> dict[str, int]:
+    """PostgreSQL's sequences and their last values (a service may make one on first use, e.g. the case numbers'
+    zw_case_number_<prefix>; making it is rolled back with the build, so the replay makes it again)."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT sequencename, COALESCE(last_value, 0) FROM pg_sequences WHERE schemaname = 'public'"
+        )
+        return dict(cur.fetchall())
 
 
 def _tables(connection) -> list[str]:
@@ -81,10 +94,13 @@ def _build(connection, build: Callable[[], object]) -> _Built:
     built = None
     try:
         with transaction.atomic(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            before = _contents(connection, tables)
+            before, sequences_before = _contents(connection, tables), _sequences(connection)
             world = build()
             after = _contents(connection, tables)
             built = _Built(world=world)
+            built.sequences = {
+                name: last for name, last in _sequences(connection).items() if name not in sequences_before
+            }
             for table in tables:
                 columns, old_rows = before[table]
                 _, new_rows = after[table]
@@ -111,6 +127,14 @@ def _replay(connection, built: _Built) -> None:
     from django.db import transaction
 
     with transaction.atomic(), connection.cursor() as cur:
+        for name, last in built.sequences.items():
+            cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {connection.ops.quote_name(name)}")
+            if last:
+                cur.execute(
+                    "SELECT setval(%s, GREATEST(%s, (SELECT COALESCE(last_value, 0) FROM pg_sequences "
+                    "WHERE schemaname = 'public' AND sequencename = %s)))",
+                    [name, last, name],
+                )
         for table, rows in built.rows.items():
             q = connection.ops.quote_name(table)
             if connection.vendor == "postgresql":
