@@ -103,10 +103,28 @@ def _days(value, *, field: str, label: str, minimum: int = 1) -> int:
     return value
 
 
+# Facts other domains' hooks ask of the case in most writes, read with the locked case as one column each instead of
+# one query per hook (issue 20): attribute name → (the expression on the case row, its value for a case just made).
+# joint registers whether the case is no member of a joint case (joint.services.member_of).
+LOCKED_FACTS: dict[str, tuple] = {}
+
+
+def add_locked_fact(name: str, expression, *, when_new) -> None:
+    LOCKED_FACTS[name] = (expression, when_new)
+
+
+def _new_case_facts(case: Case) -> None:
+    """A case just made: the registered facts as they stand for it (nothing refers to it yet)."""
+    for name, (_expression, when_new) in LOCKED_FACTS.items():
+        case.__dict__[name] = when_new
+    case.__dict__["_zw_no_events"] = True  # its first event is yet to be recorded (_record)
+
+
 def _locked(case: Case, revision: int | None = None) -> Case:
     fresh = (
         Case.objects.select_for_update(of=("self",))
         .select_related("applicant", "organisation", "version", "item", "window")
+        .annotate(**{name: expression() for name, (expression, _new) in LOCKED_FACTS.items()})
         .filter(pk=case.pk)
         .first()
     )
@@ -129,6 +147,8 @@ def _in_scope(by, case: Case):
     staff = access.staff_of(by)
     if staff is None:
         raise AccessDenied(_("只有工作人员可以办理办件"))
+    if selectors.seen_by(case) == by.pk:  # read in this request through the same rule (selectors.case_for)
+        return staff
     if not selectors.visible_cases(by).filter(pk=case.pk).exists():
         raise AccessDenied(_("该办件不在您的职责范围内"))
     return staff
@@ -195,7 +215,9 @@ def _record(
     at = at or clock.now()
     # The events so far, read once: for the next number, for supervision's rules and for rebuilding the copies.
     earlier = (
-        list(case.events.order_by("seq").values("seq", "action", "at", "data", "actor_id")) if case.pk else []
+        list(case.events.order_by("seq").values("seq", "action", "at", "data", "actor_id"))
+        if case.pk and not case.__dict__.pop("_zw_no_events", False)
+        else []
     )
     seq = (earlier[-1]["seq"] if earlier else 0) + 1
     event = CaseEvent(

@@ -30,6 +30,7 @@ from zhengwu.cases.models import (
 from zhengwu.cases.records import (
     _actor,
     _locked,
+    _new_case_facts,
     _record,
     _staff_side,
     _text,
@@ -227,7 +228,10 @@ def submit_case(
             case.number = _next_number(case, at)
             case.query_code = _query_code()
             case.received_at = at
+            made = case.pk is None
             case.save()
+            if made:
+                _new_case_facts(case)
             _record(
                 case,
                 "submit",

@@ -24,7 +24,9 @@ def _counter(prefix: str) -> NumberSequence:
 def _advance(prefix: str) -> int:
     """The counter under `prefix` moved on by one (made at 1 if there is none), in one statement that locks its row
     to the caller's commit as _counter does (an upsert with RETURNING: SQLite 3.35+, PostgreSQL; issue 20)."""
-    table, prefix_column, last = map(connection.ops.quote_name, (NumberSequence._meta.db_table, "prefix", "last"))
+    table, prefix_column, last = map(
+        connection.ops.quote_name, (NumberSequence._meta.db_table, "prefix", "last")
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({prefix_column}, {last}) VALUES (%s, 1) "
