@@ -259,10 +259,11 @@ def _submit_http(client: Client, item_code: str, n: int) -> dict:
     })  # fmt: skip
 
 
-def _lifecycle_http(client: Client, item_code: str, n: int) -> str:
+def _lifecycle_http(client: Client, item_code: str, n: int, paper: list[int]) -> str:
     case = _submit_http(client, item_code, n)
     number = case["number"]
-    case = client.call("POST", f"/api/cases/{number}/accept", {"revision": case["revision"]})
+    # the application form received on paper at the window (a grant needs every required material provided)
+    case = client.call("POST", f"/api/cases/{number}/accept", {"revision": case["revision"], "paper": paper})
     case = client.call("POST", f"/api/cases/{number}/decide", {"grant": True, "revision": case["revision"]})
     case = client.call("POST", f"/api/cases/{number}/complete", {"revision": case["revision"]})
     assert case["status"] == "completed", case
@@ -417,7 +418,8 @@ def _measure(server: Server, item, window, size: int) -> None:
     print(f"   {connection.vendor} n={size:>7,}: submit over HTTP, one client: p50 {_pct(latencies, 50):6.2f} ms, "
           f"p90 {_pct(latencies, 90):6.2f} ms ({SUBMITS} submits; load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     cpu_before = server.cpu_seconds()
-    wall, _, numbers = _run_threads(lambda w, n: _lifecycle_http(clients[w], item.code, n), LIFECYCLES)
+    paper = list(item.current_version.materials.filter(required=True).values_list("position", flat=True))
+    wall, _, numbers = _run_threads(lambda w, n: _lifecycle_http(clients[w], item.code, n, paper), LIFECYCLES)
     cpu_after = server.cpu_seconds()
     http_rate = len(numbers) / wall
     ctx = {"item": item.pk, "version": item.current_version_id, "org": item.organisation_id, "window": window.pk,
