@@ -23,6 +23,8 @@ from zhengwu.cases.models import (
 )
 from zhengwu.core import access, actors, audit, clock, inputs
 from zhengwu.core.calendar import current_calendar
+from zhengwu.core.calendar import freshness_columns as calendar_freshness
+from zhengwu.core.calendar import known_freshness as known_calendar_freshness
 from zhengwu.core.calendar import pinned as pinned_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role
@@ -125,11 +127,15 @@ def _locked(case: Case, revision: int | None = None) -> Case:
         Case.objects.select_for_update(of=("self",))
         .select_related("applicant", "organisation", "version", "item", "window")
         .annotate(**{name: expression() for name, (expression, _new) in LOCKED_FACTS.items()})
+        .annotate(
+            **calendar_freshness()
+        )  # the calendar's check for this write, with the case (calendar.pinned)
         .filter(pk=case.pk)
         .first()
     )
     if fresh is None:
         raise NotFound(_("找不到该办件"), field="number")
+    known_calendar_freshness(fresh)
     if revision is not None and fresh.revision != revision:
         raise Conflict(
             _("该办件已被他人更新,您看到的不是最新状态。请刷新后再操作,您填写的内容不会丢失。"),
@@ -212,7 +218,8 @@ def _record(
     (decided_at, finished_at) set to the event's time with the copies."""
     before = case.status
     after = workflow.next_status(before, action)
-    at = at or clock.now()
+    written = clock.now()
+    at = at or written
     # The events so far, read once: for the next number, for supervision's rules and for rebuilding the copies.
     earlier = (
         list(case.events.order_by("seq").values("seq", "action", "at", "data", "actor_id"))
@@ -245,6 +252,7 @@ def _record(
         "case": case,
         "calendar": calendar,
         "after": state,
+        "entered_at": written,  # when it was written; `at` when it happened (supervision's backdating rule)
         "actor_staff": access.staff_of(by) if event.actor_id is not None else None,
     }
     event.save(force_insert=True)
