@@ -64,14 +64,17 @@ def test_each_state_change_is_pinned_to_its_statement_count(world, client, chief
         return response.json()
 
     applicant = {"kind": "natural", "name": "刘一", "id_number": resident_id(), "phone": "13900000000"}
-    case = call("submit", "/api/cases", {"item_code": item.code, "channel": "counter", "form": {"subject": "x"},
-                "applicant": applicant, "idempotency_key": uuid.uuid4().hex})  # fmt: skip
-    number = case["number"]
     paper = [m.position for m in item.current_version.materials.filter(required=True)]  # the paper checklist
-    case = call("accept", f"/api/cases/{number}/accept", {"revision": case["revision"], "paper": paper})
-    case = call("decide", f"/api/cases/{number}/decide", {"grant": True, "revision": case["revision"]})
-    case = call("complete", f"/api/cases/{number}/complete", {"revision": case["revision"]})
-    assert case["status"] == "completed"
+    # the second case counts: the first in a process also reads what a running server keeps (the calendar, the
+    # published version's steps and materials)
+    for _round in range(2):
+        case = call("submit", "/api/cases", {"item_code": item.code, "channel": "counter", "form": {"subject": "x"},
+                    "applicant": applicant, "idempotency_key": uuid.uuid4().hex})  # fmt: skip
+        number = case["number"]
+        case = call("accept", f"/api/cases/{number}/accept", {"revision": case["revision"], "paper": paper})
+        case = call("decide", f"/api/cases/{number}/decide", {"grant": True, "revision": case["revision"]})
+        case = call("complete", f"/api/cases/{number}/complete", {"revision": case["revision"]})
+        assert case["status"] == "completed"
     print("statements per state change:", counts)
     assert {action: counts[action] <= limit for action, limit in LIMITS.items()} == dict.fromkeys(
         LIMITS, True
