@@ -111,14 +111,44 @@ def _days(value, *, field: str, label: str, minimum: int = 1) -> int:
 LOCKED_FACTS: dict[str, tuple] = {}
 
 
-def add_locked_fact(name: str, expression, *, when_new) -> None:
+UNKNOWN = object()  # a fact not known for a case just made: its hook asks the database as before
+
+
+def add_locked_fact(name: str, expression, *, when_new=UNKNOWN) -> None:
     LOCKED_FACTS[name] = (expression, when_new)
+
+
+def fact(case: Case, name: str, default=UNKNOWN):
+    """A registered fact as read with the locked case (or known for a case just made), else `default`."""
+    return case.__dict__.get(name, default)
+
+
+def _notice_kinds():
+    from django.db.models import OuterRef
+
+    from zhengwu.cases.models import Notice
+    from zhengwu.core.aggregates import comma_list_of
+
+    return comma_list_of(Notice.objects.filter(case_id=OuterRef("pk")), "kind", "case_id")
+
+
+def _has_steps():
+    from django.db.models import Exists, OuterRef
+
+    return Exists(CaseStep.objects.filter(case_id=OuterRef("pk")))
+
+
+# the kinds of the notices issued so far, one per notice (notices.issue numbers a second one of a kind)
+add_locked_fact("_zw_notice_kinds", _notice_kinds, when_new=None)
+# whether the case has its steps yet (acceptance makes them; _refresh then has none to read)
+add_locked_fact("_zw_has_steps", _has_steps, when_new=False)
 
 
 def _new_case_facts(case: Case) -> None:
     """A case just made: the registered facts as they stand for it (nothing refers to it yet)."""
     for name, (_expression, when_new) in LOCKED_FACTS.items():
-        case.__dict__[name] = when_new
+        if when_new is not UNKNOWN:
+            case.__dict__[name] = when_new
     case.__dict__["_zw_no_events"] = True  # its first event is yet to be recorded (_record)
 
 
@@ -136,6 +166,7 @@ def _locked(case: Case, revision: int | None = None) -> Case:
     if fresh is None:
         raise NotFound(_("找不到该办件"), field="number")
     known_calendar_freshness(fresh)
+    fresh.__dict__["_zw_locked"] = True  # what this write reads of it may be kept on it (events_so_far)
     if revision is not None and fresh.revision != revision:
         raise Conflict(
             _("该办件已被他人更新,您看到的不是最新状态。请刷新后再操作,您填写的内容不会丢失。"),
@@ -182,8 +213,9 @@ def _refresh(
     case.save(update_fields=[*snapshot, "revision", *also])
     if not state.steps:  # steps come with acceptance; before it there are none to store
         return state
-    # the steps as read in this write (_with_steps), else from the database; forgotten below once written
-    rows = {s.position: s for s in case.steps.all()}
+    # the steps as read in this write (_with_steps), else from the database (none to read when the locked read
+    # found none: acceptance makes them); forgotten below once written
+    rows = {} if fact(case, "_zw_has_steps") is False else {s.position: s for s in case.steps.all()}
     getattr(case, "_prefetched_objects_cache", {}).pop("steps", None)
     changed, new = [], []
     for position, values in history.step_snapshots(state).items():
@@ -200,6 +232,21 @@ def _refresh(
     if changed:
         CaseStep.objects.bulk_update(changed, list(history.step_snapshots(state)[changed[0].position]))
     return state
+
+
+def events_so_far(case: Case) -> list[dict]:
+    """The case's events in order (seq, action, at, data, actor_id), read once per write: kept on the case object
+    this write locked (_locked) or made, and brought up to date by _record; read afresh for any other."""
+    kept = case.__dict__.get("_zw_events")
+    if kept is not None:
+        return list(kept)
+    if not case.pk or case.__dict__.pop("_zw_no_events", False):
+        events = []
+    else:
+        events = list(case.events.order_by("seq").values("seq", "action", "at", "data", "actor_id"))
+    if case.__dict__.get("_zw_locked"):
+        case.__dict__["_zw_events"] = events
+    return list(events)
 
 
 def _record(
@@ -221,11 +268,7 @@ def _record(
     written = clock.now()
     at = at or written
     # The events so far, read once: for the next number, for supervision's rules and for rebuilding the copies.
-    earlier = (
-        list(case.events.order_by("seq").values("seq", "action", "at", "data", "actor_id"))
-        if case.pk and not case.__dict__.pop("_zw_no_events", False)
-        else []
-    )
+    earlier = events_so_far(case)
     seq = (earlier[-1]["seq"] if earlier else 0) + 1
     event = CaseEvent(
         case=case,
@@ -256,6 +299,8 @@ def _record(
         "actor_staff": access.staff_of(by) if event.actor_id is not None else None,
     }
     event.save(force_insert=True)
+    if case.__dict__.get("_zw_locked"):
+        case.__dict__["_zw_events"] = events
     case.revision += 1
     # the events as they now stand at this revision, for a summary right after the write (selectors.case_summary)
     case.recorded_events = (

@@ -4,30 +4,15 @@ staff request asks for (core.access) and which were four more reads one after an
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Aggregate, CharField, OuterRef, Subquery
+from django.db.models import OuterRef
 
+from zhengwu.core.aggregates import comma_list_of
+from zhengwu.core.calendar import freshness_columns
 from zhengwu.core.models import Staff, StaffRole
 
 
-class _RoleList(Aggregate):
-    """The staff member's role codes as one comma-separated text (group_concat on SQLite, string_agg on PostgreSQL)."""
-
-    function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s, ',')"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, function="STRING_AGG", **extra)
-
-
 def _roles():
-    return Subquery(
-        StaffRole.objects.filter(staff_id=OuterRef("staff__id"))
-        .order_by()
-        .values("staff_id")
-        .annotate(codes=_RoleList("role"))
-        .values("codes")
-    )
+    return comma_list_of(StaffRole.objects.filter(staff_id=OuterRef("staff__id")), "role", "staff_id")
 
 
 class StaffBackend(ModelBackend):
@@ -38,6 +23,8 @@ class StaffBackend(ModelBackend):
             get_user_model()
             ._default_manager.select_related("staff__organisation__region", "staff__window")
             .annotate(staff_role_list=_roles())
+            # the request's one check of the holiday calendar (core.middleware.OneCalendarPerRequestMiddleware)
+            .annotate(**freshness_columns())
             .filter(pk=user_id)
             .first()
         )

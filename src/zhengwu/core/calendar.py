@@ -323,10 +323,17 @@ def freshness_columns() -> dict:
 
 
 def known_freshness(row) -> None:
-    """Inside `pinned()` before the calendar was checked: the check is the one `row` carried (freshness_columns)."""
+    """Inside `pinned()` before the calendar was checked: the check is the one `row` carried (freshness_columns;
+    nothing when it carried none)."""
     pin = _pinned.get()
-    if pin is not None and pin[0] is None:
-        pin[0] = _calendar_for(tuple(row.__dict__.pop(name) for name in FRESHNESS))
+    if pin is None or pin[0] is not None:
+        return
+    key = tuple(getattr(row, name, _MISSING) for name in FRESHNESS)
+    if _MISSING not in key:
+        pin[0] = _calendar_for(key)
+
+
+_MISSING = object()
 
 
 @contextlib.contextmanager
