@@ -662,32 +662,42 @@ def _in_savepoint_if_it_queries(work):
 
 
 def _store_all(rule: Rule, findings: Iterable[Finding], *, ctx: Context, event: CaseEvent) -> list[Alert]:
-    stored = [store(rule, finding, case=ctx.case, event=event) for finding in findings]
+    # run_for_event holds a savepoint around this (a rule's failure, a duplicate made meanwhile included, is rolled
+    # back to it and logged), so each alert needs none of its own (issue 20)
+    stored = [store(rule, finding, case=ctx.case, event=event, guarded=True) for finding in findings]
     return [alert for alert in stored if alert is not None]
 
 
-def store(rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert | None:
+def store(
+    rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None, guarded: bool = False
+) -> Alert | None:
     key = f"{rule.code}:c{case.pk}" if finding.per_case or event is None else f"{rule.code}:e{event.pk}"
     explanation = f"办件 {case.number}:{finding.explanation}"
     return raise_alert(
-        rule, finding, key, explanation, case=case, event=event, organisation_id=case.organisation_id
-    )
+        rule, finding, key, explanation, guarded=guarded, case=case, event=event,
+        organisation_id=case.organisation_id,
+    )  # fmt: skip
 
 
-def raise_alert(rule: Registered, finding: Finding, key: str, explanation: str, **links) -> Alert | None:
-    """The alert under `key`, once: None when it was already raised (by this event or an earlier one)."""
-    alert, created = Alert.objects.get_or_create(
-        key=key,
-        defaults={
-            "code": rule.code,
-            "severity": rule.severity,
-            "title": rule.title,
-            "explanation": explanation,
-            "data": finding.data,
-            "raised_at": clock.now(),
-            **links,
-        },
-    )
+def raise_alert(
+    rule: Registered, finding: Finding, key: str, explanation: str, *, guarded: bool = False, **links
+) -> Alert | None:
+    """The alert under `key`, once: None when it was already raised (by this event or an earlier one). `guarded`:
+    the caller's savepoint rolls back a duplicate raised meanwhile, so none is taken here."""
+    defaults = {
+        "code": rule.code,
+        "severity": rule.severity,
+        "title": rule.title,
+        "explanation": explanation,
+        "data": finding.data,
+        "raised_at": clock.now(),
+        **links,
+    }
+    if guarded:
+        if Alert.objects.filter(key=key).exists():
+            return None
+        return Alert.objects.create(key=key, **defaults)
+    alert, created = Alert.objects.get_or_create(key=key, defaults=defaults)
     return alert if created else None
 
 
