@@ -229,6 +229,8 @@ def _refresh(
             changed.append(row)
     if new:
         CaseStep.objects.bulk_create(new)
+        if fact(case, "_zw_has_steps") is False:
+            case.__dict__["_zw_has_steps"] = True  # a later event of this write reads them
     if changed:
         CaseStep.objects.bulk_update(changed, list(history.step_snapshots(state)[changed[0].position]))
     return state
