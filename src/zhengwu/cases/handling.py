@@ -159,9 +159,12 @@ def missing_required_materials(case: Case) -> list[dict]:
     required = required_materials(case)
     if not required:
         return []
+    from zhengwu.cases.records import events_so_far
+
     have = set(case.materials.values_list("position", flat=True))
-    for data in case.events.filter(action__in=PAPER_EVENTS).values_list("data", flat=True):
-        have |= {int(p) for p in (data or {}).get("paper", [])}
+    for event in events_so_far(case):  # read once for the whole write (the decision records its event next)
+        if event["action"] in PAPER_EVENTS:
+            have |= {int(p) for p in (event["data"] or {}).get("paper", [])}
     missing = [m for m in required if m["position"] not in have]
     if missing:  # the other ways, asked only when needed
         provided = material_provisions(case)

@@ -145,7 +145,13 @@ def case_for(user, number: str) -> Case:
     case = visible_cases(user).filter(number=str(number).strip()).first()
     if case is None:
         raise NotFound(f"找不到编号为 {number} 的办件", field="number")
+    case.__dict__["_zw_seen_by"] = user.pk  # its services need not ask again whether the user may see it
     return case
+
+
+def seen_by(case: Case):
+    """The user (id) that read this case object through case_for, or None."""
+    return case.__dict__.get("_zw_seen_by")
 
 
 # ---- personal data (docs/cases.md, "Personal data")

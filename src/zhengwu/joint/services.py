@@ -1033,7 +1033,7 @@ CLOCK_RULE = "《中华人民共和国行政许可法》第二十六条第二款
 def start_clocks(case: Case) -> None:
     """After `case` (a member) granted: every member needing it whose prerequisites are now all granted, accepted and
     waiting, starts its clock today."""
-    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    member = member_of(case)
     if member is None:
         return
     for other in member.joint.members.select_related("case__version").order_by("stage", "position"):

@@ -306,6 +306,10 @@ def _create(
 def issue_for_case(case: Case, *, by=None) -> Licence | None:
     """Issue the licence a grant of this case's item yields (inside the caller's transaction), or None when the item
     yields no licence type."""
+    from zhengwu.cases import records
+
+    if records.fact(case, "_zw_licence_type_id") is None:  # read with the locked case: the item yields none
+        return None
     licence_type = type_for_item(case.item)
     if licence_type is None:
         return None

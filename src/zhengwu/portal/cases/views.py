@@ -40,7 +40,7 @@ from zhengwu.portal.cases.forms import (
     applying_as_initial,
 )
 
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PASSWORD_BACKEND = "zhengwu.core.backends.StaffBackend"
 # The two applicant sign-in pages, as national platforms have them: kind of account → (route, label).
 SIGN_IN_PAGES = {
     Applicant.Kind.NATURAL: ("portal_cases:signin", "个人登录"),
