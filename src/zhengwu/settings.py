@@ -175,6 +175,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend reading the staff profile and roles with the user (issue 20)
     "zhengwu.core.backends.StaffBackend",
+    # only for sessions signed in before StaffBackend (a session names its backend; unlisted, it would be signed
+    # out): every sign-in succeeds at StaffBackend first
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
