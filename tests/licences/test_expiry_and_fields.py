@@ -7,7 +7,10 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
+from tests.factories import paper_checklist
 from tests.licences.conftest import at, granted
+from zhengwu.cases import services as cases
+from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ItemVersion
 from zhengwu.core import clock, outbox
 from zhengwu.licences import services
@@ -99,10 +102,25 @@ def test_the_types_page_lists_each_item_once_and_no_reminders_for_a_long_term_ty
 
 
 def test_a_grant_without_a_subject_fills_the_licence_from_the_item_and_the_person(lworld):
-    """A person's food licence: 许可事项 from the item when the form names none, 负责人 the person."""
-    case = granted(lworld, applicant=lworld.citizen, form={"contact_phone": "13800138000"})
+    """A person's food licence: 许可事项 from the item when the form names none (a joint member's form, say), 负责人
+    the person."""
+    w = lworld
+    case = cases.submit_case(
+        item=w.item,
+        applicant=w.citizen,
+        by=w.clerk,
+        channel="counter",
+        window=w.dedicated,
+        form={"subject": "x"},
+    )
+    case = cases.accept_case(case=case, paper=paper_checklist(case), by=w.clerk)
+    cases.claim_step(case=case, by=w.approver)
+    cases.complete_step(case=case, by=w.approver, opinion="同意")
+    Case.objects.filter(pk=case.pk).update(form={"contact_phone": "13800138000"})
+    case.refresh_from_db()
+    cases.decide_case(case=case, by=w.head, grant=True)
     licence = Licence.objects.get(case=case)
     assert licence.data["subject"] == "食品经营许可"
-    assert licence.data["legal_representative"] == lworld.citizen.name
+    assert licence.data["legal_representative"] == w.citizen.name
     labels = dict(services.pdf_context(licence)["items"])
-    assert all(value for value in labels.values()), labels
+    assert labels["经营项目"] == "食品经营许可" and labels["法定代表人"] == "张三"
