@@ -62,6 +62,10 @@ def test_the_wallet_flags_a_licence_near_its_end_and_after_it(agent, ending, day
         if says:
             assert says in page, path
         assert not_says not in page, path
+    [row] = [r for r in agent.get("/api/licences").json() if r["identifier"] == ending.licence.identifier]
+    left = (dt.date(2026, 12, 31) - clock.today()).days
+    assert row["days_left"] == left
+    assert row["expiry"] == ("expired" if left < 0 else "soon" if left <= 90 else "")
 
 
 def test_a_long_term_business_licence_is_never_reminded(lworld):
