@@ -233,6 +233,16 @@ def ask_refund(request, code: str, body: RefundIn):
     return Reply(201, _refund_out(refund))
 
 
+def _visible_refund(request, refund_id: int) -> Refund:
+    refund = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
+    if (
+        refund is None
+        or not selectors.visible_notices(request.user).filter(pk=refund.payment.notice_id).exists()
+    ):
+        raise NotFound("找不到该退付申请", field="refund_id")
+    return refund
+
+
 class DecisionIn(Schema):
     approve: bool
     opinion: str = ""
@@ -240,12 +250,7 @@ class DecisionIn(Schema):
 
 @router.post("/refunds/{refund_id}/decision", auth=session, summary="审批退付")
 def decide_refund(request, refund_id: int, body: DecisionIn):
-    refund = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
-    if (
-        refund is None
-        or not selectors.visible_notices(request.user).filter(pk=refund.payment.notice_id).exists()
-    ):
-        raise NotFound("找不到该退付申请", field="refund_id")
+    refund = _visible_refund(request, refund_id)
     return _refund_out(
         services.decide_refund(refund=refund, by=request.user, approve=body.approve, opinion=body.opinion)
     )
@@ -257,12 +262,7 @@ class CardRefundIn(Schema):
 
 @router.post("/refunds/{refund_id}/card", auth=session, summary="登记刷卡退付的 POS 退货凭证号(退回原卡)")
 def card_refund(request, refund_id: int, body: CardRefundIn):
-    refund = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
-    if (
-        refund is None
-        or not selectors.visible_notices(request.user).filter(pk=refund.payment.notice_id).exists()
-    ):
-        raise NotFound("找不到该退付申请", field="refund_id")
+    refund = _visible_refund(request, refund_id)
     return _refund_out(services.pay_out_card(refund=refund, by=request.user, voucher=body.voucher))
 
 

@@ -328,13 +328,18 @@ def refund(request, code: str):
     return _back(request, code, ok="已提交退付申请,待审批")
 
 
-@_staff
-@require_POST
-def decide(request, refund_id: int):
+def _refund_row(request, refund_id: int) -> tuple[Refund, str]:
+    """The refund and its notice's code, when the notice is in the person's fee scope (else 404)."""
     row = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
     if row is None:
         raise Http404("找不到该退付申请")
-    code = _notice(request.user, row.payment.notice.code).code
+    return row, _notice(request.user, row.payment.notice.code).code
+
+
+@_staff
+@require_POST
+def decide(request, refund_id: int):
+    row, code = _refund_row(request, refund_id)
     try:
         services.decide_refund(
             refund=row,
@@ -351,10 +356,7 @@ def decide(request, refund_id: int):
 @require_POST
 def card_refund(request, refund_id: int):
     """退回原卡: the fee window records the card terminal's refund voucher of an approved card refund."""
-    row = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
-    if row is None:
-        raise Http404("找不到该退付申请")
-    code = _notice(request.user, row.payment.notice.code).code
+    row, code = _refund_row(request, refund_id)
     try:
         services.pay_out_card(refund=row, by=request.user, voucher=request.POST.get("voucher", ""))
     except DomainError as err:
