@@ -90,11 +90,13 @@ def _estate_type() -> int:
     """The 不动产权证书, issued on the grant (登簿) of each registration whose result it is, whatever the item's
     result kind is recorded as (证件 in the catalogue); 长期 — the term of the land right is a data item, not the
     certificate's validity — so no expiry reminders."""
+    # only items whose form records the property (不动产单元号 …): the certificate prints what the grant says
     items = [
         item
         for item in ServiceItem.objects.filter(
             current_version__result_name__startswith=ESTATE_TYPE, organisation__isnull=False
         ).select_related("current_version", "organisation")
+        if "unit_number" in ((item.current_version.form_schema or {}).get("properties") or {})
     ]
     if not items or LicenceType.objects.filter(name=ESTATE_TYPE).exists():
         return 0
