@@ -77,7 +77,11 @@ def filled_form(version) -> dict:
         elif rule.get("format") == "date":
             values[key] = "2026-11-18"
         else:
-            values[key] = f"申请{version.name}"[: rule.get("maxLength", 200)]
+            text = f"申请{version.name}"
+            text *= (
+                rule.get("minLength", 0) // len(text) + 1
+            )  # long enough for its minLength (不动产单元号 28)
+            values[key] = text[: rule.get("maxLength", 200)]
     return values
 
 
