@@ -154,7 +154,7 @@ class Server:
     """gunicorn serving zhengwu on a free port, against the bench's database, with the public rate limits off (the
     bench is one address asking thousands of times)."""
 
-    def __init__(self):
+    def __init__(self, workers: int = WORKERS, env: dict | None = None):
         self.port = _free_port()
         self.dir = tempfile.TemporaryDirectory()
         Path(self.dir.name, "zw_bench_settings.py").write_text(
@@ -167,10 +167,11 @@ class Server:
             "PYTHONPATH": os.pathsep.join([self.dir.name, *sys.path]),
             "ZHENGWU_CONN_MAX_AGE": "60",
             "ZHENGWU_DB_CONN_MAX_AGE": "60",
+            **(env or {}),
         }
         self.log = open(Path(self.dir.name, "server.log"), "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "zhengwu.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(WORKERS),
+            [sys.executable, "-m", "gunicorn", "zhengwu.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
              "--log-level", "warning"],
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -264,8 +265,8 @@ def _lifecycle_http(client: Client, item_code: str, n: int) -> str:
     return number
 
 
-def _run_threads(work, total: int) -> tuple[float, list[float], list]:
-    """Run `work(worker, n)` `total` times over CLIENTS threads; wall time, per-call latencies and results."""
+def _run_threads(work, total: int, clients: int = CLIENTS) -> tuple[float, list[float], list]:
+    """Run `work(worker, n)` `total` times over `clients` threads; wall time, per-call latencies and results."""
     counter = iter(range(total))
     lock = threading.Lock()
     latencies, results, errors = [], [], []
@@ -293,7 +294,7 @@ def _run_threads(work, total: int) -> tuple[float, list[float], list]:
                 latencies.append(elapsed)
                 results.append(result)
 
-    threads = [threading.Thread(target=loop, args=(w,)) for w in range(CLIENTS)]
+    threads = [threading.Thread(target=loop, args=(w,)) for w in range(clients)]
     started = time.perf_counter()
     for t in threads:
         t.start()
