@@ -55,6 +55,7 @@ ITEM = {
     "result": {"name": "营业执照", "kind": "licence", "delivery": ["window"]},
 }
 SETTINGS = '''
+import datetime as dt
 import os
 
 from zhengwu.settings import *  # noqa: F403
