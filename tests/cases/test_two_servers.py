@@ -125,7 +125,15 @@ class Processes:
         for n, port in enumerate(self.ports):
             self._spawn(f"server{n}", "-m", "gunicorn", "zhengwu.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2")
         for n in range(2):
-            self._spawn(f"worker{n}", "-m", "django", "worker", "--name", f"zw-two-{uuid.uuid4().hex[:8]}")
+            self._spawn(
+                f"worker{n}",
+                "-m",
+                "django",
+                "worker",
+                "--no-fork",
+                "--name",
+                f"zw-two-{uuid.uuid4().hex[:8]}",
+            )
         deadline = time.monotonic() + 90
         import requests
 
