@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import os
 import random
-import time
 import uuid
 
 from django.db import connection, connections
 
-from bench.bench_cases import CLIENTS, Client, Server, _bulk_load, _id_number, _pct, _run_threads, _world
+from bench.bench_cases import (
+    CLIENTS,
+    Client,
+    Server,
+    _id_number,
+    _pct,
+    _run_threads,
+    _world,
+    load_cases,
+    throwaway_database,
+)
 
 _QUICK = os.environ.get("ZW_BENCH_CASES") == "quick"
 SIZE = 1_000 if _QUICK else 10_000
@@ -66,25 +75,11 @@ def _measure(servers: list[Server], item, offset: int) -> tuple[float, float, fl
 
 
 def run() -> None:
-    creation = connection.creation
-    old_name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":  # a file the server processes can open too
-        import tempfile
-        from pathlib import Path
-
-        test_file = Path(tempfile.gettempdir(), f"zw_bench_scale_{os.getpid()}.sqlite3")
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(test_file)
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database("scale"):
         item, _window = _world()
-        started = time.perf_counter()
-        _bulk_load(item, SIZE)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE")
-        connections.close_all()
-        print(f"   {connection.vendor}; {SIZE:,} existing cases (loaded in {time.perf_counter() - started:.1f} s); "
-              f"{CLIENTS} clients; gunicorn {WORKERS_PER_SERVER} workers a server; {os.cpu_count()} CPUs")  # fmt: skip
+        loaded = load_cases(item, SIZE)
+        print(f"   {connection.vendor}; {SIZE:,} existing cases (loaded in {loaded:.1f} s); {CLIENTS} clients; "
+              f"gunicorn {WORKERS_PER_SERVER} workers a server; {os.cpu_count()} CPUs")  # fmt: skip
         results = {}
         for count in (1, 2):
             servers = [Server(workers=WORKERS_PER_SERVER) for _ in range(count)]
@@ -98,12 +93,3 @@ def run() -> None:
                   f"queries/s (p99 {p99:6.2f} ms)   load average {load:.1f}")  # fmt: skip
         (one, q_one, _, _), (two, q_two, _, _) = results[1], results[2]
         print(f"   two servers / one: lifecycles ×{two / one:.2f}, status queries ×{q_two / q_one:.2f}")
-    finally:
-        if connection.vendor == "postgresql":  # workers that have not let go yet
-            with connection.cursor() as cur:
-                cur.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-        connections.close_all()
-        creation.destroy_test_db(old_name, verbosity=0)

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import os
 import random
-import time
 
 from django.db import connection, connections
 
-from bench.bench_cases import Client, Server, _bulk_load, _pct, _run_threads, _world
+from bench.bench_cases import Client, Server, _pct, _run_threads, _world, load_cases, throwaway_database
 
 _QUICK = os.environ.get("ZW_BENCH_CASES") == "quick"
 SIZES = tuple(
@@ -83,39 +82,17 @@ def _measure(server: Server, size: int) -> None:
 
 
 def run() -> None:
-    creation = connection.creation
-    old_name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":  # a file the server processes can open too
-        import tempfile
-        from pathlib import Path
-
-        test_file = Path(tempfile.gettempdir(), f"zw_bench_status_{os.getpid()}.sqlite3")
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(test_file)
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    server = None
-    try:
-        item, _window = _world()
-        print(
-            f"   {connection.vendor}; gunicorn 4 workers on 127.0.0.1; {QUERIES} queries per size and clients"
-        )
-        for size in SIZES:
-            started = time.perf_counter()
-            _bulk_load(item, size)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cur:
-                    cur.execute("ANALYZE")
-            print(f"   loaded {size:,} existing cases in {time.perf_counter() - started:.1f} s")
-            connections.close_all()
-            server = server or Server()
-            _measure(server, size)
-    finally:
-        if server is not None:
-            server.stop()
-        if connection.vendor == "postgresql":  # workers that have not let go yet
-            with connection.cursor() as cur:
-                cur.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-        connections.close_all()
-        creation.destroy_test_db(old_name, verbosity=0)
+    with throwaway_database("status"):
+        server = None
+        try:
+            item, _window = _world()
+            print(
+                f"   {connection.vendor}; gunicorn 4 workers on 127.0.0.1; {QUERIES} queries per size and clients"
+            )
+            for size in SIZES:
+                print(f"   loaded {size:,} existing cases in {load_cases(item, size):.1f} s")
+                server = server or Server()
+                _measure(server, size)
+        finally:
+            if server is not None:
+                server.stop()
