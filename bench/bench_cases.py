@@ -172,8 +172,9 @@ class Server:
         }
         self.log = open(Path(self.dir.name, "server.log"), "w")
         self.process = subprocess.Popen(
+            # a first request on a loaded machine (load average 25) took gunicorn's default 30 s: 120 s
             [sys.executable, "-m", "gunicorn", "zhengwu.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
-             "--log-level", "warning"],
+             "--timeout", "120", "--log-level", "warning"],
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         # a loaded machine takes its time to start 4 workers (it took more than 30 s at load average 10)

@@ -123,7 +123,18 @@ class Processes:
 
     def start(self):
         for n, port in enumerate(self.ports):
-            self._spawn(f"server{n}", "-m", "gunicorn", "zhengwu.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2")
+            self._spawn(
+                f"server{n}",
+                "-m",
+                "gunicorn",
+                "zhengwu.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "2",
+                "--timeout",
+                "120",
+            )
         for n in range(2):
             self._spawn(
                 f"worker{n}",
