@@ -82,8 +82,10 @@ def run() -> None:
               f"gunicorn {WORKERS_PER_SERVER} workers a server; {os.cpu_count()} CPUs")  # fmt: skip
         results = {}
         for count in (1, 2):
-            servers = [Server(workers=WORKERS_PER_SERVER) for _ in range(count)]
+            servers = []
             try:
+                for _ in range(count):  # one by one: a server that fails to start stops those started before
+                    servers.append(Server(workers=WORKERS_PER_SERVER))
                 results[count] = _measure(servers, item, offset=count * 10_000)
             finally:
                 for server in servers:
