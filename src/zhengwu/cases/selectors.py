@@ -221,15 +221,39 @@ def draft_for(user, pk: int) -> Case:
     return case
 
 
-def public_status(number: str, query_code: str) -> dict:
-    """What anyone with the case number and query code may see: status, dates and timeline, names masked."""
-    # two indexed reads (issue 20): the case by its unique number, with what it shows; its events by (case, seq)
-    number = str(number or "").strip()
-    case = next(iter(Case.objects.select_related("item", "version", "organisation", "applicant")
-                     .filter(number=number)[:1]), None)  # fmt: skip
-    if case is None or not query_code or case.query_code != str(query_code).strip().upper():
+# What the public status shows of a case and of what it links to: read in one statement on the case's unique number
+# (issue 20). Its form, the agent's id number and phone, the delivery address and the scope paths are never read.
+_PUBLIC_FIELDS = (
+    "number", "query_code", "status", "channel", "window_id", "agent_name", "requested_delivery",
+    "created_at", "received_at", "intake_start", "intake_due", "accepted_on", "deemed_accepted", "promised_due",
+    "legal_due", "due_provisional", "remaining_days", "extension_days", "current_step", "decision", "decided_at",
+    "delivery", "finished_at", "revision",
+    "item__code", "version__number", "version__name", "organisation__name",
+    "applicant__name", "applicant__kind",
+)  # fmt: skip
+
+
+def public_case(number: str, query_code: str) -> Case | None:
+    """The case with this number and query code, with what its public status shows (one read on the unique
+    number); None when no case matches — the number may be a joint case's (联办件), which the caller looks up."""
+    number, code = str(number or "").strip(), str(query_code or "").strip().upper()
+    if not number or not code:
+        return None
+    found = Case.objects.select_related("item", "version", "organisation", "applicant").only(*_PUBLIC_FIELDS)
+    return next(iter(found.filter(number=number, query_code=code)[:1]), None)
+
+
+def public_status(case: Case | None) -> dict:
+    """What anyone with the case number and query code may see (`case` from public_case; None is NotFound):
+    status, dates and timeline, names masked. Two indexed reads and the calendar's check: the case; its events by
+    (case, seq) with their organisations' names."""
+    if case is None:
         raise NotFound("办件编号或查询码不正确", field="query_code")
-    events = list(case.events.select_related("organisation").order_by("seq"))
+    events = list(
+        case.events.select_related("organisation")
+        .only("case", "at", "action", "data", "to_status", "organisation__name")
+        .order_by("seq")
+    )
     summary = case_summary(case, events=[{"action": e.action, "at": e.at, "data": e.data} for e in events])
     summary["applicant_name"] = mask_name(case.applicant.name)
     summary.pop("applicant_id_number", None)
