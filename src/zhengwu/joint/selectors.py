@@ -174,7 +174,11 @@ def joint_summary(joint, *, user=None) -> dict:
                 "answer_label": str(case.get_status_display())
                 if not m.answer and (case.status in CLOSED_STATUSES or not joint.is_open)
                 else str(m.get_answer_display()),
-                "missing": m.missing,
+                # each item also by the number the applicant sees in the merged list (`material`)
+                "missing": [
+                    {**item, "material": services.merged_number(joint, m.position, item.get("position"))}
+                    for item in m.missing
+                ],
                 "needs": [names[n] for n in m.needs if n in names],
                 "results": [
                     {

@@ -201,6 +201,39 @@ def visible_joint_cases(user):
     return qs.filter(Q(applicant__user=user) | Q(created_by=user))
 
 
+def intake_work(user):
+    """Joint cases at intake waiting for the user's window, soonest member intake due first (`intake_due`): the
+    lead's 联办通知 (待主办窗口受理) and registration of the supply (待补正), each member department's answer to the
+    联办通知, and the front desk's own registrations not yet taken by the lead window. Their member cases are not in
+    the single-case 待受理 queue (cases.extensions intake_owned_filters)."""
+    from django.db.models import OuterRef, Subquery
+
+    staff = access.staff_of(user)
+    if staff is None or not access.has_role(user, *INTAKE_ROLES):
+        return JointCase.objects.none()
+    orgs = access.visible_organisations(user)
+    lead = Q(phase__in=(Phase.RECEIVED, Phase.SUPPLEMENT), lead_organisation__in=orgs)
+    answer = Q(
+        phase=Phase.NOTIFIED,
+        members__answer=JointMember.Answer.PENDING,
+        members__case__organisation__in=orgs,
+        members__case__status__in=(Status.RECEIVED, Status.SUPPLEMENT_REQUESTED),
+    )
+    desk = Q(phase=Phase.RECEIVED, window=staff.window_id) if staff.window_id else Q(pk__in=[])
+    ids = visible_joint_cases(user).filter(lead | answer | desk).values("pk")
+    first_due = (
+        Case.objects.filter(joint_member__joint=OuterRef("pk"), intake_due__isnull=False)
+        .order_by("intake_due")
+        .values("intake_due")[:1]
+    )
+    return (
+        JointCase.objects.filter(pk__in=ids)
+        .select_related("version", "lead_organisation", "applicant", "lead_window")
+        .annotate(intake_due=Subquery(first_due))
+        .order_by("intake_due", "id")
+    )
+
+
 def joint_by_number(user, number: str) -> JointCase:
     joint = visible_joint_cases(user).filter(number=str(number).strip()).first()
     if joint is None:
@@ -717,11 +750,36 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
         for u in e["members"]
         if u["key"] == member.position
     }
+    own = {  # the applicant's merged-list number → this member's own material number
+        e["position"]: u["position"]
+        for e in joint.version.merged_materials
+        for u in e["members"]
+        if u["key"] == member.position
+    }
     clean = []
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             raise ValidationFailed(_("第 %(i)s 项补正内容格式不正确") % {"i": index}, field="items")
         position = item.get("position")
+        if item.get("material") is not None:  # the number the applicant sees (the API's `material`)
+            try:
+                merged = int(item["material"])
+            except (TypeError, ValueError):
+                raise ValidationFailed(
+                    _("第 %(i)s 项的材料序号应为数字") % {"i": index}, field="items"
+                ) from None
+            if merged not in own:
+                raise ValidationFailed(
+                    _("第 %(i)s 项:合并材料清单第 %(p)s 项不是「%(item)s」需要的材料(本部门的材料在清单中为:%(n)s)")
+                    % {
+                        "i": index,
+                        "p": merged,
+                        "item": member.case.version.name,
+                        "n": "、".join(str(k) for k in sorted(own)),
+                    },
+                    field="items",
+                )
+            position = own[merged]
         if position is not None:
             try:
                 position = int(position)
@@ -764,6 +822,21 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
             )
         clean.append({"position": position, "name": name, "problem": problem})
     return clean
+
+
+def merged_number(joint: JointCase, member_position: int, own_position: int | None) -> int | None:
+    """The number the applicant sees in the merged material list for a member's own material (None: not listed)."""
+    if own_position is None:
+        return None
+    return next(
+        (
+            e["position"]
+            for e in joint.version.merged_materials
+            for u in e["members"]
+            if u["key"] == member_position and u["position"] == own_position
+        ),
+        None,
+    )
 
 
 def raise_missing(
@@ -1076,12 +1149,24 @@ def intake_owner(case: Case) -> str | None:
     if case.status not in (Status.RECEIVED, Status.SUPPLEMENT_REQUESTED):
         return None
     member = member_of(case)
-    if member is None or member.joint.phase not in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT):
+    if member is None or member.joint.phase not in INTAKE_PHASES:
         return None
     return _(
         "本办件是联办件 %(n)s 的成员办件,受理、补正和不予受理须在联办件页面办理"
         "(主办窗口发联办通知,各成员部门确认材料齐全或提出补正,或不予受理)"
     ) % {"n": member.joint.number}
+
+
+INTAKE_PHASES = (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT)
+
+
+def intake_owned_q() -> Q:
+    """cases.extensions intake-owned filter: `intake_owner`'s cases as a query (the member cases at intake of a
+    joint case at intake), so the single-case 待受理 queues leave them to the joint list."""
+    return Q(
+        status__in=(Status.RECEIVED, Status.SUPPLEMENT_REQUESTED),
+        joint_member__joint__phase__in=INTAKE_PHASES,
+    )
 
 
 def obtained_materials(case: Case) -> list[int]:

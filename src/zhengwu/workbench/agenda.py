@@ -109,25 +109,12 @@ def _url(name: str, *args, query: str = "") -> str:
 
 
 def _cases_to_accept(user, today: _Today) -> WorkList:
-    from zhengwu.joint import services as joint_services
-
-    opens: dict[str, bool] = {}  # joint number → may the user open it (asked once per joint case shown)
-
+    # a 联办件's members at intake are not here (cases.selectors.queue): 待受理的联办件 lists their joint case
     def row(case) -> Row:
         applicant = case.applicant.name
-        # a joint case's member is accepted through the joint page (联办通知), not on its own case page — linked
-        # there for whoever may open it (a link shown must work)
-        joint = getattr(getattr(case, "joint_member", None), "joint", None)
-        if joint is not None:
-            if joint.number not in opens:
-                opens[joint.number] = bool(joint_services.openable_numbers(user, {joint.number}))
-            if not opens[joint.number]:
-                joint = None
         return Row(
             title=f"{case.number} {case.version.name}",
-            url=_url("workbench_joint:case", joint.number)
-            if joint is not None
-            else _url("workbench_cases:case", case.number),
+            url=_url("workbench_cases:case", case.number),
             detail=_("申请人 %(name)s · 收件 %(at)s")
             % {
                 "name": mask_name(applicant) if case.applicant.kind == "natural" else applicant,
@@ -148,6 +135,36 @@ def _cases_to_accept(user, today: _Today) -> WorkList:
         cases.queue(user, "to_accept").select_related("joint_member__joint"),
         row,
         _url("workbench_cases:index", query="queue=to_accept"),
+    )
+
+
+def _joint_to_accept(user, today: _Today) -> WorkList:
+    """联办件 at intake for the user's window (their member cases are not in 待受理: the joint flow accepts them)."""
+    from zhengwu.joint import services as joint_services
+
+    def row(joint) -> Row:
+        applicant = joint.applicant.name
+        return Row(
+            title=f"{joint.number} {joint.version.name}",
+            url=_url("workbench_joint:case", joint.number),
+            detail=_("%(phase)s · 申请人 %(name)s · 主办 %(lead)s")
+            % {
+                "phase": joint.get_phase_display(),
+                "name": mask_name(applicant) if joint.applicant.kind == "natural" else applicant,
+                "lead": joint.lead_organisation.name,
+            },
+            due=joint.intake_due,
+            due_label=_("受理决定期限"),
+            level=today.level(joint.intake_due, supervision.INTAKE_LIMIT),
+        )
+
+    return _listed(
+        "joint_to_accept",
+        _("待受理的联办件(一件事)"),
+        "bi-diagram-3",
+        joint_services.intake_work(user),
+        row,
+        _url("workbench_joint:index", query="work=intake"),
     )
 
 
@@ -580,13 +597,14 @@ def _has_refunds_to_decide(user) -> bool:
 
 # 收费窗口: a fee window takes no applications; its work is the centre's fees (access.collecting_window)
 FEE_WINDOW_LISTS = (_fees_to_collect, _fee_differences)
-CASE_WORK = (_cases_to_accept, _steps_to_handle)
+CASE_WORK = (_cases_to_accept, _joint_to_accept, _steps_to_handle)
 
 
 # (builder, the roles whose work it is). Order: what a person does first comes first.
 LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...]]] = [
     (_hall_waits, (Role.CENTRE_MANAGER,)),
     (_cases_to_accept, (Role.WINDOW_CLERK,)),
+    (_joint_to_accept, (Role.WINDOW_CLERK,)),
     (_steps_to_handle, (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)),
     (_extensions, (Role.DEPARTMENT_HEAD,)),
     (_orders_to_answer, (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.DISCLOSURE_OFFICER)),

@@ -39,11 +39,15 @@ def _staff_required(view):
 
 @_staff_required
 def index(request):
-    joints = services.visible_joint_cases(request.user).order_by("-created_at")[:200]
+    intake = request.GET.get("work") == "intake"  # the workbench home's 待受理的联办件
+    if intake:
+        joints = services.intake_work(request.user)[:200]
+    else:
+        joints = services.visible_joint_cases(request.user).order_by("-created_at")[:200]
     return render(
         request,
         "joint/workbench/index.html",
-        {"joints": joints, "may_register": services.may_register(request.user)},
+        {"joints": joints, "intake": intake, "may_register": services.may_register(request.user)},
     )
 
 
