@@ -72,7 +72,9 @@ def test_apply_and_act_through_the_api(restaurant, county, company, client):
     answer = post(client, url, {"items": [{"material": drawings, "problem": "图纸不全"}]})
     assert answer.status_code == 200, answer.content
     asked = answer.json()["members"][2]["missing"]
-    assert [(i["material"], i["name"], i["problem"]) for i in asked] == [(drawings, "排水管网图纸", "图纸不全")]
+    assert [(i["material"], i["name"], i["problem"]) for i in asked] == [
+        (drawings, "排水管网图纸", "图纸不全")
+    ]
     assert client.get("/api/joint/cases").json() == []  # answered: nothing more for this window
     client.logout()
     client.force_login(user("health_clerk"))

@@ -358,7 +358,9 @@ def missing(request, number: str, position: int, body: MissingIn):
     for index, item in enumerate(body.items, start=1):
         if item.position is not None:
             raise ValidationFailed(
-                _("第 %(i)s 项:请用 material 填写材料在合并材料清单中的序号(申请人看到的序号),position 已停用")
+                _(
+                    "第 %(i)s 项:请用 material 填写材料在合并材料清单中的序号(申请人看到的序号),position 已停用"
+                )
                 % {"i": index},
                 field="items",
             )

@@ -770,7 +770,9 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
                 ) from None
             if merged not in own:
                 raise ValidationFailed(
-                    _("第 %(i)s 项:合并材料清单第 %(p)s 项不是「%(item)s」需要的材料(本部门的材料在清单中为:%(n)s)")
+                    _(
+                        "第 %(i)s 项:合并材料清单第 %(p)s 项不是「%(item)s」需要的材料(本部门的材料在清单中为:%(n)s)"
+                    )
                     % {
                         "i": index,
                         "p": merged,
@@ -1169,24 +1171,25 @@ def intake_owned_q() -> Q:
     )
 
 
-def obtained_materials(case: Case) -> list[int]:
-    """cases.handling material source: the positions of this member's materials obtained from a prerequisite
-    member's result once that member granted it (no upload; the seeds: "由审批部门……通过网络平台获取")."""
+def obtained_materials(case: Case) -> dict[int, str]:
+    """cases.handling material source: this member's materials obtained from a prerequisite member's result once
+    that member granted it (no upload; the seeds: "由审批部门……通过网络平台获取"), each with how it was got
+    (已获取「企业登记」的办理结果)."""
     member = JointMember.objects.filter(case_id=case.pk).select_related("joint__version").first()
     if member is None or not member.needs:
-        return []
+        return {}
     granted = {
-        m.position
-        for m in member.joint.members.select_related("case")
+        m.position: m.case.version.name
+        for m in member.joint.members.select_related("case__version")
         if m.position in member.needs and m.case.decision == Decision.GRANT
     }
-    return [
-        use["position"]
+    return {
+        use["position"]: _("已获取(「%(item)s」的办理结果)") % {"item": granted[entry["from_member"]]}
         for entry in member.joint.version.merged_materials
         if entry.get("from_member") in granted
         for use in entry["members"]
         if use["key"] == member.position
-    ]
+    }
 
 
 def decision_check(case: Case):

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -222,6 +223,18 @@ def case(request, number: str):
     }
     for row in summary["members"]:
         row["checklist"] = checklists.get(row["position"], [])
+    results = selectors.member_results(joint)
+    if any(r["licence_identifier"] for r in results):
+        from zhengwu.licences.selectors import visible as visible_licences
+
+        opens = set(
+            visible_licences(request.user)
+            .filter(identifier__in=[r["licence_identifier"] for r in results])
+            .values_list("identifier", flat=True)
+        )
+        for r in results:
+            if r["licence_identifier"] in opens:
+                r["licence_url"] = reverse("workbench_licences:detail", args=[r["licence_identifier"]])
     seen = set(
         case_selectors.visible_cases(request.user)
         .filter(joint_member__joint=joint)
@@ -233,6 +246,7 @@ def case(request, number: str):
         {
             "joint": joint,
             "s": summary,
+            "results": results,
             "is_lead": staff is not None and access.acts_for(staff, joint.lead_organisation),
             "mine": mine,
             "seen": seen,
