@@ -99,6 +99,7 @@ def test_no_one_accepts_a_member_case_on_its_own_page(supplied, county, general_
     assert "待受理的联办件" in joint_list and "/workbench/joint/?work=intake" in joint_list
     queue = client.get("/workbench/cases/?queue=to_accept").content.decode()
     assert m[3].case.number not in queue
+    assert 'id="joint-intake-hint"' in queue and "/workbench/joint/?work=intake" in queue
     listed = client.get("/workbench/joint/?work=intake").content.decode()
     assert joint.number in listed and "不在单件的「待受理」队列中" in listed
 
