@@ -733,6 +733,13 @@ def _require_complete(joint: JointCase, member: JointMember) -> None:
         )
 
 
+def _material_number(value, index: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("第 %(i)s 项的材料序号应为数字") % {"i": index}, field="items") from None
+
+
 def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
     if not isinstance(items, list | tuple) or not items:
         raise ValidationFailed(_("请一次性列出本部门需要补正的全部材料及其问题"), field="items")
@@ -762,12 +769,7 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
             raise ValidationFailed(_("第 %(i)s 项补正内容格式不正确") % {"i": index}, field="items")
         position = item.get("position")
         if item.get("material") is not None:  # the number the applicant sees (the API's `material`)
-            try:
-                merged = int(item["material"])
-            except (TypeError, ValueError):
-                raise ValidationFailed(
-                    _("第 %(i)s 项的材料序号应为数字") % {"i": index}, field="items"
-                ) from None
+            merged = _material_number(item["material"], index)
             if merged not in own:
                 raise ValidationFailed(
                     _(
@@ -783,12 +785,7 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
                 )
             position = own[merged]
         if position is not None:
-            try:
-                position = int(position)
-            except (TypeError, ValueError):
-                raise ValidationFailed(
-                    _("第 %(i)s 项的材料序号应为数字") % {"i": index}, field="items"
-                ) from None
+            position = _material_number(position, index)
             if position not in materials:
                 raise ValidationFailed(
                     _("第 %(i)s 项:「%(item)s」的材料清单中没有第 %(p)s 项材料(本事项材料:%(n)s)")
