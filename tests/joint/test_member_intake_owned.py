@@ -100,6 +100,13 @@ def test_no_one_accepts_a_member_case_on_its_own_page(supplied, county, general_
     queue = client.get("/workbench/cases/?queue=to_accept").content.decode()
     assert m[3].case.number not in queue
     assert 'id="joint-intake-hint"' in queue and "/workbench/joint/?work=intake" in queue
+    # supervision still watches each member's intake (its own due date), and the hall screen counts them
+    from zhengwu.joint import selectors as joint_selectors
+    from zhengwu.supervision import selectors as supervision
+
+    watched = set(supervision.supervised_cases(county.supervisor).values_list("pk", flat=True))
+    assert {x.case.pk for x in m.values()} <= watched
+    assert joint_selectors.dashboard_figures(county.supervisor)["joint_panel"]["members_open"] == 4
     listed = client.get("/workbench/joint/?work=intake").content.decode()
     assert joint.number in listed and "不在单件的「待受理」队列中" in listed
 
