@@ -108,24 +108,24 @@ def _url(name: str, *args, query: str = "") -> str:
 # ---- the lists, one builder each -----------------------------------------------------------------------------
 
 
+def _applicant_shown(applicant) -> str:
+    return mask_name(applicant.name) if applicant.kind == "natural" else applicant.name
+
+
+def _intake_row(title: str, url: str, detail: str, due, today: _Today) -> Row:
+    """A row waiting for the decision to accept (受理决定期限, supervision's intake limit)."""
+    level = today.level(due, supervision.INTAKE_LIMIT)
+    return Row(title=title, url=url, detail=detail, due=due, due_label=_("受理决定期限"), level=level)
+
+
 def _cases_to_accept(user, today: _Today) -> WorkList:
     # a 联办件's members at intake are not here (cases.selectors.queue): 待受理的联办件 lists their joint case
     def row(case) -> Row:
-        applicant = case.applicant.name
-        return Row(
-            title=f"{case.number} {case.version.name}",
-            url=_url("workbench_cases:case", case.number),
-            detail=_("申请人 %(name)s · 收件 %(at)s")
-            % {
-                "name": mask_name(applicant) if case.applicant.kind == "natural" else applicant,
-                "at": case.received_at.astimezone(clock.LOCAL).strftime("%m-%d %H:%M")
-                if case.received_at
-                else "—",
-            }
-            + _joint_of(case),
-            due=case.intake_due,
-            due_label=_("受理决定期限"),
-            level=today.level(case.intake_due, supervision.INTAKE_LIMIT),
+        at = case.received_at.astimezone(clock.LOCAL).strftime("%m-%d %H:%M") if case.received_at else "—"
+        detail = _("申请人 %(name)s · 收件 %(at)s") % {"name": _applicant_shown(case.applicant), "at": at}
+        url = _url("workbench_cases:case", case.number)
+        return _intake_row(
+            f"{case.number} {case.version.name}", url, detail + _joint_of(case), case.intake_due, today
         )
 
     return _listed(
@@ -143,20 +143,13 @@ def _joint_to_accept(user, today: _Today) -> WorkList:
     from zhengwu.joint import services as joint_services
 
     def row(joint) -> Row:
-        applicant = joint.applicant.name
-        return Row(
-            title=f"{joint.number} {joint.version.name}",
-            url=_url("workbench_joint:case", joint.number),
-            detail=_("%(phase)s · 申请人 %(name)s · 主办 %(lead)s")
-            % {
-                "phase": joint.get_phase_display(),
-                "name": mask_name(applicant) if joint.applicant.kind == "natural" else applicant,
-                "lead": joint.lead_organisation.name,
-            },
-            due=joint.intake_due,
-            due_label=_("受理决定期限"),
-            level=today.level(joint.intake_due, supervision.INTAKE_LIMIT),
-        )
+        detail = _("%(phase)s · 申请人 %(name)s · 主办 %(lead)s") % {
+            "phase": joint.get_phase_display(),
+            "name": _applicant_shown(joint.applicant),
+            "lead": joint.lead_organisation.name,
+        }
+        url = _url("workbench_joint:case", joint.number)
+        return _intake_row(f"{joint.number} {joint.version.name}", url, detail, joint.intake_due, today)
 
     return _listed(
         "joint_to_accept",
