@@ -115,7 +115,8 @@ def add_decision_check(check) -> None:
 
 
 # Other domains' materials a case obtains without an upload (joint approval: a prerequisite member's granted result,
-# e.g. the 营业执照 of 食品经营许可 from 企业登记). Each takes the case and returns the positions so obtained.
+# e.g. the 营业执照 of 食品经营许可 from 企业登记). Each takes the case and returns the positions so obtained, or a
+# dict {position: how it was obtained} (the label the material tables show).
 MATERIAL_SOURCES: list = []
 
 
@@ -138,8 +139,10 @@ def material_provisions(case: Case, uploaded: set[int] | None = None) -> dict[in
     for position, label in library.taken(case).items():
         out[position] = label
     for source in MATERIAL_SOURCES:
-        for position in source(case):
-            out.setdefault(int(position), _("已获取(前置事项办理结果)"))
+        found = source(case)
+        labels = found if isinstance(found, dict) else dict.fromkeys(found, _("已获取(前置事项办理结果)"))
+        for position, label in labels.items():
+            out.setdefault(int(position), label)
     if uploaded is None:  # the positions with a file, unless the caller has read them
         uploaded = set(case.materials.values_list("position", flat=True))
     for position in uploaded:

@@ -552,8 +552,12 @@ def queue(user, name: str, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS)
     supervision's configured value, so the queue and the yellow level agree)."""
     cases = visible_cases(user)
     today = clock.today()
+    # a case whose intake another flow owns (a 联办件's member: 联办通知, 联合受理) waits in that flow's list
+    owned = extensions.intake_owned_q()
     if name == "to_accept":
         cases = cases.filter(status=Status.RECEIVED)
+        if owned is not None:
+            cases = cases.exclude(owned)
     elif name == "to_handle":
         # open steps the user may take (their role, the item's organisation), not claimed by someone else
         steps = _open_steps_q(user)
@@ -563,9 +567,10 @@ def queue(user, name: str, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS)
         soon = current_calendar().add_workdays(today, warn_workdays + 1).value - dt.timedelta(days=1)
         cases = cases.filter(status=Status.ACCEPTED, legal_due__gte=today, legal_due__lte=soon)
     elif name == "overdue":
-        cases = cases.filter(
-            Q(status=Status.ACCEPTED, legal_due__lt=today) | Q(status=Status.RECEIVED, intake_due__lt=today)
-        )
+        late_intake = Q(status=Status.RECEIVED, intake_due__lt=today)
+        if owned is not None:
+            late_intake &= ~owned
+        cases = cases.filter(Q(status=Status.ACCEPTED, legal_due__lt=today) | late_intake)
     elif name == "suspended":
         cases = cases.filter(status=Status.SUSPENDED)
     elif name == "done":

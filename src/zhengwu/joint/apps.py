@@ -22,6 +22,7 @@ class JointConfig(AppConfig):
         handling.add_material_source(services.obtained_materials)
         intake.add_intake_hold(services.intake_held)
         extensions.intake_owners.append(services.intake_owner)
+        extensions.intake_owned_filters.append(services.intake_owned_q)
         from zhengwu.joint import panels
 
         extensions.workbench_panels.append(panels.workbench_panel)
