@@ -75,7 +75,9 @@ def filled_form(version) -> dict:
         elif kind in ("integer", "number"):
             values[key] = max(1, rule.get("minimum", 1))
         elif rule.get("format") == "date":
-            values[key] = "2026-11-18"
+            values[key] = clock.today().isoformat()  # not before today (拟开业日期)
+        elif rule.get("format") == "phone":
+            values[key] = "13900139001"
         else:
             text = f"申请{version.name}"
             text *= (
