@@ -8,6 +8,7 @@ existing cases bulk-loaded as rows. The HTTP side is a real server (gunicorn, 4 
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -33,6 +34,7 @@ _QUICK = os.environ.get("ZW_BENCH_CASES") == "quick"
 SIZES = (500, 1_000) if _QUICK else (10_000, 100_000)
 LIFECYCLES = 40 if _QUICK else 160  # per size, shared by the clients
 STATUS_QUERIES = 200 if _QUICK else 2_000  # per size
+SUBMITS = 30 if _QUICK else 200  # per size, one client after another
 PASSWORD = "Bench-cases-2026"
 ITEM = {
     "name": "个体工商户登记",
@@ -154,7 +156,7 @@ class Server:
     """gunicorn serving zhengwu on a free port, against the bench's database, with the public rate limits off (the
     bench is one address asking thousands of times)."""
 
-    def __init__(self):
+    def __init__(self, workers: int = WORKERS, env: dict | None = None):
         self.port = _free_port()
         self.dir = tempfile.TemporaryDirectory()
         Path(self.dir.name, "zw_bench_settings.py").write_text(
@@ -167,11 +169,13 @@ class Server:
             "PYTHONPATH": os.pathsep.join([self.dir.name, *sys.path]),
             "ZHENGWU_CONN_MAX_AGE": "60",
             "ZHENGWU_DB_CONN_MAX_AGE": "60",
+            **(env or {}),
         }
         self.log = open(Path(self.dir.name, "server.log"), "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "zhengwu.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(WORKERS),
-             "--log-level", "warning"],
+            # a first request on a loaded machine (load average 25) took gunicorn's default 30 s: 120 s
+            [sys.executable, "-m", "gunicorn", "zhengwu.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
+             "--timeout", "120", "--log-level", "warning"],
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         # a loaded machine takes its time to start 4 workers (it took more than 30 s at load average 10)
@@ -247,8 +251,8 @@ class Client:
             return json.loads(response.read())
 
 
-def _lifecycle_http(client: Client, item_code: str, n: int) -> str:
-    case = client.call("POST", "/api/cases", {
+def _submit_http(client: Client, item_code: str, n: int) -> dict:
+    return client.call("POST", "/api/cases", {
         "item_code": item_code,
         "channel": "counter",
         "form": {"subject": f"压测办件 {n}"},
@@ -256,16 +260,21 @@ def _lifecycle_http(client: Client, item_code: str, n: int) -> str:
                       "phone": "13900000000"},
         "idempotency_key": uuid.uuid4().hex,
     })  # fmt: skip
+
+
+def _lifecycle_http(client: Client, item_code: str, n: int, paper: list[int]) -> str:
+    case = _submit_http(client, item_code, n)
     number = case["number"]
-    case = client.call("POST", f"/api/cases/{number}/accept", {"revision": case["revision"]})
+    # the application form received on paper at the window (a grant needs every required material provided)
+    case = client.call("POST", f"/api/cases/{number}/accept", {"revision": case["revision"], "paper": paper})
     case = client.call("POST", f"/api/cases/{number}/decide", {"grant": True, "revision": case["revision"]})
     case = client.call("POST", f"/api/cases/{number}/complete", {"revision": case["revision"]})
     assert case["status"] == "completed", case
     return number
 
 
-def _run_threads(work, total: int) -> tuple[float, list[float], list]:
-    """Run `work(worker, n)` `total` times over CLIENTS threads; wall time, per-call latencies and results."""
+def _run_threads(work, total: int, clients: int = CLIENTS) -> tuple[float, list[float], list]:
+    """Run `work(worker, n)` `total` times over `clients` threads; wall time, per-call latencies and results."""
     counter = iter(range(total))
     lock = threading.Lock()
     latencies, results, errors = [], [], []
@@ -293,7 +302,7 @@ def _run_threads(work, total: int) -> tuple[float, list[float], list]:
                 latencies.append(elapsed)
                 results.append(result)
 
-    threads = [threading.Thread(target=loop, args=(w,)) for w in range(CLIENTS)]
+    threads = [threading.Thread(target=loop, args=(w,)) for w in range(clients)]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -404,8 +413,16 @@ def _measure(server: Server, item, window, size: int) -> None:
     from zhengwu.cases.models import Applicant, Case
 
     clients = [Client(server.url, f"chief{n}") for n in range(CLIENTS)]
+    latencies = []
+    for n in range(SUBMITS):  # one client alone: the latency of a submit over HTTP (issue 20: p50 ≤ 5 ms)
+        started = time.perf_counter()
+        _submit_http(clients[0], item.code, size * 20 + n)
+        latencies.append(time.perf_counter() - started)
+    print(f"   {connection.vendor} n={size:>7,}: submit over HTTP, one client: p50 {_pct(latencies, 50):6.2f} ms, "
+          f"p90 {_pct(latencies, 90):6.2f} ms ({SUBMITS} submits; load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     cpu_before = server.cpu_seconds()
-    wall, _, numbers = _run_threads(lambda w, n: _lifecycle_http(clients[w], item.code, n), LIFECYCLES)
+    paper = list(item.current_version.materials.filter(required=True).values_list("position", flat=True))
+    wall, _, numbers = _run_threads(lambda w, n: _lifecycle_http(clients[w], item.code, n, paper), LIFECYCLES)
     cpu_after = server.cpu_seconds()
     http_rate = len(numbers) / wall
     ctx = {"item": item.pk, "version": item.current_version_id, "org": item.organisation_id, "window": window.pk,
@@ -440,31 +457,19 @@ def _measure(server: Server, item, window, size: int) -> None:
           f"(p50 {_pct(latencies_sql, 50):5.2f} ms, p99 {_pct(latencies_sql, 99):5.2f} ms)   ratio {q_sql / q_http:5.1f}×")  # fmt: skip
 
 
-def run() -> None:
+@contextlib.contextmanager
+def throwaway_database(label: str):
+    """A test database of the DATABASE_URL engine for one bench (on SQLite a file, which the server processes can open
+    too); dropped at the end, after the connections the servers left are ended."""
     creation = connection.creation
     old_name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":  # a file the server processes can open too
-        test_file = Path(tempfile.gettempdir(), f"zw_bench_cases_{os.getpid()}.sqlite3")
+    if connection.vendor == "sqlite":
+        test_file = Path(tempfile.gettempdir(), f"zw_bench_{label}_{os.getpid()}.sqlite3")
         connection.settings_dict.setdefault("TEST", {})["NAME"] = str(test_file)
     creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    server = None
     try:
-        item, window = _world()
-        print(f"   {connection.vendor}; gunicorn {WORKERS} workers on 127.0.0.1, {CLIENTS} client threads; "
-              f"each lifecycle = 4 API calls (submit, accept, decide, complete)")  # fmt: skip
-        for size in SIZES:
-            started = time.perf_counter()
-            _bulk_load(item, size)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cur:
-                    cur.execute("ANALYZE")
-            print(f"   loaded {size:,} existing cases in {time.perf_counter() - started:.1f} s")
-            connections.close_all()
-            server = server or Server()
-            _measure(server, item, window, size)
+        yield
     finally:
-        if server is not None:
-            server.stop()
         if connection.vendor == "postgresql":  # workers that have not let go yet
             with connection.cursor() as cur:
                 cur.execute(
@@ -473,3 +478,30 @@ def run() -> None:
                 )
         connections.close_all()
         creation.destroy_test_db(old_name, verbosity=0)
+
+
+def load_cases(item, size: int) -> float:
+    """`_bulk_load` up to `size` cases, the planner's statistics brought up to date; the seconds it took."""
+    started = time.perf_counter()
+    _bulk_load(item, size)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    connections.close_all()
+    return time.perf_counter() - started
+
+
+def run() -> None:
+    with throwaway_database("cases"):
+        server = None
+        try:
+            item, window = _world()
+            print(f"   {connection.vendor}; gunicorn {WORKERS} workers on 127.0.0.1, {CLIENTS} client threads; "
+                  f"each lifecycle = 4 API calls (submit, accept, decide, complete)")  # fmt: skip
+            for size in SIZES:
+                print(f"   loaded {size:,} existing cases in {load_cases(item, size):.1f} s")
+                server = server or Server()
+                _measure(server, item, window, size)
+        finally:
+            if server is not None:
+                server.stop()

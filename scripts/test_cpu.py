@@ -1,6 +1,6 @@
 """Sum the per-test CPU times `ZHENGWU_TEST_CPU=file pytest …` wrote: by file, by directory, in all.
 
-    ZHENGWU_TEST_CPU=var/cpu.tsv .venv/bin/pytest -n 2 -q && .venv/bin/python scripts/test_cpu.py var/cpu.tsv
+ZHENGWU_TEST_CPU=var/cpu.tsv .venv/bin/pytest -n 2 -q && .venv/bin/python scripts/test_cpu.py var/cpu.tsv
 """
 
 import sys

@@ -33,6 +33,15 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _published_versions_read_afresh():
+    """The process's copy of published versions' steps and materials is keyed by version id, and a rolled-back test
+    database gives ids out again: each test starts without it."""
+    from zhengwu.catalog.selectors import forget_published
+
+    forget_published()
+
+
+@pytest.fixture(autouse=True)
 def _rate_counters_start_empty():
     """Rate limits count in Django's cache, keyed by address or account id; ids are reused from test to test, so
     each test starts with no counts (else a test could be refused for what earlier tests did)."""

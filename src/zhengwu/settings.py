@@ -173,6 +173,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend reading the staff profile and roles with the user (issue 20)
+    "zhengwu.core.backends.StaffBackend",
+    # only for sessions signed in before StaffBackend (a session names its backend; unlisted, it would be signed
+    # out): every sign-in succeeds at StaffBackend first
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -286,10 +290,13 @@ elif _TASKS == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-_CACHE_URL = os.environ.get("ZHENGWU_CACHE_URL", "")
+# Django's cache holds the rate limits' counters: several servers (or several gunicorn workers) must share it, or each
+# counts on its own and lets through that many times the rate. ZHENGWU_CACHE_URL names a Redis; with the Redis task
+# queue and no cache URL the cache is on the queue's Redis (keys prefixed "zw"); one process alone may keep it in memory.
+_CACHE_URL = os.environ.get("ZHENGWU_CACHE_URL", "") or (REDIS_URL if _TASKS == "redis" else "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": "zw"}
         if _CACHE_URL.startswith("redis")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

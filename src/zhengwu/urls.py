@@ -43,7 +43,7 @@ urlpatterns = [
     path("licences/", include("zhengwu.portal.licences.urls")),
     path("workbench/licences/", include("zhengwu.workbench.licences.urls")),
     path("", include("zhengwu.portal.urls")),
-    path("fees/", include("zhengwu.fees.urls")),
+    path("fees/", include("zhengwu.portal.fees.urls")),
     path("workbench/fees/", include("zhengwu.workbench.fees.urls")),
 ]
 

@@ -17,6 +17,7 @@ from tests.factories import (
     make_window,
     paper_checklist,
 )
+from tests.worldcache import replayed
 from zhengwu.cases import services
 from zhengwu.core import clock, ids
 from zhengwu.core.models import Role
@@ -73,10 +74,12 @@ def publish(spec: dict, organisation):
     return version.item
 
 
-@pytest.fixture
-def world(db):
+WORLD_START = dt.datetime(2026, 9, 28, 9, 0, tzinfo=clock.LOCAL)
+
+
+def build_world():
     """Everything a case needs, at 09:00 on Monday 2026-09-28 (the week before National Day)."""
-    clock.set_now(dt.datetime(2026, 9, 28, 9, 0, tzinfo=clock.LOCAL))
+    clock.set_now(WORLD_START)
     province = make_region("360000", "江西省")
     city = make_region("360600", "鹰潭市", parent=province)
     county = make_region("360681", "贵溪市", parent=city)
@@ -127,8 +130,11 @@ def world(db):
         phone="13900139000",
     )
     w.password = PASSWORD
-    yield w
-    clock.set_now(None)
+    return w
+
+
+# built once per test process and replayed as rows for each test (tests/worldcache.py)
+world = replayed(build_world, name="world", at=WORLD_START)
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:

@@ -158,3 +158,43 @@ def test_the_supervisor_sees_a_red_member_case_as_part_of_its_joint_case(demo_si
     assert f"联办件 {late.joint.number} 成员" in red
     page = client.get(f"/workbench/supervision/cases/{late.case.pk}/").content.decode()
     assert f'href="/workbench/joint/{late.joint.number}/"' in page
+
+
+def test_every_demo_grant_s_licence_shows_every_field_in_the_wallet_and_the_pdf(demo_site, client):
+    """#17: each licence a demo grant issued fills every data item from the grant — the 公共场所卫生许可证 (a form
+    with no subject) names the item and the venue chosen, a person's 营业执照 names the person as 负责人 — and the
+    不动产 registrations issue their 不动产权证书 with the property's data (不动产登记暂行条例 第二十一条)."""
+    import subprocess
+
+    from zhengwu.cases import demo as cases_demo
+    from zhengwu.licences import services as licences
+    from zhengwu.licences.models import Licence
+
+    issued = list(Licence.objects.filter(case__isnull=False).select_related("type", "case"))
+    assert len(issued) >= 13
+    empty = [
+        (licence.type.name, licence.case.number, label)
+        for licence in issued
+        for label, value in licences.pdf_context(licence)["items"]
+        if not value.strip()
+    ]
+    assert empty == []
+    hygiene = next(licence for licence in issued if licence.type.name == "公共场所卫生许可证")
+    assert hygiene.data["subject"] == "公共场所卫生许可(新办):餐饮场所(饭馆、咖啡馆、酒吧、茶座)"
+    estate = [licence for licence in issued if licence.type.name == "不动产权证书"]
+    assert {licence.case.form["subject"] for licence in estate} >= {
+        "二手住宅买卖转移登记",
+        "继承住宅转移登记",
+    }
+    assert all(len(licence.data["unit_number"]) == 28 for licence in estate)
+    # the holder sees it in the wallet, and its PDF prints the fields
+    company = cases_demo.PEOPLE["hongyuan"][2]
+    assert (
+        client.post("/cases/signin/legal/", {"account": company, "password": demo_password()}).status_code
+        == 302
+    )
+    page = client.get(f"/licences/{hygiene.identifier}/").content.decode()
+    assert "许可事项" in page and "餐饮场所(饭馆、咖啡馆、酒吧、茶座)" in page
+    pdf = client.get(f"/licences/{hygiene.identifier}/download/").content
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "餐饮场所" in text and "刘美玲" in text

@@ -75,9 +75,15 @@ def filled_form(version) -> dict:
         elif kind in ("integer", "number"):
             values[key] = max(1, rule.get("minimum", 1))
         elif rule.get("format") == "date":
-            values[key] = "2026-11-18"
+            values[key] = clock.today().isoformat()  # not before today (拟开业日期)
+        elif rule.get("format") == "phone":
+            values[key] = "13900139001"
         else:
-            values[key] = f"申请{version.name}"[: rule.get("maxLength", 200)]
+            text = f"申请{version.name}"
+            text *= (
+                rule.get("minLength", 0) // len(text) + 1
+            )  # long enough for its minLength (不动产单元号 28)
+            values[key] = text[: rule.get("maxLength", 200)]
     return values
 
 

@@ -103,12 +103,19 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
         row = page.locator("tr", has=page.locator('input[type="file"]')).nth(i)
         row.locator('input[type="file"]').set_input_files(str(pdf))
         row.get_by_role("button", name="上传").click()
-        expect(page.locator("tr", has=page.locator('input[type="file"]')).nth(i)).to_contain_text("已上传")
+        expect(page.locator("tr", has=page.locator('input[type="file"]')).nth(i)).to_contain_text("材料.pdf")
+    expect(page.locator("tr", has_text="营业执照").first).to_contain_text("由「企业登记」的结果获取")
     shot()
 
-    # The lead window accepts and sends the 联办通知; 市场监管局 confirms its two items.
+    # The lead window finds it in 待受理的联办件 on its workbench (its member cases are not in 待受理), accepts and
+    # sends the 联办通知; 市场监管局 confirms its two items.
     staff(page, sign_in, "market")
-    page.goto(f"/workbench/joint/{number}/")
+    page.goto("/workbench/")
+    joint_work = page.locator('[data-worklist="joint_to_accept"]')
+    expect(joint_work).to_contain_text(number)
+    expect(page.locator('[data-worklist="cases_to_accept"]')).not_to_contain_text("开办餐饮店")
+    joint_work.get_by_role("link", name=re.compile(number)).click()
+    expect(page).to_have_url(re.compile(f"/workbench/joint/{number}/"))
     page.get_by_role("button", name="受理并发送联办通知").click()
     expect(page.locator("#joint-phase")).to_have_text("已发联办通知")
     for position in (1, 2):
@@ -143,7 +150,7 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
         row = page.locator("tr", has_text=name)
         row.locator('input[type="file"]').set_input_files(str(pdf))
         row.get_by_role("button", name="上传").click()
-        expect(page.locator("tr", has_text=name)).to_contain_text("已上传")
+        expect(page.locator("tr", has_text=name)).to_contain_text("材料.pdf")
     page.get_by_role("button", name="已补齐,提交补正").click()
     expect(page.locator("#joint-phase")).to_have_text("已发联办通知")
     expect(page.locator("#combined-notice")).to_contain_text("已补正")  # the notice shows answered
@@ -183,4 +190,9 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
     expect(drainage).to_contain_text("已取得「企业登记」的营业执照")
     expect(drainage).to_contain_text("无需提交")
     expect(page.locator('.zw-joint-member[data-member="2"]')).to_contain_text("办理中")
+    # every result made so far, department by department, with its 文号 and the e-licence in the wallet
+    results = page.locator("#joint-results")
+    for position, text in ((1, "营业执照"), (3, "准予许可"), (4, "准予许可")):
+        expect(results.locator(f'[data-result="{position}"]')).to_contain_text(text)
+    expect(results.locator('[data-result="2"]')).to_have_count(0)
     shot()

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from tests.cases.conftest import at, publish, resident_id, submitted, world  # noqa: F401 — fixtures
+from tests.cases.conftest import WORLD_START, at, build_world, publish, resident_id, submitted  # noqa: F401 — fixtures
 from tests.factories import make_staff, paper_checklist
+from tests.worldcache import replayed
 from zhengwu.cases import services as cases
 from zhengwu.core import clock
 from zhengwu.core.models import Role
@@ -30,9 +31,9 @@ def complete(w, *, applicant=None, by=None, window=None, moment: dt.datetime | N
     return cases.handle_instantly(case=case, paper=paper_checklist(case), by=by or w.clerk)
 
 
-@pytest.fixture
-def ev(world):  # noqa: F811 — the cases fixture, extended
-    """The world with a centre manager and a supervisor of the county, and one completed case."""
+def build_ev():
+    """The cases world with a centre manager and a supervisor of the county, and one completed case."""
+    world = build_world()
     world.manager = make_staff(
         "manager", world.centre.managed_by, roles=[Role.CENTRE_MANAGER], name="王主任"
     ).user
@@ -41,3 +42,13 @@ def ev(world):  # noqa: F811 — the cases fixture, extended
     ).user
     world.case = complete(world)
     return world
+
+
+# built once per test process and replayed as rows for each test (tests/worldcache.py)
+ev = replayed(build_ev, name="ev", at=WORLD_START)
+
+
+@pytest.fixture
+def world(ev):
+    """Here the cases' world is evaluation's (the cases fixtures `submitted` etc. build on it)."""
+    return ev

@@ -1,20 +1,18 @@
-"""The cases' county (tests.cases.conftest.world) with the fee catalogue's real entries under three collecting
+"""The cases' county (tests.cases.conftest.build_world) with the fee catalogue's real entries under three collecting
 organisations, and an item of the registration office that charges them."""
 
 import copy
 
-import pytest
-
-from tests.cases.conftest import ITEM, publish, world  # noqa: F401 — the fixture is used by every fee test
+from tests.cases.conftest import ITEM, WORLD_START, build_world, publish
 from tests.factories import make_organisation, make_staff, make_window, paper_checklist
+from tests.worldcache import replayed
 from zhengwu.cases import services as case_services
 from zhengwu.core.models import Role
 from zhengwu.fees import services, standards
 
 
-@pytest.fixture
-def fees_world(world):  # noqa: F811
-    w = world
+def build_fees_world():
+    w = build_world()
     w.land = make_organisation("贵溪市自然资源局", region=w.county, short_name="自然资源局")
     w.police = make_organisation("贵溪市公安局", region=w.county, short_name="公安局")
     w.centre_org = w.centre.managed_by
@@ -40,6 +38,10 @@ def fees_world(world):  # noqa: F811
         "cashier", w.centre_org, roles=[Role.WINDOW_CLERK], window=w.fee_window, name="陈收费"
     ).user
     return w
+
+
+# built once per test process and replayed as rows for each test (tests/worldcache.py)
+fees_world = replayed(build_fees_world, name="fees_world", at=WORLD_START)
 
 
 def land_case(w, applicant=None):

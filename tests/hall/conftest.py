@@ -3,8 +3,6 @@ staff of the hall: a window clerk at each group, the centre manager and a hotlin
 
 import datetime as dt
 
-import pytest
-
 from tests.cases.conftest import ITEM, accepted, publish, resident_id, submitted, world  # noqa: F401 — the cases' fixtures, for delivery tests
 from tests.factories import (
     PASSWORD,
@@ -15,6 +13,7 @@ from tests.factories import (
     make_user,
     make_window,
 )
+from tests.worldcache import replayed
 from zhengwu.cases import services as case_services
 from zhengwu.core import clock
 from zhengwu.core.models import Role
@@ -25,10 +24,12 @@ def at(day: str, hour: int = 10, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), tzinfo=clock.LOCAL)
 
 
-@pytest.fixture
-def hall(db):
+HALL_START = at("2026-11-18", 9)
+
+
+def build_hall():
     """At 09:00 on Wednesday 2026-11-18 (TEST_START's day)."""
-    clock.set_now(at("2026-11-18", 9))
+    clock.set_now(HALL_START)
     county = make_region("360681", "贵溪市", parent=make_region("360600", "鹰潭市"))
     office = make_organisation("贵溪市政务服务管理局", region=county, short_name="政务服务管理局")
     bureau = make_organisation("贵溪市市场监督管理局", region=county, short_name="市场监管局")
@@ -89,5 +90,8 @@ def hall(db):
     w.manager = make_staff("manager", office, roles=[Role.CENTRE_MANAGER], name="陈主任").user
     w.operator = make_staff("operator", office, roles=[Role.HOTLINE_OPERATOR], name="刘话务").user
     w.password = PASSWORD
-    yield w
-    clock.set_now(None)
+    return w
+
+
+# built once per test process and replayed as rows for each test (tests/worldcache.py)
+hall = replayed(build_hall, name="hall", at=HALL_START)

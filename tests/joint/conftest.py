@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import make_centre, make_organisation, make_region, make_staff, make_user, make_window
+from tests.worldcache import replayed
 from zhengwu.cases import services as case_services
 from zhengwu.core import clock, ids
 from zhengwu.core.models import Role
@@ -91,9 +92,11 @@ class W:
     pass
 
 
-@pytest.fixture
-def county(db):
-    clock.set_now(dt.datetime(2026, 11, 18, 10, 0, tzinfo=clock.LOCAL))
+COUNTY_START = dt.datetime(2026, 11, 18, 10, 0, tzinfo=clock.LOCAL)
+
+
+def build_county():
+    clock.set_now(COUNTY_START)
     w = W()
     province = make_region("360000", "江西省")
     city = make_region("360600", "鹰潭市", parent=province)
@@ -132,6 +135,10 @@ def county(db):
     w.hygiene = publish(HYGIENE, w.health)
     w.long = publish(LONG, w.env)
     return w
+
+
+# built once per test process and replayed as rows for each test (tests/worldcache.py)
+county = replayed(build_county, name="county", at=COUNTY_START)
 
 
 def restaurant_spec(w, **changes):

@@ -55,12 +55,27 @@ def test_apply_and_act_through_the_api(restaurant, county, company, client):
     client.force_login(user("urban_clerk"))
     refused = post(client, f"/api/joint/cases/{number}/members/4/confirm")
     assert refused.status_code in (403, 404)
-    answer = post(
-        client,
-        f"/api/joint/cases/{number}/members/3/missing",
-        {"items": [{"position": 3, "problem": "图纸不全"}]},
-    )
+    # 待受理的联办件: the member window's answer is awaited (its member case is not in the to_accept queue)
+    work = client.get("/api/joint/cases").json()
+    assert [(w["number"], w["phase_label"]) for w in work] == [(number, "已发联办通知")]
+    assert work[0]["intake_due"]
+    queued = {c["number"] for c in client.get("/api/cases?queue=to_accept").json()}
+    assert not queued & {m["number"] for m in detail["members"]}
+    # the missing materials by the numbers the applicant sees in the merged list (as the checklist page)
+    drawings = next(e for e in joint.version.merged_materials if e["name"] == "排水管网图纸")["position"]
+    url = f"/api/joint/cases/{number}/members/3/missing"
+    old_style = post(client, url, {"items": [{"position": 3, "problem": "图纸不全"}]})
+    assert old_style.status_code == 422 and "合并材料清单" in old_style.json()["message"]
+    not_ours = post(client, url, {"items": [{"material": 1, "problem": "x"}]})
+    assert not_ours.status_code == 422 and not_ours.json()["field"] == "items"
+    assert "合并材料清单第 1 项不是" in not_ours.json()["message"]
+    answer = post(client, url, {"items": [{"material": drawings, "problem": "图纸不全"}]})
     assert answer.status_code == 200, answer.content
+    asked = answer.json()["members"][2]["missing"]
+    assert [(i["material"], i["name"], i["problem"]) for i in asked] == [
+        (drawings, "排水管网图纸", "图纸不全")
+    ]
+    assert client.get("/api/joint/cases").json() == []  # answered: nothing more for this window
     client.logout()
     client.force_login(user("health_clerk"))
     answer = post(client, f"/api/joint/cases/{number}/members/4/confirm").json()
@@ -69,8 +84,6 @@ def test_apply_and_act_through_the_api(restaurant, county, company, client):
     client.logout()
 
     client.force_login(company.user)
-    joint = JointCase.objects.get(number=number)
-    drawings = next(e for e in joint.version.merged_materials if e["name"] == "排水管网图纸")["position"]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("图纸.pdf", PDF_BYTES)

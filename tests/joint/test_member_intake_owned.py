@@ -7,6 +7,7 @@ import pytest
 from tests.factories import make_staff
 from tests.joint.conftest import upload_all
 from tests.joint.test_joint_cases import members
+from tests.workbench.test_home import _section
 from zhengwu.cases import permissions
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import Status
@@ -89,12 +90,25 @@ def test_no_one_accepts_a_member_case_on_its_own_page(supplied, county, general_
     page = client.get(f"/workbench/cases/{m[3].case.number}/").content.decode()
     assert f"/workbench/joint/{joint.number}/" in page and "受理、补正和不予受理在联办件页面办理" in page
     assert 'name="action" value="accept"' not in page and "/accept/" not in page
-    # the workbench's 待受理 list marks the member and links the joint page
+    # the member is not in the single-case 待受理 queues; its joint case is in 待受理的联办件, linked to its page
     home = client.get("/workbench/").content.decode()
-    assert f"联办件 {joint.number} 成员" in home
+    to_accept = _section(home, "cases_to_accept")
+    assert m[3].case.number not in to_accept
+    joint_list = _section(home, "joint_to_accept")
+    assert joint.number in joint_list and f'href="/workbench/joint/{joint.number}/"' in joint_list
+    assert "待受理的联办件" in joint_list and "/workbench/joint/?work=intake" in joint_list
     queue = client.get("/workbench/cases/?queue=to_accept").content.decode()
-    assert m[3].case.number in queue and f"联办件 {joint.number} 成员" in queue
-    assert f'href="/workbench/joint/{joint.number}/"' in queue
+    assert m[3].case.number not in queue
+    assert 'id="joint-intake-hint"' in queue and "/workbench/joint/?work=intake" in queue
+    # supervision still watches each member's intake (its own due date), and the hall screen counts them
+    from zhengwu.joint import selectors as joint_selectors
+    from zhengwu.supervision import selectors as supervision
+
+    watched = set(supervision.supervised_cases(county.supervisor).values_list("pk", flat=True))
+    assert {x.case.pk for x in m.values()} <= watched
+    assert joint_selectors.dashboard_figures(county.supervisor)["joint_panel"]["members_open"] == 4
+    listed = client.get("/workbench/joint/?work=intake").content.decode()
+    assert joint.number in listed and "不在单件的「待受理」队列中" in listed
 
 
 def test_the_joint_actions_still_accept_and_refuse_the_member(supplied, county):

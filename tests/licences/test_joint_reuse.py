@@ -135,3 +135,27 @@ def test_a_second_grant_of_a_one_per_holder_type_replaces_the_licence_and_others
     assert (
         Licence.objects.filter(holder_id=company.id_number, type=business, status=Status.VALID).count() == 1
     )
+
+
+def test_the_staff_case_page_links_a_licence_only_where_it_opens(client, county, handling):  # noqa: F811
+    from tests.factories import make_staff
+    from zhengwu.cases.models import Case
+    from zhengwu.core.models import Role
+
+    m = handling
+    market = {"approver": county.market_approver, "department_head": county.market_head,
+              "window_clerk": county.lead_clerk}  # fmt: skip
+    handle(m[1].case, market)
+    licence = Licence.objects.get(case=m[1].case)
+    # a general window's clerk sees the case received at the centre's windows, not the 市场监管局's licences
+    Case.objects.filter(pk=m[1].case.pk).update(window=county.joint_window)
+    general = make_staff(
+        "general_clerk", county.admin_org, roles=[Role.WINDOW_CLERK], window=county.joint_window
+    ).user
+    client.force_login(general)
+    page = client.get(f"/workbench/cases/{m[1].case.number}/").content.decode()
+    assert licence.number in page and f"/workbench/licences/{licence.identifier}/" not in page
+    assert client.get(f"/workbench/licences/{licence.identifier}/").status_code == 404
+    client.force_login(county.market_head)  # its issuer opens it from the same page
+    page = client.get(f"/workbench/cases/{m[1].case.number}/").content.decode()
+    assert f"/workbench/licences/{licence.identifier}/" in page

@@ -16,6 +16,7 @@ from tests.factories import (
     make_window,
     paper_checklist,
 )
+from tests.worldcache import replayed
 from zhengwu.cases import services as cases
 from zhengwu.core import clock, ids
 from zhengwu.core.models import Organisation, Role
@@ -80,9 +81,11 @@ class World:
     pass
 
 
-@pytest.fixture
-def world(db):
-    clock.set_now(at("2026-09-28", 9))
+WORLD_START = at("2026-09-28", 9)
+
+
+def build_world():
+    clock.set_now(WORLD_START)
     province = make_region("360000", "江西省")
     city = make_region("360600", "鹰潭市", parent=province)
     county = make_region("360681", "贵溪市", parent=city)
@@ -130,8 +133,11 @@ def world(db):
         phone="13900139000",
     )
     w.password = PASSWORD
-    yield w
-    clock.set_now(None)
+    return w
+
+
+# built once per test process and replayed as rows for each test (tests/worldcache.py)
+world = replayed(build_world, name="world", at=WORLD_START)
 
 
 def submit(w, *, when=None, item=None, by=None, window=None):

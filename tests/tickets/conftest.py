@@ -3,6 +3,7 @@ import itertools
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.worldcache import replayed
 from zhengwu.core.ids import make_uscc
 from zhengwu.core.models import Organisation, Region, Role, Staff, StaffRole
 from zhengwu.tickets.models import Category
@@ -34,8 +35,7 @@ class World:
     pass
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     w = World()
     w.county = Region.objects.create(code="360781", name="瑞金市", level=Region.Level.COUNTY)
     w.town = Region.objects.create(
@@ -63,3 +63,8 @@ def world(db):
         code="social", name="社会保障", handle_workdays=10, max_extension_workdays=5
     )
     return w
+
+
+world = replayed(
+    build_world, name="world"
+)  # built once per test process, replayed as rows (tests/worldcache.py)

@@ -151,7 +151,11 @@ def test_an_organisation_sees_tickets_to_sign_for_and_the_hotline_those_to_dispa
 @pytest.mark.parametrize(
     ("roles", "shown", "not_shown"),
     [
-        ([Role.WINDOW_CLERK], {"cases_to_accept", "cases_to_handle"}, {"extensions", "alerts"}),
+        (
+            [Role.WINDOW_CLERK],
+            {"cases_to_accept", "joint_to_accept", "cases_to_handle"},
+            {"extensions", "alerts"},
+        ),
         ([Role.APPROVER], {"cases_to_handle"}, {"cases_to_accept", "extensions", "orders_to_answer"}),
         (
             [Role.SUPERVISOR],
@@ -206,4 +210,4 @@ def test_the_home_page_stays_cheap_with_every_list(client, world, at_decision, d
     with django_assert_max_num_queries(45):
         response = client.get("/workbench/")
     html = response.content.decode()
-    assert len(_lists(html)) == 16 and _count(html, "cases_to_accept") == 4  # 16: the hall's wait warnings
+    assert len(_lists(html)) == 17 and _count(html, "cases_to_accept") == 4  # 17: the hall's wait warnings

@@ -352,10 +352,12 @@ def status(request, number: str = Query(...), query_code: str = Query(...)):
     from zhengwu.joint import selectors as joint_selectors
 
     ratelimit.limit(request, group="cases.status", rate="30/m")
-    joint = joint_selectors.public_summary(number, query_code)
-    if joint is not None:
-        return joint
-    return selectors.public_status(number, query_code)
+    case = selectors.public_case(number, query_code)  # ordinary cases first: one read (issue 20)
+    if case is None:
+        joint = joint_selectors.public_summary(number, query_code)
+        if joint is not None:
+            return joint
+    return selectors.public_status(case)
 
 
 @router.get("/verify/{token}", response={200: VerifyOut, 404: ErrorOut}, summary="核验文书真伪", auth=None)

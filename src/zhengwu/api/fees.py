@@ -12,7 +12,7 @@ from ninja import Status as Reply
 
 from zhengwu.api.common import signed_in as session
 from zhengwu.cases.selectors import case_for
-from zhengwu.core import access, clock
+from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
 from zhengwu.fees import compute, providers, reconcile, selectors, services
@@ -90,6 +90,8 @@ def _refund_out(r: Refund) -> dict:
         "state": r.state,
         "state_label": r.get_state_display(),
         "opinion": r.opinion,
+        "channel": r.channel,
+        "method": r.method_label,
         "provider": r.provider,
         "reference": r.reference,
         "paid_out_at": r.paid_out_at.isoformat() if r.paid_out_at else None,
@@ -231,6 +233,16 @@ def ask_refund(request, code: str, body: RefundIn):
     return Reply(201, _refund_out(refund))
 
 
+def _visible_refund(request, refund_id: int) -> Refund:
+    refund = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
+    if (
+        refund is None
+        or not selectors.visible_notices(request.user).filter(pk=refund.payment.notice_id).exists()
+    ):
+        raise NotFound("找不到该退付申请", field="refund_id")
+    return refund
+
+
 class DecisionIn(Schema):
     approve: bool
     opinion: str = ""
@@ -238,15 +250,20 @@ class DecisionIn(Schema):
 
 @router.post("/refunds/{refund_id}/decision", auth=session, summary="审批退付")
 def decide_refund(request, refund_id: int, body: DecisionIn):
-    refund = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
-    if (
-        refund is None
-        or not selectors.visible_notices(request.user).filter(pk=refund.payment.notice_id).exists()
-    ):
-        raise NotFound("找不到该退付申请", field="refund_id")
+    refund = _visible_refund(request, refund_id)
     return _refund_out(
         services.decide_refund(refund=refund, by=request.user, approve=body.approve, opinion=body.opinion)
     )
+
+
+class CardRefundIn(Schema):
+    voucher: str
+
+
+@router.post("/refunds/{refund_id}/card", auth=session, summary="登记刷卡退付的 POS 退货凭证号(退回原卡)")
+def card_refund(request, refund_id: int, body: CardRefundIn):
+    refund = _visible_refund(request, refund_id)
+    return _refund_out(services.pay_out_card(refund=refund, by=request.user, voucher=body.voucher))
 
 
 class VoidIn(Schema):
@@ -277,16 +294,22 @@ def _reconciler(user):
         raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以对账")
 
 
-@router.get("/reconciliation", auth=session, summary="每日对账:应收、实收、开票、到账、缴库及差异")
+@router.get(
+    "/reconciliation",
+    auth=session,
+    summary="每日对账:应收、实收、开票、到账、缴库及差异(不填日期为最早未处理差异之日,没有则为今天)",
+)
 def reconciliation(request, date: dt.date | None = None):
     _reconciler(request.user)
-    return reconcile.reconcile(date or clock.today() - dt.timedelta(days=1), record=False)
+    day = date or selectors.reconciliation_day(request.user)
+    return reconcile.reconcile(day, record=False, viewer=request.user)
 
 
 @router.post("/reconciliation/run", auth=session, summary="对账并登记差异(待人工处理)")
 def reconciliation_run(request, date: dt.date | None = None):
     _reconciler(request.user)
-    return reconcile.reconcile(date or clock.today() - dt.timedelta(days=1), by=request.user)
+    day = date or selectors.reconciliation_day(request.user)
+    return reconcile.reconcile(day, by=request.user, viewer=request.user)
 
 
 @router.post(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhengwu.api.common import ERRORS, signed_in
@@ -260,6 +260,36 @@ def lead_window(request, number: str, body: LeadWindowIn):
     )
 
 
+class IntakeWorkOut(Schema):
+    number: str
+    bundle_name: str
+    phase: str
+    phase_label: str
+    lead_organisation: str
+    intake_due: Any = None
+
+
+@router.get(
+    "/cases",
+    response=list[IntakeWorkOut],
+    summary="待本窗口受理的联办件(主办窗口发联办通知、成员窗口答复、登记补正;其成员办件不在单件待受理队列)",
+    auth=signed_in,
+)
+def intake_work(request, limit: int = 50):
+    """The workbench's 待受理的联办件: soonest member intake due first."""
+    return [
+        {
+            "number": j.number,
+            "bundle_name": j.version.name,
+            "phase": j.phase,
+            "phase_label": j.get_phase_display(),
+            "lead_organisation": j.lead_organisation.name,
+            "intake_due": j.intake_due,
+        }
+        for j in services.intake_work(request.user)[: max(1, min(limit, 200))]
+    ]
+
+
 @router.get(
     "/cases/{number}",
     response={200: JointCaseOut, **ERRORS},
@@ -304,9 +334,12 @@ def confirm(request, number: str, position: int, body: RevisionIn):
 
 
 class MissingItemIn(Schema):
-    position: int | None = None
+    material: int | None = Field(
+        None, description="合并材料清单中的序号(申请人看到的序号,同联办通知核对清单);不在清单中的材料填 name"
+    )
     name: str = ""
     problem: str
+    position: int | None = Field(None, description="已停用:请用 material(合并材料清单序号)")
 
 
 class MissingIn(Schema):
@@ -322,7 +355,16 @@ class MissingIn(Schema):
 )
 def missing(request, number: str, position: int, body: MissingIn):
     joint = services.joint_by_number(request.user, number)
-    items = [i.dict() for i in body.items]
+    for index, item in enumerate(body.items, start=1):
+        if item.position is not None:
+            raise ValidationFailed(
+                _(
+                    "第 %(i)s 项:请用 material 填写材料在合并材料清单中的序号(申请人看到的序号),position 已停用"
+                )
+                % {"i": index},
+                field="items",
+            )
+    items = [{"material": i.material, "name": i.name, "problem": i.problem} for i in body.items]
     return joint_out(
         request.user,
         services.raise_missing(

@@ -40,6 +40,11 @@ class LicenceOut(Schema):
     valid_until: dt.date | None
     status: str
     status_label: str
+    expiry: str = Field(
+        "",
+        description="soon:有效期届满前该证照类型最早的提醒天数(默认 90 天)内;expired:已过有效期;空:长期或尚早",
+    )
+    days_left: int | None = Field(None, description="距有效期截止日的天数(当日为 0,过期为负;长期为 null)")
     case: str | None
     data: dict
     metadata: dict
@@ -193,6 +198,8 @@ def _out(request, licence: Licence, *, grant_id: int | None = None) -> dict:
         "valid_until": licence.valid_until,
         "status": licence.effective_status,
         "status_label": licence.effective_status_label,
+        "expiry": licence.expiry,
+        "days_left": licence.days_left,
         "case": licence.case.number if licence.case else None,
         "data": licence.data,
         "metadata": {**services.metadata(licence), "持证主体": holder, "持证主体代码": holder_id},

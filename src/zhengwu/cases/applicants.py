@@ -57,6 +57,7 @@ def register_applicant(
             raise Conflict(_("该证件号码已注册账号,请直接登录"), field="id_number")
         if applicant is None:
             applicant = Applicant(kind=kind, id_number=checked.value, created_at=clock.now())
+        before = _contact(applicant)
         if applicant.pk is not None and _registers_someone_else(by, applicant):
             if _names_differ(applicant.name, name):
                 raise ValidationFailed(
@@ -79,7 +80,8 @@ def register_applicant(
                     field="phone" if phone else "email",
                 )
             applicant.user = User.objects.create_user(username=username, password=password, email=email)
-        applicant.save()
+        if applicant.pk is None or password is not None or _contact(applicant) != before:
+            applicant.save()  # nothing to write for a returning applicant whose details are as recorded
         audit.record(
             "cases.register_applicant",
             applicant,
@@ -87,6 +89,13 @@ def register_applicant(
             summary={"kind": kind, "account": password is not None},
         )
     return applicant
+
+
+def _contact(applicant: Applicant) -> tuple:
+    return (
+        applicant.name, applicant.phone, applicant.email, applicant.address, applicant.legal_representative,
+        applicant.user_id,
+    )  # fmt: skip
 
 
 def _registers_someone_else(by, applicant: Applicant) -> bool:

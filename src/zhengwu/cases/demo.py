@@ -95,6 +95,59 @@ PORTAL_LOGINS = {
 PORTAL_ROLES = {"natural": "门户用户(个人)", "legal": "门户用户(法人)"}
 
 
+def _estate(
+    location: str,
+    unit: str,
+    nature: str,
+    usage: str,
+    area: str,
+    term: str,
+    right: str = "国有建设用地使用权/房屋所有权",
+) -> dict:
+    """What a 不动产 registration's form records of the property, printed on the 不动产权证书 its grant issues
+    (licences.demo.ESTATE_ITEMS); 不动产单元号 is 28 characters (GB/T 37346: county, 地籍区/子区, 宗地, 定着物)."""
+    return {
+        "co_ownership": "单独所有",
+        "location": location,
+        "unit_number": unit,
+        "right_type": right,
+        "right_nature": nature,
+        "usage": usage,
+        "area": area,
+        "term": term,
+        "other": "房屋结构:砖混结构" if "自建" in nature else "房屋结构:钢筋混凝土结构",
+    }
+
+
+# the property of each demo 不动产 registration, by its subject (the cases' and the fees' demo)
+ESTATE = {
+    "二手住宅买卖转移登记": _estate(
+        "贵溪市雄石街道建设路18号锦江花园3栋2单元502室", "360681001003GB00112F00030502",
+        "出让/市场化商品房", "城镇住宅用地/住宅", "共有宗地面积 5320.00㎡/房屋建筑面积 98.56㎡",
+        "2008年05月20日起2078年05月19日止",
+    ),
+    "继承住宅转移登记": _estate(
+        "贵溪市花园街道解放路66号信江小区5栋1单元301室", "360681002001GB00045F00050301",
+        "出让/房改房", "城镇住宅用地/住宅", "共有宗地面积 8610.00㎡/房屋建筑面积 86.20㎡",
+        "1998年09月01日起2068年08月31日止",
+    ),
+    "新建商品房首次登记(已网上缴费)": _estate(
+        "贵溪市花园街道信江大道299号龙虎置业信江花园一期7栋1单元1202室", "360681002004GB00231F00071202",
+        "出让/市场化商品房", "城镇住宅用地/住宅", "共有宗地面积 21580.00㎡/房屋建筑面积 118.35㎡",
+        "2022年03月15日起2092年03月14日止",
+    ),
+    "自建住房首次登记(待缴费)": _estate(
+        "贵溪市雄石街道胜利路26号", "360681001007GB00026F00010001",
+        "划拨/自建房", "城镇住宅用地/住宅", "宗地面积 126.00㎡/房屋建筑面积 238.60㎡", "长期",
+    ),
+    "商铺首次登记(缴费后撤回)": _estate(
+        "贵溪市花园街道信江大道299号龙虎置业信江花园一期商铺S-12号", "360681002004GB00231F00990012",
+        "出让/市场化商品房", "商服用地/商业服务", "共有宗地面积 21580.00㎡/房屋建筑面积 64.80㎡",
+        "2022年03月15日起2062年03月14日止",
+    ),
+}  # fmt: skip
+
+
 @dataclass
 class Spec:
     key: str
@@ -822,6 +875,7 @@ def _load_one(spec: Spec, users: dict, days: Days) -> Case:
                 "subject": spec.subject,
                 "contact_name": PEOPLE[spec.who][4] or PEOPLE[spec.who][1],
                 "contact_phone": PEOPLE[spec.who][3],
+                **ESTATE.get(spec.subject, {}),
             },
             channel="counter",
             window=staff.window,

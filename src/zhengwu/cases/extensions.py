@@ -19,6 +19,8 @@
   of a 联办件 is accepted, told to supply, refused and registered supplied only through the joint actions, 行政许可法
   第二十六条、第三十二条); the single-case accept/supplement/refuse/supply rules then refuse (and the buttons hide).
   That flow acts on the case inside `acting_for_intake_owner()`.
+- `intake_owned_filters`: callables `() -> Q` on Case: the same cases as `intake_owners`, as a query, so the
+  single-case intake queues (待受理, the intake part of 已超期) leave them out — their flow lists them instead.
 - `timeline_sources`: callables `(case, public) -> list[dict]`: rows added to the case's 办理经过 (at, action,
   label, status, organisation, and note for staff), e.g. the result posted with its tracking number.
 """
@@ -26,6 +28,8 @@
 from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from django.db.models import Q
 
 delivery_gates: list[Callable] = []
 portal_panels: list[Callable] = []
@@ -35,6 +39,7 @@ dispatch_states: list[Callable] = []
 timeline_sources: list[Callable] = []
 delivery_choosers: list[Callable] = []
 intake_owners: list[Callable] = []
+intake_owned_filters: list[Callable] = []
 
 _OWNER_ACTING: ContextVar[bool] = ContextVar("zhengwu_intake_owner_acting", default=False)
 
@@ -58,6 +63,15 @@ def intake_owner(case) -> str | None:
         if found:
             return found
     return None
+
+
+def intake_owned_q() -> Q | None:
+    """The cases whose intake another flow owns (`intake_owned_filters`, OR-ed), or None when no flow claims any."""
+    found = None
+    for owned in intake_owned_filters:
+        q = owned()
+        found = q if found is None else found | q
+    return found
 
 
 def choose_delivery(case, *, method: str, address: str = "", reason: str = "", by):

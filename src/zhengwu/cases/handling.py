@@ -115,7 +115,8 @@ def add_decision_check(check) -> None:
 
 
 # Other domains' materials a case obtains without an upload (joint approval: a prerequisite member's granted result,
-# e.g. the 营业执照 of 食品经营许可 from 企业登记). Each takes the case and returns the positions so obtained.
+# e.g. the 营业执照 of 食品经营许可 from 企业登记). Each takes the case and returns the positions so obtained, or a
+# dict {position: how it was obtained} (the label the material tables show).
 MATERIAL_SOURCES: list = []
 
 
@@ -138,8 +139,10 @@ def material_provisions(case: Case, uploaded: set[int] | None = None) -> dict[in
     for position, label in library.taken(case).items():
         out[position] = label
     for source in MATERIAL_SOURCES:
-        for position in source(case):
-            out.setdefault(int(position), _("已获取(前置事项办理结果)"))
+        found = source(case)
+        labels = found if isinstance(found, dict) else dict.fromkeys(found, _("已获取(前置事项办理结果)"))
+        for position, label in labels.items():
+            out.setdefault(int(position), label)
     if uploaded is None:  # the positions with a file, unless the caller has read them
         uploaded = set(case.materials.values_list("position", flat=True))
     for position in uploaded:
@@ -159,9 +162,12 @@ def missing_required_materials(case: Case) -> list[dict]:
     required = required_materials(case)
     if not required:
         return []
+    from zhengwu.cases.records import events_so_far
+
     have = set(case.materials.values_list("position", flat=True))
-    for data in case.events.filter(action__in=PAPER_EVENTS).values_list("data", flat=True):
-        have |= {int(p) for p in (data or {}).get("paper", [])}
+    for event in events_so_far(case):  # read once for the whole write (the decision records its event next)
+        if event["action"] in PAPER_EVENTS:
+            have |= {int(p) for p in (event["data"] or {}).get("paper", [])}
     missing = [m for m in required if m["position"] not in have]
     if missing:  # the other ways, asked only when needed
         provided = material_provisions(case)

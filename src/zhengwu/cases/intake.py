@@ -36,6 +36,7 @@ from zhengwu.cases.records import (
     _updates_caller,
     _with_one_calendar,
 )
+from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog.models import ItemVersion
 from zhengwu.core import access, clock
 from zhengwu.core.calendar import current_calendar
@@ -52,7 +53,7 @@ def _steps_payload(version: ItemVersion) -> tuple[list[dict], bool]:
         return [], False  # 即办件: decided at the window on the spot, no handling queue
     steps = [
         {"position": s.position, "name": s.name, "role": s.role, "days": s.days, "kind": s.kind}
-        for s in version.steps.order_by("position")
+        for s in catalog_selectors.published_steps(version)
     ]
     # The item's first step is usually intake itself (受理, by the window): acceptance completes it.
     first_done = bool(steps) and steps[0]["kind"] == "accept"

@@ -22,13 +22,19 @@ _PREFIX = {
     Notice.Kind.DENIAL: "不许",
 }
 VERIFY_PATH = "/verify/{token}"
+_UNREAD = object()
 
 
 def issue(case: Case, kind: str, **details) -> Notice:
     """Issue a notice on the case (inside the service's transaction) with what it says frozen."""
     now = clock.now()
     organisation = case.organisation
-    count = case.notices.filter(kind=kind).count()
+    kinds = case.__dict__.get("_zw_notice_kinds", _UNREAD)  # read with the locked case (cases.records)
+    if kinds is _UNREAD:
+        count = case.notices.filter(kind=kind).count()
+    else:
+        count = (kinds or "").split(",").count(kind)
+        case.__dict__["_zw_notice_kinds"] = f"{kinds},{kind}" if kinds else kind
     short = organisation.short_name or organisation.name
     suffix = f"-{count + 1}" if count else ""
     essentials = {

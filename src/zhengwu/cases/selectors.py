@@ -145,7 +145,13 @@ def case_for(user, number: str) -> Case:
     case = visible_cases(user).filter(number=str(number).strip()).first()
     if case is None:
         raise NotFound(f"找不到编号为 {number} 的办件", field="number")
+    case.__dict__["_zw_seen_by"] = user.pk  # its services need not ask again whether the user may see it
     return case
+
+
+def seen_by(case: Case):
+    """The user (id) that read this case object through case_for, or None."""
+    return case.__dict__.get("_zw_seen_by")
 
 
 # ---- personal data (docs/cases.md, "Personal data")
@@ -215,15 +221,39 @@ def draft_for(user, pk: int) -> Case:
     return case
 
 
-def public_status(number: str, query_code: str) -> dict:
-    """What anyone with the case number and query code may see: status, dates and timeline, names masked."""
-    # two indexed reads (issue 20): the case by its unique number, with what it shows; its events by (case, seq)
-    number = str(number or "").strip()
-    case = next(iter(Case.objects.select_related("item", "version", "organisation", "applicant")
-                     .filter(number=number)[:1]), None)  # fmt: skip
-    if case is None or not query_code or case.query_code != str(query_code).strip().upper():
+# What the public status shows of a case and of what it links to: read in one statement on the case's unique number
+# (issue 20). Its form, the agent's id number and phone, the delivery address and the scope paths are never read.
+_PUBLIC_FIELDS = (
+    "number", "query_code", "status", "channel", "window_id", "agent_name", "requested_delivery",
+    "created_at", "received_at", "intake_start", "intake_due", "accepted_on", "deemed_accepted", "promised_due",
+    "legal_due", "due_provisional", "remaining_days", "extension_days", "current_step", "decision", "decided_at",
+    "delivery", "finished_at", "revision",
+    "item__code", "version__number", "version__name", "organisation__name",
+    "applicant__name", "applicant__kind",
+)  # fmt: skip
+
+
+def public_case(number: str, query_code: str) -> Case | None:
+    """The case with this number and query code, with what its public status shows (one read on the unique
+    number); None when no case matches — the number may be a joint case's (联办件), which the caller looks up."""
+    number, code = str(number or "").strip(), str(query_code or "").strip().upper()
+    if not number or not code:
+        return None
+    found = Case.objects.select_related("item", "version", "organisation", "applicant").only(*_PUBLIC_FIELDS)
+    return next(iter(found.filter(number=number, query_code=code)[:1]), None)
+
+
+def public_status(case: Case | None) -> dict:
+    """What anyone with the case number and query code may see (`case` from public_case; None is NotFound):
+    status, dates and timeline, names masked. Two indexed reads and the calendar's check: the case; its events by
+    (case, seq) with their organisations' names."""
+    if case is None:
         raise NotFound("办件编号或查询码不正确", field="query_code")
-    events = list(case.events.select_related("organisation").order_by("seq"))
+    events = list(
+        case.events.select_related("organisation")
+        .only("case", "at", "action", "data", "to_status", "organisation__name")
+        .order_by("seq")
+    )
     summary = case_summary(case, events=[{"action": e.action, "at": e.at, "data": e.data} for e in events])
     summary["applicant_name"] = mask_name(case.applicant.name)
     summary.pop("applicant_id_number", None)
@@ -522,8 +552,12 @@ def queue(user, name: str, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS)
     supervision's configured value, so the queue and the yellow level agree)."""
     cases = visible_cases(user)
     today = clock.today()
+    # a case whose intake another flow owns (a 联办件's member: 联办通知, 联合受理) waits in that flow's list
+    owned = extensions.intake_owned_q()
     if name == "to_accept":
         cases = cases.filter(status=Status.RECEIVED)
+        if owned is not None:
+            cases = cases.exclude(owned)
     elif name == "to_handle":
         # open steps the user may take (their role, the item's organisation), not claimed by someone else
         steps = _open_steps_q(user)
@@ -533,9 +567,10 @@ def queue(user, name: str, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS)
         soon = current_calendar().add_workdays(today, warn_workdays + 1).value - dt.timedelta(days=1)
         cases = cases.filter(status=Status.ACCEPTED, legal_due__gte=today, legal_due__lte=soon)
     elif name == "overdue":
-        cases = cases.filter(
-            Q(status=Status.ACCEPTED, legal_due__lt=today) | Q(status=Status.RECEIVED, intake_due__lt=today)
-        )
+        late_intake = Q(status=Status.RECEIVED, intake_due__lt=today)
+        if owned is not None:
+            late_intake &= ~owned
+        cases = cases.filter(Q(status=Status.ACCEPTED, legal_due__lt=today) | late_intake)
     elif name == "suspended":
         cases = cases.filter(status=Status.SUSPENDED)
     elif name == "done":

@@ -30,12 +30,14 @@ from zhengwu.cases.models import (
 from zhengwu.cases.records import (
     _actor,
     _locked,
+    _new_case_facts,
     _record,
     _staff_side,
     _text,
     _updates_caller,
     _with_one_calendar,
 )
+from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog.models import ItemVersion, ServiceItem
 from zhengwu.core import access, clock, files, ids, numbering
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
@@ -227,7 +229,10 @@ def submit_case(
             case.number = _next_number(case, at)
             case.query_code = _query_code()
             case.received_at = at
+            made = case.pk is None
             case.save()
+            if made:
+                _new_case_facts(case)
             _record(
                 case,
                 "submit",
@@ -338,7 +343,7 @@ def _extension(content_type: str) -> str:
 def required_materials(case: Case) -> list[dict]:
     """Every material the case must have: the item's required ones and, for an agent's application, the power of
     attorney (the item's own 委托书 material, else material 0)."""
-    materials = sorted(case.version.materials.all(), key=lambda m: m.position)
+    materials = catalog_selectors.published_materials(case.version)
     own = (
         next((m for m in materials if selectors.POWER_OF_ATTORNEY_MARK in m.name), None)
         if case.agent_name

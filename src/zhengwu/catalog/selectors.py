@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.catalog import rules, search, specs
-from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, Material, SearchEntry, ServiceItem
+from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, Material, SearchEntry, ServiceItem, Step
 from zhengwu.core import access
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role, ServiceCentre, Window
@@ -449,3 +449,41 @@ def entries_with_files(ids) -> QuerySet[SearchEntry]:
         .select_related("version", "item", "organisation")
         .prefetch_related(Prefetch("version__materials", queryset=materials, to_attr="files"))
     )
+
+
+# The steps and materials of a published version, kept in the process (issue 20: read on every acceptance and grant).
+# Only a draft may be changed (ItemVersion), so what a published version lists is the same on every server for good.
+# Keyed by the version's id and publication time; a test's rolled-back database gives ids out again, so each test
+# starts with it empty (tests/conftest.py). Callers must not change the rows they get.
+_PUBLISHED: dict[tuple, list] = {}
+_PUBLISHED_MAX = 4096
+
+
+def _published(version: ItemVersion, relation: str) -> list:
+    prefetched = getattr(version, "_prefetched_objects_cache", {}).get(relation)
+    if prefetched is not None:
+        return sorted(prefetched, key=lambda row: row.position)
+    if version.status != ItemVersion.Status.PUBLISHED or version.published_at is None:
+        return list(getattr(version, relation).order_by("position"))
+    key = (relation, version.pk, version.published_at)
+    rows = _PUBLISHED.get(key)
+    if rows is None:
+        rows = list(getattr(version, relation).order_by("position"))
+        if len(_PUBLISHED) >= _PUBLISHED_MAX:
+            _PUBLISHED.clear()
+        _PUBLISHED[key] = rows
+    return rows
+
+
+def published_steps(version: ItemVersion) -> list[Step]:
+    """The version's handling steps in order (a published version's from the process's copy)."""
+    return _published(version, "steps")
+
+
+def published_materials(version: ItemVersion) -> list[Material]:
+    """The version's materials in order (a published version's from the process's copy)."""
+    return _published(version, "materials")
+
+
+def forget_published() -> None:
+    _PUBLISHED.clear()

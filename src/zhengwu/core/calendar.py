@@ -23,7 +23,9 @@ from types import MappingProxyType
 
 import chinese_calendar
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, IntegerField, Max, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 from django.utils.translation import gettext_lazy as _
@@ -283,17 +285,55 @@ def current_calendar() -> Calendar:
     if pin is not None and pin[0] is not None:
         return pin[0]
     # A loaded year is deleted and inserted anew, so (count, max id, max loaded_at) changes on every load anywhere.
-    agg = CalendarYear.objects.aggregate(n=Count("id"), last_id=Max("id"), last_at=Max("loaded_at"))
-    key = (agg["n"], agg["last_id"], agg["last_at"])
-    cached = _cached
-    if cached is not None and cached[0] == key:
-        calendar = cached[1]
-    else:
-        calendar = Calendar.build(CalendarYear.objects.order_by("year"))
-        _cached = (key, calendar)
+    agg = CalendarYear.objects.aggregate(
+        n=Count("id"), last_id=Max("id"), last_at=Cast(Max("loaded_at"), TextField())
+    )
+    calendar = _calendar_for((agg["n"], agg["last_id"], agg["last_at"]))
     if pin is not None:
         pin[0] = calendar
     return calendar
+
+
+def _calendar_for(key: tuple) -> Calendar:
+    global _cached
+    n, last_id, last_at = key
+    key = (int(n or 0), None if last_id is None else int(last_id), None if last_at is None else str(last_at))
+    cached = _cached
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    calendar = Calendar.build(CalendarYear.objects.order_by("year"))
+    _cached = (key, calendar)
+    return calendar
+
+
+FRESHNESS = ("_zw_calendar_n", "_zw_calendar_last_id", "_zw_calendar_last_at")
+
+
+def freshness_columns() -> dict:
+    """current_calendar's question to the database (has a year been loaded anywhere?) as three columns another
+    query carries (issue 20: the locked read of a case in cases.records), answered with `known_freshness`."""
+    table = CalendarYear._meta.db_table
+    return {
+        FRESHNESS[0]: RawSQL(f'SELECT COUNT("id") FROM "{table}"', (), output_field=IntegerField()),
+        FRESHNESS[1]: RawSQL(f'SELECT MAX("id") FROM "{table}"', (), output_field=IntegerField()),
+        FRESHNESS[2]: RawSQL(
+            f'SELECT CAST(MAX("loaded_at") AS TEXT) FROM "{table}"', (), output_field=TextField()
+        ),
+    }
+
+
+def known_freshness(row) -> None:
+    """Inside `pinned()` before the calendar was checked: the check is the one `row` carried (freshness_columns;
+    nothing when it carried none)."""
+    pin = _pinned.get()
+    if pin is None or pin[0] is not None:
+        return
+    key = tuple(getattr(row, name, _MISSING) for name in FRESHNESS)
+    if _MISSING not in key:
+        pin[0] = _calendar_for(key)
+
+
+_MISSING = object()
 
 
 @contextlib.contextmanager

@@ -258,9 +258,12 @@ class OneCalendarPerRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from zhengwu.core.calendar import pinned
+        from zhengwu.core.calendar import known_freshness, pinned
 
         with pinned():
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                known_freshness(user)  # asked with the signed-in user (core.backends.StaffBackend)
             return self.get_response(request)
 
 

@@ -4,7 +4,7 @@ so two requests never get the same number on SQLite or PostgreSQL; the caller ru
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 
 from zhengwu.core.models import NumberSequence
@@ -19,6 +19,21 @@ def _counter(prefix: str) -> NumberSequence:
         except IntegrityError:  # another transaction made it first
             row = NumberSequence.objects.select_for_update().get(prefix=prefix)
     return row
+
+
+def _advance(prefix: str) -> int:
+    """The counter under `prefix` moved on by one (made at 1 if there is none), in one statement that locks its row
+    to the caller's commit as _counter does (an upsert with RETURNING: SQLite 3.35+, PostgreSQL; issue 20)."""
+    table, prefix_column, last = map(
+        connection.ops.quote_name, (NumberSequence._meta.db_table, "prefix", "last")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({prefix_column}, {last}) VALUES (%s, 1) "
+            f"ON CONFLICT ({prefix_column}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+            [prefix],
+        )
+        return cursor.fetchone()[0]
 
 
 def highest(existing: QuerySet, prefix: str, *, field: str = "number") -> int:
@@ -39,6 +54,8 @@ def next_number(
 ) -> str:
     """`prefix` + `sep` + the next sequence under `prefix`, zero-padded to `width` digits. With `existing`, the
     sequence also continues after the highest number already stored there (see `highest`)."""
+    if existing is None:
+        return f"{prefix}{sep}{_advance(prefix):0{width}d}"
     row = _counter(prefix)
     last = row.last
     if existing is not None:
@@ -50,10 +67,7 @@ def next_number(
 
 def next_sequence(prefix: str) -> int:
     """The next sequence under `prefix` alone (the caller formats the number: a licence's serial)."""
-    row = _counter(prefix)
-    row.last += 1
-    row.save(update_fields=["last"])
-    return row.last
+    return _advance(prefix)
 
 
 def given(prefix: str, sequence: int) -> None:

@@ -145,7 +145,7 @@ def load_demo() -> str:
                     item=item,
                     applicant=cases_demo._applicant(who),
                     by=clerk,
-                    form={"subject": subject},
+                    form={"subject": subject, **cases_demo.ESTATE.get(subject, {})},
                     channel="counter",
                     window=staff.window,
                     idempotency_key=f"{PREFIX}{key}",

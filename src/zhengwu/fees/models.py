@@ -318,6 +318,13 @@ class Refund(models.Model):
         verbose_name=_("审批人"),
     )
     opinion = models.CharField(_("审批意见"), max_length=500, blank=True)
+    channel = models.CharField(
+        _("退付方式"),
+        max_length=8,
+        choices=Channel.choices,
+        blank=True,
+        help_text=_("原路退回:网上缴款由缴款渠道退回,刷卡退回原卡(POS 退货凭证号),现金在收费窗口退还现金"),
+    )
     provider = models.CharField(_("退付渠道"), max_length=20, blank=True)
     reference = models.CharField(_("退付流水号"), max_length=64, blank=True)
     paid_out_at = models.DateTimeField(_("退款到账时间"), null=True, blank=True)
@@ -328,6 +335,17 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment.reference} {self.amount}"
+
+    @property
+    def method_label(self) -> str:
+        """How the money goes back, in words, for the refund record and the applicant."""
+        if self.channel == Channel.CARD:
+            return str(_("退回原银行卡"))
+        if self.channel == Channel.CASH:
+            return str(_("收费窗口退还现金"))
+        if self.channel == Channel.ONLINE:
+            return str(_("原缴款渠道退回(%(p)s)") % {"p": self.provider or self.payment.provider})
+        return ""
 
 
 class StatementLine(models.Model):
@@ -366,6 +384,17 @@ class Discrepancy(models.Model):
         Organisation, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("执收单位")
     )
     kind = models.CharField(_("差异类型"), max_length=16, choices=Kind.choices)
+    notice = models.ForeignKey(
+        Notice,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("缴款通知书"),
+        help_text=_(
+            "差异所涉缴款的通知书(决定谁能看到和处理:其执收单位和收取它的收费窗口);银行到账而平台无缴款的为空"
+        ),
+    )
     reference = models.CharField(_("交易流水号"), max_length=64)
     detail = models.CharField(_("说明"), max_length=500)
     found_at = models.DateTimeField(_("发现时间"))

@@ -99,20 +99,30 @@ def _window_name(payment: Payment) -> str:
     return f"{payment.window.centre.name} {payment.window.name}"
 
 
-def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
+def reconcile(day: dt.date, *, by=None, record: bool = True, viewer=None) -> dict:
     """Reconcile one day: the totals per window and per organisation, and the exceptions (new ones recorded,
     earlier ones of the day kept with whether they were cleared). `record=False` (a page being looked at) writes
-    nothing: differences found now but not yet recorded are listed without an id."""
+    nothing: differences found now but not yet recorded are listed without an id. With a `viewer` (the pages and
+    the API) only what is in their fee scope is counted, recorded and listed — a fee window its centre and the
+    centres under it (selectors.visible_notices, visible_discrepancies); the command reconciles everything."""
+    from zhengwu.fees import selectors
+
     start, end = clock.day_bounds(day)
+    notices = selectors.visible_notices(viewer).values("pk") if viewer is not None else None
+    payments = Payment.objects.filter(paid_at__gte=start, paid_at__lt=end)
+    if notices is not None:
+        payments = payments.filter(notice__in=notices)
     payments = list(
-        Payment.objects.filter(paid_at__gte=start, paid_at__lt=end)
-        .select_related("notice__organisation", "window__centre")
+        payments.select_related("notice__organisation", "window__centre")
         .prefetch_related("receipts")
         .order_by("paid_at", "id")
     )
     refs = [p.reference for p in payments]
     lines = {(s.reference, s.kind): s for s in StatementLine.objects.filter(reference__in=refs)}
     found: list[tuple[str, str, str, object]] = []  # (kind, reference, detail, organisation)
+    notice_of: dict[
+        str, int
+    ] = {}  # reference → the notice its payment or refund is of (who sees the difference)
 
     def totals_row():
         return {"charged": ZERO, "paid": ZERO, "receipted": ZERO, "banked": ZERO, "remitted": ZERO}
@@ -136,6 +146,7 @@ def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
                 row[k] += v
         org = p.notice.organisation
         code = p.notice.code
+        notice_of[p.reference] = notice_of[f"{p.reference}#缴库"] = p.notice_id
         if receipt is None or receipt.amount != p.amount:
             found.append(
                 (
@@ -201,11 +212,10 @@ def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
         )
     # 退付: an approved refund moves money back — through the provider (its callback sets paid_out_at) or at the
     # window; one paid back through a provider shows on the bank statement as a 退付 line.
-    refunds = list(
-        Refund.objects.filter(state=Refund.State.APPROVED, decided_at__gte=start, decided_at__lt=end)
-        .select_related("payment__notice__organisation")
-        .order_by("decided_at", "id")
-    )
+    refunds = Refund.objects.filter(state=Refund.State.APPROVED, decided_at__gte=start, decided_at__lt=end)
+    if notices is not None:
+        refunds = refunds.filter(payment__notice__in=notices)
+    refunds = list(refunds.select_related("payment__notice__organisation").order_by("decided_at", "id"))
     refund_lines = {
         s.reference: s
         for s in StatementLine.objects.filter(
@@ -214,6 +224,8 @@ def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
     }
     for r in refunds:
         org, code = r.payment.notice.organisation, r.payment.notice.code
+        for ref in (r.reference or f"refund-{r.pk}", f"{r.reference}#退付"):
+            notice_of[ref] = r.payment.notice_id
         if r.paid_out_at is None:
             found.append(
                 (
@@ -244,6 +256,9 @@ def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
                         org,
                     )
                 )
+    shown = Discrepancy.objects.filter(day=day)
+    if viewer is not None:
+        shown = shown & selectors.visible_discrepancies(viewer)
     stored = set(Discrepancy.objects.filter(day=day).values_list("kind", "reference"))
     unrecorded = [f for f in found if (f[0], f[1]) not in stored] if not record else []
     with transaction.atomic():
@@ -253,7 +268,12 @@ def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
                 day=day,
                 kind=kind,
                 reference=reference,
-                defaults={"detail": detail[:500], "organisation": org, "found_at": clock.now()},
+                defaults={
+                    "detail": detail[:500],
+                    "organisation": org,
+                    "notice_id": notice_of.get(reference),
+                    "found_at": clock.now(),
+                },
             )
             new += created
         if new:
@@ -275,7 +295,7 @@ def reconcile(day: dt.date, *, by=None, record: bool = True) -> dict:
             "cleared_note": d.cleared_note,
             "id": d.pk,
         }
-        for d in Discrepancy.objects.filter(day=day).select_related("organisation").order_by("id")
+        for d in shown.select_related("organisation").order_by("id")
     ] + [
         {
             "kind": kind,
@@ -322,6 +342,10 @@ def clear(*, discrepancy: Discrepancy, by, note: str) -> Discrepancy:
         or access.collecting_window(by) is not None
     ):
         raise AccessDenied(_("只有收费窗口或中心管理人员可以处理对账差异"))
+    from zhengwu.fees import selectors
+
+    if not selectors.visible_discrepancies(by).filter(pk=discrepancy.pk).exists():
+        raise AccessDenied(_("该对账差异不属于您所在中心的收费范围"))
     note = str(note or "").strip()
     if not note:
         raise ValidationFailed(_("请写明差异的处理情况"), field="note")

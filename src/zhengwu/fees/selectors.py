@@ -430,4 +430,30 @@ def open_discrepancies(user):
         or access.collecting_window(user) is not None
     ):
         return Discrepancy.objects.none()
-    return Discrepancy.objects.filter(cleared_at__isnull=True).order_by("day", "found_at")
+    return visible_discrepancies(user).filter(cleared_at__isnull=True).order_by("day", "found_at")
+
+
+def visible_discrepancies(user):
+    """对账差异 in the person's scope: a fee window sees those of the notices it collects (its centre and the centres
+    under it, access.fee_scope_q) and the bank's lines no payment claims (nothing to tell whose they are: every
+    reconciler of the account sees them); administrators, centre managers and supervisors — who see every notice
+    (visible_notices) — see all."""
+    from zhengwu.fees.models import Discrepancy
+
+    if access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR):
+        return Discrepancy.objects.all()
+    if access.collecting_window(user) is None:
+        return Discrepancy.objects.none()
+    return Discrepancy.objects.filter(
+        Q(notice__in=visible_notices(user).values("pk")) | Q(notice__isnull=True, organisation__isnull=True)
+    )
+
+
+def oldest_open_day(user) -> dt.date | None:
+    """The day of the oldest difference not yet cleared in the person's scope: where the reconciliation page opens."""
+    return open_discrepancies(user).values_list("day", flat=True).first()
+
+
+def reconciliation_day(user) -> dt.date:
+    """Where reconciliation opens when no day is asked for: the oldest open difference's day, else today."""
+    return oldest_open_day(user) or clock.today()

@@ -1009,14 +1009,20 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
         refund.save(update_fields=["state", "decided_at", "decided_by", "opinion"])
         payment = refund.payment
         if approve:
+            # back the way it came (原路退回), and the record says which way
+            refund.channel = payment.channel
             source = providers.PROVIDERS.get(payment.provider)
-            if source is not None:  # paid online: back the way it came, through the provider (原路退回)
+            if source is not None:  # paid online: through the provider, whose callback says when it is back
                 refund.provider = payment.provider
                 refund.reference = source.start_refund(refund)
-            else:  # cash or card at the fee window: handed back there
+            elif payment.channel == Channel.CARD:
+                # to the card it came from: the fee window runs the terminal's 退货 and records its voucher
+                # (pay_out_card); until then it is 待退回原卡 and reconciliation lists it
+                refund.provider = payment.provider
+            else:  # cash at the fee window: handed back there in cash
                 refund.provider, refund.reference = payment.provider, f"R{payment.reference}-{refund.pk}"[:64]
                 refund.paid_out_at = refund.decided_at
-            refund.save(update_fields=["provider", "reference", "paid_out_at"])
+            refund.save(update_fields=["channel", "provider", "reference", "paid_out_at"])
             refunded = sum(
                 (r.amount for r in payment.refunds.filter(state=Refund.State.APPROVED)), Decimal("0.00")
             )
@@ -1024,5 +1030,37 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
                 Notice.objects.filter(pk=payment.notice_id).update(state=Notice.State.REFUNDED)
         audit.record(
             "fees.decide_refund", refund, actor=by, summary={"approve": approve, "amount": str(refund.amount)}
+        )
+    return refund
+
+
+def pay_out_card(*, refund: Refund, by, voucher: str) -> Refund:
+    """退回原卡: the fee window that collects the notice runs the card terminal's refund (退货) of an approved card
+    refund and records the terminal's voucher number; the money is then on its way back to the card it came from."""
+    _window_clerk(by)
+    window_notice(code=refund.payment.notice.code, by=by)
+    voucher = str(voucher or "").strip()[:40]
+    if not voucher:
+        raise ValidationFailed(_("请填写 POS 退货凭证号"), field="voucher")
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment__notice").get(pk=refund.pk)
+        if refund.state != Refund.State.APPROVED or refund.channel != Channel.CARD:
+            raise Conflict(_("只有已批准的刷卡退付需要登记退货凭证号"), code="fee.not_card_refund")
+        if refund.paid_out_at is not None:
+            raise Conflict(_("该退付已退回原卡(凭证号 %(r)s)") % {"r": refund.reference}, code="fee.paid_out")
+        reference = f"POSR{voucher}"
+        if Refund.objects.filter(reference=reference).exists():
+            raise Conflict(_("该退货凭证号已登记过一笔退付"), code="fee.voucher_used")
+        refund.reference, refund.paid_out_at = reference, clock.now()
+        refund.save(update_fields=["reference", "paid_out_at"])
+        audit.record(
+            "fees.refund_card_paid_out",
+            refund,
+            actor=by,
+            summary={
+                "reference": reference,
+                "payment": refund.payment.reference,
+                "amount": str(refund.amount),
+            },
         )
     return refund

@@ -7,13 +7,26 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from zhengwu.cases.models import Case, Status
+from zhengwu.cases.models import Case, Delivery, Status
 from zhengwu.core.masking import mask_address
 from zhengwu.hall.models import Dispatch
 
 
 def _dispatches(case: Case) -> list[Dispatch]:
     return list(case.hall_dispatches.order_by("posted_at", "id"))
+
+
+def _may_have_dispatches(case: Case) -> bool:
+    """A result is sent only once the case is decided, by post or home delivery the applicant chose (which cannot be
+    changed once it has left: delivery.post and delivery.choose)."""
+    return case.status in (
+        Status.DECIDED,
+        Status.DELIVERED,
+        Status.COMPLETED,
+    ) and case.requested_delivery in (
+        Delivery.POST,
+        Delivery.HOME,
+    )
 
 
 def dispatch_state(case: Case) -> dict | None:
@@ -33,8 +46,13 @@ def dispatch_state(case: Case) -> dict | None:
 def timeline(case: Case, public: bool) -> list[dict]:
     """寄出 (with the carrier and tracking number), then 签收 or 退回, as rows of 办理经过."""
     rows = []
-    organisation = case.window.centre.name if case.window_id else case.organisation.name
-    for d in _dispatches(case):
+    if not _may_have_dispatches(case):  # no read for a case whose result cannot have left (issue 20)
+        return rows
+    dispatches = _dispatches(case)
+    organisation = (
+        (case.window.centre.name if case.window_id else case.organisation.name) if dispatches else ""
+    )
+    for d in dispatches:
         how = (
             _("%(carrier)s 邮件单号 %(number)s") % {"carrier": d.carrier, "number": d.tracking_number}
             if d.tracking_number

@@ -7,14 +7,22 @@ class JointConfig(AppConfig):
     verbose_name = "并联审批"
 
     def ready(self):
-        from zhengwu.cases import extensions, handling, intake, library, notify
-        from zhengwu.joint import indicators, services, signals, supervision  # noqa: F401 — receiver and rules register on import
+        from django.db.models import Exists, OuterRef
 
+        from zhengwu.cases import extensions, handling, intake, library, notify, records
+        from zhengwu.joint import indicators, services, signals, supervision  # noqa: F401 — receiver and rules register on import
+        from zhengwu.joint.models import JointMember
+
+        # read with the locked case: is it no member of a joint case (member_of); a case just made is none yet
+        records.add_locked_fact(
+            "_zw_no_joint", lambda: ~Exists(JointMember.objects.filter(case_id=OuterRef("pk"))), when_new=True
+        )
         notify.hold_messages(services.is_held)
         handling.add_decision_check(services.decision_check)
         handling.add_material_source(services.obtained_materials)
         intake.add_intake_hold(services.intake_held)
         extensions.intake_owners.append(services.intake_owner)
+        extensions.intake_owned_filters.append(services.intake_owned_q)
         from zhengwu.joint import panels
 
         extensions.workbench_panels.append(panels.workbench_panel)

@@ -4,6 +4,7 @@ one (basis, documents, authority, procedure, limits and commitments per departme
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from zhengwu.catalog import rules as catalog_rules
 from zhengwu.core import clock
@@ -174,7 +175,11 @@ def joint_summary(joint, *, user=None) -> dict:
                 "answer_label": str(case.get_status_display())
                 if not m.answer and (case.status in CLOSED_STATUSES or not joint.is_open)
                 else str(m.get_answer_display()),
-                "missing": m.missing,
+                # each item also by the number the applicant sees in the merged list (`material`)
+                "missing": [
+                    {**item, "material": services.merged_number(joint, m.position, item.get("position"))}
+                    for item in m.missing
+                ],
                 "needs": [names[n] for n in m.needs if n in names],
                 "results": [
                     {
@@ -300,6 +305,102 @@ def member_checklist(joint, member) -> list[dict]:
             }
         )
     rows.sort(key=lambda r: (r["merged_position"] is None, r["merged_position"] or 0, r["position"]))
+    return rows
+
+
+def member_results(joint) -> list[dict]:
+    """Each member's decision as the applicant gets it: department, item, result name, 文号, the e-licence it
+    issued (number, `licence_identifier` for the wallet link the page shows where it opens), and how the result
+    reaches them (送达); a denial with its reasons and legal basis (the 不予许可决定书 and the joint 通报)."""
+    from zhengwu.cases import extensions as case_extensions
+    from zhengwu.cases.models import Decision, Status
+
+    basis = {  # the joint 成员不予许可通报 names the legal basis the member cited
+        n.essentials.get("refused", {}).get("position"): n.essentials.get("legal_basis", "")
+        for n in joint.notices.filter(kind="refusal")
+    }
+    rows = []
+    for m in joint.members.select_related("case__organisation", "case__version").order_by(
+        "stage", "position"
+    ):
+        case = m.case
+        if not case.decision or not case.decided_at:
+            continue
+        grant = case.decision == Decision.GRANT
+        notice = case.notices.filter(kind="grant" if grant else "denial").order_by("-issued_at").first()
+        essentials = notice.essentials if notice else {}
+        issued = getattr(case, "licences", None)  # the licence library's Licence.case (no import of licences)
+        licence = (
+            issued.select_related("type").order_by("-version", "-id").first() if grant and issued else None
+        )
+        dispatch = case_extensions.dispatch_state(case)
+        if dispatch is not None:
+            delivery = dispatch["label"]
+        elif case.status in (Status.DELIVERED, Status.COMPLETED):
+            delivery = str(_("已送达"))
+        else:
+            how = case.get_requested_delivery_display() if case.requested_delivery else ""
+            delivery = str(_("待送达(%(how)s)") % {"how": how}) if how else str(_("待送达"))
+        rows.append(
+            {
+                "position": m.position,
+                "organisation": case.organisation.name,
+                "item": case.version.name,
+                "case_number": case.number,
+                "grant": grant,
+                "decision_label": str(case.get_decision_display()),
+                "decided_on": _iso(clock.local_date(case.decided_at)),
+                "result_name": (essentials.get("result_name") or case.version.result_name) if grant else "",
+                "document_number": notice.document_number if notice else "",
+                "licence_type": licence.type.name if licence else "",
+                "licence_number": licence.number if licence else "",
+                "licence_identifier": licence.identifier if licence else "",
+                "delivery": delivery if grant or notice else "",
+                "reasons": "" if grant else essentials.get("reasons", ""),
+                "legal_basis": "" if grant else basis.get(m.position, ""),
+            }
+        )
+    return rows
+
+
+def merged_checklist(joint) -> list[dict]:
+    """The merged material list as the applicant's material table shows it: each entry with how it was provided,
+    read from every member case that uses it through the single-case checklist (cases.selectors.material_checklist:
+    uploaded files, 窗口已收纸质材料, 已调取 from the licence library, 已获取 from a member's result); `missing` when a
+    required one is provided to some member in none of those ways; `asked` the 补正 problems members raised."""
+    from zhengwu.cases import selectors as case_selectors
+
+    members = list(joint.members.select_related("case__version"))
+    checklists = {
+        m.position: {row["position"]: row for row in case_selectors.material_checklist(m.case)}
+        for m in members
+    }
+    rows = []
+    for entry in joint.version.merged_materials:
+        used = [checklists.get(u["key"], {}).get(u["position"]) for u in entry["members"]]
+        used = [row for row in used if row is not None]
+        missing = any(row["missing"] for row in used)
+        files, names = [], set()
+        for row in used if not missing else []:
+            for f in row["files"]:  # one upload is copied to every member that needs it: listed once
+                if f.filename not in names:
+                    names.add(f.filename)
+                    files.append(f)
+        asked = [
+            i["problem"]
+            for m in members
+            for i in m.missing
+            if any(u["key"] == m.position and u["position"] == i["position"] for u in entry["members"])
+        ]
+        rows.append(
+            {
+                **entry,
+                "files": files,
+                "via": "" if missing else next((row["via"] for row in used if row["via"]), ""),
+                "missing": missing,
+                "asked": asked,
+            }
+        )
     return rows
 
 

@@ -202,6 +202,39 @@ def visible_joint_cases(user):
     return qs.filter(Q(applicant__user=user) | Q(created_by=user))
 
 
+def intake_work(user):
+    """Joint cases at intake waiting for the user's window, soonest member intake due first (`intake_due`): the
+    lead's 联办通知 (待主办窗口受理) and registration of the supply (待补正), each member department's answer to the
+    联办通知, and the front desk's own registrations not yet taken by the lead window. Their member cases are not in
+    the single-case 待受理 queue (cases.extensions intake_owned_filters)."""
+    from django.db.models import OuterRef, Subquery
+
+    staff = access.staff_of(user)
+    if staff is None or not access.has_role(user, *INTAKE_ROLES):
+        return JointCase.objects.none()
+    orgs = access.visible_organisations(user)
+    lead = Q(phase__in=(Phase.RECEIVED, Phase.SUPPLEMENT), lead_organisation__in=orgs)
+    answer = Q(
+        phase=Phase.NOTIFIED,
+        members__answer=JointMember.Answer.PENDING,
+        members__case__organisation__in=orgs,
+        members__case__status__in=(Status.RECEIVED, Status.SUPPLEMENT_REQUESTED),
+    )
+    desk = Q(phase=Phase.RECEIVED, window=staff.window_id) if staff.window_id else Q(pk__in=[])
+    ids = visible_joint_cases(user).filter(lead | answer | desk).values("pk")
+    first_due = (
+        Case.objects.filter(joint_member__joint=OuterRef("pk"), intake_due__isnull=False)
+        .order_by("intake_due")
+        .values("intake_due")[:1]
+    )
+    return (
+        JointCase.objects.filter(pk__in=ids)
+        .select_related("version", "lead_organisation", "applicant", "lead_window")
+        .annotate(intake_due=Subquery(first_due))
+        .order_by("intake_due", "id")
+    )
+
+
 def joint_by_number(user, number: str) -> JointCase:
     joint = visible_joint_cases(user).filter(number=str(number).strip()).first()
     if joint is None:
@@ -721,6 +754,13 @@ def _require_complete(joint: JointCase, member: JointMember) -> None:
         )
 
 
+def _material_number(value, index: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("第 %(i)s 项的材料序号应为数字") % {"i": index}, field="items") from None
+
+
 def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
     if not isinstance(items, list | tuple) or not items:
         raise ValidationFailed(_("请一次性列出本部门需要补正的全部材料及其问题"), field="items")
@@ -738,18 +778,35 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
         for u in e["members"]
         if u["key"] == member.position
     }
+    own = {  # the applicant's merged-list number → this member's own material number
+        e["position"]: u["position"]
+        for e in joint.version.merged_materials
+        for u in e["members"]
+        if u["key"] == member.position
+    }
     clean = []
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             raise ValidationFailed(_("第 %(i)s 项补正内容格式不正确") % {"i": index}, field="items")
         position = item.get("position")
-        if position is not None:
-            try:
-                position = int(position)
-            except (TypeError, ValueError):
+        if item.get("material") is not None:  # the number the applicant sees (the API's `material`)
+            merged = _material_number(item["material"], index)
+            if merged not in own:
                 raise ValidationFailed(
-                    _("第 %(i)s 项的材料序号应为数字") % {"i": index}, field="items"
-                ) from None
+                    _(
+                        "第 %(i)s 项:合并材料清单第 %(p)s 项不是「%(item)s」需要的材料(本部门的材料在清单中为:%(n)s)"
+                    )
+                    % {
+                        "i": index,
+                        "p": merged,
+                        "item": member.case.version.name,
+                        "n": "、".join(str(k) for k in sorted(own)),
+                    },
+                    field="items",
+                )
+            position = own[merged]
+        if position is not None:
+            position = _material_number(position, index)
             if position not in materials:
                 raise ValidationFailed(
                     _("第 %(i)s 项:「%(item)s」的材料清单中没有第 %(p)s 项材料(本事项材料:%(n)s)")
@@ -785,6 +842,21 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
             )
         clean.append({"position": position, "name": name, "problem": problem})
     return clean
+
+
+def merged_number(joint: JointCase, member_position: int, own_position: int | None) -> int | None:
+    """The number the applicant sees in the merged material list for a member's own material (None: not listed)."""
+    if own_position is None:
+        return None
+    return next(
+        (
+            e["position"]
+            for e in joint.version.merged_materials
+            for u in e["members"]
+            if u["key"] == member_position and u["position"] == own_position
+        ),
+        None,
+    )
 
 
 def raise_missing(
@@ -1033,7 +1105,7 @@ CLOCK_RULE = "《中华人民共和国行政许可法》第二十六条第二款
 def start_clocks(case: Case) -> None:
     """After `case` (a member) granted: every member needing it whose prerequisites are now all granted, accepted and
     waiting, starts its clock today."""
-    member = JointMember.objects.filter(case_id=case.pk).select_related("joint").first()
+    member = member_of(case)
     if member is None:
         return
     for other in member.joint.members.select_related("case__version").order_by("stage", "position"):
@@ -1097,7 +1169,7 @@ def intake_owner(case: Case) -> str | None:
     if case.status not in (Status.RECEIVED, Status.SUPPLEMENT_REQUESTED):
         return None
     member = member_of(case)
-    if member is None or member.joint.phase not in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT):
+    if member is None or member.joint.phase not in INTAKE_PHASES:
         return None
     return _(
         "本办件是联办件 %(n)s 的成员办件,受理、补正和不予受理须在联办件页面办理"
@@ -1105,24 +1177,37 @@ def intake_owner(case: Case) -> str | None:
     ) % {"n": member.joint.number}
 
 
-def obtained_materials(case: Case) -> list[int]:
-    """cases.handling material source: the positions of this member's materials obtained from a prerequisite
-    member's result once that member granted it (no upload; the seeds: "由审批部门……通过网络平台获取")."""
+INTAKE_PHASES = (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT)
+
+
+def intake_owned_q() -> Q:
+    """cases.extensions intake-owned filter: `intake_owner`'s cases as a query (the member cases at intake of a
+    joint case at intake), so the single-case 待受理 queues leave them to the joint list."""
+    return Q(
+        status__in=(Status.RECEIVED, Status.SUPPLEMENT_REQUESTED),
+        joint_member__joint__phase__in=INTAKE_PHASES,
+    )
+
+
+def obtained_materials(case: Case) -> dict[int, str]:
+    """cases.handling material source: this member's materials obtained from a prerequisite member's result once
+    that member granted it (no upload; the seeds: "由审批部门……通过网络平台获取"), each with how it was got
+    (已获取「企业登记」的办理结果)."""
     member = JointMember.objects.filter(case_id=case.pk).select_related("joint__version").first()
     if member is None or not member.needs:
-        return []
+        return {}
     granted = {
-        m.position
-        for m in member.joint.members.select_related("case")
+        m.position: m.case.version.name
+        for m in member.joint.members.select_related("case__version")
         if m.position in member.needs and m.case.decision == Decision.GRANT
     }
-    return [
-        use["position"]
+    return {
+        use["position"]: _("已获取(「%(item)s」的办理结果)") % {"item": granted[entry["from_member"]]}
         for entry in member.joint.version.merged_materials
         if entry.get("from_member") in granted
         for use in entry["members"]
         if use["key"] == member.position
-    ]
+    }
 
 
 def decision_check(case: Case):

@@ -7,13 +7,25 @@ class LicencesConfig(AppConfig):
     verbose_name = "电子证照"
 
     def ready(self):
-        from zhengwu.cases import extensions, library
+        from django.db.models import OuterRef, Q
+
+        from zhengwu.cases import extensions, library, records
         from zhengwu.licences import (
             panels,
             reuse,
             signals,  # noqa: F401 — a grant issues its licence in the decision's transaction
         )
+        from zhengwu.licences.models import LicenceType
 
+        # read with the locked case: the licence type a grant of its item issues, if any (services.type_for_item)
+        records.add_locked_fact(
+            "_zw_licence_type_id",
+            lambda: (
+                LicenceType.objects.filter(Q(items=OuterRef("item_id")) | Q(renewal_item=OuterRef("item_id")))
+                .order_by("id")
+                .values("id")[:1]
+            ),
+        )
         library.register(reuse)
         extensions.portal_panels.append(panels.portal_panel)
         extensions.workbench_panels.append(panels.workbench_panel)

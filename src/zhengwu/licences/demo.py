@@ -51,6 +51,7 @@ def _types() -> int:
                 "code": f"{organisation.uscc}{counters[organisation.pk]:03d}",
                 "data_items": DATA_ITEMS,
                 "validity_years": 0 if name == "营业执照" else 5,
+                "reminder_days": [] if name == "营业执照" else [90, 30, 7],  # 长期: nothing to remind of
                 "material_names": ["营业执照"] if name == "营业执照" else [f"原{name}"],
                 # a market entity holds one 营业执照; food, hygiene, drainage … licences go per premises
                 "one_per_holder": name == "营业执照",
@@ -64,7 +65,54 @@ def _types() -> int:
             if renewal is not None:  # 到期提醒 and 我的证照 link to applying for it
                 licence_type.renewal_item = renewal
                 licence_type.save(update_fields=["renewal_item"])
-    return made
+    return made + _estate_type()
+
+
+# 《不动产权证书》 as the registry issues it. 《不动产登记暂行条例》第二十一条: "登记事项自记载于不动产登记簿时完成登记。
+# 不动产登记机构完成登记,应当依法向申请人核发不动产权属证书或者登记证明。" The data items are those printed on the
+# certificate (the form of 《不动产登记暂行条例实施细则》 and the 2015 national 样式, quoted from memory).
+ESTATE_TYPE = "不动产权证书"
+ESTATE_ITEMS = [
+    {"key": "obligee", "label": "权利人"},
+    {"key": "co_ownership", "label": "共有情况"},
+    {"key": "location", "label": "坐落"},
+    {"key": "unit_number", "label": "不动产单元号"},
+    {"key": "right_type", "label": "权利类型"},
+    {"key": "right_nature", "label": "权利性质"},
+    {"key": "usage", "label": "用途"},
+    {"key": "area", "label": "面积"},
+    {"key": "term", "label": "使用期限"},
+    {"key": "other", "label": "权利其他状况"},
+]
+
+
+def _estate_type() -> int:
+    """The 不动产权证书, issued on the grant (登簿) of each registration whose result it is, whatever the item's
+    result kind is recorded as (证件 in the catalogue); 长期 — the term of the land right is a data item, not the
+    certificate's validity — so no expiry reminders."""
+    # only items whose form records the property (不动产单元号 …): the certificate prints what the grant says
+    items = [
+        item
+        for item in ServiceItem.objects.filter(
+            current_version__result_name__startswith=ESTATE_TYPE, organisation__isnull=False
+        ).select_related("current_version", "organisation")
+        if "unit_number" in ((item.current_version.form_schema or {}).get("properties") or {})
+    ]
+    if not items or LicenceType.objects.filter(name=ESTATE_TYPE).exists():
+        return 0
+    organisation = items[0].organisation
+    taken = LicenceType.objects.filter(code__startswith=organisation.uscc).count()
+    licence_type = LicenceType.objects.create(
+        name=ESTATE_TYPE,
+        code=f"{organisation.uscc}{taken + 1:03d}",
+        data_items=ESTATE_ITEMS,
+        validity_years=0,
+        reminder_days=[],
+        material_names=[],  # a holder may hold several (one per property): never taken for a material unasked
+    )
+    licence_type.organisations.add(organisation)
+    licence_type.items.add(*items)
+    return 1
 
 
 def load_demo_definitions() -> str:

@@ -73,6 +73,23 @@ class LicenceType(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def item_names(self) -> list[str]:
+        """The items that issue it, each name once with its sub-items: 「企业登记(设立登记、变更登记)」, not the same
+        name twice."""
+        names: dict[str, list[str]] = {}
+        for item in self.items.all():
+            version = item.current_version
+            name = version.name if version else item.code
+            subs = names.setdefault(name, [])
+            if version and version.sub_name and version.sub_name not in subs:
+                subs.append(version.sub_name)
+        return [f"{name}({'、'.join(subs)})" if subs else name for name, subs in names.items()]
+
+    @property
+    def reminders_apply(self) -> bool:
+        """No expiry reminders for a type valid 长期 (validity 0): there is no last day to remind of."""
+        return bool(self.validity_years and self.reminder_days)
+
 
 class Status(models.TextChoices):
     VALID = "valid", _("有效")
@@ -164,6 +181,27 @@ class Licence(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.effective_status == Status.VALID
+
+    @property
+    def days_left(self) -> int | None:
+        """Days from the project clock's today to the last valid day (0 on that day, negative after it); None when
+        长期."""
+        if self.valid_until is None:
+            return None
+        return (self.valid_until - clock.today()).days
+
+    @property
+    def expiry(self) -> str:
+        """ "soon" for a valid licence within its type's earliest reminder (90 days unless set) of its last day,
+        "expired" once that day has passed (whether or not 已过期 has been stored yet), else ""."""
+        left = self.days_left
+        if left is None or self.status not in (Status.VALID, Status.EXPIRED):
+            return ""
+        if left < 0:
+            return "expired"
+        if self.status == Status.VALID and left <= max(self.type.reminder_days or [90]):
+            return "soon"
+        return ""
 
 
 class LicenceUse(AppendOnly):

@@ -213,18 +213,39 @@ def _valid_until(licence_type: LicenceType, start: dt.date) -> dt.date | None:
     return end - dt.timedelta(days=1)
 
 
-def _data_from_case(licence_type: LicenceType, case: Case) -> dict:
+def grant_subject(case: Case) -> str:
+    """许可事项 as the grant states it: the form's subject, else the item (and its sub-item) with what the applicant
+    chose from the item's lists (公共场所卫生许可:餐饮场所 …), never empty."""
     form = case.form or {}
+    subject = str(form.get("subject") or "").strip()
+    if subject:
+        return subject
+    version = case.version
+    name = version.name + (f"({version.sub_name})" if version.sub_name else "")
+    fields = ((version.form_schema or {}).get("properties") or {}).items()
+    chosen = [str(form[key]) for key, spec in fields if spec.get("enum") and form.get(key) not in (None, "")]
+    return f"{name}:{'、'.join(chosen)}" if chosen else name
+
+
+def _data_from_case(licence_type: LicenceType, case: Case) -> dict:
+    """The licence's data items from the grant: what the form states, else the applicant's record (a person's own
+    licence names the person as 负责人; the 权利人 is the applicant) and the item for 许可事项."""
+    form, applicant = case.form or {}, case.applicant
+    fallback = {
+        "legal_representative": lambda: (
+            applicant.legal_representative
+            or (applicant.name if applicant.kind == applicant.Kind.NATURAL else "")
+        ),
+        "address": lambda: applicant.address,
+        "subject": lambda: grant_subject(case),
+        "obligee": lambda: applicant.name,
+    }
     data = {}
     for entry in licence_type.data_items:
         key = entry.get("key", "")
         value = form.get(key)
-        if value in (None, "") and key == "legal_representative":
-            value = case.applicant.legal_representative
-        if value in (None, "") and key == "address":
-            value = case.applicant.address
-        if value in (None, "") and key == "subject":
-            value = form.get("subject", "")
+        if value in (None, "") and key in fallback:
+            value = fallback[key]()
         data[key] = str(value or "")
     return data
 
@@ -306,6 +327,10 @@ def _create(
 def issue_for_case(case: Case, *, by=None) -> Licence | None:
     """Issue the licence a grant of this case's item yields (inside the caller's transaction), or None when the item
     yields no licence type."""
+    from zhengwu.cases import records
+
+    if records.fact(case, "_zw_licence_type_id") is None:  # read with the locked case: the item yields none
+        return None
     licence_type = type_for_item(case.item)
     if licence_type is None:
         return None

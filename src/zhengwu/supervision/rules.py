@@ -56,7 +56,16 @@ class Context:
     entered_at: (
         dt.datetime
     )  # when the event was written (the clock), as opposed to `event.at`, when it happened
-    backdating_hours: int = 24
+    backdating_hours: int | None = (
+        None  # None: the centre's threshold, read when a rule first asks (issue 20)
+    )
+
+    def backdating_limit(self) -> int:
+        if self.backdating_hours is None:
+            from zhengwu.supervision.selectors import thresholds
+
+            self.backdating_hours = thresholds().backdating_hours
+        return self.backdating_hours
 
     @property
     def day(self) -> dt.date:
@@ -540,7 +549,7 @@ class Backdated(Rule):
 
     def check(self, ctx):
         gap = ctx.entered_at - ctx.event.at
-        if gap <= dt.timedelta(hours=ctx.backdating_hours):
+        if gap <= dt.timedelta(0) or gap <= dt.timedelta(hours=ctx.backdating_limit()):
             return []
         hours = int(gap.total_seconds() // 3600)
         happened = clock.local_date(ctx.event.at).isoformat()
@@ -548,7 +557,7 @@ class Backdated(Rule):
         return [
             Finding(
                 f"「{action_label(ctx.event.action)}」记为 {happened} 发生,却在 {entered} 才录入,相隔约 {hours} 小时"
-                f"(超过 {ctx.backdating_hours} 小时),可能倒签时间。",
+                f"(超过 {ctx.backdating_limit()} 小时),可能倒签时间。",
                 {"at": ctx.event.at.isoformat(), "entered_at": ctx.entered_at.isoformat(), "hours": hours},
             )
         ]
@@ -559,7 +568,7 @@ def rules() -> list[Rule]:
     return [cls() for cls in REGISTRY]
 
 
-def context_for(event: CaseEvent, *, backdating_hours: int = 24) -> Context:
+def context_for(event: CaseEvent, *, backdating_hours: int | None = None) -> Context:
     prepared = getattr(event, "prepared_context", None)
     if prepared is not None:
         # The service that wrote the event read these already (cases.records._record): the events up to this one,
@@ -569,7 +578,7 @@ def context_for(event: CaseEvent, *, backdating_hours: int = 24) -> Context:
             case=prepared["case"],
             events=prepared["events"],
             calendar=prepared["calendar"],
-            entered_at=clock.now(),
+            entered_at=prepared.get("entered_at") or clock.now(),
             backdating_hours=backdating_hours,
         )
         ctx.__dict__["after"] = prepared["after"]
@@ -595,9 +604,7 @@ def context_for(event: CaseEvent, *, backdating_hours: int = 24) -> Context:
 def run_for_event(event: CaseEvent) -> list[Alert]:
     """Run every rule on one event and store what they find (once per event, or once per case). Call inside the
     transaction that wrote the event."""
-    from zhengwu.supervision.selectors import thresholds
-
-    ctx = context_for(event, backdating_hours=thresholds().backdating_hours)
+    ctx = context_for(event)
     raised = []
     for rule in rules():
         try:
@@ -655,32 +662,42 @@ def _in_savepoint_if_it_queries(work):
 
 
 def _store_all(rule: Rule, findings: Iterable[Finding], *, ctx: Context, event: CaseEvent) -> list[Alert]:
-    stored = [store(rule, finding, case=ctx.case, event=event) for finding in findings]
+    # run_for_event holds a savepoint around this (a rule's failure, a duplicate made meanwhile included, is rolled
+    # back to it and logged), so each alert needs none of its own (issue 20)
+    stored = [store(rule, finding, case=ctx.case, event=event, guarded=True) for finding in findings]
     return [alert for alert in stored if alert is not None]
 
 
-def store(rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert | None:
+def store(
+    rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None, guarded: bool = False
+) -> Alert | None:
     key = f"{rule.code}:c{case.pk}" if finding.per_case or event is None else f"{rule.code}:e{event.pk}"
     explanation = f"办件 {case.number}:{finding.explanation}"
     return raise_alert(
-        rule, finding, key, explanation, case=case, event=event, organisation_id=case.organisation_id
-    )
+        rule, finding, key, explanation, guarded=guarded, case=case, event=event,
+        organisation_id=case.organisation_id,
+    )  # fmt: skip
 
 
-def raise_alert(rule: Registered, finding: Finding, key: str, explanation: str, **links) -> Alert | None:
-    """The alert under `key`, once: None when it was already raised (by this event or an earlier one)."""
-    alert, created = Alert.objects.get_or_create(
-        key=key,
-        defaults={
-            "code": rule.code,
-            "severity": rule.severity,
-            "title": rule.title,
-            "explanation": explanation,
-            "data": finding.data,
-            "raised_at": clock.now(),
-            **links,
-        },
-    )
+def raise_alert(
+    rule: Registered, finding: Finding, key: str, explanation: str, *, guarded: bool = False, **links
+) -> Alert | None:
+    """The alert under `key`, once: None when it was already raised (by this event or an earlier one). `guarded`:
+    the caller's savepoint rolls back a duplicate raised meanwhile, so none is taken here."""
+    defaults = {
+        "code": rule.code,
+        "severity": rule.severity,
+        "title": rule.title,
+        "explanation": explanation,
+        "data": finding.data,
+        "raised_at": clock.now(),
+        **links,
+    }
+    if guarded:
+        if Alert.objects.filter(key=key).exists():
+            return None
+        return Alert.objects.create(key=key, **defaults)
+    alert, created = Alert.objects.get_or_create(key=key, defaults=defaults)
     return alert if created else None
 
 

@@ -108,37 +108,24 @@ def _url(name: str, *args, query: str = "") -> str:
 # ---- the lists, one builder each -----------------------------------------------------------------------------
 
 
+def _applicant_shown(applicant) -> str:
+    return mask_name(applicant.name) if applicant.kind == "natural" else applicant.name
+
+
+def _intake_row(title: str, url: str, detail: str, due, today: _Today) -> Row:
+    """A row waiting for the decision to accept (受理决定期限, supervision's intake limit)."""
+    level = today.level(due, supervision.INTAKE_LIMIT)
+    return Row(title=title, url=url, detail=detail, due=due, due_label=_("受理决定期限"), level=level)
+
+
 def _cases_to_accept(user, today: _Today) -> WorkList:
-    from zhengwu.joint import services as joint_services
-
-    opens: dict[str, bool] = {}  # joint number → may the user open it (asked once per joint case shown)
-
+    # a 联办件's members at intake are not here (cases.selectors.queue): 待受理的联办件 lists their joint case
     def row(case) -> Row:
-        applicant = case.applicant.name
-        # a joint case's member is accepted through the joint page (联办通知), not on its own case page — linked
-        # there for whoever may open it (a link shown must work)
-        joint = getattr(getattr(case, "joint_member", None), "joint", None)
-        if joint is not None:
-            if joint.number not in opens:
-                opens[joint.number] = bool(joint_services.openable_numbers(user, {joint.number}))
-            if not opens[joint.number]:
-                joint = None
-        return Row(
-            title=f"{case.number} {case.version.name}",
-            url=_url("workbench_joint:case", joint.number)
-            if joint is not None
-            else _url("workbench_cases:case", case.number),
-            detail=_("申请人 %(name)s · 收件 %(at)s")
-            % {
-                "name": mask_name(applicant) if case.applicant.kind == "natural" else applicant,
-                "at": case.received_at.astimezone(clock.LOCAL).strftime("%m-%d %H:%M")
-                if case.received_at
-                else "—",
-            }
-            + _joint_of(case),
-            due=case.intake_due,
-            due_label=_("受理决定期限"),
-            level=today.level(case.intake_due, supervision.INTAKE_LIMIT),
+        at = case.received_at.astimezone(clock.LOCAL).strftime("%m-%d %H:%M") if case.received_at else "—"
+        detail = _("申请人 %(name)s · 收件 %(at)s") % {"name": _applicant_shown(case.applicant), "at": at}
+        url = _url("workbench_cases:case", case.number)
+        return _intake_row(
+            f"{case.number} {case.version.name}", url, detail + _joint_of(case), case.intake_due, today
         )
 
     return _listed(
@@ -148,6 +135,29 @@ def _cases_to_accept(user, today: _Today) -> WorkList:
         cases.queue(user, "to_accept").select_related("joint_member__joint"),
         row,
         _url("workbench_cases:index", query="queue=to_accept"),
+    )
+
+
+def _joint_to_accept(user, today: _Today) -> WorkList:
+    """联办件 at intake for the user's window (their member cases are not in 待受理: the joint flow accepts them)."""
+    from zhengwu.joint import services as joint_services
+
+    def row(joint) -> Row:
+        detail = _("%(phase)s · 申请人 %(name)s · 主办 %(lead)s") % {
+            "phase": joint.get_phase_display(),
+            "name": _applicant_shown(joint.applicant),
+            "lead": joint.lead_organisation.name,
+        }
+        url = _url("workbench_joint:case", joint.number)
+        return _intake_row(f"{joint.number} {joint.version.name}", url, detail, joint.intake_due, today)
+
+    return _listed(
+        "joint_to_accept",
+        _("待受理的联办件(一件事)"),
+        "bi-diagram-3",
+        joint_services.intake_work(user),
+        row,
+        _url("workbench_joint:index", query="work=intake"),
     )
 
 
@@ -580,13 +590,14 @@ def _has_refunds_to_decide(user) -> bool:
 
 # 收费窗口: a fee window takes no applications; its work is the centre's fees (access.collecting_window)
 FEE_WINDOW_LISTS = (_fees_to_collect, _fee_differences)
-CASE_WORK = (_cases_to_accept, _steps_to_handle)
+CASE_WORK = (_cases_to_accept, _joint_to_accept, _steps_to_handle)
 
 
 # (builder, the roles whose work it is). Order: what a person does first comes first.
 LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...]]] = [
     (_hall_waits, (Role.CENTRE_MANAGER,)),
     (_cases_to_accept, (Role.WINDOW_CLERK,)),
+    (_joint_to_accept, (Role.WINDOW_CLERK,)),
     (_steps_to_handle, (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)),
     (_extensions, (Role.DEPARTMENT_HEAD,)),
     (_orders_to_answer, (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.DISCLOSURE_OFFICER)),

@@ -40,7 +40,7 @@ from zhengwu.portal.cases.forms import (
     applying_as_initial,
 )
 
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PASSWORD_BACKEND = "zhengwu.core.backends.StaffBackend"
 # The two applicant sign-in pages, as national platforms have them: kind of account → (route, label).
 SIGN_IN_PAGES = {
     Applicant.Kind.NATURAL: ("portal_cases:signin", "个人登录"),
@@ -189,14 +189,16 @@ def lookup(request):
                 from zhengwu.joint import selectors as joint_selectors
 
                 number, code = form.cleaned_data["number"], form.cleaned_data["query_code"]
-                joint = joint_selectors.public_summary(number, code)  # a 联办件: its departments' row
-                if joint is not None:
-                    return render(request, "cases/portal/lookup.html", {"form": form, "joint": joint})
-                status = selectors.public_status(number, code)
+                case = selectors.public_case(number, code)  # ordinary cases first: one read (issue 20)
+                if case is None:
+                    joint = joint_selectors.public_summary(number, code)  # a 联办件: its departments' row
+                    if joint is not None:
+                        return render(request, "cases/portal/lookup.html", {"form": form, "joint": joint})
+                status = selectors.public_status(case)
                 status["timeline"] = display.timeline_rows(status["timeline"])
                 status["received_when"] = display.when(status["received_at"])
                 # the number and query code were right: the stages, and rating as on 好差评's own lookup
-                context = _progress_links(selectors.case_by_number(status["number"]), notices=False)
+                context = _progress_links(case, notices=False)
         except DomainError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
     return render(request, "cases/portal/lookup.html", {"form": form, "status": status, **context})

@@ -141,20 +141,20 @@ def my_cases(request):
 def case(request, number: str):
     joint = services.joint_by_number(request.user, number)
     summary = selectors.joint_summary(joint, user=request.user)
-    uploaded = {}
-    for m in joint.members.select_related("case"):
-        for row in m.case.materials.all():
-            uploaded.setdefault(m.position, set()).add(row.position)
-    materials = []
-    for entry in joint.version.merged_materials:
-        have = all(u["position"] in uploaded.get(u["key"], set()) for u in entry["members"])
-        asked = [
-            i["problem"]
-            for m in joint.members.all()
-            for i in m.missing
-            if any(u["key"] == m.position and u["position"] == i["position"] for u in entry["members"])
-        ]
-        materials.append({**entry, "uploaded": have, "asked": asked})
+    materials = selectors.merged_checklist(joint)
+    results = selectors.member_results(joint)
+    applicant = case_selectors.applicant_of(request.user)
+    if applicant is not None and any(r["licence_identifier"] for r in results):
+        from zhengwu.licences import services as licences  # the wallet: linked only where it opens for them
+
+        held = set(
+            licences.held_by(applicant.id_number)
+            .filter(identifier__in=[r["licence_identifier"] for r in results])
+            .values_list("identifier", flat=True)
+        )
+        for r in results:
+            if r["licence_identifier"] in held:
+                r["licence_url"] = reverse("portal_licences:detail", args=[r["licence_identifier"]])
     return render(
         request,
         "joint/portal/case.html",
@@ -162,6 +162,7 @@ def case(request, number: str):
             "joint": joint,
             "s": summary,
             "materials": materials,
+            "results": results,
             "supplement": joint.phase == Phase.SUPPLEMENT,
             "may_upload": joint.phase in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT),
         },

@@ -127,6 +127,8 @@ def index(request):
             "current_label": labels[name],
             "rows": rows,
             "extensions": selectors.pending_extensions(request.user)[:50] if heads else [],
+            # the joint cases at intake for this window: their members are not in 待受理 (the joint flow accepts)
+            "joint_intake": joint_services.intake_work(request.user).count() if name == "to_accept" else 0,
         },
     )
 

@@ -233,6 +233,7 @@ def notice(request, code: str):
             "sees_case": sees_case,
             "decidable": set(selectors.refunds_to_decide(request.user).values_list("pk", flat=True)),
             "may_reconcile": may_reconcile(request.user),
+            "at_fee_window": access.collecting_window(request.user) is not None,
             "may_issue": sees_case and access.has_role(request.user, *ISSUERS),
             "correction": getattr(n, "correction", None) if n.state == Notice.State.CANCELLED else None,
         },
@@ -327,13 +328,18 @@ def refund(request, code: str):
     return _back(request, code, ok="已提交退付申请,待审批")
 
 
-@_staff
-@require_POST
-def decide(request, refund_id: int):
+def _refund_row(request, refund_id: int) -> tuple[Refund, str]:
+    """The refund and its notice's code, when the notice is in the person's fee scope (else 404)."""
     row = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
     if row is None:
         raise Http404("找不到该退付申请")
-    code = _notice(request.user, row.payment.notice.code).code
+    return row, _notice(request.user, row.payment.notice.code).code
+
+
+@_staff
+@require_POST
+def decide(request, refund_id: int):
+    row, code = _refund_row(request, refund_id)
     try:
         services.decide_refund(
             refund=row,
@@ -346,6 +352,18 @@ def decide(request, refund_id: int):
     return _back(request, code, ok="退付已审批")
 
 
+@_staff
+@require_POST
+def card_refund(request, refund_id: int):
+    """退回原卡: the fee window records the card terminal's refund voucher of an approved card refund."""
+    row, code = _refund_row(request, refund_id)
+    try:
+        services.pay_out_card(refund=row, by=request.user, voucher=request.POST.get("voucher", ""))
+    except DomainError as err:
+        return _back(request, code, err)
+    return _back(request, code, ok="已登记退回原卡")
+
+
 def may_reconcile(user) -> bool:
     """每日对账: the fee window (access.collecting_window), centre managers, supervisors and administrators."""
     return (
@@ -355,11 +373,11 @@ def may_reconcile(user) -> bool:
     )
 
 
-def _day(value: str) -> dt.date:
+def _day(value: str, user) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        return clock.today() - dt.timedelta(days=1)
+        return selectors.reconciliation_day(user)
 
 
 def _days(value: str) -> list[dt.date]:
@@ -373,12 +391,22 @@ def _days(value: str) -> list[dt.date]:
     return sorted(set(days))
 
 
+def _scope_label(user) -> str:
+    """Whose payments the page counts: a fee window's centre (and the centres under it), else all."""
+    window = access.collecting_window(user)
+    if window is None or access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER):
+        return ""
+    return window.centre.name
+
+
 @_staff
 def reconciliation(request):
     """每日对账: pick a day, import the bank statement, read the totals, clear the exceptions."""
     if not may_reconcile(request.user):
         raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以查看对账")
-    day = _day(request.POST.get("date") or request.GET.get("date", ""))
+    asked = request.POST.get("date") or request.GET.get("date", "")
+    day = _day(asked, request.user)
+    oldest = None if asked else selectors.oldest_open_day(request.user)
     statement_days = _days(request.GET.get("days", ""))
     if request.method == "POST":
         try:
@@ -397,7 +425,7 @@ def reconciliation(request):
                     query = urlencode({"date": days[0], "days": ",".join(days)})
                     return redirect(f"{reverse('fees_workbench:reconcile')}?{query}")
             elif request.POST.get("run"):
-                report = reconcile.reconcile(day, by=request.user)
+                report = reconcile.reconcile(day, by=request.user, viewer=request.user)
                 messages.success(
                     request, "对账完成,差异已登记" if not report["balanced"] else "对账完成,账平"
                 )
@@ -415,12 +443,15 @@ def reconciliation(request):
         "workbench/fees/reconcile.html",
         {
             "day": day,
-            "r": reconcile.reconcile(day, record=False),
+            "r": reconcile.reconcile(day, record=False, viewer=request.user),
             "may_reconcile": True,
             "statement_days": statement_days,
             "open_days": sorted(
                 set(selectors.open_discrepancies(request.user).values_list("day", flat=True))
             ),
+            # opened without a day: say why this one (the oldest open difference, else today)
+            "opened_on": ("oldest" if oldest else "today") if not asked else "",
+            "scope": _scope_label(request.user),
         },
     )
 

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,11 +40,15 @@ def _staff_required(view):
 
 @_staff_required
 def index(request):
-    joints = services.visible_joint_cases(request.user).order_by("-created_at")[:200]
+    intake = request.GET.get("work") == "intake"  # the workbench home's 待受理的联办件
+    if intake:
+        joints = services.intake_work(request.user)[:200]
+    else:
+        joints = services.visible_joint_cases(request.user).order_by("-created_at")[:200]
     return render(
         request,
         "joint/workbench/index.html",
-        {"joints": joints, "may_register": services.may_register(request.user)},
+        {"joints": joints, "intake": intake, "may_register": services.may_register(request.user)},
     )
 
 
@@ -218,6 +223,18 @@ def case(request, number: str):
     }
     for row in summary["members"]:
         row["checklist"] = checklists.get(row["position"], [])
+    results = selectors.member_results(joint)
+    if any(r["licence_identifier"] for r in results):
+        from zhengwu.licences.selectors import visible as visible_licences
+
+        opens = set(
+            visible_licences(request.user)
+            .filter(identifier__in=[r["licence_identifier"] for r in results])
+            .values_list("identifier", flat=True)
+        )
+        for r in results:
+            if r["licence_identifier"] in opens:
+                r["licence_url"] = reverse("workbench_licences:detail", args=[r["licence_identifier"]])
     seen = set(
         case_selectors.visible_cases(request.user)
         .filter(joint_member__joint=joint)
@@ -229,6 +246,7 @@ def case(request, number: str):
         {
             "joint": joint,
             "s": summary,
+            "results": results,
             "is_lead": staff is not None and access.acts_for(staff, joint.lead_organisation),
             "mine": mine,
             "seen": seen,
@@ -394,7 +412,150 @@ def bundle_list(request):
     return render(
         request,
         "joint/workbench/bundles.html",
-        {"rows": rows, "reviewer": access.has_role(request.user, Role.CENTRE_MANAGER)},
+        {
+            "rows": rows,
+            "reviewer": access.has_role(request.user, Role.CENTRE_MANAGER),
+            "editor": access.has_role(request.user, *bundles.EDITOR_ROLES),
+        },
+    )
+
+
+MEMBER_ROWS_EXTRA = 3  # blank member rows offered under the members already listed
+
+
+def _editor_rows(post, count: int) -> list[dict]:
+    """The member rows as posted: row number, item code, stage, the row numbers whose results it needs."""
+    rows = []
+    for n in range(1, count + 1):
+        rows.append(
+            {
+                "row": n,
+                "item": (post.get(f"member_{n}_item") or "").strip(),
+                "stage": (post.get(f"member_{n}_stage") or "").strip(),
+                "needs": (post.get(f"member_{n}_needs") or "").strip(),
+            }
+        )
+    return rows
+
+
+def _editor_spec(post, rows: list[dict]) -> tuple[dict, dict[int, int]]:
+    """The posted form as bundles.parse takes it; the rows with an item chosen become members 1, 2, … (`placed`:
+    member position → the row it came from, so an error about member 2 is shown at its row)."""
+    chosen = [r for r in rows if r["item"]]
+    placed = {position: r["row"] for position, r in enumerate(chosen, start=1)}
+    code_of_row = {r["row"]: r["item"] for r in chosen}
+    members = []
+    for r in chosen:
+        needs = []
+        for token in r["needs"].replace(",", ",").replace("、", ",").split(","):
+            token = token.strip()
+            if token:  # a row number, or an item code typed directly
+                needs.append(code_of_row.get(int(token), f"第{token}行") if token.isdigit() else token)
+        members.append({"item": r["item"], "stage": r["stage"] or 1, "needs": needs})
+    spec = {
+        "name": post.get("name", ""),
+        "category": post.get("category", ""),
+        "lead_organisation": post.get("lead_organisation", ""),
+        "description": post.get("description", ""),
+        "stages": [line.strip() for line in post.get("stages", "").splitlines() if line.strip()],
+        "extension_approval": post.get("extension_approval", ""),
+        "reason": post.get("reason", ""),
+        "members": members,
+    }
+    return spec, placed
+
+
+def _field_errors(err: DomainError, placed: dict[int, int]) -> dict[str, list[str]]:
+    """Every (field, message) of a refused bundle, keyed by the form's field (member N's → its row's)."""
+    pairs = getattr(err, "errors", None) or [(err.field or "", err.message)]
+    out: dict[str, list[str]] = {}
+    for field, message in pairs:
+        parts = (field or "").split(".")
+        if parts[0] == "members" and len(parts) == 3 and parts[1].isdigit():
+            field = f"member_{placed.get(int(parts[1]), int(parts[1]))}_{parts[2]}"
+        out.setdefault(field or "form", []).append(str(message))
+    return out
+
+
+@_staff_required
+def bundle_edit(request, code: str | None = None):
+    """The centre's bundle editor (一件事): name, category, lead department, stages, member items with their stage
+    and prerequisites; saved as a draft through bundles.create_bundle / edit_bundle, every error at its field."""
+    from zhengwu.catalog.models import ServiceItem
+    from zhengwu.core.models import Organisation
+    from zhengwu.joint.models import Bundle, Category
+
+    if not access.has_role(request.user, *bundles.EDITOR_ROLES):
+        return _forbidden(request, _("编辑一件事需要中心管理人员或部门审批、负责人角色"))
+    bundle = None
+    if code is not None:
+        bundle = Bundle.objects.filter(code=code).select_related("lead_organisation").first()
+        if bundle is None:
+            raise Http404("找不到该一件事")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        count = (
+            min(int(request.POST.get("rows") or 0), 40) if (request.POST.get("rows") or "").isdigit() else 0
+        )
+        rows = _editor_rows(request.POST, count)
+        spec, placed = _editor_spec(request.POST, rows)
+        try:
+            if bundle is None:
+                version = bundles.create_bundle(spec=spec, user=request.user)
+            else:
+                version = bundles.edit_bundle(bundle=bundle, spec=spec, user=request.user)
+        except DomainError as err:
+            errors = _field_errors(err, placed)
+        else:
+            messages.success(
+                request,
+                _("已保存一件事「%(n)s」第%(v)d版草稿,联办法定时限%(l)d个工作日。")
+                % {"n": version.name, "v": version.number, "l": version.legal_limit},
+            )
+            return redirect("workbench_joint:bundles")
+        values = {**spec, "stages": "\n".join(spec["stages"])}
+    else:
+        source = bundles.open_draft(bundle) or bundle.current_version if bundle is not None else None
+        spec = bundles.spec_of(source) if source is not None else {"members": []}
+        row_of = {m["item"]: n for n, m in enumerate(spec["members"], start=1)}
+        rows = [
+            {
+                "row": n,
+                "item": m["item"],
+                "stage": m["stage"],
+                "needs": ",".join(str(row_of[c]) for c in m["needs"] if c in row_of),
+            }
+            for n, m in enumerate(spec["members"], start=1)
+        ]
+        values = {**spec, "stages": "\n".join(spec.get("stages", []))}
+    start = len(rows)
+    rows += [
+        {"row": start + n, "item": "", "stage": "", "needs": ""} for n in range(1, MEMBER_ROWS_EXTRA + 1)
+    ]
+    for r in rows:
+        prefix = f"member_{r['row']}_"
+        r["errors"] = {k[len(prefix) :]: v for k, v in errors.items() if k.startswith(prefix)}
+    items = (
+        ServiceItem.objects.filter(status=ServiceItem.Status.ACTIVE, current_version__isnull=False)
+        .select_related("current_version", "organisation")
+        .order_by("organisation__name", "code")
+    )
+    return render(
+        request,
+        "joint/workbench/bundle_edit.html",
+        {
+            "bundle": bundle,
+            "values": values,
+            "rows": rows,
+            "errors": errors,
+            "shared_errors": [m for k, v in errors.items() if not k.startswith("member_") for m in v],
+            "items": items,
+            "categories": Category.choices,
+            "organisations": Organisation.objects.filter(pk__in=items.values("organisation_id")).order_by(
+                "name"
+            ),
+        },
+        status=422 if errors else 200,
     )
 
 

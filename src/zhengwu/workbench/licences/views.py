@@ -76,7 +76,7 @@ def index(request):
 
 @_staff_required
 def types(request):
-    rows = LicenceType.objects.prefetch_related("organisations", "items").all()
+    rows = LicenceType.objects.prefetch_related("organisations", "items__current_version").all()
     return render(request, "licences/workbench/types.html", {"types": rows})
 
 

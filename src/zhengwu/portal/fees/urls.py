@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhengwu.fees import portal
+from zhengwu.portal.fees import views as portal
 
 app_name = "fees_portal"
 urlpatterns = [
