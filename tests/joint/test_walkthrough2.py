@@ -1,0 +1,29 @@
+"""A stranger's walk-through (issue 16, second round): the joint due date says what it is while some member's
+clock waits on a prerequisite's result."""
+
+from django.contrib.auth import get_user_model
+
+from tests.joint.test_clocks import accepted_on
+
+
+def user(name):
+    return get_user_model().objects.get(username=name)
+
+
+def test_the_joint_due_date_says_it_is_the_bundles_overall_limit_while_members_wait(
+    restaurant, county, company, client
+):
+    joint = accepted_on("2026-11-18", restaurant.bundle, company)
+    note = "按一件事总时限;「食品经营许可」待「企业登记」结果后起算"
+    client.force_login(user("lead_clerk"))
+    assert note in client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    client.force_login(company.user)
+    assert note in client.get(f"/bundles/cases/{joint.number}/").content.decode()
+    body = client.get(f"/api/cases/{joint.number}").json()
+    assert body["due"] and note in body["due_note"]
+    assert [w["item"] for w in body["clocks_waiting"]] == [
+        "食品经营许可",
+        "城镇污水排入排水管网许可",
+        "公共场所卫生许可",
+    ]
+    assert {w["waits_for"] for w in body["clocks_waiting"]} == {"企业登记"}
