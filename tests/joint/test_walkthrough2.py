@@ -27,3 +27,20 @@ def test_the_joint_due_date_says_it_is_the_bundles_overall_limit_while_members_w
         "公共场所卫生许可",
     ]
     assert {w["waits_for"] for w in body["clocks_waiting"]} == {"企业登记"}
+
+
+def test_conditional_materials_read_as_such_and_not_as_missing(restaurant, county, company, client):
+    from zhengwu.joint import services
+
+    county.drainage.current_version.materials.filter(name="排水管网图纸").update(condition="有地下管网的提交")
+    joint = services.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"})
+    client.force_login(company.user)
+    page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
+    row = page.split("排水管网图纸")[1].split("</tr>")[0]
+    assert "视情形提交(有地下管网的提交)" in row and "未上传" not in row
+    row = page.split("排水许可申请表")[1].split("</tr>")[0]
+    assert row.startswith(" *") and "未上传" in row  # a required one keeps its * and 未上传
+    member = joint.members.get(position=3).case
+    page = client.get(f"/cases/mine/{member.number}/").content.decode()
+    item = page.split("排水管网图纸")[1].split("</li>")[0]
+    assert "视情形提交(有地下管网的提交)" in item and "未上传" not in item

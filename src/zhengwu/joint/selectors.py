@@ -395,6 +395,8 @@ def merged_checklist(joint) -> list[dict]:
     for entry in joint.version.merged_materials:
         used = [checklists.get(u["key"], {}).get(u["position"]) for u in entry["members"]]
         used = [row for row in used if row is not None]
+        # optional for every member that uses it (not required, or asked only in a stated case): 视情形提交
+        conditional = bool(used) and all(row.get("conditional") for row in used)
         missing = any(row["missing"] for row in used)
         files, names = [], set()
         for row in used if not missing else []:
@@ -414,6 +416,8 @@ def merged_checklist(joint) -> list[dict]:
                 "files": files,
                 "via": "" if missing else next((row["via"] for row in used if row["via"]), ""),
                 "missing": missing,
+                "conditional": conditional,
+                "condition": next((row["condition"] for row in used if row.get("condition")), ""),
                 "asked": asked,
             }
         )
