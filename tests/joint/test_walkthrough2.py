@@ -44,3 +44,21 @@ def test_conditional_materials_read_as_such_and_not_as_missing(restaurant, count
     page = client.get(f"/cases/mine/{member.number}/").content.decode()
     item = page.split("排水管网图纸")[1].split("</li>")[0]
     assert "视情形提交(有地下管网的提交)" in item and "未上传" not in item
+
+
+def test_a_supervisor_reaches_督办_of_an_overdue_member_from_the_joint_page(restaurant, county, company, client):
+    from tests.joint.test_clocks import at
+    from zhengwu.core import clock
+
+    joint = accepted_on("2026-09-28", restaurant.bundle, company)  # 企业登记 legal due 10-08, left undecided
+    registration = joint.members.get(position=1).case
+    with clock.frozen(at("2026-10-12")):
+        client.force_login(county.supervisor)
+        page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+        assert page.count('id="supervise-') == 1  # only the late member
+        link = page.split('id="supervise-1"')[0].rsplit('href="', 1)[1].split('"')[0]
+        assert link == f"/workbench/supervision/cases/{registration.pk}/"
+        form = client.get(link).content.decode()
+        assert "下达督办" in form and registration.number in form
+        client.force_login(county.lead_clerk)  # not a supervisor: no 督办
+        assert "supervise-" not in client.get(f"/workbench/joint/{joint.number}/").content.decode()

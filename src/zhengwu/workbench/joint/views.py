@@ -221,8 +221,13 @@ def case(request, number: str):
         for m in joint.members.select_related("case__version")
         if m.position in mine
     }
+    # a supervisor orders 督办 of an overdue member on that member case's supervision page (its order form)
+    supervisor = access.is_administrator(request.user) or access.has_role(request.user, Role.SUPERVISOR)
+    cases = dict(joint.members.values_list("position", "case_id")) if supervisor else {}
     for row in summary["members"]:
         row["checklist"] = checklists.get(row["position"], [])
+        if supervisor and row["level"] == "red" and not row["closed"]:
+            row["supervise_url"] = reverse("workbench_supervision:case", args=[cases[row["position"]]])
     results = selectors.member_results(joint)
     if any(r["licence_identifier"] for r in results):
         from zhengwu.licences.selectors import visible as visible_licences
