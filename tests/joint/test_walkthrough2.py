@@ -62,3 +62,26 @@ def test_a_supervisor_reaches_督办_of_an_overdue_member_from_the_joint_page(re
         assert "下达督办" in form and registration.number in form
         client.force_login(county.lead_clerk)  # not a supervisor: no 督办
         assert "supervise-" not in client.get(f"/workbench/joint/{joint.number}/").content.decode()
+
+
+def test_a_waiting_members_explanation_starts_at_the_prerequisites_result_not_at_acceptance(
+    restaurant, county, company, client
+):
+    from tests.joint.test_clocks import at
+    from zhengwu.core import clock
+    from zhengwu.joint.demo import _handle
+
+    joint = accepted_on("2026-11-18", restaurant.bundle, company)
+    with clock.frozen(at("2026-11-19", 15)):
+        _handle(joint.members.get(position=1).case, decide=True)
+    hygiene = joint.members.get(position=4).case
+    assert hygiene.accepted_on.isoformat() == "2026-11-18"
+    line = "起算:2026-11-19(星期四)「企业登记」的结果作出(行政许可法第二十六条第二款),自次日起计算"
+    client.force_login(company.user)
+    page = client.get(f"/cases/mine/{hygiene.number}/").content.decode()
+    assert line in page and "起算:2026-11-19(星期四)受理" not in page
+    client.force_login(county.health_clerk)
+    assert line in client.get(f"/workbench/cases/{hygiene.number}/").content.decode()
+    registration = joint.members.get(position=1).case  # counted from its own acceptance, as before
+    client.force_login(company.user)
+    assert "起算:2026-11-18(星期三)受理" in client.get(f"/cases/mine/{registration.number}/").content.decode()
