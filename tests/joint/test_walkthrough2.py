@@ -85,3 +85,20 @@ def test_a_waiting_members_explanation_starts_at_the_prerequisites_result_not_at
     registration = joint.members.get(position=1).case  # counted from its own acceptance, as before
     client.force_login(company.user)
     assert "起算:2026-11-18(星期三)受理" in client.get(f"/cases/mine/{registration.number}/").content.decode()
+
+
+def test_the_staff_joint_page_shows_the_application_form_masked(restaurant, county, company, client):
+    from zhengwu.joint.models import JointCase
+
+    client.force_login(company.user)
+    form = {"subject": "开办好味道餐馆", "contact_name": "李四", "contact_phone": "13912345678"}
+    client.post(f"/bundles/{restaurant.bundle.code}/apply/", {f"form.{k}": v for k, v in form.items()})
+    joint = JointCase.objects.get()
+    client.force_login(county.lead_clerk)
+    page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    section = page.split('id="form-fields"')[1].split("</dl>")[0]
+    # the merged form's titles, in its order
+    positions = [section.index(title) for title in ("申请事项说明", "联系人", "联系电话")]
+    assert positions == sorted(positions)
+    assert "开办好味道餐馆" in section and "139****5678" in section
+    assert "13912345678" not in page and "李四" not in section  # personal fields masked

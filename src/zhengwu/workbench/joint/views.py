@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import access
+from zhengwu.core import access, personal
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.joint import bundles, endings, meetings, selectors, services
@@ -240,6 +240,10 @@ def case(request, number: str):
         for r in results:
             if r["licence_identifier"] in opens:
                 r["licence_url"] = reverse("workbench_licences:detail", args=[r["licence_identifier"]])
+    # what the applicant typed in the merged form, in its order, personal fields masked (core.personal, as on a
+    # single case's staff page; the reveal with audit is on each member case's page)
+    merged = {"properties": {f["key"]: {**f["schema"], "title": f["title"]} for f in joint.version.merged_form}}
+    form_rows = personal.rows(personal.form_fields(merged, joint.form), "form", revealed=False)
     seen = set(
         case_selectors.visible_cases(request.user)
         .filter(joint_member__joint=joint)
@@ -251,6 +255,7 @@ def case(request, number: str):
         {
             "joint": joint,
             "s": summary,
+            "form_rows": form_rows,
             "results": results,
             "is_lead": staff is not None and access.acts_for(staff, joint.lead_organisation),
             "mine": mine,
