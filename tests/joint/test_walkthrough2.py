@@ -33,7 +33,9 @@ def test_conditional_materials_read_as_such_and_not_as_missing(restaurant, count
     from zhengwu.joint import services
 
     county.drainage.current_version.materials.filter(name="排水管网图纸").update(condition="有地下管网的提交")
-    joint = services.apply(bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"})
+    joint = services.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"}
+    )
     client.force_login(company.user)
     page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
     row = page.split("排水管网图纸")[1].split("</tr>")[0]
@@ -46,7 +48,9 @@ def test_conditional_materials_read_as_such_and_not_as_missing(restaurant, count
     assert "视情形提交(有地下管网的提交)" in item and "未上传" not in item
 
 
-def test_a_supervisor_reaches_督办_of_an_overdue_member_from_the_joint_page(restaurant, county, company, client):
+def test_a_supervisor_reaches_督办_of_an_overdue_member_from_the_joint_page(
+    restaurant, county, company, client
+):
     from tests.joint.test_clocks import at
     from zhengwu.core import clock
 

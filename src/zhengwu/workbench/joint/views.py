@@ -242,7 +242,9 @@ def case(request, number: str):
                 r["licence_url"] = reverse("workbench_licences:detail", args=[r["licence_identifier"]])
     # what the applicant typed in the merged form, in its order, personal fields masked (core.personal, as on a
     # single case's staff page; the reveal with audit is on each member case's page)
-    merged = {"properties": {f["key"]: {**f["schema"], "title": f["title"]} for f in joint.version.merged_form}}
+    merged = {
+        "properties": {f["key"]: {**f["schema"], "title": f["title"]} for f in joint.version.merged_form}
+    }
     form_rows = personal.rows(personal.form_fields(merged, joint.form), "form", revealed=False)
     seen = set(
         case_selectors.visible_cases(request.user)
