@@ -57,9 +57,8 @@ class CaseState:
     accepted_on: dt.date | None = None
     clock_start: dt.date | None = None  # the day the limits count from: acceptance, or start_clock
     clock_waits_for: str = ""
-    clock_start_label: str = (
-        ""  # what happened on clock_start when it is not acceptance (start_clock's label)
-    )
+    # what happened on clock_start when it is not acceptance (start_clock's label)
+    clock_start_label: str = ""
     deemed: bool = False
     limits: dict = field(default_factory=dict)
     extensions: list[deadlines.Extension] = field(default_factory=list)
