@@ -42,6 +42,9 @@ def check_the_joint_demo(lines: list[str]) -> None:
     building = selectors.joint_summary(late[0])["members"][-1]
     assert building["stage"] == 2 and building["state"] == "accepted" and not building["promised_due"]
     assert "生产建设项目水土保持方案审批" in building["clock_waits_for"]
+    # its joint due date is the bundle's overall limit meanwhile, and says so
+    note = selectors.joint_summary(late[0])["due_note"]
+    assert note.startswith("按一件事总时限") and f"「{building['item']}」待" in note
     check_the_stage_order()
     assert demo.load_demo().endswith("未重复载入")
 

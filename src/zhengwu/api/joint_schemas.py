@@ -21,6 +21,8 @@ class JointMemberOut(Schema):
     decision_label: str
     legal_due: str | None
     promised_due: str | None
+    # accepted, its clock starting at these prerequisite members' result (、-joined); "" when counting or not accepted
+    clock_waits_for: str = ""
     answer: str
     answer_label: str
     missing: list[dict[str, Any]]
@@ -47,6 +49,10 @@ class JointCaseOut(Schema):
     legal_due: str | None
     promised_due: str | None
     due: str | None
+    # members whose clock waits for a prerequisite's result ({item, waits_for}); while any does, the joint due date
+    # is the bundle's overall limit counted from acceptance, and due_note says so
+    clocks_waiting: list[dict[str, Any]] = []
+    due_note: str = ""
     level: str
     level_label: str
     late: bool

@@ -15,7 +15,8 @@ denial the 制证 steps are not needed (skipped) and a 送达 step opens. Delive
   restart_intake {received_on} — the intake period starts again (a joint member, after the joint 补正 is supplied)
   charge_fee {fees: [{position, name, amount, standard_amount}]} — recorded for supervision; changes no status or date
   accept {…, clock_waits_for: "企业登记"} — a joint member waiting on a prerequisite member's result: no due dates
-    until start_clock {since, reason} (the day that result is made); the limits count from it, as from acceptance
+    until start_clock {since, reason, label} (the day that result is made); the limits count from it, as from
+    acceptance, and the explanation's 起算 line names `label` (what happened that day) instead of 受理
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class CaseState:
     accepted_on: dt.date | None = None
     clock_start: dt.date | None = None  # the day the limits count from: acceptance, or start_clock
     clock_waits_for: str = ""
+    # what happened on clock_start when it is not acceptance (start_clock's label)
+    clock_start_label: str = ""
     deemed: bool = False
     limits: dict = field(default_factory=dict)
     extensions: list[deadlines.Extension] = field(default_factory=list)
@@ -150,6 +153,7 @@ def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
             _start_step(state, int(data["to"]), _date(data.get("on", on)))
         elif action == "start_clock":
             state.clock_start, state.clock_waits_for = _date(data.get("since", on)), ""
+            state.clock_start_label = data.get("label") or _("前置审批结果作出")
         elif action == "suspend":
             state.suspensions.append(
                 deadlines.Suspension(_date(data.get("since", on)), None, data.get("kind", ""))
@@ -198,6 +202,8 @@ def _compute_dues(state: CaseState, calendar: Calendar) -> None:
     promised = 0 if instant else int(limits.get("promised", limits.get("legal", 0)))
     legal = 0 if instant else int(limits.get("legal", 0))
     common = {"start": state.clock_start, "extensions": state.extensions, "suspensions": state.suspensions}
+    if state.clock_start_label:
+        common["start_label"] = state.clock_start_label
     state.promised = deadlines.due_date(calendar, limit=promised, **common)
     state.legal = deadlines.due_date(calendar, limit=legal, **common)
     for step in state.steps:

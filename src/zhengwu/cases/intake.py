@@ -100,14 +100,17 @@ def accept_case(
     return case
 
 
-def start_clock(*, case: Case, reason: str, at: dt.datetime | None = None) -> Case:
+def start_clock(*, case: Case, reason: str, at: dt.datetime | None = None, start_label: str = "") -> Case:
     """The limits of a case accepted waiting on another department's result (accept_case(clock_waits_for=…)) start
-    now, counted from today as from an acceptance (the platform records it when that result is made)."""
+    now, counted from today as from an acceptance (the platform records it when that result is made).
+    `start_label` is what the due dates' explanation says happened that day (起算:<day><start_label>), e.g. the
+    prerequisite's result made; without it the explanation says 前置审批结果作出."""
+    data = {"since": _today(at), "reason": reason}
+    if start_label:
+        data["label"] = str(start_label)
     with transaction.atomic():
         case = _locked(case)
-        _record(
-            case, "start_clock", by=None, at=at, note=reason, data={"since": _today(at), "reason": reason}
-        )
+        _record(case, "start_clock", by=None, at=at, note=reason, data=data)
     return case
 
 

@@ -763,6 +763,7 @@ def material_checklist(case: Case) -> list[dict]:
                 "name": POWER_OF_ATTORNEY_NAME,
                 "required": needed,
                 "condition": "代他人申请时提交",
+                "conditional": not needed,  # asked only in some cases: shown 视情形提交, never 未上传
                 "medium": "纸质或电子",
                 "form": "原件",
                 "rules": "申请人签名(单位盖章)的授权委托书,写明委托事项和权限",
@@ -782,6 +783,7 @@ def material_checklist(case: Case) -> list[dict]:
                 "name": m.name,
                 "required": required,
                 "condition": m.condition,
+                "conditional": not required or bool(m.condition),
                 "medium": m.get_medium_display(),
                 "form": m.get_form_display(),
                 "rules": m.rules,

@@ -196,6 +196,20 @@ def joint_summary(joint, *, user=None) -> dict:
             }
         )
     level = max((r["level"] for r in rows), key=supervision.ORDER.get, default=levels.NORMAL)
+    # members accepted whose clock has not started (it starts at a prerequisite's result): the joint due date then
+    # falls back on the bundle's overall limit from acceptance (services.refresh), and the pages say so
+    waiting = [{"item": r["item"], "waits_for": r["clock_waits_for"]} for r in rows if r["clock_waits_for"]]
+    due_note = (
+        _("按一件事总时限;%(members)s")
+        % {
+            "members": ";".join(
+                _("「%(item)s」待「%(waits)s」结果后起算") % {"item": w["item"], "waits": w["waits_for"]}
+                for w in waiting
+            )
+        }
+        if waiting and joint.legal_due and joint.is_open
+        else ""
+    )
     staff = user is not None and access.staff_of(user) is not None
     notices = list(joint.notices.all())
     supplies = list(joint.events.filter(action="supply").order_by("at").values_list("at", flat=True))
@@ -237,6 +251,8 @@ def joint_summary(joint, *, user=None) -> dict:
         "promised_due": _iso(joint.promised_due),
         "due": _iso(joint.legal_due),
         "due_provisional": any(r["due_provisional"] for r in rows),
+        "clocks_waiting": waiting,
+        "due_note": str(due_note),
         "level": level,
         "level_label": levels.LABELS[level],
         "late": level == levels.RED and joint.is_open,
@@ -379,6 +395,8 @@ def merged_checklist(joint) -> list[dict]:
     for entry in joint.version.merged_materials:
         used = [checklists.get(u["key"], {}).get(u["position"]) for u in entry["members"]]
         used = [row for row in used if row is not None]
+        # optional for every member that uses it (not required, or asked only in a stated case): 视情形提交
+        conditional = bool(used) and all(row.get("conditional") for row in used)
         missing = any(row["missing"] for row in used)
         files, names = [], set()
         for row in used if not missing else []:
@@ -398,6 +416,8 @@ def merged_checklist(joint) -> list[dict]:
                 "files": files,
                 "via": "" if missing else next((row["via"] for row in used if row["via"]), ""),
                 "missing": missing,
+                "conditional": conditional,
+                "condition": next((row["condition"] for row in used if row.get("condition")), ""),
                 "asked": asked,
             }
         )

@@ -1126,6 +1126,9 @@ def start_clocks(case: Case) -> None:
                 "r": "、".join(f"「{r['item']}」的{r['result_name']}" for r in results),
                 "rule": CLOCK_RULE,
             },
+            # the 起算 line of its due dates: the day the prerequisite's result came, not 受理
+            start_label=_("「%(items)s」的结果作出(行政许可法第二十六条第二款)")
+            % {"items": "、".join(r["item"] for r in results)},
         )
     refresh(member.joint)
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import access
+from zhengwu.core import access, personal
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.joint import bundles, endings, meetings, selectors, services
@@ -221,8 +221,13 @@ def case(request, number: str):
         for m in joint.members.select_related("case__version")
         if m.position in mine
     }
+    # a supervisor orders 督办 of an overdue member on that member case's supervision page (its order form)
+    supervisor = access.is_administrator(request.user) or access.has_role(request.user, Role.SUPERVISOR)
+    cases = dict(joint.members.values_list("position", "case_id")) if supervisor else {}
     for row in summary["members"]:
         row["checklist"] = checklists.get(row["position"], [])
+        if supervisor and row["level"] == "red" and not row["closed"]:
+            row["supervise_url"] = reverse("workbench_supervision:case", args=[cases[row["position"]]])
     results = selectors.member_results(joint)
     if any(r["licence_identifier"] for r in results):
         from zhengwu.licences.selectors import visible as visible_licences
@@ -235,6 +240,12 @@ def case(request, number: str):
         for r in results:
             if r["licence_identifier"] in opens:
                 r["licence_url"] = reverse("workbench_licences:detail", args=[r["licence_identifier"]])
+    # what the applicant typed in the merged form, in its order, personal fields masked (core.personal, as on a
+    # single case's staff page; the reveal with audit is on each member case's page)
+    merged = {
+        "properties": {f["key"]: {**f["schema"], "title": f["title"]} for f in joint.version.merged_form}
+    }
+    form_rows = personal.rows(personal.form_fields(merged, joint.form), "form", revealed=False)
     seen = set(
         case_selectors.visible_cases(request.user)
         .filter(joint_member__joint=joint)
@@ -246,6 +257,7 @@ def case(request, number: str):
         {
             "joint": joint,
             "s": summary,
+            "form_rows": form_rows,
             "results": results,
             "is_lead": staff is not None and access.acts_for(staff, joint.lead_organisation),
             "mine": mine,
