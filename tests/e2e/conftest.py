@@ -28,6 +28,10 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 900}
 
+# How long an action or a page may take: a first page on a busy two-core machine (the two suites and a sealing job
+# beside, or faketime) took over 10 s in `make test-dates`; a journey that works waits no longer for it.
+BUSY_TIMEOUT_MS = 30_000
+
 
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).resolve().parent
@@ -147,7 +151,7 @@ def context(browser, live_server):
     context = browser.new_context(
         locale="zh-CN", timezone_id="Asia/Shanghai", viewport=VIEWPORT, base_url=live_server.url
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BUSY_TIMEOUT_MS)
     yield context
     context.close()
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.cases.conftest import resident_id
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import BUSY_TIMEOUT_MS, SCREENSHOTS
 from tests.factories import make_user, paper_checklist
 from zhengwu.cases import services as cases
 from zhengwu.core.models import ServiceCentre
@@ -42,7 +42,7 @@ def test_book_check_in_called_on_the_screen_and_served(browser, live_server, pag
     phone = browser.new_context(
         locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, base_url=live_server.url
     )
-    phone.set_default_timeout(10_000)
+    phone.set_default_timeout(BUSY_TIMEOUT_MS)
     phone.set_default_navigation_timeout(30_000)
     mobile = phone.new_page()
     try:
@@ -161,7 +161,7 @@ def test_the_citizen_chooses_post_and_sees_the_tracking_number(
     phone = browser.new_context(
         locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, base_url=live_server.url
     )
-    phone.set_default_timeout(10_000)
+    phone.set_default_timeout(BUSY_TIMEOUT_MS)
     phone.set_default_navigation_timeout(30_000)
     mobile = phone.new_page()
     try:
@@ -215,7 +215,7 @@ def test_the_wait_and_no_show_figures_fit_a_phone(browser, live_server, hall):
     phone = browser.new_context(
         locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, base_url=live_server.url
     )
-    phone.set_default_timeout(10_000)
+    phone.set_default_timeout(BUSY_TIMEOUT_MS)
     phone.set_default_navigation_timeout(30_000)
     mobile = phone.new_page()
     try:

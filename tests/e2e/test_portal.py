@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.cases.conftest import pdf_upload, resident_id, world  # noqa: F401 — fixtures
-from tests.e2e.conftest import Screenshots
+from tests.e2e.conftest import BUSY_TIMEOUT_MS, Screenshots
 from tests.evaluation.conftest import complete
 from tests.factories import paper_checklist
 from zhengwu.cases import services
@@ -26,7 +26,7 @@ def phone_page(browser, live_server):
     context = browser.new_context(
         locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, base_url=live_server.url
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BUSY_TIMEOUT_MS)
     yield context.new_page()
     context.close()
 
