@@ -1,4 +1,5 @@
 import datetime as dt
+import time
 
 import pytest
 
@@ -83,6 +84,27 @@ def _install_flush_past_append_only_triggers() -> None:
     TransactionTestCase._fixture_teardown = _fixture_teardown
 
 
+class _WaitingCursor:
+    """SQLite's in-memory test database (shared cache) answers a table lock at once where a database file waits: a
+    browser test's live server may still be answering a page (a screen reloading itself) while its test tears down.
+    Wait for it, as the file would (up to 10 s)."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def execute(self, sql, params=None):
+        from django.db import OperationalError
+
+        for _try in range(200):
+            try:
+                return self.cursor.execute(sql, params)
+            except OperationalError as exc:
+                if "table is locked" not in str(exc):
+                    raise
+                time.sleep(0.05)
+        return self.cursor.execute(sql, params)
+
+
 def set_append_only(connection, *, enabled: bool) -> None:
     """Lift or restore every append-only table's triggers (tests only: the app never does this)."""
     import importlib
@@ -90,7 +112,8 @@ def set_append_only(connection, *, enabled: bool) -> None:
     from zhengwu.core import appendonly
 
     migration = importlib.import_module("zhengwu.core.migrations.0005_perf_audit_seal")
-    with connection.cursor() as cur:
+    with connection.cursor() as raw:
+        cur = _WaitingCursor(raw) if connection.vendor == "sqlite" else raw
         if connection.vendor == "postgresql":
             cur.execute(
                 "SET CONSTRAINTS ALL IMMEDIATE"
