@@ -101,7 +101,7 @@ class ApplicationForm(AccessibleForm):
     def show_error(self, err, *, power_of_attorney: int | None = None) -> None:
         """Show a domain error at its fields (form.<key>, material_<n>; every field a form check found) or above the
         form; the power of attorney at the item's own 委托书 material when it lists one (`power_of_attorney`)."""
-        for field, message in getattr(err, "errors", None) or [(err.field, err.message)]:
+        for field, message in err.errors:
             if field == "power_of_attorney" and power_of_attorney is not None:
                 field = f"material_{power_of_attorney}"
             self.add_error(field if field in self.fields else None, message)
