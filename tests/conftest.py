@@ -55,7 +55,6 @@ def _rate_counters_start_empty():
 def one_rate_window(monkeypatch):
     """Rate limits count in fixed windows of wall-clock time: a test making many requests pins the time so they all
     fall in one window (otherwise a run that crosses a minute boundary resets the count and the test flakes)."""
-    import time
     from types import SimpleNamespace
 
     import django_ratelimit.core
@@ -143,7 +142,6 @@ def pytest_runtest_protocol(item, nextitem):
     fixture counts on the test that set it up) appended to the file — what the suite spends its CPU on, which a busy
     machine does not distort the way it does wall-clock durations. `python scripts/test_cpu.py file` sums it."""
     import os
-    import time
 
     out = os.environ.get("ZHENGWU_TEST_CPU")
     started = time.process_time() if out else 0.0
