@@ -4,6 +4,8 @@ have its window, the logins are printed, and a second run changes nothing."""
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from tests.fees.demo_checks import check_the_fees_demo
+from tests.joint.demo_checks import check_the_joint_demo
 from zhengwu.cases.models import Case
 from zhengwu.catalog import demo as catalog_demo
 from zhengwu.catalog.models import ServiceItem
@@ -198,3 +200,10 @@ def test_every_demo_grant_s_licence_shows_every_field_in_the_wallet_and_the_pdf(
     pdf = client.get(f"/licences/{hygiene.identifier}/download/").content
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "餐饮场所" in text and "刘美玲" in text
+
+
+def test_each_domains_own_checks_hold_on_this_load(demo_site):
+    """The joint and fees demos' own checks (tests/<domain>/demo_checks.py) on the suite's one load of the whole demo,
+    on each engine — tests/core/test_demo_dates.py runs them again on SQLite at three other moments."""
+    check_the_joint_demo(demo_site.lines)
+    check_the_fees_demo(demo_site.lines)
