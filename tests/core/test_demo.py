@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
+from tests.worldcache import replayed
 from zhengwu.core import audit
 from zhengwu.core.demo import demo_password, load_demo
 from zhengwu.core.ids import check_uscc
@@ -40,9 +41,8 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def demo():
-    return load_demo()
+# the demo county, loaded once per test process and replayed as rows for each test (tests/worldcache.py)
+demo = replayed(load_demo, name="demo")
 
 
 def test_the_county_and_its_townships(demo):

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.catalog.conftest import SPEC
+from tests.worldcache import replayed
 from zhengwu.cases import demo as cases_demo
 from zhengwu.catalog import demo as catalog_demo
 from zhengwu.catalog import services as catalog
@@ -26,9 +27,16 @@ from zhengwu.supervision.services import RESPONDER_ROLES
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people():
+def _county() -> None:
     load_demo()
+
+
+# the demo county, loaded once per test process and replayed as rows for each test (tests/worldcache.py)
+demo_county = replayed(_county, name="demo_county")
+
+
+@pytest.fixture
+def people(demo_county):
     return {u.username: u for u in get_user_model().objects.all()}
 
 

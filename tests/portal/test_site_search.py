@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.worldcache import replayed
 from zhengwu.catalog import demo as catalog_demo
 from zhengwu.core.demo import load_demo
 from zhengwu.core.models import Organisation
@@ -17,8 +18,7 @@ from zhengwu.tickets.models import Category
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_site():
+def _site() -> None:
     load_demo()
     report = catalog_demo.load_demo_catalogue(
         [catalog_demo.DEMO_DIR / "shichang.json", catalog_demo.DEMO_DIR / "shuili.json"]
@@ -38,6 +38,11 @@ def demo_site():
                 category=Category.objects.first(),
                 by=hotline,
             )
+
+
+# the county, two departments' items, the disclosure demo and the hotline's answers: made once per test process and
+# replayed as rows for each test (tests/worldcache.py)
+demo_site = replayed(_site, name="demo_site")
 
 
 def _text(html: str) -> str:
