@@ -7,6 +7,9 @@ ZW := $(BIN)/zhengwu
 PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengwu
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Compiled bytecode is kept in __pycache__ (ignored by git): with PYTHONDONTWRITEBYTECODE set, every process of a test
+# run or of `make run` compiles the whole project again.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-dates test-sqlite test-pg test-e2e setup setup-test lint format bench demo worker clean
 

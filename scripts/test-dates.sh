@@ -7,6 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+unset PYTHONDONTWRITEBYTECODE  # keep compiled bytecode between the runs (scripts/test.sh says why)
 MOMENTS=("$@")
 if [ ${#MOMENTS[@]} -eq 0 ]; then
   MOMENTS=(

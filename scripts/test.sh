@@ -13,6 +13,10 @@ phase() {  # the time the last phase took, and the load it ran under (a busy mac
   phase_started=$SECONDS
 }
 phase_started=$SECONDS
+# Python keeps the bytecode it compiles, and pytest the test modules it rewrites, in __pycache__ (git ignores them):
+# with PYTHONDONTWRITEBYTECODE set, as on some machines, every test process compiled the whole project again (~6 s of
+# CPU each, and there are a dozen of them: xdist workers, browser tests, servers).
+unset PYTHONDONTWRITEBYTECODE
 
 # The task tests also run on Redis/RQ (a database of its own, ZHENGWU_TEST_REDIS_URL, default db 13)
 redis-cli -u "${ZHENGWU_TEST_REDIS_URL:-redis://127.0.0.1:6379/13}" ping >/dev/null 2>&1 \
@@ -24,10 +28,13 @@ echo "== migrations: the test templates for SQLite and PostgreSQL"
 pg_ok=1
 if [ "${ZHENGWU_SKIP_PG:-0}" != "1" ]; then bash scripts/ensure-postgres.sh || pg_ok=0; fi
 env -u DATABASE_URL $BIN/python -m tests.dbtemplate & sqlite_template=$!
+# meanwhile the test modules are collected once, so the runs below find them compiled and rewritten
+env -u DATABASE_URL $BIN/pytest --collect-only -q -p no:cacheprovider > /dev/null 2>&1 & collected=$!
 if [ "${ZHENGWU_SKIP_PG:-0}" != "1" ] && [ $pg_ok = 1 ]; then
   DATABASE_URL=$PG_URL $BIN/python -m tests.dbtemplate || status=1
 fi
 wait $sqlite_template || status=1
+wait $collected
 phase "migrations"
 
 # The three runs go side by side, not one after another: the browser tests wait on Chromium more than they compute
