@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 ROOT_NAME = "政务服务平台电子证照根证书"
 TSA_NAME = "政务服务平台电子证照时间戳服务"
 ROOT_YEARS = 20
+_LOADED: dict[str, tuple] = {}  # key file → ((path, key mtime, cert mtime), key, certificate): LocalCASigner._load
 ORG_YEARS = 5
 
 
@@ -113,11 +114,18 @@ class LocalCASigner:
         stem.with_suffix(".crt.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
     def _load(self, stem: Path):
+        """The key and certificate kept at `stem`. Parsing an RSA key checks it (~30 ms); a process keeps what it read,
+        by the files' paths and modification times, so a file written again (a new CA, a rotation) is read again."""
         from cryptography import x509
         from cryptography.hazmat.primitives import serialization
 
-        key = serialization.load_pem_private_key(stem.with_suffix(".key.pem").read_bytes(), password=None)
-        cert = x509.load_pem_x509_certificate(stem.with_suffix(".crt.pem").read_bytes())
+        key_file, cert_file = stem.with_suffix(".key.pem"), stem.with_suffix(".crt.pem")
+        seen = (str(key_file), key_file.stat().st_mtime_ns, cert_file.stat().st_mtime_ns)
+        if (kept := _LOADED.get(seen[0])) and kept[0] == seen:
+            return kept[1], kept[2]
+        key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
+        cert = x509.load_pem_x509_certificate(cert_file.read_bytes())
+        _LOADED[seen[0]] = (seen, key, cert)
         return key, cert
 
     def _issue(self, *, subject_name: str, org_id: str, issuer_key, issuer_cert, years: int, usage: str):
