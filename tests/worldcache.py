@@ -59,7 +59,9 @@ def _tables(connection) -> list[str]:
     with connection.cursor() as cur:
         virtual = []
         if connection.vendor == "sqlite":
-            cur.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+            cur.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+            )
             virtual = [name for (name,) in cur.fetchall()]
         return sorted(
             t.name

@@ -34,7 +34,9 @@ log = logging.getLogger(__name__)
 ROOT_NAME = "政务服务平台电子证照根证书"
 TSA_NAME = "政务服务平台电子证照时间戳服务"
 ROOT_YEARS = 20
-_LOADED: dict[str, tuple] = {}  # key file → ((path, key mtime, cert mtime), key, certificate): LocalCASigner._load
+_LOADED: dict[
+    str, tuple
+] = {}  # key file → ((path, key mtime, cert mtime), key, certificate): LocalCASigner._load
 ORG_YEARS = 5
 
 
