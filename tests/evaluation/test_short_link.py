@@ -52,7 +52,7 @@ def test_the_short_link_opens_the_rating_page_and_the_rating_counts_as_by_link(e
     assert Rating.objects.get(case=ev.case).channel == "link"
 
 
-def test_a_wrong_code_is_not_found_and_trying_codes_is_stopped(ev, client):
+def test_a_wrong_code_is_not_found_and_trying_codes_is_stopped(ev, client, one_rate_window):
     code = links.short_code("case", ev.case.pk)
     wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
     assert client.get(f"/r/{wrong}").status_code == 404
