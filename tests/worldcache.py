@@ -79,12 +79,24 @@ def _contents(connection, tables) -> dict[str, tuple[list[str], list]]:
         for table in tables:
             q = connection.ops.quote_name(table)
             if connection.vendor == "postgresql":
+                columns = _pg_insertable(cur, table)
                 cur.execute(f"SELECT row_to_json(t)::text FROM {q} t")
-                out[table] = ([], [r[0] for r in cur.fetchall()])
+                out[table] = (columns, [r[0] for r in cur.fetchall()])
             else:
                 cur.execute(f"SELECT * FROM {q}")
                 out[table] = ([c[0] for c in cur.description], [_as_stored(r) for r in cur.fetchall()])
     return out
+
+
+def _pg_insertable(cur, table: str) -> list[str]:
+    """The columns of a PostgreSQL table a row can be inserted into: not a generated one (a search_vector computed
+    from the row's own text is made again as it is inserted)."""
+    cur.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped "
+        "AND attgenerated = '' ORDER BY attnum",
+        [table],
+    )
+    return [name for (name,) in cur.fetchall()]
 
 
 def _as_stored(row: tuple) -> tuple:
@@ -148,8 +160,9 @@ def _replay(connection, built: _Built) -> None:
         for table, rows in built.rows.items():
             q = connection.ops.quote_name(table)
             if connection.vendor == "postgresql":
+                names = ", ".join(connection.ops.quote_name(c) for c in built.columns[table])
                 cur.execute(
-                    f"INSERT INTO {q} SELECT * FROM json_populate_recordset(NULL::{q}, %s::json)",
+                    f"INSERT INTO {q} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{q}, %s::json)",
                     ["[" + ",".join(rows) + "]"],
                 )
             else:
