@@ -152,7 +152,22 @@ def _new_case_facts(case: Case) -> None:
     case.__dict__["_zw_no_events"] = True  # its first event is yet to be recorded (_record)
 
 
-def _locked(case: Case, revision: int | None = None) -> Case:
+_EVENT_COLUMNS = ("seq", "action", "at", "data", "actor")
+_STEP_COLUMNS = tuple(f.name for f in CaseStep._meta.concrete_fields if f.name != "case")
+
+
+def _locked(case: Case, revision: int | None = None, *, steps: bool = False, materials: bool = False) -> Case:
+    """The case locked for this write (select_for_update, the case row only), in one statement with what the write
+    reads of it: the registered facts, the calendar's freshness, its events (events_so_far) and, asked for, its
+    steps (as if prefetched, their assignees loaded when asked) and the positions of its uploaded materials (handling.missing_required_materials)."""
+    from zhengwu.cases.models import CaseMaterial
+    from zhengwu.core.aggregates import JSONRows
+
+    extra = {"_zw_events_json": JSONRows(CaseEvent, "case", _EVENT_COLUMNS)}
+    if steps:
+        extra["_zw_steps_json"] = JSONRows(CaseStep, "case", _STEP_COLUMNS)
+    if materials:
+        extra["_zw_materials_json"] = JSONRows(CaseMaterial, "case", ("position",))
     fresh = (
         Case.objects.select_for_update(of=("self",))
         .select_related("applicant", "organisation", "version", "item", "window")
@@ -160,6 +175,7 @@ def _locked(case: Case, revision: int | None = None) -> Case:
         .annotate(
             **calendar_freshness()
         )  # the calendar's check for this write, with the case (calendar.pinned)
+        .annotate(**extra)
         .filter(pk=case.pk)
         .first()
     )
@@ -173,7 +189,35 @@ def _locked(case: Case, revision: int | None = None) -> Case:
             code="stale",
             field="revision",
         )
+    _keep_read_rows(fresh)
     return fresh
+
+
+def _keep_read_rows(case: Case) -> None:
+    """What _locked read with the case, kept where the write looks for it: the events in order (events_so_far),
+    the steps in order as if prefetched, the uploaded materials' positions."""
+    from zhengwu.cases.models import CaseMaterial
+    from zhengwu.core.aggregates import rows_of
+
+    events = rows_of(CaseEvent, case.__dict__.pop("_zw_events_json"))
+    case.__dict__["_zw_events"] = [
+        {"seq": e["seq"], "action": e["action"], "at": e["at"], "data": e["data"], "actor_id": e["actor_id"]}
+        for e in sorted(events, key=lambda e: e["seq"])
+    ]
+    if "_zw_steps_json" in case.__dict__:
+        rows = sorted(rows_of(CaseStep, case.__dict__.pop("_zw_steps_json")), key=lambda r: r["position"])
+        steps = []
+        for row in rows:
+            step = CaseStep(**row)
+            step._state.adding, step._state.db = False, case._state.db
+            CaseStep._meta.get_field("case").set_cached_value(step, case)
+            steps.append(step)
+        queryset = case.steps.all()
+        queryset._result_cache, queryset._prefetch_done = steps, True
+        case._prefetched_objects_cache = {**getattr(case, "_prefetched_objects_cache", {}), "steps": queryset}
+    if "_zw_materials_json" in case.__dict__:
+        rows = rows_of(CaseMaterial, case.__dict__.pop("_zw_materials_json"))
+        case.__dict__["_zw_material_positions"] = {r["position"] for r in rows}
 
 
 def _in_scope(by, case: Case):
@@ -213,7 +257,7 @@ def _refresh(
     case.save(update_fields=[*snapshot, "revision", *also])
     if not state.steps:  # steps come with acceptance; before it there are none to store
         return state
-    # the steps as read in this write (_with_steps), else from the database (none to read when the locked read
+    # the steps as read in this write (_locked(steps=True)), else from the database (none to read when the locked read
     # found none: acceptance makes them); forgotten below once written
     rows = {} if fact(case, "_zw_has_steps") is False else {s.position: s for s in case.steps.all()}
     getattr(case, "_prefetched_objects_cache", {}).pop("steps", None)
