@@ -43,7 +43,12 @@ def _updates_caller(service):
         with pinned_calendar():
             result = service(*args, **kwargs)
         original = kwargs.get("case")
-        if isinstance(original, Case) and original.pk is not None and result is not original:
+        if isinstance(original, Case) and selectors.to_lock(original):  # known by number only (case_to_lock)
+            if isinstance(result, Case) and result.number == original.number:
+                _copy_written(result, original)
+            elif original.pk is not None:
+                _reload(original)
+        elif isinstance(original, Case) and original.pk is not None and result is not original:
             if isinstance(result, Case) and result.pk == original.pk:
                 _copy_written(result, original)  # what was just written, without reading it back (issue 20)
             else:
@@ -84,6 +89,7 @@ def _copy_written(fresh: Case, case: Case) -> None:
     for field in Case._meta.concrete_fields:
         setattr(case, field.attname, getattr(fresh, field.attname))
     case._state.fields_cache = dict(fresh._state.fields_cache)
+    case._state.adding, case._state.db = fresh._state.adding, fresh._state.db
     if "recorded_events" in fresh.__dict__:
         case.recorded_events = fresh.recorded_events
 
@@ -168,19 +174,26 @@ def _locked(case: Case, revision: int | None = None, *, steps: bool = False, mat
         extra["_zw_steps_json"] = JSONRows(CaseStep, "case", _STEP_COLUMNS)
     if materials:
         extra["_zw_materials_json"] = JSONRows(CaseMaterial, "case", ("position",))
+    # a case the API knows only by its number (selectors.case_to_lock) is found here, in the reader's scope
+    reader = case.__dict__.get("_zw_lock_in_scope_of")
+    cases = Case.objects if reader is None else selectors.visible_cases(reader)
     fresh = (
-        Case.objects.select_for_update(of=("self",))
+        cases.select_for_update(of=("self",))
         .select_related("applicant", "organisation", "version", "item", "window")
         .annotate(**{name: expression() for name, (expression, _new) in LOCKED_FACTS.items()})
         .annotate(
             **calendar_freshness()
         )  # the calendar's check for this write, with the case (calendar.pinned)
         .annotate(**extra)
-        .filter(pk=case.pk)
+        .filter(**({"pk": case.pk} if reader is None else {"number": case.number}))
         .first()
     )
     if fresh is None:
+        if reader is not None:  # as selectors.case_for says it: never reveals that the case exists
+            raise NotFound(f"找不到编号为 {case.number} 的办件", field="number")
         raise NotFound(_("找不到该办件"), field="number")
+    if reader is not None:
+        fresh.__dict__["_zw_seen_by"] = reader.pk
     known_calendar_freshness(fresh)
     fresh.__dict__["_zw_locked"] = True  # what this write reads of it may be kept on it (events_so_far)
     if revision is not None and fresh.revision != revision:
