@@ -257,17 +257,19 @@ def _staff_side(by, case: Case) -> bool:
 
 
 def _refresh(
-    case: Case, state: history.CaseState | None = None, *, also: tuple[str, ...] = ()
+    case: Case, state: history.CaseState | None = None, *, also: tuple[str, ...] = (), written: bool = False
 ) -> history.CaseState:
     """Rebuild the stored copies (case fields and steps) from the events (`state`: derived already from them);
-    `also`: other fields of the case the service set, saved in the same statement."""
+    `also`: other fields of the case the service set, saved in the same statement. `written`: the case's copies
+    went into its INSERT already (a case made by this write, _record), only its steps are left."""
     if state is None:
         events = list(case.events.order_by("seq").values("action", "at", "data"))
         state = history.derive(events, current_calendar())
-    snapshot = history.snapshot(state)
-    for name, value in snapshot.items():
-        setattr(case, name, value)
-    case.save(update_fields=[*snapshot, "revision", *also])
+    if not written:
+        snapshot = history.snapshot(state)
+        for name, value in snapshot.items():
+            setattr(case, name, value)
+        case.save(update_fields=[*snapshot, "revision", *also])
     if not state.steps:  # steps come with acceptance; before it there are none to store
         return state
     # the steps as read in this write (_locked(steps=True)), else from the database (none to read when the locked read
@@ -357,18 +359,29 @@ def _record(
         "entered_at": written,  # when it was written; `at` when it happened (supervision's backdating rule)
         "actor_staff": access.staff_of(by) if event.actor_id is not None else None,
     }
+    made = case.pk is None
+    if made:
+        # a case made by this write (submit): its copies from its first event go into its INSERT, which comes
+        # before the event's (the event refers to it), instead of an INSERT and then an UPDATE (issue 20)
+        case.revision += 1
+        if stamp:
+            setattr(case, stamp, at)
+        for name, value in history.snapshot(state).items():
+            setattr(case, name, value)
+        case.save(force_insert=True)
     event.save(force_insert=True)
     if case.__dict__.get("_zw_locked"):
         case.__dict__["_zw_events"] = events
-    case.revision += 1
+    if not made:
+        case.revision += 1
+        if stamp:
+            setattr(case, stamp, at)
     # the events as they now stand at this revision, for a summary right after the write (selectors.case_summary)
     case.recorded_events = (
         case.revision,
         [{"action": e["action"], "at": e["at"], "data": e["data"]} for e in events],
     )
-    if stamp:
-        setattr(case, stamp, at)
-    _refresh(case, state, also=(stamp,) if stamp else ())
+    _refresh(case, state, also=(stamp,) if stamp else (), written=made)
     notify.queue(case, event)
     audit.record(
         f"cases.{action}",

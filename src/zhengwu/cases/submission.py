@@ -229,10 +229,10 @@ def submit_case(
             case.number = _next_number(case, at)
             case.query_code = _query_code()
             case.received_at = at
-            made = case.pk is None
-            case.save()
-            if made:
-                _new_case_facts(case)
+            if case.pk is None:
+                _new_case_facts(case)  # _record inserts it, with the copies from its first event
+            else:
+                case.save()
             _record(
                 case,
                 "submit",
