@@ -411,9 +411,9 @@ def list_cases(
     ]
 
 
-def _applicant_for_submit(request, body: SubmitIn) -> Applicant:
+def _applicant_for_submit(request, body: SubmitIn) -> Applicant | dict:
     if body.applicant is not None:
-        return services.register_applicant(**body.applicant.dict(), by=request.user)
+        return body.applicant.dict()  # registered by submit_case, in the submit's transaction
     applicant = selectors.applicant_of(request.user)
     if applicant is None:
         raise ValidationFailed(_("请填写申请人信息"), field="applicant")
