@@ -3,7 +3,8 @@ its event, audit record, notices and messages, and the answer): pinned so it onl
 
 Measured on 2026-12-05 before the work of issue 20: submit 46, accept 38, decide 42, complete 36 (SQLite, in the
 test transaction, so with savepoints); on 2026-12-06 16, 13, 19, 12 on both engines (12, 11, 17, 10 outside a test's
-transaction). The target is 10 each; what is left is listed in docs/architecture.md."""
+transaction), then 12, 11, 12, 9 (10, 9, 10, 7 outside one). The target is 10 each; what each remaining statement is:
+docs/architecture.md."""
 
 import copy
 import uuid
@@ -23,9 +24,13 @@ from zhengwu.core.models import Role
 # whether steps exist read with the locked case (cases.records.LOCKED_FACTS), the scope not asked again for a case
 # read through case_for, a published version's steps and materials kept in the process, the events read once, the
 # backdating threshold read only for a backdated event, one savepoint per alert, an unchanged applicant not written:
-# 16, 13, 19, 12 on SQLite and PostgreSQL. These count the test's transaction as savepoints (SAVEPOINT and RELEASE:
-# two per transaction, and a counter submit is two: the applicant, then the case); a server's request has none of
-# them, so 12, 11, 17, 10. What each remaining statement is: docs/architecture.md.
+# 16, 13, 19, 12 on SQLite and PostgreSQL. Then an event's alerts stored with one INSERT that skips a key raised
+# already (no exists-check, no savepoint), the events, steps and uploaded materials read with the locked case (JSON
+# subqueries), the API's state changes finding the case with the service's locked read, a submitted case inserted
+# with its copies, a counter submit's applicant registered in the case's transaction and both audit records in one
+# INSERT: 12, 11, 12, 9. These count the test's transaction as savepoints (SAVEPOINT and RELEASE: two per
+# transaction); a server's request has none of them, so 10, 9, 10, 7. What each remaining statement is:
+# docs/architecture.md.
 LIMITS = {"submit": 12, "accept": 11, "decide": 12, "complete": 9}
 SIMPLE = {
     **copy.deepcopy(ITEM),
