@@ -165,7 +165,8 @@ _STEP_COLUMNS = tuple(f.name for f in CaseStep._meta.concrete_fields if f.name !
 def _locked(case: Case, revision: int | None = None, *, steps: bool = False, materials: bool = False) -> Case:
     """The case locked for this write (select_for_update, the case row only), in one statement with what the write
     reads of it: the registered facts, the calendar's freshness, its events (events_so_far) and, asked for, its
-    steps (as if prefetched, their assignees loaded when asked) and the positions of its uploaded materials (handling.missing_required_materials)."""
+    steps (as if prefetched; an assignee is read when asked for) and the positions of its uploaded materials
+    (handling.missing_required_materials)."""
     from zhengwu.cases.models import CaseMaterial
     from zhengwu.core.aggregates import JSONRows
 
@@ -272,8 +273,8 @@ def _refresh(
         case.save(update_fields=[*snapshot, "revision", *also])
     if not state.steps:  # steps come with acceptance; before it there are none to store
         return state
-    # the steps as read in this write (_locked(steps=True)), else from the database (none to read when the locked read
-    # found none: acceptance makes them); forgotten below once written
+    # the steps as read in this write (_locked(steps=True)), else from the database (none to read when the locked
+    # read found none: acceptance makes them); forgotten below once written
     rows = {} if fact(case, "_zw_has_steps") is False else {s.position: s for s in case.steps.all()}
     getattr(case, "_prefetched_objects_cache", {}).pop("steps", None)
     changed, new = [], []
