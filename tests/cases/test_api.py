@@ -86,6 +86,23 @@ def test_scope_outsiders_and_anonymous_cannot_see_a_case(client, world, submitte
     assert client.get(f"/api/cases/{online.number}").status_code == 404
 
 
+def test_an_outsider_cannot_accept_decide_or_complete_a_case(client, world, submitted):
+    """The state changes find the case in the user's scope with their locked read (one read, issue 20): outside it
+    the answer is the same 404 as reading it, and nothing is written."""
+    login(client, world.outsider, world.password)
+    for action in ("accept", "decide", "complete"):
+        r = client.post(
+            f"/api/cases/{submitted.number}/{action}",
+            {"revision": submitted.revision, "grant": True},
+            content_type="application/json",
+        )
+        assert r.status_code == 404 and r.json()["field"] == "number", (action, r.content)
+    r = client.post("/api/cases/360681-2026-999999/accept", {"revision": 1}, content_type="application/json")
+    assert r.status_code == 404
+    submitted.refresh_from_db()
+    assert submitted.status == "received" and submitted.events.count() == 1
+
+
 def test_public_status_needs_the_query_code(client, world, submitted):
     wrong = client.get("/api/cases/status", {"number": submitted.number, "query_code": "XXXXXX"})
     assert wrong.status_code == 404

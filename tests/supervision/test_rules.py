@@ -183,6 +183,27 @@ def test_same_person_accepts_and_decides(world):
     assert "全能" in alert(case, "case.decision.same_person").explanation
 
 
+def test_an_alert_raised_already_is_skipped_and_the_case_write_goes_on(world):
+    """The rules' alerts are stored with one INSERT that skips a key raised already (no savepoint of its own): the
+    duplicate is neither stored twice nor an error, and the case's transaction carries on (PostgreSQL included)."""
+    case = submit(world)
+    one = world.all_rounder
+    cases.accept_case(case=case, paper=paper_checklist(case), by=one)
+    cases.claim_step(case=case, by=one)
+    cases.complete_step(case=case, by=one, opinion="同意")
+    cases.claim_step(case=case, by=one)
+    cases.decide_case(case=case, by=one, grant=True)
+    raised = alert(case, "case.decision.same_person")
+    again = Alert(
+        **{f.attname: getattr(raised, f.attname) for f in Alert._meta.concrete_fields if not f.primary_key}
+    )
+    assert rules.insert_once([again]) == []
+    cases.complete_case(case=case, by=one)  # the same transaction's kind of work still goes through
+    case.refresh_from_db()
+    assert case.status == "completed"
+    assert Alert.objects.filter(key=raised.key).count() == 1
+
+
 def test_two_people_or_an_instant_item_are_lawful(world):
     case = decided_case(world)
     assert "case.decision.same_person" not in codes(case)

@@ -411,9 +411,9 @@ def list_cases(
     ]
 
 
-def _applicant_for_submit(request, body: SubmitIn) -> Applicant:
+def _applicant_for_submit(request, body: SubmitIn) -> Applicant | dict:
     if body.applicant is not None:
-        return services.register_applicant(**body.applicant.dict(), by=request.user)
+        return body.applicant.dict()  # registered by submit_case, in the submit's transaction
     applicant = selectors.applicant_of(request.user)
     if applicant is None:
         raise ValidationFailed(_("请填写申请人信息"), field="applicant")
@@ -636,7 +636,7 @@ def _case(request, number: str):
 def accept(request, number: str, body: AcceptIn):
     return _out(
         services.accept_case(
-            case=_case(request, number),
+            case=selectors.case_to_lock(request.user, number),  # found in the user's scope by the locked read
             by=request.user,
             revision=body.revision,
             note=body.note,
@@ -780,7 +780,9 @@ def terminate(request, number: str, body: ReasonIn):
     "/{number}/decide", response={200: CaseOut, **ERRORS}, summary="作出准予或不予许可的决定", auth=signed_in
 )
 def decide(request, number: str, body: DecideIn):
-    case = _case(request, number)
+    case = selectors.case_to_lock(
+        request.user, number
+    )  # found in the user's scope by the service's locked read
     services.decide_case(
         case=case,
         by=request.user,
@@ -803,7 +805,9 @@ def deliver(request, number: str, body: DeliverIn):
 
 @router.post("/{number}/complete", response={200: CaseOut, **ERRORS}, summary="办结", auth=signed_in)
 def complete(request, number: str, body: NoteIn):
-    case = _case(request, number)
+    case = selectors.case_to_lock(
+        request.user, number
+    )  # found in the user's scope by the service's locked read
     services.complete_case(case=case, by=request.user, revision=body.revision)
     return _out(case)
 

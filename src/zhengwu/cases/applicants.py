@@ -29,6 +29,7 @@ def register_applicant(
     legal_representative: str = "",
     password: str | None = None,
     by=None,
+    in_callers_transaction: bool = False,
 ) -> Applicant:
     """Register an applicant (natural person by resident ID, legal person by USCC). With a password, a portal
     account is made whose user name is the phone number (or the e-mail address). A known applicant (same kind and
@@ -36,7 +37,10 @@ def register_applicant(
 
     Registered online by someone else (an agent signed in to the portal, `by` neither staff nor the applicant's own
     account), a known applicant is left exactly as on record — an agent cannot change where another person's
-    notifications go — and the name given must be the one on record for that number."""
+    notifications go — and the name given must be the one on record for that number.
+
+    `in_callers_transaction`: written in the caller's transaction without a savepoint of its own (a submit with
+    the applicant's details registers them with the case: a failure fails the whole submit)."""
     if kind not in Applicant.Kind.values:
         raise ValidationFailed(_("申请人类型应为 natural(自然人)或 legal(法人或其他组织)"), field="kind")
     name = _text(name, field="name", label=_("申请人姓名或名称"), max_length=100)
@@ -51,43 +55,56 @@ def register_applicant(
     phone, email = (phone or "").strip(), (email or "").strip()
     if password is not None and not (phone or email):
         raise ValidationFailed(_("注册账号须填写手机号码或电子邮箱"), field="phone")
+    registration = dict(
+        kind=kind, name=name, id_number=checked.value, phone=phone, email=email, address=address,
+        legal_representative=legal_representative, password=password, by=by,
+    )  # fmt: skip
+    if in_callers_transaction:
+        return _register(**registration)
     with transaction.atomic():
-        applicant = Applicant.objects.select_for_update().filter(kind=kind, id_number=checked.value).first()
-        if applicant is not None and password is not None and applicant.user_id is not None:
-            raise Conflict(_("该证件号码已注册账号,请直接登录"), field="id_number")
-        if applicant is None:
-            applicant = Applicant(kind=kind, id_number=checked.value, created_at=clock.now())
-        before = _contact(applicant)
-        if applicant.pk is not None and _registers_someone_else(by, applicant):
-            if _names_differ(applicant.name, name):
-                raise ValidationFailed(
-                    _("姓名或名称与该证件号码登记的不一致,请核对"),
-                    code="applicant.name_differs",
-                    field="name",
-                )
-        else:
-            applicant.name = name
-            applicant.phone = phone or applicant.phone
-            applicant.email = email or applicant.email
-            applicant.address = address or applicant.address
-            applicant.legal_representative = legal_representative or applicant.legal_representative
-        if password is not None:
-            username = phone or email
-            User = get_user_model()
-            if User.objects.filter(username=username).exists():
-                raise Conflict(
-                    _("账号「%(username)s」已被使用") % {"username": username},
-                    field="phone" if phone else "email",
-                )
-            applicant.user = User.objects.create_user(username=username, password=password, email=email)
-        if applicant.pk is None or password is not None or _contact(applicant) != before:
-            applicant.save()  # nothing to write for a returning applicant whose details are as recorded
-        audit.record(
-            "cases.register_applicant",
-            applicant,
-            actor=_actor(by),
-            summary={"kind": kind, "account": password is not None},
-        )
+        return _register(**registration)
+
+
+def _register(
+    *, kind, name, id_number, phone, email, address, legal_representative, password, by
+) -> Applicant:
+    """register_applicant's write, its details checked, inside a transaction."""
+    applicant = Applicant.objects.select_for_update().filter(kind=kind, id_number=id_number).first()
+    if applicant is not None and password is not None and applicant.user_id is not None:
+        raise Conflict(_("该证件号码已注册账号,请直接登录"), field="id_number")
+    if applicant is None:
+        applicant = Applicant(kind=kind, id_number=id_number, created_at=clock.now())
+    before = _contact(applicant)
+    if applicant.pk is not None and _registers_someone_else(by, applicant):
+        if _names_differ(applicant.name, name):
+            raise ValidationFailed(
+                _("姓名或名称与该证件号码登记的不一致,请核对"),
+                code="applicant.name_differs",
+                field="name",
+            )
+    else:
+        applicant.name = name
+        applicant.phone = phone or applicant.phone
+        applicant.email = email or applicant.email
+        applicant.address = address or applicant.address
+        applicant.legal_representative = legal_representative or applicant.legal_representative
+    if password is not None:
+        username = phone or email
+        User = get_user_model()
+        if User.objects.filter(username=username).exists():
+            raise Conflict(
+                _("账号「%(username)s」已被使用") % {"username": username},
+                field="phone" if phone else "email",
+            )
+        applicant.user = User.objects.create_user(username=username, password=password, email=email)
+    if applicant.pk is None or password is not None or _contact(applicant) != before:
+        applicant.save()  # nothing to write for a returning applicant whose details are as recorded
+    audit.record(
+        "cases.register_applicant",
+        applicant,
+        actor=_actor(by),
+        summary={"kind": kind, "account": password is not None},
+    )
     return applicant
 
 

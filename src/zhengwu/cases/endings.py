@@ -30,7 +30,6 @@ from zhengwu.cases.records import (
     _text,
     _updates_caller,
 )
-from zhengwu.cases.steps import _with_steps
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
 
@@ -89,7 +88,8 @@ def decide_case(
         required=not grant,
     )
     with transaction.atomic():
-        case = _with_steps(_locked(case, revision))
+        # the steps, and for a grant the materials uploaded (handling.material_refusal), read with the lock
+        case = _locked(case, revision, steps=True, materials=grant)
         permissions.require(by, case, "decide")
         if grant and (refusal := handling.material_refusal(case)) is not None:
             raise refusal
@@ -136,7 +136,7 @@ def deliver_result(
         )
     note = _text(note, field="note", label=_("备注(如邮件单号)"), max_length=500, required=False)
     with transaction.atomic():
-        case = _with_steps(_locked(case, revision))
+        case = _locked(case, revision, steps=True)
         permissions.require(by, case, "deliver")  # the fees unpaid too (cases.extensions.delivery_gates)
         _record(case, "deliver", by=by, at=at, note=note, data={"method": method})
     return case
@@ -147,7 +147,7 @@ def complete_case(*, case: Case, by, at: dt.datetime | None = None, revision: in
     """Close the case (办结) once decided (and delivered, where it was)."""
     _in_scope(by, case)
     with transaction.atomic():
-        case = _with_steps(_locked(case, revision))
+        case = _locked(case, revision, steps=True)
         permissions.require(by, case, "complete")
         _record(case, "complete", by=by, at=at, stamp="finished_at")
     return case

@@ -164,7 +164,8 @@ def missing_required_materials(case: Case) -> list[dict]:
         return []
     from zhengwu.cases.records import events_so_far
 
-    have = set(case.materials.values_list("position", flat=True))
+    have = case.__dict__.get("_zw_material_positions")  # read with the locked case (records._locked)
+    have = set(have) if have is not None else set(case.materials.values_list("position", flat=True))
     for event in events_so_far(case):  # read once for the whole write (the decision records its event next)
         if event["action"] in PAPER_EVENTS:
             have |= {int(p) for p in (event["data"] or {}).get("paper", [])}

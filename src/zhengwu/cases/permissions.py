@@ -318,7 +318,7 @@ def _refusal(user, c: _Case, action: str) -> DomainError | None:
 
 def refusal(user, case: Case, action: str, *, steps: list[CaseStep] | None = None) -> DomainError | None:
     """Why the user may not take `action` (a key of RULES) on the case now, or None. `steps`: the case's steps, when
-    the caller has read them (a service's _with_steps prefetch is used too)."""
+    the caller has read them (the steps a service read with the locked case are used too)."""
     return _refusal(user, _Case(case, steps), action)
 
 

@@ -43,7 +43,12 @@ def _updates_caller(service):
         with pinned_calendar():
             result = service(*args, **kwargs)
         original = kwargs.get("case")
-        if isinstance(original, Case) and original.pk is not None and result is not original:
+        if isinstance(original, Case) and selectors.to_lock(original):  # known by number only (case_to_lock)
+            if isinstance(result, Case) and result.number == original.number:
+                _copy_written(result, original)
+            elif original.pk is not None:
+                _reload(original)
+        elif isinstance(original, Case) and original.pk is not None and result is not original:
             if isinstance(result, Case) and result.pk == original.pk:
                 _copy_written(result, original)  # what was just written, without reading it back (issue 20)
             else:
@@ -84,6 +89,7 @@ def _copy_written(fresh: Case, case: Case) -> None:
     for field in Case._meta.concrete_fields:
         setattr(case, field.attname, getattr(fresh, field.attname))
     case._state.fields_cache = dict(fresh._state.fields_cache)
+    case._state.adding, case._state.db = fresh._state.adding, fresh._state.db
     if "recorded_events" in fresh.__dict__:
         case.recorded_events = fresh.recorded_events
 
@@ -152,19 +158,43 @@ def _new_case_facts(case: Case) -> None:
     case.__dict__["_zw_no_events"] = True  # its first event is yet to be recorded (_record)
 
 
-def _locked(case: Case, revision: int | None = None) -> Case:
+_EVENT_COLUMNS = ("seq", "action", "at", "data", "actor")
+_STEP_COLUMNS = tuple(f.name for f in CaseStep._meta.concrete_fields if f.name != "case")
+
+
+def _locked(case: Case, revision: int | None = None, *, steps: bool = False, materials: bool = False) -> Case:
+    """The case locked for this write (select_for_update, the case row only), in one statement with what the write
+    reads of it: the registered facts, the calendar's freshness, its events (events_so_far) and, asked for, its
+    steps (as if prefetched; an assignee is read when asked for) and the positions of its uploaded materials
+    (handling.missing_required_materials)."""
+    from zhengwu.cases.models import CaseMaterial
+    from zhengwu.core.aggregates import JSONRows
+
+    extra = {"_zw_events_json": JSONRows(CaseEvent, "case", _EVENT_COLUMNS)}
+    if steps:
+        extra["_zw_steps_json"] = JSONRows(CaseStep, "case", _STEP_COLUMNS)
+    if materials:
+        extra["_zw_materials_json"] = JSONRows(CaseMaterial, "case", ("position",))
+    # a case the API knows only by its number (selectors.case_to_lock) is found here, in the reader's scope
+    reader = case.__dict__.get("_zw_lock_in_scope_of")
+    cases = Case.objects if reader is None else selectors.visible_cases(reader)
     fresh = (
-        Case.objects.select_for_update(of=("self",))
+        cases.select_for_update(of=("self",))
         .select_related("applicant", "organisation", "version", "item", "window")
         .annotate(**{name: expression() for name, (expression, _new) in LOCKED_FACTS.items()})
         .annotate(
             **calendar_freshness()
         )  # the calendar's check for this write, with the case (calendar.pinned)
-        .filter(pk=case.pk)
+        .annotate(**extra)
+        .filter(**({"pk": case.pk} if reader is None else {"number": case.number}))
         .first()
     )
     if fresh is None:
+        if reader is not None:  # as selectors.case_for says it: never reveals that the case exists
+            raise NotFound(f"找不到编号为 {case.number} 的办件", field="number")
         raise NotFound(_("找不到该办件"), field="number")
+    if reader is not None:
+        fresh.__dict__["_zw_seen_by"] = reader.pk
     known_calendar_freshness(fresh)
     fresh.__dict__["_zw_locked"] = True  # what this write reads of it may be kept on it (events_so_far)
     if revision is not None and fresh.revision != revision:
@@ -173,7 +203,35 @@ def _locked(case: Case, revision: int | None = None) -> Case:
             code="stale",
             field="revision",
         )
+    _keep_read_rows(fresh)
     return fresh
+
+
+def _keep_read_rows(case: Case) -> None:
+    """What _locked read with the case, kept where the write looks for it: the events in order (events_so_far),
+    the steps in order as if prefetched, the uploaded materials' positions."""
+    from zhengwu.cases.models import CaseMaterial
+    from zhengwu.core.aggregates import rows_of
+
+    events = rows_of(CaseEvent, case.__dict__.pop("_zw_events_json"))
+    case.__dict__["_zw_events"] = [
+        {"seq": e["seq"], "action": e["action"], "at": e["at"], "data": e["data"], "actor_id": e["actor_id"]}
+        for e in sorted(events, key=lambda e: e["seq"])
+    ]
+    if "_zw_steps_json" in case.__dict__:
+        rows = sorted(rows_of(CaseStep, case.__dict__.pop("_zw_steps_json")), key=lambda r: r["position"])
+        steps = []
+        for row in rows:
+            step = CaseStep(**row)
+            step._state.adding, step._state.db = False, case._state.db
+            CaseStep._meta.get_field("case").set_cached_value(step, case)
+            steps.append(step)
+        queryset = case.steps.all()
+        queryset._result_cache, queryset._prefetch_done = steps, True
+        case._prefetched_objects_cache = {**getattr(case, "_prefetched_objects_cache", {}), "steps": queryset}
+    if "_zw_materials_json" in case.__dict__:
+        rows = rows_of(CaseMaterial, case.__dict__.pop("_zw_materials_json"))
+        case.__dict__["_zw_material_positions"] = {r["position"] for r in rows}
 
 
 def _in_scope(by, case: Case):
@@ -200,21 +258,23 @@ def _staff_side(by, case: Case) -> bool:
 
 
 def _refresh(
-    case: Case, state: history.CaseState | None = None, *, also: tuple[str, ...] = ()
+    case: Case, state: history.CaseState | None = None, *, also: tuple[str, ...] = (), written: bool = False
 ) -> history.CaseState:
     """Rebuild the stored copies (case fields and steps) from the events (`state`: derived already from them);
-    `also`: other fields of the case the service set, saved in the same statement."""
+    `also`: other fields of the case the service set, saved in the same statement. `written`: the case's copies
+    went into its INSERT already (a case made by this write, _record), only its steps are left."""
     if state is None:
         events = list(case.events.order_by("seq").values("action", "at", "data"))
         state = history.derive(events, current_calendar())
-    snapshot = history.snapshot(state)
-    for name, value in snapshot.items():
-        setattr(case, name, value)
-    case.save(update_fields=[*snapshot, "revision", *also])
+    if not written:
+        snapshot = history.snapshot(state)
+        for name, value in snapshot.items():
+            setattr(case, name, value)
+        case.save(update_fields=[*snapshot, "revision", *also])
     if not state.steps:  # steps come with acceptance; before it there are none to store
         return state
-    # the steps as read in this write (_with_steps), else from the database (none to read when the locked read
-    # found none: acceptance makes them); forgotten below once written
+    # the steps as read in this write (_locked(steps=True)), else from the database (none to read when the locked
+    # read found none: acceptance makes them); forgotten below once written
     rows = {} if fact(case, "_zw_has_steps") is False else {s.position: s for s in case.steps.all()}
     getattr(case, "_prefetched_objects_cache", {}).pop("steps", None)
     changed, new = [], []
@@ -300,18 +360,29 @@ def _record(
         "entered_at": written,  # when it was written; `at` when it happened (supervision's backdating rule)
         "actor_staff": access.staff_of(by) if event.actor_id is not None else None,
     }
+    made = case.pk is None
+    if made:
+        # a case made by this write (submit): its copies from its first event go into its INSERT, which comes
+        # before the event's (the event refers to it), instead of an INSERT and then an UPDATE (issue 20)
+        case.revision += 1
+        if stamp:
+            setattr(case, stamp, at)
+        for name, value in history.snapshot(state).items():
+            setattr(case, name, value)
+        case.save(force_insert=True)
     event.save(force_insert=True)
     if case.__dict__.get("_zw_locked"):
         case.__dict__["_zw_events"] = events
-    case.revision += 1
+    if not made:
+        case.revision += 1
+        if stamp:
+            setattr(case, stamp, at)
     # the events as they now stand at this revision, for a summary right after the write (selectors.case_summary)
     case.recorded_events = (
         case.revision,
         [{"action": e["action"], "at": e["at"], "data": e["data"]} for e in events],
     )
-    if stamp:
-        setattr(case, stamp, at)
-    _refresh(case, state, also=(stamp,) if stamp else ())
+    _refresh(case, state, also=(stamp,) if stamp else (), written=made)
     notify.queue(case, event)
     audit.record(
         f"cases.{action}",

@@ -149,6 +149,22 @@ def case_for(user, number: str) -> Case:
     return case
 
 
+def case_to_lock(user, number: str) -> Case:
+    """The case with this number, for a service that locks it at once (accept, decide, complete over the API): not
+    read here — the service's locked read finds it in the user's scope (visible_cases) and answers NotFound as
+    case_for does, so the request reads the case once (issue 20). The object is filled with what the service
+    wrote."""
+    case = Case(number=str(number).strip())
+    case.__dict__["_zw_lock_in_scope_of"] = user
+    case.__dict__["_zw_seen_by"] = user.pk  # the scope is the locked read's: not asked before it
+    return case
+
+
+def to_lock(case: Case) -> bool:
+    """Is this a case known only by its number, found by the service's locked read (case_to_lock)?"""
+    return "_zw_lock_in_scope_of" in case.__dict__
+
+
 def seen_by(case: Case):
     """The user (id) that read this case object through case_for, or None."""
     return case.__dict__.get("_zw_seen_by")

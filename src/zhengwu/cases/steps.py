@@ -9,7 +9,6 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
@@ -36,13 +35,6 @@ from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import Role
 
 
-def _with_steps(case: Case) -> Case:
-    """The case with its steps (assignees loaded) read once for the write: the checks before the event and the
-    rebuild after it use them (_refresh forgets them once it has written)."""
-    prefetch_related_objects([case], Prefetch("steps", queryset=CaseStep.objects.select_related("assignee")))
-    return case
-
-
 def _open_step(case: Case) -> CaseStep | None:
     """The open step, its assignee loaded."""
     if "steps" in getattr(case, "_prefetched_objects_cache", {}):
@@ -61,7 +53,7 @@ def _current_step(case: Case) -> CaseStep:
 def claim_step(*, case: Case, by, revision: int | None = None) -> CaseStep:
     """Take the current step from the queue of its role (the item's organisation's staff holding the role)."""
     with transaction.atomic():
-        case = _with_steps(_locked(case, revision))
+        case = _locked(case, revision, steps=True)
         permissions.require(by, case, "claim")
         step = _current_step(case)
         _record(
@@ -83,7 +75,7 @@ def assign_step(*, case: Case, by, to, revision: int | None = None) -> CaseStep:
     (its role, the item's organisation)."""
     _in_scope(by, case)
     with transaction.atomic():
-        case = _with_steps(_locked(case, revision))
+        case = _locked(case, revision, steps=True)
         permissions.require(by, case, "assign")
         step = _current_step(case)
         target = access.staff_of(to)
@@ -112,7 +104,7 @@ def complete_step(
     by the decision (decide_case), a delivery step (送达) by recording the delivery (deliver_result)."""
     opinion = _text(opinion, field="opinion", label=_("办理意见"))
     with transaction.atomic():
-        case = _with_steps(_locked(case, revision))
+        case = _locked(case, revision, steps=True)
         permissions.require(by, case, "complete_step")
         step = _current_step(case)
         _record(
@@ -144,7 +136,7 @@ def return_step(
     """Send the case back to an earlier step with a reason; that step opens again with a fresh limit."""
     reason = _text(reason, field="reason", label=_("退回理由"))
     with transaction.atomic():
-        case = _with_steps(_locked(case, revision))
+        case = _locked(case, revision, steps=True)
         permissions.require(by, case, "return_step")
         step = _current_step(case)
         steps = list(case.steps.all())

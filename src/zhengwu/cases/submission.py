@@ -18,7 +18,7 @@ from zhengwu.cases import (
     selectors,
     workflow,
 )
-from zhengwu.cases.applicants import register_verified
+from zhengwu.cases.applicants import register_applicant, register_verified
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
     POWER_OF_ATTORNEY_NAME,
@@ -39,7 +39,7 @@ from zhengwu.cases.records import (
 )
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog.models import ItemVersion, ServiceItem
-from zhengwu.core import access, clock, files, ids, numbering
+from zhengwu.core import access, audit, clock, files, ids, numbering
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import Role, Window
 
@@ -135,7 +135,7 @@ def save_draft_for(
 def save_draft(
     *,
     item: ServiceItem,
-    applicant: Applicant,
+    applicant: Applicant | dict,
     by,
     form: dict | None = None,
     agent: dict | None = None,
@@ -187,7 +187,8 @@ def submit_case(
 ) -> Case:
     """Submit an application (online, or registered at the window by a clerk): the case gets its number and query
     code and the 5 working days for the intake decision start. A retried submit with the same idempotency key
-    returns the case already made."""
+    returns the case already made. `applicant`: the Applicant, or register_applicant's details (without `by`),
+    registered in the submit's transaction."""
     key = (idempotency_key or "").strip()
     if len(key) > 80:
         raise ValidationFailed(_("幂等键最长 80 个字符"), field="idempotency_key")
@@ -197,7 +198,9 @@ def submit_case(
             return existing
     version = _published_version(item) if draft is None else draft.version
     agent_fields = _agent(agent)
-    _check_submitter(by=by, applicant=applicant, channel=channel, agent=agent_fields, window=window)
+    registration = applicant if isinstance(applicant, dict) else None
+    if registration is None:
+        _check_submitter(by=by, applicant=applicant, channel=channel, agent=agent_fields, window=window)
     if channel == Channel.ONLINE and agent_fields["agent_name"]:
         _require_power_of_attorney(draft)
     clean = forms.validate(
@@ -205,7 +208,14 @@ def submit_case(
     )
     at = at or clock.now()
     try:
-        with transaction.atomic():
+        # one transaction, its audit records (the applicant's and the case's) written with one INSERT
+        with transaction.atomic(), audit.together():
+            if registration is not None:
+                # the applicant's details registered with the case, in its transaction (issue 20)
+                applicant = register_applicant(**registration, by=by, in_callers_transaction=True)
+                _check_submitter(
+                    by=by, applicant=applicant, channel=channel, agent=agent_fields, window=window
+                )
             if draft is not None:
                 case = _locked(draft)
                 if by is not None and case.created_by_id != getattr(by, "pk", None):
@@ -229,10 +239,10 @@ def submit_case(
             case.number = _next_number(case, at)
             case.query_code = _query_code()
             case.received_at = at
-            made = case.pk is None
-            case.save()
-            if made:
-                _new_case_facts(case)
+            if case.pk is None:
+                _new_case_facts(case)  # _record inserts it, with the copies from its first event
+            else:
+                case.save()
             _record(
                 case,
                 "submit",

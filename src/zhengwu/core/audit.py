@@ -11,6 +11,8 @@ was written outside the chain, names the first problem and says how many records
 longer leads through an anchor, which is how a chain rewritten end to end (triggers bypassed) is found.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import hmac
@@ -91,6 +93,28 @@ def _hash_of(rec: AuditRecord) -> str:
     return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
 
 
+_together: contextvars.ContextVar[list | None] = contextvars.ContextVar("zw_audit_together", default=None)
+
+
+@contextlib.contextmanager
+def together():
+    """The records appended inside this block are written at its end with one INSERT (in the order made, so they
+    take their places in the chain in that order), inside the caller's transaction: a submit's applicant record and
+    the case's (issue 20). Nothing is written when the block fails. Inside another such block: that block's."""
+    if _together.get() is not None:
+        yield
+        return
+    batch: list[AuditRecord] = []
+    token = _together.set(batch)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+    if batch:  # reached only when the block did not fail
+        AuditRecord.objects.bulk_create(batch)
+        _seal_after_commit()
+
+
 def record(
     action: str,
     obj: Model | None = None,
@@ -103,7 +127,8 @@ def record(
     rows=(),
 ) -> AuditRecord:
     """Append one record (who, what, which object, a summary of the change, when, from where) to the chain; `rows` are
-    the append-only rows the change wrote, whose digests the record carries."""
+    the append-only rows the change wrote, whose digests the record carries. Inside `together` it is written at the
+    end of that block (its id is not known before)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the service's transaction")
     ctx = current()
@@ -126,6 +151,10 @@ def record(
         summary=summary,
         ip=_normal_ip(ip or ctx.ip),
     )
+    batch = _together.get()
+    if batch is not None:
+        batch.append(rec)  # written with the others at the end of the block (together)
+        return rec
     rec.save(force_insert=True)
     _seal_after_commit()
     return rec

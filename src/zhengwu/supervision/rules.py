@@ -603,23 +603,21 @@ def context_for(event: CaseEvent, *, backdating_hours: int | None = None) -> Con
 
 def run_for_event(event: CaseEvent) -> list[Alert]:
     """Run every rule on one event and store what they find (once per event, or once per case). Call inside the
-    transaction that wrote the event."""
+    transaction that wrote the event. A rule that reads the database checks inside a savepoint (taken only if it
+    runs a statement); what the rules find is stored with one INSERT that skips a key raised already, which cannot
+    spoil the case's transaction (insert_once), so storing takes no savepoint (issue 20)."""
     ctx = context_for(event)
-    raised = []
+    found: list[Alert] = []
     for rule in rules():
         try:
             if rule.reads_database:
-                raised += _in_savepoint_if_it_queries(
-                    lambda rule=rule: _store_all(rule, rule.check(ctx), ctx=ctx, event=event)
-                )
-                continue
-            findings = list(rule.check(ctx))  # plain values only: nothing to roll back if it fails
-            if findings:
-                with transaction.atomic():
-                    raised += _store_all(rule, findings, ctx=ctx, event=event)
+                findings = _in_savepoint_if_it_queries(lambda rule=rule: list(rule.check(ctx)))
+            else:
+                findings = list(rule.check(ctx))  # plain values only: nothing to roll back if it fails
+            found += [_alert(rule, finding, case=ctx.case, event=event) for finding in findings]
         except Exception:  # noqa: BLE001 — a broken rule is logged and skipped; it must never block the case's event
             log.exception("supervision rule %s failed on event %s", rule.code, event.pk)
-    return raised
+    return insert_once(found)
 
 
 class _SavepointBeforeFirstStatement:
@@ -661,42 +659,74 @@ def _in_savepoint_if_it_queries(work):
     return result
 
 
-def _store_all(rule: Rule, findings: Iterable[Finding], *, ctx: Context, event: CaseEvent) -> list[Alert]:
-    # run_for_event holds a savepoint around this (a rule's failure, a duplicate made meanwhile included, is rolled
-    # back to it and logged), so each alert needs none of its own (issue 20)
-    stored = [store(rule, finding, case=ctx.case, event=event, guarded=True) for finding in findings]
-    return [alert for alert in stored if alert is not None]
-
-
-def store(
-    rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None, guarded: bool = False
-) -> Alert | None:
+def _alert(rule: Registered, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert:
+    """The alert a finding on a case raises (not saved): keyed once per event, or once per case."""
     key = f"{rule.code}:c{case.pk}" if finding.per_case or event is None else f"{rule.code}:e{event.pk}"
-    explanation = f"办件 {case.number}:{finding.explanation}"
-    return raise_alert(
-        rule, finding, key, explanation, guarded=guarded, case=case, event=event,
+    return Alert(
+        key=key,
+        **_defaults(rule, finding, f"办件 {case.number}:{finding.explanation}"),
+        case=case,
+        event=event,
         organisation_id=case.organisation_id,
-    )  # fmt: skip
+    )
 
 
-def raise_alert(
-    rule: Registered, finding: Finding, key: str, explanation: str, *, guarded: bool = False, **links
-) -> Alert | None:
-    """The alert under `key`, once: None when it was already raised (by this event or an earlier one). `guarded`:
-    the caller's savepoint rolls back a duplicate raised meanwhile, so none is taken here."""
-    defaults = {
+def _defaults(rule: Registered, finding: Finding, explanation: str) -> dict:
+    return {
         "code": rule.code,
         "severity": rule.severity,
         "title": rule.title,
         "explanation": explanation,
         "data": finding.data,
         "raised_at": clock.now(),
-        **links,
     }
-    if guarded:
-        if Alert.objects.filter(key=key).exists():
-            return None
-        return Alert.objects.create(key=key, **defaults)
+
+
+def insert_once(alerts: list[Alert]) -> list[Alert]:
+    """Store the alerts whose keys are not raised yet, in one statement (INSERT … ON CONFLICT DO NOTHING RETURNING
+    on PostgreSQL, INSERT OR IGNORE … RETURNING on SQLite): the ones stored, with their ids. A key raised already,
+    or by a transaction committing meanwhile, is skipped without an error, so the statement needs no savepoint of
+    its own; the text columns are cut to their lengths first so that PostgreSQL cannot refuse the row either."""
+    from django.db import connections, router
+    from django.db.models import sql
+    from django.db.models.constants import OnConflict
+
+    if not alerts:
+        return []
+    for alert in alerts:
+        for name in ("key", "code", "severity", "title"):
+            limit = Alert._meta.get_field(name).max_length
+            setattr(alert, name, str(getattr(alert, name))[:limit])
+    using = router.db_for_write(Alert)
+    fields = [f for f in Alert._meta.concrete_fields if not f.primary_key]
+    query = sql.InsertQuery(Alert, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, alerts)
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [Alert._meta.pk, Alert._meta.get_field("key")]
+    [(statement, params)] = compiler.as_sql()
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement, params)
+        stored = dict((key, pk) for pk, key in cursor.fetchall())
+    raised = []
+    for alert in alerts:
+        if alert.key in stored:
+            alert.pk = stored.pop(alert.key)
+            alert._state.adding, alert._state.db = False, using
+            raised.append(alert)
+    return raised
+
+
+def store(rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert | None:
+    key = f"{rule.code}:c{case.pk}" if finding.per_case or event is None else f"{rule.code}:e{event.pk}"
+    explanation = f"办件 {case.number}:{finding.explanation}"
+    return raise_alert(
+        rule, finding, key, explanation, case=case, event=event, organisation_id=case.organisation_id
+    )
+
+
+def raise_alert(rule: Registered, finding: Finding, key: str, explanation: str, **links) -> Alert | None:
+    """The alert under `key`, once: None when it was already raised (by this event or an earlier one)."""
+    defaults = {**_defaults(rule, finding, explanation), **links}
     alert, created = Alert.objects.get_or_create(key=key, defaults=defaults)
     return alert if created else None
 
