@@ -188,6 +188,44 @@ def test_the_result_waits_for_payment(fees_world, client):
     assert case.status == Status.DELIVERED
 
 
+def test_the_case_page_asks_the_payment_gate_once_for_the_button_and_its_reason(
+    fees_world, client, monkeypatch
+):
+    """The 送达 rule (the fee gate among it) is evaluated once per page: the button and the note beside it come
+    from one answer (issue 15: it used to be asked for the buttons, then again for the note)."""
+    from zhengwu.cases import extensions
+
+    asked = []
+    monkeypatch.setattr(
+        extensions,
+        "delivery_gates",
+        [lambda case, gate=gate: asked.append(case.pk) or gate(case) for gate in extensions.delivery_gates],
+    )
+    w = fees_world
+    case = land_case(w)
+    decide(w, case)
+    notice = services.issue_notice(case=case, by=w.land_clerk)
+    client.force_login(w.land_clerk)
+
+    def page():
+        asked.clear()
+        shown = client.get(f"/workbench/cases/{case.number}/").content.decode()
+        return shown, len(asked)
+
+    shown, times = page()
+    assert times == 1
+    assert "登记送达" not in shown and 'id="deliver-note-why"' in shown
+    assert f"缴款通知书 {notice.code} 尚未缴款,缴款后方可送达办理结果" in shown
+    simulator.pay(notice)
+    shown, times = page()
+    assert times == 1
+    assert "登记送达" in shown and 'id="deliver-note-why"' not in shown and "尚未缴款" not in shown
+    # the land office's head (an intake role) is offered 送达 too, from the same single evaluation
+    client.force_login(w.land_head)
+    shown, times = page()
+    assert times == 1 and "登记送达" in shown
+
+
 def test_an_item_that_is_paid_after_delivery_delivers_first(fees_world):
     w = fees_world
     services.set_item_rule(item=w.land_item, charge_at=ItemFeeRule.ChargeAt.ACCEPT, after_delivery=True)

@@ -26,6 +26,12 @@ from zhengwu.licences.selectors import holder_shown, public_view, visible
 router = Router()
 
 
+class DistinguishedOut(Schema):
+    key: str = Field(description="照面信息项的键(data 中的键),如 address")
+    label: str = Field(description="照面信息项的名称,如 经营场所")
+    value: str = Field(description="该证照的取值,如 贵溪市建设路 18 号")
+
+
 class LicenceOut(Schema):
     identifier: str
     number: str
@@ -47,6 +53,14 @@ class LicenceOut(Schema):
     days_left: int | None = Field(None, description="距有效期截止日的天数(当日为 0,过期为负;长期为 null)")
     case: str | None
     data: dict
+    distinguished_by: DistinguishedOut | None = Field(
+        None,
+        description=(
+            "同一持证主体持有多本同类证照时区分各本的照面信息项及其取值(如食品经营许可证按经营场所分别取得:"
+            "经营场所);取自证照类型标为区分项的一项,未标明时取经营场所、住所或坐落;该类型没有此项或本证照未载明时"
+            "为 null"
+        ),
+    )
     metadata: dict
     file_sha256: str | None = Field(
         description=(
@@ -202,6 +216,7 @@ def _out(request, licence: Licence, *, grant_id: int | None = None) -> dict:
         "days_left": licence.days_left,
         "case": licence.case.number if licence.case else None,
         "data": licence.data,
+        "distinguished_by": licence.distinguished_by,
         "metadata": {**services.metadata(licence), "持证主体": holder, "持证主体代码": holder_id},
         "file_sha256": licence.file_sha256 or None,
         "download_url": request.build_absolute_uri(download),

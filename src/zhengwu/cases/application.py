@@ -32,15 +32,17 @@ def _schema_field(key: str, rule: dict, required: bool) -> forms.Field:
         if rule.get("x-not-before") == "today":  # the browser's date picker starts today too
             attrs["min"] = clock.today().isoformat()
         return forms.DateField(widget=forms.DateInput(attrs=attrs), **common)
+    # the length is the browser's hint (maxlength) and the domain's rule (cases.forms), not a check of this form:
+    # a check here would answer alone, in Django's words, before the domain named every bad field at once
+    limit = {"maxlength": str(rule["maxLength"])} if rule.get("maxLength") else {}
     if rule.get("format") == "phone":
         return forms.CharField(
-            max_length=rule.get("maxLength"),
-            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel", **limit}),
             **common,
         )
     long = rule.get("maxLength", 0) > 200
-    widget = forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput()
-    return forms.CharField(max_length=rule.get("maxLength"), widget=widget, **common)
+    widget = forms.Textarea(attrs={"rows": 3, **limit}) if long else forms.TextInput(attrs=limit)
+    return forms.CharField(widget=widget, **common)
 
 
 class ApplicationForm(AccessibleForm):
@@ -100,10 +102,13 @@ class ApplicationForm(AccessibleForm):
 
     def show_error(self, err, *, power_of_attorney: int | None = None) -> None:
         """Show a domain error at its fields (form.<key>, material_<n>; every field a form check found) or above the
-        form; the power of attorney at the item's own 委托书 material when it lists one (`power_of_attorney`)."""
+        form; the power of attorney at the item's own 委托书 material when it lists one (`power_of_attorney`). A
+        field that already shows an error of this form (a value it could not read) keeps that one."""
         for field, message in err.errors:
             if field == "power_of_attorney" and power_of_attorney is not None:
                 field = f"material_{power_of_attorney}"
+            if field in self.fields and field in self.errors:
+                continue
             self.add_error(field if field in self.fields else None, message)
 
 

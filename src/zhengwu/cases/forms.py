@@ -42,9 +42,28 @@ def schema_of(version) -> dict:
     return getattr(version, "form_schema", None) or DEFAULT_FORM
 
 
+class Checked(dict):
+    """Form data `validate` has already cleaned against `schema` (`checked`): handed back as it is when validated
+    again against that same schema, so a caller that checks several forms at once before writing (a joint
+    application checks every member's part of the merged form, then submits each member case) does not check them
+    twice. Stored as the plain dict it is."""
+
+    def __init__(self, data: dict, schema: dict):
+        super().__init__(data)
+        self.schema = schema
+
+
+def checked(schema: dict, data) -> Checked:
+    """`validate`, its answer marked as checked against `schema`."""
+    return Checked(validate(schema, data), schema)
+
+
 def validate(schema: dict, data) -> dict:
     """The form data with surrounding blanks trimmed (phone numbers normalised), or ValidationFailed naming every bad
-    field at once (`errors`; the first is its `field` and `message`)."""
+    field at once (`errors`; the first is its `field` and `message`). Data already `checked` against this schema is
+    returned as it is."""
+    if isinstance(data, Checked) and data.schema == schema:
+        return dict(data)
     if data is None:
         data = {}
     if not isinstance(data, dict):

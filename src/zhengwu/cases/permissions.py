@@ -1,6 +1,6 @@
-"""Who may do what on a case now (issue 15.2): one rule per action of the case page, used twice — `allowed_actions`
-(what the workbench offers) and `require` (what the services enforce), so a button is shown exactly when the
-service would accept it.
+"""Who may do what on a case now (issue 15.2): one rule per action of the case page, used twice — `refusals` /
+`allowed_actions` (what the workbench offers, and why not) and `require` (what the services enforce), so a button is
+shown exactly when the service would accept it.
 
 Each rule combines the workflow table (workflow.TRANSITIONS: what the case's status allows), the roles
 (INTAKE_ROLES …, core.access) and the step rules of cases.handling (who takes, holds and decides a step). Whose case it
@@ -329,10 +329,17 @@ def require(user, case: Case, action: str, *, steps: list[CaseStep] | None = Non
         raise found
 
 
-def allowed_actions(user, case: Case, *, steps: list[CaseStep] | None = None) -> dict[str, bool]:
-    """Each action of the case page → may the user take it now. `steps`: the case's steps in order, when the
-    caller has read them already."""
+def refusals(user, case: Case, *, steps: list[CaseStep] | None = None) -> dict[str, DomainError | None]:
+    """Each action of the case page → why the user may not take it now (None: they may), every rule asked once.
+    The case page reads its buttons and the reasons it shows beside them (送达 waiting for the fees, the decision
+    waiting for a joint prerequisite) from this one answer. `steps`: the case's steps in order, when read already."""
     if steps is None:
         steps = list(case.steps.select_related("assignee").order_by("position"))
     c = _Case(case, steps)
-    return {action: _refusal(user, c, action) is None for action in RULES}
+    return {action: _refusal(user, c, action) for action in RULES}
+
+
+def allowed_actions(user, case: Case, *, steps: list[CaseStep] | None = None) -> dict[str, bool]:
+    """Each action of the case page → may the user take it now. `steps`: the case's steps in order, when the
+    caller has read them already."""
+    return {action: found is None for action, found in refusals(user, case, steps=steps).items()}

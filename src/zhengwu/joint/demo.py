@@ -178,11 +178,13 @@ def _at(days: case_demo.Days, ago: int, hour: int) -> dt.datetime:
     return min(moment, clock.now() - dt.timedelta(minutes=5))
 
 
-def _restaurant_form(subject: str, phone: str) -> dict:
-    """The merged form of 开办餐饮店: 公共场所卫生许可 asks its own fields (area, kind, staff, opening date)."""
+def _restaurant_form(subject: str, phone: str, premises: str) -> dict:
+    """The merged form of 开办餐饮店: 公共场所卫生许可 asks its own fields (area, kind, staff, opening date), 食品经营许可
+    the shop's 经营场所 (its licence says it: a company with two shops holds two, told apart by it)."""
     opening = clock.today() + dt.timedelta(days=30)
     return {
         "subject": subject,
+        "address": premises,
         "contact_phone": phone,
         "premises_area": 120,
         "venue_type": "餐饮场所(饭馆、咖啡馆、酒吧、茶座)",
@@ -208,7 +210,7 @@ def load_demo() -> str:
                 bundle=restaurant,
                 applicant=people["hongyuan"],
                 by=None,
-                form=_restaurant_form("开办鸿远小厨", "0701-3312876"),
+                form=_restaurant_form("开办鸿远小厨", "0701-3312876", "江西省贵溪市花园街道信江大道 56 号"),
                 channel="counter",
             )
             _upload_all(done)  # the counter scans what the applicant handed in
@@ -241,7 +243,7 @@ def load_demo() -> str:
                 bundle=restaurant,
                 applicant=people["xinda"],
                 by=None,
-                form=_restaurant_form("开办鑫达食堂", "0701-3365218"),
+                form=_restaurant_form("开办鑫达食堂", "0701-3365218", "江西省贵溪市滨江镇工业园鑫达路 1 号"),
                 channel="counter",
             )
             _upload_all(busy)  # the counter scans what the applicant handed in
@@ -255,7 +257,7 @@ def load_demo() -> str:
                 bundle=restaurant,
                 applicant=people["tongcheng"],
                 by=None,
-                form=_restaurant_form("开办铜城快餐", "0701-3378902"),
+                form=_restaurant_form("开办铜城快餐", "0701-3378902", "江西省贵溪市东门街道铜城路 23 号"),
                 channel="online",
             )
             _upload_all(waiting)
@@ -296,7 +298,7 @@ def load_demo() -> str:
                 bundle=restaurant,
                 applicant=people["hongyuan"],
                 by=None,
-                form=_restaurant_form("开办鸿远茶餐厅", "0701-3312876"),
+                form=_restaurant_form("开办鸿远茶餐厅", "0701-3312876", "江西省贵溪市雄石街道东门路 9 号"),
                 channel="online",
             )
             _upload_all(denied)

@@ -249,36 +249,50 @@ def _next_number(region_code: str, at: dt.datetime) -> str:
     return numbering.next_number(f"{region_code}-{clock.local_date(at).year}-L", width=5)
 
 
-def member_forms(version: BundleVersion, form: dict | None) -> dict[int, dict]:
-    """The merged form's values split per member (each gets the fields its own item's form asks)."""
+def member_forms(version: BundleVersion, form: dict | None, members) -> dict[int, dict]:
+    """The merged form's values split per member (each gets the fields its own item's form asks), each member's part
+    checked against its own item's form — once, before anything is written: the applicant sees every bad field of
+    the merged form in one answer (a field no member asks, a field shared by several members named once), and each
+    part goes to submit_case as checked (cases.forms.Checked), not to be checked again there."""
     form = form or {}
     if not isinstance(form, dict):
         raise ValidationFailed(_("申请表应为字段和取值的对象"), field="form")
     known = {f["key"] for f in version.merged_form}
-    unknown = [k for k in form if k not in known]
-    if unknown:
-        raise ValidationFailed(_("申请表中没有字段「%(k)s」") % {"k": unknown[0]}, field=f"form.{unknown[0]}")
-    out: dict[int, dict] = {}
+    errors: dict[str, str] = {
+        f"form.{k}": _("申请表中没有字段「%(k)s」") % {"k": k} for k in form if k not in known
+    }
+    parts: dict[int, dict] = {}
     for field in version.merged_form:
         for key in field["members"]:
             if field["key"] in form:
-                out.setdefault(key, {})[field["key"]] = form[field["key"]]
-    return out
-
-
-def _check_forms(members, forms: dict[int, dict]) -> None:
-    """Every member's own form checked before anything is written, so the applicant sees every bad field of the
-    merged form at once (a field shared by several members is named once)."""
-    errors: dict[str, str] = {}
+                parts.setdefault(key, {})[field["key"]] = form[field["key"]]
+    out: dict[int, dict] = {}
     for m in members:
         try:
-            case_forms.validate(case_forms.schema_of(m.item.current_version), forms.get(m.position, {}))
+            out[m.position] = case_forms.checked(
+                case_forms.schema_of(m.item.current_version), parts.get(m.position, {})
+            )
         except ValidationFailed as err:
             for field, message in err.errors:
                 errors.setdefault(field, message)
     if errors:
         first = next(iter(errors.items()))
         raise ValidationFailed(first[1], field=first[0], errors=list(errors.items()))
+    return out
+
+
+def _members(version: BundleVersion) -> list:
+    return list(
+        version.members.select_related("item__organisation", "item__current_version").order_by(
+            "stage", "position"
+        )
+    )
+
+
+def check_form(version: BundleVersion, form: dict | None) -> None:
+    """The merged form checked as `apply` checks it, without applying: for a page whose own form could not read
+    every value (a number that is not one), so the applicant still sees every other bad field in the same answer."""
+    member_forms(version, form, _members(version))
 
 
 def apply(
@@ -296,16 +310,11 @@ def apply(
     received through cases.services.submit_case, under its own item's rules). `delivery` (the hall's 结果送达方式:
     method, address, reason) is recorded on every member case, each department sending its own result."""
     version = bundles.published(bundle.code)
-    forms = member_forms(version, form)
     if channel not in (Channel.ONLINE, Channel.COUNTER):
         raise ValidationFailed(_("收件渠道应为 online 或 counter"), field="channel")
     at = clock.now()
-    members = list(
-        version.members.select_related("item__organisation", "item__current_version").order_by(
-            "stage", "position"
-        )
-    )
-    _check_forms(members, forms)
+    members = _members(version)
+    forms = member_forms(version, form, members)
     with transaction.atomic():
         joint = JointCase(
             number=_next_number(bundle.lead_organisation.region.code, at),

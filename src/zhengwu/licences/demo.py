@@ -181,7 +181,8 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
             "食品经营许可证",
             years_ago=5,
             valid_until=clock.today() + dt.timedelta(days=25),
-            data={"subject": "餐饮服务(热食类食品制售)"},
+            # its first shop; the second shop's application (below) states its own 经营场所
+            data={"subject": "餐饮服务(热食类食品制售)", "address": "江西省贵溪市花园街道解放路 12 号"},
         )
         renewing = None
         if near.type.renewal_item is not None:
@@ -219,6 +220,7 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
                 by=clerk,
                 form={
                     "subject": "第二家门店申请食品经营许可(餐饮服务)",
+                    "address": "江西省贵溪市雄石街道建设路 18 号",  # the second shop: its licence says so
                     "contact_name": "刘美玲",
                     "contact_phone": PEOPLE["hongyuan"][3],
                 },

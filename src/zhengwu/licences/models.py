@@ -19,6 +19,11 @@ def _default_reminders() -> list[int]:
     return [90, 30, 7]
 
 
+# data items naming a place, in the order looked for when a type marks none as telling its licences apart:
+# 经营场所, 住所(经营场所), 坐落 (不动产权证书)
+PLACE_KEYS = ("premises", "address", "location")
+
+
 class LicenceType(models.Model):
     """A kind of licence (证照类型): who issues it, which data it carries, how long it is valid, which items grant it
     and which application materials it can stand in for."""
@@ -43,7 +48,13 @@ class LicenceType(models.Model):
         help_text=_("申请材料名称含其中任一词时,持证人有效证照可代替上传"),
     )
     data_items = models.JSONField(
-        _("照面信息项"), default=list, blank=True, help_text=_("[{key, label}],如经营范围、经营场所")
+        _("照面信息项"),
+        default=list,
+        blank=True,
+        help_text=_(
+            '[{key, label}],如经营范围、经营场所;区分同一持证人多本证照的一项加 "distinguishes": true'
+            "(未标明时取经营场所、住所或坐落)"
+        ),
     )
     renewal_item = models.ForeignKey(
         ServiceItem,
@@ -84,6 +95,17 @@ class LicenceType(models.Model):
             if version and version.sub_name and version.sub_name not in subs:
                 subs.append(version.sub_name)
         return [f"{name}({'、'.join(subs)})" if subs else name for name, subs in names.items()]
+
+    @property
+    def distinguishing_item(self) -> dict | None:
+        """The data item that tells a holder's licences of this type apart, shown beside each in the wallet and the
+        API (食品经营许可证: 经营场所 — one licence per premises; 不动产权证书: 坐落): the item marked
+        `"distinguishes": true`, else the first naming a place (PLACE_KEYS); None when the type has neither."""
+        items = [e for e in self.data_items or [] if isinstance(e, dict) and e.get("key")]
+        marked = next((e for e in items if e.get("distinguishes")), None)
+        if marked is not None:
+            return marked
+        return next((e for key in PLACE_KEYS for e in items if e["key"] == key), None)
 
     @property
     def reminders_apply(self) -> bool:
@@ -166,6 +188,19 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type.name} {self.number}"
+
+    @property
+    def distinguished_by(self) -> dict | None:
+        """{key, label, value} of what tells this licence apart from the holder's others of its type (its
+        经营场所 …, `LicenceType.distinguishing_item`), as the grant filled it; None when the type has no such item
+        or the licence leaves it blank."""
+        item = self.type.distinguishing_item
+        if item is None:
+            return None
+        value = str((self.data or {}).get(item["key"]) or "").strip()
+        if not value:
+            return None
+        return {"key": item["key"], "label": str(item.get("label") or item["key"]), "value": value}
 
     @property
     def effective_status(self) -> str:

@@ -102,7 +102,17 @@ def apply(request, code: str):
         or version.members.select_related("item__current_version").order_by("stage", "position").first()
     )
     delivery = DeliveryForm(request.POST or None, version=lead.item.current_version)
-    if request.method == "POST" and form.is_valid() and delivery.check(id_number=request.applicant.id_number):
+    # every error in one answer: the delivery choice checked whatever the form says; and when the form could not
+    # read a value or the delivery choice is wrong, the domain still names every bad field of the form (checked
+    # once: apply, which checks it, is not reached then)
+    readable = request.method == "POST" and form.is_valid()
+    delivered = request.method == "POST" and delivery.check(id_number=request.applicant.id_number)
+    if request.method == "POST" and not (readable and delivered):
+        try:
+            services.check_form(version, form.form_data())
+        except DomainError as err:
+            form.show_error(err)
+    if readable and delivered:
         try:
             joint = services.apply(
                 bundle=version.bundle,

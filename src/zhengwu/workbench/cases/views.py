@@ -170,24 +170,19 @@ def _case_context(
     summary = selectors.case_summary(case)
     steps = list(case.steps.select_related("assignee").order_by("position"))
     open_row = permissions.open_step(steps)
-    # what this person may do: the same rules the services apply (cases.permissions)
-    can = permissions.allowed_actions(user, case, steps=steps)
+    # what this person may do, and why not: the same rules the services apply (cases.permissions), each asked once
+    # per page — the buttons and the reasons shown beside them come from this one answer
+    refused = permissions.refusals(user, case, steps=steps)
+    can = {action: found is None for action, found in refused.items()}
     step_refusal = handling.holder_refusal(user, case, open_row) if open_row is not None else None
     # holding the decision step but not allowed to decide: why (a joint prerequisite not granted, a meeting open)
     decision_refusal = (
-        permissions.refusal(user, case, "decide", steps=steps)
-        if open_row is not None
-        and open_row.kind == "decide"
-        and not can.get("decide")
-        and "decide" in summary["actions"]
+        refused["decide"]
+        if open_row is not None and open_row.kind == "decide" and "decide" in summary["actions"]
         else None
     )
     # the result is ready but its fees are unpaid (统一收费): say so where the 送达 button would be
-    deliver_refusal = (
-        permissions.refusal(user, case, "deliver", steps=steps)
-        if not can.get("deliver") and "deliver" in summary["actions"]
-        else None
-    )
+    deliver_refusal = refused["deliver"] if "deliver" in summary["actions"] else None
     fee_rows = _fee_rows(request, case, failed=failed, error=error)
     checklist = selectors.material_checklist(case)
     attachments = list(case.attachments.order_by("uploaded_at"))

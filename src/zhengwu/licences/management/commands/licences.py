@@ -27,6 +27,7 @@ def row(licence: Licence) -> dict:
         "status": licence.effective_status,
         "status_label": licence.effective_status_label,
         "case": licence.case.number if licence.case else None,
+        "distinguished_by": licence.distinguished_by,
     }
 
 
@@ -69,8 +70,10 @@ class Command(BaseCommand):
             self.stdout.write(_json(data))
             return
         for item in data:
+            place = item["distinguished_by"]
+            shown = f"{item['type']}({place['label']}:{place['value']})" if place else item["type"]
             self.stdout.write(
-                f"{item['identifier']}  {item['type']}  {item['number']}  {item['holder']}  {item['status_label']}"
+                f"{item['identifier']}  {shown}  {item['number']}  {item['holder']}  {item['status_label']}"
             )
 
     def _pdf(self, *, identifier: str, file: str, **_):
