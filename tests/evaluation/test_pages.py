@@ -124,7 +124,7 @@ def test_a_clerk_records_an_inquiry_and_issues_a_printable_notice(ev, client):
     bad = client.post(
         "/workbench/evaluation/ledger/", {"topic": "", "result": "answered", "channel": "visit"}
     )
-    assert "这个字段是必填项" in bad.text or "This field is required" in bad.text
+    assert "请填写「咨询事由」" in bad.text
     done = client.post(
         "/workbench/evaluation/ledger/",
         {

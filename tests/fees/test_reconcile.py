@@ -127,3 +127,14 @@ def test_the_command_prints_totals_and_exceptions_as_json(fees_world, two_paymen
     assert [e["kind_label"] for e in report["exceptions"]] == ["已缴款未缴库"]
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("fees", "reconcile", "--date", "28/09/2026")
+
+
+def test_the_import_says_which_columns_and_types_a_statement_has(fees_world, client, db):
+    """Walked on a working day: the cashier's 对账 page offered 导入银行对账单(CSV) with nothing on what the file
+    holds, and a 类型 the bank wrote as 退款 was refused as "应为「收款」或「缴库」" although 退付 lines are read
+    too. The page now states the columns and types, and the refusal names all three."""
+    client.force_login(fees_world.cashier)
+    page = client.get("/workbench/fees/reconcile/").content.decode()
+    assert "记账日期,交易流水号,缴款码,金额,类型" in page and "「退付」" in page
+    with pytest.raises(ValidationFailed, match="应为「收款」「缴库」或「退付」"):
+        reconcile.import_statement("记账日期,交易流水号,缴款码,金额,类型\n2026-09-28,B,,1,退款\n".encode())

@@ -127,3 +127,26 @@ def test_importing_a_statement_goes_to_its_day_and_shows_its_differences(fees_wo
     assert "金额不符" in page and "无差异" not in page
     assert f"对账单日期 {paid_on.isoformat()}、{next_day.isoformat()}" in page
     assert f"?date={next_day.isoformat()}" in page  # the statement's other day, one click away
+
+
+def test_a_mistyped_amount_names_the_field_it_was_typed_in(fees_world, client):
+    """Walked on a working day: the cashier typed letters in 实收金额 and read "金额须为数字" — the page has
+    应缴金额, 实收金额 and (further down) 退付金额. The refusal now names 实收金额; a refund names 退付金额."""
+    w = fees_world
+    case = land_case(w)
+    client.force_login(w.land_clerk)
+    client.post(f"/workbench/fees/cases/{case.number}/issue/", {"q_BDC-003": "1"})
+    notice = Notice.objects.get(case=case)
+    client.force_login(w.cashier)
+    response = client.post(
+        "/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": "九十"}
+    )
+    assert response.status_code == 422 and "实收金额须为数字" in response.content.decode()
+    assert not Payment.objects.exists()
+    client.post("/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": notice.total})
+    page = client.post(
+        f"/workbench/fees/notices/{notice.code}/refund/",
+        {"amount": "十元", "reason": "overpaid", "explanation": "多收"},
+        follow=True,
+    ).content.decode()
+    assert "退付金额须为数字" in page and not Refund.objects.exists()

@@ -436,10 +436,31 @@ def test_the_desk_takes_a_number_for_the_item_the_walk_in_needs(hall, client):
     chosen = client.get("/workbench/hall/desk/", {"item": hall.item.pk}).content.decode()
     assert "食品经营许可" in chosen and "A 综合受理" in chosen and "B 市场监管" in chosen
     none = client.post("/workbench/hall/desk/", {"item": hall.item.pk}, follow=True).content.decode()
-    assert "请选择办理业务" in none
+    assert "请选择「办理窗口分组」" in none
     client.post("/workbench/hall/desk/", {"item": hall.item.pk, "group": hall.dedicated.pk, "phone": ""})
     number = QueueNumber.objects.get(source="desk")
     assert (number.display, number.item_id) == ("B001", hall.item.pk)
     signed_in(client, hall.clerk8)
     client.post("/workbench/hall/terminal/next/")
     assert "食品经营许可" in client.get("/workbench/hall/terminal/").content.decode()
+
+
+def test_the_desk_keeps_the_green_channel_and_phone_when_the_group_is_missing(hall, client):
+    """Walked on a working day: the desk chose 临时居民身份证申领 (two groups handle it), picked 老年人, forgot the
+    group, and was told "请选择办理业务" — a field the page does not have — with 绿色通道 back to 否. Now the
+    message names the field, the field is marked, and the choices made stay."""
+    from zhengwu.hall import services
+
+    services.generate_slots(centre=hall.centre)
+    signed_in(client, hall.operator)
+    page = client.post(
+        "/workbench/hall/desk/",
+        {"item": hall.item.pk, "green": "elderly", "phone": "13800138000"},
+        follow=True,
+    ).content.decode()
+    assert "请选择「办理窗口分组」" in page and "请选择办理业务" not in page
+    assert 'class="form-select is-invalid" name="group"' in page
+    assert '<option value="elderly" selected>' in page and 'value="13800138000"' in page
+    assert not QueueNumber.objects.filter(source="desk").exists()
+    page = client.post("/workbench/hall/desk/", {"green": "elderly"}).content.decode()
+    assert "请查找办理事项,或选择「业务分组」" in page

@@ -281,3 +281,27 @@ def test_a_member_that_confirmed_waits_for_the_supply_without_being_deemed_accep
     m = members(joint)
     assert not any(x.case.deemed_accepted for x in m.values())
     assert {x.case.accepted_on.isoformat() for x in m.values()} == {"2026-12-02"}
+
+
+def test_a_refused_confirmation_names_the_materials_by_the_numbers_of_the_merged_list(
+    restaurant, county, company
+):
+    """Walked on a working day: 卫健委 was told "1. 公共场所卫生许可申请表" was missing while the applicant's list and
+    the 补正 form beside the button number it 16 — the clerk looked for line 1 (企业设立登记申请书). The refusal now
+    uses the merged list's numbers."""
+    joint = services.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"}
+    )
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    merged = {
+        u["position"]: e["position"]
+        for e in joint.version.merged_materials
+        for u in e["members"]
+        if u["key"] == 4 and not e.get("from_member")
+    }
+    assert sorted(merged) != sorted(merged.values())  # the member's own numbering differs from the merged one
+    with pytest.raises(ValidationFailed) as refused:
+        services.confirm(joint=joint, position=4, by=county.health_clerk)
+    names = {e["position"]: e["name"] for e in joint.version.merged_materials}
+    for number in merged.values():
+        assert f"{number}. {names[number]}" in refused.value.message

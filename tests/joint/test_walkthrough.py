@@ -85,6 +85,22 @@ def test_the_register_page_labels_the_form_and_preselects_the_lead_window(
     assert re.search(r'id="id_form.subject_error"[^>]*>请填写「申请事项说明」', answer.content.decode())
 
 
+def test_the_register_page_names_every_empty_field_at_once(restaurant, county, desk, client):
+    """Walked on a working day: 统一登记 sent with nothing filled said "这个字段是必填项。" twice (under 姓名 and 证件号码,
+    Django's words naming no field) and nothing under 申请事项说明 — which came only on the second try. Now every
+    empty required field says its name, all on the first answer."""
+    client.force_login(desk)
+    answer = client.post(
+        "/workbench/joint/register/",
+        {"bundle": restaurant.bundle.code, "who-kind": "legal", "lead_window": county.market_window.pk},
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 422 and not JointCase.objects.exists()
+    assert "这个字段是必填项" not in page
+    assert "请填写「申请人姓名或名称」" in page and "请填写「申请人证件号码」" in page
+    assert re.search(r'id="id_form.subject_error"[^>]*>请填写「申请事项说明」', page)
+
+
 def test_the_portal_apply_page_uses_the_same_form(restaurant, company, client):
     client.force_login(company.user)
     page = client.get(f"/bundles/{restaurant.bundle.code}/apply/").content.decode()
@@ -213,6 +229,33 @@ def test_the_preselected_window_is_where_the_lead_items_are_handled(restaurant, 
     assert [w.number for w in windows] == ["9", "10", "12", "15"] and default == county.market_window
     county.food.current_version.windows.set([food_window])
     assert services.register_windows(desk, restaurant)[1] == food_window  # the catalogue's 办理窗口
+
+
+def test_the_checklist_comes_ticked_for_required_materials_not_provided_yet(joint, company, client):
+    """Walked on a working day: 城管局 ticked only the form it had looked at, 卫健委 the same, and the combined
+    one-time notice left out the drawings and plans nobody had uploaded — the applicant would have been told a
+    second time after supplying. Now every required material not provided yet comes ticked (and says 未提交);
+    what the applicant uploaded, and the 营业执照 a member's result provides, do not."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import PDF_BYTES
+
+    merged = {e["name"]: e["position"] for e in joint.version.merged_materials}
+    services.upload_material(
+        joint=joint,
+        by=company.user,
+        position=merged["排水许可申请表"],
+        upload=SimpleUploadedFile("申请表.pdf", PDF_BYTES),
+    )
+    services.lead_accept(joint=joint, by=user("lead_clerk"))
+    client.force_login(user("urban_clerk"))
+    page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    box = {
+        n: re.search(rf'<input[^>]*id="missing-3-m{n}"[^>]*>', page).group(0) for n in (1, 3)
+    }  # 1 排水许可申请表 (uploaded), 3 排水管网图纸 (not)
+    assert "checked" in box[3] and "checked" not in box[1]
+    assert f"{merged['排水管网图纸']}. 排水管网图纸 <span" in page and "未提交" in page
+    assert 'id="missing-3-m2"' not in page  # 营业执照 comes from 企业登记's result
 
 
 def test_a_material_the_applicant_is_not_asked_for_cannot_be_ticked(joint, client):

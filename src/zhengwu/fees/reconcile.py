@@ -61,7 +61,7 @@ def import_statement(content: bytes | str, *, source: str = "", by=None) -> dict
             raise bad("金额", _("应为大于0的金额,最多两位小数"))
         kind = KINDS.get((row["类型"] or "").strip())
         if kind is None:
-            raise bad("类型", _("应为「收款」或「缴库」"))
+            raise bad("类型", _("应为「收款」「缴库」或「退付」"))
         rows.append((booked, reference, (row["缴款码"] or "").strip()[:20], amount, kind))
     imported = skipped = 0
     with transaction.atomic():

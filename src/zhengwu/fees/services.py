@@ -31,15 +31,17 @@ CENT = compute.CENT
 CATALOGUE_ROLES = (Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
 
 
-def _money(value, field: str, *, allow_zero: bool = False) -> Decimal:
+def _money(value, field: str, *, allow_zero: bool = False, label: str = "") -> Decimal:
+    """An amount in yuan; a refusal names the field as its form does (`label`, 实收金额, 退付金额…)."""
+    label = label or _("金额")
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed(_("金额须为数字"), field=field) from None
+        raise ValidationFailed(_("%(label)s须为数字") % {"label": label}, field=field) from None
     if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
-        raise ValidationFailed(_("金额须大于 0"), field=field)
+        raise ValidationFailed(_("%(label)s须大于 0") % {"label": label}, field=field)
     if amount != amount.quantize(CENT):
-        raise ValidationFailed(_("金额最多两位小数(到分)"), field=field)
+        raise ValidationFailed(_("%(label)s最多两位小数(到分)") % {"label": label}, field=field)
     return amount.quantize(CENT)
 
 
@@ -111,7 +113,7 @@ def _standard(data: dict) -> dict:
     if kind == StandardKind.BAND:
         if data.get("upper") in (None, ""):
             raise ValidationFailed(_("幅度收费请填写上限"), field="upper")
-        upper = _money(data.get("upper"), "upper")
+        upper = _money(data.get("upper"), "upper", label=_("幅度上限"))
         if upper < amount:
             raise ValidationFailed(_("幅度上限不能低于下限"), field="upper")
     return {
@@ -848,10 +850,11 @@ def record_at_window(*, code: str, by, channel: str, voucher: str = "", received
                 _("该缴款通知书%(state)s,不能再次缴款") % {"state": notice.get_state_display()},
                 code="fee.paid",
             )
-        if received is not None and _money(received, "received") != notice.total:
+        got = _money(received, "received", label=_("实收金额")) if received is not None else None
+        if got is not None and got != notice.total:
             raise ValidationFailed(
                 _("实收金额 %(got)s 元与应缴金额 %(due)s 元不符,请核对后再确认收款")
-                % {"got": compute.yuan(_money(received, "received")), "due": compute.yuan(notice.total)},
+                % {"got": compute.yuan(got), "due": compute.yuan(notice.total)},
                 field="received",
             )
         reference = (
@@ -943,7 +946,7 @@ def request_refund(*, payment: Payment, by, amount, reason: str, explanation: st
     explanation = str(explanation or "").strip()
     if not explanation:
         raise ValidationFailed(_("请写明退付说明"), field="explanation")
-    amount = _money(amount, "amount")
+    amount = _money(amount, "amount", label=_("退付金额"))
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("notice__case").get(pk=payment.pk)
         case = payment.notice.case

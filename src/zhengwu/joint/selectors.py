@@ -298,12 +298,21 @@ def member_checklist(joint, member) -> list[dict]:
     """A member department's own materials as the applicant sees them in the merged list (its number there, its
     name there), for the member window to tick what needs 补正. Each row: `position` (the member item's own
     material number, what the services take), `merged_position`, `name`, and `from_member_name` when the material
-    is a prerequisite member's result (never asked of the applicant)."""
+    is a prerequisite member's result (never asked of the applicant); `missing` when it is required and not
+    provided yet."""
+    from zhengwu.cases import selectors as case_selectors
+
     merged = {
         u["position"]: e
         for e in joint.version.merged_materials
         for u in e["members"]
         if u["key"] == member.position
+    }
+    # required and not provided yet: ticked from the start, so that the combined notice lists everything at once
+    # (a member that ticks only what it looked at would have its confirmation refused after the supply, and the
+    # applicant would be told a second time)
+    unprovided = {
+        row["position"] for row in case_selectors.material_checklist(member.case) if row.get("missing")
     }
     rows = []
     for mat in member.case.version.materials.order_by("position"):
@@ -318,6 +327,7 @@ def member_checklist(joint, member) -> list[dict]:
                 else "",
                 # not on the applicant's list at all: the department obtains it itself (e.g. by data sharing)
                 "not_asked": entry is None,
+                "missing": mat.position in unprovided,
             }
         )
     rows.sort(key=lambda r: (r["merged_position"] is None, r["merged_position"] or 0, r["position"]))

@@ -748,6 +748,14 @@ def _require_complete(joint: JointCase, member: JointMember) -> None:
         for m in handling.missing_required_materials(member.case)
         if m["position"] in asked and m["position"] not in from_results
     ]
+    # named by the merged list's numbers, those the applicant's list and the member's 补正 form show (the member
+    # item's own numbering would send the clerk to the wrong line)
+    merged_number = {
+        u["position"]: e["position"]
+        for e in joint.version.merged_materials
+        for u in e["members"]
+        if u["key"] == member.position
+    }
     if missing:
         raise ValidationFailed(
             _(
@@ -756,7 +764,9 @@ def _require_complete(joint: JointCase, member: JointMember) -> None:
             )
             % {
                 "item": member.case.version.name,
-                "m": "、".join(f"{m['position']}. {m['name']}" for m in missing),
+                "m": "、".join(
+                    f"{merged_number.get(m['position'], m['position'])}. {m['name']}" for m in missing
+                ),
             },
             code="joint.materials_missing",
             field="answer",

@@ -386,7 +386,7 @@ def desk(request):
     if _int(data.get("item")):
         item = items.bookable_items(centre=centre).filter(pk=_int(data.get("item"))).first()
     handling = items.groups_for(item, centre=centre) if item is not None else []
-    taken = None
+    taken, error = None, None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "checkin":
@@ -400,7 +400,11 @@ def desk(request):
                 else:
                     group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
                 if group is None:
-                    raise DomainError("请选择办理业务", field="group")
+                    # named as the page names the field: 办理窗口分组 once an item is chosen, 业务分组 otherwise
+                    raise DomainError(
+                        "请选择「办理窗口分组」" if item is not None else "请查找办理事项,或选择「业务分组」",
+                        field="group",
+                    )
                 taken = queue.take_number(
                     group=group,
                     source=QueueSource.DESK,
@@ -413,10 +417,16 @@ def desk(request):
             messages.success(request, f"已取号 {taken.display}({what})。")
         except DomainError as err:
             messages.error(request, err.message)
+            error = err
+    # after a refusal the desk's choices stay (绿色通道, phone): the clerk fixes the one field, not the whole form
+    kept = request.POST if request.method == "POST" and taken is None else {}
     return render(
         request,
         "hall/workbench/desk.html",
         {
+            "error_field": getattr(error, "field", "") if error is not None else "",
+            "kept_green": str(kept.get("green", "")),
+            "kept_phone": str(kept.get("phone", ""))[:13],
             "centre": centre,
             "groups": groups,
             "green_reasons": GREEN_REASONS.items(),

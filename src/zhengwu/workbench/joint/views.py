@@ -82,6 +82,16 @@ def register(request):
     error = None
     if request.method == "POST" and version is not None:
         valid = all([who.is_valid(), form.is_valid()])  # every error shows at once
+        if not valid and form.is_valid():
+            # the merged form's own checks (required fields…) run in the domain, which an invalid applicant
+            # never reaches: run them here too, so that the clerk is not sent back a second time for them
+            from zhengwu.cases import forms as case_forms
+            from zhengwu.joint.application import merged_schema
+
+            try:
+                case_forms.validate(merged_schema(version), form.form_data())
+            except DomainError as err:
+                form.show_error(err)
         window = next((w for w in windows if str(w.pk) == request.POST.get("lead_window")), None)
         if valid:
             try:
