@@ -14,7 +14,9 @@ def main(paths: list[str], top: int = 30) -> None:
     for path in paths:
         with open(path, encoding="utf-8") as f:
             for line in f:
-                seconds, nodeid = line.rstrip("\n").split("\t", 1)
+                seconds, nodeid = line.rstrip("\n").split("\t")[
+                    :2
+                ]  # then the xdist worker, where there is one
                 name = nodeid.split("::", 1)[0]
                 by_file[name] += float(seconds)
                 by_dir[name.rsplit("/", 1)[0]] += float(seconds)

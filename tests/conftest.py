@@ -148,4 +148,5 @@ def pytest_runtest_protocol(item, nextitem):
     yield
     if out:
         with open(out, "a", encoding="utf-8") as f:
-            f.write(f"{time.process_time() - started:.4f}\t{item.nodeid}\n")
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "-")
+            f.write(f"{time.process_time() - started:.4f}\t{item.nodeid}\t{worker}\n")

@@ -21,6 +21,7 @@ from zhengwu.core.demo import DemoSummary, load_demo
 from zhengwu.core.management.commands.demo import load_domain_demos
 
 
+@pytest.hookimpl(tryfirst=True)  # the marks are set before xdist's worker reads the xdist_group ones
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/demo_site/" in item.nodeid:
