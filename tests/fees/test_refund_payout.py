@@ -91,6 +91,9 @@ def test_a_window_payment_is_refunded_at_the_window(fees_world):
     notice = services.issue_notice(case=land_case(w), by=w.land_clerk)
     payment = services.record_at_window(code=notice.code, by=w.cashier, channel="cash")
     refund = approve(w, payment, amount="90")
-    assert refund.paid_out_at == refund.decided_at and refund.provider == "window"
+    assert refund.paid_out_at is None and refund.provider == "window"  # the cash is still in the till
+    assert refund_kinds(reconcile.reconcile(clock.today(), record=False)) == ["refund_unpaid"]
+    refund = services.pay_out_cash(refund=refund, by=w.cashier)
+    assert refund.paid_out_at is not None and refund.paid_out_by == w.cashier
     assert refund_kinds(reconcile.reconcile(clock.today(), record=False)) == []
     assert Refund.objects.get().state == Refund.State.APPROVED

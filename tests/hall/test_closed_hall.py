@@ -20,6 +20,7 @@ def _friday_morning(hall):
     for minute in (10, 20):
         clock.set_now(at("2026-11-20", 9, minute))
         called = queue.call_next(window=hall.w1, by=hall.clerk1)
+        queue.start(number=called, by=hall.clerk1)
         clock.set_now(at("2026-11-20", 9, minute + 5))
         queue.finish(number=called, by=hall.clerk1)
     return numbers

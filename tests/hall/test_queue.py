@@ -27,6 +27,12 @@ def booked_number(hall, name: str, phone: str, hour: int = 9) -> QueueNumber:
     return queue.check_in(booking=booking)
 
 
+def served(hall) -> QueueNumber:
+    """下一位 at window 1, and the person called comes to the window (开始办理)."""
+    called = queue.call_next(window=hall.w1, by=hall.clerk1)
+    return queue.start(number=called, by=hall.clerk1)
+
+
 def test_numbers_carry_the_groups_prefix_and_count_per_day(hall):
     clock.set_now(at("2026-11-18", 8, 30))
     a1 = queue.take_number(group=hall.general, source="kiosk")
@@ -81,10 +87,10 @@ def test_calling_order_green_first_then_bookings_then_walk_ins(hall):
     b1 = booked_number(hall, "李四", "13900001111")  # A003, checked in for 09:00
     minutes(1)
     g1 = queue.take_number(group=hall.general, source="desk", green="disabled", by=hall.operator)  # A004
-    called = [queue.call_next(window=hall.w1, by=hall.clerk1) for _ in range(4)]
+    called = [served(hall) for _ in range(4)]
     assert [n.display for n in called] == [g1.display, b1.display, w1.display, w2.display]
     assert queue.call_next(window=hall.w1, by=hall.clerk1) is None
-    assert QueueNumber.objects.filter(state=State.DONE).count() == 4  # 下一位 finishes the one before
+    assert QueueNumber.objects.filter(state=State.DONE).count() == 4  # 下一位 finishes the one being served
 
 
 def test_alternating_and_plain_order(hall):
@@ -95,7 +101,7 @@ def test_alternating_and_plain_order(hall):
     order = []
     for _ in range(5):
         minutes(1)
-        order.append(queue.call_next(window=hall.w1, by=hall.clerk1).display)
+        order.append(served(hall).display)
     assert order == [b[0].display, w[0].display, b[1].display, w[1].display, w[2].display]
     numbers = list(QueueNumber.objects.all())
     plain = queue.call_order(numbers, policy=BookedPriority.NONE)
@@ -114,9 +120,7 @@ def test_an_absentee_goes_back_to_the_queue_once(hall):
     minutes(2)
     back = queue.absent(number=called, by=hall.clerk1)
     assert (back.state, back.absences, back.window) == (State.WAITING, 1, None)
-    assert (
-        queue.call_next(window=hall.w1, by=hall.clerk1) == second
-    )  # the absentee queues behind who was waiting
+    assert served(hall) == second  # the absentee queues behind who was waiting
     minutes(3)
     again = queue.call_next(window=hall.w1, by=hall.clerk1)
     assert again == first
@@ -132,6 +136,7 @@ def test_two_windows_never_call_the_same_number(hall):
     one = queue.call_next(window=hall.w1, by=hall.clerk1)
     two = queue.call_next(window=hall.w2, by=hall.clerk2)
     assert {one.display, two.display} == {"A001", "A002"}
+    queue.start(number=two, by=hall.clerk2)
     assert queue.call_next(window=hall.w2, by=hall.clerk2) is None
 
 
@@ -144,6 +149,7 @@ def test_transfer_keeps_the_place_by_the_time_taken(hall):
     moved = queue.transfer(number=moved, group=hall.dedicated, by=hall.clerk1)
     assert (moved.group, moved.transferred_from, moved.state) == (hall.dedicated, hall.general, State.WAITING)
     assert queue.call_next(window=hall.w3, by=hall.clerk8) == moved
+    queue.start(number=moved, by=hall.clerk8)
     assert queue.call_next(window=hall.w3, by=hall.clerk8) == later
     with pytest.raises(ValidationFailed):
         queue.transfer(number=later, group=hall.dedicated, by=hall.clerk8)
@@ -165,7 +171,7 @@ def test_the_phone_sees_how_many_are_ahead_and_the_estimated_wait(hall):
     # nothing served yet today: the group's 10 minutes, two windows → 4 ahead × 10 ÷ 2 = 20
     assert queue.progress(mine) == {"state": State.WAITING, "ahead": 4, "minutes": 20}
     for _ in range(3):  # three served at the one window, 6 minutes each
-        queue.call_next(window=hall.w1, by=hall.clerk1)
+        served(hall)
         minutes(6)
     queue.call_next(window=hall.w1, by=hall.clerk1)  # finishes the third, calls the fourth
     assert queue.progress(mine) == {"state": State.WAITING, "ahead": 0, "minutes": 0}

@@ -95,6 +95,7 @@ def _refund_out(r: Refund) -> dict:
         "provider": r.provider,
         "reference": r.reference,
         "paid_out_at": r.paid_out_at.isoformat() if r.paid_out_at else None,
+        "paid_out_by": r.paid_out_by.username if r.paid_out_by_id else None,
     }
 
 
@@ -264,6 +265,12 @@ class CardRefundIn(Schema):
 def card_refund(request, refund_id: int, body: CardRefundIn):
     refund = _visible_refund(request, refund_id)
     return _refund_out(services.pay_out_card(refund=refund, by=request.user, voucher=body.voucher))
+
+
+@router.post("/refunds/{refund_id}/cash", auth=session, summary="确认现金退付已在收费窗口退还")
+def cash_refund(request, refund_id: int):
+    refund = _visible_refund(request, refund_id)
+    return _refund_out(services.pay_out_cash(refund=refund, by=request.user))
 
 
 class VoidIn(Schema):

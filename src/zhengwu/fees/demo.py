@@ -173,7 +173,11 @@ def load_demo() -> str:
                             reason="withdrawn",
                             explanation="申请人撤回申请,全额退付",
                         )
-                        services.decide_refund(refund=refund, by=manager, approve=True, opinion="同意退付")
+                        refund = services.decide_refund(
+                            refund=refund, by=manager, approve=True, opinion="同意退付"
+                        )
+                        if refund.channel == "cash":  # the cashier hands the cash back and confirms it
+                            services.pay_out_cash(refund=refund, by=cashier)
                     else:
                         cases_demo._run(case, action, tuple(args), users, clerk)
         # The bank statement: every payment banked and remitted, except the last one (not yet in the bank).

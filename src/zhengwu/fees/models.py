@@ -286,8 +286,9 @@ class Receipt(models.Model):
 class Refund(models.Model):
     """退付: against the original payment, requested with a reason and approved by someone else before it is paid.
     Approved, it goes back the way the money came: an online payment through its provider (`reference`, the
-    provider's refund transaction, and `paid_out_at` once its callback says the money is back), cash or card at the
-    fee window handed back at once."""
+    provider's refund transaction, and `paid_out_at` once its callback says the money is back); cash or card at the
+    fee window, where the cashier confirms handing the cash back (pay_out_cash) or records the card terminal's
+    refund voucher (pay_out_card) — `paid_out_at` and `paid_out_by` then; until then it is pending at the window."""
 
     class State(models.TextChoices):
         REQUESTED = "requested", _("待审批")
@@ -328,6 +329,15 @@ class Refund(models.Model):
     provider = models.CharField(_("退付渠道"), max_length=20, blank=True)
     reference = models.CharField(_("退付流水号"), max_length=64, blank=True)
     paid_out_at = models.DateTimeField(_("退款到账时间"), null=True, blank=True)
+    paid_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("退款经办人"),
+        help_text=_("收费窗口退还现金或退回原卡的经办人;网上缴款的退款由渠道回调确认,不填"),
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("退付")

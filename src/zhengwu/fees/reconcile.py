@@ -13,12 +13,13 @@ import io
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengwu.core import audit, clock
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.fees import providers
-from zhengwu.fees.models import Discrepancy, Payment, Refund, StatementLine
+from zhengwu.fees.models import Channel, Discrepancy, Payment, Refund, StatementLine
 
 ZERO = Decimal("0.00")
 KINDS = {"收款": "receipt", "缴库": "remit", "退付": "refund"}
@@ -211,8 +212,12 @@ def reconcile(day: dt.date, *, by=None, record: bool = True, viewer=None) -> dic
             )
         )
     # 退付: an approved refund moves money back — through the provider (its callback sets paid_out_at) or at the
-    # window; one paid back through a provider shows on the bank statement as a 退付 line.
-    refunds = Refund.objects.filter(state=Refund.State.APPROVED, decided_at__gte=start, decided_at__lt=end)
+    # window (the cashier confirms the cash handed back, or records the card terminal's voucher); one paid back
+    # through a provider shows on the bank statement as a 退付 line. The day lists the refunds approved that day and
+    # those paid out that day; a refund counts as paid out on the day its money went back.
+    refunds = Refund.objects.filter(state=Refund.State.APPROVED).filter(
+        Q(decided_at__gte=start, decided_at__lt=end) | Q(paid_out_at__gte=start, paid_out_at__lt=end)
+    )
     if notices is not None:
         refunds = refunds.filter(payment__notice__in=notices)
     refunds = list(refunds.select_related("payment__notice__organisation").order_by("decided_at", "id"))
@@ -231,7 +236,12 @@ def reconcile(day: dt.date, *, by=None, record: bool = True, viewer=None) -> dic
                 (
                     Discrepancy.Kind.REFUND_NOT_PAID,
                     r.reference or f"refund-{r.pk}",
-                    _("缴款码 %(c)s 退付 %(a)s 元已批准,缴款渠道尚未退款") % {"c": code, "a": r.amount},
+                    (
+                        _("缴款码 %(c)s 退付 %(a)s 元已批准,收费窗口尚未退还现金")
+                        if r.channel == Channel.CASH
+                        else _("缴款码 %(c)s 退付 %(a)s 元已批准,缴款渠道尚未退款")
+                    )
+                    % {"c": code, "a": r.amount},
                     org,
                 )
             )
@@ -313,6 +323,7 @@ def reconcile(day: dt.date, *, by=None, record: bool = True, viewer=None) -> dic
     def money(table):
         return {k: {f: f"{v:.2f}" for f, v in row.items()} for k, row in sorted(table.items())}
 
+    paid_out = (r.amount for r in refunds if r.paid_out_at and start <= r.paid_out_at < end)
     total = totals_row()
     for row in by_org.values():
         for k, v in row.items():
@@ -323,8 +334,8 @@ def reconcile(day: dt.date, *, by=None, record: bool = True, viewer=None) -> dic
         "totals": {k: f"{v:.2f}" for k, v in total.items()},
         "by_window": money(by_window),
         "by_organisation": money(by_org),
-        "refunds": f"{sum((r.amount for r in refunds), ZERO):.2f}",
-        "refunds_paid_out": f"{sum((r.amount for r in refunds if r.paid_out_at), ZERO):.2f}",
+        "refunds": f"{sum((r.amount for r in refunds if start <= r.decided_at < end), ZERO):.2f}",
+        "refunds_paid_out": f"{sum(paid_out, ZERO):.2f}",
         "balanced": not any(not e["cleared"] for e in exceptions),
         "exceptions": exceptions,
     }

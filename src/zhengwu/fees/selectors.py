@@ -416,6 +416,25 @@ def refunds_to_decide(user):
     return qs.select_related("payment__notice", "requested_by").order_by("requested_at")
 
 
+def refunds_to_pay_out(user):
+    """退付 waiting at this person's fee window: approved, paid at the window (cash to hand back, a card to refund on
+    the terminal), not yet paid out, of a notice the window collects. Empty for anyone not at a fee window."""
+    from zhengwu.fees.models import Channel, Refund
+
+    if access.collecting_window(user) is None:
+        return Refund.objects.none()
+    return (
+        Refund.objects.filter(
+            state=Refund.State.APPROVED,
+            channel__in=(Channel.CASH, Channel.CARD),
+            paid_out_at__isnull=True,
+            payment__notice__in=visible_notices(user).values("pk"),
+        )
+        .select_related("payment__notice", "decided_by__staff")
+        .order_by("decided_at", "pk")
+    )
+
+
 def may_decide_refund(user, refund) -> bool:
     return refunds_to_decide(user).filter(pk=refund.pk).exists()
 

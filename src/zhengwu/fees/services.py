@@ -1022,10 +1022,11 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
                 # to the card it came from: the fee window runs the terminal's 退货 and records its voucher
                 # (pay_out_card); until then it is 待退回原卡 and reconciliation lists it
                 refund.provider = payment.provider
-            else:  # cash at the fee window: handed back there in cash
+            else:
+                # cash at the fee window: handed back there in cash by the cashier, who confirms it (pay_out_cash);
+                # until then it is 待收费窗口退还现金 and reconciliation lists it
                 refund.provider, refund.reference = payment.provider, f"R{payment.reference}-{refund.pk}"[:64]
-                refund.paid_out_at = refund.decided_at
-            refund.save(update_fields=["channel", "provider", "reference", "paid_out_at"])
+            refund.save(update_fields=["channel", "provider", "reference"])
             refunded = sum(
                 (r.amount for r in payment.refunds.filter(state=Refund.State.APPROVED)), Decimal("0.00")
             )
@@ -1054,8 +1055,8 @@ def pay_out_card(*, refund: Refund, by, voucher: str) -> Refund:
         reference = f"POSR{voucher}"
         if Refund.objects.filter(reference=reference).exists():
             raise Conflict(_("该退货凭证号已登记过一笔退付"), code="fee.voucher_used")
-        refund.reference, refund.paid_out_at = reference, clock.now()
-        refund.save(update_fields=["reference", "paid_out_at"])
+        refund.reference, refund.paid_out_at, refund.paid_out_by = reference, clock.now(), by
+        refund.save(update_fields=["reference", "paid_out_at", "paid_out_by"])
         audit.record(
             "fees.refund_card_paid_out",
             refund,
@@ -1065,5 +1066,34 @@ def pay_out_card(*, refund: Refund, by, voucher: str) -> Refund:
                 "payment": refund.payment.reference,
                 "amount": str(refund.amount),
             },
+        )
+    return refund
+
+
+def pay_out_cash(*, refund: Refund, by) -> Refund:
+    """退还现金: the fee window that collects the notice hands the cash of an approved cash refund back to the payer
+    and confirms it; only then is the refund 已退款 (paid_out_at, paid_out_by) and counted by reconciliation that
+    day. The approver does not hand out the cash (审批与经办分离), as the one who asked does not approve."""
+    _window_clerk(by)
+    window_notice(code=refund.payment.notice.code, by=by)
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment__notice").get(pk=refund.pk)
+        if refund.state != Refund.State.APPROVED or refund.channel != Channel.CASH:
+            raise Conflict(_("只有已批准的现金退付需要确认退还现金"), code="fee.not_cash_refund")
+        if refund.paid_out_at is not None:
+            raise Conflict(
+                _("该退付已于 %(at)s 退还现金")
+                % {"at": refund.paid_out_at.astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M")},
+                code="fee.paid_out",
+            )
+        if refund.decided_by_id == by.pk:
+            raise AccessDenied(_("退付的审批人不能同时经手退还现金"))
+        refund.paid_out_at, refund.paid_out_by = clock.now(), by
+        refund.save(update_fields=["paid_out_at", "paid_out_by"])
+        audit.record(
+            "fees.refund_cash_paid_out",
+            refund,
+            actor=by,
+            summary={"payment": refund.payment.reference, "amount": str(refund.amount)},
         )
     return refund

@@ -218,6 +218,8 @@ def _morning(groups: dict[str, WindowGroup], clerks: dict[str, object], hotline)
                 if called is not None and window == "2" and not absent_done and minute > 20:
                     absent_done = True
                     queue.absent(number=called, by=clerks[window])  # 过号: back in the queue once
+                elif called is not None:
+                    queue.start(number=called, by=clerks[window])  # the person comes to the window
     if past:
         _close_morning(start + dt.timedelta(minutes=MORNING_MINUTES), windows, clerks)
     with clock.frozen(min(now, start + dt.timedelta(minutes=MORNING_MINUTES))):
@@ -236,6 +238,9 @@ def _close_morning(at: dt.datetime, windows: dict, clerks: dict) -> None:
         at += dt.timedelta(minutes=10)
         with clock.frozen(at):
             called = [queue.call_next(window=windows[n], by=clerks[n]) for n in windows]
+            for n, number in zip(windows, called, strict=True):
+                if number is not None:
+                    queue.start(number=number, by=clerks[n])  # the person comes to the window
         if not any(called):
             break
     with clock.frozen(at + dt.timedelta(minutes=10)):

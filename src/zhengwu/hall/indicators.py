@@ -18,7 +18,7 @@ from django.db.models import (
     Sum,
     Window,
 )
-from django.db.models.functions import Coalesce, CumeDist
+from django.db.models.functions import CumeDist
 
 from zhengwu.hall.models import Booking, QueueNumber
 
@@ -52,11 +52,11 @@ AVERAGES = {"hall_average_wait", "hall_p90_wait", "hall_average_service", "hall_
 MINUTES = {"hall_average_wait", "hall_p90_wait", "hall_average_service"}
 
 WAIT = ExpressionWrapper(F("called_at") - F("taken_at"), output_field=DurationField())
-SERVICE = ExpressionWrapper(
-    F("finished_at") - Coalesce(F("served_at"), F("called_at")), output_field=DurationField()
-)
+# Served: a number finished after its service began (开始办理, served_at); a number only called and closed — the
+# person never came (过号) — is neither served nor timed.
+SERVICE = ExpressionWrapper(F("finished_at") - F("served_at"), output_field=DurationField())
 CALLED = Q(called_at__isnull=False)
-SERVED = Q(state=QueueNumber.State.DONE, finished_at__isnull=False, called_at__isnull=False)
+SERVED = Q(state=QueueNumber.State.DONE, finished_at__isnull=False, served_at__isnull=False)
 
 
 def _minutes(span) -> float | None:

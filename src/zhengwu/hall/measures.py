@@ -1,5 +1,5 @@
-"""The hall's measures: waiting time (taken → first called) and service time (called → finished) per number and per
-centre over days (by the database; per window, staff or organisation through hall.indicators); average and
+"""The hall's measures: waiting time (taken → first called) and service time (started 开始办理 → finished; a
+number only called and closed is not served) per number and per centre over days (by the database; per window, staff or organisation through hall.indicators); average and
 90th-percentile wait; bookings made, used and missed; the wait limit's warnings; the bulletin's section."""
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def per_number(number: QueueNumber) -> dict:
     """One number's waiting and service minutes (None until they are known)."""
     wait = minutes(number.called_at - number.taken_at) if number.called_at else None
     service = (
-        minutes(number.finished_at - (number.served_at or number.called_at))
-        if number.finished_at and number.called_at and number.state == QueueNumber.State.DONE
+        minutes(number.finished_at - number.served_at)
+        if number.finished_at and number.served_at and number.state == QueueNumber.State.DONE
         else None
     )
     return {"wait": wait, "service": service}

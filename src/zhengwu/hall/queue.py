@@ -273,15 +273,27 @@ def _finish(number: QueueNumber, *, by) -> None:
 
 
 def call_next(*, window: Window, by) -> QueueNumber | None:
-    """下一位: the number the window is serving is finished, and the first waiting number of the window's groups is
-    called to it. None when nobody waits."""
+    """下一位: see `advance`; the number called, None when nobody waits."""
+    return advance(window=window, by=by)[1]
+
+
+def advance(*, window: Window, by) -> tuple[QueueNumber | None, QueueNumber | None]:
+    """下一位: the number at the window is closed and the first waiting number of the window's groups is called to
+    it. A number being served (办理中) is finished; a number only called (已叫号), whose person never came to the
+    window, is not served: it is handled as 过号 (`_mark_absent`: back to the queue once, then closed as absent), so
+    neither the served count nor the service times count it. Returns (the number closed or sent back, or None; the
+    number called, or None when nobody waits)."""
     _terminal(by, window)
 
     def write():
         with transaction.atomic():
-            current = current_at(window)
-            if current is not None:
-                _finish(_locked(current), by=by)
+            previous = current_at(window)
+            if previous is not None:
+                previous = _locked(previous)
+                if previous.state == State.SERVING:
+                    _finish(previous, by=by)
+                elif previous.state == State.CALLED:
+                    _mark_absent(previous, by=by)
             for candidate in waiting_in(_groups_of(window)):
                 number = _locked(candidate)
                 if number.state != State.WAITING:
@@ -304,8 +316,8 @@ def call_next(*, window: Window, by) -> QueueNumber | None:
                     actor=_actor(by),
                     summary={"display": number.display, "window": window.pk},
                 )
-                return number
-            return None
+                return previous, number
+            return previous, None
 
     return _retrying(write)
 
@@ -345,10 +357,33 @@ def start(*, number: QueueNumber, by) -> QueueNumber:
 
 
 def finish(*, number: QueueNumber, by) -> QueueNumber:
+    """办结: only a number being served (办理中); a number only called has not been served — the person came
+    (开始办理) or did not (过号)."""
     with transaction.atomic():
-        number = _own(number, by, (State.CALLED, State.SERVING))
+        locked = _locked(number)
+        if locked.state == State.CALLED:
+            _terminal(by, locked.window)
+            raise Conflict(f"{locked.display} 尚未开始办理:人已到窗口请先点「开始办理」,未到请点「过号」")
+        number = _own(number, by, (State.SERVING,))
         _finish(number, by=by)
         return number
+
+
+def _mark_absent(number: QueueNumber, *, by) -> None:
+    """过号 on a locked, called number: the first time back to the end of the queue (once), the second time closed
+    as absent."""
+    number.absences += 1
+    if number.absences >= MAX_ABSENCES:
+        number.state, number.finished_at = State.ABSENT, clock.now()
+    else:
+        number.state, number.queued_at, number.window = State.WAITING, clock.now(), None
+    number.save(update_fields=["absences", "state", "finished_at", "queued_at", "window"])
+    audit.record(
+        "hall.absent",
+        number,
+        actor=_actor(by),
+        summary={"display": number.display, "absences": number.absences},
+    )
 
 
 def absent(*, number: QueueNumber, by) -> QueueNumber:
@@ -356,18 +391,7 @@ def absent(*, number: QueueNumber, by) -> QueueNumber:
     the second time it is closed as absent."""
     with transaction.atomic():
         number = _own(number, by, (State.CALLED,))
-        number.absences += 1
-        if number.absences >= MAX_ABSENCES:
-            number.state, number.finished_at = State.ABSENT, clock.now()
-        else:
-            number.state, number.queued_at, number.window = State.WAITING, clock.now(), None
-        number.save(update_fields=["absences", "state", "finished_at", "queued_at", "window"])
-        audit.record(
-            "hall.absent",
-            number,
-            actor=_actor(by),
-            summary={"display": number.display, "absences": number.absences},
-        )
+        _mark_absent(number, by=by)
         return number
 
 
@@ -407,15 +431,15 @@ def link_case(*, number: QueueNumber, case_number: str, by) -> QueueNumber:
 
 
 def average_service_minutes(group: WindowGroup, day: dt.date | None = None) -> float:
-    """Today's average service time of the group (called to finished) once three numbers are done; the group's
+    """Today's average service time of the group (started to finished) once three numbers are done; the group's
     configured time before that."""
     done = QueueNumber.objects.filter(
         group=group,
         day=day or clock.today(),
         state=State.DONE,
-        called_at__isnull=False,
+        served_at__isnull=False,
         finished_at__isnull=False,
-    ).values_list("called_at", "finished_at")
+    ).values_list("served_at", "finished_at")
     spans = [(end - begin).total_seconds() / 60 for begin, end in done]
     return sum(spans) / len(spans) if len(spans) >= 3 else float(group.service_minutes)
 

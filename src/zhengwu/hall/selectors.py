@@ -143,15 +143,57 @@ def office_hours_text(centre) -> dict:
 
     rows = list(OpeningHours.objects.filter(centre=centre, group__isnull=True))
     current = slots.season(rows, clock.today())
+    extra = {"extended": extended_hours_text(centre)}
     if current is None:
         (a, b), (c, d) = slots.DEFAULT_HOURS
-        return {"now": f"工作日 上午 {a:%H:%M}–{b:%H:%M},下午 {c:%H:%M}–{d:%H:%M}", "others": []}
+        return {"now": f"工作日 上午 {a:%H:%M}–{b:%H:%M},下午 {c:%H:%M}–{d:%H:%M}", "others": [], **extra}
     return {
         "now": f"{current.name} 工作日 {current.label}",
         "others": [
             f"{r.name}({r.from_month}月{r.from_day}日起){r.label}" for r in rows if r.pk != current.pk
         ],
+        **extra,
     }
+
+
+WEEKDAY_NAMES = dict(zip("1234567", "一二三四五六日", strict=True))
+
+
+def _days_label(rule) -> str:
+    from zhengwu.hall.models import DayKinds
+
+    if rule.days == DayKinds.WORKDAYS:
+        return "工作日"
+    names = "、".join(f"周{WEEKDAY_NAMES[d]}" for d in sorted(set(rule.weekdays)) if d in WEEKDAY_NAMES)
+    return f"{names}(法定节假日)" if rule.days == DayKinds.HOLIDAYS else names
+
+
+def extended_hours_text(centre) -> list[str]:
+    """The hours beyond the working-day office hours, by window group, from the slot rules the bookable slots are
+    made from (the same source: 延时服务 — at noon, after work — and weekend or holiday service): one line per
+    group that has any, e.g. "综合受理(A):工作日 12:00–13:30 午间延时服务、17:00–18:30 下班后延时服务;周六
+    09:00–12:00". Active rules of active groups not yet expired (one statement)."""
+    from zhengwu.hall.models import DayKinds, SlotRule
+
+    today = clock.today()
+    rules = (
+        SlotRule.objects.filter(group__centre=centre, group__is_active=True, is_active=True)
+        .filter(Q(extended=True) | ~Q(days=DayKinds.WORKDAYS))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("group")
+        .order_by("group__prefix", "group_id", "-days", "start")  # workdays, weekends, holidays
+    )
+    groups: dict[int, tuple[str, dict[str, list[str]]]] = {}
+    for r in rules:
+        label, by_days = groups.setdefault(r.group_id, (f"{r.group.name}({r.group.prefix})", {}))
+        when = f"{r.start:%H:%M}–{r.end:%H:%M}" + (f" {r.extended_label}" if r.extended else "")
+        spans = by_days.setdefault(_days_label(r), [])
+        if when not in spans:
+            spans.append(when)
+    return [
+        f"{label}:" + ";".join(f"{days} " + "、".join(spans) for days, spans in by_days.items())
+        for label, by_days in groups.values()
+    ]
 
 
 def dashboard_context(user) -> dict:

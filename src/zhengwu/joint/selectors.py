@@ -393,10 +393,12 @@ def merged_checklist(joint) -> list[dict]:
     """The merged material list as the applicant's material table shows it: each entry with how it was provided,
     read from every member case that uses it through the single-case checklist (cases.selectors.material_checklist:
     uploaded files, 窗口已收纸质材料, 已调取 from the licence library, 已获取 from a member's result); `missing` when a
-    required one is provided to some member in none of those ways; `asked` the 补正 problems members raised."""
+    required one is provided to some member in none of those ways; `asked` the 补正 problems members raised, each
+    with the department that raised it (`organisation`, its short name): a material several members share is one row
+    however many ask about it."""
     from zhengwu.cases import selectors as case_selectors
 
-    members = list(joint.members.select_related("case__version"))
+    members = list(joint.members.select_related("case__version", "case__organisation"))
     checklists = {
         m.position: {row["position"]: row for row in case_selectors.material_checklist(m.case)}
         for m in members
@@ -415,7 +417,10 @@ def merged_checklist(joint) -> list[dict]:
                     names.add(f.filename)
                     files.append(f)
         asked = [
-            i["problem"]
+            {
+                "organisation": m.case.organisation.short_name or m.case.organisation.name,
+                "problem": i["problem"],
+            }
             for m in members
             for i in m.missing
             if any(u["key"] == m.position and u["position"] == i["position"] for u in entry["members"])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("notices/<str:code>/refund/", workbench.refund, name="refund"),
     path("refunds/<int:refund_id>/decide/", workbench.decide, name="decide"),
     path("refunds/<int:refund_id>/card/", workbench.card_refund, name="card_refund"),
+    path("refunds/<int:refund_id>/cash/", workbench.cash_refund, name="cash_refund"),
     path("receipts/<str:number>/void/", workbench.void, name="void"),
     path("catalogue/", workbench.catalogue, name="catalogue"),
     path("catalogue/new/", workbench.fee_new, name="fee_new"),

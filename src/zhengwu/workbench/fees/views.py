@@ -81,6 +81,7 @@ def index(request):
             "state": state,
             "at_window": access.collecting_window(request.user) is not None,
             "refunds": refunds[:50],
+            "payouts": list(selectors.refunds_to_pay_out(request.user)[:50]),
             "may_reconcile": may_reconcile(request.user),
             "may_keep": selectors.keepers_organisations(request.user).exists(),
         },
@@ -228,7 +229,11 @@ def notice(request, code: str):
             "receipts": list(payment.receipts.select_related("replaces").order_by("issued_at"))
             if payment
             else [],
-            "refunds": list(payment.refunds.select_related("requested_by", "decided_by")) if payment else [],
+            "refunds": list(
+                payment.refunds.select_related("requested_by", "decided_by", "paid_out_by__staff")
+            )
+            if payment
+            else [],
             "reasons": Refund.Reason.choices,
             "sees_case": sees_case,
             "decidable": set(selectors.refunds_to_decide(request.user).values_list("pk", flat=True)),
@@ -362,6 +367,18 @@ def card_refund(request, refund_id: int):
     except DomainError as err:
         return _back(request, code, err)
     return _back(request, code, ok="已登记退回原卡")
+
+
+@_staff
+@require_POST
+def cash_refund(request, refund_id: int):
+    """退还现金: the fee window confirms it handed the cash of an approved cash refund back to the payer."""
+    row, code = _refund_row(request, refund_id)
+    try:
+        done = services.pay_out_cash(refund=row, by=request.user)
+    except DomainError as err:
+        return _back(request, code, err)
+    return _back(request, code, ok=f"已确认退还现金 {done.amount} 元,退付已办结")
 
 
 def may_reconcile(user) -> bool:

@@ -327,7 +327,11 @@ def terminal_act(request, action: str):
     number = QueueNumber.objects.filter(pk=_int(request.POST.get("number"))).first()
     try:
         if action == "next":
-            called = queue.call_next(window=window, by=request.user)
+            previous, called = queue.advance(window=window, by=request.user)
+            if previous is not None and previous.state == QueueNumber.State.WAITING:
+                messages.warning(request, f"{previous.display} 未到,已按过号处理,重新排队。")
+            elif previous is not None and previous.state == QueueNumber.State.ABSENT:
+                messages.warning(request, f"{previous.display} 未到,已按过号处理(再次过号,已作废)。")
             if called is None:
                 messages.info(request, "当前没有等候的号码。")
         elif number is None:
