@@ -171,7 +171,7 @@ def test_steps_in_order_are_lawful(world):
 # ---- the same person accepting and deciding where the item needs two
 
 
-def test_same_person_accepts_and_decides(world):
+def _accepted_and_decided_by_one_person(world):
     case = submit(world)
     one = world.all_rounder
     cases.accept_case(case=case, paper=paper_checklist(case), by=one)
@@ -179,6 +179,11 @@ def test_same_person_accepts_and_decides(world):
     cases.complete_step(case=case, by=one, opinion="同意")
     cases.claim_step(case=case, by=one)
     cases.decide_case(case=case, by=one, grant=True)
+    return case
+
+
+def test_same_person_accepts_and_decides(world):
+    case = _accepted_and_decided_by_one_person(world)
     assert codes(case) == {"case.decision.same_person"}
     assert "全能" in alert(case, "case.decision.same_person").explanation
 
@@ -186,19 +191,13 @@ def test_same_person_accepts_and_decides(world):
 def test_an_alert_raised_already_is_skipped_and_the_case_write_goes_on(world):
     """The rules' alerts are stored with one INSERT that skips a key raised already (no savepoint of its own): the
     duplicate is neither stored twice nor an error, and the case's transaction carries on (PostgreSQL included)."""
-    case = submit(world)
-    one = world.all_rounder
-    cases.accept_case(case=case, paper=paper_checklist(case), by=one)
-    cases.claim_step(case=case, by=one)
-    cases.complete_step(case=case, by=one, opinion="同意")
-    cases.claim_step(case=case, by=one)
-    cases.decide_case(case=case, by=one, grant=True)
+    case = _accepted_and_decided_by_one_person(world)
     raised = alert(case, "case.decision.same_person")
     again = Alert(
         **{f.attname: getattr(raised, f.attname) for f in Alert._meta.concrete_fields if not f.primary_key}
     )
     assert rules.insert_once([again]) == []
-    cases.complete_case(case=case, by=one)  # the same transaction's kind of work still goes through
+    cases.complete_case(case=case, by=world.all_rounder)  # the same transaction's kind of work still goes through
     case.refresh_from_db()
     assert case.status == "completed"
     assert Alert.objects.filter(key=raised.key).count() == 1
