@@ -143,8 +143,10 @@ def _docx() -> bytes:
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as package:
-        package.writestr("[Content_Types].xml", "<Types/>")
-        package.writestr("word/document.xml", "<w:document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")):
+            package.writestr(
+                zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text
+            )  # the same bytes each call
     return out.getvalue()
 
 

@@ -197,7 +197,9 @@ def test_an_alert_raised_already_is_skipped_and_the_case_write_goes_on(world):
         **{f.attname: getattr(raised, f.attname) for f in Alert._meta.concrete_fields if not f.primary_key}
     )
     assert rules.insert_once([again]) == []
-    cases.complete_case(case=case, by=world.all_rounder)  # the same transaction's kind of work still goes through
+    cases.complete_case(
+        case=case, by=world.all_rounder
+    )  # the same transaction's kind of work still goes through
     case.refresh_from_db()
     assert case.status == "completed"
     assert Alert.objects.filter(key=raised.key).count() == 1
