@@ -156,15 +156,12 @@ def office_hours_text(centre) -> dict:
     }
 
 
-WEEKDAY_NAMES = dict(zip("1234567", "一二三四五六日", strict=True))
-
-
 def _days_label(rule) -> str:
     from zhengwu.hall.models import DayKinds
 
     if rule.days == DayKinds.WORKDAYS:
         return "工作日"
-    names = "、".join(f"周{WEEKDAY_NAMES[d]}" for d in sorted(set(rule.weekdays)) if d in WEEKDAY_NAMES)
+    names = "、".join(f"周{WEEKDAYS[int(d) - 1]}" for d in sorted(set(rule.weekdays)) if d in "1234567")
     return f"{names}(法定节假日)" if rule.days == DayKinds.HOLIDAYS else names
 
 
@@ -302,9 +299,7 @@ def hall_state(centre, *, now=None) -> dict:
 
 def day_label(day) -> str:
     """12月4日(星期五)"""
-    from zhengwu.hall.slots import WEEKDAY_NAMES
-
-    return f"{day.month}月{day.day}日(星期{WEEKDAY_NAMES[day.weekday()]})"
+    return f"{day.month}月{day.day}日(星期{WEEKDAYS[day.weekday()]})"
 
 
 def short_opening_label(moment) -> str:
