@@ -659,12 +659,18 @@ def _in_savepoint_if_it_queries(work):
     return result
 
 
-def _alert(rule: Registered, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert:
-    """The alert a finding on a case raises (not saved): keyed once per event, or once per case."""
+def _key_and_explanation(rule, finding: Finding, case: Case, event: CaseEvent | None) -> tuple[str, str]:
+    """A finding on a case: its alert's key (once per event, or once per case) and explanation."""
     key = f"{rule.code}:c{case.pk}" if finding.per_case or event is None else f"{rule.code}:e{event.pk}"
+    return key, f"办件 {case.number}:{finding.explanation}"
+
+
+def _alert(rule: Registered, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert:
+    """The alert a finding on a case raises (not saved)."""
+    key, explanation = _key_and_explanation(rule, finding, case, event)
     return Alert(
         key=key,
-        **_defaults(rule, finding, f"办件 {case.number}:{finding.explanation}"),
+        **_defaults(rule, finding, explanation),
         case=case,
         event=event,
         organisation_id=case.organisation_id,
@@ -717,8 +723,7 @@ def insert_once(alerts: list[Alert]) -> list[Alert]:
 
 
 def store(rule: Rule, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert | None:
-    key = f"{rule.code}:c{case.pk}" if finding.per_case or event is None else f"{rule.code}:e{event.pk}"
-    explanation = f"办件 {case.number}:{finding.explanation}"
+    key, explanation = _key_and_explanation(rule, finding, case, event)
     return raise_alert(
         rule, finding, key, explanation, case=case, event=event, organisation_id=case.organisation_id
     )
