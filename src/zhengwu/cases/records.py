@@ -213,11 +213,8 @@ def _keep_read_rows(case: Case) -> None:
     from zhengwu.cases.models import CaseMaterial
     from zhengwu.core.aggregates import rows_of
 
-    events = rows_of(CaseEvent, case.__dict__.pop("_zw_events_json"))
-    case.__dict__["_zw_events"] = [
-        {"seq": e["seq"], "action": e["action"], "at": e["at"], "data": e["data"], "actor_id": e["actor_id"]}
-        for e in sorted(events, key=lambda e: e["seq"])
-    ]
+    events = rows_of(CaseEvent, case.__dict__.pop("_zw_events_json"))  # seq, action, at, data, actor_id
+    case.__dict__["_zw_events"] = sorted(events, key=lambda e: e["seq"])
     if "_zw_steps_json" in case.__dict__:
         rows = sorted(rows_of(CaseStep, case.__dict__.pop("_zw_steps_json")), key=lambda r: r["position"])
         steps = []
