@@ -75,7 +75,7 @@ def _install_flush_past_append_only_triggers() -> None:
         for alias in self._databases_names(include_mirrors=False):
             set_append_only(connections[alias], enabled=False)
         try:
-            _flush_waiting_for_table_locks(original, self)
+            _waiting_for_table_locks(lambda: original(self))
         finally:
             for alias in self._databases_names(include_mirrors=False):
                 set_append_only(connections[alias], enabled=True)
@@ -92,30 +92,22 @@ class _WaitingCursor:
         self.cursor = cursor
 
     def execute(self, sql, params=None):
-        from django.db import OperationalError
-
-        for _try in range(200):
-            try:
-                return self.cursor.execute(sql, params)
-            except OperationalError as exc:
-                if "table is locked" not in str(exc):
-                    raise
-                time.sleep(0.05)
-        return self.cursor.execute(sql, params)
+        return _waiting_for_table_locks(lambda: self.cursor.execute(sql, params))
 
 
-def _flush_waiting_for_table_locks(flush, test) -> None:
-    """The flush itself meets the same lock as `_WaitingCursor` (a browser test's live server still answering a
-    screen that reloads itself; seen once in make test-dates at New Year's Eve 23:30): it runs in one transaction, so
-    a refused flush has deleted nothing and is tried again, for up to 10 s, as a database file would have waited."""
+def _waiting_for_table_locks(work):
+    """`work()`, tried again while SQLite answers "table is locked", for up to 10 s (as a database file would have
+    waited). Also the closing flush (a browser test's live server still answering a screen that reloads itself;
+    seen once in make test-dates at New Year's Eve 23:30): it runs in one transaction, so a refused flush has
+    deleted nothing."""
     for _try in range(200):
         try:
-            return flush(test)
-        except Exception as exc:  # noqa: BLE001 — Django wraps the lock in a CommandError naming it
+            return work()
+        except Exception as exc:  # noqa: BLE001 — Django wraps the flush's lock in a CommandError naming it
             if "table is locked" not in f"{exc} {exc.__cause__}":
                 raise
             time.sleep(0.05)
-    return flush(test)
+    return work()
 
 
 def set_append_only(connection, *, enabled: bool) -> None:
