@@ -28,10 +28,12 @@ from zhengwu.core.models import Role
 # already (no exists-check, no savepoint), the events, steps and uploaded materials read with the locked case (JSON
 # subqueries), the API's state changes finding the case with the service's locked read, a submitted case inserted
 # with its copies, a counter submit's applicant registered in the case's transaction and both audit records in one
-# INSERT: 12, 11, 12, 9. These count the test's transaction as savepoints (SAVEPOINT and RELEASE: two per
-# transaction); a server's request has none of them, so 10, 9, 10, 7. What each remaining statement is:
+# INSERT: 12, 11, 12, 9 in the test's transaction, where each transaction of the request is a savepoint (SAVEPOINT and
+# RELEASE: two per transaction). A server's request has none of them, and the count below leaves them out, so it is
+# what a server runs: 10, 9, 10, 7 — the issue's target of at most 10 per state change. What each statement is:
 # docs/architecture.md.
-LIMITS = {"submit": 12, "accept": 11, "decide": 12, "complete": 9}
+TARGET = 10  # issue 20: a state change costs at most 10 SQL statements
+LIMITS = {"submit": 10, "accept": 9, "decide": 10, "complete": 7}
 SIMPLE = {
     **copy.deepcopy(ITEM),
     "name": "个体工商户登记",
@@ -45,6 +47,11 @@ SIMPLE = {
     ],
     "result": {"name": "营业执照", "kind": "licence", "delivery": ["window"]},
 }
+
+
+def _savepoint(sql: str) -> bool:
+    """A statement only the test's own transaction causes: the request's transactions become savepoints in it."""
+    return sql.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
 
 
 @pytest.fixture
@@ -67,7 +74,7 @@ def test_each_state_change_is_pinned_to_its_statement_count(world, client, chief
         with CaptureQueriesContext(connection) as queries:
             response = client.post(path, payload, content_type="application/json")
         assert response.status_code in (200, 201), response.content[:300]
-        counts[action] = len(queries.captured_queries)
+        counts[action] = len([q for q in queries.captured_queries if not _savepoint(q["sql"])])
         return response.json()
 
     applicant = {"kind": "natural", "name": "刘一", "id_number": resident_id(), "phone": "13900000000"}
@@ -83,6 +90,7 @@ def test_each_state_change_is_pinned_to_its_statement_count(world, client, chief
         case = call("complete", f"/api/cases/{number}/complete", {"revision": case["revision"]})
         assert case["status"] == "completed"
     print("statements per state change:", counts)
+    assert max(counts.values()) <= TARGET, counts
     assert {action: counts[action] <= limit for action, limit in LIMITS.items()} == dict.fromkeys(
         LIMITS, True
     ), counts
