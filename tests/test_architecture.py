@@ -7,12 +7,22 @@ every import statement of src/zhengwu, at module level or inside a function, cou
 4. no interface imports another (what the portal and the workbench share lives in a domain or in core).
 
 And scope is decided only in core/access.py: no other module compares organisation or region paths.
+
+The source is the same whatever the database, so `make test` reads it once, in the SQLite run.
 """
 
 import ast
 import re
 from collections import defaultdict
 from pathlib import Path
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="reads the source, the same on every engine: once, in the SQLite run",
+)
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "zhengwu"
 

@@ -3,12 +3,16 @@ for the people who meet them — the item's own window clerk, a clerk of another
 clerk, the bureau's chief representative at its window (首席代表), its approver and department head, a centre
 manager and an inspector — every action is tried through
 its service, each try rolled back, and it must succeed exactly when the workbench's case page would show its button
-(the page shown at all only for a case in the person's scope)."""
+(the page shown at all only for a case in the person's scope).
+
+It runs on SQLite only: what it compares is two readings of one rule in Python (`cases.permissions`), the same on
+either engine, and it tries about two thousand service calls to do so (about 40 s of CPU, and as much again of the
+PostgreSQL server's, in `make test`). Every service's SQL runs on PostgreSQL in that service's own tests."""
 
 import copy
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from tests.cases.conftest import ITEM, pdf_upload, publish
 from tests.factories import make_staff, paper_checklist
@@ -17,7 +21,13 @@ from zhengwu.cases.models import Case, ExtensionRequest
 from zhengwu.core.errors import DomainError, NotFound
 from zhengwu.core.models import Role, Staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "sqlite",
+        reason="compares the page's and the services' reading of one rule in Python: run once, on SQLite",
+    ),
+]
 
 FEES = [{"name": "工本费", "standard": "每证 10 元", "amount": "10.00", "basis": "赣发改收费〔2020〕1号"}]
 
