@@ -377,12 +377,17 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
 
 
 def _replaced_by(case: Case, licence_type: LicenceType) -> Licence | None:
-    """The licence a change or renewal case replaces: the one its form names (licence_identifier), else the one of
+    """The licence a change or renewal case replaces: the one its form names — by identifier (licence_identifier) or
+    by the number printed on it (licence_number: 更正登记's 原不动产权证书编号), its version in force — else the one of
     the same type it took from the library as a material (原…证, prefilled from the renewal link)."""
-    named = (case.form or {}).get("licence_identifier")
+    form = case.form or {}
+    named = form.get("licence_identifier")
     rows = Licence.objects.select_for_update().filter(type=licence_type)
     if named:
         return rows.filter(identifier=str(named)[:80]).first()
+    number = str(form.get("licence_number") or "").strip()
+    if number:
+        return rows.filter(number=number[:40]).exclude(status=Status.REPLACED).order_by("-version").first()
     taken = LicenceUse.objects.filter(
         case=case, purpose=LicenceUse.Purpose.REUSE, licence__type=licence_type
     ).order_by("-at", "-id")
