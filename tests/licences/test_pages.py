@@ -125,6 +125,25 @@ def test_a_revocation_says_what_was_done_and_the_log_names_the_person_and_the_pu
     assert ">撤销<" in uses and ">签发<" in uses
 
 
+def test_the_holder_s_use_log_says_who_used_the_licence(client, lworld, issued):
+    """Every use names who (issue 17: "who, which case, which licence, when"): the holder reads that the bureau's
+    head downloaded the licence, as the staff's log and the API say it."""
+    from zhengwu.core import access
+
+    staff = access.staff_of(lworld.head)
+    services.download(licence=issued, by=lworld.head)
+    lworld.citizen.user = None
+    lworld.citizen.save()
+    lworld.company.user = lworld.citizen_user  # the company's agent
+    lworld.company.save()
+    client.force_login(lworld.citizen_user)
+    text = client.get(f"/licences/{issued.identifier}/").content.decode()
+    uses = text[text.index('id="licence-uses"') :]
+    assert ">使用人<" in uses
+    download = uses[uses.index(">下载<") :]
+    assert f"{staff.name}({staff.organisation})" in download[: download.index("</tr>")]
+
+
 def test_a_person_does_not_see_a_company_licence(client, lworld, issued):
     client.force_login(lworld.citizen_user)
     assert issued.number not in client.get("/licences/").content.decode()
