@@ -455,8 +455,12 @@ def renew(*, licence: Licence, by, case: Case | None = None) -> Licence:
     _require_issuer_staff(by, licence)
     with transaction.atomic():
         old = Licence.objects.select_for_update().get(pk=licence.pk)
-        if old.status != Status.VALID:
-            raise Conflict(_("证照%(s)s,不能延续") % {"s": old.get_status_display()}, field="licence")
+        # 行政许可法 第五十条: 延续 is decided before the licence's validity ends; once it has ended (已过期, stored
+        # or not yet) the holder applies anew
+        if old.effective_status != Status.VALID:
+            raise Conflict(_("证照%(s)s,不能延续") % {"s": old.effective_status_label}, field="licence")
+        if old.valid_until is None:
+            raise Conflict(_("证照长期有效,无需延续"), field="licence")
         start = max(
             clock.today(), (old.valid_until + dt.timedelta(days=1)) if old.valid_until else clock.today()
         )
@@ -481,9 +485,7 @@ def end(*, licence: Licence, by, kind: str, basis: str, case: Case | None = None
     """注销 / 撤销 / 吊销, with the legal basis and (where there is one) the case that decided it."""
     _require_issuer_staff(by, licence)
     if kind not in END_KINDS:
-        raise ValidationFailed(
-            _("失效方式应为 cancelled(注销)、revoked(撤销)或 withdrawn(吊销)"), field="kind"
-        )
+        raise ValidationFailed(_("请选择失效方式:注销、撤销或吊销"), field="kind")
     basis = (basis or "").strip()
     if not basis:
         raise ValidationFailed(_("请填写法律依据"), field="basis")
