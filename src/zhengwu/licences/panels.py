@@ -25,6 +25,8 @@ def _rows(case) -> dict | None:
         return None
     issued = [u for u in uses if u.purpose == LicenceUse.Purpose.ISSUE]
     taken = [u for u in uses if u.purpose == LicenceUse.Purpose.REUSE and u.case_id == case.pk]
+    for use in taken:  # services.reuse notes "material" or "material:how" (a joint member's result)
+        use.material, _, use.via = use.note.partition(":")
     passed = [u for u in uses if u.purpose == LicenceUse.Purpose.REUSE and u.case_id != case.pk]
     return {"issued": issued, "taken": taken, "passed": passed}
 
