@@ -376,6 +376,32 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
     return licence
 
 
+def missing_for(case: Case) -> LicenceType | None:
+    """The licence type a granted case should have issued and has not (the supervision rule
+    `licence.grant_without_licence`: its item was linked to the type after the grant, or an import went around the
+    services), else None."""
+    if case.decision != "grant" or case.pk is None:
+        return None
+    licence_type = type_for_item(case.item)
+    if licence_type is None or Licence.objects.filter(case=case).exists():
+        return None
+    return licence_type
+
+
+def issue_missing(case: Case, *, by) -> Licence:
+    """补发: the licence of a granted case that has none, by the implementing organisation's staff — the fix the
+    alert `licence.grant_without_licence` calls for (the workbench case page's button, `POST /api/licences/issue`)."""
+    if not access.has_role(by, *STAFF_ROLES) or not access.can_see_organisation(by, case.organisation):
+        raise AccessDenied(_("只有实施机构的工作人员可以签发证照"))
+    if case.decision != "grant":
+        raise Conflict(_("该办件未准予许可,不能签发证照"), field="case")
+    with transaction.atomic():
+        licence = issue_for_case(case, by=by)
+        if licence is None:
+            raise Conflict(_("该办件已签发证照,或其事项不签发证照"), field="case")
+    return licence
+
+
 def _replaced_by(case: Case, licence_type: LicenceType) -> Licence | None:
     """The licence a change or renewal case replaces: the one its form names — by identifier (licence_identifier) or
     by the number printed on it (licence_number: 更正登记's 原不动产权证书编号), its version in force — else the one of
