@@ -99,3 +99,16 @@ def test_indicators_count_issued_and_the_reuse_rate(lworld):
     )
     figures = selectors.indicators(lworld.head, clock.today(), clock.today())
     assert figures == {"issued": 1, "reused": 1, "eligible": 2, "rate": 50.0}
+    # the same figures in supervision's indicators, for any period and grouping, and on the indicator page
+    from zhengwu.supervision import indicators
+
+    period = indicators.Period(clock.today(), clock.today())
+    result = indicators.compute(period=period, by="organisation", user=lworld.head)
+    (bureau,) = [row for row in result["rows"] if row["key"] == lworld.bureau.pk]
+    for row in (bureau, result["total"]):
+        assert (row["licences_issued"], row["licences_eligible"], row["licences_reused"]) == (1, 2, 1)
+        assert row["licences_reuse_rate"] == 0.5
+    assert indicators.LABELS["licences_reuse_rate"] == "免提交率"
+    by_window = indicators.compute(period=period, by="window", user=lworld.head)["rows"]
+    (window,) = [row for row in by_window if row["key"] == lworld.dedicated.pk]
+    assert (window["licences_eligible"], window["licences_reused"]) == (2, 1)
