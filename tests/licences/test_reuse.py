@@ -118,3 +118,6 @@ def test_the_clerk_sees_which_licence_was_taken_for_which_material_and_its_state
     assert (
         f"已从电子证照库调取营业执照(编号 {licence.number},现有效)作为申请材料「营业执照复印件」,无需提交。"
     ) in page
+    # the material's file is described in words, not by its media type
+    assert '<span class="text-body-secondary">application/pdf' not in page
+    assert '<span class="text-body-secondary">PDF · ' in page
