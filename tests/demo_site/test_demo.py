@@ -183,6 +183,11 @@ def test_every_demo_grant_s_licence_shows_every_field_in_the_wallet_and_the_pdf(
     assert empty == []
     hygiene = next(licence for licence in issued if licence.type.name == "公共场所卫生许可证")
     assert hygiene.data["subject"] == "公共场所卫生许可(新办):餐饮场所(饭馆、咖啡馆、酒吧、茶座)"
+    # a licence per premises prints the shop its application named, not the company's 住所
+    per_premises = [lic for lic in issued if lic.type.name in ("食品经营许可证", "公共场所卫生许可证")]
+    assert per_premises and all(
+        lic.data["address"] and lic.data["address"] != lic.case.applicant.address for lic in per_premises
+    )
     estate = [licence for licence in issued if licence.type.name == "不动产权证书"]
     assert {licence.case.form["subject"] for licence in estate} >= {
         "二手住宅买卖转移登记",

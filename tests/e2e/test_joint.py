@@ -83,6 +83,9 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
     expect(page.get_by_role("heading", level=1)).to_contain_text("开办餐饮店")
     page.get_by_role("link", name="网上申请").click()
     page.get_by_label("申请事项说明").fill("开办好味道餐馆")
+    page.get_by_label(re.compile(r"^经营场所\s*\*?$")).fill(
+        "江西省贵溪市雄石街道建设路 18 号"
+    )  # both licences print it
     page.get_by_label("联系电话").fill("13979733333")
     page.get_by_label("经营场所面积(平方米)").fill("120")
     page.get_by_label("场所类别").select_option("餐饮场所(饭馆、咖啡馆、酒吧、茶座)")

@@ -99,6 +99,7 @@ def test_company_applies_licence_from_library_grant_issues_download_and_verify(
     note = page.locator("[data-library]").filter(has_text="营业执照")
     expect(note).to_contain_text(f"已从电子证照库调取:营业执照(编号 {business.number},长期有效),无需上传")
     page.get_by_label("申请事项说明").fill("开办餐馆,申请食品经营许可(餐饮服务)")
+    page.get_by_label("经营场所").fill("江西省贵溪市雄石街道建设路 18 号")
     shot()
     page.get_by_role("button", name="提交申请").click()
     expect(page.locator("#case-status")).to_have_text("已收件")
@@ -113,6 +114,7 @@ def test_company_applies_licence_from_library_grant_issues_download_and_verify(
     handle_to_grant(case)
     licence = Licence.objects.get(case=case)
     assert licence.type.name == "食品经营许可证" and licence.holder_id == company.id_number
+    assert licence.distinguished_by["value"] == "江西省贵溪市雄石街道建设路 18 号"  # the shop the form named
 
     # 我的证照: the company downloads the signed licence.
     page.goto("/licences/")

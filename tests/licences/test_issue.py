@@ -1,11 +1,14 @@
 """Slice 1: a grant issues its licence in the decision's transaction, with a GB/T 36904 identifier and the GB/T
 36903 metadata; a denial or an item without a licence type issues none; the version chain of a change."""
 
+import datetime as dt
+
 import pytest
 
 from tests.factories import paper_checklist
 from tests.licences.conftest import granted
 from zhengwu.cases import services as cases
+from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.licences import identifiers, services
 from zhengwu.licences.models import Licence, LicenceUse, Status
@@ -93,6 +96,25 @@ def test_renewal_runs_from_the_day_after_the_old_one_ends(lworld):
     old = Licence.objects.get(case=granted(lworld))
     new = services.renew(licence=old, by=lworld.head)
     assert new.valid_from.isoformat() == "2031-09-28" and new.valid_until.isoformat() == "2036-09-27"
+
+
+def test_a_licence_past_its_end_or_valid_for_ever_is_not_renewed(lworld, client):
+    """行政许可法 第五十条: renewal is decided before the validity ends (after it the holder applies anew), and a
+    长期 licence has nothing to renew: the staff are told so, and the licence page offers no 延续 for it."""
+    old, lasting = (Licence.objects.get(case=granted(lworld)) for _ in range(2))
+    type(lasting).objects.filter(pk=lasting.pk).update(valid_until=None)
+    lasting.refresh_from_db()
+    with pytest.raises(Conflict) as refused:
+        services.renew(licence=lasting, by=lworld.head)
+    assert refused.value.message == "证照长期有效,无需延续"
+    client.force_login(lworld.head)
+    page = client.get(f"/workbench/licences/{lasting.identifier}/").content.decode()
+    assert 'id="licence-renew"' not in page and "签发新版本" in page
+    assert 'id="licence-renew"' in client.get(f"/workbench/licences/{old.identifier}/").content.decode()
+    clock.set_now(dt.datetime(2031, 9, 28, 9, 0, tzinfo=clock.LOCAL))  # the day after its last valid day
+    with pytest.raises(Conflict) as refused:
+        services.renew(licence=old, by=lworld.head)
+    assert refused.value.message == "证照已过期,不能延续"
 
 
 def test_revocation_needs_its_legal_basis_and_names_the_case(lworld):

@@ -48,7 +48,10 @@ def test_the_registration_licence_goes_to_the_members_that_need_it(client, count
     client.force_login(county.urban_approver)
     assert client.get(f"/workbench/licences/{licence.identifier}/").status_code == 200
     page = client.get(f"/workbench/cases/{m[3].case.number}/").content.decode()
-    assert f"已从电子证照库调取营业执照(编号 {licence.number}),无需提交" in page
+    assert (
+        f"已从电子证照库调取营业执照(编号 {licence.number},现有效)作为申请材料「营业执照」,"
+        f"由联办成员办件 {m[1].case.number} 的办理结果获取,无需提交。"
+    ) in page
     # the issuing member's page names the members that took it
     client.force_login(county.market_head)
     page = client.get(f"/workbench/cases/{m[1].case.number}/").content.decode()
@@ -57,7 +60,7 @@ def test_the_registration_licence_goes_to_the_members_that_need_it(client, count
     # the applicant sees it on the member case and in the wallet's use log
     client.force_login(company.user)
     page = client.get(f"/cases/mine/{m[2].case.number}/").content.decode()
-    assert f"已从电子证照库调取营业执照(编号 {licence.number}),无需提交" in page
+    assert f"已从电子证照库调取营业执照(编号 {licence.number},现有效)作为申请材料「营业执照」" in page
     assert m[4].case.number in client.get(f"/licences/{licence.identifier}/").content.decode()
 
 

@@ -66,6 +66,23 @@ def test_an_uploaded_file_is_checked_and_one_changed_byte_fails(client, issued):
     assert page.status_code == 422 and "请上传 PDF 格式的电子证照文件" in page.content.decode()
 
 
+def test_a_relying_party_finds_the_check_from_the_home_page_and_downloads_the_trust_root(client, issued):
+    """A bank clerk handed a licence PDF: the portal's home page leads to the file check, and the check page gives
+    the CA's trust root (the PEM `zhengwu licences ca --pem` writes) for Adobe Reader or pdfsig."""
+    from zhengwu.licences import signing
+
+    home = client.get("/").content.decode()
+    assert 'href="/verify/licence/"' in home and "核验电子证照" in home
+    check = client.get("/verify/licence/").content.decode()
+    assert 'href="/verify/licence/root.pem"' in check
+    root = client.get("/verify/licence/root.pem")
+    assert root.status_code == 200 and root["Content-Type"] == "application/x-pem-file"
+    assert root.content == signing.signer().trust_roots_pem()
+    assert root.content.startswith(b"-----BEGIN CERTIFICATE-----")
+    data = services.signed_pdf(issued)  # the file validates against exactly that root
+    assert signing.verify(data, roots_pem=root.content).ok
+
+
 def test_a_tampered_file_shows_no_status_from_the_file_only_the_registrys_labelled(client, issued):
     data = services.signed_pdf(issued)
     page = client.post("/verify/licence/", {"file": SimpleUploadedFile("l.pdf", one_byte_changed(data))})
@@ -123,6 +140,25 @@ def test_a_revocation_says_what_was_done_and_the_log_names_the_person_and_the_pu
     assert f"{staff.name}({staff.organisation})" in uses
     assert f">{lworld.head.username}<" not in uses and "演示数据" not in uses and "注销撤销" not in uses
     assert ">撤销<" in uses and ">签发<" in uses
+
+
+def test_the_holder_s_use_log_says_who_used_the_licence(client, lworld, issued):
+    """Every use names who (issue 17: "who, which case, which licence, when"): the holder reads that the bureau's
+    head downloaded the licence, as the staff's log and the API say it."""
+    from zhengwu.core import access
+
+    staff = access.staff_of(lworld.head)
+    services.download(licence=issued, by=lworld.head)
+    lworld.citizen.user = None
+    lworld.citizen.save()
+    lworld.company.user = lworld.citizen_user  # the company's agent
+    lworld.company.save()
+    client.force_login(lworld.citizen_user)
+    text = client.get(f"/licences/{issued.identifier}/").content.decode()
+    uses = text[text.index('id="licence-uses"') :]
+    assert ">使用人<" in uses
+    download = uses[uses.index(">下载<") :]
+    assert f"{staff.name}({staff.organisation})" in download[: download.index("</tr>")]
 
 
 def test_a_person_does_not_see_a_company_licence(client, lworld, issued):

@@ -102,3 +102,22 @@ def test_the_counter_fills_it_too(lworld):
     )
     [(material, used)] = library.fill(case, lworld.clerk)
     assert used == licence and material.position == 2
+
+
+def test_the_clerk_sees_which_licence_was_taken_for_which_material_and_its_state(
+    company_client, lworld, client
+):
+    """The clerk's case page says which licence stands in for which material and that it is valid now — its check,
+    not a bare 「说明:营业执照复印件」."""
+    licence = business_licence(lworld)
+    apply(company_client, lworld, "k-reuse-clerk")
+    case = Case.objects.get(idempotency_key="k-reuse-clerk")
+    company_client.logout()
+    client.force_login(lworld.clerk)
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert (
+        f"已从电子证照库调取营业执照(编号 {licence.number},现有效)作为申请材料「营业执照复印件」,无需提交。"
+    ) in page
+    # the material's file is described in words, not by its media type
+    assert '<span class="text-body-secondary">application/pdf' not in page
+    assert '<span class="text-body-secondary">PDF · ' in page

@@ -117,3 +117,47 @@ def test_a_lost_or_altered_kept_file_is_made_again(lworld, issued, signs):
     assert signing.verify(third).ok and len(signs) == 3
     issued.refresh_from_db()
     assert issued.file_sha256 == hashlib.sha256(third).hexdigest()
+
+
+def test_the_commands_say_in_chinese_what_went_wrong_and_when_nothing_is_held(lworld, issued, tmp_path):
+    """`zhengwu licences pdf` into a folder that does not exist, `ca --pem` onto a folder, and `list --holder` of
+    someone holding nothing: a sentence, not a Python traceback or an empty screen."""
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as refused:
+        call_command("licences", "pdf", issued.identifier, str(tmp_path / "missing" / "l.pdf"))
+    assert str(refused.value) == f"无法写入文件 {tmp_path / 'missing' / 'l.pdf'}:所在目录不存在"
+    with pytest.raises(CommandError) as refused:
+        call_command("licences", "ca", "--pem", str(tmp_path))
+    assert "这是一个目录,请给出文件名" in str(refused.value)
+    out = StringIO()
+    call_command("licences", "list", "--holder", "91360681MA00000000", stdout=out)
+    assert out.getvalue().strip() == "电子证照库中没有持证主体代码为 91360681MA00000000 的证照"
+
+
+def test_verify_command_reads_no_status_off_a_tampered_file(issued, tmp_path):
+    """`zhengwu licences verify` of a good file gives the licence's status; of a file with one changed byte it fails
+    and says what the library holds under the identifier the file claims, labelled as such — not 「证照状态:有效」."""
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    from tests.licences.test_signing import one_byte_changed
+
+    good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
+    good.write_bytes(services.stored_pdf(issued))
+    bad.write_bytes(one_byte_changed(good.read_bytes()))
+    out = StringIO()
+    call_command("licences", "verify", str(good), stdout=out)
+    assert out.getvalue().splitlines() == [
+        "签名有效,由本平台电子证照根证书签发",
+        f"证照状态:有效(食品经营许可证 {issued.number})",
+    ]
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("licences", "verify", str(bad), stdout=out)
+    said = out.getvalue()
+    assert "签名无效:签名与文件内容不符,文件已被篡改" in said and "证照状态" not in said
+    assert f"电子证照库中的食品经营许可证 {issued.number}登记为「有效」,不代表该文件有效" in said

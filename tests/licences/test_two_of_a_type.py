@@ -121,3 +121,43 @@ def test_a_type_names_the_item_that_tells_its_licences_apart(lworld):
     )
     assert marked.distinguishing_item["label"] == "车牌号"  # the one the type marks wins
     assert LicenceType(data_items=[{"key": "scope", "label": "经营范围"}]).distinguishing_item is None
+
+
+def _demo_form(file: str, name: str) -> dict:
+    import json
+
+    from zhengwu.catalog.demo import DEMO_DIR
+
+    items = json.loads((DEMO_DIR / file).read_text(encoding="utf-8"))["items"]
+    (found,) = [i for i in items if i["name"] == name and i.get("sub_name") == "新办"]
+    return found["form_schema"]
+
+
+@pytest.mark.parametrize(
+    ("file", "name", "form"),
+    [
+        ("shichang.json", "食品经营许可", {"subject": "第二家门店申请食品经营许可"}),
+        (
+            "weijian.json",
+            "公共场所卫生许可",
+            {
+                "premises_area": 120,
+                "venue_type": "餐饮场所(饭馆、咖啡馆、酒吧、茶座)",
+                "staff_count": 8,
+                "opening_date": "2030-01-15",
+                "contact_phone": "13900139001",
+            },
+        ),
+    ],
+)
+def test_the_demo_per_premises_licence_forms_always_ask_the_premises(file, name, form):
+    """The licence prints 经营场所 and a company's licences of the type (one per shop) are told apart by it: an
+    application without it is refused, naming the field — it no longer falls back silently to the company's 住所
+    (the 开办餐饮店 joint case's merged form asks it once for both)."""
+    from zhengwu.core.errors import ValidationFailed
+
+    schema = _demo_form(file, name)
+    with pytest.raises(ValidationFailed) as refused:
+        case_forms.validate(schema, form)
+    assert str(refused.value.message) == "请填写「经营场所」" and refused.value.field == "form.address"
+    assert case_forms.validate(schema, {**form, "address": SECOND})["address"] == SECOND

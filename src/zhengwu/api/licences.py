@@ -18,7 +18,7 @@ from zhengwu.api.common import ERRORS, ErrorOut, signed_in
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, files, ratelimit
 from zhengwu.core.actors import actor_name
-from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.licences import grants, services
 from zhengwu.licences.models import Licence, Status
 from zhengwu.licences.selectors import holder_shown, public_view, visible
@@ -340,20 +340,8 @@ def check(request, file: File[UploadedFile]):
 )
 def issue(request, body: IssueIn):
     """For a granted case whose licence is missing (the supervision rule `licence.grant_without_licence` names it)."""
-    from django.db import transaction
-
     case = case_selectors.case_for(request.user, body.case)
-    if not access.has_role(request.user, *services.STAFF_ROLES) or not access.can_see_organisation(
-        request.user, case.organisation
-    ):
-        raise AccessDenied(_("只有实施机构的工作人员可以签发证照"))
-    if case.decision != "grant":
-        raise Conflict(_("该办件未准予许可,不能签发证照"), field="case")
-    with transaction.atomic():
-        licence = services.issue_for_case(case, by=request.user)
-    if licence is None:
-        raise Conflict(_("该办件已签发证照,或其事项不签发证照"), field="case")
-    return Answer(201, _out(request, licence))
+    return Answer(201, _out(request, services.issue_missing(case, by=request.user)))
 
 
 @router.get("/{identifier}", response={200: LicenceOut, **ERRORS}, summary="按标识查看证照", auth=signed_in)

@@ -147,6 +147,14 @@ ESTATE = {
     ),
 }  # fmt: skip
 
+# the shop each demo 食品经营许可(新办) application is for, by its subject: the form asks 经营场所 (its licence prints
+# it, and a company's licences — one per premises — are told apart by it)
+PREMISES = {
+    "新开门店申请食品经营许可(餐饮服务)": {"address": "江西省贵溪市雄石街道信江西路 35 号"},
+    "开办早餐店申请食品经营许可": {"address": "江西省贵溪市花园街道解放路 88 号"},
+    "开办奶茶店申请食品经营许可": {"address": "江西省贵溪市东门街道步行街 17 号"},
+}
+
 
 @dataclass
 class Spec:
@@ -876,6 +884,7 @@ def _load_one(spec: Spec, users: dict, days: Days) -> Case:
                 "contact_name": PEOPLE[spec.who][4] or PEOPLE[spec.who][1],
                 "contact_phone": PEOPLE[spec.who][3],
                 **ESTATE.get(spec.subject, {}),
+                **PREMISES.get(spec.subject, {}),
             },
             channel="counter",
             window=staff.window,

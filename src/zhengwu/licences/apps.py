@@ -10,12 +10,14 @@ class LicencesConfig(AppConfig):
         from django.db.models import OuterRef, Q
 
         from zhengwu.cases import extensions, library, records
+        from zhengwu.licences import indicators as licence_indicators
         from zhengwu.licences import (
             panels,
             reuse,
             signals,  # noqa: F401 — a grant issues its licence in the decision's transaction
         )
         from zhengwu.licences.models import LicenceType
+        from zhengwu.supervision import indicators
 
         # read with the locked case: the licence type a grant of its item issues, if any (services.type_for_item)
         records.add_locked_fact(
@@ -27,5 +29,9 @@ class LicencesConfig(AppConfig):
             ),
         )
         library.register(reuse)
+        # 签发电子证照数 and the 免提交 rate beside the case indicators, for any period and grouping
+        indicators.add_source(
+            licence_indicators.source, licence_indicators.COLUMNS, nullable=licence_indicators.RATES
+        )
         extensions.portal_panels.append(panels.portal_panel)
         extensions.workbench_panels.append(panels.workbench_panel)

@@ -25,6 +25,8 @@ def _rows(case) -> dict | None:
         return None
     issued = [u for u in uses if u.purpose == LicenceUse.Purpose.ISSUE]
     taken = [u for u in uses if u.purpose == LicenceUse.Purpose.REUSE and u.case_id == case.pk]
+    for use in taken:  # services.reuse notes "material" or "material:how" (a joint member's result)
+        use.material, _, use.via = use.note.partition(":")
     passed = [u for u in uses if u.purpose == LicenceUse.Purpose.REUSE and u.case_id != case.pk]
     return {"issued": issued, "taken": taken, "passed": passed}
 
@@ -49,7 +51,18 @@ def workbench_panel(request, case) -> str:
         seen = set(visible(request.user).filter(pk__in=[h.pk for h in held]).values_list("pk", flat=True))
         for licence in held:
             licence.openable = licence.pk in seen
-    if rows is None and not held:
+    missing = None
+    if case.pk and case.decision == "grant" and not (rows and rows["issued"]):
+        from zhengwu.core import access
+        from zhengwu.licences import services
+
+        # a grant without its licence (the alert 准予许可未签发电子证照): the implementing staff issue it here
+        missing = services.missing_for(case)
+        if missing is not None:
+            missing.may_issue = access.has_role(
+                request.user, *services.STAFF_ROLES
+            ) and access.can_see_organisation(request.user, case.organisation)
+    if rows is None and not held and missing is None:
         return ""
     if (
         rows is not None
@@ -60,5 +73,12 @@ def workbench_panel(request, case) -> str:
         opens = set(visible(request.user).filter(pk__in=[x.pk for x in listed]).values_list("pk", flat=True))
         for licence in listed:
             licence.openable = licence.pk in opens
-    context = {**(rows or {}), "staff": True, "held": held, "held_type": licence_type}
+    context = {
+        **(rows or {}),
+        "staff": True,
+        "held": held,
+        "held_type": licence_type,
+        "missing": missing,
+        "case": case,
+    }
     return render_to_string("licences/portal/_case_panel.html", context, request=request)

@@ -376,13 +376,44 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
     return licence
 
 
+def missing_for(case: Case) -> LicenceType | None:
+    """The licence type a granted case should have issued and has not (the supervision rule
+    `licence.grant_without_licence`: its item was linked to the type after the grant, or an import went around the
+    services), else None."""
+    if case.decision != "grant" or case.pk is None:
+        return None
+    licence_type = type_for_item(case.item)
+    if licence_type is None or Licence.objects.filter(case=case).exists():
+        return None
+    return licence_type
+
+
+def issue_missing(case: Case, *, by) -> Licence:
+    """补发: the licence of a granted case that has none, by the implementing organisation's staff — the fix the
+    alert `licence.grant_without_licence` calls for (the workbench case page's button, `POST /api/licences/issue`)."""
+    if not access.has_role(by, *STAFF_ROLES) or not access.can_see_organisation(by, case.organisation):
+        raise AccessDenied(_("只有实施机构的工作人员可以签发证照"))
+    if case.decision != "grant":
+        raise Conflict(_("该办件未准予许可,不能签发证照"), field="case")
+    with transaction.atomic():
+        licence = issue_for_case(case, by=by)
+        if licence is None:
+            raise Conflict(_("该办件已签发证照,或其事项不签发证照"), field="case")
+    return licence
+
+
 def _replaced_by(case: Case, licence_type: LicenceType) -> Licence | None:
-    """The licence a change or renewal case replaces: the one its form names (licence_identifier), else the one of
+    """The licence a change or renewal case replaces: the one its form names — by identifier (licence_identifier) or
+    by the number printed on it (licence_number: 更正登记's 原不动产权证书编号), its version in force — else the one of
     the same type it took from the library as a material (原…证, prefilled from the renewal link)."""
-    named = (case.form or {}).get("licence_identifier")
+    form = case.form or {}
+    named = form.get("licence_identifier")
     rows = Licence.objects.select_for_update().filter(type=licence_type)
     if named:
         return rows.filter(identifier=str(named)[:80]).first()
+    number = str(form.get("licence_number") or "").strip()
+    if number:
+        return rows.filter(number=number[:40]).exclude(status=Status.REPLACED).order_by("-version").first()
     taken = LicenceUse.objects.filter(
         case=case, purpose=LicenceUse.Purpose.REUSE, licence__type=licence_type
     ).order_by("-at", "-id")
@@ -450,8 +481,12 @@ def renew(*, licence: Licence, by, case: Case | None = None) -> Licence:
     _require_issuer_staff(by, licence)
     with transaction.atomic():
         old = Licence.objects.select_for_update().get(pk=licence.pk)
-        if old.status != Status.VALID:
-            raise Conflict(_("证照%(s)s,不能延续") % {"s": old.get_status_display()}, field="licence")
+        # 行政许可法 第五十条: 延续 is decided before the licence's validity ends; once it has ended (已过期, stored
+        # or not yet) the holder applies anew
+        if old.effective_status != Status.VALID:
+            raise Conflict(_("证照%(s)s,不能延续") % {"s": old.effective_status_label}, field="licence")
+        if old.valid_until is None:
+            raise Conflict(_("证照长期有效,无需延续"), field="licence")
         start = max(
             clock.today(), (old.valid_until + dt.timedelta(days=1)) if old.valid_until else clock.today()
         )
@@ -476,9 +511,7 @@ def end(*, licence: Licence, by, kind: str, basis: str, case: Case | None = None
     """注销 / 撤销 / 吊销, with the legal basis and (where there is one) the case that decided it."""
     _require_issuer_staff(by, licence)
     if kind not in END_KINDS:
-        raise ValidationFailed(
-            _("失效方式应为 cancelled(注销)、revoked(撤销)或 withdrawn(吊销)"), field="kind"
-        )
+        raise ValidationFailed(_("请选择失效方式:注销、撤销或吊销"), field="kind")
     basis = (basis or "").strip()
     if not basis:
         raise ValidationFailed(_("请填写法律依据"), field="basis")

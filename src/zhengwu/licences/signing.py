@@ -20,6 +20,7 @@ import hashlib
 import io
 import logging
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -28,6 +29,10 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from zhengwu.core import clock
+
+# pyHanko imports cryptography's DSA key class, which warns (in English, on every `zhengwu licences` command) that DSA
+# is deprecated; licences are signed with RSA, so the warning says nothing to whoever runs the command
+warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko\.")
 
 log = logging.getLogger(__name__)
 

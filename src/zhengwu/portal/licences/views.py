@@ -14,7 +14,7 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, ratelimit
 from zhengwu.core.documents import qr_svg
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
-from zhengwu.licences import grants, services
+from zhengwu.licences import grants, services, signing
 from zhengwu.licences.models import Licence
 from zhengwu.licences.selectors import public_view
 
@@ -64,6 +64,14 @@ def check_file(request):
         except DomainError as exc:
             context["error"], status = exc.message, exc.status
     return render(request, "licences/portal/check.html", context, status=status)
+
+
+def trust_root(request):
+    """The trust root a relying party needs to validate a licence's signature itself (Adobe Reader, Poppler's
+    pdfsig, pyHanko): the same PEM as `zhengwu licences ca --pem FILE`."""
+    response = HttpResponse(signing.signer().trust_roots_pem(), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="zhengwu-licence-root.pem"'
+    return response
 
 
 # ---------------------------------------------------------------- the wallet

@@ -9,6 +9,7 @@ urlpatterns = [
     path("granted/", views.granted_list, name="granted_list"),
     path("granted/<int:grant>/", views.granted, name="granted"),
     path("granted/<int:grant>/download/", views.granted_download, name="granted_download"),
+    path("cases/<str:number>/issue/", views.issue_missing, name="issue_missing"),
     path("<str:identifier>/", views.detail, name="detail"),
     path("<str:identifier>/pdf/", views.pdf, name="pdf"),
     path("<str:identifier>/<str:action>/", views.act, name="act"),

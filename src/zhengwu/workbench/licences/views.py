@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound
 from zhengwu.licences import grants, selectors, services
 from zhengwu.licences.models import Licence, LicenceType, Status
 
@@ -158,6 +158,23 @@ def act(request, identifier: str, action: str):
         return detail(request, identifier, error=err, status=err.status)
     messages.success(request, done)
     return redirect("workbench_licences:detail", identifier=new.identifier)
+
+
+@_staff_required
+@require_POST
+def issue_missing(request, number: str):
+    """补发 the licence a granted case lacks (the alert 准予许可未签发电子证照), from the case page."""
+    case = case_selectors.case_for(request.user, number)
+    try:
+        licence = services.issue_missing(case, by=request.user)
+    except Conflict as err:  # decided otherwise, or issued meanwhile: said on the case page
+        messages.error(request, err.message)
+        return redirect("workbench_cases:case", case.number)
+    messages.success(
+        request,
+        f"已为办件 {case.number} 补发{licence.type.name}(编号 {licence.number})。",
+    )
+    return redirect("workbench_licences:detail", identifier=licence.identifier)
 
 
 # ---------------------------------------------------------------- 授权用证

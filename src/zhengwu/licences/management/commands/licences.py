@@ -1,6 +1,7 @@
 """`zhengwu licences`: list the library, write a licence's signed PDF, write the CA's trust root (or rotate an
 organisation's signing certificate), verify a licence file."""
 
+import errno
 import json
 from pathlib import Path
 
@@ -69,6 +70,12 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_json(data))
             return
+        if not data:
+            self.stdout.write(
+                f"电子证照库中没有持证主体代码为 {holder.strip().upper()} 的证照"
+                if holder
+                else "电子证照库中还没有证照"
+            )
         for item in data:
             place = item["distinguished_by"]
             shown = f"{item['type']}({place['label']}:{place['value']})" if place else item["type"]
@@ -78,7 +85,7 @@ class Command(BaseCommand):
 
     def _pdf(self, *, identifier: str, file: str, **_):
         licence = services.by_identifier(identifier)
-        Path(file).write_bytes(services.stored_pdf(licence))
+        _write(file, services.stored_pdf(licence))
         self.stdout.write(f"已写入 {file}")
 
     def _ca(self, *, pem: str, rotate: list[str], rotate_all: bool, **_):
@@ -98,7 +105,7 @@ class Command(BaseCommand):
                 _, cert = signer.rotate(organisation)
                 self.stdout.write(f"{organisation.name}:新签名证书序列号 {cert.serial_number:x}")
         if pem:
-            Path(pem).write_bytes(signer.trust_roots_pem())
+            _write(pem, signer.trust_roots_pem())
             self.stdout.write(f"信任根证书已写入 {pem}")
         if not (pem or rotate or rotate_all):
             raise CommandError("请指定 --pem FILE 或 --rotate USCC")
@@ -124,12 +131,35 @@ class Command(BaseCommand):
             self.stdout.write(
                 "签名有效,由本平台电子证照根证书签发" if verdict.ok else f"签名无效:{verdict.reason}"
             )
-            if licence:
+            if licence and verdict.ok:
                 self.stdout.write(
                     f"证照状态:{licence.effective_status_label}({licence.type.name} {licence.number})"
                 )
+            elif (
+                licence
+            ):  # what the library holds under the identifier the file claims, not what the file says
+                self.stdout.write(
+                    f"该文件不可信;按文件所载标识查询,电子证照库中的{licence.type.name} {licence.number}"
+                    f"登记为「{licence.effective_status_label}」,不代表该文件有效"
+                )
         if not verdict.ok:
             raise CommandError("证照文件未通过核验")
+
+
+WRITE_ERRORS = {
+    errno.ENOENT: "所在目录不存在",
+    errno.EACCES: "没有写入权限",
+    errno.EISDIR: "这是一个目录,请给出文件名",
+    errno.ENOSPC: "磁盘空间不足",
+}
+
+
+def _write(file: str, data: bytes) -> None:
+    try:
+        Path(file).write_bytes(data)
+    except OSError as exc:
+        why = WRITE_ERRORS.get(exc.errno, "请检查路径")
+        raise CommandError(f"无法写入文件 {file}:{why}") from exc
 
 
 def _json(data) -> str:
