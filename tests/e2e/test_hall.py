@@ -262,3 +262,15 @@ def test_the_kiosk_takes_one_number_for_a_double_tap_and_a_reload(page, hall):
     page.get_by_role("button", name=re.compile("取号:综合受理")).click()
     expect(page.get_by_test_id("number")).to_have_text("A002")  # the next person's number
     assert QueueNumber.objects.count() == 2
+    # the number and a booking code (eight characters) fit a narrow screen whole, in large print too
+    general = hall.window_groups.get(prefix="A")
+    slot = general.slots.filter(booked=0).order_by("start").last()
+    item = demo._items_of(general, 1)[0]
+    booked = services.book(slot=slot, item=item, channel="kiosk", name="李四", phone="13900001111")
+    page.set_viewport_size(PHONE)
+    for path in (page.url, f"/hall/{hall.pk}/kiosk/booked/{booked.token}/?large=1"):
+        page.goto(path)
+        no_sideways_scroll(page)
+    expect(page.get_by_test_id("booking-code")).to_have_text(booked.code)
+    box = page.get_by_test_id("booking-code").evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert box[0] <= box[1], box  # not cut off inside the ticket either
