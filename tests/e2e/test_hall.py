@@ -238,3 +238,39 @@ def test_the_wait_and_no_show_figures_fit_a_phone(browser, live_server, hall):
                 mobile.screenshot(path=str(SCREENSHOTS / "hall-dashboard-phone.png"), full_page=True)
     finally:
         phone.close()
+
+
+def test_the_kiosk_takes_one_number_for_a_double_tap_and_a_reload(page, hall):
+    """At the kiosk (large print): a double tap on a group takes one number; the ticket is a page of its own, so a
+    reload shows the same number and takes none; 完成 (or 30 s) returns to the start, still in large print."""
+    page.goto(f"/hall/{hall.pk}/kiosk/?large=1")
+    page.get_by_role("button", name=re.compile("取号:综合受理")).dblclick()
+    expect(page.get_by_test_id("number")).to_have_text("A001")
+    expect(page).to_have_url(re.compile(rf"/hall/{hall.pk}/kiosk/number/[\w-]+/\?large=1$"))
+    page.reload()
+    expect(page.get_by_test_id("number")).to_have_text("A001")
+    assert QueueNumber.objects.count() == 1
+    assert page.locator('meta[http-equiv="refresh"]').get_attribute("content") == (
+        f"30;url=/hall/{hall.pk}/kiosk/?large=1"
+    )
+    expect(page.locator("#kiosk-back")).to_have_text("30 秒后自动返回首页")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "hall-kiosk-ticket.png"))
+    page.get_by_role("link", name="完成").click()
+    expect(page).to_have_url(re.compile(rf"/hall/{hall.pk}/kiosk/\?large=1$"))
+    expect(page.locator("body")).to_have_class(re.compile("zw-kiosk-large"))
+    page.get_by_role("button", name=re.compile("取号:综合受理")).click()
+    expect(page.get_by_test_id("number")).to_have_text("A002")  # the next person's number
+    assert QueueNumber.objects.count() == 2
+    # the number and a booking code (eight characters) fit a narrow screen whole, in large print too
+    general = hall.window_groups.get(prefix="A")
+    slot = general.slots.filter(booked=0).order_by("start").last()
+    item = demo._items_of(general, 1)[0]
+    booked = services.book(slot=slot, item=item, channel="kiosk", name="李四", phone="13900001111")
+    page.set_viewport_size(PHONE)
+    for path in (page.url, f"/hall/{hall.pk}/kiosk/booked/{booked.token}/?large=1"):
+        page.goto(path)
+        no_sideways_scroll(page)
+    expect(page.get_by_test_id("booking-code")).to_have_text(booked.code)
+    box = page.get_by_test_id("booking-code").evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert box[0] <= box[1], box  # not cut off inside the ticket either

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.factories import make_window, paper_checklist
+from tests.factories import make_centre, make_window, paper_checklist
 from tests.hall.conftest import at
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
@@ -167,20 +167,43 @@ def test_the_desk_records_green_channel_and_the_terminal_calls_it_first(hall, cl
 
 
 def test_the_kiosk_gives_a_number_with_a_qr_code_and_checks_in_by_code(hall, client):
-    page = client.post(f"/hall/{hall.centre.pk}/kiosk/", {"group": hall.dedicated.pk}).content.decode()
-    assert "B001" in page and "<svg" in page
+    page = client.post(f"/hall/{hall.centre.pk}/kiosk/", {"group": hall.dedicated.pk}, follow=True)
+    assert "B001" in page.content.decode() and "<svg" in page.content.decode()
     services.generate_slots(centre=hall.centre, first=clock.today(), days=1)
     slot = Slot.objects.get(group=hall.general, start=at("2026-11-18", 10))
     booking = services.book(item=hall.item, slot=slot, channel="kiosk", name="李四", phone="13900001111")
     clock.set_now(at("2026-11-18", 9, 45))
-    page = client.post(
-        f"/hall/{hall.centre.pk}/kiosk/", {"action": "checkin", "code": booking.code}
-    ).content.decode()
-    assert "A001" in page
+    checked_in = client.post(f"/hall/{hall.centre.pk}/kiosk/", {"action": "checkin", "code": booking.code})
+    number = QueueNumber.objects.get(booking=booking)
+    assert checked_in["Location"] == f"/hall/{hall.centre.pk}/kiosk/number/{number.token}/"
+    assert "A001" in client.get(checked_in["Location"]).content.decode()
     page = client.post(
         f"/hall/{hall.centre.pk}/kiosk/", {"action": "checkin", "code": "XXXX"}
     ).content.decode()
     assert "找不到该预约码" in page
+
+
+def test_a_reload_or_a_second_tap_on_the_kiosk_ticket_takes_no_other_number(hall, client):
+    """Post/Redirect/Get: the number taken is shown on its own page (by the number's token); reloading it, or tapping
+    it again, shows the same number and takes none; it leads back to the kiosk's start, by itself after 30 s, and
+    keeps the large print."""
+    kiosk = f"/hall/{hall.centre.pk}/kiosk/"
+    taken = client.post(kiosk, {"group": hall.general.pk, "large": "1"})
+    number = QueueNumber.objects.get()
+    assert taken.status_code == 302
+    assert taken["Location"] == f"{kiosk}number/{number.token}/?large=1"
+    first = client.get(taken["Location"]).content.decode()
+    again = client.get(taken["Location"]).content.decode()
+    assert QueueNumber.objects.count() == 1  # two looks at the ticket, one number
+    for page in (first, again):
+        assert 'data-testid="number"' in page and ">A001</p>" in page and "<svg" in page
+        assert "zw-kiosk-large" in page and f'content="30;url={kiosk}?large=1"' in page
+        assert f'id="kiosk-done" href="{kiosk}?large=1">完成</a>' in page
+    other = client.post(kiosk, {"group": hall.general.pk})  # the next person
+    assert QueueNumber.objects.count() == 2 and ">A002</p>" in client.get(other["Location"]).content.decode()
+    elsewhere = make_centre("贵溪市雷溪镇便民服务中心", hall.county, managed_by=hall.office)
+    assert client.get(f"/hall/{elsewhere.pk}/kiosk/number/{number.token}/").status_code == 404
+    assert client.get(f"{kiosk}number/nonsense/").status_code == 404
 
 
 def test_taking_a_number_on_the_phone(hall, client):
@@ -286,10 +309,15 @@ def test_booking_at_the_kiosk(hall, client):
     chosen = {"action": "book", "book": "1", "item": hall.item.pk, "group": hall.general.pk, "slot": slot.pk}
     bad = client.post(kiosk, {**chosen, "name": "李四", "phone": "1"}).content.decode()
     assert "手机号码应为11位数字" in bad
-    done = client.post(kiosk, {**chosen, "name": "李四", "phone": "13900001111"}).content.decode()
+    made = client.post(kiosk, {**chosen, "name": "李四", "phone": "13900001111"})
     booking = Booking.objects.get()
-    assert booking.channel == "kiosk" and booking.code in done and "预约成功" in done
-    assert booking.item == hall.item and '<p id="booked-item">食品经营许可</p>' in done
+    assert made.status_code == 302 and made["Location"] == f"{kiosk}booked/{booking.token}/"
+    for _ in range(2):  # the answer is a page of its own: a reload books nothing
+        done = client.get(made["Location"]).content.decode()
+        assert booking.channel == "kiosk" and booking.code in done and "预约成功" in done
+        assert booking.item == hall.item and '<p id="booked-item">食品经营许可</p>' in done
+        assert f'content="30;url={kiosk}"' in done and "30 秒后自动返回首页" in done
+    assert Booking.objects.count() == 1
 
 
 def test_the_clerk_who_posts_reveals_the_address_with_one_click_audited(world, client):
@@ -346,7 +374,7 @@ def test_the_kiosk_speaks_to_screen_readers_and_has_a_large_print_mode(hall, cli
     ).content.decode()
     assert f'href="?book=1&amp;item={hall.item.pk}&amp;large=1"' in found  # large print kept while booking
     taken = client.post(
-        f"/hall/{hall.centre.pk}/kiosk/", {"group": hall.general.pk, "large": "1"}
+        f"/hall/{hall.centre.pk}/kiosk/", {"group": hall.general.pk, "large": "1"}, follow=True
     ).content.decode()
     assert 'aria-label="号码 A 0 0 2"' in taken and 'aria-live="polite"' in taken
     assert "zw-kiosk-large" in taken and f"/hall/{hall.centre.pk}/kiosk/?large=1" in taken

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from zhengwu.api.cases import ERRORS, signed_in
 from zhengwu.catalog.models import ServiceItem
@@ -33,6 +33,9 @@ class ItemOut(Schema):
     code: str
     name: str
     organisation: str
+    in_text: bool = Field(
+        False, description="名称未匹配,仅在申请材料、受理条件等内容中提到所查内容(没有名称匹配的事项时才列出)"
+    )
 
 
 class ItemGroupOut(Schema):
@@ -187,16 +190,19 @@ def groups(request, centre_id: int):
 
 @appointments.get("/items", response={200: list[ItemOut], **ERRORS}, auth=None, summary="可预约的事项(检索)")
 def bookable_items(request, q: str = "", centre: int | None = None, limit: int = 20):
-    """The items a person can book (at the centre, if given), found as the catalogue finds them; the first by code
-    when `q` is empty."""
+    """The items a person can book (at the centre, if given), found as the desk and the kiosk find them
+    (hall.items.find): those whose name matches; only when none does, those that mention `q` in their materials or
+    conditions (`in_text`); the first by code when `q` is empty."""
     where = get_object_or_404(ServiceCentre, pk=centre) if centre else None
+    found = items.find(q, centre=where, limit=max(1, min(limit, 50)))
     return [
         {
             "code": e.code,
             "name": e.display_name,
             "organisation": e.organisation.name if e.organisation else "",
+            "in_text": found["in_text"],
         }
-        for e in items.search(q, centre=where, limit=max(1, min(limit, 50)))
+        for e in found["found"]
     ]
 
 

@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
@@ -6,6 +8,11 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core.access import staff_of
 from zhengwu.core.models import ServiceCentre
+
+# Where the public pages' opening hours come from when a domain states them from its own rules (the hall: office hours
+# by season, 延时服务 and weekend service from the slot rules, closures from the calendar): functions of the centre
+# returning the lines, [] when they know none. Registered in AppConfig.ready(), so core imports no domain.
+HOURS_SOURCES: list[Callable[[ServiceCentre], list[str]]] = []
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,18 @@ class Site:
     def operator(self):
         """承办单位: the body that runs the centre."""
         return self.centre.managed_by if self.centre else None
+
+    @cached_property
+    def hours(self) -> list[str]:
+        """The centre's opening hours for the public, one statement a line: from the first of HOURS_SOURCES that
+        states them, else the centre's own text (办公时间)."""
+        if self.centre is None:
+            return []
+        for source in HOURS_SOURCES:
+            lines = source(self.centre)
+            if lines:
+                return list(lines)
+        return [self.centre.opening_hours] if self.centre.opening_hours else []
 
 
 def main_centre() -> ServiceCentre | None:

@@ -79,6 +79,18 @@ def search(query: str, *, centre=None, limit: int = 20) -> list:
     return list(catalogue.search(str(query or "").strip()[:60], entries)[:limit])
 
 
+def find(query: str, *, centre=None, limit: int = 10) -> dict:
+    """The items a person means by the query, for the desk, the kiosk and the booking pages: those whose name, code,
+    pinyin or result matches it (the catalogue's direct matches, catalog.search); only when none does, those whose
+    materials, conditions … mention it, and said so (`in_text`) — someone asking for 身份证 wants the ID card's items,
+    not every item that asks for an ID card. {"found": rows, "in_text": bool}."""
+    rows = search(query, centre=centre, limit=limit)
+    named = [r for r in rows if getattr(r, "direct", True)]  # an empty query lists items by code: no `direct`
+    if named or not rows:
+        return {"found": named, "in_text": False}
+    return {"found": rows, "in_text": True}
+
+
 def label(item: ServiceItem | None) -> str:
     """What people call the item: its current version's name (and sub-item); "" for none."""
     if item is None:
@@ -115,9 +127,11 @@ def booking_steps(
     days = selectors.bookable_days(group, item=item) if group is not None else []
     day = day if day in {d["day"] for d in days} else None
     slots = list(services.open_slots(group=group, day=day, item=item)) if day is not None else []
+    found = find(query, centre=centre, limit=20) if item is None else {"found": [], "in_text": False}
     return {
         "query": query,
-        "found": search(query, centre=centre) if item is None else [],
+        "found": found["found"],
+        "found_in_text": found["in_text"],
         "item": item,
         "item_label": label(item),
         "groups": groups,

@@ -264,8 +264,9 @@ def hall_state(centre, *, now=None) -> dict:
             openings[group] = opens
         periods |= set(slots.hours_on(own, day, hours, group))
     closed = {g: short_opening_label(o) for g, o in openings.items()}
+    days = hall_calendar(groups, rules, hours, day)
     if len(openings) < len(groups) or not groups:
-        return {"open": True, "closed_groups": closed}
+        return {"open": True, "closed_groups": closed, **days}
     if not periods:
         reason = "今日不办公"
     elif local.time() < min(p[0] for p in periods):
@@ -285,6 +286,7 @@ def hall_state(centre, *, now=None) -> dict:
         last = measures.figures(centre, first=last_day, last=last_day, now=now)
         last["label"] = "今日" if last_day == day else day_label(last_day)
     return {
+        **days,
         "open": False,
         "closed_groups": closed,
         "reason": reason,
@@ -295,6 +297,142 @@ def hall_state(centre, *, now=None) -> dict:
         "last_day": last_day,
         "last": last,
     }
+
+
+# How far ahead the hall screen and the site announce a closure for a statutory holiday (and an adjusted working day).
+NOTICE_DAYS = 14
+# The holidays on fixed days of the solar calendar (全国年节及纪念日放假办法 第二条), to name a closure of a year an
+# administrator loaded (a loaded year lists dates without names); the lunar ones stay 法定节假日.
+FIXED_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (10, 1): "国庆节"}
+
+
+def _holiday_name(day: dt.date) -> str:
+    """The name of the holiday the day belongs to: the calendar's; for a loaded year, the fixed-day holiday within
+    the run of holidays around the day (元旦 for 1月2日 of 1月1日–3日); else 法定节假日."""
+    from zhengwu.core import calendar
+
+    check = calendar.is_workday(day)
+    if check.name:
+        return check.name
+    one = dt.timedelta(days=1)
+    first = last = day
+    while day - first < dt.timedelta(days=10) and calendar.is_workday(first - one).kind == check.kind:
+        first -= one
+    while last - day < dt.timedelta(days=10) and calendar.is_workday(last + one).kind == check.kind:
+        last += one
+    while first <= last:
+        if (first.month, first.day) in FIXED_HOLIDAYS:
+            return FIXED_HOLIDAYS[(first.month, first.day)]
+        first += one
+    return "法定节假日"
+
+
+def _open_on(groups, rules, hours, day: dt.date) -> bool:
+    """Does any of the groups have hours on the day (hall.slots.hours_on: office hours on the calendar's working
+    days, and the slot rules that apply that day)?"""
+    from zhengwu.hall import slots
+
+    return any(slots.hours_on([r for r in rules if r.group_id == g], day, hours, g) for g in groups)
+
+
+def hall_calendar(groups, rules, hours, today: dt.date) -> dict:
+    """What the working-day calendar means for the hall, from today, as the screen and the site state it
+    (全国年节及纪念日放假办法 第二条、第六条 and the yearly 放假安排: holidays off, 调休上班 days worked; 国务院关于
+    职工工作时间的规定 第七条): 今日休息 when no group has hours today (with the holiday's name); the next statutory
+    holiday within NOTICE_DAYS on which the hall is closed — the run of closed days around it and the day it opens
+    again; the next adjusted working day it opens on. `groups` are ids, `rules` the groups' active slot rules, `hours`
+    the centre's office-hours rows. {"today_closed": bool, "calendar_lines": [...]}; nothing for no group."""
+    from zhengwu.core import calendar
+
+    if not groups:
+        return {"today_closed": False, "calendar_lines": []}
+    rules = [r for r in rules if r.is_active]
+    horizon = [today + dt.timedelta(days=n) for n in range(NOTICE_DAYS + 1)]
+    is_open = {d: _open_on(groups, rules, hours, d) for d in horizon}
+    lines = []
+    today_closed = not is_open[today]
+    if today_closed:
+        check = calendar.is_workday(today)
+        holiday = check.kind == calendar.DayKind.HOLIDAY
+        lines.append(f"今日休息({_holiday_name(today)})" if holiday else "今日休息")
+    holiday = next(
+        (d for d in horizon if not is_open[d] and calendar.is_workday(d).kind == calendar.DayKind.HOLIDAY),
+        None,
+    )
+    if holiday is not None:
+        first = holiday
+        while first > today and not is_open[first - dt.timedelta(days=1)]:
+            first -= dt.timedelta(days=1)
+        last = holiday
+        while not _open_on(
+            groups, rules, hours, last + dt.timedelta(days=1)
+        ) and last < holiday + dt.timedelta(days=NOTICE_DAYS):
+            last += dt.timedelta(days=1)
+        name = _holiday_name(holiday)
+        span = day_label(first) if first == last else f"{day_label(first)}至{day_label(last)}"
+        reopens = last + dt.timedelta(days=1)
+        again = f",{day_label(reopens)}起照常办公" if _open_on(groups, rules, hours, reopens) else ""
+        lines.append(f"{name}放假:{span}休息{again}")
+    adjusted = next(
+        (
+            d
+            for d in horizon
+            if is_open[d] and calendar.is_workday(d).kind == calendar.DayKind.ADJUSTED_WORKDAY
+        ),
+        None,
+    )
+    if adjusted is not None:
+        lines.append(f"{day_label(adjusted)}调休上班,照常办公")
+    return {"today_closed": today_closed, "calendar_lines": lines}
+
+
+# The site's statement of the hours is on every public page: kept in the cache for the day, and made again when a
+# centre's office hours, slot rules or groups, or the calendar, change (hall.apps connects forget_public_hours).
+PUBLIC_HOURS_SECONDS = 300
+_PUBLIC_HOURS_VERSION = "hall:public_hours:version"
+
+
+def public_hours(centre) -> list[str]:
+    """The centre's opening hours as the portal states them (footer, home page), one statement a line, from what the
+    hall screen's hours lines and the bookable slots come from: the office hours by season (office_hours_text), the
+    延时服务 and weekend service by group (extended_hours_text), and the calendar's closures (hall_calendar). [] for a
+    centre without an active window group: the portal then keeps the centre's own text."""
+    from django.core.cache import cache
+
+    key = f"hall:public_hours:{centre.pk}:{clock.today().isoformat()}:{cache.get(_PUBLIC_HOURS_VERSION, 0)}"
+    found = cache.get(key)
+    if found is None:
+        found = _public_hours(centre)
+        cache.set(key, found, PUBLIC_HOURS_SECONDS)
+    return found
+
+
+def forget_public_hours(**kwargs) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_PUBLIC_HOURS_VERSION)
+    except ValueError:
+        cache.set(_PUBLIC_HOURS_VERSION, 1, None)
+
+
+def _public_hours(centre) -> list[str]:
+    from zhengwu.hall.models import OpeningHours, SlotRule
+
+    groups = list(WindowGroup.objects.filter(centre=centre, is_active=True).values_list("pk", flat=True))
+    if not groups:
+        return []
+    rules = list(SlotRule.objects.filter(group_id__in=groups, is_active=True))
+    hours = list(OpeningHours.objects.filter(centre=centre))
+    text = office_hours_text(centre)
+    lines = [
+        text["now"],
+        *text["others"],
+        *hall_calendar(groups, rules, hours, clock.today())["calendar_lines"],
+    ]
+    if text["extended"]:
+        lines += ["延时服务和周末服务(可预约、可取号):", *text["extended"]]
+    return lines
 
 
 def day_label(day) -> str:

@@ -401,6 +401,89 @@ def change_rule(*, rule: SlotRule, by, **changes) -> dict:
     return {"added": added, "removed": removed, "kept": kept, "told": told}
 
 
+def follow_calendar(*, year: int) -> dict:
+    """A year's holiday arrangement loaded (core.calendar.calendar_year_loaded, inside the load's transaction): the
+    future slots of that year made while it was unknown (Monday to Friday counted as working days) are brought in
+    line with the days as now known (全国年节及纪念日放假办法 第二条、第六条 and the yearly 放假安排): a slot the rules no
+    longer make is removed when nobody booked it; on a day the group is now closed (a holiday) its bookings are
+    cancelled and each holder told by SMS to book another day; otherwise it is kept for its holders, closed to new
+    bookings, each told that the booking stands. The slots of an adjusted working day are made (generate_slots).
+    Returns {"removed", "cancelled", "kept", "told"}."""
+    first, last = max(clock.today(), dt.date(year, 1, 1)), dt.date(year, 12, 31)
+    totals = {"removed": 0, "cancelled": 0, "kept": 0, "told": 0}
+    if first > last:
+        return totals
+    for centre in ServiceCentre.objects.filter(window_groups__isnull=False).distinct().order_by("pk"):
+        future = list(
+            Slot.objects.select_for_update()
+            .filter(
+                group__centre=centre, rule__isnull=False, start__gt=clock.now(), day__gte=first, day__lte=last
+            )
+            .select_related("group")
+            .order_by("start")
+        )
+        if not future:
+            continue
+        rules = list(SlotRule.objects.filter(group__centre=centre, group__is_active=True))
+        hours = centre_hours(centre.pk)
+        planned = {
+            (p.rule.group_id, p.rule.item_id, p.start)
+            for day in sorted({slot.day for slot in future})
+            for p in planning.plan_day(rules, day)
+            if _in_office_hours(p, hours)
+        }
+        here = {"removed": 0, "cancelled": 0, "kept": 0, "told": 0}
+        for slot in future:
+            if (slot.group_id, slot.item_id, slot.start) in planned:
+                continue
+            if slot.booked == 0 and not slot.bookings.exists():
+                slot.delete()
+                here["removed"] += 1
+                continue
+            own = [r for r in rules if r.group_id == slot.group_id]
+            if not planning.hours_on(own, slot.day, hours, slot.group_id):
+                # the hall is closed that day: nobody would serve the booking, so it is cancelled and its holder
+                # asked to book another day; the slot stays, closed, with the bookings it had
+                for booking in slot.bookings.filter(state=Booking.State.BOOKED):
+                    booking.state, booking.cancelled_at = Booking.State.CANCELLED, clock.now()
+                    booking.save(update_fields=["state", "cancelled_at"])
+                    audit.record(
+                        "hall.booking_cancelled", booking, summary={"reason": f"{year}年节假日安排:当日休息"}
+                    )
+                    _message(
+                        booking,
+                        f"{booking.name}:{year}年节假日安排公布,{slot.day.month}月{slot.day.day}日{centre.name}"
+                        f"休息。您预约的 {_when(slot)}(预约码 {booking.code})已取消,请另约时间:"
+                        f"{rebook_url(booking)}",
+                    )
+                    here["told"] += 1
+                slot.capacity, slot.booked, slot.rule = 0, 0, None
+                slot.save(update_fields=["capacity", "booked", "rule"])
+                here["cancelled"] += 1
+                continue
+            slot.capacity, slot.rule = slot.booked, None  # closed: it stays for those who booked it
+            slot.save(update_fields=["capacity", "rule"])
+            here["kept"] += 1
+            for booking in slot.bookings.filter(state=Booking.State.BOOKED):
+                _message(
+                    booking,
+                    f"{booking.name}:{year}年节假日安排公布,{centre.name}调整了「{slot.group.name}」的预约时段。"
+                    f"您预约的 {_when(slot)} 仍然有效,预约码 {booking.code};如需改约,请取消原预约:"
+                    f"{cancel_url(booking)} 再重新预约:{rebook_url(booking)}",
+                )
+                here["told"] += 1
+        if here["removed"] or here["cancelled"] or here["kept"]:
+            audit.record("hall.slots_follow_calendar", centre, summary={"year": year, **here})
+        generate_slots(centre=centre)
+        for key in totals:
+            totals[key] += here[key]
+    return totals
+
+
+def _on_calendar_year_loaded(sender=None, year=None, **kwargs) -> None:
+    follow_calendar(year=int(year))
+
+
 def open_slots(*, group: WindowGroup, day: dt.date, item=None):
     """The slots of a group on a day a person can still book (places left, not begun), for the item if given."""
     qs = Slot.objects.filter(group=group, day=day, start__gt=clock.now(), booked__lt=F("capacity"))

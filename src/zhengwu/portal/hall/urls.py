@@ -10,6 +10,8 @@ urlpatterns = [
     path("number/<str:token>/", views.number, name="number"),
     path("<int:centre_id>/take/", views.take, name="take"),
     path("<int:centre_id>/kiosk/", views.kiosk, name="kiosk"),
+    path("<int:centre_id>/kiosk/number/<str:token>/", views.kiosk_number, name="kiosk_number"),
+    path("<int:centre_id>/kiosk/booked/<str:token>/", views.kiosk_booked, name="kiosk_booked"),
     path("<int:centre_id>/calls/", views.calls, name="calls"),
     path("delivery/<str:number>/", views.delivery_choice, name="delivery"),
 ]

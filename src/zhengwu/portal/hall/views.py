@@ -234,12 +234,28 @@ def take(request, centre_id: int):
     )
 
 
+def _large(request) -> str:
+    """大字模式: larger print for those who need it, kept through the kiosk's links, forms and redirects (no script)."""
+    return "1" if (request.GET.get("large") or request.POST.get("large")) == "1" else ""
+
+
+def _kiosk_page(request, centre, **context):
+    large = _large(request)
+    return render(
+        request,
+        "hall/portal/kiosk.html",
+        {"centre": centre, "large": large, "keep": "?large=1" if large else "", **context},
+    )
+
+
 def kiosk(request, centre_id: int):
-    """The self-service kiosk in the hall (touch screen, large text): take a number, or check in with a booking
-    code; the number is shown big, with a QR code to follow it on the phone."""
+    """The self-service kiosk in the hall (touch screen, large text): take a number, check in with a booking code,
+    or book for an item. What is taken or booked is shown on its own page (Post/Redirect/Get: kiosk_number,
+    kiosk_booked), so a reload or a second tap on that page takes nothing."""
     centre = get_object_or_404(ServiceCentre, pk=centre_id)
     groups = selectors.groups_of(centre)
-    taken, error, booked = None, None, None
+    error = None
+    keep = "?large=1" if _large(request) else ""
     if request.method == "POST":
         try:
             ratelimit.limit(request, group="hall.kiosk", rate="120/m")
@@ -261,35 +277,30 @@ def kiosk(request, centre_id: int):
                     name=request.POST.get("name", ""),
                     phone=request.POST.get("phone", ""),
                 )
-            elif request.POST.get("action") == "checkin":
+                return redirect(reverse("portal_hall:kiosk_booked", args=[centre.pk, booked.token]) + keep)
+            if request.POST.get("action") == "checkin":
                 taken = queue.check_in_by_code(centre=centre, code=request.POST.get("code", ""))
             else:
                 group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
                 if group is None:
                     raise DomainError("请选择办理业务", field="group")
                 taken = queue.take_number(group=group, source=QueueSource.KIOSK)
+            return redirect(reverse("portal_hall:kiosk_number", args=[centre.pk, taken.token]) + keep)
         except DomainError as err:
             error = err
     booking = (request.GET.get("book") or request.POST.get("book")) == "1"
-    # 大字模式: larger print for those who need it, kept through the kiosk's links and forms (no script)
-    large = "1" if (request.GET.get("large") or request.POST.get("large")) == "1" else ""
     waiting = {q["group"].pk: q["waiting"] for q in selectors.queue_now(centre)}
     state = selectors.hall_state(centre)
     context = {
-        "centre": centre,
         "state": state,
         "groups": [
             {"group": g, "waiting": waiting.get(g.pk, 0), "opens": state["closed_groups"].get(g.pk, "")}
             for g in groups
         ],
         "bookable": bool(selectors.bookable_groups(centre)),
-        "taken": taken,
         "error": error,
-        "booked": booked,
-        "large": large,
-        "keep": "?large=1" if large else "",
     }
-    if booking and booked is None:
+    if booking:
         # 按事项预约: find the item, then where (when several groups handle it), the coming days with places (six),
         # the slots of the day chosen (the first of them at first)
         steps = _steps(request, centre=centre)
@@ -300,19 +311,54 @@ def kiosk(request, centre_id: int):
             )
         steps.update(found=steps["found"][:8], days=days)
         context.update(booking=True, kiosk=steps, chosen=_int(request.POST.get("slot")), post=request.POST)
-    if booked is not None:
-        context["booked_when"] = (
-            f"{clock.local_date(booked.slot.start):%Y-%m-%d} {selectors.slot_label(booked.slot)}"
-        )
-    if taken is not None:
-        link = request.build_absolute_uri(reverse("portal_hall:number", args=[taken.token]))
-        context.update(
-            progress=queue.progress(taken),
-            qr=qr_svg(link, scale=5),
-            link=link,
-            spoken=" ".join(taken.display),  # read out one character at a time: "A 0 0 1"
-        )
-    return render(request, "hall/portal/kiosk.html", context)
+    return _kiosk_page(request, centre, **context)
+
+
+# How long the kiosk shows what was taken or booked before it returns to its start for the next person.
+KIOSK_RESULT_SECONDS = 30
+
+
+def kiosk_number(request, centre_id: int, token: str):
+    """The kiosk's ticket: the number taken (or given at check-in) big, the group, how many are ahead, and a QR code
+    to follow it on the phone; back to the start by a button or by itself after KIOSK_RESULT_SECONDS. Only shows:
+    a reload takes no other number."""
+    centre = get_object_or_404(ServiceCentre, pk=centre_id)
+    try:
+        taken = queue.by_token(token)
+    except NotFound as err:
+        raise Http404(err.message) from None
+    if taken.group.centre_id != centre.pk:
+        raise Http404("找不到该排队号")
+    link = request.build_absolute_uri(reverse("portal_hall:number", args=[taken.token]))
+    return _kiosk_page(
+        request,
+        centre,
+        taken=taken,
+        progress=queue.progress(taken),
+        qr=qr_svg(link, scale=5),
+        link=link,
+        spoken=" ".join(taken.display),  # read out one character at a time: "A 0 0 1"
+        back_seconds=KIOSK_RESULT_SECONDS,
+    )
+
+
+def kiosk_booked(request, centre_id: int, token: str):
+    """The kiosk's answer to a booking made there: the booking code big, the group, the day and time, the item; back
+    to the start as after a number. Only shows: a reload books nothing."""
+    centre = get_object_or_404(ServiceCentre, pk=centre_id)
+    try:
+        booked = services.by_token(token)
+    except NotFound as err:
+        raise Http404(err.message) from None
+    if booked.slot.group.centre_id != centre.pk:
+        raise Http404("找不到该预约,请核对链接")
+    return _kiosk_page(
+        request,
+        centre,
+        booked=booked,
+        booked_when=f"{clock.local_date(booked.slot.start):%Y-%m-%d} {selectors.slot_label(booked.slot)}",
+        back_seconds=KIOSK_RESULT_SECONDS,
+    )
 
 
 def calls(request, centre_id: int):

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock
@@ -390,6 +391,7 @@ def desk(request):
     if _int(data.get("item")):
         item = items.bookable_items(centre=centre).filter(pk=_int(data.get("item"))).first()
     handling = items.groups_for(item, centre=centre) if item is not None else []
+    found = items.find(query, centre=centre) if query and item is None else {"found": [], "in_text": False}
     taken, error = None, None
     if request.method == "POST":
         try:
@@ -419,9 +421,13 @@ def desk(request):
                 )
             what = f"{items.label(taken.item)},{taken.group.name}" if taken.item_id else taken.group.name
             messages.success(request, f"已取号 {taken.display}({what})。")
+            # Post/Redirect/Get: the number is shown on the desk's page again, which a reload does not take anew
+            return redirect(f"{reverse('workbench_hall:desk')}?taken={taken.pk}")
         except DomainError as err:
             messages.error(request, err.message)
             error = err
+    elif _int(request.GET.get("taken")):
+        taken = QueueNumber.objects.filter(pk=_int(request.GET.get("taken")), group__centre=centre).first()
     # after a refusal the desk's choices stay (绿色通道, phone): the clerk fixes the one field, not the whole form
     kept = request.POST if request.method == "POST" and taken is None else {}
     return render(
@@ -436,7 +442,8 @@ def desk(request):
             "green_reasons": GREEN_REASONS.items(),
             "taken": taken,
             "query": query,
-            "found": items.search(query, centre=centre)[:10] if query and item is None else [],
+            "found": found["found"],
+            "found_in_text": found["in_text"],
             "item": item,
             "item_label": items.label(item),
             "handling": handling,
