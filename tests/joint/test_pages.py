@@ -94,8 +94,11 @@ def test_bundles_are_reviewed_and_published_on_the_workbench(county, client):
 
     version = bundles.create_bundle(spec=restaurant_spec(county), user=county.manager)
     client.force_login(user("manager"))
-    client.post(f"/workbench/joint/bundles/{version.bundle.code}/submit/")
-    page = client.get("/workbench/joint/bundles/").content.decode()
+    page = client.post(
+        f"/workbench/joint/bundles/{version.bundle.code}/submit/", follow=True
+    ).content.decode()
+    # the flash names the bundle by its name, not its code (was 「YJS0001」 for a bundle never published)
+    assert f"已将一件事「{version.name}」的修订提交审核" in page and f"「{version.bundle.code}」" not in page
     assert "待审核" in page
     client.post(f"/workbench/joint/bundles/{version.bundle.code}/publish/")  # refused: own submission
     version.refresh_from_db()

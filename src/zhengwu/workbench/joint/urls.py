@@ -8,6 +8,7 @@ urlpatterns = [
     path("bundles/", views.bundle_list, name="bundles"),
     path("register/", views.register, name="register"),
     path("bundles/new/", views.bundle_edit, name="bundle_new"),
+    path("bundles/<str:code>/", views.bundle_detail, name="bundle"),
     path("bundles/<str:code>/edit/", views.bundle_edit, name="bundle_edit"),
     path("bundles/<str:code>/<str:action>/", views.bundle_act, name="bundle_act"),
     path("<str:number>/", views.case, name="case"),

@@ -442,6 +442,33 @@ def bundle_list(request):
     )
 
 
+@_staff_required
+def bundle_detail(request, code: str):
+    """One bundle as its reviewer reads it before publishing: the open draft (or the version in force) with its
+    stages, departments, prerequisites, limits, merged materials and form — what the applicants will be shown — and
+    the review's buttons beside it."""
+    from zhengwu.joint.models import Bundle
+
+    bundle = Bundle.objects.filter(code=code).select_related("lead_organisation", "current_version").first()
+    if bundle is None:
+        raise Http404("找不到该一件事")
+    draft = bundles.open_draft(bundle)
+    version = draft or bundle.current_version
+    if version is None:
+        raise Http404("找不到该一件事")
+    return render(
+        request,
+        "joint/workbench/bundle.html",
+        {
+            **selectors.guide_context(version),
+            "draft": draft,
+            "current": bundle.current_version,
+            "reviewer": access.has_role(request.user, Role.CENTRE_MANAGER),
+            "editor": access.has_role(request.user, *bundles.EDITOR_ROLES),
+        },
+    )
+
+
 MEMBER_ROWS_EXTRA = 3  # blank member rows offered under the members already listed
 
 
@@ -550,9 +577,17 @@ def bundle_edit(request, code: str | None = None):
             for n, m in enumerate(spec["members"], start=1)
         ]
         values = {**spec, "stages": "\n".join(spec.get("stages", []))}
+    # blank rows to add members under the last one: as many as are missing at the end (a refused save posts the
+    # blank rows back, so they are not added again each time)
+    trailing = 0
+    for r in reversed(rows):
+        if r["item"] or r["stage"] or r["needs"]:
+            break
+        trailing += 1
     start = len(rows)
     rows += [
-        {"row": start + n, "item": "", "stage": "", "needs": ""} for n in range(1, MEMBER_ROWS_EXTRA + 1)
+        {"row": start + n, "item": "", "stage": "", "needs": ""}
+        for n in range(1, max(0, MEMBER_ROWS_EXTRA - trailing) + 1)
     ]
     for r in rows:
         prefix = f"member_{r['row']}_"
@@ -586,19 +621,21 @@ def bundle_edit(request, code: str | None = None):
 def bundle_act(request, code: str, action: str):
     from zhengwu.joint.models import Bundle
 
-    bundle = Bundle.objects.filter(code=code).first()
+    bundle = Bundle.objects.filter(code=code).select_related("current_version").first()
     if bundle is None:
         raise Http404("找不到该一件事")
+    # the flash names the bundle as people know it (its draft's name, else the one in force), not its code
+    name = getattr(bundles.open_draft(bundle) or bundle.current_version, "name", bundle.code)
     try:
         if action == "submit":
             bundles.submit(bundle=bundle, user=request.user)
-            done = f"已将一件事「{bundle}」的修订提交审核。"
+            done = f"已将一件事「{name}」的修订提交审核。"
         elif action == "publish":
             bundles.publish(bundle=bundle, reason=request.POST.get("reason", ""), user=request.user)
-            done = f"已发布一件事「{bundle}」。"
+            done = f"已发布一件事「{name}」。"
         elif action == "return":
             bundles.return_to_draft(bundle=bundle, note=request.POST.get("note", ""), user=request.user)
-            done = f"已将一件事「{bundle}」的修订退回修改。"
+            done = f"已将一件事「{name}」的修订退回修改。"
         else:
             raise Http404("没有该操作")
         messages.success(request, done)
