@@ -207,9 +207,66 @@ def minutes(request, number: str, meeting_id: int):
     return _act(request, number, attach, lambda j: f"已上传联办件 {j.number} 的会议纪要。")
 
 
+@require_POST
+@_staff_required
+def forward(request, number: str, position: int):
+    """上报: the member department sends its part to the higher authority that decides it."""
+    authority = request.POST.get("authority", "").strip()
+    return _act(
+        request,
+        number,
+        lambda j: meetings.forward_up(
+            joint=j,
+            position=position,
+            by=request.user,
+            authority=authority,
+            note=request.POST.get("note", ""),
+        ),
+        lambda j: f"已将{_member(j, position)}上报{authority},等待上级机关答复。",
+    )
+
+
+@require_POST
+@_staff_required
+def forward_reply(request, number: str, position: int):
+    return _act(
+        request,
+        number,
+        lambda j: meetings.record_reply(
+            joint=j, position=position, by=request.user, reply=request.POST.get("reply", "")
+        ),
+        lambda j: f"已登记{_member(j, position)}的上级机关答复。",
+    )
+
+
 @_staff_required
 def case(request, number: str):
     joint = services.joint_by_number(request.user, number)
+    return _case_page(request, joint)
+
+
+@require_POST
+@_staff_required
+def reveal_personal(request, number: str):
+    """The joint case's page with the applicant's personal data in full, for this answer only: given a reason, by
+    those who may (joint.selectors.may_reveal_personal), written to the audit chain (core.personal.reveal)."""
+    from zhengwu.cases import selectors as case_selectors
+    from zhengwu.workbench.reveal import answer as reveal_answer
+
+    joint = services.joint_by_number(request.user, number)
+    return reveal_answer(
+        request,
+        obj=joint,
+        fields=personal.personal_names(selectors.personal_fields(joint)),
+        may=selectors.may_reveal_personal(request.user, joint),
+        refusal=str(case_selectors.REVEAL_REFUSAL),
+        label=joint.number,
+        page=lambda reveal, status: _case_page(request, joint, reveal=reveal, status=status),
+    )
+
+
+def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status: int = 200):
+    reveal = reveal or personal.Reveal(may=selectors.may_reveal_personal(request.user, joint))
     summary = selectors.joint_summary(joint, user=request.user)
     staff = access.staff_of(request.user)
     mine = {
@@ -238,6 +295,12 @@ def case(request, number: str):
         row["checklist"] = checklists.get(row["position"], [])
         if supervisor and row["level"] == "red" and not row["closed"]:
             row["supervise_url"] = reverse("workbench_supervision:case", args=[cases[row["position"]]])
+    # 上报: a member department at work forwards its part upward, or records the reply to the open forwarding
+    waiting_reply = {f["position"] for f in summary["forwardings"] if f["open"]}
+    for row in summary["members"]:
+        may = joint.is_open and row["position"] in mine and row["state"] in meetings.FORWARDABLE
+        row["may_forward"] = may and row["position"] not in waiting_reply
+        row["may_record_reply"] = row["position"] in mine and row["position"] in waiting_reply
     results = selectors.member_results(joint)
     if any(r["licence_identifier"] for r in results):
         from zhengwu.licences.selectors import visible as visible_licences
@@ -250,12 +313,11 @@ def case(request, number: str):
         for r in results:
             if r["licence_identifier"] in opens:
                 r["licence_url"] = reverse("workbench_licences:detail", args=[r["licence_identifier"]])
-    # what the applicant typed in the merged form, in its order, personal fields masked (core.personal, as on a
-    # single case's staff page; the reveal with audit is on each member case's page)
-    merged = {
-        "properties": {f["key"]: {**f["schema"], "title": f["title"]} for f in joint.version.merged_form}
-    }
-    form_rows = personal.rows(personal.form_fields(merged, joint.form), "form", revealed=False)
+    # the applicant, the agent and what they typed in the merged form, personal data masked (core.personal, as on
+    # a single case's staff page) unless this answer is a reveal
+    fields = selectors.personal_fields(joint)
+    form_rows = personal.rows(fields, "form", revealed=reveal.revealed)
+    people = personal.shown(fields, revealed=reveal.revealed)
     seen = set(
         case_selectors.visible_cases(request.user)
         .filter(joint_member__joint=joint)
@@ -268,6 +330,9 @@ def case(request, number: str):
             "joint": joint,
             "s": summary,
             "form_rows": form_rows,
+            "applicant": people.get("applicant", {}),
+            "agent": people.get("agent", {}),
+            "reveal": reveal,
             "results": results,
             "is_lead": staff is not None and access.acts_for(staff, joint.lead_organisation),
             "mine": mine,
@@ -285,6 +350,7 @@ def case(request, number: str):
             and staff is not None
             and access.acts_for(staff, joint.lead_organisation),
         },
+        status=status,
     )
 
 
