@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:number>/", views.case, name="case"),
     path("<str:number>/personal/", views.reveal_personal, name="reveal_personal"),
     path("<str:number>/notify/", views.notify, name="notify"),
+    path("<str:number>/materials/", views.upload, name="upload"),
     path("<str:number>/members/<int:position>/confirm/", views.confirm, name="confirm"),
     path("<str:number>/members/<int:position>/missing/", views.missing, name="missing"),
     path("<str:number>/members/<int:position>/deny/", views.deny, name="deny"),

@@ -209,6 +209,29 @@ def minutes(request, number: str, meeting_id: int):
 
 @require_POST
 @_staff_required
+def upload(request, number: str):
+    """The lead window scans a material handed in at the counter into the merged list: it goes to every member case
+    that asks for it, as the applicant's upload does (统一登记 has no other way to give the members the paper)."""
+    upload = request.FILES.get("file")
+    name = {"name": ""}
+
+    def scan(j):
+        if upload is None:
+            raise ValidationFailed("请选择要上传的扫描件", field="file")
+        position = request.POST.get("position") or ""
+        entry = services.merged_entry(j, int(position) if position.isdigit() else 0)
+        name["name"] = entry["name"]
+        name["count"] = services.upload_material(
+            joint=j, by=request.user, position=entry["position"], upload=upload
+        )
+
+    return _act(
+        request, number, scan, lambda j: f"已上传「{name['name']}」的扫描件,送达{name['count']}个部门事项。"
+    )
+
+
+@require_POST
+@_staff_required
 def forward(request, number: str, position: int):
     """上报: the member department sends its part to the higher authority that decides it."""
     authority = request.POST.get("authority", "").strip()
@@ -295,6 +318,19 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
         row["checklist"] = checklists.get(row["position"], [])
         if supervisor and row["level"] == "red" and not row["closed"]:
             row["supervise_url"] = reverse("workbench_supervision:case", args=[cases[row["position"]]])
+    # the merged material list with how each was provided; the lead window scans what was handed in at the counter
+    materials = selectors.merged_checklist(joint)
+    first = joint.members.select_related("case__applicant").order_by("position").first()
+    known = case_selectors.known_names(first.case) if first is not None else []
+    for row in materials:
+        for f in row["files"]:
+            f.shown_name = f.filename if reveal.revealed else personal.mask_filename(f.filename, names=known)
+    is_lead = staff is not None and access.acts_for(staff, joint.lead_organisation)
+    may_scan = (
+        is_lead
+        and joint.phase in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT)
+        and access.has_role(request.user, *services.INTAKE_ROLES)
+    )
     # 上报: a member department at work forwards its part upward, or records the reply to the open forwarding
     waiting_reply = {f["position"] for f in summary["forwardings"] if f["open"]}
     for row in summary["members"]:
@@ -334,7 +370,9 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
             "agent": people.get("agent", {}),
             "reveal": reveal,
             "results": results,
-            "is_lead": staff is not None and access.acts_for(staff, joint.lead_organisation),
+            "is_lead": is_lead,
+            "materials": materials,
+            "may_scan": may_scan,
             "mine": mine,
             "seen": seen,
             "notified": joint.phase == Phase.NOTIFIED,
