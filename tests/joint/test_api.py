@@ -122,3 +122,16 @@ def test_bundles_api_and_openapi(restaurant, county, client):
         "/api/joint/bundles/{code}/publish",
     ):
         assert path in paths
+
+
+def test_an_unknown_bundle_is_refused_at_the_field_the_caller_sent(restaurant, county, company, client):
+    client.force_login(company.user)
+    answer = post(client, "/api/joint/cases", {"bundle_code": "YJS9999", "form": {"subject": "开餐馆"}})
+    assert answer.status_code == 422
+    # at bundle_code, naming it (was field "code", which the request does not have, and no code said)
+    assert (
+        answer.json()["field"] == "bundle_code"
+        and answer.json()["message"] == "找不到编码为「YJS9999」的一件事"
+    )
+    client.force_login(user("manager"))
+    assert post(client, "/api/joint/bundles/YJS9999/submit").json()["field"] == "code"

@@ -76,3 +76,49 @@ def test_errors_are_said_in_chinese_at_their_field(restaurant, county, client):
 def test_only_editors_open_the_editor(restaurant, county, client):
     client.force_login(county.urban_clerk)
     assert client.get("/workbench/joint/bundles/new/").status_code == 403
+
+
+def test_every_mistake_is_said_at_once_at_its_field(restaurant, county, client):
+    _manager(client)
+    answer = client.post(
+        "/workbench/joint/bundles/new/", _form(county, name="", lead_organisation="", member_2_stage="0")
+    )
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    # the missing name, the missing lead department and row 2's stage in one answer (was: the lead alone)
+    assert "请填写一件事名称" in _invalid_at(html, "name")
+    assert "请选择牵头(主办)部门" in _invalid_at(html, "lead_organisation")
+    assert "阶段从1开始编号" in _invalid_at(html, "member_2_stage")
+    assert "有 3 处需要修改" in html
+
+
+def test_a_reviewer_reads_the_submitted_draft_before_publishing(restaurant, county, client):
+    from zhengwu.joint import bundles
+
+    _manager(client)
+    client.post("/workbench/joint/bundles/new/", _form(county))
+    bundle = Bundle.objects.get(versions__name="开办旅馆")
+    bundles.submit(bundle=bundle, user=get_user_model().objects.get(username="manager"))
+    client.force_login(get_user_model().objects.get(username="manager2"))
+    listing = client.get("/workbench/joint/bundles/").content.decode()
+    assert f'href="/workbench/joint/bundles/{bundle.code}/">开办旅馆</a>' in listing
+    page = client.get(f"/workbench/joint/bundles/{bundle.code}/").content.decode()
+    assert "第1版 待审核" in page
+    # the departments, stages, prerequisite and merged materials the applicants would be shown, and the buttons
+    stages = page[page.index('id="bundle-stages"') :]
+    assert (
+        county.hygiene.current_version.name in stages and county.registration.current_version.name in stages
+    )
+    assert "一次提交的材料" in stages
+    assert 'id="publish-form"' in page and 'id="return-form"' in page
+
+
+def test_a_refused_save_keeps_the_same_rows(restaurant, county, client):
+    _manager(client)
+    first = client.get("/workbench/joint/bundles/new/").content.decode()
+    assert first.count('name="member_') // 3 == 3  # three blank rows (item, stage, prerequisites each)
+    again = client.post("/workbench/joint/bundles/new/", {"rows": "3", "name": ""}).content.decode()
+    # still three rows after a refused save (was three more each time: 6, 9, …)
+    assert again.count("<tr data-row=") == 3 and 'name="member_4_item"' not in again
+    typed = client.post("/workbench/joint/bundles/new/", _form(county, name="")).content.decode()
+    assert typed.count("<tr data-row=") == 5  # the two members typed and three blank rows, as when reopened

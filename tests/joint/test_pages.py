@@ -94,8 +94,11 @@ def test_bundles_are_reviewed_and_published_on_the_workbench(county, client):
 
     version = bundles.create_bundle(spec=restaurant_spec(county), user=county.manager)
     client.force_login(user("manager"))
-    client.post(f"/workbench/joint/bundles/{version.bundle.code}/submit/")
-    page = client.get("/workbench/joint/bundles/").content.decode()
+    page = client.post(
+        f"/workbench/joint/bundles/{version.bundle.code}/submit/", follow=True
+    ).content.decode()
+    # the flash names the bundle by its name, not its code (was 「YJS0001」 for a bundle never published)
+    assert f"已将一件事「{version.name}」的修订提交审核" in page and f"「{version.bundle.code}」" not in page
     assert "待审核" in page
     client.post(f"/workbench/joint/bundles/{version.bundle.code}/publish/")  # refused: own submission
     version.refresh_from_db()
@@ -184,3 +187,17 @@ def test_the_restaurant_form_asks_yes_no_and_the_delivery_once_for_every_member(
     assert {c.requested_delivery for c in cases} == {"electronic"}
     hygiene = cases[3]
     assert hygiene.form["central_air"] is True and hygiene.form["venue_type"].startswith("餐饮场所")
+
+
+def test_a_member_case_page_says_the_kind_of_each_file_in_words(restaurant, county, company, client):
+    from zhengwu.joint import services
+
+    joint = services.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"}
+    )
+    upload_all(joint, company.user)
+    client.force_login(user("lead_clerk"))
+    case = joint.members.get(position=1).case
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    # what a clerk reads beside each uploaded file: PDF, not the stored media type application/pdf
+    assert '<span class="text-body-secondary">PDF · ' in page and "application/pdf" not in page

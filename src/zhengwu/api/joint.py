@@ -95,10 +95,12 @@ def _bundle_out(version) -> dict:
     }
 
 
-def _bundle(code: str) -> Bundle:
+def _bundle(code: str, field: str = "code") -> Bundle:
+    """The bundle of this code; refused at `field`, the name the caller sent it under (the path's code, or the
+    application's bundle_code)."""
     bundle = Bundle.objects.filter(code=code).first()
     if bundle is None:
-        raise ValidationFailed(_("找不到该一件事"), field="code")
+        raise ValidationFailed(_("找不到编码为「%(c)s」的一件事") % {"c": code}, field=field)
     return bundle
 
 
@@ -200,7 +202,7 @@ def apply(request, body: ApplyIn):
             raise ValidationFailed(_("请先完善申请人信息(实名注册)后再申请"), field="applicant")
     if body.lead_window_id is not None:  # 总服务台: 统一登记 and 指定主办窗口
         joint = services.register(
-            bundle=_bundle(body.bundle_code),
+            bundle=_bundle(body.bundle_code, "bundle_code"),
             applicant=applicant,
             by=request.user,
             form=body.form,
@@ -208,7 +210,7 @@ def apply(request, body: ApplyIn):
         )
         return Status(201, joint_out(request.user, joint))
     joint = services.apply(
-        bundle=_bundle(body.bundle_code),
+        bundle=_bundle(body.bundle_code, "bundle_code"),
         applicant=applicant,
         by=request.user,
         form=body.form,

@@ -114,7 +114,11 @@ def parse(spec: dict) -> dict:
         errors.append(
             ("category", _("请选择类别:%(c)s") % {"c": "、".join(str(label) for label in Category.labels)})
         )
-    lead = _organisation(spec.get("lead_organisation"))
+    try:
+        lead = _organisation(spec.get("lead_organisation"))
+    except ValidationFailed as err:  # said with the others, not alone
+        lead = None
+        errors.append((err.field, err.message))
     stages = [str(s).strip() for s in (spec.get("stages") or [])]
     if any(not s for s in stages):
         errors.append(("stages", _("阶段名称不能为空")))
@@ -123,10 +127,16 @@ def parse(spec: dict) -> dict:
         raise ValidationFailed(_("成员事项应为列表"), field="members")
     items: list[ServiceItem] = []
     members: list[dict] = []
+    unreadable = False  # a member whose item or stage cannot be read: the shape is not checked without it
     for i, raw in enumerate(raw_members, start=1):
         if not isinstance(raw, dict):
             raise ValidationFailed(_("第%(i)d个成员事项格式不正确") % {"i": i}, field=f"members.{i}")
-        item = _item(raw.get("item"), f"members.{i}.item")
+        try:
+            item = _item(raw.get("item"), f"members.{i}.item")
+        except ValidationFailed as err:
+            errors.append((err.field, err.message))
+            unreadable = True
+            continue
         if item in items:
             errors.append(
                 (f"members.{i}.item", _("事项「%(n)s」重复列入") % {"n": item.current_version.name})
@@ -134,9 +144,13 @@ def parse(spec: dict) -> dict:
         try:
             stage = int(raw.get("stage") or 1)
         except (TypeError, ValueError):
-            raise ValidationFailed(
-                _("第%(i)d个成员事项的阶段应为数字") % {"i": i}, field=f"members.{i}.stage"
-            ) from None
+            errors.append((f"members.{i}.stage", _("第%(i)d个成员事项的阶段应为数字") % {"i": i}))
+            unreadable = True
+            continue
+        if stage < 1:
+            errors.append((f"members.{i}.stage", _("阶段从1开始编号")))
+            unreadable = True
+            continue
         items.append(item)
         members.append(
             {"position": i, "item": item, "stage": stage, "needs_codes": list(raw.get("needs") or [])}
@@ -146,6 +160,8 @@ def parse(spec: dict) -> dict:
         needs = []
         for code in m["needs_codes"]:
             if code not in positions:
+                if unreadable:  # perhaps the member that could not be read: said once that one is fixed
+                    continue
                 errors.append(
                     (f"members.{m['position']}.needs", _("前置事项「%(c)s」不是本一件事的成员") % {"c": code})
                 )
@@ -163,8 +179,9 @@ def parse(spec: dict) -> dict:
         )
         for m in members
     ]
-    errors += rules.check_shape(plan, len(stages))
-    if members and lead.pk not in {m["item"].organisation_id for m in members}:
+    if not unreadable:
+        errors += rules.check_shape(plan, len(stages))
+    if members and lead is not None and lead.pk not in {m["item"].organisation_id for m in members}:
         errors.append(("lead_organisation", _("牵头(主办)部门应当实施其中至少一个成员事项")))
     extension_approval = str(spec.get("extension_approval") or "").strip()[:200]
     if not errors:

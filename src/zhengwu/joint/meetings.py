@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhengwu.cases.models import Status
 from zhengwu.cases.services import check_upload
 from zhengwu.core import clock
 from zhengwu.core.calendar import current_calendar
@@ -29,6 +30,8 @@ from zhengwu.joint.models import Forwarding, JointCase, JointMeeting, JointMembe
 # 完毕. The time the higher authority takes after that is its own period, shown apart from the member's clock.
 FORWARD_CITATION = "《中华人民共和国行政许可法》第三十五条、第四十三条"
 FORWARD_REVIEW_DAYS = 20
+# a member forwards what it has accepted and not yet decided
+FORWARDABLE = (Status.ACCEPTED, Status.SUSPENDED)
 
 
 def _date(value, field: str) -> dt.date:
@@ -213,6 +216,12 @@ def forward_up(*, joint: JointCase, position: int, by, authority: str, note: str
     """上报: the member forwards to a higher authority (its own period starts)."""
     member = services._member(joint, position)
     services._require_member_staff(by, member)
+    if not joint.is_open or member.case.status not in FORWARDABLE:
+        raise Conflict(
+            _("「%(i)s」%(s)s,不在办理中,不能上报")
+            % {"i": member.case.version.name, "s": member.case.get_status_display()},
+            field="forwarding",
+        )
     authority = (authority or "").strip()
     if not authority:
         raise ValidationFailed(_("请填写上级机关"), field="authority")

@@ -138,6 +138,10 @@ def joint_summary(joint, *, user=None) -> dict:
         )
     )
     names = {m.position: m.case.version.name for m in members}
+    departments = {
+        m.position: f"{m.case.organisation.short_name or m.case.organisation.name}「{m.case.version.name}」"
+        for m in members
+    }
     rows = []
     for m in members:
         case = m.case
@@ -271,13 +275,29 @@ def joint_summary(joint, *, user=None) -> dict:
                 "agenda": mt.agenda,
                 "positions": mt.positions,
                 "closed": bool(mt.minutes_at),
-                "opinions": [{"position": o.position, "opinion": o.opinion} for o in mt.opinions.all()],
+                "opinions": [
+                    {
+                        "position": o.position,
+                        # who said it, as the pages name a member: its department and item
+                        "member": departments.get(o.position, ""),
+                        "opinion": o.opinion,
+                    }
+                    for o in mt.opinions.all()
+                ],
             }
             for mt in joint.meetings.all()
         ],
         "forwardings": [
-            {"position": f.member.position, **meetings.forward_period(f)}
-            for f in Forwarding.objects.filter(member__joint=joint).select_related("member")
+            {
+                "position": f.member.position,
+                "organisation": f.member.case.organisation.name,
+                "item": f.member.case.version.name,
+                "reply": f.reply,
+                **meetings.forward_period(f),
+            }
+            for f in Forwarding.objects.filter(member__joint=joint).select_related(
+                "member__case__organisation", "member__case__version"
+            )
         ],
         "notices": [
             {
@@ -292,6 +312,38 @@ def joint_summary(joint, *, user=None) -> dict:
         ],
         "refusals": refusals,
     }
+
+
+def personal_fields(joint) -> list:
+    """What staff are shown of the applicant and the agent (as on the member cases, which share them) and of the
+    merged form in its order, each field with its personal kind (core.personal)."""
+    from zhengwu.cases import selectors as case_selectors
+    from zhengwu.core import personal
+
+    member = joint.members.select_related("case__applicant", "case__version").order_by("position").first()
+    people = [f for f in case_selectors.personal_fields(member.case) if f.group != "form"] if member else []
+    merged = {
+        "properties": {f["key"]: {**f["schema"], "title": f["title"]} for f in joint.version.merged_form}
+    }
+    return people + personal.form_fields(merged, joint.form)
+
+
+def may_reveal_personal(user, joint) -> bool:
+    """Who may see the joint case's personal data in full (with a reason): the staff handling one of its member
+    cases, the clerks of its lead window and of the window that received it (统一登记), and the supervisors over
+    it — as for a single case."""
+    from zhengwu.cases import selectors as case_selectors
+    from zhengwu.core import access
+
+    if joint.window_id and access.may_reveal_personal(user, window=joint.window, overseers=()):
+        return True
+    return access.may_reveal_personal(
+        user,
+        organisations=[m.case.organisation for m in joint.members.select_related("case__organisation")],
+        roles=case_selectors.REVEAL_ROLES,
+        window=joint.lead_window,
+        region=joint.lead_organisation.region,
+    )
 
 
 def member_checklist(joint, member) -> list[dict]:

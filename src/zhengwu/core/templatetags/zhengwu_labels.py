@@ -1,5 +1,6 @@
 """Template filters that show what a person reads instead of a stored code: {% load zhengwu_labels %}
-{{ event.actor_label|actor }} (系统定时任务, not "zhengwu scheduled")."""
+{{ event.actor_label|actor }} (系统定时任务, not "zhengwu scheduled"); {{ file.content_type|file_kind }} (PDF, not
+"application/pdf")."""
 
 from django import template
 

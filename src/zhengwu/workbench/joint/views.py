@@ -207,9 +207,89 @@ def minutes(request, number: str, meeting_id: int):
     return _act(request, number, attach, lambda j: f"已上传联办件 {j.number} 的会议纪要。")
 
 
+@require_POST
+@_staff_required
+def upload(request, number: str):
+    """The lead window scans a material handed in at the counter into the merged list: it goes to every member case
+    that asks for it, as the applicant's upload does (统一登记 has no other way to give the members the paper)."""
+    upload = request.FILES.get("file")
+    name = {"name": ""}
+
+    def scan(j):
+        if upload is None:
+            raise ValidationFailed("请选择要上传的扫描件", field="file")
+        position = request.POST.get("position") or ""
+        entry = services.merged_entry(j, int(position) if position.isdigit() else 0)
+        name["name"] = entry["name"]
+        name["count"] = services.upload_material(
+            joint=j, by=request.user, position=entry["position"], upload=upload
+        )
+
+    return _act(
+        request, number, scan, lambda j: f"已上传「{name['name']}」的扫描件,送达{name['count']}个部门事项。"
+    )
+
+
+@require_POST
+@_staff_required
+def forward(request, number: str, position: int):
+    """上报: the member department sends its part to the higher authority that decides it."""
+    authority = request.POST.get("authority", "").strip()
+    return _act(
+        request,
+        number,
+        lambda j: meetings.forward_up(
+            joint=j,
+            position=position,
+            by=request.user,
+            authority=authority,
+            note=request.POST.get("note", ""),
+        ),
+        lambda j: f"已将{_member(j, position)}上报{authority},等待上级机关答复。",
+    )
+
+
+@require_POST
+@_staff_required
+def forward_reply(request, number: str, position: int):
+    return _act(
+        request,
+        number,
+        lambda j: meetings.record_reply(
+            joint=j, position=position, by=request.user, reply=request.POST.get("reply", "")
+        ),
+        lambda j: f"已登记{_member(j, position)}的上级机关答复。",
+    )
+
+
 @_staff_required
 def case(request, number: str):
     joint = services.joint_by_number(request.user, number)
+    return _case_page(request, joint)
+
+
+@require_POST
+@_staff_required
+def reveal_personal(request, number: str):
+    """The joint case's page with the applicant's personal data in full, for this answer only: given a reason, by
+    those who may (joint.selectors.may_reveal_personal), written to the audit chain (core.personal.reveal)."""
+    from zhengwu.cases import selectors as case_selectors
+    from zhengwu.workbench.reveal import answer as reveal_answer
+
+    joint = services.joint_by_number(request.user, number)
+    return reveal_answer(
+        request,
+        obj=joint,
+        fields=personal.personal_names(selectors.personal_fields(joint)),
+        may=selectors.may_reveal_personal(request.user, joint),
+        refusal=str(case_selectors.REVEAL_REFUSAL),
+        label=joint.number,
+        page=lambda reveal, status: _case_page(request, joint, reveal=reveal, status=status),
+    )
+
+
+def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status: int = 200):
+    reveal = reveal or personal.Reveal(may=selectors.may_reveal_personal(request.user, joint))
     summary = selectors.joint_summary(joint, user=request.user)
     staff = access.staff_of(request.user)
     mine = {
@@ -238,6 +318,25 @@ def case(request, number: str):
         row["checklist"] = checklists.get(row["position"], [])
         if supervisor and row["level"] == "red" and not row["closed"]:
             row["supervise_url"] = reverse("workbench_supervision:case", args=[cases[row["position"]]])
+    # the merged material list with how each was provided; the lead window scans what was handed in at the counter
+    materials = selectors.merged_checklist(joint)
+    first = joint.members.select_related("case__applicant").order_by("position").first()
+    known = case_selectors.known_names(first.case) if first is not None else []
+    for row in materials:
+        for f in row["files"]:
+            f.shown_name = f.filename if reveal.revealed else personal.mask_filename(f.filename, names=known)
+    is_lead = staff is not None and access.acts_for(staff, joint.lead_organisation)
+    may_scan = (
+        is_lead
+        and joint.phase in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT)
+        and access.has_role(request.user, *services.INTAKE_ROLES)
+    )
+    # 上报: a member department at work forwards its part upward, or records the reply to the open forwarding
+    waiting_reply = {f["position"] for f in summary["forwardings"] if f["open"]}
+    for row in summary["members"]:
+        may = joint.is_open and row["position"] in mine and row["state"] in meetings.FORWARDABLE
+        row["may_forward"] = may and row["position"] not in waiting_reply
+        row["may_record_reply"] = row["position"] in mine and row["position"] in waiting_reply
     results = selectors.member_results(joint)
     if any(r["licence_identifier"] for r in results):
         from zhengwu.licences.selectors import visible as visible_licences
@@ -250,12 +349,11 @@ def case(request, number: str):
         for r in results:
             if r["licence_identifier"] in opens:
                 r["licence_url"] = reverse("workbench_licences:detail", args=[r["licence_identifier"]])
-    # what the applicant typed in the merged form, in its order, personal fields masked (core.personal, as on a
-    # single case's staff page; the reveal with audit is on each member case's page)
-    merged = {
-        "properties": {f["key"]: {**f["schema"], "title": f["title"]} for f in joint.version.merged_form}
-    }
-    form_rows = personal.rows(personal.form_fields(merged, joint.form), "form", revealed=False)
+    # the applicant, the agent and what they typed in the merged form, personal data masked (core.personal, as on
+    # a single case's staff page) unless this answer is a reveal
+    fields = selectors.personal_fields(joint)
+    form_rows = personal.rows(fields, "form", revealed=reveal.revealed)
+    people = personal.shown(fields, revealed=reveal.revealed)
     seen = set(
         case_selectors.visible_cases(request.user)
         .filter(joint_member__joint=joint)
@@ -268,8 +366,13 @@ def case(request, number: str):
             "joint": joint,
             "s": summary,
             "form_rows": form_rows,
+            "applicant": people.get("applicant", {}),
+            "agent": people.get("agent", {}),
+            "reveal": reveal,
             "results": results,
-            "is_lead": staff is not None and access.acts_for(staff, joint.lead_organisation),
+            "is_lead": is_lead,
+            "materials": materials,
+            "may_scan": may_scan,
             "mine": mine,
             "seen": seen,
             "notified": joint.phase == Phase.NOTIFIED,
@@ -285,6 +388,7 @@ def case(request, number: str):
             and staff is not None
             and access.acts_for(staff, joint.lead_organisation),
         },
+        status=status,
     )
 
 
@@ -442,6 +546,33 @@ def bundle_list(request):
     )
 
 
+@_staff_required
+def bundle_detail(request, code: str):
+    """One bundle as its reviewer reads it before publishing: the open draft (or the version in force) with its
+    stages, departments, prerequisites, limits, merged materials and form — what the applicants will be shown — and
+    the review's buttons beside it."""
+    from zhengwu.joint.models import Bundle
+
+    bundle = Bundle.objects.filter(code=code).select_related("lead_organisation", "current_version").first()
+    if bundle is None:
+        raise Http404("找不到该一件事")
+    draft = bundles.open_draft(bundle)
+    version = draft or bundle.current_version
+    if version is None:
+        raise Http404("找不到该一件事")
+    return render(
+        request,
+        "joint/workbench/bundle.html",
+        {
+            **selectors.guide_context(version),
+            "draft": draft,
+            "current": bundle.current_version,
+            "reviewer": access.has_role(request.user, Role.CENTRE_MANAGER),
+            "editor": access.has_role(request.user, *bundles.EDITOR_ROLES),
+        },
+    )
+
+
 MEMBER_ROWS_EXTRA = 3  # blank member rows offered under the members already listed
 
 
@@ -550,9 +681,17 @@ def bundle_edit(request, code: str | None = None):
             for n, m in enumerate(spec["members"], start=1)
         ]
         values = {**spec, "stages": "\n".join(spec.get("stages", []))}
+    # blank rows to add members under the last one: as many as are missing at the end (a refused save posts the
+    # blank rows back, so they are not added again each time)
+    trailing = 0
+    for r in reversed(rows):
+        if r["item"] or r["stage"] or r["needs"]:
+            break
+        trailing += 1
     start = len(rows)
     rows += [
-        {"row": start + n, "item": "", "stage": "", "needs": ""} for n in range(1, MEMBER_ROWS_EXTRA + 1)
+        {"row": start + n, "item": "", "stage": "", "needs": ""}
+        for n in range(1, max(0, MEMBER_ROWS_EXTRA - trailing) + 1)
     ]
     for r in rows:
         prefix = f"member_{r['row']}_"
@@ -586,19 +725,21 @@ def bundle_edit(request, code: str | None = None):
 def bundle_act(request, code: str, action: str):
     from zhengwu.joint.models import Bundle
 
-    bundle = Bundle.objects.filter(code=code).first()
+    bundle = Bundle.objects.filter(code=code).select_related("current_version").first()
     if bundle is None:
         raise Http404("找不到该一件事")
+    # the flash names the bundle as people know it (its draft's name, else the one in force), not its code
+    name = getattr(bundles.open_draft(bundle) or bundle.current_version, "name", bundle.code)
     try:
         if action == "submit":
             bundles.submit(bundle=bundle, user=request.user)
-            done = f"已将一件事「{bundle}」的修订提交审核。"
+            done = f"已将一件事「{name}」的修订提交审核。"
         elif action == "publish":
             bundles.publish(bundle=bundle, reason=request.POST.get("reason", ""), user=request.user)
-            done = f"已发布一件事「{bundle}」。"
+            done = f"已发布一件事「{name}」。"
         elif action == "return":
             bundles.return_to_draft(bundle=bundle, note=request.POST.get("note", ""), user=request.user)
-            done = f"已将一件事「{bundle}」的修订退回修改。"
+            done = f"已将一件事「{name}」的修订退回修改。"
         else:
             raise Http404("没有该操作")
         messages.success(request, done)
