@@ -96,6 +96,15 @@ def test_a_signed_callback_that_does_not_match_is_rejected(fees_world, notice, c
     assert not Payment.objects.exists()
 
 
+def test_a_signed_callback_with_no_amount_a_number_is_refused_not_an_error(fees_world, notice, client):
+    body = json.loads(messages(notice)[1])
+    body["amount"] = "NaN"  # parses as a Decimal, compares with nothing: was a server error (500)
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    answer = post(client, raw, providers.sign(raw))
+    assert answer.status_code == 422 and answer.content.decode() == "缴款通知内容无法识别"
+    assert not Payment.objects.exists()
+
+
 def test_a_second_transaction_for_a_paid_notice_is_not_a_second_payment(fees_world, notice, client):
     _p, first = messages(notice, "SIM-A")
     _p, second = messages(notice, "SIM-B")
