@@ -190,9 +190,22 @@ def test_the_result_waits_for_payment(fees_world, client):
         case_services.deliver_result(case=case, by=w.land_clerk, method="window")
     shown = page()
     assert "登记送达" not in shown and f"缴款通知书 {notice.code} 尚未缴款" in shown
+    # the applicant is told to pay first, not to come and collect the result
+    client.force_login(w.citizen_user)
+    mine = client.get(f"/cases/mine/{case.number}/").content.decode()
+    assert (
+        f"缴款通知书 {notice.code} 应缴 90.00 元,缴款期限 {notice.due_on}。请先缴费:缴款后才能领取或送达办理结果"
+        in mine
+    )
+    assert f'href="/fees/pay/{notice.code}/" id="pay-first"' in mine and "纸质证照请到窗口领取" not in mine
+    client.force_login(w.land_clerk)
     simulator.pay(notice)
     shown = page()
     assert "登记送达" in shown and "尚未缴款" not in shown
+    client.force_login(w.citizen_user)
+    mine = client.get(f"/cases/mine/{case.number}/").content.decode()
+    assert "纸质证照请到窗口领取" in mine and 'id="pay-first"' not in mine
+    client.force_login(w.land_clerk)
     case = case_services.deliver_result(case=case, by=w.land_clerk, method="window")
     assert case.status == Status.DELIVERED
 
