@@ -341,17 +341,23 @@ def reconcile(day: dt.date, *, by=None, record: bool = True, viewer=None) -> dic
     }
 
 
-def clear(*, discrepancy: Discrepancy, by, note: str) -> Discrepancy:
-    """A person clears an exception with what was found and done (e.g. 银行次日到账, 已补开票据)."""
+def may_clear(user) -> bool:
+    """Who clears a difference: the fee window, centre managers and administrators (a supervisor reads them)."""
     from zhengwu.core import access
-    from zhengwu.core.errors import AccessDenied, Conflict
     from zhengwu.core.models import Role
 
-    if not (
-        access.is_administrator(by)
-        or access.has_role(by, Role.CENTRE_MANAGER)
-        or access.collecting_window(by) is not None
-    ):
+    return (
+        access.is_administrator(user)
+        or access.has_role(user, Role.CENTRE_MANAGER)
+        or access.collecting_window(user) is not None
+    )
+
+
+def clear(*, discrepancy: Discrepancy, by, note: str) -> Discrepancy:
+    """A person clears an exception with what was found and done (e.g. 银行次日到账, 已补开票据)."""
+    from zhengwu.core.errors import AccessDenied, Conflict
+
+    if not may_clear(by):
         raise AccessDenied(_("只有收费窗口或中心管理人员可以处理对账差异"))
     from zhengwu.fees import selectors
 
