@@ -635,7 +635,7 @@ def correct_notice(
     return new
 
 
-def _tell_applicant(case, text: str) -> None:
+def _tell_applicant(case, text: str, subject: str = "") -> None:
     """A message to the applicant (e-mail and SMS where known) through the cases' outbox, in the caller's
     transaction."""
     from zhengwu.cases.models import OutboxMessage
@@ -650,7 +650,7 @@ def _tell_applicant(case, text: str) -> None:
                 case=case,
                 channel="email",
                 recipient=case.applicant.email,
-                subject=f"【政务服务】办件 {case.number}:缴款通知书更正",
+                subject=f"【政务服务】办件 {case.number}:{subject or _('缴款通知书更正')}",
                 body=body,
             )
         )
@@ -1032,10 +1032,49 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
             )
             if refunded >= payment.amount:
                 Notice.objects.filter(pk=payment.notice_id).update(state=Notice.State.REFUNDED)
+        _tell_applicant(payment.notice.case, _refund_message(refund), subject=_("退付审批结果"))
         audit.record(
             "fees.decide_refund", refund, actor=by, summary={"approve": approve, "amount": str(refund.amount)}
         )
     return refund
+
+
+def _refund_message(refund: Refund) -> str:
+    """What the payer is told when a refund is decided: approved, how the money comes back and what to do for it
+    (cash is collected at the fee window where it was paid); refused, why."""
+    payment = refund.payment
+    said = {
+        "number": payment.notice.case.number,
+        "code": payment.notice.code,
+        "amount": compute.yuan(refund.amount),
+    }
+    if refund.state == Refund.State.REJECTED:
+        return _("办件 %(number)s 缴款码 %(code)s 的退付申请 %(amount)s 元不予退付:%(opinion)s") % {
+            **said,
+            "opinion": refund.opinion,
+        }
+    text = _("办件 %(number)s 缴款码 %(code)s 已批准退付 %(amount)s 元,%(method)s。") % {
+        **said,
+        "method": refund.method_label,
+    }
+    return text + refund_next_step(refund)
+
+
+def refund_next_step(refund: Refund) -> str:
+    """For the payer, what an approved refund not yet paid back waits for: cash to collect at the fee window, the
+    window's refund to the card, or the channel's refund; empty once paid back."""
+    if refund.state != Refund.State.APPROVED or refund.paid_out_at is not None:
+        return ""
+    window = refund.payment.window
+    if refund.channel == Channel.CASH:
+        where = _("政务服务中心收费窗口")
+        if window is not None:
+            name = window.name if window.number in window.name else f"{window.number}号{window.name}"
+            where = f"{window.centre.name} {name}"
+        return _("请缴款人持有效身份证件到%(where)s领取现金。") % {"where": where}
+    if refund.channel == Channel.CARD:
+        return _("收费窗口将在 POS 机上退回原银行卡,到账时间以发卡银行为准。")
+    return _("款项将由原缴款渠道退回,到账时间以缴款渠道为准。")
 
 
 def pay_out_card(*, refund: Refund, by, voucher: str) -> Refund:
