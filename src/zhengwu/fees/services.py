@@ -814,10 +814,11 @@ def _refund_callback(provider: str, message, stored) -> Callback:
         return callback
 
 
-def _window_clerk(by):
-    """The clerk of a fee window (access.collecting_window): "进驻大厅部门审批服务事项收费由收费窗口统一征收"."""
+def _window_clerk(by, doing: str = ""):
+    """The clerk of a fee window (access.collecting_window): "进驻大厅部门审批服务事项收费由收费窗口统一征收".
+    `doing`: what was refused, in the refusal (登记窗口缴款 unless said)."""
     if access.collecting_window(by) is None:
-        raise AccessDenied(_("只有收费窗口的工作人员可以登记窗口缴款"))
+        raise AccessDenied(_("只有收费窗口的工作人员可以%(doing)s") % {"doing": doing or _("登记窗口缴款")})
     return access.staff_of(by)
 
 
@@ -903,7 +904,7 @@ def _issue_receipt(payment: Payment, *, replaces: Receipt | None = None) -> Rece
 
 def void_and_reissue(*, receipt: Receipt, by, reason: str, payer: str = "") -> Receipt:
     """作废并换开: the voided receipt stays with its reason; the new one names it (e.g. the payer's name corrected)."""
-    _window_clerk(by)
+    _window_clerk(by, _("作废并换开票据"))
     reason = str(reason or "").strip()
     if not reason:
         raise ValidationFailed(_("请填写作废原因"), field="reason")
@@ -1080,7 +1081,7 @@ def refund_next_step(refund: Refund) -> str:
 def pay_out_card(*, refund: Refund, by, voucher: str) -> Refund:
     """退回原卡: the fee window that collects the notice runs the card terminal's refund (退货) of an approved card
     refund and records the terminal's voucher number; the money is then on its way back to the card it came from."""
-    _window_clerk(by)
+    _window_clerk(by, _("登记退回原卡"))
     window_notice(code=refund.payment.notice.code, by=by)
     voucher = str(voucher or "").strip()[:40]
     if not voucher:
@@ -1113,7 +1114,7 @@ def pay_out_cash(*, refund: Refund, by) -> Refund:
     """退还现金: the fee window that collects the notice hands the cash of an approved cash refund back to the payer
     and confirms it; only then is the refund 已退款 (paid_out_at, paid_out_by) and counted by reconciliation that
     day. The approver does not hand out the cash (审批与经办分离), as the one who asked does not approve."""
-    _window_clerk(by)
+    _window_clerk(by, _("退还现金"))
     window_notice(code=refund.payment.notice.code, by=by)
     with transaction.atomic():
         refund = Refund.objects.select_for_update().select_related("payment__notice").get(pk=refund.pk)
