@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.fees.conftest import land_case
+from zhengwu.cases.models import OutboxMessage
 from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict
 from zhengwu.fees import reconcile, services
@@ -39,6 +40,8 @@ def test_approved_cash_waits_at_the_fee_window_until_the_cashier_hands_it_back(
     assert (report["refunds"], report["refunds_paid_out"]) == ("10.00", "0.00")
 
     client.force_login(w.cashier)
+    day_page = client.get(f"/workbench/fees/reconcile/?date={day}").content.decode()
+    assert "当日批准退付 10.00 元,当日已退款 0.00 元" in day_page
     work = client.get("/workbench/fees/").content.decode()
     assert "待收费窗口退付" in work and f">{code}</a> · 10.00 元 · 待收费窗口退还现金" in work
     page = client.get(f"/workbench/fees/notices/{code}/").content.decode()
@@ -80,3 +83,31 @@ def test_a_card_refund_is_not_confirmed_as_cash(fees_world):
         services.pay_out_cash(refund=refund, by=w.cashier)
     refund = services.pay_out_card(refund=refund, by=w.cashier, voucher="900017")
     assert refund.paid_out_by == w.cashier
+
+
+def test_the_payer_is_told_to_collect_the_cash_at_the_fee_window(fees_world, approved_cash_refund, client):
+    w, refund = fees_world, approved_cash_refund
+    case = refund.payment.notice.case
+    where = f"{w.fee_window.centre.name} {w.fee_window.number}号{w.fee_window.name}"
+    told = [m.body for m in OutboxMessage.objects.filter(case=case, body__contains="已批准退付")]
+    assert told and all(f"请缴款人持有效身份证件到{where}领取现金" in body for body in told)
+    assert f"缴款码 {refund.payment.notice.code} 已批准退付 10.00 元,收费窗口退还现金" in told[0]
+    client.force_login(w.citizen_user)
+    page = client.get(f"/cases/mine/{case.number}/").content.decode()
+    assert f"请缴款人持有效身份证件到{where}领取现金" in page
+    services.pay_out_cash(refund=refund, by=w.cashier)
+    page = client.get(f"/cases/mine/{case.number}/").content.decode()
+    assert f"{clock.today()} 已退回" in page and "领取现金" not in page
+
+
+def test_a_refused_refund_tells_the_payer_why(fees_world):
+    w = fees_world
+    notice = services.issue_notice(case=land_case(w), by=w.land_clerk)
+    payment = services.record_at_window(code=notice.code, by=w.cashier, channel="cash")
+    refund = services.request_refund(
+        payment=payment, by=w.cashier, amount="10", reason="overpaid", explanation="多收"
+    )
+    services.decide_refund(refund=refund, by=w.land_head, approve=False, opinion="按标准收取,未多收")
+    assert OutboxMessage.objects.filter(
+        case=notice.case, body__contains="退付申请 10.00 元不予退付:按标准收取,未多收"
+    ).exists()

@@ -108,6 +108,9 @@ def test_the_notice_pdf_has_its_qr_code_and_embedded_chinese_fonts(fees_world, t
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "非税收入缴款通知书" in text and notice.code in text and "玖拾元整" in text
     assert f"https://zw.example.cn/fees/pay/{notice.code}/" in re.sub(r"\s+", "", text)
+    # printed, it is one page with its QR code to pay (the QR was alone on a second page)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M)
 
 
 def test_the_applicant_sees_the_notice_and_downloads_it(fees_world, client):

@@ -96,6 +96,15 @@ def test_a_signed_callback_that_does_not_match_is_rejected(fees_world, notice, c
     assert not Payment.objects.exists()
 
 
+def test_a_signed_callback_with_no_amount_a_number_is_refused_not_an_error(fees_world, notice, client):
+    body = json.loads(messages(notice)[1])
+    body["amount"] = "NaN"  # parses as a Decimal, compares with nothing: was a server error (500)
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    answer = post(client, raw, providers.sign(raw))
+    assert answer.status_code == 422 and answer.content.decode() == "缴款通知内容无法识别"
+    assert not Payment.objects.exists()
+
+
 def test_a_second_transaction_for_a_paid_notice_is_not_a_second_payment(fees_world, notice, client):
     _p, first = messages(notice, "SIM-A")
     _p, second = messages(notice, "SIM-B")
@@ -181,9 +190,22 @@ def test_the_result_waits_for_payment(fees_world, client):
         case_services.deliver_result(case=case, by=w.land_clerk, method="window")
     shown = page()
     assert "登记送达" not in shown and f"缴款通知书 {notice.code} 尚未缴款" in shown
+    # the applicant is told to pay first, not to come and collect the result
+    client.force_login(w.citizen_user)
+    mine = client.get(f"/cases/mine/{case.number}/").content.decode()
+    assert (
+        f"缴款通知书 {notice.code} 应缴 90.00 元,缴款期限 {notice.due_on}。请先缴费:缴款后才能领取或送达办理结果"
+        in mine
+    )
+    assert f'href="/fees/pay/{notice.code}/" id="pay-first"' in mine and "纸质证照请到窗口领取" not in mine
+    client.force_login(w.land_clerk)
     simulator.pay(notice)
     shown = page()
     assert "登记送达" in shown and "尚未缴款" not in shown
+    client.force_login(w.citizen_user)
+    mine = client.get(f"/cases/mine/{case.number}/").content.decode()
+    assert "纸质证照请到窗口领取" in mine and 'id="pay-first"' not in mine
+    client.force_login(w.land_clerk)
     case = case_services.deliver_result(case=case, by=w.land_clerk, method="window")
     assert case.status == Status.DELIVERED
 

@@ -129,3 +129,16 @@ def test_a_rejected_refund_needs_reasons_and_leaves_the_payment(fees_world, paid
     assert err.value.field == "opinion"
     services.decide_refund(refund=refund, by=w.land_head, approve=False, opinion="未多缴")
     assert Notice.objects.get(pk=paid.notice_id).state == Notice.State.PAID
+
+
+def test_only_the_fee_window_is_offered_to_void_a_receipt_and_others_are_told_what_they_may_not(
+    fees_world, paid, client
+):
+    receipt = services.current_receipt(paid)
+    client.force_login(fees_world.land_head)
+    page = client.get(f"/workbench/fees/notices/{paid.notice.code}/").content.decode()
+    assert receipt.number in page and "作废并换开" not in page
+    with pytest.raises(AccessDenied, match="只有收费窗口的工作人员可以作废并换开票据"):
+        services.void_and_reissue(receipt=receipt, by=fees_world.land_head, reason="交款人名称有误")
+    client.force_login(fees_world.cashier)
+    assert "作废并换开" in client.get(f"/workbench/fees/notices/{paid.notice.code}/").content.decode()

@@ -9,8 +9,10 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.factories import make_staff
 from tests.fees.conftest import land_case
 from zhengwu.core.errors import AccessDenied, ValidationFailed
+from zhengwu.core.models import Role
 from zhengwu.fees import reconcile, services, simulator
 from zhengwu.fees.models import Discrepancy, Payment
 
@@ -84,6 +86,21 @@ def test_reconciliation_finds_a_missing_remittance_and_a_person_clears_it(fees_w
     for d in Discrepancy.objects.all():
         reconcile.clear(discrepancy=d, by=fees_world.manager, note="次日补缴库;错账已由银行冲正")
     assert reconcile.reconcile(DAY)["balanced"]
+
+
+def test_a_supervisor_reads_the_differences_and_is_not_offered_to_clear_them(
+    fees_world, two_payments, client
+):
+    online, counter = two_payments
+    reconcile.import_statement(statement(("2026-09-28", "BANK-X1", "", "35.00", "收款")))
+    reconcile.reconcile(DAY, by=fees_world.cashier)
+    supervisor = make_staff("jiancha", fees_world.centre_org, roles=[Role.SUPERVISOR], name="周监察").user
+    client.force_login(supervisor)
+    page = client.get(f"/workbench/fees/reconcile/?date={DAY}").content.decode()
+    assert "BANK-X1:银行 2026-09-28 收款 35.00 元" in page  # no organisation: no stray space before the colon
+    assert 'name="clear"' not in page and "由收费窗口或中心管理人员处理" in page
+    client.force_login(fees_world.cashier)
+    assert 'name="clear"' in client.get(f"/workbench/fees/reconcile/?date={DAY}").content.decode()
 
 
 def test_no_statement_means_nothing_banked(fees_world, two_payments):

@@ -32,9 +32,18 @@ def test_a_card_payment_is_refunded_to_the_card_with_the_terminal_s_voucher(fees
     assert refund.channel == "card" and refund.paid_out_at is None and refund.reference == ""
     assert refund.method_label == "退回原银行卡"
     # not handed back as cash: until the terminal's refund is recorded the day shows it unpaid
-    kinds = [e["kind"] for e in reconcile.reconcile(clock.today(), record=False)["exceptions"]]
-    assert "refund_unpaid" in kinds
+    exceptions = reconcile.reconcile(clock.today(), record=False)["exceptions"]
+    unpaid = [e for e in exceptions if e["kind"] == "refund_unpaid"]
+    # it waits at the fee window for the POS voucher, not for a payment channel
+    assert [(e["kind_label"], e["detail"]) for e in unpaid] == [
+        (
+            "已批准退付,尚未退款",
+            f"缴款码 {notice.code} 退付 10.00 元已批准,待收费窗口在 POS 机上退回原卡并登记退货凭证号",
+        )
+    ]
     client.force_login(w.cashier)
+    day_page = client.get(f"/workbench/fees/reconcile/?date={clock.today()}").content.decode()
+    assert "待收费窗口在 POS 机上退回原卡并登记退货凭证号" in day_page and "缴款渠道尚未退款" not in day_page
     page = client.get(f"/workbench/fees/notices/{notice.code}/").content.decode()
     assert "退回原银行卡" in page and "待收费窗口退回原卡" in page and 'data-testid="card-refund"' in page
     empty = client.post(f"/workbench/fees/refunds/{refund.pk}/card/", {"voucher": " "}, follow=True)
@@ -52,7 +61,7 @@ def test_a_card_payment_is_refunded_to_the_card_with_the_terminal_s_voucher(fees
 
 
 @pytest.mark.parametrize(
-    "channel, says", [("cash", "收费窗口退还现金"), ("online", "原缴款渠道退回(simulator)")]
+    "channel, says", [("cash", "收费窗口退还现金"), ("online", "原缴款渠道退回(模拟缴款渠道)")]
 )
 def test_cash_goes_back_in_cash_and_online_through_its_channel(fees_world, channel, says):
     w = fees_world

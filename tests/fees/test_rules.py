@@ -13,7 +13,7 @@ from zhengwu.cases import services as case_services
 from zhengwu.cases.models import CaseEvent
 from zhengwu.core import clock
 from zhengwu.fees import reconcile, rules, services, simulator
-from zhengwu.fees.models import Payment
+from zhengwu.fees.models import Discrepancy, Payment
 from zhengwu.supervision.models import Alert
 
 
@@ -124,4 +124,23 @@ def test_a_reconciled_payment_raises_nothing(fees_world):
         f"记账日期,交易流水号,缴款码,金额,类型\n2026-09-28,{p.reference},,90.00,收款\n2026-09-29,{p.reference},,90.00,缴库\n"
     )
     clock.set_now(dt.datetime(2026, 10, 12, 8, tzinfo=clock.LOCAL))
+    assert rules.scan_unreconciled() == 0
+
+
+def test_a_payment_whose_difference_was_cleared_is_reconciled(fees_world):
+    """Refunded in full at the window, a card payment is banked but never remitted: the cashier clears 已缴款未缴库
+    with why, and supervision does not call it unreconciled; a difference left open still is."""
+    w = fees_world
+    notice = services.issue_notice(case=land_case(w), by=w.land_clerk)
+    p = services.record_at_window(code=notice.code, by=w.cashier, channel="card", voucher="100231")
+    reconcile.import_statement(
+        f"记账日期,交易流水号,缴款码,金额,类型\n2026-09-28,{p.reference},,90.00,收款\n"
+    )
+    report = reconcile.reconcile(dt.date(2026, 9, 28), by=w.cashier)
+    [open_] = [e for e in report["exceptions"] if not e["cleared"]]
+    assert open_["kind_label"] == "已缴款未缴库"
+    clock.set_now(dt.datetime(2026, 10, 12, 8, tzinfo=clock.LOCAL))
+    reconcile.clear(
+        discrepancy=Discrepancy.objects.get(pk=open_["id"]), by=w.cashier, note="全额退回原卡,无需缴库"
+    )
     assert rules.scan_unreconciled() == 0

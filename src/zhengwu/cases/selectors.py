@@ -505,8 +505,23 @@ def progress(case: Case) -> dict:
         steps=[stages.StepView(s.position, s.name, s.role, s.state, s.kind) for s in steps],
     )
     open_row = next((s for s in steps if view.step and s.position == view.step.position), None)
-    kind = NEXT_ACTION_NOTICES.get(view.next_action)
+    next_action = view.next_action
+    next_text = str(stages.NEXT_ACTIONS[next_action])
+    fee = None
+    if next_action in GRANTED_NEXT_ACTIONS and next_action != "post_returned":
+        # the result is held until the fees are paid (extensions.delivery_gates): say so, not 领取结果
+        fee = extensions.fee_state(case)
+        if fee and fee.get("state") == "unpaid" and extensions.delivery_refusal(case):
+            next_action = "pay"
+            next_text = _("缴款通知书 %(code)s 应缴 %(total)s 元,缴款期限 %(due)s。") % {
+                "code": fee["code"],
+                "total": fee["total"],
+                "due": fee["due_on"],
+            } + str(stages.NEXT_ACTIONS["pay"])
+    kind = NEXT_ACTION_NOTICES.get(next_action)
+    pay_url = fee.get("pay_url") if next_action == "pay" else None
     return {
+        "pay_url": pay_url,
         "stages": view.stages,
         "current": view.current,
         "current_label": next((s.label for s in view.stages if s.key == view.current), ""),
@@ -515,8 +530,8 @@ def progress(case: Case) -> dict:
         "step_role": Role(open_row.role).label if open_row and open_row.role in Role.values else "",
         "holder": _holder(case, view.current, open_row),
         "dues": _dues(case, open_row),
-        "next_action": view.next_action,
-        "next_text": str(stages.NEXT_ACTIONS[view.next_action]),
+        "next_action": next_action,
+        "next_text": next_text,
         "notice": case.notices.filter(kind=kind).order_by("-issued_at", "-id").first() if kind else None,
     }
 

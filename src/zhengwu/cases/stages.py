@@ -136,6 +136,10 @@ NEXT_ACTIONS = {
     "wait_decision": _("无需操作。审查已完成,正在作出决定。"),
     "wait_resume": _("无需操作。办理已中止(特别程序),期间不计入办理时限;恢复办理后会通知您。"),
     "collect": _("领取结果:决定书可在本页「文书」中下载,纸质证照请到窗口领取(请带身份证件)。"),
+    # a granted result waits for its fees (统一收费: delivered once paid); the page adds the notice's amount
+    "pay": _(
+        "请先缴费:缴款后才能领取或送达办理结果。可在本页「缴费」中网上缴款,或持缴款通知书到政务服务中心收费窗口缴款。"
+    ),
     "collect_electronic": _("结果已电子送达:决定书和电子证照可在本页「文书」中下载。"),
     "wait_making": _("无需操作。正在制作证照,制成后按您选择的方式送达,届时短信通知您。"),
     "wait_post": _("无需操作。结果将邮寄到您填写的地址,寄出后短信告知邮件单号。"),

@@ -354,7 +354,11 @@ class Refund(models.Model):
         if self.channel == Channel.CASH:
             return str(_("收费窗口退还现金"))
         if self.channel == Channel.ONLINE:
-            return str(_("原缴款渠道退回(%(p)s)") % {"p": self.provider or self.payment.provider})
+            from zhengwu.fees import providers
+
+            name = self.provider or self.payment.provider
+            source = providers.PROVIDERS.get(name)
+            return str(_("原缴款渠道退回(%(p)s)") % {"p": source.label if source else name})
         return ""
 
 
@@ -386,7 +390,7 @@ class Discrepancy(models.Model):
         AMOUNT = "amount", _("金额不符")
         NOT_RECEIPTED = "not_receipted", _("已缴款未开票据")
         NOT_REMITTED = "not_remitted", _("已缴款未缴库")
-        REFUND_NOT_PAID = "refund_unpaid", _("已批准退付,渠道未退款")
+        REFUND_NOT_PAID = "refund_unpaid", _("已批准退付,尚未退款")
         REFUND_NOT_IN_BANK = "refund_no_bank", _("已退付,银行对账单无此笔退款")
 
     day = models.DateField(_("对账日期"))

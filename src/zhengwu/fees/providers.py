@@ -142,6 +142,8 @@ class Simulator(Provider):
         try:
             data = json.loads(body)
             status = data["status"]
+            if not Decimal(str(data["amount"])).is_finite():  # "NaN" parses, and compares with nothing
+                raise ValueError(data["amount"])
             if data.get("type") == "refund":
                 if status not in ("refunded", "processing"):
                     raise ValueError(status)

@@ -94,6 +94,17 @@ def import_statement(content: bytes | str, *, source: str = "", by=None) -> dict
     }
 
 
+def _unpaid_refund_detail(channel: str) -> str:
+    """What an approved refund not yet paid back waits for, by the way it goes back (原路退回): cash and card at the
+    fee window (the cashier hands the cash back, or runs the POS terminal's 退货 and records its voucher), online
+    the provider's refund."""
+    if channel == Channel.CASH:
+        return _("缴款码 %(c)s 退付 %(a)s 元已批准,收费窗口尚未退还现金")
+    if channel == Channel.CARD:
+        return _("缴款码 %(c)s 退付 %(a)s 元已批准,待收费窗口在 POS 机上退回原卡并登记退货凭证号")
+    return _("缴款码 %(c)s 退付 %(a)s 元已批准,缴款渠道尚未退款")
+
+
 def _window_name(payment: Payment) -> str:
     if payment.window is None:
         return ONLINE
@@ -236,12 +247,7 @@ def reconcile(day: dt.date, *, by=None, record: bool = True, viewer=None) -> dic
                 (
                     Discrepancy.Kind.REFUND_NOT_PAID,
                     r.reference or f"refund-{r.pk}",
-                    (
-                        _("缴款码 %(c)s 退付 %(a)s 元已批准,收费窗口尚未退还现金")
-                        if r.channel == Channel.CASH
-                        else _("缴款码 %(c)s 退付 %(a)s 元已批准,缴款渠道尚未退款")
-                    )
-                    % {"c": code, "a": r.amount},
+                    _unpaid_refund_detail(r.channel) % {"c": code, "a": r.amount},
                     org,
                 )
             )
@@ -341,17 +347,23 @@ def reconcile(day: dt.date, *, by=None, record: bool = True, viewer=None) -> dic
     }
 
 
-def clear(*, discrepancy: Discrepancy, by, note: str) -> Discrepancy:
-    """A person clears an exception with what was found and done (e.g. 银行次日到账, 已补开票据)."""
+def may_clear(user) -> bool:
+    """Who clears a difference: the fee window, centre managers and administrators (a supervisor reads them)."""
     from zhengwu.core import access
-    from zhengwu.core.errors import AccessDenied, Conflict
     from zhengwu.core.models import Role
 
-    if not (
-        access.is_administrator(by)
-        or access.has_role(by, Role.CENTRE_MANAGER)
-        or access.collecting_window(by) is not None
-    ):
+    return (
+        access.is_administrator(user)
+        or access.has_role(user, Role.CENTRE_MANAGER)
+        or access.collecting_window(user) is not None
+    )
+
+
+def clear(*, discrepancy: Discrepancy, by, note: str) -> Discrepancy:
+    """A person clears an exception with what was found and done (e.g. 银行次日到账, 已补开票据)."""
+    from zhengwu.core.errors import AccessDenied, Conflict
+
+    if not may_clear(by):
         raise AccessDenied(_("只有收费窗口或中心管理人员可以处理对账差异"))
     from zhengwu.fees import selectors
 

@@ -124,8 +124,21 @@ def scan_unreconciled() -> int:
         if calendar.workdays_between(paid_on, today).value < UNRECONCILED_DAYS:
             continue
         kinds = set(StatementLine.objects.filter(reference=payment.reference).values_list("kind", flat=True))
-        open_ = Discrepancy.objects.filter(reference=payment.reference, cleared_at__isnull=True).exists()
-        if kinds >= {"receipt", "remit"} and not open_:
+        differences = dict(
+            Discrepancy.objects.filter(reference=payment.reference).values_list("kind", "cleared_at")
+        )
+        open_ = any(cleared is None for cleared in differences.values())
+        # a line the statement lacks is reconciled once a person cleared its difference (e.g. a payment refunded in
+        # full is never remitted: 已缴款未缴库 cleared with why)
+        explained = {
+            line
+            for line, kind in (
+                ("receipt", Discrepancy.Kind.NOT_IN_BANK),
+                ("remit", Discrepancy.Kind.NOT_REMITTED),
+            )
+            if differences.get(kind) is not None
+        }
+        if kinds | explained >= {"receipt", "remit"} and not open_:
             continue
         finding = supervision.Finding(
             f"缴款码 {payment.notice.code} 于 {paid_on} 缴款 {payment.amount} 元,超过 {UNRECONCILED_DAYS} 个工作日"

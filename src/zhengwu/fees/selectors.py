@@ -265,6 +265,7 @@ def case_fee_state(case) -> dict | None:
     (amount, notice, due date) → 已缴费 (receipt) → 已退费, or 免缴 / 已作废. `collected`: the lines paid."""
     from decimal import Decimal
 
+    from django.urls import reverse
     from django.utils.translation import gettext as _
 
     from zhengwu.fees.models import Notice, Refund
@@ -299,6 +300,10 @@ def case_fee_state(case) -> dict | None:
         "receipt": receipt.number if receipt else None,
         "refunded": compute.yuan(refunded) if refunded else None,
         "collected": collected,
+        # where the payer pays it (the public payment page, no sign-in needed)
+        "pay_url": reverse("fees_portal:pay", args=[notice.code])
+        if notice.state == Notice.State.UNPAID
+        else None,
     }
 
 

@@ -635,7 +635,7 @@ def correct_notice(
     return new
 
 
-def _tell_applicant(case, text: str) -> None:
+def _tell_applicant(case, text: str, subject: str = "") -> None:
     """A message to the applicant (e-mail and SMS where known) through the cases' outbox, in the caller's
     transaction."""
     from zhengwu.cases.models import OutboxMessage
@@ -650,7 +650,7 @@ def _tell_applicant(case, text: str) -> None:
                 case=case,
                 channel="email",
                 recipient=case.applicant.email,
-                subject=f"【政务服务】办件 {case.number}:缴款通知书更正",
+                subject=f"【政务服务】办件 {case.number}:{subject or _('缴款通知书更正')}",
                 body=body,
             )
         )
@@ -814,10 +814,11 @@ def _refund_callback(provider: str, message, stored) -> Callback:
         return callback
 
 
-def _window_clerk(by):
-    """The clerk of a fee window (access.collecting_window): "进驻大厅部门审批服务事项收费由收费窗口统一征收"."""
+def _window_clerk(by, doing: str = ""):
+    """The clerk of a fee window (access.collecting_window): "进驻大厅部门审批服务事项收费由收费窗口统一征收".
+    `doing`: what was refused, in the refusal (登记窗口缴款 unless said)."""
     if access.collecting_window(by) is None:
-        raise AccessDenied(_("只有收费窗口的工作人员可以登记窗口缴款"))
+        raise AccessDenied(_("只有收费窗口的工作人员可以%(doing)s") % {"doing": doing or _("登记窗口缴款")})
     return access.staff_of(by)
 
 
@@ -903,7 +904,7 @@ def _issue_receipt(payment: Payment, *, replaces: Receipt | None = None) -> Rece
 
 def void_and_reissue(*, receipt: Receipt, by, reason: str, payer: str = "") -> Receipt:
     """作废并换开: the voided receipt stays with its reason; the new one names it (e.g. the payer's name corrected)."""
-    _window_clerk(by)
+    _window_clerk(by, _("作废并换开票据"))
     reason = str(reason or "").strip()
     if not reason:
         raise ValidationFailed(_("请填写作废原因"), field="reason")
@@ -1032,16 +1033,55 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
             )
             if refunded >= payment.amount:
                 Notice.objects.filter(pk=payment.notice_id).update(state=Notice.State.REFUNDED)
+        _tell_applicant(payment.notice.case, _refund_message(refund), subject=_("退付审批结果"))
         audit.record(
             "fees.decide_refund", refund, actor=by, summary={"approve": approve, "amount": str(refund.amount)}
         )
     return refund
 
 
+def _refund_message(refund: Refund) -> str:
+    """What the payer is told when a refund is decided: approved, how the money comes back and what to do for it
+    (cash is collected at the fee window where it was paid); refused, why."""
+    payment = refund.payment
+    said = {
+        "number": payment.notice.case.number,
+        "code": payment.notice.code,
+        "amount": compute.yuan(refund.amount),
+    }
+    if refund.state == Refund.State.REJECTED:
+        return _("办件 %(number)s 缴款码 %(code)s 的退付申请 %(amount)s 元不予退付:%(opinion)s") % {
+            **said,
+            "opinion": refund.opinion,
+        }
+    text = _("办件 %(number)s 缴款码 %(code)s 已批准退付 %(amount)s 元,%(method)s。") % {
+        **said,
+        "method": refund.method_label,
+    }
+    return text + refund_next_step(refund)
+
+
+def refund_next_step(refund: Refund) -> str:
+    """For the payer, what an approved refund not yet paid back waits for: cash to collect at the fee window, the
+    window's refund to the card, or the channel's refund; empty once paid back."""
+    if refund.state != Refund.State.APPROVED or refund.paid_out_at is not None:
+        return ""
+    window = refund.payment.window
+    if refund.channel == Channel.CASH:
+        where = _("政务服务中心收费窗口")
+        if window is not None:
+            name = window.name if window.number in window.name else f"{window.number}号{window.name}"
+            where = f"{window.centre.name} {name}"
+        return _("请缴款人持有效身份证件到%(where)s领取现金。") % {"where": where}
+    if refund.channel == Channel.CARD:
+        return _("收费窗口将在 POS 机上退回原银行卡,到账时间以发卡银行为准。")
+    return _("款项将由原缴款渠道退回,到账时间以缴款渠道为准。")
+
+
 def pay_out_card(*, refund: Refund, by, voucher: str) -> Refund:
     """退回原卡: the fee window that collects the notice runs the card terminal's refund (退货) of an approved card
     refund and records the terminal's voucher number; the money is then on its way back to the card it came from."""
-    _window_clerk(by)
+    _window_clerk(by, _("登记退回原卡"))
     window_notice(code=refund.payment.notice.code, by=by)
     voucher = str(voucher or "").strip()[:40]
     if not voucher:
@@ -1074,7 +1114,7 @@ def pay_out_cash(*, refund: Refund, by) -> Refund:
     """退还现金: the fee window that collects the notice hands the cash of an approved cash refund back to the payer
     and confirms it; only then is the refund 已退款 (paid_out_at, paid_out_by) and counted by reconciliation that
     day. The approver does not hand out the cash (审批与经办分离), as the one who asked does not approve."""
-    _window_clerk(by)
+    _window_clerk(by, _("退还现金"))
     window_notice(code=refund.payment.notice.code, by=by)
     with transaction.atomic():
         refund = Refund.objects.select_for_update().select_related("payment__notice").get(pk=refund.pk)

@@ -18,7 +18,13 @@ def case_panel(request, case) -> str:
             "state": selectors.case_fee_state(case) if notice else None,
             "lines": list(notice.lines.all()) if notice else [],
             "receipt": services.current_receipt(payment) if payment else None,
-            "refunds": list(payment.refunds.all()) if payment else [],
+            # each refund with what the payer does or waits for (cash: collect it at the fee window)
+            "refunds": [
+                (r, services.refund_next_step(r))
+                for r in payment.refunds.select_related("payment__window__centre")
+            ]
+            if payment
+            else [],
         },
         request=request,
     )

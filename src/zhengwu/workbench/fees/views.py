@@ -469,6 +469,7 @@ def reconciliation(request):
             # opened without a day: say why this one (the oldest open difference, else today)
             "opened_on": ("oldest" if oldest else "today") if not asked else "",
             "scope": _scope_label(request.user),
+            "may_clear": reconcile.may_clear(request.user),
         },
     )
 

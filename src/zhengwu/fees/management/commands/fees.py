@@ -51,7 +51,8 @@ class Command(BaseCommand):
         t = report["totals"]
         self.stdout.write(
             f"{report['date']} 缴款 {report['payments']} 笔:应收 {t['charged']} 实收 {t['paid']} "
-            f"开票 {t['receipted']} 到账 {t['banked']} 缴库 {t['remitted']} 元;退付 {report['refunds']} 元"
+            f"开票 {t['receipted']} 到账 {t['banked']} 缴库 {t['remitted']} 元;批准退付 {report['refunds']} 元,"
+            f"已退款 {report['refunds_paid_out']} 元"
         )
         for name, row in report["by_window"].items():
             self.stdout.write(f"  窗口 {name}:实收 {row['paid']} 缴库 {row['remitted']}")
