@@ -25,7 +25,8 @@ for moment in "${MOMENTS[@]}"; do
   clock=(faketime "$moment:00 +0800")
   "${clock[@]}" date -R
   failed=()
-  # ZHENGWU_DEMO_AT_SYSTEM_TIME: the demo test also loads the demo at the (faked) system time, not only at its own.
+  # ZHENGWU_DEMO_AT_SYSTEM_TIME: the demo test loads the demo at the (faked) system time, not at its three fixed moments
+  # (make test checks those; they are the same whatever the system clock says).
   # the browser tests beside the suite (as in scripts/test.sh), their log printed when they end
   browser_log=$(mktemp)
   "${clock[@]}" env -u DATABASE_URL $BIN/pytest -m e2e -q -p no:cacheprovider > "$browser_log" 2>&1 & browser=$!

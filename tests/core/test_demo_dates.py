@@ -3,7 +3,8 @@ Spring Festival (a year the calendar does not know yet, so its dates are provisi
 
 The county and catalogue are loaded once for the module; each moment then loads every dated demo (cases, 12345,
 disclosure, evaluation, joint approval, fees, the hall, licences) in a savepoint of its own, and runs the domains' own
-checks of their demo (tests/<domain>/demo_checks.py) on that load instead of loading it again. `make test-dates` also runs it at the (faked) system time.
+checks of their demo (tests/<domain>/demo_checks.py) on that load instead of loading it again. Under `make test-dates`
+(the system clock moved to each of those moments in turn) it loads the demo at the faked system time instead.
 
 It runs on SQLite, the database `make run` loads the demo into; the PostgreSQL run loads the whole demo once at the
 suite's moment (tests/demo_site/, with the same domain checks), which is what that engine adds. Three more loads of
@@ -40,16 +41,16 @@ pytestmark = [
     ),
 ]
 
-MOMENTS = {
+FIXED = {
     "new-year-eve-23:30": dt.datetime(2026, 12, 31, 23, 30, tzinfo=clock.LOCAL),
     "spring-festival-2027": dt.datetime(2027, 2, 8, 10, 0, tzinfo=clock.LOCAL),
     "leap-day-2028": dt.datetime(2028, 2, 29, 10, 0, tzinfo=clock.LOCAL),
 }
-if (
-    os.environ.get("ZHENGWU_DEMO_AT_SYSTEM_TIME") == "1"
-):  # set by `make test-dates`, which moves the system clock
-    MOMENTS["system-clock"] = None
-FIRST = min(m for m in MOMENTS.values() if m)
+# `make test-dates` moves the system clock to each of these moments and runs the suite there: the demo is then loaded
+# at the (faked) system time only — its three fixed moments are the same in every run, and `make test` checks them.
+AT_SYSTEM_TIME = os.environ.get("ZHENGWU_DEMO_AT_SYSTEM_TIME") == "1"
+MOMENTS = {"system-clock": None} if AT_SYSTEM_TIME else dict(FIXED)
+FIRST = min(FIXED.values())
 
 
 @pytest.fixture(scope="module")
