@@ -249,27 +249,75 @@ _PUBLIC_FIELDS = (
 )  # fmt: skip
 
 
+_PUBLIC_EVENT_COLUMNS = ("seq", "at", "action", "data", "to_status")
+
+
+class _PublicEvent:
+    """An event as the public timeline reads it (the row read with the case, its organisation's name with it)."""
+
+    __slots__ = ("at", "action", "data", "to_status", "organisation")
+
+    def __init__(self, row: dict):
+        self.at, self.action, self.data, self.to_status = (
+            row["at"],
+            row["action"],
+            row["data"],
+            row["to_status"],
+        )
+        name = row.get("organisation_name")
+        self.organisation = _Named(name) if name is not None else None
+
+
+class _Named:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
 def public_case(number: str, query_code: str) -> Case | None:
-    """The case with this number and query code, with what its public status shows (one read on the unique
-    number); None when no case matches — the number may be a joint case's (联办件), which the caller looks up."""
+    """The case with this number and query code, with what its public status shows, in one statement on the
+    unique number: the case, what it links to, its events with their organisations' names (JSON subqueries) and the
+    calendar's check; None when no case matches — the number may be a joint case's (联办件), which the caller
+    looks up."""
+    from zhengwu.core.aggregates import JSONRows
+    from zhengwu.core.calendar import freshness_columns, known_freshness
+
     number, code = str(number or "").strip(), str(query_code or "").strip().upper()
     if not number or not code:
         return None
-    found = Case.objects.select_related("item", "version", "organisation", "applicant").only(*_PUBLIC_FIELDS)
-    return next(iter(found.filter(number=number, query_code=code)[:1]), None)
+    found = (
+        Case.objects.select_related("item", "version", "organisation", "applicant")
+        .only(*_PUBLIC_FIELDS)
+        .annotate(
+            _zw_public_events=JSONRows(
+                CaseEvent, "case", _PUBLIC_EVENT_COLUMNS, related={"organisation_name": "organisation__name"}
+            ),
+            **freshness_columns(),
+        )
+    )
+    case = next(iter(found.filter(number=number, query_code=code)[:1]), None)
+    if case is not None:
+        known_freshness(case)  # the request's one check of the calendar, carried by this statement
+    return case
 
 
 def public_status(case: Case | None) -> dict:
     """What anyone with the case number and query code may see (`case` from public_case; None is NotFound):
-    status, dates and timeline, names masked. Two indexed reads and the calendar's check: the case; its events by
-    (case, seq) with their organisations' names."""
+    status, dates and timeline, names masked — from what public_case read, nothing read again."""
+    from zhengwu.core.aggregates import rows_of
+
     if case is None:
         raise NotFound("办件编号或查询码不正确", field="query_code")
-    events = list(
-        case.events.select_related("organisation")
-        .only("case", "at", "action", "data", "to_status", "organisation__name")
-        .order_by("seq")
-    )
+    if "_zw_public_events" in case.__dict__:
+        rows = sorted(rows_of(CaseEvent, case.__dict__.pop("_zw_public_events")), key=lambda r: r["seq"])
+        events = [_PublicEvent(row) for row in rows]
+    else:  # a case read some other way
+        events = list(
+            case.events.select_related("organisation")
+            .only("case", "at", "action", "data", "to_status", "organisation__name")
+            .order_by("seq")
+        )
     summary = case_summary(case, events=[{"action": e.action, "at": e.at, "data": e.data} for e in events])
     summary["applicant_name"] = mask_name(case.applicant.name)
     summary.pop("applicant_id_number", None)

@@ -29,9 +29,12 @@ class JSONRows(Expression):
 
     output_field = TextField()
 
-    def __init__(self, model, fk: str, columns: tuple[str, ...]):
+    def __init__(self, model, fk: str, columns: tuple[str, ...], related: dict[str, str] | None = None):
+        """`related`: a column of a row's foreign key's target, under a name of its own — {"organisation_name":
+        "organisation__name"} — read with a scalar subquery on the target's primary key (None where the key is)."""
         super().__init__(output_field=TextField())
         self.model, self.fk, self.columns = model, fk, tuple(columns)
+        self.related = dict(related or {})
 
     def _parts(self, compiler, connection, pair, aggregate, as_json):
         quote = connection.ops.quote_name
@@ -44,6 +47,15 @@ class JSONRows(Expression):
             if isinstance(field, JSONField):
                 column = as_json(column)
             pairs.append(pair(field.attname, column))
+        for name, path in self.related.items():
+            key, target = path.split("__", 1)
+            foreign = self.model._meta.get_field(key)
+            other = foreign.related_model._meta
+            column = (
+                f"(SELECT t.{quote(other.get_field(target).column)} FROM {quote(other.db_table)} t"
+                f" WHERE t.{quote(other.pk.column)} = r.{quote(foreign.column)})"
+            )
+            pairs.append(pair(name, column))
         table = quote(self.model._meta.db_table)
         fk = quote(self.model._meta.get_field(self.fk).column)
         return f"(SELECT {aggregate(', '.join(pairs))} FROM {table} r WHERE r.{fk} = {outer}.{pk})", []
@@ -79,8 +91,8 @@ def rows_of(model, text) -> list[dict]:
     for row in rows:
         values = {}
         for name, value in row.items():
-            field = fields[name]
-            if value is None or isinstance(field, JSONField):
+            field = fields.get(name)
+            if field is None or value is None or isinstance(field, JSONField):  # a `related` column: as read
                 values[name] = value
             elif isinstance(field, DateTimeField):
                 moment = dt.datetime.fromisoformat(value)
