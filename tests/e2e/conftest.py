@@ -40,6 +40,35 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_waits_for_table_locks():
+    """The live server answers the browser's requests in threads of its own; on SQLite's in-memory test database
+    (shared cache) a statement meeting another's table lock fails at once with "database table is locked" — the
+    browser then sees the 503 page — where the database file `make run` uses waits for it (busy timeout). Every
+    statement of the browser tests waits for such a lock as the file would (tests/conftest.py: up to 10 s); seen
+    in make test as a 503 on 保存草稿 while the page's own htmx check of the same form was being answered."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    from tests.conftest import _waiting_for_table_locks
+
+    execute, executemany = SQLiteCursorWrapper.execute, SQLiteCursorWrapper.executemany
+    SQLiteCursorWrapper.execute = lambda self, query, params=None: _waiting_for_table_locks(
+        lambda: execute(self, query, params)
+    )
+    SQLiteCursorWrapper.executemany = lambda self, query, param_list: _waiting_for_table_locks(
+        lambda: executemany(self, query, param_list)
+    )
+    try:
+        yield
+    finally:
+        SQLiteCursorWrapper.execute, SQLiteCursorWrapper.executemany = execute, executemany
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
