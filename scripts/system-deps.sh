@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages Zhengwu needs: a CJK font and Pango for PDFs (WeasyPrint), poppler-utils to check PDFs, libnss3-tools (certutil) for pdfsig's trust store,
+# Debian packages Zhengwu needs: a CJK font, Pango and HarfBuzz's subsetter for PDFs (WeasyPrint), poppler-utils to check PDFs, libnss3-tools (certutil) for pdfsig's trust store,
 # Chromium for the browser tests (with --browser) and libfaketime for `make test-dates` (with --dates).
 # Installs what is missing when run as root; otherwise says what.
 set -euo pipefail
@@ -14,6 +14,9 @@ need=()
 fonts=$(fc-list 2>/dev/null || true); libs=$(ldconfig -p 2>/dev/null || true)
 grep -qi "Noto Sans CJK SC" <<<"$fonts" || need+=(fonts-noto-cjk)
 grep -q libpangoft2-1.0 <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+# HarfBuzz's subsetter: without it WeasyPrint falls back to fontTools, which walks every glyph of a CJK font in Python
+# (~20 s of CPU for one certificate in Noto CJK, against milliseconds in HarfBuzz)
+grep -q libharfbuzz-subset <<<"$libs" || need+=(libharfbuzz-subset0)
 command -v pdffonts >/dev/null || need+=(poppler-utils)
 # certutil builds the NSS trust store pdfsig checks licence signatures against (tests/licences)
 command -v certutil >/dev/null || need+=(libnss3-tools)
