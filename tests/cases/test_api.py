@@ -117,6 +117,21 @@ def test_public_status_needs_the_query_code(client, world, submitted):
     assert "actor" not in body["timeline"][0]
 
 
+def test_public_status_gives_no_staff_actions(client, world, submitted):
+    """The workflow's next steps (accept, refuse …) are for staff: the public answer has none, the staff one has."""
+    public = client.get("/api/cases/status", {"number": submitted.number, "query_code": submitted.query_code})
+    assert public.status_code == 200
+    assert "actions" not in public.json() and "action_labels" not in public.json()
+    spec = client.get("/api/openapi.json").json()
+    answer = spec["paths"]["/api/cases/status"]["get"]["responses"]["200"]["content"]["application/json"]
+    refs = [one["$ref"].rsplit("/", 1)[-1] for one in answer["schema"].get("anyOf", [answer["schema"]])]
+    assert "PublicStatusOut" in refs
+    assert "actions" not in spec["components"]["schemas"]["PublicStatusOut"]["properties"]
+    login(client, world.clerk, world.password)
+    staff = client.get(f"/api/cases/{submitted.number}").json()
+    assert "accept" in staff["actions"] and staff["action_labels"]["accept"]
+
+
 def test_workbench_queues(client, world, submitted):
     login(client, world.clerk, world.password)
     assert [c["number"] for c in client.get("/api/cases", {"queue": "to_accept"}).json()] == [

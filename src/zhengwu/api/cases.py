@@ -90,7 +90,9 @@ def due(
 # ---- schemas
 
 
-class CaseOut(Schema):
+class CaseStatusOut(Schema):
+    """A case's status and dates, as both staff and the public see them (the public without the next actions)."""
+
     number: str | None
     query_code: str | None = None
     status: str
@@ -119,13 +121,18 @@ class CaseOut(Schema):
     time_state: str | None
     time_state_label: str | None = None
     revision: int
-    actions: list[str]
-    action_labels: dict[str, str] = {}
     explanations: dict[str, Any] | None = None
     steps: list[dict[str, Any]] | None = None
 
 
-class PublicStatusOut(CaseOut):
+class CaseOut(CaseStatusOut):
+    actions: list[str]
+    action_labels: dict[str, str] = {}
+
+
+class PublicStatusOut(CaseStatusOut):
+    """The public status answer: no workflow actions (accept, refuse …), which only staff take."""
+
     timeline: list[dict[str, Any]]
 
 

@@ -319,6 +319,8 @@ def public_status(case: Case | None) -> dict:
             .order_by("seq")
         )
     summary = case_summary(case, events=[{"action": e.action, "at": e.at, "data": e.data} for e in events])
+    summary.pop("actions", None)  # the workflow's next steps (accept, refuse …) are staff's, not the public's
+    summary.pop("action_labels", None)
     summary["applicant_name"] = mask_name(case.applicant.name)
     summary.pop("applicant_id_number", None)
     summary["agent_name"] = mask_name(case.agent_name)
