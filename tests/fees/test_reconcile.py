@@ -88,6 +88,17 @@ def test_reconciliation_finds_a_missing_remittance_and_a_person_clears_it(fees_w
     assert reconcile.reconcile(DAY)["balanced"]
 
 
+def test_the_cashier_s_home_titles_a_difference_by_notice_amount_and_kind(fees_world, two_payments, client):
+    online, counter = two_payments
+    reconcile.import_statement(full_statement(online, counter, skip_remit_of=counter))
+    reconcile.reconcile(DAY)
+    client.force_login(fees_world.cashier)
+    page = client.get("/workbench/").content.decode()
+    title = f"缴款码 {counter.notice.code} 已缴 {counter.amount} 元,未见缴库</a>"
+    assert title in page and f"{counter.reference}</a>" not in page  # the reference is no title
+    assert f"已缴款未缴库 · 流水号 {counter.reference}" in page  # but a detail beneath it
+
+
 def test_a_supervisor_reads_the_differences_and_is_not_offered_to_clear_them(
     fees_world, two_payments, client
 ):

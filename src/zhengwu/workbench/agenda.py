@@ -562,11 +562,15 @@ def _refunds_to_decide(user, today: _Today) -> WorkList:
 def _fee_differences(user, today: _Today) -> WorkList:
     from zhengwu.fees import selectors as fees
 
+    # titled as a person reads it: reconcile's sentence names the notice (缴款码), the amounts and what is amiss
+    # (银行对账单无此笔收款, 未见缴库 …); beneath it the kind, and last the payment's transaction reference, which
+    # only the bank statement speaks of
     def row(discrepancy) -> Row:
         return Row(
-            title=f"{discrepancy.get_kind_display()} · {discrepancy.reference}",
+            title=discrepancy.detail,
             url=_url("fees_workbench:reconcile", query=f"date={discrepancy.day.isoformat()}"),
-            detail=discrepancy.detail[:60],
+            detail=_("%(kind)s · 流水号 %(reference)s")
+            % {"kind": discrepancy.get_kind_display(), "reference": discrepancy.reference},
             due=discrepancy.day,
             due_label=_("对账日期"),
             level=YELLOW,
