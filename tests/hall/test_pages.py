@@ -231,6 +231,27 @@ def test_staff_pages_need_a_hall_role(hall, client):
     assert re.search(r"叫号终端", client.get("/workbench/hall/terminal/").content.decode())
 
 
+def test_a_role_without_the_hall_gets_the_403_page_and_no_logged_traceback(hall, client, caplog):
+    """An ordinary refusal is no error: the Chinese 403 page with the reason, nothing logged at ERROR and no
+    traceback (a WARNING with the exception's stack was logged for every such 403)."""
+    import logging
+
+    from tests.factories import make_staff
+    from zhengwu.core.models import Role
+
+    approver = make_staff("approver", hall.bureau, roles=[Role.APPROVER]).user
+    signed_in(client, approver)
+    with caplog.at_level(logging.INFO):
+        response = client.get("/workbench/hall/")
+        signed_in(client, hall.clerk8)
+        booking = client.get("/workbench/hall/book/")
+    assert response.status_code == 403 and booking.status_code == 403
+    page = response.content.decode()
+    assert "无权访问" in page and "您没有执行该操作所需的角色" in page  # with its reason
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
+
+
 def test_staff_opening_the_citizens_booking_go_to_their_workbench(hall, client):
     from tests.factories import make_staff
     from zhengwu.core.models import Role

@@ -8,7 +8,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,8 +31,8 @@ def _staff_required(view):
             return view(request, *args, **kwargs)
         except NotFound as err:
             raise Http404(err.message) from None
-        except AccessDenied as err:
-            raise PermissionDenied(err.message) from None
+        # AccessDenied goes on to DomainErrorPageMiddleware: the 403 page with its reason, logged as nothing more
+        # than the refusal it is (Django logs a PermissionDenied with its traceback)
 
     return wrapped
 

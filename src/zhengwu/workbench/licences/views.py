@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,8 +28,8 @@ def _staff_required(view):
             return view(request, *args, **kwargs)
         except NotFound as err:
             raise Http404(err.message) from None
-        except AccessDenied as err:
-            raise PermissionDenied(err.message) from None
+        # AccessDenied goes on to DomainErrorPageMiddleware: the 403 page with its reason, logged as nothing more
+        # than the refusal it is (Django logs a PermissionDenied with its traceback)
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
