@@ -3,6 +3,7 @@ workbench's overview, the window's 叫号终端 and the kiosk's start screen —
 last working day's figures labelled with that day instead of a blank day of zeros; no number is taken while closed."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -66,6 +67,27 @@ def test_the_screen_the_overview_the_terminal_and_the_kiosk_on_a_sunday(hall, cl
     assert "最近办公日 11月20日(星期五)" in overview
     terminal = client.get(reverse("workbench_hall:terminal")).content.decode()
     assert "大厅今日不办公" in terminal and "11月23日(星期一)09:00" in terminal
+
+
+def _group_buttons(kiosk: str) -> list[str]:
+    """The kiosk's group buttons (the form that takes a number), each its opening tag."""
+    form = re.search(r'<form method="post" class="zw-kiosk-groups".*?</form>', kiosk, re.S).group(0)
+    return re.findall(r"<button[^>]*>", form)
+
+
+def test_the_closed_kiosk_s_group_buttons_are_disabled(hall, client):
+    clock.set_now(at("2026-11-22", 10, 0))  # Sunday
+    kiosk = client.get(reverse("portal_hall:kiosk", args=[hall.centre.pk])).content.decode()
+    buttons = _group_buttons(kiosk)
+    assert buttons and all(
+        " disabled" in b and 'aria-disabled="true"' in b and 'type="button"' in b and "btn-secondary" in b
+        for b in buttons
+    ), buttons
+    assert not any('name="group"' in b for b in buttons)  # nothing to send
+    clock.set_now(at("2026-11-18", 10, 0))  # a Wednesday morning: open
+    kiosk = client.get(reverse("portal_hall:kiosk", args=[hall.centre.pk])).content.decode()
+    buttons = _group_buttons(kiosk)
+    assert buttons and all(" disabled" not in b and 'type="submit"' in b for b in buttons), buttons
 
 
 def test_an_open_hall_shows_no_closed_notice(hall, client):

@@ -293,8 +293,14 @@ def kiosk(request, centre_id: int):
     state = selectors.hall_state(centre)
     context = {
         "state": state,
+        # a group not giving numbers now (the hall closed, or the group outside its hours) is a disabled button
         "groups": [
-            {"group": g, "waiting": waiting.get(g.pk, 0), "opens": state["closed_groups"].get(g.pk, "")}
+            {
+                "group": g,
+                "waiting": waiting.get(g.pk, 0),
+                "opens": state["closed_groups"].get(g.pk, ""),
+                "closed": not state["open"] or g.pk in state["closed_groups"],
+            }
             for g in groups
         ],
         "bookable": bool(selectors.bookable_groups(centre)),
