@@ -252,6 +252,16 @@ def test_a_role_without_the_hall_gets_the_403_page_and_no_logged_traceback(hall,
     assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
 
 
+def test_the_public_home_links_the_hall_screen_and_it_opens_without_signing_in(hall, client):
+    """The home page's 到大厅办事 card leads to the main centre's queue screen (大屏): shown to anyone, it must open
+    for anyone (the crawl's rule for every link a page shows)."""
+    home = client.get("/").content.decode()
+    href = re.search(r'<a href="([^"]+)" id="home-hall-screen">查看大厅实时排队叫号</a>', home).group(1)
+    assert href == f"/hall/{hall.centre.pk}/"
+    screen = client.get(href)
+    assert screen.status_code == 200 and hall.centre.name in screen.content.decode()
+
+
 def test_staff_opening_the_citizens_booking_go_to_their_workbench(hall, client):
     from tests.factories import make_staff
     from zhengwu.core.models import Role
