@@ -118,10 +118,18 @@ def test_public_status_needs_the_query_code(client, world, submitted):
 
 
 def test_public_status_gives_no_staff_actions(client, world, submitted):
-    """The workflow's next steps (accept, refuse …) are for staff: the public answer has none, the staff one has."""
+    """The workflow's next steps (accept, refuse …) and the handlers' opinions on each step are for staff: the public
+    answer has the stages without them, the staff one has both."""
+    services.accept_case(case=submitted, paper=paper_checklist(submitted), by=world.clerk)
+    services.claim_step(case=submitted, by=world.approver)
+    services.complete_step(case=submitted, by=world.approver, opinion="材料齐全,拟同意,待实地核查")
     public = client.get("/api/cases/status", {"number": submitted.number, "query_code": submitted.query_code})
     assert public.status_code == 200
     assert "actions" not in public.json() and "action_labels" not in public.json()
+    steps = public.json()["steps"]
+    assert steps and all("opinion" not in step for step in steps), steps
+    assert "待实地核查" not in public.content.decode()
+    assert [s["state"] for s in steps][:2] == ["done", "done"]
     spec = client.get("/api/openapi.json").json()
     answer = spec["paths"]["/api/cases/status"]["get"]["responses"]["200"]["content"]["application/json"]
     refs = [one["$ref"].rsplit("/", 1)[-1] for one in answer["schema"].get("anyOf", [answer["schema"]])]
@@ -129,7 +137,8 @@ def test_public_status_gives_no_staff_actions(client, world, submitted):
     assert "actions" not in spec["components"]["schemas"]["PublicStatusOut"]["properties"]
     login(client, world.clerk, world.password)
     staff = client.get(f"/api/cases/{submitted.number}").json()
-    assert "accept" in staff["actions"] and staff["action_labels"]["accept"]
+    assert staff["actions"] and all(staff["action_labels"][a] for a in staff["actions"])
+    assert staff["steps"][1]["opinion"] == "材料齐全,拟同意,待实地核查"
 
 
 def test_workbench_queues(client, world, submitted):

@@ -321,6 +321,9 @@ def public_status(case: Case | None) -> dict:
     summary = case_summary(case, events=[{"action": e.action, "at": e.at, "data": e.data} for e in events])
     summary.pop("actions", None)  # the workflow's next steps (accept, refuse …) are staff's, not the public's
     summary.pop("action_labels", None)
+    # a step's opinion is the handlers' working note, not the applicant's
+    for step in summary.get("steps") or ():
+        step.pop("opinion", None)
     summary["applicant_name"] = mask_name(case.applicant.name)
     summary.pop("applicant_id_number", None)
     summary["agent_name"] = mask_name(case.agent_name)
