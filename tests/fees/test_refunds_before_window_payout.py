@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 
 from tests.fees.conftest import land_case
+from zhengwu.core import clock
 from zhengwu.core.models import AuditRecord
 from zhengwu.fees import selectors, services
 from zhengwu.fees.models import Refund
@@ -46,10 +47,9 @@ def test_old_refunds_get_their_cashier_or_go_back_to_the_fee_window(fees_world, 
     assert old_cash.paid_out_at is None and old_cash.paid_out_by is None
     assert "收费窗口未经手确认" in old_cash.explanation
     assert list(selectors.refunds_to_pay_out(w.cashier)) == [old_cash]
-    assert (
-        AuditRecord.objects.filter(action="fees.refund_cash_reopened", object_id=str(old_cash.pk)).count()
-        == 1
-    )
+    reopened = AuditRecord.objects.filter(action="fees.refund_cash_reopened", object_id=str(old_cash.pk))
+    assert reopened.count() == 1
+    assert reopened.get().at == clock.now()  # stamped by the project's clock (fixed here), not the wall clock
     confirmed_before = (confirmed.paid_out_at, confirmed.paid_out_by_id)
     confirmed.refresh_from_db()
     assert (confirmed.paid_out_at, confirmed.paid_out_by_id) == confirmed_before

@@ -14,9 +14,12 @@ at the fee window, not at a payment channel).
 
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
 
-REOPENED = "【系统迁移】本退付批准时系统即记为已退还现金,收费窗口未经手确认;请核实是否已退还,未退还的当面退还后确认"
+from zhengwu.core import clock  # the project's clock (a test can fix it); the wall clock otherwise
+
+REOPENED = (
+    "【系统迁移】本退付批准时系统即记为已退还现金,收费窗口未经手确认;请核实是否已退还,未退还的当面退还后确认"
+)
 
 
 def forwards(apps, schema_editor):
@@ -45,7 +48,7 @@ def forwards(apps, schema_editor):
         paid_out_at__isnull=False,
         paid_out_at=models.F("decided_at"),
     )
-    now = timezone.now()
+    now = clock.now()
     for refund in stamped:
         was = refund.paid_out_at
         refund.paid_out_at = None
