@@ -9,8 +9,10 @@ attributes, scripts, styles, `<code>`, URLs or e-mail addresses) holds no snake_
 English codes — every action and state of the domains' workflow tables (`platform_words`, built from the tables)
 and the names of system actors —, each offending page named with its text.
 
-To keep the run short it samples: a few records per URL pattern (fewer in Django admin, and only one for the public
-pages when a staff member crawls, since the anonymous crawl covers them), a few query strings per path, and each kind
+To keep the run short it samples: a few records per URL pattern in all the roles' crawls together — every role visits
+each view it reaches at least once, with its own menus, buttons and scope, and more records only while the roles before
+it have not read the pattern's few (fewer in Django admin, and only one for the public pages when a staff member
+crawls, since the anonymous crawl covers them), a few query strings per path, and each kind
 of download (PDF, workbook) once per run. On PostgreSQL it takes one record per URL pattern and one query string per
 path: every view a role can reach still answers on the production database, while the many records of one view —
 what its template shows, the same on either engine — are read on SQLite (this halves the crawl's ~100 s of CPU
@@ -46,6 +48,11 @@ DOWNLOAD_FORMATS = ("pdf", "xlsx", "csv", "json")  # ?format=… on a report pag
 _downloads_checked: set[tuple[str, str]] = (
     set()
 )  # (view, kind): slow to make, so each is fetched once per run
+# The records each view was visited with, by the roles crawled before in this run: a role visits every view it reaches
+# at least once (its own menus, buttons and scope), and more records of a view only while the roles before it have not
+# sampled its PATHS_PER_VIEW yet — the case page read for five cases by the clerk is read for one case by each of the
+# six other staff roles that reach it, instead of five again (a third of the crawl's pages were such repeats).
+_paths_sampled: dict[str, set[str]] = {}
 
 ROLES = [
     None,  # the anonymous visitor
@@ -229,14 +236,16 @@ def _one_of_each() -> bool:
     return connection.vendor != "sqlite"
 
 
-def _paths_per_view(path: str, *, staff: bool) -> int:
+def _paths_per_view(path: str, *, staff: bool, view: str = "") -> int:
     if _one_of_each():
         return 1
     if path.startswith("/admin/"):
-        return ADMIN_PATHS_PER_VIEW
-    if staff and not path.startswith("/workbench/"):
-        return PUBLIC_PATHS_PER_VIEW_FOR_STAFF
-    return PATHS_PER_VIEW
+        wanted = ADMIN_PATHS_PER_VIEW
+    elif staff and not path.startswith("/workbench/"):
+        wanted = PUBLIC_PATHS_PER_VIEW_FOR_STAFF
+    else:
+        wanted = PATHS_PER_VIEW
+    return max(1, wanted - len(_paths_sampled.get(view, ())))
 
 
 def _queries_per_path(path: str) -> int:
@@ -282,7 +291,7 @@ def crawl(
             _downloads_checked.add((view, download))
         view_paths = paths_of_view.setdefault(view, set())
         if path not in view_paths:
-            if len(view_paths) >= _paths_per_view(path, staff=staff):
+            if len(view_paths) >= _paths_per_view(path, staff=staff, view=view):
                 continue
             view_paths.add(path)
         headers = {"HX-Request": "true"} if htmx else {}
@@ -323,6 +332,8 @@ def crawl(
             target = _internal(urljoin(url, link))
             if target and target not in seen:
                 queue.append((target, url, is_htmx))
+    for view, paths in paths_of_view.items():  # for the roles crawled after this one
+        _paths_sampled.setdefault(view, set()).update(paths)
     return visited, problems, timings
 
 
