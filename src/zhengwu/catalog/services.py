@@ -42,22 +42,37 @@ class ItemInvalid(ValidationFailed):
 # ---- permissions ---------------------------------------------------------------------------------------------
 
 
-def _require_editor(user, organisation: Organisation | None) -> None:
+# ---- the catalogue's review (items here, bundles of items in joint.bundles): one rule for both
+
+
+def require_editor(user, organisation: Organisation | None, *, centre_wide: bool = False) -> None:
+    """Who drafts and submits a catalogue entry: an approver, department head or centre manager of its organisation;
+    an entry of no organisation, a centre manager. `centre_wide`: an entry that spans organisations (a bundle), which
+    a centre manager edits whatever its lead organisation. `user` None: the platform itself (a command, the demo)."""
     if user is None:
         return
-    if organisation is None:
+    if organisation is None or (centre_wide and access.has_role(user, Role.CENTRE_MANAGER)):
         access.require_role(user, Role.CENTRE_MANAGER)
         return
     access.require_role(user, *EDITOR_ROLES)
     access.require_organisation(user, organisation)
 
 
-def _require_reviewer(user, item: ServiceItem) -> None:
+def require_reviewer(user, organisation: Organisation | None = None) -> None:
+    """Who returns or publishes a catalogue entry: a centre manager — of the entry's organisation, where it has one
+    (a bundle spans organisations, so none is given for it)."""
     if user is None:
         return
     access.require_role(user, Role.CENTRE_MANAGER)
-    if item.organisation is not None:
-        access.require_organisation(user, item.organisation)
+    if organisation is not None:
+        access.require_organisation(user, organisation)
+
+
+_require_editor = require_editor
+
+
+def _require_reviewer(user, item: ServiceItem) -> None:
+    require_reviewer(user, item.organisation)
 
 
 _actor = actors.acting_user

@@ -1,7 +1,8 @@
 """Services of the bundle catalogue: create and edit a draft, submit it, return it, publish it.
 
-The same review as items (catalog.services): an editor of the lead organisation (or a centre manager) drafts and
-submits; a centre manager who did not submit it publishes (ZHENGWU_CATALOG_SELF_PUBLISH lifts that, as for items).
+The same review as items, by the same rule (catalog.services.require_editor and require_reviewer): an editor of the
+lead organisation (or a centre manager) drafts and submits; a centre manager who did not submit it publishes
+(ZHENGWU_CATALOG_SELF_PUBLISH lifts that, as for items).
 Every write is one transaction with its audit record. Publishing snapshots the merged form and material list from
 the members' versions in force, and checks the joint time limit against 行政许可法 第四十二条第二款.
 """
@@ -13,14 +14,16 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import forms as case_forms
 from zhengwu.catalog import selectors as catalog_selectors
+from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, actors, audit, clock
+from zhengwu.core import actors, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from zhengwu.core.models import Organisation, Role
+from zhengwu.core.models import Organisation
 from zhengwu.joint import rules
 from zhengwu.joint.models import Bundle, BundleMember, BundleVersion, Category
 
-EDITOR_ROLES = (Role.APPROVER, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
+# who drafts a bundle: as for items (catalog.services.require_editor)
+EDITOR_ROLES = catalog_services.EDITOR_ROLES
 
 
 class BundleInvalid(ValidationFailed):
@@ -39,30 +42,19 @@ class BundleInvalid(ValidationFailed):
         return {**super().as_dict(), "errors": [{"field": f, "message": m} for f, m in self.errors]}
 
 
-def _actor(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+_actor = actors.acting_user
 
 
 def _label(user) -> str:
-    if not _actor(user):
-        return actors.SYSTEM
-    staff = access.staff_of(user)
-    return staff.name if staff else user.get_username()
+    return actors.acting_label(user, anonymous=actors.SYSTEM)
 
 
 def _require_editor(user, organisation: Organisation) -> None:
-    if user is None:
-        return
-    if access.has_role(user, Role.CENTRE_MANAGER):
-        return
-    access.require_role(user, *EDITOR_ROLES)
-    access.require_organisation(user, organisation)
+    catalog_services.require_editor(user, organisation, centre_wide=True)
 
 
 def _require_reviewer(user) -> None:
-    if user is None:
-        return
-    access.require_role(user, Role.CENTRE_MANAGER)
+    catalog_services.require_reviewer(user)
 
 
 # ---- the spec ------------------------------------------------------------------------------------------------
