@@ -1,10 +1,7 @@
 """Staff hall pages: the overview (queue now, today's figures), the window terminal (叫号), the information desk
 (取号 with 绿色通道, check-in by booking code) and booking for callers (hotline operator)."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,23 +14,13 @@ from zhengwu.core.models import Role
 from zhengwu.hall import queue, selectors, services
 from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
 from zhengwu.hall.services import GREEN_REASONS
+from zhengwu.workbench.pages import staff_page
 
 HALL_ROLES = (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR)
 
 
-def _staff(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            request.staff = access.require_role(request.user, *HALL_ROLES)
-            return view(request, *args, **kwargs)
-        except NotFound as err:
-            raise Http404(err.message) from None
-        # AccessDenied goes on to DomainErrorPageMiddleware: the 403 page with its reason, logged as nothing more
-        # than the refusal it is (Django logs a PermissionDenied with its traceback)
-
-    return wrapped
+# the hall's pages: window staff, centre managers and hotline operators (workbench.pages, the one gate)
+_staff = staff_page(roles=HALL_ROLES)
 
 
 def _centre(request):

@@ -4,10 +4,7 @@ case pages (workbench_cases)."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,26 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, personal
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.joint import bundles, endings, meetings, selectors, services
 from zhengwu.joint.models import JointMeeting, Phase
+from zhengwu.workbench.pages import staff_page
 
-
-def _staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            if access.staff_of(request.user) is None and not access.is_administrator(request.user):
-                raise AccessDenied("需要工作人员账号")
-            return view(request, *args, **kwargs)
-        except NotFound as err:
-            raise Http404(err.message) from None
-        # AccessDenied goes on to DomainErrorPageMiddleware: the 403 page with its reason, logged as nothing more
-        # than the refusal it is (Django logs a PermissionDenied with its traceback)
-
-    return wrapped
+_staff_required = staff_page  # workbench.pages: the one gate of workbench pages
 
 
 @_staff_required

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,23 +16,9 @@ from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound
 from zhengwu.licences import grants, selectors, services
 from zhengwu.licences.models import Licence, LicenceType, Status
+from zhengwu.workbench.pages import staff_page
 
-
-def _staff_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        try:
-            if access.staff_of(request.user) is None and not access.is_administrator(request.user):
-                raise AccessDenied("需要工作人员账号")
-            return view(request, *args, **kwargs)
-        except NotFound as err:
-            raise Http404(err.message) from None
-        # AccessDenied goes on to DomainErrorPageMiddleware: the 403 page with its reason, logged as nothing more
-        # than the refusal it is (Django logs a PermissionDenied with its traceback)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+_staff_required = staff_page  # workbench.pages: the one gate of workbench pages
 
 
 visible = selectors.visible
