@@ -1,8 +1,8 @@
 # Zhengwu — the two commands: `make run` and `make test`. Everything they need is installed from here.
 SHELL := /bin/bash
 # The interpreter: Debian's python3.11 where there is one — it is built with profile-guided optimisation and link-time
-# optimisation, and runs the suite ~20 % faster than a python3.11 built without them (pyenv's default build: a crawl
-# of the demo's pages took 15.7–16.5 s of CPU under that, 12.5–13.1 s under Debian's). Otherwise python3.11 on PATH.
+# optimisation; a crawl of the demo's pages took 12.5–13.1 s of CPU under it and 15.7–16.5 s under a python3.11 built
+# without them (pyenv's default build), and make test's CPU fell with it. Otherwise python3.11 on PATH.
 # `make PYTHON=…` chooses another; an existing .venv is kept (`make clean` first to change it).
 PYTHON ?= $(shell /usr/bin/python3.11 -c 'import ensurepip, venv' >/dev/null 2>&1 && echo /usr/bin/python3.11 || echo python3.11)
 VENV := .venv
