@@ -18,10 +18,8 @@ from zhengwu.joint import bundles, endings, meetings, selectors, services
 from zhengwu.joint.models import JointMeeting, Phase
 from zhengwu.workbench.pages import staff_page
 
-_staff_required = staff_page  # workbench.pages: the one gate of workbench pages
 
-
-@_staff_required
+@staff_page
 def index(request):
     intake = request.GET.get("work") == "intake"  # the workbench home's 待受理的联办件
     if intake:
@@ -39,7 +37,7 @@ def _forbidden(request, message: str):
     return render(request, "403.html", {"message": message}, status=403)
 
 
-@_staff_required
+@staff_page
 def register(request):
     """总服务台 统一登记: the applicant, the bundle's merged form and the lead window (指定主办窗口), at the counter."""
     from django.db import transaction
@@ -123,7 +121,7 @@ def register(request):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def lead_window(request, number: str):
     from zhengwu.core.models import Window
 
@@ -139,7 +137,7 @@ def lead_window(request, number: str):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def convene(request, number: str):
     kind_label = dict(JointMeeting.Kind.choices).get(request.POST.get("kind", ""), "会议")
     return _act(
@@ -159,7 +157,7 @@ def convene(request, number: str):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def opinion(request, number: str, meeting_id: int, position: int):
     items = checked_items(request.POST) or parse_items(request.POST.get("items", ""))
     return _act(
@@ -178,7 +176,7 @@ def opinion(request, number: str, meeting_id: int, position: int):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def minutes(request, number: str, meeting_id: int):
     upload = request.FILES.get("minutes")
 
@@ -191,7 +189,7 @@ def minutes(request, number: str, meeting_id: int):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def upload(request, number: str):
     """The lead window scans a material handed in at the counter into the merged list: it goes to every member case
     that asks for it, as the applicant's upload does (统一登记 has no other way to give the members the paper)."""
@@ -214,7 +212,7 @@ def upload(request, number: str):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def forward(request, number: str, position: int):
     """上报: the member department sends its part to the higher authority that decides it."""
     authority = request.POST.get("authority", "").strip()
@@ -233,7 +231,7 @@ def forward(request, number: str, position: int):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def forward_reply(request, number: str, position: int):
     return _act(
         request,
@@ -245,14 +243,14 @@ def forward_reply(request, number: str, position: int):
     )
 
 
-@_staff_required
+@staff_page
 def case(request, number: str):
     joint = services.joint_by_number(request.user, number)
     return _case_page(request, joint)
 
 
 @require_POST
-@_staff_required
+@staff_page
 def reveal_personal(request, number: str):
     """The joint case's page with the applicant's personal data in full, for this answer only: given a reason, by
     those who may (joint.selectors.may_reveal_personal), written to the audit chain (core.personal.reveal)."""
@@ -397,7 +395,7 @@ def _act(request, number: str, action, done):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def notify(request, number: str):
     return _act(
         request,
@@ -408,7 +406,7 @@ def notify(request, number: str):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def confirm(request, number: str, position: int):
     return _act(
         request,
@@ -419,7 +417,7 @@ def confirm(request, number: str, position: int):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def deny(request, number: str, position: int):
     return _act(
         request,
@@ -436,7 +434,7 @@ def deny(request, number: str, position: int):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def refuse(request, number: str, position: int):
     return _act(
         request,
@@ -453,7 +451,7 @@ def refuse(request, number: str, position: int):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def withdraw(request, number: str):
     return _act(
         request,
@@ -493,7 +491,7 @@ def parse_items(text: str) -> list[dict]:
 
 
 @require_POST
-@_staff_required
+@staff_page
 def missing(request, number: str, position: int):
     items = checked_items(request.POST) or parse_items(request.POST.get("items", ""))
     return _act(
@@ -510,7 +508,7 @@ def missing(request, number: str, position: int):
 # ---- bundles: review and publish (drafts are written through the API) -----------------------------------------
 
 
-@_staff_required
+@staff_page
 def bundle_list(request):
     from zhengwu.joint.models import Bundle
 
@@ -529,7 +527,7 @@ def bundle_list(request):
     )
 
 
-@_staff_required
+@staff_page
 def bundle_detail(request, code: str):
     """One bundle as its reviewer reads it before publishing: the open draft (or the version in force) with its
     stages, departments, prerequisites, limits, merged materials and form — what the applicants will be shown — and
@@ -613,7 +611,7 @@ def _field_errors(err: DomainError, placed: dict[int, int]) -> dict[str, list[st
     return out
 
 
-@_staff_required
+@staff_page
 def bundle_edit(request, code: str | None = None):
     """The centre's bundle editor (一件事): name, category, lead department, stages, member items with their stage
     and prerequisites; saved as a draft through bundles.create_bundle / edit_bundle, every error at its field."""
@@ -704,7 +702,7 @@ def bundle_edit(request, code: str | None = None):
 
 
 @require_POST
-@_staff_required
+@staff_page
 def bundle_act(request, code: str, action: str):
     from zhengwu.joint.models import Bundle
 

@@ -18,9 +18,6 @@ from zhengwu.licences import grants, selectors, services
 from zhengwu.licences.models import Licence, LicenceType, Status
 from zhengwu.workbench.pages import staff_page
 
-_staff_required = staff_page  # workbench.pages: the one gate of workbench pages
-
-
 visible = selectors.visible
 holder_shown = selectors.holder_shown
 
@@ -32,7 +29,7 @@ def _get(user, identifier: str) -> Licence:
     return licence
 
 
-@_staff_required
+@staff_page
 def index(request):
     rows = visible(request.user)
     q = request.GET.get("q", "").strip()[:40]
@@ -58,13 +55,13 @@ def index(request):
     )
 
 
-@_staff_required
+@staff_page
 def types(request):
     rows = LicenceType.objects.prefetch_related("organisations", "items__current_version").all()
     return render(request, "licences/workbench/types.html", {"types": rows})
 
 
-@_staff_required
+@staff_page
 def detail(request, identifier: str, *, error: DomainError | None = None, status: int = 200):
     licence = _get(request.user, identifier)
     holder, holder_id = holder_shown(licence)
@@ -95,7 +92,7 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
     )
 
 
-@_staff_required
+@staff_page
 def pdf(request, identifier: str):
     licence = _get(request.user, identifier)
     data = services.download(licence=licence, by=request.user)
@@ -104,7 +101,7 @@ def pdf(request, identifier: str):
     return response
 
 
-@_staff_required
+@staff_page
 @require_POST
 def act(request, identifier: str, action: str):
     licence = _get(request.user, identifier)
@@ -144,7 +141,7 @@ def act(request, identifier: str, action: str):
     return redirect("workbench_licences:detail", identifier=new.identifier)
 
 
-@_staff_required
+@staff_page
 @require_POST
 def issue_missing(request, number: str):
     """补发 the licence a granted case lacks (the alert 准予许可未签发电子证照), from the case page."""
@@ -164,7 +161,7 @@ def issue_missing(request, number: str):
 # ---------------------------------------------------------------- 授权用证
 
 
-@_staff_required
+@staff_page
 def granted_list(request):
     """Licences their holders authorised the user's department to use (every state, newest first)."""
     return render(
@@ -172,7 +169,7 @@ def granted_list(request):
     )
 
 
-@_staff_required
+@staff_page
 def granted(request, grant: int):
     """A licence the department uses through its holder's grant: only while the grant is active; each look logged."""
     try:
@@ -182,7 +179,7 @@ def granted(request, grant: int):
     return render(request, "licences/workbench/granted.html", grants.granted_context(row))
 
 
-@_staff_required
+@staff_page
 def granted_download(request, grant: int):
     row = grants.open_granted(by=request.user, grant_id=grant, action="download")
     licence = services.current_version(row.licence)
