@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there unless told it is fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -231,7 +232,16 @@ class Screenshots:
     def __call__(self) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.stem}-{len(self.taken) + 1}.jpg"
-        self.page.screenshot(path=str(path), type="jpeg", quality=75)
+        try:
+            self.page.screenshot(path=str(path), type="jpeg", quality=75)
+        except PlaywrightError as error:
+            # Chromium answers this when no frame is ready (the page still swapping what a click asked for, on a
+            # loaded machine): once more when the page has settled; anything else is the test's failure
+            if "Unable to capture screenshot" not in str(error):
+                raise
+            self.page.wait_for_load_state()
+            self.page.wait_for_timeout(250)
+            self.page.screenshot(path=str(path), type="jpeg", quality=75)
         self.taken.append(path)
         return path
 
