@@ -35,6 +35,7 @@ from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role, Window
+from zhengwu.core.prepared import Prepared
 
 _RELATED = ("item", "version", "organisation", "applicant", "window")
 
@@ -275,18 +276,11 @@ class _Named:
         self.name = name
 
 
-def public_case(number: str, query_code: str) -> Case | None:
-    """The case with this number and query code, with what its public status shows, in one statement on the
-    unique number: the case, what it links to, its events with their organisations' names (JSON subqueries) and the
-    calendar's check; None when no case matches — the number may be a joint case's (联办件), which the caller
-    looks up."""
+def _public_statement(number, code):
     from zhengwu.core.aggregates import JSONRows
-    from zhengwu.core.calendar import freshness_columns, known_freshness
+    from zhengwu.core.calendar import freshness_columns
 
-    number, code = str(number or "").strip(), str(query_code or "").strip().upper()
-    if not number or not code:
-        return None
-    found = (
+    return (
         Case.objects.select_related("item", "version", "organisation", "applicant")
         .only(*_PUBLIC_FIELDS)
         .annotate(
@@ -295,8 +289,25 @@ def public_case(number: str, query_code: str) -> Case | None:
             ),
             **freshness_columns(),
         )
+        .filter(number=number, query_code=code)[:1]
     )
-    case = next(iter(found.filter(number=number, query_code=code)[:1]), None)
+
+
+# the public status query, anyone's, as often as the rate limit lets them: compiled once per connection
+_PUBLIC = Prepared(_public_statement, str, str)
+
+
+def public_case(number: str, query_code: str) -> Case | None:
+    """The case with this number and query code, with what its public status shows, in one statement on the
+    unique number: the case, what it links to, its events with their organisations' names (JSON subqueries) and the
+    calendar's check; None when no case matches — the number may be a joint case's (联办件), which the caller
+    looks up."""
+    from zhengwu.core.calendar import known_freshness
+
+    number, code = str(number or "").strip(), str(query_code or "").strip().upper()
+    if not number or not code:
+        return None
+    case = _PUBLIC.first(number, code)
     if case is not None:
         known_freshness(case)  # the request's one check of the calendar, carried by this statement
     return case

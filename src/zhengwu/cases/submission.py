@@ -42,6 +42,7 @@ from zhengwu.catalog.models import ItemVersion, ServiceItem
 from zhengwu.core import access, audit, clock, files, ids, numbering
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import Role, Window
+from zhengwu.core.prepared import Prepared
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -275,8 +276,19 @@ def _require_power_of_attorney(draft: Case | None) -> None:
         )
 
 
+# asked by every submit that carries an idempotency key: compiled once per connection (core.prepared)
+_BY_KEY = Prepared(
+    lambda key: (
+        Case.objects.select_related("applicant", "organisation")
+        .filter(idempotency_key=key)
+        .order_by("pk")[:1]
+    ),
+    str,
+)
+
+
 def _by_key(key: str, by) -> Case | None:
-    case = Case.objects.select_related("applicant", "organisation").filter(idempotency_key=key).first()
+    case = _BY_KEY.first(key)
     if case is not None and by is not None and case.created_by_id != getattr(by, "pk", None):
         raise Conflict(_("该幂等键已被另一次提交使用,请换一个"), field="idempotency_key")
     if case is not None:

@@ -16,6 +16,7 @@ from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, Material, Search
 from zhengwu.core import access
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role, ServiceCentre, Window
+from zhengwu.core.prepared import Prepared
 
 _CHILDREN = ("materials", "steps", "fees")
 _ENTRY_FIELDS = ("item_id", "version_id", "organisation_id", "code", "item_type", "display_name")
@@ -68,13 +69,20 @@ def published(
     return search.search(q or "", entries)
 
 
-def item_by_code(code: str) -> ServiceItem:
-    """The item with this code (implementation code, or basic code for a basic item), or NotFound."""
-    item = (
+# read by every submit and guide request: compiled once per connection (core.prepared)
+_BY_CODE = Prepared(
+    lambda code: (
         ServiceItem.objects.select_related("organisation__region", "current_version", "basic_item")
         .filter(code=code)
-        .first()
-    )
+        .order_by("pk")[:1]
+    ),
+    str,
+)
+
+
+def item_by_code(code: str) -> ServiceItem:
+    """The item with this code (implementation code, or basic code for a basic item), or NotFound."""
+    item = _BY_CODE.first(code)
     if item is None:
         raise NotFound(_("找不到编码为%(c)s的事项") % {"c": code}, field="code")
     return item

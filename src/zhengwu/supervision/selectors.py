@@ -16,6 +16,7 @@ from zhengwu.core import thresholds as _thresholds
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Role
+from zhengwu.core.prepared import Prepared
 from zhengwu.supervision import deadline_rules, levels, rules
 from zhengwu.supervision.models import Alert, SupervisionOrder, Thresholds, WarningPush
 
@@ -23,9 +24,13 @@ OVERSEERS = (Role.SUPERVISOR, Role.CENTRE_MANAGER)
 INTAKE_LIMIT = _thresholds.INTAKE_WORKDAYS  # 行政许可法 第三十二条 (core.thresholds)
 
 
+# read by every case write's rules: compiled once per connection (core.prepared)
+_THRESHOLDS = Prepared(lambda: Thresholds.objects.filter(pk=1)[:1])
+
+
 def thresholds() -> Thresholds:
     """The configured thresholds, or the defaults when none were saved."""
-    return Thresholds.objects.filter(pk=1).first() or Thresholds()
+    return _THRESHOLDS.first() or Thresholds()
 
 
 def policy() -> levels.Policy:
