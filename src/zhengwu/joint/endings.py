@@ -82,14 +82,15 @@ def deny_member(
     its own case page); the joint consequences follow in the same transaction (`after_denial`, from the cases' case_decided signal)."""
     reasons = inputs.text(reasons, field="reasons", label=_("不予许可的理由"))
     legal_basis = inputs.text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500)
-    if revision is not None and joint.revision != revision:
-        raise Conflict(_("该联办件已被他人更新,请刷新后再操作"), code="stale", field="revision")
-    if joint.phase != Phase.HANDLING:
-        raise Conflict(_("联办件当前不在并联办理阶段,成员部门不能作出决定"), field="phase")
-    member = services._member(joint, position)
     token = _LEGAL_BASIS.set(legal_basis)
     try:
         with transaction.atomic():
+            # the joint case's revision and phase checked on the locked row, as every other joint write does: a
+            # refusal racing a withdrawal or another member's ending waits for it and then sees what it left
+            locked = services._locked(joint, revision)
+            if locked.phase != Phase.HANDLING:
+                raise Conflict(_("联办件当前不在并联办理阶段,成员部门不能作出决定"), field="phase")
+            member = services._member(locked, position)
             case_services.decide_case(
                 case=member.case,
                 by=by,
@@ -240,12 +241,11 @@ def refuse_member(
     transaction (`after_refusal`, from the cases' case_refused signal)."""
     reason = inputs.text(reason, field="reason", label=_("不予受理的理由"))
     legal_basis = inputs.text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500)
-    if revision is not None and joint.revision != revision:
-        raise Conflict(_("该联办件已被他人更新,请刷新后再操作"), code="stale", field="revision")
-    if joint.phase not in INTAKE_PHASES:
-        raise Conflict(_("联办件已联合受理或已结束,成员部门不能再不予受理"), field="phase")
-    member = services._member(joint, position)
     with transaction.atomic(), case_extensions.acting_for_intake_owner():
+        locked = services._locked(joint, revision)  # checked on the locked row (deny_member)
+        if locked.phase not in INTAKE_PHASES:
+            raise Conflict(_("联办件已联合受理或已结束,成员部门不能再不予受理"), field="phase")
+        member = services._member(locked, position)
         case_services.refuse_case(case=member.case, by=by, reason=reason, legal_basis=legal_basis)
     joint.refresh_from_db()
     return joint
