@@ -139,6 +139,59 @@ def test_save_draft_then_continue_and_submit(citizen, world):  # noqa: F811
     assert done.status_code == 302 and draft.status == Status.RECEIVED and draft.materials.count() == 1
 
 
+def test_a_refused_file_is_shown_at_its_field_and_the_others_go_in_with_the_draft(citizen, world):  # noqa: F811
+    response = citizen.post(
+        f"/cases/apply/{world.item.code}/",
+        {
+            "form.subject": "开一家面馆",
+            "idempotency_key": "k-4",
+            "action": "submit",
+            "material_1": SimpleUploadedFile(
+                "申请书.pdf", b"not a pdf at all", content_type="application/pdf"
+            ),
+            "material_2": png(),
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and 'id="id_material_1_error"' in html
+    draft = Case.objects.get(
+        applicant=world.citizen
+    )  # nothing submitted: the draft, with the file that passed
+    assert draft.status == Status.DRAFT and list(draft.materials.values_list("position", flat=True)) == [2]
+
+
+def test_a_failure_after_the_draft_was_saved_leaves_no_draft_behind(citizen, world, monkeypatch):  # noqa: F811
+    # the draft, the library's materials and the files are one write (hall.intake.apply_online)
+    def power_cut(*args, **kwargs):
+        raise RuntimeError("证照库连接中断")
+
+    monkeypatch.setattr("zhengwu.cases.library.fill", power_cut)
+    with pytest.raises(RuntimeError):
+        citizen.post(
+            f"/cases/apply/{world.item.code}/",
+            {"form.subject": "开一家面馆", "idempotency_key": "k-5", "action": "draft", "material_2": png()},
+        )
+    assert not Case.objects.filter(applicant=world.citizen).exists()
+
+
+def test_a_refused_submission_keeps_the_draft_and_its_files(citizen, world, monkeypatch):  # noqa: F811
+    from zhengwu.core.errors import Conflict
+
+    def suspended(**kwargs):
+        raise Conflict("该事项已暂停网上受理,请到窗口办理")
+
+    monkeypatch.setattr("zhengwu.hall.intake.services.submit_case", suspended)
+    response = citizen.post(
+        f"/cases/apply/{world.item.code}/",
+        {"form.subject": "开一家面馆", "idempotency_key": "k-6", "action": "submit", "material_2": png()},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and "该事项已暂停网上受理,请到窗口办理" in html
+    assert "已上传:营业执照.png" in html  # not to be chosen again
+    draft = Case.objects.get(applicant=world.citizen)
+    assert draft.status == Status.DRAFT and draft.materials.count() == 1
+
+
 def _filed(world):  # noqa: F811
     case = services.submit_case(
         item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开店"}

@@ -24,11 +24,10 @@ from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant
 from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, auth, calendar, ratelimit
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_phone, mask_resident_id
 from zhengwu.evaluation import links as rating_links
 from zhengwu.evaluation import selectors as ratings
-from zhengwu.hall import delivery as hall_delivery
 from zhengwu.hall import intake as hall_intake
 from zhengwu.hall.forms import DeliveryForm
 from zhengwu.portal.cases.forms import (
@@ -246,29 +245,14 @@ def due(request):
 # ---- applying ------------------------------------------------------------------------------------------------
 
 
-def _upload_all(form: ApplicationForm, case, user) -> bool:
-    """Upload every file chosen; a refused file is reported at its own input and the others still go in."""
-    ok = True
-    for position, upload in form.files_by_position().items():
-        try:
-            services.upload_material(case=case, by=user, position=position, upload=upload)
-        except ValidationFailed as err:
-            form.add_error(f"material_{position}", err.message)
-            ok = False
-    return ok
-
-
-def _upload_power_of_attorney(who: ApplyingAsForm, case, user) -> bool:
-    """Upload the power of attorney chosen (applying for someone else), checked by content like every material."""
-    upload = who.cleaned_data.get("power_of_attorney")
-    if who.principal() is None or not upload:
-        return True
-    try:
-        services.upload_material(case=case, by=user, position=POWER_OF_ATTORNEY, upload=upload)
-    except ValidationFailed as err:
-        who.add_error("power_of_attorney", err.message)
-        return False
-    return True
+def _show_error(
+    err: DomainError, form: ApplicationForm, who: ApplyingAsForm, delivery: DeliveryForm, own_poa
+):
+    """A refusal shown at the field it names: the delivery choice's, the applying-as part's, or the form's."""
+    if err.field in ("method", "address", "reason"):
+        delivery.add_error(err.field, err.message)
+    elif not who.show_error(err):
+        form.show_error(err, power_of_attorney=own_poa.position if own_poa else None)
 
 
 @_applicant_required
@@ -325,8 +309,8 @@ def apply(request, code: str):
         valid = delivery.check(id_number=id_number) and valid
         if valid:
             try:
-                # the principal an agent applies for only with the draft made for them
-                draft = services.save_draft_for(
+                # one write (hall.intake.apply_online): the draft with its files, then the submission
+                outcome = hall_intake.apply_online(
                     item=item,
                     applicant=request.applicant,
                     principal=who.principal(),
@@ -334,36 +318,33 @@ def apply(request, code: str):
                     form=form.form_data(),
                     agent=who.agent(),
                     draft=draft,
+                    files=form.files_by_position(),
+                    power_of_attorney=(who.cleaned_data.get("power_of_attorney") or None)
+                    if who.principal()
+                    else None,
+                    prefer=prefer,
+                    submit=request.POST.get("action") == "submit",
+                    idempotency_key=key,
+                    delivery=delivery.choice() if delivery.chosen else None,
                 )
-                # 免提交: materials the licence library holds for the applicant
-                library.fill(draft, request.user, prefer=prefer)
-                uploaded = _upload_all(form, draft, request.user)
-                uploaded = _upload_power_of_attorney(who, draft, request.user) and uploaded
-                if uploaded and request.POST.get("action") == "submit":
-                    # the case and its delivery choice, or neither
-                    case = hall_intake.submit_online(
-                        item=item,
-                        draft=draft,
-                        by=request.user,
-                        form=form.form_data(),
-                        agent=who.agent(),
-                        idempotency_key=key,
-                        delivery=delivery.choice() if delivery.chosen else None,
-                    )
+            except DomainError as err:
+                outcome = None
+                _show_error(err, form, who, delivery, own_poa)
+            if outcome is not None:
+                draft = outcome.draft
+                for name, message in outcome.refused_files.items():
+                    (who if name == "power_of_attorney" else form).add_error(name, message)
+                if outcome.refused is not None:
+                    _show_error(outcome.refused, form, who, delivery, own_poa)
+                elif outcome.case is not None:
+                    case = outcome.case
                     messages.success(
                         request, f"申请已提交。办件编号 {case.number},查询码 {case.query_code},请妥善保存。"
                     )
                     return redirect("portal_cases:detail", number=case.number)
-                if uploaded:
-                    if delivery.chosen:
-                        hall_delivery.choose(case=draft, **delivery.choice(), by=request.user)
+                elif not outcome.refused_files:
                     messages.success(request, "草稿已保存,材料已上传。您可以稍后继续填写并提交。")
                     return redirect(f"{reverse('portal_cases:apply', args=[code])}?draft={draft.pk}")
-            except DomainError as err:
-                if err.field in ("method", "address", "reason"):
-                    delivery.add_error(err.field, err.message)
-                elif not who.show_error(err):
-                    form.show_error(err, power_of_attorney=own_poa.position if own_poa else None)
     uploaded = {m["position"]: m["files"] for m in selectors.material_checklist(draft)} if draft else {}
     offers = library.offers(draft.applicant if draft else request.applicant, version, prefer=prefer)
     material_rows = [
