@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite on SQLite and on PostgreSQL and the browser tests, side by side; ends with one line adding up all
+# The whole suite on SQLite, then on PostgreSQL beside the browser tests; ends with one line adding up all
 # three.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,11 +37,11 @@ wait $sqlite_template || status=1
 wait $collected
 phase "migrations"
 
-# The SQLite run first, alone; then the PostgreSQL run beside the browser tests. Each suite keeps both cores busy on
-# its own (two xdist workers; the PostgreSQL run's server takes what its workers leave), and the browser tests wait on
-# Chromium more than they compute (105 s of CPU in 220 s). Measured one at a time on this two-core machine: SQLite 143 s
-# (280 s of CPU), PostgreSQL 204 s (300 s, and 95 s of the server's), the browser tests 220 s; all three side by side,
-# as before, took 841 s: six busy processes on two cores spent 1.6 times the CPU for the same tests.
+# The SQLite run first, alone; then the PostgreSQL run beside the browser tests (docs/testing.md). Each suite keeps
+# both cores busy on its own, and the browser tests wait on Chromium more than they compute (105 s of CPU in 220 s).
+# All three side by side, as before, took 841 s and 1,301 s of CPU where this order took 467 s and 699 s (with
+# core.prepared, which took a tenth off each suite's CPU): six busy processes on two cores spend far more CPU on the
+# same tests.
 started_all=$SECONDS
 echo "== 1/3 whole suite on SQLite"
 env -u DATABASE_URL $BIN/pytest -m "not e2e" -n 2 --dist loadgroup -q -p no:cacheprovider --junitxml="$REPORTS/sqlite.xml" || status=1
@@ -74,7 +74,7 @@ phase "then waiting for the browser tests"
 echo "-- the three runs took $((SECONDS - started_all)) s (full logs in $REPORTS/)"
 
 $BIN/python scripts/sum_reports.py "$REPORTS"/*.xml || status=1
-# CPU time of the three runs (user, system), which a busy machine does not inflate the way it does the wall clock.
+# CPU time of the three runs (user, system): a busy machine stretches the wall clock more than it does this.
 # (bash's `times` misses children reaped by `wait`; the kernel's count for this shell does not)
 awk -v hz="$(getconf CLK_TCK)" '{printf "cpu time of the tests: user %.0f s, system %.0f s\n", $16/hz, $17/hz}' /proc/$$/stat
 exit $status
