@@ -36,7 +36,7 @@ _STR_PLACEHOLDER = "\u0001zw-prepared-{}\u0001"
 
 class _Compiled:
     __slots__ = ("sql", "params", "positions", "compiler", "model", "init_list", "fields", "populators",
-                 "annotations", "trim", "for_update")  # fmt: skip
+                 "annotations", "trim", "for_update", "converters", "composite")  # fmt: skip
 
     def __init__(self, queryset: QuerySet, placeholders: tuple, alias: str):
         query = queryset.query
@@ -66,6 +66,10 @@ class _Compiled:
         self.populators = get_related_populators(klass_info, compiler.select, alias)
         self.annotations = tuple(compiler.annotation_col_map.items())
         self.trim = compiler.col_count if compiler.has_extra_select else None
+        # how the backend's values become Python's (dates, JSON, decimals), found once (results_iter asks each time)
+        selected = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        self.converters = compiler.get_converters(selected)
+        self.composite = compiler.has_composite_fields(selected)
         self.for_update = bool(query.select_for_update) and compiler.connection.features.has_select_for_update
 
 
@@ -111,7 +115,11 @@ class Prepared:
             rows = [row[: compiled.trim] for row in rows]
         start, end = compiled.fields
         found = []
-        for row in compiled.compiler.results_iter([rows]):
+        if compiled.composite:
+            rows = compiled.compiler.results_iter([rows])
+        elif compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        for row in rows:
             obj = compiled.model.from_db(using, compiled.init_list, row[start:end])
             for populator in compiled.populators:
                 populator.populate(row, obj)
