@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from tests.worldcache import replayed
 from zhengwu.core.ids import make_uscc
 from zhengwu.core.models import Organisation, Region, Role, Staff, StaffRole
-from zhengwu.tickets.models import Category
+from zhengwu.tickets import services
+from zhengwu.tickets.models import Category, Channel, Kind
 
 _seq = itertools.count(1)
 
@@ -68,3 +69,20 @@ def build_world():
 world = replayed(
     build_world, name="world"
 )  # built once per test process, replayed as rows (tests/worldcache.py)
+
+
+def file(world, **kw):
+    """A complaint about building-site noise, filed by the hotline operator (what a test changes is given)."""
+    args = dict(
+        kind=Kind.COMPLAINT,
+        channel=Channel.HOTLINE,
+        category=world.noise,
+        content="象湖镇红都大道工地夜间施工噪音扰民,凌晨两点还在打桩",
+        caller_name="张伟",
+        caller_phone="13979712345",
+        address="象湖镇红都大道18号",
+        region=world.town,
+        by=world.operator,
+    )
+    args.update(kw)
+    return services.file_ticket(**args)

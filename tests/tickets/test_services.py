@@ -4,29 +4,14 @@ import datetime as dt
 
 import pytest
 
+from tests.tickets.conftest import file
 from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import AuditRecord
 from zhengwu.tickets import services, workflow
-from zhengwu.tickets.models import Channel, Kind, KnowledgeEntry, Status, Ticket
+from zhengwu.tickets.models import Kind, KnowledgeEntry, Status, Ticket
 
 pytestmark = pytest.mark.django_db
-
-
-def file(world, **kw):
-    args = dict(
-        kind=Kind.COMPLAINT,
-        channel=Channel.HOTLINE,
-        category=world.noise,
-        content="象湖镇红都大道工地夜间施工噪音扰民,凌晨两点还在打桩",
-        caller_name="张伟",
-        caller_phone="13979712345",
-        address="象湖镇红都大道18号",
-        region=world.town,
-        by=world.operator,
-    )
-    args.update(kw)
-    return services.file_ticket(**args)
 
 
 def statuses(ticket):

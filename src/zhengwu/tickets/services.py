@@ -13,8 +13,8 @@ from zhengwu.core import access, actors, audit, clock, inputs, numbering
 from zhengwu.core.actors import SYSTEM, actor_name
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
-from zhengwu.core.models import Organisation, Role
-from zhengwu.tickets import deadlines, knowledge, publication, workflow
+from zhengwu.core.models import Organisation
+from zhengwu.tickets import deadlines, knowledge, permissions, publication, workflow
 from zhengwu.tickets.masking import mask_free_text
 from zhengwu.tickets.models import (
     ANONYMOUS_KINDS,
@@ -33,7 +33,6 @@ from zhengwu.tickets.models import (
 )
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CENTRE_ROLES = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
 
 # What answers a 政民互动 message for the 24-hour rule: the organisation's reply, the operator's direct answer from
 # the knowledge base (直接办结) and the interim answer (受理回复). A merged duplicate is answered through its primary:
@@ -95,17 +94,6 @@ def _transition(
         rows=[event],
     )
     return event
-
-
-def _require_centre(by) -> None:
-    """Dispatch, direct closure, extensions and follow-up calls are the centre's (operators, managers)."""
-    access.require_role(by, *CENTRE_ROLES)
-
-
-def _require_member(by, organisation: Organisation) -> None:
-    if access.staff_of(by) is None:
-        raise AccessDenied()
-    access.require_organisation(by, organisation)
 
 
 _text = functools.partial(inputs.text, max_length=None)
@@ -234,7 +222,7 @@ def file_ticket(
 @transaction.atomic
 def close_directly(*, ticket: Ticket, answer: str, entry: KnowledgeEntry | None = None, by) -> Ticket:
     """The operator answers on the call (from the knowledge base) and closes the ticket (直接办结)."""
-    _require_centre(by)
+    permissions.require_desk(by)
     ticket = _locked(ticket)
     answer = _text(answer, field="answer", label=_("答复内容"), max_length=4000)
     now = clock.now()
@@ -253,12 +241,12 @@ def interim_reply(*, ticket: Ticket, text: str = "", organisation: Organisation 
     first answer of a 政民互动 message when it comes before the reply. Sent by the centre, or by the lead
     organisation (`organisation`) once the ticket is dispatched to it. The status does not change."""
     if organisation is None:
-        _require_centre(by)
+        permissions.require_desk(by)
     else:
-        _require_member(by, organisation)
+        permissions.require_member(by, organisation)
     ticket = _locked(ticket)
     if organisation is not None:
-        _assignment(ticket, organisation, Assignment.Role.LEAD)
+        permissions.assignment(ticket, organisation, Assignment.Role.LEAD)
     text = _text(
         text or _("您的诉求已收到,正在办理中,我们将在办理期限内答复您。"),
         field="text",
@@ -325,7 +313,7 @@ def dispatch_ticket(
     by,
 ) -> Ticket:
     """Send the ticket to one lead organisation and any co-handlers; the acknowledge and handling clocks start."""
-    _require_centre(by)
+    permissions.require_desk(by)
     ticket = _locked(ticket)
     if lead is None:
         raise ValidationFailed(_("请选择主办单位"), field="lead")
@@ -363,22 +351,12 @@ def dispatch_ticket(
     return ticket
 
 
-def _assignment(ticket: Ticket, organisation: Organisation, role: str | None = None) -> Assignment:
-    qs = ticket.assignments.filter(active=True, organisation=organisation)
-    if role:
-        qs = qs.filter(role=role)
-    found = qs.first()
-    if found is None:
-        raise AccessDenied(_("该工单未派给本单位"))
-    return found
-
-
 @transaction.atomic
 def acknowledge(*, ticket: Ticket, organisation: Organisation, by) -> Ticket:
     """The organisation takes the ticket (签收); late acknowledgements are recorded as late."""
-    _require_member(by, organisation)
+    permissions.require_member(by, organisation)
     ticket = _locked(ticket)
-    assignment = _assignment(ticket, organisation)
+    assignment = permissions.assignment(ticket, organisation)
     if assignment.acknowledged_at:
         raise Conflict(_("本单位已签收该工单"), code="already_acknowledged")
     now = clock.now()
@@ -393,10 +371,10 @@ def acknowledge(*, ticket: Ticket, organisation: Organisation, by) -> Ticket:
 @transaction.atomic
 def return_ticket(*, ticket: Ticket, organisation: Organisation, reason: str, by) -> Ticket:
     """The lead organisation sends the ticket back as not theirs (退单), with a reason, before the limit runs out."""
-    _require_member(by, organisation)
+    permissions.require_member(by, organisation)
     ticket = _locked(ticket)
     reason = _text(reason, field="reason", label=_("退单理由"), max_length=1000)
-    assignment = _assignment(ticket, organisation, Assignment.Role.LEAD)
+    assignment = permissions.assignment(ticket, organisation, Assignment.Role.LEAD)
     now = clock.now()
     if not deadlines.may_return(now, ticket.acknowledge_due):
         raise Conflict(
@@ -442,9 +420,9 @@ def request_extension(
     *, ticket: Ticket, organisation: Organisation, workdays: int, reason: str, by
 ) -> Extension:
     """The lead organisation asks for more working days; the centre decides."""
-    _require_member(by, organisation)
+    permissions.require_member(by, organisation)
     ticket = _locked(ticket)
-    _assignment(ticket, organisation, Assignment.Role.LEAD)
+    permissions.assignment(ticket, organisation, Assignment.Role.LEAD)
     reason = _text(reason, field="reason", label=_("延期理由"), max_length=1000)
     if ticket.urgent:
         raise Conflict(_("紧急件不能延期"), code="urgent_no_extension", field="workdays")
@@ -470,7 +448,7 @@ def request_extension(
 @transaction.atomic
 def decide_extension(*, extension: Extension, approve: bool, note: str = "", by) -> Extension:
     """The centre approves or refuses an extension; approval moves the handling limit."""
-    access.require_role(by, Role.CENTRE_MANAGER)
+    access.require_role(by, *permissions.EXTENSION_DECIDERS)
     ticket = _locked(extension.ticket)
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.decision != Extension.Decision.PENDING:
@@ -500,9 +478,9 @@ def decide_extension(*, extension: Extension, approve: bool, note: str = "", by)
 @transaction.atomic
 def reply_ticket(*, ticket: Ticket, organisation: Organisation, text: str, by) -> Ticket:
     """The lead organisation answers the citizen (答复)."""
-    _require_member(by, organisation)
+    permissions.require_member(by, organisation)
     ticket = _locked(ticket)
-    _assignment(ticket, organisation, Assignment.Role.LEAD)
+    permissions.assignment(ticket, organisation, Assignment.Role.LEAD)
     text = _text(text, field="text", label=_("答复内容"), max_length=4000)
     now = clock.now()
     ticket.reply, ticket.replied_at = text, now
@@ -523,7 +501,7 @@ def record_follow_up(
     `by` is an operator calling back, or None when the citizen records it with the query code.
     """
     if by is not None and getattr(by, "is_authenticated", False):
-        _require_centre(by)
+        permissions.require_desk(by)
     ticket = _locked(ticket)
     note = _text(note, field="note", label=_("未解决的原因"), max_length=1000, required=not solved)
     now = clock.now()
@@ -559,7 +537,7 @@ def _share_outcome(primary: Ticket, *, by) -> None:
 @transaction.atomic
 def merge_tickets(*, duplicate: Ticket, into: Ticket, by) -> Ticket:
     """Merge a duplicate into an open ticket about the same matter; the duplicate shares its outcome."""
-    _require_centre(by)
+    permissions.require_desk(by)
     if duplicate.pk == into.pk:
         raise ValidationFailed(_("不能与自身合并"), field="into")
     first, second = sorted([duplicate.pk, into.pk])
@@ -579,7 +557,7 @@ def merge_tickets(*, duplicate: Ticket, into: Ticket, by) -> Ticket:
 @transaction.atomic
 def supervise_ticket(*, ticket: Ticket, due: dt.datetime, note: str, by) -> SupervisionOrder:
     """Issue a supervision order (督办) on a ticket: the lead organisation must act by `due`."""
-    access.require_role(by, Role.SUPERVISOR, Role.CENTRE_MANAGER)
+    access.require_role(by, *permissions.SUPERVISING_ROLES)
     ticket = _locked(ticket)
     note = _text(note, field="note", label=_("督办意见"), max_length=1000)
     if due.tzinfo is None:  # a time without a zone is the centre's local time
@@ -610,9 +588,9 @@ def publish_reply(*, ticket: Ticket, text: str | None = None, by) -> Ticket:
     """The organisation reviews the automatically masked reply and publishes it in the public mailbox."""
     ticket = _locked(ticket)
     if ticket.lead_organisation is None:
-        _require_centre(by)
+        permissions.require_desk(by)
     else:
-        _require_member(by, ticket.lead_organisation)
+        permissions.require_member(by, ticket.lead_organisation)
     if refused := publication.refusal(ticket):
         raise refused
     reviewed = text if text is not None else mask_free_text(ticket.reply, names=[ticket.caller_name])
@@ -666,7 +644,7 @@ def save_knowledge_entry(
 ) -> KnowledgeEntry:
     """Create or change a knowledge-base entry (its owner organisation's staff or the centre) and index it."""
     if access.staff_of(by) is None or not (
-        access.has_role(by, *CENTRE_ROLES) or access.can_see_organisation(by, owner)
+        access.has_role(by, *permissions.DESK_ROLES) or access.can_see_organisation(by, owner)
     ):
         raise AccessDenied()
     if state not in KnowledgeEntry.State.values:

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import AccessDenied, DomainError
-from zhengwu.core.models import Organisation, Role
-from zhengwu.tickets import dispatching, hot, publication, selectors, services
+from zhengwu.core.models import Organisation
+from zhengwu.tickets import dispatching, hot, permissions, selectors, services
 from zhengwu.tickets.masking import mask_free_text
-from zhengwu.tickets.models import Assignment, Extension, KnowledgeEntry, Status
+from zhengwu.tickets.models import Extension, KnowledgeEntry
 from zhengwu.tickets.workflow import TRANSITIONS
 from zhengwu.workbench.pages import staff_page
 from zhengwu.workbench.reveal import answer as reveal_answer
@@ -214,9 +214,7 @@ def reveal_caller(request, number: str):
 
 def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dict:
     user = request.user
-    centre = selectors.is_centre(user)
-    mine = t.assignments.filter(active=True, organisation__in=selectors.my_organisations(user))
-    my_lead = mine.filter(role=Assignment.Role.LEAD).exists()
+    allowed = permissions.allowed_actions(user, t)  # what the page offers is what the services accept
     context = {
         "t": t,
         "events": selectors.history(t),
@@ -224,29 +222,24 @@ def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dic
         "extensions": t.extensions.select_related("organisation").order_by("-requested_at"),
         "orders": t.supervision_orders.order_by("-issued_at"),
         "merged": t.merged.all(),
-        "centre": centre,
-        "can_dispatch": centre and t.status in (Status.NEW, Status.RETURNED),
-        "can_acknowledge": mine.filter(acknowledged_at=None).exists()
-        and t.status in (Status.DISPATCHED, Status.ACKNOWLEDGED, Status.REOPENED),
-        "can_return": my_lead and t.status == Status.DISPATCHED,
-        "can_reply": my_lead and t.status in (Status.ACKNOWLEDGED, Status.REOPENED),
-        "can_follow_up": centre and t.status == Status.REPLIED,
-        "can_interim_reply": t.status in INTERIM_STATUSES and (centre or my_lead),
-        "can_supervise": access.has_role(user, Role.SUPERVISOR, Role.CENTRE_MANAGER) and t.is_open,
-        "can_decide": access.has_role(user, Role.CENTRE_MANAGER),
-        "can_publish": publication.may_publish(t)
-        and (
-            centre
-            if t.lead_organisation_id is None
-            else access.can_see_organisation(user, t.lead_organisation)
-        ),
+        "centre": selectors.is_centre(user),
+        "allowed": allowed,
+        "can_dispatch": allowed["dispatch"],
+        "can_acknowledge": allowed["acknowledge"],
+        "can_return": allowed["return"],
+        "can_reply": allowed["reply"] or allowed["extension"],
+        "can_follow_up": allowed["follow_up"],
+        "can_interim_reply": allowed["interim_reply"],
+        "can_supervise": allowed["supervise"],
+        "can_decide": allowed["decide_extension"],
+        "can_publish": allowed["publish"],
     }
     # The caller's name and number are masked; in full only in the answer to a reveal, with its reason, audited.
     reveal = reveal or personal.Reveal(may=selectors.may_reveal_caller(user, t))
     caller = personal.shown(selectors.caller_fields(t), revealed=reveal.revealed)["caller"]
     context["caller"] = f"{caller['name']} {caller['phone']}".strip()
     context["reveal"] = reveal
-    if context["can_dispatch"]:
+    if allowed["dispatch"]:
         suggestions = dispatching.suggest(t)
         # The lead starts at the first suggestion when it is 很可能, else at the category's usual organisation.
         likely = suggestions[0].organisation.pk if suggestions and suggestions[0].tone == "likely" else None
@@ -283,7 +276,8 @@ def _parse_due(value: str) -> dt.datetime:
 
 def _act_interim_reply(request, t):
     """The centre answers as itself; an organisation as the lead it is."""
-    organisation = None if selectors.is_centre(request.user) else _org(request, t, lead_only=True)
+    desk = permissions.holds(request.user, permissions.DESK_ROLES)
+    organisation = None if desk else _org(request, t, lead_only=True)
     return services.interim_reply(
         ticket=t, text=request.POST.get("text", ""), organisation=organisation, by=request.user
     )

@@ -1,0 +1,149 @@
+"""What a person may do on a ticket now: one rule per action of the ticket page (issue 15), read twice — the
+workbench's ticket page shows exactly the forms `allowed_actions` allows, and each service asks `require` of the
+ticket it locked (tests/tickets/test_allowed_actions_match_services.py tries every action for every kind of person
+at every status). The statuses each action starts from are the workflow's table (`workflow.TRANSITIONS`); who may
+take it is said here:
+
+- the hotline desk (话务员, 中心管理人员: DESK_ROLES) files, dispatches, merges, closes directly, calls back
+  (回访) and sends the interim answer of a ticket not yet dispatched; supervisors see every ticket of the centre
+  (selectors.CENTRE_ROLES) but only supervise (督办) — with the centre managers;
+- an organisation the ticket is dispatched to (its staff, or of an organisation above it) acknowledges (签收) its
+  assignment, and the lead organisation returns it (退单, before the acknowledgement limit), replies, asks for an
+  extension and sends the interim answer;
+- the centre managers decide extensions;
+- the lead organisation (the desk, before one was named) reviews and publishes the masked reply.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from zhengwu.core import access, clock
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError
+from zhengwu.core.models import Organisation, Role
+from zhengwu.tickets import deadlines, publication, workflow
+from zhengwu.tickets.models import Assignment, Extension, Status, Ticket
+
+DESK_ROLES = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
+SUPERVISING_ROLES = (Role.SUPERVISOR, Role.CENTRE_MANAGER)
+EXTENSION_DECIDERS = (Role.CENTRE_MANAGER,)
+
+# the actions of the ticket page, each with the workflow action(s) whose starting statuses it needs
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "dispatch": ("dispatch",),
+    "close": ("close_directly",),
+    "merge": ("merge",),
+    "interim_reply": ("interim_reply",),
+    "acknowledge": ("acknowledge", "co_acknowledge"),
+    "return": ("return",),
+    "reply": ("reply",),
+    "extension": ("request_extension",),
+    "decide_extension": ("decide_extension",),
+    "follow_up": ("follow_up_solved",),
+    "supervise": ("supervise",),
+    "publish": ("publish",),
+}
+
+
+def holds(user, roles) -> bool:
+    """access.require_role's rule, as a question: one of the roles, or an administrator with a staff profile."""
+    staff = access.staff_of(user)
+    return staff is not None and (access.is_administrator(user) or staff.has_role(*roles))
+
+
+def require_desk(user) -> None:
+    access.require_role(user, *DESK_ROLES)
+
+
+def require_member(user, organisation: Organisation) -> None:
+    """The user works for `organisation` (or may act on its records)."""
+    if access.staff_of(user) is None:
+        raise AccessDenied()
+    access.require_organisation(user, organisation)
+
+
+def assignment(ticket: Ticket, organisation: Organisation, role: str | None = None) -> Assignment:
+    """The organisation's active assignment on the ticket (the lead's, with `role`), or AccessDenied."""
+    assignments = ticket.assignments.filter(active=True, organisation=organisation)
+    if role:
+        assignments = assignments.filter(role=role)
+    found = assignments.first()
+    if found is None:
+        raise AccessDenied(_("该工单未派给本单位"))
+    return found
+
+
+def _mine(user, ticket: Ticket) -> list[Assignment]:
+    """The active assignments of the organisations the user works for (access.own_organisations), lead first."""
+    if access.staff_of(user) is None:
+        return []
+    found = ticket.assignments.filter(active=True, organisation__in=access.own_organisations(user))
+    return sorted(found.select_related("organisation"), key=lambda a: a.role != Assignment.Role.LEAD)
+
+
+def _status_refusal(ticket: Ticket, action: str) -> Conflict | None:
+    if any(ticket.status in workflow.TRANSITIONS[step][0] for step in ACTIONS[action]):
+        return None
+    label = Status(ticket.status).label if ticket.status in Status.values else ticket.status
+    return Conflict(
+        _("工单当前状态为「%(label)s」,不能执行该操作") % {"label": label}, code="invalid_transition"
+    )
+
+
+def refusal(user, ticket: Ticket, action: str) -> DomainError | None:
+    """Why the user may not take `action` on the ticket now, or None when they may."""
+    denied = AccessDenied(_("您不能对该工单执行此操作"))
+    mine = _mine(user, ticket)
+    lead = next((a for a in mine if a.role == Assignment.Role.LEAD), None)
+    if action in ("dispatch", "close", "merge", "follow_up"):
+        if not holds(user, DESK_ROLES):
+            return denied
+    elif action == "interim_reply":
+        if lead is None and not holds(user, DESK_ROLES):
+            return denied
+    elif action == "acknowledge":
+        waiting = [a for a in mine if a.acknowledged_at is None]
+        if not waiting:
+            return denied
+        step = "acknowledge" if waiting[0].role == Assignment.Role.LEAD else "co_acknowledge"
+        if ticket.status not in workflow.TRANSITIONS[step][0]:
+            return _status_refusal(ticket, "acknowledge") or denied
+    elif action in ("return", "reply", "extension"):
+        if lead is None:
+            return denied
+    elif action == "decide_extension":
+        if not holds(user, EXTENSION_DECIDERS):
+            return denied
+        if not ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
+            return Conflict(_("没有待审批的延期申请"), code="no_pending_extension")
+    elif action == "supervise":
+        if not holds(user, SUPERVISING_ROLES):
+            return denied
+    elif action == "publish":
+        if ticket.lead_organisation_id is None:
+            if not holds(user, DESK_ROLES):
+                return denied
+        elif access.staff_of(user) is None or not access.can_see_organisation(user, ticket.lead_organisation):
+            return denied
+        return publication.refusal(ticket)
+    else:
+        raise ValueError(f"unknown ticket action {action}")
+    if found := _status_refusal(ticket, action):
+        return found
+    if action == "return" and not deadlines.may_return(clock.now(), ticket.acknowledge_due):
+        return Conflict(
+            _("签收时限已过,不能退单;工单视为已签收,请办理或申请延期"), code="return_too_late", field="reason"
+        )
+    if action == "extension":
+        if ticket.urgent:
+            return Conflict(_("紧急件不能延期"), code="urgent_no_extension", field="workdays")
+        if deadlines.extension_left(deadlines.Limits.of(ticket.category), ticket.extension_workdays) < 1:
+            return Conflict(_("延期工作日已用完"), code="extension_exceeded", field="workdays")
+        if ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
+            return Conflict(_("已有待审批的延期申请"), code="extension_pending")
+    return None
+
+
+def allowed_actions(user, ticket: Ticket) -> dict[str, bool]:
+    """Each action of the ticket page → may the user take it now."""
+    return {action: refusal(user, ticket, action) is None for action in ACTIONS}

@@ -1,0 +1,144 @@
+"""The ticket page offers an action exactly when its service accepts it (tickets.permissions): every action of the
+page, for every kind of person, at every point of a ticket's life — each tried through its service in a savepoint."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from tests.tickets.conftest import file
+from zhengwu.core import clock
+from zhengwu.core.errors import DomainError
+from zhengwu.tickets import permissions, selectors, services
+from zhengwu.tickets.models import Extension, Status, Ticket
+
+pytestmark = pytest.mark.django_db
+MOMENT = "2025-11-24T10:00"  # a Monday
+
+
+def _points(world) -> dict[str, Ticket]:
+    """One ticket at each point of its life that the page knows."""
+    w, points = world, {}
+    points["new"] = file(world, public_allowed=True)
+
+    def dispatched():
+        t = file(world, public_allowed=True)
+        return services.dispatch_ticket(ticket=t, lead=w.housing, co_handlers=[w.transport], by=w.operator)
+
+    points["dispatched"] = dispatched()
+    t = dispatched()
+    points["returned"] = services.return_ticket(
+        ticket=t, organisation=w.housing, reason="不属本单位", by=w.housing_clerk
+    )
+    t = dispatched()
+    points["acknowledged"] = services.acknowledge(ticket=t, organisation=w.housing, by=w.housing_clerk)
+    t = services.acknowledge(ticket=dispatched(), organisation=w.housing, by=w.housing_clerk)
+    services.request_extension(
+        ticket=t, organisation=w.housing, workdays=1, reason="需要现场核实", by=w.housing_clerk
+    )
+    points["extension pending"] = t
+    t = services.acknowledge(ticket=dispatched(), organisation=w.housing, by=w.housing_clerk)
+    points["replied"] = services.reply_ticket(
+        ticket=t, organisation=w.housing, text="已责令停工", by=w.housing_clerk
+    )
+    t = services.acknowledge(ticket=dispatched(), organisation=w.housing, by=w.housing_clerk)
+    t = services.reply_ticket(ticket=t, organisation=w.housing, text="已责令停工", by=w.housing_clerk)
+    points["reopened"] = services.record_follow_up(
+        ticket=t, solved=False, satisfied=False, note="仍在施工", by=w.operator
+    )
+    t = services.acknowledge(ticket=dispatched(), organisation=w.housing, by=w.housing_clerk)
+    t = services.reply_ticket(ticket=t, organisation=w.housing, text="已责令停工", by=w.housing_clerk)
+    points["closed"] = services.record_follow_up(ticket=t, solved=True, satisfied=True, by=w.operator)
+    return points
+
+
+def _try(action, user, ticket, world, other):
+    """The action through its service, as the page calls it."""
+    lead = lambda: selectors.acting_organisation(user, ticket, lead_only=True)  # noqa: E731
+    if action == "dispatch":
+        services.dispatch_ticket(ticket=ticket, lead=world.hrss, by=user)
+    elif action == "close":
+        services.close_directly(ticket=ticket, answer="已电话解释", by=user)
+    elif action == "merge":
+        services.merge_tickets(duplicate=ticket, into=other, by=user)
+    elif action == "interim_reply":
+        desk = permissions.holds(user, permissions.DESK_ROLES)
+        services.interim_reply(ticket=ticket, organisation=None if desk else lead(), by=user)
+    elif action == "acknowledge":
+        services.acknowledge(ticket=ticket, organisation=selectors.acting_organisation(user, ticket), by=user)
+    elif action == "return":
+        services.return_ticket(ticket=ticket, organisation=lead(), reason="不属本单位职责", by=user)
+    elif action == "reply":
+        services.reply_ticket(ticket=ticket, organisation=lead(), text="已处理", by=user)
+    elif action == "extension":
+        services.request_extension(ticket=ticket, organisation=lead(), workdays=1, reason="需要核实", by=user)
+    elif action == "decide_extension":
+        pending = ticket.extensions.filter(decision=Extension.Decision.PENDING).first()
+        if pending is None:  # the page shows the buttons only beside a pending request
+            raise DomainError("没有待审批的延期申请")
+        services.decide_extension(extension=pending, approve=True, by=user)
+    elif action == "follow_up":
+        services.record_follow_up(ticket=ticket, solved=True, satisfied=True, by=user)
+    elif action == "supervise":
+        services.supervise_ticket(
+            ticket=ticket, due=clock.now() + dt.timedelta(days=3), note="请加快", by=user
+        )
+    elif action == "publish":
+        services.publish_reply(ticket=ticket, by=user)
+    else:
+        raise AssertionError(action)
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_every_action_offered_is_accepted_and_every_action_refused_is_not_offered(world):
+    people = {
+        "话务员": world.operator,
+        "中心主任": world.manager,
+        "监察员": world.supervisor,
+        "主办单位": world.housing_clerk,
+        "协办单位": world.transport_clerk,
+        "无关单位": world.hrss_clerk,
+    }
+    disagreements, offered = [], 0
+    with clock.frozen(MOMENT):
+        points = _points(world)
+        other = file(world)
+        for point, ticket in points.items():
+            for who, user in people.items():
+                for action in permissions.ACTIONS:
+                    fresh = Ticket.objects.get(pk=ticket.pk)
+                    allowed = permissions.refusal(user, fresh, action) is None
+                    offered += allowed
+                    try:
+                        with transaction.atomic():
+                            _try(action, user, fresh, world, Ticket.objects.get(pk=other.pk))
+                            raise _Undo
+                    except _Undo:
+                        accepted = True
+                    except DomainError:
+                        accepted = False
+                    if allowed != accepted:
+                        disagreements.append(f"{point} · {who} · {action}: 页面{'显示' if allowed else '不显示'},"
+                                             f"服务{'接受' if accepted else '拒绝'}")  # fmt: skip
+    assert not disagreements, "\n".join(disagreements)
+    assert offered > 30  # the matrix is not empty: each point offers its people something
+
+
+def test_the_page_shows_the_forms_the_rule_allows(client, world):
+    with clock.frozen(MOMENT):
+        points = _points(world)
+    client.force_login(world.supervisor)
+    html = client.get(f"/workbench/tickets/{points['new'].number}/").content.decode()
+    # a supervisor sees the centre's tickets and supervises them, but dispatching is the desk's
+    assert "发出督办" in html and "派单</button>" not in html and "直接办结" not in html
+    client.force_login(world.operator)
+    html = client.get(f"/workbench/tickets/{points['dispatched'].number}/").content.decode()
+    assert "派单</button>" not in html and "发出督办" not in html
+    client.force_login(world.housing_clerk)
+    html = client.get(f"/workbench/tickets/{points['extension pending'].number}/").content.decode()
+    # an extension is waiting: the lead may answer but not ask again
+    assert "答复</button>" in html and "申请延期</button>" not in html
+    assert Ticket.objects.get(pk=points["closed"].pk).status == Status.CLOSED
