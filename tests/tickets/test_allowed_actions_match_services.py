@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from tests.tickets.conftest import file
-from zhengwu.core import clock
+from zhengwu.core import access, clock
 from zhengwu.core.errors import DomainError
 from zhengwu.tickets import permissions, selectors, services
 from zhengwu.tickets.models import Extension, Status, Ticket
@@ -62,7 +62,7 @@ def _try(action, user, ticket, world, other):
     elif action == "merge":
         services.merge_tickets(duplicate=ticket, into=other, by=user)
     elif action == "interim_reply":
-        desk = permissions.holds(user, permissions.DESK_ROLES)
+        desk = access.may_act_as(user, *permissions.DESK_ROLES)
         services.interim_reply(ticket=ticket, organisation=None if desk else lead(), by=user)
     elif action == "acknowledge":
         services.acknowledge(ticket=ticket, organisation=selectors.acting_organisation(user, ticket), by=user)

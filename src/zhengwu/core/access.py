@@ -232,6 +232,13 @@ def require_role(user, *roles: str) -> Staff:
     return staff
 
 
+def may_act_as(user, *roles: str) -> bool:
+    """require_role as a question, for pages that show what the services would accept: one of the roles, or an
+    administrator with a staff profile."""
+    staff = staff_of(user)
+    return staff is not None and (is_administrator(user) or staff.has_role(*roles))
+
+
 def acts_for(staff: Staff | None, organisation: Organisation) -> bool:
     """Does the staff member work for `organisation` — the organisation itself or one below their own? (A clerk of
     the centre's office at a general window receives a department's applications but does not act for it.)"""

@@ -45,12 +45,6 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def holds(user, roles) -> bool:
-    """access.require_role's rule, as a question: one of the roles, or an administrator with a staff profile."""
-    staff = access.staff_of(user)
-    return staff is not None and (access.is_administrator(user) or staff.has_role(*roles))
-
-
 def require_desk(user) -> None:
     access.require_role(user, *DESK_ROLES)
 
@@ -96,10 +90,10 @@ def refusal(user, ticket: Ticket, action: str) -> DomainError | None:
     mine = _mine(user, ticket)
     lead = next((a for a in mine if a.role == Assignment.Role.LEAD), None)
     if action in ("dispatch", "close", "merge", "follow_up"):
-        if not holds(user, DESK_ROLES):
+        if not access.may_act_as(user, *DESK_ROLES):
             return denied
     elif action == "interim_reply":
-        if lead is None and not holds(user, DESK_ROLES):
+        if lead is None and not access.may_act_as(user, *DESK_ROLES):
             return denied
     elif action == "acknowledge":
         waiting = [a for a in mine if a.acknowledged_at is None]
@@ -112,16 +106,16 @@ def refusal(user, ticket: Ticket, action: str) -> DomainError | None:
         if lead is None:
             return denied
     elif action == "decide_extension":
-        if not holds(user, EXTENSION_DECIDERS):
+        if not access.may_act_as(user, *EXTENSION_DECIDERS):
             return denied
         if not ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
             return Conflict(_("没有待审批的延期申请"), code="no_pending_extension")
     elif action == "supervise":
-        if not holds(user, SUPERVISING_ROLES):
+        if not access.may_act_as(user, *SUPERVISING_ROLES):
             return denied
     elif action == "publish":
         if ticket.lead_organisation_id is None:
-            if not holds(user, DESK_ROLES):
+            if not access.may_act_as(user, *DESK_ROLES):
                 return denied
         elif access.staff_of(user) is None or not access.can_see_organisation(user, ticket.lead_organisation):
             return denied

@@ -13,7 +13,7 @@ from zhengwu.core import access, clock, personal, thresholds
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.masking import mask_email, mask_name, mask_phone
 from zhengwu.core.models import Organisation, Role
-from zhengwu.evaluation import exports, rules, selectors, services
+from zhengwu.evaluation import exports, permissions, rules, selectors, services
 from zhengwu.evaluation.models import Appeal, RatingChannel
 from zhengwu.workbench.evaluation.forms import CommitmentForm, InquiryForm, NoticeSendForm, SettingsForm
 from zhengwu.workbench.pages import staff_page
@@ -124,14 +124,16 @@ def appeal(request, pk: int):
 @_staff_required
 def appeals(request):
     state = request.GET.get("state", Appeal.State.PENDING)
+    listed = list(selectors.appeal_queue(request.user, state=state or None)[:200])
+    for appeal in listed:  # the decision form where the service would accept it (evaluation.permissions)
+        appeal.decidable = permissions.appeal_refusal(request.user, appeal, in_scope=True) is None
     return render(
         request,
         "evaluation/workbench/appeals.html",
         {
-            "appeals": selectors.appeal_queue(request.user, state=state or None)[:200],
+            "appeals": listed,
             "state": state,
             "states": Appeal.State.choices,
-            "can_decide": access.has_role(request.user, Role.CENTRE_MANAGER, Role.ADMINISTRATOR),
         },
     )
 
@@ -188,8 +190,8 @@ def _rectification_page(request, rect, *, reveal: personal.Reveal | None = None,
             "rater_phone": rater["phone"],
             "reveal": reveal,
             "events": rect.events.all(),
-            "can_act": access.has_role(request.user, *services.RECTIFY_ROLES),
-            "can_follow_up": access.has_role(request.user, *services.FOLLOW_UP_ROLES),
+            # the forms the services would accept (evaluation.permissions)
+            "allowed": permissions.rectification_actions(request.user, rect),
         },
         status=status,
     )

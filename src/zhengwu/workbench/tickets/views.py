@@ -276,7 +276,7 @@ def _parse_due(value: str) -> dt.datetime:
 
 def _act_interim_reply(request, t):
     """The centre answers as itself; an organisation as the lead it is."""
-    desk = permissions.holds(request.user, permissions.DESK_ROLES)
+    desk = access.may_act_as(request.user, *permissions.DESK_ROLES)
     organisation = None if desk else _org(request, t, lead_only=True)
     return services.interim_reply(
         ticket=t, text=request.POST.get("text", ""), organisation=organisation, by=request.user

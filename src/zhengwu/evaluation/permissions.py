@@ -1,0 +1,54 @@
+"""What a person may do on a rectification (差评整改) and on an appeal (申诉) now, said once (issue 15): the workbench's
+pages show the forms these allow, and the services check the same rules (tests/evaluation/
+test_allowed_actions_match_services.py tries each action through its service).
+
+- a rectification is verified (核实), rectified (整改) and answered (反馈) by the rated organisation's handlers
+  (RECTIFY_ROLES, within their scope), each when the state table allows it (rules.next_state: a founded complaint
+  is rectified before the reply, an unfounded one answered with the finding); the follow-up call (回访) of a named
+  rating is the centre's (FOLLOW_UP_ROLES);
+- an appeal is decided by a centre manager within the rated organisation's scope who did not file it, while it is
+  pending.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from zhengwu.core import access
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError
+from zhengwu.evaluation import rules
+from zhengwu.evaluation.models import Appeal, Rectification
+from zhengwu.evaluation.shared import APPEAL_DECIDERS, FOLLOW_UP_ROLES, RECTIFY_ROLES
+
+# the actions of the rectification page, each with its step in the state table
+RECTIFICATION_ACTIONS = {"verify": "verify", "rectify": "rectify", "reply": "reply", "follow_up": "satisfied"}
+
+
+def rectification_refusal(user, rect: Rectification, action: str) -> DomainError | None:
+    """Why the user may not take `action` on the rectification now, or None."""
+    roles = FOLLOW_UP_ROLES if action == "follow_up" else RECTIFY_ROLES
+    if not access.may_act_as(user, *roles) or not access.can_see_organisation(user, rect.organisation):
+        return AccessDenied(_("您不能办理该整改"))
+    try:
+        rules.next_state(rect.state, RECTIFICATION_ACTIONS[action], founded=rect.founded)
+    except Conflict as refused:
+        return refused
+    return None
+
+
+def rectification_actions(user, rect: Rectification) -> dict[str, bool]:
+    return {action: rectification_refusal(user, rect, action) is None for action in RECTIFICATION_ACTIONS}
+
+
+def appeal_refusal(user, appeal: Appeal, *, in_scope: bool | None = None) -> DomainError | None:
+    """Why the user may not decide the appeal now, or None. `in_scope`: the caller read it from the user's scoped
+    queue (selectors.appeal_queue: the same rule as access.can_see_organisation), so it is not asked again."""
+    if in_scope is None:
+        in_scope = access.can_see_organisation(user, appeal.rating.organisation)
+    if not access.may_act_as(user, *APPEAL_DECIDERS) or not in_scope:
+        return AccessDenied(_("您不能审核该申诉"))
+    if appeal.state != Appeal.State.PENDING:
+        return Conflict(_("该申诉已审核"), code="already_decided", field="state")
+    if appeal.filed_by_id == getattr(user, "pk", None):
+        return AccessDenied(_("不能审核自己提出的申诉"))
+    return None

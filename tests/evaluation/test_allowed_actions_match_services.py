@@ -1,0 +1,135 @@
+"""The rectification and appeal pages offer an action exactly when its service accepts it (evaluation.permissions):
+every action, for every kind of person, at every state — each tried through its service in a savepoint."""
+
+import pytest
+from django.db import transaction
+
+from tests.evaluation.conftest import complete
+from zhengwu.core.errors import DomainError
+from zhengwu.evaluation import permissions, services
+from zhengwu.evaluation.models import Appeal, RatingChannel, Rectification
+
+pytestmark = pytest.mark.django_db
+
+
+class _Undo(Exception):
+    pass
+
+
+def _accepted(call) -> bool:
+    try:
+        with transaction.atomic():
+            call()
+            raise _Undo
+    except _Undo:
+        return True
+    except DomainError:
+        return False
+
+
+def _bad(ev, case, **kw):
+    return services.rate(
+        kind="case", pk=case.pk, level=1, channel=RatingChannel.LINK, comment="材料交了两遍", **kw
+    )
+
+
+def _people(ev):
+    return {
+        "窗口人员": ev.clerk,
+        "审查人员": ev.approver,
+        "部门负责人": ev.head,
+        "中心主任": ev.manager,
+        "监察员": ev.supervisor,
+        "外单位": ev.outsider,
+    }
+
+
+def _rectifications(ev) -> dict[str, Rectification]:
+    """One rectification at each state the page knows."""
+    head, out = ev.head, {}
+    out["open"] = _bad(ev, complete(ev)).rectification
+    verified = services.verify(
+        rectification=_bad(ev, complete(ev)).rectification, by=head, founded=True, finding="属实"
+    )
+    out["verified, founded"] = verified
+    out["verified, unfounded"] = services.verify(
+        rectification=_bad(ev, complete(ev)).rectification, by=head, founded=False, finding="不属实"
+    )
+    rect = services.verify(
+        rectification=_bad(ev, complete(ev)).rectification, by=head, founded=True, finding="属实"
+    )
+    out["rectified"] = services.rectify(rectification=rect, by=head, measures="培训")
+    rect = services.verify(
+        rectification=_bad(ev, complete(ev)).rectification, by=head, founded=True, finding="属实"
+    )
+    rect = services.rectify(rectification=rect, by=head, measures="培训")
+    out["replied"] = services.reply(rectification=rect, by=head, text="已整改")
+    rect = services.verify(
+        rectification=_bad(ev, complete(ev)).rectification, by=head, founded=True, finding="属实"
+    )
+    rect = services.rectify(rectification=rect, by=head, measures="培训")
+    rect = services.reply(rectification=rect, by=head, text="已整改")
+    out["closed"] = services.follow_up(rectification=rect, satisfied=True)
+    return out
+
+
+def _try(action, user, rect):
+    if action == "verify":
+        return lambda: services.verify(rectification=rect, by=user, founded=True, finding="属实")
+    if action == "rectify":
+        return lambda: services.rectify(rectification=rect, by=user, measures="培训")
+    if action == "reply":
+        return lambda: services.reply(rectification=rect, by=user, text="已处理")
+    if action == "follow_up":
+        return lambda: services.follow_up(rectification=rect, satisfied=True, note="满意", by=user)
+    raise AssertionError(action)
+
+
+def test_every_rectification_action_offered_is_accepted_and_none_refused_is_offered(ev):
+    disagreements, offered = [], 0
+    for state, rect in _rectifications(ev).items():
+        for who, user in _people(ev).items():
+            for action in permissions.RECTIFICATION_ACTIONS:
+                fresh = Rectification.objects.get(pk=rect.pk)
+                allowed = permissions.rectification_refusal(user, fresh, action) is None
+                offered += allowed
+                accepted = _accepted(_try(action, user, fresh))
+                if allowed != accepted:
+                    disagreements.append(f"{state} · {who} · {action}: 页面{'显示' if allowed else '不显示'},"
+                                         f"服务{'接受' if accepted else '拒绝'}")  # fmt: skip
+    assert not disagreements, "\n".join(disagreements)
+    assert offered >= 8
+
+
+def test_an_appeal_is_offered_for_decision_exactly_when_the_service_decides_it(ev):
+    pending = services.file_appeal(rating=_bad(ev, complete(ev)), by=ev.clerk, reason="申请人误点")
+    decided = services.file_appeal(rating=_bad(ev, complete(ev)), by=ev.clerk, reason="申请人误点")
+    services.decide_appeal(appeal=decided, by=ev.manager, upheld=False, note="不予支持")
+    own = services.file_appeal(rating=_bad(ev, complete(ev)), by=ev.manager, reason="中心复核")
+    disagreements, offered = [], 0
+    for appeal in (pending, decided, own):
+        for who, user in _people(ev).items():
+            fresh = Appeal.objects.select_related("rating__organisation").get(pk=appeal.pk)
+            allowed = permissions.appeal_refusal(user, fresh) is None
+            offered += allowed
+            accepted = _accepted(
+                lambda u=user, a=fresh: services.decide_appeal(appeal=a, by=u, upheld=True, note="同意")
+            )
+            if allowed != accepted:
+                disagreements.append(f"{appeal.reason} {appeal.state} · {who}")
+    assert not disagreements, "\n".join(disagreements)
+    assert offered == 1  # the centre manager, on the pending appeal someone else filed
+
+
+def test_the_pages_show_the_forms_the_rules_allow(ev, client):
+    rect = _bad(ev, complete(ev)).rectification
+    client.force_login(ev.supervisor)  # sees the rectification, may only call back once it is answered
+    html = client.get(f"/workbench/evaluation/rectifications/{rect.pk}/").content.decode()
+    assert "提交核实" not in html and "记录回访" not in html
+    client.force_login(ev.head)
+    html = client.get(f"/workbench/evaluation/rectifications/{rect.pk}/").content.decode()
+    assert "提交核实" in html and "提交整改" not in html
+    own = services.file_appeal(rating=_bad(ev, complete(ev)), by=ev.manager, reason="中心复核")
+    client.force_login(ev.manager)
+    html = client.get("/workbench/evaluation/appeals/").content.decode()
+    assert "中心复核" in html and f"/appeals/{own.pk}/decide" not in html
