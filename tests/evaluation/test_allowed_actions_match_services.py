@@ -2,29 +2,13 @@
 every action, for every kind of person, at every state — each tried through its service in a savepoint."""
 
 import pytest
-from django.db import transaction
 
+from tests.allowed_actions import accepted, disagreement
 from tests.evaluation.conftest import complete
-from zhengwu.core.errors import DomainError
 from zhengwu.evaluation import permissions, services
 from zhengwu.evaluation.models import Appeal, RatingChannel, Rectification
 
 pytestmark = pytest.mark.django_db
-
-
-class _Undo(Exception):
-    pass
-
-
-def _accepted(call) -> bool:
-    try:
-        with transaction.atomic():
-            call()
-            raise _Undo
-    except _Undo:
-        return True
-    except DomainError:
-        return False
 
 
 def _bad(ev, case, **kw):
@@ -93,10 +77,10 @@ def test_every_rectification_action_offered_is_accepted_and_none_refused_is_offe
                 fresh = Rectification.objects.get(pk=rect.pk)
                 allowed = permissions.rectification_refusal(user, fresh, action) is None
                 offered += allowed
-                accepted = _accepted(_try(action, user, fresh))
-                if allowed != accepted:
-                    disagreements.append(f"{state} · {who} · {action}: 页面{'显示' if allowed else '不显示'},"
-                                         f"服务{'接受' if accepted else '拒绝'}")  # fmt: skip
+                if found := disagreement(
+                    f"{state} · {who} · {action}", allowed, accepted(_try(action, user, fresh))
+                ):
+                    disagreements.append(found)
     assert not disagreements, "\n".join(disagreements)
     assert offered >= 8
 
@@ -112,11 +96,11 @@ def test_an_appeal_is_offered_for_decision_exactly_when_the_service_decides_it(e
             fresh = Appeal.objects.select_related("rating__organisation").get(pk=appeal.pk)
             allowed = permissions.appeal_refusal(user, fresh) is None
             offered += allowed
-            accepted = _accepted(
+            done = accepted(
                 lambda u=user, a=fresh: services.decide_appeal(appeal=a, by=u, upheld=True, note="同意")
             )
-            if allowed != accepted:
-                disagreements.append(f"{appeal.reason} {appeal.state} · {who}")
+            if found := disagreement(f"{appeal.reason} {appeal.state} · {who}", allowed, done):
+                disagreements.append(found)
     assert not disagreements, "\n".join(disagreements)
     assert offered == 1  # the centre manager, on the pending appeal someone else filed
 

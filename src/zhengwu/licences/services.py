@@ -21,15 +21,14 @@ from zhengwu.cases.models import Case
 from zhengwu.core import access, audit, clock, numbering, outbox
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from zhengwu.core.models import Role
-from zhengwu.licences import identifiers, signing
-from zhengwu.licences.models import ENDING_STATUSES, Licence, LicenceType, LicenceUse, ShowToken, Status
+from zhengwu.licences import identifiers, permissions, signing
+from zhengwu.licences.models import Licence, LicenceType, LicenceUse, ShowToken, Status
 
 log = logging.getLogger(__name__)
 
 VERIFY_PATH = "/verify/licence/{identifier}"
 SHOW_MINUTES = 5
-STAFF_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.WINDOW_CLERK)
+STAFF_ROLES = permissions.STAFF_ROLES
 END_KINDS = {
     Status.CANCELLED: _("注销"),
     Status.REVOKED: _("撤销"),
@@ -434,17 +433,9 @@ def _replace(old: Licence) -> None:
     old.save(update_fields=["status", "ended_at"])
 
 
-def _require_issuer_staff(by, licence_or_org) -> None:
-    organisation = getattr(licence_or_org, "issuer", licence_or_org)
-    if not access.has_role(by, *STAFF_ROLES) and not access.is_administrator(by):
-        raise AccessDenied(_("只有颁发机构的工作人员可以办理证照变更、延续或注销"))
-    if not access.can_see_organisation(by, organisation):
-        raise AccessDenied(_("该证照不由您所在的机构颁发"))
-
-
 def change(*, licence: Licence, by, data: dict, reason: str, case: Case | None = None) -> Licence:
     """变更: a new version with the changed data items; the old one is marked replaced."""
-    _require_issuer_staff(by, licence)
+    permissions.require_issuer_staff(by, licence)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("请填写变更事由"), field="reason")
@@ -456,8 +447,8 @@ def change(*, licence: Licence, by, data: dict, reason: str, case: Case | None =
         )
     with transaction.atomic():
         old = Licence.objects.select_for_update().get(pk=licence.pk)
-        if old.effective_status != Status.VALID:
-            raise Conflict(_("证照%(s)s,不能变更") % {"s": old.effective_status_label}, field="licence")
+        if refused := permissions.state_refusal(old, "change"):
+            raise refused
         new = _create(
             licence_type=old.type,
             issuer=old.issuer,
@@ -478,15 +469,13 @@ def change(*, licence: Licence, by, data: dict, reason: str, case: Case | None =
 
 def renew(*, licence: Licence, by, case: Case | None = None) -> Licence:
     """延续: a new version valid for the type's period from the day after the old one ends."""
-    _require_issuer_staff(by, licence)
+    permissions.require_issuer_staff(by, licence)
     with transaction.atomic():
         old = Licence.objects.select_for_update().get(pk=licence.pk)
         # 行政许可法 第五十条: 延续 is decided before the licence's validity ends; once it has ended (已过期, stored
         # or not yet) the holder applies anew
-        if old.effective_status != Status.VALID:
-            raise Conflict(_("证照%(s)s,不能延续") % {"s": old.effective_status_label}, field="licence")
-        if old.valid_until is None:
-            raise Conflict(_("证照长期有效,无需延续"), field="licence")
+        if refused := permissions.state_refusal(old, "renew"):
+            raise refused
         start = max(
             clock.today(), (old.valid_until + dt.timedelta(days=1)) if old.valid_until else clock.today()
         )
@@ -509,7 +498,7 @@ def renew(*, licence: Licence, by, case: Case | None = None) -> Licence:
 
 def end(*, licence: Licence, by, kind: str, basis: str, case: Case | None = None) -> Licence:
     """注销 / 撤销 / 吊销, with the legal basis and (where there is one) the case that decided it."""
-    _require_issuer_staff(by, licence)
+    permissions.require_issuer_staff(by, licence)
     if kind not in END_KINDS:
         raise ValidationFailed(_("请选择失效方式:注销、撤销或吊销"), field="kind")
     basis = (basis or "").strip()
@@ -519,7 +508,7 @@ def end(*, licence: Licence, by, kind: str, basis: str, case: Case | None = None
         raise ValidationFailed(_("法律依据不能超过 300 字"), field="basis")
     with transaction.atomic():
         row = Licence.objects.select_for_update().get(pk=licence.pk)
-        if row.status in ENDING_STATUSES or row.status == Status.REPLACED:
+        if permissions.state_refusal(row, "end"):  # ended already, or replaced
             raise Conflict(
                 _("证照%(s)s,不能再%(k)s") % {"s": row.get_status_display(), "k": END_KINDS[kind]},
                 field="licence",

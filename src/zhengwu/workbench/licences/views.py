@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases import selectors as case_selectors
-from zhengwu.core import access, clock
+from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound
-from zhengwu.licences import grants, selectors, services
+from zhengwu.licences import grants, permissions, selectors, services
 from zhengwu.licences.models import Licence, LicenceType, Status
 from zhengwu.workbench.pages import staff_page
 
@@ -65,9 +65,6 @@ def types(request):
 def detail(request, identifier: str, *, error: DomainError | None = None, status: int = 200):
     licence = _get(request.user, identifier)
     holder, holder_id = holder_shown(licence)
-    may_act = access.can_see_organisation(request.user, licence.issuer) and access.has_role(
-        request.user, *services.STAFF_ROLES
-    )
     chain = services.chain(licence)
     # a version links only when the person may open it (a reuse shows them one version, not the whole chain)
     seen = set(visible(request.user).filter(pk__in=[v.pk for v in chain]).values_list("pk", flat=True))
@@ -83,7 +80,8 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
             "uses": licence.uses.select_related("case")[:100],
             "chain": chain,
             "pending_renewal": services.pending_renewal(licence),
-            "may_act": may_act and licence.status == Status.VALID,
+            # the forms the services would accept (licences.permissions)
+            "allowed": permissions.allowed_actions(request.user, licence),
             "end_kinds": list(services.END_KINDS.items()),
             "data_items": licence.type.data_items,
             "error": error,

@@ -1,0 +1,29 @@
+"""For the tests that hold a page's offered actions against its services (tests/*/test_allowed_actions_match_services.py):
+try a service call in a savepoint and say whether it was accepted, leaving nothing behind."""
+
+from django.db import transaction
+
+from zhengwu.core.errors import DomainError
+
+
+class _Undo(Exception):
+    pass
+
+
+def accepted(call) -> bool:
+    """Did the service accept `call()` (no DomainError)? Whatever it wrote is rolled back."""
+    try:
+        with transaction.atomic():
+            call()
+            raise _Undo
+    except _Undo:
+        return True
+    except DomainError:
+        return False
+
+
+def disagreement(where: str, allowed: bool, accepted: bool) -> str | None:
+    """The line a test reports when the page and the service disagree, else None."""
+    if allowed == accepted:
+        return None
+    return f"{where}: 页面{'显示' if allowed else '不显示'},服务{'接受' if accepted else '拒绝'}"
