@@ -12,7 +12,7 @@ def test_every_open_member_case_has_demo_staff_to_work_it(demo_site, client):
     from zhengwu.cases.models import CaseStep
     from zhengwu.core import access
     from zhengwu.core.demo import demo_data
-    from zhengwu.joint import services
+    from zhengwu.joint import permissions
     from zhengwu.joint.models import JointMember
 
     usernames = [row["username"] for row in demo_data()["staff"]]
@@ -29,7 +29,7 @@ def test_every_open_member_case_has_demo_staff_to_work_it(demo_site, client):
             answering = []
             for person in people:
                 try:
-                    services._require_member_staff(person, member)
+                    permissions.require_member_staff(person, member)
                 except Exception:  # noqa: BLE001 — AccessDenied: not this department's window staff
                     continue
                 answering.append(person.username)

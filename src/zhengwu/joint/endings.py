@@ -35,14 +35,14 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import extensions as case_extensions
 from zhengwu.cases import services as case_services
-from zhengwu.cases.models import CLOSED_STATUSES, Case, Status
+from zhengwu.cases.models import CLOSED_STATUSES, Case
 from zhengwu.core import clock, inputs
 from zhengwu.core.errors import Conflict
-from zhengwu.joint import services
+from zhengwu.joint import permissions, services
 from zhengwu.joint.models import OPEN_PHASES, JointCase, JointMember, JointNotice, Phase
+from zhengwu.joint.permissions import RUNNING
 
 # A member case still before its decision (cases.workflow's 决定前 statuses): it can be withdrawn or stopped.
-RUNNING = (Status.RECEIVED, Status.SUPPLEMENT_REQUESTED, Status.ACCEPTED, Status.SUSPENDED)
 _LEGAL_BASIS: ContextVar[str] = ContextVar("zhengwu_joint_legal_basis", default="")
 
 
@@ -319,7 +319,7 @@ def after_refusal(case: Case, by, reason: str, legal_basis: str) -> None:
 def withdraw(*, joint: JointCase, by, reason: str = "", revision: int | None = None) -> JointCase:
     """The applicant (or the lead window for them) withdraws the whole joint application: every member case not yet
     decided is withdrawn, in one transaction; the member departments get one notice, the applicant one message."""
-    services._require_applicant_or_lead(by, joint)
+    permissions.require_applicant_or_lead(by, joint)
     reason = inputs.text(reason, field="reason", label=_("撤回理由"), max_length=500, required=False)
     with transaction.atomic():
         joint = services._locked(joint, revision)

@@ -22,7 +22,7 @@ from zhengwu.cases.services import check_upload
 from zhengwu.core import clock
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
-from zhengwu.joint import services
+from zhengwu.joint import permissions, services
 from zhengwu.joint.models import Forwarding, JointCase, JointMeeting, JointMember, MeetingOpinion, Phase
 
 # 行政许可法 第三十五条: 依法应当先经下级行政机关审查后报上级行政机关决定的行政许可,下级行政机关应当在法定期限内将
@@ -55,7 +55,7 @@ def convene(
     holds_decision: bool = True,
 ) -> JointMeeting:
     """The lead window convenes a joint meeting or inspection with the members named."""
-    services._require_lead(by, joint)
+    permissions.require_lead(by, joint)
     if kind not in JointMeeting.Kind.values:
         raise ValidationFailed(
             _("请选择会议类型:%(k)s") % {"k": "、".join(str(label) for label in JointMeeting.Kind.labels)},
@@ -80,7 +80,7 @@ def convene(
             raise Conflict(_("审前集中告知会议在发出联办通知后、联合受理前召开"), field="phase")
         if pre_review and joint.meetings.filter(kind=kind, minutes_at__isnull=True).exists():
             raise Conflict(_("已有尚未归档的审前集中告知会议"), field="kind")
-        if joint.phase not in (Phase.NOTIFIED, Phase.HANDLING):
+        if joint.phase not in permissions.CONVENING_PHASES:
             raise Conflict(_("联办件当前不能召集联审"), field="phase")
         meeting = JointMeeting.objects.create(
             joint=joint,
@@ -117,7 +117,7 @@ def record_opinion(
     misses (none: complete), which become its answer to the 联办通知 when the minutes close the meeting."""
     meeting = _meeting(joint, meeting_id)
     member = services._member(joint, position)
-    services._require_member_staff(by, member)
+    permissions.require_member_staff(by, member)
     if position not in meeting.positions:
         raise ValidationFailed(_("该成员事项不在本次联审之列"), field="position")
     missing: list[dict] = []
@@ -160,7 +160,7 @@ def record_opinion(
 
 def attach_minutes(*, joint: JointCase, meeting_id: int, by, upload) -> JointMeeting:
     """The lead window attaches the minutes once every member present recorded its opinion; the meeting closes."""
-    services._require_lead(by, joint)
+    permissions.require_lead(by, joint)
     meeting = _meeting(joint, meeting_id)
     data, content_type = check_upload(upload, field="minutes")
     with transaction.atomic():
@@ -215,7 +215,7 @@ def open_meeting_for(member) -> JointMeeting | None:
 def forward_up(*, joint: JointCase, position: int, by, authority: str, note: str = "") -> Forwarding:
     """上报: the member forwards to a higher authority (its own period starts)."""
     member = services._member(joint, position)
-    services._require_member_staff(by, member)
+    permissions.require_member_staff(by, member)
     if not joint.is_open or member.case.status not in FORWARDABLE:
         raise Conflict(
             _("「%(i)s」%(s)s,不在办理中,不能上报")
@@ -248,7 +248,7 @@ def forward_up(*, joint: JointCase, position: int, by, authority: str, note: str
 
 def record_reply(*, joint: JointCase, position: int, by, reply: str) -> Forwarding:
     member = services._member(joint, position)
-    services._require_member_staff(by, member)
+    permissions.require_member_staff(by, member)
     reply = (reply or "").strip()
     if not reply:
         raise ValidationFailed(_("请填写上级答复"), field="reply")

@@ -42,7 +42,7 @@ from zhengwu.cases.models import (
 from zhengwu.core import access, actors, audit, clock, inputs, numbering, outbox
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role, ServiceCentre, Window
-from zhengwu.joint import bundles
+from zhengwu.joint import bundles, permissions
 from zhengwu.joint.models import Bundle, BundleVersion, JointCase, JointEvent, JointMember, JointNotice, Phase
 
 INTAKE_ROLES = case_services.INTAKE_ROLES  # who receives applications: the cases domain's one list
@@ -146,34 +146,6 @@ def is_held(case: Case, event) -> bool:
 
 
 # ---- who may act ---------------------------------------------------------------------------------------------
-
-
-def _require_lead(by, joint: JointCase) -> None:
-    if by is None:
-        return
-    access.require_role(by, *INTAKE_ROLES)
-    access.require_organisation(by, joint.lead_organisation)
-
-
-def _require_member_staff(by, member: JointMember) -> None:
-    if by is None:
-        return
-    access.require_role(by, *INTAKE_ROLES)
-    access.require_organisation(by, member.case.organisation)
-
-
-def is_applicant_side(user, joint: JointCase) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False) or access.staff_of(user) is not None:
-        return False
-    return joint.created_by_id == user.pk or (
-        joint.applicant.user_id is not None and joint.applicant.user_id == user.pk
-    )
-
-
-def _require_applicant_or_lead(by, joint: JointCase) -> None:
-    if by is None or is_applicant_side(by, joint):
-        return
-    _require_lead(by, joint)
 
 
 def openable_numbers(user, numbers) -> set[str]:
@@ -393,7 +365,7 @@ def merged_entry(joint: JointCase, position: int) -> dict:
 def upload_material(*, joint: JointCase, by, position: int, upload) -> int:
     """The applicant (or the lead window) uploads a material of the merged list once: it goes to every member case
     that asks for it. A material obtained from a prerequisite member's result is not uploaded."""
-    _require_applicant_or_lead(by, joint)
+    permissions.require_applicant_or_lead(by, joint)
     entry = merged_entry(joint, position)
     if entry.get("from_member"):
         raise ValidationFailed(
@@ -628,7 +600,7 @@ def register(
 
 def lead_accept(*, joint: JointCase, by, note: str = "", revision: int | None = None) -> JointCase:
     """The lead window takes the application and sends the 联办通知 to every member window."""
-    _require_lead(by, joint)
+    permissions.require_lead(by, joint)
     with transaction.atomic():
         joint = _locked(joint, revision)
         if joint.phase != Phase.RECEIVED:
@@ -716,7 +688,7 @@ def confirm(*, joint: JointCase, position: int, by, revision: int | None = None)
     with transaction.atomic():
         joint = _locked(joint, revision)
         member = _member(joint, position)
-        _require_member_staff(by, member)
+        permissions.require_member_staff(by, member)
         _answerable(joint, member)
         _require_complete(joint, member)
         member.answer, member.answered_at, member.missing = JointMember.Answer.CONFIRMED, clock.now(), []
@@ -885,7 +857,7 @@ def raise_missing(
     with transaction.atomic():
         joint = _locked(joint, revision)
         member = _member(joint, position)
-        _require_member_staff(by, member)
+        permissions.require_member_staff(by, member)
         _answerable(joint, member)
         clean = _missing_items(joint, member, items)
         member.answer, member.answered_at, member.missing = JointMember.Answer.MISSING, clock.now(), clean
@@ -1022,7 +994,7 @@ def _accept_all(joint: JointCase, members: list[JointMember], by) -> None:
 def supply(*, joint: JointCase, by, paper: list[int] | tuple = (), revision: int | None = None) -> JointCase:
     """The applicant supplied everything the combined notice lists: every member's intake starts again and the
     members that missed something check again (the others keep their confirmation)."""
-    _require_applicant_or_lead(by, joint)
+    permissions.require_applicant_or_lead(by, joint)
     if paper and (by is None or access.staff_of(by) is None):
         raise AccessDenied(_("纸质材料须由窗口工作人员登记收取"))
     with transaction.atomic():

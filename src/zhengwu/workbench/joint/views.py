@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from zhengwu.core import access, personal
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.models import Role
-from zhengwu.joint import bundles, endings, meetings, selectors, services
+from zhengwu.joint import bundles, endings, meetings, permissions, selectors, services
 from zhengwu.joint.models import JointMeeting, Phase
 from zhengwu.workbench.pages import staff_page
 
@@ -340,6 +340,7 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
         .filter(joint_member__joint=joint)
         .values_list("number", flat=True)
     )
+    allowed = permissions.allowed_actions(request.user, joint)
     return render(
         request,
         "joint/workbench/case.html",
@@ -362,12 +363,9 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
             "front_desk": services.is_front_desk(request.user, joint.lead_organisation.region),
             "lead_windows": services.lead_window_choices(joint) if joint.is_open else [],
             "meeting_kinds": JointMeeting.Kind.choices,
-            "may_convene": joint.phase in (Phase.NOTIFIED, Phase.HANDLING)
-            and staff is not None
-            and access.acts_for(staff, joint.lead_organisation),
-            "may_withdraw": joint.is_open
-            and staff is not None
-            and access.acts_for(staff, joint.lead_organisation),
+            # the lead's forms where the services would accept them (joint.permissions)
+            "may_convene": allowed["convene"],
+            "may_withdraw": allowed["withdraw"],
         },
         status=status,
     )
