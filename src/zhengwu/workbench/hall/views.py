@@ -68,8 +68,6 @@ def index(request):
             "queues": selectors.queue_now(centre, upcoming=True),
             "today": measures.today(centre),
             "state": selectors.hall_state(centre),
-            "is_clerk": request.staff.window_id and request.staff.has_role(Role.WINDOW_CLERK),
-            "can_book": request.staff.has_role(Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER),
         },
     )
 
