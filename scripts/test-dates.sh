@@ -27,19 +27,20 @@ for moment in "${MOMENTS[@]}"; do
   failed=()
   # ZHENGWU_DEMO_AT_SYSTEM_TIME: the demo test loads the demo at the (faked) system time, not at its three fixed moments
   # (make test checks those; they are the same whatever the system clock says).
-  # the browser tests beside the suite (as in scripts/test.sh), their log printed when they end
-  browser_log=$(mktemp)
-  "${clock[@]}" env -u DATABASE_URL $BIN/pytest -m e2e -q -p no:cacheprovider > "$browser_log" 2>&1 & browser=$!
+  # the suite alone, then the browser tests beside the demo's load (scripts/test.sh says why: more busy processes than
+  # cores cost more CPU for the same tests); the browser tests' log printed when they end
   ZHENGWU_DEMO_AT_SYSTEM_TIME=1 "${clock[@]}" env -u DATABASE_URL $BIN/pytest -m "not e2e" -n 2 --dist loadgroup \
     -q -p no:cacheprovider || failed+=("suite")
-  wait $browser || failed+=("browser")
-  cat "$browser_log"; rm -f "$browser_log"
+  browser_log=$(mktemp)
+  "${clock[@]}" env -u DATABASE_URL $BIN/pytest -m e2e -q -p no:cacheprovider > "$browser_log" 2>&1 & browser=$!
   demo_dir=$(mktemp -d)
   if ! ZHENGWU_VAR_DIR=$demo_dir "${clock[@]}" bash -c \
       "env -u DATABASE_URL $BIN/zhengwu migrate --noinput -v 0 && env -u DATABASE_URL $BIN/zhengwu demo > $demo_dir/demo.log"; then
     failed+=("demo"); cat "$demo_dir/demo.log" >&2 || true
   fi
   rm -rf "$demo_dir"
+  wait $browser || failed+=("browser")
+  cat "$browser_log"; rm -f "$browser_log"
   if [ ${#failed[@]} -eq 0 ]; then
     summary+=("$moment: passed ($((SECONDS - started)) s)")
   else
