@@ -5,6 +5,7 @@ import pytest
 
 from tests.allowed_actions import accepted, disagreement
 from tests.evaluation.conftest import complete
+from zhengwu.core.errors import AccessDenied, Conflict
 from zhengwu.evaluation import permissions, services
 from zhengwu.evaluation.models import Appeal, RatingChannel, Rectification
 
@@ -89,9 +90,8 @@ def test_an_appeal_is_offered_for_decision_exactly_when_the_service_decides_it(e
     pending = services.file_appeal(rating=_bad(ev, complete(ev)), by=ev.clerk, reason="申请人误点")
     decided = services.file_appeal(rating=_bad(ev, complete(ev)), by=ev.clerk, reason="申请人误点")
     services.decide_appeal(appeal=decided, by=ev.manager, upheld=False, note="不予支持")
-    own = services.file_appeal(rating=_bad(ev, complete(ev)), by=ev.manager, reason="中心复核")
     disagreements, offered = [], 0
-    for appeal in (pending, decided, own):
+    for appeal in (pending, decided):
         for who, user in _people(ev).items():
             fresh = Appeal.objects.select_related("rating__organisation").get(pk=appeal.pk)
             allowed = permissions.appeal_refusal(user, fresh) is None
@@ -102,7 +102,7 @@ def test_an_appeal_is_offered_for_decision_exactly_when_the_service_decides_it(e
             if found := disagreement(f"{appeal.reason} {appeal.state} · {who}", allowed, done):
                 disagreements.append(found)
     assert not disagreements, "\n".join(disagreements)
-    assert offered == 1  # the centre manager, on the pending appeal someone else filed
+    assert offered == 1  # the centre manager, on the pending appeal
 
 
 def test_the_pages_show_the_forms_the_rules_allow(ev, client):
@@ -113,7 +113,20 @@ def test_the_pages_show_the_forms_the_rules_allow(ev, client):
     client.force_login(ev.head)
     html = client.get(f"/workbench/evaluation/rectifications/{rect.pk}/").content.decode()
     assert "提交核实" in html and "提交整改" not in html
-    own = services.file_appeal(rating=_bad(ev, complete(ev)), by=ev.manager, reason="中心复核")
     client.force_login(ev.manager)
-    html = client.get("/workbench/evaluation/appeals/").content.decode()
-    assert "中心复核" in html and f"/appeals/{own.pk}/decide" not in html
+    assert "/appeal/" not in client.get("/workbench/evaluation/ratings/?month=2026-09").content.decode()
+
+
+def test_only_the_rated_organisation_appeals_and_only_against_a_bad_rating(ev, client):
+    # 国办发〔2019〕51号: 差评申诉 — the rated organisation asks; the centre, which decides, does not file
+    bad = _bad(ev, complete(ev))
+    good = services.rate(kind="case", pk=complete(ev).pk, level=5, channel=RatingChannel.LINK)
+    for user in (ev.manager, ev.supervisor, ev.outsider):
+        with pytest.raises(AccessDenied):
+            services.file_appeal(rating=bad, by=user, reason="乱评")
+    with pytest.raises(Conflict, match="只能对差评提出申诉"):
+        services.file_appeal(rating=good, by=ev.clerk, reason="乱评")
+    client.force_login(ev.clerk)
+    html = client.get("/workbench/evaluation/ratings/?month=2026-09").content.decode()
+    assert f"/ratings/{bad.pk}/appeal/" in html and f"/ratings/{good.pk}/appeal/" not in html
+    assert services.file_appeal(rating=bad, by=ev.head, reason="申请人误点").state == Appeal.State.PENDING

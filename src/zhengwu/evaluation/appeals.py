@@ -17,11 +17,12 @@ from zhengwu.evaluation.shared import APPEAL_DECIDERS, _text
 
 
 def file_appeal(*, rating: Rating, by, reason: str) -> Appeal:
-    """Staff of the rated organisation ask the centre to set a rating aside as malicious or mistaken."""
-    staff = access.staff_of(by)
-    if staff is None:
-        raise AccessDenied("需要工作人员账号")
-    access.require_organisation(by, rating.organisation)
+    """Staff of the rated organisation ask the centre to set a bad rating aside as malicious or mistaken
+    (evaluation.permissions: who may, and against which ratings)."""
+    from zhengwu.evaluation.permissions import appeal_filing_refusal
+
+    if refused := appeal_filing_refusal(by, rating):
+        raise refused
     reason = _text(reason, field="reason", label="申诉理由")
     try:
         with transaction.atomic():

@@ -6,8 +6,9 @@ test_allowed_actions_match_services.py tries each action through its service).
   (RECTIFY_ROLES, within their scope), each when the state table allows it (rules.next_state: a founded complaint
   is rectified before the reply, an unfounded one answered with the finding); the follow-up call (回访) of a named
   rating is the centre's (FOLLOW_UP_ROLES);
-- an appeal is decided by a centre manager within the rated organisation's scope who did not file it, while it is
-  pending.
+- an appeal (差评申诉, 国办发〔2019〕51号 "差评申诉复核") is filed against a bad rating by the staff of the rated
+  organisation (or one above it) — not by the centre's people, who decide it — and decided by a centre manager within
+  the rated organisation's scope who did not file it, while it is pending.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError
 from zhengwu.evaluation import rules
-from zhengwu.evaluation.models import Appeal, Rectification
+from zhengwu.evaluation.models import Appeal, Rating, Rectification
 from zhengwu.evaluation.shared import APPEAL_DECIDERS, FOLLOW_UP_ROLES, RECTIFY_ROLES
 
 # the actions of the rectification page, each with its step in the state table
@@ -51,4 +52,17 @@ def appeal_refusal(user, appeal: Appeal, *, in_scope: bool | None = None) -> Dom
         return Conflict(_("该申诉已审核"), code="already_decided", field="state")
     if appeal.filed_by_id == getattr(user, "pk", None):
         return AccessDenied(_("不能审核自己提出的申诉"))
+    return None
+
+
+def appeal_filing_refusal(user, rating: Rating) -> DomainError | None:
+    """Why the user may not appeal against the rating, or None (whether it was appealed already is the service's
+    to say, under its lock)."""
+    staff = access.staff_of(user)
+    if staff is None:
+        return AccessDenied(_("需要工作人员账号"))
+    if not access.acts_for(staff, rating.organisation):
+        return AccessDenied(_("只有被评价机构的工作人员可以对评价提出申诉"))
+    if not rules.is_bad(rating.level):
+        return Conflict(_("只能对差评提出申诉"), code="not_bad", field="reason")
     return None

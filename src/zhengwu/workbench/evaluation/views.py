@@ -106,7 +106,10 @@ def ratings(request):
     qs = selectors.visible_ratings(request.user).filter(rated_at__gte=start, rated_at__lt=end)
     if request.GET.get("bad"):
         qs = qs.filter(level__lte=thresholds.BAD_RATING_MAX)
-    return render(request, "evaluation/workbench/ratings.html", {"ratings": qs[:300], "month": month})
+    listed = list(qs[:300])
+    for rating in listed:  # 申诉 where the service would take it (evaluation.permissions)
+        rating.appealable = permissions.appeal_filing_refusal(request.user, rating) is None
+    return render(request, "evaluation/workbench/ratings.html", {"ratings": listed, "month": month})
 
 
 @_staff_required
