@@ -120,9 +120,12 @@ def test_the_page_shows_the_forms_the_rule_allows(client, world):
     with clock.frozen(MOMENT):
         points = _points(world)
     client.force_login(world.supervisor)
-    html = client.get(f"/workbench/tickets/{points['new'].number}/").content.decode()
+    html = client.get(f"/workbench/tickets/{points['dispatched'].number}/").content.decode()
     # a supervisor sees the centre's tickets and supervises them, but dispatching is the desk's
     assert "发出督办" in html and "派单</button>" not in html and "直接办结" not in html
+    # 督办 orders the organisation the ticket went to: not before there is one
+    html = client.get(f"/workbench/tickets/{points['new'].number}/").content.decode()
+    assert "发出督办" not in html
     client.force_login(world.operator)
     html = client.get(f"/workbench/tickets/{points['dispatched'].number}/").content.decode()
     assert "派单</button>" not in html and "发出督办" not in html
@@ -131,3 +134,45 @@ def test_the_page_shows_the_forms_the_rule_allows(client, world):
     # an extension is waiting: the lead may answer but not ask again
     assert "答复</button>" in html and "申请延期</button>" not in html
     assert Ticket.objects.get(pk=points["closed"].pk).status == Status.CLOSED
+
+
+def test_a_returned_ticket_is_not_dispatched_back_by_default(client, world):
+    # the category's usual organisation returned it as not theirs: the form must not offer it again as chosen
+    with clock.frozen(MOMENT):
+        points = _points(world)
+    client.force_login(world.operator)
+    html = client.get(f"/workbench/tickets/{points['returned'].number}/").content.decode()
+    assert f'<option value="{world.housing.pk}" selected>' not in html
+    assert f'value="{world.housing.pk}"' in html  # still there to choose
+
+
+def test_a_follow_up_without_an_answer_asks_whether_it_was_solved(client, world):
+    with clock.frozen(MOMENT):
+        points = _points(world)
+    client.force_login(world.operator)
+    response = client.post(
+        f"/workbench/tickets/{points['replied'].number}/follow_up/", {"note": ""}, follow=True
+    )
+    assert "请选择是否解决" in response.content.decode()
+    assert Ticket.objects.get(pk=points["replied"].pk).status == Status.REPLIED
+
+
+def test_an_extension_still_pending_lapses_with_the_reply(world):
+    with clock.frozen(MOMENT):
+        points = _points(world)
+        ticket = services.reply_ticket(
+            ticket=points["extension pending"],
+            organisation=world.housing,
+            text="已处理",
+            by=world.housing_clerk,
+        )
+        ticket = services.record_follow_up(
+            ticket=ticket, solved=False, satisfied=False, note="没解决", by=world.operator
+        )
+        assert ticket.status == Status.REOPENED
+        # the old round's request is not put to the centre manager again
+        assert ticket.extensions.get().decision == Extension.Decision.LAPSED
+        assert (
+            permissions.refusal(world.manager, Ticket.objects.get(pk=ticket.pk), "decide_extension")
+            is not None
+        )

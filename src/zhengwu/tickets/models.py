@@ -310,6 +310,7 @@ class Extension(models.Model):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已批准")
         REJECTED = "rejected", _("不批准")
+        LAPSED = "lapsed", _("已答复,无需审批")  # the lead replied while it was pending
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="extensions")
     organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="+")

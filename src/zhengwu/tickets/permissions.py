@@ -67,6 +67,13 @@ def assignment(ticket: Ticket, organisation: Organisation, role: str | None = No
     return found
 
 
+def supervision_refusal(ticket: Ticket) -> Conflict | None:
+    """督办 orders an organisation to act: a ticket not dispatched to one (or returned) has no one to order yet."""
+    if ticket.lead_organisation_id is None:
+        return Conflict(_("工单尚未派单,没有督办对象;请先派单"), code="no_lead", field="due")
+    return None
+
+
 def _mine(user, ticket: Ticket) -> list[Assignment]:
     """The active assignments of the organisations the user works for (access.own_organisations), lead first."""
     if access.staff_of(user) is None:
@@ -113,6 +120,8 @@ def refusal(user, ticket: Ticket, action: str) -> DomainError | None:
     elif action == "supervise":
         if not access.may_act_as(user, *SUPERVISING_ROLES):
             return denied
+        if found := supervision_refusal(ticket):
+            return found
     elif action == "publish":
         if ticket.lead_organisation_id is None:
             if not access.may_act_as(user, *DESK_ROLES):

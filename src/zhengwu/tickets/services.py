@@ -484,6 +484,11 @@ def reply_ticket(*, ticket: Ticket, organisation: Organisation, text: str, by) -
     text = _text(text, field="text", label=_("答复内容"), max_length=4000)
     now = clock.now()
     ticket.reply, ticket.replied_at = text, now
+    # an extension still waiting for the centre is moot once the answer is given (it would be offered for decision
+    # again, about a round that is over, if the follow-up reopened the ticket)
+    ticket.extensions.filter(decision=Extension.Decision.PENDING).update(
+        decision=Extension.Decision.LAPSED, decided_at=now, decision_note=_("承办单位已答复")
+    )
     late = bool(ticket.handle_due and now > ticket.handle_due)
     data = {"late": late, "round": ticket.reopen_count}  # the handling round: 0, then one more per reopening
     if ticket.handle_due is not None:
@@ -494,7 +499,7 @@ def reply_ticket(*, ticket: Ticket, organisation: Organisation, text: str, by) -
 
 @transaction.atomic
 def record_follow_up(
-    *, ticket: Ticket, solved: bool, satisfied: bool | None, note: str = "", by=None
+    *, ticket: Ticket, solved: bool | None, satisfied: bool | None, note: str = "", by=None
 ) -> Ticket:
     """The follow-up (回访): solved closes the ticket; not solved reopens it to the same organisation with the reason.
 
@@ -502,6 +507,8 @@ def record_follow_up(
     """
     if by is not None and getattr(by, "is_authenticated", False):
         permissions.require_desk(by)
+    if solved is None:
+        raise ValidationFailed(_("请选择是否解决"), field="solved")
     ticket = _locked(ticket)
     note = _text(note, field="note", label=_("未解决的原因"), max_length=1000, required=not solved)
     now = clock.now()
@@ -559,6 +566,8 @@ def supervise_ticket(*, ticket: Ticket, due: dt.datetime, note: str, by) -> Supe
     """Issue a supervision order (督办) on a ticket: the lead organisation must act by `due`."""
     access.require_role(by, *permissions.SUPERVISING_ROLES)
     ticket = _locked(ticket)
+    if refused := permissions.supervision_refusal(ticket):
+        raise refused
     note = _text(note, field="note", label=_("督办意见"), max_length=1000)
     if due.tzinfo is None:  # a time without a zone is the centre's local time
         due = due.replace(tzinfo=clock.LOCAL)

@@ -243,9 +243,10 @@ def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dic
         suggestions = dispatching.suggest(t)
         # The lead starts at the first suggestion when it is 很可能, else at the category's usual organisation.
         likely = suggestions[0].organisation.pk if suggestions and suggestions[0].tone == "likely" else None
-        context["dispatch_form"] = DispatchForm(
-            initial={"lead": likely or t.category.default_organisation_id}
-        )
+        # never preselect an organisation that returned the ticket as not theirs (退单): the dispatcher chooses
+        returned = set(t.assignments.filter(returned_at__isnull=False).values_list("organisation_id", flat=True))
+        lead = next((pk for pk in (likely, t.category.default_organisation_id) if pk and pk not in returned), None)
+        context["dispatch_form"] = DispatchForm(initial={"lead": lead})
         context["suggestions"] = suggestions
         context["duplicates"] = selectors.find_duplicates(
             content=t.content,
@@ -317,7 +318,7 @@ ACTIONS = {
     "follow_up": (
         lambda r, t: services.record_follow_up(
             ticket=t,
-            solved=r.POST.get("solved") == "yes",
+            solved={"yes": True, "no": False}.get(r.POST.get("solved", "")),
             satisfied={"yes": True, "no": False}.get(r.POST.get("satisfied", "")),
             note=r.POST.get("note", ""),
             by=r.user,
