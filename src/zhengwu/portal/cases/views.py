@@ -23,7 +23,7 @@ from zhengwu.cases.application import ApplicationForm, initial_from
 from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant
 from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
-from zhengwu.core import access, auth, calendar, ratelimit
+from zhengwu.core import access, auth, calendar, files, ratelimit
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_phone, mask_resident_id
 from zhengwu.evaluation import links as rating_links
@@ -372,6 +372,7 @@ def apply(request, code: str):
             "key": key,
             "material_rows": material_rows,
             "prefer": prefer,
+            "upload_limit": files.limit("ZHENGWU_CASE_UPLOAD_MAX_BYTES"),
         },
         status=422 if (form.errors or who.errors or delivery.errors) else 200,
     )
