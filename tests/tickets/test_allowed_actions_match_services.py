@@ -176,3 +176,13 @@ def test_an_extension_still_pending_lapses_with_the_reply(world):
             permissions.refusal(world.manager, Ticket.objects.get(pk=ticket.pk), "decide_extension")
             is not None
         )
+
+
+def test_the_lead_is_told_why_it_can_no_longer_return_the_ticket(client, world):
+    with clock.frozen(MOMENT):
+        points = _points(world)
+    ticket = Ticket.objects.get(pk=points["dispatched"].pk)
+    client.force_login(world.housing_clerk)
+    with clock.frozen(ticket.acknowledge_due + dt.timedelta(hours=1)):
+        html = client.get(f"/workbench/tickets/{ticket.number}/").content.decode()
+    assert "签收时限已过,不能退单" in html and "退单</button>" not in html

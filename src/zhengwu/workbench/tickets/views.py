@@ -234,6 +234,9 @@ def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dic
         "can_decide": allowed["decide_extension"],
         "can_publish": allowed["publish"],
     }
+    # the lead may no longer return it: say why the button is gone (签收期限已过)
+    refused = permissions.refusal(user, t, "return")
+    context["return_note"] = refused.message if getattr(refused, "code", "") == "return_too_late" else ""
     # The caller's name and number are masked; in full only in the answer to a reveal, with its reason, audited.
     reveal = reveal or personal.Reveal(may=selectors.may_reveal_caller(user, t))
     caller = personal.shown(selectors.caller_fields(t), revealed=reveal.revealed)["caller"]
