@@ -27,3 +27,21 @@ def disagreement(where: str, allowed: bool, accepted: bool) -> str | None:
     if allowed == accepted:
         return None
     return f"{where}: 页面{'显示' if allowed else '不显示'},服务{'接受' if accepted else '拒绝'}"
+
+
+def matrix(points: dict, people: dict, actions, *, reread, refusal, attempt) -> tuple[list[str], int]:
+    """Every action for every person at every point: the page's answer (`refusal(user, obj, action)` is None) against
+    the service's (`attempt(action, user, obj)` returns the call to try). `reread(obj)` gives each try a fresh copy.
+    Returns the disagreements and how many actions were offered (a test checks the matrix is not empty)."""
+    found, offered = [], 0
+    for point, obj in points.items():
+        for who, user in people.items():
+            for action in actions:
+                fresh = reread(obj)
+                allowed = refusal(user, fresh, action) is None
+                offered += allowed
+                if line := disagreement(
+                    f"{point} · {who} · {action}", allowed, accepted(attempt(action, user, fresh))
+                ):
+                    found.append(line)
+    return found, offered

@@ -3,7 +3,7 @@ every action, for every kind of person, at every state — each tried through it
 
 import pytest
 
-from tests.allowed_actions import accepted, disagreement
+from tests.allowed_actions import accepted, disagreement, matrix
 from tests.evaluation.conftest import complete
 from zhengwu.core.errors import AccessDenied, Conflict
 from zhengwu.evaluation import permissions, services
@@ -71,17 +71,14 @@ def _try(action, user, rect):
 
 
 def test_every_rectification_action_offered_is_accepted_and_none_refused_is_offered(ev):
-    disagreements, offered = [], 0
-    for state, rect in _rectifications(ev).items():
-        for who, user in _people(ev).items():
-            for action in permissions.RECTIFICATION_ACTIONS:
-                fresh = Rectification.objects.get(pk=rect.pk)
-                allowed = permissions.rectification_refusal(user, fresh, action) is None
-                offered += allowed
-                if found := disagreement(
-                    f"{state} · {who} · {action}", allowed, accepted(_try(action, user, fresh))
-                ):
-                    disagreements.append(found)
+    disagreements, offered = matrix(
+        _rectifications(ev),
+        _people(ev),
+        permissions.RECTIFICATION_ACTIONS,
+        reread=lambda rect: Rectification.objects.get(pk=rect.pk),
+        refusal=permissions.rectification_refusal,
+        attempt=_try,
+    )
     assert not disagreements, "\n".join(disagreements)
     assert offered >= 8
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tests.allowed_actions import accepted, disagreement
+from tests.allowed_actions import matrix
 from tests.joint.conftest import upload_all
 from zhengwu.core import clock
 from zhengwu.joint import endings, meetings, permissions, services
@@ -57,15 +57,13 @@ def test_the_lead_s_actions_offered_are_accepted_and_none_refused_is_offered(res
         "监察员": county.supervisor,
         "申请人": company.user,
     }
-    disagreements, offered = [], 0
-    for phase, joint in _phases(restaurant, county, company).items():
-        for who, user in people.items():
-            for action in permissions.ACTIONS:
-                fresh = JointCase.objects.get(pk=joint.pk)
-                allowed = permissions.refusal(user, fresh, action) is None
-                offered += allowed
-                done = accepted(_try(action, user, fresh, county))
-                if found := disagreement(f"{phase} · {who} · {action}", allowed, done):
-                    disagreements.append(found)
+    disagreements, offered = matrix(
+        _phases(restaurant, county, company),
+        people,
+        permissions.ACTIONS,
+        reread=lambda joint: JointCase.objects.get(pk=joint.pk),
+        refusal=permissions.refusal,
+        attempt=lambda action, user, joint: _try(action, user, joint, county),
+    )
     assert not disagreements, "\n".join(disagreements)
     assert offered >= 6

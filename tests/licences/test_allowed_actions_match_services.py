@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.allowed_actions import accepted, disagreement
+from tests.allowed_actions import matrix
 from tests.licences.conftest import granted
 from zhengwu.core import clock
 from zhengwu.licences import permissions, services
@@ -52,17 +52,14 @@ def test_every_licence_action_offered_is_accepted_and_none_refused_is_offered(lw
     Licence.objects.filter(pk=licences["expired"].pk).update(
         status=Status.EXPIRED
     )  # what the nightly job stores
-    disagreements, offered = [], 0
-    for state, licence in licences.items():
-        for who, user in people.items():
-            for action in permissions.ACTIONS:
-                fresh = Licence.objects.get(pk=licence.pk)
-                allowed = permissions.refusal(user, fresh, action) is None
-                offered += allowed
-                if found := disagreement(
-                    f"{state} · {who} · {action}", allowed, accepted(_try(action, user, fresh))
-                ):
-                    disagreements.append(found)
+    disagreements, offered = matrix(
+        licences,
+        people,
+        permissions.ACTIONS,
+        reread=lambda licence: Licence.objects.get(pk=licence.pk),
+        refusal=permissions.refusal,
+        attempt=_try,
+    )
     assert not disagreements, "\n".join(disagreements)
     assert offered >= 6
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tests.allowed_actions import accepted, disagreement
+from tests.allowed_actions import matrix
 from tests.tickets.conftest import file
 from zhengwu.core import access, clock
 from zhengwu.core.errors import DomainError
@@ -98,20 +98,19 @@ def test_every_action_offered_is_accepted_and_every_action_refused_is_not_offere
         "协办单位": world.transport_clerk,
         "无关单位": world.hrss_clerk,
     }
-    disagreements, offered = [], 0
     with clock.frozen(MOMENT):
         points = _points(world)
         other = file(world)
-        for point, ticket in points.items():
-            for who, user in people.items():
-                for action in permissions.ACTIONS:
-                    fresh = Ticket.objects.get(pk=ticket.pk)
-                    allowed = permissions.refusal(user, fresh, action) is None
-                    offered += allowed
-                    into = Ticket.objects.get(pk=other.pk)
-                    done = accepted(lambda a=action, u=user, t=fresh, o=into: _try(a, u, t, world, o))
-                    if found := disagreement(f"{point} · {who} · {action}", allowed, done):
-                        disagreements.append(found)
+        disagreements, offered = matrix(
+            points,
+            people,
+            permissions.ACTIONS,
+            reread=lambda ticket: Ticket.objects.get(pk=ticket.pk),
+            refusal=permissions.refusal,
+            attempt=lambda action, user, ticket: (
+                lambda: _try(action, user, ticket, world, Ticket.objects.get(pk=other.pk))
+            ),
+        )
     assert not disagreements, "\n".join(disagreements)
     assert offered > 30  # the matrix is not empty: each point offers its people something
 
