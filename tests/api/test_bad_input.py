@@ -7,6 +7,7 @@ import pytest
 from ninja import Schema
 
 from zhengwu.api import calendar, cases, catalog, disclosure, evaluation, ids, supervision, tickets
+from zhengwu.core import clock
 from zhengwu.disclosure import services as disclosure_services
 from zhengwu.tickets import services as ticket_services
 
@@ -206,9 +207,11 @@ def test_hot_topics_until_far_out_of_range_is_a_422(client, world):
 
 
 def test_supervision_due_without_a_time_zone_is_local_time(client, world):
-    t = _ticket(world)
+    t = ticket_services.dispatch_ticket(
+        ticket=_ticket(world), lead=world.housing, by=world.operator
+    )  # 督办 needs one
     client.force_login(world.supervisor)
-    later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    later = (clock.today() + dt.timedelta(days=30)).isoformat()
     r = post(client, f"/api/tickets/{t.number}/supervise", {"due": f"{later}T17:00:00", "note": "请尽快处理"})
     assert r.status_code == 201, r.content
     assert r.json()["due"].startswith(f"{later}T")
