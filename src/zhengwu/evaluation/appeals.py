@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from zhengwu.core import access, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict
-from zhengwu.evaluation import rules
+from zhengwu.evaluation import permissions, rules
 from zhengwu.evaluation.models import (
     Appeal,
     Rating,
@@ -19,9 +19,7 @@ from zhengwu.evaluation.shared import APPEAL_DECIDERS, _text
 def file_appeal(*, rating: Rating, by, reason: str) -> Appeal:
     """Staff of the rated organisation ask the centre to set a bad rating aside as malicious or mistaken
     (evaluation.permissions: who may, and against which ratings)."""
-    from zhengwu.evaluation.permissions import appeal_filing_refusal
-
-    if refused := appeal_filing_refusal(by, rating):
+    if refused := permissions.appeal_filing_refusal(by, rating):
         raise refused
     reason = _text(reason, field="reason", label="申诉理由")
     try:

@@ -323,14 +323,12 @@ def withdraw(*, joint: JointCase, by, reason: str = "", revision: int | None = N
     reason = inputs.text(reason, field="reason", label=_("撤回理由"), max_length=500, required=False)
     with transaction.atomic():
         joint = services._locked(joint, revision)
-        if not joint.is_open:
-            raise Conflict(_("联办件已%(p)s,不能撤回") % {"p": joint.get_phase_display()}, field="phase")
         members = list(
             joint.members.select_related("case__organisation", "case__version").order_by("stage", "position")
         )
         running = [m for m in members if m.case.status in RUNNING]
-        if not running:
-            raise Conflict(_("各部门均已作出决定,没有可以撤回的办件"), field="phase")
+        if refused := permissions.withdrawal_refusal(joint, running=bool(running)):
+            raise refused
         token = services.HOLDING.set(("withdraw",))
         try:
             for m in running:

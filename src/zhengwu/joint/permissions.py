@@ -53,6 +53,18 @@ def require_applicant_or_lead(by, joint: JointCase) -> None:
     require_lead(by, joint)
 
 
+def withdrawal_refusal(joint: JointCase, *, running: bool | None = None) -> Conflict | None:
+    """Why the joint application cannot be withdrawn as it stands, or None: it ended, or every member case was
+    decided. `running`: whether a member case is still running, when the caller read the members already."""
+    if not joint.is_open:
+        return Conflict(_("联办件已%(p)s,不能撤回") % {"p": joint.get_phase_display()}, field="phase")
+    if running is None:
+        running = joint.members.filter(case__status__in=RUNNING).exists()
+    if not running:
+        return Conflict(_("各部门均已作出决定,没有可以撤回的办件"), field="phase")
+    return None
+
+
 def is_lead(user, joint: JointCase) -> bool:
     return access.may_act_as(user, *INTAKE_ROLES) and access.can_see_organisation(
         user, joint.lead_organisation
@@ -70,11 +82,7 @@ def refusal(user, joint: JointCase, action: str) -> DomainError | None:
     if action == "withdraw":
         if not (is_applicant_side(user, joint) or is_lead(user, joint)):
             return AccessDenied(_("只有申请人或主办窗口可以撤回联办申请"))
-        if not joint.is_open:
-            return Conflict(_("联办件已%(p)s,不能撤回") % {"p": joint.get_phase_display()}, field="phase")
-        if not joint.members.filter(case__status__in=RUNNING).exists():
-            return Conflict(_("各部门均已作出决定,没有可以撤回的办件"), field="phase")
-        return None
+        return withdrawal_refusal(joint)
     raise ValueError(f"unknown joint action {action}")
 
 

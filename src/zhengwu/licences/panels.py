@@ -53,15 +53,12 @@ def workbench_panel(request, case) -> str:
             licence.openable = licence.pk in seen
     missing = None
     if case.pk and case.decision == "grant" and not (rows and rows["issued"]):
-        from zhengwu.core import access
-        from zhengwu.licences import services
+        from zhengwu.licences import permissions, services
 
         # a grant without its licence (the alert 准予许可未签发电子证照): the implementing staff issue it here
         missing = services.missing_for(case)
         if missing is not None:
-            missing.may_issue = access.has_role(
-                request.user, *services.STAFF_ROLES
-            ) and access.can_see_organisation(request.user, case.organisation)
+            missing.may_issue = permissions.may_issue(request.user, case)
     if rows is None and not held and missing is None:
         return ""
     if (

@@ -29,6 +29,11 @@ def require_issuer_staff(user, licence_or_organisation) -> None:
         raise AccessDenied(_("该证照不由您所在的机构颁发"))
 
 
+def may_issue(user, case) -> bool:
+    """补发: the implementing organisation's staff issue the licence a granted case lacks."""
+    return access.has_role(user, *STAFF_ROLES) and access.can_see_organisation(user, case.organisation)
+
+
 def state_refusal(licence: Licence, action: str) -> Conflict | None:
     """Why the licence, as it stands, cannot take `action` (whoever asks), or None."""
     if action in ("change", "renew") and licence.effective_status != Status.VALID:

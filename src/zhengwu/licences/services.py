@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case
-from zhengwu.core import access, audit, clock, numbering, outbox
+from zhengwu.core import audit, clock, numbering, outbox
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.licences import identifiers, permissions, signing
@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 
 VERIFY_PATH = "/verify/licence/{identifier}"
 SHOW_MINUTES = 5
-STAFF_ROLES = permissions.STAFF_ROLES
 END_KINDS = {
     Status.CANCELLED: _("注销"),
     Status.REVOKED: _("撤销"),
@@ -390,7 +389,7 @@ def missing_for(case: Case) -> LicenceType | None:
 def issue_missing(case: Case, *, by) -> Licence:
     """补发: the licence of a granted case that has none, by the implementing organisation's staff — the fix the
     alert `licence.grant_without_licence` calls for (the workbench case page's button, `POST /api/licences/issue`)."""
-    if not access.has_role(by, *STAFF_ROLES) or not access.can_see_organisation(by, case.organisation):
+    if not permissions.may_issue(by, case):
         raise AccessDenied(_("只有实施机构的工作人员可以签发证照"))
     if case.decision != "grant":
         raise Conflict(_("该办件未准予许可,不能签发证照"), field="case")

@@ -1,7 +1,8 @@
 """What a person may do on a ticket now: one rule per action of the ticket page (issue 15), read twice — the
-workbench's ticket page shows exactly the forms `allowed_actions` allows, and each service asks `require` of the
-ticket it locked (tests/tickets/test_allowed_actions_match_services.py tries every action for every kind of person
-at every status). The statuses each action starts from are the workflow's table (`workflow.TRANSITIONS`); who may
+workbench's ticket page shows exactly the forms `allowed_actions` allows, and the services check the same role,
+assignment and state rules (`require_desk`, `require_member`, `assignment`, `return_refusal`, `extension_refusal`,
+`supervision_refusal`; tests/tickets/test_allowed_actions_match_services.py tries every action for every kind of
+person at every status). The statuses each action starts from are the workflow's table (`workflow.TRANSITIONS`); who may
 take it is said here:
 
 - the hotline desk (话务员, 中心管理人员: DESK_ROLES) files, dispatches, merges, closes directly, calls back
@@ -74,7 +75,25 @@ def supervision_refusal(ticket: Ticket) -> Conflict | None:
     return None
 
 
-def _mine(user, ticket: Ticket) -> list[Assignment]:
+def return_refusal(ticket: Ticket) -> Conflict | None:
+    """退单 is possible only before the acknowledgement limit runs out; afterwards the ticket counts as taken."""
+    if deadlines.may_return(clock.now(), ticket.acknowledge_due):
+        return None
+    return Conflict(
+        _("签收时限已过,不能退单;工单视为已签收,请办理或申请延期"), code="return_too_late", field="reason"
+    )
+
+
+def extension_refusal(ticket: Ticket) -> Conflict | None:
+    """An urgent ticket is never extended, and one request waits for the centre at a time."""
+    if ticket.urgent:
+        return Conflict(_("紧急件不能延期"), code="urgent_no_extension", field="workdays")
+    if ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
+        return Conflict(_("已有待审批的延期申请"), code="extension_pending")
+    return None
+
+
+def active_assignments(user, ticket: Ticket) -> list[Assignment]:
     """The active assignments of the organisations the user works for (access.own_organisations), lead first."""
     if access.staff_of(user) is None:
         return []
@@ -91,10 +110,11 @@ def _status_refusal(ticket: Ticket, action: str) -> Conflict | None:
     )
 
 
-def refusal(user, ticket: Ticket, action: str) -> DomainError | None:
-    """Why the user may not take `action` on the ticket now, or None when they may."""
+def refusal(user, ticket: Ticket, action: str, *, mine: list[Assignment] | None = None) -> DomainError | None:
+    """Why the user may not take `action` on the ticket now, or None when they may. `mine`: the user's
+    active_assignments, when the caller has them already."""
     denied = AccessDenied(_("您不能对该工单执行此操作"))
-    mine = _mine(user, ticket)
+    mine = active_assignments(user, ticket) if mine is None else mine
     lead = next((a for a in mine if a.role == Assignment.Role.LEAD), None)
     if action in ("dispatch", "close", "merge", "follow_up"):
         if not access.may_act_as(user, *DESK_ROLES):
@@ -133,20 +153,22 @@ def refusal(user, ticket: Ticket, action: str) -> DomainError | None:
         raise ValueError(f"unknown ticket action {action}")
     if found := _status_refusal(ticket, action):
         return found
-    if action == "return" and not deadlines.may_return(clock.now(), ticket.acknowledge_due):
-        return Conflict(
-            _("签收时限已过,不能退单;工单视为已签收,请办理或申请延期"), code="return_too_late", field="reason"
-        )
+    if action == "return":
+        return return_refusal(ticket)
     if action == "extension":
-        if ticket.urgent:
-            return Conflict(_("紧急件不能延期"), code="urgent_no_extension", field="workdays")
         if deadlines.extension_left(deadlines.Limits.of(ticket.category), ticket.extension_workdays) < 1:
             return Conflict(_("延期工作日已用完"), code="extension_exceeded", field="workdays")
-        if ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
-            return Conflict(_("已有待审批的延期申请"), code="extension_pending")
+        return extension_refusal(ticket)
     return None
+
+
+def refusals(user, ticket: Ticket) -> dict[str, DomainError | None]:
+    """Each action of the ticket page → why the user may not take it now (None: they may); the user's assignments
+    read once for all of them."""
+    mine = active_assignments(user, ticket)
+    return {action: refusal(user, ticket, action, mine=mine) for action in ACTIONS}
 
 
 def allowed_actions(user, ticket: Ticket) -> dict[str, bool]:
     """Each action of the ticket page → may the user take it now."""
-    return {action: refusal(user, ticket, action) is None for action in ACTIONS}
+    return {action: refused is None for action, refused in refusals(user, ticket).items()}

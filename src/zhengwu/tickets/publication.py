@@ -30,11 +30,6 @@ def refusal(ticket: Ticket) -> Conflict | None:
     return None
 
 
-def may_publish(ticket: Ticket) -> bool:
-    """Whether the workbench offers the organisation to review and publish this ticket's reply."""
-    return refusal(ticket) is None
-
-
 def is_published(ticket: Ticket) -> bool:
     """Whether the public may read the ticket (the same rule as `PUBLISHED`, for one ticket in hand)."""
     return ticket.kind not in NEVER_PUBLIC_KINDS and ticket.public_allowed and ticket.published_at is not None

@@ -9,9 +9,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, clock, personal
-from zhengwu.core.errors import NotFound
+from zhengwu.core.errors import AccessDenied, NotFound
 from zhengwu.core.models import Organisation, Role
-from zhengwu.tickets import deadlines, knowledge, publication, text
+from zhengwu.tickets import deadlines, knowledge, permissions, publication, text
 from zhengwu.tickets.models import (
     INTERNAL_ACTIONS,
     OPEN_STATUSES,
@@ -334,17 +334,13 @@ def categories() -> QuerySet[Category]:
 
 
 def acting_organisation(user, ticket: Ticket, *, lead_only: bool = False) -> Organisation:
-    """The organisation the user acts for on this ticket: their own (or a child) holding an active assignment."""
-    qs = ticket.assignments.filter(active=True, organisation__in=my_organisations(user)).select_related(
-        "organisation"
-    )
-    if lead_only:
-        qs = qs.filter(role=Assignment.Role.LEAD)
-    found = qs.order_by("role").first()  # "co" < "lead": prefer the lead below
-    lead = qs.filter(role=Assignment.Role.LEAD).first()
-    chosen = lead or found
-    if chosen is None:
-        from zhengwu.core.errors import AccessDenied
-
+    """The organisation the user acts for on this ticket: their own (or a child) holding an active assignment, the
+    lead's before a co-handler's."""
+    found = [
+        a
+        for a in permissions.active_assignments(user, ticket)
+        if not lead_only or a.role == Assignment.Role.LEAD
+    ]
+    if not found:
         raise AccessDenied(_("该工单未派给本单位"))
-    return chosen.organisation
+    return found[0].organisation

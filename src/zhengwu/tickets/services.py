@@ -375,11 +375,9 @@ def return_ticket(*, ticket: Ticket, organisation: Organisation, reason: str, by
     ticket = _locked(ticket)
     reason = _text(reason, field="reason", label=_("退单理由"), max_length=1000)
     assignment = permissions.assignment(ticket, organisation, Assignment.Role.LEAD)
+    if refused := permissions.return_refusal(ticket):
+        raise refused
     now = clock.now()
-    if not deadlines.may_return(now, ticket.acknowledge_due):
-        raise Conflict(
-            _("签收时限已过,不能退单;工单视为已签收,请办理或申请延期"), code="return_too_late", field="reason"
-        )
     assignment.returned_at, assignment.return_reason, assignment.active = now, reason, False
     assignment.save()
     ticket.assignments.filter(active=True).update(active=False)
@@ -424,13 +422,11 @@ def request_extension(
     ticket = _locked(ticket)
     permissions.assignment(ticket, organisation, Assignment.Role.LEAD)
     reason = _text(reason, field="reason", label=_("延期理由"), max_length=1000)
-    if ticket.urgent:
-        raise Conflict(_("紧急件不能延期"), code="urgent_no_extension", field="workdays")
+    if refused := permissions.extension_refusal(ticket):  # urgent, or a request already waiting
+        raise refused
     left = deadlines.extension_left(_limits(ticket), ticket.extension_workdays)
     if not isinstance(workdays, int) or workdays < 1 or workdays > left:
         raise ValidationFailed(_("延期工作日应在 1 至 %(left)s 之间") % {"left": left}, field="workdays")
-    if ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
-        raise Conflict(_("已有待审批的延期申请"), code="extension_pending")
     ext = Extension.objects.create(
         ticket=ticket, organisation=organisation, workdays=workdays, reason=reason, requested_at=clock.now()
     )

@@ -214,7 +214,8 @@ def reveal_caller(request, number: str):
 
 def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dict:
     user = request.user
-    allowed = permissions.allowed_actions(user, t)  # what the page offers is what the services accept
+    refused = permissions.refusals(user, t)  # what the page offers is what the services accept
+    allowed = {action: why is None for action, why in refused.items()}
     context = {
         "t": t,
         "events": selectors.history(t),
@@ -224,19 +225,11 @@ def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dic
         "merged": t.merged.all(),
         "centre": selectors.is_centre(user),
         "allowed": allowed,
-        "can_dispatch": allowed["dispatch"],
-        "can_acknowledge": allowed["acknowledge"],
-        "can_return": allowed["return"],
-        "can_reply": allowed["reply"] or allowed["extension"],
-        "can_follow_up": allowed["follow_up"],
-        "can_interim_reply": allowed["interim_reply"],
-        "can_supervise": allowed["supervise"],
-        "can_decide": allowed["decide_extension"],
-        "can_publish": allowed["publish"],
+        # the lead may no longer return it: say why the button is gone (签收期限已过)
+        "return_note": refused["return"].message
+        if getattr(refused["return"], "code", "") == "return_too_late"
+        else "",
     }
-    # the lead may no longer return it: say why the button is gone (签收期限已过)
-    refused = permissions.refusal(user, t, "return")
-    context["return_note"] = refused.message if getattr(refused, "code", "") == "return_too_late" else ""
     # The caller's name and number are masked; in full only in the answer to a reveal, with its reason, audited.
     reveal = reveal or personal.Reveal(may=selectors.may_reveal_caller(user, t))
     caller = personal.shown(selectors.caller_fields(t), revealed=reveal.revealed)["caller"]
@@ -247,8 +240,12 @@ def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dic
         # The lead starts at the first suggestion when it is 很可能, else at the category's usual organisation.
         likely = suggestions[0].organisation.pk if suggestions and suggestions[0].tone == "likely" else None
         # never preselect an organisation that returned the ticket as not theirs (退单): the dispatcher chooses
-        returned = set(t.assignments.filter(returned_at__isnull=False).values_list("organisation_id", flat=True))
-        lead = next((pk for pk in (likely, t.category.default_organisation_id) if pk and pk not in returned), None)
+        returned = set(
+            t.assignments.filter(returned_at__isnull=False).values_list("organisation_id", flat=True)
+        )
+        lead = next(
+            (pk for pk in (likely, t.category.default_organisation_id) if pk and pk not in returned), None
+        )
         context["dispatch_form"] = DispatchForm(initial={"lead": lead})
         context["suggestions"] = suggestions
         context["duplicates"] = selectors.find_duplicates(
@@ -258,7 +255,7 @@ def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dic
             address=t.address,
             exclude=t.pk,
         )
-    if context["can_publish"]:
+    if allowed["publish"]:
         context["publish_preview"] = mask_free_text(t.reply, names=[t.caller_name])
         context["content_preview"] = mask_free_text(t.content, names=[t.caller_name])
     return context
