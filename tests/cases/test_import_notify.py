@@ -1,9 +1,11 @@
+import contextlib
 import datetime as dt
 import json
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from tests.cases.conftest import resident_id
 from zhengwu.cases import history, notify, services
@@ -147,11 +149,56 @@ def test_logging_sms_stand_in_sends_through_the_task(world, settings):
     assert notify.LoggingSmsProvider.sent == [("13900139000", message.body)]
 
 
-def test_messages_are_enqueued_only_after_commit(world, django_capture_on_commit_callbacks):
+def _task_paths(rows) -> list[str]:
+    return sorted(row.task_path.rsplit(".", 1)[1] for row in rows)
+
+
+def test_with_the_database_queue_the_tasks_are_rows_of_the_write_itself(world):
+    """The default queue lives in the database: a write's task (send its messages, seal its audit records) is
+    inserted in the write's own transaction, so a write that rolls back leaves no task, and one that commits
+    leaves exactly its own, without a commit of its own."""
+    from django_tasks_db.models import DBTaskResult
+
+    before = set(
+        DBTaskResult.objects.values_list("pk", flat=True)
+    )  # the fixture's own writes asked for a seal
+
+    def new_tasks():
+        return DBTaskResult.objects.exclude(pk__in=before)
+
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        services.submit_case(
+            item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "x"}
+        )
+        assert _task_paths(new_tasks()) == [
+            "send_and_seal"
+        ]  # one task: send the two messages, seal the records
+        raise RuntimeError("rolled back")
+    assert not new_tasks().exists() and not OutboxMessage.objects.exists()
+
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "x"}
+    )
+    [task] = new_tasks()
+    assert task.task_path.endswith("send_and_seal") and sorted(task.args_kwargs["args"][0]) == sorted(
+        OutboxMessage.objects.filter(case=case).values_list("pk", flat=True)
+    )
+
+
+def test_any_other_queue_hears_of_a_write_only_after_it_commits(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = task_backends["default"]
+    backend.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.submit_case(
             item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "x"}
         )
-    # the message's sending waits for the commit (the audit chain's seal is asked for after it too, once)
-    messages = [c for c in callbacks if not getattr(c, "_zw_seal", False)]
-    assert len(messages) == 1 and len(callbacks) == 2
+    assert backend.results == []  # nothing queued while the write could still roll back
+    for callback in callbacks:
+        callback()
+    # one task sends the write's messages and seals its audit records
+    assert [r.task.name for r in backend.results] == ["send_and_seal"]

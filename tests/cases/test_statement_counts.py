@@ -1,10 +1,14 @@
 """What a state change costs in SQL statements, over HTTP as a window clerk makes it (session, sign-in, the write,
-its event, audit record, notices and messages, and the answer): pinned so it only goes down (issue 20).
-
-Measured on 2026-12-05 before the work of issue 20: submit 46, accept 38, decide 42, complete 36 (SQLite, in the
-test transaction, so with savepoints); on 2026-12-06 16, 13, 19, 12 on both engines (12, 11, 17, 10 outside a test's
-transaction), then 12, 11, 12, 9 (10, 9, 10, 7 outside one). The target is 10 each; what each remaining statement is:
-docs/architecture.md."""
+its event, audit record, notices and messages, the work it queues, and the answer): pinned so it only goes down
+(issue 20). Measured on 2026-12-05 before the work of issue 20: submit 46, accept 38, decide 42, complete 36 (SQLite, in
+the test transaction, so with savepoints); on 2026-12-06 16, 13, 19, 12 on both engines, then 10, 9, 10, 7 — but
+counted inside a test's transaction, where nothing commits, so without what each request does once it commits: the
+task queue's rows (a message's sending, the audit chain's seal), each one more INSERT in a transaction of its own.
+Counted as a server runs them (each request its own committed transaction): 13, 12, 13, 10. Now the write's task is
+one row in the write's own transaction (core.tasks.with_write: the send and the seal in one task): 11, 10, 11, 8 on
+SQLite and PostgreSQL, one commit each. Above the target of 10: submit reads the case an idempotency key may have
+made already, and this decide stores the alert 受理与决定为同一人 (the 首席代表 accepts and decides). What each
+statement is: docs/architecture.md."""
 
 import copy
 import uuid
@@ -14,6 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.cases.conftest import ITEM, publish, resident_id
+from tests.cases.test_task_backends import drop_number_sequences
 from tests.factories import make_staff
 from zhengwu.core.models import Role
 
@@ -32,8 +37,10 @@ from zhengwu.core.models import Role
 # RELEASE: two per transaction). A server's request has none of them, and the count below leaves them out, so it is
 # what a server runs: 10, 9, 10, 7 — the issue's target of at most 10 per state change. What each statement is:
 # docs/architecture.md.
-TARGET = 10  # issue 20: a state change costs at most 10 SQL statements
-LIMITS = {"submit": 10, "accept": 9, "decide": 10, "complete": 7}
+TARGET = (
+    10  # issue 20: a state change costs at most 10 SQL statements (not met by submit and this decide: above)
+)
+LIMITS = {"submit": 11, "accept": 10, "decide": 11, "complete": 8}
 SIMPLE = {
     **copy.deepcopy(ITEM),
     "name": "个体工商户登记",
@@ -50,8 +57,13 @@ SIMPLE = {
 
 
 def _savepoint(sql: str) -> bool:
-    """A statement only the test's own transaction causes: the request's transactions become savepoints in it."""
-    return sql.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+    """Transaction control, not counted: BEGIN and COMMIT (logged on SQLite, whose backend issues them itself),
+    and savepoints."""
+    return (
+        sql.lstrip()
+        .upper()
+        .startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT"))
+    )
 
 
 @pytest.fixture
@@ -66,7 +78,16 @@ def chief(world, client):
     return staff
 
 
-def test_each_state_change_is_pinned_to_its_statement_count(world, client, chief):
+@pytest.fixture
+def committed(transactional_db):
+    """Each request its own transaction, committed, as on a server: what it asks to happen after its commit (the
+    task queue's work for a queue outside the database) is counted with it, and a transaction's once-only notes
+    (the audit seal asked for) are the request's, not the test's."""
+    yield
+    drop_number_sequences()
+
+
+def test_each_state_change_is_pinned_to_its_statement_count(committed, world, client, chief):
     item = publish(SIMPLE, world.bureau)
     counts = {}
 
@@ -90,7 +111,6 @@ def test_each_state_change_is_pinned_to_its_statement_count(world, client, chief
         case = call("complete", f"/api/cases/{number}/complete", {"revision": case["revision"]})
         assert case["status"] == "completed"
     print("statements per state change:", counts)
-    assert max(counts.values()) <= TARGET, counts
     assert {action: counts[action] <= limit for action, limit in LIMITS.items()} == dict.fromkeys(
         LIMITS, True
     ), counts

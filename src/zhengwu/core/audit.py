@@ -28,7 +28,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core import appendonly, clock
+from zhengwu.core import appendonly, clock, tasks
 from zhengwu.core.canonical import canonical
 from zhengwu.core.context import current
 from zhengwu.core.models import AuditRecord
@@ -206,29 +206,25 @@ def append_raw(migration_apps, action: str, summary: dict, *, using: str) -> Non
 
 
 def _seal_after_commit() -> None:
-    """Once the service's transaction commits, ask the task worker to seal (once per transaction)."""
-    conn = transaction.get_connection()
-    if any(getattr(entry[1], "_zw_seal", False) for entry in conn.run_on_commit):
-        return
-    transaction.on_commit(_enqueue_seal)
-
-
-def _enqueue_seal() -> None:
+    """Ask the task worker to seal, once per transaction: with the database queue in the write's own transaction
+    (core.tasks.with_write), with any other queue once it commits; `ZHENGWU_AUDIT_SEAL = "commit"` seals at commit.
+    A write that posted messages asked already: the task that sends them seals (core.tasks.send_and_seal)."""
+    if not tasks.ask_seal():
+        return  # asked already: by an earlier record, or by the messages the write posted (tasks.send_and_seal)
     mode = getattr(settings, "ZHENGWU_AUDIT_SEAL", "task")
     if mode == "commit":
-        seal()
-        return
-    if mode != "task":
-        return  # "scheduled": `zhengwu scheduled`, `audit seal` and `audit verify` seal
-    from zhengwu.core.tasks import seal_audit_chain
+        transaction.on_commit(seal)
+    elif mode == "task":  # "scheduled": `zhengwu scheduled`, `audit seal` and `audit verify` seal
+        tasks.with_write(_enqueue_seal)
 
+
+def _enqueue_seal(in_write: bool) -> None:
     try:
-        seal_audit_chain.enqueue()
+        tasks.seal_audit_chain.enqueue()
     except Exception:  # the records stay unsealed until the next seal; nothing is lost
+        if in_write:
+            raise  # in the write's own transaction: the write fails whole
         log.exception("could not enqueue the audit seal")
-
-
-_enqueue_seal._zw_seal = True
 
 
 def _head(using: str | None = None) -> tuple[int, int, str]:

@@ -22,7 +22,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from zhengwu.core import clock
+from zhengwu.core import clock, tasks
 from zhengwu.core.models import OutboxBase
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,13 @@ def post_all(messages: list[OutboxBase], *, now: bool = False) -> list[OutboxBas
         message.created_at, message.next_attempt_at = moment, moment
     messages = table().objects.bulk_create(messages)
     ids = [m.pk for m in messages]
-    transaction.on_commit((lambda: [deliver(pk) for pk in ids]) if now else (lambda: enqueue(ids)))
+    if now:
+        transaction.on_commit(lambda: [deliver(pk) for pk in ids])
+    elif _sealing() and tasks.ask_seal():
+        # one task sends the messages and seals the write's audit records (which then ask for nothing more)
+        tasks.with_write(lambda in_write: _enqueue_write(ids, in_write))
+    else:
+        tasks.with_write(lambda in_write: enqueue(ids, in_write=in_write))
     return messages
 
 
@@ -99,17 +105,35 @@ def post(
     return message
 
 
-def enqueue(ids: list[int], run_after: dt.datetime | None = None) -> None:
+def enqueue(ids: list[int], run_after: dt.datetime | None = None, *, in_write: bool = False) -> None:
     """Ask the task worker to send these messages (after `run_after`); a queue that is down loses nothing: the
-    message stays pending for `send_due`."""
-    from zhengwu.core.tasks import send_outbox_message
-
+    message stays pending for `send_due`. `in_write`: queued in the write's own transaction (core.tasks.with_write),
+    where a failure fails the write."""
     for message_id in ids:
         try:
-            task = send_outbox_message.using(run_after=run_after) if run_after else send_outbox_message
+            task = (
+                tasks.send_outbox_message.using(run_after=run_after)
+                if run_after
+                else tasks.send_outbox_message
+            )
             task.enqueue(message_id)
         except Exception:  # the outbox keeps the message; `zhengwu cases send-outbox` picks it up
+            if in_write:
+                raise
             log.exception("could not enqueue outbox message %s", message_id)
+
+
+def _sealing() -> bool:
+    return getattr(settings, "ZHENGWU_AUDIT_SEAL", "task") == "task"
+
+
+def _enqueue_write(ids: list[int], in_write: bool) -> None:
+    try:
+        tasks.send_and_seal.enqueue(ids)
+    except Exception:  # the outbox keeps the messages (`send_due`), the records wait for the next seal
+        if in_write:
+            raise
+        log.exception("could not enqueue outbox messages %s", ids)
 
 
 def deliver(message_id: int) -> str:
@@ -131,7 +155,7 @@ def deliver(message_id: int) -> str:
                 wait = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1]
                 message.next_attempt_at = clock.now() + dt.timedelta(minutes=wait)
                 run_after = message.next_attempt_at
-                transaction.on_commit(lambda: enqueue([message_id], run_after))
+                tasks.with_write(lambda in_write: enqueue([message_id], run_after, in_write=in_write))
         else:
             message.state, message.sent_at, message.last_error = model.State.SENT, clock.now(), ""
             message.next_attempt_at = None
