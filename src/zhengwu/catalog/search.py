@@ -10,13 +10,16 @@ SearchToken (an indexed table): "n" + every 2-character piece of the name, "t" +
 result's name, "p" + every 3-letter piece of the pinyin, "i" + every 2-letter piece of the initials. A text holds a
 string only if it holds all of the string's pieces. A search is two statements and the page's read:
 1. how many rows have each token the match needs (one grouped count on the index);
-2. one ranked statement: the candidate rows are driven from the postings of the rarest token and looked up in those
-   of the next rarest (a few rows instead of thousands), then the exact conditions and the score are computed once
-   per candidate, and the ids come back best first — so the count is their number and a page reads only its rows.
-The name is checked with LIKE on the candidates (exact); the long text by its pieces. Strings too short to have a
-piece (one character; pinyin under three letters) and codes fall back to scanning every row.
-Measured by `make bench ARGS=catalog` (10,000 items: p95 ≈ 17 ms on SQLite, ≈ 19 ms on PostgreSQL, where the
-query with the most matches — 营业执照, in a third of all items' materials — is the slowest).
+2. one ranked statement: each row's bits — one grouped read of the postings of every token the statement asks
+   about, a bit per token (`_bits`) — then the candidates (rows with a few of the narrowing's rarest tokens), the
+   exact conditions and the score computed once per candidate from the bits, and the ids back best first — so the
+   count is their number and a page reads only its rows. (Until 2026-12-06 each token was an `IN (SELECT …)` per
+   mention, a hash built each time: 营业执照's ranking built twelve of ~3,600 rows each.)
+The name is checked with LIKE where its pieces are all there (a 2-character string by its piece alone); the long
+text by its pieces. Strings too short to have a piece (one character; pinyin under three letters) and codes fall
+back to scanning every row.
+Measured by `make bench ARGS=catalog` (10,000 items on PostgreSQL; the query with the most matches — 营业执照, in a
+third of all items' materials — is the slowest): docs/deploy.md, the sizing table.
 """
 
 from __future__ import annotations
@@ -99,23 +102,82 @@ class _Sql:
 
     sql: str
     params: tuple = ()
+    flags: frozenset[str] = frozenset()  # the tokens whose flag columns (see _flag) the SQL reads
 
     def __and__(self, other: _Sql) -> _Sql:
-        return _Sql(f"({self.sql} AND {other.sql})", self.params + other.params)
+        return _Sql(f"({self.sql} AND {other.sql})", self.params + other.params, self.flags | other.flags)
 
     def __or__(self, other: _Sql) -> _Sql:
-        return _Sql(f"({self.sql} OR {other.sql})", self.params + other.params)
+        return _Sql(f"({self.sql} OR {other.sql})", self.params + other.params, self.flags | other.flags)
 
 
 def _joined(parts, separator: str) -> _Sql:
     parts = list(parts)
-    return _Sql(separator.join(p.sql for p in parts), tuple(x for p in parts for x in p.params))
+    return _Sql(
+        separator.join(p.sql for p in parts),
+        tuple(x for p in parts for x in p.params),
+        frozenset().union(*(p.flags for p in parts)),
+    )
 
 
 def _case(pairs: list[tuple[_Sql, int]]) -> _Sql:
     """The value of the first condition that holds (0 if none)."""
-    whens = _joined((_Sql(f"WHEN {c.sql} THEN {value}", c.params) for c, value in pairs), " ")
-    return _Sql(f"(CASE {whens.sql} ELSE 0 END)", whens.params)
+    whens = _joined((_Sql(f"WHEN {c.sql} THEN {value}", c.params, c.flags) for c, value in pairs), " ")
+    return _Sql(f"(CASE {whens.sql} ELSE 0 END)", whens.params, whens.flags)
+
+
+def _flagged(narrow: Narrow, frequency: dict[str, int] | None = None, most: int | None = None) -> _Sql:
+    """The condition "the row is in the narrowing", read from the row's token bits (see _bits); with `most`, only
+    each leaf's `most` rarest tokens (by `frequency`) are asked: a wider condition, for bringing candidates in."""
+    if narrow[0] == "all":
+        tokens = frozenset(_rarest(narrow[1], frequency or {})[:most])
+        return _Sql(_BITS_MARK.format(",".join(sorted(t.encode().hex() for t in tokens))), (), tokens)
+    parts = _joined(
+        (_flagged(part, frequency, most) for part in narrow[1]), " AND " if narrow[0] == "and" else " OR "
+    )
+    return _Sql(f"({parts.sql})", parts.params, parts.flags)
+
+
+# Where a condition needs "the row has every one of these tokens": replaced, once every token the statement asks
+# about is known, by a test of the row's bits (_bits).
+_BITS_MARK = "\x00bits:{}\x00"
+_BITS_FOUND = re.compile("\x00bits:([0-9a-f,]*)\x00")
+_BITS_PER_COLUMN = 62  # a 64-bit signed integer on both databases, with room to spare
+
+
+def _bits(tokens: list[str]) -> tuple[_Sql, Callable[[str], str]]:
+    """The columns of a candidate's token bits, and how to turn the conditions' marks into tests of them.
+
+    The row has a token's bit when it has the token: one grouped read of the postings of every token the statement
+    asks about, each column the SUM of its tokens' bits (a row has a token once). Testing "has all of these" is then
+    one AND and one comparison a column — where `e.id IN (SELECT …)` a token built one hash per mention and
+    LIKE read the name of every candidate.
+    """
+    place = {t: divmod(i, _BITS_PER_COLUMN) for i, t in enumerate(tokens)}
+    columns = []
+    params: list = []
+    for column in range(len(tokens) // _BITS_PER_COLUMN + 1):
+        mine = [(t, bit) for t, (c, bit) in place.items() if c == column]
+        if not mine:
+            break
+        columns.append(
+            "CAST(SUM(CASE token "
+            + " ".join(f"WHEN %s THEN {1 << bit}" for _t, bit in mine)
+            + f" ELSE 0 END) AS BIGINT) AS m{column}"
+        )
+        params += [t for t, _bit in mine]
+
+    def tests(sql: str) -> str:
+        def replace(found) -> str:
+            masks: dict[int, int] = {}
+            for hexed in found.group(1).split(","):
+                column, bit = place[bytes.fromhex(hexed).decode()]
+                masks[column] = masks.get(column, 0) | 1 << bit
+            return "(" + " AND ".join(f"(f.m{c} & {m}) = {m}" for c, m in sorted(masks.items())) + ")"
+
+        return _BITS_FOUND.sub(replace, sql)
+
+    return _Sql(", ".join(columns), tuple(params)), tests
 
 
 # Which rows can match, by the token index: ("all", tokens) — rows having every one of the tokens; ("or", parts),
@@ -177,12 +239,18 @@ def _scan(sql: _Sql) -> _Term:
 
 
 def _in_name(s: str) -> _Term:
-    # Decided by the name itself (exact); the index only brings the rows in.
-    return _Term(lambda _f: _like("name", f"%{s}%"), _leaf("n", s))
+    # Decided by the name itself (exact), read only where the row has every piece of the string: a 2-character
+    # string is its own piece, so its flag alone decides.
+    narrow = _leaf("n", s)
+    if narrow is None:
+        return _scan(_like("name", f"%{s}%"))
+    if len(s) == 2:
+        return _in_index(narrow)
+    return _Term(lambda _f: _flagged(narrow) & _like("name", f"%{s}%"), narrow)
 
 
 def _in_index(narrow: Narrow) -> _Term:
-    return _Term(lambda f: _has(narrow, "e.id", f), narrow)
+    return _Term(lambda _f: _flagged(narrow), narrow)
 
 
 def _in_text(s: str) -> _Term:
@@ -208,27 +276,6 @@ def _rarest(tokens, frequency: dict[str, int]) -> list[str]:
     return sorted(tokens, key=lambda t: (frequency.get(t, 0), t))
 
 
-def _has(narrow: Narrow, row: str, frequency: dict[str, int], most: int | None = None) -> _Sql:
-    """The condition "row `row` is in the narrowing" (only its `most` rarest tokens of each leaf, if given).
-
-    Each token is one uncorrelated `IN (SELECT …)`: both databases read its postings once per query and then look a
-    row up in memory (a correlated EXISTS would descend the index once per row: on PostgreSQL several times
-    slower, and a chain of them turned into joins takes longer to plan than to run).
-    """
-    if narrow[0] == "all":
-        return _joined(
-            (
-                _Sql(f"{row} IN (SELECT entry_id FROM {_TOKENS} WHERE token = %s)", (t,))
-                for t in _rarest(narrow[1], frequency)[:most]
-            ),
-            " AND ",
-        )
-    parts = _joined(
-        (_has(part, row, frequency, most) for part in narrow[1]), " AND " if narrow[0] == "and" else " OR "
-    )
-    return _Sql(f"({parts.sql})", parts.params)
-
-
 def _cost(narrow: Narrow, frequency: dict[str, int]) -> int:
     """About how many postings a drive through the narrowing reads."""
     if narrow[0] == "all":
@@ -237,27 +284,8 @@ def _cost(narrow: Narrow, frequency: dict[str, int]) -> int:
     return sum(costs) if narrow[0] == "or" else min(costs)
 
 
-# The drive only brings rows in (the conditions decide): a few of a leaf's rarest tokens narrow enough.
-_DRIVE_TOKENS = 3
-
-
-def _drive(narrow: Narrow, frequency: dict[str, int], depth: int = 0) -> _Sql:
-    """The ids of the rows in the narrowing: the postings of its rarest token, looked up in those of the next."""
-    alias = f"d{depth}"
-    if narrow[0] == "all":
-        rarest, *rest = _rarest(narrow[1], frequency)[:_DRIVE_TOKENS]
-        where = _Sql(f"{alias}.token = %s", (rarest,))
-        if rest:
-            where = where & _has(("all", frozenset(rest)), f"{alias}.entry_id", frequency)
-        return _Sql(f"SELECT {alias}.entry_id FROM {_TOKENS} {alias} WHERE {where.sql}", where.params)
-    if narrow[0] == "or":
-        return _joined((_drive(part, frequency, depth + 1) for part in narrow[1]), " UNION ")
-    cheapest, *rest = sorted(narrow[1], key=lambda part: _cost(part, frequency))
-    inner = _drive(cheapest, frequency, depth + 1)
-    where = _joined((_has(part, f"{alias}.entry_id", frequency, _DRIVE_TOKENS) for part in rest), " AND ")
-    return _Sql(
-        f"SELECT {alias}.entry_id FROM ({inner.sql}) {alias} WHERE {where.sql}", inner.params + where.params
-    )
+# The candidates are brought in by a few of each leaf's rarest tokens (the conditions decide): enough to narrow.
+_CANDIDATE_TOKENS = 3
 
 
 def _frequencies(narrows) -> dict[str, int]:
@@ -421,7 +449,7 @@ def search(query: str, entries: QuerySet[SearchEntry] | None = None) -> Ranked |
     def score(frequency: dict) -> _Score:
         def total(cases) -> _Sql:
             summed = _joined((_case([(c(frequency), v) for c, v in pairs]) for pairs in cases), " + ")
-            return _Sql(f"({summed.sql})", summed.params) if cases else _Sql("0")
+            return _Sql(f"({summed.sql})", summed.params, summed.flags) if cases else _Sql("0")
 
         return _Score(total([whens]), total(name_words), total(text_words), every_word_in_name)
 
@@ -464,12 +492,24 @@ def _ranked(
     if match.narrow is not None:
         if _cost(match.narrow, frequency) == 0:
             return []  # a token no row has: nothing can match
-        drive = _drive(match.narrow, frequency)
-        conditions.insert(0, _Sql(f"e.id IN ({drive.sql})", drive.params))
+        # the candidates: the rows with the narrowing's rarest tokens, read from their bits (the conditions decide)
+        conditions.insert(0, _flagged(match.narrow, frequency, _CANDIDATE_TOKENS))
     if within is not None:
         conditions.append(within)
     where = _joined(conditions, " AND ")
     parts = score(frequency)
+    flags = sorted(where.flags | parts.tier.flags | parts.name_words.flags | parts.text_words.flags)
+    source, tests = _Sql(f"{_ENTRIES} e"), None
+    if flags:
+        columns, tests = _bits(flags)
+        marks = ", ".join(["%s"] * len(flags))
+        grouped = _Sql(
+            f"(SELECT entry_id, {columns.sql} FROM {_TOKENS} WHERE token IN ({marks}) GROUP BY entry_id) f",
+            (*columns.params, *flags),
+        )
+        # A candidate of a narrowing has some of its tokens, so bits; without one, a row may have none.
+        join = "JOIN" if match.narrow is not None else "LEFT JOIN"
+        source = _Sql(f"{source.sql} {join} {grouped.sql} ON f.entry_id = e.id", grouped.params)
     direct = f"tier >= {DIRECT_TIER}"
     if parts.every_word_in_name:
         direct += f" OR name_words = {int(parts.every_word_in_name)}"
@@ -480,11 +520,15 @@ def _ranked(
     statement = (
         f"SELECT id, tier + name_words + text_words AS score, CASE WHEN {direct} THEN 1 ELSE 0 END AS direct "
         f"FROM (SELECT e.id, e.name, e.code, {parts.tier.sql} AS tier, {parts.name_words.sql} AS name_words, "
-        f"{parts.text_words.sql} AS text_words FROM {_ENTRIES} e WHERE {where.sql} {fence}) ranked "
+        f"{parts.text_words.sql} AS text_words FROM {source.sql} WHERE {where.sql} {fence}) ranked "
         f"{'WHERE tier + name_words + text_words > 0 ' if scored else ''}"
         f"ORDER BY direct DESC, score DESC, LENGTH(name), code"
     )
-    params = parts.tier.params + parts.name_words.params + parts.text_words.params + where.params
+    if tests is not None:
+        statement = tests(statement)
+    params = (
+        parts.tier.params + parts.name_words.params + parts.text_words.params + source.params + where.params
+    )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return [(pk, value, bool(is_direct)) for pk, value, is_direct in cursor.fetchall()]
