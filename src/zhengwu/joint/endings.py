@@ -37,7 +37,6 @@ from zhengwu.cases import extensions as case_extensions
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import CLOSED_STATUSES, Case
 from zhengwu.core import clock, inputs
-from zhengwu.core.errors import Conflict
 from zhengwu.joint import permissions, services
 from zhengwu.joint.models import OPEN_PHASES, JointCase, JointMember, JointNotice, Phase
 from zhengwu.joint.permissions import RUNNING
@@ -88,8 +87,8 @@ def deny_member(
             # the joint case's revision and phase checked on the locked row, as every other joint write does: a
             # refusal racing a withdrawal or another member's ending waits for it and then sees what it left
             locked = services._locked(joint, revision)
-            if locked.phase != Phase.HANDLING:
-                raise Conflict(_("联办件当前不在并联办理阶段,成员部门不能作出决定"), field="phase")
+            if refused := permissions.deciding_refusal(locked):
+                raise refused
             member = services._member(locked, position)
             case_services.decide_case(
                 case=member.case,
@@ -229,7 +228,7 @@ def _announce(
     services._message(joint, text + closing % {"d": notice.document_number})
 
 
-INTAKE_PHASES = (Phase.RECEIVED, Phase.NOTIFIED)  # the member cases are still at intake (收件, not accepted)
+INTAKE_PHASES = permissions.INTAKE_PHASES  # the member cases are still at intake (收件, not accepted)
 _CASCADING: ContextVar[bool] = ContextVar("zhengwu_joint_refusing_dependents", default=False)
 
 
@@ -243,8 +242,8 @@ def refuse_member(
     legal_basis = inputs.text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500)
     with transaction.atomic(), case_extensions.acting_for_intake_owner():
         locked = services._locked(joint, revision)  # checked on the locked row (deny_member)
-        if locked.phase not in INTAKE_PHASES:
-            raise Conflict(_("联办件已联合受理或已结束,成员部门不能再不予受理"), field="phase")
+        if refused := permissions.not_accepting_refusal(locked):
+            raise refused
         member = services._member(locked, position)
         case_services.refuse_case(case=member.case, by=by, reason=reason, legal_basis=legal_basis)
     joint.refresh_from_db()

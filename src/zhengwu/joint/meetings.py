@@ -17,7 +17,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zhengwu.cases.models import Status
 from zhengwu.cases.services import check_upload
 from zhengwu.core import clock
 from zhengwu.core.calendar import current_calendar
@@ -30,8 +29,7 @@ from zhengwu.joint.models import Forwarding, JointCase, JointMeeting, JointMembe
 # 完毕. The time the higher authority takes after that is its own period, shown apart from the member's clock.
 FORWARD_CITATION = "《中华人民共和国行政许可法》第三十五条、第四十三条"
 FORWARD_REVIEW_DAYS = 20
-# a member forwards what it has accepted and not yet decided
-FORWARDABLE = (Status.ACCEPTED, Status.SUSPENDED)
+FORWARDABLE = permissions.FORWARDABLE  # a member forwards what it has accepted and not yet decided
 
 
 def _date(value, field: str) -> dt.date:
@@ -80,8 +78,8 @@ def convene(
             raise Conflict(_("审前集中告知会议在发出联办通知后、联合受理前召开"), field="phase")
         if pre_review and joint.meetings.filter(kind=kind, minutes_at__isnull=True).exists():
             raise Conflict(_("已有尚未归档的审前集中告知会议"), field="kind")
-        if joint.phase not in permissions.CONVENING_PHASES:
-            raise Conflict(_("联办件当前不能召集联审"), field="phase")
+        if refused := permissions.convening_refusal(joint):
+            raise refused
         meeting = JointMeeting.objects.create(
             joint=joint,
             kind=kind,
@@ -118,13 +116,11 @@ def record_opinion(
     meeting = _meeting(joint, meeting_id)
     member = services._member(joint, position)
     permissions.require_member_staff(by, member)
-    if position not in meeting.positions:
-        raise ValidationFailed(_("该成员事项不在本次联审之列"), field="position")
+    if refused := permissions.opinion_member_refusal(meeting, member):
+        raise refused
     missing: list[dict] = []
     opinion = (opinion or "").strip()
     if meeting.kind == JointMeeting.Kind.PRE_REVIEW:
-        if member.answer:
-            raise Conflict(_("本部门已答复联办通知"), field="answer")
         if items:
             missing = services._missing_items(joint, member, items)
         opinion = opinion or (
@@ -136,10 +132,8 @@ def record_opinion(
         raise ValidationFailed(_("请填写本部门意见"), field="opinion")
     with transaction.atomic():
         joint = services._locked(joint)
-        if meeting.minutes_at:
-            raise Conflict(_("会议纪要已归档,不能再记录意见"), field="meeting")
-        if meeting.opinions.filter(position=position).exists():
-            raise Conflict(_("本部门已记录意见"), field="position")
+        if refused := permissions.opinion_open_refusal(meeting, position):
+            raise refused
         row = MeetingOpinion.objects.create(
             meeting=meeting,
             position=position,
@@ -165,14 +159,8 @@ def attach_minutes(*, joint: JointCase, meeting_id: int, by, upload) -> JointMee
     data, content_type = check_upload(upload, field="minutes")
     with transaction.atomic():
         joint = services._locked(joint)
-        missing = [p for p in meeting.positions if not meeting.opinions.filter(position=p).exists()]
-        if missing:
-            raise Conflict(
-                _("尚有成员部门未记录意见(序号 %(p)s)") % {"p": "、".join(map(str, missing))},
-                field="opinions",
-            )
-        if meeting.minutes_at:
-            raise Conflict(_("会议纪要已归档"), field="minutes")
+        if refused := permissions.minutes_refusal(meeting):
+            raise refused
         extension = {
             "application/pdf": ".pdf",
             "image/jpeg": ".jpg",
@@ -216,19 +204,15 @@ def forward_up(*, joint: JointCase, position: int, by, authority: str, note: str
     """上报: the member forwards to a higher authority (its own period starts)."""
     member = services._member(joint, position)
     permissions.require_member_staff(by, member)
-    if not joint.is_open or member.case.status not in FORWARDABLE:
-        raise Conflict(
-            _("「%(i)s」%(s)s,不在办理中,不能上报")
-            % {"i": member.case.version.name, "s": member.case.get_status_display()},
-            field="forwarding",
-        )
+    if refused := permissions.forwarding_refusal(joint, member):
+        raise refused
     authority = (authority or "").strip()
     if not authority:
         raise ValidationFailed(_("请填写上级机关"), field="authority")
     with transaction.atomic():
         joint = services._locked(joint)
-        if member.forwardings.filter(replied_on__isnull=True).exists():
-            raise Conflict(_("已上报,尚未答复"), field="forwarding")
+        if refused := permissions.pending_forward_refusal(member):
+            raise refused
         row = Forwarding.objects.create(
             member=member,
             authority=authority[:200],
@@ -254,9 +238,9 @@ def record_reply(*, joint: JointCase, position: int, by, reply: str) -> Forwardi
         raise ValidationFailed(_("请填写上级答复"), field="reply")
     with transaction.atomic():
         joint = services._locked(joint)
+        if refused := permissions.reply_refusal(member):
+            raise refused
         row = member.forwardings.filter(replied_on__isnull=True).order_by("-sent_on").first()
-        if row is None:
-            raise Conflict(_("没有待答复的上报"), field="forwarding")
         row.reply, row.replied_on = reply[:2000], clock.today()
         row.save(update_fields=["reply", "replied_on"])
         services._event(

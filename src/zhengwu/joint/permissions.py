@@ -1,42 +1,87 @@
 """Who may act on a joint case (联办件), said once (issue 15): the services check these rules and the workbench's
-joint case page shows the lead's forms — 召集联审 and 撤回 — where `allowed_actions` allows them
-(tests/joint/test_allowed_actions_match_services.py).
+joint case page shows each of its forms where `refusal` allows it (tests/joint/test_allowed_actions_match_services.py
+tries every action for every kind of person at each point of a joint case).
 
 - The lead window's people (the lead organisation's intake roles, within their scope) act for the whole joint case:
-  they accept it, convene meetings and inspections (after the 联办通知 and before the end), scan what was handed in;
-- a member department's intake people act on their member (confirm, list what is missing, forward upward);
+  they accept it (联办通知), convene meetings and inspections (after the 联办通知 and before the end), scan what was
+  handed in while materials are taken, and file the minutes of a meeting once every member present gave its opinion;
+- a member department's intake people act on their member: answer the 联办通知 (confirm, list what is missing) while
+  it waits for their answer, give their opinion at a meeting they take part in, forward their part upward while it is
+  being handled and record the reply; the member's own case rules (cases.permissions) say who refuses it at intake
+  (不予受理, while the joint case is not yet jointly accepted) and who denies it (不予许可, at its decision step while
+  the joint case is being handled);
+- the centre's front desk (总服务台) names or changes the lead window of an open joint case;
 - the applicant (the account that applied, or the applicant's own account) or the lead withdraws an open joint
-  application while a member case is still running.
+  application while a member case is still running, and uploads materials while they are taken.
+
+Each rule returns the refusal — a DomainError with the message the service raises — or None; a service calls the
+parts of a rule at the moment it always checked them (who first, the state on the locked row), so what it answers is
+unchanged.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from zhengwu.cases import handling
 from zhengwu.cases.handling import INTAKE_ROLES
 from zhengwu.cases.models import Status
 from zhengwu.core import access
-from zhengwu.core.errors import AccessDenied, Conflict, DomainError
-from zhengwu.joint.models import JointCase, JointMember, Phase
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError, ValidationFailed
+from zhengwu.joint.models import JointCase, JointMeeting, JointMember, Phase
 
 RUNNING = (Status.RECEIVED, Status.SUPPLEMENT_REQUESTED, Status.ACCEPTED, Status.SUSPENDED)  # not decided yet
 CONVENING_PHASES = (Phase.NOTIFIED, Phase.HANDLING)
-ACTIONS = ("convene", "withdraw")
+# materials are taken (uploaded by the applicant, scanned by the lead window) until the joint acceptance: after it
+# no member case takes them any more (行政许可法 第三十二条: the application's materials, and their 补正)
+UPLOAD_PHASES = (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT)
+# a member is refused (不予受理) while the member cases are still at intake (收件, not accepted)
+INTAKE_PHASES = (Phase.RECEIVED, Phase.NOTIFIED)
+# a member forwards what it has accepted and not yet decided
+FORWARDABLE = (Status.ACCEPTED, Status.SUSPENDED)
+
+# the joint case page's actions on the whole joint case …
+ACTIONS = ("convene", "withdraw", "lead_accept", "upload", "lead_window")
+# … on one member (`position`) …
+MEMBER_ACTIONS = ("confirm", "missing", "refuse", "deny", "forward", "forward_reply")
+# … and on one meeting (`meeting`; the opinion for one member, `position`)
+MEETING_ACTIONS = ("minutes", "opinion")
+
+
+# ---- who -----------------------------------------------------------------------------------------------------
+
+
+def _intake_staff_refusal(user, organisation) -> AccessDenied | None:
+    """`user` holds an intake role and may act on the organisation's records (access.require_role and
+    require_organisation, as questions); None: the platform itself."""
+    if user is None:
+        return None
+    if not access.may_act_as(user, *INTAKE_ROLES):
+        return AccessDenied(_("您没有执行该操作所需的角色"))
+    if not access.can_see_organisation(user, organisation):
+        return AccessDenied()
+    return None
+
+
+def lead_refusal(user, joint: JointCase) -> AccessDenied | None:
+    """`user` acts for the lead window."""
+    return _intake_staff_refusal(user, joint.lead_organisation)
+
+
+def member_staff_refusal(user, member: JointMember) -> AccessDenied | None:
+    """`user` acts for the member department."""
+    return _intake_staff_refusal(user, member.case.organisation)
 
 
 def require_lead(by, joint: JointCase) -> None:
     """`by` acts for the lead window (None: the platform itself)."""
-    if by is None:
-        return
-    access.require_role(by, *INTAKE_ROLES)
-    access.require_organisation(by, joint.lead_organisation)
+    if refused := lead_refusal(by, joint):
+        raise refused
 
 
 def require_member_staff(by, member: JointMember) -> None:
-    if by is None:
-        return
-    access.require_role(by, *INTAKE_ROLES)
-    access.require_organisation(by, member.case.organisation)
+    if refused := member_staff_refusal(by, member):
+        raise refused
 
 
 def is_applicant_side(user, joint: JointCase) -> bool:
@@ -47,10 +92,34 @@ def is_applicant_side(user, joint: JointCase) -> bool:
     )
 
 
+def applicant_or_lead_refusal(user, joint: JointCase) -> AccessDenied | None:
+    if user is None or is_applicant_side(user, joint):
+        return None
+    return lead_refusal(user, joint)
+
+
 def require_applicant_or_lead(by, joint: JointCase) -> None:
-    if by is None or is_applicant_side(by, joint):
-        return
-    require_lead(by, joint)
+    if refused := applicant_or_lead_refusal(by, joint):
+        raise refused
+
+
+def is_lead(user, joint: JointCase) -> bool:
+    return access.may_act_as(user, *INTAKE_ROLES) and access.can_see_organisation(
+        user, joint.lead_organisation
+    )
+
+
+def front_desk_refusal(user, region) -> AccessDenied | None:
+    """总服务台 of the region: a general window's clerk of a centre of the region, or a centre manager
+    (services.is_front_desk)."""
+    from zhengwu.joint.services import is_front_desk
+
+    if user is None or is_front_desk(user, region):
+        return None
+    return AccessDenied(_("统一登记和指定主办窗口由总服务台(综合受理窗口)或中心管理人员办理"))
+
+
+# ---- the state of the joint case -----------------------------------------------------------------------------
 
 
 def withdrawal_refusal(joint: JointCase, *, running: bool | None = None) -> Conflict | None:
@@ -65,26 +134,334 @@ def withdrawal_refusal(joint: JointCase, *, running: bool | None = None) -> Conf
     return None
 
 
-def is_lead(user, joint: JointCase) -> bool:
-    return access.may_act_as(user, *INTAKE_ROLES) and access.can_see_organisation(
-        user, joint.lead_organisation
+def notification_refusal(joint: JointCase) -> Conflict | None:
+    """联办通知 is sent once, to a joint case received and not yet accepted by the lead window."""
+    if joint.phase != Phase.RECEIVED:
+        return Conflict(_("联办件已发出联办通知"), field="phase")
+    return None
+
+
+def convening_refusal(joint: JointCase) -> Conflict | None:
+    if joint.phase not in CONVENING_PHASES:
+        return Conflict(_("联办件当前不能召集联审"), field="phase")
+    return None
+
+
+def upload_refusal(joint: JointCase) -> Conflict | None:
+    """Materials are taken until the joint acceptance (UPLOAD_PHASES)."""
+    if joint.phase not in UPLOAD_PHASES:
+        return Conflict(
+            _("联办件当前为「%(p)s」,不再收取申请材料") % {"p": joint.get_phase_display()}, field="phase"
+        )
+    return None
+
+
+def lead_window_open_refusal(joint: JointCase) -> Conflict | None:
+    """The lead window is named or changed while the joint case is open."""
+    if not joint.is_open:
+        return Conflict(_("联办件已%(p)s,不能指定主办窗口") % {"p": joint.get_phase_display()}, field="phase")
+    return None
+
+
+def lead_window_refusal(joint: JointCase) -> DomainError | None:
+    """The page's question: open, and a window where a member department sits other than the one leading now
+    (services.lead_window_choices) to choose — the service refuses any other window as its input."""
+    if refused := lead_window_open_refusal(joint):
+        return refused
+    from zhengwu.joint.services import lead_window_choices
+
+    others = lead_window_choices(joint)
+    if joint.lead_window_id:
+        others = others.exclude(pk=joint.lead_window_id)
+    if not others.exists():
+        return ValidationFailed(_("请选择有成员部门进驻的窗口作为主办窗口"), field="lead_window")
+    return None
+
+
+# ---- the state of a member -----------------------------------------------------------------------------------
+
+
+def answer_refusal(joint: JointCase, member: JointMember) -> Conflict | None:
+    """The 联办通知 waits for the member's answer (confirm, or what it misses)."""
+    if joint.phase != Phase.NOTIFIED:
+        return Conflict(_("联办件当前不在待各部门确认的阶段"), field="phase")
+    if member.answer:
+        return Conflict(_("本部门已答复联办通知"), field="answer")
+    return None
+
+
+def completeness_refusal(joint: JointCase, member: JointMember) -> ValidationFailed | None:
+    """行政许可法 第三十二条第一款第(四)项: materials complete only when every required material of the member the
+    applicant is asked for is uploaded, received on paper or taken from the licence library — those taken from a
+    prerequisite member's result (or got by the department itself) are not the applicant's to give."""
+    asked = {
+        u["position"]
+        for e in joint.version.merged_materials
+        for u in e["members"]
+        if u["key"] == member.position
+    }
+    from_results = {
+        u["position"]
+        for e in joint.version.merged_materials
+        if e.get("from_member")
+        for u in e["members"]
+        if u["key"] == member.position
+    }
+    missing = [
+        m
+        for m in handling.missing_required_materials(member.case)
+        if m["position"] in asked and m["position"] not in from_results
+    ]
+    if not missing:
+        return None
+    # named by the merged list's numbers, those the applicant's list and the member's 补正 form show (the member
+    # item's own numbering would send the clerk to the wrong line)
+    merged_number = {
+        u["position"]: e["position"]
+        for e in joint.version.merged_materials
+        for u in e["members"]
+        if u["key"] == member.position
+    }
+    return ValidationFailed(
+        _(
+            "「%(item)s」的必需材料尚未提交:%(m)s。材料不齐全不能确认,请提出补正"
+            "(行政许可法第三十二条第一款第(四)项)"
+        )
+        % {
+            "item": member.case.version.name,
+            "m": "、".join(
+                f"{merged_number.get(m['position'], m['position'])}. {m['name']}" for m in missing
+            ),
+        },
+        code="joint.materials_missing",
+        field="answer",
     )
 
 
-def refusal(user, joint: JointCase, action: str) -> DomainError | None:
-    """Why the user may not take `action` on the joint case now, or None."""
+def not_accepting_refusal(joint: JointCase) -> Conflict | None:
+    """不予受理 of a member only while the member cases are at intake (INTAKE_PHASES)."""
+    if joint.phase not in INTAKE_PHASES:
+        return Conflict(_("联办件已联合受理或已结束,成员部门不能再不予受理"), field="phase")
+    return None
+
+
+def member_refuse_case_refusal(user, member: JointMember) -> DomainError | None:
+    """The member case's own 不予受理 rule, as cases.intake.refuse_case checks it when the joint flow (which owns
+    the member's intake) refuses it: the case in the user's scope, their role and the case's status
+    (cases.permissions), within the five working days of intake (第三十二条)."""
+    from zhengwu.cases import extensions
+    from zhengwu.cases import intake as case_intake
+    from zhengwu.cases import permissions as case_permissions
+    from zhengwu.cases import records as case_records
+
+    case = member.case
+    try:
+        case_records._in_scope(user, case)
+    except DomainError as err:
+        return err
+    with extensions.acting_for_intake_owner():
+        if refused := case_permissions.refusal(user, case, "refuse"):
+            return refused
+    if not case_intake._intake_open(case, None):
+        return Conflict(
+            _("收件已超过 %(days)s 个工作日,依法视为受理,不能再不予受理")
+            % {"days": case_intake.deadlines.INTAKE_WORKDAYS},
+            code="intake.expired",
+            field="status",
+        )
+    return None
+
+
+def deciding_refusal(joint: JointCase) -> Conflict | None:
+    """不予许可 of a member only while the joint case is being handled."""
+    if joint.phase != Phase.HANDLING:
+        return Conflict(_("联办件当前不在并联办理阶段,成员部门不能作出决定"), field="phase")
+    return None
+
+
+def member_decide_case_refusal(user, member: JointMember) -> DomainError | None:
+    """The member case's own decision rule (cases.permissions 'decide': its decision step, its holder)."""
+    from zhengwu.cases import permissions as case_permissions
+
+    return case_permissions.refusal(user, member.case, "decide")
+
+
+def forwarding_refusal(joint: JointCase, member: JointMember) -> Conflict | None:
+    """上报 of what the member accepted and has not decided yet, while the joint case is open."""
+    if not joint.is_open or member.case.status not in FORWARDABLE:
+        return Conflict(
+            _("「%(i)s」%(s)s,不在办理中,不能上报")
+            % {"i": member.case.version.name, "s": member.case.get_status_display()},
+            field="forwarding",
+        )
+    return None
+
+
+def pending_forward_refusal(member: JointMember) -> Conflict | None:
+    """One forwarding at a time: a member waiting for the higher authority's reply does not forward again."""
+    if member.forwardings.filter(replied_on__isnull=True).exists():
+        return Conflict(_("已上报,尚未答复"), field="forwarding")
+    return None
+
+
+def reply_refusal(member: JointMember) -> Conflict | None:
+    """The reply is recorded to the member's open forwarding."""
+    if not member.forwardings.filter(replied_on__isnull=True).exists():
+        return Conflict(_("没有待答复的上报"), field="forwarding")
+    return None
+
+
+# ---- the state of a meeting ----------------------------------------------------------------------------------
+
+
+def opinion_member_refusal(meeting: JointMeeting, member: JointMember) -> DomainError | None:
+    """A member gives its opinion at a meeting it takes part in; at a 审前集中告知会议 the opinion is its answer to the
+    联办通知, so not once it answered."""
+    if member.position not in meeting.positions:
+        return ValidationFailed(_("该成员事项不在本次联审之列"), field="position")
+    if meeting.kind == JointMeeting.Kind.PRE_REVIEW and member.answer:
+        return Conflict(_("本部门已答复联办通知"), field="answer")
+    return None
+
+
+def opinion_open_refusal(meeting: JointMeeting, position: int) -> Conflict | None:
+    """Once per member, before the minutes close the meeting."""
+    if meeting.minutes_at:
+        return Conflict(_("会议纪要已归档,不能再记录意见"), field="meeting")
+    if meeting.opinions.filter(position=position).exists():
+        return Conflict(_("本部门已记录意见"), field="position")
+    return None
+
+
+def minutes_refusal(meeting: JointMeeting) -> Conflict | None:
+    """The minutes close a meeting once every member present recorded its opinion."""
+    missing = [p for p in meeting.positions if not meeting.opinions.filter(position=p).exists()]
+    if missing:
+        return Conflict(
+            _("尚有成员部门未记录意见(序号 %(p)s)") % {"p": "、".join(map(str, missing))},
+            field="opinions",
+        )
+    if meeting.minutes_at:
+        return Conflict(_("会议纪要已归档"), field="minutes")
+    return None
+
+
+# ---- the page's question -------------------------------------------------------------------------------------
+
+
+def _member(joint: JointCase, position) -> JointMember | None:
+    return (
+        joint.members.select_related("case__organisation", "case__version").filter(position=position).first()
+    )
+
+
+def _joint_refusal(user, joint: JointCase, action: str) -> DomainError | None:
     if action == "convene":
         if not is_lead(user, joint):
             return AccessDenied(_("只有主办窗口可以召集联审"))
-        if joint.phase not in CONVENING_PHASES:
-            return Conflict(_("联办件当前不能召集联审"), field="phase")
-        return None
+        return convening_refusal(joint)
     if action == "withdraw":
         if not (is_applicant_side(user, joint) or is_lead(user, joint)):
             return AccessDenied(_("只有申请人或主办窗口可以撤回联办申请"))
         return withdrawal_refusal(joint)
+    if action == "lead_accept":
+        return lead_refusal(user, joint) or notification_refusal(joint)
+    if action == "upload":
+        return applicant_or_lead_refusal(user, joint) or upload_refusal(joint)
+    if action == "lead_window":
+        return front_desk_refusal(user, joint.lead_organisation.region) or lead_window_refusal(joint)
+    raise ValueError(f"unknown joint action {action}")
+
+
+def _member_refusal(user, joint: JointCase, member: JointMember, action: str) -> DomainError | None:
+    if action == "refuse":
+        return not_accepting_refusal(joint) or member_refuse_case_refusal(user, member)
+    if action == "deny":
+        return deciding_refusal(joint) or member_decide_case_refusal(user, member)
+    if refused := member_staff_refusal(user, member):
+        return refused
+    if action == "confirm":
+        return answer_refusal(joint, member) or completeness_refusal(joint, member)
+    if action == "missing":
+        return answer_refusal(joint, member)
+    if action == "forward":
+        return forwarding_refusal(joint, member) or pending_forward_refusal(member)
+    if action == "forward_reply":
+        return reply_refusal(member)
+    raise ValueError(f"unknown joint member action {action}")
+
+
+def _meeting_refusal(
+    user, joint: JointCase, meeting: JointMeeting, action: str, position
+) -> DomainError | None:
+    if action == "minutes":
+        return lead_refusal(user, joint) or minutes_refusal(meeting)
+    if action == "opinion":
+        member = _member(joint, position)
+        if member is None:
+            return ValidationFailed(_("该成员事项不在本次联审之列"), field="position")
+        return (
+            member_staff_refusal(user, member)
+            or opinion_member_refusal(meeting, member)
+            or opinion_open_refusal(meeting, member.position)
+        )
+    raise ValueError(f"unknown joint meeting action {action}")
+
+
+def refusal(
+    user,
+    joint: JointCase,
+    action: str,
+    *,
+    position: int | None = None,
+    meeting: JointMeeting | None = None,
+    member: JointMember | None = None,
+) -> DomainError | None:
+    """Why the user may not take `action` on the joint case now, or None. A member action (MEMBER_ACTIONS) names its
+    member by `position` (or gives the `member` read already); a meeting action (MEETING_ACTIONS) its `meeting`, and
+    the opinion its member's `position` too."""
+    if action in ACTIONS:
+        return _joint_refusal(user, joint, action)
+    if action in MEETING_ACTIONS:
+        if meeting is None:
+            raise ValueError(f"the joint meeting action {action} needs its meeting")
+        return _meeting_refusal(user, joint, meeting, action, position)
+    if action in MEMBER_ACTIONS:
+        member = member or _member(joint, position)
+        if member is None:
+            raise ValueError(f"the joint case has no member {position}")
+        return _member_refusal(user, joint, member, action)
     raise ValueError(f"unknown joint action {action}")
 
 
 def allowed_actions(user, joint: JointCase) -> dict[str, bool]:
+    """The joint case's own actions (ACTIONS) → may the user take them now."""
     return {action: refusal(user, joint, action) is None for action in ACTIONS}
+
+
+def member_actions(
+    user, joint: JointCase, members: list[JointMember] | None = None
+) -> dict[int, dict[str, bool]]:
+    """Each member's position → its actions (MEMBER_ACTIONS) → may the user take them now."""
+    if members is None:
+        members = list(joint.members.select_related("case__organisation", "case__version"))
+    return {
+        m.position: {action: refusal(user, joint, action, member=m) is None for action in MEMBER_ACTIONS}
+        for m in members
+    }
+
+
+def meeting_actions(user, joint: JointCase) -> dict[int, dict]:
+    """Each meeting's id → whether the user may file its minutes, and the members' positions whose opinion they may
+    record there."""
+    out = {}
+    for meeting in joint.meetings.all():
+        out[meeting.pk] = {
+            "minutes": refusal(user, joint, "minutes", meeting=meeting) is None,
+            "opinion": {
+                p
+                for p in meeting.positions
+                if refusal(user, joint, "opinion", meeting=meeting, position=p) is None
+            },
+        }
+    return out

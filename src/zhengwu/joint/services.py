@@ -28,7 +28,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import forms as case_forms
-from zhengwu.cases import handling
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import (
     CLOSED_STATUSES,
@@ -366,6 +365,8 @@ def upload_material(*, joint: JointCase, by, position: int, upload) -> int:
     """The applicant (or the lead window) uploads a material of the merged list once: it goes to every member case
     that asks for it. A material obtained from a prerequisite member's result is not uploaded."""
     permissions.require_applicant_or_lead(by, joint)
+    if refused := permissions.upload_refusal(joint):  # after the joint acceptance no member takes materials
+        raise refused
     entry = merged_entry(joint, position)
     if entry.get("from_member"):
         raise ValidationFailed(
@@ -505,9 +506,8 @@ def home_window(joint: JointCase) -> Window | None:
 
 
 def _require_front_desk(by, region) -> None:
-    if by is None or is_front_desk(by, region):
-        return
-    raise AccessDenied(_("统一登记和指定主办窗口由总服务台(综合受理窗口)或中心管理人员办理"))
+    if refused := permissions.front_desk_refusal(by, region):
+        raise refused
 
 
 def lead_window_choices(joint: JointCase):
@@ -531,10 +531,8 @@ def assign_lead_window(
         raise ValidationFailed(_("请选择有成员部门进驻的窗口作为主办窗口"), field="lead_window")
     with transaction.atomic():
         joint = _locked(joint, revision)
-        if not joint.is_open:
-            raise Conflict(
-                _("联办件已%(p)s,不能指定主办窗口") % {"p": joint.get_phase_display()}, field="phase"
-            )
+        if refused := permissions.lead_window_open_refusal(joint):
+            raise refused
         if joint.lead_window_id == window.pk:
             raise Conflict(_("该窗口已是主办窗口"), field="lead_window")
         if joint.lead_window_id and not reason:
@@ -603,8 +601,8 @@ def lead_accept(*, joint: JointCase, by, note: str = "", revision: int | None = 
     permissions.require_lead(by, joint)
     with transaction.atomic():
         joint = _locked(joint, revision)
-        if joint.phase != Phase.RECEIVED:
-            raise Conflict(_("联办件已发出联办通知"), field="phase")
+        if refused := permissions.notification_refusal(joint):
+            raise refused
         joint.phase, joint.notified_at = Phase.NOTIFIED, clock.now()
         fields = ["phase", "notified_at"]
         if not joint.lead_window_id:  # accepted online: the window that accepts leads (主办窗口)
@@ -677,10 +675,8 @@ def _member(joint: JointCase, position) -> JointMember:
 
 
 def _answerable(joint: JointCase, member: JointMember) -> None:
-    if joint.phase != Phase.NOTIFIED:
-        raise Conflict(_("联办件当前不在待各部门确认的阶段"), field="phase")
-    if member.answer:
-        raise Conflict(_("本部门已答复联办通知"), field="answer")
+    if refused := permissions.answer_refusal(joint, member):
+        raise refused
 
 
 def confirm(*, joint: JointCase, position: int, by, revision: int | None = None) -> JointCase:
@@ -699,50 +695,9 @@ def confirm(*, joint: JointCase, position: int, by, revision: int | None = None)
 
 
 def _require_complete(joint: JointCase, member: JointMember) -> None:
-    """行政许可法 第三十二条第一款第(四)项: materials complete only when every required material of the member the
-    applicant is asked for is uploaded, received on paper or taken from the licence library — those taken from a
-    prerequisite member's result (or got by the department itself) are not the applicant's to give."""
-    asked = {
-        u["position"]
-        for e in joint.version.merged_materials
-        for u in e["members"]
-        if u["key"] == member.position
-    }
-    from_results = {
-        u["position"]
-        for e in joint.version.merged_materials
-        if e.get("from_member")
-        for u in e["members"]
-        if u["key"] == member.position
-    }
-    missing = [
-        m
-        for m in handling.missing_required_materials(member.case)
-        if m["position"] in asked and m["position"] not in from_results
-    ]
-    # named by the merged list's numbers, those the applicant's list and the member's 补正 form show (the member
-    # item's own numbering would send the clerk to the wrong line)
-    merged_number = {
-        u["position"]: e["position"]
-        for e in joint.version.merged_materials
-        for u in e["members"]
-        if u["key"] == member.position
-    }
-    if missing:
-        raise ValidationFailed(
-            _(
-                "「%(item)s」的必需材料尚未提交:%(m)s。材料不齐全不能确认,请提出补正"
-                "(行政许可法第三十二条第一款第(四)项)"
-            )
-            % {
-                "item": member.case.version.name,
-                "m": "、".join(
-                    f"{merged_number.get(m['position'], m['position'])}. {m['name']}" for m in missing
-                ),
-            },
-            code="joint.materials_missing",
-            field="answer",
-        )
+    """The member's materials are complete (permissions.completeness_refusal, 行政许可法 第三十二条第一款第(四)项)."""
+    if refused := permissions.completeness_refusal(joint, member):
+        raise refused
 
 
 def _material_number(value, index: int) -> int:
