@@ -1,17 +1,32 @@
-"""The joint case page offers 召集联审 and 撤回 exactly when the services accept them (joint.permissions): for the
-lead window, a member department, the centre's people and the applicant, at each phase of a joint case."""
+"""The joint case page offers each of its forms exactly when the services accept it (joint.permissions): the lead's
+(联办通知, scan, 召集联审, 撤回, minutes), the front desk's (主办窗口), each member's (answer the 联办通知, 不予受理,
+不予许可, 上报 and its reply, a meeting opinion) — for the lead window, a member department, the centre's people and
+the applicant, at each point of a joint case."""
 
 import datetime as dt
 
 import pytest
 
 from tests.allowed_actions import matrix
+from tests.cases.conftest import pdf_upload
 from tests.joint.conftest import upload_all
 from zhengwu.core import clock
+from zhengwu.core.errors import NotFound
 from zhengwu.joint import endings, meetings, permissions, services
-from zhengwu.joint.models import JointCase
+from zhengwu.joint.models import JointCase, JointMeeting
 
 pytestmark = pytest.mark.django_db
+
+POSITIONS = (
+    1,
+    3,
+)  # the lead organisation's own member (企业登记, 市场监管局) and another department's (排水, 城管局)
+ACTIONS = (
+    [(action, None) for action in permissions.ACTIONS]
+    + [(action, p) for action in permissions.MEMBER_ACTIONS for p in POSITIONS]
+    + [("minutes", None)]
+    + [("opinion", p) for p in POSITIONS]
+)
 
 
 def _applied(restaurant, company):
@@ -20,35 +35,143 @@ def _applied(restaurant, company):
     )
 
 
-def _phases(restaurant, county, company) -> dict[str, JointCase]:
-    out = {"received": _applied(restaurant, company)}
+def _notified(restaurant, county, company, *, materials=True):
     joint = _applied(restaurant, company)
-    upload_all(joint, company.user)
-    out["notified"] = services.lead_accept(joint=joint, by=county.lead_clerk)
-    joint = _applied(restaurant, company)
-    upload_all(joint, company.user)
-    services.lead_accept(joint=joint, by=county.lead_clerk)
+    if materials:
+        upload_all(joint, company.user)
+    return services.lead_accept(joint=joint, by=county.lead_clerk)
+
+
+def _handling(restaurant, county, company):
+    joint = _notified(restaurant, county, company)
     for position in (1, 2, 3, 4):
         services.confirm(joint=joint, position=position, by=None)
-    out["handling"] = joint
+    return joint
+
+
+def _meeting(joint, kind, positions):
+    return meetings.convene(
+        joint=joint,
+        by=None,
+        kind=kind,
+        scheduled_on=clock.today() + dt.timedelta(days=2),
+        agenda="联审",
+        positions=positions,
+    )
+
+
+def _phases(restaurant, county, company) -> dict[str, JointCase]:
+    out = {"received": _applied(restaurant, company)}
+    out["notified"] = _notified(restaurant, county, company)
+    out["notified, materials missing"] = _notified(restaurant, county, company, materials=False)
+    joint = _notified(restaurant, county, company)
+    services.confirm(joint=joint, position=1, by=None)  # member 1 answered, member 3 not yet
+    out["notified, member 1 answered"] = joint
+    joint = _notified(restaurant, county, company)
+    _meeting(joint, JointMeeting.Kind.PRE_REVIEW, [1, 2, 3, 4])
+    out["pre-review meeting convened"] = joint
+    joint = _notified(restaurant, county, company)
+    meeting = _meeting(joint, JointMeeting.Kind.PRE_REVIEW, [1, 2, 3, 4])
+    for position in (1, 2, 3, 4):
+        meetings.record_opinion(joint=joint, meeting_id=meeting.pk, position=position, by=None)
+    out["pre-review meeting heard"] = joint
+    out["handling"] = _handling(restaurant, county, company)
+    joint = _handling(restaurant, county, company)
+    for position in POSITIONS:
+        meetings.forward_up(joint=joint, position=position, by=None, authority="鹰潭市城市管理局")
+    out["forwarded upward"] = joint
+    joint = _handling(restaurant, county, company)
+    meeting = _meeting(joint, JointMeeting.Kind.INSPECTION, [1, 3])
+    meetings.record_opinion(joint=joint, meeting_id=meeting.pk, position=1, by=None, opinion="同意")
+    out["inspection, member 1 heard"] = joint
+    joint = _handling(restaurant, county, company)
+    meeting = _meeting(joint, JointMeeting.Kind.INSPECTION, [1, 3])
+    for position in POSITIONS:
+        meetings.record_opinion(
+            joint=joint, meeting_id=meeting.pk, position=position, by=None, opinion="同意"
+        )
+    meetings.attach_minutes(joint=joint, meeting_id=meeting.pk, by=None, upload=pdf_upload("纪要.pdf"))
+    out["inspection closed"] = joint
     out["withdrawn"] = endings.withdraw(joint=_applied(restaurant, company), by=company.user, reason="不开了")
     return out
 
 
-def _try(action, user, joint, county):
-    if action == "convene":
-        return lambda: meetings.convene(
+def _last_meeting(joint):
+    return joint.meetings.order_by("-pk").first()
+
+
+def _refusal(user, joint, action):
+    name, position = action
+    if name in permissions.MEETING_ACTIONS:
+        meeting = _last_meeting(joint)
+        if meeting is None:
+            return NotFound("no meeting")
+        return permissions.refusal(user, joint, name, meeting=meeting, position=position)
+    return permissions.refusal(user, joint, name, position=position)
+
+
+def _material(joint) -> int:
+    return next(e["position"] for e in joint.version.merged_materials if not e.get("from_member"))
+
+
+def _other_window(joint):
+    return services.lead_window_choices(joint).exclude(pk=joint.lead_window_id or 0).first()
+
+
+def _try(action, user, joint):
+    name, position = action
+    meeting = _last_meeting(joint)
+    meeting_id = meeting.pk if meeting is not None else 0
+    calls = {
+        "convene": lambda: meetings.convene(
             joint=joint,
             by=user,
             kind="inspection",
             scheduled_on=clock.today() + dt.timedelta(days=3),
             agenda="现场踏勘",
             positions=[1, 4],
-        )
-    return lambda: endings.withdraw(joint=joint, by=user, reason="申请人要求")
+        ),
+        "withdraw": lambda: endings.withdraw(joint=joint, by=user, reason="申请人要求"),
+        "lead_accept": lambda: services.lead_accept(joint=joint, by=user),
+        "upload": lambda: services.upload_material(
+            joint=joint, by=user, position=_material(joint), upload=pdf_upload("扫描件.pdf")
+        ),
+        "lead_window": lambda: services.assign_lead_window(
+            joint=joint, by=user, window=_other_window(joint), reason="窗口调整"
+        ),
+        "confirm": lambda: services.confirm(joint=joint, position=position, by=user),
+        "missing": lambda: services.raise_missing(
+            joint=joint, position=position, by=user, items=[{"position": 1, "problem": "复印件不清晰"}]
+        ),
+        "refuse": lambda: endings.refuse_member(
+            joint=joint,
+            position=position,
+            by=user,
+            reason="申请事项不属于本机关职权范围",
+            legal_basis="《中华人民共和国行政许可法》第三十二条",
+        ),
+        "deny": lambda: endings.deny_member(
+            joint=joint,
+            position=position,
+            by=user,
+            reasons="不符合法定条件",
+            legal_basis="《中华人民共和国行政许可法》第三十八条",
+        ),
+        "forward": lambda: meetings.forward_up(
+            joint=joint, position=position, by=user, authority="鹰潭市城市管理局"
+        ),
+        "forward_reply": lambda: meetings.record_reply(joint=joint, position=position, by=user, reply="同意"),
+        "minutes": lambda: meetings.attach_minutes(
+            joint=joint, meeting_id=meeting_id, by=user, upload=pdf_upload("纪要.pdf")
+        ),
+        "opinion": lambda: meetings.record_opinion(
+            joint=joint, meeting_id=meeting_id, position=position, by=user, opinion="同意"
+        ),
+    }
+    return calls[name]
 
 
-def test_the_lead_s_actions_offered_are_accepted_and_none_refused_is_offered(restaurant, county, company):
+def test_every_form_offered_is_accepted_and_none_refused_is_offered(restaurant, county, company):
     people = {
         "主办窗口": county.lead_clerk,
         "主办部门审查": county.market_approver,
@@ -57,13 +180,26 @@ def test_the_lead_s_actions_offered_are_accepted_and_none_refused_is_offered(res
         "监察员": county.supervisor,
         "申请人": company.user,
     }
+    offered_where: dict[str, set[str]] = {}
+
+    def refusal(user, joint, action):
+        found = _refusal(user, joint, action)
+        if found is None:
+            offered_where.setdefault(action[0], set()).add(joint.phase)
+        return found
+
     disagreements, offered = matrix(
         _phases(restaurant, county, company),
         people,
-        permissions.ACTIONS,
+        ACTIONS,
         reread=lambda joint: JointCase.objects.get(pk=joint.pk),
-        refusal=permissions.refusal,
-        attempt=lambda action, user, joint: _try(action, user, joint, county),
+        refusal=refusal,
+        attempt=_try,
     )
     assert not disagreements, "\n".join(disagreements)
-    assert offered >= 6
+    # every form is offered to someone somewhere: the matrix holds each rule, not only its refusals
+    assert set(offered_where) == set(permissions.ACTIONS) | set(permissions.MEMBER_ACTIONS) | {
+        "minutes",
+        "opinion",
+    }, offered_where
+    assert offered >= 40

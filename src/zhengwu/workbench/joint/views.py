@@ -15,7 +15,7 @@ from zhengwu.core import access, personal
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.joint import bundles, endings, meetings, permissions, selectors, services
-from zhengwu.joint.models import JointMeeting, Phase
+from zhengwu.joint.models import JointMeeting
 from zhengwu.workbench.pages import staff_page
 
 
@@ -272,31 +272,27 @@ def reveal_personal(request, number: str):
 def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status: int = 200):
     reveal = reveal or personal.Reveal(may=selectors.may_reveal_personal(request.user, joint))
     summary = selectors.joint_summary(joint, user=request.user)
-    staff = access.staff_of(request.user)
-    mine = {
-        m.position
-        for m in joint.members.select_related("case__organisation")
-        if staff is not None and access.acts_for(staff, m.case.organisation)
-    }
-    deciding = set()
-    if joint.phase == Phase.HANDLING:
-        for m in joint.members.select_related("case"):
-            if m.position in mine and m.case.status == "accepted":
-                step = m.case.steps.filter(state="open").first()
-                if step is not None and step.kind == "decide":
-                    deciding.add(m.position)
+    # every form where the services would accept it (joint.permissions): the joint case's own, each member's
+    # (answer the 联办通知, 不予受理, 不予许可, 上报 and its reply) and each meeting's (opinions, minutes)
+    allowed = permissions.allowed_actions(request.user, joint)
+    members = list(joint.members.select_related("case__organisation", "case__version"))
+    by_member = permissions.member_actions(request.user, joint, members)
+    by_meeting = permissions.meeting_actions(request.user, joint)
+    for mt in summary["meetings"]:
+        may = by_meeting.get(mt["id"], {})
+        mt["may_minutes"], mt["may_opinion"] = may.get("minutes", False), may.get("opinion", set())
+    # the member's checklist, where a form lists its materials (补正; a 审前集中告知会议's opinion)
+    listed = {p for p, may in by_member.items() if may["missing"]}
+    listed |= {p for mt in summary["meetings"] if mt["kind"] == "pre_review" for p in mt["may_opinion"]}
     from zhengwu.cases import selectors as case_selectors
 
-    checklists = {
-        m.position: selectors.member_checklist(joint, m)
-        for m in joint.members.select_related("case__version")
-        if m.position in mine
-    }
+    checklists = {m.position: selectors.member_checklist(joint, m) for m in members if m.position in listed}
     # a supervisor orders 督办 of an overdue member on that member case's supervision page (its order form)
     supervisor = access.is_administrator(request.user) or access.has_role(request.user, Role.SUPERVISOR)
     cases = dict(joint.members.values_list("position", "case_id")) if supervisor else {}
     for row in summary["members"]:
         row["checklist"] = checklists.get(row["position"], [])
+        row["may"] = by_member.get(row["position"], {})
         if supervisor and row["level"] == "red" and not row["closed"]:
             row["supervise_url"] = reverse("workbench_supervision:case", args=[cases[row["position"]]])
     # the merged material list with how each was provided; the lead window scans what was handed in at the counter
@@ -306,18 +302,6 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
     for row in materials:
         for f in row["files"]:
             f.shown_name = f.filename if reveal.revealed else personal.mask_filename(f.filename, names=known)
-    is_lead = staff is not None and access.acts_for(staff, joint.lead_organisation)
-    may_scan = (
-        is_lead
-        and joint.phase in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT)
-        and access.has_role(request.user, *services.INTAKE_ROLES)
-    )
-    # 上报: a member department at work forwards its part upward, or records the reply to the open forwarding
-    waiting_reply = {f["position"] for f in summary["forwardings"] if f["open"]}
-    for row in summary["members"]:
-        may = joint.is_open and row["position"] in mine and row["state"] in meetings.FORWARDABLE
-        row["may_forward"] = may and row["position"] not in waiting_reply
-        row["may_record_reply"] = row["position"] in mine and row["position"] in waiting_reply
     results = selectors.member_results(joint)
     if any(r["licence_identifier"] for r in results):
         from zhengwu.licences.selectors import visible as visible_licences
@@ -340,7 +324,6 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
         .filter(joint_member__joint=joint)
         .values_list("number", flat=True)
     )
-    allowed = permissions.allowed_actions(request.user, joint)
     return render(
         request,
         "joint/workbench/case.html",
@@ -352,18 +335,13 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
             "agent": people.get("agent", {}),
             "reveal": reveal,
             "results": results,
-            "is_lead": is_lead,
             "materials": materials,
-            "may_scan": may_scan,
-            "mine": mine,
             "seen": seen,
-            "notified": joint.phase == Phase.NOTIFIED,
-            "received": joint.phase == Phase.RECEIVED,
-            "deciding": deciding,
-            "front_desk": services.is_front_desk(request.user, joint.lead_organisation.region),
-            "lead_windows": services.lead_window_choices(joint) if joint.is_open else [],
+            "lead_windows": services.lead_window_choices(joint) if allowed["lead_window"] else [],
             "meeting_kinds": JointMeeting.Kind.choices,
-            # the lead's forms where the services would accept them (joint.permissions)
+            "may_lead_accept": allowed["lead_accept"],
+            "may_scan": allowed["upload"],
+            "may_lead_window": allowed["lead_window"],
             "may_convene": allowed["convene"],
             "may_withdraw": allowed["withdraw"],
         },
