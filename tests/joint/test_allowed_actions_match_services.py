@@ -203,3 +203,40 @@ def test_every_form_offered_is_accepted_and_none_refused_is_offered(restaurant, 
         "opinion",
     }, offered_where
     assert offered >= 40
+
+
+def _form_urls(joint, action) -> set[str]:
+    """The form addresses the page posts `action` to (a member action at its member, a meeting action at the last
+    meeting)."""
+    from django.urls import reverse
+
+    name, position = action
+    n = joint.number
+    if name in permissions.ACTIONS:
+        url = {"lead_accept": "notify", "upload": "upload"}.get(name, name)
+        return {reverse(f"workbench_joint:{url}", args=[n])}
+    meeting = _last_meeting(joint)
+    if name == "minutes":
+        return {reverse("workbench_joint:minutes", args=[n, meeting.pk])} if meeting else set()
+    if name == "opinion":
+        return {reverse("workbench_joint:opinion", args=[n, meeting.pk, position])} if meeting else set()
+    return {reverse(f"workbench_joint:{name}", args=[n, position])}
+
+
+def test_the_page_shows_the_forms_the_rules_allow(restaurant, county, company, client):
+    """The template reads the rules: each form's address is on the page exactly when `refusal` allows it."""
+    people = {"主办窗口": county.lead_clerk, "成员部门窗口": county.urban_clerk, "中心主任": county.manager}
+    wrong = []
+    for point, joint in _phases(restaurant, county, company).items():
+        joint = JointCase.objects.get(pk=joint.pk)
+        for who, user in people.items():
+            client.force_login(user)
+            page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+            for action in ACTIONS:
+                allowed = _refusal(user, joint, action) is None
+                shown = any(f'action="{url}"' in page for url in _form_urls(joint, action))
+                if allowed != shown:
+                    wrong.append(
+                        f"{point} · {who} · {action}: {'允许' if allowed else '不允许'},页面{'显示' if shown else '不显示'}"
+                    )
+    assert not wrong, "\n".join(wrong)
