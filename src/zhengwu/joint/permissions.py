@@ -335,7 +335,8 @@ def opinion_open_refusal(meeting: JointMeeting, position: int) -> Conflict | Non
 
 def minutes_refusal(meeting: JointMeeting) -> Conflict | None:
     """The minutes close a meeting once every member present recorded its opinion."""
-    missing = [p for p in meeting.positions if not meeting.opinions.filter(position=p).exists()]
+    recorded = set(meeting.opinions.values_list("position", flat=True))
+    missing = [p for p in meeting.positions if p not in recorded]
     if missing:
         return Conflict(
             _("尚有成员部门未记录意见(序号 %(p)s)") % {"p": "、".join(map(str, missing))},
@@ -349,36 +350,59 @@ def minutes_refusal(meeting: JointMeeting) -> Conflict | None:
 # ---- the page's question -------------------------------------------------------------------------------------
 
 
-def _member(joint: JointCase, position) -> JointMember | None:
-    return (
-        joint.members.select_related("case__organisation", "case__version").filter(position=position).first()
-    )
+class _Asked:
+    """One page's questions: whether the user acts for an organisation (the intake roles, within their scope) is read
+    once per organisation, and the members once, however many members and actions the page asks about."""
+
+    def __init__(self, user, joint: JointCase):
+        self.user, self.joint = user, joint
+        self._staff: dict[int, AccessDenied | None] = {}
+        self._members: dict[int, JointMember] | None = None
+
+    def staff_refusal(self, organisation) -> AccessDenied | None:
+        if organisation.pk not in self._staff:
+            self._staff[organisation.pk] = _intake_staff_refusal(self.user, organisation)
+        return self._staff[organisation.pk]
+
+    def members(self) -> dict[int, JointMember]:
+        if self._members is None:
+            self._members = {
+                m.position: m
+                for m in self.joint.members.select_related("case__organisation", "case__version")
+            }
+        return self._members
+
+    def member(self, position) -> JointMember | None:
+        return self.members().get(int(position)) if str(position).isdigit() else None
 
 
-def _joint_refusal(user, joint: JointCase, action: str) -> DomainError | None:
+def _joint_refusal(asked: _Asked, action: str) -> DomainError | None:
+    user, joint = asked.user, asked.joint
+    lead = asked.staff_refusal(joint.lead_organisation)  # lead_refusal
     if action == "convene":
-        if not is_lead(user, joint):
+        if user is None or lead is not None:  # is_lead
             return AccessDenied(_("只有主办窗口可以召集联审"))
         return convening_refusal(joint)
     if action == "withdraw":
-        if not (is_applicant_side(user, joint) or is_lead(user, joint)):
+        if not (is_applicant_side(user, joint) or (user is not None and lead is None)):
             return AccessDenied(_("只有申请人或主办窗口可以撤回联办申请"))
         return withdrawal_refusal(joint)
     if action == "lead_accept":
-        return lead_refusal(user, joint) or notification_refusal(joint)
+        return lead or notification_refusal(joint)
     if action == "upload":
-        return applicant_or_lead_refusal(user, joint) or upload_refusal(joint)
+        return (None if is_applicant_side(user, joint) else lead) or upload_refusal(joint)
     if action == "lead_window":
         return front_desk_refusal(user, joint.lead_organisation.region) or lead_window_refusal(joint)
     raise ValueError(f"unknown joint action {action}")
 
 
-def _member_refusal(user, joint: JointCase, member: JointMember, action: str) -> DomainError | None:
+def _member_refusal(asked: _Asked, member: JointMember, action: str) -> DomainError | None:
+    user, joint = asked.user, asked.joint
     if action == "refuse":
         return not_accepting_refusal(joint) or member_refuse_case_refusal(user, member)
     if action == "deny":
         return deciding_refusal(joint) or member_decide_case_refusal(user, member)
-    if refused := member_staff_refusal(user, member):
+    if refused := asked.staff_refusal(member.case.organisation):  # member_staff_refusal
         return refused
     if action == "confirm":
         return answer_refusal(joint, member) or completeness_refusal(joint, member)
@@ -391,21 +415,34 @@ def _member_refusal(user, joint: JointCase, member: JointMember, action: str) ->
     raise ValueError(f"unknown joint member action {action}")
 
 
-def _meeting_refusal(
-    user, joint: JointCase, meeting: JointMeeting, action: str, position
-) -> DomainError | None:
+def _meeting_refusal(asked: _Asked, meeting: JointMeeting, action: str, position) -> DomainError | None:
     if action == "minutes":
-        return lead_refusal(user, joint) or minutes_refusal(meeting)
+        return asked.staff_refusal(asked.joint.lead_organisation) or minutes_refusal(meeting)
     if action == "opinion":
-        member = _member(joint, position)
+        member = asked.member(position)
         if member is None:
             return ValidationFailed(_("该成员事项不在本次联审之列"), field="position")
         return (
-            member_staff_refusal(user, member)
+            asked.staff_refusal(member.case.organisation)
             or opinion_member_refusal(meeting, member)
             or opinion_open_refusal(meeting, member.position)
         )
     raise ValueError(f"unknown joint meeting action {action}")
+
+
+def _refusal(asked: _Asked, action: str, position, meeting, member) -> DomainError | None:
+    if action in ACTIONS:
+        return _joint_refusal(asked, action)
+    if action in MEETING_ACTIONS:
+        if meeting is None:
+            raise ValueError(f"the joint meeting action {action} needs its meeting")
+        return _meeting_refusal(asked, meeting, action, position)
+    if action in MEMBER_ACTIONS:
+        member = member or asked.member(position)
+        if member is None:
+            raise ValueError(f"the joint case has no member {position}")
+        return _member_refusal(asked, member, action)
+    raise ValueError(f"unknown joint action {action}")
 
 
 def refusal(
@@ -420,48 +457,30 @@ def refusal(
     """Why the user may not take `action` on the joint case now, or None. A member action (MEMBER_ACTIONS) names its
     member by `position` (or gives the `member` read already); a meeting action (MEETING_ACTIONS) its `meeting`, and
     the opinion its member's `position` too."""
-    if action in ACTIONS:
-        return _joint_refusal(user, joint, action)
-    if action in MEETING_ACTIONS:
-        if meeting is None:
-            raise ValueError(f"the joint meeting action {action} needs its meeting")
-        return _meeting_refusal(user, joint, meeting, action, position)
-    if action in MEMBER_ACTIONS:
-        member = member or _member(joint, position)
-        if member is None:
-            raise ValueError(f"the joint case has no member {position}")
-        return _member_refusal(user, joint, member, action)
-    raise ValueError(f"unknown joint action {action}")
+    return _refusal(_Asked(user, joint), action, position, meeting, member)
+
+
+def page_actions(user, joint: JointCase) -> tuple[dict, dict, dict]:
+    """What the joint case page offers, every rule asked once: the joint case's own actions (ACTIONS → may the user
+    take it now), each member's (position → MEMBER_ACTIONS → may), each meeting's (id → "minutes": may, "opinion":
+    the positions whose opinion the user may record there)."""
+    asked = _Asked(user, joint)
+    own = {action: _refusal(asked, action, None, None, None) is None for action in ACTIONS}
+    members = {
+        p: {action: _refusal(asked, action, None, None, m) is None for action in MEMBER_ACTIONS}
+        for p, m in sorted(asked.members().items())
+    }
+    meetings = {
+        meeting.pk: {
+            "minutes": _refusal(asked, "minutes", None, meeting, None) is None,
+            "opinion": {p for p in meeting.positions if _refusal(asked, "opinion", p, meeting, None) is None},
+        }
+        for meeting in joint.meetings.all()
+    }
+    return own, members, meetings
 
 
 def allowed_actions(user, joint: JointCase) -> dict[str, bool]:
     """The joint case's own actions (ACTIONS) → may the user take them now."""
-    return {action: refusal(user, joint, action) is None for action in ACTIONS}
-
-
-def member_actions(
-    user, joint: JointCase, members: list[JointMember] | None = None
-) -> dict[int, dict[str, bool]]:
-    """Each member's position → its actions (MEMBER_ACTIONS) → may the user take them now."""
-    if members is None:
-        members = list(joint.members.select_related("case__organisation", "case__version"))
-    return {
-        m.position: {action: refusal(user, joint, action, member=m) is None for action in MEMBER_ACTIONS}
-        for m in members
-    }
-
-
-def meeting_actions(user, joint: JointCase) -> dict[int, dict]:
-    """Each meeting's id → whether the user may file its minutes, and the members' positions whose opinion they may
-    record there."""
-    out = {}
-    for meeting in joint.meetings.all():
-        out[meeting.pk] = {
-            "minutes": refusal(user, joint, "minutes", meeting=meeting) is None,
-            "opinion": {
-                p
-                for p in meeting.positions
-                if refusal(user, joint, "opinion", meeting=meeting, position=p) is None
-            },
-        }
-    return out
+    asked = _Asked(user, joint)
+    return {action: _refusal(asked, action, None, None, None) is None for action in ACTIONS}

@@ -274,10 +274,7 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
     summary = selectors.joint_summary(joint, user=request.user)
     # every form where the services would accept it (joint.permissions): the joint case's own, each member's
     # (answer the 联办通知, 不予受理, 不予许可, 上报 and its reply) and each meeting's (opinions, minutes)
-    allowed = permissions.allowed_actions(request.user, joint)
-    members = list(joint.members.select_related("case__organisation", "case__version"))
-    by_member = permissions.member_actions(request.user, joint, members)
-    by_meeting = permissions.meeting_actions(request.user, joint)
+    allowed, by_member, by_meeting = permissions.page_actions(request.user, joint)
     for mt in summary["meetings"]:
         may = by_meeting.get(mt["id"], {})
         mt["may_minutes"], mt["may_opinion"] = may.get("minutes", False), may.get("opinion", set())
@@ -286,7 +283,11 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
     listed |= {p for mt in summary["meetings"] if mt["kind"] == "pre_review" for p in mt["may_opinion"]}
     from zhengwu.cases import selectors as case_selectors
 
-    checklists = {m.position: selectors.member_checklist(joint, m) for m in members if m.position in listed}
+    checklists = {
+        m.position: selectors.member_checklist(joint, m)
+        for m in joint.members.select_related("case__version")
+        if m.position in listed
+    }
     # a supervisor orders 督办 of an overdue member on that member case's supervision page (its order form)
     supervisor = access.is_administrator(request.user) or access.has_role(request.user, Role.SUPERVISOR)
     cases = dict(joint.members.values_list("position", "case_id")) if supervisor else {}
