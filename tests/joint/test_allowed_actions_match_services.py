@@ -75,6 +75,13 @@ def _phases(restaurant, county, company) -> dict[str, JointCase]:
     for position in (1, 2, 3, 4):
         meetings.record_opinion(joint=joint, meeting_id=meeting.pk, position=position, by=None)
     out["pre-review meeting heard"] = joint
+    joint = _notified(restaurant, county, company)
+    for position in (1, 2, 4):
+        services.confirm(joint=joint, position=position, by=None)
+    services.raise_missing(
+        joint=joint, position=3, by=None, items=[{"position": 3, "problem": "图纸未标注检测井"}]
+    )
+    out["supplement"] = joint  # 联合一次性告知: waiting for the applicant's 补正
     out["handling"] = _handling(restaurant, county, company)
     joint = _handling(restaurant, county, company)
     for position in POSITIONS:
@@ -84,6 +91,13 @@ def _phases(restaurant, county, company) -> dict[str, JointCase]:
     meeting = _meeting(joint, JointMeeting.Kind.INSPECTION, [1, 3])
     meetings.record_opinion(joint=joint, meeting_id=meeting.pk, position=1, by=None, opinion="同意")
     out["inspection, member 1 heard"] = joint
+    joint = _handling(restaurant, county, company)
+    meeting = _meeting(joint, JointMeeting.Kind.INSPECTION, [1, 3])
+    for position in POSITIONS:
+        meetings.record_opinion(
+            joint=joint, meeting_id=meeting.pk, position=position, by=None, opinion="同意"
+        )
+    out["inspection heard"] = joint
     joint = _handling(restaurant, county, company)
     meeting = _meeting(joint, JointMeeting.Kind.INSPECTION, [1, 3])
     for position in POSITIONS:
@@ -197,12 +211,13 @@ def test_every_form_offered_is_accepted_and_none_refused_is_offered(restaurant, 
         attempt=_try,
     )
     assert not disagreements, "\n".join(disagreements)
+    assert JointCase.objects.filter(phase="supplement").exists()
     # every form is offered to someone somewhere: the matrix holds each rule, not only its refusals
     assert set(offered_where) == set(permissions.ACTIONS) | set(permissions.MEMBER_ACTIONS) | {
         "minutes",
         "opinion",
     }, offered_where
-    assert offered >= 40
+    assert offered >= 100
 
 
 def _form_urls(joint, action) -> set[str]:
