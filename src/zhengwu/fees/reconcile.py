@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core import audit, clock
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.fees import providers
+from zhengwu.fees import permissions, providers
 from zhengwu.fees.models import Channel, Discrepancy, Payment, Refund, StatementLine
 
 ZERO = Decimal("0.00")
@@ -30,7 +30,10 @@ ONLINE = "网上缴款"
 def import_statement(content: bytes | str, *, source: str = "", by=None) -> dict:
     """Read a bank statement CSV (UTF-8, with or without BOM; the header row names the columns). All or nothing:
     a bad row is refused naming its line and column. A line already imported (same reference and kind) is skipped,
-    so importing the same file twice changes nothing."""
+    so importing the same file twice changes nothing. `by` None: the system (the command); else one who
+    reconciles (permissions.may_reconcile)."""
+    if by is not None and (refused := permissions.reconcile_refusal(by)):
+        raise refused
     text = content.decode("utf-8-sig") if isinstance(content, bytes) else content.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
@@ -116,7 +119,11 @@ def reconcile(day: dt.date, *, by=None, record: bool = True, viewer=None) -> dic
     earlier ones of the day kept with whether they were cleared). `record=False` (a page being looked at) writes
     nothing: differences found now but not yet recorded are listed without an id. With a `viewer` (the pages and
     the API) only what is in their fee scope is counted, recorded and listed — a fee window its centre and the
-    centres under it (selectors.visible_notices, visible_discrepancies); the command reconciles everything."""
+    centres under it (selectors.visible_notices, visible_discrepancies); the command reconciles everything. Only
+    one who reconciles (permissions.may_reconcile) reads or records it."""
+    for person in (by, viewer):
+        if person is not None and (refused := permissions.reconcile_refusal(person)):
+            raise refused
     from zhengwu.fees import selectors
 
     start, end = clock.day_bounds(day)
@@ -347,35 +354,20 @@ def reconcile(day: dt.date, *, by=None, record: bool = True, viewer=None) -> dic
     }
 
 
-def may_clear(user) -> bool:
-    """Who clears a difference: the fee window, centre managers and administrators (a supervisor reads them)."""
-    from zhengwu.core import access
-    from zhengwu.core.models import Role
-
-    return (
-        access.is_administrator(user)
-        or access.has_role(user, Role.CENTRE_MANAGER)
-        or access.collecting_window(user) is not None
-    )
+may_clear = permissions.may_clear  # who clears a difference (the pages ask)
 
 
 def clear(*, discrepancy: Discrepancy, by, note: str) -> Discrepancy:
     """A person clears an exception with what was found and done (e.g. 银行次日到账, 已补开票据)."""
-    from zhengwu.core.errors import AccessDenied, Conflict
-
-    if not may_clear(by):
-        raise AccessDenied(_("只有收费窗口或中心管理人员可以处理对账差异"))
-    from zhengwu.fees import selectors
-
-    if not selectors.visible_discrepancies(by).filter(pk=discrepancy.pk).exists():
-        raise AccessDenied(_("该对账差异不属于您所在中心的收费范围"))
+    if refused := permissions.clearer_refusal(by, discrepancy):
+        raise refused
     note = str(note or "").strip()
     if not note:
         raise ValidationFailed(_("请写明差异的处理情况"), field="note")
     with transaction.atomic():
         row = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
-        if row.cleared_at is not None:
-            raise Conflict(_("该差异已处理"), code="fee.cleared")
+        if refused := permissions.cleared_refusal(row):
+            raise refused
         row.cleared_at, row.cleared_by, row.cleared_note = clock.now(), by, note[:500]
         row.save(update_fields=["cleared_at", "cleared_by", "cleared_note"])
         audit.record(

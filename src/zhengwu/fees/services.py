@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from zhengwu.core.models import Organisation, Role
-from zhengwu.fees import compute, providers, selectors
+from zhengwu.core.models import Organisation
+from zhengwu.fees import compute, permissions, providers, selectors
 from zhengwu.fees.models import (
     Callback,
     CatalogueFee,
@@ -28,7 +28,7 @@ from zhengwu.fees.models import (
 )
 
 CENT = compute.CENT
-CATALOGUE_ROLES = (Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
+CATALOGUE_ROLES = permissions.CATALOGUE_ROLES
 
 
 def _money(value, field: str, *, allow_zero: bool = False, label: str = "") -> Decimal:
@@ -68,21 +68,9 @@ def _date(value, field: str, *, required: bool = True) -> dt.date | None:
 
 
 def _require_catalogue_keeper(by, organisation: Organisation | None = None):
-    """The fee catalogue is kept by the collecting organisation's fee manager: its department head (or one above
-    it), a centre manager, or an administrator. `by` None: the system (demo, imports)."""
-    if by is None:
-        return
-    if access.is_administrator(by) or access.has_role(by, *CATALOGUE_ROLES):
-        return
-    staff = access.staff_of(by)
-    if (
-        staff is not None
-        and organisation is not None
-        and access.has_role(by, Role.DEPARTMENT_HEAD)
-        and (organisation.path or "").startswith(staff.organisation.path)
-    ):
-        return
-    raise AccessDenied(_("只有执收单位负责人、中心管理人员或系统管理员可以维护该单位的收费目录"))
+    """permissions.keeper_refusal: the collecting organisation's fee manager. `by` None: the system."""
+    if refused := permissions.keeper_refusal(by, organisation):
+        raise refused
 
 
 def _organisation(value) -> Organisation:
@@ -196,13 +184,11 @@ def add_fee(*, data: dict, by=None) -> CatalogueFee:
 
 
 def _latest(fee: CatalogueFee) -> CatalogueFee:
-    latest = CatalogueFee.objects.select_for_update().filter(code=fee.code).order_by("-version").first()
-    if latest.pk != fee.pk:
-        raise Conflict(
-            _("「%(code)s」已有第 %(v)d 版,请在最新版本上修改") % {"code": fee.code, "v": latest.version},
-            code="fee.not_latest",
-        )
-    return latest
+    """The fee locked, provided it is its code's latest version (permissions.latest_refusal)."""
+    list(CatalogueFee.objects.select_for_update().filter(code=fee.code).values_list("pk", flat=True))
+    if refused := permissions.latest_refusal(fee):
+        raise refused
+    return CatalogueFee.objects.get(pk=fee.pk)
 
 
 def revise_fee(*, fee: CatalogueFee, data: dict, effective, by=None) -> CatalogueFee:
@@ -273,8 +259,8 @@ def remove_fee(*, fee: CatalogueFee, on, by=None, reason: str = "") -> Catalogue
         raise ValidationFailed(_("请写明取消依据"), field="reason")
     with transaction.atomic():
         fee = _latest(fee)
-        if fee.removed_on is not None and fee.removed_on <= clock.today():
-            raise Conflict(_("该收费已于%(d)s取消") % {"d": fee.removed_on})
+        if refused := permissions.removed_refusal(fee):
+            raise refused
         fee.removed_on = day
         fee.note = (fee.note + ";" if fee.note else "") + _("%(d)s起取消:%(r)s") % {
             "d": day,
@@ -411,27 +397,8 @@ def _payment_code(case) -> str:
 
 
 def _issuer_check(by, case) -> None:
-    if by is None:
-        return
-    staff = access.staff_of(by)
-    if staff is None or not (
-        access.has_role(by, Role.WINDOW_CLERK, Role.DEPARTMENT_HEAD, Role.APPROVER)
-        and access.acts_for(staff, case.organisation)
-    ):
-        raise AccessDenied(_("只有实施机构的工作人员可以开具缴款通知书"))
-
-
-def _moment_refusal(case, rule: ItemFeeRule) -> str | None:
-    from zhengwu.cases.models import Decision as CaseDecision
-    from zhengwu.cases.models import Status
-
-    if rule.charge_at == ItemFeeRule.ChargeAt.ACCEPT:
-        if case.status not in (Status.ACCEPTED, Status.DECIDED):
-            return _("本事项在受理后、送达前开具缴款通知书,当前办件状态不能开具")
-        return None
-    if case.status != Status.DECIDED or case.decision != CaseDecision.GRANT:
-        return _("本事项在作出准予决定后开具缴款通知书")
-    return None
+    if refused := permissions.issuer_refusal(by, case):
+        raise refused
 
 
 def compute_lines(case, *, quantities=None, waivers=None, decisions=None, only=None) -> list[tuple]:
@@ -484,20 +451,15 @@ def issue_notice(*, case, by, quantities=None, waivers=None, decisions=None, onl
     _issuer_check(by, case)
     lines = _notice_lines(case, quantities=quantities, waivers=waivers, decisions=decisions, only=only)
     with transaction.atomic():
-        if (
-            Notice.objects.select_for_update()
-            .filter(case=case)
-            .exclude(state=Notice.State.CANCELLED)
-            .exists()
-        ):
-            raise Conflict(_("该办件已开具缴款通知书(一件一单)"), code="fee.notice_exists")
+        list(Notice.objects.select_for_update().filter(case=case).values_list("pk", flat=True))
+        if refused := permissions.notice_exists_refusal(case):
+            raise refused
         return _create_notice(case, lines, by=by)
 
 
 def _notice_lines(case, **given) -> list[tuple]:
-    refusal = _moment_refusal(case, item_rule(case.item))
-    if refusal:
-        raise Conflict(refusal, code="fee.not_now")
+    if refused := permissions.moment_refusal(case):
+        raise refused
     lines = compute_lines(case, **given)
     if not lines:
         if given.get("only") is not None:
@@ -594,17 +556,8 @@ def correct_notice(
     lines = _notice_lines(case, quantities=quantities, waivers=waivers, decisions=decisions, only=only)
     with transaction.atomic():
         old = Notice.objects.select_for_update().get(pk=notice.pk)
-        if old.state in (Notice.State.PAID, Notice.State.REFUNDED):
-            raise Conflict(
-                _("缴款通知书 %(code)s 已缴费,不能更正;多缴的费用请申请退付") % {"code": old.code},
-                code="fee.paid",
-            )
-        if old.state != Notice.State.UNPAID:
-            raise Conflict(
-                _("缴款通知书 %(code)s %(state)s,不能更正")
-                % {"code": old.code, "state": old.get_state_display()},
-                code="fee.not_unpaid",
-            )
+        if refused := permissions.correction_refusal(old):
+            raise refused
         old.state = Notice.State.CANCELLED
         old.cancelled_at = clock.now()
         old.cancelled_by = by
@@ -815,10 +768,10 @@ def _refund_callback(provider: str, message, stored) -> Callback:
 
 
 def _window_clerk(by, doing: str = ""):
-    """The clerk of a fee window (access.collecting_window): "进驻大厅部门审批服务事项收费由收费窗口统一征收".
+    """The clerk of a fee window (permissions.window_refusal): "进驻大厅部门审批服务事项收费由收费窗口统一征收".
     `doing`: what was refused, in the refusal (登记窗口缴款 unless said)."""
-    if access.collecting_window(by) is None:
-        raise AccessDenied(_("只有收费窗口的工作人员可以%(doing)s") % {"doing": doing or _("登记窗口缴款")})
+    if refused := permissions.window_refusal(by, doing):
+        raise refused
     return access.staff_of(by)
 
 
@@ -827,8 +780,8 @@ def window_notice(*, code: str, by) -> Notice:
     the payer before taking the money — only a notice the window collects (access.fee_scope_q)."""
     _window_clerk(by)
     notice = notice_by_code(code)
-    if not selectors.visible_notices(by).filter(pk=notice.pk).exists():
-        raise NotFound(_("本收费窗口不收取该缴款码的缴款通知书"), field="code")
+    if refused := permissions.collecting_refusal(by, notice):
+        raise refused
     return notice
 
 
@@ -846,11 +799,8 @@ def record_at_window(*, code: str, by, channel: str, voucher: str = "", received
     notice = notice_by_code(code)
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
-        if notice.state != Notice.State.UNPAID:
-            raise Conflict(
-                _("该缴款通知书%(state)s,不能再次缴款") % {"state": notice.get_state_display()},
-                code="fee.paid",
-            )
+        if refused := permissions.payment_refusal(notice):
+            raise refused
         got = _money(received, "received", label=_("实收金额")) if received is not None else None
         if got is not None and got != notice.total:
             raise ValidationFailed(
@@ -904,14 +854,15 @@ def _issue_receipt(payment: Payment, *, replaces: Receipt | None = None) -> Rece
 
 def void_and_reissue(*, receipt: Receipt, by, reason: str, payer: str = "") -> Receipt:
     """作废并换开: the voided receipt stays with its reason; the new one names it (e.g. the payer's name corrected)."""
-    _window_clerk(by, _("作废并换开票据"))
+    if refused := permissions.collecting_refusal(by, receipt.payment.notice, _("作废并换开票据")):
+        raise refused
     reason = str(reason or "").strip()
     if not reason:
         raise ValidationFailed(_("请填写作废原因"), field="reason")
     with transaction.atomic():
         receipt = Receipt.objects.select_for_update().select_related("payment__notice").get(pk=receipt.pk)
-        if receipt.voided_at is not None:
-            raise Conflict(_("该票据已作废"), code="fee.receipt_voided")
+        if refused := permissions.void_state_refusal(receipt):
+            raise refused
         receipt.voided_at = clock.now()
         receipt.void_reason = reason[:300]
         receipt.save(update_fields=["voided_at", "void_reason"])
@@ -938,8 +889,8 @@ def current_receipt(payment: Payment) -> Receipt | None:
 def request_refund(*, payment: Payment, by, amount, reason: str, explanation: str) -> Refund:
     """退付 asked by the collecting organisation's staff or the fee window: overpaid, or the case withdrawn or
     ended, against the original payment; never more than was paid less what is refunded already."""
-    if access.staff_of(by) is None:
-        raise AccessDenied(_("只有工作人员可以申请退付"))
+    if refused := permissions.requester_refusal(by, payment.notice):
+        raise refused
     if reason not in Refund.Reason.values:
         raise ValidationFailed(_("请选择退付原因"), field="reason")
     from zhengwu.cases.models import Status
@@ -962,13 +913,10 @@ def request_refund(*, payment: Payment, by, amount, reason: str, explanation: st
                 % {"number": case.number, "status": case.get_status_display()},
                 field="reason",
             )
-        refunded = sum(
-            (r.amount for r in payment.refunds.exclude(state=Refund.State.REJECTED)), Decimal("0.00")
-        )
-        if amount > payment.amount - refunded:
+        left = permissions.refundable(payment)
+        if amount > left:
             raise ValidationFailed(
-                _("退付金额不能超过可退金额 %(left)s 元") % {"left": compute.yuan(payment.amount - refunded)},
-                field="amount",
+                _("退付金额不能超过可退金额 %(left)s 元") % {"left": compute.yuan(left)}, field="amount"
             )
         refund = Refund.objects.create(
             payment=payment,
@@ -989,23 +937,15 @@ def request_refund(*, payment: Payment, by, amount, reason: str, explanation: st
 
 def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Refund:
     """审批退付: a department head of the collecting organisation (or a centre manager), never the one who asked."""
-    staff = access.staff_of(by)
-    notice = refund.payment.notice
-    allowed = staff is not None and (
-        access.has_role(by, Role.CENTRE_MANAGER)
-        or (access.has_role(by, Role.DEPARTMENT_HEAD) and access.acts_for(staff, notice.organisation))
-    )
-    if refund.requested_by_id == by.pk:
-        raise AccessDenied(_("退付的申请人不能审批自己的申请"))
-    if not allowed:
-        raise AccessDenied(_("只有执收单位负责人或中心管理人员可以审批退付"))
+    if refused := permissions.decider_refusal(by, refund):
+        raise refused
     opinion = str(opinion or "").strip()
     if not approve and not opinion:
         raise ValidationFailed(_("不予退付须写明理由"), field="opinion")
     with transaction.atomic():
         refund = Refund.objects.select_for_update().select_related("payment__notice").get(pk=refund.pk)
-        if refund.state != Refund.State.REQUESTED:
-            raise Conflict(_("该退付申请已审批"), code="fee.refund_decided")
+        if refused := permissions.decision_state_refusal(refund):
+            raise refused
         refund.state = Refund.State.APPROVED if approve else Refund.State.REJECTED
         refund.decided_at = clock.now()
         refund.decided_by = by
@@ -1081,17 +1021,15 @@ def refund_next_step(refund: Refund) -> str:
 def pay_out_card(*, refund: Refund, by, voucher: str) -> Refund:
     """退回原卡: the fee window that collects the notice runs the card terminal's refund (退货) of an approved card
     refund and records the terminal's voucher number; the money is then on its way back to the card it came from."""
-    _window_clerk(by, _("登记退回原卡"))
-    window_notice(code=refund.payment.notice.code, by=by)
+    if refused := permissions.collecting_refusal(by, refund.payment.notice, _("登记退回原卡")):
+        raise refused
     voucher = str(voucher or "").strip()[:40]
     if not voucher:
         raise ValidationFailed(_("请填写 POS 退货凭证号"), field="voucher")
     with transaction.atomic():
         refund = Refund.objects.select_for_update().select_related("payment__notice").get(pk=refund.pk)
-        if refund.state != Refund.State.APPROVED or refund.channel != Channel.CARD:
-            raise Conflict(_("只有已批准的刷卡退付需要登记退货凭证号"), code="fee.not_card_refund")
-        if refund.paid_out_at is not None:
-            raise Conflict(_("该退付已退回原卡(凭证号 %(r)s)") % {"r": refund.reference}, code="fee.paid_out")
+        if refused := permissions.payout_state_refusal(refund, Channel.CARD):
+            raise refused
         reference = f"POSR{voucher}"
         if Refund.objects.filter(reference=reference).exists():
             raise Conflict(_("该退货凭证号已登记过一笔退付"), code="fee.voucher_used")
@@ -1114,20 +1052,14 @@ def pay_out_cash(*, refund: Refund, by) -> Refund:
     """退还现金: the fee window that collects the notice hands the cash of an approved cash refund back to the payer
     and confirms it; only then is the refund 已退款 (paid_out_at, paid_out_by) and counted by reconciliation that
     day. The approver does not hand out the cash (审批与经办分离), as the one who asked does not approve."""
-    _window_clerk(by, _("退还现金"))
-    window_notice(code=refund.payment.notice.code, by=by)
+    if refused := permissions.collecting_refusal(by, refund.payment.notice, _("退还现金")):
+        raise refused
     with transaction.atomic():
         refund = Refund.objects.select_for_update().select_related("payment__notice").get(pk=refund.pk)
-        if refund.state != Refund.State.APPROVED or refund.channel != Channel.CASH:
-            raise Conflict(_("只有已批准的现金退付需要确认退还现金"), code="fee.not_cash_refund")
-        if refund.paid_out_at is not None:
-            raise Conflict(
-                _("该退付已于 %(at)s 退还现金")
-                % {"at": refund.paid_out_at.astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M")},
-                code="fee.paid_out",
-            )
-        if refund.decided_by_id == by.pk:
-            raise AccessDenied(_("退付的审批人不能同时经手退还现金"))
+        if refused := permissions.payout_state_refusal(
+            refund, Channel.CASH
+        ) or permissions.cash_hander_refusal(by, refund):
+            raise refused
         refund.paid_out_at, refund.paid_out_by = clock.now(), by
         refund.save(update_fields=["paid_out_at", "paid_out_by"])
         audit.record(
