@@ -18,7 +18,7 @@ from zhengwu.cases.selectors import case_for, visible_cases
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.models import Role
-from zhengwu.fees import compute, reconcile, selectors, services
+from zhengwu.fees import compute, permissions, reconcile, selectors, services
 from zhengwu.fees.models import (
     CatalogueFee,
     Discrepancy,
@@ -32,7 +32,7 @@ from zhengwu.fees.models import (
 from zhengwu.fees.selectors import visible_notices
 from zhengwu.workbench.pages import staff_page
 
-ISSUERS = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+may_reconcile = permissions.may_reconcile  # the tab, on every fee page
 
 
 _staff = (
@@ -51,9 +51,17 @@ def case_panel(request, case) -> str:
     """On the staff case page: the notice, or the way to issue it."""
     if not selectors.charges_fees(case.version) and not Notice.objects.filter(case=case).exists():
         return ""
+    state = selectors.case_fee_state(case)
+    refused = None if state else permissions.refusal(request.user, case, "issue")
     return render_to_string(
         "workbench/fees/_case_panel.html",
-        {"case": case, "state": selectors.case_fee_state(case)},
+        {
+            "case": case,
+            "state": state,
+            "may_issue": state is None and refused is None,
+            # why not now (the step, the catalogue), for those who issue; nothing for those who do not
+            "not_now": refused if refused is not None and not isinstance(refused, AccessDenied) else None,
+        },
         request=request,
     )
 
@@ -79,11 +87,11 @@ def index(request):
             ),
             "states": Notice.State.choices,
             "state": state,
-            "at_window": access.collecting_window(request.user) is not None,
+            "at_window": permissions.window_refusal(request.user) is None,
             "refunds": refunds[:50],
             "payouts": list(selectors.refunds_to_pay_out(request.user)[:50]),
             "may_reconcile": may_reconcile(request.user),
-            "may_keep": selectors.keepers_organisations(request.user).exists(),
+            "may_keep": permissions.may_keep(request.user),
         },
     )
 
@@ -170,6 +178,7 @@ def issue(request, number: str):
             "error": error,
             "posted": request.POST,
             "rule": services.item_rule(case.item),
+            "refused": permissions.refusal(request.user, case, "issue"),
         },
         status=error.status if error else 200,
     )
@@ -208,6 +217,7 @@ def correct(request, code: str):
             "posted": request.POST,
             "rule": services.item_rule(case.item),
             "correcting": old,
+            "refused": permissions.refusal(request.user, Notice.objects.get(pk=old.pk), "correct"),
         },
         status=error.status if error else 200,
     )
@@ -217,8 +227,9 @@ def correct(request, code: str):
 def notice(request, code: str):
     n = _notice(request.user, code)
     payment = getattr(n, "payment", None)
-    # the fee window collects for cases it does not handle: it neither opens nor corrects them
+    # the fee window collects for cases it does not handle: it does not open them
     sees_case = visible_cases(request.user).filter(pk=n.case_id).exists()
+    actions = permissions.allowed_actions(request.user, n)
     return render(
         request,
         "workbench/fees/notice.html",
@@ -236,10 +247,9 @@ def notice(request, code: str):
             else [],
             "reasons": Refund.Reason.choices,
             "sees_case": sees_case,
-            "decidable": set(selectors.refunds_to_decide(request.user).values_list("pk", flat=True)),
+            "actions": actions,
+            "decidable": actions["decide"],
             "may_reconcile": may_reconcile(request.user),
-            "at_fee_window": access.collecting_window(request.user) is not None,
-            "may_issue": sees_case and access.has_role(request.user, *ISSUERS),
             "correction": getattr(n, "correction", None) if n.state == Notice.State.CANCELLED else None,
         },
     )
@@ -289,6 +299,7 @@ def record(request):
             "error": error,
             "posted": request.POST,
             "may_reconcile": may_reconcile(request.user),
+            "may_record": permissions.allowed(request.user, found, "record"),
         },
         status=error.status if error else 200,
     )
@@ -381,15 +392,6 @@ def cash_refund(request, refund_id: int):
     return _back(request, code, ok=f"已确认退还现金 {done.amount} 元,退付已办结")
 
 
-def may_reconcile(user) -> bool:
-    """每日对账: the fee window (access.collecting_window), centre managers, supervisors and administrators."""
-    return (
-        access.is_administrator(user)
-        or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR)
-        or access.collecting_window(user) is not None
-    )
-
-
 def _day(value: str, user) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -469,7 +471,7 @@ def reconciliation(request):
             # opened without a day: say why this one (the oldest open difference, else today)
             "opened_on": ("oldest" if oldest else "today") if not asked else "",
             "scope": _scope_label(request.user),
-            "may_clear": reconcile.may_clear(request.user),
+            "may_clear": permissions.may_clear(request.user),
         },
     )
 
@@ -480,7 +482,7 @@ FEE_FIELDS = ("name", "revenue_kind", "basis", "approval", "standard_kind", "amo
 
 
 def _keeper(user):
-    if not selectors.keepers_organisations(user).exists():
+    if not permissions.may_keep(user):
         raise AccessDenied("只有执收单位负责人、中心管理人员或系统管理员可以维护收费目录")
 
 
@@ -655,7 +657,7 @@ def fee_detail(request, pk: int):
             form=form,
             standard=compute.standard_text(fee),
             versions=[{"fee": v, "standard": compute.standard_text(v)} for v in versions],
-            latest=versions[0].pk == fee.pk,
+            actions=permissions.fee_actions(request.user, fee),
             waivers=list(fee.waivers.all()),
             today=clock.today(),
         ),
@@ -665,8 +667,10 @@ def fee_detail(request, pk: int):
 
 @_staff
 def fee_revise(request, pk: int):
-    """修订收费标准: a new version from its effective date."""
+    """修订收费标准: a new version from its effective date (of the latest version, not one already retired)."""
     fee = _kept_fee(request.user, pk)
+    if request.method != "POST" and (refused := permissions.refusal(request.user, fee, "revise")):
+        raise refused
     error = None
     if request.method == "POST":
         data = {key: request.POST.get(key, "") for key in (*FEE_FIELDS, "reason")}
