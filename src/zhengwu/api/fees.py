@@ -12,10 +12,9 @@ from ninja import Status as Reply
 
 from zhengwu.api.common import signed_in as session
 from zhengwu.cases.selectors import case_for
-from zhengwu.core import access
-from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
-from zhengwu.core.models import Organisation, Role
-from zhengwu.fees import compute, providers, reconcile, selectors, services
+from zhengwu.core.errors import NotFound, ValidationFailed
+from zhengwu.core.models import Organisation
+from zhengwu.fees import compute, permissions, providers, reconcile, selectors, services
 from zhengwu.fees.models import Notice, Receipt, Refund
 
 router = Router()
@@ -293,12 +292,8 @@ def void(request, number: str, body: VoidIn):
 
 
 def _reconciler(user):
-    if not (
-        access.is_administrator(user)
-        or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR)
-        or access.collecting_window(user) is not None
-    ):
-        raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以对账")
+    if refused := permissions.reconcile_refusal(user):
+        raise refused
 
 
 @router.get(

@@ -447,12 +447,9 @@ def may_decide_refund(user, refund) -> bool:
 def open_discrepancies(user):
     """对账差异 not yet cleared, for those who clear them (the fee window, centre managers, administrators)."""
     from zhengwu.fees.models import Discrepancy
+    from zhengwu.fees.permissions import may_clear
 
-    if not (
-        access.is_administrator(user)
-        or access.has_role(user, Role.CENTRE_MANAGER)
-        or access.collecting_window(user) is not None
-    ):
+    if not may_clear(user):
         return Discrepancy.objects.none()
     return visible_discrepancies(user).filter(cleared_at__isnull=True).order_by("day", "found_at")
 
