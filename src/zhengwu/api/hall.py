@@ -16,6 +16,7 @@ from zhengwu.core import access, ratelimit
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.models import Role, ServiceCentre, Window
 from zhengwu.hall import items, queue, selectors, services
+from zhengwu.hall import permissions as hall_permissions
 from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
 
 appointments = Router()
@@ -264,7 +265,7 @@ def book(request, payload: BookingIn):
     if payload.channel == BookingChannel.ONLINE and user is None:
         raise AccessDenied("网上预约请先登录")
     if payload.channel == BookingChannel.HOTLINE:
-        access.require_role(user, Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
+        access.require_role(user, *hall_permissions.PHONE_BOOKERS)  # 代为预约 (hall.permissions)
     booking = services.book(
         slot=slot,
         channel=payload.channel,

@@ -21,7 +21,7 @@ from zhengwu.core import audit, clock, ids, outbox
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import ServiceCentre
-from zhengwu.hall import items
+from zhengwu.hall import items, permissions
 from zhengwu.hall import slots as planning
 from zhengwu.hall.models import (
     Booking,
@@ -572,6 +572,8 @@ def book(
     place goes to exactly one person: the place is taken by one conditional UPDATE (booked < capacity)."""
     if channel not in BookingChannel.values:
         raise ValidationFailed("预约渠道无效", field="channel")
+    if channel == BookingChannel.HOTLINE and (refused := permissions.phone_booker_refusal(by)):
+        raise refused
     if channel == BookingChannel.ONLINE and (user is None or not getattr(user, "is_authenticated", False)):
         raise ValidationFailed("网上预约请先登录", field="user")
     if green and green not in GREEN_REASONS:
@@ -590,13 +592,11 @@ def book(
             if item is None:
                 raise ValidationFailed("请选择办理事项", field="item")
             if slot_.item_id and slot_.item_id != item.pk:
-                raise ValidationFailed("该时段只预约其他事项", field="item")
-            if not items.handles(group, item):
-                raise ValidationFailed(
-                    f"「{group.name}」不办理「{items.label(item)}」,请按事项选择窗口分组", field="item"
-                )
-            if slot_.start <= clock.now():
-                raise Conflict("该时段已开始,不能再预约", field="slot")
+                raise permissions.slot_refusal(slot_, item)
+            if refused := permissions.handling_refusal(group, item):
+                raise refused
+            if refused := permissions.started_refusal(slot_):
+                raise refused
             centre = group.centre
             if channel == BookingChannel.ONLINE and booking_paused(
                 centre=centre, id_number=id_number, user=user
@@ -613,8 +613,8 @@ def book(
             if id_number and same_day.exists():
                 raise Conflict("您当天在该窗口已有预约,请先取消原预约", field="slot")
             taken = Slot.objects.filter(pk=slot_.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
-            if not taken:
-                raise Conflict("该时段已约满,请选择其他时段", code="slot_full", field="slot")
+            if not taken:  # no place left (permissions.slot_refusal), asked of the row itself
+                raise permissions.full()
             booking = Booking.objects.create(
                 slot=slot_,
                 item=item,

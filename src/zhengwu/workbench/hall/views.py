@@ -11,6 +11,7 @@ from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_name, mask_phone
 from zhengwu.core.models import Role
+from zhengwu.hall import permissions as hall_permissions
 from zhengwu.hall import queue, selectors, services
 from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
 from zhengwu.hall.services import GREEN_REASONS
@@ -442,8 +443,8 @@ def book(request):
     handles it at this centre (chosen when several do), day, slot, the caller's details."""
     from zhengwu.hall import items
 
-    if not request.staff.has_role(Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER):
-        raise AccessDenied("只有热线话务员和中心管理人员可以代为预约")
+    if refused := hall_permissions.phone_booker_refusal(request.user):
+        raise refused
     centre = _centre(request)
     data = request.POST if request.method == "POST" else request.GET
     steps = items.booking_steps(
