@@ -15,7 +15,7 @@ from zhengwu.cases import services as case_services
 from zhengwu.core import clock
 from zhengwu.core.errors import DomainError
 from zhengwu.core.models import Role
-from zhengwu.fees import permissions, reconcile, services, simulator
+from zhengwu.fees import permissions, reconcile, selectors, services, simulator
 from zhengwu.fees.models import CatalogueFee, Discrepancy, Notice, Payment, Receipt, Refund
 
 pytestmark = pytest.mark.django_db
@@ -243,6 +243,17 @@ def test_every_notice_action_offered_is_accepted_and_none_refused_is_offered(fee
     assert offered > 40
     table = _offered(points, people, permissions.NOTICE_ACTIONS, reread=_fresh, refusal=_notice_refusal)
     assert table == NOTICE_TABLE
+    # the work lists (待审批退付, 待收费窗口退付) hold exactly the refunds the rule lets each person decide or pay out
+    refunds = list(Refund.objects.select_related("payment__notice"))
+    for who, user in people.items():
+        assert set(selectors.refunds_to_decide(user)) == {
+            r for r in refunds if permissions.allowed(user, r, "decide")
+        }, who
+        assert set(selectors.refunds_to_pay_out(user)) == {
+            r
+            for r in refunds
+            if permissions.allowed(user, r, "card_refund") or permissions.allowed(user, r, "cash_refund")
+        }, who
 
 
 # ---------------------------------------------------------------- the fee catalogue
