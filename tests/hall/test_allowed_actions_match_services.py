@@ -1,6 +1,7 @@
 """代为预约 is offered exactly when the service accepts it (hall.permissions): booking a slot for a caller by phone,
 for every kind of person, at every point of a slot (open, full, begun, kept for another item) — each tried through
-services.book in a savepoint; and the page and its tab follow the same rule."""
+services.book in a savepoint; and the page and its tab follow the same rule. Likewise a centre's hall settings
+(预约时段规则, 办公时间, 等候超时提醒人), for its own centre and another county's."""
 
 import datetime as dt
 
@@ -83,3 +84,60 @@ def test_the_tab_and_the_page_follow_the_rule(hall, client):
         page = client.get("/workbench/hall/").content.decode()
         assert ('href="/workbench/hall/book/"' in page) is shown
         assert (client.get("/workbench/hall/book/").status_code == 200) is shown
+
+
+def test_a_centre_s_hall_settings_are_offered_exactly_to_those_the_services_accept(hall):
+    from tests.factories import make_centre, make_organisation, make_region, make_staff
+    from tests.hall.test_opening_hours import SUMMER
+    from zhengwu.core.models import Role, ServiceCentre
+    from zhengwu.hall.models import DayKinds, SlotRule, WindowGroup
+
+    people = _people(hall)
+    # an administrator with a staff profile, as the hall's pages let in; and another county's centre manager
+    people["系统管理员"] = make_staff("admin", hall.office, roles=[Role.ADMINISTRATOR], name="管理员").user
+    elsewhere = make_region("360602", "月湖区", parent=hall.county.parent)
+    there = make_centre("月湖区政务服务中心", elsewhere)
+    people["他区中心管理人员"] = make_staff(
+        "manager2",
+        make_organisation("月湖区政务服务管理局", region=elsewhere, short_name="月湖政务局"),
+        roles=[Role.CENTRE_MANAGER],
+        name="何主任",
+    ).user
+    group = WindowGroup.objects.create(centre=there, name="综合受理", prefix="A", service_minutes=10)
+    SlotRule.objects.create(
+        group=group, days=DayKinds.WORKDAYS, start=dt.time(9), end=dt.time(12), slot_minutes=60, capacity=2
+    )
+    points = {"本中心": hall.centre.pk, "他区中心": there.pk}
+
+    def attempt(action, user, centre):
+        if action == "rules":
+            rule = SlotRule.objects.filter(group__centre=centre).first()
+            return lambda: services.change_rule(rule=rule, by=user, capacity=3)
+        if action == "hours":
+            return lambda: services.set_opening_hours(
+                centre=centre, by=user, name="夏季作息", from_month=5, from_day=1, **SUMMER
+            )
+        return lambda: services.set_wait_recipients(centre=centre, duty_manager=None, leads={}, by=user)
+
+    disagreements, offered = matrix(
+        points,
+        people,
+        permissions.CENTRE_ACTIONS,
+        reread=lambda pk: ServiceCentre.objects.get(pk=pk),
+        refusal=permissions.refusal,
+        attempt=attempt,
+    )
+    assert not disagreements, "\n".join(disagreements)
+    keepers = {
+        point: sorted(
+            who
+            for who, user in people.items()
+            if permissions.refusal(user, ServiceCentre.objects.get(pk=pk), "hours") is None
+        )
+        for point, pk in points.items()
+    }
+    assert keepers == {
+        "本中心": ["中心管理人员", "系统管理员", "系统管理员(无工作人员档案)"],
+        "他区中心": ["他区中心管理人员", "系统管理员", "系统管理员(无工作人员档案)"],
+    }
+    assert offered == 18

@@ -5,6 +5,11 @@ the service (services.book) and the API ask the same rule (tests/hall/test_allow
 (PHONE_BOOKERS, or an administrator with a staff profile: access.may_act_as, as the hall's pages and the API let
 them in). A slot is booked while it has not begun, has a place left and is not kept for another item — the rule
 `services.open_slots` asks of the slots it lists.
+
+A centre's hall settings — 预约时段规则 (rules), 办公时间 (hours), 等候超时提醒人 (recipients) — are kept by the
+centre's managers (CENTRE_KEEPERS: a centre manager or an administrator, of a centre they see: access.visible_centres);
+the settings pages and their tabs show them exactly to those, and services.change_rule, set_opening_hours,
+remove_opening_hours and set_wait_recipients refuse everyone else.
 """
 
 from __future__ import annotations
@@ -16,7 +21,31 @@ from zhengwu.core.errors import AccessDenied, Conflict, DomainError, ValidationF
 from zhengwu.core.models import Role
 
 PHONE_BOOKERS = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
+CENTRE_KEEPERS = (Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
 ACTIONS = ("book",)
+CENTRE_ACTIONS = ("rules", "hours", "recipients")
+
+
+def _keeping_refused(action: str) -> AccessDenied:
+    if action == "rules":
+        return AccessDenied(_("只有本中心的中心管理人员可以修改预约时段规则"))
+    if action == "hours":
+        return AccessDenied(_("只有本中心的中心管理人员可以设置办公时间"))
+    if action == "recipients":
+        return AccessDenied(_("只有本中心的中心管理人员可以指定等候超时提醒人"))
+    raise ValueError(f"unknown hall action {action}")
+
+
+def keeps_halls(user) -> bool:
+    """Does the user keep any centre's hall settings (the role part of centre_refusal)?"""
+    return user is not None and access.has_role(user, *CENTRE_KEEPERS)
+
+
+def centre_refusal(user, centre, action: str) -> AccessDenied | None:
+    """预约时段规则, 办公时间, 等候超时提醒人 of `centre`: its managers (or an administrator) who see it."""
+    if not keeps_halls(user) or not access.visible_centres(user).filter(pk=centre.pk).exists():
+        return _keeping_refused(action)
+    return None
 
 
 def phone_booker_refusal(user) -> AccessDenied | None:
@@ -67,7 +96,10 @@ def slot_refusal(slot, item=None) -> DomainError | None:
 
 
 def refusal(user, slot, action: str, item=None) -> DomainError | None:
-    """Why the user may not take `action` on the slot now, or None when they may."""
+    """Why the user may not take `action` on the slot (book) or the centre (rules, hours, recipients) now, or None
+    when they may."""
+    if action in CENTRE_ACTIONS:
+        return centre_refusal(user, slot, action)
     if action != "book":
         raise ValueError(f"unknown hall action {action}")
     if user is None:

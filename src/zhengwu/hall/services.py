@@ -54,12 +54,9 @@ def set_wait_recipients(*, centre: ServiceCentre, duty_manager, leads: dict, by)
     from django.utils.translation import gettext
 
     from zhengwu.core import access
-    from zhengwu.core.errors import AccessDenied
-    from zhengwu.core.models import Role
 
-    manages = access.has_role(by, Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
-    if not manages or not access.visible_centres(by).filter(pk=centre.pk).exists():
-        raise AccessDenied(gettext("只有本中心的中心管理人员可以指定等候超时提醒人"))
+    if refused := permissions.centre_refusal(by, centre, "recipients"):
+        raise refused
     eligible = dict(access.centre_staff(centre).values_list("user_id", "name"))
 
     def check(user, field: str, label: str):
@@ -204,15 +201,9 @@ def set_opening_hours(
     夏季作息 from 5月1日: 08:30–12:00, 14:30–17:30) until the next season's day. A season already starting that day
     is replaced. Future unbooked ordinary slots outside the new hours are removed, booked ones kept (their holders
     keep their time), and the slots the new hours allow are made. One transaction with its audit record; only the
-    centre's managers. Returns {"hours", "removed", "kept", "added"}."""
-    from zhengwu.core import access
-    from zhengwu.core.errors import AccessDenied
-    from zhengwu.core.models import Role
-
-    if not access.has_role(by, Role.CENTRE_MANAGER, Role.ADMINISTRATOR) or not (
-        access.visible_centres(by).filter(pk=centre.pk).exists()
-    ):
-        raise AccessDenied("只有本中心的中心管理人员可以设置办公时间")
+    centre's managers (permissions.centre_refusal). Returns {"hours", "removed", "kept", "added"}."""
+    if refused := permissions.centre_refusal(by, centre, "hours"):
+        raise refused
     name = str(name or "").strip()
     if not name:
         raise ValidationFailed("请填写名称,如「夏季作息」", field="name")
@@ -265,15 +256,9 @@ def set_opening_hours(
 
 def remove_opening_hours(*, hours: OpeningHours, by) -> dict:
     """Remove a season's hours (the other seasons, or the ordinary hours, then apply), slots following as above."""
-    from zhengwu.core import access
-    from zhengwu.core.errors import AccessDenied
-    from zhengwu.core.models import Role
-
     centre = hours.centre
-    if not access.has_role(by, Role.CENTRE_MANAGER, Role.ADMINISTRATOR) or not (
-        access.visible_centres(by).filter(pk=centre.pk).exists()
-    ):
-        raise AccessDenied("只有本中心的中心管理人员可以设置办公时间")
+    if refused := permissions.centre_refusal(by, centre, "hours"):
+        raise refused
     with transaction.atomic():
         label = f"{hours} {hours.label}"
         hours.delete()
@@ -332,7 +317,10 @@ def change_rule(*, rule: SlotRule, by, **changes) -> dict:
     new places (never fewer than are booked); slots it no longer makes are removed when nobody booked them, and kept
     when someone did — closed to new bookings, detached from the rule, each holder told by SMS (through the outbox)
     that the booking stands, with the links to cancel and to book another time; the slots the rule now makes are
-    added (generate_slots). Returns {"added", "removed", "kept", "told"}."""
+    added (generate_slots). Returns {"added", "removed", "kept", "told"}. Only the centre's managers
+    (permissions.centre_refusal); `by` None: the system."""
+    if by is not None and (refused := permissions.centre_refusal(by, rule.group.centre, "rules")):
+        raise refused
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
         raise ValidationFailed(f"不能修改的字段:{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])

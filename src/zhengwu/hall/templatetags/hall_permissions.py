@@ -11,3 +11,12 @@ register = template.Library()
 def books_for_callers(user) -> bool:
     """代为预约's tab: shown exactly to those hall.permissions lets book for a caller."""
     return permissions.may_book_for_callers(user)
+
+
+@register.filter
+def keeps_hall(user, centre=None) -> bool:
+    """The hall settings' tabs (预约时段规则, 办公时间, 超时提醒人): for the centre's keepers (hall.permissions) — of
+    the page's centre when it names one, else of any centre."""
+    if centre is None or centre == "":
+        return permissions.keeps_halls(user)
+    return permissions.centre_refusal(user, centre, "hours") is None

@@ -106,9 +106,9 @@ def rules(request):
     their holders told by SMS)."""
     from zhengwu.hall.models import SlotRule
 
-    if not request.staff.has_role(Role.CENTRE_MANAGER):
-        raise AccessDenied("只有中心管理人员可以修改预约时段规则")
     centre = _centre(request)
+    if refused := hall_permissions.centre_refusal(request.user, centre, "rules"):
+        raise refused
     rows = SlotRule.objects.filter(group__centre=centre).select_related("group", "item")
     error, error_rule = None, None
     if request.method == "POST":
@@ -159,9 +159,9 @@ def hours(request):
     from zhengwu.hall import slots as planning
     from zhengwu.hall.models import OpeningHours
 
-    if not request.staff.has_role(Role.CENTRE_MANAGER):
-        raise AccessDenied("只有中心管理人员可以设置办公时间")
     centre = _centre(request)
+    if refused := hall_permissions.centre_refusal(request.user, centre, "hours"):
+        raise refused
     groups = list(WindowGroup.objects.filter(centre=centre, is_active=True))
     error = None
     if request.method == "POST":
@@ -226,9 +226,9 @@ def wait_recipients(request):
     from zhengwu.core.errors import ValidationFailed
     from zhengwu.hall.forms import WaitRecipientsForm
 
-    if not request.staff.has_role(Role.CENTRE_MANAGER):
-        raise AccessDenied(gettext("只有中心管理人员可以指定等候超时提醒人"))
     centre = _centre(request)
+    if refused := hall_permissions.centre_refusal(request.user, centre, "recipients"):
+        raise refused
     groups = WindowGroup.objects.filter(centre=centre, is_active=True)
     form = WaitRecipientsForm(
         request.POST if request.method == "POST" else None,
