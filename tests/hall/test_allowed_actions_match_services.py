@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from tests.allowed_actions import matrix
 from tests.cases.conftest import ITEM, publish
 from tests.hall.conftest import at
+from zhengwu.core.errors import AccessDenied
 from zhengwu.hall import permissions, services
 from zhengwu.hall.models import Slot
 
@@ -141,3 +142,128 @@ def test_a_centre_s_hall_settings_are_offered_exactly_to_those_the_services_acce
         "他区中心": ["他区中心管理人员", "系统管理员", "系统管理员(无工作人员档案)"],
     }
     assert offered == 18
+
+
+# ---------------------------------------------------------------- 送达 (hall.delivery)
+
+
+def _delivery_points(world) -> dict[str, int]:
+    """A case whose applicant chose post, at each point of the delivery page: not decided yet, decided, posted,
+    returned, delivered."""
+    from tests.factories import paper_checklist
+    from tests.hall.test_delivery import ADDRESS, decided
+    from zhengwu.cases import services as cases
+    from zhengwu.hall import delivery
+
+    def chosen():
+        case = cases.submit_case(
+            item=world.item,
+            applicant=world.company,
+            by=world.clerk,
+            channel="counter",
+            window=world.dedicated,
+            form={"subject": "申请食品经营许可(餐饮服务)"},
+        )
+        case = cases.accept_case(case=case, by=world.clerk, paper=paper_checklist(case))
+        delivery.choose(case=case, method="post", address=ADDRESS, by=None)
+        return case
+
+    points = {"未决定": chosen(), "已决定": decided(world, chosen())}
+    case = decided(world, chosen())
+    delivery.post(case=case, tracking_number="EA123456785CN", by=world.clerk)
+    points["已寄出"] = case
+    case = decided(world, chosen())
+    delivery.returned(
+        dispatch=delivery.post(case=case, tracking_number="EA123456785CN", by=world.clerk),
+        reason="地址不详",
+        by=world.clerk,
+    )
+    points["已退回"] = case
+    case = decided(world, chosen())
+    delivery.confirm(
+        dispatch=delivery.post(case=case, tracking_number="EA123456785CN", by=world.clerk), by=world.clerk
+    )
+    points["已签收"] = case
+    return {point: case.pk for point, case in points.items()}
+
+
+def test_delivery_is_offered_exactly_when_the_service_accepts_it(world):
+    from types import SimpleNamespace
+
+    from django.test import Client
+
+    from tests.factories import make_staff
+    from zhengwu.cases.models import Case
+    from zhengwu.core.models import Role
+    from zhengwu.hall import delivery
+    from zhengwu.hall.models import Dispatch
+
+    people = {
+        "受理窗口人员": world.clerk,
+        "综合窗口人员": world.general_clerk,
+        "审查人员": world.approver,
+        "中心管理人员": make_staff("manager", world.centre.managed_by, roles=[Role.CENTRE_MANAGER]).user,
+        "外单位窗口人员": world.outsider,
+        "申请人": world.citizen_user,
+    }
+    points = _delivery_points(world)
+
+    def fresh(pk):
+        case = Case.objects.select_related("organisation", "window").get(pk=pk)
+        return SimpleNamespace(case=case, dispatch=Dispatch.objects.filter(case=case).order_by("pk").last())
+
+    def target(at, action):
+        return at.case if action == "post" else at.dispatch
+
+    def refusal(user, at, action):
+        if target(at, action) is None:  # nothing posted: the page lists no dispatch to close
+            return AccessDenied()
+        return permissions.refusal(user, target(at, action), action)
+
+    def attempt(action, user, at):
+        def call():
+            if target(at, action) is None:
+                raise AccessDenied()
+            if action == "post":
+                delivery.post(case=at.case, tracking_number="EA123456706CN", by=user)
+            elif action == "confirm":
+                delivery.confirm(dispatch=at.dispatch, by=user)
+            else:
+                delivery.returned(dispatch=at.dispatch, reason="拒收", by=user)
+
+        return call
+
+    disagreements, offered = matrix(
+        points, people, permissions.DELIVERY_ACTIONS, reread=fresh, refusal=refusal, attempt=attempt
+    )
+    assert not disagreements, "\n".join(disagreements)
+    table = {
+        point: {
+            who: " ".join(a for a in permissions.DELIVERY_ACTIONS if refusal(user, fresh(pk), a) is None)
+            for who, user in people.items()
+            if any(refusal(user, fresh(pk), a) is None for a in permissions.DELIVERY_ACTIONS)
+        }
+        for point, pk in points.items()
+    }
+    posting = {who: "post" for who in ("受理窗口人员", "综合窗口人员", "中心管理人员")}
+    # 签收 records the delivery on the case: the case's intake roles, not a centre manager (cases.permissions)
+    assert table == {
+        "未决定": {},
+        "已决定": posting,
+        "已寄出": {
+            "受理窗口人员": "confirm returned",
+            "综合窗口人员": "confirm returned",
+            "中心管理人员": "returned",
+        },
+        "已退回": posting,
+        "已签收": {},
+    }
+    assert offered == 11
+    client = Client()
+    client.force_login(people["中心管理人员"])
+    page = client.get("/workbench/hall/delivery/").content.decode()
+    assert Case.objects.get(pk=points["已寄出"]).number in page
+    assert 'value="returned"' in page and 'value="confirm"' not in page
+    client.force_login(world.clerk)
+    page = client.get("/workbench/hall/delivery/").content.decode()
+    assert 'value="returned"' in page and 'value="confirm"' in page

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from zhengwu.cases.models import Case, Delivery, OutboxMessage, Status
 from zhengwu.core import access, audit, clock, ids
-from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
-from zhengwu.core.models import Role
+from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.hall import permissions
 from zhengwu.hall.models import Dispatch
 
 HOME_REASONS = {"elderly": "老年人(60周岁以上)", "disabled": "残疾人"}
@@ -144,33 +144,23 @@ def choose(*, case: Case, method: str, address: str = "", reason: str = "", by) 
 
 
 def _clerk(by, case: Case) -> None:
-    """Window clerks and the centre's managers who can see the case."""
-    in_reach = access.can_see_organisation(by, case.organisation) or (
-        case.window_id is not None and access.visible_windows(by).filter(pk=case.window_id).exists()
-    )
-    if not (access.has_role(by, Role.WINDOW_CLERK, Role.CENTRE_MANAGER) and in_reach):
-        raise AccessDenied("无权登记该办件的送达")
+    """Window clerks and the centre's managers who can reach the case (permissions.case_delivery_refusal)."""
+    if refused := permissions.case_delivery_refusal(by, case):
+        raise refused
 
 
 def _result_ready(case: Case) -> None:
-    """The result exists before it can leave: the case decided and every step after the decision (制证) done."""
-    from zhengwu.cases.handling import unfinished_after_decision
-
-    if case.status in (Status.DELIVERED, Status.COMPLETED):
-        raise Conflict(f"办件{case.get_status_display()},结果已送达,不能再寄出")
-    if case.status != Status.DECIDED:
-        raise Conflict(f"办件{case.get_status_display()},尚未作出决定,没有可寄出的结果")
-    refusal = unfinished_after_decision(case, action="deliver")
-    if refusal is not None:
-        raise Conflict(f"结果尚未制成,不能寄出:{refusal.message}", field="case")
+    """The result exists before it can leave (permissions.result_refusal)."""
+    if refused := permissions.result_refusal(case):
+        raise refused
 
 
 def post(*, case: Case, tracking_number: str, carrier: str = "EMS", by) -> Dispatch:
     """The result leaves the centre by post (or with the home-delivery staff): tracking number recorded, the
     applicant told by SMS."""
     _clerk(by, case)
-    if case.requested_delivery not in (Delivery.POST, Delivery.HOME):
-        raise Conflict("申请人未选择邮寄或上门送达")
+    if refused := permissions.chosen_refusal(case):
+        raise refused
     _result_ready(case)
     tracking = ids.normalise(tracking_number)
     if case.requested_delivery == Delivery.POST:
@@ -180,8 +170,8 @@ def post(*, case: Case, tracking_number: str, carrier: str = "EMS", by) -> Dispa
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         _result_ready(locked)
-        if locked.hall_dispatches.filter(state=Dispatch.State.POSTED).exists():
-            raise Conflict("该办件结果已寄出,等待签收或退回")
+        if refused := permissions.on_its_way_refusal(locked):
+            raise refused
         dispatch = Dispatch.objects.create(
             case=locked,
             method=locked.requested_delivery,
@@ -214,8 +204,8 @@ def confirm(*, dispatch: Dispatch, by) -> Dispatch:
     _clerk(by, dispatch.case)
     with transaction.atomic():
         current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
-        if current.state != Dispatch.State.POSTED:
-            raise Conflict(f"该寄递{current.get_state_display()}")
+        if refused := permissions.dispatch_refusal(current):
+            raise refused
         note = (
             f"{current.carrier} 邮件单号 {current.tracking_number}" if current.tracking_number else "上门送达"
         )
@@ -234,8 +224,8 @@ def returned(*, dispatch: Dispatch, reason: str, by) -> Dispatch:
         raise ValidationFailed("请填写退回原因", field="reason")
     with transaction.atomic():
         current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
-        if current.state != Dispatch.State.POSTED:
-            raise Conflict(f"该寄递{current.get_state_display()}")
+        if refused := permissions.dispatch_refusal(current):
+            raise refused
         current.state, current.closed_at, current.note = Dispatch.State.RETURNED, clock.now(), reason[:200]
         current.save(update_fields=["state", "closed_at", "note"])
         audit.record("hall.result_returned", current, actor=by, summary={"reason": reason[:200]})

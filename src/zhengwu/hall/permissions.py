@@ -10,6 +10,12 @@ A centre's hall settings — 预约时段规则 (rules), 办公时间 (hours), �
 centre's managers (CENTRE_KEEPERS: a centre manager or an administrator, of a centre they see: access.visible_centres);
 the settings pages and their tabs show them exactly to those, and services.change_rule, set_opening_hours,
 remove_opening_hours and set_wait_recipients refuse everyone else.
+
+送达 (hall.delivery): window clerks and centre managers (DELIVERERS) post (寄出) a case's result, and confirm (签收) or
+mark returned (退回) what was posted, for a case they can reach (its organisation in their scope, or the window that
+received it among their windows) — once the result exists (decided, every step after the decision done) and while
+nothing is on its way. 签收 records the delivery on the case, so it also needs the case's own 送达 rule
+(cases.permissions: the intake roles — not a centre manager — and the fees paid).
 """
 
 from __future__ import annotations
@@ -24,6 +30,79 @@ PHONE_BOOKERS = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
 CENTRE_KEEPERS = (Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
 ACTIONS = ("book",)
 CENTRE_ACTIONS = ("rules", "hours", "recipients")
+DELIVERERS = (Role.WINDOW_CLERK, Role.CENTRE_MANAGER)
+DELIVERY_ACTIONS = ("post", "confirm", "returned")
+
+
+def deliverer_refusal(user) -> AccessDenied | None:
+    """The delivery page and its tab: window clerks and centre managers."""
+    if user is None or not access.has_role(user, *DELIVERERS):
+        return AccessDenied(_("只有窗口工作人员和中心管理人员可以登记送达"))
+    return None
+
+
+def may_deliver(user) -> bool:
+    return deliverer_refusal(user) is None
+
+
+def case_delivery_refusal(user, case) -> AccessDenied | None:
+    """A deliverer who can reach the case: its organisation in their scope, or the window that received it."""
+    in_reach = access.can_see_organisation(user, case.organisation) or (
+        case.window_id is not None and access.visible_windows(user).filter(pk=case.window_id).exists()
+    )
+    if deliverer_refusal(user) or not in_reach:
+        return AccessDenied(_("无权登记该办件的送达"))
+    return None
+
+
+def result_refusal(case) -> Conflict | None:
+    """The result exists before it can leave: the case decided and every step after the decision (制证) done."""
+    from zhengwu.cases.handling import unfinished_after_decision
+    from zhengwu.cases.models import Status
+
+    if case.status in (Status.DELIVERED, Status.COMPLETED):
+        return Conflict(_("办件%(s)s,结果已送达,不能再寄出") % {"s": case.get_status_display()})
+    if case.status != Status.DECIDED:
+        return Conflict(_("办件%(s)s,尚未作出决定,没有可寄出的结果") % {"s": case.get_status_display()})
+    refused = unfinished_after_decision(case, action="deliver")
+    if refused is not None:
+        return Conflict(_("结果尚未制成,不能寄出:%(m)s") % {"m": refused.message}, field="case")
+    return None
+
+
+def chosen_refusal(case) -> Conflict | None:
+    from zhengwu.cases.models import Delivery
+
+    if case.requested_delivery not in (Delivery.POST, Delivery.HOME):
+        return Conflict(_("申请人未选择邮寄或上门送达"))
+    return None
+
+
+def on_its_way_refusal(case) -> Conflict | None:
+    from zhengwu.hall.models import Dispatch
+
+    if case.hall_dispatches.filter(state=Dispatch.State.POSTED).exists():
+        return Conflict(_("该办件结果已寄出,等待签收或退回"))
+    return None
+
+
+def recording_refusal(user, case) -> DomainError | None:
+    """签收 records the delivery on the case (cases.services.deliver_result): the case in the person's scope and
+    cases.permissions' 送达 rule (the intake roles, the result made, the fees paid)."""
+    from zhengwu.cases import permissions as case_permissions
+    from zhengwu.cases.selectors import visible_cases
+
+    if not visible_cases(user).filter(pk=case.pk).exists():
+        return AccessDenied(_("该办件不在您的职责范围内"))
+    return case_permissions.refusal(user, case, "deliver")
+
+
+def dispatch_refusal(dispatch) -> Conflict | None:
+    from zhengwu.hall.models import Dispatch
+
+    if dispatch.state != Dispatch.State.POSTED:
+        return Conflict(_("该寄递%(s)s") % {"s": dispatch.get_state_display()})
+    return None
 
 
 def _keeping_refused(action: str) -> AccessDenied:
@@ -96,10 +175,25 @@ def slot_refusal(slot, item=None) -> DomainError | None:
 
 
 def refusal(user, slot, action: str, item=None) -> DomainError | None:
-    """Why the user may not take `action` on the slot (book) or the centre (rules, hours, recipients) now, or None
-    when they may."""
+    """Why the user may not take `action` on its object now, or None when they may: a slot (book), a centre (rules,
+    hours, recipients), a case (post) or a dispatch (confirm, returned)."""
     if action in CENTRE_ACTIONS:
         return centre_refusal(user, slot, action)
+    if action == "post":  # on a case
+        return (
+            case_delivery_refusal(user, slot)
+            or chosen_refusal(slot)
+            or result_refusal(slot)
+            or on_its_way_refusal(slot)
+        )
+    if action == "confirm":  # on a dispatch
+        return (
+            case_delivery_refusal(user, slot.case)
+            or dispatch_refusal(slot)
+            or recording_refusal(user, slot.case)
+        )
+    if action == "returned":  # on a dispatch
+        return case_delivery_refusal(user, slot.case) or dispatch_refusal(slot)
     if action != "book":
         raise ValueError(f"unknown hall action {action}")
     if user is None:

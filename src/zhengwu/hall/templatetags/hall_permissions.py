@@ -20,3 +20,9 @@ def keeps_hall(user, centre=None) -> bool:
     if centre is None or centre == "":
         return permissions.keeps_halls(user)
     return permissions.centre_refusal(user, centre, "hours") is None
+
+
+@register.filter
+def delivers(user) -> bool:
+    """结果送达's tab: window clerks and centre managers (hall.permissions.deliverer_refusal)."""
+    return permissions.may_deliver(user)

@@ -507,8 +507,8 @@ def delivery_page(request):
     from zhengwu.hall import delivery
     from zhengwu.hall.models import Dispatch
 
-    if not request.staff.has_role(Role.WINDOW_CLERK, Role.CENTRE_MANAGER):
-        raise AccessDenied("只有窗口工作人员和中心管理人员可以登记送达")
+    if refused := hall_permissions.deliverer_refusal(request.user):
+        raise refused
     centre = _centre(request)
     mine = Case.objects.filter(window__centre=centre)
     if request.method == "POST":
@@ -599,6 +599,9 @@ def _delivery_page(request, centre, mine, *, revealed=None, reveal=None, status:
                 "address": c.delivery_address if shown else mask_address(c.delivery_address),
                 "revealed": shown,
                 "may_reveal": _may_see_address(request, c),
+                "may_post": (refused := hall_permissions.refusal(request.user, c, "post")) is None,
+                # why not (the result not made yet, …), for those who post; nothing for those who may not
+                "post_refused": refused.message if refused and not isinstance(refused, AccessDenied) else "",
                 "reveal": reveal if revealed is not None and c.pk == revealed.pk else None,
             }
         )
@@ -609,6 +612,13 @@ def _delivery_page(request, centre, mine, *, revealed=None, reveal=None, status:
             "centre": centre,
             "to_post": rows,
             "posted": posted,
+            # the posted ones this person may confirm (签收) or mark returned (退回)
+            "confirmable": {
+                d.pk for d in posted if hall_permissions.refusal(request.user, d, "confirm") is None
+            },
+            "returnable": {
+                d.pk for d in posted if hall_permissions.refusal(request.user, d, "returned") is None
+            },
             "carriers": delivery.CARRIERS,
             "figures": measures.delivery_figures(cases=mine),
             "labels": dict(Delivery.choices),
@@ -628,8 +638,8 @@ def reveal_address(request, case_id: int):
     from zhengwu.cases.models import Case
     from zhengwu.workbench.reveal import answer as reveal_answer
 
-    if not request.staff.has_role(Role.WINDOW_CLERK, Role.CENTRE_MANAGER):
-        raise AccessDenied("只有窗口工作人员和中心管理人员可以登记送达")
+    if refused := hall_permissions.deliverer_refusal(request.user):
+        raise refused
     centre = _centre(request)
     mine = Case.objects.filter(window__centre=centre)
     case = mine.select_related("applicant", "organisation", "window").filter(pk=case_id).first()
