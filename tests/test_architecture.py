@@ -133,7 +133,7 @@ def test_the_check_sees_each_kind_of_breach(tmp_path):
 # A path-prefix comparison — a query on `path__startswith` (org_path__…, region_path__…, organisation__path__…) or
 # `<organisation or region>.path.startswith(` — decides who is under whom; outside core/access.py it is a second
 # copy of the scope rule. (request.path is a URL, not a hierarchy.)
-PATH_PREFIX = re.compile(r"path__startswith|(?<!request)\.path\.startswith\(")
+PATH_PREFIX = re.compile(r"path__startswith|(?<!request)\.path(?:\s+or\s+['\"]{2}\))?\.startswith\(")
 # Files that may still compare paths, each with why. An entry no longer needed fails the test, so the list only shrinks.
 PATH_PREFIX_KNOWN: dict[str, str] = {}
 
@@ -170,10 +170,11 @@ def test_the_path_prefix_check_sees_each_form(tmp_path):
         "core/access.py": "Q(path__startswith=p)\n",
         "cases/a.py": "Q(org_path__startswith=staff.organisation.path)\n",
         "tickets/a.py": "ok = case.organisation.path.startswith(staff.organisation.path)\n",
+        "fees/a.py": 'ok = (organisation.path or "").startswith(staff.organisation.path)\n',
         "core/middleware.py": "if request.path.startswith('/api/'): pass\n",
         "cases/migrations/0001_x.py": "Q(path__startswith=p)\n",
     }
     for name, text in tree.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    assert _path_prefix_uses(tmp_path) == {"cases/a.py": [1], "tickets/a.py": [1]}
+    assert _path_prefix_uses(tmp_path) == {"cases/a.py": [1], "tickets/a.py": [1], "fees/a.py": [1]}

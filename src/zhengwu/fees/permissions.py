@@ -114,7 +114,7 @@ def keeper_refusal(user, organisation=None) -> AccessDenied | None:
         staff is not None
         and organisation is not None
         and access.has_role(user, Role.DEPARTMENT_HEAD)
-        and (organisation.path or "").startswith(staff.organisation.path)
+        and access.acts_for(staff, organisation)
     ):
         return None
     return AccessDenied(_("只有执收单位负责人、中心管理人员或系统管理员可以维护该单位的收费目录"))
