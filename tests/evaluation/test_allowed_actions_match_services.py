@@ -127,3 +127,17 @@ def test_only_the_rated_organisation_appeals_and_only_against_a_bad_rating(ev, c
     html = client.get("/workbench/evaluation/ratings/?month=2026-09").content.decode()
     assert f"/ratings/{bad.pk}/appeal/" in html and f"/ratings/{good.pk}/appeal/" not in html
     assert services.file_appeal(rating=bad, by=ev.head, reason="申请人误点").state == Appeal.State.PENDING
+
+
+def test_the_12345_desk_is_not_offered_the_callback_of_a_rating_nor_let_through(ev):
+    """回访 of a rectification is the centre's (managers and supervisors, whose scope is the region). A hotline
+    operator calls back on tickets; the role list named operators too, but their scope never reached the rated
+    organisations (a 404 on the page): the list now says what the scope always decided, and this holds it."""
+    from tests.factories import make_staff
+    from zhengwu.core.models import Role
+
+    operator = make_staff("operator-r", ev.centre.managed_by, roles=[Role.HOTLINE_OPERATOR], name="话务员")
+    rect = _rectifications(ev)["replied"]
+    assert permissions.rectification_refusal(operator, rect, "follow_up") is not None
+    assert not accepted(_try("follow_up", operator, rect))
+    assert permissions.rectification_refusal(ev.supervisor, rect, "follow_up") is None

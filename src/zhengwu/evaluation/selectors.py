@@ -17,6 +17,7 @@ from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role, Staff
 from zhengwu.evaluation import rules
+from zhengwu.evaluation.shared import FOLLOW_UP_ROLES
 from zhengwu.evaluation.models import (
     Appeal,
     EvaluationSettings,
@@ -304,9 +305,9 @@ def visible_ledger(user) -> QuerySet[LedgerEntry]:
 # ---- personal data of raters and askers (docs/evaluation.md, "Personal data")
 
 # A bad rating's rater may be revealed, with a reason, by the rated organisation's heads and approvers (they verify
-# and answer) and by those who follow it up (回访) in the region: centre managers, supervisors, hotline operators.
+# and answer) and by those who follow it up (回访) in the region: centre managers and supervisors (FOLLOW_UP_ROLES).
 RATER_REVEAL_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER)
-RATER_REVEAL_OVERSEERS = (Role.CENTRE_MANAGER, Role.SUPERVISOR, Role.HOTLINE_OPERATOR)
+RATER_REVEAL_OVERSEERS = FOLLOW_UP_ROLES
 # A first inquiry's asker, by the staff of the organisation first asked or now holding it (they answer), and the
 # region's supervisors.
 ASKER_REVEAL_ROLES = tuple(r for r in Role.values if r != Role.ADMINISTRATOR)

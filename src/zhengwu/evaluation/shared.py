@@ -10,7 +10,9 @@ from zhengwu.core import access, actors, inputs
 from zhengwu.core.models import Organisation, Role
 
 RECTIFY_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.CENTRE_MANAGER)
-FOLLOW_UP_ROLES = (Role.CENTRE_MANAGER, Role.SUPERVISOR, Role.HOTLINE_OPERATOR)
+# 回访 of a bad rating's rectification is the centre's, across its region (their scope reaches every rated
+# organisation); the 12345 desk calls back on its own tickets (tickets.record_follow_up) and has no such reach.
+FOLLOW_UP_ROLES = (Role.CENTRE_MANAGER, Role.SUPERVISOR)
 APPEAL_DECIDERS = (Role.CENTRE_MANAGER,)
 COMMITMENT_EDITORS = (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
 
