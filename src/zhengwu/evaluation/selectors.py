@@ -17,7 +17,6 @@ from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Organisation, Role, Staff
 from zhengwu.evaluation import rules
-from zhengwu.evaluation.shared import FOLLOW_UP_ROLES
 from zhengwu.evaluation.models import (
     Appeal,
     EvaluationSettings,
@@ -28,6 +27,7 @@ from zhengwu.evaluation.models import (
     ServiceCommitment,
     UnratedPolicy,
 )
+from zhengwu.evaluation.shared import FOLLOW_UP_ROLES
 from zhengwu.tickets.models import Status as TicketStatus
 from zhengwu.tickets.models import Ticket
 
