@@ -17,7 +17,7 @@ from zhengwu.core import access, clock
 from zhengwu.core.documents import render_pdf
 from zhengwu.core.errors import DomainError, NotFound
 from zhengwu.hall.forms import DeliveryForm
-from zhengwu.joint import bundles, endings, selectors, services
+from zhengwu.joint import bundles, endings, permissions, selectors, services
 from zhengwu.joint.models import Phase
 
 
@@ -165,6 +165,7 @@ def case(request, number: str):
         for r in results:
             if r["licence_identifier"] in held:
                 r["licence_url"] = reverse("portal_licences:detail", args=[r["licence_identifier"]])
+    allowed = permissions.allowed_actions(request.user, joint)
     return render(
         request,
         "joint/portal/case.html",
@@ -174,7 +175,9 @@ def case(request, number: str):
             "materials": materials,
             "results": results,
             "supplement": joint.phase == Phase.SUPPLEMENT,
-            "may_upload": joint.phase in (Phase.RECEIVED, Phase.NOTIFIED, Phase.SUPPLEMENT),
+            # what the services would accept from this applicant now (joint.permissions)
+            "may_upload": allowed["upload"],
+            "may_withdraw": allowed["withdraw"],
         },
     )
 
