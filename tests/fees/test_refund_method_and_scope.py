@@ -127,5 +127,5 @@ def test_another_centre_s_differences_are_neither_listed_nor_clearable(fees_worl
     )
     assert "不属于您所在中心" in answer.content.decode()
     assert ours.filter(cleared_at__isnull=False).count() == 0
-    # the centre manager sees the whole platform
+    # the centre manager sees the region's
     assert set(selectors.open_discrepancies(w.manager)) == set(ours)

@@ -83,8 +83,10 @@ def visible_notices(user):
     from zhengwu.fees.models import Notice
 
     qs = Notice.objects.select_related("case", "organisation")
-    if access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR):
+    if access.is_administrator(user):
         return qs
+    # centre managers and supervisors see their region's notices, as fee_scope_q says (they used to be let through
+    # to every region's here)
     cond = access.fee_scope_q(user, organisation_field="organisation", window_field="case__window")
     return qs.filter(pk__in=Notice.objects.filter(cond).values("pk"))
 
@@ -457,13 +459,15 @@ def open_discrepancies(user):
 def visible_discrepancies(user):
     """对账差异 in the person's scope: a fee window sees those of the notices it collects (its centre and the centres
     under it, access.fee_scope_q) and the bank's lines no payment claims (nothing to tell whose they are: every
-    reconciler of the account sees them); administrators, centre managers and supervisors — who see every notice
-    (visible_notices) — see all."""
+    reconciler of the account sees them); centre managers and supervisors those of their region's notices
+    (visible_notices) and the same unclaimed lines; administrators all."""
     from zhengwu.fees.models import Discrepancy
 
-    if access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER, Role.SUPERVISOR):
+    if access.is_administrator(user):
         return Discrepancy.objects.all()
-    if access.collecting_window(user) is None:
+    if access.collecting_window(user) is None and not access.has_role(
+        user, Role.CENTRE_MANAGER, Role.SUPERVISOR
+    ):
         return Discrepancy.objects.none()
     return Discrepancy.objects.filter(
         Q(notice__in=visible_notices(user).values("pk")) | Q(notice__isnull=True, organisation__isnull=True)
