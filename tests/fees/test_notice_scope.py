@@ -26,3 +26,25 @@ def test_another_county_s_overseers_see_none_of_this_county_s_fees(fees_world):
     for other in (their_manager, their_supervisor):
         assert not selectors.visible_notices(other).filter(pk=notice.pk).exists()
         assert not set(selectors.visible_discrepancies(other)) & set(ours)
+
+
+def test_another_county_s_manager_neither_keeps_this_county_s_fees_nor_decides_its_refunds(fees_world):
+    from zhengwu.fees import permissions
+
+    w = fees_world
+    notice = services.issue_notice(case=land_case(w), by=w.land_clerk)
+    payment = services.record_at_window(code=notice.code, by=w.cashier, channel="cash")
+    refund = services.request_refund(
+        payment=payment, by=w.cashier, amount="10", reason="overpaid", explanation="多收"
+    )
+    elsewhere = make_region("360602", "月湖区", parent=w.county.parent)
+    their_manager = make_staff(
+        "yh-manager",
+        make_organisation("月湖区政务服务管理办公室", region=elsewhere),
+        roles=[Role.CENTRE_MANAGER],
+    ).user
+    assert permissions.keeper_refusal(w.manager, w.land) is None
+    assert permissions.keeper_refusal(their_manager, w.land) is not None
+    assert w.land not in selectors.keepers_organisations(their_manager)
+    assert permissions.refusal(w.manager, refund, "decide") is None
+    assert permissions.refusal(their_manager, refund, "decide") is not None

@@ -88,11 +88,12 @@ def requester_refusal(user, notice) -> AccessDenied | None:
 
 
 def decider_refusal(user, refund) -> AccessDenied | None:
-    """审批退付: a department head of the collecting organisation or a centre manager, not the one who asked."""
+    """审批退付: a department head of the collecting organisation or a centre manager of its region, not the one who
+    asked."""
     staff = access.staff_of(user)
     notice = refund.payment.notice
     allowed = staff is not None and (
-        access.has_role(user, *REFUND_DECIDERS)
+        (access.has_role(user, *REFUND_DECIDERS) and access.can_see_organisation(user, notice.organisation))
         or (access.has_role(user, Role.DEPARTMENT_HEAD) and access.acts_for(staff, notice.organisation))
     )
     if user is not None and refund.requested_by_id == user.pk:
@@ -107,8 +108,12 @@ def keeper_refusal(user, organisation=None) -> AccessDenied | None:
     it), a centre manager, or an administrator. `user` None: the system (demo, imports)."""
     if user is None:
         return None
-    if access.is_administrator(user) or access.has_role(user, *CATALOGUE_ROLES):
+    if access.is_administrator(user):
         return None
+    if access.has_role(user, *CATALOGUE_ROLES) and (
+        organisation is None or access.can_see_organisation(user, organisation)
+    ):
+        return None  # a centre manager: the organisations of their region
     staff = access.staff_of(user)
     if (
         staff is not None

@@ -51,12 +51,15 @@ def public_list(organisation: Organisation, day: dt.date | None = None) -> list[
 
 
 def keepers_organisations(user):
-    """The collecting organisations whose fee catalogue this person keeps: every one for a centre manager or an
-    administrator; a department head's own organisation and those under it."""
+    """The collecting organisations whose fee catalogue this person keeps: every one for an administrator; those of
+    their region for a centre manager (access.visible_organisations); a department head's own organisation and those
+    under it."""
     from zhengwu.core.models import Role
 
-    if access.is_administrator(user) or access.has_role(user, Role.CENTRE_MANAGER):
+    if access.is_administrator(user):
         return Organisation.objects.all()
+    if access.has_role(user, Role.CENTRE_MANAGER):
+        return access.visible_organisations(user)
     staff = access.staff_of(user)
     if staff is None or not access.has_role(user, Role.DEPARTMENT_HEAD):
         return Organisation.objects.none()
