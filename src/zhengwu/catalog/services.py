@@ -45,8 +45,13 @@ class ItemInvalid(ValidationFailed):
 def require_editor(user, organisation: Organisation | None, *, centre_wide: bool = False) -> None:
     """Who drafts and submits a catalogue entry: an approver, department head or centre manager of its organisation;
     an entry of no organisation, a centre manager. `centre_wide`: an entry that spans organisations (a bundle), which
-    a centre manager edits whatever its lead organisation. `user` None: the platform itself (a command, the demo)."""
-    if user is None or (centre_wide and access.has_role(user, Role.CENTRE_MANAGER)):
+    a centre manager of its lead organisation's region edits whichever department leads it. `user` None: the
+    platform itself (a command, the demo)."""
+    if user is None:
+        return
+    if centre_wide and access.has_role(user, Role.CENTRE_MANAGER):
+        if organisation is not None:
+            access.require_organisation(user, organisation)  # their region's (a manager's scope is the region)
         return
     if organisation is None:
         access.require_role(user, Role.CENTRE_MANAGER)
@@ -56,8 +61,8 @@ def require_editor(user, organisation: Organisation | None, *, centre_wide: bool
 
 
 def require_reviewer(user, organisation: Organisation | None = None) -> None:
-    """Who returns or publishes a catalogue entry: a centre manager — of the entry's organisation, where it has one
-    (a bundle spans organisations, so none is given for it)."""
+    """Who returns or publishes a catalogue entry: a centre manager — of the entry's organisation (for a bundle,
+    which spans organisations, its lead organisation: a manager's scope is their region), where it has one."""
     if user is None:
         return
     access.require_role(user, Role.CENTRE_MANAGER)

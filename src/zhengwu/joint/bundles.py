@@ -17,7 +17,7 @@ from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import actors, audit, clock
-from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation
 from zhengwu.joint import rules
 from zhengwu.joint.models import Bundle, BundleMember, BundleVersion, Category
@@ -53,8 +53,50 @@ def _require_editor(user, organisation: Organisation) -> None:
     catalog_services.require_editor(user, organisation, centre_wide=True)
 
 
-def _require_reviewer(user) -> None:
-    catalog_services.require_reviewer(user)
+def _require_reviewer(user, bundle: Bundle) -> None:
+    catalog_services.require_reviewer(user, bundle.lead_organisation)
+
+
+# What the bundle pages offer (revise or edit the draft, submit, publish, return), each the services' own rule:
+# who (the editor's and the reviewer's, above) and the state of the open draft.
+BUNDLE_ACTIONS = ("edit", "submit", "publish", "return")
+
+
+def refusal(user, bundle: Bundle, action: str, draft: BundleVersion | None = None) -> DomainError | None:
+    """Why the user may not take `action` on the bundle now, or None; `draft`: its open draft (open_draft)."""
+    try:
+        if action in ("edit", "submit"):
+            _require_editor(user, bundle.lead_organisation)
+        else:
+            _require_reviewer(user, bundle)
+    except DomainError as refused:
+        return refused
+    status = draft.status if draft is not None else None
+    if action == "edit" and status == BundleVersion.Status.SUBMITTED:
+        return Conflict(_("版本已提交审核,须退回后才能修改"), field="status")
+    if action == "submit" and status != BundleVersion.Status.DRAFT:
+        return Conflict(_("没有可提交的草稿"), field="status")
+    if action == "return" and status != BundleVersion.Status.SUBMITTED:
+        return Conflict(_("没有待审核的版本"), field="status")
+    if action == "publish":
+        if status != BundleVersion.Status.SUBMITTED:
+            return Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
+        return _self_publish_refusal(user, draft)
+    return None
+
+
+def _self_publish_refusal(user, draft: BundleVersion) -> AccessDenied | None:
+    """A manager does not publish what they submitted, unless ZHENGWU_CATALOG_SELF_PUBLISH allows it."""
+    if draft.submitted_by_id is not None and getattr(user, "pk", None) == draft.submitted_by_id:
+        if not catalog_selectors.self_publish_allowed():
+            return AccessDenied(
+                _("不能发布自己提交的版本:须由另一位中心管理人员审核发布"), code="joint.self_publish"
+            )
+    return None
+
+
+def allowed_actions(user, bundle: Bundle, draft: BundleVersion | None = None) -> dict[str, bool]:
+    return {action: refusal(user, bundle, action, draft) is None for action in BUNDLE_ACTIONS}
 
 
 # ---- the spec ------------------------------------------------------------------------------------------------
@@ -353,7 +395,7 @@ def submit(*, bundle: Bundle, user=None) -> BundleVersion:
 
 
 def return_to_draft(*, bundle: Bundle, note: str, user=None) -> BundleVersion:
-    _require_reviewer(user)
+    _require_reviewer(user, bundle)
     if not (note or "").strip():
         raise ValidationFailed(_("退回时请写明需要修改的内容"), field="note")
     with transaction.atomic():
@@ -374,17 +416,14 @@ def return_to_draft(*, bundle: Bundle, note: str, user=None) -> BundleVersion:
 
 def publish(*, bundle: Bundle, reason: str = "", user=None) -> BundleVersion:
     """Publish the submitted draft: it becomes the version in force at once, the previous one is kept as history."""
-    _require_reviewer(user)
+    _require_reviewer(user, bundle)
     with transaction.atomic():
         bundle = _locked(bundle)
         draft = open_draft(bundle)
         if draft is None or draft.status != BundleVersion.Status.SUBMITTED:
             raise Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
-        if draft.submitted_by_id is not None and getattr(user, "pk", None) == draft.submitted_by_id:
-            if not catalog_selectors.self_publish_allowed():
-                raise AccessDenied(
-                    _("不能发布自己提交的版本:须由另一位中心管理人员审核发布"), code="joint.self_publish"
-                )
+        if refused := _self_publish_refusal(user, draft):
+            raise refused
         values = parse(spec_of(draft))
         first = bundle.current_version_id is None
         reason = (reason or draft.change_reason or "").strip()

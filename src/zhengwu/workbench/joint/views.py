@@ -492,15 +492,19 @@ def bundle_list(request):
     rows = []
     for bundle in Bundle.objects.select_related("lead_organisation", "current_version").order_by("code"):
         draft = bundles.open_draft(bundle)
-        rows.append({"bundle": bundle, "current": bundle.current_version, "draft": draft})
+        rows.append(
+            {
+                "bundle": bundle,
+                "current": bundle.current_version,
+                "draft": draft,
+                "may": bundles.allowed_actions(request.user, bundle, draft),  # the services' own rules
+            }
+        )
     return render(
         request,
         "joint/workbench/bundles.html",
-        {
-            "rows": rows,
-            "reviewer": access.has_role(request.user, Role.CENTRE_MANAGER),
-            "editor": access.has_role(request.user, *bundles.EDITOR_ROLES),
-        },
+        # 新建: an editor of some organisation (the lead organisation chosen on the form is checked by the service)
+        {"rows": rows, "editor": access.may_act_as(request.user, *bundles.EDITOR_ROLES)},
     )
 
 
@@ -525,8 +529,7 @@ def bundle_detail(request, code: str):
             **selectors.guide_context(version),
             "draft": draft,
             "current": bundle.current_version,
-            "reviewer": access.has_role(request.user, Role.CENTRE_MANAGER),
-            "editor": access.has_role(request.user, *bundles.EDITOR_ROLES),
+            "may": bundles.allowed_actions(request.user, bundle, draft),  # the services' own rules
         },
     )
 
