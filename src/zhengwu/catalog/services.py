@@ -51,7 +51,9 @@ def require_editor(user, organisation: Organisation | None, *, centre_wide: bool
         return
     if centre_wide and access.has_role(user, Role.CENTRE_MANAGER):
         if organisation is not None:
-            access.require_organisation(user, organisation)  # their region's (a manager's scope is the region)
+            access.require_organisation(
+                user, organisation
+            )  # their region's (a manager's scope is the region)
         return
     if organisation is None:
         access.require_role(user, Role.CENTRE_MANAGER)
