@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from zhengwu.catalog import rules, search, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, Material, SearchEntry, ServiceItem, Step
 from zhengwu.core import access
-from zhengwu.core.errors import NotFound
+from zhengwu.core.errors import AccessDenied, NotFound
 from zhengwu.core.models import Organisation, Role, ServiceCentre, Window
 from zhengwu.core.prepared import Prepared
 
@@ -198,6 +198,15 @@ def self_publish_allowed() -> bool:
 def submitted_by(user, version: ItemVersion) -> bool:
     """Did this user submit the version? (Versions submitted by a command belong to no one.)"""
     return version.submitted_by_id is not None and getattr(user, "pk", None) == version.submitted_by_id
+
+
+def self_publish_refusal(user, version: ItemVersion) -> AccessDenied | None:
+    """A manager does not publish the version they submitted, unless the setting allows it (separation of duties)."""
+    if submitted_by(user, version) and not self_publish_allowed():
+        return AccessDenied(
+            _("不能发布自己提交的版本:须由另一位中心管理人员审核发布"), code="catalog.self_publish"
+        )
+    return None
 
 
 def may_publish(user, version: ItemVersion) -> bool:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from zhengwu.catalog import rules, search, selectors, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
 from zhengwu.core import access, actors, audit, clock, files, ids
-from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import Organisation, Role, Window
 
 EDITOR_ROLES = (Role.APPROVER, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
@@ -356,10 +356,8 @@ def publish(
         if draft is None or draft.status != ItemVersion.Status.SUBMITTED:
             raise Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
         self_published = selectors.submitted_by(user, draft)
-        if self_published and not selectors.self_publish_allowed():
-            raise AccessDenied(
-                _("不能发布自己提交的版本:须由另一位中心管理人员审核发布"), code="catalog.self_publish"
-            )
+        if refused := selectors.self_publish_refusal(user, draft):
+            raise refused
         if item.status == ServiceItem.Status.CANCELLED:
             raise Conflict(_("事项已取消,不能发布"), field="item")
         _check(specs.from_version(draft), item=item, basic=_basic_spec_of(item.basic_item))
@@ -454,6 +452,15 @@ def activate_due_versions(*, today: dt.date | None = None) -> list[ItemVersion]:
     return activated
 
 
+def in_force_refusal(item: ServiceItem) -> Conflict | None:
+    """取消, 下放 and 收回 are of an item in force: published, not cancelled."""
+    if item.status == ServiceItem.Status.CANCELLED:
+        return Conflict(_("事项已取消"), field="item")
+    if item.current_version_id is None:
+        return Conflict(_("事项尚未发布"), field="item")
+    return None
+
+
 def cancel_item(
     *, item: ServiceItem, reason: str, effective_on: dt.date | None = None, user=None
 ) -> ChangeLogEntry:
@@ -463,8 +470,8 @@ def cancel_item(
         raise ValidationFailed(_("取消事项须写明理由"), field="reason")
     with transaction.atomic():
         item = _locked(item)
-        if item.status == ServiceItem.Status.CANCELLED:
-            raise Conflict(_("事项已取消"), field="item")
+        if refused := in_force_refusal(item):
+            raise refused
         item.status = ServiceItem.Status.CANCELLED
         item.save(update_fields=["status"])
         item.versions.filter(status__in=[ItemVersion.Status.DRAFT, ItemVersion.Status.SUBMITTED]).delete()
@@ -501,6 +508,8 @@ def record_transfer(
         raise ValidationFailed(_("下放或收回须写明理由"), field="reason")
     with transaction.atomic():
         item = _locked(item)
+        if refused := in_force_refusal(item):
+            raise refused
         entry = ChangeLogEntry.objects.create(
             item=item,
             version=item.current_version,

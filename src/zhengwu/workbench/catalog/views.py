@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhengwu.catalog import excel, export, rules, selectors, services, specs
+from zhengwu.catalog import excel, export, permissions, rules, selectors, services, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
@@ -181,7 +181,7 @@ def _item_page(request, item, *, errors: dict | None = None, values: dict | None
             "versions": versions,
             "draft": draft,
             "differences": selectors.differences_from_basic(item),
-            "is_manager": _is_manager(request.user),
+            "may": permissions.allowed_actions(request.user, item, draft),  # the services' own rules
             "today": clock.today(),
             "counterparts": _organisations(request).exclude(pk=item.organisation_id or 0),
             "transfer_kinds": [
@@ -376,15 +376,13 @@ def return_draft(request, code: str):
     )
 
 
-def _require_manager(request) -> None:
-    if not _is_manager(request.user):
-        raise AccessDenied(_("只有政务服务中心管理人员可以取消事项或记录下放、收回"))
-
-
 def _managed_item(request, code: str) -> ServiceItem:
+    """The item to cancel or to record a delegation of (catalog.permissions: its reviewer, an item in force)."""
     item = _item(request, code)
-    _require_manager(request)
-    if item.status == ServiceItem.Status.CANCELLED or item.current_version_id is None:
+    refused = permissions.refusal(request.user, item, "cancel")
+    if isinstance(refused, AccessDenied):
+        raise AccessDenied(_("只有政务服务中心管理人员可以取消事项或记录下放、收回"))
+    if refused is not None:
         raise Http404()
     return item
 
