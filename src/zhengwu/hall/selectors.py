@@ -448,3 +448,126 @@ def short_opening_label(moment) -> str:
     if local.year != clock.today().year:
         return opening_label(moment)
     return f"{day_label(local.date())}{local:%H:%M}"
+
+
+# ---- what the workbench's hall pages read (moved out of the views, issue 15)
+
+
+def staff_centre(user, staff):
+    """The staff member's hall: the centre of their window, else the first centre in reach that has window groups,
+    else (the hotline) the first of their region's centres; any centre in reach before none (None: no centre)."""
+    from zhengwu.core import access
+    from zhengwu.core.models import ServiceCentre
+
+    if staff.window_id:
+        return staff.window.centre
+    visible = access.visible_centres(user).order_by("region__level", "pk")
+    regional = ServiceCentre.objects.filter(access.in_region_q(staff.organisation.region)).order_by(
+        "region__level", "pk"
+    )
+    for candidates in (
+        visible.filter(window_groups__isnull=False),
+        regional.filter(window_groups__isnull=False),
+    ):
+        centre = candidates.distinct().first()
+        if centre is not None:
+            return centre
+    return visible.first() or regional.first()
+
+
+def active_groups(centre):
+    """The centre's window groups in use (a queryset)."""
+    return WindowGroup.objects.filter(centre=centre, is_active=True)
+
+
+def groups_at(window) -> list[WindowGroup]:
+    """The groups a window serves."""
+    return list(WindowGroup.objects.filter(windows=window, is_active=True))
+
+
+def group(pk: int | None) -> WindowGroup | None:
+    return WindowGroup.objects.filter(pk=pk).first() if pk else None
+
+
+def slot_rules(centre):
+    from zhengwu.hall.models import SlotRule
+
+    return SlotRule.objects.filter(group__centre=centre).select_related("group", "item")
+
+
+def opening_hours(centre):
+    from zhengwu.hall.models import OpeningHours
+
+    return OpeningHours.objects.filter(centre=centre).select_related("group")
+
+
+def own_wait_notice(user, pk: int):
+    """A long-wait notice addressed to the user, or None."""
+    from zhengwu.hall.models import WaitNotice
+
+    return WaitNotice.objects.filter(pk=pk, recipient=user).first()
+
+
+def done_today(window) -> int:
+    """How many numbers the window has finished today."""
+    return QueueNumber.objects.filter(window=window, day=clock.today(), state=QueueNumber.State.DONE).count()
+
+
+def queue_number(pk: int | None, *, centre=None) -> QueueNumber | None:
+    """A queue number by its id (of `centre` when given), or None."""
+    if not pk:
+        return None
+    numbers = QueueNumber.objects.filter(pk=pk)
+    return (numbers.filter(group__centre=centre) if centre is not None else numbers).first()
+
+
+def slot_of(group: WindowGroup | None, pk: int | None) -> Slot | None:
+    return Slot.objects.filter(pk=pk, group=group).first() if group is not None and pk else None
+
+
+def upcoming_bookings(centre, *, limit: int = 20):
+    """The centre's bookings still to come, soonest first."""
+    from zhengwu.hall.models import Booking
+
+    return (
+        Booking.objects.filter(
+            slot__group__centre=centre, slot__start__gte=clock.now(), state=Booking.State.BOOKED
+        )
+        .select_related("slot__group", "item__current_version")
+        .order_by("slot__start")[:limit]
+    )
+
+
+def centre_cases(centre):
+    """The cases received at the centre's windows (the delivery page's cases)."""
+    from zhengwu.cases.models import Case
+
+    return Case.objects.filter(window__centre=centre)
+
+
+def to_post(cases, *, limit: int = 50):
+    """Decided cases whose result goes by post or to the door and is not on its way yet, the oldest decision first."""
+    from zhengwu.cases.models import Delivery, Status
+    from zhengwu.hall.models import Dispatch
+
+    return (
+        cases.filter(status=Status.DECIDED, requested_delivery__in=[Delivery.POST, Delivery.HOME])
+        .exclude(hall_dispatches__state=Dispatch.State.POSTED)
+        .select_related("applicant", "version", "organisation", "window")
+        .order_by("decided_at")[:limit]
+    )
+
+
+def posted(cases):
+    """The dispatches of these cases on their way."""
+    from zhengwu.hall.models import Dispatch
+
+    return Dispatch.objects.filter(case__in=cases, state=Dispatch.State.POSTED).select_related(
+        "case__version"
+    )
+
+
+def dispatch_of(cases, pk: int | None):
+    from zhengwu.hall.models import Dispatch
+
+    return Dispatch.objects.filter(pk=pk, case__in=cases).first() if pk else None

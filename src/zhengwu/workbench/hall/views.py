@@ -13,7 +13,7 @@ from zhengwu.core.masking import mask_name, mask_phone
 from zhengwu.core.models import Role
 from zhengwu.hall import permissions as hall_permissions
 from zhengwu.hall import queue, selectors, services
-from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
+from zhengwu.hall.models import BookingChannel, QueueNumber, QueueSource
 from zhengwu.hall.services import GREEN_REASONS
 from zhengwu.workbench.pages import staff_page
 
@@ -25,25 +25,8 @@ _staff = staff_page(roles=HALL_ROLES)
 
 
 def _centre(request):
-    """The staff member's hall: the centre of their window, else the first centre in reach that has window groups,
-    else (the hotline) the first of their region's centres; any centre in reach before none."""
-    from zhengwu.core.models import ServiceCentre
-
-    staff = request.staff
-    if staff.window_id:
-        return staff.window.centre
-    visible = access.visible_centres(request.user).order_by("region__level", "pk")
-    regional = ServiceCentre.objects.filter(access.in_region_q(staff.organisation.region)).order_by(
-        "region__level", "pk"
-    )
-    for candidates in (
-        visible.filter(window_groups__isnull=False),
-        regional.filter(window_groups__isnull=False),
-    ):
-        centre = candidates.distinct().first()
-        if centre is not None:
-            return centre
-    centre = visible.first() or regional.first()
+    """The staff member's hall (selectors.staff_centre)."""
+    centre = selectors.staff_centre(request.user, request.staff)
     if centre is None:
         raise NotFound("您所在的地区没有服务中心")
     return centre
@@ -104,12 +87,10 @@ def rules(request):
     """预约时段规则: the centre manager changes a rule's hours, slot length, places, weekdays or switches it off; the
     future slots follow at once (services.change_rule: free slots that no longer fit removed, booked ones kept and
     their holders told by SMS)."""
-    from zhengwu.hall.models import SlotRule
-
     centre = _centre(request)
     if refused := hall_permissions.centre_refusal(request.user, centre, "rules"):
         raise refused
-    rows = SlotRule.objects.filter(group__centre=centre).select_related("group", "item")
+    rows = selectors.slot_rules(centre)
     error, error_rule = None, None
     if request.method == "POST":
         rule = rows.filter(pk=_int(request.POST.get("rule"))).first()
@@ -157,17 +138,16 @@ def hours(request):
     冬季作息 from 10月1日 …) and optionally per window group; numbers and ordinary booking slots follow them
     (services.set_opening_hours: one transaction, audited)."""
     from zhengwu.hall import slots as planning
-    from zhengwu.hall.models import OpeningHours
 
     centre = _centre(request)
     if refused := hall_permissions.centre_refusal(request.user, centre, "hours"):
         raise refused
-    groups = list(WindowGroup.objects.filter(centre=centre, is_active=True))
+    groups = list(selectors.active_groups(centre))
     error = None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "remove":
-                row = OpeningHours.objects.filter(centre=centre, pk=_int(request.POST.get("hours"))).first()
+                row = selectors.opening_hours(centre).filter(pk=_int(request.POST.get("hours"))).first()
                 if row is None:
                     raise NotFound("找不到该办公时间")
                 services.remove_opening_hours(hours=row, by=request.user)
@@ -195,7 +175,7 @@ def hours(request):
             return redirect("workbench_hall:hours")
         except DomainError as err:
             error = err
-    rows = OpeningHours.objects.filter(centre=centre).select_related("group")
+    rows = selectors.opening_hours(centre)
     today = clock.today()
     return render(
         request,
@@ -229,7 +209,7 @@ def wait_recipients(request):
     centre = _centre(request)
     if refused := hall_permissions.centre_refusal(request.user, centre, "recipients"):
         raise refused
-    groups = WindowGroup.objects.filter(centre=centre, is_active=True)
+    groups = selectors.active_groups(centre)
     form = WaitRecipientsForm(
         request.POST if request.method == "POST" else None,
         centre=centre,
@@ -266,9 +246,8 @@ def wait_notices(request):
 @require_POST
 def wait_notice_read(request, notice_id: int):
     from zhengwu.hall import measures
-    from zhengwu.hall.models import WaitNotice
 
-    notice = WaitNotice.objects.filter(pk=notice_id, recipient=request.user).first()
+    notice = selectors.own_wait_notice(request.user, notice_id)
     if notice is None:
         raise Http404("找不到该提醒")
     measures.acknowledge(notice=notice, by=request.user)
@@ -282,7 +261,7 @@ def terminal(request):
     window = request.staff.window
     if window is None:
         raise AccessDenied("您不在窗口,没有叫号终端")
-    groups = list(WindowGroup.objects.filter(windows=window, is_active=True))
+    groups = selectors.groups_at(window)
     current = queue.current_at(window)
     return render(
         request,
@@ -292,13 +271,9 @@ def terminal(request):
             "groups": groups,
             "current": current,
             "waiting": queue.waiting_in(groups),
-            "others": WindowGroup.objects.filter(centre=window.centre, is_active=True).exclude(
-                pk__in=[g.pk for g in groups]
-            ),
+            "others": selectors.active_groups(window.centre).exclude(pk__in=[g.pk for g in groups]),
             "booking_name": mask_name(current.booking.name) if current and current.booking_id else "",
-            "done_today": QueueNumber.objects.filter(
-                window=window, day=clock.today(), state=QueueNumber.State.DONE
-            ).count(),
+            "done_today": selectors.done_today(window),
             "state": selectors.hall_state(window.centre),
         },
     )
@@ -310,7 +285,7 @@ def terminal_act(request, action: str):
     window = request.staff.window
     if window is None:
         raise AccessDenied("您不在窗口,没有叫号终端")
-    number = QueueNumber.objects.filter(pk=_int(request.POST.get("number"))).first()
+    number = selectors.queue_number(_int(request.POST.get("number")))
     try:
         if action == "next":
             previous, called = queue.advance(window=window, by=request.user)
@@ -342,7 +317,7 @@ def terminal_act(request, action: str):
                 else f"{gone.display} 再次过号,已作废。",
             )
         elif action == "transfer":
-            group = WindowGroup.objects.filter(pk=_int(request.POST.get("group"))).first()
+            group = selectors.group(_int(request.POST.get("group")))
             if group is None:
                 raise DomainError("请选择转入的窗口分组", field="group")
             queue.transfer(number=number, group=group, by=request.user)
@@ -412,7 +387,7 @@ def desk(request):
             messages.error(request, err.message)
             error = err
     elif _int(request.GET.get("taken")):
-        taken = QueueNumber.objects.filter(pk=_int(request.GET.get("taken")), group__centre=centre).first()
+        taken = selectors.queue_number(_int(request.GET.get("taken")), centre=centre)
     # after a refusal the desk's choices stay (绿色通道, phone): the clerk fixes the one field, not the whole form
     kept = request.POST if request.method == "POST" and taken is None else {}
     return render(
@@ -457,7 +432,7 @@ def book(request):
     group, day = steps["group"], steps["day"]
     error, made = None, None
     if request.method == "POST":
-        slot = Slot.objects.filter(pk=_int(request.POST.get("slot")), group=group).first() if group else None
+        slot = selectors.slot_of(group, _int(request.POST.get("slot")))
         try:
             if steps["item"] is None:
                 raise DomainError("请选择办理事项", field="item")
@@ -478,13 +453,7 @@ def book(request):
         else:
             messages.success(request, f"已为来电人预约,预约码 {made.code},短信已发送。")
             return redirect(f"{request.path}?item={steps['item'].pk}&group={group.pk}&day={day or ''}")
-    upcoming = (
-        Booking.objects.filter(
-            slot__group__centre=centre, slot__start__gte=clock.now(), state=Booking.State.BOOKED
-        )
-        .select_related("slot__group", "item__current_version")
-        .order_by("slot__start")[:20]
-    )
+    upcoming = selectors.upcoming_bookings(centre)
     return render(
         request,
         "hall/workbench/book.html",
@@ -503,14 +472,12 @@ def book(request):
 def delivery_page(request):
     """送达: results to post or carry home (chosen by the applicants), posted ones to confirm or mark returned; a
     helper (帮办代办) recorded on a case by its number."""
-    from zhengwu.cases.models import Case
     from zhengwu.hall import delivery
-    from zhengwu.hall.models import Dispatch
 
     if refused := hall_permissions.deliverer_refusal(request.user):
         raise refused
     centre = _centre(request)
-    mine = Case.objects.filter(window__centre=centre)
+    mine = selectors.centre_cases(centre)
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -526,9 +493,7 @@ def delivery_page(request):
                 )
                 messages.success(request, f"{case.number} 已登记寄出 {dispatch.tracking_number}。")
             elif action in ("confirm", "returned"):
-                dispatch = Dispatch.objects.filter(
-                    pk=_int(request.POST.get("dispatch")), case__in=mine
-                ).first()
+                dispatch = selectors.dispatch_of(mine, _int(request.POST.get("dispatch")))
                 if dispatch is None:
                     raise NotFound("找不到该寄递记录")
                 if action == "confirm":
@@ -575,20 +540,12 @@ def _may_see_address(request, case) -> bool:
 
 
 def _delivery_page(request, centre, mine, *, revealed=None, reveal=None, status: int = 200):
-    from zhengwu.cases.models import Delivery, Status
+    from zhengwu.cases.models import Delivery
     from zhengwu.core.masking import mask_address
     from zhengwu.hall import delivery, measures
-    from zhengwu.hall.models import Dispatch
 
-    to_post = (
-        mine.filter(status=Status.DECIDED, requested_delivery__in=[Delivery.POST, Delivery.HOME])
-        .exclude(hall_dispatches__state=Dispatch.State.POSTED)
-        .select_related("applicant", "version", "organisation", "window")
-        .order_by("decided_at")[:50]
-    )
-    posted = Dispatch.objects.filter(case__in=mine, state=Dispatch.State.POSTED).select_related(
-        "case__version"
-    )
+    to_post = selectors.to_post(mine)
+    posted = selectors.posted(mine)
     rows = []
     for c in to_post:
         shown = revealed is not None and c.pk == revealed.pk and reveal is not None and reveal.revealed
@@ -635,13 +592,12 @@ def reveal_address(request, case_id: int):
     """One click on the posting list shows the applicant's name and address in full for this answer, to write the
     waybill: the reason is optional (寄递送达结果 when none is given), the view audited as every reveal of personal
     data (core.personal.reveal → personal_data.view), and only for the cases of the clerk's own organisation."""
-    from zhengwu.cases.models import Case
     from zhengwu.workbench.reveal import answer as reveal_answer
 
     if refused := hall_permissions.deliverer_refusal(request.user):
         raise refused
     centre = _centre(request)
-    mine = Case.objects.filter(window__centre=centre)
+    mine = selectors.centre_cases(centre)
     case = mine.select_related("applicant", "organisation", "window").filter(pk=case_id).first()
     if case is None:
         raise Http404("找不到该办件")
