@@ -422,6 +422,22 @@ def commitment_history(organisation: Organisation) -> QuerySet[ServiceCommitment
     return ServiceCommitment.objects.filter(organisation=organisation).order_by("-version")
 
 
+def handover_targets(entry: LedgerEntry) -> QuerySet[Organisation]:
+    """The organisations a first inquiry may be handed over to (首问负责: any active organisation but its holder)."""
+    return Organisation.objects.filter(is_active=True).exclude(pk=entry.holder_id).order_by("name")
+
+
+def handover_target(pk) -> Organisation | None:
+    return Organisation.objects.filter(pk=pk or 0).first()
+
+
+def committed_items(organisation: Organisation) -> QuerySet[ServiceItem]:
+    """The organisation's items in force, which its service commitment covers."""
+    return ServiceItem.objects.filter(
+        organisation=organisation, status=ServiceItem.Status.ACTIVE, current_version__isnull=False
+    ).select_related("current_version")
+
+
 def commitment_version(organisation: Organisation, version: int) -> ServiceCommitment:
     found = ServiceCommitment.objects.filter(organisation=organisation, version=version).first()
     if found is None:

@@ -485,3 +485,12 @@ def oldest_open_day(user) -> dt.date | None:
 def reconciliation_day(user) -> dt.date:
     """Where reconciliation opens when no day is asked for: the oldest open difference's day, else today."""
     return oldest_open_day(user) or clock.today()
+
+
+def receipt(
+    number: str, *, related: tuple[str, ...] = ("payment__notice__case", "payment__notice__organisation")
+):
+    """A receipt (财政电子票据) by its number, or None."""
+    from zhengwu.fees.models import Receipt
+
+    return Receipt.objects.select_related(*related).filter(number=number).first()

@@ -571,3 +571,19 @@ def dispatch_of(cases, pk: int | None):
     from zhengwu.hall.models import Dispatch
 
     return Dispatch.objects.filter(pk=pk, case__in=cases).first() if pk else None
+
+
+def upcoming_bookings_of(user):
+    """The bookings under the user's account still to come, soonest first (the portal's 我的预约)."""
+    from zhengwu.hall.models import Booking
+
+    return (
+        Booking.objects.filter(user=user, state=Booking.State.BOOKED, slot__start__gt=clock.now())
+        .select_related("slot__group__centre", "item__current_version")
+        .order_by("slot__start")
+    )
+
+
+def number_of_booking(booking) -> QueueNumber | None:
+    """The queue number a booking was checked in with, if any."""
+    return QueueNumber.objects.filter(booking=booking).first()

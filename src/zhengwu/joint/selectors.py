@@ -556,3 +556,10 @@ def dashboard_figures(user) -> dict:
         "members_late": late.count(),
     }
     return {"joint_panel": figures} if figures["open"] or figures["members_late"] else {}
+
+
+def joint_numbers(case_ids: list[int]) -> dict[int, str]:
+    """Which of these cases are members of a joint case (联办件) → its number, in one query."""
+    from zhengwu.joint.models import JointMember
+
+    return dict(JointMember.objects.filter(case_id__in=case_ids).values_list("case_id", "joint__number"))

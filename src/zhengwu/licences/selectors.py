@@ -88,3 +88,8 @@ def holder_shown(licence: Licence) -> tuple[str, str]:
     if licence.holder_kind == Licence.HolderKind.NATURAL:
         return mask_name(licence.holder_name), mask_resident_id(licence.holder_id)
     return licence.holder_name, licence.holder_id
+
+
+def licence_types():
+    """Every licence type with its issuing organisations and the items that issue it (the types page)."""
+    return LicenceType.objects.prefetch_related("organisations", "items__current_version").all()

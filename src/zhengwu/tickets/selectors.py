@@ -17,6 +17,7 @@ from zhengwu.tickets.models import (
     OPEN_STATUSES,
     Assignment,
     Category,
+    Extension,
     KnowledgeEntry,
     Status,
     Ticket,
@@ -344,3 +345,17 @@ def acting_organisation(user, ticket: Ticket, *, lead_only: bool = False) -> Org
     if not found:
         raise AccessDenied(_("该工单未派给本单位"))
     return found[0].organisation
+
+
+def knowledge_entry(pk) -> KnowledgeEntry | None:
+    """A knowledge-base entry by its id (as typed on a form), or None."""
+    return KnowledgeEntry.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+
+
+def pending_extensions(user, *, limit: int = 100):
+    """Extension requests waiting for a decision on tickets the user sees, the oldest first."""
+    return (
+        Extension.objects.filter(decision=Extension.Decision.PENDING, ticket__in=visible_tickets(user))
+        .select_related("ticket", "organisation")
+        .order_by("requested_at")[:limit]
+    )

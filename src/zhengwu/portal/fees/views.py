@@ -16,7 +16,7 @@ from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Organisation
 from zhengwu.fees import documents, providers, selectors, services, simulator
-from zhengwu.fees.models import Notice, Receipt
+from zhengwu.fees.models import Notice
 
 
 def index(request):
@@ -127,7 +127,7 @@ def notice_pdf(request, code: str):
 
 
 def receipt_pdf(request, number: str):
-    receipt = Receipt.objects.select_related("payment__notice__case").filter(number=number).first()
+    receipt = selectors.receipt(number)
     if receipt is None:
         raise Http404("找不到该票据")
     if _own(request, receipt.payment.notice) is None:
@@ -141,7 +141,7 @@ def receipt_pdf(request, number: str):
 def check_receipt(request, number: str):
     """票据查验: is this receipt ours, for how much, still valid (the QR code on the receipt opens it)."""
     ratelimit.limit(request, group="fees.check", rate="60/m")
-    receipt = Receipt.objects.select_related("payment__notice__organisation").filter(number=number).first()
+    receipt = selectors.receipt(number)
     return render(
         request,
         "fees/portal/check.html",

@@ -18,7 +18,7 @@ from zhengwu.core.errors import DomainError, NotFound
 from zhengwu.core.masking import mask_phone
 from zhengwu.core.models import ServiceCentre
 from zhengwu.hall import items, queue, selectors, services
-from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot
+from zhengwu.hall.models import Booking, BookingChannel, QueueSource
 
 
 def _applicant_required(view):
@@ -71,11 +71,7 @@ def book(request):
     steps = _steps(request)
     error = None
     if request.method == "POST":
-        slot = (
-            Slot.objects.filter(pk=_int(request.POST.get("slot")), group=steps["group"]).first()
-            if steps["group"]
-            else None
-        )
+        slot = selectors.slot_of(steps["group"], _int(request.POST.get("slot")))
         try:
             ratelimit.limit(request, group="hall.book", rate="20/h", key="user")
             if steps["item"] is None:
@@ -104,11 +100,7 @@ def book(request):
             **steps,
             "phone": request.POST.get("phone") or applicant.phone,
             "error": error,
-            "mine": Booking.objects.filter(
-                user=request.user, state=Booking.State.BOOKED, slot__start__gt=clock.now()
-            )
-            .select_related("slot__group__centre", "item__current_version")
-            .order_by("slot__start"),
+            "mine": selectors.upcoming_bookings_of(request.user),
         },
         status=422 if error else 200,
     )
@@ -168,7 +160,7 @@ def booking(request, token: str):
             messages.error(request, err.message)
         return redirect("portal_hall:booking", token=token)
     found.refresh_from_db()
-    number = QueueNumber.objects.filter(booking=found).first()
+    number = selectors.number_of_booking(found)
     slot = found.slot
     return render(
         request,
@@ -261,11 +253,7 @@ def kiosk(request, centre_id: int):
             ratelimit.limit(request, group="hall.kiosk", rate="120/m")
             if request.POST.get("action") == "book":
                 steps = _steps(request, centre=centre)
-                slot = (
-                    Slot.objects.filter(pk=_int(request.POST.get("slot")), group=steps["group"]).first()
-                    if steps["group"]
-                    else None
-                )
+                slot = selectors.slot_of(steps["group"], _int(request.POST.get("slot")))
                 if steps["item"] is None:
                     raise DomainError("请选择办理事项", field="item")
                 if slot is None:

@@ -679,6 +679,6 @@ def outbox(request):
 
 def _joint_numbers(case_ids: list[int]) -> dict[int, str]:
     """The listed cases that are members of a joint case (联办件) → its number, in one query."""
-    from zhengwu.joint.models import JointMember
+    from zhengwu.joint import selectors as joint_selectors
 
-    return dict(JointMember.objects.filter(case_id__in=case_ids).values_list("case_id", "joint__number"))
+    return joint_selectors.joint_numbers(case_ids)

@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases.selectors import case_for
-from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, clock, personal, thresholds
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.masking import mask_email, mask_name, mask_phone
-from zhengwu.core.models import Organisation, Role
+from zhengwu.core.models import Role
 from zhengwu.evaluation import exports, permissions, rules, selectors, services
 from zhengwu.evaluation.models import Appeal, RatingChannel
 from zhengwu.workbench.evaluation.forms import CommitmentForm, InquiryForm, NoticeSendForm, SettingsForm
@@ -321,9 +320,7 @@ def _ledger_entry_page(request, entry, *, reveal: personal.Reveal | None = None,
             "reveal": reveal,
             "handovers": entry.handovers.select_related("from_organisation", "to_organisation"),
             "notices": selectors.notices_of(entry=entry),
-            "organisations": Organisation.objects.filter(is_active=True)
-            .exclude(pk=entry.holder_id)
-            .order_by("name"),
+            "organisations": selectors.handover_targets(entry),
             "can_answer": entry.state == "open"
             and (
                 access.can_see_organisation(request.user, entry.holder)
@@ -342,7 +339,7 @@ def ledger_act(request, pk: int, action: str):
     entry = selectors.ledger_entry_for(request.user, pk)
     try:
         if action == "hand_over":
-            to = Organisation.objects.filter(pk=request.POST.get("hand_to") or 0).first()
+            to = selectors.handover_target(request.POST.get("hand_to"))
             if to is None:
                 raise ValidationFailed("请选择转交机构", field="hand_to")
             services.hand_over(entry=entry, to=to, by=request.user, note=request.POST.get("note", ""))
@@ -470,9 +467,7 @@ def commitments(request):
             return redirect(f"{request.path}?organisation={organisation.pk}")
         except DomainError as err:
             _fail(form, err)
-    items = ServiceItem.objects.filter(
-        organisation=organisation, status=ServiceItem.Status.ACTIVE, current_version__isnull=False
-    ).select_related("current_version")
+    items = selectors.committed_items(organisation)
     return render(
         request,
         "evaluation/workbench/commitments.html",

@@ -15,7 +15,7 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound
 from zhengwu.licences import grants, permissions, selectors, services
-from zhengwu.licences.models import Licence, LicenceType, Status
+from zhengwu.licences.models import Licence, Status
 from zhengwu.workbench.pages import staff_page
 
 visible = selectors.visible
@@ -57,7 +57,7 @@ def index(request):
 
 @staff_page
 def types(request):
-    rows = LicenceType.objects.prefetch_related("organisations", "items__current_version").all()
+    rows = selectors.licence_types()
     return render(request, "licences/workbench/types.html", {"types": rows})
 
 

@@ -14,7 +14,7 @@ from zhengwu.core.errors import AccessDenied, DomainError
 from zhengwu.core.models import Organisation
 from zhengwu.tickets import dispatching, hot, permissions, selectors, services
 from zhengwu.tickets.masking import mask_free_text
-from zhengwu.tickets.models import Extension, KnowledgeEntry
+from zhengwu.tickets.models import Extension
 from zhengwu.tickets.workflow import TRANSITIONS
 from zhengwu.workbench.pages import staff_page
 from zhengwu.workbench.reveal import answer as reveal_answer
@@ -66,7 +66,7 @@ def call(request):
                 by=request.user,
             )
             if close_with:
-                entry = KnowledgeEntry.objects.filter(pk=close_with).first() if close_with.isdigit() else None
+                entry = selectors.knowledge_entry(close_with)
                 answer = d["answer"] or (entry.answer if entry else "")
                 ticket = services.close_directly(ticket=ticket, answer=answer, entry=entry, by=request.user)
                 messages.success(request, _("工单 %(number)s 已直接办结") % {"number": ticket.number})
@@ -123,9 +123,7 @@ def dispatch_queue(request):
             "tickets": selectors.dispatch_queue(request.user)[:200],
             "return_counts": selectors.return_counts(request.user)[:20],
             "first_answer_counts": selectors.first_answer_counts(request.user),
-            "pending_extensions": Extension.objects.filter(decision=Extension.Decision.PENDING)
-            .select_related("ticket", "organisation")
-            .order_by("requested_at")[:100],
+            "pending_extensions": selectors.pending_extensions(request.user),
         },
     )
 
