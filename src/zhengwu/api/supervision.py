@@ -10,10 +10,9 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from zhengwu.api.common import ERRORS, staff_only
-from zhengwu.core import access
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.thresholds import ORDER_RESPONSE_WORKDAYS
-from zhengwu.supervision import indicators, rules, selectors, services
+from zhengwu.supervision import indicators, permissions, rules, selectors, services
 
 router = Router()
 
@@ -271,12 +270,12 @@ def order_create(request, payload: OrderIn):
     if payload.case_id is not None:
         order = services.issue_order(case=selectors.case_for(request.user, payload.case_id), **common)
     elif payload.ticket:
-        access.require_role(request.user, *services.ISSUER_ROLES)
+        permissions.require_issuer(request.user)
         order = services.issue_order(
             ticket=services.order_subject(request.user, ticket=payload.ticket), **common
         )
     elif payload.request:
-        access.require_role(request.user, *services.ISSUER_ROLES)
+        permissions.require_issuer(request.user)
         found = services.order_subject(request.user, request=payload.request)
         order = services.issue_order(request_ref=found.number, organisation=found.organisation, **common)
     else:

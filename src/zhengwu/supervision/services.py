@@ -10,17 +10,17 @@ import functools
 from django.db import IntegrityError, transaction
 
 from zhengwu.cases.models import Case
-from zhengwu.core import access, actors, audit, clock, inputs, numbering
+from zhengwu.core import actors, audit, clock, inputs, numbering
 from zhengwu.core.calendar import add_workdays
-from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from zhengwu.core.models import Organisation, Role
+from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
+from zhengwu.core.models import Organisation
 from zhengwu.core.thresholds import ORDER_RESPONSE_WORKDAYS
-from zhengwu.supervision import rules, selectors
+from zhengwu.supervision import permissions, rules, selectors
 from zhengwu.supervision.models import Accountability, Alert, OrderStep, SupervisionOrder
 from zhengwu.tickets import selectors as ticket_selectors
 
-ISSUER_ROLES = (Role.SUPERVISOR,)
-RESPONDER_ROLES = (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
+ISSUER_ROLES = permissions.ISSUER_ROLES  # who issues, reviews and closes: said in supervision.permissions
+RESPONDER_ROLES = permissions.RESPONDER_ROLES
 MAX_RESPONSE_DAYS = 60
 
 
@@ -36,14 +36,16 @@ _actor = actors.acting_user
 # ---- alerts
 
 
+def _raise(refused) -> None:
+    if refused is not None:
+        raise refused
+
+
 def _review(alert: Alert, *, by, state: str, note: str) -> Alert:
-    access.require_role(by, *ISSUER_ROLES)
-    if not selectors.visible_alerts(by).filter(pk=alert.pk).exists():
-        raise AccessDenied("该异常不在您的监察范围内")
+    _raise(permissions.alert_reviewer_refusal(by, alert))
     with transaction.atomic():
         row = Alert.objects.select_for_update().get(pk=alert.pk)
-        if row.state in (Alert.State.DISMISSED, Alert.State.ESCALATED):
-            raise Conflict(f"该异常已{row.get_state_display()}", field="state")
+        _raise(permissions.alert_state_refusal(row))
         before = row.state
         row.state, row.review_note = state, note
         row.reviewed_at, row.reviewed_by = clock.now(), _actor(by)
@@ -143,19 +145,17 @@ def issue_order(
 ) -> SupervisionOrder:
     """A supervisor orders an organisation to act on a case, ticket, disclosure request or alert and to report back
     within `response_days` working days."""
-    access.require_role(by, *ISSUER_ROLES)
+    permissions.require_issuer(by)
     instruction = _text(instruction, field="instruction", label="督办要求")
     response_days = _days(response_days)
     if case is not None:
         organisation = organisation or case.organisation
         subject, label = SupervisionOrder.Subject.CASE, f"办件 {case.number}"
-        if not selectors.supervised_cases(by).filter(pk=case.pk).exists():
-            raise AccessDenied("该办件不在您的监察范围内")
+        _raise(permissions.case_scope_refusal(by, case))
     elif ticket is not None:
         organisation = organisation or ticket.lead_organisation
         subject, label = SupervisionOrder.Subject.TICKET, f"工单 {ticket.number}"
-        if not ticket_selectors.visible_tickets(by).filter(pk=ticket.pk).exists():
-            raise AccessDenied("该工单不在您的监察范围内")
+        _raise(permissions.ticket_scope_refusal(by, ticket))
     elif request_ref:
         subject, label = SupervisionOrder.Subject.REQUEST, f"依申请公开 {request_ref}"
     elif alert is not None:
@@ -180,7 +180,7 @@ def issue_order(
             label = f"督办单 {alert.subject_order.number}:{alert.title}"
     if organisation is None:
         raise ValidationFailed("请选择责任单位", field="organisation")
-    access.require_organisation(by, organisation)
+    _raise(permissions.organisation_refusal(by, organisation))
     today = clock.today()
     with transaction.atomic():
         for attempt in range(3):
@@ -238,39 +238,16 @@ def order_subject(by, *, ticket: str = "", request: str = ""):
     raise ValidationFailed("请填写工单编号或依申请公开申请编号", field="ticket")
 
 
-def responder_roles(order: SupervisionOrder) -> tuple[str, ...]:
-    """Who answers an order for its organisation: the department head or centre manager, and for an order about a
-    disclosure request the office's disclosure officers (政务公开工作机构), who handle the request."""
-    if order.subject == SupervisionOrder.Subject.REQUEST or (order.alert_id and order.alert.request_id):
-        return (*RESPONDER_ROLES, Role.DISCLOSURE_OFFICER)
-    return RESPONDER_ROLES
-
-
-def can_respond(by, order: SupervisionOrder) -> bool:
-    """Whether the user may answer the order now (it is open and they answer for its organisation)."""
-    try:
-        _responder(by, order)
-    except (AccessDenied, ValidationFailed):
-        return False
-    return order.state == SupervisionOrder.State.OPEN
-
-
-def _responder(by, order: SupervisionOrder) -> None:
-    access.require_role(by, *responder_roles(order))
-    if not (
-        access.can_see_organisation(by, order.organisation) or access.can_see_organisation(by, order.origin)
-    ):
-        raise AccessDenied("该督办单不是发给您单位的")
+responder_roles = permissions.responder_roles
 
 
 def respond_order(*, order: SupervisionOrder, by, response: str) -> SupervisionOrder:
     """The organisation reports what it did (整改反馈)."""
-    _responder(by, order)
+    _raise(permissions.responder_refusal(by, order))
     response = _text(response, field="response", label="整改反馈")
     with transaction.atomic():
         row = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
-        if row.state != SupervisionOrder.State.OPEN:
-            raise Conflict(f"督办单当前状态为「{row.get_state_display()}」,不能反馈", field="state")
+        _raise(permissions.order_state_refusal(row, "respond"))
         row.state, row.response, row.responded_at = SupervisionOrder.State.RESPONDED, response, clock.now()
         row.save(update_fields=["state", "response", "responded_at"])
         late = clock.today() > row.due_on
@@ -279,9 +256,7 @@ def respond_order(*, order: SupervisionOrder, by, response: str) -> SupervisionO
 
 
 def _issuer(by, order: SupervisionOrder) -> None:
-    access.require_role(by, *ISSUER_ROLES)
-    if not selectors.visible_orders(by).filter(pk=order.pk).exists():
-        raise AccessDenied("该督办单不在您的监察范围内")
+    _raise(permissions.order_reviewer_refusal(by, order))
 
 
 def return_order(
@@ -293,8 +268,7 @@ def return_order(
     response_days = _days(response_days)
     with transaction.atomic():
         row = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
-        if row.state != SupervisionOrder.State.RESPONDED:
-            raise Conflict("只能退回已反馈的督办单", field="state")
+        _raise(permissions.order_state_refusal(row, "return"))
         row.state = SupervisionOrder.State.OPEN
         row.due_on = add_workdays(clock.today(), response_days).value
         row.save(update_fields=["state", "due_on"])
@@ -314,8 +288,7 @@ def close_order(*, order: SupervisionOrder, by, outcome: str) -> SupervisionOrde
     outcome = _text(outcome, field="outcome", label="办结意见")
     with transaction.atomic():
         row = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
-        if row.state != SupervisionOrder.State.RESPONDED:
-            raise Conflict("督办单尚未反馈,不能办结", field="state")
+        _raise(permissions.order_state_refusal(row, "close"))
         row.state, row.outcome, row.closed_at = SupervisionOrder.State.CLOSED, outcome, clock.now()
         row.save(update_fields=["state", "outcome", "closed_at"])
         _step(row, "close", by=by, note=outcome)

@@ -16,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases.models import Case, Status
-from zhengwu.core import access, clock
+from zhengwu.core import clock
 from zhengwu.core.errors import DomainError
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
 from zhengwu.joint import selectors as joint_selectors
-from zhengwu.supervision import bulletin, indicators, levels, selectors, services
+from zhengwu.supervision import bulletin, indicators, levels, permissions, selectors, services
 from zhengwu.supervision.models import Accountability, Alert, SupervisionOrder
 from zhengwu.supervision.rules import DOMAINS as DOMAIN_LABELS
 from zhengwu.workbench.pages import staff_page
@@ -34,10 +34,6 @@ ORDER_PAGE_ROLES = (*PAGE_ROLES, Role.DISCLOSURE_OFFICER)
 def _page(view=None, *, roles=PAGE_ROLES):
     """Supervisors, centre managers and department heads (or `roles`): the one gate (workbench.pages)."""
     return staff_page(view, roles=roles)
-
-
-def _is_supervisor(user) -> bool:
-    return access.is_administrator(user) or access.has_role(user, Role.SUPERVISOR)
 
 
 def _month_period(today: dt.date) -> indicators.Period:
@@ -70,7 +66,6 @@ def index(request):
         .count(),
         "recent_alerts": recent,
         "period": period,
-        "is_supervisor": _is_supervisor(request.user),
     }
     from zhengwu.supervision import hall_screen
 
@@ -237,7 +232,7 @@ def case_detail(request, pk: int):
         "alerts": selectors.visible_alerts(request.user).filter(case=case),
         "orders": selectors.visible_orders(request.user).filter(case=case),
         "events": case.events.order_by("seq"),
-        "is_supervisor": _is_supervisor(request.user),
+        "may_issue": permissions.allowed(request.user, case, "issue"),
         "applicant": mask_name(case.applicant.name),
     }
     return render(request, "supervision/case.html", context)
@@ -251,18 +246,21 @@ def alerts(request):
     code = request.GET.get("code", "")
     rows = selectors.filtered_alerts(request.user, state=state, domain=domain, code=code)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    alerts = selectors.with_subjects(request.user, page.object_list)
+    forms = permissions.alert_forms(request.user, alerts)
+    for a in alerts:
+        a.forms = forms.get(a.pk)  # the buttons of its review form shown (None: no form)
     return render(
         request,
         "supervision/alerts.html",
         {
             "page": page,
-            "alerts": selectors.with_subjects(request.user, page.object_list),
+            "alerts": alerts,
             "state": state,
             "states": Alert.State.choices,
             "domain": domain if domain in DOMAIN_LABELS else "",
             "domains": list(DOMAIN_LABELS.items()),
             "code": code,
-            "is_supervisor": _is_supervisor(request.user),
         },
     )
 
@@ -299,9 +297,9 @@ def _opening_state(user) -> str:
     """The orders a person acts on: a supervisor closes or returns those reported back (已反馈); a department or
     the centre (or a disclosure office, on its requests) reports back on those still open (待反馈); anyone else sees
     them all."""
-    if _is_supervisor(user):
+    if permissions.may_issue(user):
         return SupervisionOrder.State.RESPONDED
-    if access.has_role(user, *services.RESPONDER_ROLES, Role.DISCLOSURE_OFFICER):
+    if permissions.answers_orders(user):
         return SupervisionOrder.State.OPEN
     return "all"
 
@@ -324,7 +322,7 @@ def orders(request):
             "states": [(v, label, counts.get(v, 0)) for v, label in SupervisionOrder.State.choices],
             "total": sum(counts.values()),
             "today": clock.today(),
-            "is_supervisor": _is_supervisor(request.user),
+            "may_issue": permissions.may_issue(request.user),
         },
     )
 
@@ -340,7 +338,7 @@ def order_new(request, kind: str):
     """A supervisor orders the organisation responsible to act on a ticket or a disclosure request, by its number."""
     if kind not in ORDER_SUBJECTS:
         raise Http404("督办对象应为工单或依申请公开")
-    access.require_role(request.user, Role.SUPERVISOR)
+    permissions.require_issuer(request.user)
     values = {"number": "", "instruction": "", "response_days": "5"}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -431,16 +429,13 @@ def order(request, number: str):
         except DomainError as err:
             messages.error(request, err.message)
         return redirect("workbench_supervision:order", number=row.number)
-    user = request.user
-    can_respond = services.can_respond(user, row)
     context = {
         "order": row,
         "subject_url": _subject_url(row),
         "steps": row.steps.order_by("seq"),
         "accountabilities": row.accountabilities.all(),
         "kinds": Accountability.Kind.choices,
-        "is_supervisor": _is_supervisor(user),
-        "can_respond": can_respond,
+        "allowed": permissions.allowed_actions(request.user, row),
         "today": clock.today(),
     }
     return render(request, "supervision/order.html", context)

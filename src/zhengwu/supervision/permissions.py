@@ -1,0 +1,259 @@
+"""Who may do what in electronic supervision (电子监察) now, said once (issue 15): the services (supervision.services)
+refuse through these rules with the messages they always gave, and the workbench's supervision pages show each form
+exactly where `refusal` allows it (tests/supervision/test_allowed_actions_match_services.py tries every action for
+every kind of person at every point of an order and of an alert). Whose records a person sees is the selectors'
+(visible_orders, visible_alerts, supervised_cases, through core.access); who may act is said here:
+
+- 下达督办 (issue, on a case, a ticket, a disclosure request or an alert): supervisors (ISSUER_ROLES; an
+  administrator with a staff profile too), on a record in their scope, to an organisation in their scope;
+- 审核异常 (explain, dismiss, escalate — 记录说明、排除、转督办): the same issuers, on an alert in their scope not
+  yet dismissed or turned into an order; escalating issues an order on the alert's record;
+- 整改反馈 (respond): the department heads and centre managers (RESPONDER_ROLES) — for an order about a disclosure
+  request also the disclosure officers — who may act on the organisation the order is addressed to (or its original
+  one, once escalated above it), while the order waits for its answer (待反馈, also overdue or returned);
+- 办结 (close) and 退回 (return): the issuers, on an order in their scope once it was answered (已反馈);
+- 问责 (accountability): the issuers, on an order in their scope, whatever its state.
+
+Each rule returns the refusal — a DomainError with the message the service raises — or None. A service checks who
+first, then its inputs, then the state on the locked row, as it always did; `refusal` asks the same in that order.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from zhengwu.core import access
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError
+from zhengwu.core.models import Role
+
+ISSUER_ROLES = (Role.SUPERVISOR,)
+RESPONDER_ROLES = (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)
+
+ORDER_ACTIONS = ("respond", "close", "return", "accountability")
+ALERT_ACTIONS = ("explain", "dismiss", "escalate")
+# what an order is issued on (the case page's form, 督办工单, 督办依申请公开)
+ISSUE_ACTIONS = ("issue",)
+
+
+def _role_refusal(user, roles) -> AccessDenied | None:
+    """access.require_role as a question."""
+    if not access.may_act_as(user, *roles):
+        return AccessDenied(_("您没有执行该操作所需的角色"))
+    return None
+
+
+# ---------------------------------------------------------------- issuing
+
+
+def issuer_refusal(user) -> AccessDenied | None:
+    """下达督办, and everything a supervisor does with orders and alerts: the issuing roles."""
+    return _role_refusal(user, ISSUER_ROLES)
+
+
+def may_issue(user) -> bool:
+    """The page-level question: may the person issue orders at all (督办工单, 督办依申请公开, the case page's form)?"""
+    return issuer_refusal(user) is None
+
+
+def require_issuer(user) -> None:
+    if refused := issuer_refusal(user):
+        raise refused
+
+
+def case_scope_refusal(user, case) -> AccessDenied | None:
+    from zhengwu.supervision import selectors
+
+    if not selectors.supervised_cases(user).filter(pk=case.pk).exists():
+        return AccessDenied(_("该办件不在您的监察范围内"))
+    return None
+
+
+def ticket_scope_refusal(user, ticket) -> AccessDenied | None:
+    from zhengwu.tickets import selectors as ticket_selectors
+
+    if not ticket_selectors.visible_tickets(user).filter(pk=ticket.pk).exists():
+        return AccessDenied(_("该工单不在您的监察范围内"))
+    return None
+
+
+def organisation_refusal(user, organisation) -> AccessDenied | None:
+    """The organisation an order is addressed to is in the issuer's scope (access.require_organisation)."""
+    if not access.can_see_organisation(user, organisation):
+        return AccessDenied()
+    return None
+
+
+def issue_refusal(user, obj) -> DomainError | None:
+    """下达督办 on `obj`: a case, a ticket, a disclosure request (addressed to their organisation) or an alert (on its
+    record, to its organisation)."""
+    from zhengwu.cases.models import Case
+    from zhengwu.supervision.models import Alert
+    from zhengwu.tickets.models import Ticket
+
+    if refused := issuer_refusal(user):
+        return refused
+    if isinstance(obj, Alert):
+        return alert_refusal(user, obj, "escalate")
+    if isinstance(obj, Case):
+        return case_scope_refusal(user, obj) or organisation_refusal(user, obj.organisation)
+    if isinstance(obj, Ticket):
+        return ticket_scope_refusal(user, obj) or organisation_refusal(user, obj.lead_organisation)
+    return organisation_refusal(user, obj.organisation)  # a disclosure request, found in scope by its number
+
+
+# ---------------------------------------------------------------- alerts
+
+
+def alert_reviewer_refusal(user, alert) -> AccessDenied | None:
+    """审核异常: an issuer whose scope holds the alert."""
+    from zhengwu.supervision import selectors
+
+    if refused := issuer_refusal(user):
+        return refused
+    if not selectors.visible_alerts(user).filter(pk=alert.pk).exists():
+        return AccessDenied(_("该异常不在您的监察范围内"))
+    return None
+
+
+def alert_state_refusal(alert) -> Conflict | None:
+    """An alert dismissed or already turned into an order is reviewed no more."""
+    from zhengwu.supervision.models import Alert
+
+    if alert.state in (Alert.State.DISMISSED, Alert.State.ESCALATED):
+        return Conflict(_("该异常%(state)s") % {"state": alert.get_state_display()}, field="state")
+    return None
+
+
+def alert_subject_refusal(user, alert) -> AccessDenied | None:
+    """转督办 issues an order on the alert's case (in the supervisor's scope) to the alert's organisation."""
+    if alert.case_id is not None and (refused := case_scope_refusal(user, alert.case)):
+        return refused
+    return organisation_refusal(user, alert.organisation)
+
+
+def alert_refusal(user, alert, action: str) -> DomainError | None:
+    if action not in ALERT_ACTIONS:
+        raise ValueError(f"unknown alert action {action}")
+    if action == "escalate":
+        return (
+            issuer_refusal(user)
+            or alert_subject_refusal(user, alert)
+            or alert_reviewer_refusal(user, alert)
+            or alert_state_refusal(alert)
+        )
+    return alert_reviewer_refusal(user, alert) or alert_state_refusal(alert)
+
+
+# ---------------------------------------------------------------- orders
+
+
+def on_request(order) -> bool:
+    """Is the order about a disclosure request (by its number, or through an alert raised on one)?"""
+    from zhengwu.supervision.models import SupervisionOrder
+
+    return order.subject == SupervisionOrder.Subject.REQUEST or bool(
+        order.alert_id and order.alert.request_id
+    )
+
+
+def responder_roles(order) -> tuple[str, ...]:
+    """Who answers an order for its organisation: the department head or centre manager, and for an order about a
+    disclosure request the office's disclosure officers (政务公开工作机构), who handle the request."""
+    if on_request(order):
+        return (*RESPONDER_ROLES, Role.DISCLOSURE_OFFICER)
+    return RESPONDER_ROLES
+
+
+def answers_orders(user) -> bool:
+    """Does the person answer orders at all (any responder role, disclosure officers for their requests)?"""
+    return access.may_act_as(user, *RESPONDER_ROLES, Role.DISCLOSURE_OFFICER)
+
+
+def responder_refusal(user, order) -> AccessDenied | None:
+    """整改反馈: a responder of the organisation the order is addressed to, or of its original one."""
+    if refused := _role_refusal(user, responder_roles(order)):
+        return refused
+    if not (
+        access.can_see_organisation(user, order.organisation)
+        or access.can_see_organisation(user, order.origin)
+    ):
+        return AccessDenied(_("该督办单不是发给您单位的"))
+    return None
+
+
+def order_reviewer_refusal(user, order) -> AccessDenied | None:
+    """办结、退回、问责: an issuer whose scope holds the order."""
+    from zhengwu.supervision import selectors
+
+    if refused := issuer_refusal(user):
+        return refused
+    if not selectors.visible_orders(user).filter(pk=order.pk).exists():
+        return AccessDenied(_("该督办单不在您的监察范围内"))
+    return None
+
+
+def order_state_refusal(order, action: str) -> Conflict | None:
+    """What the order's state allows: an answer while it waits for one, closing or returning once answered."""
+    from zhengwu.supervision.models import SupervisionOrder
+
+    if action == "respond" and order.state != SupervisionOrder.State.OPEN:
+        return Conflict(
+            _("督办单当前状态为「%(state)s」,不能反馈") % {"state": order.get_state_display()}, field="state"
+        )
+    if action == "close" and order.state != SupervisionOrder.State.RESPONDED:
+        return Conflict(_("督办单尚未反馈,不能办结"), field="state")
+    if action == "return" and order.state != SupervisionOrder.State.RESPONDED:
+        return Conflict(_("只能退回已反馈的督办单"), field="state")
+    return None
+
+
+def order_refusal(user, order, action: str) -> DomainError | None:
+    if action == "respond":
+        return responder_refusal(user, order) or order_state_refusal(order, action)
+    if action in ("close", "return"):
+        return order_reviewer_refusal(user, order) or order_state_refusal(order, action)
+    if action == "accountability":
+        return order_reviewer_refusal(user, order)
+    raise ValueError(f"unknown order action {action}")
+
+
+# ---------------------------------------------------------------- one answer per action
+
+
+def refusal(user, obj, action: str) -> DomainError | None:
+    """Why the user may not take `action` on `obj` now, or None when they may. `obj` is an order (respond, close,
+    return, accountability), an alert (explain, dismiss, escalate) or what an order is issued on (issue: a case, a
+    ticket, a disclosure request or an alert)."""
+    if action == "issue":
+        return issue_refusal(user, obj)
+    if action in ALERT_ACTIONS:
+        return alert_refusal(user, obj, action)
+    return order_refusal(user, obj, action)
+
+
+def allowed(user, obj, action: str) -> bool:
+    return refusal(user, obj, action) is None
+
+
+def allowed_actions(user, obj) -> dict[str, bool]:
+    """The forms of an order's page (respond, close, return, accountability) or of an alert (explain, dismiss,
+    escalate) → may the user take the action now."""
+    from zhengwu.supervision.models import Alert
+
+    if isinstance(obj, Alert):  # the review's who and state asked once for its three buttons
+        reviewed = alert_reviewer_refusal(user, obj) or alert_state_refusal(obj)
+        return {
+            "explain": reviewed is None,
+            "dismiss": reviewed is None,
+            "escalate": reviewed is None and alert_subject_refusal(user, obj) is None,
+        }
+    return {action: allowed(user, obj, action) for action in ORDER_ACTIONS}
+
+
+def alert_forms(user, alerts) -> dict[int, dict[str, bool]]:
+    """The alert list's review forms: by the pk of each alert the user may review now, which of its buttons
+    (记录说明、排除、转督办) to show. Nothing is asked of a person who reviews no alert."""
+    if not may_issue(user):
+        return {}
+    found = {a.pk: allowed_actions(user, a) for a in alerts}
+    return {pk: actions for pk, actions in found.items() if any(actions.values())}
