@@ -252,8 +252,32 @@ def allowed_actions(user, obj) -> dict[str, bool]:
 
 def alert_forms(user, alerts) -> dict[int, dict[str, bool]]:
     """The alert list's review forms: by the pk of each alert the user may review now, which of its buttons
-    (记录说明、排除、转督办) to show. Nothing is asked of a person who reviews no alert."""
+    (记录说明、排除、转督办) to show. The rules of `allowed_actions` asked for the whole list in one query (its
+    state on the row; the alert, its case and its organisation in the person's scope); nothing is asked of a person
+    who reviews no alert. tests/supervision/test_allowed_actions_match_services.py holds it to `refusal`."""
+    from django.db.models import Exists, OuterRef
+
+    from zhengwu.supervision import selectors
+
     if not may_issue(user):
         return {}
-    found = {a.pk: allowed_actions(user, a) for a in alerts}
-    return {pk: actions for pk, actions in found.items() if any(actions.values())}
+    open_ = [a.pk for a in alerts if alert_state_refusal(a) is None]
+    rows = (
+        selectors.visible_alerts(user)
+        .filter(pk__in=open_)
+        .annotate(
+            case_in_scope=Exists(selectors.supervised_cases(user).filter(pk=OuterRef("case_id"))),
+            organisation_in_scope=Exists(
+                access.visible_organisations(user).filter(pk=OuterRef("organisation_id"))
+            ),
+        )
+        .values_list("pk", "case_id", "case_in_scope", "organisation_in_scope")
+    )
+    return {
+        pk: {
+            "explain": True,
+            "dismiss": True,
+            "escalate": (case_id is None or case_in_scope) and organisation_in_scope,
+        }
+        for pk, case_id, case_in_scope, organisation_in_scope in rows
+    }
