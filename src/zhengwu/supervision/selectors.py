@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Case as When_
 from django.db.models import CharField, Count, Q, QuerySet, Value, When
+from django.utils.translation import gettext
 
 from zhengwu.cases.models import Case, CaseStep, Status
 from zhengwu.core import access, clock
@@ -374,3 +375,211 @@ def with_subjects(user, alerts) -> list[Alert]:
                 name, arg = page(a)
                 a.subject_url = reverse(name, args=[arg]) if getattr(a, link) in seen else None
     return alerts
+
+
+# ---- the workbench's supervision pages (workbench/supervision/views.py reads through these)
+
+
+def recent_open_alerts(user, n: int = 8) -> list[Alert]:
+    """The dashboard's newest open alerts in scope, with what each is about (with_subjects)."""
+    return with_subjects(user, alerts_to_review(user)[:n])
+
+
+def open_counts(user) -> dict[str, int]:
+    """The dashboard's figures: open alerts and orders not yet closed, in the user's scope."""
+    return {
+        "open_alerts": alerts_to_review(user).count(),
+        "open_orders": visible_orders(user).exclude(state=SupervisionOrder.State.CLOSED).count(),
+    }
+
+
+def case_trends(user, today: dt.date | None = None) -> dict:
+    """Cases received, completed and completed late (decided after the promised date) in the user's scope, by week
+    for the last twelve weeks and by month for the last year: {"weeks": …, "months": …}, each with its labels (the
+    week's or month's first day, in China) and one figure per label."""
+    from django.db.models import F
+    from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+
+    today = today or clock.today()
+    cases = supervised_cases(user).order_by()
+    since_weeks = dt.datetime.combine(today - dt.timedelta(weeks=12), dt.time(0), tzinfo=clock.LOCAL)
+    since_months = dt.datetime.combine(
+        dt.date(today.year - 1, today.month, 1), dt.time(0), tzinfo=clock.LOCAL
+    )
+
+    def series(trunc, since):
+        received = (
+            cases.filter(received_at__gte=since)
+            .annotate(t=trunc("received_at", tzinfo=clock.LOCAL))
+            .values("t")
+            .annotate(n=Count("pk"))
+        )
+        done = (
+            cases.filter(status=Status.COMPLETED, finished_at__gte=since)
+            .annotate(
+                t=trunc("finished_at", tzinfo=clock.LOCAL),
+                decided_on=TruncDate("decided_at", tzinfo=clock.LOCAL),  # the day in China, not in UTC
+            )
+            .values("t")
+            .annotate(n=Count("pk"), late=Count("pk", filter=Q(decided_on__gt=F("promised_due"))))
+        )
+
+        def day(row) -> str:  # the week's or month's first day, in China
+            return clock.local_date(row["t"]).isoformat()
+
+        keys = sorted({day(r) for r in received} | {day(r) for r in done})
+        rec = {day(r): r["n"] for r in received}
+        fin = {day(r): (r["n"], r["late"]) for r in done}
+        return {
+            "labels": keys,
+            "received": [rec.get(k, 0) for k in keys],
+            "completed": [fin.get(k, (0, 0))[0] for k in keys],
+            "late": [fin.get(k, (0, 0))[1] for k in keys],
+        }
+
+    return {"weeks": series(TruncWeek, since_weeks), "months": series(TruncMonth, since_months)}
+
+
+def cases_in_progress(user) -> QuerySet[Case]:
+    """在办办件: received or accepted cases in the user's scope, with their levels."""
+    return with_levels(supervised_cases(user).filter(status__in=[Status.RECEIVED, Status.ACCEPTED]))
+
+
+def with_joint(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with their joint case (联办件), which a member's row names and links."""
+    return cases.select_related("joint_member__joint")
+
+
+def alerts_on_supervised_case(user, case: Case) -> QuerySet[Alert]:
+    """The alerts on one case in the user's scope (the supervision case page)."""
+    return visible_alerts(user).filter(case=case)
+
+
+def orders_on_case(user, case: Case) -> QuerySet[SupervisionOrder]:
+    """The orders on one case in the user's scope (the supervision case page)."""
+    return visible_orders(user).filter(case=case)
+
+
+def case_events(case: Case):
+    return case.events.order_by("seq")
+
+
+def orders_in_state(user, state: str) -> QuerySet[SupervisionOrder]:
+    """The orders in the user's scope in one state (all of them for "all")."""
+    rows = visible_orders(user)
+    return rows if state == "all" else rows.filter(state=state)
+
+
+def subject_page(order: SupervisionOrder) -> tuple[str, object] | None:
+    """The workbench page (route name, argument) of what the order is about, or None when it has none."""
+    from zhengwu.disclosure.models import DisclosureRequest
+
+    if order.case_id:
+        return "workbench_supervision:case", order.case_id
+    if order.ticket_id:
+        return "workbench_tickets:ticket", order.ticket.number
+    if order.request_ref:
+        pk = DisclosureRequest.objects.filter(number=order.request_ref).values_list("pk", flat=True).first()
+        return ("workbench_disclosure:request", pk) if pk else None
+    alert = order.alert
+    if alert is not None and alert.rectification_id:
+        return "workbench_evaluation:rectification", alert.rectification_id
+    if alert is not None and alert.subject_order_id:
+        return "workbench_supervision:order", alert.subject_order.number
+    return None
+
+
+def order_steps(order: SupervisionOrder):
+    return order.steps.order_by("seq")
+
+
+def order_accountabilities(order: SupervisionOrder):
+    return order.accountabilities.all()
+
+
+# ---- the hall screen (大屏): public, names masked
+
+
+def screen_centre(centre_id: int):
+    """The service centre of a hall screen, or NotFound."""
+    from zhengwu.core.models import ServiceCentre
+
+    centre = ServiceCentre.objects.filter(pk=centre_id).first()
+    if centre is None:
+        raise NotFound(gettext("找不到该服务中心"))
+    return centre
+
+
+def _screen_name(applicant) -> str:
+    """A person's name masked on the public screen (个人信息保护法 第二十八条); an organisation's shown in full."""
+    from zhengwu.core.masking import mask_name
+
+    if applicant.kind == applicant.Kind.LEGAL:
+        return applicant.name
+    return mask_name(applicant.name)
+
+
+def _screen_when(at, today) -> str:
+    """The time of day for today, the date too for an earlier day: the screen never passes a past day for today."""
+    if at is None:
+        return ""
+    local = at.astimezone(clock.LOCAL)
+    return f"{local:%H:%M}" if local.date() == today else f"{local:%m-%d %H:%M}"
+
+
+def hall_figures(centre, figures=()) -> dict:
+    """The hall screen's figures for a centre: today's received and completed cases, those in progress, the
+    month's on-time rate, the latest completions (names masked); `figures`: functions of the centre adding their
+    own ({key: number}, joint approval's 联办件), passed by the interface so that supervision imports none of them."""
+    from zhengwu.supervision import indicators
+
+    today = clock.today()
+    start, end = clock.day_bounds(today)  # today in China, whatever the UTC date is
+    cases_ = Case.objects.filter(window__centre=centre).order_by()
+    month = indicators.Period.month(today.year, today.month)
+    now = clock.now()
+    counts = cases_.aggregate(
+        today=Count("pk", filter=Q(received_at__gte=start, received_at__lt=end, received_at__lte=now)),
+        in_progress=Count(
+            "pk",
+            filter=Q(
+                status__in=[
+                    Status.RECEIVED,
+                    Status.SUPPLEMENT_REQUESTED,
+                    Status.ACCEPTED,
+                    Status.SUSPENDED,
+                    Status.DECIDED,
+                    Status.DELIVERED,
+                ]
+            ),
+        ),
+        completed_today=Count(
+            "pk",
+            filter=Q(
+                status=Status.COMPLETED, finished_at__gte=start, finished_at__lt=end, finished_at__lte=now
+            ),  # today so far: nothing recorded for later in the day
+        ),
+    )
+    result = indicators.compute(period=month, by=None, cases=cases_)["total"]
+    latest = (
+        cases_.filter(status=Status.COMPLETED, finished_at__lte=now)  # nothing in the future
+        .select_related("applicant", "version", "window")
+        .order_by("-finished_at", "-id")[:10]
+    )
+    extra = {k: v for figure in figures for k, v in figure(centre).items()}
+    return {
+        "centre": centre.name,
+        "now": now.astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M"),
+        **counts,
+        **extra,
+        "on_time_rate": None if result["on_time_rate"] is None else round(result["on_time_rate"] * 100, 1),
+        "latest": [
+            {
+                "applicant": _screen_name(c.applicant),
+                "item": c.version.name,
+                "window": str(c.window) if c.window else "",
+                "at": _screen_when(c.finished_at, today),
+            }
+            for c in latest
+        ],
+    }

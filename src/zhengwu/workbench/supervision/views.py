@@ -9,13 +9,10 @@ import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases.models import Case, Status
 from zhengwu.core import clock
 from zhengwu.core.errors import DomainError
 from zhengwu.core.masking import mask_name
@@ -53,18 +50,12 @@ def index(request):
     today = clock.today()
     counts = selectors.level_counts(request.user, today)
     period = _month_period(today)
-    recent = selectors.with_subjects(
-        request.user, selectors.visible_alerts(request.user).filter(state=Alert.State.OPEN)[:8]
-    )
     context = {
         "today": today,
         "counts": counts,
         "deadlines": selectors.deadline_counts(request.user, today),
-        "open_alerts": selectors.visible_alerts(request.user).filter(state=Alert.State.OPEN).count(),
-        "open_orders": selectors.visible_orders(request.user)
-        .exclude(state=SupervisionOrder.State.CLOSED)
-        .count(),
-        "recent_alerts": recent,
+        **selectors.open_counts(request.user),
+        "recent_alerts": selectors.recent_open_alerts(request.user),
         "period": period,
     }
     from zhengwu.supervision import hall_screen
@@ -98,42 +89,6 @@ def deadlines(request):
 def dashboard_data(request):
     """Trends by week and month and the rankings, for the charts (each bar links to the cases behind it)."""
     today = clock.today()
-    cases = selectors.supervised_cases(request.user).order_by()
-    since_weeks = dt.datetime.combine(today - dt.timedelta(weeks=12), dt.time(0), tzinfo=clock.LOCAL)
-    since_months = dt.datetime.combine(
-        dt.date(today.year - 1, today.month, 1), dt.time(0), tzinfo=clock.LOCAL
-    )
-
-    def series(trunc, since):
-        received = (
-            cases.filter(received_at__gte=since)
-            .annotate(t=trunc("received_at", tzinfo=clock.LOCAL))
-            .values("t")
-            .annotate(n=Count("pk"))
-        )
-        done = (
-            cases.filter(status=Status.COMPLETED, finished_at__gte=since)
-            .annotate(
-                t=trunc("finished_at", tzinfo=clock.LOCAL),
-                decided_on=TruncDate("decided_at", tzinfo=clock.LOCAL),  # the day in China, not in UTC
-            )
-            .values("t")
-            .annotate(n=Count("pk"), late=Count("pk", filter=Q(decided_on__gt=F("promised_due"))))
-        )
-
-        def day(row) -> str:  # the week's or month's first day, in China
-            return clock.local_date(row["t"]).isoformat()
-
-        keys = sorted({day(r) for r in received} | {day(r) for r in done})
-        rec = {day(r): r["n"] for r in received}
-        fin = {day(r): (r["n"], r["late"]) for r in done}
-        return {
-            "labels": keys,
-            "received": [rec.get(k, 0) for k in keys],
-            "completed": [fin.get(k, (0, 0))[0] for k in keys],
-            "late": [fin.get(k, (0, 0))[1] for k in keys],
-        }
-
     period = _month_period(today)
     orgs = indicators.compute(period=period, by="organisation", user=request.user)["rows"]
     windows = indicators.compute(period=period, by="window", user=request.user)["rows"]
@@ -155,8 +110,7 @@ def dashboard_data(request):
 
     return JsonResponse(
         {
-            "weeks": series(TruncWeek, since_weeks),
-            "months": series(TruncMonth, since_months),
+            **selectors.case_trends(request.user, today),
             "organisations": ranking(orgs, "organisation"),
             "windows": ranking(windows, "window"),
         }
@@ -193,12 +147,10 @@ def cases(request):
             raise Http404(err.message) from None
         title = f"{indicators.LABELS.get(metric, metric)}({period.first} 至 {period.last})"
     else:
-        rows = selectors.with_levels(
-            selectors.supervised_cases(request.user).filter(status__in=[Status.RECEIVED, Status.ACCEPTED])
-        )
+        rows = selectors.cases_in_progress(request.user)
         title = "在办办件"
     # a joint case's member says so and links its joint case (联办件), which supervision watches as a whole
-    page = Paginator(rows.select_related("joint_member__joint"), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_joint(rows), 50).get_page(request.GET.get("page"))
     return render(
         request, "supervision/cases.html", {"title": title, "page": page, "query": request.GET.urlencode()}
     )
@@ -229,9 +181,9 @@ def case_detail(request, pk: int):
         "case": case,
         "level": selectors.case_level(case),
         "steps": selectors.step_levels(case),
-        "alerts": selectors.visible_alerts(request.user).filter(case=case),
-        "orders": selectors.visible_orders(request.user).filter(case=case),
-        "events": case.events.order_by("seq"),
+        "alerts": selectors.alerts_on_supervised_case(request.user, case),
+        "orders": selectors.orders_on_case(request.user, case),
+        "events": selectors.case_events(case),
         "may_issue": permissions.allowed(request.user, case, "issue"),
         "applicant": mask_name(case.applicant.name),
     }
@@ -308,10 +260,8 @@ def _opening_state(user) -> str:
 def orders(request):
     """The orders in scope, opened on the state the person acts on; the other states one click away."""
     state = request.GET.get("state") or _opening_state(request.user)
-    rows = selectors.visible_orders(request.user)
+    rows = selectors.orders_in_state(request.user, state)
     counts = selectors.order_counts(request.user)
-    if state != "all":
-        rows = rows.filter(state=state)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -378,21 +328,8 @@ def _subject_url(row: SupervisionOrder) -> str | None:
     """The workbench page of what the order is about."""
     from django.urls import reverse
 
-    from zhengwu.disclosure.models import DisclosureRequest
-
-    if row.case_id:
-        return reverse("workbench_supervision:case", args=[row.case_id])
-    if row.ticket_id:
-        return reverse("workbench_tickets:ticket", args=[row.ticket.number])
-    if row.request_ref:
-        pk = DisclosureRequest.objects.filter(number=row.request_ref).values_list("pk", flat=True).first()
-        return reverse("workbench_disclosure:request", args=[pk]) if pk else None
-    alert = row.alert
-    if alert is not None and alert.rectification_id:
-        return reverse("workbench_evaluation:rectification", args=[alert.rectification_id])
-    if alert is not None and alert.subject_order_id:
-        return reverse("workbench_supervision:order", args=[alert.subject_order.number])
-    return None
+    found = selectors.subject_page(row)
+    return reverse(found[0], args=[found[1]]) if found else None
 
 
 @_page(roles=ORDER_PAGE_ROLES)
@@ -432,8 +369,8 @@ def order(request, number: str):
     context = {
         "order": row,
         "subject_url": _subject_url(row),
-        "steps": row.steps.order_by("seq"),
-        "accountabilities": row.accountabilities.all(),
+        "steps": selectors.order_steps(row),
+        "accountabilities": selectors.order_accountabilities(row),
         "kinds": Accountability.Kind.choices,
         "allowed": permissions.allowed_actions(request.user, row),
         "today": clock.today(),
@@ -540,25 +477,23 @@ def bulletin_file(request, month: str, fmt: str):
 # ---- the hall screen (大屏): public, names masked
 
 
-def hall(request, centre_id: int):
-    from zhengwu.core.models import ServiceCentre
+def _screen_centre(centre_id: int):
+    try:
+        return selectors.screen_centre(centre_id)
+    except DomainError as err:
+        raise Http404(err.message) from None
 
-    centre = ServiceCentre.objects.filter(pk=centre_id).first()
-    if centre is None:
-        raise Http404("找不到该服务中心")
+
+def hall(request, centre_id: int):
     from zhengwu.supervision import hall_screen
 
+    centre = _screen_centre(centre_id)
     context = {"centre": centre, "data": _hall_data(centre), **hall_screen.context(centre)}
     return render(request, "supervision/hall.html", context)
 
 
 def hall_data(request, centre_id: int):
-    from zhengwu.core.models import ServiceCentre
-
-    centre = ServiceCentre.objects.filter(pk=centre_id).first()
-    if centre is None:
-        raise Http404("找不到该服务中心")
-    return JsonResponse(_hall_data(centre))
+    return JsonResponse(_hall_data(_screen_centre(centre_id)))
 
 
 # Figures other domains add to the hall screen (joint approval's 联办件): each takes the centre and returns
@@ -566,69 +501,5 @@ def hall_data(request, centre_id: int):
 HALL_FIGURES: list = [joint_selectors.hall_figures]
 
 
-def _screen_name(applicant) -> str:
-    """A person's name masked on the public screen (个人信息保护法 第二十八条); an organisation's shown in full."""
-    if applicant.kind == applicant.Kind.LEGAL:
-        return applicant.name
-    return mask_name(applicant.name)
-
-
-def _screen_when(at, today) -> str:
-    """The time of day for today, the date too for an earlier day: the screen never passes a past day for today."""
-    if at is None:
-        return ""
-    local = at.astimezone(clock.LOCAL)
-    return f"{local:%H:%M}" if local.date() == today else f"{local:%m-%d %H:%M}"
-
-
 def _hall_data(centre) -> dict:
-    today = clock.today()
-    start, end = clock.day_bounds(today)  # today in China, whatever the UTC date is
-    cases_ = Case.objects.filter(window__centre=centre).order_by()
-    month = _month_period(today)
-    now = clock.now()
-    counts = cases_.aggregate(
-        today=Count("pk", filter=Q(received_at__gte=start, received_at__lt=end, received_at__lte=now)),
-        in_progress=Count(
-            "pk",
-            filter=Q(
-                status__in=[
-                    Status.RECEIVED,
-                    Status.SUPPLEMENT_REQUESTED,
-                    Status.ACCEPTED,
-                    Status.SUSPENDED,
-                    Status.DECIDED,
-                    Status.DELIVERED,
-                ]
-            ),
-        ),
-        completed_today=Count(
-            "pk",
-            filter=Q(
-                status=Status.COMPLETED, finished_at__gte=start, finished_at__lt=end, finished_at__lte=now
-            ),  # today so far: nothing recorded for later in the day
-        ),
-    )
-    result = indicators.compute(period=month, by=None, cases=cases_)["total"]
-    latest = (
-        cases_.filter(status=Status.COMPLETED, finished_at__lte=now)  # nothing in the future
-        .select_related("applicant", "version", "window")
-        .order_by("-finished_at", "-id")[:10]
-    )
-    extra = {k: v for figure in HALL_FIGURES for k, v in figure(centre).items()}
-    return {
-        "centre": centre.name,
-        "now": now.astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M"),
-        **counts,
-        **extra,
-        "on_time_rate": None if result["on_time_rate"] is None else round(result["on_time_rate"] * 100, 1),
-        "latest": [
-            {
-                "applicant": _screen_name(c.applicant),
-                "item": c.version.name,
-                "window": str(c.window) if c.window else "",
-                "at": _screen_when(c.finished_at, today),
-            }
-            for c in latest
-        ],
-    }
+    return selectors.hall_figures(centre, HALL_FIGURES)
