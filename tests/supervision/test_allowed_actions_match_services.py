@@ -14,7 +14,7 @@ from zhengwu.cases.models import Case
 from zhengwu.core import clock
 from zhengwu.core.models import Role
 from zhengwu.disclosure.models import DisclosureRequest
-from zhengwu.supervision import permissions, services
+from zhengwu.supervision import permissions, selectors, services
 from zhengwu.supervision.models import Alert, SupervisionOrder
 from zhengwu.tickets.models import Ticket
 
@@ -171,6 +171,20 @@ def test_every_order_action_offered_is_accepted_and_none_refused_is_offered(scen
     assert not disagreements, "\n".join(disagreements)
     assert offered > 30
     assert _offered(points, people, permissions.ORDER_ACTIONS, reread=_order) == ORDER_TABLE
+    # the workbench home's lists (待反馈的督办, 待审核的督办反馈) hold only orders the person may answer or close; the
+    # supervisor's holds all of them. A centre manager may answer any order of the region (the service's rule:
+    # access.can_see_organisation) but is listed only its own organisation's (selectors.orders_to_answer: acts_for)
+    every = [_order(pk) for pk in points.values()]
+    for who, user in people.items():
+        answerable = {o for o in every if permissions.allowed(user, o, "respond")}
+        listed = set(selectors.orders_to_answer(user)) & set(every)
+        assert listed <= answerable, who
+        if who in ("责任单位负责人", "公开专员"):
+            assert listed == answerable, who
+        if who == "监察人员":
+            assert set(selectors.orders_to_close(user)) & set(every) == {
+                o for o in every if permissions.allowed(user, o, "close")
+            }
 
 
 # ---------------------------------------------------------------- alerts
