@@ -123,27 +123,10 @@ def review_queue(user) -> QuerySet[Publication]:
 
 
 def review_refusal(user, publication: Publication) -> AccessDenied | None:
-    """Why this user may not sign the publication's current review step, or None if they may: the step's role in
-    the publication's organisation, never the drafter, and for an important document's second approval never the
-    leader who gave the first. The review services raise it; pages offer 同意/退回 only when there is none."""
-    role = workflow.REVIEW_ROLE.get(publication.status)
-    try:
-        access.require_role(user, role)
-        access.require_organisation(user, publication.organisation)
-    except AccessDenied as refusal:
-        return refusal
-    if user.pk == publication.created_by_id:
-        return AccessDenied(_("起草人不能审查自己起草的信息"))
-    if publication.status == workflow.SECOND_LEADER_APPROVAL:
-        first_leader = (
-            publication.ledger.filter(from_status=workflow.LEADER_APPROVAL, action="approve_important")
-            .order_by("-at", "-id")
-            .values_list("by_id", flat=True)
-            .first()
-        )
-        if first_leader == user.pk:
-            return AccessDenied(_("重要文件须由另一位领导审批"))
-    return None
+    """Why this user may not sign the publication's current review step (disclosure.permissions.review_refusal)."""
+    from zhengwu.disclosure import permissions
+
+    return permissions.review_refusal(user, publication)
 
 
 def reviewer_wanted(publication: Publication) -> str:

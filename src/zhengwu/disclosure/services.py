@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from zhengwu.core import access, audit, clock, files
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation, Role
-from zhengwu.disclosure import deadlines, fees, outcomes, search, selectors, text, workflow
+from zhengwu.disclosure import deadlines, fees, outcomes, permissions, search, text, workflow
 from zhengwu.disclosure.models import (
     Attachment,
     Category,
@@ -62,6 +62,17 @@ PUBLICATION_FIELDS = (
     "body",
     "interprets",
 )
+
+
+def _refuse(found) -> None:
+    """Raise what a rule of disclosure.permissions refused, if it did."""
+    if found is not None:
+        raise found
+
+
+def _may(by, obj, action: str) -> None:
+    """The person's part of a publication's rule (its state is checked under the lock)."""
+    _refuse(permissions.publication_who_refusal(by, obj, action))
 
 
 def _name(user) -> str:
@@ -267,12 +278,11 @@ def _locked(publication: Publication, version: int | None = None) -> Publication
 
 def update_draft(*, publication: Publication, by, version: int | None = None, **fields) -> Publication:
     """Change a draft (only drafts may change; anything approved must go back through the chain)."""
-    access.require_role(by, Role.DISCLOSURE_OFFICER)
-    access.require_organisation(by, publication.organisation)
+    _may(by, publication, "edit")
     clean = _clean_fields(publication.organisation, fields)
     with transaction.atomic():
         current = _locked(publication, version)
-        workflow.publication_next(current.status, "edit")
+        _refuse(permissions.publication_state_refusal(current, "edit"))
         for key, value in clean.items():
             setattr(current, key, value)
         current.version += 1
@@ -287,10 +297,10 @@ def update_draft(*, publication: Publication, by, version: int | None = None, **
 
 def submit(*, publication: Publication, by) -> Publication:
     """Send a draft into review."""
-    access.require_role(by, Role.DISCLOSURE_OFFICER)
-    access.require_organisation(by, publication.organisation)
+    _may(by, publication, "submit")
     with transaction.atomic():
         current = _locked(publication)
+        _refuse(permissions.publication_state_refusal(current, "submit"))
         before = current.status
         current.status = workflow.publication_next(before, "submit")
         current.save(update_fields=["status"])
@@ -306,15 +316,8 @@ def _needs_second_leader(publication: Publication) -> bool:
 
 
 def _check_reviewer(current: Publication, by) -> None:
-    if current.status not in workflow.REVIEW_ROLE:
-        raise Conflict(
-            _("「%(status_label)s」不在审查环节") % {"status_label": current.status_label},
-            code="transition_not_allowed",
-            field="status",
-        )
-    refusal = selectors.review_refusal(by, current)
-    if refusal is not None:
-        raise refusal
+    """A review step, signed by whom permissions.review_refusal allows."""
+    _refuse(permissions.publication_refusal(by, current, "approve"))
 
 
 def approve(*, publication: Publication, by, opinion: str = "") -> Publication:
@@ -358,13 +361,13 @@ def reject(*, publication: Publication, by, opinion: str) -> Publication:
 
 def publish(*, publication: Publication, by, at: dt.datetime | None = None) -> Publication:
     """Publish an approved publication now or at a set time (it shows on the portal from that moment)."""
-    access.require_role(by, Role.DISCLOSURE_OFFICER)
-    access.require_organisation(by, publication.organisation)
+    _may(by, publication, "publish")
     now = clock.now()
     if at is not None and at < now - dt.timedelta(minutes=1):
         raise ValidationFailed(_("定时发布时间不能早于现在"), field="at")
     with transaction.atomic():
         current = _locked(publication)
+        _refuse(permissions.publication_state_refusal(current, "publish"))
         before = current.status
         current.status = workflow.publication_next(before, "publish")
         current.published_at = at or now
@@ -387,12 +390,12 @@ def publish(*, publication: Publication, by, at: dt.datetime | None = None) -> P
 
 def withdraw(*, publication: Publication, by, reason: str) -> Publication:
     """Take a publication off the portal, with the reason on record."""
-    access.require_role(by, Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)
-    access.require_organisation(by, publication.organisation)
+    _may(by, publication, "withdraw")
     if not (reason or "").strip():
         raise ValidationFailed(_("撤回须写明理由"), field="reason")
     with transaction.atomic():
         current = _locked(publication)
+        _refuse(permissions.publication_state_refusal(current, "withdraw"))
         before = current.status
         current.status = workflow.publication_next(before, "withdraw")
         current.save(update_fields=["status"])
@@ -407,8 +410,7 @@ def change_validity(
     *, publication: Publication, by, validity: str, reason: str = "", replaced_by: Publication | None = None
 ) -> Publication:
     """Mark a published document amended or repealed, linking what replaced it; shown on its page."""
-    access.require_role(by, Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)
-    access.require_organisation(by, publication.organisation)
+    _may(by, publication, "repeal")  # 修订 and 废止 alike
     action = {Publication.Validity.REPEALED: "repeal", Publication.Validity.AMENDED: "amend"}.get(validity)
     if action is None:
         raise ValidationFailed(_("效力只能改为已修订或已废止"), field="validity")
@@ -442,20 +444,15 @@ def attachment_max_bytes() -> int:
 
 def add_attachment(*, publication: Publication, by, upload, name: str = "") -> Attachment:
     """Attach a file to a draft: PDF, OFD, Word, Excel, JPEG or PNG by its content, at most 20 MB."""
-    access.require_role(by, Role.DISCLOSURE_OFFICER)
-    access.require_organisation(by, publication.organisation)
-    if (
-        publication.status != workflow.DRAFT
-    ):  # checked again under the lock; this only spares reading the file
-        raise Conflict(_("只有草稿可以添加附件"), field="file")
+    # the state is checked again under the lock; here it only spares reading the file
+    _refuse(permissions.publication_refusal(by, publication, "add_attachment"))
     data, kind = files.check(upload, accept=files.DOCUMENTS, max_bytes=attachment_max_bytes(), field="file")
     label = (name or "").strip() or os.path.basename(getattr(upload, "name", "") or "") or _("附件")
     if len(label) > 200:
         raise ValidationFailed(_("附件名称最长200字"), field="name")
     with transaction.atomic():
         current = _locked(publication)
-        if current.status != workflow.DRAFT:
-            raise Conflict(_("只有草稿可以添加附件"), field="file")
+        _refuse(permissions.publication_state_refusal(current, "add_attachment"))
         attachment = Attachment(
             publication=current, name=label, content_type=kind, size=len(data), uploaded_at=clock.now()
         )
@@ -477,12 +474,10 @@ def add_attachment(*, publication: Publication, by, upload, name: str = "") -> A
 def remove_attachment(*, attachment: Attachment, by) -> None:
     """Take an attachment off a draft."""
     publication = attachment.publication
-    access.require_role(by, Role.DISCLOSURE_OFFICER)
-    access.require_organisation(by, publication.organisation)
+    _may(by, publication, "remove_attachment")
     with transaction.atomic():
         current = _locked(publication)
-        if current.status != workflow.DRAFT:
-            raise Conflict(_("只有草稿可以删除附件"), field="file")
+        _refuse(permissions.publication_state_refusal(current, "remove_attachment"))
         audit.record(
             "disclosure.attachment.remove",
             current,
@@ -696,9 +691,13 @@ def file_request(
     return request
 
 
-def _officer(request: DisclosureRequest, by, *roles: str) -> None:
-    access.require_role(by, *(roles or (Role.DISCLOSURE_OFFICER,)))
-    access.require_organisation(by, request.organisation)
+def _officer(request: DisclosureRequest, by, action: str) -> None:
+    """Who takes the step (permissions.request_who_refusal); the record's facts and state are checked after."""
+    _refuse(permissions.request_who_refusal(by, request, action))
+
+
+def _facts(request: DisclosureRequest, action: str, on: dt.date) -> None:
+    _refuse(permissions.request_facts_refusal(request, action, on))
 
 
 def _transition(
@@ -728,19 +727,11 @@ def request_supplement(
     *, request: DisclosureRequest, by, items: str, workdays: int = 15, on: dt.date | None = None
 ) -> DisclosureRequest:
     """Ask once, within 7 working days of receipt, for everything unclear, giving a period to supplement."""
-    _officer(request, by)
+    _officer(request, by, "request_supplement")
     on = _check_on(request, on)
     if not (items or "").strip():
         raise ValidationFailed(_("请一次性写明需要补正的全部事项"), field="items")
-    if request.events.filter(action="request_supplement").exists():
-        raise Conflict(_("补正只能告知一次,且须一次性告知全部事项(第三十条)"), field="items")
-    last_day = deadlines.supplement_request_deadline(request.received_on).value
-    if on > last_day:
-        raise Conflict(
-            _("告知补正须在收到申请之日起7个工作日内(最迟 %(last_day)s),已超过(第三十条)")
-            % {"last_day": last_day.isoformat()},
-            field="on",
-        )
+    _facts(request, "request_supplement", on)
     until = deadlines.supplement_due(on, workdays).value
 
     def change(r):
@@ -761,8 +752,7 @@ def receive_supplement(
     *, request: DisclosureRequest, by=None, on: dt.date | None = None, content: str = ""
 ) -> DisclosureRequest:
     """The supplement arrived: the reply period starts again from this day (第三十条)."""
-    if by is not None and getattr(by, "is_authenticated", False):
-        _officer(request, by)
+    _officer(request, by, "receive_supplement")
     on = _check_on(request, on)
     if request.waiting_until and on > request.waiting_until:
         raise Conflict(
@@ -780,12 +770,11 @@ def consult_third_party(
     *, request: DisclosureRequest, by, third_party: str, on: dt.date | None = None
 ) -> DisclosureRequest:
     """Ask a third party's opinion (第三十二条); the time it takes is not counted."""
-    _officer(request, by)
+    _officer(request, by, "consult_third_party")
     on = _check_on(request, on)
     if not (third_party or "").strip():
         raise ValidationFailed(_("请填写第三方名称"), field="third_party")
-    if request.due_on and on > request.due_on:
-        raise Conflict(_("答复期限已届满,不能再征求第三方意见"), field="on")
+    _facts(request, "consult_third_party", on)
     until = deadlines.third_party_deadline(on).value
 
     def change(r):
@@ -806,7 +795,7 @@ def record_third_party_answer(
     *, request: DisclosureRequest, by, opinion: str = "", on: dt.date | None = None
 ) -> DisclosureRequest:
     """The third party answered (or its 15 working days ran out): the clock runs again."""
-    _officer(request, by)
+    _officer(request, by, "third_party_answered")
     on = _check_on(request, on)
 
     def change(r):
@@ -848,10 +837,9 @@ def notify_fee(
     *, request: DisclosureRequest, by, method: str, pages: int | None = None, on: dt.date | None = None
 ) -> DisclosureRequest:
     """Send the fee notice (one method only); unpaid after 20 working days means abandoned."""
-    _officer(request, by)
+    _officer(request, by, "notify_fee")
     on = _check_on(request, on)
-    if request.fee_method:
-        raise Conflict(_("本申请已发出过收费通知,不得重复计费"), field="method")
+    _facts(request, "notify_fee", on)
     quantity, amount, explanation = fee_for(request, method=method, pages=pages)
     if amount <= 0:
         raise Conflict(_("按所选方式计算无需收费,不能发出收费通知"), field="method")
@@ -872,7 +860,7 @@ def notify_fee(
 
 
 def receive_payment(*, request: DisclosureRequest, by, on: dt.date | None = None) -> DisclosureRequest:
-    _officer(request, by)
+    _officer(request, by, "receive_payment")
     on = _check_on(request, on)
     if request.waiting_until and on > request.waiting_until:
         raise Conflict(
@@ -892,10 +880,10 @@ def extend(
     *, request: DisclosureRequest, by, days: int, reason: str, on: dt.date | None = None
 ) -> DisclosureRequest:
     """Extend the reply period once, by at most 20 working days, approved by the person in charge (第三十三条)."""
-    _officer(request, by, Role.DEPARTMENT_HEAD)
+    _officer(request, by, "extend")
     on = _check_on(request, on)
-    if request.extension_days:
-        raise Conflict(_("答复期限只能延长一次"), field="days")
+    if request.extension_days:  # permissions.request_facts_refusal, before the reason and the days are read
+        _facts(request, "extend", on)
     if not (reason or "").strip():
         raise ValidationFailed(_("请写明延长理由(将告知申请人)"), field="reason")
     if (
@@ -904,8 +892,7 @@ def extend(
         or not 1 <= days <= deadlines.MAX_EXTENSION_WORKDAYS
     ):
         raise ValidationFailed(_("延长期限为1至20个工作日(第三十三条第一款)"), field="days")
-    if request.due_on and on > request.due_on:
-        raise Conflict(_("答复期限已届满,不能再延长"), field="on")
+    _facts(request, "extend", on)
 
     def change(r):
         r.extension_days = days
@@ -925,7 +912,7 @@ def reply(
     on: dt.date | None = None,
 ) -> DisclosureRequest:
     """Reply with one of the legal outcomes; the reply letter is produced from this record."""
-    _officer(request, by)
+    _officer(request, by, "reply")
     on = _check_on(request, on)
     found, sub = outcomes.validate(outcome, reason)
     if outcome == "other" and reason in ("no_supplement", "unpaid_fee"):
@@ -948,9 +935,9 @@ def reply(
 def withdraw_request(
     *, request: DisclosureRequest, by=None, on: dt.date | None = None, note: str = ""
 ) -> DisclosureRequest:
-    """The requester withdraws the request (counted under 其他处理 in the report)."""
-    if by is not None and getattr(by, "is_authenticated", False):
-        _officer(request, by)
+    """The requester withdraws the request (counted under 其他处理 in the report); staff record a withdrawal the
+    requester sent them."""
+    _officer(request, by, "withdraw")
     on = _check_on(request, on)
 
     def change(r):
@@ -960,7 +947,7 @@ def withdraw_request(
 
 
 def archive(*, request: DisclosureRequest, by) -> DisclosureRequest:
-    _officer(request, by)
+    _officer(request, by, "archive")
     return _transition(request, "archive", by=by, on=clock.today())
 
 

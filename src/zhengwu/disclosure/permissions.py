@@ -1,0 +1,238 @@
+"""What a person may do on a publication or a disclosure request now, said once (issue 15): the workbench's
+publication and request pages show exactly the forms `allowed_actions` allows, and the services (disclosure.services)
+refuse through the same rules with the same messages (tests/disclosure/test_allowed_actions_match_services.py tries
+every action for every kind of person at every state). Which records a person sees is core.access's
+(access.scope, access.require_organisation); the states each action starts from are the workflow's tables
+(workflow.PUBLICATION_TRANSITIONS, workflow.REQUEST_TRANSITIONS); who may take it is said here:
+
+Publications (主动公开):
+- 修改草稿、增删附件、提交审核、发布 (edit, add_attachment, remove_attachment, submit, publish): the organisation's
+  disclosure officers (政务公开工作人员), on a draft (发布: once approved);
+- 同意、退回 (approve, reject): the role the review step needs (workflow.REVIEW_ROLE: 初审、保密审查 an officer, 领导审批
+  a department head) in the publication's organisation, never its drafter, and for an important document's second
+  approval never the leader who gave the first;
+- 撤回、废止 (withdraw, repeal): an officer or a department head of the organisation, once published.
+
+Requests (依申请公开), every action of REQUEST_TRANSITIONS a person takes (逾期视为放弃 is the system's, by the
+calendar; 导入 the command line's):
+- the organisation's disclosure officers register and answer: 告知补正 (once, within 7 working days of receipt,
+  第三十条), 收到补正, 征求第三方意见 (before the reply is due, 第三十二条), 第三方意见已收回, 收费通知 (once), 收到缴费,
+  答复, 登记撤回, 归档;
+- 延长答复期限 (extend): once, before the reply is due, approved by the person in charge (第三十三条第一款): the
+  organisation's department head;
+- the requester (no staff account: the portal, by number and query code) withdraws and sends the supplement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from zhengwu.core import access, clock
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError
+from zhengwu.core.models import Role
+from zhengwu.disclosure import deadlines, workflow
+
+OFFICERS = (Role.DISCLOSURE_OFFICER,)
+VALIDITY_KEEPERS = (Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)  # 撤回、废止
+EXTENSION_APPROVERS = (Role.DEPARTMENT_HEAD,)  # 延长答复期限 (第三十三条: 经政府信息公开工作机构负责人同意)
+
+# the publication page's actions, each with the workflow action whose starting states it needs
+PUBLICATION_ACTIONS: dict[str, str | None] = {
+    "edit": "edit",
+    "add_attachment": None,  # a draft's
+    "remove_attachment": None,
+    "submit": "submit",
+    "approve": None,  # a review step (workflow.REVIEW_ROLE)
+    "reject": None,
+    "publish": "publish",
+    "withdraw": "withdraw",
+    "repeal": "repeal",
+}
+PUBLICATION_ROLES = {
+    "edit": OFFICERS,
+    "add_attachment": OFFICERS,
+    "remove_attachment": OFFICERS,
+    "submit": OFFICERS,
+    "publish": OFFICERS,
+    "withdraw": VALIDITY_KEEPERS,
+    "repeal": VALIDITY_KEEPERS,
+}
+
+# the request page's actions: the staff's steps of workflow.REQUEST_TRANSITIONS
+REQUEST_ACTIONS = (
+    "request_supplement",
+    "receive_supplement",
+    "consult_third_party",
+    "third_party_answered",
+    "notify_fee",
+    "receive_payment",
+    "extend",
+    "reply",
+    "withdraw",
+    "archive",
+)
+REQUEST_ROLES = {action: OFFICERS for action in REQUEST_ACTIONS} | {"extend": EXTENSION_APPROVERS}
+# taken by the requester too (the portal, without a staff account)
+REQUESTER_ACTIONS = ("receive_supplement", "withdraw")
+
+
+# ---------------------------------------------------------------- who
+
+
+def member_refusal(user, organisation, roles) -> AccessDenied | None:
+    """One of `roles` (administrators hold all) and the organisation within the user's scope (core.access)."""
+    try:
+        access.require_role(user, *roles)
+        access.require_organisation(user, organisation)
+    except AccessDenied as refused:
+        return refused
+    return None
+
+
+def review_refusal(user, publication) -> AccessDenied | None:
+    """Why this user may not sign the publication's current review step, or None if they may: the step's role in
+    the publication's organisation, never the drafter, and for an important document's second approval never the
+    leader who gave the first."""
+    role = workflow.REVIEW_ROLE.get(publication.status)
+    if refused := member_refusal(user, publication.organisation, (role,)):
+        return refused
+    if user.pk == publication.created_by_id:
+        return AccessDenied(_("起草人不能审查自己起草的信息"))
+    if publication.status == workflow.SECOND_LEADER_APPROVAL:
+        first_leader = (
+            publication.ledger.filter(from_status=workflow.LEADER_APPROVAL, action="approve_important")
+            .order_by("-at", "-id")
+            .values_list("by_id", flat=True)
+            .first()
+        )
+        if first_leader == user.pk:
+            return AccessDenied(_("重要文件须由另一位领导审批"))
+    return None
+
+
+def publication_who_refusal(user, publication, action: str) -> DomainError | None:
+    """The person's part of the rule (the record's state aside); the review decisions check the step first."""
+    if action in ("approve", "reject"):
+        return review_step_refusal(publication) or review_refusal(user, publication)
+    return member_refusal(user, publication.organisation, PUBLICATION_ROLES[action])
+
+
+def requester(user) -> bool:
+    """The requester acting through the portal (no signed-in user) or the system."""
+    return user is None or not getattr(user, "is_authenticated", False)
+
+
+def request_who_refusal(user, request, action: str) -> AccessDenied | None:
+    if requester(user) and action in REQUESTER_ACTIONS:
+        return None
+    return member_refusal(user, request.organisation, REQUEST_ROLES[action])
+
+
+# ---------------------------------------------------------------- what the record allows
+
+
+def review_step_refusal(publication) -> Conflict | None:
+    if publication.status not in workflow.REVIEW_ROLE:
+        return Conflict(
+            _("「%(status_label)s」不在审查环节") % {"status_label": publication.status_label},
+            code="transition_not_allowed",
+            field="status",
+        )
+    return None
+
+
+def publication_state_refusal(publication, action: str) -> Conflict | None:
+    """The state the action starts from (workflow.PUBLICATION_TRANSITIONS; attachments: a draft)."""
+    if action in ("approve", "reject"):
+        return review_step_refusal(publication)
+    if action == "add_attachment" and publication.status != workflow.DRAFT:
+        return Conflict(_("只有草稿可以添加附件"), field="file")
+    if action == "remove_attachment" and publication.status != workflow.DRAFT:
+        return Conflict(_("只有草稿可以删除附件"), field="file")
+    step = PUBLICATION_ACTIONS[action]
+    if step is not None:
+        try:
+            workflow.publication_next(publication.status, step)
+        except Conflict as refused:
+            return refused
+    return None
+
+
+def request_state_refusal(request, action: str) -> Conflict | None:
+    try:
+        workflow.request_next(request.status, action)
+    except Conflict as refused:
+        return refused
+    return None
+
+
+def request_facts_refusal(request, action: str, on: dt.date) -> Conflict | None:
+    """What the request's record (and the day the step is recorded for, `on`) allows beyond its state."""
+    if action == "request_supplement":
+        if request.events.filter(action="request_supplement").exists():
+            return Conflict(_("补正只能告知一次,且须一次性告知全部事项(第三十条)"), field="items")
+        last_day = deadlines.supplement_request_deadline(request.received_on).value
+        if on > last_day:
+            return Conflict(
+                _("告知补正须在收到申请之日起7个工作日内(最迟 %(last_day)s),已超过(第三十条)")
+                % {"last_day": last_day.isoformat()},
+                field="on",
+            )
+    elif action == "consult_third_party":
+        if request.due_on and on > request.due_on:
+            return Conflict(_("答复期限已届满,不能再征求第三方意见"), field="on")
+    elif action == "notify_fee":
+        if request.fee_method:
+            return Conflict(_("本申请已发出过收费通知,不得重复计费"), field="method")
+    elif action == "extend":
+        if request.extension_days:
+            return Conflict(_("答复期限只能延长一次"), field="days")
+        if request.due_on and on > request.due_on:
+            return Conflict(_("答复期限已届满,不能再延长"), field="on")
+    return None
+
+
+# ---------------------------------------------------------------- one answer per action
+
+
+def publication_refusal(user, publication, action: str) -> DomainError | None:
+    if action not in PUBLICATION_ACTIONS:
+        raise ValueError(f"unknown publication action {action}")
+    return publication_who_refusal(user, publication, action) or publication_state_refusal(
+        publication, action
+    )
+
+
+def request_refusal(user, request, action: str, *, on: dt.date | None = None) -> DomainError | None:
+    """`on`: the day the step is recorded for (today unless said)."""
+    if action not in REQUEST_ACTIONS:
+        raise ValueError(f"unknown request action {action}")
+    return (
+        request_who_refusal(user, request, action)
+        or request_facts_refusal(request, action, on or clock.today())
+        or request_state_refusal(request, action)
+    )
+
+
+def refusal(user, obj, action: str, **kwargs) -> DomainError | None:
+    """Why the user may not take `action` on `obj` (a Publication or a DisclosureRequest) now, or None."""
+    from zhengwu.disclosure.models import Publication
+
+    if isinstance(obj, Publication):
+        return publication_refusal(user, obj, action)
+    return request_refusal(user, obj, action, **kwargs)
+
+
+def require(user, obj, action: str, **kwargs) -> None:
+    if found := refusal(user, obj, action, **kwargs):
+        raise found
+
+
+def allowed_actions(user, obj) -> dict[str, bool]:
+    """Each action of the publication's (the request's) page → may the user take it now."""
+    from zhengwu.disclosure.models import Publication
+
+    actions = PUBLICATION_ACTIONS if isinstance(obj, Publication) else REQUEST_ACTIONS
+    return {action: refusal(user, obj, action) is None for action in actions}
