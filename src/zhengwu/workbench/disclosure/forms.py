@@ -263,6 +263,7 @@ REQUEST_ACTIONS = {
     "receive_payment": RequestActionForm,
     "extend": ExtendForm,
     "reply": ReplyForm,
+    "withdraw": NoteForm,
     "archive": RequestActionForm,
 }
 

@@ -11,7 +11,16 @@ from django.views.decorators.http import require_POST
 from zhengwu.core import access, clock, files, personal
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
-from zhengwu.disclosure import annual, deadlines, letters, outcomes, selectors, services, workflow
+from zhengwu.disclosure import (
+    annual,
+    deadlines,
+    letters,
+    outcomes,
+    permissions,
+    selectors,
+    services,
+    workflow,
+)
 from zhengwu.disclosure.models import Category, DisclosureRequest, Publication, Remedy
 from zhengwu.supervision import selectors as supervision_selectors
 from zhengwu.workbench.disclosure import forms
@@ -176,8 +185,7 @@ def _publication_page(
             "attachment_limit_mb": services.attachment_max_bytes() // (1024 * 1024),
             "genres": Publication.Genre.choices,
             "categories": Category.objects.filter(organisation=pub.organisation),
-            "can_review": pub.status in workflow.REVIEW_ROLE
-            and selectors.review_refusal(request.user, pub) is None,
+            "can": permissions.allowed_actions(request.user, pub),
             "reviewer_wanted": selectors.reviewer_wanted(pub),
             "values": _publication_values(pub, form),
             "errors": errors,
@@ -359,6 +367,7 @@ def _request_page(request, r: DisclosureRequest, *, reveal: personal.Reveal | No
             "requester": personal.shown(selectors.requester_fields(r), revealed=reveal.revealed)["requester"],
             "reveal": reveal,
             "orders": supervision_selectors.orders_on_request(request.user, r),
+            "can": permissions.allowed_actions(request.user, r),
         },
         status=status,
     )
@@ -400,6 +409,8 @@ def request_action(request, pk: int, action: str):
         elif action == "reply":
             outcome, reason = data["outcome"]
             services.reply(request=r, by=by, outcome=outcome, reason=reason, text_=data["text"], on=on)
+        elif action == "withdraw":
+            services.withdraw_request(request=r, by=by, on=on, note=data["note"])
         elif action == "archive":
             services.archive(request=r, by=by)
         messages.success(request, _("已办理:%(action)s") % {"action": workflow.action_label(action)})
