@@ -170,8 +170,13 @@ def _requests(org, people) -> dict[str, DisclosureRequest]:
     with clock.frozen("2026-01-05"):
         late = _file(org, "逾期")
         lapsing = services.request_supplement(request=_file(org, "放弃"), by=officer, items="身份证明")
-    with clock.frozen(TODAY):
+    with clock.frozen("2026-02-02"):
         services.expire_waiting()
+        # its period ran out, and 视为放弃 waits for the night's run (expire_waiting)
+        lapsed = services.request_supplement(
+            request=_file(org, "补正逾期"), by=officer, items="身份证明", workdays=1
+        )
+    with clock.frozen(TODAY):
         asked = services.request_supplement(request=_file(org, "补正过"), by=officer, items="身份证明")
         paid = services.notify_fee(request=_file(org, "缴费"), by=officer, method="pages", pages=120)
         replied = services.reply(request=_file(org, "答复"), by=officer, outcome="partial", text_="见附件")
@@ -184,6 +189,7 @@ def _requests(org, people) -> dict[str, DisclosureRequest]:
             ),
             "办理中·已缴费": services.receive_payment(request=paid, by=officer),
             "办理中·答复期限已过": late,
+            "待补正·期限已过": lapsed,
             "待补正": services.request_supplement(request=_file(org, "待补正"), by=officer, items="身份证明"),
             "征求第三方意见": services.consult_third_party(
                 request=_file(org, "第三方"), by=officer, third_party="某公司"
@@ -255,6 +261,7 @@ REQUEST_TABLE = {
     # past 7 working days no 补正; past the reply date neither a third party's opinion nor an extension
     "办理中·答复期限已过": _row("notify_fee reply withdraw"),
     "待补正": _row("receive_supplement withdraw", requester="receive_supplement withdraw"),
+    "待补正·期限已过": _row("withdraw"),
     "征求第三方意见": _row("third_party_answered withdraw"),
     "待缴费": _row("receive_payment withdraw"),
     "已答复": _row("archive", requester=""),
@@ -346,3 +353,23 @@ def test_the_request_page_shows_each_form_exactly_where_allowed(client, org, peo
                 wrong += [f"{point} · {who} · {a}" for a in shown if shown[a] != allowed[a]]
     assert wrong == []
     assert seen > 0
+
+
+@pytest.mark.django_db
+def test_the_requesters_tracking_page_shows_the_supplement_and_withdrawal_exactly_where_allowed(
+    client, org, people
+):
+    wrong = []
+    with clock.frozen(TODAY):
+        for point, r in _requests(org, people).items():
+            page = client.get(reverse("portal_disclosure:track"), {"number": r.number, "code": r.access_code})
+            assert page.status_code == 200
+            shown = {
+                "receive_supplement": reverse("portal_disclosure:supplement") + '"' in page.content.decode(),
+                "withdraw": reverse("portal_disclosure:withdraw") + '"' in page.content.decode(),
+            }
+            allowed = permissions.allowed_actions(None, _reread_request(r))
+            wrong += [f"{point} · {a}" for a in shown if shown[a] != allowed[a]]
+            offered = {a for a in permissions.REQUESTER_ACTIONS if allowed[a]}
+            assert offered == set(REQUEST_TABLE[point].get("申请人(门户)", "").split()), point
+    assert wrong == []

@@ -16,7 +16,8 @@ Publications (主动公开):
 Requests (依申请公开), every action of REQUEST_TRANSITIONS a person takes (逾期视为放弃 is the system's, by the
 calendar; 导入 the command line's):
 - the organisation's disclosure officers register and answer: 告知补正 (once, within 7 working days of receipt,
-  第三十条), 收到补正, 征求第三方意见 (before the reply is due, 第三十二条), 第三方意见已收回, 收费通知 (once), 收到缴费,
+  第三十条), 收到补正 (within the period given, else 视为放弃), 征求第三方意见 (before the reply is due, 第三十二条), 第三方意见已收回, 收费通知 (once), 收到缴费 (within
+  the period given),
   答复, 登记撤回, 归档;
 - 延长答复期限 (extend): once, before the reply is due, approved by the person in charge (第三十三条第一款): the
   organisation's department head;
@@ -178,6 +179,20 @@ def request_facts_refusal(request, action: str, on: dt.date) -> Conflict | None:
             return Conflict(
                 _("告知补正须在收到申请之日起7个工作日内(最迟 %(last_day)s),已超过(第三十条)")
                 % {"last_day": last_day.isoformat()},
+                field="on",
+            )
+    elif action == "receive_supplement":
+        if request.waiting_until and on > request.waiting_until:
+            return Conflict(
+                _("补正期限已于 %(waiting_until)s 届满")
+                % {"waiting_until": request.waiting_until.isoformat()},
+                field="on",
+            )
+    elif action == "receive_payment":
+        if request.waiting_until and on > request.waiting_until:
+            return Conflict(
+                _("缴费期限已于 %(waiting_until)s 届满")
+                % {"waiting_until": request.waiting_until.isoformat()},
                 field="on",
             )
     elif action == "consult_third_party":

@@ -754,11 +754,7 @@ def receive_supplement(
     """The supplement arrived: the reply period starts again from this day (第三十条)."""
     _officer(request, by, "receive_supplement")
     on = _check_on(request, on)
-    if request.waiting_until and on > request.waiting_until:
-        raise Conflict(
-            _("补正期限已于 %(waiting_until)s 届满") % {"waiting_until": request.waiting_until.isoformat()},
-            field="on",
-        )
+    _facts(request, "receive_supplement", on)
 
     def change(r):
         r.supplement_received_on, r.waiting_until = on, None
@@ -862,11 +858,7 @@ def notify_fee(
 def receive_payment(*, request: DisclosureRequest, by, on: dt.date | None = None) -> DisclosureRequest:
     _officer(request, by, "receive_payment")
     on = _check_on(request, on)
-    if request.waiting_until and on > request.waiting_until:
-        raise Conflict(
-            _("缴费期限已于 %(waiting_until)s 届满") % {"waiting_until": request.waiting_until.isoformat()},
-            field="on",
-        )
+    _facts(request, "receive_payment", on)
 
     def change(r):
         r.fee_paid_on, r.waiting_until = on, None

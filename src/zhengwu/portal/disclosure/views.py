@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from zhengwu.core import clock, files, ratelimit
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.models import Organisation
-from zhengwu.disclosure import letters, selectors, services
+from zhengwu.disclosure import letters, permissions, selectors, services
 from zhengwu.disclosure.models import Category
 from zhengwu.portal.disclosure.forms import RequestForm, SearchForm, TrackForm
 
@@ -203,6 +203,8 @@ def track(request):
             "form": form,
             "r": found,
             "events": found.events.all() if found else (),
+            # what the requester (no staff account) may do now: send the supplement, withdraw
+            "can": permissions.allowed_actions(None, found) if found else {},
         },
     )
 
