@@ -373,3 +373,57 @@ def test_the_requesters_tracking_page_shows_the_supplement_and_withdrawal_exactl
             offered = {a for a in permissions.REQUESTER_ACTIONS if allowed[a]}
             assert offered == set(REQUEST_TABLE[point].get("申请人(门户)", "").split()), point
     assert wrong == []
+
+
+# ---------------------------------------------------------------- the organisation's catalogue, guide and remedies
+
+
+def _try_organisation(action, user, organisation):
+    if action == "catalogue":
+        return lambda: services.add_category(organisation=organisation, by=user, code="99", name="专题")
+    if action == "profile":
+        return lambda: services.save_profile(organisation=organisation, by=user, guide="公开指南")
+    return lambda: services.record_remedy(
+        organisation=organisation, by=user, kind="reconsideration", filed_on=clock.today()
+    )
+
+
+@pytest.mark.django_db
+def test_the_organisations_records_are_kept_by_its_officers_on_the_pages_and_in_the_services(
+    client, org, other_org, everyone
+):
+    with clock.frozen(TODAY):
+        points = {"本机构": org, "他机构": other_org}
+        found, offered = matrix(
+            points,
+            everyone,
+            permissions.ORGANISATION_ACTIONS,
+            reread=lambda o: type(o).objects.get(pk=o.pk),
+            refusal=permissions.refusal,
+            attempt=_try_organisation,
+        )
+        table = _offered(points, everyone, permissions.ORGANISATION_ACTIONS, reread=lambda o: o)
+        keeping = " ".join(permissions.ORGANISATION_ACTIONS)
+        assert table == {
+            "本机构": {who: keeping for who in ("起草人", "公开专员", "系统管理员")},
+            "他机构": {who: keeping for who in ("他机构公开专员", "系统管理员")},
+        }
+        wrong, seen = [], set()
+        for point, organisation in points.items():
+            for who, user in everyone.items():
+                for action, page, mark in (
+                    ("catalogue", "catalogue", 'name="code"'),
+                    ("profile", "profile", 'name="guide"'),
+                    ("remedies", "remedies", 'name="filed_on"'),
+                ):
+                    client.force_login(user)
+                    response = client.get(reverse(f"workbench_disclosure:{page}"), {"org": organisation.pk})
+                    if response.status_code != 200:
+                        continue
+                    seen.add(who)
+                    if (mark in response.content.decode()) != (table[point].get(who, "").find(action) >= 0):
+                        wrong.append(f"{point} · {who} · {action}")
+    assert found == []
+    assert offered > 0
+    assert wrong == []
+    assert {"局长", "中心管理人员", "起草人"} <= seen  # the pages were read by keepers and by others

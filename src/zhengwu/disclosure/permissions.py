@@ -22,6 +22,9 @@ calendar; 导入 the command line's):
 - 延长答复期限 (extend): once, before the reply is due, approved by the person in charge (第三十三条第一款): the
   organisation's department head;
 - the requester (no staff account: the portal, by number and query code) withdraws and sends the supplement.
+
+An organisation's disclosure records (ORGANISATION_ACTIONS: 公开目录、公开指南、复议诉讼登记) are kept by its disclosure
+officers.
 """
 
 from __future__ import annotations
@@ -77,6 +80,10 @@ REQUEST_ACTIONS = (
 REQUEST_ROLES = {action: OFFICERS for action in REQUEST_ACTIONS} | {"extend": EXTENSION_APPROVERS}
 # taken by the requester too (the portal, without a staff account)
 REQUESTER_ACTIONS = ("receive_supplement", "withdraw")
+
+
+# the organisation's records: its catalogue (补齐法定目录, 添加目录), its guide (公开指南), its remedies (复议诉讼)
+ORGANISATION_ACTIONS = ("catalogue", "profile", "remedies")
 
 
 # ---------------------------------------------------------------- who
@@ -231,12 +238,26 @@ def request_refusal(user, request, action: str, *, on: dt.date | None = None) ->
     )
 
 
+def organisation_refusal(user, organisation, action: str) -> AccessDenied | None:
+    """Keeping the organisation's catalogue, guide and remedies: its disclosure officers. `user` None: the system
+    (demo, imports)."""
+    if action not in ORGANISATION_ACTIONS:
+        raise ValueError(f"unknown organisation action {action}")
+    if user is None:
+        return None
+    return member_refusal(user, organisation, OFFICERS)
+
+
 def refusal(user, obj, action: str, **kwargs) -> DomainError | None:
-    """Why the user may not take `action` on `obj` (a Publication or a DisclosureRequest) now, or None."""
+    """Why the user may not take `action` on `obj` (a Publication, a DisclosureRequest or an Organisation) now, or
+    None."""
+    from zhengwu.core.models import Organisation
     from zhengwu.disclosure.models import Publication
 
     if isinstance(obj, Publication):
         return publication_refusal(user, obj, action)
+    if isinstance(obj, Organisation):
+        return organisation_refusal(user, obj, action)
     return request_refusal(user, obj, action, **kwargs)
 
 
@@ -247,7 +268,11 @@ def require(user, obj, action: str, **kwargs) -> None:
 
 def allowed_actions(user, obj) -> dict[str, bool]:
     """Each action of the publication's (the request's) page → may the user take it now."""
+    from zhengwu.core.models import Organisation
     from zhengwu.disclosure.models import Publication
 
-    actions = PUBLICATION_ACTIONS if isinstance(obj, Publication) else REQUEST_ACTIONS
+    if isinstance(obj, Organisation):
+        actions = ORGANISATION_ACTIONS
+    else:
+        actions = PUBLICATION_ACTIONS if isinstance(obj, Publication) else REQUEST_ACTIONS
     return {action: refusal(user, obj, action) is None for action in actions}

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock, files, personal
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
-from zhengwu.core.models import Role
 from zhengwu.disclosure import (
     annual,
     deadlines,
@@ -583,6 +582,7 @@ def remedies(request):
             "final_results": [c for c in Remedy.Result.choices if c[0] != Remedy.Result.PENDING],
             "result_labels": [annual.report.REMEDY_RESULT_LABELS[k] for k in annual.report.REMEDY_RESULTS],
             "section_title": section["title"],
+            "can": permissions.allowed_actions(request.user, organisation),
             "counts": counts,
             "errors": errors,
             "post": post if errors else {},
@@ -602,8 +602,6 @@ def catalogue(request):
             data = form.cleaned_data
             try:
                 if data["action"] == "statutory":
-                    access.require_role(request.user, Role.DISCLOSURE_OFFICER)
-                    access.require_organisation(request.user, organisation)
                     made = services.ensure_catalogue(organisation=organisation, by=request.user)
                     messages.success(request, _("已补齐法定公开目录 %(n)s 项") % {"n": len(made)})
                 else:
@@ -628,6 +626,7 @@ def catalogue(request):
             "org": organisation,
             "orgs": orgs.order_by("name"),
             "tree": selectors.catalogue(organisation),
+            "can": permissions.allowed_actions(request.user, organisation),
             "nodes": Category.objects.filter(organisation=organisation).order_by("position", "code"),
             "errors": errors,
             "post": post if errors else {},
@@ -660,6 +659,7 @@ def profile(request):
             "org": organisation,
             "orgs": orgs.order_by("name"),
             "profile": current,
+            "can": permissions.allowed_actions(request.user, organisation),
             "errors": errors,
             "post": post if errors else None,
         },
