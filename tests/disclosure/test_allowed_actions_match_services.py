@@ -427,3 +427,19 @@ def test_the_organisations_records_are_kept_by_its_officers_on_the_pages_and_in_
     assert offered > 0
     assert wrong == []
     assert {"局长", "中心管理人员", "起草人"} <= seen  # the pages were read by keepers and by others
+
+
+@pytest.mark.django_db
+def test_the_review_queue_holds_exactly_what_each_person_may_sign(org, people, everyone):
+    from zhengwu.disclosure import selectors
+
+    with clock.frozen(TODAY):
+        points = _publications(org, people)
+        for who, user in everyone.items():
+            queued = set(selectors.review_queue(user).values_list("pk", flat=True))
+            signable = {
+                p.pk
+                for p in points.values()
+                if permissions.refusal(user, _reread_publication(p), "approve") is None
+            }
+            assert queued == signable, who

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -117,9 +117,25 @@ def staff_publications(user, *, status: str = "") -> QuerySet[Publication]:
 
 
 def review_queue(user) -> QuerySet[Publication]:
-    """Publications waiting for a step this user may take (never their own drafts)."""
-    steps = [s for s, role in workflow.REVIEW_ROLE.items() if access.has_role(user, role, Role.ADMINISTRATOR)]
-    return staff_publications(user).filter(status__in=steps).exclude(created_by=user)
+    """Publications waiting for a step this user may sign (disclosure.permissions.review_refusal): the step's role,
+    never their own drafts, and an important document's second approval never to the leader who gave the first."""
+    from zhengwu.disclosure.models import ReviewEntry
+
+    steps = [s for s, role in workflow.REVIEW_ROLE.items() if access.may_act_as(user, role)]
+    first_leader = (
+        ReviewEntry.objects.filter(
+            publication=OuterRef("pk"), from_status=workflow.LEADER_APPROVAL, action="approve_important"
+        )
+        .order_by("-at", "-id")
+        .values("by_id")[:1]
+    )
+    return (
+        staff_publications(user)
+        .filter(status__in=steps)
+        .exclude(created_by=user)
+        .annotate(first_leader=Subquery(first_leader))
+        .exclude(status=workflow.SECOND_LEADER_APPROVAL, first_leader=user.pk)
+    )
 
 
 def review_refusal(user, publication: Publication) -> AccessDenied | None:
