@@ -383,6 +383,19 @@ def _try_organisation(action, user, organisation):
         return lambda: services.add_category(organisation=organisation, by=user, code="99", name="专题")
     if action == "profile":
         return lambda: services.save_profile(organisation=organisation, by=user, guide="公开指南")
+    if action == "draft":
+        return lambda: services.create_draft(organisation=organisation, by=user, title="新草稿")
+    if action == "file_request":
+        return lambda: services.file_request(
+            organisation=organisation,
+            by=user,
+            channel="letter",
+            requester_kind="natural_person",
+            requester_name="王五",
+            description="信息",
+            phone="13800138000",
+            signed_on=clock.today(),
+        )
     return lambda: services.record_remedy(
         organisation=organisation, by=user, kind="reconsideration", filed_on=clock.today()
     )
@@ -415,6 +428,8 @@ def test_the_organisations_records_are_kept_by_its_officers_on_the_pages_and_in_
                     ("catalogue", "catalogue", 'name="code"'),
                     ("profile", "profile", 'name="guide"'),
                     ("remedies", "remedies", 'name="filed_on"'),
+                    ("draft", "publication_new", f">{organisation.name}</option>"),
+                    ("file_request", "request_new", f">{organisation.name}</option>"),
                 ):
                     client.force_login(user)
                     response = client.get(reverse(f"workbench_disclosure:{page}"), {"org": organisation.pk})

@@ -24,7 +24,8 @@ calendar; 导入 the command line's):
 - the requester (no staff account: the portal, by number and query code) withdraws and sends the supplement.
 
 An organisation's disclosure records (ORGANISATION_ACTIONS: 公开目录、公开指南、复议诉讼登记) are kept by its disclosure
-officers.
+officers, who also draft its publications and register the requests it receives by letter or in person (the portal
+files a requester's own).
 """
 
 from __future__ import annotations
@@ -82,8 +83,9 @@ REQUEST_ROLES = {action: OFFICERS for action in REQUEST_ACTIONS} | {"extend": EX
 REQUESTER_ACTIONS = ("receive_supplement", "withdraw")
 
 
-# the organisation's records: its catalogue (补齐法定目录, 添加目录), its guide (公开指南), its remedies (复议诉讼)
-ORGANISATION_ACTIONS = ("catalogue", "profile", "remedies")
+# on an organisation: its catalogue (补齐法定目录, 添加目录), its guide (公开指南), its remedies (复议诉讼), a new
+# draft (起草) and a request registered by staff (登记来信、当面申请)
+ORGANISATION_ACTIONS = ("catalogue", "profile", "remedies", "draft", "file_request")
 
 
 # ---------------------------------------------------------------- who
@@ -239,13 +241,27 @@ def request_refusal(user, request, action: str, *, on: dt.date | None = None) ->
 
 
 def organisation_refusal(user, organisation, action: str) -> AccessDenied | None:
-    """Keeping the organisation's catalogue, guide and remedies: its disclosure officers. `user` None: the system
-    (demo, imports)."""
+    """The organisation's disclosure officers. `user` None: the system (demo, imports) keeps the catalogue, guide
+    and remedies; a request without a signed-in user is the requester's own (the portal)."""
     if action not in ORGANISATION_ACTIONS:
         raise ValueError(f"unknown organisation action {action}")
-    if user is None:
+    if action == "file_request" and requester(user):
+        return None
+    if user is None and action != "draft":
         return None
     return member_refusal(user, organisation, OFFICERS)
+
+
+def organisations_for(user, action: str):
+    """The organisations where the user may take `action` (ORGANISATION_ACTIONS): those in their scope
+    (access.visible_organisations) when they hold the role, which does not depend on the organisation."""
+    from zhengwu.core.models import Organisation
+
+    if action not in ORGANISATION_ACTIONS:
+        raise ValueError(f"unknown organisation action {action}")
+    if not access.may_act_as(user, *OFFICERS):
+        return Organisation.objects.none()
+    return access.visible_organisations(user)
 
 
 def refusal(user, obj, action: str, **kwargs) -> DomainError | None:

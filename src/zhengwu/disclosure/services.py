@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock, files
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
-from zhengwu.core.models import Organisation, Role
+from zhengwu.core.models import Organisation
 from zhengwu.disclosure import deadlines, fees, outcomes, permissions, search, text, workflow
 from zhengwu.disclosure.models import (
     Attachment,
@@ -243,8 +243,7 @@ def _ledger(publication: Publication, *, action: str, before: str, by, opinion: 
 
 def create_draft(*, organisation: Organisation, by, title: str, **fields) -> Publication:
     """A new draft publication with its index number."""
-    access.require_role(by, Role.DISCLOSURE_OFFICER)
-    access.require_organisation(by, organisation)
+    _refuse(permissions.organisation_refusal(by, organisation, "draft"))
     clean = _clean_fields(organisation, {"title": title, **fields})
     if clean.get("interprets") is not None:
         clean.setdefault("genre", Publication.Genre.INTERPRETATION)
@@ -627,9 +626,7 @@ def file_request(
     by=None,
 ) -> DisclosureRequest:
     """Register a request from any channel; the receipt date follows 第三十一条."""
-    if by is not None and getattr(by, "is_authenticated", False):
-        access.require_role(by, Role.DISCLOSURE_OFFICER)
-        access.require_organisation(by, organisation)
+    _refuse(permissions.organisation_refusal(by, organisation, "file_request"))
     if channel not in DisclosureRequest.Channel.values:
         raise ValidationFailed(_("请选择申请方式"), field="channel")
     if requester_kind not in DisclosureRequest.RequesterKind.values:

@@ -59,6 +59,7 @@ def home(request):
             "open": selectors.request_queue(request.user, "open"),
             "reminders": reminders,
             "report_year": today.year - 1,
+            "may_draft": permissions.organisations_for(request.user, "draft").exists(),
         },
     )
 
@@ -73,6 +74,7 @@ def publications(request):
             "rows": selectors.staff_publications(request.user, status=status)[:200],
             "states": workflow.PUBLICATION_STATES,
             "status": status,
+            "may_draft": permissions.organisations_for(request.user, "draft").exists(),
         },
     )
 
@@ -110,7 +112,7 @@ def _publication_values(pub: Publication | None, form=None) -> dict:
 
 @login_required
 def publication_new(request):
-    orgs = access.visible_organisations(request.user)
+    orgs = permissions.organisations_for(request.user, "draft")
     form = forms.NewPublicationForm(request.POST or None, organisations=orgs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -291,13 +293,14 @@ def requests(request):
             "rows": selectors.request_queue(request.user, queue),
             "queue": queue,
             "queues": selectors.QUEUES,
+            "may_file": permissions.organisations_for(request.user, "file_request").exists(),
         },
     )
 
 
 @login_required
 def request_new(request):
-    orgs = access.visible_organisations(request.user)
+    orgs = permissions.organisations_for(request.user, "file_request")
     form = forms.RequestForm(request.POST or None, organisations=orgs)
     if request.method == "POST" and form.is_valid():
         try:
