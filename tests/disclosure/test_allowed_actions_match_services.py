@@ -12,7 +12,7 @@ from tests.allowed_actions import matrix
 from tests.factories import PDF_BYTES
 from zhengwu.core import clock
 from zhengwu.core.models import Role
-from zhengwu.disclosure import permissions, services
+from zhengwu.disclosure import annual, permissions, services
 from zhengwu.disclosure.models import DisclosureRequest, Publication
 
 TODAY = "2026-03-02"
@@ -383,6 +383,8 @@ def _try_organisation(action, user, organisation):
         return lambda: services.add_category(organisation=organisation, by=user, code="99", name="专题")
     if action == "profile":
         return lambda: services.save_profile(organisation=organisation, by=user, guide="公开指南")
+    if action == "report":
+        return lambda: annual.save_texts(organisation=organisation, year=2025, by=user, overview="总体情况")
     if action == "draft":
         return lambda: services.create_draft(organisation=organisation, by=user, title="新草稿")
     if action == "file_request":
@@ -430,9 +432,13 @@ def test_the_organisations_records_are_kept_by_its_officers_on_the_pages_and_in_
                     ("remedies", "remedies", 'name="filed_on"'),
                     ("draft", "publication_new", f">{organisation.name}</option>"),
                     ("file_request", "request_new", f">{organisation.name}</option>"),
+                    ("report", "report", 'value="publish"'),
                 ):
                     client.force_login(user)
-                    response = client.get(reverse(f"workbench_disclosure:{page}"), {"org": organisation.pk})
+                    args = [organisation.pk, 2025] if page == "report" else []
+                    response = client.get(
+                        reverse(f"workbench_disclosure:{page}", args=args), {"org": organisation.pk}
+                    )
                     if response.status_code != 200:
                         continue
                     seen.add(who)

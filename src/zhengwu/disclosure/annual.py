@@ -14,8 +14,8 @@ from zhengwu.cases import selectors as cases_selectors
 from zhengwu.core import access, audit, clock
 from zhengwu.core.documents import render_pdf
 from zhengwu.core.errors import NotFound, ValidationFailed
-from zhengwu.core.models import Organisation, Role
-from zhengwu.disclosure import report, services
+from zhengwu.core.models import Organisation
+from zhengwu.disclosure import permissions, report, services
 from zhengwu.disclosure.models import AnnualReport, Category, DisclosureProfile
 
 CONTENT_TYPES = {
@@ -99,8 +99,8 @@ def save_texts(
     figures: dict | None = None,
 ) -> AnnualReport:
     """Save the editable sections (一、五、六) and the figures other systems hold."""
-    access.require_role(by, Role.DISCLOSURE_OFFICER)
-    access.require_organisation(by, organisation)
+    if refused := permissions.organisation_refusal(by, organisation, "report"):
+        raise refused
     _check_year(year)
     clean = {}
     for key, value in (figures or {}).items():
@@ -226,6 +226,8 @@ def _xlsx(data: dict) -> bytes:
 
 def publish_as_publication(*, organisation: Organisation, year: int, by):
     """Turn the report into a draft publication in the annual-report category; it then goes through review."""
+    if refused := permissions.organisation_refusal(by, organisation, "report"):
+        raise refused
     data = data_for(organisation, year)
     if not data["sections"]["requests"]["check"]["ok"]:
         raise ValidationFailed(_("申请情况表的勾稽关系不成立,请核对数据"), field="requests")

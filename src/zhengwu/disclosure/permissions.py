@@ -23,7 +23,7 @@ calendar; 导入 the command line's):
   organisation's department head;
 - the requester (no staff account: the portal, by number and query code) withdraws and sends the supplement.
 
-An organisation's disclosure records (ORGANISATION_ACTIONS: 公开目录、公开指南、复议诉讼登记) are kept by its disclosure
+An organisation's disclosure records (ORGANISATION_ACTIONS: 公开目录、公开指南、复议诉讼登记、年度报告) are kept by its disclosure
 officers, who also draft its publications and register the requests it receives by letter or in person (the portal
 files a requester's own).
 """
@@ -84,8 +84,9 @@ REQUESTER_ACTIONS = ("receive_supplement", "withdraw")
 
 
 # on an organisation: its catalogue (补齐法定目录, 添加目录), its guide (公开指南), its remedies (复议诉讼), a new
-# draft (起草) and a request registered by staff (登记来信、当面申请)
-ORGANISATION_ACTIONS = ("catalogue", "profile", "remedies", "draft", "file_request")
+# draft (起草), a request registered by staff (登记来信、当面申请), the annual report (年度报告: its texts and figures,
+# and the draft made from it)
+ORGANISATION_ACTIONS = ("catalogue", "profile", "remedies", "draft", "file_request", "report")
 
 
 # ---------------------------------------------------------------- who

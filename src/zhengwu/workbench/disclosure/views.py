@@ -481,6 +481,7 @@ def report(request, org: int, year: int):
             "saved": annual.saved(organisation, year),
             "html": annual.render_html_fragment(data),
             "url": reverse("workbench_disclosure:report", args=[org, year]),
+            "can": permissions.allowed_actions(request.user, organisation),
         },
     )
 
