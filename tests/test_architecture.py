@@ -6,7 +6,8 @@ every import statement of src/zhengwu, at module level or inside a function, cou
 3. no two packages import each other;
 4. no interface imports another (what the portal and the workbench share lives in a domain or in core).
 
-And scope is decided only in core/access.py: no other module compares organisation or region paths.
+And scope is decided only in core/access.py: no other module compares organisation or region paths; and the
+interfaces only display: a page reads through its domain's selectors, never the ORM itself.
 
 The source is the same whatever the database, so `make test` reads it once, in the SQLite run.
 """
@@ -178,3 +179,59 @@ def test_the_path_prefix_check_sees_each_form(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     assert _path_prefix_uses(tmp_path) == {"cases/a.py": [1], "tickets/a.py": [1], "fees/a.py": [1]}
+
+
+# ---- interfaces only display (issue 15.2): a view reads through its domain's selectors and services
+
+# `Model.objects` in an interface module is a query the domain should own (a form's choices, forms.py, aside).
+VIEW_QUERY = re.compile(r"\.objects\b")
+# The API's modules still query here and there: the counts may only go down (an entry above its count fails).
+VIEW_QUERY_KNOWN: dict[str, int] = {
+    "api/cases.py": 2,
+    "api/catalog.py": 1,
+    "api/ckan/datasets.py": 3,
+    "api/evaluation.py": 3,
+    "api/fees.py": 4,
+    "api/hall.py": 8,
+    "api/joint.py": 4,
+    "api/licences.py": 1,
+    "api/tickets.py": 6,
+}
+
+
+def _view_queries(src: Path = SRC) -> dict[str, int]:
+    """Interface module (relative to src) → how many ORM queries it writes itself."""
+    found: dict[str, int] = {}
+    for package in sorted(INTERFACES):
+        for path in (src / package).rglob("*.py"):
+            if path.name == "forms.py":
+                continue
+            count = len(VIEW_QUERY.findall(path.read_text(encoding="utf-8")))
+            if count:
+                found[str(path.relative_to(src))] = count
+    return found
+
+
+def test_interfaces_read_through_their_domains():
+    over = {name: n for name, n in _view_queries().items() if n > VIEW_QUERY_KNOWN.get(name, 0)}
+    assert over == {}, (
+        "read through the domain's selectors (hall.selectors, fees.selectors, …), not Model.objects"
+    )
+
+
+def test_every_view_query_exception_is_still_needed():
+    found = _view_queries()
+    assert {name: n for name, n in VIEW_QUERY_KNOWN.items() if found.get(name, 0) < n} == {}, (
+        "lower the count"
+    )
+
+
+def test_the_view_query_check_sees_each_form(tmp_path):
+    for name, text in {
+        "workbench/hall/views.py": "rows = Slot.objects.filter(group=g)\n",
+        "workbench/hall/forms.py": "queryset = Slot.objects.all()\n",
+        "portal/a.py": "x = 1\n",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert _view_queries(tmp_path) == {"workbench/hall/views.py": 1}

@@ -7,7 +7,7 @@ import pytest
 from tests.tickets.conftest import file
 from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
-from zhengwu.core.models import AuditRecord
+from zhengwu.core.models import AuditRecord, Region, Role
 from zhengwu.tickets import services, workflow
 from zhengwu.tickets.models import Kind, KnowledgeEntry, Status, Ticket
 
@@ -272,3 +272,21 @@ def test_organisation_queues_by_time(world):
             assert [x.number for x in q.due_soon] == soon, moment
             assert [x.number for x in q.overdue] == overdue, moment
     assert selectors.organisation_queues(world.transport_clerk).to_handle == []
+
+
+def test_the_dispatch_desk_lists_the_pending_extensions_of_its_own_region_only(world):
+    """The dispatch queue's 待审批延期 are those on tickets the person sees: another county's hotline desk does not
+    get this county's requests (it listed every region's)."""
+    from tests.tickets.conftest import make_org, make_staff
+    from zhengwu.tickets import selectors
+
+    with clock.frozen("2025-11-24T10:00"):
+        t = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+        services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+        ext = services.request_extension(
+            ticket=t, organisation=world.housing, workdays=5, reason="需要噪声检测", by=world.housing_clerk
+        )
+    elsewhere = Region.objects.create(code="360782", name="南康区", level=Region.Level.COUNTY)
+    their_operator = make_staff("operator-nk", make_org("南康区政务服务中心", elsewhere), Role.HOTLINE_OPERATOR)
+    assert list(selectors.pending_extensions(world.operator)) == [ext]
+    assert list(selectors.pending_extensions(their_operator)) == []

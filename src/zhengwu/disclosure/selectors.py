@@ -280,3 +280,15 @@ def public_attachment(pk: int):
 
 def reports_of(user) -> QuerySet[AnnualReport]:
     return access.scope(user, AnnualReport.objects.select_related("organisation")).order_by("-year")
+
+
+def categories(*, organisation=None, organisations=None):
+    """The catalogue's categories (公开目录) of one organisation or of several, in their order."""
+    from zhengwu.disclosure.models import Category
+
+    rows = Category.objects.all()
+    if organisation is not None:
+        rows = rows.filter(organisation=organisation)
+    if organisations is not None:
+        rows = rows.filter(organisation__in=organisations)
+    return rows.order_by("position", "code")

@@ -494,3 +494,32 @@ def receipt(
     from zhengwu.fees.models import Receipt
 
     return Receipt.objects.select_related(*related).filter(number=number).first()
+
+
+def has_notices(case) -> bool:
+    from zhengwu.fees.models import Notice
+
+    return Notice.objects.filter(case=case).exists()
+
+
+def notice(pk: int):
+    from zhengwu.fees.models import Notice
+
+    return Notice.objects.get(pk=pk)
+
+
+def refund(pk: int):
+    from zhengwu.fees.models import Refund
+
+    return Refund.objects.select_related("payment__notice").filter(pk=pk).first()
+
+
+def discrepancy(pk):
+    from zhengwu.fees.models import Discrepancy
+
+    return Discrepancy.objects.filter(pk=pk).first()
+
+
+def fee_versions(code: str):
+    """Every version of a fee of the catalogue, the latest first."""
+    return CatalogueFee.objects.filter(code=code).order_by("-version")

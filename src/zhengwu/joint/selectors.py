@@ -563,3 +563,39 @@ def joint_numbers(case_ids: list[int]) -> dict[int, str]:
     from zhengwu.joint.models import JointMember
 
     return dict(JointMember.objects.filter(case_id__in=case_ids).values_list("case_id", "joint__number"))
+
+
+def window(pk):
+    """A window by its id (as chosen on a form), or None."""
+    from zhengwu.core.models import Window
+
+    return Window.objects.filter(pk=pk or 0).first()
+
+
+def bundles_listed():
+    from zhengwu.joint.models import Bundle
+
+    return Bundle.objects.select_related("lead_organisation", "current_version").order_by("code")
+
+
+def bundle_by_code(code: str):
+    from zhengwu.joint.models import Bundle
+
+    return Bundle.objects.filter(code=code).select_related("lead_organisation", "current_version").first()
+
+
+def member_items():
+    """The items a bundle may take as members: those in force, by organisation and code."""
+    from zhengwu.catalog.models import ServiceItem
+
+    return (
+        ServiceItem.objects.filter(status=ServiceItem.Status.ACTIVE, current_version__isnull=False)
+        .select_related("current_version", "organisation")
+        .order_by("organisation__name", "code")
+    )
+
+
+def organisations_of(items):
+    from zhengwu.core.models import Organisation
+
+    return Organisation.objects.filter(pk__in=items.values("organisation_id")).order_by("name")

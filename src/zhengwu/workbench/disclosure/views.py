@@ -20,7 +20,7 @@ from zhengwu.disclosure import (
     services,
     workflow,
 )
-from zhengwu.disclosure.models import Category, DisclosureRequest, Publication, Remedy
+from zhengwu.disclosure.models import DisclosureRequest, Publication, Remedy
 from zhengwu.supervision import selectors as supervision_selectors
 from zhengwu.workbench.disclosure import forms
 from zhengwu.workbench.reveal import answer as reveal_answer
@@ -135,7 +135,7 @@ def publication_new(request):
         {
             "orgs": orgs,
             "genres": Publication.Genre.choices,
-            "categories": Category.objects.filter(organisation__in=orgs),
+            "categories": selectors.categories(organisations=orgs),
             "pub": None,
             "values": _publication_values(None, form),
             "errors": form.error_map() if form.is_bound else {},
@@ -185,7 +185,7 @@ def _publication_page(
             "attachment_error": attachment_error,
             "attachment_limit_mb": services.attachment_max_bytes() // (1024 * 1024),
             "genres": Publication.Genre.choices,
-            "categories": Category.objects.filter(organisation=pub.organisation),
+            "categories": selectors.categories(organisation=pub.organisation),
             "can": permissions.allowed_actions(request.user, pub),
             "reviewer_wanted": selectors.reviewer_wanted(pub),
             "values": _publication_values(pub, form),
@@ -631,7 +631,7 @@ def catalogue(request):
             "orgs": orgs.order_by("name"),
             "tree": selectors.catalogue(organisation),
             "can": permissions.allowed_actions(request.user, organisation),
-            "nodes": Category.objects.filter(organisation=organisation).order_by("position", "code"),
+            "nodes": selectors.categories(organisation=organisation),
             "errors": errors,
             "post": post if errors else {},
         },

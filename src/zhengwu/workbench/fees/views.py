@@ -21,9 +21,7 @@ from zhengwu.core.models import Role
 from zhengwu.fees import compute, permissions, reconcile, selectors, services
 from zhengwu.fees.models import (
     CatalogueFee,
-    Discrepancy,
     Notice,
-    Receipt,
     Refund,
     RevenueKind,
     StandardKind,
@@ -49,7 +47,7 @@ def _notice(user, code: str) -> Notice:
 
 def case_panel(request, case) -> str:
     """On the staff case page: the notice, or the way to issue it."""
-    if not selectors.charges_fees(case.version) and not Notice.objects.filter(case=case).exists():
+    if not selectors.charges_fees(case.version) and not selectors.has_notices(case):
         return ""
     state = selectors.case_fee_state(case)
     refused = None if state else permissions.refusal(request.user, case, "issue")
@@ -217,7 +215,7 @@ def correct(request, code: str):
             "posted": request.POST,
             "rule": services.item_rule(case.item),
             "correcting": old,
-            "refused": permissions.refusal(request.user, Notice.objects.get(pk=old.pk), "correct"),
+            "refused": permissions.refusal(request.user, selectors.notice(old.pk), "correct"),
         },
         status=error.status if error else 200,
     )
@@ -308,7 +306,7 @@ def record(request):
 @_staff
 @require_POST
 def void(request, number: str):
-    receipt = Receipt.objects.select_related("payment__notice").filter(number=number).first()
+    receipt = selectors.receipt(number, related=("payment__notice",))
     if receipt is None:
         raise Http404("找不到该票据")
     code = _notice(request.user, receipt.payment.notice.code).code
@@ -346,7 +344,7 @@ def refund(request, code: str):
 
 def _refund_row(request, refund_id: int) -> tuple[Refund, str]:
     """The refund and its notice's code, when the notice is in the person's fee scope (else 404)."""
-    row = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
+    row = selectors.refund(refund_id)
     if row is None:
         raise Http404("找不到该退付申请")
     return row, _notice(request.user, row.payment.notice.code).code
@@ -449,7 +447,7 @@ def reconciliation(request):
                     request, "对账完成,差异已登记" if not report["balanced"] else "对账完成,账平"
                 )
             elif request.POST.get("clear"):
-                row = Discrepancy.objects.filter(pk=request.POST["clear"]).first()
+                row = selectors.discrepancy(request.POST["clear"])
                 if row is None:
                     raise NotFound("找不到该差异")
                 reconcile.clear(discrepancy=row, by=request.user, note=request.POST.get("note", ""))
@@ -646,7 +644,7 @@ def fee_detail(request, pk: int):
         else:
             messages.success(request, ok)
             return redirect("fees_workbench:fee", pk=fee.pk)
-    versions = CatalogueFee.objects.filter(code=fee.code).order_by("-version")
+    versions = selectors.fee_versions(fee.code)
     return render(
         request,
         "workbench/fees/fee.html",

@@ -123,9 +123,7 @@ def register(request):
 @require_POST
 @staff_page
 def lead_window(request, number: str):
-    from zhengwu.core.models import Window
-
-    window = Window.objects.filter(pk=request.POST.get("window") or 0).first()
+    window = selectors.window(request.POST.get("window"))
     return _act(
         request,
         number,
@@ -487,10 +485,9 @@ def missing(request, number: str, position: int):
 
 @staff_page
 def bundle_list(request):
-    from zhengwu.joint.models import Bundle
 
     rows = []
-    for bundle in Bundle.objects.select_related("lead_organisation", "current_version").order_by("code"):
+    for bundle in selectors.bundles_listed():
         draft = bundles.open_draft(bundle)
         rows.append(
             {
@@ -513,9 +510,8 @@ def bundle_detail(request, code: str):
     """One bundle as its reviewer reads it before publishing: the open draft (or the version in force) with its
     stages, departments, prerequisites, limits, merged materials and form — what the applicants will be shown — and
     the review's buttons beside it."""
-    from zhengwu.joint.models import Bundle
 
-    bundle = Bundle.objects.filter(code=code).select_related("lead_organisation", "current_version").first()
+    bundle = selectors.bundle_by_code(code)
     if bundle is None:
         raise Http404("找不到该一件事")
     draft = bundles.open_draft(bundle)
@@ -595,15 +591,13 @@ def _field_errors(err: DomainError, placed: dict[int, int]) -> dict[str, list[st
 def bundle_edit(request, code: str | None = None):
     """The centre's bundle editor (一件事): name, category, lead department, stages, member items with their stage
     and prerequisites; saved as a draft through bundles.create_bundle / edit_bundle, every error at its field."""
-    from zhengwu.catalog.models import ServiceItem
-    from zhengwu.core.models import Organisation
-    from zhengwu.joint.models import Bundle, Category
+    from zhengwu.joint.models import Category
 
-    if not access.has_role(request.user, *bundles.EDITOR_ROLES):
+    if not access.may_act_as(request.user, *bundles.EDITOR_ROLES):  # require_editor's rule, as a question
         return _forbidden(request, _("编辑一件事需要中心管理人员或部门审批、负责人角色"))
     bundle = None
     if code is not None:
-        bundle = Bundle.objects.filter(code=code).select_related("lead_organisation").first()
+        bundle = selectors.bundle_by_code(code)
         if bundle is None:
             raise Http404("找不到该一件事")
     errors: dict[str, list[str]] = {}
@@ -657,11 +651,7 @@ def bundle_edit(request, code: str | None = None):
     for r in rows:
         prefix = f"member_{r['row']}_"
         r["errors"] = {k[len(prefix) :]: v for k, v in errors.items() if k.startswith(prefix)}
-    items = (
-        ServiceItem.objects.filter(status=ServiceItem.Status.ACTIVE, current_version__isnull=False)
-        .select_related("current_version", "organisation")
-        .order_by("organisation__name", "code")
-    )
+    items = selectors.member_items()
     return render(
         request,
         "joint/workbench/bundle_edit.html",
@@ -673,9 +663,7 @@ def bundle_edit(request, code: str | None = None):
             "shared_errors": [m for k, v in errors.items() if not k.startswith("member_") for m in v],
             "items": items,
             "categories": Category.choices,
-            "organisations": Organisation.objects.filter(pk__in=items.values("organisation_id")).order_by(
-                "name"
-            ),
+            "organisations": selectors.organisations_of(items),
         },
         status=422 if errors else 200,
     )
@@ -684,9 +672,8 @@ def bundle_edit(request, code: str | None = None):
 @require_POST
 @staff_page
 def bundle_act(request, code: str, action: str):
-    from zhengwu.joint.models import Bundle
 
-    bundle = Bundle.objects.filter(code=code).select_related("current_version").first()
+    bundle = selectors.bundle_by_code(code)
     if bundle is None:
         raise Http404("找不到该一件事")
     # the flash names the bundle as people know it (its draft's name, else the one in force), not its code
