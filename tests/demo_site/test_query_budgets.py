@@ -12,11 +12,14 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases.models import Status
 
 CASE_PAGE = "CASE_PAGE"
+JOINT_PAGE = "JOINT_PAGE"  # a joint case (联办件) being handled, as its lead window sees it
 
 # (who, path, budget): the demo's accounts (tests/demo_site/test_crawl.py ROLES), None for a visitor.
 PAGES = [
     # the workbench: the case page and each queue
     ("clerk", CASE_PAGE, 40),  # 36 since the delivery card and the licences already held (walk-through fixes)
+    # 96: each member's case, materials, notices, licences and steps, and the rules of every form (joint.permissions)
+    ("market", JOINT_PAGE, 110),
     *[("clerk", f"/workbench/cases/?queue={q}", 24) for q in case_selectors.QUEUES],
     *[("head", f"/workbench/cases/?queue={q}", 24) for q in case_selectors.QUEUES],
     ("hotline", "/workbench/tickets/dispatch/", 19),
@@ -52,6 +55,15 @@ PAGES = [
 
 
 def _path(user, path: str) -> str:
+    if path == JOINT_PAGE:
+        from zhengwu.joint.models import JointCase, Phase
+
+        joint = (
+            JointCase.objects.filter(phase=Phase.HANDLING, lead_organisation__staff__user=user)
+            .order_by("pk")
+            .first()
+        )
+        return f"/workbench/joint/{joint.number}/"
     if path != CASE_PAGE:
         return path
     case = case_selectors.visible_cases(user).filter(status=Status.ACCEPTED).order_by("pk").first()

@@ -142,10 +142,13 @@ def joint_summary(joint, *, user=None) -> dict:
         m.position: f"{m.case.organisation.short_name or m.case.organisation.name}「{m.case.version.name}」"
         for m in members
     }
+    by_position = {m.position: m for m in members}
     rows = []
     for m in members:
         case = m.case
         level = supervision.member_level(case)
+        # the results this member needs, read once (with the members already read)
+        results = services.prerequisite_results(m, members=by_position) if m.needs else []
         rows.append(
             {
                 "position": m.position,
@@ -170,7 +173,7 @@ def joint_summary(joint, *, user=None) -> dict:
                 "due_provisional": bool(case.due_provisional),
                 # accepted, its limits counted from a prerequisite member's result not made yet (services.start_clocks)
                 "clock_waits_for": (
-                    "、".join(r["item"] for r in services.prerequisite_results(m) if not r["ready"])
+                    "、".join(r["item"] for r in results if not r["ready"])
                     if case.accepted_on and not case.legal_due and case.status in ("accepted", "suspended")
                     else ""
                 ),
@@ -191,7 +194,7 @@ def joint_summary(joint, *, user=None) -> dict:
                         for k, v in r.items()
                         if k != "notice_token"
                     }
-                    for r in services.prerequisite_results(m)
+                    for r in results
                     # an ended member waits for nothing: only the results it did take are shown
                     if r["ready"] or (case.status not in CLOSED_STATUSES and joint.is_open)
                 ],

@@ -1005,10 +1005,14 @@ def supply(*, joint: JointCase, by, paper: list[int] | tuple = (), revision: int
 # ---- results flow, clocks ------------------------------------------------------------------------------------
 
 
-def prerequisite_results(member: JointMember) -> list[dict]:
-    """The results of the members this one needs, read from their cases (no upload): name, decision, document."""
+def prerequisite_results(member: JointMember, *, members: dict[int, JointMember] | None = None) -> list[dict]:
+    """The results of the members this one needs, read from their cases (no upload): name, decision, document.
+    `members`: the joint case's members by position with their cases, organisations and versions, when the caller
+    read them already."""
     out = []
-    others = {
+    if not member.needs:
+        return out
+    others = members or {
         m.position: m for m in member.joint.members.select_related("case__organisation", "case__version")
     }
     for position in member.needs:
