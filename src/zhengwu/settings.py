@@ -163,6 +163,17 @@ if _flag("ZHENGWU_DB_PGBOUNCER"):
     for _db in DATABASES.values():
         _db["DISABLE_SERVER_SIDE_CURSORS"] = True
         _db.setdefault("OPTIONS", {})["prepare_threshold"] = None
+# PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost with LLVM, at every run: on the
+# monthly indicators at 10^6 cases (one statement over a month's cases with per-row sub-selects) compiling took
+# longer than the query — 740–1,000 ms with JIT, 560–600 ms without (bench_supervision, issue 20). The platform's
+# statements are short or run once a page: off for every connection (ZHENGWU_DB_JIT=1 keeps the server's setting).
+# PgBouncer in transaction pooling refuses a connection's `options`: there, `ALTER ROLE <role> SET jit = off`
+# (docs/deploy.md).
+if not _flag("ZHENGWU_DB_JIT") and not _flag("ZHENGWU_DB_PGBOUNCER"):
+    for _db in DATABASES.values():
+        if _db["ENGINE"] == "django.db.backends.postgresql":
+            _options = _db.setdefault("OPTIONS", {})
+            _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if _REPLICA_URLS:
     DATABASE_ROUTERS = ["zhengwu.core.dbrouter.ReplicaRouter"]
     MIDDLEWARE.insert(

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -92,7 +92,8 @@ def _settings_with(env: dict) -> dict:
         "'mirror': {a: s.DATABASES[a].get('TEST', {}).get('MIRROR') for a in s.DATABASES}, "
         "'hosts': {a: s.DATABASES[a].get('HOST') for a in s.DATABASES}, 'pin': s.ZHENGWU_REPLICA_PIN_SECONDS, "
         "'pooled': {a: [s.DATABASES[a].get('DISABLE_SERVER_SIDE_CURSORS', False), "
-        "s.DATABASES[a].get('OPTIONS', {}).get('prepare_threshold', 5)] for a in s.DATABASES}}))"
+        "s.DATABASES[a].get('OPTIONS', {}).get('prepare_threshold', 5)] for a in s.DATABASES}, "
+        "'options': {a: s.DATABASES[a].get('OPTIONS', {}).get('options', '') for a in s.DATABASES}}))"
     )
     base = {
         k: v
@@ -140,6 +141,26 @@ def test_behind_pgbouncer_no_server_side_cursors_nor_prepared_statements_on_any_
         }
     )
     assert found["pooled"] == {"default": [True, None], "replica": [True, None]}
+    assert found["options"] == {"default": "", "replica": ""}  # PgBouncer refuses startup options: ALTER ROLE
+
+
+def test_postgresql_connections_run_without_jit_unless_asked():
+    """JIT compiled the monthly indicators' statement for longer than it ran (740-1,000 ms with, 560-600 without)."""
+    urls = {
+        "DATABASE_URL": "postgres://zw@db:5432/zhengwu",
+        "DATABASE_REPLICA_URL": "postgres://zw@replica:5432/zhengwu",
+    }
+    assert _settings_with(urls)["options"] == {"default": "-c jit=off", "replica": "-c jit=off"}
+    assert _settings_with({**urls, "ZHENGWU_DB_JIT": "1"})["options"] == {"default": "", "replica": ""}
+    assert _settings_with({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"})["options"] == {"default": ""}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_test_database_connection_has_jit_off():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 # --- routing decisions -----------------------------------------------------------------------------------------
