@@ -160,3 +160,22 @@ def test_refusal_at_intake_on_the_page_and_the_api(notified, county, client):
     assert [r["at_intake"] for r in answer.json()["refusals"]] == [True, True]
     schema = client.get("/api/openapi.json").json()
     assert "/api/joint/cases/{number}/members/{position}/refuse" in schema["paths"]
+
+
+def test_only_the_member_department_s_window_refuses_its_part(notified, county, client):
+    """The lead window received the application, but 不予受理 of another department's item is that department's
+    decision, in its name (第三十二条): the lead window's clerk is neither offered it nor let through; the member's
+    own window is (a stranger's pass found a 市场监管局 clerk refusing the 公积金中心's part)."""
+    from zhengwu.joint import permissions
+
+    joint = notified
+    urban = next(m for m in members(joint).values() if m.case.organisation == county.urban)
+    assert permissions.refusal(county.lead_clerk, joint, "refuse", position=urban.position) is not None
+    with pytest.raises(AccessDenied):
+        endings.refuse_member(
+            joint=joint, position=urban.position, by=county.lead_clerk, reason="不符合", legal_basis="条例"
+        )
+    client.force_login(county.lead_clerk)
+    page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    assert f"/workbench/joint/{joint.number}/members/{urban.position}/refuse/" not in page
+    assert permissions.refusal(county.urban_clerk, joint, "refuse", position=urban.position) is None

@@ -245,6 +245,9 @@ def refuse_member(
         if refused := permissions.not_accepting_refusal(locked):
             raise refused
         member = services._member(locked, position)
+        # the member department's own window decides its 不予受理 (the lead window received the application, but
+        # the refusal is the member's decision in its name: 行政许可法 第三十二条), as it answers the 联办通知
+        permissions.require_member_staff(by, member)
         case_services.refuse_case(case=member.case, by=by, reason=reason, legal_basis=legal_basis)
     joint.refresh_from_db()
     return joint

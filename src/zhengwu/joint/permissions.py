@@ -398,8 +398,12 @@ def _joint_refusal(asked: _Asked, action: str) -> DomainError | None:
 
 def _member_refusal(asked: _Asked, member: JointMember, action: str) -> DomainError | None:
     user, joint = asked.user, asked.joint
-    if action == "refuse":
-        return not_accepting_refusal(joint) or member_refuse_case_refusal(user, member)
+    if action == "refuse":  # the member department's own window (refuse_member)
+        return (
+            asked.staff_refusal(member.case.organisation)
+            or not_accepting_refusal(joint)
+            or member_refuse_case_refusal(user, member)
+        )
     if action == "deny":
         return deciding_refusal(joint) or member_decide_case_refusal(user, member)
     if refused := asked.staff_refusal(member.case.organisation):  # member_staff_refusal
