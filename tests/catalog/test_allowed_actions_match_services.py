@@ -102,3 +102,18 @@ def test_what_the_item_page_offers_the_services_accept(
     assert "new, submitted by a manager:publish" in offered_to["副主任"]
     assert sorted(offered_to["本部门审查"]) == ["draft:edit", "draft:submit", "published:edit"]
     assert offered >= 15
+
+
+def test_a_submitted_version_is_not_offered_for_editing(spec, water, approver, publish_item, client):
+    """A stranger's pass: 修改草稿 was shown on a version waiting for review, and its form failed on save
+    (第2版已提交审核,请先退回再修改)."""
+    item = publish_item(dict(spec, basic_code=""), organisation=water)
+    services.edit_item(
+        item=item, spec=services.specs.from_version(item.current_version), reason="调整", user=approver
+    )
+    services.submit(item=item, user=approver)
+    client.force_login(approver)
+    page = client.get(f"/workbench/catalog/{item.code}/").content.decode()
+    assert f"/workbench/catalog/{item.code}/edit/" not in page
+    answer = client.get(f"/workbench/catalog/{item.code}/edit/", follow=True)
+    assert "已提交审核,请先退回再修改" in answer.content.decode()

@@ -200,6 +200,14 @@ def _item_page(request, item, *, errors: dict | None = None, values: dict | None
 def edit(request, code: str):
     """Edit the open draft (a published item gets a new draft; the published version stays as it is)."""
     item = _item(request, code)
+    if request.method == "GET":
+        # the form only where the save would be accepted (a submitted version is returned first; editors only)
+        draft = next(
+            (v for v in selectors.versions_of(request.user, item) if v.status != ItemVersion.Status.PUBLISHED), None
+        )
+        if refused := permissions.refusal(request.user, item, "edit", draft):
+            messages.error(request, refused.message)
+            return redirect("workbench_catalog:item", code=item.code)
     if request.method == "POST":
         form = ItemForm.from_post(request.POST, item_type=item.item_type, basic_code=item.basic_code)
         try:
