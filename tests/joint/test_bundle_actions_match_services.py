@@ -89,3 +89,16 @@ def test_what_the_bundle_pages_offer_the_services_accept(restaurant, county):
     assert "draft by the lead head:submit" in offered_to["牵头部门负责人"]
     assert not any(a.endswith(("publish", "return")) for a in offered_to["牵头部门负责人"])
     assert offered >= 8
+
+
+def test_the_editor_offers_only_the_lead_organisations_the_person_drafts_for(restaurant, county, client):
+    """A stranger's pass: a department head was offered every organisation as 牵头部门 (saving another's failed with
+    无权访问或操作该记录), and another department's bundle opened for editing by its address."""
+    client.force_login(county.urban_head)
+    page = client.get("/workbench/joint/bundles/new/").content.decode()
+    assert f'<option value="{county.urban.pk}"' in page and f'<option value="{county.market.pk}"' not in page
+    answer = client.get(f"/workbench/joint/bundles/{county.bundle.code}/edit/", follow=True)
+    assert 'name="member_1_item"' not in answer.content.decode()  # back on the bundle's page, told why
+    client.force_login(county.manager)
+    page = client.get("/workbench/joint/bundles/new/").content.decode()
+    assert f'<option value="{county.market.pk}"' in page and f'<option value="{county.urban.pk}"' in page

@@ -600,6 +600,12 @@ def bundle_edit(request, code: str | None = None):
         bundle = selectors.bundle_by_code(code)
         if bundle is None:
             raise Http404("找不到该一件事")
+        if request.method == "GET" and (
+            refused := bundles.refusal(request.user, bundle, "edit", bundles.open_draft(bundle))
+        ):
+            # the form only where its save would be accepted (bundles.refusal: the lead organisation's editors)
+            messages.error(request, refused.message)
+            return redirect("workbench_joint:bundle", code=bundle.code)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         count = (
@@ -663,7 +669,11 @@ def bundle_edit(request, code: str | None = None):
             "shared_errors": [m for k, v in errors.items() if not k.startswith("member_") for m in v],
             "items": items,
             "categories": Category.choices,
-            "organisations": selectors.organisations_of(items),
+            # the lead organisations this person may draft for (require_editor: their organisation's tree, a
+            # centre manager their region's), among those with items
+            "organisations": selectors.organisations_of(items).filter(
+                pk__in=access.visible_organisations(request.user).values("pk")
+            ),
         },
         status=422 if errors else 200,
     )
