@@ -77,6 +77,21 @@ def test_supervisor_orders_on_a_ticket_through_the_page(world, ticket, client):
     respond_as_head(world, client, order.number)
 
 
+def test_an_undispatched_ticket_is_refused_at_its_number_saying_why(world, ticket, client):
+    """A stranger's pass: 督办 on a ticket not dispatched yet answered 请选择责任单位, a field the page does not have."""
+    from zhengwu.tickets.models import Ticket
+
+    Ticket.objects.filter(pk=ticket.pk).update(lead_organisation=None)
+    client.force_login(world.supervisor)
+    response = client.post(
+        "/workbench/supervision/orders/new/ticket/",
+        {"number": ticket.number, "instruction": "请核查", "response_days": "3"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 422 and "尚未派单" in page and "请选择责任单位" not in page
+    assert not SupervisionOrder.objects.exists()
+
+
 def test_supervisor_orders_on_a_request_through_the_page(world, disclosure_request, client):
     client.force_login(world.supervisor)
     response = client.post(

@@ -156,6 +156,10 @@ def issue_order(
         organisation = organisation or ticket.lead_organisation
         subject, label = SupervisionOrder.Subject.TICKET, f"工单 {ticket.number}"
         _raise(permissions.ticket_scope_refusal(by, ticket))
+        if organisation is None:  # not dispatched yet: no department answers for it
+            raise ValidationFailed(
+                f"工单 {ticket.number} 尚未派单,还没有承办单位可督办:请待热线派单后再督办", field="ticket"
+            )
     elif request_ref:
         subject, label = SupervisionOrder.Subject.REQUEST, f"依申请公开 {request_ref}"
     elif alert is not None:
