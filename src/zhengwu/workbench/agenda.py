@@ -228,7 +228,8 @@ def _alerts(user, today: _Today) -> WorkList:
     reviewer = access.has_role(user, Role.SUPERVISOR)
     return _listed(
         "alerts",
-        _("待审核的监察异常") if reviewer else _("本单位待说明的监察异常"),
+        # the department sees its alerts while the supervisor reviews them (记录说明、排除、转督办 are the supervisor's)
+        _("待审核的监察异常") if reviewer else _("本单位的监察异常(待监察审核)"),
         "bi-shield-exclamation",
         supervision.alerts_to_review(user),
         row,
