@@ -169,6 +169,14 @@ def test_withdrawal_and_repeal_are_recorded_and_shown(org, people):
     assert shown.status == workflow.WITHDRAWN
 
 
+def test_a_withdrawn_publication_does_not_say_it_is_valid(org, people, client):
+    """A stranger's pass: the portal said 效力 有效 right above 该信息已撤回."""
+    pub = services.publish(publication=_through_review(_draft(org, people), people), by=people["drafter"])
+    services.withdraw(publication=pub, by=people["drafter"], reason="发布有误")
+    page = client.get(f"/disclosure/p/{pub.index_number}/").content.decode()
+    assert "该信息已撤回" in page and "已撤回(不再有效)" in page and ">有效<" not in page
+
+
 def test_a_body_loses_scripts_and_event_handlers(org, people):
     pub = _draft(
         org,
