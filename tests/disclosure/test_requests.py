@@ -163,3 +163,16 @@ def test_officer_of_another_organisation_cannot_act(org, other_org, make_staff):
     with pytest.raises(AccessDenied):
         services.reply(request=r, by=outsider, outcome="disclose")
     assert DisclosureRequest.objects.get(pk=r.pk).status == workflow.PROCESSING
+
+
+def test_a_withdrawn_request_is_shown_as_withdrawn_with_no_reply_letter(org, client):
+    """A stranger's pass: a withdrawn request read 答复结果 其他处理(其他) and offered a 答复书 that cited no withdrawal.
+    The annual report still counts it under 其他处理 (its outcome); the pages and the letter say what happened."""
+    from zhengwu.disclosure import letters
+
+    r = services.withdraw_request(request=_file(org))
+    assert (r.outcome, r.status) == ("other", "withdrawn")
+    with pytest.raises(Conflict):
+        letters.reply_letter_pdf(r)
+    page = client.get(f"/disclosure/track/?number={r.number}&code={r.access_code}").content.decode()
+    assert "您已撤回本申请" in page and "下载答复书" not in page and "答复结果" not in page

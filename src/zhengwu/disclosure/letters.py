@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import Conflict
-from zhengwu.disclosure import outcomes
+from zhengwu.disclosure import outcomes, workflow
 from zhengwu.disclosure.models import DisclosureRequest
 
 OUTCOME_SENTENCES = {
@@ -20,6 +20,9 @@ OUTCOME_SENTENCES = {
 
 
 def letter_context(request: DisclosureRequest, *, base_url: str = "") -> dict:
+    if request.status == workflow.WITHDRAWN_REQUEST:
+        # ended by the requester's withdrawal: no reply was made (the annual report counts it under 其他处理)
+        raise Conflict(_("申请人已撤回该申请,本机关未作答复,没有答复书"), field="status")
     if not request.outcome or request.concluded_on is None:
         raise Conflict(_("该申请尚未答复,暂无答复书"), field="status")
     outcome, reason = outcomes.validate(request.outcome, request.reason)
