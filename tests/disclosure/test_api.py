@@ -24,7 +24,7 @@ def test_request_status_needs_the_code(client, org):
         requester_kind="natural_person",
         requester_name="甲",
         description="a",
-        phone="1",
+        phone="13800138000",
     )
     ok = client.get(f"/api/disclosure/requests/{r.number}", {"code": r.access_code})
     assert ok.json()["status"] == "processing"

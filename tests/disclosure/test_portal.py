@@ -108,6 +108,7 @@ def test_citizen_files_and_tracks_a_request(client, org):
                 "requester_kind": "natural_person",
                 "requester_name": "王五",
                 "phone": "13900000000",
+                "email": "wangwu@example.com",
                 "description": "2025年本镇低保名单",
                 "delivery": "电子邮件",
             },
@@ -137,6 +138,33 @@ def test_request_without_contact_is_refused_at_the_field(client, org):
     assert not org.disclosure_requests.exists()
 
 
+@pytest.mark.parametrize(
+    ("fields", "field", "says"),
+    [
+        ({"phone": "12"}, "phone", "联系电话应为11位手机号码"),
+        ({"phone": "13900000000", "requester_id_number": "123"}, "requester_id_number", "证件号码应为18位"),
+        ({"phone": "13900000000", "requester_id_number": "360681199001011234"}, "requester_id_number", "校验位"),
+        ({"phone": "13900000000"}, "email", "请填写电子邮箱"),
+    ],
+)
+def test_a_request_s_contact_and_identity_are_checked_at_their_field(client, org, fields, field, says):
+    """A stranger's pass: ID 123, phone 12 and 电子邮件 delivery without an address were all accepted."""
+    response = client.post(
+        reverse("portal_disclosure:request"),
+        {
+            "organisation": org.pk,
+            "requester_kind": "natural_person",
+            "requester_name": "王五",
+            "description": "2025年本镇低保名单",
+            "delivery": "电子邮件",
+            **fields,
+        },
+    )
+    page = response.content.decode()
+    assert says in page and f'id="err-{field}"' in page or says in page
+    assert not org.disclosure_requests.exists()
+
+
 def test_reply_letter_downloads_as_pdf_citing_the_article(client, org, people):
     r = services.file_request(
         organisation=org,
@@ -144,7 +172,7 @@ def test_reply_letter_downloads_as_pdf_citing_the_article(client, org, people):
         requester_kind="natural_person",
         requester_name="赵六",
         description="某文件",
-        phone="1",
+        phone="13800138000",
     )
     url = reverse("portal_disclosure:letter")
     assert client.get(url, {"number": r.number, "code": r.access_code}).status_code == 409  # not replied yet

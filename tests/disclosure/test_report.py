@@ -110,7 +110,7 @@ def year_of_records(org, people):
             requester_kind="commercial",
             requester_name="某公司",
             description="x",
-            phone="1",
+            phone="13800138000",
         )
         services.reply(request=a, by=people["drafter"], outcome="not_processed", reason="repeated")
         b = services.file_request(
@@ -119,7 +119,7 @@ def year_of_records(org, people):
             requester_kind="natural_person",
             requester_name="甲",
             description="y",
-            phone="1",
+            phone="13800138000",
         )
         b = services.notify_fee(request=b, by=people["drafter"], method="pages", pages=40)
         services.receive_payment(request=b, by=people["drafter"])
@@ -137,7 +137,7 @@ def year_of_records(org, people):
             requester_kind="natural_person",
             requester_name="乙",
             description="z",
-            phone="1",
+            phone="13800138000",
         )
     return org
 

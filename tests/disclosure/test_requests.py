@@ -99,7 +99,7 @@ def test_extension_once_by_the_person_in_charge(org, people):
 
 def test_fee_by_item_counts_the_requesters_requests_this_month(org, people):
     with clock.frozen("2026-03-02"):
-        rs = [_file(org, requester_id_number="360681199001011234") for _ in range(11)]
+        rs = [_file(org, requester_id_number="360681199001011232") for _ in range(11)]
         with pytest.raises(Conflict):  # the 10th request is free
             services.notify_fee(request=rs[9], by=people["drafter"], method="items")
         r = services.notify_fee(request=rs[10], by=people["drafter"], method="items")

@@ -73,7 +73,7 @@ def test_queue_marks_warning_and_overdue(client, org, people):
             requester_kind="natural_person",
             requester_name="甲",
             description="a",
-            phone="1",
+            phone="13800138000",
         )
     with clock.frozen("2026-03-09"):
         soon = services.file_request(
@@ -82,7 +82,7 @@ def test_queue_marks_warning_and_overdue(client, org, people):
             requester_kind="natural_person",
             requester_name="乙",
             description="b",
-            phone="1",
+            phone="13800138000",
         )
     client.force_login(people["drafter"])
     with clock.frozen("2026-04-03"):
@@ -100,7 +100,7 @@ def test_reply_from_the_request_page_and_download_the_letter(client, org, people
         requester_kind="natural_person",
         requester_name="甲",
         description="a",
-        phone="1",
+        phone="13800138000",
     )
     client.force_login(people["drafter"])
     client.post(f"{BASE}requests/{r.pk}/reply/", {"outcome": outcome, "text": "详见附件"})
@@ -119,7 +119,7 @@ def test_staff_of_other_organisations_do_not_see_the_request(client, org, other_
         requester_kind="natural_person",
         requester_name="甲",
         description="a",
-        phone="1",
+        phone="13800138000",
     )
     client.force_login(make_staff(other_org, "outsider", Role.DISCLOSURE_OFFICER))
     assert r.number not in client.get(BASE + "requests/").content.decode()

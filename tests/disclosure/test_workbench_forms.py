@@ -98,7 +98,7 @@ def test_a_step_with_a_bad_number_names_the_field_in_its_message(client, org, pe
         requester_kind="natural_person",
         requester_name="甲",
         description="a",
-        phone="1",
+        phone="13800138000",
     )
     client.force_login(people["drafter"])
     response = client.post(

@@ -324,7 +324,8 @@ def load_demo() -> str:
                     submitted_on=days.ago(ago),
                     signed_on=days.ago(ago) if channel == "letter" else None,
                     confirmed_on=days.ago(ago) if channel == "online" else None,
-                    delivery="电子邮件",
+                    # read online when it came online, else collected in person (no e-mail address on file)
+                    delivery="网上查看" if channel == "online" else "当面领取",
                     by=officer,
                 )
             for step_ago, action, *args in story:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from zhengwu.core import access, audit, clock, files
+from zhengwu.core import access, audit, clock, files, ids, inputs
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation
 from zhengwu.disclosure import deadlines, fees, outcomes, permissions, search, text, workflow
@@ -608,6 +608,28 @@ def _requester_key(organisation, kind: str, name: str, id_number: str) -> Q:
     )
 
 
+def _id_number(value: str) -> str:
+    """The requester's 身份证号码 or 统一社会信用代码 checked (an 18-character one by its check character); another
+    document's number (a passport's) taken as typed, if it can be one."""
+    typed = ids.normalise(value)
+    if not typed:
+        return ""
+    if len(typed) == 18:
+        found = ids.check_any(typed)
+        if not found.valid:
+            raise ValidationFailed(
+                _("证件号码无效:%(reason)s") % {"reason": found.reason}, field="requester_id_number"
+            )
+        return found.value
+    if len(typed) < 6 or not typed.isalnum():
+        raise ValidationFailed(
+            _("证件号码应为18位身份证号码或统一社会信用代码,或其他证件的号码,现为「%(v)s」")
+            % {"v": typed[:30]},
+            field="requester_id_number",
+        )
+    return typed
+
+
 def file_request(
     *,
     organisation: Organisation,
@@ -637,6 +659,13 @@ def file_request(
         raise ValidationFailed(_("请描述所需的政府信息"), field="description")
     if not (phone or address or email):
         raise ValidationFailed(_("请至少填写一种联系方式"), field="phone")
+    phone = inputs.phone(phone, field="phone", label=_("联系电话"), required=False)
+    requester_id_number = _id_number(requester_id_number)
+    delivery = (delivery or "").strip()
+    if delivery == "电子邮件" and not (email or "").strip():
+        raise ValidationFailed(_("选择以电子邮件获取信息时,请填写电子邮箱"), field="email")
+    if delivery == "邮寄纸质件" and not (address or "").strip():
+        raise ValidationFailed(_("选择邮寄纸质件时,请填写通信地址"), field="address")
     today = clock.today()
     submitted_on = submitted_on or today
     if channel in ("online", "fax") and confirmed_on is None and by is None:

@@ -34,6 +34,8 @@ class RequestForm(AccessibleForm):
     )
     delivery = forms.ChoiceField(
         label=_("获取信息的方式"),
+        # 网上查看 asks for nothing more (the tracking page has the reply); 电子邮件 needs an address, 邮寄 a postal one
+        initial="网上查看",
         choices=[
             ("电子邮件", _("电子邮件")),
             ("邮寄纸质件", _("邮寄纸质件")),
