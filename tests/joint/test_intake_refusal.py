@@ -166,10 +166,9 @@ def test_only_the_member_department_s_window_refuses_its_part(notified, county, 
     """The lead window received the application, but 不予受理 of another department's item is that department's
     decision, in its name (第三十二条): the lead window's clerk is neither offered it nor let through; the member's
     own window is (a stranger's pass found a 市场监管局 clerk refusing the 公积金中心's part)."""
-    from zhengwu.joint import permissions
-
     from zhengwu.cases.models import Case
     from zhengwu.core import access
+    from zhengwu.joint import permissions
 
     joint = notified
     urban = next(m for m in members(joint).values() if m.case.organisation == county.urban)
