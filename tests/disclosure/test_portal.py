@@ -143,7 +143,11 @@ def test_request_without_contact_is_refused_at_the_field(client, org):
     [
         ({"phone": "12"}, "phone", "联系电话应为11位手机号码"),
         ({"phone": "13900000000", "requester_id_number": "123"}, "requester_id_number", "证件号码应为18位"),
-        ({"phone": "13900000000", "requester_id_number": "360681199001011234"}, "requester_id_number", "校验位"),
+        (
+            {"phone": "13900000000", "requester_id_number": "360681199001011234"},
+            "requester_id_number",
+            "校验位",
+        ),
         ({"phone": "13900000000"}, "email", "请填写电子邮箱"),
     ],
 )

@@ -287,6 +287,8 @@ def test_the_dispatch_desk_lists_the_pending_extensions_of_its_own_region_only(w
             ticket=t, organisation=world.housing, workdays=5, reason="需要噪声检测", by=world.housing_clerk
         )
     elsewhere = Region.objects.create(code="360782", name="南康区", level=Region.Level.COUNTY)
-    their_operator = make_staff("operator-nk", make_org("南康区政务服务中心", elsewhere), Role.HOTLINE_OPERATOR)
+    their_operator = make_staff(
+        "operator-nk", make_org("南康区政务服务中心", elsewhere), Role.HOTLINE_OPERATOR
+    )
     assert list(selectors.pending_extensions(world.operator)) == [ext]
     assert list(selectors.pending_extensions(their_operator)) == []

@@ -203,7 +203,12 @@ def edit(request, code: str):
     if request.method == "GET":
         # the form only where the save would be accepted (a submitted version is returned first; editors only)
         draft = next(
-            (v for v in selectors.versions_of(request.user, item) if v.status != ItemVersion.Status.PUBLISHED), None
+            (
+                v
+                for v in selectors.versions_of(request.user, item)
+                if v.status != ItemVersion.Status.PUBLISHED
+            ),
+            None,
         )
         if refused := permissions.refusal(request.user, item, "edit", draft):
             messages.error(request, refused.message)
