@@ -45,3 +45,17 @@ def matrix(points: dict, people: dict, actions, *, reread, refusal, attempt) -> 
                 ):
                     found.append(line)
     return found, offered
+
+
+def offered(points: dict, people: dict, actions, *, refusal, reread) -> dict[str, dict[str, str]]:
+    """Who is offered what at each point (the rules' answer: point → person → the actions, space-separated), to hold
+    against a table written out in the test — a rule the page and the service share widens both at once, which the
+    matrix alone cannot see."""
+    table = {}
+    for point, obj in points.items():
+        row = {}
+        for who, user in people.items():
+            if found := [a for a in actions if refusal(user, reread(obj), a) is None]:
+                row[who] = " ".join(found)
+        table[point] = row
+    return table

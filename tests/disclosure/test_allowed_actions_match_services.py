@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.allowed_actions import matrix
+from tests.allowed_actions import matrix, offered
 from tests.factories import PDF_BYTES
 from zhengwu.core import clock
 from zhengwu.core.models import Role
@@ -41,14 +41,7 @@ def everyone(people, org, other_org, government, make_staff):
 
 
 def _offered(points, people, actions, *, reread) -> dict[str, dict[str, str]]:
-    table = {}
-    for point, obj in points.items():
-        row = {}
-        for who, user in people.items():
-            if found := [a for a in actions if permissions.refusal(user, reread(obj), a) is None]:
-                row[who] = " ".join(found)
-        table[point] = row
-    return table
+    return offered(points, people, actions, refusal=permissions.refusal, reread=reread)
 
 
 # ---------------------------------------------------------------- publications

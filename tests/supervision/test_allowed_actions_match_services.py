@@ -7,7 +7,7 @@ service at once fails too."""
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.allowed_actions import matrix
+from tests.allowed_actions import matrix, offered
 from tests.factories import make_staff
 from tests.supervision.conftest import a_request, a_ticket, accepted_case, at
 from zhengwu.cases.models import Case
@@ -39,15 +39,7 @@ def _people(w) -> dict:
 
 
 def _offered(points, people, actions, *, reread) -> dict[str, dict[str, str]]:
-    """Who is offered what at each point (the rules' answer), to hold against the table written out."""
-    table = {}
-    for point, obj in points.items():
-        row = {}
-        for who, user in people.items():
-            if found := [a for a in actions if permissions.refusal(user, reread(obj), a) is None]:
-                row[who] = " ".join(found)
-        table[point] = row
-    return table
+    return offered(points, people, actions, refusal=permissions.refusal, reread=reread)
 
 
 @pytest.fixture
