@@ -176,3 +176,21 @@ def test_a_withdrawn_request_is_shown_as_withdrawn_with_no_reply_letter(org, cli
         letters.reply_letter_pdf(r)
     page = client.get(f"/disclosure/track/?number={r.number}&code={r.access_code}").content.decode()
     assert "您已撤回本申请" in page and "下载答复书" not in page and "答复结果" not in page
+
+
+def test_the_head_s_home_lists_the_requests_nearing_their_date_that_only_they_may_extend(org, people, client):
+    """A stranger's pass: nothing led a disclosure officer who needs more time to the head who grants it (第三十三条)."""
+    from zhengwu.disclosure import selectors
+
+    with clock.frozen("2026-04-28"):
+        r = _file(org)  # due 2026-05-28 (20 working days)
+    with clock.frozen("2026-05-04"):
+        assert selectors.requests_to_extend(people["leader"]) == []  # not near its date yet
+    with clock.frozen("2026-05-25T09:00"):  # 3 working days left: 预警
+        assert [x.pk for x in selectors.requests_to_extend(people["leader"])] == [r.pk]
+        assert selectors.requests_to_extend(people["drafter"]) == []  # an officer may not extend
+        client.force_login(people["leader"])
+        home = client.get("/workbench/").content.decode()
+        assert "临近答复期限的依申请公开" in home and r.number in home
+        services.extend(request=r, by=people["leader"], days=10, reason="需调取档案")
+        assert selectors.requests_to_extend(people["leader"]) == []  # extended once: no more

@@ -187,6 +187,21 @@ def requests_in(user, queue: str = DEFAULT_QUEUE) -> QuerySet[DisclosureRequest]
     )
 
 
+def requests_to_extend(user, *, limit: int = 100) -> list[DisclosureRequest]:
+    """Requests in handling whose reply date is near (预警) and which this person may extend (条例 第三十三条: the
+    person in charge, once, before the date passes — disclosure.permissions), soonest first: the head's list."""
+    from zhengwu.disclosure import permissions
+
+    today = clock.today()
+    return [
+        r
+        for r in requests_in(user, DEFAULT_QUEUE).filter(extension_days=0)[:limit]
+        if r.due_on
+        and deadlines.alert_level(r.due_on, today) == "warning"
+        and permissions.refusal(user, r, "extend") is None
+    ]
+
+
 def request_queue(user, queue: str = DEFAULT_QUEUE) -> list[DisclosureRequest]:
     """Requests in the user's scope for a queue, each with its alert level (normal, warning, overdue)."""
     rows = list(requests_in(user, queue)[:500])

@@ -415,6 +415,32 @@ def _requests_to_reply(user, today: _Today) -> WorkList:
     )
 
 
+def _requests_to_extend(user, today: _Today) -> WorkList:
+    """The department head's: requests nearing their reply date that only they may extend (a stranger's pass found
+    nothing led the head to them)."""
+    found = disclosure.requests_to_extend(user)
+    rows = [
+        Row(
+            title=f"{r.number} {r.description[:30]}",
+            url=_url("workbench_disclosure:request", r.pk),
+            detail=_("%(organisation)s · 如需延长答复期限,由负责人办理")
+            % {"organisation": r.organisation.name},
+            due=r.due_on,
+            due_label=_("答复期限"),
+            level=_DISCLOSURE_LEVEL.get("warning", NORMAL),
+        )
+        for r in found[:SHOWN]
+    ]
+    return WorkList(
+        "requests_to_extend",
+        _("临近答复期限的依申请公开"),
+        "bi-hourglass-split",
+        len(found),
+        rows,
+        _url("workbench_disclosure:requests", query=f"queue={disclosure.DEFAULT_QUEUE}"),
+    )
+
+
 def _publications_to_review(user, today: _Today) -> WorkList:
     def row(publication) -> Row:
         return Row(
@@ -614,6 +640,7 @@ LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...]]] = [
     (_tickets_to_acknowledge, (Role.DEPARTMENT_HEAD,)),
     (_tickets_to_answer, (Role.DEPARTMENT_HEAD,)),
     (_requests_to_reply, (Role.DISCLOSURE_OFFICER,)),
+    (_requests_to_extend, (Role.DEPARTMENT_HEAD,)),
     (_publications_to_review, (Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)),
     (_rectifications, (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)),
     (_items_to_publish, (Role.CENTRE_MANAGER,)),
