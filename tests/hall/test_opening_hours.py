@@ -177,3 +177,13 @@ def test_the_manager_sets_them_on_the_workbench_and_the_hall_page_shows_them(hal
     screen = client.get(f"/hall/{hall.centre.pk}/").content.decode()
     assert "办公时间:冬季作息 工作日 上午 09:00–12:00,下午 13:30–17:00" in screen
     assert "夏季作息(5月1日起)上午 08:30–12:00,下午 14:30–17:30" in screen
+
+
+def test_times_are_taken_as_people_type_them(hall):
+    """A stranger's pass: 9:00 was refused (应为24小时制时间,如 08:30); 9:00 and 9：00 mean 09:00."""
+    values = {"name": "夏季作息", "from_month": 5, "from_day": 1, **SUMMER, "morning_open": "9:00"}
+    done = services.set_opening_hours(centre=hall.centre, by=hall.manager, **values)
+    assert done["hours"].morning_open == dt.time(9, 0)
+    values = {**values, "name": "秋季作息", "from_month": 9, "morning_open": "8：30"}
+    done = services.set_opening_hours(centre=hall.centre, by=hall.manager, **values)
+    assert done["hours"].morning_open == dt.time(8, 30)

@@ -180,8 +180,11 @@ def _in_office_hours(p: planning.Planned, hours) -> bool:
 def _time_of(value, field: str, label: str) -> dt.time:
     if isinstance(value, dt.time):
         return value
+    typed = str(value or "").strip().replace("：", ":")
+    if m := re.fullmatch(r"(\d{1,2}):(\d{2})", typed):  # 9:00 as people type it, 09:00 as ISO wants it
+        typed = f"{int(m.group(1)):02d}:{m.group(2)}"
     try:
-        return dt.time.fromisoformat(str(value or "").strip())
+        return dt.time.fromisoformat(typed)
     except ValueError:
         raise ValidationFailed(f"{label}应为24小时制时间,如 08:30", field=field) from None
 
