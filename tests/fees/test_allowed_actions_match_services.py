@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.allowed_actions import matrix
+from tests.allowed_actions import offered as offered_table
 from tests.factories import make_centre, make_staff, make_window
 from tests.fees.conftest import land_case
 from zhengwu.cases import services as case_services
@@ -42,19 +43,6 @@ def _people(w) -> dict:
         "系统管理员": get_user_model().objects.create_superuser("root", password="pw-root-2026"),
         "申请人": w.citizen_user,
     }
-
-
-def _offered(points, people, actions, *, reread, refusal) -> dict[str, dict[str, str]]:
-    """Who is offered what at each point (the rules' answer): held against a table written out, so that a rule
-    widened on both sides at once — the page and the service agreeing on too much — fails the test too."""
-    table = {}
-    for point, obj in points.items():
-        row = {}
-        for who, user in people.items():
-            if found := [a for a in actions if refusal(user, reread(obj), a) is None]:
-                row[who] = " ".join(found)
-        table[point] = row
-    return table
 
 
 # ---------------------------------------------------------------- the notice page
@@ -241,7 +229,7 @@ def test_every_notice_action_offered_is_accepted_and_none_refused_is_offered(fee
     )
     assert not disagreements, "\n".join(disagreements)
     assert offered > 40
-    table = _offered(points, people, permissions.NOTICE_ACTIONS, reread=_fresh, refusal=_notice_refusal)
+    table = offered_table(points, people, permissions.NOTICE_ACTIONS, refusal=_notice_refusal, reread=_fresh)
     assert table == NOTICE_TABLE
     # the work lists (待审批退付, 待收费窗口退付) hold exactly the refunds the rule lets each person decide or pay out
     refunds = list(Refund.objects.select_related("payment__notice"))
@@ -347,7 +335,7 @@ def test_every_catalogue_action_offered_is_accepted_and_none_refused_is_offered(
     )
     assert not disagreements, "\n".join(disagreements)
     assert offered > 20
-    table = _offered(points, people, permissions.CATALOGUE_ACTIONS, reread=reread, refusal=_fee_refusal)
+    table = offered_table(points, people, permissions.CATALOGUE_ACTIONS, reread=reread, refusal=_fee_refusal)
     assert table == CATALOGUE_TABLE
 
 
@@ -380,7 +368,7 @@ def test_every_reconciliation_action_offered_is_accepted_and_none_refused_is_off
     )
     assert not disagreements, "\n".join(disagreements)
     assert offered > 8
-    table = _offered(points, people, ("clear", "reconcile"), reread=reread, refusal=permissions.refusal)
+    table = offered_table(points, people, ("clear", "reconcile"), reread=reread, refusal=permissions.refusal)
     reconciling = {
         "收费窗口": "clear reconcile",
         "中心管理人员": "clear reconcile",
