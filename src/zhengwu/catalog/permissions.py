@@ -38,27 +38,13 @@ def refusal(user, item: ServiceItem, action: str, draft: ItemVersion | None = No
         raise ValueError(f"unknown catalogue action {action}")
     if refused := _who(user, item, action):
         return refused
-    cancelled = item.status == ServiceItem.Status.CANCELLED
-    status = draft.status if draft is not None else None
-    if action == "edit":
-        if cancelled:
-            return Conflict(_("事项已取消,不能再修改"), field="item")
-        if status == ItemVersion.Status.SUBMITTED:
-            return Conflict(_("第%(n)d版已提交审核,请先退回再修改") % {"n": draft.number}, field="status")
-        return None
-    if action == "submit":
-        return None if status == ItemVersion.Status.DRAFT else Conflict(_("没有可提交的草稿"), field="status")
-    if action == "return":
-        return (
-            None
-            if status == ItemVersion.Status.SUBMITTED
-            else Conflict(_("没有待审核的版本"), field="status")
-        )
-    if action == "publish":
-        if status != ItemVersion.Status.SUBMITTED:
-            return Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
-        return selectors.self_publish_refusal(user, draft)
-    return services.in_force_refusal(item)  # cancel, transfer
+    if action in ("cancel", "transfer"):
+        return services.in_force_refusal(item)
+    if action == "edit" and item.status == ServiceItem.Status.CANCELLED:
+        return Conflict(_("事项已取消,不能再修改"), field="item")
+    if refused := services.draft_refusal(action, draft):
+        return refused
+    return selectors.self_publish_refusal(user, draft) if action == "publish" else None
 
 
 def allowed_actions(user, item: ServiceItem, draft: ItemVersion | None = None) -> dict[str, bool]:

@@ -274,8 +274,8 @@ def edit_item(*, item: ServiceItem, spec: dict, reason: str = "", user=None) -> 
             raise Conflict(_("事项已取消,不能再修改"), field="item")
         _check(spec, item=item, basic=_basic_spec_of(item.basic_item))
         draft = _open_draft(item)
-        if draft is not None and draft.status != ItemVersion.Status.DRAFT:
-            raise Conflict(_("第%(n)d版已提交审核,请先退回再修改") % {"n": draft.number}, field="status")
+        if refused := draft_refusal("edit", draft):
+            raise refused
         if draft is None:
             number = (item.versions.aggregate(m=Max("number"))["m"] or 0) + 1
             draft = ItemVersion(item=item, number=number, created_at=clock.now())
@@ -309,8 +309,8 @@ def submit(*, item: ServiceItem, user=None) -> ItemVersion:
     with transaction.atomic():
         item = _locked(item)
         draft = _open_draft(item)
-        if draft is None or draft.status != ItemVersion.Status.DRAFT:
-            raise Conflict(_("没有可提交的草稿"), field="status")
+        if refused := draft_refusal("submit", draft):
+            raise refused
         _check(specs.from_version(draft), item=item, basic=_basic_spec_of(item.basic_item))
         draft.status, draft.submitted_at, draft.review_note = ItemVersion.Status.SUBMITTED, clock.now(), ""
         draft.submitted_by = _actor(user)
@@ -329,8 +329,8 @@ def return_to_draft(*, item: ServiceItem, note: str, user=None) -> ItemVersion:
     with transaction.atomic():
         item = _locked(item)
         draft = _open_draft(item)
-        if draft is None or draft.status != ItemVersion.Status.SUBMITTED:
-            raise Conflict(_("没有待审核的版本"), field="status")
+        if refused := draft_refusal("return", draft):
+            raise refused
         draft.status, draft.review_note = ItemVersion.Status.DRAFT, note.strip()
         draft.save(update_fields=["status", "review_note"])
         audit.record(
@@ -353,8 +353,8 @@ def publish(
     with transaction.atomic():
         item = _locked(item)
         draft = _open_draft(item)
-        if draft is None or draft.status != ItemVersion.Status.SUBMITTED:
-            raise Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
+        if refused := draft_refusal("publish", draft):
+            raise refused
         self_published = selectors.submitted_by(user, draft)
         if refused := selectors.self_publish_refusal(user, draft):
             raise refused
@@ -450,6 +450,21 @@ def activate_due_versions(*, today: dt.date | None = None) -> list[ItemVersion]:
             )
             activated.append(latest)
     return activated
+
+
+def draft_refusal(action: str, draft: ItemVersion | None) -> Conflict | None:
+    """The open version's part of 修改, 提交审核, 退回 and 发布 (a draft or a submitted version, or None), for the
+    services on the locked item and for the item page (catalog.permissions)."""
+    status = draft.status if draft is not None else None
+    if action == "edit" and status == ItemVersion.Status.SUBMITTED:
+        return Conflict(_("第%(n)d版已提交审核,请先退回再修改") % {"n": draft.number}, field="status")
+    if action == "submit" and status != ItemVersion.Status.DRAFT:
+        return Conflict(_("没有可提交的草稿"), field="status")
+    if action == "return" and status != ItemVersion.Status.SUBMITTED:
+        return Conflict(_("没有待审核的版本"), field="status")
+    if action == "publish" and status != ItemVersion.Status.SUBMITTED:
+        return Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
+    return None
 
 
 def in_force_refusal(item: ServiceItem) -> Conflict | None:

@@ -71,6 +71,14 @@ def refusal(user, bundle: Bundle, action: str, draft: BundleVersion | None = Non
             _require_reviewer(user, bundle)
     except DomainError as refused:
         return refused
+    if refused := _draft_refusal(action, draft):
+        return refused
+    return _self_publish_refusal(user, draft) if action == "publish" else None
+
+
+def _draft_refusal(action: str, draft: BundleVersion | None) -> Conflict | None:
+    """The open draft's part of each action (open_draft: a draft or a submitted version, or None), for the pages
+    and, on the locked bundle, the services."""
     status = draft.status if draft is not None else None
     if action == "edit" and status == BundleVersion.Status.SUBMITTED:
         return Conflict(_("版本已提交审核,须退回后才能修改"), field="status")
@@ -78,10 +86,8 @@ def refusal(user, bundle: Bundle, action: str, draft: BundleVersion | None = Non
         return Conflict(_("没有可提交的草稿"), field="status")
     if action == "return" and status != BundleVersion.Status.SUBMITTED:
         return Conflict(_("没有待审核的版本"), field="status")
-    if action == "publish":
-        if status != BundleVersion.Status.SUBMITTED:
-            return Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
-        return _self_publish_refusal(user, draft)
+    if action == "publish" and status != BundleVersion.Status.SUBMITTED:
+        return Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
     return None
 
 
@@ -352,8 +358,8 @@ def edit_bundle(*, bundle: Bundle, spec: dict, user=None) -> BundleVersion:
     with transaction.atomic():
         bundle = _locked(bundle)
         draft = open_draft(bundle)
-        if draft is not None and draft.status == BundleVersion.Status.SUBMITTED:
-            raise Conflict(_("版本已提交审核,须退回后才能修改"), field="status")
+        if refused := _draft_refusal("edit", draft):
+            raise refused
         if draft is None:
             number = (bundle.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
             draft = BundleVersion(bundle=bundle, number=number, created_at=clock.now())
@@ -375,8 +381,8 @@ def submit(*, bundle: Bundle, user=None) -> BundleVersion:
     with transaction.atomic():
         bundle = _locked(bundle)
         draft = open_draft(bundle)
-        if draft is None or draft.status != BundleVersion.Status.DRAFT:
-            raise Conflict(_("没有可提交的草稿"), field="status")
+        if refused := _draft_refusal("submit", draft):
+            raise refused
         parse(spec_of(draft))  # the members must still be in force and the limits within the cap
         draft.status, draft.submitted_at, draft.submitted_by = (
             BundleVersion.Status.SUBMITTED,
@@ -401,8 +407,8 @@ def return_to_draft(*, bundle: Bundle, note: str, user=None) -> BundleVersion:
     with transaction.atomic():
         bundle = _locked(bundle)
         draft = open_draft(bundle)
-        if draft is None or draft.status != BundleVersion.Status.SUBMITTED:
-            raise Conflict(_("没有待审核的版本"), field="status")
+        if refused := _draft_refusal("return", draft):
+            raise refused
         draft.status, draft.review_note = BundleVersion.Status.DRAFT, note.strip()[:500]
         draft.save(update_fields=["status", "review_note"])
         audit.record(
@@ -420,8 +426,8 @@ def publish(*, bundle: Bundle, reason: str = "", user=None) -> BundleVersion:
     with transaction.atomic():
         bundle = _locked(bundle)
         draft = open_draft(bundle)
-        if draft is None or draft.status != BundleVersion.Status.SUBMITTED:
-            raise Conflict(_("没有待发布的版本:草稿须先提交审核"), field="status")
+        if refused := _draft_refusal("publish", draft):
+            raise refused
         if refused := _self_publish_refusal(user, draft):
             raise refused
         values = parse(spec_of(draft))
