@@ -119,6 +119,17 @@ def test_appeals_are_filed_on_the_ratings_page_and_decided_by_the_centre(ev, cli
     assert "本月暂无评价" in client.get("/rate/?month=2026-09").text
 
 
+def test_an_appeal_returns_to_a_page_of_this_site_and_never_to_another_site(ev, client):
+    rating = services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    client.force_login(ev.clerk)
+    url = f"/workbench/evaluation/ratings/{rating.pk}/appeal/"
+    away = client.post(url, {"reason": "申请人误点", "next": "https://evil.example/login"})
+    assert away.status_code == 302 and away.url == "/workbench/evaluation/ratings/"
+    rating.appeal.delete()
+    back = client.post(url, {"reason": "申请人误点", "next": "/workbench/evaluation/ratings/?month=2026-09"})
+    assert back.url == "/workbench/evaluation/ratings/?month=2026-09"
+
+
 def test_a_clerk_records_an_inquiry_and_issues_a_printable_notice(ev, client):
     client.force_login(ev.clerk)
     bad = client.post(

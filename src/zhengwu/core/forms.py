@@ -1,8 +1,14 @@
-"""Sign-in and second-factor forms: labelled, with errors tied to their fields for screen readers."""
+"""Forms shared by the pages: labelled, with errors tied to their fields for screen readers (sign-in, second
+factor), and the pieces of a form in front of a service (`ServiceForm`, dates, numbers, free text)."""
+
+import datetime as dt
 
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from zhengwu.core import calendar
+from zhengwu.core.errors import DomainError, ValidationFailed
 
 FORM_ERRORS_ID = "form-errors"
 CHOOSE = _("请选择")
@@ -69,6 +75,62 @@ class AccessibleForm(forms.Form):
             own = f"{self[name].auto_id}_error" if name in self.errors else ""
             field.widget.attrs["aria-describedby"] = f"{FORM_ERRORS_ID} {own}".strip()
             field.widget.attrs["aria-invalid"] = "true"
+
+
+# ---- forms in front of a service: they read and check what was typed; the rules stay in the service, whose
+# refusals are put back on the field they name (`fail`).
+
+
+class IsoDateField(forms.Field):
+    """A date written YYYY-MM-DD (what a date input sends); empty is None. The error names the field."""
+
+    widget = forms.DateInput(attrs={"type": "date"})
+
+    def __init__(self, *, required: bool = False, **kwargs):
+        super().__init__(required=required, **kwargs)
+
+    def to_python(self, value) -> dt.date | None:
+        if value in (None, ""):
+            return None
+        try:
+            return calendar.parse_date(value, field="", label=str(self.label or _("日期")))
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message, code="invalid") from None
+
+
+def free_text(label, **kwargs) -> forms.CharField:
+    """Free text as typed (not stripped: the service decides what blank means)."""
+    return forms.CharField(label=label, required=False, strip=False, **kwargs)
+
+
+def whole_number(label, **kwargs) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        error_messages={"invalid": _("应填写整数")},
+        **kwargs,
+    )
+
+
+class ServiceForm(forms.Form):
+    """Errors as the pages show them: one message per field, and the form's own under "form"."""
+
+    def fail(self, exc: DomainError) -> None:
+        """Put a service's refusal on the field it names, or on the whole form."""
+        self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+
+    def error_map(self) -> dict[str, str]:
+        return {
+            (name if name in self.fields else "form"): str(errors[0]) for name, errors in self.errors.items()
+        }
+
+    def message(self) -> str:
+        """The first error as one line naming its field (for an action answered by a redirect and a message)."""
+        for name, errors in self.errors.items():
+            if name in self.fields:
+                return _("%(label)s:%(error)s") % {"label": self.fields[name].label, "error": errors[0]}
+            return str(errors[0])
+        return ""
 
 
 class SignInForm(AccessibleForm):

@@ -13,14 +13,13 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, J
 from django.shortcuts import redirect, render, resolve_url
 from django.template import loader
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import access, auth, dbrouter, errors
+from zhengwu.core import access, auth, dbrouter, errors, navigation
 from zhengwu.core.forms import OtpRemoveForm, OtpTokenForm, SignInForm
 
 
@@ -57,13 +56,7 @@ def favicon(request):
 
 def _next_url(request) -> str:
     """Where to go after signing in: the `next` parameter if it stays on this site, else the workbench."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    if safe and candidate and not candidate.startswith(reverse("core:login")):
-        return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return navigation.next_url(request, settings.LOGIN_REDIRECT_URL, avoid=reverse("core:login"))
 
 
 def _failure_message(base: str, attempt: auth.Attempt) -> str:

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -23,7 +22,7 @@ from zhengwu.cases.application import ApplicationForm, initial_from
 from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant
 from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
-from zhengwu.core import access, auth, calendar, files, ratelimit
+from zhengwu.core import access, auth, calendar, files, navigation, ratelimit
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
 from zhengwu.core.masking import mask_phone, mask_resident_id
 from zhengwu.evaluation import links as rating_links
@@ -52,10 +51,7 @@ def _kind(value) -> str:
 
 
 def _next(request, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
-        return candidate
-    return default
+    return navigation.next_url(request, default)
 
 
 def _applicant_required(view):

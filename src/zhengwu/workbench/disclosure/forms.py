@@ -9,71 +9,18 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core import calendar, clock
-from zhengwu.core.errors import DomainError, ValidationFailed
+from zhengwu.core import clock
+from zhengwu.core.forms import IsoDateField, ServiceForm, free_text, whole_number
 from zhengwu.disclosure.models import Category, Publication
-
-
-class IsoDateField(forms.Field):
-    """A date written YYYY-MM-DD (what a date input sends); empty is None. The error names the field."""
-
-    widget = forms.DateInput(attrs={"type": "date"})
-
-    def __init__(self, *, required: bool = False, **kwargs):
-        super().__init__(required=required, **kwargs)
-
-    def to_python(self, value) -> dt.date | None:
-        if value in (None, ""):
-            return None
-        try:
-            return calendar.parse_date(value, field="", label=str(self.label or _("日期")))
-        except ValidationFailed as exc:
-            raise forms.ValidationError(exc.message, code="invalid") from None
-
-
-def _text(label, **kwargs) -> forms.CharField:
-    """Free text as typed (not stripped: the service decides what blank means)."""
-    return forms.CharField(label=label, required=False, strip=False, **kwargs)
-
-
-def _number(label, **kwargs) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=False,
-        error_messages={"invalid": _("应填写整数")},
-        **kwargs,
-    )
-
-
-class DisclosureForm(forms.Form):
-    """Errors as the pages show them: one message per field, and the form's own under "form"."""
-
-    def fail(self, exc: DomainError) -> None:
-        """Put a service's refusal on the field it names, or on the whole form."""
-        self.add_error(exc.field if exc.field in self.fields else None, exc.message)
-
-    def error_map(self) -> dict[str, str]:
-        return {
-            (name if name in self.fields else "form"): str(errors[0]) for name, errors in self.errors.items()
-        }
-
-    def message(self) -> str:
-        """The first error as one line naming its field (for an action answered by a redirect and a message)."""
-        for name, errors in self.errors.items():
-            if name in self.fields:
-                return _("%(label)s:%(error)s") % {"label": self.fields[name].label, "error": errors[0]}
-            return str(errors[0])
-        return ""
-
 
 # ---- publications
 
 
-class PublicationForm(DisclosureForm):
+class PublicationForm(ServiceForm):
     """A draft's fields; the category must be one of the organisation's (another is left out, as before), the
     interpreted policy is found by its index number."""
 
-    title = _text(_("标题"))
+    title = free_text(_("标题"))
     document_number = forms.CharField(label=_("文号"), required=False)
     genre = forms.CharField(label=_("体裁"), required=False)
     category = forms.CharField(label=_("目录"), required=False)
@@ -81,7 +28,7 @@ class PublicationForm(DisclosureForm):
     written_on = IsoDateField(label=_("成文日期"))
     interprets = forms.CharField(label=_("所解读政策的索引号"), required=False)
     important = forms.BooleanField(label=_("重要文件(需第二位领导审批)"), required=False)
-    body = _text(_("正文"))
+    body = free_text(_("正文"))
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,24 +87,24 @@ class EditPublicationForm(PublicationForm):
     version = forms.IntegerField(label=_("版本"), required=False, widget=forms.HiddenInput)
 
 
-class AttachmentForm(DisclosureForm):
+class AttachmentForm(ServiceForm):
     file = forms.FileField(
         label=_("文件"), allow_empty_file=True, error_messages={"required": _("请选择要上传的文件")}
     )
     name = forms.CharField(label=_("名称"), required=False, strip=False)
 
 
-class ReviewForm(DisclosureForm):
+class ReviewForm(ServiceForm):
     """approve, reject and withdraw: an opinion (the reason, for a withdrawal)."""
 
-    opinion = _text(_("审查意见"))
+    opinion = free_text(_("审查意见"))
 
 
-class SubmitForm(DisclosureForm):
+class SubmitForm(ServiceForm):
     pass
 
 
-class PublishForm(DisclosureForm):
+class PublishForm(ServiceForm):
     at = forms.CharField(label=_("定时发布"), required=False)
 
     def clean_at(self) -> dt.datetime | None:
@@ -171,8 +118,8 @@ class PublishForm(DisclosureForm):
             raise forms.ValidationError(_("时间格式不正确")) from None
 
 
-class RepealForm(DisclosureForm):
-    opinion = _text(_("理由"))
+class RepealForm(ServiceForm):
+    opinion = free_text(_("理由"))
     replaced_by = forms.CharField(label=_("替代文件索引号"), required=False)
 
     def clean_replaced_by(self) -> Publication | None:
@@ -193,7 +140,7 @@ PUBLICATION_ACTIONS = {
 # ---- requests
 
 
-class RequestForm(DisclosureForm):
+class RequestForm(ServiceForm):
     """A request registered by staff (letters, visits, faxes)."""
 
     organisation = forms.ModelChoiceField(
@@ -201,11 +148,11 @@ class RequestForm(DisclosureForm):
     )
     channel = forms.CharField(label=_("申请方式"), required=False)
     requester_kind = forms.CharField(label=_("申请人类型"), required=False)
-    requester_name = _text(_("申请人"))
-    requester_id_number = _text(_("证件号码"))
-    phone = _text(_("联系电话"))
-    address = _text(_("通信地址"))
-    description = _text(_("所需政府信息"))
+    requester_name = free_text(_("申请人"))
+    requester_id_number = free_text(_("证件号码"))
+    phone = free_text(_("联系电话"))
+    address = free_text(_("通信地址"))
+    description = free_text(_("所需政府信息"))
     submitted_on = IsoDateField(label=_("提交(寄出)日期"))
     signed_on = IsoDateField(label=_("签收日期"))
     confirmed_on = IsoDateField(label=_("双方确认日期"))
@@ -215,38 +162,38 @@ class RequestForm(DisclosureForm):
         self.fields["organisation"].queryset = organisations
 
 
-class RequestActionForm(DisclosureForm):
+class RequestActionForm(ServiceForm):
     """What every step on a request may carry: the day it happened (today when empty)."""
 
     on = IsoDateField(label=_("日期"))
 
 
 class SupplementForm(RequestActionForm):
-    items = _text(_("需补正的全部事项"))
-    workdays = _number(_("补正期限(工作日)"))
+    items = free_text(_("需补正的全部事项"))
+    workdays = whole_number(_("补正期限(工作日)"))
 
 
 class NoteForm(RequestActionForm):
-    note = _text(_("说明"))
+    note = free_text(_("说明"))
 
 
 class ThirdPartyForm(RequestActionForm):
-    third_party = _text(_("第三方"))
+    third_party = free_text(_("第三方"))
 
 
 class FeeForm(RequestActionForm):
     method = forms.CharField(label=_("计费方式"), required=False)
-    pages = _number(_("页数"))
+    pages = whole_number(_("页数"))
 
 
 class ExtendForm(RequestActionForm):
-    days = _number(_("工作日"))
-    note = _text(_("理由"))
+    days = whole_number(_("工作日"))
+    note = free_text(_("理由"))
 
 
 class ReplyForm(RequestActionForm):
     outcome = forms.CharField(label=_("答复结果"), required=False)
-    text = _text(_("答复内容"))
+    text = free_text(_("答复内容"))
 
     def clean_outcome(self) -> tuple[str, str]:
         """ "<outcome>.<reason>" as the select sends it → (outcome, reason)."""
@@ -271,13 +218,13 @@ REQUEST_ACTIONS = {
 # ---- the annual report, remedies, catalogue and guide
 
 
-class ReportForm(DisclosureForm):
+class ReportForm(ServiceForm):
     """The report's typed parts; the figures typed by hand are checked by annual.save_texts."""
 
     action = forms.CharField(required=False)
-    overview = _text(_("总体情况"))
-    problems = _text(_("存在的主要问题及改进情况"))
-    other_matters = _text(_("其他需要报告的事项"))
+    overview = free_text(_("总体情况"))
+    problems = free_text(_("存在的主要问题及改进情况"))
+    other_matters = free_text(_("其他需要报告的事项"))
 
     def __init__(self, *args, figures=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -289,7 +236,7 @@ class ReportForm(DisclosureForm):
         return {name: self.cleaned_data[name] for name in self.figure_names}
 
 
-class RemedyForm(DisclosureForm):
+class RemedyForm(ServiceForm):
     """A reconsideration or lawsuit recorded; the request it concerns found by its number in the organisation."""
 
     kind = forms.CharField(label=_("类型"), required=False)
@@ -320,22 +267,22 @@ class RemedyForm(DisclosureForm):
         return found
 
 
-class ConcludeRemedyForm(DisclosureForm):
+class ConcludeRemedyForm(ServiceForm):
     """A pending remedy concluded from the list."""
 
     remedy = forms.IntegerField(label=_("案件"), widget=forms.HiddenInput)
     result = forms.CharField(label=_("结果"), required=False, strip=False)
     concluded_on = IsoDateField(label=_("审结日期"))
-    note = _text(_("说明"))
+    note = free_text(_("说明"))
 
 
-class CategoryForm(DisclosureForm):
+class CategoryForm(ServiceForm):
     """A category added to the organisation's catalogue; a parent not of the organisation is left out, as before."""
 
     action = forms.CharField(required=False)
     parent = forms.CharField(label=_("上级目录"), required=False)
     code = forms.CharField(label=_("编码"), required=False)
-    name = _text(_("名称"))
+    name = free_text(_("名称"))
     statutory = forms.CharField(label=_("法定公开内容"), required=False)
 
     def __init__(self, *args, organisation, **kwargs):
@@ -349,7 +296,7 @@ class CategoryForm(DisclosureForm):
         return Category.objects.filter(pk=int(value), organisation=self.organisation).first()
 
 
-class ProfileForm(DisclosureForm):
-    index_code = _text(_("索引号前缀"))
-    guide = _text(_("政府信息公开指南"))
+class ProfileForm(ServiceForm):
+    index_code = free_text(_("索引号前缀"))
+    guide = free_text(_("政府信息公开指南"))
     second_leader_for_all = forms.BooleanField(label=_("所有公开文件均需第二位领导审批"), required=False)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases.selectors import case_for
-from zhengwu.core import access, clock, personal, thresholds
+from zhengwu.core import access, clock, navigation, personal, thresholds
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.masking import mask_email, mask_name, mask_phone
 from zhengwu.core.models import Role
@@ -120,7 +120,7 @@ def appeal(request, pk: int):
         messages.success(request, f"已就 {rating.subject_number} 的评价提出申诉,等待中心审核")
     except DomainError as err:
         messages.error(request, err.message)
-    return redirect(request.POST.get("next") or "workbench_evaluation:ratings")
+    return redirect(navigation.next_url(request, "workbench_evaluation:ratings"))
 
 
 @_staff_required

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zhengwu.core import clock
+from zhengwu.core import clock, navigation
 from zhengwu.core.errors import DomainError
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
@@ -242,7 +242,7 @@ def review_alert(request, pk: int):
             messages.error(request, "未知操作")
     except DomainError as err:
         messages.error(request, err.message)
-    return redirect(request.POST.get("next") or "workbench_supervision:alerts")
+    return redirect(navigation.next_url(request, "workbench_supervision:alerts"))
 
 
 def _opening_state(user) -> str:
