@@ -30,6 +30,25 @@ def test_unknown_address_gets_the_chinese_404_page(client):
 
 
 @pytest.mark.django_db
+def test_the_404_page_leads_staff_to_their_workbench_and_a_citizen_to_their_cases(client):
+    from tests.cases.conftest import resident_id
+    from tests.factories import make_organisation, make_region, make_staff
+    from zhengwu.cases.services import register_applicant
+    from zhengwu.core.models import Role
+
+    bureau = make_organisation("贵溪市市场监督管理局", region=make_region("360681", "贵溪市"))
+    client.force_login(make_staff("clerk", bureau, roles=[Role.WINDOW_CLERK]).user)
+    staff_page = client.get("/no-such-page/").content.decode()
+    assert "返回工作台" in staff_page and "我的办件" not in staff_page
+    citizen = register_applicant(
+        kind="natural", name="桂水泉", id_number=resident_id(), phone="13607014369", password="Zw-citizen-2026"
+    )
+    client.force_login(citizen.user)
+    citizen_page = client.get("/no-such-page/").content.decode()
+    assert "返回工作台" not in citizen_page and "我的办件" in citizen_page and 'href="/cases/' in citizen_page
+
+
+@pytest.mark.django_db
 @pytest.mark.urls("tests.core.test_error_pages")
 @pytest.mark.parametrize(
     "url, status, shown",
