@@ -80,6 +80,12 @@ def _error_at(html: str, place: str) -> str:
     return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
 
 
+def _section(html: str, heading_id: str) -> str:
+    """The text of the section a heading opens."""
+    start = html.index(f'id="{heading_id}"')
+    return re.sub(r"<[^>]+>", " ", html[start : html.find("</section>", start)])
+
+
 def _draft(item):
     return services.edit_item(item=item, spec=copy.deepcopy(SPEC), reason="补充表格")
 
@@ -161,6 +167,10 @@ def test_manager_cancels_a_published_item(client, manager, water_item):
     changes = client.get("/services/changes/").content.decode()
     assert "取水许可" in changes and "法规废止" in changes and "取消" in changes
     assert ChangeLogEntry.objects.filter(item=water_item, kind="cancelled").count() == 1
+    client.force_login(manager)  # the item's own page says it is cancelled, and no version is still in force
+    item_page = client.get(f"/workbench/catalog/{water_item.code}/").content.decode()
+    assert ">现行</span>" not in item_page and ">取消前现行</span>" in item_page
+    assert "法规废止" in _section(item_page, "changes-title")
 
 
 def test_an_approver_cannot_cancel(client, approver, water_item):
@@ -203,3 +213,6 @@ def test_delegation_appears_in_the_change_log_with_the_other_organisation(
     client.logout()
     changes = client.get("/services/changes/").content.decode()
     assert "下放至贵溪市雷溪镇人民政府" in changes and "方便群众就近办理" in changes
+    client.force_login(manager)  # and on the item's own page, where the manager recorded it
+    recorded = _section(client.get(f"/workbench/catalog/{water_item.code}/").content.decode(), "changes-title")
+    assert "下放" in recorded and "贵溪市雷溪镇人民政府" in recorded and "方便群众就近办理" in recorded

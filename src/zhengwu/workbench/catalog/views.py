@@ -181,6 +181,7 @@ def _item_page(request, item, *, errors: dict | None = None, values: dict | None
             "versions": versions,
             "draft": draft,
             "differences": selectors.differences_from_basic(item),
+            "changes": selectors.change_log(code=item.code),
             "may": permissions.allowed_actions(request.user, item, draft),  # the services' own rules
             "today": clock.today(),
             "counterparts": _organisations(request).exclude(pk=item.organisation_id or 0),
