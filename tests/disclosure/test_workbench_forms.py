@@ -3,6 +3,7 @@ Chinese, what was typed stays, nothing is saved; an action answered by a redirec
 
 import pytest
 
+from tests.cases.conftest import resident_id
 from zhengwu.disclosure import services
 from zhengwu.disclosure.models import DisclosureRequest, Publication
 
@@ -117,3 +118,25 @@ def test_an_unknown_action_changes_nothing(client, org, people, action):
     assert "未知操作" in response.content.decode()
     pub.refresh_from_db()
     assert pub.status == "draft"
+
+
+def test_the_fee_form_offers_by_item_only_from_the_eleventh_request_of_the_month(client, org, people):
+    """国办函〔2020〕109号: by item, a requester's first 10 requests in a month are free, so 按件计收 could only be
+    refused (无需收费) for them; the page says so and offers it, with its amount, from the 11th."""
+    requests = [
+        services.file_request(
+            organisation=org,
+            channel="in_person",
+            requester_kind="natural_person",
+            requester_name="甲",
+            requester_id_number=resident_id(),
+            description=f"第{n}件",
+            phone="13800138000",
+        )
+        for n in range(1, 12)
+    ]
+    client.force_login(people["drafter"])
+    tenth = client.get(f"{BASE}requests/{requests[9].pk}/").content.decode()
+    assert "按件计收:该申请人本月第10件,不收费" in tenth and '<option value="items">' not in tenth
+    eleventh = client.get(f"{BASE}requests/{requests[10].pk}/").content.decode()
+    assert '<option value="items">按件计收(本月第11件,100元)</option>' in eleventh

@@ -354,6 +354,11 @@ def _request_page(request, r: DisclosureRequest, *, reveal: personal.Reveal | No
             due = services.due_of(r, events)
         except DomainError:
             due = None
+    can = permissions.allowed_actions(request.user, r)
+    by_item = None
+    if can.get("notify_fee"):  # 按件计收 charges only from the 11th request of a month: offer it where it charges
+        n, amount, _explanation = services.fee_for(r, method=DisclosureRequest.FeeMethod.ITEMS)
+        by_item = {"n": n, "amount": amount}
     return render(
         request,
         "disclosure/workbench/request.html",
@@ -369,7 +374,8 @@ def _request_page(request, r: DisclosureRequest, *, reveal: personal.Reveal | No
             "requester": personal.shown(selectors.requester_fields(r), revealed=reveal.revealed)["requester"],
             "reveal": reveal,
             "orders": supervision_selectors.orders_on_request(request.user, r),
-            "can": permissions.allowed_actions(request.user, r),
+            "can": can,
+            "by_item": by_item,
         },
         status=status,
     )
