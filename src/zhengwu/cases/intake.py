@@ -48,6 +48,18 @@ def _intake_open(case: Case, at: dt.datetime | None) -> bool:
     return not deadlines.deemed_accepted(current_calendar(), case.intake_start, _today(at))
 
 
+def intake_closed_refusal(case: Case, at: dt.datetime | None = None) -> Conflict | None:
+    """Why the case can no longer be refused (不予受理): the five working days of intake have run out and it is
+    deemed accepted (第三十二条); None while they run. Read by refuse_case and by a joint case's member refusal."""
+    if _intake_open(case, at):
+        return None
+    return Conflict(
+        _("收件已超过 %(days)s 个工作日,依法视为受理,不能再不予受理") % {"days": deadlines.INTAKE_WORKDAYS},
+        code="intake.expired",
+        field="status",
+    )
+
+
 def _steps_payload(version: ItemVersion) -> tuple[list[dict], bool]:
     if version.instant:
         return [], False  # 即办件: decided at the window on the spot, no handling queue
@@ -349,13 +361,8 @@ def refuse_case(
     with transaction.atomic():
         case = _locked(case, revision)
         permissions.require(by, case, "refuse")
-        if not _intake_open(case, at):
-            raise Conflict(
-                _("收件已超过 %(days)s 个工作日,依法视为受理,不能再不予受理")
-                % {"days": deadlines.INTAKE_WORKDAYS},
-                code="intake.expired",
-                field="status",
-            )
+        if closed := intake_closed_refusal(case, at):
+            raise closed
         _record(
             case, "refuse", by=by, at=at, note=reason, data={"reason": reason, "legal_basis": legal_basis}
         )

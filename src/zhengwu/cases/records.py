@@ -26,7 +26,7 @@ from zhengwu.core.calendar import current_calendar
 from zhengwu.core.calendar import freshness_columns as calendar_freshness
 from zhengwu.core.calendar import known_freshness as known_calendar_freshness
 from zhengwu.core.calendar import pinned as pinned_calendar
-from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.core.prepared import Prepared
 
@@ -260,6 +260,16 @@ def _in_scope(by, case: Case):
     if not selectors.visible_cases(by).filter(pk=case.pk).exists():
         raise AccessDenied(_("该办件不在您的职责范围内"))
     return staff
+
+
+def scope_refusal(by, case: Case) -> DomainError | None:
+    """Why `by` may not act on the case as staff (not staff; the case outside their scope), or None: the rule of
+    _in_scope, for a page or another domain's rule that asks before acting (joint.permissions)."""
+    try:
+        _in_scope(by, case)
+    except DomainError as err:
+        return err
+    return None
 
 
 def _staff_side(by, case: Case) -> bool:

@@ -255,21 +255,12 @@ def member_refuse_case_refusal(user, member: JointMember) -> DomainError | None:
     from zhengwu.cases import records as case_records
 
     case = member.case
-    try:
-        case_records._in_scope(user, case)
-    except DomainError as err:
-        return err
+    if out_of_scope := case_records.scope_refusal(user, case):
+        return out_of_scope
     with extensions.acting_for_intake_owner():
         if refused := case_permissions.refusal(user, case, "refuse"):
             return refused
-    if not case_intake._intake_open(case, None):
-        return Conflict(
-            _("收件已超过 %(days)s 个工作日,依法视为受理,不能再不予受理")
-            % {"days": case_intake.deadlines.INTAKE_WORKDAYS},
-            code="intake.expired",
-            field="status",
-        )
-    return None
+    return case_intake.intake_closed_refusal(case)
 
 
 def deciding_refusal(joint: JointCase) -> Conflict | None:
