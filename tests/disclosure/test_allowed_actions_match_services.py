@@ -115,7 +115,8 @@ PUBLICATION_TABLE = {
     "草稿": {who: DRAFTING for who in ("起草人", "公开专员", "系统管理员")},
     # a review step: its role in the organisation, never the drafter
     "待初审": {who: "approve reject" for who in ("公开专员", "系统管理员")},
-    "待保密审查": {who: "approve reject" for who in ("公开专员", "系统管理员")},
+    # 保密审查: an officer other than the one who signed 初审 (公开专员 here), unless the organisation allows one reviewer
+    "待保密审查": {who: "approve reject" for who in ("系统管理员",)},
     "待领导审批": {who: "approve reject" for who in ("局长", "副局长", "系统管理员")},
     # an important document: another leader than the first
     "待第二位领导审批": {who: "approve reject" for who in ("副局长", "系统管理员")},

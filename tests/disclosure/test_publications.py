@@ -125,6 +125,24 @@ def test_an_organisation_may_require_two_leaders_for_everything(org, people):
     assert pub.status == workflow.SECOND_LEADER_APPROVAL
 
 
+def test_the_confidentiality_review_is_a_second_officers_unless_the_organisation_has_one_reviewer(
+    org, people, client
+):
+    pub = services.submit(publication=_draft(org, people), by=people["drafter"])
+    pub = services.approve(publication=pub, by=people["reviewer"])
+    with pytest.raises(AccessDenied, match="保密审查须由初审人以外的人员签署"):
+        services.approve(publication=pub, by=people["reviewer"])
+    client.force_login(people["reviewer"])
+    page = client.get(f"/workbench/disclosure/publications/{pub.pk}/").content.decode()
+    assert "/approve/" not in page  # not offered either
+
+    DisclosureProfile.objects.create(organisation=org, one_reviewer=True)
+    pub = services.approve(publication=pub, by=people["reviewer"], opinion="未发现涉密内容")
+    assert pub.status == workflow.LEADER_APPROVAL
+    signed = pub.ledger.get(from_status=workflow.CONFIDENTIALITY_REVIEW)
+    assert signed.opinion == "未发现涉密内容(初审与保密审查由同一人签署,按本机构政务公开设置)"
+
+
 def test_rejection_returns_to_the_drafter_with_the_reason(org, people):
     pub = services.submit(publication=_draft(org, people), by=people["drafter"])
     pub = services.approve(publication=pub, by=people["reviewer"])

@@ -20,6 +20,11 @@ class DisclosureProfile(models.Model):
     )
     guide = models.TextField(_("政府信息公开指南"), blank=True)
     second_leader_for_all = models.BooleanField(_("所有公开文件均需第二位领导审批"), default=False)
+    one_reviewer = models.BooleanField(
+        _("初审与保密审查可由同一人签署"),
+        default=False,
+        help_text=_("只有一名审查人员的机构可勾选;签署时在审查台账中注明"),
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("政务公开设置")

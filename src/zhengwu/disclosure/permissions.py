@@ -9,8 +9,9 @@ Publications (主动公开):
 - 修改草稿、增删附件、提交审核、发布 (edit, add_attachment, remove_attachment, submit, publish): the organisation's
   disclosure officers (政务公开工作人员), on a draft (发布: once approved);
 - 同意、退回 (approve, reject): the role the review step needs (workflow.REVIEW_ROLE: 初审、保密审查 an officer, 领导审批
-  a department head) in the publication's organisation, never its drafter, and for an important document's second
-  approval never the leader who gave the first;
+  a department head) in the publication's organisation, never its drafter; 保密审查 never the officer who signed the
+  初审 unless the organisation's settings allow one reviewer (noted on the ledger); for an important document's
+  second approval never the leader who gave the first;
 - 撤回、废止 (withdraw, repeal): an officer or a department head of the organisation, once published.
 
 Requests (依申请公开), every action of REQUEST_TRANSITIONS a person takes (逾期视为放弃 is the system's, by the
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, clock
@@ -111,6 +113,12 @@ def review_refusal(user, publication) -> AccessDenied | None:
         return refused
     if user.pk == publication.created_by_id:
         return AccessDenied(_("起草人不能审查自己起草的信息"))
+    if (
+        publication.status == workflow.CONFIDENTIALITY_REVIEW
+        and first_reviewer(publication) == user.pk
+        and not one_reviewer(publication.organisation)
+    ):
+        return AccessDenied(_("保密审查须由初审人以外的人员签署(本机构未设置可由同一人签署)"))
     if publication.status == workflow.SECOND_LEADER_APPROVAL:
         first_leader = (
             publication.ledger.filter(from_status=workflow.LEADER_APPROVAL, action="approve_important")
@@ -121,6 +129,25 @@ def review_refusal(user, publication) -> AccessDenied | None:
         if first_leader == user.pk:
             return AccessDenied(_("重要文件须由另一位领导审批"))
     return None
+
+
+def first_reviewer(publication) -> int | None:
+    """Who signed the first review (初审) the publication last passed, or None."""
+    return (
+        publication.ledger.filter(from_status=workflow.FIRST_REVIEW, action="approve")
+        .order_by("-at", "-id")
+        .values_list("by_id", flat=True)
+        .first()
+    )
+
+
+def one_reviewer(organisation) -> bool:
+    """May one officer sign both 初审 and 保密审查 in this organisation? Only where its disclosure settings say so (a
+    small office with one reviewer); otherwise the confidentiality review is a second person's."""
+    try:
+        return organisation.disclosure_profile.one_reviewer
+    except ObjectDoesNotExist:
+        return False
 
 
 def publication_who_refusal(user, publication, action: str) -> DomainError | None:

@@ -118,7 +118,8 @@ def staff_publications(user, *, status: str = "") -> QuerySet[Publication]:
 
 def review_queue(user) -> QuerySet[Publication]:
     """Publications waiting for a step this user may sign (disclosure.permissions.review_refusal): the step's role,
-    never their own drafts, and an important document's second approval never to the leader who gave the first."""
+    never their own drafts, 保密审查 never to the officer who signed the 初审 (unless the organisation allows one
+    reviewer), and an important document's second approval never to the leader who gave the first."""
     from zhengwu.disclosure.models import ReviewEntry
 
     steps = [s for s, role in workflow.REVIEW_ROLE.items() if access.may_act_as(user, role)]
@@ -129,12 +130,29 @@ def review_queue(user) -> QuerySet[Publication]:
         .order_by("-at", "-id")
         .values("by_id")[:1]
     )
+    first_reviewer = (
+        ReviewEntry.objects.filter(
+            publication=OuterRef("pk"), from_status=workflow.FIRST_REVIEW, action="approve"
+        )
+        .order_by("-at", "-id")
+        .values("by_id")[:1]
+    )
     return (
         staff_publications(user)
         .filter(status__in=steps)
         .exclude(created_by=user)
-        .annotate(first_leader=Subquery(first_leader))
+        .annotate(first_leader=Subquery(first_leader), first_reviewer=Subquery(first_reviewer))
         .exclude(status=workflow.SECOND_LEADER_APPROVAL, first_leader=user.pk)
+        .exclude(  # 保密审查 by another officer than the 初审's, unless the organisation allows one reviewer
+            status=workflow.CONFIDENTIALITY_REVIEW,
+            first_reviewer=user.pk,
+            organisation__disclosure_profile__one_reviewer=False,
+        )
+        .exclude(
+            status=workflow.CONFIDENTIALITY_REVIEW,
+            first_reviewer=user.pk,
+            organisation__disclosure_profile__isnull=True,
+        )
     )
 
 

@@ -114,6 +114,7 @@ def save_profile(
     index_code: str = "",
     guide: str = "",
     second_leader_for_all: bool = False,
+    one_reviewer: bool = False,
 ) -> DisclosureProfile:
     """Set an organisation's index code, disclosure guide and approval rule."""
     _refuse(permissions.organisation_refusal(by, organisation, "profile"))
@@ -127,13 +128,18 @@ def save_profile(
                 "index_code": index_code,
                 "guide": guide,
                 "second_leader_for_all": second_leader_for_all,
+                "one_reviewer": one_reviewer,
             },
         )
         audit.record(
             "disclosure.profile.save",
             profile,
             actor=by,
-            summary={"index_code": index_code, "second_leader_for_all": second_leader_for_all},
+            summary={
+                "index_code": index_code,
+                "second_leader_for_all": second_leader_for_all,
+                "one_reviewer": one_reviewer,
+            },
         )
     return profile
 
@@ -328,9 +334,12 @@ def approve(*, publication: Publication, by, opinion: str = "") -> Publication:
         action = "approve"
         if before == workflow.LEADER_APPROVAL and _needs_second_leader(current):
             action = "approve_important"
+        opinion = opinion.strip() or "同意"
+        if before == workflow.CONFIDENTIALITY_REVIEW and permissions.first_reviewer(current) == by.pk:
+            opinion += _("(初审与保密审查由同一人签署,按本机构政务公开设置)")
         current.status = workflow.publication_next(before, action)
         current.save(update_fields=["status"])
-        entry = _ledger(current, action=action, before=before, by=by, opinion=opinion.strip() or "同意")
+        entry = _ledger(current, action=action, before=before, by=by, opinion=opinion)
         audit.record(
             "disclosure.publication.approve", current, actor=by, summary={"step": before}, rows=[entry]
         )

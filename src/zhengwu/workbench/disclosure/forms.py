@@ -300,3 +300,4 @@ class ProfileForm(ServiceForm):
     index_code = free_text(_("索引号前缀"))
     guide = free_text(_("政府信息公开指南"))
     second_leader_for_all = forms.BooleanField(label=_("所有公开文件均需第二位领导审批"), required=False)
+    one_reviewer = forms.BooleanField(label=_("初审与保密审查可由同一人签署"), required=False)

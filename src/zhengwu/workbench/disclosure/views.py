@@ -356,7 +356,9 @@ def _request_page(request, r: DisclosureRequest, *, reveal: personal.Reveal | No
             due = None
     can = permissions.allowed_actions(request.user, r)
     by_item = None
-    if can.get("notify_fee"):  # 按件计收 charges only from the 11th request of a month: offer it where it charges
+    if can.get(
+        "notify_fee"
+    ):  # 按件计收 charges only from the 11th request of a month: offer it where it charges
         n, amount, _explanation = services.fee_for(r, method=DisclosureRequest.FeeMethod.ITEMS)
         by_item = {"n": n, "amount": amount}
     return render(
