@@ -1,13 +1,17 @@
 """The hall's forms: the delivery choice (送达方式), shown in the online apply form, at the counter and on the case page
 (the method, the address — post and home delivery only — and the home-delivery reason, each error on its field); and
-who is told of a long wait (the centre's duty manager, each window group's lead)."""
+who is told of a long wait (the centre's duty manager, each window group's lead); and the pieces the hall's pages
+(portal and workbench) share: a record chosen on the page, text as typed, the booking's steps (事项, group, day, slot)
+and a booking code."""
 
 from django import forms
+from django.core import validators
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Delivery
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.forms import AccessibleForm, choose_first
+from zhengwu.core.forms import AccessibleForm, ServiceForm, choose_first
 from zhengwu.hall import delivery
 
 REASONS = [("", _("请选择")), ("elderly", _("老年人(60周岁以上)")), ("disabled", _("残疾人"))]
@@ -125,3 +129,107 @@ class WaitRecipientsForm(AccessibleForm):
             "duty_manager": user("duty_manager"),
             "leads": {g.pk: user(f"lead_{g.pk}") for g in self.groups},
         }
+
+
+# ---- the pieces of the hall's pages
+
+
+class RecordId(forms.CharField):
+    """The id of a record chosen on the page (a select, a radio, a hidden input): a whole number, or None when it is
+    empty or not a number — the page then asks for the choice (请选择预约时段) as when nothing was chosen."""
+
+    def __init__(self, label="", **kwargs):
+        super().__init__(label=label, required=False, **kwargs)
+
+    def to_python(self, value) -> int | None:
+        try:
+            number = int(str(value if value is not None else "").strip())
+        except ValueError:
+            return None
+        return number if number > 0 else None
+
+
+class TypedText(forms.CharField):
+    """Text as typed (not stripped: the service decides what blank means); a character that cannot be stored (NUL)
+    is refused naming the field, where it once reached the database (a 500 on PostgreSQL)."""
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault("strip", False)
+        super().__init__(label=label, required=False, **kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, validators.ProhibitNullCharactersValidator)
+        ] + [validators.ProhibitNullCharactersValidator(format_lazy(_("「{}」含有无法保存的字符"), label))]
+
+
+class HallForm(ServiceForm):
+    """A hall page's form: its first error as the refusal the page shows at its field (the pages show one error, as
+    the services give them), raised by `check` in the view's flow."""
+
+    def refusal(self) -> ValidationFailed | None:
+        for name, errors in self.errors.items():
+            return ValidationFailed(str(errors[0]), field=name if name in self.fields else None)
+        return None
+
+    def check(self) -> None:
+        if not self.is_valid():
+            raise self.refusal()
+
+
+class BookingStepsForm(HallForm):
+    """The booking's steps as the page's address or form gives them: what was searched, the item, the group, the day;
+    hall.items.booking_steps keeps only what the centre serves (an item or group not among them is not chosen)."""
+
+    q = forms.CharField(label=_("查找办理事项"), required=False)
+    item = RecordId(_("办理事项"))
+    group = RecordId(_("办理窗口分组"))
+    day = forms.CharField(label=_("日期"), required=False)
+
+    def steps(self, *, centre=None) -> dict:
+        from zhengwu.hall import items
+
+        data = self.cleaned_data if self.is_valid() else {}
+        return items.booking_steps(
+            query=str(data.get("q") or "")[:60],
+            item_id=data.get("item"),
+            group_id=data.get("group"),
+            day=str(data.get("day") or ""),
+            centre=centre,
+        )
+
+
+class SlotForm(HallForm):
+    """A booking's slot among the open ones of the group chosen (the steps), once the item is chosen."""
+
+    item = RecordId(_("办理事项"))
+    slot = RecordId(_("预约时段"))
+
+    def __init__(self, *args, steps: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps = steps
+
+    def clean(self):
+        from zhengwu.hall import selectors
+
+        data = super().clean()
+        data["item"] = self.steps["item"]
+        data["slot"] = selectors.slot_of(self.steps["group"], data.get("slot"))
+        if data["item"] is None:
+            self.add_error("item", _("请选择办理事项"))
+        elif data["slot"] is None:
+            self.add_error("slot", _("请选择预约时段"))
+        return data
+
+
+class CheckinForm(HallForm):
+    """签到 by the booking's code (queue.check_in_by_code says what is wrong with it)."""
+
+    code = TypedText(_("预约码"))
+
+
+class ActionForm(forms.Form):
+    """Which of a page's buttons was pressed (its `action`), "" when none is named."""
+
+    action = forms.CharField(required=False)
+
+    def pressed(self) -> str:
+        return self.cleaned_data["action"] if self.is_valid() else ""

@@ -13,8 +13,10 @@ from zhengwu.core.masking import mask_name, mask_phone
 from zhengwu.core.models import Role
 from zhengwu.hall import permissions as hall_permissions
 from zhengwu.hall import queue, selectors, services
+from zhengwu.hall.forms import ActionForm, BookingStepsForm, RecordId
 from zhengwu.hall.models import BookingChannel, QueueNumber, QueueSource
 from zhengwu.hall.services import GREEN_REASONS
+from zhengwu.workbench.hall import forms
 from zhengwu.workbench.pages import staff_page
 
 HALL_ROLES = (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR)
@@ -30,13 +32,6 @@ def _centre(request):
     if centre is None:
         raise NotFound("您所在的地区没有服务中心")
     return centre
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @_staff
@@ -56,32 +51,6 @@ def index(request):
     )
 
 
-def _time(value: str, field: str, label: str):
-    import datetime as dt
-
-    text = str(value or "").strip().replace(":", ":")
-    try:
-        hours, minutes = text.split(":")
-        return dt.time(int(hours), int(minutes))
-    except ValueError:
-        raise DomainError(f"{label}应为24小时制的 时:分,如 08:30、13:30", field=field) from None
-
-
-def _weekdays(values: list[str]) -> str:
-    """The ticked weekdays (1 Monday … 7 Sunday) as the rule stores them, e.g. "12345"."""
-    days = "".join(sorted({d for v in values for d in str(v) if d in "1234567"}))
-    if not days:
-        raise DomainError("请至少勾选一天(周一至周日)", field="weekdays")
-    return days
-
-
-def _whole(value: str, field: str, label: str) -> int:
-    try:
-        return int(str(value or "").strip())
-    except ValueError:
-        raise DomainError(f"请填写{label}(整数)", field=field) from None
-
-
 @_staff
 def rules(request):
     """预约时段规则: the centre manager changes a rule's hours, slot length, places, weekdays or switches it off; the
@@ -91,22 +60,15 @@ def rules(request):
     if refused := hall_permissions.centre_refusal(request.user, centre, "rules"):
         raise refused
     rows = selectors.slot_rules(centre)
-    error, error_rule = None, None
+    error, error_rule, form = None, None, None
     if request.method == "POST":
-        rule = rows.filter(pk=_int(request.POST.get("rule"))).first()
-        if rule is None:
+        form = forms.RuleForm(request.POST, rules=rows)
+        if not form.is_valid() and "rule" in form.errors:
             raise Http404("找不到该规则")
+        rule = form.cleaned_data["rule"]
         try:
-            result = services.change_rule(
-                rule=rule,
-                by=request.user,
-                start=_time(request.POST.get("start"), "start", "开始时间"),
-                end=_time(request.POST.get("end"), "end", "结束时间"),
-                slot_minutes=_whole(request.POST.get("slot_minutes"), "slot_minutes", "每时段分钟数"),
-                capacity=_whole(request.POST.get("capacity"), "capacity", "每时段名额"),
-                weekdays=_weekdays(request.POST.getlist("weekdays")),
-                is_active=request.POST.get("is_active") == "on",
-            )
+            form.check()
+            result = services.change_rule(rule=rule, by=request.user, **form.changes())
         except DomainError as err:
             error, error_rule = err, rule.pk
         else:
@@ -124,8 +86,8 @@ def rules(request):
             "rules": rows,
             "error": error,
             "error_rule": error_rule,
-            "post": request.POST,
-            "posted_weekdays": "".join(request.POST.getlist("weekdays")),
+            "post": form.data if form is not None else {},
+            "posted_weekdays": form.posted_weekdays() if form is not None else "",
             "weekday_choices": [(str(n), f"周{name}") for n, name in enumerate("一二三四五六日", start=1)],
         },
         status=422 if error else 200,
@@ -146,25 +108,16 @@ def hours(request):
     error = None
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "remove":
-                row = selectors.opening_hours(centre).filter(pk=_int(request.POST.get("hours"))).first()
-                if row is None:
-                    raise NotFound("找不到该办公时间")
+            if ActionForm(request.POST).pressed() == "remove":
+                form = forms.RemoveHoursForm(request.POST, rows=selectors.opening_hours(centre))
+                form.check()
+                row = form.cleaned_data["hours"]
                 services.remove_opening_hours(hours=row, by=request.user)
                 messages.success(request, f"已删除「{row.name}」。")
             else:
-                group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
-                if request.POST.get("group") and group is None:
-                    raise DomainError("请选择本中心的窗口分组", field="group")
-                done = services.set_opening_hours(
-                    centre=centre,
-                    by=request.user,
-                    group=group,
-                    name=request.POST.get("name", ""),
-                    from_month=request.POST.get("from_month"),
-                    from_day=request.POST.get("from_day"),
-                    **{f: request.POST.get(f, "") for f, _label in services.HOURS_TIMES},
-                )
+                form = forms.HoursForm(request.POST, groups=selectors.active_groups(centre))
+                form.check()
+                done = services.set_opening_hours(centre=centre, by=request.user, **form.hours())
                 messages.success(
                     request,
                     f"已保存「{done['hours'].name}」:{done['hours'].label}。"
@@ -279,14 +232,21 @@ def terminal(request):
     )
 
 
+TERMINAL_ACTIONS = ("next", "recall", "start", "finish", "absent", "transfer", "case")
+
+
 @_staff
 @require_POST
 def terminal_act(request, action: str):
     window = request.staff.window
     if window is None:
         raise AccessDenied("您不在窗口,没有叫号终端")
-    number = selectors.queue_number(_int(request.POST.get("number")))
+    if action not in TERMINAL_ACTIONS:
+        raise Http404("没有这个操作")
+    form = forms.TerminalForm(request.POST, action=action)
     try:
+        form.check()
+        number = form.cleaned_data["number"]
         if action == "next":
             previous, called = queue.advance(window=window, by=request.user)
             if previous is not None and previous.state == QueueNumber.State.WAITING:
@@ -295,8 +255,6 @@ def terminal_act(request, action: str):
                 messages.warning(request, f"{previous.display} 未到,已按过号处理(再次过号,已作废)。")
             if called is None:
                 messages.info(request, "当前没有等候的号码。")
-        elif number is None:
-            raise DomainError("请选择号码", field="number")
         elif action == "recall":
             again = queue.recall(number=number, by=request.user)
             messages.success(
@@ -317,18 +275,14 @@ def terminal_act(request, action: str):
                 else f"{gone.display} 再次过号,已作废。",
             )
         elif action == "transfer":
-            group = selectors.group(_int(request.POST.get("group")))
-            if group is None:
-                raise DomainError("请选择转入的窗口分组", field="group")
+            group = form.cleaned_data["group"]
             queue.transfer(number=number, group=group, by=request.user)
             messages.success(request, f"{number.display} 已转到「{group.name}」排队。")
         elif action == "case":
             linked = queue.link_case(
-                number=number, case_number=request.POST.get("case_number", ""), by=request.user
+                number=number, case_number=form.cleaned_data["case_number"], by=request.user
             )
             return redirect("workbench_cases:case", number=linked.case.number)
-        else:
-            raise NotFound("没有这个操作")
     except DomainError as err:
         if isinstance(err, (NotFound, AccessDenied)):
             raise
@@ -345,39 +299,24 @@ def desk(request):
 
     centre = _centre(request)
     groups = selectors.groups_of(centre)
-    data = request.POST if request.method == "POST" else request.GET
-    query = str(data.get("q", "")).strip()[:60]
-    item = None
-    if _int(data.get("item")):
-        item = items.bookable_items(centre=centre).filter(pk=_int(data.get("item"))).first()
+    lookup = forms.DeskLookupForm(
+        request.POST if request.method == "POST" else request.GET, centre=centre
+    ).lookup()
+    query, item = lookup["query"], lookup["item"]
     handling = items.groups_for(item, centre=centre) if item is not None else []
     found = items.find(query, centre=centre) if query and item is None else {"found": [], "in_text": False}
-    taken, error = None, None
+    taken, error, form = None, None, None
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "checkin":
-                taken = queue.check_in_by_code(
-                    centre=centre, code=request.POST.get("code", ""), by=request.user
-                )
+            if ActionForm(request.POST).pressed() == "checkin":
+                form = forms.CheckinForm(request.POST)
+                form.check()
+                taken = queue.check_in_by_code(centre=centre, code=form.cleaned_data["code"], by=request.user)
             else:
-                if item is not None:
-                    chosen = [g for g in handling if g.pk == _int(request.POST.get("group"))]
-                    group = chosen[0] if chosen else (handling[0] if len(handling) == 1 else None)
-                else:
-                    group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
-                if group is None:
-                    # named as the page names the field: 办理窗口分组 once an item is chosen, 业务分组 otherwise
-                    raise DomainError(
-                        "请选择「办理窗口分组」" if item is not None else "请查找办理事项,或选择「业务分组」",
-                        field="group",
-                    )
+                form = forms.DeskTakeForm(request.POST, item=item, handling=handling, groups=groups)
+                form.check()
                 taken = queue.take_number(
-                    group=group,
-                    source=QueueSource.DESK,
-                    phone=request.POST.get("phone", ""),
-                    item=item,
-                    green=request.POST.get("green", ""),
-                    by=request.user,
+                    source=QueueSource.DESK, item=item, by=request.user, **form.cleaned_data
                 )
             what = f"{items.label(taken.item)},{taken.group.name}" if taken.item_id else taken.group.name
             messages.success(request, f"已取号 {taken.display}({what})。")
@@ -386,10 +325,10 @@ def desk(request):
         except DomainError as err:
             messages.error(request, err.message)
             error = err
-    elif _int(request.GET.get("taken")):
-        taken = selectors.queue_number(_int(request.GET.get("taken")), centre=centre)
+    elif shown := RecordId().clean(request.GET.get("taken")):
+        taken = selectors.queue_number(shown, centre=centre)
     # after a refusal the desk's choices stay (绿色通道, phone): the clerk fixes the one field, not the whole form
-    kept = request.POST if request.method == "POST" and taken is None else {}
+    kept = form.data if form is not None and taken is None else {}
     return render(
         request,
         "hall/workbench/desk.html",
@@ -416,38 +355,18 @@ def desk(request):
 def book(request):
     """Booking for a caller (the hotline operator, or the centre's staff): the item the caller needs, the group that
     handles it at this centre (chosen when several do), day, slot, the caller's details."""
-    from zhengwu.hall import items
 
     if refused := hall_permissions.phone_booker_refusal(request.user):
         raise refused
     centre = _centre(request)
-    data = request.POST if request.method == "POST" else request.GET
-    steps = items.booking_steps(
-        query=str(data.get("q", "")).strip()[:60],
-        item_id=_int(data.get("item")),
-        group_id=_int(data.get("group")),
-        day=str(data.get("day") or ""),
-        centre=centre,
-    )
+    steps = BookingStepsForm(request.POST if request.method == "POST" else request.GET).steps(centre=centre)
     group, day = steps["group"], steps["day"]
     error, made = None, None
     if request.method == "POST":
-        slot = selectors.slot_of(group, _int(request.POST.get("slot")))
+        form = forms.PhoneBookingForm(request.POST, steps=steps)
         try:
-            if steps["item"] is None:
-                raise DomainError("请选择办理事项", field="item")
-            if slot is None:
-                raise DomainError("请选择预约时段", field="slot")
-            made = services.book(
-                slot=slot,
-                item=steps["item"],
-                channel=BookingChannel.HOTLINE,
-                name=request.POST.get("name", ""),
-                phone=request.POST.get("phone", ""),
-                id_number=request.POST.get("id_number", ""),
-                green=request.POST.get("green", ""),
-                by=request.user,
-            )
+            form.check()
+            made = services.book(channel=BookingChannel.HOTLINE, by=request.user, **form.cleaned_data)
         except DomainError as err:
             error = err
         else:
@@ -479,40 +398,39 @@ def delivery_page(request):
     centre = _centre(request)
     mine = selectors.centre_cases(centre)
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        action = ActionForm(request.POST).pressed()
+        if action not in ("post", "confirm", "returned", "helper"):
+            raise Http404("没有这个操作")
         try:
             if action == "post":
-                case = mine.filter(pk=_int(request.POST.get("case"))).first()
+                form = forms.PostForm(request.POST, cases=mine)
+                form.check()
+                case = form.cleaned_data["case"]
                 if case is None:
                     raise NotFound("找不到该办件")
                 dispatch = delivery.post(
                     case=case,
-                    tracking_number=request.POST.get("tracking_number", ""),
-                    carrier=request.POST.get("carrier", "EMS"),
+                    tracking_number=form.cleaned_data["tracking_number"],
+                    carrier=form.cleaned_data["carrier"],
                     by=request.user,
                 )
                 messages.success(request, f"{case.number} 已登记寄出 {dispatch.tracking_number}。")
             elif action in ("confirm", "returned"):
-                dispatch = selectors.dispatch_of(mine, _int(request.POST.get("dispatch")))
+                form = forms.DispatchForm(request.POST, cases=mine)
+                form.check()
+                dispatch = form.cleaned_data["dispatch"]
                 if dispatch is None:
                     raise NotFound("找不到该寄递记录")
                 if action == "confirm":
                     delivery.confirm(dispatch=dispatch, by=request.user)
                     messages.success(request, f"{dispatch.case.number} 已签收,办件已记录送达。")
                 else:
-                    delivery.returned(
-                        dispatch=dispatch, reason=request.POST.get("reason", ""), by=request.user
-                    )
+                    delivery.returned(dispatch=dispatch, reason=form.cleaned_data["reason"], by=request.user)
                     messages.info(request, f"{dispatch.case.number} 已登记退回,可重新寄出。")
-            elif action == "helper":
-                case = mine.filter(number=request.POST.get("number", "").strip()).first()
-                helper = (
-                    access.visible_staff(request.user).filter(pk=_int(request.POST.get("helper"))).first()
-                )
-                if case is None:
-                    raise DomainError("找不到该办件编号", field="number")
-                if helper is None:
-                    raise DomainError("请选择帮办代办人", field="helper")
+            else:
+                form = forms.HelperForm(request.POST, cases=mine, staff=access.visible_staff(request.user))
+                form.check()
+                case, helper = form.cleaned_data["number"], form.cleaned_data["helper"]
                 delivery.assign_helper(case=case, helper=helper.user, by=request.user)
                 messages.success(request, f"{case.number} 的帮办代办人为 {helper.name}。")
         except DomainError as err:
@@ -601,9 +519,12 @@ def reveal_address(request, case_id: int):
     case = mine.select_related("applicant", "organisation", "window").filter(pk=case_id).first()
     if case is None:
         raise Http404("找不到该办件")
-    if not str(request.POST.get("reason", "")).strip():
-        request.POST = request.POST.copy()
-        request.POST["reason"] = POSTING_REASON
+    form = forms.RevealForm(request.POST)
+    if not (form.is_valid() and form.cleaned_data["reason"].strip()):
+        # the reason the reveal (workbench.reveal) reads from the request: the default when none is given
+        given = request.POST.copy()
+        given.setlist("reason", [POSTING_REASON])
+        request.POST = given
 
     def page(reveal, status):
         return _delivery_page(request, centre, mine, revealed=case, reveal=reveal, status=status)
