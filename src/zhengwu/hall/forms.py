@@ -1,17 +1,15 @@
 """The hall's forms: the delivery choice (送达方式), shown in the online apply form, at the counter and on the case page
 (the method, the address — post and home delivery only — and the home-delivery reason, each error on its field); and
 who is told of a long wait (the centre's duty manager, each window group's lead); and the pieces the hall's pages
-(portal and workbench) share: a record chosen on the page, text as typed, the booking's steps (事项, group, day, slot)
+(portal and workbench) share: a record chosen on the page, the booking's steps (事项, group, day, slot)
 and a booking code."""
 
 from django import forms
-from django.core import validators
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Delivery
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.forms import AccessibleForm, ServiceForm, choose_first
+from zhengwu.core.forms import AccessibleForm, ServiceForm, choose_first, free_text
 from zhengwu.hall import delivery
 
 REASONS = [("", _("请选择")), ("elderly", _("老年人(60周岁以上)")), ("disabled", _("残疾人"))]
@@ -149,18 +147,6 @@ class RecordId(forms.CharField):
         return number if number > 0 else None
 
 
-class TypedText(forms.CharField):
-    """Text as typed (not stripped: the service decides what blank means); a character that cannot be stored (NUL)
-    is refused naming the field, where it once reached the database (a 500 on PostgreSQL)."""
-
-    def __init__(self, label, **kwargs):
-        kwargs.setdefault("strip", False)
-        super().__init__(label=label, required=False, **kwargs)
-        self.validators = [
-            v for v in self.validators if not isinstance(v, validators.ProhibitNullCharactersValidator)
-        ] + [validators.ProhibitNullCharactersValidator(format_lazy(_("「{}」含有无法保存的字符"), label))]
-
-
 class HallForm(ServiceForm):
     """A hall page's form: its first error as the refusal the page shows at its field (the pages show one error, as
     the services give them), raised by `check` in the view's flow."""
@@ -223,7 +209,7 @@ class SlotForm(HallForm):
 class CheckinForm(HallForm):
     """签到 by the booking's code (queue.check_in_by_code says what is wrong with it)."""
 
-    code = TypedText(_("预约码"))
+    code = free_text(_("预约码"))
 
 
 class ActionForm(forms.Form):

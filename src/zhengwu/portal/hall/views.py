@@ -2,7 +2,6 @@
 the phone), the number's page on the phone (how many ahead, the estimated wait), taking a number by the hall's QR
 code, and the kiosk's touch page."""
 
-import datetime as dt
 from functools import wraps
 from urllib.parse import quote
 
@@ -18,7 +17,9 @@ from zhengwu.core.errors import DomainError, NotFound
 from zhengwu.core.masking import mask_phone
 from zhengwu.core.models import ServiceCentre
 from zhengwu.hall import items, queue, selectors, services
+from zhengwu.hall.forms import ActionForm, BookingStepsForm, CheckinForm
 from zhengwu.hall.models import Booking, BookingChannel, QueueSource
+from zhengwu.portal.hall import forms
 
 
 def _applicant_required(view):
@@ -37,30 +38,9 @@ def _applicant_required(view):
     return wrapped
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _day(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def _steps(request, *, centre=None) -> dict:
     """The booking steps (hall.items.booking_steps) from the page's query or form."""
-    data = request.POST if request.method == "POST" else request.GET
-    return items.booking_steps(
-        query=str(data.get("q", "")).strip()[:60],
-        item_id=_int(data.get("item")),
-        group_id=_int(data.get("group")),
-        day=str(data.get("day") or ""),
-        centre=centre,
-    )
+    return BookingStepsForm(request.POST if request.method == "POST" else request.GET).steps(centre=centre)
 
 
 @_applicant_required
@@ -69,22 +49,21 @@ def book(request):
     the booking is made under the signed-in account."""
     applicant = request.applicant
     steps = _steps(request)
-    error = None
+    error, typed = None, ""
     if request.method == "POST":
-        slot = selectors.slot_of(steps["group"], _int(request.POST.get("slot")))
+        form = forms.OnlineBookingForm(request.POST, steps=steps)
+        form.is_valid()
+        typed = form.cleaned_data.get("phone", "")  # shown again when refused
         try:
             ratelimit.limit(request, group="hall.book", rate="20/h", key="user")
-            if steps["item"] is None:
-                raise DomainError("请选择办理事项", field="item")
-            if slot is None:
-                raise DomainError("请选择预约时段", field="slot")
+            form.check()
             booking = services.book(
-                slot=slot,
-                item=steps["item"],
+                slot=form.cleaned_data["slot"],
+                item=form.cleaned_data["item"],
                 channel=BookingChannel.ONLINE,
                 name=applicant.name,
                 id_number=applicant.id_number,
-                phone=request.POST.get("phone") or applicant.phone,
+                phone=typed or applicant.phone,
                 user=request.user,
                 by=request.user,
             )
@@ -98,7 +77,7 @@ def book(request):
         "hall/portal/book.html",
         {
             **steps,
-            "phone": request.POST.get("phone") or applicant.phone,
+            "phone": typed or applicant.phone,
             "error": error,
             "mine": selectors.upcoming_bookings_of(request.user),
         },
@@ -110,9 +89,10 @@ def book(request):
 def mine(request):
     """我的预约: the signed-in person's bookings, coming ones first with a button to cancel, then the past ones."""
     if request.method == "POST":
-        found = selectors.bookings_of(request.user).filter(pk=_int(request.POST.get("booking"))).first()
-        if found is None:
+        form = forms.CancelForm(request.POST, bookings=selectors.bookings_of(request.user))
+        if not form.is_valid():
             raise Http404("找不到该预约")
+        found = form.cleaned_data["booking"]
         try:
             ratelimit.limit(request, group="hall.booking", rate="30/m")
             services.cancel(booking=found, by=request.user)
@@ -150,10 +130,11 @@ def booking(request, token: str):
     if request.method == "POST":
         try:
             ratelimit.limit(request, group="hall.booking", rate="30/m")
-            if request.POST.get("action") == "cancel":
+            action = ActionForm(request.POST).pressed()
+            if action == "cancel":
                 services.cancel(booking=found, by=request.user)
                 messages.success(request, "预约已取消,名额已释放。")
-            elif request.POST.get("action") == "checkin":
+            elif action == "checkin":
                 number = queue.check_in(booking=found, by=request.user)
                 return redirect("portal_hall:number", token=number.token)
         except DomainError as err:
@@ -205,16 +186,15 @@ def take(request, centre_id: int):
     """Taking a number on the phone after scanning the hall's QR code."""
     centre = get_object_or_404(ServiceCentre, pk=centre_id)
     groups = selectors.groups_of(centre)
-    error = None
+    error, typed = None, ""
     if request.method == "POST":
-        group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
+        form = forms.TakeForm(request.POST, groups=groups)
+        form.is_valid()
+        typed = form.cleaned_data.get("phone", "")  # shown again when refused
         try:
             ratelimit.limit(request, group="hall.take", rate="10/10m")
-            if group is None:
-                raise DomainError("请选择办理业务", field="group")
-            found = queue.take_number(
-                group=group, source=QueueSource.PHONE, phone=request.POST.get("phone", "")
-            )
+            form.check()
+            found = queue.take_number(source=QueueSource.PHONE, **form.cleaned_data)
         except DomainError as err:
             error = err
         else:
@@ -222,13 +202,18 @@ def take(request, centre_id: int):
     return render(
         request,
         "hall/portal/take.html",
-        {"centre": centre, "groups": groups, "error": error, "phone": request.POST.get("phone", "")},
+        {"centre": centre, "groups": groups, "error": error, "phone": typed},
     )
+
+
+def _mode(request, name: str):
+    """The kiosk's mode (large, book) or the slot touched, from its address or else its form."""
+    return forms.KioskModeForm(request.GET).value(name) or forms.KioskModeForm(request.POST).value(name)
 
 
 def _large(request) -> str:
     """大字模式: larger print for those who need it, kept through the kiosk's links, forms and redirects (no script)."""
-    return "1" if (request.GET.get("large") or request.POST.get("large")) == "1" else ""
+    return "1" if _mode(request, "large") == "1" else ""
 
 
 def _kiosk_page(request, centre, **context):
@@ -251,32 +236,24 @@ def kiosk(request, centre_id: int):
     if request.method == "POST":
         try:
             ratelimit.limit(request, group="hall.kiosk", rate="120/m")
-            if request.POST.get("action") == "book":
-                steps = _steps(request, centre=centre)
-                slot = selectors.slot_of(steps["group"], _int(request.POST.get("slot")))
-                if steps["item"] is None:
-                    raise DomainError("请选择办理事项", field="item")
-                if slot is None:
-                    raise DomainError("请选择预约时段", field="slot")
-                booked = services.book(
-                    slot=slot,
-                    item=steps["item"],
-                    channel=BookingChannel.KIOSK,
-                    name=request.POST.get("name", ""),
-                    phone=request.POST.get("phone", ""),
-                )
+            action = ActionForm(request.POST).pressed()
+            if action == "book":
+                form = forms.KioskBookingForm(request.POST, steps=_steps(request, centre=centre))
+                form.check()
+                booked = services.book(channel=BookingChannel.KIOSK, **form.cleaned_data)
                 return redirect(reverse("portal_hall:kiosk_booked", args=[centre.pk, booked.token]) + keep)
-            if request.POST.get("action") == "checkin":
-                taken = queue.check_in_by_code(centre=centre, code=request.POST.get("code", ""))
+            if action == "checkin":
+                form = CheckinForm(request.POST)
+                form.check()
+                taken = queue.check_in_by_code(centre=centre, code=form.cleaned_data["code"])
             else:
-                group = next((g for g in groups if g.pk == _int(request.POST.get("group"))), None)
-                if group is None:
-                    raise DomainError("请选择办理业务", field="group")
-                taken = queue.take_number(group=group, source=QueueSource.KIOSK)
+                form = forms.TakeForm(request.POST, groups=groups)
+                form.check()
+                taken = queue.take_number(group=form.cleaned_data["group"], source=QueueSource.KIOSK)
             return redirect(reverse("portal_hall:kiosk_number", args=[centre.pk, taken.token]) + keep)
         except DomainError as err:
             error = err
-    booking = (request.GET.get("book") or request.POST.get("book")) == "1"
+    booking = _mode(request, "book") == "1"
     waiting = {q["group"].pk: q["waiting"] for q in selectors.queue_now(centre)}
     state = selectors.hall_state(centre)
     context = {
@@ -304,7 +281,12 @@ def kiosk(request, centre_id: int):
                 item_id=steps["item"].pk, group_id=steps["group"].pk, day=days[0]["day"], centre=centre
             )
         steps.update(found=steps["found"][:8], days=days)
-        context.update(booking=True, kiosk=steps, chosen=_int(request.POST.get("slot")), post=request.POST)
+        context.update(
+            booking=True,
+            kiosk=steps,
+            chosen=forms.KioskModeForm(request.POST).value("slot"),
+            post=request.POST,
+        )
     return _kiosk_page(request, centre, **context)
 
 

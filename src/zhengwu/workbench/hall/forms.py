@@ -9,10 +9,9 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.core.forms import free_text
 from zhengwu.hall import selectors
-from zhengwu.hall.forms import CheckinForm, HallForm, RecordId, SlotForm, TypedText
-
-__all__ = ["CheckinForm"]
+from zhengwu.hall.forms import HallForm, RecordId, SlotForm
 
 # 9:00 as people type it, 09:00, and 8：30 with the colon of a Chinese input method
 HOUR_MINUTE = re.compile(r"(\d{1,2})[:：](\d{2})")
@@ -91,7 +90,7 @@ class HoursForm(HallForm):
         required=False,
         error_messages={"invalid_choice": _("请选择本中心的窗口分组")},
     )
-    name = TypedText(_("名称"))
+    name = free_text(_("名称"))
     from_month = forms.CharField(label=_("起始月"), required=False)
     from_day = forms.CharField(label=_("起始日"), required=False)
 
@@ -136,7 +135,7 @@ class TerminalForm(HallForm):
 
     number = RecordId(_("号码"))
     group = RecordId(_("转入的窗口分组"))
-    case_number = TypedText(_("办件编号"))
+    case_number = free_text(_("办件编号"))
 
     def __init__(self, *args, action: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,8 +190,8 @@ class DeskTakeForm(HallForm):
     does — or any group of the centre), the phone, 绿色通道."""
 
     group = RecordId(_("业务分组"))
-    phone = TypedText(_("手机号码"))
-    green = TypedText(_("绿色通道"))
+    phone = free_text(_("手机号码"))
+    green = free_text(_("绿色通道"))
 
     def __init__(self, *args, item, handling, groups, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,10 +217,10 @@ class DeskTakeForm(HallForm):
 class PhoneBookingForm(SlotForm):
     """代为预约: the caller's details for the slot chosen (services.book checks them)."""
 
-    name = TypedText(_("姓名"))
-    phone = TypedText(_("手机号码"))
-    id_number = TypedText(_("身份证号码"))
-    green = TypedText(_("绿色通道"))
+    name = free_text(_("姓名"))
+    phone = free_text(_("手机号码"))
+    id_number = free_text(_("身份证号码"))
+    green = free_text(_("绿色通道"))
 
 
 # ---- 送达 (post, confirm, returned) and 帮办代办
@@ -231,7 +230,7 @@ class PostForm(HallForm):
     """寄出: a case of the centre to post, the carrier (EMS when not given) and the tracking number."""
 
     case = RecordId(_("办件"))
-    tracking_number = TypedText(_("邮件单号"))
+    tracking_number = free_text(_("邮件单号"))
     carrier = forms.CharField(label=_("寄递企业"), required=False)
 
     def __init__(self, *args, cases, **kwargs):
@@ -250,7 +249,7 @@ class DispatchForm(HallForm):
     """签收 or 退回 (with its reason) of a posted result of the centre."""
 
     dispatch = RecordId(_("寄递记录"))
-    reason = TypedText(_("退回原因"))
+    reason = free_text(_("退回原因"))
 
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,4 +284,4 @@ class HelperForm(HallForm):
 
 
 class RevealForm(HallForm):
-    reason = TypedText(_("查看理由"))
+    reason = free_text(_("查看理由"))

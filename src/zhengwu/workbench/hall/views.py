@@ -13,7 +13,7 @@ from zhengwu.core.masking import mask_name, mask_phone
 from zhengwu.core.models import Role
 from zhengwu.hall import permissions as hall_permissions
 from zhengwu.hall import queue, selectors, services
-from zhengwu.hall.forms import ActionForm, BookingStepsForm, RecordId
+from zhengwu.hall.forms import ActionForm, BookingStepsForm, CheckinForm, RecordId
 from zhengwu.hall.models import BookingChannel, QueueNumber, QueueSource
 from zhengwu.hall.services import GREEN_REASONS
 from zhengwu.workbench.hall import forms
@@ -309,7 +309,7 @@ def desk(request):
     if request.method == "POST":
         try:
             if ActionForm(request.POST).pressed() == "checkin":
-                form = forms.CheckinForm(request.POST)
+                form = CheckinForm(request.POST)
                 form.check()
                 taken = queue.check_in_by_code(centre=centre, code=form.cleaned_data["code"], by=request.user)
             else:
