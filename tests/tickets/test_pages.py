@@ -256,3 +256,85 @@ def test_an_anonymous_callers_data_is_never_revealed(client, world):
     refused = client.post(f"/workbench/tickets/{t.number}/personal/", {"reason": "回访诉求人"})
     assert refused.status_code == 403 and "诉求人选择了匿名" in refused.content.decode()
     assert not AuditRecord.objects.filter(action="personal_data.view").exists()
+
+
+# ---- bad input on the hotline pages: a message at the field, nothing written, never a 500
+
+
+def _replied_ticket(world):
+    t = services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=world.noise,
+        content="工地噪音",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
+    services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+    return services.reply_ticket(ticket=t, organisation=world.housing, text="已处理", by=world.housing_clerk)
+
+
+def test_closing_a_call_with_an_unknown_knowledge_entry_files_nothing(client, world):
+    client.force_login(world.operator)
+    for close_with in ("999999", "x"):
+        r = client.post(
+            "/workbench/tickets/call/", {**CALL, "category": world.social.pk, "close_with": close_with}
+        )
+        assert r.status_code == 200 and "所选的知识库答复不存在" in r.content.decode()
+    assert not Ticket.objects.exists()  # before: the ticket was filed, then left open without an answer
+
+
+def test_closing_a_call_without_an_answer_files_nothing(client, world):
+    client.force_login(world.operator)
+    r = client.post("/workbench/tickets/call/", {**CALL, "category": world.social.pk, "close_with": "answer"})
+    assert r.status_code == 200 and "直接办结须填写答复内容" in r.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_an_extension_of_abc_workdays_is_refused_at_the_field(client, world):
+    t = services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=world.noise,
+        content="工地噪音",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
+    services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+    client.force_login(world.housing_clerk)
+    r = client.post(
+        f"/workbench/tickets/{t.number}/extension/", {"workdays": "abc", "reason": "需现场核查"}, follow=True
+    )
+    assert r.status_code == 200 and "延期工作日:应填写整数" in r.content.decode()
+    assert not t.extensions.exists()
+
+
+def test_deciding_an_extension_that_is_not_a_number_says_it_does_not_exist(client, world):
+    t = _replied_ticket(world)
+    client.force_login(world.manager)
+    r = client.post(
+        f"/workbench/tickets/{t.number}/decide_extension/", {"extension": "x", "approve": "yes"}, follow=True
+    )
+    assert r.status_code == 200 and "延期申请" in r.content.decode()
+
+
+def test_a_supervision_deadline_that_is_not_a_date_is_refused(client, world):
+    t = _replied_ticket(world)
+    client.force_login(world.manager)
+    r = client.post(f"/workbench/tickets/{t.number}/supervise/", {"due": "明天", "note": "抓紧"}, follow=True)
+    assert r.status_code == 200 and "请填写督办期限" in r.content.decode()
+
+
+def test_a_citizen_follow_up_without_saying_whether_solved_is_not_ignored(client, world):
+    t = _replied_ticket(world)
+    r = client.post("/interaction/track/", {"number": t.number, "code": t.query_code, "note": "还是吵"})
+    assert r.status_code == 200 and "请选择是否解决" in r.content.decode()
+    t.refresh_from_db()
+    assert t.status == Status.REPLIED
+    r = client.post(
+        "/interaction/track/", {"number": t.number, "code": t.query_code, "solved": "yes", "satisfied": "yes"}
+    )
+    t.refresh_from_db()
+    assert r.status_code == 200 and t.solved and t.satisfied

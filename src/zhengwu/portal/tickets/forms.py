@@ -32,3 +32,29 @@ class PublicTicketForm(AccessibleForm):
 class TrackForm(AccessibleForm):
     number = forms.CharField(label=_("工单编号"), max_length=20)
     code = forms.CharField(label=_("查询码"), max_length=8)
+
+
+class FollowUpForm(AccessibleForm):
+    """The citizen's follow-up once answered (the radios and the note under the reply): solved or not, satisfied
+    or not, and why."""
+
+    solved = forms.TypedChoiceField(
+        label=_("是否解决"),
+        choices=[("yes", _("已解决")), ("no", _("未解决"))],
+        coerce=lambda value: value == "yes",
+        error_messages={"required": _("请选择是否解决"), "invalid_choice": _("请选择是否解决")},
+    )
+    satisfied = forms.TypedChoiceField(
+        label=_("是否满意"),
+        choices=[("yes", _("满意")), ("no", _("不满意"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("请选择是否满意")},
+    )
+    note = forms.CharField(label=_("意见"), required=False, strip=False)
+
+    @staticmethod
+    def posted(data) -> bool:
+        """Whether the follow-up was sent (its note always is), not only the number and code to look it up."""
+        return any(name in data for name in ("solved", "satisfied", "note"))

@@ -3,8 +3,8 @@
 from django.shortcuts import render
 
 from zhengwu.core import ratelimit
-from zhengwu.core.errors import DomainError
-from zhengwu.portal.tickets.forms import PublicTicketForm, TrackForm
+from zhengwu.core.errors import DomainError, ValidationFailed
+from zhengwu.portal.tickets.forms import FollowUpForm, PublicTicketForm, TrackForm
 from zhengwu.tickets import selectors, services
 from zhengwu.tickets.models import Channel, Status
 
@@ -56,13 +56,11 @@ def track(request):
             ratelimit.limit(request, group="tickets.track", rate="30/m")
             if form.is_valid():
                 ticket = selectors.track(form.cleaned_data["number"], form.cleaned_data["code"])
-                if request.method == "POST" and request.POST.get("solved") in ("yes", "no"):
-                    ticket = services.record_follow_up(
-                        ticket=ticket,
-                        solved=request.POST["solved"] == "yes",
-                        satisfied={"yes": True, "no": False}.get(request.POST.get("satisfied", "")),
-                        note=request.POST.get("note", ""),
-                    )
+                if request.method == "POST" and FollowUpForm.posted(request.POST):
+                    follow_up = FollowUpForm(request.POST)
+                    if not follow_up.is_valid():
+                        raise ValidationFailed(next(iter(follow_up.errors.values()))[0])
+                    ticket = services.record_follow_up(ticket=ticket, **follow_up.cleaned_data)
         except DomainError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
     shown = (

@@ -1,7 +1,5 @@
 """Hotline workbench: the operator's screen, the dispatcher's queue, organisation queues, the ticket page."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,15 +8,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock, personal
-from zhengwu.core.errors import AccessDenied, DomainError
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation
 from zhengwu.tickets import dispatching, hot, permissions, selectors, services
 from zhengwu.tickets.masking import mask_free_text
-from zhengwu.tickets.models import Extension
 from zhengwu.tickets.workflow import TRANSITIONS
 from zhengwu.workbench.pages import staff_page
 from zhengwu.workbench.reveal import answer as reveal_answer
-from zhengwu.workbench.tickets.forms import CallForm, DispatchForm, KnowledgeForm
+from zhengwu.workbench.tickets.forms import ACTION_FORMS, CallForm, DispatchForm, KnowledgeForm, refusal
 
 INTERIM_STATUSES = TRANSITIONS["interim_reply"][0]
 
@@ -49,7 +46,6 @@ def call(request):
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        close_with = request.POST.get("close_with", "")
         try:
             ticket = services.file_ticket(
                 kind=d["kind"],
@@ -65,8 +61,8 @@ def call(request):
                 urgent=d["urgent"],
                 by=request.user,
             )
-            if close_with:
-                entry = selectors.knowledge_entry(close_with)
+            if d["close_with"]:
+                entry = form.knowledge_entry()
                 answer = d["answer"] or (entry.answer if entry else "")
                 ticket = services.close_directly(ticket=ticket, answer=answer, entry=entry, by=request.user)
                 messages.success(request, _("工单 %(number)s 已直接办结") % {"number": ticket.number})
@@ -263,104 +259,85 @@ def _org(request, t, *, lead_only=False) -> Organisation:
     return selectors.acting_organisation(request.user, t, lead_only=lead_only)
 
 
-def _parse_due(value: str) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        from zhengwu.core.errors import ValidationFailed
-
-        raise ValidationFailed(_("请填写督办期限"), field="due") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=clock.LOCAL)
-
-
-def _act_interim_reply(request, t):
+def _act_interim_reply(request, t, data):
     """The centre answers as itself; an organisation as the lead it is."""
     desk = access.may_act_as(request.user, *permissions.DESK_ROLES)
     organisation = None if desk else _org(request, t, lead_only=True)
-    return services.interim_reply(
-        ticket=t, text=request.POST.get("text", ""), organisation=organisation, by=request.user
-    )
+    return services.interim_reply(ticket=t, text=data["text"], organisation=organisation, by=request.user)
 
 
-def _act_dispatch(request, t):
-    form = DispatchForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_("请选择主办单位"), field="lead")
+def _act_dispatch(request, t, data):
     return services.dispatch_ticket(
         ticket=t,
-        lead=form.cleaned_data["lead"],
-        co_handlers=list(form.cleaned_data["co_handlers"]),
-        note=form.cleaned_data["note"],
+        lead=data["lead"],
+        co_handlers=list(data["co_handlers"]),
+        note=data["note"],
         by=request.user,
     )
 
 
+def _act_decide_extension(request, t, data):
+    extension = t.extensions.filter(pk=data["extension"] or 0).first()
+    if extension is None:
+        raise NotFound(_("延期申请不存在"))
+    return services.decide_extension(
+        extension=extension, approve=data["approve"], note=data["note"], by=request.user
+    )
+
+
+# Each action: (what it does with the ticket and its form's cleaned_data, what the page says when it is done).
 ACTIONS = {
     "dispatch": (_act_dispatch, gettext_lazy("已派单")),
     "acknowledge": (
-        lambda r, t: services.acknowledge(ticket=t, organisation=_org(r, t), by=r.user),
+        lambda r, t, d: services.acknowledge(ticket=t, organisation=_org(r, t), by=r.user),
         gettext_lazy("已签收"),
     ),
     "return": (
-        lambda r, t: services.return_ticket(
-            ticket=t, organisation=_org(r, t, lead_only=True), reason=r.POST.get("reason", ""), by=r.user
+        lambda r, t, d: services.return_ticket(
+            ticket=t, organisation=_org(r, t, lead_only=True), reason=d["reason"], by=r.user
         ),
         gettext_lazy("已退单"),
     ),
     "reply": (
-        lambda r, t: services.reply_ticket(
-            ticket=t, organisation=_org(r, t, lead_only=True), text=r.POST.get("text", ""), by=r.user
+        lambda r, t, d: services.reply_ticket(
+            ticket=t, organisation=_org(r, t, lead_only=True), text=d["text"], by=r.user
         ),
         gettext_lazy("已答复"),
     ),
     "follow_up": (
-        lambda r, t: services.record_follow_up(
-            ticket=t,
-            solved={"yes": True, "no": False}.get(r.POST.get("solved", "")),
-            satisfied={"yes": True, "no": False}.get(r.POST.get("satisfied", "")),
-            note=r.POST.get("note", ""),
-            by=r.user,
+        lambda r, t, d: services.record_follow_up(
+            ticket=t, solved=d["solved"], satisfied=d["satisfied"], note=d["note"], by=r.user
         ),
         gettext_lazy("已记录回访"),
     ),
     "interim_reply": (_act_interim_reply, gettext_lazy("已发送受理回复")),
     "close": (
-        lambda r, t: services.close_directly(ticket=t, answer=r.POST.get("answer", ""), by=r.user),
+        lambda r, t, d: services.close_directly(ticket=t, answer=d["answer"], by=r.user),
         gettext_lazy("已直接办结"),
     ),
     "merge": (
-        lambda r, t: services.merge_tickets(
-            duplicate=t, into=selectors.ticket_by_number(r.user, r.POST.get("into", "")), by=r.user
+        lambda r, t, d: services.merge_tickets(
+            duplicate=t, into=selectors.ticket_by_number(r.user, d["into"]), by=r.user
         ),
         gettext_lazy("已合并"),
     ),
     "extension": (
-        lambda r, t: services.request_extension(
+        lambda r, t, d: services.request_extension(
             ticket=t,
             organisation=_org(r, t, lead_only=True),
-            workdays=int(r.POST.get("workdays") or 0),
-            reason=r.POST.get("reason", ""),
+            workdays=d["workdays"],
+            reason=d["reason"],
             by=r.user,
         ),
         gettext_lazy("已提交延期申请"),
     ),
-    "decide_extension": (
-        lambda r, t: services.decide_extension(
-            extension=t.extensions.get(pk=int(r.POST.get("extension") or 0)),
-            approve=r.POST.get("approve") == "yes",
-            note=r.POST.get("note", ""),
-            by=r.user,
-        ),
-        gettext_lazy("已审批延期"),
-    ),
+    "decide_extension": (_act_decide_extension, gettext_lazy("已审批延期")),
     "supervise": (
-        lambda r, t: services.supervise_ticket(
-            ticket=t, due=_parse_due(r.POST.get("due", "")), note=r.POST.get("note", ""), by=r.user
-        ),
+        lambda r, t, d: services.supervise_ticket(ticket=t, due=d["due"], note=d["note"], by=r.user),
         gettext_lazy("已督办"),
     ),
     "publish": (
-        lambda r, t: services.publish_reply(ticket=t, text=r.POST.get("text"), by=r.user),
+        lambda r, t, d: services.publish_reply(ticket=t, text=d["text"], by=r.user),
         gettext_lazy("已公开"),
     ),
 }
@@ -374,11 +351,12 @@ def act(request, number: str, action: str):
         raise Http404()
     t = selectors.ticket_by_number(request.user, number)
     handler, done = ACTIONS[action]
+    form = ACTION_FORMS[action](request.POST)
     try:
-        handler(request, t)
+        if not form.is_valid():
+            raise ValidationFailed(refusal(form))
+        handler(request, t, form.cleaned_data)
         messages.success(request, done)
-    except Extension.DoesNotExist:
-        messages.error(request, _("延期申请不存在"))
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("workbench_tickets:ticket", number=number)
