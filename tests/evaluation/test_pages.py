@@ -262,3 +262,37 @@ def test_the_monthly_workbook_has_ratings_rectifications_figures_and_the_ledger(
 def test_the_workbench_menu_offers_evaluation(ev, client):
     client.force_login(ev.head)
     assert 'href="/workbench/evaluation/"' in client.get("/workbench/evaluation/").text
+
+
+# ---- bad input on the rating pages: the refusal in words, nothing written
+
+
+@pytest.mark.parametrize(
+    ("level", "message"), [("9", "评价等级应为 1 至 5"), ("x", "请选择评价等级"), ("", "请选择评价等级")]
+)
+def test_a_rating_level_out_of_range_is_refused_on_the_portal(ev, client, level, message):
+    path = links.rating_path("case", ev.case.pk)
+    answer = client.post(path, {"action": "rate", "level": level, "comment": "还行"})
+    assert answer.status_code == 200 and message in answer.text and "还行" in answer.text
+    assert not Rating.objects.exists()
+
+
+def test_a_tag_of_another_level_is_refused_on_the_portal(ev, client):
+    answer = client.post(
+        links.rating_path("case", ev.case.pk), {"action": "rate", "level": "5", "tags": ["办事拖延"]}
+    )
+    assert answer.status_code == 200 and "标签「办事拖延」不适用于「非常满意」" in answer.text
+    assert not Rating.objects.exists()
+
+
+def test_a_follow_up_without_an_answer_does_not_send_the_case_back_to_rectify(ev, client):
+    rating = services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    rect = services.verify(rectification=rating.rectification, by=ev.head, founded=True, finding="属实")
+    rect = services.rectify(rectification=rect, by=ev.head, measures="约谈窗口人员")
+    services.reply(rectification=rect, by=ev.head, text="已约谈并致歉")
+    path = links.rating_path("case", ev.case.pk)
+    for posted in ({"action": "follow_up"}, {"action": "follow_up", "satisfied": "maybe"}):
+        answer = client.post(path, posted)
+        assert answer.status_code == 200 and "请选择您现在是否满意" in answer.text
+    rect.refresh_from_db()
+    assert rect.state == "replied" and rect.round == 1  # before: taken as 仍不满意 and sent back to rectify

@@ -10,6 +10,7 @@ from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Organisation
 from zhengwu.evaluation import links, rules, selectors, services
 from zhengwu.evaluation.models import RatingChannel
+from zhengwu.portal.evaluation.forms import FindForm, FollowUpForm, rating_page_form, refusal
 
 
 def _month(request) -> str:
@@ -41,16 +42,18 @@ def index(request):
 def find(request):
     """The applicant finds their case (or ticket) by its number and query code and goes to its rating page."""
     error = ""
+    form = FindForm(request.POST or None)
     if request.method == "POST":
         try:
             ratelimit.limit(request, group="evaluation.find", rate="20/m")
-            kind = "ticket" if request.POST.get("kind") == "ticket" else "case"
+            form.is_valid()  # text only: the lookup says when the number and code do not match
+            kind = form.cleaned_data["kind"]
             lookup = selectors.case_by_code if kind == "case" else selectors.ticket_by_code
-            subject = lookup(request.POST.get("number", ""), request.POST.get("query_code", ""))
+            subject = lookup(form.cleaned_data["number"], form.cleaned_data["query_code"])
             return redirect(links.rating_path(kind, subject.pk, channel="portal"))
         except DomainError as err:
             error = err.message
-    return render(request, "evaluation/portal/find.html", {"error": error, "data": request.POST})
+    return render(request, "evaluation/portal/find.html", {"error": error, "data": form.data})
 
 
 def short_link(request, code: str):
@@ -77,23 +80,20 @@ def rate_page(request, token: str):
     if request.method == "POST":
         try:
             ratelimit.limit(request, group="evaluation.rate", rate="10/m")
-            if request.POST.get("action") == "follow_up":
+            form = rating_page_form(request.POST)
+            if not form.is_valid():
+                raise refusal(form)
+            if isinstance(form, FollowUpForm):
                 rating = selectors.rating_of(kind, pk)
                 if rating is None or not hasattr(rating, "rectification"):
                     raise NotFound("没有需要回访的整改")
-                services.follow_up(
-                    rectification=rating.rectification,
-                    satisfied=request.POST.get("satisfied") == "yes",
-                    note=request.POST.get("note", ""),
-                )
+                services.follow_up(rectification=rating.rectification, **form.cleaned_data)
             else:
                 services.rate(
                     kind=kind,
                     pk=pk,
-                    level=request.POST.get("level"),
-                    tags=request.POST.getlist("tags"),
-                    comment=request.POST.get("comment", ""),
                     channel=RatingChannel.PORTAL if channel == "portal" else RatingChannel.LINK,
+                    **form.cleaned_data,
                 )
             return redirect("portal_evaluation:rate", token=token)
         except DomainError as err:
@@ -111,7 +111,7 @@ def rate_page(request, token: str):
             "levels": [(level, rules.LEVEL_LABELS[level], rules.TAGS[level]) for level in (5, 4, 3, 2, 1)],
             "error": error,
             "error_field": field,
-            "posted": request.POST,
+            "posted": request.POST,  # what was typed, shown again after a refusal
         },
     )
 
