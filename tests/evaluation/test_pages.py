@@ -296,3 +296,56 @@ def test_a_follow_up_without_an_answer_does_not_send_the_case_back_to_rectify(ev
         assert answer.status_code == 200 and "请选择您现在是否满意" in answer.text
     rect.refresh_from_db()
     assert rect.state == "replied" and rect.round == 1  # before: taken as 仍不满意 and sent back to rectify
+
+
+# ---- bad input on the evaluation workbench: a message, nothing written, never a 500
+
+
+def test_a_tablet_rating_of_9_or_x_is_refused(ev, client):
+    client.force_login(ev.clerk)
+    for level, message in (("9", "评价等级应为 1 至 5"), ("x", "请选择评价等级")):
+        page = client.post("/workbench/evaluation/tablet/", {"case": ev.case.pk, "level": level})
+        assert page.status_code == 200 and message in page.text
+    assert not Rating.objects.exists()
+
+
+def test_an_appeal_decided_without_a_conclusion_stays_pending(ev, client):
+    rating = services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    services.file_appeal(rating=rating, by=ev.clerk, reason="申请人误点")
+    client.force_login(ev.manager)
+    page = client.post(
+        f"/workbench/evaluation/appeals/{rating.appeal.pk}/decide/", {"note": "误评"}, follow=True
+    )
+    assert "请选择申诉成立或不成立" in page.text
+    rating.appeal.refresh_from_db()
+    assert rating.appeal.state == "pending"  # before: taken as 申诉不成立
+
+
+def test_a_staff_follow_up_without_a_result_is_not_taken_as_unsatisfied(ev, client):
+    rating = services.rate(kind="case", pk=ev.case.pk, level=2, channel=RatingChannel.LINK)
+    rect = services.verify(rectification=rating.rectification, by=ev.head, founded=True, finding="属实")
+    rect = services.rectify(rectification=rect, by=ev.head, measures="增开窗口")
+    rect = services.reply(rectification=rect, by=ev.head, text="已增开窗口")
+    client.force_login(ev.supervisor)
+    base = f"/workbench/evaluation/rectifications/{rect.pk}/"
+    page = client.post(base + "follow_up/", {"note": "电话回访"}, follow=True)
+    assert "请选择回访结果" in page.text
+    rect.refresh_from_db()
+    assert rect.state == "replied" and rect.round == 1
+
+
+def test_an_inquiry_handed_to_an_organisation_that_is_not_a_number_is_refused(ev, client):
+    entry = services.record_inquiry(
+        by=ev.general_clerk, topic="门店门前占道经营谁管", result="handed_over", hand_to=ev.bureau
+    )
+    client.force_login(ev.head)
+    page = client.post(f"/workbench/evaluation/ledger/{entry.pk}/hand_over/", {"hand_to": "abc"}, follow=True)
+    assert page.status_code == 200 and "请选择转交机构" in page.text
+    entry.refresh_from_db()
+    assert entry.holder == ev.bureau
+
+
+def test_a_commitment_page_for_an_organisation_that_is_not_a_number_is_not_found(ev, client):
+    client.force_login(ev.head)
+    assert client.get("/workbench/evaluation/commitments/", {"organisation": "abc"}).status_code == 404
+    assert client.post("/workbench/evaluation/commitments/", {"organisation": "abc"}).status_code == 404

@@ -14,7 +14,21 @@ from zhengwu.core.masking import mask_email, mask_name, mask_phone
 from zhengwu.core.models import Role
 from zhengwu.evaluation import exports, permissions, rules, selectors, services
 from zhengwu.evaluation.models import Appeal, RatingChannel
-from zhengwu.workbench.evaluation.forms import CommitmentForm, InquiryForm, NoticeSendForm, SettingsForm
+from zhengwu.workbench.evaluation.forms import (
+    RECTIFICATION_FORMS,
+    AnswerInquiryForm,
+    AppealForm,
+    CommitmentForm,
+    DecideAppealForm,
+    HandOverForm,
+    InquiryForm,
+    NoticeForm,
+    NoticeSendForm,
+    OrganisationChoiceForm,
+    SettingsForm,
+    TabletForm,
+    refusal,
+)
 from zhengwu.workbench.pages import staff_page
 from zhengwu.workbench.reveal import answer as reveal_answer
 
@@ -65,17 +79,12 @@ def tablet(request):
     case = selectors.tablet_case(request.user)
     error = ""
     if request.method == "POST" and case is not None:
+        form = TabletForm(request.POST, case=case)
         try:
-            if str(case.pk) != request.POST.get("case"):
-                raise ValidationFailed("窗口已办结新的办件,请重新评价", field="level")
+            if not form.is_valid():
+                raise refusal(form)
             services.rate(
-                kind="case",
-                pk=case.pk,
-                level=request.POST.get("level"),
-                tags=request.POST.getlist("tags"),
-                comment=request.POST.get("comment", ""),
-                channel=RatingChannel.TABLET,
-                by=request.user,
+                kind="case", pk=case.pk, channel=RatingChannel.TABLET, by=request.user, **form.rating()
             )
             messages.success(request, "感谢您的评价!")
             return redirect("workbench_evaluation:tablet")
@@ -115,8 +124,11 @@ def ratings(request):
 @require_POST
 def appeal(request, pk: int):
     rating = get_object_or_404(selectors.visible_ratings(request.user), pk=pk)
+    form = AppealForm(request.POST)
     try:
-        services.file_appeal(rating=rating, by=request.user, reason=request.POST.get("reason", ""))
+        if not form.is_valid():
+            raise refusal(form)
+        services.file_appeal(rating=rating, by=request.user, **form.cleaned_data)
         messages.success(request, f"已就 {rating.subject_number} 的评价提出申诉,等待中心审核")
     except DomainError as err:
         messages.error(request, err.message)
@@ -144,13 +156,11 @@ def appeals(request):
 @require_POST
 def decide_appeal(request, pk: int):
     item = get_object_or_404(selectors.appeal_queue(request.user, state=None), pk=pk)
+    form = DecideAppealForm(request.POST)
     try:
-        services.decide_appeal(
-            appeal=item,
-            by=request.user,
-            upheld=request.POST.get("upheld") == "yes",
-            note=request.POST.get("note", ""),
-        )
+        if not form.is_valid():
+            raise refusal(form)
+        services.decide_appeal(appeal=item, by=request.user, **form.cleaned_data)
         messages.success(request, "申诉已审核")
     except DomainError as err:
         messages.error(request, err.message)
@@ -199,36 +209,14 @@ def _rectification_page(request, rect, *, reveal: personal.Reveal | None = None,
     )
 
 
-def _verify(request, rect):
-    if request.POST.get("founded") not in ("yes", "no"):
-        raise ValidationFailed("请选择核实结论", field="founded")
-    services.verify(
-        rectification=rect,
-        by=request.user,
-        founded=request.POST["founded"] == "yes",
-        finding=request.POST.get("finding", ""),
-    )
-
-
 RECTIFICATION_ACTIONS = {
-    "verify": (_verify, "已记录核实情况"),
-    "rectify": (
-        lambda r, x: services.rectify(rectification=x, by=r.user, measures=r.POST.get("measures", "")),
-        "已记录整改措施",
-    ),
+    "verify": (services.verify, "已记录核实情况"),
+    "rectify": (services.rectify, "已记录整改措施"),
     "reply": (
-        lambda r, x: services.reply(rectification=x, by=r.user, text=r.POST.get("reply", "")),
+        lambda rectification, by, reply: services.reply(rectification=rectification, by=by, text=reply),
         "已反馈评价人",
     ),
-    "follow_up": (
-        lambda r, x: services.follow_up(
-            rectification=x,
-            by=r.user,
-            satisfied=r.POST.get("satisfied") == "yes",
-            note=r.POST.get("note", ""),
-        ),
-        "已记录回访结果",
-    ),
+    "follow_up": (services.follow_up, "已记录回访结果"),
 }
 
 
@@ -239,8 +227,11 @@ def rectification_act(request, pk: int, action: str):
         raise Http404()
     rect = selectors.rectification_for(request.user, pk)
     handler, done = RECTIFICATION_ACTIONS[action]
+    form = RECTIFICATION_FORMS[action](request.POST)
     try:
-        handler(request, rect)
+        if not form.is_valid():
+            raise refusal(form)
+        handler(rectification=rect, by=request.user, **form.cleaned_data)
         messages.success(request, done)
     except DomainError as err:
         messages.error(request, err.message)
@@ -339,13 +330,17 @@ def ledger_act(request, pk: int, action: str):
     entry = selectors.ledger_entry_for(request.user, pk)
     try:
         if action == "hand_over":
-            to = selectors.handover_target(request.POST.get("hand_to"))
-            if to is None:
-                raise ValidationFailed("请选择转交机构", field="hand_to")
-            services.hand_over(entry=entry, to=to, by=request.user, note=request.POST.get("note", ""))
+            form = HandOverForm(request.POST, entry=entry)
+            if not form.is_valid():
+                raise refusal(form)
+            to = form.cleaned_data["hand_to"]
+            services.hand_over(entry=entry, to=to, by=request.user, note=form.cleaned_data["note"])
             messages.success(request, f"已转交{to.name},将跟踪至答复")
         elif action == "answer":
-            services.answer_inquiry(entry=entry, by=request.user, answer=request.POST.get("answer", ""))
+            form = AnswerInquiryForm(request.POST)
+            if not form.is_valid():
+                raise refusal(form)
+            services.answer_inquiry(entry=entry, by=request.user, **form.cleaned_data)
             messages.success(request, "已答复,台账办结")
         else:
             raise Http404()
@@ -372,15 +367,13 @@ def notice_new(request):
         get_object_or_404(selectors.guide_items(), pk=item_id) if item_id and str(item_id).isdigit() else None
     )
     error = ""
+    form = NoticeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and item is not None:
         try:
+            if not form.is_valid():
+                raise refusal(form)
             notice = services.issue_notice(
-                item=item,
-                by=request.user,
-                lacking=request.POST.getlist("lacking"),
-                person_name=request.POST.get("person_name", ""),
-                entry=entry,
-                case=case,
+                item=item, by=request.user, entry=entry, case=case, **form.cleaned_data
             )
             messages.success(request, f"一次性告知书 {notice.number} 已出具")
             return redirect("workbench_evaluation:notice", pk=notice.pk)
@@ -400,7 +393,7 @@ def notice_new(request):
             # the notice is addressed to the asker: their name is filled in for those who may see it in full
             "person_name": data.get("person_name", "")
             or (entry.asker_name if entry and selectors.may_reveal_asker(request.user, entry) else ""),
-            "ticked": {int(p) for p in request.POST.getlist("lacking") if p.isdigit()},
+            "ticked": form.ticked() if form.is_valid() else set(),
         },
     )
 
@@ -451,8 +444,12 @@ def notice_pdf(request, pk: int):
 def commitments(request):
     """Department heads publish their organisation's commitment; centre managers any in their scope."""
     staff = access.require_role(request.user, *services.COMMITMENT_EDITORS)
-    org_id = request.POST.get("organisation") or request.GET.get("organisation") or staff.organisation_id
-    organisation = get_object_or_404(access.visible_organisations(request.user), pk=org_id)
+    visible = access.visible_organisations(request.user)
+    chosen = [OrganisationChoiceForm(data, organisations=visible) for data in (request.POST, request.GET)]
+    if not all(choice.is_valid() for choice in chosen):
+        raise Http404()  # not a number, or not an organisation this user sees (as before: 404)
+    organisation = chosen[0].cleaned_data["organisation"] or chosen[1].cleaned_data["organisation"]
+    organisation = organisation or get_object_or_404(visible, pk=staff.organisation_id)
     current = selectors.current_commitment(organisation)
     initial = (
         {k: getattr(current, k) for k in ("provides", "discipline", "complaint_phone", "supervision_phone")}
