@@ -293,3 +293,18 @@ def test_excel_template_excel_export_and_json_export(client, manager, water_item
     assert exported["事项"]["D2"].value == "取水许可"
     document = json.loads(client.get("/workbench/catalog/export.json").content)
     assert [i["code"] for i in document["items"]] == [water_item.code]
+
+
+def test_a_publication_date_that_is_not_a_date_is_refused_not_dropped(client, approver, manager, water_item):
+    client.force_login(approver)
+    client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(copy.deepcopy(SPEC), reason="更新"))
+    client.post(f"/workbench/catalog/{water_item.code}/submit/")
+    client.force_login(manager)
+    page = client.post(
+        f"/workbench/catalog/{water_item.code}/publish/",
+        {"effective_on": "2026-13-01", "reason": "优化流程"},
+        follow=True,
+    )
+    assert "生效日期:日期格式不正确,请按 年-月-日 填写" in page.content.decode()
+    # before: the date was dropped and the version published in force at once
+    assert water_item.versions.get(number=2).status != ItemVersion.Status.PUBLISHED

@@ -3,11 +3,17 @@ the inputs they concern. No rule lives here: services.check_draft / edit_item / 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
 
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
 from zhengwu.catalog import rules, selectors
+from zhengwu.catalog.models import ChangeLogEntry
+from zhengwu.core.forms import ServiceForm, free_text
 
 # Repeated rows: group → its fields, and how many blank rows the form offers for adding.
 ROWS = {
@@ -231,3 +237,124 @@ def form_of_spec(spec: dict, reason: str = "") -> ItemForm:
     return ItemForm(
         spec=spec, origins={group: list(range(len(spec.get(group) or []))) for group in ROWS}, reason=reason
     )
+
+
+# ---- the Django forms of the item page's actions (review, publication, cancellation, delegation), the upload of
+# an attachment, the Excel import and the organisation of a new item: they read and check what was posted; the
+# services judge it.
+
+ATTACHMENTS = ("result_sample", "blank_form", "sample")  # 结果样本, a material's 空白表格 and 示例样表
+BAD_DATE = _("日期格式不正确,请按 年-月-日 填写")
+
+
+class DayField(forms.Field):
+    """A date as a date input sends it (YYYY-MM-DD, spaces around it ignored); empty is None."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, error_messages={"invalid": BAD_DATE}, **kwargs)
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class OrganisationForm(ServiceForm):
+    """The organisation chosen on the new-item form, among those the user sees (None when none is chosen)."""
+
+    organisation = forms.ModelChoiceField(label=_("实施机构"), queryset=None, required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class AttachForm(ServiceForm):
+    """Which slot the file goes to (结果样本, or a material's form or sample by its number) and the file."""
+
+    field = forms.ChoiceField(label=_("附件"), choices=[(name, name) for name in ATTACHMENTS])
+    material = forms.IntegerField(label=_("材料"), required=False, min_value=0)
+    file = forms.FileField(
+        label=_("文件"),
+        required=False,
+        allow_empty_file=True,
+        error_messages={"invalid": _("请选择要上传的文件")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("field") not in (None, "result_sample") and data.get("material") is None:
+            self.add_error("material", _("请指明材料"))
+        if data.get("field") == "result_sample":
+            data["material"] = None
+        return data
+
+
+class PublishForm(ServiceForm):
+    effective_on = DayField(label=_("生效日期"))
+    reason = free_text(_("变更理由"))
+
+
+class ReturnForm(ServiceForm):
+    note = free_text(_("退回理由"))
+
+
+class CancelForm(ServiceForm):
+    """取消: the published reason, when it takes effect, and the box that says one means it."""
+
+    reason = forms.CharField(
+        label=_("取消理由"),
+        strip=False,
+        required=False,
+    )
+    effective_on = DayField(label=_("生效日期"))
+    confirm = forms.BooleanField(
+        label=_("确认取消"),
+        error_messages={"required": _("请勾选确认:取消后事项将从公开目录中移除")},
+    )
+    blank_reason = _("取消事项须写明理由")
+
+    def clean_reason(self) -> str:
+        if not self.cleaned_data["reason"].strip():
+            raise forms.ValidationError(self.blank_reason, code="required")
+        return self.cleaned_data["reason"]
+
+
+class TransferForm(CancelForm):
+    """下放 or 收回: to or from which organisation (not the item's own), why, from when."""
+
+    kind = forms.ChoiceField(
+        label=_("变更类型"),
+        choices=[
+            (k, label)
+            for k, label in ChangeLogEntry.Kind.choices
+            if k in (ChangeLogEntry.Kind.DELEGATED, ChangeLogEntry.Kind.TAKEN_BACK)
+        ],
+        error_messages={"required": _("请选择下放或收回"), "invalid_choice": _("请选择下放或收回")},
+    )
+    counterpart = forms.ModelChoiceField(
+        label=_("承接或收回的机构"),
+        queryset=None,
+        error_messages={
+            "required": _("请选择承接或收回的机构(不能是本事项的实施机构)"),
+            "invalid_choice": _("请选择承接或收回的机构(不能是本事项的实施机构)"),
+        },
+    )
+    blank_reason = _("下放或收回须写明理由")
+    field_order = ["kind", "counterpart", "reason", "effective_on", "confirm"]
+
+    def __init__(self, *args, counterparts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counterpart"].queryset = counterparts
+        self.fields["confirm"].error_messages = {"required": _("请勾选确认:该记录将公布于事项变更公告")}
+
+
+class ImportForm(ServiceForm):
+    file = forms.FileField(label=_("Excel文件"), required=False, allow_empty_file=True)
+    publish = forms.BooleanField(label=_("导入后直接发布"), required=False)
+    submit = forms.BooleanField(label=_("导入后提交审核"), required=False)
+    reason = free_text(_("变更理由"))

@@ -3,7 +3,6 @@ comparing versions, and the Excel / JSON exchange. Each view parses, calls one c
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
+from zhengwu.workbench.catalog import forms
 from zhengwu.workbench.catalog.forms import ItemForm, form_of_spec
 from zhengwu.workbench.pages import staff_page
 
@@ -125,13 +125,11 @@ def _organisations(request):
 
 
 def _organisation_of(request):
-    value = request.POST.get("organisation", "")
-    if not value:
-        return None
-    organisation = _organisations(request).filter(pk=value if value.isdigit() else 0).first()
-    if organisation is None:
+    """The organisation posted with a new item, one the user sees (None when none is chosen yet)."""
+    form = forms.OrganisationForm(request.POST, organisations=_organisations(request))
+    if not form.is_valid():
         raise AccessDenied()
-    return organisation
+    return form.cleaned_data["organisation"]
 
 
 @_staff_only
@@ -269,9 +267,6 @@ def _edit_page(request, item, *, file_errors: dict | None = None, status: int = 
     )
 
 
-ATTACHMENTS = ("result_sample", "blank_form", "sample")
-
-
 def _slot(kind: str, material: int | None, name: str, current, file_errors: dict | None) -> dict:
     """One upload input of the edit page: its id (where its error is shown), the file it holds."""
     at = f"file-{kind}" if material is None else f"file-{kind}-{material}"
@@ -294,13 +289,11 @@ def attach(request, code: str):
     """Upload a draft's result sample (结果样本), or a material's blank form (空白表格) or filled sample (示例样表);
     the file's type is read from its content. Errors are shown at the file's input."""
     item = _item(request, code)
-    field = request.POST.get("field", "")
-    number = request.POST.get("material", "")
-    material = int(number) if number.isdigit() else None
-    if field not in ATTACHMENTS or (field != "result_sample" and material is None):
-        raise Http404()
+    form = forms.AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise Http404()  # not one of the page's upload slots
+    field, material, upload = (form.cleaned_data[name] for name in ("field", "material", "file"))
     at = "file-result_sample" if field == "result_sample" else f"file-{field}-{material}"
-    upload = request.FILES.get("file")
     version = _latest(request, item)
     try:
         if upload is None:
@@ -316,7 +309,7 @@ def attach(request, code: str):
             version=version,
             field=field,
             upload=upload,
-            material=material if field != "result_sample" else None,
+            material=material,
             user=request.user,
         )
     except DomainError as exc:
@@ -358,22 +351,21 @@ def submit(request, code: str):
     return _act(request, code, lambda item: services.submit(item=item, user=request.user), _("已提交审核"))
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _checked(form):
+    """A review action's form, its refusal said as a service's would be."""
+    if not form.is_valid():
+        raise ValidationFailed(form.message())
+    return form.cleaned_data
 
 
 @_staff_only
 @require_POST
 def publish(request, code: str):
-    effective_on = _date(request.POST.get("effective_on", ""))
-    reason = request.POST.get("reason", "")
+    form = forms.PublishForm(request.POST)
     return _act(
         request,
         code,
-        lambda item: services.publish(item=item, effective_on=effective_on, reason=reason, user=request.user),
+        lambda item: services.publish(item=item, user=request.user, **_checked(form)),
         _("已发布,变更已记入事项变更公告"),
     )
 
@@ -381,11 +373,11 @@ def publish(request, code: str):
 @_staff_only
 @require_POST
 def return_draft(request, code: str):
-    note = request.POST.get("note", "")
+    form = forms.ReturnForm(request.POST)
     return _act(
         request,
         code,
-        lambda item: services.return_to_draft(item=item, note=note, user=request.user),
+        lambda item: services.return_to_draft(item=item, user=request.user, **_checked(form)),
         _("已退回修改"),
     )
 
@@ -401,16 +393,19 @@ def _managed_item(request, code: str) -> ServiceItem:
     return item
 
 
-def _date_field(request, name: str, errors: dict, at: str) -> dt.date | None:
-    raw = request.POST.get(name, "").strip()
-    value = _date(raw)
-    if raw and value is None:
-        errors[at] = _("日期格式不正确,请按 年-月-日 填写")
-    return value
-
-
 def _placed(prefix: str, exc: DomainError, fields: tuple[str, ...]) -> dict:
     return {f"{prefix}-{exc.field if exc.field in fields else '__all__'}": exc.message}
+
+
+def _manage_page(request, item, prefix: str, form, exc: DomainError | None = None):
+    """The item page again with the cancel or transfer form's errors at its inputs (ids `<prefix>-<field>`) and
+    what was typed in them."""
+    if exc is not None:
+        errors = _placed(prefix, exc, tuple(n for n in form.fields if n != "confirm"))
+    else:
+        errors = {f"{prefix}-{name}": str(messages_[0]) for name, messages_ in form.errors.items()}
+    values = {f"{prefix}-{name}": form.data.get(name, "") for name in form.fields if name != "confirm"}
+    return _item_page(request, item, errors=errors, values=values, status=422)
 
 
 @_staff_only
@@ -418,27 +413,18 @@ def _placed(prefix: str, exc: DomainError, fields: tuple[str, ...]) -> dict:
 def cancel(request, code: str):
     """The centre manager cancels a published item (取消): it leaves the public catalogue; the change log says so."""
     item = _managed_item(request, code)
-    values = {
-        "cancel-reason": request.POST.get("reason", ""),
-        "cancel-effective_on": request.POST.get("effective_on", ""),
-    }
-    errors: dict = {}
-    effective_on = _date_field(request, "effective_on", errors, "cancel-effective_on")
-    if not values["cancel-reason"].strip():
-        errors["cancel-reason"] = _("取消事项须写明理由")
-    if request.POST.get("confirm") != "on":
-        errors["cancel-confirm"] = _("请勾选确认:取消后事项将从公开目录中移除")
-    if not errors:
-        try:
-            services.cancel_item(
-                item=item, reason=values["cancel-reason"], effective_on=effective_on, user=request.user
-            )
-        except ValidationFailed as exc:
-            errors = _placed("cancel", exc, ("reason", "effective_on"))
-        except DomainError as exc:
-            errors = _placed("cancel", exc, ())
-    if errors:
-        return _item_page(request, item, errors=errors, values=values, status=422)
+    form = forms.CancelForm(request.POST)
+    if not form.is_valid():
+        return _manage_page(request, item, "cancel", form)
+    data = form.cleaned_data
+    try:
+        services.cancel_item(
+            item=item, reason=data["reason"], effective_on=data["effective_on"], user=request.user
+        )
+    except DomainError as exc:
+        return _manage_page(
+            request, item, "cancel", form, exc if isinstance(exc, ValidationFailed) else _whole(exc)
+        )
     messages.success(request, _("事项已取消,已记入事项变更公告"))
     return redirect("workbench_catalog:item", code=item.code)
 
@@ -448,47 +434,32 @@ def cancel(request, code: str):
 def transfer(request, code: str):
     """The centre manager records that the item's power was delegated to a lower level (下放) or taken back (收回)."""
     item = _managed_item(request, code)
-    values = {
-        "transfer-kind": request.POST.get("kind", ""),
-        "transfer-counterpart": request.POST.get("counterpart", ""),
-        "transfer-reason": request.POST.get("reason", ""),
-        "transfer-effective_on": request.POST.get("effective_on", ""),
-    }
-    errors: dict = {}
-    effective_on = _date_field(request, "effective_on", errors, "transfer-effective_on")
-    kind = values["transfer-kind"]
-    if kind not in (ChangeLogEntry.Kind.DELEGATED, ChangeLogEntry.Kind.TAKEN_BACK):
-        errors["transfer-kind"] = _("请选择下放或收回")
-    counterpart_id = values["transfer-counterpart"]
-    counterpart = (
-        _organisations(request).exclude(pk=item.organisation_id or 0).filter(pk=counterpart_id).first()
-        if counterpart_id.isdigit()
-        else None
+    form = forms.TransferForm(
+        request.POST, counterparts=_organisations(request).exclude(pk=item.organisation_id or 0)
     )
-    if counterpart is None:
-        errors["transfer-counterpart"] = _("请选择承接或收回的机构(不能是本事项的实施机构)")
-    if not values["transfer-reason"].strip():
-        errors["transfer-reason"] = _("下放或收回须写明理由")
-    if request.POST.get("confirm") != "on":
-        errors["transfer-confirm"] = _("请勾选确认:该记录将公布于事项变更公告")
-    if not errors:
-        try:
-            services.record_transfer(
-                item=item,
-                kind=kind,
-                counterpart=counterpart,
-                reason=values["transfer-reason"],
-                effective_on=effective_on,
-                user=request.user,
-            )
-        except ValidationFailed as exc:
-            errors = _placed("transfer", exc, ("kind", "reason", "effective_on"))
-        except DomainError as exc:
-            errors = _placed("transfer", exc, ())
-    if errors:
-        return _item_page(request, item, errors=errors, values=values, status=422)
+    if not form.is_valid():
+        return _manage_page(request, item, "transfer", form)
+    data = form.cleaned_data
+    try:
+        services.record_transfer(
+            item=item,
+            kind=data["kind"],
+            counterpart=data["counterpart"],
+            reason=data["reason"],
+            effective_on=data["effective_on"],
+            user=request.user,
+        )
+    except DomainError as exc:
+        return _manage_page(
+            request, item, "transfer", form, exc if isinstance(exc, ValidationFailed) else _whole(exc)
+        )
     messages.success(request, _("已记录,已记入事项变更公告"))
     return redirect("workbench_catalog:item", code=item.code)
+
+
+def _whole(exc: DomainError) -> DomainError:
+    """A refusal that is not about one input (not allowed, a conflict): shown above the form."""
+    return DomainError(exc.message)
 
 
 @_staff_only
@@ -567,17 +538,13 @@ def excel_import(request):
     """Upload a filled template: every error by sheet, row and column, or every item written (nothing if any is bad)."""
     context = {"problems": None, "report": None}
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
+        form = forms.ImportForm(request.POST, request.FILES)
+        if not form.is_valid() or form.cleaned_data["file"] is None:
             context["problems"] = [excel.Problem("", 0, "", _("请选择要导入的Excel文件"))]
         else:
             try:
                 context["report"] = excel.import_workbook(
-                    upload,
-                    publish=request.POST.get("publish") == "on",
-                    submit=request.POST.get("submit") == "on",
-                    reason=request.POST.get("reason", ""),
-                    user=request.user,
+                    form.cleaned_data.pop("file"), user=request.user, **form.cleaned_data
                 )
             except excel.ImportRejected as exc:
                 context["problems"] = exc.problems
