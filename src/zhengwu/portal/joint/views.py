@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock
 from zhengwu.core.documents import render_pdf
-from zhengwu.core.errors import DomainError, NotFound
+from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.hall.forms import DeliveryForm
 from zhengwu.joint import bundles, endings, permissions, selectors, services
 from zhengwu.joint.models import Phase
+from zhengwu.portal.joint import forms
 
 
 def _pdf(request, template: str, context: dict, filename: str) -> HttpResponse:
@@ -186,15 +187,19 @@ def case(request, number: str):
 @_applicant_required
 def upload(request, number: str):
     joint = services.joint_by_number(request.user, number)
+    form = forms.UploadForm(request.POST, request.FILES)
     try:
-        position = int(request.POST.get("position") or 0)
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise services.ValidationFailed("请选择要上传的文件", field="file")
-        count = services.upload_material(joint=joint, by=request.user, position=position, upload=upload)
+        if not form.is_valid():
+            raise ValidationFailed(form.message())
+        count = services.upload_material(
+            joint=joint,
+            by=request.user,
+            position=form.cleaned_data["position"] or 0,
+            upload=form.cleaned_data["file"],
+        )
         messages.success(request, f"已上传,送达{count}个部门事项。")
-    except (DomainError, ValueError) as err:
-        messages.error(request, getattr(err, "message", str(err)))
+    except DomainError as err:
+        messages.error(request, err.message)
     return redirect("portal_joint:case", number=joint.number)
 
 
@@ -214,8 +219,11 @@ def supply(request, number: str):
 @_applicant_required
 def withdraw(request, number: str):
     joint = services.joint_by_number(request.user, number)
+    form = forms.WithdrawForm(request.POST)
     try:
-        endings.withdraw(joint=joint, by=request.user, reason=request.POST.get("reason", ""))
+        if not form.is_valid():
+            raise ValidationFailed(form.message())
+        endings.withdraw(joint=joint, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, "已撤回联办申请,各部门尚未决定的办件一并撤回。")
     except DomainError as err:
         messages.error(request, err.message)

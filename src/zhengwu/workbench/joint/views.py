@@ -16,6 +16,7 @@ from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.joint import bundles, endings, meetings, permissions, selectors, services
 from zhengwu.joint.models import JointMeeting
+from zhengwu.workbench.joint import forms
 from zhengwu.workbench.pages import staff_page
 
 
@@ -49,7 +50,9 @@ def register(request):
     denied = _("统一登记和指定主办窗口由总服务台(综合受理窗口)或中心管理人员办理,您的账号不能办理。")
     if not services.may_register(request.user):
         return _forbidden(request, denied)
-    code = request.POST.get("bundle") or request.GET.get("bundle") or ""
+    pick = forms.RegisterForm(request.POST or None)
+    picked = pick.cleaned_data if pick.is_valid() else {"bundle": "", "lead_window": ""}
+    code = picked["bundle"] or request.GET.get("bundle") or ""
     published = list(selectors.published_bundles())
     version = next((b.current_version for b in published if b.code == code), None)
     if version is not None and not services.is_front_desk(
@@ -59,7 +62,7 @@ def register(request):
     who = WalkInForm(request.POST or None, prefix="who")
     form = MergedForm(request.POST or None, version=version) if version is not None else None
     windows, default_window = services.register_windows(request.user, version) if version else ([], None)
-    chosen = request.POST.get("lead_window") or (str(default_window.pk) if default_window else "")
+    chosen = picked["lead_window"] or (str(default_window.pk) if default_window else "")
     error = None
     if request.method == "POST" and version is not None:
         valid = all([who.is_valid(), form.is_valid()])  # every error shows at once
@@ -73,7 +76,7 @@ def register(request):
                 case_forms.validate(merged_schema(version), form.form_data())
             except DomainError as err:
                 form.show_error(err)
-        window = next((w for w in windows if str(w.pk) == request.POST.get("lead_window")), None)
+        window = next((w for w in windows if str(w.pk) == picked["lead_window"]), None)
         if valid:
             try:
                 with transaction.atomic():  # the applicant and the joint case, or neither
@@ -123,67 +126,72 @@ def register(request):
 @require_POST
 @staff_page
 def lead_window(request, number: str):
-    window = selectors.window(request.POST.get("window"))
     return _act(
         request,
         number,
-        lambda j: services.assign_lead_window(
-            joint=j, by=request.user, window=window, reason=request.POST.get("reason", "")
+        forms.LeadWindowForm(request.POST),
+        lambda j, d: services.assign_lead_window(
+            joint=j, by=request.user, window=d["window"], reason=d["reason"]
         ),
-        lambda j: f"已将联办件 {j.number} 的主办窗口改为 {j.lead_window}。",
+        lambda j, d: f"已将联办件 {j.number} 的主办窗口改为 {j.lead_window}。",
     )
 
 
 @require_POST
 @staff_page
 def convene(request, number: str):
-    kind_label = dict(JointMeeting.Kind.choices).get(request.POST.get("kind", ""), "会议")
     return _act(
         request,
         number,
-        lambda j: meetings.convene(
+        forms.ConveneForm(request.POST),
+        lambda j, d: meetings.convene(
             joint=j,
             by=request.user,
-            kind=request.POST.get("kind", ""),
-            scheduled_on=request.POST.get("scheduled_on", ""),
-            place=request.POST.get("place", ""),
-            agenda=request.POST.get("agenda", ""),
-            positions=[p for p in request.POST.getlist("positions") if p.isdigit()],
+            kind=d["kind"],
+            scheduled_on=d["scheduled_on"],
+            place=d["place"],
+            agenda=d["agenda"],
+            positions=d["positions"],
         ),
-        lambda j: f"已召集{kind_label}({request.POST.get('scheduled_on', '')}),已通知参加的成员部门。",
+        lambda j, d: (
+            f"已召集{dict(JointMeeting.Kind.choices).get(d['kind'], '会议')}({d['scheduled_on']}),"
+            "已通知参加的成员部门。"
+        ),
     )
 
 
 @require_POST
 @staff_page
 def opinion(request, number: str, meeting_id: int, position: int):
-    items = checked_items(request.POST) or parse_items(request.POST.get("items", ""))
+    form = forms.OpinionForm(request.POST)
     return _act(
         request,
         number,
-        lambda j: meetings.record_opinion(
+        form,
+        lambda j, d: meetings.record_opinion(
             joint=j,
             meeting_id=meeting_id,
             position=position,
             by=request.user,
-            opinion=request.POST.get("opinion", ""),
-            items=items,
+            opinion=d["opinion"],
+            items=form.missing_items(),
         ),
-        lambda j: f"已记录{_member(j, position)}的会议意见。",
+        lambda j, d: f"已记录{_member(j, position)}的会议意见。",
     )
 
 
 @require_POST
 @staff_page
 def minutes(request, number: str, meeting_id: int):
-    upload = request.FILES.get("minutes")
-
-    def attach(j):
-        if upload is None:
-            raise ValidationFailed("请选择会议纪要文件", field="minutes")
-        return meetings.attach_minutes(joint=j, meeting_id=meeting_id, by=request.user, upload=upload)
-
-    return _act(request, number, attach, lambda j: f"已上传联办件 {j.number} 的会议纪要。")
+    return _act(
+        request,
+        number,
+        forms.MinutesForm(request.POST, request.FILES),
+        lambda j, d: meetings.attach_minutes(
+            joint=j, meeting_id=meeting_id, by=request.user, upload=d["minutes"]
+        ),
+        lambda j, d: f"已上传联办件 {j.number} 的会议纪要。",
+    )
 
 
 @require_POST
@@ -191,21 +199,21 @@ def minutes(request, number: str, meeting_id: int):
 def upload(request, number: str):
     """The lead window scans a material handed in at the counter into the merged list: it goes to every member case
     that asks for it, as the applicant's upload does (统一登记 has no other way to give the members the paper)."""
-    upload = request.FILES.get("file")
     name = {"name": ""}
 
-    def scan(j):
-        if upload is None:
-            raise ValidationFailed("请选择要上传的扫描件", field="file")
-        position = request.POST.get("position") or ""
-        entry = services.merged_entry(j, int(position) if position.isdigit() else 0)
+    def scan(j, d):
+        entry = services.merged_entry(j, d["position"] or 0)
         name["name"] = entry["name"]
         name["count"] = services.upload_material(
-            joint=j, by=request.user, position=entry["position"], upload=upload
+            joint=j, by=request.user, position=entry["position"], upload=d["file"]
         )
 
     return _act(
-        request, number, scan, lambda j: f"已上传「{name['name']}」的扫描件,送达{name['count']}个部门事项。"
+        request,
+        number,
+        forms.UploadForm(request.POST, request.FILES),
+        scan,
+        lambda j, d: f"已上传「{name['name']}」的扫描件,送达{name['count']}个部门事项。",
     )
 
 
@@ -213,18 +221,14 @@ def upload(request, number: str):
 @staff_page
 def forward(request, number: str, position: int):
     """上报: the member department sends its part to the higher authority that decides it."""
-    authority = request.POST.get("authority", "").strip()
     return _act(
         request,
         number,
-        lambda j: meetings.forward_up(
-            joint=j,
-            position=position,
-            by=request.user,
-            authority=authority,
-            note=request.POST.get("note", ""),
+        forms.ForwardForm(request.POST),
+        lambda j, d: meetings.forward_up(
+            joint=j, position=position, by=request.user, authority=d["authority"], note=d["note"]
         ),
-        lambda j: f"已将{_member(j, position)}上报{authority},等待上级机关答复。",
+        lambda j, d: f"已将{_member(j, position)}上报{d['authority']},等待上级机关答复。",
     )
 
 
@@ -234,10 +238,9 @@ def forward_reply(request, number: str, position: int):
     return _act(
         request,
         number,
-        lambda j: meetings.record_reply(
-            joint=j, position=position, by=request.user, reply=request.POST.get("reply", "")
-        ),
-        lambda j: f"已登记{_member(j, position)}的上级机关答复。",
+        forms.ForwardReplyForm(request.POST),
+        lambda j, d: meetings.record_reply(joint=j, position=position, by=request.user, reply=d["reply"]),
+        lambda j, d: f"已登记{_member(j, position)}的上级机关答复。",
     )
 
 
@@ -357,13 +360,17 @@ def _member(joint, position) -> str:
     return f"{member.case.organisation.short_name or member.case.organisation.name}「{member.case.version.name}」"
 
 
-def _act(request, number: str, action, done):
-    """Run one joint action; the flash says what was done (`done(joint)`), never a bare 已办理."""
+def _act(request, number: str, form, action, done):
+    """Run one joint action on what its form read (`action(joint, cleaned_data)`; input it cannot read is answered
+    by its message, naming the field, and nothing is done); the flash says what was done (`done(joint, data)`),
+    never a bare 已办理."""
     joint = services.joint_by_number(request.user, number)
     try:
-        action(joint)
+        if not form.is_valid():
+            raise ValidationFailed(form.message())
+        action(joint, form.cleaned_data)
         joint.refresh_from_db()
-        messages.success(request, done(joint))
+        messages.success(request, done(joint, form.cleaned_data))
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("workbench_joint:case", number=joint.number)
@@ -375,8 +382,9 @@ def notify(request, number: str):
     return _act(
         request,
         number,
-        lambda j: services.lead_accept(joint=j, by=request.user, note=request.POST.get("note", "")),
-        lambda j: f"已受理联办件 {j.number},并向各成员窗口发送联办通知。",
+        forms.NotifyForm(request.POST),
+        lambda j, d: services.lead_accept(joint=j, by=request.user, note=d["note"]),
+        lambda j, d: f"已受理联办件 {j.number},并向各成员窗口发送联办通知。",
     )
 
 
@@ -386,8 +394,9 @@ def confirm(request, number: str, position: int):
     return _act(
         request,
         number,
-        lambda j: services.confirm(joint=j, position=position, by=request.user),
-        lambda j: f"已答复联办通知:{_member(j, position)}确认材料齐全。",
+        forms.ConfirmForm(request.POST),
+        lambda j, d: services.confirm(joint=j, position=position, by=request.user),
+        lambda j, d: f"已答复联办通知:{_member(j, position)}确认材料齐全。",
     )
 
 
@@ -397,14 +406,13 @@ def deny(request, number: str, position: int):
     return _act(
         request,
         number,
-        lambda j: endings.deny_member(
-            joint=j,
-            position=position,
-            by=request.user,
-            reasons=request.POST.get("reasons", ""),
-            legal_basis=request.POST.get("legal_basis", ""),
+        forms.DenyForm(request.POST),
+        lambda j, d: endings.deny_member(
+            joint=j, position=position, by=request.user, reasons=d["reasons"], legal_basis=d["legal_basis"]
         ),
-        lambda j: f"已对{_member(j, position)}作出不予许可决定,联办件 {j.number} {j.get_phase_display()}。",
+        lambda j, d: (
+            f"已对{_member(j, position)}作出不予许可决定,联办件 {j.number} {j.get_phase_display()}。"
+        ),
     )
 
 
@@ -414,14 +422,13 @@ def refuse(request, number: str, position: int):
     return _act(
         request,
         number,
-        lambda j: endings.refuse_member(
-            joint=j,
-            position=position,
-            by=request.user,
-            reason=request.POST.get("reason", ""),
-            legal_basis=request.POST.get("legal_basis", ""),
+        forms.RefuseForm(request.POST),
+        lambda j, d: endings.refuse_member(
+            joint=j, position=position, by=request.user, reason=d["reason"], legal_basis=d["legal_basis"]
         ),
-        lambda j: f"已对{_member(j, position)}作出不予受理决定,联办件 {j.number} {j.get_phase_display()}。",
+        lambda j, d: (
+            f"已对{_member(j, position)}作出不予受理决定,联办件 {j.number} {j.get_phase_display()}。"
+        ),
     )
 
 
@@ -431,50 +438,25 @@ def withdraw(request, number: str):
     return _act(
         request,
         number,
-        lambda j: endings.withdraw(joint=j, by=request.user, reason=request.POST.get("reason", "")),
-        lambda j: f"已撤回联办件 {j.number}。",
+        forms.WithdrawForm(request.POST),
+        lambda j, d: endings.withdraw(joint=j, by=request.user, reason=d["reason"]),
+        lambda j, d: f"已撤回联办件 {j.number}。",
     )
-
-
-DEFAULT_PROBLEM = "缺少或不符合要求,请补正"
-
-
-def checked_items(post) -> list[dict]:
-    """The materials ticked on a member's checklist (`material` = the member item's own material number), each with
-    its note (`problem_<n>`, optional: without one the applicant is told to supply it)."""
-    items = []
-    for value in post.getlist("material"):
-        if value.isdigit():
-            problem = (post.get(f"problem_{value}") or "").strip() or DEFAULT_PROBLEM
-            items.append({"position": int(value), "problem": problem})
-    return items
-
-
-def parse_items(text: str) -> list[dict]:
-    """Lines "序号:问题" (or "材料名称:问题") → missing items."""
-    items = []
-    for line in (text or "").splitlines():
-        head, sep, problem = line.replace(":", ":").partition(":")
-        if not line.strip():
-            continue
-        head = head.strip()
-        if not sep:
-            head, problem = "", line
-        item = {"position": int(head)} if head.isdigit() else {"name": head or problem.strip()}
-        items.append({**item, "problem": problem.strip()})
-    return items
 
 
 @require_POST
 @staff_page
 def missing(request, number: str, position: int):
-    items = checked_items(request.POST) or parse_items(request.POST.get("items", ""))
+    form = forms.MissingForm(request.POST)
     return _act(
         request,
         number,
-        lambda j: services.raise_missing(joint=j, position=position, by=request.user, items=items),
-        lambda j: (
-            f"已答复联办通知:{_member(j, position)}需补正材料 {len(items)} 项,"
+        form,
+        lambda j, d: services.raise_missing(
+            joint=j, position=position, by=request.user, items=form.missing_items()
+        ),
+        lambda j, d: (
+            f"已答复联办通知:{_member(j, position)}需补正材料 {len(form.missing_items())} 项,"
             f"联办件 {j.number} {j.get_phase_display()}。"
         ),
     )
@@ -533,48 +515,6 @@ def bundle_detail(request, code: str):
 MEMBER_ROWS_EXTRA = 3  # blank member rows offered under the members already listed
 
 
-def _editor_rows(post, count: int) -> list[dict]:
-    """The member rows as posted: row number, item code, stage, the row numbers whose results it needs."""
-    rows = []
-    for n in range(1, count + 1):
-        rows.append(
-            {
-                "row": n,
-                "item": (post.get(f"member_{n}_item") or "").strip(),
-                "stage": (post.get(f"member_{n}_stage") or "").strip(),
-                "needs": (post.get(f"member_{n}_needs") or "").strip(),
-            }
-        )
-    return rows
-
-
-def _editor_spec(post, rows: list[dict]) -> tuple[dict, dict[int, int]]:
-    """The posted form as bundles.parse takes it; the rows with an item chosen become members 1, 2, … (`placed`:
-    member position → the row it came from, so an error about member 2 is shown at its row)."""
-    chosen = [r for r in rows if r["item"]]
-    placed = {position: r["row"] for position, r in enumerate(chosen, start=1)}
-    code_of_row = {r["row"]: r["item"] for r in chosen}
-    members = []
-    for r in chosen:
-        needs = []
-        for token in r["needs"].replace(",", ",").replace("、", ",").split(","):
-            token = token.strip()
-            if token:  # a row number, or an item code typed directly
-                needs.append(code_of_row.get(int(token), f"第{token}行") if token.isdigit() else token)
-        members.append({"item": r["item"], "stage": r["stage"] or 1, "needs": needs})
-    spec = {
-        "name": post.get("name", ""),
-        "category": post.get("category", ""),
-        "lead_organisation": post.get("lead_organisation", ""),
-        "description": post.get("description", ""),
-        "stages": [line.strip() for line in post.get("stages", "").splitlines() if line.strip()],
-        "extension_approval": post.get("extension_approval", ""),
-        "reason": post.get("reason", ""),
-        "members": members,
-    }
-    return spec, placed
-
-
 def _field_errors(err: DomainError, placed: dict[int, int]) -> dict[str, list[str]]:
     """Every (field, message) of a refused bundle, keyed by the form's field (member N's → its row's)."""
     pairs = getattr(err, "errors", None) or [(err.field or "", err.message)]
@@ -608,19 +548,20 @@ def bundle_edit(request, code: str | None = None):
             return redirect("workbench_joint:bundle", code=bundle.code)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        count = (
-            min(int(request.POST.get("rows") or 0), 40) if (request.POST.get("rows") or "").isdigit() else 0
-        )
-        rows = _editor_rows(request.POST, count)
-        spec, placed = _editor_spec(request.POST, rows)
+        form = forms.BundleForm(request.POST)
+        valid = form.is_valid()  # text as typed: only a character no database keeps (NUL) is refused here
+        rows = form.member_rows()
+        spec, placed = form.spec(rows)
         try:
-            if bundle is None:
+            if not valid:
+                errors = {name: [str(m) for m in found] for name, found in form.errors.items()}
+            elif bundle is None:
                 version = bundles.create_bundle(spec=spec, user=request.user)
             else:
                 version = bundles.edit_bundle(bundle=bundle, spec=spec, user=request.user)
         except DomainError as err:
             errors = _field_errors(err, placed)
-        else:
+        if not errors:
             messages.success(
                 request,
                 _("已保存一件事「%(n)s」第%(v)d版草稿,联办法定时限%(l)d个工作日。")
@@ -688,18 +629,22 @@ def bundle_act(request, code: str, action: str):
         raise Http404("找不到该一件事")
     # the flash names the bundle as people know it (its draft's name, else the one in force), not its code
     name = getattr(bundles.open_draft(bundle) or bundle.current_version, "name", bundle.code)
+    form = forms.BundleActionForm(request.POST)
     try:
+        if action not in ("submit", "publish", "return"):
+            raise Http404("没有该操作")
+        if not form.is_valid():
+            raise ValidationFailed(form.message())
+        data = form.cleaned_data
         if action == "submit":
             bundles.submit(bundle=bundle, user=request.user)
             done = f"已将一件事「{name}」的修订提交审核。"
         elif action == "publish":
-            bundles.publish(bundle=bundle, reason=request.POST.get("reason", ""), user=request.user)
+            bundles.publish(bundle=bundle, reason=data["reason"], user=request.user)
             done = f"已发布一件事「{name}」。"
         elif action == "return":
-            bundles.return_to_draft(bundle=bundle, note=request.POST.get("note", ""), user=request.user)
+            bundles.return_to_draft(bundle=bundle, note=data["note"], user=request.user)
             done = f"已将一件事「{name}」的修订退回修改。"
-        else:
-            raise Http404("没有该操作")
         messages.success(request, done)
     except DomainError as err:
         messages.error(request, err.message)

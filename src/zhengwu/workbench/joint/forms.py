@@ -1,0 +1,262 @@
+"""Forms of the joint case page and the bundle editor: they read and check what was typed (numbers, dates, the
+window and the materials named); the rules stay in zhengwu.joint (services, meetings, endings, bundles), which
+decide, and joint.permissions, which decides what the page offers.
+
+Text goes to the services as typed (they strip and check it), so a field left empty is the service's to refuse,
+with its own message."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.core.forms import IsoDateField, ServiceForm, free_text, whole_number
+from zhengwu.joint import selectors
+
+
+def is_number(text: str) -> bool:
+    """Digits that int() reads (str.isdigit() also says yes to ² and ①, which int() refuses)."""
+    return text.isascii() and text.isdigit()
+
+
+class ActionForm(ServiceForm):
+    """A joint action answered by a redirect and one message. A file's or a date's own message (请选择要上传的扫描件,
+    会议日期「…」不是有效日期) already names what is wrong: it is shown as it is, not after its label."""
+
+    def message(self) -> str:
+        for name, errors in self.errors.items():
+            if isinstance(self.fields.get(name), (forms.FileField, IsoDateField)):
+                return str(errors[0])
+            break
+        return super().message()
+
+
+class WholeNumbers(forms.Field):
+    """Several whole numbers under one name (checkboxes): the list of ints; a value that is not one is an error at
+    the field (a forged or damaged post — the page's boxes carry numbers)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("应为序号")}
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, (list, tuple)) else ([value] if value else [])
+        numbers = []
+        for v in values:
+            v = str(v).strip()
+            if not is_number(v):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            numbers.append(int(v))
+        return numbers
+
+
+# ---- the lead window
+
+
+class NotifyForm(ActionForm):
+    note = free_text(_("受理意见"))
+
+
+class LeadWindowForm(ActionForm):
+    """指定(改派)主办窗口: the window chosen (None when it is none: the service says which to choose)."""
+
+    window = forms.CharField(label=_("主办窗口"), required=False)
+    reason = free_text(_("改派理由"))
+
+    def clean_window(self):
+        value = self.cleaned_data["window"]
+        return selectors.window(int(value)) if is_number(value) else None
+
+
+class ConveneForm(ActionForm):
+    kind = forms.CharField(label=_("类型"), required=False)
+    scheduled_on = IsoDateField(label=_("会议日期"))
+    place = free_text(_("地点"))
+    agenda = free_text(_("议题"))
+    positions = WholeNumbers(label=_("参加的成员事项"))
+
+
+class MinutesForm(ActionForm):
+    minutes = forms.FileField(
+        label=_("会议纪要"), allow_empty_file=True, error_messages={"required": _("请选择会议纪要文件")}
+    )
+
+
+class UploadForm(ActionForm):
+    """The lead window's scan of a material of the merged list, by its number there."""
+
+    file = forms.FileField(
+        label=_("扫描件"), allow_empty_file=True, error_messages={"required": _("请选择要上传的扫描件")}
+    )
+    position = whole_number(_("材料序号"), min_value=0)
+
+
+class WithdrawForm(ActionForm):
+    reason = free_text(_("撤回理由"))
+
+
+# ---- a member's answer and endings
+
+
+DEFAULT_PROBLEM = "缺少或不符合要求,请补正"
+
+
+class ItemsForm(ActionForm):
+    """The materials a member asks for: ticked on its checklist (`material` = the member item's own material
+    number, each with its note `problem_<n>`, optional: without one the applicant is told to supply it), or typed
+    as lines "序号:问题" (or "材料名称:问题") in `items`."""
+
+    material = WholeNumbers(label=_("需补正的材料"))
+    items = free_text(_("需补正的材料"))
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # a note field for each material ticked (the page has one under every material of the checklist)
+        ticked = data.getlist("material") if data is not None and hasattr(data, "getlist") else []
+        for value in ticked:
+            if is_number(str(value)):
+                self.fields[f"problem_{int(value)}"] = free_text(_("问题说明"))
+
+    def missing_items(self) -> list[dict]:
+        """What services.raise_missing / meetings.record_opinion take: the ticked materials, else the lines typed."""
+        data = self.cleaned_data
+        items = [
+            {"position": n, "problem": (data.get(f"problem_{n}") or "").strip() or DEFAULT_PROBLEM}
+            for n in data["material"]
+        ]
+        return items or parse_items(data["items"])
+
+
+def parse_items(text: str) -> list[dict]:
+    """Lines "序号:问题" (or "材料名称:问题") → missing items."""
+    items = []
+    for line in (text or "").splitlines():
+        head, sep, problem = line.replace(":", ":").partition(":")
+        if not line.strip():
+            continue
+        head = head.strip()
+        if not sep:
+            head, problem = "", line
+        item = {"position": int(head)} if is_number(head) else {"name": head or problem.strip()}
+        items.append({**item, "problem": problem.strip()})
+    return items
+
+
+class MissingForm(ItemsForm):
+    pass
+
+
+class OpinionForm(ItemsForm):
+    opinion = free_text(_("意见"))
+
+
+class ConfirmForm(ActionForm):
+    """确认材料齐全: nothing to type."""
+
+
+class RefuseForm(ActionForm):
+    reason = free_text(_("不予受理的理由"))
+    legal_basis = free_text(_("法律依据"))
+
+
+class DenyForm(ActionForm):
+    reasons = free_text(_("不予许可的理由"))
+    legal_basis = free_text(_("法律依据"))
+
+
+class ForwardForm(ActionForm):
+    authority = forms.CharField(label=_("上级机关"), required=False)
+    note = free_text(_("上报说明"))
+
+
+class ForwardReplyForm(ActionForm):
+    reply = free_text(_("上级机关的答复"))
+
+
+# ---- 统一登记 (the applicant and the merged form have their own forms)
+
+
+class RegisterForm(ServiceForm):
+    """The bundle chosen (posted, or in the address when the page opens on it) and the lead window picked."""
+
+    bundle = forms.CharField(label=_("一件事"), required=False)
+    lead_window = forms.CharField(label=_("主办窗口"), required=False)
+
+
+# ---- bundles
+
+
+class BundleActionForm(ActionForm):
+    """提交审核, 发布 (the reason of a revision) and 退回 (the reviewer's note)."""
+
+    reason = free_text(_("调整理由"))
+    note = free_text(_("退回意见"))
+
+
+MAX_MEMBER_ROWS = 40
+
+
+class BundleForm(ServiceForm):
+    """The bundle editor: the bundle's fields and its member rows (`rows` of them, each an item code, a stage and
+    the row numbers whose results it needs), read as bundles.parse takes them; bundles decides what is right."""
+
+    rows = forms.CharField(required=False, widget=forms.HiddenInput)
+    name = free_text(_("名称"))
+    category = free_text(_("类别"))
+    lead_organisation = free_text(_("牵头部门"))
+    description = free_text(_("说明"))
+    stages = free_text(_("阶段"))
+    extension_approval = free_text(_("延期批准"))
+    reason = free_text(_("调整理由"))
+    TEXTS = ("name", "category", "lead_organisation", "description", "stages", "extension_approval", "reason")
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.row_count = self._row_count(data)
+        for n in range(1, self.row_count + 1):
+            for part, label in (("item", _("事项")), ("stage", _("阶段")), ("needs", _("前置成员"))):
+                self.fields[f"member_{n}_{part}"] = forms.CharField(label=label, required=False)
+
+    @staticmethod
+    def _row_count(data) -> int:
+        """How many member rows the page posted (the hidden `rows`; a page without it has none), at most 40."""
+        value = str((data or {}).get("rows") or "").strip()
+        return min(int(value), MAX_MEMBER_ROWS) if is_number(value) else 0
+
+    def member_rows(self) -> list[dict]:
+        """The member rows as posted: row number, item code, stage, the row numbers whose results it needs."""
+        data = self.cleaned_data
+        return [
+            {
+                "row": n,
+                "item": data.get(f"member_{n}_item") or "",
+                "stage": data.get(f"member_{n}_stage") or "",
+                "needs": data.get(f"member_{n}_needs") or "",
+            }
+            for n in range(1, self.row_count + 1)
+        ]
+
+    def spec(self, rows: list[dict]) -> tuple[dict, dict[int, int]]:
+        """The posted form as bundles.parse takes it; the rows with an item chosen become members 1, 2, …
+        (`placed`: member position → the row it came from, so an error about member 2 is shown at its row)."""
+        data = self.cleaned_data
+        chosen = [r for r in rows if r["item"]]
+        placed = {position: r["row"] for position, r in enumerate(chosen, start=1)}
+        code_of_row = {r["row"]: r["item"] for r in chosen}
+        members = []
+        for r in chosen:
+            needs = []
+            for token in r["needs"].replace(",", ",").replace("、", ",").split(","):
+                token = token.strip()
+                if token:  # a row number, or an item code typed directly
+                    needs.append(code_of_row.get(int(token), f"第{token}行") if is_number(token) else token)
+            members.append({"item": r["item"], "stage": r["stage"] or 1, "needs": needs})
+        text = {name: data.get(name) or "" for name in self.TEXTS}  # a field refused (NUL) shown empty
+        spec = {
+            **text,
+            "stages": [line.strip() for line in text["stages"].splitlines() if line.strip()],
+            "members": members,
+        }
+        return spec, placed
