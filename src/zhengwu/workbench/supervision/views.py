@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import clock, navigation
-from zhengwu.core.errors import DomainError
+from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
 from zhengwu.joint import selectors as joint_selectors
@@ -22,6 +22,7 @@ from zhengwu.supervision import bulletin, indicators, levels, permissions, selec
 from zhengwu.supervision.models import Accountability, Alert, SupervisionOrder
 from zhengwu.supervision.rules import DOMAINS as DOMAIN_LABELS
 from zhengwu.workbench.pages import staff_page
+from zhengwu.workbench.supervision import forms
 
 PAGE_ROLES = (Role.SUPERVISOR, Role.CENTRE_MANAGER, Role.DEPARTMENT_HEAD)
 # Disclosure officers answer the orders on their office's requests: they open the orders and their pages too.
@@ -161,17 +162,11 @@ def case_detail(request, pk: int):
     """One case as supervision sees it: level, due dates, steps with their levels, alerts, orders; issue an order."""
     case = selectors.case_for(request.user, pk)
     if request.method == "POST":
+        form = forms.IssueForm(request.POST)
         try:
-            days = int(request.POST.get("response_days") or 0)
-        except ValueError:
-            days = 0
-        try:
-            order = services.issue_order(
-                by=request.user,
-                case=case,
-                instruction=request.POST.get("instruction", ""),
-                response_days=days,
-            )
+            if not form.is_valid():
+                raise ValidationFailed(form.message())
+            order = services.issue_order(by=request.user, case=case, **form.cleaned_data)
         except DomainError as err:
             messages.error(request, err.message)
         else:
@@ -221,8 +216,11 @@ def alerts(request):
 @require_POST
 def review_alert(request, pk: int):
     alert = selectors.alert_for(request.user, pk)
-    action, note = request.POST.get("action"), request.POST.get("note", "")
+    form = forms.ReviewAlertForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationFailed(form.message())
+        action, note = form.cleaned_data["action"], form.cleaned_data["note"]
         if action == "explain":
             services.explain_alert(alert=alert, by=request.user, note=note)
             messages.success(request, "已记录情况说明")
@@ -234,7 +232,7 @@ def review_alert(request, pk: int):
                 alert=alert,
                 by=request.user,
                 instruction=note,
-                response_days=int(request.POST.get("response_days") or 5),
+                response_days=form.cleaned_data["response_days"],
             )
             messages.success(request, f"已转为督办单 {order.number}")
             return redirect("workbench_supervision:order", number=order.number)
@@ -292,27 +290,33 @@ def order_new(request, kind: str):
     values = {"number": "", "instruction": "", "response_days": "5"}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = {k: request.POST.get(k, "").strip() for k in values}
+        form = forms.NewOrderForm(request.POST)
+        values = {name: str(form[name].value() or "").strip() for name in values}  # shown again as typed
         try:
-            days = int(values["response_days"] or 0)
-        except ValueError:
-            days = 0
-        try:
-            subject = services.order_subject(request.user, **{kind: values["number"]})
+            if not form.is_valid():
+                errors = form.error_map()
+                raise ValidationFailed(form.message())
+            data = form.cleaned_data
+            subject = services.order_subject(request.user, **{kind: data["number"]})
             if kind == "ticket":
                 order = services.issue_order(
-                    by=request.user, ticket=subject, instruction=values["instruction"], response_days=days
+                    by=request.user,
+                    ticket=subject,
+                    instruction=data["instruction"],
+                    response_days=data["response_days"],
                 )
             else:
                 order = services.issue_order(
                     by=request.user,
                     request_ref=subject.number,
                     organisation=subject.organisation,
-                    instruction=values["instruction"],
-                    response_days=days,
+                    instruction=data["instruction"],
+                    response_days=data["response_days"],
                 )
         except DomainError as err:
-            errors["number" if err.field in ("ticket", "request") else (err.field or "number")] = err.message
+            if not errors:
+                field = err.field
+                errors["number" if field in ("ticket", "request") else (field or "number")] = err.message
         else:
             messages.success(request, f"已下达督办单 {order.number},反馈期限 {order.due_on}")
             return redirect("workbench_supervision:order", number=order.number)
@@ -336,8 +340,12 @@ def _subject_url(row: SupervisionOrder) -> str | None:
 def order(request, number: str):
     row = selectors.order_for(request.user, number)
     if request.method == "POST":
-        action, text = request.POST.get("action"), request.POST.get("text", "")
+        form = forms.OrderActionForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationFailed(form.message())
+            data = form.cleaned_data
+            action, text = data["action"], data["text"]
             if action == "respond":
                 services.respond_order(order=row, by=request.user, response=text)
                 messages.success(request, "已提交整改反馈")
@@ -349,15 +357,15 @@ def order(request, number: str):
                     order=row,
                     by=request.user,
                     reason=text,
-                    response_days=int(request.POST.get("response_days") or 5),
+                    response_days=data["response_days"],
                 )
                 messages.success(request, "已退回重新整改")
             elif action == "accountability":
                 services.record_accountability(
                     order=row,
                     by=request.user,
-                    person=request.POST.get("person", ""),
-                    kind=request.POST.get("kind", ""),
+                    person=data["person"],
+                    kind=data["kind"],
                     reason=text,
                 )
                 messages.success(request, "已记录问责")
