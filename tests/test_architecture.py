@@ -245,21 +245,11 @@ POST_BY_HAND = re.compile(r"request\.POST(?:\.get\(|\.getlist\(|\[)")
 POST_BY_HAND_KNOWN: dict[str, int] = {
     "portal/cases/views.py": 7,
     "portal/disclosure/views.py": 5,
-    "portal/evaluation/views.py": 9,
-    "portal/hall/views.py": 19,
-    "portal/joint/views.py": 2,
     "portal/licences/views.py": 2,
-    "portal/tickets/views.py": 4,
     "workbench/cases/views.py": 17,
-    "workbench/catalog/views.py": 18,
     "workbench/disclosure/views.py": 2,
-    "workbench/evaluation/views.py": 17,
     "workbench/fees/views.py": 37,
-    "workbench/hall/views.py": 40,
-    "workbench/joint/views.py": 29,
     "workbench/reveal.py": 1,
-    "workbench/supervision/views.py": 11,
-    "workbench/tickets/views.py": 2,
 }
 
 
