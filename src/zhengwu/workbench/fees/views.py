@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.cases.selectors import case_for, visible_cases
 from zhengwu.core import access, clock
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.models import Role
 from zhengwu.fees import compute, permissions, reconcile, selectors, services
 from zhengwu.fees.models import (
@@ -28,6 +28,7 @@ from zhengwu.fees.models import (
     Waiver,
 )
 from zhengwu.fees.selectors import visible_notices
+from zhengwu.workbench.fees import forms
 from zhengwu.workbench.pages import staff_page
 
 may_reconcile = permissions.may_reconcile  # the tab, on every fee page
@@ -94,35 +95,16 @@ def index(request):
     )
 
 
-def _posted_choices(request, case) -> dict:
-    """The issue form's choices: which fees this case pays (only), quantities, waivers and band decisions."""
-    quantities, waivers, decisions = {}, {}, {}
-    only = [] if request.POST.get("select") else None
-    for entry in selectors.item_fees_in_force(case.version):
-        code = entry["code"]
-        if not code:
-            continue
-        if only is not None and request.POST.get(f"c_{code}"):
-            only.append(code)
-        if request.POST.get(f"q_{code}"):
-            quantities[code] = request.POST[f"q_{code}"]
-        if request.POST.get(f"w_{code}"):
-            waivers[code] = request.POST[f"w_{code}"]
-        if request.POST.get(f"d_{code}"):
-            decisions[code] = {
-                "amount": request.POST[f"d_{code}"],
-                "document": request.POST.get(f"doc_{code}", ""),
-            }
+def _posted(request):
+    """What a form reads: the posted fields on a POST (even none), nothing on a GET."""
+    return request.POST if request.method == "POST" else None
 
-    def kept(given):
-        return {k: v for k, v in given.items() if only is None or k in only}
 
-    return {
-        "quantities": kept(quantities),
-        "waivers": kept(waivers),
-        "decisions": kept(decisions),
-        "only": only,
-    }
+def _refusal(form) -> ValidationFailed | None:
+    """A form's first refusal as the pages show a service's: its message, at its field."""
+    for name, errors in form.errors.items():
+        return ValidationFailed(str(errors[0]), field=name if name in form.fields else None)
+    return None
 
 
 def _issue_rows(case, previous: Notice | None = None) -> list[dict]:
@@ -159,9 +141,12 @@ def issue(request, number: str):
     """开具缴款通知书 for one case: quantities (按数量计收), waivers (减免) and band decisions (按决定执行)."""
     case = case_for(request.user, number)
     error = None
+    form = forms.NoticeLinesForm(_posted(request), case=case)
     if request.method == "POST":
         try:
-            notice = services.issue_notice(case=case, by=request.user, **_posted_choices(request, case))
+            if not form.is_valid():
+                raise _refusal(form)
+            notice = services.issue_notice(case=case, by=request.user, **form.choices())
         except DomainError as err:
             error = err
         else:
@@ -174,7 +159,7 @@ def issue(request, number: str):
             "case": case,
             "rows": _issue_rows(case),
             "error": error,
-            "posted": request.POST,
+            "posted": form.data,
             "rule": services.item_rule(case.item),
             "refused": permissions.refusal(request.user, case, "issue"),
         },
@@ -188,13 +173,13 @@ def correct(request, code: str):
     old = _notice(request.user, code)
     case = case_for(request.user, old.case.number)  # corrected by the case's handlers (not the fee window)
     error = None
+    form = forms.CorrectionForm(_posted(request), case=case)
     if request.method == "POST":
         try:
+            if not form.is_valid():
+                raise _refusal(form)
             notice = services.correct_notice(
-                notice=old,
-                by=request.user,
-                reason=request.POST.get("reason", ""),
-                **_posted_choices(request, case),
+                notice=old, by=request.user, reason=form.cleaned_data["reason"], **form.choices()
             )
         except DomainError as err:
             error = err
@@ -212,7 +197,7 @@ def correct(request, code: str):
             "case": case,
             "rows": _issue_rows(case, old),
             "error": error,
-            "posted": request.POST,
+            "posted": form.data,
             "rule": services.item_rule(case.item),
             "correcting": old,
             "refused": permissions.refusal(request.user, selectors.notice(old.pk), "correct"),
@@ -265,7 +250,12 @@ def _back(request, code, err: DomainError | None = None, ok: str = ""):
 def record(request):
     """收费窗口, in two steps: the clerk enters the payment code and reads the payer, the items and the amount due;
     then takes the money and confirms the amount received (and the card voucher), which records the payment."""
-    code = (request.POST.get("code") or request.GET.get("code", "")).strip()
+    form = forms.WindowPaymentForm(_posted(request))
+    posted_code = ""
+    if form.is_bound:  # the code is read first; the rest only counts when the clerk confirms the payment
+        form.is_valid()
+        posted_code = form.cleaned_data["code"]
+    code = (posted_code or request.GET.get("code", "")).strip()
     try:
         found = services.window_notice(code=code, by=request.user)
     except DomainError as err:
@@ -274,12 +264,14 @@ def record(request):
     error = None
     if request.method == "POST":
         try:
+            if form.errors:
+                raise _refusal(form)
             payment = services.record_at_window(
                 code=code,
                 by=request.user,
-                channel=request.POST.get("channel", ""),
-                voucher=request.POST.get("voucher", ""),
-                received=request.POST.get("received", ""),
+                channel=form.cleaned_data["channel"],
+                voucher=form.cleaned_data["voucher"],
+                received=form.cleaned_data["received"],
             )
         except DomainError as err:
             error = err
@@ -295,7 +287,7 @@ def record(request):
             "n": found,
             "lines": list(found.lines.all()),
             "error": error,
-            "posted": request.POST,
+            "posted": form.data,
             "may_reconcile": may_reconcile(request.user),
             "may_record": permissions.allowed(request.user, found, "record"),
         },
@@ -310,12 +302,15 @@ def void(request, number: str):
     if receipt is None:
         raise Http404("找不到该票据")
     code = _notice(request.user, receipt.payment.notice.code).code
+    form = forms.VoidForm(request.POST)
+    if not form.is_valid():
+        return _back(request, code, _refusal(form))
     try:
         new = services.void_and_reissue(
             receipt=receipt,
             by=request.user,
-            reason=request.POST.get("reason", ""),
-            payer=request.POST.get("payer", ""),
+            reason=form.cleaned_data["reason"],
+            payer=form.cleaned_data["payer"],
         )
     except DomainError as err:
         return _back(request, code, err)
@@ -329,13 +324,16 @@ def refund(request, code: str):
     payment = getattr(n, "payment", None)
     if payment is None:
         return _back(request, code, DomainError("该缴款通知书尚未缴款,无可退付"))
+    form = forms.RefundForm(request.POST)
+    if not form.is_valid():
+        return _back(request, code, _refusal(form))
     try:
         services.request_refund(
             payment=payment,
             by=request.user,
-            amount=request.POST.get("amount", ""),
-            reason=request.POST.get("reason", ""),
-            explanation=request.POST.get("explanation", ""),
+            amount=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+            explanation=form.cleaned_data["explanation"],
         )
     except DomainError as err:
         return _back(request, code, err)
@@ -354,12 +352,15 @@ def _refund_row(request, refund_id: int) -> tuple[Refund, str]:
 @require_POST
 def decide(request, refund_id: int):
     row, code = _refund_row(request, refund_id)
+    form = forms.DecideForm(request.POST)
+    if not form.is_valid():
+        return _back(request, code, _refusal(form))
     try:
         services.decide_refund(
             refund=row,
             by=request.user,
-            approve=request.POST.get("approve") == "1",
-            opinion=request.POST.get("opinion", ""),
+            approve=form.cleaned_data["approve"],
+            opinion=form.cleaned_data["opinion"],
         )
     except DomainError as err:
         return _back(request, code, err)
@@ -371,8 +372,11 @@ def decide(request, refund_id: int):
 def card_refund(request, refund_id: int):
     """退回原卡: the fee window records the card terminal's refund voucher of an approved card refund."""
     row, code = _refund_row(request, refund_id)
+    form = forms.CardRefundForm(request.POST)
+    if not form.is_valid():
+        return _back(request, code, _refusal(form))
     try:
-        services.pay_out_card(refund=row, by=request.user, voucher=request.POST.get("voucher", ""))
+        services.pay_out_card(refund=row, by=request.user, voucher=form.cleaned_data["voucher"])
     except DomainError as err:
         return _back(request, code, err)
     return _back(request, code, ok="已登记退回原卡")
@@ -421,40 +425,12 @@ def reconciliation(request):
     """每日对账: pick a day, import the bank statement, read the totals, clear the exceptions."""
     if not may_reconcile(request.user):
         raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以查看对账")
-    asked = request.POST.get("date") or request.GET.get("date", "")
+    if request.method == "POST":
+        return _reconcile_action(request)
+    asked = request.GET.get("date", "")
     day = _day(asked, request.user)
     oldest = None if asked else selectors.oldest_open_day(request.user)
     statement_days = _days(request.GET.get("days", ""))
-    if request.method == "POST":
-        try:
-            if "file" in request.FILES:
-                upload = request.FILES["file"]
-                if upload.size > 5 * 1024 * 1024:
-                    raise DomainError("对账单文件不能超过 5 MB", field="file")
-                result = reconcile.import_statement(upload.read(), source=upload.name[:200], by=request.user)
-                days = result["days"]
-                messages.success(
-                    request,
-                    f"导入 {result['imported']} 行,跳过已导入 {result['skipped']} 行"
-                    + (f";对账单日期 {'、'.join(days)}" if days else ""),
-                )
-                if days:  # on to the statement's own day(s), where its lines meet our payments
-                    query = urlencode({"date": days[0], "days": ",".join(days)})
-                    return redirect(f"{reverse('fees_workbench:reconcile')}?{query}")
-            elif request.POST.get("run"):
-                report = reconcile.reconcile(day, by=request.user, viewer=request.user)
-                messages.success(
-                    request, "对账完成,差异已登记" if not report["balanced"] else "对账完成,账平"
-                )
-            elif request.POST.get("clear"):
-                row = selectors.discrepancy(request.POST["clear"])
-                if row is None:
-                    raise NotFound("找不到该差异")
-                reconcile.clear(discrepancy=row, by=request.user, note=request.POST.get("note", ""))
-                messages.success(request, "差异已处理")
-        except DomainError as err:
-            messages.error(request, err.message)
-        return redirect(f"{reverse('fees_workbench:reconcile')}?date={day.isoformat()}")
     return render(
         request,
         "workbench/fees/reconcile.html",
@@ -474,6 +450,40 @@ def reconciliation(request):
     )
 
 
+def _reconcile_action(request):
+    """The reconciliation page's posts: import a statement, reconcile the day, clear a difference; back to the
+    day with what was done or why not."""
+    form = forms.ReconciliationForm(request.POST, request.FILES)
+    valid = form.is_valid()
+    day = form.cleaned_data.get("date") or selectors.reconciliation_day(request.user)
+    if not valid:
+        messages.error(request, form.said())
+        return redirect(f"{reverse('fees_workbench:reconcile')}?date={day.isoformat()}")
+    data = form.cleaned_data
+    try:
+        if data["file"] is not None:
+            upload = data["file"]
+            result = reconcile.import_statement(upload.read(), source=upload.name[:200], by=request.user)
+            days = result["days"]
+            messages.success(
+                request,
+                f"导入 {result['imported']} 行,跳过已导入 {result['skipped']} 行"
+                + (f";对账单日期 {'、'.join(days)}" if days else ""),
+            )
+            if days:  # on to the statement's own day(s), where its lines meet our payments
+                query = urlencode({"date": days[0], "days": ",".join(days)})
+                return redirect(f"{reverse('fees_workbench:reconcile')}?{query}")
+        elif data["run"]:
+            report = reconcile.reconcile(day, by=request.user, viewer=request.user)
+            messages.success(request, "对账完成,差异已登记" if not report["balanced"] else "对账完成,账平")
+        elif data["clear"] is not None:
+            reconcile.clear(discrepancy=data["clear"], by=request.user, note=data["note"])
+            messages.success(request, "差异已处理")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect(f"{reverse('fees_workbench:reconcile')}?date={day.isoformat()}")
+
+
 # ---------------------------------------------------------------- the fee catalogue (收费目录) for its keepers
 
 FEE_FIELDS = ("name", "revenue_kind", "basis", "approval", "standard_kind", "amount", "upper", "unit", "note")
@@ -491,9 +501,17 @@ def _kept_fee(user, pk: int) -> CatalogueFee:
     return fee
 
 
-def _fee_fields(request, error, initial: dict, *, new: bool) -> list[dict]:
-    """The fee form's fields in order, each with its value (as posted, else as it stands) and its error."""
-    posted = request.POST if request.method == "POST" else {}
+def _fee_fields(request, form, error, initial: dict, *, new: bool) -> list[dict]:
+    """The fee form's fields in order, each with its value (as posted, else as it stands) and its error: every
+    field the form refused, else the one the service named."""
+    posted = form.data if form.is_bound else {}
+    errors = (
+        {name: str(found[0]) for name, found in form.errors.items()}
+        if form.is_bound and form.errors
+        else {error.field: error.message}
+        if error is not None and error.field
+        else {}
+    )
     organisations = [
         (str(o.pk), o.name) for o in selectors.keepers_organisations(request.user).order_by("name")
     ]
@@ -533,17 +551,17 @@ def _fee_fields(request, error, initial: dict, *, new: bool) -> list[dict]:
                 "options": [(str(v), lbl) for v, lbl in options] if options else None,
                 "value": "" if value is None else str(value),
                 "help": help_text,
-                "error": error.message if error is not None and error.field == name else "",
+                "error": errors.get(name, ""),
             }
         )
     return fields
 
 
-def _form_context(request, error, **extra) -> dict:
+def _form_context(request, error, posted, **extra) -> dict:
     return {
         "error": error,
         "errors": {error.field: error.message} if error is not None and error.field else {},
-        "posted": request.POST,
+        "posted": posted,
         "organisations": selectors.keepers_organisations(request.user).order_by("name"),
         "revenue_kinds": RevenueKind.choices,
         "standard_kinds": StandardKind.choices,
@@ -583,11 +601,12 @@ def fee_new(request):
     """收费目录:新增收费 (version 1)."""
     _keeper(request.user)
     error = None
+    form = forms.NewFeeForm(_posted(request))
     if request.method == "POST":
-        data = {key: request.POST.get(key, "") for key in (*FEE_FIELDS, "code", "valid_from", "removed_on")}
-        data["organisation"] = request.POST.get("organisation", "")
         try:
-            fee = services.add_fee(data=data, by=request.user)
+            if not form.is_valid():
+                raise _refusal(form)
+            fee = services.add_fee(data=form.data_for_service(), by=request.user)
         except DomainError as err:
             error = err
         else:
@@ -599,8 +618,9 @@ def fee_new(request):
         _form_context(
             request,
             error,
+            form.data,
             fee=None,
-            fields=_fee_fields(request, error, {"unit": "件", "valid_from": clock.today()}, new=True),
+            fields=_fee_fields(request, form, error, {"unit": "件", "valid_from": clock.today()}, new=True),
         ),
         status=error.status if error else 200,
     )
@@ -610,33 +630,30 @@ def fee_new(request):
 def fee_detail(request, pk: int):
     """One fee: its versions, its waivers (add, remove), and retiring it from a date."""
     fee = _kept_fee(request.user, pk)
-    error, form = None, ""
+    error, form, posted = None, "", {}
     if request.method == "POST":
-        form = request.POST.get("form", "")
+        which = forms.FeeActionForm(request.POST)
+        form = which.cleaned_data["form"] if which.is_valid() else ""
+        if form not in forms.FEE_ACTIONS:
+            raise NotFound("找不到该操作")
+        kwargs = {"fee": fee} if form == "drop_waiver" else {}
+        action = forms.FEE_ACTIONS[form](request.POST, **kwargs)
+        posted = action.data
         try:
+            if not action.is_valid():
+                if "waiver" in action.errors:  # a waiver not of this fee (or none): as before, not found
+                    raise NotFound(action.errors["waiver"][0])
+                raise _refusal(action)
+            data = action.cleaned_data
             if form == "retire":
-                services.remove_fee(
-                    fee=fee,
-                    on=request.POST.get("removed_on", ""),
-                    by=request.user,
-                    reason=request.POST.get("reason", ""),
-                )
+                services.remove_fee(fee=fee, on=data["removed_on"], by=request.user, reason=data["reason"])
                 ok = "已登记取消日期"
             elif form == "waiver":
-                services.add_waiver(
-                    fee=fee,
-                    data={k: request.POST.get(k, "") for k in ("code", "name", "kind", "percent", "basis")},
-                    by=request.user,
-                )
+                services.add_waiver(fee=fee, data=action.data_for_service(), by=request.user)
                 ok = "已增加减免情形"
-            elif form == "drop_waiver":
-                waiver = fee.waivers.filter(pk=request.POST.get("waiver") or 0).first()
-                if waiver is None:
-                    raise NotFound("找不到该减免情形")
-                services.drop_waiver(waiver=waiver, by=request.user, reason=request.POST.get("reason", ""))
-                ok = "已删除减免情形"
             else:
-                raise NotFound("找不到该操作")
+                services.drop_waiver(waiver=data["waiver"], by=request.user, reason=data["reason"])
+                ok = "已删除减免情形"
         except NotFound:
             raise
         except DomainError as err:
@@ -651,6 +668,7 @@ def fee_detail(request, pk: int):
         _form_context(
             request,
             error,
+            posted,
             fee=fee,
             form=form,
             standard=compute.standard_text(fee),
@@ -670,11 +688,16 @@ def fee_revise(request, pk: int):
     if request.method != "POST" and (refused := permissions.refusal(request.user, fee, "revise")):
         raise refused
     error = None
+    form = forms.RevisionForm(_posted(request))
     if request.method == "POST":
-        data = {key: request.POST.get(key, "") for key in (*FEE_FIELDS, "reason")}
         try:
+            if not form.is_valid():
+                raise _refusal(form)
             new = services.revise_fee(
-                fee=fee, data=data, effective=request.POST.get("valid_from", ""), by=request.user
+                fee=fee,
+                data=form.data_for_service(),
+                effective=form.cleaned_data["valid_from"],
+                by=request.user,
             )
         except DomainError as err:
             error = err
@@ -688,6 +711,8 @@ def fee_revise(request, pk: int):
     return render(
         request,
         "workbench/fees/fee_form.html",
-        _form_context(request, error, fee=fee, fields=_fee_fields(request, error, initial, new=False)),
+        _form_context(
+            request, error, form.data, fee=fee, fields=_fee_fields(request, form, error, initial, new=False)
+        ),
         status=error.status if error else 200,
     )
