@@ -136,3 +136,31 @@ def test_the_fee_window_over_http(fees_world, client):
         f"/api/fees/notices/{code}/payments", {"channel": "cash"}, content_type="application/json"
     )
     assert answer.status_code == 409
+
+
+def test_an_amount_too_large_to_keep_or_a_nan_decision_is_refused_not_a_500(fees_world, client):
+    """1e30 yuan does not round to the fen in Decimal's 28 digits, and a decided amount of NaN compared with the
+    band raised: both were a 500 over the API (and the pages)."""
+    from zhengwu.fees import services, simulator
+    from zhengwu.fees.models import CatalogueFee, Refund
+
+    w = fees_world
+    CatalogueFee.objects.filter(pk=w.fees["BDC-003"].pk).update(standard_kind="band", upper="50")
+    case = land_case(w)
+    client.force_login(w.land_clerk)
+    answer = client.post(
+        f"/api/fees/cases/{case.number}/notice",
+        {"decisions": {"BDC-003": {"amount": "NaN", "document": "决定书 1 号"}}},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and answer.json()["field"] == "fees.BDC-003.decision.amount"
+    notice = services.issue_notice(case=case, by=w.land_clerk)
+    simulator.pay(notice)
+    client.force_login(w.cashier)
+    answer = client.post(
+        f"/api/fees/notices/{notice.code}/refunds",
+        {"amount": "1e30", "reason": "overpaid", "explanation": "多收"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and answer.json()["message"] == "退付金额不能超过 9999999999.99 元"
+    assert not Refund.objects.exists()

@@ -10,6 +10,7 @@ from zhengwu.core.errors import ValidationFailed
 from zhengwu.fees.models import CatalogueFee, StandardKind, Waiver
 
 CENT = Decimal("0.01")
+LARGEST = Decimal("9999999999.99")  # every amount is kept in a column of 12 digits, 2 after the point
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,9 @@ def _decided(fee: CatalogueFee, decision: Decision, field: str) -> Decimal:
     try:
         amount = Decimal(str(decision.amount)).quantize(CENT)
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(_("决定金额须为数字"), field=f"{field}.amount") from None
+        amount = None
+    if amount is None or not amount.is_finite():  # NaN rounds to NaN, which no band can hold (was a 500)
+        raise ValidationFailed(_("决定金额须为数字"), field=f"{field}.amount")
     if amount < fee.amount or (fee.upper is not None and amount > fee.upper):
         raise ValidationFailed(
             _("决定金额须在收费标准幅度内(%(std)s)") % {"std": standard_text(fee)}, field=f"{field}.amount"

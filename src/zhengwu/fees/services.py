@@ -40,6 +40,10 @@ def _money(value, field: str, *, allow_zero: bool = False, label: str = "") -> D
         raise ValidationFailed(_("%(label)s须为数字") % {"label": label}, field=field) from None
     if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationFailed(_("%(label)s须大于 0") % {"label": label}, field=field)
+    if amount > compute.LARGEST:  # the amounts' columns; 1e30 would not even round to the fen (a 500)
+        raise ValidationFailed(
+            _("%(label)s不能超过 %(most)s 元") % {"label": label, "most": compute.LARGEST}, field=field
+        )
     if amount != amount.quantize(CENT):
         raise ValidationFailed(_("%(label)s最多两位小数(到分)") % {"label": label}, field=field)
     return amount.quantize(CENT)

@@ -16,12 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.forms import ServiceForm, free_text
 from zhengwu.core.models import Organisation
-from zhengwu.fees import selectors
+from zhengwu.fees import compute, selectors
 from zhengwu.fees.models import Waiver
 
-CENT = Decimal("0.01")
-# every amount is kept in a column of 12 digits, 2 of them after the point
-LARGEST = Decimal("9999999999.99")
+CENT = compute.CENT
+LARGEST = compute.LARGEST
 
 
 class MoneyField(forms.CharField):
