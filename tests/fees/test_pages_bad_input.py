@@ -81,8 +81,19 @@ def test_a_band_fee_s_decided_amount_is_an_amount(fees_world, client):
     ):
         answer = client.post(url, {"d_BDC-003": amount, "doc_BDC-003": "处罚决定书 1 号"})
         assert answer.status_code == 422 and message in answer.content.decode()
+    # a decision's document without its amount was dropped without a word (charged at the lower bound)
+    answer = client.post(url, {"d_BDC-003": "", "doc_BDC-003": "处罚决定书 1 号"})
+    assert answer.status_code == 422 and "写明了决定文书,请填写决定金额" in answer.content.decode()
+    # the refused input is marked and keeps what was typed
     answer = client.post(url, {"q_BDC-003": "两本"})
-    assert answer.status_code == 422 and "数量须为 1 至 10000 的整数" in answer.content.decode()
+    page = answer.content.decode()
+    assert answer.status_code == 422 and "数量须为 1 至 10000 的整数" in page
+    assert 'name="q_BDC-003" value="两本" aria-invalid="true"' in page
+    # a waiver the fee does not have is the service's refusal: its select is marked all the same
+    answer = client.post(url, {"w_BDC-001": "NOPE"})
+    page = answer.content.decode()
+    assert answer.status_code == 422 and "没有减免情形「NOPE」" in page
+    assert 'name="w_BDC-001" aria-invalid="true"' in page
     assert not Notice.objects.filter(case=case).exists()
     # a row not charged in this case is not read: what it says does not stop the notice
     answer = client.post(url, {"select": "1", "c_BDC-001": "1", "q_BDC-003": "两本"})

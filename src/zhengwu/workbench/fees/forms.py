@@ -127,7 +127,36 @@ class NoticeLinesForm(FeeForm):
                 for name in (f"q_{code}", f"w_{code}", f"d_{code}", f"doc_{code}"):
                     self.errors.pop(name, None)
                     data.pop(name, None)
+            elif (
+                f"d_{code}" not in self.errors
+                and data.get(f"d_{code}") is None
+                and (data.get(f"doc_{code}") or "").strip()
+            ):  # a decision named without its amount was dropped without a word: charged at the lower bound
+                self.add_error(
+                    f"d_{code}",
+                    gettext("「%(name)s」写明了决定文书,请填写决定金额;按下限收取请清空决定文书")
+                    % {"name": self.fields[f"c_{code}"].label},
+                )
         return data
+
+    def input_for(self, field: str) -> str:
+        """The input a refusal is about: the form's own field, or the one a service names (fees.<code>.quantity,
+        waivers.<code>, fees.<code>.decision.amount …); "" for the form as a whole."""
+        if field in self.fields:
+            return field
+        parts = field.split(".")
+        if len(parts) < 2 or parts[1] not in self.rows:
+            return ""
+        code, what = parts[1], parts[2:] or [parts[0]]
+        prefix = {
+            "quantity": "q",
+            "quantities": "q",
+            "waiver": "w",
+            "waivers": "w",
+            "decision": "doc" if what[-1] == "document" else "d",
+            "decisions": "d",
+        }.get(what[0], "")
+        return f"{prefix}_{code}" if prefix else ""
 
     def choices(self) -> dict:
         """As services.issue_notice and correct_notice take them: which fees this case pays (only), quantities,

@@ -107,10 +107,15 @@ def _refusal(form) -> ValidationFailed | None:
     return None
 
 
-def _issue_rows(case, previous: Notice | None = None) -> list[dict]:
+def _issue_rows(
+    case, previous: Notice | None = None, form=None, error: DomainError | None = None
+) -> list[dict]:
     """The item's catalogue fees in force, as the issue form's rows; correcting, each row starts as the previous
-    notice had it (charged or not, quantity, waiver, decision)."""
+    notice had it (charged or not, quantity, waiver, decision). After a refusal each row shows what was typed, and
+    the input refused is marked."""
     old = {line.fee.code: line for line in previous.lines.select_related("fee")} if previous else {}
+    typed = form.data if form is not None and form.is_bound and error is not None else None
+    invalid = form.input_for(error.field) if typed is not None and error.field else ""
     rows = []
     for entry in selectors.item_fees_in_force(case.version):
         if not entry["code"]:
@@ -133,6 +138,16 @@ def _issue_rows(case, previous: Notice | None = None) -> list[dict]:
                 "decision_document": line.decision.rsplit("(", 1)[0] if line and line.decision else "",
             }
         )
+        if typed is not None:
+            code = entry["code"]
+            rows[-1].update(
+                checked=not typed.get("select") or bool(typed.get(f"c_{code}")),
+                quantity=typed.get(f"q_{code}", rows[-1]["quantity"]),
+                waiver=typed.get(f"w_{code}", ""),
+                decision_amount=typed.get(f"d_{code}", ""),
+                decision_document=typed.get(f"doc_{code}", ""),
+                invalid=next((p for p in ("q", "w", "d", "doc") if invalid == f"{p}_{code}"), ""),
+            )
     return rows
 
 
@@ -157,7 +172,7 @@ def issue(request, number: str):
         "workbench/fees/issue.html",
         {
             "case": case,
-            "rows": _issue_rows(case),
+            "rows": _issue_rows(case, form=form, error=error),
             "error": error,
             "posted": form.data,
             "rule": services.item_rule(case.item),
@@ -195,7 +210,7 @@ def correct(request, code: str):
         "workbench/fees/issue.html",
         {
             "case": case,
-            "rows": _issue_rows(case, old),
+            "rows": _issue_rows(case, old, form=form, error=error),
             "error": error,
             "posted": form.data,
             "rule": services.item_rule(case.item),
