@@ -248,7 +248,6 @@ POST_BY_HAND_KNOWN: dict[str, int] = {
     "portal/licences/views.py": 2,
     "workbench/cases/views.py": 17,
     "workbench/disclosure/views.py": 2,
-    "workbench/fees/views.py": 37,
     "workbench/reveal.py": 1,
 }
 
