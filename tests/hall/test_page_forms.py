@@ -126,3 +126,18 @@ def test_the_desk_checks_in_by_code(hall, client):
     client.force_login(hall.operator)
     page = client.post("/workbench/hall/desk/", {"action": "checkin", "code": ""}).content.decode()
     assert "请输入预约码" in page and not QueueNumber.objects.exists()
+
+
+def test_each_slot_rule_is_titled_by_its_hours_so_a_morning_and_an_afternoon_rule_differ(hall, client):
+    """Two rules of one window group on workdays were both titled 综合窗口 · 工作日 (a stranger's pass)."""
+    import re
+
+    client.force_login(hall.manager)
+    page = client.get("/workbench/hall/rules/").content.decode()
+    titles = [
+        re.sub(r"<[^>]+>|\s+", " ", t).strip()
+        for t in re.findall(r'<h2 class="h6" id="rule-\d+">(.*?)</h2>', page)
+    ]
+    assert len(titles) == SlotRule.objects.count() >= 2
+    assert len(set(titles)) == len(titles), titles
+    assert any("09:00–12:00" in t for t in titles)
