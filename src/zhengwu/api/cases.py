@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -16,11 +15,11 @@ from zhengwu.api.common import ERRORS, ErrorOut, signed_in
 from zhengwu.api.joint_schemas import JointCaseOut
 from zhengwu.api.params import OFFSET_MAX
 from zhengwu.cases import deadlines, notices, selectors, services
-from zhengwu.cases.models import Applicant, ExtensionRequest
+from zhengwu.cases.models import Applicant
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, calendar, personal, ratelimit
 from zhengwu.core.context import current
-from zhengwu.core.errors import NotFound, ValidationFailed
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.masking import mask_name
 
 router = Router()
@@ -693,9 +692,7 @@ def claim(request, number: str, body: NoteIn):
 @router.post("/{number}/assign", response={200: CaseOut, **ERRORS}, summary="分派当前环节", auth=signed_in)
 def assign(request, number: str, body: AssignIn):
     case = _case(request, number)
-    target = get_user_model().objects.filter(username=body.username).first()
-    if target is None or not access.visible_staff(request.user).filter(user=target).exists():
-        raise NotFound(_("找不到该工作人员"), field="username")
+    target = selectors.staff_user(request.user, body.username)
     services.assign_step(case=case, by=request.user, to=target, revision=body.revision)
     return _out(case)
 
@@ -763,9 +760,7 @@ def request_extension(request, number: str, body: ExtensionIn):
 )
 def decide_extension(request, number: str, extension_id: int, body: ExtensionDecisionIn):
     case = _case(request, number)
-    row = ExtensionRequest.objects.filter(case=case, pk=extension_id).first()
-    if row is None:
-        raise NotFound(_("找不到该延期申请"), field="extension_id")
+    row = selectors.extension_of(case, extension_id, field="extension_id")
     return services.decide_extension(extension=row, by=request.user, approve=body.approve, note=body.note)
 
 

@@ -13,7 +13,6 @@ from zhengwu.catalog import matches as catalog_matches
 from zhengwu.catalog import rules, selectors, services, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, SearchEntry, ServiceItem
 from zhengwu.core.errors import NotFound
-from zhengwu.core.models import Organisation
 
 router = Router()
 
@@ -453,7 +452,7 @@ _WRITE = {200: ItemDetail, 201: ItemDetail, 400: Error, 403: Error, 404: Error, 
 def create_draft(request, payload: ItemDraftIn):
     organisation = None
     if payload.organisation_id is not None:
-        organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+        organisation = selectors.organisation_or_none(payload.organisation_id)
         if organisation is None:
             raise NotFound("找不到该实施机构", field="organisation_id")
     version = services.create_item(spec=payload.spec.dict(), organisation=organisation, user=request.user)

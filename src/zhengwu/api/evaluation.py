@@ -10,7 +10,7 @@ from ninja import Status as Reply
 
 from zhengwu.api.common import ERRORS
 from zhengwu.api.common import signed_in as staff
-from zhengwu.catalog.models import ServiceItem
+from zhengwu.catalog import selectors as catalog
 from zhengwu.core import clock, ratelimit, thresholds
 from zhengwu.core.errors import NotFound
 from zhengwu.core.masking import mask_name, mask_phone
@@ -103,8 +103,7 @@ def rate(request, body: RateIn):
         comment=body.comment,
         channel=RatingChannel.PORTAL if channel == "portal" else RatingChannel.LINK,
     )
-    fresh = Rating.objects.select_related("organisation", "item", "window", "staff").get(pk=rating.pk)
-    return Reply(201, _rating_out(fresh))
+    return Reply(201, _rating_out(selectors.rated(rating)))
 
 
 @router.get("/ratings", response={200: list[RatingOut], **ERRORS}, summary="本范围内的评价(按月)", auth=staff)
@@ -249,7 +248,7 @@ def _ledger_out(e: LedgerEntry) -> dict:
 def _organisation(pk: int | None) -> Organisation | None:
     if pk is None:
         return None
-    org = Organisation.objects.filter(pk=pk, is_active=True).first()
+    org = selectors.active_organisation(pk)
     if org is None:
         raise NotFound("找不到该机构", field="hand_to")
     return org
@@ -259,7 +258,7 @@ def _organisation(pk: int | None) -> Organisation | None:
 def record(request, body: InquiryIn):
     item = None
     if body.item_code:
-        item = ServiceItem.objects.filter(code=body.item_code).first()
+        item = catalog.item_or_none(body.item_code)
         if item is None:
             raise NotFound(f"找不到事项 {body.item_code}", field="item_code")
     entry = services.record_inquiry(

@@ -13,7 +13,6 @@ from ninja import Status as Reply
 from zhengwu.api.common import signed_in as session
 from zhengwu.cases.selectors import case_for
 from zhengwu.core.errors import NotFound, ValidationFailed
-from zhengwu.core.models import Organisation
 from zhengwu.fees import compute, permissions, providers, reconcile, selectors, services
 from zhengwu.fees.models import Notice, Receipt, Refund
 
@@ -99,19 +98,12 @@ def _refund_out(r: Refund) -> dict:
 
 
 def _visible(request, code: str) -> Notice:
-    n = selectors.visible_notices(request.user).filter(code=str(code)).first()
-    if n is None:
-        # the applicant of the case may read their own notice too
-        n = Notice.objects.filter(code=str(code)).select_related("case").first()
-        if n is None:
-            raise NotFound("找不到该缴款通知书", field="code")
-        case_for(request.user, n.case.number)
-    return n
+    return selectors.notice_for(request.user, code)
 
 
 @router.get("/catalogue", summary="收费目录清单(公开)")
 def catalogue(request, organisation: int | None = None, date: dt.date | None = None):
-    org = Organisation.objects.filter(pk=organisation).first() if organisation else None
+    org = selectors.collecting_organisation(organisation) if organisation else None
     if organisation and org is None:
         raise NotFound("找不到该执收单位", field="organisation")
     return [
@@ -234,13 +226,7 @@ def ask_refund(request, code: str, body: RefundIn):
 
 
 def _visible_refund(request, refund_id: int) -> Refund:
-    refund = Refund.objects.select_related("payment__notice").filter(pk=refund_id).first()
-    if (
-        refund is None
-        or not selectors.visible_notices(request.user).filter(pk=refund.payment.notice_id).exists()
-    ):
-        raise NotFound("找不到该退付申请", field="refund_id")
-    return refund
+    return selectors.refund_for(request.user, refund_id)
 
 
 class DecisionIn(Schema):
@@ -279,14 +265,11 @@ class VoidIn(Schema):
 
 @router.post("/receipts/{number}/void", auth=session, response={201: dict}, summary="作废并换开票据")
 def void(request, number: str, body: VoidIn):
-    receipt = Receipt.objects.select_related("payment__notice").filter(number=number).first()
-    if (
-        receipt is None
-        or not selectors.visible_notices(request.user).filter(pk=receipt.payment.notice_id).exists()
-    ):
-        raise NotFound("找不到该票据", field="number")
     receipt = services.void_and_reissue(
-        receipt=receipt, by=request.user, reason=body.reason, payer=body.payer
+        receipt=selectors.receipt_for(request.user, number),
+        by=request.user,
+        reason=body.reason,
+        payer=body.payer,
     )
     return Reply(201, _receipt_out(receipt))
 

@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from zhengwu.api.cases import ERRORS, signed_in
-from zhengwu.catalog.models import ServiceItem
+from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, ratelimit
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.models import Role, ServiceCentre, Window
 from zhengwu.hall import items, queue, selectors, services
 from zhengwu.hall import permissions as hall_permissions
-from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource, Slot, WindowGroup
+from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource
 
 appointments = Router()
 queue_router = Router()
@@ -129,14 +129,14 @@ class TransferIn(Schema):
 def _item(code: str):
     if not code:
         return None
-    item = ServiceItem.objects.filter(code=code).first()
+    item = catalog.item_or_none(code)
     if item is None:
         raise ValidationFailed("找不到该事项编码", field="item")
     return item
 
 
 def _booking_out(b: Booking) -> dict:
-    number = QueueNumber.objects.filter(booking=b).first()
+    number = selectors.number_of_booking(b)
     return {
         "code": b.code,
         "token": b.token,
@@ -230,7 +230,7 @@ def item_groups(request, code: str, centre: int | None = None):
     "/slots", response={200: list[SlotOut], **ERRORS}, auth=None, summary="某分组某日尚有名额的时段"
 )
 def slots(request, group: int, day: dt.date = Query(...), item: str = ""):  # noqa: B008 — ninja's "from the query"
-    found = WindowGroup.objects.filter(pk=group, is_active=True).first()
+    found = selectors.active_group(group)
     if found is None:
         raise NotFound("找不到该窗口分组", field="group")
     wanted = _item(item)
@@ -258,7 +258,7 @@ def book(request, payload: BookingIn):
     `online` books for the signed-in person; `hotline` needs a hotline operator or the centre's manager;
     `kiosk` is the hall's self-service machine (rate-limited by address)."""
     ratelimit.limit(request, group="api.hall.book", rate="30/m")
-    slot = Slot.objects.filter(pk=payload.slot).first()
+    slot = selectors.slot(payload.slot)
     if slot is None:
         raise ValidationFailed("找不到该时段", field="slot")
     user = request.user if request.user.is_authenticated else None
@@ -342,7 +342,7 @@ def queue_now(request, centre_id: int):
 def take(request, payload: TakeIn):
     """`desk` (the information desk, which may record 绿色通道) needs a staff account of the hall."""
     ratelimit.limit(request, group="api.hall.take", rate="60/m")
-    group = WindowGroup.objects.filter(pk=payload.group).first()
+    group = selectors.group(payload.group)
     if group is None:
         raise ValidationFailed("找不到该窗口分组", field="group")
     by = request.user if request.user.is_authenticated else None
@@ -367,7 +367,7 @@ def number(request, token: str):
 
 
 def _window(request, window_id: int) -> Window:
-    window = Window.objects.filter(pk=window_id).first()
+    window = selectors.window(window_id)
     if window is None:
         raise NotFound("找不到该窗口", field="window")
     return window
@@ -385,7 +385,7 @@ def call_next(request, window_id: int):
 
 
 def _own_number(number_id: int) -> QueueNumber:
-    found = QueueNumber.objects.filter(pk=number_id).first()
+    found = selectors.queue_number(number_id)
     if found is None:
         raise NotFound("找不到该号码", field="number")
     return found
@@ -423,7 +423,7 @@ def absent(request, number_id: int):
     "/numbers/{number_id}/transfer", response={200: NumberOut, **ERRORS}, auth=signed_in, summary="转窗"
 )
 def transfer(request, number_id: int, payload: TransferIn):
-    group = WindowGroup.objects.filter(pk=payload.group).first()
+    group = selectors.group(payload.group)
     if group is None:
         raise ValidationFailed("找不到该窗口分组", field="group")
     return _number_out(queue.transfer(number=_own_number(number_id), group=group, by=request.user))

@@ -98,7 +98,7 @@ def _bundle_out(version) -> dict:
 def _bundle(code: str, field: str = "code") -> Bundle:
     """The bundle of this code; refused at `field`, the name the caller sent it under (the path's code, or the
     application's bundle_code)."""
-    bundle = Bundle.objects.filter(code=code).first()
+    bundle = selectors.bundle_by_code(code)
     if bundle is None:
         raise ValidationFailed(_("找不到编码为「%(c)s」的一件事") % {"c": code}, field=field)
     return bundle
@@ -191,9 +191,7 @@ def apply(request, body: ApplyIn):
         if window is None:
             raise ValidationFailed(_("找不到该窗口"), field="window_id")
     if access.staff_of(request.user) is not None:
-        from zhengwu.cases.models import Applicant
-
-        applicant = Applicant.objects.filter(pk=body.applicant_id).first() if body.applicant_id else None
+        applicant = case_selectors.applicant_by_id(body.applicant_id) if body.applicant_id else None
         if applicant is None:
             raise ValidationFailed(_("请选择申请人"), field="applicant_id")
     else:
@@ -228,9 +226,7 @@ def apply(request, body: ApplyIn):
 
 
 def _window(pk):
-    from zhengwu.core.models import Window
-
-    window = Window.objects.filter(pk=pk).first()
+    window = selectors.window(pk)
     if window is None:
         raise ValidationFailed(_("找不到该窗口"), field="lead_window_id")
     return window
@@ -636,8 +632,6 @@ def forward_reply(request, number: str, position: int, body: ReplyIn):
 
 def detail_or_none(user, number: str) -> dict | None:
     """For GET /api/cases/{number}: the joint case with this number, or None (then it is an ordinary case)."""
-    from zhengwu.joint.models import JointCase
-
-    if not JointCase.objects.filter(number=str(number).strip()).exists():
+    if not selectors.is_joint_number(number):
         return None
     return joint_out(user, services.joint_by_number(user, number))

@@ -21,7 +21,7 @@ from zhengwu.core.actors import actor_name
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.licences import grants, services
 from zhengwu.licences.models import Licence, Status
-from zhengwu.licences.selectors import holder_shown, public_view, visible
+from zhengwu.licences.selectors import held_by_user, holder_shown, public_view, visible
 
 router = Router()
 
@@ -170,15 +170,8 @@ def _is_staff(user) -> bool:
     return access.staff_of(user) is not None or access.is_administrator(user)
 
 
-def _mine(user):
-    applicant = case_selectors.applicant_of(user)
-    if applicant is None:
-        return Licence.objects.none()
-    return services.held_by(applicant.id_number)
-
-
 def _scoped(user):
-    return visible(user) if _is_staff(user) else _mine(user).select_related("case")
+    return visible(user) if _is_staff(user) else held_by_user(user).select_related("case")
 
 
 def _get(user, identifier: str) -> Licence:

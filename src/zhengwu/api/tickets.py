@@ -16,14 +16,11 @@ from zhengwu.core import clock, ratelimit
 from zhengwu.core.actors import actor_name
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name, mask_phone
-from zhengwu.core.models import Organisation, Region
+from zhengwu.core.models import Organisation
 from zhengwu.tickets import dispatching, hot, selectors, services
 from zhengwu.tickets.models import (
     ACTION_LABELS,
     Category,
-    Extension,
-    KnowledgeEntry,
-    Mailbox,
     Status,
     Ticket,
 )
@@ -165,14 +162,14 @@ def ticket_out(t: Ticket, *, with_code: bool = False, events: bool = False) -> d
 
 
 def _category(code: str) -> Category:
-    found = Category.objects.filter(code=code, is_active=True).first()
+    found = selectors.active_category(code)
     if found is None:
         raise NotFound(_("分类「%(code)s」不存在") % {"code": code}, field="category")
     return found
 
 
 def _organisation(pk: int, field: str) -> Organisation:
-    found = Organisation.objects.filter(pk=pk, is_active=True).first()
+    found = selectors.active_organisation(pk)
     if found is None:
         raise NotFound(_("机构 %(pk)s 不存在") % {"pk": pk}, field=field)
     return found
@@ -180,12 +177,10 @@ def _organisation(pk: int, field: str) -> Organisation:
 
 def file_from(payload: TicketIn, *, by) -> Ticket:
     """File a ticket from an API or Open311 payload (shared by both)."""
-    region = Region.objects.filter(code=payload.region).first() if payload.region else None
+    region = selectors.region(payload.region) if payload.region else None
     if payload.region and region is None:
         raise NotFound(_("行政区划「%(region)s」不存在") % {"region": payload.region}, field="region")
-    mailbox = (
-        Mailbox.objects.filter(pk=payload.mailbox_id, is_active=True).first() if payload.mailbox_id else None
-    )
+    mailbox = selectors.open_mailbox(payload.mailbox_id) if payload.mailbox_id else None
     return services.file_ticket(
         kind=payload.kind,
         channel=payload.channel,
@@ -371,7 +366,7 @@ def close(request, number: str, payload: CloseIn):
     t = selectors.ticket_by_number(request.auth, number)
     entry = None
     if payload.knowledge_entry is not None:
-        entry = KnowledgeEntry.objects.filter(pk=payload.knowledge_entry).first()
+        entry = selectors.knowledge_entry(payload.knowledge_entry)
         if entry is None:
             raise NotFound(
                 _("找不到知识库条目 %(pk)s") % {"pk": payload.knowledge_entry}, field="knowledge_entry"
@@ -498,11 +493,11 @@ class TicketDecisionIn(Schema):
     "/extensions/{pk}/decision", response={200: TicketExtensionOut, **ERRORS}, auth=staff, summary="审批延期"
 )
 def decide_extension(request, pk: int, payload: TicketDecisionIn):
-    ext = Extension.objects.filter(pk=pk, ticket__in=selectors.visible_tickets(request.auth)).first()
-    if ext is None:
-        raise NotFound()
     return services.decide_extension(
-        extension=ext, approve=payload.approve, note=payload.note, by=request.auth
+        extension=selectors.extension_for(request.auth, pk),
+        approve=payload.approve,
+        note=payload.note,
+        by=request.auth,
     )
 
 

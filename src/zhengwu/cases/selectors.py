@@ -729,6 +729,11 @@ def applicant_of(user) -> Applicant | None:
     return Applicant.objects.filter(user=user).first()
 
 
+def applicant_by_id(pk: int) -> Applicant | None:
+    """An applicant by its id, as the counter names the person it registers for, or None."""
+    return Applicant.objects.filter(pk=pk).first()
+
+
 def account_username(kind: str, account: str) -> str:
     """The user name a portal sign-in checks the password against: the account of the applicant of this kind
     registered with this resident ID number or USCC, else what was typed (a phone number or e-mail address is the
@@ -763,6 +768,24 @@ def pending_extensions(user) -> QuerySet[ExtensionRequest]:
     return ExtensionRequest.objects.filter(
         state=ExtensionRequest.State.PENDING, case__in=visible_cases(user).values("pk")
     ).select_related("case", "case__version")
+
+
+def extension_of(case: Case, pk: int, *, field: str = "extension") -> ExtensionRequest:
+    """One extension request of this case (read through `case_for`, so in the user's scope), or NotFound at
+    `field`."""
+    row = ExtensionRequest.objects.filter(case=case, pk=pk).first()
+    if row is None:
+        raise NotFound(_("找不到该延期申请"), field=field)
+    return row
+
+
+def staff_user(user, username: str, *, field: str = "username"):
+    """The account of a staff member the user may see (access.visible_staff) by its username, or NotFound at
+    `field` — a colleague of another organisation is not found, as one who does not exist."""
+    staff = access.visible_staff(user).filter(user__username=username).first()
+    if staff is None:
+        raise NotFound(_("找不到该工作人员"), field=field)
+    return staff.user
 
 
 def outbox(user, *, state: str | None = None) -> QuerySet[OutboxMessage]:

@@ -88,6 +88,17 @@ def item_by_code(code: str) -> ServiceItem:
     return item
 
 
+def item_or_none(code: str) -> ServiceItem | None:
+    """The item with this code (as typed on a form or sent to the API), or None: the caller says at which field."""
+    return _BY_CODE.first(code)
+
+
+def organisation_or_none(pk: int) -> Organisation | None:
+    """An organisation by its id (the implementing organisation a new item names), or None. Not scoped: whether the
+    user may edit the organisation's items is the service's question (services.require_editor answers 403)."""
+    return Organisation.objects.filter(pk=pk).first()
+
+
 def can_edit(user, item: ServiceItem) -> bool:
     """May this user see the item's drafts (staff of its organisation's scope; centre managers for basic items)?"""
     if item.organisation_id is None:
@@ -455,6 +466,21 @@ def catalogue_facets() -> dict:
         "life_events": sorted(events.items(), key=lambda t: (-t[1], t[0])),
         "targets": {key: targets.get(key, 0) for key in rules.TARGETS},
     }
+
+
+def entries_with_file_ending(ending: str) -> QuerySet[SearchEntry]:
+    """The ids of the index rows whose version has a result sample, or a material a blank form or a sample, named
+    with this ending (".pdf"): the CKAN API's search by a resource's format."""
+    return SearchEntry.objects.filter(
+        Q(version__result_sample__iendswith=ending)
+        | Q(version__materials__blank_form__iendswith=ending)
+        | Q(version__materials__sample__iendswith=ending)
+    ).values("pk")
+
+
+def active_organisations() -> QuerySet[Organisation]:
+    """Every active organisation: those the CKAN API lists, whether or not they hold datasets."""
+    return Organisation.objects.filter(is_active=True)
 
 
 def entries_with_files(ids) -> QuerySet[SearchEntry]:

@@ -311,6 +311,12 @@ def public_attachment(pk: int):
     return found
 
 
+def publications_with_attachment_types(content_types) -> QuerySet[Attachment]:
+    """The ids of the publications with an attachment of one of these content types (as `publication_id`): the
+    CKAN API's search by a resource's format."""
+    return Attachment.objects.filter(content_type__in=content_types).values("publication_id")
+
+
 def reports_of(user) -> QuerySet[AnnualReport]:
     return access.scope(user, AnnualReport.objects.select_related("organisation")).order_by("-year")
 

@@ -431,6 +431,16 @@ def handover_target(pk) -> Organisation | None:
     return Organisation.objects.filter(pk=pk or 0).first()
 
 
+def active_organisation(pk: int) -> Organisation | None:
+    """An active organisation by its id (where the API hands a first inquiry over to), or None."""
+    return Organisation.objects.filter(pk=pk, is_active=True).first()
+
+
+def rated(rating: Rating) -> Rating:
+    """The rating just given, read again with what its answer shows (organisation, item, window, staff member)."""
+    return Rating.objects.select_related("organisation", "item", "window", "staff").get(pk=rating.pk)
+
+
 def committed_items(organisation: Organisation) -> QuerySet[ServiceItem]:
     """The organisation's items in force, which its service commitment covers."""
     return ServiceItem.objects.filter(

@@ -94,6 +94,28 @@ def visible_notices(user):
     return qs.filter(pk__in=Notice.objects.filter(cond).values("pk"))
 
 
+def notice_for(user, code: str):
+    """A payment notice by its code, for a person who may read it: staff in its fee scope (visible_notices), or the
+    applicant side of its case (cases.selectors.case_for); NotFound otherwise."""
+    from zhengwu.cases.selectors import case_for
+    from zhengwu.core.errors import NotFound
+    from zhengwu.fees.models import Notice
+
+    found = visible_notices(user).filter(code=str(code)).first()
+    if found is None:
+        # the applicant of the case may read their own notice too
+        found = Notice.objects.filter(code=str(code)).select_related("case").first()
+        if found is None:
+            raise NotFound("找不到该缴款通知书", field="code")
+        case_for(user, found.case.number)
+    return found
+
+
+def collecting_organisation(pk: int) -> Organisation | None:
+    """An organisation by its id (whose fee catalogue is asked for), or None."""
+    return Organisation.objects.filter(pk=pk).first()
+
+
 def delivery_refusal(case) -> str | None:
     """统一收费: a granted result is delivered once its fees are paid, unless the item says payment follows delivery
     (cases.extensions.delivery_gates)."""
@@ -496,6 +518,16 @@ def receipt(
     return Receipt.objects.select_related(*related).filter(number=number).first()
 
 
+def receipt_for(user, number: str):
+    """A receipt by its number, when its notice is in the person's fee scope (visible_notices); NotFound otherwise."""
+    from zhengwu.core.errors import NotFound
+
+    found = receipt(number, related=("payment__notice",))
+    if found is None or not visible_notices(user).filter(pk=found.payment.notice_id).exists():
+        raise NotFound("找不到该票据", field="number")
+    return found
+
+
 def has_notices(case) -> bool:
     from zhengwu.fees.models import Notice
 
@@ -512,6 +544,16 @@ def refund(pk: int):
     from zhengwu.fees.models import Refund
 
     return Refund.objects.select_related("payment__notice").filter(pk=pk).first()
+
+
+def refund_for(user, pk: int):
+    """A refund by its id, when its notice is in the person's fee scope (visible_notices); NotFound otherwise."""
+    from zhengwu.core.errors import NotFound
+
+    found = refund(pk)
+    if found is None or not visible_notices(user).filter(pk=found.payment.notice_id).exists():
+        raise NotFound("找不到该退付申请", field="refund_id")
+    return found
 
 
 def discrepancy(pk):

@@ -489,6 +489,23 @@ def group(pk: int | None) -> WindowGroup | None:
     return WindowGroup.objects.filter(pk=pk).first() if pk else None
 
 
+def active_group(pk: int) -> WindowGroup | None:
+    """A window group in use by its id (where slots are asked for), or None."""
+    return WindowGroup.objects.filter(pk=pk, is_active=True).first()
+
+
+def slot(pk: int) -> Slot | None:
+    """A slot by its id (the one a booking asks for), or None; the booking service checks it may be booked."""
+    return Slot.objects.filter(pk=pk).first()
+
+
+def window(pk: int):
+    """A window by its id (a terminal's), or None; the queue's services check who may work it (queue._terminal)."""
+    from zhengwu.core.models import Window
+
+    return Window.objects.filter(pk=pk).first()
+
+
 def slot_rules(centre):
     from zhengwu.hall.models import SlotRule
 

@@ -575,6 +575,14 @@ def window(pk):
     return Window.objects.filter(pk=pk or 0).first()
 
 
+def is_joint_number(number: str) -> bool:
+    """Is this the number of a joint case (联办件), whoever may see it? (GET /api/cases/{number} then answers the joint
+    case, through services.joint_by_number's scope, rather than an ordinary case.)"""
+    from zhengwu.joint.models import JointCase
+
+    return JointCase.objects.filter(number=str(number).strip()).exists()
+
+
 def bundles_listed():
     from zhengwu.joint.models import Bundle
 

@@ -83,6 +83,14 @@ def visible(user):
     )
 
 
+def held_by_user(user):
+    """The licences held under the user's applicant record (the holder's own wallet); none without one."""
+    applicant = case_selectors.applicant_of(user)
+    if applicant is None:
+        return Licence.objects.none()
+    return services.held_by(applicant.id_number)
+
+
 def holder_shown(licence: Licence) -> tuple[str, str]:
     """The holder's name and number as staff are shown them (a person's masked)."""
     if licence.holder_kind == Licence.HolderKind.NATURAL:

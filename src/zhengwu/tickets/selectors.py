@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import AccessDenied, NotFound
-from zhengwu.core.models import Organisation, Role
+from zhengwu.core.models import Organisation, Region, Role
 from zhengwu.tickets import deadlines, knowledge, permissions, publication, text
 from zhengwu.tickets.models import (
     INTERNAL_ACTIONS,
@@ -19,6 +19,7 @@ from zhengwu.tickets.models import (
     Category,
     Extension,
     KnowledgeEntry,
+    Mailbox,
     Status,
     Ticket,
 )
@@ -345,6 +346,35 @@ def acting_organisation(user, ticket: Ticket, *, lead_only: bool = False) -> Org
     if not found:
         raise AccessDenied(_("该工单未派给本单位"))
     return found[0].organisation
+
+
+def active_category(code: str) -> Category | None:
+    """A category in use by its code, or None."""
+    return Category.objects.filter(code=code, is_active=True).first()
+
+
+def active_organisation(pk: int) -> Organisation | None:
+    """An active organisation by its id (one a ticket is dispatched to), or None."""
+    return Organisation.objects.filter(pk=pk, is_active=True).first()
+
+
+def region(code: str) -> Region | None:
+    """A region by its code (where a matter is located), or None."""
+    return Region.objects.filter(code=code).first()
+
+
+def open_mailbox(pk: int) -> Mailbox | None:
+    """An open leader's mailbox (领导信箱) by its id, or None."""
+    return Mailbox.objects.filter(pk=pk, is_active=True).first()
+
+
+def extension_for(user, pk: int) -> Extension:
+    """An extension request of a ticket the user may see (visible_tickets), or NotFound — the same for one that does
+    not exist."""
+    found = Extension.objects.filter(pk=pk, ticket__in=visible_tickets(user)).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def knowledge_entry(pk) -> KnowledgeEntry | None:

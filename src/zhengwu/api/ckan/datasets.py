@@ -32,7 +32,7 @@ from zhengwu.core.context_processors import current_site
 from zhengwu.core.models import Organisation
 from zhengwu.disclosure import selectors as disclosure
 from zhengwu.disclosure import text as disclosure_text
-from zhengwu.disclosure.models import Attachment, Publication
+from zhengwu.disclosure.models import Publication
 from zhengwu.supervision import open_data
 
 LICENSE = {"license_id": "notspecified", "license_title": "未指定许可", "license_url": None}
@@ -54,7 +54,7 @@ def org_name(org: Organisation) -> str:
 
 
 def active_organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(is_active=True)
+    return catalog.active_organisations()
 
 
 def find_organisation(ident: str) -> Organisation | None:
@@ -221,13 +221,7 @@ class ItemSource:
             if fmt in ("HTML", "PDF"):
                 return True
             ending = "." + fmt.lower()
-            return Q(
-                pk__in=SearchEntry.objects.filter(
-                    Q(version__result_sample__iendswith=ending)
-                    | Q(version__materials__blank_form__iendswith=ending)
-                    | Q(version__materials__sample__iendswith=ending)
-                ).values("pk")
-            )
+            return Q(pk__in=catalog.entries_with_file_ending(ending))
         if field in ("metadata_modified", "metadata_created"):
             path = "version__published_at" if field == "metadata_modified" else "item__created_at"
             return _range_q(path, value)
@@ -409,7 +403,7 @@ class PublicationSource:
             if fmt == "HTML":
                 return True
             types = [t for t, ext in files.EXTENSIONS.items() if ext.upper() == fmt]
-            return Q(pk__in=Attachment.objects.filter(content_type__in=types).values("publication_id"))
+            return Q(pk__in=disclosure.publications_with_attachment_types(types))
         if field in ("metadata_modified", "metadata_created"):
             return _range_q("published_at" if field == "metadata_modified" else "created_at", value)
         if field == "id":
