@@ -164,3 +164,22 @@ def test_an_amount_too_large_to_keep_or_a_nan_decision_is_refused_not_a_500(fees
     )
     assert answer.status_code == 422 and answer.json()["message"] == "退付金额不能超过 9999999999.99 元"
     assert not Refund.objects.exists()
+
+
+def test_a_notice_out_of_scope_is_not_found_without_naming_its_case(fees_world, client):
+    """A notice's code read by someone who may not see it (another organisation's clerk, a citizen whose case it is
+    not) answers 404 as a notice that does not exist: it used to answer with the case's not-found, which named the
+    case's number."""
+    from tests.factories import make_user
+    from zhengwu.fees import services
+
+    w = fees_world
+    case = land_case(w)
+    notice = services.issue_notice(case=case, by=w.land_clerk)
+    missing = {"code": "not_found", "message": "找不到该缴款通知书", "field": "code"}
+    for user in (w.clerk, make_user("stranger")):
+        client.force_login(user)
+        answer = client.get(f"/api/fees/notices/{notice.code}")
+        assert answer.status_code == 404 and case.number not in answer.content.decode()
+        assert answer.json() == missing
+        assert client.get("/api/fees/notices/36068120261206000000").json() == missing

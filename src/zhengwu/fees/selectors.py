@@ -96,7 +96,8 @@ def visible_notices(user):
 
 def notice_for(user, code: str):
     """A payment notice by its code, for a person who may read it: staff in its fee scope (visible_notices), or the
-    applicant side of its case (cases.selectors.case_for); NotFound otherwise."""
+    applicant side of its case (cases.selectors.case_for); NotFound otherwise — the same answer whether or not the
+    notice exists, naming neither it nor its case."""
     from zhengwu.cases.selectors import case_for
     from zhengwu.core.errors import NotFound
     from zhengwu.fees.models import Notice
@@ -107,7 +108,10 @@ def notice_for(user, code: str):
         found = Notice.objects.filter(code=str(code)).select_related("case").first()
         if found is None:
             raise NotFound("找不到该缴款通知书", field="code")
-        case_for(user, found.case.number)
+        try:
+            case_for(user, found.case.number)
+        except NotFound:
+            raise NotFound("找不到该缴款通知书", field="code") from None
     return found
 
 
