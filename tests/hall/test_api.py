@@ -89,3 +89,41 @@ def test_openapi_lists_the_hall(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/appointments/bookings" in paths and "/api/queue/numbers/{token}" in paths
     assert "/api/queue/windows/{window_id}/next" in paths
+
+
+def test_a_number_of_another_centre_is_not_found_at_a_terminal(hall, client):
+    """The terminal's actions on a number (重呼, 开始办理, 办结, 过号, 转窗) find it among the centres where the person
+    sees a window: another county's clerk is answered 404, as for a number that does not exist — it used to be told
+    the number's display and state (「A001 当前等候中,不能这样操作」); this centre's clerks are answered as before."""
+    from tests.factories import make_centre, make_organisation, make_region, make_staff, make_window
+    from zhengwu.core.models import Role
+    from zhengwu.hall import queue
+
+    clock.set_now(at("2026-11-18", 9, 0))
+    first = queue.take_number(group=hall.general, source="kiosk")
+    waiting = queue.take_number(group=hall.general, source="kiosk")
+    elsewhere = make_region("360602", "月湖区", parent=hall.county.parent)
+    office = make_organisation("月湖区政务服务管理局", region=elsewhere)
+    their_window = make_window(make_centre("月湖区政务服务中心", elsewhere, managed_by=office), "1")
+    stranger = make_staff("yh-clerk", office, roles=[Role.WINDOW_CLERK], window=their_window).user
+    client.force_login(hall.clerk1)
+    assert client.post(f"/api/queue/windows/{hall.w1.pk}/next").json()["number"] == first.display
+    missing = {"code": "not_found", "message": "找不到该号码", "field": "number"}
+    client.force_login(stranger)
+    for number in (first, waiting):
+        for action in ("recall", "start", "finish", "absent"):
+            answer = client.post(f"/api/queue/numbers/{number.pk}/{action}")
+            assert answer.status_code == 404 and answer.json() == missing
+        answer = client.post(
+            f"/api/queue/numbers/{number.pk}/transfer",
+            {"group": hall.dedicated.pk},
+            content_type="application/json",
+        )
+        assert answer.status_code == 404 and answer.json() == missing
+    # this centre's clerk at another window: refused as before (the number is not at their window)
+    client.force_login(hall.clerk2)
+    refused = client.post(f"/api/queue/numbers/{first.pk}/recall")
+    assert refused.status_code == 403 and refused.json()["message"] == "只有该窗口的工作人员可以操作叫号"
+    assert client.post(f"/api/queue/numbers/{waiting.pk}/recall").status_code == 409
+    client.force_login(hall.clerk1)
+    assert client.post(f"/api/queue/numbers/{first.pk}/recall").json()["state"] == "called"

@@ -384,8 +384,8 @@ def call_next(request, window_id: int):
     return None if called is None else _number_out(called)
 
 
-def _own_number(number_id: int) -> QueueNumber:
-    found = selectors.queue_number(number_id)
+def _own_number(request, number_id: int) -> QueueNumber:
+    found = selectors.terminal_number(request.user, number_id)
     if found is None:
         raise NotFound("找不到该号码", field="number")
     return found
@@ -395,28 +395,28 @@ def _own_number(number_id: int) -> QueueNumber:
     "/numbers/{number_id}/recall", response={200: NumberOut, **ERRORS}, auth=signed_in, summary="重呼"
 )
 def recall(request, number_id: int):
-    return _number_out(queue.recall(number=_own_number(number_id), by=request.user))
+    return _number_out(queue.recall(number=_own_number(request, number_id), by=request.user))
 
 
 @queue_router.post(
     "/numbers/{number_id}/start", response={200: NumberOut, **ERRORS}, auth=signed_in, summary="开始办理"
 )
 def start(request, number_id: int):
-    return _number_out(queue.start(number=_own_number(number_id), by=request.user))
+    return _number_out(queue.start(number=_own_number(request, number_id), by=request.user))
 
 
 @queue_router.post(
     "/numbers/{number_id}/finish", response={200: NumberOut, **ERRORS}, auth=signed_in, summary="办结"
 )
 def finish(request, number_id: int):
-    return _number_out(queue.finish(number=_own_number(number_id), by=request.user))
+    return _number_out(queue.finish(number=_own_number(request, number_id), by=request.user))
 
 
 @queue_router.post(
     "/numbers/{number_id}/absent", response={200: NumberOut, **ERRORS}, auth=signed_in, summary="过号"
 )
 def absent(request, number_id: int):
-    return _number_out(queue.absent(number=_own_number(number_id), by=request.user))
+    return _number_out(queue.absent(number=_own_number(request, number_id), by=request.user))
 
 
 @queue_router.post(
@@ -426,4 +426,4 @@ def transfer(request, number_id: int, payload: TransferIn):
     group = selectors.group(payload.group)
     if group is None:
         raise ValidationFailed("找不到该窗口分组", field="group")
-    return _number_out(queue.transfer(number=_own_number(number_id), group=group, by=request.user))
+    return _number_out(queue.transfer(number=_own_number(request, number_id), group=group, by=request.user))

@@ -506,6 +506,20 @@ def window(pk: int):
     return Window.objects.filter(pk=pk).first()
 
 
+def terminal_number(user, pk: int) -> QueueNumber | None:
+    """A queue number by its id, of a centre where the user may see a window (access.visible_windows: the clerk at a
+    window, the centre's and the region's managers), or None — a number of another centre is not found rather than
+    answered with its display and state. Who may act on it at which window is the queue's services' question."""
+    from zhengwu.core import access
+
+    windows = access.visible_windows(user)
+    return (
+        QueueNumber.objects.filter(pk=pk)
+        .filter(Q(group__centre__in=windows.values("centre_id")) | Q(window__in=windows))
+        .first()
+    )
+
+
 def slot_rules(centre):
     from zhengwu.hall.models import SlotRule
 
