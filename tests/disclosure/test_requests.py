@@ -194,3 +194,20 @@ def test_the_head_s_home_lists_the_requests_nearing_their_date_that_only_they_ma
         assert "临近答复期限的依申请公开" in home and r.number in home
         services.extend(request=r, by=people["leader"], days=10, reason="需调取档案")
         assert selectors.requests_to_extend(people["leader"]) == []  # extended once: no more
+
+
+def test_the_requester_sends_the_supplement_and_withdraws_from_the_track_page(org, people, client):
+    """The track page's two forms (number and code carried in hidden fields): an empty supplement is refused with
+    its message and changes nothing; the wrong code finds nothing; the right one sends, then withdraws."""
+    r = services.request_supplement(request=_file(org), by=people["drafter"], items="请写明地块名称")
+    keys = {"number": r.number, "code": r.access_code}
+    empty = client.post("/disclosure/track/supplement/", {**keys, "content": "   "})
+    assert empty.status_code == 422 and "请填写补正内容" in empty.content.decode()
+    assert DisclosureRequest.objects.get(pk=r.pk).status == workflow.AWAITING_SUPPLEMENT
+    wrong = client.post("/disclosure/track/supplement/", {**keys, "code": "nope", "content": "城东地块"})
+    assert wrong.status_code == 404 and "申请编号或查询码不正确" in wrong.content.decode()
+    sent = client.post("/disclosure/track/supplement/", {**keys, "content": "城东地块"})
+    assert sent.status_code == 302 and DisclosureRequest.objects.get(pk=r.pk).status == workflow.PROCESSING
+    assert client.post("/disclosure/track/withdraw/", {"number": r.number}).status_code == 404
+    assert client.post("/disclosure/track/withdraw/", keys).status_code == 302
+    assert DisclosureRequest.objects.get(pk=r.pk).status == "withdrawn"

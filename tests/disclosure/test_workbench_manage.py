@@ -291,3 +291,11 @@ def test_guide_saved_from_the_workbench_shows_on_the_portal(client, org, people)
 
     bad = client.post(url, {"guide": "x", "index_code": "A/B"})
     assert bad.status_code == 422 and "索引号前缀" in bad.content.decode()
+
+
+@pytest.mark.parametrize("query", ["org=²", "year=²", "org=%EF%BC%93", "year=abc"])
+def test_an_org_or_year_that_is_not_a_number_shows_the_own_organisation_this_year(client, org, people, query):
+    """?org=² and ?year=² passed isdigit() and broke int(): a 500; now as if none was chosen."""
+    client.force_login(people["drafter"])
+    page = client.get(f"{BASE}remedies/?{query}")
+    assert page.status_code == 200

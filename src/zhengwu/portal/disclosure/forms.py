@@ -48,3 +48,17 @@ class RequestForm(AccessibleForm):
 class TrackForm(AccessibleForm):
     number = forms.CharField(label=_("申请编号"), max_length=32)
     code = forms.CharField(label=_("查询码"), max_length=16)
+
+
+class RequesterForm(AccessibleForm):
+    """What the requester's track page posts back (撤回): their request's number and query code, found (or not) by
+    disclosure.services.request_by_code with its one message for both."""
+
+    number = forms.CharField(label=_("申请编号"), required=False, strip=False)
+    code = forms.CharField(label=_("查询码"), required=False, strip=False)
+
+
+class SupplementForm(RequesterForm):
+    """补正 sent online: the supplement's text."""
+
+    content = forms.CharField(label=_("补正内容"), error_messages={"required": _("请填写补正内容")})

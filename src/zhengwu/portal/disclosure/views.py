@@ -14,7 +14,7 @@ from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.models import Organisation
 from zhengwu.disclosure import letters, permissions, selectors, services
 from zhengwu.disclosure.models import Category
-from zhengwu.portal.disclosure.forms import RequestForm, SearchForm, TrackForm
+from zhengwu.portal.disclosure.forms import RequesterForm, RequestForm, SearchForm, SupplementForm, TrackForm
 
 
 def _org_choices(field, *, blank: str = gettext_lazy("全部机构"), organisations=None):
@@ -227,8 +227,10 @@ def letter(request):
 def withdraw(request):
     if request.method != "POST":
         return redirect("portal_disclosure:track")
+    form = RequesterForm(request.POST)
+    form.is_valid()  # two texts, always valid: request_by_code says when they name no request
     try:
-        found = services.request_by_code(request.POST.get("number", ""), request.POST.get("code", ""))
+        found = services.request_by_code(form.cleaned_data["number"], form.cleaned_data["code"])
         services.withdraw_request(request=found)
     except DomainError as exc:
         return render(
@@ -241,13 +243,14 @@ def supplement(request):
     """The requester sends the supplement online; the reply period starts again from today (第三十条)."""
     if request.method != "POST":
         return redirect("portal_disclosure:track")
+    form = SupplementForm(request.POST)
     try:
         ratelimit.limit(request, group="disclosure.track", rate="20/m")
-        found = services.request_by_code(request.POST.get("number", ""), request.POST.get("code", ""))
-        content = request.POST.get("content", "").strip()
-        if not content:
-            raise ValidationFailed(_("请填写补正内容"), field="content")
-        services.receive_supplement(request=found, content=content)
+        valid = form.is_valid()
+        found = services.request_by_code(form.cleaned_data["number"], form.cleaned_data["code"])
+        if not valid:
+            raise ValidationFailed(form.errors["content"][0], field="content")
+        services.receive_supplement(request=found, content=form.cleaned_data["content"])
     except DomainError as exc:
         return render(
             request, "disclosure/portal/not_found.html", {"message": exc.message}, status=exc.status

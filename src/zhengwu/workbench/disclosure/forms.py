@@ -301,3 +301,36 @@ class ProfileForm(ServiceForm):
     guide = free_text(_("政府信息公开指南"))
     second_leader_for_all = forms.BooleanField(label=_("所有公开文件均需第二位领导审批"), required=False)
     one_reviewer = forms.BooleanField(label=_("初审与保密审查可由同一人签署"), required=False)
+
+
+# ---- the organisation and year a page is about (?org=&year=, or posted with the page's form)
+
+
+class ChooserForm(ServiceForm):
+    """The organisation (its id) and the year chosen; a value that is not a number (２０２５, ²) is as if none was
+    chosen: the page then shows the user's own organisation, the current year."""
+
+    org = forms.CharField(label=_("机构"), required=False)
+    year = forms.CharField(label=_("年度"), required=False)
+
+    @staticmethod
+    def _number(value: str) -> int | None:
+        return int(value) if value.isascii() and value.isdigit() else None
+
+    def clean_org(self) -> int | None:
+        return self._number(self.cleaned_data["org"])
+
+    def clean_year(self) -> int | None:
+        return self._number(self.cleaned_data["year"])
+
+
+def chosen(request) -> dict[str, int | None]:
+    """org and year as the address gives them, or else as the page's form posted them."""
+    found: dict[str, int | None] = {"org": None, "year": None}
+    for data in (request.GET, request.POST):
+        form = ChooserForm(data)
+        form.is_valid()  # always valid: a value that is not a number is None
+        for name, value in form.cleaned_data.items():
+            if found[name] is None:
+                found[name] = value
+    return found

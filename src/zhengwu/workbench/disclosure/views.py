@@ -513,8 +513,8 @@ def reports(request):
 def _organisation(request, value=None):
     """The organisation chosen (?org=), or the user's own, within what they may see; 404 outside it."""
     orgs = access.visible_organisations(request.user)
-    chosen = value if value is not None else request.GET.get("org") or request.POST.get("org")
-    if chosen and str(chosen).isdigit():
+    chosen = value if value is not None else forms.chosen(request)["org"]
+    if chosen is not None and str(chosen).isascii() and str(chosen).isdigit():
         return get_object_or_404(orgs, pk=int(chosen)), orgs
     staff = access.staff_of(request.user)
     own = orgs.filter(pk=staff.organisation_id).first() if staff else None
@@ -525,8 +525,8 @@ def _organisation(request, value=None):
 
 
 def _year(request) -> int:
-    value = request.GET.get("year") or request.POST.get("year") or ""
-    year = int(value) if value.isdigit() else clock.today().year
+    year = forms.chosen(request)["year"]
+    year = clock.today().year if year is None else year
     if not 2008 <= year <= clock.today().year + 1:
         raise Http404()
     return year
