@@ -17,6 +17,7 @@ from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.licences import grants, services, signing
 from zhengwu.licences.models import Licence
 from zhengwu.licences.selectors import public_view
+from zhengwu.portal.licences.forms import GrantForm
 
 
 def verify(request, identifier: str):
@@ -116,7 +117,14 @@ def wallet(request):
     )
 
 
-def detail(request, identifier: str, *, error: DomainError | None = None, status: int = 200):
+def detail(
+    request,
+    identifier: str,
+    *,
+    error: DomainError | None = None,
+    status: int = 200,
+    form: GrantForm | None = None,
+):
     applicant, answer = _holder(request)
     if answer:
         return answer
@@ -133,12 +141,13 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
             "renewal": services.renewal(licence),
             "grants": [(g, grants.grantee_shown(g)) for g in grants.grants_of(licence)[:100]],
             "grantee_kinds": grants.Kind.choices,
+            # after a refusal, the grant form as the holder filled it
             **_picker(
-                request.POST.get("organisation_q", "") if error else "",
-                request.POST.get("organisation", "") if error else "",
+                form.cleaned_data["organisation_q"] if form is not None else "",
+                form.cleaned_data["organisation"] if form is not None else "",
             ),
             "error": error,
-            "posted": request.POST if error else {},
+            "posted": form.cleaned_data if form is not None else {},
         },
         status=status,
     )
@@ -177,20 +186,12 @@ def authorise(request, identifier: str):
     if answer:
         return answer
     licence = _mine(applicant, identifier)
-    post = request.POST
+    form = GrantForm(request.POST)
+    form.is_valid()  # text as typed: the service checks every field
     try:
-        grants.authorise(
-            licence=licence,
-            by=request.user,
-            kind=post.get("kind", ""),
-            organisation=post.get("organisation", ""),
-            grantee_id=post.get("grantee_id", ""),
-            grantee_name=post.get("grantee_name", ""),
-            purpose=post.get("purpose", ""),
-            valid_until=post.get("valid_until", ""),
-        )
+        grants.authorise(licence=licence, by=request.user, **form.for_service())
     except DomainError as exc:
-        return detail(request, identifier, error=exc, status=exc.status)
+        return detail(request, identifier, error=exc, status=exc.status, form=form)
     messages.success(request, "已授权。被授权方在授权期内可以查验该证照,您可以随时撤回。")
     return redirect("portal_licences:detail", identifier=identifier)
 
