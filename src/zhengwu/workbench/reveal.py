@@ -5,13 +5,16 @@ from django.shortcuts import render
 
 from zhengwu.core import personal
 from zhengwu.core.errors import AccessDenied, DomainError
+from zhengwu.workbench.forms import RevealForm
 
 
 def answer(request, *, obj, fields, may: bool, refusal: str, label: str, page):
     """Reveal `fields` (names) of `obj` for this answer if the viewer `may` and gave a reason; `page(reveal, status)`
     renders the page with `reveal` (core.personal.Reveal): revealed, or carrying the error (422 no reason, 429 too
     many). A viewer who may not gets the 403 page with `refusal`."""
-    reveal = personal.Reveal(may=may, reason=request.POST.get("reason", ""))
+    form = RevealForm(request.POST)
+    form.is_valid()  # free text: always valid; the reason's rules are core.personal.reveal's
+    reveal = personal.Reveal(may=may, reason=form.cleaned_data["reason"])
     try:
         reveal.reason = personal.reveal(
             request, obj=obj, fields=fields, reason=reveal.reason, allowed=may, refusal=refusal, label=label
