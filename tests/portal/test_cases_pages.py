@@ -303,3 +303,26 @@ def test_public_lookup_is_rate_limited(client, world, one_rate_window):  # noqa:
     for _ in range(35):
         response = client.get("/cases/lookup/", {"number": "360681-2026-000999", "query_code": "ABCDEF"})
     assert "提交过于频繁,请稍后再试" in response.content.decode()
+
+
+def test_a_draft_or_key_the_page_did_not_write_is_none(citizen, world):  # noqa: F811
+    """?draft=² passed isdigit() and broke int() (a 500); an idempotency key longer than a case stores (80) was
+    written as it came. Now: no draft, and a fresh key."""
+    assert citizen.get(f"/cases/apply/{world.item.code}/?draft=²").status_code == 200
+    post = {
+        "form.subject": "开一家小面馆",
+        "idempotency_key": "k" * 200,
+        "action": "submit",
+        "material_1": pdf_upload(),
+    }
+    assert citizen.post(f"/cases/apply/{world.item.code}/", post).status_code == 302
+    case = Case.objects.exclude(status=Status.DRAFT).get(applicant=world.citizen)
+    assert 0 < len(case.idempotency_key) <= 80
+
+
+def test_the_sign_in_and_register_pages_open_without_a_next(client, world):  # noqa: F811
+    """next_url(request, "") resolved "" as a route name: both pages answered 500 when no next was given."""
+    assert client.get("/cases/signin/").status_code == 200
+    assert client.get("/cases/register/").status_code == 200
+    page = client.get("/cases/signin/?next=/cases/mine/").content.decode()
+    assert 'name="next" value="/cases/mine/"' in page

@@ -4,6 +4,7 @@ schema (cases.forms), status lookup and the due-date calculator. Fields only par
 from __future__ import annotations
 
 import re
+import uuid
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.cases.application import ACCEPTED_TYPES, ApplicationForm
 from zhengwu.cases.models import Applicant
 from zhengwu.core import ids
-from zhengwu.core.forms import AccessibleForm
+from zhengwu.core.forms import AccessibleForm, ServiceForm, free_text
 
 
 class RegisterForm(AccessibleForm):
@@ -121,6 +122,62 @@ class DueForm(AccessibleForm):
     def clean_suspensions(self) -> list[str]:
         text = (self.cleaned_data.get("suspensions") or "").replace(":", ":")
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# ---- applying: the page's own fields (beside the application, the applying-as part and the delivery choice)
+
+KEY_LENGTH = 80  # Case.idempotency_key
+
+
+def _whole(value: str) -> int | None:
+    """A number the page wrote (a draft's id, a revision), or None for anything else (² passes isdigit())."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+class ApplyPageForm(forms.Form):
+    """The draft continued, the licence a renewal link named (?draft=, ?licence=, or posted back by the page), the
+    idempotency key the page was given (a fresh one when none or not one we could store) and the button pressed."""
+
+    draft = forms.CharField(required=False)
+    licence = forms.CharField(required=False)
+    idempotency_key = forms.CharField(required=False)
+    action = forms.CharField(required=False)
+
+    def clean_draft(self) -> int | None:
+        return _whole(self.cleaned_data["draft"])
+
+    def clean_licence(self) -> str:
+        return self.cleaned_data["licence"][:80]
+
+    def clean_idempotency_key(self) -> str:
+        key = self.cleaned_data["idempotency_key"]
+        return key if key and len(key) <= KEY_LENGTH else uuid.uuid4().hex
+
+
+def apply_page(request) -> dict:
+    """ApplyPageForm's values: the draft and licence posted, or else the address's; submitting when 提交 was
+    pressed."""
+    posted = ApplyPageForm(request.POST)
+    address = ApplyPageForm(request.GET)
+    posted.is_valid(), address.is_valid()  # always valid: what is not a draft's id is no draft
+    mine, given = posted.cleaned_data, address.cleaned_data
+    return {
+        "draft": mine["draft"] if mine["draft"] is not None else given["draft"],
+        "licence": mine["licence"] or given["licence"],
+        "key": mine["idempotency_key"],
+        "submitting": mine["action"] == "submit",
+    }
+
+
+class WithdrawForm(ServiceForm):
+    """撤回申请: the reason and the revision of the page it was asked on (a stale page is told so)."""
+
+    reason = free_text(_("撤回理由"))
+    revision = forms.CharField(required=False)
+
+    def clean_revision(self) -> int | None:
+        return _whole(self.cleaned_data["revision"])
 
 
 # ---- applying for someone else ----------------------------------------------------------------------------------

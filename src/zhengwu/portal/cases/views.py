@@ -4,7 +4,6 @@ number and query code, and the due-date calculator (期限计算器). Views pars
 
 from __future__ import annotations
 
-import uuid
 from functools import wraps
 from urllib.parse import quote
 
@@ -35,6 +34,8 @@ from zhengwu.portal.cases.forms import (
     DueForm,
     LookupForm,
     RegisterForm,
+    WithdrawForm,
+    apply_page,
     applying_as_initial,
 )
 
@@ -50,8 +51,14 @@ def _kind(value) -> str:
     return Applicant.Kind.LEGAL if value == Applicant.Kind.LEGAL else Applicant.Kind.NATURAL
 
 
+_NO_NEXT = "./"  # resolve_url hands a relative address back as it is: stands for "no next given"
+
+
 def _next(request, default: str) -> str:
-    return navigation.next_url(request, default)
+    """The `next` given, if it stays on this site; else `default` — or, with none, "" (the sign-in and register
+    pages carry a next only when one was given: resolve_url("") is no address, a 500)."""
+    found = navigation.next_url(request, default or _NO_NEXT)
+    return "" if not default and found == _NO_NEXT else found
 
 
 def _applicant_required(view):
@@ -259,14 +266,14 @@ def apply(request, code: str):
     principal is registered like at the counter (register_applicant), the agent is the account holder, and the
     power of attorney (授权委托书) goes in with the other uploads."""
     item = catalog.item_by_code(code)
-    draft_id = request.POST.get("draft") or request.GET.get("draft")
-    draft = selectors.draft_for(request.user, int(draft_id)) if str(draft_id or "").isdigit() else None
+    page = apply_page(request)  # the draft, the licence, the idempotency key, the button pressed
+    draft = selectors.draft_for(request.user, page["draft"]) if page["draft"] is not None else None
     version = draft.version if draft else item.current_version
     if version is None or item.status != item.Status.ACTIVE or item.organisation_id is None:
         return render(request, "cases/portal/unavailable.html", {"item": item}, status=404)
-    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    key = page["key"]
     # the licence a renewal link (到期提醒, 我的证照) carries: the library takes that one for its material
-    prefer = str(request.POST.get("licence") or request.GET.get("licence") or "").strip()[:80]
+    prefer = page["licence"]
     own_poa = selectors.own_power_of_attorney(version)  # the item's own 委托书 material, if it lists one
     poa_positions = selectors.power_of_attorney_positions(version)
     form = ApplicationForm(
@@ -281,7 +288,7 @@ def apply(request, code: str):
         request.FILES or None,
         account=request.applicant,
         has_power_of_attorney=bool(draft) and draft.materials.filter(position__in=poa_positions).exists(),
-        submitting=request.POST.get("action") == "submit",
+        submitting=page["submitting"],
         own_power_of_attorney=own_poa,
         initial=applying_as_initial(draft, request.applicant),
     )
@@ -319,7 +326,7 @@ def apply(request, code: str):
                     if who.principal()
                     else None,
                     prefer=prefer,
-                    submit=request.POST.get("action") == "submit",
+                    submit=page["submitting"],
                     idempotency_key=key,
                     delivery=delivery.choice() if delivery.chosen else None,
                 )
@@ -390,7 +397,9 @@ def index(request):
     )
 
 
-def _detail(request, case, *, status: int = 200, error: DomainError | None = None, form_errors=None):
+def _detail(
+    request, case, *, status: int = 200, error: DomainError | None = None, form_errors=None, posted=None
+):
     form_errors = form_errors or {}
     supplement = selectors.open_supplement(case) if case.status == "supplement_requested" else None
     asked = [
@@ -413,7 +422,7 @@ def _detail(request, case, *, status: int = 200, error: DomainError | None = Non
             "can_withdraw": workflow.allowed(case.status, "withdraw"),
             **_progress_links(case, notices=True),
             "error": error,
-            "posted": request.POST if request.method == "POST" else {},
+            "posted": posted or {},  # the withdrawal's reason, after a refusal
         },
         status=status,
     )
@@ -452,16 +461,12 @@ def supply(request, number: str):
 @require_POST
 def withdraw(request, number: str):
     case = selectors.case_for(request.user, number)
+    form = WithdrawForm(request.POST)
+    form.is_valid()  # the reason as typed (the service checks it); a revision that is not a number is none
     try:
-        revision = int(request.POST.get("revision", ""))
-    except ValueError:
-        revision = None
-    try:
-        services.withdraw_case(
-            case=case, by=request.user, reason=request.POST.get("reason", ""), revision=revision
-        )
+        services.withdraw_case(case=case, by=request.user, **form.cleaned_data)
     except DomainError as err:
-        return _detail(request, case, status=err.status, error=err)
+        return _detail(request, case, status=err.status, error=err, posted=form.cleaned_data)
     messages.success(request, "申请已撤回。")
     return redirect("portal_cases:detail", number=number)
 
