@@ -386,3 +386,102 @@ def test_charge_fee_refusal_is_shown_at_the_field_and_keeps_what_was_typed(as_us
     )
     assert forged.status_code == 422 and "「加急费」不在本事项的收费目录中" in forged.content.decode()
     assert not case.events.filter(action="charge_fee").exists()
+
+
+# ---- bad input on the case page's actions: a message at the field, nothing written, never a 500
+
+
+@pytest.mark.parametrize(
+    ("action", "post", "says"),
+    [
+        ("accept", {"paper": ["²"]}, "「纸质材料」应为材料序号"),  # ² passed isdigit(), broke int(): a 500
+        ("supplement", {"sup_position": ["²"], "sup_problem_²": "不清晰"}, "「需补正的材料」应为材料序号"),
+        (
+            "supplement",
+            {"sup_position": ["1x"]},
+            "「需补正的材料」应为材料序号",
+        ),  # was dropped without a word
+    ],
+)
+def test_a_ticked_material_that_is_not_a_position_is_refused(as_user, world, submitted, action, post, says):  # noqa: F811
+    response = as_user(world.clerk).post(
+        f"/workbench/cases/{submitted.number}/act/{action}/", {"revision": submitted.revision, **post}
+    )
+    assert response.status_code == 422 and says in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == Status.RECEIVED and not submitted.supplements.exists()
+
+
+def test_a_revision_that_is_not_a_number_is_as_if_none_was_sent(as_user, world, accepted):  # noqa: F811
+    """revision=² passed isdigit() and broke int(): every action answered 500."""
+    response = as_user(world.approver).post(
+        f"/workbench/cases/{accepted.number}/act/claim/", {"revision": "²"}
+    )
+    assert response.status_code == 302
+    assert accepted.steps.get(position=2).assignee == world.approver
+
+
+@pytest.mark.parametrize("days", ["", "abc", "5.5", "²"])
+def test_extension_days_that_are_not_a_whole_number_are_named(as_user, world, accepted, days):  # noqa: F811
+    services.claim_step(case=accepted, by=world.approver)
+    accepted.refresh_from_db()
+    response = as_user(world.approver).post(
+        f"/workbench/cases/{accepted.number}/act/extension/",
+        {"revision": accepted.revision, "days": days, "reason": "需要现场核查"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and "请填写延期天数(整数)" in html and "需要现场核查" in html
+    assert not accepted.extensions.exists()
+
+
+@pytest.mark.parametrize("amount", ["abc", "", "NaN", "１０元"])
+def test_a_fee_amount_that_is_not_a_number_is_refused_at_its_row(as_user, world, amount):  # noqa: F811
+    case = _fee_case(world)
+    response = as_user(world.clerk).post(
+        f"/workbench/cases/{case.number}/act/charge_fee/",
+        {"revision": case.revision, "fee": ["0", "1"], "fee_name_0": "工本费", "fee_amount_0": "10.00",
+         "fee_name_1": "检验费", "fee_amount_1": amount},
+    )  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 422 and "「检验费」的收费金额应为大于 0 的金额(元)" in html
+    assert f'id="fee-amount-1" name="fee_amount_1" value="{amount}" aria-invalid="true"' in html
+    assert 'id="fee-error-1"' in html and 'id="fee-error-0"' not in html
+    assert not case.events.filter(action="charge_fee").exists()
+
+
+def test_a_fee_row_that_is_not_in_the_list_is_refused(as_user, world):  # noqa: F811
+    """fee=abc was dropped without a word (then: 请至少填写一项收费)."""
+    case = _fee_case(world)
+    response = as_user(world.clerk).post(
+        f"/workbench/cases/{case.number}/act/charge_fee/",
+        {"revision": case.revision, "fee": ["abc"], "fee_name_abc": "工本费", "fee_amount_abc": "10"},
+    )
+    assert response.status_code == 422 and "请勾选收费目录中的项目" in response.content.decode()
+    assert not case.events.filter(action="charge_fee").exists()
+
+
+def test_an_upload_without_a_file_or_position_is_named(as_user, world, submitted):  # noqa: F811
+    client = as_user(world.clerk)
+    url = f"/workbench/cases/{submitted.number}/act/upload/"
+    no_file = client.post(url, {"revision": submitted.revision, "position": "1"})
+    assert no_file.status_code == 422 and "请选择要上传的文件" in no_file.content.decode()
+    no_position = client.post(
+        url, {"revision": submitted.revision, "position": "第一项", "file": pdf_upload()}
+    )
+    assert no_position.status_code == 422 and "请填写材料(整数)" in no_position.content.decode()
+
+
+def test_a_counter_key_longer_than_a_case_stores_is_replaced(as_user, world):  # noqa: F811
+    """The idempotency key is the page's (32 characters); one longer than Case.idempotency_key (80) was written
+    as it came (PostgreSQL refuses it: a 500)."""
+    data = {
+        "idempotency_key": "k" * 200,
+        "who-kind": "natural",
+        "who-name": "赵六",
+        "who-id_number": resident_id("19660606", "666"),
+        "form.subject": "申请",
+        "material_1": pdf_upload(),
+    }
+    response = as_user(world.clerk).post(f"/workbench/cases/counter/{world.item.code}/", data)
+    assert response.status_code == 302
+    assert 0 < len(Case.objects.get(applicant__name="赵六").idempotency_key) <= 80

@@ -1,10 +1,16 @@
-"""Workbench forms for cases: counter registration of a walk-in applicant (and their agent)."""
+"""Workbench forms for cases: counter registration of a walk-in applicant (and their agent), and every action on
+the case page."""
+
+import uuid
+from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Applicant
-from zhengwu.core.forms import AccessibleForm
+from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.forms import AccessibleForm, ServiceForm, free_text
 
 
 class WalkInForm(AccessibleForm):
@@ -39,3 +45,282 @@ class WalkInForm(AccessibleForm):
         if not (d["agent_name"] or d["agent_id_number"]):
             return None
         return {"name": d["agent_name"], "id_number": d["agent_id_number"], "phone": d["agent_phone"]}
+
+
+# ---- the case page's actions (views.act): one form per action, what it posts read and checked here; the rules stay
+# in cases.services, whose refusals are shown on the page the same way as a form's (`refusal`).
+
+KEY_LENGTH = 80  # Case.idempotency_key
+
+
+def _whole(value) -> int | None:
+    """A whole number as the page writes it (ASCII digits), else None (² and ３ pass str.isdigit(), not int())."""
+    value = str(value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+class CounterKeyForm(forms.Form):
+    """The idempotency key the counter page was given: a fresh one when none came or one too long to store."""
+
+    idempotency_key = forms.CharField(required=False)
+
+    def clean_idempotency_key(self) -> str:
+        key = self.cleaned_data["idempotency_key"]
+        return key if key and len(key) <= KEY_LENGTH else uuid.uuid4().hex
+
+    @classmethod
+    def key(cls, data) -> str:
+        form = cls(data)
+        form.is_valid()  # always valid
+        return form.cleaned_data["idempotency_key"]
+
+
+class Positions(forms.Field):
+    """Ticked materials (checkboxes carrying a material's position): a list of whole numbers."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, label, **kwargs):
+        super().__init__(label=label, required=False, **kwargs)
+
+    def to_python(self, value) -> list[int]:
+        values = [value] if isinstance(value, str) else list(value or ())
+        positions = [_whole(v) for v in values]
+        if None in positions:
+            raise forms.ValidationError(
+                _("「%(label)s」应为材料序号") % {"label": self.label}, code="invalid"
+            )
+        return positions
+
+
+def case_number(label, **kwargs) -> forms.Field:
+    """A whole number the action needs; missing or not a number: 请填写<label>(整数) (as the page said before)."""
+    message = _("请填写%(label)s(整数)") % {"label": label}
+    return forms.IntegerField(label=label, error_messages={"required": message, "invalid": message}, **kwargs)
+
+
+class CaseActionForm(ServiceForm):
+    """Every action carries the revision of the page it was taken on (a stale page is told so by the service)."""
+
+    revision = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, files=None, *, user=None, case=None, **kwargs):
+        super().__init__(data, files, **kwargs)
+        self.user, self.case = user, case
+
+    def clean_revision(self) -> int | None:
+        return _whole(self.cleaned_data["revision"])
+
+    def refusal(self) -> ValidationFailed:
+        """The first error, as the service's refusals are shown: at the field it names, its message naming it."""
+        for name, errors in self.errors.items():
+            return ValidationFailed(str(errors[0]), field=self.error_field(name))
+        return ValidationFailed(_("提交的内容有误"))
+
+    def error_field(self, name: str) -> str:
+        return name if name in self.fields else ""
+
+    # what the page shows again after a refusal: the fields as posted
+    def posted(self, name: str, default: str = "") -> str:
+        return self.data.get(name, default)
+
+    def posted_list(self, name: str) -> list[str]:
+        return self.data.getlist(name) if hasattr(self.data, "getlist") else []
+
+
+class NoteForm(CaseActionForm):
+    note = free_text(_("备注"))
+
+
+class AcceptForm(NoteForm):
+    paper = Positions(label=_("纸质材料"))
+
+
+class SupplementForm(CaseActionForm):
+    """一次性告知补正: each ticked material (sup_position) with its problem (sup_problem_<position>), and one more
+    outside the list (sup_other_name, sup_other_problem); on a later round, the written reason."""
+
+    sup_position = Positions(label=_("需补正的材料"))
+    sup_other_name = forms.CharField(label=_("其他材料(清单外)"), required=False)
+    sup_other_problem = free_text(_("其他材料存在的问题"))
+    reason = free_text(_("再次补正的书面理由"))
+
+    def clean(self):
+        data = super().clean()
+        items = [
+            {"position": p, "problem": self.posted(f"sup_problem_{p}")} for p in data.get("sup_position", [])
+        ]
+        if data.get("sup_other_name"):
+            items.append({"name": data["sup_other_name"], "problem": data["sup_other_problem"]})
+        data["items"] = items
+        return data
+
+
+class ReasonForm(CaseActionForm):
+    reason = free_text(_("理由"))
+
+
+class RefuseForm(ReasonForm):
+    legal_basis = free_text(_("法律依据"))
+
+
+class SupplyForm(CaseActionForm):
+    paper = Positions(label=_("纸质材料"))
+
+
+class UploadForm(CaseActionForm):
+    file = forms.FileField(
+        label=_("文件"), allow_empty_file=True, error_messages={"required": _("请选择要上传的文件")}
+    )
+    position = case_number(_("材料"))
+
+
+class AttachForm(CaseActionForm):
+    file = forms.FileField(
+        label=_("文件"), allow_empty_file=True, error_messages={"required": _("请选择要上传的文件")}
+    )
+    purpose = forms.CharField(label=_("附件用途"), required=False)
+
+    def clean_purpose(self) -> str:
+        return self.cleaned_data["purpose"] or "opinion"
+
+
+class InstantForm(CaseActionForm):
+    grant = forms.CharField(label=_("决定"), required=False)
+    reasons = free_text(_("决定意见"))
+    method = forms.CharField(label=_("送达方式"), required=False)
+    paper = Positions(label=_("纸质材料"))
+
+    def clean_method(self) -> str:
+        return self.cleaned_data["method"] or "window"
+
+
+class AssignForm(CaseActionForm):
+    """The person the open step goes to: one of those the step may be given to, found by username."""
+
+    username = forms.CharField(label=_("承办人"), required=False)
+
+    def clean_username(self):
+        from zhengwu.cases import selectors
+
+        username = self.cleaned_data["username"]
+        target = next(
+            (
+                s.user
+                for s in selectors.assignable_for_step(self.user, self.case)
+                if s.user.username == username
+            ),
+            None,
+        )
+        if target is None:
+            raise forms.ValidationError(_("请选择承办人"))
+        return target
+
+
+class OpinionForm(CaseActionForm):
+    opinion = free_text(_("办理意见"))
+
+
+class ReturnStepForm(ReasonForm):
+    to_position = case_number(_("退回到的环节"))
+
+
+class SuspendForm(ReasonForm):
+    kind = forms.CharField(label=_("特别程序"), required=False)
+    expected_days = case_number(_("预计时长"))
+
+
+class ExtensionForm(ReasonForm):
+    days = case_number(_("延期天数"))
+
+
+class DecideExtensionForm(NoteForm):
+    """A department head's answer to a pending extension: 批准 (approve=yes) or 不批准, with a note."""
+
+    extension = case_number(_("延期申请"))
+    approve = forms.CharField(required=False)
+
+    def clean_approve(self) -> bool:
+        return self.cleaned_data["approve"] == "yes"
+
+
+class DecideForm(CaseActionForm):
+    grant = forms.CharField(label=_("决定"), required=False)
+    reasons = free_text(_("决定意见"))
+    legal_basis = free_text(_("不予许可的法律依据"))
+    result_name = free_text(_("结果名称"))
+
+
+class DeliverForm(NoteForm):
+    method = forms.CharField(label=_("送达方式"), required=False, strip=False)
+
+
+class ChargeFeeForm(CaseActionForm):
+    """登记收费: each ticked row of the item's fee list (fee=<row>) with its name (fee_name_<row>) and the amount
+    charged (fee_amount_<row>, yuan, read as a Decimal). The fee list's own rules (names in the catalogue, amounts
+    above zero to the fen) are cases.services.charge_fee's, which names the n-th fee posted (fees.<n>.amount)."""
+
+    fee = forms.MultipleChoiceField(label=_("收费项目"), required=False, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = [value for value in self.posted_list("fee")]
+        self.fields["fee"].choices = [(row, row) for row in self.rows]
+
+    def clean_fee(self) -> list[str]:
+        rows = self.cleaned_data["fee"]
+        if any(_whole(row) is None for row in rows):
+            raise forms.ValidationError(_("请勾选收费目录中的项目"))
+        return rows
+
+    def clean(self):
+        data = super().clean()
+        fees = []
+        for row in data.get("fee", []):
+            name = self.posted(f"fee_name_{row}")
+            text = self.posted(f"fee_amount_{row}").strip()
+            try:
+                amount = Decimal(text)
+            except InvalidOperation:
+                amount = None
+            if amount is None or not amount.is_finite():
+                self.amount_error = row
+                raise forms.ValidationError(
+                    _("「%(name)s」的收费金额应为大于 0 的金额(元),如 10.00") % {"name": name.strip() or row},
+                    code="amount",
+                )
+            fees.append({"name": name, "amount": amount})
+        data["fees"] = fees
+        return data
+
+    def refusal(self) -> ValidationFailed:
+        row = getattr(self, "amount_error", None)
+        if row is not None and "fee" not in self.errors:
+            n = self.cleaned_data["fee"].index(row)
+            return ValidationFailed(str(self.errors[NON_FIELD_ERRORS][0]), field=f"fees.{n}.amount")
+        return super().refusal()
+
+
+ACTION_FORMS = {
+    "accept": AcceptForm,
+    "supplement": SupplementForm,
+    "refuse": RefuseForm,
+    "supply": SupplyForm,
+    "upload": UploadForm,
+    "attach": AttachForm,
+    "instant": InstantForm,
+    "claim": CaseActionForm,
+    "assign": AssignForm,
+    "complete_step": OpinionForm,
+    "return_step": ReturnStepForm,
+    "suspend": SuspendForm,
+    "resume": NoteForm,
+    "extension": ExtensionForm,
+    "decide_extension": DecideExtensionForm,
+    "decide": DecideForm,
+    "deliver": DeliverForm,
+    "complete": CaseActionForm,
+    "charge_fee": ChargeFeeForm,
+    "terminate": ReasonForm,
+    "withdraw": ReasonForm,
+}

@@ -4,8 +4,6 @@ typed), counter registration for walk-in applicants, and the notification outbox
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -21,13 +19,13 @@ from zhengwu.cases.models import Decision, Delivery
 from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, clock, personal
-from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from zhengwu.core.errors import Conflict, DomainError, NotFound
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
 from zhengwu.hall import intake as hall_intake
 from zhengwu.hall.forms import DeliveryForm
 from zhengwu.supervision import selectors as supervision_selectors
-from zhengwu.workbench.cases.forms import WalkInForm
+from zhengwu.workbench.cases.forms import ACTION_FORMS, CaseActionForm, CounterKeyForm, WalkInForm
 from zhengwu.workbench.pages import staff_page
 from zhengwu.workbench.reveal import answer as reveal_answer
 
@@ -164,6 +162,7 @@ def _case_context(
     failed: str = "",
     error: DomainError | None = None,
     reveal: personal.Reveal | None = None,
+    form: CaseActionForm | None = None,
 ) -> dict:
     user = request.user
     people = _personal_context(request, case, reveal)
@@ -183,7 +182,7 @@ def _case_context(
     )
     # the result is ready but its fees are unpaid (统一收费): say so where the 送达 button would be
     deliver_refusal = refused["deliver"] if "deliver" in summary["actions"] else None
-    fee_rows = _fee_rows(request, case, failed=failed, error=error)
+    fee_rows = _fee_rows(case, failed=failed, error=error, form=form)
     checklist = selectors.material_checklist(case)
     attachments = list(case.attachments.order_by("uploaded_at"))
     _show_file_names(
@@ -191,14 +190,16 @@ def _case_context(
         [f for m in checklist for f in m["files"]] + attachments,
         revealed=people["reveal"].revealed,
     )
-    posted = request.POST if failed else {}
-    checked = set(request.POST.getlist("sup_position")) if failed else None
+    # after a refusal, the forms as the user filled them (the action's form holds what was posted)
+    shown = form if failed and form is not None else None
+    posted = shown.data if shown is not None else {}
+    checked = set(shown.posted_list("sup_position")) if shown is not None else None
     supplement_rows = [
         {
             **m,
             "checked": str(m["position"]) in checked if checked is not None else m["missing"],
-            "problem": posted.get(f"sup_problem_{m['position']}", "")
-            if failed
+            "problem": shown.posted(f"sup_problem_{m['position']}")
+            if shown is not None
             else ("未提供该材料" if m["missing"] else ""),
         }
         for m in checklist
@@ -266,11 +267,11 @@ def _case_context(
     }
 
 
-def _fee_rows(request, case, *, failed: str, error: DomainError | None) -> list[dict]:
+def _fee_rows(case, *, failed: str, error: DomainError | None, form: CaseActionForm | None) -> list[dict]:
     """The item's fee list (收费目录) for the charge form: each row ticked and prefilled with the standard amount,
     or — after a refusal — as the user posted it, with the error at the row it concerns."""
-    posted = failed == "charge_fee"
-    ticked = [i for i in request.POST.getlist("fee") if i.isdigit()] if posted else []
+    posted = failed == "charge_fee" and form is not None
+    ticked = [i for i in form.posted_list("fee") if i.isascii() and i.isdigit()] if posted else []
     # the service names the n-th fee posted (fees.n.name / fees.n.amount); find that row
     error_row, error_field = None, ""
     if posted and error is not None and (error.field or "").startswith("fees."):
@@ -289,21 +290,12 @@ def _fee_rows(request, case, *, failed: str, error: DomainError | None) -> list[
                 "standard_amount": standard,
                 "basis": fee.basis,
                 "checked": key in ticked if posted else fee.amount is not None,
-                "amount": request.POST.get(f"fee_amount_{key}", "") if posted else standard,
+                "amount": form.posted(f"fee_amount_{key}") if posted else standard,
                 "error": error.message if error_row == key else "",
                 "error_field": error_field if error_row == key else "",
             }
         )
     return rows
-
-
-def _charge_fee(request, case, revision):
-    fees = [
-        {"name": request.POST.get(f"fee_name_{i}", ""), "amount": request.POST.get(f"fee_amount_{i}", "")}
-        for i in request.POST.getlist("fee")
-        if i.isdigit()
-    ]
-    return services.charge_fee(case=case, by=request.user, fees=fees, revision=revision)
 
 
 @_staff_required
@@ -335,71 +327,15 @@ def reveal_personal(request, number: str):
     )
 
 
-def _int(request, name: str, label: str) -> int:
-    try:
-        return int(request.POST.get(name, "").strip())
-    except ValueError:
-        raise ValidationFailed(f"请填写{label}(整数)", field=name) from None
+def _assign(user, case, d):
+    return services.assign_step(case=case, by=user, to=d["username"], revision=d["revision"])
 
 
-def _revision(request) -> int | None:
-    value = request.POST.get("revision", "")
-    return int(value) if value.isdigit() else None
-
-
-def _supplement_items(request) -> list[dict]:
-    items = [
-        {"position": int(p), "problem": request.POST.get(f"sup_problem_{p}", "")}
-        for p in request.POST.getlist("sup_position")
-        if p.isdigit()
-    ]
-    other = request.POST.get("sup_other_name", "").strip()
-    if other:
-        items.append({"name": other, "problem": request.POST.get("sup_other_problem", "")})
-    return items
-
-
-def _assign(request, case, revision):
-    username = request.POST.get("username", "")
-    target = next(
-        (s.user for s in selectors.assignable_for_step(request.user, case) if s.user.username == username),
-        None,
-    )
-    if target is None:
-        raise ValidationFailed("请选择承办人", field="username")
-    return services.assign_step(case=case, by=request.user, to=target, revision=revision)
-
-
-def _decide_extension(request, case, revision):
-    pk = _int(request, "extension", "延期申请")
-    row = selectors.pending_extensions(request.user).filter(case=case, pk=pk).first()
+def _decide_extension(user, case, d):
+    row = selectors.pending_extensions(user).filter(case=case, pk=d["extension"]).first()
     if row is None:
         raise Conflict("该延期申请已处理或不存在", field="extension")
-    approve = request.POST.get("approve") == "yes"
-    return services.decide_extension(
-        extension=row, by=request.user, approve=approve, note=request.POST.get("note", "")
-    )
-
-
-def _upload(request, case, revision):
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise ValidationFailed("请选择要上传的文件", field="file")
-    return services.upload_material(
-        case=case, by=request.user, position=_int(request, "position", "材料"), upload=upload
-    )
-
-
-def _attach(request, case, revision):
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise ValidationFailed("请选择要上传的文件", field="file")
-    return services.attach_file(
-        case=case, by=request.user, upload=upload, purpose=request.POST.get("purpose", "opinion")
-    )
-
-
-P = lambda r, name: r.POST.get(name, "")  # noqa: E731 — the posted text of one field
+    return services.decide_extension(extension=row, by=user, approve=d["approve"], note=d["note"])
 
 
 def _joint_member(case):
@@ -408,130 +344,131 @@ def _joint_member(case):
     return joint_services.member_of(case)
 
 
-def _decide(r, c, v):
+def _decide(user, case, d):
     """A joint member's 不予许可 carries its own legal basis (asked in its own field) and ends or narrows the joint case
     as on the joint page (joint.endings.deny_member); any other decision is the case's own."""
-    member = _joint_member(c) if P(r, "grant") == "deny" else None
+    member = _joint_member(case) if d["grant"] == "deny" else None
     if member is not None:
         from zhengwu.joint import endings
 
         return endings.deny_member(
             joint=member.joint,
             position=member.position,
-            by=r.user,
-            reasons=P(r, "reasons"),
-            legal_basis=P(r, "legal_basis"),
-            case_revision=v,
+            by=user,
+            reasons=d["reasons"],
+            legal_basis=d["legal_basis"],
+            case_revision=d["revision"],
         )
     return services.decide_case(
-        case=c,
-        by=r.user,
-        grant=P(r, "grant") == "grant",
-        reasons=P(r, "reasons"),
-        result_name=P(r, "result_name"),
-        revision=v,
+        case=case,
+        by=user,
+        grant=d["grant"] == "grant",
+        reasons=d["reasons"],
+        result_name=d["result_name"],
+        revision=d["revision"],
     )
 
 
-# action: (what it calls, what the user is told when it worked)
+# action: (what it calls with the action's form's cleaned data (forms.ACTION_FORMS), what the user is told when it
+# worked)
 ACTIONS = {
     "accept": (
-        lambda r, c, v: services.accept_case(
-            case=c,
-            by=r.user,
-            revision=v,
-            note=P(r, "note"),
-            paper=[int(p) for p in r.POST.getlist("paper") if p.isdigit()],
+        lambda u, c, d: services.accept_case(
+            case=c, by=u, revision=d["revision"], note=d["note"], paper=d["paper"]
         ),
         "已受理",
     ),
     "supplement": (
-        lambda r, c, v: services.request_supplement(
-            case=c, by=r.user, items=_supplement_items(r), reason=P(r, "reason"), revision=v
+        lambda u, c, d: services.request_supplement(
+            case=c, by=u, items=d["items"], reason=d["reason"], revision=d["revision"]
         ),
         "已发出补正材料通知书(一次性告知)",
     ),
     "refuse": (
-        lambda r, c, v: services.refuse_case(
-            case=c, by=r.user, reason=P(r, "reason"), legal_basis=P(r, "legal_basis"), revision=v
+        lambda u, c, d: services.refuse_case(
+            case=c, by=u, reason=d["reason"], legal_basis=d["legal_basis"], revision=d["revision"]
         ),
         "已作出不予受理决定",
     ),
     "supply": (
-        lambda r, c, v: services.supply_supplement(
-            case=c, by=r.user, paper=[int(p) for p in r.POST.getlist("paper") if p.isdigit()], revision=v
-        ),
+        lambda u, c, d: services.supply_supplement(case=c, by=u, paper=d["paper"], revision=d["revision"]),
         "已登记材料补齐",
     ),
-    "upload": (_upload, "材料已上传"),
-    "attach": (_attach, "附件已上传"),
+    "upload": (
+        lambda u, c, d: services.upload_material(case=c, by=u, position=d["position"], upload=d["file"]),
+        "材料已上传",
+    ),
+    "attach": (
+        lambda u, c, d: services.attach_file(case=c, by=u, upload=d["file"], purpose=d["purpose"]),
+        "附件已上传",
+    ),
     "instant": (
-        lambda r, c, v: services.handle_instantly(
+        lambda u, c, d: services.handle_instantly(
             case=c,
-            by=r.user,
-            grant=P(r, "grant") != "deny",
-            reasons=P(r, "reasons"),
-            delivery=P(r, "method") or "window",
-            paper=[int(p) for p in r.POST.getlist("paper") if p.isdigit()],
+            by=u,
+            grant=d["grant"] != "deny",
+            reasons=d["reasons"],
+            delivery=d["method"],
+            paper=d["paper"],
         ),
         "即办件已当场办结",
     ),
-    "claim": (lambda r, c, v: services.claim_step(case=c, by=r.user, revision=v), "已认领当前环节"),
+    "claim": (lambda u, c, d: services.claim_step(case=c, by=u, revision=d["revision"]), "已认领当前环节"),
     "assign": (_assign, "已分派当前环节"),
     "complete_step": (
-        lambda r, c, v: services.complete_step(case=c, by=r.user, opinion=P(r, "opinion"), revision=v),
+        lambda u, c, d: services.complete_step(case=c, by=u, opinion=d["opinion"], revision=d["revision"]),
         "环节已完成,已转下一环节",
     ),
     "return_step": (
-        lambda r, c, v: services.return_step(
-            case=c,
-            by=r.user,
-            to_position=_int(r, "to_position", "退回到的环节"),
-            reason=P(r, "reason"),
-            revision=v,
+        lambda u, c, d: services.return_step(
+            case=c, by=u, to_position=d["to_position"], reason=d["reason"], revision=d["revision"]
         ),
         "已退回",
     ),
     "suspend": (
-        lambda r, c, v: services.suspend_case(
+        lambda u, c, d: services.suspend_case(
             case=c,
-            by=r.user,
-            kind=P(r, "kind"),
-            reason=P(r, "reason"),
-            expected_days=_int(r, "expected_days", "预计时长"),
-            revision=v,
+            by=u,
+            kind=d["kind"],
+            reason=d["reason"],
+            expected_days=d["expected_days"],
+            revision=d["revision"],
         ),
         "已中止,期限暂停计算",
     ),
     "resume": (
-        lambda r, c, v: services.resume_case(case=c, by=r.user, note=P(r, "note"), revision=v),
+        lambda u, c, d: services.resume_case(case=c, by=u, note=d["note"], revision=d["revision"]),
         "已恢复办理",
     ),
     "extension": (
-        lambda r, c, v: services.request_extension(
-            case=c, by=r.user, days=_int(r, "days", "延期天数"), reason=P(r, "reason"), revision=v
+        lambda u, c, d: services.request_extension(
+            case=c, by=u, days=d["days"], reason=d["reason"], revision=d["revision"]
         ),
         "延期申请已提交,待部门负责人审批",
     ),
     "decide_extension": (_decide_extension, "已审批延期申请"),
     "decide": (_decide, "已作出决定,决定书已出具"),
     "deliver": (
-        lambda r, c, v: services.deliver_result(
-            case=c, by=r.user, method=P(r, "method"), note=P(r, "note"), revision=v
+        lambda u, c, d: services.deliver_result(
+            case=c, by=u, method=d["method"], note=d["note"], revision=d["revision"]
         ),
         "已登记送达",
     ),
-    "complete": (lambda r, c, v: services.complete_case(case=c, by=r.user, revision=v), "已办结"),
-    "charge_fee": (_charge_fee, "已登记收费"),
+    "complete": (lambda u, c, d: services.complete_case(case=c, by=u, revision=d["revision"]), "已办结"),
+    "charge_fee": (
+        lambda u, c, d: services.charge_fee(case=c, by=u, fees=d["fees"], revision=d["revision"]),
+        "已登记收费",
+    ),
     "terminate": (
-        lambda r, c, v: services.terminate_case(case=c, by=r.user, reason=P(r, "reason"), revision=v),
+        lambda u, c, d: services.terminate_case(case=c, by=u, reason=d["reason"], revision=d["revision"]),
         "已终止办理",
     ),
     "withdraw": (
-        lambda r, c, v: services.withdraw_case(case=c, by=r.user, reason=P(r, "reason"), revision=v),
+        lambda u, c, d: services.withdraw_case(case=c, by=u, reason=d["reason"], revision=d["revision"]),
         "已登记撤回",
     ),
 }
+assert set(ACTIONS) == set(ACTION_FORMS)
 
 
 @_staff_required
@@ -543,11 +480,14 @@ def act(request, number: str, action: str):
         raise Http404("没有这个操作")
     case = selectors.case_for(request.user, number)
     handler, done = ACTIONS[action]
+    form = ACTION_FORMS[action](request.POST, request.FILES, user=request.user, case=case)
     try:
-        handler(request, case, _revision(request))
+        if not form.is_valid():
+            raise form.refusal()  # shown like a service's refusal: the message, the field, what was typed
+        handler(request.user, case, form.cleaned_data)
     except DomainError as err:
         fresh = selectors.case_for(request.user, number)
-        context = _case_context(request, fresh, failed=action, error=err)
+        context = _case_context(request, fresh, failed=action, error=err, form=form)
         return render(request, "cases/workbench/case.html", context, status=err.status)
     messages.success(request, done)
     return redirect("workbench_cases:case", number=number)
@@ -610,7 +550,7 @@ def counter(request, code: str):
         materials=version.materials.order_by("position"),
     )
     delivery = DeliveryForm(request.POST or None, version=version)  # 送达方式, chosen when applying
-    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    key = CounterKeyForm.key(request.POST)
     if request.method == "POST":
         done = selectors.case_by_key(request.user, key)
         if done is not None:
