@@ -6,8 +6,10 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.cases import selectors
 from zhengwu.cases.models import Applicant
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.forms import AccessibleForm, ServiceForm, free_text
@@ -87,15 +89,13 @@ class Positions(forms.Field):
         values = [value] if isinstance(value, str) else list(value or ())
         positions = [_whole(v) for v in values]
         if None in positions:
-            raise forms.ValidationError(
-                _("「%(label)s」应为材料序号") % {"label": self.label}, code="invalid"
-            )
+            raise forms.ValidationError(format_lazy(_("「{}」应为材料序号"), self.label), code="invalid")
         return positions
 
 
 def case_number(label, **kwargs) -> forms.Field:
     """A whole number the action needs; missing or not a number: 请填写<label>(整数) (as the page said before)."""
-    message = _("请填写%(label)s(整数)") % {"label": label}
+    message = format_lazy(_("请填写{}(整数)"), label)
     return forms.IntegerField(label=label, error_messages={"required": message, "invalid": message}, **kwargs)
 
 
@@ -201,8 +201,6 @@ class AssignForm(CaseActionForm):
     username = forms.CharField(label=_("承办人"), required=False)
 
     def clean_username(self):
-        from zhengwu.cases import selectors
-
         username = self.cleaned_data["username"]
         target = next(
             (
