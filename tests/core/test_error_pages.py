@@ -41,7 +41,11 @@ def test_the_404_page_leads_staff_to_their_workbench_and_a_citizen_to_their_case
     staff_page = client.get("/no-such-page/").content.decode()
     assert "返回工作台" in staff_page and "我的办件" not in staff_page
     citizen = register_applicant(
-        kind="natural", name="桂水泉", id_number=resident_id(), phone="13607014369", password="Zw-citizen-2026"
+        kind="natural",
+        name="桂水泉",
+        id_number=resident_id(),
+        phone="13607014369",
+        password="Zw-citizen-2026",
     )
     client.force_login(citizen.user)
     citizen_page = client.get("/no-such-page/").content.decode()

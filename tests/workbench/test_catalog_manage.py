@@ -214,5 +214,7 @@ def test_delegation_appears_in_the_change_log_with_the_other_organisation(
     changes = client.get("/services/changes/").content.decode()
     assert "下放至贵溪市雷溪镇人民政府" in changes and "方便群众就近办理" in changes
     client.force_login(manager)  # and on the item's own page, where the manager recorded it
-    recorded = _section(client.get(f"/workbench/catalog/{water_item.code}/").content.decode(), "changes-title")
+    recorded = _section(
+        client.get(f"/workbench/catalog/{water_item.code}/").content.decode(), "changes-title"
+    )
     assert "下放" in recorded and "贵溪市雷溪镇人民政府" in recorded and "方便群众就近办理" in recorded

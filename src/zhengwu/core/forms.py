@@ -113,7 +113,13 @@ def whole_number(label, **kwargs) -> forms.IntegerField:
 
 
 class ServiceForm(forms.Form):
-    """Errors as the pages show them: one message per field, and the form's own under "form"."""
+    """Errors as the pages show them: one message per field, and the form's own under "form"; a select starts with
+    请选择."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            choose_first(field)
 
     def fail(self, exc: DomainError) -> None:
         """Put a service's refusal on the field it names, or on the whole form."""

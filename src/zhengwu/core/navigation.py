@@ -25,7 +25,8 @@ def is_current(path: str, url: str | None, home: str = "/") -> bool:
 
 def next_url(request, default: str, *, avoid: str = "") -> str:
     """Where to go after an action: the `next` parameter (posted, or in the address) when it stays on this site,
-    else `default` (a URL or a route name). A `next` naming another site is ignored — an open redirect lets a link
+    else `default` (a URL or a route name; "" for none: a page that carries a next only when one was given). A
+    `next` naming another site is ignored — an open redirect lets a link
     in a message send a person who trusts this site to any other."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(
@@ -33,4 +34,4 @@ def next_url(request, default: str, *, avoid: str = "") -> str:
     )
     if safe and candidate and not (avoid and candidate.startswith(avoid)):
         return candidate
-    return resolve_url(default)
+    return resolve_url(default) if default else ""

@@ -51,14 +51,10 @@ def _kind(value) -> str:
     return Applicant.Kind.LEGAL if value == Applicant.Kind.LEGAL else Applicant.Kind.NATURAL
 
 
-_NO_NEXT = "./"  # resolve_url hands a relative address back as it is: stands for "no next given"
-
-
 def _next(request, default: str) -> str:
-    """The `next` given, if it stays on this site; else `default` — or, with none, "" (the sign-in and register
-    pages carry a next only when one was given: resolve_url("") is no address, a 500)."""
-    found = navigation.next_url(request, default or _NO_NEXT)
-    return "" if not default and found == _NO_NEXT else found
+    """The `next` given, if it stays on this site; else `default` ("" with none: the sign-in and register pages
+    carry a next only when one was given)."""
+    return navigation.next_url(request, default)
 
 
 def _applicant_required(view):
