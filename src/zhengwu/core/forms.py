@@ -98,6 +98,40 @@ class IsoDateField(forms.Field):
             raise forms.ValidationError(exc.message, code="invalid") from None
 
 
+def whole(value) -> int | None:
+    """A whole number as a page writes it (ASCII digits, spaces around allowed), else None: str.isdigit() also says
+    yes to ², ３ and ①, which int() refuses — a 500 where a page trusted it."""
+    value = str(value if value is not None else "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+class TextList(forms.Field):
+    """Every value of a repeated input (ticked checkboxes), as sent."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        return [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
+
+
+class WholeNumbers(TextList):
+    """Several whole numbers under one name (checkboxes carrying a record's position or id): the list of ints; a
+    value that is not one is an error at the field (a forged or damaged post — the page's boxes carry numbers)."""
+
+    default_error_messages = {"invalid": _("应为序号")}
+
+    def to_python(self, value) -> list[int]:
+        numbers = [whole(v) for v in super().to_python(value)]
+        if None in numbers:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return numbers
+
+
 def free_text(label, **kwargs) -> forms.CharField:
     """Free text as typed (not stripped: the service decides what blank means)."""
     return forms.CharField(label=label, required=False, strip=False, **kwargs)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.cases.application import ACCEPTED_TYPES, ApplicationForm
 from zhengwu.cases.models import Applicant
 from zhengwu.core import ids
-from zhengwu.core.forms import AccessibleForm, ServiceForm, free_text
+from zhengwu.core.forms import AccessibleForm, ServiceForm, free_text, whole
 
 
 class RegisterForm(AccessibleForm):
@@ -129,12 +129,6 @@ class DueForm(AccessibleForm):
 KEY_LENGTH = 80  # Case.idempotency_key
 
 
-def _whole(value: str) -> int | None:
-    """A number the page wrote (a draft's id, a revision), or None for anything else (² passes isdigit())."""
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
-
-
 class ApplyPageForm(forms.Form):
     """The draft continued, the licence a renewal link named (?draft=, ?licence=, or posted back by the page), the
     idempotency key the page was given (a fresh one when none or not one we could store) and the button pressed."""
@@ -145,7 +139,7 @@ class ApplyPageForm(forms.Form):
     action = forms.CharField(required=False)
 
     def clean_draft(self) -> int | None:
-        return _whole(self.cleaned_data["draft"])
+        return whole(self.cleaned_data["draft"])
 
     def clean_licence(self) -> str:
         return self.cleaned_data["licence"][:80]
@@ -177,7 +171,7 @@ class WithdrawForm(ServiceForm):
     revision = forms.CharField(required=False)
 
     def clean_revision(self) -> int | None:
-        return _whole(self.cleaned_data["revision"])
+        return whole(self.cleaned_data["revision"])
 
 
 # ---- applying for someone else ----------------------------------------------------------------------------------

@@ -6,22 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.forms import ServiceForm, free_text
+from zhengwu.core.forms import ServiceForm, TextList, free_text
 from zhengwu.evaluation import rules
-
-
-class TextList(forms.Field):
-    """Every value of a repeated input (ticked checkboxes), as sent."""
-
-    widget = forms.MultipleHiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
-
-    def to_python(self, value) -> list[str]:
-        if not value:
-            return []
-        return [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
 
 
 class FindForm(ServiceForm):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.cases import selectors
 from zhengwu.cases.models import Applicant
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.forms import AccessibleForm, ServiceForm, free_text
+from zhengwu.core.forms import AccessibleForm, ServiceForm, WholeNumbers, free_text, whole
 
 
 class WalkInForm(AccessibleForm):
@@ -55,12 +55,6 @@ class WalkInForm(AccessibleForm):
 KEY_LENGTH = 80  # Case.idempotency_key
 
 
-def _whole(value) -> int | None:
-    """A whole number as the page writes it (ASCII digits), else None (² and ３ pass str.isdigit(), not int())."""
-    value = str(value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
-
-
 class CounterKeyForm(forms.Form):
     """The idempotency key the counter page was given: a fresh one when none came or one too long to store."""
 
@@ -77,20 +71,12 @@ class CounterKeyForm(forms.Form):
         return form.cleaned_data["idempotency_key"]
 
 
-class Positions(forms.Field):
+class Positions(WholeNumbers):
     """Ticked materials (checkboxes carrying a material's position): a list of whole numbers."""
 
-    widget = forms.MultipleHiddenInput
-
     def __init__(self, *, label, **kwargs):
-        super().__init__(label=label, required=False, **kwargs)
-
-    def to_python(self, value) -> list[int]:
-        values = [value] if isinstance(value, str) else list(value or ())
-        positions = [_whole(v) for v in values]
-        if None in positions:
-            raise forms.ValidationError(format_lazy(_("「{}」应为材料序号"), self.label), code="invalid")
-        return positions
+        invalid = format_lazy(_("「{}」应为材料序号"), label)
+        super().__init__(label=label, error_messages={"invalid": invalid}, **kwargs)
 
 
 def case_number(label, **kwargs) -> forms.Field:
@@ -109,7 +95,7 @@ class CaseActionForm(ServiceForm):
         self.user, self.case = user, case
 
     def clean_revision(self) -> int | None:
-        return _whole(self.cleaned_data["revision"])
+        return whole(self.cleaned_data["revision"])
 
     def refusal(self) -> ValidationFailed:
         """The first error, as the service's refusals are shown: at the field it names, its message naming it."""
@@ -267,7 +253,7 @@ class ChargeFeeForm(CaseActionForm):
 
     def clean_fee(self) -> list[str]:
         rows = self.cleaned_data["fee"]
-        if any(_whole(row) is None for row in rows):
+        if any(whole(row) is None for row in rows):
             raise forms.ValidationError(_("请勾选收费目录中的项目"))
         return rows
 

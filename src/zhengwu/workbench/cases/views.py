@@ -20,6 +20,7 @@ from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import Conflict, DomainError, NotFound
+from zhengwu.core.forms import whole
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
 from zhengwu.hall import intake as hall_intake
@@ -271,7 +272,7 @@ def _fee_rows(case, *, failed: str, error: DomainError | None, form: CaseActionF
     """The item's fee list (收费目录) for the charge form: each row ticked and prefilled with the standard amount,
     or — after a refusal — as the user posted it, with the error at the row it concerns."""
     posted = failed == "charge_fee" and form is not None
-    ticked = [i for i in form.posted_list("fee") if i.isascii() and i.isdigit()] if posted else []
+    ticked = [i for i in form.posted_list("fee") if whole(i) is not None] if posted else []
     # the service names the n-th fee posted (fees.n.name / fees.n.amount); find that row
     error_row, error_field = None, ""
     if posted and error is not None and (error.field or "").startswith("fees."):

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core import clock
-from zhengwu.core.forms import IsoDateField, ServiceForm, free_text, whole_number
+from zhengwu.core.forms import IsoDateField, ServiceForm, free_text, whole, whole_number
 from zhengwu.disclosure.models import Category, Publication
 
 # ---- publications
@@ -313,15 +313,11 @@ class ChooserForm(ServiceForm):
     org = forms.CharField(label=_("机构"), required=False)
     year = forms.CharField(label=_("年度"), required=False)
 
-    @staticmethod
-    def _number(value: str) -> int | None:
-        return int(value) if value.isascii() and value.isdigit() else None
-
     def clean_org(self) -> int | None:
-        return self._number(self.cleaned_data["org"])
+        return whole(self.cleaned_data["org"])
 
     def clean_year(self) -> int | None:
-        return self._number(self.cleaned_data["year"])
+        return whole(self.cleaned_data["year"])
 
 
 def chosen(request) -> dict[str, int | None]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock, files, personal
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.core.forms import whole
 from zhengwu.disclosure import (
     annual,
     deadlines,
@@ -514,8 +515,8 @@ def _organisation(request, value=None):
     """The organisation chosen (?org=), or the user's own, within what they may see; 404 outside it."""
     orgs = access.visible_organisations(request.user)
     chosen = value if value is not None else forms.chosen(request)["org"]
-    if chosen is not None and str(chosen).isascii() and str(chosen).isdigit():
-        return get_object_or_404(orgs, pk=int(chosen)), orgs
+    if chosen is not None and whole(chosen) is not None:
+        return get_object_or_404(orgs, pk=whole(chosen)), orgs
     staff = access.staff_of(request.user)
     own = orgs.filter(pk=staff.organisation_id).first() if staff else None
     found = own or orgs.order_by("name").first()

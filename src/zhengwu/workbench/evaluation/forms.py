@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.forms import AccessibleForm, ServiceForm, free_text
+from zhengwu.core.forms import AccessibleForm, ServiceForm, TextList, free_text
 from zhengwu.core.models import Organisation
 from zhengwu.evaluation import rules, selectors
 from zhengwu.evaluation.models import InquiryResult, LedgerEntry, UnratedPolicy
@@ -85,20 +85,6 @@ def yes_no(label, message) -> forms.TypedChoiceField:
         coerce=lambda value: value == "yes",
         error_messages={"required": message, "invalid_choice": message},
     )
-
-
-class TextList(forms.Field):
-    """Every value of a repeated input (ticked checkboxes), as sent."""
-
-    widget = forms.MultipleHiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
-
-    def to_python(self, value) -> list[str]:
-        if not value:
-            return []
-        return [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
 
 
 class TabletForm(ServiceForm):

@@ -10,13 +10,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.forms import IsoDateField, ServiceForm, free_text, whole_number
+from zhengwu.core.forms import IsoDateField, ServiceForm, WholeNumbers, free_text, whole, whole_number
 from zhengwu.joint import selectors
-
-
-def is_number(text: str) -> bool:
-    """Digits that int() reads (str.isdigit() also says yes to ² and ①, which int() refuses)."""
-    return text.isascii() and text.isdigit()
 
 
 class ActionForm(ServiceForm):
@@ -29,27 +24,6 @@ class ActionForm(ServiceForm):
                 return str(errors[0])
             break
         return super().message()
-
-
-class WholeNumbers(forms.Field):
-    """Several whole numbers under one name (checkboxes): the list of ints; a value that is not one is an error at
-    the field (a forged or damaged post — the page's boxes carry numbers)."""
-
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {"invalid": _("应为序号")}
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
-
-    def to_python(self, value) -> list[int]:
-        values = value if isinstance(value, (list, tuple)) else ([value] if value else [])
-        numbers = []
-        for v in values:
-            v = str(v).strip()
-            if not is_number(v):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            numbers.append(int(v))
-        return numbers
 
 
 # ---- the lead window
@@ -67,7 +41,7 @@ class LeadWindowForm(ActionForm):
 
     def clean_window(self):
         value = self.cleaned_data["window"]
-        return selectors.window(int(value)) if is_number(value) else None
+        return selectors.window(number) if (number := whole(value)) is not None else None
 
 
 class ConveneForm(ActionForm):
@@ -116,7 +90,7 @@ class ItemsForm(ActionForm):
         # a note field for each material ticked (the page has one under every material of the checklist)
         ticked = data.getlist("material") if data is not None and hasattr(data, "getlist") else []
         for value in ticked:
-            if is_number(str(value)):
+            if whole(str(value)) is not None:
                 self.fields[f"problem_{int(value)}"] = free_text(_("问题说明"))
 
     def missing_items(self) -> list[dict]:
@@ -139,7 +113,7 @@ def parse_items(text: str) -> list[dict]:
         head = head.strip()
         if not sep:
             head, problem = "", line
-        item = {"position": int(head)} if is_number(head) else {"name": head or problem.strip()}
+        item = {"position": int(head)} if whole(head) is not None else {"name": head or problem.strip()}
         items.append({**item, "problem": problem.strip()})
     return items
 
@@ -223,7 +197,7 @@ class BundleForm(ServiceForm):
     def _row_count(data) -> int:
         """How many member rows the page posted (the hidden `rows`; a page without it has none), at most 40."""
         value = str((data or {}).get("rows") or "").strip()
-        return min(int(value), MAX_MEMBER_ROWS) if is_number(value) else 0
+        return min(int(value), MAX_MEMBER_ROWS) if whole(value) is not None else 0
 
     def member_rows(self) -> list[dict]:
         """The member rows as posted: row number, item code, stage, the row numbers whose results it needs."""
@@ -251,7 +225,9 @@ class BundleForm(ServiceForm):
             for token in r["needs"].replace(",", ",").replace("、", ",").split(","):
                 token = token.strip()
                 if token:  # a row number, or an item code typed directly
-                    needs.append(code_of_row.get(int(token), f"第{token}行") if is_number(token) else token)
+                    needs.append(
+                        code_of_row.get(int(token), f"第{token}行") if whole(token) is not None else token
+                    )
             members.append({"item": r["item"], "stage": r["stage"] or 1, "needs": needs})
         text = {name: data.get(name) or "" for name in self.TEXTS}  # a field refused (NUL) shown empty
         spec = {
