@@ -170,12 +170,15 @@ def answers_orders(user) -> bool:
 
 
 def responder_refusal(user, order) -> AccessDenied | None:
-    """整改反馈: a responder of the organisation the order is addressed to, or of its original one."""
+    """整改反馈: a responder who works for the organisation the order is addressed to (or its original one), or one
+    below it — the department answers for itself: a centre manager, who sees the whole region's orders, does not
+    answer a department's order in its name (core.access.acts_for)."""
     if refused := _role_refusal(user, responder_roles(order)):
         return refused
+    staff = access.staff_of(user)
     if not (
-        access.can_see_organisation(user, order.organisation)
-        or access.can_see_organisation(user, order.origin)
+        access.acts_for(staff, order.organisation)
+        or (order.origin is not None and access.acts_for(staff, order.origin))
     ):
         return AccessDenied(_("该督办单不是发给您单位的"))
     return None
