@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from zhengwu.core.models import Region, Role
+from zhengwu.disclosure.models import DisclosureProfile
 
 PASSWORD = "pw-for-tests-1"
 
@@ -30,6 +31,8 @@ def county(transactional_db, fast_passwords):
         user = get_user_model().objects.create_user(username=username, password=PASSWORD)
         staff = Staff.objects.create(user=user, name=name, organisation=org)
         StaffRole.objects.create(staff=staff, role=role)
+    # a small office: one reviewer signs both 初审 and 保密审查, as its 政务公开设置 allows (the ledger says so)
+    DisclosureProfile.objects.create(organisation=org, one_reviewer=True)
     return org
 
 
@@ -68,6 +71,7 @@ def test_a_publication_goes_through_review_to_the_portal_and_search(page, county
             with page.expect_navigation():
                 page.get_by_role("button", name="同意").click()
     expect(page.locator("#pub-status")).to_have_text("已审批待发布")
+    expect(page.get_by_text("初审与保密审查由同一人签署,按本机构政务公开设置")).to_be_visible()
     as_user(page, sign_in, "drafter")
     page.goto(url)
     with page.expect_navigation():
