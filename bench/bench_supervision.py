@@ -108,6 +108,7 @@ def _load(start_id: int, count: int, world, rng: random.Random) -> None:
         legal = received if instant else received + dt.timedelta(days=28)
         decided_at = received_at if instant else received_at + dt.timedelta(days=rng.randrange(3, 20))
         done = rng.random() < 0.92
+        chief = staff_of_org[org.pk]
         values = {
             "id": pk,
             "number": f"360681-{received.year}-{pk:08d}",
@@ -128,11 +129,13 @@ def _load(start_id: int, count: int, world, rng: random.Random) -> None:
             "legal_due": legal,
             "decision": "grant" if done else "",
             "decided_at": decided_at if done else None,
+            # as cases.endings.decide_case stamps it: the chief representative, window-authorised in half the
+            # organisations, decided at their window
+            "decided_onsite": done and chief.window_authorised and chief.window_id is not None,
             "finished_at": decided_at if done else None,
         }
         case_rows.append([_value(f, values) for f in case_fields])
         if done:
-            chief = staff_of_org[org.pk]
             event = {
                 "case": pk,
                 "seq": 1,

@@ -137,6 +137,19 @@ def test_by_organisation_matches_the_hand_count(world, october):
     assert result["total"]["received"] == 4 and result["total"]["completed"] == 4
 
 
+def test_a_decision_made_at_the_window_stays_onsite_when_the_decider_is_later_moved(world, october):
+    """现场办结 counts E, decided on 2026-10-22 by the window-authorised chief representative at a window; moving
+    them off the window (or withdrawing the authorisation) in November does not rewrite October's figures."""
+    from zhengwu.core.models import Staff
+
+    Staff.objects.filter(pk=world.chief.staff.pk).update(window_authorised=False, window=None)
+    october["E"].refresh_from_db()
+    assert october["E"].decided_onsite
+    result = indicators.compute(period=OCTOBER, by="organisation")
+    bureau = next(r for r in result["rows"] if r["key"] == world.bureau.pk)
+    assert (bureau["onsite"], bureau["onsite_rate"]) == (2, 0.5)
+
+
 def test_by_window_and_by_staff(world, october):
     by_window = {r["label"]: r["received"] for r in indicators.compute(period=OCTOBER, by="window")["rows"]}
     assert by_window == {"8号窗口": 2, "1号窗口": 1, "(未指定)": 1}

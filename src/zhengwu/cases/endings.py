@@ -30,7 +30,7 @@ from zhengwu.cases.records import (
     _text,
     _updates_caller,
 )
-from zhengwu.core import clock
+from zhengwu.core import access, clock
 from zhengwu.core.errors import ValidationFailed
 
 
@@ -94,6 +94,9 @@ def decide_case(
         if grant and (refusal := handling.material_refusal(case)) is not None:
             raise refusal
         decision = Decision.GRANT if grant else Decision.DENY
+        staff = access.staff_of(by)
+        # 现场办结: by window-authorised staff stationed at a window (supervision.indicators counts it)
+        onsite = bool(staff and staff.window_authorised and staff.window_id)
         result_name = _text(
             result_name, field="result_name", label=_("结果名称"), max_length=200, required=False
         )
@@ -108,8 +111,10 @@ def decide_case(
                 "reasons": reasons,
                 "result_name": result_name,
                 "assignee": getattr(by, "pk", None),
+                "onsite": onsite,
             },
             stamp="decided_at",
+            stamps={"decided_onsite": onsite},
         )
         notices.issue(
             case,

@@ -158,6 +158,10 @@ class Case(models.Model):
     current_step = models.PositiveSmallIntegerField(_("当前环节"), null=True, blank=True)
     decision = models.CharField(_("决定"), max_length=8, choices=Decision.choices, blank=True)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    # 现场办结's other half (the first: an instant item): decided by window-authorised staff stationed at a window of
+    # the centre, as they were when deciding — stamped with the decision, so the monthly indicators count it from
+    # the case's own row (issue 20) and a later change of the person's authorisation does not rewrite the past.
+    decided_onsite = models.BooleanField(_("窗口现场决定"), default=False)
     delivery = models.CharField(_("送达方式"), max_length=12, choices=Delivery.choices, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("修订号"), default=0, help_text=_("每次变更加一,用于并发检查"))

@@ -344,10 +344,12 @@ def _record(
     data: dict | None = None,
     organisation=None,
     stamp: str = "",
+    stamps: dict | None = None,
 ) -> CaseEvent:
     """Move the case by `action` (checked against the table): the event, the rebuilt copies, the audit record and
     the applicant's notifications, all in the caller's transaction. `stamp` names a moment field of the case
-    (decided_at, finished_at) set to the event's time with the copies."""
+    (decided_at, finished_at) set to the event's time with the copies; `stamps`, other fields of the case the event
+    sets (decided_onsite), saved in the same statement."""
     before = case.status
     after = workflow.next_status(before, action)
     written = clock.now()
@@ -390,6 +392,8 @@ def _record(
         case.revision += 1
         if stamp:
             setattr(case, stamp, at)
+        for name, value in (stamps or {}).items():
+            setattr(case, name, value)
         for name, value in history.snapshot(state).items():
             setattr(case, name, value)
         case.save(force_insert=True)
@@ -400,12 +404,14 @@ def _record(
         case.revision += 1
         if stamp:
             setattr(case, stamp, at)
+        for name, value in (stamps or {}).items():
+            setattr(case, name, value)
     # the events as they now stand at this revision, for a summary right after the write (selectors.case_summary)
     case.recorded_events = (
         case.revision,
         [{"action": e["action"], "at": e["at"], "data": e["data"]} for e in events],
     )
-    _refresh(case, state, also=(stamp,) if stamp else (), written=made)
+    _refresh(case, state, also=((stamp,) if stamp else ()) + tuple(stamps or ()), written=made)
     notify.queue(case, event)
     audit.record(
         f"cases.{action}",

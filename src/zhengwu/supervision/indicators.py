@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import Case as When_
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import TruncDate
 
 from zhengwu.cases.models import Case, CaseEvent, Channel, Status
@@ -129,7 +129,8 @@ def instant(p: Period) -> Q:
 
 
 def onsite(p: Period) -> Q:
-    # 现场办结: decided at the window — an instant item, or decided by window-authorised staff stationed in the centre.
+    # 现场办结: decided at the window — an instant item, or decided by window-authorised staff stationed in the centre
+    # (Case.decided_onsite, stamped with the decision).
     return completed(p) & (Q(version__instant=True) | Q(decided_onsite=True))
 
 
@@ -241,17 +242,11 @@ def _index_of(expression) -> Subquery:
 
 
 def _annotated(cases: QuerySet[Case], by: str, period: Period | None = None) -> QuerySet[Case]:
-    """Cases with what the conditions need: the decision day (China time), whether it was decided on site, the
-    working days decided ahead of the promised date (only for the speed-up base), and the acceptor for `staff`."""
-    decider_onsite = CaseEvent.objects.filter(
-        case=OuterRef("pk"),
-        action="decide",
-        actor__staff__window_authorised=True,
-        actor__staff__window__isnull=False,
-    )
-    cases = cases.annotate(
-        decided_on=TruncDate("decided_at", tzinfo=clock.LOCAL), decided_onsite=Exists(decider_onsite)
-    )
+    """Cases with what the conditions need: the decision day (China time), the working days decided ahead of the
+    promised date (only for the speed-up base), and the acceptor for `staff`. (Whether it was decided on site is the
+    case's own column, stamped with the decision: a per-row sub-select over the events and the decider's staff
+    record cost ~100 ms of the month's statement at 10^6 cases, and read the decider's authorisation as it is now.)"""
+    cases = cases.annotate(decided_on=TruncDate("decided_at", tzinfo=clock.LOCAL))
     if period is not None:
         cases = cases.annotate(
             workdays_ahead=When_(
