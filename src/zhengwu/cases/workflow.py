@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengwu.cases.models import Decision, Delivery, Status
 from zhengwu.core.errors import Conflict
+from zhengwu.core.inputs import is_whole
 
 S = Status
 SAME = None  # the action leaves the status as it is
@@ -87,7 +88,7 @@ def event_label(action: str, data: dict, step_names: dict[int, str]) -> str:
 
     def step(key: str) -> str:
         value = data.get(key)
-        return step_names.get(int(value), "") if str(value or "").isdigit() else ""
+        return step_names.get(int(value), "") if is_whole(value or "") else ""
 
     if action == "complete_step" and step("position"):
         return _("完成「%(step)s」环节") % {"step": step("position")}

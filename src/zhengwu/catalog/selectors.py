@@ -15,6 +15,7 @@ from zhengwu.catalog import rules, search, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, Material, SearchEntry, ServiceItem, Step
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, NotFound
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation, Role, ServiceCentre, Window
 from zhengwu.core.prepared import Prepared
 
@@ -321,14 +322,14 @@ def window_choices(organisation: Organisation | None, chosen=()) -> list[dict]:
 def window_refs(ids) -> list[dict]:
     """The spec references of the windows with these ids (as an editor posts them); an id naming no window gives
     a reference without a centre, which the rules refuse."""
-    numbers = [int(i) for i in ids if str(i).isdigit()]
+    numbers = [int(i) for i in ids if is_whole(i)]
     windows = {w.pk: w for w in Window.objects.filter(pk__in=numbers).select_related("centre")}
     return [
         {"centre": windows[i].centre.name, "number": windows[i].number}
         if i in windows
         else {"centre": "", "number": str(i)}
         for i in numbers
-    ] + [{"centre": "", "number": str(i)} for i in ids if not str(i).isdigit()]
+    ] + [{"centre": "", "number": str(i)} for i in ids if not is_whole(i)]
 
 
 @dataclass(frozen=True)

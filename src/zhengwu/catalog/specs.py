@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from zhengwu.catalog import rules
 from zhengwu.catalog.models import Fee, ItemVersion, Material, Step
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Window
 
 DEFAULTS = {
@@ -123,7 +124,7 @@ def window_refs(values) -> list:
 def window_order(ref: dict) -> tuple:
     """Centre name, then window number as a number ("2" before "10")."""
     number = ref["number"]
-    return (ref["centre"], int(number) if number.isdigit() else 10**9, number)
+    return (ref["centre"], int(number) if is_whole(number) else 10**9, number)
 
 
 def find_windows(refs) -> dict[tuple[str, str], list[Window]]:

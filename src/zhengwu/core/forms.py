@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core import calendar
 from zhengwu.core.errors import DomainError, ValidationFailed
+from zhengwu.core.inputs import whole
 
 FORM_ERRORS_ID = "form-errors"
 CHOOSE = _("请选择")
@@ -96,13 +97,6 @@ class IsoDateField(forms.Field):
             return calendar.parse_date(value, field="", label=str(self.label or _("日期")))
         except ValidationFailed as exc:
             raise forms.ValidationError(exc.message, code="invalid") from None
-
-
-def whole(value) -> int | None:
-    """A whole number as a page writes it (ASCII digits, spaces around allowed), else None: str.isdigit() also says
-    yes to ², ３ and ①, which int() refuses — a 500 where a page trusted it."""
-    value = str(value if value is not None else "").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
 
 
 class TextList(forms.Field):

@@ -117,7 +117,7 @@ def org_code_check_character(first8: str) -> str:
 
 
 def _org_value(c: str) -> int:
-    return int(c) if c.isdigit() else ord(c) - ord("A") + 10
+    return int(c) if c.isascii() and c.isdigit() else ord(c) - ord("A") + 10
 
 
 def uscc_check_character(first17: str) -> str:

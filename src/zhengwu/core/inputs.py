@@ -9,6 +9,17 @@ from django.utils.translation import gettext as _
 from zhengwu.core.errors import ValidationFailed
 
 
+def whole(value) -> int | None:
+    """A whole number as a page or a request writes it (ASCII digits, spaces around allowed), else None.
+    str.isdigit() also says yes to ², ３ and ①, which int() refuses: a 500 wherever it guarded an int()."""
+    value = str(value if value is not None else "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def is_whole(value) -> bool:
+    return whole(value) is not None
+
+
 def text(value, *, field: str, label: str, max_length: int | None = 2000, required: bool = True) -> str:
     """`value` trimmed; ValidationFailed on `field` when required and empty, or longer than `max_length`."""
     value = str(value or "").strip()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import NumberSequence
 
 
@@ -46,7 +47,7 @@ def highest(existing: QuerySet, prefix: str, *, field: str = "number") -> int:
         .first()
     )
     tail = str(last or "")[len(prefix) :]
-    return int(tail) if tail.isdigit() else 0
+    return int(tail) if is_whole(tail) else 0
 
 
 def next_number(

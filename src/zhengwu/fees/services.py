@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation
 from zhengwu.fees import compute, permissions, providers, selectors
 from zhengwu.fees.models import (
@@ -81,7 +82,7 @@ def _organisation(value) -> Organisation:
     if isinstance(value, Organisation):
         return value
     organisation = None
-    if str(value or "").strip().isdigit():
+    if is_whole(value or ""):
         organisation = Organisation.objects.filter(pk=int(value)).first()
     if organisation is None:
         raise ValidationFailed(_("请选择执收单位"), field="organisation")
@@ -386,7 +387,7 @@ def _check_digit(digits: str) -> str:
 
 
 def valid_code(code: str) -> bool:
-    return len(code) == 20 and code.isdigit() and _check_digit(code[:-1]) == code[-1]
+    return len(code) == 20 and is_whole(code) and _check_digit(code[:-1]) == code[-1]
 
 
 def _payment_code(case) -> str:
@@ -622,7 +623,7 @@ def _tell_applicant(case, text: str, subject: str = "") -> None:
 
 def notice_by_code(code: str) -> Notice:
     code = str(code or "").strip()
-    if not (len(code) == 20 and code.isdigit()):
+    if not (len(code) == 20 and is_whole(code)):
         raise ValidationFailed(_("缴款码应为20位数字,现为%(n)s位,请核对") % {"n": len(code)}, field="code")
     if not valid_code(code):  # 20 digits whose last (the check digit) does not fit: a digit mistyped
         raise ValidationFailed(

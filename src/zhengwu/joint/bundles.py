@@ -18,6 +18,7 @@ from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import actors, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation
 from zhengwu.joint import rules
 from zhengwu.joint.models import Bundle, BundleMember, BundleVersion, Category
@@ -112,7 +113,7 @@ def _organisation(value) -> Organisation:
     if isinstance(value, Organisation):
         return value
     org = None
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, int) or (isinstance(value, str) and is_whole(value)):
         org = Organisation.objects.filter(pk=int(value)).first()
     elif isinstance(value, str) and value.strip():
         org = (
@@ -316,7 +317,7 @@ def _next_code() -> str:
     last = (
         Bundle.objects.filter(code__startswith="YJS").order_by("-code").values_list("code", flat=True).first()
     )
-    number = int(last[3:]) + 1 if last and last[3:].isdigit() else 1
+    number = int(last[3:]) + 1 if last and is_whole(last[3:]) else 1
     return f"YJS{number:04d}"
 
 

@@ -28,6 +28,7 @@ from zhengwu.cases.handling import INTAKE_ROLES
 from zhengwu.cases.models import Status
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.joint.models import JointCase, JointMeeting, JointMember, Phase
 
 RUNNING = (Status.RECEIVED, Status.SUPPLEMENT_REQUESTED, Status.ACCEPTED, Status.SUSPENDED)  # not decided yet
@@ -364,7 +365,7 @@ class _Asked:
         return self._members
 
     def member(self, position) -> JointMember | None:
-        return self.members().get(int(position)) if str(position).isdigit() else None
+        return self.members().get(int(position)) if is_whole(position) else None
 
 
 def _joint_refusal(asked: _Asked, action: str) -> DomainError | None:

@@ -448,7 +448,7 @@ def desk_centre(user, region) -> ServiceCentre | None:
 
 
 def _number_key(window: Window) -> tuple:
-    return (0, int(window.number)) if window.number.isdigit() else (1, window.number)
+    return (0, int(window.number)) if inputs.is_whole(window.number) else (1, window.number)
 
 
 def register_windows(user, version: BundleVersion) -> tuple[list[Window], Window | None]:

@@ -25,6 +25,7 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases.models import Applicant
 from zhengwu.core import access, audit, clock, ids, outbox, text
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.masking import mask_name, mask_resident_id
 from zhengwu.core.models import Organisation, Role, Staff
 from zhengwu.licences import services
@@ -128,7 +129,7 @@ def _grantee(kind: str, organisation, grantee_id: str, grantee_name: str, holder
         org = None
         if isinstance(organisation, Organisation):
             org = organisation
-        elif str(organisation or "").strip().isdigit():
+        elif is_whole(organisation or ""):
             org = Organisation.objects.filter(pk=int(organisation), is_active=True).first()
         elif organisation:
             org = Organisation.objects.filter(uscc=ids.normalise(organisation), is_active=True).first()
@@ -276,7 +277,7 @@ def holder_grant(*, by, grant_id) -> LicenceGrant:
     """A grant the signed-in holder made (for revoking), or NotFound."""
     applicant = case_selectors.applicant_of(by)
     grant = None
-    if applicant is not None and str(grant_id).isdigit():
+    if applicant is not None and is_whole(grant_id):
         grant = (
             LicenceGrant.objects.select_related("licence")
             .filter(pk=int(grant_id), licence__holder_id=applicant.id_number)
@@ -319,7 +320,7 @@ def open_granted(*, by, grant_id, action: str = "view") -> LicenceGrant:
     """The party opens the licence through its grant: refused unless the grant is theirs and active; logged.
     `action` is view (the page or the API's record) or download (the signed file)."""
     grant = None
-    if str(grant_id).isdigit():
+    if is_whole(grant_id):
         grant = granted_to(by).filter(pk=int(grant_id)).first()
     if grant is None:
         raise NotFound(_("找不到授权给您的该证照"), field="grant")

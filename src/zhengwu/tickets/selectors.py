@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import AccessDenied, NotFound
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation, Region, Role
 from zhengwu.tickets import deadlines, knowledge, permissions, publication, text
 from zhengwu.tickets.models import (
@@ -379,7 +380,7 @@ def extension_for(user, pk: int) -> Extension:
 
 def knowledge_entry(pk) -> KnowledgeEntry | None:
     """A knowledge-base entry by its id (as typed on a form), or None."""
-    return KnowledgeEntry.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    return KnowledgeEntry.objects.filter(pk=pk).first() if is_whole(pk) else None
 
 
 def pending_extensions(user, *, limit: int = 100):

@@ -13,6 +13,7 @@ from zhengwu.core import access, actors, audit, clock, inputs, numbering
 from zhengwu.core.actors import SYSTEM, actor_name
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation
 from zhengwu.tickets import deadlines, knowledge, permissions, publication, workflow
 from zhengwu.tickets.masking import mask_free_text
@@ -175,7 +176,7 @@ def file_ticket(
         raise ValidationFailed(_("请填写姓名(举报可选择匿名)"), field="caller_name")
     if not anonymous and not caller_phone:
         raise ValidationFailed(_("请填写联系电话,以便答复和回访"), field="caller_phone")
-    if caller_phone and not caller_phone.replace("-", "").isdigit():
+    if caller_phone and not is_whole(caller_phone.replace("-", "")):
         raise ValidationFailed(_("联系电话只能包含数字和连字符"), field="caller_phone")
     if channel == Channel.MAILBOX and mailbox is None:
         raise ValidationFailed(_("请选择领导信箱"), field="mailbox")

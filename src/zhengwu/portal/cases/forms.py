@@ -14,6 +14,7 @@ from zhengwu.cases.application import ACCEPTED_TYPES, ApplicationForm
 from zhengwu.cases.models import Applicant
 from zhengwu.core import ids
 from zhengwu.core.forms import AccessibleForm, ServiceForm, free_text, whole
+from zhengwu.core.inputs import is_whole
 
 
 class RegisterForm(AccessibleForm):
@@ -114,7 +115,7 @@ class DueForm(AccessibleForm):
         for part in text.replace(",", ",").replace(" ", ",").split(","):
             if not part.strip():
                 continue
-            if not part.strip().isdigit():
+            if not is_whole(part.strip()):
                 raise forms.ValidationError(_("延期天数应为整数,多个用逗号分隔"))
             values.append(int(part))
         return values

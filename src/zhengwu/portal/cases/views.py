@@ -23,6 +23,7 @@ from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, auth, calendar, files, navigation, ratelimit
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.masking import mask_phone, mask_resident_id
 from zhengwu.evaluation import links as rating_links
 from zhengwu.evaluation import selectors as ratings
@@ -437,7 +438,7 @@ def supply(request, number: str):
     case = selectors.case_for(request.user, number)
     errors = {}
     for name, upload in request.FILES.items():
-        if not name.startswith("material_") or not name[9:].isdigit():
+        if not name.startswith("material_") or not is_whole(name[9:]):
             continue
         try:
             services.upload_material(case=case, by=request.user, position=int(name[9:]), upload=upload)

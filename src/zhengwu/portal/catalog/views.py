@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from zhengwu.catalog import guide_pdf, matches, rules, selectors
 from zhengwu.catalog.models import ChangeLogEntry, ServiceItem
 from zhengwu.core.errors import NotFound
+from zhengwu.core.inputs import is_whole
 
 PAGE_SIZE = 20
 FILTERS = ("organisation", "type", "target", "theme", "life_event", "online")
@@ -20,7 +21,7 @@ FILTERS = ("organisation", "type", "target", "theme", "life_event", "online")
 
 def _filters(request) -> dict:
     values = {key: request.GET.get(key, "").strip()[:60] for key in FILTERS}
-    if not values["organisation"].isdigit():
+    if not is_whole(values["organisation"]):
         values["organisation"] = ""
     return values
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from zhengwu.core import clock, files, ratelimit
 from zhengwu.core.errors import DomainError, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation
 from zhengwu.disclosure import letters, permissions, selectors, services
 from zhengwu.disclosure.models import Category
@@ -40,7 +41,7 @@ def organisation(request, pk: int):
     org = get_object_or_404(Organisation, pk=pk)
     category = None
     publications = selectors.search_publications(organisation=org.pk)
-    if request.GET.get("category", "").isdigit():
+    if is_whole(request.GET.get("category", "")):
         category = get_object_or_404(Category, pk=int(request.GET["category"]), organisation=org)
         publications = selectors.search_publications(organisation=org.pk, category=category.pk)
     page = Paginator(publications, selectors.PAGE_SIZE).get_page(request.GET.get("page"))

@@ -21,6 +21,7 @@ from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import Conflict, DomainError, NotFound
 from zhengwu.core.forms import whole
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role
 from zhengwu.hall import intake as hall_intake
@@ -277,7 +278,7 @@ def _fee_rows(case, *, failed: str, error: DomainError | None, form: CaseActionF
     error_row, error_field = None, ""
     if posted and error is not None and (error.field or "").startswith("fees."):
         parts = error.field.split(".")
-        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(ticked):
+        if len(parts) == 3 and is_whole(parts[1]) and int(parts[1]) < len(ticked):
             error_row, error_field = ticked[int(parts[1])], parts[2]
     rows = []
     for index, fee in enumerate(case.version.fees.order_by("position")):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.catalog import rules, selectors
 from zhengwu.catalog.models import ChangeLogEntry
 from zhengwu.core.forms import ServiceForm, free_text
+from zhengwu.core.inputs import is_whole
 
 # Repeated rows: group → its fields, and how many blank rows the form offers for adding.
 ROWS = {
@@ -73,7 +74,7 @@ def _number(value: str):
     value = (value or "").strip()
     if not value:
         return None
-    return int(value) if value.isdigit() else value  # not a number: the rules say so at the field
+    return int(value) if is_whole(value) else value  # not a number: the rules say so at the field
 
 
 @dataclass

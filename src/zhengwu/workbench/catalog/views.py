@@ -16,6 +16,7 @@ from zhengwu.catalog import excel, export, permissions, rules, selectors, servic
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, ServiceItem
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Role
 from zhengwu.workbench.catalog import forms
 from zhengwu.workbench.catalog.forms import ItemForm, form_of_spec
@@ -102,7 +103,7 @@ def _form_page(request, *, item, form: ItemForm, errors: dict, status: int = 200
 
 def _chosen_organisation(request, value: str):
     """The organisation picked on the new-item form, if it is one the user may choose."""
-    return _organisations(request).filter(pk=value).first() if str(value).isdigit() else None
+    return _organisations(request).filter(pk=value).first() if is_whole(value) else None
 
 
 @_staff_only

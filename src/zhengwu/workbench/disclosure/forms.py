@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core import clock
 from zhengwu.core.forms import IsoDateField, ServiceForm, free_text, whole, whole_number
+from zhengwu.core.inputs import is_whole
 from zhengwu.disclosure.models import Category, Publication
 
 # ---- publications
@@ -52,7 +53,7 @@ class PublicationForm(ServiceForm):
         value = data.get("category") or ""
         data["category"] = (
             Category.objects.filter(pk=int(value), organisation=organisation).first()
-            if value.isdigit() and organisation is not None
+            if is_whole(value) and organisation is not None
             else None
         )
         return data
@@ -291,7 +292,7 @@ class CategoryForm(ServiceForm):
 
     def clean_parent(self) -> Category | None:
         value = self.cleaned_data["parent"]
-        if not value.isdigit():
+        if not is_whole(value):
             return None
         return Category.objects.filter(pk=int(value), organisation=self.organisation).first()
 

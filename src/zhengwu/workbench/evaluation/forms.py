@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.forms import AccessibleForm, ServiceForm, TextList, free_text
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation
 from zhengwu.evaluation import rules, selectors
 from zhengwu.evaluation.models import InquiryResult, LedgerEntry, UnratedPolicy
@@ -179,7 +180,7 @@ class NoticeForm(ServiceForm):
 
     def ticked(self) -> set[int]:
         """The positions ticked, to tick them again when the page is shown after a refusal."""
-        return {int(p) for p in self.cleaned_data.get("lacking", []) if p.isdigit()}
+        return {int(p) for p in self.cleaned_data.get("lacking", []) if is_whole(p)}
 
 
 class OrganisationChoiceForm(ServiceForm):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from zhengwu.cases.selectors import case_for
 from zhengwu.core import access, clock, navigation, personal, thresholds
 from zhengwu.core.errors import DomainError, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.masking import mask_email, mask_name, mask_phone
 from zhengwu.core.models import Role
 from zhengwu.evaluation import exports, permissions, rules, selectors, services
@@ -358,14 +359,12 @@ def notice_new(request):
     data = request.POST if request.method == "POST" else request.GET
     entry = (
         selectors.ledger_entry_for(request.user, int(data["entry"]))
-        if data.get("entry", "").isdigit()
+        if is_whole(data.get("entry", ""))
         else None
     )
     case = case_for(request.user, data["case"]) if data.get("case") else None
     item_id = data.get("item") or (entry.item_id if entry else None) or (case.item_id if case else None)
-    item = (
-        get_object_or_404(selectors.guide_items(), pk=item_id) if item_id and str(item_id).isdigit() else None
-    )
+    item = get_object_or_404(selectors.guide_items(), pk=item_id) if item_id and is_whole(item_id) else None
     error = ""
     form = NoticeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and item is not None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.forms import ServiceForm, free_text
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation
 from zhengwu.fees import compute, selectors
 from zhengwu.fees.models import Waiver
@@ -260,7 +261,7 @@ class ReconciliationForm(FeeForm):
         value = self.cleaned_data["clear"]
         if not value:
             return None
-        row = selectors.discrepancy(int(value)) if value.isdigit() and len(value) < 19 else None
+        row = selectors.discrepancy(int(value)) if is_whole(value) and len(value) < 19 else None
         if row is None:
             raise forms.ValidationError(gettext("找不到该差异"))
         return row

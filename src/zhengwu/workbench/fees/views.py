@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from zhengwu.cases.selectors import case_for, visible_cases
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Role
 from zhengwu.fees import compute, permissions, reconcile, selectors, services
 from zhengwu.fees.models import (
@@ -592,7 +593,7 @@ def catalogue(request):
     _keeper(request.user)
     show = "all" if request.GET.get("show") == "all" else "current"
     organisation = None
-    if request.GET.get("organisation", "").isdigit():
+    if is_whole(request.GET.get("organisation", "")):
         organisation = (
             selectors.keepers_organisations(request.user).filter(pk=int(request.GET["organisation"])).first()
         )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, personal
 from zhengwu.core.errors import DomainError, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Role
 from zhengwu.joint import bundles, endings, meetings, permissions, selectors, services
 from zhengwu.joint.models import JointMeeting
@@ -521,7 +522,7 @@ def _field_errors(err: DomainError, placed: dict[int, int]) -> dict[str, list[st
     out: dict[str, list[str]] = {}
     for field, message in pairs:
         parts = (field or "").split(".")
-        if parts[0] == "members" and len(parts) == 3 and parts[1].isdigit():
+        if parts[0] == "members" and len(parts) == 3 and is_whole(parts[1]):
             field = f"member_{placed.get(int(parts[1]), int(parts[1]))}_{parts[2]}"
         out.setdefault(field or "form", []).append(str(message))
     return out

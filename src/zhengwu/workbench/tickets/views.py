@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation
 from zhengwu.tickets import dispatching, hot, permissions, selectors, services
 from zhengwu.tickets.masking import mask_free_text
@@ -95,7 +96,7 @@ def knowledge_search(request):
         duplicates = selectors.find_duplicates(
             content=request.GET["content"],
             caller_phone=request.GET.get("caller_phone", ""),
-            region_id=int(region) if region and region.isdigit() else None,
+            region_id=int(region) if region and is_whole(region) else None,
             address=request.GET.get("address", ""),
         )
     return render(
