@@ -1,6 +1,7 @@
 """The public pages: publication, search (Traditional ↔ Simplified), feeds, sitemap, requests (the CKAN API: tests/api)."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from zhengwu.core import clock
@@ -113,10 +114,15 @@ def test_citizen_files_and_tracks_a_request(client, org):
                 "delivery": "电子邮件",
             },
         )
-    assert response.status_code == 200
+    assert response.status_code == 302 and response.url == reverse("portal_disclosure:request_done")
     r = org.disclosure_requests.get()
-    page = response.content.decode()
+    page = client.get(response.url).content.decode()
     assert r.number in page and r.access_code in page and "2026-03-12" in page
+    # reloading the page that says 申请已提交 files nothing more (it answered the POST itself: a reload filed a second
+    # request, which counted towards the requester's monthly 按件 total); another browser is sent to the form
+    assert r.access_code in client.get(response.url).content.decode()
+    assert org.disclosure_requests.count() == 1
+    assert Client().get(response.url).url == reverse("portal_disclosure:request")
     tracked = client.get(reverse("portal_disclosure:track"), {"number": r.number, "code": r.access_code})
     assert "办理中" in tracked.content.decode()
     wrong = client.get(reverse("portal_disclosure:track"), {"number": r.number, "code": "ffffffff"})

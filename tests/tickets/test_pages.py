@@ -1,6 +1,7 @@
 """The operator's screen, the queues, the ticket page, and the public pages."""
 
 import pytest
+from django.test import Client
 
 from zhengwu.tickets import services
 from zhengwu.tickets.models import Status, Ticket
@@ -115,9 +116,14 @@ def test_citizen_files_anonymously_and_tracks_with_the_query_code(client, world)
             "anonymous": "on",
         },
     )
-    assert r.status_code == 200
+    assert r.status_code == 302 and r.url == "/interaction/new/filed/"
+    shown = client.get(r.url).content.decode()
     t = Ticket.objects.get()
-    assert t.anonymous and t.query_code in r.content.decode()
+    assert t.anonymous and t.number in shown and t.query_code in shown
+    # reloading the page that says 已提交 shows it again and files nothing more (it answered the POST itself, so a
+    # reload filed the ticket twice); another browser is sent to the form
+    assert t.query_code in client.get(r.url).content.decode() and Ticket.objects.count() == 1
+    assert Client().get(r.url).url == "/interaction/new/"
     page = client.get("/interaction/track/", {"number": t.number, "code": t.query_code}).content.decode()
     assert "已登记" in page
     wrong = client.get("/interaction/track/", {"number": t.number, "code": "XXXXXX"}).content.decode()

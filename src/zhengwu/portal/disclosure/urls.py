@@ -14,6 +14,7 @@ urlpatterns = [
     path("feed/<int:category>/", views.feed, name="category_feed"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("request/", views.file_request, name="request"),
+    path("request/done/", views.request_done, name="request_done"),
     path("track/", views.track, name="track"),
     path("track/letter.pdf", views.letter, name="letter"),
     path("track/withdraw/", views.withdraw, name="withdraw"),

@@ -184,8 +184,24 @@ def file_request(request):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            return render(request, "disclosure/portal/request_done.html", {"r": created})
+            # answered by a redirect (POST/redirect/GET): reloading the page that says 申请已提交 shows it again
+            # instead of filing the request a second time (a stranger's reload filed two)
+            request.session[FILED_KEY] = [created.number, created.access_code]
+            return redirect("portal_disclosure:request_done")
     return render(request, "disclosure/portal/request_form.html", {"form": form})
+
+
+FILED_KEY = "disclosure.filed_request"
+
+
+def request_done(request):
+    """The request this browser just filed, with its number and query code; anyone else is sent to the form."""
+    number, code = request.session.get(FILED_KEY) or ("", "")
+    try:
+        filed = services.request_by_code(number, code)
+    except DomainError:
+        return redirect("portal_disclosure:request")
+    return render(request, "disclosure/portal/request_done.html", {"r": filed})
 
 
 def track(request):

@@ -1,6 +1,6 @@
 """Public pages of 政民互动: file a matter, track it, rate the reply, read the mailbox and the FAQ."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from zhengwu.core import ratelimit
 from zhengwu.core.errors import DomainError, ValidationFailed
@@ -40,10 +40,26 @@ def new(request):
                     public_allowed=d["public_allowed"],
                     mailbox=d["mailbox"],
                 )
-                return render(request, "tickets/portal/filed.html", {"ticket": ticket})
+                # POST/redirect/GET: reloading the page that says 已提交 shows it again instead of filing a second
+                # ticket (a stranger's reload filed two)
+                request.session[FILED_KEY] = [ticket.number, ticket.query_code]
+                return redirect("portal_tickets:filed")
         except DomainError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
     return render(request, "tickets/portal/new.html", {"form": form})
+
+
+FILED_KEY = "tickets.filed"
+
+
+def filed(request):
+    """The ticket this browser just filed, with its number and query code; anyone else is sent to the form."""
+    number, code = request.session.get(FILED_KEY) or ("", "")
+    try:
+        ticket = selectors.track(number, code)
+    except DomainError:
+        return redirect("portal_tickets:new")
+    return render(request, "tickets/portal/filed.html", {"ticket": ticket})
 
 
 def track(request):
