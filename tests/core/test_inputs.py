@@ -40,3 +40,24 @@ def test_an_empty_phone_number():
     assert inputs.phone("  ", field="phone", label="联系电话", required=False) == ""
     with pytest.raises(ValidationFailed, match="请填写联系电话"):
         inputs.phone("", field="phone", label="联系电话")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("13907012345", "13907012345"),
+        ("139 0701 2345", "13907012345"),
+        ("+86 139-0701-2345", "13907012345"),
+        ("１３９０７０１２３４５", "13907012345"),  # full-width, as a Chinese input method types it
+        ("", ""),
+    ],
+)
+def test_a_mobile_is_read_as_people_type_it(typed, read):
+    assert inputs.mobile(typed, required=False) == read
+
+
+@pytest.mark.parametrize("typed", ["138abc", "12345", "2381234567", "139070123456", "١٣٩٠٧٠١٢٣٤٥"])
+def test_a_mobile_that_is_not_one_is_refused_naming_the_field(typed):
+    with pytest.raises(ValidationFailed, match="应为11位数字") as refused:
+        inputs.mobile(typed, field="caller_phone", label="来电号码")
+    assert refused.value.field == "caller_phone" and "来电号码" in refused.value.message

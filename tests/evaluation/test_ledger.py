@@ -30,6 +30,23 @@ def test_a_first_inquiry_answered_on_the_spot_needs_only_the_topic_and_the_answe
         services.record_inquiry(by=ev.general_clerk, topic="社保", result="handed_over")
 
 
+def test_an_askers_phone_of_letters_is_refused_and_a_full_width_one_read(ev):
+    """A stranger's pass stored 联系电话 abc as entry 8."""
+    with pytest.raises(ValidationFailed) as refused:
+        services.record_inquiry(
+            by=ev.general_clerk, topic="社保", result="answered", answer="带身份证", asker_phone="abc"
+        )
+    assert refused.value.field == "asker_phone" and not LedgerEntry.objects.exists()
+    entry = services.record_inquiry(
+        by=ev.general_clerk,
+        topic="社保",
+        result="answered",
+        answer="带身份证",
+        asker_phone="０７０１-６２２１２３４",
+    )
+    assert entry.asker_phone == "0701-6221234"
+
+
 def test_a_handed_over_inquiry_is_followed_along_the_chain_until_answered(ev):
     entry = services.record_inquiry(
         by=ev.general_clerk,

@@ -62,7 +62,7 @@ def test_the_public_link_serves_the_pdf_to_anyone_and_a_tampered_token_404s(noti
 
 
 def test_a_bad_phone_or_email_or_nothing_is_refused_at_the_field(ev, notice, client):
-    with pytest.raises(ValidationFailed, match="11 位") as err:
+    with pytest.raises(ValidationFailed, match="11位数字") as err:
         services.send_notice(notice=notice, by=ev.clerk, phone="2381234567")
     assert err.value.field == "phone"
     with pytest.raises(ValidationFailed) as err:
@@ -72,7 +72,7 @@ def test_a_bad_phone_or_email_or_nothing_is_refused_at_the_field(ev, notice, cli
         services.send_notice(notice=notice, by=ev.clerk)
     client.force_login(ev.clerk)
     page = client.post(f"/workbench/evaluation/notices/{notice.pk}/", {"phone": "12345", "email": ""})
-    assert page.status_code == 200 and 'id="id_phone_error"' in page.text and "11 位数字" in page.text
+    assert page.status_code == 200 and 'id="id_phone_error"' in page.text and "11位数字" in page.text
     notice.refresh_from_db()
     assert notice.sent_at is None
 

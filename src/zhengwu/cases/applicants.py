@@ -14,7 +14,7 @@ from zhengwu.cases.models import (
     Applicant,
 )
 from zhengwu.cases.records import _actor, _text
-from zhengwu.core import access, audit, clock, ids
+from zhengwu.core import access, audit, clock, ids, inputs
 from zhengwu.core.errors import Conflict, ValidationFailed
 
 
@@ -52,7 +52,8 @@ def register_applicant(
         raise ValidationFailed(
             _("%(label)s无效:%(reason)s") % {"label": label, "reason": checked.reason}, field="id_number"
         )
-    phone, email = (phone or "").strip(), (email or "").strip()
+    phone = inputs.phone(phone, field="phone", label=_("手机号码"), required=False)
+    email = (email or "").strip()
     if password is not None and not (phone or email):
         raise ValidationFailed(_("注册账号须填写手机号码或电子邮箱"), field="phone")
     registration = dict(

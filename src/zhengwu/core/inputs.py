@@ -3,6 +3,7 @@ Chinese message naming the field. One definition for every domain's services (ca
 evaluation)."""
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,19 @@ def whole(value) -> int | None:
 
 def is_whole(value) -> bool:
     return whole(value) is not None
+
+
+def mobile(value, *, field: str = "phone", label: str = "手机号码", required: bool = True) -> str:
+    """A mobile number (11 digits from 1[3-9], +86 allowed), typed with spaces, dashes or full-width digits as people
+    type it, normalised; ValidationFailed naming the field otherwise (手机号码应为11位数字,以1开头)."""
+    typed = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", str(value or "")))
+    if not typed:
+        if required:
+            raise ValidationFailed(_("请填写%(label)s") % {"label": label}, field=field)
+        return ""
+    if m := _MOBILE.fullmatch(typed):
+        return m.group(1)
+    raise ValidationFailed(_("%(label)s应为11位数字,以1开头") % {"label": label}, field=field)
 
 
 def text(value, *, field: str, label: str, max_length: int | None = 2000, required: bool = True) -> str:
@@ -37,15 +51,15 @@ def text(value, *, field: str, label: str, max_length: int | None = 2000, requir
 # A contact number in China: a mobile (1[3-9] and 9 digits, +86 allowed) or a fixed line with its area code
 # (010 and 02x are three digits, the others four: 0701; then 7–8 digits, an extension after a dash), or a 400/800 service number. Spaces and dashes
 # between groups are allowed and removed.
-_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
-_FIXED = re.compile(r"(0[12]\d|0[3-9]\d{2})(\d{7,8})(?:[-转](\d{1,6}))?")
-_SERVICE = re.compile(r"([48]00)(\d{7})")
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})", re.ASCII)
+_FIXED = re.compile(r"(0[12]\d|0[3-9]\d{2})(\d{7,8})(?:[-转](\d{1,6}))?", re.ASCII)
+_SERVICE = re.compile(r"([48]00)(\d{7})", re.ASCII)
 
 
 def phone(value, *, field: str, label: str, required: bool = True) -> str:
     """A telephone number as typed, normalised (mobile 13912345678, fixed line 0701-6221234[-12]), or
-    ValidationFailed naming the field."""
-    typed = str(value or "").strip()
+    ValidationFailed naming the field. Digits typed full-width (１３８…, a Chinese input method's) are read as digits."""
+    typed = unicodedata.normalize("NFKC", str(value or "")).strip()
     if not typed:
         if required:
             raise ValidationFailed(_("请填写%(label)s") % {"label": label}, field=field)

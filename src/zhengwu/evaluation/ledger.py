@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, audit, clock
+from zhengwu.core import access, audit, clock, inputs
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import Organisation
 from zhengwu.evaluation.models import (
@@ -49,7 +49,7 @@ def record_inquiry(
         required=result == InquiryResult.GUIDED,
     )
     asker_name = _text(asker_name, field="asker_name", label="询问人", max_length=40, required=False)
-    asker_phone = _text(asker_phone, field="asker_phone", label="联系电话", max_length=20, required=False)
+    asker_phone = inputs.phone(asker_phone, field="asker_phone", label="联系电话", required=False)
     if result not in InquiryResult.values:
         raise ValidationFailed("请选择处理结果", field="result")
     if channel not in LedgerEntry.Channel.values:

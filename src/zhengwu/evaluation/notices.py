@@ -4,7 +4,6 @@ Behind evaluation/services.py."""
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.db import transaction
 
 from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import access, audit, clock, outbox
+from zhengwu.core import access, audit, clock, inputs, outbox
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_email, mask_phone
 from zhengwu.evaluation import selectors
@@ -141,7 +140,6 @@ def issue_notice(
 
 
 NOTICE_SALT = "zhengwu.evaluation.notice"
-_MOBILE = re.compile(r"1\d{10}")
 
 
 def notice_token(notice: OneTimeNotice) -> str:
@@ -204,12 +202,10 @@ def send_notice(*, notice: OneTimeNotice, by, phone: str = "", email: str = "") 
         selectors.notice_for(by, notice.pk)
     except NotFound:
         raise AccessDenied("该告知书不在您的职责范围内") from None
-    phone = re.sub(r"[\s-]", "", str(phone or ""))
+    phone = inputs.mobile(phone, field="phone", required=False)
     email = str(email or "").strip()
     if not phone and not email:
         raise ValidationFailed("请填写手机号码或电子邮箱", field="phone")
-    if phone and not _MOBILE.fullmatch(phone):
-        raise ValidationFailed("手机号码应为以 1 开头的 11 位数字", field="phone")
     if email:
         try:
             validate_email(email)

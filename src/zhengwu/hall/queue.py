@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from zhengwu.core import access, audit, clock
+from zhengwu.core import access, audit, clock, inputs
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role, Window
 from zhengwu.hall import items
@@ -23,7 +23,7 @@ from zhengwu.hall.models import (
     QueueSource,
     WindowGroup,
 )
-from zhengwu.hall.services import GREEN_REASONS, MOBILE, _actor, _retrying, hall_settings
+from zhengwu.hall.services import GREEN_REASONS, _actor, _retrying, hall_settings
 
 State = QueueNumber.State
 OPEN = (State.WAITING, State.CALLED, State.SERVING)
@@ -108,9 +108,7 @@ def take_number(*, group: WindowGroup, source: str, phone: str = "", item=None, 
         raise ValidationFailed("取号方式无效", field="source")
     if not group.is_active:
         raise Conflict("该窗口分组暂停取号", field="group")
-    phone = str(phone or "").replace(" ", "").replace("-", "")
-    if phone and not MOBILE.fullmatch(phone):
-        raise ValidationFailed("手机号码应为11位数字,以1开头", field="phone")
+    phone = inputs.mobile(phone, field="phone", required=False)
     if source == QueueSource.PHONE and not phone:
         raise ValidationFailed("手机取号请填写手机号码", field="phone")
     if green:

@@ -17,7 +17,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import F
 
 from zhengwu.cases.models import OutboxMessage
-from zhengwu.core import audit, clock, ids, outbox
+from zhengwu.core import audit, clock, ids, inputs, outbox
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import ServiceCentre
@@ -35,7 +35,6 @@ from zhengwu.hall.models import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-MOBILE = re.compile(r"1[3-9]\d{9}")
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
 GREEN_REASONS = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人"}
 
@@ -492,9 +491,7 @@ def _person(*, name, phone, id_number, required_id: bool) -> tuple[str, str, str
         raise ValidationFailed("请填写姓名", field="name")
     if len(name) > 40:
         raise ValidationFailed("姓名不能超过40个字", field="name")
-    phone = re.sub(r"\s|-", "", str(phone or ""))
-    if not MOBILE.fullmatch(phone):
-        raise ValidationFailed("手机号码应为11位数字,以1开头", field="phone")
+    phone = inputs.mobile(phone, field="phone")
     id_number = ids.normalise(id_number)
     if id_number:
         check = ids.check_any(id_number)  # a resident ID number, or a company's USCC when it books
