@@ -152,6 +152,8 @@ def test_manager_cancels_a_published_item(client, manager, water_item):
     unconfirmed = client.post(url, {"reason": "法规废止", "effective_on": "2026-12-01"})
     assert unconfirmed.status_code == 422
     assert "请勾选确认" in _error_at(unconfirmed.content.decode(), "cancel-confirm")
+    impossible = client.post(url, {"reason": "法规废止", "effective_on": "2026-02-30", "confirm": "on"})
+    assert "「2026-02-30」不是有效日期" in _error_at(impossible.content.decode(), "cancel-effective_on")
     no_reason = client.post(url, {"reason": " ", "confirm": "on"})
     assert _error_at(no_reason.content.decode(), "cancel-reason") == "取消事项须写明理由"
     water_item.refresh_from_db()
