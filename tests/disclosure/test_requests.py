@@ -202,7 +202,9 @@ def test_the_requester_sends_the_supplement_and_withdraws_from_the_track_page(or
     r = services.request_supplement(request=_file(org), by=people["drafter"], items="请写明地块名称")
     keys = {"number": r.number, "code": r.access_code}
     empty = client.post("/disclosure/track/supplement/", {**keys, "content": "   "})
-    assert empty.status_code == 422 and "请填写补正内容" in empty.content.decode()
+    page = empty.content.decode()
+    assert empty.status_code == 422 and 'id="supplement-error" role="alert">请填写补正内容' in page
+    assert r.number in page and "提交补正" in page  # the track page again, its form ready (it was a bare page)
     assert DisclosureRequest.objects.get(pk=r.pk).status == workflow.AWAITING_SUPPLEMENT
     wrong = client.post("/disclosure/track/supplement/", {**keys, "code": "nope", "content": "城东地块"})
     assert wrong.status_code == 404 and "申请编号或查询码不正确" in wrong.content.decode()

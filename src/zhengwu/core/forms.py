@@ -41,7 +41,9 @@ def name_the_field(field: forms.Field) -> None:
     ):
         return  # the same lazy message object unless the field or its form set its own
     label = str(field.label).removesuffix("*").strip()  # a label marked required (申请事项说明 *) named bare
-    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or isinstance(field.widget, forms.Select):
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or isinstance(
+        field.widget, forms.Select
+    ):
         message = format_lazy(_("请选择「{}」"), label)
     elif isinstance(field, forms.FileField):
         message = format_lazy(_("请上传「{}」"), label)

@@ -213,6 +213,12 @@ def track(request):
             found = services.request_by_code(form.cleaned_data["number"], form.cleaned_data["code"])
         except DomainError as exc:
             form.fail(exc.message)
+    return _track_page(request, form, found)
+
+
+def _track_page(request, form, found, *, refused: DomainError | None = None, typed: str = ""):
+    """The request's progress; after a refused 补正 or 撤回, the page again with the refusal at its form and the
+    supplement as typed (it answered with a bare page that lost both)."""
     return render(
         request,
         "disclosure/portal/track.html",
@@ -222,7 +228,10 @@ def track(request):
             "events": found.events.all() if found else (),
             # what the requester (no staff account) may do now: send the supplement, withdraw
             "can": permissions.allowed_actions(None, found) if found else {},
+            "refused": refused,
+            "typed": typed,
         },
+        status=refused.status if refused else 200,
     )
 
 
@@ -248,11 +257,14 @@ def withdraw(request):
     form.is_valid()  # two texts, always valid: request_by_code says when they name no request
     try:
         found = services.request_by_code(form.cleaned_data["number"], form.cleaned_data["code"])
-        services.withdraw_request(request=found)
     except DomainError as exc:
         return render(
             request, "disclosure/portal/not_found.html", {"message": exc.message}, status=exc.status
         )
+    try:
+        services.withdraw_request(request=found)
+    except DomainError as exc:
+        return _track_page(request, TrackForm(), found, refused=exc)
     return redirect(f"{reverse('portal_disclosure:track')}?number={found.number}&code={found.access_code}")
 
 
@@ -265,11 +277,16 @@ def supplement(request):
         ratelimit.limit(request, group="disclosure.track", rate="20/m")
         valid = form.is_valid()
         found = services.request_by_code(form.cleaned_data["number"], form.cleaned_data["code"])
+    except DomainError as exc:
+        return render(
+            request, "disclosure/portal/not_found.html", {"message": exc.message}, status=exc.status
+        )
+    try:
         if not valid:
             raise ValidationFailed(form.errors["content"][0], field="content")
         services.receive_supplement(request=found, content=form.cleaned_data["content"])
     except DomainError as exc:
-        return render(
-            request, "disclosure/portal/not_found.html", {"message": exc.message}, status=exc.status
+        return _track_page(
+            request, TrackForm(), found, refused=exc, typed=form.cleaned_data.get("content", "")
         )
     return redirect(f"{reverse('portal_disclosure:track')}?number={found.number}&code={found.access_code}")
