@@ -26,6 +26,9 @@ def test_issue_from_the_case_page_and_collect_at_the_window(fees_world, client):
     client.force_login(w.cashier)
     page = client.get("/workbench/fees/").content.decode()
     assert "收费窗口收款" in page and notice.code in page
+    # The window opened from its menu, before a code is typed, says nothing is wrong (it said 缴款码应为20位数字,现为0位)
+    opened = client.get("/workbench/fees/window/", follow=True).content.decode()
+    assert "缴款码应为20位数字" not in opened and "收费窗口收款" in opened
     # First the code: the clerk reads the payer and the amount due before taking the money.
     page = client.get("/workbench/fees/window/", {"code": notice.code}).content.decode()
     assert notice.payer in page and "100.00" in page and "实收金额" in page

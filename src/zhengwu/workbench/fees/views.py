@@ -272,6 +272,8 @@ def record(request):
         form.is_valid()
         posted_code = form.cleaned_data["code"]
     code = (posted_code or request.GET.get("code", "")).strip()
+    if not code:  # the window opened without a code (its menu entry): the form to enter one, without an error
+        return redirect("fees_workbench:index")
     try:
         found = services.window_notice(code=code, by=request.user)
     except DomainError as err:
