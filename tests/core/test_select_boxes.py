@@ -60,3 +60,21 @@ def test_no_portal_or_workbench_form_shows_the_dash_line():
         assert "---------" not in html, f"{form_class.__module__}.{form_class.__name__} shows ---------"
         rendered += 1
     assert rendered >= 10
+
+
+def test_a_text_too_long_or_an_email_that_is_not_one_is_said_naming_the_field():
+    """Django's own words reached people: 确保该变量包含不超过 100 字符 (目前字符数 3000), 输入一个有效的 Email 地址."""
+    from django import forms
+
+    from zhengwu.core.forms import AccessibleForm, ServiceForm
+
+    for base in (AccessibleForm, ServiceForm):
+
+        class Form(base):
+            name = forms.CharField(label="申请人姓名或名称", max_length=100, required=False)
+            email = forms.EmailField(label="电子邮箱", required=False)
+
+        form = Form({"name": "名" * 3000, "email": "not-an-address"})
+        assert not form.is_valid()
+        assert form.errors["name"] == ["「申请人姓名或名称」最长 100 个字,现有 3000 个字"]
+        assert form.errors["email"] == ["「电子邮箱」不是有效的电子邮箱地址"]

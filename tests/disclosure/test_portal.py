@@ -143,7 +143,9 @@ def test_request_without_contact_is_refused_at_the_field(client, org):
     assert "请至少填写一种联系方式" in response.content.decode()
     assert not org.disclosure_requests.exists()
     no_office = client.post(reverse("portal_disclosure:request"), {"requester_name": "王五"})
-    assert "请选择「受理机关」" in no_office.content.decode()  # a select is chosen, not typed (it said 请填写)
+    assert (
+        "请选择「受理机关」" in no_office.content.decode()
+    )  # a select is chosen, not typed (it said 请填写)
 
 
 @pytest.mark.parametrize(

@@ -204,7 +204,9 @@ def test_the_requester_sends_the_supplement_and_withdraws_from_the_track_page(or
     empty = client.post("/disclosure/track/supplement/", {**keys, "content": "   "})
     page = empty.content.decode()
     assert empty.status_code == 422 and 'id="supplement-error" role="alert">请填写补正内容' in page
-    assert r.number in page and "提交补正" in page  # the track page again, its form ready (it was a bare page)
+    assert (
+        r.number in page and "提交补正" in page
+    )  # the track page again, its form ready (it was a bare page)
     assert DisclosureRequest.objects.get(pk=r.pk).status == workflow.AWAITING_SUPPLEMENT
     wrong = client.post("/disclosure/track/supplement/", {**keys, "code": "nope", "content": "城东地块"})
     assert wrong.status_code == 404 and "申请编号或查询码不正确" in wrong.content.decode()

@@ -261,7 +261,7 @@ class DayField(forms.Field):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # the form is right, the day is not (2026-02-30)
+            if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-\d{2}", value):  # a real month without that day (02-30)
                 raise forms.ValidationError(
                     _("「%(value)s」不是有效日期:该月没有这一天") % {"value": value}, code="invalid"
                 ) from None
