@@ -293,3 +293,21 @@ def test_session_ends_twelve_hours_after_sign_in_however_active(client, clerk):
     assert not is_signed_in(client)
     record = AuditRecord.objects.filter(action="auth.signed_out").last()
     assert record.summary == {"reason": "expired"}
+
+
+@pytest.mark.django_db
+def test_a_short_password_is_refused_in_chinese_at_sign_up(client):
+    """Django's plural message reached people in English: This password is too short. It must contain at least 8
+    characters. (beside 这个密码太常见了。)"""
+    page = client.post(
+        "/cases/register/",
+        {
+            "kind": "natural",
+            "name": "王五",
+            "id_number": "x",
+            "phone": "13900000000",
+            "password": "1234",
+            "password2": "1234",
+        },
+    ).content.decode()
+    assert "密码太短,至少需要 8 个字符" in page and "too short" not in page
