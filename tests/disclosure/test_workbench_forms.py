@@ -140,3 +140,23 @@ def test_the_fee_form_offers_by_item_only_from_the_eleventh_request_of_the_month
     assert "按件计收:该申请人本月第10件,不收费" in tenth and '<option value="items">' not in tenth
     eleventh = client.get(f"{BASE}requests/{requests[10].pk}/").content.decode()
     assert '<option value="items">按件计收(本月第11件,100元)</option>' in eleventh
+
+
+def test_a_supplement_period_of_0_is_refused_not_made_15_working_days(client, org, people):
+    """A stranger's pass: 补正期限 0 was taken as 'not given' and became the default 15 working days."""
+    r = services.file_request(
+        organisation=org,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="甲",
+        description="a",
+        phone="13800138000",
+    )
+    client.force_login(people["drafter"])
+    page = client.post(
+        f"{BASE}requests/{r.pk}/request_supplement/",
+        {"items": "请写明地块名称", "workdays": "0"},
+        follow=True,
+    ).content.decode()
+    assert "补正期限应为1至60个工作日" in page
+    assert not r.events.filter(action="request_supplement").exists()

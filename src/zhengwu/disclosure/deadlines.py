@@ -86,7 +86,7 @@ def supplement_due(
 ) -> calendar.WorkdayDate:
     """The last day on which the requester's supplement is accepted."""
     if not 1 <= workdays <= 60:
-        raise ValidationFailed(_("补正期限应为1至60个工作日"), field="supplement_workdays")
+        raise ValidationFailed(_("补正期限应为1至60个工作日"), field="workdays")
     return calendar.add_workdays(requested_on, workdays)
 
 

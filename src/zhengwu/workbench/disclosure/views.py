@@ -403,7 +403,9 @@ def request_action(request, pk: int, action: str):
                 by=by,
                 items=data["items"],
                 on=on,
-                workdays=data["workdays"] or deadlines.DEFAULT_SUPPLEMENT_PERIOD_WORKDAYS,
+                workdays=deadlines.DEFAULT_SUPPLEMENT_PERIOD_WORKDAYS
+                if data["workdays"] is None
+                else data["workdays"],
             )
         elif action == "receive_supplement":
             services.receive_supplement(request=r, by=by, on=on, content=data["note"])
