@@ -151,6 +151,16 @@ def test_citizen_applies_clerk_supplements_approver_grants_citizen_verifies(
     accept.click()
     expect(page.locator("#case-status")).to_have_text("办理中")
     expect(page.locator("#steps")).to_contain_text("核准")
+    # On a phone the steps keep their words whole (状态 read 已/完/成, one character a line) and the table scrolls
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    state = page.locator("#steps tbody tr").first.locator("td").nth(3)
+    expect(state).to_have_text("已完成")
+    lines = state.evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"
+    )
+    assert lines == 1, f"the step's state is broken over {lines} lines at phone width"
+    page.set_viewport_size(desktop)
 
     # The approver holds the last step (核准) and grants.
     staff(page, sign_in, "approver")
