@@ -177,8 +177,10 @@ def test_api_charges_and_answers_code_message_field(client, world, fee_case):
     assert body["case"]["status"] == "accepted" and body["case"]["revision"] == fee_case.revision + 1
     assert not fee_alerts(fee_case).exists()
 
-    higher = client.post(url, {"fees": [{"name": "工本费", "amount": 20}]}, content_type="application/json")
-    assert higher.status_code == 201 and fee_alerts(fee_case).count() == 1
+    # the same fee a second time is refused (it appended a second charge); a differing amount is the page test's
+    again = client.post(url, {"fees": [{"name": "工本费", "amount": 20}]}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "fee.charged_before"
+    assert again.json()["field"] == "fees.0.name" and not fee_alerts(fee_case).exists()
 
     unknown = client.post(url, {"fees": [{"name": "加急费", "amount": "5"}]}, content_type="application/json")
     assert unknown.status_code == 422

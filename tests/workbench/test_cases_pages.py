@@ -345,8 +345,9 @@ def test_charge_fee_from_the_case_page(as_user, world):  # noqa: F811
     client = as_user(world.clerk)
     html = client.get(f"/workbench/cases/{case.number}/").content.decode()
     assert "登记收费" in html and "每证 10 元" in html
-    assert 'id="fee-0" checked' in html and 'name="fee_amount_0" value="10.00"' in html
-    assert 'id="fee-1" checked' not in html  # no fixed standard: not ticked, nothing prefilled
+    # nothing ticked before the clerk chooses (an item's fees may be alternatives); a standard is prefilled
+    assert 'id="fee-0" checked' not in html and 'name="fee_amount_0" value="10.00"' in html
+    assert 'id="fee-1" checked' not in html and 'name="fee_amount_1" value=""' in html
     url = f"/workbench/cases/{case.number}/act/charge_fee/"
     done = client.post(
         url,
@@ -358,14 +359,22 @@ def test_charge_fee_from_the_case_page(as_user, world):  # noqa: F811
     assert case.events.filter(action="charge_fee").count() == 1
     assert not Alert.objects.filter(case=case, code="case.fee.differs_from_standard").exists()
 
+    # the same fee again (a form sent twice, a page reloaded) is refused at its row: it appended a second charge
     case.refresh_from_db()
+    again = client.post(
+        url, {"revision": case.revision, "fee": ["0"], "fee_name_0": "工本费", "fee_amount_0": "10.00"}
+    )
+    assert "「工本费」已于" in again.content.decode() and "同一收费项目只登记一次" in again.content.decode()
+    assert case.events.filter(action="charge_fee").count() == 1
+
+    other = _fee_case(world)
     higher = client.post(
-        url,
-        {"revision": case.revision, "fee": ["0"], "fee_name_0": "工本费", "fee_amount_0": "30"},
+        f"/workbench/cases/{other.number}/act/charge_fee/",
+        {"revision": other.revision, "fee": ["0"], "fee_name_0": "工本费", "fee_amount_0": "30"},
         follow=True,
     )
     assert "目录标准 10.00" in higher.content.decode()
-    assert Alert.objects.filter(case=case, code="case.fee.differs_from_standard").count() == 1
+    assert Alert.objects.filter(case=other, code="case.fee.differs_from_standard").count() == 1
 
 
 def test_charge_fee_refusal_is_shown_at_the_field_and_keeps_what_was_typed(as_user, world):  # noqa: F811

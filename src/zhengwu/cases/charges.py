@@ -16,9 +16,10 @@ from zhengwu.cases.models import (
     Case,
     CaseEvent,
 )
-from zhengwu.cases.records import _in_scope, _locked, _record, _updates_caller
+from zhengwu.cases.records import _in_scope, _locked, _record, _updates_caller, events_so_far
 from zhengwu.catalog.models import ItemVersion
-from zhengwu.core.errors import ValidationFailed
+from zhengwu.core import clock
+from zhengwu.core.errors import Conflict, ValidationFailed
 
 CENT = Decimal("0.01")
 
@@ -82,6 +83,26 @@ def _fees_charged(version: ItemVersion, fees) -> list[dict]:
     return charged
 
 
+def _charged_before(case: Case, charged: list[dict]) -> Conflict | None:
+    """A fee of the item's list is charged once on a case: a second 登记收费 of it (a form sent twice, a page reloaded)
+    appended a second charge of the same fee without a word (a stranger's pass charged the estate fees twice)."""
+    earlier = {
+        fee["name"]: event["at"]
+        for event in events_so_far(case)
+        if event["action"] == "charge_fee"
+        for fee in (event["data"] or {}).get("fees", [])
+    }
+    for index, fee in enumerate(charged):
+        if fee["name"] in earlier:
+            return Conflict(
+                _("「%(name)s」已于 %(on)s 登记收费,同一收费项目只登记一次")
+                % {"name": fee["name"], "on": clock.local_date(earlier[fee["name"]]).isoformat()},
+                code="fee.charged_before",
+                field=f"fees.{index}.name",
+            )
+    return None
+
+
 @_updates_caller
 def charge_fee(*, case: Case, by, fees: list[dict], revision: int | None = None) -> CaseEvent:
     """Record the fees charged (收费), each named as in the item's fee list, with the amount actually charged and
@@ -93,6 +114,8 @@ def charge_fee(*, case: Case, by, fees: list[dict], revision: int | None = None)
         # who types fees, and only fees the item lists outside the fee catalogue (统一收费: those by a payment notice)
         permissions.require(by, case, "charge_fee")
         charged = _fees_charged(case.version, fees)
+        if refused := _charged_before(case, charged):
+            raise refused
         note = "；".join(f"{f['name']} {f['amount']} 元" for f in charged)
         return _record(case, "charge_fee", by=by, note=note, data={"fees": charged})
 

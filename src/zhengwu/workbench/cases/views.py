@@ -270,8 +270,8 @@ def _case_context(
 
 
 def _fee_rows(case, *, failed: str, error: DomainError | None, form: CaseActionForm | None) -> list[dict]:
-    """The item's fee list (收费目录) for the charge form: each row ticked and prefilled with the standard amount,
-    or — after a refusal — as the user posted it, with the error at the row it concerns."""
+    """The item's fee list (收费目录) for the charge form: each row prefilled with the standard amount, for the
+    clerk to tick what applies, or — after a refusal — as the user posted it, with the error at the row it concerns."""
     posted = failed == "charge_fee" and form is not None
     ticked = [i for i in form.posted_list("fee") if whole(i) is not None] if posted else []
     # the service names the n-th fee posted (fees.n.name / fees.n.amount); find that row
@@ -291,7 +291,9 @@ def _fee_rows(case, *, failed: str, error: DomainError | None, form: CaseActionF
                 "standard": fee.standard,
                 "standard_amount": standard,
                 "basis": fee.basis,
-                "checked": key in ticked if posted else fee.amount is not None,
+                # none ticked before the clerk chooses: an item's fees may be alternatives (不动产登记费 住宅类 or 非住宅类),
+                # and ticking every fee with a standard charged both (a stranger's pass)
+                "checked": key in ticked if posted else False,
                 "amount": form.posted(f"fee_amount_{key}") if posted else standard,
                 "error": error.message if error_row == key else "",
                 "error_field": error_field if error_row == key else "",
