@@ -10,6 +10,18 @@ from zhengwu.disclosure.models import DisclosureRequest, Publication
 BASE = "/workbench/disclosure/"
 
 
+def _request(org):
+    """A request registered at the counter, waiting for the officer."""
+    return services.file_request(
+        organisation=org,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="甲",
+        description="a",
+        phone="13800138000",
+    )
+
+
 def _error(page: str, field_id: str) -> str:
     """The text of the error shown under the input `field_id` ("" if none)."""
     marker = f'id="{field_id}-error" role="alert">'
@@ -93,14 +105,7 @@ def test_a_request_registered_without_a_description_is_refused_at_the_field(clie
 
 
 def test_a_step_with_a_bad_number_names_the_field_in_its_message(client, org, people):
-    r = services.file_request(
-        organisation=org,
-        channel="in_person",
-        requester_kind="natural_person",
-        requester_name="甲",
-        description="a",
-        phone="13800138000",
-    )
+    r = _request(org)
     client.force_login(people["drafter"])
     response = client.post(
         f"{BASE}requests/{r.pk}/notify_fee/", {"method": "pages", "pages": "十"}, follow=True
@@ -144,14 +149,7 @@ def test_the_fee_form_offers_by_item_only_from_the_eleventh_request_of_the_month
 
 def test_a_supplement_period_of_0_is_refused_not_made_15_working_days(client, org, people):
     """A stranger's pass: 补正期限 0 was taken as 'not given' and became the default 15 working days."""
-    r = services.file_request(
-        organisation=org,
-        channel="in_person",
-        requester_kind="natural_person",
-        requester_name="甲",
-        description="a",
-        phone="13800138000",
-    )
+    r = _request(org)
     client.force_login(people["drafter"])
     page = client.post(
         f"{BASE}requests/{r.pk}/request_supplement/",
