@@ -114,7 +114,7 @@ def test_a_bank_by_its_credit_code_uses_the_api(holder, client, lworld, issued):
 
     bank_user = make_user("bank-agent")
     bank = cases.register_applicant(
-        kind="legal", name="贵溪农村商业银行", id_number=BANK_USCC, phone="07013300000"
+        kind="legal", name="贵溪农村商业银行", id_number=BANK_USCC, phone="13907013300"
     )
     bank.user = bank_user
     bank.save()
@@ -270,17 +270,17 @@ def test_a_department_without_a_head_is_told_through_its_staff(holder, lworld, i
 
 
 def test_a_bank_with_a_portal_account_is_told_and_a_person_without_one_finds_it_later(holder, lworld, issued):
-    cases.register_applicant(kind="legal", name="贵溪农村商业银行", id_number=BANK_USCC, phone="07013300000")
+    cases.register_applicant(kind="legal", name="贵溪农村商业银行", id_number=BANK_USCC, phone="13907013300")
     grant = grants.authorise(
         licence=issued, by=lworld.citizen_user, kind="company", grantee_id=BANK_USCC,
         grantee_name="贵溪农村商业银行", purpose="经营贷款审核", valid_until=until(60),
     )  # fmt: skip
-    [sms] = told("07013300000")
+    [sms] = told("13907013300")
     assert "授权贵溪农村商业银行使用其食品经营许可证" in sms and sms.endswith(
         f"/licences/granted/{grant.pk}/"
     )
     grants.revoke(grant=grant, by=lworld.citizen_user)
-    assert "已撤回授权贵溪农村商业银行" in told("07013300000")[-1]
+    assert "已撤回授权贵溪农村商业银行" in told("13907013300")[-1]
 
     before = OutboxMessage.objects.count()
     grants.authorise(
