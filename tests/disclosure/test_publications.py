@@ -135,8 +135,10 @@ def test_the_confidentiality_review_is_a_second_officers_unless_the_organisation
     client.force_login(people["reviewer"])
     page = client.get(f"/workbench/disclosure/publications/{pub.pk}/").content.decode()
     assert "/approve/" not in page  # not offered either
+    assert pub not in selectors.review_queue(people["reviewer"])  # nor queued
 
     DisclosureProfile.objects.create(organisation=org, one_reviewer=True)
+    assert pub in selectors.review_queue(people["reviewer"])
     pub = services.approve(publication=pub, by=people["reviewer"], opinion="未发现涉密内容")
     assert pub.status == workflow.LEADER_APPROVAL
     signed = pub.ledger.get(from_status=workflow.CONFIDENTIALITY_REVIEW)

@@ -144,14 +144,8 @@ def review_queue(user) -> QuerySet[Publication]:
         .annotate(first_leader=Subquery(first_leader), first_reviewer=Subquery(first_reviewer))
         .exclude(status=workflow.SECOND_LEADER_APPROVAL, first_leader=user.pk)
         .exclude(  # 保密审查 by another officer than the 初审's, unless the organisation allows one reviewer
-            status=workflow.CONFIDENTIALITY_REVIEW,
-            first_reviewer=user.pk,
-            organisation__disclosure_profile__one_reviewer=False,
-        )
-        .exclude(
-            status=workflow.CONFIDENTIALITY_REVIEW,
-            first_reviewer=user.pk,
-            organisation__disclosure_profile__isnull=True,
+            Q(status=workflow.CONFIDENTIALITY_REVIEW, first_reviewer=user.pk)
+            & ~Q(organisation__disclosure_profile__one_reviewer=True)
         )
     )
 
