@@ -2,6 +2,8 @@
 (catalog.permissions): for two centre managers, another county's manager, the item's department's approver, another
 department's approver and a supervisor, at each state of an item."""
 
+import datetime as dt
+
 import pytest
 
 from tests.allowed_actions import matrix
@@ -68,12 +70,17 @@ def test_what_the_item_page_offers_the_services_accept(
     services.submit(item=new, user=manager)
     cancelled = publish_item(own("取水许可(E)"), organisation=water)
     services.cancel_item(item=cancelled, reason="已取消")
+    pending = publish_item(own("取水许可(F)"), organisation=water)  # a 下放 announced for a later day
+    services.record_transfer(
+        item=pending, kind="delegated", counterpart=market, reason="下放", effective_on=dt.date(2026, 12, 1)
+    )
     points = {
         "published": published,
         "draft": drafted,
         "submitted by the approver": by_approver,
         "new, submitted by a manager": new,
         "cancelled": cancelled,
+        "delegation pending": pending,
     }
 
     def refusal(user, item, action):
@@ -100,7 +107,14 @@ def test_what_the_item_page_offers_the_services_accept(
     assert offered_to["外县中心主任"] == offered_to["外部门审查"] == offered_to["监察员"] == []
     assert "new, submitted by a manager:publish" not in offered_to["中心主任"]  # not their own submission
     assert "new, submitted by a manager:publish" in offered_to["副主任"]
-    assert sorted(offered_to["本部门审查"]) == ["draft:edit", "draft:submit", "published:edit"]
+    assert sorted(offered_to["本部门审查"]) == [
+        "delegation pending:edit",
+        "draft:edit",
+        "draft:submit",
+        "published:edit",
+    ]
+    assert "delegation pending:transfer" not in offered_to["中心主任"]
+    assert "delegation pending:cancel" in offered_to["中心主任"]
     assert offered >= 15
 
 

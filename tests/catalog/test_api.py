@@ -137,14 +137,29 @@ def test_staff_write_flow_with_errors(client, approver, manager, water, spec):
     assert denied.status_code == 403 and denied.json()["code"] == "forbidden"
 
     client.force_login(manager)
-    done = client.post(
-        f"{API}/items/{code}/publish", {"effective_on": "2025-05-01"}, content_type="application/json"
+    backdated = (
+        client.post(  # the clock reads 2026-11-18: a change takes effect on its publication at the earliest
+            f"{API}/items/{code}/publish", {"effective_on": "2025-05-01"}, content_type="application/json"
+        )
     )
-    assert done.status_code == 200 and done.json()["effective_on"] == "2025-05-01" and done.json()["current"]
+    assert backdated.status_code == 422 and backdated.json()["field"] == "effective_on"
+    assert "早于今天(2026-11-18)" in backdated.json()["message"]
+    assert ItemVersion.objects.get().status == "submitted"
+    done = client.post(
+        f"{API}/items/{code}/publish", {"effective_on": "2026-11-18"}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["effective_on"] == "2026-11-18" and done.json()["current"]
     again = client.post(f"{API}/items/{code}/publish", {}, content_type="application/json")
     assert again.status_code == 409
     assert client.get(f"{API}/items?q=取水").json()["count"] == 1
 
+    backdated = client.post(
+        f"{API}/items/{code}/cancel",
+        {"reason": "职能调整", "effective_on": "2024-01-01"},
+        content_type="application/json",
+    )
+    assert backdated.status_code == 422 and backdated.json()["field"] == "effective_on"
+    assert client.get(f"{API}/items?q=取水").json()["count"] == 1  # still in the catalogue
     cancelled = client.post(
         f"{API}/items/{code}/cancel", {"reason": "职能调整"}, content_type="application/json"
     )

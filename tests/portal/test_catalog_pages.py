@@ -12,6 +12,7 @@ import pytest
 from tests.catalog.conftest import SPEC
 from tests.factories import make_organisation, make_region
 from zhengwu.catalog import services
+from zhengwu.core import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,10 @@ def water_item(water):
             }
         ],
     )
-    return _publish(spec, water, effective_on=dt.date(2026, 1, 5))
+    with clock.frozen(
+        "2026-01-05"
+    ):  # in force since January (an effective date is never before its publication)
+        return _publish(spec, water, effective_on=dt.date(2026, 1, 5))
 
 
 def test_guide_shows_every_element(client, water_item):
@@ -193,12 +197,12 @@ def test_change_log_lists_additions_adjustments_and_cancellations(client, water_
     spec["steps"][1]["days"] = 4
     services.edit_item(item=water_item, spec=spec, reason="压缩承诺时限")
     services.submit(item=water_item)
-    services.publish(item=water_item, effective_on=dt.date(2026, 3, 1))
-    services.cancel_item(item=licence, reason="并入企业开办一件事", effective_on=dt.date(2026, 4, 1))
+    services.publish(item=water_item, effective_on=dt.date(2026, 12, 1))
+    services.cancel_item(item=licence, reason="并入企业开办一件事", effective_on=dt.date(2026, 12, 15))
     html = client.get("/services/changes/").content.decode()
-    assert "2026-03-01" in html and "调整" in html and "压缩承诺时限" in html
+    assert "2026-12-01" in html and "调整" in html and "压缩承诺时限" in html
     assert "2026-01-05" in html and "新增" in html
-    assert "2026-04-01" in html and "取消" in html and "并入企业开办一件事" in html
+    assert "2026-12-15" in html and "取消" in html and "并入企业开办一件事" in html
     only_cancelled = client.get("/services/changes/", {"kind": "cancelled"}).content.decode()
     assert "并入企业开办一件事" in only_cancelled and "压缩承诺时限" not in only_cancelled
 

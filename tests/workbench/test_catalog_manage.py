@@ -220,3 +220,83 @@ def test_delegation_appears_in_the_change_log_with_the_other_organisation(
         client.get(f"/workbench/catalog/{water_item.code}/").content.decode(), "changes-title"
     )
     assert "下放" in recorded and "贵溪市雷溪镇人民政府" in recorded and "方便群众就近办理" in recorded
+
+
+def _transfer_post(client, item, kind, counterpart, effective_on="2026-12-01"):
+    return client.post(
+        f"/workbench/catalog/{item.code}/transfer/",
+        {
+            "kind": kind,
+            "counterpart": str(counterpart.pk),
+            "reason": "方便群众就近办理",
+            "effective_on": effective_on,
+            "confirm": "on",
+        },
+    )
+
+
+def test_a_backdated_cancellation_is_refused_at_its_date(client, manager, water_item):
+    """A stranger's pass: 取消 took an effective date years back."""
+    client.force_login(manager)
+    response = client.post(
+        f"/workbench/catalog/{water_item.code}/cancel/",
+        {"reason": "法规废止", "effective_on": "2023-05-01", "confirm": "on"},
+    )
+    assert response.status_code == 422
+    message = _error_at(response.content.decode(), "cancel-effective_on")
+    assert message.startswith("生效日期 2023-05-01 早于今天(2026-11-18)") and "不能倒签" in message
+    water_item.refresh_from_db()
+    assert water_item.status == ServiceItem.Status.ACTIVE
+
+
+def test_a_backdated_publication_is_refused_and_the_version_waits(client, manager, water_item):
+    _draft(water_item)
+    services.submit(item=water_item)
+    client.force_login(manager)
+    page = client.post(
+        f"/workbench/catalog/{water_item.code}/publish/",
+        {"effective_on": "2024-03-01", "reason": "补充表格"},
+        follow=True,
+    )
+    assert "生效日期 2024-03-01 早于今天(2026-11-18)" in page.content.decode()
+    assert water_item.versions.get(number=2).status == "submitted"
+
+
+def test_delegating_to_the_hotline_centre_is_refused_at_the_organisation(client, manager, county, water_item):
+    """A stranger's pass: 下放 to the 12345 hotline centre was recorded and published."""
+    hotline = make_organisation("贵溪市12345政务服务便民热线中心", region=county, kind="public_service_unit")
+    client.force_login(manager)
+    response = _transfer_post(client, water_item, "delegated", hotline)
+    assert response.status_code == 422
+    message = _error_at(response.content.decode(), "transfer-counterpart")
+    assert "「贵溪市12345政务服务便民热线中心」是公共服务单位,不是行政机关" in message
+    assert not ChangeLogEntry.objects.filter(item=water_item, kind="delegated").exists()
+
+
+def test_taking_back_from_where_the_item_is_not_delegated_is_refused_naming_where_it_is(
+    client, manager, county, township, water_item
+):
+    other = make_organisation("贵溪市志光镇人民政府", region=county, kind="government")
+    client.force_login(manager)
+    assert _transfer_post(client, water_item, "delegated", township, "2026-11-18").status_code == 302
+    response = _transfer_post(client, water_item, "taken_back", other)
+    assert response.status_code == 422
+    assert _error_at(response.content.decode(), "transfer-counterpart") == (
+        "本事项未下放至「贵溪市志光镇人民政府」,不能从它收回;本事项目前下放至:「贵溪市雷溪镇人民政府」"
+    )
+    assert not ChangeLogEntry.objects.filter(item=water_item, kind="taken_back").exists()
+
+
+def test_while_a_delegation_is_pending_the_page_says_so_and_refuses_another(
+    client, manager, county, township, water_item
+):
+    other = make_organisation("贵溪市志光镇人民政府", region=county, kind="government")
+    client.force_login(manager)
+    assert _transfer_post(client, water_item, "delegated", township).status_code == 302
+    pending = "本事项已有待生效的变更:2026-12-01 起下放至「贵溪市雷溪镇人民政府」"
+    page = client.get(f"/workbench/catalog/{water_item.code}/").content.decode()
+    assert pending in page and f"/workbench/catalog/{water_item.code}/transfer/" not in page
+    assert f"/workbench/catalog/{water_item.code}/cancel/" in page  # a cancellation is still possible
+    response = _transfer_post(client, water_item, "delegated", other, "2026-12-15")
+    assert response.status_code == 422 and pending in response.content.decode()
+    assert ChangeLogEntry.objects.filter(item=water_item, kind="delegated").count() == 1

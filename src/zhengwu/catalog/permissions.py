@@ -11,11 +11,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from zhengwu.catalog import selectors, services
 from zhengwu.catalog.models import ItemVersion, ServiceItem
-from zhengwu.core.errors import Conflict, DomainError
+from zhengwu.core.errors import DomainError
 
 ACTIONS = ("edit", "submit", "publish", "return", "cancel", "transfer")
 
@@ -38,10 +36,12 @@ def refusal(user, item: ServiceItem, action: str, draft: ItemVersion | None = No
         raise ValueError(f"unknown catalogue action {action}")
     if refused := _who(user, item, action):
         return refused
-    if action in ("cancel", "transfer"):
+    if action == "cancel":
         return services.in_force_refusal(item)
+    if action == "transfer":
+        return services.transfer_refusal(item)
     if action == "edit" and item.status == ServiceItem.Status.CANCELLED:
-        return Conflict(_("事项已取消,不能再修改"), field="item")
+        return services.cancelled_refusal(item)
     if refused := services.draft_refusal(action, draft):
         return refused
     return selectors.self_publish_refusal(user, draft) if action == "publish" else None

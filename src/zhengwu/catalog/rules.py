@@ -7,6 +7,7 @@ Excel import can all show each error where it is. No ORM, no clock, no I/O here.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -850,3 +851,127 @@ def loosenings(basic: dict, impl: dict) -> Errors:
         for d in differences(basic, impl)
         if d.loosens
     ]
+
+
+# ---- changes to an item in force: 取消, 下放, 收回 and 发布 of a version, each with its effective date ----------------
+
+
+# 行政许可法 第五条第二款 (未经公布的,不得作为实施行政许可的依据): a change takes effect on its publication day or later.
+def effective_date_problem(effective_on: dt.date, today: dt.date) -> str | None:
+    """What is wrong with a change's effective date (生效日期) on `today` (China's day), or None. No window for
+    backdating: a past date would tell the public a change was in force on days it had not been published, while the
+    cases of those days ran under the version then in force; a change a document already in force decided is recorded
+    from today, the document named in its reason."""
+    if effective_on < today:
+        return _(
+            "生效日期 %(d)s 早于今天(%(t)s):事项变更自公布之日起生效,不能倒签;"
+            "依据已施行的文件作出的变更,请以今天为生效日期,并在理由中写明文件名称和文号"
+        ) % {"d": effective_on.isoformat(), "t": today.isoformat()}
+    return None
+
+
+# Organisation kinds (core.models.Organisation.Kind) that are administrative organs: they implement items within
+# their powers (行政许可法 第二十二条) and may take over an item delegated to them.
+ADMINISTRATIVE_ORGANS = ("government", "department", "agency")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """The organisation an item would be delegated to (下放), as the rule needs it."""
+
+    name: str
+    kind: str
+    kind_label: str
+    is_active: bool
+    implements_items: bool  # it implements items in force in the catalogue
+    is_own: bool  # it is the item's own implementing organisation
+
+
+# 行政许可法 第二十二条、第二十三条: an item is implemented by an administrative organ within its powers, or by an
+# organisation a law or regulation authorises — which the catalogue shows by the items it implements (不动产登记中心);
+# a unit with none (the 12345 hotline centre, a 政务服务管理机构) cannot take an item over.
+def delegation_problem(recipient: Recipient) -> str | None:
+    """Why an item may not be delegated (下放) to `recipient`, or None."""
+    if recipient.is_own:
+        return _("「%(o)s」是本事项的实施机构,不能下放给自己") % {"o": recipient.name}
+    if not recipient.is_active:
+        return _("「%(o)s」已停用,不能承接下放的事项") % {"o": recipient.name}
+    if recipient.kind in ADMINISTRATIVE_ORGANS or recipient.implements_items:
+        return None
+    return _(
+        "「%(o)s」是%(k)s,不是行政机关,目录中也没有它实施的事项(未经法律法规授权),不能承接下放的事项;"
+        "请选择下级人民政府、政府工作部门或派出机构"
+    ) % {"o": recipient.name, "k": recipient.kind_label}
+
+
+TRANSFER_KINDS = ("delegated", "taken_back")
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One recorded 下放 (`delegated`) or 收回 (`taken_back`) of an item: to or from which organisation, from when."""
+
+    kind: str
+    organisation: int
+    organisation_name: str
+    effective_on: dt.date
+
+
+def describe_transfer(t: Transfer) -> str:
+    """「2026-12-01 起下放至「雷溪镇人民政府」」: a recorded transfer as a message names it."""
+    if t.kind == "delegated":
+        return _("%(d)s 起下放至「%(o)s」") % {"d": t.effective_on.isoformat(), "o": t.organisation_name}
+    return _("%(d)s 起从「%(o)s」收回") % {"d": t.effective_on.isoformat(), "o": t.organisation_name}
+
+
+def pending_transfer(history: list[Transfer], today: dt.date) -> Transfer | None:
+    """The latest recorded transfer not yet in force (待生效), if any."""
+    pending = [t for t in history if t.effective_on > today]
+    return pending[-1] if pending else None
+
+
+# One transfer pending at a time: a second one before the first is in force (a 收回 of a 下放 not yet made, a 下放 to
+# another organisation) would publish two changes of the same power that contradict each other.
+def pending_transfer_problem(history: list[Transfer], today: dt.date) -> str | None:
+    """Why no 下放 or 收回 may be recorded while one is pending, naming it; None when none is pending.
+    `history`: the item's transfers in the order they take effect."""
+    if (pending := pending_transfer(history, today)) is None:
+        return None
+    return _(
+        "本事项已有待生效的变更:%(t)s。在它生效之前不能再记录下放或收回,以免公告中出现相互矛盾的变更"
+    ) % {"t": describe_transfer(pending)}
+
+
+def delegated_to(history: list[Transfer]) -> dict[int, Transfer]:
+    """The organisations the item is delegated to after `history` (in the order it takes effect): each one's 下放."""
+    current: dict[int, Transfer] = {}
+    for t in history:
+        if t.kind == "delegated":
+            current[t.organisation] = t
+        else:
+            current.pop(t.organisation, None)
+    return current
+
+
+def transfer_problem(
+    history: list[Transfer], kind: str, organisation: int, organisation_name: str
+) -> str | None:
+    """Why this 下放 or 收回 does not follow from the item's transfers so far (a second 下放 to the same organisation, a
+    收回 from one it was never delegated to), naming where the item is delegated; None when it does."""
+    current = delegated_to(history)
+    if kind == "delegated":
+        if organisation in current:
+            return _("本事项已下放至「%(o)s」(%(d)s 起),无需再次下放") % {
+                "o": organisation_name,
+                "d": current[organisation].effective_on.isoformat(),
+            }
+        return None
+    if organisation in current:
+        return None
+    if current:
+        where = _("本事项目前下放至:%(o)s") % {
+            "o": "、".join(f"「{t.organisation_name}」" for t in current.values())
+        }
+    else:
+        where = _("本事项目前没有下放给任何机构")
+    return _("本事项未下放至「%(o)s」,不能从它收回;%(w)s") % {"o": organisation_name, "w": where}

@@ -158,6 +158,43 @@ def change_log(
     return entries
 
 
+def transfers(item: ServiceItem) -> list[rules.Transfer]:
+    """The item's recorded 下放 and 收回, in the order they take effect."""
+    rows = (
+        ChangeLogEntry.objects.filter(item=item, kind__in=rules.TRANSFER_KINDS)
+        .select_related("counterpart")
+        .order_by("effective_on", "id")
+    )
+    return [
+        rules.Transfer(
+            kind=e.kind,
+            organisation=e.counterpart_id,
+            organisation_name=e.counterpart.name if e.counterpart else "",
+            effective_on=e.effective_on,
+        )
+        for e in rows
+    ]
+
+
+def cancellation(item: ServiceItem) -> ChangeLogEntry | None:
+    """The change-log line of the item's 取消, if it was cancelled."""
+    return item.changes.filter(kind=ChangeLogEntry.Kind.CANCELLED).order_by("-id").first()
+
+
+def recipient(item: ServiceItem, organisation: Organisation) -> rules.Recipient:
+    """`organisation` as the delegation rule (rules.delegation_problem) reads it for this item."""
+    return rules.Recipient(
+        name=organisation.name,
+        kind=organisation.kind,
+        kind_label=str(organisation.get_kind_display()),
+        is_active=organisation.is_active,
+        implements_items=ServiceItem.objects.filter(
+            organisation=organisation, status=ServiceItem.Status.ACTIVE
+        ).exists(),
+        is_own=organisation.pk == item.organisation_id,
+    )
+
+
 def differences_from_basic(item: ServiceItem) -> list[rules.Difference]:
     """Where the item's current (or latest) version differs from its basic item's current version."""
     basic = item.basic_item

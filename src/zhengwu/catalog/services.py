@@ -271,7 +271,7 @@ def edit_item(*, item: ServiceItem, spec: dict, reason: str = "", user=None) -> 
     with transaction.atomic():
         item = _locked(item)
         if item.status == ServiceItem.Status.CANCELLED:
-            raise Conflict(_("事项已取消,不能再修改"), field="item")
+            raise cancelled_refusal(item)
         _check(spec, item=item, basic=_basic_spec_of(item.basic_item))
         draft = _open_draft(item)
         if refused := draft_refusal("edit", draft):
@@ -352,14 +352,14 @@ def publish(
     require_reviewer(user, item.organisation)
     with transaction.atomic():
         item = _locked(item)
+        if item.status == ServiceItem.Status.CANCELLED:
+            raise cancelled_refusal(item)
         draft = _open_draft(item)
         if refused := draft_refusal("publish", draft):
             raise refused
         self_published = selectors.submitted_by(user, draft)
         if refused := selectors.self_publish_refusal(user, draft):
             raise refused
-        if item.status == ServiceItem.Status.CANCELLED:
-            raise Conflict(_("事项已取消,不能发布"), field="item")
         _check(specs.from_version(draft), item=item, basic=_basic_spec_of(item.basic_item))
         first = (
             item.current_version_id is None
@@ -371,7 +371,7 @@ def publish(
                 raise ValidationFailed(_("调整事项须写明调整理由"), field="reason")
             reason = _("新增事项")
         today = clock.today()
-        effective_on = effective_on or today
+        effective_on = _effective_on(effective_on, today)
         draft.status, draft.effective_on, draft.change_reason = (
             ItemVersion.Status.PUBLISHED,
             effective_on,
@@ -467,12 +467,40 @@ def draft_refusal(action: str, draft: ItemVersion | None) -> Conflict | None:
     return None
 
 
+def _effective_on(effective_on: dt.date | None, today: dt.date) -> dt.date:
+    """A change's effective date (today when none is given), refused at its field when it is before today."""
+    effective_on = effective_on or today
+    if problem := rules.effective_date_problem(effective_on, today):
+        raise ValidationFailed(problem, field="effective_on")
+    return effective_on
+
+
+def cancelled_refusal(item: ServiceItem) -> Conflict:
+    """The refusal of any change to a cancelled item, naming its 取消 (still pending, or in force since when)."""
+    entry = selectors.cancellation(item)
+    if entry is None:
+        return Conflict(_("事项已取消"), field="item")
+    values = {"d": entry.effective_on.isoformat(), "r": entry.reason}
+    if entry.effective_on > clock.today():
+        return Conflict(_("事项已记录取消(%(d)s 起生效,理由:%(r)s),不能再作其他变更") % values, field="item")
+    return Conflict(_("事项已于 %(d)s 取消(理由:%(r)s)") % values, field="item")
+
+
 def in_force_refusal(item: ServiceItem) -> Conflict | None:
     """取消, 下放 and 收回 are of an item in force: published, not cancelled."""
     if item.status == ServiceItem.Status.CANCELLED:
-        return Conflict(_("事项已取消"), field="item")
+        return cancelled_refusal(item)
     if item.current_version_id is None:
         return Conflict(_("事项尚未发布"), field="item")
+    return None
+
+
+def transfer_refusal(item: ServiceItem) -> Conflict | None:
+    """下放 and 收回 are of an item in force with no 下放 or 收回 pending (catalog.rules.pending_transfer_problem)."""
+    if refused := in_force_refusal(item):
+        return refused
+    if problem := rules.pending_transfer_problem(selectors.transfers(item), clock.today()):
+        return Conflict(problem, field="kind")
     return None
 
 
@@ -487,6 +515,7 @@ def cancel_item(
         item = _locked(item)
         if refused := in_force_refusal(item):
             raise refused
+        effective_on = _effective_on(effective_on, clock.today())
         item.status = ServiceItem.Status.CANCELLED
         item.save(update_fields=["status"])
         item.versions.filter(status__in=[ItemVersion.Status.DRAFT, ItemVersion.Status.SUBMITTED]).delete()
@@ -494,7 +523,7 @@ def cancel_item(
             item=item,
             version=item.current_version,
             kind=ChangeLogEntry.Kind.CANCELLED,
-            effective_on=effective_on or clock.today(),
+            effective_on=effective_on,
             reason=reason.strip(),
             item_name=_name(item),
             recorded_at=clock.now(),
@@ -515,7 +544,9 @@ def record_transfer(
     effective_on: dt.date | None = None,
     user=None,
 ) -> ChangeLogEntry:
-    """Log that an item's power was delegated to a lower level (下放) or taken back (收回), and to/from whom."""
+    """Log that an item's power was delegated to a lower level (下放) or taken back (收回), and to/from whom: a 下放
+    to an organisation that may implement items (rules.delegation_problem), a 收回 from one it is delegated to, and
+    neither while another is pending (rules.transfer_problem, rules.pending_transfer_problem)."""
     if kind not in (ChangeLogEntry.Kind.DELEGATED, ChangeLogEntry.Kind.TAKEN_BACK):
         raise ValidationFailed(_("变更类型应为下放或收回"), field="kind")
     require_reviewer(user, item.organisation)
@@ -523,14 +554,23 @@ def record_transfer(
         raise ValidationFailed(_("下放或收回须写明理由"), field="reason")
     with transaction.atomic():
         item = _locked(item)
-        if refused := in_force_refusal(item):
+        if refused := transfer_refusal(item):
             raise refused
+        effective_on = _effective_on(effective_on, clock.today())
+        if kind == ChangeLogEntry.Kind.DELEGATED and (
+            problem := rules.delegation_problem(selectors.recipient(item, counterpart))
+        ):
+            raise ValidationFailed(problem, field="counterpart")
+        if problem := rules.transfer_problem(
+            selectors.transfers(item), kind, counterpart.pk, counterpart.name
+        ):
+            raise ValidationFailed(problem, field="counterpart")
         entry = ChangeLogEntry.objects.create(
             item=item,
             version=item.current_version,
             kind=kind,
             counterpart=counterpart,
-            effective_on=effective_on or clock.today(),
+            effective_on=effective_on,
             reason=reason.strip(),
             item_name=_name(item),
             recorded_at=clock.now(),

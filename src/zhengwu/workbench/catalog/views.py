@@ -182,6 +182,7 @@ def _item_page(request, item, *, errors: dict | None = None, values: dict | None
             "differences": selectors.differences_from_basic(item),
             "changes": selectors.change_log(code=item.code),
             "may": permissions.allowed_actions(request.user, item, draft),  # the services' own rules
+            "transfer_refused": permissions.refusal(request.user, item, "transfer", draft),
             "today": clock.today(),
             "counterparts": _organisations(request).exclude(pk=item.organisation_id or 0),
             "transfer_kinds": [
