@@ -88,6 +88,54 @@ def test_a_typed_fee_the_catalogue_does_not_list(fees_world):
     assert "查询服务费" in alert.explanation and "贵溪市自然资源局的收费目录清单" in alert.explanation
 
 
+def test_a_typed_fee_the_catalogue_lists_in_another_spelling_is_not_flagged(fees_world):
+    """The item's list writes full-width brackets and a space (不动产登记费（住宅类） ), the catalogue half-width
+    (不动产登记费(住宅类)): one fee — charging it raised 收费项目不在收费目录清单 (a stranger's pass on the estate item);
+    a fee the catalogue does not list is still flagged beside it."""
+    w = fees_world
+    spec = copy.deepcopy(ITEM)
+    spec.update(
+        name="国有建设用地使用权及房屋所有权转移登记",
+        fees=[
+            {
+                "name": "不动产登记费（住宅类） ",
+                "standard": "80元/件",
+                "amount": "80",
+                "basis": "发改价格规〔2016〕2559号",
+            },
+            {"name": "查询服务费", "standard": "每次 20 元", "amount": "20", "basis": "无"},
+        ],
+    )
+    item = publish(spec, w.land)
+
+    def accepted():
+        case = case_services.submit_case(
+            item=item,
+            applicant=w.citizen,
+            by=w.land_clerk,
+            channel="counter",
+            window=w.general,
+            form={"subject": "转移"},
+        )
+        return case_services.accept_case(case=case, paper=paper_checklist(case), by=w.land_clerk)
+
+    case = accepted()  # the case page posts the list's own spelling
+    case_services.charge_fee(
+        case=case, by=w.land_clerk, fees=[{"name": "不动产登记费（住宅类）", "amount": "80"}]
+    )
+    assert not Alert.objects.filter(code="fee.not_in_catalogue").exists()
+    # a client may type the catalogue's spelling: it finds the list's line, recorded in the list's own spelling
+    other = accepted()
+    case_services.charge_fee(
+        case=other, by=w.land_clerk, fees=[{"name": "不动产登记费(住宅类)", "amount": "80"}]
+    )
+    assert other.events.get(action="charge_fee").data["fees"][0]["name"] == "不动产登记费（住宅类）"
+    assert not Alert.objects.filter(code="fee.not_in_catalogue").exists()
+    case_services.charge_fee(case=case, by=w.land_clerk, fees=[{"name": "查询服务费", "amount": "20"}])
+    alert = Alert.objects.get(code="fee.not_in_catalogue")
+    assert "查询服务费" in alert.explanation and "不动产登记费" not in alert.explanation
+
+
 def test_a_result_delivered_unpaid(fees_world):
     w = fees_world
     case = land_case(w)

@@ -20,6 +20,7 @@ from zhengwu.cases.records import _in_scope, _locked, _record, _updates_caller, 
 from zhengwu.catalog.models import ItemVersion
 from zhengwu.core import clock
 from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.core.text import name_key
 
 CENT = Decimal("0.01")
 
@@ -47,7 +48,9 @@ def _fee_amount(value, *, field: str, name: str) -> Decimal:
 
 def _fees_charged(version: ItemVersion, fees) -> list[dict]:
     """Each fee named as in the item version's fee list (收费目录), with the amount charged and the standard."""
-    catalogue = {f.name: f for f in version.fees.order_by("position")}
+    # a fee is found by its name as compared (core.text.name_key), so 不动产登记费(住宅类) typed by a client finds the list's
+    # 不动产登记费（住宅类）; what is recorded is the list's own spelling
+    catalogue = {name_key(f.name): f for f in version.fees.order_by("position")}
     if not catalogue:
         raise ValidationFailed(_("本事项不收费,不能登记收费"), code="fee.not_charged", field="fees")
     if not isinstance(fees, list | tuple) or not fees:
@@ -58,19 +61,19 @@ def _fees_charged(version: ItemVersion, fees) -> list[dict]:
         name = str(item.get("name") or "").strip()
         if not name:
             raise ValidationFailed(_("请填写收费项目名称"), field=f"fees.{index}.name")
-        fee = catalogue.get(name)
+        fee = catalogue.get(name_key(name))
         if fee is None:
             raise ValidationFailed(
                 _("「%(name)s」不在本事项的收费目录中,只能收取:%(names)s")
-                % {"name": name, "names": "、".join(catalogue)},
+                % {"name": name, "names": "、".join(f.name for f in catalogue.values())},
                 code="fee.unknown",
                 field=f"fees.{index}.name",
             )
-        if name in seen:
+        if fee.position in seen:
             raise ValidationFailed(
                 _("「%(name)s」重复填写,同一收费项目只登记一次") % {"name": name}, field=f"fees.{index}.name"
             )
-        seen.add(name)
+        seen.add(fee.position)
         amount = _fee_amount(item.get("amount"), field=f"fees.{index}.amount", name=name)
         charged.append(
             {
@@ -87,16 +90,16 @@ def _charged_before(case: Case, charged: list[dict]) -> Conflict | None:
     """A fee of the item's list is charged once on a case: a second 登记收费 of it (a form sent twice, a page reloaded)
     appended a second charge of the same fee without a word (a stranger's pass charged the estate fees twice)."""
     earlier = {
-        fee["name"]: event["at"]
+        name_key(fee["name"]): event["at"]
         for event in events_so_far(case)
         if event["action"] == "charge_fee"
         for fee in (event["data"] or {}).get("fees", [])
     }
     for index, fee in enumerate(charged):
-        if fee["name"] in earlier:
+        if (key := name_key(fee["name"])) in earlier:
             return Conflict(
                 _("「%(name)s」已于 %(on)s 登记收费,同一收费项目只登记一次")
-                % {"name": fee["name"], "on": clock.local_date(earlier[fee["name"]]).isoformat()},
+                % {"name": fee["name"], "on": clock.local_date(earlier[key]).isoformat()},
                 code="fee.charged_before",
                 field=f"fees.{index}.name",
             )

@@ -4,6 +4,8 @@
   are kept (the disclosure and hotline searches segment the folded text afterwards).
 - `normalise`: `fold` made strict for substring matching (the catalogue): NFKC, Simplified, lower case, and only
   letters, digits and characters kept ("营业执照(副本)" → "营业执照副本").
+- `name_key`: a name as two spellings of it compare equal — NFKC (full-width brackets and letters halved) and no
+  whitespace, nothing else changed ("不动产登记费（住宅类）" and "不动产登记费 (住宅类)" are one fee's name).
 - `cut` / `cut_for_search`: jieba's accurate and search-mode segmentation of a text (not folded here).
 - `pieces`: every n-character piece of a text (the catalogue's index tokens).
 - `pinyin`: full pinyin and initials ("社保" → "shebao", "sb").
@@ -60,6 +62,12 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = simplified(text).lower()
     return "".join(_KEEP.findall(text)).replace("_", "")
+
+
+def name_key(text: str) -> str:
+    """The name as compared, not as shown: NFKC and every whitespace removed (full-width and half-width brackets,
+    a stray space or a no-break space do not make two names)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
 def cut(text: str) -> list[str]:

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from zhengwu.core import clock
 from zhengwu.core.calendar import current_calendar
+from zhengwu.core.text import name_key
 from zhengwu.supervision import rules as supervision
 from zhengwu.supervision.models import Severity
 
@@ -69,10 +70,15 @@ class NotInCatalogue(FeeRule):
         typed = [f for f in ctx.data.get("fees") or [] if not f.get("notice")]
         if not typed or not CatalogueFee.objects.filter(organisation=ctx.case.organisation).exists():
             return []  # the organisation has no list yet: the old typed path, nothing to compare with
-        listed = set(
-            CatalogueFee.objects.filter(organisation=ctx.case.organisation).values_list("name", flat=True)
-        )
-        outside = [f.get("name") for f in typed if f.get("name") not in listed]
+        # compared as names, not as spellings: the item's list writes 不动产登记费（住宅类） where the catalogue writes
+        # 不动产登记费(住宅类) — one fee, and a typed charge of it is not "outside the catalogue" (a stranger's pass)
+        listed = {
+            name_key(name)
+            for name in CatalogueFee.objects.filter(organisation=ctx.case.organisation).values_list(
+                "name", flat=True
+            )
+        }
+        outside = [f.get("name") for f in typed if name_key(str(f.get("name") or "")) not in listed]
         if not outside:
             return []
         return [
