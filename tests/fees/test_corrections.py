@@ -119,3 +119,43 @@ def test_correcting_from_the_notice_page_and_the_api(fees_world, client):
     assert answer.status_code == 422 and answer.json()["field"] == "reason"
     old_json = client.get(f"/api/fees/notices/{old.code}").json()
     assert old_json["state"] == "cancelled" and old_json["cancel_reason"] == "证书份数填错"
+
+
+def test_a_wrong_fee_is_corrected_from_the_case_page_and_once_paid_refunded(fees_world, client):
+    """The clerk ticked the wrong fee (住宅类 and 证书工本费 for a case that takes no extra certificate) before the
+    applicant paid: the case page leads to 更正缴款通知书 (a reason required, the old notice cancelled and audited);
+    once paid it leads to 申请退付 instead; the fee window's cashier, who does not handle the case, is offered
+    neither."""
+    w = fees_world
+    case = land_case(w)
+    wrong = services.issue_notice(case=case, by=w.land_clerk, only=["BDC-001", "BDC-003"])
+    client.force_login(w.land_clerk)
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert f'href="/workbench/fees/notices/{wrong.code}/correct/" data-testid="case-correct-link"' in page
+    assert 'data-testid="case-refund-link"' not in page
+    answer = client.post(
+        f"/workbench/fees/notices/{wrong.code}/correct/", {"select": "1", "c_BDC-001": "1", "reason": " "}
+    )
+    assert answer.status_code == 422 and "请写明更正原因" in answer.content.decode()
+    assert Notice.objects.get(pk=wrong.pk).state == Notice.State.UNPAID  # nothing half-written
+    client.post(
+        f"/workbench/fees/notices/{wrong.code}/correct/",
+        {"select": "1", "c_BDC-001": "1", "reason": "误勾选证书工本费"},
+    )
+    right = Notice.objects.get(case=case, state=Notice.State.UNPAID)
+    assert right.replaces_id == wrong.pk and str(right.total) == "80.00"
+    cancelled = AuditRecord.objects.get(action="fees.cancel_notice", object_id=wrong.pk)
+    assert cancelled.summary["reason"] == "误勾选证书工本费" and cancelled.actor == w.land_clerk
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert f"/workbench/fees/notices/{right.code}/correct/" in page
+    client.force_login(w.cashier)
+    assert (
+        'data-testid="case-correct-link"'
+        not in client.get(f"/workbench/cases/{case.number}/").content.decode()
+    )
+    services.record_at_window(code=right.code, by=w.cashier, channel="cash")
+    client.force_login(w.land_clerk)
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert 'data-testid="case-correct-link"' not in page
+    assert f'href="/workbench/fees/notices/{right.code}/#refund" data-testid="case-refund-link"' in page
+    assert '<details id="refund">' in client.get(f"/workbench/fees/notices/{right.code}/").content.decode()

@@ -53,11 +53,17 @@ def case_panel(request, case) -> str:
         return ""
     state = selectors.case_fee_state(case)
     refused = None if state else permissions.refusal(request.user, case, "issue")
+    notice = selectors.current_notice(case) if state else None
     return render_to_string(
         "workbench/fees/_case_panel.html",
         {
             "case": case,
             "state": state,
+            # a fee or amount chosen wrongly, from the case page: an unpaid notice is corrected (cancelled with its
+            # reason, a corrected one issued), a paid one refunded — each for those its rule lets do it
+            "may_correct": notice is not None
+            and permissions.refusal(request.user, notice, "correct") is None,
+            "may_refund": notice is not None and permissions.refusal(request.user, notice, "refund") is None,
             "may_issue": state is None and refused is None,
             # why not now (the step, the catalogue), for those who issue; nothing for those who do not
             "not_now": refused if refused is not None and not isinstance(refused, AccessDenied) else None,
