@@ -1,6 +1,7 @@
 """What the fees demo holds on any day (its dates count back from the clock): checked at each of
 tests/core/test_demo_dates.py's moments, where every domain's demo is loaded once — a paid, an unpaid, a refunded and
-an unreconciled payment, the transfer item charging from the catalogue."""
+an unreconciled payment, the transfer item charging from the catalogue; the cases demo's three 不动产 cases with
+fees (transfer and mortgage) charged by a notice paid online, reconciled."""
 
 from django.contrib.auth import get_user_model
 
@@ -13,7 +14,20 @@ def check_the_fees_demo(lines: list[str]) -> None:
     assert any(line.startswith("统一收费演示:收费目录 6 项") for line in lines), lines
     assert CatalogueFee.objects.count() == 6
     states = sorted(Notice.objects.values_list("state", flat=True))
-    assert states == ["paid", "paid", "refunded", "unpaid"]
+    assert states == ["paid"] * 5 + ["refunded", "unpaid"]
+    # the cases demo's fees are the catalogue's, by a notice — none typed by hand, none flagged outside the catalogue
+    from zhengwu.cases.models import CaseEvent
+    from zhengwu.supervision.models import Alert
+
+    by_hand = [
+        fee["name"]
+        for data in CaseEvent.objects.filter(action="charge_fee").values_list("data", flat=True)
+        for fee in data.get("fees", [])
+        if not fee.get("notice")
+    ]
+    assert by_hand == [] and not Alert.objects.filter(code="fee.not_in_catalogue").exists()
+    estate = Notice.objects.filter(case__idempotency_key__in=["demo-case-31", "demo-case-32", "demo-case-33"])
+    assert sorted(estate.values_list("total", flat=True)) == [80, 80, 90]
     open_ = Discrepancy.objects.filter(cleared_at__isnull=True)
     assert {d.kind for d in open_} == {"not_in_bank", "not_remitted"}
     assert open_.values("reference").distinct().count() == 1
@@ -35,5 +49,5 @@ def check_the_fees_demo(lines: list[str]) -> None:
     assert fine.approval != fine.basis and "不适用" in fine.approval
     # The fee window (42, 财政局) collects every one of the centre's notices, the 不动产 分中心's included.
     cashier = get_user_model().objects.get(username="cashier")
-    assert selectors.visible_notices(cashier).count() == Notice.objects.count() == 4
+    assert selectors.visible_notices(cashier).count() == Notice.objects.count() == 7
     assert demo.load_demo().startswith("统一收费演示:已存在")

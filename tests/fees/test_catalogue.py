@@ -194,3 +194,33 @@ def test_a_demo_loaded_before_the_documents_days_is_dated_once(db):
     fine = CatalogueFee.objects.get(code="FM-001")
     assert fine.valid_from.isoformat() == "2015-10-01" and "不适用" in fine.approval
     assert demo._date_the_catalogue() == 0  # a second run changes nothing
+
+
+def test_every_demo_items_fee_of_a_collecting_organisation_names_its_catalogue_entry():
+    """The demo items' fee lines carry the code of the catalogue entry they charge (the link that no spelling moves):
+    the 不动产 transfer, mortgage and 带押过户 items and the 居民身份证 item wrote 不动产登记费（住宅类） with no code, so
+    the case page charged it by hand and 电子监察 found it outside the catalogue's 不动产登记费(住宅类), while the
+    fees page said the item had no catalogue fee (a stranger's pass). An item handled on the spot (当场办结) cannot wait
+    for a payment notice: its lines stay typed."""
+    import json
+
+    from zhengwu.catalog.demo import DEMO_DIR
+    from zhengwu.fees import demo, standards
+
+    collector_of = {short: collector for collector, short in demo.COLLECTORS.items()}
+    listed = {(spec["collector"], spec["code"]) for spec in standards.FEES}
+    unlinked, checked = [], 0
+    for path in sorted(DEMO_DIR.glob("*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        collector = collector_of.get(data.get("organisation"))
+        if collector is None:
+            continue  # an organisation that collects no fee through the platform (林业局's 森林植被恢复费 …)
+        for item in data["items"]:
+            if item.get("instant"):
+                continue
+            for line in item.get("fees") or []:
+                checked += 1
+                if (collector, line.get("code")) not in listed:
+                    unlinked.append(f"{path.name} {item['name']}: {line['name']}")
+    assert unlinked == []
+    assert checked >= 12  # the four 不动产 items and the 居民身份证 item

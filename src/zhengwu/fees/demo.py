@@ -1,5 +1,7 @@
-"""Demo fees: the catalogue's real entries under the county's collecting organisations, the fee window of the
-centre (run by the finance bureau) with its cashier, the 不动产 首次登记 item charging from the catalogue, and four
+"""Demo fees: the catalogue's real entries under the county's collecting organisations (loaded before any domain's
+records: the demo's 不动产 and 居民身份证 items name its fees by code, and the cases demo's 不动产 cases are charged by
+a notice paid online, an action this module lends it), the fee window of the centre (run by the finance bureau) with
+its cashier, the 不动产 首次登记 item charging from the catalogue, and four
 cases — paid online and reconciled, unpaid, paid at the window and refunded after withdrawal, and paid online with
 no bank statement line yet (an open reconciliation exception). The catalogue's fees apply from their approving
 documents' days (standards.py); the cases' dates count back from today."""
@@ -14,7 +16,7 @@ from zhengwu.cases import services as case_services
 from zhengwu.core import clock
 from zhengwu.core.models import Organisation, Window
 from zhengwu.fees import reconcile, selectors, services, simulator, standards
-from zhengwu.fees.models import CatalogueFee, Payment
+from zhengwu.fees.models import CatalogueFee, Notice, Payment
 
 ITEM = "国有建设用地使用权及房屋所有权首次登记"  # its fee lines name the catalogue (catalog/data/demo/budongchan.json)
 PREFIX = "demo-fees-"
@@ -71,14 +73,17 @@ CASES = [
 ]
 
 
+# the collectors of standards.FEES, by the demo county's short names of the organisations (catalog/data/demo/*.json)
+COLLECTORS = {
+    standards.REGISTRATION: "不动产登记中心",
+    standards.POLICE: "公安局",
+    standards.MARKET: "市场监管局",
+}
+
+
 def _collectors() -> dict:
-    names = {
-        standards.REGISTRATION: "不动产登记中心",
-        standards.POLICE: "公安局",
-        standards.MARKET: "市场监管局",
-    }
-    found = {o.short_name: o for o in Organisation.objects.filter(short_name__in=names.values())}
-    return {k: found[v] for k, v in names.items() if v in found}
+    found = {o.short_name: o for o in Organisation.objects.filter(short_name__in=COLLECTORS.values())}
+    return {k: found[v] for k, v in COLLECTORS.items() if v in found}
 
 
 def _fee_window():
@@ -118,18 +123,38 @@ def _date_the_catalogue() -> int:
     return corrected
 
 
+def _notice_paid_online(case, args, clerk) -> None:
+    """The cases demo's "notice" action (cases.demo.ACTIONS): 统一收费 of the catalogue fees named (codes), on a
+    notice the case's clerk issues and the applicant pays online at once."""
+    simulator.pay(services.issue_notice(case=case, by=clerk, only=list(args[0])))
+
+
+def load_demo_definitions() -> str:
+    """The fee catalogue, before any domain's records: the demo's items name its fees (their lines carry its codes),
+    so a demo case of such an item is charged by a payment notice and waits for payment before its result goes out
+    (cases.demo's scripts say "notice", this domain lends the action)."""
+    cases_demo.ACTIONS["notice"] = _notice_paid_online
+    collectors = _collectors()
+    if not collectors:
+        return ""
+    if not CatalogueFee.objects.exists():
+        with transaction.atomic():
+            standards.load(collectors, valid_from=None)  # each fee from its approving document's day
+        return f"统一收费演示:收费目录 {CatalogueFee.objects.count()} 项"
+    corrected = _date_the_catalogue()
+    return f"统一收费演示:已按批准文件更正 {corrected} 项收费的执行日期" if corrected else ""
+
+
 def load_demo() -> str:
-    if CatalogueFee.objects.exists():
-        corrected = _date_the_catalogue()
-        note = f"(已按批准文件更正 {corrected} 项收费的执行日期)" if corrected else ""
-        return f"统一收费演示:已存在,未重复载入{note};收费窗口 42号 由财政局收费员 cashier 登录"
+    if Notice.objects.filter(case__idempotency_key__startswith=PREFIX).exists():
+        return "统一收费演示:已存在,未重复载入;收费窗口 42号 由财政局收费员 cashier 登录"
     collectors = _collectors()
     if not collectors:
         return "统一收费演示:未找到演示县的执收单位,跳过"
+    load_demo_definitions()  # loaded on its own (a test), the catalogue first
     users = cases_demo._users()
     days = cases_demo.Days()
     with transaction.atomic():
-        standards.load(collectors, valid_from=None)  # each fee from its approving document's day
         window, cashier = _fee_window()
         item = _item()
         manager = get_user_model().objects.filter(username="manager").first()
@@ -137,7 +162,6 @@ def load_demo() -> str:
             return "统一收费演示:收费目录已载入(无演示办件)"
         clerk = users["estate2"]
         staff = clerk.staff
-        paid_days = []
         for key, who, subject, script in CASES:
             moments = cases_demo.Moments(days, PREFIX + key)
             with clock.frozen(moments.at(script[0][0])):
@@ -160,10 +184,8 @@ def load_demo() -> str:
                         )
                     elif action == "pay_online":
                         simulator.pay(notice)
-                        paid_days.append((key, clock.today()))
                     elif action == "pay_window":
                         services.record_at_window(code=notice.code, by=cashier, channel="cash")
-                        paid_days.append((key, clock.today()))
                     elif action == "refund":
                         payment = Payment.objects.get(notice=notice)
                         refund = services.request_refund(
@@ -191,7 +213,8 @@ def load_demo() -> str:
                 f"{day + dt.timedelta(days=1)},{payment.reference},{payment.notice.code},{payment.amount},缴库"
             )
         reconcile.import_statement("\n".join(rows) + "\n", source="演示银行对账单.csv")
-        for _key, day in paid_days:
+        # every day a payment was made on is reconciled: the demo's own and the cases demo's (charged by notice)
+        for day in sorted({clock.local_date(p.paid_at) for p in Payment.objects.all()}):
             reconcile.reconcile(day)
     return (
         f"统一收费演示:收费目录 {CatalogueFee.objects.count()} 项,缴款通知书 {len(CASES)} 件(已缴、待缴、已退付、未对平各一);"
