@@ -1,10 +1,10 @@
 """Demo fees: the catalogue's real entries under the county's collecting organisations (loaded before any domain's
 records: the demo's 不动产 and 居民身份证 items name its fees by code, and the cases demo's 不动产 cases are charged by
 a notice paid online, an action this module lends it), the fee window of the centre (run by the finance bureau) with
-its cashier, the 不动产 首次登记 item charging from the catalogue, and four
-cases — paid online and reconciled, unpaid, paid at the window and refunded after withdrawal, and paid online with
-no bank statement line yet (an open reconciliation exception). The catalogue's fees apply from their approving
-documents' days (standards.py); the cases' dates count back from today."""
+its cashier, the 不动产 首次登记 item charging from the catalogue, and four cases — paid online and reconciled,
+unpaid, paid at the window and refunded after withdrawal, and paid online with no bank statement line yet (an open
+reconciliation exception). The catalogue's fees apply from their approving documents' days (standards.py); the
+cases' dates count back from today."""
 
 import datetime as dt
 
