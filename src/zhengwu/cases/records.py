@@ -22,7 +22,7 @@ from zhengwu.cases.models import (
     CaseStep,
 )
 from zhengwu.core import access, actors, audit, clock, inputs
-from zhengwu.core.calendar import current_calendar
+from zhengwu.core.calendar import checked_once, current_calendar
 from zhengwu.core.calendar import freshness_columns as calendar_freshness
 from zhengwu.core.calendar import known_freshness as known_calendar_freshness
 from zhengwu.core.calendar import pinned as pinned_calendar
@@ -59,15 +59,7 @@ def _updates_caller(service):
     return wrapper
 
 
-def _with_one_calendar(service):
-    """The calendar checked against the database once for the whole write (calendar.pinned)."""
-
-    @functools.wraps(service)
-    def wrapper(*args, **kwargs):
-        with pinned_calendar():
-            return service(*args, **kwargs)
-
-    return wrapper
+_with_one_calendar = checked_once  # the calendar checked against the database once for the whole write
 
 
 _RELATIONS = tuple(f for f in Case._meta.concrete_fields if f.is_relation)

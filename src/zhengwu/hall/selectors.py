@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, F, Q, Sum
 
-from zhengwu.core import clock
+from zhengwu.core import calendar, clock
 from zhengwu.core.masking import mask_name
 from zhengwu.hall import queue
 from zhengwu.hall.models import QueueNumber, Slot, WindowGroup
@@ -241,6 +241,7 @@ def unread_wait_notices(user):
     return WaitNotice.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at", "-id")
 
 
+@calendar.checked_once
 def hall_state(centre, *, now=None) -> dict:
     """Is the hall giving numbers now (any active group within its hours — hall.slots.next_opening: the centre's
     office hours on the calendar's working days, 国务院关于职工工作时间的规定 第七条, and its groups' slot rules)? When
@@ -309,7 +310,6 @@ FIXED_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (10, 1): "国庆节"}
 def _holiday_name(day: dt.date) -> str:
     """The name of the holiday the day belongs to: the calendar's; for a loaded year, the fixed-day holiday within
     the run of holidays around the day (元旦 for 1月2日 of 1月1日–3日); else 法定节假日."""
-    from zhengwu.core import calendar
 
     check = calendar.is_workday(day)
     if check.name:
@@ -335,6 +335,7 @@ def _open_on(groups, rules, hours, day: dt.date) -> bool:
     return any(slots.hours_on([r for r in rules if r.group_id == g], day, hours, g) for g in groups)
 
 
+@calendar.checked_once
 def hall_calendar(groups, rules, hours, today: dt.date) -> dict:
     """What the working-day calendar means for the hall, from today, as the screen and the site state it
     (全国年节及纪念日放假办法 第二条、第六条 and the yearly 放假安排: holidays off, 调休上班 days worked; 国务院关于
@@ -342,7 +343,6 @@ def hall_calendar(groups, rules, hours, today: dt.date) -> dict:
     holiday within NOTICE_DAYS on which the hall is closed — the run of closed days around it and the day it opens
     again; the next adjusted working day it opens on. `groups` are ids, `rules` the groups' active slot rules, `hours`
     the centre's office-hours rows. {"today_closed": bool, "calendar_lines": [...]}; nothing for no group."""
-    from zhengwu.core import calendar
 
     if not groups:
         return {"today_closed": False, "calendar_lines": []}

@@ -17,7 +17,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import F
 
 from zhengwu.cases.models import OutboxMessage
-from zhengwu.core import audit, clock, ids, inputs, outbox
+from zhengwu.core import audit, calendar, clock, ids, inputs, outbox
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import ServiceCentre
@@ -118,6 +118,7 @@ def _actor(by):
 # ---- slots
 
 
+@calendar.checked_once
 def generate_slots(*, centre: ServiceCentre, first: dt.date | None = None, days: int | None = None) -> int:
     """Make the slots the centre's rules give from `first` (today) for `days` days (its booking horizon); slots
     already there are kept with their bookings. Idempotent: returns how many were added."""
@@ -196,6 +197,7 @@ HOURS_TIMES = (
 )
 
 
+@calendar.checked_once
 def set_opening_hours(
     *, centre: ServiceCentre, by, name: str, from_month, from_day, group=None, **times
 ) -> dict:
@@ -256,6 +258,7 @@ def set_opening_hours(
     return {"hours": row, **result}
 
 
+@calendar.checked_once
 def remove_opening_hours(*, hours: OpeningHours, by) -> dict:
     """Remove a season's hours (the other seasons, or the ordinary hours, then apply), slots following as above."""
     centre = hours.centre
@@ -314,6 +317,7 @@ def rebook_url(booking: Booking) -> str:
     return f"{getattr(settings, 'ZHENGWU_PUBLIC_URL', '')}/hall/book/?{query}"
 
 
+@calendar.checked_once
 def change_rule(*, rule: SlotRule, by, **changes) -> dict:
     """Change a slot rule and bring its future slots in line, in one transaction: slots the rule still makes get its
     new places (never fewer than are booked); slots it no longer makes are removed when nobody booked them, and kept
@@ -391,6 +395,7 @@ def change_rule(*, rule: SlotRule, by, **changes) -> dict:
     return {"added": added, "removed": removed, "kept": kept, "told": told}
 
 
+@calendar.checked_once
 def follow_calendar(*, year: int) -> dict:
     """A year's holiday arrangement loaded (core.calendar.calendar_year_loaded, inside the load's transaction): the
     future slots of that year made while it was unknown (Monday to Friday counted as working days) are brought in

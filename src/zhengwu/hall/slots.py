@@ -111,6 +111,7 @@ def hours_on(rules, day: dt.date, hours=(), group_id: int | None = None) -> list
     return sorted(periods)
 
 
+@calendar.checked_once
 def next_opening(
     rules, moment: dt.datetime, *, hours=(), group_id: int | None = None, horizon: int = 60
 ) -> dt.datetime | None:
