@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.evaluation.conftest import complete
-from zhengwu.core.errors import NotFound
+from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.evaluation import links, services
-from zhengwu.evaluation.models import LedgerEntry, OneTimeNotice, Rating, RatingChannel
+from zhengwu.evaluation.models import LedgerEntry, OneTimeNotice, Rating, RatingChannel, Rectification
 
 
 def test_a_rating_link_names_its_case_and_refuses_any_change(ev):
@@ -55,7 +55,7 @@ def test_the_citizen_finds_the_case_by_number_and_query_code(ev, client):
 
 
 def test_the_follow_up_on_the_link_turns_the_rectification_satisfied(ev, client):
-    rating = services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    rating = services.rate(kind="case", pk=ev.case.pk, level=1, tags=["超时未办"], channel=RatingChannel.LINK)
     rect = services.verify(rectification=rating.rectification, by=ev.head, founded=True, finding="属实")
     rect = services.rectify(rectification=rect, by=ev.head, measures="约谈窗口人员")
     services.reply(rectification=rect, by=ev.head, text="已约谈并致歉")
@@ -70,7 +70,7 @@ def test_the_follow_up_on_the_link_turns_the_rectification_satisfied(ev, client)
 
 def test_the_portal_publishes_monthly_figures_per_organisation_and_item(ev, client):
     services.rate(kind="case", pk=ev.case.pk, level=5, channel=RatingChannel.LINK)
-    services.rate(kind="case", pk=complete(ev).pk, level=2, channel=RatingChannel.LINK)
+    services.rate(kind="case", pk=complete(ev).pk, level=2, tags=["办事拖延"], channel=RatingChannel.LINK)
     page = client.get("/rate/?month=2026-09").text
     assert "2026-09 共收到评价 2 件" in page and "好评率 50.0%" in page
     assert "贵溪市市场监督管理局" in page and "个体工商户名称变更登记" in page
@@ -105,7 +105,9 @@ def test_the_department_works_the_rectification_from_the_workbench(ev, client):
 
 
 def test_appeals_are_filed_on_the_ratings_page_and_decided_by_the_centre(ev, client):
-    rating = services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    rating = services.rate(
+        kind="case", pk=ev.case.pk, level=1, comment="申请人误点", channel=RatingChannel.LINK
+    )
     client.force_login(ev.clerk)
     client.post(f"/workbench/evaluation/ratings/{rating.pk}/appeal/", {"reason": "申请人误点"})
     client.force_login(ev.manager)
@@ -120,7 +122,7 @@ def test_appeals_are_filed_on_the_ratings_page_and_decided_by_the_centre(ev, cli
 
 
 def test_an_appeal_returns_to_a_page_of_this_site_and_never_to_another_site(ev, client):
-    rating = services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    rating = services.rate(kind="case", pk=ev.case.pk, level=1, tags=["态度恶劣"], channel=RatingChannel.LINK)
     client.force_login(ev.clerk)
     url = f"/workbench/evaluation/ratings/{rating.pk}/appeal/"
     away = client.post(url, {"reason": "申请人误点", "next": "https://evil.example/login"})
@@ -286,7 +288,7 @@ def test_a_tag_of_another_level_is_refused_on_the_portal(ev, client):
 
 
 def test_a_follow_up_without_an_answer_does_not_send_the_case_back_to_rectify(ev, client):
-    rating = services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    rating = services.rate(kind="case", pk=ev.case.pk, level=1, tags=["推诿扯皮"], channel=RatingChannel.LINK)
     rect = services.verify(rectification=rating.rectification, by=ev.head, founded=True, finding="属实")
     rect = services.rectify(rectification=rect, by=ev.head, measures="约谈窗口人员")
     services.reply(rectification=rect, by=ev.head, text="已约谈并致歉")
@@ -310,7 +312,9 @@ def test_a_tablet_rating_of_9_or_x_is_refused(ev, client):
 
 
 def test_an_appeal_decided_without_a_conclusion_stays_pending(ev, client):
-    rating = services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    rating = services.rate(
+        kind="case", pk=ev.case.pk, level=1, comment="误点了非常不满意", channel=RatingChannel.LINK
+    )
     services.file_appeal(rating=rating, by=ev.clerk, reason="申请人误点")
     client.force_login(ev.manager)
     page = client.post(
@@ -322,7 +326,7 @@ def test_an_appeal_decided_without_a_conclusion_stays_pending(ev, client):
 
 
 def test_a_staff_follow_up_without_a_result_is_not_taken_as_unsatisfied(ev, client):
-    rating = services.rate(kind="case", pk=ev.case.pk, level=2, channel=RatingChannel.LINK)
+    rating = services.rate(kind="case", pk=ev.case.pk, level=2, tags=["办事拖延"], channel=RatingChannel.LINK)
     rect = services.verify(rectification=rating.rectification, by=ev.head, founded=True, finding="属实")
     rect = services.rectify(rectification=rect, by=ev.head, measures="增开窗口")
     rect = services.reply(rectification=rect, by=ev.head, text="已增开窗口")
@@ -349,3 +353,47 @@ def test_a_commitment_page_for_an_organisation_that_is_not_a_number_is_not_found
     client.force_login(ev.head)
     assert client.get("/workbench/evaluation/commitments/", {"organisation": "abc"}).status_code == 404
     assert client.post("/workbench/evaluation/commitments/", {"organisation": "abc"}).status_code == 404
+
+
+# ---- a bad rating says why (国办发〔2019〕51号: 差评 is rectified, so the rater states the problem)
+
+REASON_NEEDED = "请至少选择一项原因标签或在评价内容中写明不满意的原因"
+
+
+@pytest.mark.parametrize("level", ["1", "2"])
+def test_a_bad_rating_without_tag_or_comment_is_refused_on_the_portal_and_the_short_link(ev, client, level):
+    via_portal = client.post(
+        links.rating_path("case", ev.case.pk, channel="portal"), {"action": "rate", "level": level}
+    )
+    assert via_portal.status_code == 200 and REASON_NEEDED in via_portal.text
+    via_sms = client.get(f"/r/{links.short_code('case', ev.case.pk)}")
+    answer = client.post(via_sms["Location"], {"action": "rate", "level": level, "comment": "   "})
+    assert answer.status_code == 200 and REASON_NEEDED in answer.text
+    assert not Rating.objects.exists()
+    client.post(via_sms["Location"], {"action": "rate", "level": level, "comment": "材料交了两遍"})
+    assert Rating.objects.get().comment == "材料交了两遍"
+
+
+def test_a_bad_rating_without_tag_or_comment_is_refused_on_the_counter_tablet(ev, client):
+    client.force_login(ev.clerk)
+    page = client.post("/workbench/evaluation/tablet/", {"case": ev.case.pk, "level": "1"})
+    assert page.status_code == 200 and REASON_NEEDED in page.text and "非常不满意" in page.text
+    assert not Rating.objects.exists()
+    client.post("/workbench/evaluation/tablet/", {"case": ev.case.pk, "level": "1", "tags": ["态度恶劣"]})
+    assert Rating.objects.get().tags == ["态度恶劣"]
+
+
+def test_a_bad_rating_without_tag_or_comment_is_refused_by_the_api_and_the_service(ev, client):
+    token = links.make_token("case", ev.case.pk)
+    refused = client.post(
+        "/api/evaluation/ratings",
+        {"token": token, "level": 2, "tags": [], "comment": ""},
+        content_type="application/json",
+    )
+    assert refused.status_code in (400, 422)
+    assert refused.json()["field"] == "comment" and REASON_NEEDED in refused.json()["message"]
+    with pytest.raises(ValidationFailed, match=REASON_NEEDED):
+        services.rate(kind="case", pk=ev.case.pk, level=1, channel=RatingChannel.LINK)
+    assert not Rating.objects.exists() and not Rectification.objects.exists()
+    good = services.rate(kind="case", pk=ev.case.pk, level=3, channel=RatingChannel.LINK)
+    assert good.tags == [] and good.comment == ""  # a good rating needs no reason

@@ -30,7 +30,7 @@ def test_a_completed_case_is_rated_once_and_the_rating_names_who_served(ev):
     assert rating.rater_name == "张三" and rating.named
     assert not hasattr(rating, "rectification") or Rectification.objects.filter(rating=rating).count() == 0
     with pytest.raises(Conflict, match="只能评价一次") as err:
-        rate(ev.case, 1, channel=RatingChannel.TABLET, by=ev.clerk)
+        rate(ev.case, 1, tags=["态度恶劣"], channel=RatingChannel.TABLET, by=ev.clerk)
     assert err.value.code == "already_rated"
     assert Rating.objects.count() == 1
     assert AuditRecord.objects.filter(action="evaluation.rate").count() == 1
@@ -54,13 +54,13 @@ def test_the_nearest_region_with_settings_sets_the_limit(ev):
     services.save_settings(
         region=province, by=_admin(), rectification_days=7, unrated_policy="leave", unrated_after_days=5
     )
-    assert rate(ev.case, 1).rectification.due == D(
+    assert rate(ev.case, 1, tags=["超时未办"]).rectification.due == D(
         "2026-10-13"
     )  # 7: 09-29, 09-30, 10-08, 10-09, 10-10, 10-12, 10-13
     services.save_settings(
         region=ev.county, by=ev.manager, rectification_days=5, unrated_policy="leave", unrated_after_days=5
     )
-    assert rate(complete(ev), 2).rectification.due == D(
+    assert rate(complete(ev), 2, tags=["办事拖延"]).rectification.due == D(
         "2026-10-10"
     )  # the county's 5 win over the province's 7
 
@@ -77,7 +77,9 @@ def test_spring_festival_moves_the_due_day_past_the_holiday(ev):
         region=ev.county, by=ev.manager, rectification_days=5, unrated_policy="leave", unrated_after_days=5
     )
     case = complete(ev, moment=at("2026-02-13", 15))
-    assert rate(case, 1).rectification.due == D("2026-02-27")  # 02-14 worked, 02-15..02-23 off
+    assert rate(case, 1, tags=["推诿扯皮"]).rectification.due == D(
+        "2026-02-27"
+    )  # 02-14 worked, 02-15..02-23 off
 
 
 def test_settings_are_for_centre_managers_of_the_region(ev):
@@ -134,7 +136,7 @@ def test_an_unfounded_complaint_is_answered_with_the_finding(ev):
 
 
 def test_staff_record_a_telephone_follow_up_only_from_the_centre(ev):
-    rect = rate(ev.case, 2).rectification
+    rect = rate(ev.case, 2, comment="等了一个多小时才叫号").rectification
     services.verify(rectification=rect, by=ev.head, founded=False, finding="核实无误")
     services.reply(rectification=rect, by=ev.head, text="说明情况")
     with pytest.raises(AccessDenied):
@@ -161,7 +163,9 @@ def test_a_closed_ticket_is_rated_once_and_an_anonymous_bad_rating_closes_with_t
     named = services.rate(kind="ticket", pk=_closed_ticket(ev).pk, level=4, channel=RatingChannel.LINK)
     assert named.named and named.organisation == ev.centre.managed_by and named.case is None
     anonymous = _closed_ticket(ev, anonymous=True)
-    rating = services.rate(kind="ticket", pk=anonymous.pk, level=1, channel=RatingChannel.PORTAL)
+    rating = services.rate(
+        kind="ticket", pk=anonymous.pk, level=1, tags=["推诿扯皮"], channel=RatingChannel.PORTAL
+    )
     assert not rating.named
     rect = services.verify(rectification=rating.rectification, by=ev.manager, founded=False, finding="已答复")
     rect = services.reply(rectification=rect, by=ev.manager, text="已依法处理")
@@ -203,7 +207,7 @@ def test_an_upheld_appeal_keeps_the_rating_on_record_but_out_of_the_figures(ev):
 
 
 def test_a_rejected_appeal_leaves_the_rating_counted(ev):
-    bad = rate(ev.case, 2)
+    bad = rate(ev.case, 2, tags=["解释不清"])
     appeal = services.file_appeal(rating=bad, by=ev.clerk, reason="我觉得服务没问题")
     services.decide_appeal(appeal=appeal, by=ev.manager, upheld=False, note="评价真实")
     assert selectors.total_figures("2026-09").bad == 1
@@ -215,8 +219,8 @@ def test_a_rejected_appeal_leaves_the_rating_counted(ev):
 def test_figures_per_organisation_and_item_count_good_bad_and_rectified(ev):
     rate(ev.case, 5)
     rate(complete(ev), 3)
-    bad = rate(complete(ev), 1).rectification
-    rate(complete(ev), 2)
+    bad = rate(complete(ev), 1, tags=["一次性告知不到位"]).rectification
+    rate(complete(ev), 2, tags=["多次跑动"])
     services.verify(rectification=bad, by=ev.head, founded=False, finding="核实")
     services.reply(rectification=bad, by=ev.head, text="说明")
     [(name, f)] = selectors.figures("2026-09")
@@ -228,7 +232,7 @@ def test_figures_per_organisation_and_item_count_good_bad_and_rectified(ev):
 
 
 def test_overdue_rectifications_turn_red_in_the_queue(ev):
-    rect = rate(ev.case, 1).rectification
+    rect = rate(ev.case, 1, comment="窗口说系统故障,让我明天再来").rectification
     clock.set_now(at("2026-10-21"))
     [row] = selectors.rectification_queue(ev.head)
     assert (row.pk, row.light) == (rect.pk, "yellow")
@@ -261,7 +265,7 @@ def test_a_region_that_counts_silence_as_satisfied_rates_after_its_working_days(
 
 
 def test_only_staff_in_scope_may_appeal(ev):
-    rating = rate(ev.case, 1)
+    rating = rate(ev.case, 1, tags=["态度恶劣"])
     with pytest.raises(AccessDenied):
         services.file_appeal(rating=rating, by=ev.outsider, reason="不是我们")
     assert Role.CENTRE_MANAGER in ev.manager.staff.role_codes

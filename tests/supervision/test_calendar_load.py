@@ -41,7 +41,9 @@ def test_a_loaded_year_moves_every_provisional_due_date_together(more, year, cli
     ticket = a_ticket(more, when=f"{year - 1}-12-28")
     order = services.issue_order(by=more.supervisor, case=case, instruction="说明", response_days=5)
     instant = instant_case(more)
-    rect = evaluation.rate(kind="case", pk=instant.pk, level=2, channel="portal").rectification
+    rect = evaluation.rate(
+        kind="case", pk=instant.pk, level=2, tags=["办事拖延"], channel="portal"
+    ).rectification
     before = {
         "legal": case.legal_due,
         "request": request.due_on,

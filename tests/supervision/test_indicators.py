@@ -199,8 +199,10 @@ def test_rating_rates_count_levels_three_to_five_as_good_and_leave_out_upheld_ap
     from zhengwu.evaluation import services as evaluation
 
     on("2026-10-23")
-    for key, level in (("A", 5), ("B", 2), ("C", 3), ("E", 1)):
-        rating = evaluation.rate(kind="case", pk=october[key].pk, level=level, channel="portal")
+    for key, level, comment in (("A", 5, ""), ("B", 2, "等候太久"), ("C", 3, ""), ("E", 1, "窗口不给办")):
+        rating = evaluation.rate(
+            kind="case", pk=october[key].pk, level=level, comment=comment, channel="portal"
+        )
     appeal = evaluation.file_appeal(rating=rating, by=world.head, reason="评价人与办件无关,恶意差评")
     manager = make_staff("mgr_eval", world.centre.managed_by, roles=[Role.CENTRE_MANAGER], name="王主任").user
     evaluation.decide_appeal(appeal=appeal, by=manager, upheld=True, note="核实为恶意评价")

@@ -44,7 +44,8 @@ def is_bad(level: int) -> bool:
 
 
 def check_rating(level, tags, comment: str) -> tuple[int, list[str], str]:
-    """The level (1–5), the tags (only those offered for that level, no repeats) and the comment, or why not."""
+    """The level (1–5), the tags (only those offered for that level, no repeats) and the comment, or why not; a bad
+    rating (不满意, 非常不满意) needs a reason: at least one tag or a comment."""
     try:
         level = int(level)
     except (TypeError, ValueError):
@@ -60,6 +61,12 @@ def check_rating(level, tags, comment: str) -> tuple[int, list[str], str]:
     comment = (comment or "").strip()
     if len(comment) > 500:
         raise ValidationFailed("评价内容最多 500 字", field="comment")
+    # 国办发〔2019〕51号 二(二)、三(一): 差评须核实整改, so the rater of a bad rating says what went wrong.
+    if is_bad(level) and not chosen and not comment:
+        raise ValidationFailed(
+            f"评价为「{LEVEL_LABELS[level]}」时,请至少选择一项原因标签或在评价内容中写明不满意的原因,以便整改",
+            field="comment",
+        )
     return level, chosen, comment
 
 
