@@ -221,3 +221,22 @@ def test_refusal_and_withdrawal_on_the_pages_and_the_api(handling, county, compa
     schema = client.get("/api/openapi.json").json()
     assert "/api/joint/cases/{number}/withdraw" in schema["paths"]
     assert "/api/joint/cases/{number}/members/{position}/deny" in schema["paths"]
+
+
+def test_the_joint_withdrawal_reason_is_optional_said_so_and_limited_on_both_pages(
+    handling, county, company, client
+):
+    joint = handling
+    client.force_login(county.lead_clerk)
+    page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    assert "撤回理由(选填)" in page and "撤回申请无须说明理由" in page
+    client.force_login(company.user)
+    page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
+    assert "撤回理由(选填)" in page and "撤回申请无须说明理由" in page
+    refused = client.post(f"/bundles/cases/{joint.number}/withdraw/", {"reason": "不" * 501}, follow=True)
+    assert "「撤回理由」最长 500 个字,现有 501 个字" in refused.content.decode()
+    joint.refresh_from_db()
+    assert joint.phase != Phase.WITHDRAWN
+    client.post(f"/bundles/cases/{joint.number}/withdraw/", {"reason": "选址另有安排"})
+    joint.refresh_from_db()
+    assert joint.phase == Phase.WITHDRAWN and joint.events.get(action="withdraw").note == "选址另有安排"

@@ -326,3 +326,21 @@ def test_the_sign_in_and_register_pages_open_without_a_next(client, world):  # n
     assert client.get("/cases/register/").status_code == 200
     page = client.get("/cases/signin/?next=/cases/mine/").content.decode()
     assert 'name="next" value="/cases/mine/"' in page
+
+
+def test_the_withdrawal_reason_is_optional_said_so_and_recorded_when_given(citizen, world):  # noqa: F811
+    case = _filed(world)
+    case.refresh_from_db()
+    page = citizen.get(f"/cases/mine/{case.number}/").content.decode()
+    assert "撤回理由(选填)" in page and "撤回申请无须说明理由" in page
+    too_long = citizen.post(
+        f"/cases/mine/{case.number}/withdraw/", {"revision": case.revision, "reason": "不" * 501}
+    )
+    assert "「撤回理由」最长 500 个字,现有 501 个字" in too_long.content.decode()
+    case.refresh_from_db()
+    assert case.status != Status.WITHDRAWN
+    citizen.post(
+        f"/cases/mine/{case.number}/withdraw/", {"revision": case.revision, "reason": "店面另有他用"}
+    )
+    case.refresh_from_db()
+    assert case.status == Status.WITHDRAWN and case.events.get(action="withdraw").note == "店面另有他用"

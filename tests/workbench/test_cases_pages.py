@@ -494,3 +494,12 @@ def test_a_counter_key_longer_than_a_case_stores_is_replaced(as_user, world):  #
     response = as_user(world.clerk).post(f"/workbench/cases/counter/{world.item.code}/", data)
     assert response.status_code == 302
     assert 0 < len(Case.objects.get(applicant__name="赵六").idempotency_key) <= 80
+
+
+def test_a_clerk_records_a_withdrawal_with_or_without_the_optional_reason(as_user, world, submitted):  # noqa: F811
+    client = as_user(world.clerk)
+    page = client.get(f"/workbench/cases/{submitted.number}/").content.decode()
+    assert "撤回理由(选填)" in page and "撤回申请无须说明理由" in page
+    client.post(f"/workbench/cases/{submitted.number}/act/withdraw/", {"revision": submitted.revision})
+    submitted.refresh_from_db()
+    assert submitted.status == Status.WITHDRAWN and submitted.events.get(action="withdraw").note == ""

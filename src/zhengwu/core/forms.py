@@ -148,6 +148,15 @@ def free_text(label, **kwargs) -> forms.CharField:
     return forms.CharField(label=label, required=False, strip=False, **kwargs)
 
 
+# 行政许可法 sets no condition on an applicant withdrawing an application: a reason is optional, recorded when given.
+WITHDRAWAL_REASON_HELP = _("选填:撤回申请无须说明理由;填写的理由将记入办理记录")
+
+
+def withdrawal_reason() -> forms.CharField:
+    """The applicant's reason for withdrawing (撤回理由): optional, and said to be; up to 500 characters."""
+    return free_text(_("撤回理由"), max_length=500, help_text=WITHDRAWAL_REASON_HELP)
+
+
 def whole_number(label, **kwargs) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,

@@ -22,7 +22,7 @@ from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant
 from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, auth, calendar, files, navigation, ratelimit
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.inputs import is_whole
 from zhengwu.core.masking import mask_phone, mask_resident_id
 from zhengwu.evaluation import links as rating_links
@@ -459,11 +459,12 @@ def supply(request, number: str):
 def withdraw(request, number: str):
     case = selectors.case_for(request.user, number)
     form = WithdrawForm(request.POST)
-    form.is_valid()  # the reason as typed (the service checks it); a revision that is not a number is none
     try:
+        if not form.is_valid():  # a reason too long was dropped here and the case withdrawn without it
+            raise ValidationFailed(form.message(), field=next(iter(form.errors)))
         services.withdraw_case(case=case, by=request.user, **form.cleaned_data)
     except DomainError as err:
-        return _detail(request, case, status=err.status, error=err, posted=form.cleaned_data)
+        return _detail(request, case, status=err.status, error=err, posted=request.POST)
     messages.success(request, "申请已撤回。")
     return redirect("portal_cases:detail", number=number)
 

@@ -4,7 +4,7 @@ the rules stay in zhengwu.joint, which decides, and joint.permissions, which dec
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.forms import ServiceForm, free_text, whole_number
+from zhengwu.core.forms import ServiceForm, whole_number, withdrawal_reason
 
 
 class UploadForm(ServiceForm):
@@ -23,4 +23,4 @@ class UploadForm(ServiceForm):
 
 
 class WithdrawForm(ServiceForm):
-    reason = free_text(_("撤回理由"))
+    reason = withdrawal_reason()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.cases import selectors
 from zhengwu.cases.models import Applicant
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.forms import AccessibleForm, ServiceForm, WholeNumbers, free_text, whole
+from zhengwu.core.forms import AccessibleForm, ServiceForm, WholeNumbers, free_text, whole, withdrawal_reason
 
 
 class WalkInForm(AccessibleForm):
@@ -144,6 +144,10 @@ class SupplementForm(CaseActionForm):
 
 class ReasonForm(CaseActionForm):
     reason = free_text(_("理由"))
+
+
+class WithdrawForm(CaseActionForm):
+    reason = withdrawal_reason()
 
 
 class RefuseForm(ReasonForm):
@@ -306,5 +310,5 @@ ACTION_FORMS = {
     "complete": CaseActionForm,
     "charge_fee": ChargeFeeForm,
     "terminate": ReasonForm,
-    "withdraw": ReasonForm,
+    "withdraw": WithdrawForm,
 }

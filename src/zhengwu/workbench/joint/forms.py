@@ -10,7 +10,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.forms import IsoDateField, ServiceForm, WholeNumbers, free_text, whole, whole_number
+from zhengwu.core.forms import (
+    IsoDateField,
+    ServiceForm,
+    WholeNumbers,
+    free_text,
+    whole,
+    whole_number,
+    withdrawal_reason,
+)
 from zhengwu.joint import selectors
 
 
@@ -68,7 +76,7 @@ class UploadForm(ActionForm):
 
 
 class WithdrawForm(ActionForm):
-    reason = free_text(_("撤回理由"))
+    reason = withdrawal_reason()
 
 
 # ---- a member's answer and endings
