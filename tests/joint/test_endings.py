@@ -130,6 +130,10 @@ def test_an_independent_member_refused_lets_the_others_continue(handling, county
                     case=case, by=workers(county, org)["window_clerk"], opinion="已制证"
                 )
             case.refresh_from_db()
+    m[4].case.refresh_from_db()
+    case_services.deliver_result(
+        case=m[4].case, by=county.health_clerk, method="window"
+    )  # the refusal served
     case_services.complete_case(case=m[4].case, by=county.health_clerk)
     m[1].case.refresh_from_db()
     if m[1].case.status != Status.COMPLETED:

@@ -8,7 +8,9 @@ import pytest
 
 from tests.cases.conftest import world  # noqa: F401
 from tests.cases.test_handling import BUREAU, FOOD, OTHER_OFFICE, at_step, people  # noqa: F401
+from zhengwu.cases import services
 from zhengwu.cases.models import Case, Status
+from zhengwu.core.errors import Conflict
 
 
 @pytest.fixture
@@ -90,3 +92,30 @@ def test_after_the_decision_the_window_makes_the_licence_and_then_delivery_is_of
     assert response.status_code == 302
     html = page(people.general_clerk, case)
     assert "登记送达" in html and step_note(html) == ""
+
+
+def test_a_refusal_is_served_before_the_case_is_completed(page, client, people):  # noqa: F811
+    """行政许可法 第三十八条第二款、第四十条: the written refusal reaches the applicant (送达) before 办结."""
+    case = at_step(people, people.food, "决定")
+    client.force_login(people.head)
+    client.post(
+        f"/workbench/cases/{case.number}/act/decide/",
+        {"revision": case.revision, "grant": "deny", "reasons": "经营场所与住宅未有效分隔"},
+    )
+    case.refresh_from_db()
+    assert (case.status, case.decision) == (Status.DECIDED, "deny")
+    html = page(people.clerk, case)
+    assert "登记送达" in html and ">办结</button>" not in html  # before: 办结 offered beside 送达
+    client.force_login(people.clerk)
+    refused = client.post(f"/workbench/cases/{case.number}/act/complete/", {"revision": case.revision})
+    assert (
+        refused.status_code == 409
+        and "不予许可决定书须先送达申请人,送达后才能办结" in refused.content.decode()
+    )
+    with pytest.raises(Conflict, match="须先送达"):
+        services.complete_case(case=case, by=people.clerk)
+    assert Case.objects.get(pk=case.pk).status == Status.DECIDED
+    services.deliver_result(case=case, by=people.clerk, method="window")
+    assert ">办结</button>" in page(people.clerk, case)
+    services.complete_case(case=case, by=people.clerk)
+    assert Case.objects.get(pk=case.pk).status == Status.COMPLETED

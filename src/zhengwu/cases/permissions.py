@@ -249,8 +249,10 @@ def _deliver(user, c: _Case) -> DomainError | None:
 
 
 def _complete(user, c: _Case) -> DomainError | None:
-    return _roles(user, INTAKE_ROLES, _("办结")) or handling.unfinished_after_decision(
-        c.case, action="complete"
+    return (
+        _roles(user, INTAKE_ROLES, _("办结"))
+        or workflow.completion_refusal(c.case.status, c.case.decision)
+        or handling.unfinished_after_decision(c.case, action="complete")
     )
 
 

@@ -43,7 +43,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "terminate": (_BEFORE_DECISION, S.TERMINATED),
     "decide": ((S.ACCEPTED,), S.DECIDED),
     "deliver": ((S.DECIDED,), S.DELIVERED),
-    "complete": ((S.DECIDED, S.DELIVERED), S.COMPLETED),
+    "complete": ((S.DECIDED, S.DELIVERED), S.COMPLETED),  # a refusal only once served: completion_refusal
 }
 
 # What each action is called wherever a person reads it (history, alerts, messages); never the code.
@@ -103,6 +103,16 @@ def event_label(action: str, data: dict, step_names: dict[int, str]) -> str:
     if action == "deliver" and data.get("method") in Delivery.values:
         return _("送达(%(method)s)") % {"method": Delivery(data["method"]).label}
     return action_label(action)
+
+
+def completion_refusal(current: str, decision: str) -> Conflict | None:
+    """Why a decided case may not be completed yet: a refusal not served on the applicant. None: it may."""
+    # 行政许可法 第三十八条第二款、第四十条: 不予许可 is a written decision with its reasons and remedies, served (送达) before 办结.
+    if current == S.DECIDED and decision == Decision.DENY:
+        return Conflict(
+            _("不予许可决定书须先送达申请人,送达后才能办结"), code="denial.undelivered", field="status"
+        )
+    return None
 
 
 def allowed(current: str, action: str) -> bool:
