@@ -42,6 +42,7 @@ def test_the_rules_page_refuses_bad_numbers_and_times_at_their_field_and_changes
     for changes, message, field in (
         ({"capacity": "abc"}, "请填写每时段名额(整数)", "cap"),
         ({"slot_minutes": ""}, "请填写每时段分钟数(整数)", "len"),
+        ({"slot_minutes": "7"}, "不能设为 7 分钟", "len"),
         ({"start": "25:00"}, "开始时间应为24小时制的 时:分", "start"),
         ({"weekdays": ["8"]}, "请至少勾选一天(周一至周日)", None),
     ):

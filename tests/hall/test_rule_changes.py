@@ -127,6 +127,12 @@ def test_switching_a_rule_off_clears_its_free_slots(festival):
         ({"end": dt.time(8)}, "end", "结束时间"),
         ({"weekdays": "89"}, "weekdays", "星期用数字 1–7 表示"),
         ({"slot_minutes": 1}, "slot_minutes", ""),
+        (
+            {"slot_minutes": 7},
+            "slot_minutes",
+            "每时段分钟数应为 5、10、15、20、30、60、120、180、240 分钟之一",
+        ),
+        ({"slot_minutes": 45}, "slot_minutes", "不能设为 45 分钟"),
         ({"group": None}, "group", "不能修改"),
     ],
 )

@@ -2,6 +2,7 @@
 queue numbers taken and called."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -180,6 +181,20 @@ class DayKinds(models.TextChoices):
     HOLIDAYS = "holidays", _("法定节假日")
 
 
+# Slots line up with the clock: a length that divides the hour, or whole hours (a 7-minute slot drifts off the hour).
+SLOT_LENGTHS = (5, 10, 15, 20, 30, 60, 120, 180, 240)
+
+
+def validate_slot_minutes(value) -> None:
+    """A slot's length in minutes: one of SLOT_LENGTHS, or ValidationError saying which may be chosen."""
+    if value not in SLOT_LENGTHS:
+        raise ValidationError(
+            _("每时段分钟数应为 %(lengths)s 分钟之一(能整除一小时或为整小时),不能设为 %(value)s 分钟"),
+            code="slot_minutes",
+            params={"lengths": "、".join(str(n) for n in SLOT_LENGTHS), "value": value},
+        )
+
+
 class SlotRule(models.Model):
     """When a group (or one item of it) can be booked: the days, the hours, the length and the places of a slot."""
 
@@ -207,7 +222,7 @@ class SlotRule(models.Model):
     start = models.TimeField(_("开始时间"))
     end = models.TimeField(_("结束时间"))
     slot_minutes = models.PositiveSmallIntegerField(
-        _("每时段(分钟)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(240)]
+        _("每时段(分钟)"), default=30, validators=[validate_slot_minutes]
     )
     capacity = models.PositiveSmallIntegerField(
         _("每时段名额"), default=4, validators=[MinValueValidator(1), MaxValueValidator(500)]
