@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from zhengwu.core import clock
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.disclosure import services
 
 
@@ -196,3 +197,31 @@ def test_reply_letter_downloads_as_pdf_citing_the_article(client, org, people):
     from zhengwu.disclosure import letters
 
     assert "第十五条" in letters.letter_context(r)["article"]
+
+
+def test_a_request_description_too_long_is_refused_naming_the_field_and_its_limit(client, org):
+    response = client.post(
+        reverse("portal_disclosure:request"),
+        {
+            "organisation": org.pk,
+            "requester_kind": "natural_person",
+            "requester_name": "王五",
+            "phone": "13900000000",
+            "description": "低" * 2001,
+            "delivery": "网上查看",
+        },
+    )
+    assert (
+        "「所需政府信息的名称、文号或便于查询的其他特征性描述」最长 2000 个字,现有 2001 个字"
+        in response.content.decode()
+    )
+    assert not org.disclosure_requests.exists()
+    with pytest.raises(ValidationFailed, match="所需政府信息的描述最长 2000 个字"):
+        services.file_request(
+            organisation=org,
+            channel="online",
+            requester_kind="natural_person",
+            requester_name="王五",
+            phone="13900000000",
+            description="低" * 2001,
+        )

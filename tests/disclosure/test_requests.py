@@ -208,6 +208,9 @@ def test_the_requester_sends_the_supplement_and_withdraws_from_the_track_page(or
         r.number in page and "提交补正" in page
     )  # the track page again, its form ready (it was a bare page)
     assert DisclosureRequest.objects.get(pk=r.pk).status == workflow.AWAITING_SUPPLEMENT
+    too_long = client.post("/disclosure/track/supplement/", {**keys, "content": "城" * 2001}).content.decode()
+    assert "「补正内容」最长 2000 个字,现有 2001 个字" in too_long  # before: no limit at all
+    assert DisclosureRequest.objects.get(pk=r.pk).status == workflow.AWAITING_SUPPLEMENT
     wrong = client.post("/disclosure/track/supplement/", {**keys, "code": "nope", "content": "城东地块"})
     assert wrong.status_code == 404 and "申请编号或查询码不正确" in wrong.content.decode()
     sent = client.post("/disclosure/track/supplement/", {**keys, "content": "城东地块"})

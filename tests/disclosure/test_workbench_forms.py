@@ -158,3 +158,39 @@ def test_a_supplement_period_of_0_is_refused_not_made_15_working_days(client, or
     ).content.decode()
     assert "补正期限应为1至60个工作日" in page
     assert not r.events.filter(action="request_supplement").exists()
+
+
+def test_a_request_description_a_supplement_or_a_review_opinion_too_long_names_the_field_and_its_limit(
+    client, org, people
+):
+    """A stranger's pass: none of these texts had a limit; each now says which field is too long and by how much."""
+    client.force_login(people["drafter"])
+    registered = client.post(
+        f"{BASE}requests/new/",
+        {
+            "organisation": org.pk,
+            "channel": "in_person",
+            "requester_kind": "natural_person",
+            "requester_name": "王五",
+            "phone": "13800000000",
+            "description": "低" * 2001,
+        },
+    ).content.decode()
+    assert "「所需政府信息」最长 2000 个字,现有 2001 个字" in registered
+    assert not DisclosureRequest.objects.exists()
+    r = _request(org)
+    page = client.post(
+        f"{BASE}requests/{r.pk}/request_supplement/", {"items": "请" * 2001, "workdays": "15"}, follow=True
+    ).content.decode()
+    assert "「需补正的全部事项」最长 2000 个字,现有 2001 个字" in page
+    assert not r.events.filter(action="request_supplement").exists()
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="关于调整办公时间的通知")
+    services.submit(publication=pub, by=people["drafter"])
+    signed = pub.ledger.count()
+    client.force_login(people["reviewer"])
+    page = client.post(
+        f"{BASE}publications/{pub.pk}/approve/", {"opinion": "同" * 1001}, follow=True
+    ).content.decode()
+    assert "「审查意见」最长 1000 个字,现有 1001 个字" in page
+    pub.refresh_from_db()
+    assert pub.status == "first_review" and pub.ledger.count() == signed

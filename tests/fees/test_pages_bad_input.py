@@ -5,6 +5,7 @@ a record that is not there or a choice left out is answered with a message namin
 import pytest
 
 from tests.fees.conftest import land_case
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.fees import services, simulator
 from zhengwu.fees.models import CatalogueFee, Discrepancy, Notice, Payment, Refund
 
@@ -141,3 +142,33 @@ def test_the_catalogue_refuses_an_amount_beyond_its_columns_and_a_waiver_not_the
     )
     assert answer.status_code == 422 and "幅度上限须为数字" in answer.content.decode()
     assert not CatalogueFee.objects.filter(code="BDC-001", version=2).exists()
+
+
+def test_a_refund_explanation_or_opinion_too_long_is_refused_naming_the_field_and_its_limit(
+    fees_world, client
+):
+    """The service cut them at 500 characters without a word; the rest of what was typed was lost."""
+    w = fees_world
+    notice = _paid(w)
+    client.force_login(w.cashier)
+    page = client.post(
+        f"/workbench/fees/notices/{notice.code}/refund/",
+        {"amount": "10", "reason": "overpaid", "explanation": "多" * 501},
+        follow=True,
+    ).content.decode()
+    assert "「退付说明」最长 500 个字,现有 501 个字" in page and not Refund.objects.exists()
+    with pytest.raises(ValidationFailed, match="退付说明最长 500 个字") as err:
+        services.request_refund(
+            payment=notice.payment, by=w.cashier, amount="10", reason="overpaid", explanation="多" * 501
+        )
+    assert err.value.field == "explanation"
+    refund = services.request_refund(
+        payment=notice.payment, by=w.cashier, amount="10", reason="overpaid", explanation="多收"
+    )
+    client.force_login(w.land_head)
+    page = client.post(
+        f"/workbench/fees/refunds/{refund.pk}/decide/", {"approve": "0", "opinion": "不" * 501}, follow=True
+    ).content.decode()
+    assert "「审批意见」最长 500 个字,现有 501 个字" in page
+    refund.refresh_from_db()
+    assert refund.state == "requested"

@@ -95,3 +95,16 @@ def test_the_bundle_editor_reads_a_prerequisite_it_cannot_number(restaurant, cou
     )  # was a 500; ² is not a row: said at the row, as any unknown prerequisite
     assert "不是本一件事的成员" in answer.content.decode()
     assert Bundle.objects.count() == 1  # the restaurant only
+
+
+def test_a_missing_material_s_problem_too_long_is_refused_not_cut(registered, county, client):  # noqa: F811
+    """The service kept the first 500 characters of a problem without a word; the form and the service now say so."""
+    client.force_login(county.lead_clerk)
+    client.post(f"/workbench/joint/{registered.number}/notify/", follow=True)
+    client.force_login(county.urban_clerk)
+    url = f"/workbench/joint/{registered.number}/members/3/missing/"
+    said = _said(client, url, {"material": ["3"], "problem_3": "缺" * 501})
+    assert said == ["「第 3 项材料的问题说明」最长 500 个字,现有 501 个字"]
+    typed = _said(client, url, {"items": "3:" + "缺" * 501})
+    assert "存在的问题最长 500 个字,现有 501 个字" in typed[0]
+    assert services.JointCase.objects.get(pk=registered.pk).members.get(position=3).answer == ""

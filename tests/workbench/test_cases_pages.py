@@ -503,3 +503,14 @@ def test_a_clerk_records_a_withdrawal_with_or_without_the_optional_reason(as_use
     client.post(f"/workbench/cases/{submitted.number}/act/withdraw/", {"revision": submitted.revision})
     submitted.refresh_from_db()
     assert submitted.status == Status.WITHDRAWN and submitted.events.get(action="withdraw").note == ""
+
+
+def test_a_supplement_problem_too_long_is_named_with_its_limit(as_user, world, submitted):  # noqa: F811
+    client = as_user(world.clerk)
+    page = client.post(
+        f"/workbench/cases/{submitted.number}/act/supplement/",
+        {"revision": submitted.revision, "sup_other_name": "场地租赁合同", "sup_other_problem": "缺" * 501},
+    ).content.decode()
+    assert "「其他材料存在的问题」最长 500 个字,现有 501 个字" in page
+    submitted.refresh_from_db()
+    assert submitted.status == Status.RECEIVED

@@ -188,9 +188,10 @@ class ServiceForm(forms.Form):
     def message(self) -> str:
         """The first error as one line naming its field (for an action answered by a redirect and a message)."""
         for name, errors in self.errors.items():
-            if name in self.fields:
-                return _("%(label)s:%(error)s") % {"label": self.fields[name].label, "error": errors[0]}
-            return str(errors[0])
+            label, error = self.fields[name].label if name in self.fields else None, str(errors[0])
+            if label and f"「{label}」" not in error:  # 「退付说明」最长 500 个字 names it already
+                return _("%(label)s:%(error)s") % {"label": label, "error": error}
+            return error
         return ""
 
 

@@ -209,6 +209,9 @@ class ReviewEntry(AppendOnly):
         return workflow.publication_state_label(self.to_status)
 
 
+DESCRIPTION_LIMIT = 2000  # characters of 所需政府信息的描述 a request may carry
+
+
 class DisclosureRequest(models.Model):
     """A request for government information (依申请公开)."""
 

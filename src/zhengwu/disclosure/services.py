@@ -17,6 +17,7 @@ from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation
 from zhengwu.disclosure import deadlines, fees, outcomes, permissions, search, text, workflow
 from zhengwu.disclosure.models import (
+    DESCRIPTION_LIMIT,
     Attachment,
     Category,
     DisclosureProfile,
@@ -666,6 +667,9 @@ def file_request(
         raise ValidationFailed(_("请填写申请人姓名或名称"), field="requester_name")
     if not (description or "").strip():
         raise ValidationFailed(_("请描述所需的政府信息"), field="description")
+    description = inputs.text(
+        description, field="description", label=_("所需政府信息的描述"), max_length=DESCRIPTION_LIMIT
+    )
     if not (phone or address or email):
         raise ValidationFailed(_("请至少填写一种联系方式"), field="phone")
     phone = inputs.phone(phone, field="phone", label=_("联系电话"), required=False)

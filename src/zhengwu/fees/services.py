@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from zhengwu.core.inputs import is_whole
+from zhengwu.core.inputs import is_whole, text
 from zhengwu.core.models import Organisation
 from zhengwu.fees import compute, permissions, providers, selectors
 from zhengwu.fees.models import (
@@ -900,7 +900,7 @@ def request_refund(*, payment: Payment, by, amount, reason: str, explanation: st
         raise ValidationFailed(_("请选择退付原因"), field="reason")
     from zhengwu.cases.models import Status
 
-    explanation = str(explanation or "").strip()
+    explanation = text(explanation, field="explanation", label=_("退付说明"), max_length=500, required=False)
     if not explanation:
         raise ValidationFailed(_("请写明退付说明"), field="explanation")
     amount = _money(amount, "amount", label=_("退付金额"))
@@ -927,7 +927,7 @@ def request_refund(*, payment: Payment, by, amount, reason: str, explanation: st
             payment=payment,
             amount=amount,
             reason=reason,
-            explanation=explanation[:500],
+            explanation=explanation,
             requested_at=clock.now(),
             requested_by=by,
         )
@@ -944,7 +944,7 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
     """审批退付: a department head of the collecting organisation (or a centre manager), never the one who asked."""
     if refused := permissions.decider_refusal(by, refund):
         raise refused
-    opinion = str(opinion or "").strip()
+    opinion = text(opinion, field="opinion", label=_("审批意见"), max_length=500, required=False)
     if not approve and not opinion:
         raise ValidationFailed(_("不予退付须写明理由"), field="opinion")
     with transaction.atomic():
@@ -954,7 +954,7 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
         refund.state = Refund.State.APPROVED if approve else Refund.State.REJECTED
         refund.decided_at = clock.now()
         refund.decided_by = by
-        refund.opinion = opinion[:500]
+        refund.opinion = opinion
         refund.save(update_fields=["state", "decided_at", "decided_by", "opinion"])
         payment = refund.payment
         if approve:

@@ -47,6 +47,7 @@ from zhengwu.joint.models import Bundle, BundleVersion, JointCase, JointEvent, J
 INTAKE_ROLES = case_services.INTAKE_ROLES  # who receives applications: the cases domain's one list
 # a member's 不予受理 is told to the applicant by the joint case too (endings.after_refusal), with the members it stops
 HELD_ACTIONS = ("submit", "request_supplement", "supply_supplement", "accept", "refuse")
+PROBLEM_LIMIT = 500  # characters for what is wrong with one material asked for (补正), as for a single case
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _APPLYING: ContextVar[bool] = ContextVar("zhengwu_joint_applying", default=False)  # member submits in `apply`
 # member actions whose messages the joint case sends itself while a joint service runs them (撤回, 终止 after a refusal)
@@ -778,10 +779,22 @@ def _missing_items(joint: JointCase, member: JointMember, items) -> list[dict]:
                 )
             name = materials[position]
         else:
-            name = str(item.get("name") or "").strip()[:200]
+            name = inputs.text(
+                item.get("name"),
+                field="items",
+                label=_("第 %(i)s 项的材料名称") % {"i": index},
+                max_length=200,
+                required=False,
+            )
             if not name:
                 raise ValidationFailed(_("请填写第 %(i)s 项的材料名称") % {"i": index}, field="items")
-        problem = str(item.get("problem") or "").strip()[:500]
+        problem = inputs.text(
+            item.get("problem"),
+            field="items",
+            label=_("第 %(i)s 项「%(n)s」存在的问题") % {"i": index, "n": name},
+            max_length=PROBLEM_LIMIT,
+            required=False,
+        )
         if not problem:
             raise ValidationFailed(
                 _("请写明第 %(i)s 项「%(n)s」存在的问题") % {"i": index, "n": name}, field="items"

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.forms import AccessibleForm
-from zhengwu.disclosure.models import DisclosureRequest
+from zhengwu.disclosure.models import DESCRIPTION_LIMIT, DisclosureRequest
 
 
 class SearchForm(AccessibleForm):
@@ -30,6 +30,7 @@ class RequestForm(AccessibleForm):
     address = forms.CharField(label=_("通信地址"), max_length=200, required=False)
     description = forms.CharField(
         label=_("所需政府信息的名称、文号或便于查询的其他特征性描述"),
+        max_length=DESCRIPTION_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     delivery = forms.ChoiceField(
@@ -61,4 +62,6 @@ class RequesterForm(AccessibleForm):
 class SupplementForm(RequesterForm):
     """补正 sent online: the supplement's text."""
 
-    content = forms.CharField(label=_("补正内容"), error_messages={"required": _("请填写补正内容")})
+    content = forms.CharField(
+        label=_("补正内容"), max_length=DESCRIPTION_LIMIT, error_messages={"required": _("请填写补正内容")}
+    )

@@ -128,8 +128,8 @@ class SupplementForm(CaseActionForm):
 
     sup_position = Positions(label=_("需补正的材料"))
     sup_other_name = forms.CharField(label=_("其他材料(清单外)"), required=False)
-    sup_other_problem = free_text(_("其他材料存在的问题"))
-    reason = free_text(_("再次补正的书面理由"))
+    sup_other_problem = free_text(_("其他材料存在的问题"), max_length=500)
+    reason = free_text(_("再次补正的书面理由"), max_length=2000)
 
     def clean(self):
         data = super().clean()
@@ -137,7 +137,7 @@ class SupplementForm(CaseActionForm):
             {"position": p, "problem": self.posted(f"sup_problem_{p}")} for p in data.get("sup_position", [])
         ]
         if data.get("sup_other_name"):
-            items.append({"name": data["sup_other_name"], "problem": data["sup_other_problem"]})
+            items.append({"name": data["sup_other_name"], "problem": data.get("sup_other_problem", "")})
         data["items"] = items
         return data
 

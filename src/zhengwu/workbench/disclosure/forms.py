@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.core import clock
 from zhengwu.core.forms import IsoDateField, ServiceForm, free_text, whole, whole_number
 from zhengwu.core.inputs import is_whole
-from zhengwu.disclosure.models import Category, Publication
+from zhengwu.disclosure.models import DESCRIPTION_LIMIT, Category, Publication
 
 # ---- publications
 
@@ -98,7 +98,7 @@ class AttachmentForm(ServiceForm):
 class ReviewForm(ServiceForm):
     """approve, reject and withdraw: an opinion (the reason, for a withdrawal)."""
 
-    opinion = free_text(_("审查意见"))
+    opinion = free_text(_("审查意见"), max_length=1000)
 
 
 class SubmitForm(ServiceForm):
@@ -153,7 +153,7 @@ class RequestForm(ServiceForm):
     requester_id_number = free_text(_("证件号码"))
     phone = free_text(_("联系电话"))
     address = free_text(_("通信地址"))
-    description = free_text(_("所需政府信息"))
+    description = free_text(_("所需政府信息"), max_length=DESCRIPTION_LIMIT)
     submitted_on = IsoDateField(label=_("提交(寄出)日期"))
     signed_on = IsoDateField(label=_("签收日期"))
     confirmed_on = IsoDateField(label=_("双方确认日期"))
@@ -170,7 +170,7 @@ class RequestActionForm(ServiceForm):
 
 
 class SupplementForm(RequestActionForm):
-    items = free_text(_("需补正的全部事项"))
+    items = free_text(_("需补正的全部事项"), max_length=2000)
     workdays = whole_number(_("补正期限(工作日)"))
 
 

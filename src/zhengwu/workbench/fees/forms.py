@@ -203,7 +203,7 @@ class VoidForm(FeeForm):
 class RefundForm(FeeForm):
     amount = MoneyField(_("退付金额"))
     reason = forms.CharField(label=_("退付原因"), required=False)
-    explanation = free_text(_("说明"))
+    explanation = free_text(_("退付说明"), max_length=500)
 
 
 class DecideForm(FeeForm):
@@ -215,7 +215,7 @@ class DecideForm(FeeForm):
             "invalid_choice": _("请选择批准退付或不予退付"),
         },
     )
-    opinion = free_text(_("审批意见"))
+    opinion = free_text(_("审批意见"), max_length=500)
 
     def clean_approve(self) -> bool:
         return self.cleaned_data["approve"] == "1"

@@ -15,11 +15,13 @@ from zhengwu.core.forms import (
     ServiceForm,
     WholeNumbers,
     free_text,
+    name_the_limits,
     whole,
     whole_number,
     withdrawal_reason,
 )
 from zhengwu.joint import selectors
+from zhengwu.joint.services import PROBLEM_LIMIT
 
 
 class ActionForm(ServiceForm):
@@ -91,7 +93,7 @@ class ItemsForm(ActionForm):
     as lines "序号:问题" (or "材料名称:问题") in `items`."""
 
     material = WholeNumbers(label=_("需补正的材料"))
-    items = free_text(_("需补正的材料"))
+    items = free_text(_("需补正的材料"), max_length=5000)
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -99,7 +101,11 @@ class ItemsForm(ActionForm):
         ticked = data.getlist("material") if data is not None and hasattr(data, "getlist") else []
         for value in ticked:
             if whole(str(value)) is not None:
-                self.fields[f"problem_{int(value)}"] = free_text(_("问题说明"))
+                field = free_text(
+                    _("第 %(n)s 项材料的问题说明") % {"n": int(value)}, max_length=PROBLEM_LIMIT
+                )
+                name_the_limits(field)
+                self.fields[f"problem_{int(value)}"] = field
 
     def missing_items(self) -> list[dict]:
         """What services.raise_missing / meetings.record_opinion take: the ticked materials, else the lines typed."""
@@ -131,7 +137,7 @@ class MissingForm(ItemsForm):
 
 
 class OpinionForm(ItemsForm):
-    opinion = free_text(_("意见"))
+    opinion = free_text(_("意见"), max_length=2000)
 
 
 class ConfirmForm(ActionForm):
