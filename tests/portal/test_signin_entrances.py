@@ -139,3 +139,16 @@ def test_the_real_name_provider_is_a_setting_and_its_words_are_shown(client, wor
     assert not Applicant.objects.filter(phone="13933334444").exists()
     done = client.post("/cases/register/", {**data, "name": "刘七"}, follow=True).text
     assert "注册成功,已与公安部门人口信息核对姓名与身份证号码" in done and "county-registry" not in done
+
+
+def test_a_resident_id_or_phone_typed_full_width_signs_in(client, world):  # noqa: F811
+    """A Chinese input method types ３６０６８１…Ｘ; the ID number was refused as a wrong account."""
+    full_width = world.citizen.id_number.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    assert full_width != world.citizen.id_number
+    by_id = client.post("/cases/signin/", {"account": f" {full_width.lower()} ", "password": world.password})
+    assert by_id.status_code == 302
+    client.logout()
+    by_phone = client.post(
+        "/cases/signin/", {"account": "１３８００１３８０００", "password": world.password}
+    )
+    assert by_phone.status_code == 302

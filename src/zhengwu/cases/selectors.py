@@ -4,6 +4,7 @@ at their window or their centre's general windows); applicants see their own; an
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
@@ -29,7 +30,7 @@ from zhengwu.cases.models import (
     SupplementRequest,
 )
 from zhengwu.catalog.models import ITEM_TYPE_CHOICES
-from zhengwu.core import access, clock, personal, thresholds
+from zhengwu.core import access, clock, ids, personal, thresholds
 from zhengwu.core.actors import actor_name
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import NotFound
@@ -737,9 +738,10 @@ def applicant_by_id(pk: int) -> Applicant | None:
 def account_username(kind: str, account: str) -> str:
     """The user name a portal sign-in checks the password against: the account of the applicant of this kind
     registered with this resident ID number or USCC, else what was typed (a phone number or e-mail address is the
-    user name itself). An unknown number is returned as typed, so it fails like any wrong account."""
-    typed = str(account or "").strip()
-    number = typed.upper()
+    user name itself). An unknown number is returned as typed, so it fails like any wrong account. Full-width
+    characters (３６０６８１…Ｘ, １３８…, as a Chinese input method types them) are read as their ASCII selves (NFKC)."""
+    typed = unicodedata.normalize("NFKC", str(account or "")).strip()
+    number = ids.normalise(typed)
     if len(number) == 18:
         user = (
             Applicant.objects.filter(kind=kind, id_number=number, user__isnull=False)
