@@ -122,3 +122,12 @@ def test_a_refused_save_keeps_the_same_rows(restaurant, county, client):
     assert again.count("<tr data-row=") == 3 and 'name="member_4_item"' not in again
     typed = client.post("/workbench/joint/bundles/new/", _form(county, name="")).content.decode()
     assert typed.count("<tr data-row=") == 5  # the two members typed and three blank rows, as when reopened
+
+
+def test_a_forged_row_count_is_refused_not_read_as_no_rows(restaurant, county, client):
+    """rows=abc was read as none: the members typed were dropped without a word."""
+    _manager(client)
+    for rows, says in (("abc", "成员行数无效,请刷新页面后重新填写"), ("99", "一件事最多 40 个成员行")):
+        page = client.post("/workbench/joint/bundles/new/", _form(county, rows=rows))
+        assert page.status_code < 500 and says in page.content.decode()
+    assert not Bundle.objects.filter(versions__name="开办旅馆").exists()

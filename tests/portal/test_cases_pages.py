@@ -344,3 +344,11 @@ def test_the_withdrawal_reason_is_optional_said_so_and_recorded_when_given(citiz
     )
     case.refresh_from_db()
     assert case.status == Status.WITHDRAWN and case.events.get(action="withdraw").note == "店面另有他用"
+
+
+def test_a_withdrawal_with_a_forged_revision_is_refused_not_taken_as_none(citizen, world):  # noqa: F811
+    case = _filed(world)
+    response = citizen.post(f"/cases/mine/{case.number}/withdraw/", {"revision": "abc", "reason": "不开了"})
+    assert response.status_code == 422 and "页面版本号无效,请刷新页面后重试" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status != Status.WITHDRAWN

@@ -421,13 +421,14 @@ def test_a_ticked_material_that_is_not_a_position_is_refused(as_user, world, sub
     assert submitted.status == Status.RECEIVED and not submitted.supplements.exists()
 
 
-def test_a_revision_that_is_not_a_number_is_as_if_none_was_sent(as_user, world, accepted):  # noqa: F811
-    """revision=² passed isdigit() and broke int(): every action answered 500."""
+def test_a_revision_that_is_not_a_number_is_refused_not_a_500(as_user, world, accepted):  # noqa: F811
+    """revision=² passed isdigit() and broke int(): every action answered 500. Then it was taken as none, which
+    skipped the stale-page check; now the page is asked to be reloaded."""
     response = as_user(world.approver).post(
         f"/workbench/cases/{accepted.number}/act/claim/", {"revision": "²"}
     )
-    assert response.status_code == 302
-    assert accepted.steps.get(position=2).assignee == world.approver
+    assert response.status_code == 422 and "页面版本号无效,请刷新页面后重试" in response.content.decode()
+    assert accepted.steps.get(position=2).assignee is None
 
 
 @pytest.mark.parametrize("days", ["", "abc", "5.5", "²"])
@@ -514,3 +515,19 @@ def test_a_supplement_problem_too_long_is_named_with_its_limit(as_user, world, s
     assert "「其他材料存在的问题」最长 500 个字,现有 501 个字" in page
     submitted.refresh_from_db()
     assert submitted.status == Status.RECEIVED
+
+
+def test_forged_paper_or_revision_on_the_case_page_is_refused(as_user, world, submitted):  # noqa: F811
+    """paper=99 was recorded as received on paper; revision=abc was read as none and skipped the stale-page check."""
+    client = as_user(world.clerk)
+    url = f"/workbench/cases/{submitted.number}/act/accept/"
+    paper = [str(p) for p in paper_checklist(submitted)]
+    forged = client.post(url, {"revision": submitted.revision, "paper": [*paper, "99"]})
+    assert forged.status_code < 500 and "纸质材料收件清单中没有第 99 项材料" in forged.content.decode()
+    stale = client.post(url, {"revision": "abc", "paper": paper})
+    assert stale.status_code < 500 and "页面版本号无效,请刷新页面后重试" in stale.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == Status.RECEIVED and not submitted.events.filter(action="accept").exists()
+    client.post(url, {"revision": submitted.revision, "paper": paper})
+    submitted.refresh_from_db()
+    assert submitted.status == Status.ACCEPTED

@@ -90,6 +90,7 @@ def accept_case(
     with transaction.atomic():
         case = _locked(case, revision)
         permissions.require(by, case, "accept")
+        paper = _paper_positions(case, paper)
         if not _intake_open(case, at):
             return _deem(case, by=by, at=at, paper=paper)
         steps, first_done = _steps_payload(case.version)
@@ -239,6 +240,24 @@ def _supplement_items(version: ItemVersion, items, *, agent: bool = False) -> li
     return clean
 
 
+def _paper_positions(case: Case, paper) -> list[int]:
+    """The materials ticked on the window's paper checklist, each one of the case's (the item's, or the power of
+    attorney of an agent's application); ValidationFailed naming one that is not (a forged 99 was recorded)."""
+    positions = sorted({int(p) for p in paper})
+    if not positions:
+        return positions
+    known = {m.position for m in catalog_selectors.published_materials(case.version)}
+    known |= {POWER_OF_ATTORNEY} if case.agent_name else set()
+    for position in positions:
+        if position not in known:
+            raise ValidationFailed(
+                _("纸质材料收件清单中没有第 %(position)s 项材料,请刷新页面后重新勾选")
+                % {"position": position},
+                field="paper",
+            )
+    return positions
+
+
 def _key(item: dict):
     return ("material", item["position"]) if item.get("position") is not None else ("other", item["name"])
 
@@ -319,6 +338,7 @@ def supply_supplement(
         if staff_side:
             permissions.require(by, case, "supply")
         workflow.next_status(case.status, "supply_supplement")
+        paper = _paper_positions(case, paper)
         request = case.supplements.filter(supplied_at__isnull=True).order_by("-round").first()
         uploaded = set(
             case.materials.filter(uploaded_at__gte=request.requested_at).values_list("position", flat=True)

@@ -157,6 +157,25 @@ def withdrawal_reason() -> forms.CharField:
     return free_text(_("撤回理由"), max_length=500, help_text=WITHDRAWAL_REASON_HELP)
 
 
+class RevisionField(forms.CharField):
+    """The revision of the page an action was taken on (a hidden input): blank is none (an API client may leave it
+    out), a whole number goes to the service's stale-page check, anything else is refused — a forged `abc` was read
+    as none and skipped the check."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value) -> int | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        number = whole(value)
+        if number is None:
+            raise forms.ValidationError(_("页面版本号无效,请刷新页面后重试"), code="invalid")
+        return number
+
+
 def whole_number(label, **kwargs) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.cases.application import ACCEPTED_TYPES, ApplicationForm
 from zhengwu.cases.models import Applicant
 from zhengwu.core import ids
-from zhengwu.core.forms import AccessibleForm, ServiceForm, whole, withdrawal_reason
+from zhengwu.core.forms import AccessibleForm, RevisionField, ServiceForm, whole, withdrawal_reason
 from zhengwu.core.inputs import is_whole
 
 
@@ -169,10 +169,7 @@ class WithdrawForm(ServiceForm):
     """撤回申请: the reason and the revision of the page it was asked on (a stale page is told so)."""
 
     reason = withdrawal_reason()
-    revision = forms.CharField(required=False)
-
-    def clean_revision(self) -> int | None:
-        return whole(self.cleaned_data["revision"])
+    revision = RevisionField()
 
 
 # ---- applying for someone else ----------------------------------------------------------------------------------

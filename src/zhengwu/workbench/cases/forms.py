@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.cases import selectors
 from zhengwu.cases.models import Applicant
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.forms import AccessibleForm, ServiceForm, WholeNumbers, free_text, whole, withdrawal_reason
+from zhengwu.core.forms import (
+    AccessibleForm,
+    RevisionField,
+    ServiceForm,
+    WholeNumbers,
+    free_text,
+    whole,
+    withdrawal_reason,
+)
 
 
 class WalkInForm(AccessibleForm):
@@ -88,14 +96,11 @@ def case_number(label, **kwargs) -> forms.Field:
 class CaseActionForm(ServiceForm):
     """Every action carries the revision of the page it was taken on (a stale page is told so by the service)."""
 
-    revision = forms.CharField(required=False, widget=forms.HiddenInput)
+    revision = RevisionField()
 
     def __init__(self, data=None, files=None, *, user=None, case=None, **kwargs):
         super().__init__(data, files, **kwargs)
         self.user, self.case = user, case
-
-    def clean_revision(self) -> int | None:
-        return whole(self.cleaned_data["revision"])
 
     def refusal(self) -> ValidationFailed:
         """The first error, as the service's refusals are shown: at the field it names, its message naming it."""

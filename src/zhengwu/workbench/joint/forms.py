@@ -207,6 +207,19 @@ class BundleForm(ServiceForm):
             for part, label in (("item", _("事项")), ("stage", _("阶段")), ("needs", _("前置成员"))):
                 self.fields[f"member_{n}_{part}"] = forms.CharField(label=label, required=False)
 
+    def clean_rows(self) -> int:
+        """The hidden row count as the editor page writes it; a forged one (abc, 99) is refused, not read as none."""
+        value = self.cleaned_data["rows"].strip()
+        if not value:
+            return 0
+        if whole(value) is None:
+            raise forms.ValidationError(_("成员行数无效,请刷新页面后重新填写"), code="invalid")
+        if whole(value) > MAX_MEMBER_ROWS:
+            raise forms.ValidationError(
+                _("一件事最多 %(max)s 个成员行"), code="max_value", params={"max": MAX_MEMBER_ROWS}
+            )
+        return whole(value)
+
     @staticmethod
     def _row_count(data) -> int:
         """How many member rows the page posted (the hidden `rows`; a page without it has none), at most 40."""
