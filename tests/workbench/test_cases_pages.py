@@ -2,6 +2,8 @@
 action through the page (with the stale-page Conflict keeping what was typed), counter registration, the outbox;
 and the selectors the pages added."""
 
+import re
+
 import pytest
 
 from tests.cases.conftest import accepted, at, pdf_upload, publish, resident_id, submitted, world  # noqa: F401
@@ -531,3 +533,22 @@ def test_forged_paper_or_revision_on_the_case_page_is_refused(as_user, world, su
     client.post(url, {"revision": submitted.revision, "paper": paper})
     submitted.refresh_from_db()
     assert submitted.status == Status.ACCEPTED
+
+
+def test_the_refused_form_is_echoed_with_each_value_under_its_label(as_user, world, submitted):  # noqa: F811
+    """The echo listed bare values (场地租赁合同, 1, 未盖章 …): which field was which was left to guess."""
+    client = as_user(world.clerk)
+    page = client.post(
+        f"/workbench/cases/{submitted.number}/act/supplement/",
+        {
+            "revision": submitted.revision,
+            "sup_position": ["1"],
+            "sup_problem_1": "未加盖公章",
+            "sup_other_name": "场地租赁合同",
+            "sup_other_problem": "缺" * 501,
+        },
+    ).content.decode()
+    echo = re.search(r'<ul class="mb-0" id="typed">(.*?)</ul>', page, re.S).group(1)
+    items = re.findall(r"<li>(.*?)</li>", echo)
+    assert "第 1 项材料存在的问题:未加盖公章" in items and "其他材料(清单外):场地租赁合同" in items
+    assert all(":" in item for item in items)

@@ -118,6 +118,36 @@ class CaseActionForm(ServiceForm):
     def posted_list(self, name: str) -> list[str]:
         return self.data.getlist(name) if hasattr(self.data, "getlist") else []
 
+    # posted but not worth echoing: the page's own bookkeeping and the ticks the forms show ticked again
+    NOT_ECHOED = ("csrfmiddlewaretoken", "revision", "extension", "sup_position", "fee")
+
+    def typed(self) -> list[tuple[str, str]]:
+        """What the user typed, as (the field's label, the value), for the page to show after a refusal: a choice
+        by its label, several values of one field together."""
+        rows = []
+        for name in self.data:
+            if name in self.NOT_ECHOED or name.startswith("fee_name_"):
+                continue
+            values = [str(v) for v in self.posted_list(name) or [self.posted(name)] if str(v).strip()]
+            if values:
+                choices = dict(getattr(self.fields.get(name), "choices", None) or [])
+                shown = [str(choices.get(v, v)) for v in values]
+                rows.append((self.label_of(name), "、".join(shown)))
+        return rows
+
+    def label_of(self, name: str) -> str:
+        """The label of a posted field: the form's, or for the rows a page adds (a material's problem, a fee's
+        amount) what the page calls them."""
+        field = self.fields.get(name)
+        if field is not None and field.label:
+            return str(field.label)
+        prefix, _sep, key = name.rpartition("_")
+        if prefix == "sup_problem":
+            return str(_("第 %(n)s 项材料存在的问题") % {"n": key})
+        if prefix == "fee_amount":
+            return str(_("「%(fee)s」金额") % {"fee": self.posted(f"fee_name_{key}") or key})
+        return name
+
 
 class NoteForm(CaseActionForm):
     note = free_text(_("备注"))

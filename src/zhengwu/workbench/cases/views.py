@@ -255,15 +255,7 @@ def _case_context(
         "deliveries": Delivery.choices,
         "decisions": Decision.choices,
         "posted": posted,
-        "typed": [
-            v
-            for k, v in posted.items()
-            if k not in ("csrfmiddlewaretoken", "revision", "extension", "sup_position", "fee")
-            and not k.startswith("fee_name_")
-            and v.strip()
-        ]
-        if error
-        else [],
+        "typed": shown.typed() if error and shown is not None else [],
         "failed": failed,
         "error": error,
     }
