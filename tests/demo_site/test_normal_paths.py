@@ -100,7 +100,17 @@ def handle(item, people: People, company: Applicant) -> Case:
     )
     if item.current_version.instant:
         if clerk.staff.organisation_id == item.organisation_id:
-            return services.handle_instantly(case=case, paper=paper_checklist(case), by=clerk)
+            case = services.handle_instantly(case=case, paper=paper_checklist(case), by=clerk)
+            if case.status == Status.DECIDED:
+                # 统一收费 at the counter: decided on the spot, the notice issued and paid, then the result handed over
+                from zhengwu.fees import services as fees
+                from zhengwu.fees import simulator
+
+                codes = [f.code for f in item.current_version.fees.all() if f.code]
+                simulator.pay(fees.issue_notice(case=case, by=clerk, only=codes))
+                services.deliver_result(case=case, by=clerk, method="window")
+                case = services.complete_case(case=case, by=clerk)
+            return case
         # received at a general window: the organisation's own officer decides it on the spot
         services.accept_case(case=case, paper=paper_checklist(case), by=clerk)
         officer = people.for_step(item, CaseStep(role=Role.WINDOW_CLERK))

@@ -1,23 +1,27 @@
 """What the fees demo holds on any day (its dates count back from the clock): checked at each of
 tests/core/test_demo_dates.py's moments, where every domain's demo is loaded once — a paid, an unpaid, a refunded and
 an unreconciled payment, the transfer item charging from the catalogue; the cases demo's three 不动产 cases with
-fees (transfer and mortgage) charged by a notice paid online, reconciled."""
+fees (transfer and mortgage) and the instant 临时居民身份证 case charged by a notice paid online, reconciled."""
 
 from django.contrib.auth import get_user_model
 
 from zhengwu.core import clock
 from zhengwu.fees import demo, reconcile, selectors
 from zhengwu.fees.models import CatalogueFee, Discrepancy, Notice
+from zhengwu.supervision.models import Alert
 
 
 def check_the_fees_demo(lines: list[str]) -> None:
-    assert any(line.startswith("统一收费演示:收费目录 6 项") for line in lines), lines
-    assert CatalogueFee.objects.count() == 6
+    assert any(line.startswith("统一收费演示:收费目录 7 项") for line in lines), lines
+    assert CatalogueFee.objects.count() == 7
     states = sorted(Notice.objects.values_list("state", flat=True))
-    assert states == ["paid"] * 5 + ["refunded", "unpaid"]
+    assert states == ["paid"] * 6 + ["refunded", "unpaid"]
+    # the instant 临时居民身份证 case: decided on the spot, its 10 元 notice paid at the counter, then handed over
+    instant = Notice.objects.get(case__idempotency_key="demo-case-54")
+    assert instant.total == 10 and instant.state == "paid" and instant.case.status == "completed"
+    assert not Alert.objects.filter(case=instant.case).exists()
     # the cases demo's fees are the catalogue's, by a notice — none typed by hand, none flagged outside the catalogue
     from zhengwu.cases.models import CaseEvent
-    from zhengwu.supervision.models import Alert
 
     by_hand = [
         fee["name"]
@@ -43,11 +47,12 @@ def check_the_fees_demo(lines: list[str]) -> None:
         "BDC-003": "2017-03-15",
         "SFZ-001": "2004-01-01",
         "SFZ-002": "2004-01-01",
+        "SFZ-003": "2004-01-01",
         "FM-001": "2015-10-01",
     }
     fine = CatalogueFee.objects.get(code="FM-001")
     assert fine.approval != fine.basis and "不适用" in fine.approval
     # The fee window (42, 财政局) collects every one of the centre's notices, the 不动产 分中心's included.
     cashier = get_user_model().objects.get(username="cashier")
-    assert selectors.visible_notices(cashier).count() == Notice.objects.count() == 7
+    assert selectors.visible_notices(cashier).count() == Notice.objects.count() == 8
     assert demo.load_demo().startswith("统一收费演示:已存在")

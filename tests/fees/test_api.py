@@ -7,14 +7,22 @@ from zhengwu.fees import providers
 
 def test_the_catalogue_is_public(fees_world, client):
     rows = client.get("/api/fees/catalogue").json()
-    assert {r["code"] for r in rows} == {"BDC-001", "BDC-002", "BDC-003", "SFZ-001", "SFZ-002", "FM-001"}
+    assert {r["code"] for r in rows} == {
+        "BDC-001",
+        "BDC-002",
+        "BDC-003",
+        "SFZ-001",
+        "SFZ-002",
+        "SFZ-003",
+        "FM-001",
+    }
     band = next(r for r in rows if r["code"] == "FM-001")
     assert (
         band["standard"] == "50000.00—100000.00元(按下限50000.00元执行)"
         and band["revenue_kind_label"] == "罚没收入"
     )
     rows = client.get(f"/api/fees/catalogue?organisation={fees_world.police.pk}").json()
-    assert [r["code"] for r in rows] == ["SFZ-001", "SFZ-002"] and rows[0]["waivers"][0]["basis"]
+    assert [r["code"] for r in rows] == ["SFZ-001", "SFZ-002", "SFZ-003"] and rows[0]["waivers"][0]["basis"]
     assert client.get("/api/fees/catalogue?organisation=999999").json()["code"] == "not_found"
 
 

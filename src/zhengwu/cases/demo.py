@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from zhengwu.cases import services
-from zhengwu.cases.models import Applicant, Case, CaseStep
+from zhengwu.cases.models import Applicant, Case, CaseStep, Status
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, clock
 from zhengwu.core.calendar import current_calendar
@@ -868,6 +868,11 @@ def _run(case: Case, action: str, args: tuple, users: dict, clerk) -> None:
         services.terminate_case(case=case, by=holder, reason=args[0])
     elif action == "instant":
         services.handle_instantly(case=case, by=clerk, grant=True, paper=_paper(case))
+        if case.status == Status.DECIDED and (lent := ACTIONS.get("notice")):
+            # 统一收费 at the counter (临时居民身份证): the notice issued and paid before the result is handed over
+            lent(case, [[f.code for f in case.version.fees.all() if f.code]], clerk)
+            services.deliver_result(case=case, by=clerk, method="window")
+            services.complete_case(case=case, by=clerk)
     elif action == "notice":
         if lent := ACTIONS.get(action):
             lent(case, args, clerk)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
+    extensions,
     handling,
     notices,
     permissions,
@@ -170,13 +171,17 @@ def handle_instantly(
     paper: list[int] | tuple = (),
 ) -> Case:
     """即办件: accept, decide and complete on the spot, in one transaction (each with its own event); `paper`: the
-    materials received on paper (the window's paper checklist, as at acceptance)."""
+    materials received on paper (the window's paper checklist, as at acceptance). A grant whose result waits for
+    payment (统一收费, cases.extensions.delivery_gates) stops once decided: the clerk issues the payment notice, the
+    applicant pays at the counter, and then the result is delivered and the case completed on the same visit."""
     _in_scope(by, case)
     with transaction.atomic():
         # the whole of it allowed before any of it is done: accepting here and deciding on the spot (即办件)
         permissions.require(by, _locked(case), "instant")
         case = accept_case(case=case, by=by, at=at, paper=paper)
         case = decide_case(case=case, by=by, grant=grant, reasons=reasons, at=at)
+        if extensions.delivery_refusal(case):
+            return case  # 先缴费后送达: the notice is issued and paid before the result is handed over
         case = deliver_result(case=case, by=by, method=delivery, at=at)
         case = complete_case(case=case, by=by, at=at)
     return case

@@ -6,7 +6,7 @@ list (收费目录清单) puts them under its collecting organisations with the 
   《财政部 国家发展改革委关于不动产登记收费有关政策问题的通知》(财税〔2016〕79号).
 - 居民身份证工本费: 《居民身份证法》第二十条, 《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》
   (发改价格〔2003〕2322号): 申领、换领 20元/证, 丢失补领、损坏换领 40元/证, 临时身份证 10元/证; 城市低保、农村
-  特困居民初次申领、换领免收, 其他生活确有困难的可以减收.
+  特困居民初次申领、换领免收, 其他生活确有困难的可以减收. 临时居民身份证 (居民身份证法 第十二条) 同一通知.
 - 罚没收入 (a band): 《食品安全法》第一百二十二条: 未取得许可从事食品经营, 货值金额不足一万元的, 并处五万元以上
   十万元以下罚款 — the lower bound unless the 行政处罚决定书 says otherwise.
 """
@@ -114,6 +114,20 @@ FEES = [
         "valid_from": SFZ_FROM,
         "standard_kind": "fixed",
         "amount": "40",
+        "unit": "证",
+    },
+    {
+        # 临时居民身份证: 居民身份证法 第十二条 (急需使用的, 可以申请领取临时居民身份证) and 第二十条 (证件工本费);
+        # 发改价格〔2003〕2322号: 临时居民身份证 每证10元; no waiver (the 低保 exemption is for 初次申领、换领)
+        "code": "SFZ-003",
+        "name": "临时居民身份证工本费",
+        "collector": POLICE,
+        "revenue_kind": "admin_fee",
+        "basis": "《中华人民共和国居民身份证法》第十二条、第二十条",
+        "approval": SFZ_APPROVAL,
+        "valid_from": SFZ_FROM,
+        "standard_kind": "fixed",
+        "amount": "10",
         "unit": "证",
     },
     {

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from zhengwu.cases import deadlines, display, extensions, handling, permissions, selectors, services
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.application import ApplicationForm
-from zhengwu.cases.models import Decision, Delivery
+from zhengwu.cases.models import Decision, Delivery, Status
 from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, clock, personal
@@ -407,7 +407,12 @@ ACTIONS = {
             delivery=d["method"],
             paper=d["paper"],
         ),
-        "即办件已当场办结",
+        # a fee to pay before the result goes out (统一收费) leaves the case decided, waiting for the payment
+        lambda case: (
+            _("即办件已当场办结")
+            if case.status != Status.DECIDED
+            else _("已受理并当场作出决定;本事项收费,请开具缴款通知书,缴款后送达办理结果并办结")
+        ),
     ),
     "claim": (lambda u, c, d: services.claim_step(case=c, by=u, revision=d["revision"]), "已认领当前环节"),
     "assign": (_assign, "已分派当前环节"),
@@ -480,12 +485,12 @@ def act(request, number: str, action: str):
     try:
         if not form.is_valid():
             raise form.refusal()  # shown like a service's refusal: the message, the field, what was typed
-        handler(request.user, case, form.cleaned_data)
+        result = handler(request.user, case, form.cleaned_data)
     except DomainError as err:
         fresh = selectors.case_for(request.user, number)
         context = _case_context(request, fresh, failed=action, error=err, form=form)
         return render(request, "cases/workbench/case.html", context, status=err.status)
-    messages.success(request, done)
+    messages.success(request, done(result) if callable(done) else done)
     return redirect("workbench_cases:case", number=number)
 
 

@@ -64,6 +64,9 @@ def case_panel(request, case) -> str:
             "may_correct": notice is not None
             and permissions.refusal(request.user, notice, "correct") is None,
             "may_refund": notice is not None and permissions.refusal(request.user, notice, "refund") is None,
+            # paying at the counter before the result is handed over (an instant item, 即办件): the fee window's
+            # clerk records cash or card here; anyone else shows the payer the payment page to pay by scanning
+            "may_record": notice is not None and permissions.refusal(request.user, notice, "record") is None,
             "may_issue": state is None and refused is None,
             # why not now (the step, the catalogue), for those who issue; nothing for those who do not
             "not_now": refused if refused is not None and not isinstance(refused, AccessDenied) else None,
