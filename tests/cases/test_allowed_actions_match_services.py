@@ -183,6 +183,9 @@ def _calls(world, case: Case) -> dict:
         "charge_fee": lambda c, by: services.charge_fee(
             case=c, by=by, fees=[{"name": "工本费", "amount": "10"}]
         ),
+        "correct_fee": lambda c, by: services.correct_fee(
+            case=c, by=by, fees=[{"name": "工本费", "amount": "8"}], reason="金额录入有误"
+        ),
     }
 
 

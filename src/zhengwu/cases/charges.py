@@ -15,10 +15,12 @@ from zhengwu.cases import (
 from zhengwu.cases.models import (
     Case,
     CaseEvent,
+    OutboxMessage,
 )
 from zhengwu.cases.records import _in_scope, _locked, _record, _updates_caller, events_so_far
+from zhengwu.cases.selectors import typed_charges
 from zhengwu.catalog.models import ItemVersion
-from zhengwu.core import clock
+from zhengwu.core import clock, outbox
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.text import name_key
 
@@ -121,6 +123,91 @@ def charge_fee(*, case: Case, by, fees: list[dict], revision: int | None = None)
             raise refused
         note = "；".join(f"{f['name']} {f['amount']} 元" for f in charged)
         return _record(case, "charge_fee", by=by, note=note, data={"fees": charged})
+
+
+def _told_of_fees(events) -> bool:
+    """Was the applicant told what was collected: a decision or completion message after a typed charge says
+    已收取费用 (cases.notify.FEE_LINE)."""
+    charged = False
+    for event in events:
+        if event["action"] == "charge_fee" and any(
+            not f.get("notice") for f in (event["data"] or {}).get("fees", [])
+        ):
+            charged = True
+        elif charged and event["action"] in ("decide", "complete"):
+            return True
+    return False
+
+
+@_updates_caller
+def correct_fee(*, case: Case, by, fees: list[dict], reason: str, revision: int | None = None) -> CaseEvent:
+    """更正收费: a fee typed by hand (登记收费) with a wrong amount is corrected — the reason required, recorded as a
+    charge_fee event naming the amount it replaces (audited with it), and the applicant told the corrected amount
+    when a message already told them what was collected. A fee charged by a payment notice is corrected on its
+    notice (fees: 更正缴款通知书, or 退付 once paid)."""
+    _in_scope(by, case)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请写明更正原因"), field="reason")
+    if len(reason) > 300:
+        raise ValidationFailed(
+            _("「更正原因」最长 300 个字,现有 %(n)d 个字") % {"n": len(reason)}, field="reason"
+        )
+    with transaction.atomic():
+        case = _locked(case, revision)
+        permissions.require(by, case, "correct_fee")
+        corrected = _fees_charged(case.version, fees)
+        events = events_so_far(case)
+        before = typed_charges(events)
+        for index, fee in enumerate(corrected):
+            earlier = before.get(name_key(fee["name"]))
+            if earlier is None:
+                raise ValidationFailed(
+                    _("「%(name)s」尚未登记收费,无需更正;请登记收费") % {"name": fee["name"]},
+                    field=f"fees.{index}.name",
+                )
+            if Decimal(earlier["amount"]) == Decimal(fee["amount"]):
+                raise ValidationFailed(
+                    _("「%(name)s」已登记 %(amount)s 元,与更正后的金额相同")
+                    % {"name": fee["name"], "amount": earlier["amount"]},
+                    field=f"fees.{index}.amount",
+                )
+            fee["corrects"] = earlier["amount"]
+        changes = "；".join(f"{f['name']} {f['corrects']} 元更正为 {f['amount']} 元" for f in corrected)
+        event = _record(
+            case,
+            "charge_fee",
+            by=by,
+            note=_("更正收费:%(changes)s(%(reason)s)") % {"changes": changes, "reason": reason},
+            data={"fees": corrected, "correction": reason},
+        )
+        if _told_of_fees(events):
+            _tell_corrected(case, changes, reason)
+        return event
+
+
+def _tell_corrected(case: Case, changes: str, reason: str) -> None:
+    """The applicant (and the number they gave) told the corrected amounts, in the correction's transaction."""
+    from zhengwu.cases.notify import addressee
+
+    body = f"{addressee(case)}:" + _(
+        "您的申请 %(number)s 登记的收费已更正:%(changes)s。更正原因:%(reason)s。如有疑问请联系%(organisation)s。"
+    ) % {"number": case.number, "changes": changes, "reason": reason, "organisation": case.organisation.name}
+    rows = []
+    if case.applicant.email:
+        rows.append(
+            OutboxMessage(
+                case=case,
+                channel="email",
+                recipient=case.applicant.email,
+                subject=_("【政务服务】办件 %(number)s:收费更正") % {"number": case.number},
+                body=body,
+            )
+        )
+    phone = case.applicant.phone or case.agent_phone
+    if phone:
+        rows.append(OutboxMessage(case=case, channel="sms", recipient=phone, body=body))
+    outbox.post_all(rows)
 
 
 def record_notice_charge(*, case: Case, by, fees: list[dict], note: str) -> CaseEvent:

@@ -58,6 +58,7 @@ WORKFLOW_ACTION = {
     "withdraw": "withdraw",
     "attach": "attach",
     "charge_fee": "charge_fee",
+    "correct_fee": "charge_fee",
 }
 
 
@@ -276,6 +277,18 @@ def _charge_fee(user, c: _Case) -> DomainError | None:
     return None
 
 
+def _correct_fee(user, c: _Case) -> DomainError | None:
+    """更正收费: who types the fees (登记收费) corrects a fee typed on the case; a notice's fee is corrected on it."""
+    from zhengwu.cases.selectors import typed_charges
+
+    if refusal := _charge_fee(user, c):
+        return refusal
+    events = c.case.events.filter(action="charge_fee").order_by("seq").values("action", "at", "data")
+    if not typed_charges(events):
+        return Conflict(_("本办件尚未登记收费,无需更正"), code="fee.nothing_charged", field="fees")
+    return None
+
+
 RULES: dict[str, Callable[..., DomainError | None]] = {
     "accept": _owned_intake(_("受理")),
     "supplement": _owned_intake(_("一次性告知补正")),
@@ -298,6 +311,7 @@ RULES: dict[str, Callable[..., DomainError | None]] = {
     "withdraw": _intake(_("登记撤回")),
     "attach": _intake(_("上传附件")),
     "charge_fee": _charge_fee,
+    "correct_fee": _correct_fee,
 }
 
 

@@ -37,6 +37,7 @@ from zhengwu.core.errors import NotFound
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role, Window
 from zhengwu.core.prepared import Prepared
+from zhengwu.core.text import name_key
 
 _RELATED = ("item", "version", "organisation", "applicant", "window")
 
@@ -459,6 +460,38 @@ def case_summary(case: Case, *, with_explanations: bool = True, events: list[dic
     return out
 
 
+def typed_charges(events) -> dict[str, dict]:
+    """The fees typed by hand on the case as they now stand, by name key: {name, amount, standard_amount, on, corrected
+    (the amounts before, oldest first), reason}; a correction (更正收费) replaces its fee's amount. `events`: the
+    case's events in order (action, at, data); a payment notice's lines are not here."""
+    charged: dict[str, dict] = {}
+    for event in events:
+        if event["action"] != "charge_fee":
+            continue
+        data = event["data"] or {}
+        for fee in data.get("fees", []):
+            if fee.get("notice"):
+                continue
+            key = name_key(fee["name"])
+            before = charged.get(key)
+            if before is not None and data.get("correction"):
+                before.update(
+                    amount=fee["amount"],
+                    corrected=[*before["corrected"], before["amount"]],
+                    reason=data["correction"],
+                )
+                continue
+            charged[key] = {
+                "name": fee["name"],
+                "amount": fee["amount"],
+                "standard_amount": fee.get("standard_amount"),
+                "on": clock.local_date(event["at"]).isoformat(),
+                "corrected": [],
+                "reason": "",
+            }
+    return charged
+
+
 def fees_charged(case: Case, *, events: list[dict] | None = None) -> dict:
     """What was collected on the case (收费): the fees a clerk recorded as charged, and the lines of its payment
     notice once paid — {"items": [{"name", "amount", "on"}], "total": "60.00", "names": ["工本费", …], "notice":
@@ -466,25 +499,21 @@ def fees_charged(case: Case, *, events: list[dict] | None = None) -> dict:
     collected (不收费, not yet, or a notice still unpaid). `events`: the case's events in order (action, at, data)."""
     from zhengwu.cases import extensions
 
-    items, total, noticed = [], Decimal("0"), False
+    items, total = [], Decimal("0")
     if events is None:
         events = case.events.filter(action="charge_fee").order_by("seq").values("action", "at", "data")
-    for event in events:
-        if event["action"] != "charge_fee":
-            continue
-        for fee in (event["data"] or {}).get("fees", []):
-            if fee.get("notice"):
-                noticed = True  # a payment notice's line: charged, not collected until it is paid
-                continue
-            amount = Decimal(str(fee.get("amount") or "0"))
-            total += amount
-            items.append(
-                {
-                    "name": fee.get("name", ""),
-                    "amount": f"{amount:.2f}",
-                    "on": clock.local_date(event["at"]).isoformat(),
-                }
-            )
+    events = list(events)
+    # a payment notice's line: charged, not collected until it is paid
+    noticed = any(
+        fee.get("notice")
+        for event in events
+        if event["action"] == "charge_fee"
+        for fee in (event["data"] or {}).get("fees", [])
+    )
+    for fee in typed_charges(events).values():  # typed by hand, as corrected (更正收费)
+        amount = Decimal(str(fee["amount"] or "0"))
+        total += amount
+        items.append({"name": fee["name"], "amount": f"{amount:.2f}", "on": fee["on"]})
     notice = extensions.fee_state(case) if noticed else None
     for line in (notice or {}).get("collected", []):
         amount = Decimal(str(line["amount"]))

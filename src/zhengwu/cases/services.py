@@ -15,7 +15,7 @@ This module is the one door: callers write `services.submit_case(...)`. The func
 - cases/intake.py — the intake decision: accept_case, deem_accepted, request_supplement, supply_supplement,
   refuse_case;
 - cases/steps.py — handling steps: claim_step, assign_step, complete_step, return_step, attach_file;
-- cases/charges.py — fees charged on a case: charge_fee, record_notice_charge;
+- cases/charges.py — fees charged on a case: charge_fee, correct_fee, record_notice_charge;
 - cases/suspensions.py — suspend_case, resume_case, request_extension, decide_extension;
 - cases/endings.py — withdraw_case, terminate_case, decide_case, deliver_result, complete_case, handle_instantly;
 - cases/legacy.py — import_case, history from an older system (cases/importer.py reads the file);
@@ -35,6 +35,7 @@ from zhengwu.cases.charges import (
     CENT,
     MAX_FEE_AMOUNT,
     charge_fee,
+    correct_fee,
     record_notice_charge,
 )
 from zhengwu.cases.endings import (
@@ -113,6 +114,7 @@ __all__ = [
     "assign_step",
     "attach_file",
     "charge_fee",
+    "correct_fee",
     "check_upload",
     "claim_step",
     "complete_case",

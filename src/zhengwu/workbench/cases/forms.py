@@ -220,6 +220,20 @@ class InstantForm(CaseActionForm):
         return self.cleaned_data["method"] or "window"
 
 
+class CorrectFeeForm(CaseActionForm):
+    """更正收费: the fee typed by hand (its name, as charged), the corrected amount and the reason; the rules (a fee
+    charged before, an amount above zero to the fen, a reason) are cases.services.correct_fee's."""
+
+    fee_name = forms.CharField(label=_("收费项目"), required=False)
+    amount = forms.CharField(label=_("更正后的金额(元)"), required=False)
+    reason = free_text(_("更正原因"))
+
+    def clean(self):
+        data = super().clean()
+        data["fees"] = [{"name": data.get("fee_name", ""), "amount": data.get("amount", "")}]
+        return data
+
+
 class AssignForm(CaseActionForm):
     """The person the open step goes to: one of those the step may be given to, found by username."""
 
@@ -344,6 +358,7 @@ ACTION_FORMS = {
     "deliver": DeliverForm,
     "complete": CaseActionForm,
     "charge_fee": ChargeFeeForm,
+    "correct_fee": CorrectFeeForm,
     "terminate": ReasonForm,
     "withdraw": WithdrawForm,
 }

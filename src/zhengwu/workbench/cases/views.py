@@ -213,11 +213,11 @@ def _case_context(
         "fee_rows": fee_rows,
         # fees recorded as charged by hand; a payment notice's lines are not collected until paid, and its own
         # panel (fees domain) says where it stands
-        "fees_charged": [
-            charged
-            for e in case.events.filter(action="charge_fee").order_by("seq")
-            if (charged := [f for f in e.data.get("fees", []) if not f.get("notice")])
-        ],
+        "fees_charged": list(
+            selectors.typed_charges(
+                case.events.filter(action="charge_fee").order_by("seq").values("action", "at", "data")
+            ).values()
+        ),
         **people,
         "timeline": display.timeline_rows(selectors.timeline(case)),
         "checklist": checklist,
@@ -459,6 +459,12 @@ ACTIONS = {
     "charge_fee": (
         lambda u, c, d: services.charge_fee(case=c, by=u, fees=d["fees"], revision=d["revision"]),
         "已登记收费",
+    ),
+    "correct_fee": (
+        lambda u, c, d: services.correct_fee(
+            case=c, by=u, fees=d["fees"], reason=d["reason"], revision=d["revision"]
+        ),
+        "已更正收费",
     ),
     "terminate": (
         lambda u, c, d: services.terminate_case(case=c, by=u, reason=d["reason"], revision=d["revision"]),
