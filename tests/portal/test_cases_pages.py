@@ -216,6 +216,30 @@ def test_supplement_upload_then_status_back_to_received(citizen, world):  # noqa
     assert case.status == Status.RECEIVED
 
 
+def test_supplement_with_one_refused_file_keeps_none_and_the_retry_stores_each_once(citizen, world):  # noqa: F811
+    case = _filed(world)
+    services.request_supplement(
+        case=case,
+        by=world.clerk,
+        items=[
+            {"position": 1, "problem": "申请书未签字"},
+            {"position": 2, "problem": "未提供营业执照复印件"},
+        ],
+    )
+    fake = SimpleUploadedFile("申请书.pdf", b"just text, renamed to .pdf", content_type="application/pdf")
+    refused = citizen.post(f"/cases/mine/{case.number}/supply/", {"material_1": fake, "material_2": png()})
+    assert refused.status_code == 422 and "文件类型不支持" in refused.content.decode()
+    # the good file was kept while the page said the other was refused
+    assert not case.materials.filter(position=2).exists()
+    done = citizen.post(
+        f"/cases/mine/{case.number}/supply/", {"material_1": pdf_upload(), "material_2": png()}, follow=True
+    )
+    assert "材料已补齐" in done.content.decode()
+    assert case.materials.filter(position=2).count() == 1  # stored once, not once per attempt
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED
+
+
 def test_notice_pdf_downloads_for_the_applicant_only(citizen, client, world):  # noqa: F811
     case = _filed(world)
     services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)

@@ -36,6 +36,7 @@ from zhengwu.cases.records import (
     _updates_caller,
     _with_one_calendar,
 )
+from zhengwu.cases.submission import upload_material
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog.models import ItemVersion
 from zhengwu.core import access, clock
@@ -362,6 +363,15 @@ def supply_supplement(
             data={"round": request.round, "received_on": _today(at), "paper": list(paper)},
         )
     return case
+
+
+def supply_with_uploads(*, case: Case, by, uploads: dict[int, object]) -> Case:
+    """补正 online: the files for the notice's materials and the supplement marked supplied, all or nothing — a
+    refused file, or one still missing, used to leave the others stored, and the retry stored them a second time."""
+    with transaction.atomic():
+        for position, upload in sorted(uploads.items()):
+            upload_material(case=case, by=by, position=position, upload=upload)
+        return supply_supplement(case=case, by=by)
 
 
 @_updates_caller

@@ -56,6 +56,7 @@ from zhengwu.cases.intake import (
     restart_intake,
     start_clock,
     supply_supplement,
+    supply_with_uploads,
 )
 from zhengwu.cases.legacy import (
     import_case,
@@ -139,6 +140,7 @@ __all__ = [
     "save_draft_for",
     "submit_case",
     "supply_supplement",
+    "supply_with_uploads",
     "suspend_case",
     "terminate_case",
     "upload_material",

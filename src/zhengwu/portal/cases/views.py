@@ -436,18 +436,19 @@ def detail(request, number: str):
 def supply(request, number: str):
     """Upload what the supplement notice asked for and tell the window it is all there."""
     case = selectors.case_for(request.user, number)
-    errors = {}
+    uploads, errors = {}, {}
     for name, upload in request.FILES.items():
         if not name.startswith("material_") or not is_whole(name[9:]):
             continue
-        try:
-            services.upload_material(case=case, by=request.user, position=int(name[9:]), upload=upload)
+        try:  # every file is checked before any is kept: each refused one is named at its own field
+            services.check_upload(upload, field=name)
+            uploads[int(name[9:])] = upload
         except DomainError as err:
             errors[name] = err.message
     if errors:
         return _detail(request, case, status=422, form_errors=errors)
     try:
-        services.supply_supplement(case=case, by=request.user)
+        services.supply_with_uploads(case=case, by=request.user, uploads=uploads)
     except DomainError as err:
         return _detail(request, case, status=err.status, error=err)
     messages.success(request, f"材料已补齐,窗口将在 {deadlines.INTAKE_WORKDAYS} 个工作日内作出受理决定。")
