@@ -156,6 +156,20 @@ def test_a_follow_up_without_an_answer_asks_whether_it_was_solved(client, world)
     assert Ticket.objects.get(pk=points["replied"].pk).status == Status.REPLIED
 
 
+def test_a_solved_follow_up_with_a_long_note_is_not_called_the_reason_it_was_not_solved(client, world):
+    with clock.frozen(MOMENT):
+        points = _points(world)
+    client.force_login(world.operator)
+    response = client.post(
+        f"/workbench/tickets/{points['replied'].number}/follow_up/",
+        {"solved": "yes", "satisfied": "yes", "note": "好" * 1001},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "回访意见最长 1000 个字" in html and "未解决的原因" not in html
+    assert Ticket.objects.get(pk=points["replied"].pk).status == Status.REPLIED
+
+
 def test_an_extension_still_pending_lapses_with_the_reply(world):
     with clock.frozen(MOMENT):
         points = _points(world)

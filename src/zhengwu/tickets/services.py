@@ -507,7 +507,10 @@ def record_follow_up(
     if solved is None:
         raise ValidationFailed(_("请选择是否解决"), field="solved")
     ticket = _locked(ticket)
-    note = _text(note, field="note", label=_("未解决的原因"), max_length=1000, required=not solved)
+    label = (
+        _("回访意见") if solved else _("未解决的原因")
+    )  # the note of a solved ticket is an opinion, not a reason
+    note = _text(note, field="note", label=label, max_length=1000, required=not solved)
     now = clock.now()
     ticket.solved, ticket.satisfied = solved, satisfied
     if solved:
