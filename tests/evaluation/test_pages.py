@@ -6,7 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.evaluation.conftest import complete
+from tests.evaluation.conftest import at, complete
+from zhengwu.core import clock
 from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.evaluation import links, services
 from zhengwu.evaluation.models import LedgerEntry, OneTimeNotice, Rating, RatingChannel, Rectification
@@ -102,6 +103,19 @@ def test_the_department_works_the_rectification_from_the_workbench(ev, client):
     assert "已反馈评价人" in done.text and "待回访" in done.text
     client.force_login(ev.outsider)
     assert client.get(base).status_code == 404
+
+
+def test_a_rectification_answered_after_its_due_day_is_not_shown_as_on_time(ev, client):
+    rating = services.rate(kind="case", pk=ev.case.pk, level=2, channel=RatingChannel.LINK, comment="太慢")
+    client.force_login(ev.head)
+    base = f"/workbench/evaluation/rectifications/{rating.rectification.pk}/"
+    client.post(base + "verify/", {"founded": "yes", "finding": "等候超时"})
+    client.post(base + "rectify/", {"measures": "增开窗口"})
+    clock.set_now(at("2026-10-27"))  # due 2026-10-23
+    assert 'data-light="red"' in client.get(base).text
+    late = client.post(base + "reply/", {"reply": "已增开窗口"}, follow=True).text
+    assert "已反馈评价人" in late
+    assert 'data-light="late"' in late and "逾期反馈" in late and 'data-light="green"' not in late
 
 
 def test_appeals_are_filed_on_the_ratings_page_and_decided_by_the_centre(ev, client):

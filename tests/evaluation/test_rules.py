@@ -74,7 +74,7 @@ def test_the_rectification_clock_counts_working_days_after_the_rating(calendar, 
         ("2026-10-21", "2026-10-23", False, "yellow"),  # 2 left
         ("2026-10-23", "2026-10-23", False, "yellow"),  # the due day itself
         ("2026-10-24", "2026-10-23", False, "red"),
-        ("2026-10-30", "2026-10-23", True, "green"),  # answered in time or late: no longer a warning
+        ("2026-10-30", "2026-10-23", True, "green"),  # done: no longer a warning
         # Across National Day: ten calendar days but three working days before 10-10, so still green.
         ("2026-09-30", "2026-10-10", False, "green"),
         ("2026-10-08", "2026-10-10", False, "yellow"),
@@ -82,6 +82,20 @@ def test_the_rectification_clock_counts_working_days_after_the_rating(calendar, 
 )
 def test_lights_turn_yellow_near_the_due_day_and_red_after_it(calendar, today, due, done, light):
     assert rules.light(D(today), D(due), calendar, done=done) == light
+
+
+@pytest.mark.parametrize(
+    ("answered_on", "light"),
+    [
+        ("2026-10-23", "green"),
+        ("2026-10-26", "late"),
+    ],  # on the due day is in time; after it is 逾期反馈, not 正常
+)
+def test_an_answer_after_the_due_day_is_late_not_green(calendar, answered_on, light):
+    assert (
+        rules.light(D("2026-10-30"), D("2026-10-23"), calendar, done=True, answered_on=D(answered_on))
+        == light
+    )
 
 
 def test_the_state_table_rebuilds_a_rectification_and_refuses_skipped_steps():

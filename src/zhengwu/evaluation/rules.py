@@ -85,11 +85,19 @@ def rectification_due(rated_on: dt.date, limit_days: int, calendar: Calendar) ->
     return Due(found.value, found.provisional)
 
 
-def light(today: dt.date, due: dt.date, calendar: Calendar, *, done: bool = False) -> str:
-    """ "green", "yellow" (≤ YELLOW_WORKDAYS working days left, today not counted) or "red" (past due); done is green."""
+def light(
+    today: dt.date,
+    due: dt.date,
+    calendar: Calendar,
+    *,
+    done: bool = False,
+    answered_on: dt.date | None = None,
+) -> str:
+    """ "green", "yellow" (≤ YELLOW_WORKDAYS working days left, today not counted) or "red" (past due); done is green,
+    or "late" when the rater was answered after the due day (no longer a warning, but not 正常 either)."""
     # 国办发〔2019〕51号 三(一) with the county's 电子监察 practice: 预警 before the limit, 超期 after it, as for cases.
     if done:
-        return "green"
+        return "late" if answered_on is not None and answered_on > due else "green"
     if today > due:
         return "red"
     left = calendar.workdays_between(today, due).value

@@ -183,7 +183,13 @@ def with_lights(rows) -> list[Rectification]:
     rows = list(rows)
     today, calendar = clock.today(), current_calendar()
     for r in rows:
-        r.light = rules.light(today, r.due, calendar, done=r.state in rules.DONE or r.state == rules.VOIDED)
+        r.light = rules.light(
+            today,
+            r.due,
+            calendar,
+            done=r.state in rules.DONE or r.state == rules.VOIDED,
+            answered_on=_answered_on(r),
+        )
     return rows
 
 
@@ -197,9 +203,18 @@ def rectification_for(user, pk: int) -> Rectification:
     if r is None:
         raise NotFound("找不到该整改记录")
     r.light = rules.light(
-        clock.today(), r.due, current_calendar(), done=r.state in rules.DONE + (rules.VOIDED,)
+        clock.today(),
+        r.due,
+        current_calendar(),
+        done=r.state in rules.DONE + (rules.VOIDED,),
+        answered_on=_answered_on(r),
     )
     return r
+
+
+def _answered_on(r: Rectification) -> dt.date | None:
+    """The day the rater had the feedback (a voided rectification was never answered late)."""
+    return clock.local_date(r.replied_at) if r.replied_at and r.state in rules.DONE else None
 
 
 def rectification_queue_qs(user) -> QuerySet[Rectification]:
