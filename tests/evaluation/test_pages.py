@@ -2,6 +2,7 @@
 the workbench queues and forms, the REST API's answers and errors, and the monthly Excel workbook."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -143,6 +144,19 @@ def test_an_appeal_returns_to_a_page_of_this_site_and_never_to_another_site(ev, 
     assert away.status_code == 302 and away.url == "/workbench/evaluation/ratings/"
     rating.appeal.delete()
     back = client.post(url, {"reason": "申请人误点", "next": "/workbench/evaluation/ratings/?month=2026-09"})
+    assert back.url == "/workbench/evaluation/ratings/?month=2026-09"
+
+
+def test_an_appeal_filed_on_an_earlier_month_comes_back_to_that_month(ev, client):
+    rating = services.rate(kind="case", pk=ev.case.pk, level=1, tags=["态度恶劣"], channel=RatingChannel.LINK)
+    client.force_login(ev.clerk)
+    clock.set_now(at("2026-11-20"))  # the rating is September's: the page of this month would not show it
+    page = client.get("/workbench/evaluation/ratings/?month=2026-09")
+    [next_url] = re.findall(r'name="next" value="([^"]*)"', page.text)
+    assert next_url == "/workbench/evaluation/ratings/?month=2026-09"
+    back = client.post(
+        f"/workbench/evaluation/ratings/{rating.pk}/appeal/", {"reason": "误点", "next": next_url}
+    )
     assert back.url == "/workbench/evaluation/ratings/?month=2026-09"
 
 
