@@ -344,3 +344,16 @@ def test_a_citizen_follow_up_without_saying_whether_solved_is_not_ignored(client
     )
     t.refresh_from_db()
     assert r.status_code == 200 and t.solved and t.satisfied
+
+
+def test_after_saying_not_solved_the_citizen_still_reads_the_answer_given(client, world):
+    t = _replied_ticket(world)
+    r = client.post(
+        "/interaction/track/",
+        {"number": t.number, "code": t.query_code, "solved": "no", "satisfied": "no", "note": "晚上还在施工"},
+    )
+    html = r.content.decode()
+    assert "重办中" in html
+    assert "已处理" in html  # the answer the citizen found wanting vanished from the page once reopened
+    again = client.get("/interaction/track/", {"number": t.number, "code": t.query_code}).content.decode()
+    assert again.count("已处理") == 1
