@@ -214,6 +214,11 @@ def test_taking_a_number_on_the_phone(hall, client):
     assert response["Location"] == f"/hall/number/{number.token}/" and number.source == "phone"
     page = client.post(f"/hall/{hall.centre.pk}/take/", {"group": hall.general.pk}).content.decode()
     assert "手机取号请填写手机号码" in page
+    again = client.post(
+        f"/hall/{hall.centre.pk}/take/", {"group": hall.general.pk, "phone": "13900001111"}, follow=True
+    )
+    assert QueueNumber.objects.count() == 1  # a second tap took a second number and pushed the hall back
+    assert "该手机号已取得 A001 号,仍在排队,无需重复取号" in again.content.decode()
 
 
 def test_staff_pages_need_a_hall_role(hall, client):

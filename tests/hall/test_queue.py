@@ -164,6 +164,18 @@ def test_only_the_windows_clerk_works_its_terminal(hall):
     assert queue.call_next(window=hall.w1, by=hall.manager).display == "A001"
 
 
+def test_a_phone_holds_one_waiting_number_per_group_however_often_it_taps(hall):
+    clock.set_now(at("2026-11-18", 8, 30))
+    first = queue.take_number(group=hall.general, source="phone", phone="13900001111")
+    again = queue.take_number(group=hall.general, source="phone", phone="+86 139-0000-1111")
+    assert again.pk == first.pk and QueueNumber.objects.filter(phone="13900001111").count() == 1
+    other_group = queue.take_number(group=hall.dedicated, source="phone", phone="13900001111")
+    at_the_kiosk = queue.take_number(group=hall.general, source="kiosk")
+    assert other_group.pk != first.pk and at_the_kiosk.display == "A002"
+    QueueNumber.objects.filter(pk=first.pk).update(state=State.DONE)
+    assert queue.take_number(group=hall.general, source="phone", phone="13900001111").display == "A003"
+
+
 def test_the_phone_sees_how_many_are_ahead_and_the_estimated_wait(hall):
     clock.set_now(at("2026-11-18", 9))
     numbers = [queue.take_number(group=hall.general, source="kiosk") for _ in range(5)]

@@ -122,9 +122,30 @@ def take_number(*, group: WindowGroup, source: str, phone: str = "", item=None, 
 
     def write():
         with transaction.atomic():
+            # A number taken on the phone holds a place without coming to the hall: one phone keeps one number per
+            # group while it waits — a second tap (or a script) gave a new number each time and pushed the hall
+            # back. The kiosk and the desk, where the person stands, are not limited.
+            if source == QueueSource.PHONE and (held := _held_on_phone(group, phone)) is not None:
+                held.already_held = True  # for the page to say so
+                return held
             return _create(group=group, source=source, phone=phone, item=item, green=green, by=by)
 
     return _retrying(write)
+
+
+def _held_on_phone(group: WindowGroup, phone: str) -> QueueNumber | None:
+    """The number this phone took today in the group and still waits with (waiting or called), if any."""
+    return (
+        QueueNumber.objects.filter(
+            taken_in=group,
+            day=clock.today(),
+            source=QueueSource.PHONE,
+            phone=phone,
+            state__in=(QueueNumber.State.WAITING, QueueNumber.State.CALLED),
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def check_in(*, booking: Booking, by=None) -> QueueNumber:

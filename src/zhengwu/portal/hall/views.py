@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock, ratelimit
@@ -198,6 +199,11 @@ def take(request, centre_id: int):
         except DomainError as err:
             error = err
         else:
+            if getattr(found, "already_held", False):  # this phone already waits with it (queue.take_number)
+                messages.info(
+                    request,
+                    _("该手机号已取得 %(number)s 号,仍在排队,无需重复取号") % {"number": found.display},
+                )
             return redirect("portal_hall:number", token=found.token)
     return render(
         request,
