@@ -79,6 +79,8 @@ def _try(action, user, ticket, world, other):
         services.decide_extension(extension=pending, approve=True, by=user)
     elif action == "follow_up":
         services.record_follow_up(ticket=ticket, solved=True, satisfied=True, by=user)
+    elif action == "unreached":
+        services.close_unreached(ticket=ticket, note="三次回访均未接通", by=user)
     elif action == "supervise":
         services.supervise_ticket(
             ticket=ticket, due=clock.now() + dt.timedelta(days=3), note="请加快", by=user
@@ -168,6 +170,32 @@ def test_a_solved_follow_up_with_a_long_note_is_not_called_the_reason_it_was_not
     html = response.content.decode()
     assert "回访意见最长 1000 个字" in html and "未解决的原因" not in html
     assert Ticket.objects.get(pk=points["replied"].pk).status == Status.REPLIED
+
+
+def test_a_caller_who_cannot_be_reached_does_not_keep_the_ticket_open_for_ever(client, world):
+    with clock.frozen(MOMENT):
+        points = _points(world)
+    replied = points["replied"]
+    client.force_login(world.operator)
+    page = client.get(f"/workbench/tickets/{replied.number}/").content.decode()
+    assert "回访未果办结" in page
+    empty = client.post(f"/workbench/tickets/{replied.number}/unreached/", {"note": ""}, follow=True)
+    assert "请填写回访情况" in empty.content.decode()
+    assert Ticket.objects.get(pk=replied.pk).status == Status.REPLIED
+    done = client.post(
+        f"/workbench/tickets/{replied.number}/unreached/",
+        {"note": "11-25、11-26 两次致电均无人接听"},
+        follow=True,
+    )
+    assert "已按回访未果办结" in done.content.decode()
+    closed = Ticket.objects.get(pk=replied.pk)
+    assert closed.status == Status.CLOSED and closed.solved is None and closed.satisfied is None
+    assert (
+        "回访未果办结"
+        in client.get(
+            "/interaction/track/", {"number": closed.number, "code": closed.query_code}
+        ).content.decode()
+    )
 
 
 def test_an_extension_still_pending_lapses_with_the_reply(world):

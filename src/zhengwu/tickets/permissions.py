@@ -41,6 +41,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "extension": ("request_extension",),
     "decide_extension": ("decide_extension",),
     "follow_up": ("follow_up_solved",),
+    "unreached": ("close_unreached",),
     "supervise": ("supervise",),
     "publish": ("publish",),
 }
@@ -116,7 +117,7 @@ def refusal(user, ticket: Ticket, action: str, *, mine: list[Assignment] | None 
     denied = AccessDenied(_("您不能对该工单执行此操作"))
     mine = active_assignments(user, ticket) if mine is None else mine
     lead = next((a for a in mine if a.role == Assignment.Role.LEAD), None)
-    if action in ("dispatch", "close", "merge", "follow_up"):
+    if action in ("dispatch", "close", "merge", "follow_up", "unreached"):
         if not access.may_act_as(user, *DESK_ROLES):
             return denied
     elif action == "interim_reply":

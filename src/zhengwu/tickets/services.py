@@ -507,9 +507,8 @@ def record_follow_up(
     if solved is None:
         raise ValidationFailed(_("请选择是否解决"), field="solved")
     ticket = _locked(ticket)
-    label = (
-        _("回访意见") if solved else _("未解决的原因")
-    )  # the note of a solved ticket is an opinion, not a reason
+    # the note of a solved ticket is an opinion, not a reason
+    label = _("回访意见") if solved else _("未解决的原因")
     note = _text(note, field="note", label=label, max_length=1000, required=not solved)
     now = clock.now()
     ticket.solved, ticket.satisfied = solved, satisfied
@@ -530,6 +529,20 @@ def record_follow_up(
         note=note,
         data={"satisfied": satisfied, "handle_due": due.at.isoformat(), "reopens": ticket.reopen_count},
     )
+    return ticket
+
+
+@transaction.atomic
+def close_unreached(*, ticket: Ticket, note: str, by) -> Ticket:
+    """回访未果办结: the operator could not reach the caller for the follow-up (a number that does not answer, a wrong
+    number) and closes the answered ticket saying how it was tried; solved and satisfied stay unknown, not "yes"."""
+    permissions.require_desk(by)
+    ticket = _locked(ticket)
+    note = _text(note, field="note", label=_("回访情况"), max_length=1000)
+    ticket.solved = ticket.satisfied = None
+    ticket.closed_at = clock.now()
+    _transition(ticket, "close_unreached", by=by, note=note)
+    _share_outcome(ticket, by=by)
     return ticket
 
 

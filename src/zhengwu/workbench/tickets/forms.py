@@ -135,6 +135,10 @@ class FollowUpForm(ServiceForm):
     note = free_text(_("回访意见"))
 
 
+class UnreachedForm(ServiceForm):
+    note = free_text(_("回访情况"))
+
+
 class MergeForm(ServiceForm):
     into = forms.CharField(label=_("并入的工单"), required=False)
 
@@ -193,6 +197,7 @@ ACTION_FORMS = {
     "return": ReturnForm,
     "reply": TextActionForm,
     "follow_up": FollowUpForm,
+    "unreached": UnreachedForm,
     "interim_reply": TextActionForm,
     "close": CloseForm,
     "merge": MergeForm,

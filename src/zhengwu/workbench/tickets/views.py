@@ -311,6 +311,10 @@ ACTIONS = {
         ),
         gettext_lazy("已记录回访"),
     ),
+    "unreached": (
+        lambda r, t, d: services.close_unreached(ticket=t, note=d["note"], by=r.user),
+        gettext_lazy("已按回访未果办结"),
+    ),
     "interim_reply": (_act_interim_reply, gettext_lazy("已发送受理回复")),
     "close": (
         lambda r, t, d: services.close_directly(ticket=t, answer=d["answer"], by=r.user),
