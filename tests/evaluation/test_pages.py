@@ -70,6 +70,22 @@ def test_the_follow_up_on_the_link_turns_the_rectification_satisfied(ev, client)
     assert rect.state == "closed" and rect.satisfied
 
 
+def test_the_feedback_sent_to_a_named_rater_reaches_their_phone_with_the_link_back(ev, client):
+    from zhengwu.cases.models import OutboxMessage
+
+    rating = services.rate(kind="case", pk=ev.case.pk, level=1, tags=["超时未办"], channel=RatingChannel.LINK)
+    assert rating.named and rating.rater_phone
+    rect = services.verify(rectification=rating.rectification, by=ev.head, founded=True, finding="属实")
+    rect = services.rectify(rectification=rect, by=ev.head, measures="约谈窗口人员")
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+    services.reply(rectification=rect, by=ev.head, text="已约谈并致歉")
+    [sms] = OutboxMessage.objects.filter(recipient=rating.rater_phone).exclude(pk__in=before)
+    assert sms.channel == "sms" and rating.subject_number in sms.body and "是否满意" in sms.body
+    link = "/r/" + sms.body.rsplit("/r/", 1)[1]
+    page = client.get(link, follow=True).text
+    assert "已约谈并致歉" in page and "经整改,您现在对本次服务满意吗" in page
+
+
 def test_the_portal_publishes_monthly_figures_per_organisation_and_item(ev, client):
     services.rate(kind="case", pk=ev.case.pk, level=5, channel=RatingChannel.LINK)
     services.rate(kind="case", pk=complete(ev).pk, level=2, tags=["办事拖延"], channel=RatingChannel.LINK)

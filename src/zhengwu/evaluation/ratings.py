@@ -8,11 +8,11 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from zhengwu.core import access, audit, clock
+from zhengwu.core import access, audit, clock, outbox
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role
-from zhengwu.evaluation import rules, selectors
+from zhengwu.evaluation import links, rules, selectors
 from zhengwu.evaluation.models import (
     Rating,
     RatingChannel,
@@ -169,7 +169,20 @@ def reply(*, rectification: Rectification, by, text: str) -> Rectification:
         rect = _transition(rect, "reply", by=by, note=text, reply=text, replied_at=clock.now())
         if not rect.rating.named:
             rect = _transition(rect, "close_unnamed", by=by, closed_at=clock.now())
+        elif rect.rating.rater_phone:
+            _tell_rater(rect.rating)
     return rect
+
+
+def _tell_rater(rating: Rating) -> None:
+    """The SMS that carries the feedback to a named rater (国办发〔2019〕51号: 差评整改结果反馈评价人): "发送反馈"
+    recorded the text but sent nothing, so the rater never learned of it unless they opened their link again."""
+    kind, pk = ("ticket", rating.ticket_id) if rating.ticket_id else ("case", rating.case_id)
+    body = (
+        f"您对 {rating.subject_number}「{rating.subject_title}」的评价,{rating.organisation.name}已核实处理并反馈。"
+        f"请查看处理结果并告诉我们是否满意:{links.short_rating_url(kind, pk)}"
+    )
+    outbox.post("sms", rating.rater_phone, body)
 
 
 def follow_up(*, rectification: Rectification, satisfied: bool, note: str = "", by=None) -> Rectification:
