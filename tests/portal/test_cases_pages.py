@@ -236,6 +236,9 @@ def test_supplement_with_one_refused_file_keeps_none_and_the_retry_stores_each_o
     )
     assert "材料已补齐" in done.content.decode()
     assert case.materials.filter(position=2).count() == 1  # stored once, not once per attempt
+    citizen.force_login(world.clerk)
+    history = citizen.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "上传材料「营业执照复印件」" in history  # which material came in, not a bare 上传材料
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
 

@@ -100,6 +100,10 @@ def event_label(action: str, data: dict, step_names: dict[int, str]) -> str:
         return _("退回至「%(step)s」环节") % {"step": step("to")}
     if action == "decide" and data.get("decision") in Decision.values:
         return _("作出决定(%(decision)s)") % {"decision": Decision(data["decision"]).label}
+    if action == "upload_material" and data.get(
+        "name"
+    ):  # four bare 上传材料 lines did not say which material
+        return _("上传材料「%(name)s」") % {"name": data["name"]}
     if action == "deliver" and data.get("method") in Delivery.values:
         return _("送达(%(method)s)") % {"method": Delivery(data["method"]).label}
     return action_label(action)
