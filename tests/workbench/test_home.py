@@ -146,6 +146,16 @@ def test_an_organisation_sees_tickets_to_sign_for_and_the_hotline_those_to_dispa
     sign = _section(html, "tickets_to_acknowledge")
     assert _count(html, "tickets_to_acknowledge") == 1 and ticket.number in sign and "签收时限" in sign
     assert _count(home(client, operator), "tickets_to_dispatch") == 0
+    tickets.acknowledge(ticket=ticket, organisation=world.bureau, by=world.head)
+    tickets.reply_ticket(ticket=ticket, organisation=world.bureau, text="已责令下架", by=world.head)
+    html = home(client, operator)  # the answered ticket waits for the operator's call back (回访)
+    assert _count(html, "tickets_to_follow_up") == 1 and ticket.number in _section(
+        html, "tickets_to_follow_up"
+    )
+    queue = client.get("/workbench/tickets/dispatch/").content.decode()
+    assert ticket.number in queue.split('id="to-follow-up"')[1]
+    tickets.record_follow_up(ticket=ticket, solved=True, satisfied=True, by=operator)
+    assert _count(home(client, operator), "tickets_to_follow_up") == 0
 
 
 @pytest.mark.parametrize(
@@ -165,7 +175,7 @@ def test_an_organisation_sees_tickets_to_sign_for_and_the_hotline_those_to_dispa
         ([Role.DISCLOSURE_OFFICER], {"requests_to_reply", "publications_to_review"}, {"cases_to_handle"}),
         (
             [Role.HOTLINE_OPERATOR],
-            {"tickets_to_dispatch", "tickets_first_answer"},
+            {"tickets_to_dispatch", "tickets_first_answer", "tickets_to_follow_up"},
             {"tickets_to_acknowledge"},
         ),
         (
@@ -210,5 +220,5 @@ def test_the_home_page_stays_cheap_with_every_list(client, world, at_decision, d
     with django_assert_max_num_queries(45):
         response = client.get("/workbench/")
     html = response.content.decode()
-    # 18: the hall's wait warnings, and the disclosure requests a head may extend
-    assert len(_lists(html)) == 18 and _count(html, "cases_to_accept") == 4
+    # 19: the hall's wait warnings, the disclosure requests a head may extend, the tickets to call back (回访)
+    assert len(_lists(html)) == 19 and _count(html, "cases_to_accept") == 4

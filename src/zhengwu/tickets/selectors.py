@@ -100,6 +100,14 @@ def dispatch_queue(user) -> QuerySet[Ticket]:
     return visible_tickets(user).filter(status__in=[Status.NEW, Status.RETURNED]).order_by("received_at")
 
 
+def awaiting_follow_up(user) -> QuerySet[Ticket]:
+    """Answered tickets the hotline still has to call back (回访), the earliest answered first: the follow-up
+    closes or reopens them, and no list showed them to the operator."""
+    if not is_centre(user):
+        return Ticket.objects.none()
+    return visible_tickets(user).filter(status=Status.REPLIED).order_by("replied_at", "id")
+
+
 def awaiting_first_answer(qs: QuerySet[Ticket], level: str = "") -> QuerySet[Ticket]:
     """政民互动 tickets still waiting for their first answer (24 小时未答复), soonest limit first; `level` narrows to
     those due soon (within FIRST_ANSWER_WARN_HOURS) or overdue."""

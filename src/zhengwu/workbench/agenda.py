@@ -377,6 +377,27 @@ def _tickets_to_dispatch(user, today: _Today) -> WorkList:
     )
 
 
+def _tickets_to_follow_up(user, today: _Today) -> WorkList:
+    def row(ticket) -> Row:
+        return Row(
+            title=f"{ticket.number} {ticket.title}",
+            url=_url("workbench_tickets:ticket", ticket.number),
+            detail=f"{ticket.get_kind_display()} · {ticket.lead_organisation.name if ticket.lead_organisation_id else ''}",
+            due=ticket.replied_at,
+            due_label=_("答复时间"),
+            level=NORMAL,
+        )
+
+    return _listed(
+        "tickets_to_follow_up",
+        _("待回访的工单"),
+        "bi-telephone-outbound",
+        tickets.awaiting_follow_up(user).select_related("lead_organisation"),
+        row,
+        _url("workbench_tickets:dispatch_queue"),
+    )
+
+
 def _tickets_first_answer(user, today: _Today) -> WorkList:
     row = _ticket_row(today, lambda t: t.first_answer_due, _("首次答复时限"))
     return _listed(
@@ -637,6 +658,7 @@ LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...]]] = [
     (_red_cases, (Role.SUPERVISOR, Role.CENTRE_MANAGER)),
     (_tickets_to_dispatch, (Role.HOTLINE_OPERATOR,)),
     (_tickets_first_answer, (Role.HOTLINE_OPERATOR,)),
+    (_tickets_to_follow_up, (Role.HOTLINE_OPERATOR,)),
     (_tickets_to_acknowledge, (Role.DEPARTMENT_HEAD,)),
     (_tickets_to_answer, (Role.DEPARTMENT_HEAD,)),
     (_requests_to_reply, (Role.DISCLOSURE_OFFICER,)),

@@ -118,6 +118,9 @@ def dispatch_queue(request):
         "tickets/workbench/dispatch_queue.html",
         {
             "tickets": selectors.dispatch_queue(request.user)[:200],
+            "to_follow_up": selectors.awaiting_follow_up(request.user).select_related(
+                "category", "lead_organisation"
+            )[:200],
             "return_counts": selectors.return_counts(request.user)[:20],
             "first_answer_counts": selectors.first_answer_counts(request.user),
             "pending_extensions": selectors.pending_extensions(request.user),
