@@ -155,3 +155,26 @@ def test_a_portal_message_gets_its_interim_answer_within_24_hours(page, hotline,
     page.goto(f"/interaction/track/?number={ticket.number}&code={ticket.query_code}")
     expect(page.locator("#track-steps .interim-reply")).to_have_text("已收到,已转住建局核查。")
     shot()
+
+
+def test_the_dispatch_queue_fits_a_390_px_phone(page, hotline, sign_in, shot):
+    """At 390 px the heading stood one character a line beside its buttons, the buttons ran off the screen, and each
+    ticket's title stood one character a line: the heading now wraps its buttons and the table scrolls instead."""
+    services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=Category.objects.get(code="city.noise"),
+        title="户口迁移被要求重复提交材料",
+        content="红都大道工地凌晨还在打桩。",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    as_user(page, sign_in, "operator")
+    page.goto("/workbench/tickets/dispatch/")
+    heading = page.get_by_role("heading", name="派单队列").bounding_box()
+    assert heading["height"] < 60, heading  # one line, not 派/单/队/列 stacked
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    title = page.get_by_role("cell", name="户口迁移被要求重复提交材料").bounding_box()
+    assert title["width"] > 100, title
+    shot()
