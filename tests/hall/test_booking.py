@@ -103,6 +103,17 @@ def test_a_full_slot_refuses_the_next_person(hall):
     assert Booking.objects.count() == 1
 
 
+@pytest.mark.parametrize("name", ["²", "123", "？？"])
+def test_a_name_without_a_letter_is_refused(hall, name):
+    slot = slot_at(hall, "2026-11-19", 10)
+    with pytest.raises(ValidationFailed) as err:
+        services.book(item=hall.item, slot=slot, channel="kiosk", name=name, phone="13900001111")
+    assert err.value.field == "name" and "不能只有数字或符号" in err.value.message
+    assert not Booking.objects.exists()
+    kept = services.book(item=hall.item, slot=slot, channel="kiosk", name="John Smith", phone="13900001111")
+    assert kept.name == "John Smith"
+
+
 def test_a_slot_that_began_cannot_be_booked(hall):
     slot = slot_at(hall, "2026-11-18", 9)
     clock.set_now(at("2026-11-18", 9, 5))

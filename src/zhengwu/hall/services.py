@@ -496,6 +496,8 @@ def _person(*, name, phone, id_number, required_id: bool) -> tuple[str, str, str
         raise ValidationFailed("请填写姓名", field="name")
     if len(name) > 40:
         raise ValidationFailed("姓名不能超过40个字", field="name")
+    if not any(ch.isalpha() for ch in name):  # ², 123, ???: the window could not call or check such a "name"
+        raise ValidationFailed("请填写办事人的姓名(汉字或字母),不能只有数字或符号", field="name")
     phone = inputs.mobile(phone, field="phone")
     id_number = ids.normalise(id_number)
     if id_number:
