@@ -229,6 +229,7 @@ def test_supplement_with_one_refused_file_keeps_none_and_the_retry_stores_each_o
     fake = SimpleUploadedFile("申请书.pdf", b"just text, renamed to .pdf", content_type="application/pdf")
     refused = citizen.post(f"/cases/mine/{case.number}/supply/", {"material_1": fake, "material_2": png()})
     assert refused.status_code == 422 and "文件类型不支持" in refused.content.decode()
+    assert "本次选择的文件都没有保存" in refused.content.decode()  # the good one must be chosen again
     # the good file was kept while the page said the other was refused
     assert not case.materials.filter(position=2).exists()
     done = citizen.post(

@@ -395,7 +395,14 @@ def index(request):
 
 
 def _detail(
-    request, case, *, status: int = 200, error: DomainError | None = None, form_errors=None, posted=None
+    request,
+    case,
+    *,
+    status: int = 200,
+    error: DomainError | None = None,
+    form_errors=None,
+    posted=None,
+    files_dropped: bool = False,
 ):
     form_errors = form_errors or {}
     supplement = selectors.open_supplement(case) if case.status == "supplement_requested" else None
@@ -420,6 +427,7 @@ def _detail(
             **_progress_links(case, notices=True),
             "error": error,
             "posted": posted or {},  # the withdrawal's reason, after a refusal
+            "files_dropped": files_dropped,  # a refused 补正 keeps none of the files chosen (supply_with_uploads)
         },
         status=status,
     )
@@ -446,11 +454,11 @@ def supply(request, number: str):
         except DomainError as err:
             errors[name] = err.message
     if errors:
-        return _detail(request, case, status=422, form_errors=errors)
+        return _detail(request, case, status=422, form_errors=errors, files_dropped=bool(request.FILES))
     try:
         services.supply_with_uploads(case=case, by=request.user, uploads=uploads)
     except DomainError as err:
-        return _detail(request, case, status=err.status, error=err)
+        return _detail(request, case, status=err.status, error=err, files_dropped=bool(request.FILES))
     messages.success(request, f"材料已补齐,窗口将在 {deadlines.INTAKE_WORKDAYS} 个工作日内作出受理决定。")
     return redirect("portal_cases:detail", number=number)
 
