@@ -382,6 +382,22 @@ def test_a_staff_follow_up_without_a_result_is_not_taken_as_unsatisfied(ev, clie
     assert rect.state == "replied" and rect.round == 1
 
 
+def test_a_staff_follow_up_that_finds_the_rater_unsatisfied_says_why(ev, client):
+    rating = services.rate(kind="case", pk=ev.case.pk, level=2, tags=["办事拖延"], channel=RatingChannel.LINK)
+    rect = services.verify(rectification=rating.rectification, by=ev.head, founded=True, finding="属实")
+    rect = services.rectify(rectification=rect, by=ev.head, measures="增开窗口")
+    rect = services.reply(rectification=rect, by=ev.head, text="已增开窗口")
+    client.force_login(ev.supervisor)
+    base = f"/workbench/evaluation/rectifications/{rect.pk}/"
+    page = client.post(base + "follow_up/", {"satisfied": "no", "note": " "}, follow=True)
+    assert "请填写回访记录(评价人仍不满意的原因)" in page.text
+    rect.refresh_from_db()
+    assert rect.state == "replied"  # not sent back to rectify with nothing to act on
+    client.post(base + "follow_up/", {"satisfied": "no", "note": "周六仍只开一个窗口"})
+    rect.refresh_from_db()
+    assert rect.state == "verified" and rect.follow_up_note == "周六仍只开一个窗口"
+
+
 def test_an_inquiry_handed_to_an_organisation_that_is_not_a_number_is_refused(ev, client):
     entry = services.record_inquiry(
         by=ev.general_clerk, topic="门店门前占道经营谁管", result="handed_over", hand_to=ev.bureau

@@ -190,7 +190,16 @@ def follow_up(*, rectification: Rectification, satisfied: bool, note: str = "", 
     answering through their link; staff record a telephone follow-up. Not satisfied sends it back to rectify."""
     if by is not None:
         _require_in_scope(by, rectification.organisation, *FOLLOW_UP_ROLES)
-    note = _text(note, field="note", label="回访记录", max_length=1000, required=False)
+    # Staff on the phone ask why the rater is still not satisfied: sent back to rectify without it, the department
+    # would not know what to do again (the rater answering through their link may leave it out).
+    still_unsatisfied = by is not None and not satisfied
+    note = _text(
+        note,
+        field="note",
+        label="回访记录(评价人仍不满意的原因)" if still_unsatisfied else "回访记录",
+        max_length=1000,
+        required=still_unsatisfied,
+    )
     with transaction.atomic():
         rect = _locked_rectification(rectification)
         now = clock.now()
