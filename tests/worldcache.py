@@ -172,21 +172,29 @@ def _replay(connection, built: _Built) -> None:
                 cur.executemany(f"INSERT INTO {q} ({names}) VALUES ({marks})", rows)
 
 
-def replayed(build: Callable[[], object], *, name: str, at=None) -> Callable:
+def replayed(build: Callable[..., object], *, name: str, at=None, on: str | None = None) -> Callable:
     """A function-scoped fixture `name` giving each test the world `build()` makes, replayed as rows (see above),
     with the project clock fixed at `at` (where the build fixed it) for the test when given.
 
-    Use in a conftest:  world = replayed(build_world, name="world", at=WORLD_START)"""
+    Use in a conftest:  world = replayed(build_world, name="world", at=WORLD_START)
+
+    `on`: the name of another replayed fixture this world is built on — `build(base)` gets its world and adds
+    to it; only the rows it adds are kept, and each test gets the base's rows replayed first, then these (the same
+    ids each time, since the base's rows always have theirs)."""
     cache: dict[str, _Built] = {}
 
     @pytest.fixture(name=name)
-    def fixture(db):
+    def fixture(db, request):
         from django.db import connection
 
+        make = build
+        if on is not None:
+            base = request.getfixturevalue(on)
+            make = lambda: build(base)  # noqa: E731
         key = f"{connection.vendor}:{connection.settings_dict['NAME']}"
         if key not in cache:
             cache.clear()
-            cache[key] = _build(connection, build)
+            cache[key] = _build(connection, make)
         built = cache[key]
         _replay(connection, built)
         if at is None:

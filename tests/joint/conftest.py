@@ -158,8 +158,7 @@ def restaurant_spec(w, **changes):
     }
 
 
-@pytest.fixture
-def restaurant(county):
+def make_restaurant(county):
     """The published 开办餐饮店 bundle: drafted and submitted by one centre manager, published by the other."""
     from zhengwu.joint import bundles
 
@@ -171,7 +170,16 @@ def restaurant(county):
 
 
 @pytest.fixture
+def restaurant(county):
+    return make_restaurant(county)
+
+
+@pytest.fixture
 def company(county):
+    return make_company()
+
+
+def make_company():
     user = make_user("13900139000")
     applicant = case_services.register_applicant(
         kind="legal",

@@ -9,13 +9,15 @@ import pytest
 
 from tests.allowed_actions import matrix
 from tests.cases.conftest import pdf_upload
-from tests.joint.conftest import upload_all
+from tests.joint.conftest import COUNTY_START, make_company, make_restaurant, upload_all
+from tests.worldcache import replayed
 from zhengwu.core import clock
 from zhengwu.core.errors import NotFound
 from zhengwu.joint import endings, meetings, permissions, services
 from zhengwu.joint.models import JointCase, JointMeeting
 
-pytestmark = pytest.mark.django_db
+# both tests read the same 14 joint cases (`phased`, built once per process): one worker takes them
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("joint_phases")]
 
 POSITIONS = (
     1,
@@ -110,6 +112,19 @@ def _phases(restaurant, county, company) -> dict[str, JointCase]:
     return out
 
 
+def _build_phased(county):
+    """On the county: the 开办餐饮店 bundle, the company and the joint case at each point (`_phases`), built through
+    the services once per test process and replayed as rows in each test (tests/worldcache.py): both tests below
+    ask about the same joint cases, and building them was a fifth of each test's CPU."""
+    county.restaurant = make_restaurant(county)
+    county.company = make_company()
+    county.phases = _phases(county.restaurant, county, county.company)
+    return county
+
+
+phased = replayed(_build_phased, name="phased", at=COUNTY_START, on="county")
+
+
 def _last_meeting(joint):
     return joint.meetings.order_by("-pk").first()
 
@@ -134,8 +149,11 @@ def _other_window(joint):
 
 def _try(action, user, joint):
     name, position = action
-    meeting = _last_meeting(joint)
-    meeting_id = meeting.pk if meeting is not None else 0
+
+    def meeting_id():  # read for the meeting actions only (12 of the 18 actions have no meeting)
+        meeting = _last_meeting(joint)
+        return meeting.pk if meeting is not None else 0
+
     calls = {
         "convene": lambda: meetings.convene(
             joint=joint,
@@ -176,16 +194,17 @@ def _try(action, user, joint):
         ),
         "forward_reply": lambda: meetings.record_reply(joint=joint, position=position, by=user, reply="同意"),
         "minutes": lambda: meetings.attach_minutes(
-            joint=joint, meeting_id=meeting_id, by=user, upload=pdf_upload("纪要.pdf")
+            joint=joint, meeting_id=meeting_id(), by=user, upload=pdf_upload("纪要.pdf")
         ),
         "opinion": lambda: meetings.record_opinion(
-            joint=joint, meeting_id=meeting_id, position=position, by=user, opinion="同意"
+            joint=joint, meeting_id=meeting_id(), position=position, by=user, opinion="同意"
         ),
     }
     return calls[name]
 
 
-def test_every_form_offered_is_accepted_and_none_refused_is_offered(restaurant, county, company):
+def test_every_form_offered_is_accepted_and_none_refused_is_offered(phased):
+    county, company = phased, phased.company
     people = {
         "主办窗口": county.lead_clerk,
         "主办部门审查": county.market_approver,
@@ -203,7 +222,7 @@ def test_every_form_offered_is_accepted_and_none_refused_is_offered(restaurant, 
         return found
 
     disagreements, offered = matrix(
-        _phases(restaurant, county, company),
+        phased.phases,
         people,
         ACTIONS,
         reread=lambda joint: JointCase.objects.get(pk=joint.pk),
@@ -238,11 +257,12 @@ def _form_urls(joint, action) -> set[str]:
     return {reverse(f"workbench_joint:{name}", args=[n, position])}
 
 
-def test_the_page_shows_the_forms_the_rules_allow(restaurant, county, company, client):
+def test_the_page_shows_the_forms_the_rules_allow(phased, client):
     """The template reads the rules: each form's address is on the page exactly when `refusal` allows it."""
+    county = phased
     people = {"主办窗口": county.lead_clerk, "成员部门窗口": county.urban_clerk, "中心主任": county.manager}
     wrong = []
-    for point, joint in _phases(restaurant, county, company).items():
+    for point, joint in phased.phases.items():
         joint = JointCase.objects.get(pk=joint.pk)
         for who, user in people.items():
             client.force_login(user)
