@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core.access import staff_of
 from zhengwu.core.models import ServiceCentre
+from zhengwu.core.prepared import Prepared
 
 # Where the public pages' opening hours come from when a domain states them from its own rules (the hall: office hours
 # by season, 延时服务 and weekend service from the slot rules, closures from the calendar): functions of the centre
@@ -46,14 +47,20 @@ class Site:
         return [self.centre.opening_hours] if self.centre.opening_hours else []
 
 
-def main_centre() -> ServiceCentre | None:
-    """The service centre of the highest-level region (the county's 政务服务中心), or None before any is set up."""
-    return (
+# Compiled once per connection (core.prepared): every page that shows the site's name asks it, and building and
+# compiling this four-table read cost more than running it (issue 20).
+_MAIN_CENTRE = Prepared(
+    lambda: (
         ServiceCentre.objects.filter(kind=ServiceCentre.Kind.CENTRE)
         .select_related("region", "managed_by__parent")
-        .order_by("region__level", "region__code", "pk")
-        .first()
+        .order_by("region__level", "region__code", "pk")[:1]
     )
+)
+
+
+def main_centre() -> ServiceCentre | None:
+    """The service centre of the highest-level region (the county's 政务服务中心), or None before any is set up."""
+    return _MAIN_CENTRE.first()
 
 
 def current_site() -> Site:
