@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -67,7 +68,7 @@ def _applicant_required(view):
         if not user.is_authenticated:
             return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
         if access.staff_of(user) is not None:
-            messages.info(request, "您以工作人员身份登录。为申请人办理请使用工作台的「窗口收件」。")
+            messages.info(request, _("您以工作人员身份登录。为申请人办理请使用工作台的「窗口收件」。"))
             return redirect("workbench_cases:index")
         request.applicant = selectors.applicant_of(user)
         if request.applicant is None:
@@ -105,7 +106,9 @@ def register(request):
                 )
                 applicant.user.backend = PASSWORD_BACKEND
                 auth.sign_in(request, user=applicant.user)
-                messages.success(request, f"注册成功,{applicant.verified_by}。")
+                messages.success(
+                    request, _("注册成功,%(verified_by)s。") % {"verified_by": applicant.verified_by}
+                )
                 return redirect(_next(request, reverse("portal_cases:index")))
         except DomainError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
@@ -170,7 +173,7 @@ def sign_in_legal(request):
 @require_POST
 def sign_out(request):
     auth.sign_out(request)
-    messages.success(request, "您已安全退出。")
+    messages.success(request, _("您已安全退出。"))
     return redirect("portal_cases:lookup")
 
 
@@ -300,7 +303,9 @@ def apply(request, code: str):
     if request.method == "POST":
         done = selectors.case_by_key(request.user, key)
         if done is not None and done.number:
-            messages.info(request, f"该申请已提交(办件编号 {done.number}),没有重复提交。")
+            messages.info(
+                request, _("该申请已提交(办件编号 %(number)s),没有重复提交。") % {"number": done.number}
+            )
             return redirect("portal_cases:detail", number=done.number)
         valid = all([form.is_valid(), who.is_valid()])  # both checked, so every error shows at once
         valid = not who.power_of_attorney_missing(form) and valid
@@ -343,7 +348,7 @@ def apply(request, code: str):
                     )
                     return redirect("portal_cases:detail", number=case.number)
                 elif not outcome.refused_files:
-                    messages.success(request, "草稿已保存,材料已上传。您可以稍后继续填写并提交。")
+                    messages.success(request, _("草稿已保存,材料已上传。您可以稍后继续填写并提交。"))
                     return redirect(f"{reverse('portal_cases:apply', args=[code])}?draft={draft.pk}")
     uploaded = {m["position"]: m["files"] for m in selectors.material_checklist(draft)} if draft else {}
     offers = library.offers(draft.applicant if draft else request.applicant, version, prefer=prefer)
@@ -459,7 +464,11 @@ def supply(request, number: str):
         services.supply_with_uploads(case=case, by=request.user, uploads=uploads)
     except DomainError as err:
         return _detail(request, case, status=err.status, error=err, files_dropped=bool(request.FILES))
-    messages.success(request, f"材料已补齐,窗口将在 {deadlines.INTAKE_WORKDAYS} 个工作日内作出受理决定。")
+    messages.success(
+        request,
+        _("材料已补齐,窗口将在 %(intake_workdays)s 个工作日内作出受理决定。")
+        % {"intake_workdays": deadlines.INTAKE_WORKDAYS},
+    )
     return redirect("portal_cases:detail", number=number)
 
 
@@ -474,7 +483,7 @@ def withdraw(request, number: str):
         services.withdraw_case(case=case, by=request.user, **form.cleaned_data)
     except DomainError as err:
         return _detail(request, case, status=err.status, error=err, posted=request.POST)
-    messages.success(request, "申请已撤回。")
+    messages.success(request, _("申请已撤回。"))
     return redirect("portal_cases:detail", number=number)
 
 

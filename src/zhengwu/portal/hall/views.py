@@ -29,7 +29,9 @@ def _applicant_required(view):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
         if access.staff_of(request.user) is not None:
-            messages.info(request, "您以工作人员身份登录。为来电群众预约请使用工作台「大厅」的「代为预约」。")
+            messages.info(
+                request, _("您以工作人员身份登录。为来电群众预约请使用工作台「大厅」的「代为预约」。")
+            )
             return redirect("workbench:home")
         request.applicant = case_selectors.applicant_of(request.user)
         if request.applicant is None:
@@ -71,7 +73,9 @@ def book(request):
         except DomainError as err:
             error = err
         else:
-            messages.success(request, f"预约成功,预约码 {booking.code}。我们已发送短信提醒。")
+            messages.success(
+                request, _("预约成功,预约码 %(code)s。我们已发送短信提醒。") % {"code": booking.code}
+            )
             return redirect("portal_hall:booking", token=booking.token)
     return render(
         request,
@@ -100,7 +104,7 @@ def mine(request):
         except DomainError as err:
             messages.error(request, err.message)
         else:
-            messages.success(request, f"预约 {found.code} 已取消,名额已释放。")
+            messages.success(request, _("预约 %(code)s 已取消,名额已释放。") % {"code": found.code})
         return redirect("portal_hall:mine")
     now = clock.now()
     rows = list(selectors.bookings_of(request.user)[:100])
@@ -134,7 +138,7 @@ def booking(request, token: str):
             action = ActionForm(request.POST).pressed()
             if action == "cancel":
                 services.cancel(booking=found, by=request.user)
-                messages.success(request, "预约已取消,名额已释放。")
+                messages.success(request, _("预约已取消,名额已释放。"))
             elif action == "checkin":
                 number = queue.check_in(booking=found, by=request.user)
                 return redirect("portal_hall:number", token=number.token)
@@ -384,7 +388,9 @@ def delivery_choice(request, number: str):
             else:
                 error = err
         else:
-            messages.success(request, f"已选择「{case.get_requested_delivery_display()}」。")
+            messages.success(
+                request, _("已选择「%(delivery)s」。") % {"delivery": case.get_requested_delivery_display()}
+            )
             return redirect("portal_cases:detail", number=case.number)
     elif request.method == "POST" and not form.errors:
         form.add_error("method", "请选择结果送达方式")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases import selectors as case_selectors
@@ -73,7 +74,7 @@ def _applicant_required(view):
         if not user.is_authenticated:
             return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
         if access.staff_of(user) is not None:
-            messages.info(request, "您以工作人员身份登录。为申请人办理请使用工作台的「并联审批」。")
+            messages.info(request, _("您以工作人员身份登录。为申请人办理请使用工作台的「并联审批」。"))
             return redirect("workbench_joint:index")
         request.applicant = case_selectors.applicant_of(user)
         if request.applicant is None:
@@ -197,7 +198,7 @@ def upload(request, number: str):
             position=form.cleaned_data["position"] or 0,
             upload=form.cleaned_data["file"],
         )
-        messages.success(request, f"已上传,送达{count}个部门事项。")
+        messages.success(request, _("已上传,送达%(count)s个部门事项。") % {"count": count})
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("portal_joint:case", number=joint.number)
@@ -209,7 +210,7 @@ def supply(request, number: str):
     joint = services.joint_by_number(request.user, number)
     try:
         services.supply(joint=joint, by=request.user)
-        messages.success(request, "已提交补正,各部门将重新审查。")
+        messages.success(request, _("已提交补正,各部门将重新审查。"))
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("portal_joint:case", number=joint.number)
@@ -224,7 +225,7 @@ def withdraw(request, number: str):
         if not form.is_valid():
             raise ValidationFailed(form.message())
         endings.withdraw(joint=joint, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, "已撤回联办申请,各部门尚未决定的办件一并撤回。")
+        messages.success(request, _("已撤回联办申请,各部门尚未决定的办件一并撤回。"))
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("portal_joint:case", number=joint.number)

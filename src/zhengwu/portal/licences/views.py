@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases import selectors as case_selectors
@@ -83,7 +84,7 @@ def _holder(request):
     if not user.is_authenticated:
         return None, redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
     if access.staff_of(user) is not None:
-        messages.info(request, "您以工作人员身份登录。证照管理请使用工作台的「电子证照」。")
+        messages.info(request, _("您以工作人员身份登录。证照管理请使用工作台的「电子证照」。"))
         return None, redirect("workbench_licences:index")
     applicant = case_selectors.applicant_of(user)
     if applicant is None:
@@ -192,7 +193,7 @@ def authorise(request, identifier: str):
         grants.authorise(licence=licence, by=request.user, **form.for_service())
     except DomainError as exc:
         return detail(request, identifier, error=exc, status=exc.status, form=form)
-    messages.success(request, "已授权。被授权方在授权期内可以查验该证照,您可以随时撤回。")
+    messages.success(request, _("已授权。被授权方在授权期内可以查验该证照,您可以随时撤回。"))
     return redirect("portal_licences:detail", identifier=identifier)
 
 
@@ -209,7 +210,7 @@ def revoke_grant(request, grant: int):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("portal_licences:wallet")
-    messages.success(request, "已撤回授权。")
+    messages.success(request, _("已撤回授权。"))
     return redirect("portal_licences:detail", identifier=row.licence.identifier)
 
 

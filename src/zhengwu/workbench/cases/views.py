@@ -561,7 +561,9 @@ def counter(request, code: str):
     if request.method == "POST":
         done = selectors.case_by_key(request.user, key)
         if done is not None:
-            messages.info(request, f"该申请已登记(办件编号 {done.number}),没有重复登记。")
+            messages.info(
+                request, _("该申请已登记(办件编号 %(number)s),没有重复登记。") % {"number": done.number}
+            )
             return redirect("workbench_cases:case", number=done.number)
         valid = all([who.is_valid(), form.is_valid()])  # every error shows at once
         valid = (

@@ -87,7 +87,7 @@ def tablet(request):
             services.rate(
                 kind="case", pk=case.pk, channel=RatingChannel.TABLET, by=request.user, **form.rating()
             )
-            messages.success(request, "感谢您的评价!")
+            messages.success(request, _("感谢您的评价!"))
             return redirect("workbench_evaluation:tablet")
         except DomainError as err:
             error = err.message
@@ -130,7 +130,11 @@ def appeal(request, pk: int):
         if not form.is_valid():
             raise refusal(form)
         services.file_appeal(rating=rating, by=request.user, **form.cleaned_data)
-        messages.success(request, f"已就 {rating.subject_number} 的评价提出申诉,等待中心审核")
+        messages.success(
+            request,
+            _("已就 %(subject_number)s 的评价提出申诉,等待中心审核")
+            % {"subject_number": rating.subject_number},
+        )
     except DomainError as err:
         messages.error(request, err.message)
     return redirect(navigation.next_url(request, "workbench_evaluation:ratings"))
@@ -162,7 +166,7 @@ def decide_appeal(request, pk: int):
         if not form.is_valid():
             raise refusal(form)
         services.decide_appeal(appeal=item, by=request.user, **form.cleaned_data)
-        messages.success(request, "申诉已审核")
+        messages.success(request, _("申诉已审核"))
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("workbench_evaluation:appeals")
@@ -250,7 +254,7 @@ def ledger(request):
         d = form.cleaned_data
         try:
             entry = services.record_inquiry(by=request.user, **d)
-            messages.success(request, f"首问台账已记录(编号 {entry.pk})")
+            messages.success(request, _("首问台账已记录(编号 %(pk)s)") % {"pk": entry.pk})
             return redirect("workbench_evaluation:ledger_entry", pk=entry.pk)
         except DomainError as err:
             _fail(form, err)
@@ -336,13 +340,13 @@ def ledger_act(request, pk: int, action: str):
                 raise refusal(form)
             to = form.cleaned_data["hand_to"]
             services.hand_over(entry=entry, to=to, by=request.user, note=form.cleaned_data["note"])
-            messages.success(request, f"已转交{to.name},将跟踪至答复")
+            messages.success(request, _("已转交%(name)s,将跟踪至答复") % {"name": to.name})
         elif action == "answer":
             form = AnswerInquiryForm(request.POST)
             if not form.is_valid():
                 raise refusal(form)
             services.answer_inquiry(entry=entry, by=request.user, **form.cleaned_data)
-            messages.success(request, "已答复,台账办结")
+            messages.success(request, _("已答复,台账办结"))
         else:
             raise Http404()
     except DomainError as err:
@@ -374,7 +378,7 @@ def notice_new(request):
             notice = services.issue_notice(
                 item=item, by=request.user, entry=entry, case=case, **form.cleaned_data
             )
-            messages.success(request, f"一次性告知书 {notice.number} 已出具")
+            messages.success(request, _("一次性告知书 %(number)s 已出具") % {"number": notice.number})
             return redirect("workbench_evaluation:notice", pk=notice.pk)
         except DomainError as err:
             error = err.message
@@ -410,7 +414,7 @@ def notice(request, pk: int):
                 phone=send_form.cleaned_data["phone"],
                 email=send_form.cleaned_data["email"],
             )
-            messages.success(request, f"一次性告知书 {n.number} 已发送")
+            messages.success(request, _("一次性告知书 %(number)s 已发送") % {"number": n.number})
             return redirect("workbench_evaluation:notice", pk=n.pk)
         except DomainError as err:
             _fail(send_form, err)
@@ -459,7 +463,7 @@ def commitments(request):
     if request.method == "POST" and form.is_valid():
         try:
             c = services.publish_commitment(organisation=organisation, by=request.user, **form.cleaned_data)
-            messages.success(request, f"已发布第 {c.version} 版服务承诺")
+            messages.success(request, _("已发布第 %(version)s 版服务承诺") % {"version": c.version})
             return redirect(f"{request.path}?organisation={organisation.pk}")
         except DomainError as err:
             _fail(form, err)
@@ -496,7 +500,7 @@ def region_settings(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.save_settings(region=region, by=request.user, **form.cleaned_data)
-            messages.success(request, "好差评设置已保存")
+            messages.success(request, _("好差评设置已保存"))
             return redirect("workbench_evaluation:settings")
         except DomainError as err:
             _fail(form, err)

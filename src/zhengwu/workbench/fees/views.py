@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases.selectors import case_for, visible_cases
@@ -175,7 +176,11 @@ def issue(request, number: str):
         except DomainError as err:
             error = err
         else:
-            messages.success(request, f"已开具缴款通知书 {notice.code},应缴 {notice.total} 元")
+            messages.success(
+                request,
+                _("已开具缴款通知书 %(code)s,应缴 %(total)s 元")
+                % {"code": notice.code, "total": notice.total},
+            )
             return redirect("fees_workbench:notice", code=notice.code)
     return render(
         request,
@@ -502,10 +507,12 @@ def _reconcile_action(request):
                 return redirect(f"{reverse('fees_workbench:reconcile')}?{query}")
         elif data["run"]:
             report = reconcile.reconcile(day, by=request.user, viewer=request.user)
-            messages.success(request, "对账完成,差异已登记" if not report["balanced"] else "对账完成,账平")
+            messages.success(
+                request, _("对账完成,差异已登记") if not report["balanced"] else _("对账完成,账平")
+            )
         elif data["clear"] is not None:
             reconcile.clear(discrepancy=data["clear"], by=request.user, note=data["note"])
-            messages.success(request, "差异已处理")
+            messages.success(request, _("差异已处理"))
     except DomainError as err:
         messages.error(request, err.message)
     return redirect(f"{reverse('fees_workbench:reconcile')}?date={day.isoformat()}")
@@ -637,7 +644,9 @@ def fee_new(request):
         except DomainError as err:
             error = err
         else:
-            messages.success(request, f"已将「{fee.name}」({fee.code})列入收费目录")
+            messages.success(
+                request, _("已将「%(name)s」(%(code)s)列入收费目录") % {"name": fee.name, "code": fee.code}
+            )
             return redirect("fees_workbench:fee", pk=fee.pk)
     return render(
         request,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock
@@ -113,7 +114,7 @@ def hours(request):
                 form.check()
                 row = form.cleaned_data["hours"]
                 services.remove_opening_hours(hours=row, by=request.user)
-                messages.success(request, f"已删除「{row.name}」。")
+                messages.success(request, _("已删除「%(name)s」。") % {"name": row.name})
             else:
                 form = forms.HoursForm(request.POST, groups=selectors.active_groups(centre))
                 form.check()
@@ -204,7 +205,7 @@ def wait_notice_read(request, notice_id: int):
     if notice is None:
         raise Http404("找不到该提醒")
     measures.acknowledge(notice=notice, by=request.user)
-    messages.success(request, "已知悉。")
+    messages.success(request, _("已知悉。"))
     return redirect("workbench_hall:waits")
 
 
@@ -250,11 +251,16 @@ def terminal_act(request, action: str):
         if action == "next":
             previous, called = queue.advance(window=window, by=request.user)
             if previous is not None and previous.state == QueueNumber.State.WAITING:
-                messages.warning(request, f"{previous.display} 未到,已按过号处理,重新排队。")
+                messages.warning(
+                    request, _("%(display)s 未到,已按过号处理,重新排队。") % {"display": previous.display}
+                )
             elif previous is not None and previous.state == QueueNumber.State.ABSENT:
-                messages.warning(request, f"{previous.display} 未到,已按过号处理(再次过号,已作废)。")
+                messages.warning(
+                    request,
+                    _("%(display)s 未到,已按过号处理(再次过号,已作废)。") % {"display": previous.display},
+                )
             if called is None:
-                messages.info(request, "当前没有等候的号码。")
+                messages.info(request, _("当前没有等候的号码。"))
         elif action == "recall":
             again = queue.recall(number=number, by=request.user)
             messages.success(
@@ -277,7 +283,10 @@ def terminal_act(request, action: str):
         elif action == "transfer":
             group = form.cleaned_data["group"]
             queue.transfer(number=number, group=group, by=request.user)
-            messages.success(request, f"{number.display} 已转到「{group.name}」排队。")
+            messages.success(
+                request,
+                _("%(display)s 已转到「%(name)s」排队。") % {"display": number.display, "name": group.name},
+            )
         elif action == "case":
             linked = queue.link_case(
                 number=number, case_number=form.cleaned_data["case_number"], by=request.user
@@ -319,7 +328,9 @@ def desk(request):
                     source=QueueSource.DESK, item=item, by=request.user, **form.cleaned_data
                 )
             what = f"{items.label(taken.item)},{taken.group.name}" if taken.item_id else taken.group.name
-            messages.success(request, f"已取号 {taken.display}({what})。")
+            messages.success(
+                request, _("已取号 %(display)s(%(what)s)。") % {"display": taken.display, "what": what}
+            )
             # Post/Redirect/Get: the number is shown on the desk's page again, which a reload does not take anew
             return redirect(f"{reverse('workbench_hall:desk')}?taken={taken.pk}")
         except DomainError as err:
@@ -370,7 +381,7 @@ def book(request):
         except DomainError as err:
             error = err
         else:
-            messages.success(request, f"已为来电人预约,预约码 {made.code},短信已发送。")
+            messages.success(request, _("已为来电人预约,预约码 %(code)s,短信已发送。") % {"code": made.code})
             return redirect(f"{request.path}?item={steps['item'].pk}&group={group.pk}&day={day or ''}")
     upcoming = selectors.upcoming_bookings(centre)
     return render(
@@ -414,7 +425,11 @@ def delivery_page(request):
                     carrier=form.cleaned_data["carrier"],
                     by=request.user,
                 )
-                messages.success(request, f"{case.number} 已登记寄出 {dispatch.tracking_number}。")
+                messages.success(
+                    request,
+                    _("%(number)s 已登记寄出 %(tracking_number)s。")
+                    % {"number": case.number, "tracking_number": dispatch.tracking_number},
+                )
             elif action in ("confirm", "returned"):
                 form = forms.DispatchForm(request.POST, cases=mine)
                 form.check()
@@ -423,16 +438,23 @@ def delivery_page(request):
                     raise NotFound("找不到该寄递记录")
                 if action == "confirm":
                     delivery.confirm(dispatch=dispatch, by=request.user)
-                    messages.success(request, f"{dispatch.case.number} 已签收,办件已记录送达。")
+                    messages.success(
+                        request, _("%(number)s 已签收,办件已记录送达。") % {"number": dispatch.case.number}
+                    )
                 else:
                     delivery.returned(dispatch=dispatch, reason=form.cleaned_data["reason"], by=request.user)
-                    messages.info(request, f"{dispatch.case.number} 已登记退回,可重新寄出。")
+                    messages.info(
+                        request, _("%(number)s 已登记退回,可重新寄出。") % {"number": dispatch.case.number}
+                    )
             else:
                 form = forms.HelperForm(request.POST, cases=mine, staff=access.visible_staff(request.user))
                 form.check()
                 case, helper = form.cleaned_data["number"], form.cleaned_data["helper"]
                 delivery.assign_helper(case=case, helper=helper.user, by=request.user)
-                messages.success(request, f"{case.number} 的帮办代办人为 {helper.name}。")
+                messages.success(
+                    request,
+                    _("%(number)s 的帮办代办人为 %(name)s。") % {"number": case.number, "name": helper.name},
+                )
         except DomainError as err:
             if isinstance(err, (NotFound, AccessDenied)):
                 raise

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import clock, navigation
@@ -170,7 +171,11 @@ def case_detail(request, pk: int):
         except DomainError as err:
             messages.error(request, err.message)
         else:
-            messages.success(request, f"已下达督办单 {order.number},反馈期限 {order.due_on}")
+            messages.success(
+                request,
+                _("已下达督办单 %(number)s,反馈期限 %(due_on)s")
+                % {"number": order.number, "due_on": order.due_on},
+            )
             return redirect("workbench_supervision:order", number=order.number)
     context = {
         "case": case,
@@ -223,10 +228,10 @@ def review_alert(request, pk: int):
         action, note = form.cleaned_data["action"], form.cleaned_data["note"]
         if action == "explain":
             services.explain_alert(alert=alert, by=request.user, note=note)
-            messages.success(request, "已记录情况说明")
+            messages.success(request, _("已记录情况说明"))
         elif action == "dismiss":
             services.dismiss_alert(alert=alert, by=request.user, reason=note)
-            messages.success(request, "已排除该异常")
+            messages.success(request, _("已排除该异常"))
         elif action == "escalate":
             order = services.escalate_alert(
                 alert=alert,
@@ -234,10 +239,10 @@ def review_alert(request, pk: int):
                 instruction=note,
                 response_days=form.cleaned_data["response_days"],
             )
-            messages.success(request, f"已转为督办单 {order.number}")
+            messages.success(request, _("已转为督办单 %(number)s") % {"number": order.number})
             return redirect("workbench_supervision:order", number=order.number)
         else:
-            messages.error(request, "未知操作")
+            messages.error(request, _("未知操作"))
     except DomainError as err:
         messages.error(request, err.message)
     return redirect(navigation.next_url(request, "workbench_supervision:alerts"))
@@ -318,7 +323,11 @@ def order_new(request, kind: str):
                 field = err.field
                 errors["number" if field in ("ticket", "request") else (field or "number")] = err.message
         else:
-            messages.success(request, f"已下达督办单 {order.number},反馈期限 {order.due_on}")
+            messages.success(
+                request,
+                _("已下达督办单 %(number)s,反馈期限 %(due_on)s")
+                % {"number": order.number, "due_on": order.due_on},
+            )
             return redirect("workbench_supervision:order", number=order.number)
     return render(
         request,
@@ -348,10 +357,10 @@ def order(request, number: str):
             action, text = data["action"], data["text"]
             if action == "respond":
                 services.respond_order(order=row, by=request.user, response=text)
-                messages.success(request, "已提交整改反馈")
+                messages.success(request, _("已提交整改反馈"))
             elif action == "close":
                 services.close_order(order=row, by=request.user, outcome=text)
-                messages.success(request, "督办单已办结")
+                messages.success(request, _("督办单已办结"))
             elif action == "return":
                 services.return_order(
                     order=row,
@@ -359,7 +368,7 @@ def order(request, number: str):
                     reason=text,
                     response_days=data["response_days"],
                 )
-                messages.success(request, "已退回重新整改")
+                messages.success(request, _("已退回重新整改"))
             elif action == "accountability":
                 services.record_accountability(
                     order=row,
@@ -368,9 +377,9 @@ def order(request, number: str):
                     kind=data["kind"],
                     reason=text,
                 )
-                messages.success(request, "已记录问责")
+                messages.success(request, _("已记录问责"))
             else:
-                messages.error(request, "未知操作")
+                messages.error(request, _("未知操作"))
         except DomainError as err:
             messages.error(request, err.message)
         return redirect("workbench_supervision:order", number=row.number)
