@@ -15,12 +15,11 @@ from zhengwu.cases import (
 from zhengwu.cases.models import (
     Case,
     CaseEvent,
-    OutboxMessage,
 )
 from zhengwu.cases.records import _in_scope, _locked, _record, _updates_caller, events_so_far
 from zhengwu.cases.selectors import typed_charges
 from zhengwu.catalog.models import ItemVersion
-from zhengwu.core import clock, outbox
+from zhengwu.core import clock
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.text import name_key
 
@@ -188,26 +187,12 @@ def correct_fee(*, case: Case, by, fees: list[dict], reason: str, revision: int 
 
 def _tell_corrected(case: Case, changes: str, reason: str) -> None:
     """The applicant (and the number they gave) told the corrected amounts, in the correction's transaction."""
-    from zhengwu.cases.notify import addressee
+    from zhengwu.cases.notify import tell_applicant
 
-    body = f"{addressee(case)}:" + _(
+    text = _(
         "您的申请 %(number)s 登记的收费已更正:%(changes)s。更正原因:%(reason)s。如有疑问请联系%(organisation)s。"
     ) % {"number": case.number, "changes": changes, "reason": reason, "organisation": case.organisation.name}
-    rows = []
-    if case.applicant.email:
-        rows.append(
-            OutboxMessage(
-                case=case,
-                channel="email",
-                recipient=case.applicant.email,
-                subject=_("【政务服务】办件 %(number)s:收费更正") % {"number": case.number},
-                body=body,
-            )
-        )
-    phone = case.applicant.phone or case.agent_phone
-    if phone:
-        rows.append(OutboxMessage(case=case, channel="sms", recipient=phone, body=body))
-    outbox.post_all(rows)
+    tell_applicant(case, text, subject=_("收费更正"))
 
 
 def record_notice_charge(*, case: Case, by, fees: list[dict], note: str) -> CaseEvent:

@@ -137,6 +137,28 @@ def agent_text(case: Case, text: str) -> str:
     return f"{mask_name(case.agent_name)}:{whose}{rest}"
 
 
+def tell_applicant(case: Case, text: str, *, subject: str) -> list[OutboxMessage]:
+    """A message outside the case's events (a correction, a refund's decision) to the applicant: e-mail and SMS where
+    known (the SMS to the agent's number when the applicant gave none), written to the outbox in the caller's
+    transaction."""
+    body = f"{addressee(case)}:{text}"
+    messages = []
+    if case.applicant.email:
+        messages.append(
+            OutboxMessage(
+                case=case,
+                channel="email",
+                recipient=case.applicant.email,
+                subject=f"【政务服务】办件 {case.number}:{subject}",
+                body=body,
+            )
+        )
+    phone = case.applicant.phone or case.agent_phone
+    if phone:
+        messages.append(OutboxMessage(case=case, channel="sms", recipient=phone, body=body))
+    return outbox.post_all(messages)
+
+
 def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
     """Write the messages for this event to the outbox (call inside the service's transaction): the applicant's,
     and a copy for the agent who applied for them (代办人) at the agent's own contact unless that contact already

@@ -595,27 +595,10 @@ def correct_notice(
 
 def _tell_applicant(case, text: str, subject: str = "") -> None:
     """A message to the applicant (e-mail and SMS where known) through the cases' outbox, in the caller's
-    transaction."""
-    from zhengwu.cases.models import OutboxMessage
-    from zhengwu.cases.notify import addressee
-    from zhengwu.core import outbox
+    transaction (cases.notify.tell_applicant)."""
+    from zhengwu.cases.notify import tell_applicant
 
-    body = f"{addressee(case)}:{text}"
-    rows = []
-    if case.applicant.email:
-        rows.append(
-            OutboxMessage(
-                case=case,
-                channel="email",
-                recipient=case.applicant.email,
-                subject=f"【政务服务】办件 {case.number}:{subject or _('缴款通知书更正')}",
-                body=body,
-            )
-        )
-    phone = case.applicant.phone or case.agent_phone
-    if phone:
-        rows.append(OutboxMessage(case=case, channel="sms", recipient=phone, body=body))
-    outbox.post_all(rows)
+    tell_applicant(case, text, subject=subject or _("缴款通知书更正"))
 
 
 # ---------------------------------------------------------------- paying (缴款)
