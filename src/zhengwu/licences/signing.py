@@ -280,12 +280,14 @@ class LocalCASigner:
         _, root = self.ensure_root()
         key, cert = self.current(organisation)
         tsa_key, tsa_cert = self._ensure_tsa()
-        signer = signers.SimpleSigner(
+        signer = _kept_key_signer()(
+            key,
             signing_cert=a_cert(cert),
             signing_key=a_key(key),
             cert_registry=SimpleCertificateStore.from_certs([a_cert(root)]),
         )
-        stamper = DummyTimeStamper(
+        stamper = _kept_key_stamper(DummyTimeStamper)(
+            tsa_key,
             tsa_cert=a_cert(tsa_cert),
             tsa_key=a_key(tsa_key),
             certs_to_embed=SimpleCertificateStore.from_certs([a_cert(root)]),
@@ -302,6 +304,65 @@ class LocalCASigner:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         out = signers.sign_pdf(writer, meta, signer=signer, timestamper=stamper)
         return out.getvalue()
+
+
+# pyHanko parses the signing key from DER again at each signature, and OpenSSL checks an RSA key when it parses it (~40 ms,
+# twice a licence: the signature and its time stamp). The signer and the time stamper below sign with the key object
+# this process already parsed and checked (LocalCASigner._load); the signature is the same PKCS#1 v1.5 one.
+def _sign_pkcs1(key, data: bytes, digest_algorithm: str) -> bytes:
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+
+@functools.cache  # the class is made once, when pyHanko is first imported
+def _kept_key_signer():
+    from pyhanko.sign import signers
+
+    class KeptKeySigner(signers.SimpleSigner):
+        def __init__(self, key, **kwargs):
+            self._key = key
+            super().__init__(**kwargs)
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            if self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo != "rsassa_pkcs1v15":
+                return super().sign_raw(data, digest_algorithm)
+            return _sign_pkcs1(self._key, data, digest_algorithm)
+
+    return KeptKeySigner
+
+
+@functools.cache
+def _kept_key_stamper(base):
+    from asn1crypto import cms, core
+    from cryptography.hazmat.primitives import hashes
+    from pyhanko.sign import general
+    from pyhanko.sign.general import get_pyca_cryptography_hash, simple_cms_attribute
+
+    class KeptKeyTimeStamper(base):
+        def __init__(self, key, **kwargs):
+            self._key = key
+            super().__init__(**kwargs)
+
+        def _sign_tst_info(
+            self, tst_info_data: bytes, md_algorithm: str, dt
+        ):  # as DummyTimeStamper's, kept key
+            md = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+            md.update(tst_info_data)
+            signed_attrs = cms.CMSAttributes(
+                [
+                    simple_cms_attribute("content_type", "tst_info"),
+                    simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+                    simple_cms_attribute(
+                        "signing_certificate", general.as_signing_certificate(self.tsa_cert)
+                    ),
+                    simple_cms_attribute("message_digest", md.finalize()),
+                ]
+            )
+            return _sign_pkcs1(self._key, signed_attrs.dump(), md_algorithm.upper()), signed_attrs
+
+    return KeptKeyTimeStamper
 
 
 @off_the_loop
