@@ -98,7 +98,7 @@ def test_a_complaint_from_call_to_publication(page, hotline, sign_in, shot):
         page.goto(f"/workbench/tickets/{number}/")
         page.get_by_role("radio", name="已解决" if solved else "未解决").check()
         page.get_by_role("radio", name="满意" if solved else "不满意", exact=True).check()
-        page.get_by_label("回访意见(未解决时必填)").fill(note)
+        page.get_by_label("回访意见").fill(note)
         with page.expect_navigation():
             page.get_by_role("button", name="记录回访").click()
 

@@ -220,3 +220,27 @@ def test_repeated_returns_are_counted_for_supervisors(client, world):
     counts = {r["organisation__name"]: r["returns"] for r in selectors.return_counts(world.supervisor)}
     assert counts == {world.housing.name: 1, world.hrss.name: 1}
     assert selectors.return_counts(world.housing_clerk) == []
+
+
+def _replied_over_the_api(client, world):
+    client.force_login(world.operator)
+    number = post(client, "/api/tickets/", NEW).json()["number"]
+    post(client, f"/api/tickets/{number}/dispatch", {"lead": world.housing.pk})
+    client.force_login(world.housing_clerk)
+    post(client, f"/api/tickets/{number}/acknowledge", {})
+    post(client, f"/api/tickets/{number}/reply", {"text": "已责令停工整改"})
+    return number
+
+
+def test_a_follow_up_solved_but_not_satisfied_needs_the_reason_over_the_api(client, world):
+    number = _replied_over_the_api(client, world)
+    client.force_login(world.operator)
+    r = post(client, f"/api/tickets/{number}/follow-up", {"solved": True, "satisfied": False})
+    assert r.status_code == 422
+    assert r.json() == {"code": "validation_failed", "message": "请填写不满意的原因", "field": "note"}
+    code = Ticket.objects.get(number=number).query_code
+    r = post(
+        client, f"/api/tickets/track/{number}/follow-up", {"code": code, "solved": True, "satisfied": False}
+    )
+    assert r.status_code == 422 and r.json()["field"] == "note"
+    assert Ticket.objects.get(number=number).status == Status.REPLIED

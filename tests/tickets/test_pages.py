@@ -357,3 +357,24 @@ def test_after_saying_not_solved_the_citizen_still_reads_the_answer_given(client
     assert "已处理" in html  # the answer the citizen found wanting vanished from the page once reopened
     again = client.get("/interaction/track/", {"number": t.number, "code": t.query_code}).content.decode()
     assert again.count("已处理") == 1
+
+
+def test_a_follow_up_solved_but_not_satisfied_asks_for_the_reason_at_the_note(client, world):
+    t = _replied_ticket(world)
+    client.force_login(world.operator)
+    r = client.post(
+        f"/workbench/tickets/{t.number}/follow_up/", {"solved": "yes", "satisfied": "no", "note": ""}
+    )
+    html = r.content.decode()
+    assert r.status_code == 422
+    # the message at the note, and the answers the operator gave still ticked
+    assert '<div class="invalid-feedback" id="follow-note-error">请填写不满意的原因</div>' in html
+    assert 'id="solved-yes" checked' in html and 'id="sat-no" checked' in html
+    assert Ticket.objects.get(pk=t.pk).status == Status.REPLIED
+    r = client.post(
+        f"/workbench/tickets/{t.number}/follow_up/",
+        {"solved": "yes", "satisfied": "no", "note": "解决了,但前后拖了两个月"},
+        follow=True,
+    )
+    assert "解决了,但前后拖了两个月" in r.content.decode()
+    assert Ticket.objects.get(pk=t.pk).status == Status.CLOSED

@@ -292,3 +292,34 @@ def test_the_dispatch_desk_lists_the_pending_extensions_of_its_own_region_only(w
     )
     assert list(selectors.pending_extensions(world.operator)) == [ext]
     assert list(selectors.pending_extensions(their_operator)) == []
+
+
+def _replied(world):
+    t = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+    t = services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+    return services.reply_ticket(
+        ticket=t, organisation=world.housing, text="已责令停工", by=world.housing_clerk
+    )
+
+
+def test_a_caller_solved_but_not_satisfied_is_asked_why(world):
+    with clock.frozen("2025-11-24T10:00"):
+        t = _replied(world)
+        with pytest.raises(ValidationFailed) as err:
+            services.record_follow_up(ticket=t, solved=True, satisfied=False, note=" ", by=world.operator)
+        assert err.value.field == "note" and err.value.message == "请填写不满意的原因"
+        assert Ticket.objects.get(pk=t.pk).status == Status.REPLIED  # nothing recorded
+        t = services.record_follow_up(
+            ticket=t, solved=True, satisfied=False, note="解决了,但拖了两个月", by=world.operator
+        )
+    assert t.status == Status.CLOSED and t.solved and t.satisfied is False
+    assert t.events.get(action="follow_up_solved").note == "解决了,但拖了两个月"
+
+
+def test_a_citizen_not_satisfied_is_asked_why_too(world):
+    t = _replied(world)
+    with pytest.raises(ValidationFailed) as err:
+        services.record_follow_up(ticket=t, solved=True, satisfied=False, note="")
+    assert err.value.field == "note"
+    # satisfied, or not said: the note stays an optional opinion
+    assert services.record_follow_up(ticket=t, solved=True, satisfied=None).status == Status.CLOSED

@@ -507,9 +507,12 @@ def record_follow_up(
     if solved is None:
         raise ValidationFailed(_("请选择是否解决"), field="solved")
     ticket = _locked(ticket)
-    # the note of a solved ticket is an opinion, not a reason
-    label = _("回访意见") if solved else _("未解决的原因")
-    note = _text(note, field="note", label=label, max_length=1000, required=not solved)
+    # the note of a solved ticket the caller is content with is an opinion, not a reason; not solved, or solved but
+    # not satisfied (已解决但不满意), the operator writes down why — the reopened round and the satisfaction figures
+    # read it (as a bad rating needs its reason, evaluation.rules)
+    unsatisfied = satisfied is False
+    label = _("未解决的原因") if not solved else _("不满意的原因") if unsatisfied else _("回访意见")
+    note = _text(note, field="note", label=label, max_length=1000, required=not solved or unsatisfied)
     now = clock.now()
     ticket.solved, ticket.satisfied = solved, satisfied
     if solved:

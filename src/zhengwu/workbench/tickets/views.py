@@ -210,7 +210,11 @@ def reveal_caller(request, number: str):
     )
 
 
-def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dict:
+def _ticket_context(
+    request, t, *, reveal: personal.Reveal | None = None, failed: str = "", form=None
+) -> dict:
+    """The ticket page; after a refusal at a field of an action's form (`failed`, `form`), that form shows the
+    message at the field and what was typed."""
     user = request.user
     refused = permissions.refusals(user, t)  # what the page offers is what the services accept
     allowed = {action: why is None for action, why in refused.items()}
@@ -227,6 +231,9 @@ def _ticket_context(request, t, *, reveal: personal.Reveal | None = None) -> dic
         "return_note": refused["return"].message
         if getattr(refused["return"], "code", "") == "return_too_late"
         else "",
+        "failed": failed,
+        "errors": form.error_map() if form is not None else {},
+        "posted": form.data if form is not None else {},
     }
     # The caller's name and number are masked; in full only in the answer to a reveal, with its reason, audited.
     reveal = reveal or personal.Reveal(may=selectors.may_reveal_caller(user, t))
@@ -350,6 +357,10 @@ ACTIONS = {
     ),
 }
 
+# The actions whose forms show a refusal at the field it concerns, with what was typed (the others answer with a
+# message above the page).
+FIELD_ERRORS = frozenset({"follow_up"})
+
 
 @_staff_required
 @require_POST
@@ -366,6 +377,14 @@ def act(request, number: str, action: str):
         handler(request, t, form.cleaned_data)
         messages.success(request, done)
     except DomainError as err:
+        if action in FIELD_ERRORS:
+            if not form.errors:
+                form.fail(err)
+            fresh = selectors.ticket_by_number(request.user, number)
+            context = _ticket_context(request, fresh, failed=action, form=form)
+            # at the field, when the form is still on the page (a stale page, a refused person: the message above)
+            if context["allowed"][action] and set(context["errors"]) - {"form"}:
+                return render(request, "tickets/workbench/ticket.html", context, status=err.status)
         messages.error(request, err.message)
     return redirect("workbench_tickets:ticket", number=number)
 
