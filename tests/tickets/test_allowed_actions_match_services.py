@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tests.allowed_actions import matrix
+from tests.allowed_actions import matrix, offered
 from tests.tickets.conftest import file
 from zhengwu.core import access, clock
 from zhengwu.core.errors import DomainError
@@ -87,6 +87,8 @@ def _try(action, user, ticket, world, other):
         )
     elif action == "publish":
         services.publish_reply(ticket=ticket, by=user)
+    elif action == "urge":
+        services.urge_ticket(ticket=ticket, caller="诉求人本人", note="再次来电询问进度", by=user)
     else:
         raise AssertionError(action)
 
@@ -115,6 +117,36 @@ def test_every_action_offered_is_accepted_and_every_action_refused_is_not_offere
         )
     assert not disagreements, "\n".join(disagreements)
     assert offered > 30  # the matrix is not empty: each point offers its people something
+
+
+def test_a_repeat_call_is_recorded_by_the_desk_while_an_organisation_is_handling_the_ticket(world):
+    people = {
+        "话务员": world.operator,
+        "中心主任": world.manager,
+        "监察员": world.supervisor,
+        "主办单位": world.housing_clerk,
+        "协办单位": world.transport_clerk,
+    }
+    with clock.frozen(MOMENT):
+        points = _points(world)
+        table = offered(
+            points,
+            people,
+            ["urge"],
+            refusal=permissions.refusal,
+            reread=lambda ticket: Ticket.objects.get(pk=ticket.pk),
+        )
+    desk = {"话务员": "urge", "中心主任": "urge"}
+    assert table == {
+        "new": {},
+        "dispatched": desk,
+        "returned": {},
+        "acknowledged": desk,
+        "extension pending": desk,
+        "replied": {},
+        "reopened": desk,
+        "closed": {},
+    }
 
 
 def test_the_page_shows_the_forms_the_rule_allows(client, world):

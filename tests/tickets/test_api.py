@@ -244,3 +244,15 @@ def test_a_follow_up_solved_but_not_satisfied_needs_the_reason_over_the_api(clie
     )
     assert r.status_code == 422 and r.json()["field"] == "note"
     assert Ticket.objects.get(number=number).status == Status.REPLIED
+
+
+def test_a_repeat_call_over_the_api(client, world):
+    client.force_login(world.operator)
+    number = post(client, "/api/tickets/", NEW).json()["number"]
+    r = post(client, f"/api/tickets/{number}/urge", {"caller": "诉求人本人", "note": "问进度"})
+    assert r.status_code == 409 and "请先派单" in r.json()["message"]
+    post(client, f"/api/tickets/{number}/dispatch", {"lead": world.housing.pk})
+    r = post(client, f"/api/tickets/{number}/urge", {"caller": "诉求人本人", "note": "问进度"})
+    assert r.status_code == 200 and r.json()["urge_count"] == 1 and r.json()["status"] == "dispatched"
+    r = post(client, f"/api/tickets/{number}/urge", {"caller": "诉求人本人", "note": ""})
+    assert r.status_code == 422 and r.json()["field"] == "note"

@@ -378,3 +378,39 @@ def test_a_follow_up_solved_but_not_satisfied_asks_for_the_reason_at_the_note(cl
     )
     assert "解决了,但前后拖了两个月" in r.content.decode()
     assert Ticket.objects.get(pk=t.pk).status == Status.CLOSED
+
+
+def test_the_operator_records_a_repeat_call_and_the_organisation_sees_it_chased(client, world):
+    t = services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=world.noise,
+        content="工地噪音",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    client.force_login(world.operator)
+    assert "来电催办" not in client.get(f"/workbench/tickets/{t.number}/").content.decode()  # not dispatched
+    services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
+    page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    assert "记录催办</button>" in page
+    r = client.post(f"/workbench/tickets/{t.number}/urge/", {"caller": "诉求人本人", "note": ""})
+    assert r.status_code == 422
+    assert '<div class="invalid-feedback" id="urge-note-error">请填写催办内容</div>' in r.content.decode()
+    r = client.post(
+        f"/workbench/tickets/{t.number}/urge/",
+        {"caller": "诉求人本人", "note": "工地昨晚又施工到两点,问何时处理"},
+        follow=True,
+    )
+    page = r.content.decode()
+    assert "已记录来电催办" in page and "催办 1 次" in page
+    history = page[page.index('id="ticket-history"') :]
+    assert "来电催办" in history and "工地昨晚又施工到两点,问何时处理" in history and "诉求人本人" in history
+    client.force_login(world.housing_clerk)
+    queues = client.get("/workbench/tickets/queues/").content.decode()
+    assert "<th>催办</th>" in queues and 'title="催办次数">1</span>' in queues
+    page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    assert (
+        "催办 1 次" in page and "记录催办</button>" not in page
+    )  # the organisation is chased, it does not chase
+    assert Ticket.objects.get(pk=t.pk).status == Status.DISPATCHED

@@ -323,3 +323,53 @@ def test_a_citizen_not_satisfied_is_asked_why_too(world):
     assert err.value.field == "note"
     # satisfied, or not said: the note stays an optional opinion
     assert services.record_follow_up(ticket=t, solved=True, satisfied=None).status == Status.CLOSED
+
+
+def test_a_repeat_call_urges_the_organisation_without_moving_any_limit(world):
+    with clock.frozen("2025-11-24T10:00"):
+        t = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+        t = services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+    before = Ticket.objects.get(pk=t.pk)
+    with clock.frozen("2025-11-26T15:00"):
+        t = services.urge_ticket(
+            ticket=t, caller="诉求人本人", note="昨晚工地又施工到凌晨,问什么时候处理", by=world.operator
+        )
+        t = services.urge_ticket(ticket=t, caller="诉求人的妻子", note="再次询问进度", by=world.operator)
+    t = Ticket.objects.get(pk=t.pk)
+    assert t.urge_count == 2 and t.status == Status.ACKNOWLEDGED
+    assert (t.acknowledge_due, t.handle_due, t.extension_workdays) == (
+        before.acknowledge_due,
+        before.handle_due,
+        before.extension_workdays,
+    )
+    first, second = t.events.filter(action="urge").order_by("seq")
+    assert first.action_label == "来电催办" and first.note == "昨晚工地又施工到凌晨,问什么时候处理"
+    assert first.organisation == world.housing  # addressed to the organisation handling it
+    assert second.data == {"caller": "诉求人的妻子", "urges": 2}
+    assert AuditRecord.objects.filter(action="tickets.urge", object_id=str(t.pk)).count() == 2
+    assert workflow.replay(statuses(t)) == Status.ACKNOWLEDGED
+
+
+def test_a_repeat_call_is_recorded_by_the_desk_while_an_organisation_handles_the_ticket(world):
+    new = file(world)
+    with pytest.raises(Conflict, match="请先派单"):
+        services.urge_ticket(ticket=new, caller="诉求人本人", note="催一下", by=world.operator)
+    replied = _replied(world)
+    with pytest.raises(Conflict, match="请进行回访"):
+        services.urge_ticket(ticket=replied, caller="诉求人本人", note="催一下", by=world.operator)
+    dispatched = services.dispatch_ticket(ticket=file(world), lead=world.housing, by=world.operator)
+    with pytest.raises(AccessDenied):
+        services.urge_ticket(ticket=dispatched, caller="诉求人本人", note="催一下", by=world.housing_clerk)
+    with pytest.raises(ValidationFailed) as err:
+        services.urge_ticket(ticket=dispatched, caller="诉求人本人", note="", by=world.operator)
+    assert err.value.field == "note" and err.value.message == "请填写催办内容"
+    with pytest.raises(ValidationFailed) as err:
+        services.urge_ticket(ticket=dispatched, caller="", note="催一下", by=world.operator)
+    assert err.value.field == "caller"
+    assert Ticket.objects.get(pk=dispatched.pk).urge_count == 0
+    assert (
+        services.urge_ticket(
+            ticket=dispatched, caller="诉求人本人", note="催一下", by=world.manager
+        ).urge_count
+        == 1
+    )

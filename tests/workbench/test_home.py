@@ -146,6 +146,10 @@ def test_an_organisation_sees_tickets_to_sign_for_and_the_hotline_those_to_dispa
     sign = _section(html, "tickets_to_acknowledge")
     assert _count(html, "tickets_to_acknowledge") == 1 and ticket.number in sign and "签收时限" in sign
     assert _count(home(client, operator), "tickets_to_dispatch") == 0
+    assert "催办" not in sign
+    tickets.urge_ticket(ticket=ticket, caller="诉求人本人", note="酸奶还在卖", by=operator)
+    sign = _section(home(client, world.head), "tickets_to_acknowledge")
+    assert "催办 1 次" in sign  # the caller rang again: the organisation sees the ticket chased
     tickets.acknowledge(ticket=ticket, organisation=world.bureau, by=world.head)
     tickets.reply_ticket(ticket=ticket, organisation=world.bureau, text="已责令下架", by=world.head)
     html = home(client, operator)  # the answered ticket waits for the operator's call back (回访)

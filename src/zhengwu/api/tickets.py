@@ -91,6 +91,7 @@ class TicketOut(Schema):
     first_answer_state_label: str = ""
     return_count: int
     reopen_count: int
+    urge_count: int = 0
     reply: str
     replied_at: dt.datetime | None
     closed_at: dt.datetime | None
@@ -133,6 +134,7 @@ def ticket_out(t: Ticket, *, with_code: bool = False, events: bool = False) -> d
         "first_answer_state_label": t.first_answer_state_label,
         "return_count": t.return_count,
         "reopen_count": t.reopen_count,
+        "urge_count": t.urge_count,
         "reply": t.reply,
         "replied_at": t.replied_at,
         "closed_at": t.closed_at,
@@ -353,6 +355,24 @@ def follow_up(request, number: str, payload: FollowUpIn):
         services.record_follow_up(
             ticket=t, solved=payload.solved, satisfied=payload.satisfied, note=payload.note, by=request.auth
         )
+    )
+
+
+class UrgeIn(Schema):
+    caller: str
+    note: str
+
+
+@router.post(
+    "/{number}/urge",
+    response={200: TicketOut, **ERRORS},
+    auth=staff,
+    summary="来电催办(诉求人再次来电;不改变办理期限)",
+)
+def urge(request, number: str, payload: UrgeIn):
+    t = selectors.ticket_by_number(request.auth, number)
+    return ticket_out(
+        services.urge_ticket(ticket=t, caller=payload.caller, note=payload.note, by=request.auth)
     )
 
 

@@ -473,7 +473,7 @@ TICKETS = [
         "夜市占道经营",
         "东门街道人民路夜市摊位占用人行道和盲道,行人只能走机动车道。",
         False,
-        [(6, "dispatch", "城管局")],
+        [(6, "dispatch", "城管局"), (2, "urge", "诉求人本人", "夜市摊位仍占着盲道,问什么时候处理")],
     ),
     (
         "t20",
@@ -717,6 +717,8 @@ def load_demo() -> str:
                         )
                     elif action == "merge":
                         services.merge_tickets(duplicate=ticket, into=made[args[0]], by=operator)
+                    elif action == "urge":
+                        services.urge_ticket(ticket=ticket, caller=args[0], note=args[1], by=operator)
         flagged = services.flag_first_answers()
         trained = dispatching.train()
     tickets = demo_tickets()

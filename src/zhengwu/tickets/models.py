@@ -166,6 +166,7 @@ class Ticket(models.Model):
     )
     return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    urge_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
     reply = models.TextField(_("答复内容"), blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -289,6 +290,7 @@ ACTION_LABELS = {
     "publish": _("公开答复"),
     "interim_reply": _("受理回复"),
     "first_answer_warning": _("首次答复预警"),
+    "urge": _("来电催办"),
 }
 
 # Actions the citizen never sees on the tracking page (internal reminders).

@@ -6,7 +6,8 @@ person at every status). The statuses each action starts from are the workflow's
 take it is said here:
 
 - the hotline desk (话务员, 中心管理人员: DESK_ROLES) files, dispatches, merges, closes directly, calls back
-  (回访) and sends the interim answer of a ticket not yet dispatched; supervisors see every ticket of the centre
+  (回访), records a caller's repeat call about a ticket still being handled (来电催办, `urge_refusal`) and sends
+  the interim answer of a ticket not yet dispatched; supervisors see every ticket of the centre
   (selectors.CENTRE_ROLES) but only supervise (督办) — with the centre managers;
 - an organisation the ticket is dispatched to (its staff, or of an organisation above it) acknowledges (签收) its
   assignment, and the lead organisation returns it (退单, before the acknowledgement limit), replies, asks for an
@@ -44,6 +45,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "unreached": ("close_unreached",),
     "supervise": ("supervise",),
     "publish": ("publish",),
+    "urge": ("urge",),
 }
 
 
@@ -74,6 +76,22 @@ def supervision_refusal(ticket: Ticket) -> Conflict | None:
     if ticket.lead_organisation_id is None:
         return Conflict(_("工单尚未派单,没有督办对象;请先派单"), code="no_lead", field="due")
     return None
+
+
+def urge_refusal(ticket: Ticket) -> Conflict | None:
+    """来电催办 chases the organisation handling the ticket (workflow.TRANSITIONS["urge"]); at any other point the
+    caller's repeat call is answered another way, which the refusal says."""
+    if ticket.status in workflow.TRANSITIONS["urge"][0]:
+        return None
+    if ticket.status in (Status.NEW, Status.RETURNED):
+        message = _("工单尚未派给承办单位,无需催办;请先派单")
+    elif ticket.status == Status.REPLIED:
+        message = _("工单已答复,不能催办;请进行回访,诉求人认为未解决的,回访时记为未解决")
+    elif ticket.status == Status.MERGED:
+        message = _("工单已并入其他工单,请对主工单催办")
+    else:
+        message = _("工单已办结,不能催办;诉求人有新的诉求请重新登记")
+    return Conflict(message, code="urge_not_open")
 
 
 def return_refusal(ticket: Ticket) -> Conflict | None:
@@ -120,6 +138,10 @@ def refusal(user, ticket: Ticket, action: str, *, mine: list[Assignment] | None 
     if action in ("dispatch", "close", "merge", "follow_up", "unreached"):
         if not access.may_act_as(user, *DESK_ROLES):
             return denied
+    elif action == "urge":
+        if not access.may_act_as(user, *DESK_ROLES):
+            return denied
+        return urge_refusal(ticket)
     elif action == "interim_reply":
         if lead is None and not access.may_act_as(user, *DESK_ROLES):
             return denied

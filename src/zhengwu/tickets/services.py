@@ -535,6 +535,36 @@ def record_follow_up(
     return ticket
 
 
+URGE_CALLER_MAX = 40
+
+
+@transaction.atomic
+def urge_ticket(*, ticket: Ticket, caller: str, note: str, by) -> Ticket:
+    """来电催办: the caller rings 12345 again about a ticket an organisation is still handling; the operator records
+    who called and what they said, instead of filing the matter again. The ticket counts its urges (催办次数,
+    shown in the queues) and the event is addressed to the lead organisation, as the other events it must act on
+    (督办, 回访未解决); co-handlers see it on the ticket page.
+
+    A 催办 changes no limit: the handling limit (办理期限) stays as dispatched or extended, and the status stays.
+    Nor is it a supervision alert by itself: no rule of supervision reads it."""
+    permissions.require_desk(by)
+    ticket = _locked(ticket)
+    if refused := permissions.urge_refusal(ticket):
+        raise refused
+    caller = _text(caller, field="caller", label=_("来电人"), max_length=URGE_CALLER_MAX)
+    note = _text(note, field="note", label=_("催办内容"), max_length=1000)
+    ticket.urge_count += 1
+    _transition(
+        ticket,
+        "urge",
+        by=by,
+        organisation=ticket.lead_organisation,
+        note=note,
+        data={"caller": caller, "urges": ticket.urge_count},
+    )
+    return ticket
+
+
 @transaction.atomic
 def close_unreached(*, ticket: Ticket, note: str, by) -> Ticket:
     """回访未果办结: the operator could not reach the caller for the follow-up (a number that does not answer, a wrong

@@ -31,6 +31,11 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     # 受理回复: "已收到,正在办理" — the first answer of a 政民互动 message before the real reply.
     "interim_reply": ((S.NEW, S.DISPATCHED, S.RETURNED, S.ACKNOWLEDGED, S.REOPENED), SAME),
     "first_answer_warning": (_OPEN_NOT_MERGED, SAME),
+    # 来电催办: the caller rings again about a ticket an organisation holds and has not answered — dispatched, being
+    # handled (an extension pending included) or handled again. Not before dispatch (new, returned: the desk holds it
+    # and dispatches it), not once answered (replied: the call-back records whether it was solved), not closed or
+    # merged (the primary is urged). It changes neither the status nor any limit.
+    "urge": ((S.DISPATCHED, S.ACKNOWLEDGED, S.REOPENED), SAME),
 }
 
 

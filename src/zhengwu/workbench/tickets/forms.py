@@ -135,6 +135,11 @@ class FollowUpForm(ServiceForm):
     note = free_text(_("回访意见"))
 
 
+class UrgeForm(ServiceForm):
+    caller = free_text(_("来电人"))
+    note = free_text(_("催办内容"))
+
+
 class UnreachedForm(ServiceForm):
     note = free_text(_("回访情况"))
 
@@ -205,4 +210,5 @@ ACTION_FORMS = {
     "decide_extension": DecideExtensionForm,
     "supervise": SuperviseForm,
     "publish": PublishForm,
+    "urge": UrgeForm,
 }

@@ -355,11 +355,15 @@ ACTIONS = {
         lambda r, t, d: services.publish_reply(ticket=t, text=d["text"], by=r.user),
         gettext_lazy("已公开"),
     ),
+    "urge": (
+        lambda r, t, d: services.urge_ticket(ticket=t, caller=d["caller"], note=d["note"], by=r.user),
+        gettext_lazy("已记录来电催办,承办单位可在工单中看到"),
+    ),
 }
 
 # The actions whose forms show a refusal at the field it concerns, with what was typed (the others answer with a
 # message above the page).
-FIELD_ERRORS = frozenset({"follow_up"})
+FIELD_ERRORS = frozenset({"follow_up", "urge"})
 
 
 @_staff_required
