@@ -79,7 +79,7 @@ def test_book_check_in_called_on_the_screen_and_served(browser, live_server, pag
         # At the hall the citizen checks in from the booking page and gets a number.
         mobile.get_by_role("button", name="我已到大厅,签到取号").click()
         expect(mobile.get_by_test_id("number")).to_have_text("A001")
-        expect(mobile.get_by_test_id("ahead")).to_have_text("前面还有 0 人")
+        expect(mobile.get_by_test_id("ahead")).to_have_text("前面没有人")
         no_sideways_scroll(mobile)
 
         # The clerk at window 1 calls the next number.

@@ -33,7 +33,7 @@ def test_on_a_sunday_the_hall_says_it_is_closed_and_when_it_opens(hall):
     state = selectors.hall_state(hall.centre)
     assert not state["open"]
     assert state["reason"] == "今日不办公"
-    assert state["next_opening_label"] == "11月23日(星期一)09:00"
+    assert state["next_opening_label"] == "明天 9:00"
     assert state["last"]["label"] == "11月20日(星期五)"
     assert (state["last"]["taken"], state["last"]["served"]) == (3, 2)
     with pytest.raises(Conflict):
@@ -43,7 +43,7 @@ def test_on_a_sunday_the_hall_says_it_is_closed_and_when_it_opens(hall):
 def test_after_work_and_before_opening(hall):
     clock.set_now(at("2026-11-18", 17, 30))
     assert selectors.hall_state(hall.centre)["reason"] == "已下班"
-    assert selectors.hall_state(hall.centre)["next_opening_label"] == "11月19日(星期四)09:00"
+    assert selectors.hall_state(hall.centre)["next_opening_label"] == "明天 9:00"
     clock.set_now(at("2026-11-18", 7, 0))
     assert selectors.hall_state(hall.centre)["reason"] == "尚未开始办公"
     clock.set_now(at("2026-11-18", 10, 0))
@@ -54,19 +54,19 @@ def test_the_screen_the_overview_the_terminal_and_the_kiosk_on_a_sunday(hall, cl
     _friday_morning(hall)
     clock.set_now(at("2026-11-22", 10, 0))
     screen = client.get(reverse("hall:screen", args=[hall.centre.pk])).content.decode()
-    assert "今日不办公" in screen and "下次开放:11月23日(星期一)09:00" in screen
+    assert "今日不办公" in screen and "明天 9:00 开放" in screen
     assert "11月20日(星期五):取号 3 个 · 办结 2 个" in screen
 
     kiosk = client.get(reverse("portal_hall:kiosk", args=[hall.centre.pk])).content.decode()
     assert 'id="kiosk-closed"' in kiosk and "大厅今日不办公,现在不能取号" in kiosk
-    assert "暂停取号 · 11月23日(星期一)09:00开放" in kiosk and "等候 0 人" not in kiosk
+    assert "暂停取号 · 明天 9:00 开放" in kiosk and "等候 0 人" not in kiosk
 
     client.force_login(hall.clerk1)
     overview = client.get(reverse("workbench_hall:index")).content.decode()
-    assert "大厅今日不办公" in overview and "下次开放:11月23日(星期一)09:00" in overview
+    assert "大厅今日不办公" in overview and "明天 9:00 开放(开放前 30 分钟起可取号)" in overview
     assert "最近办公日 11月20日(星期五)" in overview
     terminal = client.get(reverse("workbench_hall:terminal")).content.decode()
-    assert "大厅今日不办公" in terminal and "11月23日(星期一)09:00" in terminal
+    assert "大厅今日不办公" in terminal and "明天 9:00 开放" in terminal
 
 
 def _group_buttons(kiosk: str) -> list[str]:

@@ -42,16 +42,16 @@ def seasons(hall):
 @pytest.mark.parametrize(
     ("day", "hour", "minute", "refused_until"),
     [
-        ("2026-09-20", 7, 50, "2026年9月20日(星期日)08:30"),  # 调休上班 Sunday, summer: opens 08:30
+        ("2026-09-20", 7, 50, "今天 8:30"),  # 调休上班 Sunday, summer: opens 08:30
         ("2026-09-20", 8, 0, None),  # half an hour before opening
-        ("2026-09-20", 13, 50, "2026年9月20日(星期日)14:30"),  # summer lunch until 14:30
+        ("2026-09-20", 13, 50, "今天 14:30"),  # summer lunch until 14:30
         ("2026-09-20", 14, 5, None),
         ("2026-09-30", 17, 20, None),  # the last summer day: until 17:30
-        ("2026-10-01", 10, 0, "2026年10月8日(星期四)09:00"),  # 国庆节 closed; winter hours after it
-        ("2026-10-09", 17, 20, "2026年10月10日(星期六)09:00"),  # winter: closed at 17:00; Saturday 调休上班
-        ("2026-10-10", 12, 50, "2026年10月10日(星期六)13:30"),  # winter lunch until 13:30
+        ("2026-10-01", 10, 0, "10月8日(星期四) 9:00"),  # 国庆节 closed; winter hours after it
+        ("2026-10-09", 17, 20, "明天 9:00"),  # winter: closed at 17:00; Saturday 调休上班
+        ("2026-10-10", 12, 50, "今天 13:30"),  # winter lunch until 13:30
         ("2026-10-10", 13, 10, None),
-        ("2026-04-30", 8, 10, "2026年4月30日(星期四)09:00"),  # still winter (from last 10月1日) until 5月1日
+        ("2026-04-30", 8, 10, "今天 9:00"),  # still winter (from last 10月1日) until 5月1日
     ],
 )
 def test_numbers_follow_the_seasons_hours(seasons, day, hour, minute, refused_until):
@@ -61,7 +61,7 @@ def test_numbers_follow_the_seasons_hours(seasons, day, hour, minute, refused_un
         return
     with pytest.raises(Conflict) as refused:
         queue.take_number(group=seasons.dedicated, source="kiosk")
-    assert f"下次开放时间:{refused_until}" in refused.value.message
+    assert f"不能取号;{refused_until} 开放" in refused.value.message
 
 
 def test_a_groups_own_hours_come_before_the_centres(seasons):
@@ -79,7 +79,7 @@ def test_a_groups_own_hours_come_before_the_centres(seasons):
     )
     clock.set_now(at("2026-11-18", 17, 30))
     assert queue.take_number(group=seasons.dedicated, source="kiosk").display == "B001"
-    with pytest.raises(Conflict, match="下次开放时间:2026年11月19日"):
+    with pytest.raises(Conflict, match="不能取号;明天 9:00 开放"):
         queue.take_number(group=seasons.general, source="kiosk")  # the centre's winter hours: closed at 17:00
 
 

@@ -50,7 +50,7 @@ def test_a_citizen_books_checks_in_on_the_phone_and_is_called(hall, client):
     number = QueueNumber.objects.get()
     assert response["Location"] == f"/hall/number/{number.token}/"
     page = client.get(response["Location"]).content.decode()
-    assert "A001" in page and "前面还有 0 人" in page
+    assert "A001" in page and "前面没有人" in page and "下一位就是您" in page and "约 0 分钟" not in page
     signed_in(client, hall.clerk1)
     client.post("/workbench/hall/terminal/next/")
     number.refresh_from_db()

@@ -27,26 +27,26 @@ def test_sunday_dawn_on_the_phone_is_refused_with_monday_opening(hall, client):
         f"/hall/{hall.centre.pk}/take/", {"group": hall.dedicated.pk, "phone": "13900001111"}
     ).content.decode()
     assert "「市场监管」现在不在办公时间,不能取号" in page
-    assert "下次开放时间:2026年11月23日(星期一)09:00" in page
+    assert "明天 9:00 开放" in page
     assert not QueueNumber.objects.exists()
 
 
 def test_saturday_only_the_group_with_a_saturday_rule_gives_numbers(hall):
     clock.set_now(at("2026-11-21", 10))  # Saturday
     assert queue.take_number(group=hall.general, source=QueueSource.KIOSK).display == "A001"
-    assert "下次开放时间:2026年11月23日(星期一)09:00" in _refused(hall.dedicated, QueueSource.DESK)
+    assert "11月23日(星期一) 9:00 开放" in _refused(hall.dedicated, QueueSource.DESK)
     clock.set_now(at("2026-11-21", 11, 30))  # the Saturday rule ends at 11:00
-    assert "下次开放时间:2026年11月23日(星期一)09:00" in _refused(hall.general)
+    assert "11月23日(星期一) 9:00 开放" in _refused(hall.general)
 
 
 def test_national_day_is_closed_until_the_first_working_day_after(hall, client):
     clock.set_now(at("2026-10-01", 10))  # a Thursday, 国庆节: the weekend rule does not apply on holidays
-    assert "下次开放时间:2026年10月8日(星期四)09:00" in _refused(hall.general)
+    assert "10月8日(星期四) 9:00 开放" in _refused(hall.general)
     response = client.post(
         "/api/queue/numbers", {"group": hall.dedicated.pk, "source": "kiosk"}, content_type="application/json"
     )
     assert response.status_code == 409
-    assert "下次开放时间:2026年10月8日(星期四)09:00" in response.json()["message"]
+    assert "10月8日(星期四) 9:00 开放" in response.json()["message"]
 
 
 def test_an_adjusted_working_day_gives_numbers(hall):
@@ -59,13 +59,13 @@ def test_an_adjusted_working_day_gives_numbers(hall):
 def test_after_hours_on_a_working_day(hall):
     clock.set_now(at("2026-11-18", 12, 30))  # 综合受理's 午间延时 rule; 市场监管 breaks for lunch
     assert queue.take_number(group=hall.general, source=QueueSource.KIOSK).display == "A001"
-    assert "下次开放时间:2026年11月18日(星期三)13:30" in _refused(hall.dedicated)
+    assert "今天 13:30 开放" in _refused(hall.dedicated)
     clock.set_now(at("2026-11-18", 17, 30))
-    assert "下次开放时间:2026年11月19日(星期四)09:00" in _refused(hall.general)
+    assert "明天 9:00 开放" in _refused(hall.general)
 
 
 def test_numbers_from_half_an_hour_before_opening(hall):
     clock.set_now(at("2026-11-18", 8, 29))
-    assert "下次开放时间:2026年11月18日(星期三)09:00(开放前 30 分钟起可取号)" in _refused(hall.dedicated)
+    assert "今天 9:00 开放(开放前 30 分钟起可取号)" in _refused(hall.dedicated)
     clock.set_now(at("2026-11-18", 8, 30))
     assert queue.take_number(group=hall.dedicated, source=QueueSource.KIOSK).display == "B001"

@@ -84,17 +84,18 @@ def closed_refusal(group: WindowGroup) -> None:
     slot rules — 延时服务, weekends; 国务院关于职工工作时间的规定 第七条, 全国年节及纪念日放假办法): the refusal says
     when it next opens."""
     from zhengwu.hall.services import centre_hours
-    from zhengwu.hall.slots import EARLY_MINUTES, next_opening, opening_label
+    from zhengwu.hall.slots import EARLY_MINUTES, next_opening, opening_words
 
+    now = clock.now()
     opens = next_opening(
         group.slot_rules.filter(is_active=True),
-        clock.now(),
+        now,
         hours=centre_hours(group.centre_id),
         group_id=group.pk,
     )
     if opens is not None:
         raise Conflict(
-            f"「{group.name}」现在不在办公时间,不能取号;下次开放时间:{opening_label(opens)}"
+            f"「{group.name}」现在不在办公时间,不能取号;{opening_words(opens, now)} 开放"
             f"(开放前 {EARLY_MINUTES} 分钟起可取号)",
             code="queue.closed",
             field="group",
@@ -471,5 +472,8 @@ def progress(number: QueueNumber) -> dict:
     order = waiting_in([number.group], number.day)
     ahead = next((i for i, n in enumerate(order) if n.pk == number.pk), len(order))
     windows = max(number.group.windows.filter(is_active=True).count(), 1)
-    minutes = math.ceil(ahead * average_service_minutes(number.group, number.day) / windows)
+    # never "约 0 分钟" for someone who has people ahead (a day's average of instant services rounds to nothing)
+    minutes = (
+        max(math.ceil(ahead * average_service_minutes(number.group, number.day) / windows), 1) if ahead else 0
+    )
     return {"state": number.state, "ahead": ahead, "minutes": minutes}

@@ -264,7 +264,7 @@ def hall_state(centre, *, now=None) -> dict:
         if opens is not None:
             openings[group] = opens
         periods |= set(slots.hours_on(own, day, hours, group))
-    closed = {g: short_opening_label(o) for g, o in openings.items()}
+    closed = {g: slots.opening_words(o, now) for g, o in openings.items()}
     days = hall_calendar(groups, rules, hours, day)
     if len(openings) < len(groups) or not groups:
         return {"open": True, "closed_groups": closed, **days}
@@ -292,7 +292,7 @@ def hall_state(centre, *, now=None) -> dict:
         "closed_groups": closed,
         "reason": reason,
         "next_opening": opens,
-        "next_opening_label": short_opening_label(opens) if opens else "",
+        "next_opening_label": slots.opening_words(opens, now) if opens else "",
         "early": slots.EARLY_MINUTES,
         "reopens": opens - dt.timedelta(minutes=slots.EARLY_MINUTES) if opens else None,
         "last_day": last_day,
@@ -438,16 +438,6 @@ def _public_hours(centre) -> list[str]:
 def day_label(day) -> str:
     """12月4日(星期五)"""
     return f"{day.month}月{day.day}日(星期{WEEKDAYS[day.weekday()]})"
-
-
-def short_opening_label(moment) -> str:
-    """12月7日(星期一)09:00 — the year only when it is not this year's."""
-    from zhengwu.hall.slots import opening_label
-
-    local = moment.astimezone(clock.LOCAL)
-    if local.year != clock.today().year:
-        return opening_label(moment)
-    return f"{day_label(local.date())}{local:%H:%M}"
 
 
 # ---- what the workbench's hall pages read (moved out of the views, issue 15)

@@ -3,6 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from zhengwu.core import calendar, clock
 from zhengwu.hall.models import DayKinds, SlotRule
 
@@ -132,7 +134,15 @@ def next_opening(
     return local + dt.timedelta(days=horizon + 1)  # nothing planned: closed for now
 
 
-def opening_label(moment: dt.datetime) -> str:
-    """2026年10月8日(星期四)09:00"""
-    local = moment.astimezone(clock.LOCAL)
-    return f"{local.year}年{local.month}月{local.day}日(星期{WEEKDAY_NAMES[local.weekday()]}){local:%H:%M}"
+def opening_words(moment: dt.datetime, now: dt.datetime) -> str:
+    """When the hall opens, as a person says it at `now`: 今天 14:00, 明天 8:30, 12月14日(星期一) 9:00 (with the year
+    when it is not this year's) — never today's date as if it were another day."""
+    local, today = moment.astimezone(clock.LOCAL), now.astimezone(clock.LOCAL).date()
+    time = f"{local.hour}:{local.minute:02d}"
+    day = local.date()
+    if day == today:
+        return _("今天 %(time)s") % {"time": time}
+    if day == today + dt.timedelta(days=1):
+        return _("明天 %(time)s") % {"time": time}
+    year = f"{day.year}年" if day.year != today.year else ""
+    return f"{year}{day.month}月{day.day}日(星期{WEEKDAY_NAMES[day.weekday()]}) {time}"
