@@ -226,3 +226,37 @@ def test_the_home_page_stays_cheap_with_every_list(client, world, at_decision, d
     html = response.content.decode()
     # 19: the hall's wait warnings, the disclosure requests a head may extend, the tickets to call back (回访)
     assert len(_lists(html)) == 19 and _count(html, "cases_to_accept") == 4
+
+
+def test_a_case_resupplied_after_a_supplement_notice_stands_out_for_the_clerk(client, world, submitted):  # noqa: F811
+    """The applicant uploads what the 补正 notice asked for on the portal: on the clerk's home and in 待受理 the case
+    says 已补正,待审核 with when, and comes before the case due the same day that nobody resupplied."""
+    from tests.cases.conftest import pdf_upload
+
+    resupplied = cases.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    cases.upload_material(case=resupplied, by=world.citizen_user, position=1, upload=pdf_upload())
+    cases.request_supplement(
+        case=resupplied, by=world.clerk, items=[{"position": 2, "problem": "缺营业执照"}]
+    )
+    clock.set_now(clock.now() + dt.timedelta(minutes=20))
+    cases.supply_with_uploads(case=resupplied, by=world.citizen_user, uploads={2: pdf_upload("执照.pdf")})
+    resupplied.refresh_from_db()
+    assert (
+        resupplied.intake_due == submitted.intake_due and resupplied.pk > submitted.pk
+    )  # same day, filed later
+    when = clock.now().astimezone(clock.LOCAL).strftime("%m-%d %H:%M")
+
+    waiting = _section(home(client, world.clerk), "cases_to_accept")
+    rows = waiting.split("<li")[1:]
+    assert resupplied.number in rows[0] and submitted.number in rows[1]
+    assert f"已补正,待审核 · {when}" in rows[0] and "已补正" not in rows[1]
+
+    queue = client.get("/workbench/cases/?queue=to_accept").content.decode()
+    table = queue[queue.index('id="queue-table"') :].split("<tr>")[2:]
+    assert resupplied.number in table[0] and f"已补正,待审核 · {when}" in table[0]
+    assert submitted.number in table[1] and "已补正" not in table[1]
+    # the next page by keyset follows the same order
+    after = client.get(f"/workbench/cases/?queue=to_accept&after={resupplied.number}").content.decode()
+    assert submitted.number in after and resupplied.number not in after

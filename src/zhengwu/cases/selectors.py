@@ -7,7 +7,8 @@ import datetime as dt
 import unicodedata
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,12 +87,20 @@ def listed(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.select_related(None).select_related("version", "applicant", "organisation").only(*LISTED)
 
 
+def _nullable(field: str) -> bool:
+    """Can the field (or an annotation of the queue's, such as resupplied_at) be empty?"""
+    try:
+        return Case._meta.get_field(field).null
+    except FieldDoesNotExist:
+        return True
+
+
 def ordered(cases: QuerySet[Case], order: tuple[str, ...] = LIST_ORDER) -> QuerySet[Case]:
     """The cases in this order; a nullable field sorts its empty values last (on every database alike)."""
     keys = []
     for name in order:
         field = name.lstrip("-")
-        if Case._meta.get_field(field).null:
+        if _nullable(field):
             keys.append(
                 F(field).desc(nulls_last=True) if name.startswith("-") else F(field).asc(nulls_last=True)
             )
@@ -118,7 +127,7 @@ def after(cases: QuerySet[Case], number: str | None, order: tuple[str, ...] = LI
             equal &= Q(**{f"{field}__isnull": True})
             continue
         beyond = Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": value})
-        if Case._meta.get_field(field).null:
+        if _nullable(field):
             beyond |= Q(**{f"{field}__isnull": True})
         cond |= equal & beyond
         equal &= Q(**{field: value})
@@ -680,7 +689,7 @@ def queue(user, name: str, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS)
     # a case whose intake another flow owns (a 联办件's member: 联办通知, 联合受理) waits in that flow's list
     owned = extensions.intake_owned_q()
     if name == "to_accept":
-        cases = cases.filter(status=Status.RECEIVED)
+        cases = with_resupplied(cases.filter(status=Status.RECEIVED))
         if owned is not None:
             cases = cases.exclude(owned)
     elif name == "to_handle":
@@ -707,10 +716,22 @@ def queue(user, name: str, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS)
     return ordered(cases, QUEUE_ORDER[name])
 
 
+def with_resupplied(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with `resupplied_at`: when the applicant last supplied what a 补正 notice asked for
+    (cases.intake.supply_supplement — online by supply_with_uploads, or on paper at the window), None if never.
+    On a case back at intake (待受理) it means the materials wait for the clerk's review (已补正,待审核).
+    One subquery in the list's own query: no query per row."""
+    supplied = SupplementRequest.objects.filter(case=OuterRef("pk"), supplied_at__isnull=False).order_by(
+        "-supplied_at"
+    )
+    return cases.annotate(resupplied_at=Subquery(supplied.values("supplied_at")[:1]))
+
+
 QUEUES = ("to_accept", "to_handle", "due_soon", "overdue", "suspended", "done")
-# each queue's order (soonest due first; the finished newest first), ending with id so pages follow by keyset
+# each queue's order (soonest due first; the finished newest first), ending with id so pages follow by keyset;
+# 待受理: of the cases due the same day, those resupplied after a 补正 notice first (the earliest resupplied first)
 QUEUE_ORDER = {
-    "to_accept": ("intake_due", "id"),
+    "to_accept": ("intake_due", "resupplied_at", "id"),
     "to_handle": ("legal_due", "id"),
     "due_soon": ("legal_due", "id"),
     "overdue": ("legal_due", "intake_due", "id"),

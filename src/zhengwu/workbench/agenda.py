@@ -9,6 +9,7 @@ person sees at once both what is waiting and that nothing else is. Each list cos
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class Row:
     due_label: str = ""  # what the date is: 受理期限, 环节期限, 反馈期限 …
     level: str = NORMAL
     flag: str = ""  # what the level means here, when not 已超期 / 即将到期 (an alert's 严重, a ticket's 紧急)
+    news: str = ""  # what changed that the person should look at first (已补正,待审核 · 12-07 10:15)
 
     @property
     def with_time(self) -> bool:
@@ -124,9 +126,14 @@ def _cases_to_accept(user, today: _Today) -> WorkList:
         at = case.received_at.astimezone(clock.LOCAL).strftime("%m-%d %H:%M") if case.received_at else "—"
         detail = _("申请人 %(name)s · 收件 %(at)s") % {"name": _applicant_shown(case.applicant), "at": at}
         url = _url("workbench_cases:case", case.number)
-        return _intake_row(
+        row = _intake_row(
             f"{case.number} {case.version.name}", url, detail + _joint_of(case), case.intake_due, today
         )
+        if case.resupplied_at is None:
+            return row
+        # the applicant answered a 补正 notice: the materials wait for review (cases.selectors.with_resupplied)
+        at = case.resupplied_at.astimezone(clock.LOCAL).strftime("%m-%d %H:%M")
+        return dataclasses.replace(row, news=_("已补正,待审核 · %(at)s") % {"at": at})
 
     return _listed(
         "cases_to_accept",
