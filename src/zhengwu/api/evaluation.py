@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
 
@@ -121,7 +122,7 @@ def list_ratings(request, month: str = Query(None), bad: bool = False, limit: in
 def rating_detail(request, rating_id: int):
     r = selectors.visible_ratings(request.user).filter(pk=rating_id).first()
     if r is None:
-        raise NotFound("找不到该评价")
+        raise NotFound(_("找不到该评价"))
     return _rating_out(r)
 
 
@@ -250,7 +251,7 @@ def _organisation(pk: int | None) -> Organisation | None:
         return None
     org = selectors.active_organisation(pk)
     if org is None:
-        raise NotFound("找不到该机构", field="hand_to")
+        raise NotFound(_("找不到该机构"), field="hand_to")
     return org
 
 
@@ -260,7 +261,7 @@ def record(request, body: InquiryIn):
     if body.item_code:
         item = catalog.item_or_none(body.item_code)
         if item is None:
-            raise NotFound(f"找不到事项 {body.item_code}", field="item_code")
+            raise NotFound(_("找不到事项 %(item_code)s") % {"item_code": body.item_code}, field="item_code")
     entry = services.record_inquiry(
         by=request.user,
         topic=body.topic,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict
@@ -29,7 +30,7 @@ def file_appeal(*, rating: Rating, by, reason: str) -> Appeal:
                 "evaluation.appeal.file", appeal, actor=by, summary={"rating": rating.subject_number}
             )
     except IntegrityError:
-        raise Conflict("该评价已申诉过,不能重复申诉", code="already_appealed", field="reason") from None
+        raise Conflict(_("该评价已申诉过,不能重复申诉"), code="already_appealed", field="reason") from None
     return appeal
 
 
@@ -41,9 +42,9 @@ def decide_appeal(*, appeal: Appeal, by, upheld: bool, note: str) -> Appeal:
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().select_related("rating").get(pk=appeal.pk)
         if appeal.state != Appeal.State.PENDING:
-            raise Conflict("该申诉已审核", code="already_decided", field="state")
+            raise Conflict(_("该申诉已审核"), code="already_decided", field="state")
         if appeal.filed_by_id == by.pk:
-            raise AccessDenied("不能审核自己提出的申诉")
+            raise AccessDenied(_("不能审核自己提出的申诉"))
         appeal.state = Appeal.State.UPHELD if upheld else Appeal.State.REJECTED
         appeal.decided_at, appeal.decided_by, appeal.decision_note = clock.now(), by, note
         appeal.save()

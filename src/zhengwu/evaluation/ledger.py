@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, audit, clock, inputs
@@ -38,7 +39,7 @@ def record_inquiry(
     (followed until answered) or still to be answered."""
     staff = access.staff_of(by)
     if staff is None:
-        raise AccessDenied("需要工作人员账号")
+        raise AccessDenied(_("需要工作人员账号"))
     topic = _text(topic, field="topic", label="咨询事由", max_length=200)
     answer = _text(answer, field="answer", label="答复内容", required=result == InquiryResult.ANSWERED)
     guided_to = _text(
@@ -51,13 +52,13 @@ def record_inquiry(
     asker_name = _text(asker_name, field="asker_name", label="询问人", max_length=40, required=False)
     asker_phone = inputs.phone(asker_phone, field="asker_phone", label="联系电话", required=False)
     if result not in InquiryResult.values:
-        raise ValidationFailed("请选择处理结果", field="result")
+        raise ValidationFailed(_("请选择处理结果"), field="result")
     if channel not in LedgerEntry.Channel.values:
-        raise ValidationFailed("询问方式无效", field="channel")
+        raise ValidationFailed(_("询问方式无效"), field="channel")
     if result == InquiryResult.HANDED_OVER and hand_to is None:
-        raise ValidationFailed("转交时请选择转交机构", field="hand_to")
+        raise ValidationFailed(_("转交时请选择转交机构"), field="hand_to")
     if hand_to is not None and hand_to.pk == staff.organisation_id:
-        raise ValidationFailed("不能转交给本机构", field="hand_to")
+        raise ValidationFailed(_("不能转交给本机构"), field="hand_to")
     at = at or clock.now()
     open_ = result in (InquiryResult.HANDED_OVER, InquiryResult.PENDING)
     with transaction.atomic():
@@ -116,10 +117,10 @@ def hand_over(*, entry: LedgerEntry, to: Organisation, by, note: str = "") -> Ha
     with transaction.atomic():
         entry = _locked_entry(entry)
         if entry.state != LedgerEntry.State.OPEN:
-            raise Conflict("该咨询已答复,无需转交", code="already_answered", field="hand_to")
+            raise Conflict(_("该咨询已答复,无需转交"), code="already_answered", field="hand_to")
         access.require_organisation(by, entry.holder)
         if to.pk == entry.holder_id:
-            raise ValidationFailed("不能转交给当前负责机构自己", field="hand_to")
+            raise ValidationFailed(_("不能转交给当前负责机构自己"), field="hand_to")
         return _hand_over(entry, to, by=by, note=note)
 
 
@@ -129,12 +130,12 @@ def answer_inquiry(*, entry: LedgerEntry, by, answer: str) -> LedgerEntry:
     with transaction.atomic():
         entry = _locked_entry(entry)
         if entry.state != LedgerEntry.State.OPEN:
-            raise Conflict("该咨询已答复", code="already_answered", field="answer")
+            raise Conflict(_("该咨询已答复"), code="already_answered", field="answer")
         if not (
             access.can_see_organisation(by, entry.holder)
             or access.can_see_organisation(by, entry.organisation)
         ):
-            raise AccessDenied("只有当前负责机构或首问机构可以答复")
+            raise AccessDenied(_("只有当前负责机构或首问机构可以答复"))
         now = clock.now()
         last = entry.handovers.order_by("-seq").first()
         if last is not None and last.answered_at is None:

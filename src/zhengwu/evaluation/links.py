@@ -11,6 +11,7 @@ can be given once only). A code cannot be guessed from a case number: a wrong ch
 from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from zhengwu.core.errors import NotFound
 
@@ -41,7 +42,7 @@ def read_token(token: str) -> tuple[str, int, str]:
         pk = int(payload[1])
         channel = {"p": "portal", "t": "tablet"}[payload[2]] if len(payload) > 2 else "link"
     except (signing.BadSignature, KeyError, IndexError, TypeError, ValueError):
-        raise NotFound("评价链接无效或已被改动,请使用短信或邮件中的完整链接", field="token") from None
+        raise NotFound(_("评价链接无效或已被改动,请使用短信或邮件中的完整链接"), field="token") from None
     return kind, pk, channel
 
 
@@ -98,7 +99,7 @@ def read_short_code(code: str) -> tuple[str, int]:
         and constant_time_compare(check, _check(body))
     )
     if not valid:
-        raise NotFound("评价码不正确,请核对短信中的评价链接", field="code")
+        raise NotFound(_("评价码不正确,请核对短信中的评价链接"), field="code")
     pk = 0
     for character in body[1:]:
         pk = pk * 32 + ALPHABET.index(character)

@@ -11,6 +11,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ServiceItem
@@ -30,7 +31,7 @@ def notice_essentials(item: ServiceItem, lacking: list[int]) -> dict:
     the conditions, the limits and where to go."""
     version = item.current_version
     if version is None:
-        raise ValidationFailed("该事项没有已发布的办事指南", field="item")
+        raise ValidationFailed(_("该事项没有已发布的办事指南"), field="item")
     materials = [
         {
             "position": m.position,
@@ -47,7 +48,9 @@ def notice_essentials(item: ServiceItem, lacking: list[int]) -> dict:
     known = {m["position"] for m in materials}
     unknown = [p for p in lacking if p not in known]
     if unknown:
-        raise ValidationFailed(f"材料序号 {unknown[0]} 不在该事项的材料清单中", field="lacking")
+        raise ValidationFailed(
+            _("材料序号 %(position)s 不在该事项的材料清单中") % {"position": unknown[0]}, field="lacking"
+        )
     organisation = item.organisation
     return {
         "item_code": item.code,
@@ -81,20 +84,20 @@ def issue_notice(
     entry or the case."""
     staff = access.staff_of(by)
     if staff is None:
-        raise AccessDenied("需要工作人员账号")
+        raise AccessDenied(_("需要工作人员账号"))
     try:
         lacking = sorted({int(p) for p in (lacking or [])})
     except (TypeError, ValueError):
-        raise ValidationFailed("尚缺材料应为材料序号", field="lacking") from None
+        raise ValidationFailed(_("尚缺材料应为材料序号"), field="lacking") from None
     if not lacking:
-        raise ValidationFailed("请勾选申请人尚缺的材料", field="lacking")
+        raise ValidationFailed(_("请勾选申请人尚缺的材料"), field="lacking")
     if entry is not None and not selectors.visible_ledger(by).filter(pk=entry.pk).exists():
-        raise AccessDenied("该台账记录不在您的职责范围内")
+        raise AccessDenied(_("该台账记录不在您的职责范围内"))
     if case is not None:
         from zhengwu.cases.selectors import visible_cases
 
         if not visible_cases(by).filter(pk=case.pk).exists():
-            raise AccessDenied("该办件不在您的职责范围内")
+            raise AccessDenied(_("该办件不在您的职责范围内"))
     person_name = _text(person_name, field="person_name", label="告知对象", max_length=100, required=False)
     essentials = notice_essentials(item, lacking)
     now = clock.now()
@@ -152,10 +155,10 @@ def notice_from_token(token: str) -> OneTimeNotice:
     try:
         pk = int(signing.loads(str(token), salt=NOTICE_SALT))
     except (signing.BadSignature, TypeError, ValueError):
-        raise NotFound("告知书链接无效或已被改动", field="token") from None
+        raise NotFound(_("告知书链接无效或已被改动"), field="token") from None
     notice = OneTimeNotice.objects.filter(pk=pk).first()
     if notice is None:
-        raise NotFound("找不到该告知书", field="token")
+        raise NotFound(_("找不到该告知书"), field="token")
     return notice
 
 
@@ -197,20 +200,20 @@ def send_notice(*, notice: OneTimeNotice, by, phone: str = "", email: str = "") 
     """Send an issued notice to a mobile, an e-mail address or both: recorded on the notice and audited now, sent
     once the transaction commits."""
     if access.staff_of(by) is None:
-        raise AccessDenied("需要工作人员账号")
+        raise AccessDenied(_("需要工作人员账号"))
     try:
         selectors.notice_for(by, notice.pk)
     except NotFound:
-        raise AccessDenied("该告知书不在您的职责范围内") from None
+        raise AccessDenied(_("该告知书不在您的职责范围内")) from None
     phone = inputs.mobile(phone, field="phone", required=False)
     email = str(email or "").strip()
     if not phone and not email:
-        raise ValidationFailed("请填写手机号码或电子邮箱", field="phone")
+        raise ValidationFailed(_("请填写手机号码或电子邮箱"), field="phone")
     if email:
         try:
             validate_email(email)
         except DjangoValidationError:
-            raise ValidationFailed("请输入有效的电子邮箱地址", field="email") from None
+            raise ValidationFailed(_("请输入有效的电子邮箱地址"), field="email") from None
     with transaction.atomic():
         notice.sent_to_phone, notice.sent_to_email, notice.sent_at = phone, email, clock.now()
         notice.save(update_fields=["sent_to_phone", "sent_to_email", "sent_at"])

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock, outbox
 from zhengwu.core.calendar import current_calendar
@@ -36,16 +37,16 @@ def rate(
     """Rate a completed case or closed ticket once (一次一评、一事一评). A bad rating (1–2) opens a rectification due
     in the region's working days."""
     if channel not in RatingChannel.values:
-        raise ValidationFailed("评价渠道无效", field="channel")
+        raise ValidationFailed(_("评价渠道无效"), field="channel")
     level, tags, comment = rules.check_rating(level, tags, comment)
     subject = selectors.subject(kind, pk)
     if not subject.rateable:
-        what = "办件办结" if kind == "case" else "工单办结"
-        raise Conflict(f"{what}后才能评价", code="not_finished", field="level")
+        what = _("办件办结后才能评价") if kind == "case" else _("工单办结后才能评价")
+        raise Conflict(what, code="not_finished", field="level")
     if channel == RatingChannel.TABLET:
         staff = access.require_role(by, Role.WINDOW_CLERK)
         if subject.window_id is None or staff.window_id != subject.window_id:
-            raise AccessDenied("窗口评价器只能评价本窗口办结的办件")
+            raise AccessDenied(_("窗口评价器只能评价本窗口办结的办件"))
     at = at or clock.now()
     try:
         with transaction.atomic():
@@ -76,7 +77,9 @@ def rate(
                 rows=[opened] if opened else [],
             )
     except IntegrityError:
-        raise Conflict("该办件已评价过,每次办理只能评价一次", code="already_rated", field="level") from None
+        raise Conflict(
+            _("该办件已评价过,每次办理只能评价一次"), code="already_rated", field="level"
+        ) from None
     return rating
 
 
@@ -120,7 +123,7 @@ def _locked_rectification(rect: Rectification) -> Rectification:
         .first()
     )
     if fresh is None:
-        raise NotFound("找不到该整改记录")
+        raise NotFound(_("找不到该整改记录"))
     return fresh
 
 

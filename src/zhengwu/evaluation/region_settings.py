@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case
 from zhengwu.cases.models import Status as CaseStatus
@@ -29,17 +30,17 @@ def save_settings(
     """A centre manager sets the region's rectification limit and what becomes of unrated cases."""
     access.require_role(by, Role.CENTRE_MANAGER)
     if not access.visible_regions(by).filter(pk=region.pk).exists():
-        raise AccessDenied("该行政区划不在您的管理范围内")
+        raise AccessDenied(_("该行政区划不在您的管理范围内"))
     try:
         days, after = int(rectification_days), int(unrated_after_days)
     except (TypeError, ValueError):
-        raise ValidationFailed("时限应为整数个工作日", field="rectification_days") from None
+        raise ValidationFailed(_("时限应为整数个工作日"), field="rectification_days") from None
     if not 1 <= days <= 60:
-        raise ValidationFailed("差评整改时限应在 1 至 60 个工作日之间", field="rectification_days")
+        raise ValidationFailed(_("差评整改时限应在 1 至 60 个工作日之间"), field="rectification_days")
     if not 1 <= after <= 60:
-        raise ValidationFailed("未评价处理时限应在 1 至 60 个工作日之间", field="unrated_after_days")
+        raise ValidationFailed(_("未评价处理时限应在 1 至 60 个工作日之间"), field="unrated_after_days")
     if unrated_policy not in UnratedPolicy.values:
-        raise ValidationFailed("未评价的处理方式无效", field="unrated_policy")
+        raise ValidationFailed(_("未评价的处理方式无效"), field="unrated_policy")
     with transaction.atomic():
         row, _created = EvaluationSettings.objects.update_or_create(
             region=region,

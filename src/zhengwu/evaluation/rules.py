@@ -8,13 +8,20 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.core import thresholds
 from zhengwu.core.calendar import Calendar
 from zhengwu.core.errors import Conflict, ValidationFailed
 
-LEVEL_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+LEVEL_LABELS = {
+    5: gettext_lazy("非常满意"),
+    4: gettext_lazy("满意"),
+    3: gettext_lazy("基本满意"),
+    2: gettext_lazy("不满意"),
+    1: gettext_lazy("非常不满意"),
+}
 
 # 国办发〔2019〕51号 二(二): the rater may choose what made the service good or bad; each level offers its own tags.
 TAGS = {
@@ -49,22 +56,26 @@ def check_rating(level, tags, comment: str) -> tuple[int, list[str], str]:
     try:
         level = int(level)
     except (TypeError, ValueError):
-        raise ValidationFailed("请选择评价等级", field="level") from None
+        raise ValidationFailed(_("请选择评价等级"), field="level") from None
     if level not in LEVEL_LABELS:
-        raise ValidationFailed("评价等级应为 1 至 5", field="level")
+        raise ValidationFailed(_("评价等级应为 1 至 5"), field="level")
     chosen = []
     for tag in tags or []:
         if tag not in TAGS[level]:
-            raise ValidationFailed(f"标签「{tag}」不适用于「{LEVEL_LABELS[level]}」", field="tags")
+            raise ValidationFailed(
+                _("标签「%(tag)s」不适用于「%(level)s」") % {"tag": tag, "level": LEVEL_LABELS[level]},
+                field="tags",
+            )
         if tag not in chosen:
             chosen.append(tag)
     comment = (comment or "").strip()
     if len(comment) > 500:
-        raise ValidationFailed("评价内容最多 500 字", field="comment")
+        raise ValidationFailed(_("评价内容最多 500 字"), field="comment")
     # 国办发〔2019〕51号 二(二)、三(一): 差评须核实整改, so the rater of a bad rating says what went wrong.
     if is_bad(level) and not chosen and not comment:
         raise ValidationFailed(
-            f"评价为「{LEVEL_LABELS[level]}」时,请至少选择一项原因标签或在评价内容中写明不满意的原因,以便整改",
+            _("评价为「%(level)s」时,请至少选择一项原因标签或在评价内容中写明不满意的原因,以便整改")
+            % {"level": LEVEL_LABELS[level]},
             field="comment",
         )
     return level, chosen, comment
@@ -143,12 +154,12 @@ ACTION_LABELS = {
     "void": gettext_lazy("申诉成立,撤销整改"),
 }
 STATE_LABELS = {
-    OPEN: "待核实",
-    VERIFIED: "待整改",
-    RECTIFIED: "待反馈",
-    REPLIED: "待回访",
-    CLOSED: "已办结",
-    VOIDED: "申诉成立,撤销",
+    OPEN: gettext_lazy("待核实"),
+    VERIFIED: gettext_lazy("待整改"),
+    RECTIFIED: gettext_lazy("待反馈"),
+    REPLIED: gettext_lazy("待回访"),
+    CLOSED: gettext_lazy("已办结"),
+    VOIDED: gettext_lazy("申诉成立,撤销"),
 }
 
 
@@ -163,12 +174,13 @@ def next_state(state: str, action: str, *, founded: bool | None = None) -> str:
     sources, target = TRANSITIONS[action]
     if state not in sources:
         raise Conflict(
-            f"整改当前为「{STATE_LABELS.get(state, state)}」,不能{action_label(action)}",
+            _("整改当前为「%(state)s」,不能%(action)s")
+            % {"state": STATE_LABELS.get(state, state), "action": action_label(action)},
             code="invalid_transition",
             field="state",
         )
     if action == "reply" and state == VERIFIED and founded:
-        raise Conflict("情况属实的差评须先整改,再反馈评价人", code="rectify_first", field="measures")
+        raise Conflict(_("情况属实的差评须先整改,再反馈评价人"), code="rectify_first", field="measures")
     return target
 
 
@@ -220,6 +232,8 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     try:
         first = dt.date.fromisoformat(f"{month}-01")
     except (TypeError, ValueError):
-        raise ValidationFailed(f"月份「{month}」应写作 YYYY-MM", field="month") from None
+        raise ValidationFailed(
+            _("月份「%(month)s」应写作 YYYY-MM") % {"month": month}, field="month"
+        ) from None
     nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     return first, nxt

@@ -74,7 +74,7 @@ def subject(kind: str, pk: int) -> Subject:
             Case.objects.select_related("item", "version", "organisation", "applicant").filter(pk=pk).first()
         )
         if case is None:
-            raise NotFound("找不到该办件", field="number")
+            raise NotFound(_("找不到该办件"), field="number")
         return Subject(
             kind="case",
             case=case,
@@ -93,7 +93,7 @@ def subject(kind: str, pk: int) -> Subject:
         )
     ticket = Ticket.objects.select_related("lead_organisation").filter(pk=pk).first()
     if ticket is None:
-        raise NotFound("找不到该工单", field="number")
+        raise NotFound(_("找不到该工单"), field="number")
     organisation = ticket.lead_organisation or _closing_organisation(ticket)
     return Subject(
         kind="ticket",
@@ -131,14 +131,14 @@ def case_by_code(number: str, query_code: str) -> Case:
     """A case by its number and query code, as the applicant has them; NotFound for either wrong."""
     case = Case.objects.filter(number=str(number or "").strip()).first()
     if case is None or not query_code or case.query_code != str(query_code).strip().upper():
-        raise NotFound("办件编号或查询码不正确", field="query_code")
+        raise NotFound(_("办件编号或查询码不正确"), field="query_code")
     return case
 
 
 def ticket_by_code(number: str, query_code: str) -> Ticket:
     ticket = Ticket.objects.filter(number=str(number or "").strip()).first()
     if ticket is None or not query_code or ticket.query_code != str(query_code).strip().upper():
-        raise NotFound("工单编号或查询码不正确", field="query_code")
+        raise NotFound(_("工单编号或查询码不正确"), field="query_code")
     return ticket
 
 
@@ -201,7 +201,7 @@ def rectification_queue(user, *, include_done: bool = False) -> list[Rectificati
 def rectification_for(user, pk: int) -> Rectification:
     r = rectification_queue_qs(user).filter(pk=pk).first()
     if r is None:
-        raise NotFound("找不到该整改记录")
+        raise NotFound(_("找不到该整改记录"))
     r.light = rules.light(
         clock.today(),
         r.due,
@@ -365,7 +365,7 @@ def asker_fields(entry: LedgerEntry) -> list[personal.Field]:
 def ledger_entry_for(user, pk: int) -> LedgerEntry:
     entry = visible_ledger(user).filter(pk=pk).first()
     if entry is None:
-        raise NotFound("找不到该台账记录")
+        raise NotFound(_("找不到该台账记录"))
     return entry
 
 
@@ -414,7 +414,7 @@ def notice_for(user, pk: int) -> OneTimeNotice:
         staff = access.staff_of(user)
         notice = OneTimeNotice.objects.filter(pk=pk, issued_by=user).first() if staff else None
     if notice is None:
-        raise NotFound("找不到该告知书")
+        raise NotFound(_("找不到该告知书"))
     return notice
 
 
@@ -466,7 +466,7 @@ def committed_items(organisation: Organisation) -> QuerySet[ServiceItem]:
 def commitment_version(organisation: Organisation, version: int) -> ServiceCommitment:
     found = ServiceCommitment.objects.filter(organisation=organisation, version=version).first()
     if found is None:
-        raise NotFound("找不到该版本的服务承诺")
+        raise NotFound(_("找不到该版本的服务承诺"))
     return found
 
 

@@ -3,6 +3,7 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from zhengwu.core import clock, ratelimit
 from zhengwu.core.errors import DomainError, NotFound
@@ -86,7 +87,7 @@ def rate_page(request, token: str):
             if isinstance(form, FollowUpForm):
                 rating = selectors.rating_of(kind, pk)
                 if rating is None or not hasattr(rating, "rectification"):
-                    raise NotFound("没有需要回访的整改")
+                    raise NotFound(_("没有需要回访的整改"))
                 services.follow_up(rectification=rating.rectification, **form.cleaned_data)
             else:
                 services.rate(
