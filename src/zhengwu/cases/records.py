@@ -199,7 +199,7 @@ def _locked(case: Case, revision: int | None = None, *, steps: bool = False, mat
         fresh = next(iter(statement), None)
     if fresh is None:
         if reader is not None:  # as selectors.case_for says it: never reveals that the case exists
-            raise NotFound(f"找不到编号为 {case.number} 的办件", field="number")
+            raise NotFound(_("找不到编号为 %(number)s 的办件") % {"number": case.number}, field="number")
         raise NotFound(_("找不到该办件"), field="number")
     if reader is not None:
         fresh.__dict__["_zw_seen_by"] = reader.pk

@@ -148,7 +148,7 @@ def case_by_number(number: str) -> Case:
     """Any case by its number (operators' commands), or NotFound."""
     case = Case.objects.select_related(*_RELATED).filter(number=str(number).strip()).first()
     if case is None:
-        raise NotFound(f"找不到编号为 {number} 的办件", field="number")
+        raise NotFound(_("找不到编号为 %(number)s 的办件") % {"number": number}, field="number")
     return case
 
 
@@ -156,7 +156,7 @@ def case_for(user, number: str) -> Case:
     """The case with this number if the user may see it; NotFound otherwise (never reveals it exists)."""
     case = visible_cases(user).filter(number=str(number).strip()).first()
     if case is None:
-        raise NotFound(f"找不到编号为 {number} 的办件", field="number")
+        raise NotFound(_("找不到编号为 %(number)s 的办件") % {"number": number}, field="number")
     case.__dict__["_zw_seen_by"] = user.pk  # its services need not ask again whether the user may see it
     return case
 
@@ -245,7 +245,7 @@ def known_names(case: Case) -> list[str]:
 def draft_for(user, pk: int) -> Case:
     case = visible_cases(user).filter(pk=pk, status=Status.DRAFT).first()
     if case is None:
-        raise NotFound("找不到该草稿", field="draft")
+        raise NotFound(_("找不到该草稿"), field="draft")
     return case
 
 
@@ -330,7 +330,7 @@ def public_status(case: Case | None) -> dict:
     from zhengwu.core.aggregates import rows_of
 
     if case is None:
-        raise NotFound("办件编号或查询码不正确", field="query_code")
+        raise NotFound(_("办件编号或查询码不正确"), field="query_code")
     if "_zw_public_events" in case.__dict__:
         rows = sorted(rows_of(CaseEvent, case.__dict__.pop("_zw_public_events")), key=lambda r: r["seq"])
         events = [_PublicEvent(row) for row in rows]
@@ -712,7 +712,7 @@ def queue(user, name: str, *, warn_workdays: int = thresholds.DUE_SOON_WORKDAYS)
             status__in=[Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN, Status.TERMINATED]
         )
     else:
-        raise NotFound(f"没有名为「{name}」的队列", field="queue")
+        raise NotFound(_("没有名为「%(name)s」的队列") % {"name": name}, field="queue")
     return ordered(cases, QUEUE_ORDER[name])
 
 
@@ -811,7 +811,7 @@ def notice_for(user, number: str, notice_id: int) -> Notice:
     case = case_for(user, number)
     notice = case.notices.filter(pk=notice_id).first()
     if notice is None:
-        raise NotFound("找不到该文书", field="notice")
+        raise NotFound(_("找不到该文书"), field="notice")
     return notice
 
 
@@ -974,17 +974,17 @@ def material_for(user, number: str, material_id: int) -> CaseMaterial:
     """One uploaded material of a case the user may see, or NotFound."""
     row = CaseMaterial.objects.filter(case=case_for(user, number), pk=material_id).first()
     if row is None:
-        raise NotFound("找不到该材料", field="material")
+        raise NotFound(_("找不到该材料"), field="material")
     return row
 
 
 def attachment_for(user, number: str, attachment_id: int) -> CaseAttachment:
     """One staff attachment of a case the user may see (staff only), or NotFound."""
     if access.staff_of(user) is None and not access.is_administrator(user):
-        raise NotFound("找不到该附件", field="attachment")
+        raise NotFound(_("找不到该附件"), field="attachment")
     row = CaseAttachment.objects.filter(case=case_for(user, number), pk=attachment_id).first()
     if row is None:
-        raise NotFound("找不到该附件", field="attachment")
+        raise NotFound(_("找不到该附件"), field="attachment")
     return row
 
 

@@ -344,7 +344,9 @@ def apply(request, code: str):
                 elif outcome.case is not None:
                     case = outcome.case
                     messages.success(
-                        request, f"申请已提交。办件编号 {case.number},查询码 {case.query_code},请妥善保存。"
+                        request,
+                        _("申请已提交。办件编号 %(number)s,查询码 %(query_code)s,请妥善保存。")
+                        % {"number": case.number, "query_code": case.query_code},
                     )
                     return redirect("portal_cases:detail", number=case.number)
                 elif not outcome.refused_files:

@@ -330,7 +330,7 @@ def _assign(user, case, d):
 def _decide_extension(user, case, d):
     row = selectors.pending_extensions(user).filter(case=case, pk=d["extension"]).first()
     if row is None:
-        raise Conflict("该延期申请已处理或不存在", field="extension")
+        raise Conflict(_("该延期申请已处理或不存在"), field="extension")
     return services.decide_extension(extension=row, by=user, approve=d["approve"], note=d["note"])
 
 
@@ -548,7 +548,7 @@ def counter(request, code: str):
     item = catalog.item_by_code(code)
     version = item.current_version
     if version is None or item.organisation_id is None:
-        raise NotFound("该事项未发布,不能收件")
+        raise NotFound(_("该事项未发布,不能收件"))
     who = WalkInForm(request.POST or None, prefix="who")
     form = ApplicationForm(
         request.POST or None,
@@ -585,7 +585,9 @@ def counter(request, code: str):
                     delivery=delivery.choice() if delivery.chosen else None,
                 )
                 messages.success(
-                    request, f"已收件。办件编号 {case.number},查询码 {case.query_code}(请告知申请人)"
+                    request,
+                    _("已收件。办件编号 %(number)s,查询码 %(query_code)s(请告知申请人)")
+                    % {"number": case.number, "query_code": case.query_code},
                 )
                 return redirect("workbench_cases:case", number=case.number)
             except DomainError as err:
