@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja import Status as Reply
 
@@ -105,7 +106,7 @@ def _visible(request, code: str) -> Notice:
 def catalogue(request, organisation: int | None = None, date: dt.date | None = None):
     org = selectors.collecting_organisation(organisation) if organisation else None
     if organisation and org is None:
-        raise NotFound("找不到该执收单位", field="organisation")
+        raise NotFound(_("找不到该执收单位"), field="organisation")
     return [
         {
             "code": row["fee"].code,
@@ -181,7 +182,9 @@ def notices(request, state: str = ""):
     qs = selectors.visible_notices(request.user)
     if state:
         if state not in Notice.State.values:
-            raise ValidationFailed("状态应为 " + "、".join(Notice.State.values), field="state")
+            raise ValidationFailed(
+                _("状态应为 %(states)s") % {"states": "、".join(Notice.State.values)}, field="state"
+            )
         qs = qs.filter(state=state)
     return [_notice_out(n) for n in qs.order_by("-issued_at")[:200]]
 
@@ -218,7 +221,7 @@ def ask_refund(request, code: str, body: RefundIn):
     n = _visible(request, code)
     payment = getattr(n, "payment", None)
     if payment is None:
-        raise ValidationFailed("该缴款通知书尚未缴款,无可退付", field="code")
+        raise ValidationFailed(_("该缴款通知书尚未缴款,无可退付"), field="code")
     refund = services.request_refund(
         payment=payment, by=request.user, amount=body.amount, reason=body.reason, explanation=body.explanation
     )
@@ -306,7 +309,7 @@ def reconciliation_run(request, date: dt.date | None = None):
 def statement(request):
     _reconciler(request.user)
     if len(request.body) > 5 * 1024 * 1024:
-        raise ValidationFailed("对账单不能超过 5 MB", field="file")
+        raise ValidationFailed(_("对账单不能超过 5 MB"), field="file")
     return Reply(201, reconcile.import_statement(request.body, source="api", by=request.user))
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from zhengwu.core import access, clock
 from zhengwu.core.models import Organisation, Role
@@ -107,11 +108,11 @@ def notice_for(user, code: str):
         # the applicant of the case may read their own notice too
         found = Notice.objects.filter(code=str(code)).select_related("case").first()
         if found is None:
-            raise NotFound("找不到该缴款通知书", field="code")
+            raise NotFound(_("找不到该缴款通知书"), field="code")
         try:
             case_for(user, found.case.number)
         except NotFound:
-            raise NotFound("找不到该缴款通知书", field="code") from None
+            raise NotFound(_("找不到该缴款通知书"), field="code") from None
     return found
 
 
@@ -123,8 +124,6 @@ def collecting_organisation(pk: int) -> Organisation | None:
 def delivery_refusal(case) -> str | None:
     """统一收费: a granted result is delivered once its fees are paid, unless the item says payment follows delivery
     (cases.extensions.delivery_gates)."""
-    from django.utils.translation import gettext as _
-
     from zhengwu.cases.models import Decision
     from zhengwu.fees import services
     from zhengwu.fees.models import Notice
@@ -297,7 +296,6 @@ def case_fee_state(case) -> dict | None:
     from decimal import Decimal
 
     from django.urls import reverse
-    from django.utils.translation import gettext as _
 
     from zhengwu.fees.models import Notice, Refund
 
@@ -528,7 +526,7 @@ def receipt_for(user, number: str):
 
     found = receipt(number, related=("payment__notice",))
     if found is None or not visible_notices(user).filter(pk=found.payment.notice_id).exists():
-        raise NotFound("找不到该票据", field="number")
+        raise NotFound(_("找不到该票据"), field="number")
     return found
 
 
@@ -556,7 +554,7 @@ def refund_for(user, pk: int):
 
     found = refund(pk)
     if found is None or not visible_notices(user).filter(pk=found.payment.notice_id).exists():
-        raise NotFound("找不到该退付申请", field="refund_id")
+        raise NotFound(_("找不到该退付申请"), field="refund_id")
     return found
 
 

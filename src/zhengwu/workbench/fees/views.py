@@ -44,7 +44,7 @@ _staff = (
 def _notice(user, code: str) -> Notice:
     notice = visible_notices(user).filter(code=str(code)).first()
     if notice is None:
-        raise NotFound("找不到该缴款通知书")
+        raise NotFound(_("找不到该缴款通知书"))
     return notice
 
 
@@ -216,8 +216,8 @@ def correct(request, code: str):
         else:
             messages.success(
                 request,
-                f"缴款通知书 {old.code} 已作废,已开具更正后的缴款通知书 {notice.code},应缴 {notice.total} 元,"
-                "已告知申请人",
+                _("缴款通知书 %(old)s 已作废,已开具更正后的缴款通知书 %(new)s,应缴 %(total)s 元,已告知申请人")
+                % {"old": old.code, "new": notice.code, "total": notice.total},
             )
             return redirect("fees_workbench:notice", code=notice.code)
     return render(
@@ -355,7 +355,7 @@ def refund(request, code: str):
     n = _notice(request.user, code)
     payment = getattr(n, "payment", None)
     if payment is None:
-        return _back(request, code, DomainError("该缴款通知书尚未缴款,无可退付"))
+        return _back(request, code, DomainError(_("该缴款通知书尚未缴款,无可退付")))
     form = forms.RefundForm(request.POST)
     if not form.is_valid():
         return _back(request, code, _refusal(form))
@@ -456,7 +456,7 @@ def _scope_label(user) -> str:
 def reconciliation(request):
     """每日对账: pick a day, import the bank statement, read the totals, clear the exceptions."""
     if not may_reconcile(request.user):
-        raise AccessDenied("只有收费窗口、中心管理人员或监察人员可以查看对账")
+        raise AccessDenied(_("只有收费窗口、中心管理人员或监察人员可以查看对账"))
     if request.method == "POST":
         return _reconcile_action(request)
     asked = request.GET.get("date", "")
@@ -499,8 +499,12 @@ def _reconcile_action(request):
             days = result["days"]
             messages.success(
                 request,
-                f"导入 {result['imported']} 行,跳过已导入 {result['skipped']} 行"
-                + (f";对账单日期 {'、'.join(days)}" if days else ""),
+                (
+                    _("导入 %(imported)s 行,跳过已导入 %(skipped)s 行;对账单日期 %(days)s")
+                    if days
+                    else _("导入 %(imported)s 行,跳过已导入 %(skipped)s 行")
+                )
+                % {"imported": result["imported"], "skipped": result["skipped"], "days": "、".join(days)},
             )
             if days:  # on to the statement's own day(s), where its lines meet our payments
                 query = urlencode({"date": days[0], "days": ",".join(days)})
@@ -525,13 +529,13 @@ FEE_FIELDS = ("name", "revenue_kind", "basis", "approval", "standard_kind", "amo
 
 def _keeper(user):
     if not permissions.may_keep(user):
-        raise AccessDenied("只有执收单位负责人、中心管理人员或系统管理员可以维护收费目录")
+        raise AccessDenied(_("只有执收单位负责人、中心管理人员或系统管理员可以维护收费目录"))
 
 
 def _kept_fee(user, pk: int) -> CatalogueFee:
     fee = selectors.kept_fees(user, show="all").filter(pk=pk).first()
     if fee is None:
-        raise NotFound("找不到该收费项目")
+        raise NotFound(_("找不到该收费项目"))
     return fee
 
 
@@ -671,7 +675,7 @@ def fee_detail(request, pk: int):
         which = forms.FeeActionForm(request.POST)
         form = which.cleaned_data["form"] if which.is_valid() else ""
         if form not in forms.FEE_ACTIONS:
-            raise NotFound("找不到该操作")
+            raise NotFound(_("找不到该操作"))
         kwargs = {"fee": fee} if form == "drop_waiver" else {}
         action = forms.FEE_ACTIONS[form](request.POST, **kwargs)
         posted = action.data
@@ -739,7 +743,9 @@ def fee_revise(request, pk: int):
             error = err
         else:
             messages.success(
-                request, f"已登记「{new.name}」第 {new.version} 版,自 {new.valid_from:%Y-%m-%d} 起执行"
+                request,
+                _("已登记「%(name)s」第 %(version)s 版,自 %(valid_from)s 起执行")
+                % {"name": new.name, "version": new.version, "valid_from": new.valid_from.isoformat()},
             )
             return redirect("fees_workbench:fee", pk=new.pk)
     initial = {key: getattr(fee, key) for key in FEE_FIELDS}
