@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from zhengwu.api.common import ERRORS, staff_only
@@ -190,7 +191,9 @@ def alert_list(
     request, state: str | None = None, code: str | None = None, domain: str | None = None, limit: int = 200
 ):
     if domain and domain not in rules.DOMAINS:
-        raise ValidationFailed(f"domain 只能是 {'、'.join(rules.DOMAINS)} 之一", field="domain")
+        raise ValidationFailed(
+            _("domain 只能是 %(choices)s 之一") % {"choices": "、".join(rules.DOMAINS)}, field="domain"
+        )
     rows = selectors.filtered_alerts(request.user, state=state or "", domain=domain or "", code=code or "")
     return [_alert(a) for a in rows[: max(1, min(limit, 1000))]]
 
@@ -279,7 +282,7 @@ def order_create(request, payload: OrderIn):
         found = services.order_subject(request.user, request=payload.request)
         order = services.issue_order(request_ref=found.number, organisation=found.organisation, **common)
     else:
-        raise ValidationFailed("请填写 case_id、ticket 或 request 之一", field="subject")
+        raise ValidationFailed(_("请填写 case_id、ticket 或 request 之一"), field="subject")
     return Status(201, _order(order))
 
 

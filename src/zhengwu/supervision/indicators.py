@@ -20,6 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import Case as When_
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext
 
 from zhengwu.cases.models import Case, CaseEvent, Channel, Status
 from zhengwu.catalog.models import ServiceItem
@@ -84,9 +85,9 @@ class Period:
         a = parse_date(first, field="from", label="开始日期")
         b = parse_date(last, field="to", label="结束日期")
         if b < a:
-            raise ValidationFailed("结束日期早于开始日期", field="to")
+            raise ValidationFailed(gettext("结束日期早于开始日期"), field="to")
         if (b - a).days > 3660:
-            raise ValidationFailed("统计期间最长十年", field="to")
+            raise ValidationFailed(gettext("统计期间最长十年"), field="to")
         return cls(a, b)
 
 
@@ -396,7 +397,9 @@ def compute(
 ) -> dict:
     """The indicators for a period, one row per group (and a total), scoped to what `user` may see (None: all)."""
     if by is not None and by not in GROUPINGS:
-        raise ValidationFailed(f"分组应为 {'、'.join(GROUPINGS)} 之一", field="by")
+        raise ValidationFailed(
+            gettext("分组应为 %(choices)s 之一") % {"choices": "、".join(GROUPINGS)}, field="by"
+        )
     if cases is None:
         cases = Case.objects.all()
     organisations = Organisation.objects.all()
@@ -469,7 +472,9 @@ def _row(key, label, sources) -> dict:
 def drill(*, period: Period, metric: str, by: str | None = None, key=None, user=None) -> QuerySet[Case]:
     """The cases behind one figure: the same condition the count used, for the same group."""
     if metric not in METRICS:
-        raise ValidationFailed(f"没有名为「{metric}」的指标可以下钻", field="metric")
+        raise ValidationFailed(
+            gettext("没有名为「%(metric)s」的指标可以下钻") % {"metric": metric}, field="metric"
+        )
     cases = Case.objects.all() if user is None else access.scope(user, Case.objects.all(), "organisation")
     cases = _annotated(cases, by or "", period).filter(METRICS[metric][1](period))
     if by and key not in (None, ""):

@@ -144,7 +144,7 @@ def step_levels(case: Case, today: dt.date | None = None) -> list[tuple[CaseStep
 def case_for(user, pk: int) -> Case:
     case = supervised_cases(user).filter(pk=pk).first()
     if case is None:
-        raise NotFound("找不到该办件,或不在您的监察范围内", field="case")
+        raise NotFound(gettext("找不到该办件,或不在您的监察范围内"), field="case")
     return case
 
 
@@ -192,7 +192,7 @@ def filtered_alerts(user, *, state: str = "", domain: str = "", code: str = "") 
 def alert_for(user, pk: int) -> Alert:
     alert = visible_alerts(user).filter(pk=pk).first()
     if alert is None:
-        raise NotFound("找不到该异常", field="alert")
+        raise NotFound(gettext("找不到该异常"), field="alert")
     return alert
 
 
@@ -225,7 +225,7 @@ def order_counts(user) -> dict[str, int]:
 def order_for(user, number: str) -> SupervisionOrder:
     order = visible_orders(user).filter(number=number).first()
     if order is None:
-        raise NotFound(f"找不到督办单 {number}", field="order")
+        raise NotFound(gettext("找不到督办单 %(number)s") % {"number": number}, field="order")
     return order
 
 
@@ -315,7 +315,7 @@ def deadline_rows(user, code: str, level: str, today: dt.date | None = None):
     that names no deadline."""
     rule = deadline_rules.rule_by_code(code)
     if rule is None or not rule.has_levels or level not in (levels.RED, levels.YELLOW):
-        raise NotFound("没有这一类期限", field="rule")
+        raise NotFound(gettext("没有这一类期限"), field="rule")
     moment = deadline_rules.Moment.of(today)
     return rule, [rule.row(r, level) for r in rule.at_level(user, level, moment)[:500]]
 

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case
 from zhengwu.core import actors, audit, clock, inputs, numbering
@@ -128,7 +129,9 @@ def _step(order: SupervisionOrder, action: str, *, by, note: str = "", data: dic
 
 def _days(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RESPONSE_DAYS:
-        raise ValidationFailed(f"反馈时限应为 1 至 {MAX_RESPONSE_DAYS} 个工作日", field="response_days")
+        raise ValidationFailed(
+            _("反馈时限应为 1 至 %(max)s 个工作日") % {"max": MAX_RESPONSE_DAYS}, field="response_days"
+        )
     return value
 
 
@@ -158,7 +161,9 @@ def issue_order(
         _raise(permissions.ticket_scope_refusal(by, ticket))
         if organisation is None:  # not dispatched yet: no department answers for it
             raise ValidationFailed(
-                f"工单 {ticket.number} 尚未派单,还没有承办单位可督办:请待热线派单后再督办", field="ticket"
+                _("工单 %(number)s 尚未派单,还没有承办单位可督办:请待热线派单后再督办")
+                % {"number": ticket.number},
+                field="ticket",
             )
     elif request_ref:
         subject, label = SupervisionOrder.Subject.REQUEST, f"依申请公开 {request_ref}"
@@ -166,7 +171,7 @@ def issue_order(
         organisation = organisation or alert.organisation
         subject, label = SupervisionOrder.Subject.ALERT, f"异常 {alert.title}"
     else:
-        raise ValidationFailed("请选择督办的办件、工单、依申请公开或异常", field="subject")
+        raise ValidationFailed(_("请选择督办的办件、工单、依申请公开或异常"), field="subject")
     if alert is not None:
         # An order on an alert names the record the alert is on, and keeps the link to it.
         subject = SupervisionOrder.Subject.ALERT
@@ -183,7 +188,7 @@ def issue_order(
         elif alert.subject_order_id:
             label = f"督办单 {alert.subject_order.number}:{alert.title}"
     if organisation is None:
-        raise ValidationFailed("请选择责任单位", field="organisation")
+        raise ValidationFailed(_("请选择责任单位"), field="organisation")
     _raise(permissions.organisation_refusal(by, organisation))
     today = clock.today()
     with transaction.atomic():
@@ -210,7 +215,7 @@ def issue_order(
                 break
             except IntegrityError:
                 if attempt == 2:
-                    raise Conflict("督办编号冲突,请重试", field="number") from None
+                    raise Conflict(_("督办编号冲突,请重试"), field="number") from None
         _step(order, "issue", by=by, note=instruction, data={"due_on": order.due_on.isoformat()})
     return order
 
@@ -227,7 +232,8 @@ def order_subject(by, *, ticket: str = "", request: str = ""):
             return ticket_selectors.ticket_by_number(by, ticket)
         except NotFound:
             raise ValidationFailed(
-                f"找不到工单 {ticket[:30]},请核对工单编号(或不在您的监察范围内)", field="ticket"
+                _("找不到工单 %(number)s,请核对工单编号(或不在您的监察范围内)") % {"number": ticket[:30]},
+                field="ticket",
             ) from None
     if request:
         pk = DisclosureRequest.objects.filter(number=request).values_list("pk", flat=True).first()
@@ -237,9 +243,11 @@ def order_subject(by, *, ticket: str = "", request: str = ""):
             return disclosure_selectors.staff_request(by, pk)
         except NotFound:
             raise ValidationFailed(
-                f"找不到依申请公开申请 {request[:30]},请核对申请编号(或不在您的监察范围内)", field="request"
+                _("找不到依申请公开申请 %(number)s,请核对申请编号(或不在您的监察范围内)")
+                % {"number": request[:30]},
+                field="request",
             ) from None
-    raise ValidationFailed("请填写工单编号或依申请公开申请编号", field="ticket")
+    raise ValidationFailed(_("请填写工单编号或依申请公开申请编号"), field="ticket")
 
 
 responder_roles = permissions.responder_roles
@@ -351,7 +359,7 @@ def record_accountability(
     person = _text(person, field="person", label="责任人", max_length=40)
     reason = _text(reason, field="reason", label="问责事由")
     if kind not in Accountability.Kind.values:
-        raise ValidationFailed("问责方式不在可选范围内", field="kind")
+        raise ValidationFailed(_("问责方式不在可选范围内"), field="kind")
     with transaction.atomic():
         row = Accountability.objects.create(
             order=order,
