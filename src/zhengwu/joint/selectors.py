@@ -511,7 +511,7 @@ def public_summary(number: str, query_code: str) -> dict | None:
     if joint is None:
         return None
     if not query_code or joint.query_code != str(query_code).strip().upper():
-        raise NotFound("办件编号或查询码不正确", field="query_code")
+        raise NotFound(_("办件编号或查询码不正确"), field="query_code")
     summary = joint_summary(joint)
     summary["applicant_name"] = mask_name(joint.applicant.name)
     summary["query_code"] = None

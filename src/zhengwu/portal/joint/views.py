@@ -131,7 +131,8 @@ def apply(request, code: str):
         else:
             messages.success(
                 request,
-                f"已提交,联办件编号 {joint.number},查询码 {joint.query_code}。请按材料清单上传材料。",
+                _("已提交,联办件编号 %(number)s,查询码 %(query_code)s。请按材料清单上传材料。")
+                % {"number": joint.number, "query_code": joint.query_code},
             )
             return redirect("portal_joint:case", number=joint.number)
     context = selectors.guide_context(version)

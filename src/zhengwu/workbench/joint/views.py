@@ -103,7 +103,12 @@ def register(request):
             else:
                 messages.success(
                     request,
-                    f"已统一登记,联办件编号 {joint.number},查询码 {joint.query_code},主办窗口 {joint.lead_window}。",
+                    _("已统一登记,联办件编号 %(number)s,查询码 %(query_code)s,主办窗口 %(lead_window)s。")
+                    % {
+                        "number": joint.number,
+                        "query_code": joint.query_code,
+                        "lead_window": joint.lead_window,
+                    },
                 )
                 return redirect("workbench_joint:case", number=joint.number)
     invalid = bool(who.errors or (form is not None and form.errors) or error)
