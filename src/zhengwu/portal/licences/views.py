@@ -50,14 +50,14 @@ def check_file(request):
         try:
             upload = request.FILES.get("file")
             if upload is None:
-                raise ValidationFailed("请选择要核验的证照文件", field="file")
+                raise ValidationFailed(_("请选择要核验的证照文件"), field="file")
             from zhengwu.core import files
 
             data, kind = files.check(
                 upload, accept=files.MATERIALS, max_bytes=files.limit("ZHENGWU_CASE_UPLOAD_MAX_BYTES")
             )
             if kind != "application/pdf":
-                raise ValidationFailed("请上传 PDF 格式的电子证照文件", field="file")
+                raise ValidationFailed(_("请上传 PDF 格式的电子证照文件"), field="file")
             result = services.check_file(data)
             context["verdict"] = result["verdict"]
             context["l"] = public_view(result["licence"]) if result["licence"] else None

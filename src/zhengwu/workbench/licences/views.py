@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases import selectors as case_selectors
@@ -25,7 +26,7 @@ holder_shown = selectors.holder_shown
 def _get(user, identifier: str) -> Licence:
     licence = visible(user).filter(identifier=str(identifier)[:80]).first()
     if licence is None:
-        raise NotFound("找不到该证照,或不在您的管辖范围内")
+        raise NotFound(_("找不到该证照,或不在您的管辖范围内"))
     return licence
 
 
@@ -151,7 +152,8 @@ def issue_missing(request, number: str):
         return redirect("workbench_cases:case", case.number)
     messages.success(
         request,
-        f"已为办件 {case.number} 补发{licence.type.name}(编号 {licence.number})。",
+        _("已为办件 %(case)s 补发%(type)s(编号 %(number)s)。")
+        % {"case": case.number, "type": licence.type.name, "number": licence.number},
     )
     return redirect("workbench_licences:detail", identifier=licence.identifier)
 
