@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -454,7 +455,7 @@ def create_draft(request, payload: ItemDraftIn):
     if payload.organisation_id is not None:
         organisation = selectors.organisation_or_none(payload.organisation_id)
         if organisation is None:
-            raise NotFound("找不到该实施机构", field="organisation_id")
+            raise NotFound(_("找不到该实施机构"), field="organisation_id")
     version = services.create_item(spec=payload.spec.dict(), organisation=organisation, user=request.user)
     return Status(201, _detail(version))
 
