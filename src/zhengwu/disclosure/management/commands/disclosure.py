@@ -4,6 +4,7 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from zhengwu.core import calendar
 from zhengwu.core.context import acting_as
@@ -15,13 +16,16 @@ def _int(value: str, *, field: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationFailed(f"「{value}」不是整数", field=field) from None
+        raise ValidationFailed(gettext("「%(value)s」不是整数") % {"value": value}, field=field) from None
 
 
 def _pause(value: str) -> deadlines.Pause:
     start, sep, end = value.partition(":")
     if not sep:
-        raise ValidationFailed(f"第三方意见时段「{value}」应写作 发出日期:收回日期", field="third_party")
+        raise ValidationFailed(
+            gettext("第三方意见时段「%(value)s」应写作 发出日期:收回日期") % {"value": value},
+            field="third_party",
+        )
     return deadlines.Pause(
         calendar.parse_date(start, field="third_party", label="征求意见发出日期"),
         calendar.parse_date(end, field="third_party", label="第三方意见收回日期"),
