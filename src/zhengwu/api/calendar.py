@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from zhengwu.api.common import ErrorOut, signed_in
@@ -55,11 +56,11 @@ class YearDetailOut(YearOut):
 
 def _days(value: str | None) -> int:
     if value is None or value.strip() == "":
-        raise ValidationFailed("缺少工作日数 days", field="days")
+        raise ValidationFailed(_("缺少工作日数 days"), field="days")
     try:
         return int(value)
     except ValueError:
-        raise ValidationFailed(f"工作日数「{value}」不是整数", field="days") from None
+        raise ValidationFailed(_("工作日数「%(value)s」不是整数") % {"value": value}, field="days") from None
 
 
 def _year_out(source: calendar.YearSource) -> dict:
@@ -130,7 +131,10 @@ def year_detail(request, year: int):
     """One known year's holidays and adjusted working days."""
     current = calendar.current_calendar()
     if not current.knows(year):
-        raise NotFound(f"{year} 年的节假日安排尚未载入,按周一至周五计算工作日(结果为暂定)", field="year")
+        raise NotFound(
+            _("%(year)s 年的节假日安排尚未载入,按周一至周五计算工作日(结果为暂定)") % {"year": year},
+            field="year",
+        )
     days = current.year_days(year)
     out = [{"date": d.date, "kind": d.kind.value, "name": d.name} for d in days]
     return {
@@ -174,6 +178,6 @@ def load_year(request):
     try:
         data = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ValidationFailed("请求体不是有效的 JSON") from None
+        raise ValidationFailed(_("请求体不是有效的 JSON")) from None
     row = calendar.load_year(**calendar.parse_year_document(data), by=request.user)
     return Status(201, _year_out(calendar.current_calendar().years[row.year]))

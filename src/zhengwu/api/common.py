@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError
 from ninja.security import SessionAuth
@@ -52,7 +53,7 @@ class StaffSession(Session):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None and access.staff_of(user) is None:
-            raise AccessDenied("需要工作人员账号")
+            raise AccessDenied(_("需要工作人员账号"))
         return user
 
 

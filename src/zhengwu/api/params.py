@@ -3,6 +3,8 @@ answers 422 {code, message, field} rather than a 500."""
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from zhengwu.core.errors import ValidationFailed
 
 DB_INT_MAX = 2**63 - 1  # ids and other numbers compared with a database column
@@ -18,5 +20,7 @@ def check_date_range(value: dt.date | dt.datetime | None, *, field: str, label: 
     day = value.date() if isinstance(value, dt.datetime) else value
     if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
         raise ValidationFailed(
-            f"{label}「{day.isoformat()}」超出可计算的范围({EARLIEST_DATE} 至 {LATEST_DATE})", field=field
+            _("%(label)s「%(day)s」超出可计算的范围(%(earliest)s 至 %(latest)s)")
+            % {"label": label, "day": day.isoformat(), "earliest": EARLIEST_DATE, "latest": LATEST_DATE},
+            field=field,
         )

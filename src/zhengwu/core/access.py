@@ -11,6 +11,7 @@ administrators (all of it) and supervisors (records of acts by staff in their re
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from zhengwu.core.errors import AccessDenied
 from zhengwu.core.models import AuditRecord, Organisation, Region, Role, ServiceCentre, Staff, Window
@@ -244,7 +245,7 @@ def require_role(user, *roles: str) -> Staff:
     if is_administrator(user) and staff is not None:
         return staff
     if staff is None or not staff.has_role(*roles):
-        raise AccessDenied("您没有执行该操作所需的角色")
+        raise AccessDenied(_("您没有执行该操作所需的角色"))
     return staff
 
 

@@ -151,7 +151,7 @@ def _unreadable(request) -> DomainError | None:
             form = request.POST  # parsed now, so a broken body answers here rather than as a 500
         except MultiPartParserError:
             return DomainError(
-                "请求体无法解析:multipart 表单的 boundary 缺失或无效", code="invalid_body", status=400
+                _("请求体无法解析:multipart 表单的 boundary 缺失或无效"), code="invalid_body", status=400
             )
         return _nul_in_form(form)
     if content_type == "application/json" and request.body:
@@ -193,8 +193,9 @@ def _nul_in(value, where: str = "") -> str | None:
 
 
 def _nul_error(field: str | None) -> ValidationFailed:
-    label = f"{field}:" if field else ""
-    return ValidationFailed(f"{label}不能包含空字符(\\0)", field=field)
+    if field:
+        return ValidationFailed(_("%(field)s:不能包含空字符(\\0)") % {"field": field}, field=field)
+    return ValidationFailed(_("不能包含空字符(\\0)"), field=field)
 
 
 class DomainErrorPageMiddleware:

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from zhengwu.core import calendar
 from zhengwu.core.context import acting_as
@@ -18,7 +19,9 @@ def _int(value: str, *, field: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ValidationFailed(f"工作日数「{value}」不是整数", field=field) from None
+        raise ValidationFailed(
+            gettext("工作日数「%(value)s」不是整数") % {"value": value}, field=field
+        ) from None
 
 
 class Command(BaseCommand):
