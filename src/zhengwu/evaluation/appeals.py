@@ -22,7 +22,7 @@ def file_appeal(*, rating: Rating, by, reason: str) -> Appeal:
     (evaluation.permissions: who may, and against which ratings)."""
     if refused := permissions.appeal_filing_refusal(by, rating):
         raise refused
-    reason = _text(reason, field="reason", label="申诉理由")
+    reason = _text(reason, field="reason", label=_("申诉理由"))
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(rating=rating, reason=reason, filed_at=clock.now(), filed_by=by)
@@ -38,7 +38,7 @@ def decide_appeal(*, appeal: Appeal, by, upheld: bool, note: str) -> Appeal:
     """The centre decides. Upheld: the rating stays on record but leaves the figures, and its rectification ends."""
     access.require_role(by, *APPEAL_DECIDERS)
     access.require_organisation(by, appeal.rating.organisation)
-    note = _text(note, field="note", label="审核意见")
+    note = _text(note, field="note", label=_("审核意见"))
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().select_related("rating").get(pk=appeal.pk)
         if appeal.state != Appeal.State.PENDING:

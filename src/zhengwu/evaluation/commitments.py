@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import audit, clock
@@ -27,11 +28,13 @@ def publish_commitment(
     """Publish a new version of the organisation's 优质服务承诺书; its time-limit promises are the organisation's
     items as currently published in the catalogue. Earlier versions are kept."""
     _require_in_scope(by, organisation, *COMMITMENT_EDITORS)
-    provides = _text(provides, field="provides", label="服务内容与方式", max_length=4000)
-    discipline = _text(discipline, field="discipline", label="服务纪律", max_length=4000)
-    complaint_phone = _text(complaint_phone, field="complaint_phone", label="投诉电话", max_length=32)
-    supervision_phone = _text(supervision_phone, field="supervision_phone", label="监督电话", max_length=32)
-    change_note = _text(change_note, field="change_note", label="修订说明", max_length=200, required=False)
+    provides = _text(provides, field="provides", label=_("服务内容与方式"), max_length=4000)
+    discipline = _text(discipline, field="discipline", label=_("服务纪律"), max_length=4000)
+    complaint_phone = _text(complaint_phone, field="complaint_phone", label=_("投诉电话"), max_length=32)
+    supervision_phone = _text(
+        supervision_phone, field="supervision_phone", label=_("监督电话"), max_length=32
+    )
+    change_note = _text(change_note, field="change_note", label=_("修订说明"), max_length=200, required=False)
     versions = list(
         ServiceItem.objects.filter(
             organisation=organisation, status=ServiceItem.Status.ACTIVE, current_version__isnull=False

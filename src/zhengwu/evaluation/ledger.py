@@ -40,17 +40,17 @@ def record_inquiry(
     staff = access.staff_of(by)
     if staff is None:
         raise AccessDenied(_("需要工作人员账号"))
-    topic = _text(topic, field="topic", label="咨询事由", max_length=200)
-    answer = _text(answer, field="answer", label="答复内容", required=result == InquiryResult.ANSWERED)
+    topic = _text(topic, field="topic", label=_("咨询事由"), max_length=200)
+    answer = _text(answer, field="answer", label=_("答复内容"), required=result == InquiryResult.ANSWERED)
     guided_to = _text(
         guided_to,
         field="guided_to",
-        label="导办去向",
+        label=_("导办去向"),
         max_length=200,
         required=result == InquiryResult.GUIDED,
     )
-    asker_name = _text(asker_name, field="asker_name", label="询问人", max_length=40, required=False)
-    asker_phone = inputs.phone(asker_phone, field="asker_phone", label="联系电话", required=False)
+    asker_name = _text(asker_name, field="asker_name", label=_("询问人"), max_length=40, required=False)
+    asker_phone = inputs.phone(asker_phone, field="asker_phone", label=_("联系电话"), required=False)
     if result not in InquiryResult.values:
         raise ValidationFailed(_("请选择处理结果"), field="result")
     if channel not in LedgerEntry.Channel.values:
@@ -113,7 +113,7 @@ def _locked_entry(entry: LedgerEntry) -> LedgerEntry:
 
 def hand_over(*, entry: LedgerEntry, to: Organisation, by, note: str = "") -> Handover:
     """The organisation now holding the inquiry passes it on to the one whose matter it is."""
-    note = _text(note, field="note", label="转交说明", required=False)
+    note = _text(note, field="note", label=_("转交说明"), required=False)
     with transaction.atomic():
         entry = _locked_entry(entry)
         if entry.state != LedgerEntry.State.OPEN:
@@ -126,7 +126,7 @@ def hand_over(*, entry: LedgerEntry, to: Organisation, by, note: str = "") -> Ha
 
 def answer_inquiry(*, entry: LedgerEntry, by, answer: str) -> LedgerEntry:
     """The holder (or the first-asked organisation, which stays responsible) gives the answer; the entry is done."""
-    answer = _text(answer, field="answer", label="答复内容")
+    answer = _text(answer, field="answer", label=_("答复内容"))
     with transaction.atomic():
         entry = _locked_entry(entry)
         if entry.state != LedgerEntry.State.OPEN:

@@ -98,7 +98,7 @@ def issue_notice(
 
         if not visible_cases(by).filter(pk=case.pk).exists():
             raise AccessDenied(_("该办件不在您的职责范围内"))
-    person_name = _text(person_name, field="person_name", label="告知对象", max_length=100, required=False)
+    person_name = _text(person_name, field="person_name", label=_("告知对象"), max_length=100, required=False)
     essentials = notice_essentials(item, lacking)
     now = clock.now()
     essentials.update(

@@ -146,7 +146,7 @@ def _transition(rect: Rectification, action: str, *, by, note: str = "", **chang
 def verify(*, rectification: Rectification, by, founded: bool, finding: str) -> Rectification:
     """The organisation checks what happened (核实) and says whether the complaint is founded."""
     _require_in_scope(by, rectification.organisation, *RECTIFY_ROLES)
-    finding = _text(finding, field="finding", label="核实情况")
+    finding = _text(finding, field="finding", label=_("核实情况"))
     with transaction.atomic():
         rect = _locked_rectification(rectification)
         rect.founded = bool(founded)
@@ -156,7 +156,7 @@ def verify(*, rectification: Rectification, by, founded: bool, finding: str) -> 
 def rectify(*, rectification: Rectification, by, measures: str) -> Rectification:
     """Record what was put right (整改措施)."""
     _require_in_scope(by, rectification.organisation, *RECTIFY_ROLES)
-    measures = _text(measures, field="measures", label="整改措施")
+    measures = _text(measures, field="measures", label=_("整改措施"))
     with transaction.atomic():
         rect = _locked_rectification(rectification)
         return _transition(rect, "rectify", by=by, note=measures, measures=measures)
@@ -166,7 +166,7 @@ def reply(*, rectification: Rectification, by, text: str) -> Rectification:
     """Tell the rater what was found and done (反馈). An anonymous rating is closed with it; a named one awaits
     the follow-up."""
     _require_in_scope(by, rectification.organisation, *RECTIFY_ROLES)
-    text = _text(text, field="reply", label="反馈内容")
+    text = _text(text, field="reply", label=_("反馈内容"))
     with transaction.atomic():
         rect = _locked_rectification(rectification)
         rect = _transition(rect, "reply", by=by, note=text, reply=text, replied_at=clock.now())
@@ -199,7 +199,7 @@ def follow_up(*, rectification: Rectification, satisfied: bool, note: str = "", 
     note = _text(
         note,
         field="note",
-        label="回访记录(评价人仍不满意的原因)" if still_unsatisfied else "回访记录",
+        label=_("回访记录(评价人仍不满意的原因)") if still_unsatisfied else _("回访记录"),
         max_length=1000,
         required=still_unsatisfied,
     )
