@@ -82,8 +82,8 @@ class Period:
     def parse(cls, first, last) -> Period:
         from zhengwu.core.calendar import parse_date
 
-        a = parse_date(first, field="from", label="开始日期")
-        b = parse_date(last, field="to", label="结束日期")
+        a = parse_date(first, field="from", label=gettext("开始日期"))
+        b = parse_date(last, field="to", label=gettext("结束日期"))
         if b < a:
             raise ValidationFailed(gettext("结束日期早于开始日期"), field="to")
         if (b - a).days > 3660:

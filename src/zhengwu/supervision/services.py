@@ -63,14 +63,14 @@ def _review(alert: Alert, *, by, state: str, note: str) -> Alert:
 def explain_alert(*, alert: Alert, by, note: str) -> Alert:
     """Record the explanation found for an alert (the organisation's reason, checked); it stays on record."""
     return _review(
-        alert, by=by, state=Alert.State.EXPLAINED, note=_text(note, field="note", label="情况说明")
+        alert, by=by, state=Alert.State.EXPLAINED, note=_text(note, field="note", label=_("情况说明"))
     )
 
 
 def dismiss_alert(*, alert: Alert, by, reason: str) -> Alert:
     """Dismiss an alert as no breach, with the reason (e.g. the delay was the applicant's)."""
     return _review(
-        alert, by=by, state=Alert.State.DISMISSED, note=_text(reason, field="reason", label="排除理由")
+        alert, by=by, state=Alert.State.DISMISSED, note=_text(reason, field="reason", label=_("排除理由"))
     )
 
 
@@ -149,7 +149,7 @@ def issue_order(
     """A supervisor orders an organisation to act on a case, ticket, disclosure request or alert and to report back
     within `response_days` working days."""
     permissions.require_issuer(by)
-    instruction = _text(instruction, field="instruction", label="督办要求")
+    instruction = _text(instruction, field="instruction", label=_("督办要求"))
     response_days = _days(response_days)
     if case is not None:
         organisation = organisation or case.organisation
@@ -256,7 +256,7 @@ responder_roles = permissions.responder_roles
 def respond_order(*, order: SupervisionOrder, by, response: str) -> SupervisionOrder:
     """The organisation reports what it did (整改反馈)."""
     _raise(permissions.responder_refusal(by, order))
-    response = _text(response, field="response", label="整改反馈")
+    response = _text(response, field="response", label=_("整改反馈"))
     with transaction.atomic():
         row = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
         _raise(permissions.order_state_refusal(row, "respond"))
@@ -276,7 +276,7 @@ def return_order(
 ) -> SupervisionOrder:
     """The supervisor is not satisfied: the order goes back to the organisation with a new deadline."""
     _issuer(by, order)
-    reason = _text(reason, field="reason", label="退回理由")
+    reason = _text(reason, field="reason", label=_("退回理由"))
     response_days = _days(response_days)
     with transaction.atomic():
         row = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
@@ -297,7 +297,7 @@ def return_order(
 def close_order(*, order: SupervisionOrder, by, outcome: str) -> SupervisionOrder:
     """The supervisor accepts the response and closes the order, with the outcome."""
     _issuer(by, order)
-    outcome = _text(outcome, field="outcome", label="办结意见")
+    outcome = _text(outcome, field="outcome", label=_("办结意见"))
     with transaction.atomic():
         row = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
         _raise(permissions.order_state_refusal(row, "close"))
@@ -356,8 +356,8 @@ def record_accountability(
 ) -> Accountability:
     """Attach an accountability record (问责) to an order's outcome."""
     _issuer(by, order)
-    person = _text(person, field="person", label="责任人", max_length=40)
-    reason = _text(reason, field="reason", label="问责事由")
+    person = _text(person, field="person", label=_("责任人"), max_length=40)
+    reason = _text(reason, field="reason", label=_("问责事由"))
     if kind not in Accountability.Kind.values:
         raise ValidationFailed(_("问责方式不在可选范围内"), field="kind")
     with transaction.atomic():
