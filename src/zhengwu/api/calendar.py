@@ -96,8 +96,8 @@ def count(
 ):
     """The number of working days w with start < w ≤ end; negative when start is after end."""
     result = calendar.workdays_between(
-        calendar.parse_date(start, field="start", label="开始日期"),
-        calendar.parse_date(end, field="end", label="结束日期"),
+        calendar.parse_date(start, field="start", label=_("开始日期")),
+        calendar.parse_date(end, field="end", label=_("结束日期")),
     )
     return {"workdays": result.value, "provisional": result.provisional}
 
