@@ -27,8 +27,8 @@ def _pause(value: str) -> deadlines.Pause:
             field="third_party",
         )
     return deadlines.Pause(
-        calendar.parse_date(start, field="third_party", label="征求意见发出日期"),
-        calendar.parse_date(end, field="third_party", label="第三方意见收回日期"),
+        calendar.parse_date(start, field="third_party", label=gettext("征求意见发出日期")),
+        calendar.parse_date(end, field="third_party", label=gettext("第三方意见收回日期")),
     )
 
 
@@ -83,9 +83,9 @@ class Command(BaseCommand):
 
     def _due(self, *, received, supplement_received=None, extension="0", third_party=(), json=False, **_):
         result = deadlines.reply_due(
-            calendar.parse_date(received, field="received", label="收到申请之日"),
+            calendar.parse_date(received, field="received", label=gettext("收到申请之日")),
             supplement_received=calendar.parse_date(
-                supplement_received, field="supplement_received", label="收到补正之日"
+                supplement_received, field="supplement_received", label=gettext("收到补正之日")
             )
             if supplement_received
             else None,
