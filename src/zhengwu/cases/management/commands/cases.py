@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from zhengwu.cases import deadlines
 from zhengwu.core import calendar
@@ -58,7 +59,7 @@ class Command(BaseCommand):
     def _due(self, *, accepted, limit, extension, suspended, json: bool = False, **_):
         result = deadlines.due_date(
             calendar.current_calendar(),
-            start=calendar.parse_date(accepted, field="accepted", label="受理日期"),
+            start=calendar.parse_date(accepted, field="accepted", label=gettext("受理日期")),
             limit=limit,
             extensions=[deadlines.Extension(days) for days in extension],
             suspensions=[deadlines.parse_suspension(text) for text in suspended],
