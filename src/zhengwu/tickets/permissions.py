@@ -48,6 +48,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "urge": ("urge",),
 }
 
+# the actions whose refusal depends on the user's assignments to the ticket (active_assignments)
+BY_ASSIGNMENT = frozenset({"interim_reply", "acknowledge", "return", "reply", "extension"})
+
 
 def require_desk(user) -> None:
     access.require_role(user, *DESK_ROLES)
@@ -133,7 +136,9 @@ def refusal(user, ticket: Ticket, action: str, *, mine: list[Assignment] | None 
     """Why the user may not take `action` on the ticket now, or None when they may. `mine`: the user's
     active_assignments, when the caller has them already."""
     denied = AccessDenied(_("您不能对该工单执行此操作"))
-    mine = active_assignments(user, ticket) if mine is None else mine
+    # the assignments are read only for the actions they decide (the call screen asks "urge" of each duplicate)
+    if mine is None:
+        mine = active_assignments(user, ticket) if action in BY_ASSIGNMENT else []
     lead = next((a for a in mine if a.role == Assignment.Role.LEAD), None)
     if action in ("dispatch", "close", "merge", "follow_up", "unreached"):
         if not access.may_act_as(user, *DESK_ROLES):

@@ -255,22 +255,29 @@ def find_duplicates(
     exclude: int | None = None,
     window_days: int | None = None,
     threshold: float = 0.3,
+    user=None,
 ) -> list[Duplicate]:
-    """Open tickets within the window from the same caller, or from the same place with similar text."""
+    """Open tickets from the same caller, whatever their age, or filed within the window from the same place with
+    similar text; given a `user`, only those they may see (the call screen offers to open and urge each).
+
+    A caller chases a ticket (来电催办) when its organisation is slow, a week or more after filing it: the window
+    bounds the place's neighbours only."""
     window_days = window_days or getattr(settings, "ZHENGWU_TICKET_DUPLICATE_DAYS", 7)
     since = clock.now() - dt.timedelta(days=window_days)
-    cond = Q()
+    place = Q()
+    if region_id:
+        place |= Q(region_id=region_id)
+    if address:
+        place |= Q(address=address)
+    cond = Q(received_at__gte=since) & place if place else Q()
     if caller_phone:
         cond |= Q(caller_phone=caller_phone)
-    if region_id:
-        cond |= Q(region_id=region_id)
-    if address:
-        cond |= Q(address=address)
     if not cond:
         return []
-    candidates = Ticket.objects.filter(cond, status__in=OPEN_STATUSES, received_at__gte=since).exclude(
-        pk=exclude
+    tickets = (
+        visible_tickets(user) if user is not None else Ticket.objects.select_related("lead_organisation")
     )
+    candidates = tickets.filter(cond, status__in=OPEN_STATUSES).exclude(pk=exclude)
     found = []
     for t in candidates.order_by("-received_at")[:200]:
         score = text.similarity(content, f"{t.title} {t.content}")

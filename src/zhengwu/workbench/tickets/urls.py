@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("call/", views.call, name="call"),
     path("call/history/", views.caller_history, name="caller_history"),
+    path("call/urge/<str:number>/", views.call_urge, name="call_urge"),
     path("knowledge/search/", views.knowledge_search, name="knowledge_search"),
     path("knowledge/", views.knowledge, name="knowledge"),
     path("dispatch/", views.dispatch_queue, name="dispatch_queue"),

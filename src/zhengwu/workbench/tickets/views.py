@@ -16,7 +16,14 @@ from zhengwu.tickets.masking import mask_free_text
 from zhengwu.tickets.workflow import TRANSITIONS
 from zhengwu.workbench.pages import staff_page
 from zhengwu.workbench.reveal import answer as reveal_answer
-from zhengwu.workbench.tickets.forms import ACTION_FORMS, CallForm, DispatchForm, KnowledgeForm, refusal
+from zhengwu.workbench.tickets.forms import (
+    ACTION_FORMS,
+    CallForm,
+    DispatchForm,
+    KnowledgeForm,
+    UrgeForm,
+    refusal,
+)
 
 INTERIM_STATUSES = TRANSITIONS["interim_reply"][0]
 
@@ -93,17 +100,73 @@ def knowledge_search(request):
     duplicates = []
     if request.GET.get("content"):
         region = request.GET.get("region")
-        duplicates = selectors.find_duplicates(
+        found = selectors.find_duplicates(
             content=request.GET["content"],
             caller_phone=request.GET.get("caller_phone", ""),
             region_id=int(region) if region and is_whole(region) else None,
             address=request.GET.get("address", ""),
+            user=request.user,
         )
+        # each may take the call as a 催办, prefilled with who is calling and what they say (both editable)
+        typed = {"caller": request.GET.get("caller_name", ""), "note": request.GET["content"]}
+        duplicates = [{**_duplicate_card(request.user, d.ticket, duplicate=d), **typed} for d in found]
     return render(
         request,
         "tickets/workbench/_knowledge.html",
         {"entries": entries, "guides": guides, "duplicates": duplicates, "q": q},
     )
+
+
+def _duplicate_card(user, t, *, duplicate=None) -> dict:
+    """A suspected duplicate on the call screen (tickets/workbench/_duplicate.html): the ticket, why it is listed,
+    and whether the call may be recorded on it as a 催办 — else the refusal's words, and the 回访 once answered."""
+    refused = permissions.refusal(user, t, "urge")
+    return {
+        "t": t,
+        "d": duplicate,
+        "refused": refused,
+        "follow_up": refused is not None and permissions.refusal(user, t, "follow_up") is None,
+        "overdue": t.handle_due is not None and t.handle_due < clock.now(),
+    }
+
+
+@_staff_required
+@require_POST
+def call_urge(request, number: str):
+    """记为催办 from the call screen: the caller rings about a ticket still being handled, one of the suspected
+    duplicates; the urge is recorded on it and its card says so. The card is a form of its own, outside the filing
+    form, and htmx swaps the card alone: what the operator typed for a new ticket stays as it was."""
+    t = selectors.ticket_by_number(request.user, number)
+    form = UrgeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(refusal(form))
+        t = services.urge_ticket(
+            ticket=t, caller=form.cleaned_data["caller"], note=form.cleaned_data["note"], by=request.user
+        )
+    except AccessDenied:
+        raise  # not the desk: the error page, as for any action refused to the person
+    except DomainError as err:
+        if not form.errors:
+            form.fail(err)
+        if not request.headers.get("HX-Request"):
+            messages.error(request, form.message())
+            return redirect("workbench_tickets:call")
+        card = _duplicate_card(request.user, selectors.ticket_by_number(request.user, number))
+        card.update(
+            errors=form.error_map(), caller=form.data.get("caller", ""), note=form.data.get("note", "")
+        )
+        return render(request, "tickets/workbench/_duplicate.html", card, status=err.status)
+    done = _("已记为催办:工单 %(number)s 共催办 %(count)s 次,承办单位可在工单中看到") % {
+        "number": t.number,
+        "count": t.urge_count,
+    }
+    if not request.headers.get("HX-Request"):
+        messages.success(request, done)
+        return redirect("workbench_tickets:call")
+    card = _duplicate_card(request.user, t)
+    card["done"] = done
+    return render(request, "tickets/workbench/_duplicate.html", card)
 
 
 # ---- queues --------------------------------------------------------------------------------------------------
