@@ -178,3 +178,57 @@ def test_the_dispatch_queue_fits_a_390_px_phone(page, hotline, sign_in, shot):
     title = page.get_by_role("cell", name="户口迁移被要求重复提交材料").bounding_box()
     assert title["width"] > 100, title
     shot()
+
+
+def test_a_repeat_call_is_recorded_as_an_urge_from_the_call_screen(page, demo_county, sign_in, shot):
+    """陶国华 rings again about the night market on the pavement (the demo's 夜市占道经营, with 城管局): the operator
+    types the matter, sees the ticket among the suspected duplicates and records the call on it as a 催办 without
+    leaving the call screen or losing what was typed; at 390 px the card's button stays on the screen."""
+    from zhengwu.tickets import demo as tickets_demo
+
+    tickets_demo.load_demo()
+    night_market = tickets_demo.demo_tickets().get(title="夜市占道经营")
+    sign_in("hotline", "zhengwu2026")
+    page.goto("/workbench/tickets/call/")
+    page.get_by_label("来电号码").fill("18779019209")
+    page.get_by_label("来电人").fill("陶国华")
+    page.get_by_label("类型").select_option(label="投诉")
+    matter = "人民路夜市的摊位还是占着盲道,上次反映过了到现在还没处理"
+    page.get_by_label("诉求内容").fill(matter)
+    card = page.locator("#assist-auto .dup-card").filter(has_text="夜市占道经营")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("已派单")
+    expect(card).to_contain_text("贵溪市城市管理局")
+    expect(card).to_contain_text("已超期")  # its limit passed yesterday: what the operator tells the caller
+    expect(card).to_contain_text("催办 1 次")
+    expect(card.get_by_label("催办人")).to_have_value("陶国华")
+    expect(card.get_by_label("催办内容")).to_have_value(matter)
+    shot()
+    card.get_by_role("button", name="记为催办").click()
+    done = card.get_by_role("status")
+    expect(done).to_contain_text(f"已记为催办:工单 {night_market.number} 共催办 2 次")
+    expect(done.get_by_role("link", name="查看工单")).to_have_attribute(
+        "href", f"/workbench/tickets/{night_market.number}/"
+    )
+    # still on the call screen, the filing form as typed
+    expect(page).to_have_url(re.compile(r"/workbench/tickets/call/$"))
+    expect(page.get_by_label("来电号码")).to_have_value("18779019209")
+    expect(page.get_by_label("来电人")).to_have_value("陶国华")
+    expect(page.get_by_label("诉求内容")).to_have_value(matter)
+    shot()
+    night_market.refresh_from_db()
+    assert night_market.urge_count == 2
+    assert night_market.events.filter(action="urge").order_by("-seq").first().data["caller"] == "陶国华"
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_label("诉求内容").fill(matter + "。")  # the list again, the card with its button
+    button = card.get_by_role("button", name="记为催办")
+    expect(button).to_be_visible()
+    expect(card).to_contain_text("催办 2 次")
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    card_box = card.bounding_box()
+    assert card_box["x"] >= 0 and card_box["x"] + card_box["width"] <= 390, card_box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot()
