@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from zhengwu.api.cases import ERRORS, signed_in
@@ -131,7 +132,7 @@ def _item(code: str):
         return None
     item = catalog.item_or_none(code)
     if item is None:
-        raise ValidationFailed("找不到该事项编码", field="item")
+        raise ValidationFailed(_("找不到该事项编码"), field="item")
     return item
 
 
@@ -218,7 +219,7 @@ def item_groups(request, code: str, centre: int | None = None):
     when more than one could (a department's own windows and the general windows, or several centres)."""
     item = _item(code)
     if item is None:
-        raise ValidationFailed("请选择办理事项", field="item")
+        raise ValidationFailed(_("请选择办理事项"), field="item")
     where = get_object_or_404(ServiceCentre, pk=centre) if centre else None
     return [
         {"id": g.pk, "centre_id": g.centre_id, "centre": g.centre.name, "prefix": g.prefix, "name": g.name}
@@ -232,10 +233,10 @@ def item_groups(request, code: str, centre: int | None = None):
 def slots(request, group: int, day: dt.date = Query(...), item: str = ""):  # noqa: B008 — ninja's "from the query"
     found = selectors.active_group(group)
     if found is None:
-        raise NotFound("找不到该窗口分组", field="group")
+        raise NotFound(_("找不到该窗口分组"), field="group")
     wanted = _item(item)
     if wanted is not None and not items.handles(found, wanted):
-        raise ValidationFailed(f"「{found.name}」不办理该事项", field="item")
+        raise ValidationFailed(_("「%(group)s」不办理该事项") % {"group": found.name}, field="item")
     return [
         {
             "id": s.pk,
@@ -260,10 +261,10 @@ def book(request, payload: BookingIn):
     ratelimit.limit(request, group="api.hall.book", rate="30/m")
     slot = selectors.slot(payload.slot)
     if slot is None:
-        raise ValidationFailed("找不到该时段", field="slot")
+        raise ValidationFailed(_("找不到该时段"), field="slot")
     user = request.user if request.user.is_authenticated else None
     if payload.channel == BookingChannel.ONLINE and user is None:
-        raise AccessDenied("网上预约请先登录")
+        raise AccessDenied(_("网上预约请先登录"))
     if payload.channel == BookingChannel.HOTLINE:
         access.require_role(user, *hall_permissions.PHONE_BOOKERS)  # 代为预约 (hall.permissions)
     booking = services.book(
@@ -344,7 +345,7 @@ def take(request, payload: TakeIn):
     ratelimit.limit(request, group="api.hall.take", rate="60/m")
     group = selectors.group(payload.group)
     if group is None:
-        raise ValidationFailed("找不到该窗口分组", field="group")
+        raise ValidationFailed(_("找不到该窗口分组"), field="group")
     by = request.user if request.user.is_authenticated else None
     if payload.source == QueueSource.DESK:
         access.require_role(by, Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR)
@@ -369,7 +370,7 @@ def number(request, token: str):
 def _window(request, window_id: int) -> Window:
     window = selectors.window(window_id)
     if window is None:
-        raise NotFound("找不到该窗口", field="window")
+        raise NotFound(_("找不到该窗口"), field="window")
     return window
 
 
@@ -387,7 +388,7 @@ def call_next(request, window_id: int):
 def _own_number(request, number_id: int) -> QueueNumber:
     found = selectors.terminal_number(request.user, number_id)
     if found is None:
-        raise NotFound("找不到该号码", field="number")
+        raise NotFound(_("找不到该号码"), field="number")
     return found
 
 
@@ -425,5 +426,5 @@ def absent(request, number_id: int):
 def transfer(request, number_id: int, payload: TransferIn):
     group = selectors.group(payload.group)
     if group is None:
-        raise ValidationFailed("找不到该窗口分组", field="group")
+        raise ValidationFailed(_("找不到该窗口分组"), field="group")
     return _number_out(queue.transfer(number=_own_number(request, number_id), group=group, by=request.user))

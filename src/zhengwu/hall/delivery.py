@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case, Delivery, OutboxMessage, Status
 from zhengwu.core import access, audit, clock, ids
@@ -49,17 +50,22 @@ def check_tracking(*, carrier: str, number: str) -> str:
             return number
         if s10:
             raise ValidationFailed(
-                f"邮件单号 {number} 的校验位不对(国际邮件 S10 格式第11位为校验位),请核对",
+                _("邮件单号 %(number)s 的校验位不对(国际邮件 S10 格式第11位为校验位),请核对")
+                % {"number": number},
                 field="tracking_number",
             )
         raise ValidationFailed(
-            f"{carrier}邮件单号格式不对:国内邮件为13位数字(如 1190012345678),"
-            "国际邮件为两个字母、九位数字、两个字母(UPU S10,如 EA123456785CN)",
+            _(
+                "%(carrier)s邮件单号格式不对:国内邮件为13位数字(如 1190012345678),"
+                "国际邮件为两个字母、九位数字、两个字母(UPU S10,如 EA123456785CN)"
+            )
+            % {"carrier": carrier},
             field="tracking_number",
         )
     if not _COURIER.fullmatch(number):
         raise ValidationFailed(
-            f"{carrier}快递单号格式不对:应为10至20位数字,可带不超过4个字母的前缀", field="tracking_number"
+            _("%(carrier)s快递单号格式不对:应为10至20位数字,可带不超过4个字母的前缀") % {"carrier": carrier},
+            field="tracking_number",
         )
     return number
 
@@ -67,12 +73,12 @@ def check_tracking(*, carrier: str, number: str) -> str:
 def check_address(address: str) -> str:
     address = re.sub(r"\s+", "", str(address or ""))
     if not address:
-        raise ValidationFailed("请填写送达地址", field="address")
+        raise ValidationFailed(_("请填写送达地址"), field="address")
     if len(address) > 200:
-        raise ValidationFailed("送达地址不能超过200个字", field="address")
+        raise ValidationFailed(_("送达地址不能超过200个字"), field="address")
     if not _ADDRESS.search(address):
         raise ValidationFailed(
-            "送达地址不完整:应写明县(市、区)、街道或乡镇(路、村)和门牌号,如「贵溪市雄石街道建设路12号」",
+            _("送达地址不完整:应写明县(市、区)、街道或乡镇(路、村)和门牌号,如「贵溪市雄石街道建设路12号」"),
             field="address",
         )
     return address
@@ -103,19 +109,21 @@ def check_choice(*, version, method: str, address: str = "", reason: str = "", i
     Each error names its field: method, address or reason."""
     method = str(method or "")
     if method not in Delivery.values:
-        raise ValidationFailed("请选择结果送达方式", field="method")
+        raise ValidationFailed(_("请选择结果送达方式"), field="method")
     if method not in offered_for(version):
-        raise ValidationFailed(f"该事项不提供「{Delivery(method).label}」", field="method")
+        raise ValidationFailed(
+            _("该事项不提供「%(method)s」") % {"method": Delivery(method).label}, field="method"
+        )
     if method in (Delivery.POST, Delivery.HOME):
         address = check_address(address)
     else:
         address = ""
     if method == Delivery.HOME:
         if reason not in HOME_REASONS:
-            raise ValidationFailed("上门送达请说明情形:老年人或残疾人", field="reason")
+            raise ValidationFailed(_("上门送达请说明情形:老年人或残疾人"), field="reason")
         age = _age(id_number, clock.today())
         if reason == "elderly" and (age is None or age < ELDERLY_AGE):
-            raise ValidationFailed("上门送达(老年人)限60周岁以上的申请人", field="reason")
+            raise ValidationFailed(_("上门送达(老年人)限60周岁以上的申请人"), field="reason")
     return method, address
 
 
@@ -130,7 +138,7 @@ def choose(*, case: Case, method: str, address: str = "", reason: str = "", by) 
         id_number=case.applicant.id_number,
     )
     if case.status in (Status.DELIVERED, Status.COMPLETED) or case.hall_dispatches.exists():
-        raise Conflict("结果已送达或已寄出,不能再改送达方式")
+        raise Conflict(_("结果已送达或已寄出,不能再改送达方式"))
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(requested_delivery=method, delivery_address=address)
         case.requested_delivery, case.delivery_address = method, address
@@ -165,7 +173,9 @@ def post(*, case: Case, tracking_number: str, carrier: str = "EMS", by) -> Dispa
     tracking = ids.normalise(tracking_number)
     if case.requested_delivery == Delivery.POST:
         if carrier not in CARRIERS:
-            raise ValidationFailed(f"寄递企业应为{'、'.join(CARRIERS)}之一", field="carrier")
+            raise ValidationFailed(
+                _("寄递企业应为%(carriers)s之一") % {"carriers": "、".join(CARRIERS)}, field="carrier"
+            )
         tracking = check_tracking(carrier=carrier, number=tracking)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -221,7 +231,7 @@ def returned(*, dispatch: Dispatch, reason: str, by) -> Dispatch:
     _clerk(by, dispatch.case)
     reason = str(reason or "").strip()
     if not reason:
-        raise ValidationFailed("请填写退回原因", field="reason")
+        raise ValidationFailed(_("请填写退回原因"), field="reason")
     with transaction.atomic():
         current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         if refused := permissions.dispatch_refusal(current):
@@ -236,7 +246,7 @@ def assign_helper(*, case: Case, helper, by) -> Case:
     """帮办代办: a staff member assigned to help the applicant through the case, recorded on the case."""
     _clerk(by, case)
     if access.staff_of(helper) is None:
-        raise ValidationFailed("帮办代办人应为工作人员", field="helper")
+        raise ValidationFailed(_("帮办代办人应为工作人员"), field="helper")
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(helper=helper)
         case.helper = helper

@@ -189,13 +189,14 @@ def warn_long_waits(*, now: dt.datetime | None = None) -> list:
 def acknowledge(*, notice, by) -> None:
     """The person told marks the notice read (知悉); only their own."""
     from django.db import transaction
+    from django.utils.translation import gettext
 
     from zhengwu.core import audit
     from zhengwu.core.errors import AccessDenied
     from zhengwu.hall.models import WaitNotice
 
     if notice.recipient_id != getattr(by, "pk", None):
-        raise AccessDenied("只能确认发给本人的提醒")
+        raise AccessDenied(gettext("只能确认发给本人的提醒"))
     with transaction.atomic():
         if WaitNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=clock.now()):
             audit.record("hall.wait_notice_read", notice, actor=by)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock, inputs
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
@@ -95,8 +96,8 @@ def closed_refusal(group: WindowGroup) -> None:
     )
     if opens is not None:
         raise Conflict(
-            f"「{group.name}」现在不在办公时间,不能取号;{opening_words(opens, now)} 开放"
-            f"(开放前 {EARLY_MINUTES} 分钟起可取号)",
+            _("「%(group)s」现在不在办公时间,不能取号;%(opens)s 开放(开放前 %(minutes)s 分钟起可取号)")
+            % {"group": group.name, "opens": opening_words(opens, now), "minutes": EARLY_MINUTES},
             code="queue.closed",
             field="group",
         )
@@ -106,19 +107,19 @@ def take_number(*, group: WindowGroup, source: str, phone: str = "", item=None, 
     """A walk-in's number for a group: at the kiosk, on the phone (the hall's QR code) or at the information desk,
     where staff record a 绿色通道 (elderly, disabled …) person, who is called first."""
     if source not in (QueueSource.KIOSK, QueueSource.PHONE, QueueSource.DESK):
-        raise ValidationFailed("取号方式无效", field="source")
+        raise ValidationFailed(_("取号方式无效"), field="source")
     if not group.is_active:
-        raise Conflict("该窗口分组暂停取号", field="group")
+        raise Conflict(_("该窗口分组暂停取号"), field="group")
     phone = inputs.mobile(phone, field="phone", required=False)
     if source == QueueSource.PHONE and not phone:
-        raise ValidationFailed("手机取号请填写手机号码", field="phone")
+        raise ValidationFailed(_("手机取号请填写手机号码"), field="phone")
     if green:
         if green not in GREEN_REASONS:
-            raise ValidationFailed("绿色通道类别无效", field="green")
+            raise ValidationFailed(_("绿色通道类别无效"), field="green")
         if source != QueueSource.DESK:
-            raise ValidationFailed("绿色通道请到导服台由工作人员登记", field="green")
+            raise ValidationFailed(_("绿色通道请到导服台由工作人员登记"), field="green")
     if item is not None and not items.handles(group, item):
-        raise ValidationFailed(f"「{group.name}」不办理该事项", field="item")
+        raise ValidationFailed(_("「%(group)s」不办理该事项") % {"group": group.name}, field="item")
     closed_refusal(group)
 
     def write():
@@ -161,18 +162,21 @@ def check_in(*, booking: Booking, by=None) -> QueueNumber:
             if current.state == Booking.State.CHECKED_IN:
                 return current.number
             if current.state != Booking.State.BOOKED:
-                raise Conflict(f"该预约{current.get_state_display()},不能签到")
+                raise Conflict(_("该预约%(state)s,不能签到") % {"state": current.get_state_display()})
             slot, now = current.slot, clock.now()
             cfg = hall_settings(slot.group.centre)
             if clock.local_date(slot.start) != clock.today():
-                raise Conflict(f"预约日期为 {clock.local_date(slot.start):%Y-%m-%d},请当天到大厅签到")
+                raise Conflict(
+                    _("预约日期为 %(day)s,请当天到大厅签到")
+                    % {"day": clock.local_date(slot.start).strftime("%Y-%m-%d")}
+                )
             if now < slot.start - dt.timedelta(minutes=cfg.early_check_in_minutes):
                 opens = (slot.start - dt.timedelta(minutes=cfg.early_check_in_minutes)).astimezone(
                     clock.LOCAL
                 )
-                raise Conflict(f"签到从 {opens:%H:%M} 开始")
+                raise Conflict(_("签到从 %(time)s 开始") % {"time": opens.strftime("%H:%M")})
             if now > slot.start + dt.timedelta(minutes=cfg.late_check_in_minutes):
-                raise Conflict("已超过签到时间,请现场取号")
+                raise Conflict(_("已超过签到时间,请现场取号"))
             current.state, current.checked_in_at = Booking.State.CHECKED_IN, now
             current.save(update_fields=["state", "checked_in_at"])
             return _create(
@@ -191,10 +195,10 @@ def check_in(*, booking: Booking, by=None) -> QueueNumber:
 def check_in_by_code(*, centre, code: str, by=None) -> QueueNumber:
     code = str(code or "").strip().upper()
     if not code:
-        raise ValidationFailed("请输入预约码", field="code")
+        raise ValidationFailed(_("请输入预约码"), field="code")
     booking = Booking.objects.filter(code=code, slot__group__centre=centre).first()
     if booking is None:
-        raise ValidationFailed("找不到该预约码,请核对", field="code")
+        raise ValidationFailed(_("找不到该预约码,请核对"), field="code")
     return check_in(booking=booking, by=by)
 
 
@@ -205,7 +209,7 @@ def by_token(token: str) -> QueueNumber:
         .first()
     )
     if number is None or not token:
-        raise NotFound("找不到该排队号")
+        raise NotFound(_("找不到该排队号"))
     return number
 
 
@@ -270,7 +274,7 @@ def _terminal(by, window: Window) -> None:
         return
     if access.has_role(by, Role.CENTRE_MANAGER) and access.visible_windows(by).filter(pk=window.pk).exists():
         return
-    raise AccessDenied("只有该窗口的工作人员可以操作叫号")
+    raise AccessDenied(_("只有该窗口的工作人员可以操作叫号"))
 
 
 def current_at(window: Window) -> QueueNumber | None:
@@ -345,7 +349,10 @@ def advance(*, window: Window, by) -> tuple[QueueNumber | None, QueueNumber | No
 def _own(number: QueueNumber, by, states=OPEN) -> QueueNumber:
     locked = _locked(number)
     if locked.window_id is None or locked.state not in states:
-        raise Conflict(f"{locked.display} 当前{locked.get_state_display()},不能这样操作")
+        raise Conflict(
+            _("%(number)s 当前%(state)s,不能这样操作")
+            % {"number": locked.display, "state": locked.get_state_display()}
+        )
     _terminal(by, locked.window)
     return locked
 
@@ -383,7 +390,10 @@ def finish(*, number: QueueNumber, by) -> QueueNumber:
         locked = _locked(number)
         if locked.state == State.CALLED:
             _terminal(by, locked.window)
-            raise Conflict(f"{locked.display} 尚未开始办理:人已到窗口请先点「开始办理」,未到请点「过号」")
+            raise Conflict(
+                _("%(number)s 尚未开始办理:人已到窗口请先点「开始办理」,未到请点「过号」")
+                % {"number": locked.display}
+            )
         number = _own(number, by, (State.SERVING,))
         _finish(number, by=by)
         return number
@@ -420,9 +430,9 @@ def transfer(*, number: QueueNumber, group: WindowGroup, by) -> QueueNumber:
     with transaction.atomic():
         number = _own(number, by, (State.CALLED, State.SERVING))
         if group.centre_id != number.group.centre_id or not group.is_active:
-            raise ValidationFailed("只能转到本中心启用的窗口分组", field="group")
+            raise ValidationFailed(_("只能转到本中心启用的窗口分组"), field="group")
         if group.pk == number.group_id:
-            raise ValidationFailed("已在该分组排队,请选择其他分组", field="group")
+            raise ValidationFailed(_("已在该分组排队,请选择其他分组"), field="group")
         number.transferred_from, number.group = number.group, group
         number.state, number.window, number.served_at = State.WAITING, None, None
         number.save(update_fields=["transferred_from", "group", "state", "window", "served_at"])
@@ -438,7 +448,7 @@ def link_case(*, number: QueueNumber, case_number: str, by) -> QueueNumber:
 
     case = Case.objects.filter(number=str(case_number or "").strip()).first()
     if case is None:
-        raise ValidationFailed("找不到该办件编号", field="case_number")
+        raise ValidationFailed(_("找不到该办件编号"), field="case_number")
     with transaction.atomic():
         number = _own(number, by, (State.CALLED, State.SERVING, State.DONE))
         number.case = case

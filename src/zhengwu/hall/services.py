@@ -15,6 +15,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import F
+from django.utils.translation import gettext, gettext_lazy
 
 from zhengwu.cases.models import OutboxMessage
 from zhengwu.core import audit, calendar, clock, ids, inputs, outbox
@@ -50,8 +51,6 @@ def set_wait_recipients(*, centre: ServiceCentre, duty_manager, leads: dict, by)
     leads (分组负责人) of the groups in `leads` ({group id: user or None}); None names nobody, and with nobody named
     the centre managers are told. Each person must be an active staff member of the centre (core.access.centre_staff);
     only the centre's managers (or an administrator) may change them. One transaction with its audit record."""
-    from django.utils.translation import gettext
-
     from zhengwu.core import access
 
     if refused := permissions.centre_refusal(by, centre, "recipients"):
@@ -125,7 +124,7 @@ def generate_slots(*, centre: ServiceCentre, first: dt.date | None = None, days:
     first = first or clock.today()
     days = days or hall_settings(centre).booking_days
     if not 1 <= days <= 400:
-        raise ValidationFailed("生成天数应在 1 到 400 之间", field="days")
+        raise ValidationFailed(gettext("生成天数应在 1 到 400 之间"), field="days")
     rules = list(SlotRule.objects.filter(group__centre=centre, group__is_active=True).select_related("group"))
     hours = centre_hours(centre.pk)
     with transaction.atomic():
@@ -186,14 +185,16 @@ def _time_of(value, field: str, label: str) -> dt.time:
     try:
         return dt.time.fromisoformat(typed)
     except ValueError:
-        raise ValidationFailed(f"{label}应为24小时制时间,如 08:30", field=field) from None
+        raise ValidationFailed(
+            gettext("%(label)s应为24小时制时间,如 08:30") % {"label": label}, field=field
+        ) from None
 
 
 HOURS_TIMES = (
-    ("morning_open", "上午上班时间"),
-    ("morning_close", "上午下班时间"),
-    ("afternoon_open", "下午上班时间"),
-    ("afternoon_close", "下午下班时间"),
+    ("morning_open", gettext_lazy("上午上班时间")),
+    ("morning_close", gettext_lazy("上午下班时间")),
+    ("afternoon_open", gettext_lazy("下午上班时间")),
+    ("afternoon_close", gettext_lazy("下午下班时间")),
 )
 
 
@@ -210,33 +211,39 @@ def set_opening_hours(
         raise refused
     name = str(name or "").strip()
     if not name:
-        raise ValidationFailed("请填写名称,如「夏季作息」", field="name")
+        raise ValidationFailed(gettext("请填写名称,如「夏季作息」"), field="name")
     if len(name) > 20:
-        raise ValidationFailed("名称不能超过20个字", field="name")
+        raise ValidationFailed(gettext("名称不能超过20个字"), field="name")
     try:
         month, day = int(from_month), int(from_day)
         dt.date(2024, month, day)  # a leap year: 2月29日 is a day of the year
     except (TypeError, ValueError):
-        raise ValidationFailed("起始日期无效,请填写实际存在的月、日,如 5 月 1 日", field="from_day") from None
+        raise ValidationFailed(
+            gettext("起始日期无效,请填写实际存在的月、日,如 5 月 1 日"), field="from_day"
+        ) from None
     values = {field: _time_of(times.get(field), field, label) for field, label in HOURS_TIMES}
     checks = (
-        ("morning_close", values["morning_close"] > values["morning_open"], "上午下班时间应晚于上午上班时间"),
+        (
+            "morning_close",
+            values["morning_close"] > values["morning_open"],
+            gettext("上午下班时间应晚于上午上班时间"),
+        ),
         (
             "afternoon_open",
             values["afternoon_open"] >= values["morning_close"],
-            "下午上班时间不能早于上午下班时间",
+            gettext("下午上班时间不能早于上午下班时间"),
         ),
         (
             "afternoon_close",
             values["afternoon_close"] > values["afternoon_open"],
-            "下午下班时间应晚于下午上班时间",
+            gettext("下午下班时间应晚于下午上班时间"),
         ),
     )
     for field, holds, message in checks:
         if not holds:
             raise ValidationFailed(message, field=field)
     if group is not None and group.centre_id != centre.pk:
-        raise ValidationFailed("只能为本中心的窗口分组设置办公时间", field="group")
+        raise ValidationFailed(gettext("只能为本中心的窗口分组设置办公时间"), field="group")
     with transaction.atomic():
         row, created = OpeningHours.objects.select_for_update().update_or_create(
             centre=centre, group=group, from_month=month, from_day=day, defaults={"name": name, **values}
@@ -329,7 +336,10 @@ def change_rule(*, rule: SlotRule, by, **changes) -> dict:
         raise refused
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"不能修改的字段:{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise ValidationFailed(
+            gettext("不能修改的字段:%(fields)s") % {"fields": "、".join(sorted(unknown))},
+            field=sorted(unknown)[0],
+        )
     from django.core.exceptions import ValidationError
 
     with transaction.atomic():
@@ -338,7 +348,7 @@ def change_rule(*, rule: SlotRule, by, **changes) -> dict:
         for field, value in changes.items():
             setattr(rule, field, value)
         if rule.start and rule.end and rule.end <= rule.start:
-            raise ValidationFailed("结束时间应晚于开始时间", field="end")
+            raise ValidationFailed(gettext("结束时间应晚于开始时间"), field="end")
         try:
             rule.full_clean()
         except ValidationError as err:
@@ -493,19 +503,21 @@ def open_slots(*, group: WindowGroup, day: dt.date, item=None):
 def _person(*, name, phone, id_number, required_id: bool) -> tuple[str, str, str]:
     name = str(name or "").strip()
     if not name:
-        raise ValidationFailed("请填写姓名", field="name")
+        raise ValidationFailed(gettext("请填写姓名"), field="name")
     if len(name) > 40:
-        raise ValidationFailed("姓名不能超过40个字", field="name")
+        raise ValidationFailed(gettext("姓名不能超过40个字"), field="name")
     if not any(ch.isalpha() for ch in name):  # ², 123, ???: the window could not call or check such a "name"
-        raise ValidationFailed("请填写办事人的姓名(汉字或字母),不能只有数字或符号", field="name")
+        raise ValidationFailed(gettext("请填写办事人的姓名(汉字或字母),不能只有数字或符号"), field="name")
     phone = inputs.mobile(phone, field="phone")
     id_number = ids.normalise(id_number)
     if id_number:
         check = ids.check_any(id_number)  # a resident ID number, or a company's USCC when it books
         if not check.valid:
-            raise ValidationFailed(f"证件号码无效:{check.reason}", field="id_number")
+            raise ValidationFailed(
+                gettext("证件号码无效:%(reason)s") % {"reason": check.reason}, field="id_number"
+            )
     elif required_id:
-        raise ValidationFailed("网上预约须填写身份证号码", field="id_number")
+        raise ValidationFailed(gettext("网上预约须填写身份证号码"), field="id_number")
     return name, phone, id_number
 
 
@@ -566,13 +578,13 @@ def book(
     the person's no-shows are at the centre's limit; the hotline operator and the kiosk book for anyone. The last
     place goes to exactly one person: the place is taken by one conditional UPDATE (booked < capacity)."""
     if channel not in BookingChannel.values:
-        raise ValidationFailed("预约渠道无效", field="channel")
+        raise ValidationFailed(gettext("预约渠道无效"), field="channel")
     if channel == BookingChannel.HOTLINE and (refused := permissions.phone_booker_refusal(by)):
         raise refused
     if channel == BookingChannel.ONLINE and (user is None or not getattr(user, "is_authenticated", False)):
-        raise ValidationFailed("网上预约请先登录", field="user")
+        raise ValidationFailed(gettext("网上预约请先登录"), field="user")
     if green and green not in GREEN_REASONS:
-        raise ValidationFailed("绿色通道类别无效", field="green")
+        raise ValidationFailed(gettext("绿色通道类别无效"), field="green")
     name, phone, id_number = _person(
         name=name, phone=phone, id_number=id_number, required_id=channel == BookingChannel.ONLINE
     )
@@ -585,7 +597,7 @@ def book(
             if item is None and slot_.item_id:
                 item = slot_.item
             if item is None:
-                raise ValidationFailed("请选择办理事项", field="item")
+                raise ValidationFailed(gettext("请选择办理事项"), field="item")
             if slot_.item_id and slot_.item_id != item.pk:
                 raise permissions.slot_refusal(slot_, item)
             if refused := permissions.handling_refusal(group, item):
@@ -598,7 +610,8 @@ def book(
             ):
                 cfg = hall_settings(centre)
                 raise Conflict(
-                    f"您在{cfg.no_show_days}天内爽约已达{cfg.no_show_limit}次,网上预约暂停;请致电中心或到大厅办理",
+                    gettext("您在%(days)s天内爽约已达%(limit)s次,网上预约暂停;请致电中心或到大厅办理")
+                    % {"days": cfg.no_show_days, "limit": cfg.no_show_limit},
                     code="booking_paused",
                 )
 
@@ -606,7 +619,7 @@ def book(
                 slot__group=group, slot__day=slot_.day, state=Booking.State.BOOKED, id_number=id_number
             )
             if id_number and same_day.exists():
-                raise Conflict("您当天在该窗口已有预约,请先取消原预约", field="slot")
+                raise Conflict(gettext("您当天在该窗口已有预约,请先取消原预约"), field="slot")
             taken = Slot.objects.filter(pk=slot_.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
             if not taken:  # no place left (permissions.slot_refusal), asked of the row itself
                 raise permissions.full()
@@ -647,7 +660,7 @@ def by_token(token: str) -> Booking:
         .first()
     )
     if booking is None or not token:
-        raise NotFound("找不到该预约,请核对链接")
+        raise NotFound(gettext("找不到该预约,请核对链接"))
     return booking
 
 
@@ -658,9 +671,9 @@ def cancel(*, booking: Booking, by=None) -> Booking:
         with transaction.atomic():
             current = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
             if current.state != Booking.State.BOOKED:
-                raise Conflict(f"该预约{current.get_state_display()},不能取消")
+                raise Conflict(gettext("该预约%(state)s,不能取消") % {"state": current.get_state_display()})
             if current.slot.start <= clock.now():
-                raise Conflict("预约时段已开始,不能取消")
+                raise Conflict(gettext("预约时段已开始,不能取消"))
             Slot.objects.filter(pk=current.slot_id, booked__gt=0).update(booked=F("booked") - 1)
             current.state, current.cancelled_at = Booking.State.CANCELLED, clock.now()
             current.save(update_fields=["state", "cancelled_at"])

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock
@@ -31,7 +32,7 @@ def _centre(request):
     """The staff member's hall (selectors.staff_centre)."""
     centre = selectors.staff_centre(request.user, request.staff)
     if centre is None:
-        raise NotFound("您所在的地区没有服务中心")
+        raise NotFound(_("您所在的地区没有服务中心"))
     return centre
 
 
@@ -75,8 +76,17 @@ def rules(request):
         else:
             messages.success(
                 request,
-                f"已修改「{rule.group.name}」的预约时段:新增 {result['added']} 个,删除 {result['removed']} 个;"
-                f"{result['kept']} 个已有预约的时段保留,已短信告知 {result['told']} 人改约方式。",
+                _(
+                    "已修改「%(group)s」的预约时段:新增 %(added)s 个,删除 %(removed)s 个;"
+                    "%(kept)s 个已有预约的时段保留,已短信告知 %(told)s 人改约方式。"
+                )
+                % {
+                    "group": rule.group.name,
+                    "added": result["added"],
+                    "removed": result["removed"],
+                    "kept": result["kept"],
+                    "told": result["told"],
+                },
             )
             return redirect("workbench_hall:rules")
     return render(
@@ -121,10 +131,23 @@ def hours(request):
                 done = services.set_opening_hours(centre=centre, by=request.user, **form.hours())
                 messages.success(
                     request,
-                    f"已保存「{done['hours'].name}」:{done['hours'].label}。"
-                    f"新增预约时段 {done['added']} 个,移除空闲时段 {done['removed']} 个"
-                    + (f",已有预约的 {done['kept']} 个时段保留" if done["kept"] else "")
-                    + "。",
+                    (
+                        _(
+                            "已保存「%(name)s」:%(hours)s。新增预约时段 %(added)s 个,移除空闲时段 %(removed)s 个,"
+                            "已有预约的 %(kept)s 个时段保留。"
+                        )
+                        if done["kept"]
+                        else _(
+                            "已保存「%(name)s」:%(hours)s。新增预约时段 %(added)s 个,移除空闲时段 %(removed)s 个。"
+                        )
+                    )
+                    % {
+                        "name": done["hours"].name,
+                        "hours": done["hours"].label,
+                        "added": done["added"],
+                        "removed": done["removed"],
+                        "kept": done["kept"],
+                    },
                 )
             return redirect("workbench_hall:hours")
         except DomainError as err:
@@ -155,8 +178,6 @@ def hours(request):
 def wait_recipients(request):
     """等候超时提醒人: the centre manager names the centre's duty manager and each window group's lead among the
     centre's active staff (services.set_wait_recipients: one transaction, audited); a long wait is told to them."""
-    from django.utils.translation import gettext
-
     from zhengwu.core.errors import ValidationFailed
     from zhengwu.hall.forms import WaitRecipientsForm
 
@@ -176,7 +197,7 @@ def wait_recipients(request):
         except ValidationFailed as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
         else:
-            messages.success(request, gettext("已保存等候超时提醒人。"))
+            messages.success(request, _("已保存等候超时提醒人。"))
             return redirect("workbench_hall:recipients")
     return render(
         request,
@@ -214,7 +235,7 @@ def terminal(request):
     """The window's terminal: the number called to it, the buttons, and who waits for the window's groups."""
     window = request.staff.window
     if window is None:
-        raise AccessDenied("您不在窗口,没有叫号终端")
+        raise AccessDenied(_("您不在窗口,没有叫号终端"))
     groups = selectors.groups_at(window)
     current = queue.current_at(window)
     return render(
@@ -241,7 +262,7 @@ TERMINAL_ACTIONS = ("next", "recall", "start", "finish", "absent", "transfer", "
 def terminal_act(request, action: str):
     window = request.staff.window
     if window is None:
-        raise AccessDenied("您不在窗口,没有叫号终端")
+        raise AccessDenied(_("您不在窗口,没有叫号终端"))
     if action not in TERMINAL_ACTIONS:
         raise Http404("没有这个操作")
     form = forms.TerminalForm(request.POST, action=action)
@@ -265,8 +286,13 @@ def terminal_act(request, action: str):
             again = queue.recall(number=number, by=request.user)
             messages.success(
                 request,
-                f"已重呼 {again.display} 到 {window.number} 号窗口:第 {again.calls} 次呼叫,"
-                f"{again.announced_at.astimezone(clock.LOCAL):%H:%M:%S},大厅屏幕正在播报。",
+                _("已重呼 %(number)s 到 %(window)s 号窗口:第 %(calls)s 次呼叫,%(time)s,大厅屏幕正在播报。")
+                % {
+                    "number": again.display,
+                    "window": window.number,
+                    "calls": again.calls,
+                    "time": again.announced_at.astimezone(clock.LOCAL).strftime("%H:%M:%S"),
+                },
             )
         elif action == "start":
             queue.start(number=number, by=request.user)
@@ -276,9 +302,12 @@ def terminal_act(request, action: str):
             gone = queue.absent(number=number, by=request.user)
             messages.info(
                 request,
-                f"{gone.display} 过号,已重新排队。"
-                if gone.state == QueueNumber.State.WAITING
-                else f"{gone.display} 再次过号,已作废。",
+                (
+                    _("%(number)s 过号,已重新排队。")
+                    if gone.state == QueueNumber.State.WAITING
+                    else _("%(number)s 再次过号,已作废。")
+                )
+                % {"number": gone.display},
             )
         elif action == "transfer":
             group = form.cleaned_data["group"]
@@ -418,7 +447,7 @@ def delivery_page(request):
                 form.check()
                 case = form.cleaned_data["case"]
                 if case is None:
-                    raise NotFound("找不到该办件")
+                    raise NotFound(_("找不到该办件"))
                 dispatch = delivery.post(
                     case=case,
                     tracking_number=form.cleaned_data["tracking_number"],
@@ -435,7 +464,7 @@ def delivery_page(request):
                 form.check()
                 dispatch = form.cleaned_data["dispatch"]
                 if dispatch is None:
-                    raise NotFound("找不到该寄递记录")
+                    raise NotFound(_("找不到该寄递记录"))
                 if action == "confirm":
                     delivery.confirm(dispatch=dispatch, by=request.user)
                     messages.success(
@@ -464,7 +493,7 @@ def delivery_page(request):
 
 
 POSTING_REASON = "寄递送达结果"  # the reveal's reason when the staff who post give none (one click)
-ADDRESS_REFUSAL = "只能查看本单位办件的送达地址:寄递由承办单位的窗口工作人员或中心管理人员登记"
+ADDRESS_REFUSAL = gettext_lazy("只能查看本单位办件的送达地址:寄递由承办单位的窗口工作人员或中心管理人员登记")
 
 
 def _may_see_address(request, case) -> bool:
@@ -556,7 +585,7 @@ def reveal_address(request, case_id: int):
         obj=case,
         fields=["applicant.name", "delivery_address"],
         may=_may_see_address(request, case),
-        refusal=ADDRESS_REFUSAL,
+        refusal=str(ADDRESS_REFUSAL),
         label=case.number,
         page=page,
     )
