@@ -313,17 +313,9 @@ GETTEXT_CALLS = {
 # "%s", "%d": a placeholder without a name, which a translation cannot move ("%%", a percent sign, is taken out
 # first)
 UNNAMED_PLACEHOLDER = re.compile(r"%(?!\()")
-_HALL = "hall: converted after the hall wording change lands"
 # Files whose texts still skip gettext, each with why. An entry no longer needed fails the test, so the list only
 # shrinks.
-GETTEXT_KNOWN: dict[str, str] = {
-    "api/hall.py": _HALL,
-    "hall/delivery.py": _HALL,
-    "hall/measures.py": _HALL,
-    "hall/queue.py": _HALL,
-    "hall/services.py": _HALL,
-    "workbench/hall/views.py": _HALL,
-}
+GETTEXT_KNOWN: dict[str, str] = {}  # none left (2026-12-07: the hall converted)
 
 
 def _called(func: ast.expr) -> str | None:
