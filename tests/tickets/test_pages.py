@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from zhengwu.core import clock
 from zhengwu.tickets import services
 from zhengwu.tickets.models import Status, Ticket
 
@@ -408,9 +409,40 @@ def test_the_operator_records_a_repeat_call_and_the_organisation_sees_it_chased(
     assert "来电催办" in history and "工地昨晚又施工到两点,问何时处理" in history and "诉求人本人" in history
     client.force_login(world.housing_clerk)
     queues = client.get("/workbench/tickets/queues/").content.decode()
-    assert "<th>催办</th>" in queues and 'title="催办次数">1</span>' in queues
+    assert '<th scope="col">催办</th>' in queues and 'title="催办次数">1</span>' in queues
     page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
     assert (
         "催办 1 次" in page and "记录催办</button>" not in page
     )  # the organisation is chased, it does not chase
     assert Ticket.objects.get(pk=t.pk).status == Status.DISPATCHED
+
+
+def _history(page: str) -> str:
+    return page[page.index('id="ticket-history"') :].split("</ol>")[0]
+
+
+def test_the_history_says_whether_the_caller_was_satisfied(client, world):
+    """回访 已解决但不满意: the closed ticket's history says 不满意 beside 回访:已解决 (the note alone did not say it,
+    and no other line of the closed ticket's page does)."""
+    unhappy, happy = _replied_ticket(world), _replied_ticket(world)
+    services.record_follow_up(
+        ticket=unhappy, solved=True, satisfied=False, note="前后拖了两个月", by=world.operator
+    )
+    services.record_follow_up(ticket=happy, solved=True, satisfied=True, by=world.operator)
+    client.force_login(world.operator)
+    history = _history(client.get(f"/workbench/tickets/{unhappy.number}/").content.decode())
+    assert '回访:已解决</strong> · <span class="text-danger">不满意</span>' in history
+    history = _history(client.get(f"/workbench/tickets/{happy.number}/").content.decode())
+    assert "回访:已解决</strong> · 满意" in history and "不满意" not in history
+
+
+def test_on_a_phone_the_queues_list_each_ticket_as_labelled_lines(client, world):
+    """At 390 px the dispatch queue's nine columns squeezed the organisation's name and the time limit to one
+    character per line; each row is now a card (zw-stack) whose cells say what they are."""
+    t = _replied_ticket(world)
+    client.force_login(world.operator)
+    queue = client.get("/workbench/tickets/dispatch/").content.decode()
+    follow_up = queue[queue.index('id="to-follow-up"') :]
+    assert 'table-hover align-middle zw-stack"' in follow_up and t.number in follow_up
+    assert 'data-label="承办">瑞金市住房和城乡建设局</td>' in follow_up
+    assert f'data-label="期限">{t.handle_due.astimezone(clock.LOCAL):%Y-%m-%d %H:%M}</td>' in follow_up
