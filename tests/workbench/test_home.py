@@ -260,3 +260,14 @@ def test_a_case_resupplied_after_a_supplement_notice_stands_out_for_the_clerk(cl
     # the next page by keyset follows the same order
     after = client.get(f"/workbench/cases/?queue=to_accept&after={resupplied.number}").content.decode()
     assert submitted.number in after and resupplied.number not in after
+
+
+def test_on_a_phone_the_case_queue_lists_each_case_as_labelled_lines(client, world, submitted):  # noqa: F811
+    """At 390 px the queue's six columns stood the item's name a character or three per line (one per line beside
+    the 已补正 badge); each row is now a card (zw-stack) whose cells say what they are."""
+    client.force_login(world.clerk)
+    queue = client.get("/workbench/cases/?queue=to_accept").content.decode()
+    table = queue[queue.index('<table class="') : queue.index("</table>")]
+    assert 'zw-stack" id="queue-table"' in table and submitted.number in table
+    assert f'<td data-label="事项">{submitted.version.name}<div' in table
+    assert '<td data-label="期限">受理决定' in table
