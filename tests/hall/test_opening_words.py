@@ -94,3 +94,20 @@ def test_nobody_ahead_is_told_so_and_never_zero_minutes(hall, client):
 
     page = client.get(reverse("portal_hall:number", args=[second.token])).content.decode()
     assert "前面还有 1 人" in page and "预计等候约 5 分钟" in page  # 1 × 10 minutes ÷ 2 windows
+
+
+def _take(client, hall) -> str:
+    return client.get(reverse("portal_hall:take", args=[hall.centre.pk])).content.decode()
+
+
+def test_the_phone_page_says_which_groups_give_no_number_now_before_one_is_picked(hall, client):
+    """手机取号 offered every group as if open and refused only after the choice; like the kiosk, a group outside
+    its hours is not offered and says when it opens, and the closed hall says so at the top."""
+    clock.set_now(at("2026-11-18", 12, 30))  # 综合受理 serves at noon; 市场监管 breaks until 13:30
+    page = _take(client, hall)
+    assert f'id="g-{hall.dedicated.pk}" value="{hall.dedicated.pk}" disabled>' in page
+    assert "暂停取号 · 今天 13:30 开放" in page
+    assert f'id="g-{hall.general.pk}" value="{hall.general.pk}">' in page and 'id="take-closed"' not in page
+    clock.set_now(at("2026-11-18", 17, 30))
+    page = _take(client, hall)
+    assert 'id="take-closed"' in page and "现在不能取号" in page and "明天 9:00 开放" in page

@@ -209,10 +209,13 @@ def take(request, centre_id: int):
                     _("该手机号已取得 %(number)s 号,仍在排队,无需重复取号") % {"number": found.display},
                 )
             return redirect("portal_hall:number", token=found.token)
+    # as on the kiosk: a group not giving numbers now says so, with when it opens, before anyone picks it
+    state = selectors.hall_state(centre)
+    rows = [{"group": g, "opens": state["closed_groups"].get(g.pk, "")} for g in groups]
     return render(
         request,
         "hall/portal/take.html",
-        {"centre": centre, "groups": groups, "error": error, "phone": typed},
+        {"centre": centre, "groups": rows, "state": state, "error": error, "phone": typed},
     )
 
 
