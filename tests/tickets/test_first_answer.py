@@ -303,6 +303,9 @@ def test_the_pages_show_the_warning_and_take_the_interim_answer(client, world):
         client.force_login(world.operator)
         page = client.get("/workbench/tickets/first-answer/?level=overdue").content.decode()
         assert "24小时未答复" in page and t.number in page and "超时未首次答复" in page
+        # on a phone each row is a card of labelled lines (zw-stack): squeezed, the title stood a character a line
+        assert 'align-middle zw-stack" id="first-answer-table"' in page
+        assert 'data-label="首次答复期限">2026-09-30 09:00</td>' in page
         assert "超时 1" in client.get("/workbench/tickets/dispatch/").content.decode()
         page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
         assert "首次答复期限" in page and "2026-09-30 09:00" in page and "发送受理回复" in page
