@@ -41,6 +41,22 @@ def test_a_letter_is_registered_on_the_same_screen_with_its_channel(client, worl
     assert Ticket.objects.get().channel == "letter"
 
 
+def test_a_long_call_is_titled_with_its_opening_words_and_an_ellipsis(client, world):
+    """The call screen asks for no title: the ticket takes the content's first 30 characters. Cut bare, the title of a
+    food complaint ended 「…饭菜里有苍蝇,吃完」 as if the caller had said that; it now ends with "…"."""
+    client.force_login(world.operator)
+    content = "我昨天在雄石街道建设路的好味道快餐店吃饭,饭菜里有苍蝇,吃完后拉肚子,要求查处。"
+    r = client.post("/workbench/tickets/call/", {**CALL, "category": world.social.pk, "content": content})
+    t = Ticket.objects.get()
+    assert t.title == "我昨天在雄石街道建设路的好味道快餐店吃饭,饭菜里有苍蝇,吃…" and len(t.title) == 30
+    assert (
+        f"{t.number} 我昨天在雄石街道建设路的好味道快餐店吃饭,饭菜里有苍蝇,吃…</h1>"
+        in client.get(r.url).content.decode()
+    )
+    client.post("/workbench/tickets/call/", {**CALL, "category": world.social.pk})
+    assert Ticket.objects.latest("id").title == "社保卡丢了怎么补办"  # a short call is its own title
+
+
 def test_the_call_screen_shows_field_errors_in_chinese(client, world):
     client.force_login(world.operator)
     r = client.post("/workbench/tickets/call/", {**CALL, "caller_phone": "", "category": world.social.pk})
