@@ -162,6 +162,27 @@ def test_an_organisation_sees_tickets_to_sign_for_and_the_hotline_those_to_dispa
     assert _count(home(client, operator), "tickets_to_follow_up") == 0
 
 
+def test_a_ticket_sent_back_by_the_follow_up_says_so_on_the_organisation_s_home(client, world):  # noqa: F811
+    """回访 未解决 reopens the ticket: on the head's home it is listed to answer again, and its row says 重办 1 次 —
+    it read like any ticket answered for the first time."""
+    operator = make_staff("operator", world.bureau, roles=[Role.HOTLINE_OPERATOR], name="话务员").user
+    category = Category.objects.create(code="market.food", name="食品安全")
+    ticket = tickets.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=category,
+        content="超市出售过期酸奶",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    tickets.dispatch_ticket(ticket=ticket, lead=world.bureau, by=operator)
+    tickets.acknowledge(ticket=ticket, organisation=world.bureau, by=world.head)
+    tickets.reply_ticket(ticket=ticket, organisation=world.bureau, text="已责令下架", by=world.head)
+    tickets.record_follow_up(ticket=ticket, solved=False, satisfied=False, note="酸奶还在卖", by=operator)
+    answer = _section(home(client, world.head), "tickets_to_answer")
+    assert ticket.number in answer and "重办 1 次 · 投诉 · 食品安全" in answer
+
+
 @pytest.mark.parametrize(
     ("roles", "shown", "not_shown"),
     [

@@ -327,10 +327,12 @@ def _ticket_row(today: _Today, due_of: Callable, due_label: str) -> Callable:
         due = due_of(ticket)
         # the caller rang again (来电催办): said, not raised — an urge moves no limit and is no alert
         urged = _("催办 %(n)s 次 · ") % {"n": ticket.urge_count} if ticket.urge_count else ""
+        # sent back by the caller's 回访 (未解决): answered before, not a new ticket
+        reopened = _("重办 %(n)s 次 · ") % {"n": ticket.reopen_count} if ticket.reopen_count else ""
         return Row(
             title=f"{ticket.number} {ticket.title}",
             url=_url("workbench_tickets:ticket", ticket.number),
-            detail=f"{urged}{ticket.get_kind_display()} · {ticket.category.name if ticket.category_id else ''}",
+            detail=f"{reopened}{urged}{ticket.get_kind_display()} · {ticket.category.name if ticket.category_id else ''}",
             due=due,
             due_label=due_label,
             level=_ticket_level(today.now, due),
