@@ -31,6 +31,9 @@ def test_next_over_a_number_that_never_came_is_absence_and_the_terminal_says_so(
     assert "A002" in page  # the next one is called
     now(6)
     client.post("/workbench/hall/terminal/start/", {"number": QueueNumber.objects.get(display="A002").pk})
+    # 下一位 over a number being served finishes it: the terminal says so before it is pressed
+    page = client.get("/workbench/hall/terminal/").content.decode()
+    assert "A002 正在办理,按「下一位」将同时办结。" in page and "将按过号处理" not in page
     now(16)
     page = client.post(
         "/workbench/hall/terminal/next/", follow=True
