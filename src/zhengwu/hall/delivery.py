@@ -196,10 +196,10 @@ def post(*, case: Case, tracking_number: str, carrier: str = "EMS", by) -> Dispa
         phone = locked.applicant.phone or locked.agent_phone
         if phone:
             text = (
-                f"您的办件 {locked.number} 结果已由{carrier}寄出,邮件单号 {tracking}。"
+                _("您的办件 %(number)s 结果已由%(carrier)s寄出,邮件单号 %(tracking)s。")
                 if tracking
-                else f"您的办件 {locked.number} 结果将由工作人员上门送达,请保持电话畅通。"
-            )
+                else _("您的办件 %(number)s 结果将由工作人员上门送达,请保持电话畅通。")
+            ) % {"number": locked.number, "carrier": carrier, "tracking": tracking}
             now = clock.now()
             OutboxMessage.objects.create(
                 case=locked, channel="sms", recipient=phone, body=text, created_at=now, next_attempt_at=now

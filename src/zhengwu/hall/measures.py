@@ -120,6 +120,7 @@ def warn_long_waits(*, now: dt.datetime | None = None) -> list:
     notice on the workbench of the group's lead and the centre's duty manager (or its managers), and an SMS to them
     through the outbox — all in one transaction, so a rolled-back run sends nothing."""
     from django.db import transaction
+    from django.utils.translation import gettext
 
     from zhengwu.core import audit, outbox
     from zhengwu.hall.models import WaitNotice
@@ -162,10 +163,25 @@ def warn_long_waits(*, now: dt.datetime | None = None) -> list:
                 organisation=centre.managed_by,
                 raised_at=now,
             )
+            said = {
+                "centre": centre.name,
+                "group": n.group.name,
+                "number": n.display,
+                "taken": f"{taken:%H:%M}",
+                "minutes": int(waited),
+                "limit": limit,
+            }
             text = (
-                f"等候超时:{centre.name}「{n.group.name}」{n.display} 号 {taken:%H:%M} 取号,"
-                f"{'等候' if n.called_at else '已等候'} {int(waited)} 分钟(上限 {limit} 分钟),请协调窗口。"
-            )
+                gettext(
+                    "等候超时:%(centre)s「%(group)s」%(number)s 号 %(taken)s 取号,等候 %(minutes)s 分钟"
+                    "(上限 %(limit)s 分钟),请协调窗口。"
+                )
+                if n.called_at
+                else gettext(
+                    "等候超时:%(centre)s「%(group)s」%(number)s 号 %(taken)s 取号,已等候 %(minutes)s 分钟"
+                    "(上限 %(limit)s 分钟),请协调窗口。"
+                )
+            ) % said
             told = []
             for user in wait_recipients(n, cfgs[centre.pk]):
                 _, made = WaitNotice.objects.get_or_create(

@@ -384,9 +384,19 @@ def change_rule(*, rule: SlotRule, by, **changes) -> dict:
             for booking in slot.bookings.filter(state=Booking.State.BOOKED):
                 _message(
                     booking,
-                    f"{booking.name}:{centre.name}调整了「{slot.group.name}」的预约时段。您预约的 {_when(slot)} "
-                    f"仍然有效,预约码 {booking.code}。如需改约,请取消原预约:{cancel_url(booking)} "
-                    f"再重新预约:{rebook_url(booking)}",
+                    gettext(
+                        "%(name)s:%(centre)s调整了「%(group)s」的预约时段。您预约的 %(when)s 仍然有效,"
+                        "预约码 %(code)s。如需改约,请取消原预约:%(cancel)s 再重新预约:%(rebook)s"
+                    )
+                    % {
+                        "name": booking.name,
+                        "centre": centre.name,
+                        "group": slot.group.name,
+                        "when": _when(slot),
+                        "code": booking.code,
+                        "cancel": cancel_url(booking),
+                        "rebook": rebook_url(booking),
+                    },
                 )
                 told += 1
         audit.record(
@@ -457,9 +467,20 @@ def follow_calendar(*, year: int) -> dict:
                     )
                     _message(
                         booking,
-                        f"{booking.name}:{year}年节假日安排公布,{slot.day.month}月{slot.day.day}日{centre.name}"
-                        f"休息。您预约的 {_when(slot)}(预约码 {booking.code})已取消,请另约时间:"
-                        f"{rebook_url(booking)}",
+                        gettext(
+                            "%(name)s:%(year)s年节假日安排公布,%(month)s月%(day)s日%(centre)s休息。"
+                            "您预约的 %(when)s(预约码 %(code)s)已取消,请另约时间:%(rebook)s"
+                        )
+                        % {
+                            "name": booking.name,
+                            "year": year,
+                            "month": slot.day.month,
+                            "day": slot.day.day,
+                            "centre": centre.name,
+                            "when": _when(slot),
+                            "code": booking.code,
+                            "rebook": rebook_url(booking),
+                        },
                     )
                     here["told"] += 1
                 slot.capacity, slot.booked, slot.rule = 0, 0, None
@@ -472,9 +493,21 @@ def follow_calendar(*, year: int) -> dict:
             for booking in slot.bookings.filter(state=Booking.State.BOOKED):
                 _message(
                     booking,
-                    f"{booking.name}:{year}年节假日安排公布,{centre.name}调整了「{slot.group.name}」的预约时段。"
-                    f"您预约的 {_when(slot)} 仍然有效,预约码 {booking.code};如需改约,请取消原预约:"
-                    f"{cancel_url(booking)} 再重新预约:{rebook_url(booking)}",
+                    gettext(
+                        "%(name)s:%(year)s年节假日安排公布,%(centre)s调整了「%(group)s」的预约时段。"
+                        "您预约的 %(when)s 仍然有效,预约码 %(code)s;如需改约,请取消原预约:"
+                        "%(cancel)s 再重新预约:%(rebook)s"
+                    )
+                    % {
+                        "name": booking.name,
+                        "year": year,
+                        "centre": centre.name,
+                        "group": slot.group.name,
+                        "when": _when(slot),
+                        "code": booking.code,
+                        "cancel": cancel_url(booking),
+                        "rebook": rebook_url(booking),
+                    },
                 )
                 here["told"] += 1
         if here["removed"] or here["cancelled"] or here["kept"]:
@@ -645,8 +678,19 @@ def book(
             )
             _message(
                 booking,
-                f"{name}:您已预约{centre.name}「{group.name}」{_when(slot_)}办理「{items.label(item)}」,预约码 {booking.code}。"
-                f"到大厅后凭预约码或手机签到取号。不能前来请取消:{cancel_url(booking)}",
+                gettext(
+                    "%(name)s:您已预约%(centre)s「%(group)s」%(when)s办理「%(item)s」,预约码 %(code)s。"
+                    "到大厅后凭预约码或手机签到取号。不能前来请取消:%(cancel)s"
+                )
+                % {
+                    "name": name,
+                    "centre": centre.name,
+                    "group": group.name,
+                    "when": _when(slot_),
+                    "item": items.label(item),
+                    "code": booking.code,
+                    "cancel": cancel_url(booking),
+                },
             )
             return booking
 
@@ -724,8 +768,18 @@ def remind_tomorrow(*, today: dt.date | None = None) -> int:
             slot = booking.slot
             _message(
                 booking,
-                f"{booking.name}:提醒您明天 {_when(slot)} 到{slot.group.centre.name}「{slot.group.name}」办理,"
-                f"预约码 {booking.code}。不能前来请取消:{cancel_url(booking)}",
+                gettext(
+                    "%(name)s:提醒您明天 %(when)s 到%(centre)s「%(group)s」办理,预约码 %(code)s。"
+                    "不能前来请取消:%(cancel)s"
+                )
+                % {
+                    "name": booking.name,
+                    "when": _when(slot),
+                    "centre": slot.group.centre.name,
+                    "group": slot.group.name,
+                    "code": booking.code,
+                    "cancel": cancel_url(booking),
+                },
             )
             booking.reminded_at = clock.now()
             booking.save(update_fields=["reminded_at"])

@@ -96,7 +96,7 @@ def mine(request):
     if request.method == "POST":
         form = forms.CancelForm(request.POST, bookings=selectors.bookings_of(request.user))
         if not form.is_valid():
-            raise Http404("找不到该预约")
+            raise Http404(_("找不到该预约"))
         found = form.cleaned_data["booking"]
         try:
             ratelimit.limit(request, group="hall.booking", rate="30/m")
@@ -317,7 +317,7 @@ def kiosk_number(request, centre_id: int, token: str):
     except NotFound as err:
         raise Http404(err.message) from None
     if taken.group.centre_id != centre.pk:
-        raise Http404("找不到该排队号")
+        raise Http404(_("找不到该排队号"))
     link = request.build_absolute_uri(reverse("portal_hall:number", args=[taken.token]))
     return _kiosk_page(
         request,
@@ -340,7 +340,7 @@ def kiosk_booked(request, centre_id: int, token: str):
     except NotFound as err:
         raise Http404(err.message) from None
     if booked.slot.group.centre_id != centre.pk:
-        raise Http404("找不到该预约,请核对链接")
+        raise Http404(_("找不到该预约,请核对链接"))
     return _kiosk_page(
         request,
         centre,

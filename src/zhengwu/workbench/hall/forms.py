@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from django import forms
-from django.utils.text import format_lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.forms import free_text
@@ -17,12 +17,18 @@ from zhengwu.hall.forms import HallForm, RecordId, SlotForm
 HOUR_MINUTE = re.compile(r"(\d{1,2})[:：](\d{2})")
 
 
+def _named(message, **values) -> str:
+    """`message % values`, made when it is read: `message` is a gettext_lazy text with named placeholders
+    (%(label)s), so a form made at import still speaks the language of the request."""
+    return lazy(lambda: str(message) % values, str)()
+
+
 class HourMinuteField(forms.CharField):
     """A time of day in 24-hour form, 时:分 (9:00, 09:00, 8：30); anything else, or nothing, is refused with
-    `message` ({label} named)."""
+    `message` (%(label)s named)."""
 
     def __init__(self, label, *, message, **kwargs):
-        text = format_lazy(message, label=label)
+        text = _named(message, label=label)
         super().__init__(label=label, required=False, error_messages={"invalid": text}, **kwargs)
 
     def to_python(self, value) -> dt.time:
@@ -34,7 +40,7 @@ class HourMinuteField(forms.CharField):
 
 
 def whole(label) -> forms.IntegerField:
-    message = format_lazy(_("请填写{}(整数)"), label)
+    message = _named(_("请填写%(label)s(整数)"), label=label)
     return forms.IntegerField(label=label, error_messages={"required": message, "invalid": message})
 
 
@@ -53,7 +59,7 @@ class WeekdaysField(forms.Field):
 
 # ---- 预约时段规则 and 办公时间 (the centre manager)
 
-RULE_TIME = _("{label}应为24小时制的 时:分,如 08:30、13:30")
+RULE_TIME = _("%(label)s应为24小时制的 时:分,如 08:30、13:30")
 
 
 class RuleForm(HallForm):
@@ -101,7 +107,7 @@ class HoursForm(HallForm):
         self.fields["group"].queryset = groups
         self.time_names = [name for name, _label in HOURS_TIMES]
         for name, label in HOURS_TIMES:
-            self.fields[name] = HourMinuteField(label, message=_("{label}应为24小时制时间,如 08:30"))
+            self.fields[name] = HourMinuteField(label, message=_("%(label)s应为24小时制时间,如 08:30"))
 
     def hours(self) -> dict:
         d = self.cleaned_data

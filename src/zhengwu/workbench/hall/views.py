@@ -66,7 +66,7 @@ def rules(request):
     if request.method == "POST":
         form = forms.RuleForm(request.POST, rules=rows)
         if not form.is_valid() and "rule" in form.errors:
-            raise Http404("找不到该规则")
+            raise Http404(_("找不到该规则"))
         rule = form.cleaned_data["rule"]
         try:
             form.check()
@@ -224,7 +224,7 @@ def wait_notice_read(request, notice_id: int):
 
     notice = selectors.own_wait_notice(request.user, notice_id)
     if notice is None:
-        raise Http404("找不到该提醒")
+        raise Http404(_("找不到该提醒"))
     measures.acknowledge(notice=notice, by=request.user)
     messages.success(request, _("已知悉。"))
     return redirect("workbench_hall:waits")
@@ -264,7 +264,7 @@ def terminal_act(request, action: str):
     if window is None:
         raise AccessDenied(_("您不在窗口,没有叫号终端"))
     if action not in TERMINAL_ACTIONS:
-        raise Http404("没有这个操作")
+        raise Http404(_("没有这个操作"))
     form = forms.TerminalForm(request.POST, action=action)
     try:
         form.check()
@@ -440,7 +440,7 @@ def delivery_page(request):
     if request.method == "POST":
         action = ActionForm(request.POST).pressed()
         if action not in ("post", "confirm", "returned", "helper"):
-            raise Http404("没有这个操作")
+            raise Http404(_("没有这个操作"))
         try:
             if action == "post":
                 form = forms.PostForm(request.POST, cases=mine)
@@ -569,7 +569,7 @@ def reveal_address(request, case_id: int):
     mine = selectors.centre_cases(centre)
     case = mine.select_related("applicant", "organisation", "window").filter(pk=case_id).first()
     if case is None:
-        raise Http404("找不到该办件")
+        raise Http404(_("找不到该办件"))
     form = forms.RevealForm(request.POST)
     if not (form.is_valid() and form.cleaned_data["reason"].strip()):
         # the reason the reveal (workbench.reveal) reads from the request: the default when none is given
