@@ -172,7 +172,11 @@ def correct_fee(*, case: Case, by, fees: list[dict], reason: str, revision: int 
                     field=f"fees.{index}.amount",
                 )
             fee["corrects"] = earlier["amount"]
-        changes = "；".join(f"{f['name']} {f['corrects']} 元更正为 {f['amount']} 元" for f in corrected)
+        changes = "；".join(
+            _("%(name)s %(old)s 元更正为 %(new)s 元")
+            % {"name": f["name"], "old": f["corrects"], "new": f["amount"]}
+            for f in corrected
+        )
         event = _record(
             case,
             "charge_fee",

@@ -8,6 +8,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from zhengwu.cases import selectors
 from zhengwu.cases.models import Case, CaseEvent, Channel, OutboxMessage, Status
 from zhengwu.core import outbox
@@ -27,26 +30,32 @@ log = logging.getLogger(__name__)
 
 # What the applicant is told for each event that changes something they care about.
 MESSAGES = {
-    "submit": "您的申请已收件,办件编号 {number},查询码 {query_code}。受理机关将在 {intake_days} 个工作日内作出受理决定。",
-    "request_supplement": "您的申请 {number} 需要补正材料,请按补正材料通知书一次性补齐后提交。",
-    "supply_supplement": "您的申请 {number} 已补齐材料,受理机关将在 {intake_days} 个工作日内作出受理决定。",
-    "accept": "您的申请 {number} 已受理,承诺办结期限 {promised_due}。",
-    "deem_accept": "您的申请 {number} 超过 {intake_days} 个工作日未作受理决定,依法自收件之日起视为受理,承诺办结期限 {promised_due}。",
-    "refuse": "您的申请 {number} 不予受理,理由见不予受理通知书。",
-    "suspend": "您的申请 {number} 进入特别程序,期间不计入办理时限。",
-    "resume": "您的申请 {number} 已恢复办理,承诺办结期限 {promised_due}。",
-    "approve_extension": "您的申请 {number} 经批准延期,法定办结期限延至 {legal_due}。",
-    "withdraw": "您的申请 {number} 已撤回。",
-    "terminate": "您的申请 {number} 已终止办理。",
-    "decide": "您的申请 {number} 已作出决定:{decision}。",
-    "deliver": "您的申请 {number} 的办理结果已送达({delivery})。",
-    "complete": "您的申请 {number} 已办结。",
+    "submit": _(
+        "您的申请已收件,办件编号 %(number)s,查询码 %(query_code)s。受理机关将在 %(intake_days)s 个工作日内作出受理决定。"
+    ),
+    "request_supplement": _("您的申请 %(number)s 需要补正材料,请按补正材料通知书一次性补齐后提交。"),
+    "supply_supplement": _(
+        "您的申请 %(number)s 已补齐材料,受理机关将在 %(intake_days)s 个工作日内作出受理决定。"
+    ),
+    "accept": _("您的申请 %(number)s 已受理,承诺办结期限 %(promised_due)s。"),
+    "deem_accept": _(
+        "您的申请 %(number)s 超过 %(intake_days)s 个工作日未作受理决定,依法自收件之日起视为受理,承诺办结期限 %(promised_due)s。"
+    ),
+    "refuse": _("您的申请 %(number)s 不予受理,理由见不予受理通知书。"),
+    "suspend": _("您的申请 %(number)s 进入特别程序,期间不计入办理时限。"),
+    "resume": _("您的申请 %(number)s 已恢复办理,承诺办结期限 %(promised_due)s。"),
+    "approve_extension": _("您的申请 %(number)s 经批准延期,法定办结期限延至 %(legal_due)s。"),
+    "withdraw": _("您的申请 %(number)s 已撤回。"),
+    "terminate": _("您的申请 %(number)s 已终止办理。"),
+    "decide": _("您的申请 %(number)s 已作出决定:%(decision)s。"),
+    "deliver": _("您的申请 %(number)s 的办理结果已送达(%(delivery)s)。"),
+    "complete": _("您的申请 %(number)s 已办结。"),
 }
 
 
 # The messages that say what was charged (收费), when something was: the decision and the completion.
 FEE_LINE_ACTIONS = ("decide", "complete")
-FEE_LINE = "已收取费用：{total} 元（{names}）。"
+FEE_LINE = _("已收取费用：%(total)s 元（%(names)s）。")
 
 # Lines other domains add to an applicant's message (e.g. evaluation's rating link on completion). Domains that
 # build on cases register here from their AppConfig.ready(), so cases never imports them.
@@ -74,15 +83,15 @@ def _text(case: Case, event: CaseEvent) -> str | None:
     template = MESSAGES.get(event.action)
     if template is None:
         return None
-    text = template.format(
-        number=case.number,
-        query_code=case.query_code,
-        intake_days=INTAKE_WORKDAYS,
-        promised_due=case.promised_due.isoformat() if case.promised_due else "待定",
-        legal_due=case.legal_due.isoformat() if case.legal_due else "待定",
-        decision=case.get_decision_display() if case.decision else "",
-        delivery=case.get_delivery_display() if case.delivery else "",
-    )
+    text = template % {
+        "number": case.number,
+        "query_code": case.query_code,
+        "intake_days": INTAKE_WORKDAYS,
+        "promised_due": case.promised_due.isoformat() if case.promised_due else gettext("待定"),
+        "legal_due": case.legal_due.isoformat() if case.legal_due else gettext("待定"),
+        "decision": case.get_decision_display() if case.decision else "",
+        "delivery": case.get_delivery_display() if case.delivery else "",
+    }
     extras = [extra for addition in MESSAGE_ADDITIONS if (extra := addition(case, event))]
     return "".join([text, fee_line(case, event), *extras])
 
@@ -97,13 +106,15 @@ def fee_line(case: Case, event: CaseEvent) -> str:
     fees = selectors.fees_charged(case, events=events)
     if not fees["items"]:
         return ""
-    return FEE_LINE.format(total=fees["total"], names="、".join(fees["names"]))
+    return FEE_LINE % {"total": fees["total"], "names": "、".join(fees["names"])}
 
 
 def addressee(case: Case) -> str:
     """Whom a message is addressed to, names masked: the applicant, and the agent who applied for them."""
     name = mask_name(case.applicant.name)
-    return f"{name}(代办人 {mask_name(case.agent_name)})" if case.agent_name else name
+    if not case.agent_name:
+        return name
+    return gettext("%(name)s(代办人 %(agent)s)") % {"name": name, "agent": mask_name(case.agent_name)}
 
 
 def agent_contacts(case: Case) -> list[tuple[str, str]]:
@@ -132,16 +143,26 @@ def agent_contacts(case: Case) -> list[tuple[str, str]]:
 
 def agent_text(case: Case, text: str) -> str:
     """The agent's copy of a message: "张*:您代办的李**的申请 …", names masked like the applicant's message."""
-    whose = f"您代办的{mask_name(case.applicant.name)}的申请"
-    rest = text.removeprefix("您的申请") if text.startswith("您的申请") else f":{text}"
-    return f"{mask_name(case.agent_name)}:{whose}{rest}"
+    own = gettext("您的申请")  # how the applicant's messages begin (MESSAGES)
+    whose = gettext("您代办的%(applicant)s的申请") % {"applicant": mask_name(case.applicant.name)}
+    rest = text.removeprefix(own) if text.startswith(own) else ":" + text
+    return _to(mask_name(case.agent_name), whose + rest)
+
+
+def _to(addressee: str, text: str) -> str:
+    """A message headed by whom it is for: "张*:您的申请 …"."""
+    return gettext("%(addressee)s:%(text)s") % {"addressee": addressee, "text": text}
+
+
+def _subject(case: Case, what) -> str:
+    return gettext("【政务服务】办件 %(number)s:%(what)s") % {"number": case.number, "what": what}
 
 
 def tell_applicant(case: Case, text: str, *, subject: str) -> list[OutboxMessage]:
     """A message outside the case's events (a correction, a refund's decision) to the applicant: e-mail and SMS where
     known (the SMS to the agent's number when the applicant gave none), written to the outbox in the caller's
     transaction."""
-    body = f"{addressee(case)}:{text}"
+    body = _to(addressee(case), text)
     messages = []
     if case.applicant.email:
         messages.append(
@@ -149,7 +170,7 @@ def tell_applicant(case: Case, text: str, *, subject: str) -> list[OutboxMessage
                 case=case,
                 channel="email",
                 recipient=case.applicant.email,
-                subject=f"【政务服务】办件 {case.number}:{subject}",
+                subject=_subject(case, subject),
                 body=body,
             )
         )
@@ -171,8 +192,8 @@ def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
     if text is None:
         return []
     applicant = case.applicant
-    subject = f"【政务服务】办件 {case.number}:{event.to_status and Status(event.to_status).label}"
-    body = f"{addressee(case)}:{text}"
+    subject = _subject(case, event.to_status and Status(event.to_status).label)
+    body = _to(addressee(case), text)
     messages = []
     if applicant.email:
         messages.append(OutboxMessage(case=case, channel="email", recipient=applicant.email, body=body))

@@ -484,7 +484,7 @@ def act(request, number: str, action: str):
     """Every action on the case page posts here. On success: back to the page with what happened. On a refusal or
     a stale page: the page again, fresh, with the reason and everything the user typed still in the form."""
     if action not in ACTIONS:
-        raise Http404("没有这个操作")
+        raise Http404(_("没有这个操作"))
     case = selectors.case_for(request.user, number)
     handler, done = ACTIONS[action]
     form = ACTION_FORMS[action](request.POST, request.FILES, user=request.user, case=case)
