@@ -61,7 +61,7 @@ def completion_invitation(case, event) -> str | None:
     """The line cases appends to the completion message: 一次一评 / 一事一评 through this case's own link."""
     if event.action != "complete":
         return None
-    return f"欢迎您对本次服务作出评价:{short_rating_url('case', case.pk)}"
+    return _("欢迎您对本次服务作出评价:%(url)s") % {"url": short_rating_url("case", case.pk)}
 
 
 def _base32(number: int) -> str:

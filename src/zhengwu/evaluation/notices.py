@@ -180,10 +180,12 @@ def notice_text(notice: OneTimeNotice) -> str:
     lacking = "、".join(m["name"] for m in e.get("materials", []) if m.get("lacking"))
     if len(lacking) > 60:
         lacking = lacking[:59] + "…"
-    return (
-        f"【一次性告知】您办理“{e.get('item_name', '')}”尚缺:{lacking}。"
-        f"告知书 {notice.number} 详见:{notice_url(notice)}"
-    )
+    return _("【一次性告知】您办理“%(item)s”尚缺:%(lacking)s。告知书 %(number)s 详见:%(url)s") % {
+        "item": e.get("item_name", ""),
+        "lacking": lacking,
+        "number": notice.number,
+        "url": notice_url(notice),
+    }
 
 
 def _post_notice(notice: OneTimeNotice, phone: str, email: str) -> None:
@@ -193,7 +195,13 @@ def _post_notice(notice: OneTimeNotice, phone: str, email: str) -> None:
     if phone:
         outbox.post("sms", phone, text, now=True)
     if email:
-        outbox.post("email", email, text, subject=f"一次性告知书 {notice.number}", now=True)
+        outbox.post(
+            "email",
+            email,
+            text,
+            subject=_("一次性告知书 %(number)s") % {"number": notice.number},
+            now=True,
+        )
 
 
 def send_notice(*, notice: OneTimeNotice, by, phone: str = "", email: str = "") -> OneTimeNotice:

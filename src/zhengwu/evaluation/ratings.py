@@ -181,10 +181,15 @@ def _tell_rater(rating: Rating) -> None:
     """The SMS that carries the feedback to a named rater (国办发〔2019〕51号: 差评整改结果反馈评价人): "发送反馈"
     recorded the text but sent nothing, so the rater never learned of it unless they opened their link again."""
     kind, pk = ("ticket", rating.ticket_id) if rating.ticket_id else ("case", rating.case_id)
-    body = (
-        f"您对 {rating.subject_number}「{rating.subject_title}」的评价,{rating.organisation.name}已核实处理并反馈。"
-        f"请查看处理结果并告诉我们是否满意:{links.short_rating_url(kind, pk)}"
-    )
+    body = _(
+        "您对 %(number)s「%(title)s」的评价,%(organisation)s已核实处理并反馈。"
+        "请查看处理结果并告诉我们是否满意:%(url)s"
+    ) % {
+        "number": rating.subject_number,
+        "title": rating.subject_title,
+        "organisation": rating.organisation.name,
+        "url": links.short_rating_url(kind, pk),
+    }
     outbox.post("sms", rating.rater_phone, body)
 
 

@@ -137,7 +137,7 @@ def commitment(request, organisation: int, version: int | None = None):
     except NotFound as err:
         raise Http404(err.message) from None
     if shown is None:
-        raise Http404("该机构尚未发布服务承诺")
+        raise Http404(_("该机构尚未发布服务承诺"))
     current = selectors.current_commitment(org)
     return render(
         request,
