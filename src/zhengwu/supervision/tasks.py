@@ -8,6 +8,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from zhengwu.cases.models import Case, CaseEvent, CaseStep
@@ -49,10 +50,11 @@ def _heads(case: Case) -> list:
 
 def _message(case: Case, level: str) -> str:
     due = case.intake_due if case.status == "received" else case.promised_due
-    what = "受理审查期限" if case.status == "received" else "承诺办结期限"
+    what = _("受理审查期限") if case.status == "received" else _("承诺办结期限")
+    said = {"number": case.number, "name": case.version.name, "what": what, "due": due}
     if level == levels.RED:
-        return f"【超期】办件 {case.number}({case.version.name})已超过{what} {due},请立即办理并说明原因。"
-    return f"【预警】办件 {case.number}({case.version.name}){what}为 {due},即将到期,请抓紧办理。"
+        return _("【超期】办件 %(number)s(%(name)s)已超过%(what)s %(due)s,请立即办理并说明原因。") % said
+    return _("【预警】办件 %(number)s(%(name)s)%(what)s为 %(due)s,即将到期,请抓紧办理。") % said
 
 
 def push_warnings(*, today: dt.date | None = None) -> int:
@@ -87,7 +89,7 @@ def push_warnings(*, today: dt.date | None = None) -> int:
                     continue
                 pushed += 1
                 if user.email:  # the one outbox: sent after commit, retried if the mail server fails
-                    outbox.post("email", user.email, text, subject="政务服务电子监察预警", now=True)
+                    outbox.post("email", user.email, text, subject=_("政务服务电子监察预警"), now=True)
     return pushed
 
 

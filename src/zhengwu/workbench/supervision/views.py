@@ -290,7 +290,7 @@ ORDER_SUBJECTS = {
 def order_new(request, kind: str):
     """A supervisor orders the organisation responsible to act on a ticket or a disclosure request, by its number."""
     if kind not in ORDER_SUBJECTS:
-        raise Http404("督办对象应为工单或依申请公开")
+        raise Http404(_("督办对象应为工单或依申请公开"))
     permissions.require_issuer(request.user)
     values = {"number": "", "instruction": "", "response_days": "5"}
     errors: dict[str, str] = {}
@@ -478,7 +478,7 @@ def bulletin_page(request):
 def bulletin_file(request, month: str, fmt: str):
     found = re.fullmatch(r"(\d{4})-(\d{2})", month)
     if not found or not 1 <= int(found[2]) <= 12:
-        raise Http404("月份应写作 YYYY-MM")
+        raise Http404(_("月份应写作 YYYY-MM"))
     data = bulletin.content(int(found[1]), int(found[2]), user=request.user)
     if fmt == "pdf":
         response = HttpResponse(bulletin.to_pdf(data), content_type="application/pdf")
