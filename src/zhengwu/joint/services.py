@@ -107,7 +107,7 @@ def _message(joint: JointCase, text: str) -> None:
     lead = joint.members.filter(case__organisation=joint.lead_organisation).select_related("case").first()
     lead = lead or joint.members.select_related("case").first()
     applicant = joint.applicant
-    body = f"{applicant.name}:{text}"
+    body = _("%(addressee)s:%(text)s") % {"addressee": applicant.name, "text": text}
     rows = []
     if applicant.email:
         rows.append(
@@ -116,7 +116,7 @@ def _message(joint: JointCase, text: str) -> None:
                 channel="email",
                 recipient=applicant.email,
                 body=body,
-                subject=f"【政务服务】联办件 {joint.number}",
+                subject=_("【政务服务】联办件 %(number)s") % {"number": joint.number},
             )
         )
     if applicant.phone:

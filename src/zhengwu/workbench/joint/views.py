@@ -501,11 +501,11 @@ def bundle_detail(request, code: str):
 
     bundle = selectors.bundle_by_code(code)
     if bundle is None:
-        raise Http404("找不到该一件事")
+        raise Http404(_("找不到该一件事"))
     draft = bundles.open_draft(bundle)
     version = draft or bundle.current_version
     if version is None:
-        raise Http404("找不到该一件事")
+        raise Http404(_("找不到该一件事"))
     return render(
         request,
         "joint/workbench/bundle.html",
@@ -545,7 +545,7 @@ def bundle_edit(request, code: str | None = None):
     if code is not None:
         bundle = selectors.bundle_by_code(code)
         if bundle is None:
-            raise Http404("找不到该一件事")
+            raise Http404(_("找不到该一件事"))
         if request.method == "GET" and (
             refused := bundles.refusal(request.user, bundle, "edit", bundles.open_draft(bundle))
         ):
@@ -632,13 +632,13 @@ def bundle_act(request, code: str, action: str):
 
     bundle = selectors.bundle_by_code(code)
     if bundle is None:
-        raise Http404("找不到该一件事")
+        raise Http404(_("找不到该一件事"))
     # the flash names the bundle as people know it (its draft's name, else the one in force), not its code
     name = getattr(bundles.open_draft(bundle) or bundle.current_version, "name", bundle.code)
     form = forms.BundleActionForm(request.POST)
     try:
         if action not in ("submit", "publish", "return"):
-            raise Http404("没有该操作")
+            raise Http404(_("没有该操作"))
         if not form.is_valid():
             raise ValidationFailed(form.message())
         data = form.cleaned_data
