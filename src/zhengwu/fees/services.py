@@ -998,8 +998,12 @@ def refund_next_step(refund: Refund) -> str:
     if refund.channel == Channel.CASH:
         where = _("政务服务中心收费窗口")
         if window is not None:
-            name = window.name if window.number in window.name else f"{window.number}号{window.name}"
-            where = f"{window.centre.name} {name}"
+            name = (
+                window.name
+                if window.number in window.name
+                else _("%(number)s号%(name)s") % {"number": window.number, "name": window.name}
+            )
+            where = _("%(centre)s %(window)s") % {"centre": window.centre.name, "window": name}
         return _("请缴款人持有效身份证件到%(where)s领取现金。") % {"where": where}
     if refund.channel == Channel.CARD:
         return _("收费窗口将在 POS 机上退回原银行卡,到账时间以发卡银行为准。")

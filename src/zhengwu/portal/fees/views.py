@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -106,7 +107,7 @@ def _own(request, notice: Notice):
     try:
         case_selectors.case_for(request.user, notice.case.number)
     except (NotFound, AccessDenied):
-        raise Http404("找不到该缴款通知书") from None
+        raise Http404(_("找不到该缴款通知书")) from None
     return notice
 
 
@@ -129,7 +130,7 @@ def notice_pdf(request, code: str):
 def receipt_pdf(request, number: str):
     receipt = selectors.receipt(number)
     if receipt is None:
-        raise Http404("找不到该票据")
+        raise Http404(_("找不到该票据"))
     if _own(request, receipt.payment.notice) is None:
         return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
     return _pdf(

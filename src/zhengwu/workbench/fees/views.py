@@ -332,7 +332,7 @@ def record(request):
 def void(request, number: str):
     receipt = selectors.receipt(number, related=("payment__notice",))
     if receipt is None:
-        raise Http404("找不到该票据")
+        raise Http404(_("找不到该票据"))
     code = _notice(request.user, receipt.payment.notice.code).code
     form = forms.VoidForm(request.POST)
     if not form.is_valid():
@@ -376,7 +376,7 @@ def _refund_row(request, refund_id: int) -> tuple[Refund, str]:
     """The refund and its notice's code, when the notice is in the person's fee scope (else 404)."""
     row = selectors.refund(refund_id)
     if row is None:
-        raise Http404("找不到该退付申请")
+        raise Http404(_("找不到该退付申请"))
     return row, _notice(request.user, row.payment.notice.code).code
 
 
