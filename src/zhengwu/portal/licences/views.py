@@ -95,7 +95,7 @@ def _holder(request):
 def _mine(applicant, identifier: str) -> Licence:
     licence = services.held_by(applicant.id_number).filter(identifier=str(identifier)[:80]).first()
     if licence is None:
-        raise Http404("找不到该证照")
+        raise Http404(_("找不到该证照"))
     return licence
 
 

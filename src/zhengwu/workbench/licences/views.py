@@ -133,7 +133,7 @@ def act(request, identifier: str, action: str):
                 f"已{services.END_KINDS[new.status]}{new.type.name}(编号 {new.number}),依据:{new.end_basis}"
             )
         else:
-            raise Http404("没有这项操作")
+            raise Http404(_("没有这项操作"))
     except DomainError as err:
         return detail(request, identifier, error=err, status=err.status)
     messages.success(request, done)
