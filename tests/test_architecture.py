@@ -295,8 +295,14 @@ def test_typed_numbers_are_read_by_core_inputs_whole():
 # machinery): a confirmation (messages.success/info/warning/error/debug, messages.add_message) and the message of a
 # domain error — core.errors.DomainError and every class derived from it, found in the source (ValidationFailed,
 # NotFound, AccessDenied, Conflict, TooManyRequests, ItemInvalid, BundleInvalid, ImportRejected …), and Django's
-# PermissionDenied. The text is `_("…")`, `gettext("…")`, `_("… %(name)s …") % {…}`, or a value made elsewhere
-# (exc.message, a variable); never a literal, an f-string, `"…" % x` or `.format()`, which no catalogue can carry.
+# PermissionDenied and Http404 (the 404 page may show it). The text is `_("…")`, `gettext("…")`,
+# `_("… %(name)s …") % {…}`, or a value made elsewhere (exc.message, a variable); never a literal, an f-string,
+# `"…" % x` or `.format()`, which no catalogue can carry.
+#
+# And every text sent to a person (an SMS, an e-mail's subject and body, a wait notice, a reminder): what is given
+# to the functions every such text goes through (SENDERS) — and, since these texts are mostly made a few lines
+# before, what the variable given was assigned in the same function, and what a function of the same module that
+# made it returns.
 
 MESSAGE_LEVELS = {"debug", "info", "success", "warning", "error"}
 GETTEXT_CALLS = {
@@ -317,6 +323,24 @@ UNNAMED_PLACEHOLDER = re.compile(r"%(?!\()")
 # shrinks.
 GETTEXT_KNOWN: dict[str, str] = {}  # none left (2026-12-07: the hall converted)
 
+# What sends a text to a person → (the positions of its text arguments, their keywords). A name matches a call by
+# its end ("outbox.post" matches `outbox.post(…)` and `core.outbox.post(…)`); a (file, name) pair is a module's own
+# helper that hands its arguments on to one of these.
+SENDERS: dict[str | tuple[str, str], tuple[tuple[int, ...], tuple[str, ...]]] = {
+    # core.outbox: every SMS and e-mail (channel, recipient, body, subject=)
+    "outbox.post": ((2,), ("body", "subject")),
+    # a row of the outbox written directly (post_all, objects.create)
+    "OutboxMessage": ((), ("body", "subject")),
+    "OutboxMessage.objects.create": ((), ("body", "subject")),
+    # cases.notify: a message to the applicant outside a case's events
+    "tell_applicant": ((1,), ("text", "subject")),
+    # helpers of one module that hand the text on
+    ("fees/services.py", "_tell_applicant"): ((1, 2), ("text", "subject")),
+    ("hall/services.py", "_message"): ((1,), ("body",)),
+    ("joint/services.py", "_message"): ((1,), ("text",)),
+    ("licences/grants.py", "_tell_grantee"): ((1, 2), ("body", "subject")),
+}
+
 
 def _called(func: ast.expr) -> str | None:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
@@ -330,7 +354,7 @@ def _domain_errors(trees: list[ast.Module]) -> set[str]:
         for node in ast.walk(tree)
         if isinstance(node, ast.ClassDef)
     ]
-    errors = {"DomainError", "PermissionDenied"}
+    errors = {"DomainError", "PermissionDenied", "Http404"}
     grown = True
     while grown:
         grown = False
@@ -406,8 +430,118 @@ def _texts(call: ast.Call, errors: set[str]):
                 yield what, pair.elts[1]
 
 
+def _dotted(func: ast.expr) -> str | None:
+    """`outbox.post` for outbox.post(…), `OutboxMessage.objects.create` …; None for a call of a call's answer."""
+    parts = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return None
+    return ".".join([func.id, *reversed(parts)])
+
+
+def _sent_texts(call: ast.Call, name: str):
+    """(what, text) for each text this call sends to a person (SENDERS); `name` is the file, relative to src."""
+    dotted = _dotted(call.func)
+    if dotted is None:
+        return
+    spec = next(
+        (
+            spec
+            for key, spec in SENDERS.items()
+            if key == (name, dotted)
+            or (isinstance(key, str) and (dotted == key or dotted.endswith("." + key)))
+        ),
+        None,
+    )
+    if spec is None:
+        return
+    positions, keywords = spec
+    for at in positions:
+        if len(call.args) > at and not isinstance(call.args[at], ast.Starred):
+            yield dotted, call.args[at]
+    yield from ((dotted, k.value) for k in call.keywords if k.arg in keywords)
+
+
+def _pieces(node: ast.expr) -> list[ast.expr]:
+    """The parts of a text that may have been made elsewhere: both sides of +, the text % fills, both branches of
+    a choice."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [*_pieces(node.left), *_pieces(node.right)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return _pieces(node.left)
+    if isinstance(node, ast.IfExp):
+        return [*_pieces(node.body), *_pieces(node.orelse)]
+    if isinstance(node, ast.BoolOp):
+        return [piece for value in node.values for piece in _pieces(value)]
+    return [node]
+
+
+def _assigned(scope: ast.AST, name: str) -> list[ast.expr]:
+    """What `name` is given in `scope` (=, +=, an annotated =); a module's own names at its top level only."""
+    nodes = scope.body if isinstance(scope, ast.Module) else ast.walk(scope)
+    values = []
+    for node in nodes:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            values.append(node.value)
+        elif (
+            isinstance(node, (ast.AnnAssign, ast.AugAssign))
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+            and node.value is not None
+        ):
+            values.append(node.value)
+    return values
+
+
+def _made_untranslated(node: ast.expr, scope: ast.AST, module: ast.Module, seen: set) -> str | None:
+    """Why the sent text `node` skips gettext — itself, or where it was made: the variable's assignments in the
+    function (else the module), the returns of a function of the same module it is the answer of — or None."""
+    why = _untranslated(node)
+    if why:
+        return why
+    functions = {f.name: f for f in module.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for piece in _pieces(node):
+        if isinstance(piece, ast.Name):
+            values = _assigned(scope, piece.id)
+            where = scope
+            if not values and scope is not module:
+                values, where = _assigned(module, piece.id), module
+        elif isinstance(piece, ast.Call) and isinstance(piece.func, ast.Name) and piece.func.id in functions:
+            where = functions[piece.func.id]
+            values = [n.value for n in ast.walk(where) if isinstance(n, ast.Return) and n.value is not None]
+        else:
+            continue
+        for value in values:
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            why = _made_untranslated(value, where, module, seen)
+            if why:
+                return why if " on line " in why else f"{why} on line {value.lineno}"
+    return None
+
+
+def _scopes(tree: ast.Module) -> dict[int, ast.AST]:
+    """id of each node → the function it is in (the module at the top level)."""
+    scopes: dict[int, ast.AST] = {}
+
+    def visit(node: ast.AST, scope: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            scopes[id(child)] = scope
+            inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else scope
+            visit(child, inner)
+
+    visit(tree, tree)
+    return scopes
+
+
 def _untranslated_texts(src: Path = SRC) -> dict[str, list[str]]:
-    """File (relative to src) → "line: what (why)" for each message or domain error whose text skips gettext."""
+    """File (relative to src) → "line: what (why)" for each message, domain error or sent text whose text skips
+    gettext."""
     trees = {
         str(path.relative_to(src)): ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for path in sorted(src.rglob("*.py"))
@@ -416,11 +550,16 @@ def _untranslated_texts(src: Path = SRC) -> dict[str, list[str]]:
     errors = _domain_errors(list(trees.values()))
     found: dict[str, list[str]] = {}
     for name, tree in trees.items():
+        scopes = _scopes(tree)
         for call in ast.walk(tree):
             if not isinstance(call, ast.Call):
                 continue
             for what, text in _texts(call, errors):
                 why = _untranslated(text)
+                if why:
+                    found.setdefault(name, []).append(f"{text.lineno}: {what} ({why})")
+            for what, text in _sent_texts(call, name):
+                why = _made_untranslated(text, scopes[id(call)], tree, set())
                 if why:
                     found.setdefault(name, []).append(f"{text.lineno}: {what} ({why})")
     return {name: sorted(lines, key=lambda line: int(line.split(":")[0])) for name, lines in found.items()}
@@ -429,6 +568,18 @@ def _untranslated_texts(src: Path = SRC) -> dict[str, list[str]]:
 def test_messages_and_domain_errors_go_through_gettext():
     found = {name: lines for name, lines in _untranslated_texts().items() if name not in GETTEXT_KNOWN}
     assert found == {}, 'write _("…"), with named placeholders: _("… %(number)s …") % {"number": …}'
+
+
+def test_every_sending_helper_is_still_there():
+    """A module's helper in SENDERS that was renamed or moved would leave its texts unchecked."""
+    gone = []
+    for key in SENDERS:
+        if isinstance(key, tuple):
+            path = SRC / key[0]
+            tree = ast.parse(path.read_text(encoding="utf-8")) if path.exists() else ast.Module(body=[])
+            if key[1] not in {f.name for f in tree.body if isinstance(f, ast.FunctionDef)}:
+                gone.append(key)
+    assert gone == [], "update SENDERS: the helper that hands a sent text on is no longer there"
 
 
 def test_every_gettext_exception_is_still_needed():
@@ -463,6 +614,7 @@ def test_the_gettext_check_sees_each_kind_of_breach(tmp_path):
             'raise NotFound(_(f"找不到 {code}"))\n'
             'messages.add_message(request, messages.INFO, "已保存")\n'
             'raise NotFound(message or "找不到")\n'
+            'raise Http404("找不到该提醒")\n'
         ),
         "portal/b.py": (
             'messages.success(request, _("已保存"))\n'
@@ -476,6 +628,8 @@ def test_the_gettext_check_sees_each_kind_of_breach(tmp_path):
             "raise NotFound()\n"
             'raise ValueError(f"not read by a person: {x}")\n'
             'messages.success(request, _("已保存") if one else _("均已保存"))\n'
+            'raise Http404(_("找不到该提醒"))\n'
+            "raise Http404()\n"
         ),
     }
     for name, text in tree.items():
@@ -496,5 +650,72 @@ def test_the_gettext_check_sees_each_kind_of_breach(tmp_path):
             "11: NotFound (gettext of a text made at run time)",
             "12: messages.add_message (a literal)",
             "13: NotFound (a literal)",
+            "14: Http404 (a literal)",
         ]
+    }
+
+
+def test_the_sent_text_check_sees_each_kind_of_breach(tmp_path):
+    """A text sent to a person — given to outbox.post, an outbox row, tell_applicant or a module's helper that hands
+    it on — is caught when it is a literal, an f-string, '…' % x or .format(), there or where it was made: the
+    variable's assignment in the function (or the module), a function of the module whose answer it is; _() with
+    named placeholders, a parameter handed on and an address pass, and so does the same name elsewhere."""
+    tree = {
+        "evaluation/notices.py": (
+            "def notice_text(notice):\n"
+            '    return f"尚缺:{notice.lacking}"\n'
+            "def send(notice, phone, email):\n"
+            '    outbox.post("sms", phone, notice_text(notice))\n'
+            '    outbox.post("email", email, _("告知书"), subject=f"告知书 {notice.number}")\n'
+            '    text = "等候超时:" + notice.number\n'
+            '    outbox.post("sms", phone, text, now=True)\n'
+            '    body = _("告知书 %(n)s") % {"n": notice.number}\n'
+            "    body += notice_text(notice)\n"
+            "    outbox.post(channel, phone, body)\n"
+        ),
+        "cases/notify.py": (
+            'SUBJECT = "【政务服务】办件 {number}"\n'
+            "def tell_applicant(case, text, *, subject):\n"
+            '    body = _("%(to)s:%(text)s") % {"to": case.name, "text": text}\n'
+            '    OutboxMessage(case=case, channel="email", recipient=case.email, body=body, subject=subject)\n'
+            "    OutboxMessage(case=case, body=text, subject=SUBJECT.format(number=case.number))\n"
+            "def correct(case):\n"
+            '    tell_applicant(case, "收费已更正", subject=_("收费更正"))\n'
+            '    tell_applicant(case, _("收费已更正 %s") % case.number, subject=_("收费更正"))\n'
+            '    OutboxMessage.objects.create(case=case, body="您的办件 %s 已寄出" % case.number)\n'
+        ),
+        "hall/services.py": (
+            "def _message(booking, body):\n"
+            '    return outbox.post("sms", booking.phone, body)\n'
+            "def remind(booking):\n"
+            '    _message(booking, f"{booking.name}:提醒您明天办理")\n'
+            '    _message(booking, _("%(name)s:提醒您明天办理") % {"name": booking.name})\n'
+        ),
+        "supervision/tasks.py": (
+            "def _message(case, level):\n"
+            '    return f"【预警】办件 {case.number}"\n'
+            "def push(case, user):\n"
+            '    _message(case, "red")\n'
+            "    text = _message(case, level)\n"
+            '    outbox.post("email", user.email, text, subject=_("政务服务电子监察预警"))\n'
+        ),
+    }
+    for name, text in tree.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert _untranslated_texts(tmp_path) == {
+        "evaluation/notices.py": [
+            "4: outbox.post (an f-string on line 2)",
+            "5: outbox.post (an f-string)",
+            "7: outbox.post (a literal on line 6)",
+            "10: outbox.post (an f-string on line 2)",
+        ],
+        "cases/notify.py": [
+            "5: OutboxMessage ('…'.format())",
+            "7: tell_applicant (a literal)",
+            "8: tell_applicant (a placeholder without a name)",
+            "9: OutboxMessage.objects.create ('…' % …)",
+        ],
+        "hall/services.py": ["4: _message (an f-string)"],
+        "supervision/tasks.py": ["6: outbox.post (an f-string on line 2)"],
     }

@@ -48,7 +48,7 @@ def favicon(request):
     """/favicon.ico, where browsers and bookmarks look for the site's icon (the file is in static)."""
     path = finders.find(FAVICON)
     if not path:
-        raise Http404("favicon")
+        raise Http404()
     response = FileResponse(open(path, "rb"), content_type="image/x-icon")
     response["Cache-Control"] = "public, max-age=86400"
     return response
