@@ -465,17 +465,41 @@ def _sent_texts(call: ast.Call, name: str):
 
 
 def _pieces(node: ast.expr) -> list[ast.expr]:
-    """The parts of a text that may have been made elsewhere: both sides of +, the text % fills, both branches of
-    a choice."""
+    """The parts of a text that may have been made elsewhere: both sides of +, what the text's % fills in, both
+    branches of a choice, the parts joined ("".join([text, line]), "、".join(… for …)), what an f-string puts in."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return [*_pieces(node.left), *_pieces(node.right)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        return _pieces(node.left)
+        filled = node.right.values if isinstance(node.right, ast.Dict) else []
+        return [*_pieces(node.left), *(piece for value in filled for piece in _pieces(value))]
     if isinstance(node, ast.IfExp):
         return [*_pieces(node.body), *_pieces(node.orelse)]
     if isinstance(node, ast.BoolOp):
         return [piece for value in node.values for piece in _pieces(value)]
+    if isinstance(node, ast.JoinedStr):
+        return [node, *(part.value for part in node.values if isinstance(part, ast.FormattedValue))]
+    if isinstance(node, ast.Call) and _called(node.func) == "join" and node.args:
+        joined = node.args[0]
+        if isinstance(joined, (ast.GeneratorExp, ast.ListComp)):
+            return _pieces(joined.elt)
+        if isinstance(joined, (ast.List, ast.Tuple)):
+            parts = [part for part in joined.elts if not isinstance(part, ast.Starred)]
+            return [piece for part in parts for piece in _pieces(part)]
     return [node]
+
+
+def _looked_up(piece: ast.expr) -> str | None:
+    """The name of the table a text is looked up in (MESSAGES[action], MESSAGES.get(action)), or None."""
+    if isinstance(piece, ast.Subscript) and isinstance(piece.value, ast.Name):
+        return piece.value.id
+    if (
+        isinstance(piece, ast.Call)
+        and isinstance(piece.func, ast.Attribute)
+        and piece.func.attr == "get"
+        and isinstance(piece.func.value, ast.Name)
+    ):
+        return piece.func.value.id
+    return None
 
 
 def _assigned(scope: ast.AST, name: str) -> list[ast.expr]:
@@ -497,31 +521,49 @@ def _assigned(scope: ast.AST, name: str) -> list[ast.expr]:
     return values
 
 
-def _made_untranslated(node: ast.expr, scope: ast.AST, module: ast.Module, seen: set) -> str | None:
-    """Why the sent text `node` skips gettext — itself, or where it was made: the variable's assignments in the
-    function (else the module), the returns of a function of the same module it is the answer of — or None."""
-    why = _untranslated(node)
-    if why:
-        return why
+def _words(node: ast.expr) -> bool:
+    """Whether a text has words of its own: a letter outside ASCII (已受理), not only a link's path or a date's
+    format, as the values filling a message often are."""
+    return any(
+        isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and any(c.isalpha() and not c.isascii() for c in n.value)
+        for n in ast.walk(node)
+    )
+
+
+def _made_untranslated(
+    node: ast.expr, scope: ast.AST, module: ast.Module, seen: set, *, given: bool = True
+) -> str | None:
+    """Why the sent text `node` skips gettext — the text given itself (`given`), or a part it was made of that has
+    words: what fills its placeholders or is joined to it, the variable's assignments in the function (else the
+    module), what a function of the same module whose answer it is returns and was given, the values of the
+    module's table it is looked up in — or None."""
+    if given or _words(node):
+        why = _untranslated(node)
+        if why:
+            return why if given else f"{why} on line {node.lineno}"
     functions = {f.name: f for f in module.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for piece in _pieces(node):
+        made: list[tuple[ast.expr, ast.AST]] = [] if piece is node else [(piece, scope)]
         if isinstance(piece, ast.Name):
-            values = _assigned(scope, piece.id)
-            where = scope
-            if not values and scope is not module:
-                values, where = _assigned(module, piece.id), module
+            where = scope if _assigned(scope, piece.id) or scope is module else module
+            made += [(value, where) for value in _assigned(where, piece.id)]
         elif isinstance(piece, ast.Call) and isinstance(piece.func, ast.Name) and piece.func.id in functions:
-            where = functions[piece.func.id]
-            values = [n.value for n in ast.walk(where) if isinstance(n, ast.Return) and n.value is not None]
-        else:
-            continue
-        for value in values:
+            function = functions[piece.func.id]
+            made += [(value, scope) for value in [*piece.args, *(k.value for k in piece.keywords)]]
+            made += [(n.value, function) for n in ast.walk(function) if isinstance(n, ast.Return) and n.value]
+        elif table := _looked_up(piece):
+            made += [
+                (v, module) for d in _assigned(module, table) if isinstance(d, ast.Dict) for v in d.values
+            ]
+        for value, where in made:
             if id(value) in seen:
                 continue
             seen.add(id(value))
-            why = _made_untranslated(value, where, module, seen)
+            why = _made_untranslated(value, where, module, seen, given=False)
             if why:
-                return why if " on line " in why else f"{why} on line {value.lineno}"
+                return why
     return None
 
 
@@ -657,9 +699,11 @@ def test_the_gettext_check_sees_each_kind_of_breach(tmp_path):
 
 def test_the_sent_text_check_sees_each_kind_of_breach(tmp_path):
     """A text sent to a person — given to outbox.post, an outbox row, tell_applicant or a module's helper that hands
-    it on — is caught when it is a literal, an f-string, '…' % x or .format(), there or where it was made: the
-    variable's assignment in the function (or the module), a function of the module whose answer it is; _() with
-    named placeholders, a parameter handed on and an address pass, and so does the same name elsewhere."""
+    it on — is caught when it is a literal, an f-string, '…' % x or .format(), there or in what it was made of: the
+    variable's assignment in the function (or the module), a function of the module whose answer it is, the
+    module's table it is looked up in, a worded value filling its placeholders or joined into it. _() with named
+    placeholders, a parameter handed on, an address, a link or a date's format filling a placeholder pass, and so
+    does the same helper's name in another module."""
     tree = {
         "evaluation/notices.py": (
             "def notice_text(notice):\n"
@@ -672,6 +716,13 @@ def test_the_sent_text_check_sees_each_kind_of_breach(tmp_path):
             '    body = _("告知书 %(n)s") % {"n": notice.number}\n'
             "    body += notice_text(notice)\n"
             "    outbox.post(channel, phone, body)\n"
+            'MESSAGES = {"submit": "您的申请已收件,办件编号 {number}", "accept": _("您的申请 %(number)s 已受理")}\n'
+            "def _text(case, event):\n"
+            "    template = MESSAGES.get(event.action)\n"
+            '    return "".join([template % {"number": case.number}, *extras])\n'
+            "def tell(case, event, phone):\n"
+            '    outbox.post("sms", phone, _text(case, event))\n'
+            '    outbox.post("sms", phone, MESSAGES["accept"] % {"number": case.number})\n'
         ),
         "cases/notify.py": (
             'SUBJECT = "【政务服务】办件 {number}"\n'
@@ -690,6 +741,15 @@ def test_the_sent_text_check_sees_each_kind_of_breach(tmp_path):
             "def remind(booking):\n"
             '    _message(booking, f"{booking.name}:提醒您明天办理")\n'
             '    _message(booking, _("%(name)s:提醒您明天办理") % {"name": booking.name})\n'
+            "def _when(slot):\n"
+            '    return f"{slot.start:%Y-%m-%d %H:%M}"\n'
+            "def _where(window):\n"
+            '    return f"{window.number}号{window.name}"\n'
+            "def changed(booking, slot, window, fees):\n"
+            '    _message(booking, _("您预约的 %(when)s 仍然有效") % {"when": _when(slot), "url": f"{base}/b/"})\n'
+            '    _message(booking, _("请到%(where)s领取") % {"where": _where(window)})\n'
+            '    changes = "；".join(f"{f.name} 更正为 {f.amount} 元" for f in fees)\n'
+            '    _message(booking, _("已更正:%(changes)s") % {"changes": changes})\n'
         ),
         "supervision/tasks.py": (
             "def _message(case, level):\n"
@@ -709,6 +769,8 @@ def test_the_sent_text_check_sees_each_kind_of_breach(tmp_path):
             "5: outbox.post (an f-string)",
             "7: outbox.post (a literal on line 6)",
             "10: outbox.post (an f-string on line 2)",
+            "16: outbox.post (a literal on line 11)",
+            "17: outbox.post (a literal on line 11)",
         ],
         "cases/notify.py": [
             "5: OutboxMessage ('…'.format())",
@@ -716,6 +778,10 @@ def test_the_sent_text_check_sees_each_kind_of_breach(tmp_path):
             "8: tell_applicant (a placeholder without a name)",
             "9: OutboxMessage.objects.create ('…' % …)",
         ],
-        "hall/services.py": ["4: _message (an f-string)"],
+        "hall/services.py": [
+            "4: _message (an f-string)",
+            "12: _message (an f-string on line 9)",
+            "14: _message (an f-string on line 13)",
+        ],
         "supervision/tasks.py": ["6: outbox.post (an f-string on line 2)"],
     }
