@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.catalog import rules, search, specs
 from zhengwu.catalog.models import ChangeLogEntry, ItemVersion, Material, SearchEntry, ServiceItem, Step
 from zhengwu.core import access
+from zhengwu.core import text as core_text
 from zhengwu.core.errors import AccessDenied, NotFound
 from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation, Role, ServiceCentre, Window
@@ -514,6 +518,32 @@ def entries_with_file_ending(ending: str) -> QuerySet[SearchEntry]:
         | Q(version__materials__blank_form__iendswith=ending)
         | Q(version__materials__sample__iendswith=ending)
     ).values("pk")
+
+
+def items_naming(words: list[str], *, limit: int = 5) -> list[SearchEntry]:
+    """Published items whose name holds some of the words (the hotline's call screen: what a caller says, not a
+    search), those naming the most of them (by length) first, then the shortest name; each with `named`, the words
+    of its name found, in the order given. A word only in an item's materials or conditions does not bring it, nor
+    one straddling two words of the name (施工 in 市政基础设施工程)."""
+    words = [w for w in dict.fromkeys(search.normalise(w) for w in words) if w]
+    if not words or limit <= 0:
+        return []
+    named = sum((Case(When(name__contains=w, then=Value(len(w))), default=Value(0)) for w in words), Value(0))
+    # A few times the rows wanted: those named only across a word boundary are dropped below.
+    candidates = (
+        SearchEntry.objects.filter(reduce(operator.or_, (Q(name__contains=w) for w in words)))
+        .select_related("organisation")
+        .annotate(named_length=named, name_length=Length("name"))
+        .order_by("-named_length", "name_length", "code")[: limit * 4]
+    )
+    rows = []
+    for row in candidates:
+        own = set(core_text.cut_for_search(row.name))
+        row.named = [w for w in words if w in own]
+        if row.named:
+            rows.append(row)
+    rows.sort(key=lambda r: (-sum(len(w) for w in r.named), len(r.name), r.code))
+    return rows[:limit]
 
 
 def active_organisations() -> QuerySet[Organisation]:

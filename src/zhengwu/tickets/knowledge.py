@@ -13,6 +13,7 @@ The cost is the number of postings of the query's words: a word found in every e
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -71,6 +72,20 @@ def ranked_sql(
     """The statement giving the ids of the best `limit` matching entries, best first, with its parameters (None
     when the query has no words). See the module's docstring for why it is written so."""
     words, prefix = query_terms(query)
+    return _ranked_sql(words, prefix, today=today, entries=entries, limit=limit)
+
+
+def _ranked_sql(
+    words: list[str],
+    prefix: str | None,
+    *,
+    today: dt.date,
+    entries: QuerySet | None = None,
+    limit: int = 10,
+    in_title: bool = False,
+) -> tuple[str, list] | None:
+    """`ranked_sql` for the given terms; `in_title`: only entries with one of them in the title or keywords (or
+    their pinyin), not only in the answer."""
     if not words or limit <= 0:
         return None
     matches = [f"term IN ({', '.join(['%s'] * len(words))})"]
@@ -80,6 +95,9 @@ def ranked_sql(
         # the LIKE keeps the match exact under any collation.
         matches.append("(term >= %s AND term < %s AND term LIKE %s)")
         params += [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), prefix + "%"]
+    having, having_params = "", []
+    if in_title:
+        having, having_params = " HAVING MAX(weight) > %s", [ANSWER_WEIGHT]
     live, live_params = "", []
     if entries is not None:
         sub, live_params = entries.values("pk").query.sql_with_params()
@@ -91,10 +109,18 @@ def ranked_sql(
         f"SELECT s.entry_id, s.score, (SELECT e.uses FROM {qn(KnowledgeEntry._meta.db_table)} e"
         f" WHERE e.id = s.entry_id AND e.state = %s AND (e.expires_on IS NULL OR e.expires_on >= %s){live}) AS uses"
         f" FROM (SELECT entry_id, SUM(weight) AS score FROM {qn(KnowledgeTerm._meta.db_table)}"
-        f" WHERE {' OR '.join(matches)} GROUP BY entry_id) s {fence}"
+        f" WHERE {' OR '.join(matches)} GROUP BY entry_id{having}) s {fence}"
         f") x WHERE x.uses IS NOT NULL ORDER BY x.score DESC, x.uses DESC, x.entry_id LIMIT %s"
     )
-    return sql, [KnowledgeEntry.State.PUBLISHED, today, *live_params, *params, limit]
+    return sql, [KnowledgeEntry.State.PUBLISHED, today, *live_params, *params, *having_params, limit]
+
+
+def _ids(statement: tuple[str, list] | None) -> list[int]:
+    if statement is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def search(
@@ -102,11 +128,45 @@ def search(
 ) -> list[KnowledgeEntry]:
     """Published, unexpired entries matching the query, best first: the score (the sum of the weights of the terms
     matched), then the most used, then the oldest (lowest id) — the same order before and after the limit."""
-    statement = ranked_sql(query, today=today, entries=entries, limit=limit)
-    if statement is None:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(*statement)
-        ids = [row[0] for row in cursor.fetchall()]
+    ids = _ids(ranked_sql(query, today=today, entries=entries, limit=limit))
     found = KnowledgeEntry.objects.in_bulk(ids)
     return [found[i] for i in ids]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An entry offered beside what a caller says, with the words that brought it (found in its title or
+    keywords, in the order said)."""
+
+    entry: KnowledgeEntry
+    matched: list[str]
+
+
+def suggest(said: str, *, today: dt.date, limit: int = 3) -> list[Suggestion]:
+    """Entries for what the operator types on the call screen, best first: only entries with one of its key words
+    (`text.key_words`: not 要求, 反映, 问题 …) in their title or keywords — nothing rather than an entry that merely
+    shares a word with its answer. Latin letters are read as pinyin or initials, as in `search`."""
+    if text.is_pinyin_query(said):
+        words, prefix = query_terms(said)
+    else:
+        words, prefix = text.key_words(said), None
+    ids = _ids(_ranked_sql(words, prefix, today=today, limit=limit, in_title=True))
+    if not ids:
+        return []
+    found = KnowledgeEntry.objects.in_bulk(ids)
+    matched: dict[int, set[str]] = {}
+    if prefix:
+        matched = {i: {said.strip()} for i in ids}
+    else:
+        for entry_id, term in KnowledgeTerm.objects.filter(
+            entry_id__in=ids, term__in=words, weight__gt=ANSWER_WEIGHT
+        ).values_list("entry_id", "term"):
+            matched.setdefault(entry_id, set()).add(term)
+    order = {w: n for n, w in enumerate(words)}
+    return [
+        Suggestion(
+            found[i],
+            text.shown_words(sorted(matched.get(i, ()), key=lambda w: order.get(w, len(order)))),
+        )
+        for i in ids
+    ]

@@ -298,17 +298,52 @@ def search_knowledge(query: str, *, limit: int = 10) -> list[KnowledgeEntry]:
     return knowledge.search(query, today=clock.today(), limit=limit)
 
 
-def search_guides(query: str, *, limit: int = 5) -> list[dict]:
-    """Service guides from the catalogue matching the same query (the catalogue's own search)."""
+# What the call screen offers beside the form while the operator types: a few of each, or nothing.
+CALL_ENTRIES, CALL_GUIDES = 3, 5
+
+
+@dataclass(frozen=True)
+class CallSuggestions:
+    """Knowledge entries (knowledge.Suggestion) and service guides for what the operator has typed, each with the
+    words that brought it (`matched`)."""
+
+    entries: list
+    guides: list[dict]
+
+
+def call_suggestions(said: str) -> CallSuggestions:
+    """Entries and 办事指南 for a caller's words: only those with one of its key words (not 要求, 反映, 问题 …) in
+    their title, keywords or item name, the best few first; nothing for an empty or stop-word-only text."""
+    if not said.strip():
+        return CallSuggestions([], [])
+    entries = knowledge.suggest(said, today=clock.today(), limit=CALL_ENTRIES)
+    return CallSuggestions(entries, _guides_for(said))
+
+
+def _guides_for(said: str) -> list[dict]:
     try:
         from zhengwu.catalog import search as catalog_search
+        from zhengwu.catalog import selectors as catalog
     except ImportError:  # the catalogue is optional for the hotline
         return []
     try:
-        rows = catalog_search.search(query)[:limit]
-        return [{"code": r.code, "name": r.display_name} for r in rows]
+        if text.is_pinyin_query(said):
+            # "sbk" typed in the search box: the catalogue's pinyin matches of the name or result, nothing in its text
+            rows = [r for r in catalog_search.search(said)[:CALL_GUIDES] if r.direct]
+            matched = [said.strip()]
+        else:
+            rows, matched = catalog.items_naming(text.key_words(said), limit=CALL_GUIDES), None
     except Exception:  # noqa: BLE001 — a broken guide search must not stop an operator's call
         return []
+    return [
+        {
+            "code": r.code,
+            "name": r.display_name,
+            "organisation": r.organisation.name if r.organisation else "",
+            "matched": matched or text.shown_words(r.named),
+        }
+        for r in rows
+    ]
 
 
 def faq(*, limit: int = 20) -> QuerySet[KnowledgeEntry]:

@@ -14,6 +14,15 @@ STOPWORDS = frozenset(
 )
 
 
+# Words a caller uses whatever the matter (asking, complaining, who and when): in a caller's words they tell no
+# knowledge entry or service guide from another, so the call screen's suggestions do not match on them.
+REQUEST_WORDS = frozenset(
+    "要求 请求 希望 反映 投诉 举报 咨询 问题 情况 事情 办理 处理 解决 查处 核实 回复 答复 相关 有关 部门 单位 "
+    "工作人员 市民 来电 本人 现在 已经 一直 还是 怎么办 帮忙 帮助 尽快 马上 今天 昨天 前天 最近 时候 一家 一个 "
+    "某某 知道 告诉 说 没人 管".split()
+)
+
+
 def simplify(text: str) -> str:
     """Traditional characters become Simplified; letters lower case; full-width becomes half-width."""
     return core_text.fold(text)
@@ -27,6 +36,21 @@ def words(text: str) -> list[str]:
         if token and token not in STOPWORDS and _WORD.fullmatch(token):
             out.append(token)
     return out
+
+
+def key_words(text: str) -> list[str]:
+    """The words of a caller's text that say what it is about, in the order said: `words` without the request
+    words, and without single characters when the text has a longer word ("在某饭店吃饭" → 饭店, 吃饭)."""
+    found = list(dict.fromkeys(words(text)))
+    if any(len(w) > 1 for w in found):
+        found = [w for w in found if len(w) > 1]
+    return [w for w in found if w not in REQUEST_WORDS]
+
+
+def shown_words(found: list[str]) -> list[str]:
+    """Matched words as listed to a reader: a word inside a longer one found with it is not listed again
+    (监管部门, not 监管部门、监管)."""
+    return [w for w in found if not any(w != other and w in other for other in found)]
 
 
 @lru_cache(maxsize=20000)

@@ -95,8 +95,7 @@ def caller_history(request):
 @_staff_required
 def knowledge_search(request):
     q = request.GET.get("q", "") or request.GET.get("content", "")
-    entries = selectors.search_knowledge(q) if q.strip() else []
-    guides = selectors.search_guides(q) if q.strip() else []
+    suggestions = selectors.call_suggestions(q)
     duplicates = []
     if request.GET.get("content"):
         region = request.GET.get("region")
@@ -113,7 +112,12 @@ def knowledge_search(request):
     return render(
         request,
         "tickets/workbench/_knowledge.html",
-        {"entries": entries, "guides": guides, "duplicates": duplicates, "q": q},
+        {
+            "entries": suggestions.entries,
+            "guides": suggestions.guides,
+            "duplicates": duplicates,
+            "q": q,
+        },
     )
 
 
