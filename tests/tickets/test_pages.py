@@ -462,3 +462,47 @@ def test_on_a_phone_the_queues_list_each_ticket_as_labelled_lines(client, world)
     assert 'table-hover align-middle zw-stack"' in follow_up and t.number in follow_up
     assert 'data-label="承办">瑞金市住房和城乡建设局</td>' in follow_up
     assert f'data-label="期限">{t.handle_due.astimezone(clock.LOCAL):%Y-%m-%d %H:%M}</td>' in follow_up
+
+
+def test_a_return_without_a_reason_is_refused_at_the_reason(client, world):
+    """退单 with no reason said so at the top of the page, far from the form on a phone; now at the field."""
+    t = services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=world.noise,
+        content="工地噪音",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
+    client.force_login(world.housing_clerk)
+    r = client.post(f"/workbench/tickets/{t.number}/return/", {"reason": "  "})
+    html = r.content.decode()
+    assert r.status_code == 422
+    assert '<div class="invalid-feedback d-block" id="return-reason-error">请填写退单理由</div>' in html
+    assert 'aria-describedby="return-reason-error"' in html
+    assert Ticket.objects.get(pk=t.pk).status == Status.DISPATCHED
+
+
+def test_a_reply_without_text_is_refused_at_the_text_keeping_nothing_lost(client, world):
+    t = services.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=world.noise,
+        content="工地噪音",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
+    services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+    client.force_login(world.housing_clerk)
+    r = client.post(f"/workbench/tickets/{t.number}/reply/", {"text": ""})
+    html = r.content.decode()
+    assert r.status_code == 422
+    assert '<div class="invalid-feedback" id="reply-text-error">请填写答复内容</div>' in html
+    assert Ticket.objects.get(pk=t.pk).status == Status.ACKNOWLEDGED
+    # what was typed stays when the refusal is another one at the text (too long)
+    long = "已处理" * 1400
+    r = client.post(f"/workbench/tickets/{t.number}/reply/", {"text": long})
+    html = r.content.decode()
+    assert r.status_code == 422 and 'id="reply-text-error"' in html and f">{long}</textarea>" in html

@@ -430,7 +430,7 @@ ACTIONS = {
 
 # The actions whose forms show a refusal at the field it concerns, with what was typed (the others answer with a
 # message above the page).
-FIELD_ERRORS = frozenset({"follow_up", "urge"})
+FIELD_ERRORS = frozenset({"follow_up", "urge", "return", "reply"})
 
 
 @_staff_required
