@@ -506,3 +506,26 @@ def test_a_reply_without_text_is_refused_at_the_text_keeping_nothing_lost(client
     r = client.post(f"/workbench/tickets/{t.number}/reply/", {"text": long})
     html = r.content.decode()
     assert r.status_code == 422 and 'id="reply-text-error"' in html and f">{long}</textarea>" in html
+
+
+def test_the_dispatch_form_offers_only_organisations_that_handle_tickets(client, world):
+    """The hotline's own centre and the 监察委员会 were offered as lead and co-handler; the service took them."""
+    from tests.tickets.conftest import file, make_org
+    from zhengwu.core.errors import ValidationFailed
+    from zhengwu.core.models import Organisation
+
+    commission = make_org("瑞金市监察委员会", world.county, "监察 公职人员 受理群众举报")
+    Organisation.objects.filter(pk=commission.pk).update(kind=Organisation.Kind.OTHER)
+    t = file(world)
+    client.force_login(world.operator)
+    page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    form = page[page.index("/dispatch/") :]
+    assert f'<option value="{world.housing.pk}"' in form and "瑞金市住房和城乡建设局" in form
+    assert "瑞金市监察委员会" not in form and "瑞金市政务服务中心" not in form
+    for lead, co in [(commission, []), (world.centre, []), (world.housing, [world.centre])]:
+        with pytest.raises(ValidationFailed, match="不是承办单位") as refused:
+            services.dispatch_ticket(ticket=t, lead=lead, co_handlers=co, by=world.operator)
+        assert refused.value.field == ("co_handlers" if co else "lead")
+    assert Ticket.objects.get(pk=t.pk).status == Status.NEW
+    r = client.post(f"/workbench/tickets/{t.number}/dispatch/", {"lead": world.centre.pk}, follow=True)
+    assert Ticket.objects.get(pk=t.pk).status == Status.NEW and "主办单位" in r.content.decode()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.core import audit, clock
 from zhengwu.core.models import Organisation
-from zhengwu.tickets import classifier, text
+from zhengwu.tickets import classifier, permissions, text
 from zhengwu.tickets.models import DispatchModel, Status, Ticket
 
 DUTY_REPEATS = (
@@ -98,7 +98,8 @@ def past_examples(limit: int | None = None) -> list[tuple[list[str], int]]:
 
 
 def duty_examples() -> list[tuple[list[str], int]]:
-    rows = Organisation.objects.filter(is_active=True).exclude(duties="").values_list("name", "duties", "pk")
+    # only organisations a ticket may be dispatched to learn from their duties (the hotline's own describes 12345)
+    rows = permissions.handling_organisations().exclude(duties="").values_list("name", "duties", "pk")
     examples = [(text.words(f"{name} {duties}"), pk) for name, duties, pk in rows]
     return [example for example in examples for _ in range(DUTY_REPEATS)]
 
@@ -202,6 +203,9 @@ def suggest(ticket: Ticket, *, limit: int = TOP) -> list[Suggestion]:
     if model is None:  # nothing trained yet: rank by the duty descriptions alone
         model = classifier.make("naive_bayes").fit(*_columns(duty_examples()))
     scores = model.scores(words) if getattr(model, "labels", None) else {}
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
-    orgs = Organisation.objects.in_bulk([pk for pk, _ in ranked])
+    # a past lead no longer dispatched to (merged away, or the hotline itself in old data) is not suggested
+    orgs = permissions.handling_organisations().in_bulk([pk for pk in scores])
+    ranked = sorted(((pk, score) for pk, score in scores.items() if pk in orgs), key=lambda kv: -kv[1])[
+        :limit
+    ]
     return [Suggestion(orgs[pk], round(score, 3)) for pk, score in ranked if pk in orgs]

@@ -14,14 +14,19 @@ take it is said here:
   extension and sends the interim answer;
 - the centre managers decide extensions;
 - the lead organisation (the desk, before one was named) reviews and publishes the masked reply.
+
+Which organisations a ticket may be dispatched to at all (`handling_organisations`, `dispatch_refusal`) is said here
+too, and the workbench's menu and home page read it (`handles_tickets`) to show the hotline to whoever may sign for
+and answer tickets — not to one role.
 """
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, clock
-from zhengwu.core.errors import AccessDenied, Conflict, DomainError
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError, ValidationFailed
 from zhengwu.core.models import Organisation, Role
 from zhengwu.tickets import deadlines, publication, workflow
 from zhengwu.tickets.models import Assignment, Extension, Status, Ticket
@@ -50,6 +55,42 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 
 # the actions whose refusal depends on the user's assignments to the ticket (active_assignments)
 BY_ASSIGNMENT = frozenset({"interim_reply", "acknowledge", "return", "reply", "extension"})
+
+
+def handling_organisations() -> QuerySet[Organisation]:
+    """The organisations that handle citizens' matters (承办单位), to which a ticket may be dispatched: every active
+    organisation but
+    - those of kind 其他 (Organisation.Kind.OTHER) — in the county that is the 监察委员会, an organ that investigates
+      officials and is not an administrative body answering citizens' requests (its 电子监察 and 督办 work on
+      tickets goes through the supervisor's role, not through dispatch);
+    - the hotline's own organisation, the one whose staff take the calls (热线话务员): it dispatches, it does not
+      handle. No field of Organisation marks the hotline centre (it is a 公共服务单位 like the 社保中心), so its
+      operators do."""
+    hotline = Organisation.objects.filter(staff__roles__role=Role.HOTLINE_OPERATOR).values("pk")
+    return (
+        Organisation.objects.filter(is_active=True)
+        .exclude(kind=Organisation.Kind.OTHER)
+        .exclude(pk__in=hotline)
+    )
+
+
+def dispatch_refusal(organisation: Organisation, *, field: str = "lead") -> ValidationFailed | None:
+    """Why the ticket may not be dispatched to `organisation` (as lead, or co-handler with field="co_handlers")."""
+    if handling_organisations().filter(pk=organisation.pk).exists():
+        return None
+    return ValidationFailed(
+        _("「%(name)s」不是承办单位,不能派单给它;请选择承办诉求的部门、乡镇或单位")
+        % {"name": organisation.name},
+        field=field,
+    )
+
+
+def handles_tickets(user) -> bool:
+    """May the user sign for (签收) and answer tickets — do they work for a handling organisation (their own or one
+    below it, as `active_assignments` reads them)? The menu's 热线 and the home page's ticket lists ask this."""
+    if access.staff_of(user) is None:
+        return False
+    return handling_organisations().filter(pk__in=access.own_organisations(user).values("pk")).exists()
 
 
 def require_desk(user) -> None:

@@ -329,6 +329,9 @@ def dispatch_ticket(
     if lead is None:
         raise ValidationFailed(_("请选择主办单位"), field="lead")
     co_handlers = [o for o in dict.fromkeys(co_handlers) if o.pk != lead.pk]
+    for org, field in [(lead, "lead"), *((o, "co_handlers") for o in co_handlers)]:
+        if refused := permissions.dispatch_refusal(org, field=field):
+            raise refused
     now = clock.now()
     moved = {}
     if category is not None and category.pk != ticket.category_id:

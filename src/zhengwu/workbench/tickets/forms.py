@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.core import clock
 from zhengwu.core.forms import AccessibleForm, ServiceForm, free_text, whole_number
 from zhengwu.core.models import Organisation, Region
-from zhengwu.tickets import selectors
+from zhengwu.tickets import permissions, selectors
 from zhengwu.tickets.models import Category, Channel, Kind
 
 # What staff register themselves: calls, letters and visits; the portal, mailbox and Open311 file their own.
@@ -77,11 +77,19 @@ class CallForm(AccessibleForm):
 
 
 class DispatchForm(AccessibleForm):
-    lead = forms.ModelChoiceField(label=_("主办单位"), queryset=Organisation.objects.filter(is_active=True))
+    """The organisations offered are those the service accepts (tickets.permissions.handling_organisations)."""
+
+    lead = forms.ModelChoiceField(label=_("主办单位"), queryset=Organisation.objects.none())
     co_handlers = forms.ModelMultipleChoiceField(
-        label=_("协办单位"), queryset=Organisation.objects.filter(is_active=True), required=False
+        label=_("协办单位"), queryset=Organisation.objects.none(), required=False
     )
     note = forms.CharField(label=_("派单意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = self.fields["co_handlers"].queryset = (
+            permissions.handling_organisations()
+        )
 
 
 class KnowledgeForm(AccessibleForm):
