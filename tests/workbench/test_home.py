@@ -41,6 +41,14 @@ def home(client, user) -> str:
     return response.content.decode()
 
 
+def _operator(world):  # noqa: F811
+    """A hotline operator, at the hotline's own centre (an organisation whose staff take calls handles no tickets)."""
+    hotline = make_organisation(
+        "贵溪市12345政务服务便民热线中心", region=world.bureau.region, kind="public_service_unit"
+    )
+    return make_staff("operator", hotline, roles=[Role.HOTLINE_OPERATOR], name="话务员").user
+
+
 def test_a_window_clerk_sees_the_applications_waiting_at_their_window(client, world, submitted):  # noqa: F811
     html = home(client, world.clerk)
     assert _lists(html)[0] == "cases_to_accept"
@@ -128,7 +136,7 @@ def test_supervision_orders_wait_for_the_department_then_for_the_supervisor(clie
 
 
 def test_an_organisation_sees_tickets_to_sign_for_and_the_hotline_those_to_dispatch(client, world):  # noqa: F811
-    operator = make_staff("operator", world.bureau, roles=[Role.HOTLINE_OPERATOR], name="话务员").user
+    operator = _operator(world)
     category = Category.objects.create(code="market.food", name="食品安全")
     ticket = tickets.file_ticket(
         kind="complaint",
@@ -165,7 +173,7 @@ def test_an_organisation_sees_tickets_to_sign_for_and_the_hotline_those_to_dispa
 def test_a_ticket_sent_back_by_the_follow_up_says_so_on_the_organisation_s_home(client, world):  # noqa: F811
     """回访 未解决 reopens the ticket: on the head's home it is listed to answer again, and its row says 重办 1 次 —
     it read like any ticket answered for the first time."""
-    operator = make_staff("operator", world.bureau, roles=[Role.HOTLINE_OPERATOR], name="话务员").user
+    operator = _operator(world)
     category = Category.objects.create(code="market.food", name="食品安全")
     ticket = tickets.file_ticket(
         kind="complaint",
@@ -245,8 +253,10 @@ def test_the_home_page_stays_cheap_with_every_list(client, world, at_decision, d
     with django_assert_max_num_queries(45):
         response = client.get("/workbench/")
     html = response.content.decode()
-    # 19: the hall's wait warnings, the disclosure requests a head may extend, the tickets to call back (回访)
-    assert len(_lists(html)) == 19 and _count(html, "cases_to_accept") == 4
+    # 17: the hall's wait warnings, the disclosure requests a head may extend, the tickets to call back (回访); not
+    # the tickets to sign for and answer — holding the operator's role, `everyone` makes the bureau the hotline's
+    # own organisation, to which no ticket is dispatched (tickets.permissions.handling_organisations)
+    assert len(_lists(html)) == 17 and _count(html, "cases_to_accept") == 4
 
 
 def test_a_case_resupplied_after_a_supplement_notice_stands_out_for_the_clerk(client, world, submitted):  # noqa: F811
@@ -292,3 +302,44 @@ def test_on_a_phone_the_case_queue_lists_each_case_as_labelled_lines(client, wor
     assert 'zw-stack" id="queue-table"' in table and submitted.number in table
     assert f'<td data-label="事项">{submitted.version.name}<div' in table
     assert '<td data-label="期限">受理决定' in table
+
+
+def _at(moment) -> str:
+    return moment.astimezone(clock.LOCAL).strftime("%m-%d %H:%M")
+
+
+def test_staff_who_are_not_the_head_find_the_tickets_to_sign_for_and_answer(client, world):  # noqa: F811
+    """Any staff member of the organisation a ticket is dispatched to signs for (签收) and answers it
+    (tickets.permissions); the home page listed those tickets to the 部门负责人 only, so an approver who answers
+    the hotline for the bureau found none, nor 热线 in the menu."""
+    operator = _operator(world)
+    food = Category.objects.create(code="market.food", name="食品安全")
+    ticket = tickets.file_ticket(
+        kind="complaint",
+        channel="hotline",
+        category=food,
+        content="超市出售过期酸奶",
+        caller_name="张伟",
+        caller_phone="13979712345",
+    )
+    tickets.dispatch_ticket(ticket=ticket, lead=world.bureau, by=operator)
+    tickets.urge_ticket(ticket=ticket, caller="诉求人本人", note="酸奶还在卖", by=operator)
+    ticket.refresh_from_db()
+    html = home(client, world.approver)
+    assert 'href="/workbench/tickets/"' in html and ">热线<" in html
+    sign = _section(html, "tickets_to_acknowledge")
+    assert _count(html, "tickets_to_acknowledge") == 1 and ticket.number in sign
+    assert "签收时限" in sign and _at(ticket.acknowledge_due) in sign and "催办 1 次" in sign
+    tickets.acknowledge(ticket=ticket, organisation=world.bureau, by=world.approver)
+    tickets.reply_ticket(ticket=ticket, organisation=world.bureau, text="已责令下架", by=world.approver)
+    tickets.record_follow_up(ticket=ticket, solved=False, satisfied=False, note="酸奶还在卖", by=operator)
+    ticket.refresh_from_db()
+    html = home(client, world.approver)
+    answer = _section(html, "tickets_to_answer")
+    assert _count(html, "tickets_to_answer") == 1 and "办理时限" in answer
+    assert "重办 1 次 · 催办 1 次 · 投诉 · 食品安全" in answer and _at(ticket.handle_due) in answer
+    # staff of an organisation no ticket is dispatched to (the 监察委员会, of kind 其他) get neither list
+    commission = make_organisation("贵溪市监察委员会", region=world.bureau.region, kind="other")
+    clerk = make_staff("commission", commission, roles=[Role.APPROVER], name="周文").user
+    listed = set(_lists(home(client, clerk)))
+    assert not listed & {"tickets_to_acknowledge", "tickets_to_answer"}

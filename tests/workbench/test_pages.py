@@ -1,7 +1,7 @@
 import pytest
 
 from tests.factories import make_centre, make_organisation, make_region, make_staff, make_user, make_window
-from zhengwu.core.models import Role
+from zhengwu.core.models import Organisation, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,14 @@ def test_side_nav_follows_roles(client, chief, bureau):
     client.force_login(chief.user)
     html = client.get("/workbench/").content.decode()
     assert ">办件<" in html and ">事项<" in html
-    assert ">公开<" not in html and ">热线<" not in html and ">监察<" not in html
+    assert ">公开<" not in html and ">监察<" not in html
+    # the bureau handles 12345 tickets and any of its staff signs for and answers them: its 窗口+审批 staff find 热线
+    assert ">热线<" in html
+    # … staff of an organisation that handles no tickets (the 监察委员会, of kind 其他) do not
+    commission = make_organisation("贵溪市监察委员会", region=bureau.region, kind=Organisation.Kind.OTHER)
+    clerk = make_staff("commission", commission, roles=[Role.WINDOW_CLERK, Role.APPROVER], name="周文")
+    client.force_login(clerk.user)
+    assert ">热线<" not in client.get("/workbench/").content.decode()
     officer = make_staff("disclosure", bureau, roles=[Role.DISCLOSURE_OFFICER], name="李秀英")
     client.force_login(officer.user)
     html = client.get("/workbench/").content.decode()

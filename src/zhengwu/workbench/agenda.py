@@ -33,6 +33,7 @@ from zhengwu.supervision import levels
 from zhengwu.supervision import selectors as supervision
 from zhengwu.supervision.models import Severity
 from zhengwu.tickets import deadlines as ticket_deadlines
+from zhengwu.tickets import permissions as ticket_permissions
 from zhengwu.tickets import selectors as tickets
 
 SHOWN = 5  # rows per list: the most urgent; the queue behind the list holds the rest
@@ -656,8 +657,8 @@ FEE_WINDOW_LISTS = (_fees_to_collect, _fee_differences)
 CASE_WORK = (_cases_to_accept, _joint_to_accept, _steps_to_handle)
 
 
-# (builder, the roles whose work it is). Order: what a person does first comes first.
-LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...]]] = [
+# (builder, the roles whose work it is, or a rule of the user). Order: what a person does first comes first.
+LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...] | Callable[..., bool]]] = [
     (_hall_waits, (Role.CENTRE_MANAGER,)),
     (_cases_to_accept, (Role.WINDOW_CLERK,)),
     (_joint_to_accept, (Role.WINDOW_CLERK,)),
@@ -670,8 +671,9 @@ LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...]]] = [
     (_tickets_to_dispatch, (Role.HOTLINE_OPERATOR,)),
     (_tickets_first_answer, (Role.HOTLINE_OPERATOR,)),
     (_tickets_to_follow_up, (Role.HOTLINE_OPERATOR,)),
-    (_tickets_to_acknowledge, (Role.DEPARTMENT_HEAD,)),
-    (_tickets_to_answer, (Role.DEPARTMENT_HEAD,)),
+    # whoever may sign for and answer tickets (any staff of a handling organisation), by the tickets' own rule
+    (_tickets_to_acknowledge, ticket_permissions.handles_tickets),
+    (_tickets_to_answer, ticket_permissions.handles_tickets),
     (_requests_to_reply, (Role.DISCLOSURE_OFFICER,)),
     (_requests_to_extend, (Role.DEPARTMENT_HEAD,)),
     (_publications_to_review, (Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)),
@@ -685,10 +687,19 @@ def worklists(user) -> list[WorkList]:
     waiting after those with something."""
     today = _Today()
     collector = access.collecting_window(user) is not None
+    rules: dict = {}  # a rule of the user asked once, however many lists follow it
+
+    def wanted(roles) -> bool:
+        if not callable(roles):
+            return access.has_role(user, *roles)
+        if roles not in rules:
+            rules[roles] = roles(user)
+        return rules[roles]
+
     lists = [
         build(user, today)
         for build, roles in LISTS
-        if access.has_role(user, *roles) and not (collector and build in CASE_WORK)
+        if wanted(roles) and not (collector and build in CASE_WORK)
     ]
     if collector:
         lists += [build(user, today) for build in FEE_WINDOW_LISTS]

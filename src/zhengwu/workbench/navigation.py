@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.core import access
 from zhengwu.core.models import Role
 from zhengwu.core.navigation import is_current, url_if_built
+from zhengwu.tickets import permissions as ticket_permissions
 
 ALL = None  # every signed-in staff member
 
-# (key, label, icon, roles that need it or ALL, candidate route names)
+# (key, label, icon, roles that need it or ALL or a rule of the user, candidate route names)
 SECTIONS = [
     ("home", _("工作台首页"), "bi-house", ALL, ("workbench:home",)),
     (
@@ -43,7 +44,11 @@ SECTIONS = [
         "tickets",
         _("热线"),
         "bi-headset",
-        (Role.HOTLINE_OPERATOR, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER),
+        # the desk by its roles; everyone else who may sign for and answer tickets by the tickets' own rule
+        lambda user: (
+            access.has_role(user, Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
+            or ticket_permissions.handles_tickets(user)
+        ),
         ("workbench_tickets:index",),
     ),
     (
@@ -95,13 +100,18 @@ class Section:
     active: bool = False
 
 
+def wanted(user, roles) -> bool:
+    """Does the user need what `roles` (a tuple of roles, or a rule of the user) calls for?"""
+    return roles(user) if callable(roles) else access.has_role(user, *roles)
+
+
 def sections_for(user, path: str) -> list[Section]:
     """The sections the user's roles call for (administrators see all), the current one marked."""
     home = url_if_built("workbench:home") or "/workbench/"
     everything = access.is_administrator(user)
     result = []
     for key, label, icon, roles, names in SECTIONS:
-        if roles is not ALL and not everything and not access.has_role(user, *roles):
+        if roles is not ALL and not everything and not wanted(user, roles):
             continue
         url = url_if_built(*names)
         result.append(Section(key, str(label), icon, url, is_current(path, url, home=home)))
