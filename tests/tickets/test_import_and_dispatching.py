@@ -175,3 +175,14 @@ def test_hot_topics_compare_with_the_previous_period(world):
     wb = load_workbook(io.BytesIO(hot.to_xlsx(r)))
     assert wb.sheetnames == ["分类", "乡镇", "热力表", "上升热词"]
     assert wb["热力表"]["A2"].value == "象湖镇"
+
+
+def test_an_imported_ticket_without_a_title_is_titled_with_its_opening_words_and_an_ellipsis(world):
+    """As on the call screen: cut bare at 30 characters the title read as if the caller had stopped there."""
+    content = "我昨天在雄石街道建设路的好味道快餐店吃饭,饭菜里有苍蝇,吃完后拉肚子,要求查处。"
+    report = importer.import_lines(
+        [line(world, "housing", content, 1), line(world, "housing", "燃气管道漏气", 2)]
+    )
+    assert report.errors == []
+    titles = set(Ticket.objects.values_list("title", flat=True))
+    assert titles == {"我昨天在雄石街道建设路的好味道快餐店吃饭,饭菜里有苍蝇,吃…", "燃气管道漏气"}

@@ -343,3 +343,22 @@ def test_staff_who_are_not_the_head_find_the_tickets_to_sign_for_and_answer(clie
     clerk = make_staff("commission", commission, roles=[Role.APPROVER], name="周文").user
     listed = set(_lists(home(client, clerk)))
     assert not listed & {"tickets_to_acknowledge", "tickets_to_answer"}
+
+
+def test_a_disclosure_request_s_long_description_is_cut_with_an_ellipsis(client, world):  # noqa: F811
+    """The row of a request to answer took the description's first 30 characters bare, as if the requester had
+    stopped mid-word; it ends with "…" now, as a ticket's title from the call screen does."""
+    from zhengwu.disclosure import services as disclosure
+
+    officer = make_staff("disclosure", world.bureau, roles=[Role.DISCLOSURE_OFFICER], name="李秀英").user
+    request = disclosure.file_request(
+        organisation=world.bureau,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="张伟",
+        description="请公开2025年度本市食品生产经营许可的发放数量、抽检不合格企业名单及处罚决定书全文",
+        phone="13979712345",
+        by=officer,
+    )
+    row = _section(home(client, officer), "requests_to_reply")
+    assert f"{request.number} 请公开2025年度本市食品生产经营许可的发放数量、抽检不合…" in row

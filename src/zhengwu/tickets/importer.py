@@ -25,6 +25,7 @@ from zhengwu.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from zhengwu.tickets.text import opening
 
 REQUIRED = ("kind", "category", "content", "received_at")
 KNOWN = set(REQUIRED) | {
@@ -126,7 +127,7 @@ def _parse(row, categories, regions, organisations, seen_numbers) -> dict:
         "kind": row["kind"],
         "channel": channel,
         "category": category,
-        "title": str(row.get("title") or content[:30])[:120],
+        "title": str(row.get("title") or opening(content))[:120],
         "content": content,
         "caller_name": "" if anonymous else str(row.get("caller_name", ""))[:40],
         "caller_phone": "" if anonymous else str(row.get("caller_phone", ""))[:20],

@@ -32,6 +32,7 @@ from zhengwu.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from zhengwu.tickets.text import opening
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -137,16 +138,6 @@ def _change_category(ticket: Ticket, category: Category, now: dt.datetime) -> di
 # ---------------------------------------------------------------- intake
 
 
-TITLE_LENGTH = 30  # a title taken from the content (the call screen asks for none)
-
-
-def _title_of(content: str) -> str:
-    """The content on one line, cut with "…" when longer than a title: cut bare, 「…饭菜里有苍蝇,吃完」 read as if the
-    caller had said that."""
-    flat = " ".join(content.split())
-    return flat if len(flat) <= TITLE_LENGTH else flat[: TITLE_LENGTH - 1] + "…"
-
-
 def file_ticket(
     *,
     kind: str,
@@ -175,7 +166,7 @@ def file_ticket(
     if category is None or not category.is_active:
         raise ValidationFailed(_("请选择有效的诉求分类"), field="category")
     content = _text(content, field="content", label=_("诉求内容"), max_length=4000)
-    title = _text(title, field="title", label=_("标题"), max_length=120, required=False) or _title_of(content)
+    title = _text(title, field="title", label=_("标题"), max_length=120, required=False) or opening(content)
     caller_name = _text(caller_name, field="caller_name", label=_("姓名"), max_length=40, required=False)
     caller_phone = _text(
         caller_phone, field="caller_phone", label=_("联系电话"), max_length=20, required=False

@@ -23,6 +23,18 @@ REQUEST_WORDS = frozenset(
 )
 
 
+TITLE_LENGTH = (
+    30  # a title taken from a text (the call screen asks for none; imports and the home page's rows)
+)
+
+
+def opening(text: str, length: int = TITLE_LENGTH) -> str:
+    """The text on one line, cut with "…" when longer than `length`: cut bare, 「…饭菜里有苍蝇,吃完」 read as if the
+    caller had said that."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
 def simplify(text: str) -> str:
     """Traditional characters become Simplified; letters lower case; full-width becomes half-width."""
     return core_text.fold(text)

@@ -35,6 +35,7 @@ from zhengwu.supervision.models import Severity
 from zhengwu.tickets import deadlines as ticket_deadlines
 from zhengwu.tickets import permissions as ticket_permissions
 from zhengwu.tickets import selectors as tickets
+from zhengwu.tickets import text as ticket_text
 
 SHOWN = 5  # rows per list: the most urgent; the queue behind the list holds the rest
 
@@ -429,7 +430,7 @@ def _requests_to_reply(user, today: _Today) -> WorkList:
     def row(request) -> Row:
         level = disclosure_deadlines.alert_level(request.due_on, today.date) if request.due_on else "normal"
         return Row(
-            title=f"{request.number} {request.description[:30]}",
+            title=f"{request.number} {ticket_text.opening(request.description)}",
             url=_url("workbench_disclosure:request", request.pk),
             detail=_("申请人 %(name)s · %(organisation)s")
             % {"name": mask_name(request.requester_name), "organisation": request.organisation.name},
@@ -454,7 +455,7 @@ def _requests_to_extend(user, today: _Today) -> WorkList:
     found = disclosure.requests_to_extend(user)
     rows = [
         Row(
-            title=f"{r.number} {r.description[:30]}",
+            title=f"{r.number} {ticket_text.opening(r.description)}",
             url=_url("workbench_disclosure:request", r.pk),
             detail=_("%(organisation)s · 如需延长答复期限,由负责人办理")
             % {"organisation": r.organisation.name},
