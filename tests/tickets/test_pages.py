@@ -547,3 +547,25 @@ def test_the_dispatch_form_offers_only_organisations_that_handle_tickets(client,
     assert Ticket.objects.get(pk=t.pk).status == Status.NEW
     r = client.post(f"/workbench/tickets/{t.number}/dispatch/", {"lead": world.centre.pk}, follow=True)
     assert Ticket.objects.get(pk=t.pk).status == Status.NEW and "主办单位" in r.content.decode()
+
+
+def test_the_acknowledgement_limit_shows_only_while_signing_is_pending(client, world):
+    """签收期限 stood on every ticket, a reopened one too (signed for long ago, its limit passed); and a ticket never
+    dispatched showed the heading 派单记录 over nothing."""
+    from tests.tickets.conftest import file
+
+    t = file(world)
+    client.force_login(world.operator)
+    page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    assert "派单记录" not in page and "签收期限" not in page
+    services.dispatch_ticket(ticket=t, lead=world.housing, by=world.operator)
+    t.refresh_from_db()
+    page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    due = f"{t.acknowledge_due.astimezone(clock.LOCAL):%Y-%m-%d %H:%M}"
+    assert "派单记录" in page and f'签收期限</dt><dd class="col-sm-9" id="acknowledge-due">{due}</dd>' in page
+    services.acknowledge(ticket=t, organisation=world.housing, by=world.housing_clerk)
+    assert "签收期限" not in client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    services.reply_ticket(ticket=t, organisation=world.housing, text="已处理", by=world.housing_clerk)
+    services.record_follow_up(ticket=t, solved=False, satisfied=False, note="还在施工", by=world.operator)
+    page = client.get(f"/workbench/tickets/{t.number}/").content.decode()
+    assert "重办中" in page and "签收期限" not in page and "派单记录" in page

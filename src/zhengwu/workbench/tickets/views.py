@@ -11,7 +11,7 @@ from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation
-from zhengwu.tickets import dispatching, hot, permissions, selectors, services
+from zhengwu.tickets import dispatching, hot, permissions, selectors, services, workflow
 from zhengwu.tickets.masking import mask_free_text
 from zhengwu.tickets.workflow import TRANSITIONS
 from zhengwu.workbench.pages import staff_page
@@ -285,10 +285,15 @@ def _ticket_context(
     user = request.user
     refused = permissions.refusals(user, t)  # what the page offers is what the services accept
     allowed = {action: why is None for action, why in refused.items()}
+    assignments = list(t.assignments.select_related("organisation"))
     context = {
         "t": t,
         "events": selectors.history(t),
-        "assignments": t.assignments.select_related("organisation"),
+        "assignments": assignments,
+        # the 签收期限 means something only while an organisation it is dispatched to has still to sign for it (not
+        # on a ticket signed for, answered, or reopened by the 回访 to the organisation that signed for it)
+        "awaiting_acknowledgement": t.status in workflow.TRANSITIONS["co_acknowledge"][0]
+        and any(a.active and a.acknowledged_at is None for a in assignments),
         "extensions": t.extensions.select_related("organisation").order_by("-requested_at"),
         "orders": t.supervision_orders.order_by("-issued_at"),
         "merged": t.merged.all(),
