@@ -274,3 +274,21 @@ def test_the_kiosk_takes_one_number_for_a_double_tap_and_a_reload(page, hall):
     expect(page.get_by_test_id("booking-code")).to_have_text(booked.code)
     box = page.get_by_test_id("booking-code").evaluate("e => [e.scrollWidth, e.clientWidth]")
     assert box[0] <= box[1], box  # not cut off inside the ticket either
+
+
+def test_the_screen_left_on_says_when_a_group_pauses_for_lunch(page, hall):
+    """The hall screen stays on through the day: when 企业开办 (B) stops at 12:00 while 综合受理 (A) serves on (午间
+    延时服务), its row says so and when it opens again, without reloading (screen.js redraws it from the feed)."""
+    import datetime as dt
+
+    from zhengwu.core import clock
+
+    clock.set_now(dt.datetime(2026, 11, 18, 11, 50, tzinfo=clock.LOCAL))  # a working Wednesday
+    page.goto(f"/hall/{hall.pk}/")
+    rows = page.locator("#waiting tr")
+    expect(rows.filter(has_text="B 企业开办")).to_be_visible()
+    expect(page.get_by_test_id("group-paused")).to_have_count(0)
+    clock.set_now(dt.datetime(2026, 11, 18, 12, 30, tzinfo=clock.LOCAL))
+    paused = rows.filter(has_text="B 企业开办").get_by_test_id("group-paused")
+    expect(paused).to_have_text("暂停取号 · 今天 13:30 开放")  # the feed is read every 3 seconds
+    expect(rows.filter(has_text="A 综合受理").get_by_test_id("group-paused")).to_have_count(0)

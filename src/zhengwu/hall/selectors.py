@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
 
 from zhengwu.core import calendar, clock
 from zhengwu.core.masking import mask_name
@@ -123,16 +124,39 @@ def masked(name: str) -> str:
 
 
 def screen_context(centre) -> dict:
-    """What the hall screen shows of the queue: the latest calls, waiting per group, waiting now and today's wait."""
+    """What the hall screen shows of the queue: the latest calls, waiting per group (and which groups are paused,
+    till when), waiting now and today's wait."""
     from zhengwu.hall import measures
 
+    state = hall_state(centre)
     return {
         "calls": calls(centre),
-        "queues": queue_now(centre),
+        "queues": screen_queues(centre, paused=state["closed_groups"]),
         "hall_today": measures.today(centre),
         "hall_hours": office_hours_text(centre),
-        "hall_state": hall_state(centre),
+        "hall_state": state,
     }
+
+
+def screen_queues(centre, *, paused: dict[int, str] | None = None) -> list[dict]:
+    """The hall screen's waiting per group, as its page and its JSON feed show it: a group outside its hours says so
+    in the kiosk's words (暂停取号 · 今天 13:30 开放), so whoever holds its number knows why none is called.
+    `paused`: the groups' opening words when already read (hall_state's closed_groups)."""
+    if paused is None:
+        paused = paused_groups(centre)
+    rows = []
+    for q in queue_now(centre):
+        opens = paused.get(q["group"].pk, "")
+        rows.append(
+            {
+                "prefix": q["prefix"],
+                "name": q["name"],
+                "waiting": q["waiting"],
+                "opens": opens,
+                "paused": _("暂停取号 · %(when)s 开放") % {"when": opens} if opens else "",
+            }
+        )
+    return rows
 
 
 def office_hours_text(centre) -> dict:
@@ -248,22 +272,14 @@ def hall_state(centre, *, now=None) -> dict:
     closed: why in a word (今日不办公 / 尚未开始办公 / 午间休息 / 已下班), when it next opens, and the figures of the
     last day it gave numbers (on or before today), labelled with that day — never a blank day of zeros."""
     from zhengwu.hall import measures, slots
-    from zhengwu.hall.models import OpeningHours, SlotRule
 
     now = now or clock.now()
     local = now.astimezone(clock.LOCAL)
     day = local.date()
-    groups = list(WindowGroup.objects.filter(centre=centre, is_active=True).values_list("pk", flat=True))
-    rules = list(SlotRule.objects.filter(group_id__in=groups, is_active=True))
-    hours = list(OpeningHours.objects.filter(centre=centre))
-    openings = {}  # group → when it next opens, for the groups not giving numbers now
+    groups, rules, hours, openings = _openings(centre, now)
     periods = set()
     for group in groups:
-        own = [r for r in rules if r.group_id == group]
-        opens = slots.next_opening(own, now, hours=hours, group_id=group)
-        if opens is not None:
-            openings[group] = opens
-        periods |= set(slots.hours_on(own, day, hours, group))
+        periods |= set(slots.hours_on([r for r in rules if r.group_id == group], day, hours, group))
     closed = {g: slots.opening_words(o, now) for g, o in openings.items()}
     days = hall_calendar(groups, rules, hours, day)
     if len(openings) < len(groups) or not groups:
@@ -298,6 +314,34 @@ def hall_state(centre, *, now=None) -> dict:
         "last_day": last_day,
         "last": last,
     }
+
+
+def _openings(centre, now) -> tuple[list[int], list, list, dict]:
+    """The centre's active groups, their slot rules, its office hours, and when each group not giving numbers at
+    `now` next opens (hall.slots.next_opening)."""
+    from zhengwu.hall import slots
+    from zhengwu.hall.models import OpeningHours, SlotRule
+
+    groups = list(WindowGroup.objects.filter(centre=centre, is_active=True).values_list("pk", flat=True))
+    rules = list(SlotRule.objects.filter(group_id__in=groups, is_active=True))
+    hours = list(OpeningHours.objects.filter(centre=centre))
+    openings = {}  # group → when it next opens, for the groups not giving numbers now
+    for group in groups:
+        own = [r for r in rules if r.group_id == group]
+        opens = slots.next_opening(own, now, hours=hours, group_id=group)
+        if opens is not None:
+            openings[group] = opens
+    return groups, rules, hours, openings
+
+
+@calendar.checked_once
+def paused_groups(centre, *, now=None) -> dict[int, str]:
+    """The groups not giving numbers now, each with when it opens in words (今天 13:30) — hall_state's closed_groups
+    without the rest, for the screen's feed read every few seconds."""
+    from zhengwu.hall import slots
+
+    now = now or clock.now()
+    return {g: slots.opening_words(o, now) for g, o in _openings(centre, now)[3].items()}
 
 
 # How far ahead the hall screen and the site announce a closure for a statutory holiday (and an adjusted working day).

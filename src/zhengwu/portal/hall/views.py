@@ -351,15 +351,14 @@ def kiosk_booked(request, centre_id: int, token: str):
 
 
 def calls(request, centre_id: int):
-    """The hall screen's calls (JSON): the newest first; the screen announces the ones it has not yet."""
+    """The hall screen's calls (JSON): the newest first; the screen announces the ones it has not yet. With them the
+    waiting per group, a paused group with when it opens again (暂停取号 · 今天 13:30 开放)."""
     centre = get_object_or_404(ServiceCentre, pk=centre_id)
     return JsonResponse(
         {
             "calls": selectors.calls(centre),
-            "waiting": [
-                {"prefix": q["prefix"], "name": q["name"], "waiting": q["waiting"]}
-                for q in selectors.queue_now(centre)
-            ],
+            # per group: how many wait, and a group outside its hours says so and when it opens again
+            "waiting": selectors.screen_queues(centre),
         }
     )
 

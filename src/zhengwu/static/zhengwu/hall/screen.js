@@ -66,6 +66,11 @@
         for (const q of d.waiting) {
           const tr = document.createElement("tr");
           [q.prefix + " " + q.name, String(q.waiting)].forEach(t => tr.appendChild(cell(t)));
+          if (q.paused) {  // a group outside its hours: 暂停取号 · 今天 13:30 开放, worded by the server
+            const note = document.createElement("span");
+            note.className = "zw-paused"; note.dataset.testid = "group-paused"; note.textContent = q.paused;
+            tr.firstChild.append(" ", note);
+          }
           waiting.appendChild(tr);
         }
       }
