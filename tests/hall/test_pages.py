@@ -528,3 +528,15 @@ def test_the_desk_keeps_the_green_channel_and_phone_when_the_group_is_missing(ha
     assert not QueueNumber.objects.filter(source="desk").exists()
     page = client.post("/workbench/hall/desk/", {"green": "elderly"}).content.decode()
     assert "请查找办理事项,或选择「业务分组」" in page
+
+
+def test_the_terminal_names_the_transfer_list_on_screen(hall, client):
+    """转窗: the list of groups said only 请选择 (its label hidden); it is labelled 转至窗口 where the clerk sees it,
+    tied to the list so a screen reader reads it too."""
+    queue.take_number(group=hall.general, source="kiosk")
+    signed_in(client, hall.clerk1)
+    client.post("/workbench/hall/terminal/next/")
+    page = client.get("/workbench/hall/terminal/").content.decode()
+    label = re.search(r'<label([^>]*) for="transfer-group">([^<]*)</label>', page)
+    assert label and label.group(2) == "转至窗口" and "visually-hidden" not in label.group(1)
+    assert '<select class="form-select" name="group" id="transfer-group">' in page
