@@ -21,6 +21,18 @@ def groups_of(centre) -> list[WindowGroup]:
     )
 
 
+def hall_centres():
+    """The service centres whose hall gives numbers (an active window group), the county's centre first: where the
+    portal offers 现场取号."""
+    from zhengwu.core.models import ServiceCentre
+
+    return (
+        ServiceCentre.objects.filter(window_groups__is_active=True)
+        .distinct()
+        .order_by("region__level", "region__code", "pk")
+    )
+
+
 def bookable_groups(centre) -> set[int]:
     """The centre's groups that offer booking at all: a slot still to come (full or not)."""
     slots = Slot.objects.filter(group__centre=centre, start__gt=clock.now())

@@ -24,7 +24,7 @@ PORTAL_SECTIONS = [
     (_("办件查询"), ("portal_cases:lookup", "portal_cases:index")),
     (_("好差评"), ("portal_evaluation:index",)),
     (_("一件事一次办"), ("portal_joint:index",)),
-    (_("预约取号"), ("portal_hall:book",)),
+    (_("预约取号"), ("portal_hall:index", "portal_hall:book")),
     (_("我的预约"), ("portal_hall:mine",)),
     (_("收费公示"), ("fees_portal:index",)),
 ]

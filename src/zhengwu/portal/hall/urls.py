@@ -4,6 +4,7 @@ from zhengwu.portal.hall import views
 
 app_name = "portal_hall"
 urlpatterns = [
+    path("visit/", views.index, name="index"),
     path("book/", views.book, name="book"),
     path("mine/", views.mine, name="mine"),
     path("booking/<str:token>/", views.booking, name="booking"),

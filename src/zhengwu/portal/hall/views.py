@@ -10,6 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock, ratelimit
@@ -27,6 +28,8 @@ def _applicant_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
+            # the sign-in page says why it is asked for: a booking is made under the person's real name
+            messages.info(request, SIGN_IN_REASONS.get(view.__name__, SIGN_IN_REASONS["book"]))
             return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
         if access.staff_of(request.user) is not None:
             messages.info(
@@ -39,6 +42,20 @@ def _applicant_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# What the sign-in page says to someone sent there from a hall page, by the page (its view's name).
+SIGN_IN_REASONS = {
+    "book": _lazy("预约需实名登录:预约以您的实名账号办理,登录后选择事项、日期和时段。"),
+    "mine": _lazy("查看我的预约需实名登录。"),
+    "delivery_choice": _lazy("选择办件结果送达方式需实名登录。"),
+}
+
+
+def index(request):
+    """预约取号 on the portal: book a visit online (signing in with one's real name first), or take a number at the
+    hall — by the QR code there, or on this site's page for that hall — and follow its queue on the screen."""
+    return render(request, "hall/portal/index.html", {"centres": selectors.hall_centres()})
 
 
 def _steps(request, *, centre=None) -> dict:
