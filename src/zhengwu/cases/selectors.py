@@ -727,6 +727,14 @@ def with_resupplied(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.annotate(resupplied_at=Subquery(supplied.values("supplied_at")[:1]))
 
 
+def resupplied_at(case: Case) -> dt.datetime | None:
+    """When the applicant supplied what a 补正 notice asked for, on a case back at intake whose materials wait for
+    the clerk's review (已补正,待审核, as the queue says it: with_resupplied); None otherwise."""
+    if case.status != Status.RECEIVED:
+        return None
+    return with_resupplied(Case.objects.filter(pk=case.pk)).values_list("resupplied_at", flat=True).first()
+
+
 QUEUES = ("to_accept", "to_handle", "due_soon", "overdue", "suspended", "done")
 # each queue's order (soonest due first; the finished newest first), ending with id so pages follow by keyset;
 # 待受理: of the cases due the same day, those resupplied after a 补正 notice first (the earliest resupplied first)

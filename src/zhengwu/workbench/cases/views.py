@@ -209,6 +209,8 @@ def _case_context(
     return {
         "case": case,
         "s": summary,
+        # back at intake after a 补正 notice: the header says so beside 已收件, as the clerk's lists do
+        "resupplied_at": selectors.resupplied_at(case),
         "supplement_rows": supplement_rows,
         "fee_rows": fee_rows,
         # fees recorded as charged by hand; a payment notice's lines are not collected until paid, and its own
