@@ -47,3 +47,50 @@ def test_the_case_page_header_says_resupplied_awaiting_review(clerk_client, worl
     services.accept_case(case=case, by=world.clerk)
     header = _header(clerk_client.get(f"/workbench/cases/{case.number}/").content.decode())
     assert "已补正" not in header
+
+
+SHARED = {
+    **ITEM,
+    "name": "存量房转移登记",
+    "materials": [
+        {"name": "不动产登记申请书", "required": True, "medium": "either"},
+        {
+            "name": "完税凭证",
+            "required": True,
+            "medium": "electronic",
+            "source": "shared",
+            "issuer": "税务部门",
+            "rules": "通过“一窗受理”信息共享获取,无需另行提交",
+        },
+    ],
+}
+
+
+def test_a_material_the_department_obtains_by_data_sharing_is_never_missing(clerk_client, world):  # noqa: F811
+    """完税凭证 comes by data sharing (catalogue source 部门共享获取): the applicant hands in nothing. The case page
+    listed it 未提供 beside what the applicant really owed, ticked it on the 补正 form and on the paper checklist at
+    acceptance, and a grant refused for want of it."""
+    item = publish(SHARED, world.bureau)
+    case = services.submit_case(
+        item=item, applicant=world.citizen, by=world.citizen_user, form={"subject": "二手房过户"}
+    )
+    html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
+    table = html[html.index('id="materials"') : html.index("</table>", html.index('id="materials"'))]
+    rows = table.split("<tr")[2:]
+    assert "不动产登记申请书" in rows[0] and "未提供" in rows[0]  # what the applicant owes is still asked for
+    assert "完税凭证" in rows[1] and "未提供" not in rows[1] and "部门共享获取,无需提交" in rows[1]
+    assert (
+        'id="sup-2" checked' not in html and 'id="sup-1" checked' in html
+    )  # 补正 asks only for the application
+    assert 'id="paper-2"' not in html and 'id="paper-1"' in html  # nothing to receive on paper at the window
+
+    # accepted with the application received on paper, the decision does not wait for the shared one
+    services.accept_case(case=case, by=world.clerk, paper=[1])
+    case.refresh_from_db()
+    step = case.steps.get(state="open")
+    services.claim_step(case=case, by=world.approver)
+    services.complete_step(case=case, by=world.approver, opinion="材料齐全")
+    services.claim_step(case=case, by=world.head)
+    services.decide_case(case=case, by=world.head, grant=True, reasons="准予")
+    case.refresh_from_db()
+    assert step.position == 2 and case.decision == "grant"

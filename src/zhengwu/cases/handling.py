@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case, CaseStep
+from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError
 from zhengwu.core.models import Role
@@ -150,7 +151,21 @@ def material_provisions(case: Case, uploaded: set[int] | None = None) -> dict[in
     for data in case.events.filter(action__in=PAPER_EVENTS).values_list("data", flat=True):
         for position in (data or {}).get("paper", []):
             out.setdefault(int(position), _("窗口已收纸质材料"))
+    for position in shared_positions(case):
+        out.setdefault(position, _("部门共享获取,无需提交"))
     return out
+
+
+def shared_positions(case: Case) -> set[int]:
+    """The case's materials the department obtains itself by data sharing (数据共享, 免提交: the catalogue's source
+    部门共享获取): the applicant hands in nothing, so intake, the paper checklist and a grant never wait for them."""
+    from zhengwu.catalog.models import Material
+
+    return {
+        m.position
+        for m in catalog_selectors.published_materials(case.version)
+        if m.source == Material.Source.SHARED
+    }
 
 
 def missing_required_materials(case: Case) -> list[dict]:

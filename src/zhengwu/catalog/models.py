@@ -171,6 +171,8 @@ class Material(models.Model):
     class Source(models.TextChoices):
         APPLICANT = "applicant", _("申请人自备")
         GOVERNMENT = "government", _("政府部门核发")
+        # the department obtains it itself by data sharing (数据共享, 免提交): the applicant hands in nothing
+        SHARED = "shared", _("部门共享获取")
 
     version = models.ForeignKey(
         ItemVersion, models.CASCADE, related_name="materials", verbose_name=_("事项版本")

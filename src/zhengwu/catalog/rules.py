@@ -45,7 +45,8 @@ ONLINE_DEPTHS = {
 }
 MATERIAL_FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件和复印件"}
 MATERIAL_MEDIA = {"paper": "纸质", "electronic": "电子", "either": "纸质或电子"}
-MATERIAL_SOURCES = {"applicant": "申请人自备", "government": "政府部门核发"}
+# shared: the department obtains the material itself by data sharing (免提交); a case never waits for it
+MATERIAL_SOURCES = {"applicant": "申请人自备", "government": "政府部门核发", "shared": "部门共享获取"}
 RESULT_KINDS = {
     "licence": "证照",
     "approval_document": "批文",
@@ -568,7 +569,10 @@ def _check_materials(materials: list, errors: Errors) -> None:
             )
         if m.get("source", "applicant") not in MATERIAL_SOURCES:
             errors.append(
-                (f"{at}.source", _("材料「%(name)s」的来源应为申请人自备或政府部门核发") % {"name": name})
+                (
+                    f"{at}.source",
+                    _("材料「%(name)s」的来源应为申请人自备、政府部门核发或部门共享获取") % {"name": name},
+                )
             )
         copies = m.get("copies", 1)
         if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
