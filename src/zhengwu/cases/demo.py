@@ -175,6 +175,7 @@ class Spec:
 
 
 # Script actions, each (working days ago, action, *arguments):
+#   scan (positions: the counter scans what the applicant handed in, 代申请人上传) |
 #   accept | supplement (position, problem) | supply (positions) | refuse (reason) | step (opinion: claim and
 #   complete the open step, 制证 included) | claim | decide (grant, reasons: at the decision step, by its holder) |
 #   deliver (method) | complete | suspend (kind, reason, days) | resume | extend (days, reason) | withdraw (reason) |
@@ -539,7 +540,13 @@ SPECS = [
         "huangzl",
         "商品房转移登记",
         "estate",
-        [(1, "supplement", 3, "提交的不动产权证书为复印件,请携带原件核验"), (0, "supply", [3])],
+        # handed in at the counter and scanned: the application, the IDs and the contract (完税凭证 comes by data
+        # sharing); the certificate was a copy, so the 补正 asks for the original, received on paper at the window
+        [
+            (1, "scan", [1, 2, 4]),
+            (1, "supplement", 3, "提交的不动产权证书为复印件,请携带原件核验"),
+            (0, "supply", [3]),
+        ],
     ),
     # 住建局
     Spec(
@@ -828,9 +835,34 @@ def _paper(case: Case) -> list[int]:
     return [m["position"] for m in missing_required_materials(case)]
 
 
+def _scanned_page() -> bytes:
+    """One blank A4 page as a PDF: what the counter's scanner makes of a paper handed in, for the demo."""
+    import io
+
+    import pypdf
+
+    writer, out = pypdf.PdfWriter(), io.BytesIO()
+    writer.add_blank_page(595, 842)
+    writer.write(out)
+    return out.getvalue()
+
+
+def _scan(case: Case, positions: list[int], clerk) -> None:
+    """The counter scans the papers the applicant handed in, each as its material's file (代申请人上传)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    names = {m.position: m.name for m in case.version.materials.all()}
+    page = _scanned_page()
+    for position in positions:
+        upload = SimpleUploadedFile(f"{names[position][:40]}.pdf", page, "application/pdf")
+        services.upload_material(case=case, by=clerk, position=position, upload=upload)
+
+
 def _run(case: Case, action: str, args: tuple, users: dict, clerk) -> None:
     step, holder = _holder(users, case)
-    if action == "accept":
+    if action == "scan":
+        _scan(case, list(args[0]), clerk)
+    elif action == "accept":
         # the clerk's paper checklist: the applicant handed in on paper every required material not uploaded
         services.accept_case(case=case, by=clerk, paper=_paper(case))
     elif action == "supplement":
