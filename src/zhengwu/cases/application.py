@@ -8,6 +8,7 @@ import datetime as dt
 
 from django import forms
 
+from zhengwu.catalog.models import Material
 from zhengwu.core import clock
 from zhengwu.core.forms import CHOOSE, AccessibleForm
 
@@ -65,7 +66,12 @@ class ApplicationForm(AccessibleForm):
                 field.widget.attrs["aria-required"] = "true"
             self.fields[f"form.{key}"] = field
         self.material_fields = []
+        # the materials the department obtains itself by data sharing (部门共享获取): no file input, said beside
+        self.shared_materials = []
         for m in materials:
+            if m.source == Material.Source.SHARED:
+                self.shared_materials.append(m)
+                continue
             name = f"material_{m.position}"
             self.fields[name] = forms.FileField(
                 label=f"{m.position}. {m.name}" + (" *" if m.required else ""),
