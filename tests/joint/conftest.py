@@ -68,13 +68,13 @@ LONG = _item("建设项目环境影响报告书审批", 60, 20, ["环境影响�
 
 def upload_all(joint, by):
     """The applicant uploads every material of the merged list once (those obtained from a prerequisite member's
-    result excepted): what an online application needs before any member may grant."""
+    result, or obtained by the department by data sharing, excepted): what an online application needs before any member may grant."""
     from tests.cases.conftest import pdf_upload
     from zhengwu.joint import services
 
     with clock.frozen(clock.now() - dt.timedelta(minutes=30)):  # at the application, before any 补正 request
         for entry in joint.version.merged_materials:
-            if not entry.get("from_member"):
+            if not entry.get("from_member") and not entry.get("by_sharing"):
                 services.upload_material(joint=joint, by=by, position=entry["position"], upload=pdf_upload())
 
 

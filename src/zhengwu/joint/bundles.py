@@ -281,9 +281,15 @@ def _merge(version: BundleVersion) -> None:
                 "needs": m.needs,
                 "schema": case_forms.schema_of(current),
                 # every material of the member's list, whoever issued it (a 居民身份证 issued by 公安 is still
-                # brought by the applicant; a 营业执照 a prerequisite member issues is marked as obtained from it)
+                # brought by the applicant; a 营业执照 a prerequisite member issues is marked as obtained from it;
+                # one the department obtains by data sharing, source 部门共享获取, is marked by_sharing)
                 "materials": [
-                    {"position": mat.position, "name": mat.name, "required": mat.required}
+                    {
+                        "position": mat.position,
+                        "name": mat.name,
+                        "required": mat.required,
+                        "source": mat.source,
+                    }
                     for mat in current.materials.all()
                 ],
             }

@@ -151,14 +151,14 @@ def _blank_pdf() -> bytes:
 
 
 def _upload_all(joint: JointCase) -> None:
-    """The merged list (those taken from a prerequisite's result excepted), uploaded by an online applicant or scanned
+    """The merged list (those taken from a prerequisite's result or obtained by data sharing excepted), uploaded by an online applicant or scanned
     by the counter from what was handed in, so the members can confirm their materials complete and a grant finds
     them provided (行政许可法 第三十二条第一款第(四)项)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data = _blank_pdf()
     for entry in joint.version.merged_materials:
-        if not entry.get("from_member"):
+        if not entry.get("from_member") and not entry.get("by_sharing"):
             services.upload_material(
                 joint=joint,
                 by=None,

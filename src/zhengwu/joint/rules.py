@@ -166,8 +166,9 @@ def _plain(name: str) -> str:
 def merged_materials(members: list[dict]) -> list[dict]:
     """One list of what the applicant brings: a material several members need (same name) asked once; a material
     that is a prerequisite member's result (e.g. 营业执照 from 企业登记) is marked as obtained from that member,
-    not uploaded. `members` are dicts {key, name, organisation, result_name, needs, materials: [{position, name,
-    required, source}]}."""
+    not uploaded; a material every member using it obtains itself by data sharing (catalogue source `shared`,
+    部门共享获取) is marked `by_sharing`, not asked of the applicant either. `members` are dicts {key, name,
+    organisation, result_name, needs, materials: [{position, name, required, source}]}."""
     by_key = {m["key"]: m for m in members}
     merged: list[dict] = []
     index: dict[str, dict] = {}
@@ -190,10 +191,13 @@ def merged_materials(members: list[dict]) -> list[dict]:
                     "members": [],
                     "from_member": None,
                     "from_member_name": "",
+                    "by_sharing": True,
                 }
                 index[plain] = entry
                 merged.append(entry)
             entry["required"] = entry["required"] or bool(mat.get("required", True))
+            # one member asking the applicant for it is enough for the applicant to bring it
+            entry["by_sharing"] = entry["by_sharing"] and mat.get("source") == "shared"
             entry["members"].append({"key": m["key"], "name": m["name"], "position": mat["position"]})
             if source is not None and entry["from_member"] is None:
                 entry["from_member"], entry["from_member_name"] = source["key"], source["name"]

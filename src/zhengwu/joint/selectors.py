@@ -96,6 +96,7 @@ def guide_context(version: BundleVersion) -> dict:
         "materials": version.merged_materials,
         "shared_materials": sum(1 for m in version.merged_materials if m.get("shared")),
         "from_results": sum(1 for m in version.merged_materials if m.get("from_member")),
+        "by_sharing": sum(1 for m in version.merged_materials if m.get("by_sharing")),
         "form": version.merged_form,
         "cap_citation": rules.CAP_CITATION,
         "cap_text": rules.CAP_TEXT,

@@ -364,7 +364,8 @@ def merged_entry(joint: JointCase, position: int) -> dict:
 
 def upload_material(*, joint: JointCase, by, position: int, upload) -> int:
     """The applicant (or the lead window) uploads a material of the merged list once: it goes to every member case
-    that asks for it. A material obtained from a prerequisite member's result is not uploaded."""
+    that asks for it. A material obtained from a prerequisite member's result, or by the departments themselves by
+    data sharing (部门共享获取), is not uploaded."""
     permissions.require_applicant_or_lead(by, joint)
     if refused := permissions.upload_refusal(joint):  # after the joint acceptance no member takes materials
         raise refused
@@ -373,6 +374,11 @@ def upload_material(*, joint: JointCase, by, position: int, upload) -> int:
         raise ValidationFailed(
             _("「%(m)s」由「%(n)s」的办理结果获取,无需上传")
             % {"m": entry["name"], "n": entry["from_member_name"]},
+            field="position",
+        )
+    if entry.get("by_sharing"):
+        raise ValidationFailed(
+            _("「%(m)s」由部门共享获取,无需上传") % {"m": entry["name"]},
             field="position",
         )
     data = upload.read()
