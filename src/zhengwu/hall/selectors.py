@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhengwu.core import calendar, clock
 from zhengwu.core.masking import mask_name
@@ -67,7 +68,8 @@ def bookable_days(group: WindowGroup, *, days: int = 14, item=None) -> list[dict
     return [
         {
             "day": r["day"],
-            "label": f"{r['day']:%m-%d} 星期{WEEKDAYS[r['day'].weekday()]}",
+            "label": _("%(date)s 星期%(weekday)s")
+            % {"date": f"{r['day']:%m-%d}", "weekday": WEEKDAYS[r["day"].weekday()]},
             "places": r["places"],
         }
         for r in rows
@@ -96,7 +98,8 @@ def calls(centre, *, limit: int = 8) -> list[dict]:
             "window": n.window.number,
             "window_name": str(n.window),
             "at": n.announced_at.isoformat(),
-            "say": f"请{' '.join(n.display)}号到{n.window.number}号窗口办理",
+            "say": _("请%(number)s号到%(window)s号窗口办理")
+            % {"number": " ".join(n.display), "window": n.window.number},
         }
         for n in numbers
     ]
@@ -182,11 +185,20 @@ def office_hours_text(centre) -> dict:
     extra = {"extended": extended_hours_text(centre)}
     if current is None:
         (a, b), (c, d) = slots.DEFAULT_HOURS
-        return {"now": f"工作日 上午 {a:%H:%M}–{b:%H:%M},下午 {c:%H:%M}–{d:%H:%M}", "others": [], **extra}
+        now = _("工作日 上午 %(a)s–%(b)s,下午 %(c)s–%(d)s") % {
+            "a": f"{a:%H:%M}",
+            "b": f"{b:%H:%M}",
+            "c": f"{c:%H:%M}",
+            "d": f"{d:%H:%M}",
+        }
+        return {"now": now, "others": [], **extra}
     return {
-        "now": f"{current.name} 工作日 {current.label}",
+        "now": _("%(season)s 工作日 %(hours)s") % {"season": current.name, "hours": current.label},
         "others": [
-            f"{r.name}({r.from_month}月{r.from_day}日起){r.label}" for r in rows if r.pk != current.pk
+            _("%(season)s(%(month)s月%(day)s日起)%(hours)s")
+            % {"season": r.name, "month": r.from_month, "day": r.from_day, "hours": r.label}
+            for r in rows
+            if r.pk != current.pk
         ],
         **extra,
     }
@@ -196,9 +208,13 @@ def _days_label(rule) -> str:
     from zhengwu.hall.models import DayKinds
 
     if rule.days == DayKinds.WORKDAYS:
-        return "工作日"
-    names = "、".join(f"周{WEEKDAYS[int(d) - 1]}" for d in sorted(set(rule.weekdays)) if d in "1234567")
-    return f"{names}(法定节假日)" if rule.days == DayKinds.HOLIDAYS else names
+        return _("工作日")
+    names = _("、").join(
+        _("周%(weekday)s") % {"weekday": WEEKDAYS[int(d) - 1]}
+        for d in sorted(set(rule.weekdays))
+        if d in "1234567"
+    )
+    return _("%(days)s(法定节假日)") % {"days": names} if rule.days == DayKinds.HOLIDAYS else names
 
 
 def extended_hours_text(centre) -> list[str]:
@@ -218,13 +234,19 @@ def extended_hours_text(centre) -> list[str]:
     )
     groups: dict[int, tuple[str, dict[str, list[str]]]] = {}
     for r in rules:
-        label, by_days = groups.setdefault(r.group_id, (f"{r.group.name}({r.group.prefix})", {}))
+        label, by_days = groups.setdefault(
+            r.group_id, (_("%(group)s(%(prefix)s)") % {"group": r.group.name, "prefix": r.group.prefix}, {})
+        )
         when = f"{r.start:%H:%M}–{r.end:%H:%M}" + (f" {r.extended_label}" if r.extended else "")
         spans = by_days.setdefault(_days_label(r), [])
         if when not in spans:
             spans.append(when)
     return [
-        f"{label}:" + ";".join(f"{days} " + "、".join(spans) for days, spans in by_days.items())
+        _("%(group)s:%(hours)s")
+        % {
+            "group": label,
+            "hours": _(";").join(f"{days} " + _("、").join(spans) for days, spans in by_days.items()),
+        }
         for label, by_days in groups.values()
     ]
 
@@ -297,13 +319,13 @@ def hall_state(centre, *, now=None) -> dict:
     if len(openings) < len(groups) or not groups:
         return {"open": True, "closed_groups": closed, **days}
     if not periods:
-        reason = "今日不办公"
+        reason = _("今日不办公")
     elif local.time() < min(p[0] for p in periods):
-        reason = "尚未开始办公"
+        reason = _("尚未开始办公")
     elif local.time() >= max(p[1] for p in periods):
-        reason = "已下班"
+        reason = _("已下班")
     else:
-        reason = "午间休息"
+        reason = _("午间休息")
     opens = min(openings.values())
     last_day = (
         QueueNumber.objects.filter(group__centre=centre, day__lte=day)
@@ -313,7 +335,7 @@ def hall_state(centre, *, now=None) -> dict:
     last = None
     if last_day is not None:
         last = measures.figures(centre, first=last_day, last=last_day, now=now)
-        last["label"] = "今日" if last_day == day else day_label(last_day)
+        last["label"] = _("今日") if last_day == day else day_label(last_day)
     return {
         **days,
         "open": False,
@@ -360,7 +382,7 @@ def paused_groups(centre, *, now=None) -> dict[int, str]:
 NOTICE_DAYS = 14
 # The holidays on fixed days of the solar calendar (全国年节及纪念日放假办法 第二条), to name a closure of a year an
 # administrator loaded (a loaded year lists dates without names); the lunar ones stay 法定节假日.
-FIXED_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (10, 1): "国庆节"}
+FIXED_HOLIDAYS = {(1, 1): _lazy("元旦"), (5, 1): _lazy("劳动节"), (10, 1): _lazy("国庆节")}
 
 
 def _holiday_name(day: dt.date) -> str:
@@ -378,9 +400,9 @@ def _holiday_name(day: dt.date) -> str:
         last += one
     while first <= last:
         if (first.month, first.day) in FIXED_HOLIDAYS:
-            return FIXED_HOLIDAYS[(first.month, first.day)]
+            return str(FIXED_HOLIDAYS[(first.month, first.day)])
         first += one
-    return "法定节假日"
+    return _("法定节假日")
 
 
 def _open_on(groups, rules, hours, day: dt.date) -> bool:
@@ -410,7 +432,9 @@ def hall_calendar(groups, rules, hours, today: dt.date) -> dict:
     if today_closed:
         check = calendar.is_workday(today)
         holiday = check.kind == calendar.DayKind.HOLIDAY
-        lines.append(f"今日休息({_holiday_name(today)})" if holiday else "今日休息")
+        lines.append(
+            _("今日休息(%(holiday)s)") % {"holiday": _holiday_name(today)} if holiday else _("今日休息")
+        )
     holiday = next(
         (d for d in horizon if not is_open[d] and calendar.is_workday(d).kind == calendar.DayKind.HOLIDAY),
         None,
@@ -425,10 +449,21 @@ def hall_calendar(groups, rules, hours, today: dt.date) -> dict:
         ) and last < holiday + dt.timedelta(days=NOTICE_DAYS):
             last += dt.timedelta(days=1)
         name = _holiday_name(holiday)
-        span = day_label(first) if first == last else f"{day_label(first)}至{day_label(last)}"
+        span = (
+            day_label(first)
+            if first == last
+            else _("%(first)s至%(last)s") % {"first": day_label(first), "last": day_label(last)}
+        )
         reopens = last + dt.timedelta(days=1)
-        again = f",{day_label(reopens)}起照常办公" if _open_on(groups, rules, hours, reopens) else ""
-        lines.append(f"{name}放假:{span}休息{again}")
+        if _open_on(groups, rules, hours, reopens):
+            line = _("%(holiday)s放假:%(span)s休息,%(reopens)s起照常办公") % {
+                "holiday": name,
+                "span": span,
+                "reopens": day_label(reopens),
+            }
+        else:
+            line = _("%(holiday)s放假:%(span)s休息") % {"holiday": name, "span": span}
+        lines.append(line)
     adjusted = next(
         (
             d
@@ -438,7 +473,7 @@ def hall_calendar(groups, rules, hours, today: dt.date) -> dict:
         None,
     )
     if adjusted is not None:
-        lines.append(f"{day_label(adjusted)}调休上班,照常办公")
+        lines.append(_("%(day)s调休上班,照常办公") % {"day": day_label(adjusted)})
     return {"today_closed": today_closed, "calendar_lines": lines}
 
 
@@ -487,13 +522,17 @@ def _public_hours(centre) -> list[str]:
         *hall_calendar(groups, rules, hours, clock.today())["calendar_lines"],
     ]
     if text["extended"]:
-        lines += ["延时服务和周末服务(可预约、可取号):", *text["extended"]]
+        lines += [_("延时服务和周末服务(可预约、可取号):"), *text["extended"]]
     return lines
 
 
 def day_label(day) -> str:
     """12月4日(星期五)"""
-    return f"{day.month}月{day.day}日(星期{WEEKDAYS[day.weekday()]})"
+    return _("%(month)s月%(day)s日(星期%(weekday)s)") % {
+        "month": day.month,
+        "day": day.day,
+        "weekday": WEEKDAYS[day.weekday()],
+    }
 
 
 # ---- what the workbench's hall pages read (moved out of the views, issue 15)

@@ -23,12 +23,12 @@ def extended_label(start: dt.time, end: dt.time) -> str:
     """What an extended-service period (延时服务) is, by its hours: at noon (午间延时, between the morning's close and
     the afternoon's opening), after work (下班后延时), before work (上班前延时)."""
     if start >= dt.time(11) and end <= dt.time(14, 30):
-        return "午间延时服务"
+        return _("午间延时服务")
     if start >= dt.time(17):
-        return "下班后延时服务"
+        return _("下班后延时服务")
     if end <= dt.time(9):
-        return "上班前延时服务"
-    return "延时服务"
+        return _("上班前延时服务")
+    return _("延时服务")
 
 
 def day_kind(day: dt.date) -> str:
@@ -144,5 +144,13 @@ def opening_words(moment: dt.datetime, now: dt.datetime) -> str:
         return _("今天 %(time)s") % {"time": time}
     if day == today + dt.timedelta(days=1):
         return _("明天 %(time)s") % {"time": time}
-    year = f"{day.year}年" if day.year != today.year else ""
-    return f"{year}{day.month}月{day.day}日(星期{WEEKDAY_NAMES[day.weekday()]}) {time}"
+    words = {
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
+        "weekday": WEEKDAY_NAMES[day.weekday()],
+        "time": time,
+    }
+    if day.year != today.year:
+        return _("%(year)s年%(month)s月%(day)s日(星期%(weekday)s) %(time)s") % words
+    return _("%(month)s月%(day)s日(星期%(weekday)s) %(time)s") % words
