@@ -4,7 +4,7 @@ factor), and the pieces of a form in front of a service (`ServiceForm`, dates, n
 import datetime as dt
 
 from django import forms
-from django.utils.text import format_lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core import calendar
@@ -31,6 +31,20 @@ def choose_first(field: forms.Field) -> None:
         ]
 
 
+def _interpolate(message, keep, values) -> str:
+    text = str(message)
+    for name in keep:  # left for Django to fill: %(limit_value)d stays %(limit_value)d
+        text = text.replace(f"%({name})", f"%%({name})")
+    return text % values
+
+
+def named(message, *, keep: tuple[str, ...] = (), **values) -> str:
+    """`message % values`, made when it is read: `message` is a gettext_lazy text with named placeholders
+    (%(label)s), so a form made at import still speaks the language of the request. The placeholders named in
+    `keep` are left as they are, for Django to fill when it says the error (%(limit_value)d of a max_length)."""
+    return lazy(_interpolate, str)(message, keep, values)
+
+
 def name_the_limits(field: forms.Field) -> None:
     """A text too long and an e-mail address that is not one, said naming the field in our words, not Django's
     (确保该变量包含不超过 100 字符 (目前字符数 3000), 输入一个有效的 Email 地址); a message a form set itself is kept."""
@@ -39,9 +53,13 @@ def name_the_limits(field: forms.Field) -> None:
         return
     own = dict(field.error_messages)
     if isinstance(field, forms.CharField) and field.max_length is not None and "max_length" not in own:
-        own["max_length"] = format_lazy(_("「{}」最长 %(limit_value)d 个字,现有 %(show_value)d 个字"), label)
+        own["max_length"] = named(
+            _("「%(label)s」最长 %(limit_value)d 个字,现有 %(show_value)d 个字"),
+            keep=("limit_value", "show_value"),
+            label=label,
+        )
     if isinstance(field, forms.EmailField) and own.get("invalid") is None:
-        own["invalid"] = format_lazy(_("「{}」不是有效的电子邮箱地址"), label)
+        own["invalid"] = named(_("「%(label)s」不是有效的电子邮箱地址"), label=label)
     field.error_messages = own
 
 
@@ -58,11 +76,11 @@ def name_the_field(field: forms.Field) -> None:
     if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or isinstance(
         field.widget, forms.Select
     ):
-        message = format_lazy(_("请选择「{}」"), label)
+        message = named(_("请选择「%(label)s」"), label=label)
     elif isinstance(field, forms.FileField):
-        message = format_lazy(_("请上传「{}」"), label)
+        message = named(_("请上传「%(label)s」"), label=label)
     else:
-        message = format_lazy(_("请填写「{}」"), label)
+        message = named(_("请填写「%(label)s」"), label=label)
     field.error_messages = {**field.error_messages, "required": message}
 
 

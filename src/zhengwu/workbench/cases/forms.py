@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases import selectors
@@ -18,6 +17,7 @@ from zhengwu.core.forms import (
     ServiceForm,
     WholeNumbers,
     free_text,
+    named,
     whole,
     withdrawal_reason,
 )
@@ -83,13 +83,13 @@ class Positions(WholeNumbers):
     """Ticked materials (checkboxes carrying a material's position): a list of whole numbers."""
 
     def __init__(self, *, label, **kwargs):
-        invalid = format_lazy(_("「{}」应为材料序号"), label)
+        invalid = named(_("「%(label)s」应为材料序号"), label=label)
         super().__init__(label=label, error_messages={"invalid": invalid}, **kwargs)
 
 
 def case_number(label, **kwargs) -> forms.Field:
     """A whole number the action needs; missing or not a number: 请填写<label>(整数) (as the page said before)."""
-    message = format_lazy(_("请填写{}(整数)"), label)
+    message = named(_("请填写%(label)s(整数)"), label=label)
     return forms.IntegerField(label=label, error_messages={"required": message, "invalid": message}, **kwargs)
 
 

@@ -10,11 +10,10 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.forms import ServiceForm, free_text
+from zhengwu.core.forms import ServiceForm, free_text, named
 from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation
 from zhengwu.fees import compute, selectors
@@ -30,7 +29,7 @@ class MoneyField(forms.CharField):
     what it must equal is the service's rule."""
 
     def __init__(self, label, *, required: bool = True, **kwargs):
-        messages = {"required": format_lazy(_("请填写{label}"), label=label)} if required else {}
+        messages = {"required": named(_("请填写%(label)s"), label=label)} if required else {}
         super().__init__(label=label, required=required, error_messages=messages, **kwargs)
 
     def to_python(self, value) -> Decimal | None:
