@@ -154,11 +154,26 @@ def warn_long_waits(*, now: dt.datetime | None = None) -> list:
                 key=key,
                 code=WAIT_RULE,
                 severity=Severity.WARNING,
-                title="大厅等候超时",
+                title=gettext("大厅等候超时"),
                 explanation=(
-                    f"{centre.name}「{n.group.name}」{n.display} 号 {taken:%H:%M} 取号,"
-                    f"{'等候' if n.called_at else '已等候'} {int(waited)} 分钟,超过中心规定的 {limit} 分钟"
-                ),
+                    gettext(
+                        "%(centre)s「%(group)s」%(number)s 号 %(taken)s 取号,等候 %(minutes)s 分钟,"
+                        "超过中心规定的 %(limit)s 分钟"
+                    )
+                    if n.called_at
+                    else gettext(
+                        "%(centre)s「%(group)s」%(number)s 号 %(taken)s 取号,已等候 %(minutes)s 分钟,"
+                        "超过中心规定的 %(limit)s 分钟"
+                    )
+                )
+                % {
+                    "centre": centre.name,
+                    "group": n.group.name,
+                    "number": n.display,
+                    "taken": f"{taken:%H:%M}",
+                    "minutes": int(waited),
+                    "limit": limit,
+                },
                 data={"number": n.display, "group": n.group.prefix, "minutes": int(waited), "limit": limit},
                 organisation=centre.managed_by,
                 raised_at=now,
