@@ -39,6 +39,8 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet,
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhengwu.core import access, clock
 from zhengwu.core.calendar import Calendar, current_calendar
@@ -113,10 +115,12 @@ def provisional_note(m: Moment, *days: dt.date, provisional: bool = False) -> st
     """The sentence that says a result is provisional, naming the years the calendar does not know yet."""
     years = sorted({d.year for d in (*days, m.today) if not m.calendar.knows(d.year)})
     if years:
-        named = "、".join(f"{y} 年" for y in years)
-        return f"(注意:{named}的节假日安排尚未载入,期限和超出天数按周一至周五暂算,结果为暂定。)"
+        named = _("、").join(_("%(year)s 年") % {"year": y} for y in years)
+        return _("(注意:%(years)s的节假日安排尚未载入,期限和超出天数按周一至周五暂算,结果为暂定。)") % {
+            "years": named
+        }
     if provisional:
-        return "(注意:期限计算时涉及当时尚未载入节假日安排的年份,结果为暂定。)"
+        return _("(注意:期限计算时涉及当时尚未载入节假日安排的年份,结果为暂定。)")
     return ""
 
 
@@ -125,9 +129,17 @@ def late_sentence(m: Moment, due: dt.date, done_on: dt.date | None, *, what: str
     on = done_on or m.today
     late = m.calendar.workdays_between(due, on).value
     if done_on is None:
-        text = f"至 {on.isoformat()} 仍未{what},已超出 {late} 个工作日"
+        text = _("至 %(day)s 仍未%(what)s,已超出 %(late)s 个工作日") % {
+            "day": on.isoformat(),
+            "what": what,
+            "late": late,
+        }
     else:
-        text = f"于 {on.isoformat()} 才{what},超出 {late} 个工作日"
+        text = _("于 %(day)s 才%(what)s,超出 %(late)s 个工作日") % {
+            "day": on.isoformat(),
+            "what": what,
+            "late": late,
+        }
     return text, {"due": due.isoformat(), "on": on.isoformat(), "late_workdays": late}
 
 
@@ -276,7 +288,7 @@ class DisclosureReplyOverdue(DeadlineRule):
     domain = "disclosure"
     code = "reply_overdue"
     severity = Severity.SERIOUS
-    title = "依申请公开超过答复期限"
+    title = _lazy("依申请公开超过答复期限")
     subject = "依申请公开"
     deadline = "答复期限"
     due_field = "due_on"
@@ -314,12 +326,29 @@ class DisclosureReplyOverdue(DeadlineRule):
         for r in rows.order_by("pk"):
             done_on = r.concluded_on if r.status != disclosure_workflow.PROCESSING else None
             limit = disclosure_deadlines.REPLY_WORKDAYS + r.extension_days
-            sentence, facts = late_sentence(m, r.due_on, done_on, what="答复")
-            extended = f",含经批准延长的 {r.extension_days} 个工作日" if r.extension_days else ""
-            text = (
-                f"答复期限为 {r.due_on.isoformat()}({limit} 个工作日{extended}),{sentence}。"
-                "违反《政府信息公开条例》第三十三条关于答复期限的规定。"
-            )
+            sentence, facts = late_sentence(m, r.due_on, done_on, what=_("答复"))
+            words = {
+                "due": r.due_on.isoformat(),
+                "limit": limit,
+                "extension": r.extension_days,
+                "sentence": sentence,
+            }
+            if r.extension_days:
+                text = (
+                    _(
+                        "答复期限为 %(due)s(%(limit)s 个工作日,含经批准延长的 %(extension)s 个工作日),%(sentence)s。"
+                        "违反《政府信息公开条例》第三十三条关于答复期限的规定。"
+                    )
+                    % words
+                )
+            else:
+                text = (
+                    _(
+                        "答复期限为 %(due)s(%(limit)s 个工作日),%(sentence)s。"
+                        "违反《政府信息公开条例》第三十三条关于答复期限的规定。"
+                    )
+                    % words
+                )
             found = finding(
                 text,
                 {**facts, "request": r.number, "limit": limit},
@@ -329,7 +358,8 @@ class DisclosureReplyOverdue(DeadlineRule):
             )
             yield Found(
                 r.alert_key,
-                f"依申请公开 {r.number}:{found.explanation}",
+                _("依申请公开 %(number)s:%(explanation)s")
+                % {"number": r.number, "explanation": found.explanation},
                 found,
                 r.organisation_id,
                 {"request": r},
@@ -341,7 +371,7 @@ class DisclosureSupplementRequestLate(DeadlineRule):
     domain = "disclosure"
     code = "supplement_request_late"
     severity = Severity.WARNING
-    title = "依申请公开超过 7 个工作日才告知补正"
+    title = _lazy("依申请公开超过 7 个工作日才告知补正")
     subject = "依申请公开"
     deadline = "补正告知期限"
     has_levels = False  # only a request the office finds unclear has it: the breach shows when it asks late
@@ -357,17 +387,22 @@ class DisclosureSupplementRequestLate(DeadlineRule):
             deadline = disclosure_deadlines.supplement_request_deadline(r.received_on)
             if first.on <= deadline.value:
                 continue
-            sentence, facts = late_sentence(m, deadline.value, first.on, what="告知补正")
-            text = (
-                f"收到申请之日为 {r.received_on.isoformat()},应在 7 个工作日内(至 {deadline.value.isoformat()})"
-                f"一次性告知补正,{sentence}。违反《政府信息公开条例》第三十条。"
-            )
+            sentence, facts = late_sentence(m, deadline.value, first.on, what=_("告知补正"))
+            text = _(
+                "收到申请之日为 %(received)s,应在 7 个工作日内(至 %(due)s)"
+                "一次性告知补正,%(sentence)s。违反《政府信息公开条例》第三十条。"
+            ) % {
+                "received": r.received_on.isoformat(),
+                "due": deadline.value.isoformat(),
+                "sentence": sentence,
+            }
             found = finding(
                 text, {**facts, "request": r.number}, m, deadline.value, provisional=deadline.provisional
             )
             yield Found(
                 r.alert_key,
-                f"依申请公开 {r.number}:{found.explanation}",
+                _("依申请公开 %(number)s:%(explanation)s")
+                % {"number": r.number, "explanation": found.explanation},
                 found,
                 r.organisation_id,
                 {"request": r},
@@ -378,7 +413,11 @@ class DisclosureSupplementRequestLate(DeadlineRule):
 
 
 def _ticket_text(t: Ticket, text: str) -> str:
-    return f"工单 {t.number}({t.get_channel_display()}):{text}"
+    return _("工单 %(number)s(%(channel)s):%(explanation)s") % {
+        "number": t.number,
+        "channel": t.get_channel_display(),
+        "explanation": text,
+    }
 
 
 class _TicketDeadline(DeadlineRule):
@@ -416,7 +455,7 @@ class TicketAcknowledgeOverdue(_TicketDeadline):
     # an urgent ticket within the category's hours (tickets.deadlines.acknowledge_due).
     code = "acknowledge_overdue"
     severity = Severity.WARNING
-    title = "工单超过签收时限"
+    title = _lazy("工单超过签收时限")
     deadline = "签收期限"
     due_field = "acknowledge_due"
     limit_field = "category__acknowledge_workdays"
@@ -443,20 +482,25 @@ class TicketAcknowledgeOverdue(_TicketDeadline):
         for a in rounds.select_related("ticket", "organisation").order_by("pk"):
             t = a.ticket
             due = _acknowledge_due_of(a)
-            due_text = local_text(due) if due else "签收时限"
+            due_text = local_text(due) if due else _("签收时限")
             if a.acknowledged_at is None:
-                when = f"至 {m.when} 仍未签收或退单"
+                when = _("至 %(day)s 仍未签收或退单") % {"day": m.when}
             else:
-                when = f"于 {local_text(a.acknowledged_at)} 才签收"
+                when = _("于 %(day)s 才签收") % {"day": local_text(a.acknowledged_at)}
             facts = {
                 "ticket": t.number,
                 "acknowledge_due": due.isoformat() if due else None,
                 "assignment": a.pk,
             }
-            text = (
-                f"{a.get_role_display()}单位{a.organisation.name}的签收期限为 {due_text},{when}。"
+            text = _(
+                "%(role)s单位%(organisation)s的签收期限为 %(due)s,%(when)s。"
                 "承办单位应在签收时限内签收或说明理由退单(12345热线工单办理规则)。"
-            )
+            ) % {
+                "role": a.get_role_display(),
+                "organisation": a.organisation.name,
+                "due": due_text,
+                "when": when,
+            }
             day = clock.local_date(due) if due else m.today
             found = finding(text, facts, m, day, provisional=t.deadline_provisional)
             yield Found(
@@ -486,7 +530,7 @@ class TicketReplyOverdue(_TicketDeadline):
     # the centre's approval; urgent within the category's hours (tickets.deadlines.handle_due).
     code = "reply_overdue"
     severity = Severity.WARNING
-    title = "工单超过办理时限未答复"
+    title = _lazy("工单超过办理时限未答复")
     deadline = "办理期限"
     due_field = "handle_due"
     limit_field = "limit_days"
@@ -521,13 +565,17 @@ class TicketReplyOverdue(_TicketDeadline):
             )
 
     def _found(self, m, t: Ticket, *, round_: int, due: dt.datetime | None, replied) -> Found:
-        due_text = local_text(due) if due else "办理期限"
-        when = f"于 {local_text(replied.at)} 才答复" if replied is not None else f"至 {m.when} 仍未答复"
-        again = f"(第 {round_ + 1} 轮办理)" if round_ else ""
-        facts = {"ticket": t.number, "round": round_, "handle_due": due.isoformat() if due else None}
-        text = (
-            f"办理期限{again}为 {due_text},{when}。承办单位应在办理时限内答复诉求人(12345热线工单办理规则)。"
+        due_text = local_text(due) if due else _("办理期限")
+        when = (
+            _("于 %(day)s 才答复") % {"day": local_text(replied.at)}
+            if replied is not None
+            else _("至 %(day)s 仍未答复") % {"day": m.when}
         )
+        again = _("(第 %(round)s 轮办理)") % {"round": round_ + 1} if round_ else ""
+        facts = {"ticket": t.number, "round": round_, "handle_due": due.isoformat() if due else None}
+        text = _(
+            "办理期限%(again)s为 %(due)s,%(when)s。承办单位应在办理时限内答复诉求人(12345热线工单办理规则)。"
+        ) % {"again": again, "due": due_text, "when": when}
         day = clock.local_date(due) if due else m.today
         found = finding(text, facts, m, day, provisional=t.deadline_provisional)
         organisation = (replied.organisation_id if replied is not None else None) or t.lead_organisation_id
@@ -602,7 +650,7 @@ class RectificationOverdue(DeadlineRule):
     domain = "rating"
     code = "rectification_overdue"
     severity = Severity.WARNING
-    title = "差评整改超过反馈期限"
+    title = _lazy("差评整改超过反馈期限")
     subject = "差评整改"
     deadline = "反馈期限"
     due_field = "due"
@@ -634,19 +682,30 @@ class RectificationOverdue(DeadlineRule):
         )
         for r in unraised(rows, key_of(self.code, "x", F("pk"))).order_by("pk"):
             done_on = r.replied_on if r.replied_on and r.replied_on > r.due else None
-            sentence, facts = late_sentence(m, r.due, done_on, what="反馈评价人")
+            sentence, facts = late_sentence(m, r.due, done_on, what=_("反馈评价人"))
             rating = r.rating
-            text = (
-                f"{rating.get_level_display()}(评价于 {r.opened_on.isoformat()})的整改反馈期限为 {r.due.isoformat()}"
-                f"({r.limit_days} 个工作日),{sentence}。差评应在规定时限内核实整改并反馈评价人"
+            text = _(
+                "%(level)s(评价于 %(opened)s)的整改反馈期限为 %(due)s"
+                "(%(limit)s 个工作日),%(sentence)s。差评应在规定时限内核实整改并反馈评价人"
                 "(国办发〔2019〕51号)。"
-            )
+            ) % {
+                "level": rating.get_level_display(),
+                "opened": r.opened_on.isoformat(),
+                "due": r.due.isoformat(),
+                "limit": r.limit_days,
+                "sentence": sentence,
+            }
             found = finding(
                 text, {**facts, "rating": rating.subject_number}, m, r.due, provisional=r.due_provisional
             )
             yield Found(
                 r.alert_key,
-                f"差评整改 {rating.subject_number}({rating.subject_title[:30]}):{found.explanation}",
+                _("差评整改 %(number)s(%(title)s):%(explanation)s")
+                % {
+                    "number": rating.subject_number,
+                    "title": rating.subject_title[:30],
+                    "explanation": found.explanation,
+                },
                 found,
                 r.organisation_id,
                 {"rectification": r},
@@ -662,7 +721,7 @@ class OrderOverdue(DeadlineRule):
     domain = "supervision"
     code = "order_overdue"
     severity = Severity.SERIOUS
-    title = "督办逾期未反馈"
+    title = _lazy("督办逾期未反馈")
     subject = "督办单"
     deadline = "反馈期限"
     due_field = "due_on"
@@ -694,15 +753,16 @@ class OrderOverdue(DeadlineRule):
 
     def _found(self, m, o: SupervisionOrder, level: int, organisation_id, due: dt.date, step) -> Found:
         done_on = clock.local_date(step.at) if step is not None else None
-        sentence, facts = late_sentence(m, due, done_on, what="反馈整改情况")
-        text = (
-            f"第 {level} 级督办的反馈期限为 {due.isoformat()}({o.response_days} 个工作日),{sentence}。"
+        sentence, facts = late_sentence(m, due, done_on, what=_("反馈整改情况"))
+        text = _(
+            "第 %(level)s 级督办的反馈期限为 %(due)s(%(limit)s 个工作日),%(sentence)s。"
             "逾期未反馈的督办逐级升级督办。"
-        )
+        ) % {"level": level, "due": due.isoformat(), "limit": o.response_days, "sentence": sentence}
         found = finding(text, {**facts, "order": o.number, "level": level}, m, due)
         return Found(
             f"{self.code}:o{o.pk}:{level}",
-            f"督办单 {o.number}({o.subject_label}):{found.explanation}",
+            _("督办单 %(number)s(%(subject)s):%(explanation)s")
+            % {"number": o.number, "subject": o.subject_label, "explanation": found.explanation},
             found,
             organisation_id or o.organisation_id,
             {"subject_order": o},

@@ -21,6 +21,9 @@ from functools import cached_property
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhengwu.cases import deadlines, history
 from zhengwu.cases.models import Case, CaseEvent, Suspension
@@ -190,11 +193,17 @@ class _Overdue(Rule):
         )
         for case in cases:
             due = getattr(case, self.due_field)
-            sentence, facts = deadline_rules.late_sentence(moment, due, None, what="作出决定")
+            sentence, facts = deadline_rules.late_sentence(moment, due, None, what=_("作出决定"))
             yield (
                 case,
                 deadline_rules.finding(
-                    f"{self.due_label}为 {due.isoformat()},{sentence}。{self.law}",
+                    _("%(due_label)s为 %(due)s,%(sentence)s。%(law)s")
+                    % {
+                        "due_label": self.due_label,
+                        "due": due.isoformat(),
+                        "sentence": sentence,
+                        "law": self.law,
+                    },
                     facts,
                     moment,
                     due,
@@ -215,11 +224,20 @@ class _Overdue(Rule):
         if when <= due:
             return []
         late = ctx.calendar.workdays_between(due, when).value
-        what = f"于 {when.isoformat()} 才作出决定" if decided else f"至 {when.isoformat()} 仍未作出决定"
+        what = (_("于 %(day)s 才作出决定") if decided else _("至 %(day)s 仍未作出决定")) % {
+            "day": when.isoformat()
+        }
         return [
             Finding(
-                f"{self.due_label}为 {due.isoformat()}({due_obj.total} 个工作日),{what},"
-                f"超出 {late} 个工作日。{self.law}",
+                _("%(due_label)s为 %(due)s(%(total)s 个工作日),%(what)s,超出 %(late)s 个工作日。%(law)s")
+                % {
+                    "due_label": self.due_label,
+                    "due": due.isoformat(),
+                    "total": due_obj.total,
+                    "what": what,
+                    "late": late,
+                    "law": self.law,
+                },
                 {"due": due.isoformat(), "on": when.isoformat(), "late_workdays": late},
                 per_case=True,
             )
@@ -230,18 +248,18 @@ class OverduePromised(_Overdue):
     # 服务承诺: the promised limit published in the guide binds the organisation (国务院办公厅 政务服务"好差评"及承诺制).
     code = "overdue.promised"
     severity = Severity.WARNING
-    title = "超过承诺办结期限"
-    due_name, due_field, due_label = "promised", "promised_due", "承诺办结期限"
-    law = "承诺时限是向申请人公开的服务承诺。"
+    title = _lazy("超过承诺办结期限")
+    due_name, due_field, due_label = "promised", "promised_due", _lazy("承诺办结期限")
+    law = _lazy("承诺时限是向申请人公开的服务承诺。")
 
 
 class OverdueLegal(_Overdue):
     # 行政许可法 第四十二条: a decision within 20 working days of acceptance (or the law's limit), extendable by 10.
     code = "overdue.legal"
     severity = Severity.SERIOUS
-    title = "超过法定办结期限"
-    due_name, due_field, due_label = "legal", "legal_due", "法定办结期限"
-    law = "违反《行政许可法》第四十二条关于办理期限的规定。"
+    title = _lazy("超过法定办结期限")
+    due_name, due_field, due_label = "legal", "legal_due", _lazy("法定办结期限")
+    law = _lazy("违反《行政许可法》第四十二条关于办理期限的规定。")
 
 
 class IntakeLate(Rule):
@@ -249,7 +267,7 @@ class IntakeLate(Rule):
     reads_database = False
     code = "intake.late"
     severity = Severity.SERIOUS
-    title = f"受理审查超过 {deadlines.INTAKE_WORKDAYS} 个工作日"
+    title = lazy(lambda: _("受理审查超过 %(days)s 个工作日") % {"days": deadlines.INTAKE_WORKDAYS}, str)()
     ACTIONS = ("accept", "refuse", "request_supplement", "deem_accept")
 
     def check(self, ctx):
@@ -259,9 +277,15 @@ class IntakeLate(Rule):
         if ctx.event.action == "deem_accept":
             return [
                 Finding(
-                    f"收件(或补齐材料)于 {ctx.before.intake_start.isoformat()},{deadlines.INTAKE_WORKDAYS} 个工作日内"
-                    f"(至 {due.isoformat()})"
-                    "未作受理、补正或不予受理的决定,已依法视为受理。违反《行政许可法》第三十二条。",
+                    _(
+                        "收件(或补齐材料)于 %(start)s,%(days)s 个工作日内(至 %(due)s)"
+                        "未作受理、补正或不予受理的决定,已依法视为受理。违反《行政许可法》第三十二条。"
+                    )
+                    % {
+                        "start": ctx.before.intake_start.isoformat(),
+                        "days": deadlines.INTAKE_WORKDAYS,
+                        "due": due.isoformat(),
+                    },
                     {"intake_start": ctx.before.intake_start.isoformat(), "intake_due": due.isoformat()},
                 )
             ]
@@ -270,8 +294,16 @@ class IntakeLate(Rule):
         late = ctx.calendar.workdays_between(due, ctx.day).value
         return [
             Finding(
-                f"收件(或补齐材料)于 {ctx.before.intake_start.isoformat()},受理审查期限为 {due.isoformat()},"
-                f"却于 {ctx.day.isoformat()} 才作出决定,超出 {late} 个工作日。违反《行政许可法》第三十二条。",
+                _(
+                    "收件(或补齐材料)于 %(start)s,受理审查期限为 %(due)s,"
+                    "却于 %(day)s 才作出决定,超出 %(late)s 个工作日。违反《行政许可法》第三十二条。"
+                )
+                % {
+                    "start": ctx.before.intake_start.isoformat(),
+                    "due": due.isoformat(),
+                    "day": ctx.day.isoformat(),
+                    "late": late,
+                },
                 {"intake_due": due.isoformat(), "on": ctx.day.isoformat(), "late_workdays": late},
             )
         ]
@@ -286,7 +318,7 @@ class RepeatedSupplement(Rule):
     reads_database = False
     code = "supplement.repeated_new_materials"
     severity = Severity.WARNING
-    title = "再次补正新增首次未告知的材料"
+    title = _lazy("再次补正新增首次未告知的材料")
 
     def check(self, ctx):
         if ctx.event.action != "request_supplement":
@@ -298,11 +330,14 @@ class RepeatedSupplement(Rule):
         new = [i.get("name", "") for i in ctx.data.get("items", []) if _material_key(i) not in named]
         if not new:
             return []
-        reason = ctx.event.note or "(未写明理由)"
+        reason = ctx.event.note or _("(未写明理由)")
         return [
             Finding(
-                f"第 {len(earlier) + 1} 次补正告知新增了前次未告知的材料:{'、'.join(new)}。"
-                f"应当一次性告知全部补正内容(《行政许可法》第三十二条)。书面理由:{reason}",
+                _(
+                    "第 %(round)s 次补正告知新增了前次未告知的材料:%(materials)s。"
+                    "应当一次性告知全部补正内容(《行政许可法》第三十二条)。书面理由:%(reason)s"
+                )
+                % {"round": len(earlier) + 1, "materials": _("、").join(new), "reason": reason},
                 {"round": len(earlier) + 1, "new_materials": new},
             )
         ]
@@ -319,7 +354,7 @@ class FeeDiffers(Rule):
     # 行政许可法 第五十八条、第五十九条: fees only where a law or regulation sets them, at the published standard.
     code = "fee.differs_from_standard"
     severity = Severity.SERIOUS
-    title = "收费与目录标准不一致"
+    title = _lazy("收费与目录标准不一致")
 
     def check(self, ctx):
         charged = ctx.data.get("fees")
@@ -333,18 +368,25 @@ class FeeDiffers(Rule):
                 continue
             fee = standards.get(item.get("position")) or by_name.get(item.get("name"))
             amount = _money(item.get("amount"))
-            name = item.get("name") or (fee.name if fee else "收费")
+            name = item.get("name") or (fee.name if fee else _("收费"))
             if fee is None:
                 problems.append(
-                    f"「{name}」{amount} 元不在本事项的收费目录中(目录:{'、'.join(by_name) or '不收费'})"
+                    _("「%(name)s」%(amount)s 元不在本事项的收费目录中(目录:%(catalogue)s)")
+                    % {"name": name, "amount": amount, "catalogue": _("、").join(by_name) or _("不收费")}
                 )
             elif fee.amount is not None and amount != _money(fee.amount):
                 problems.append(
-                    f"「{fee.name}」收取 {amount} 元,目录标准为 {_money(fee.amount)} 元({fee.standard})"
+                    _("「%(name)s」收取 %(amount)s 元,目录标准为 %(standard_amount)s 元(%(standard)s)")
+                    % {
+                        "name": fee.name,
+                        "amount": amount,
+                        "standard_amount": _money(fee.amount),
+                        "standard": fee.standard,
+                    }
                 )
         if not problems:
             return []
-        return [Finding("；".join(problems) + "。", {"charged": charged})]
+        return [Finding(_("%(problems)s。") % {"problems": _("；").join(problems)}, {"charged": charged})]
 
 
 class StepOutOfOrder(Rule):
@@ -352,7 +394,7 @@ class StepOutOfOrder(Rule):
     reads_database = False
     code = "step.out_of_order"
     severity = Severity.WARNING
-    title = "办理环节跳过或顺序颠倒"
+    title = _lazy("办理环节跳过或顺序颠倒")
 
     def check(self, ctx):
         if ctx.event.action not in ("complete_step", "decide"):
@@ -368,8 +410,12 @@ class StepOutOfOrder(Rule):
             names = {s.position: s.name for s in before.steps}
             return [
                 Finding(
-                    f"完成了第 {position} 个环节「{names.get(position, '?')}」,而当前应办理的是"
-                    f"「{current.name if current else '(无待办环节)'}」。",
+                    _("完成了第 %(position)s 个环节「%(step)s」,而当前应办理的是「%(current)s」。")
+                    % {
+                        "position": position,
+                        "step": names.get(position, "?"),
+                        "current": current.name if current else _("(无待办环节)"),
+                    },
                     {"position": position, "current": current.position if current else None},
                 )
             ]
@@ -381,7 +427,7 @@ class StepOutOfOrder(Rule):
             return []
         return [
             Finding(
-                f"作出决定时,环节「{'、'.join(skipped)}」尚未办理。",
+                _("作出决定时,环节「%(steps)s」尚未办理。") % {"steps": _("、").join(skipped)},
                 {"skipped": skipped},
             )
         ]
@@ -391,7 +437,7 @@ class SamePersonAcceptsAndDecides(Rule):
     # 审批分离 (受审分离): where the item is not authorised to the window, acceptance and decision are by two people.
     code = "decision.same_person"
     severity = Severity.WARNING
-    title = "受理与决定为同一人"
+    title = _lazy("受理与决定为同一人")
 
     def check(self, ctx):
         if ctx.event.action != "decide" or ctx.event.actor_id is None:
@@ -404,7 +450,8 @@ class SamePersonAcceptsAndDecides(Rule):
             return []
         return [
             Finding(
-                f"{ctx.event.actor_label}既受理又作出决定;本事项未授权窗口办结,应由不同人员受理和审批(受审分离)。",
+                _("%(actor)s既受理又作出决定;本事项未授权窗口办结,应由不同人员受理和审批(受审分离)。")
+                % {"actor": ctx.event.actor_label},
                 {"actor": ctx.event.actor_id},
             )
         ]
@@ -429,7 +476,7 @@ class OutsideOrganisation(Rule):
     # 行政许可法 第二十三条/第二十四条: a licence is handled by the organisation that holds the power (or its delegate).
     code = "actor.outside_organisation"
     severity = Severity.SERIOUS
-    title = "非实施机构人员办理"
+    title = _lazy("非实施机构人员办理")
 
     def check(self, ctx):
         staff = ctx.actor_staff
@@ -451,8 +498,16 @@ class OutsideOrganisation(Rule):
                 return []
         return [
             Finding(
-                f"{staff.name}({staff.organisation.name})对{case_org.name}的办件执行了「{action_label(ctx.event.action)}」操作,"
-                "不属于本机构人员,也不是受理该办件的窗口。",
+                _(
+                    "%(staff)s(%(organisation)s)对%(case_organisation)s的办件执行了「%(action)s」操作,"
+                    "不属于本机构人员,也不是受理该办件的窗口。"
+                )
+                % {
+                    "staff": staff.name,
+                    "organisation": staff.organisation.name,
+                    "case_organisation": case_org.name,
+                    "action": action_label(ctx.event.action),
+                },
                 {"staff": staff.pk, "organisation": staff.organisation_id, "action": ctx.event.action},
             )
         ]
@@ -472,7 +527,7 @@ class SuspensionWithoutLegalReason(Rule):
     reads_database = False
     code = "suspension.no_legal_reason"
     severity = Severity.SERIOUS
-    title = "中止没有法定事由"
+    title = _lazy("中止没有法定事由")
 
     def check(self, ctx):
         if ctx.event.action != "suspend":
@@ -480,14 +535,18 @@ class SuspensionWithoutLegalReason(Rule):
         kind = ctx.data.get("kind", "")
         if kind in deadlines.SUSPENSION_KINDS and (ctx.event.note or "").strip():
             return []
-        lawful = "、".join(deadlines.SUSPENSION_KINDS.values())
+        lawful = _("、").join(str(k) for k in deadlines.SUSPENSION_KINDS.values())
         why = (
-            f"中止类型「{kind or '未填写'}」不是法定特别程序"
+            _("中止类型「%(kind)s」不是法定特别程序") % {"kind": kind or _("未填写")}
             if kind not in deadlines.SUSPENSION_KINDS
-            else "未写明中止理由"
+            else _("未写明中止理由")
         )
         return [
-            Finding(f"{why}。依《行政许可法》第四十五条,只有{lawful}所需时间不计入期限。", {"kind": kind})
+            Finding(
+                _("%(why)s。依《行政许可法》第四十五条,只有%(lawful)s所需时间不计入期限。")
+                % {"why": why, "lawful": lawful},
+                {"kind": kind},
+            )
         ]
 
 
@@ -496,7 +555,7 @@ class SuspensionLongerThanDeclared(Rule):
     reads_database = False
     code = "suspension.longer_than_declared"
     severity = Severity.WARNING
-    title = "中止时间超过告知时长"
+    title = _lazy("中止时间超过告知时长")
 
     def check(self, ctx):
         if ctx.event.action != "resume":
@@ -513,8 +572,17 @@ class SuspensionLongerThanDeclared(Rule):
             return []
         return [
             Finding(
-                f"{since.isoformat()} 中止时告知需要 {expected} 个工作日,实际至 {until.isoformat()} 才恢复,"
-                f"用了 {used} 个工作日,超出 {used - expected} 个。",
+                _(
+                    "%(since)s 中止时告知需要 %(expected)s 个工作日,实际至 %(until)s 才恢复,"
+                    "用了 %(used)s 个工作日,超出 %(over)s 个。"
+                )
+                % {
+                    "since": since.isoformat(),
+                    "expected": expected,
+                    "until": until.isoformat(),
+                    "used": used,
+                    "over": used - expected,
+                },
                 {"since": since.isoformat(), "until": until.isoformat(), "declared": expected, "used": used},
             )
         ]
@@ -531,8 +599,15 @@ class SuspensionLongerThanDeclared(Rule):
             yield (
                 row.case,
                 deadline_rules.finding(
-                    f"{row.started_on.isoformat()} 中止时告知需要 {row.expected_days} 个工作日,"
-                    f"至 {moment.today.isoformat()} 已用 {used} 个工作日仍未恢复办理。",
+                    _(
+                        "%(since)s 中止时告知需要 %(expected)s 个工作日,至 %(today)s 已用 %(used)s 个工作日仍未恢复办理。"
+                    )
+                    % {
+                        "since": row.started_on.isoformat(),
+                        "expected": row.expected_days,
+                        "today": moment.today.isoformat(),
+                        "used": used,
+                    },
                     {"since": row.started_on.isoformat(), "declared": row.expected_days, "used": used},
                     moment,
                     row.started_on,
@@ -545,7 +620,7 @@ class Backdated(Rule):
     reads_database = False
     code = "event.backdated"
     severity = Severity.WARNING
-    title = "补录(记录时间明显早于录入时间)"
+    title = _lazy("补录(记录时间明显早于录入时间)")
 
     def check(self, ctx):
         gap = ctx.entered_at - ctx.event.at
@@ -556,8 +631,17 @@ class Backdated(Rule):
         entered = clock.local_date(ctx.entered_at).isoformat()
         return [
             Finding(
-                f"「{action_label(ctx.event.action)}」记为 {happened} 发生,却在 {entered} 才录入,相隔约 {hours} 小时"
-                f"(超过 {ctx.backdating_limit()} 小时),可能倒签时间。",
+                _(
+                    "「%(action)s」记为 %(happened)s 发生,却在 %(entered)s 才录入,相隔约 %(hours)s 小时"
+                    "(超过 %(limit)s 小时),可能倒签时间。"
+                )
+                % {
+                    "action": action_label(ctx.event.action),
+                    "happened": happened,
+                    "entered": entered,
+                    "hours": hours,
+                    "limit": ctx.backdating_limit(),
+                },
                 {"at": ctx.event.at.isoformat(), "entered_at": ctx.entered_at.isoformat(), "hours": hours},
             )
         ]
@@ -662,7 +746,10 @@ def _in_savepoint_if_it_queries(work):
 def _key_and_explanation(rule, finding: Finding, case: Case, event: CaseEvent | None) -> tuple[str, str]:
     """A finding on a case: its alert's key (once per event, or once per case) and explanation."""
     key = f"{rule.code}:c{case.pk}" if finding.per_case or event is None else f"{rule.code}:e{event.pk}"
-    return key, f"办件 {case.number}:{finding.explanation}"
+    return key, _("办件 %(number)s:%(explanation)s") % {
+        "number": case.number,
+        "explanation": finding.explanation,
+    }
 
 
 def _alert(rule: Registered, finding: Finding, *, case: Case, event: CaseEvent | None) -> Alert:
@@ -681,7 +768,7 @@ def _defaults(rule: Registered, finding: Finding, explanation: str) -> dict:
     return {
         "code": rule.code,
         "severity": rule.severity,
-        "title": rule.title,
+        "title": str(rule.title),  # said at creation, in the language of the moment
         "explanation": explanation,
         "data": finding.data,
         "raised_at": clock.now(),
@@ -776,7 +863,7 @@ class TicketFirstAnswerLate(TicketRule):
     # Seed 002 (市国土资源局2010年政务公开工作总结) 二(四)投诉处理制度: 凡在"政民互动"中反映的问题……在24小时之内予以回复.
     code = "first_answer_late"
     severity = Severity.WARNING
-    title = "政民互动诉求未在24小时内首次答复"
+    title = _lazy("政民互动诉求未在24小时内首次答复")
 
     def check(self, event):
         data = event.data or {}
@@ -802,11 +889,19 @@ class TicketFirstAnswerLate(TicketRule):
         when = f"{due.astimezone(clock.LOCAL):%Y-%m-%d %H:%M}"
         facts = {"ticket": ticket.number, "first_answer_due": due.isoformat(), "hours": hours}
         if answered_at is None:
-            what = f"至 {when}(登记后 {hours} 小时)仍未答复"
+            what = _("至 %(due)s(登记后 %(hours)s 小时)仍未答复") % {"due": when, "hours": hours}
         else:
-            what = f"首次答复期限为 {when}(登记后 {hours} 小时),却于 {answered_at.astimezone(clock.LOCAL):%Y-%m-%d %H:%M} 才首次答复"
+            what = _("首次答复期限为 %(due)s(登记后 %(hours)s 小时),却于 %(answered)s 才首次答复") % {
+                "due": when,
+                "hours": hours,
+                "answered": f"{answered_at.astimezone(clock.LOCAL):%Y-%m-%d %H:%M}",
+            }
             facts["answered_at"] = answered_at.isoformat()
-        return Finding(f"{what}。凡在政民互动中反映的问题应在24小时内予以回复。", facts, per_case=True)
+        return Finding(
+            _("%(what)s。凡在政民互动中反映的问题应在24小时内予以回复。") % {"what": what},
+            facts,
+            per_case=True,
+        )
 
 
 def ticket_rules() -> list[TicketRule]:
@@ -842,7 +937,11 @@ def store_for_ticket(rule: TicketRule, finding: Finding, *, ticket, event) -> Al
         log.warning("no organisation to hold %s on ticket %s", rule.code, ticket.number)
         return None
     key = f"{rule.code}:t{ticket.pk}" if finding.per_case else f"{rule.code}:te{event.pk}"
-    explanation = f"工单 {ticket.number}({ticket.get_channel_display()}):{finding.explanation}"
+    explanation = _("工单 %(number)s(%(channel)s):%(explanation)s") % {
+        "number": ticket.number,
+        "channel": ticket.get_channel_display(),
+        "explanation": finding.explanation,
+    }
     return raise_alert(rule, finding, key, explanation, organisation=organisation, ticket=ticket)
 
 

@@ -332,31 +332,31 @@ def with_subjects(user, alerts) -> list[Alert]:
     kinds = (  # link on the alert, its label, its page (route, argument), the records the user may open
         (
             "case_id",
-            lambda a: f"办件 {a.case.number}",
+            lambda a: gettext("办件 %(number)s") % {"number": a.case.number},
             lambda a: ("workbench_supervision:case", a.case_id),
             lambda: supervised_cases(user),
         ),
         (
             "request_id",
-            lambda a: f"依申请公开 {a.request.number}",
+            lambda a: gettext("依申请公开 %(number)s") % {"number": a.request.number},
             lambda a: ("workbench_disclosure:request", a.request_id),
             lambda: access.scope(user, DisclosureRequest.objects.all()),
         ),
         (
             "ticket_id",
-            lambda a: f"工单 {a.ticket.number}",
+            lambda a: gettext("工单 %(number)s") % {"number": a.ticket.number},
             lambda a: ("workbench_tickets:ticket", a.ticket.number),
             lambda: ticket_selectors.visible_tickets(user),
         ),
         (
             "rectification_id",
-            lambda a: f"差评整改 {a.rectification.rating.subject_number}",
+            lambda a: gettext("差评整改 %(number)s") % {"number": a.rectification.rating.subject_number},
             lambda a: ("workbench_evaluation:rectification", a.rectification_id),
             lambda: access.scope(user, Rectification.objects.all()),
         ),
         (
             "subject_order_id",
-            lambda a: f"督办单 {a.subject_order.number}",
+            lambda a: gettext("督办单 %(number)s") % {"number": a.subject_order.number},
             lambda a: ("workbench_supervision:order", a.subject_order.number),
             lambda: visible_orders(user),
         ),

@@ -87,7 +87,9 @@ def escalate_alert(
             instruction=instruction,
             response_days=response_days,
         )
-        _review(alert, by=by, state=Alert.State.ESCALATED, note=f"转督办 {order.number}")
+        _review(
+            alert, by=by, state=Alert.State.ESCALATED, note=_("转督办 %(number)s") % {"number": order.number}
+        )
     return order
 
 
@@ -153,11 +155,11 @@ def issue_order(
     response_days = _days(response_days)
     if case is not None:
         organisation = organisation or case.organisation
-        subject, label = SupervisionOrder.Subject.CASE, f"办件 {case.number}"
+        subject, label = SupervisionOrder.Subject.CASE, _("办件 %(number)s") % {"number": case.number}
         _raise(permissions.case_scope_refusal(by, case))
     elif ticket is not None:
         organisation = organisation or ticket.lead_organisation
-        subject, label = SupervisionOrder.Subject.TICKET, f"工单 {ticket.number}"
+        subject, label = SupervisionOrder.Subject.TICKET, _("工单 %(number)s") % {"number": ticket.number}
         _raise(permissions.ticket_scope_refusal(by, ticket))
         if organisation is None:  # not dispatched yet: no department answers for it
             raise ValidationFailed(
@@ -166,27 +168,36 @@ def issue_order(
                 field="ticket",
             )
     elif request_ref:
-        subject, label = SupervisionOrder.Subject.REQUEST, f"依申请公开 {request_ref}"
+        subject, label = (
+            SupervisionOrder.Subject.REQUEST,
+            _("依申请公开 %(number)s") % {"number": request_ref},
+        )
     elif alert is not None:
         organisation = organisation or alert.organisation
-        subject, label = SupervisionOrder.Subject.ALERT, f"异常 {alert.title}"
+        subject, label = SupervisionOrder.Subject.ALERT, _("异常 %(title)s") % {"title": alert.title}
     else:
         raise ValidationFailed(_("请选择督办的办件、工单、依申请公开或异常"), field="subject")
     if alert is not None:
         # An order on an alert names the record the alert is on, and keeps the link to it.
         subject = SupervisionOrder.Subject.ALERT
         if case is not None:
-            label = f"办件 {case.number}:{alert.title}"
+            label = _("办件 %(number)s:%(title)s") % {"number": case.number, "title": alert.title}
         elif alert.request_id:
             request_ref = alert.request.number
-            label = f"依申请公开 {request_ref}:{alert.title}"
+            label = _("依申请公开 %(number)s:%(title)s") % {"number": request_ref, "title": alert.title}
         elif alert.ticket_id:
             ticket = alert.ticket
-            label = f"工单 {ticket.number}:{alert.title}"
+            label = _("工单 %(number)s:%(title)s") % {"number": ticket.number, "title": alert.title}
         elif alert.rectification_id:
-            label = f"差评整改 {alert.rectification.rating.subject_number}:{alert.title}"
+            label = _("差评整改 %(number)s:%(title)s") % {
+                "number": alert.rectification.rating.subject_number,
+                "title": alert.title,
+            }
         elif alert.subject_order_id:
-            label = f"督办单 {alert.subject_order.number}:{alert.title}"
+            label = _("督办单 %(number)s:%(title)s") % {
+                "number": alert.subject_order.number,
+                "title": alert.title,
+            }
     if organisation is None:
         raise ValidationFailed(_("请选择责任单位"), field="organisation")
     _raise(permissions.organisation_refusal(by, organisation))
@@ -344,7 +355,8 @@ def escalate_overdue_orders(*, today: dt.date | None = None) -> list[Supervision
                 row,
                 "escalate",
                 by=None,
-                note=f"逾期未反馈,由{before.name}升级至{row.organisation.name}督办(第 {row.level} 级)",
+                note=_("逾期未反馈,由%(before)s升级至%(after)s督办(第 %(level)s 级)")
+                % {"before": before.name, "after": row.organisation.name, "level": row.level},
                 data={"from": before.pk, "to": row.organisation.pk, "due_on": row.due_on.isoformat()},
             )
             done.append(row)
