@@ -11,6 +11,9 @@ defined (imported in FeesConfig.ready), plus the periodic check of payments not 
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
 from zhengwu.core import clock
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.text import name_key
@@ -37,7 +40,7 @@ class AboveStandard(FeeRule):
     # 行政许可法 第五十九条: a fee is charged at the standard the law sets and the catalogue publishes.
     code = "above_standard"
     severity = Severity.SERIOUS
-    title = "收费高于收费目录标准"
+    title = _lazy("收费高于收费目录标准")
 
     def check(self, ctx):
         if ctx.event.action != "charge_fee":
@@ -48,9 +51,16 @@ class AboveStandard(FeeRule):
                 continue
             amount, standard = _money(item.get("amount")), _money(item.get("standard_amount"))
             if amount is not None and standard is not None and amount > standard:
-                problems.append(f"「{item.get('name')}」收取 {amount} 元,高于按目录标准应收 {standard} 元")
+                problems.append(
+                    _("「%(name)s」收取 %(amount)s 元,高于按目录标准应收 %(standard)s 元")
+                    % {"name": item.get("name"), "amount": amount, "standard": standard}
+                )
         return (
-            [supervision.Finding("；".join(problems) + "。", {"fees": ctx.data.get("fees")})]
+            [
+                supervision.Finding(
+                    _("%(problems)s。") % {"problems": _("；").join(problems)}, {"fees": ctx.data.get("fees")}
+                )
+            ]
             if problems
             else []
         )
@@ -60,7 +70,7 @@ class NotInCatalogue(FeeRule):
     # 行政许可法 第五十八条: no fee without a legal basis; the seed: every fee in the centre is on the public list.
     code = "not_in_catalogue"
     severity = Severity.SERIOUS
-    title = "收费项目不在收费目录清单"
+    title = _lazy("收费项目不在收费目录清单")
 
     def check(self, ctx):
         if ctx.event.action != "charge_fee":
@@ -83,8 +93,11 @@ class NotInCatalogue(FeeRule):
             return []
         return [
             supervision.Finding(
-                f"登记收费「{'、'.join(outside)}」不在{ctx.case.organisation.name}的收费目录清单中,"
-                "且未通过缴款通知书由收费窗口统一征收。",
+                _(
+                    "登记收费「%(fees)s」不在%(organisation)s的收费目录清单中,"
+                    "且未通过缴款通知书由收费窗口统一征收。"
+                )
+                % {"fees": _("、").join(str(n) for n in outside), "organisation": ctx.case.organisation.name},
                 {"fees": outside},
             )
         ]
@@ -94,7 +107,7 @@ class DeliveredUnpaid(FeeRule):
     # 统一收费: the result is delivered once its fees are paid, unless the item pays after delivery.
     code = "delivered_unpaid"
     severity = Severity.SERIOUS
-    title = "未缴费即送达办理结果"
+    title = _lazy("未缴费即送达办理结果")
 
     def check(self, ctx):
         if ctx.event.action != "deliver":
@@ -102,14 +115,18 @@ class DeliveredUnpaid(FeeRule):
         from zhengwu.fees import selectors
 
         refusal = selectors.delivery_refusal(ctx.case)
-        return [supervision.Finding(f"送达时:{refusal}", {}, per_case=True)] if refusal else []
+        return (
+            [supervision.Finding(_("送达时:%(refusal)s") % {"refusal": refusal}, {}, per_case=True)]
+            if refusal
+            else []
+        )
 
 
 class Unreconciled(FeeRule):
     # County rule: the fee window reconciles every payment within UNRECONCILED_DAYS working days.
     code = "unreconciled"
     severity = Severity.WARNING
-    title = "缴款逾期未对账"
+    title = _lazy("缴款逾期未对账")
 
     def check(self, ctx):  # not raised on case events: see scan_unreconciled
         return []
@@ -147,8 +164,18 @@ def scan_unreconciled() -> int:
         if kinds | explained >= {"receipt", "remit"} and not open_:
             continue
         finding = supervision.Finding(
-            f"缴款码 {payment.notice.code} 于 {paid_on} 缴款 {payment.amount} 元,超过 {UNRECONCILED_DAYS} 个工作日"
-            f"仍未对平(银行{'已' if 'receipt' in kinds else '未'}到账,{'已' if 'remit' in kinds else '未'}缴库)。",
+            _(
+                "缴款码 %(code)s 于 %(paid_on)s 缴款 %(amount)s 元,超过 %(days)s 个工作日"
+                "仍未对平(银行%(bank)s,%(treasury)s)。"
+            )
+            % {
+                "code": payment.notice.code,
+                "paid_on": paid_on,
+                "amount": payment.amount,
+                "days": UNRECONCILED_DAYS,
+                "bank": _("已到账") if "receipt" in kinds else _("未到账"),
+                "treasury": _("已缴库") if "remit" in kinds else _("未缴库"),
+            },
             {"payment": payment.reference},
         )
         case = payment.notice.case
@@ -156,7 +183,8 @@ def scan_unreconciled() -> int:
             Unreconciled,
             finding,
             f"{Unreconciled.code}:p{payment.pk}",
-            f"办件 {case.number}:{finding.explanation}",
+            _("办件 %(number)s:%(explanation)s")
+            % {"number": case.number, "explanation": finding.explanation},
             case=case,
             organisation_id=payment.notice.organisation_id,
         )
