@@ -6,6 +6,8 @@ its item after the grant) and stored as supervision alerts, reviewed and ordered
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhengwu.cases.models import Case, Decision
 from zhengwu.licences.models import Licence, LicenceType
@@ -21,13 +23,13 @@ class LicenceRule(Registered):
 class GrantWithoutLicence(LicenceRule):
     code = "grant_without_licence"
     severity = Severity.SERIOUS
-    title = "准予许可未签发电子证照"
+    title = _lazy("准予许可未签发电子证照")
 
 
 class LicenceWithoutGrant(LicenceRule):
     code = "without_grant"
     severity = Severity.SERIOUS
-    title = "电子证照没有准予许可决定"
+    title = _lazy("电子证照没有准予许可决定")
 
 
 def scan() -> int:
@@ -42,9 +44,13 @@ def scan() -> int:
     with transaction.atomic():
         for case in grants[:500]:
             finding = Finding(
-                f"已准予许可({case.version.name}),但电子证照库中没有其证照", {"case": case.number}
+                _("已准予许可(%(item)s),但电子证照库中没有其证照") % {"item": case.version.name},
+                {"case": case.number},
             )
-            explanation = f"办件 {case.number}:{finding.explanation}"
+            explanation = _("办件 %(number)s:%(explanation)s") % {
+                "number": case.number,
+                "explanation": finding.explanation,
+            }
             key = f"{GrantWithoutLicence.code}:c{case.pk}"
             if raise_alert(
                 GrantWithoutLicence,
@@ -61,16 +67,23 @@ def scan() -> int:
             .select_related("type", "case")
         )
         for licence in orphans[:500]:
-            why = f"来源办件 {licence.case.number} 未准予许可" if licence.case else "没有来源办件"
+            why = (
+                _("来源办件 %(number)s 未准予许可") % {"number": licence.case.number}
+                if licence.case
+                else _("没有来源办件")
+            )
             finding = Finding(
-                f"{licence.type.name}(编号 {licence.number}){why}", {"identifier": licence.identifier}
+                _("%(type)s(编号 %(number)s)%(why)s")
+                % {"type": licence.type.name, "number": licence.number, "why": why},
+                {"identifier": licence.identifier},
             )
             key = f"{LicenceWithoutGrant.code}:l{licence.pk}"
             if raise_alert(
                 LicenceWithoutGrant,
                 finding,
                 key,
-                f"电子证照 {licence.number}:{finding.explanation}",
+                _("电子证照 %(number)s:%(explanation)s")
+                % {"number": licence.number, "explanation": finding.explanation},
                 case=licence.case,
                 organisation_id=licence.issuer_id,
             ):
