@@ -659,18 +659,26 @@ def _dues(case: Case, step: CaseStep | None) -> list[dict]:
     """The dates the applicant is waiting for now, each with its label: the intake decision before acceptance,
     the open step's and the promised completion date while the case is handled."""
     if case.status == Status.RECEIVED and case.intake_due:
-        return [{"label": "受理决定期限", "date": case.intake_due, "provisional": False}]
+        return [{"label": _("受理决定期限"), "date": case.intake_due, "provisional": False}]
     if case.status == Status.SUSPENDED:
-        return [{"label": "承诺办结期限", "date": None, "note": "中止期间暂停计算", "provisional": False}]
+        return [
+            {"label": _("承诺办结期限"), "date": None, "note": _("中止期间暂停计算"), "provisional": False}
+        ]
     if case.status not in (Status.ACCEPTED, Status.DECIDED, Status.DELIVERED):
         return []
     dues = []
     if step is not None and step.due_on:
         dues.append(
-            {"label": f"「{step.name}」环节期限", "date": step.due_on, "provisional": step.due_provisional}
+            {
+                "label": _("「%(step)s」环节期限") % {"step": step.name},
+                "date": step.due_on,
+                "provisional": step.due_provisional,
+            }
         )
     if case.promised_due:
-        dues.append({"label": "承诺办结期限", "date": case.promised_due, "provisional": case.due_provisional})
+        dues.append(
+            {"label": _("承诺办结期限"), "date": case.promised_due, "provisional": case.due_provisional}
+        )
     today = clock.today()
     for due in dues:  # a date gone by while the case still waits: said, not left for the reader to work out
         due["overdue"] = due["date"] < today

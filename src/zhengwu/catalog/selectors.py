@@ -427,25 +427,41 @@ def _described(spec: dict) -> list[tuple[str, str]]:
         (
             _("申请材料"),
             _lines(
-                f"{m['name']}({_('必需') if m['required'] else _('非必需')}"
-                f"{'、' + m['condition'] if m.get('condition') else ''};"
-                f"{labels.MATERIAL_FORMS.get(m['form'], m['form'])}{m['copies']}份;"
-                f"{labels.MATERIAL_MEDIA.get(m['medium'], m['medium'])};"
-                f"{labels.MATERIAL_SOURCES.get(m['source'], m['source'])})"
+                _("%(name)s(%(required)s%(condition)s;%(form)s%(copies)s份;%(medium)s;%(source)s)")
+                % {
+                    "name": m["name"],
+                    "required": _("必需") if m["required"] else _("非必需"),
+                    "condition": _("、") + m["condition"] if m.get("condition") else "",
+                    "form": labels.MATERIAL_FORMS.get(m["form"], m["form"]),
+                    "copies": m["copies"],
+                    "medium": labels.MATERIAL_MEDIA.get(m["medium"], m["medium"]),
+                    "source": labels.MATERIAL_SOURCES.get(m["source"], m["source"]),
+                }
                 for m in spec["materials"]
             ),
         ),
         (
             _("办理环节"),
             _lines(
-                f"{i}. {s['name']}({labels.STEP_ROLES.get(s['role'], s['role'])},{s['days']}个工作日,"
-                f"{labels.STEP_KINDS.get(s.get('kind') or '', s.get('kind') or '')})"
+                _("%(position)s. %(name)s(%(role)s,%(days)s个工作日,%(kind)s)")
+                % {
+                    "position": i,
+                    "name": s["name"],
+                    "role": labels.STEP_ROLES.get(s["role"], s["role"]),
+                    "days": s["days"],
+                    "kind": labels.STEP_KINDS.get(s.get("kind") or "", s.get("kind") or ""),
+                }
                 for i, s in enumerate(spec["steps"], start=1)
             ),
         ),
         (
             _("收费"),
-            _lines(f"{f['name']}:{f['standard']}(依据:{f['basis']})" for f in spec["fees"]) or _("不收费"),
+            _lines(
+                _("%(name)s:%(standard)s(依据:%(basis)s)")
+                % {"name": f["name"], "standard": f["standard"], "basis": f["basis"]}
+                for f in spec["fees"]
+            )
+            or _("不收费"),
         ),
         (_("办理结果"), spec["result"].get("name") or ""),
         (_("结果类型"), labels.RESULT_KINDS.get(spec["result"].get("kind"), "")),
@@ -453,7 +469,12 @@ def _described(spec: dict) -> list[tuple[str, str]]:
             _("送达方式"),
             "、".join(labels.DELIVERIES.get(d, d) for d in spec["result"].get("delivery") or []),
         ),
-        (_("常见问题"), _lines(f"问:{qa.get('q', '')} 答:{qa.get('a', '')}" for qa in spec["faq"])),
+        (
+            _("常见问题"),
+            _lines(
+                _("问:%(q)s 答:%(a)s") % {"q": qa.get("q", ""), "a": qa.get("a", "")} for qa in spec["faq"]
+            ),
+        ),
         (_("申请表"), _form_fields(spec.get("form_schema") or {})),
     ]
     return [(str(label), str(text)) for label, text in out]
