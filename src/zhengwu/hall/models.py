@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.models import ServiceCentre, Window
@@ -158,7 +159,11 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.from_month}月{self.from_day}日起"
+        return gettext("%(season)s %(month)s月%(day)s日起") % {
+            "season": self.name,
+            "month": self.from_month,
+            "day": self.from_day,
+        }
 
     @property
     def periods(self) -> list:
@@ -167,10 +172,12 @@ class OpeningHours(models.Model):
     @property
     def label(self) -> str:
         """上午 08:30–12:00,下午 14:30–17:30"""
-        return (
-            f"上午 {self.morning_open:%H:%M}–{self.morning_close:%H:%M},"
-            f"下午 {self.afternoon_open:%H:%M}–{self.afternoon_close:%H:%M}"
-        )
+        return gettext("上午 %(a)s–%(b)s,下午 %(c)s–%(d)s") % {
+            "a": f"{self.morning_open:%H:%M}",
+            "b": f"{self.morning_close:%H:%M}",
+            "c": f"{self.afternoon_open:%H:%M}",
+            "d": f"{self.afternoon_close:%H:%M}",
+        }
 
 
 class DayKinds(models.TextChoices):
