@@ -139,7 +139,10 @@ def lead_window(request, number: str):
         lambda j, d: services.assign_lead_window(
             joint=j, by=request.user, window=d["window"], reason=d["reason"]
         ),
-        lambda j, d: f"已将联办件 {j.number} 的主办窗口改为 {j.lead_window}。",
+        lambda j, d: (
+            _("已将联办件 %(number)s 的主办窗口改为 %(window)s。")
+            % {"number": j.number, "window": j.lead_window}
+        ),
     )
 
 
@@ -160,8 +163,8 @@ def convene(request, number: str):
             positions=d["positions"],
         ),
         lambda j, d: (
-            f"已召集{dict(JointMeeting.Kind.choices).get(d['kind'], '会议')}({d['scheduled_on']}),"
-            "已通知参加的成员部门。"
+            _("已召集%(meeting)s(%(on)s),已通知参加的成员部门。")
+            % {"meeting": dict(JointMeeting.Kind.choices).get(d["kind"], _("会议")), "on": d["scheduled_on"]}
         ),
     )
 
@@ -182,7 +185,7 @@ def opinion(request, number: str, meeting_id: int, position: int):
             opinion=d["opinion"],
             items=form.missing_items(),
         ),
-        lambda j, d: f"已记录{_member(j, position)}的会议意见。",
+        lambda j, d: _("已记录%(member)s的会议意见。") % {"member": _member(j, position)},
     )
 
 
@@ -196,7 +199,7 @@ def minutes(request, number: str, meeting_id: int):
         lambda j, d: meetings.attach_minutes(
             joint=j, meeting_id=meeting_id, by=request.user, upload=d["minutes"]
         ),
-        lambda j, d: f"已上传联办件 {j.number} 的会议纪要。",
+        lambda j, d: _("已上传联办件 %(number)s 的会议纪要。") % {"number": j.number},
     )
 
 
@@ -219,7 +222,10 @@ def upload(request, number: str):
         number,
         forms.UploadForm(request.POST, request.FILES),
         scan,
-        lambda j, d: f"已上传「{name['name']}」的扫描件,送达{name['count']}个部门事项。",
+        lambda j, d: (
+            _("已上传「%(name)s」的扫描件,送达%(count)s个部门事项。")
+            % {"name": name["name"], "count": name["count"]}
+        ),
     )
 
 
@@ -234,7 +240,10 @@ def forward(request, number: str, position: int):
         lambda j, d: meetings.forward_up(
             joint=j, position=position, by=request.user, authority=d["authority"], note=d["note"]
         ),
-        lambda j, d: f"已将{_member(j, position)}上报{d['authority']},等待上级机关答复。",
+        lambda j, d: (
+            _("已将%(member)s上报%(authority)s,等待上级机关答复。")
+            % {"member": _member(j, position), "authority": d["authority"]}
+        ),
     )
 
 
@@ -246,7 +255,7 @@ def forward_reply(request, number: str, position: int):
         number,
         forms.ForwardReplyForm(request.POST),
         lambda j, d: meetings.record_reply(joint=j, position=position, by=request.user, reply=d["reply"]),
-        lambda j, d: f"已登记{_member(j, position)}的上级机关答复。",
+        lambda j, d: _("已登记%(member)s的上级机关答复。") % {"member": _member(j, position)},
     )
 
 
@@ -390,7 +399,7 @@ def notify(request, number: str):
         number,
         forms.NotifyForm(request.POST),
         lambda j, d: services.lead_accept(joint=j, by=request.user, note=d["note"]),
-        lambda j, d: f"已受理联办件 {j.number},并向各成员窗口发送联办通知。",
+        lambda j, d: _("已受理联办件 %(number)s,并向各成员窗口发送联办通知。") % {"number": j.number},
     )
 
 
@@ -402,7 +411,7 @@ def confirm(request, number: str, position: int):
         number,
         forms.ConfirmForm(request.POST),
         lambda j, d: services.confirm(joint=j, position=position, by=request.user),
-        lambda j, d: f"已答复联办通知:{_member(j, position)}确认材料齐全。",
+        lambda j, d: _("已答复联办通知:%(member)s确认材料齐全。") % {"member": _member(j, position)},
     )
 
 
@@ -417,7 +426,8 @@ def deny(request, number: str, position: int):
             joint=j, position=position, by=request.user, reasons=d["reasons"], legal_basis=d["legal_basis"]
         ),
         lambda j, d: (
-            f"已对{_member(j, position)}作出不予许可决定,联办件 {j.number} {j.get_phase_display()}。"
+            _("已对%(member)s作出不予许可决定,联办件 %(number)s %(phase)s。")
+            % {"member": _member(j, position), "number": j.number, "phase": j.get_phase_display()}
         ),
     )
 
@@ -433,7 +443,8 @@ def refuse(request, number: str, position: int):
             joint=j, position=position, by=request.user, reason=d["reason"], legal_basis=d["legal_basis"]
         ),
         lambda j, d: (
-            f"已对{_member(j, position)}作出不予受理决定,联办件 {j.number} {j.get_phase_display()}。"
+            _("已对%(member)s作出不予受理决定,联办件 %(number)s %(phase)s。")
+            % {"member": _member(j, position), "number": j.number, "phase": j.get_phase_display()}
         ),
     )
 
@@ -446,7 +457,7 @@ def withdraw(request, number: str):
         number,
         forms.WithdrawForm(request.POST),
         lambda j, d: endings.withdraw(joint=j, by=request.user, reason=d["reason"]),
-        lambda j, d: f"已撤回联办件 {j.number}。",
+        lambda j, d: _("已撤回联办件 %(number)s。") % {"number": j.number},
     )
 
 
@@ -462,8 +473,13 @@ def missing(request, number: str, position: int):
             joint=j, position=position, by=request.user, items=form.missing_items()
         ),
         lambda j, d: (
-            f"已答复联办通知:{_member(j, position)}需补正材料 {len(form.missing_items())} 项,"
-            f"联办件 {j.number} {j.get_phase_display()}。"
+            _("已答复联办通知:%(member)s需补正材料 %(count)s 项,联办件 %(number)s %(phase)s。")
+            % {
+                "member": _member(j, position),
+                "count": len(form.missing_items()),
+                "number": j.number,
+                "phase": j.get_phase_display(),
+            }
         ),
     )
 
@@ -644,13 +660,13 @@ def bundle_act(request, code: str, action: str):
         data = form.cleaned_data
         if action == "submit":
             bundles.submit(bundle=bundle, user=request.user)
-            done = f"已将一件事「{name}」的修订提交审核。"
+            done = _("已将一件事「%(name)s」的修订提交审核。") % {"name": name}
         elif action == "publish":
             bundles.publish(bundle=bundle, reason=data["reason"], user=request.user)
-            done = f"已发布一件事「{name}」。"
+            done = _("已发布一件事「%(name)s」。") % {"name": name}
         elif action == "return":
             bundles.return_to_draft(bundle=bundle, note=data["note"], user=request.user)
-            done = f"已将一件事「{name}」的修订退回修改。"
+            done = _("已将一件事「%(name)s」的修订退回修改。") % {"name": name}
         messages.success(request, done)
     except DomainError as err:
         messages.error(request, err.message)
