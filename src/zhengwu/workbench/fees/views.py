@@ -310,7 +310,10 @@ def record(request):
         else:
             receipt = services.current_receipt(payment)
             return _back(
-                request, payment.notice.code, ok=f"已收款 {payment.amount} 元,票据号码 {receipt.number}"
+                request,
+                payment.notice.code,
+                ok=_("已收款 %(amount)s 元,票据号码 %(receipt)s")
+                % {"amount": payment.amount, "receipt": receipt.number},
             )
     return render(
         request,
@@ -346,7 +349,7 @@ def void(request, number: str):
         )
     except DomainError as err:
         return _back(request, code, err)
-    return _back(request, code, ok=f"票据 {number} 已作废,换开 {new.number}")
+    return _back(request, code, ok=_("票据 %(old)s 已作废,换开 %(new)s") % {"old": number, "new": new.number})
 
 
 @_staff
@@ -423,7 +426,7 @@ def cash_refund(request, refund_id: int):
         done = services.pay_out_cash(refund=row, by=request.user)
     except DomainError as err:
         return _back(request, code, err)
-    return _back(request, code, ok=f"已确认退还现金 {done.amount} 元,退付已办结")
+    return _back(request, code, ok=_("已确认退还现金 %(amount)s 元,退付已办结") % {"amount": done.amount})
 
 
 def _day(value: str, user) -> dt.date:
