@@ -113,11 +113,19 @@ def act(request, identifier: str, action: str):
                 if post.get(f"data_{entry['key']}", "").strip()
             }
             new = services.change(licence=licence, by=request.user, data=data, reason=post.get("reason", ""))
-            done = f"已变更{new.type.name}(编号 {new.number}),现行第 {new.version} 版,原版本标为已被替换。"
+            done = _("已变更%(type)s(编号 %(number)s),现行第 %(version)s 版,原版本标为已被替换。") % {
+                "type": new.type.name,
+                "number": new.number,
+                "version": new.version,
+            }
         elif action == "renew":
             new = services.renew(licence=licence, by=request.user)
-            until = new.valid_until.isoformat() if new.valid_until else "长期"
-            done = f"已延续{new.type.name}(编号 {new.number}),新版本有效期至 {until}。"
+            until = new.valid_until.isoformat() if new.valid_until else _("长期")
+            done = _("已延续%(type)s(编号 %(number)s),新版本有效期至 %(until)s。") % {
+                "type": new.type.name,
+                "number": new.number,
+                "until": until,
+            }
         elif action == "end":
             case = None
             if post.get("case", "").strip():
@@ -129,9 +137,12 @@ def act(request, identifier: str, action: str):
                 basis=post.get("basis", ""),
                 case=case,
             )
-            done = (
-                f"已{services.END_KINDS[new.status]}{new.type.name}(编号 {new.number}),依据:{new.end_basis}"
-            )
+            done = _("已%(ending)s%(type)s(编号 %(number)s),依据:%(basis)s") % {
+                "ending": services.END_KINDS[new.status],
+                "type": new.type.name,
+                "number": new.number,
+                "basis": new.end_basis,
+            }
         else:
             raise Http404(_("没有这项操作"))
     except DomainError as err:
