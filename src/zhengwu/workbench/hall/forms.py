@@ -6,10 +6,9 @@ import datetime as dt
 import re
 
 from django import forms
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.forms import free_text
+from zhengwu.core.forms import free_text, named
 from zhengwu.hall import selectors
 from zhengwu.hall.forms import HallForm, RecordId, SlotForm
 
@@ -17,18 +16,12 @@ from zhengwu.hall.forms import HallForm, RecordId, SlotForm
 HOUR_MINUTE = re.compile(r"(\d{1,2})[:：](\d{2})")
 
 
-def _named(message, **values) -> str:
-    """`message % values`, made when it is read: `message` is a gettext_lazy text with named placeholders
-    (%(label)s), so a form made at import still speaks the language of the request."""
-    return lazy(lambda: str(message) % values, str)()
-
-
 class HourMinuteField(forms.CharField):
     """A time of day in 24-hour form, 时:分 (9:00, 09:00, 8：30); anything else, or nothing, is refused with
     `message` (%(label)s named)."""
 
     def __init__(self, label, *, message, **kwargs):
-        text = _named(message, label=label)
+        text = named(message, label=label)
         super().__init__(label=label, required=False, error_messages={"invalid": text}, **kwargs)
 
     def to_python(self, value) -> dt.time:
@@ -40,7 +33,7 @@ class HourMinuteField(forms.CharField):
 
 
 def whole(label) -> forms.IntegerField:
-    message = _named(_("请填写%(label)s(整数)"), label=label)
+    message = named(_("请填写%(label)s(整数)"), label=label)
     return forms.IntegerField(label=label, error_messages={"required": message, "invalid": message})
 
 
