@@ -150,6 +150,14 @@ def warn_long_waits(*, now: dt.datetime | None = None) -> list:
             if Alert.objects.filter(key=key).exists():
                 continue
             taken = n.taken_at.astimezone(clock.LOCAL)
+            said = {
+                "centre": centre.name,
+                "group": n.group.name,
+                "number": n.display,
+                "taken": f"{taken:%H:%M}",
+                "minutes": int(waited),
+                "limit": limit,
+            }
             alert = Alert.objects.create(
                 key=key,
                 code=WAIT_RULE,
@@ -166,26 +174,11 @@ def warn_long_waits(*, now: dt.datetime | None = None) -> list:
                         "超过中心规定的 %(limit)s 分钟"
                     )
                 )
-                % {
-                    "centre": centre.name,
-                    "group": n.group.name,
-                    "number": n.display,
-                    "taken": f"{taken:%H:%M}",
-                    "minutes": int(waited),
-                    "limit": limit,
-                },
+                % said,
                 data={"number": n.display, "group": n.group.prefix, "minutes": int(waited), "limit": limit},
                 organisation=centre.managed_by,
                 raised_at=now,
             )
-            said = {
-                "centre": centre.name,
-                "group": n.group.name,
-                "number": n.display,
-                "taken": f"{taken:%H:%M}",
-                "minutes": int(waited),
-                "limit": limit,
-            }
             text = (
                 gettext(
                     "等候超时:%(centre)s「%(group)s」%(number)s 号 %(taken)s 取号,等候 %(minutes)s 分钟"
