@@ -362,6 +362,7 @@ def _lifecycle_sql(ctx: dict, n: int) -> str:
             "requested_delivery": "", "delivery_address": "",
             "idempotency_key": uuid.uuid4().hex, "created_at": now, "status": "received", "received_at": now,
             "deemed_accepted": False, "due_provisional": False, "extension_days": 0, "decision": "", "delivery": "",
+            "decided_onsite": False,
             "revision": 1, "org_path": ctx.get("org_path", ""), "region_path": ctx.get("region_path", ""),
         })  # fmt: skip
         event(cur, case_id, 1, "submit", "", "received")
