@@ -174,6 +174,12 @@ if not _flag("ZHENGWU_DB_JIT") and not _flag("ZHENGWU_DB_PGBOUNCER"):
         if _db["ENGINE"] == "django.db.backends.postgresql":
             _options = _db.setdefault("OPTIONS", {})
             _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# The hottest reads (core.prepared) are prepared on the server once they have run twice on a connection; Django's other
+# statements bind on the client and are not (issue 20). Behind PgBouncer (above) nothing is kept between transactions.
+if not _flag("ZHENGWU_DB_PGBOUNCER"):
+    for _db in DATABASES.values():
+        if _db["ENGINE"] == "django.db.backends.postgresql":
+            _db.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2)
 if _REPLICA_URLS:
     DATABASE_ROUTERS = ["zhengwu.core.dbrouter.ReplicaRouter"]
     MIDDLEWARE.insert(

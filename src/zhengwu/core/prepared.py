@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import connections, router
+from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
+from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
@@ -73,6 +75,37 @@ class _Compiled:
         self.for_update = bool(query.select_for_update) and compiler.connection.features.has_select_for_update
 
 
+def _cursor(connection):
+    """A cursor for a prepared statement. On PostgreSQL with `prepare_threshold` set (settings: off behind PgBouncer)
+    one that binds parameters on the server, so that psycopg prepares the statement on the server once it has run
+    there that many times: the server then skips parsing and planning it (the public status query's plan took 0.53 ms
+    against 0.10 ms to execute it). Django's own cursors bind on the client and are never prepared."""
+    if (
+        connection.vendor == "postgresql"
+        and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+    ):
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            raw = ServerBindingCursor(connection.connection)
+        connection.validate_thread_sharing()
+        return _LoggedCursor(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+    return connection.cursor()
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Logs a statement with its values, as Django's client-side cursors do (psycopg keeps no text of a statement it
+    ran prepared), for connection.queries and the statement-count tests."""
+
+    def execute(self, sql, params=None):
+        try:
+            shown = self.db.ops.compose_sql(sql, params)
+        except Exception:  # a value the client cannot quote: the statement as written
+            shown = sql
+        with self.debug_sql(shown, params, use_last_executed_query=False):
+            return CursorWrapper.execute(self, sql, params)
+
+
 class Prepared:
     """A read compiled once per connection (module docstring). `converters` turn each argument into the value the
     SQL is given: `int` for an integer key, `str` for a text column."""
@@ -108,7 +141,7 @@ class Prepared:
         params = compiled.params.copy()
         for position, convert, value in zip(compiled.positions, self.converters, values, strict=True):
             params[position] = convert(value)
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.trim is not None:
