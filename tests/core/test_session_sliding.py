@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.core.test_auth import clerk, is_signed_in, sign_in  # noqa: F401 — the fixture
+from zhengwu.core import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -22,20 +23,27 @@ def _session_writes(client, path="/workbench/") -> int:
     )
 
 
-def test_an_active_session_slides_but_is_written_at_most_once_a_minute(client, clerk, monkeypatch):  # noqa: F811
-    import time as real_time
-
-    from zhengwu.core import middleware
-
+def test_an_active_session_slides_but_is_written_at_most_once_a_minute(client, clerk):  # noqa: F811
+    """The minute is counted on the project clock (core.clock), as the absolute limit is: moving it on is enough."""
     sign_in(client)
     key = client.session.session_key
     assert _session_writes(client) == 0  # just signed in: nothing to push back yet
     first_expiry = Session.objects.get(session_key=key).expire_date
-    later = real_time.time() + 61
-    monkeypatch.setattr(middleware.time, "time", lambda: later)
-    assert _session_writes(client) == 1  # a minute on: the expiry moves
+    clock.run_from(clock.now() + dt.timedelta(seconds=30))
+    assert _session_writes(client) == 0  # half a minute on: not yet
+    clock.run_from(clock.now() + dt.timedelta(seconds=31))
+    assert _session_writes(client) == 1  # a minute on: the session is saved and its expiry moves
     assert Session.objects.get(session_key=key).expire_date >= first_expiry
     assert _session_writes(client) == 0 and _session_writes(client) == 0
+
+
+def test_a_mark_ahead_of_the_clock_is_refreshed_not_trusted(client, clerk):  # noqa: F811
+    """A session marked before the clock was set back (a mark in the clock's future) is saved, not left to go idle."""
+    sign_in(client)
+    assert _session_writes(client) == 0
+    clock.run_from(clock.now() - dt.timedelta(hours=1))
+    assert _session_writes(client) == 1
+    assert _session_writes(client) == 0
 
 
 def test_an_idle_session_still_expires(client, clerk):  # noqa: F811
