@@ -132,23 +132,28 @@ def sign_in(request, kind: str = Applicant.Kind.NATURAL):
                 )
                 applicant = selectors.applicant_of(attempt.user)
                 if attempt.user is not None and access.staff_of(attempt.user) is not None:
-                    form.fail("工作人员请从「工作人员登录」入口登录工作台。")
+                    form.fail(_("工作人员请从「工作人员登录」入口登录工作台。"))
                 elif attempt.user is not None and applicant is None:
-                    form.fail("该账号不是申请人账号,请先注册。")
+                    form.fail(_("该账号不是申请人账号,请先注册。"))
                 elif attempt.user is not None and applicant.kind != kind:
                     route, label = SIGN_IN_PAGES[applicant.kind]
-                    form.fail(f"这是{applicant.get_kind_display()}账号,请从「{label}」登录。")
+                    form.fail(
+                        _("这是%(kind)s账号,请从「%(entrance)s」登录。")
+                        % {"kind": applicant.get_kind_display(), "entrance": label}
+                    )
                     form.other_entrance = (reverse(route), label)
                 elif attempt.user is not None:
                     auth.sign_in(request, user=attempt.user)
                     return redirect(_next(request, reverse("portal_cases:index")))
                 elif attempt.locked:
                     form.fail(
-                        f"登录失败次数过多,账号已暂时锁定,请 {auth.lockout_minutes(request)} 分钟后再试。"
+                        _("登录失败次数过多,账号已暂时锁定,请 %(minutes)s 分钟后再试。")
+                        % {"minutes": auth.lockout_minutes(request)}
                     )
+                elif attempt.tries_left:
+                    form.fail(_("账号或密码错误,还可尝试 %(n)s 次。") % {"n": attempt.tries_left})
                 else:
-                    left = f",还可尝试 {attempt.tries_left} 次" if attempt.tries_left else ""
-                    form.fail(f"账号或密码错误{left}。")
+                    form.fail(_("账号或密码错误。"))
         except DomainError as err:
             form.fail(err.message)
     next_url = _next(request, "")
