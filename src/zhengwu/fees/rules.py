@@ -22,7 +22,7 @@ from zhengwu.supervision.models import Severity
 
 UNRECONCILED_DAYS = 3
 
-supervision.DOMAINS.setdefault("fee", "统一收费")
+supervision.DOMAINS.setdefault("fee", _lazy("统一收费"))
 
 
 def _money(value):

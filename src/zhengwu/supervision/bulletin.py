@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from zhengwu.core import clock
 from zhengwu.core.documents import render_pdf
@@ -73,7 +74,7 @@ def content(year: int, month: int, *, user=None) -> dict:
     ]
     windows = _ranking(by_window["rows"])
     return {
-        "title": f"{year} 年 {month} 月政务服务效能监察通报",
+        "title": _("%(year)s 年 %(month)s 月政务服务效能监察通报") % {"year": year, "month": month},
         "year": year,
         "month": month,
         "from": period.first.isoformat(),
@@ -114,62 +115,77 @@ def to_xlsx(data: dict) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "概况"
+    sheet.title = _("概况")
     sheet.append([data["title"]])
-    sheet.append([f"统计期间 {data['from']} 至 {data['to']},生成日期 {data['generated_on']}"])
+    sheet.append(
+        [
+            _("统计期间 %(first)s 至 %(last)s,生成日期 %(on)s")
+            % {"first": data["from"], "last": data["to"], "on": data["generated_on"]}
+        ]
+    )
     labels = {
-        "received": "收件数",
-        "completed": "办结数",
-        "on_time_rate": "按时办结率",
-        "onsite_rate": "现场办结率",
-        "overdue_open": "超期未办结",
-        "orders": "督办单",
+        "received": _("收件数"),
+        "completed": _("办结数"),
+        "on_time_rate": _("按时办结率"),
+        "onsite_rate": _("现场办结率"),
+        "overdue_open": _("超期未办结"),
+        "orders": _("督办单"),
     }
     for key, label in labels.items():
         sheet.append([label, data["summary"][key]])
-    table = book.create_sheet("效能指标")
+    table = book.create_sheet(_("效能指标"))
     table.append(data["header"])
     for row in data["table"]:
         table.append(row)
     for name, rows, cols in (
         (
-            "部门排名",
+            _("部门排名"),
             data["organisation_ranking"],
-            [("rank", "名次"), ("label", "单位"), ("completed", "办结数"), ("on_time_rate", "按时办结率")],
-        ),
-        (
-            "窗口排名",
-            data["window_ranking"],
-            [("rank", "名次"), ("label", "窗口"), ("completed", "办结数"), ("on_time_rate", "按时办结率")],
-        ),
-        (
-            "超期办件",
-            data["overdue"],
             [
-                ("number", "办件编号"),
-                ("organisation", "实施机构"),
-                ("item", "事项"),
-                ("promised_due", "承诺期限"),
-                ("status", "状态"),
+                ("rank", _("名次")),
+                ("label", _("单位")),
+                ("completed", _("办结数")),
+                ("on_time_rate", _("按时办结率")),
             ],
         ),
         (
-            "督办",
+            _("窗口排名"),
+            data["window_ranking"],
+            [
+                ("rank", _("名次")),
+                ("label", _("窗口")),
+                ("completed", _("办结数")),
+                ("on_time_rate", _("按时办结率")),
+            ],
+        ),
+        (
+            _("超期办件"),
+            data["overdue"],
+            [
+                ("number", _("办件编号")),
+                ("organisation", _("实施机构")),
+                ("item", _("事项")),
+                ("promised_due", _("承诺期限")),
+                ("status", _("状态")),
+            ],
+        ),
+        (
+            _("督办"),
             data["orders"],
             [
-                ("number", "督办编号"),
-                ("subject", "督办对象"),
-                ("organisation", "责任单位"),
-                ("due_on", "反馈期限"),
-                ("state", "状态"),
-                ("level", "层级"),
+                ("number", _("督办编号")),
+                ("subject", _("督办对象")),
+                ("organisation", _("责任单位")),
+                ("due_on", _("反馈期限")),
+                ("state", _("状态")),
+                ("level", _("层级")),
             ],
         ),
     ):
         sheet_ = book.create_sheet(name)
-        sheet_.append([label for _, label in cols])
+        sheet_.append([label for _key, label in cols])
         for row in rows:
-            sheet_.append([row[key] for key, _ in cols])
+            sheet_.append([row[key] for key, _label in cols])
     for section in data.get("sections", []):  # what other domains add (the hall's waiting figures)
         sheet_ = book.create_sheet(section["title"].split("、", 1)[-1][:31])
         sheet_.append(section["header"])

@@ -570,8 +570,10 @@ def to_xlsx(result: dict) -> bytes:
     header, body = as_table(result)
     book = Workbook()
     sheet = book.active
-    sheet.title = "效能指标"
-    sheet.append([f"统计期间 {result['from']} 至 {result['to']}"])
+    sheet.title = gettext("效能指标")
+    sheet.append(
+        [gettext("统计期间 %(first)s 至 %(last)s") % {"first": result["from"], "last": result["to"]}]
+    )
     sheet.append(header)
     for data in body:
         sheet.append(data)

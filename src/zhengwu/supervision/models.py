@@ -40,7 +40,7 @@ class Thresholds(models.Model):
         verbose_name = verbose_name_plural = _("预警阈值")
 
     def __str__(self) -> str:
-        return f"{self.warn_workdays} 个工作日 / {self.warn_share}"
+        return _("%(days)s 个工作日 / %(share)s") % {"days": self.warn_workdays, "share": self.warn_share}
 
 
 class Alert(models.Model):

@@ -107,14 +107,14 @@ class Context:
 
 
 DOMAINS = {
-    "case": "办件",
-    "disclosure": "依申请公开",
-    "ticket": "诉求工单",
-    "rating": "好差评整改",
-    "supervision": "督办",
-    "joint": "并联审批",
-    "hall": "政务大厅",
-    "licence": "电子证照",
+    "case": _lazy("办件"),
+    "disclosure": _lazy("依申请公开"),
+    "ticket": _lazy("诉求工单"),
+    "rating": _lazy("好差评整改"),
+    "supervision": _lazy("督办"),
+    "joint": _lazy("并联审批"),
+    "hall": _lazy("政务大厅"),
+    "licence": _lazy("电子证照"),
 }
 
 

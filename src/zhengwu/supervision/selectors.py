@@ -303,7 +303,7 @@ def deadline_counts(user, today: dt.date | None = None) -> list[dict]:
                 "code": rule.code,
                 "label": rule.label,
                 "domain": rule.domain,
-                "domain_label": rules.DOMAINS[rule.domain],
+                "domain_label": str(rules.DOMAINS[rule.domain]),
                 **counts,
             }
         )

@@ -147,10 +147,14 @@ def cases(request):
             )
         except DomainError as err:
             raise Http404(err.message) from None
-        title = f"{indicators.LABELS.get(metric, metric)}({period.first} 至 {period.last})"
+        title = _("%(metric)s(%(first)s 至 %(last)s)") % {
+            "metric": indicators.LABELS.get(metric, metric),
+            "first": period.first,
+            "last": period.last,
+        }
     else:
         rows = selectors.cases_in_progress(request.user)
-        title = "在办办件"
+        title = _("在办办件")
     # a joint case's member says so and links its joint case (联办件), which supervision watches as a whole
     page = Paginator(selectors.with_joint(rows), 50).get_page(request.GET.get("page"))
     return render(
