@@ -120,7 +120,9 @@ def charge_fee(*, case: Case, by, fees: list[dict], revision: int | None = None)
         charged = _fees_charged(case.version, fees)
         if refused := _charged_before(case, charged):
             raise refused
-        note = "；".join(f"{f['name']} {f['amount']} 元" for f in charged)
+        note = "；".join(
+            _("%(name)s %(amount)s 元") % {"name": f["name"], "amount": f["amount"]} for f in charged
+        )
         return _record(case, "charge_fee", by=by, note=note, data={"fees": charged})
 
 

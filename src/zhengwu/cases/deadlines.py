@@ -45,7 +45,7 @@ SUSPENSION_KINDS = {
 
 def day_label(d: dt.date) -> str:
     """2026-10-09(星期五)."""
-    return f"{d.isoformat()}(星期{_WEEKDAYS[d.weekday()]})"
+    return _("%(date)s(星期%(weekday)s)") % {"date": d.isoformat(), "weekday": _WEEKDAYS[d.weekday()]}
 
 
 @dataclass(frozen=True)

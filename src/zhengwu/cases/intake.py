@@ -146,7 +146,8 @@ def _deem(case: Case, *, by, at: dt.datetime | None, paper: list[int] | tuple = 
         "deem_accept",
         by=by,
         at=at,
-        note=f"收件后 {deadlines.INTAKE_WORKDAYS} 个工作日内未作受理决定,依法视为受理(行政许可法第三十二条)",
+        note=_("收件后 %(days)s 个工作日内未作受理决定,依法视为受理(行政许可法第三十二条)")
+        % {"days": deadlines.INTAKE_WORKDAYS},
         data={
             "accepted_on": case.intake_start,
             "steps": steps,

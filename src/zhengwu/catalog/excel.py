@@ -98,7 +98,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"「{self.sheet}」第{self.row}行「{self.column}」列:{self.message}"
+        return _("「%(sheet)s」第%(row)s行「%(column)s」列:%(message)s") % {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 class ImportRejected(ValidationFailed):

@@ -34,7 +34,7 @@ def guide_context(version: ItemVersion) -> dict:
             {**s, "taker": step_taker(version, s), "kind_label": rules.STEP_KINDS.get(s["kind"], "")}
             for s in spec["steps"]
         ],
-        "flowchart": flowchart.steps_svg(spec["steps"], title=f"{name} 办理流程图"),
+        "flowchart": flowchart.steps_svg(spec["steps"], title=_("%(name)s 办理流程图") % {"name": name}),
         "steps_text": flowchart.describe(spec["steps"]),
         "fees_in_force": fee_sources.in_force(version),
     }

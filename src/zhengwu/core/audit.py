@@ -377,7 +377,11 @@ def verify(batch: int = 5000, *, seal_first: bool = False) -> ChainReport:
                 gone = rec.seq - expected_seq
                 # the ids between its neighbours are exactly as many as are gone: name them
                 if rec.id - prev_id - 1 == gone:
-                    missing = f"#{prev_id + 1}" if gone == 1 else f"#{prev_id + 1} 至 #{rec.id - 1}"
+                    missing = (
+                        f"#{prev_id + 1}"
+                        if gone == 1
+                        else _("#%(first)s 至 #%(last)s") % {"first": prev_id + 1, "last": rec.id - 1}
+                    )
                     bad_id = prev_id + 1
                 else:
                     missing = _("链上第 %(seq)d 条起 %(n)d 条") % {"seq": expected_seq, "n": gone}

@@ -98,7 +98,11 @@ class SpecialDay:
     def __str__(self) -> str:
         weekday = _WEEKDAY_NAMES[self.date.weekday()]
         label = f"{self.name}·{self.kind.label}" if self.name else str(self.kind.label)
-        return f"{self.date.isoformat()}(星期{weekday}) {label}"
+        return _("%(date)s(星期%(weekday)s) %(label)s") % {
+            "date": self.date.isoformat(),
+            "weekday": weekday,
+            "label": label,
+        }
 
 
 @dataclass(frozen=True)

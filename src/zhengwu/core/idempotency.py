@@ -14,6 +14,7 @@ import hashlib
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from zhengwu.core import clock
 from zhengwu.core.models import IdempotentRequest
@@ -59,7 +60,9 @@ def _replay(stored: IdempotentRequest, print_: str):
     if stored.fingerprint != print_:
         return _error(
             "idempotency_key_reused",
-            "该幂等键(Idempotency-Key)已用于另一个内容不同的请求;重试时请原样重发,新的请求请换一个新的幂等键",
+            _(
+                "该幂等键(Idempotency-Key)已用于另一个内容不同的请求;重试时请原样重发,新的请求请换一个新的幂等键"
+            ),
             422,
         )
     response = HttpResponse(bytes(stored.body), status=stored.status, content_type=stored.content_type)
@@ -81,7 +84,9 @@ class IdempotencyMiddleware:
         if request.method != "POST" or not key or not request.path.startswith(self.PREFIXES):
             return self.get_response(request)
         if len(key) > MAX_KEY:
-            return _error("invalid_idempotency_key", f"幂等键(Idempotency-Key)最长 {MAX_KEY} 个字符", 422)
+            return _error(
+                "invalid_idempotency_key", _("幂等键(Idempotency-Key)最长 %(n)s 个字符") % {"n": MAX_KEY}, 422
+            )
         scope, print_ = _scope(request), fingerprint(request)
         stored = IdempotentRequest.objects.filter(scope=scope, key=key).first()
         if stored is not None:

@@ -147,7 +147,7 @@ class Window(models.Model):
 
     def __str__(self) -> str:
         """How people name a window: "1号窗口 综合受理窗口" (a name that already says its number is not repeated)."""
-        label = f"{self.number}号窗口"
+        label = _("%(number)s号窗口") % {"number": self.number}
         return self.name if self.name.startswith(label) else f"{label} {self.name}".strip()
 
 

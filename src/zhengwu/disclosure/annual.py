@@ -154,6 +154,14 @@ def render(organisation: Organisation, year: int, fmt: str) -> str | bytes:
     raise ValidationFailed(_("格式应为 json、html、pdf 或 xlsx"), field="format")
 
 
+def _title(organisation_name: str, year: int) -> str:
+    """The report's title, on the page, in the workbook and as the publication's."""
+    return _("%(organisation)s%(year)s年政府信息公开工作年度报告") % {
+        "organisation": organisation_name,
+        "year": year,
+    }
+
+
 def _xlsx(data: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -163,7 +171,7 @@ def _xlsx(data: dict) -> bytes:
     ws.title = "年度报告"
     bold = Font(bold=True)
     s = data["sections"]
-    ws.append([f"{data['organisation']['name']}{data['year']}年政府信息公开工作年度报告"])
+    ws.append([_title(data["organisation"]["name"], data["year"])])
     ws["A1"].font = Font(bold=True, size=14)
     for key in ("overview",):
         ws.append([s[key]["title"]])
@@ -236,7 +244,7 @@ def publish_as_publication(*, organisation: Organisation, year: int, by):
     pub = services.create_draft(
         organisation=organisation,
         by=by,
-        title=f"{organisation.name}{year}年政府信息公开工作年度报告",
+        title=_title(organisation.name, year),
         genre="annual_report",
         category=category,
         body=render_html_fragment(data),

@@ -113,7 +113,7 @@ def article_of(outcome: str, reason: str = "") -> str:
     if r is None or not r.article:
         return found.article
     if r.article.startswith("第"):
-        return f"《中华人民共和国政府信息公开条例》{r.article}"
+        return _("《中华人民共和国政府信息公开条例》%(article)s") % {"article": r.article}
     return r.article
 
 

@@ -382,9 +382,10 @@ def publish(*, publication: Publication, by, at: dt.datetime | None = None) -> P
         current.published_at = at or now
         current.save(update_fields=["status", "published_at"])
         note = (
-            "立即发布"
+            _("立即发布")
             if at is None
-            else f"定时发布:{clock.local_date(at).isoformat()} {at.astimezone(clock.LOCAL):%H:%M}"
+            else _("定时发布:%(day)s %(time)s")
+            % {"day": clock.local_date(at).isoformat(), "time": f"{at.astimezone(clock.LOCAL):%H:%M}"}
         )
         entry = _ledger(current, action="publish", before=before, by=by, opinion=note)
         audit.record(
@@ -1007,7 +1008,7 @@ def expire_waiting(*, today: dt.date | None = None) -> list[DisclosureRequest]:
                 by=None,
                 on=ended,
                 change=change,
-                note=f"期限 {request.waiting_until.isoformat()} 届满",
+                note=_("期限 %(day)s 届满") % {"day": request.waiting_until.isoformat()},
             )
         )
     return done

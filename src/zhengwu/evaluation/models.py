@@ -56,7 +56,7 @@ class EvaluationSettings(models.Model):
         verbose_name = verbose_name_plural = _("好差评设置")
 
     def __str__(self) -> str:
-        return f"{self.region} 好差评设置"
+        return _("%(region)s 好差评设置") % {"region": self.region}
 
 
 class Rating(models.Model):
@@ -167,7 +167,7 @@ class Rectification(models.Model):
         ordering = ["due", "id"]
 
     def __str__(self) -> str:
-        return f"整改 {self.rating.subject_number}"
+        return _("整改 %(number)s") % {"number": self.rating.subject_number}
 
 
 class RectificationEvent(ImmutableEvent):
@@ -221,7 +221,7 @@ class Appeal(models.Model):
         ordering = ["-filed_at"]
 
     def __str__(self) -> str:
-        return f"申诉 {self.rating.subject_number}"
+        return _("申诉 %(number)s") % {"number": self.rating.subject_number}
 
 
 class InquiryResult(models.TextChoices):
@@ -272,7 +272,7 @@ class LedgerEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"首问#{self.pk} {self.topic}"
+        return _("首问#%(pk)s %(topic)s") % {"pk": self.pk, "topic": self.topic}
 
 
 class Handover(models.Model):
@@ -355,4 +355,7 @@ class ServiceCommitment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} 服务承诺 第{self.version}版"
+        return _("%(organisation)s 服务承诺 第%(version)s版") % {
+            "organisation": self.organisation,
+            "version": self.version,
+        }

@@ -109,5 +109,7 @@ def line(
         amount=amount,
         basis=f"{fee.basis};{fee.approval}" if fee.approval else fee.basis,
         waiver=waived,
-        decision=f"{decision.document}({yuan(unit)}元)" if decision is not None else "",
+        decision=_("%(document)s(%(amount)s元)") % {"document": decision.document, "amount": yuan(unit)}
+        if decision is not None
+        else "",
     )

@@ -511,7 +511,8 @@ def _create_notice(case, lines: list[tuple], *, by, replaces: Notice | None = No
         for i, (_v, fee, line) in enumerate(lines, start=1)
     )
     note = _("缴款通知书 %(code)s:") % {"code": notice.code} + "；".join(
-        f"{line.name} {compute.yuan(line.amount)} 元" for _v, _f, line in lines
+        _("%(name)s %(amount)s 元") % {"name": line.name, "amount": compute.yuan(line.amount)}
+        for _v, _f, line in lines
     )
     if replaces is not None:
         note = _("更正缴款通知书 %(old)s,") % {"old": replaces.code} + note

@@ -217,7 +217,10 @@ def confirm(*, dispatch: Dispatch, by) -> Dispatch:
         if refused := permissions.dispatch_refusal(current):
             raise refused
         note = (
-            f"{current.carrier} 邮件单号 {current.tracking_number}" if current.tracking_number else "上门送达"
+            _("%(carrier)s 邮件单号 %(number)s")
+            % {"carrier": current.carrier, "number": current.tracking_number}
+            if current.tracking_number
+            else _("上门送达")
         )
         cases.deliver_result(case=current.case, by=by, method=current.method, note=note)
         current.state, current.closed_at = Dispatch.State.DELIVERED, clock.now()

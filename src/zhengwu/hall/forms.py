@@ -80,7 +80,7 @@ class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         where = obj.organisation.short_name or obj.organisation.name
         if obj.window_id:
-            where = f"{where} · {obj.window.number} 号窗口"
+            where = _("%(where)s · %(number)s 号窗口") % {"where": where, "number": obj.window.number}
         return f"{obj.name}({where})"
 
 

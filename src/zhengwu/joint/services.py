@@ -1092,7 +1092,10 @@ def start_clocks(case: Case) -> None:
             case=waiting,
             reason=_("已取得%(r)s,自此计算办理期限(%(rule)s)")
             % {
-                "r": "、".join(f"「{r['item']}」的{r['result_name']}" for r in results),
+                "r": "、".join(
+                    _("「%(item)s」的%(result)s") % {"item": r["item"], "result": r["result_name"]}
+                    for r in results
+                ),
                 "rule": CLOCK_RULE,
             },
             # the 起算 line of its due dates: the day the prerequisite's result came, not 受理

@@ -38,12 +38,16 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
             "type": licence_type.name,
             "licence": licence,
             "reason": reason,
-            "text": (
-                f"{PREFIX}:{licence_type.name}(编号 {licence.number},"
-                f"{'有效期至 ' + licence.valid_until.isoformat() if licence.valid_until else '长期有效'}),无需上传"
-                if licence
-                else reason
-            ),
+            "text": _("已从电子证照库调取:%(type)s(编号 %(number)s,%(valid)s),无需上传")
+            % {
+                "type": licence_type.name,
+                "number": licence.number,
+                "valid": _("有效期至 %(day)s") % {"day": licence.valid_until.isoformat()}
+                if licence.valid_until
+                else _("长期有效"),
+            }
+            if licence
+            else reason,
         }
     return out
 

@@ -549,7 +549,8 @@ def signed_pdf(licence: Licence) -> bytes:
     return signing.signer().sign(
         unsigned_pdf(licence),
         organisation=licence.issuer,
-        reason=f"{licence.issuer.name}签发电子证照 {licence.identifier}",
+        reason=_("%(issuer)s签发电子证照 %(identifier)s")
+        % {"issuer": licence.issuer.name, "identifier": licence.identifier},
         location=licence.issuer.address or licence.issuer.name,
     )
 

@@ -123,7 +123,7 @@ def notice_pdf(request, code: str):
         return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
     return _pdf(
         documents.notice_pdf(notice, base_url=request.build_absolute_uri("/")),
-        f"缴款通知书-{notice.code}.pdf",
+        _("缴款通知书-%(code)s.pdf") % {"code": notice.code},
     )
 
 
@@ -135,7 +135,7 @@ def receipt_pdf(request, number: str):
         return redirect(f"{reverse('portal_cases:signin')}?next={quote(request.get_full_path())}")
     return _pdf(
         documents.receipt_pdf(receipt, base_url=request.build_absolute_uri("/")),
-        f"财政电子票据-{receipt.number}.pdf",
+        _("财政电子票据-%(number)s.pdf") % {"number": receipt.number},
     )
 
 

@@ -298,7 +298,7 @@ def ledger_reveal(request, pk: int):
         fields=personal.personal_names(selectors.asker_fields(entry)),
         may=selectors.may_reveal_asker(request.user, entry),
         refusal=_("只有首问单位、当前负责单位和监察人员可以查看询问人的完整信息"),
-        label=f"首问台账 {entry.pk}",
+        label=_("首问台账 %(pk)s") % {"pk": entry.pk},
         page=lambda reveal, status: _ledger_entry_page(request, entry, reveal=reveal, status=status),
     )
 

@@ -22,6 +22,16 @@ from zhengwu.workbench.hall import forms
 from zhengwu.workbench.pages import staff_page
 
 HALL_ROLES = (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR)
+# the weekdays a slot rule may run on, Monday (1) first
+WEEKDAY_CHOICES = (
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+)
 
 
 # the hall's pages: window staff, centre managers and hotline operators (workbench.pages, the one gate)
@@ -99,7 +109,7 @@ def rules(request):
             "error_rule": error_rule,
             "post": form.data if form is not None else {},
             "posted_weekdays": form.posted_weekdays() if form is not None else "",
-            "weekday_choices": [(str(n), f"周{name}") for n, name in enumerate("一二三四五六日", start=1)],
+            "weekday_choices": [(str(n), name) for n, name in enumerate(WEEKDAY_CHOICES, start=1)],
         },
         status=422 if error else 200,
     )

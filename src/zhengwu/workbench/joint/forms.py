@@ -253,7 +253,9 @@ class BundleForm(ServiceForm):
                 token = token.strip()
                 if token:  # a row number, or an item code typed directly
                     needs.append(
-                        code_of_row.get(int(token), f"第{token}行") if whole(token) is not None else token
+                        code_of_row.get(int(token), _("第%(row)s行") % {"row": token})
+                        if whole(token) is not None
+                        else token
                     )
             members.append({"item": r["item"], "stage": r["stage"] or 1, "needs": needs})
         text = {name: data.get(name) or "" for name in self.TEXTS}  # a field refused (NUL) shown empty
