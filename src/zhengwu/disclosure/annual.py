@@ -168,7 +168,7 @@ def _xlsx(data: dict) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "年度报告"
+    ws.title = _("年度报告")
     bold = Font(bold=True)
     s = data["sections"]
     ws.append([_title(data["organisation"]["name"], data["year"])])
@@ -179,32 +179,34 @@ def _xlsx(data: dict) -> bytes:
         ws.append([s[key]["text"]])
     ws.append([s["proactive"]["title"]])
     ws.cell(ws.max_row, 1).font = bold
-    ws.append(["第二十条第(一)项", "本年制发件数", "本年废止件数", "现行有效件数"])
-    for key, label in (("regulation", "规章"), ("normative", "行政规范性文件")):
+    ws.append([_("第二十条第(一)项"), _("本年制发件数"), _("本年废止件数"), _("现行有效件数")])
+    for key, label in (("regulation", _("规章")), ("normative", _("行政规范性文件"))):
         v = s["proactive"]["article_20_1"][key]
         ws.append([label, v["made"], v["repealed"], v["in_force"]])
-    ws.append(["第二十条第(五)项 行政许可(本年处理决定数量)", s["proactive"]["article_20_5"]["licensing"]])
-    ws.append(["第二十条第(六)项 行政处罚(本年处理决定数量)", s["proactive"]["article_20_6"]["penalty"]])
-    ws.append(["第二十条第(六)项 行政强制(本年处理决定数量)", s["proactive"]["article_20_6"]["enforcement"]])
+    ws.append([_("第二十条第(五)项 行政许可(本年处理决定数量)"), s["proactive"]["article_20_5"]["licensing"]])
+    ws.append([_("第二十条第(六)项 行政处罚(本年处理决定数量)"), s["proactive"]["article_20_6"]["penalty"]])
+    ws.append(
+        [_("第二十条第(六)项 行政强制(本年处理决定数量)"), s["proactive"]["article_20_6"]["enforcement"]]
+    )
     ws.append(
         [
-            "第二十条第(八)项 行政事业性收费(本年收费金额,万元)",
+            _("第二十条第(八)项 行政事业性收费(本年收费金额,万元)"),
             s["proactive"]["article_20_8"]["administrative_fees_10k_yuan"],
         ]
     )
 
-    t = wb.create_sheet("申请情况")
+    t = wb.create_sheet(_("申请情况"))
     cols = s["requests"]["columns"]
     t.append(
         [
-            "本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和",
-            "自然人",
-            "法人或其他组织",
+            _("本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和"),
+            _("自然人"),
+            _("法人或其他组织"),
             "",
             "",
             "",
             "",
-            "总计",
+            _("总计"),
         ]
     )
     t.append(["", ""] + [c["label"] for c in cols[1:-1]] + [""])
@@ -215,18 +217,18 @@ def _xlsx(data: dict) -> bytes:
     for cell in t["A"]:
         cell.alignment = Alignment(wrap_text=True)
 
-    r = wb.create_sheet("复议诉讼")
+    r = wb.create_sheet(_("复议诉讼"))
     header = []
     for label in report.REMEDY_KINDS.values():
         header += [f"{label}:{report.REMEDY_RESULT_LABELS[k]}" for k in report.REMEDY_RESULTS]
     r.append(header)
     r.append([s["remedies"]["table"][kind][k] for kind in report.REMEDY_KINDS for k in report.REMEDY_RESULTS])
 
-    o = wb.create_sheet("问题及其他")
+    o = wb.create_sheet(_("问题及其他"))
     for key in ("problems", "other_matters"):
         o.append([s[key]["title"]])
         o.append([s[key]["text"]])
-    o.append(["信息处理费收取金额(元)", s["processing_fees"]["collected_yuan"]])
+    o.append([_("信息处理费收取金额(元)"), s["processing_fees"]["collected_yuan"]])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
