@@ -172,6 +172,7 @@ class SubmitIn(Schema):
     window_id: int | None = None
     idempotency_key: str = ""
     draft_id: int | None = None
+    paper: list[int] = []  # channel counter: positions of the materials handed over on paper (已收纸质件)
 
 
 class NoteIn(Schema):
@@ -434,7 +435,8 @@ def _applicant_for_submit(request, body: SubmitIn) -> Applicant | dict:
 )
 def submit(request, body: SubmitIn):
     """Submit an application. Send the same `idempotency_key` (or header Idempotency-Key) when retrying: a retried
-    submit answers 200 with the case already made instead of making a second one."""
+    submit answers 200 with the case already made instead of making a second one. At the counter (channel counter,
+    staff) `paper` lists the materials the applicant handed over on paper; online it is refused (422 at `paper`)."""
     key = body.idempotency_key or request.headers.get("Idempotency-Key", "")
     item = catalog.item_by_code(body.item_code)
     window = None
@@ -453,6 +455,7 @@ def submit(request, body: SubmitIn):
         window=window,
         idempotency_key=key,
         draft=draft,
+        paper=body.paper,
     )
     return Status(200 if getattr(case, "replayed", False) else 201, _out(case))
 

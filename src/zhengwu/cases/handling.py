@@ -126,14 +126,47 @@ def add_material_source(source) -> None:
         MATERIAL_SOURCES.append(source)
 
 
-# the events that record materials received on paper at the window (their data["paper"]: positions)
-PAPER_EVENTS = ("accept", "deem_accept", "supply_supplement")
+# the events that record materials received on paper at the window (their data["paper"]: positions): at the
+# counter's 收件 (submit), on the paper checklist at acceptance, with a supplement
+PAPER_EVENTS = ("submit", "accept", "deem_accept", "supply_supplement")
+ACCEPTANCE_EVENTS = ("accept", "deem_accept")
+
+
+def paper_received(events) -> tuple[set[int], set[int]]:
+    """The positions received on paper, from the case's events in order (each with `action` and `data`): those
+    recorded at the counter's 收件 (the submit) and not yet taken over by acceptance — acceptance's paper checklist
+    is the clerk's authoritative list, so after it the counter's stands for nothing — and those recorded at
+    acceptance or with a supplement."""
+    counter: set[int] = set()
+    window: set[int] = set()
+    for event in events:
+        positions = {int(p) for p in (event["data"] or {}).get("paper", [])}
+        if event["action"] == "submit":
+            counter |= positions
+        elif event["action"] in PAPER_EVENTS:
+            window |= positions
+        if event["action"] in ACCEPTANCE_EVENTS:
+            counter = set()
+    return counter, window
+
+
+def counter_paper(case: Case) -> list[int]:
+    """The materials received on paper at the counter's 收件 while the case waits for acceptance (what the
+    acceptance form's paper checklist comes ticked with, and what a deemed acceptance by the platform records)."""
+    from zhengwu.cases.records import events_so_far
+
+    return sorted(paper_received(events_so_far(case))[0])
+
+
+def counter_paper_label() -> str:
+    """How a material received on paper at the counter reads before acceptance (the material tables)."""
+    return _("已收纸质件(收件时)")
 
 
 def material_provisions(case: Case, uploaded: set[int] | None = None) -> dict[int, str]:
     """How each provided material of the case was provided, by position: uploaded (a file), received on paper at
-    the window (the paper checklist at acceptance or a supplement), taken from the licence library, or obtained
-    from a prerequisite's result (MATERIAL_SOURCES)."""
+    the window (at the counter's 收件 until acceptance, on the paper checklist at acceptance or with a supplement),
+    taken from the licence library, or obtained from a prerequisite's result (MATERIAL_SOURCES)."""
     from zhengwu.cases import library
 
     out: dict[int, str] = {}
@@ -148,9 +181,13 @@ def material_provisions(case: Case, uploaded: set[int] | None = None) -> dict[in
         uploaded = set(case.materials.values_list("position", flat=True))
     for position in uploaded:
         out.setdefault(position, _("已上传"))
-    for data in case.events.filter(action__in=PAPER_EVENTS).values_list("data", flat=True):
-        for position in (data or {}).get("paper", []):
-            out.setdefault(int(position), _("窗口已收纸质材料"))
+    counter, window = paper_received(
+        case.events.filter(action__in=PAPER_EVENTS).order_by("seq").values("action", "data")
+    )
+    for position in sorted(window):
+        out.setdefault(position, _("窗口已收纸质材料"))
+    for position in sorted(counter):
+        out.setdefault(position, counter_paper_label())
     for position in shared_positions(case):
         out.setdefault(position, _("部门共享获取,无需提交"))
     return out
@@ -171,7 +208,8 @@ def shared_positions(case: Case) -> set[int]:
 def missing_required_materials(case: Case) -> list[dict]:
     """Required materials of the case provided in none of the recorded ways (material_provisions): whatever the
     channel, a material counts only once it is uploaded, received on paper at the window (recorded at acceptance
-    or with a supplement), taken from the licence library or obtained from a prerequisite's result."""
+    or with a supplement; before acceptance, at the counter's 收件), taken from the licence library or obtained
+    from a prerequisite's result."""
     from zhengwu.cases.submission import required_materials
 
     required = required_materials(case)
@@ -181,9 +219,9 @@ def missing_required_materials(case: Case) -> list[dict]:
 
     have = case.__dict__.get("_zw_material_positions")  # read with the locked case (records._locked)
     have = set(have) if have is not None else set(case.materials.values_list("position", flat=True))
-    for event in events_so_far(case):  # read once for the whole write (the decision records its event next)
-        if event["action"] in PAPER_EVENTS:
-            have |= {int(p) for p in (event["data"] or {}).get("paper", [])}
+    # the events are read once for the whole write (the decision records its event next)
+    counter, window = paper_received(events_so_far(case))
+    have |= counter | window
     missing = [m for m in required if m["position"] not in have]
     if missing:  # the other ways, asked only when needed
         provided = material_provisions(case)

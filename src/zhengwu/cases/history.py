@@ -4,7 +4,9 @@ Services call `derive` after writing each event and store what it returns, so th
 construction, what a replay of the events gives; a test replays the stored events and compares.
 
 An event is a mapping with `action`, `at` (a datetime) and `data`; dates inside `data` are ISO strings:
-  submit {received_on, limits: {legal, promised, extension, instant}}   supply_supplement {received_on}
+  submit {received_on, limits: {legal, promised, extension, instant}, channel, paper?}   supply_supplement {received_on}
+    (paper: positions received on paper — at the counter's 收件, at acceptance, with a supplement; read by
+    cases.handling.paper_received, not here)
   accept / deem_accept {accepted_on, steps: [{position, name, role, days, kind}], first_step_done}
     (events written before steps had kinds carry none: the kinds are read from the names, catalog.rules)
   claim_step / assign_step {position, assignee, assignee_label}   complete_step {position, on, opinion}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
     deadlines,
+    handling,
     notices,
     permissions,
     selectors,
@@ -36,6 +37,7 @@ from zhengwu.cases.records import (
     _updates_caller,
     _with_one_calendar,
 )
+from zhengwu.cases.submission import paper_positions as _paper_positions
 from zhengwu.cases.submission import upload_material
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog.models import ItemVersion
@@ -199,7 +201,8 @@ def deem_accepted(*, today: dt.date | None = None) -> list[Case]:
                 continue
             if any(hold(case) for hold in INTAKE_HOLDS):
                 continue
-            done.append(_deem(case, by=None, at=None))
+            # nobody ticked a paper checklist: the materials received on paper at the counter's 收件 stand
+            done.append(_deem(case, by=None, at=None, paper=handling.counter_paper(case)))
     return done
 
 
@@ -240,24 +243,6 @@ def _supplement_items(version: ItemVersion, items, *, agent: bool = False) -> li
         )
         clean.append({"position": position, "name": name, "problem": problem})
     return clean
-
-
-def _paper_positions(case: Case, paper) -> list[int]:
-    """The materials ticked on the window's paper checklist, each one of the case's (the item's, or the power of
-    attorney of an agent's application); ValidationFailed naming one that is not (a forged 99 was recorded)."""
-    positions = sorted({int(p) for p in paper})
-    if not positions:
-        return positions
-    known = {m.position for m in catalog_selectors.published_materials(case.version)}
-    known |= {POWER_OF_ATTORNEY} if case.agent_name else set()
-    for position in positions:
-        if position not in known:
-            raise ValidationFailed(
-                _("纸质材料收件清单中没有第 %(position)s 项材料,请刷新页面后重新勾选")
-                % {"position": position},
-                field="paper",
-            )
-    return positions
 
 
 def _key(item: dict):

@@ -30,7 +30,8 @@ from zhengwu.cases.models import (
     Status,
     SupplementRequest,
 )
-from zhengwu.catalog.models import ITEM_TYPE_CHOICES
+from zhengwu.catalog import selectors as catalog_selectors
+from zhengwu.catalog.models import ITEM_TYPE_CHOICES, Material
 from zhengwu.core import access, clock, ids, personal, thresholds
 from zhengwu.core.actors import actor_name
 from zhengwu.core.calendar import current_calendar
@@ -925,12 +926,42 @@ def power_of_attorney_positions(version) -> tuple[int, ...]:
     return (POWER_OF_ATTORNEY,) if own is None else (own.position, POWER_OF_ATTORNEY)
 
 
+def on_paper_checklist(row: dict) -> bool:
+    """The one rule of the window's paper checklist (纸质材料收件清单: 已收纸质件 at the counter's 收件, the
+    acceptance form, an instant item's 当场办结), for a row of material_checklist or counter_paper_checklist: a
+    required material with no file and provided in no other way — not obtained by the department itself (部门共享
+    获取), taken from the licence library, got from a prerequisite's result or received with a supplement. A
+    material received on paper at the counter stays on it (ticked) until acceptance records its own list."""
+    return bool(row["required"] and not row["files"] and (not row["via"] or row["at_counter"]))
+
+
+def counter_paper_checklist(version) -> list[dict]:
+    """The materials the counter's 收件 form offers to tick as 已收纸质件, before there is a case: the rows a new case
+    of the item would have, through the paper checklist's rule (on_paper_checklist) — so not those obtained by
+    data sharing. What the licence library holds for the applicant is filled once the case is made."""
+    shared = _("部门共享获取,无需提交")
+    rows = [
+        {
+            "position": m.position,
+            "name": m.name,
+            "required": m.required,
+            "files": [],
+            "via": shared if m.source == Material.Source.SHARED else "",
+            "at_counter": False,
+        }
+        for m in catalog_selectors.published_materials(version)
+    ]
+    return [row for row in rows if on_paper_checklist(row)]
+
+
 def material_checklist(case: Case) -> list[dict]:
     """Each material of the item's list with the files provided for it (newest last) and whether one is still
     missing — what the applicant and the clerk check the application against. A case made by an agent starts with
     the power of attorney (position 0), unless the item lists its own 委托书 material: then that row is the power
-    of attorney (required online)."""
-    from zhengwu.cases.handling import material_provisions
+    of attorney (required online). `paper` says whether the window's paper checklist offers the row
+    (on_paper_checklist) and `paper_ticked` whether it comes ticked: what was received on paper at the counter's
+    收件, or — when the counter recorded nothing — every row it offers."""
+    from zhengwu.cases.handling import counter_paper_label, material_provisions
 
     files: dict[int, list] = {}
     for row in case.materials.order_by("position", "uploaded_at", "id"):
@@ -938,6 +969,7 @@ def material_checklist(case: Case) -> list[dict]:
     provided_by = material_provisions(case, uploaded=set(files)) if case.pk else {}
     uploaded = _("已上传")
     via = {p: label for p, label in provided_by.items() if label != uploaded}  # a file row says it already
+    at_counter = {p for p, label in via.items() if label == counter_paper_label()}
     materials = sorted(case.version.materials.all(), key=lambda m: m.position)
     own = own_power_of_attorney(case.version) if case.agent_name else None
     needed = needs_power_of_attorney(case)
@@ -955,6 +987,7 @@ def material_checklist(case: Case) -> list[dict]:
                 "rules": "申请人签名(单位盖章)的授权委托书,写明委托事项和权限",
                 "files": files.get(POWER_OF_ATTORNEY, []),
                 "via": via.get(POWER_OF_ATTORNEY, ""),
+                "at_counter": POWER_OF_ATTORNEY in at_counter,
                 "missing": needed and POWER_OF_ATTORNEY not in provided_by,
             }
         )
@@ -975,9 +1008,15 @@ def material_checklist(case: Case) -> list[dict]:
                 "rules": m.rules,
                 "files": provided,
                 "via": via.get(m.position, ""),
+                # received on paper at the counter (not a material the department obtains itself)
+                "at_counter": m.position in at_counter and m.source != Material.Source.SHARED,
                 "missing": required and not provided and m.position not in provided_by,
             }
         )
+    counter_recorded = any(row["at_counter"] for row in rows)
+    for row in rows:
+        row["paper"] = on_paper_checklist(row)
+        row["paper_ticked"] = row["paper"] and (row["at_counter"] or not counter_recorded)
     return rows
 
 

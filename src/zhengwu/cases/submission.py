@@ -185,14 +185,18 @@ def submit_case(
     idempotency_key: str = "",
     draft: Case | None = None,
     at: dt.datetime | None = None,
+    paper: list[int] | tuple = (),
 ) -> Case:
     """Submit an application (online, or registered at the window by a clerk): the case gets its number and query
     code and the 5 working days for the intake decision start. A retried submit with the same idempotency key
     returns the case already made. `applicant`: the Applicant, or register_applicant's details (without `by`),
-    registered in the submit's transaction."""
+    registered in the submit's transaction. `paper`: at the counter, the positions of the materials the applicant
+    handed over on paper (recorded with the submit; acceptance's paper checklist takes over from it)."""
     key = (idempotency_key or "").strip()
     if len(key) > 80:
         raise ValidationFailed(_("幂等键最长 80 个字符"), field="idempotency_key")
+    if paper and channel != Channel.COUNTER:
+        raise ValidationFailed(_("纸质材料只能在窗口收件时由工作人员登记;网上申请请上传材料"), field="paper")
     if key:
         existing = _by_key(key, by)
         if existing is not None:
@@ -236,6 +240,9 @@ def submit_case(
             case.form = clean
             for name, value in agent_fields.items():
                 setattr(case, name, value)
+            paper = paper_positions(
+                case, paper
+            )  # of the item (or the agent's power of attorney), before a number
             case.idempotency_key = key
             case.number = _next_number(case, at)
             case.query_code = _query_code()
@@ -249,7 +256,12 @@ def submit_case(
                 "submit",
                 by=by,
                 at=at,
-                data={"received_on": clock.local_date(at), "limits": _limits(version), "channel": channel},
+                data={
+                    "received_on": clock.local_date(at),
+                    "limits": _limits(version),
+                    "channel": channel,
+                    **({"paper": paper} if paper else {}),
+                },
             )
     except IntegrityError:
         existing = _by_key(key, by) if key else None
@@ -257,6 +269,25 @@ def submit_case(
             raise
         return existing
     return case
+
+
+def paper_positions(case: Case, paper) -> list[int]:
+    """The materials ticked on the window's paper checklist (at the counter's 收件, at acceptance, with a supplement),
+    each one of the case's (the item's, or the power of attorney of an agent's application); ValidationFailed naming
+    one that is not (a forged 99 was recorded)."""
+    positions = sorted({int(p) for p in paper})
+    if not positions:
+        return positions
+    known = {m.position for m in catalog_selectors.published_materials(case.version)}
+    known |= {POWER_OF_ATTORNEY} if case.agent_name else set()
+    for position in positions:
+        if position not in known:
+            raise ValidationFailed(
+                _("纸质材料收件清单中没有第 %(position)s 项材料,请刷新页面后重新勾选")
+                % {"position": position},
+                field="paper",
+            )
+    return positions
 
 
 def _require_power_of_attorney(draft: Case | None) -> None:

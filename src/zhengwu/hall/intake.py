@@ -27,11 +27,13 @@ def receive_at_counter(
     idempotency_key: str,
     files: dict,
     delivery: dict | None,
+    paper: list[int] | tuple = (),
 ) -> Case:
     """窗口收件: register the applicant (`applicant`: register_applicant's details; no account needed), submit their
     case with the materials handed over (`files`: position → upload; a refused file names its field
-    material_<position>), fill what the licence library holds (免提交) and record the delivery choice (`delivery`:
-    hall.delivery.choose's method, address, reason; None when not chosen) — all of it or none."""
+    material_<position>; `paper`: the positions handed over on paper, 已收纸质件, recorded with the submit), fill
+    what the licence library holds (免提交) and record the delivery choice (`delivery`: hall.delivery.choose's
+    method, address, reason; None when not chosen) — all of it or none."""
     with transaction.atomic():
         registered = services.register_applicant(**applicant, by=by)
         case = services.submit_case(
@@ -43,6 +45,7 @@ def receive_at_counter(
             channel="counter",
             window=window,
             idempotency_key=idempotency_key,
+            paper=paper,
         )
         for position, upload in files.items():
             try:
