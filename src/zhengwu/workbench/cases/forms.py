@@ -87,6 +87,17 @@ class Positions(WholeNumbers):
         super().__init__(label=label, error_messages={"invalid": invalid}, **kwargs)
 
 
+class CounterPaperForm(forms.Form):
+    """已收纸质件 on the counter's 收件 form: the materials the applicant handed over on paper (checkboxes carrying
+    their positions); whether each is one of the item's is the service's check (cases.submission.paper_positions)."""
+
+    paper = Positions(label=_("已收纸质件"))
+
+    def ticked(self) -> set[str]:
+        """The boxes as posted, ticked again when the page is shown after a refusal."""
+        return set(self.data.getlist("paper")) if self.is_bound and hasattr(self.data, "getlist") else set()
+
+
 def case_number(label, **kwargs) -> forms.Field:
     """A whole number the action needs; missing or not a number: 请填写<label>(整数) (as the page said before)."""
     message = named(_("请填写%(label)s(整数)"), label=label)

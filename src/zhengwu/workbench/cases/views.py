@@ -27,7 +27,13 @@ from zhengwu.core.models import Role
 from zhengwu.hall import intake as hall_intake
 from zhengwu.hall.forms import DeliveryForm
 from zhengwu.supervision import selectors as supervision_selectors
-from zhengwu.workbench.cases.forms import ACTION_FORMS, CaseActionForm, CounterKeyForm, WalkInForm
+from zhengwu.workbench.cases.forms import (
+    ACTION_FORMS,
+    CaseActionForm,
+    CounterKeyForm,
+    CounterPaperForm,
+    WalkInForm,
+)
 from zhengwu.workbench.pages import staff_page
 from zhengwu.workbench.reveal import answer as reveal_answer
 
@@ -559,6 +565,7 @@ def counter(request, code: str):
         materials=version.materials.order_by("position"),
     )
     delivery = DeliveryForm(request.POST or None, version=version)  # 送达方式, chosen when applying
+    paper = CounterPaperForm(request.POST or None)  # 已收纸质件: the materials handed over on paper
     key = CounterKeyForm.key(request.POST)
     if request.method == "POST":
         done = selectors.case_by_key(request.user, key)
@@ -567,7 +574,7 @@ def counter(request, code: str):
                 request, _("该申请已登记(办件编号 %(number)s),没有重复登记。") % {"number": done.number}
             )
             return redirect("workbench_cases:case", number=done.number)
-        valid = all([who.is_valid(), form.is_valid()])  # every error shows at once
+        valid = all([who.is_valid(), form.is_valid(), paper.is_valid()])  # every error shows at once
         valid = (
             delivery.check(id_number=who.cleaned_data.get("id_number", "") if who.is_valid() else "")
             and valid
@@ -585,6 +592,7 @@ def counter(request, code: str):
                     idempotency_key=key,
                     files=form.files_by_position(),
                     delivery=delivery.choice() if delivery.chosen else None,
+                    paper=paper.cleaned_data["paper"],
                 )
                 messages.success(
                     request,
@@ -600,14 +608,46 @@ def counter(request, code: str):
                     who.add_error(field, err.message)
                 elif field in ("method", "address", "reason"):
                     delivery.add_error(field, err.message)
+                elif field == "paper":
+                    paper.add_error("paper", err.message)
                 else:
                     form.show_error(err)
     return render(
         request,
         "cases/workbench/counter.html",
-        {"item": item, "version": version, "who": who, "form": form, "key": key, "delivery": delivery},
-        status=422 if (who.errors or form.errors or delivery.errors) else 200,
+        {
+            "item": item,
+            "version": version,
+            "who": who,
+            "form": form,
+            "key": key,
+            "delivery": delivery,
+            "paper": paper,
+            "materials": _counter_materials(form, version, paper),
+        },
+        status=422 if (who.errors or form.errors or delivery.errors or paper.errors) else 200,
     )
+
+
+def _counter_materials(form: ApplicationForm, version, paper: CounterPaperForm) -> list[dict]:
+    """Each material's file input on the counter's form with, where the paper checklist offers the material
+    (selectors.counter_paper_checklist: not those obtained by data sharing), its 已收纸质件 box — ticked again as
+    posted when the page comes back with an error."""
+    offered = {row["position"]: row["name"] for row in selectors.counter_paper_checklist(version)}
+    ticked = paper.ticked()
+    rows = []
+    for name in form.material_fields:
+        position = int(name.split("_", 1)[1])
+        rows.append(
+            {
+                "field": form[name],
+                "position": position,
+                "name": offered.get(position, ""),
+                "paper": position in offered,
+                "ticked": str(position) in ticked,
+            }
+        )
+    return rows
 
 
 # ---- outbox --------------------------------------------------------------------------------------------------

@@ -1,0 +1,97 @@
+"""已收纸质件 on the counter's 收件 form (issue 13): the clerk ticks the materials handed over on paper; the case
+page then says 已收纸质件(收件时) for them instead of 未提供, the 补正 form does not tick them as missing, and the
+acceptance form's paper checklist comes ticked with them."""
+
+import pytest
+
+from tests.cases.conftest import pdf_upload, publish, resident_id, world  # noqa: F401
+from tests.workbench.test_case_page_resupplied import SHARED
+from zhengwu.cases.models import Case
+
+
+@pytest.fixture
+def clerk_client(client, world):  # noqa: F811
+    client.force_login(world.clerk)
+    return client
+
+
+def _walk_in(key: str, **extra) -> dict:
+    return {
+        "idempotency_key": key,
+        "who-kind": "natural",
+        "who-name": "赵六",
+        "who-id_number": resident_id("19660606", "666"),
+        "who-phone": "13600000000",
+        "form.subject": "申请开店",
+        **extra,
+    }
+
+
+def _material_rows(html: str) -> list[str]:
+    start = html.index('id="materials"')
+    return html[start : html.index("</table>", start)].split("<tr")[2:]
+
+
+def test_the_counter_form_offers_paper_for_each_material_the_checklist_offers(clerk_client, world):  # noqa: F811
+    html = clerk_client.get(f"/workbench/cases/counter/{world.item.code}/").content.decode()
+    assert 'id="paper-1"' in html and 'id="paper-2"' in html and "已收纸质件" in html
+    assert 'id="paper-3"' not in html  # optional: not on the paper checklist (nor at acceptance)
+    shared = publish(SHARED, world.bureau)
+    html = clerk_client.get(f"/workbench/cases/counter/{shared.code}/").content.decode()
+    assert 'id="paper-1"' in html and 'id="paper-2"' not in html  # 完税凭证 comes by data sharing
+
+
+def test_paper_ticked_at_the_counter_shows_on_the_case_page(clerk_client, world):  # noqa: F811
+    data = _walk_in("paper-1", material_1=pdf_upload(), paper=["2"])
+    response = clerk_client.post(f"/workbench/cases/counter/{world.item.code}/", data)
+    assert response.status_code == 302
+    case = Case.objects.get(idempotency_key="paper-1")
+    html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
+    rows = _material_rows(html)
+    assert "营业执照复印件" in rows[1] and "已收纸质件(收件时)" in rows[1] and "未提供" not in rows[1]
+    assert "未提供" not in "".join(rows)
+    assert 'id="sup-2" checked' not in html  # the 补正 form does not ask for it as missing
+    # acceptance's paper checklist: the licence copy ticked; the application has its scan, so it is not offered
+    assert 'id="paper-2" checked' in html and 'id="paper-1"' not in html
+
+
+def test_the_acceptance_checklist_is_ticked_with_the_counter_paper_and_can_be_changed(clerk_client, world):  # noqa: F811
+    data = _walk_in("paper-2", paper=["1"])
+    assert clerk_client.post(f"/workbench/cases/counter/{world.item.code}/", data).status_code == 302
+    case = Case.objects.get(idempotency_key="paper-2")
+    html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert 'id="paper-1" checked' in html
+    assert 'id="paper-2"' in html and 'id="paper-2" checked' not in html  # offered, not handed over
+    rows = _material_rows(html)
+    assert "已收纸质件(收件时)" in rows[0] and "未提供" in rows[1]
+    assert 'id="sup-2" checked' in html and 'id="sup-1" checked' not in html
+    # the clerk received the licence copy after all: acceptance records its own list
+    clerk_client.post(
+        f"/workbench/cases/{case.number}/act/accept/", {"revision": case.revision, "paper": ["1", "2"]}
+    )
+    case.refresh_from_db()
+    assert case.status == "accepted" and case.events.get(action="accept").data["paper"] == [1, 2]
+    rows = _material_rows(clerk_client.get(f"/workbench/cases/{case.number}/").content.decode())
+    assert all("窗口已收纸质材料" in row for row in rows[:2]) and "收件时" not in "".join(rows)
+
+
+def test_an_instant_items_checklist_is_ticked_with_the_counter_paper(clerk_client, world):  # noqa: F811
+    data = _walk_in("paper-3", paper=["2"])
+    assert clerk_client.post(f"/workbench/cases/counter/{world.instant_item.code}/", data).status_code == 302
+    case = Case.objects.get(idempotency_key="paper-3")
+    html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert 'id="instant-paper-2" checked' in html
+    assert 'id="instant-paper-1"' in html and 'id="instant-paper-1" checked' not in html
+
+
+def test_a_forged_paper_position_is_refused_at_the_field_with_what_was_typed(clerk_client, world):  # noqa: F811
+    data = _walk_in("paper-4", paper=["2", "99"])
+    response = clerk_client.post(f"/workbench/cases/counter/{world.item.code}/", data)
+    html = response.content.decode()
+    assert response.status_code == 422 and 'id="paper_error"' in html and "没有第 99 项材料" in html
+    assert 'id="paper-2" aria-describedby="paper-help" checked' in html and "赵六" in html
+    assert not Case.objects.filter(idempotency_key="paper-4").exists()
+    letters = clerk_client.post(
+        f"/workbench/cases/counter/{world.item.code}/", _walk_in("paper-5", paper=["二"])
+    )
+    assert letters.status_code == 422 and "「已收纸质件」应为材料序号" in letters.content.decode()
