@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from zhengwu.cases import services
+from zhengwu.cases import selectors, services
 from zhengwu.cases.models import Applicant, Case, CaseStep, Status
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import access, clock
@@ -830,9 +830,21 @@ def _holder(users: dict, case: Case):
 
 
 def _paper(case: Case) -> list[int]:
-    from zhengwu.cases.handling import missing_required_materials
+    """The clerk's paper checklist at acceptance: what was received on paper at the counter's 收件 and every
+    required material still not provided."""
+    from zhengwu.cases.handling import counter_paper, missing_required_materials
 
-    return [m["position"] for m in missing_required_materials(case)]
+    missing = {m["position"] for m in missing_required_materials(case)}
+    return sorted(missing | set(counter_paper(case)))
+
+
+def _counter_paper(spec: Spec, item: ServiceItem) -> list[int]:
+    """已收纸质件 at the counter's 收件: the applicant hands over on paper every material the counter's checklist
+    offers (selectors.counter_paper_checklist) that the script does not scan, so a case waiting for acceptance shows
+    them received, not 未提供."""
+    scanned = {p for _ago, action, *args in spec.script if action == "scan" for p in args[0]}
+    rows = selectors.counter_paper_checklist(item.current_version)
+    return [row["position"] for row in rows if row["position"] not in scanned]
 
 
 def _scanned_page() -> bytes:
@@ -919,8 +931,9 @@ def _load_one(spec: Spec, users: dict, days: Days) -> Case:
     received_ago = spec.script[0][0] if spec.script else RECEIVED_AGO[spec.key]
     with clock.frozen(moments.at(received_ago)):
         applicant = _applicant(spec.who)
+        item = _item(spec.org, spec.item, spec.sub)
         case = services.submit_case(
-            item=_item(spec.org, spec.item, spec.sub),
+            item=item,
             applicant=applicant,
             by=clerk,
             form={
@@ -933,6 +946,7 @@ def _load_one(spec: Spec, users: dict, days: Days) -> Case:
             channel="counter",
             window=staff.window,
             idempotency_key=f"{DEMO_PREFIX}case-{spec.key}",
+            paper=_counter_paper(spec, item),
         )
     for ago, action, *args in spec.script:
         with clock.frozen(moments.at(ago)):

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from zhengwu.cases import library
+from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases import services as cases
 from zhengwu.cases.demo import DEMO_PREFIX, PEOPLE, Days, Moments, _applicant, _item
 from zhengwu.cases.models import Case
@@ -28,6 +29,16 @@ DATA_ITEMS = [
     {"key": "address", "label": "住所(经营场所)"},
 ]
 REUSE_KEY = f"{DEMO_PREFIX}licence-reuse"
+
+
+def _on_paper(applicant, item: ServiceItem, prefer: str = "") -> list[int]:
+    """已收纸质件 at the counter's 收件 of a demo application waiting for acceptance: what the counter's checklist
+    offers (cases.selectors.counter_paper_checklist), except what the library holds for the applicant — taken from
+    it once the case is made (library.fill)."""
+    version = item.current_version
+    held = {p for p, offer in library.offers(applicant, version, prefer=prefer).items() if offer["licence"]}
+    rows = case_selectors.counter_paper_checklist(version)
+    return [row["position"] for row in rows if row["position"] not in held]
 
 
 def _types() -> int:
@@ -196,6 +207,7 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
                     channel="counter",
                     window=access.staff_of(users["market"]).window,
                     idempotency_key=f"{DEMO_PREFIX}licence-renewal",
+                    paper=_on_paper(_applicant("hongyuan"), near.type.renewal_item, prefer=near.identifier),
                 )  # fmt: skip
                 library.fill(renewing, users["market"], prefer=near.identifier)
         # revoked: 信江大药房's drug licence, by the bureau's head, with its legal basis
@@ -214,8 +226,9 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
         # received on the last working day, in working hours, like every demo case
         with clock.frozen(Moments(Days(), "licence-reuse").at(1)):
             applicant = _applicant("hongyuan")
+            item = _item("市场监管局", "食品经营许可", "新办")
             case = cases.submit_case(
-                item=_item("市场监管局", "食品经营许可", "新办"),
+                item=item,
                 applicant=applicant,
                 by=clerk,
                 form={
@@ -227,6 +240,7 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
                 channel="counter",
                 window=access.staff_of(clerk).window,
                 idempotency_key=REUSE_KEY,
+                paper=_on_paper(applicant, item),
             )
             filled = library.fill(case, clerk)
     return (
