@@ -41,7 +41,10 @@ def test_the_power_of_attorney_is_listed_first_and_required_online(world, agent_
     assert all(m["position"] != 0 for m in services.missing_materials(agent_draft))
 
 
-def test_at_the_counter_the_clerk_sees_the_paper_one(world):
+def test_at_the_counter_the_clerk_checks_the_paper_one(world):
+    """The grant requires the power of attorney of an agent's application whatever the channel
+    (submission.required_materials): at the counter it is required too, missing until the clerk ticks the paper one
+    on the paper checklist (until 2026-12-07 the page called it optional there and the grant then refused)."""
     case = services.submit_case(
         item=world.item,
         applicant=world.company,
@@ -52,7 +55,7 @@ def test_at_the_counter_the_clerk_sees_the_paper_one(world):
         agent=AGENT,
     )
     first = selectors.material_checklist(case)[0]
-    assert first["name"] == "授权委托书" and not first["required"] and not first["missing"]
+    assert first["name"] == "授权委托书" and first["required"] and first["missing"] and first["paper"]
 
 
 def test_no_power_of_attorney_without_an_agent(world):

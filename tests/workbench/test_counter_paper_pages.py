@@ -95,3 +95,53 @@ def test_a_forged_paper_position_is_refused_at_the_field_with_what_was_typed(cle
         f"/workbench/cases/counter/{world.item.code}/", _walk_in("paper-5", paper=["二"])
     )
     assert letters.status_code == 422 and "「已收纸质件」应为材料序号" in letters.content.decode()
+
+
+def test_an_agents_power_of_attorney_handed_over_at_the_counter_lets_the_case_be_granted(clerk_client, world):  # noqa: F811
+    """An agent's application needs the 授权委托书 whatever the channel (the grant checks it): at the counter the clerk
+    ticks the paper one, the case page says so, and acceptance and the grant go through the pages."""
+    agent = {
+        "who-agent_name": "钱代办",
+        "who-agent_id_number": resident_id("19750505", "555"),
+        "who-agent_phone": "13700000000",
+    }
+    data = _walk_in("paper-poa", paper=["0", "1", "2"], **agent)
+    assert clerk_client.post(f"/workbench/cases/counter/{world.item.code}/", data).status_code == 302
+    case = Case.objects.get(idempotency_key="paper-poa")
+    html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
+    rows = _material_rows(html)
+    assert "授权委托书" in rows[0] and "已收纸质件(收件时)" in rows[0] and "未提供" not in "".join(rows)
+    assert 'id="paper-0" checked' in html  # on acceptance's paper checklist, ticked
+    clerk_client.post(
+        f"/workbench/cases/{case.number}/act/accept/", {"revision": case.revision, "paper": ["0", "1", "2"]}
+    )
+    case.refresh_from_db()
+    assert case.status == "accepted"
+    from zhengwu.cases.handling import missing_required_materials
+
+    assert missing_required_materials(case) == []
+
+
+def test_an_agents_case_without_the_power_of_attorney_shows_it_missing(clerk_client, world):  # noqa: F811
+    agent = {
+        "who-agent_name": "钱代办",
+        "who-agent_id_number": resident_id("19750505", "555"),
+        "who-agent_phone": "13700000000",
+    }
+    data = _walk_in("paper-nopoa", paper=["1", "2"], **agent)
+    assert clerk_client.post(f"/workbench/cases/counter/{world.item.code}/", data).status_code == 302
+    case = Case.objects.get(idempotency_key="paper-nopoa")
+    html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
+    rows = _material_rows(html)
+    assert "授权委托书" in rows[0] and "未提供" in rows[0]
+    assert (
+        'id="paper-0"' in html and 'id="paper-0" checked' not in html
+    )  # offered at acceptance, not handed over
+
+
+def test_the_power_of_attorney_ticked_without_an_agent_is_refused_at_the_field(clerk_client, world):  # noqa: F811
+    data = _walk_in("paper-noagent", paper=["0", "1"])
+    response = clerk_client.post(f"/workbench/cases/counter/{world.item.code}/", data)
+    assert response.status_code == 422
+    assert "没有填写代办人,无需勾选授权委托书" in response.content.decode()
+    assert not Case.objects.filter(idempotency_key="paper-noagent").exists()

@@ -958,7 +958,7 @@ def material_checklist(case: Case) -> list[dict]:
     """Each material of the item's list with the files provided for it (newest last) and whether one is still
     missing — what the applicant and the clerk check the application against. A case made by an agent starts with
     the power of attorney (position 0), unless the item lists its own 委托书 material: then that row is the power
-    of attorney (required online). `paper` says whether the window's paper checklist offers the row
+    of attorney (required for an agent's application: uploaded online, checked on paper at the window). `paper` says whether the window's paper checklist offers the row
     (on_paper_checklist) and `paper_ticked` whether it comes ticked: what was received on paper at the counter's
     收件, or — when the counter recorded nothing — every row it offers."""
     from zhengwu.cases.handling import counter_paper_label, material_provisions
@@ -972,7 +972,9 @@ def material_checklist(case: Case) -> list[dict]:
     at_counter = {p for p, label in via.items() if label == counter_paper_label()}
     materials = sorted(case.version.materials.all(), key=lambda m: m.position)
     own = own_power_of_attorney(case.version) if case.agent_name else None
-    needed = needs_power_of_attorney(case)
+    # an agent's application needs the power of attorney whatever the channel (行政许可法 第二十九条; the grant
+    # requires it: submission.required_materials): uploaded online, on the paper checklist at the window
+    needed = bool(case.agent_name)
     rows = []
     if case.agent_name and own is None:
         rows.append(

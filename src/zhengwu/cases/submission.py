@@ -281,6 +281,10 @@ def paper_positions(case: Case, paper) -> list[int]:
     known = {m.position for m in catalog_selectors.published_materials(case.version)}
     known |= {POWER_OF_ATTORNEY} if case.agent_name else set()
     for position in positions:
+        if position == POWER_OF_ATTORNEY and not case.agent_name:
+            raise ValidationFailed(
+                _("没有填写代办人,无需勾选授权委托书;由代办人办理的,请填写代办人信息"), field="paper"
+            )
         if position not in known:
             raise ValidationFailed(
                 _("纸质材料收件清单中没有第 %(position)s 项材料,请刷新页面后重新勾选")

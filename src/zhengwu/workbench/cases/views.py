@@ -624,6 +624,7 @@ def counter(request, code: str):
             "delivery": delivery,
             "paper": paper,
             "materials": _counter_materials(form, version, paper),
+            "paper_poa_ticked": str(selectors.POWER_OF_ATTORNEY) in paper.ticked(),
         },
         status=422 if (who.errors or form.errors or delivery.errors or paper.errors) else 200,
     )
