@@ -69,7 +69,7 @@ def test_staff_end_with_basis_and_anyone_verifies(client, lworld, issued):
     }
     ok = client.post(
         f"/api/licences/{issued.identifier}/end",
-        {"kind": "withdrawn", "basis": "《食品安全法》第一百三十五条"},
+        {"kind": "withdrawn", "basis": "《食品安全法》第一百三十五条", "document": "贵市监罚〔2026〕12号"},
         "application/json",
     )
     assert ok.status_code == 200 and ok.json()["status_label"] == "已吊销"

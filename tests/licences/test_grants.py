@@ -179,7 +179,13 @@ def test_only_the_holder_grants_and_only_a_usable_licence(holder, client, lworld
             licence=issued, by=lworld.clerk, kind="organisation", organisation=lworld.other, purpose="x",
             valid_until=until(3),
         )  # fmt: skip
-    services.end(licence=issued, by=lworld.head, kind=Status.REVOKED, basis="《食品安全法》第一百三十五条")
+    services.end(
+        licence=issued,
+        by=lworld.head,
+        kind=Status.REVOKED,
+        basis="《食品安全法》第一百三十五条",
+        document="贵市监罚〔2026〕12号",
+    )
     answer = holder.post(
         f"/api/licences/{issued.identifier}/grants",
         {"kind": "organisation", "organisation": str(lworld.other.pk), "purpose": "核验", "valid_until": until(3)},

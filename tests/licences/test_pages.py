@@ -36,7 +36,13 @@ def test_the_qr_page_says_valid_and_names_the_issuer(client, issued):
     ],
 )
 def test_the_qr_page_says_revoked_cancelled_withdrawn_with_the_basis(client, lworld, issued, kind, says):
-    services.end(licence=issued, by=lworld.head, kind=kind, basis="《食品安全法》第一百三十五条")
+    services.end(
+        licence=issued,
+        by=lworld.head,
+        kind=kind,
+        basis="《食品安全法》第一百三十五条",
+        document="贵市监罚〔2026〕12号",
+    )
     text = client.get(f"/verify/licence/{issued.identifier}").content.decode()
     assert f"{says},依据:《食品安全法》第一百三十五条" in text
 
@@ -130,7 +136,7 @@ def test_a_revocation_says_what_was_done_and_the_log_names_the_person_and_the_pu
     client.force_login(lworld.head)
     page = client.post(
         f"/workbench/licences/{issued.identifier}/end/",
-        {"kind": "revoked", "basis": "《行政许可法》第六十九条"},
+        {"kind": "revoked", "basis": "《行政许可法》第六十九条", "document": "贵市监撤〔2026〕1号"},
         follow=True,
     )
     text = page.content.decode()

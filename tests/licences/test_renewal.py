@@ -122,7 +122,13 @@ def test_the_link_takes_the_licence_it_names(company_client, renewable):
         )  # fmt: skip
     page = company_client.get(f"/cases/apply/{w.renewal.code}/?licence={second.identifier}").content.decode()
     assert f"编号 {second.number}" in page and f"编号 {w.licence.number}" not in page
-    services.end(licence=second, by=w.head, kind=Status.REVOKED, basis="《食品安全法》第一百三十五条")
+    services.end(
+        licence=second,
+        by=w.head,
+        kind=Status.REVOKED,
+        basis="《食品安全法》第一百三十五条",
+        document="贵市监罚〔2026〕12号",
+    )
     page = company_client.get(f"/cases/apply/{w.renewal.code}/?licence={second.identifier}").content.decode()
     assert f"持有的食品经营许可证(编号 {second.number})已撤销,不能调取,请上传材料" in page
 

@@ -68,7 +68,13 @@ def test_a_valid_business_licence_is_taken_from_the_library(company_client, lwor
 def test_a_revoked_or_expired_licence_is_not_used_and_the_form_says_why(company_client, lworld, state):
     if state == "revoked":
         licence = business_licence(lworld)
-        services.end(licence=licence, by=lworld.head, kind=Status.REVOKED, basis="《公司法》第二百五十条")
+        services.end(
+            licence=licence,
+            by=lworld.head,
+            kind=Status.REVOKED,
+            basis="《公司法》第二百五十条",
+            document="贵市监罚〔2026〕12号",
+        )
         says = "已撤销"
     else:
         licence = business_licence(lworld, valid_until=clock.today() - dt.timedelta(days=1))

@@ -88,7 +88,13 @@ def test_a_new_version_gets_its_own_file_and_the_old_one_keeps_its(lworld, issue
 
 def test_revocation_leaves_the_file_and_the_check_shows_the_status(client, lworld, issued, signs):
     kept = services.stored_pdf(issued)
-    services.end(licence=issued, by=lworld.head, kind=Status.REVOKED, basis="《食品安全法》第一百三十五条")
+    services.end(
+        licence=issued,
+        by=lworld.head,
+        kind=Status.REVOKED,
+        basis="《食品安全法》第一百三十五条",
+        document="贵市监罚〔2026〕12号",
+    )
     issued.refresh_from_db()
     assert services.stored_pdf(issued) == kept and len(signs) == 1
     page = client.post("/verify/licence/", {"file": SimpleUploadedFile("l.pdf", kept)})

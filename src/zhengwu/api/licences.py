@@ -127,6 +127,7 @@ class EndIn(Schema):
     kind: str
     basis: str
     case: str | None = None
+    document: str = ""  # 撤销 / 吊销: the 决定文书 number (or `case`)
 
 
 class IssueIn(Schema):
@@ -452,5 +453,12 @@ def end(request, identifier: str, body: EndIn):
     case = case_selectors.case_for(request.user, body.case) if body.case else None
     return _out(
         request,
-        services.end(licence=licence, by=request.user, kind=body.kind, basis=body.basis, case=case),
+        services.end(
+            licence=licence,
+            by=request.user,
+            kind=body.kind,
+            basis=body.basis,
+            case=case,
+            document=body.document,
+        ),
     )

@@ -220,6 +220,7 @@ def load_demo() -> str:  # noqa: C901 — one list of what the demo holds
                 by=users["head"],
                 kind=Status.REVOKED,
                 basis="《中华人民共和国药品管理法》第一百二十六条:未遵守药品经营质量管理规范,情节严重",
+                document="贵市监药撤〔2026〕3号",
             )
         # an application whose 营业执照 came from the library, at the market-regulation window
         clerk = users["market"]

@@ -168,6 +168,8 @@ class Licence(models.Model):
     )
     ended_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
     end_basis = models.CharField(_("失效依据"), max_length=300, blank=True)
+    # 撤销 / 吊销: the number of the issuing organisation's 决定文书 (or the decision is the case's, end_case)
+    end_document = models.CharField(_("决定文书编号"), max_length=60, blank=True)
     end_case = models.ForeignKey(
         Case, models.PROTECT, null=True, blank=True, related_name="ended_licences", verbose_name=_("失效办件")
     )

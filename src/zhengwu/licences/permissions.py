@@ -5,6 +5,15 @@ The issuing organisation's staff (STAFF_ROLES, or an administrator), within thei
 (延续) a licence that is in force — not one whose validity has run out, even before the nightly job stores it as
 expired — and renew only one with an end date; they end it (注销、撤销、吊销) unless it already ended or was replaced:
 an expired licence is ended too (行政许可法 第七十条第(一)项: 有效期届满未延续的, 应当依法办理注销手续).
+
+注销 (第七十条) is the record of an ending that happened (expiry, the holder's request, the entity's dissolution …) and
+stays with the staff above. 撤销 (第六十九条) and 吊销 (an administrative penalty, 行政处罚法 第九条) are decisions of
+the issuing organisation: only its department head (DECISION_ROLES, as the cases' decisions, cases.records.HEAD_ROLES)
+takes them — an administrator holds no such office — and the service requires the 决定文书 number or the case that
+decided it (`services.end`).
+
+While the holder's renewal application (延续, a case not yet decided) is pending, the licence is renewed by that
+case's decision, not by the workbench's direct 延续.
 """
 
 from __future__ import annotations
@@ -14,10 +23,14 @@ from django.utils.translation import gettext as _
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError
 from zhengwu.core.models import Role
-from zhengwu.licences.models import ENDING_STATUSES, Licence, Status
+from zhengwu.licences.models import END_WORDS, ENDING_STATUSES, Licence, Status
 
 STAFF_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.WINDOW_CLERK)
-ACTIONS = ("change", "renew", "end")
+DECISION_ROLES = (Role.DEPARTMENT_HEAD,)
+# the page's action for each way a licence ends (the services' `kind`, the licence's status afterwards)
+END_ACTIONS = {Status.CANCELLED: "cancel", Status.REVOKED: "revoke", Status.WITHDRAWN: "withdraw"}
+DECISIONS = ("revoke", "withdraw")
+ACTIONS = ("change", "renew", "cancel", "revoke", "withdraw")
 
 
 def require_issuer_staff(user, licence_or_organisation) -> None:
@@ -27,6 +40,16 @@ def require_issuer_staff(user, licence_or_organisation) -> None:
         raise AccessDenied(_("只有颁发机构的工作人员可以办理证照变更、延续或注销"))
     if not access.can_see_organisation(user, organisation):
         raise AccessDenied(_("该证照不由您所在的机构颁发"))
+
+
+def require_decider(user, licence: Licence, kind: str) -> None:
+    """撤销 / 吊销: the issuing organisation's own department head."""
+    staff = access.staff_of(user)
+    if not (staff is not None and staff.has_role(*DECISION_ROLES) and access.acts_for(staff, licence.issuer)):
+        raise AccessDenied(
+            _("%(k)s是颁发机构的决定,只有%(o)s的部门负责人可以办理")
+            % {"k": END_WORDS[kind], "o": licence.issuer.name}
+        )
 
 
 def may_issue(user, case) -> bool:
@@ -43,7 +66,18 @@ def state_refusal(licence: Licence, action: str) -> Conflict | None:
         )
     if action == "renew" and licence.valid_until is None:
         return Conflict(_("证照长期有效,无需延续"), field="licence")
-    if action == "end" and (licence.status in ENDING_STATUSES or licence.status == Status.REPLACED):
+    if action == "renew":
+        from zhengwu.licences.services import pending_renewal
+
+        if (pending := pending_renewal(licence)) is not None:
+            return Conflict(
+                _("该证照的延续申请(办件编号 %(case)s)正在办理,请在该办件中作出延续决定")
+                % {"case": pending.number},
+                field="licence",
+            )
+    if action in ("end", *END_ACTIONS.values()) and (
+        licence.status in ENDING_STATUSES or licence.status == Status.REPLACED
+    ):
         return Conflict(
             _("证照%(s)s,不能再注销、撤销或吊销") % {"s": licence.get_status_display()}, field="licence"
         )
@@ -53,10 +87,15 @@ def state_refusal(licence: Licence, action: str) -> Conflict | None:
 def refusal(user, licence: Licence, action: str) -> DomainError | None:
     try:
         require_issuer_staff(user, licence)
+        if action in DECISIONS:
+            require_decider(user, licence, next(k for k, a in END_ACTIONS.items() if a == action))
     except AccessDenied as denied:
         return denied
     return state_refusal(licence, action)
 
 
 def allowed_actions(user, licence: Licence) -> dict[str, bool]:
-    return {action: refusal(user, licence, action) is None for action in ACTIONS}
+    """Each action of ACTIONS, and `end`: any of the three endings (the page shows the form then)."""
+    allowed = {action: refusal(user, licence, action) is None for action in ACTIONS}
+    allowed["end"] = any(allowed[a] for a in END_ACTIONS.values())
+    return allowed

@@ -67,6 +67,7 @@ def public_view(licence: Licence) -> dict:
         "status": licence.effective_status,
         "status_label": licence.effective_status_label,
         "end_basis": licence.end_basis,
+        "end_document": licence.end_document,
         "ended_at": licence.ended_at,
         "current": current if current.pk != licence.pk else None,
     }

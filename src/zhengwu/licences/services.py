@@ -448,6 +448,9 @@ def change(*, licence: Licence, by, data: dict, reason: str, case: Case | None =
         old = Licence.objects.select_for_update().get(pk=licence.pk)
         if refused := permissions.state_refusal(old, "change"):
             raise refused
+        data = {k: str(v) for k, v in data.items() if str(v) != str(old.data.get(k, ""))}
+        if not data:  # a new version identical to the old would only replace a licence in force by itself
+            raise ValidationFailed(_("未修改任何内容,无需变更"), field="data")
         new = _create(
             licence_type=old.type,
             issuer=old.issuer,
@@ -495,16 +498,31 @@ def renew(*, licence: Licence, by, case: Case | None = None) -> Licence:
     return new
 
 
-def end(*, licence: Licence, by, kind: str, basis: str, case: Case | None = None) -> Licence:
-    """注销 / 撤销 / 吊销, with the legal basis and (where there is one) the case that decided it."""
+def end(
+    *, licence: Licence, by, kind: str, basis: str, case: Case | None = None, document: str = ""
+) -> Licence:
+    """注销 / 撤销 / 吊销, with the legal basis and (where there is one) the case that decided it. 撤销 and 吊销 are the
+    issuing organisation's decisions (licences.permissions): its department head's, on a 决定文书 (its number in
+    `document`) or a case."""
     permissions.require_issuer_staff(by, licence)
     if kind not in END_KINDS:
         raise ValidationFailed(_("请选择失效方式:注销、撤销或吊销"), field="kind")
+    action = permissions.END_ACTIONS[kind]
+    if action in permissions.DECISIONS:
+        permissions.require_decider(by, licence, kind)
     basis = (basis or "").strip()
     if not basis:
         raise ValidationFailed(_("请填写法律依据"), field="basis")
     if len(basis) > 300:
         raise ValidationFailed(_("法律依据不能超过 300 字"), field="basis")
+    document = (document or "").strip()
+    if len(document) > 60:
+        raise ValidationFailed(_("决定文书编号不能超过 60 字"), field="document")
+    if action in permissions.DECISIONS and not document and case is None:
+        raise ValidationFailed(
+            _("%(k)s须依据颁发机构的决定:请填写决定文书编号或所依据的办件编号") % {"k": END_KINDS[kind]},
+            field="document",
+        )
     with transaction.atomic():
         row = Licence.objects.select_for_update().get(pk=licence.pk)
         if permissions.state_refusal(row, "end"):  # ended already, or replaced
@@ -513,10 +531,15 @@ def end(*, licence: Licence, by, kind: str, basis: str, case: Case | None = None
                 field="licence",
             )
         row.status, row.ended_at, row.end_basis, row.end_case = kind, clock.now(), basis, case
-        row.save(update_fields=["status", "ended_at", "end_basis", "end_case"])
-        use = _use(row, LicenceUse.Purpose.END, by=by, case=case, note=f"{END_KINDS[kind]}:{basis}")
+        row.end_document = document
+        row.save(update_fields=["status", "ended_at", "end_basis", "end_case", "end_document"])
+        note = f"{END_KINDS[kind]}:{basis}" + (f"({document})" if document else "")
+        use = _use(row, LicenceUse.Purpose.END, by=by, case=case, note=note)
         audit.record(
-            f"licence.{kind}", row, summary={"basis": basis, "case": case.number if case else ""}, rows=[use]
+            f"licence.{kind}",
+            row,
+            summary={"basis": basis, "document": document, "case": case.number if case else ""},
+            rows=[use],
         )
     return row
 

@@ -63,12 +63,15 @@ def types(request):
 
 
 @staff_page
-def detail(request, identifier: str, *, error: DomainError | None = None, status: int = 200):
+def detail(
+    request, identifier: str, *, error: DomainError | None = None, status: int = 200, action: str = ""
+):
     licence = _get(request.user, identifier)
     holder, holder_id = holder_shown(licence)
     chain = services.chain(licence)
     # a version links only when the person may open it (a reuse shows them one version, not the whole chain)
     seen = set(visible(request.user).filter(pk__in=[v.pk for v in chain]).values_list("pk", flat=True))
+    allowed = permissions.allowed_actions(request.user, licence)
     return render(
         request,
         "licences/workbench/detail.html",
@@ -82,10 +85,18 @@ def detail(request, identifier: str, *, error: DomainError | None = None, status
             "chain": chain,
             "pending_renewal": services.pending_renewal(licence),
             # the forms the services would accept (licences.permissions)
-            "allowed": permissions.allowed_actions(request.user, licence),
-            "end_kinds": list(services.END_KINDS.items()),
+            "allowed": allowed,
+            # one button per ending the user may take, each asking before it acts
+            "end_kinds": [
+                (kind, word)
+                for kind, word in services.END_KINDS.items()
+                if allowed[permissions.END_ACTIONS[kind]]
+            ],
+            "decides": any(allowed[a] for a in permissions.DECISIONS),
             "data_items": licence.type.data_items,
             "error": error,
+            "error_action": action,  # the form the refusal is shown in
+            "posted": request.POST if error is not None else {},
         },
         status=status,
     )
@@ -136,6 +147,7 @@ def act(request, identifier: str, action: str):
                 kind=post.get("kind", ""),
                 basis=post.get("basis", ""),
                 case=case,
+                document=post.get("document", "")[:100],
             )
             done = _("已%(ending)s%(type)s(编号 %(number)s),依据:%(basis)s") % {
                 "ending": services.END_KINDS[new.status],
@@ -146,7 +158,7 @@ def act(request, identifier: str, action: str):
         else:
             raise Http404(_("没有这项操作"))
     except DomainError as err:
-        return detail(request, identifier, error=err, status=err.status)
+        return detail(request, identifier, error=err, status=err.status, action=action)
     messages.success(request, done)
     return redirect("workbench_licences:detail", identifier=new.identifier)
 
