@@ -134,3 +134,19 @@ def test_keys_live_outside_the_database_and_rotate(lworld, licence_pdf, licence_
     assert (
         signing.verify(old_file).ok and signing.verify(new_file).ok
     )  # files signed before a rotation still hold
+
+
+def test_the_licence_prints_its_dates_in_chinese(lworld, tmp_path):
+    import subprocess
+
+    from tests.licences.conftest import granted
+    from zhengwu.licences import services
+    from zhengwu.licences.models import Licence
+
+    licence = Licence.objects.get(case=granted(lworld))
+    path = tmp_path / "l.pdf"
+    path.write_bytes(services.unsigned_pdf(licence))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    day, until = licence.issued_on, licence.valid_until
+    assert f"颁证日期:{day.year}年{day.month}月{day.day}日" in text
+    assert f"{until.year}年{until.month}月{until.day}日" in text and day.isoformat() not in text
