@@ -403,3 +403,33 @@ def test_a_grant_to_a_department_found_by_search_and_a_refusal_keeps_the_search(
         content_type="application/json",
     )  # fmt: skip
     assert answer.status_code == 422 and answer.json()["field"] == "organisation"
+
+
+def test_a_refused_grant_comes_back_at_the_form_and_a_past_day_is_said_against_today(holder, lworld, issued):
+    """On a phone the grant form is far down the page: the refused form comes back anchored to itself, its error on
+    top; the form asks no start date, so a past last day is said against today."""
+    yesterday = (clock.today() - dt.timedelta(days=1)).isoformat()
+    page = holder.post(
+        f"/licences/{issued.identifier}/authorise/",
+        {"kind": "person", "grantee_id": PERSON_ID, "grantee_name": "陈会计", "purpose": "核验",
+         "valid_until": yesterday},
+    )  # fmt: skip
+    text = page.content.decode()
+    assert page.status_code == 422
+    assert f'action="/licences/{issued.identifier}/authorise/#authorise-form"' in text
+    form = text[text.index('id="authorise-form"') :]
+    assert "授权截止日期不能早于今天" in form[: form.index('id="grant-kind"')]
+    assert "不能早于起始日期" not in text
+    assert not LicenceGrant.objects.exists()
+
+
+def test_revoking_a_grant_asks_first_naming_the_party(holder, lworld, issued):
+    holder.post(
+        f"/licences/{issued.identifier}/authorise/",
+        {"kind": "person", "grantee_id": PERSON_ID, "grantee_name": "陈会计", "purpose": "代理记账",
+         "valid_until": until(10)},
+    )  # fmt: skip
+    page = holder.get(f"/licences/{issued.identifier}/").content.decode()
+    revoke = page[page.index('id="licence-grants"') :]
+    assert 'data-confirm="确认撤回对陈会计(360681********2' in revoke
+    assert "撤回后对方不能再查验您的食品经营许可证" in revoke and "zhengwu/confirm.js" in page

@@ -180,8 +180,9 @@ def authorise(
     end = _date(valid_until, "valid_until", _("授权截止日期"))
     if start < today:
         raise ValidationFailed(_("授权起始日期不能早于今天"), field="valid_from")
-    if end < start:
-        raise ValidationFailed(_("授权截止日期不能早于起始日期"), field="valid_until")
+    if end < start:  # without a start date (the wallet's form asks none) the grant starts today
+        message = _("授权截止日期不能早于起始日期") if valid_from else _("授权截止日期不能早于今天")
+        raise ValidationFailed(message, field="valid_until")
     if (end - start).days >= MAX_DAYS:
         raise ValidationFailed(
             _("一次授权最长 %(n)s 天,请把截止日期设在 %(d)s 之前")
