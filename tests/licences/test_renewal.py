@@ -141,3 +141,49 @@ def test_no_renewal_item_keeps_the_plain_reminder(lworld):
         )  # fmt: skip
     services.remind_expiring()
     assert OutboxMessage.objects.get().body.endswith("还有 20 天,请及时申请延续。")
+
+
+def test_a_pending_renewal_application_refuses_the_direct_renewal_and_its_early_version_is_not_yet_in_force(
+    client, renewable
+):
+    """The workbench's 延续 does not go around the holder's pending application (its decision renews), and a version
+    that runs on from the old end is 尚未生效 until then — the public check never says 当前有效 for it."""
+    from zhengwu.core.errors import Conflict
+
+    w, old = renewable, renewable.licence
+    case = cases.submit_case(
+        item=w.renewal,
+        applicant=w.company,
+        by=w.clerk,
+        channel="counter",
+        window=w.dedicated,
+        form={"subject": "延续食品经营许可"},
+    )
+    services.reuse(licence=old, case=case, by=w.clerk, material="原食品经营许可证")
+    with pytest.raises(Conflict) as err:
+        services.renew(licence=old, by=w.head)
+    assert case.number in err.value.message
+    client.force_login(w.head)
+    page = client.get(f"/workbench/licences/{old.identifier}/").content.decode()
+    assert 'id="licence-renew"' not in page
+    assert f"该证照的延续申请(办件编号 {case.number})正在办理" in page
+    refused = client.post(f"/workbench/licences/{old.identifier}/renew/")
+    assert (
+        refused.status_code == 409 and f"延续申请(办件编号 {case.number})正在办理" in refused.content.decode()
+    )
+    assert not old.__class__.objects.filter(previous=old).exists()
+
+    new = grant(case, w).licences.get()
+    assert new.valid_from == dt.date(2026, 10, 24)  # 行政许可法 第五十条: from the day after the old end
+    check = client.get(f"/verify/licence/{new.identifier}").content.decode()
+    assert "当前有效" not in check
+    assert "尚未生效,自 2026年10月24日 起有效" in check
+    assert "该证照以第 1 版为准,有效期至 2026年10月23日" in check
+    assert (
+        "尚未生效(自 2026年10月24日 起有效)"
+        in client.get(f"/workbench/licences/{new.identifier}/").content.decode()
+    )
+    assert new.is_usable  # the licence stays in force on the old period: the holder still shows and uses it
+
+    clock.set_now(dt.datetime(2026, 10, 24, 9, tzinfo=clock.LOCAL))
+    assert "当前有效" in client.get(f"/verify/licence/{new.identifier}").content.decode()

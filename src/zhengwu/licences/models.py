@@ -7,6 +7,7 @@ issue date, validity, holder's name, holder's code and its kind.
 
 from django.conf import settings
 from django.db import models
+from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Case
@@ -113,6 +114,11 @@ class LicenceType(models.Model):
         return bool(self.validity_years and self.reminder_days)
 
 
+def chinese_date(day) -> str:
+    """2026年12月7日, as the licence and the fee documents print a date (the templates' date:"Y年n月j日")."""
+    return dateformat.format(day, "Y年n月j日")
+
+
 class Status(models.TextChoices):
     VALID = "valid", _("有效")
     CANCELLED = "cancelled", _("已注销")
@@ -123,6 +129,9 @@ class Status(models.TextChoices):
 
 
 ENDING_STATUSES = {Status.CANCELLED, Status.REVOKED, Status.WITHDRAWN}
+# computed, never stored: a valid version whose validity starts after today (a renewal decided before the old end
+# runs on from the day after it, 行政许可法 第五十条) — shown and verified as 尚未生效(自 … 起有效), never 当前有效
+NOT_YET_VALID = "not_yet_valid"
 END_WORDS = {Status.CANCELLED: _("注销"), Status.REVOKED: _("撤销"), Status.WITHDRAWN: _("吊销")}
 
 
@@ -206,18 +215,39 @@ class Licence(models.Model):
 
     @property
     def effective_status(self) -> str:
-        """The stored status, and 已过期 for a valid licence whose validity ended before today (on any date)."""
+        """The stored status, 已过期 for a valid licence whose validity ended before today, and NOT_YET_VALID for
+        one whose validity starts after today (on any date)."""
         if self.status == Status.VALID and self.valid_until and self.valid_until < clock.today():
             return Status.EXPIRED
+        if self.status == Status.VALID and self.valid_from > clock.today():
+            return NOT_YET_VALID
         return self.status
 
     @property
     def effective_status_label(self) -> str:
-        return str(Status(self.effective_status).label)
+        status = self.effective_status
+        if status == NOT_YET_VALID:
+            return str(_("尚未生效(自 %(day)s 起有效)")) % {"day": chinese_date(self.valid_from)}
+        return str(Status(status).label)
+
+    @property
+    def in_force_before(self) -> "Licence | None":
+        """For a version not yet in force: the previous version whose validity still covers today (the licence
+        renewed before its end stays in force on it until the new period starts), else None."""
+        if self.effective_status != NOT_YET_VALID or self.previous_id is None:
+            return None
+        previous = self.previous
+        today = clock.today()
+        if previous.valid_from <= today and (previous.valid_until is None or previous.valid_until >= today):
+            return previous
+        return None
 
     @property
     def is_usable(self) -> bool:
-        return self.effective_status == Status.VALID
+        """In force today: valid, or renewed ahead of its end (the new version is not in force yet, the licence is on
+        the previous version's period)."""
+        status = self.effective_status
+        return status == Status.VALID or (status == NOT_YET_VALID and self.in_force_before is not None)
 
     @property
     def days_left(self) -> int | None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError
 from zhengwu.core.models import Role
-from zhengwu.licences.models import END_WORDS, ENDING_STATUSES, Licence, Status
+from zhengwu.licences.models import END_WORDS, ENDING_STATUSES, NOT_YET_VALID, Licence, Status
 
 STAFF_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.WINDOW_CLERK)
 DECISION_ROLES = (Role.DEPARTMENT_HEAD,)
@@ -59,6 +59,9 @@ def may_issue(user, case) -> bool:
 
 def state_refusal(licence: Licence, action: str) -> Conflict | None:
     """Why the licence, as it stands, cannot take `action` (whoever asks), or None."""
+    # a version renewed ahead of its start (尚未生效) may be changed; renewed again only once it is in force
+    if action == "change" and licence.effective_status == NOT_YET_VALID:
+        return None
     if action in ("change", "renew") and licence.effective_status != Status.VALID:
         verb = _("变更") if action == "change" else _("延续")
         return Conflict(

@@ -68,6 +68,7 @@ def public_view(licence: Licence) -> dict:
         "status_label": licence.effective_status_label,
         "end_basis": licence.end_basis,
         "end_document": licence.end_document,
+        "in_force_before": licence.in_force_before,
         "ended_at": licence.ended_at,
         "current": current if current.pk != licence.pk else None,
     }
