@@ -77,6 +77,7 @@ def test_staff_end_with_basis_and_anyone_verifies(client, lworld, issued):
     public = client.get(f"/api/licences/{issued.identifier}/verify").json()
     assert public["status"] == "withdrawn" and public["issuer"] == "贵溪市市场监督管理局"
     assert public["end_basis"] == "《食品安全法》第一百三十五条"
+    assert public["end_document"] == "贵市监罚〔2026〕12号"
 
 
 def test_the_file_check_over_the_api(client, issued):

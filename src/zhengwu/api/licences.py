@@ -89,8 +89,11 @@ class PublicOut(Schema):
     issued_on: dt.date
     valid_until: dt.date | None
     status: str
-    status_label: str
+    status_label: (
+        str  # not_yet_valid: 尚未生效(自 …起有效), a renewed version whose period starts after today
+    )
     end_basis: str
+    end_document: str  # 撤销 / 吊销: the issuing organisation's 决定文书 number
     current_identifier: str | None
 
 
