@@ -29,6 +29,8 @@ from zhengwu.core.demo import load_demo
 from zhengwu.core.management.commands.demo import load_domain_demos
 from zhengwu.disclosure.models import DisclosureRequest, RequestEvent
 from zhengwu.evaluation.models import Rating
+from zhengwu.hall import demo as hall_demo
+from zhengwu.hall.models import QueueNumber
 from zhengwu.supervision import selectors as supervision
 from zhengwu.tickets.models import Ticket, TicketEvent
 
@@ -51,6 +53,13 @@ FIXED = {
 AT_SYSTEM_TIME = os.environ.get("ZHENGWU_DEMO_AT_SYSTEM_TIME") == "1"
 MOMENTS = {"system-clock": None} if AT_SYSTEM_TIME else dict(FIXED)
 FIRST = min(FIXED.values())
+# Moments of a working day's lunch break, when 综合受理 serves (午间延时服务) but 税务 and the other groups are closed
+# (12:00–13:30, numbers from 13:00), and just after the afternoon opens: only the hall's demo takes numbers at given
+# hours, so only it is loaded there (0.7 s a moment on 2026-12-07, where a whole-demo moment takes many seconds).
+LUNCH = {
+    "monday-12:40-lunch-break": dt.datetime(2026, 12, 7, 12, 40, tzinfo=clock.LOCAL),
+    "monday-13:50-after-opening": dt.datetime(2026, 12, 7, 13, 50, tzinfo=clock.LOCAL),
+}
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +131,22 @@ def test_the_demo_makes_sense_on_any_day(county_and_catalogue, moment):
     # Each domain's own demo, loaded here with the others, holds what it promises on this day too.
     check_the_joint_demo(lines)
     check_the_fees_demo(lines)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", list(LUNCH.values()), ids=list(LUNCH))
+def test_the_hall_demo_takes_numbers_only_while_their_group_gives_them(county_and_catalogue, moment):
+    """`make run` at lunch time loads the hall's queue in progress: 综合受理's numbers over the last ninety minutes,
+    and the 税务 number that waits taken once 税务 gives numbers again — not in its lunch break (the demo crashed
+    with 「税务」现在不在办公时间 at 13:50)."""
+    clock.run_from(moment)
+    line = hall_demo.load_demo()
+    assert "今日排队号" in line, line
+    numbers = QueueNumber.objects.filter(group__centre__name=hall_demo.CENTRE)
+    assert numbers.filter(group__prefix="A").count() > 10
+    assert numbers.filter(group__prefix="C", state=QueueNumber.State.WAITING).count() == 1
+    for n in numbers:
+        assert n.taken_at <= moment and hall_demo.gives_numbers(n.taken_in, n.taken_at), (
+            n.display,
+            n.taken_at.astimezone(clock.LOCAL),
+        )

@@ -179,19 +179,55 @@ def morning_start(now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(day, opens, tzinfo=clock.LOCAL)
 
 
+def _next_opening(group: WindowGroup, at: dt.datetime) -> dt.datetime | None:
+    """None while the group gives numbers at the moment — queue.closed_refusal's own rule: its office hours and slot
+    rules (延时服务, weekends), from EARLY_MINUTES before each opening; else when it next opens."""
+    from zhengwu.hall.services import centre_hours
+    from zhengwu.hall.slots import next_opening
+
+    return next_opening(
+        group.slot_rules.filter(is_active=True), at, hours=centre_hours(group.centre_id), group_id=group.pk
+    )
+
+
+def gives_numbers(group: WindowGroup, at: dt.datetime) -> bool:
+    """Does the group give numbers at the moment (so the demo never asks for one while it is closed — its lunch
+    break, the evening, a rest day)?"""
+    return _next_opening(group, at) is None
+
+
+def first_open_minute(group: WindowGroup, start: dt.datetime, minute: int, last: int) -> int | None:
+    """The first minute of the morning from `minute` on, up to `last`, at which the group gives numbers (税务 closes
+    12:00–13:30 while 综合受理 serves through the lunch break); None when it gives none in that time."""
+    from zhengwu.hall.slots import EARLY_MINUTES
+
+    at = start + dt.timedelta(minutes=minute)
+    opens = _next_opening(group, at)
+    if opens is None:
+        return minute
+    first = opens - dt.timedelta(minutes=EARLY_MINUTES) - start
+    found = -(-int(first.total_seconds()) // 60)  # whole minutes, rounded up: never before it gives numbers
+    return found if found <= last else None
+
+
 def _morning(groups: dict[str, WindowGroup], clerks: dict[str, object], hotline) -> int:
     """Ninety minutes of the queue, in time order, within the hall's opening hours (`morning_start`): a number every
     four minutes, windows 1–3 calling every quarter of an hour, a 绿色通道 person registered at the desk, one absentee
-    sent back to the queue. Up to now when the hall is open; a past morning is worked to its end (everyone served)."""
+    sent back to the queue. Up to now when the hall is open; a past morning is worked to its end (everyone served).
+    A number is taken only while its group gives numbers (`gives_numbers`): in a lunch break 综合受理 serves (午间延时
+    服务) while 税务 is closed, so the 税务 number that waits is taken once 税务 gives numbers again, or not at all."""
     now = clock.now()
     start = morning_start(now)
     a = groups["A"]
     windows = {n: Window.objects.get(centre=a.centre, number=n) for n in clerks}
     events = [(m, 0, "take", None) for m in range(0, 80, 4)]
     past = not hall_open(now)
-    events += [(31, 1, "green", None)] + (
-        [] if past else [(8, 1, "tax", None)]
-    )  # nobody calls 税务 in the demo
+    events.append((31, 1, "green", None))
+    if not past:  # a 税务 number waits now (nobody calls 税务 in the demo), taken once 税务 gives numbers
+        last = min(MORNING_MINUTES, int((now - start).total_seconds() // 60))
+        tax = first_open_minute(groups["C"], start, 8, last)
+        if tax is not None:
+            events.append((tax, 1, "tax", None))
     for i, n in enumerate(clerks, start=1):
         events += [(3 + i * 2 + k * 15, 2, "call", n) for k in range(5)]
     for minute, booking in _morning_bookings(a, start, hotline):
@@ -203,6 +239,9 @@ def _morning(groups: dict[str, WindowGroup], clerks: dict[str, object], hotline)
         at = start + dt.timedelta(minutes=minute)
         if at > now:
             break  # the hall opened less than ninety minutes ago: the queue so far
+        taker = groups["C"] if action == "tax" else a
+        if action in ("take", "green", "tax") and not gives_numbers(taker, at):
+            continue  # the group is closed then (its lunch break …): nobody can take a number
         with clock.frozen(at):
             if action == "take":
                 source = "phone" if minute % 12 == 0 else "kiosk"
