@@ -1062,7 +1062,7 @@ def assignable_for_step(user, case: Case) -> list:
 
 
 def outbox_counts(user) -> dict[str, int]:
-    """Messages per state (pending, sent, failed) for the cases the user may see."""
+    """Messages per state (pending, sent, failed, not sent) for the cases the user may see."""
     rows = outbox(user).values("state").annotate(n=Count("id"))
     counts = {state: 0 for state in OutboxMessage.State.values}
     counts.update({r["state"]: r["n"] for r in rows})

@@ -34,6 +34,15 @@ def mobile(value, *, field: str = "phone", label: str = "手机号码", required
     raise ValidationFailed(_("%(label)s应为11位数字,以1开头") % {"label": label}, field=field)
 
 
+def mobile_or_none(value) -> str:
+    """The mobile number in `value` (normalised as `mobile` does), or "" when it holds none — a fixed line, a service
+    number, nothing. For choosing where an SMS can go, where a number that is no mobile is no error."""
+    try:
+        return mobile(value, required=False)
+    except ValidationFailed:
+        return ""
+
+
 def text(value, *, field: str, label: str, max_length: int | None = 2000, required: bool = True) -> str:
     """`value` trimmed; ValidationFailed on `field` when required and empty, or longer than `max_length`."""
     value = str(value or "").strip()

@@ -374,6 +374,10 @@ class OutboxBase(models.Model):
         PENDING = "pending", _("待发送")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败")
+        NOT_SENT = (
+            "not_sent",
+            _("未发送"),
+        )  # kept with the reason (last_error): an SMS with no mobile number to go to
 
     channel = models.CharField(_("渠道"), max_length=8)
     recipient = models.CharField(_("接收方"), max_length=254)

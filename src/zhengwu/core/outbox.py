@@ -21,8 +21,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
-from zhengwu.core import clock, tasks
+from zhengwu.core import clock, inputs, tasks
+from zhengwu.core.masking import mask_phone
 from zhengwu.core.models import OutboxBase
 
 log = logging.getLogger(__name__)
@@ -77,14 +79,29 @@ def _send(message: OutboxBase) -> None:
 
 def post_all(messages: list[OutboxBase], *, now: bool = False) -> list[OutboxBase]:
     """Write the messages (unsaved rows of the outbox table) in the caller's transaction; once it commits, the
-    worker is asked to send them — or, with `now`, one attempt is made at once and the worker retries a failure."""
+    worker is asked to send them — or, with `now`, one attempt is made at once and the worker retries a failure.
+    An SMS goes only to a mainland mobile number: one addressed to anything else (a fixed line) is kept as not sent
+    (NOT_SENT) with the reason, like a row the caller wrote not sent already (cases.notify: no mobile known) — never
+    dropped silently, never handed to the SMS provider."""
     if not messages:
         return []
     moment = clock.now()
+    model = table()
     for message in messages:
-        message.created_at, message.next_attempt_at = moment, moment
-    messages = table().objects.bulk_create(messages)
-    ids = [m.pk for m in messages]
+        if message.channel == "sms" and message.state == model.State.PENDING:
+            if mobile := inputs.mobile_or_none(message.recipient):
+                message.recipient = mobile
+            else:
+                message.state = model.State.NOT_SENT
+                message.last_error = gettext("未发送短信:%(phone)s 不是手机号码,短信只发往手机") % {
+                    "phone": mask_phone(message.recipient) or gettext("(空)")
+                }
+        pending = message.state == model.State.PENDING
+        message.created_at, message.next_attempt_at = moment, moment if pending else None
+    messages = model.objects.bulk_create(messages)
+    ids = [m.pk for m in messages if m.state == model.State.PENDING]
+    if not ids:
+        return messages
     if now:
         transaction.on_commit(lambda: [deliver(pk) for pk in ids])
     elif _sealing() and tasks.ask_seal():

@@ -658,7 +658,7 @@ def _counter_materials(form: ApplicationForm, version, paper: CounterPaperForm) 
 def outbox(request):
     """What was sent to applicants, what waits, and what failed (with the last error), for cases in scope."""
     state = request.GET.get("state") or None
-    if state not in (None, "pending", "sent", "failed"):
+    if state not in (None, "pending", "sent", "failed", "not_sent"):
         state = None
     return render(
         request,
