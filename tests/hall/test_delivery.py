@@ -198,3 +198,15 @@ def test_tracking_numbers_are_checked_in_both_postal_forms(number, carrier, ok):
     assert err.value.field == "tracking_number"
     if "校验位" not in err.value.message and carrier == "EMS":
         assert "13位数字" in err.value.message and "S10" in err.value.message
+
+
+def test_the_posted_result_is_told_by_sms_only_at_a_mobile(world, accepted):
+    """Issue 13: a company registered with its fixed line gets no SMS there; the outbox keeps it unsent, with why."""
+    world.company.phone = "0701-3312876"
+    world.company.save()
+    delivery.choose(case=accepted, method="post", address=ADDRESS, by=None)
+    decided(world, accepted)
+    delivery.post(case=accepted, tracking_number="EA123456785CN", by=world.clerk)
+    message = OutboxMessage.objects.get(body__contains="邮件单号 EA123456785CN")
+    assert (message.channel, message.recipient, message.state) == ("sms", "0701-3312876", "not_sent")
+    assert message.last_error.startswith("未发送短信") and message.next_attempt_at is None

@@ -305,3 +305,41 @@ def test_a_refused_confirmation_names_the_materials_by_the_numbers_of_the_merged
     names = {e["position"]: e["name"] for e in joint.version.merged_materials}
     for number in merged.values():
         assert f"{number}. {names[number]}" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "typed, account, recipient, state",
+    [
+        (
+            "13970013528",
+            "13900139000",
+            "13970013528",
+            "pending",
+        ),  # the contact mobile typed on the merged form
+        ("0701-3312876", "13900139000", "13900139000", "pending"),  # a fixed line there: the account's mobile
+        (
+            "0701-3312876",
+            "haowei@example.com",
+            "0701-3312876",
+            "not_sent",
+        ),  # no mobile anywhere: not sent, why
+    ],
+)
+def test_the_joint_message_goes_by_sms_only_to_a_mobile(
+    restaurant, county, company, typed, account, recipient, state
+):
+    """Issue 13: the company registered with its fixed line; the SMS goes to a mobile or, with none, is kept unsent."""
+    company.phone = "0701-3312876"
+    company.save()
+    company.user.username = account
+    company.user.save()
+    joint = services.apply(
+        bundle=restaurant.bundle,
+        applicant=company,
+        by=company.user,
+        form={"subject": "开办好味道餐馆", "contact_phone": typed},
+    )
+    message = OutboxMessage.objects.get(case__joint_member__joint=joint, channel="sms")
+    assert (message.recipient, message.state) == (recipient, state) and "联办件编号" in message.body
+    if state == "not_sent":
+        assert message.last_error == "未发送短信:申请人留下的电话不是手机号码,短信只发往手机"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases import selectors
 from zhengwu.cases.models import Case, CaseEvent, Channel, OutboxMessage, Status
-from zhengwu.core import outbox
+from zhengwu.core import inputs, outbox
 from zhengwu.core.masking import mask_name
 from zhengwu.core.outbox import (  # noqa: F401 — the outbox's names, as callers of cases.notify knew them
     BACKOFF_MINUTES,
@@ -117,7 +117,72 @@ def addressee(case: Case) -> str:
     return gettext("%(name)s(代办人 %(agent)s)") % {"name": name, "agent": mask_name(case.agent_name)}
 
 
-def agent_contacts(case: Case) -> list[tuple[str, str]]:
+# Why an applicant's SMS was not queued (kept in the outbox as 未发送 with the text it would have carried).
+NO_MOBILE = _("未发送短信:申请人未登记手机号码")
+NOT_A_MOBILE = _("未发送短信:申请人留下的电话不是手机号码,短信只发往手机")
+
+
+def form_contacts(form: dict, version=None) -> list[str]:
+    """The contact numbers typed on the application form (联系电话): its `contact_phone`, then any other field of the
+    item's form titled 联系电话/联系人电话/联系手机 — the number the applicant asked to be reached at for this case."""
+    from zhengwu.cases.forms import schema_of
+
+    form = form or {}
+    keys = ["contact_phone"]
+    fields = (schema_of(version).get("properties") or {}) if version is not None else {}
+    for key, field in fields.items():
+        title = str(field.get("title", "")) if isinstance(field, dict) else ""
+        if key not in keys and "联系" in title and ("电话" in title or "手机" in title):
+            keys.append(key)
+    typed = [str(form.get(key) or "").strip() for key in keys]
+    return [number for number in typed if number]
+
+
+def sms_choice(case: Case, form: dict | None = None) -> tuple[str, str, str]:
+    """Where the applicant's SMS about the case goes, as (mobile, other, reason). An SMS goes only to a mainland
+    mobile number (11 digits, 1[3-9]); the first mobile of: the contact number typed on the application form
+    (`form`, by default the case's), the applicant's registered phone, the phone number the applicant's portal
+    account signs in with, and — when an agent (代办人) filed the case and none of the applicant's own is a mobile —
+    the agent's (who gets a copy of every message anyway: `agent_contacts`). With none, `mobile` is empty, `other`
+    the first number known that is no mobile (a company's fixed line) and `reason` says why no SMS was sent."""
+    applicant = case.applicant
+
+    def candidates():  # in order, each read only when the ones before it gave no mobile
+        for number in form_contacts(case.form if form is None else form, case.version):
+            yield number, True
+        yield applicant.phone, True
+        if applicant.user_id:
+            yield applicant.user.username, False  # an account is named by its phone (or its e-mail address)
+        for channel, number in agent_contacts(case, mobiles_only=False):
+            if channel == "sms":
+                yield number, True
+
+    known = []
+    for number, is_phone in candidates():
+        if mobile := inputs.mobile_or_none(number):
+            return mobile, "", ""
+        if is_phone and number.strip():
+            known.append(number.strip())
+    return "", known[0] if known else "", str(NOT_A_MOBILE if known else NO_MOBILE)
+
+
+def sms_to_applicant(case: Case, body: str, *, form: dict | None = None) -> OutboxMessage:
+    """The applicant's SMS (an unsaved outbox row) at the number `sms_choice` gives; with no mobile known, a row kept
+    as not sent (未发送) with the reason, so the outbox shows what the applicant was not told and why."""
+    mobile, other, reason = sms_choice(case, form)
+    if mobile:
+        return OutboxMessage(case=case, channel="sms", recipient=mobile, body=body)
+    return OutboxMessage(
+        case=case,
+        channel="sms",
+        recipient=other,
+        body=body,
+        state=OutboxMessage.State.NOT_SENT,
+        last_error=reason,
+    )
+
+
+def agent_contacts(case: Case, *, mobiles_only: bool = True) -> list[tuple[str, str]]:
     """Where the agent (代办人) of a case is reached, as (channel, recipient): online, the signed-in portal account
     that filed the case (its applicant record's phone and e-mail, else the account's e-mail and the phone recorded
     on the case); at the counter, the agent phone the clerk recorded. Empty for a case without an agent."""
@@ -136,6 +201,8 @@ def agent_contacts(case: Case) -> list[tuple[str, str]]:
     contacts = []
     if email.strip():
         contacts.append(("email", email.strip()))
+    if mobiles_only:
+        phone = inputs.mobile_or_none(phone)  # an SMS goes only to a mobile (an agent's fixed line gets none)
     if phone.strip():
         contacts.append(("sms", phone.strip()))
     return contacts
@@ -174,9 +241,7 @@ def tell_applicant(case: Case, text: str, *, subject: str) -> list[OutboxMessage
                 body=body,
             )
         )
-    phone = case.applicant.phone or case.agent_phone
-    if phone:
-        messages.append(OutboxMessage(case=case, channel="sms", recipient=phone, body=body))
+    messages.append(sms_to_applicant(case, body))
     return outbox.post_all(messages)
 
 
@@ -197,10 +262,10 @@ def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
     messages = []
     if applicant.email:
         messages.append(OutboxMessage(case=case, channel="email", recipient=applicant.email, body=body))
-    phone = applicant.phone or case.agent_phone
-    if phone:
-        messages.append(OutboxMessage(case=case, channel="sms", recipient=phone, body=body))
-    sent_to = {(m.channel, m.recipient.strip().lower()) for m in messages}
+    messages.append(sms_to_applicant(case, body))
+    sent_to = {
+        (m.channel, m.recipient.strip().lower()) for m in messages if m.state == OutboxMessage.State.PENDING
+    }
     copy = None
     for channel, recipient in agent_contacts(case):
         if (channel, recipient.lower()) in sent_to:

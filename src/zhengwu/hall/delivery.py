@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case, Delivery, OutboxMessage, Status
+from zhengwu.cases.notify import sms_to_applicant
 from zhengwu.core import access, audit, clock, ids
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.hall import permissions
@@ -193,17 +194,16 @@ def post(*, case: Case, tracking_number: str, carrier: str = "EMS", by) -> Dispa
         audit.record(
             "hall.result_posted", dispatch, actor=by, summary={"case": locked.number, "tracking": tracking}
         )
-        phone = locked.applicant.phone or locked.agent_phone
-        if phone:
-            text = (
-                _("您的办件 %(number)s 结果已由%(carrier)s寄出,邮件单号 %(tracking)s。")
-                if tracking
-                else _("您的办件 %(number)s 结果将由工作人员上门送达,请保持电话畅通。")
-            ) % {"number": locked.number, "carrier": carrier, "tracking": tracking}
-            now = clock.now()
-            OutboxMessage.objects.create(
-                case=locked, channel="sms", recipient=phone, body=text, created_at=now, next_attempt_at=now
-            )
+        text = (
+            _("您的办件 %(number)s 结果已由%(carrier)s寄出,邮件单号 %(tracking)s。")
+            if tracking
+            else _("您的办件 %(number)s 结果将由工作人员上门送达,请保持电话畅通。")
+        ) % {"number": locked.number, "carrier": carrier, "tracking": tracking}
+        # at the applicant's mobile (cases.notify.sms_choice); none known: kept as not sent, with the reason
+        message = sms_to_applicant(locked, text)
+        message.created_at = clock.now()
+        message.next_attempt_at = message.created_at if message.state == OutboxMessage.State.PENDING else None
+        message.save(force_insert=True)
         return dispatch
 
 

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import forms as case_forms
+from zhengwu.cases import notify as case_notify
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import (
     CLOSED_STATUSES,
@@ -119,8 +120,9 @@ def _message(joint: JointCase, text: str) -> None:
                 subject=_("【政务服务】联办件 %(number)s") % {"number": joint.number},
             )
         )
-    if applicant.phone:
-        rows.append(OutboxMessage(case=lead.case, channel="sms", recipient=applicant.phone, body=body))
+    # the SMS at the mobile the merged form gives, else the applicant's, else the agent's (cases.notify.sms_choice);
+    # none known: kept in the outbox as not sent, with the reason
+    rows.append(case_notify.sms_to_applicant(lead.case, body, form=joint.form))
     outbox.post_all(rows)
 
 
