@@ -55,7 +55,7 @@ MOMENTS = {"system-clock": None} if AT_SYSTEM_TIME else dict(FIXED)
 FIRST = min(FIXED.values())
 # Moments of a working day's lunch break, when 综合受理 serves (午间延时服务) but 税务 and the other groups are closed
 # (12:00–13:30, numbers from 13:00), and just after the afternoon opens: only the hall's demo takes numbers at given
-# hours, so only it is loaded there (0.7 s a moment on 2026-12-07, where a whole-demo moment takes many seconds).
+# hours, so only it is loaded there (1.3 and 0.9 s on 2026-12-07, where a moment of the whole demo takes 18 s).
 LUNCH = {
     "monday-12:40-lunch-break": dt.datetime(2026, 12, 7, 12, 40, tzinfo=clock.LOCAL),
     "monday-13:50-after-opening": dt.datetime(2026, 12, 7, 13, 50, tzinfo=clock.LOCAL),
