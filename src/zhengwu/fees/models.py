@@ -53,6 +53,15 @@ class CatalogueFee(models.Model):
     valid_from = models.DateField(_("执行日期"))
     removed_on = models.DateField(_("取消日期"), null=True, blank=True, help_text=_("自该日起不再收取"))
     note = models.CharField(_("备注"), max_length=500, blank=True)
+    choose_one = models.CharField(
+        _("择一收取"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "同一办件只能收取其中一项的收费写同一名称(如不动产登记费的住宅类与非住宅类都写「不动产登记费」);"
+            "不填则可与其他收费同时收取"
+        ),
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("收费目录")

@@ -119,6 +119,8 @@ def _standard(data: dict) -> dict:
         "upper": upper,
         "unit": _text(data, "unit", _("计费单位"), required=False, limit=20) or "件",
         "note": _text(data, "note", _("备注"), required=False),
+        # alternatives (住宅类 or 非住宅类): a case is charged one fee of the same name (compute_lines)
+        "choose_one": _text(data, "choose_one", _("择一收取"), required=False, limit=100),
     }
 
 
@@ -422,6 +424,19 @@ def compute_lines(case, *, quantities=None, waivers=None, decisions=None, only=N
                 )
         in_force = [f for f in in_force if f["code"] in set(only)]
         codes = {f["code"] for f in in_force}
+    # alternatives of one fee (the catalogue's 择一收取: 不动产登记费 住宅类 or 非住宅类) are never charged together
+    chosen: dict[str, dict] = {}
+    for entry in in_force:
+        group = entry["fee"].choose_one
+        if not group:
+            continue
+        if group in chosen:
+            raise ValidationFailed(
+                _("「%(first)s」与「%(second)s」只能收取其一(%(group)s),请只勾选本件适用的一项")
+                % {"first": chosen[group]["fee"].name, "second": entry["fee"].name, "group": group},
+                field=f"only.{entry['code']}",
+            )
+        chosen[group] = entry
     for key, given in (("quantities", quantities), ("waivers", waivers), ("decisions", decisions)):
         for code in given:
             if code not in codes:

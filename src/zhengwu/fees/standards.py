@@ -28,6 +28,7 @@ FEES = [
     {
         "code": "BDC-001",
         "name": "不动产登记费(住宅类)",
+        "choose_one": "不动产登记费",  # 住宅类 or 非住宅类, never both (发改价格规〔2016〕2559号 第一条)
         "collector": REGISTRATION,
         "revenue_kind": "admin_fee",
         "basis": "《中华人民共和国民法典》第二百二十三条",
@@ -48,6 +49,7 @@ FEES = [
     {
         "code": "BDC-002",
         "name": "不动产登记费(非住宅类)",
+        "choose_one": "不动产登记费",
         "collector": REGISTRATION,
         "revenue_kind": "admin_fee",
         "basis": "《中华人民共和国民法典》第二百二十三条",

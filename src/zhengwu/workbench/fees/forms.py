@@ -149,6 +149,7 @@ class NoticeLinesForm(FeeForm):
             return ""
         code, what = parts[1], parts[2:] or [parts[0]]
         prefix = {
+            "only": "c",
             "quantity": "q",
             "quantities": "q",
             "waiver": "w",
@@ -281,6 +282,7 @@ class StandardForm(FeeForm):
     upper = MoneyField(_("幅度上限"), required=False)
     unit = free_text(_("计费单位"))
     note = free_text(_("备注"))
+    choose_one = free_text(_("择一收取"))
     valid_from = DayField(_("执行日期"))
 
     STANDARD = (
@@ -293,6 +295,7 @@ class StandardForm(FeeForm):
         "upper",
         "unit",
         "note",
+        "choose_one",
     )
 
     def standard(self) -> dict:

@@ -122,8 +122,10 @@ def _issue_rows(
     case, previous: Notice | None = None, form=None, error: DomainError | None = None
 ) -> list[dict]:
     """The item's catalogue fees in force, as the issue form's rows; correcting, each row starts as the previous
-    notice had it (charged or not, quantity, waiver, decision). After a refusal each row shows what was typed, and
-    the input refused is marked."""
+    notice had it (charged or not, quantity, waiver, decision). Issuing, nothing starts ticked and a per-unit fee
+    (工本费 每增加一本) starts at 0: an item's fees may be alternatives (住宅类 or 非住宅类) and extra copies are the
+    exception, so the clerk ticks what this case pays (a stranger's pass found both 登记费 and a 工本费 ticked).
+    After a refusal each row shows what was typed, and the input refused is marked."""
     old = {line.fee.code: line for line in previous.lines.select_related("fee")} if previous else {}
     typed = form.data if form is not None and form.is_bound and error is not None else None
     invalid = form.input_for(error.field) if typed is not None and error.field else ""
@@ -140,8 +142,12 @@ def _issue_rows(
                 "band": entry["fee"].standard_kind == StandardKind.BAND,
                 "waivers": waivers,
                 "unit": entry["fee"].unit,
-                "checked": previous is None or line is not None,
-                "quantity": line.quantity if line else 1,
+                "checked": line is not None,
+                "quantity": line.quantity
+                if line
+                else (0 if entry["fee"].standard_kind == StandardKind.PER_UNIT else 1),
+                "amount": str(entry["fee"].amount),
+                "choose_one": entry["fee"].choose_one,
                 "waiver": next((w.code for w in waivers if line and line.waiver.startswith(w.name)), ""),
                 "decision_amount": (line.standard_amount / line.quantity).quantize(line.amount)
                 if line and line.decision
@@ -157,9 +163,41 @@ def _issue_rows(
                 waiver=typed.get(f"w_{code}", ""),
                 decision_amount=typed.get(f"d_{code}", ""),
                 decision_document=typed.get(f"doc_{code}", ""),
-                invalid=next((p for p in ("q", "w", "d", "doc") if invalid == f"{p}_{code}"), ""),
+                invalid=next((p for p in ("c", "q", "w", "d", "doc") if invalid == f"{p}_{code}"), ""),
             )
     return rows
+
+
+def _issue_total(rows: list[dict]) -> str:
+    """合计 of the rows ticked, as they stand (quantity, waiver, decided amount), for the page and the submit
+    button's confirmation; a row whose input would be refused counts nothing (the service says why)."""
+    total = compute.CENT * 0
+    for row in rows:
+        if not row["checked"]:
+            continue
+        fee = row["fee"]
+        waiver = next((w for w in row["waivers"] if w.code == row["waiver"]), None)
+        decision = (
+            compute.Decision(amount=row["decision_amount"], document=row["decision_document"] or "-")
+            if row["band"] and str(row["decision_amount"]).strip()
+            else None
+        )
+        try:
+            total += compute.line(fee, row["quantity"], waiver=waiver, decision=decision).amount
+        except DomainError:
+            continue
+    return compute.yuan(total)
+
+
+def _issue_page(request, case, rows, **extra) -> dict:
+    total = _issue_total(rows)
+    return {
+        "case": case,
+        "rows": rows,
+        "total": total,
+        "rule": services.item_rule(case.item),
+        **extra,
+    }
 
 
 @_staff
@@ -185,14 +223,14 @@ def issue(request, number: str):
     return render(
         request,
         "workbench/fees/issue.html",
-        {
-            "case": case,
-            "rows": _issue_rows(case, form=form, error=error),
-            "error": error,
-            "posted": form.data,
-            "rule": services.item_rule(case.item),
-            "refused": permissions.refusal(request.user, case, "issue"),
-        },
+        _issue_page(
+            request,
+            case,
+            _issue_rows(case, form=form, error=error),
+            error=error,
+            posted=form.data,
+            refused=permissions.refusal(request.user, case, "issue"),
+        ),
         status=error.status if error else 200,
     )
 
@@ -223,15 +261,15 @@ def correct(request, code: str):
     return render(
         request,
         "workbench/fees/issue.html",
-        {
-            "case": case,
-            "rows": _issue_rows(case, old, form=form, error=error),
-            "error": error,
-            "posted": form.data,
-            "rule": services.item_rule(case.item),
-            "correcting": old,
-            "refused": permissions.refusal(request.user, selectors.notice(old.pk), "correct"),
-        },
+        _issue_page(
+            request,
+            case,
+            _issue_rows(case, old, form=form, error=error),
+            error=error,
+            posted=form.data,
+            correcting=old,
+            refused=permissions.refusal(request.user, selectors.notice(old.pk), "correct"),
+        ),
         status=error.status if error else 200,
     )
 
@@ -527,7 +565,18 @@ def _reconcile_action(request):
 
 # ---------------------------------------------------------------- the fee catalogue (收费目录) for its keepers
 
-FEE_FIELDS = ("name", "revenue_kind", "basis", "approval", "standard_kind", "amount", "upper", "unit", "note")
+FEE_FIELDS = (
+    "name",
+    "revenue_kind",
+    "basis",
+    "approval",
+    "standard_kind",
+    "amount",
+    "upper",
+    "unit",
+    "note",
+    "choose_one",
+)
 
 
 def _keeper(user):
@@ -580,6 +629,13 @@ def _fee_fields(request, form, error, initial: dict, *, new: bool) -> list[dict]
             else [("reason", "修订依据", "text", None, "")]
         ),
         ("note", "备注", "text", None, ""),
+        (
+            "choose_one",
+            "择一收取(可不填)",
+            "text",
+            None,
+            "同一办件只能收取其一的收费写同一名称,如住宅类、非住宅类都写「不动产登记费」",
+        ),
     ]
     fields = []
     for name, label, kind, options, help_text in spec:

@@ -1,0 +1,95 @@
+"""The fee window as cashiers, staff and payers expect it (issue 13, a stranger's pass): the issue form ticks nothing
+and states the total it charges, alternatives of one fee (不动产登记费 住宅类 or 非住宅类) are never charged together,
+cash above the amount due is taken and its change shown, a refunded receipt says so when checked, a supervisor does
+not start a refund, money actions ask first naming the amount, and fines are not on the public fee list."""
+
+import copy
+import re
+from decimal import Decimal
+
+import pytest
+
+from tests.cases.conftest import ITEM, publish
+from tests.factories import make_staff, paper_checklist
+from zhengwu.cases import services as case_services
+from zhengwu.core import clock
+from zhengwu.core.errors import AccessDenied, ValidationFailed
+from zhengwu.core.models import Role
+from zhengwu.fees import permissions, services
+from zhengwu.fees.models import Notice, Payment
+
+
+def _transfer_case(w):
+    """A case of an item charging the three real 不动产登记 fees: 住宅类 80, 非住宅类 550, 工本费 每增加一本 10."""
+    spec = copy.deepcopy(ITEM)
+    spec.update(
+        name="国有建设用地使用权及房屋所有权转移登记",
+        fees=[services.item_line(code) for code in ("BDC-001", "BDC-002", "BDC-003")],
+    )
+    item = publish(spec, w.land)
+    case = case_services.submit_case(
+        item=item,
+        applicant=w.citizen,
+        by=w.land_clerk,
+        channel="counter",
+        window=w.general,
+        form={"subject": "申请转移登记"},
+    )
+    return case_services.accept_case(case=case, paper=paper_checklist(case), by=w.land_clerk)
+
+
+def _row(page: str, code: str) -> str:
+    return re.search(rf'<tr data-fee="{code}".*?</tr>', page, re.S).group(0)
+
+
+# ---------------------------------------------------------------- 1. 开具缴款通知书
+
+
+def test_the_issue_form_ticks_nothing_and_extra_copies_start_at_zero(fees_world, client):
+    w = fees_world
+    case = _transfer_case(w)
+    client.force_login(w.land_clerk)
+    page = client.get(f"/workbench/fees/cases/{case.number}/issue/").content.decode()
+    for code in ("BDC-001", "BDC-002", "BDC-003"):
+        assert " checked" not in _row(page, code)
+    assert 'name="q_BDC-003" value="0"' in _row(page, "BDC-003")
+    assert "不动产登记费:择一收取" in _row(page, "BDC-001")
+    # the button's confirmation states the total (none ticked: 0.00), and the page shows it
+    assert "开具缴款通知书,合计 0.00 元。确认开具?" in page and 'id="issue-total">0.00<' in page
+
+
+def test_two_alternatives_of_one_fee_are_refused_at_the_field(fees_world, client):
+    w = fees_world
+    case = _transfer_case(w)
+    client.force_login(w.land_clerk)
+    url = f"/workbench/fees/cases/{case.number}/issue/"
+    response = client.post(
+        url, {"select": "1", "c_BDC-001": "1", "c_BDC-002": "1", "c_BDC-003": "1", "q_BDC-003": "2"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 422 and not Notice.objects.exists()
+    assert "「不动产登记费(住宅类)」与「不动产登记费(非住宅类)」只能收取其一" in page
+    assert 'aria-invalid="true"' in _row(page, "BDC-002") and 'aria-invalid="true"' not in _row(
+        page, "BDC-001"
+    )
+    # what was ticked stays ticked, and the total says what it would have charged: 80 + 550 + 2 × 10
+    assert "合计 650.00 元" in page
+    # the service refuses it whoever calls it (the API, a form that sends no selection)
+    with pytest.raises(ValidationFailed) as refused:
+        services.issue_notice(case=case, by=w.land_clerk)
+    assert refused.value.field == "only.BDC-002"
+
+
+def test_an_extra_copy_ticked_at_zero_is_refused_and_one_fee_is_issued(fees_world, client):
+    w = fees_world
+    case = _transfer_case(w)
+    client.force_login(w.land_clerk)
+    url = f"/workbench/fees/cases/{case.number}/issue/"
+    response = client.post(url, {"select": "1", "c_BDC-001": "1", "c_BDC-003": "1", "q_BDC-003": "0"})
+    assert response.status_code == 422 and "数量须为 1 至 10000 的整数" in response.content.decode()
+    response = client.post(url, {"select": "1", "c_BDC-001": "1", "q_BDC-003": "0"})
+    notice = Notice.objects.get(case=case)
+    assert response.status_code == 302 and notice.total == Decimal("80.00")
+    assert [line.name for line in notice.lines.all()] == ["不动产登记费(住宅类)"]
+
+
