@@ -93,3 +93,45 @@ def test_an_extra_copy_ticked_at_zero_is_refused_and_one_fee_is_issued(fees_worl
     assert [line.name for line in notice.lines.all()] == ["不动产登记费(住宅类)"]
 
 
+# ---------------------------------------------------------------- 4. cash and change at the fee window
+
+
+def test_the_fee_window_takes_more_cash_and_shows_the_change(fees_world, client):
+    w = fees_world
+    notice = services.issue_notice(case=_transfer_case(w), by=w.land_clerk, only=["BDC-001", "BDC-003"])
+    assert notice.total == Decimal("90.00")
+    client.force_login(w.cashier)
+    response = client.post(
+        "/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": "80"}
+    )
+    assert (
+        response.status_code == 422 and "实收现金 80.00 元少于应缴金额 90.00 元" in response.content.decode()
+    )
+    response = client.post(
+        "/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": "100"}, follow=True
+    )
+    page = response.content.decode()
+    assert "已收款 90.00 元,实收现金 100.00 元,找零 10.00 元" in page
+    assert "实收现金 100.00 元,找零 10.00 元" in page.split("<h2", 1)[1]  # and on the notice's payment, kept
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.received, payment.change) == (
+        Decimal("90.00"),
+        Decimal("100.00"),
+        Decimal("10.00"),
+    )
+
+
+def test_a_card_is_charged_the_amount_due_exactly(fees_world):
+    w = fees_world
+    notice = services.issue_notice(case=_transfer_case(w), by=w.land_clerk, only=["BDC-001"])
+    with pytest.raises(ValidationFailed) as refused:
+        services.record_at_window(
+            code=notice.code, by=w.cashier, channel="card", voucher="88001", received="100"
+        )
+    assert refused.value.field == "received" and not Payment.objects.exists()
+    payment = services.record_at_window(
+        code=notice.code, by=w.cashier, channel="card", voucher="88001", received="80"
+    )
+    assert payment.received is None and payment.change is None
+
+

@@ -33,11 +33,11 @@ def test_issue_from_the_case_page_and_collect_at_the_window(fees_world, client):
     page = client.get("/workbench/fees/window/", {"code": notice.code}).content.decode()
     assert notice.payer in page and "100.00" in page and "实收金额" in page
     assert not Payment.objects.exists()
-    # Then the amount received: a wrong one is refused, saying both amounts.
+    # Then the amount received: less than due is refused, saying both amounts.
     response = client.post(
         "/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": "90"}
     )
-    assert response.status_code == 422 and "与应缴金额 100.00 元不符" in response.content.decode()
+    assert response.status_code == 422 and "少于应缴金额 100.00 元" in response.content.decode()
     assert not Payment.objects.exists()
     response = client.post(
         "/workbench/fees/window/", {"code": notice.code, "channel": "cash", "received": "100.00"}, follow=True

@@ -57,6 +57,9 @@ def _notice_out(n: Notice) -> dict:
             "channel": payment.channel,
             "channel_label": payment.get_channel_display(),
             "amount": compute.yuan(payment.amount),
+            # cash taken at the window beyond the amount due, and the change handed back (null otherwise)
+            "received": compute.yuan(payment.received) if payment.received is not None else None,
+            "change": compute.yuan(payment.change) if payment.change is not None else None,
             "paid_at": payment.paid_at.isoformat(),
             "receipts": [_receipt_out(r) for r in payment.receipts.order_by("issued_at")],
             "refunds": [_refund_out(r) for r in payment.refunds.order_by("requested_at")],
@@ -197,7 +200,8 @@ def notice(request, code: str):
 class WindowPaymentIn(Schema):
     channel: str
     voucher: str = ""
-    received: str | None = None  # the amount the clerk took (元); when given it must be the amount due
+    # the amount the clerk took (元): a card the amount due exactly; cash at least it (the rest is change)
+    received: str | None = None
 
 
 @router.post(

@@ -220,6 +220,14 @@ class Payment(models.Model):
     reference = models.CharField(_("交易流水号"), max_length=64, unique=True)
     channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
     amount = models.DecimalField(_("实缴(元)"), max_digits=12, decimal_places=2)
+    received = models.DecimalField(
+        _("实收现金(元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("收费窗口收取的现金,可多于应缴金额,多出部分当场找零;刷卡和网上缴款不填"),
+    )
     paid_at = models.DateTimeField(_("缴款时间"))
     recorded_at = models.DateTimeField(_("登记时间"))
     window = models.ForeignKey(
@@ -241,6 +249,11 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def change(self):
+        """找零: the cash received beyond the amount due, handed back at the window (None when not cash)."""
+        return self.received - self.amount if self.received is not None else None
 
 
 class Callback(models.Model):

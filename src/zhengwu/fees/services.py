@@ -644,14 +644,17 @@ def _record_payment(
     paid_at,
     window=None,
     by=None,
+    received: Decimal | None = None,
 ) -> Payment:
-    """Inside the caller's transaction, the notice locked: the payment, the notice paid, the receipt."""
+    """Inside the caller's transaction, the notice locked: the payment, the notice paid, the receipt. `received`:
+    the cash taken at the window when more than the amount (its change handed back)."""
     payment = Payment.objects.create(
         notice=notice,
         provider=provider,
         reference=reference,
         channel=channel,
         amount=amount,
+        received=received,
         paid_at=paid_at,
         recorded_at=clock.now(),
         window=window,
@@ -669,6 +672,7 @@ def _record_payment(
             "reference": reference,
             "channel": channel,
             "amount": compute.yuan(amount),
+            **({"received": compute.yuan(received)} if received is not None else {}),
             "receipt": receipt.number,
         },
     )
@@ -792,7 +796,9 @@ def window_notice(*, code: str, by) -> Notice:
 def record_at_window(*, code: str, by, channel: str, voucher: str = "", received=None) -> Payment:
     """At the fee window (收费窗口) a clerk records cash or a card payment: the same payment, receipt and ledger as
     paying online. A card payment names the terminal's voucher number (刷卡凭证号). `received`, when given, is the
-    amount the clerk confirms having received: it must be the amount due (a notice is paid whole)."""
+    amount the clerk confirms having received: a card is charged the amount due exactly; cash may be more (the
+    payer hands 100 for 90 and gets 10.00 back: the payment records 实收 and its 找零), never less (a notice is
+    paid whole). The payment's amount is the amount due either way."""
     staff = _window_clerk(by)
     window_notice(code=code, by=by)
     if channel not in (Channel.CASH, Channel.CARD):
@@ -806,10 +812,14 @@ def record_at_window(*, code: str, by, channel: str, voucher: str = "", received
         if refused := permissions.payment_refusal(notice):
             raise refused
         got = _money(received, "received", label=_("实收金额")) if received is not None else None
-        if got is not None and got != notice.total:
+        said = {"got": compute.yuan(got or Decimal("0")), "due": compute.yuan(notice.total)}
+        if got is not None and channel == Channel.CASH and got < notice.total:
             raise ValidationFailed(
-                _("实收金额 %(got)s 元与应缴金额 %(due)s 元不符,请核对后再确认收款")
-                % {"got": compute.yuan(got), "due": compute.yuan(notice.total)},
+                _("实收现金 %(got)s 元少于应缴金额 %(due)s 元,请收足后再确认收款") % said, field="received"
+            )
+        if got is not None and channel == Channel.CARD and got != notice.total:
+            raise ValidationFailed(
+                _("刷卡金额 %(got)s 元与应缴金额 %(due)s 元不符,请按应缴金额刷卡后再确认收款") % said,
                 field="received",
             )
         reference = (
@@ -828,6 +838,7 @@ def record_at_window(*, code: str, by, channel: str, voucher: str = "", received
             paid_at=clock.now(),
             window=staff.window,
             by=by,
+            received=got if channel == Channel.CASH else None,
         )
 
 

@@ -347,11 +347,14 @@ def record(request):
             error = err
         else:
             receipt = services.current_receipt(payment)
+            said = {"amount": payment.amount, "receipt": receipt.number}
             return _back(
                 request,
                 payment.notice.code,
-                ok=_("已收款 %(amount)s 元,票据号码 %(receipt)s")
-                % {"amount": payment.amount, "receipt": receipt.number},
+                ok=_("已收款 %(amount)s 元,实收现金 %(received)s 元,找零 %(change)s 元,票据号码 %(receipt)s")
+                % {**said, "received": payment.received, "change": payment.change}
+                if payment.change
+                else _("已收款 %(amount)s 元,票据号码 %(receipt)s") % said,
             )
     return render(
         request,
