@@ -135,3 +135,39 @@ def test_a_card_is_charged_the_amount_due_exactly(fees_world):
     assert payment.received is None and payment.change is None
 
 
+# ---------------------------------------------------------------- 2. the public receipt check
+
+
+def _paid(w, received="80"):
+    notice = services.issue_notice(case=_transfer_case(w), by=w.land_clerk, only=["BDC-001"])
+    payment = services.record_at_window(code=notice.code, by=w.cashier, channel="cash", received=received)
+    return payment, services.current_receipt(payment)
+
+
+def _refunded(w, payment, amount):
+    refund = services.request_refund(
+        payment=payment, by=w.land_clerk, amount=amount, reason="other", explanation="申请人放弃登记"
+    )
+    services.decide_refund(refund=refund, by=w.land_head, approve=True, opinion="同意")
+    return services.pay_out_cash(refund=refund, by=w.cashier)
+
+
+def test_a_fully_refunded_receipt_says_so_when_checked(fees_world, client):
+    w = fees_world
+    payment, receipt = _paid(w)
+    refund = _refunded(w, payment, "80")
+    page = client.get(f"/fees/receipts/{receipt.number}/").content.decode()
+    day = clock.local_date(refund.paid_out_at).isoformat()
+    assert f"已全额退付 80.00 元({day})" in page and "该票据真实有效" not in page
+
+
+def test_a_partly_refunded_receipt_names_the_part(fees_world, client):
+    w = fees_world
+    payment, receipt = _paid(w)
+    page = client.get(f"/fees/receipts/{receipt.number}/").content.decode()
+    assert "该票据真实有效" in page and "退付" not in page
+    _refunded(w, payment, "30")
+    page = client.get(f"/fees/receipts/{receipt.number}/").content.decode()
+    assert "该票据真实有效" in page and "其中 30.00 元已退付" in page and "已全额退付" not in page
+
+

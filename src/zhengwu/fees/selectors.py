@@ -1,6 +1,7 @@
 """Reading the fee catalogue: the public list per organisation, and which of an item's fee lines are in force."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Q
 from django.urls import reverse
@@ -518,6 +519,23 @@ def receipt(
     from zhengwu.fees.models import Receipt
 
     return Receipt.objects.select_related(*related).filter(number=number).first()
+
+
+def receipt_refunds(found) -> dict:
+    """What of a receipt's payment went back (退付), for the public check: `refunded` (approved and paid out, the
+    day of the last one `on`), `pending` (approved, not yet paid out) and `full` (all of it back). A receipt whose
+    money was refunded is no longer simply 真实有效 for its amount (a stranger's pass read 90.00 元 of a refunded one)."""
+    from zhengwu.fees.models import Refund
+
+    approved = list(found.payment.refunds.filter(state=Refund.State.APPROVED))
+    done = [r for r in approved if r.paid_out_at is not None]
+    refunded = sum((r.amount for r in done), Decimal("0.00"))
+    return {
+        "refunded": refunded,
+        "on": clock.local_date(max(r.paid_out_at for r in done)) if done else None,
+        "pending": sum((r.amount for r in approved if r.paid_out_at is None), Decimal("0.00")),
+        "full": bool(done) and refunded >= found.payment.amount,
+    }
 
 
 def receipt_for(user, number: str):

@@ -146,6 +146,11 @@ def check_receipt(request, number: str):
     return render(
         request,
         "fees/portal/check.html",
-        {"r": receipt, "number": number, "payer": mask_name(receipt.payer) if receipt else ""},
+        {
+            "r": receipt,
+            "number": number,
+            "payer": mask_name(receipt.payer) if receipt else "",
+            "refunds": selectors.receipt_refunds(receipt) if receipt and not receipt.voided_at else None,
+        },
         status=200 if receipt else 404,
     )
