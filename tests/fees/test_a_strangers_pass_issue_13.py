@@ -171,3 +171,27 @@ def test_a_partly_refunded_receipt_names_the_part(fees_world, client):
     assert "该票据真实有效" in page and "其中 30.00 元已退付" in page and "已全额退付" not in page
 
 
+# ---------------------------------------------------------------- 3. supervision reads
+
+
+def test_a_supervisor_cannot_file_a_refund_and_is_not_offered_the_form(fees_world, client):
+    w = fees_world
+    payment, _ = _paid(w)
+    supervisor = make_staff("jiancha", w.centre_org, roles=[Role.SUPERVISOR], name="周监察").user
+    client.force_login(supervisor)
+    page = client.get(f"/workbench/fees/notices/{payment.notice.code}/").content.decode()
+    assert page.count("80.00") and "申请退付" not in page  # reads the notice, no form
+    with pytest.raises(AccessDenied) as refused:
+        services.request_refund(
+            payment=payment, by=supervisor, amount="10", reason="overpaid", explanation="多收"
+        )
+    assert "监察人员" in refused.value.message
+    assert permissions.refusal(supervisor, payment.notice, "refund") is not None
+    response = client.post(
+        f"/workbench/fees/notices/{payment.notice.code}/refund/",
+        {"amount": "10", "reason": "overpaid", "explanation": "多收"},
+        follow=True,
+    )
+    assert "监察人员负责监督" in response.content.decode() and not payment.refunds.exists()
+
+

@@ -48,11 +48,9 @@ def _people(w) -> dict:
 # ---------------------------------------------------------------- the notice page
 
 ISSUING = {who: "issue" for who in ("开具的窗口人员", "执收单位审核人员", "执收单位负责人")}
-# a payment's refund is asked by staff who see the notice: the collecting organisation, the fee window, the overseers
-ASKING = {
-    who: "refund"
-    for who in ("开具的窗口人员", "执收单位审核人员", "执收单位负责人", "中心管理人员", "监察人员")
-}
+# a payment's refund is asked by staff who see the notice: the collecting organisation, the fee window, a centre
+# manager — not a supervisor: supervision reads, it does not start money actions
+ASKING = {who: "refund" for who in ("开具的窗口人员", "执收单位审核人员", "执收单位负责人", "中心管理人员")}
 PAID = {**ASKING, "收费窗口": "refund void"}
 NOTICE_TABLE = {
     "已受理,未开具": ISSUING,

@@ -9,7 +9,8 @@ notice). Whose notices a person sees is access.fee_scope_q's (selectors.visible_
 - 登记窗口缴款 (record), 作废并换开票据 (void), 退回原卡 (card_refund), 退还现金 (cash_refund): the clerk of the fee
   window that collects the notice (access.collecting_window, "由收费窗口统一征收"); the one who approved a cash
   refund does not hand the cash out (审批与经办分离);
-- 申请退付 (refund): staff who see the notice, while something paid is left to refund;
+- 申请退付 (refund): staff who see the notice, while something paid is left to refund — not a supervisor (监察人员)
+  who holds no other role: supervision reads the money, it does not start money actions;
 - 审批退付 (decide): a department head of the collecting organisation or a centre manager, never the one who asked;
 - 收费目录 (add_fee, revise, retire, add_waiver, drop_waiver): the collecting organisation's department head (or one
   above it), a centre manager or an administrator; a fee is revised or retired on its latest version only;
@@ -29,6 +30,8 @@ from zhengwu.core.models import Role
 from zhengwu.fees import compute
 
 ISSUERS = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+# who may ask for a refund besides seeing the notice: any role that acts, not supervision alone (it reads)
+REFUND_REQUESTERS = (*ISSUERS, Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
 REFUND_DECIDERS = (Role.CENTRE_MANAGER,)  # and a department head of the collecting organisation
 CATALOGUE_ROLES = (Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
 RECONCILERS = (Role.CENTRE_MANAGER, Role.SUPERVISOR)  # and the fee window and administrators
@@ -79,9 +82,12 @@ def collecting_refusal(user, notice, doing: str = "") -> DomainError | None:
 
 
 def requester_refusal(user, notice) -> AccessDenied | None:
-    """申请退付: staff who see the notice (the collecting organisation's, the fee window, the overseers)."""
+    """申请退付: staff who see the notice (the collecting organisation's, the fee window, a centre manager), not a
+    supervisor alone: supervision reads, it does not start money actions."""
     if access.staff_of(user) is None:
         return AccessDenied(_("只有工作人员可以申请退付"))
+    if access.has_role(user, Role.SUPERVISOR) and not access.has_role(user, *REFUND_REQUESTERS):
+        return AccessDenied(_("监察人员负责监督,不申请退付;请由执收单位或收费窗口申请"))
     if not collects(user, notice):
         return AccessDenied(_("该缴款通知书不在您的收费范围内"))
     return None
