@@ -195,3 +195,22 @@ def test_a_supervisor_cannot_file_a_refund_and_is_not_offered_the_form(fees_worl
     assert "监察人员负责监督" in response.content.decode() and not payment.refunds.exists()
 
 
+# ---------------------------------------------------------------- 5. money actions ask first
+
+
+def test_money_actions_ask_first_naming_the_amount(fees_world, client):
+    w = fees_world
+    payment, receipt = _paid(w)
+    refund = services.request_refund(
+        payment=payment, by=w.land_clerk, amount="30", reason="other", explanation="申请人放弃登记"
+    )
+    client.force_login(w.land_head)
+    page = client.get(f"/workbench/fees/notices/{payment.notice.code}/").content.decode()
+    assert 'data-confirm="批准退付 30.00 元?' in page and "zhengwu/confirm.js" in page
+    services.decide_refund(refund=refund, by=w.land_head, approve=True)
+    client.force_login(w.cashier)
+    page = client.get(f"/workbench/fees/notices/{payment.notice.code}/").content.decode()
+    assert 'data-confirm="确认已将 30.00 元现金当面退还交款人?' in page
+    assert f'data-confirm="作废票据 {receipt.number}(金额 80.00 元)并换开新票据?' in page
+
+
