@@ -214,3 +214,13 @@ def test_money_actions_ask_first_naming_the_amount(fees_world, client):
     assert f'data-confirm="作废票据 {receipt.number}(金额 80.00 元)并换开新票据?' in page
 
 
+# ---------------------------------------------------------------- 6. fines are not fees
+
+
+def test_a_fine_is_not_on_the_public_fee_list(fees_world, client):
+    w = fees_world
+    index = client.get("/fees/").content.decode()
+    assert f"/fees/{w.bureau.pk}/" not in index and "罚没收入(罚款)不属于行政事业性收费" in index
+    page = client.get(f"/fees/{w.bureau.pk}/").content.decode()
+    assert "未取得许可从事食品经营罚款" not in page and "罚没收入" not in page
+    assert "不动产登记费(住宅类)" in client.get(f"/fees/{w.land.pk}/").content.decode()

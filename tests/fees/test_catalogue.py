@@ -175,10 +175,13 @@ def test_the_public_list_dates_each_fee_from_its_approving_document(db, client):
     page = client.get(f"/fees/{land.pk}/").content.decode()
     assert "2017-03-15 起" in page and "发改价格规〔2016〕2559号" in page
     assert "截至2026年11月18日执行的收费项目" in page  # the day in Chinese, as the rest of the page
+    # a fine is not a fee: it is off the public 收费目录清单 (the API's catalogue keeps it, with its kind)
     page = client.get(f"/fees/{market.pk}/").content.decode()
-    assert "2015-10-01 起" in page
+    assert "未取得许可从事食品经营罚款" not in page and "该单位暂无收费项目" in page
+    (fine,) = client.get(f"/api/fees/catalogue?organisation={market.pk}").json()
+    assert fine["valid_from"] == "2015-10-01" and fine["revenue_kind_label"] == "罚没收入"
     # a fine's approving document is not the law again: the law is its basis, the amount the penalty decision's
-    assert page.count("《中华人民共和国食品安全法》第一百二十二条") == 1 and "不适用" in page
+    assert fine["basis"] == "《中华人民共和国食品安全法》第一百二十二条" and "不适用" in fine["approval"]
 
 
 def test_a_demo_loaded_before_the_documents_days_is_dated_once(db):

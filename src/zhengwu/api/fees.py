@@ -131,8 +131,11 @@ def catalogue(request, organisation: int | None = None, date: dt.date | None = N
                 for w in row["waivers"]
             ],
         }
-        for org_row in ([{"organisation": org}] if org else selectors.organisations_with_fees(date))
-        for row in selectors.public_list(org_row["organisation"], date)
+        # every kind, each with its revenue_kind: the portal's 收费目录清单 leaves fines off (selectors.LISTED_KINDS)
+        for org_row in (
+            [{"organisation": org}] if org else selectors.organisations_with_fees(date, kinds=None)
+        )
+        for row in selectors.public_list(org_row["organisation"], date, kinds=None)
     ]
 
 

@@ -10,15 +10,21 @@ from django.utils.translation import gettext as _
 from zhengwu.core import access, clock
 from zhengwu.core.models import Organisation, Role
 from zhengwu.fees import compute
-from zhengwu.fees.models import CatalogueFee
+from zhengwu.fees.models import CatalogueFee, RevenueKind
+
+# What the public 收费目录清单 lists: fees (行政事业性收费) and government funds (政府性基金). A fine (罚没收入) is
+# collected at the fee window too and kept in the catalogue (notices charge it), but it is no fee: it is not on the
+# public list, whose rule "保留的收费项目一律按下限标准执行" is about fees (the API's catalogue keeps every kind,
+# each with its revenue_kind).
+LISTED_KINDS = (RevenueKind.ADMIN_FEE, RevenueKind.FUND)
 
 
 def in_force_q(day: dt.date) -> Q:
     return Q(valid_from__lte=day) & (Q(removed_on__isnull=True) | Q(removed_on__gt=day))
 
 
-def catalogue(day: dt.date | None = None, organisation: Organisation | None = None):
-    """The fees in force on `day` (today), each organisation's together."""
+def catalogue(day: dt.date | None = None, organisation: Organisation | None = None, kinds=None):
+    """The fees in force on `day` (today), each organisation's together; `kinds`: only those revenue kinds."""
     day = day or clock.today()
     qs = (
         CatalogueFee.objects.filter(in_force_q(day))
@@ -27,20 +33,23 @@ def catalogue(day: dt.date | None = None, organisation: Organisation | None = No
     )
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
+    if kinds is not None:
+        qs = qs.filter(revenue_kind__in=kinds)
     return qs.order_by("organisation__name", "code")
 
 
-def organisations_with_fees(day: dt.date | None = None) -> list[dict]:
-    """For the portal's index: each collecting organisation with how many fees it lists today."""
+def organisations_with_fees(day: dt.date | None = None, kinds=LISTED_KINDS) -> list[dict]:
+    """For the portal's index: each collecting organisation with how many fees it lists today (fines are not
+    fees: LISTED_KINDS)."""
     rows: dict[int, dict] = {}
-    for fee in catalogue(day):
+    for fee in catalogue(day, kinds=kinds):
         row = rows.setdefault(fee.organisation_id, {"organisation": fee.organisation, "count": 0})
         row["count"] += 1
     return list(rows.values())
 
 
-def public_list(organisation: Organisation, day: dt.date | None = None) -> list[dict]:
-    """收费目录清单 of one organisation, as published."""
+def public_list(organisation: Organisation, day: dt.date | None = None, kinds=LISTED_KINDS) -> list[dict]:
+    """收费目录清单 of one organisation, as published: its fees and funds, not its fines (LISTED_KINDS)."""
     return [
         {
             "fee": fee,
@@ -48,7 +57,7 @@ def public_list(organisation: Organisation, day: dt.date | None = None) -> list[
             "revenue_kind": fee.get_revenue_kind_display(),
             "waivers": list(fee.waivers.all()),
         }
-        for fee in catalogue(day, organisation)
+        for fee in catalogue(day, organisation, kinds)
     ]
 
 
