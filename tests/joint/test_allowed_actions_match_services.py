@@ -56,7 +56,7 @@ def _meeting(joint, kind, positions):
         joint=joint,
         by=None,
         kind=kind,
-        scheduled_on=clock.today() + dt.timedelta(days=2),
+        scheduled_on=clock.today(),  # held today: opinions and minutes are taken
         agenda="联审",
         positions=positions,
     )

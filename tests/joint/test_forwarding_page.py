@@ -68,6 +68,7 @@ def test_meetings_name_their_members_and_the_applicant_sees_them(handling, count
         agenda="餐馆排水与卫生现场踏勘",
         positions=[3, 4],
     )
+    clock.run_from(dt.datetime(2026, 11, 20, 9, tzinfo=clock.LOCAL))  # the inspection's day
     meetings.record_opinion(
         joint=joint, meeting_id=meeting.pk, position=4, by=county.health_clerk, opinion="卫生设施符合要求"
     )
@@ -76,7 +77,7 @@ def test_meetings_name_their_members_and_the_applicant_sees_them(handling, count
     assert "卫健委「公共场所卫生许可」:卫生设施符合要求" in page and "成员 4" not in page
     client.force_login(company.user)
     mine = client.get(f"/bundles/cases/{joint.number}/").content.decode()
-    assert "联合现场勘察:2026-11-20,信江大道 56 号(餐馆排水与卫生现场踏勘)" in mine
+    assert "联合现场勘察:11月20日(星期五),信江大道 56 号(餐馆排水与卫生现场踏勘)" in mine
 
 
 def test_a_late_member_says_so_in_words_on_both_pages(handling, county, company, client):  # noqa: F811

@@ -1,7 +1,6 @@
 """总服务台: 统一登记 and 指定主办窗口 (changed only with a reason); the 审前集中告知会议 organised by the lead window
 before acceptance, whose outcome is the one 联合一次性告知书."""
 
-import datetime as dt
 import json
 
 import pytest
@@ -74,7 +73,7 @@ def _pre_review(joint, county):
         joint=joint,
         by=county.lead_clerk,
         kind=JointMeeting.Kind.PRE_REVIEW,
-        scheduled_on=clock.today() + dt.timedelta(days=1),
+        scheduled_on=clock.today(),  # held today: the opinions are recorded at it
         place="政务服务中心三楼会议室",
         agenda="各联合审批窗口共同一次性告知需提交的全部材料",
         positions=[],
@@ -164,7 +163,7 @@ def test_front_desk_and_pre_review_on_the_pages(restaurant, county, company, des
         f"/workbench/joint/{number}/meetings/",
         {
             "kind": "pre_review",
-            "scheduled_on": (clock.today() + dt.timedelta(days=1)).isoformat(),
+            "scheduled_on": clock.today().isoformat(),
             "agenda": "审前集中告知",
         },
     )

@@ -31,6 +31,71 @@ def handling(restaurant, county, company):
     return joint
 
 
+def test_nothing_is_recorded_of_a_meeting_before_it_takes_place(handling, county, company, client):
+    """Opinions and minutes wait for the meeting's day and time; the decision stays held and the applicant is not
+    told 已召开 before then."""
+    joint = handling
+    meeting = meetings.convene(
+        joint=joint,
+        by=county.lead_clerk,
+        kind="meeting",
+        scheduled_on="2026-12-10",
+        scheduled_at="09:30",
+        place="政务服务中心三楼会议室",
+        agenda="联审",
+        positions=[1, 4],
+    )
+    for at in ("2026-11-18 10:00", "2026-12-10 09:00"):
+        clock.run_from(dt.datetime.fromisoformat(at).replace(tzinfo=clock.LOCAL))
+        with pytest.raises(ValidationFailed) as early:
+            meetings.record_opinion(
+                joint=joint, meeting_id=meeting.pk, position=1, by=county.lead_clerk, opinion="同意"
+            )
+        assert early.value.field == "opinion"
+        assert "联审会议定于12月10日(星期四) 9:30召开,召开后才能记录意见" in early.value.message
+        with pytest.raises(ValidationFailed) as early:
+            meetings.attach_minutes(joint=joint, meeting_id=meeting.pk, by=county.lead_clerk, upload=pdf())
+        assert early.value.field == "minutes"
+    client.force_login(county.lead_clerk)
+    staff = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    assert "联审会议 12月10日(星期四) 9:30" in staff and "尚未召开" in staff
+    assert 'id="opinion-' not in staff and "上传纪要并归档" not in staff
+    client.force_login(company.user)
+    mine = client.get(f"/bundles/cases/{joint.number}/").content.decode()
+    assert "联审会议:12月10日(星期四) 9:30,政务服务中心三楼会议室" in mine and "已召开" not in mine
+    clock.run_from(dt.datetime(2026, 12, 10, 11, tzinfo=clock.LOCAL))
+    for position, who in ((1, county.lead_clerk), (4, county.health_clerk)):
+        meetings.record_opinion(joint=joint, meeting_id=meeting.pk, position=position, by=who, opinion="同意")
+    meetings.attach_minutes(joint=joint, meeting_id=meeting.pk, by=county.lead_clerk, upload=pdf())
+    mine = client.get(f"/bundles/cases/{joint.number}/").content.decode()
+    assert "已召开" in mine
+
+
+def test_a_meeting_time_must_be_a_time_not_past(handling, county):
+    with pytest.raises(ValidationFailed) as bad:
+        meetings.convene(
+            joint=handling,
+            by=county.lead_clerk,
+            kind="meeting",
+            scheduled_on="2026-11-18",
+            scheduled_at="9:00",  # the clock reads 10:00
+            agenda="联审",
+            positions=[1, 4],
+        )
+    assert bad.value.field == "scheduled_at"
+    with pytest.raises(ValidationFailed) as bad:
+        meetings.convene(
+            joint=handling,
+            by=county.lead_clerk,
+            kind="meeting",
+            scheduled_on="2026-11-19",
+            scheduled_at="早上",
+            agenda="联审",
+            positions=[1, 4],
+        )
+    assert bad.value.field == "scheduled_at"
+
+
 def test_a_joint_inspection_holds_the_decision_until_its_minutes(handling, county):
     joint = handling
     with pytest.raises(AccessDenied):
@@ -63,6 +128,7 @@ def test_a_joint_inspection_holds_the_decision_until_its_minutes(handling, count
     with pytest.raises(Conflict) as held:
         case_services.decide_case(case=registration, by=county.market_approver, grant=True, reasons="符合")
     assert held.value.code == "joint.meeting_pending"
+    clock.run_from(dt.datetime(2026, 11, 20, 9, tzinfo=clock.LOCAL))  # the inspection's day
     meetings.record_opinion(
         joint=joint, meeting_id=meeting.pk, position=1, by=county.lead_clerk, opinion="同意"
     )

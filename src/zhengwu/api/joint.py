@@ -516,12 +516,14 @@ class ConveneIn(Schema):
     positions: list[int]
     place: str = ""
     holds_decision: bool = True
+    scheduled_at: str = ""  # 时:分, e.g. 09:30
 
 
 class MeetingOut(Schema):
     id: int
     kind: str
     scheduled_on: str
+    scheduled_at: str | None
     positions: list[int]
     closed: bool
 
@@ -531,6 +533,7 @@ def _meeting_out(meeting) -> dict:
         "id": meeting.pk,
         "kind": meeting.kind,
         "scheduled_on": meeting.scheduled_on.isoformat(),
+        "scheduled_at": meeting.scheduled_at and meeting.scheduled_at.isoformat("minutes"),
         "positions": meeting.positions,
         "closed": bool(meeting.minutes_at),
     }

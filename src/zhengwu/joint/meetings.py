@@ -41,6 +41,20 @@ def _date(value, field: str) -> dt.date:
         raise ValidationFailed(_("日期应为 YYYY-MM-DD"), field=field) from None
 
 
+def _time(value, field: str) -> dt.time | None:
+    """A time of day written 9:30 or 09:30 (what a time input sends); empty is None."""
+    if isinstance(value, dt.time) or value is None:
+        return value
+    text = str(value).strip().replace("：", ":")
+    if not text:
+        return None
+    try:
+        hour, minute = (int(part) for part in text.split(":")[:2])
+        return dt.time(hour, minute)
+    except ValueError:
+        raise ValidationFailed(_("时间应为 时:分,如 9:30"), field=field) from None
+
+
 def convene(
     *,
     joint: JointCase,
@@ -51,6 +65,7 @@ def convene(
     positions: list[int],
     place: str = "",
     holds_decision: bool = True,
+    scheduled_at=None,
 ) -> JointMeeting:
     """The lead window convenes a joint meeting or inspection with the members named."""
     permissions.require_lead(by, joint)
@@ -65,6 +80,9 @@ def convene(
     day = _date(scheduled_on, "scheduled_on")
     if day < clock.today():
         raise ValidationFailed(_("会议日期不能早于今天"), field="scheduled_on")
+    at = _time(scheduled_at, "scheduled_at")
+    if at and dt.datetime.combine(day, at, tzinfo=clock.LOCAL) < clock.now():
+        raise ValidationFailed(_("会议时间不能早于现在"), field="scheduled_at")
     known = set(joint.members.values_list("position", flat=True))
     pre_review = kind == JointMeeting.Kind.PRE_REVIEW
     if pre_review:
@@ -84,6 +102,7 @@ def convene(
             joint=joint,
             kind=kind,
             scheduled_on=day,
+            scheduled_at=at,
             place=(place or "").strip()[:200],
             agenda=agenda[:2000],
             positions=positions,
@@ -96,7 +115,13 @@ def convene(
             "convene",
             by=by,
             organisation=joint.lead_organisation,
-            data={"meeting": meeting.pk, "kind": kind, "on": day, "positions": positions},
+            data={
+                "meeting": meeting.pk,
+                "kind": kind,
+                "on": day,
+                "at": at and at.isoformat("minutes"),
+                "positions": positions,
+            },
         )
     return meeting
 

@@ -2,12 +2,18 @@
 (members of one stage run in parallel), with prerequisites between members, one merged form and one merged material
 list. Versions are drafted, submitted and published by the centre like items (draft → submitted → published)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.catalog.models import ServiceItem
+from zhengwu.core import clock
 from zhengwu.core.models import ImmutableEvent, Organisation
+
+_WEEKDAYS = "一二三四五六日"
 
 
 class Category(models.TextChoices):
@@ -270,6 +276,8 @@ class JointMeeting(models.Model):
     joint = models.ForeignKey(JointCase, models.CASCADE, related_name="meetings", verbose_name=_("联办件"))
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     scheduled_on = models.DateField(_("日期"))
+    # the time of day (older meetings have a date only: they start with their day)
+    scheduled_at = models.TimeField(_("时间"), null=True, blank=True)
     place = models.CharField(_("地点"), max_length=200, blank=True)
     agenda = models.TextField(_("议题"))
     positions = models.JSONField(_("参加的成员事项"), default=list)
@@ -292,6 +300,26 @@ class JointMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.joint} {self.get_kind_display()} {self.scheduled_on}"
+
+    def starts_at(self) -> dt.datetime:
+        """The moment it starts, in China time (the start of its day when it has no time)."""
+        return dt.datetime.combine(self.scheduled_on, self.scheduled_at or dt.time(0), tzinfo=clock.LOCAL)
+
+    def when_label(self) -> str:
+        """As the hall says a day: 12月10日(星期四) 9:30 (with the year when it is not this year's)."""
+        day = self.scheduled_on
+        words = {"year": day.year, "month": day.month, "day": day.day, "weekday": _WEEKDAYS[day.weekday()]}
+        if day.year != clock.today().year:
+            label = gettext("%(year)s年%(month)s月%(day)s日(星期%(weekday)s)") % words
+        else:
+            label = gettext("%(month)s月%(day)s日(星期%(weekday)s)") % words
+        if self.scheduled_at:
+            label += f" {self.scheduled_at.hour}:{self.scheduled_at.minute:02d}"
+        return label
+
+    def held(self) -> bool:
+        """It took place: its start has passed (what the applicant is told as 已召开)."""
+        return clock.now() >= self.starts_at()
 
 
 class MeetingOpinion(models.Model):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from zhengwu.cases import handling
 from zhengwu.cases.handling import INTAKE_ROLES
 from zhengwu.cases.models import Status
-from zhengwu.core import access
+from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, ValidationFailed
 from zhengwu.core.inputs import is_whole
 from zhengwu.joint.models import JointCase, JointMeeting, JointMember, Phase
@@ -316,8 +316,21 @@ def opinion_member_refusal(meeting: JointMeeting, member: JointMember) -> Domain
     return None
 
 
-def opinion_open_refusal(meeting: JointMeeting, position: int) -> Conflict | None:
-    """Once per member, before the minutes close the meeting."""
+def not_held_refusal(meeting: JointMeeting, field: str) -> ValidationFailed | None:
+    """Opinions and minutes are of a meeting that took place: not before its date (and time)."""
+    if clock.now() < meeting.starts_at():
+        return ValidationFailed(
+            _("%(k)s定于%(d)s召开,召开后才能记录意见和归档纪要")
+            % {"k": meeting.get_kind_display(), "d": meeting.when_label()},
+            field=field,
+        )
+    return None
+
+
+def opinion_open_refusal(meeting: JointMeeting, position: int) -> DomainError | None:
+    """Once per member, once the meeting took place and before the minutes close it."""
+    if refused := not_held_refusal(meeting, "opinion"):
+        return refused
     if meeting.minutes_at:
         return Conflict(_("会议纪要已归档,不能再记录意见"), field="meeting")
     if meeting.opinions.filter(position=position).exists():
@@ -325,8 +338,10 @@ def opinion_open_refusal(meeting: JointMeeting, position: int) -> Conflict | Non
     return None
 
 
-def minutes_refusal(meeting: JointMeeting) -> Conflict | None:
-    """The minutes close a meeting once every member present recorded its opinion."""
+def minutes_refusal(meeting: JointMeeting) -> DomainError | None:
+    """The minutes close a meeting once it took place and every member present recorded its opinion."""
+    if refused := not_held_refusal(meeting, "minutes"):
+        return refused
     recorded = set(meeting.opinions.values_list("position", flat=True))
     missing = [p for p in meeting.positions if p not in recorded]
     if missing:

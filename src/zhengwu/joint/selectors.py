@@ -275,10 +275,15 @@ def joint_summary(joint, *, user=None) -> dict:
                 "kind": mt.kind,
                 "kind_label": str(mt.get_kind_display()),
                 "scheduled_on": _iso(mt.scheduled_on),
+                "scheduled_at": mt.scheduled_at and mt.scheduled_at.isoformat("minutes"),
+                "when": mt.when_label(),
                 "place": mt.place,
                 "agenda": mt.agenda,
                 "positions": mt.positions,
                 "closed": bool(mt.minutes_at),
+                # 已召开 once its start has passed and its minutes are in (never before its date)
+                "held": bool(mt.minutes_at) and mt.held(),
+                "held_yet": mt.held(),
                 "opinions": [
                     {
                         "position": o.position,

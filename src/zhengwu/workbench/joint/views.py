@@ -158,15 +158,20 @@ def convene(request, number: str):
             by=request.user,
             kind=d["kind"],
             scheduled_on=d["scheduled_on"],
+            scheduled_at=d["scheduled_at"],
             place=d["place"],
             agenda=d["agenda"],
             positions=d["positions"],
         ),
-        lambda j, d: (
-            _("已召集%(meeting)s(%(on)s),已通知参加的成员部门。")
-            % {"meeting": dict(JointMeeting.Kind.choices).get(d["kind"], _("会议")), "on": d["scheduled_on"]}
-        ),
+        lambda j, d: _convened(j.meetings.order_by("-pk").first()),
     )
+
+
+def _convened(meeting) -> str:
+    return _("已召集%(meeting)s(%(on)s),已通知参加的成员部门。") % {
+        "meeting": meeting.get_kind_display(),
+        "on": meeting.when_label(),
+    }
 
 
 @require_POST
