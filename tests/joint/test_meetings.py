@@ -71,6 +71,56 @@ def test_nothing_is_recorded_of_a_meeting_before_it_takes_place(handling, county
     assert "已召开" in mine
 
 
+def test_the_applicant_is_told_of_an_inspection_at_their_premises_and_a_meeting_they_attend(handling, county):
+    from zhengwu.cases.models import OutboxMessage
+
+    joint = handling
+
+    def texts():
+        rows = OutboxMessage.objects.filter(case__joint_member__joint=joint, channel="sms")
+        return sorted(body for body in rows.values_list("body", flat=True) if "定于" in body)
+
+    meetings.convene(
+        joint=joint,
+        by=county.lead_clerk,
+        kind="meeting",
+        scheduled_on="2026-12-09",
+        agenda="内部联审",
+        positions=[1, 4],
+    )
+    assert texts() == []  # a meeting among the departments: nothing to tell the applicant
+    meetings.convene(
+        joint=joint,
+        by=county.lead_clerk,
+        kind="inspection",
+        scheduled_on="2026-12-10",
+        scheduled_at="9:30",
+        place="贵溪市雄石街道建设路18号(拟开业店面)",
+        agenda="现场勘察",
+        positions=[3, 4],
+    )
+    meetings.convene(
+        joint=joint,
+        by=county.lead_clerk,
+        kind="meeting",
+        scheduled_on="2026-12-11",
+        scheduled_at="14:00",
+        place="政务服务中心三楼会议室",
+        agenda="听取申请人陈述",
+        positions=[1, 4],
+        applicant_attends=True,
+    )
+    assert len(texts()) == 2
+    inspection = next(t for t in texts() if "联合现场勘察" in t)
+    meeting = next(t for t in texts() if "联审会议" in t)
+    assert (
+        "联合现场勘察定于12月10日(星期四) 9:30在贵溪市雄石街道建设路18号(拟开业店面)进行,请届时在场配合"
+        in inspection
+    )
+    assert joint.number in inspection
+    assert "联审会议定于12月11日(星期五) 14:00在政务服务中心三楼会议室召开,请您届时参加" in meeting
+
+
 def test_a_meeting_time_must_be_a_time_not_past(handling, county):
     with pytest.raises(ValidationFailed) as bad:
         meetings.convene(

@@ -517,6 +517,7 @@ class ConveneIn(Schema):
     place: str = ""
     holds_decision: bool = True
     scheduled_at: str = ""  # 时:分, e.g. 09:30
+    applicant_attends: bool = False  # always at a site inspection or acceptance and the 审前集中告知会议
 
 
 class MeetingOut(Schema):

@@ -29,7 +29,13 @@ from zhengwu.joint.models import Forwarding, JointCase, JointMeeting, JointMembe
 # 完毕. The time the higher authority takes after that is its own period, shown apart from the member's clock.
 FORWARD_CITATION = "《中华人民共和国行政许可法》第三十五条、第四十三条"
 FORWARD_REVIEW_DAYS = 20
-FORWARDABLE = permissions.FORWARDABLE  # a member forwards what it has accepted and not yet decided
+FORWARDABLE = permissions.FORWARDABLE
+# held at the applicant's premises (the applicant is there); the applicant attends these and the 审前集中告知会议
+ON_SITE = (JointMeeting.Kind.INSPECTION, JointMeeting.Kind.ACCEPTANCE)
+APPLICANT_ATTENDS = (
+    *ON_SITE,
+    JointMeeting.Kind.PRE_REVIEW,
+)  # a member forwards what it has accepted and not yet decided
 
 
 def _date(value, field: str) -> dt.date:
@@ -66,8 +72,11 @@ def convene(
     place: str = "",
     holds_decision: bool = True,
     scheduled_at=None,
+    applicant_attends: bool = False,
 ) -> JointMeeting:
-    """The lead window convenes a joint meeting or inspection with the members named."""
+    """The lead window convenes a joint meeting or inspection with the members named; the applicant is told by
+    message when they take part (always at a site inspection or acceptance, which is at their premises, and at the
+    审前集中告知会议, whose purpose is to tell them; at another meeting when the lead says so)."""
     permissions.require_lead(by, joint)
     if kind not in JointMeeting.Kind.values:
         raise ValidationFailed(
@@ -85,6 +94,7 @@ def convene(
         raise ValidationFailed(_("会议时间不能早于现在"), field="scheduled_at")
     known = set(joint.members.values_list("position", flat=True))
     pre_review = kind == JointMeeting.Kind.PRE_REVIEW
+    applicant_attends = bool(applicant_attends) or kind in APPLICANT_ATTENDS
     if pre_review:
         positions, holds_decision = sorted(known), False  # every member window tells the applicant together
     positions = sorted({int(p) for p in positions or []})
@@ -107,6 +117,7 @@ def convene(
             agenda=agenda[:2000],
             positions=positions,
             holds_decision=bool(holds_decision),
+            applicant_attends=applicant_attends,
             convened_at=clock.now(),
             convened_by=services._actor(by),
         )
@@ -121,9 +132,30 @@ def convene(
                 "on": day,
                 "at": at and at.isoformat("minutes"),
                 "positions": positions,
+                "applicant_attends": applicant_attends,
             },
         )
+        if applicant_attends:
+            _tell_applicant(joint, meeting)
     return meeting
+
+
+def _tell_applicant(joint: JointCase, meeting: JointMeeting) -> None:
+    """The applicant's message: what, when, where, and what is asked of them."""
+    words = {
+        "name": joint.version.name,
+        "number": joint.number,
+        "k": meeting.get_kind_display(),
+        "when": meeting.when_label(),
+        "place": meeting.place or _("地点另行通知"),
+    }
+    if meeting.kind in ON_SITE:
+        text = _(
+            "您的一件事「%(name)s」(联办件 %(number)s):%(k)s定于%(when)s在%(place)s进行,请届时在场配合。"
+        )
+    else:
+        text = _("您的一件事「%(name)s」(联办件 %(number)s):%(k)s定于%(when)s在%(place)s召开,请您届时参加。")
+    services._message(joint, text % words)
 
 
 def _meeting(joint: JointCase, meeting_id: int) -> JointMeeting:

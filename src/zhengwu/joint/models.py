@@ -282,6 +282,9 @@ class JointMeeting(models.Model):
     agenda = models.TextField(_("议题"))
     positions = models.JSONField(_("参加的成员事项"), default=list)
     holds_decision = models.BooleanField(_("成员决定须待纪要"), default=True)
+    # the applicant takes part (a site inspection or acceptance at their premises, the 审前集中告知会议, or a meeting
+    # the lead asks them to): they are told when and where by message
+    applicant_attends = models.BooleanField(_("申请人参加"), default=False)
     convened_at = models.DateTimeField(_("召集时间"))
     convened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

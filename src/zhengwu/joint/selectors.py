@@ -284,6 +284,7 @@ def joint_summary(joint, *, user=None) -> dict:
                 # 已召开 once its start has passed and its minutes are in (never before its date)
                 "held": bool(mt.minutes_at) and mt.held(),
                 "held_yet": mt.held(),
+                "applicant_attends": mt.applicant_attends,
                 "opinions": [
                     {
                         "position": o.position,

@@ -58,6 +58,7 @@ class ConveneForm(ActionForm):
     kind = forms.CharField(label=_("类型"), required=False)
     scheduled_on = IsoDateField(label=_("会议日期"))
     scheduled_at = forms.CharField(label=_("时间"), required=False)
+    applicant_attends = forms.BooleanField(label=_("申请人参加"), required=False)
     place = free_text(_("地点"))
     agenda = free_text(_("议题"))
     positions = WholeNumbers(label=_("参加的成员事项"))

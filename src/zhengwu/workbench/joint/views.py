@@ -159,6 +159,7 @@ def convene(request, number: str):
             kind=d["kind"],
             scheduled_on=d["scheduled_on"],
             scheduled_at=d["scheduled_at"],
+            applicant_attends=d["applicant_attends"],
             place=d["place"],
             agenda=d["agenda"],
             positions=d["positions"],
