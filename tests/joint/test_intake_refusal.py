@@ -59,13 +59,43 @@ def test_refusing_the_prerequisite_refuses_the_whole_joint_application(notified,
     assert notice.essentials["legal_basis"] == "《市场主体登记管理条例》第十条"
     new = messages_of(joint)[before:]
     assert len(new) == 1 and "不予受理" in new[0] and "联办申请不予受理" in new[0]
-    assert notice.document_number in new[0]
+    # the applicant is pointed to 市场监管局's own 不予受理通知书, not the circular to the members
+    own = m[1].case.notices.get(kind=Notice.Kind.REFUSAL)
+    assert f"详见贵溪市市场监督管理局不予受理通知书 {own.document_number}" in new[0]
+    assert notice.document_number not in new[0]
     summary = selectors.joint_summary(joint)
     assert summary["phase_label"] == "不予受理"
     assert summary["refusals"][0]["at_intake"] is True
     assert AuditRecord.objects.filter(action="joint.member_refused").count() == 1
     with pytest.raises(Conflict):
         endings.refuse_member(joint=joint, position=2, by=county.lead_clerk, reason="x", legal_basis="y")
+
+
+def test_a_members_refusal_is_cited_by_its_own_notice_linked(notified, county, company, client):
+    """卫健委's 不予受理 is its own decision: the portal and the SMS cite its 不予受理通知书 (卫健委不受字…), linked,
+    not the lead's circular (市场监管局联拒字…)."""
+    joint = notified
+    before = len(messages_of(joint))
+    endings.refuse_member(
+        joint=joint,
+        position=4,
+        by=county.health_clerk,
+        reason="经营场所不在本机关管辖区域",
+        legal_basis="《中华人民共和国行政许可法》第三十二条第一款第(二)项",
+    )
+    own = members(joint)[4].case.notices.get(kind=Notice.Kind.REFUSAL)
+    circular = joint.notices.get(kind=JointNotice.Kind.NOT_ACCEPTED).document_number
+    assert "不受字" in own.document_number and "联拒字" in circular
+    sms = messages_of(joint)[before]
+    assert f"详见贵溪市卫生健康委员会不予受理通知书 {own.document_number}" in sms and circular not in sms
+    client.force_login(company.user)
+    page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
+    card = page.split('id="joint-not-accepted-4"')[1].split("</div>\n</div>")[0]
+    link = f"/cases/mine/{members(joint)[4].case.number}/notices/{own.pk}.pdf"
+    assert f'href="{link}"' in card and f">{own.document_number}</a>" in card
+    assert f"通报 {circular}" in card
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
 def test_an_independent_member_refused_lets_the_others_be_accepted(notified, county):

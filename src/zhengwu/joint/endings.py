@@ -37,7 +37,7 @@ from zhengwu.cases import extensions as case_extensions
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import CLOSED_STATUSES, Case
 from zhengwu.core import clock, inputs
-from zhengwu.joint import permissions, services
+from zhengwu.joint import permissions, selectors, services
 from zhengwu.joint.models import OPEN_PHASES, JointCase, JointMember, JointNotice, Phase
 from zhengwu.joint.permissions import RUNNING
 
@@ -158,7 +158,7 @@ def after_denial(case: Case, by) -> None:
         opening=_("您的一件事「%(name)s」(联办件 %(number)s)中,%(org)s对「%(item)s」作出不予许可决定。"),
         stopped_text=_("以其为前置审批依据的%(items)s已终止办理。"),
         ended_text=_("联办件已终止。"),
-        closing=_("详见不予许可决定书和通报 %(d)s。"),
+        closing=_("详见%(org)s不予许可决定书 %(d)s。"),
     )
 
 
@@ -225,7 +225,11 @@ def _announce(
         }
     else:
         text += ended_text
-    services._message(joint, text + closing % {"d": notice.document_number})
+    # the applicant is pointed to the refusing department's own written decision (its 文号), not the lead's
+    # circular to the member departments
+    own = selectors.own_decision(refused.case, at_intake=kind == JointNotice.Kind.NOT_ACCEPTED)
+    cited = own.document_number if own else notice.document_number
+    services._message(joint, text + closing % {"org": refused.case.organisation.name, "d": cited})
 
 
 INTAKE_PHASES = permissions.INTAKE_PHASES  # the member cases are still at intake (收件, not accepted)
@@ -310,7 +314,7 @@ def after_refusal(case: Case, by, reason: str, legal_basis: str) -> None:
         opening=_("您的一件事「%(name)s」(联办件 %(number)s)中,%(org)s对「%(item)s」不予受理。"),
         stopped_text=_("以其为前置审批依据的%(items)s同时不予受理。"),
         ended_text=_("联办申请不予受理。"),
-        closing=_("详见不予受理决定书和通报 %(d)s。"),
+        closing=_("详见%(org)s不予受理通知书 %(d)s。"),
     )
     if continuing and joint.phase == Phase.NOTIFIED:
         services._after_answers(

@@ -4,8 +4,10 @@ one (basis, documents, authority, procedure, limits and commitments per departme
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zhengwu.cases.models import Notice
 from zhengwu.catalog import rules as catalog_rules
 from zhengwu.core import clock
 from zhengwu.joint import rules
@@ -226,19 +228,28 @@ def joint_summary(joint, *, user=None) -> dict:
         for n in notices
         if n.kind == "combined"
     }
-    refusals = [
-        {
-            **n.essentials["refused"],
-            "reasons": n.essentials.get("reasons", ""),
-            "legal_basis": n.essentials.get("legal_basis", ""),
-            "stopped": [r["item"] for r in n.essentials.get("stopped", [])],
-            "continuing": [r["item"] for r in n.essentials.get("continuing", [])],
-            "document_number": n.document_number,
-            "at_intake": n.kind == "not_accepted",
-        }
-        for n in notices
-        if n.kind in ("refusal", "not_accepted")
-    ]
+    refusals = []
+    for n in notices:
+        if n.kind not in ("refusal", "not_accepted"):
+            continue
+        at_intake = n.kind == "not_accepted"
+        # cited by the refusing department's own written decision (不予受理通知书 / 不予许可决定书), linked; the
+        # joint notice is the lead's circular to the members (通报)
+        refused_member = by_position.get(n.essentials["refused"]["position"])
+        own = refused_member and own_decision(refused_member.case, at_intake=at_intake)
+        refusals.append(
+            {
+                **n.essentials["refused"],
+                "reasons": n.essentials.get("reasons", ""),
+                "legal_basis": n.essentials.get("legal_basis", ""),
+                "stopped": [r["item"] for r in n.essentials.get("stopped", [])],
+                "continuing": [r["item"] for r in n.essentials.get("continuing", [])],
+                "document_number": own.document_number if own else n.document_number,
+                "notice_url": (_notice_url(refused_member.case, own, staff=staff) if own else ""),
+                "circular_number": n.document_number,
+                "at_intake": at_intake,
+            }
+        )
     return {
         "kind": "joint",
         "number": joint.number,
@@ -322,6 +333,17 @@ def joint_summary(joint, *, user=None) -> dict:
         ],
         "refusals": refusals,
     }
+
+
+def own_decision(case, *, at_intake: bool):
+    """The member case's own written refusal: its 不予受理通知书 (at intake) or 不予许可决定书."""
+    kind = Notice.Kind.REFUSAL if at_intake else Notice.Kind.DENIAL
+    return case.notices.filter(kind=kind).order_by("-issued_at", "-pk").first()
+
+
+def _notice_url(case, notice, *, staff: bool) -> str:
+    name = "workbench_cases:notice_pdf" if staff else "portal_cases:notice_pdf"
+    return reverse(name, args=[case.number, notice.pk])
 
 
 def personal_fields(joint) -> list:
