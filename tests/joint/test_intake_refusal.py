@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.cases.conftest import pdf_upload
 from tests.joint.conftest import upload_all
 from tests.joint.test_endings import messages_of
 from tests.joint.test_joint_cases import members
@@ -214,3 +215,44 @@ def test_only_the_member_department_s_window_refuses_its_part(notified, county, 
     page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
     assert f"/workbench/joint/{joint.number}/members/{urban.position}/refuse/" not in page
     assert permissions.refusal(county.urban_clerk, joint, "refuse", position=urban.position) is None
+
+
+def test_a_refused_members_own_materials_are_no_longer_asked_for(restaurant, county, company, client):
+    """After 卫健委's 不予受理 the merged list no longer asks for the materials only it used: shown as not needed (that
+    department refused), with no upload button, and an upload to them is refused at the material."""
+    joint = services.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
+    )
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    joint.refresh_from_db()
+    endings.refuse_member(
+        joint=joint,
+        position=4,
+        by=county.health_clerk,
+        reason="不属于本机关职权范围",
+        legal_basis="第三十二条",
+    )
+    joint.refresh_from_db()
+    only_health = [
+        e
+        for e in joint.version.merged_materials
+        if [u["key"] for u in e["members"]] == [4] and not e.get("from_member") and not e.get("by_sharing")
+    ]
+    assert only_health, "the restaurant bundle has materials only 卫健委 asks for"
+    rows = {r["position"]: r for r in selectors.merged_checklist(joint)}
+    for entry in only_health:
+        assert rows[entry["position"]]["not_needed"] == "不再需要(卫健委不予受理)"
+        assert not rows[entry["position"]]["missing"]
+    others = [r for r in rows.values() if not r["not_needed"]]
+    assert others and any(r["missing"] for r in others)  # the others still wait for their materials
+    client.force_login(company.user)
+    page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
+    table = page.split("材料(一次提交,送达需要的各部门)")[1].split("</table>")[0]
+    for entry in only_health:
+        row = table.split(f'<td data-label="序号">{entry["position"]}</td>')[1].split("</tr>")[0]
+        assert "不再需要(卫健委不予受理)" in row and "未上传" not in row and 'type="file"' not in row
+    with pytest.raises(ValidationFailed) as refused:
+        services.upload_material(
+            joint=joint, by=company.user, position=only_health[0]["position"], upload=pdf_upload()
+        )
+    assert refused.value.field == "position" and "不再需要(卫健委不予受理),无需上传" in refused.value.message

@@ -481,15 +481,25 @@ def merged_checklist(joint) -> list[dict]:
     with the department that raised it (`organisation`, its short name): a material several members share is one row
     however many ask about it."""
     from zhengwu.cases import selectors as case_selectors
+    from zhengwu.cases.models import CLOSED_STATUSES as CLOSED
+    from zhengwu.joint import services
 
     members = list(joint.members.select_related("case__version", "case__organisation"))
     checklists = {
         m.position: {row["position"]: row for row in case_selectors.material_checklist(m.case)}
         for m in members
     }
+    by_position = {m.position: m for m in members}
     rows = []
     for entry in joint.version.merged_materials:
-        used = [checklists.get(u["key"], {}).get(u["position"]) for u in entry["members"]]
+        # a member case that ended (不予受理, 撤回, 终止) takes no materials: it asks for none of them any more
+        not_needed = services.no_longer_needed(entry, by_position)
+        live = [
+            u
+            for u in entry["members"]
+            if (m := by_position.get(u["key"])) is None or m.case.status not in CLOSED
+        ]
+        used = [checklists.get(u["key"], {}).get(u["position"]) for u in live]
         used = [row for row in used if row is not None]
         # optional for every member that uses it (not required, or asked only in a stated case): 视情形提交
         conditional = bool(used) and all(row.get("conditional") for row in used)
@@ -518,6 +528,7 @@ def merged_checklist(joint) -> list[dict]:
                 "conditional": conditional,
                 "condition": next((row["condition"] for row in used if row.get("condition")), ""),
                 "asked": asked,
+                "not_needed": not_needed,
             }
         )
     return rows

@@ -364,6 +364,21 @@ def merged_entry(joint: JointCase, position: int) -> dict:
     return entry
 
 
+def no_longer_needed(entry: dict, members: dict) -> str:
+    """Why a material of the merged list is no longer asked for — every member case that uses it ended (不予受理,
+    撤回, 终止: its department no longer takes materials) — as the pages and the refusal say it, or ""."""
+    uses = [members.get(u["key"]) for u in entry["members"]]
+    uses = [m for m in uses if m is not None]
+    if not uses or any(m.case.status not in CLOSED_STATUSES for m in uses):
+        return ""
+    ended = []
+    for m in uses:
+        name = m.case.organisation.short_name or m.case.organisation.name
+        if name not in ended:
+            ended.append(_("%(o)s%(s)s") % {"o": name, "s": m.case.get_status_display()})
+    return _("不再需要(%(who)s)") % {"who": "、".join(ended)}
+
+
 def upload_material(*, joint: JointCase, by, position: int, upload) -> int:
     """The applicant (or the lead window) uploads a material of the merged list once: it goes to every member case
     that asks for it. A material obtained from a prerequisite member's result, or by the departments themselves by
@@ -383,9 +398,14 @@ def upload_material(*, joint: JointCase, by, position: int, upload) -> int:
             _("「%(m)s」由部门共享获取,无需上传") % {"m": entry["name"]},
             field="position",
         )
+    members = {m.position: m for m in joint.members.select_related("case__organisation")}
+    if why := no_longer_needed(entry, members):
+        raise ValidationFailed(
+            _("「%(m)s」%(why)s,无需上传") % {"m": entry["name"], "why": why},
+            field="position",
+        )
     data = upload.read()
     name = getattr(upload, "name", "") or "file"
-    members = {m.position: m for m in joint.members.select_related("case")}
     count = 0
     with transaction.atomic():
         for used in entry["members"]:
