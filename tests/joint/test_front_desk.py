@@ -246,3 +246,27 @@ def test_the_lead_window_scans_what_was_handed_in_at_the_counter(registered, cou
     # a member department's window reads the list but scans nothing: that is the lead window's
     client.force_login(county.urban_clerk)
     assert "扫描上传" not in client.get(url).content.decode()
+
+
+def test_the_front_desk_sees_and_assigns_an_online_application_waiting_for_its_lead_window(
+    restaurant, county, company, desk, client
+):
+    """An application made online arrives with its lead window 待指定: the 总服务台 (a general window's clerk, not only
+    the centre manager) finds it in its lists, opens it and names the lead window."""
+    joint = services.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
+    )
+    joint.lead_window = None
+    joint.save(update_fields=["lead_window"])  # as an online application whose lead window is not named yet
+    client.force_login(desk)
+    assert joint.number in client.get("/workbench/joint/").content.decode()
+    assert joint.number in client.get("/workbench/joint/?work=intake").content.decode()
+    page = client.get(f"/workbench/joint/{joint.number}/")
+    assert page.status_code == 200 and 'id="lead-window-form"' in page.content.decode()
+    answer = client.post(
+        f"/workbench/joint/{joint.number}/lead-window/",
+        {"window": county.market_window.pk, "reason": "企业开办专窗主办"},
+    )
+    assert answer.status_code == 302
+    joint.refresh_from_db()
+    assert joint.lead_window == county.market_window

@@ -169,11 +169,32 @@ def visible_joint_cases(user):
         # and the front desk's own registrations (统一登记 at its window), to follow and reassign the lead window
         desk = Q(created_by=user) | (Q(window=staff.window_id) if staff.window_id else Q(pk__in=[]))
         return qs.filter(
-            Q(members__case__organisation__in=orgs) | Q(lead_organisation__in=orgs) | desk
+            Q(members__case__organisation__in=orgs)
+            | Q(lead_organisation__in=orgs)
+            | desk
+            | _front_desk_q(staff)
         ).distinct()
     if user is None or not getattr(user, "is_authenticated", False):
         return qs.none()
     return qs.filter(Q(applicant__user=user) | Q(created_by=user))
+
+
+def _general_window_centre(staff):
+    """The centre whose 总服务台 (a general window, 综合窗口) the staff member's window is, or None."""
+    window = staff.window
+    if window is None or window.kind != Window.Kind.GENERAL or not staff.has_role(Role.WINDOW_CLERK):
+        return None
+    return window.centre
+
+
+def _front_desk_q(staff) -> Q:
+    """A general window's clerk is the centre's 总服务台 (is_front_desk): they see every joint case of the centre's
+    region, as its centre manager does, to register it and name or change its lead window — an online application
+    arrives with its lead window 待指定."""
+    centre = _general_window_centre(staff)
+    if centre is None:
+        return Q(pk__in=[])
+    return access.in_region_q(centre.region, "lead_organisation__region")
 
 
 def intake_work(user):
@@ -195,7 +216,9 @@ def intake_work(user):
         members__case__status__in=(Status.RECEIVED, Status.SUPPLEMENT_REQUESTED),
     )
     desk = Q(phase=Phase.RECEIVED, window=staff.window_id) if staff.window_id else Q(pk__in=[])
-    ids = visible_joint_cases(user).filter(lead | answer | desk).values("pk")
+    # the 总服务台's: applications of its region whose lead window is still to be named (待指定)
+    unassigned = Q(phase=Phase.RECEIVED, lead_window__isnull=True) & _front_desk_q(staff)
+    ids = visible_joint_cases(user).filter(lead | answer | desk | unassigned).values("pk")
     first_due = (
         Case.objects.filter(joint_member__joint=OuterRef("pk"), intake_due__isnull=False)
         .order_by("intake_due")
