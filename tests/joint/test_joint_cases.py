@@ -64,7 +64,7 @@ def test_one_application_makes_a_joint_case_and_a_member_case_per_department(app
     assert messages.count() == 1 and "联办件编号" in messages.get().body
 
 
-def test_full_flow_with_one_combined_notice(applied, county, company):
+def test_full_flow_with_one_combined_notice(applied, county, company, client):
     joint = applied
     with pytest.raises(AccessDenied):
         services.lead_accept(joint=joint, by=county.urban_clerk)  # not the lead organisation
@@ -141,11 +141,20 @@ def test_full_flow_with_one_combined_notice(applied, county, company):
     assert combined_row["answered_at"] == "2026-11-18"  # the applicant's page shows the notice answered
     assert all(x.case.status == Status.RECEIVED for x in m.values())
     assert [m[p].answer for p in (1, 2, 3, 4)] == ["confirmed", "confirmed", "", ""]
+    client.force_login(company.user)
+
+    def told():  # what the applicant's 联合一次性告知书 says of their 补正 now
+        page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
+        return page.split('id="combined-notice"')[1].split("<h3")[0]
+
+    assert "提出补正的部门正在重新审查" in told()
     services.confirm(joint=joint, position=3, by=county.urban_clerk)
     services.confirm(joint=joint, position=4, by=county.health_clerk)
     joint.refresh_from_db()
     m = members(joint)
     assert joint.phase == Phase.HANDLING
+    assert "正在重新审查" not in told()
+    assert "各部门已确认材料齐全,2026-11-18联合受理。当前状态:各部门并联办理中" in told()
     assert all(x.case.status == Status.ACCEPTED for x in m.values())
     # 企业登记's limits start at acceptance; the three needing its 营业执照 count theirs from its grant, and the
     # joint case is due by the bundle's plan meanwhile (23/6 working days from 11-18)

@@ -328,11 +328,27 @@ def joint_summary(joint, *, user=None) -> dict:
                 "issued_at": _iso(n.issued_at),
                 "essentials": n.essentials,
                 "answered_at": clock.local_date(supplied[n.pk]).isoformat() if supplied.get(n.pk) else None,
+                "after_supply": _after_supply(joint, n, notices) if supplied.get(n.pk) else "",
             }
             for n in notices
         ],
         "refusals": refusals,
     }
+
+
+def _after_supply(joint, notice, notices) -> str:
+    """Where a 联合一次性告知书 the applicant answered stands now: the departments that asked are re-examining the
+    supply (`rechecking`), asked again in a later notice (`again`), confirmed it and the application was accepted
+    jointly (`accepted`), or the application ended otherwise (`ended`)."""
+    from zhengwu.joint.models import Phase
+
+    if any(n.kind == "combined" and n.issued_at > notice.issued_at for n in notices):
+        return "again"
+    if joint.accepted_on:
+        return "accepted"
+    if joint.phase in (Phase.NOTIFIED, Phase.SUPPLEMENT):
+        return "rechecking"
+    return "ended"
 
 
 def own_decision(case, *, at_intake: bool):
