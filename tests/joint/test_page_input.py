@@ -73,7 +73,27 @@ def test_the_applicant_uploading_with_a_material_number_that_is_not_one(register
     url = f"/bundles/cases/{registered.number}/upload/"
     said = _said(client, url, {"position": "abc", "file": pdf()})
     assert said == ["材料序号:应填写整数"]  # was Python's: invalid literal for int() with base 10
-    assert _said(client, url, {"position": "1"}) == ["请选择要上传的文件"]
+    answer = client.post(url, {"position": "1"})  # no file: said at the material's row, the page kept
+    assert answer.status_code == 422
+    assert [str(m) for m in answer.context["messages"]] == ["「企业设立登记申请书」未上传:请选择要上传的文件"]
+
+
+def test_a_refused_upload_is_said_at_its_material(registered, company, client):  # noqa: F811
+    """A corrupt PDF was answered at the top of the page without naming the material (shot j1f-00): the page stays,
+    the message is at the material's row, and the one above names it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(company.user)
+    entry = next(e for e in registered.version.merged_materials if e["name"] == "排水管网图纸")
+    corrupt = SimpleUploadedFile("图纸.pdf", b"%PDF-1.4\nnot really a pdf", content_type="application/pdf")
+    answer = client.post(
+        f"/bundles/cases/{registered.number}/upload/", {"position": entry["position"], "file": corrupt}
+    )
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    row = page.split(f'id="upload-{entry["position"]}"')[1].split("</form>")[0]
+    assert f'id="upload-error-{entry["position"]}"' in row and "PDF" in row and 'aria-invalid="true"' in row
+    assert page.count('role="alert">') >= 1 and "「排水管网图纸」未上传:" in page
 
 
 def test_the_bundle_editor_reads_a_prerequisite_it_cannot_number(restaurant, county, client):

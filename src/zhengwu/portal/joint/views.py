@@ -152,7 +152,12 @@ def my_cases(request):
 
 @_applicant_required
 def case(request, number: str):
-    joint = services.joint_by_number(request.user, number)
+    return _case_page(request, services.joint_by_number(request.user, number))
+
+
+def _case_page(request, joint, *, upload_error: dict | None = None, status: int = 200):
+    """The applicant's joint case page; a refused upload is shown at its material's row (`upload_error`: the
+    material's number and the message), the page answered with the error's status."""
     summary = selectors.joint_summary(joint, user=request.user)
     materials = selectors.merged_checklist(joint)
     results = selectors.member_results(joint)
@@ -181,7 +186,9 @@ def case(request, number: str):
             # what the services would accept from this applicant now (joint.permissions)
             "may_upload": allowed["upload"],
             "may_withdraw": allowed["withdraw"],
+            "upload_error": upload_error,
         },
+        status=status,
     )
 
 
@@ -190,8 +197,11 @@ def case(request, number: str):
 def upload(request, number: str):
     joint = services.joint_by_number(request.user, number)
     form = forms.UploadForm(request.POST, request.FILES)
+    valid = form.is_valid()
+    position = form.cleaned_data.get("position")  # read even when the file is refused: the row to answer at
+    entry = next((m for m in joint.version.merged_materials if m["position"] == position), None)
     try:
-        if not form.is_valid():
+        if not valid:
             raise ValidationFailed(form.message())
         count = services.upload_material(
             joint=joint,
@@ -199,9 +209,20 @@ def upload(request, number: str):
             position=form.cleaned_data["position"] or 0,
             upload=form.cleaned_data["file"],
         )
-        messages.success(request, _("已上传,送达%(count)s个部门事项。") % {"count": count})
+        messages.success(
+            request,
+            _("已上传「%(name)s」,送达%(count)s个部门事项。")
+            % {"name": entry["name"] if entry else "", "count": count},
+        )
     except DomainError as err:
-        messages.error(request, err.message)
+        if entry is None:
+            messages.error(request, err.message)
+            return redirect("portal_joint:case", number=joint.number)
+        # the page again, the message at the material's row (and naming it above): the applicant stays there
+        messages.error(request, _("「%(name)s」未上传:%(m)s") % {"name": entry["name"], "m": err.message})
+        return _case_page(
+            request, joint, upload_error={"position": position, "message": err.message}, status=err.status
+        )
     return redirect("portal_joint:case", number=joint.number)
 
 
