@@ -37,7 +37,7 @@ def submit(world, item, form):
 @pytest.mark.parametrize(
     ("form", "field", "message"),
     [
-        ({**VALID, "scope": ""}, "form.scope", "请填写「经营项目」"),
+        ({**VALID, "scope": ""}, "form.scope", "请选择「经营项目」"),  # a select: chosen, not typed
         ({k: v for k, v in VALID.items() if k != "opening"}, "form.opening", "请填写「拟开业日期」"),
         ({**VALID, "area": 0}, "form.area", "「经营场所面积」不能小于 1"),
         ({**VALID, "area": 5000.5}, "form.area", "「经营场所面积」不能大于 5000"),
@@ -59,7 +59,7 @@ def test_every_bad_field_is_named_at_once(world, schema_item):
         submit(world, schema_item, {"area": 0, "scope": "", "opening": "明天"})
     assert err.value.errors == [
         ("form.area", "「经营场所面积」不能小于 1"),
-        ("form.scope", "请填写「经营项目」"),
+        ("form.scope", "请选择「经营项目」"),
         ("form.opening", "「拟开业日期」应为日期 YYYY-MM-DD"),
     ]
     assert err.value.field == "form.area" and len(err.value.as_dict()["errors"]) == 3

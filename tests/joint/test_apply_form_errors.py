@@ -133,3 +133,29 @@ def test_a_good_form_is_checked_once_per_member(restaurant, company, monkeypatch
     assert sorted(checked) == sorted(["subject", "contact_phone"] * members)
     forms = [m.case.form for m in joint.members.select_related("case")]
     assert all(f == {"subject": "开办好味道餐馆", "contact_phone": "13900139000"} for f in forms)
+
+
+def test_a_select_left_empty_is_to_be_chosen_and_a_whole_number_stays_whole():
+    """The 开办餐饮店 form said 请填写「场所类别」 of a select, and showed the area typed 120 as 120.0."""
+    from zhengwu.cases.application import ApplicationForm
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "venue": {"title": "场所类别", "type": "string", "enum": ["餐饮场所", "住宿场所"]},
+            "area": {"title": "经营场所面积(平方米)", "type": "number"},
+            "subject": {"title": "申请事项说明", "type": "string"},
+        },
+        "required": ["venue", "area", "subject"],
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        case_forms.validate(schema, {"area": 120})
+    said = dict(refused.value.errors)
+    assert said["form.venue"] == "请选择「场所类别」" and said["form.subject"] == "请填写「申请事项说明」"
+    form = ApplicationForm(
+        {"form.venue": "餐饮场所", "form.area": "120", "form.subject": "开店"}, schema=schema
+    )
+    assert form.is_valid()
+    data = form.form_data()
+    assert data["area"] == 120 and str(data["area"]) == "120"
+    assert ApplicationForm({"form.area": "120.5"}, schema=schema).is_valid()

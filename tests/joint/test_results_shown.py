@@ -23,6 +23,11 @@ def test_the_material_table_says_how_each_material_was_provided(handling, county
     licence_row = _row(page, "营业执照")
     assert "由「企业登记」的结果获取" in licence_row and "未上传" not in licence_row
     assert "申请书.pdf" in _row(page, "排水管网图纸")  # uploaded: the file, as on the single-case page
+    # and the member case's own page (食品经营许可) says the same, not 「2. 营业执照 *」未上传
+    member = members(joint)[2].case
+    own = client.get(f"/cases/mine/{member.number}/").content.decode()
+    own_row = next(r for r in re.findall(r"<li.*?</li>", own, re.S) if "营业执照" in r)
+    assert "由「企业登记」的结果获取,无需提交" in own_row and "未上传" not in own_row
 
     handle(
         members(joint)[1].case, workers(county, "market")

@@ -94,6 +94,8 @@ class ApplicationForm(AccessibleForm):
             value = self.cleaned_data.get(f"form.{key}")
             if isinstance(value, dt.date):
                 value = value.isoformat()
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)  # 120 typed is kept and shown as 120, not 120.0
             if value in (None, "") or (value is False and key not in self.data):
                 continue
             out[key] = value

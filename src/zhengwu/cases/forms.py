@@ -81,7 +81,10 @@ def validate(schema: dict, data) -> dict:
             value = value.strip()
         if value in (None, ""):
             if key in schema.get("required", []):
-                errors.append((f"form.{key}", _("请填写「%(label)s」") % {"label": rule.get("title", key)}))
+                # a field picked from choices (a select, yes/no) is chosen, not typed
+                chosen = "enum" in rule or rule.get("type") == "boolean"
+                message = _("请选择「%(label)s」") if chosen else _("请填写「%(label)s」")
+                errors.append((f"form.{key}", message % {"label": rule.get("title", key)}))
             continue
         try:
             clean[key] = _checked(key, rule, value)

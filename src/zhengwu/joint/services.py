@@ -1220,21 +1220,30 @@ def obtained_materials(case: Case) -> dict[int, str]:
     if found is None or not found[2]:
         return {}
     joint_id, position, needs = found
-    granted = dict(
-        JointMember.objects.filter(
-            joint_id=joint_id, position__in=needs, case__decision=Decision.GRANT
-        ).values_list("position", "case__version__name")
-    )
-    if not granted:
-        return {}
-    merged = JointCase.objects.filter(pk=joint_id).values_list("version__merged_materials", flat=True).get()
-    return {
-        use["position"]: _("已获取(「%(item)s」的办理结果)") % {"item": granted[entry["from_member"]]}
-        for entry in merged
-        if entry.get("from_member") in granted
-        for use in entry["members"]
-        if use["key"] == position
+    prerequisites = {
+        p: (name, decision)
+        for p, name, decision in JointMember.objects.filter(
+            joint_id=joint_id, position__in=needs
+        ).values_list("position", "case__version__name", "case__decision")
     }
+    merged = JointCase.objects.filter(pk=joint_id).values_list("version__merged_materials", flat=True).get()
+    out = {}
+    for entry in merged:
+        found = prerequisites.get(entry.get("from_member"))
+        if found is None:
+            continue
+        name, decision = found
+        # not asked of the applicant: taken from the prerequisite's result once granted (the member may not decide
+        # before: decision_check), so never 未上传 meanwhile
+        label = (
+            _("已获取(「%(item)s」的办理结果)") % {"item": name}
+            if decision == Decision.GRANT
+            else _("由「%(item)s」的结果获取,无需提交") % {"item": name}
+        )
+        for use in entry["members"]:
+            if use["key"] == position:
+                out[use["position"]] = label
+    return out
 
 
 def decision_check(case: Case):
