@@ -159,3 +159,8 @@ def test_a_select_left_empty_is_to_be_chosen_and_a_whole_number_stays_whole():
     data = form.form_data()
     assert data["area"] == 120 and str(data["area"]) == "120"
     assert ApplicationForm({"form.area": "120.5"}, schema=schema).is_valid()
+    from zhengwu.core.personal import mask
+
+    assert (
+        mask(None, 120.0) == "120" and mask(None, 120.5) == "120.5"
+    )  # as stored by older forms, shown whole

@@ -115,6 +115,8 @@ def mask(kind: str | None, value) -> str:
         return ""
     if isinstance(value, bool):
         text = _("是") if value else _("否")
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))  # a whole number kept as 120.0 (older forms) reads 120
     else:
         text = str(value)
     return MASKS[kind](text) if kind in MASKS and text.strip() else text
