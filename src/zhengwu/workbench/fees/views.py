@@ -568,18 +568,7 @@ def _reconcile_action(request):
 
 # ---------------------------------------------------------------- the fee catalogue (收费目录) for its keepers
 
-FEE_FIELDS = (
-    "name",
-    "revenue_kind",
-    "basis",
-    "approval",
-    "standard_kind",
-    "amount",
-    "upper",
-    "unit",
-    "note",
-    "choose_one",
-)
+FEE_FIELDS = forms.StandardForm.STANDARD  # what the catalogue form edits of a fee
 
 
 def _keeper(user):
