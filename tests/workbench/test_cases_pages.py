@@ -552,3 +552,15 @@ def test_the_refused_form_is_echoed_with_each_value_under_its_label(as_user, wor
     items = re.findall(r"<li>(.*?)</li>", echo)
     assert "第 1 项材料存在的问题:未加盖公章" in items and "其他材料(清单外):场地租赁合同" in items
     assert all(":" in item for item in items)
+
+
+def test_a_refused_decision_echoes_the_decision_in_words():
+    """A second browser pass saw 「您填写的内容: 决定:grant」 after a refused grant."""
+    from django.http import QueryDict
+
+    from zhengwu.workbench.cases.forms import DecideForm, InstantForm
+
+    for form_class in (DecideForm, InstantForm):
+        for value, words in (("grant", "准予许可"), ("deny", "不予许可")):
+            form = form_class(QueryDict(f"revision=3&grant={value}"))
+            assert ("决定", words) in form.typed()

@@ -145,3 +145,38 @@ def test_the_power_of_attorney_ticked_without_an_agent_is_refused_at_the_field(c
     assert response.status_code == 422
     assert "没有填写代办人,无需勾选授权委托书" in response.content.decode()
     assert not Case.objects.filter(idempotency_key="paper-noagent").exists()
+
+
+def test_an_items_own_power_of_attorney_material_is_the_box_the_clerk_ticks(clerk_client, world):  # noqa: F811
+    """An item whose list has its own 委托书 material (the demo's 「授权委托书及受托人居民身份证」): that material's
+    box is the one ticked for an agent's application, and the grant then finds it (a second browser pass found the
+    separate 授权委托书 box recorded a material the grant did not count)."""
+    import copy
+
+    from tests.cases.conftest import ITEM
+    from zhengwu.cases.handling import missing_required_materials
+
+    spec = copy.deepcopy(ITEM)
+    spec["name"] = "食品经营许可(代办)"
+    spec["materials"].append({"name": "授权委托书及受托人居民身份证", "required": False, "medium": "either"})
+    item = publish(spec, world.bureau)
+    html = clerk_client.get(f"/workbench/cases/counter/{item.code}/").content.decode()
+    assert 'id="paper-4"' in html and 'id="paper-0"' not in html  # the item's own material, not a second box
+    agent = {
+        "who-agent_name": "钱代办",
+        "who-agent_id_number": resident_id("19750505", "555"),
+        "who-agent_phone": "13700000000",
+    }
+    data = _walk_in("paper-own-poa", paper=["1", "2", "4"], **agent)
+    assert clerk_client.post(f"/workbench/cases/counter/{item.code}/", data).status_code == 302
+    case = Case.objects.get(idempotency_key="paper-own-poa")
+    html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
+    rows = _material_rows(html)
+    assert "授权委托书及受托人居民身份证" in rows[3] and "已收纸质件(收件时)" in rows[3]
+    assert "未提供" not in "".join(rows[:2] + rows[3:])
+    assert 'id="paper-4" checked' in html  # acceptance's checklist comes ticked with it
+    clerk_client.post(
+        f"/workbench/cases/{case.number}/act/accept/", {"revision": case.revision, "paper": ["1", "2", "4"]}
+    )
+    case.refresh_from_db()
+    assert case.status == "accepted" and missing_required_materials(case) == []

@@ -935,16 +935,18 @@ def on_paper_checklist(row: dict) -> bool:
     return bool(row["required"] and not row["files"] and (not row["via"] or row["at_counter"]))
 
 
-def counter_paper_checklist(version) -> list[dict]:
+def counter_paper_checklist(version, *, agent: bool = False) -> list[dict]:
     """The materials the counter's 收件 form offers to tick as 已收纸质件, before there is a case: the rows a new case
     of the item would have, through the paper checklist's rule (on_paper_checklist) — so not those obtained by
-    data sharing. What the licence library holds for the applicant is filled once the case is made."""
+    data sharing. What the licence library holds for the applicant is filled once the case is made. `agent`: the
+    case may be an agent's (the form does not know yet), so the item's own 委托书 material is offered too."""
     shared = _("部门共享获取,无需提交")
+    own = own_power_of_attorney(version) if agent else None
     rows = [
         {
             "position": m.position,
             "name": m.name,
-            "required": m.required,
+            "required": m.required or (own is not None and m.position == own.position),
             "files": [],
             "via": shared if m.source == Material.Source.SHARED else "",
             "at_counter": False,

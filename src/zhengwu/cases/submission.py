@@ -275,7 +275,13 @@ def paper_positions(case: Case, paper) -> list[int]:
     """The materials ticked on the window's paper checklist (at the counter's 收件, at acceptance, with a supplement),
     each one of the case's (the item's, or the power of attorney of an agent's application); ValidationFailed naming
     one that is not (a forged 99 was recorded)."""
-    positions = sorted({int(p) for p in paper})
+    positions = {int(p) for p in paper}
+    own = selectors.own_power_of_attorney(case.version) if case.agent_name else None
+    if (
+        own is not None and POWER_OF_ATTORNEY in positions
+    ):  # the item's own 委托书 material is the power of attorney
+        positions = (positions - {POWER_OF_ATTORNEY}) | {own.position}
+    positions = sorted(positions)
     if not positions:
         return positions
     known = {m.position for m in catalog_selectors.published_materials(case.version)}

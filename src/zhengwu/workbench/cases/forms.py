@@ -221,8 +221,12 @@ class AttachForm(CaseActionForm):
         return self.cleaned_data["purpose"] or "opinion"
 
 
+# the decision's two radio buttons; their labels are what the page echoes of what was chosen (typed())
+DECISION_CHOICES = [("grant", _("准予许可")), ("deny", _("不予许可"))]
+
+
 class InstantForm(CaseActionForm):
-    grant = forms.CharField(label=_("决定"), required=False)
+    grant = forms.ChoiceField(label=_("决定"), choices=DECISION_CHOICES, required=False)
     reasons = free_text(_("决定意见"))
     method = forms.CharField(label=_("送达方式"), required=False)
     paper = Positions(label=_("纸质材料"))
@@ -293,7 +297,7 @@ class DecideExtensionForm(NoteForm):
 
 
 class DecideForm(CaseActionForm):
-    grant = forms.CharField(label=_("决定"), required=False)
+    grant = forms.ChoiceField(label=_("决定"), choices=DECISION_CHOICES, required=False)
     reasons = free_text(_("决定意见"))
     legal_basis = free_text(_("不予许可的法律依据"))
     result_name = free_text(_("结果名称"))

@@ -625,6 +625,8 @@ def counter(request, code: str):
             "paper": paper,
             "materials": _counter_materials(form, version, paper),
             "paper_poa_ticked": str(selectors.POWER_OF_ATTORNEY) in paper.ticked(),
+            # an item whose own list has the 委托书 material: its box is that material's (_counter_materials)
+            "paper_poa_box": selectors.own_power_of_attorney(version) is None,
         },
         status=422 if (who.errors or form.errors or delivery.errors or paper.errors) else 200,
     )
@@ -634,7 +636,7 @@ def _counter_materials(form: ApplicationForm, version, paper: CounterPaperForm) 
     """Each material's file input on the counter's form with, where the paper checklist offers the material
     (selectors.counter_paper_checklist: not those obtained by data sharing), its 已收纸质件 box — ticked again as
     posted when the page comes back with an error."""
-    offered = {row["position"]: row["name"] for row in selectors.counter_paper_checklist(version)}
+    offered = {row["position"]: row["name"] for row in selectors.counter_paper_checklist(version, agent=True)}
     ticked = paper.ticked()
     rows = []
     for name in form.material_fields:
