@@ -103,7 +103,8 @@ def test_reminder_and_wallet_link_to_the_prefilled_renewal_which_issues_the_next
     grant(case, w)
     old.refresh_from_db()
     new = case.licences.get()
-    assert old.status == Status.REPLACED and new.previous == old
+    # renewed 7 days ahead of its end: version 1 stays the licence in force until version 2 starts
+    assert old.status == Status.VALID and old.effective_status == Status.VALID and new.previous == old
     assert (new.number, new.version) == (old.number, 2)
     assert new.valid_from == dt.date(2026, 10, 24) and new.valid_until == dt.date(2031, 10, 23)
     assert new.data == old.data  # 延续 keeps the licence's content (the form's 申请事项说明 is not 经营项目)
@@ -183,7 +184,8 @@ def test_a_pending_renewal_application_refuses_the_direct_renewal_and_its_early_
         "尚未生效(自 2026年10月24日 起有效)"
         in client.get(f"/workbench/licences/{new.identifier}/").content.decode()
     )
-    assert new.is_usable  # the licence stays in force on the old period: the holder still shows and uses it
+    # the licence stays in force on the old version: the holder shows and uses version 1, not the new one
+    assert not new.is_usable and old.__class__.objects.get(pk=old.pk).is_usable
 
     clock.set_now(dt.datetime(2026, 10, 24, 9, tzinfo=clock.LOCAL))
     assert "当前有效" in client.get(f"/verify/licence/{new.identifier}").content.decode()

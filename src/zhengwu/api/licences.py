@@ -284,9 +284,9 @@ def granted_list(request):
     "/granted/{grant_id}", response={200: LicenceOut, **ERRORS}, summary="依授权查验证照", auth=signed_in
 )
 def granted(request, grant_id: int):
-    """The licence (its current version) through an active grant to the caller; the look is logged for the holder."""
+    """The licence (its version in force today, `services.in_force_version`) through an active grant to the caller; the look is logged for the holder."""
     row = grants.open_granted(by=request.user, grant_id=grant_id, action="view")
-    licence = services.current_version(row.licence)
+    licence = services.in_force_version(row.licence)
     return {**_out(request, licence, grant_id=row.pk), "case": None}
 
 
@@ -298,9 +298,9 @@ def granted(request, grant_id: int):
     url_name="licence_granted_pdf",
 )
 def granted_pdf(request, grant_id: int):
-    """The signed file of the licence's current version, through an active grant to the caller; logged for the holder."""
+    """The signed file of the licence's version in force today, through an active grant to the caller; logged for the holder."""
     row = grants.open_granted(by=request.user, grant_id=grant_id, action="download")
-    return _pdf_answer(services.current_version(row.licence), services.stored_pdf)
+    return _pdf_answer(services.in_force_version(row.licence), services.stored_pdf)
 
 
 @router.post(

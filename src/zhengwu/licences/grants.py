@@ -333,7 +333,7 @@ def open_granted(*, by, grant_id, action: str = "view") -> LicenceGrant:
     with transaction.atomic():
         what = _("下载") if action == "download" else _("查验")
         use = services._use(
-            services.current_version(
+            services.in_force_version(
                 grant.licence
             ),  # the version the party sees, so its holder's log shows it
             LicenceUse.Purpose.GRANTED,
@@ -375,9 +375,9 @@ def organisations(query: str = "") -> list[Organisation]:
 
 
 def granted_context(grant: LicenceGrant) -> dict:
-    """What the authorised party sees: the licence as it stands now (its current version) in full, its state, the
+    """What the authorised party sees: the licence as it stands now (its version in force today) in full, its state, the
     grant's purpose and period."""
-    licence = services.current_version(grant.licence)
+    licence = services.in_force_version(grant.licence)
     return {
         "grant": grant,
         "l": licence,

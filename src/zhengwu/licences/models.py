@@ -141,7 +141,9 @@ def _licence_path(instance, filename: str) -> str:
 
 class Licence(models.Model):
     """One version of one licence. A change or renewal issues a new version (same number, next version code) and marks
-    this one replaced; the paper licence carries the same number and the QR code of the verification page."""
+    this one replaced — a renewal decided ahead of the old end leaves this one valid until the new one starts (the
+    nightly job marks it replaced then, `effective_status` says so on any day); the paper licence carries the same
+    number and the QR code of the verification page."""
 
     class HolderKind(models.TextChoices):
         NATURAL = "natural", _("自然人")
@@ -213,41 +215,83 @@ class Licence(models.Model):
             return None
         return {"key": item["key"], "label": str(item.get("label") or item["key"]), "value": value}
 
+    def _following(self) -> "Licence | None":
+        """The next version (a change or renewal of this one), or None."""
+        if self.pk is None:
+            return None
+        try:
+            return self.next_version
+        except Licence.DoesNotExist:
+            return None
+
     @property
     def effective_status(self) -> str:
-        """The stored status, 已过期 for a valid licence whose validity ended before today, and NOT_YET_VALID for
-        one whose validity starts after today (on any date)."""
-        if self.status == Status.VALID and self.valid_until and self.valid_until < clock.today():
+        """The stored status, computed on any date: a valid licence whose validity ended before today is 已被替换
+        when it was renewed ahead of its end (the new version took effect the day after it, and the nightly job
+        stores that, `services.mark_expired`), else 已过期; one whose validity starts after today is NOT_YET_VALID."""
+        today = clock.today()
+        if self.status == Status.VALID and self.valid_until and self.valid_until < today:
+            following = self._following()
+            if following is not None and following.status not in ENDING_STATUSES:
+                return Status.REPLACED
             return Status.EXPIRED
-        if self.status == Status.VALID and self.valid_from > clock.today():
+        if self.status == Status.VALID and self.valid_from > today:
             return NOT_YET_VALID
         return self.status
+
+    @property
+    def renewed_by(self) -> "Licence | None":
+        """For the version in force renewed ahead of its end: the version that takes over the day after it ends
+        (尚未生效; the last of the chain, when that not-yet-valid version was itself changed), else None. The
+        version in force stays 有效 until then (行政许可法 第五十条)."""
+        if self.effective_status != Status.VALID:
+            return None
+        following = self._following()
+        while following is not None and following.status == Status.REPLACED:
+            following = following._following()
+        if following is not None and following.effective_status == NOT_YET_VALID:
+            return following
+        return None
 
     @property
     def effective_status_label(self) -> str:
         status = self.effective_status
         if status == NOT_YET_VALID:
             return str(_("尚未生效(自 %(day)s 起有效)")) % {"day": chinese_date(self.valid_from)}
+        if status == Status.VALID and (following := self.renewed_by) is not None:
+            return str(_("有效,已延续(第 %(version)s 版自 %(day)s 起有效)")) % {
+                "version": following.version,
+                "day": chinese_date(following.valid_from),
+            }
         return str(Status(status).label)
 
     @property
     def in_force_before(self) -> "Licence | None":
-        """For a version not yet in force: the previous version whose validity still covers today (the licence
-        renewed before its end stays in force on it until the new period starts), else None."""
+        """For a version not yet in force: the earlier version in force today (the licence renewed before its end stays
+        valid on it until the new period starts, `services._replace`), else None."""
         if self.effective_status != NOT_YET_VALID or self.previous_id is None:
             return None
         previous = self.previous
+        while (
+            previous is not None
+            and previous.status == Status.REPLACED
+            and previous.valid_from > clock.today()
+        ):
+            previous = previous.previous  # a renewal changed before it started never was in force
         today = clock.today()
-        if previous.valid_from <= today and (previous.valid_until is None or previous.valid_until >= today):
+        if previous is not None and (
+            previous.status == Status.VALID
+            and previous.valid_from <= today
+            and (previous.valid_until is None or previous.valid_until >= today)
+        ):
             return previous
         return None
 
     @property
     def is_usable(self) -> bool:
-        """In force today: valid, or renewed ahead of its end (the new version is not in force yet, the licence is on
-        the previous version's period)."""
-        status = self.effective_status
-        return status == Status.VALID or (status == NOT_YET_VALID and self.in_force_before is not None)
+        """In force today (亮证, 免提交, 授权用证): valid. A version renewed ahead of its start is not — until it
+        starts, the version before it is the one in force (`in_force_before`)."""
+        return self.effective_status == Status.VALID
 
     @property
     def days_left(self) -> int | None:

@@ -12,6 +12,9 @@ the issuing organisation: only its department head (DECISION_ROLES, as the cases
 takes them — an administrator holds no such office — and the service requires the 决定文书 number or the case that
 decided it (`services.end`).
 
+A version renewed ahead of its end stays in force (有效) until the new version starts; it is not changed or renewed
+again — the new version is. Ending it ends the new version too (the licence ends, not one of its periods).
+
 While the holder's renewal application (延续, a case not yet decided) is pending, the licence is renewed by that
 case's decision, not by the workbench's direct 延续.
 """
@@ -23,7 +26,7 @@ from django.utils.translation import gettext as _
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError
 from zhengwu.core.models import Role
-from zhengwu.licences.models import END_WORDS, ENDING_STATUSES, NOT_YET_VALID, Licence, Status
+from zhengwu.licences.models import END_WORDS, ENDING_STATUSES, NOT_YET_VALID, Licence, Status, chinese_date
 
 STAFF_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.WINDOW_CLERK)
 DECISION_ROLES = (Role.DEPARTMENT_HEAD,)
@@ -57,11 +60,25 @@ def may_issue(user, case) -> bool:
     return access.has_role(user, *STAFF_ROLES) and access.can_see_organisation(user, case.organisation)
 
 
+def services_current(licence: Licence) -> Licence:
+    from zhengwu.licences.services import current_version
+
+    return current_version(licence)
+
+
 def state_refusal(licence: Licence, action: str) -> Conflict | None:
     """Why the licence, as it stands, cannot take `action` (whoever asks), or None."""
     # a version renewed ahead of its start (尚未生效) may be changed; renewed again only once it is in force
     if action == "change" and licence.effective_status == NOT_YET_VALID:
         return None
+    if action in ("change", "renew") and licence.effective_status == Status.VALID and licence._following():
+        # renewed ahead of its end: in force until the new version starts, which is the one to change or renew
+        following = services_current(licence)
+        return Conflict(
+            _("证照已延续,第 %(version)s 版自 %(day)s 起有效,请对第 %(version)s 版办理")
+            % {"version": following.version, "day": chinese_date(following.valid_from)},
+            field="licence",
+        )
     if action in ("change", "renew") and licence.effective_status != Status.VALID:
         verb = _("变更") if action == "change" else _("延续")
         return Conflict(
@@ -79,7 +96,7 @@ def state_refusal(licence: Licence, action: str) -> Conflict | None:
                 field="licence",
             )
     if action in ("end", *END_ACTIONS.values()) and (
-        licence.status in ENDING_STATUSES or licence.status == Status.REPLACED
+        licence.status in ENDING_STATUSES or licence.effective_status == Status.REPLACED
     ):
         return Conflict(
             _("证照%(s)s,不能再注销、撤销或吊销") % {"s": licence.get_status_display()}, field="licence"

@@ -87,6 +87,13 @@ def current_version(licence: Licence) -> Licence:
         licence = following
 
 
+def in_force_version(licence: Licence) -> Licence:
+    """The licence's version in force today (what 授权用证 shows): its last version, or — while that is a renewal
+    not yet in force — the version before it that still runs."""
+    latest = current_version(licence)
+    return latest.in_force_before or latest
+
+
 def chain(licence: Licence) -> list[Licence]:
     """Every version of the licence, first to last."""
     first = licence
@@ -336,6 +343,10 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         return None
     applicant = case.applicant
     previous = _replaced_by(case, licence_type)
+    if previous is not None and Licence.objects.filter(previous=previous).exists():
+        # renewed ahead of its end already (it stays valid until the new version starts): the case works on the
+        # licence's last version
+        previous = Licence.objects.select_for_update().get(pk=current_version(previous).pk)
     if previous is not None and (
         previous.holder_id != applicant.id_number or previous.status != Status.VALID
     ):
@@ -345,7 +356,12 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         # 第二十四条, 换发 it): the holder's licence in force is replaced, never doubled
         previous = (
             Licence.objects.select_for_update()
-            .filter(type=licence_type, holder_id=applicant.id_number, status=Status.VALID)
+            .filter(
+                type=licence_type,
+                holder_id=applicant.id_number,
+                status=Status.VALID,
+                next_version__isnull=True,
+            )
             .order_by("-issued_on", "-id")
             .first()
         )
@@ -370,7 +386,7 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         by=by,
     )
     if previous is not None:
-        _replace(previous)
+        _replace(previous, licence)
     return licence
 
 
@@ -426,7 +442,13 @@ def _changed(case: Case) -> dict:
     return {k: str(v) for k, v in (case.form or {}).items() if k in keys and v not in (None, "")}
 
 
-def _replace(old: Licence) -> None:
+def _replace(old: Licence, new: Licence) -> None:
+    """Mark `old` replaced by `new` — unless `old` is in force today and `new` starts later (a renewal decided ahead of
+    the old end, 行政许可法 第五十条): then `old` stays valid, the holder's licence in force, until `new` starts; the
+    nightly job stores 已被替换 that day (`mark_expired`) and `effective_status` says it on any day."""
+    today = clock.today()
+    if new.valid_from > today and old.status == Status.VALID and old.valid_from <= today:
+        return
     old.status = Status.REPLACED
     old.ended_at = clock.now()
     old.save(update_fields=["status", "ended_at"])
@@ -464,7 +486,7 @@ def change(*, licence: Licence, by, data: dict, reason: str, case: Case | None =
             valid_until=old.valid_until,
             by=by,
         )
-        _replace(old)
+        _replace(old, new)
         audit.record("licence.change", new, summary={"replaces": old.identifier, "reason": reason})
     return new
 
@@ -493,7 +515,7 @@ def renew(*, licence: Licence, by, case: Case | None = None) -> Licence:
             valid_from=start,
             by=by,
         )
-        _replace(old)
+        _replace(old, new)
         audit.record("licence.renew", new, summary={"replaces": old.identifier})
     return new
 
@@ -530,16 +552,28 @@ def end(
                 _("证照%(s)s,不能再%(k)s") % {"s": row.get_status_display(), "k": END_KINDS[kind]},
                 field="licence",
             )
-        row.status, row.ended_at, row.end_basis, row.end_case = kind, clock.now(), basis, case
-        row.end_document = document
-        row.save(update_fields=["status", "ended_at", "end_basis", "end_case", "end_document"])
+        # a version renewed ahead of its end: the licence ends, so the new version that would take over ends too
+        later, node = [], row
+        while (node := Licence.objects.select_for_update().filter(previous=node).first()) is not None:
+            if node.status == Status.VALID:
+                later.append(node)
         note = f"{END_KINDS[kind]}:{basis}" + (f"({document})" if document else "")
-        use = _use(row, LicenceUse.Purpose.END, by=by, case=case, note=note)
+        uses = []
+        for ending in (row, *later):
+            ending.status, ending.ended_at, ending.end_basis, ending.end_case = kind, clock.now(), basis, case
+            ending.end_document = document
+            ending.save(update_fields=["status", "ended_at", "end_basis", "end_case", "end_document"])
+            uses.append(_use(ending, LicenceUse.Purpose.END, by=by, case=case, note=note))
         audit.record(
             f"licence.{kind}",
             row,
-            summary={"basis": basis, "document": document, "case": case.number if case else ""},
-            rows=[use],
+            summary={
+                "basis": basis,
+                "document": document,
+                "case": case.number if case else "",
+                "with_later_versions": [x.identifier for x in later],
+            },
+            rows=uses,
         )
     return row
 
@@ -731,8 +765,8 @@ def remind_expiring() -> int:
     )
     sent = 0
     rows = Licence.objects.select_related("type").filter(
-        status=Status.VALID, valid_until__gte=today, valid_until__lte=horizon
-    )
+        status=Status.VALID, valid_until__gte=today, valid_until__lte=horizon, next_version__isnull=True
+    )  # one renewed ahead of its end stays valid until then, with nothing left to remind of
     for licence in rows:
         left = (licence.valid_until - today).days
         due = [d for d in sorted(licence.type.reminder_days or []) if left <= d and d not in licence.reminded]
@@ -775,15 +809,25 @@ def remind_expiring() -> int:
 
 
 def mark_expired() -> int:
-    """Store 已过期 for licences whose validity ended (pages compute it on any day; this keeps lists and the API
+    """Store 已过期 for licences whose validity ended, and 已被替换 for those renewed ahead of their end whose new
+    version has now started (pages compute both on any day, `Licence.effective_status`; this keeps lists and the API
     filterable)."""
     with transaction.atomic():
         rows = list(
             Licence.objects.select_for_update().filter(status=Status.VALID, valid_until__lt=clock.today())
         )
+        replaced = []
         for row in rows:
-            row.status, row.ended_at = Status.EXPIRED, clock.now()
+            status = row.effective_status  # 已被替换 when its renewal has taken over, else 已过期
+            if status == Status.REPLACED:
+                since, _until = clock.day_bounds(row.valid_until + dt.timedelta(days=1))
+                row.status, row.ended_at = Status.REPLACED, since
+                replaced.append(row.identifier)
+            else:
+                row.status, row.ended_at = Status.EXPIRED, clock.now()
             row.save(update_fields=["status", "ended_at"])
-        if rows:
-            audit.record("licence.expire", summary={"identifiers": [r.identifier for r in rows]})
+        if expired := [r.identifier for r in rows if r.status == Status.EXPIRED]:
+            audit.record("licence.expire", summary={"identifiers": expired})
+        if replaced:
+            audit.record("licence.renewal_in_force", summary={"replaced": replaced})
     return len(rows)

@@ -239,7 +239,7 @@ def granted_download(request, grant: int):
     row, answer = _granted(request, grant, "download")
     if answer:
         return answer
-    licence = services.current_version(row.licence)
+    licence = services.in_force_version(row.licence)
     pdf = services.stored_pdf(licence)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"

@@ -205,7 +205,7 @@ def granted(request, grant: int):
 @staff_page
 def granted_download(request, grant: int):
     row = grants.open_granted(by=request.user, grant_id=grant, action="download")
-    licence = services.current_version(row.licence)
+    licence = services.in_force_version(row.licence)
     data = services.stored_pdf(licence)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(services.filename(licence))}"
