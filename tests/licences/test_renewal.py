@@ -13,8 +13,9 @@ from tests.factories import paper_checklist
 from zhengwu.cases import services as cases
 from zhengwu.cases.models import Case, OutboxMessage
 from zhengwu.core import clock
+from zhengwu.core.errors import Conflict
 from zhengwu.licences import services
-from zhengwu.licences.models import LicenceUse, Status
+from zhengwu.licences.models import NOT_YET_VALID, Licence, LicenceUse, Status
 
 RENEWAL = {
     **copy.deepcopy(ITEM),
@@ -149,7 +150,6 @@ def test_a_pending_renewal_application_refuses_the_direct_renewal_and_its_early_
 ):
     """The workbench's 延续 does not go around the holder's pending application (its decision renews), and a version
     that runs on from the old end is 尚未生效 until then — the public check never says 当前有效 for it."""
-    from zhengwu.core.errors import Conflict
 
     w, old = renewable, renewable.licence
     case = cases.submit_case(
@@ -189,3 +189,104 @@ def test_a_pending_renewal_application_refuses_the_direct_renewal_and_its_early_
 
     clock.set_now(dt.datetime(2026, 10, 24, 9, tzinfo=clock.LOCAL))
     assert "当前有效" in client.get(f"/verify/licence/{new.identifier}").content.decode()
+
+
+# A renewal decided long before the old end (issue 13): the new version runs on from the day after the old end
+# (行政许可法 第五十条), and until then the old version stays the licence in force — verified 有效, shown, taken from the
+# library — instead of being marked replaced on the day of the decision and leaving the holder with nothing.
+
+
+@pytest.fixture
+def renewed(renewable):
+    """A food licence with five years left, renewed today by the bureau's head."""
+    w = renewable
+    # the fixture's other food licence is ended, so the library has only this one to give
+    services.end(licence=w.licence, by=w.head, kind=Status.CANCELLED, basis="持证人申请注销")
+    with transaction.atomic():
+        w.long = services._create(
+            licence_type=w.food_type,
+            issuer=w.bureau,
+            holder_kind="legal",
+            holder_name=w.company.name,
+            holder_id=w.company.id_number,
+            data={"subject": "第二家门店"},
+            valid_until=clock.today() + dt.timedelta(days=5 * 365),
+        )
+    w.new = services.renew(licence=w.long, by=w.head)
+    w.long.refresh_from_db()
+    return w
+
+
+def fresh(licence):
+    return Licence.objects.get(pk=licence.pk)
+
+
+def test_until_the_new_period_starts_the_old_version_is_the_licence_in_force(client, renewed, company_client):
+    w, old, new = renewed, renewed.long, renewed.new
+    assert new.valid_from == old.valid_until + dt.timedelta(days=1) and new.version == 2
+    assert old.status == Status.VALID and old.effective_status == Status.VALID and old.ended_at is None
+    assert new.effective_status == NOT_YET_VALID and not new.is_usable and old.is_usable
+
+    check = client.get(f"/verify/licence/{old.identifier}").content.decode()
+    assert "当前有效" in check and "已被替换" not in check
+    start = f"{new.valid_from.year}年{new.valid_from.month}月{new.valid_from.day}日"
+    assert f"有效,已延续(第 2 版自 {start} 起有效)" in check
+    later = client.get(f"/verify/licence/{new.identifier}").content.decode()
+    assert f"尚未生效,自 {start} 起有效" in later and "该证照以第 1 版为准" in later
+
+    # 免提交 takes version 1 today, and 亮证 shows it; version 2 cannot be shown before it starts
+    taken, why = services.usable(w.company.id_number, w.food_type)
+    assert taken is not None and taken.number == old.number and taken.version == 1, why
+    services.show(licence=old, by=w.citizen_user)
+    with pytest.raises(Conflict):
+        services.show(licence=new, by=w.citizen_user)
+
+    wallet = company_client.get("/licences/").content.decode()
+    assert f"有效,已延续(第 2 版自 {start} 起有效)" in wallet and f"尚未生效(自 {start} 起有效)" in wallet
+
+    # the renewed version is not changed or renewed again: version 2 is
+    with pytest.raises(Conflict) as err:
+        services.renew(licence=fresh(old), by=w.head)
+    assert "请对第 2 版办理" in err.value.message
+    assert services.in_force_version(old).pk == old.pk
+
+
+def test_the_day_the_new_version_starts_it_is_valid_and_the_old_one_replaced(client, renewed):
+    w, old, new = renewed, renewed.long, renewed.new
+    clock.set_now(dt.datetime.combine(new.valid_from, dt.time(9), tzinfo=clock.LOCAL))
+    assert fresh(new).effective_status == Status.VALID
+    assert fresh(old).effective_status == Status.REPLACED  # on read, before the nightly job
+    assert (
+        "该版本证照已被替换,现行版本为第 2 版"
+        in client.get(f"/verify/licence/{old.identifier}").content.decode()
+    )
+
+    services.mark_expired()
+    old = fresh(old)
+    assert old.status == Status.REPLACED and old.ended_at == clock.day_bounds(new.valid_from)[0]
+    taken, _why = services.usable(w.company.id_number, w.food_type)
+    assert taken is not None and taken.version == 2
+    assert services.in_force_version(old).pk == new.pk
+
+
+def test_ending_the_version_in_force_ends_the_renewal_waiting_to_start(renewed):
+    w, old, new = renewed, renewed.long, renewed.new
+    services.end(licence=old, by=w.head, kind=Status.CANCELLED, basis="持证人申请注销")
+    assert fresh(old).status == Status.CANCELLED and fresh(new).status == Status.CANCELLED
+    taken, why = services.usable(w.company.id_number, w.food_type)
+    assert taken is None and "已注销" in why
+
+
+def test_a_renewal_starting_today_replaces_the_old_version_at_once(renewable):
+    """A licence whose last day is today: the renewal starts tomorrow — the old one stays valid today only."""
+    w = renewable
+    with transaction.atomic():
+        last = services._create(
+            licence_type=w.food_type, issuer=w.bureau, holder_kind="legal", holder_name=w.company.name,
+            holder_id=w.company.id_number, data={"subject": "第三家门店"}, valid_until=clock.today(),
+        )  # fmt: skip
+    new = services.renew(licence=last, by=w.head)
+    assert new.valid_from == clock.today() + dt.timedelta(days=1)
+    assert fresh(last).effective_status == Status.VALID
+    clock.set_now(clock.now() + dt.timedelta(days=1))
+    assert fresh(last).effective_status == Status.REPLACED and fresh(new).effective_status == Status.VALID
