@@ -290,3 +290,37 @@ def test_a_renewal_starting_today_replaces_the_old_version_at_once(renewable):
     assert fresh(last).effective_status == Status.VALID
     clock.set_now(clock.now() + dt.timedelta(days=1))
     assert fresh(last).effective_status == Status.REPLACED and fresh(new).effective_status == Status.VALID
+
+
+def test_a_licence_renewed_weeks_ahead_is_no_longer_due_nor_reminded(company_client, renewable):
+    """25 days before its end, renewed: the wallet shows it valid and renewed, with no 即将到期 and no 申请延续 link,
+    and the reminders stop; a new application for the type lists it (its own period) as the licence held."""
+    w, old = renewable, renewable.licence
+    new = services.renew(licence=old, by=w.head)
+    wallet = company_client.get("/licences/").content.decode()
+    assert "有效,已延续(第 2 版自 2026年10月24日 起有效)" in wallet
+    assert "即将到期" not in wallet and "申请延续" not in wallet
+    assert services.remind_expiring() == 0
+
+    case = cases.submit_case(
+        item=w.item, applicant=w.company, by=w.clerk, channel="counter", window=w.dedicated,
+        form={"subject": "新开门店"},
+    )  # fmt: skip
+    _type, held = services.held_before_grant(case)
+    assert [(h.pk, h.valid_until) for h in held] == [(old.pk, dt.date(2026, 10, 23))]
+    assert new.pk not in [h.pk for h in held]
+
+
+def test_changing_the_renewal_before_it_starts_keeps_the_old_version_in_force(client, renewed):
+    """变更 of version 2 before it starts: version 3 takes its place (version 2 never was in force); version 1 is
+    still the licence in force, and version 3 takes over the day after its end."""
+    w, old, new = renewed, renewed.long, renewed.new
+    third = services.change(
+        licence=new, by=w.head, data={"subject": "第二家门店(扩大)"}, reason="经营项目变更"
+    )
+    assert fresh(new).status == Status.REPLACED and third.valid_from == new.valid_from
+    assert fresh(old).effective_status == Status.VALID and fresh(old).renewed_by.pk == third.pk
+    assert fresh(third).in_force_before.pk == old.pk
+    assert services.usable(w.company.id_number, w.food_type)[0].pk == old.pk
+    clock.set_now(dt.datetime.combine(third.valid_from, dt.time(9), tzinfo=clock.LOCAL))
+    assert fresh(old).effective_status == Status.REPLACED and fresh(third).effective_status == Status.VALID

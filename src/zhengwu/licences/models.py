@@ -215,7 +215,7 @@ class Licence(models.Model):
             return None
         return {"key": item["key"], "label": str(item.get("label") or item["key"]), "value": value}
 
-    def _following(self) -> "Licence | None":
+    def following(self) -> "Licence | None":
         """The next version (a change or renewal of this one), or None."""
         if self.pk is None:
             return None
@@ -231,7 +231,7 @@ class Licence(models.Model):
         stores that, `services.mark_expired`), else 已过期; one whose validity starts after today is NOT_YET_VALID."""
         today = clock.today()
         if self.status == Status.VALID and self.valid_until and self.valid_until < today:
-            following = self._following()
+            following = self.following()
             if following is not None and following.status not in ENDING_STATUSES:
                 return Status.REPLACED
             return Status.EXPIRED
@@ -246,9 +246,9 @@ class Licence(models.Model):
         version in force stays 有效 until then (行政许可法 第五十条)."""
         if self.effective_status != Status.VALID:
             return None
-        following = self._following()
+        following = self.following()
         while following is not None and following.status == Status.REPLACED:
-            following = following._following()
+            following = following.following()
         if following is not None and following.effective_status == NOT_YET_VALID:
             return following
         return None
@@ -308,10 +308,14 @@ class Licence(models.Model):
         left = self.days_left
         if left is None or self.status not in (Status.VALID, Status.EXPIRED):
             return ""
-        if left < 0:
-            return "expired"
-        if self.status == Status.VALID and left <= max(self.type.reminder_days or [90]):
-            return "soon"
+        if left < 0:  # a renewal took over the day after: replaced, not expired
+            return "" if self.effective_status == Status.REPLACED else "expired"
+        if (
+            self.status == Status.VALID
+            and left <= max(self.type.reminder_days or [90])
+            and not self.renewed_by
+        ):
+            return "soon"  # not for one renewed ahead of its end: the new version takes over the next day
         return ""
 
 

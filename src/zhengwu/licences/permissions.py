@@ -71,7 +71,7 @@ def state_refusal(licence: Licence, action: str) -> Conflict | None:
     # a version renewed ahead of its start (尚未生效) may be changed; renewed again only once it is in force
     if action == "change" and licence.effective_status == NOT_YET_VALID:
         return None
-    if action in ("change", "renew") and licence.effective_status == Status.VALID and licence._following():
+    if action in ("change", "renew") and licence.effective_status == Status.VALID and licence.following():
         # renewed ahead of its end: in force until the new version starts, which is the one to change or renew
         following = services_current(licence)
         return Conflict(

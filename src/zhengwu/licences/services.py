@@ -147,7 +147,8 @@ def renewal_url(licence: Licence, *, base_url: str = "") -> str:
 def renewal(licence: Licence) -> dict:
     """For the wallet and the licence pages: the pending renewal case, else the link to apply (when due)."""
     pending = pending_renewal(licence)
-    path = "" if pending is not None or not licence.is_usable else renewal_path(licence)
+    renewed = licence.following() is not None  # renewed ahead of its end already
+    path = "" if pending is not None or renewed or not licence.is_usable else renewal_path(licence)
     return {"pending": pending, "path": path, "due": renewal_due(licence)}
 
 
@@ -172,7 +173,7 @@ def pending_renewal(licence: Licence) -> Case | None:
 
 def renewal_due(licence: Licence) -> bool:
     """Within the type's earliest reminder (90 days by default) of its end: the wallet offers the renewal."""
-    if not licence.is_usable or licence.valid_until is None:
+    if not licence.is_usable or licence.valid_until is None or licence.following() is not None:
         return False
     days = max(licence.type.reminder_days or [90])
     return (licence.valid_until - clock.today()).days <= days
@@ -452,6 +453,15 @@ def _replace(old: Licence, new: Licence) -> None:
     old.status = Status.REPLACED
     old.ended_at = clock.now()
     old.save(update_fields=["status", "ended_at"])
+    if new.valid_from <= today:
+        # `old` was a renewal not yet in force (a change of it in force today): the version it was to take over
+        # from is replaced now too, never two in force
+        node = old.previous
+        while node is not None:
+            if node.status == Status.VALID:
+                node.status, node.ended_at = Status.REPLACED, clock.now()
+                node.save(update_fields=["status", "ended_at"])
+            node = node.previous
 
 
 def change(*, licence: Licence, by, data: dict, reason: str, case: Case | None = None) -> Licence:
