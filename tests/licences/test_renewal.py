@@ -324,3 +324,53 @@ def test_changing_the_renewal_before_it_starts_keeps_the_old_version_in_force(cl
     assert services.usable(w.company.id_number, w.food_type)[0].pk == old.pk
     clock.set_now(dt.datetime.combine(third.valid_from, dt.time(9), tzinfo=clock.LOCAL))
     assert fresh(old).effective_status == Status.REPLACED and fresh(third).effective_status == Status.VALID
+
+
+def test_a_renewal_case_decided_after_a_direct_early_renewal_runs_on_after_it(renewable):
+    """The holder's renewal case took version 1 before staff renewed it directly: its grant renews the licence's last
+    version (2, not yet in force) — version 3 from the day after version 2 ends, each version in force in turn."""
+    w, old = renewable, renewable.licence
+    case = cases.submit_case(
+        item=w.renewal, applicant=w.company, by=w.clerk, channel="counter", window=w.dedicated,
+        form={"subject": "延续食品经营许可"},
+    )  # fmt: skip
+    services.reuse(licence=old, case=case, by=w.clerk, material="原食品经营许可证")
+    with transaction.atomic():  # as if renewed before the case took it (the pending case refuses it now)
+        second = services._create(
+            licence_type=old.type, issuer=old.issuer, holder_kind=old.holder_kind, holder_name=old.holder_name,
+            holder_id=old.holder_id, data=old.data, previous=old, valid_from=old.valid_until + dt.timedelta(days=1),
+        )  # fmt: skip
+        services._replace(fresh(old), second)
+    third = grant(case, w).licences.get()
+    assert third.previous_id == second.pk and third.valid_from == second.valid_until + dt.timedelta(days=1)
+    assert [fresh(v).effective_status for v in (old, second, third)] == [
+        Status.VALID,
+        NOT_YET_VALID,
+        NOT_YET_VALID,
+    ]
+    assert fresh(old).renewed_by.pk == second.pk
+    clock.set_now(dt.datetime.combine(second.valid_from, dt.time(9), tzinfo=clock.LOCAL))
+    assert [fresh(v).effective_status for v in (old, second, third)] == [
+        Status.REPLACED,
+        Status.VALID,
+        NOT_YET_VALID,
+    ]
+    assert services.in_force_version(old).pk == second.pk
+
+
+def test_the_data_migration_restores_a_version_replaced_by_a_renewal_not_yet_started(renewed):
+    """Renewed early before the fix: version 1 was stored 已被替换 at once; migration 0009 makes it valid again."""
+    import importlib
+
+    from django.apps import apps
+
+    w, old, new = renewed, renewed.long, renewed.new
+    Licence.objects.filter(pk=old.pk).update(status=Status.REPLACED, ended_at=clock.now())
+    assert services.usable(w.company.id_number, w.food_type)[0] is None
+    migration = importlib.import_module(
+        "zhengwu.licences.migrations.0009_early_renewal_keeps_the_old_version"
+    )
+    migration.restore(apps, None)
+    assert fresh(old).status == Status.VALID and fresh(old).ended_at is None
+    assert services.usable(w.company.id_number, w.food_type)[0].pk == old.pk
+    assert fresh(new).status == Status.VALID

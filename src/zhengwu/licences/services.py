@@ -444,11 +444,12 @@ def _changed(case: Case) -> dict:
 
 
 def _replace(old: Licence, new: Licence) -> None:
-    """Mark `old` replaced by `new` — unless `old` is in force today and `new` starts later (a renewal decided ahead of
-    the old end, 行政许可法 第五十条): then `old` stays valid, the holder's licence in force, until `new` starts; the
-    nightly job stores 已被替换 that day (`mark_expired`) and `effective_status` says it on any day."""
+    """Mark `old` replaced by `new` — unless `new` is a renewal running on after `old` that starts later (decided ahead
+    of the old end, 行政许可法 第五十条): then `old` stays valid — the holder's licence in force, or the renewal that
+    will be — until `new` starts; the nightly job stores 已被替换 that day (`mark_expired`) and `effective_status`
+    says it on any day. A change (same period) replaces at once."""
     today = clock.today()
-    if new.valid_from > today and old.status == Status.VALID and old.valid_from <= today:
+    if new.valid_from > today and old.status == Status.VALID and new.valid_from > old.valid_from:
         return
     old.status = Status.REPLACED
     old.ended_at = clock.now()
