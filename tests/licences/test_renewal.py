@@ -243,12 +243,26 @@ def test_until_the_new_period_starts_the_old_version_is_the_licence_in_force(cli
 
     wallet = company_client.get("/licences/").content.decode()
     assert f"有效,已延续(第 2 版自 {start} 起有效)" in wallet and f"尚未生效(自 {start} 起有效)" in wallet
+    # 亮证 is offered on version 1's page, not on version 2's
+    assert (
+        f"/licences/{old.identifier}/show/"
+        in company_client.get(f"/licences/{old.identifier}/").content.decode()
+    )
+    assert (
+        f"/licences/{new.identifier}/show/"
+        not in company_client.get(f"/licences/{new.identifier}/").content.decode()
+    )
 
     # the renewed version is not changed or renewed again: version 2 is
     with pytest.raises(Conflict) as err:
         services.renew(licence=fresh(old), by=w.head)
     assert "请对第 2 版办理" in err.value.message
     assert services.in_force_version(old).pk == old.pk
+    client.force_login(w.head)
+    staff = client.get(f"/workbench/licences/{old.identifier}/")
+    assert staff.status_code == 200 and f"有效,已延续(第 2 版自 {start} 起有效)" in staff.content.decode()
+    assert 'id="licence-renew"' not in staff.content.decode()
+    assert client.get(f"/workbench/licences/{new.identifier}/").status_code == 200
 
 
 def test_the_day_the_new_version_starts_it_is_valid_and_the_old_one_replaced(client, renewed):
