@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import handling
 from zhengwu.cases.handling import INTAKE_ROLES
-from zhengwu.cases.models import Status
+from zhengwu.cases.models import CLOSED_STATUSES, Status
 from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, ValidationFailed
 from zhengwu.core.inputs import is_whole
@@ -183,9 +183,18 @@ def lead_window_refusal(joint: JointCase) -> DomainError | None:
 
 
 def answer_refusal(joint: JointCase, member: JointMember) -> Conflict | None:
-    """The 联办通知 waits for the member's answer (confirm, or what it misses)."""
+    """The 联办通知 waits for the member's answer (confirm, or what it misses) — from a member still at intake: one
+    not accepted (不予受理), terminated or withdrawn answers no more."""
     if joint.phase != Phase.NOTIFIED:
         return Conflict(_("联办件当前不在待各部门确认的阶段"), field="phase")
+    if (
+        member.case.status in CLOSED_STATUSES
+    ):  # 不予受理, 终止, 撤回: it answers no more (its row shows its ending)
+        return Conflict(
+            _("「%(item)s」%(state)s,不能再确认材料齐全或提出补正")
+            % {"item": member.case.version.name, "state": member.case.get_status_display()},
+            field="answer",
+        )
     if member.answer:
         return Conflict(_("本部门已答复联办通知"), field="answer")
     return None

@@ -128,7 +128,7 @@ def _iso(value):
 def joint_summary(joint, *, user=None) -> dict:
     """A joint case as people read it (the API's JointCaseOut and the pages): the bundle as a row of departments,
     each with its state and due dates, the joint due date and the joint warning level (the worst member's)."""
-    from zhengwu.cases.models import CLOSED_STATUSES
+    from zhengwu.cases.models import CLOSED_STATUSES, Status
     from zhengwu.core import access
     from zhengwu.core.masking import mask_name
     from zhengwu.joint import meetings, services, supervision
@@ -181,9 +181,11 @@ def joint_summary(joint, *, user=None) -> dict:
                     else ""
                 ),
                 "answer": m.answer,
-                # a member that ended (不予受理, 撤回, 终止) unanswered shows how it ended, not 待确认
+                # a member that ended (不予受理, 撤回, 终止) unanswered shows how it ended, not 待确认; one not accepted
+                # or terminated shows only its ending, whatever it had answered (not 不予受理 已确认材料齐全)
                 "answer_label": str(case.get_status_display())
-                if not m.answer and (case.status in CLOSED_STATUSES or not joint.is_open)
+                if case.status in (Status.REFUSED, Status.TERMINATED)
+                or (not m.answer and (case.status in CLOSED_STATUSES or not joint.is_open))
                 else str(m.get_answer_display()),
                 # each item also by the number the applicant sees in the merged list (`material`)
                 "missing": [
