@@ -573,6 +573,21 @@ def lead_window_choices(joint: JointCase):
     )
 
 
+def lead_window_options(user, joint: JointCase) -> list[Window]:
+    """lead_window_choices as the front desk's picker lists them: the windows of the desk's own centre first, the
+    member departments' 专窗 before general windows, then by window number as a number (2 before 10)."""
+    centre = desk_centre(user, joint.lead_organisation.region)
+    return sorted(
+        lead_window_choices(joint),
+        key=lambda w: (
+            w.centre_id != (centre.pk if centre else None),
+            w.kind != Window.Kind.DEDICATED,
+            w.centre.name,
+            _number_key(w),
+        ),
+    )
+
+
 def assign_lead_window(
     *, joint: JointCase, by, window: Window | None, reason: str = "", revision: int | None = None
 ) -> JointCase:

@@ -360,7 +360,9 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
             "results": results,
             "materials": materials,
             "seen": seen,
-            "lead_windows": services.lead_window_choices(joint) if allowed["lead_window"] else [],
+            "lead_windows": services.lead_window_options(request.user, joint)
+            if allowed["lead_window"]
+            else [],
             "meeting_kinds": JointMeeting.Kind.choices,
             "may_lead_accept": allowed["lead_accept"],
             "may_scan": allowed["upload"],
