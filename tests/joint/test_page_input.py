@@ -65,7 +65,37 @@ def test_the_lead_window_scan_with_a_material_number_that_is_not_one(registered,
     url = f"/workbench/joint/{registered.number}/materials/"
     said = _said(client, url, {"position": "abc", "file": pdf()})
     assert said == ["材料序号:应填写整数"]  # was: 本一件事没有第 0 项材料
-    assert _said(client, url, {"position": "1"}) == ["请选择要上传的扫描件"]
+    answer = client.post(url, {"position": "1"})  # no file: said at the material's row, the page kept
+    assert answer.status_code == 422
+    assert [str(m) for m in answer.context["messages"]] == [
+        "「企业设立登记申请书」未上传:请选择要上传的扫描件"
+    ]
+
+
+def test_a_refused_scan_is_said_at_its_material(registered, county, client):  # noqa: F811
+    """On the workbench joint page a corrupt scan was answered at the top of the page with a banner naming no
+    material, nothing at the row: as on the portal, the page stays, the message is at the material's row and the one
+    above names it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(county.lead_clerk)
+    entry = next(e for e in registered.version.merged_materials if e["name"] == "排水管网图纸")
+    corrupt = SimpleUploadedFile("图纸.pdf", b"%PDF-1.4\nnot really a pdf", content_type="application/pdf")
+    answer = client.post(
+        f"/workbench/joint/{registered.number}/materials/", {"position": entry["position"], "file": corrupt}
+    )
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    row = page.split(f'id="upload-{entry["position"]}"')[1].split("</form>")[0]
+    assert f'id="upload-error-{entry["position"]}"' in row and "PDF" in row and 'aria-invalid="true"' in row
+    assert "「排水管网图纸」未上传:" in page
+    # a scan that goes through still names the material
+    done = client.post(
+        f"/workbench/joint/{registered.number}/materials/",
+        {"position": entry["position"], "file": pdf()},
+        follow=True,
+    )
+    assert [str(m) for m in done.context["messages"]][0].startswith("已上传「排水管网图纸」的扫描件")
 
 
 def test_the_applicant_uploading_with_a_material_number_that_is_not_one(registered, company, client):  # noqa: F811

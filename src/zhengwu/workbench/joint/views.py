@@ -213,26 +213,35 @@ def minutes(request, number: str, meeting_id: int):
 @staff_page
 def upload(request, number: str):
     """The lead window scans a material handed in at the counter into the merged list: it goes to every member case
-    that asks for it, as the applicant's upload does (统一登记 has no other way to give the members the paper)."""
-    name = {"name": ""}
-
-    def scan(j, d):
-        entry = services.merged_entry(j, d["position"] or 0)
-        name["name"] = entry["name"]
-        name["count"] = services.upload_material(
-            joint=j, by=request.user, position=entry["position"], upload=d["file"]
+    that asks for it, as the applicant's upload does (统一登记 has no other way to give the members the paper). A
+    refused scan (a corrupt file, no file, a material no longer needed) keeps the clerk on the page with the message
+    at the material's row, naming it in the one above (as the portal's upload does)."""
+    joint = services.joint_by_number(request.user, number)
+    form = forms.UploadForm(request.POST, request.FILES)
+    valid = form.is_valid()
+    position = form.cleaned_data.get("position")  # read even when the file is refused: the row to answer at
+    entry = next((m for m in joint.version.merged_materials if m["position"] == position), None)
+    try:
+        if not valid:
+            raise ValidationFailed(form.message())
+        entry = services.merged_entry(joint, position or 0)
+        count = services.upload_material(
+            joint=joint, by=request.user, position=entry["position"], upload=form.cleaned_data["file"]
         )
-
-    return _act(
-        request,
-        number,
-        forms.UploadForm(request.POST, request.FILES),
-        scan,
-        lambda j, d: (
-            _("已上传「%(name)s」的扫描件,送达%(count)s个部门事项。")
-            % {"name": name["name"], "count": name["count"]}
-        ),
-    )
+        messages.success(
+            request,
+            _("已上传「%(name)s」的扫描件,送达%(count)s个部门事项。") % {"name": entry["name"], "count": count},
+        )
+    except DomainError as err:
+        if entry is None:
+            messages.error(request, err.message)
+            return redirect("workbench_joint:case", number=joint.number)
+        # the page again, the message at the material's row (and naming it above): the clerk stays there
+        messages.error(request, _("「%(name)s」未上传:%(m)s") % {"name": entry["name"], "m": err.message})
+        return _case_page(
+            request, joint, upload_error={"position": position, "message": err.message}, status=err.status
+        )
+    return redirect("workbench_joint:case", number=joint.number)
 
 
 @require_POST
@@ -291,7 +300,16 @@ def reveal_personal(request, number: str):
     )
 
 
-def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status: int = 200):
+def _case_page(
+    request,
+    joint,
+    *,
+    reveal: personal.Reveal | None = None,
+    upload_error: dict | None = None,
+    status: int = 200,
+):
+    """The joint case's staff page; a refused scan is shown at its material's row (`upload_error`: the material's
+    number and the message), the page answered with the error's status."""
     reveal = reveal or personal.Reveal(may=selectors.may_reveal_personal(request.user, joint))
     summary = selectors.joint_summary(joint, user=request.user)
     # every form where the services would accept it (joint.permissions): the joint case's own, each member's
@@ -369,6 +387,7 @@ def _case_page(request, joint, *, reveal: personal.Reveal | None = None, status:
             "may_lead_window": allowed["lead_window"],
             "may_convene": allowed["convene"],
             "may_withdraw": allowed["withdraw"],
+            "upload_error": upload_error,
         },
         status=status,
     )
