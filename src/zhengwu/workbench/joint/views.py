@@ -230,7 +230,8 @@ def upload(request, number: str):
         )
         messages.success(
             request,
-            _("已上传「%(name)s」的扫描件,送达%(count)s个部门事项。") % {"name": entry["name"], "count": count},
+            _("已上传「%(name)s」的扫描件,送达%(count)s个部门事项。")
+            % {"name": entry["name"], "count": count},
         )
     except DomainError as err:
         if entry is None:
@@ -343,6 +344,7 @@ def _case_page(
     for row in materials:
         for f in row["files"]:
             f.shown_name = f.filename if reveal.revealed else personal.mask_filename(f.filename, names=known)
+    notify_confirm = _notify_confirm(joint, summary, materials) if allowed["lead_accept"] else ""
     results = selectors.member_results(joint)
     if any(r["licence_identifier"] for r in results):
         from zhengwu.licences.selectors import visible as visible_licences
@@ -383,6 +385,7 @@ def _case_page(
             else [],
             "meeting_kinds": JointMeeting.Kind.choices,
             "may_lead_accept": allowed["lead_accept"],
+            "notify_confirm": notify_confirm,
             "may_scan": allowed["upload"],
             "may_lead_window": allowed["lead_window"],
             "may_convene": allowed["convene"],
@@ -391,6 +394,27 @@ def _case_page(
         },
         status=status,
     )
+
+
+def _notify_confirm(joint, summary: dict, materials: list[dict]) -> str:
+    """What 受理并发送联办通知 asks before it goes: the members told, what they do next, and how many required
+    materials the applicant has not given yet (the members will likely ask for them: 补正)."""
+    members = sum(1 for m in summary["members"] if not m["closed"])
+    text = _(
+        "确认受理「%(name)s」并向%(count)s个成员部门发送联办通知?发出后各部门确认材料齐全或提出补正,不能撤销。"
+    ) % {"name": joint.version.name, "count": members}
+    missing = sum(
+        1
+        for m in materials
+        if m["missing"]
+        and not m["not_needed"]
+        and not m.get("from_member")
+        and not m.get("by_sharing")
+        and not m["conditional"]
+    )
+    if missing:
+        text += _("尚有%(count)s项必需材料未上传,成员部门可能据此提出补正。") % {"count": missing}
+    return text
 
 
 def _member(joint, position) -> str:
