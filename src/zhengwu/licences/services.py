@@ -356,7 +356,8 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         # one per holder (营业执照: a market entity holds one; its change of registration, 《市场主体登记管理条例》
         # 第二十四条, 换发 it): the holder's licence in force is replaced, never doubled
         previous = (
-            Licence.objects.select_for_update()
+            # of=self: "has no next version" is an outer join, whose nullable side PostgreSQL will not lock
+            Licence.objects.select_for_update(of=("self",))
             .filter(
                 type=licence_type,
                 holder_id=applicant.id_number,
