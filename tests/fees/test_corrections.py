@@ -158,4 +158,8 @@ def test_a_wrong_fee_is_corrected_from_the_case_page_and_once_paid_refunded(fees
     page = client.get(f"/workbench/cases/{case.number}/").content.decode()
     assert 'data-testid="case-correct-link"' not in page
     assert f'href="/workbench/fees/notices/{right.code}/#refund" data-testid="case-refund-link"' in page
-    assert '<details id="refund">' in client.get(f"/workbench/fees/notices/{right.code}/").content.decode()
+    notice_page = client.get(f"/workbench/fees/notices/{right.code}/").content.decode()
+    assert '<details id="refund">' in notice_page
+    # the request asks first and its fields are labelled where people see them (a stranger's pass found neither)
+    assert f"提交缴款通知书 {right.code} 的退付申请?" in notice_page
+    assert '<label class="form-label small mb-0" for="refund-amount">退付金额(元)</label>' in notice_page
