@@ -377,8 +377,13 @@ def apply(
     return joint
 
 
+def entry_at(joint: JointCase, position: int | None) -> dict | None:
+    """The material of the merged list at `position`, or None."""
+    return next((m for m in joint.version.merged_materials if m["position"] == position), None)
+
+
 def merged_entry(joint: JointCase, position: int) -> dict:
-    entry = next((m for m in joint.version.merged_materials if m["position"] == position), None)
+    entry = entry_at(joint, position)
     if entry is None:
         names = "、".join(f"{m['position']}.{m['name']}" for m in joint.version.merged_materials)
         raise ValidationFailed(

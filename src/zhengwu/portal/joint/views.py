@@ -18,7 +18,7 @@ from zhengwu.core import access, clock
 from zhengwu.core.documents import render_pdf
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.hall.forms import DeliveryForm
-from zhengwu.joint import bundles, endings, permissions, selectors, services
+from zhengwu.joint import bundles, endings, pages, permissions, selectors, services
 from zhengwu.joint.models import Phase
 from zhengwu.portal.joint import forms
 
@@ -195,35 +195,14 @@ def _case_page(request, joint, *, upload_error: dict | None = None, status: int 
 @require_POST
 @_applicant_required
 def upload(request, number: str):
-    joint = services.joint_by_number(request.user, number)
-    form = forms.UploadForm(request.POST, request.FILES)
-    valid = form.is_valid()
-    position = form.cleaned_data.get("position")  # read even when the file is refused: the row to answer at
-    entry = next((m for m in joint.version.merged_materials if m["position"] == position), None)
-    try:
-        if not valid:
-            raise ValidationFailed(form.message())
-        count = services.upload_material(
-            joint=joint,
-            by=request.user,
-            position=form.cleaned_data["position"] or 0,
-            upload=form.cleaned_data["file"],
-        )
-        messages.success(
-            request,
-            _("已上传「%(name)s」,送达%(count)s个部门事项。")
-            % {"name": entry["name"] if entry else "", "count": count},
-        )
-    except DomainError as err:
-        if entry is None:
-            messages.error(request, err.message)
-            return redirect("portal_joint:case", number=joint.number)
-        # the page again, the message at the material's row (and naming it above): the applicant stays there
-        messages.error(request, _("「%(name)s」未上传:%(m)s") % {"name": entry["name"], "m": err.message})
-        return _case_page(
-            request, joint, upload_error={"position": position, "message": err.message}, status=err.status
-        )
-    return redirect("portal_joint:case", number=joint.number)
+    return pages.upload(
+        request,
+        services.joint_by_number(request.user, number),
+        forms.UploadForm(request.POST, request.FILES),
+        page=_case_page,
+        back="portal_joint:case",
+        done=_("已上传「%(name)s」,送达%(count)s个部门事项。"),
+    )
 
 
 @require_POST

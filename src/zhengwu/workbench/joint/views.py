@@ -15,7 +15,7 @@ from zhengwu.core import access, personal
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Role
-from zhengwu.joint import bundles, endings, meetings, permissions, selectors, services
+from zhengwu.joint import bundles, endings, meetings, pages, permissions, selectors, services
 from zhengwu.joint.models import JointMeeting
 from zhengwu.workbench.joint import forms
 from zhengwu.workbench.pages import staff_page
@@ -216,33 +216,14 @@ def upload(request, number: str):
     that asks for it, as the applicant's upload does (统一登记 has no other way to give the members the paper). A
     refused scan (a corrupt file, no file, a material no longer needed) keeps the clerk on the page with the message
     at the material's row, naming it in the one above (as the portal's upload does)."""
-    joint = services.joint_by_number(request.user, number)
-    form = forms.UploadForm(request.POST, request.FILES)
-    valid = form.is_valid()
-    position = form.cleaned_data.get("position")  # read even when the file is refused: the row to answer at
-    entry = next((m for m in joint.version.merged_materials if m["position"] == position), None)
-    try:
-        if not valid:
-            raise ValidationFailed(form.message())
-        entry = services.merged_entry(joint, position or 0)
-        count = services.upload_material(
-            joint=joint, by=request.user, position=entry["position"], upload=form.cleaned_data["file"]
-        )
-        messages.success(
-            request,
-            _("已上传「%(name)s」的扫描件,送达%(count)s个部门事项。")
-            % {"name": entry["name"], "count": count},
-        )
-    except DomainError as err:
-        if entry is None:
-            messages.error(request, err.message)
-            return redirect("workbench_joint:case", number=joint.number)
-        # the page again, the message at the material's row (and naming it above): the clerk stays there
-        messages.error(request, _("「%(name)s」未上传:%(m)s") % {"name": entry["name"], "m": err.message})
-        return _case_page(
-            request, joint, upload_error={"position": position, "message": err.message}, status=err.status
-        )
-    return redirect("workbench_joint:case", number=joint.number)
+    return pages.upload(
+        request,
+        services.joint_by_number(request.user, number),
+        forms.UploadForm(request.POST, request.FILES),
+        page=_case_page,
+        back="workbench_joint:case",
+        done=_("已上传「%(name)s」的扫描件,送达%(count)s个部门事项。"),
+    )
 
 
 @require_POST
