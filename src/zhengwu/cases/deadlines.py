@@ -19,10 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.core import thresholds
-from zhengwu.core.calendar import Calendar, DayKind
+from zhengwu.core.calendar import WEEKDAY_NAMES, Calendar, DayKind
 from zhengwu.core.errors import ValidationFailed
-
-_WEEKDAYS = "一二三四五六日"
 
 # 行政许可法 第三十二条: without an intake decision within 5 working days of receipt, the case is deemed accepted.
 INTAKE_WORKDAYS = thresholds.INTAKE_WORKDAYS
@@ -45,7 +43,7 @@ SUSPENSION_KINDS = {
 
 def day_label(d: dt.date) -> str:
     """2026-10-09(星期五)."""
-    return _("%(date)s(星期%(weekday)s)") % {"date": d.isoformat(), "weekday": _WEEKDAYS[d.weekday()]}
+    return _("%(date)s(星期%(weekday)s)") % {"date": d.isoformat(), "weekday": WEEKDAY_NAMES[d.weekday()]}
 
 
 @dataclass(frozen=True)

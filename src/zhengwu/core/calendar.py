@@ -44,7 +44,7 @@ MIN_LOADABLE_YEAR, MAX_LOADABLE_YEAR = 2000, 2099
 MAX_WORKDAYS = 10_000  # about forty years: more is a typing mistake, not a time limit
 DOCUMENT_KEYS = ("year", "holidays", "workdays", "source")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_WEEKDAY_NAMES = "一二三四五六日"
+WEEKDAY_NAMES = "一二三四五六日"  # 星期一 … 星期日, by date.weekday()
 _CHINESE_HOLIDAY_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
 
 
@@ -87,6 +87,15 @@ class DayCheck:
     provisional: bool
 
 
+def day_words(day: dt.date, today: dt.date) -> str:
+    """A day as people say it: 12月10日(星期四), with the year when it is not `today`'s (2027年1月4日(星期一)) — the
+    hall's next opening and a joint meeting's date say it so."""
+    words = {"year": day.year, "month": day.month, "day": day.day, "weekday": WEEKDAY_NAMES[day.weekday()]}
+    if day.year != today.year:
+        return _("%(year)s年%(month)s月%(day)s日(星期%(weekday)s)") % words
+    return _("%(month)s月%(day)s日(星期%(weekday)s)") % words
+
+
 @dataclass(frozen=True)
 class SpecialDay:
     """A statutory holiday or an adjusted working day (调休上班), with the holiday's name where known."""
@@ -96,7 +105,7 @@ class SpecialDay:
     name: str | None
 
     def __str__(self) -> str:
-        weekday = _WEEKDAY_NAMES[self.date.weekday()]
+        weekday = WEEKDAY_NAMES[self.date.weekday()]
         label = f"{self.name}·{self.kind.label}" if self.name else str(self.kind.label)
         return _("%(date)s(星期%(weekday)s) %(label)s") % {
             "date": self.date.isoformat(),
@@ -477,7 +486,7 @@ def _validated(*, year, holidays, workdays, source) -> tuple[int, list[dt.date],
         if day.weekday() < 5:
             raise ValidationFailed(
                 _("调休上班日「%(day)s」是星期%(weekday)s,本来就是工作日;调休上班日只能是星期六或星期日")
-                % {"day": day.isoformat(), "weekday": _WEEKDAY_NAMES[day.weekday()]},
+                % {"day": day.isoformat(), "weekday": WEEKDAY_NAMES[day.weekday()]},
                 field="workdays",
             )
     source = "" if source is None else source

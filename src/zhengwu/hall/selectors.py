@@ -13,8 +13,6 @@ from zhengwu.core.masking import mask_name
 from zhengwu.hall import queue
 from zhengwu.hall.models import QueueNumber, Slot, WindowGroup
 
-WEEKDAYS = "一二三四五六日"
-
 
 def groups_of(centre) -> list[WindowGroup]:
     return list(
@@ -69,7 +67,7 @@ def bookable_days(group: WindowGroup, *, days: int = 14, item=None) -> list[dict
         {
             "day": r["day"],
             "label": _("%(date)s 星期%(weekday)s")
-            % {"date": f"{r['day']:%m-%d}", "weekday": WEEKDAYS[r["day"].weekday()]},
+            % {"date": f"{r['day']:%m-%d}", "weekday": calendar.WEEKDAY_NAMES[r["day"].weekday()]},
             "places": r["places"],
         }
         for r in rows
@@ -210,7 +208,7 @@ def _days_label(rule) -> str:
     if rule.days == DayKinds.WORKDAYS:
         return _("工作日")
     names = _("、").join(
-        _("周%(weekday)s") % {"weekday": WEEKDAYS[int(d) - 1]}
+        _("周%(weekday)s") % {"weekday": calendar.WEEKDAY_NAMES[int(d) - 1]}
         for d in sorted(set(rule.weekdays))
         if d in "1234567"
     )
@@ -531,7 +529,7 @@ def day_label(day) -> str:
     return _("%(month)s月%(day)s日(星期%(weekday)s)") % {
         "month": day.month,
         "day": day.day,
-        "weekday": WEEKDAYS[day.weekday()],
+        "weekday": calendar.WEEKDAY_NAMES[day.weekday()],
     }
 
 

@@ -75,7 +75,6 @@ def plan_day(rules, day: dt.date) -> list[Planned]:
 
 # The ordinary office hours on working days when the centre has set none (the published 冬季作息 of the demo county).
 DEFAULT_HOURS = ((dt.time(9), dt.time(12)), (dt.time(13, 30), dt.time(17)))
-WEEKDAY_NAMES = "一二三四五六日"
 EARLY_MINUTES = 30  # numbers are given from half an hour before the hours open, so people queue at the door
 
 
@@ -144,13 +143,4 @@ def opening_words(moment: dt.datetime, now: dt.datetime) -> str:
         return _("今天 %(time)s") % {"time": time}
     if day == today + dt.timedelta(days=1):
         return _("明天 %(time)s") % {"time": time}
-    words = {
-        "year": day.year,
-        "month": day.month,
-        "day": day.day,
-        "weekday": WEEKDAY_NAMES[day.weekday()],
-        "time": time,
-    }
-    if day.year != today.year:
-        return _("%(year)s年%(month)s月%(day)s日(星期%(weekday)s) %(time)s") % words
-    return _("%(month)s月%(day)s日(星期%(weekday)s) %(time)s") % words
+    return _("%(day)s %(time)s") % {"day": calendar.day_words(day, today), "time": time}

@@ -6,14 +6,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.catalog.models import ServiceItem
-from zhengwu.core import clock
+from zhengwu.core import calendar, clock
 from zhengwu.core.models import ImmutableEvent, Organisation
-
-_WEEKDAYS = "一二三四五六日"
 
 
 class Category(models.TextChoices):
@@ -310,12 +307,7 @@ class JointMeeting(models.Model):
 
     def when_label(self) -> str:
         """As the hall says a day: 12月10日(星期四) 9:30 (with the year when it is not this year's)."""
-        day = self.scheduled_on
-        words = {"year": day.year, "month": day.month, "day": day.day, "weekday": _WEEKDAYS[day.weekday()]}
-        if day.year != clock.today().year:
-            label = gettext("%(year)s年%(month)s月%(day)s日(星期%(weekday)s)") % words
-        else:
-            label = gettext("%(month)s月%(day)s日(星期%(weekday)s)") % words
+        label = calendar.day_words(self.scheduled_on, clock.today())
         if self.scheduled_at:
             label += f" {self.scheduled_at.hour}:{self.scheduled_at.minute:02d}"
         return label
