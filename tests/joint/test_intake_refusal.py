@@ -7,13 +7,14 @@ import json
 import pytest
 
 from tests.cases.conftest import pdf_upload
+from tests.factories import make_staff
 from tests.joint.conftest import upload_all
 from tests.joint.test_endings import messages_of
 from tests.joint.test_joint_cases import members
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import Notice, Status
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
-from zhengwu.core.models import AuditRecord
+from zhengwu.core.models import AuditRecord, Role
 from zhengwu.joint import endings, selectors, services
 from zhengwu.joint.models import JointNotice, Phase
 
@@ -97,6 +98,57 @@ def test_a_members_refusal_is_cited_by_its_own_notice_linked(notified, county, c
     assert f"通报 {circular}" in card
     pdf = client.get(link)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_staff_open_a_members_refusal_from_the_joint_page(notified, county, company, client):
+    """The joint page links 卫健委's 不予受理通知书 where everyone who sees the joint page may open it: the lead window's
+    clerk of 市场监管局 (who may not open 卫健委's case: the link went there, a 404), and 卫健委's own staff; a
+    department outside the joint case gets neither the page nor the notice (a stranger's pass found the 404)."""
+    joint = notified
+    for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk)):
+        services.confirm(joint=joint, position=position, by=who)
+    endings.refuse_member(
+        joint=joint,
+        position=4,
+        by=county.health_clerk,
+        reason="经营场所不在本机关管辖区域",
+        legal_basis="《中华人民共和国行政许可法》第三十二条第一款第(二)项",
+    )
+    health_case = members(joint)[4].case
+    own = health_case.notices.get(kind=Notice.Kind.REFUSAL)
+    link = f"/workbench/joint/{joint.number}/decisions/{own.pk}.pdf"
+    for who in (county.lead_clerk, county.health_clerk, county.health_approver):
+        client.force_login(who)
+        page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+        card = page.split('id="joint-not-accepted-4"')[1].split("</div>\n</div>")[0]
+        assert f'href="{link}"' in card and f">{own.document_number}</a>" in card
+        pdf = client.get(link)
+        assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    client.force_login(county.lead_clerk)
+    assert client.get(f"/workbench/cases/{health_case.number}/").status_code == 404  # not the lead's case
+    # the route reads only this joint case's members' refusals: another joint case's, or a notice that is not a
+    # refusal, is not found through it
+    other = services.apply(
+        bundle=joint.bundle, applicant=company, by=company.user, form={"subject": "开办第二家店"}
+    )
+    services.lead_accept(joint=other, by=county.lead_clerk)
+    other.refresh_from_db()
+    endings.refuse_member(
+        joint=other, position=4, by=county.health_clerk, reason="不属于", legal_basis="第三十二条"
+    )
+    elsewhere = members(other)[4].case.notices.get(kind=Notice.Kind.REFUSAL)
+    assert client.get(f"/workbench/joint/{other.number}/decisions/{elsewhere.pk}.pdf").status_code == 200
+    assert client.get(f"/workbench/joint/{joint.number}/decisions/{elsewhere.pk}.pdf").status_code == 404
+    acceptance = members(joint)[1].case.notices.get(
+        kind=Notice.Kind.ACCEPTANCE
+    )  # the others went on: 联合受理
+    assert client.get(f"/workbench/joint/{joint.number}/decisions/{acceptance.pk}.pdf").status_code == 404
+    stranger = make_staff("env_clerk", county.env, roles=[Role.WINDOW_CLERK], name="生态环境局窗口").user
+    client.force_login(stranger)
+    assert client.get(f"/workbench/joint/{joint.number}/").status_code == 404
+    assert client.get(link).status_code == 404
+    client.force_login(company.user)  # the applicant reads it on their own case, not through the workbench
+    assert client.get(link).status_code == 403
 
 
 def test_an_independent_member_refused_lets_the_others_be_accepted(notified, county):

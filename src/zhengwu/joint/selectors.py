@@ -247,7 +247,7 @@ def joint_summary(joint, *, user=None) -> dict:
                 "stopped": [r["item"] for r in n.essentials.get("stopped", [])],
                 "continuing": [r["item"] for r in n.essentials.get("continuing", [])],
                 "document_number": own.document_number if own else n.document_number,
-                "notice_url": (_notice_url(refused_member.case, own, staff=staff) if own else ""),
+                "notice_url": (_notice_url(joint, refused_member.case, own, staff=staff) if own else ""),
                 "circular_number": n.document_number,
                 "at_intake": at_intake,
             }
@@ -359,9 +359,33 @@ def own_decision(case, *, at_intake: bool):
     return case.notices.filter(kind=kind).order_by("-issued_at", "-pk").first()
 
 
-def _notice_url(case, notice, *, staff: bool) -> str:
-    name = "workbench_cases:notice_pdf" if staff else "portal_cases:notice_pdf"
-    return reverse(name, args=[case.number, notice.pk])
+def _notice_url(joint, case, notice, *, staff: bool) -> str:
+    """Where the page links a member's own written refusal: the applicant to it on their own case; staff to it
+    through the joint case (`member_decision`), which everyone who sees the joint page may read — the lead window's
+    clerk of another department may not open that member's case."""
+    if staff:
+        return reverse("workbench_joint:member_decision", args=[joint.number, notice.pk])
+    return reverse("portal_cases:notice_pdf", args=[case.number, notice.pk])
+
+
+def member_decision(joint, notice_id: int) -> Notice:
+    """A member department's own 不予受理通知书 or 不予许可决定书, read through the joint case it belongs to: whoever may
+    see the joint case (services.joint_by_number) reads the member's refusal the joint page cites, as they read its
+    reasons there; any other notice, or one of another joint case's member, is NotFound."""
+    from zhengwu.core.errors import NotFound
+
+    notice = (
+        Notice.objects.filter(
+            pk=notice_id,
+            case__joint_member__joint=joint,
+            kind__in=(Notice.Kind.REFUSAL, Notice.Kind.DENIAL),
+        )
+        .select_related("case")
+        .first()
+    )
+    if notice is None:
+        raise NotFound(_("找不到该文书"), field="notice")
+    return notice
 
 
 def personal_fields(joint) -> list:

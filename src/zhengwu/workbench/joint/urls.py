@@ -13,6 +13,7 @@ urlpatterns = [
     path("bundles/<str:code>/<str:action>/", views.bundle_act, name="bundle_act"),
     path("<str:number>/", views.case, name="case"),
     path("<str:number>/personal/", views.reveal_personal, name="reveal_personal"),
+    path("<str:number>/decisions/<int:notice_id>.pdf", views.member_decision, name="member_decision"),
     path("<str:number>/notify/", views.notify, name="notify"),
     path("<str:number>/materials/", views.upload, name="upload"),
     path("<str:number>/members/<int:position>/confirm/", views.confirm, name="confirm"),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhengwu.cases.views import notice_download
 from zhengwu.core import access, personal
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.inputs import is_whole
@@ -260,6 +261,14 @@ def forward_reply(request, number: str, position: int):
 def case(request, number: str):
     joint = services.joint_by_number(request.user, number)
     return _case_page(request, joint)
+
+
+@staff_page
+def member_decision(request, number: str, notice_id: int):
+    """A member department's own 不予受理通知书 / 不予许可决定书 that the joint page cites, as a PDF: for whoever may see
+    the joint case, the lead window's clerk of another department included (that member's case page is not theirs)."""
+    joint = services.joint_by_number(request.user, number)
+    return notice_download(selectors.member_decision(joint, notice_id), request)
 
 
 @require_POST
