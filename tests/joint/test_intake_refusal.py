@@ -308,3 +308,33 @@ def test_a_refused_members_own_materials_are_no_longer_asked_for(restaurant, cou
             joint=joint, by=company.user, position=only_health[0]["position"], upload=pdf_upload()
         )
     assert refused.value.field == "position" and "不再需要(卫健委不予受理),无需上传" in refused.value.message
+
+
+def test_a_refused_members_own_page_no_longer_asks_for_its_materials(restaurant, county, company, client):
+    """The applicant's page of 卫健委's own case, after its 不予受理, said 未上传 for what was never given, while the
+    joint pages said 不再需要: it says 不再需要(卫健委不予受理) too. A member still running still asks (未上传)."""
+    joint = services.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
+    )
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    joint.refresh_from_db()
+    endings.refuse_member(
+        joint=joint,
+        position=4,
+        by=county.health_clerk,
+        reason="不属于本机关职权范围",
+        legal_basis="第三十二条",
+    )
+    client.force_login(company.user)
+
+    def materials(position):
+        page = client.get(f"/cases/mine/{members(joint)[position].case.number}/").content.decode()
+        return page.split('id="case-materials"')[1].split("</ul>")[0].split("</li>")[:-1]
+
+    refused = materials(4)
+    # all but 营业执照, which comes from 企业登记's result (and says so)
+    assert [("不再需要(卫健委不予受理)" in row) for row in refused] == [True, False, True]
+    assert "由「企业登记」的结果获取" in refused[1]
+    assert not any("未上传" in row for row in refused)
+    running = materials(3)
+    assert any("未上传" in row for row in running) and not any("不再需要" in row for row in running)

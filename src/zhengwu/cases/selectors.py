@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengwu.cases import deadlines, extensions, forms, history, stages, workflow
 from zhengwu.cases.models import (
+    CLOSED_STATUSES,
     POWER_OF_ATTORNEY,
     POWER_OF_ATTORNEY_NAME,
     Applicant,
@@ -956,10 +957,25 @@ def counter_paper_checklist(version, *, agent: bool = False) -> list[dict]:
     return [row for row in rows if on_paper_checklist(row)]
 
 
+def ended_as(case: Case) -> str:
+    """How a closed case ended, by its department (卫健委不予受理, 城管局已撤回), or "" while it is open."""
+    if case.status not in CLOSED_STATUSES:
+        return ""
+    name = case.organisation.short_name or case.organisation.name
+    return _("%(o)s%(s)s") % {"o": name, "s": case.get_status_display()}
+
+
+def no_longer_needed(*ended: str) -> str:
+    """Why a material is not asked for any more, as every page says it: 不再需要(卫健委不予受理) — the cases that
+    used it ended (ended_as) and take no materials."""
+    return _("不再需要(%(who)s)") % {"who": "、".join(ended)}
+
+
 def material_checklist(case: Case) -> list[dict]:
     """Each material of the item's list with the files provided for it (newest last) and whether one is still
-    missing — what the applicant and the clerk check the application against. A case made by an agent starts with
-    the power of attorney (position 0), unless the item lists its own 委托书 material: then that row is the power
+    missing — what the applicant and the clerk check the application against; `not_needed` says why one not
+    provided is not asked for any more (the case ended before its decision: 不再需要(卫健委不予受理)), on the
+    applicant's page. A case made by an agent starts with the power of attorney (position 0), unless the item lists its own 委托书 material: then that row is the power
     of attorney (required for an agent's application: uploaded online, checked on paper at the window). `paper` says whether the window's paper checklist offers the row
     (on_paper_checklist) and `paper_ticked` whether it comes ticked: what was received on paper at the counter's
     收件, or — when the counter recorded nothing — every row it offers."""
@@ -1018,9 +1034,13 @@ def material_checklist(case: Case) -> list[dict]:
             }
         )
     counter_recorded = any(row["at_counter"] for row in rows)
+    # ended before its decision (不予受理, 撤回, 终止): what it was not given is not asked for any more; a case 办结
+    # keeps its record as it was
+    ended = ended_as(case) if case.pk and case.status != Status.COMPLETED else ""
     for row in rows:
         row["paper"] = on_paper_checklist(row)
         row["paper_ticked"] = row["paper"] and (row["at_counter"] or not counter_recorded)
+        row["not_needed"] = no_longer_needed(ended) if ended and not row["files"] and not row["via"] else ""
     return rows
 
 

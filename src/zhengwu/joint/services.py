@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases import notify as case_notify
+from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import (
     CLOSED_STATUSES,
@@ -401,10 +402,9 @@ def no_longer_needed(entry: dict, members: dict) -> str:
         return ""
     ended = []
     for m in uses:
-        name = m.case.organisation.short_name or m.case.organisation.name
-        if name not in ended:
-            ended.append(_("%(o)s%(s)s") % {"o": name, "s": m.case.get_status_display()})
-    return _("不再需要(%(who)s)") % {"who": "、".join(ended)}
+        if (how := case_selectors.ended_as(m.case)) not in ended:
+            ended.append(how)
+    return case_selectors.no_longer_needed(*ended)
 
 
 def upload_material(*, joint: JointCase, by, position: int, upload) -> int:
