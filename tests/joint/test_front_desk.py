@@ -221,17 +221,17 @@ def test_front_desk_through_the_api(restaurant, county, company, desk, client):
 def test_the_lead_window_scans_what_was_handed_in_at_the_counter(registered, county, client):
     """统一登记 takes the paper at the counter: the lead window scans it on the joint page, once per material, and the
     members can then confirm it complete (before, nothing on the pages could give them the paper: every member was
-    refused 必需材料尚未提交 and had to ask the applicant again for what was handed in)."""
+    refused 必需材料尚未上传 and had to ask the applicant again for what was handed in)."""
     from tests.cases.conftest import pdf_upload
 
     joint = registered
     client.force_login(county.lead_clerk)
     url = f"/workbench/joint/{joint.number}/"
     page = client.get(url).content.decode()
-    assert 'id="joint-materials"' in page and "扫描上传" in page and "未提交" in page
+    assert 'id="joint-materials"' in page and "扫描上传" in page and "未上传" in page
     client.post(f"{url}notify/")
     refused = client.post(f"{url}members/1/confirm/", follow=True).content.decode()
-    assert "必需材料尚未提交" in refused
+    assert "必需材料尚未上传" in refused
     joint.refresh_from_db()
     for entry in joint.version.merged_materials:
         if not entry.get("from_member"):
@@ -241,7 +241,7 @@ def test_the_lead_window_scans_what_was_handed_in_at_the_counter(registered, cou
             )
             assert f"已上传「{entry['name']}」的扫描件,送达" in answer.content.decode()
     done = client.post(f"{url}members/1/confirm/", follow=True).content.decode()
-    assert "确认材料齐全" in done and "必需材料尚未提交" not in done
+    assert "确认材料齐全" in done and "必需材料尚未上传" not in done
     assert joint.members.get(position=1).answer == "confirmed"
     # a member department's window reads the list but scans nothing: that is the lead window's
     client.force_login(county.urban_clerk)

@@ -22,9 +22,10 @@ def test_sending_the_notification_asks_and_counts_what_is_not_uploaded(registere
         "确认受理「开办餐饮店」并向4个成员部门发送联办通知?发出后各部门确认材料齐全或提出补正"
     )
     assert "尚有7项必需材料未上传,成员部门可能据此提出补正。" in asked
-    # as many as the material table shows 未提交
+    # as many as the material table shows, in the same word (the portal's): 未上传, never 未提交 beside it
     page = client.get(f"/workbench/joint/{registered.number}/").content.decode()
-    assert page.split('id="joint-materials"')[1].split("</section>")[0].count(">未提交<") == 7
+    assert page.split('id="joint-materials"')[1].split("</section>")[0].count(">未上传<") == 7
+    assert "未提交" not in page
     upload_all(registered, company.user)
     asked = _asked(client, registered.number)
     assert "发送联办通知" in asked and "未上传" not in asked

@@ -83,7 +83,7 @@ def test_the_joint_case_pages_offer_no_upload_for_it(client, joint, county, comp
     assert "未上传" not in row
     client.force_login(county.lead_clerk)
     row = _row(client.get(f"/workbench/joint/{joint.number}/").content.decode(), 'id="joint-materials"')
-    assert "部门共享获取,无需提交" in row and 'type="file"' not in row and "未提交" not in row
+    assert "部门共享获取,无需提交" in row and 'type="file"' not in row and "未上传" not in row
     with pytest.raises(ValidationFailed, match="部门共享获取,无需上传"):
         services.upload_material(
             joint=joint, by=company.user, position=entry["position"], upload=pdf_upload()

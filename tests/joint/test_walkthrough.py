@@ -234,7 +234,7 @@ def test_the_preselected_window_is_where_the_lead_items_are_handled(restaurant, 
 def test_the_checklist_comes_ticked_for_required_materials_not_provided_yet(joint, company, client):
     """Walked on a working day: 城管局 ticked only the form it had looked at, 卫健委 the same, and the combined
     one-time notice left out the drawings and plans nobody had uploaded — the applicant would have been told a
-    second time after supplying. Now every required material not provided yet comes ticked (and says 未提交);
+    second time after supplying. Now every required material not provided yet comes ticked (and says 未上传);
     what the applicant uploaded, and the 营业执照 a member's result provides, do not."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -254,7 +254,11 @@ def test_the_checklist_comes_ticked_for_required_materials_not_provided_yet(join
         n: re.search(rf'<input[^>]*id="missing-3-m{n}"[^>]*>', page).group(0) for n in (1, 3)
     }  # 1 排水许可申请表 (uploaded), 3 排水管网图纸 (not)
     assert "checked" in box[3] and "checked" not in box[1]
-    assert f"{merged['排水管网图纸']}. 排水管网图纸 <span" in page and "未提交" in page
+    assert f"{merged['排水管网图纸']}. 排水管网图纸 <span" in page
+    box_label = page.split(f"{merged['排水管网图纸']}. 排水管网图纸 <span")[1].split("</label>")[0]
+    assert (
+        ">未上传<" in box_label and "未提交" not in page
+    )  # the portal's word, as the material table says it
     assert 'id="missing-3-m2"' not in page  # 营业执照 comes from 企业登记's result
 
 

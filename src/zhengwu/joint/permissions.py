@@ -234,7 +234,7 @@ def completeness_refusal(joint: JointCase, member: JointMember) -> ValidationFai
     }
     return ValidationFailed(
         _(
-            "「%(item)s」的必需材料尚未提交:%(m)s。材料不齐全不能确认,请提出补正"
+            "「%(item)s」的必需材料尚未上传:%(m)s。材料不齐全不能确认,请提出补正"
             "(行政许可法第三十二条第一款第(四)项)"
         )
         % {
