@@ -579,15 +579,18 @@ def lead_window_choices(joint: JointCase):
 
 
 def lead_window_options(user, joint: JointCase) -> list[Window]:
-    """lead_window_choices as the front desk's picker lists them: the windows of the desk's own centre first, the
-    member departments' 专窗 before general windows, then by window number as a number (2 before 10)."""
+    """lead_window_choices as the front desk's picker lists them: the windows of the desk's own centre first, then
+    those of the other centres centre by centre (by name); within each centre the member departments' 专窗 before
+    general windows, then by window number as a number (2 before 10)."""
     centre = desk_centre(user, joint.lead_organisation.region)
+    own = centre.pk if centre else None
     return sorted(
         lead_window_choices(joint),
         key=lambda w: (
-            w.centre_id != (centre.pk if centre else None),
+            w.centre_id != own,
+            "" if w.centre_id == own else w.centre.name,
+            w.centre_id,
             w.kind != Window.Kind.DEDICATED,
-            w.centre.name,
             _number_key(w),
         ),
     )
