@@ -191,3 +191,45 @@ def make_company():
     applicant.user = user
     applicant.save()
     return applicant
+
+
+def notified_joint(restaurant, county, company, *, materials: bool = True):
+    """开办餐饮店 applied online by the company — every material of the merged list uploaded, unless `materials` is
+    False — and the lead window's 联办通知 sent: the members' answers come next."""
+    from zhengwu.joint import services
+
+    joint = services.apply(
+        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
+    )
+    if materials:
+        upload_all(joint, company.user)
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    joint.refresh_from_db()
+    return joint
+
+
+def confirm_members(joint, county, positions=(1, 2, 3, 4)):
+    """The members' own windows answer the 联办通知 with 确认材料齐全 (市场监管局 1 and 2, 城管局 3, 卫健委 4)."""
+    from zhengwu.joint import services
+
+    clerks = {1: county.lead_clerk, 2: county.lead_clerk, 3: county.urban_clerk, 4: county.health_clerk}
+    for position in positions:
+        services.confirm(joint=joint, position=position, by=clerks[position])
+    joint.refresh_from_db()
+    return joint
+
+
+@pytest.fixture
+def notified(restaurant, county, company):
+    """Applied with every material, the 联办通知 sent (notified_joint)."""
+    return notified_joint(restaurant, county, company)
+
+
+@pytest.fixture
+def handling(notified, county):
+    """Every member confirmed its materials complete: accepted jointly (联合受理), each member case 办理中."""
+    from zhengwu.joint.models import Phase
+
+    joint = confirm_members(notified, county)
+    assert joint.phase == Phase.HANDLING
+    return joint

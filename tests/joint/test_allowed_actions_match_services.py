@@ -9,7 +9,7 @@ import pytest
 
 from tests.allowed_actions import matrix
 from tests.cases.conftest import pdf_upload
-from tests.joint.conftest import COUNTY_START, make_company, make_restaurant, upload_all
+from tests.joint.conftest import COUNTY_START, make_company, make_restaurant, notified_joint
 from tests.worldcache import replayed
 from zhengwu.core import clock
 from zhengwu.core.errors import NotFound
@@ -38,10 +38,7 @@ def _applied(restaurant, company):
 
 
 def _notified(restaurant, county, company, *, materials=True):
-    joint = _applied(restaurant, company)
-    if materials:
-        upload_all(joint, company.user)
-    return services.lead_accept(joint=joint, by=county.lead_clerk)
+    return notified_joint(restaurant, county, company, materials=materials)
 
 
 def _handling(restaurant, county, company):

@@ -1,23 +1,9 @@
 """An ended joint case's members show how they ended — not 待确认 nor 等待「企业登记」的结果 (the walk-through's L00008
 不予受理 and L00009 已撤回)."""
 
-import pytest
-
-from tests.joint.conftest import upload_all
 from tests.joint.test_joint_cases import members
 from zhengwu.joint import endings, selectors, services
 from zhengwu.joint.models import Phase
-
-
-@pytest.fixture
-def notified(restaurant, county, company):
-    joint = services.apply(
-        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "好味道"}
-    )
-    upload_all(joint, company.user)
-    services.lead_accept(joint=joint, by=county.lead_clerk)
-    joint.refresh_from_db()
-    return joint
 
 
 def _pages(client, county, company, joint) -> str:

@@ -4,8 +4,7 @@ refuses 确认材料齐全 and 提出补正 with the reason, the page offers nei
 
 import pytest
 
-from tests.joint.test_endings import handling, to_decision, workers  # noqa: F401 (fixture)
-from tests.joint.test_intake_refusal import notified  # noqa: F401 (fixture)
+from tests.joint.test_endings import to_decision, workers
 from tests.joint.test_joint_cases import members
 from zhengwu.core.errors import Conflict
 from zhengwu.joint import endings, permissions, selectors, services
@@ -17,7 +16,7 @@ def _row(html: str, position: int) -> str:
     return html[start : html.index("</tr>", start)]
 
 
-def test_a_member_not_accepted_may_not_confirm_nor_ask_for_supply(notified, county, company, client):  # noqa: F811
+def test_a_member_not_accepted_may_not_confirm_nor_ask_for_supply(notified, county, company, client):
     joint = notified
     endings.refuse_member(
         joint=joint,
@@ -50,7 +49,7 @@ def test_a_member_not_accepted_may_not_confirm_nor_ask_for_supply(notified, coun
     assert members(joint)[4].answer == ""
 
 
-def test_a_member_confirmed_then_ended_shows_only_its_ending(handling, county, company, client):  # noqa: F811
+def test_a_member_confirmed_then_ended_shows_only_its_ending(handling, county, company, client):
     joint = handling  # every member confirmed its materials complete
     m = members(joint)
     to_decision(m[1].case, workers(county, "market"))

@@ -5,7 +5,6 @@ import json
 
 import pytest
 
-from tests.joint.conftest import upload_all
 from tests.joint.test_joint_cases import handle, members
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import OutboxMessage, Status
@@ -13,21 +12,6 @@ from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import AuditRecord
 from zhengwu.joint import endings, selectors, services
 from zhengwu.joint.models import JointNotice, Phase
-
-
-@pytest.fixture
-def handling(restaurant, county, company):
-    joint = services.apply(
-        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
-    )
-    upload_all(joint, company.user)
-    services.lead_accept(joint=joint, by=county.lead_clerk)
-    for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk)):
-        services.confirm(joint=joint, position=position, by=who)
-    services.confirm(joint=joint, position=4, by=county.health_clerk)
-    joint.refresh_from_db()
-    assert joint.phase == Phase.HANDLING
-    return joint
 
 
 def workers(county, org):

@@ -4,12 +4,11 @@ name their members by department, and the applicant sees the meetings and joint 
 
 import datetime as dt
 
-from tests.joint.test_meetings import handling  # noqa: F401 — fixture
 from zhengwu.core import clock
 from zhengwu.joint import meetings
 
 
-def test_a_member_forwards_upward_and_records_the_reply_on_the_page(handling, county, company, client):  # noqa: F811
+def test_a_member_forwards_upward_and_records_the_reply_on_the_page(handling, county, company, client):
     joint = handling
     client.force_login(county.urban_clerk)
     page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
@@ -57,7 +56,7 @@ def test_a_member_not_at_work_cannot_forward(restaurant, county, company):
     assert "不在办理中,不能上报" in refused.value.message
 
 
-def test_meetings_name_their_members_and_the_applicant_sees_them(handling, county, company, client):  # noqa: F811
+def test_meetings_name_their_members_and_the_applicant_sees_them(handling, county, company, client):
     joint = handling
     meeting = meetings.convene(
         joint=joint,
@@ -80,7 +79,7 @@ def test_meetings_name_their_members_and_the_applicant_sees_them(handling, count
     assert "联合现场勘察:11月20日(星期五),信江大道 56 号(餐馆排水与卫生现场踏勘)" in mine
 
 
-def test_a_late_member_says_so_in_words_on_both_pages(handling, county, company, client):  # noqa: F811
+def test_a_late_member_says_so_in_words_on_both_pages(handling, county, company, client):
     joint = handling
     with clock.frozen(dt.datetime(2027, 3, 1, 10, tzinfo=clock.LOCAL)):
         client.force_login(county.lead_clerk)

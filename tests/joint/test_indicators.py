@@ -7,7 +7,6 @@ import json
 import pytest
 from django.core.management import call_command
 
-from tests.joint.test_endings import handling  # noqa: F401 — the fixture
 from zhengwu.cases import services as case_services
 from zhengwu.core import clock
 from zhengwu.supervision import indicators
@@ -25,7 +24,7 @@ def _month():
     return indicators.Period.month(today.year, today.month)
 
 
-def test_joint_cases_and_members_in_the_indicators(handling, ordinary, county):  # noqa: F811
+def test_joint_cases_and_members_in_the_indicators(handling, ordinary, county):
     result = indicators.compute(period=_month(), by="organisation")
     total = result["total"]
     assert total["received"] == 5  # four member cases and one ordinary case
@@ -42,7 +41,7 @@ def test_joint_cases_and_members_in_the_indicators(handling, ordinary, county): 
     assert drilled.count() == 4
 
 
-def test_a_member_past_its_promise_makes_the_joint_case_late(handling, county):  # noqa: F811
+def test_a_member_past_its_promise_makes_the_joint_case_late(handling, county):
     dues = [m.case.promised_due for m in handling.members.select_related("case") if m.case.promised_due]
     later = max(dues) + dt.timedelta(days=3)
     clock.set_now(dt.datetime.combine(later, dt.time(10), tzinfo=clock.LOCAL))
@@ -53,7 +52,7 @@ def test_a_member_past_its_promise_makes_the_joint_case_late(handling, county): 
     assert total["joint_members_overdue"] == 1 and total["joint_cases_late"] == 1
 
 
-def test_the_command_and_the_dashboard(handling, county, client, capsys):  # noqa: F811
+def test_the_command_and_the_dashboard(handling, county, client, capsys):
     month = _month()
     call_command("indicators", "--from", str(month.first), "--to", str(month.last), "--format", "json")
     out = json.loads(capsys.readouterr().out)

@@ -8,7 +8,7 @@ import pytest
 
 from tests.cases.conftest import pdf_upload
 from tests.factories import make_staff
-from tests.joint.conftest import upload_all
+from tests.joint.conftest import confirm_members, notified_joint
 from tests.joint.test_endings import messages_of
 from tests.joint.test_joint_cases import members
 from zhengwu.cases import services as case_services
@@ -19,13 +19,15 @@ from zhengwu.joint import endings, selectors, services
 from zhengwu.joint.models import JointNotice, Phase
 
 
-@pytest.fixture
-def notified(restaurant, county, company):
-    joint = services.apply(
-        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
+def _health_refuses(joint, county):
+    """卫健委's window does not accept its part (不予受理): not within its remit (第三十二条)."""
+    endings.refuse_member(
+        joint=joint,
+        position=4,
+        by=county.health_clerk,
+        reason="不属于本机关职权范围",
+        legal_basis="第三十二条",
     )
-    upload_all(joint, company.user)
-    services.lead_accept(joint=joint, by=county.lead_clerk)
     joint.refresh_from_db()
     return joint
 
@@ -100,20 +102,13 @@ def test_a_members_refusal_is_cited_by_its_own_notice_linked(notified, county, c
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
-def test_staff_open_a_members_refusal_from_the_joint_page(notified, county, company, client):
+def test_staff_open_a_members_refusal_from_the_joint_page(notified, restaurant, county, company, client):
     """The joint page links 卫健委's 不予受理通知书 where everyone who sees the joint page may open it: the lead window's
     clerk of 市场监管局 (who may not open 卫健委's case: the link went there, a 404), and 卫健委's own staff; a
     department outside the joint case gets neither the page nor the notice (a stranger's pass found the 404)."""
-    joint = notified
-    for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk)):
-        services.confirm(joint=joint, position=position, by=who)
-    endings.refuse_member(
-        joint=joint,
-        position=4,
-        by=county.health_clerk,
-        reason="经营场所不在本机关管辖区域",
-        legal_basis="《中华人民共和国行政许可法》第三十二条第一款第(二)项",
-    )
+    joint = _health_refuses(
+        confirm_members(notified, county, (1, 2, 3)), county
+    )  # the others go on: 联合受理
     health_case = members(joint)[4].case
     own = health_case.notices.get(kind=Notice.Kind.REFUSAL)
     link = f"/workbench/joint/{joint.number}/decisions/{own.pk}.pdf"
@@ -128,14 +123,8 @@ def test_staff_open_a_members_refusal_from_the_joint_page(notified, county, comp
     assert client.get(f"/workbench/cases/{health_case.number}/").status_code == 404  # not the lead's case
     # the route reads only this joint case's members' refusals: another joint case's, or a notice that is not a
     # refusal, is not found through it
-    other = services.apply(
-        bundle=joint.bundle, applicant=company, by=company.user, form={"subject": "开办第二家店"}
-    )
-    services.lead_accept(joint=other, by=county.lead_clerk)
-    other.refresh_from_db()
-    endings.refuse_member(
-        joint=other, position=4, by=county.health_clerk, reason="不属于", legal_basis="第三十二条"
-    )
+    other = notified_joint(restaurant, county, company, materials=False)
+    _health_refuses(other, county)
     elsewhere = members(other)[4].case.notices.get(kind=Notice.Kind.REFUSAL)
     assert client.get(f"/workbench/joint/{other.number}/decisions/{elsewhere.pk}.pdf").status_code == 200
     assert client.get(f"/workbench/joint/{joint.number}/decisions/{elsewhere.pk}.pdf").status_code == 404
@@ -152,9 +141,7 @@ def test_staff_open_a_members_refusal_from_the_joint_page(notified, county, comp
 
 
 def test_an_independent_member_refused_lets_the_others_be_accepted(notified, county):
-    joint = notified
-    for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk)):
-        services.confirm(joint=joint, position=position, by=who)
+    joint = confirm_members(notified, county, (1, 2, 3))
     before = len(messages_of(joint))
     endings.refuse_member(
         joint=joint,
@@ -192,14 +179,7 @@ def test_a_refused_member_is_left_out_of_the_combined_notice_and_the_supply(noti
             case=members(joint)[4].case, by=county.health_clerk, reason="x", legal_basis="第三十二条"
         )
     assert joint.number in own_page.value.message
-    endings.refuse_member(
-        joint=joint,
-        position=4,
-        by=county.health_clerk,
-        reason="不属于本机关职权范围",
-        legal_basis="第三十二条",
-    )
-    joint.refresh_from_db()
+    _health_refuses(joint, county)
     assert joint.phase == Phase.SUPPLEMENT
     combined = joint.notices.get(kind=JointNotice.Kind.COMBINED)
     assert [r["position"] for r in combined.essentials["members"]] == [2]
@@ -272,19 +252,8 @@ def test_only_the_member_department_s_window_refuses_its_part(notified, county, 
 def test_a_refused_members_own_materials_are_no_longer_asked_for(restaurant, county, company, client):
     """After 卫健委's 不予受理 the merged list no longer asks for the materials only it used: shown as not needed (that
     department refused), with no upload button, and an upload to them is refused at the material."""
-    joint = services.apply(
-        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
-    )
-    services.lead_accept(joint=joint, by=county.lead_clerk)
-    joint.refresh_from_db()
-    endings.refuse_member(
-        joint=joint,
-        position=4,
-        by=county.health_clerk,
-        reason="不属于本机关职权范围",
-        legal_basis="第三十二条",
-    )
-    joint.refresh_from_db()
+    joint = notified_joint(restaurant, county, company, materials=False)
+    _health_refuses(joint, county)
     only_health = [
         e
         for e in joint.version.merged_materials
@@ -313,18 +282,8 @@ def test_a_refused_members_own_materials_are_no_longer_asked_for(restaurant, cou
 def test_a_refused_members_own_page_no_longer_asks_for_its_materials(restaurant, county, company, client):
     """The applicant's page of 卫健委's own case, after its 不予受理, said 未上传 for what was never given, while the
     joint pages said 不再需要: it says 不再需要(卫健委不予受理) too. A member still running still asks (未上传)."""
-    joint = services.apply(
-        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开办好味道餐馆"}
-    )
-    services.lead_accept(joint=joint, by=county.lead_clerk)
-    joint.refresh_from_db()
-    endings.refuse_member(
-        joint=joint,
-        position=4,
-        by=county.health_clerk,
-        reason="不属于本机关职权范围",
-        legal_basis="第三十二条",
-    )
+    joint = notified_joint(restaurant, county, company, materials=False)
+    _health_refuses(joint, county)
     client.force_login(company.user)
 
     def materials(position):

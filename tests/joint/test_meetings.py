@@ -5,30 +5,16 @@ import datetime as dt
 import pytest
 
 from tests.factories import PDF_BYTES
-from tests.joint.conftest import upload_all
 from zhengwu.cases import services as case_services
 from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
-from zhengwu.joint import meetings, selectors, services
+from zhengwu.joint import meetings, selectors
 
 
 def pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("纪要.pdf", PDF_BYTES)
-
-
-@pytest.fixture
-def handling(restaurant, county, company):
-    joint = services.apply(
-        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "开餐馆"}
-    )
-    upload_all(joint, company.user)
-    services.lead_accept(joint=joint, by=county.lead_clerk)
-    for position in (1, 2, 3, 4):
-        services.confirm(joint=joint, position=position, by=None)
-    joint.refresh_from_db()
-    return joint
 
 
 def test_nothing_is_recorded_of_a_meeting_before_it_takes_place(handling, county, company, client):

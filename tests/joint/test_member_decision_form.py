@@ -1,13 +1,13 @@
 """A joint member's 不予许可 on its own case page asks for the legal basis in a field of its own; a missing one is
 told at that field, in Chinese, with what was typed kept; given, the joint consequences follow as on the joint page."""
 
-from tests.joint.test_endings import handling, to_decision, workers  # noqa: F401 — the fixture
+from tests.joint.test_endings import to_decision, workers
 from tests.joint.test_joint_cases import handle, members
 from zhengwu.cases.models import Status
 from zhengwu.joint.models import JointNotice, Phase
 
 
-def test_the_case_page_refusal_of_a_joint_member_has_a_legal_basis_field(handling, county, client):  # noqa: F811
+def test_the_case_page_refusal_of_a_joint_member_has_a_legal_basis_field(handling, county, client):
     joint = handling
     handle(members(joint)[1].case, workers(county, "market"))  # its prerequisite 企业登记 granted
     case = members(joint)[4].case
@@ -45,7 +45,7 @@ def test_the_case_page_refusal_of_a_joint_member_has_a_legal_basis_field(handlin
     assert joint.phase == Phase.HANDLING  # 卫生许可 is nobody's prerequisite: the others continue
 
 
-def test_an_ordinary_case_page_has_no_legal_basis_field(handling, county, client):  # noqa: F811
+def test_an_ordinary_case_page_has_no_legal_basis_field(handling, county, client):
     joint = handling
     case = members(joint)[4].case
     client.force_login(county.health_head)

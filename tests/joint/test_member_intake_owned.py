@@ -5,7 +5,7 @@ window (综合窗口) that receives for every organisation (行政许可法 第�
 import pytest
 
 from tests.factories import make_staff
-from tests.joint.conftest import upload_all
+from tests.joint.conftest import confirm_members, notified_joint
 from tests.joint.test_joint_cases import members
 from tests.workbench.test_home import _section
 from zhengwu.cases import permissions
@@ -31,13 +31,7 @@ def general_clerk(county):
 @pytest.fixture
 def supplied(restaurant, county, company):
     """The walk-through: applied, lead sent the 联办通知, urban asked for a 补正, the applicant supplied it."""
-    joint = services.apply(
-        bundle=restaurant.bundle, applicant=company, by=company.user, form={"subject": "好味道"}
-    )
-    upload_all(joint, company.user)
-    services.lead_accept(joint=joint, by=county.lead_clerk)
-    for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (4, county.health_clerk)):
-        services.confirm(joint=joint, position=position, by=who)
+    joint = confirm_members(notified_joint(restaurant, county, company), county, (1, 2, 4))
     services.raise_missing(
         joint=joint,
         position=3,

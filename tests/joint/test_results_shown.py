@@ -4,7 +4,7 @@ opens), delivery; a refused member's decision with its reasons and legal basis �
 
 import re
 
-from tests.joint.test_endings import handling, to_decision, workers  # noqa: F401 — the fixture
+from tests.joint.test_endings import to_decision, workers
 from tests.joint.test_joint_cases import handle, members
 from zhengwu.cases import services as case_services
 from zhengwu.joint import endings, selectors
@@ -16,7 +16,7 @@ def _row(html: str, name: str) -> str:
     return next(r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if name in r)
 
 
-def test_the_material_table_says_how_each_material_was_provided(handling, county, company, client):  # noqa: F811
+def test_the_material_table_says_how_each_material_was_provided(handling, county, company, client):
     joint = handling
     client.force_login(company.user)
     page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
@@ -38,7 +38,7 @@ def test_the_material_table_says_how_each_material_was_provided(handling, county
     assert "未上传" not in page.split("材料(一次提交")[1]
 
 
-def test_each_members_result_is_listed_for_the_applicant_and_staff(handling, county, company, client):  # noqa: F811
+def test_each_members_result_is_listed_for_the_applicant_and_staff(handling, county, company, client):
     joint = handling
     m = members(joint)
     business = LicenceType.objects.create(
