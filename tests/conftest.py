@@ -31,6 +31,8 @@ def _clock_starts_at_a_fixed_moment():
 def _fast_password_hasher(settings):
     """Hashing passwords with PBKDF2 costs ~0.3 s each; tests don't need that strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # every API answer made without pydantic (api.common.answer) is checked against its validated form
+    settings.ZHENGWU_CHECK_ANSWERS = True
 
 
 @pytest.fixture(autouse=True)

@@ -57,6 +57,8 @@ ZHENGWU_DISCLOSURE_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("ZHENGWU_DISCLOSURE_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 )
 # What a 503 asks clients to wait while the database or Redis is unavailable (Retry-After).
+# The API's answers made without pydantic (api.common.answer) are also validated and compared (the test suite sets it)
+ZHENGWU_CHECK_ANSWERS = os.environ.get("ZHENGWU_CHECK_ANSWERS", "") == "1"
 ZHENGWU_RETRY_AFTER_SECONDS = int(os.environ.get("ZHENGWU_RETRY_AFTER_SECONDS", "30"))
 
 INSTALLED_APPS = [

@@ -17,12 +17,17 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
 
-def _display(self, field):
-    value = getattr(self, field.attname)
+def label(field, value):
+    """The label of `value` among the field's choices (the value itself when it is none of them), as
+    `get_<field>_display()` gives it — for rows read as values, without a model instance."""
     kept = field.__dict__.get("_zw_labels")
     if kept is None or kept[0] is not field.choices:
         kept = field.__dict__["_zw_labels"] = (field.choices, dict(make_hashable(field.flatchoices)))
     return force_str(kept[1].get(make_hashable(value), value), strings_only=True)
+
+
+def _display(self, field):
+    return label(field, getattr(self, field.attname))
 
 
 def install(prefix: str = "zhengwu.") -> int:
