@@ -433,3 +433,19 @@ def test_revoking_a_grant_asks_first_naming_the_party(holder, lworld, issued):
     revoke = page[page.index('id="licence-grants"') :]
     assert 'data-confirm="确认撤回对陈会计(360681********2' in revoke
     assert "撤回后对方不能再查验您的食品经营许可证" in revoke and "zhengwu/confirm.js" in page
+
+
+def test_a_bank_registered_with_its_fixed_line_is_told_at_its_accounts_mobile(holder, lworld, issued):
+    """The one rule of every SMS to an applicant (cases.notify): the registered phone when it is a mobile, else the
+    phone the portal account signs in with — not the fixed line, which the outbox never texts."""
+    bank = cases.register_applicant(
+        kind="legal", name="贵溪农村商业银行", id_number=BANK_USCC, phone="0701-3318888"
+    )
+    bank.user = make_user("13907013300")
+    bank.save()
+    grants.authorise(
+        licence=issued, by=lworld.citizen_user, kind="company", grantee_id=BANK_USCC,
+        grantee_name="贵溪农村商业银行", purpose="经营贷款审核", valid_until=until(60),
+    )  # fmt: skip
+    [sms] = told("13907013300")
+    assert "授权贵溪农村商业银行使用其食品经营许可证" in sms and told("0701-3318888") == []

@@ -4,7 +4,9 @@ outbox; expiry stored by the scheduled job; both run from `zhengwu scheduled`.""
 import datetime as dt
 
 from django.core.management import call_command
+from django.db import transaction
 
+from tests.factories import make_user
 from tests.licences.conftest import granted
 from zhengwu.cases.models import OutboxMessage
 from zhengwu.core import clock, outbox
@@ -80,3 +82,50 @@ def test_the_reminder_reaches_the_holders_phone(lworld):
         text,
     ) in LoggingSmsProvider.sent and "将于 2031-09-27 到期,还有 30 天" in text
     assert OutboxMessage.objects.get(body=text).state == OutboxMessage.State.SENT
+
+
+LANDLINE = "0701-3312876"
+
+
+def reminder_to(w) -> list[tuple[str, str]]:
+    rows = OutboxMessage.objects.filter(channel="sms", body__contains="到期").order_by("id")
+    return list(rows.values_list("recipient", "state"))
+
+
+def test_a_holder_registered_with_a_fixed_line_is_reminded_at_the_contact_mobile_of_its_case(lworld):
+    """As every SMS about a case (cases.notify.sms_choice): the contact mobile typed on the form comes first — the
+    reminder went to the registered fixed line, which the outbox never texts."""
+    lworld.company.phone = LANDLINE
+    lworld.company.save()
+    granted(lworld, form={"subject": "餐饮服务(热食类食品制售)", "contact_phone": "13970013528"})
+    on("2031-08-28")
+    services.remind_expiring()
+    assert reminder_to(lworld) == [("13970013528", "pending")]
+
+
+def test_an_imported_licence_reminds_at_the_mobile_of_the_holders_account(lworld):
+    lworld.company.phone = LANDLINE
+    lworld.company.user = make_user("13970013528")
+    lworld.company.save()
+    with transaction.atomic():  # from another library: no case of ours
+        services._create(
+            licence_type=lworld.food_type,
+            issuer=lworld.bureau,
+            holder_kind="legal",
+            holder_name=lworld.company.name,
+            holder_id=lworld.company.id_number,
+            data={"subject": "餐饮服务", "legal_representative": "李四", "address": "花园街道 8 号"},
+            valid_until=dt.date(2026, 12, 31),
+        )
+    on("2026-12-24")
+    services.remind_expiring()
+    assert reminder_to(lworld) == [("13970013528", "pending")]
+
+
+def test_a_holder_with_only_a_fixed_line_gets_no_sms_and_the_outbox_says_so(lworld):
+    lworld.company.phone = LANDLINE
+    lworld.company.save()
+    granted(lworld)
+    on("2031-08-28")
+    services.remind_expiring()
+    assert reminder_to(lworld) == [(LANDLINE, "not_sent")]

@@ -144,24 +144,41 @@ def sms_choice(case: Case, form: dict | None = None) -> tuple[str, str, str]:
     (`form`, by default the case's), the applicant's registered phone, the phone number the applicant's portal
     account signs in with, and — when an agent (代办人) filed the case and none of the applicant's own is a mobile —
     the agent's (who gets a copy of every message anyway: `agent_contacts`). With none, `mobile` is empty, `other`
-    the first number known that is no mobile (a company's fixed line) and `reason` says why no SMS was sent."""
-    applicant = case.applicant
+    the first number known that is no mobile (a company's fixed line) and `reason` says why no SMS was sent. Every
+    SMS to an applicant chooses by it: the case's messages, the rating's feedback to its rater (evaluation) and a
+    licence's expiry reminder (licences)."""
 
     def candidates():  # in order, each read only when the ones before it gave no mobile
         for number in form_contacts(case.form if form is None else form, case.version):
             yield number, True
-        yield applicant.phone, True
-        if applicant.user_id:
-            yield applicant.user.username, False  # an account is named by its phone (or its e-mail address)
+        yield from _own_numbers(case.applicant)
         for channel, number in agent_contacts(case, mobiles_only=False):
             if channel == "sms":
                 yield number, True
 
+    return _first_mobile(candidates())
+
+
+def applicant_sms_choice(applicant) -> tuple[str, str, str]:
+    """`sms_choice` for a message about no case of ours (a licence imported from another library): the first mobile
+    of the applicant's registered phone and the phone their portal account signs in with; (mobile, other, reason)
+    as `sms_choice` gives them."""
+    return _first_mobile(_own_numbers(applicant))
+
+
+def _own_numbers(applicant):
+    """The applicant's own numbers, in `sms_choice`'s order, each with whether it is a phone number one may call."""
+    yield applicant.phone or "", True
+    if applicant.user_id:
+        yield applicant.user.username, False  # an account is named by its phone (or its e-mail address)
+
+
+def _first_mobile(candidates) -> tuple[str, str, str]:
     known = []
-    for number, is_phone in candidates():
+    for number, is_phone in candidates:
         if mobile := inputs.mobile_or_none(number):
             return mobile, "", ""
-        if is_phone and number.strip():
+        if is_phone and (number or "").strip():
             known.append(number.strip())
     return "", known[0] if known else "", str(NOT_A_MOBILE if known else NO_MOBILE)
 

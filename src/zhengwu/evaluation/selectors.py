@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from zhengwu.cases import notify
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.models import Status as CaseStatus
 from zhengwu.catalog.models import ServiceItem
@@ -87,7 +88,7 @@ def subject(kind: str, pk: int) -> Subject:
             staff=_service_staff(case),
             named=True,
             rater_name=case.applicant.name,
-            rater_phone=case.applicant.phone or case.agent_phone,
+            rater_phone=_rater_phone(case),
             finished_at=case.finished_at,
             rateable=case.status == CaseStatus.COMPLETED,
         )
@@ -111,6 +112,14 @@ def subject(kind: str, pk: int) -> Subject:
         finished_at=ticket.closed_at,
         rateable=ticket.status == TicketStatus.CLOSED and organisation is not None,
     )
+
+
+def _rater_phone(case: Case) -> str:
+    """The number a case's rater is reached at: the mobile the case's own messages go to (cases.notify.sms_choice:
+    the form's contact phone, the registered phone, the account's, the agent's), else the first number known (a
+    fixed line staff may call back on; the outbox sends no SMS to it)."""
+    mobile, other, _reason = notify.sms_choice(case)
+    return mobile or other
 
 
 def _closing_organisation(ticket: Ticket) -> Organisation | None:

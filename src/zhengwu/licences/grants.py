@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from zhengwu.cases import notify
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases.models import Applicant
 from zhengwu.core import access, audit, clock, ids, outbox, text
@@ -67,8 +68,11 @@ def grantee_contacts(grant: LicenceGrant) -> list[tuple[str, str]]:
             found += [("email", person.user.email), ("sms", person.phone)]
     else:
         kind = Applicant.Kind.LEGAL if grant.grantee_kind == Kind.COMPANY else Applicant.Kind.NATURAL
-        for applicant in Applicant.objects.filter(kind=kind, id_number=grant.grantee_id).order_by("pk"):
-            found += [("email", applicant.email), ("sms", applicant.phone)]
+        party = Applicant.objects.filter(kind=kind, id_number=grant.grantee_id).select_related("user")
+        for applicant in party.order_by("pk"):
+            # its mobile as every SMS to an applicant is chosen (the registered phone, else the account's)
+            mobile, other, _why = notify.applicant_sms_choice(applicant)
+            found += [("email", applicant.email), ("sms", mobile or other)]
     seen, contacts = set(), []
     for channel, address in found:
         address = (address or "").strip()

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from zhengwu.cases.models import Case
+from zhengwu.cases import notify
+from zhengwu.cases.models import Applicant, Case
 from zhengwu.core import audit, clock, numbering, outbox
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
@@ -769,8 +770,6 @@ def reuse(*, licence: Licence, case: Case, by, material: str, via: str = "") -> 
 def remind_expiring() -> int:
     """Before a licence expires: a message to the holder at each of its type's reminder days (90/30/7 by default),
     once each, through the one outbox (core.outbox: sent after the commit, retried when the SMS gateway fails)."""
-    from zhengwu.cases.models import Applicant
-
     today = clock.today()
     horizon = today + dt.timedelta(
         days=max([max(t.reminder_days or [0]) for t in LicenceType.objects.all()] or [0])
@@ -784,12 +783,12 @@ def remind_expiring() -> int:
         due = [d for d in sorted(licence.type.reminder_days or []) if left <= d and d not in licence.reminded]
         if not due:
             continue
-        applicant = Applicant.objects.filter(id_number=licence.holder_id).first()
+        phone = _holder_phone(licence)
         with transaction.atomic():
             row = Licence.objects.select_for_update().get(pk=licence.pk)
             row.reminded = sorted(set(row.reminded) | set(due))
             row.save(update_fields=["reminded"])
-            if applicant and applicant.phone:
+            if phone:
                 values = {
                     "type": licence.type.name,
                     "number": licence.number,
@@ -814,10 +813,26 @@ def remind_expiring() -> int:
                         "【政务服务】您的%(type)s(编号 %(number)s)将于 %(day)s 到期,还有 %(left)s 天,"
                         "请及时申请延续。"
                     )
-                outbox.post("sms", applicant.phone, body % values)
+                outbox.post("sms", phone, body % values)
             audit.record("licence.remind", row, summary={"days_left": left})
         sent += 1
     return sent
+
+
+def _holder_phone(licence: Licence) -> str:
+    """Where the holder's reminder goes, chosen as every SMS to an applicant is (cases.notify.sms_choice): for a
+    licence issued by a case of ours, the first mobile of that case's contact phone, the holder's registered phone,
+    their account's and the agent's; for an imported one, of the holder's registered phone and account. With no
+    mobile, the first number known (the outbox keeps a message to a fixed line as not sent, with the reason); ""
+    when the holder left none."""
+    if licence.case_id:
+        mobile, other, _why = notify.sms_choice(licence.case)
+        return mobile or other
+    applicant = Applicant.objects.filter(id_number=licence.holder_id).select_related("user").first()
+    if applicant is None:
+        return ""
+    mobile, other, _why = notify.applicant_sms_choice(applicant)
+    return mobile or other
 
 
 def mark_expired() -> int:
