@@ -145,3 +145,9 @@ def test_changed_password_is_kept_unless_reset_asked(demo, client):
     load_demo(reset_passwords=True)
     user.refresh_from_db()
     assert user.check_password(demo_password())
+
+
+def test_the_hotline_centre_is_marked_as_such(demo):
+    """The 12345 centre takes the calls and dispatches; it is no 承办单位 (Organisation.is_hotline_centre)."""
+    marked = Organisation.objects.filter(is_hotline_centre=True).values_list("short_name", flat=True)
+    assert list(marked) == ["12345热线"]

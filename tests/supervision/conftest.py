@@ -181,6 +181,8 @@ def signed_in(client):
 def more(world):
     """The supervision world with a disclosure officer and a hotline centre."""
     centre_org = world.centre.managed_by
+    centre_org.is_hotline_centre = True  # its operators take the 12345 calls
+    centre_org.save(update_fields=["is_hotline_centre"])
     world.officer = make_staff("officer", world.bureau, roles=[Role.DISCLOSURE_OFFICER], name="公开专员").user
     world.operator = make_staff("operator", centre_org, roles=[Role.HOTLINE_OPERATOR], name="话务员").user
     world.manager = make_staff("manager", centre_org, roles=[Role.CENTRE_MANAGER], name="中心主任").user

@@ -9,9 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+from tests.factories import make_organisation
 from tests.supervision.conftest import a_request, a_ticket, accepted_case, at, instant_case
 from zhengwu.core import calendar, clock
 from zhengwu.core.errors import AccessDenied
+from zhengwu.core.models import Organisation
 from zhengwu.disclosure import services as disclosure
 from zhengwu.evaluation import services as evaluation
 from zhengwu.supervision import deadline_rules, selectors, services
@@ -199,6 +201,30 @@ def test_a_first_answer_nobody_flagged_is_raised_by_the_scan(more):
     services.scan()
     alert = Alert.objects.get(code="ticket.first_answer_late")
     assert alert.ticket == ticket and "至 2026-10-01 10:00(登记后 24 小时)仍未答复" in alert.explanation
+
+
+def test_a_portal_ticket_nobody_answered_is_held_by_the_hotline_centre_not_where_a_centre_manager_sits(more):
+    """The 12345 centre is the organisation marked as it (Organisation.is_hotline_centre): the alert went to the
+    organisation of the first operator or centre manager found, which may be the 政务服务办 the manager works for."""
+    hotline = make_organisation(
+        "贵溪市12345政务服务便民热线中心",
+        parent=more.centre.managed_by,
+        kind=Organisation.Kind.PUBLIC_SERVICE_UNIT,
+        is_hotline_centre=True,
+    )
+    Organisation.objects.filter(pk=more.centre.managed_by_id).update(is_hotline_centre=False)
+    clock.set_now(at("2026-09-30"))
+    tickets.file_ticket(
+        kind="suggestion",
+        channel="portal",
+        category=more.food,
+        content="建议公布餐饮店检查结果",
+        caller_name="王五",
+        caller_phone="13900139002",
+    )
+    clock.set_now(at("2026-10-01", 11))
+    services.scan()
+    assert Alert.objects.get(code="ticket.first_answer_late").organisation == hotline
 
 
 def test_a_scan_in_a_year_the_calendar_does_not_know_says_its_findings_are_provisional(more):

@@ -17,10 +17,15 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_org(name: str, region: Region, duties: str = "", parent=None) -> Organisation:
+def make_org(name: str, region: Region, duties: str = "", parent=None, **fields) -> Organisation:
     n = next(_seq)
     return Organisation.objects.create(
-        name=name, uscc=make_uscc("1", "1", "360781", f"{n:08d}"), region=region, duties=duties, parent=parent
+        name=name,
+        uscc=make_uscc("1", "1", "360781", f"{n:08d}"),
+        region=region,
+        duties=duties,
+        parent=parent,
+        **fields,
     )
 
 
@@ -45,7 +50,7 @@ def build_world():
     w.town2 = Region.objects.create(
         code="360781101", name="沙洲坝镇", level=Region.Level.TOWNSHIP, parent=w.county
     )
-    w.centre = make_org("瑞金市政务服务中心", w.county, "12345热线 政务服务")
+    w.centre = make_org("瑞金市政务服务中心", w.county, "12345热线 政务服务", is_hotline_centre=True)
     w.housing = make_org("瑞金市住房和城乡建设局", w.county, "住房 物业 小区 燃气 建筑工地 噪音 施工")
     w.transport = make_org("瑞金市交通运输局", w.county, "公交 出租车 道路 客运")
     w.hrss = make_org("瑞金市人力资源和社会保障局", w.county, "社保 养老保险 工资拖欠 就业 劳动")

@@ -135,8 +135,17 @@ class RegionAdmin(ScopedAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdmin):
-    list_display = ("name", "short_name", "uscc", "kind", "region", "parent", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = (
+        "name",
+        "short_name",
+        "uscc",
+        "kind",
+        "region",
+        "parent",
+        "is_active",
+        "is_hotline_centre",
+    )
+    list_filter = ("kind", "is_active", "is_hotline_centre")
     search_fields = ("name", "short_name", "uscc")
     list_select_related = ("region", "parent")
 

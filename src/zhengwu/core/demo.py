@@ -134,6 +134,7 @@ def _load_organisations(
                 "supervision_phone": row["supervision_phone"],
                 "address": row["address"],
                 "is_active": True,
+                "is_hotline_centre": bool(row.get("hotline_centre")),  # 12345: takes the calls, handles none
             },
             summary,
         )

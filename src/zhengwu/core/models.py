@@ -63,6 +63,12 @@ class Organisation(models.Model):
     supervision_phone = models.CharField(_("监督电话"), max_length=32, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
+    # The 12345 hotline centre takes the calls and dispatches the tickets; it handles none (tickets.permissions)
+    is_hotline_centre = models.BooleanField(
+        _("12345热线中心"),
+        default=False,
+        help_text=_("受理12345热线来电并派单的机构;不作为承办单位接收派单"),
+    )
     path = models.CharField(max_length=400, db_index=True, editable=False)
 
     class Meta:

@@ -910,8 +910,9 @@ def ticket_rules() -> list[TicketRule]:
 
 def responsible_for_ticket(ticket):
     """The organisation answerable for a ticket's first answer: its lead organisation, the leader's mailbox's
-    organisation, the filer's organisation, else the 12345 centre (the organisation of its operators)."""
-    from zhengwu.core.models import Organisation, Role, Staff
+    organisation, the filer's organisation, else the 12345 hotline centre (Organisation.is_hotline_centre) whose
+    region covers the ticket's, or the first one (a ticket not located yet)."""
+    from zhengwu.core.models import Organisation, Staff
 
     if ticket.lead_organisation_id:
         return ticket.lead_organisation
@@ -921,13 +922,12 @@ def responsible_for_ticket(ticket):
         staff = Staff.objects.filter(user_id=ticket.created_by_id).select_related("organisation").first()
         if staff is not None:
             return staff.organisation
-    centre = (
-        Staff.objects.filter(roles__role__in=[Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER])
-        .order_by("pk")
-        .values_list("organisation_id", flat=True)
-        .first()
-    )
-    return Organisation.objects.filter(pk=centre).first() if centre else None
+    centres = Organisation.objects.filter(is_hotline_centre=True, is_active=True).select_related("region")
+    centres = list(centres.order_by("pk"))
+    if ticket.region_id:
+        covering = [c for c in centres if access.region_covers(c.region, ticket.region)]
+        centres = covering or centres
+    return centres[0] if centres else None
 
 
 def store_for_ticket(rule: TicketRule, finding: Finding, *, ticket, event) -> Alert | None:

@@ -63,14 +63,12 @@ def handling_organisations() -> QuerySet[Organisation]:
     - those of kind 其他 (Organisation.Kind.OTHER) — in the county that is the 监察委员会, an organ that investigates
       officials and is not an administrative body answering citizens' requests (its 电子监察 and 督办 work on
       tickets goes through the supervisor's role, not through dispatch);
-    - the hotline's own organisation, the one whose staff take the calls (热线话务员): it dispatches, it does not
-      handle. No field of Organisation marks the hotline centre (it is a 公共服务单位 like the 社保中心), so its
-      operators do."""
-    hotline = Organisation.objects.filter(staff__roles__role=Role.HOTLINE_OPERATOR).values("pk")
+    - the 12345 hotline centre (Organisation.is_hotline_centre), whose staff take the calls: it dispatches, it does
+      not handle."""
     return (
         Organisation.objects.filter(is_active=True)
         .exclude(kind=Organisation.Kind.OTHER)
-        .exclude(pk__in=hotline)
+        .exclude(is_hotline_centre=True)
     )
 
 
