@@ -70,10 +70,10 @@ def upload_all(joint, by):
     """The applicant uploads every material of the merged list once (those obtained from a prerequisite member's
     result, or obtained by the department by data sharing, excepted): what an online application needs before any member may grant."""
     from tests.cases.conftest import pdf_upload
-    from zhengwu.joint import services
+    from zhengwu.joint import bundles, services
 
     with clock.frozen(clock.now() - dt.timedelta(minutes=30)):  # at the application, before any 补正 request
-        for entry in joint.version.merged_materials:
+        for entry in bundles.materials_now(joint.version, joint=joint):
             if not entry.get("from_member") and not entry.get("by_sharing"):
                 services.upload_material(joint=joint, by=by, position=entry["position"], upload=pdf_upload())
 

@@ -90,7 +90,9 @@ def _bundle_out(version) -> dict:
             }
             for s in context["stages"]
         ],
-        "materials": version.merged_materials,
+        "materials": context[
+            "materials"
+        ],  # as the members' versions in force say now (selectors.guide_context)
         "form": version.merged_form,
     }
 

@@ -4,7 +4,9 @@ The same review as items, by the same rule (catalog.services.require_editor and 
 lead organisation (or a centre manager) drafts and submits; a centre manager who did not submit it publishes
 (ZHENGWU_CATALOG_SELF_PUBLISH lifts that, as for items).
 Every write is one transaction with its audit record. Publishing snapshots the merged form and material list from
-the members' versions in force, and checks the joint time limit against 行政许可法 第四十二条第二款.
+the members' versions in force, and checks the joint time limit against 行政许可法 第四十二条第二款; which material a
+department obtains by data sharing (部门共享获取) is read again from the members' versions when the list is shown or
+used (`materials_now`), so a member item republished with it needs no republishing of the bundle.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from zhengwu.cases import forms as case_forms
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog import services as catalog_services
-from zhengwu.catalog.models import ServiceItem
+from zhengwu.catalog.models import Material, ServiceItem
 from zhengwu.core import actors, audit, clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.inputs import is_whole
@@ -296,6 +298,21 @@ def _merge(version: BundleVersion) -> None:
         )
     version.merged_materials = rules.merged_materials(described)
     version.merged_form = rules.merged_form(described)
+
+
+def materials_now(version: BundleVersion, *, joint=None) -> list[dict]:
+    """The version's merged material list as the members' material lists say now (rules.sharing_now): for a joint
+    case, the item versions its member cases are handled under; else the items' versions in force."""
+    if joint is not None:
+        versions = joint.members.values_list("position", "case__version_id")
+    else:
+        versions = version.members.values_list("position", "item__current_version_id")
+    keys: dict[int, list[int]] = {}
+    for key, version_id in versions:
+        keys.setdefault(version_id, []).append(key)
+    rows = Material.objects.filter(version_id__in=keys).values_list("version_id", "position", "source")
+    sources = {(key, position): source for version_id, position, source in rows for key in keys[version_id]}
+    return rules.sharing_now(version.merged_materials, sources)
 
 
 def _store(version: BundleVersion, values: dict) -> None:

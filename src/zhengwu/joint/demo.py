@@ -157,7 +157,7 @@ def _upload_all(joint: JointCase) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data = _blank_pdf()
-    for entry in joint.version.merged_materials:
+    for entry in bundles.materials_now(joint.version, joint=joint):
         if not entry.get("from_member") and not entry.get("by_sharing"):
             services.upload_material(
                 joint=joint,

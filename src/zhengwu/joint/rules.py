@@ -207,6 +207,21 @@ def merged_materials(members: list[dict]) -> list[dict]:
     return merged
 
 
+def sharing_now(merged: list[dict], sources: dict[tuple[int, int], str]) -> list[dict]:
+    """The merged material list with `by_sharing` read again from what the members' material lists say now
+    (`sources`: (member key, the member's material position) → its catalogue source). The list is merged when the
+    bundle version is made; a material a department has since come to obtain by data sharing (部门共享获取) is no
+    longer asked of the applicant, and one it no longer obtains so is asked again, without republishing the
+    bundle. An entry with a member material no longer known keeps what was merged."""
+    out = []
+    for entry in merged:
+        found = [sources.get((use["key"], use["position"])) for use in entry["members"]]
+        if found and None not in found:
+            entry = {**entry, "by_sharing": all(source == "shared" for source in found)}
+        out.append(entry)
+    return out
+
+
 def merged_form(members: list[dict]) -> list[dict]:
     """One form: each field (by its key in the members' form schemas) asked once, with the members that use it.
     `members` are dicts {key, name, schema}; a schema is a JSON schema of an object (or empty)."""

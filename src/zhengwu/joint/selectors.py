@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from zhengwu.cases.models import Notice
 from zhengwu.catalog import rules as catalog_rules
 from zhengwu.core import clock
-from zhengwu.joint import rules
+from zhengwu.joint import bundles, rules
 from zhengwu.joint.models import Bundle, BundleVersion
 
 
@@ -81,6 +81,12 @@ def stages(version: BundleVersion, members: list[dict] | None = None) -> list[di
 
 def guide_context(version: BundleVersion) -> dict:
     members = _members(version)
+    # the merged list as the members' versions in force say now: a material a department has come to obtain by data
+    # sharing since the bundle was published is not asked of the applicant (rules.sharing_now)
+    materials = rules.sharing_now(
+        version.merged_materials,
+        {(m["position"], mat.position): mat.source for m in members for mat in m["materials"]},
+    )
     return {
         "bundle": version.bundle,
         "version": version,
@@ -95,10 +101,10 @@ def guide_context(version: BundleVersion) -> dict:
                 if m["organisation"] and m["organisation"].pk != version.bundle.lead_organisation_id
             }
         ),
-        "materials": version.merged_materials,
-        "shared_materials": sum(1 for m in version.merged_materials if m.get("shared")),
-        "from_results": sum(1 for m in version.merged_materials if m.get("from_member")),
-        "by_sharing": sum(1 for m in version.merged_materials if m.get("by_sharing")),
+        "materials": materials,
+        "shared_materials": sum(1 for m in materials if m.get("shared")),
+        "from_results": sum(1 for m in materials if m.get("from_member")),
+        "by_sharing": sum(1 for m in materials if m.get("by_sharing")),
         "form": version.merged_form,
         "cap_citation": rules.CAP_CITATION,
         "cap_text": rules.CAP_TEXT,
@@ -533,7 +539,7 @@ def merged_checklist(joint) -> list[dict]:
     }
     by_position = {m.position: m for m in members}
     rows = []
-    for entry in joint.version.merged_materials:
+    for entry in bundles.materials_now(joint.version, joint=joint):
         # a member case that ended (不予受理, 撤回, 终止) takes no materials: it asks for none of them any more
         not_needed = services.no_longer_needed(entry, by_position)
         live = [

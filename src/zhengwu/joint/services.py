@@ -379,8 +379,11 @@ def apply(
 
 
 def entry_at(joint: JointCase, position: int | None) -> dict | None:
-    """The material of the merged list at `position`, or None."""
-    return next((m for m in joint.version.merged_materials if m["position"] == position), None)
+    """The material of the merged list at `position` (as the member cases' versions say now whether it is obtained
+    by data sharing: bundles.materials_now), or None."""
+    return next(
+        (m for m in bundles.materials_now(joint.version, joint=joint) if m["position"] == position), None
+    )
 
 
 def merged_entry(joint: JointCase, position: int) -> dict:
