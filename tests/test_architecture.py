@@ -929,3 +929,101 @@ def test_the_worded_text_check_sees_each_kind_of_breach(tmp_path):
             "4: sign_in ('…'.format())",
         ],
     }
+
+
+# ---- a plain text bound to a module-level name goes through gettext too (issue 13): the check above sees texts
+# *worded* in code (formatted), not a plain Chinese sentence kept in a constant and shown as it is — a reveal's default
+# reason (寄递送达结果), a default 补正 note, a row heading (网上缴款), a legal citation quoted on a page. Such a
+# constant is gettext_lazy("…"), made a str where it is stored or sent. What is no text people read — a word matched
+# in data, an identifier, a heading of an exchange format read back, a regular expression, demo data — stays, and
+# CONSTANT_ALLOWED says where and why.
+
+# A file (relative to src; * matches across folders), or one name of a file ("file::NAME"). An entry that no longer
+# allows anything fails the test, so the list only shrinks.
+CONSTANT_ALLOWED: dict[str, str] = {
+    "*/demo.py": "demo data, as staff would have typed it",
+    "tickets/demo_history.py": "demo data: the characters the demo's callers' names are made of",
+    "core/masking.py": "regular expressions of the endings of Chinese place names and of what a name is made of",
+    "core/personal_data.py": "regular expressions and the characters of provinces and numerals found in free text",
+    "core/calendar.py::WEEKDAY_NAMES": "the characters a weekday's name is made of, inside a translated text",
+    "fees/documents.py::_DIGITS": "the capital numerals an amount in words (大写) is written with: characters, not text",
+    "fees/standards.py": (
+        "the fee standards the county's list is loaded from: data, as the catalogue records them (the approving "
+        "documents as guides cite them, the collecting departments' names)"
+    ),
+    "cases/selectors.py::POWER_OF_ATTORNEY_MARK": "the word looked for in a material's name (…委托书…), not shown",
+    "catalog/excel.py::KEY": "a column heading of the catalogue's exchange workbook, matched when it is read back",
+    "licences/signing.py::ROOT_NAME": "the subject name of the platform's root certificate: an identifier in X.509",
+    "licences/signing.py::TSA_NAME": "the subject name of its timestamp certificate: an identifier in X.509",
+    "settings.py::OTP_TOTP_ISSUER": "the issuer an authenticator app shows: one name of the deployment, a setting",
+    "api/calendar.py::_DATE": "the API's documentation (OpenAPI), in Chinese as every route's summary is",
+}
+
+
+def _constant_texts(src: Path = SRC) -> list[tuple[str, str, int]]:
+    """(file relative to src, name, line) for each module-level name bound to a plain string with Chinese words,
+    migrations aside."""
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        name = str(path.relative_to(src))
+        if "migrations" in path.relative_to(src).parts:
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets = [node.target]
+            else:
+                continue
+            value = node.value
+            if not (
+                isinstance(value, ast.Constant) and isinstance(value.value, str) and CJK.search(value.value)
+            ):
+                continue
+            found += [(name, t.id, node.lineno) for t in targets if isinstance(t, ast.Name)]
+    return found
+
+
+def _constant_breaches(src: Path = SRC, allowed: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """File → "line: NAME" for each constant text no entry of `allowed` (CONSTANT_ALLOWED) lets stay plain."""
+    allowed = CONSTANT_ALLOWED if allowed is None else allowed
+    found: dict[str, list[str]] = {}
+    for name, constant, line in _constant_texts(src):
+        if _allowed_by(name, constant, allowed) is None:
+            found.setdefault(name, []).append(f"{line}: {constant}")
+    return found
+
+
+def test_constant_texts_go_through_gettext():
+    assert _constant_breaches() == {}, (
+        'make it NAME = gettext_lazy("…"), str(NAME) where it is stored or sent'
+    )
+
+
+def test_every_constant_text_exception_is_still_needed():
+    used = {_allowed_by(name, constant, CONSTANT_ALLOWED) for name, constant, _line in _constant_texts()}
+    assert [key for key in CONSTANT_ALLOWED if key not in used] == [], (
+        "remove from CONSTANT_ALLOWED what no longer holds a plain Chinese text"
+    )
+
+
+def test_the_constant_text_check_sees_each_form(tmp_path):
+    """A plain Chinese string bound at module level — one line, implicitly joined over several, annotated — is caught;
+    gettext_lazy("…"), a string without Chinese words, one inside a function or a class, an f-string (the worded
+    check's), migrations and an allowed file or name pass."""
+    for name, text in {
+        "hall/views.py": 'REASON = "寄递送达结果"\nLAZY = gettext_lazy("寄递送达结果")\nCODE = "posted"\n',
+        "joint/rules.py": 'CAP = (\n    "依照本法第二十六条的规定,"\n    "可以延长十五日。"\n)\nNOTE: str = "未注明乡镇"\n',
+        "tickets/hot.py": 'def heat():\n    unnamed = "未注明乡镇"\nclass Rule:\n    title = "超期"\nF = f"{n}号"\n',
+        "cases/migrations/0002_x.py": 'NAME = "授权委托书"\n',
+        "cases/selectors.py": 'MARK = "委托书"\nNAME = "授权委托书"\n',
+        "core/masking.py": '_NAME = r"[^路街道]"\n',
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    allowed = {"core/masking.py": "regular expressions", "cases/selectors.py::MARK": "a word matched in data"}
+    assert _constant_breaches(tmp_path, allowed) == {
+        "cases/selectors.py": ["2: NAME"],
+        "hall/views.py": ["1: REASON"],
+        "joint/rules.py": ["1: CAP", "5: NOTE"],
+    }

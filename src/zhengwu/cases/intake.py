@@ -212,7 +212,7 @@ def _supplement_items(version: ItemVersion, items, *, agent: bool = False) -> li
     materials = {m.position: m.name for m in version.materials.all()}
     own = selectors.own_power_of_attorney(version) if agent else None
     if agent and own is None:  # a case filed by an agent: its power of attorney may be asked for too
-        materials[POWER_OF_ATTORNEY] = POWER_OF_ATTORNEY_NAME
+        materials[POWER_OF_ATTORNEY] = str(POWER_OF_ATTORNEY_NAME)
     clean = []
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):

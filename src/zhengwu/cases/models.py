@@ -61,7 +61,7 @@ class Delivery(models.TextChoices):
 # number 0 — outside the item's own list (1, 2, …) — so it is uploaded, checked by content, listed and asked for in a
 # supplement like any other material. Online it is required before submitting; at the window the clerk sees the paper.
 POWER_OF_ATTORNEY = 0
-POWER_OF_ATTORNEY_NAME = "授权委托书"
+POWER_OF_ATTORNEY_NAME = _("授权委托书")  # str() where it is stored or sent (a material's name)
 
 
 class Applicant(models.Model):

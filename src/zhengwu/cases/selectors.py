@@ -998,7 +998,7 @@ def material_checklist(case: Case) -> list[dict]:
         rows.append(
             {
                 "position": POWER_OF_ATTORNEY,
-                "name": POWER_OF_ATTORNEY_NAME,
+                "name": str(POWER_OF_ATTORNEY_NAME),
                 "required": needed,
                 "condition": "代他人申请时提交",
                 "conditional": not needed,  # asked only in some cases: shown 视情形提交, never 未上传

@@ -356,7 +356,7 @@ def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
             )
         own = selectors.own_power_of_attorney(case.version)
         # an item that lists its own 委托书 material: that material is the power of attorney
-        position, material_name = (own.position, own.name) if own else (position, POWER_OF_ATTORNEY_NAME)
+        position, material_name = (own.position, own.name) if own else (position, str(POWER_OF_ATTORNEY_NAME))
     else:
         material = case.version.materials.filter(position=position).first()
         if material is None:
@@ -418,7 +418,9 @@ def required_materials(case: Case) -> list[dict]:
         if m.required or (own is not None and m.position == own.position)
     ]
     if case.agent_name and own is None:
-        out.insert(0, {"position": POWER_OF_ATTORNEY, "name": POWER_OF_ATTORNEY_NAME, "medium": "either"})
+        out.insert(
+            0, {"position": POWER_OF_ATTORNEY, "name": str(POWER_OF_ATTORNEY_NAME), "medium": "either"}
+        )
     return out
 
 
@@ -437,5 +439,7 @@ def missing_materials(case: Case) -> list[dict]:
         elif m.required and m.position not in have:
             missing.append({"position": m.position, "name": m.name, "medium": m.medium})
     if needed and own is None and POWER_OF_ATTORNEY not in have:
-        missing.insert(0, {"position": POWER_OF_ATTORNEY, "name": POWER_OF_ATTORNEY_NAME, "medium": "either"})
+        missing.insert(
+            0, {"position": POWER_OF_ATTORNEY, "name": str(POWER_OF_ATTORNEY_NAME), "medium": "either"}
+        )
     return missing

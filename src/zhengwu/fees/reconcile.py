@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.core import audit, clock
 from zhengwu.core.errors import ValidationFailed
@@ -24,7 +25,7 @@ from zhengwu.fees.models import Channel, Discrepancy, Payment, Refund, Statement
 ZERO = Decimal("0.00")
 KINDS = {"收款": "receipt", "缴库": "remit", "退付": "refund"}
 COLUMNS = ["记账日期", "交易流水号", "缴款码", "金额", "类型"]
-ONLINE = "网上缴款"
+ONLINE = gettext_lazy("网上缴款")  # the reconciliation's row of payments made online (no window)
 
 
 def import_statement(content: bytes | str, *, source: str = "", by=None) -> dict:
@@ -110,7 +111,7 @@ def _unpaid_refund_detail(channel: str) -> str:
 
 def _window_name(payment: Payment) -> str:
     if payment.window is None:
-        return ONLINE
+        return str(ONLINE)
     return f"{payment.window.centre.name} {payment.window.name}"
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.cases.services import check_upload
 from zhengwu.core import clock
@@ -27,7 +28,7 @@ from zhengwu.joint.models import Forwarding, JointCase, JointMeeting, JointMembe
 # 行政许可法 第三十五条: 依法应当先经下级行政机关审查后报上级行政机关决定的行政许可,下级行政机关应当在法定期限内将
 # 初步审查意见和全部申请材料直接报送上级行政机关; 第四十三条: 下级行政机关应当自其受理行政许可申请之日起二十日内审查
 # 完毕. The time the higher authority takes after that is its own period, shown apart from the member's clock.
-FORWARD_CITATION = "《中华人民共和国行政许可法》第三十五条、第四十三条"
+FORWARD_CITATION = gettext_lazy("《中华人民共和国行政许可法》第三十五条、第四十三条")
 FORWARD_REVIEW_DAYS = 20
 FORWARDABLE = permissions.FORWARDABLE
 # held at the applicant's premises (the applicant is there); the applicant attends these and the 审前集中告知会议
@@ -320,5 +321,5 @@ def forward_period(row: Forwarding) -> dict:
         "replied_on": row.replied_on and row.replied_on.isoformat(),
         "workdays": days,
         "open": row.replied_on is None,
-        "citation": FORWARD_CITATION,
+        "citation": str(FORWARD_CITATION),
     }

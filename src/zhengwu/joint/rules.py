@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 Errors = list[tuple[str, str]]
 
@@ -23,9 +24,8 @@ JOINT_CAP = 45
 JOINT_EXTENSION = 15
 # 行政许可法 第八十二条: 本法规定的行政机关实施行政许可的期限以工作日计算,不含法定节假日.
 CAP_UNIT = "workdays"
-LAW = "《中华人民共和国行政许可法》"
-CAP_CITATION = "《中华人民共和国行政许可法》第二十六条、第四十二条第二款、第八十二条"
-CAP_TEXT = (
+CAP_CITATION = gettext_lazy("《中华人民共和国行政许可法》第二十六条、第四十二条第二款、第八十二条")
+CAP_TEXT = gettext_lazy(
     "依照本法第二十六条的规定,行政许可采取统一办理或者联合办理、集中办理的,办理的时间不得超过四十五日;"
     "四十五日内不能办结的,经本级人民政府负责人批准,可以延长十五日,并应当将延长期限的理由告知申请人。"
 )

@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases import notify as case_notify
@@ -1139,7 +1140,9 @@ def prerequisite_results(member: JointMember, *, members: dict[int, JointMember]
 # 行政许可法 第二十六条第二款 (统一办理、联合办理) and the seeds' 并联审批 rule "同一阶段纳入并联审批的审批文件,也是其他
 # 部门的前置审批依据,由审批部门根据并联审批的进度,通过网络平台获取": a member that needs another member's result
 # counts its own limits from the day that result is made (as rules.finish_days plans the bundle's joint limit).
-CLOCK_RULE = "《中华人民共和国行政许可法》第二十六条第二款;并联审批前置审批结果由审批部门通过网络平台获取"
+CLOCK_RULE = gettext_lazy(
+    "《中华人民共和国行政许可法》第二十六条第二款;并联审批前置审批结果由审批部门通过网络平台获取"
+)
 
 
 def start_clocks(case: Case) -> None:

@@ -10,8 +10,6 @@ from django.utils.translation import gettext as _
 
 from zhengwu.licences import services
 
-PREFIX = "已从电子证照库调取"
-
 
 def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
     """Per material position: the licence the library holds for it, or why not. `prefer` (an identifier, from a
@@ -63,7 +61,11 @@ def fill(case, by, prefer: str = "") -> list:
         if licence is None or position in have:
             continue
         data = services.stored_pdf(licence)
-        upload = SimpleUploadedFile(f"{PREFIX}-{licence.type.name}-{licence.number}.pdf", data)
+        name = _("已从电子证照库调取-%(type)s-%(number)s.pdf") % {
+            "type": licence.type.name,
+            "number": licence.number,
+        }
+        upload = SimpleUploadedFile(name, data)
         material = cases.upload_material(case=case, by=by, position=position, upload=upload)
         services.reuse(licence=licence, case=case, by=by, material=material.name)
         filled.append((material, licence))

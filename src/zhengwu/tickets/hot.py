@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.core.clock import LOCAL
 from zhengwu.core.errors import ValidationFailed
@@ -13,7 +14,7 @@ from zhengwu.tickets import text
 from zhengwu.tickets.models import Ticket
 
 PERIODS = {"day": 1, "week": 7}
-NO_REGION = "未注明乡镇"
+NO_REGION = gettext_lazy("未注明乡镇")
 
 
 @dataclass
@@ -55,10 +56,11 @@ def report(*, period: str = "week", until: dt.date, top_terms: int = 20, columns
         return row[0] or row[1]
 
     cat_now, cat_before = Counter(map(category, current)), Counter(map(category, previous))
-    reg_now = Counter(row[2] or NO_REGION for row in current)
-    reg_before = Counter(row[2] or NO_REGION for row in previous)
+    no_region = str(NO_REGION)
+    reg_now = Counter(row[2] or no_region for row in current)
+    reg_before = Counter(row[2] or no_region for row in previous)
     cols = [name for name, _count in cat_now.most_common(columns)]
-    cells = Counter((row[2] or NO_REGION, category(row)) for row in current)
+    cells = Counter((row[2] or no_region, category(row)) for row in current)
     heat = [(region, [cells[(region, c)] for c in cols], n) for region, n in reg_now.most_common()]
     terms_now = Counter(w for row in current for w in set(text.words(f"{row[3]} {row[4]}")) if len(w) > 1)
     terms_before = Counter(w for row in previous for w in set(text.words(f"{row[3]} {row[4]}")) if len(w) > 1)

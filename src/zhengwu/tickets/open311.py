@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -75,7 +76,7 @@ ATTRIBUTES = [
         "values": [{"key": "true", "name": "匿名"}, {"key": "false", "name": "实名"}],
     },
 ]
-SERVICE_NOTICE = "请凭工单编号和查询码(token)查询办理进度"
+SERVICE_NOTICE = gettext_lazy("请凭工单编号和查询码(token)查询办理进度")
 
 
 class Open311Error(Exception):
@@ -187,7 +188,7 @@ def request_of(
         "agency_responsible": shown.lead_organisation.name
         if shown.lead_organisation_id
         else "政务服务便民热线",
-        "service_notice": SERVICE_NOTICE,
+        "service_notice": str(SERVICE_NOTICE),
         "requested_datetime": _iso(t.received_at),
         "updated_datetime": _iso(updated or t.received_at),
         "expected_datetime": _iso(shown.handle_due) if is_open else None,
@@ -330,7 +331,7 @@ def _create_request(request, fmt: str):
     row = {
         "service_request_id": ticket.number,
         "token": ticket.query_code,
-        "service_notice": SERVICE_NOTICE,
+        "service_notice": str(SERVICE_NOTICE),
         "account_id": p.get("account_id") or None,
     }
     del key  # the key authorises; it is not stored on the ticket

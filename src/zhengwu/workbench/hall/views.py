@@ -502,7 +502,9 @@ def delivery_page(request):
     return _delivery_page(request, centre, mine)
 
 
-POSTING_REASON = "寄递送达结果"  # the reveal's reason when the staff who post give none (one click)
+POSTING_REASON = gettext_lazy(
+    "寄递送达结果"
+)  # the reveal's reason when the staff who post give none (one click)
 ADDRESS_REFUSAL = gettext_lazy("只能查看本单位办件的送达地址:寄递由承办单位的窗口工作人员或中心管理人员登记")
 
 
@@ -584,7 +586,7 @@ def reveal_address(request, case_id: int):
     if not (form.is_valid() and form.cleaned_data["reason"].strip()):
         # the reason the reveal (workbench.reveal) reads from the request: the default when none is given
         given = request.POST.copy()
-        given.setlist("reason", [POSTING_REASON])
+        given.setlist("reason", [str(POSTING_REASON)])
         request.POST = given
 
     def page(reveal, status):

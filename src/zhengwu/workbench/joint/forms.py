@@ -86,7 +86,7 @@ class WithdrawForm(ActionForm):
 # ---- a member's answer and endings
 
 
-DEFAULT_PROBLEM = "缺少或不符合要求,请补正"
+DEFAULT_PROBLEM = _("缺少或不符合要求,请补正")  # the note of a ticked material left without one
 
 
 class ItemsForm(ActionForm):
@@ -113,7 +113,7 @@ class ItemsForm(ActionForm):
         """What services.raise_missing / meetings.record_opinion take: the ticked materials, else the lines typed."""
         data = self.cleaned_data
         items = [
-            {"position": n, "problem": (data.get(f"problem_{n}") or "").strip() or DEFAULT_PROBLEM}
+            {"position": n, "problem": (data.get(f"problem_{n}") or "").strip() or str(DEFAULT_PROBLEM)}
             for n in data["material"]
         ]
         return items or parse_items(data["items"])
