@@ -172,6 +172,9 @@ class Spec:
     subject: str
     clerk: str
     script: list = field(default_factory=list)
+    agent: str = (
+        ""  # 代办人: the key in PEOPLE of who brought the application, with the applicant's 授权委托书
+    )
 
 
 # Script actions, each (working days ago, action, *arguments):
@@ -248,7 +251,18 @@ SPECS = [
             (15, "complete"),
         ],
     ),
-    Spec("05", "市场监管局", "个体工商户登记", "设立登记", "xuyan", "开办“燕子服装店”,零售服装", "clerk", []),
+    # brought to the window by a friend of the applicant (代办人), who hands over 徐燕's 授权委托书 with the rest
+    Spec(
+        "05",
+        "市场监管局",
+        "个体工商户登记",
+        "设立登记",
+        "xuyan",
+        "开办“燕子服装店”,零售服装",
+        "clerk",
+        [],
+        agent="raoyf",
+    ),
     Spec(
         "06",
         "市场监管局",
@@ -822,6 +836,14 @@ def _applicant(key: str) -> Applicant:
     )
 
 
+def _agent(key: str) -> dict | None:
+    """The 代办人 the clerk records at the counter: a person of PEOPLE, with their resident ID and phone."""
+    if not key:
+        return None
+    _kind, name, number, phone, _rep = PEOPLE[key]
+    return {"name": name, "id_number": number, "phone": phone}
+
+
 def _holder(users: dict, case: Case):
     step = case.steps.filter(state=CaseStep.State.OPEN).first()
     if step is None:
@@ -841,10 +863,14 @@ def _paper(case: Case) -> list[int]:
 def _counter_paper(spec: Spec, item: ServiceItem) -> list[int]:
     """已收纸质件 at the counter's 收件: the applicant hands over on paper every material the counter's checklist
     offers (selectors.counter_paper_checklist) that the script does not scan, so a case waiting for acceptance shows
-    them received, not 未提供."""
+    them received, not 未提供 — for an agent's application its power of attorney too (the item's own 委托书
+    material, else the 授权委托书 outside its list), as the clerk ticks it on the counter's form."""
     scanned = {p for _ago, action, *args in spec.script if action == "scan" for p in args[0]}
-    rows = selectors.counter_paper_checklist(item.current_version)
-    return [row["position"] for row in rows if row["position"] not in scanned]
+    rows = selectors.counter_paper_checklist(item.current_version, agent=bool(spec.agent))
+    positions = [row["position"] for row in rows if row["position"] not in scanned]
+    if spec.agent and selectors.own_power_of_attorney(item.current_version) is None:
+        positions.insert(0, selectors.POWER_OF_ATTORNEY)  # the 授权委托书 outside the item's list
+    return positions
 
 
 def _scanned_page() -> bytes:
@@ -943,6 +969,7 @@ def _load_one(spec: Spec, users: dict, days: Days) -> Case:
                 **ESTATE.get(spec.subject, {}),
                 **PREMISES.get(spec.subject, {}),
             },
+            agent=_agent(spec.agent),
             channel="counter",
             window=staff.window,
             idempotency_key=f"{DEMO_PREFIX}case-{spec.key}",
