@@ -10,6 +10,8 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
@@ -317,12 +319,16 @@ def _require_power_of_attorney(draft: Case | None) -> None:
         )
 
 
-# asked by every submit that carries an idempotency key: compiled once per connection (core.prepared)
+# asked by every submit that carries an idempotency key: compiled once per connection (core.prepared). The key's
+# unique index is partial (keys that are not empty), and PostgreSQL plans a prepared statement once for any value
+# after five calls: unless the SQL itself says the key is not empty, that plan cannot use the index and reads every
+# case (50 ms at 10^5 cases; submit's p50 doubled from 10^4 to 10^5 cases) — so it says so, as a literal.
+_KEY_NOT_EMPTY = RawSQL(f'"{Case._meta.db_table}"."idempotency_key" <> \'\'', (), output_field=BooleanField())
 _BY_KEY = Prepared(
     lambda key: (
         Case.objects.select_related("applicant", "organisation")
-        .filter(idempotency_key=key)
-        .order_by("pk")[:1]
+        .filter(_KEY_NOT_EMPTY, idempotency_key=key)
+        .order_by()[:1]  # at most one: the key is unique
     ),
     str,
 )

@@ -110,7 +110,10 @@ class Prepared:
     """A read compiled once per connection (module docstring). `converters` turn each argument into the value the
     SQL is given: `int` for an integer key, `str` for a text column."""
 
+    made: list = []  # every statement, in the order made (tests/core/test_prepared.py plans each generically)
+
     def __init__(self, build: Callable[..., QuerySet], *converters: type):
+        Prepared.made.append(self)
         self.build = build
         self.converters = converters
         self.placeholders = tuple(
