@@ -65,7 +65,8 @@ NOTICE_TABLE = {
     "已批准现金退付": {**PAID, "收费窗口": "refund void cash_refund"},
     "已批准刷卡退付": {**PAID, "收费窗口": "refund void card_refund"},
     "现金已退还": PAID,
-    "已退费": {"收费窗口": "void"},
+    # the whole payment went back: nothing left to refund, nor a receipt to reissue (nothing of it is kept)
+    "已退费": {},
     "办件已撤回": {},
 }
 

@@ -8,7 +8,7 @@ notice). Whose notices a person sees is access.fee_scope_q's (selectors.visible_
   only an unpaid notice is corrected (a paid one is refunded);
 - 登记窗口缴款 (record), 作废并换开票据 (void), 退回原卡 (card_refund), 退还现金 (cash_refund): the clerk of the fee
   window that collects the notice (access.collecting_window, "由收费窗口统一征收"); the one who approved a cash
-  refund does not hand the cash out (审批与经办分离);
+  refund does not hand the cash out (审批与经办分离); a receipt whose whole payment is refunded is not reissued;
 - 申请退付 (refund): staff who see the notice, while something paid is left to refund — not a supervisor (监察人员)
   who holds no other role: supervision reads the money, it does not start money actions;
 - 审批退付 (decide): a department head of the collecting organisation or a centre manager, never the one who asked;
@@ -257,9 +257,26 @@ def refund_state_refusal(notice) -> DomainError | None:
     return None
 
 
+def refunded(payment) -> Decimal:
+    """What of the payment is approved to go back (退付 approved, paid out or on its way)."""
+    from zhengwu.fees.models import Refund
+
+    return sum((r.amount for r in payment.refunds.filter(state=Refund.State.APPROVED)), Decimal("0.00"))
+
+
 def void_state_refusal(receipt) -> Conflict | None:
+    """作废并换开 replaces a receipt for money the centre keeps (the payer's name corrected, say). Once the whole
+    payment is approved to go back nothing is kept and nothing is left to reissue. A partly refunded receipt is still
+    the voucher of what was kept: it may be reissued, for the payment's amount as before, and the public check of the
+    new receipt says what went back, as it did of the old one (selectors.receipt_refunds)."""
     if receipt.voided_at is not None:
         return Conflict(_("该票据已作废"), code="fee.receipt_voided")
+    if (back := refunded(receipt.payment)) >= receipt.payment.amount:
+        return Conflict(
+            _("该票据款项已全额退付(%(amount)s 元),没有可换开的金额,不能作废并换开")
+            % {"amount": compute.yuan(back)},
+            code="fee.receipt_refunded",
+        )
     return None
 
 

@@ -983,10 +983,7 @@ def decide_refund(*, refund: Refund, by, approve: bool, opinion: str = "") -> Re
                 # until then it is 待收费窗口退还现金 and reconciliation lists it
                 refund.provider, refund.reference = payment.provider, f"R{payment.reference}-{refund.pk}"[:64]
             refund.save(update_fields=["channel", "provider", "reference"])
-            refunded = sum(
-                (r.amount for r in payment.refunds.filter(state=Refund.State.APPROVED)), Decimal("0.00")
-            )
-            if refunded >= payment.amount:
+            if permissions.refunded(payment) >= payment.amount:
                 Notice.objects.filter(pk=payment.notice_id).update(state=Notice.State.REFUNDED)
         _tell_applicant(payment.notice.case, _refund_message(refund), subject=_("退付审批结果"))
         audit.record(

@@ -302,6 +302,9 @@ def notice(request, code: str):
             "decidable": actions["decide"],
             "may_reconcile": may_reconcile(request.user),
             "correction": getattr(n, "correction", None) if n.state == Notice.State.CANCELLED else None,
+            # a receipt whose whole payment went back is not reissued (permissions.void_state_refusal); a partly
+            # refunded one is, and its form says the new receipt keeps the amount and its check names the refund
+            "refunded": permissions.refunded(payment) if payment else None,
         },
     )
 

@@ -1,0 +1,93 @@
+"""The notice page as the fee window met it (a stranger's pass): a receipt whose whole payment went back is not
+offered 作废并换开 and the service refuses it, saying why; a partly refunded one is reissued for the amount paid and
+its check still names the refund."""
+
+import re
+
+import pytest
+
+from tests.fees.conftest import land_case
+from zhengwu.core.errors import Conflict
+from zhengwu.fees import services
+from zhengwu.fees.models import Receipt
+
+
+def _paid(w):
+    """The land case's notice (不动产登记费 80 元) paid in cash at the fee window: the payment and its receipt."""
+    notice = services.issue_notice(case=land_case(w), by=w.land_clerk, only=["BDC-001"])
+    payment = services.record_at_window(code=notice.code, by=w.cashier, channel="cash", received="80")
+    return payment, services.current_receipt(payment)
+
+
+def _refunded(w, payment, amount):
+    refund = services.request_refund(
+        payment=payment, by=w.land_clerk, amount=amount, reason="other", explanation="申请人放弃登记"
+    )
+    services.decide_refund(refund=refund, by=w.land_head, approve=True, opinion="同意")
+    return services.pay_out_cash(refund=refund, by=w.cashier)
+
+
+def _receipt_row(page: str, number: str) -> str:
+    return re.search(
+        rf'<li class="list-group-item">\s*<a href="[^"]*{number}[^"]*".*?</li>', page, re.S
+    ).group(0)
+
+
+# ---------------------------------------------------------------- 作废并换开
+
+
+def test_a_fully_refunded_receipt_is_not_offered_for_reissue_and_is_refused(fees_world, client):
+    w = fees_world
+    payment, receipt = _paid(w)
+    _refunded(w, payment, "80")
+    client.force_login(w.cashier)
+    url = f"/workbench/fees/notices/{payment.notice.code}/"
+    row = _receipt_row(client.get(url).content.decode(), receipt.number)
+    assert "作废并换开" not in row and "款项已全额退付,不再换开" in row
+    with pytest.raises(Conflict, match=r"该票据款项已全额退付\(80.00 元\),没有可换开的金额,不能作废并换开"):
+        services.void_and_reissue(receipt=receipt, by=w.cashier, reason="交款人名称有误")
+    page = client.post(
+        f"/workbench/fees/receipts/{receipt.number}/void/", {"reason": "交款人名称有误"}, follow=True
+    ).content.decode()
+    assert "没有可换开的金额,不能作废并换开" in page
+    assert Receipt.objects.filter(payment=payment).count() == 1
+    receipt.refresh_from_db()
+    assert receipt.voided_at is None
+
+
+def test_a_receipt_refunded_in_full_but_not_yet_paid_back_is_not_reissued_either(fees_world):
+    """Approved is decided: the money is on its way back, nothing of it is kept to be receipted again."""
+    w = fees_world
+    payment, receipt = _paid(w)
+    refund = services.request_refund(
+        payment=payment, by=w.land_clerk, amount="80", reason="other", explanation="申请人放弃登记"
+    )
+    # asked, not approved: it may still be refused, so the receipt is still the payment's
+    assert services.void_and_reissue(receipt=receipt, by=w.cashier, reason="交款人名称有误").amount == 80
+    services.decide_refund(refund=refund, by=w.land_head, approve=True)
+    with pytest.raises(Conflict, match="已全额退付"):
+        services.void_and_reissue(
+            receipt=services.current_receipt(payment), by=w.cashier, reason="交款人名称有误"
+        )
+
+
+def test_a_partly_refunded_receipt_is_reissued_for_the_amount_paid_and_its_check_names_the_refund(
+    fees_world, client
+):
+    w = fees_world
+    payment, receipt = _paid(w)
+    _refunded(w, payment, "30")
+    client.force_login(w.cashier)
+    row = _receipt_row(
+        client.get(f"/workbench/fees/notices/{payment.notice.code}/").content.decode(), receipt.number
+    )
+    assert "作废并换开" in row
+    assert "其中 30.00 元已批准退付:换开的票据金额仍为缴款的 80.00 元,查验票据时注明已退付的部分。" in row
+    client.post(
+        f"/workbench/fees/receipts/{receipt.number}/void/",
+        {"reason": "交款人名称有误", "payer": "张三丰"},
+    )
+    new = services.current_receipt(payment)
+    assert new.replaces == receipt and new.amount == 80 and new.payer == "张三丰"
+    page = client.get(f"/fees/receipts/{new.number}/").content.decode()
+    assert "该票据真实有效" in page and "其中 30.00 元已退付" in page
