@@ -1,6 +1,7 @@
-"""The notice page as the fee window met it (a stranger's pass): a receipt whose whole payment went back is not
-offered 作废并换开 and the service refuses it, saying why; a partly refunded one is reissued for the amount paid and
-its check still names the refund."""
+"""The notice page as the fee window and the collecting organisation met it (a stranger's pass): a receipt whose
+whole payment went back is not offered 作废并换开 and the service refuses it, saying why; a partly refunded one is
+reissued for the amount paid and its check still names the refund; a refused 申请退付 is answered at its field, the
+form open with what was typed, not at the page's top."""
 
 import re
 
@@ -9,7 +10,7 @@ import pytest
 from tests.fees.conftest import land_case
 from zhengwu.core.errors import Conflict
 from zhengwu.fees import services
-from zhengwu.fees.models import Receipt
+from zhengwu.fees.models import Receipt, Refund
 
 
 def _paid(w):
@@ -91,3 +92,63 @@ def test_a_partly_refunded_receipt_is_reissued_for_the_amount_paid_and_its_check
     assert new.replaces == receipt and new.amount == 80 and new.payer == "张三丰"
     page = client.get(f"/fees/receipts/{new.number}/").content.decode()
     assert "该票据真实有效" in page and "其中 30.00 元已退付" in page
+
+
+# ---------------------------------------------------------------- 申请退付 refused at its field
+
+
+def _refund_form(page: str) -> str:
+    return re.search(r'<details id="refund".*?</details>', page, re.S).group(0)
+
+
+def _messages(page: str) -> str:
+    """What the page says above its heading (core/_messages.html)."""
+    return page.split('<h1 class="h4">', 1)[0]
+
+
+@pytest.mark.parametrize(
+    "posted, field, message",
+    [
+        ({"amount": "100"}, "amount", "退付金额不能超过可退金额 80.00 元"),
+        ({"amount": "8.001"}, "amount", "退付金额最多两位小数(到分)"),
+        ({"explanation": ""}, "explanation", "请写明退付说明"),
+        ({"reason": "withdrawn"}, "reason", "未撤回、终止或不予受理,不能以「申请撤回或终止」退付"),
+    ],
+)
+def test_a_refused_refund_is_answered_at_its_field_with_what_was_typed(
+    fees_world, client, posted, field, message
+):
+    w = fees_world
+    payment, _ = _paid(w)
+    client.force_login(w.land_clerk)
+    typed = {"amount": "20", "reason": "overpaid", "explanation": "多收 20 元", **posted}
+    response = client.post(f"/workbench/fees/notices/{payment.notice.code}/refund/", typed)
+    page = response.content.decode()
+    assert response.status_code == 422 and not Refund.objects.exists()
+    form = _refund_form(page)
+    assert form.startswith('<details id="refund" open>')
+    # the field refused is marked and the refusal follows it; nothing is said at the page's top
+    marked = re.search(rf'<(input|select)[^>]*name="{field}"[^>]*>', form).group(0)
+    assert 'aria-invalid="true"' in marked and 'aria-describedby="refund-error"' in marked
+    assert form.count('aria-invalid="true"') == 1
+    assert re.search(rf'id="refund-error"[^>]*>[^<]*{re.escape(message)}', form)
+    assert message not in _messages(page)
+    # what was typed is there to correct
+    if typed["amount"]:
+        assert f'name="amount" inputmode="decimal" value="{typed["amount"]}"' in form
+    assert f'<option value="{typed["reason"]}" selected>' in form
+    if typed["explanation"]:
+        assert f'value="{typed["explanation"]}"' in form
+
+
+def test_a_refund_asked_right_is_filed_and_said_at_the_top(fees_world, client):
+    w = fees_world
+    payment, _ = _paid(w)
+    client.force_login(w.land_clerk)
+    page = client.post(
+        f"/workbench/fees/notices/{payment.notice.code}/refund/",
+        {"amount": "20", "reason": "overpaid", "explanation": "多收 20 元"},
+        follow=True,
+    ).content.decode()
+    assert "已提交退付申请,待审批" in _messages(page)
+    assert Refund.objects.get().amount == 20

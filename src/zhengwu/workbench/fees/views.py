@@ -276,7 +276,11 @@ def correct(request, code: str):
 
 @_staff
 def notice(request, code: str):
-    n = _notice(request.user, code)
+    return _notice_page(request, _notice(request.user, code))
+
+
+def _notice_page(request, n: Notice, *, refund_error: DomainError | None = None, refund_posted=None):
+    """The notice page; after a refused 申请退付, the form open with what was typed and the refusal at its field."""
     payment = getattr(n, "payment", None)
     # the fee window collects for cases it does not handle: it does not open them
     sees_case = visible_cases(request.user).filter(pk=n.case_id).exists()
@@ -305,7 +309,10 @@ def notice(request, code: str):
             # a receipt whose whole payment went back is not reissued (permissions.void_state_refusal); a partly
             # refunded one is, and its form says the new receipt keeps the amount and its check names the refund
             "refunded": permissions.refunded(payment) if payment else None,
+            "refund_error": refund_error,
+            "refund_posted": refund_posted,
         },
+        status=refund_error.status if refund_error else 200,
     )
 
 
@@ -404,9 +411,9 @@ def refund(request, code: str):
     if payment is None:
         return _back(request, code, DomainError(_("该缴款通知书尚未缴款,无可退付")))
     form = forms.RefundForm(request.POST)
-    if not form.is_valid():
-        return _back(request, code, _refusal(form))
     try:
+        if not form.is_valid():
+            raise _refusal(form)
         services.request_refund(
             payment=payment,
             by=request.user,
@@ -415,8 +422,11 @@ def refund(request, code: str):
             explanation=form.cleaned_data["explanation"],
         )
     except DomainError as err:
-        return _back(request, code, err)
-    return _back(request, code, ok="已提交退付申请,待审批")
+        if not permissions.allowed(request.user, n, "refund"):  # no form to show it at (a supervisor, say)
+            return _back(request, code, err)
+        # at the form, open, with what was typed: not at the page's top, far from the field it concerns
+        return _notice_page(request, n, refund_error=err, refund_posted=request.POST)
+    return _back(request, code, ok=_("已提交退付申请,待审批"))
 
 
 def _refund_row(request, refund_id: int) -> tuple[Refund, str]:
