@@ -70,3 +70,45 @@ def test_applicant_pays_through_the_simulator_and_downloads_the_receipt(page, fe
     page.reload()
     expect(page.locator("body")).to_contain_text("已送达")
     shot()
+
+
+def test_two_alternatives_ticked_are_refused_at_the_box_before_the_total_is_confirmed(
+    page,
+    sign_in,
+    fees_world,  # noqa: F811
+    shot,
+):
+    """择一收取: the clerk who ticks 住宅类 and 非住宅类 together is told so at the second box, without first being
+    asked to confirm a total that charges both; with one of them the confirmation names its total."""
+    from tests.fees.test_a_strangers_pass_issue_13 import _transfer_case
+
+    w = fees_world
+    case = _transfer_case(w)
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    sign_in("landclerk", w.password)
+    page.goto(f"/workbench/fees/cases/{case.number}/issue/")
+    page.get_by_label("本件收取 不动产登记费(住宅类)").check()
+    page.get_by_label("本件收取 不动产登记费(非住宅类)").check()
+    refused = page.locator("#c-BDC-002-error")
+    expect(refused).to_have_text(
+        "「不动产登记费(住宅类)」与「不动产登记费(非住宅类)」只能收取其一(不动产登记费),请只勾选本件适用的一项"
+    )
+    expect(page.get_by_label("本件收取 不动产登记费(非住宅类)")).to_have_attribute("aria-invalid", "true")
+    page.get_by_test_id("issue-notice").click()
+    shot()
+    assert asked == [] and not Notice.objects.filter(case=case).exists()
+    page.get_by_label("本件收取 不动产登记费(非住宅类)").uncheck()
+    expect(refused).to_be_hidden()
+    with page.expect_navigation():
+        page.get_by_test_id("issue-notice").click()
+    assert asked == ["开具缴款通知书,合计 80.00 元。确认开具?"]
+    notice = Notice.objects.get(case=case)
+    assert notice.total == 80
+    expect(page.locator("body")).to_contain_text(notice.code)
+    shot()
