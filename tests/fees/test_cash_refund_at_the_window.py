@@ -97,7 +97,7 @@ def test_the_payer_is_told_to_collect_the_cash_at_the_fee_window(fees_world, app
     assert f"请缴款人持有效身份证件到{where}领取现金" in page
     services.pay_out_cash(refund=refund, by=w.cashier)
     page = client.get(f"/cases/mine/{case.number}/").content.decode()
-    assert f"{clock.today()} 已退回" in page and "领取现金" not in page
+    assert f"{clock.today():%Y年%-m月%-d日} 已退回" in page and "领取现金" not in page
 
 
 def test_a_refused_refund_tells_the_payer_why(fees_world):

@@ -173,7 +173,7 @@ def test_the_public_list_dates_each_fee_from_its_approving_document(db, client):
     market = make_organisation("贵溪市市场监督管理局", region=county, short_name="市场监管局")
     standards.load({standards.REGISTRATION: land, standards.MARKET: market}, valid_from=None)
     page = client.get(f"/fees/{land.pk}/").content.decode()
-    assert "2017-03-15 起" in page and "发改价格规〔2016〕2559号" in page
+    assert "2017年3月15日 起" in page and "发改价格规〔2016〕2559号" in page
     assert "截至2026年11月18日执行的收费项目" in page  # the day in Chinese, as the rest of the page
     # a fine is not a fee: it is off the public 收费目录清单 (the API's catalogue keeps it, with its kind)
     page = client.get(f"/fees/{market.pk}/").content.decode()

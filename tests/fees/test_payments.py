@@ -194,7 +194,7 @@ def test_the_result_waits_for_payment(fees_world, client):
     client.force_login(w.citizen_user)
     mine = client.get(f"/cases/mine/{case.number}/").content.decode()
     assert (
-        f"缴款通知书 {notice.code} 应缴 90.00 元,缴款期限 {notice.due_on}。请先缴费:缴款后才能领取或送达办理结果"
+        f"缴款通知书 {notice.code} 应缴 90.00 元,缴款期限 {notice.due_on:%Y年%-m月%-d日}。请先缴费:缴款后才能领取或送达办理结果"
         in mine
     )
     assert f'href="/fees/pay/{notice.code}/" id="pay-first"' in mine and "纸质证照请到窗口领取" not in mine

@@ -25,7 +25,7 @@ def test_a_member_forwards_upward_and_records_the_reply_on_the_page(handling, co
         )
     page = answer.content.decode()
     assert "上报鹰潭市城市管理局,等待上级机关答复" in page
-    assert "于 2026-09-29 报送鹰潭市城市管理局审批,等待答复" in page and "第三十五条" in page
+    assert "于 2026年9月29日 报送鹰潭市城市管理局审批,等待答复" in page and "第三十五条" in page
     assert 'id="forward-reply-3"' in page and 'id="forward-3"' not in page
 
     client.force_login(company.user)
@@ -39,7 +39,7 @@ def test_a_member_forwards_upward_and_records_the_reply_on_the_page(handling, co
         ).content.decode()
     assert "已登记城管局" in replied
     # 09-30, 10-08, 10-09: 国庆 does not count
-    assert "2026-10-09 答复(历时 3 个工作日):同意核发" in replied
+    assert "2026年10月9日 答复(历时 3 个工作日):同意核发" in replied
 
 
 def test_a_member_not_at_work_cannot_forward(restaurant, county, company):

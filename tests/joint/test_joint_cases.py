@@ -154,12 +154,16 @@ def test_full_flow_with_one_combined_notice(applied, county, company, client):
     m = members(joint)
     assert joint.phase == Phase.HANDLING
     assert "正在重新审查" not in told()
-    assert "各部门已确认材料齐全,2026-11-18联合受理。当前状态:各部门并联办理中" in told()
+    assert "各部门已确认材料齐全,2026年11月18日联合受理。当前状态:各部门并联办理中" in told()
     assert all(x.case.status == Status.ACCEPTED for x in m.values())
     # 企业登记's limits start at acceptance; the three needing its 营业执照 count theirs from its grant, and the
     # joint case is due by the bundle's plan meanwhile (23/6 working days from 11-18)
     assert m[1].case.legal_due and [m[p].case.legal_due for p in (2, 3, 4)] == [None, None, None]
     assert (joint.legal_due.isoformat(), joint.promised_due.isoformat()) == ("2026-12-21", "2026-11-26")
+    # the applicant reads the days as people write them, on the page and in the SMS (the API keeps ISO)
+    page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
+    assert "承诺 2026年11月26日 前全部办结(法定期限 2026年12月21日)" in page and "2026-11-26" not in page
+    assert OutboxMessage.objects.filter(body__contains="承诺2026年11月26日前全部办结").exists()
 
     # the members that need 营业执照 wait for 企业登记; its result reaches them without upload
     market = {

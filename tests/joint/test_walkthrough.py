@@ -198,7 +198,7 @@ def test_an_ended_joint_case_says_how_it_ended(joint, company, client):
     client.force_login(company.user)
     page = client.get(f"/bundles/cases/{joint.number}/").content.decode()
     assert "前全部办结" not in page
-    assert re.search(r'id="joint-ended">已撤回于 2026-11-18', page)
+    assert re.search(r'id="joint-ended">已撤回于 2026年11月18日', page)  # as people write a day
 
 
 def test_notices_get_a_proper_document_number(restaurant, company):

@@ -51,7 +51,7 @@ def agent(client, ending):
         ("2026-10-02", "即将到期:还剩 90 天", "已过期"),  # the first reminder's day
         ("2026-11-18", "即将到期:还剩 43 天", "已过期"),
         ("2026-12-31", "即将到期:今日到期", "已过期"),  # its last day it is still valid
-        ("2027-01-01", "已过期(有效期至 2026-12-31)", "即将到期"),
+        ("2027-01-01", "已过期(有效期至 2026年12月31日)", "即将到期"),
     ],
 )
 def test_the_wallet_flags_a_licence_near_its_end_and_after_it(agent, ending, day, says, not_says):

@@ -233,7 +233,7 @@ def test_the_department_is_told_of_the_grant_and_of_its_revocation(holder, lworl
     [sms] = told("13700137000")
     assert sms == (
         f"【政务服务】贵溪市好味道餐饮有限公司授权贵溪市水利局使用其食品经营许可证(编号 {issued.number}),"
-        f"用途:办理取水许可核验经营资格,授权期 2026-09-28 至 {until(30)}。"
+        "用途:办理取水许可核验经营资格,授权期 2026年9月28日 至 2026年10月28日。"
         f"查验:https://zwfw.example/workbench/licences/granted/{grant.pk}/"
     )
     assert told("head@shuili.example") == [sms]

@@ -40,7 +40,9 @@ def test_reminders_at_90_30_and_7_days_once_each(lworld):
         on(day)
         services.remind_expiring()
         assert len(reminders(lworld)) == expected, day
-    assert f"您的食品经营许可证(编号 {licence.number})将于 2031-09-27 到期,还有 7 天" in reminders(lworld)[-1]
+    assert (
+        f"您的食品经营许可证(编号 {licence.number})将于 2031年9月27日 到期,还有 7 天" in reminders(lworld)[-1]
+    )
 
 
 def test_reminder_days_are_per_type(lworld):
@@ -80,7 +82,7 @@ def test_the_reminder_reaches_the_holders_phone(lworld):
     assert (
         lworld.company.phone,
         text,
-    ) in LoggingSmsProvider.sent and "将于 2031-09-27 到期,还有 30 天" in text
+    ) in LoggingSmsProvider.sent and "将于 2031年9月27日 到期,还有 30 天" in text
     assert OutboxMessage.objects.get(body=text).state == OutboxMessage.State.SENT
 
 

@@ -53,7 +53,7 @@ def test_the_qr_page_says_replaced_and_expired(client, lworld, issued):
     assert "该版本证照已被替换,现行版本为第 2 版" in text
     clock.set_now(dt.datetime(2031, 9, 28, 9, 0, tzinfo=clock.LOCAL))
     text = client.get(f"/verify/licence/{new.identifier}").content.decode()
-    assert "该证照已过期(有效期至 2031-09-27)" in text
+    assert "该证照已过期(有效期至 2031年9月27日)" in text
 
 
 def test_an_unknown_identifier_is_a_plain_404(client, lworld):
@@ -214,3 +214,22 @@ def test_a_second_food_licence_for_the_same_holder_is_warned_before_and_both_are
     issued.refresh_from_db()
     assert issued.status == Status.VALID and new.number != issued.number  # per premises: both in force
     assert "申请人已持有" not in client.get(f"/workbench/cases/{second.number}/").content.decode()
+
+
+def test_the_wallet_and_the_licence_page_write_days_as_people_do(client, lworld, issued):
+    """Dates an applicant reads are written 2031年9月27日, not 2031-09-27 (a stranger's pass found the ISO form)."""
+    agent = (
+        lworld.citizen_user
+    )  # becomes the company's account holder (法人登录), whose wallet holds its licence
+    lworld.citizen.user = None
+    lworld.citizen.save()
+    lworld.company.user = agent
+    lworld.company.save()
+    client.force_login(agent)
+    until = f"{issued.valid_until:%Y年%-m月%-d日}"
+    for path in ("/licences/", f"/licences/{issued.identifier}/"):
+        page = client.get(path).content.decode()
+        assert until in page and issued.valid_until.isoformat() not in page, path
+    check = client.get(f"/verify/licence/{issued.identifier}").content.decode()
+    assert f"{issued.valid_from:%Y年%-m月%-d日} 至 {until}" in check
+    assert issued.issued_on.isoformat() not in check

@@ -72,12 +72,12 @@ def test_reminder_and_wallet_link_to_the_prefilled_renewal_which_issues_the_next
     link = f"/cases/apply/{w.renewal.code}/?licence={old.identifier}"
     assert services.remind_expiring() == 1
     sms = OutboxMessage.objects.get(recipient=w.company.phone).body
-    assert "将于 2026-10-23 到期,还有 25 天,请及时申请延续(原证照已预填):" in sms and sms.endswith(link)
+    assert "将于 2026年10月23日 到期,还有 25 天,请及时申请延续(原证照已预填):" in sms and sms.endswith(link)
     wallet = company_client.get("/licences/").content.decode()
     assert f'href="{link.replace("&", "&amp;")}"' in wallet and "申请延续" in wallet
 
     form = company_client.get(link).content.decode()
-    assert f"已从电子证照库调取:食品经营许可证(编号 {old.number},有效期至 2026-10-23),无需上传" in form
+    assert f"已从电子证照库调取:食品经营许可证(编号 {old.number},有效期至 2026年10月23日),无需上传" in form
     answer = company_client.post(
         link,
         {"form.subject": "延续食品经营许可", "applying_as": "self", "idempotency_key": "k-renew",

@@ -35,7 +35,7 @@ from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog.models import ITEM_TYPE_CHOICES, Material
 from zhengwu.core import access, clock, ids, personal, thresholds
 from zhengwu.core.actors import actor_name
-from zhengwu.core.calendar import current_calendar
+from zhengwu.core.calendar import chinese_date, current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.masking import mask_name
 from zhengwu.core.models import Role, Window
@@ -621,7 +621,7 @@ def progress(case: Case) -> dict:
             next_text = _("缴款通知书 %(code)s 应缴 %(total)s 元,缴款期限 %(due)s。") % {
                 "code": fee["code"],
                 "total": fee["total"],
-                "due": fee["due_on"],
+                "due": chinese_date(dt.date.fromisoformat(fee["due_on"])),
             } + str(stages.NEXT_ACTIONS["pay"])
     kind = NEXT_ACTION_NOTICES.get(next_action)
     pay_url = fee.get("pay_url") if next_action == "pay" else None

@@ -29,6 +29,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
+from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core import audit, clock
@@ -94,6 +95,12 @@ def day_words(day: dt.date, today: dt.date) -> str:
     if day.year != today.year:
         return _("%(year)s年%(month)s月%(day)s日(星期%(weekday)s)") % words
     return _("%(month)s月%(day)s日(星期%(weekday)s)") % words
+
+
+def chinese_date(day: dt.date) -> str:
+    """2026年11月20日: a date as people read it — on the pages applicants see, the documents and the SMS they get
+    (the templates write it date:"Y年n月j日"). The API, JSON and CSV keep ISO dates (2026-11-20)."""
+    return dateformat.format(day, "Y年n月j日")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
+from zhengwu.core.calendar import chinese_date
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.inputs import is_whole, text
 from zhengwu.core.models import Organisation
@@ -603,7 +604,7 @@ def correct_notice(
                 "reason": reason,
                 "new": new.code,
                 "total": compute.yuan(new.total),
-                "due": new.due_on.isoformat(),
+                "due": chinese_date(new.due_on),
             },
         )
     return new

@@ -42,6 +42,7 @@ from zhengwu.cases.models import (
     Status,
 )
 from zhengwu.core import access, actors, audit, clock, inputs, numbering, outbox
+from zhengwu.core.calendar import chinese_date
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role, ServiceCentre, Window
 from zhengwu.joint import bundles, permissions
@@ -1032,7 +1033,7 @@ def _accept_all(joint: JointCase, members: list[JointMember], by) -> None:
         % {
             "name": joint.version.name,
             "number": joint.number,
-            "due": joint.promised_due and joint.promised_due.isoformat(),
+            "due": joint.promised_due and chinese_date(joint.promised_due),
         },
     )
 

@@ -25,6 +25,7 @@ from zhengwu.cases import notify
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases.models import Applicant
 from zhengwu.core import access, audit, clock, ids, outbox, text
+from zhengwu.core.calendar import chinese_date
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.inputs import is_whole
 from zhengwu.core.masking import mask_name, mask_resident_id
@@ -101,8 +102,8 @@ def _message_values(grant: LicenceGrant) -> dict:
         "type": licence.type.name,
         "number": licence.number,
         "purpose": grant.purpose,
-        "start": grant.valid_from.isoformat(),
-        "end": grant.valid_until.isoformat(),
+        "start": chinese_date(grant.valid_from),
+        "end": chinese_date(grant.valid_until),
         "url": f"{getattr(settings, 'ZHENGWU_PUBLIC_URL', '').rstrip('/')}{granted_path(grant)}",
     }
 
@@ -190,12 +191,12 @@ def authorise(
     if (end - start).days >= MAX_DAYS:
         raise ValidationFailed(
             _("一次授权最长 %(n)s 天,请把截止日期设在 %(d)s 之前")
-            % {"n": MAX_DAYS, "d": (start + dt.timedelta(days=MAX_DAYS)).isoformat()},
+            % {"n": MAX_DAYS, "d": chinese_date(start + dt.timedelta(days=MAX_DAYS))},
             field="valid_until",
         )
     if licence.valid_until and end > licence.valid_until:
         raise ValidationFailed(
-            _("授权截止日期不能晚于证照有效期(%(d)s)") % {"d": licence.valid_until.isoformat()},
+            _("授权截止日期不能晚于证照有效期(%(d)s)") % {"d": chinese_date(licence.valid_until)},
             field="valid_until",
         )
     with transaction.atomic():
@@ -219,7 +220,12 @@ def authorise(
             LicenceUse.Purpose.AUTHORISE,
             by=by,
             note=_("授权%(who)s用于%(purpose)s,%(start)s 至 %(end)s")
-            % {"who": grantee_shown(grant), "purpose": purpose, "start": start, "end": end},
+            % {
+                "who": grantee_shown(grant),
+                "purpose": purpose,
+                "start": chinese_date(start),
+                "end": chinese_date(end),
+            },
         )
         told = _tell_grantee(
             grant,
@@ -332,7 +338,11 @@ def open_granted(*, by, grant_id, action: str = "view") -> LicenceGrant:
     if not grant.is_active:
         raise AccessDenied(
             _("授权%(state)s,不能使用该证照(授权期 %(start)s 至 %(end)s)")
-            % {"state": grant.state_label, "start": grant.valid_from, "end": grant.valid_until}
+            % {
+                "state": grant.state_label,
+                "start": chinese_date(grant.valid_from),
+                "end": chinese_date(grant.valid_until),
+            }
         )
     with transaction.atomic():
         what = _("下载") if action == "download" else _("查验")

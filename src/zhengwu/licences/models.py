@@ -7,12 +7,12 @@ issue date, validity, holder's name, holder's code and its kind.
 
 from django.conf import settings
 from django.db import models
-from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import clock
+from zhengwu.core.calendar import chinese_date
 from zhengwu.core.models import AppendOnly, Organisation
 
 
@@ -112,11 +112,6 @@ class LicenceType(models.Model):
     def reminders_apply(self) -> bool:
         """No expiry reminders for a type valid 长期 (validity 0): there is no last day to remind of."""
         return bool(self.validity_years and self.reminder_days)
-
-
-def chinese_date(day) -> str:
-    """2026年12月7日, as the licence and the fee documents print a date (the templates' date:"Y年n月j日")."""
-    return dateformat.format(day, "Y年n月j日")
 
 
 class Status(models.TextChoices):

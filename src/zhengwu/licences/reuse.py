@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
+from zhengwu.core.calendar import chinese_date
 from zhengwu.licences import services
 
 
@@ -40,7 +41,7 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
             % {
                 "type": licence_type.name,
                 "number": licence.number,
-                "valid": _("有效期至 %(day)s") % {"day": licence.valid_until.isoformat()}
+                "valid": _("有效期至 %(day)s") % {"day": chinese_date(licence.valid_until)}
                 if licence.valid_until
                 else _("长期有效"),
             }

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from zhengwu.cases import notify
 from zhengwu.cases.models import Applicant, Case
 from zhengwu.core import audit, clock, numbering, outbox
+from zhengwu.core.calendar import chinese_date
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.licences import identifiers, permissions, signing
@@ -792,7 +793,7 @@ def remind_expiring() -> int:
                 values = {
                     "type": licence.type.name,
                     "number": licence.number,
-                    "day": licence.valid_until.isoformat(),
+                    "day": chinese_date(licence.valid_until),
                     "left": left,
                     "url": renewal_url(licence),
                 }
