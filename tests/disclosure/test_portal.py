@@ -118,7 +118,7 @@ def test_citizen_files_and_tracks_a_request(client, org):
     assert response.status_code == 302 and response.url == reverse("portal_disclosure:request_done")
     r = org.disclosure_requests.get()
     page = client.get(response.url).content.decode()
-    assert r.number in page and r.access_code in page and "2026-03-12" in page
+    assert r.number in page and r.access_code in page and "2026年3月12日" in page
     # reloading the page that says 申请已提交 files nothing more (it answered the POST itself: a reload filed a second
     # request, which counted towards the requester's monthly 按件 total); another browser is sent to the form
     assert r.access_code in client.get(response.url).content.decode()

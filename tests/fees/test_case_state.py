@@ -26,7 +26,7 @@ def test_an_unpaid_notice_is_due_not_collected(fees_world, client):
     notice = services.issue_notice(case=case, by=w.land_clerk)
     html = lookup(client, case)
     assert "已收取费用" not in html
-    assert "待缴费" in html and f"应缴 90.00 元,缴款通知书 {notice.code},缴款期限 2026-10-13" in html
+    assert "待缴费" in html and f"应缴 90.00 元,缴款通知书 {notice.code},缴款期限 2026年10月13日" in html
     page = staff_page(client, w.land_clerk, case)
     assert "已收取费用" not in page and "已登记收费" not in page
     assert "待缴费" in page and "缴款期限 2026-10-13" in page
@@ -45,7 +45,9 @@ def test_paid_then_refunded(fees_world, client):
     payment = services.record_at_window(code=notice.code, by=w.cashier, channel="cash")
     receipt = services.current_receipt(payment)
     html = lookup(client, case)
-    assert "已缴费" in html and "已缴 90.00 元(2026-09-28)" in html and f"票据号码 {receipt.number}" in html
+    assert (
+        "已缴费" in html and "已缴 90.00 元(2026年9月28日)" in html and f"票据号码 {receipt.number}" in html
+    )
     assert "待缴费" not in html
     page = staff_page(client, w.land_clerk, case)
     assert "已缴费" in page and f"票据号码 {receipt.number}" in page

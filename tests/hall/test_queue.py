@@ -74,7 +74,7 @@ def test_a_booking_checks_in_within_its_window_of_time(hall):
         name="王五",
         phone="13900002222",
     )
-    with pytest.raises(Conflict, match="预约日期为 2026-11-19"):
+    with pytest.raises(Conflict, match="预约日期为 2026年11月19日"):
         queue.check_in(booking=tomorrow)
 
 

@@ -80,15 +80,18 @@ def test_a_waiting_members_explanation_starts_at_the_prerequisites_result_not_at
         _handle(joint.members.get(position=1).case, decide=True)
     hygiene = joint.members.get(position=4).case
     assert hygiene.accepted_on.isoformat() == "2026-11-18"
-    line = "起算:2026-11-19(星期四)「企业登记」的结果作出(行政许可法第二十六条第二款),自次日起计算"
+    line = "起算:2026年11月19日(星期四)「企业登记」的结果作出(行政许可法第二十六条第二款),自次日起计算"
     client.force_login(company.user)
     page = client.get(f"/cases/mine/{hygiene.number}/").content.decode()
-    assert line in page and "起算:2026-11-19(星期四)受理" not in page
+    assert line in page and "起算:2026年11月19日(星期四)受理" not in page
     client.force_login(county.health_clerk)
     assert line in client.get(f"/workbench/cases/{hygiene.number}/").content.decode()
     registration = joint.members.get(position=1).case  # counted from its own acceptance, as before
     client.force_login(company.user)
-    assert "起算:2026-11-18(星期三)受理" in client.get(f"/cases/mine/{registration.number}/").content.decode()
+    assert (
+        "起算:2026年11月18日(星期三)受理"
+        in client.get(f"/cases/mine/{registration.number}/").content.decode()
+    )
 
 
 def test_the_staff_joint_page_shows_the_application_form_masked(restaurant, county, company, client):

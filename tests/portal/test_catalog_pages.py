@@ -200,9 +200,9 @@ def test_change_log_lists_additions_adjustments_and_cancellations(client, water_
     services.publish(item=water_item, effective_on=dt.date(2026, 12, 1))
     services.cancel_item(item=licence, reason="并入企业开办一件事", effective_on=dt.date(2026, 12, 15))
     html = client.get("/services/changes/").content.decode()
-    assert "2026-12-01" in html and "调整" in html and "压缩承诺时限" in html
-    assert "2026-01-05" in html and "新增" in html
-    assert "2026-12-15" in html and "取消" in html and "并入企业开办一件事" in html
+    assert "2026年12月1日" in html and "调整" in html and "压缩承诺时限" in html
+    assert "2026年1月5日" in html and "新增" in html
+    assert "2026年12月15日" in html and "取消" in html and "并入企业开办一件事" in html
     only_cancelled = client.get("/services/changes/", {"kind": "cancelled"}).content.decode()
     assert "并入企业开办一件事" in only_cancelled and "压缩承诺时限" not in only_cancelled
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.core import thresholds
-from zhengwu.core.calendar import WEEKDAY_NAMES, Calendar, DayKind
+from zhengwu.core.calendar import WEEKDAY_NAMES, Calendar, DayKind, chinese_date
 from zhengwu.core.errors import ValidationFailed
 
 # 行政许可法 第三十二条: without an intake decision within 5 working days of receipt, the case is deemed accepted.
@@ -42,8 +42,8 @@ SUSPENSION_KINDS = {
 
 
 def day_label(d: dt.date) -> str:
-    """2026-10-09(星期五)."""
-    return _("%(date)s(星期%(weekday)s)") % {"date": d.isoformat(), "weekday": WEEKDAY_NAMES[d.weekday()]}
+    """2026年10月9日(星期五): the explanation is read by the applicant beside the dates it explains."""
+    return _("%(date)s(星期%(weekday)s)") % {"date": chinese_date(d), "weekday": WEEKDAY_NAMES[d.weekday()]}
 
 
 @dataclass(frozen=True)
@@ -272,7 +272,9 @@ def _special_lines(calendar: Calendar, start: dt.date, end: dt.date) -> list[Lin
     for day in calendar.special_days(start, end).value:
         kind = "holiday" if day.kind == DayKind.HOLIDAY else "adjusted_workday"
         verb = _("不计") if kind == "holiday" else _("计入")
-        lines.append(Line(kind, f"{day}({verb})", date=day.date))
+        label = f"{day.name}·{day.kind.label}" if day.name else str(day.kind.label)
+        said = {"day": day_label(day.date), "label": label, "verb": verb}
+        lines.append(Line(kind, _("%(day)s %(label)s(%(verb)s)") % said, date=day.date))
     return lines
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.cases import selectors
 from zhengwu.cases.models import Case, CaseEvent, Channel, OutboxMessage, Status
 from zhengwu.core import inputs, outbox
+from zhengwu.core.calendar import chinese_date
 from zhengwu.core.masking import mask_name
 from zhengwu.core.outbox import (  # noqa: F401 — the outbox's names, as callers of cases.notify knew them
     BACKOFF_MINUTES,
@@ -87,8 +88,9 @@ def _text(case: Case, event: CaseEvent) -> str | None:
         "number": case.number,
         "query_code": case.query_code,
         "intake_days": INTAKE_WORKDAYS,
-        "promised_due": case.promised_due.isoformat() if case.promised_due else gettext("待定"),
-        "legal_due": case.legal_due.isoformat() if case.legal_due else gettext("待定"),
+        # the day as people write it (2026年11月20日), not ISO: the message is read, not parsed
+        "promised_due": chinese_date(case.promised_due) if case.promised_due else gettext("待定"),
+        "legal_due": chinese_date(case.legal_due) if case.legal_due else gettext("待定"),
         "decision": case.get_decision_display() if case.decision else "",
         "delivery": case.get_delivery_display() if case.delivery else "",
     }

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock, inputs
+from zhengwu.core.calendar import chinese_date
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Role, Window
 from zhengwu.hall import items
@@ -168,7 +169,7 @@ def check_in(*, booking: Booking, by=None) -> QueueNumber:
             if clock.local_date(slot.start) != clock.today():
                 raise Conflict(
                     _("预约日期为 %(day)s,请当天到大厅签到")
-                    % {"day": clock.local_date(slot.start).strftime("%Y-%m-%d")}
+                    % {"day": chinese_date(clock.local_date(slot.start))}
                 )
             if now < slot.start - dt.timedelta(minutes=cfg.early_check_in_minutes):
                 opens = (slot.start - dt.timedelta(minutes=cfg.early_check_in_minutes)).astimezone(

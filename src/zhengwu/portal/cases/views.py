@@ -202,8 +202,8 @@ def lookup(request):
                     if joint is not None:
                         return render(request, "cases/portal/lookup.html", {"form": form, "joint": joint})
                 status = selectors.public_status(case)
-                status["timeline"] = display.timeline_rows(status["timeline"])
-                status["received_when"] = display.when(status["received_at"])
+                status["timeline"] = display.timeline_rows(status["timeline"], chinese=True)
+                status["received_when"] = display.when(status["received_at"], chinese=True)
                 # the number and query code were right: the stages, and rating as on 好差评's own lookup
                 context = _progress_links(case, notices=False)
         except DomainError as err:
@@ -428,8 +428,8 @@ def _detail(
         "cases/portal/detail.html",
         {
             "case": case,
-            "s": {**summary, "received_when": display.when(summary["received_at"])},
-            "timeline": display.timeline_rows(selectors.timeline(case, public=True)),
+            "s": {**summary, "received_when": display.when(summary["received_at"], chinese=True)},
+            "timeline": display.timeline_rows(selectors.timeline(case, public=True), chinese=True),
             "notices": selectors.notices_of(case),
             "panels": extensions.panels(request, case),
             "checklist": selectors.material_checklist(case),
