@@ -130,7 +130,8 @@ def test_warnings_are_pushed_to_handler_and_head_once_per_level(world):
         done["warnings"] == 4 and done["alerts"] == 1
     )  # red pushed, and the overdue alert raised by the scan
     assert WarningPush.objects.filter(level="red").count() == 4
-    assert "【超期】" in WarningPush.objects.filter(level="red").first().message
+    red = WarningPush.objects.filter(level="red").first().message
+    assert "【超期】" in red and f"承诺办结期限 {case.promised_due:%Y年%-m月%-d日}" in red
     assert Alert.objects.filter(case=case, code="case.overdue.promised", event__isnull=True).count() == 1
 
 

@@ -13,6 +13,7 @@ from django_tasks import task
 
 from zhengwu.cases.models import Case, CaseEvent, CaseStep
 from zhengwu.core import clock, outbox
+from zhengwu.core.calendar import chinese_date
 from zhengwu.core.context import acting_as
 from zhengwu.core.models import Role, Staff
 from zhengwu.supervision import levels, selectors
@@ -51,7 +52,13 @@ def _heads(case: Case) -> list:
 def _message(case: Case, level: str) -> str:
     due = case.intake_due if case.status == "received" else case.promised_due
     what = _("受理审查期限") if case.status == "received" else _("承诺办结期限")
-    said = {"number": case.number, "name": case.version.name, "what": what, "due": due}
+    # the day as people write it (2026年10月16日): the push is read on a phone, not parsed
+    said = {
+        "number": case.number,
+        "name": case.version.name,
+        "what": what,
+        "due": chinese_date(due) if due else "",
+    }
     if level == levels.RED:
         return _("【超期】办件 %(number)s(%(name)s)已超过%(what)s %(due)s,请立即办理并说明原因。") % said
     return _("【预警】办件 %(number)s(%(name)s)%(what)s为 %(due)s,即将到期,请抓紧办理。") % said
