@@ -144,7 +144,7 @@ def test_due_command_prints_the_date_alone_then_the_explanation(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "2026-11-09"
     assert any("2026年10月10日(星期六) 国庆节·调休上班日(计入)" in line for line in lines[1:])
-    assert any("不计入 6 个工作日" in line for line in lines[1:])
+    assert any("2026年10月9日 至 2026年10月16日,不计入 6 个工作日" in line for line in lines[1:])
 
 
 @pytest.mark.django_db

@@ -208,8 +208,8 @@ def due_date(
                 _("中止%(kind)s:%(start)s 至 %(end)s,不计入 %(counted)s 个工作日(行政许可法第四十五条)")
                 % {
                     "kind": kind,
-                    "start": s.start.isoformat(),
-                    "end": s.end.isoformat(),
+                    "start": chinese_date(s.start),
+                    "end": chinese_date(s.end),
                     "counted": counted.value,
                 },
                 date=s.start,
@@ -233,7 +233,7 @@ def due_date(
                 )
                 % {
                     "kind": kind,
-                    "start": open_suspension.start.isoformat(),
+                    "start": chinese_date(open_suspension.start),
                     "used": used.value - suspended_days,
                     "remaining": remaining,
                 },
