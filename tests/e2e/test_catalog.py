@@ -108,7 +108,7 @@ def test_manager_is_stopped_at_the_field_then_another_publishes_and_the_change_l
 
     visit("/services/changes/")
     row = page.get_by_test_id("changes").get_by_role("row").filter(has_text="承诺时限与法定时限一致")
-    expect(row).to_contain_text("2026-12-01")
+    expect(row).to_contain_text("2026年12月1日")
     expect(row).to_contain_text("调整")
     expect(row).to_contain_text("企业登记")
     shot()
