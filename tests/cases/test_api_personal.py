@@ -26,7 +26,9 @@ def test_staff_lists_details_and_action_answers_carry_masked_names(client, world
     assert [row["applicant_name"] for row in listed] == ["张*"]
     detail = _json(client.get(f"/api/cases/{case.number}"))
     assert (detail["applicant_name"], detail["agent_name"]) == ("张*", "王**")
-    accepted = _json(client.post(f"/api/cases/{case.number}/accept", {}, content_type="application/json"))
+    accepted = _json(
+        client.post(f"/api/cases/{case.number}/accept", {"paper": [0, 2]}, content_type="application/json")
+    )  # the power of attorney and the licence copy received on paper
     assert (accepted["applicant_name"], accepted["agent_name"]) == ("张*", "王**")
     assert not AuditRecord.objects.filter(action="personal_data.view").exists()
 

@@ -8,7 +8,7 @@ from tests.cases.conftest import at, resident_id
 from zhengwu.cases import handling, selectors, services
 from zhengwu.cases.models import Case
 from zhengwu.core import clock
-from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.core.errors import ValidationFailed
 
 WALK_IN = {
     "kind": "natural",
@@ -57,15 +57,16 @@ def test_the_acceptance_checklist_is_ticked_with_what_the_counter_received_only(
 
 def test_acceptance_records_its_own_list_which_counts_from_then_on(world):
     case = _at_counter(world, [1, 2])
-    services.accept_case(case=case, by=world.clerk, paper=[1])  # the clerk unticked the licence copy
+    # the clerk unticked the licence copy: acceptance's list is the one that counts, and it leaves the copy owed
+    # (受理 only with the materials complete, 行政许可法 第三十二条)
+    with pytest.raises(ValidationFailed) as refused:
+        services.accept_case(case=case, by=world.clerk, paper=[1])
+    assert refused.value.code == "intake.materials_missing" and "2. 营业执照复印件" in refused.value.message
+    services.accept_case(case=case, by=world.clerk, paper=[1, 2])
     rows = _rows(case)
-    assert rows[1]["via"] == "窗口已收纸质材料" and rows[2]["via"] == "" and rows[2]["missing"]
-    assert [m["position"] for m in handling.missing_required_materials(case)] == [2]
-    services.claim_step(case=case, by=world.approver)
-    services.complete_step(case=case, by=world.approver, opinion="同意")
-    with pytest.raises(Conflict) as refused:
-        services.decide_case(case=case, by=world.head, grant=True)
-    assert refused.value.code == "decision.materials_missing" and "2. 营业执照复印件" in refused.value.message
+    assert rows[1]["via"] == rows[2]["via"] == "窗口已收纸质材料" and not rows[2]["missing"]
+    assert case.events.get(action="accept").data["paper"] == [1, 2]
+    assert handling.missing_required_materials(case) == []
 
 
 def test_a_deemed_acceptance_by_the_platform_keeps_what_the_counter_received(world):

@@ -123,7 +123,9 @@ def test_the_answer_after_a_write_is_what_was_written(world, client, chief):
     made = client.post("/api/cases", {"item_code": item.code, "channel": "counter", "form": {"subject": "x"},
                        "applicant": applicant}, content_type="application/json").json()  # fmt: skip
     accepted = client.post(
-        f"/api/cases/{made['number']}/accept", {"revision": made["revision"]}, content_type="application/json"
+        f"/api/cases/{made['number']}/accept",
+        {"revision": made["revision"], "paper": [1]},
+        content_type="application/json",
     ).json()
     fresh = client.get(f"/api/cases/{made['number']}").json()
     assert accepted == fresh

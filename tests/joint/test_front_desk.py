@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tests.factories import make_staff, make_window
+from tests.joint.conftest import upload_all
 from tests.joint.test_joint_cases import members, pdf
 from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
@@ -82,6 +83,7 @@ def _pre_review(joint, county):
 
 def test_the_pre_review_meeting_ends_in_one_combined_notice(registered, county):
     joint = registered
+    upload_all(joint, county.lead_clerk)  # members 1 and 2 find them complete; 3 and 4 ask for more
     with pytest.raises(Conflict):  # before the 联办通知 there is nobody to meet
         meetings.convene(
             joint=joint,
@@ -126,6 +128,11 @@ def test_the_pre_review_meeting_ends_in_one_combined_notice(registered, county):
 def test_a_pre_review_with_nothing_missing_accepts_jointly(registered, county):
     joint = registered
     meeting = _pre_review(joint, county)
+    # 材料齐全 needs the materials: a member's is refused until they are provided (行政许可法 第三十二条)
+    with pytest.raises(ValidationFailed) as incomplete:
+        meetings.record_opinion(joint=joint, meeting_id=meeting.pk, position=1, by=county.lead_clerk)
+    assert "必需材料尚未提交" in incomplete.value.message and "请提出补正" in incomplete.value.message
+    upload_all(joint, county.lead_clerk)  # the lead window scans what the applicant handed in
     for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk)):
         meetings.record_opinion(
             joint=joint, meeting_id=meeting.pk, position=position, by=who, opinion="材料齐全"
@@ -159,6 +166,7 @@ def test_front_desk_and_pre_review_on_the_pages(restaurant, county, company, des
     assert 'id="lead-window-form"' in page and county.market_window.name in page
     client.force_login(county.lead_clerk)
     client.post(f"/workbench/joint/{number}/notify/")
+    upload_all(services.JointCase.objects.get(number=number), county.lead_clerk)  # what was handed in, scanned
     client.post(
         f"/workbench/joint/{number}/meetings/",
         {

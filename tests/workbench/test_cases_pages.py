@@ -121,7 +121,8 @@ def test_stale_page_gets_a_clear_conflict_and_keeps_the_opinion(as_user, world, 
 def test_two_clerks_at_once_one_wins_the_other_is_told(as_user, world, submitted):  # noqa: F811
     revision = submitted.revision
     first = as_user(world.clerk).post(
-        f"/workbench/cases/{submitted.number}/act/accept/", {"revision": revision}
+        f"/workbench/cases/{submitted.number}/act/accept/",
+        {"revision": revision, "paper": [str(p) for p in paper_checklist(submitted)]},
     )
     second = as_user(world.general_clerk).post(
         f"/workbench/cases/{submitted.number}/act/refuse/", {"revision": revision, "reason": "不符合条件"}

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhengwu.cases.models import Case, CaseStep
+from zhengwu.cases.models import POWER_OF_ATTORNEY, Case, CaseStep
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.core import access
-from zhengwu.core.errors import AccessDenied, Conflict, DomainError
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError, ValidationFailed
 from zhengwu.core.models import Role
 
 INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
@@ -227,6 +227,57 @@ def missing_required_materials(case: Case) -> list[dict]:
         provided = material_provisions(case)
         missing = [m for m in missing if m["position"] not in provided]
     return missing
+
+
+def missing_at_acceptance(case: Case, paper) -> list[dict]:
+    """The required materials (submission.required_materials) acceptance with the paper checklist `paper` would
+    leave provided in no way: not uploaded, not ticked on that checklist — which from acceptance on replaces what
+    the counter's 收件 recorded — not handed in on paper with a supplement, not taken from the licence library or a
+    prerequisite's result, not obtained by the department itself (部门共享获取, 免提交)."""
+    from zhengwu.cases import selectors
+    from zhengwu.cases.records import events_so_far
+    from zhengwu.cases.submission import required_materials
+
+    required = required_materials(case)
+    if not required:
+        return []
+    # on paper first (the ticks and the events are at hand); the files, read with the locked case
+    # (records._locked) or else from the database, only when the paper does not cover it all
+    have = {int(p) for p in paper} | paper_received(events_so_far(case))[1]
+    if any(m["position"] not in have for m in required):
+        files = case.__dict__.get("_zw_material_positions")
+        have |= set(files) if files is not None else set(case.materials.values_list("position", flat=True))
+    if POWER_OF_ATTORNEY in have and case.agent_name:  # a file at 0 counts as the item's own 委托书 material
+        have |= set(selectors.power_of_attorney_positions(case.version))
+    missing = [m for m in required if m["position"] not in have]
+    if missing:  # the other ways (not the counter's paper: the checklist above stands for it now)
+        label = counter_paper_label()
+        provided = {p for p, how in material_provisions(case).items() if how != label}
+        provided |= shared_positions(case)
+        missing = [m for m in missing if m["position"] not in provided]
+    return missing
+
+
+def acceptance_refusal(case: Case, paper) -> DomainError | None:
+    """行政许可法 第三十二条: an application is accepted only when its materials are complete; otherwise the applicant is
+    told at once of everything to supply (一次性告知补正). Read by accept_case (and so by 即办件 当场办结)."""
+    missing = missing_at_acceptance(case, paper)
+    if not missing:
+        return None
+    return ValidationFailed(
+        _(
+            "必需材料尚未提供:%(m)s。材料不齐全不能受理:已收到纸质材料的请在纸质材料收件清单中勾选,"
+            "否则请一次性告知申请人补正(行政许可法第三十二条)"
+        )
+        % {"m": "、".join(numbered(m) for m in missing)},
+        code="intake.materials_missing",
+        field="paper",
+    )
+
+
+def numbered(material: dict) -> str:
+    """A material as the checklists name it: 2. 营业执照复印件 (the power of attorney, material 0, by its name)."""
+    return f"{material['position']}. {material['name']}" if material["position"] else material["name"]
 
 
 def material_refusal(case: Case) -> DomainError | None:

@@ -87,7 +87,9 @@ def accept_case(
     paper: list[int] | tuple = (),
 ) -> Case:
     """`paper`: the positions of the materials the window received on paper (its paper checklist at acceptance).
-    Accept the application (受理): the handling limits start the next working day and the first step opens.
+    Accept the application (受理): the handling limits start the next working day and the first step opens. Refused
+    (ValidationFailed `intake.materials_missing` at `paper`, naming them) while a required material is provided in
+    no way (handling.acceptance_refusal): the applicant is then told once of everything to supply (request_supplement).
     After the 5 working days for the decision it is recorded as deemed acceptance as of receipt (第三十二条)."""
     _in_scope(by, case)
     with transaction.atomic():
@@ -95,7 +97,9 @@ def accept_case(
         permissions.require(by, case, "accept")
         paper = _paper_positions(case, paper)
         if not _intake_open(case, at):
-            return _deem(case, by=by, at=at, paper=paper)
+            return _deem(case, by=by, at=at, paper=paper)  # by law, whatever the materials (第三十二条)
+        if refusal := handling.acceptance_refusal(case, paper):
+            raise refusal  # materials not complete: 一次性告知补正 instead (第三十二条第一款第(四)项)
         steps, first_done = _steps_payload(case.version)
         today = _today(at)
         _record(

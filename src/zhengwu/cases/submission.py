@@ -411,7 +411,9 @@ def _extension(content_type: str) -> str:
 
 def required_materials(case: Case) -> list[dict]:
     """Every material the case must have: the item's required ones and, for an agent's application, the power of
-    attorney (the item's own 委托书 material, else material 0)."""
+    attorney (the item's own 委托书 material, else material 0). A material the catalogue asks for only in some
+    situations (its 提交条件, e.g. 选择告知承诺制办理的提供) is not among them: whether the situation applies is the
+    clerk's to judge at the window, and the material tables show it 视情形提交, never 未提供."""
     materials = catalog_selectors.published_materials(case.version)
     own = (
         next((m for m in materials if selectors.POWER_OF_ATTORNEY_MARK in m.name), None)
@@ -421,7 +423,7 @@ def required_materials(case: Case) -> list[dict]:
     out = [
         {"position": m.position, "name": m.name, "medium": m.medium}
         for m in materials
-        if m.required or (own is not None and m.position == own.position)
+        if (m.required and not m.condition) or (own is not None and m.position == own.position)
     ]
     if case.agent_name and own is None:
         out.insert(

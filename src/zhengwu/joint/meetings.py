@@ -181,6 +181,10 @@ def record_opinion(
     if meeting.kind == JointMeeting.Kind.PRE_REVIEW:
         if items:
             missing = services._missing_items(joint, member, items)
+        elif refused := permissions.completeness_refusal(joint, member):
+            # 材料齐全 as the member's answer is the joint acceptance's ground (行政许可法 第三十二条): only with
+            # every material it asks for provided, as at a confirmation (services.confirm)
+            raise refused
         opinion = opinion or (
             _("需补正:%(m)s") % {"m": "、".join(i["name"] for i in missing)} if missing else _("材料齐全")
         )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.cases import deadlines, display, extensions, handling, permissions, selectors, services
 from zhengwu.cases import forms as case_forms
+from zhengwu.cases import intake as case_intake
 from zhengwu.cases.application import ApplicationForm
 from zhengwu.cases.models import Decision, Delivery, Status
 from zhengwu.cases.views import notice_download
@@ -202,6 +203,7 @@ def _case_context(
     shown = form if failed and form is not None else None
     posted = shown.data if shown is not None else {}
     checked = set(shown.posted_list("sup_position")) if shown is not None else None
+    accept = _accept_form(case, checklist, shown if failed == "accept" else None) if can["accept"] else None
     supplement_rows = [
         {
             **m,
@@ -218,6 +220,7 @@ def _case_context(
         # back at intake after a 补正 notice: the header says so beside 已收件, as the clerk's lists do
         "resupplied_at": selectors.resupplied_at(case),
         "supplement_rows": supplement_rows,
+        "accept": accept,
         "fee_rows": fee_rows,
         # fees recorded as charged by hand; a payment notice's lines are not collected until paid, and its own
         # panel (fees domain) says where it stands
@@ -267,6 +270,51 @@ def _case_context(
         "failed": failed,
         "error": error,
     }
+
+
+def _accept_form(case, checklist: list[dict], shown: CaseActionForm | None) -> dict:
+    """The acceptance form (受理): the rows the window's paper checklist offers, ticked as they come (as posted, after
+    a refusal), those acceptance needs marked; and, before the clerk submits, the required materials the ticks as
+    they stand leave provided in no way — the service's own rule (handling.missing_at_acceptance), which refuses
+    such an acceptance (行政许可法 第三十二条: 一次性告知补正 instead). The page's script keeps the list and the
+    confirmation up to date as boxes are ticked (static/zhengwu/accept-check.js)."""
+    # past the five working days acceptance is deemed by law whatever the materials (第三十二条): nothing to hold it up
+    deemed = case_intake.intake_closed_refusal(case) is not None
+    missing_now = [] if deemed else handling.missing_at_acceptance(case, ())
+    needed = {m["position"]: handling.numbered(m) for m in missing_now}
+    posted = set(shown.posted_list("paper")) if shown is not None else None
+    rows = [
+        {
+            **m,
+            "label": handling.numbered(m),
+            "ticked": str(m["position"]) in posted if posted is not None else m["paper_ticked"],
+            "needed": m["position"] in needed,
+        }
+        for m in checklist
+        if m["paper"]
+    ]
+    ticked = {row["position"] for row in rows if row["ticked"]}
+    offered = {row["position"] for row in rows}
+    missing = [name for position, name in needed.items() if position not in ticked]
+    return {
+        "rows": rows,
+        "missing": missing,
+        # needed but not on the checklist (nothing to tick): named whatever the ticks
+        "always_missing": "、".join(name for position, name in needed.items() if position not in offered),
+        "confirm": missing_confirmation("、".join(missing)) if missing else ACCEPT_CONFIRMATION,
+        "confirm_complete": ACCEPT_CONFIRMATION,
+        "confirm_missing": missing_confirmation("{missing}"),
+    }
+
+
+ACCEPT_CONFIRMATION = gettext_lazy("确认受理该办件?将出具受理通知书,办理时限开始计算。")
+
+
+def missing_confirmation(names: str) -> str:
+    return _(
+        "以下必需材料尚未提供:%(m)s。材料不齐全不能受理(行政许可法第三十二条):"
+        "已收到纸质材料的请勾选;否则请取消,一次性告知补正。"
+    ) % {"m": names}
 
 
 def _fee_rows(case, *, failed: str, error: DomainError | None, form: CaseActionForm | None) -> list[dict]:
