@@ -395,6 +395,6 @@ def granted_context(grant: LicenceGrant) -> dict:
     return {
         "grant": grant,
         "l": licence,
-        "meta": services.metadata(licence),
+        "meta": services.metadata_shown(licence),  # as the licence pages write days
         "items": services.pdf_context(licence)["items"],
     }

@@ -34,6 +34,8 @@ DECISION_ROLES = (Role.DEPARTMENT_HEAD,)
 END_ACTIONS = {Status.CANCELLED: "cancel", Status.REVOKED: "revoke", Status.WITHDRAWN: "withdraw"}
 DECISIONS = ("revoke", "withdraw")
 ACTIONS = ("change", "renew", "cancel", "revoke", "withdraw")
+# the refusal to change or renew a version in force whose renewal waits to start: the renewal is the one to act on
+RENEWED_AHEAD = "licence.renewed_ahead"
 
 
 def require_issuer_staff(user, licence_or_organisation) -> None:
@@ -77,6 +79,7 @@ def state_refusal(licence: Licence, action: str) -> Conflict | None:
         return Conflict(
             _("证照已延续,第 %(version)s 版自 %(day)s 起有效,请对第 %(version)s 版办理")
             % {"version": following.version, "day": chinese_date(following.valid_from)},
+            code=RENEWED_AHEAD,
             field="licence",
         )
     if action in ("change", "renew") and licence.effective_status != Status.VALID:

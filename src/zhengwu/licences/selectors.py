@@ -14,7 +14,10 @@ from zhengwu.catalog.models import Material
 from zhengwu.core import access, clock
 from zhengwu.core.masking import mask_name, mask_resident_id
 from zhengwu.licences import services
-from zhengwu.licences.models import Licence, LicenceType, LicenceUse
+from zhengwu.licences.models import ENDING_STATUSES, NOT_YET_VALID, Licence, LicenceType, LicenceUse, Status
+
+# what a list may be filtered by: each stored status, and 尚未生效 (computed, never stored)
+STATUS_FILTERS = (*Status.values, NOT_YET_VALID)
 
 
 def indicators(user, start: dt.date, end: dt.date) -> dict:
@@ -72,6 +75,27 @@ def public_view(licence: Licence) -> dict:
         "ended_at": licence.ended_at,
         "current": current if current.pk != licence.pk else None,
     }
+
+
+def status_q(status: str) -> Q:
+    """The licences whose status today (`Licence.effective_status`, what each list row and API result says) is
+    `status` — not the stored one, which the nightly job (`services.mark_expired`) brings up to date only once a
+    day: a renewal decided ahead of the old end is stored 有效 from its decision but is 尚未生效 until it starts,
+    and the version it takes over from reads 已被替换 (or 已过期) from the day after its end."""
+    today = clock.today()
+    lapsed = Q(status=Status.VALID, valid_until__lt=today)  # stored valid, its last day passed
+    taken_over = Q(next_version__isnull=False) & ~Q(next_version__status__in=ENDING_STATUSES)
+    if status == Status.VALID:
+        return Q(status=Status.VALID, valid_from__lte=today) & (
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+        )
+    if status == NOT_YET_VALID:
+        return Q(status=Status.VALID, valid_from__gt=today)
+    if status == Status.REPLACED:
+        return Q(status=Status.REPLACED) | (lapsed & taken_over)
+    if status == Status.EXPIRED:
+        return Q(status=Status.EXPIRED) | (lapsed & ~taken_over)
+    return Q(status=status)
 
 
 def visible(user):

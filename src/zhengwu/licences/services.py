@@ -24,7 +24,13 @@ from zhengwu.core.calendar import chinese_date
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from zhengwu.licences import identifiers, permissions, signing
-from zhengwu.licences.models import Licence, LicenceType, LicenceUse, ShowToken, Status
+from zhengwu.licences.models import (
+    Licence,
+    LicenceType,
+    LicenceUse,
+    ShowToken,
+    Status,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +85,16 @@ def metadata(licence: Licence) -> dict:
         "持证主体代码": licence.holder_id,
         "持证主体代码类型": "统一社会信用代码" if licence.holder_kind == "legal" else "公民身份号码",
     }
+
+
+def metadata_shown(licence: Licence) -> dict:
+    """The metadata as a page shows them: the days in the one Chinese form of the licence pages (2031年11月19日,
+    `core.calendar.chinese_date`); `metadata` keeps the standard's ISO days for the API."""
+    meta = metadata(licence)
+    days = {"证照颁发日期": licence.issued_on, "证照有效期起始日期": licence.valid_from}
+    if licence.valid_until:
+        days["证照有效期截止日期"] = licence.valid_until
+    return {**meta, **{key: chinese_date(day) for key, day in days.items()}}
 
 
 def current_version(licence: Licence) -> Licence:
@@ -369,7 +385,7 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
             .order_by("-issued_on", "-id")
             .first()
         )
-    start, data = None, _data_from_case(licence_type, case)
+    start, until, data = None, ..., _data_from_case(licence_type, case)
     if previous is not None and case.item_id == licence_type.renewal_item_id:
         # 延续 keeps the licence as it is and runs on from the day after the old one ends (行政许可法 第五十条)
         data = previous.data
@@ -377,6 +393,11 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
             start = max(clock.today(), previous.valid_until + dt.timedelta(days=1))
     elif previous is not None:  # 变更: what the form states anew, the rest as it was
         data = {**previous.data, **_changed(case)}
+        if previous.in_force_before is not None:
+            # a renewal waiting to start while the version before it is in force: a change asked on that version
+            # is made on the renewal (moved there above), as the workbench's 变更 is — with the renewal's period,
+            # the version in force keeping its data until then (services._replace)
+            start, until = previous.valid_from, previous.valid_until
     licence = _create(
         licence_type=licence_type,
         issuer=case.organisation,
@@ -387,6 +408,7 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         case=case,
         previous=previous,
         valid_from=start,
+        valid_until=until,
         by=by,
     )
     if previous is not None:

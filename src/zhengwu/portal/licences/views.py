@@ -135,7 +135,7 @@ def detail(
         "licences/portal/detail.html",
         {
             "l": licence,
-            "meta": services.metadata(licence),
+            "meta": services.metadata_shown(licence),
             "items": services.pdf_context(licence)["items"],
             "uses": licence.uses.select_related("case")[:100],
             "chain": services.chain(licence),

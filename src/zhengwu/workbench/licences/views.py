@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import clock
-from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.licences import grants, permissions, selectors, services
-from zhengwu.licences.models import Licence, Status
+from zhengwu.licences.models import NOT_YET_VALID, Licence, Status, chinese_date
 from zhengwu.workbench.pages import staff_page
 
 visible = selectors.visible
@@ -37,8 +37,8 @@ def index(request):
     status = request.GET.get("status", "")
     if q:
         rows = rows.filter(Q(number__icontains=q) | Q(holder_name__icontains=q) | Q(holder_id=q.upper()))
-    if status in Status.values:
-        rows = rows.filter(status=status)
+    if status in selectors.STATUS_FILTERS:
+        rows = rows.filter(selectors.status_q(status))  # as each row's status reads today
     licences = [(lic, *holder_shown(lic)) for lic in rows[:200]]
     today = clock.today()
     return render(
@@ -48,7 +48,7 @@ def index(request):
             "licences": licences,
             "q": q,
             "status": status,
-            "statuses": Status.choices,
+            "statuses": [*Status.choices, (NOT_YET_VALID, _("尚未生效"))],
             "month": today.strftime("%Y 年 %m 月"),
             "figures": selectors.indicators(request.user, today.replace(day=1), today),
             "granted_active": grants.active_granted_to(request.user).count(),
@@ -72,6 +72,9 @@ def detail(
     # a version links only when the person may open it (a reuse shows them one version, not the whole chain)
     seen = set(visible(request.user).filter(pk__in=[v.pk for v in chain]).values_list("pk", flat=True))
     allowed = permissions.allowed_actions(request.user, licence)
+    # renewed ahead of its end: a change (or renewal) is made on the version waiting to start — say so, and link it
+    waiting = permissions.state_refusal(licence, "change")
+    renewed_ahead = waiting if waiting is not None and waiting.code == permissions.RENEWED_AHEAD else None
     return render(
         request,
         "licences/workbench/detail.html",
@@ -84,6 +87,8 @@ def detail(
             "uses": licence.uses.select_related("case")[:100],
             "chain": chain,
             "pending_renewal": services.pending_renewal(licence),
+            "renewed_ahead": renewed_ahead,
+            "act_on": services.current_version(licence) if renewed_ahead is not None else None,
             # the forms the services would accept (licences.permissions)
             "allowed": allowed,
             # one button per ending the user may take, each asking before it acts
@@ -96,6 +101,8 @@ def detail(
             "data_items": licence.type.data_items,
             "error": error,
             "error_action": action,  # the form the refusal is shown in
+            # a refusal about one input is shown at that input (and the box above says which form)
+            "field_error": {error.field: error.message} if error is not None and error.field else {},
             "posted": request.POST if error is not None else {},
         },
         status=status,
@@ -131,7 +138,7 @@ def act(request, identifier: str, action: str):
             }
         elif action == "renew":
             new = services.renew(licence=licence, by=request.user)
-            until = new.valid_until.isoformat() if new.valid_until else _("长期")
+            until = chinese_date(new.valid_until) if new.valid_until else _("长期")
             done = _("已延续%(type)s(编号 %(number)s),新版本有效期至 %(until)s。") % {
                 "type": new.type.name,
                 "number": new.number,
@@ -140,7 +147,10 @@ def act(request, identifier: str, action: str):
         elif action == "end":
             case = None
             if post.get("case", "").strip():
-                case = case_selectors.case_for(request.user, post["case"])
+                try:
+                    case = case_selectors.case_for(request.user, post["case"])
+                except NotFound as missing:  # a number typed into the form: said at its input
+                    raise ValidationFailed(missing.message, field="case") from missing
             new = services.end(
                 licence=licence,
                 by=request.user,
