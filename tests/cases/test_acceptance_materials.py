@@ -169,3 +169,24 @@ def test_the_workbench_confirms_as_usual_when_the_checklist_is_complete(client, 
     assert 'data-confirm="确认受理该办件?将出具受理通知书,办理时限开始计算。"' in form
     box = form[form.index('id="accept-missing"') :]
     assert " hidden" in box[: box.index(">")]  # nothing missing: the warning stays hidden
+
+
+def test_an_online_applications_checklist_comes_unticked_so_the_missing_material_is_named(client, world):
+    """Online, nothing was handed in at a window: the checklist used to come ticked, and one click recorded the
+    missing licence copy as received on paper with the usual confirmation (the stranger's case)."""
+    case = services.submit_case(
+        item=world.item,
+        applicant=world.citizen,
+        by=world.citizen_user,
+        channel="online",
+        form={"subject": "开店"},
+    )
+    services.upload_material(case=case, by=world.citizen_user, position=1, upload=pdf_upload())
+    case.refresh_from_db()
+    client.force_login(world.clerk)
+    form = _accept_form(client.get(f"/workbench/cases/{case.number}/").content.decode())
+    [box] = [line for line in form.split("<input") if 'id="paper-2"' in line]
+    assert " checked" not in box and 'id="paper-1"' not in form  # uploaded: nothing to tick
+    assert 'data-confirm="以下必需材料尚未提供:2. 营业执照复印件。' in form
+    refused = client.post(f"/workbench/cases/{case.number}/act/accept/", {"revision": case.revision})
+    assert refused.status_code == 422 and "必需材料尚未提供:2. 营业执照复印件" in refused.content.decode()

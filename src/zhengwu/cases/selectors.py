@@ -978,7 +978,7 @@ def material_checklist(case: Case) -> list[dict]:
     applicant's page. A case made by an agent starts with the power of attorney (position 0), unless the item lists its own 委托书 material: then that row is the power
     of attorney (required for an agent's application: uploaded online, checked on paper at the window). `paper` says whether the window's paper checklist offers the row
     (on_paper_checklist) and `paper_ticked` whether it comes ticked: what was received on paper at the counter's
-    收件, or — when the counter recorded nothing — every row it offers."""
+    收件, or — when the counter recorded nothing — every row it offers; an online application's come unticked."""
     from zhengwu.cases.handling import counter_paper_label, material_provisions
 
     files: dict[int, list] = {}
@@ -1037,9 +1037,12 @@ def material_checklist(case: Case) -> list[dict]:
     # ended before its decision (不予受理, 撤回, 终止): what it was not given is not asked for any more; a case 办结
     # keeps its record as it was
     ended = ended_as(case) if case.pk and case.status != Status.COMPLETED else ""
+    # an online application handed nothing in at a window: its checklist comes unticked, so acceptance names what
+    # is missing instead of recording it received on paper with one click (行政许可法 第三十二条)
+    tick_all = not counter_recorded and case.channel != Channel.ONLINE
     for row in rows:
         row["paper"] = on_paper_checklist(row)
-        row["paper_ticked"] = row["paper"] and (row["at_counter"] or not counter_recorded)
+        row["paper_ticked"] = row["paper"] and (row["at_counter"] or tick_all)
         row["not_needed"] = no_longer_needed(ended) if ended and not row["files"] and not row["via"] else ""
     return rows
 
