@@ -63,6 +63,8 @@ def test_food_licence_is_decided_at_its_decision_step_by_the_head(
 
     # The clerk at the general window (政务服务办) accepts; the steps say who does what.
     as_staff(page, sign_in, "clerk", number)
+    for box in page.locator('#accept-form input[name="paper"][data-needed]').all():
+        box.check()  # the applicant hands the materials over on paper at the window
     page.get_by_role("button", name="受理").click()
     expect(page.locator("#case-status")).to_have_text("办理中")
     expect(page.locator("#steps")).to_contain_text("决定环节")
