@@ -181,7 +181,9 @@ class NoteIn(Schema):
 
 
 class AcceptIn(NoteIn):
-    paper: list[int] = []  # positions of the materials the window received on paper
+    # positions of the materials the window received on paper: this list replaces what the counter's 收件 recorded,
+    # and a required material neither uploaded nor provided otherwise must be in it (else 422 intake.materials_missing)
+    paper: list[int] = []
 
 
 class ReasonIn(Schema):
@@ -301,7 +303,9 @@ class InstantIn(Schema):
     grant: bool = True
     reasons: str = ""
     delivery: str = "window"
-    paper: list[int] = []  # positions of the materials the window received on paper
+    # positions of the materials the window received on paper: this list replaces what the counter's 收件 recorded,
+    # and a required material neither uploaded nor provided otherwise must be in it (else 422 intake.materials_missing)
+    paper: list[int] = []
 
 
 class NoticeOut(Schema):
