@@ -26,7 +26,9 @@ def _json(response):
 def test_the_answer_has_the_schema_keys_in_order_with_defaults_and_nothing_else(settings):
     settings.ZHENGWU_CHECK_ANSWERS = True
     request = RequestFactory().get("/api/x")
-    out = answer(request, _RowOut, {"count": 3, "secret": "身份证号", "number": "A-1", "on": dt.date(2027, 2, 8)})
+    out = answer(
+        request, _RowOut, {"count": 3, "secret": "身份证号", "number": "A-1", "on": dt.date(2027, 2, 8)}
+    )
     assert out.status_code == 200
     assert list(_json(out)) == ["number", "count", "on", "note", "tags"]
     assert _json(out) == {"number": "A-1", "count": 3, "on": "2027-02-08", "note": "", "tags": []}

@@ -166,7 +166,9 @@ def test_front_desk_and_pre_review_on_the_pages(restaurant, county, company, des
     assert 'id="lead-window-form"' in page and county.market_window.name in page
     client.force_login(county.lead_clerk)
     client.post(f"/workbench/joint/{number}/notify/")
-    upload_all(services.JointCase.objects.get(number=number), county.lead_clerk)  # what was handed in, scanned
+    upload_all(
+        services.JointCase.objects.get(number=number), county.lead_clerk
+    )  # what was handed in, scanned
     client.post(
         f"/workbench/joint/{number}/meetings/",
         {
