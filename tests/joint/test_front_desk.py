@@ -131,7 +131,7 @@ def test_a_pre_review_with_nothing_missing_accepts_jointly(registered, county):
     # 材料齐全 needs the materials: a member's is refused until they are provided (行政许可法 第三十二条)
     with pytest.raises(ValidationFailed) as incomplete:
         meetings.record_opinion(joint=joint, meeting_id=meeting.pk, position=1, by=county.lead_clerk)
-    assert "必需材料尚未提交" in incomplete.value.message and "请提出补正" in incomplete.value.message
+    assert "必需材料尚未上传" in incomplete.value.message and "请提出补正" in incomplete.value.message
     upload_all(joint, county.lead_clerk)  # the lead window scans what the applicant handed in
     for position, who in ((1, county.lead_clerk), (2, county.lead_clerk), (3, county.urban_clerk)):
         meetings.record_opinion(
