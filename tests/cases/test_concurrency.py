@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from tests.factories import paper_checklist
 from zhengwu.cases import services
 from zhengwu.cases.models import Case, CaseEvent, Status
 from zhengwu.core.errors import Conflict
@@ -25,7 +26,10 @@ def test_two_clerks_deciding_intake_at_once_one_wins_the_other_gets_a_conflict(w
             connections.close_all()
 
     threads = [
-        threading.Thread(target=act, args=(services.accept_case,)),
+        # the application's materials received on paper: acceptance needs them (行政许可法 第三十二条)
+        threading.Thread(
+            target=act, args=(services.accept_case,), kwargs={"paper": paper_checklist(submitted)}
+        ),
         threading.Thread(target=act, args=(services.refuse_case,), kwargs={"reason": "材料不全"}),
     ]
     for t in threads:
