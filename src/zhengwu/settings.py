@@ -229,6 +229,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("ZHENGWU_SESSION_IDLE_SECONDS", str(30 *
 # The idle limit slides with activity: SlidingSessionMiddleware saves a signed-in session at most once a minute
 # (SESSION_SAVE_EVERY_REQUEST wrote it on every request, one UPDATE each; issue 20)
 SESSION_SAVE_EVERY_REQUEST = False
+# Django's database sessions, read by a statement compiled once per connection (core.sessions; issue 20)
+SESSION_ENGINE = "zhengwu.core.sessions"
 ZHENGWU_SESSION_REFRESH_SECONDS = int(os.environ.get("ZHENGWU_SESSION_REFRESH_SECONDS", "60"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

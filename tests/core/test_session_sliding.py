@@ -52,3 +52,18 @@ def test_an_idle_session_still_expires(client, clerk):  # noqa: F811
         expire_date=timezone.now() - dt.timedelta(seconds=1)
     )
     assert not is_signed_in(client)
+
+
+def test_a_cookie_naming_no_session_is_signed_out_and_the_live_one_read_in_one_statement(client, clerk):  # noqa: F811
+    """core.sessions reads the session by its key with a statement compiled once per connection and leaves out an
+    expired one itself: a key that names no row (made up, or deleted at sign-out elsewhere) is signed out."""
+    sign_in(client)
+    key = client.session.session_key
+    with CaptureQueriesContext(connection) as queries:
+        assert is_signed_in(client)
+    reads = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert len(reads) == 1 and reads[0].startswith("SELECT")
+    Session.objects.filter(session_key=key).delete()
+    assert not is_signed_in(client)
+    client.cookies["sessionid"] = "x" * 32  # a key of the right form that names nothing
+    assert not is_signed_in(client)

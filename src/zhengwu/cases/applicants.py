@@ -16,6 +16,16 @@ from zhengwu.cases.models import (
 from zhengwu.cases.records import _actor, _text
 from zhengwu.core import access, audit, clock, ids, inputs
 from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.core.prepared import Prepared
+
+# read and locked by every registration (every submit with the applicant's details): compiled once per connection
+_KNOWN = Prepared(
+    lambda kind, id_number: (
+        Applicant.objects.select_for_update().filter(kind=kind, id_number=id_number).order_by()[:1]
+    ),
+    str,
+    str,
+)
 
 
 def register_applicant(
@@ -70,7 +80,7 @@ def _register(
     *, kind, name, id_number, phone, email, address, legal_representative, password, by
 ) -> Applicant:
     """register_applicant's write, its details checked, inside a transaction."""
-    applicant = Applicant.objects.select_for_update().filter(kind=kind, id_number=id_number).first()
+    applicant = _KNOWN.first(kind, id_number)  # one at most: (kind, id_number) is unique
     if applicant is not None and password is not None and applicant.user_id is not None:
         raise Conflict(_("该证件号码已注册账号,请直接登录"), field="id_number")
     if applicant is None:
