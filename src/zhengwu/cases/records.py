@@ -187,7 +187,7 @@ def _locked(case: Case, revision: int | None = None, *, steps: bool = False, mat
     """The case locked for this write (select_for_update, the case row only), in one statement with what the write
     reads of it: the registered facts, the calendar's freshness, its events (events_so_far) and, asked for, its
     steps (as if prefetched; an assignee is read when asked for) and the positions of its uploaded materials
-    (handling.missing_required_materials)."""
+    (handling.missing)."""
     # a case the API knows only by its number (selectors.case_to_lock) is found here, in the reader's scope
     reader = case.__dict__.get("_zw_lock_in_scope_of")
     facts = tuple(LOCKED_FACTS)
@@ -317,7 +317,10 @@ def events_so_far(case: Case) -> list[dict]:
     kept = case.__dict__.get("_zw_events")
     if kept is not None:
         return list(kept)
-    if not case.pk or case.__dict__.pop("_zw_no_events", False):
+    # a case just made has none until its first is recorded; the mark is dropped then (the pk is still None), so
+    # the same object read after its submit is read afresh, its submit event with it
+    no_events = case.__dict__.pop("_zw_no_events", False)
+    if not case.pk or no_events:
         events = []
     else:
         events = list(case.events.order_by("seq").values("seq", "action", "at", "data", "actor_id"))
