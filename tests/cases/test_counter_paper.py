@@ -43,7 +43,7 @@ def test_paper_handed_over_at_the_counter_is_received_before_acceptance(world):
         # the acceptance form's paper checklist offers them, ticked
         assert rows[position]["paper"] and rows[position]["paper_ticked"]
     assert not rows[3]["paper"]  # optional: not on the paper checklist, as at acceptance
-    assert handling.missing_required_materials(case) == []
+    assert handling.missing(case) == []
 
 
 def test_the_acceptance_checklist_is_ticked_with_what_the_counter_received_only(world):
@@ -66,7 +66,7 @@ def test_acceptance_records_its_own_list_which_counts_from_then_on(world):
     rows = _rows(case)
     assert rows[1]["via"] == rows[2]["via"] == "窗口已收纸质材料" and not rows[2]["missing"]
     assert case.events.get(action="accept").data["paper"] == [1, 2]
-    assert handling.missing_required_materials(case) == []
+    assert handling.missing(case) == []
 
 
 def test_a_deemed_acceptance_by_the_platform_keeps_what_the_counter_received(world):
@@ -77,7 +77,7 @@ def test_a_deemed_acceptance_by_the_platform_keeps_what_the_counter_received(wor
     assert [c.pk for c in deemed] == [case.pk]
     case.refresh_from_db()
     assert case.events.get(action="deem_accept").data["paper"] == [1, 2]
-    assert handling.missing_required_materials(case) == []
+    assert handling.missing(case) == []
     assert _rows(case)[2]["via"] == "窗口已收纸质材料"
 
 

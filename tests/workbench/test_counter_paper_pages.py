@@ -117,9 +117,9 @@ def test_an_agents_power_of_attorney_handed_over_at_the_counter_lets_the_case_be
     )
     case.refresh_from_db()
     assert case.status == "accepted"
-    from zhengwu.cases.handling import missing_required_materials
+    from zhengwu.cases.handling import missing
 
-    assert missing_required_materials(case) == []
+    assert missing(case) == []
 
 
 def test_an_agents_case_without_the_power_of_attorney_shows_it_missing(clerk_client, world):  # noqa: F811
@@ -154,7 +154,7 @@ def test_an_items_own_power_of_attorney_material_is_the_box_the_clerk_ticks(cler
     import copy
 
     from tests.cases.conftest import ITEM
-    from zhengwu.cases.handling import missing_required_materials
+    from zhengwu.cases.handling import missing
 
     spec = copy.deepcopy(ITEM)
     spec["name"] = "食品经营许可(代办)"
@@ -179,4 +179,4 @@ def test_an_items_own_power_of_attorney_material_is_the_box_the_clerk_ticks(cler
         f"/workbench/cases/{case.number}/act/accept/", {"revision": case.revision, "paper": ["1", "2", "4"]}
     )
     case.refresh_from_db()
-    assert case.status == "accepted" and missing_required_materials(case) == []
+    assert case.status == "accepted" and missing(case) == []

@@ -854,10 +854,10 @@ def _holder(users: dict, case: Case):
 def _paper(case: Case) -> list[int]:
     """The clerk's paper checklist at acceptance: what was received on paper at the counter's 收件 and every
     required material still not provided."""
-    from zhengwu.cases.handling import counter_paper, missing_required_materials
+    from zhengwu.cases import handling
 
-    missing = {m["position"] for m in missing_required_materials(case)}
-    return sorted(missing | set(counter_paper(case)))
+    missing = {m["position"] for m in handling.missing(case)}
+    return sorted(missing | set(handling.counter_paper(case)))
 
 
 def _counter_paper(spec: Spec, item: ServiceItem) -> list[int]:

@@ -163,10 +163,9 @@ def counter_paper_label() -> str:
     return _("已收纸质件(收件时)")
 
 
-def material_provisions(case: Case, uploaded: set[int] | None = None) -> dict[int, str]:
-    """How each provided material of the case was provided, by position: uploaded (a file), received on paper at
-    the window (at the counter's 收件 until acceptance, on the paper checklist at acceptance or with a supplement),
-    taken from the licence library, or obtained from a prerequisite's result (MATERIAL_SOURCES)."""
+def _obtained(case: Case) -> dict[int, str]:
+    """The materials of the case provided without the applicant handing anything in, by position, with how: taken
+    from the licence library, or obtained from a prerequisite's result (MATERIAL_SOURCES)."""
     from zhengwu.cases import library
 
     out: dict[int, str] = {}
@@ -177,6 +176,14 @@ def material_provisions(case: Case, uploaded: set[int] | None = None) -> dict[in
         labels = found if isinstance(found, dict) else dict.fromkeys(found, _("已获取(前置事项办理结果)"))
         for position, label in labels.items():
             out.setdefault(int(position), label)
+    return out
+
+
+def material_provisions(case: Case, uploaded: set[int] | None = None) -> dict[int, str]:
+    """How each provided material of the case was provided, by position: uploaded (a file), received on paper at
+    the window (at the counter's 收件 until acceptance, on the paper checklist at acceptance or with a supplement),
+    taken from the licence library, or obtained from a prerequisite's result (MATERIAL_SOURCES)."""
+    out = _obtained(case)
     if uploaded is None:  # the positions with a file, unless the caller has read them
         uploaded = set(case.materials.values_list("position", flat=True))
     for position in uploaded:
@@ -205,71 +212,65 @@ def shared_positions(case: Case) -> set[int]:
     }
 
 
-def missing_required_materials(case: Case) -> list[dict]:
-    """Required materials of the case provided in none of the recorded ways (material_provisions): whatever the
-    channel, a material counts only once it is uploaded, received on paper at the window (recorded at acceptance
-    or with a supplement; before acceptance, at the counter's 收件), taken from the licence library or obtained
-    from a prerequisite's result."""
+def missing(case: Case, *, paper=None) -> list[dict]:
+    """The one rule for which required materials of the case (submission.required_materials: the item's required
+    ones — not those asked only in some situations, 视情形提交 — and an agent's power of attorney) are provided in no
+    way. Read by acceptance (acceptance_refusal, with its checklist), the grant (material_refusal), the workbench's
+    acceptance form, joint approval's completeness check and the demo. A material counts once it is:
+
+    - uploaded: a file at its position — and, in an agent's application, a file at 0 (the power of attorney) counts
+      as the item's own 委托书 material where it lists one, as the material tables show it;
+    - received on paper at the window. `paper=None`: as recorded now — the counter's 收件 until acceptance, then
+      acceptance's checklist. `paper` a list: with this acceptance checklist, which replaces what the counter's
+      收件 recorded (the clerk's authoritative list: a material unticked there is not received). In both, paper
+      handed in with a supplement;
+    - taken from the licence library or obtained from a prerequisite's result (_obtained), or obtained by the
+      department itself by data sharing (部门共享获取, 免提交: shared_positions).
+
+    Read only as far as needed: the events (events_so_far: kept on a case this write locked), then the files (read
+    with the locked case, records._locked(materials=True), or else from the database) only when the paper does not
+    cover it all, then the other ways only for what is still missing."""
+    from zhengwu.cases.records import events_so_far
+    from zhengwu.cases.selectors import POWER_OF_ATTORNEY_MARK
     from zhengwu.cases.submission import required_materials
 
     required = required_materials(case)
     if not required:
         return []
-    from zhengwu.cases.records import events_so_far
-
-    have = case.__dict__.get("_zw_material_positions")  # read with the locked case (records._locked)
-    have = set(have) if have is not None else set(case.materials.values_list("position", flat=True))
-    # the events are read once for the whole write (the decision records its event next)
     counter, window = paper_received(events_so_far(case))
-    have |= counter | window
-    missing = [m for m in required if m["position"] not in have]
-    if missing:  # the other ways, asked only when needed
-        provided = material_provisions(case)
-        missing = [m for m in missing if m["position"] not in provided]
-    return missing
-
-
-def missing_at_acceptance(case: Case, paper) -> list[dict]:
-    """The required materials (submission.required_materials) acceptance with the paper checklist `paper` would
-    leave provided in no way: not uploaded, not ticked on that checklist — which from acceptance on replaces what
-    the counter's 收件 recorded — not handed in on paper with a supplement, not taken from the licence library or a
-    prerequisite's result, not obtained by the department itself (部门共享获取, 免提交)."""
-    from zhengwu.cases import selectors
-    from zhengwu.cases.records import events_so_far
-    from zhengwu.cases.submission import required_materials
-
-    required = required_materials(case)
-    if not required:
-        return []
-    # on paper first (the ticks and the events are at hand); the files, read with the locked case
-    # (records._locked) or else from the database, only when the paper does not cover it all
-    have = {int(p) for p in paper} | paper_received(events_so_far(case))[1]
+    have = window | (counter if paper is None else {int(p) for p in paper})
     if any(m["position"] not in have for m in required):
         files = case.__dict__.get("_zw_material_positions")
         have |= set(files) if files is not None else set(case.materials.values_list("position", flat=True))
-    if POWER_OF_ATTORNEY in have and case.agent_name:  # a file at 0 counts as the item's own 委托书 material
-        have |= set(selectors.power_of_attorney_positions(case.version))
-    missing = [m for m in required if m["position"] not in have]
-    if missing:  # the other ways (not the counter's paper: the checklist above stands for it now)
-        label = counter_paper_label()
-        provided = {p for p, how in material_provisions(case).items() if how != label}
-        provided |= shared_positions(case)
-        missing = [m for m in missing if m["position"] not in provided]
-    return missing
+    if POWER_OF_ATTORNEY in have and case.agent_name:  # 0 counts as the item's own 委托书 material
+        own = next(
+            (
+                m
+                for m in catalog_selectors.published_materials(case.version)
+                if POWER_OF_ATTORNEY_MARK in m.name
+            ),
+            None,
+        )  # selectors.own_power_of_attorney, from the list required_materials read
+        have |= {own.position} if own is not None else set()
+    left = [m for m in required if m["position"] not in have]
+    if left:  # the other ways, asked only when needed
+        provided = set(_obtained(case)) | shared_positions(case)
+        left = [m for m in left if m["position"] not in provided]
+    return left
 
 
 def acceptance_refusal(case: Case, paper) -> DomainError | None:
     """行政许可法 第三十二条: an application is accepted only when its materials are complete; otherwise the applicant is
     told at once of everything to supply (一次性告知补正). Read by accept_case (and so by 即办件 当场办结)."""
-    missing = missing_at_acceptance(case, paper)
-    if not missing:
+    left = missing(case, paper=paper)
+    if not left:
         return None
     return ValidationFailed(
         _(
             "必需材料尚未提供:%(m)s。材料不齐全不能受理:已收到纸质材料的请在纸质材料收件清单中勾选,"
             "否则请一次性告知申请人补正(行政许可法第三十二条)"
         )
-        % {"m": "、".join(numbered(m) for m in missing)},
+        % {"m": "、".join(numbered(m) for m in left)},
         code="intake.materials_missing",
         field="paper",
     )
@@ -283,15 +284,15 @@ def numbered(material: dict) -> str:
 def material_refusal(case: Case) -> DomainError | None:
     """A grant needs every required material: 行政许可法 第三十二条第一款第(四)项 (材料不齐全的一次告知补正) and
     第三十四条 (对申请人提交的申请材料进行审查)."""
-    missing = missing_required_materials(case)
-    if not missing:
+    left = missing(case)
+    if not left:
         return None
     return Conflict(
         _(
             "必需材料尚未提供:%(m)s。材料不齐全不能作出准予许可决定,请先通知申请人补正"
             "(行政许可法第三十二条第一款第(四)项、第三十四条)"
         )
-        % {"m": "、".join(f"{m['position']}. {m['name']}" for m in missing)},
+        % {"m": "、".join(numbered(m) for m in left)},
         code="decision.materials_missing",
         field="materials",
     )

@@ -433,21 +433,9 @@ def required_materials(case: Case) -> list[dict]:
 
 
 def missing_materials(case: Case) -> list[dict]:
-    """Required materials of the item with no file yet (paper ones may still be brought to the window)."""
-    have = set(case.materials.values_list("position", flat=True))
-    needed = selectors.needs_power_of_attorney(case)
-    own = selectors.own_power_of_attorney(case.version) if needed else None
-    missing = []
-    for m in sorted(case.version.materials.all(), key=lambda m: m.position):
-        if (
-            own is not None and m.position == own.position
-        ):  # the item's own 委托书 material is the power of attorney
-            if not have & {own.position, POWER_OF_ATTORNEY}:
-                missing.append({"position": m.position, "name": m.name, "medium": m.medium})
-        elif m.required and m.position not in have:
-            missing.append({"position": m.position, "name": m.name, "medium": m.medium})
-    if needed and own is None and POWER_OF_ATTORNEY not in have:
-        missing.insert(
-            0, {"position": POWER_OF_ATTORNEY, "name": str(POWER_OF_ATTORNEY_NAME), "medium": "either"}
-        )
-    return missing
+    """The required materials of the case provided in no way yet (handling.missing, the rule acceptance and the
+    grant apply: no file, not received on paper at the window as recorded so far, not taken from the licence library
+    or a prerequisite's result, not obtained by the department itself)."""
+    from zhengwu.cases import handling
+
+    return handling.missing(case)

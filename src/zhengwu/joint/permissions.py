@@ -219,7 +219,7 @@ def completeness_refusal(joint: JointCase, member: JointMember) -> ValidationFai
     }
     missing = [
         m
-        for m in handling.missing_required_materials(member.case)
+        for m in handling.missing(member.case)
         if m["position"] in asked and m["position"] not in from_results
     ]
     if not missing:

@@ -275,12 +275,12 @@ def _case_context(
 def _accept_form(case, checklist: list[dict], shown: CaseActionForm | None) -> dict:
     """The acceptance form (受理): the rows the window's paper checklist offers, ticked as they come (as posted, after
     a refusal), those acceptance needs marked; and, before the clerk submits, the required materials the ticks as
-    they stand leave provided in no way — the service's own rule (handling.missing_at_acceptance), which refuses
+    they stand leave provided in no way — the service's own rule (handling.missing with this checklist), which refuses
     such an acceptance (行政许可法 第三十二条: 一次性告知补正 instead). The page's script keeps the list and the
     confirmation up to date as boxes are ticked (static/zhengwu/accept-check.js)."""
     # past the five working days acceptance is deemed by law whatever the materials (第三十二条): nothing to hold it up
     deemed = case_intake.intake_closed_refusal(case) is not None
-    missing_now = [] if deemed else handling.missing_at_acceptance(case, ())
+    missing_now = [] if deemed else handling.missing(case, paper=())
     needed = {m["position"]: handling.numbered(m) for m in missing_now}
     posted = set(shown.posted_list("paper")) if shown is not None else None
     rows = [
