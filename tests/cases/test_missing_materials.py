@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 
 from tests.cases.conftest import ITEM, at, pdf_upload, publish, resident_id
 from tests.factories import PDF_BYTES
-from zhengwu.cases import handling, services
+from zhengwu.cases import handling, selectors, services
 from zhengwu.cases.models import POWER_OF_ATTORNEY, CaseMaterial
 from zhengwu.core import clock
 from zhengwu.core.errors import Conflict, ValidationFailed
@@ -99,12 +99,17 @@ def _positions(materials: list[dict]) -> list[int]:
     return [m["position"] for m in materials]
 
 
+def _shown_missing(case) -> list[int]:
+    """The rows the material tables mark 未提供 (and the 补正 form comes ticked with)."""
+    return [row["position"] for row in selectors.material_checklist(case) if row["missing"]]
+
+
 @pytest.mark.parametrize("kind, agent, counter, files, checklist, before, at_acceptance, at_decision", ROWS)
 def test_the_same_rule_at_acceptance_and_at_the_decision(
     world, kind, agent, counter, files, checklist, before, at_acceptance, at_decision
 ):
     case = _case(world, kind, agent=agent, counter=counter, files=files)
-    assert _positions(handling.missing(case)) == before  # as recorded now: the counter's paper counts
+    assert _positions(handling.missing(case)) == before == _shown_missing(case)  # the counter's paper counts
     assert _positions(handling.missing(case, paper=checklist)) == at_acceptance
     named = "、".join(NAMES[kind][p] for p in at_acceptance)
     if at_acceptance:
@@ -117,7 +122,9 @@ def test_the_same_rule_at_acceptance_and_at_the_decision(
     assert case.deemed_accepted == bool(at_acceptance)
     services.claim_step(case=case, by=world.approver)
     services.complete_step(case=case, by=world.approver, opinion="同意")
-    assert _positions(handling.missing(case)) == at_decision  # what acceptance recorded counts now
+    assert (
+        _positions(handling.missing(case)) == at_decision == _shown_missing(case)
+    )  # acceptance's paper counts
     if at_decision:
         with pytest.raises(Conflict) as refused:
             services.decide_case(case=case, by=world.head, grant=True)
@@ -137,3 +144,17 @@ def test_the_public_service_says_what_is_still_missing_by_the_same_rule(world):
     assert _positions(services.missing_materials(case)) == [4] == _positions(handling.missing(case))
     services.upload_material(case=case, by=world.clerk, position=POWER_OF_ATTORNEY, upload=pdf_upload())
     assert services.missing_materials(case) == []
+
+
+def test_the_workbench_does_not_call_a_material_asked_for_only_in_some_situations_missing(client, world):
+    """The 告知承诺书 (选择告知承诺制办理的提供) is the clerk's to judge: acceptance and the grant never wait for it, and
+    the case page neither marks it 未提供 nor ticks it on the 补正 form (it did, while the rules said otherwise)."""
+    case = _case(world, "own", agent=False, counter=[], files=[])
+    client.force_login(world.clerk)
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    [box] = [tag for tag in page.split("<input") if 'id="sup-3"' in tag]
+    assert " checked" not in box[: box.index(">")]
+    label = page[page.index('for="sup-3"') :]
+    assert "未提供" not in label[: label.index("</label>")]
+    [box] = [tag for tag in page.split("<input") if 'id="sup-1"' in tag]  # the application form is owed
+    assert " checked" in box[: box.index(">")]

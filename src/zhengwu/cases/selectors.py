@@ -973,7 +973,8 @@ def no_longer_needed(*ended: str) -> str:
 
 def material_checklist(case: Case) -> list[dict]:
     """Each material of the item's list with the files provided for it (newest last) and whether one is still
-    missing — what the applicant and the clerk check the application against; `not_needed` says why one not
+    missing (handling.missing's rule, row by row: never one asked for only in some situations, 视情形提交) — what
+    the applicant and the clerk check the application against; `not_needed` says why one not
     provided is not asked for any more (the case ended before its decision: 不再需要(卫健委不予受理)), on the
     applicant's page. A case made by an agent starts with the power of attorney (position 0), unless the item lists its own 委托书 material: then that row is the power
     of attorney (required for an agent's application: uploaded online, checked on paper at the window). `paper` says whether the window's paper checklist offers the row
@@ -1013,9 +1014,12 @@ def material_checklist(case: Case) -> list[dict]:
         )
     for m in materials:
         provided, required = files.get(m.position, []), m.required
+        # owed (未提供) as handling.missing says it: not a material asked for only in some situations (视情形提交)
+        owed = required and not m.condition
         if own is not None and m.position == own.position:
             provided = provided + files.get(POWER_OF_ATTORNEY, [])
             required = required or needed
+            owed = owed or needed
         rows.append(
             {
                 "position": m.position,
@@ -1030,7 +1034,7 @@ def material_checklist(case: Case) -> list[dict]:
                 "via": via.get(m.position, ""),
                 # received on paper at the counter (not a material the department obtains itself)
                 "at_counter": m.position in at_counter and m.source != Material.Source.SHARED,
-                "missing": required and not provided and m.position not in provided_by,
+                "missing": owed and not provided and m.position not in provided_by,
             }
         )
     counter_recorded = any(row["at_counter"] for row in rows)
