@@ -324,6 +324,41 @@ def _insert(cursor, table: str, values: dict) -> int:
     return cursor.fetchone()[0]
 
 
+def _event_sql(
+    cur, ctx: dict, number: str, case_id: int, seq: int, action: str, before: str, after: str
+) -> None:
+    """A case's event with its outbox message and its audit record, as plain SQL."""
+    now = timezone.now()
+    _insert(cur, "cases_caseevent", {"case_id": case_id, "seq": seq, "at": now, "action": action,
+            "from_status": before, "to_status": after, "actor_label": "首席代表", "note": "",
+            "data": "{}", "organisation_id": ctx["org"]})  # fmt: skip
+    _insert(cur, "cases_outboxmessage", {"case_id": case_id, "channel": "sms", "recipient": "13900000000",
+            "subject": "", "body": f"办件 {number}", "state": "pending", "attempts": 0, "last_error": "",
+            "created_at": now, "next_attempt_at": now})  # fmt: skip
+    # the audit record, as the services append it (unsealed: the chain is sealed after commit)
+    _insert(cur, "core_auditrecord", {"at": now, "actor_label": "首席代表", "action": f"cases.{action}",
+            "object_type": "cases.case", "object_id": str(case_id), "summary": "{}"})  # fmt: skip
+
+
+def _submit_sql(ctx: dict, number: str) -> int:
+    """The submit as one transaction of plain SQL: the case row, its first event with its outbox message and its
+    audit record (as _lifecycle_sql writes them)."""
+    now = timezone.now()
+    with transaction.atomic(), connections["default"].cursor() as cur:
+        case_id = _insert(cur, "cases_case", {
+            "number": number, "query_code": "ABCDEF", "item_id": ctx["item"], "version_id": ctx["version"],
+            "organisation_id": ctx["org"], "applicant_id": ctx["applicant"], "agent_name": "", "agent_id_number": "",
+            "agent_phone": "", "channel": "counter", "window_id": ctx["window"], "form": "{}",
+            "requested_delivery": "", "delivery_address": "",
+            "idempotency_key": uuid.uuid4().hex, "created_at": now, "status": "received", "received_at": now,
+            "deemed_accepted": False, "due_provisional": False, "extension_days": 0, "decision": "", "delivery": "",
+            "decided_onsite": False,
+            "revision": 1, "org_path": ctx.get("org_path", ""), "region_path": ctx.get("region_path", ""),
+        })  # fmt: skip
+        _event_sql(cur, ctx, number, case_id, 1, "submit", "", "received")
+    return case_id
+
+
 def _lifecycle_sql(ctx: dict, n: int) -> str:
     """Submit, accept, decide, complete as four transactions of plain SQL: the case row, its events, steps, notices,
     outbox messages and audit records, with the row locked for each change (as the services do, without the ORM and
@@ -334,15 +369,7 @@ def _lifecycle_sql(ctx: dict, n: int) -> str:
     lock = "" if conn.vendor == "sqlite" else " FOR UPDATE"
 
     def event(cur, case_id, seq, action, before, after):
-        _insert(cur, "cases_caseevent", {"case_id": case_id, "seq": seq, "at": now, "action": action,
-                "from_status": before, "to_status": after, "actor_label": "首席代表", "note": "",
-                "data": "{}", "organisation_id": ctx["org"]})  # fmt: skip
-        _insert(cur, "cases_outboxmessage", {"case_id": case_id, "channel": "sms", "recipient": "13900000000",
-                "subject": "", "body": f"办件 {number}", "state": "pending", "attempts": 0, "last_error": "",
-                "created_at": now, "next_attempt_at": now})  # fmt: skip
-        # the audit record, as the services append it (unsealed: the chain is sealed after commit)
-        _insert(cur, "core_auditrecord", {"at": now, "actor_label": "首席代表", "action": f"cases.{action}",
-                "object_type": "cases.case", "object_id": str(case_id), "summary": "{}"})  # fmt: skip
+        _event_sql(cur, ctx, number, case_id, seq, action, before, after)
 
     def change(case_id, seq, action, before, after, **fields):
         with transaction.atomic(), conn.cursor() as cur:
@@ -354,18 +381,7 @@ def _lifecycle_sql(ctx: dict, n: int) -> str:
             event(cur, case_id, seq, action, before, after)
             return cur
 
-    with transaction.atomic(), conn.cursor() as cur:
-        case_id = _insert(cur, "cases_case", {
-            "number": number, "query_code": "ABCDEF", "item_id": ctx["item"], "version_id": ctx["version"],
-            "organisation_id": ctx["org"], "applicant_id": ctx["applicant"], "agent_name": "", "agent_id_number": "",
-            "agent_phone": "", "channel": "counter", "window_id": ctx["window"], "form": "{}",
-            "requested_delivery": "", "delivery_address": "",
-            "idempotency_key": uuid.uuid4().hex, "created_at": now, "status": "received", "received_at": now,
-            "deemed_accepted": False, "due_provisional": False, "extension_days": 0, "decision": "", "delivery": "",
-            "decided_onsite": False,
-            "revision": 1, "org_path": ctx.get("org_path", ""), "region_path": ctx.get("region_path", ""),
-        })  # fmt: skip
-        event(cur, case_id, 1, "submit", "", "received")
+    case_id = _submit_sql(ctx, number)
     today = timezone.localdate()
     change(
         case_id, 2, "accept", "received", "accepted", accepted_on=today, promised_due=today, legal_due=today
@@ -419,16 +435,28 @@ def _measure(server: Server, item, window, size: int) -> None:
         started = time.perf_counter()
         _submit_http(clients[0], item.code, size * 20 + n)
         latencies.append(time.perf_counter() - started)
+    ctx = {"item": item.pk, "version": item.current_version_id, "org": item.organisation_id, "window": window.pk,
+           "applicant": Applicant.objects.order_by("id").values_list("id", flat=True).first(),
+           "org_path": item.organisation.path, "region_path": item.organisation.region.path}  # fmt: skip
+    # the same submit's writes as one transaction of plain SQL, and a request over HTTP that asks the database one
+    # SELECT (/healthz): what a submit costs this machine's PostgreSQL and HTTP before any of the platform's work
+    plain, floor = [], []
+    for n in range(SUBMITS):
+        started = time.perf_counter()
+        _submit_sql(ctx, f"360681-1998-{size + n:07d}")
+        plain.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        clients[0].opener.open(f"{server.url}/healthz").read()
+        floor.append(time.perf_counter() - started)
+    connections.close_all()
     print(f"   {connection.vendor} n={size:>7,}: submit over HTTP, one client: p50 {_pct(latencies, 50):6.2f} ms, "
-          f"p90 {_pct(latencies, 90):6.2f} ms ({SUBMITS} submits; load average {os.getloadavg()[0]:.1f})")  # fmt: skip
+          f"p90 {_pct(latencies, 90):6.2f} ms   plain SQL p50 {_pct(plain, 50):5.2f} ms   one SELECT over HTTP "
+          f"p50 {_pct(floor, 50):5.2f} ms ({SUBMITS} each; load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     cpu_before = server.cpu_seconds()
     paper = list(item.current_version.materials.filter(required=True).values_list("position", flat=True))
     wall, _, numbers = _run_threads(lambda w, n: _lifecycle_http(clients[w], item.code, n, paper), LIFECYCLES)
     cpu_after = server.cpu_seconds()
     http_rate = len(numbers) / wall
-    ctx = {"item": item.pk, "version": item.current_version_id, "org": item.organisation_id, "window": window.pk,
-           "applicant": Applicant.objects.order_by("id").values_list("id", flat=True).first(),
-           "org_path": item.organisation.path, "region_path": item.organisation.region.path}  # fmt: skip
     offset = size * 10
     wall_sql, _, done_sql = _run_threads(lambda w, n: _lifecycle_sql(ctx, offset + n), LIFECYCLES)
     connections.close_all()
