@@ -14,6 +14,7 @@ The source is the same whatever the database, so `make test` reads it once, in t
 
 import ast
 import fnmatch
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -840,6 +841,17 @@ def _worded_as(node: ast.AST) -> str | None:
     return None
 
 
+@functools.cache
+def _source_trees(src: Path) -> tuple[tuple[str, ast.Module], ...]:
+    """(file relative to src, syntax tree) of each source file, migrations aside: parsed once for the gettext checks
+    (worded texts, constant texts and their exceptions), which only read the trees."""
+    return tuple(
+        (str(path.relative_to(src)), ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(src.rglob("*.py"))
+        if "migrations" not in path.relative_to(src).parts
+    )
+
+
 def _worded_texts(src: Path = SRC) -> list[tuple[str, str, int, str]]:
     """(file relative to src, the function it is in — "" at the top level, a method "Class.method" —, line, how) for
     each text worded in Chinese outside gettext, migrations aside."""
@@ -855,9 +867,8 @@ def _worded_texts(src: Path = SRC) -> list[tuple[str, str, int, str]]:
                 inner = f"{where}.{child.name}" if where else child.name
             visit(child, name, inner)
 
-    for path in sorted(src.rglob("*.py")):
-        if "migrations" not in path.relative_to(src).parts:
-            visit(ast.parse(path.read_text(encoding="utf-8")), str(path.relative_to(src)), "")
+    for name, tree in _source_trees(src):
+        visit(tree, name, "")
     return found
 
 
@@ -957,30 +968,68 @@ CONSTANT_ALLOWED: dict[str, str] = {
     "licences/signing.py::TSA_NAME": "the subject name of its timestamp certificate: an identifier in X.509",
     "settings.py::OTP_TOTP_ISSUER": "the issuer an authenticator app shows: one name of the deployment, a setting",
     "api/calendar.py::_DATE": "the API's documentation (OpenAPI), in Chinese as every route's summary is",
+    "*/management/commands/*.py": (
+        "a command's help (Command.help), read by the operator at the console as the command's output is "
+        "(WORDED_ALLOWED)"
+    ),
+    "api/ckan/datasets.py::ItemSource.tag": (
+        "a CKAN tag of the open-data catalogue: a name clients filter by (fq=tags:…) and matched when asked, as data"
+    ),
+    "api/ckan/datasets.py::PublicationSource.tag": "a CKAN tag, as ItemSource.tag",
+    "api/ckan/datasets.py::StatisticsSource.tags": "CKAN tags, as ItemSource.tag",
 }
 
 
+def _plain_text(value: ast.AST | None) -> bool:
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) and bool(CJK.search(value.value))
+
+
+def _class_text(value: ast.AST | None) -> bool:
+    """Whether a class attribute's value is a plain Chinese text: a string; a tuple or list holding one (a choice's
+    label, "accepted", "已受理"; choices, [("a", "甲"), …]); a dataclass field's default (field(default="…"))."""
+    if _plain_text(value):
+        return True
+    if isinstance(value, (ast.Tuple, ast.List)):
+        return any(_class_text(element) for element in value.elts)  # choices: [("a", "甲"), …] too
+    if isinstance(value, ast.Call):
+        called = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
+        return called == "field" and any(k.arg == "default" and _plain_text(k.value) for k in value.keywords)
+    return False
+
+
 def _constant_texts(src: Path = SRC) -> list[tuple[str, str, int]]:
-    """(file relative to src, name, line) for each module-level name bound to a plain string with Chinese words,
-    migrations aside."""
+    """(file relative to src, name, line) for each name bound to a plain string with Chinese words at module level
+    (NAME) or in a class body — a class attribute or a dataclass field's default, "Class.name" (a nested class
+    "Outer.Inner.name", one made in a function "function.Class.name") — migrations aside."""
     found = []
-    for path in sorted(src.rglob("*.py")):
-        name = str(path.relative_to(src))
-        if "migrations" in path.relative_to(src).parts:
-            continue
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign):
-                targets = node.targets
-            elif isinstance(node, ast.AnnAssign) and node.value is not None:
-                targets = [node.target]
+
+    def bound(node: ast.AST) -> list[ast.expr]:
+        if isinstance(node, ast.Assign):
+            return node.targets
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            return [node.target]
+        return []
+
+    def visit(node: ast.AST, name: str, where: str, scope: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                continue  # no statement inside
+            targets = bound(child)
+            if scope == "module" and targets and _plain_text(child.value):
+                found.extend((name, t.id, child.lineno) for t in targets if isinstance(t, ast.Name))
+            elif scope == "class" and targets and _class_text(child.value):
+                found.extend(
+                    (name, f"{where}.{t.id}", child.lineno) for t in targets if isinstance(t, ast.Name)
+                )
+            if isinstance(child, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                # a function's own names are no constants; a class's are, wherever it is made
+                inner = "class" if isinstance(child, ast.ClassDef) else "function"
+                visit(child, name, f"{where}.{child.name}" if where else child.name, inner)
             else:
-                continue
-            value = node.value
-            if not (
-                isinstance(value, ast.Constant) and isinstance(value.value, str) and CJK.search(value.value)
-            ):
-                continue
-            found += [(name, t.id, node.lineno) for t in targets if isinstance(t, ast.Name)]
+                visit(child, name, where, scope)  # the body of an if, a try, a with at the same level
+
+    for name, tree in _source_trees(src):
+        visit(tree, name, "", "module")
     return found
 
 
@@ -1008,22 +1057,50 @@ def test_every_constant_text_exception_is_still_needed():
 
 
 def test_the_constant_text_check_sees_each_form(tmp_path):
-    """A plain Chinese string bound at module level — one line, implicitly joined over several, annotated — is caught;
-    gettext_lazy("…"), a string without Chinese words, one inside a function or a class, an f-string (the worded
-    check's), migrations and an allowed file or name pass."""
+    """A plain Chinese string bound at module level — one line, implicitly joined over several, annotated, inside an
+    if — or in a class body — a class attribute (a rule's title), a nested class's, a class made in a function, a
+    dataclass field's default, a choice's label in a tuple or a list of pairs — is caught; gettext_lazy("…"), a string
+    without Chinese words, a function's own names, an f-string (the worded check's), migrations and an allowed file
+    or name ("file::Class.name") pass."""
     for name, text in {
         "hall/views.py": 'REASON = "寄递送达结果"\nLAZY = gettext_lazy("寄递送达结果")\nCODE = "posted"\n',
         "joint/rules.py": 'CAP = (\n    "依照本法第二十六条的规定,"\n    "可以延长十五日。"\n)\nNOTE: str = "未注明乡镇"\n',
-        "tickets/hot.py": 'def heat():\n    unnamed = "未注明乡镇"\nclass Rule:\n    title = "超期"\nF = f"{n}号"\n',
-        "cases/migrations/0002_x.py": 'NAME = "授权委托书"\n',
-        "cases/selectors.py": 'MARK = "委托书"\nNAME = "授权委托书"\n',
-        "core/masking.py": '_NAME = r"[^路街道]"\n',
+        "tickets/hot.py": (
+            'def heat():\n    unnamed = "未注明乡镇"\n'
+            'class Rule:\n    title = "超期"\n    lazy = _lazy("超期")\n    code = "late"\n'
+            '    def check(self):\n        said = "超期"\n'
+            '    class Meta:\n        verbose_name = "规则"\n'
+            'F = f"{n}号"\n'
+        ),
+        "supervision/rules.py": (
+            'if DEBUG:\n    HINT = "调试"\n'
+            'def make():\n    class Local:\n        label = "临时"\n'
+            '@dataclass\nclass Row:\n    level: str = "黄牌"\n    note: str = field(default="无")\n'
+            '    lazy: str = field(default_factory=lambda: "无")\n'
+            'class Kind:\n    RED = "red", "红牌"\n    CHOICES = [("y", "黄牌")]\n    CODES = ("red", "y")\n'
+        ),
+        "cases/migrations/0002_x.py": 'NAME = "授权委托书"\nclass Migration:\n    label = "办件"\n',
+        "cases/selectors.py": 'MARK = "委托书"\nNAME = "授权委托书"\nclass Source:\n    tag = "办件"\n    name = "办件"\n',
+        "core/masking.py": '_NAME = r"[^路街道]"\nclass Masks:\n    END = "路街道"\n',
     }.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    allowed = {"core/masking.py": "regular expressions", "cases/selectors.py::MARK": "a word matched in data"}
+    allowed = {
+        "core/masking.py": "regular expressions",
+        "cases/selectors.py::MARK": "a word matched in data",
+        "cases/selectors.py::Source.tag": "an identifier",
+    }
     assert _constant_breaches(tmp_path, allowed) == {
-        "cases/selectors.py": ["2: NAME"],
+        "cases/selectors.py": ["2: NAME", "5: Source.name"],
         "hall/views.py": ["1: REASON"],
         "joint/rules.py": ["1: CAP", "5: NOTE"],
+        "supervision/rules.py": [
+            "2: HINT",
+            "5: make.Local.label",
+            "8: Row.level",
+            "9: Row.note",
+            "12: Kind.RED",
+            "13: Kind.CHOICES",
+        ],
+        "tickets/hot.py": ["4: Rule.title", "10: Rule.Meta.verbose_name"],
     }

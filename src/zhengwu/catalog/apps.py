@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "zhengwu.catalog"
     label = "catalog"
-    verbose_name = "事项目录"
+    verbose_name = _("事项目录")

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvaluationConfig(AppConfig):
     name = "zhengwu.evaluation"
     label = "evaluation"
-    verbose_name = "好差评与服务规范"
+    verbose_name = _("好差评与服务规范")
 
     def ready(self):
         from zhengwu.cases import notify

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FeesConfig(AppConfig):
     name = "zhengwu.fees"
     label = "fees"
-    verbose_name = "统一收费"
+    verbose_name = _("统一收费")
 
     def ready(self):
         from zhengwu.cases import extensions

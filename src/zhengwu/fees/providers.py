@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
@@ -87,7 +88,7 @@ class Simulator(Provider):
     body, as a real platform would — the final one more than once and an earlier one after it."""
 
     name = "simulator"
-    label = "模拟缴款渠道"
+    label = _lazy("模拟缴款渠道")
 
     def start(self, notice) -> str:
         return reverse("fees_portal:simulator", args=[notice.code])

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HallConfig(AppConfig):
     name = "zhengwu.hall"
     label = "hall"
-    verbose_name = "政务大厅"
+    verbose_name = _("政务大厅")
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

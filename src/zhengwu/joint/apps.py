@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class JointConfig(AppConfig):
     name = "zhengwu.joint"
     label = "joint"
-    verbose_name = "并联审批"
+    verbose_name = _("并联审批")
 
     def ready(self):
         from django.db.models import Exists, OuterRef

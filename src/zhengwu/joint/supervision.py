@@ -7,6 +7,7 @@ legal due date — the date the law holds each department to (each member keeps 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhengwu.cases.models import OPEN_STATUSES
 from zhengwu.core import clock
@@ -56,7 +57,7 @@ class MemberMissedPart(_JointRule):
     # (行政许可法 第四十二条) binds it within the joint case.
     code = "member_late"
     severity = Severity.SERIOUS
-    title = "联办成员部门超期"
+    title = _lazy("联办成员部门超期")
 
     def check(self, ctx):
         if ctx.event.action != "decide":
@@ -91,7 +92,7 @@ class PrerequisiteLate(_JointRule):
     # after its own promised date holds up the members that wait on it.
     code = "prerequisite_late"
     severity = Severity.WARNING
-    title = "前置审批结果迟到"
+    title = _lazy("前置审批结果迟到")
 
     def check(self, ctx):
         if ctx.event.action != "decide":

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LicencesConfig(AppConfig):
     name = "zhengwu.licences"
     label = "licences"
-    verbose_name = "电子证照"
+    verbose_name = _("电子证照")
 
     def ready(self):
         from django.db.models import OuterRef, Q

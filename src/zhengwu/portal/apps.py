@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "zhengwu.portal"
     label = "portal"
-    verbose_name = "门户"
+    verbose_name = _("门户")
 
     def ready(self):
         from zhengwu.cases import extensions

@@ -289,8 +289,8 @@ class DisclosureReplyOverdue(DeadlineRule):
     code = "reply_overdue"
     severity = Severity.SERIOUS
     title = _lazy("依申请公开超过答复期限")
-    subject = "依申请公开"
-    deadline = "答复期限"
+    subject = _lazy("依申请公开")
+    deadline = _lazy("答复期限")
     due_field = "due_on"
     limit_field = "limit_days"
 
@@ -372,8 +372,8 @@ class DisclosureSupplementRequestLate(DeadlineRule):
     code = "supplement_request_late"
     severity = Severity.WARNING
     title = _lazy("依申请公开超过 7 个工作日才告知补正")
-    subject = "依申请公开"
-    deadline = "补正告知期限"
+    subject = _lazy("依申请公开")
+    deadline = _lazy("补正告知期限")
     has_levels = False  # only a request the office finds unclear has it: the breach shows when it asks late
 
     def found(self, m):
@@ -422,7 +422,7 @@ def _ticket_text(t: Ticket, text: str) -> str:
 
 class _TicketDeadline(DeadlineRule):
     domain = "ticket"
-    subject = "诉求工单"
+    subject = _lazy("诉求工单")
     due_is_moment = True
     organisation_field = "lead_organisation"
     hours_field = ""  # the category's hours for an urgent ticket
@@ -456,7 +456,7 @@ class TicketAcknowledgeOverdue(_TicketDeadline):
     code = "acknowledge_overdue"
     severity = Severity.WARNING
     title = _lazy("工单超过签收时限")
-    deadline = "签收期限"
+    deadline = _lazy("签收期限")
     due_field = "acknowledge_due"
     limit_field = "category__acknowledge_workdays"
     hours_field = "urgent_acknowledge_hours"
@@ -531,7 +531,7 @@ class TicketReplyOverdue(_TicketDeadline):
     code = "reply_overdue"
     severity = Severity.WARNING
     title = _lazy("工单超过办理时限未答复")
-    deadline = "办理期限"
+    deadline = _lazy("办理期限")
     due_field = "handle_due"
     limit_field = "limit_days"
     hours_field = "urgent_handle_hours"
@@ -596,8 +596,8 @@ class TicketFirstAnswerOverdue(_TicketDeadline):
     code = TicketFirstAnswerLate.code  # the event rule's code, severity and title: one rule, two ways in
     severity = TicketFirstAnswerLate.severity
     title = TicketFirstAnswerLate.title
-    subject = "政民互动诉求"
-    deadline = "首次答复期限"
+    subject = _lazy("政民互动诉求")
+    deadline = _lazy("首次答复期限")
     due_field = "first_answer_due"
 
     def open_records(self):
@@ -651,8 +651,8 @@ class RectificationOverdue(DeadlineRule):
     code = "rectification_overdue"
     severity = Severity.WARNING
     title = _lazy("差评整改超过反馈期限")
-    subject = "差评整改"
-    deadline = "反馈期限"
+    subject = _lazy("差评整改")
+    deadline = _lazy("反馈期限")
     due_field = "due"
     limit_field = "limit_days"
 
@@ -722,8 +722,8 @@ class OrderOverdue(DeadlineRule):
     code = "order_overdue"
     severity = Severity.SERIOUS
     title = _lazy("督办逾期未反馈")
-    subject = "督办单"
-    deadline = "反馈期限"
+    subject = _lazy("督办单")
+    deadline = _lazy("反馈期限")
     due_field = "due_on"
     limit_field = "response_days"
 

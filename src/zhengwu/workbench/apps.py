@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkbenchConfig(AppConfig):
     name = "zhengwu.workbench"
     label = "workbench"
-    verbose_name = "工作台"
+    verbose_name = _("工作台")
 
     def ready(self):
         from zhengwu.cases import extensions
