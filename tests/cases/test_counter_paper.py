@@ -50,9 +50,26 @@ def test_the_acceptance_checklist_is_ticked_with_what_the_counter_received_only(
     rows = _rows(_at_counter(world, [1]))
     assert rows[1]["paper_ticked"] and rows[2]["paper"] and not rows[2]["paper_ticked"]
     assert rows[2]["missing"]  # still owed: 未提供, and the 补正 form ticks it
-    # nothing recorded at the counter: every material the checklist offers comes ticked, as before
+    # nothing recorded at the counter: offered, none ticked — the clerk ticks what they hold at acceptance
     rows = _rows(_at_counter(world, []))
-    assert rows[1]["paper_ticked"] and rows[2]["paper_ticked"]
+    assert rows[1]["paper"] and rows[2]["paper"]
+    assert not rows[1]["paper_ticked"] and not rows[2]["paper_ticked"]
+
+
+def test_a_checklist_never_claims_paper_nobody_recorded_and_a_conditional_one_waits_for_the_clerk(world):
+    """A counter case whose 收件 recorded no paper came with every offered row ticked — the 告知承诺书 asked for only
+    when 告知承诺制 is chosen (视情形提交) among them — so one click recorded as received papers nobody had looked at
+    (行政许可法 第三十二条: the clerk ticks what they hold). Now only what the 收件 recorded comes ticked."""
+    from tests.cases.test_missing_materials import _case
+
+    case = _case(world, "own", agent=False, counter=[], files=[])
+    rows = _rows(case)
+    assert rows[1]["paper"] and rows[3]["paper"]  # offered: the application form, the 告知承诺书
+    assert not rows[1]["paper_ticked"] and not rows[3]["paper_ticked"]
+    assert not rows[2]["paper"]  # obtained by the department itself
+    # what the clerk recorded at the 收件 comes ticked — the 告知承诺书 too: the clerk judged its situation there
+    rows = _rows(_case(world, "own", agent=False, counter=[1, 3], files=[]))
+    assert rows[1]["paper_ticked"] and rows[3]["paper_ticked"]
 
 
 def test_acceptance_records_its_own_list_which_counts_from_then_on(world):

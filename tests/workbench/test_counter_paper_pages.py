@@ -180,3 +180,48 @@ def test_an_items_own_power_of_attorney_material_is_the_box_the_clerk_ticks(cler
     )
     case.refresh_from_db()
     assert case.status == "accepted" and missing(case) == []
+
+
+def _box(html: str, box_id: str) -> str:
+    [tag] = [tag for tag in html.split("<input") if f'id="{box_id}"' in tag]
+    return tag[: tag.index(">")]
+
+
+def test_a_counter_case_whose_intake_recorded_no_paper_comes_with_nothing_ticked(clerk_client, world):  # noqa: F811
+    """收件 with no 已收纸质件: the acceptance form came with every offered row ticked — the 告知承诺书 asked for
+    only when 告知承诺制 is chosen (视情形提交) too — and one click recorded papers nobody had looked at as received
+    (行政许可法 第三十二条). Now nothing comes ticked, and the form names what acceptance still needs."""
+    from tests.cases.test_missing_materials import REGISTRATION
+
+    item = publish(REGISTRATION, world.bureau)
+    assert (
+        clerk_client.post(f"/workbench/cases/counter/{item.code}/", _walk_in("paper-none")).status_code == 302
+    )
+    case = Case.objects.get(idempotency_key="paper-none")
+    html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
+    start = html.index('id="accept-form"')
+    form = html[start : html.index("</form>", start)]
+    assert " checked" not in _box(form, "paper-1") and " checked" not in _box(form, "paper-3")
+    assert "data-needed" in _box(form, "paper-1") and "data-needed" not in _box(
+        form, "paper-3"
+    )  # the clerk judges
+    assert 'id="paper-2"' not in form  # obtained by the department itself
+    assert 'data-confirm="以下必需材料尚未提供:1. 个体工商户登记申请书。' in form
+    # what the 收件 recorded comes ticked, the 告知承诺书 included: the clerk judged it there
+    data = _walk_in("paper-some", paper=["1", "3"])
+    assert clerk_client.post(f"/workbench/cases/counter/{item.code}/", data).status_code == 302
+    case = Case.objects.get(idempotency_key="paper-some")
+    html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert " checked" in _box(html, "paper-1") and " checked" in _box(html, "paper-3")
+
+
+def test_an_instant_items_checklist_comes_unticked_when_the_intake_recorded_no_paper(clerk_client, world):  # noqa: F811
+    assert (
+        clerk_client.post(
+            f"/workbench/cases/counter/{world.instant_item.code}/", _walk_in("paper-instant")
+        ).status_code
+        == 302
+    )
+    case = Case.objects.get(idempotency_key="paper-instant")
+    html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert " checked" not in _box(html, "instant-paper-1") and " checked" not in _box(html, "instant-paper-2")

@@ -978,8 +978,10 @@ def material_checklist(case: Case) -> list[dict]:
     provided is not asked for any more (the case ended before its decision: 不再需要(卫健委不予受理)), on the
     applicant's page. A case made by an agent starts with the power of attorney (position 0), unless the item lists its own 委托书 material: then that row is the power
     of attorney (required for an agent's application: uploaded online, checked on paper at the window). `paper` says whether the window's paper checklist offers the row
-    (on_paper_checklist) and `paper_ticked` whether it comes ticked: what was received on paper at the counter's
-    收件, or — when the counter recorded nothing — every row it offers; an online application's come unticked."""
+    (on_paper_checklist) and `paper_ticked` whether it comes ticked: exactly what was received on paper at the
+    counter's 收件 — nothing else, so a case whose 收件 recorded no paper (and an online application) comes
+    unticked, and a material asked for only in some situations (视情形提交) comes ticked only when the clerk recorded
+    it at the 收件."""
     from zhengwu.cases.handling import counter_paper_label, material_provisions
 
     files: dict[int, list] = {}
@@ -1037,16 +1039,17 @@ def material_checklist(case: Case) -> list[dict]:
                 "missing": owed and not provided and m.position not in provided_by,
             }
         )
-    counter_recorded = any(row["at_counter"] for row in rows)
     # ended before its decision (不予受理, 撤回, 终止): what it was not given is not asked for any more; a case 办结
     # keeps its record as it was
     ended = ended_as(case) if case.pk and case.status != Status.COMPLETED else ""
-    # an online application handed nothing in at a window: its checklist comes unticked, so acceptance names what
-    # is missing instead of recording it received on paper with one click (行政许可法 第三十二条)
-    tick_all = not counter_recorded and case.channel != Channel.ONLINE
+    # the checklist comes ticked with what the counter's 收件 recorded received on paper, nothing more: the clerk
+    # ticks what they hold (行政许可法 第三十二条). Ticking every offered row when the 收件 recorded none (an online
+    # application, a counter case with no 已收纸质件) let one click record papers nobody had looked at as received —
+    # a conditional one (视情形提交) among them, whose situation the clerk had not judged — and acceptance then never
+    # named what was missing
     for row in rows:
         row["paper"] = on_paper_checklist(row)
-        row["paper_ticked"] = row["paper"] and (row["at_counter"] or tick_all)
+        row["paper_ticked"] = row["paper"] and row["at_counter"]
         row["not_needed"] = no_longer_needed(ended) if ended and not row["files"] and not row["via"] else ""
     return rows
 
