@@ -218,3 +218,18 @@ def test_the_requester_sends_the_supplement_and_withdraws_from_the_track_page(or
     assert client.post("/disclosure/track/withdraw/", {"number": r.number}).status_code == 404
     assert client.post("/disclosure/track/withdraw/", keys).status_code == 302
     assert DisclosureRequest.objects.get(pk=r.pk).status == "withdrawn"
+
+
+def test_a_supplement_sent_after_its_period_is_refused_naming_the_day_as_people_write_it(org, people, client):
+    """The requester reads the refusal on the track page: 补正期限已于 2026年3月16日 届满, not 2026-03-16."""
+    with clock.frozen("2026-03-02"):
+        r = services.request_supplement(
+            request=_file(org), by=people["drafter"], items="请写明地块", workdays=10
+        )
+    keys = {"number": r.number, "code": r.access_code}
+    with clock.frozen("2026-03-17T09:00"):  # the period ran out yesterday; the nightly expiry has not run yet
+        late = client.post("/disclosure/track/supplement/", {**keys, "content": "城东地块"})
+    page = late.content.decode()
+    assert late.status_code == 409 and "补正期限已于 2026年3月16日 届满" in page
+    assert "2026-03-16" not in page
+    assert DisclosureRequest.objects.get(pk=r.pk).status == workflow.AWAITING_SUPPLEMENT

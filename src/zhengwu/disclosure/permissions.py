@@ -36,7 +36,7 @@ import datetime as dt
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
-from zhengwu.core import access, clock
+from zhengwu.core import access, calendar, clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError
 from zhengwu.core.models import Role
 from zhengwu.disclosure import deadlines, workflow
@@ -222,14 +222,14 @@ def request_facts_refusal(request, action: str, on: dt.date) -> Conflict | None:
         if request.waiting_until and on > request.waiting_until:
             return Conflict(
                 _("补正期限已于 %(waiting_until)s 届满")
-                % {"waiting_until": request.waiting_until.isoformat()},
+                % {"waiting_until": calendar.chinese_date(request.waiting_until)},
                 field="on",
             )
     elif action == "receive_payment":
         if request.waiting_until and on > request.waiting_until:
             return Conflict(
                 _("缴费期限已于 %(waiting_until)s 届满")
-                % {"waiting_until": request.waiting_until.isoformat()},
+                % {"waiting_until": calendar.chinese_date(request.waiting_until)},
                 field="on",
             )
     elif action == "consult_third_party":
