@@ -1,7 +1,7 @@
 """The notice page as the fee window and the collecting organisation met it (a stranger's pass): a receipt whose
 whole payment went back is not offered 作废并换开 and the service refuses it, saying why; a partly refunded one is
-reissued for the amount paid and its check still names the refund; a refused 申请退付 is answered at its field, the
-form open with what was typed, not at the page's top."""
+reissued for the amount paid and its check still names the refund; a refused 申请退付 or 作废并换开 is answered at its
+field, the form open with what was typed, not at the page's top."""
 
 import re
 
@@ -92,6 +92,28 @@ def test_a_partly_refunded_receipt_is_reissued_for_the_amount_paid_and_its_check
     assert new.replaces == receipt and new.amount == 80 and new.payer == "张三丰"
     page = client.get(f"/fees/receipts/{new.number}/").content.decode()
     assert "该票据真实有效" in page and "其中 30.00 元已退付" in page
+
+
+def test_a_refused_reissue_is_answered_at_its_field_with_what_was_typed(fees_world, client):
+    """作废并换开 without a reason: the receipt's form opens again with the refusal at 作废原因 and the payer as typed
+    (it was said at the page's top, after a redirect that lost what was typed); nothing is voided."""
+    w = fees_world
+    payment, receipt = _paid(w)
+    client.force_login(w.cashier)
+    response = client.post(
+        f"/workbench/fees/receipts/{receipt.number}/void/", {"reason": "  ", "payer": "张三丰"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    row = _receipt_row(page, receipt.number)
+    assert f'<details class="mt-1" id="void-{receipt.pk}" open>' in row
+    marked = re.search(r'<input[^>]*name="reason"[^>]*>', row).group(0)
+    assert 'aria-invalid="true"' in marked and f'aria-describedby="void-error-{receipt.pk}"' in marked
+    assert re.search(rf'id="void-error-{receipt.pk}"[^>]*>请填写作废原因<', row)
+    assert 'name="payer" value="张三丰"' in row
+    assert "请填写作废原因" not in _messages(page)
+    receipt.refresh_from_db()
+    assert receipt.voided_at is None and Receipt.objects.filter(payment=payment).count() == 1
 
 
 # ---------------------------------------------------------------- 申请退付 refused at its field

@@ -279,12 +279,35 @@ def notice(request, code: str):
     return _notice_page(request, _notice(request.user, code))
 
 
-def _notice_page(request, n: Notice, *, refund_error: DomainError | None = None, refund_posted=None):
-    """The notice page; after a refused 申请退付, the form open with what was typed and the refusal at its field."""
+def _notice_page(
+    request,
+    n: Notice,
+    *,
+    refund_error: DomainError | None = None,
+    refund_posted=None,
+    void_error: DomainError | None = None,
+    void_posted=None,
+    void_receipt: int | None = None,
+):
+    """The notice page; after a refused 申请退付 or 作废并换开, that form open with what was typed and the refusal at
+    its field (or at the head of the form when it concerns no one field)."""
     payment = getattr(n, "payment", None)
     # the fee window collects for cases it does not handle: it does not open them
     sees_case = visible_cases(request.user).filter(pk=n.case_id).exists()
     actions = permissions.allowed_actions(request.user, n)
+    receipts = list(payment.receipts.select_related("replaces").order_by("issued_at")) if payment else []
+    for r in receipts:
+        # the receipt whose 作废并换开 was refused: its form says why, where the clerk typed
+        r.void_refused = (
+            {
+                "message": void_error.message,
+                "at": void_error.field if void_error.field in ("reason", "payer") else "form",
+                "reason": void_posted.get("reason", ""),
+                "payer": void_posted.get("payer", ""),
+            }
+            if void_error is not None and r.pk == void_receipt
+            else None
+        )
     return render(
         request,
         "workbench/fees/notice.html",
@@ -292,9 +315,7 @@ def _notice_page(request, n: Notice, *, refund_error: DomainError | None = None,
             "n": n,
             "lines": list(n.lines.all()),
             "payment": payment,
-            "receipts": list(payment.receipts.select_related("replaces").order_by("issued_at"))
-            if payment
-            else [],
+            "receipts": receipts,
             "refunds": list(
                 payment.refunds.select_related("requested_by", "decided_by", "paid_out_by__staff")
             )
@@ -312,7 +333,7 @@ def _notice_page(request, n: Notice, *, refund_error: DomainError | None = None,
             "refund_error": refund_error,
             "refund_posted": refund_posted,
         },
-        status=refund_error.status if refund_error else 200,
+        status=(refund_error or void_error).status if (refund_error or void_error) else 200,
     )
 
 
@@ -387,11 +408,12 @@ def void(request, number: str):
     receipt = selectors.receipt(number, related=("payment__notice",))
     if receipt is None:
         raise Http404(_("找不到该票据"))
-    code = _notice(request.user, receipt.payment.notice.code).code
+    n = _notice(request.user, receipt.payment.notice.code)
+    code = n.code
     form = forms.VoidForm(request.POST)
-    if not form.is_valid():
-        return _back(request, code, _refusal(form))
     try:
+        if not form.is_valid():
+            raise _refusal(form)
         new = services.void_and_reissue(
             receipt=receipt,
             by=request.user,
@@ -399,7 +421,10 @@ def void(request, number: str):
             payer=form.cleaned_data["payer"],
         )
     except DomainError as err:
-        return _back(request, code, err)
+        if receipt.pk not in permissions.allowed_actions(request.user, n)["void"]:
+            return _back(request, code, err)  # no form to show it at (not the fee window, a refunded receipt)
+        # at the receipt's form, open, with what was typed: not at the page's top, far from the field it concerns
+        return _notice_page(request, n, void_error=err, void_posted=request.POST, void_receipt=receipt.pk)
     return _back(request, code, ok=_("票据 %(old)s 已作废,换开 %(new)s") % {"old": number, "new": new.number})
 
 
