@@ -1,6 +1,6 @@
 """E-licence loose ends a stranger found in the demo: a 变更 asked on the version in force while its early renewal
 waits to start is made on that renewal; the API's ?status= means the status each result says today; the 注销/撤销/
-吊销 form's errors are shown at their input; and a licence page writes its days in one Chinese form."""
+吊销 and the 变更 forms' errors are shown at their input; and a licence page writes its days in one Chinese form."""
 
 import datetime as dt
 import re
@@ -123,6 +123,46 @@ def test_a_refused_ending_is_shown_at_the_input_it_concerns_with_what_was_typed(
     form = page.content.decode()[page.content.decode().index('id="licence-end"') :]
     assert page.status_code == 422 and 'id="case-error">找不到编号为 360681-2026-999999 的办件<' in form
     assert fresh_status(issued) == Status.VALID
+
+
+def test_a_refused_change_is_shown_at_the_input_it_concerns_with_what_was_typed(client, lworld, issued):
+    """The 变更 form's refusals were one box above its inputs (and a data item over 300 characters was cut short and
+    issued): each is now at its input, the inputs keep what was typed, and no version is issued."""
+    client.force_login(lworld.head)
+    url = f"/workbench/licences/{issued.identifier}/change/"
+
+    def change_form(response):
+        text = response.content.decode()
+        form = text[text.index('id="licence-change"') :]
+        return form[: form.index("</form>")]
+
+    def input_named(form, name):
+        [tag] = re.findall(rf'<input[^>]*name="{name}"[^>]*>', form)
+        return tag
+
+    page = client.post(url, {"data_address": "贵溪市建设路 8 号", "reason": "  "})
+    form = change_form(page)
+    assert page.status_code == 422 and 'id="licence-change-error"' not in form
+    reason = input_named(form, "reason")
+    assert "is-invalid" in reason and 'aria-describedby="reason-error"' in reason
+    assert 'id="reason-error">请填写变更事由<' in form
+    assert 'value="贵溪市建设路 8 号"' in input_named(form, "data_address")
+
+    page = client.post(url, {"data_address": "城" * 301, "data_subject": "热食类食品制售", "reason": "迁址"})
+    form = change_form(page)
+    assert page.status_code == 422 and 'id="licence-change-error"' not in form
+    address = input_named(form, "data_address")
+    assert "is-invalid" in address and 'aria-describedby="data_address-error"' in address
+    assert 'id="data_address-error">「经营场所」最长 300 个字,现有 301 个字<' in form
+    assert "is-invalid" not in input_named(form, "data_subject") + input_named(form, "reason")
+    assert 'value="热食类食品制售"' in form and 'value="迁址"' in form
+
+    page = client.post(url, {"data_address": issued.data["address"], "reason": "例行核对"})
+    form = change_form(page)
+    assert page.status_code == 422 and 'id="licence-change-error"' not in form
+    assert 'id="change-data-error">未修改任何内容,无需变更<' in form
+    assert 'aria-describedby="change-data-error"' in input_named(form, "data_address")
+    assert not Licence.objects.filter(previous=issued).exists() and fresh_status(issued) == Status.VALID
 
 
 def fresh_status(licence):

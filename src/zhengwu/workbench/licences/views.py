@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases import selectors as case_selectors
-from zhengwu.core import clock
+from zhengwu.core import clock, inputs
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.licences import grants, permissions, selectors, services
 from zhengwu.licences.models import NOT_YET_VALID, Licence, Status, chinese_date
@@ -99,6 +99,7 @@ def detail(
             ],
             "decides": any(allowed[a] for a in permissions.DECISIONS),
             "data_items": licence.type.data_items,
+            **_change_form(licence, error if action == "change" else None, request.POST),
             "error": error,
             "error_action": action,  # the form the refusal is shown in
             # a refusal about one input is shown at that input (and the box above says which form)
@@ -107,6 +108,28 @@ def detail(
         },
         status=status,
     )
+
+
+def _change_form(licence: Licence, error: DomainError | None, posted) -> dict:
+    """The 变更 form's inputs, each with what was typed and its own refusal after a refused change: a data item too
+    long at that item, 未修改任何内容 (field "data") below the items, a missing 变更事由 at its input; only a refusal
+    about none of them (the licence's state) in the box at the head of the form."""
+    fields = {f"data_{entry['key']}" for entry in licence.type.data_items}
+    at = error.field if error is not None and error.field in fields | {"data", "reason"} else ""
+    return {
+        "change_items": [
+            {
+                "key": entry["key"],
+                "label": entry.get("label", entry["key"]),
+                "value": posted.get(f"data_{entry['key']}", "") if error is not None else "",
+                "error": error.message if at == f"data_{entry['key']}" else "",
+            }
+            for entry in licence.type.data_items
+        ],
+        "change_at": at,  # the input (data_<key>, reason) or the items ("data") a refusal is shown at
+        "change_error": error.message if error is not None else "",
+        "change_reason": posted.get("reason", "") if error is not None else "",
+    }
 
 
 @staff_page
@@ -125,11 +148,18 @@ def act(request, identifier: str, action: str):
     post = request.POST
     try:
         if action == "change":
-            data = {
-                entry["key"]: post.get(f"data_{entry['key']}", "").strip()[:300]
-                for entry in licence.type.data_items
-                if post.get(f"data_{entry['key']}", "").strip()
-            }
+            data = {}
+            for entry in licence.type.data_items:
+                # too long is said at the item, not cut short without a word
+                typed = inputs.text(
+                    post.get(f"data_{entry['key']}", ""),
+                    field=f"data_{entry['key']}",
+                    label=f"「{entry.get('label', entry['key'])}」",
+                    max_length=300,
+                    required=False,
+                )
+                if typed:
+                    data[entry["key"]] = typed
             new = services.change(licence=licence, by=request.user, data=data, reason=post.get("reason", ""))
             done = _("已变更%(type)s(编号 %(number)s),现行第 %(version)s 版,原版本标为已被替换。") % {
                 "type": new.type.name,
