@@ -3,12 +3,14 @@ either, the others go on; with nothing left the whole joint application is not a
 通报, the applicant one message."""
 
 import json
+import subprocess
+import tempfile
 
 import pytest
 
-from tests.cases.conftest import pdf_upload
-from tests.factories import make_staff
-from tests.joint.conftest import confirm_members, notified_joint
+from tests.cases.conftest import pdf_upload, resident_id
+from tests.factories import make_staff, make_user
+from tests.joint.conftest import confirm_members, notified_joint, upload_all
 from tests.joint.test_endings import messages_of
 from tests.joint.test_joint_cases import members
 from zhengwu.cases import services as case_services
@@ -100,6 +102,48 @@ def test_a_members_refusal_is_cited_by_its_own_notice_linked(notified, county, c
     assert f"通报 {circular}" in card
     pdf = client.get(link)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def _pdf_text(response) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(response.content)
+        f.flush()
+        return subprocess.run(["pdftotext", f.name, "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_a_members_refusal_names_the_applicant_in_full_only_to_that_members_own_staff(
+    restaurant, county, client
+):
+    """卫健委's 不予受理通知书, read through the joint page: its own staff read the applicant (a natural person) by name;
+    the lead window's clerk of 市场监管局 and the supervisor read it masked (张*), as the joint page shows it before a
+    reveal — the PDF gave it in full to another department's clerk."""
+    person = make_user("13800138000")
+    applicant = case_services.register_applicant(
+        kind="natural", name="张三", id_number=resident_id(), phone="13800138000"
+    )
+    applicant.user = person
+    applicant.save()
+    joint = services.apply(
+        bundle=restaurant.bundle,
+        applicant=applicant,
+        by=person,
+        form={"subject": "开办好味道餐馆"},
+    )
+    upload_all(joint, person)
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    joint = _health_refuses(joint, county)
+    own = members(joint)[4].case.notices.get(kind=Notice.Kind.REFUSAL)
+    link = f"/workbench/joint/{joint.number}/decisions/{own.pk}.pdf"
+    for who in (county.health_clerk, county.health_approver):
+        client.force_login(who)
+        text = _pdf_text(client.get(link))
+        assert "张三:" in text and own.document_number in text
+    for who in (county.lead_clerk, county.supervisor):
+        client.force_login(who)
+        response = client.get(link)
+        assert response.status_code == 200
+        text = _pdf_text(response)
+        assert "张*:" in text and own.document_number in text and "张三" not in text
 
 
 def test_staff_open_a_members_refusal_from_the_joint_page(notified, restaurant, county, company, client):

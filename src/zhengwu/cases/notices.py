@@ -8,7 +8,7 @@ import secrets
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from zhengwu.cases.models import Case, Notice
+from zhengwu.cases.models import Applicant, Case, Notice
 from zhengwu.core import clock
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import NotFound
@@ -64,17 +64,28 @@ def verify_url(notice: Notice, *, base_url: str = "") -> str:
     return f"{base.rstrip('/')}{VERIFY_PATH.format(token=notice.token)}"
 
 
-def render(notice: Notice, *, base_url: str = "") -> bytes:
-    """The notice as a PDF with a QR code that opens its public verification page."""
+def render(notice: Notice, *, base_url: str = "", masked: bool = False) -> bytes:
+    """The notice as a PDF with a QR code that opens its public verification page. `masked`: the people it names
+    written as the verification page writes them (张*), for staff who may not see the case's personal data in full."""
     url = verify_url(notice, base_url=base_url)
     context = {
         "n": notice,
-        "e": notice.essentials,
+        "e": masked_essentials(notice) if masked else notice.essentials,
         "kind": notice.get_kind_display(),
         "qr": qr_svg(url),
         "verify": url,
     }
     return render_pdf("cases/notices/notice.html", context)
+
+
+def masked_essentials(notice: Notice) -> dict:
+    """The notice's essentials with the names of people masked: a natural person applicant's (a company's name is not
+    personal data, cases.selectors.personal_fields) and the agent's."""
+    e = dict(notice.essentials)
+    if notice.case.applicant.kind == Applicant.Kind.NATURAL:
+        e["applicant_name"] = mask_name(e.get("applicant_name"))
+    e["agent_name"] = mask_name(e.get("agent_name"))
+    return e
 
 
 def filename(notice: Notice) -> str:

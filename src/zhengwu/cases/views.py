@@ -19,10 +19,10 @@ def verify_notice(request, token: str):
     return render(request, "cases/verify.html", {"notice": data})
 
 
-def notice_download(notice, request) -> HttpResponse:
+def notice_download(notice, request, *, masked: bool = False) -> HttpResponse:
     """The notice as a PDF download, its QR code pointing at this site's verification page. The caller has checked
-    that the user may read it (cases.selectors.notice_for)."""
-    pdf = notices.render(notice, base_url=request.build_absolute_uri("/"))
+    that the user may read it (cases.selectors.notice_for), and says whether the people it names are masked."""
+    pdf = notices.render(notice, base_url=request.build_absolute_uri("/"), masked=masked)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notices.filename(notice))}"
     return response

@@ -266,9 +266,12 @@ def case(request, number: str):
 @staff_page
 def member_decision(request, number: str, notice_id: int):
     """A member department's own 不予受理通知书 / 不予许可决定书 that the joint page cites, as a PDF: for whoever may see
-    the joint case, the lead window's clerk of another department included (that member's case page is not theirs)."""
+    the joint case, the lead window's clerk of another department included (that member's case page is not theirs),
+    who reads the applicant's and the agent's names masked (selectors.reads_decision_in_full)."""
     joint = services.joint_by_number(request.user, number)
-    return notice_download(selectors.member_decision(joint, notice_id), request)
+    notice = selectors.member_decision(joint, notice_id)
+    in_full = selectors.reads_decision_in_full(request.user, notice.case)
+    return notice_download(notice, request, masked=not in_full)
 
 
 @require_POST
