@@ -1,5 +1,5 @@
 """The case page of an application the applicant resupplied after a 补正 notice: its header says so beside 已收件
-(what the clerk's lists say), and materials the department obtains by data sharing are never 未提供."""
+(what the clerk's lists say), and materials the department obtains by data sharing are never 未上传."""
 
 import datetime as dt
 
@@ -77,8 +77,8 @@ def test_a_material_the_department_obtains_by_data_sharing_is_never_missing(cler
     html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
     table = html[html.index('id="materials"') : html.index("</table>", html.index('id="materials"'))]
     rows = table.split("<tr")[2:]
-    assert "不动产登记申请书" in rows[0] and "未提供" in rows[0]  # what the applicant owes is still asked for
-    assert "完税凭证" in rows[1] and "未提供" not in rows[1] and "部门共享获取,无需提交" in rows[1]
+    assert "不动产登记申请书" in rows[0] and "未上传" in rows[0]  # what the applicant owes is still asked for
+    assert "完税凭证" in rows[1] and "未上传" not in rows[1] and "部门共享获取,无需提交" in rows[1]
     assert (
         'id="sup-2" checked' not in html and 'id="sup-1" checked' in html
     )  # 补正 asks only for the application

@@ -1,5 +1,5 @@
 """已收纸质件 on the counter's 收件 form (issue 13): the clerk ticks the materials handed over on paper; the case
-page then says 已收纸质件(收件时) for them instead of 未提供, the 补正 form does not tick them as missing, and the
+page then says 已收纸质件(收件时) for them instead of 未上传, the 补正 form does not tick them as missing, and the
 acceptance form's paper checklist comes ticked with them."""
 
 import pytest
@@ -48,8 +48,8 @@ def test_paper_ticked_at_the_counter_shows_on_the_case_page(clerk_client, world)
     case = Case.objects.get(idempotency_key="paper-1")
     html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
     rows = _material_rows(html)
-    assert "营业执照复印件" in rows[1] and "已收纸质件(收件时)" in rows[1] and "未提供" not in rows[1]
-    assert "未提供" not in "".join(rows)
+    assert "营业执照复印件" in rows[1] and "已收纸质件(收件时)" in rows[1] and "未上传" not in rows[1]
+    assert "未上传" not in "".join(rows)
     assert 'id="sup-2" checked' not in html  # the 补正 form does not ask for it as missing
     # acceptance's paper checklist: the licence copy ticked; the application has its scan, so it is not offered
     assert 'id="paper-2" checked' in html and 'id="paper-1"' not in html
@@ -63,7 +63,7 @@ def test_the_acceptance_checklist_is_ticked_with_the_counter_paper_and_can_be_ch
     assert 'id="paper-1" checked' in html
     assert 'id="paper-2"' in html and 'id="paper-2" checked' not in html  # offered, not handed over
     rows = _material_rows(html)
-    assert "已收纸质件(收件时)" in rows[0] and "未提供" in rows[1]
+    assert "已收纸质件(收件时)" in rows[0] and "未上传" in rows[1]
     assert 'id="sup-2" checked' in html and 'id="sup-1" checked' not in html
     # the clerk received the licence copy after all: acceptance records its own list
     clerk_client.post(
@@ -110,7 +110,7 @@ def test_an_agents_power_of_attorney_handed_over_at_the_counter_lets_the_case_be
     case = Case.objects.get(idempotency_key="paper-poa")
     html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
     rows = _material_rows(html)
-    assert "授权委托书" in rows[0] and "已收纸质件(收件时)" in rows[0] and "未提供" not in "".join(rows)
+    assert "授权委托书" in rows[0] and "已收纸质件(收件时)" in rows[0] and "未上传" not in "".join(rows)
     assert 'id="paper-0" checked' in html  # on acceptance's paper checklist, ticked
     clerk_client.post(
         f"/workbench/cases/{case.number}/act/accept/", {"revision": case.revision, "paper": ["0", "1", "2"]}
@@ -133,7 +133,7 @@ def test_an_agents_case_without_the_power_of_attorney_shows_it_missing(clerk_cli
     case = Case.objects.get(idempotency_key="paper-nopoa")
     html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
     rows = _material_rows(html)
-    assert "授权委托书" in rows[0] and "未提供" in rows[0]
+    assert "授权委托书" in rows[0] and "未上传" in rows[0]
     assert (
         'id="paper-0"' in html and 'id="paper-0" checked' not in html
     )  # offered at acceptance, not handed over
@@ -173,7 +173,7 @@ def test_an_items_own_power_of_attorney_material_is_the_box_the_clerk_ticks(cler
     html = clerk_client.get(f"/workbench/cases/{case.number}/").content.decode()
     rows = _material_rows(html)
     assert "授权委托书及受托人居民身份证" in rows[3] and "已收纸质件(收件时)" in rows[3]
-    assert "未提供" not in "".join(rows[:2] + rows[3:])
+    assert "未上传" not in "".join(rows[:2] + rows[3:])
     assert 'id="paper-4" checked' in html  # acceptance's checklist comes ticked with it
     clerk_client.post(
         f"/workbench/cases/{case.number}/act/accept/", {"revision": case.revision, "paper": ["1", "2", "4"]}
