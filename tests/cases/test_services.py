@@ -4,7 +4,7 @@ import pytest
 
 from tests.cases.conftest import at, pdf_upload, resident_id
 from tests.factories import PNG_BYTES, paper_checklist
-from zhengwu.cases import history, selectors, services, workflow
+from zhengwu.cases import history, notices, selectors, services, workflow
 from zhengwu.cases.models import (
     POWER_OF_ATTORNEY,
     Case,
@@ -418,6 +418,22 @@ def test_refusal_with_reason_and_notice(world, submitted):
     )
     assert submitted.status == Status.REFUSED
     assert submitted.notices.get().kind == Notice.Kind.REFUSAL
+
+
+def test_a_notice_masked_for_staff_who_may_not_see_the_names_keeps_a_companys(
+    world, submitted, personal_case
+):
+    """notices.render(masked=True) (a member's refusal read through a joint case by another department): a natural
+    person applicant and the agent are written as the verification page writes them; a company's name is no
+    personal data and stays."""
+    for case in (submitted, personal_case):
+        services.refuse_case(
+            case=case, by=world.clerk, reason="不属于本机关职权范围", legal_basis="第三十二条"
+        )
+    person = notices.masked_essentials(personal_case.notices.get(kind=Notice.Kind.REFUSAL))
+    assert (person["applicant_name"], person["agent_name"]) == ("张*", "王**")
+    company = notices.masked_essentials(submitted.notices.get(kind=Notice.Kind.REFUSAL))
+    assert company["applicant_name"] == "贵溪市好味道餐饮有限公司" and company["agent_name"] == ""
 
 
 # ---- deemed acceptance (第三十二条)
