@@ -3,10 +3,12 @@ form's personal fields and the materials' file names are masked by default; the 
 to a reveal with a reason, which writes one audit record; a role that does not handle the case is refused; the
 notification outbox masks its recipients."""
 
+import subprocess
+
 import pytest
 
 from tests.cases.conftest import AGENT_ID, ITEM, pdf_upload, personal_case, publish, world  # noqa: F401
-from tests.factories import make_staff
+from tests.factories import make_staff, paper_checklist
 from zhengwu.cases import services
 from zhengwu.cases.models import OutboxMessage
 from zhengwu.core import personal
@@ -137,6 +139,60 @@ def test_the_materials_are_downloaded_only_by_those_who_may_reveal(client, world
     assert "张*申请书.pdf" in html and url not in html
     refused = client.get(url)
     assert refused.status_code == 403 and "可以下载申请材料" in refused.content.decode()
+
+
+def _pdf_text(response) -> str:
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_a_notice_pdf_names_people_in_full_only_to_who_hands_it_over(client, world, case):  # noqa: F811
+    """The 受理通知书 of 张三's case (agent 王建国), downloaded without a reason: the bureau's clerk, approver and head
+    read the names in full; the region's supervisor (who reveals the page with a reason), a centre manager, the
+    bureau's disclosure officer and the centre's general window see the page masked and read 张* / 王** — by the
+    workbench's link, the API's and the portal's alike. The PDF gave them in full to anyone who could open the case."""
+    services.accept_case(case=case, by=world.clerk, paper=paper_checklist(case))
+    notice = case.notices.get()
+    links = (
+        f"/workbench/cases/{case.number}/notices/{notice.pk}.pdf",
+        f"/api/cases/{case.number}/notices/{notice.pk}.pdf",
+        f"/cases/mine/{case.number}/notices/{notice.pk}.pdf",
+    )
+    supervisor = make_staff("supervisor", world.bureau, roles=[Role.SUPERVISOR], name="监察员").user
+    manager = make_staff("manager", world.bureau, roles=[Role.CENTRE_MANAGER], name="中心主任").user
+    officer = make_staff("officer", world.bureau, roles=[Role.DISCLOSURE_OFFICER], name="公开专员").user
+    for user in (world.clerk, world.approver, world.head):
+        client.force_login(user)
+        text = _pdf_text(client.get(links[0]))
+        assert "张三(代办人:王建国):" in text, user
+    for user in (supervisor, manager, officer, world.general_clerk):
+        client.force_login(user)
+        assert "张*(代办人:王**):" in _pdf_text(client.get(links[0])), user
+    client.force_login(supervisor)
+    for link in links[1:]:
+        text = _pdf_text(client.get(link))
+        assert "张*(代办人:王**):" in text and "张三" not in text and "王建国" not in text, link
+    client.force_login(world.citizen_user)  # the applicant: the addressee, in full
+    assert "张三(代办人:王建国):" in _pdf_text(client.get(links[2]))
+
+
+def test_the_window_that_received_the_case_reads_its_notice_in_full(client, world):  # noqa: F811
+    """The general window's clerk of the centre's office receives and accepts for the bureau and hands the 受理通知书
+    over at the counter: the page lets them reveal the names, the PDF names the applicant in full."""
+    filed = services.submit_case(
+        item=world.item,
+        applicant=world.citizen,
+        by=world.general_clerk,
+        channel="counter",
+        window=world.general,
+        form={"subject": "开店"},
+    )
+    services.accept_case(case=filed, by=world.general_clerk, paper=paper_checklist(filed))
+    client.force_login(world.general_clerk)
+    text = _pdf_text(client.get(f"/workbench/cases/{filed.number}/notices/{filed.notices.get().pk}.pdf"))
+    assert "张三:" in text
 
 
 def test_reveals_are_rate_limited(client, world, case, monkeypatch, one_rate_window):  # noqa: F811

@@ -631,7 +631,8 @@ def notice_list(request, number: str):
 )
 def notice_pdf(request, number: str, notice_id: int):
     notice = selectors.notice_for(request.user, number, notice_id)
-    pdf = notices.render(notice, base_url=request.build_absolute_uri("/"))
+    masked = not selectors.reads_notice_in_full(request.user, notice.case)
+    pdf = notices.render(notice, base_url=request.build_absolute_uri("/"), masked=masked)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(notices.filename(notice))}"
     return response

@@ -205,6 +205,20 @@ def may_reveal_personal(user, case: Case) -> bool:
     )
 
 
+def reads_notice_in_full(user, case: Case) -> bool:
+    """Who reads a notice of the case (notices.render) with the people it names — a natural person applicant, the
+    agent — in full: the applicant side (the data subject, the addressee), and the staff who may reveal the case's
+    personal data on its page and hand the notice over: the item's organisation's window clerks, approvers and heads
+    and the clerk of the window that received it. A PDF is downloaded without a reason, so the region's supervisors,
+    who reveal the page with one, read it masked (张*), as do the others who see the case masked (centre managers, the
+    centre's other windows, the organisation's other roles) — docs/masking.md."""
+    if is_applicant_side(user, case):
+        return True
+    return access.may_reveal_personal(
+        user, organisations=[case.organisation], roles=REVEAL_ROLES, window=case.window, overseers=()
+    )
+
+
 def personal_fields(case: Case) -> list[personal.Field]:
     """What staff are shown of the applicant, the agent and the application form, each field with its personal
     kind: a natural person's name and ID number are personal, a company's name and USCC are not; contact details

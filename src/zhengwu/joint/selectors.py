@@ -395,16 +395,14 @@ def member_decision(joint, notice_id: int) -> Notice:
 
 
 def reads_decision_in_full(user, case) -> bool:
-    """Who reads a member's written refusal (member_decision) with the people it names in full: the staff of the
-    member case's own organisation who handle it (cases.selectors.REVEAL_ROLES). Everyone else who sees the joint
-    page — the lead window's clerk of another department, a supervisor — reads them masked (张*), as the joint page
-    shows them before a reveal: a PDF is downloaded without a reason given."""
+    """Who reads a member's written refusal (member_decision) with the people it names in full: as any notice of
+    the member case (cases.selectors.reads_notice_in_full) — the staff of its own organisation who handle it and the
+    window that received it. Everyone else who sees the joint page — the lead window's clerk of another department,
+    a supervisor — reads them masked (张*), as the joint page shows them before a reveal: a PDF is downloaded without
+    a reason given."""
     from zhengwu.cases import selectors as case_selectors
-    from zhengwu.core import access
 
-    return access.may_reveal_personal(
-        user, organisations=[case.organisation], roles=case_selectors.REVEAL_ROLES, overseers=()
-    )
+    return case_selectors.reads_notice_in_full(user, case)
 
 
 def personal_fields(joint) -> list:
