@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.fees.conftest import land_case
-from zhengwu.core.errors import Conflict
+from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.fees import services
 from zhengwu.fees.models import Receipt, Refund
 
@@ -114,6 +114,40 @@ def test_a_refused_reissue_is_answered_at_its_field_with_what_was_typed(fees_wor
     assert "请填写作废原因" not in _messages(page)
     receipt.refresh_from_db()
     assert receipt.voided_at is None and Receipt.objects.filter(payment=payment).count() == 1
+
+
+def test_a_reason_or_payer_too_long_is_refused_at_its_input_not_cut_short(fees_world, client):
+    """作废原因 over 300 characters, a corrected 交款人 over 100: refused at that input with the length, what was typed
+    kept, nothing voided — the service cut them short and voided the receipt without a word. The inputs say their
+    limits (maxlength)."""
+    w = fees_world
+    payment, receipt = _paid(w)
+    client.force_login(w.cashier)
+    row = _receipt_row(
+        client.get(f"/workbench/fees/notices/{payment.notice.code}/").content.decode(), receipt.number
+    )
+    assert re.search(r'<input[^>]*name="reason"[^>]*maxlength="300"', row)
+    assert re.search(r'<input[^>]*name="payer"[^>]*maxlength="100"', row)
+    url = f"/workbench/fees/receipts/{receipt.number}/void/"
+    for posted, at, message in (
+        ({"reason": "交" * 301, "payer": "张三丰"}, "reason", "「作废原因」最长 300 个字,现有 301 个字"),
+        ({"reason": "交款人名称有误", "payer": "贵" * 101}, "payer", "「交款人」最长 100 个字,现有 101 个字"),
+    ):
+        response = client.post(url, posted)
+        assert response.status_code == 422
+        row = _receipt_row(response.content.decode(), receipt.number)
+        marked = re.search(rf'<input[^>]*name="{at}"[^>]*>', row).group(0)
+        assert 'aria-invalid="true"' in marked and f'value="{posted[at]}"' in marked
+        assert re.search(rf'id="void-error-{receipt.pk}"[^>]*>{message}<', row)
+    for reason, payer, at in (("交" * 301, "", "reason"), ("交款人名称有误", "贵" * 101, "payer")):
+        with pytest.raises(ValidationFailed, match="最长") as err:  # the API's path, the same refusal
+            services.void_and_reissue(receipt=receipt, by=w.cashier, reason=reason, payer=payer)
+        assert err.value.field == at
+    receipt.refresh_from_db()
+    assert receipt.voided_at is None and Receipt.objects.filter(payment=payment).count() == 1
+    new = services.void_and_reissue(receipt=receipt, by=w.cashier, reason="交" * 300, payer="贵" * 100)
+    receipt.refresh_from_db()
+    assert receipt.void_reason == "交" * 300 and new.payer == "贵" * 100  # at the limit: kept whole
 
 
 # ---------------------------------------------------------------- 申请退付 refused at its field

@@ -872,19 +872,19 @@ def void_and_reissue(*, receipt: Receipt, by, reason: str, payer: str = "") -> R
     """作废并换开: the voided receipt stays with its reason; the new one names it (e.g. the payer's name corrected)."""
     if refused := permissions.collecting_refusal(by, receipt.payment.notice, _("作废并换开票据")):
         raise refused
-    reason = str(reason or "").strip()
-    if not reason:
-        raise ValidationFailed(_("请填写作废原因"), field="reason")
+    # too long is refused at the field, not cut short on the receipts without a word (the columns' lengths)
+    reason = text(reason, field="reason", label=_("作废原因"), max_length=300)
+    payer = text(payer, field="payer", label=_("交款人"), max_length=100, required=False)
     with transaction.atomic():
         receipt = Receipt.objects.select_for_update().select_related("payment__notice").get(pk=receipt.pk)
         if refused := permissions.void_state_refusal(receipt):
             raise refused
         receipt.voided_at = clock.now()
-        receipt.void_reason = reason[:300]
+        receipt.void_reason = reason
         receipt.save(update_fields=["voided_at", "void_reason"])
         new = _issue_receipt(receipt.payment, replaces=receipt)
-        if payer.strip():
-            new.payer = payer.strip()[:100]
+        if payer:
+            new.payer = payer
             new.save(update_fields=["payer"])
         audit.record(
             "fees.void_receipt",

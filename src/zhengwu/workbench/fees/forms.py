@@ -196,8 +196,8 @@ class WindowPaymentForm(FeeForm):
 
 
 class VoidForm(FeeForm):
-    reason = free_text(_("作废原因"))
-    payer = free_text(_("交款人"))
+    reason = free_text(_("作废原因"), max_length=300)
+    payer = free_text(_("交款人"), max_length=100)
 
 
 class RefundForm(FeeForm):
