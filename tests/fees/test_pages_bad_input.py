@@ -172,3 +172,61 @@ def test_a_refund_explanation_or_opinion_too_long_is_refused_naming_the_field_an
     assert "「审批意见」最长 500 个字,现有 501 个字" in page
     refund.refresh_from_db()
     assert refund.state == "requested"
+
+
+def test_a_card_voucher_too_long_is_refused_not_cut_to_another_number(fees_world, client):
+    """A 刷卡凭证号 or POS 退货凭证号 over 40 characters (the terminal prints far fewer: a slip of the keyboard) is
+    refused at its input; the service cut it to its first 40 characters and recorded that as the voucher."""
+    w = fees_world
+    notice = services.issue_notice(case=land_case(w), by=w.land_clerk)
+    client.force_login(w.cashier)
+    long = "8" * 41
+    answer = client.post(
+        "/workbench/fees/window/", {"code": notice.code, "channel": "card", "voucher": long, "received": "80"}
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 422 and "「刷卡凭证号」最长 40 个字,现有 41 个字" in page
+    assert 'is-invalid" id="pay-voucher"' in page and f'value="{long}" aria-invalid="true"' in page
+    with pytest.raises(ValidationFailed, match="刷卡凭证号最长 40 个字") as err:
+        services.record_at_window(code=notice.code, by=w.cashier, channel="card", voucher=long)
+    assert err.value.field == "voucher" and not Payment.objects.exists()
+    payment = services.record_at_window(code=notice.code, by=w.cashier, channel="card", voucher="8" * 40)
+    refund = services.request_refund(
+        payment=payment, by=w.cashier, amount="10", reason="overpaid", explanation="多收"
+    )
+    services.decide_refund(refund=refund, by=w.land_head, approve=True, opinion="同意")
+    page = client.post(f"/workbench/fees/refunds/{refund.pk}/card/", {"voucher": long}, follow=True)
+    assert "「POS 退货凭证号」最长 40 个字,现有 41 个字" in page.content.decode()
+    with pytest.raises(ValidationFailed, match="POS 退货凭证号最长 40 个字"):
+        services.pay_out_card(refund=refund, by=w.cashier, voucher=long)
+    refund.refresh_from_db()
+    assert refund.paid_out_at is None
+
+
+def test_a_difference_s_note_too_long_is_refused_not_cut_short(fees_world, client):
+    """处理情况 over 500 characters: refused naming the field and its limit, the difference still open; the service
+    kept the first 500 characters without a word. The input says its limit."""
+    from zhengwu.core import clock
+    from zhengwu.fees import reconcile
+
+    w = fees_world
+    notice = services.issue_notice(case=land_case(w), by=w.land_clerk)
+    services.record_at_window(code=notice.code, by=w.cashier, channel="cash")
+    reconcile.reconcile(clock.today())  # not in the bank, not remitted: differences
+    row = Discrepancy.objects.filter(notice=notice).first()
+    client.force_login(w.manager)
+    url = f"/workbench/fees/reconcile/?date={clock.today().isoformat()}"
+    assert 'name="note" placeholder="处理情况" aria-label="处理情况" maxlength="500" required' in (
+        client.get(url).content.decode()
+    )
+    page = client.post(
+        "/workbench/fees/reconcile/",
+        {"date": clock.today().isoformat(), "clear": row.pk, "note": "核" * 501},
+        follow=True,
+    ).content.decode()
+    assert "「处理情况」最长 500 个字,现有 501 个字" in page and "差异已处理" not in page
+    with pytest.raises(ValidationFailed, match="处理情况最长 500 个字") as err:
+        reconcile.clear(discrepancy=row, by=w.manager, note="核" * 501)
+    assert err.value.field == "note"
+    row.refresh_from_db()
+    assert row.cleared_at is None and row.cleared_note == ""

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengwu.core import audit, clock
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.inputs import text
 from zhengwu.fees import permissions, providers
 from zhengwu.fees.models import Channel, Discrepancy, Payment, Refund, StatementLine
 
@@ -365,11 +366,12 @@ def clear(*, discrepancy: Discrepancy, by, note: str) -> Discrepancy:
     note = str(note or "").strip()
     if not note:
         raise ValidationFailed(_("请写明差异的处理情况"), field="note")
+    note = text(note, field="note", label=_("处理情况"), max_length=500)  # refused, not cut short
     with transaction.atomic():
         row = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
         if refused := permissions.cleared_refusal(row):
             raise refused
-        row.cleared_at, row.cleared_by, row.cleared_note = clock.now(), by, note[:500]
+        row.cleared_at, row.cleared_by, row.cleared_note = clock.now(), by, note
         row.save(update_fields=["cleared_at", "cleared_by", "cleared_note"])
         audit.record(
             "fees.clear_exception",

@@ -804,7 +804,8 @@ def record_at_window(*, code: str, by, channel: str, voucher: str = "", received
     window_notice(code=code, by=by)
     if channel not in (Channel.CASH, Channel.CARD):
         raise ValidationFailed(_("请选择缴款方式:现金或刷卡"), field="channel")
-    voucher = str(voucher or "").strip()[:40]
+    # a number longer than the terminal prints is a typing error: refused, not cut to another number
+    voucher = text(voucher, field="voucher", label=_("刷卡凭证号"), max_length=40, required=False)
     if channel == Channel.CARD and not voucher:
         raise ValidationFailed(_("刷卡缴款请填写凭证号"), field="voucher")
     notice = notice_by_code(code)
@@ -1040,7 +1041,7 @@ def pay_out_card(*, refund: Refund, by, voucher: str) -> Refund:
     refund and records the terminal's voucher number; the money is then on its way back to the card it came from."""
     if refused := permissions.collecting_refusal(by, refund.payment.notice, _("登记退回原卡")):
         raise refused
-    voucher = str(voucher or "").strip()[:40]
+    voucher = text(voucher, field="voucher", label=_("POS 退货凭证号"), max_length=40, required=False)
     if not voucher:
         raise ValidationFailed(_("请填写 POS 退货凭证号"), field="voucher")
     with transaction.atomic():

@@ -191,7 +191,7 @@ class WindowPaymentForm(FeeForm):
 
     code = forms.CharField(label=_("缴款码"), required=False)
     channel = forms.CharField(label=_("缴款方式"), required=False)
-    voucher = free_text(_("刷卡凭证号"))
+    voucher = free_text(_("刷卡凭证号"), max_length=40)
     received = MoneyField(_("实收金额"))
 
 
@@ -222,7 +222,7 @@ class DecideForm(FeeForm):
 
 
 class CardRefundForm(FeeForm):
-    voucher = free_text(_("POS 退货凭证号"))
+    voucher = free_text(_("POS 退货凭证号"), max_length=40)
 
 
 # ---- the daily reconciliation
@@ -237,7 +237,7 @@ class ReconciliationForm(FeeForm):
     file = forms.FileField(label=_("银行对账单"), required=False, allow_empty_file=True)
     run = forms.BooleanField(required=False)
     clear = forms.CharField(label=_("对账差异"), required=False)
-    note = free_text(_("处理情况"))
+    note = free_text(_("处理情况"), max_length=500)
 
     def clean_date(self) -> dt.date | None:
         """Empty: the page's own day (the view's); a day that is not a date is refused, not replaced."""
