@@ -85,6 +85,30 @@ def test_a_returned_post_can_be_sent_again(world, accepted):
     assert figures == {"post": {"chosen": 1, "posted": 2, "delivered": 0, "returned": 1}}
 
 
+def test_a_return_reason_too_long_is_refused_not_cut_short(world, accepted, client):
+    """退回原因 over 200 characters: refused naming the field and its limit, the post still out; the service kept
+    the first 200 characters without a word. The input says its limit."""
+    delivery.choose(case=accepted, method="post", address=ADDRESS, by=None)
+    decided(world, accepted)
+    posted = delivery.post(case=accepted, tracking_number="EA123456785CN", by=world.clerk)
+    with pytest.raises(ValidationFailed, match="退回原因最长 200 个字,现有 201 个字") as err:
+        delivery.returned(dispatch=posted, reason="址" * 201, by=world.clerk)
+    assert err.value.field == "reason"
+    client.force_login(world.clerk)
+    page = client.get("/workbench/hall/delivery/").content.decode()
+    assert f'name="reason" id="reason-{posted.pk}" placeholder="退回原因" maxlength="200" required>' in page
+    page = client.post(
+        "/workbench/hall/delivery/",
+        {"action": "returned", "dispatch": posted.pk, "reason": "址" * 201},
+        follow=True,
+    ).content.decode()
+    assert "「退回原因」最长 200 个字,现有 201 个字" in page and "已登记退回" not in page
+    posted.refresh_from_db()
+    assert posted.state == Dispatch.State.POSTED and posted.note == ""
+    done = delivery.returned(dispatch=posted, reason="址" * 200, by=world.clerk)
+    assert done.note == "址" * 200  # at the limit: kept whole
+
+
 def test_home_delivery_is_for_the_elderly_and_disabled(world):
     young = world.citizen  # born 1990
     case = cases.submit_case(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import Case, Delivery, OutboxMessage, Status
 from zhengwu.cases.notify import sms_to_applicant
-from zhengwu.core import access, audit, clock, ids
+from zhengwu.core import access, audit, clock, ids, inputs
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.hall import permissions
 from zhengwu.hall.models import Dispatch
@@ -232,16 +232,15 @@ def confirm(*, dispatch: Dispatch, by) -> Dispatch:
 def returned(*, dispatch: Dispatch, reason: str, by) -> Dispatch:
     """退回: the post came back (wrong address, refused); the case stays decided so it can be sent again."""
     _clerk(by, dispatch.case)
-    reason = str(reason or "").strip()
-    if not reason:
-        raise ValidationFailed(_("请填写退回原因"), field="reason")
+    # too long is refused at the field, not cut short without a word (the note's column holds 200)
+    reason = inputs.text(reason, field="reason", label=_("退回原因"), max_length=200)
     with transaction.atomic():
         current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         if refused := permissions.dispatch_refusal(current):
             raise refused
-        current.state, current.closed_at, current.note = Dispatch.State.RETURNED, clock.now(), reason[:200]
+        current.state, current.closed_at, current.note = Dispatch.State.RETURNED, clock.now(), reason
         current.save(update_fields=["state", "closed_at", "note"])
-        audit.record("hall.result_returned", current, actor=by, summary={"reason": reason[:200]})
+        audit.record("hall.result_returned", current, actor=by, summary={"reason": reason})
         return current
 
 

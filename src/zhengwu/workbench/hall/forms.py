@@ -248,7 +248,7 @@ class DispatchForm(HallForm):
     """签收 or 退回 (with its reason) of a posted result of the centre."""
 
     dispatch = RecordId(_("寄递记录"))
-    reason = free_text(_("退回原因"))
+    reason = free_text(_("退回原因"), max_length=200)
 
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
