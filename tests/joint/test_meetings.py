@@ -192,3 +192,53 @@ def test_forwarding_upward_is_its_own_period(handling, county):
         period["workdays"] == 3 and "第三十五条" in period["citation"]
     )  # 09-30, 10-08, 10-09; 国庆 does not count
     assert selectors.joint_summary(joint)["forwardings"][0]["authority"] == "鹰潭市城市管理局"
+
+
+def test_what_is_typed_too_long_for_a_meeting_or_a_forwarding_is_refused_not_cut_short(
+    handling, county, client
+):
+    """议题 over 2000 characters, 地点 over 200, an opinion, a 上报说明 or a reply over 2000, a 上级机关 over 200: refused
+    naming the field and its limit, nothing recorded — the services kept the first characters without a word. The
+    inputs say their limits."""
+    joint = handling
+    meeting = dict(
+        joint=joint, by=county.lead_clerk, kind="meeting", scheduled_on="2026-12-10", positions=[1, 4]
+    )
+    for typed, field in (
+        ({"agenda": "议" * 2001}, "agenda"),
+        ({"agenda": "联审", "place": "楼" * 201}, "place"),
+    ):
+        with pytest.raises(ValidationFailed, match="最长") as err:
+            meetings.convene(**meeting, **typed)
+        assert err.value.field == field
+    client.force_login(county.lead_clerk)
+    page = client.get(f"/workbench/joint/{joint.number}/").content.decode()
+    assert 'id="meeting-place" name="place" maxlength="200">' in page
+    assert 'name="agenda" rows="2" maxlength="2000" required>' in page
+    page = client.post(
+        f"/workbench/joint/{joint.number}/meetings/",
+        {"kind": "meeting", "scheduled_on": "2026-12-10", "agenda": "议" * 2001, "positions": ["1", "4"]},
+        follow=True,
+    ).content.decode()
+    assert "「议题」最长 2000 个字,现有 2001 个字" in page and not joint.meetings.exists()
+    held = meetings.convene(**meeting, agenda="联审")
+    clock.run_from(dt.datetime(2026, 12, 10, 11, tzinfo=clock.LOCAL))
+    with pytest.raises(ValidationFailed, match="意见最长 2000 个字,现有 2001 个字") as err:
+        meetings.record_opinion(
+            joint=joint, meeting_id=held.pk, position=1, by=county.lead_clerk, opinion="同" * 2001
+        )
+    assert err.value.field == "opinion" and not held.opinions.exists()
+    up = dict(joint=joint, position=3, by=county.urban_clerk)
+    for typed, field in (
+        ({"authority": "局" * 201}, "authority"),
+        ({"authority": "鹰潭市城市管理局", "note": "说" * 2001}, "note"),
+    ):
+        with pytest.raises(ValidationFailed, match="最长") as err:
+            meetings.forward_up(**up, **typed)
+        assert err.value.field == field
+    meetings.forward_up(**up, authority="鹰潭市城市管理局")
+    with pytest.raises(ValidationFailed, match="上级答复最长 2000 个字,现有 2001 个字") as err:
+        meetings.record_reply(**up, reply="同" * 2001)
+    assert err.value.field == "reply"
+    row = meetings.record_reply(**up, reply="同" * 2000)
+    assert row.reply == "同" * 2000  # at the limit: kept whole

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.cases.services import check_upload
-from zhengwu.core import clock
+from zhengwu.core import clock, inputs
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.joint import permissions, services
@@ -84,9 +84,9 @@ def convene(
             _("请选择会议类型:%(k)s") % {"k": "、".join(str(label) for label in JointMeeting.Kind.labels)},
             field="kind",
         )
-    agenda = (agenda or "").strip()
-    if not agenda:
-        raise ValidationFailed(_("请填写议题"), field="agenda")
+    # too long is refused at the field, not cut short without a word
+    agenda = inputs.text(agenda, field="agenda", label=_("议题"), max_length=2000)
+    place = inputs.text(place, field="place", label=_("地点"), max_length=200, required=False)
     day = _date(scheduled_on, "scheduled_on")
     if day < clock.today():
         raise ValidationFailed(_("会议日期不能早于今天"), field="scheduled_on")
@@ -114,8 +114,8 @@ def convene(
             kind=kind,
             scheduled_on=day,
             scheduled_at=at,
-            place=(place or "").strip()[:200],
-            agenda=agenda[:2000],
+            place=place,
+            agenda=agenda,
             positions=positions,
             holds_decision=bool(holds_decision),
             applicant_attends=applicant_attends,
@@ -177,7 +177,7 @@ def record_opinion(
     if refused := permissions.opinion_member_refusal(meeting, member):
         raise refused
     missing: list[dict] = []
-    opinion = (opinion or "").strip()
+    opinion = inputs.text(opinion, field="opinion", label=_("意见"), max_length=2000, required=False)
     if meeting.kind == JointMeeting.Kind.PRE_REVIEW:
         if items:
             missing = services._missing_items(joint, member, items)
@@ -199,7 +199,7 @@ def record_opinion(
         row = MeetingOpinion.objects.create(
             meeting=meeting,
             position=position,
-            opinion=opinion[:2000],
+            opinion=opinion,
             missing=missing,
             recorded_at=clock.now(),
             recorded_by=services._actor(by),
@@ -268,17 +268,16 @@ def forward_up(*, joint: JointCase, position: int, by, authority: str, note: str
     permissions.require_member_staff(by, member)
     if refused := permissions.forwarding_refusal(joint, member):
         raise refused
-    authority = (authority or "").strip()
-    if not authority:
-        raise ValidationFailed(_("请填写上级机关"), field="authority")
+    authority = inputs.text(authority, field="authority", label=_("上级机关"), max_length=200)
+    note = inputs.text(note, field="note", label=_("上报说明"), max_length=2000, required=False)
     with transaction.atomic():
         joint = services._locked(joint)
         if refused := permissions.pending_forward_refusal(member):
             raise refused
         row = Forwarding.objects.create(
             member=member,
-            authority=authority[:200],
-            note=(note or "").strip()[:2000],
+            authority=authority,
+            note=note,
             sent_on=clock.today(),
             sent_by=services._actor(by),
         )
@@ -295,15 +294,13 @@ def forward_up(*, joint: JointCase, position: int, by, authority: str, note: str
 def record_reply(*, joint: JointCase, position: int, by, reply: str) -> Forwarding:
     member = services._member(joint, position)
     permissions.require_member_staff(by, member)
-    reply = (reply or "").strip()
-    if not reply:
-        raise ValidationFailed(_("请填写上级答复"), field="reply")
+    reply = inputs.text(reply, field="reply", label=_("上级答复"), max_length=2000)
     with transaction.atomic():
         joint = services._locked(joint)
         if refused := permissions.reply_refusal(member):
             raise refused
         row = member.forwardings.filter(replied_on__isnull=True).order_by("-sent_on").first()
-        row.reply, row.replied_on = reply[:2000], clock.today()
+        row.reply, row.replied_on = reply, clock.today()
         row.save(update_fields=["reply", "replied_on"])
         services._event(
             joint,

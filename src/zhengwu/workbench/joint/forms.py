@@ -59,8 +59,8 @@ class ConveneForm(ActionForm):
     scheduled_on = IsoDateField(label=_("会议日期"))
     scheduled_at = forms.CharField(label=_("时间"), required=False)
     applicant_attends = forms.BooleanField(label=_("申请人参加"), required=False)
-    place = free_text(_("地点"))
-    agenda = free_text(_("议题"))
+    place = free_text(_("地点"), max_length=200)
+    agenda = free_text(_("议题"), max_length=2000)
     positions = WholeNumbers(label=_("参加的成员事项"))
 
 
@@ -157,12 +157,12 @@ class DenyForm(ActionForm):
 
 
 class ForwardForm(ActionForm):
-    authority = forms.CharField(label=_("上级机关"), required=False)
-    note = free_text(_("上报说明"))
+    authority = forms.CharField(label=_("上级机关"), required=False, max_length=200)
+    note = free_text(_("上报说明"), max_length=2000)
 
 
 class ForwardReplyForm(ActionForm):
-    reply = free_text(_("上级机关的答复"))
+    reply = free_text(_("上级机关的答复"), max_length=2000)
 
 
 # ---- 统一登记 (the applicant and the merged form have their own forms)
