@@ -230,3 +230,30 @@ def test_a_difference_s_note_too_long_is_refused_not_cut_short(fees_world, clien
     assert err.value.field == "note"
     row.refresh_from_db()
     assert row.cleared_at is None and row.cleared_note == ""
+
+
+def test_a_decision_document_too_long_is_refused_not_cut_short_on_the_notice(fees_world, client):
+    """A band fee's 决定文书及文号 over 200 characters: refused at its input, no notice — the notice line kept the
+    document and amount cut at 300 characters without a word. The input says its limit."""
+    w = fees_world
+    CatalogueFee.objects.filter(pk=w.fees["BDC-003"].pk).update(standard_kind="band", upper="50")
+    case = land_case(w)
+    client.force_login(w.land_clerk)
+    url = f"/workbench/fees/cases/{case.number}/issue/"
+    assert 'name="doc_BDC-003" maxlength="200"' in client.get(url).content.decode()
+    long = "罚" * 201
+    answer = client.post(url, {"d_BDC-003": "20", "doc_BDC-003": long})
+    page = answer.content.decode()
+    assert (
+        answer.status_code == 422 and "工本费(每增加一本)」决定文书及文号最长 200 个字,现有 201 个字" in page
+    )
+    assert f'name="doc_BDC-003" maxlength="200" value="{long}" aria-invalid="true"' in page
+    with pytest.raises(ValidationFailed, match="决定文书及文号最长 200 个字,现有 201 个字") as err:
+        services.issue_notice(
+            case=case, by=w.land_clerk, decisions={"BDC-003": {"amount": "20", "document": long}}
+        )
+    assert err.value.field.endswith("document") and not Notice.objects.filter(case=case).exists()
+    notice = services.issue_notice(
+        case=case, by=w.land_clerk, decisions={"BDC-003": {"amount": "20", "document": "罚" * 200}}
+    )
+    assert notice.lines.get(fee__code="BDC-003").decision == "罚" * 200 + "(20.00元)"  # kept whole

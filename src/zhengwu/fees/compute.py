@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.inputs import text
 from zhengwu.fees.models import CatalogueFee, StandardKind, Waiver
 
 CENT = Decimal("0.01")
@@ -55,6 +56,9 @@ def _quantity(value, field: str) -> int:
     return number
 
 
+DOCUMENT_LENGTH = 200  # a decision's 文书及文号: 贵溪市自然资源局行政处罚决定书 贵自然罚〔2026〕12号 is 30
+
+
 def _decided(fee: CatalogueFee, decision: Decision, field: str) -> Decimal:
     if fee.standard_kind != StandardKind.BAND:
         raise ValidationFailed(
@@ -62,6 +66,8 @@ def _decided(fee: CatalogueFee, decision: Decision, field: str) -> Decimal:
         )
     if not (decision.document or "").strip():
         raise ValidationFailed(_("按决定执行须写明决定文书及文号"), field=f"{field}.document")
+    # the notice line holds it with the amount (300 characters): too long is refused, not cut short on the notice
+    text(decision.document, field=f"{field}.document", label=_("决定文书及文号"), max_length=DOCUMENT_LENGTH)
     try:
         amount = Decimal(str(decision.amount)).quantize(CENT)
     except (InvalidOperation, ValueError):
@@ -109,7 +115,8 @@ def line(
         amount=amount,
         basis=f"{fee.basis};{fee.approval}" if fee.approval else fee.basis,
         waiver=waived,
-        decision=_("%(document)s(%(amount)s元)") % {"document": decision.document, "amount": yuan(unit)}
+        decision=_("%(document)s(%(amount)s元)")
+        % {"document": decision.document.strip(), "amount": yuan(unit)}
         if decision is not None
         else "",
     )

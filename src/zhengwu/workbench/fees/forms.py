@@ -115,7 +115,17 @@ class NoticeLinesForm(FeeForm):
             self.fields[f"d_{code}"] = MoneyField(
                 gettext("「%(name)s」决定金额") % {"name": name}, required=False
             )
-            self.fields[f"doc_{code}"] = free_text(gettext("「%(name)s」决定文书及文号") % {"name": name})
+            self.fields[f"doc_{code}"] = free_text(
+                gettext("「%(name)s」决定文书及文号") % {"name": name},
+                max_length=compute.DOCUMENT_LENGTH,
+                error_messages={
+                    "max_length": named(
+                        _("「%(name)s」决定文书及文号最长 %(limit_value)d 个字,现有 %(show_value)d 个字"),
+                        keep=("limit_value", "show_value"),
+                        name=name,
+                    )
+                },
+            )
 
     def _charged(self, data: dict, code: str) -> bool:
         return not data.get("select") or bool(data.get(f"c_{code}"))
