@@ -3,8 +3,12 @@ with their stage and prerequisites — with every refusal in Chinese at its fiel
 
 import re
 
+import pytest
 from django.contrib.auth import get_user_model
 
+from tests.joint.conftest import restaurant_spec
+from zhengwu.core.errors import ValidationFailed
+from zhengwu.joint import bundles
 from zhengwu.joint.models import Bundle
 
 
@@ -131,3 +135,35 @@ def test_a_forged_row_count_is_refused_not_read_as_no_rows(restaurant, county, c
         page = client.post("/workbench/joint/bundles/new/", _form(county, rows=rows))
         assert page.status_code < 500 and says in page.content.decode()
     assert not Bundle.objects.filter(versions__name="开办旅馆").exists()
+
+
+def test_what_is_typed_too_long_is_refused_at_its_field_not_cut_short(restaurant, county, client):
+    """延期批准 over 200 characters, 调整理由 over 500, a reviewer's 退回意见 over 500: refused naming the field and its
+    limit, nothing saved — bundles kept the first characters without a word (the API's path as the page's). The
+    inputs say their limits."""
+    _manager(client)
+    html = client.post(
+        "/workbench/joint/bundles/new/", _form(county, extension_approval="批" * 201)
+    ).content.decode()
+    assert "「延期批准」最长 200 个字,现有 201 个字" in _invalid_at(html, "extension_approval")
+    for key, limit, label in (("extension_approval", 200, "延期批准"), ("reason", 500, "调整理由")):
+        with pytest.raises(ValidationFailed) as err:
+            bundles.create_bundle(
+                spec={**restaurant_spec(county), key: "长" * (limit + 1)}, user=county.manager
+            )
+        said = dict(getattr(err.value, "errors", [(err.value.field, err.value.message)]))
+        assert said[key] == f"{label}最长 {limit} 个字,现有 {limit + 1} 个字"
+    assert Bundle.objects.count() == 1  # the restaurant only
+    version = bundles.create_bundle(spec=restaurant_spec(county, name="开办小吃店"), user=county.manager)
+    bundles.submit(bundle=version.bundle, user=county.manager)
+    client.force_login(county.manager2)  # the reviewer: 发布 and 退回 on the list
+    listing = client.get("/workbench/joint/bundles/").content.decode()
+    assert 'name="reason" maxlength="500"' in listing and 'name="note" maxlength="500"' in listing
+    with pytest.raises(ValidationFailed, match="退回意见最长 500 个字,现有 501 个字") as err:
+        bundles.return_to_draft(bundle=version.bundle, note="改" * 501, user=county.manager2)
+    assert err.value.field == "note"
+    with pytest.raises(ValidationFailed, match="调整理由最长 500 个字,现有 501 个字") as err:
+        bundles.publish(bundle=version.bundle, reason="调" * 501, user=county.manager2)
+    assert err.value.field == "reason"
+    version.refresh_from_db()
+    assert version.status == "submitted" and version.review_note == ""

@@ -18,7 +18,7 @@ from zhengwu.cases import forms as case_forms
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.models import Material, ServiceItem
-from zhengwu.core import actors, audit, clock
+from zhengwu.core import actors, audit, clock, inputs
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Organisation
@@ -226,7 +226,9 @@ def parse(spec: dict) -> dict:
         errors += rules.check_shape(plan, len(stages))
     if members and lead is not None and lead.pk not in {m["item"].organisation_id for m in members}:
         errors.append(("lead_organisation", _("牵头(主办)部门应当实施其中至少一个成员事项")))
-    extension_approval = str(spec.get("extension_approval") or "").strip()[:200]
+    # too long is said with the others, not cut short without a word (the columns hold 200 and 500)
+    extension_approval = _typed(spec, "extension_approval", _("延期批准"), 200, errors)
+    change_reason = _typed(spec, "reason", _("调整理由"), 500, errors)
     if not errors:
         errors += rules.check_cap(plan, extension_approval=extension_approval)
     if errors:
@@ -243,8 +245,17 @@ def parse(spec: dict) -> dict:
         "extension_approval": extension_approval,
         "legal_limit": rules.joint_limit(plan),
         "promised_limit": rules.joint_limit(plan, promised=True),
-        "change_reason": str(spec.get("reason") or "").strip()[:500],
+        "change_reason": change_reason,
     }
+
+
+def _typed(spec: dict, key: str, label, limit: int, errors: list) -> str:
+    """The text typed at `key`, trimmed; longer than `limit`, its refusal joins `errors` (and "" is read)."""
+    try:
+        return inputs.text(spec.get(key), field=key, label=label, max_length=limit, required=False)
+    except ValidationFailed as err:
+        errors.append((err.field, err.message))
+        return ""
 
 
 def spec_of(version: BundleVersion) -> dict:
@@ -428,12 +439,13 @@ def return_to_draft(*, bundle: Bundle, note: str, user=None) -> BundleVersion:
     _require_reviewer(user, bundle)
     if not (note or "").strip():
         raise ValidationFailed(_("退回时请写明需要修改的内容"), field="note")
+    note = inputs.text(note, field="note", label=_("退回意见"), max_length=500)
     with transaction.atomic():
         bundle = _locked(bundle)
         draft = open_draft(bundle)
         if refused := _draft_refusal("return", draft):
             raise refused
-        draft.status, draft.review_note = BundleVersion.Status.DRAFT, note.strip()[:500]
+        draft.status, draft.review_note = BundleVersion.Status.DRAFT, note
         draft.save(update_fields=["status", "review_note"])
         audit.record(
             "joint.bundle_return",
@@ -447,6 +459,7 @@ def return_to_draft(*, bundle: Bundle, note: str, user=None) -> BundleVersion:
 def publish(*, bundle: Bundle, reason: str = "", user=None) -> BundleVersion:
     """Publish the submitted draft: it becomes the version in force at once, the previous one is kept as history."""
     _require_reviewer(user, bundle)
+    reason = inputs.text(reason, field="reason", label=_("调整理由"), max_length=500, required=False)
     with transaction.atomic():
         bundle = _locked(bundle)
         draft = open_draft(bundle)

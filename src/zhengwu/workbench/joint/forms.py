@@ -181,8 +181,8 @@ class RegisterForm(ServiceForm):
 class BundleActionForm(ActionForm):
     """提交审核, 发布 (the reason of a revision) and 退回 (the reviewer's note)."""
 
-    reason = free_text(_("调整理由"))
-    note = free_text(_("退回意见"))
+    reason = free_text(_("调整理由"), max_length=500)
+    note = free_text(_("退回意见"), max_length=500)
 
 
 MAX_MEMBER_ROWS = 40
@@ -198,8 +198,8 @@ class BundleForm(ServiceForm):
     lead_organisation = free_text(_("牵头部门"))
     description = free_text(_("说明"))
     stages = free_text(_("阶段"))
-    extension_approval = free_text(_("延期批准"))
-    reason = free_text(_("调整理由"))
+    extension_approval = free_text(_("延期批准"), max_length=200)
+    reason = free_text(_("调整理由"), max_length=500)
     TEXTS = ("name", "category", "lead_organisation", "description", "stages", "extension_approval", "reason")
 
     def __init__(self, data=None, *args, **kwargs):
