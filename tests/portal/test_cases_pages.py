@@ -216,6 +216,28 @@ def test_supplement_upload_then_status_back_to_received(citizen, world):  # noqa
     assert case.status == Status.RECEIVED
 
 
+def test_supplement_sent_without_a_file_says_so_at_that_file_input(citizen, world):  # noqa: F811
+    """补齐材料并提交 with an asked material left out: the page names it at its own file input, not only in the
+    alert at the top of the page (on a phone, a screen and more above the form)."""
+    case = _filed(world)
+    services.request_supplement(
+        case=case,
+        by=world.clerk,
+        items=[
+            {"position": 1, "problem": "申请书未签字"},
+            {"position": 2, "problem": "未提供营业执照复印件"},
+        ],
+    )
+    response = citizen.post(f"/cases/mine/{case.number}/supply/", {"material_1": pdf_upload()})
+    html = response.content.decode()
+    assert response.status_code == 422 and "以下材料尚未补交:营业执照复印件" in html
+    at_input = re.search(r'<div class="invalid-feedback d-block" id="supply-2-error">([^<]*)</div>', html)
+    assert at_input and "营业执照复印件" in at_input.group(1)
+    assert 'aria-describedby="supply-2-error"' in html
+    assert 'id="supply-1-error"' not in html  # the one chosen is not marked
+    assert case.materials.filter(position=1).count() == 1  # the file chosen was not kept: all or nothing
+
+
 def test_supplement_with_one_refused_file_keeps_none_and_the_retry_stores_each_once(citizen, world):  # noqa: F811
     case = _filed(world)
     services.request_supplement(

@@ -335,14 +335,17 @@ def supply_supplement(
             case.materials.filter(uploaded_at__gte=request.requested_at).values_list("position", flat=True)
         )
         missing = [
-            i["name"]
+            i
             for i in request.items
             if i["position"] is not None and i["position"] not in uploaded | set(paper)
         ]
         if missing:
-            raise ValidationFailed(
-                _("以下材料尚未补交:%(missing)s") % {"missing": "、".join(missing)}, field="materials"
-            )
+            message = _("以下材料尚未补交:%(missing)s") % {"missing": "、".join(i["name"] for i in missing)}
+            # each one named at its own field too (material_<position>), for the page that shows its file input
+            at_fields = [
+                (f"material_{i['position']}", _("请上传「%(name)s」") % {"name": i["name"]}) for i in missing
+            ]
+            raise ValidationFailed(message, field="materials", errors=[("materials", message), *at_fields])
         request.supplied_at = at or clock.now()
         request.save(update_fields=["supplied_at"])
         _record(

@@ -470,7 +470,18 @@ def supply(request, number: str):
     try:
         services.supply_with_uploads(case=case, by=request.user, uploads=uploads)
     except DomainError as err:
-        return _detail(request, case, status=err.status, error=err, files_dropped=bool(request.FILES))
+        # a material still missing is named at its file input as well as above the page
+        at_inputs = {
+            field: message for field, message in err.errors if field and field.startswith("material_")
+        }
+        return _detail(
+            request,
+            case,
+            status=err.status,
+            error=err,
+            form_errors=at_inputs,
+            files_dropped=bool(request.FILES),
+        )
     messages.success(
         request,
         _("材料已补齐,窗口将在 %(intake_workdays)s 个工作日内作出受理决定。")
