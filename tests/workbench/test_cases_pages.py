@@ -229,6 +229,20 @@ def test_counter_bad_id_number_shown_at_the_field(as_user, world):  # noqa: F811
     assert "赵六" in html  # what was typed stays
 
 
+def test_counter_names_a_bad_applicant_and_a_blank_required_field_in_one_answer(as_user, world):  # noqa: F811
+    """窗口收件 with the ID number wrong and 申请事项说明 left blank: both are named at their fields at once — the
+    required field was named only once the applicant's part was right, sending the clerk back a second time."""
+    response = as_user(world.clerk).post(
+        f"/workbench/cases/counter/{world.item.code}/",
+        {"idempotency_key": "walk-in-3", "who-kind": "natural", "who-name": "赵六", "who-id_number": "123"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "居民身份证号码无效" in html and 'id="id_who-id_number_error"' in html
+    assert "请填写「申请事项说明」" in html and 'id="id_form.subject_error"' in html
+    assert not Case.objects.filter(idempotency_key="walk-in-3").exists()
+
+
 def test_counter_pick_finds_items(as_user, world):  # noqa: F811
     html = as_user(world.clerk).get("/workbench/cases/counter/", {"q": "食品经营"}).content.decode()
     assert f"/workbench/cases/counter/{world.item.code}/" in html

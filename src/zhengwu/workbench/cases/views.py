@@ -627,6 +627,8 @@ def counter(request, code: str):
             delivery.check(id_number=who.cleaned_data.get("id_number", "") if who.is_valid() else "")
             and valid
         )
+        if not valid:
+            _form_checked_too(form, version)
         if valid:
             try:
                 # the applicant, the case, its files and the delivery choice, or none of them
@@ -660,6 +662,8 @@ def counter(request, code: str):
                     paper.add_error("paper", err.message)
                 else:
                     form.show_error(err)
+                if not field.startswith("form."):
+                    _form_checked_too(form, version)
     return render(
         request,
         "cases/workbench/counter.html",
@@ -678,6 +682,18 @@ def counter(request, code: str):
         },
         status=422 if (who.errors or form.errors or delivery.errors or paper.errors) else 200,
     )
+
+
+def _form_checked_too(form: ApplicationForm, version) -> None:
+    """The application form's own checks (required fields…) run in the domain after the applicant's, so a refused
+    applicant, delivery or paper never reached them and the clerk was sent back a second time for a blank 申请事项说明:
+    run them here as well, so that every error shows at once (as 联办收件 does)."""
+    if not form.is_valid():
+        return
+    try:
+        case_forms.validate(case_forms.schema_of(version), form.form_data())
+    except DomainError as err:
+        form.show_error(err)
 
 
 def _counter_materials(form: ApplicationForm, version, paper: CounterPaperForm) -> list[dict]:
