@@ -145,6 +145,29 @@ def test_errors_are_shown_at_their_fields_and_nothing_is_filed(agent, world):  #
     assert not Case.objects.exists() and not Applicant.objects.filter(name="李秀英").exists()
 
 
+def test_a_blank_required_field_is_named_with_the_other_errors_not_on_the_next_submit(agent, world):  # noqa: F811
+    """代他人申请 with the 委托书 not chosen and 申请事项说明 left blank: both named in one answer — the blank field
+    used to be named only on the next submit, the form's own checks being the domain's, which was not reached."""
+    response = agent.post(
+        f"/cases/apply/{world.item.code}/", for_person(**{"form.subject": "", "idempotency_key": "k-blank"})
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_power_of_attorney_error"' in html and "代他人申请须上传申请人签署的授权委托书" in html
+    assert 'id="id_form.subject_error"' in html and "请填写「申请事项说明」" in html
+    assert not Case.objects.filter(idempotency_key="k-blank").exists()
+
+
+def test_saving_a_draft_for_someone_else_does_not_ask_for_the_required_fields(agent, world):  # noqa: F811
+    response = agent.post(
+        f"/cases/apply/{world.item.code}/",
+        for_person(**{"form.subject": "", "principal_id_number": BAD_CHECK, "action": "save"}),
+    )
+    html = response.content.decode()
+    assert "居民身份证号码无效:校验位错误" in html
+    assert "请填写「申请事项说明」" not in html  # a draft may be left unfinished
+
+
 def test_a_power_of_attorney_that_is_not_a_document_is_refused_by_content(agent, world):  # noqa: F811
     fake = SimpleUploadedFile("授权委托书.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = agent.post(
@@ -337,6 +360,17 @@ def test_submitting_without_the_items_own_power_of_attorney_is_refused_at_it(age
     html = response.content.decode()
     assert response.status_code == 422
     assert 'id="id_material_3_error"' in html and "代他人申请须上传申请人签署的授权委托书" in html
+    assert not Case.objects.exists()
+
+
+def test_the_items_own_power_of_attorney_missing_and_a_blank_field_in_one_answer(agent, own_poa_item):
+    response = agent.post(
+        f"/cases/apply/{own_poa_item.code}/",
+        {**for_person(**{"form.subject": "", "idempotency_key": "k-own-blank"}), "material_1": pdf_upload()},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_material_3_error"' in html and 'id="id_form.subject_error"' in html
     assert not Case.objects.exists()
 
 

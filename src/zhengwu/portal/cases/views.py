@@ -313,10 +313,18 @@ def apply(request, code: str):
             )
             return redirect("portal_cases:detail", number=done.number)
         valid = all([form.is_valid(), who.is_valid()])  # both checked, so every error shows at once
+        form_read = form.is_valid()  # every value read (the missing 委托书 below is said at the form's input)
         valid = not who.power_of_attorney_missing(form) and valid
         principal = who.principal() if who.is_valid() else None
         id_number = principal["id_number"] if principal else request.applicant.id_number
         valid = delivery.check(id_number=id_number) and valid
+        if not valid and page["submitting"] and form_read:
+            # the form's own checks (required fields…) run in the domain, which a refused 代他人申请 or delivery
+            # never reaches: run them here too, so every error shows at once, not one more on the next submit
+            try:
+                case_forms.validate(case_forms.schema_of(version), form.form_data())
+            except DomainError as err:
+                form.show_error(err)
         if valid:
             try:
                 # one write (hall.intake.apply_online): the draft with its files, then the submission
