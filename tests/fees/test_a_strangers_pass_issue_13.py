@@ -172,6 +172,21 @@ def test_a_partly_refunded_receipt_names_the_part(fees_world, client):
     assert "该票据真实有效" in page and "其中 30.00 元已退付" in page and "已全额退付" not in page
 
 
+def test_the_payment_page_names_a_refund_as_the_case_page_and_the_receipt_check_do(fees_world, client):
+    """缴款 (the page a payer opens by the notice's code) read only 已缴费 after part of the money went back, where
+    the case page said 已缴费(已退费 30.00 元) and the receipt check named it too."""
+    w = fees_world
+    payment, receipt = _paid(w)
+    page = client.get(f"/fees/pay/{payment.notice.code}/").content.decode()
+    assert "已缴费" in page and "退付" not in page
+    refund = _refunded(w, payment, "30")
+    page = client.get(f"/fees/pay/{payment.notice.code}/").content.decode()
+    day = clock.local_date(refund.paid_out_at)
+    refunded = re.search(r'data-testid="notice-refunded">([^<]*)<', page)
+    assert refunded and refunded.group(1) == f"已退付 30.00 元({day:%Y年%-m月%-d日})"
+    assert day.isoformat() not in page
+
+
 # ---------------------------------------------------------------- 3. supervision reads
 
 

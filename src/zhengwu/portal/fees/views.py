@@ -45,12 +45,15 @@ def pay(request, code: str):
     ratelimit.limit(request, group="fees.pay", rate="60/m")
     notice = _notice(code)
     payment = getattr(notice, "payment", None) if notice.state != Notice.State.UNPAID else None
+    receipt = services.current_receipt(payment) if payment else None
     return render(
         request,
         "fees/portal/pay.html",
         {
             "n": notice,
-            "receipt": services.current_receipt(payment) if payment else None,
+            "receipt": receipt,
+            # what of it went back (退付), as the receipt check and the case page say
+            "refunds": selectors.receipt_refunds(receipt) if receipt else None,
             "payer": mask_name(notice.payer),
             "lines": list(notice.lines.all()),
             "providers": [(p.name, p.label, p.start(notice)) for p in providers.PROVIDERS.values()],
