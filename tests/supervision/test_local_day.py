@@ -35,11 +35,25 @@ def test_the_hall_counts_what_happened_at_00_30_and_23_30_in_china_for_that_day(
     instant_case(world, china(18, 23, 30))
     clock.set_now(china(18, 23, 45))
     data = hall(client, world)
-    assert (data["today"], data["completed_today"]) == (2, 2) and data["now"] == "2026-11-18 23:45"
+    assert (data["today"], data["completed_today"]) == (2, 2) and data["now"] == "2026年11月18日 23:45"
     clock.set_now(china(19, 0, 30))  # still the 18th in UTC
     submit(world)
     clock.set_now(china(19, 0, 45))
     assert (hall(client, world)["today"], hall(client, world)["completed_today"]) == (1, 0)
+
+
+def test_the_hall_screen_writes_days_as_people_read_them(client, world):
+    """The hall's screen is read by everyone waiting: its clock and an earlier day's completion are written
+    2026年11月18日 00:45 and 11月17日 23:30, not 2026-11-18 00:45 and 11-17 23:30 (a stranger's pass, issue 13)."""
+    instant_case(world, china(17, 23, 30))
+    instant_case(world, china(18, 0, 30))
+    clock.set_now(china(18, 0, 45))
+    data = hall(client, world)
+    assert data["now"] == "2026年11月18日 00:45"
+    assert [row["at"] for row in data["latest"]] == ["00:30", "11月17日 23:30"]
+    page = client.get(f"/hall/{world.centre.pk}/").content.decode()
+    assert "2026年11月18日 00:45" in page and "<td>11月17日 23:30</td>" in page
+    assert "2026-11-18" not in page and "11-17" not in page
 
 
 @pytest.fixture
@@ -110,7 +124,7 @@ def test_the_hall_shows_nothing_in_the_future_dates_earlier_days_and_masks_only_
     instant_case(world, china(18, 16, 0))  # recorded for the afternoon
     clock.set_now(china(18, 9, 0))
     data = hall(client, world)
-    assert [row["at"] for row in data["latest"]] == ["08:30", "11-17 10:05"]
+    assert [row["at"] for row in data["latest"]] == ["08:30", "11月17日 10:05"]
     assert data["completed_today"] == 1
     assert data["latest"][1]["applicant"] == "贵溪市好味道餐饮有限公司"  # an organisation: its name in full
     assert data["latest"][0]["applicant"] == mask_name("王秀英") == "王**"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from zhengwu.cases.models import Case, CaseStep, Status
 from zhengwu.core import access, clock
 from zhengwu.core import thresholds as _thresholds
-from zhengwu.core.calendar import current_calendar
+from zhengwu.core.calendar import chinese_date, current_calendar
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Role
 from zhengwu.core.prepared import Prepared
@@ -524,7 +524,8 @@ def _screen_when(at, today) -> str:
     if at is None:
         return ""
     local = at.astimezone(clock.LOCAL)
-    return f"{local:%H:%M}" if local.date() == today else f"{local:%m-%d %H:%M}"
+    # as people read a day (11月17日), not 11-17: the screen hangs in the hall
+    return f"{local:%H:%M}" if local.date() == today else f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def hall_figures(centre, figures=()) -> dict:
@@ -569,7 +570,7 @@ def hall_figures(centre, figures=()) -> dict:
     extra = {k: v for figure in figures for k, v in figure(centre).items()}
     return {
         "centre": centre.name,
-        "now": now.astimezone(clock.LOCAL).strftime("%Y-%m-%d %H:%M"),
+        "now": f"{chinese_date(clock.local_date(now))} {now.astimezone(clock.LOCAL):%H:%M}",  # 2026年11月18日 23:45
         **counts,
         **extra,
         "on_time_rate": None if result["on_time_rate"] is None else round(result["on_time_rate"] * 100, 1),
