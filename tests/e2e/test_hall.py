@@ -62,7 +62,7 @@ def test_book_check_in_called_on_the_screen_and_served(browser, live_server, pag
         expect(mobile.get_by_text("以下窗口都可办理该事项,请选择一处。")).to_be_visible()
         no_sideways_scroll(mobile)
         mobile.get_by_role("link", name=re.compile("综合受理")).click()
-        mobile.get_by_role("link", name=re.compile(r"11-18 星期三")).click()
+        mobile.get_by_role("link", name=re.compile(r"11月18日 星期三")).click()
         mobile.get_by_label(re.compile("10:30–11:00")).check()
         no_sideways_scroll(mobile)
         mobile.screenshot(path=str(SCREENSHOTS / "hall-phone-book.png"), full_page=True)

@@ -29,7 +29,7 @@ def test_the_hotline_books_for_a_caller_who_gets_a_message_with_the_cancellation
     assert booking.state == Booking.State.BOOKED and booking.created_by == hall.operator
     assert len(booking.code) == 8 and booking.phone == "13900001111"
     message = OutboxMessage.objects.get(recipient="13900001111")
-    assert "2026-11-19 09:00–10:00" in message.body and booking.code in message.body
+    assert "2026年11月19日 09:00–10:00" in message.body and booking.code in message.body
     assert f"/hall/booking/{booking.token}/" in message.body
     assert AuditRecord.objects.filter(action="hall.booked").count() == 1
 
@@ -152,7 +152,8 @@ def test_the_reminder_goes_out_once_the_day_before(hall):
     assert services.remind_tomorrow() == 0
     reminder = OutboxMessage.objects.filter(recipient="13900001111").order_by("-id").first()
     assert (
-        reminder.body.startswith("李四:提醒您明天 2026-11-20 09:00–10:00") and booking.code in reminder.body
+        reminder.body.startswith("李四:提醒您明天 2026年11月20日 09:00–10:00")
+        and booking.code in reminder.body
     )
 
 

@@ -27,7 +27,7 @@ def test_a_citizen_books_checks_in_on_the_phone_and_is_called(hall, client):
     assert f'href="?item={hall.item.pk}">食品经营许可</a>' in found
     page = client.get("/hall/book/", {"item": hall.item.pk}).content.decode()
     # only the general windows (A) have slots: they are chosen at once, and their days offered
-    assert "贵溪市政务服务中心 · 综合受理" in page and "市场监管" not in page and "11-18 星期三" in page
+    assert "贵溪市政务服务中心 · 综合受理" in page and "市场监管" not in page and "11月18日 星期三" in page
     page = client.get("/hall/book/", {"item": hall.item.pk, "day": "2026-11-18"})
     assert page.status_code == 200 and "09:00–10:00" in page.content.decode()
     slot = Slot.objects.get(group=hall.general, start=at("2026-11-18", 9))
@@ -91,7 +91,7 @@ def test_when_several_groups_handle_the_item_the_citizen_chooses(hall, client):
     assert "以下窗口都可办理该事项" in page and "综合受理" in page and "市场监管" in page
     assert "三、选择日期" not in page
     page = client.get("/hall/book/", {"item": hall.item.pk, "group": hall.dedicated.pk}).content.decode()
-    assert "三、选择日期" in page and "11-19 星期四" in page
+    assert "三、选择日期" in page and "11月19日 星期四" in page
     other = WindowGroup.objects.create(centre=hall.centre, name="公安户政", prefix="D")
     other.items.set([])
     other.windows.set([make_window(hall.centre, "14", organisations=[hall.office])])
@@ -341,7 +341,7 @@ def test_booking_at_the_kiosk(hall, client):
     assert f'href="?book=1&amp;item={hall.item.pk}">食品经营许可</a>' in found
     page = client.get(kiosk, {"book": "1", "item": hall.item.pk}).content.decode()
     slot = Slot.objects.filter(group=hall.general, start__gt=clock.now()).order_by("start").first()
-    assert "办理窗口:综合受理" in page and "11-18 星期三" in page and "11:00–12:00" in page
+    assert "办理窗口:综合受理" in page and "11月18日 星期三" in page and "11:00–12:00" in page
     chosen = {"action": "book", "book": "1", "item": hall.item.pk, "group": hall.general.pk, "slot": slot.pk}
     bad = client.post(kiosk, {**chosen, "name": "李四", "phone": "1"}).content.decode()
     assert "手机号码应为11位数字" in bad
@@ -428,7 +428,7 @@ def test_the_kiosk_offers_the_coming_working_days_and_says_when_an_item_takes_no
     assert 'id="kiosk-book"' not in home and "暂不提供预约" in home  # no slots made yet
     services.generate_slots(centre=hall.centre, first=clock.today(), days=7)
     page = client.get(kiosk, {"book": "1", "item": hall.item.pk}).content.decode()
-    for label in ("11-18 星期三", "11-19 星期四", "11-20 星期五", "11-23 星期一"):
+    for label in ("11月18日 星期三", "11月19日 星期四", "11月20日 星期五", "11月23日 星期一"):
         assert label in page
     friday = client.get(kiosk, {"book": "1", "item": hall.item.pk, "day": "2026-11-20"}).content.decode()
     friday_slot = Slot.objects.filter(group=hall.general, day=dt.date(2026, 11, 20)).order_by("start").first()
@@ -458,7 +458,10 @@ def test_a_signed_in_citizen_lists_and_cancels_their_bookings(hall, client):
     home = client.get("/").content.decode()
     assert 'href="/hall/mine/"' in home and "我的预约" in home  # in the portal's navigation
     page = client.get("/hall/mine/").content.decode()
-    assert "2026-11-19 09:00–10:00" in page and mine.code in page and other.code not in page
+    assert "2026年11月19日 09:00–10:00" in page and mine.code in page and other.code not in page
+    # the day as people read it, on the list and on the booking's own page (the SMS links to it), not 2026-11-19
+    booking = client.get(f"/hall/booking/{mine.token}/").content.decode()
+    assert "2026年11月19日 09:00–10:00" in booking and "2026-11-19" not in page + booking
     assert client.post("/hall/mine/", {"booking": other.pk}).status_code == 404  # not theirs
     done = client.post("/hall/mine/", {"booking": mine.pk}, follow=True).content.decode()
     assert f"预约 {mine.code} 已取消" in done and "暂无待办理的预约" in done and "重新预约" in done

@@ -77,7 +77,7 @@ def test_shrinking_removes_unbooked_slots_and_keeps_a_booked_one_telling_its_hol
     assert booking.state == "booked"
     [sms] = OutboxMessage.objects.filter(channel="sms")
     assert sms.recipient == "13900000009"
-    assert "2026-02-14 11:00–12:00 仍然有效" in sms.body and booking.code in sms.body
+    assert "2026年2月14日 11:00–12:00 仍然有效" in sms.body and booking.code in sms.body
     assert (
         f"/hall/booking/{booking.token}/" in sms.body
         and f"/hall/book/?item={festival.item.pk}&group={festival.general.pk}" in sms.body

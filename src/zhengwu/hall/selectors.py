@@ -67,7 +67,10 @@ def bookable_days(group: WindowGroup, *, days: int = 14, item=None) -> list[dict
         {
             "day": r["day"],
             "label": _("%(date)s 星期%(weekday)s")
-            % {"date": f"{r['day']:%m-%d}", "weekday": calendar.WEEKDAY_NAMES[r["day"].weekday()]},
+            % {
+                "date": _("%(month)s月%(day)s日") % {"month": r["day"].month, "day": r["day"].day},
+                "weekday": calendar.WEEKDAY_NAMES[r["day"].weekday()],
+            },
             "places": r["places"],
         }
         for r in rows
@@ -77,6 +80,11 @@ def bookable_days(group: WindowGroup, *, days: int = 14, item=None) -> list[dict
 def slot_label(slot: Slot) -> str:
     start, end = slot.start.astimezone(clock.LOCAL), slot.end.astimezone(clock.LOCAL)
     return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def slot_when(slot: Slot) -> str:
+    """A booking's day and time as the person who booked reads them: 2026年11月19日 09:00–10:00 (not ISO)."""
+    return f"{calendar.chinese_date(clock.local_date(slot.start))} {slot_label(slot)}"
 
 
 def calls(centre, *, limit: int = 8) -> list[dict]:

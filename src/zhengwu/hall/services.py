@@ -590,8 +590,9 @@ def _message(booking: Booking, body: str) -> OutboxMessage:
 
 
 def _when(slot: Slot) -> str:
+    """The slot as its SMS says it: 2026年11月19日 09:00–10:00 (as people read a day, not ISO)."""
     start, end = slot.start.astimezone(clock.LOCAL), slot.end.astimezone(clock.LOCAL)
-    return f"{start:%Y-%m-%d} {start:%H:%M}–{end:%H:%M}"
+    return f"{calendar.chinese_date(start.date())} {start:%H:%M}–{end:%H:%M}"
 
 
 def book(

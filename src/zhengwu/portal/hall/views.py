@@ -138,7 +138,7 @@ def mine(request):
 def _booking_row(b: Booking, now) -> dict:
     return {
         "booking": b,
-        "when": f"{clock.local_date(b.slot.start):%Y-%m-%d} {selectors.slot_label(b.slot)}",
+        "when": selectors.slot_when(b.slot),
         "cancellable": b.state == Booking.State.BOOKED and b.slot.start > now,
     }
 
@@ -171,7 +171,7 @@ def booking(request, token: str):
         {
             "booking": found,
             "slot": slot,
-            "when": f"{clock.local_date(slot.start):%Y-%m-%d} {selectors.slot_label(slot)}",
+            "when": selectors.slot_when(slot),
             "phone": mask_phone(found.phone),
             "number": number,
             "today": clock.local_date(slot.start) == clock.today(),
@@ -362,7 +362,7 @@ def kiosk_booked(request, centre_id: int, token: str):
         request,
         centre,
         booked=booked,
-        booked_when=f"{clock.local_date(booked.slot.start):%Y-%m-%d} {selectors.slot_label(booked.slot)}",
+        booked_when=selectors.slot_when(booked.slot),
         back_seconds=KIOSK_RESULT_SECONDS,
     )
 
