@@ -227,9 +227,7 @@ def test_an_instant_items_checklist_comes_unticked_when_the_intake_recorded_no_p
     assert " checked" not in _box(html, "instant-paper-1") and " checked" not in _box(html, "instant-paper-2")
 
 
-def test_with_every_required_material_uploaded_the_acceptance_form_has_no_empty_checklist(
-    clerk_client, world
-):  # noqa: F811
+def test_with_every_required_material_uploaded_there_is_no_empty_checklist(clerk_client, world):  # noqa: F811
     """Both required materials uploaded: nothing is left to tick on paper, and the acceptance form showed the heading
     纸质材料收件清单(勾选窗口收到的纸质材料) over no boxes at all (a clerk looks for what to tick)."""
     data = _walk_in("paper-all", material_1=pdf_upload(), material_2=pdf_upload("营业执照.pdf"))
