@@ -99,6 +99,23 @@ def test_a_problem_left_blank_is_shown_and_the_ticks_kept(as_user, world, submit
     assert 'id="sup-2" checked' in html and 'id="sup-1" checked' not in html
 
 
+def test_a_supplement_with_nothing_ticked_is_refused_at_the_list(as_user, world, submitted):  # noqa: F811
+    """发出补正通知 with every box unticked (the page pre-fills 未提供该材料 for each missing one): the refusal was shown
+    only at the top of the page, far from the list, and its 您填写的内容 named the pre-filled problems of materials the
+    clerk had unticked, as if they had been asked for."""
+    response = as_user(world.clerk).post(
+        f"/workbench/cases/{submitted.number}/act/supplement/",
+        {"revision": submitted.revision, "sup_problem_1": "未提供该材料", "sup_problem_2": "未提供该材料"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    at_list = re.search(r'<div class="invalid-feedback d-block" id="sup-items-error">([^<]*)</div>', html)
+    assert at_list and at_list.group(1) == "请一次性列出需要补正的全部材料及其问题"
+    assert 'aria-describedby="sup-items-error"' in html
+    assert "第 1 项材料存在的问题" not in html and "第 2 项材料存在的问题" not in html
+    assert not submitted.supplements.exists()
+
+
 def test_stale_page_gets_a_clear_conflict_and_keeps_the_opinion(as_user, world, accepted):  # noqa: F811
     services.claim_step(case=accepted, by=world.approver)
     stale = accepted.revision - 1

@@ -137,7 +137,7 @@ class CaseActionForm(ServiceForm):
         by its label, several values of one field together."""
         rows = []
         for name in self.data:
-            if name in self.NOT_ECHOED or name.startswith("fee_name_"):
+            if name in self.NOT_ECHOED or name.startswith("fee_name_") or not self.echoes(name):
                 continue
             values = [str(v) for v in self.posted_list(name) or [self.posted(name)] if str(v).strip()]
             if values:
@@ -145,6 +145,10 @@ class CaseActionForm(ServiceForm):
                 shown = [str(choices.get(v, v)) for v in values]
                 rows.append((self.label_of(name), "、".join(shown)))
         return rows
+
+    def echoes(self, name: str) -> bool:
+        """Whether a posted field is worth echoing (a form leaves out what the user did not choose)."""
+        return True
 
     def label_of(self, name: str) -> str:
         """The label of a posted field: the form's, or for the rows a page adds (a material's problem, a fee's
@@ -186,6 +190,11 @@ class SupplementForm(CaseActionForm):
             items.append({"name": data["sup_other_name"], "problem": data.get("sup_other_problem", "")})
         data["items"] = items
         return data
+
+    def echoes(self, name: str) -> bool:
+        # the page fills in 未提供该材料 for each missing material: an unticked one's problem was not asked for
+        prefix, _sep, position = name.rpartition("_")
+        return prefix != "sup_problem" or position in self.posted_list("sup_position")
 
 
 class ReasonForm(CaseActionForm):
