@@ -58,6 +58,18 @@ def test_void_and_reissue_is_recorded(fees_world, paid, client):
     assert "已作废" in documents_text(first)
 
 
+def test_a_voided_receipt_says_on_which_day_as_people_write_it(fees_world, paid):
+    """The 已作废 stamp on a voided receipt's PDF (the payer may hold it) read 已作废 2026-11-18:…, an ISO day."""
+    from zhengwu.core import clock
+
+    first = services.current_receipt(paid)
+    services.void_and_reissue(receipt=first, by=fees_world.cashier, reason="交款人名称有误", payer="张三丰")
+    first.refresh_from_db()
+    day = clock.local_date(first.voided_at)
+    text = documents_text(first)
+    assert f"已作废 {day:%Y年%-m月%-d日}:交款人名称有误" in text and day.isoformat() not in text
+
+
 def documents_text(receipt: Receipt) -> str:
     import tempfile
 
