@@ -70,6 +70,14 @@ def test_a_voided_receipt_says_on_which_day_as_people_write_it(fees_world, paid)
     assert f"已作废 {day:%Y年%-m月%-d日}:交款人名称有误" in text and day.isoformat() not in text
 
 
+def test_the_receipt_s_labels_are_not_broken_over_two_lines(paid):
+    """交易流水号 was set as 交易流水 / 号: the long payment code and transaction number beside it squeezed the label's
+    column (seen on the demo's receipt)."""
+    text = documents_text(services.current_receipt(paid))
+    for label in ("交款人", "执收单位", "缴款码", "交易流水号", "缴款方式", "开票日期"):
+        assert label in text
+
+
 def documents_text(receipt: Receipt) -> str:
     import tempfile
 
