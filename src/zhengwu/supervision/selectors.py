@@ -525,7 +525,13 @@ def _screen_when(at, today) -> str:
         return ""
     local = at.astimezone(clock.LOCAL)
     # as people read a day (11月17日), not 11-17: the screen hangs in the hall
-    return f"{local:%H:%M}" if local.date() == today else f"{local.month}月{local.day}日 {local:%H:%M}"
+    if local.date() == today:
+        return f"{local:%H:%M}"
+    return gettext("%(month)s月%(day)s日 %(time)s") % {
+        "month": local.month,
+        "day": local.day,
+        "time": f"{local:%H:%M}",
+    }
 
 
 def hall_figures(centre, figures=()) -> dict:
