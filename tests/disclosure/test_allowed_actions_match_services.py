@@ -195,7 +195,10 @@ def _requests(org, people) -> dict[str, DisclosureRequest]:
             "视为放弃": DisclosureRequest.objects.get(pk=lapsing.pk),
             "已撤回": withdrawn,
             "已归档": services.archive(
-                request=services.reply(request=_file(org, "归档"), by=officer, outcome="partial"), by=officer
+                request=services.reply(
+                    request=_file(org, "归档"), by=officer, outcome="partial", text_="见附件"
+                ),
+                by=officer,
             ),
         }
 

@@ -135,6 +135,20 @@ def test_reply_needs_a_legal_outcome_and_reason(org, people):
     assert (r.status, r.outcome, r.concluded_on) == (workflow.REPLIED, "partial", D("2026-03-02"))
 
 
+@pytest.mark.parametrize("outcome", ["partial", "other.other"])
+def test_a_partial_or_other_reply_says_why_in_its_own_words(org, people, outcome):
+    """部分公开 must give the reasons for the part withheld (第三十七条) and 其他处理 has no sentence of its own: the
+    letter read 「本机关对您的政府信息公开申请作如下处理。」 and then nothing. The officer is told at the 答复内容."""
+    outcome, _, reason = outcome.partition(".")
+    with clock.frozen("2026-03-02"):
+        r = _file(org)
+        with pytest.raises(ValidationFailed) as refused:
+            services.reply(request=r, by=people["drafter"], outcome=outcome, reason=reason, text_="  ")
+    assert refused.value.field == "text" and "答复内容" in refused.value.message
+    r.refresh_from_db()
+    assert r.status == workflow.PROCESSING and not r.outcome
+
+
 def test_requester_finds_their_request_only_with_the_code(org):
     r = _file(org)
     assert services.request_by_code(r.number, r.access_code) == r

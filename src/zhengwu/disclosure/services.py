@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.core import access, audit, clock, files, ids, inputs
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
@@ -934,6 +935,13 @@ def extend(
     )
 
 
+# The outcomes whose letter needs the officer's own words after its fixed sentence, with what to write.
+TEXT_REQUIRED_OUTCOMES = {
+    "partial": gettext_lazy("部分公开须在答复内容中写明不予公开的部分及其理由(第三十七条)"),
+    "other": gettext_lazy("其他处理须在答复内容中写明如何处理"),
+}
+
+
 def reply(
     *,
     request: DisclosureRequest,
@@ -949,6 +957,10 @@ def reply(
     found, sub = outcomes.validate(outcome, reason)
     if outcome == "other" and reason in ("no_supplement", "unpaid_fee"):
         raise ValidationFailed(_("逾期不补正或不缴费由系统按期限自动处理"), field="reason")
+    if outcome in TEXT_REQUIRED_OUTCOMES and not (text_ or "").strip():
+        # the letter's own sentence says nothing of why: 部分公开 must give the reasons for the part withheld
+        # (第三十七条), 其他处理 says only 「作如下处理」
+        raise ValidationFailed(str(TEXT_REQUIRED_OUTCOMES[outcome]), field="text")
 
     def change(r):
         r.outcome, r.reason, r.reply_text, r.concluded_on = outcome, reason or "", (text_ or "").strip(), on
