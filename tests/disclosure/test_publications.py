@@ -207,6 +207,20 @@ def test_a_body_loses_scripts_and_event_handlers(org, people):
     assert "正文" in pub.body
 
 
+def test_a_body_typed_as_plain_text_keeps_its_paragraphs(org, people):
+    """The 正文 box takes plain text: its lines ran together into one paragraph on the portal and in review
+    (「现制定本方案。 一、工作目标 二、主要措施」); each line is now a paragraph, its text escaped."""
+    pub = _draft(
+        org, people, body="为做好保供稳价工作,现制定本方案。\r\n\r\n一、工作目标\n二、主要措施 <不含税>"
+    )
+    assert (
+        pub.body
+        == "<p>为做好保供稳价工作,现制定本方案。</p><p>一、工作目标</p><p>二、主要措施 &lt;不含税&gt;</p>"
+    )
+    rich = _draft(org, people, body="<p>第一段</p>\n<p>第二段</p>")
+    assert rich.body == "<p>第一段</p>\n<p>第二段</p>"
+
+
 def test_interpretation_links_both_ways(org, people):
     policy = services.publish(publication=_through_review(_draft(org, people), people), by=people["drafter"])
     reading = services.create_draft(

@@ -93,10 +93,24 @@ ALLOWED_ATTRS = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"c
 _SAFE_URL = re.compile(r"^(https?:|mailto:|/|#)", re.I)
 
 
+_MARKUP = re.compile(r"<[A-Za-z/!]")
+
+
+def paragraphs(typed: str) -> str:
+    """Plain text (no tags) as one paragraph a line, escaped; markup is returned as it is. The 正文 box takes
+    either: typed lines otherwise ran together into one paragraph in review and on the portal."""
+    if not typed or _MARKUP.search(typed):
+        return typed or ""
+    lines = (line.strip() for line in typed.splitlines())
+    return "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines if line)
+
+
 def sanitise(markup: str) -> str:
-    """Rich text reduced to a safe set of tags and attributes (no scripts, styles, events or javascript: links)."""
+    """Rich text reduced to a safe set of tags and attributes (no scripts, styles, events or javascript: links);
+    plain text becomes paragraphs, one a line."""
     import tinyhtml5
 
+    markup = paragraphs(markup)
     root = tinyhtml5.parse(f"<div>{markup or ''}</div>", namespace_html_elements=False)
     body = root.find("body")
     container = body[0] if body is not None and len(body) else None
