@@ -295,6 +295,40 @@ def test_excel_template_excel_export_and_json_export(client, manager, water_item
     assert [i["code"] for i in document["items"]] == [water_item.code]
 
 
+def test_publishing_or_returning_without_a_reason_is_refused_at_its_box_on_the_page_it_was_clicked(
+    client, approver, manager, water_item
+):
+    """From the review queue, 发布 with an empty 变更理由 led to the item page with 「调整事项须写明调整理由」 above it,
+    the date typed gone; the queue comes back with the message under 变更理由 and the date kept (the item page
+    likewise), and 退回 without its note is refused under the note."""
+    client.force_login(approver)
+    client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(copy.deepcopy(SPEC)))
+    client.post(f"/workbench/catalog/{water_item.code}/submit/")
+    draft = water_item.versions.get(number=2)
+    client.force_login(manager)
+    with clock.frozen("2026-11-25"):
+        queue = client.post(
+            f"/workbench/catalog/{water_item.code}/publish/",
+            {"effective_on": "2026-12-01", "reason": " ", "back": "review"},
+        )
+        page = client.post(f"/workbench/catalog/{water_item.code}/publish/", {"effective_on": "2026-12-01"})
+        returned = client.post(
+            f"/workbench/catalog/{water_item.code}/return/", {"note": "", "back": "review"}
+        )
+    html = queue.content.decode()
+    assert queue.status_code == 422 and '<h1 class="h3">审核队列</h1>' in html
+    assert _error_at(html, f"reason-{draft.pk}") == "调整事项须写明调整理由"
+    assert 'value="2026-12-01"' in html
+    assert (
+        page.status_code == 422
+        and _error_at(page.content.decode(), f"reason-{draft.pk}") == "调整事项须写明调整理由"
+    )
+    assert returned.status_code == 422
+    assert _error_at(returned.content.decode(), f"note-{draft.pk}") == "退回时请写明需要修改的内容"
+    draft.refresh_from_db()
+    assert draft.status == ItemVersion.Status.SUBMITTED
+
+
 def test_a_publication_date_that_is_not_a_date_is_refused_not_dropped(client, approver, manager, water_item):
     client.force_login(approver)
     client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(copy.deepcopy(SPEC), reason="更新"))
@@ -305,6 +339,11 @@ def test_a_publication_date_that_is_not_a_date_is_refused_not_dropped(client, ap
         {"effective_on": "2026-13-01", "reason": "优化流程"},
         follow=True,
     )
-    assert "生效日期:日期格式不正确,请按 年-月-日 填写" in page.content.decode()
+    # at the date box, the page answered again (422) rather than a message above the item page
+    at = f"effective_on-{water_item.versions.get(number=2).pk}"
+    assert (
+        page.status_code == 422
+        and _error_at(page.content.decode(), at) == "日期格式不正确,请按 年-月-日 填写"
+    )
     # before: the date was dropped and the version published in force at once
     assert water_item.versions.get(number=2).status != ItemVersion.Status.PUBLISHED

@@ -61,3 +61,12 @@ def submitted_by(version, user) -> bool:
     from zhengwu.catalog import selectors
 
     return selectors.submitted_by(user, version)
+
+
+@register.filter
+def review_failure(failed, version) -> dict:
+    """The refused 发布 or 退回 of this version's item (workbench.catalog.views._review_act), by the form's kind
+    (`publish`, `return`): its errors and what was typed; empty for every other version."""
+    if not failed or failed.get("code") != version.item.code:
+        return {}
+    return {failed["kind"]: failed}

@@ -169,7 +169,15 @@ def item_detail(request, code: str):
     return _item_page(request, _item(request, code))
 
 
-def _item_page(request, item, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
+def _item_page(
+    request,
+    item,
+    *,
+    errors: dict | None = None,
+    values: dict | None = None,
+    review_failed: dict | None = None,
+    status: int = 200,
+):
     versions = selectors.versions_of(request.user, item)
     draft = next((v for v in versions if v.status != ItemVersion.Status.PUBLISHED), None)
     return render(
@@ -192,6 +200,7 @@ def _item_page(request, item, *, errors: dict | None = None, values: dict | None
             ],
             "manage_errors": errors or {},
             "manage_values": values or {},
+            "review_failed": review_failed,
         },
         status=status,
     )
@@ -353,21 +362,15 @@ def submit(request, code: str):
     return _act(request, code, lambda item: services.submit(item=item, user=request.user), _("已提交审核"))
 
 
-def _checked(form):
-    """A review action's form, its refusal said as a service's would be."""
-    if not form.is_valid():
-        raise ValidationFailed(form.message())
-    return form.cleaned_data
-
-
 @_staff_only
 @require_POST
 def publish(request, code: str):
-    form = forms.PublishForm(request.POST)
-    return _act(
+    return _review_act(
         request,
         code,
-        lambda item: services.publish(item=item, user=request.user, **_checked(form)),
+        "publish",
+        forms.PublishForm(request.POST),
+        lambda item, data: services.publish(item=item, user=request.user, **data),
         _("已发布,变更已记入事项变更公告"),
     )
 
@@ -375,13 +378,39 @@ def publish(request, code: str):
 @_staff_only
 @require_POST
 def return_draft(request, code: str):
-    form = forms.ReturnForm(request.POST)
-    return _act(
+    return _review_act(
         request,
         code,
-        lambda item: services.return_to_draft(item=item, user=request.user, **_checked(form)),
+        "return",
+        forms.ReturnForm(request.POST),
+        lambda item, data: services.return_to_draft(item=item, user=request.user, **data),
         _("已退回修改"),
     )
+
+
+def _review_act(request, code: str, kind: str, form, action, done: str):
+    """发布 or 退回 from the review queue or the item page. A refusal about one of the form's inputs comes back on the
+    page it was clicked on, under that input, with what was typed (it was a message above the item page, reached
+    from the queue, the date typed gone); any other refusal (not allowed, not the state) as before."""
+    item = _item(request, code)
+    if form.is_valid():
+        try:
+            action(item, form.cleaned_data)
+        except ValidationFailed as exc:
+            if exc.field not in form.fields:
+                messages.error(request, exc.message)
+                return redirect("workbench_catalog:item", code=item.code)
+            form.fail(exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("workbench_catalog:item", code=item.code)
+        else:
+            messages.success(request, done)
+            return redirect("workbench_catalog:item", code=item.code)
+    failed = {"code": item.code, "kind": kind, "errors": form.error_map(), "values": form.data}
+    if request.POST.get("back") == "review":
+        return _review_page(request, failed=failed, status=422)
+    return _item_page(request, item, review_failed=failed, status=422)
 
 
 def _managed_item(request, code: str) -> ServiceItem:
@@ -467,6 +496,10 @@ def _whole(exc: DomainError) -> DomainError:
 @_staff_only
 def review(request):
     """The centre manager's queue: versions waiting to be published or returned."""
+    return _review_page(request)
+
+
+def _review_page(request, *, failed: dict | None = None, status: int = 200):
     return render(
         request,
         "catalog/workbench/review.html",
@@ -474,7 +507,9 @@ def review(request):
             "versions": selectors.review_queue(request.user),
             "today": clock.today(),
             "is_manager": _is_manager(request.user),
+            "review_failed": failed,
         },
+        status=status,
     )
 
 
