@@ -1,5 +1,7 @@
 """Staff pages: drafting and review through the workbench, request queues with warning levels, replying."""
 
+import re
+
 import pytest
 
 from zhengwu.core import clock
@@ -108,6 +110,38 @@ def test_reply_from_the_request_page_and_download_the_letter(client, org, people
     assert r.status == "replied" and r.outcome == outcome.split(".")[0]
     pdf = client.get(f"{BASE}requests/{r.pk}/letter.pdf")
     assert pdf.content.startswith(b"%PDF")
+
+
+def _error_at(html: str, place: str) -> str:
+    match = re.search(rf'id="{re.escape(place)}-error"[^>]*>(.*?)</div>', html, re.S)
+    return match.group(1).strip() if match else ""
+
+
+def test_a_refused_reply_or_supplement_notice_is_told_at_its_box_with_what_was_typed(client, org, people):
+    """告知补正 with nothing to supplement, or 部分公开 without its reasons, were told in a message above the page —
+    at 390 px three screens above the form they were typed in, the outcome chosen and the text lost."""
+    r = services.file_request(
+        organisation=org,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="甲",
+        description="a",
+        phone="13800138000",
+    )
+    client.force_login(people["drafter"])
+    with clock.frozen(r.received_on.isoformat()):
+        supplement = client.post(
+            f"{BASE}requests/{r.pk}/request_supplement/", {"items": " ", "workdays": "10"}
+        )
+        reply = client.post(f"{BASE}requests/{r.pk}/reply/", {"outcome": "partial", "text": ""})
+    html = supplement.content.decode()
+    assert supplement.status_code == 422 and _error_at(html, "s-items") == "请一次性写明需要补正的全部事项"
+    assert re.search(r'id="s-days"[^>]*value="10"', html)
+    html = reply.content.decode()
+    assert reply.status_code == 422 and "不予公开的部分及其理由" in _error_at(html, "a-text")
+    assert '<option value="partial" selected>' in html
+    r.refresh_from_db()
+    assert r.status == "processing" and not r.outcome
 
 
 def test_staff_of_other_organisations_do_not_see_the_request(client, org, other_org, make_staff):

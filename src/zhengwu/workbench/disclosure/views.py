@@ -346,7 +346,14 @@ def request_reveal(request, pk: int):
     )
 
 
-def _request_page(request, r: DisclosureRequest, *, reveal: personal.Reveal | None = None, status: int = 200):
+def _request_page(
+    request,
+    r: DisclosureRequest,
+    *,
+    reveal: personal.Reveal | None = None,
+    failed: dict | None = None,
+    status: int = 200,
+):
     reveal = reveal or personal.Reveal(may=selectors.may_reveal_requester(request.user, r))
     events = list(r.events.all())
     due = None
@@ -379,6 +386,8 @@ def _request_page(request, r: DisclosureRequest, *, reveal: personal.Reveal | No
             "orders": supervision_selectors.orders_on_request(request.user, r),
             "can": can,
             "by_item": by_item,
+            # the refused form's errors and typed values, by action (reply, request_supplement, extend)
+            "failed": {failed["action"]: failed} if failed else {},
         },
         status=status,
     )
@@ -428,8 +437,34 @@ def request_action(request, pk: int, action: str):
             services.archive(request=r, by=by)
         messages.success(request, _("已办理:%(action)s") % {"action": workflow.action_label(action)})
     except DomainError as exc:
+        placed = _placed(action, form, exc)
+        if placed is not None:
+            return _request_page(request, r, failed=placed, status=422)
         _fail(request, exc)
     return redirect("workbench_disclosure:request", pk=pk)
+
+
+# The inputs of the request page's forms that show their own refusal (a service's field → the form's input).
+PLACED_FIELDS = {
+    "reply": {"outcome": "outcome", "reason": "outcome", "text": "text"},
+    "request_supplement": {"items": "items", "workdays": "workdays"},
+    "extend": {"days": "days", "reason": "note", "note": "note"},
+}
+
+
+def _placed(action: str, form, exc: DomainError) -> dict | None:
+    """A refusal of the reply, 告知补正 or 延长 form about one of its inputs, to be shown under that input with what
+    was typed (it was a message above the page, far from the form at 390 px, the text typed lost); None otherwise."""
+    fields = PLACED_FIELDS.get(action)
+    if fields is None or form is None or not isinstance(exc, ValidationFailed):
+        return None
+    if form.is_bound and form.errors:
+        field, message = next(iter(form.error_map().items()))
+    else:
+        field, message = exc.field, exc.message
+    if field not in fields:
+        return None
+    return {"action": action, "errors": {fields[field]: message}, "values": form.data}
 
 
 @login_required
