@@ -302,10 +302,14 @@ class AttachForm(ServiceForm):
 class PublishForm(ServiceForm):
     effective_on = DayField(label=_("生效日期"))
     reason = free_text(_("变更理由"))
+    back = forms.CharField(
+        required=False
+    )  # "review": posted from the review queue, answered there if refused
 
 
 class ReturnForm(ServiceForm):
     note = free_text(_("退回理由"))
+    back = forms.CharField(required=False)
 
 
 class CancelForm(ServiceForm):

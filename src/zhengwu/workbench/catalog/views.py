@@ -395,7 +395,7 @@ def _review_act(request, code: str, kind: str, form, action, done: str):
     item = _item(request, code)
     if form.is_valid():
         try:
-            action(item, form.cleaned_data)
+            action(item, {k: v for k, v in form.cleaned_data.items() if k != "back"})
         except ValidationFailed as exc:
             if exc.field not in form.fields:
                 messages.error(request, exc.message)
@@ -408,7 +408,7 @@ def _review_act(request, code: str, kind: str, form, action, done: str):
             messages.success(request, done)
             return redirect("workbench_catalog:item", code=item.code)
     failed = {"code": item.code, "kind": kind, "errors": form.error_map(), "values": form.data}
-    if request.POST.get("back") == "review":
+    if form.cleaned_data.get("back") == "review":
         return _review_page(request, failed=failed, status=422)
     return _item_page(request, item, review_failed=failed, status=422)
 
