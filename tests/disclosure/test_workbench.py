@@ -144,6 +144,28 @@ def test_a_refused_reply_or_supplement_notice_is_told_at_its_box_with_what_was_t
     assert r.status == "processing" and not r.outcome
 
 
+def test_the_reply_letter_with_the_requesters_name_is_only_for_who_may_see_it_unmasked(client, org, people):
+    """The page masks the requester (赵**) for the department head, but the 答复书 PDF linked from it carried the
+    full name and address: it is now offered and served only to who may reveal the requester."""
+    r = services.file_request(
+        organisation=org,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="赵文博",
+        description="a",
+        phone="13800138000",
+    )
+    r = services.reply(request=r, by=people["drafter"], outcome="disclose")
+    client.force_login(people["leader"])
+    page = client.get(f"{BASE}requests/{r.pk}/").content.decode()
+    assert "赵文博" not in page and "letter.pdf" not in page
+    refused = client.get(f"{BASE}requests/{r.pk}/letter.pdf")
+    assert refused.status_code == 403 and b"%PDF" not in refused.content
+    client.force_login(people["drafter"])
+    assert f"requests/{r.pk}/letter.pdf" in client.get(f"{BASE}requests/{r.pk}/").content.decode()
+    assert client.get(f"{BASE}requests/{r.pk}/letter.pdf").content.startswith(b"%PDF")
+
+
 def test_staff_of_other_organisations_do_not_see_the_request(client, org, other_org, make_staff):
     from zhengwu.core.models import Role
 

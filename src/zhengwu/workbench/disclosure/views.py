@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import access, clock, files, personal
-from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.forms import whole
 from zhengwu.disclosure import (
     annual,
@@ -470,6 +470,10 @@ def _placed(action: str, form, exc: DomainError) -> dict | None:
 @login_required
 def request_letter(request, pk: int):
     r = _found(selectors.staff_request, request.user, pk)
+    if not selectors.may_reveal_requester(request.user, r):
+        # the letter is addressed to the requester by full name (and sent to their address): it is theirs and
+        # the officers' who answer them, not for those the request page shows masked
+        raise AccessDenied(_("答复书载有申请人的完整个人信息,只有答复该申请的政务公开人员和监察人员可以下载"))
     try:
         pdf = letters.reply_letter_pdf(r, base_url=request.build_absolute_uri("/"))
     except DomainError as exc:
