@@ -37,6 +37,25 @@ def test_dashboard_counts_and_drill_down(world, overdue, client):
     assert sum(data["weeks"]["late"]) == 1
 
 
+def test_the_indicator_table_keeps_its_headings_and_organisations_on_one_line(world, overdue, client):
+    """At 390 px the table was squeezed to the screen: every heading and organisation name broke after each
+    character (贵/溪/市/…, one per line) and the table ran a dozen screens; its headings keep to one line now and the
+    table scrolls sideways in its table-responsive box."""
+    from pathlib import Path
+
+    import zhengwu
+
+    client.force_login(world.supervisor)
+    with clock.frozen("2026-10-31"):
+        page = client.get("/workbench/supervision/indicators/?from=2026-10-01&to=2026-10-31").content.decode()
+    assert (
+        '<div class="table-responsive"><table class="table table-sm table-bordered small align-middle zw-indicators">'
+        in page
+    )
+    css = (Path(zhengwu.__file__).parent / "static/zhengwu/zhengwu.css").read_text()
+    assert ".zw-indicators th { white-space: nowrap; }" in css
+
+
 def test_pages_are_closed_to_clerks_and_strangers(world, client):
     assert client.get("/workbench/supervision/").status_code == 302
     client.force_login(world.clerk)
