@@ -130,6 +130,25 @@ def test_citizen_files_and_tracks_a_request(client, org):
     assert "不正确" in wrong.content.decode() and "办理中" not in wrong.content.decode()
 
 
+def test_the_requester_is_told_how_long_the_extension_is_and_why(client, org, people):
+    """延长答复期限 must be told to the requester (第三十三条第一款) and the form says its reason 「将告知申请人」, but the
+    tracking page said only 「延长答复期限」: it now says by how many working days, why, and the new date."""
+    with clock.frozen("2026-03-02"):
+        r = services.file_request(
+            organisation=org,
+            channel="in_person",
+            requester_kind="natural_person",
+            requester_name="王五",
+            description="a",
+            phone="13900000000",
+        )
+        r = services.extend(request=r, by=people["leader"], days=15, reason="需向多个部门调取档案")
+        page = client.get(reverse("portal_disclosure:track"), {"number": r.number, "code": r.access_code})
+    html = page.content.decode()
+    assert "延长答复期限:延长15个工作日,理由:需向多个部门调取档案" in html
+    assert r.due_on.strftime("%Y年%-m月%-d日") in html
+
+
 def test_request_without_contact_is_refused_at_the_field(client, org):
     response = client.post(
         reverse("portal_disclosure:request"),
