@@ -166,6 +166,23 @@ def test_the_reply_letter_with_the_requesters_name_is_only_for_who_may_see_it_un
     assert client.get(f"{BASE}requests/{r.pk}/letter.pdf").content.startswith(b"%PDF")
 
 
+def test_the_one_line_forms_of_the_request_page_wrap_on_a_phone(client, org, people):
+    """At 390 px the 登记申请人撤回 row kept its date, its 说明 box and its button on one line: 说明 was a box a few
+    pixels wide under a label broken after each character. The one-line forms wrap."""
+    r = services.file_request(
+        organisation=org,
+        channel="in_person",
+        requester_kind="natural_person",
+        requester_name="甲",
+        description="a",
+        phone="13800138000",
+    )
+    client.force_login(people["drafter"])
+    page = client.get(f"{BASE}requests/{r.pk}/").content.decode()
+    row = re.search(r'<form [^>]*data-testid="request-withdraw"', page).group(0)
+    assert "flex-wrap" in row
+
+
 def test_staff_of_other_organisations_do_not_see_the_request(client, org, other_org, make_staff):
     from zhengwu.core.models import Role
 
