@@ -339,6 +339,17 @@ def test_due_calculator_matches_the_command(client, world):  # noqa: F811
     assert "应写作 开始日期:恢复日期" in bad.content.decode()
 
 
+def test_due_calculator_says_in_chinese_how_to_write_a_suspension(client, world):  # noqa: F811
+    """A suspension written wrongly: the hint at the field gives a day as the calculator reads it (2026-10-09:
+    2026-10-16), not the pattern YYYY-MM-DD:YYYY-MM-DD."""
+    for typed in ("2026-10-09", "2026年10月9日:2026年10月16日"):
+        html = client.get(
+            "/cases/due/", {"accepted": "2026-09-28", "limit": "20", "suspensions": typed}
+        ).content.decode()
+        assert "中止期间「" in html and "例如 2026-" in html, typed
+        assert "YYYY" not in html, typed
+
+
 def test_due_calculator_marks_a_provisional_date(client, world):  # noqa: F811
     html = client.get("/cases/due/", {"accepted": "2031-12-20", "limit": "20"}).content.decode()
     assert 'id="due-provisional"' in html

@@ -342,7 +342,11 @@ def parse_suspension(text: str) -> Suspension:
     start, sep, end = (text or "").partition(":")
     if not sep:
         raise ValidationFailed(
-            _("中止期间「%(text)s」应写作 开始日期:恢复日期(YYYY-MM-DD:YYYY-MM-DD)") % {"text": text},
+            _(
+                "中止期间「%(text)s」应写作 开始日期:恢复日期,例如 2026-10-09:2026-10-16;"
+                "尚未恢复的写作 2026-10-09:"
+            )
+            % {"text": text},
             field="suspended",
         )
     try:
@@ -351,5 +355,6 @@ def parse_suspension(text: str) -> Suspension:
         )
     except ValueError:
         raise ValidationFailed(
-            _("中止期间「%(text)s」中的日期无效,应写作 YYYY-MM-DD") % {"text": text}, field="suspended"
+            _("中止期间「%(text)s」中的日期无效,日期应写作 年-月-日,例如 2026-12-07") % {"text": text},
+            field="suspended",
         ) from None
