@@ -48,6 +48,19 @@ def test_case_page_has_everything_on_one_screen(as_user, world, accepted):  # no
     assert "data-confirm=" in html
 
 
+def test_the_accept_step_names_the_clerk_who_accepted(as_user, world, accepted):  # noqa: F811
+    """After acceptance the 受理 step is done and its 承办人 is who accepted (王窗口), not "—"; the stored copy says
+    so too, as a replay of the events gives it."""
+    html = as_user(world.approver).get(f"/workbench/cases/{accepted.number}/").content.decode()
+    table = html[html.index('id="steps"') : html.index("</table>", html.index('id="steps"'))]
+    first = re.search(r"<tr[^>]*><td>1</td>(.*?)</tr>", table, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", first, re.S)
+    assert "受理" in cells[0] and cells[3].strip() == "王窗口", cells
+    step = accepted.steps.get(position=1)
+    assert step.assignee_id == world.clerk.pk
+    assert selectors.derived(accepted).steps[0].assignee == world.clerk.pk
+
+
 def test_natural_person_is_masked_and_reveal_is_audited(as_user, world):  # noqa: F811
     case = services.submit_case(
         item=world.item, applicant=world.citizen, by=world.clerk, channel="counter", window=world.dedicated,

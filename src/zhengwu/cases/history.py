@@ -7,7 +7,8 @@ An event is a mapping with `action`, `at` (a datetime) and `data`; dates inside 
   submit {received_on, limits: {legal, promised, extension, instant}, channel, paper?}   supply_supplement {received_on}
     (paper: positions received on paper — at the counter's 收件, at acceptance, with a supplement; read by
     cases.handling.paper_received, not here)
-  accept / deem_accept {accepted_on, steps: [{position, name, role, days, kind}], first_step_done}
+  accept / deem_accept {accepted_on, steps: [{position, name, role, days, kind}], first_step_done, assignee?}
+    (assignee: who accepted, the 承办人 of the 受理 step acceptance completes; a deemed acceptance has none)
     (events written before steps had kinds carry none: the kinds are read from the names, catalog.rules)
   claim_step / assign_step {position, assignee, assignee_label}   complete_step {position, on, opinion}
   return_step {from, to, on, reason}   suspend {since, kind, expected_days}   resume {until}
@@ -133,6 +134,7 @@ def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
                         state.accepted_on,
                         state.accepted_on,
                     )
+                    first.assignee = data.get("assignee")  # who accepted (none recorded before, or deemed)
                     following = _next_step_after(state, first.position)
                     if following is not None:
                         _start_step(state, following.position, state.accepted_on)

@@ -112,6 +112,8 @@ def accept_case(
                 "accepted_on": today,
                 "steps": steps,
                 "first_step_done": first_done,
+                # who accepted: the 受理 step acceptance completes names its 承办人, as complete_step's do
+                **({"assignee": getattr(by, "pk", None)} if first_done else {}),
                 "paper": sorted({int(p) for p in paper}),
                 **({"clock_waits_for": clock_waits_for} if clock_waits_for else {}),
             },
