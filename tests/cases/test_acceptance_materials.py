@@ -5,6 +5,8 @@ the acceptance's paper checklist, handed in on paper with a supplement, taken fr
 prerequisite's result, or obtained by the department itself (免提交). A material asked only in some situations is
 the clerk's to judge; a deemed acceptance (视为受理) happens whatever the materials."""
 
+import re
+
 import pytest
 
 from tests.cases.conftest import at, pdf_upload
@@ -160,6 +162,25 @@ def test_the_workbench_names_what_is_missing_before_the_clerk_accepts(client, wo
     )
     case.refresh_from_db()
     assert case.status == Status.ACCEPTED
+
+
+def test_a_refused_acceptance_says_what_is_missing_once_at_the_checklist(client, world):
+    """受理 refused for a missing material: the page said it three times — the alert at the top, at the checklist and
+    in the yellow box below it. Now the checklist says it in full; the top alert only points there, and the box that
+    the page's script keeps up to date stays hidden until a tick changes."""
+    case = _at_counter(world, paper=[1])
+    client.force_login(world.clerk)
+    page = client.post(
+        f"/workbench/cases/{case.number}/act/accept/", {"revision": case.revision, "paper": ["1"]}
+    ).content.decode()
+    shown = re.sub(r'data-confirm[-\w]*="[^"]*"', "", page)  # the confirmation, not on the page until asked
+    assert shown.count("营业执照复印件。材料不齐全") == 1
+    form = _accept_form(page)
+    assert 'id="accept-paper-error">必需材料尚未提供:2. 营业执照复印件' in form
+    box = form[form.index('id="accept-missing"') :]
+    assert " hidden" in box[: box.index(">")]
+    top = page[page.index('id="case-error"') : page.index("</div>", page.index('id="case-error"'))]
+    assert "材料不齐全,不能受理" in top and 'href="#accept-paper-error"' in top and "营业执照" not in top
 
 
 def test_the_workbench_confirms_as_usual_when_the_checklist_is_complete(client, world):

@@ -8,8 +8,21 @@
     var box = form.querySelector("#accept-missing");
     var list = box && box.querySelector("[data-missing-list]");
     var always = form.dataset.alwaysMissing ? [form.dataset.alwaysMissing] : [];
+    // after a refused acceptance the server's refusal stands at the checklist in place of this box, until a tick
+    // changes: then the box takes over, so the list is said once
+    var refusal = form.querySelector("#accept-paper-error");
 
-    function update() {
+    function update(event) {
+      if (refusal && !(event && event.target.name === "paper")) { return; }
+      if (refusal) {
+        refusal.remove();
+        refusal = null;
+        form.querySelectorAll("input[name='paper'].is-invalid").forEach(function (tick) {
+          tick.classList.remove("is-invalid");
+        });
+        var fieldset = form.querySelector("fieldset[aria-describedby='accept-paper-error']");
+        if (fieldset) { fieldset.removeAttribute("aria-describedby"); }
+      }
       var missing = always.slice();
       form.querySelectorAll("input[name='paper'][data-needed]").forEach(function (tick) {
         if (!tick.checked) { missing.push(tick.dataset.needed); }
