@@ -167,6 +167,10 @@ def test_citizen_applies_clerk_supplements_approver_grants_citizen_verifies(
         "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"
     )
     assert lines == 1, f"the step's state is broken over {lines} lines at phone width"
+    # and each material is a card: its files take the card's width (the file column was about 108 px of 390)
+    files = page.locator("#materials tbody tr", has_text="租赁协议.png").locator('td[data-label="文件"]')
+    width = files.evaluate("e => e.getBoundingClientRect().width")
+    assert width > 250, f"the material's file cell is {width} px wide at phone width"
     page.set_viewport_size(desktop)
 
     # The approver holds the last step (核准) and grants.

@@ -61,6 +61,17 @@ def test_the_accept_step_names_the_clerk_who_accepted(as_user, world, accepted):
     assert selectors.derived(accepted).steps[0].assignee == world.clerk.pk
 
 
+def test_the_materials_table_stacks_into_cards_on_a_phone(as_user, world, accepted):  # noqa: F811
+    """At 390 px the 文件 column of the materials table was about 108 px wide, a file name a few characters a line.
+    The table is now the guide's zw-stack: on a phone each material a card, its files labelled 文件 at full width
+    (the width measured in the browser test of the case flow)."""
+    html = as_user(world.clerk).get(f"/workbench/cases/{accepted.number}/").content.decode()
+    table = html[html.index('id="materials"') - 80 : html.index("</table>", html.index('id="materials"'))]
+    assert "zw-stack" in table[: table.index('id="materials"')]
+    assert table.count('<td data-label="文件">') == table.count("<tr") - 1  # every material's files, labelled
+    assert '<span class="zw-stack-only fw-semibold">1. </span>' in table
+
+
 def test_natural_person_is_masked_and_reveal_is_audited(as_user, world):  # noqa: F811
     case = services.submit_case(
         item=world.item, applicant=world.citizen, by=world.clerk, channel="counter", window=world.dedicated,
