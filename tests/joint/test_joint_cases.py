@@ -1,6 +1,8 @@
 """One application → one joint case and a member case per department; 联办通知, answers, one combined notice,
 supply restarting every member's intake, 联合受理, prerequisites and results flow."""
 
+import re
+
 import pytest
 
 from tests.factories import PDF_BYTES
@@ -62,6 +64,38 @@ def test_one_application_makes_a_joint_case_and_a_member_case_per_department(app
     # one message for the whole application, none per member
     messages = OutboxMessage.objects.filter(case__in=[x.case for x in m.values()])
     assert messages.count() == 1 and "联办件编号" in messages.get().body
+
+
+def test_a_supply_with_a_material_left_out_names_it_at_its_row(applied, county, company, client):
+    """提交补正 with one asked material not uploaded: 以下材料尚未补交 was only a message at the top of the page; now
+    the material's row says it at its upload input too (as an ordinary case's 补正 does), and nothing is supplied."""
+    joint = applied
+    services.lead_accept(joint=joint, by=county.lead_clerk)
+    services.confirm(joint=joint, position=1, by=county.lead_clerk)
+    services.confirm(joint=joint, position=2, by=county.lead_clerk)
+    services.raise_missing(
+        joint=joint, position=3, by=county.urban_clerk, items=[{"position": 3, "problem": "未标注检测井"}]
+    )
+    services.raise_missing(
+        joint=joint, position=4, by=county.health_clerk, items=[{"position": 3, "problem": "复印件不清晰"}]
+    )
+    joint.refresh_from_db()
+    assert joint.phase == Phase.SUPPLEMENT
+    merged = {e["name"]: e["position"] for e in joint.version.merged_materials}
+    drawings, identity = merged["排水管网图纸"], merged["法定代表人居民身份证"]
+    services.upload_material(joint=joint, by=company.user, position=drawings, upload=pdf())
+    client.force_login(company.user)
+    response = client.post(f"/bundles/cases/{joint.number}/supply/")
+    html = response.content.decode()
+    assert response.status_code == 422 and "以下材料尚未补交:法定代表人居民身份证" in html
+    at_row = re.search(
+        rf'<div class="invalid-feedback d-block w-100" id="supply-error-{identity}">([^<]*)</div>', html
+    )
+    assert at_row and at_row.group(1) == "请上传「法定代表人居民身份证」"
+    assert f'aria-describedby="supply-error-{identity}"' in html
+    assert f'id="supply-error-{drawings}"' not in html  # the one uploaded is not marked
+    joint.refresh_from_db()
+    assert joint.phase == Phase.SUPPLEMENT
 
 
 def test_full_flow_with_one_combined_notice(applied, county, company, client):

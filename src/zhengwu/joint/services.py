@@ -1063,10 +1063,29 @@ def supply(*, joint: JointCase, by, paper: list[int] | tuple = (), revision: int
                     position=item["position"], uploaded_at__gte=request.requested_at
                 ).exists()
                 if not done and item["position"] not in paper_by_member.get(m.position, []):
-                    missing.append(item["name"])
+                    missing.append((m.position, item["position"], item["name"]))
         if missing:
+            message = _("以下材料尚未补交:%(m)s") % {
+                "m": "、".join(dict.fromkeys(n for _k, _p, n in missing))
+            }
+            # each one named at its row of the merged list too (material_<position>), as an ordinary case's 补正
+            # names it at its file input
+            at_rows: dict[str, str] = {}
+            for key, position, _name in missing:
+                entry = next(
+                    (
+                        e
+                        for e in joint.version.merged_materials
+                        if any(u["key"] == key and u["position"] == position for u in e["members"])
+                    ),
+                    None,
+                )
+                if entry is not None:
+                    at_rows.setdefault(
+                        f"material_{entry['position']}", _("请上传「%(name)s」") % {"name": entry["name"]}
+                    )
             raise ValidationFailed(
-                _("以下材料尚未补交:%(m)s") % {"m": "、".join(dict.fromkeys(missing))}, field="materials"
+                message, field="materials", errors=[("materials", message), *at_rows.items()]
             )
         for m in members:
             if m.case.status == Status.SUPPLEMENT_REQUESTED:

@@ -17,6 +17,7 @@ from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, clock
 from zhengwu.core.documents import render_pdf
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.core.inputs import is_whole
 from zhengwu.hall.forms import DeliveryForm
 from zhengwu.joint import bundles, endings, pages, permissions, selectors, services
 from zhengwu.joint.models import Phase
@@ -155,11 +156,15 @@ def case(request, number: str):
     return _case_page(request, services.joint_by_number(request.user, number))
 
 
-def _case_page(request, joint, *, upload_error: dict | None = None, status: int = 200):
+def _case_page(
+    request, joint, *, upload_error: dict | None = None, supply_errors: dict | None = None, status: int = 200
+):
     """The applicant's joint case page; a refused upload is shown at its material's row (`upload_error`: the
     material's number and the message), the page answered with the error's status."""
     summary = selectors.joint_summary(joint, user=request.user)
     materials = selectors.merged_checklist(joint)
+    for m in materials:  # 提交补正 refused: each material still missing named at its row
+        m["supply_error"] = (supply_errors or {}).get(m["position"], "")
     results = selectors.member_results(joint)
     applicant = case_selectors.applicant_of(request.user)
     if applicant is not None and any(r["licence_identifier"] for r in results):
@@ -214,6 +219,13 @@ def supply(request, number: str):
         messages.success(request, _("已提交补正,各部门将重新审查。"))
     except DomainError as err:
         messages.error(request, err.message)
+        at_rows = {
+            int(field[9:]): message
+            for field, message in err.errors
+            if field and field.startswith("material_") and is_whole(field[9:])
+        }
+        if at_rows:  # a material still missing is named at its row as well as above the page
+            return _case_page(request, joint, supply_errors=at_rows, status=err.status)
     return redirect("portal_joint:case", number=joint.number)
 
 
