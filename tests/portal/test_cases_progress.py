@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.cases.conftest import pdf_upload, resident_id, world  # noqa: F401 — fixtures
@@ -37,6 +38,39 @@ def text_of(html: str, element_id: str) -> str:
     return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
 
 
+def test_a_received_application_missing_a_material_tells_the_applicant_to_provide_it(citizen, world):  # noqa: F811
+    """Received with the required 营业执照复印件 neither uploaded nor handed in, the page said 下一步:无需操作 — yet the
+    window may not accept it so (行政许可法 第三十二条). It now names the material and how to provide it (upload here,
+    or bring the paper original to the window), offers the upload at its row, and says 无需操作 once it is there."""
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    services.upload_material(case=case, by=world.citizen_user, position=1, upload=pdf_upload())
+    page = f"/cases/mine/{case.number}/"
+    html = citizen.get(page).text
+    told = text_of(html, "next-action")
+    assert "无需操作" not in told and "请补齐必需材料:2. 营业执照复印件。" in told
+    assert "上传" in told and "纸质原件" in told and "窗口" in told
+    assert "#materials-heading" in text_of_links(html, "next-action")
+    assert 'id="upload-2"' in html and 'id="upload-1"' not in html  # only what is missing
+
+    refused = citizen.post(
+        f"{page}upload/", {"position": "2", "file": SimpleUploadedFile("执照.pdf", b"not a pdf")}
+    )
+    assert refused.status_code == 422
+    at_input = re.search(r'id="upload-2-error">([^<]*)<', refused.text)
+    assert at_input and at_input.group(1).strip()
+    assert not case.materials.filter(position=2).exists()
+    none_chosen = citizen.post(f"{page}upload/", {"position": "2"})
+    assert none_chosen.status_code == 422 and 'id="upload-2-error">请选择要上传的文件<' in none_chosen.text
+
+    done = citizen.post(f"{page}upload/", {"position": "2", "file": pdf_upload("执照.pdf")})
+    assert done.status_code == 302 and case.materials.filter(position=2).count() == 1
+    html = citizen.get(page).text
+    assert "无需操作。窗口将在受理决定期限前决定是否受理" in text_of(html, "next-action")
+    assert 'id="upload-2"' not in html
+
+
 def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  # noqa: F811
     case = services.submit_case(
         item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
@@ -48,7 +82,8 @@ def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  #
     assert stages_of(html) == "DC---"
     assert "受理决定期限" in html and f"{case.intake_due:%Y年%-m月%-d日}" in html
     assert text_of(html, "progress-holder") == "贵溪市市场监督管理局"
-    assert "窗口将在受理决定期限前决定是否受理" in html
+    # the required 营业执照复印件 is not provided yet: acceptance waits for the applicant, not the window
+    assert "请补齐必需材料:2. 营业执照复印件" in html and "无需操作" not in text_of(html, "next-action")
 
     services.request_supplement(case=case, by=world.clerk, items=[{"position": 2, "problem": "缺营业执照"}])
     html = citizen.get(page).text

@@ -609,13 +609,20 @@ NEXT_ACTION_NOTICES = {
 }
 
 
-def progress(case: Case) -> dict:
+def progress(case: Case, *, materials: bool = True) -> dict:
     """Where a case stands, as its applicant follows it: the five stages (收件 → 受理 → 审查 → 决定 → 办结) from its
     status and steps, the step open now, the office holding it (an organisation or a window, never a person), the
-    date it is due, and what the applicant does next with the notice that tells them how."""
+    date it is due, and what the applicant does next with the notice that tells them how. `materials`: read which
+    required materials a received application still lacks (handling.missing: then the applicant must provide them
+    before it can be accepted); False where a page cannot offer the upload and must stay cheap (the public lookup)."""
+    from zhengwu.cases.handling import missing, numbered
+
     steps = list(case.steps.select_related("assignee__staff__organisation").order_by("position"))
+    # received with a required material provided in no way: acceptance is refused until the applicant provides it
+    owed = [numbered(m) for m in missing(case)] if materials and case.status == Status.RECEIVED else []
     view = stages.progress(
         status=case.status,
+        materials_missing=bool(owed),
         accepted=case.accepted_on is not None,
         decision=case.decision,
         delivery=case.requested_delivery or "",
@@ -626,6 +633,8 @@ def progress(case: Case) -> dict:
     open_row = next((s for s in steps if view.step and s.position == view.step.position), None)
     next_action = view.next_action
     next_text = str(stages.NEXT_ACTIONS[next_action])
+    if next_action == "provide_materials":
+        next_text = _("请补齐必需材料:%(m)s。") % {"m": "、".join(owed)} + next_text
     fee = None
     if next_action in GRANTED_NEXT_ACTIONS and next_action != "post_returned":
         # the result is held until the fees are paid (extensions.delivery_gates): say so, not 领取结果
@@ -651,6 +660,7 @@ def progress(case: Case) -> dict:
         "dues": _dues(case, open_row),
         "next_action": next_action,
         "next_text": next_text,
+        "missing_materials": owed,  # as the checklists name them: 2. 营业执照复印件
         "notice": case.notices.filter(kind=kind).order_by("-issued_at", "-id").first() if kind else None,
     }
 

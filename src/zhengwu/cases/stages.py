@@ -91,10 +91,12 @@ def progress(
     steps: Sequence[StepView],
     delivery: str = "",
     dispatch: str = "",
+    materials_missing: bool = False,
 ) -> Progress:
     """The stages with their states, the stage the case is in, the open step and what the applicant does next
     (`delivery`: the way the applicant chose to receive the result; `dispatch`: where the result sent by post or
-    carried home stands — posted, delivered or returned, "" before it leaves)."""
+    carried home stands — posted, delivered or returned, "" before it leaves; `materials_missing`: a required
+    material is provided in no way, cases.handling.missing — acceptance waits for it)."""
     keys = [key for key, _label in STAGES]
     open_step = next((s for s in steps if s.state == "open"), None)
     if status in ("", "draft"):
@@ -123,6 +125,7 @@ def progress(
             delivery=delivery,
             dispatch=dispatch,
             making=bool(open_step and open_step.kind != "deliver" and status == "decided"),
+            materials_missing=materials_missing,
         ),
     )
 
@@ -131,6 +134,11 @@ def progress(
 NEXT_ACTIONS = {
     "submit": _("继续填写并提交申请。"),
     "wait_acceptance": _("无需操作。窗口将在受理决定期限前决定是否受理,结果会短信通知您。"),
+    # received with a required material provided in no way: acceptance is refused until it is (行政许可法 第三十二条);
+    # the page names the materials before it (selectors.progress: 请补齐必需材料:…)
+    "provide_materials": _(
+        "材料不齐全,窗口不能受理(行政许可法第三十二条)。请网上上传,或携带纸质原件到受理窗口提交。"
+    ),
     "supplement": _("请补正材料:按补正材料通知书一次性补齐,在本页上传后提交。"),
     "wait_review": _("无需操作。申请正在审查,有需要时工作人员会联系您。"),
     "wait_decision": _("无需操作。审查已完成,正在作出决定。"),
@@ -157,10 +165,20 @@ NEXT_ACTIONS = {
 
 
 def next_action(
-    *, status: str, stage: str, decision: str, delivery: str = "", dispatch: str = "", making: bool = False
+    *,
+    status: str,
+    stage: str,
+    decision: str,
+    delivery: str = "",
+    dispatch: str = "",
+    making: bool = False,
+    materials_missing: bool = False,
 ) -> str:
     """The key of what the applicant does next, from the status (and the stage an accepted case is in); a granted
-    result follows the way the applicant chose to receive it and where it stands."""
+    result follows the way the applicant chose to receive it and where it stands; a received application with a
+    required material missing waits for the applicant, not for the window."""
+    if status == "received" and materials_missing:
+        return "provide_materials"
     if status == "accepted":
         return "wait_decision" if stage == DECIDE else "wait_review"
     if status == "decided":

@@ -172,6 +172,22 @@ class WithdrawForm(ServiceForm):
     revision = RevisionField()
 
 
+class UploadMaterialForm(ServiceForm):
+    """上传 one required material still missing from a received application: its number in the item's list and
+    the file (its type and size are checked by the service, cases.services.check_upload)."""
+
+    position = forms.IntegerField(
+        label=_("材料"),
+        min_value=0,
+        error_messages={"required": _("请选择要上传的材料"), "invalid": _("请选择要上传的材料")},
+    )
+    file = forms.FileField(
+        label=_("文件"),
+        allow_empty_file=True,  # an empty file is named by the service's check, as at the other uploads
+        error_messages={"required": _("请选择要上传的文件"), "invalid": _("请选择要上传的文件")},
+    )
+
+
 # ---- applying for someone else ----------------------------------------------------------------------------------
 
 SELF, FOR_PERSON, FOR_COMPANY = "self", "person", "company"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("apply/<str:code>/", views.apply, name="apply"),
     path("mine/<str:number>/", views.detail, name="detail"),
     path("mine/<str:number>/supply/", views.supply, name="supply"),
+    path("mine/<str:number>/upload/", views.upload, name="upload"),
     path("mine/<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("mine/<str:number>/notices/<int:notice_id>.pdf", views.notice_pdf, name="notice_pdf"),
 ]

@@ -8,6 +8,7 @@ from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,11 +20,11 @@ from django.views.decorators.http import require_POST
 from zhengwu.cases import deadlines, display, extensions, library, selectors, services, workflow
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.application import ApplicationForm, initial_from
-from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant
+from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant, Status
 from zhengwu.cases.views import notice_download
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, auth, calendar, files, navigation, ratelimit
-from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.inputs import is_whole
 from zhengwu.core.masking import mask_phone, mask_resident_id
 from zhengwu.evaluation import links as rating_links
@@ -36,6 +37,7 @@ from zhengwu.portal.cases.forms import (
     DueForm,
     LookupForm,
     RegisterForm,
+    UploadMaterialForm,
     WithdrawForm,
     apply_page,
     applying_as_initial,
@@ -214,7 +216,8 @@ def lookup(request):
 def _progress_links(case, *, notices: bool) -> dict:
     """The case's stages (selectors.progress) and the links its next step needs: the notice to read (for whoever
     may download it), the supplement form, and on a completed case its rating page or the rating given."""
-    progress = selectors.progress(case)
+    # the materials still missing are read for the applicant's own page; the public lookup keeps its cost (issue 20)
+    progress = selectors.progress(case, materials=notices)
     completed = case.status == "completed"
     notice = progress["notice"] if notices else None
     return {
@@ -431,6 +434,9 @@ def _detail(
         for i in (supplement.items if supplement else [])
     ]
     summary = selectors.case_summary(case)
+    checklist = selectors.material_checklist(case)
+    for m in checklist:  # a refused upload is named at its own file input
+        m["upload_error"] = form_errors.get(f"upload_{m['position']}")
     return render(
         request,
         "cases/portal/detail.html",
@@ -440,7 +446,12 @@ def _detail(
             "timeline": display.timeline_rows(selectors.timeline(case, public=True), chinese=True),
             "notices": selectors.notices_of(case),
             "panels": extensions.panels(request, case),
-            "checklist": selectors.material_checklist(case),
+            "checklist": checklist,
+            # a received application may still take its missing materials online (workflow: upload_material); a
+            # joint member's come through its joint case's page
+            "upload_offered": case.status == Status.RECEIVED
+            and workflow.allowed(case.status, "upload_material")
+            and not _joint_member(case),
             "supplement": supplement,
             "asked": asked,
             "can_withdraw": workflow.allowed(case.status, "withdraw"),
@@ -496,6 +507,42 @@ def supply(request, number: str):
         % {"intake_workdays": deadlines.INTAKE_WORKDAYS},
     )
     return redirect("portal_cases:detail", number=number)
+
+
+def _joint_member(case) -> bool:
+    """Is the case a member of a joint case (联办件)? Its materials are uploaded on the joint case's page."""
+    try:
+        return case.joint_member is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+@_applicant_required
+@require_POST
+def upload(request, number: str):
+    """Upload a required material still missing from a received application (acceptance waits for it: 行政许可法
+    第三十二条); a refused file is named at its own input, nothing kept."""
+    case = selectors.case_for(request.user, number)
+    form = UploadMaterialForm(request.POST, request.FILES)
+    form.is_valid()
+    position = form.cleaned_data.get("position")
+    field = f"upload_{position}"
+    try:
+        if position is None:
+            raise ValidationFailed(form.errors["position"][0], field="position")
+        if "file" in form.errors:
+            raise ValidationFailed(form.errors["file"][0], field=field)
+        if case.status != Status.RECEIVED or _joint_member(case):
+            raise Conflict(_("本办件当前不能在此上传材料"), field="status")
+        upload = form.cleaned_data["file"]
+        services.check_upload(upload, field=field)
+        row = services.upload_material(case=case, by=request.user, position=position, upload=upload)
+    except DomainError as err:
+        if err.field == field:  # said at the file input it concerns (a file refused, none chosen), once
+            return _detail(request, case, status=err.status, form_errors={field: err.message})
+        return _detail(request, case, status=err.status, error=err)
+    messages.success(request, _("已上传「%(name)s」。") % {"name": row.name})
+    return redirect(reverse("portal_cases:detail", args=[number]) + "#materials-heading")
 
 
 @_applicant_required
