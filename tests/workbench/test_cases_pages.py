@@ -61,6 +61,16 @@ def test_the_accept_step_names_the_clerk_who_accepted(as_user, world, accepted):
     assert selectors.derived(accepted).steps[0].assignee == world.clerk.pk
 
 
+def test_a_deemed_acceptance_says_so_as_the_accept_steps_holder(as_user, world, submitted):  # noqa: F811
+    """Deemed accepted by law (视为受理, no person accepted): the 受理 step's 承办人 says 依法视为受理, not — ."""
+    clock.set_now(at("2026-10-13"))  # the five working days for the intake decision are over
+    services.deem_accepted()
+    html = as_user(world.approver).get(f"/workbench/cases/{submitted.number}/").content.decode()
+    table = html[html.index('id="steps"') : html.index("</table>", html.index('id="steps"'))]
+    first = re.search(r"<tr[^>]*><td>1</td>(.*?)</tr>", table, re.S).group(1)
+    assert re.findall(r"<td>(.*?)</td>", first, re.S)[3].strip() == "依法视为受理"
+
+
 def test_the_materials_table_stacks_into_cards_on_a_phone(as_user, world, accepted):  # noqa: F811
     """At 390 px the 文件 column of the materials table was about 108 px wide, a file name a few characters a line.
     The table is now the guide's zw-stack: on a phone each material a card, its files labelled 文件 at full width
