@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 
 from zhengwu.api.common import ERRORS, ErrorOut, signed_in
 from zhengwu.cases import selectors as case_selectors
-from zhengwu.core import access, files, ratelimit
+from zhengwu.core import access, files, personal, ratelimit
 from zhengwu.core.actors import actor_name
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.licences import grants, services
@@ -25,6 +25,7 @@ from zhengwu.licences.selectors import (
     STATUS_FILTERS,
     held_by_user,
     holder_shown,
+    personal_fields,
     public_view,
     status_q,
     visible,
@@ -193,10 +194,13 @@ def _get(user, identifier: str) -> Licence:
 
 
 def _out(request, licence: Licence, *, grant_id: int | None = None) -> dict:
-    """A licence as the caller may see it: staff see the holder masked; a holder, or a party through its grant
+    """A licence as the caller may see it: staff see the holder and the personal data items masked; a holder, or a party through its grant
     (`grant_id`: the download goes through the grant too), in full."""
     user = None if grant_id is not None else request.user
-    holder, holder_id = holder_shown(licence) if _is_staff(user) else (licence.holder_name, licence.holder_id)
+    staff = _is_staff(user)
+    holder, holder_id = holder_shown(licence) if staff else (licence.holder_name, licence.holder_id)
+    # the data items that are personal masked for staff too, as the workbench's licence page shows them
+    data = personal.shown(personal_fields(licence), revealed=False).get("data", {}) if staff else licence.data
     download = (
         reverse("api:licence_granted_pdf", args=[grant_id])
         if grant_id is not None
@@ -219,7 +223,7 @@ def _out(request, licence: Licence, *, grant_id: int | None = None) -> dict:
         "expiry": licence.expiry,
         "days_left": licence.days_left,
         "case": licence.case.number if licence.case else None,
-        "data": licence.data,
+        "data": data,
         "distinguished_by": licence.distinguished_by,
         "metadata": {**services.metadata(licence), "持证主体": holder, "持证主体代码": holder_id},
         "file_sha256": licence.file_sha256 or None,

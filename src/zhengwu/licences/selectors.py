@@ -8,11 +8,14 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.catalog.models import Material
-from zhengwu.core import access, clock
+from zhengwu.core import access, clock, personal
 from zhengwu.core.masking import mask_name, mask_resident_id
+from zhengwu.core.models import Role
 from zhengwu.licences import services
 from zhengwu.licences.models import ENDING_STATUSES, NOT_YET_VALID, Licence, LicenceType, LicenceUse, Status
 
@@ -122,6 +125,54 @@ def holder_shown(licence: Licence) -> tuple[str, str]:
     if licence.holder_kind == Licence.HolderKind.NATURAL:
         return mask_name(licence.holder_name), mask_resident_id(licence.holder_id)
     return licence.holder_name, licence.holder_id
+
+
+# Data items personal by their key where neither the type's definition ("x-personal", as in an item's form schema) nor
+# core.personal.field_kind's names and titles say: the 不动产权证书's 权利人 and 坐落 (licences.demo.ESTATE_ITEMS).
+_ITEM_KINDS = {"obligee": "name", "location": "address"}
+REVEAL_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)
+
+
+def personal_fields(licence: Licence) -> list[personal.Field]:
+    """What staff are shown of the holder and the licence's data items, each with its personal kind, by the case
+    page's rule (cases.selectors.personal_fields): a natural person's name, ID number, address and phone are
+    personal; a company's name, USCC and registered address are not; a person named on a company's licence (法定代表人)
+    is. An item naming the holder is personal as the holder is."""
+    natural = licence.holder_kind == Licence.HolderKind.NATURAL
+    F = personal.Field
+    fields = [
+        F("holder", "name", _("持证主体"), "name" if natural else None, licence.holder_name),
+        F("holder", "id_number", _("持证主体代码"), "id_number" if natural else None, licence.holder_id),
+    ]
+    entries = {entry.get("key", ""): entry for entry in licence.type.data_items}
+    data = licence.data or {}
+    for key in data:  # in the order the licence (and its PDF) lists them
+        entry = entries.get(key, {})
+        label = entry.get("label", key)
+        if "x-personal" in entry:
+            kind = personal.field_kind(key, {"x-personal": entry["x-personal"]})
+        else:
+            kind = _ITEM_KINDS.get(key) or personal.field_kind(key, {"title": label})
+        if not natural and (kind in ("address", "id_number") or data[key] == licence.holder_name):
+            kind = None  # a company's registered address, its USCC, its own name
+        fields.append(F("data", key, label, kind, data[key]))
+    return fields
+
+
+def may_reveal_personal(user, licence: Licence) -> bool:
+    """May the user see the licence's personal data in full (with a reason)? As for a case (docs/masking.md): the
+    issuer's window clerks, approvers and heads, the window that received the case it was issued on, supervisors of
+    the issuer's region."""
+    return access.may_reveal_personal(
+        user,
+        organisations=[licence.issuer],
+        roles=REVEAL_ROLES,
+        window=licence.case.window if licence.case_id else None,
+        region=licence.issuer.region,
+    )
+
+
+REVEAL_REFUSAL = gettext_lazy("只有颁发机构承办的工作人员、收件窗口和监察人员可以查看持证人的完整个人信息")
 
 
 def licence_types():

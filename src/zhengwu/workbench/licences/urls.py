@@ -12,5 +12,6 @@ urlpatterns = [
     path("cases/<str:number>/issue/", views.issue_missing, name="issue_missing"),
     path("<str:identifier>/", views.detail, name="detail"),
     path("<str:identifier>/pdf/", views.pdf, name="pdf"),
+    path("<str:identifier>/personal/", views.reveal_personal, name="reveal_personal"),
     path("<str:identifier>/<str:action>/", views.act, name="act"),
 ]

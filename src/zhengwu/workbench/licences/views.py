@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases import selectors as case_selectors
-from zhengwu.core import clock, inputs
+from zhengwu.core import clock, inputs, personal
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.licences import grants, permissions, selectors, services
 from zhengwu.licences.models import NOT_YET_VALID, Licence, Status, chinese_date
 from zhengwu.workbench.pages import staff_page
+from zhengwu.workbench.reveal import answer as reveal_answer
 
 visible = selectors.visible
 holder_shown = selectors.holder_shown
@@ -64,10 +65,21 @@ def types(request):
 
 @staff_page
 def detail(
-    request, identifier: str, *, error: DomainError | None = None, status: int = 200, action: str = ""
+    request,
+    identifier: str,
+    *,
+    error: DomainError | None = None,
+    status: int = 200,
+    action: str = "",
+    reveal: personal.Reveal | None = None,
 ):
     licence = _get(request.user, identifier)
-    holder, holder_id = holder_shown(licence)
+    # the holder and the data items that are personal masked, in full only in the answer to a reveal with a reason
+    # (reveal_personal), as on the case page the licence was issued on (docs/masking.md)
+    reveal = reveal or personal.Reveal(may=selectors.may_reveal_personal(request.user, licence))
+    fields = selectors.personal_fields(licence)
+    shown = personal.shown(fields, revealed=reveal.revealed)
+    holder, holder_id = shown["holder"]["name"], shown["holder"]["id_number"]
     chain = services.chain(licence)
     # a version links only when the person may open it (a reuse shows them one version, not the whole chain)
     seen = set(visible(request.user).filter(pk__in=[v.pk for v in chain]).values_list("pk", flat=True))
@@ -83,7 +95,12 @@ def detail(
             "seen": seen,
             "holder": holder,
             "holder_id": holder_id,
-            "items": services.pdf_context(licence)["items"],
+            "items": [
+                (row["label"], row["value"])
+                for row in personal.rows(fields, "data", revealed=reveal.revealed)
+            ],
+            "reveal": reveal,
+            "has_personal": bool(personal.personal_names(fields)),
             "uses": licence.uses.select_related("case")[:100],
             "chain": chain,
             "pending_renewal": services.pending_renewal(licence),
@@ -107,6 +124,27 @@ def detail(
             "posted": request.POST if error is not None else {},
         },
         status=status,
+    )
+
+
+@staff_page
+@require_POST
+def reveal_personal(request, identifier: str):
+    """The licence page with the holder's personal data in full, for this answer only: given a reason, by those who
+    may (licences.selectors.may_reveal_personal), written to the audit chain (core.personal.reveal)."""
+    licence = _get(request.user, identifier)
+
+    def page(reveal, status):
+        return detail(request, identifier, reveal=reveal, status=status)
+
+    return reveal_answer(
+        request,
+        obj=licence,
+        fields=personal.personal_names(selectors.personal_fields(licence)),
+        may=selectors.may_reveal_personal(request.user, licence),
+        refusal=str(selectors.REVEAL_REFUSAL),
+        label=licence.number,
+        page=page,
     )
 
 

@@ -1,0 +1,84 @@
+"""The staff licence page masks a person's data as the case page does (docs/masking.md): a natural person's licence
+showed its holder masked but its 法定代表人(负责人) and home address in full beside it, around the case page's audited
+reveal. Now the holder and the personal data items are masked, and shown in full only for one answer to a reveal
+with a reason, which is audited; a company's name and registered address stay as they are."""
+
+import pytest
+
+from tests.licences.conftest import granted
+from zhengwu.core.models import AuditRecord
+from zhengwu.licences.models import Licence
+
+HOME = "江西省鹰潭市贵溪市雄石街道胜利路26号3栋2单元501室"
+SEAT = "江西省鹰潭市贵溪市花园街道解放路12号"
+
+
+@pytest.fixture
+def persons(lworld):
+    lworld.citizen.address = HOME
+    lworld.citizen.save()
+    return Licence.objects.get(case=granted(lworld, applicant=lworld.citizen))
+
+
+def _page(client, licence) -> str:
+    response = client.get(f"/workbench/licences/{licence.identifier}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_person_s_licence_page_masks_the_holder_the_responsible_person_and_the_home(
+    client, lworld, persons
+):
+    assert persons.data["legal_representative"] == "张三" and persons.data["address"] == HOME
+    client.force_login(lworld.approver)
+    html = _page(client, persons)
+    assert "张*" in html and "张三" not in html
+    assert lworld.citizen.id_number not in html
+    assert "雄石街道" in html and "胜利路" not in html  # the street kept, the house starred
+    assert "餐饮服务(热食类食品制售)" in html  # 经营项目 is no one's personal data
+    assert "显示完整个人信息" in html
+    assert not AuditRecord.objects.filter(action="personal_data.view").exists()
+
+
+def test_a_reveal_with_a_reason_shows_them_once_and_is_audited(client, lworld, persons):
+    client.force_login(lworld.approver)
+    url = f"/workbench/licences/{persons.identifier}/personal/"
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 422 and "请填写查看完整信息的理由" in refused.content.decode()
+    assert "张三" not in refused.content.decode()
+    assert not AuditRecord.objects.filter(action="personal_data.view").exists()
+
+    shown = client.post(url, {"reason": "核对申请人身份"})
+    html = shown.content.decode()
+    assert shown.status_code == 200 and 'id="revealed-note"' in html
+    assert "张三" in html and lworld.citizen.id_number in html and HOME in html
+    record = AuditRecord.objects.get(action="personal_data.view")
+    assert record.actor == lworld.approver and record.summary["reason"] == "核对申请人身份"
+    assert record.summary["record"] == persons.number
+    assert set(record.summary["fields"]) == {
+        "holder.name",
+        "holder.id_number",
+        "data.legal_representative",
+        "data.address",
+    }
+    assert HOME not in str(record.summary)  # the field names, never the values
+    assert "张三" not in _page(client, persons)  # the next answer is masked again
+
+
+def test_a_company_s_name_and_seat_stay_its_representative_is_masked(client, lworld):
+    lworld.company.address = SEAT
+    lworld.company.save()
+    licence = Licence.objects.get(case=granted(lworld))
+    client.force_login(lworld.head)
+    html = _page(client, licence)
+    assert "贵溪市好味道餐饮有限公司" in html and lworld.company.id_number in html and SEAT in html
+    assert "李*" in html and "李四" not in html
+
+
+def test_the_staff_api_masks_the_same_items_and_the_holder_reads_them_in_full(client, lworld, persons):
+    client.force_login(lworld.approver)
+    data = client.get(f"/api/licences/{persons.identifier}").json()["data"]
+    assert data["legal_representative"] == "张*" and "胜利路" not in data["address"]
+    assert data["subject"] == persons.data["subject"]
+    client.force_login(lworld.citizen_user)  # the holder: their own data
+    assert client.get(f"/api/licences/{persons.identifier}").json()["data"] == persons.data
