@@ -25,10 +25,8 @@ def test_a_grant_issues_the_licence_with_its_identifier_holder_and_dates(lworld)
     )
     assert licence.issued_on.isoformat() == "2026-09-28"
     assert licence.valid_until.isoformat() == "2031-09-27"  # five years, to the day before
-    assert (
-        licence.data["subject"] == "餐饮服务(热食类食品制售)"
-        and licence.data["legal_representative"] == "李四"
-    )
+    # 许可事项 from the item, not the applicant's 申请事项说明 (the form's "subject": 餐饮服务(热食类食品制售))
+    assert licence.data["subject"] == "食品经营许可" and licence.data["legal_representative"] == "李四"
     parts = licence.identifier.split(".")
     assert ".".join(parts[:5]) == "1.2.156.3005.2"
     assert parts[5:8] == [lworld.food_type.code, lworld.bureau.uscc, "2026000001"]
@@ -36,6 +34,16 @@ def test_a_grant_issues_the_licence_with_its_identifier_holder_and_dates(lworld)
     meta = services.metadata(licence)
     assert meta["证照标识"] == licence.identifier and meta["持证主体代码类型"] == "统一社会信用代码"
     assert licence.uses.get().purpose == LicenceUse.Purpose.ISSUE
+
+
+def test_the_applicant_s_own_words_are_not_printed_on_the_licence(lworld):
+    """The 申请事项说明 every form asks is the applicant's free text ("开一家修鞋铺"); it shares its key with the
+    licence's 许可事项 and used to fill it. 许可事项 comes from the item (and the choices made on its form)."""
+    case = granted(lworld, applicant=lworld.citizen, form={"subject": "开一家修鞋铺"})
+    licence = Licence.objects.get(case=case)
+    assert licence.data["subject"] == "食品经营许可"
+    assert "开一家修鞋铺" not in str(licence.data)
+    assert "开一家修鞋铺" not in dict(services.pdf_context(licence)["items"]).values()
 
 
 def test_one_changed_character_breaks_the_check_character():

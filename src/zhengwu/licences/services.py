@@ -237,13 +237,15 @@ def _valid_until(licence_type: LicenceType, start: dt.date) -> dt.date | None:
     return end - dt.timedelta(days=1)
 
 
+# Form fields in the applicant's own words, never printed on a licence: the 申请事项说明 every form asks
+# (cases.forms.DEFAULT_FORM), whose key happens to be the 许可事项 item's ("开一家修鞋铺" is no 许可事项).
+APPLICANT_WORDS = frozenset({"subject"})
+
+
 def grant_subject(case: Case) -> str:
-    """许可事项 as the grant states it: the form's subject, else the item (and its sub-item) with what the applicant
-    chose from the item's lists (公共场所卫生许可:餐饮场所 …), never empty."""
+    """许可事项 as the grant states it: the item (and its sub-item) with what the applicant chose from the item's
+    lists (公共场所卫生许可(新办):餐饮场所 …), never empty — not the applicant's 申请事项说明 (APPLICANT_WORDS)."""
     form = case.form or {}
-    subject = str(form.get("subject") or "").strip()
-    if subject:
-        return subject
     version = case.version
     name = version.name + (f"({version.sub_name})" if version.sub_name else "")
     fields = ((version.form_schema or {}).get("properties") or {}).items()
@@ -252,8 +254,9 @@ def grant_subject(case: Case) -> str:
 
 
 def _data_from_case(licence_type: LicenceType, case: Case) -> dict:
-    """The licence's data items from the grant: what the form states, else the applicant's record (a person's own
-    licence names the person as 负责人; the 权利人 is the applicant) and the item for 许可事项."""
+    """The licence's data items from the grant: what the form states (not the applicant's 申请事项说明), else the
+    applicant's record (a person's own licence names the person as 负责人; the 权利人 is the applicant) and the item
+    for 许可事项."""
     form, applicant = case.form or {}, case.applicant
     fallback = {
         "legal_representative": lambda: (
@@ -267,7 +270,7 @@ def _data_from_case(licence_type: LicenceType, case: Case) -> dict:
     data = {}
     for entry in licence_type.data_items:
         key = entry.get("key", "")
-        value = form.get(key)
+        value = form.get(key) if key not in APPLICANT_WORDS else None
         if value in (None, "") and key in fallback:
             value = fallback[key]()
         data[key] = str(value or "")
@@ -465,6 +468,7 @@ def _changed(case: Case) -> dict:
     """The data items a change or renewal form states anew (the rest carry over from the old version)."""
     licence_type = type_for_item(case.item)
     keys = {entry.get("key", "") for entry in (licence_type.data_items if licence_type else [])}
+    keys -= APPLICANT_WORDS
     return {k: str(v) for k, v in (case.form or {}).items() if k in keys and v not in (None, "")}
 
 
