@@ -75,3 +75,26 @@ def test_no_notice_ends_on_a_page_holding_only_its_qr_code(kind):
                 f"{kind}, {length} lines more: page {number} begins with the signature, not the text it signs"
             )
     assert seen_two_pages, "the lengths tried reach a second page"
+
+
+def _lines(pdf: bytes) -> list[str]:
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_supplement_table_gives_the_material_name_room_beside_a_long_problem():
+    # beside a paragraph of 需要补正的内容 the 材料名称 column was squeezed to two characters a line (营业/执照)
+    notice = _notice(Notice.Kind.SUPPLEMENT, 0)
+    notice.essentials["items"] = [
+        {"name": "营业执照复印件", "problem": LINE * 6},
+        {"name": "法定代表人身份证明", "problem": "缺少"},
+        {"name": "经营场所平面布局图及设备布局图", "problem": LINE * 3},
+    ]
+    lines = _lines(notices.render(notice, base_url=BASE))
+    assert "序号" in lines and "材料名称" in lines
+    assert "营业执照复印件" in lines
+    assert "法定代表人身份证明" in lines
+    long_name = "经营场所平面布局图及设备布局图"  # takes two lines, not six
+    pieces = [line for line in lines if line in long_name]
+    assert "".join(pieces) == long_name and len(pieces) <= 2, pieces
