@@ -5,9 +5,10 @@ with a reason, which is audited; a company's name and registered address stay as
 
 import pytest
 
+from tests.factories import make_staff
 from tests.licences.conftest import granted
-from zhengwu.core.models import AuditRecord
-from zhengwu.licences.models import Licence
+from zhengwu.core.models import AuditRecord, Role
+from zhengwu.licences.models import Licence, LicenceUse
 
 HOME = "江西省鹰潭市贵溪市雄石街道胜利路26号3栋2单元501室"
 SEAT = "江西省鹰潭市贵溪市花园街道解放路12号"
@@ -82,3 +83,59 @@ def test_the_staff_api_masks_the_same_items_and_the_holder_reads_them_in_full(cl
     assert data["subject"] == persons.data["subject"]
     client.force_login(lworld.citizen_user)  # the holder: their own data
     assert client.get(f"/api/licences/{persons.identifier}").json()["data"] == persons.data
+
+
+def test_the_signed_file_is_downloaded_only_by_those_who_may_reveal_and_each_download_is_audited(
+    client, lworld, persons
+):
+    """The signed PDF is the official document: it carries the holder's personal data in full and cannot be masked.
+    The bureau's centre manager and disclosure officer see the licence in the library but may not reveal it: no link,
+    403 with the reason, nothing written; the approver downloads it, logged with the fields it carried."""
+    page, api = f"/workbench/licences/{persons.identifier}/pdf/", f"/api/licences/{persons.identifier}/pdf"
+    manager = make_staff("manager", lworld.bureau, roles=[Role.CENTRE_MANAGER]).user
+    officer = make_staff("officer", lworld.bureau, roles=[Role.DISCLOSURE_OFFICER]).user
+    for user in (manager, officer):
+        client.force_login(user)
+        html = _page(client, persons)
+        assert "下载签名文件" not in html and page not in html, user
+        refused = client.get(page)
+        assert refused.status_code == 403 and "可以下载" in refused.content.decode(), user
+        assert "张三" not in refused.content.decode()
+        answer = client.get(api)
+        assert answer.status_code == 403 and "载有持证人的完整个人信息" in answer.json()["message"], user
+        assert client.get(f"/api/licences/{persons.identifier}").json()["download_url"] is None
+    assert not LicenceUse.objects.filter(licence=persons, purpose=LicenceUse.Purpose.DOWNLOAD).exists()
+    assert not AuditRecord.objects.filter(action="licence.download").exists()
+
+    client.force_login(lworld.approver)
+    assert page in _page(client, persons)
+    assert client.get(f"/api/licences/{persons.identifier}").json()["download_url"].endswith(api)
+    for url in (page, api):
+        got = client.get(url)
+        assert got.status_code == 200 and got["Content-Type"] == "application/pdf", url
+    records = AuditRecord.objects.filter(action="licence.download")
+    assert records.count() == 2
+    for record in records:
+        assert record.actor == lworld.approver
+        assert set(record.summary["personal_fields"]) == {
+            "holder.name",
+            "holder.id_number",
+            "data.legal_representative",
+            "data.address",
+        }
+
+    client.force_login(lworld.citizen_user)  # the holder downloads their own, as before
+    assert client.get(api).status_code == 200
+    assert client.get(f"/licences/{persons.identifier}/download/").status_code == 200
+    assert AuditRecord.objects.filter(action="licence.download").count() == 4
+
+
+def test_a_licence_without_personal_data_is_downloaded_by_any_staff_who_see_it(client, lworld):
+    licence = Licence.objects.get(
+        case=granted(lworld)
+    )  # the company's: its name, USCC and seat are not personal
+    Licence.objects.filter(pk=licence.pk).update(data={"subject": licence.data["subject"]})  # no 法定代表人
+    manager = make_staff("manager", lworld.bureau, roles=[Role.CENTRE_MANAGER]).user
+    client.force_login(manager)
+    assert "下载签名文件" in _page(client, licence)
+    assert client.get(f"/workbench/licences/{licence.identifier}/pdf/").status_code == 200

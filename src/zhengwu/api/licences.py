@@ -25,6 +25,7 @@ from zhengwu.licences.selectors import (
     STATUS_FILTERS,
     held_by_user,
     holder_shown,
+    may_download,
     personal_fields,
     public_view,
     status_q,
@@ -78,9 +79,10 @@ class LicenceOut(Schema):
         ),
         examples=["3f5a…(64 位十六进制)"],
     )
-    download_url: str = Field(
+    download_url: str | None = Field(
         description=(
-            "下载该版本签名 PDF 的地址(需登录;持证人、签发机构或依授权的被授权方)。下载记入证照使用记录。"
+            "下载该版本签名 PDF 的地址(需登录;持证人、依授权的被授权方,或可查看该证照完整个人信息的工作人员:"
+            "签名文件载有持证人的完整个人信息,不能遮蔽)。其他工作人员为 null。下载记入证照使用记录和审计日志。"
             "尚未生成文件时,首次下载会生成并保存文件,之后 file_sha256 即为其摘要。"
         )
     )
@@ -201,11 +203,12 @@ def _out(request, licence: Licence, *, grant_id: int | None = None) -> dict:
     holder, holder_id = holder_shown(licence) if staff else (licence.holder_name, licence.holder_id)
     # the data items that are personal masked for staff too, as the workbench's licence page shows them
     data = personal.shown(personal_fields(licence), revealed=False).get("data", {}) if staff else licence.data
-    download = (
-        reverse("api:licence_granted_pdf", args=[grant_id])
-        if grant_id is not None
-        else reverse("api:licence_pdf", args=[licence.identifier])
-    )
+    if grant_id is not None:
+        download = reverse("api:licence_granted_pdf", args=[grant_id])
+    elif staff and not may_download(request.user, licence):  # the file cannot be masked (services.download)
+        download = None
+    else:
+        download = reverse("api:licence_pdf", args=[licence.identifier])
     return {
         "identifier": licence.identifier,
         "number": licence.number,
@@ -227,7 +230,7 @@ def _out(request, licence: Licence, *, grant_id: int | None = None) -> dict:
         "distinguished_by": licence.distinguished_by,
         "metadata": {**services.metadata(licence), "持证主体": holder, "持证主体代码": holder_id},
         "file_sha256": licence.file_sha256 or None,
-        "download_url": request.build_absolute_uri(download),
+        "download_url": request.build_absolute_uri(download) if download else None,
     }
 
 
@@ -431,7 +434,9 @@ def _pdf_answer(licence: Licence, read) -> HttpResponse:
     url_name="licence_pdf",
 )
 def pdf(request, identifier: str):
-    """The version's signed file (the same bytes every time; its SHA-256 is the licence's `file_sha256`)."""
+    """The version's signed file (the same bytes every time; its SHA-256 is the licence's `file_sha256`). It carries
+    the holder's personal data in full: staff who may not read it in full (as `POST …/personal-data` would refuse
+    them) get 403; each download is logged (使用记录, audit `licence.download`)."""
     licence = _get(request.user, identifier)
     return _pdf_answer(licence, lambda lic: services.download(licence=lic, by=request.user))
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import notify
 from zhengwu.cases.models import Applicant, Case
-from zhengwu.core import audit, clock, numbering, outbox
+from zhengwu.core import access, audit, clock, numbering, outbox, personal
 from zhengwu.core.calendar import chinese_date
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
@@ -732,10 +732,22 @@ def check_file(data: bytes) -> dict:
 
 
 def download(*, licence: Licence, by) -> bytes:
+    """The signed file, for its holder (the caller has scoped the licence to them: selectors.held_by_user) or for
+    staff who may read its personal data in full (selectors.may_download; the others are refused, AccessDenied). Each
+    download is a use of the licence and an audit record licence.download, which for staff names the personal data
+    the file carried in full (the field names, as a reveal's record does)."""
+    from zhengwu.licences import selectors  # the selectors build on this module
+
+    fields: list[str] = []
+    if access.staff_of(by) is not None or access.is_administrator(by):
+        if not selectors.may_download(by, licence):
+            raise AccessDenied(str(selectors.DOWNLOAD_REFUSAL))
+        fields = personal.personal_names(selectors.personal_fields(licence))
     data = stored_pdf(licence)
     with transaction.atomic():
         use = _use(licence, LicenceUse.Purpose.DOWNLOAD, by=by)
-        audit.record("licence.download", licence, rows=[use])
+        summary = {"personal_fields": fields} if fields else None
+        audit.record("licence.download", licence, rows=[use], summary=summary, actor=by)
     return data
 
 

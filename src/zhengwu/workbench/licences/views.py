@@ -101,6 +101,8 @@ def detail(
             ],
             "reveal": reveal,
             "has_personal": bool(personal.personal_names(fields)),
+            # the signed file carries the personal data in full: its link only for those who may download it
+            "may_download": selectors.may_download(request.user, licence),
             "uses": licence.uses.select_related("case")[:100],
             "chain": chain,
             "pending_renewal": services.pending_renewal(licence),
