@@ -139,3 +139,41 @@ def test_a_licence_without_personal_data_is_downloaded_by_any_staff_who_see_it(c
     client.force_login(manager)
     assert "下载签名文件" in _page(client, licence)
     assert client.get(f"/workbench/licences/{licence.identifier}/pdf/").status_code == 200
+
+
+def test_the_api_reveals_a_licence_s_personal_data_with_a_reason_as_the_page_does(client, lworld, persons):
+    url = f"/api/licences/{persons.identifier}/personal-data"
+    manager = make_staff("manager", lworld.bureau, roles=[Role.CENTRE_MANAGER]).user
+    client.force_login(manager)  # sees the licence, may not reveal it
+    refused = client.post(url, {"reason": "核对申请人身份"}, content_type="application/json")
+    assert refused.status_code == 403 and "可以查看持证人的完整个人信息" in refused.json()["message"]
+    assert "张三" not in refused.content.decode()
+
+    client.force_login(lworld.approver)
+    empty = client.post(url, {"reason": ""}, content_type="application/json")
+    assert empty.status_code == 422 and empty.json()["field"] == "reason"
+    assert not AuditRecord.objects.filter(action="personal_data.view").exists()
+
+    shown = client.post(url, {"reason": "核对申请人身份"}, content_type="application/json")
+    assert shown.status_code == 200
+    body = shown.json()
+    assert body["revealed"] and body["may_reveal"] and body["number"] == persons.number
+    assert body["holder"] == {"name": "张三", "id_number": lworld.citizen.id_number}
+    data = {row["key"]: row for row in body["data"]}
+    assert data["legal_representative"]["value"] == "张三" and data["legal_representative"]["personal"]
+    assert data["address"]["value"] == HOME
+    assert not data["subject"]["personal"]
+    record = AuditRecord.objects.get(action="personal_data.view")
+    assert record.actor == lworld.approver and record.summary["reason"] == "核对申请人身份"
+    assert record.summary["record"] == persons.number
+    assert "data.address" in record.summary["fields"] and HOME not in str(record.summary)
+    # the licence's other answers stay masked
+    assert client.get(f"/api/licences/{persons.identifier}").json()["data"]["legal_representative"] == "张*"
+
+
+def test_the_licence_reveal_is_in_the_openapi_schema(client):
+    operation = client.get("/api/openapi.json").json()["paths"]["/api/licences/{identifier}/personal-data"][
+        "post"
+    ]
+    assert "凭理由查看" in operation["summary"] and "403" in operation["responses"]
+    assert "requestBody" in operation and "422" in operation["responses"]

@@ -14,6 +14,7 @@ from ninja import Field, File, Router, Schema
 from ninja import Status as Answer
 from ninja.files import UploadedFile
 
+from zhengwu.api.cases import PersonalRowOut, RevealIn
 from zhengwu.api.common import ERRORS, ErrorOut, signed_in
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import access, files, personal, ratelimit
@@ -22,10 +23,12 @@ from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
 from zhengwu.licences import grants, services
 from zhengwu.licences.models import Licence
 from zhengwu.licences.selectors import (
+    REVEAL_REFUSAL,
     STATUS_FILTERS,
     held_by_user,
     holder_shown,
     may_download,
+    may_reveal_personal,
     personal_fields,
     public_view,
     status_q,
@@ -439,6 +442,53 @@ def pdf(request, identifier: str):
     them) get 403; each download is logged (使用记录, audit `licence.download`)."""
     licence = _get(request.user, identifier)
     return _pdf_answer(licence, lambda lic: services.download(licence=lic, by=request.user))
+
+
+class LicencePersonalDataOut(Schema):
+    identifier: str
+    number: str
+    revealed: bool = Field(..., description="true:完整信息(本次查看已记入审计日志)")
+    may_reveal: bool = Field(..., description="调用者能否凭理由查看完整信息")
+    holder: dict[str, str] = Field(..., description="持证主体:name(名称或姓名)、id_number(代码或身份证号)")
+    data: list[PersonalRowOut] = Field(
+        ...,
+        description="照面信息项,按证照上的顺序;personal 为 true 的是个人信息(工作人员平时看到的是遮蔽后的)",
+    )
+
+
+@router.post(
+    "/{identifier}/personal-data",
+    response={200: LicencePersonalDataOut, **ERRORS},
+    summary="凭理由查看证照中的完整个人信息(记入审计日志)",
+    auth=signed_in,
+)
+def reveal_personal_data(request, identifier: str, body: RevealIn):
+    """The holder and the licence's data items in full, for this answer only (the licence's other answers mask them
+    for staff): 403 unless the caller may reveal the licence (the issuer's window clerks, approvers and department
+    heads, the window that received the case it was issued on, the region's supervisors — as on the workbench's
+    licence page), 422 at `reason` without a reason, 429 beyond 30 an hour; each reveal is one audit record
+    `personal_data.view` with its reason and the fields shown (never their values)."""
+    licence = _get(request.user, identifier)
+    fields = personal_fields(licence)
+    may = may_reveal_personal(request.user, licence)
+    personal.reveal(
+        request,
+        obj=licence,
+        fields=personal.personal_names(fields),
+        reason=body.reason,
+        allowed=may,
+        refusal=str(REVEAL_REFUSAL),
+        label=licence.number,
+    )
+    shown = personal.shown(fields, revealed=True)
+    return {
+        "identifier": licence.identifier,
+        "number": licence.number,
+        "revealed": True,
+        "may_reveal": may,
+        "holder": shown["holder"],
+        "data": personal.rows(fields, "data", revealed=True),
+    }
 
 
 @router.post(
