@@ -244,3 +244,33 @@ def test_a_request_description_too_long_is_refused_naming_the_field_and_its_limi
             phone="13900000000",
             description="低" * 2001,
         )
+
+
+def test_a_reply_deadline_in_a_year_the_calendar_does_not_know_says_it_is_provisional(client, org):
+    """The 20 working days (第三十三条) counted in a year whose holidays are not published (2040: no release of the
+    calendar will know it for years; 2027 was such a year when this was written): the requester is told the date is
+    暂定 and why, on the page that says 申请已提交 and when tracking it."""
+    with clock.frozen("2040-12-20T10:00"):
+        response = client.post(
+            reverse("portal_disclosure:request"),
+            {
+                "organisation": org.pk,
+                "requester_kind": "natural_person",
+                "requester_name": "王五",
+                "phone": "13900000000",
+                "email": "wangwu@example.com",
+                "description": "2026年本镇低保名单",
+                "delivery": "电子邮件",
+            },
+        )
+    r = org.disclosure_requests.get()
+    assert r.due_provisional and r.due_on.year == 2041
+    page = client.get(response.url).content.decode()
+    assert 'id="due-provisional"' in page and "节假日安排尚未公布" in page
+    tracked = client.get(reverse("portal_disclosure:track"), {"number": r.number, "code": r.access_code})
+    assert 'id="due-provisional"' in tracked.content.decode()
+    # a date in a year the calendar knows carries no such mark
+    r.due_provisional = False
+    r.save(update_fields=["due_provisional"])
+    tracked = client.get(reverse("portal_disclosure:track"), {"number": r.number, "code": r.access_code})
+    assert 'id="due-provisional"' not in tracked.content.decode()
