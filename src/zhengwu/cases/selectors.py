@@ -23,7 +23,6 @@ from zhengwu.cases.models import (
     CaseEvent,
     CaseMaterial,
     CaseStep,
-    Channel,
     Decision,
     ExtensionRequest,
     Notice,
@@ -914,12 +913,6 @@ def case_by_key(user, key: str) -> Case | None:
 def drafts_of(user) -> QuerySet[Case]:
     """An applicant's unfinished online applications."""
     return my_cases(user).filter(status=Status.DRAFT)
-
-
-def needs_power_of_attorney(case: Case) -> bool:
-    """An application made online by an agent must carry the power of attorney (授权委托书, material 0 or the
-    item's own 委托书 material); at the window the clerk checks the paper one."""
-    return bool(case.agent_name) and case.channel == Channel.ONLINE
 
 
 POWER_OF_ATTORNEY_MARK = "委托书"
