@@ -105,15 +105,7 @@ def test_citizen_files_and_tracks_a_request(client, org):
     with clock.frozen("2026-02-06T10:00"):
         response = client.post(
             reverse("portal_disclosure:request"),
-            {
-                "organisation": org.pk,
-                "requester_kind": "natural_person",
-                "requester_name": "王五",
-                "phone": "13900000000",
-                "email": "wangwu@example.com",
-                "description": "2025年本镇低保名单",
-                "delivery": "电子邮件",
-            },
+            _online_request(org, "2025年本镇低保名单"),
         )
     assert response.status_code == 302 and response.url == reverse("portal_disclosure:request_done")
     r = org.disclosure_requests.get()
@@ -253,15 +245,7 @@ def test_a_reply_deadline_in_a_year_the_calendar_does_not_know_says_it_is_provis
     with clock.frozen("2040-12-20T10:00"):
         response = client.post(
             reverse("portal_disclosure:request"),
-            {
-                "organisation": org.pk,
-                "requester_kind": "natural_person",
-                "requester_name": "王五",
-                "phone": "13900000000",
-                "email": "wangwu@example.com",
-                "description": "2026年本镇低保名单",
-                "delivery": "电子邮件",
-            },
+            _online_request(org, "2026年本镇低保名单"),
         )
     r = org.disclosure_requests.get()
     assert r.due_provisional and r.due_on.year == 2041
@@ -274,3 +258,16 @@ def test_a_reply_deadline_in_a_year_the_calendar_does_not_know_says_it_is_provis
     r.save(update_fields=["due_provisional"])
     tracked = client.get(reverse("portal_disclosure:track"), {"number": r.number, "code": r.access_code})
     assert 'id="due-provisional"' not in tracked.content.decode()
+
+
+def _online_request(org, description: str) -> dict:
+    """The portal's request form as 王五 fills it in, asking for `description`."""
+    return {
+        "organisation": org.pk,
+        "requester_kind": "natural_person",
+        "requester_name": "王五",
+        "phone": "13900000000",
+        "email": "wangwu@example.com",
+        "description": description,
+        "delivery": "电子邮件",
+    }

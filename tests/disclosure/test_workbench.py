@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.disclosure.test_workbench_forms import _request
 from zhengwu.core import clock
 from zhengwu.disclosure import services
 
@@ -96,14 +97,7 @@ def test_queue_marks_warning_and_overdue(client, org, people):
 
 @pytest.mark.parametrize("outcome", ["partial", "withhold.state_secret", "not_processed.publication"])
 def test_reply_from_the_request_page_and_download_the_letter(client, org, people, outcome):
-    r = services.file_request(
-        organisation=org,
-        channel="in_person",
-        requester_kind="natural_person",
-        requester_name="甲",
-        description="a",
-        phone="13800138000",
-    )
+    r = _request(org)
     client.force_login(people["drafter"])
     client.post(f"{BASE}requests/{r.pk}/reply/", {"outcome": outcome, "text": "详见附件"})
     r.refresh_from_db()
@@ -120,14 +114,7 @@ def _error_at(html: str, place: str) -> str:
 def test_a_refused_reply_or_supplement_notice_is_told_at_its_box_with_what_was_typed(client, org, people):
     """告知补正 with nothing to supplement, or 部分公开 without its reasons, were told in a message above the page —
     at 390 px three screens above the form they were typed in, the outcome chosen and the text lost."""
-    r = services.file_request(
-        organisation=org,
-        channel="in_person",
-        requester_kind="natural_person",
-        requester_name="甲",
-        description="a",
-        phone="13800138000",
-    )
+    r = _request(org)
     client.force_login(people["drafter"])
     with clock.frozen(r.received_on.isoformat()):
         supplement = client.post(
@@ -169,14 +156,7 @@ def test_the_reply_letter_with_the_requesters_name_is_only_for_who_may_see_it_un
 def test_the_one_line_forms_of_the_request_page_wrap_on_a_phone(client, org, people):
     """At 390 px the 登记申请人撤回 row kept its date, its 说明 box and its button on one line: 说明 was a box a few
     pixels wide under a label broken after each character. The one-line forms wrap."""
-    r = services.file_request(
-        organisation=org,
-        channel="in_person",
-        requester_kind="natural_person",
-        requester_name="甲",
-        description="a",
-        phone="13800138000",
-    )
+    r = _request(org)
     client.force_login(people["drafter"])
     page = client.get(f"{BASE}requests/{r.pk}/").content.decode()
     row = re.search(r'<form [^>]*data-testid="request-withdraw"', page).group(0)
@@ -186,14 +166,7 @@ def test_the_one_line_forms_of_the_request_page_wrap_on_a_phone(client, org, peo
 def test_staff_of_other_organisations_do_not_see_the_request(client, org, other_org, make_staff):
     from zhengwu.core.models import Role
 
-    r = services.file_request(
-        organisation=org,
-        channel="in_person",
-        requester_kind="natural_person",
-        requester_name="甲",
-        description="a",
-        phone="13800138000",
-    )
+    r = _request(org)
     client.force_login(make_staff(other_org, "outsider", Role.DISCLOSURE_OFFICER))
     assert r.number not in client.get(BASE + "requests/").content.decode()
     assert client.get(f"{BASE}requests/{r.pk}/").status_code == 404
