@@ -231,7 +231,7 @@ def missing(case: Case, *, paper=None) -> list[dict]:
     with the locked case, records._locked(materials=True), or else from the database) only when the paper does not
     cover it all, then the other ways only for what is still missing."""
     from zhengwu.cases.records import events_so_far
-    from zhengwu.cases.selectors import POWER_OF_ATTORNEY_MARK
+    from zhengwu.cases.selectors import own_power_of_attorney
     from zhengwu.cases.submission import required_materials
 
     required = required_materials(case)
@@ -243,14 +243,7 @@ def missing(case: Case, *, paper=None) -> list[dict]:
         files = case.__dict__.get("_zw_material_positions")
         have |= set(files) if files is not None else set(case.materials.values_list("position", flat=True))
     if POWER_OF_ATTORNEY in have and case.agent_name:  # 0 counts as the item's own 委托书 material
-        own = next(
-            (
-                m
-                for m in catalog_selectors.published_materials(case.version)
-                if POWER_OF_ATTORNEY_MARK in m.name
-            ),
-            None,
-        )  # selectors.own_power_of_attorney, from the list required_materials read
+        own = own_power_of_attorney(case.version, catalog_selectors.published_materials(case.version))
         have |= {own.position} if own is not None else set()
     left = [m for m in required if m["position"] not in have]
     if left:  # the other ways, asked only when needed

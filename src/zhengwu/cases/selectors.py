@@ -918,17 +918,13 @@ def drafts_of(user) -> QuerySet[Case]:
 POWER_OF_ATTORNEY_MARK = "委托书"
 
 
-def own_power_of_attorney(version):
+def own_power_of_attorney(version, materials=None):
     """The material of the item's own list that is the power of attorney (its name contains 委托书, such as
-    「授权委托书及受托人居民身份证」), or None: then the power of attorney is material 0, outside the item's list."""
-    return next(
-        (
-            m
-            for m in sorted(version.materials.all(), key=lambda m: m.position)
-            if POWER_OF_ATTORNEY_MARK in m.name
-        ),
-        None,
-    )
+    「授权委托书及受托人居民身份证」), or None: then the power of attorney is material 0, outside the item's list.
+    `materials`: the version's list in order, where the caller has read it already."""
+    if materials is None:
+        materials = sorted(version.materials.all(), key=lambda m: m.position)
+    return next((m for m in materials if POWER_OF_ATTORNEY_MARK in m.name), None)
 
 
 def power_of_attorney_position(version) -> int:

@@ -415,11 +415,7 @@ def required_materials(case: Case) -> list[dict]:
     situations (its 提交条件, e.g. 选择告知承诺制办理的提供) is not among them: whether the situation applies is the
     clerk's to judge at the window, and the material tables show it 视情形提交, never 未提供."""
     materials = catalog_selectors.published_materials(case.version)
-    own = (
-        next((m for m in materials if selectors.POWER_OF_ATTORNEY_MARK in m.name), None)
-        if case.agent_name
-        else None
-    )  # selectors.own_power_of_attorney, from the list read once
+    own = selectors.own_power_of_attorney(case.version, materials) if case.agent_name else None
     out = [
         {"position": m.position, "name": m.name, "medium": m.medium}
         for m in materials
