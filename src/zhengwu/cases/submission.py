@@ -351,9 +351,9 @@ def check_upload(upload, *, field: str = "file") -> tuple[bytes, str]:
     )
 
 
-def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
+def upload_material(*, case: Case, by, position: int, upload, field: str = "file") -> CaseMaterial:
     """Attach a file to one material of the item's list (position as in the guide); its type is read from its
-    content (PDF, JPEG, PNG, OFD) and its size checked."""
+    content (PDF, JPEG, PNG, OFD) and its size checked (a refusal names `field`, the input the file came from)."""
     staff_side = _staff_side(by, case)
     if position == POWER_OF_ATTORNEY:
         if not case.agent_name:
@@ -373,7 +373,7 @@ def upload_material(*, case: Case, by, position: int, upload) -> CaseMaterial:
                 field="position",
             )
         material_name = material.name
-    data, content_type = check_upload(upload)
+    data, content_type = check_upload(upload, field=field)
     filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():

@@ -449,9 +449,7 @@ def _detail(
             "checklist": checklist,
             # a received application may still take its missing materials online (workflow: upload_material); a
             # joint member's come through its joint case's page
-            "upload_offered": case.status == Status.RECEIVED
-            and workflow.allowed(case.status, "upload_material")
-            and not _joint_member(case),
+            "upload_offered": _takes_uploads(case),
             "supplement": supplement,
             "asked": asked,
             "can_withdraw": workflow.allowed(case.status, "withdraw"),
@@ -517,6 +515,16 @@ def _joint_member(case) -> bool:
         return False
 
 
+def _takes_uploads(case) -> bool:
+    """Does the applicant's page take the case's missing materials? A received application does (workflow:
+    upload_material); a joint member's come through its joint case's page."""
+    return (
+        case.status == Status.RECEIVED
+        and workflow.allowed(case.status, "upload_material")
+        and not _joint_member(case)
+    )
+
+
 @_applicant_required
 @require_POST
 def upload(request, number: str):
@@ -532,11 +540,11 @@ def upload(request, number: str):
             raise ValidationFailed(form.errors["position"][0], field="position")
         if "file" in form.errors:
             raise ValidationFailed(form.errors["file"][0], field=field)
-        if case.status != Status.RECEIVED or _joint_member(case):
+        if not _takes_uploads(case):
             raise Conflict(_("本办件当前不能在此上传材料"), field="status")
-        upload = form.cleaned_data["file"]
-        services.check_upload(upload, field=field)
-        row = services.upload_material(case=case, by=request.user, position=position, upload=upload)
+        row = services.upload_material(
+            case=case, by=request.user, position=position, upload=form.cleaned_data["file"], field=field
+        )
     except DomainError as err:
         if err.field == field:  # said at the file input it concerns (a file refused, none chosen), once
             return _detail(request, case, status=err.status, form_errors={field: err.message})
