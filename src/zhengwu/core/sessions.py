@@ -21,6 +21,8 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         key = self.session_key
         found = _BY_KEY.first(key) if key else None
+        # Django's real time, not core.clock's: Django wrote expire_date from it (SessionBase.get_expiry_date), and
+        # a session is valid as long as its row says in that time — a clock the tests move would expire every one
         if found is None or found.expire_date <= timezone.now():
             self._session_key = None
             return None
