@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import transaction
 
 from tests.licences.conftest import granted
 from tests.licences.test_renewal import fresh, renewable, renewed  # noqa: F401 — fixtures
@@ -186,3 +187,30 @@ def test_the_licence_pages_write_every_day_in_one_chinese_form(client, lworld, i
         assert not ISO_DAY.search(page), ISO_DAY.search(page)
     assert "2026年9月28日 至 2031年9月27日" in staff and "2031年9月27日" in wallet
     assert '证照有效期截止日期</th><td class="text-break">2031年9月27日' in holder
+
+
+def test_a_change_application_keeps_the_period_of_the_licence_it_changes(lworld):
+    """变更 through a case (the form names the licence): the new version keeps the number and the period of the one it
+    replaces and is issued today — as the workbench's 变更 does; it was given a fresh five years from today, which
+    would lengthen a licence by applying for a change (食品经营许可管理办法 第二十九条: 有效期与原证书一致)."""
+    w = lworld
+    _naming_the_licence(w)
+    today = clock.today()
+    with transaction.atomic():
+        old = services._create(
+            licence_type=w.food_type, issuer=w.bureau, holder_kind="legal", holder_name=w.company.name,
+            holder_id=w.company.id_number, data={"subject": "餐饮服务", "address": "花园街道 8 号"},
+            valid_from=today - dt.timedelta(days=700), valid_until=today + dt.timedelta(days=1_125),
+        )  # fmt: skip
+    case = granted(
+        w, form={"subject": "餐饮服务", "address": "贵溪市建设路 20 号", "licence_identifier": old.identifier}
+    )
+    changed = Licence.objects.get(case=case)
+    assert (changed.previous_id, changed.number, changed.version) == (old.pk, old.number, 2)
+    assert (changed.valid_from, changed.valid_until, changed.issued_on) == (
+        old.valid_from,
+        old.valid_until,
+        today,
+    )
+    assert changed.data["address"] == "贵溪市建设路 20 号" and changed.effective_status == Status.VALID
+    assert fresh(old).status == Status.REPLACED

@@ -396,10 +396,12 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
             start = max(clock.today(), previous.valid_until + dt.timedelta(days=1))
     elif previous is not None:  # 变更: what the form states anew, the rest as it was
         data = {**previous.data, **_changed(case)}
-        if previous.in_force_before is not None:
-            # a renewal waiting to start while the version before it is in force: a change asked on that version
-            # is made on the renewal (moved there above), as the workbench's 变更 is — with the renewal's period,
-            # the version in force keeping its data until then (services._replace)
+        if previous.valid_until is None or previous.valid_until >= clock.today():
+            # 《食品经营许可管理办法》(2015) 第二十九条: 准予变更的换发新证, 编号不变, 有效期与原证书一致
+            # (its successor of 2023 and 食品生产许可管理办法 say the same): the period of the version it replaces,
+            # as the workbench's 变更 keeps it; only 延续 starts a new one (行政许可法 第五十条). On a renewal
+            # waiting to start (moved there above) that is the renewal's period, the version in force keeping its
+            # data until then (services._replace).
             start, until = previous.valid_from, previous.valid_until
     licence = _create(
         licence_type=licence_type,
