@@ -15,6 +15,7 @@ from zhengwu.catalog import rules, selectors
 from zhengwu.catalog.models import ChangeLogEntry
 from zhengwu.core.forms import ServiceForm, free_text
 from zhengwu.core.inputs import is_whole
+from zhengwu.workbench.catalog import form_fields
 
 # Repeated rows: group → its fields, and how many blank rows the form offers for adding.
 ROWS = {
@@ -23,8 +24,9 @@ ROWS = {
     "steps": ("name", "role", "days", "kind"),
     "fees": ("name", "standard", "amount", "basis"),
     "faq": ("q", "a"),
+    "fields": form_fields.COLUMNS,  # the application form's fields: made into form_schema, not a spec list
 }
-BLANK_ROWS = {"legal_basis": 1, "materials": 2, "steps": 2, "fees": 1, "faq": 1}
+BLANK_ROWS = {"legal_basis": 1, "materials": 2, "steps": 2, "fees": 1, "faq": 1, "fields": 2}
 # The fields a person types in a row; a row with none of them filled is left out.
 _TYPED = {
     "legal_basis": ("law", "article", "text"),
@@ -32,6 +34,7 @@ _TYPED = {
     "steps": ("name", "days"),
     "fees": ("name", "standard", "amount", "basis"),
     "faq": ("q", "a"),
+    "fields": form_fields.TYPED,
 }
 TEXTS = (
     "name",
@@ -86,17 +89,34 @@ class ItemForm:
     reason: str = ""
     organisation: str = ""
     schema_text: str | None = None  # the application form schema as posted (kept as typed, even if not JSON)
+    schema_mode: str = (
+        "fields"  # the form's fields from the table ("fields") or the JSON typed in 高级 ("json")
+    )
+    schema_top: str = ""  # the schema's own top-level words, carried through the page (form_fields)
+    field_rows: list[dict] | None = None  # the table's rows as posted (None: made from the spec's schema)
+    input_errors: dict[str, str] = field(default_factory=dict)  # the table's own mistakes, by input id
     posted_rows: dict[str, int] = field(
         default_factory=dict
     )  # how many input rows of each group the page has
 
     @property
     def form_schema_text(self) -> str:
-        """The application form schema as the textarea shows it: as typed, or the saved one pretty-printed."""
-        if self.schema_text is not None:
+        """The application form schema as the 高级 textarea shows it: as typed there when that was used, else the
+        one the table makes (or the saved one) pretty-printed."""
+        if self.schema_text is not None and self.schema_mode == "json":
             return self.schema_text
         schema = self.spec.get("form_schema")
-        return json.dumps(schema, ensure_ascii=False, indent=2) if schema else ""
+        return json.dumps(schema, ensure_ascii=False, indent=2) if isinstance(schema, dict) and schema else ""
+
+    @property
+    def uses_default_form(self) -> bool:
+        """The item has no form of its own: the table shows the default form's fields."""
+        return not self.spec.get("form_schema") and self.field_rows is None
+
+    def schema_top_text(self) -> str:
+        if self.field_rows is not None:
+            return self.schema_top
+        return form_fields.top_text(form_fields.rows_of(self.spec.get("form_schema"))[1])
 
     @classmethod
     def from_post(cls, post, *, item_type: str = "", basic_code: str = "") -> ItemForm:
@@ -119,7 +139,10 @@ class ItemForm:
             "delivery": post.getlist("result_delivery"),
         }
         schema_text = post.get("form_schema", "")
-        spec["form_schema"] = _schema(schema_text)
+        # the JSON typed in 高级, or posted by a client that sends no table; else the table
+        schema_mode = (
+            "json" if post.get("form_schema_mode") == "json" or "fields-0-key" not in post else "fields"
+        )
         origins: dict[str, list[int]] = {}
         posted_rows: dict[str, int] = {}
         for group, fields in ROWS.items():
@@ -135,12 +158,25 @@ class ItemForm:
                 rows.append(values)
                 origins[group].append(i)
             spec[group] = [_row(group, values) for values in rows]
+        field_rows = spec.pop("fields")
+        schema_top = post.get("form_schema_top", "")
+        input_errors: dict[str, str] = {}
+        if schema_mode == "json":
+            spec["form_schema"] = _schema(schema_text)
+        else:
+            spec["form_schema"], input_errors = form_fields.schema_of(
+                list(zip(origins["fields"], field_rows, strict=True)), schema_top
+            )
         return cls(
             spec=spec,
             origins=origins,
             reason=post.get("reason", "").strip(),
             organisation=post.get("organisation", ""),
             schema_text=schema_text,
+            schema_mode=schema_mode,
+            schema_top=schema_top,
+            field_rows=field_rows,
+            input_errors=input_errors,
             posted_rows=posted_rows,
         )
 
@@ -150,7 +186,13 @@ class ItemForm:
         for group, fields in ROWS.items():
             rows = []
             origins = self.origins.get(group) or []
-            for i, row in enumerate(self.spec.get(group) or []):
+            kept = self.spec.get(group) or []
+            if group == "fields":
+                kept = self.field_rows
+                if kept is None:  # the table made from the saved schema (or the default form)
+                    kept = form_fields.rows_of(self.spec.get("form_schema"))[0]
+                    origins = list(range(len(kept)))
+            for i, row in enumerate(kept):
                 at = origins[i] if i < len(origins) else i
                 row_errors = {f: errors.get(f"{group}-{at}-{f}", "") for f in fields}
                 rows.append({"index": i, "values": _values(group, row), "errors": row_errors})
@@ -161,7 +203,7 @@ class ItemForm:
 
     def errors_at_inputs(self, errors: rules.Errors) -> dict[str, str]:
         """The (field path, message) errors of the rules as {input id: message}; unplaced ones under "__all__"."""
-        placed: dict[str, str] = {}
+        placed: dict[str, str] = dict(self.input_errors)
         for path, message in errors:
             at = self._input_of(path or "")
             placed[at] = f"{placed[at]} {message}" if at in placed else message
@@ -190,7 +232,8 @@ class ItemForm:
             count = self.posted_rows.get(group)
             if count is None:
                 count = max(self.origins.get(group) or [-1]) + 1 + BLANK_ROWS[group]
-            ids += [f"{group}-{i}-{f}" for i in range(count) for f in fields]
+            # a field's hidden `extra` has no place of its own (its mistake is said at the field's name)
+            ids += [f"{group}-{i}-{f}" for i in range(count) for f in fields if f != "extra"]
         return ids
 
 
@@ -228,6 +271,9 @@ def _values(group: str, row: dict) -> dict:
         values["form"] = row.get("form") or "original"
         values["medium"] = row.get("medium") or "paper"
         values["source"] = row.get("source") or "applicant"
+    if group == "fields":
+        values["kind"] = row.get("kind") or "text"
+        values["required"] = row.get("required") or "no"
     for key, value in values.items():
         values[key] = "" if value is None else str(value)
     return values

@@ -18,7 +18,7 @@ from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from zhengwu.core.inputs import is_whole
 from zhengwu.core.models import Role
-from zhengwu.workbench.catalog import forms
+from zhengwu.workbench.catalog import form_fields, forms
 from zhengwu.workbench.catalog.forms import ItemForm, form_of_spec
 from zhengwu.workbench.pages import staff_page
 
@@ -48,6 +48,9 @@ def _choices() -> dict:
         "result_kinds": rules.RESULT_KINDS,
         "deliveries": rules.DELIVERIES,
         "required_options": {"yes": _("必需"), "no": _("非必需")},
+        "field_kinds": form_fields.KINDS,
+        "field_required": form_fields.REQUIRED,
+        "field_personal": form_fields.PERSONAL,
     }
 
 
@@ -139,9 +142,13 @@ def new(request):
     if request.method == "POST":
         form = ItemForm.from_post(request.POST)
         try:
-            version = services.create_item(
-                spec=form.spec, organisation=_organisation_of(request), user=request.user
-            )
+            organisation = _organisation_of(request)
+            if form.input_errors:  # the application form table's own mistakes: refused with the rest
+                raise ValidationFailed(
+                    _("申请表字段有误"),
+                    errors=services.check_draft(spec=form.spec, organisation=organisation),
+                )
+            version = services.create_item(spec=form.spec, organisation=organisation, user=request.user)
         except DomainError as exc:
             errors = form.errors_at_inputs(getattr(exc, "errors", None) or [(exc.field, exc.message)])
             return _form_page(
@@ -226,6 +233,10 @@ def edit(request, code: str):
     if request.method == "POST":
         form = ItemForm.from_post(request.POST, item_type=item.item_type, basic_code=item.basic_code)
         try:
+            if form.input_errors:  # the application form table's own mistakes: refused with the rest
+                raise ValidationFailed(
+                    _("申请表字段有误"), errors=services.check_draft(spec=form.spec, item=item)
+                )
             services.edit_item(item=item, spec=form.spec, reason=form.reason, user=request.user)
         except DomainError as exc:
             errors = form.errors_at_inputs(getattr(exc, "errors", None) or [(exc.field, exc.message)])
