@@ -64,3 +64,32 @@ def test_starting_a_new_item_swaps_errors_only_into_places_the_page_has(editor, 
     checked(page, lambda: page.get_by_label("联合审批").check())
     shot()
     assert page.evaluate("window.zwOobMissing") == []
+
+
+def test_the_application_form_is_edited_as_a_table_of_fields(editor, catalogue, shot):  # noqa: F811
+    """The manager adds a field to the item's application form in the table — a wrong 字段名 is said at its input as
+    it is typed — saves, and finds it again; no JSON to write."""
+    page = editor
+    page.goto(f"/workbench/catalog/{catalogue.code}/edit/")
+    table = page.locator("#form-fields")
+    blank = table.locator("input[name$='-key'][value='']").first
+    row = blank.get_attribute("name").split("-")[1]
+    checked(page, lambda: blank.fill("2shop") or page.keyboard.press("Tab"))
+    expect(page.locator(f"#err-fields-{row}-key")).to_contain_text("字段名只能由英文字母、数字和下划线组成")
+    checked(page, lambda: page.locator(f"#fields-{row}-key").fill("shop_area") or page.keyboard.press("Tab"))
+    expect(page.locator(f"#err-fields-{row}-key")).to_be_empty()
+    page.locator(f"#fields-{row}-title").fill("经营场所面积(平方米)")
+    page.locator(f"#fields-{row}-kind").select_option(label="数字(可带小数)")
+    page.locator(f"#fields-{row}-required").select_option(label="必填")
+    page.locator(f"#fields-{row}-minimum").fill("1")
+    page.get_by_label("调整理由").fill("申请表增加经营场所面积")
+    shot()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_role("alert").or_(page.locator(".alert")).first).to_contain_text("草稿已保存")
+    page.goto(f"/workbench/catalog/{catalogue.code}/edit/")
+    saved = page.locator("#form-fields input[name$='-key'][value='shop_area']")
+    expect(saved).to_have_count(1)
+    again = saved.get_attribute("name").split("-")[1]
+    expect(page.locator(f"#fields-{again}-minimum")).to_have_value("1")
+    assert page.evaluate("window.zwOobMissing") == []

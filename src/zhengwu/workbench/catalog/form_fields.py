@@ -36,7 +36,7 @@ TYPED = ("key", "title", "options", "description", "max_length", "minimum", "max
 KINDS = {
     "text": gettext_lazy("文字"),
     "date": gettext_lazy("日期"),
-    "date_from_today": gettext_lazy("日期(不早于填表当天)"),
+    "date_from_today": gettext_lazy("日期(不早于当天)"),
     "phone": gettext_lazy("电话号码"),
     "choice": gettext_lazy("选项(下拉选择)"),
     "integer": gettext_lazy("整数"),
