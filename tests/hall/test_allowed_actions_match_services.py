@@ -267,3 +267,121 @@ def test_delivery_is_offered_exactly_when_the_service_accepts_it(world):
     client.force_login(world.clerk)
     page = client.get("/workbench/hall/delivery/").content.decode()
     assert 'value="returned"' in page and 'value="confirm"' in page
+
+
+# ---------------------------------------------------------------- who opens which hall page (电子监察 read-only)
+
+HALL_PAGES = (
+    "",
+    "terminal/",
+    "desk/",
+    "book/",
+    "rules/",
+    "hours/",
+    "waits/",
+    "waits/recipients/",
+    "delivery/",
+)
+
+
+def _watchers(hall) -> dict:
+    """The hall's workers, a supervisor of the county (电子监察, of their own organisation) and an approver."""
+    from tests.factories import make_organisation, make_staff
+    from zhengwu.core.models import Role
+
+    inspectorate = make_organisation("贵溪市电子监察中心", region=hall.county, short_name="电子监察中心")
+    return {
+        "综合窗口人员": hall.clerk1,
+        "中心管理人员": hall.manager,
+        "热线话务员": hall.operator,
+        "监察人员": make_staff("inspector", inspectorate, roles=[Role.SUPERVISOR], name="纪监察").user,
+        "审批人员": make_staff("approver", hall.bureau, roles=[Role.APPROVER], name="赵审批").user,
+    }
+
+
+def test_every_hall_page_opens_exactly_for_the_roles_it_serves(hall, client):
+    """Each role against each page of /workbench/hall/, written out: a supervisor opens the overview and the wait
+    warnings (read-only) and nothing that acts — it used to be 403 on every hall page."""
+    opened = {}
+    for who, user in _watchers(hall).items():
+        client.force_login(user)
+        opened[who] = [
+            page or "大厅概况"
+            for page in HALL_PAGES
+            if client.get(f"/workbench/hall/{page}").status_code == 200
+        ]
+    assert opened == {
+        "综合窗口人员": ["大厅概况", "terminal/", "desk/", "waits/", "delivery/"],
+        "中心管理人员": [
+            "大厅概况",
+            "desk/",
+            "book/",
+            "rules/",
+            "hours/",
+            "waits/",
+            "waits/recipients/",
+            "delivery/",
+        ],
+        "热线话务员": ["大厅概况", "desk/", "book/", "waits/"],
+        "监察人员": ["大厅概况", "waits/"],
+        "审批人员": [],
+    }
+
+
+def test_a_supervisor_watches_the_queue_and_the_windows_but_calls_and_takes_no_number(hall, client):
+    from tests.factories import make_window
+    from tests.hall.conftest import at
+    from zhengwu.core import clock
+    from zhengwu.hall import queue
+    from zhengwu.hall.models import QueueNumber
+
+    clock.set_now(at("2026-11-18", 9, 30))
+    first = queue.take_number(group=hall.general, source="kiosk")
+    queue.take_number(group=hall.general, source="kiosk")
+    queue.call_next(window=hall.w1, by=hall.clerk1)
+    make_window(hall.centre, "9")  # a window nobody sits at
+    inspector = _watchers(hall)["监察人员"]
+    client.force_login(inspector)
+    menu = client.get("/workbench/").content.decode()
+    assert 'href="/workbench/hall/"' in menu
+    page = client.get("/workbench/hall/").content.decode()
+    assert 'data-testid="waiting-now">1<' in page  # the queue and its waits
+    windows = page[page.index('data-testid="windows"') :]
+    row = lambda number: windows[windows.index(f'data-testid="window-{number}"') :].split("</tr>")[0]  # noqa: E731
+    assert (
+        "李综窗" in row("1")
+        and "已叫号" in row("1")
+        and f"{first.display} " in row("1")
+        and "09:30 起" in row("1")
+    )
+    assert "周综窗" in row("2") and "空闲" in row("2")
+    assert "无人值守" in row("9")
+    # nothing on the page to act with: no desk, terminal, booking, settings or delivery tab, no form
+    for href in ("terminal/", "desk/", "book/", "rules/", "hours/", "recipients/", "delivery/"):
+        assert f'href="/workbench/hall/{href}' not in page
+    assert "<form" not in page[page.index('id="main"') :]
+    # and the pages and the API that act refuse with the reason, leaving the queue as it was
+    before = list(QueueNumber.objects.order_by("pk").values_list("pk", "state", "window_id", "group_id"))
+    refused = client.post("/workbench/hall/terminal/next/")
+    assert refused.status_code == 403 and "您不在窗口" in refused.content.decode()
+    refused = client.post("/workbench/hall/desk/", {"group": hall.general.pk})
+    assert refused.status_code == 403 and "监察人员只能查看大厅" in refused.content.decode()
+    answer = client.post(f"/api/queue/windows/{hall.w1.pk}/next")
+    assert answer.status_code == 403 and answer.json()["message"] == "只有该窗口的工作人员可以操作叫号"
+    for action in ("recall", "start", "finish", "absent"):
+        assert client.post(f"/api/queue/numbers/{first.pk}/{action}").status_code == 403
+    answer = client.post(
+        f"/api/queue/numbers/{first.pk}/transfer",
+        {"group": hall.dedicated.pk},
+        content_type="application/json",
+    )
+    assert answer.status_code == 403
+    answer = client.post(
+        "/api/queue/numbers", {"group": hall.general.pk, "source": "desk"}, content_type="application/json"
+    )
+    assert answer.status_code == 403 and "监察人员只能查看大厅" in answer.json()["message"]
+    assert (
+        list(QueueNumber.objects.order_by("pk").values_list("pk", "state", "window_id", "group_id")) == before
+    )
+    # the queue's public figures stay open to them as to anyone
+    assert client.get(f"/api/queue/centres/{hall.centre.pk}").json()["waiting_now"] == 1

@@ -15,7 +15,7 @@ from zhengwu.api.cases import ERRORS, signed_in
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, ratelimit
 from zhengwu.core.errors import AccessDenied, NotFound, ValidationFailed
-from zhengwu.core.models import Role, ServiceCentre, Window
+from zhengwu.core.models import ServiceCentre, Window
 from zhengwu.hall import items, queue, selectors, services
 from zhengwu.hall import permissions as hall_permissions
 from zhengwu.hall.models import Booking, BookingChannel, QueueNumber, QueueSource
@@ -341,14 +341,16 @@ def queue_now(request, centre_id: int):
     "/numbers", response={201: NumberOut, **ERRORS}, auth=None, summary="取号(自助机、手机、导服台)"
 )
 def take(request, payload: TakeIn):
-    """`desk` (the information desk, which may record 绿色通道) needs a staff account of the hall."""
+    """`desk` (the information desk, which may record 绿色通道) needs a staff account of the hall that takes numbers
+    (hall.permissions.desk_refusal: not a supervisor, who watches the hall read-only)."""
     ratelimit.limit(request, group="api.hall.take", rate="60/m")
     group = selectors.group(payload.group)
     if group is None:
         raise ValidationFailed(_("找不到该窗口分组"), field="group")
     by = request.user if request.user.is_authenticated else None
     if payload.source == QueueSource.DESK:
-        access.require_role(by, Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR)
+        if refused := hall_permissions.desk_refusal(by):
+            raise refused
     number = queue.take_number(
         group=group,
         source=payload.source,

@@ -16,6 +16,10 @@ mark returned (退回) what was posted, for a case they can reach (its organisat
 received it among their windows) — once the result exists (decided, every step after the decision done) and while
 nothing is on its way. 签收 records the delivery on the case, so it also needs the case's own 送达 rule
 (cases.permissions: the intake roles — not a centre manager — and the fees paid).
+
+The hall's workbench is open to those who work it (HALL_WORKERS) and to the supervisors (电子监察, HALL_VIEWERS), who
+watch the queue, the waits and the windows read-only: they call no number (hall.queue's terminal: the window's clerk
+or the centre's manager), take none at the desk (DESK_STAFF), book none, deliver nothing and keep no settings.
 """
 
 from __future__ import annotations
@@ -26,12 +30,31 @@ from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, ValidationFailed
 from zhengwu.core.models import Role
 
+# the hall's workbench: those who work it, and the supervisors (电子监察) who watch it read-only
+HALL_WORKERS = (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR)
+HALL_VIEWERS = (*HALL_WORKERS, Role.SUPERVISOR)
+# 导服台取号 (a number taken for a walk-in, 绿色通道 recorded): the hall's workers, on the page and in the API
+DESK_STAFF = HALL_WORKERS
 PHONE_BOOKERS = (Role.HOTLINE_OPERATOR, Role.CENTRE_MANAGER)
 CENTRE_KEEPERS = (Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
 ACTIONS = ("book",)
 CENTRE_ACTIONS = ("rules", "hours", "recipients")
 DELIVERERS = (Role.WINDOW_CLERK, Role.CENTRE_MANAGER)
 DELIVERY_ACTIONS = ("post", "confirm", "returned")
+
+
+def desk_refusal(user) -> AccessDenied | None:
+    """导服台取号 (the workbench's desk and the API's source=desk): the hall's workers; a supervisor watches the queue
+    and takes no number for anyone."""
+    if user is None or not access.may_act_as(user, *DESK_STAFF):
+        return AccessDenied(
+            _("只有窗口工作人员、中心管理人员和热线话务员可以在导服台取号;监察人员只能查看大厅")
+        )
+    return None
+
+
+def may_take_at_desk(user) -> bool:
+    return desk_refusal(user) is None
 
 
 def deliverer_refusal(user) -> AccessDenied | None:

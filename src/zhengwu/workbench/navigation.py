@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.core import access
 from zhengwu.core.models import Role
 from zhengwu.core.navigation import is_current, url_if_built
+from zhengwu.hall import permissions as hall_permissions
 from zhengwu.tickets import permissions as ticket_permissions
 
 ALL = None  # every signed-in staff member
@@ -71,7 +72,7 @@ SECTIONS = [
         "hall",
         _("大厅"),
         "bi-people",
-        (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR),
+        hall_permissions.HALL_VIEWERS,  # supervisors watch the hall read-only
         ("workbench_hall:index",),
     ),
     (

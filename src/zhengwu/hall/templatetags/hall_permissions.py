@@ -14,6 +14,12 @@ def books_for_callers(user) -> bool:
 
 
 @register.filter
+def takes_at_desk(user) -> bool:
+    """导服台取号's tab: the hall's workers (hall.permissions.desk_refusal), not the supervisors who watch it."""
+    return permissions.may_take_at_desk(user)
+
+
+@register.filter
 def keeps_hall(user, centre=None) -> bool:
     """The hall settings' tabs (预约时段规则, 办公时间, 超时提醒人): for the centre's keepers (hall.permissions) — of
     the page's centre when it names one, else of any centre."""

@@ -1,5 +1,7 @@
-"""Staff hall pages: the overview (queue now, today's figures), the window terminal (叫号), the information desk
-(取号 with 绿色通道, check-in by booking code) and booking for callers (hotline operator)."""
+"""Staff hall pages: the overview (queue now, today's figures, the windows), the window terminal (叫号), the
+information desk (取号 with 绿色通道, check-in by booking code) and booking for callers (hotline operator).
+Supervisors (电子监察) open the overview and the wait warnings read-only; every page that acts asks hall.permissions
+(or hall.queue's terminal rule) and refuses them with the reason."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -21,7 +23,6 @@ from zhengwu.hall.services import GREEN_REASONS
 from zhengwu.workbench.hall import forms
 from zhengwu.workbench.pages import staff_page
 
-HALL_ROLES = (Role.WINDOW_CLERK, Role.CENTRE_MANAGER, Role.HOTLINE_OPERATOR)
 # the weekdays a slot rule may run on, Monday (1) first
 WEEKDAY_CHOICES = (
     gettext_lazy("周一"),
@@ -34,8 +35,9 @@ WEEKDAY_CHOICES = (
 )
 
 
-# the hall's pages: window staff, centre managers and hotline operators (workbench.pages, the one gate)
-_staff = staff_page(roles=HALL_ROLES)
+# the hall's pages: window staff, centre managers, hotline operators and supervisors (workbench.pages, the one gate);
+# what each page lets them do is hall.permissions' question, asked by the page
+_staff = staff_page(roles=hall_permissions.HALL_VIEWERS)
 
 
 def _centre(request):
@@ -59,6 +61,7 @@ def index(request):
             "queues": selectors.queue_now(centre, upcoming=True),
             "today": measures.today(centre),
             "state": selectors.hall_state(centre),
+            "windows": selectors.window_status(centre),
         },
     )
 
@@ -345,6 +348,8 @@ def desk(request):
     in by its code."""
     from zhengwu.hall import items
 
+    if refused := hall_permissions.desk_refusal(request.user):
+        raise refused
     centre = _centre(request)
     groups = selectors.groups_of(centre)
     lookup = forms.DeskLookupForm(
