@@ -103,6 +103,13 @@ def test_a_report_answers_404_exactly_like_a_missing_request(client, tickets):
             )
     body = client.get(f"/open311/v2/requests/{tickets['report'].number}.json").content.decode()
     assert "王科长" not in body and "jubao2026" not in body
+    # a wrong token tells no more: the same words for a report as for a number that does not exist
+    report = client.get(f"/open311/v2/requests/{tickets['report'].number}.json", {"token": "WRONG1"})
+    missing = client.get("/open311/v2/requests/NOPE0000000.json", {"token": "WRONG1"})
+    assert report.status_code == missing.status_code == 404
+    assert report.content.decode().replace(tickets["report"].number, "N") == missing.content.decode().replace(
+        "NOPE0000000", "N"
+    )
 
 
 def test_the_public_reads_the_reviewed_text_never_the_description(client, world):
@@ -168,8 +175,18 @@ def test_the_filer_follows_an_unpublished_request_with_its_token(client, world):
         },
     )
     number, token = r.json()[0]["service_request_id"], r.json()[0]["token"]
-    assert client.get(f"/open311/v2/requests/{number}.json").status_code == 404
-    assert client.get(f"/open311/v2/requests/{number}.json", {"token": "WRONG1"}).status_code == 404
+    assert "token" in r.json()[0]["service_notice"]  # the POST tells the client to keep it
+    # without the token the filer is told why nothing is served and how to read their own — not that it is lost
+    bare = client.get(f"/open311/v2/requests/{number}.json")
+    assert bare.status_code == 404
+    [error] = bare.json()
+    assert error["code"] == 404 and "不存在" not in error["description"]
+    assert "只答复已公开的请求" in error["description"]
+    assert f"requests/{number}.json?token=" in error["description"]
+    xml = ET.fromstring(client.get(f"/open311/v2/requests/{number}.xml").content)
+    assert f"requests/{number}.xml?token=" in xml.findtext("error/description")
+    wrong = client.get(f"/open311/v2/requests/{number}.json", {"token": "WRONG1"})
+    assert wrong.status_code == 404 and "token 与该请求不符" in wrong.json()[0]["description"]
     mine = client.get(f"/open311/v2/requests/{number}.json", {"token": token})
     assert mine.status_code == 200
     row = mine.json()[0]

@@ -76,7 +76,10 @@ ATTRIBUTES = [
         "values": [{"key": "true", "name": "匿名"}, {"key": "false", "name": "实名"}],
     },
 ]
-SERVICE_NOTICE = gettext_lazy("请凭工单编号和查询码(token)查询办理进度")
+SERVICE_NOTICE = gettext_lazy(
+    "请保存工单编号(service_request_id)和查询码(token):未公开的请求只能凭 token 查询办理进度"
+    "(GET requests/{service_request_id}.json?token=…),门户「办理进度查询」(/interaction/track/)也可凭二者查询"
+)
 
 
 class Open311Error(Exception):
@@ -338,18 +341,42 @@ def _create_request(request, fmt: str):
     return _respond(fmt, "service_requests", "request", [row], status=201)
 
 
+def not_served(number: str, fmt: str, *, token_given: bool) -> Open311Error:
+    """The 404 of `GET requests/<number>` (GeoReport v2: "service_request_id provided was not found"), the same for a
+    number that does not exist and for a request that is not public — numbers run by day (2026111800001), so any
+    other answer for an unpublished one would tell whoever walks the sequence that it exists, and which are 举报.
+    The words say what the public is served and how the filer reads their own (the token the POST returned): a
+    client that holds its service_request_id is not left believing the request was lost."""
+    if token_given:
+        return Open311Error(
+            404,
+            _("请求「%(number)s」不存在,或 token 与该请求不符:请使用提交请求时返回的 token")
+            % {"number": number},
+        )
+    return Open311Error(
+        404,
+        _(
+            "没有可公开查询的请求「%(number)s」:这里只答复已公开的请求(提交人同意公开、答复已经审核发布;举报一律不公开)。"
+            "如是您提交的请求,请附上提交时返回的 token 查询办理进度:requests/%(number)s.%(fmt)s?token=…"
+        )
+        % {"number": number, "fmt": fmt},
+    )
+
+
 @require_http_methods(["GET"])
 @_guard
 def request_detail(request, number: str, fmt: str):
-    """A published request, or the filer's own with its token; anything else is 404, worded as for a missing one."""
+    """A published request, or the filer's own with its token; anything else is 404, worded as for a missing one
+    (not_served says why, and how the filer reads theirs)."""
+    token = request.GET.get("token")
     try:
-        if token := request.GET.get("token"):
+        if token:
             ratelimit.limit(request, group="tickets.track", rate="30/m")
             ticket = selectors.track(number, token)
         else:
             ticket = selectors.published_ticket(number)
     except NotFound:
-        raise Open311Error(404, _("请求「%(number)s」不存在") % {"number": number}) from None
+        raise not_served(number, fmt, token_given=bool(token)) from None
     return _respond(
         fmt, "service_requests", "request", _requests(Ticket.objects.filter(pk=ticket.pk), filer=bool(token))
     )
