@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from zhengwu.api.common import ERRORS, staff_only
 from zhengwu.core.errors import ValidationFailed
@@ -228,6 +228,8 @@ class OrderOut(Schema):
     state: str
     state_label: str = ""
     response: str
+    response_kind: str = Field("", description="rectified 整改完成 / explanation 情况说明(未反馈时为空)")
+    response_kind_label: str = ""
     outcome: str
 
 
@@ -243,6 +245,8 @@ def _order(o) -> dict:
         "state": o.state,
         "state_label": o.get_state_display(),
         "response": o.response,
+        "response_kind": o.response_kind,
+        "response_kind_label": o.get_response_kind_display() if o.response_kind else "",
         "outcome": o.outcome,
     }
 
@@ -290,6 +294,8 @@ class OrderActionIn(Schema):
     action: Literal["respond", "close", "return"]
     text: str
     response_days: int = ORDER_RESPONSE_WORKDAYS
+    # respond: 整改完成 only once the record shows it (an order on a case: the case decided), else 情况说明
+    response_kind: Literal["rectified", "explanation"] = "explanation"
 
 
 @router.post(
@@ -298,7 +304,9 @@ class OrderActionIn(Schema):
 def order_act(request, number: str, payload: OrderActionIn):
     order = selectors.order_for(request.user, number)
     if payload.action == "respond":
-        order = services.respond_order(order=order, by=request.user, response=payload.text)
+        order = services.respond_order(
+            order=order, by=request.user, response=payload.text, kind=payload.response_kind
+        )
     elif payload.action == "close":
         order = services.close_order(order=order, by=request.user, outcome=payload.text)
     else:

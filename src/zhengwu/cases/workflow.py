@@ -10,6 +10,8 @@ from zhengwu.core.inputs import is_whole
 S = Status
 SAME = None  # the action leaves the status as it is
 _BEFORE_DECISION = (S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.SUSPENDED)
+# a case nobody has decided nor ended yet (a draft, or any status before 作出决定): what others read it as
+UNDECIDED_STATUSES = (S.DRAFT, *_BEFORE_DECISION)
 
 # action: (statuses it may start from, status it leads to). "" is a case not yet saved.
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {

@@ -117,6 +117,13 @@ class SupervisionOrder(models.Model):
         RESPONDED = "responded", _("已反馈")
         CLOSED = "closed", _("已办结")
 
+    class ResponseKind(models.TextChoices):
+        """What the organisation's answer says: the matter put right, or how it stands (the record decides which
+        it may say: permissions.rectified_refusal)."""
+
+        RECTIFIED = "rectified", _("整改完成")
+        EXPLANATION = "explanation", _("情况说明")
+
     class Subject(models.TextChoices):
         CASE = "case", _("办件")
         TICKET = "ticket", _("诉求工单")
@@ -150,6 +157,7 @@ class SupervisionOrder(models.Model):
     issued_at = models.DateTimeField(_("督办时间"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     response = models.TextField(_("整改反馈"), blank=True)
+    response_kind = models.CharField(_("反馈类型"), max_length=12, choices=ResponseKind.choices, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(_("办结意见"), blank=True)

@@ -11,6 +11,9 @@ every kind of person at every point of an order and of an alert). Whose records 
 - 整改反馈 (respond): the department heads and centre managers (RESPONDER_ROLES) — for an order about a disclosure
   request also the disclosure officers — who may act on the organisation the order is addressed to (or its original
   one, once escalated above it), while the order waits for its answer (待反馈, also overdue or returned);
+  The answer is 整改完成 (rectified) or 情况说明 (explanation); an order on a case — or on the case's overdue alert —
+  asks for the case to be handled, so 整改完成 is refused while the case is undecided (rectified_refusal): the
+  department explains how it stands instead, which answers the order without claiming what the case contradicts;
 - 办结 (close) and 退回 (return): the issuers, on an order in their scope once it was answered (已反馈);
 - 问责 (accountability): the issuers, on an order in their scope, whatever its state.
 
@@ -182,6 +185,46 @@ def responder_refusal(user, order) -> AccessDenied | None:
     ):
         return AccessDenied(_("该督办单不是发给您单位的"))
     return None
+
+
+# the alerts whose order asks for the case itself to move (超期: decide it), not for a fault to be put right (a fee, a
+# step out of order), which may be rectified while the case is still being handled
+CASE_PROGRESS_ALERTS = ("case.overdue.promised", "case.overdue.legal")
+
+
+def awaited_case(order):
+    """The case whose handling the order is about — an order on a case, or on the case's overdue alert — else None."""
+    from zhengwu.supervision.models import SupervisionOrder
+
+    if order.case_id is None:
+        return None
+    if order.subject == SupervisionOrder.Subject.CASE:
+        return order.case
+    if order.alert_id and order.alert.code in CASE_PROGRESS_ALERTS:
+        return order.case
+    return None
+
+
+def rectified_refusal(order) -> Conflict | None:
+    """整改完成 claims what the record must show: an order about a case's handling is rectified once the case is
+    decided or ended (cases.workflow.UNDECIDED_STATUSES: not before); until then the answer is 情况说明."""
+    from zhengwu.cases.workflow import UNDECIDED_STATUSES
+
+    case = awaited_case(order)
+    if case is not None and case.status in UNDECIDED_STATUSES:
+        return Conflict(
+            _(
+                "办件 %(number)s 尚未作出决定(当前:%(status)s),不能反馈「整改完成」:"
+                "请选择「情况说明」如实反馈办理进度,办件作出决定后再反馈整改完成"
+            )
+            % {"number": case.number, "status": case.get_status_display()},
+            field="response_kind",
+        )
+    return None
+
+
+def may_answer_rectified(order) -> bool:
+    return rectified_refusal(order) is None
 
 
 def order_reviewer_refusal(user, order) -> AccessDenied | None:

@@ -264,17 +264,28 @@ def order_subject(by, *, ticket: str = "", request: str = ""):
 responder_roles = permissions.responder_roles
 
 
-def respond_order(*, order: SupervisionOrder, by, response: str) -> SupervisionOrder:
-    """The organisation reports what it did (整改反馈)."""
+def respond_order(
+    *, order: SupervisionOrder, by, response: str, kind: str = SupervisionOrder.ResponseKind.EXPLANATION
+) -> SupervisionOrder:
+    """The organisation reports back: 整改完成 (`kind` rectified) — refused while the case the order is about is
+    undecided (permissions.rectified_refusal) — or 情况说明 (explanation, the default: how the matter stands)."""
     _raise(permissions.responder_refusal(by, order))
+    if kind not in SupervisionOrder.ResponseKind.values:
+        raise ValidationFailed(_("请选择反馈类型:整改完成或情况说明"), field="response_kind")
     response = _text(response, field="response", label=_("整改反馈"))
     with transaction.atomic():
-        row = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        row = SupervisionOrder.objects.select_for_update().select_related("case", "alert").get(pk=order.pk)
         _raise(permissions.order_state_refusal(row, "respond"))
+        if kind == SupervisionOrder.ResponseKind.RECTIFIED:
+            _raise(permissions.rectified_refusal(row))
         row.state, row.response, row.responded_at = SupervisionOrder.State.RESPONDED, response, clock.now()
-        row.save(update_fields=["state", "response", "responded_at"])
+        row.response_kind = kind
+        row.save(update_fields=["state", "response", "response_kind", "responded_at"])
         late = clock.today() > row.due_on
-        _step(row, "respond", by=by, note=response, data={"late": late, "level": row.level})
+        data = {"late": late, "level": row.level, "kind": kind}
+        if (case := permissions.awaited_case(row)) is not None:
+            data["case_status"] = case.status  # what the case showed when the answer was given
+        _step(row, "respond", by=by, note=response, data=data)
     return row
 
 

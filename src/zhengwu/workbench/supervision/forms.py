@@ -54,6 +54,7 @@ class OrderActionForm(ServiceForm):
     response_days = whole_number(RESPONSE_DAYS)
     person = free_text(_("责任人"))
     kind = forms.CharField(label=_("问责方式"), required=False)
+    response_kind = forms.CharField(label=_("反馈类型"), required=False)
 
     def clean_response_days(self) -> int:
         days = self.cleaned_data["response_days"]

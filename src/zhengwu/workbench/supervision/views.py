@@ -360,7 +360,8 @@ def order(request, number: str):
             data = form.cleaned_data
             action, text = data["action"], data["text"]
             if action == "respond":
-                services.respond_order(order=row, by=request.user, response=text)
+                kind = data["response_kind"] or SupervisionOrder.ResponseKind.EXPLANATION
+                services.respond_order(order=row, by=request.user, response=text, kind=kind)
                 messages.success(request, _("已提交整改反馈"))
             elif action == "close":
                 services.close_order(order=row, by=request.user, outcome=text)
@@ -394,6 +395,10 @@ def order(request, number: str):
         "accountabilities": selectors.order_accountabilities(row),
         "kinds": Accountability.Kind.choices,
         "allowed": permissions.allowed_actions(request.user, row),
+        # 整改完成 only once the record shows it; the reason shown where it may not be chosen
+        "rectified_refused": permissions.rectified_refusal(row),
+        "awaited_case": permissions.awaited_case(row),
+        "response_kinds": SupervisionOrder.ResponseKind,
         "today": clock.today(),
     }
     return render(request, "supervision/order.html", context)
