@@ -59,3 +59,84 @@ def test_an_empty_text_or_words_every_caller_says_bring_no_suggestion(client, wo
     for said in ("要求反映问题,请尽快处理", "我要投诉,希望有关部门核实回复", "", "  "):
         page = client.get(SEARCH, {"content": said}).content.decode()
         assert 'class="card mb-2 kb-entry"' not in page and "办事指南" not in page, said
+
+
+# ---------------------------------------------------------------- 办事指南: the whole phrase, then several words
+
+GUIDES = (
+    "食品经营许可(新办)",
+    "食品经营许可(变更)",
+    "食品生产许可",
+    "药品经营许可证核发",
+    "排污许可证核发",
+    "公共场所卫生许可",
+    "建筑工程施工许可证核发",
+    "酒类商品零售许可",
+)
+
+
+@pytest.fixture
+def guides(world):
+    from tests.cases.conftest import ITEM, publish
+
+    return {name: publish({**ITEM, "name": name}, world.hrss) for name in GUIDES}
+
+
+def _guide_names(said: str) -> list[str]:
+    from zhengwu.tickets import selectors
+
+    return [g["name"] for g in selectors.call_suggestions(said).guides]
+
+
+@pytest.mark.parametrize(
+    ("said", "first", "not_offered"),
+    [
+        # the phrase said whole (食品经营许可 in 食品经营许可证) outranks a name that shares more single words
+        # (药品经营许可证核发: 经营, 许可证), and names sharing only 许可 are not offered beside it
+        (
+            "我想在城东开一家小饭馆,请问食品经营许可证怎么办,需要带什么材料",
+            "食品经营许可(新办)",
+            ("排污许可证核发", "公共场所卫生许可", "建筑工程施工许可证核发", "酒类商品零售许可"),
+        ),
+        (
+            "我的食品经营许可证上的经营地址要变更,去哪里办",
+            "食品经营许可(变更)",
+            ("排污许可证核发", "公共场所卫生许可"),
+        ),
+        ("来电人开了一家药店,咨询药品经营许可证如何申请", "药品经营许可证核发", ("排污许可证核发",)),
+        ("工厂排污许可证快到期了,延续要准备哪些材料", "排污许可证核发", ("公共场所卫生许可", "食品生产许可")),
+        # one word of a name is enough when nothing names more (晚上工地施工太吵: 施工)
+        ("晚上工地施工太吵,要求查处", "建筑工程施工许可证核发", ()),
+    ],
+)
+def test_the_guide_the_caller_names_comes_first(world, guides, said, first, not_offered):
+    names = _guide_names(said)
+    assert names and names[0] == first, names
+    for name in not_offered:
+        assert name not in names, (name, names)
+
+
+def test_the_call_screen_lists_the_named_guide_first_and_says_why(client, world, guides):
+    client.force_login(world.operator)
+    page = client.get(SEARCH, {"content": "请问食品经营许可证怎么办,需要带什么材料"}).content.decode()
+    listed = re.findall(r">([^<>]*(?:许可|核发)[^<>]*)</a>", page)
+    assert listed[0] == "食品经营许可(新办)" and "排污许可证核发" not in listed, listed
+
+
+def test_a_knowledge_entry_sharing_one_word_is_not_offered_beside_one_about_the_phrase(world):
+    from zhengwu.core import clock
+    from zhengwu.tickets import knowledge
+
+    def add(title, answer, keywords=""):
+        return services.save_knowledge_entry(
+            title=title, answer=answer, keywords=keywords, owner=world.hrss, by=world.operator
+        )
+
+    add("食品经营许可证怎么办理?", "带身份证、营业执照、经营场所证明到市场监管专窗申请。", "食品经营许可")
+    add("排污许可证到期怎么延续?", "到期前30日向生态环境局提出延续申请。", "排污许可")
+    add("建筑工程施工许可证需要哪些材料?", "用地、规划、施工合同等。", "施工许可")
+    said = "我想开一家小饭馆,请问食品经营许可证怎么办"
+    titles = [s.entry.title for s in knowledge.suggest(said, today=clock.today())]
+    assert titles == ["食品经营许可证怎么办理?"]
+    # a caller who names only 许可证 is still offered what there is
+    assert len(knowledge.suggest("许可证丢了怎么办", today=clock.today())) == 3

@@ -541,30 +541,69 @@ def entries_with_file_ending(ending: str) -> QuerySet[SearchEntry]:
     ).values("pk")
 
 
-def items_naming(words: list[str], *, limit: int = 5) -> list[SearchEntry]:
+# How many rows items_naming reads for each one it returns: rows holding a word common to many names (许可, 证明)
+# crowd the candidates, and the phrase that tells them apart is checked in Python.
+_NAMING_CANDIDATES = 20
+
+
+def items_naming(words: list[str], *, said: str = "", limit: int = 5) -> list[SearchEntry]:
     """Published items whose name holds some of the words (the hotline's call screen: what a caller says, not a
-    search), those naming the most of them (by length) first, then the shortest name; each with `named`, the words
-    of its name found, in the order given. A word only in an item's materials or conditions does not bring it, nor
-    one straddling two words of the name (施工 in 市政基础设施工程)."""
+    search), best first: the longest phrase of the name the caller said whole (`said_phrase`: 食品经营许可 in
+    「食品经营许可证怎么办」 before 经营许可证 of 药品经营许可证核发), then the most of the words in its name (by length;
+    a word inside a longer one found with it not counted twice), then the shortest name. Once an item's name holds two
+    of the words or more, an item naming only one of them (许可, and 许可证 inside it) is not offered beside it. Each
+    row has `named`, the words of its name found, in the order given. A word only in an item's materials or
+    conditions does not bring it, nor one straddling two words of the name (施工 in 市政基础设施工程).
+
+    The catalogue's search ranks a query (the whole of it in a name, then every word); a caller's sentence is never a
+    name whole, so the phrase is looked for the other way round: each name's runs of words in what was said."""
     words = [w for w in dict.fromkeys(search.normalise(w) for w in words) if w]
     if not words or limit <= 0:
         return []
+    heard = search.normalise(said) if said else ""
     named = sum((Case(When(name__contains=w, then=Value(len(w))), default=Value(0)) for w in words), Value(0))
-    # A few times the rows wanted: those named only across a word boundary are dropped below.
     candidates = (
         SearchEntry.objects.filter(reduce(operator.or_, (Q(name__contains=w) for w in words)))
         .select_related("organisation")
         .annotate(named_length=named, name_length=Length("name"))
-        .order_by("-named_length", "name_length", "code")[: limit * 4]
+        .order_by("-named_length", "name_length", "code")[: limit * _NAMING_CANDIDATES]
     )
     rows = []
     for row in candidates:
         own = set(core_text.cut_for_search(row.name))
         row.named = [w for w in words if w in own]
         if row.named:
+            distinct = core_text.outermost(row.named)
+            row.named_words = len(distinct)
+            row.named_weight = sum(len(w) for w in distinct)
+            row.phrase = said_phrase(row.name, heard) if heard else 0
             rows.append(row)
-    rows.sort(key=lambda r: (-sum(len(w) for w in r.named), len(r.name), r.code))
+    if any(r.named_words > 1 for r in rows):
+        rows = [r for r in rows if r.named_words > 1]
+    rows.sort(key=lambda r: (-r.phrase, -r.named_weight, len(r.name), r.code))
     return rows[:limit]
+
+
+def said_phrase(name: str, said: str) -> int:
+    """The length of the longest run of `name`'s words (from one word boundary of the name to another) found whole in
+    `said`, both normalised: 6 for 食品经营许可新办 in 「…食品经营许可证…」, 5 for 药品经营许可证核发 (经营许可证; 品经营许可证
+    begins inside 药品)."""
+    bounds = {0, len(name)}
+    for word in core_text.cut_for_search(name):
+        at = name.find(word)
+        while at != -1:
+            bounds |= {at, at + len(word)}
+            at = name.find(word, at + 1)
+    bounds = sorted(bounds)
+    best = 0
+    for i, start in enumerate(bounds):
+        for end in reversed(bounds[i + 1 :]):
+            if end - start <= best:
+                break
+            if name[start:end] in said:
+                best = end - start
+                break
+    return best
 
 
 def active_organisations() -> QuerySet[Organisation]:

@@ -80,6 +80,11 @@ def cut_for_search(text: str) -> list[str]:
     return list(jieba().cut_for_search(text))
 
 
+def outermost(words: list[str]) -> list[str]:
+    """The words not inside a longer one of them, in their order (监管部门, not 监管部门、监管; 许可证, not 许可证、许可)."""
+    return [w for w in words if not any(w != other and w in other for other in words)]
+
+
 def pieces(text: str, size: int) -> set[str]:
     """Every `size`-character piece of the text (none if it is shorter)."""
     return {text[i : i + size] for i in range(len(text) - size + 1)}

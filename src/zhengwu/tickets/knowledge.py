@@ -145,7 +145,8 @@ class Suggestion:
 def suggest(said: str, *, today: dt.date, limit: int = 3) -> list[Suggestion]:
     """Entries for what the operator types on the call screen, best first: only entries with one of its key words
     (`text.key_words`: not 要求, 反映, 问题 …) in their title or keywords — nothing rather than an entry that merely
-    shares a word with its answer. Latin letters are read as pinyin or initials, as in `search`."""
+    shares a word with its answer — and, once one holds several of them, only those that do. Latin letters are read
+    as pinyin or initials, as in `search`."""
     if text.is_pinyin_query(said):
         words, prefix = query_terms(said)
     else:
@@ -163,10 +164,15 @@ def suggest(said: str, *, today: dt.date, limit: int = 3) -> list[Suggestion]:
         ).values_list("entry_id", "term"):
             matched.setdefault(entry_id, set()).add(term)
     order = {w: n for n, w in enumerate(words)}
-    return [
+    suggestions = [
         Suggestion(
             found[i],
             text.shown_words(sorted(matched.get(i, ()), key=lambda w: order.get(w, len(order)))),
         )
         for i in ids
     ]
+    # as for the guides (catalog.selectors.items_naming): once an entry is about several of the words, one that
+    # shares a single word with the caller (许可证 of 排污许可证 beside 食品经营许可证) is not offered
+    if not prefix and any(len(s.matched) > 1 for s in suggestions):
+        suggestions = [s for s in suggestions if len(s.matched) > 1]
+    return suggestions

@@ -332,7 +332,8 @@ def _guides_for(said: str) -> list[dict]:
             rows = [r for r in catalog_search.search(said)[:CALL_GUIDES] if r.direct]
             matched = [said.strip()]
         else:
-            rows, matched = catalog.items_naming(text.key_words(said), limit=CALL_GUIDES), None
+            rows = catalog.items_naming(text.key_words(said), said=said, limit=CALL_GUIDES)
+            matched = None
     except Exception:  # noqa: BLE001 — a broken guide search must not stop an operator's call
         return []
     return [

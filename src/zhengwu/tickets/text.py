@@ -62,7 +62,7 @@ def key_words(text: str) -> list[str]:
 def shown_words(found: list[str]) -> list[str]:
     """Matched words as listed to a reader: a word inside a longer one found with it is not listed again
     (监管部门, not 监管部门、监管)."""
-    return [w for w in found if not any(w != other and w in other for other in found)]
+    return core_text.outermost(found)
 
 
 @lru_cache(maxsize=20000)
