@@ -95,6 +95,7 @@ def test_the_order_page_offers_rectified_only_when_the_case_shows_it(world, clie
     client.post(url, {"action": "respond", "response_kind": "explanation", "text": "正在补齐审查意见"})
     page = client.get(url).content.decode()
     assert 'data-testid="order-response-kind">情况说明</span>正在补齐审查意见' in page
+    assert "已反馈(情况说明)" in client.get("/workbench/supervision/orders/?state=all").content.decode()
     decided = _order(world, decided_case(world))
     page = client.get(f"/workbench/supervision/orders/{decided.number}/").content.decode()
     assert 'id="kind-rectified" value="rectified">' in page and "rectified-refused" not in page

@@ -130,6 +130,7 @@ def test_supervision_orders_wait_for_the_department_then_for_the_supervisor(clie
     html = home(client, supervisor)
     close = _section(html, "orders_to_close")
     assert _count(html, "orders_to_close") == 1 and "已督促承办人本周内办结" in close
+    assert "已反馈(情况说明)" in close  # the answer's kind: an explanation, the case not decided yet
     # the orders page opens on what the supervisor acts on: the orders reported back
     orders = client.get("/workbench/supervision/orders/").content.decode()
     assert 'active" aria-current="page" href="?state=responded"' in orders and order.number in orders

@@ -272,8 +272,17 @@ def _orders_to_close(user, today: _Today) -> WorkList:
         return Row(
             title=f"{order.number} {order.subject_label}",
             url=_url("workbench_supervision:order", order.number),
-            detail=_("%(organisation)s已反馈:%(response)s")
-            % {"organisation": order.organisation.name, "response": order.response[:40]},
+            # 整改完成 or 情况说明: what the supervisor is asked to accept
+            detail=(
+                _("%(organisation)s已反馈(%(kind)s):%(response)s")
+                if order.response_kind
+                else _("%(organisation)s已反馈:%(response)s")
+            )
+            % {
+                "organisation": order.organisation.name,
+                "kind": order.get_response_kind_display(),
+                "response": order.response[:40],
+            },
             due=order.responded_at,
             due_label=_("反馈时间"),
         )
