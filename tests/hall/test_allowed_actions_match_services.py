@@ -359,7 +359,8 @@ def test_a_supervisor_watches_the_queue_and_the_windows_but_calls_and_takes_no_n
     # nothing on the page to act with: no desk, terminal, booking, settings or delivery tab, no form
     for href in ("terminal/", "desk/", "book/", "rules/", "hours/", "recipients/", "delivery/"):
         assert f'href="/workbench/hall/{href}' not in page
-    assert "<form" not in page[page.index('id="main"') :]
+    assert 'method="post"' not in page[page.index('id="main"') :]
+    assert 'data-testid="hall-choice"' not in page  # one hall in their county: nothing to choose
     # and the pages and the API that act refuse with the reason, leaving the queue as it was
     before = list(QueueNumber.objects.order_by("pk").values_list("pk", "state", "window_id", "group_id"))
     refused = client.post("/workbench/hall/terminal/next/")
@@ -385,3 +386,26 @@ def test_a_supervisor_watches_the_queue_and_the_windows_but_calls_and_takes_no_n
     )
     # the queue's public figures stay open to them as to anyone
     assert client.get(f"/api/queue/centres/{hall.centre.pk}").json()["waiting_now"] == 1
+
+
+def test_a_city_supervisor_watches_each_county_s_hall_and_no_other(hall, client):
+    from tests.factories import make_centre, make_organisation, make_region, make_staff
+    from zhengwu.core.models import Role
+    from zhengwu.hall.models import WindowGroup
+
+    elsewhere = make_region("360602", "月湖区", parent=hall.county.parent)
+    there = make_centre("月湖区政务服务中心", elsewhere)
+    WindowGroup.objects.create(centre=there, name="综合受理", prefix="A", service_minutes=10)
+    far = make_centre("上饶市政务服务中心", make_region("361100", "上饶市"))
+    WindowGroup.objects.create(centre=far, name="综合受理", prefix="A", service_minutes=10)
+    city = make_organisation("鹰潭市电子监察中心", region=hall.county.parent, short_name="市监察中心")
+    client.force_login(make_staff("city-inspector", city, roles=[Role.SUPERVISOR], name="市监察").user)
+    page = client.get("/workbench/hall/").content.decode()
+    choice = page[page.index('data-testid="hall-choice"') :].split("</form>")[0]
+    assert "贵溪市政务服务中心" in choice and "月湖区政务服务中心" in choice and "上饶市" not in choice
+    page = client.get("/workbench/hall/", {"centre": there.pk}).content.decode()
+    assert "月湖区政务服务中心 · 大厅" in page
+    assert client.get("/workbench/hall/", {"centre": far.pk}).status_code == 404
+    # a county's supervisor does not see the neighbouring county's hall
+    client.force_login(_watchers(hall)["监察人员"])
+    assert client.get("/workbench/hall/", {"centre": there.pk}).status_code == 404

@@ -32,6 +32,14 @@ def hall_centres():
     )
 
 
+def watched_centres(user):
+    """The halls (an active window group) among the centres the user sees (access.visible_centres): those whose
+    overview they may open — a supervisor or manager of a city, each county's centre."""
+    from zhengwu.core import access
+
+    return hall_centres().filter(pk__in=access.visible_centres(user).values("pk"))
+
+
 def bookable_groups(centre) -> set[int]:
     """The centre's groups that offer booking at all: a slot still to come (full or not)."""
     slots = Slot.objects.filter(group__centre=centre, start__gt=clock.now())

@@ -50,8 +50,17 @@ def _centre(request):
 
 @_staff
 def index(request):
-    centre = _centre(request)
+    """大厅概况 of the person's hall, or of another hall they see (`?centre=`: a city's supervisor or manager watches
+    each county's)."""
     from zhengwu.hall import measures
+
+    halls = list(selectors.watched_centres(request.user))
+    if chosen := RecordId().clean(request.GET.get("centre")):
+        centre = next((c for c in halls if c.pk == chosen), None)
+        if centre is None:
+            raise NotFound(_("找不到该服务中心,或不在您的查看范围内"))
+    else:
+        centre = _centre(request)
 
     return render(
         request,
@@ -62,6 +71,7 @@ def index(request):
             "today": measures.today(centre),
             "state": selectors.hall_state(centre),
             "windows": selectors.window_status(centre),
+            "halls": halls if len(halls) > 1 else [],
         },
     )
 
