@@ -223,10 +223,6 @@ def rectified_refusal(order) -> Conflict | None:
     return None
 
 
-def may_answer_rectified(order) -> bool:
-    return rectified_refusal(order) is None
-
-
 def order_reviewer_refusal(user, order) -> AccessDenied | None:
     """办结、退回、问责: an issuer whose scope holds the order."""
     from zhengwu.supervision import selectors
