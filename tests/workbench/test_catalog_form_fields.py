@@ -2,6 +2,7 @@
 type: a manager adds, changes and removes fields there; the JSON stays as the page's 高级 part. Saving a page unchanged
 stores the schema it had (what the table has no column for rides along); a row's mistakes are said at its input."""
 
+# ruff: noqa: F811 — the fixtures imported from test_catalog_pages
 import copy
 import json
 
@@ -47,7 +48,7 @@ def _draft(item) -> ItemVersion:
     return item.versions.order_by("-number").first()
 
 
-def test_the_table_shows_each_field_and_saving_it_unchanged_keeps_the_schema(client, approver, water_item):  # noqa: F811
+def test_the_table_shows_each_field_and_saving_it_unchanged_keeps_the_schema(client, approver, water_item):
     _with_schema(water_item, SCHEMA)
     client.force_login(approver)
     path = f"/workbench/catalog/{water_item.code}/edit/"
@@ -74,7 +75,7 @@ def test_the_table_shows_each_field_and_saving_it_unchanged_keeps_the_schema(cli
     assert _draft(water_item).form_schema == SCHEMA
 
 
-def test_a_manager_adds_changes_and_removes_fields_in_the_table(client, approver, water_item):  # noqa: F811
+def test_a_manager_adds_changes_and_removes_fields_in_the_table(client, approver, water_item):
     _with_schema(water_item, SCHEMA)
     client.force_login(approver)
     path = f"/workbench/catalog/{water_item.code}/edit/"
@@ -97,7 +98,7 @@ def test_a_manager_adds_changes_and_removes_fields_in_the_table(client, approver
     assert schema["required"] == ["subject", "shop_area", "staff_count"]
 
 
-def test_each_mistake_of_a_row_is_said_at_its_input_and_nothing_is_saved(client, approver, water_item):  # noqa: F811
+def test_each_mistake_of_a_row_is_said_at_its_input_and_nothing_is_saved(client, approver, water_item):
     _with_schema(water_item, SCHEMA)
     client.force_login(approver)
     path = f"/workbench/catalog/{water_item.code}/edit/"
@@ -135,7 +136,7 @@ def test_each_mistake_of_a_row_is_said_at_its_input_and_nothing_is_saved(client,
 
 def test_an_item_on_the_default_form_shows_its_fields_and_stays_on_it_until_they_change(
     client, approver, water_item
-):  # noqa: F811
+):
     client.force_login(approver)
     path = f"/workbench/catalog/{water_item.code}/edit/"
     html = client.get(path).content.decode()
@@ -153,10 +154,27 @@ def test_an_item_on_the_default_form_shows_its_fields_and_stays_on_it_until_they
     assert list(schema["properties"]) == [*DEFAULT_FORM["properties"], "shop_area"]
 
 
-def test_the_json_in_the_advanced_part_is_used_when_chosen(client, approver, water_item):  # noqa: F811
+def test_the_json_edited_in_the_advanced_part_is_used_and_both_edited_is_refused(
+    client, approver, water_item
+):
+    _with_schema(water_item, SCHEMA)
     client.force_login(approver)
     path = f"/workbench/catalog/{water_item.code}/edit/"
-    data = posted(page(client, path), reason="以 JSON 设置", form_schema_mode="json",
-                  form_schema=json.dumps(SCHEMA, ensure_ascii=False))  # fmt: skip
-    assert client.post(path, data).status_code == 302
+    changed = copy.deepcopy(SCHEMA)
+    changed["properties"]["subject"]["maxLength"] = 200
+    # the table and the JSON both changed: which one was meant cannot be told, so neither is saved
+    both = posted(page(client, path), reason="两处都改", form_schema=json.dumps(changed, ensure_ascii=False),
+                  **{"fields-0-max_length": "300"})  # fmt: skip
+    response = client.post(path, both)
+    html = response.content.decode()
+    assert response.status_code == 422 and "字段表和 JSON 都作了修改" in html
     assert _draft(water_item).form_schema == SCHEMA
+    # only the JSON changed (spaced as a person types it): it is saved
+    typed = json.dumps(changed, ensure_ascii=False, indent=4).replace("\n", "\r\n")
+    data = posted(page(client, path), reason="以 JSON 设置", form_schema=typed)
+    assert client.post(path, data).status_code == 302
+    assert _draft(water_item).form_schema == changed
+    # and the JSON shown again, unchanged, with a change in the table: the table is saved
+    data = posted(page(client, path), reason="改表", **{"fields-0-max_length": "100"})
+    assert client.post(path, data).status_code == 302
+    assert _draft(water_item).form_schema["properties"]["subject"]["maxLength"] == 100

@@ -139,10 +139,10 @@ class ItemForm:
             "delivery": post.getlist("result_delivery"),
         }
         schema_text = post.get("form_schema", "")
-        # the JSON typed in 高级, or posted by a client that sends no table; else the table
-        schema_mode = (
-            "json" if post.get("form_schema_mode") == "json" or "fields-0-key" not in post else "fields"
-        )
+        shown = post.get("form_schema_shown")  # the JSON the 高级 part showed when the page was made
+        # the JSON when it was edited in 高级 (or posted by a client that sends no table); else the table
+        edited = "fields-0-key" not in post or (shown is not None and not _same_json(schema_text, shown))
+        schema_mode = "json" if edited else "fields"
         origins: dict[str, list[int]] = {}
         posted_rows: dict[str, int] = {}
         for group, fields in ROWS.items():
@@ -161,12 +161,17 @@ class ItemForm:
         field_rows = spec.pop("fields")
         schema_top = post.get("form_schema_top", "")
         input_errors: dict[str, str] = {}
+        from_table, table_errors = form_fields.schema_of(
+            list(zip(origins["fields"], field_rows, strict=True)), schema_top
+        )
         if schema_mode == "json":
             spec["form_schema"] = _schema(schema_text)
+            if "fields-0-key" in post and from_table != _schema(shown or ""):
+                input_errors["form_schema"] = str(
+                    _("字段表和 JSON 都作了修改,无法确定以哪个为准:请只在一处修改(或刷新页面放弃修改)后保存")
+                )
         else:
-            spec["form_schema"], input_errors = form_fields.schema_of(
-                list(zip(origins["fields"], field_rows, strict=True)), schema_top
-            )
+            spec["form_schema"], input_errors = from_table, table_errors
         return cls(
             spec=spec,
             origins=origins,
@@ -246,6 +251,14 @@ def _schema(text: str):
         return json.loads(text)
     except ValueError:
         return text
+
+
+def _same_json(typed: str, shown: str) -> bool:
+    """Whether the JSON typed in 高级 is the JSON the page showed (the same object, however spaced)."""
+    try:
+        return json.loads(typed or "{}") == json.loads(shown or "{}")
+    except ValueError:
+        return typed.replace("\r\n", "\n").strip() == shown.replace("\r\n", "\n").strip()
 
 
 def _row(group: str, values: dict) -> dict:
