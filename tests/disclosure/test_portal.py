@@ -271,3 +271,73 @@ def _online_request(org, description: str) -> dict:
         "description": description,
         "delivery": "电子邮件",
     }
+
+
+def _error_at(page: str, field: str) -> str:
+    """The message shown under one input of the request form ('' when none)."""
+    import re
+
+    found = re.search(rf'id="id_{field}_error">(.*?)</div>', page, re.S)
+    return found.group(1) if found else ""
+
+
+def test_every_wrong_field_of_a_request_is_shown_at_once_at_its_field(client, org):
+    """A citizen who left four fields wrong saw one, fixed it, then met the next: the form's own checks (a name
+    left blank) and the service's (the phone, the ID number, 邮寄 without an address) now all show together."""
+    response = client.post(
+        reverse("portal_disclosure:request"),
+        {
+            "organisation": org.pk,
+            "requester_kind": "natural_person",
+            "requester_name": "",
+            "phone": "12",
+            "requester_id_number": "123",
+            "description": "2025年本镇低保名单",
+            "delivery": "邮寄纸质件",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "请填写「姓名或名称」" in _error_at(page, "requester_name")
+    assert "联系电话应为11位手机号码" in _error_at(page, "phone")
+    assert "证件号码应为18位" in _error_at(page, "requester_id_number")
+    assert "请填写通信地址" in _error_at(page, "address")
+    assert _error_at(page, "description") == ""  # what was right is not marked wrong
+    assert not org.disclosure_requests.exists()
+
+
+def test_a_request_the_form_accepts_shows_every_rule_it_breaks_at_once(client, org):
+    """Every input is well formed for the form, the service refuses three: all three are shown, nothing filed."""
+    response = client.post(
+        reverse("portal_disclosure:request"),
+        {
+            "organisation": org.pk,
+            "requester_kind": "natural_person",
+            "requester_name": "王五",
+            "phone": "12",
+            "requester_id_number": "360681199001011234",
+            "description": "2025年本镇低保名单",
+            "delivery": "电子邮件",
+        },
+    )
+    page = response.content.decode()
+    assert "联系电话应为11位手机号码" in _error_at(page, "phone")
+    assert "校验位" in _error_at(page, "requester_id_number")
+    assert "请填写电子邮箱" in _error_at(page, "email")
+    assert not org.disclosure_requests.exists()
+    fixed = client.post(reverse("portal_disclosure:request"), _online_request(org, "2025年本镇低保名单"))
+    assert fixed.status_code == 302 and org.disclosure_requests.count() == 1
+
+
+def test_the_service_names_every_wrong_field_of_a_request():
+    with pytest.raises(ValidationFailed) as found:
+        services.check_requester(
+            requester_kind="robot", requester_name=" ", description="", phone="12", delivery="邮寄纸质件"
+        )
+    assert [field for field, _message in found.value.errors] == [
+        "requester_kind",
+        "requester_name",
+        "description",
+        "phone",
+        "address",
+    ]

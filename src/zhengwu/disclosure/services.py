@@ -642,6 +642,55 @@ def _id_number(value: str) -> str:
     return typed
 
 
+def check_requester(
+    *,
+    requester_kind: str,
+    requester_name: str,
+    description: str,
+    requester_id_number: str = "",
+    phone: str = "",
+    address: str = "",
+    email: str = "",
+    delivery: str = "",
+) -> dict:
+    """What the requester wrote, cleaned (description, phone, requester_id_number, delivery), or ValidationFailed
+    naming every wrong field at once (`errors`): a requester with three fields wrong is told of the three together."""
+    errors: list[tuple[str, str]] = []
+    clean = {"description": "", "phone": "", "requester_id_number": "", "delivery": (delivery or "").strip()}
+
+    def check(field: str, read) -> None:
+        try:
+            clean[field] = read()
+        except ValidationFailed as exc:
+            errors.append((exc.field or field, exc.message))
+
+    if requester_kind not in DisclosureRequest.RequesterKind.values:
+        errors.append(("requester_kind", _("请选择申请人类型")))
+    if not (requester_name or "").strip():
+        errors.append(("requester_name", _("请填写申请人姓名或名称")))
+    if not (description or "").strip():
+        errors.append(("description", _("请描述所需的政府信息")))
+    else:
+        check(
+            "description",
+            lambda: inputs.text(
+                description, field="description", label=_("所需政府信息的描述"), max_length=DESCRIPTION_LIMIT
+            ).strip(),
+        )
+    if not (phone or address or email):
+        errors.append(("phone", _("请至少填写一种联系方式")))
+    else:
+        check("phone", lambda: inputs.phone(phone, field="phone", label=_("联系电话"), required=False))
+    check("requester_id_number", lambda: _id_number(requester_id_number))
+    if clean["delivery"] == "电子邮件" and not (email or "").strip():
+        errors.append(("email", _("选择以电子邮件获取信息时,请填写电子邮箱")))
+    if clean["delivery"] == "邮寄纸质件" and not (address or "").strip():
+        errors.append(("address", _("选择邮寄纸质件时,请填写通信地址")))
+    if errors:
+        raise ValidationFailed(errors[0][1], field=errors[0][0], errors=errors)
+    return clean
+
+
 def file_request(
     *,
     organisation: Organisation,
@@ -663,24 +712,22 @@ def file_request(
     _refuse(permissions.organisation_refusal(by, organisation, "file_request"))
     if channel not in DisclosureRequest.Channel.values:
         raise ValidationFailed(_("请选择申请方式"), field="channel")
-    if requester_kind not in DisclosureRequest.RequesterKind.values:
-        raise ValidationFailed(_("请选择申请人类型"), field="requester_kind")
-    if not (requester_name or "").strip():
-        raise ValidationFailed(_("请填写申请人姓名或名称"), field="requester_name")
-    if not (description or "").strip():
-        raise ValidationFailed(_("请描述所需的政府信息"), field="description")
-    description = inputs.text(
-        description, field="description", label=_("所需政府信息的描述"), max_length=DESCRIPTION_LIMIT
+    typed = check_requester(
+        requester_kind=requester_kind,
+        requester_name=requester_name,
+        description=description,
+        requester_id_number=requester_id_number,
+        phone=phone,
+        address=address,
+        email=email,
+        delivery=delivery,
     )
-    if not (phone or address or email):
-        raise ValidationFailed(_("请至少填写一种联系方式"), field="phone")
-    phone = inputs.phone(phone, field="phone", label=_("联系电话"), required=False)
-    requester_id_number = _id_number(requester_id_number)
-    delivery = (delivery or "").strip()
-    if delivery == "电子邮件" and not (email or "").strip():
-        raise ValidationFailed(_("选择以电子邮件获取信息时,请填写电子邮箱"), field="email")
-    if delivery == "邮寄纸质件" and not (address or "").strip():
-        raise ValidationFailed(_("选择邮寄纸质件时,请填写通信地址"), field="address")
+    description, phone, requester_id_number, delivery = (
+        typed["description"],
+        typed["phone"],
+        typed["requester_id_number"],
+        typed["delivery"],
+    )
     today = clock.today()
     submitted_on = submitted_on or today
     if channel in ("online", "fax") and confirmed_on is None and by is None:

@@ -175,23 +175,45 @@ def file_request(request):
     _org_choices(
         form.fields["organisation"], blank=_("请选择"), organisations=selectors.request_organisations()
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valid = form.is_valid()
         try:
-            ratelimit.limit(request, group="disclosure.request", rate="5/m")
-            org = get_object_or_404(selectors.request_organisations(), pk=form.cleaned_data["organisation"])
-            data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
-            created = services.file_request(organisation=org, channel="online", **data)
+            if not valid:
+                # the form's own checks failed: the service's are run too, so every error shows at once
+                services.check_requester(**_typed(form))
+            else:
+                ratelimit.limit(request, group="disclosure.request", rate="5/m")
+                org = selectors.request_organisations().filter(pk=form.cleaned_data["organisation"]).first()
+                if org is None:
+                    raise ValidationFailed(_("请选择受理机关"), field="organisation")
+                data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
+                created = services.file_request(organisation=org, channel="online", **data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            for field, message in exc.errors:
+                at = field if field in form.fields else None
+                if (
+                    at is None or at not in form.errors
+                ):  # a field Django already refused keeps its one message
+                    form.add_error(at, message)
         else:
-            # answered by a redirect (POST/redirect/GET): reloading the page that says 申请已提交 shows it again
-            # instead of filing the request a second time (a stranger's reload filed two)
-            request.session[FILED_KEY] = [created.number, created.access_code]
-            return redirect("portal_disclosure:request_done")
-    return render(request, "disclosure/portal/request_form.html", {"form": form})
+            if valid:
+                # answered by a redirect (POST/redirect/GET): reloading the page that says 申请已提交 shows it again
+                # instead of filing the request a second time (a stranger's reload filed two)
+                request.session[FILED_KEY] = [created.number, created.access_code]
+                return redirect("portal_disclosure:request_done")
+    return render(
+        request, "disclosure/portal/request_form.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 FILED_KEY = "disclosure.filed_request"
+
+
+def _typed(form: RequestForm) -> dict:
+    """The requester's fields as the service reads them: cleaned where the form accepted them, as typed where not."""
+    names = ("requester_kind", "requester_name", "requester_id_number", "phone", "email", "address")
+    names += ("description", "delivery")
+    return {name: form.cleaned_data.get(name, form.data.get(name, "")) or "" for name in names}
 
 
 def request_done(request):
