@@ -99,9 +99,10 @@ def test_a_request_s_extension_is_approved_by_the_office_s_head(people):
         description="申请公开建设路拆迁项目的征收补偿方案",
         by=people["disclosure"],
     )
+    request = disclosure.ask_extension(request=request, by=people["disclosure"], days=10, reason="需调取档案")
     with pytest.raises(AccessDenied):
-        disclosure.extend(request=request, by=people["disclosure"], days=10, reason="需调取档案")
-    request = disclosure.extend(request=request, by=people["gov_head"], days=10, reason="需调取档案")
+        disclosure.approve_extension(request=request, by=people["disclosure"])
+    request = disclosure.approve_extension(request=request, by=people["gov_head"])
     assert request.extension_days == 10
 
 

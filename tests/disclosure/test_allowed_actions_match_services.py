@@ -163,7 +163,10 @@ def _requests(org, people) -> dict[str, DisclosureRequest]:
     officer, leader = people["drafter"], people["leader"]
     with clock.frozen("2026-01-05"):
         late = _file(org, "逾期")
+        late_asked = _file(org, "逾期待审批")
         lapsing = services.request_supplement(request=_file(org, "放弃"), by=officer, items="身份证明")
+    with clock.frozen("2026-01-20"):
+        late_asked = services.ask_extension(request=late_asked, by=officer, days=20, reason="需调取档案")
     with clock.frozen("2026-02-02"):
         services.expire_waiting()
         # its period ran out, and 视为放弃 waits for the night's run (expire_waiting)
@@ -178,9 +181,23 @@ def _requests(org, people) -> dict[str, DisclosureRequest]:
         return {
             "办理中": _file(org),
             "办理中·已补正": services.receive_supplement(request=asked, content="已补"),
-            "办理中·已延期": services.extend(
-                request=_file(org, "延期"), by=leader, days=20, reason="需调取档案"
+            "办理中·延长待审批": services.ask_extension(
+                request=_file(org, "待审批"), by=officer, days=20, reason="需调取档案"
             ),
+            "办理中·已延期": services.approve_extension(
+                request=services.ask_extension(
+                    request=_file(org, "延期"), by=officer, days=20, reason="需调取档案"
+                ),
+                by=leader,
+            ),
+            "办理中·延长未获同意": services.refuse_extension(
+                request=services.ask_extension(
+                    request=_file(org, "未同意"), by=officer, days=20, reason="需调取档案"
+                ),
+                by=leader,
+                opinion="档案已齐备",
+            ),
+            "延长待审批·答复期限已过": late_asked,
             "办理中·已缴费": services.receive_payment(request=paid, by=officer),
             "办理中·答复期限已过": late,
             "待补正·期限已过": lapsed,
@@ -213,7 +230,9 @@ def _try_request(action, user, r):
         ),
         "notify_fee": lambda: services.notify_fee(request=r, by=user, method="pages", pages=120),
         "receive_payment": lambda: services.receive_payment(request=r, by=user),
-        "extend": lambda: services.extend(request=r, by=user, days=20, reason="需调取档案"),
+        "ask_extension": lambda: services.ask_extension(request=r, by=user, days=20, reason="需调取档案"),
+        "extend": lambda: services.approve_extension(request=r, by=user),
+        "refuse_extension": lambda: services.refuse_extension(request=r, by=user, opinion="不必延长"),
         "reply": lambda: services.reply(request=r, by=user, outcome="partial", text_="见附件"),
         "withdraw": lambda: services.withdraw_request(request=r, by=user),
         "archive": lambda: services.archive(request=r, by=user),
@@ -248,15 +267,22 @@ def _row(officers: str, *, leaders: str = "", requester: str = "withdraw") -> di
 
 
 REQUEST_TABLE = {
-    "办理中": _row("request_supplement consult_third_party notify_fee reply withdraw", leaders="extend"),
+    # the officer asks to extend (once, before the reply is due); the head decides an ask (第三十三条第一款)
+    "办理中": _row("request_supplement consult_third_party notify_fee ask_extension reply withdraw"),
     # 补正 is asked once (第三十条)
-    "办理中·已补正": _row("consult_third_party notify_fee reply withdraw", leaders="extend"),
-    # the reply period is extended once
+    "办理中·已补正": _row("consult_third_party notify_fee ask_extension reply withdraw"),
+    "办理中·延长待审批": _row(
+        "request_supplement consult_third_party notify_fee reply withdraw", leaders="extend refuse_extension"
+    ),
+    # the reply period is extended once, and asked for once
     "办理中·已延期": _row("request_supplement consult_third_party notify_fee reply withdraw"),
+    "办理中·延长未获同意": _row("request_supplement consult_third_party notify_fee reply withdraw"),
     # one fee notice per request
-    "办理中·已缴费": _row("request_supplement consult_third_party reply withdraw", leaders="extend"),
+    "办理中·已缴费": _row("request_supplement consult_third_party ask_extension reply withdraw"),
     # past 7 working days no 补正; past the reply date neither a third party's opinion nor an extension
     "办理中·答复期限已过": _row("notify_fee reply withdraw"),
+    # asked in time, the date has passed since: the head may only refuse it
+    "延长待审批·答复期限已过": _row("notify_fee reply withdraw", leaders="refuse_extension"),
     "待补正": _row("receive_supplement withdraw", requester="receive_supplement withdraw"),
     "待补正·期限已过": _row("withdraw"),
     "征求第三方意见": _row("third_party_answered withdraw"),

@@ -134,7 +134,8 @@ def test_the_requester_is_told_how_long_the_extension_is_and_why(client, org, pe
             description="a",
             phone="13900000000",
         )
-        r = services.extend(request=r, by=people["leader"], days=15, reason="需向多个部门调取档案")
+        r = services.ask_extension(request=r, by=people["drafter"], days=15, reason="需向多个部门调取档案")
+        r = services.approve_extension(request=r, by=people["leader"])
         page = client.get(reverse("portal_disclosure:track"), {"number": r.number, "code": r.access_code})
     html = page.content.decode()
     assert "延长答复期限:延长15个工作日,理由:需向多个部门调取档案" in html

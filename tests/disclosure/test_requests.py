@@ -84,17 +84,85 @@ def test_third_party_time_is_not_counted(org, people):
     assert r.due_on == D("2026-11-03")
 
 
-def test_extension_once_by_the_person_in_charge(org, people):
+def test_the_officer_asks_and_only_the_head_s_agreement_moves_the_reply_date(org, people, make_staff):
+    """第三十三条第一款: 需要延长答复期限的,应当经政府信息公开工作机构负责人同意并告知申请人,最长20个工作日. The officer
+    asks (reason, 1–20 working days, once, before the date), the head agrees; the date moves then, and only then."""
+    from zhengwu.cases.models import OutboxMessage
+    from zhengwu.core.models import AuditRecord, Role
+
+    officer, head = people["drafter"], people["leader"]
+    both = make_staff(org, "both", Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD, name="兼任")
     with clock.frozen("2026-04-28"):
-        r = _file(org)
-        with pytest.raises(AccessDenied):
-            services.extend(request=r, by=people["drafter"], days=20, reason="需调取档案")
-        with pytest.raises(ValidationFailed):
-            services.extend(request=r, by=people["leader"], days=21, reason="需调取档案")
-        r = services.extend(request=r, by=people["leader"], days=20, reason="需调取档案")
-        assert r.due_on == D("2026-06-26")
-        with pytest.raises(Conflict):
-            services.extend(request=r, by=people["leader"], days=5, reason="再延")
+        r = _file(org, email="zhangsan@example.com")
+        assert r.due_on == D("2026-05-28")
+        with pytest.raises(AccessDenied):  # the head does not ask: the officer handling it does
+            services.ask_extension(request=r, by=head, days=20, reason="需调取档案")
+        with pytest.raises(Conflict, match="没有待审批"):  # nothing to agree to: no extension without an ask
+            services.approve_extension(request=r, by=head)
+        with pytest.raises(ValidationFailed) as refused:  # both wrong inputs named at once
+            services.ask_extension(request=r, by=officer, days=21, reason=" ")
+        assert [field for field, _m in refused.value.errors] == ["reason", "days"]
+        r = services.ask_extension(request=r, by=officer, days=20, reason="需调取多个部门的档案")
+        assert (r.due_on, r.extension_days, r.extension_asked_days) == (D("2026-05-28"), 0, 20)
+        with pytest.raises(Conflict, match="等待负责人审批"):
+            services.ask_extension(request=r, by=officer, days=10, reason="再申请")
+        with pytest.raises(AccessDenied):  # an officer does not agree to an extension
+            services.approve_extension(request=r, by=officer)
+    with clock.frozen("2026-05-06"):
+        r = services.approve_extension(request=r, by=head, opinion="同意")
+    assert (r.due_on, r.extension_days, r.extension_asked_days) == (D("2026-06-26"), 20, 0)
+    assert [e.action for e in r.events.order_by("id")] == ["receive", "ask_extension", "extend"]
+    extended = r.events.get(action="extend")
+    assert (extended.note, extended.data["days"], extended.by_id) == ("需调取多个部门的档案", 20, head.pk)
+    assert list(
+        AuditRecord.objects.filter(object_id=str(r.pk), action__startswith="disclosure.request.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["disclosure.request.file", "disclosure.request.ask_extension", "disclosure.request.extend"]
+    told = {m.channel: m for m in OutboxMessage.objects.all()}
+    assert set(told) == {"sms", "email"} and told["sms"].recipient == "13800138000"
+    assert "延长20个工作日" in told["sms"].body and "2026年6月26日" in told["sms"].body
+    assert "需调取多个部门的档案" in told["email"].body and told["email"].recipient == "zhangsan@example.com"
+    with clock.frozen("2026-05-07"), pytest.raises(Conflict, match="只能申请延长一次"):
+        services.ask_extension(request=r, by=officer, days=5, reason="再延")
+    with clock.frozen("2026-05-07"):  # one person with both roles does not agree to their own ask
+        own = services.ask_extension(request=_file(org), by=both, days=5, reason="需调取档案")
+        with pytest.raises(AccessDenied, match="申请延长人以外"):
+            services.approve_extension(request=own, by=both)
+
+
+def test_a_refused_ask_leaves_the_date_tells_the_requester_nothing_and_is_not_asked_again(
+    org, people, client
+):
+    from zhengwu.cases.models import OutboxMessage
+    from zhengwu.disclosure import selectors
+
+    with clock.frozen("2026-04-28"):
+        r = services.ask_extension(request=_file(org), by=people["drafter"], days=10, reason="需调取档案")
+        with pytest.raises(ValidationFailed, match="不同意延长的理由"):
+            services.refuse_extension(request=r, by=people["leader"], opinion="")
+        r = services.refuse_extension(request=r, by=people["leader"], opinion="档案已齐备,按期答复")
+        assert (r.due_on, r.extension_days, r.extension_asked_days) == (D("2026-05-28"), 0, 0)
+        with pytest.raises(Conflict, match="只能申请延长一次"):
+            services.ask_extension(request=r, by=people["drafter"], days=5, reason="再申请")
+        assert not OutboxMessage.objects.exists()
+        assert [e.action for e in selectors.requester_events(r)] == ["receive"]  # the office's own steps
+        page = client.get("/disclosure/track/", {"number": r.number, "code": r.access_code}).content.decode()
+    assert "延长" not in page
+
+
+def test_an_extension_is_asked_and_agreed_only_before_the_reply_date(org, people):
+    with clock.frozen("2026-04-28"):
+        late, asked = _file(org), _file(org)
+    with clock.frozen("2026-05-27"):
+        asked = services.ask_extension(request=asked, by=people["drafter"], days=10, reason="需调取档案")
+    with clock.frozen("2026-05-29"):  # due 28 May
+        with pytest.raises(Conflict, match="已届满"):
+            services.ask_extension(request=late, by=people["drafter"], days=10, reason="需调取档案")
+        with pytest.raises(Conflict, match="不能再同意延长"):
+            services.approve_extension(request=asked, by=people["leader"])
+        asked = services.refuse_extension(request=asked, by=people["leader"], opinion="已过答复期限")
+    assert asked.extension_days == 0 and asked.due_on == D("2026-05-28")
 
 
 def test_fee_by_item_counts_the_requesters_requests_this_month(org, people):
@@ -192,22 +260,26 @@ def test_a_withdrawn_request_is_shown_as_withdrawn_with_no_reply_letter(org, cli
     assert "您已撤回本申请" in page and "下载答复书" not in page and "答复结果" not in page
 
 
-def test_the_head_s_home_lists_the_requests_nearing_their_date_that_only_they_may_extend(org, people, client):
-    """A stranger's pass: nothing led a disclosure officer who needs more time to the head who grants it (第三十三条)."""
+def test_the_head_s_home_lists_the_asks_to_extend_waiting_for_them_with_the_reply_date(org, people, client):
+    """A stranger's pass: the head was not told an ask to extend waited for them (第三十三条第一款)."""
     from zhengwu.disclosure import selectors
 
     with clock.frozen("2026-04-28"):
         r = _file(org)  # due 2026-05-28 (20 working days)
-    with clock.frozen("2026-05-04"):
-        assert selectors.requests_to_extend(people["leader"]) == []  # not near its date yet
-    with clock.frozen("2026-05-25T09:00"):  # 3 working days left: 预警
-        assert [x.pk for x in selectors.requests_to_extend(people["leader"])] == [r.pk]
-        assert selectors.requests_to_extend(people["drafter"]) == []  # an officer may not extend
+        quiet = _file(org, requester_name="李四")
+    with clock.frozen("2026-05-25T09:00"):
+        assert selectors.extensions_to_decide(people["leader"]) == []  # nothing asked yet
+        r = services.ask_extension(request=r, by=people["drafter"], days=10, reason="需调取多个部门的档案")
+        assert [x.pk for x in selectors.extensions_to_decide(people["leader"])] == [r.pk]
+        assert selectors.extensions_to_decide(people["drafter"]) == []  # an officer does not decide
         client.force_login(people["leader"])
         home = client.get("/workbench/").content.decode()
-        assert "临近答复期限的依申请公开" in home and r.number in home
-        services.extend(request=r, by=people["leader"], days=10, reason="需调取档案")
-        assert selectors.requests_to_extend(people["leader"]) == []  # extended once: no more
+        assert "待审批的延长答复期限" in home and r.number in home and quiet.number not in home
+        assert "申请延长10个工作日" in home and "2026-05-28" in home
+        queue = client.get("/workbench/disclosure/requests/", {"queue": "extension_asked"}).content.decode()
+        assert r.number in queue and quiet.number not in queue
+        services.approve_extension(request=r, by=people["leader"])
+        assert selectors.extensions_to_decide(people["leader"]) == []  # decided: off the list
 
 
 def test_the_requester_sends_the_supplement_and_withdraws_from_the_track_page(org, people, client):

@@ -261,9 +261,9 @@ def test_the_home_page_stays_cheap_with_every_list(client, world, at_decision, d
     with django_assert_max_num_queries(45):
         response = client.get("/workbench/")
     html = response.content.decode()
-    # 19: the hall's wait warnings, the disclosure requests a head may extend, the tickets to call back (回访), and
-    # the tickets to sign for and answer — the bureau handles tickets: an operator's role no longer makes it the
-    # hotline centre, which is marked as such (Organisation.is_hotline_centre, tickets.permissions)
+    # 19: the hall's wait warnings, the asks to extend a disclosure reply a head decides, the tickets to call back
+    # (回访), and the tickets to sign for and answer — the bureau handles tickets: an operator's role no longer makes
+    # it the hotline centre, which is marked as such (Organisation.is_hotline_centre, tickets.permissions)
     assert len(_lists(html)) == 19 and _count(html, "cases_to_accept") == 4
 
 

@@ -337,10 +337,11 @@ def load_demo() -> str:
                         services.reply(
                             request=request, by=officer, outcome=args[0], reason=args[1], text_=args[2], on=on
                         )
-                    elif action == "extend":
-                        services.extend(
-                            request=request, by=people["gov_head"], days=args[0], reason=args[1], on=on
+                    elif action == "extend":  # the officer asks, the head agrees (第三十三条第一款)
+                        request = services.ask_extension(
+                            request=request, by=officer, days=args[0], reason=args[1], on=on
                         )
+                        services.approve_extension(request=request, by=people["gov_head"], on=on)
                     elif action == "withdraw":
                         services.withdraw_request(request=request, by=officer, on=on)
                     elif action == "consult":

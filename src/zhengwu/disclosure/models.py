@@ -251,6 +251,18 @@ class DisclosureRequest(models.Model):
     received_on = models.DateField(_("收到申请日期"), db_index=True)
     supplement_received_on = models.DateField(_("收到补正日期"), null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("延长工作日"), default=0)
+    # the officer's ask to extend, waiting for the head (第三十三条第一款: 经政府信息公开工作机构负责人同意); 0: none waits
+    extension_asked_days = models.PositiveSmallIntegerField(_("申请延长工作日"), default=0)
+    extension_asked_reason = models.TextField(_("申请延长理由"), blank=True)
+    extension_asked_on = models.DateField(_("申请延长日期"), null=True, blank=True)
+    extension_asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申请延长人"),
+    )
     due_on = models.DateField(_("答复期限"), null=True, blank=True, db_index=True)
     due_provisional = models.BooleanField(default=False)
     waiting_until = models.DateField(

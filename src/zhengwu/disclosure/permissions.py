@@ -20,8 +20,10 @@ calendar; 导入 the command line's):
   第三十条), 收到补正 (within the period given, else 视为放弃), 征求第三方意见 (before the reply is due, 第三十二条), 第三方意见已收回, 收费通知 (once), 收到缴费 (within
   the period given),
   答复, 登记撤回, 归档;
-- 延长答复期限 (extend): once, before the reply is due, approved by the person in charge (第三十三条第一款): the
-  organisation's department head;
+- 申请延长答复期限 (ask_extension): the organisation's disclosure officers, once, while handling, before the reply is
+  due, with a reason and at most 20 working days; 同意延长 / 不同意延长 (extend / refuse_extension): the person in
+  charge (第三十三条第一款: 经政府信息公开工作机构负责人同意), the organisation's department head, never the officer
+  who asked; 同意 only before the reply is due (不同意 also after: the ask does not stay open for ever);
 - the requester (no staff account: the portal, by number and query code) withdraws and sends the supplement.
 
 An organisation's disclosure records (ORGANISATION_ACTIONS: 公开目录、公开指南、复议诉讼登记、年度报告) are kept by its disclosure
@@ -75,12 +77,19 @@ REQUEST_ACTIONS = (
     "third_party_answered",
     "notify_fee",
     "receive_payment",
+    "ask_extension",
     "extend",
+    "refuse_extension",
     "reply",
     "withdraw",
     "archive",
 )
-REQUEST_ROLES = {action: OFFICERS for action in REQUEST_ACTIONS} | {"extend": EXTENSION_APPROVERS}
+REQUEST_ROLES = {action: OFFICERS for action in REQUEST_ACTIONS} | {
+    "extend": EXTENSION_APPROVERS,
+    "refuse_extension": EXTENSION_APPROVERS,
+}
+# the head's decisions on an officer's ask to extend
+EXTENSION_DECISIONS = ("extend", "refuse_extension")
 # taken by the requester too (the portal, without a staff account)
 REQUESTER_ACTIONS = ("receive_supplement", "withdraw")
 
@@ -165,7 +174,11 @@ def requester(user) -> bool:
 def request_who_refusal(user, request, action: str) -> AccessDenied | None:
     if requester(user) and action in REQUESTER_ACTIONS:
         return None
-    return member_refusal(user, request.organisation, REQUEST_ROLES[action])
+    if refused := member_refusal(user, request.organisation, REQUEST_ROLES[action]):
+        return refused
+    if action in EXTENSION_DECISIONS and request.extension_asked_by_id == user.pk:
+        return AccessDenied(_("延长答复期限须经申请延长人以外的负责人同意(第三十三条第一款)"))
+    return None
 
 
 # ---------------------------------------------------------------- what the record allows
@@ -238,11 +251,22 @@ def request_facts_refusal(request, action: str, on: dt.date) -> Conflict | None:
     elif action == "notify_fee":
         if request.fee_method:
             return Conflict(_("本申请已发出过收费通知,不得重复计费"), field="method")
-    elif action == "extend":
-        if request.extension_days:
-            return Conflict(_("答复期限只能延长一次"), field="days")
+    elif action == "ask_extension":
+        if request.extension_asked_days:
+            return Conflict(_("已申请延长答复期限,正等待负责人审批"), field="days")
+        if request.extension_days or request.events.filter(action="ask_extension").exists():
+            return Conflict(_("答复期限只能申请延长一次"), field="days")
         if request.due_on and on > request.due_on:
-            return Conflict(_("答复期限已届满,不能再延长"), field="on")
+            return Conflict(_("答复期限已届满,不能再申请延长"), field="on")
+    elif action in EXTENSION_DECISIONS:
+        if not request.extension_asked_days:
+            return Conflict(_("没有待审批的延长答复期限申请"), field="status")
+        if action == "extend" and request.due_on and on > request.due_on:
+            return Conflict(
+                _("答复期限已于 %(due_on)s 届满,不能再同意延长;请不同意并说明理由")
+                % {"due_on": calendar.chinese_date(request.due_on)},
+                field="on",
+            )
     return None
 
 

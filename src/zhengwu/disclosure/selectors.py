@@ -175,6 +175,7 @@ def staff_publication(user, pk: int) -> Publication:
     return found
 
 
+EXTENSION_QUEUE = "extension_asked"
 QUEUES = {
     "to_reply": (gettext_lazy("待答复"), (workflow.PROCESSING,)),
     "open": (gettext_lazy("全部未办结"), workflow.OPEN_REQUEST_STATES),
@@ -183,6 +184,8 @@ QUEUES = {
         (workflow.AWAITING_SUPPLEMENT, workflow.AWAITING_FEE, workflow.CONSULTING),
     ),
     "concluded": (gettext_lazy("已办结"), workflow.CONCLUDED_REQUEST_STATES),
+    # the officers' asks to extend the reply period, waiting for the person in charge (第三十三条第一款)
+    EXTENSION_QUEUE: (gettext_lazy("延长待审批"), workflow.OPEN_REQUEST_STATES),
 }
 
 
@@ -192,26 +195,35 @@ DEFAULT_QUEUE = "to_reply"  # what the officer can act on: requests in handling,
 def requests_in(user, queue: str = DEFAULT_QUEUE) -> QuerySet[DisclosureRequest]:
     """Requests in the user's scope for a queue, soonest due first."""
     label, states = QUEUES.get(queue, QUEUES[DEFAULT_QUEUE])
-    return (
-        access.scope(user, DisclosureRequest.objects.select_related("organisation"))
-        .filter(status__in=states)
-        .order_by("due_on", "id")
+    found = access.scope(user, DisclosureRequest.objects.select_related("organisation")).filter(
+        status__in=states
     )
+    if queue == EXTENSION_QUEUE:
+        found = found.filter(extension_asked_days__gt=0)
+    return found.order_by("due_on", "id")
 
 
-def requests_to_extend(user, *, limit: int = 100) -> list[DisclosureRequest]:
-    """Requests in handling whose reply date is near (预警) and which this person may extend (条例 第三十三条: the
-    person in charge, once, before the date passes — disclosure.permissions), soonest first: the head's list."""
+# the office's own steps, not the requester's to see: an ask to extend and the head's refusal (an extension agreed
+# is told to them, 第三十三条第一款)
+INTERNAL_REQUEST_ACTIONS = ("ask_extension", "refuse_extension")
+
+
+def requester_events(request: DisclosureRequest):
+    """A request's history as its requester reads it on the portal."""
+    return request.events.exclude(action__in=INTERNAL_REQUEST_ACTIONS)
+
+
+def extensions_to_decide(user, *, limit: int = 100) -> list[DisclosureRequest]:
+    """Requests whose officer asked to extend the reply period and which this person may decide (条例 第三十三条第一款:
+    the person in charge, never the officer who asked — disclosure.permissions), soonest due first: the head's list."""
     from zhengwu.disclosure import permissions
 
-    today = clock.today()
-    return [
-        r
-        for r in requests_in(user, DEFAULT_QUEUE).filter(extension_days=0)[:limit]
-        if r.due_on
-        and deadlines.alert_level(r.due_on, today) == "warning"
-        and permissions.refusal(user, r, "extend") is None
-    ]
+    asked = (
+        access.scope(user, DisclosureRequest.objects.select_related("organisation", "extension_asked_by"))
+        .filter(status__in=workflow.OPEN_REQUEST_STATES, extension_asked_days__gt=0)
+        .order_by("due_on", "id")
+    )
+    return [r for r in asked[:limit] if permissions.refusal(user, r, "refuse_extension") is None]
 
 
 def request_queue(user, queue: str = DEFAULT_QUEUE) -> list[DisclosureRequest]:

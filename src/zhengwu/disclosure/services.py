@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhengwu.core import access, audit, clock, files, ids, inputs
+from zhengwu.core import access, audit, calendar, clock, files, ids, inputs, outbox
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation
 from zhengwu.disclosure import deadlines, fees, outcomes, permissions, search, text, workflow
@@ -560,15 +560,16 @@ def pauses_of(events, *, until: dt.date | None = None) -> list[deadlines.Pause]:
     return pauses
 
 
-def due_of(request: DisclosureRequest, events=None) -> deadlines.ReplyDue:
+def due_of(request: DisclosureRequest, events=None, *, extension: int | None = None) -> deadlines.ReplyDue:
     """The reply due date of a request, from its receipt, supplement, extension and paused spans (a concluded
-    request's spans end the day it was concluded)."""
+    request's spans end the day it was concluded). `extension`: counted with these working days instead of the
+    request's own (the date an ask to extend would give, shown to the head before they agree)."""
     events = list(events if events is not None else request.events.all())
     until = request.concluded_on if request.status in workflow.CONCLUDED_REQUEST_STATES else None
     return deadlines.reply_due(
         request.received_on,
         supplement_received=request.supplement_received_on,
-        extension=request.extension_days,
+        extension=request.extension_days if extension is None else extension,
         pauses=pauses_of(events, until=until),
     )
 
@@ -956,30 +957,131 @@ def receive_payment(*, request: DisclosureRequest, by, on: dt.date | None = None
     )
 
 
-def extend(
+def ask_extension(
     *, request: DisclosureRequest, by, days: int, reason: str, on: dt.date | None = None
 ) -> DisclosureRequest:
-    """Extend the reply period once, by at most 20 working days, approved by the person in charge (第三十三条)."""
-    _officer(request, by, "extend")
+    """The officer asks the person in charge to extend the reply period: once, before it is due, at most 20 working
+    days, with the reason the requester will be told (第三十三条第一款); the due date moves only when the head agrees."""
+    _officer(request, by, "ask_extension")
     on = _check_on(request, on)
-    if request.extension_days:  # permissions.request_facts_refusal, before the reason and the days are read
-        _facts(request, "extend", on)
+    _facts(request, "ask_extension", on)
+    _refuse(permissions.request_state_refusal(request, "ask_extension"))
+    problems = []
     if not (reason or "").strip():
-        raise ValidationFailed(_("请写明延长理由(将告知申请人)"), field="reason")
+        problems.append(("reason", _("请写明延长理由(将告知申请人)")))
     if (
         isinstance(days, bool)
         or not isinstance(days, int)
         or not 1 <= days <= deadlines.MAX_EXTENSION_WORKDAYS
     ):
-        raise ValidationFailed(_("延长期限为1至20个工作日(第三十三条第一款)"), field="days")
-    _facts(request, "extend", on)
+        problems.append(("days", _("延长期限为1至20个工作日(第三十三条第一款)")))
+    if problems:
+        raise ValidationFailed(problems[0][1], field=problems[0][0], errors=problems)
+    reason = reason.strip()
 
     def change(r):
-        r.extension_days = days
+        r.extension_asked_days, r.extension_asked_reason = days, reason
+        r.extension_asked_on, r.extension_asked_by = on, by
 
     return _transition(
-        request, "extend", by=by, on=on, note=reason.strip(), data={"days": days}, change=change
+        request,
+        "ask_extension",
+        by=by,
+        on=on,
+        note=reason,
+        data={"days": days, "due_on": request.due_on.isoformat() if request.due_on else ""},
+        change=change,
     )
+
+
+def _clear_ask(r: DisclosureRequest) -> None:
+    r.extension_asked_days, r.extension_asked_reason = 0, ""
+    r.extension_asked_on, r.extension_asked_by = None, None
+
+
+def approve_extension(
+    *, request: DisclosureRequest, by, opinion: str = "", on: dt.date | None = None
+) -> DisclosureRequest:
+    """The person in charge agrees to the officer's ask: the reply period is extended by the days asked, counted
+    on the working-day calendar, and the requester is told why and until when (SMS, e-mail) — one transaction."""
+    _officer(request, by, "extend")
+    on = _check_on(request, on)
+    _facts(request, "extend", on)
+    days, reason = request.extension_asked_days, request.extension_asked_reason
+    asked_by = request.extension_asked_by
+
+    def change(r):
+        # 条例 第三十三条第一款: 经负责人同意, 延长的期限最长不得超过20个工作日 (counted by deadlines.reply_due)
+        r.extension_days = days
+        _clear_ask(r)
+
+    with transaction.atomic():
+        before = request.due_on
+        current = _transition(
+            request,
+            "extend",
+            by=by,
+            on=on,
+            note=reason,
+            data={
+                "days": days,
+                "asked_by": _name(asked_by) if asked_by else "",
+                "opinion": (opinion or "").strip(),
+                "due_before": before.isoformat() if before else "",
+            },
+            change=change,
+        )
+        _tell_extension(current, days=days, reason=reason)
+    return current
+
+
+def refuse_extension(
+    *, request: DisclosureRequest, by, opinion: str, on: dt.date | None = None
+) -> DisclosureRequest:
+    """The person in charge does not agree: the reply date stays, the officer is told why."""
+    _officer(request, by, "refuse_extension")
+    on = _check_on(request, on)
+    _facts(request, "refuse_extension", on)
+    if not (opinion or "").strip():
+        raise ValidationFailed(_("请写明不同意延长的理由"), field="opinion")
+    days = request.extension_asked_days
+    return _transition(
+        request,
+        "refuse_extension",
+        by=by,
+        on=on,
+        note=opinion.strip(),
+        data={"days": days, "reason": request.extension_asked_reason},
+        change=_clear_ask,
+    )
+
+
+def reachable(request: DisclosureRequest) -> bool:
+    """Can the platform tell the requester itself (a mobile number or an e-mail address), or must the office write?"""
+    return bool(inputs.mobile_or_none(request.phone) or request.email)
+
+
+def _tell_extension(request: DisclosureRequest, *, days: int, reason: str) -> list:
+    """The requester is told of the extension (第三十三条第一款: 并告知申请人) by SMS to their mobile and by e-mail where
+    they gave one, in the approval's transaction (core.outbox); [] when they left neither (the officer writes)."""
+    body = _(
+        "您向%(organisation)s提出的政府信息公开申请(编号 %(number)s),经政府信息公开工作机构负责人同意,答复期限延长"
+        "%(days)d个工作日,延长后的答复期限为%(due)s。延长理由:%(reason)s。可凭申请编号和查询码查询办理进度。"
+    ) % {
+        "organisation": request.organisation.name,
+        "number": request.number,
+        "days": days,
+        "due": calendar.chinese_date(request.due_on),
+        "reason": reason,
+    }
+    sent = []
+    if not reachable(request):
+        return sent
+    if mobile := inputs.mobile_or_none(request.phone):
+        sent.append(outbox.post("sms", mobile, body))
+    if request.email:
+        sent.append(outbox.post("email", request.email, body, subject=_("延长政府信息公开申请答复期限告知")))
+    return sent
 
 
 # The outcomes whose letter needs the officer's own words after its fixed sentence, with what to write.

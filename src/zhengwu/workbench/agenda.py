@@ -458,29 +458,35 @@ def _requests_to_reply(user, today: _Today) -> WorkList:
     )
 
 
-def _requests_to_extend(user, today: _Today) -> WorkList:
-    """The department head's: requests nearing their reply date that only they may extend (a stranger's pass found
-    nothing led the head to them)."""
-    found = disclosure.requests_to_extend(user)
+def _extensions_to_decide(user, today: _Today) -> WorkList:
+    """The department head's: the officers' asks to extend a reply period, waiting for them to agree or not (条例
+    第三十三条第一款), each with its reply date and the days asked — the head was not told one waited."""
+    found = disclosure.extensions_to_decide(user)
     rows = [
         Row(
             title=f"{r.number} {ticket_text.opening(r.description)}",
             url=_url("workbench_disclosure:request", r.pk),
-            detail=_("%(organisation)s · 如需延长答复期限,由负责人办理")
-            % {"organisation": r.organisation.name},
+            detail=_("%(organisation)s · 申请延长%(days)d个工作日:%(reason)s")
+            % {
+                "organisation": r.organisation.name,
+                "days": r.extension_asked_days,
+                "reason": ticket_text.opening(r.extension_asked_reason),
+            },
             due=r.due_on,
             due_label=_("答复期限"),
-            level=_DISCLOSURE_LEVEL.get("warning", NORMAL),
+            level=_DISCLOSURE_LEVEL.get(
+                disclosure_deadlines.alert_level(r.due_on, today.date) if r.due_on else "normal", NORMAL
+            ),
         )
         for r in found[:SHOWN]
     ]
     return WorkList(
-        "requests_to_extend",
-        _("临近答复期限的依申请公开"),
+        "extensions_to_decide",
+        _("待审批的延长答复期限"),
         "bi-hourglass-split",
         len(found),
         rows,
-        _url("workbench_disclosure:requests", query=f"queue={disclosure.DEFAULT_QUEUE}"),
+        _url("workbench_disclosure:requests", query=f"queue={disclosure.EXTENSION_QUEUE}"),
     )
 
 
@@ -685,7 +691,7 @@ LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...] | Callable[..., bool]
     (_tickets_to_acknowledge, ticket_permissions.handles_tickets),
     (_tickets_to_answer, ticket_permissions.handles_tickets),
     (_requests_to_reply, (Role.DISCLOSURE_OFFICER,)),
-    (_requests_to_extend, (Role.DEPARTMENT_HEAD,)),
+    (_extensions_to_decide, (Role.DEPARTMENT_HEAD,)),
     (_publications_to_review, (Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)),
     (_rectifications, (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)),
     (_items_to_publish, (Role.CENTRE_MANAGER,)),

@@ -247,7 +247,7 @@ def _track_page(request, form, found, *, refused: DomainError | None = None, typ
         {
             "form": form,
             "r": found,
-            "events": found.events.all() if found else (),
+            "events": selectors.requester_events(found) if found else (),
             # what the requester (no staff account) may do now: send the supplement, withdraw
             "can": permissions.allowed_actions(None, found) if found else {},
             "refused": refused,

@@ -188,8 +188,16 @@ class FeeForm(RequestActionForm):
 
 
 class ExtendForm(RequestActionForm):
+    """The officer's ask to extend the reply period: the working days and the reason the requester will be told."""
+
     days = whole_number(_("工作日"))
     note = free_text(_("理由"))
+
+
+class ExtensionDecisionForm(RequestActionForm):
+    """The head's 同意 or 不同意 on an ask to extend, with their opinion (required to refuse: the service says)."""
+
+    opinion = free_text(_("审批意见"))
 
 
 class ReplyForm(RequestActionForm):
@@ -209,7 +217,9 @@ REQUEST_ACTIONS = {
     "third_party_answered": NoteForm,
     "notify_fee": FeeForm,
     "receive_payment": RequestActionForm,
-    "extend": ExtendForm,
+    "ask_extension": ExtendForm,
+    "extend": ExtensionDecisionForm,
+    "refuse_extension": ExtensionDecisionForm,
     "reply": ReplyForm,
     "withdraw": NoteForm,
     "archive": RequestActionForm,

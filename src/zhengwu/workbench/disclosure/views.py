@@ -363,6 +363,10 @@ def _request_page(
         except DomainError:
             due = None
     can = permissions.allowed_actions(request.user, r)
+    asked_due = None
+    # the date the head's 同意 would give, counted the same way
+    if r.extension_asked_days and due is not None:
+        asked_due = services.due_of(r, events, extension=r.extension_asked_days)
     by_item = None
     if can.get(
         "notify_fee"
@@ -386,8 +390,13 @@ def _request_page(
             "orders": supervision_selectors.orders_on_request(request.user, r),
             "can": can,
             "by_item": by_item,
+            "asked_due": asked_due,
+            "asked_refusal": permissions.refusal(request.user, r, "extend")
+            if can["refuse_extension"]
+            else None,
             # the refused form's errors and typed values, by action (reply, request_supplement, extend)
-            "failed": {failed["action"]: failed} if failed else {},
+            # (the head's 同意 and 不同意 share one form: "decide_extension")
+            "failed": {_form_of(failed["action"]): failed} if failed else {},
         },
         status=status,
     )
@@ -426,8 +435,17 @@ def request_action(request, pk: int, action: str):
             services.notify_fee(request=r, by=by, method=data["method"], pages=data["pages"], on=on)
         elif action == "receive_payment":
             services.receive_payment(request=r, by=by, on=on)
+        elif action == "ask_extension":
+            services.ask_extension(request=r, by=by, days=data["days"] or 0, reason=data["note"], on=on)
         elif action == "extend":
-            services.extend(request=r, by=by, days=data["days"] or 0, reason=data["note"], on=on)
+            extended = services.approve_extension(request=r, by=by, opinion=data["opinion"], on=on)
+            if not services.reachable(extended):
+                messages.warning(
+                    request,
+                    _("申请人未留联系电话或电子邮箱,请书面告知申请人延长答复期限及理由(第三十三条第一款)"),
+                )
+        elif action == "refuse_extension":
+            services.refuse_extension(request=r, by=by, opinion=data["opinion"], on=on)
         elif action == "reply":
             outcome, reason = data["outcome"]
             services.reply(request=r, by=by, outcome=outcome, reason=reason, text_=data["text"], on=on)
@@ -444,11 +462,18 @@ def request_action(request, pk: int, action: str):
     return redirect("workbench_disclosure:request", pk=pk)
 
 
+def _form_of(action: str) -> str:
+    """The request page's form an action is posted from."""
+    return "decide_extension" if action in permissions.EXTENSION_DECISIONS else action
+
+
 # The inputs of the request page's forms that show their own refusal (a service's field → the form's input).
 PLACED_FIELDS = {
     "reply": {"outcome": "outcome", "reason": "outcome", "text": "text"},
     "request_supplement": {"items": "items", "workdays": "workdays"},
-    "extend": {"days": "days", "reason": "note", "note": "note"},
+    "ask_extension": {"days": "days", "reason": "note", "note": "note"},
+    "extend": {"opinion": "opinion"},
+    "refuse_extension": {"opinion": "opinion"},
 }
 
 
@@ -459,12 +484,13 @@ def _placed(action: str, form, exc: DomainError) -> dict | None:
     if fields is None or form is None or not isinstance(exc, ValidationFailed):
         return None
     if form.is_bound and form.errors:
-        field, message = next(iter(form.error_map().items()))
-    else:
-        field, message = exc.field, exc.message
-    if field not in fields:
+        found = [next(iter(form.error_map().items()))]
+    else:  # every input the service refused (延长: the days and the reason at once)
+        found = exc.errors
+    errors = {fields[field]: message for field, message in reversed(found) if field in fields}
+    if not errors:
         return None
-    return {"action": action, "errors": {fields[field]: message}, "values": form.data}
+    return {"action": action, "errors": errors, "values": form.data}
 
 
 @login_required
