@@ -172,6 +172,26 @@ class Attachment(models.Model):
         return self.name
 
 
+class SubmittedVersion(models.Model):
+    """What a publication said when it was sent into review (提交审核), as its reviewers read it
+    (disclosure.versions.content_of): a later round's reviewers are shown what changed since."""
+
+    publication = models.ForeignKey(Publication, models.CASCADE, related_name="submissions")
+    number = models.PositiveIntegerField(_("第几次提交"))
+    content = models.JSONField(_("提交时的内容"), default=dict)
+    at = models.DateTimeField(_("提交时间"))
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("提交审核的版本")
+        ordering = ["publication", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "number"], name="disclosure_submitted_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} #{self.number}"
+
+
 class ReviewEntry(AppendOnly):
     """One line of the review ledger (审查台账): an immutable event of the publication's review chain."""
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from zhengwu.core import access, clock, personal
 from zhengwu.core.errors import AccessDenied, NotFound
 from zhengwu.core.models import Organisation, Role
-from zhengwu.disclosure import deadlines, search, workflow
+from zhengwu.disclosure import deadlines, search, versions, workflow
 from zhengwu.disclosure.models import (
     AnnualReport,
     Attachment,
@@ -166,6 +166,11 @@ def reviewer_wanted(publication: Publication) -> str:
     if publication.status == workflow.SECOND_LEADER_APPROVAL:
         return _("%(step)s:须由另一位%(who)s审批") % {"step": publication.status_label, "who": who}
     return _("%(step)s:由起草人以外的%(who)s办理") % {"step": publication.status_label, "who": who}
+
+
+def changes_since_last_review(publication: Publication):
+    """What changed in the publication since the previous round of review saw it (disclosure.versions), or None."""
+    return versions.since_last_review(publication)
 
 
 def staff_publication(user, pk: int) -> Publication:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from zhengwu.core import access, audit, calendar, clock, files, ids, inputs, outbox
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
 from zhengwu.core.models import Organisation
-from zhengwu.disclosure import deadlines, fees, outcomes, permissions, search, text, workflow
+from zhengwu.disclosure import deadlines, fees, outcomes, permissions, search, text, versions, workflow
 from zhengwu.disclosure.models import (
     DESCRIPTION_LIMIT,
     Attachment,
@@ -28,6 +28,7 @@ from zhengwu.disclosure.models import (
     Remedy,
     RequestEvent,
     ReviewEntry,
+    SubmittedVersion,
 )
 
 # 政府信息公开条例 第二十条 (the areas every catalogue must hold) and the pages 第二十二条、第五十条 require.
@@ -312,6 +313,12 @@ def submit(*, publication: Publication, by) -> Publication:
         current.status = workflow.publication_next(before, "submit")
         current.save(update_fields=["status"])
         entry = _ledger(current, action="submit", before=before, by=by)
+        SubmittedVersion.objects.create(
+            publication=current,
+            number=current.submissions.count() + 1,
+            content=versions.content_of(current),
+            at=clock.now(),
+        )
         audit.record(
             "disclosure.publication.submit", current, actor=by, summary={"from": before}, rows=[entry]
         )

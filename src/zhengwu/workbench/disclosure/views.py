@@ -189,6 +189,8 @@ def _publication_page(
             "categories": selectors.categories(organisation=pub.organisation),
             "can": permissions.allowed_actions(request.user, pub),
             "reviewer_wanted": selectors.reviewer_wanted(pub),
+            # what the previous round of review saw, for the reviewers of this one (and the drafter of a draft sent back)
+            "changes": selectors.changes_since_last_review(pub),
             "values": _publication_values(pub, form),
             "errors": errors,
         },
