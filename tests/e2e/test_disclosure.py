@@ -116,6 +116,23 @@ def test_a_request_with_supplement_is_answered_and_the_letter_downloaded(page, c
         page.get_by_role("button", name="提交补正").click()
     expect(page.locator("#request-status")).to_have_text("办理中")
 
+    # more time needed: the officer asks, the head agrees from their workbench (第三十三条第一款)
+    as_user(page, sign_in, "drafter")
+    page.goto(officer_url)
+    page.get_by_label("延长工作日(1–20)").fill("10")
+    page.get_by_label("延长理由(将告知申请人)").fill("需调取征收档案")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交负责人审批").click()
+    expect(page.locator("#extension-asked")).to_contain_text("需调取征收档案")
+    as_user(page, sign_in, "leader")
+    page.goto("/workbench/")
+    expect(page.locator("body")).to_contain_text("待审批的延长答复期限")
+    page.goto(officer_url)
+    due_after = page.locator("#asked-due-after").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="同意延长").click()
+    expect(page.locator("#due-on")).to_have_text(due_after)
+
     as_user(page, sign_in, "drafter")
     page.goto(officer_url)
     page.get_by_label("答复结果").select_option(label="部分公开")
@@ -127,6 +144,7 @@ def test_a_request_with_supplement_is_answered_and_the_letter_downloaded(page, c
     page.context.clear_cookies()
     page.goto(f"/disclosure/track/?number={number}&code={code}")
     expect(page.locator("body")).to_contain_text("部分公开")
+    expect(page.locator("body")).to_contain_text("延长10个工作日,理由:需调取征收档案")
     shot()
     with page.expect_download() as download:
         page.locator("#download-letter").click()
