@@ -194,3 +194,26 @@ def test_a_request_description_a_supplement_or_a_review_opinion_too_long_names_t
     assert "「审查意见」最长 1000 个字,现有 1001 个字" in page
     pub.refresh_from_db()
     assert pub.status == "first_review" and pub.ledger.count() == signed
+
+
+def test_a_request_registered_with_several_mistakes_names_each_at_its_field_at_once(client, org, people):
+    """As on the portal: a letter typed in with a blank name, a bad phone and a bad ID number shows all three."""
+    client.force_login(people["drafter"])
+    response = client.post(
+        f"{BASE}requests/new/",
+        {
+            "organisation": org.pk,
+            "channel": "in_person",
+            "requester_kind": "natural_person",
+            "requester_name": "",
+            "phone": "12",
+            "requester_id_number": "123",
+            "description": "2025年本镇低保名单",
+        },
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "申请人姓名" in _error(page, "r-name")
+    assert "联系电话应为11位手机号码" in _error(page, "r-phone")
+    assert "证件号码应为18位" in _error(page, "r-id")
+    assert not DisclosureRequest.objects.exists()

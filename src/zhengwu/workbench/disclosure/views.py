@@ -309,7 +309,8 @@ def request_new(request):
         try:
             created = services.file_request(by=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.fail(exc)
+            for field, message in exc.errors:  # every wrong field at once (services.check_requester)
+                form.add_error(field if field in form.fields else None, message)
         else:
             return redirect("workbench_disclosure:request", pk=created.pk)
     return render(
