@@ -1,5 +1,6 @@
-"""Every word the requester reads on the portal's request and tracking pages goes through translation: nothing in
-Chinese is left in those templates outside {% translate %} / {% blocktranslate %}."""
+"""Every word the requester reads on the portal's request and tracking pages, and the officer on the request's
+workbench page, goes through translation: nothing in Chinese is left in those templates outside {% translate %} /
+{% blocktranslate %}."""
 
 import re
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 
 import zhengwu
 
-PORTAL = Path(zhengwu.__file__).parent / "disclosure" / "templates" / "disclosure" / "portal"
+TEMPLATES = Path(zhengwu.__file__).parent / "disclosure" / "templates" / "disclosure"
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 _TRANSLATED = re.compile(
     r"{%\s*blocktranslate\b.*?%}.*?{%\s*endblocktranslate\s*%}|{%\s*translate\s.*?%}|{%\s*comment\s*%}.*?"
@@ -30,6 +31,15 @@ def test_the_check_finds_text_left_bare():
     ]
 
 
-@pytest.mark.parametrize("name", ["request_form.html", "track.html", "request_done.html", "_nav.html"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "portal/request_form.html",
+        "portal/track.html",
+        "portal/request_done.html",
+        "portal/_nav.html",
+        "workbench/request.html",
+    ],
+)
 def test_request_and_track_pages_have_no_text_outside_translation(name):
-    assert untranslated((PORTAL / name).read_text(encoding="utf-8")) == []
+    assert untranslated((TEMPLATES / name).read_text(encoding="utf-8")) == []
