@@ -101,3 +101,15 @@ def test_after_the_reply_date_the_head_may_only_refuse_and_is_told_why(client, o
         response = client.post(f"{url}extend/", {"opinion": "同意"}, follow=True)
         assert "不能再同意延长" in response.content.decode()
     assert DisclosureRequest.objects.get(pk=r.pk).extension_days == 0
+
+
+def test_an_ask_left_when_the_request_is_answered_is_no_longer_shown_or_listed(client, org, people):
+    from zhengwu.disclosure import selectors
+
+    with clock.frozen("2026-04-28T09:00"):
+        r = services.ask_extension(request=_request(org), by=people["drafter"], days=10, reason="需调取档案")
+        r = services.reply(request=r, by=people["drafter"], outcome="partial", text_="见附件")
+        client.force_login(people["leader"])
+        page = client.get(f"{BASE}requests/{r.pk}/").content.decode()
+        assert 'id="extension-asked"' not in page and f"{BASE}requests/{r.pk}/extend/" not in page
+        assert selectors.extensions_to_decide(people["leader"]) == []

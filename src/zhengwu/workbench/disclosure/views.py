@@ -366,9 +366,11 @@ def _request_page(
         except DomainError:
             due = None
     can = permissions.allowed_actions(request.user, r)
+    # an ask to extend waiting for the head (one left on a request concluded since is moot)
+    asked = bool(r.extension_asked_days) and r.status in workflow.OPEN_REQUEST_STATES
     asked_due = None
     # the date the head's 同意 would give, counted the same way
-    if r.extension_asked_days and due is not None:
+    if asked and due is not None:
         asked_due = services.due_of(r, events, extension=r.extension_asked_days)
     by_item = None
     if can.get(
@@ -393,6 +395,7 @@ def _request_page(
             "orders": supervision_selectors.orders_on_request(request.user, r),
             "can": can,
             "by_item": by_item,
+            "asked": asked,
             "asked_due": asked_due,
             "asked_refusal": permissions.refusal(request.user, r, "extend")
             if can["refuse_extension"]
