@@ -200,3 +200,57 @@ def rate_link(html: str) -> str:
     match = re.search(r'href="([^"]+)" id="rate-link"', html)
     assert match, "no 评价 button"
     return match.group(1)
+
+
+def next_step(html: str) -> str:
+    """The next-action box's sentence (下一步:…)."""
+    match = re.search(r'id="next-action"[^>]*>\s*<p[^>]*>(.*?)</p>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
+def test_the_public_lookup_says_what_a_received_application_still_lacks(client, world):  # noqa: F811
+    """The lookup without signing in said 无需操作 while the required 营业执照复印件 was missing and the window could not
+    accept. It now says what the applicant's own page says — the same sentence: the material by name, how to
+    provide it (sign in and upload, or bring it to the window) — with a sign-in link to the case's page, and no
+    personal data; once the file is there it says 无需操作 again."""
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    services.upload_material(case=case, by=world.citizen_user, position=1, upload=pdf_upload())
+    query = {"number": case.number, "query_code": case.query_code}
+    html = client.get("/cases/lookup/", query).text
+    told = next_step(html)
+    assert "无需操作" not in told and "请补齐必需材料:2. 营业执照复印件。" in told
+    assert "登录后在本办件页面网上上传" in told and "受理窗口" in told
+    assert f"next=/cases/mine/{case.number}/" in text_of_links(html, "next-action")
+    assert world.citizen.name not in html and world.citizen.id_number not in html
+
+    own = Client()
+    own.force_login(world.citizen_user)
+    assert next_step(own.get(f"/cases/mine/{case.number}/").text) == told  # one rule for both pages
+
+    services.upload_material(case=case, by=world.citizen_user, position=2, upload=pdf_upload("执照.pdf"))
+    html = client.get("/cases/lookup/", query).text
+    assert next_step(html).startswith("下一步:无需操作。窗口将在受理决定期限前决定是否受理")
+    assert "sign-in-to-upload" not in html
+
+
+def test_a_paper_only_material_is_to_be_handed_in_at_the_window_named_with_its_hours(client, world):  # noqa: F811
+    """A material the catalogue takes on paper only (载体 纸质) is not to be uploaded: the next step says to bring the
+    original to the window, where and when (the item's 办理地点 and 办公时间), and offers no sign-in to upload."""
+    from zhengwu.catalog import selectors as catalog_selectors
+
+    version = world.item.current_version
+    version.materials.filter(position=2).update(medium="paper")
+    version.address, version.opening_hours = "贵溪市政务服务中心二楼 12 号窗口", "工作日 9:00-17:00"
+    version.save(update_fields=["address", "opening_hours"])
+    catalog_selectors.forget_published()
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    services.upload_material(case=case, by=world.citizen_user, position=1, upload=pdf_upload())
+    html = client.get("/cases/lookup/", {"number": case.number, "query_code": case.query_code}).text
+    told = next_step(html)
+    assert "请补齐必需材料:2. 营业执照复印件。只收纸质原件,须携带到受理窗口提交。" in told
+    assert "办理地点:贵溪市政务服务中心二楼 12 号窗口;办公时间:工作日 9:00-17:00" in told
+    assert "网上上传" not in told and "sign-in-to-upload" not in html

@@ -274,6 +274,49 @@ def numbered(material: dict) -> str:
     return f"{material['position']}. {material['name']}" if material["position"] else material["name"]
 
 
+def paper_only(medium: str) -> bool:
+    """Is a material handed over on paper only (the catalogue's 载体 纸质: an original the window must see), so that
+    no file stands for it? A material whose 载体 is 电子 or 纸质或电子 may be uploaded."""
+    from zhengwu.catalog.models import Material
+
+    return medium == Material.Medium.PAPER
+
+
+def where_to_hand_in(version) -> str:
+    """Where and when the item's window takes paper: its 办理地点 and 办公时间 as the guide gives them."""
+    parts = []
+    if version.address:
+        parts.append(_("办理地点:%(address)s") % {"address": version.address})
+    if version.opening_hours:
+        parts.append(_("办公时间:%(hours)s") % {"hours": version.opening_hours})
+    return ";".join(parts)
+
+
+def materials_next_text(version, owed: list[dict]) -> str:
+    """What an applicant whose received application still lacks required materials (`owed`, from missing) is told
+    to do — one text for the signed-in applicant's page and the public lookup: the materials by name, and how each
+    is provided: uploaded on the case's page after signing in (or brought to the window), or, for a paper-only one,
+    handed in at the window, where and when. Names of catalogue materials only: nothing personal."""
+    from zhengwu.cases.stages import NEXT_ACTIONS
+
+    online = [numbered(m) for m in owed if not paper_only(m.get("medium", ""))]
+    paper = [numbered(m) for m in owed if paper_only(m.get("medium", ""))]
+    text = _("请补齐必需材料:%(m)s。") % {"m": "、".join(numbered(m) for m in owed)}
+    if online and paper:
+        text += _(
+            "其中 %(online)s 可登录后在本办件页面网上上传,或携带纸质原件到受理窗口提交;"
+            "%(paper)s 只收纸质原件,须携带到受理窗口提交。"
+        ) % {"online": "、".join(online), "paper": "、".join(paper)}
+    elif online:
+        text += _("可登录后在本办件页面网上上传,或携带纸质原件到受理窗口提交。")
+    else:
+        text += _("只收纸质原件,须携带到受理窗口提交。")
+    where = where_to_hand_in(version)
+    if where:
+        text += _("受理窗口%(where)s。") % {"where": f"({where})"}
+    return text + str(NEXT_ACTIONS["provide_materials"])
+
+
 def material_refusal(case: Case) -> DomainError | None:
     """A grant needs every required material: 行政许可法 第三十二条第一款第(四)项 (材料不齐全的一次告知补正) and
     第三十四条 (对申请人提交的申请材料进行审查)."""

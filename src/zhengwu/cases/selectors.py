@@ -273,6 +273,8 @@ _PUBLIC_FIELDS = (
     "delivery", "finished_at", "revision",
     "item__code", "version__number", "version__name", "organisation__name",
     "applicant__name", "applicant__kind",
+    # what the next step's text reads of the item: its materials (the published copy) and where paper is handed in
+    "version__status", "version__published_at", "version__address", "version__opening_hours",
 )  # fmt: skip
 
 
@@ -349,6 +351,12 @@ def public_status(case: Case | None) -> dict:
     if "_zw_public_events" in case.__dict__:
         rows = sorted(rows_of(CaseEvent, case.__dict__.pop("_zw_public_events")), key=lambda r: r["seq"])
         events = [_PublicEvent(row) for row in rows]
+        # the events as records.events_so_far gives them, for the rest of this read (the paper handling.missing
+        # counts for the next step): not read a second time
+        case.__dict__["_zw_events"] = [
+            {"seq": r["seq"], "action": r["action"], "at": r["at"], "data": r["data"], "actor_id": None}
+            for r in rows
+        ]
     else:  # a case read some other way
         events = list(
             case.events.select_related("organisation")
@@ -608,17 +616,17 @@ NEXT_ACTION_NOTICES = {
 }
 
 
-def progress(case: Case, *, materials: bool = True) -> dict:
+def progress(case: Case) -> dict:
     """Where a case stands, as its applicant follows it: the five stages (收件 → 受理 → 审查 → 决定 → 办结) from its
     status and steps, the step open now, the office holding it (an organisation or a window, never a person), the
-    date it is due, and what the applicant does next with the notice that tells them how. `materials`: read which
-    required materials a received application still lacks (handling.missing: then the applicant must provide them
-    before it can be accepted); False where a page cannot offer the upload and must stay cheap (the public lookup)."""
-    from zhengwu.cases.handling import missing, numbered
+    date it is due, and what the applicant does next with the notice that tells them how — the same on the signed-in
+    applicant's page and the public lookup: a received application still lacking a required material
+    (handling.missing) names those materials and how each is provided (materials_next_text)."""
+    from zhengwu.cases.handling import materials_next_text, missing, numbered, paper_only
 
     steps = list(case.steps.select_related("assignee__staff__organisation").order_by("position"))
     # received with a required material provided in no way: acceptance is refused until the applicant provides it
-    owed = [numbered(m) for m in missing(case)] if materials and case.status == Status.RECEIVED else []
+    owed = missing(case) if case.status == Status.RECEIVED else []
     view = stages.progress(
         status=case.status,
         materials_missing=bool(owed),
@@ -633,7 +641,7 @@ def progress(case: Case, *, materials: bool = True) -> dict:
     next_action = view.next_action
     next_text = str(stages.NEXT_ACTIONS[next_action])
     if next_action == "provide_materials":
-        next_text = _("请补齐必需材料:%(m)s。") % {"m": "、".join(owed)} + next_text
+        next_text = materials_next_text(case.version, owed)
     fee = None
     if next_action in GRANTED_NEXT_ACTIONS and next_action != "post_returned":
         # the result is held until the fees are paid (extensions.delivery_gates): say so, not 领取结果
@@ -659,7 +667,9 @@ def progress(case: Case, *, materials: bool = True) -> dict:
         "dues": _dues(case, open_row),
         "next_action": next_action,
         "next_text": next_text,
-        "missing_materials": owed,  # as the checklists name them: 2. 营业执照复印件
+        "missing_materials": [numbered(m) for m in owed],  # as the checklists name them: 2. 营业执照复印件
+        # those of them a file may stand for (not paper-only): the upload is offered for these
+        "missing_uploadable": [numbered(m) for m in owed if not paper_only(m.get("medium", ""))],
         "notice": case.notices.filter(kind=kind).order_by("-issued_at", "-id").first() if kind else None,
     }
 

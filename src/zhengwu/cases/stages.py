@@ -135,10 +135,8 @@ NEXT_ACTIONS = {
     "submit": _("继续填写并提交申请。"),
     "wait_acceptance": _("无需操作。窗口将在受理决定期限前决定是否受理,结果会短信通知您。"),
     # received with a required material provided in no way: acceptance is refused until it is (行政许可法 第三十二条);
-    # the page names the materials before it (selectors.progress: 请补齐必需材料:…)
-    "provide_materials": _(
-        "材料不齐全,窗口不能受理(行政许可法第三十二条)。请网上上传,或携带纸质原件到受理窗口提交。"
-    ),
+    # the page names the materials and how each is provided before it (handling.materials_next_text)
+    "provide_materials": _("材料不齐全,窗口不能受理(行政许可法第三十二条)。"),
     "supplement": _("请补正材料:按补正材料通知书一次性补齐,在本页上传后提交。"),
     "wait_review": _("无需操作。申请正在审查,有需要时工作人员会联系您。"),
     "wait_decision": _("无需操作。审查已完成,正在作出决定。"),

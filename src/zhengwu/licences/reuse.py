@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
+from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.core.calendar import chinese_date
 from zhengwu.licences import services
 
@@ -84,7 +85,9 @@ def taken(case) -> dict[int, str]:
         LicenceUse.objects.filter(case=case, purpose=LicenceUse.Purpose.REUSE).select_related("licence")
     )
     out: dict[int, str] = {}
-    for material in case.version.materials.all():
+    if not uses:  # the usual case: nothing taken, the materials need not be read
+        return out
+    for material in catalog_selectors.published_materials(case.version):
         for use in uses:
             if use.note.split(":", 1)[0] == material.name:
                 out[material.position] = _("已调取(电子证照库,编号 %(n)s)") % {"n": use.licence.number}

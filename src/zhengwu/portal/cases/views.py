@@ -208,6 +208,9 @@ def lookup(request):
                 status["received_when"] = display.when(status["received_at"], chinese=True)
                 # the number and query code were right: the stages, and rating as on 好差评's own lookup
                 context = _progress_links(case, notices=False)
+                if context["p"]["missing_uploadable"]:  # the upload is on the case's own page, signed in
+                    mine = reverse("portal_cases:detail", args=[case.number])
+                    context["sign_in_url"] = f"{reverse('portal_cases:signin')}?next={quote(mine)}"
         except DomainError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
     return render(request, "cases/portal/lookup.html", {"form": form, "status": status, **context})
@@ -216,8 +219,8 @@ def lookup(request):
 def _progress_links(case, *, notices: bool) -> dict:
     """The case's stages (selectors.progress) and the links its next step needs: the notice to read (for whoever
     may download it), the supplement form, and on a completed case its rating page or the rating given."""
-    # the materials still missing are read for the applicant's own page; the public lookup keeps its cost (issue 20)
-    progress = selectors.progress(case, materials=notices)
+    # the same next step on the applicant's own page and the public lookup (a material missing named there too)
+    progress = selectors.progress(case)
     completed = case.status == "completed"
     notice = progress["notice"] if notices else None
     return {
