@@ -254,3 +254,39 @@ def test_a_paper_only_material_is_to_be_handed_in_at_the_window_named_with_its_h
     assert "请补齐必需材料:2. 营业执照复印件。只收纸质原件,须携带到受理窗口提交。" in told
     assert "办理地点:贵溪市政务服务中心二楼 12 号窗口;办公时间:工作日 9:00-17:00" in told
     assert "网上上传" not in told and "sign-in-to-upload" not in html
+
+
+def test_the_case_page_offers_no_upload_for_a_material_taken_on_paper_only(citizen, world):  # noqa: F811
+    """A material the catalogue takes on paper only (载体 纸质) had an upload button on the applicant's page. Now its
+    row says to bring the original to the window, where and when; the upload stays for a material that may be
+    uploaded, and a file posted for the paper one anyway is refused at its input, nothing kept."""
+    from zhengwu.catalog import selectors as catalog_selectors
+
+    version = world.item.current_version
+    version.materials.filter(position=2).update(medium="paper")
+    version.address, version.opening_hours = "贵溪市政务服务中心二楼 12 号窗口", "工作日 9:00-17:00"
+    version.save(update_fields=["address", "opening_hours"])
+    catalog_selectors.forget_published()
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    page = f"/cases/mine/{case.number}/"
+    html = citizen.get(page).text
+    assert 'id="upload-1"' in html and 'id="upload-2"' not in html
+    hand_in = re.search(r'id="hand-in-2"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert (
+        "只收纸质原件" in hand_in
+        and "办理地点:贵溪市政务服务中心二楼 12 号窗口;办公时间:工作日 9:00-17:00" in hand_in
+    )
+    assert 'id="go-upload"' in html  # material 1 may still be uploaded
+
+    refused = citizen.post(f"{page}upload/", {"position": "2", "file": pdf_upload("执照.pdf")})
+    assert refused.status_code == 422
+    at_input = re.search(r'id="upload-2-error"[^>]*>([^<]*)<', refused.text)
+    assert at_input and "「营业执照复印件」只收纸质原件,不能网上上传" in at_input.group(1)
+    assert not case.materials.filter(position=2).exists()
+
+    services.upload_material(case=case, by=world.citizen_user, position=1, upload=pdf_upload())
+    html = citizen.get(page).text
+    assert 'id="go-upload"' not in html and 'id="materials-how"' not in html  # only paper is left
+    assert 'id="hand-in-2"' in html

@@ -282,6 +282,23 @@ def paper_only(medium: str) -> bool:
     return medium == Material.Medium.PAPER
 
 
+def paper_only_refusal(case: Case, position: int, *, field: str) -> DomainError | None:
+    """Why the applicant's page takes no file for the material at `position`: the catalogue takes it on paper only
+    (载体 纸质) — it is brought to the window, said where and when (the page offers no upload for it) — or None."""
+    material = next(
+        (m for m in catalog_selectors.published_materials(case.version) if m.position == position), None
+    )
+    if material is None or not paper_only(material.medium):
+        return None
+    where = where_to_hand_in(case.version)
+    return ValidationFailed(
+        _("「%(name)s」只收纸质原件,不能网上上传,请携带原件到受理窗口提交%(where)s")
+        % {"name": material.name, "where": f"({where})" if where else ""},
+        code="materials.paper_only",
+        field=field,
+    )
+
+
 def where_to_hand_in(version) -> str:
     """Where and when the item's window takes paper: its 办理地点 and 办公时间 as the guide gives them."""
     parts = []

@@ -1005,7 +1005,7 @@ def material_checklist(case: Case) -> list[dict]:
     counter's 收件 — nothing else, so a case whose 收件 recorded no paper (and an online application) comes
     unticked, and a material asked for only in some situations (视情形提交) comes ticked only when the clerk recorded
     it at the 收件."""
-    from zhengwu.cases.handling import counter_paper_label, material_provisions
+    from zhengwu.cases.handling import counter_paper_label, material_provisions, paper_only
 
     files: dict[int, list] = {}
     for row in case.materials.order_by("position", "uploaded_at", "id"):
@@ -1029,6 +1029,7 @@ def material_checklist(case: Case) -> list[dict]:
                 "condition": "代他人申请时提交",
                 "conditional": not needed,  # asked only in some cases: shown 视情形提交, never 未上传
                 "medium": "纸质或电子",
+                "paper_only": False,
                 "form": "原件",
                 "rules": "申请人签名(单位盖章)的授权委托书,写明委托事项和权限",
                 "files": files.get(POWER_OF_ATTORNEY, []),
@@ -1053,6 +1054,8 @@ def material_checklist(case: Case) -> list[dict]:
                 "condition": m.condition,
                 "conditional": not required or bool(m.condition),
                 "medium": m.get_medium_display(),
+                # taken on paper only (载体 纸质): no file stands for it, the applicant brings it to the window
+                "paper_only": paper_only(m.medium),
                 "form": m.get_form_display(),
                 "rules": m.rules,
                 "files": provided,

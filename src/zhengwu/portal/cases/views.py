@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, display, extensions, library, selectors, services, workflow
+from zhengwu.cases import deadlines, display, extensions, handling, library, selectors, services, workflow
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases.application import ApplicationForm, initial_from
 from zhengwu.cases.models import POWER_OF_ATTORNEY, Applicant, Status
@@ -453,6 +453,8 @@ def _detail(
             # a received application may still take its missing materials online (workflow: upload_material); a
             # joint member's come through its joint case's page
             "upload_offered": _takes_uploads(case),
+            # where and when a material taken on paper only is handed in (the item's 办理地点 and 办公时间)
+            "hand_in_at": handling.where_to_hand_in(case.version),
             "supplement": supplement,
             "asked": asked,
             "can_withdraw": workflow.allowed(case.status, "withdraw"),
@@ -545,6 +547,8 @@ def upload(request, number: str):
             raise ValidationFailed(form.errors["file"][0], field=field)
         if not _takes_uploads(case):
             raise Conflict(_("本办件当前不能在此上传材料"), field="status")
+        if (refusal := handling.paper_only_refusal(case, position, field=field)) is not None:
+            raise refusal
         row = services.upload_material(
             case=case, by=request.user, position=position, upload=form.cleaned_data["file"], field=field
         )
