@@ -544,3 +544,14 @@ def test_loading_a_calendar_year_recomputes_open_cases(world):
     assert not case.due_provisional
     assert case.legal_due > before
     assert_copies_match_replay(case)
+
+
+def test_a_staff_attachment_with_a_300_character_name_keeps_its_extension(world, accepted):
+    """The step's attachment is named as the file was, shortened in the middle to its column, never cut at the end."""
+    name = "审查意见" * 60 + "(签字版).pdf"  # 249 characters: Django's upload keeps names up to 255 whole
+    row = services.attach_file(case=accepted, by=world.approver, upload=pdf_upload(name))
+    assert (
+        len(row.filename) == 200
+        and row.filename.startswith("审查意见")
+        and row.filename.endswith("(签字版).pdf")
+    )

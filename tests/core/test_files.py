@@ -79,3 +79,29 @@ def test_no_domain_keeps_its_own_sniffer_and_catalog_no_longer_imports_cases():
     assert not (src / "cases" / "uploads.py").exists() and not (src / "disclosure" / "files.py").exists()
     catalog = "\n".join(p.read_text() for p in (src / "catalog").rglob("*.py"))
     assert "zhengwu.cases" not in catalog and "_OLE2" not in catalog
+
+
+LONG_CHINESE = "贵溪市某某餐饮管理有限公司食品经营许可申请材料" * 14  # 308 characters
+
+
+@pytest.mark.parametrize(
+    ("name", "max_length", "expected"),
+    [
+        ("营业执照.pdf", 200, "营业执照.pdf"),  # fits: as given
+        ("甲" * 196 + ".pdf", 200, "甲" * 196 + ".pdf"),  # exactly 200
+        ("甲乙丙丁戊己庚辛壬癸.pdf", 10, "甲乙丙…壬癸.pdf"),  # the middle gives way, the extension stays
+        ("甲乙丙丁戊己庚辛壬癸.docx", 10, "甲乙…壬癸.docx"),
+        ("甲乙丙丁戊己庚辛壬癸", 6, "甲乙丙…壬癸"),  # no extension: the middle only
+        ("甲乙丙丁.戊己庚辛壬癸子丑寅卯辰巳", 8, "甲乙丙丁…卯辰巳"),  # a dot in the name, not an extension
+    ],
+)
+def test_a_long_file_name_is_shortened_in_the_middle_keeping_its_extension(name, max_length, expected):
+    assert files.fitting_name(name, max_length) == expected
+    assert len(files.fitting_name(name, max_length)) <= max_length
+
+
+def test_a_300_character_chinese_name_keeps_its_beginning_its_end_and_its_extension():
+    name = LONG_CHINESE + "(盖章版).pdf"
+    shortened = files.fitting_name(name, 200)
+    assert len(shortened) == 200 and shortened.endswith("(盖章版).pdf") and "…" in shortened
+    assert shortened.startswith("贵溪市某某餐饮管理有限公司")

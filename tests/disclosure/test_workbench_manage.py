@@ -178,6 +178,28 @@ def test_accepted_attachment_kinds(client, org, people, filename, body):
     assert pub.attachments.get().name == filename
 
 
+def test_an_attachment_named_by_a_300_character_file_name_keeps_its_extension(client, org, people):
+    """Its name taken from the file (none typed): a name over the column's 200 characters was refused (附件名称最长200字,
+    at a name input left empty); it is now shortened in the middle, its extension kept. A name typed too long is
+    still refused at its input."""
+    pub = services.create_draft(organisation=org, by=people["drafter"], title="附件测试")
+    client.force_login(people["drafter"])
+    name = "贵溪市人民政府关于印发政务服务事项实施清单的通知" * 13 + ".pdf"
+    assert len(name) > 300
+    response = client.post(
+        f"{BASE}publications/{pub.pk}/attachments/", {"file": SimpleUploadedFile(name, PDF)}
+    )
+    assert response.status_code == 302
+    kept = pub.attachments.get().name
+    assert len(kept) == 200 and kept.endswith(".pdf") and kept.startswith("贵溪市人民政府关于印发")
+    typed = client.post(
+        f"{BASE}publications/{pub.pk}/attachments/",
+        {"file": SimpleUploadedFile("a.pdf", PDF), "name": "通知" * 101},
+    )
+    assert typed.status_code == 422 and "附件名称最长200字" in typed.content.decode()
+    assert pub.attachments.count() == 1
+
+
 def test_an_html_page_dressed_as_a_pdf_is_refused(client, org, people):
     pub = services.create_draft(organisation=org, by=people["drafter"], title="附件测试")
     client.force_login(people["drafter"])

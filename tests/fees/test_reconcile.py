@@ -166,3 +166,17 @@ def test_the_import_says_which_columns_and_types_a_statement_has(fees_world, cli
     assert "记账日期,交易流水号,缴款码,金额,类型" in page and "「退付」" in page
     with pytest.raises(ValidationFailed, match="应为「收款」「缴库」或「退付」"):
         reconcile.import_statement("记账日期,交易流水号,缴款码,金额,类型\n2026-09-28,B,,1,退款\n".encode())
+
+
+def test_a_statement_file_with_a_300_character_name_is_recorded_by_a_name_keeping_its_extension(
+    fees_world, two_payments
+):
+    from zhengwu.fees.models import StatementLine
+
+    online, counter = two_payments
+    name = "中国农业银行贵溪市支行非税收入汇缴专户对账单" * 14 + ".csv"
+    reconcile.import_statement(full_statement(online, counter), source=name)
+    kept = {line.source for line in StatementLine.objects.all()}
+    assert len(kept) == 1
+    (source,) = kept
+    assert len(source) == 200 and source.endswith(".csv") and source.startswith("中国农业银行贵溪市支行")

@@ -290,3 +290,31 @@ def test_the_case_page_offers_no_upload_for_a_material_taken_on_paper_only(citiz
     html = citizen.get(page).text
     assert 'id="go-upload"' not in html and 'id="materials-how"' not in html  # only paper is left
     assert 'id="hand-in-2"' in html
+
+
+def test_a_300_character_chinese_file_name_is_kept_recognisable_with_its_extension(citizen, world):  # noqa: F811
+    """Names over 200 characters were cut at 200, losing the extension (…许可申请材料 with no .pdf). The upload keeps
+    the beginning, the end and the extension, shortened in the middle; the page shows it; no 500."""
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    long_name = "贵溪市某某餐饮管理有限公司食品经营许可申请材料" * 14 + "(营业执照副本).pdf"
+    assert len(long_name) > 300
+    done = citizen.post(
+        f"/cases/mine/{case.number}/upload/", {"position": "2", "file": pdf_upload(long_name)}
+    )
+    assert done.status_code == 302
+    stored = case.materials.get(position=2).filename
+    # Django keeps an uploaded name's first 255 characters with its extension; the column's 200 are made here
+    assert len(stored) == 200 and stored.endswith(".pdf") and "…" in stored
+    assert stored.startswith("贵溪市某某餐饮管理有限公司食品经营许可申请材料")
+    assert stored in citizen.get(f"/cases/mine/{case.number}/").text
+    # a name Django passes whole (under 255) keeps its end too
+    name = "食品经营许可申请材料" * 22 + "(营业执照副本).pdf"
+    citizen.post(f"/cases/mine/{case.number}/upload/", {"position": "1", "file": pdf_upload(name)})
+    stored = case.materials.get(position=1).filename
+    assert (
+        len(stored) == 200
+        and stored.endswith("(营业执照副本).pdf")
+        and stored.startswith("食品经营许可申请材料")
+    )

@@ -30,7 +30,7 @@ from zhengwu.cases.records import (
     _updates_caller,
 )
 from zhengwu.cases.submission import _extension, check_upload
-from zhengwu.core import access, clock
+from zhengwu.core import access, clock, files
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import Role
 
@@ -167,7 +167,11 @@ def attach_file(
     if purpose not in ("opinion", "result"):
         raise ValidationFailed(_("附件用途应为 opinion 或 result"), field="purpose")
     data, content_type = check_upload(upload)
-    filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    # the name the person gave the file, shortened in the middle to fit, its extension kept
+    filename = files.fitting_name(
+        (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1],
+        CaseAttachment._meta.get_field("filename").max_length,
+    )
     with transaction.atomic():
         case = _locked(case)
         permissions.require(by, case, "attach")

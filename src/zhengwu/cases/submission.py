@@ -374,7 +374,11 @@ def upload_material(*, case: Case, by, position: int, upload, field: str = "file
             )
         material_name = material.name
     data, content_type = check_upload(upload, field=field)
-    filename = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    # the name the person gave the file, shortened in the middle to fit, its extension kept
+    filename = files.fitting_name(
+        (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1],
+        CaseMaterial._meta.get_field("filename").max_length,
+    )
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         case = _locked(case)

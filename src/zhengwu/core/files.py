@@ -173,3 +173,25 @@ def check(
             field=field,
         )
     return data, kind
+
+
+# the longest extension kept whole when a name is shortened (.docx, .jpeg, .ofd): a longer "extension" is a dot
+# inside the name, not a type
+_LONGEST_EXTENSION = 10
+
+
+def fitting_name(name: str, max_length: int) -> str:
+    """A file's name fitted to `max_length` characters by shortening its middle (…): its beginning and its end,
+    which say what it is, and its extension kept whole, so it is still recognised and still opens with the right
+    program. A name that fits is returned as it is."""
+    name = str(name or "")
+    if len(name) <= max_length:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > _LONGEST_EXTENSION or any(c.isspace() for c in extension):
+        stem, extension = name, ""
+    suffix = f".{extension}" if extension else ""
+    room = max_length - len(suffix) - 1  # one character for the ellipsis
+    head = (room + 1) // 2
+    tail = room - head
+    return f"{stem[:head]}…{stem[len(stem) - tail :] if tail else ''}{suffix}"

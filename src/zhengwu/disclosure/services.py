@@ -465,9 +465,14 @@ def add_attachment(*, publication: Publication, by, upload, name: str = "") -> A
     # the state is checked again under the lock; here it only spares reading the file
     _refuse(permissions.publication_refusal(by, publication, "add_attachment"))
     data, kind = files.check(upload, accept=files.DOCUMENTS, max_bytes=attachment_max_bytes(), field="file")
-    label = (name or "").strip() or os.path.basename(getattr(upload, "name", "") or "") or _("附件")
-    if len(label) > 200:
-        raise ValidationFailed(_("附件名称最长200字"), field="name")
+    longest = Attachment._meta.get_field("name").max_length
+    label = (name or "").strip()
+    if len(label) > longest:  # a name typed is the staff's to shorten
+        raise ValidationFailed(_("附件名称最长%(n)s字") % {"n": longest}, field="name")
+    # else the file's own name, shortened in the middle to fit, its extension kept
+    label = (
+        label or files.fitting_name(os.path.basename(getattr(upload, "name", "") or ""), longest) or _("附件")
+    )
     with transaction.atomic():
         current = _locked(publication)
         _refuse(permissions.publication_state_refusal(current, "add_attachment"))

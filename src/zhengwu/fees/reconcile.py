@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhengwu.core import audit, clock
+from zhengwu.core import audit, clock, files
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.inputs import text
 from zhengwu.fees import permissions, providers
@@ -80,7 +80,7 @@ def import_statement(content: bytes | str, *, source: str = "", by=None) -> dict
                     "notice_code": code,
                     "amount": amount,
                     "imported_at": clock.now(),
-                    "source": source[:200],
+                    "source": files.fitting_name(source, StatementLine._meta.get_field("source").max_length),
                 },
             )
             imported += created

@@ -577,7 +577,7 @@ def _reconcile_action(request):
     try:
         if data["file"] is not None:
             upload = data["file"]
-            result = reconcile.import_statement(upload.read(), source=upload.name[:200], by=request.user)
+            result = reconcile.import_statement(upload.read(), source=upload.name, by=request.user)
             days = result["days"]
             messages.success(
                 request,
