@@ -146,3 +146,28 @@ def test_reimporting_keeps_the_items_application_form(spec, water, publish_item)
     assert (report.created, report.revised) == ([], [])  # nothing in the workbook differs
     item.refresh_from_db()
     assert item.current_version.form_schema == schema
+
+
+def test_a_value_longer_than_its_column_is_refused_at_its_cell_not_cut(spec, water, publish_item):
+    """A material name of 201 characters (the column takes 200) and an address of 201: the workbook is refused whole,
+    each named at its sheet, row and column with the limit and the length; nothing is written or shortened."""
+    item = publish_item(spec, water)
+    workbook = load_workbook(exported())
+    items, materials = workbook["事项"], workbook["材料"]
+    header = {c.value: c.column for c in items[1]}
+    items.cell(row=2, column=header["办理地点"], value="贵溪市" * 67)
+    material_header = {c.value: c.column for c in materials[1]}
+    materials.cell(row=2, column=material_header["材料名称"], value="申" * 201)
+    source = io.BytesIO()
+    workbook.save(source)
+    source.seek(0)
+
+    with pytest.raises(excel.ImportRejected) as caught:
+        excel.import_workbook(source, publish=True)
+    problems = {(p.sheet, p.row, p.column): p.message for p in caught.value.problems}
+    assert problems == {
+        ("事项", 2, "办理地点"): "「办理地点」最长 200 个字符,现有 201 个",
+        ("材料", 2, "材料名称"): "「材料名称」最长 200 个字符,现有 201 个",
+    }, caught.value.problems
+    assert ItemVersion.objects.count() == 1
+    assert item.current_version.materials.first().name == spec["materials"][0]["name"]

@@ -139,6 +139,23 @@ def test_invalid_item_is_refused_with_every_error_at_its_field(make_spec, water)
     assert not ServiceItem.objects.exists()
 
 
+def test_a_value_longer_than_its_column_is_refused_at_its_field_whatever_the_door(make_spec, water):
+    """The API, the JSON import and the workbench form all write through create_item: a step name of 61 characters
+    (the column takes 60) and a fee standard of 301 (300) are refused at their fields, not stored or cut."""
+    bad = make_spec(
+        steps=[{"name": "审" * 61, "role": "approver", "days": 5}],
+        fees=[
+            {"name": "工本费", "standard": "每证10元" * 61, "amount": "10", "basis": "赣发改收费〔2019〕1号"}
+        ],
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        services.create_item(spec=bad, organisation=water)
+    errors = {e["field"]: e["message"] for e in caught.value.as_dict()["errors"]}
+    assert errors["steps[0].name"] == "「环节名称」最长 60 个字符,现有 61 个"
+    assert errors["fees[0].standard"] == "「收费标准」最长 300 个字符,现有 305 个"
+    assert not ServiceItem.objects.exists()
+
+
 def test_type_and_basic_code_cannot_change_after_creation(spec, water, publish_item):
     item = publish_item(spec, water)
     with pytest.raises(ValidationFailed) as caught:

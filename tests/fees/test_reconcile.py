@@ -180,3 +180,19 @@ def test_a_statement_file_with_a_300_character_name_is_recorded_by_a_name_keepin
     assert len(kept) == 1
     (source,) = kept
     assert len(source) == 200 and source.endswith(".csv") and source.startswith("中国农业银行贵溪市支行")
+
+
+def test_a_payment_code_longer_than_its_column_refuses_the_statement_naming_line_and_column(
+    fees_world, two_payments
+):
+    """The 缴款码 was cut to 20 characters, silently (a cut code names another notice, or none): the statement is now
+    refused naming its line and column, nothing of it imported."""
+    from zhengwu.fees.models import StatementLine
+
+    online, counter = two_payments
+    good = full_statement(online, counter)
+    bad = statement(("2026-09-28", "BANK-X2", "3606812026" * 3, "35.00", "收款")).split(b"\n", 1)[1]
+    with pytest.raises(ValidationFailed) as caught:
+        reconcile.import_statement(good + bad)
+    assert caught.value.message == "第6行「缴款码」:「缴款码」最长 20 个字符,现有 30 个"
+    assert caught.value.field == "file" and not StatementLine.objects.exists()

@@ -90,6 +90,25 @@ def test_a_bad_line_stops_the_whole_import_and_is_reported_with_its_number(world
     assert "只有举报可以匿名" in report.errors[2]
 
 
+def test_a_value_too_long_for_its_column_stops_the_import_naming_line_and_field(world):
+    """A caller's name, a phone, an address or a title longer than its column was cut to fit, silently: now the
+    line is refused naming the field, and nothing of the file is written."""
+    good = json.loads(history_lines(world, rounds=1)[0])
+    lines = [
+        json.dumps(good, ensure_ascii=False),
+        json.dumps({**good, "caller_name": "欧阳" * 21}, ensure_ascii=False),
+        json.dumps({**good, "address": "贵溪市" * 67}, ensure_ascii=False),
+        json.dumps({**good, "title": "标题" * 61}, ensure_ascii=False),
+    ]
+    report = importer.import_lines(lines)
+    assert report.imported == 0 and not Ticket.objects.exists()
+    assert report.errors == [
+        "第 2 行:「诉求人 caller_name」最长 40 个字符,现有 42 个",
+        "第 3 行:「事发地点 address」最长 200 个字符,现有 201 个",
+        "第 4 行:「标题 title」最长 120 个字符,现有 122 个",
+    ]
+
+
 def test_the_import_command(world, tmp_path):
     path = tmp_path / "past.jsonl"
     path.write_text("\n".join(history_lines(world, rounds=1)), encoding="utf-8")

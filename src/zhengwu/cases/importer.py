@@ -14,9 +14,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import deadlines, history, services
-from zhengwu.cases.models import Applicant, Case, Channel, Decision, Delivery
+from zhengwu.cases.models import Applicant, Case, CaseEvent, Channel, Decision, Delivery
 from zhengwu.catalog.models import ItemVersion, ServiceItem
-from zhengwu.core import clock, ids
+from zhengwu.core import clock, ids, inputs
 from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import DomainError, ValidationFailed
 
@@ -66,6 +66,14 @@ class Parsed:
 
 def _fail(message: str) -> None:
     raise ValidationFailed(message)
+
+
+def _fits(model, column: str, value: str, key: str, where: str = "", label=None) -> None:
+    """A value longer than its column is refused, naming the field (and the event): never cut."""
+    field = model._meta.get_field(column)
+    label = f"{label or field.verbose_name} {key}"
+    if problem := inputs.too_long(value, field.max_length, label):
+        _fail(f"{where}{problem}" if where else problem)
 
 
 def _moment(value, index: int) -> dt.datetime:
@@ -121,6 +129,10 @@ def parse_line(data) -> Parsed:
     )
     if not checked.valid:
         _fail(_("申请人证件号码无效:%(reason)s") % {"reason": checked.reason})
+    for key in ("name", "phone", "email", "address", "legal_representative"):
+        _fits(Applicant, key, str(applicant.get(key) or "").strip(), f"applicant.{key}")
+    if data.get("query_code") is not None:
+        _fits(Case, "query_code", str(data["query_code"]), "query_code")
     agent = data.get("agent") or {}
     if agent:
         services._agent(agent)
@@ -247,11 +259,20 @@ def _events(raw: list, version: ItemVersion) -> list[dict]:
                 _fail(
                     _("第 %(index)s 个事件:「%(step)s」环节尚未完成") % {"index": index, "step": current.name}
                 )
+        actor = str(event.get("actor") or "")
+        _fits(
+            CaseEvent,
+            "actor_label",
+            actor,
+            "actor",
+            where=_("第 %(index)s 个事件:") % {"index": index},
+            label=_("操作人"),
+        )
         candidate = {
             "action": action,
             "at": at,
             "data": services._jsonable(data),
-            "actor": str(event.get("actor") or "")[:150],
+            "actor": actor,
             "note": str(event.get("reason") or event.get("opinion") or event.get("note") or ""),
         }
         try:

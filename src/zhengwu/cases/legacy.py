@@ -30,12 +30,13 @@ def import_case(*, parsed) -> Case:
         if applicant is None:
             applicant = Applicant.objects.create(
                 kind=a["kind"],
-                name=str(a["name"]).strip()[:100],
+                # each checked against its column by importer.parse_line: refused there, never cut here
+                name=str(a["name"]).strip(),
                 id_number=a["id_number"],
-                phone=str(a.get("phone") or "")[:20],
-                email=str(a.get("email") or "")[:254],
-                address=str(a.get("address") or "")[:200],
-                legal_representative=str(a.get("legal_representative") or "")[:40],
+                phone=str(a.get("phone") or "").strip(),
+                email=str(a.get("email") or "").strip(),
+                address=str(a.get("address") or "").strip(),
+                legal_representative=str(a.get("legal_representative") or "").strip(),
                 created_at=parsed.events[0]["at"],
             )
         case = Case(
@@ -47,7 +48,7 @@ def import_case(*, parsed) -> Case:
             form=parsed.form,
             created_at=parsed.events[0]["at"],
             received_at=parsed.events[0]["at"],
-            query_code=(parsed.query_code or _query_code())[:8],
+            query_code=parsed.query_code or _query_code(),
             **_agent(parsed.agent),
         )
         if parsed.number:

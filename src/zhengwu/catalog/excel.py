@@ -409,7 +409,8 @@ def import_workbook(
         item.spec = specs.complete(item.spec)
         # A cell that could not be read is reported once, not again by the rule that misses its value.
         seen = {(p.sheet, p.row, p.column) for p in problems}
-        errors = rules.check_item(item.spec) + services.window_problems(item.spec, item.organisation)
+        errors = rules.check_item(item.spec) + specs.length_problems(item.spec)
+        errors += services.window_problems(item.spec, item.organisation)
         problems += [p for p in _problems_of(item, errors) if (p.sheet, p.row, p.column) not in seen]
         if item.spec["basic_code"] and item.organisation is not None:
             code = rules.implementation_code(item.organisation.uscc, item.spec["basic_code"])

@@ -157,7 +157,7 @@ def _problems(
     basic: dict | None = None,
     organisation: Organisation | None = None,
 ) -> rules.Errors:
-    errors = rules.check_item(spec)
+    errors = rules.check_item(spec) + specs.length_problems(spec)
     errors += window_problems(spec, item.organisation if item is not None else organisation)
     if item is not None:
         if spec["type"] != item.item_type:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from zhengwu.catalog import rules
 from zhengwu.catalog.models import Fee, ItemVersion, Material, Step
-from zhengwu.core.inputs import is_whole
+from zhengwu.core.inputs import is_whole, too_long
 from zhengwu.core.models import Window
 
 DEFAULTS = {
@@ -144,6 +144,35 @@ def find_windows(refs) -> dict[tuple[str, str], list[Window]]:
         if key in found:
             found[key].append(window)
     return found
+
+
+def length_problems(spec: dict) -> rules.Errors:
+    """Every value of a (complete) spec longer than the column it is stored in, as (field, message) pairs naming the
+    column (「材料名称」最长 200 个字符,现有 230 个): refused where it is, never cut, whichever door the spec came by."""
+    errors: rules.Errors = []
+
+    def check(model, column: str, value, at: str) -> None:
+        field = model._meta.get_field(column)
+        if problem := too_long(value, getattr(field, "max_length", None), field.verbose_name):
+            errors.append((at, problem))
+
+    for key, attr in _SCALARS.items():
+        if isinstance(spec.get(key), str):
+            check(ItemVersion, attr, spec[key], key)
+    if isinstance(spec.get("result"), dict) and isinstance(spec["result"].get("name"), str):
+        check(ItemVersion, "result_name", spec["result"]["name"], "result.name")
+    for group, model, columns in (
+        ("materials", Material, ("name", "condition", "issuer")),
+        ("steps", Step, ("name",)),
+        ("fees", Fee, ("name", "standard", "basis", "code")),
+    ):
+        for i, row in enumerate(spec.get(group) or []):
+            if not isinstance(row, dict):
+                continue
+            for column in columns:
+                if isinstance(row.get(column), str):
+                    check(model, column, row[column], f"{group}[{i}].{column}")
+    return errors
 
 
 def from_version(version: ItemVersion) -> dict:

@@ -90,3 +90,21 @@ def phone(value, *, field: str, label: str, required: bool = True) -> str:
         % {"label": label, "typed": typed[:30]},
         field=field,
     )
+
+
+def too_long(value, max_length: int | None, label) -> str:
+    """Why `value` does not fit a column of `max_length` characters (「材料名称」最长 200 个字符,现有 230 个), or ""
+    when it fits (or the column has no limit). Imports and forms refuse such a value where it is — never cut it."""
+    length = len(str(value if value is not None else ""))
+    if not max_length or length <= max_length:
+        return ""
+    return _("「%(label)s」最长 %(max_length)s 个字符,现有 %(length)s 个") % {
+        "label": label,
+        "max_length": max_length,
+        "length": length,
+    }
+
+
+def column_length(model, name: str) -> int | None:
+    """The max_length of a model's text column (None for a column without one)."""
+    return getattr(model._meta.get_field(name), "max_length", None)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengwu.core import audit, clock, files
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.inputs import text
+from zhengwu.core.inputs import text, too_long
 from zhengwu.fees import permissions, providers
 from zhengwu.fees.models import Channel, Discrepancy, Payment, Refund, StatementLine
 
@@ -68,7 +68,10 @@ def import_statement(content: bytes | str, *, source: str = "", by=None) -> dict
         kind = KINDS.get((row["类型"] or "").strip())
         if kind is None:
             raise bad("类型", _("应为「收款」「缴库」或「退付」"))
-        rows.append((booked, reference, (row["缴款码"] or "").strip()[:20], amount, kind))
+        code = (row["缴款码"] or "").strip()
+        if problem := too_long(code, StatementLine._meta.get_field("notice_code").max_length, "缴款码"):
+            raise bad("缴款码", problem)  # refused, never cut: a cut code matches another notice or none
+        rows.append((booked, reference, code, amount, kind))
     imported = skipped = 0
     with transaction.atomic():
         for booked, reference, code, amount, kind in rows:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengwu.core import audit, clock
+from zhengwu.core.inputs import too_long
 from zhengwu.core.models import Organisation, Region
 from zhengwu.tickets import workflow
 from zhengwu.tickets.models import (
@@ -122,18 +123,28 @@ def _parse(row, categories, regions, organisations, seen_numbers) -> dict:
     content = str(row["content"])
     if len(content) > 4000:
         raise ValueError(_("content 最长4000字"))
+    given = {
+        "title": str(row.get("title") or ""),
+        **({} if anonymous else {key: str(row.get(key) or "") for key in ("caller_name", "caller_phone")}),
+        "address": str(row.get("address") or ""),
+    }
+    for key, value in given.items():  # refused, naming the key, where a value does not fit: never cut
+        field = Ticket._meta.get_field(key)
+        if problem := too_long(value, field.max_length, f"{field.verbose_name} {key}"):
+            raise ValueError(problem)
     return {
         "number": number,
         "kind": row["kind"],
         "channel": channel,
         "category": category,
-        "title": str(row.get("title") or opening(content))[:120],
+        # a title not given is the content's opening (text.opening: 30 characters, ended with …)
+        "title": given["title"] or opening(content),
         "content": content,
-        "caller_name": "" if anonymous else str(row.get("caller_name", ""))[:40],
-        "caller_phone": "" if anonymous else str(row.get("caller_phone", ""))[:20],
+        "caller_name": given.get("caller_name", ""),
+        "caller_phone": given.get("caller_phone", ""),
         "anonymous": anonymous,
         "public_allowed": bool(row.get("public_allowed", False)),
-        "address": str(row.get("address", ""))[:200],
+        "address": given["address"],
         "region": region,
         "urgent": bool(row.get("urgent", False)),
         "lead_organisation": lead,

@@ -227,7 +227,7 @@ def act(request, identifier: str, action: str):
                 kind=post.get("kind", ""),
                 basis=post.get("basis", ""),
                 case=case,
-                document=post.get("document", "")[:100],
+                document=post.get("document", ""),
             )
             done = _("已%(ending)s%(type)s(编号 %(number)s),依据:%(basis)s") % {
                 "ending": services.END_KINDS[new.status],
