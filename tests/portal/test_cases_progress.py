@@ -234,6 +234,12 @@ def test_the_public_lookup_says_what_a_received_application_still_lacks(client, 
     assert next_step(html).startswith("下一步:无需操作。窗口将在受理决定期限前决定是否受理")
     assert "sign-in-to-upload" not in html
 
+    # asked to supplement: the lookup says where that is done (signed in, on the case's page), not 在本页上传
+    services.request_supplement(case=case, by=world.clerk, items=[{"position": 2, "problem": "执照已过期"}])
+    html = client.get("/cases/lookup/", query).text
+    assert "登录后在本办件页面上传并提交" in next_step(html) and "sign-in-to-upload" in html
+    assert "#supplement-heading" not in html  # the supplement form is the signed-in page's
+
 
 def test_a_paper_only_material_is_to_be_handed_in_at_the_window_named_with_its_hours(client, world):  # noqa: F811
     """A material the catalogue takes on paper only (载体 纸质) is not to be uploaded: the next step says to bring the

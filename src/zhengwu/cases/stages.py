@@ -137,7 +137,8 @@ NEXT_ACTIONS = {
     # received with a required material provided in no way: acceptance is refused until it is (行政许可法 第三十二条);
     # the page names the materials and how each is provided before it (handling.materials_next_text)
     "provide_materials": _("材料不齐全,窗口不能受理(行政许可法第三十二条)。"),
-    "supplement": _("请补正材料:按补正材料通知书一次性补齐,在本页上传后提交。"),
+    # said the same on the applicant's page and the public lookup, where nothing can be uploaded: where it is done
+    "supplement": _("请补正材料:按补正材料通知书一次性补齐,登录后在本办件页面上传并提交。"),
     "wait_review": _("无需操作。申请正在审查,有需要时工作人员会联系您。"),
     "wait_decision": _("无需操作。审查已完成,正在作出决定。"),
     "wait_resume": _("无需操作。办理已中止(特别程序),期间不计入办理时限;恢复办理后会通知您。"),

@@ -208,7 +208,8 @@ def lookup(request):
                 status["received_when"] = display.when(status["received_at"], chinese=True)
                 # the number and query code were right: the stages, and rating as on 好差评's own lookup
                 context = _progress_links(case, notices=False)
-                if context["p"]["missing_uploadable"]:  # the upload is on the case's own page, signed in
+                # the upload (a missing material, a supplement) is on the case's own page, signed in
+                if context["p"]["missing_uploadable"] or context["p"]["next_action"] == "supplement":
                     mine = reverse("portal_cases:detail", args=[case.number])
                     context["sign_in_url"] = f"{reverse('portal_cases:signin')}?next={quote(mine)}"
         except DomainError as err:
