@@ -324,3 +324,40 @@ def test_a_300_character_chinese_file_name_is_kept_recognisable_with_its_extensi
         and stored.endswith("(营业执照副本).pdf")
         and stored.startswith("食品经营许可申请材料")
     )
+
+
+def test_a_supplement_asking_a_paper_only_material_is_handed_in_at_the_window(citizen, world):  # noqa: F811
+    """The 补正 form offered a file input for a material taken on paper only — and could never be completed online
+    for it. It now says to bring the supplement to the window, where and when; a post is refused, nothing kept;
+    the window records it on paper."""
+    from zhengwu.catalog import selectors as catalog_selectors
+
+    version = world.item.current_version
+    version.materials.filter(position=2).update(medium="paper")
+    version.address, version.opening_hours = "贵溪市政务服务中心二楼 12 号窗口", "工作日 9:00-17:00"
+    version.save(update_fields=["address", "opening_hours"])
+    catalog_selectors.forget_published()
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    services.upload_material(case=case, by=world.citizen_user, position=1, upload=pdf_upload())
+    services.request_supplement(
+        case=case, by=world.clerk, items=[{"position": 2, "problem": "缺营业执照原件"}]
+    )
+    page = f"/cases/mine/{case.number}/"
+    html = citizen.get(page).text
+    said = re.sub(r"<[^>]+>", "", re.search(r'id="supply-at-window">(.*?)</p>', html, re.S).group(1))
+    assert "「营业执照复印件」只收纸质原件" in said and "办理地点:贵溪市政务服务中心二楼 12 号窗口" in said
+    assert 'name="material_2"' not in html and "补齐材料并提交" not in html
+
+    refused = citizen.post(f"{page}supply/", {"material_2": pdf_upload("执照.pdf")})
+    assert refused.status_code == 409 and "请携带全部补正材料到受理窗口提交" in text_of(
+        refused.text, "case-error"
+    )
+    assert not case.materials.filter(position=2).exists()
+    case.refresh_from_db()
+    assert case.status == "supplement_requested"
+
+    services.supply_supplement(case=case, by=world.clerk, paper=[2])  # at the window
+    case.refresh_from_db()
+    assert case.status == "received"

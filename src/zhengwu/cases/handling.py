@@ -299,6 +299,25 @@ def paper_only_refusal(case: Case, position: int, *, field: str) -> DomainError 
     )
 
 
+def paper_only_asked(case: Case, items: list[dict]) -> list[str]:
+    """The names of the materials a supplement request asks (`items`, each with its position) that the catalogue
+    takes on paper only (载体 纸质): such a 补正 is handed in at the window, where the clerk records it — online it
+    could never be completed (supply_supplement wants a file or the window's paper for each)."""
+    paper = {m.position for m in catalog_selectors.published_materials(case.version) if paper_only(m.medium)}
+    return [i["name"] for i in items if i.get("position") is not None and i["position"] in paper]
+
+
+def supplement_at_window_refusal(case: Case, paper: list[str]) -> DomainError:
+    """Why a 补正 asking materials taken on paper only (`paper`, their names) is not completed online."""
+    where = where_to_hand_in(case.version)
+    return Conflict(
+        _("补正材料中「%(m)s」只收纸质原件,请携带全部补正材料到受理窗口提交%(where)s,由窗口登记补正")
+        % {"m": "、".join(paper), "where": f"({where})" if where else ""},
+        code="supplement.at_window",
+        field="materials",
+    )
+
+
 def where_to_hand_in(version) -> str:
     """Where and when the item's window takes paper: its 办理地点 and 办公时间 as the guide gives them."""
     parts = []

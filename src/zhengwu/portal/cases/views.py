@@ -433,6 +433,8 @@ def _detail(
 ):
     form_errors = form_errors or {}
     supplement = selectors.open_supplement(case) if case.status == "supplement_requested" else None
+    # a 补正 asking a material taken on paper only is handed in at the window: no file inputs, where and when said
+    at_window = handling.paper_only_asked(case, supplement.items) if supplement else []
     asked = [
         {**i, "error": form_errors.get(f"material_{i['position']}")}
         for i in (supplement.items if supplement else [])
@@ -458,6 +460,7 @@ def _detail(
             "hand_in_at": handling.where_to_hand_in(case.version),
             "supplement": supplement,
             "asked": asked,
+            "supply_at_window": at_window,
             "can_withdraw": workflow.allowed(case.status, "withdraw"),
             **_progress_links(case, notices=True),
             "error": error,
@@ -479,6 +482,10 @@ def detail(request, number: str):
 def supply(request, number: str):
     """Upload what the supplement notice asked for and tell the window it is all there."""
     case = selectors.case_for(request.user, number)
+    supplement = selectors.open_supplement(case)
+    if supplement is not None and (paper := handling.paper_only_asked(case, supplement.items)):
+        err = handling.supplement_at_window_refusal(case, paper)
+        return _detail(request, case, status=err.status, error=err, files_dropped=bool(request.FILES))
     uploads, errors = {}, {}
     for name, upload in request.FILES.items():
         if not name.startswith("material_") or not is_whole(name[9:]):
