@@ -11,9 +11,11 @@ every kind of person at every point of an order and of an alert). Whose records 
 - 整改反馈 (respond): the department heads and centre managers (RESPONDER_ROLES) — for an order about a disclosure
   request also the disclosure officers — who may act on the organisation the order is addressed to (or its original
   one, once escalated above it), while the order waits for its answer (待反馈, also overdue or returned);
-  The answer is 整改完成 (rectified) or 情况说明 (explanation); an order on a case — or on the case's overdue alert —
-  asks for the case to be handled, so 整改完成 is refused while the case is undecided (rectified_refusal): the
-  department explains how it stands instead, which answers the order without claiming what the case contradicts;
+  The answer is 整改完成 (rectified) or 情况说明 (explanation); an order on a record — a case, a ticket, a disclosure
+  request, or an alert about the handling of one of those, of a rectification or of an order — asks for the record
+  to be handled, so 整改完成 is refused until the record shows it (rectified_refusal, one rule per kind of record in
+  RECORD_KINDS): the department explains how it stands instead, which answers the order without claiming what the
+  record contradicts;
 - 办结 (close) and 退回 (return): the issuers, on an order in their scope once it was answered (已反馈);
 - 问责 (accountability): the issuers, on an order in their scope, whatever its state.
 
@@ -23,7 +25,12 @@ first, then its inputs, then the state on the locked row, as it always did; `ref
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhengwu.core import access
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError
@@ -187,40 +194,199 @@ def responder_refusal(user, order) -> AccessDenied | None:
     return None
 
 
-# the alerts whose order asks for the case itself to move (超期: decide it), not for a fault to be put right (a fee, a
-# step out of order), which may be rectified while the case is still being handled
+# ---------------------------------------------------------------- 整改完成: what the record shows
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of record an order can concern, as 整改完成 reads it — one rule per kind: the order asks for the record
+    to be handled (ordered on it directly, or on one of its alerts that `holds`), and 整改完成 is refused until the
+    record shows its fault `remedied` (else `refused`, with its number and status)."""
+
+    key: str  # the respond step keeps the record's status as data["<key>_status"]
+    alert_field: str  # the Alert's link to such a record
+    subject: str | None  # the order's subject when ordered on the record itself
+    status_title: Promise  # what the order page calls its status
+    refused: Promise  # the refusal, with %(number)s and %(status)s
+    holds: Callable[[str], bool]  # an order on one of its alerts (by code) asks for it to be handled
+    remedied: Callable[[object], bool]
+    number: Callable[[object], str]
+    status: Callable[[object], str]  # its status now, in Chinese
+    state_field: str = "status"  # the record's field holding its status (its code, kept by the respond step)
+    record: Callable[[object], object] = lambda order: None  # the record of an order on it directly
+
+
+def _case_undecided(case) -> bool:
+    from zhengwu.cases.workflow import UNDECIDED_STATUSES
+
+    return case.status in UNDECIDED_STATUSES
+
+
+def _ticket_answered(ticket) -> bool:
+    from zhengwu.tickets.models import Status
+
+    # a ticket reopened after its answer (回访不满意) is being handled again: not remedied
+    return ticket.status in (Status.REPLIED, Status.CLOSED)
+
+
+def _request_concluded(request) -> bool:
+    from zhengwu.disclosure.workflow import CONCLUDED_REQUEST_STATES
+
+    return request.status in CONCLUDED_REQUEST_STATES
+
+
+def _rectification_done(rectification) -> bool:
+    from zhengwu.evaluation import rules
+
+    # the rater has had the feedback (rules.DONE), or the rating was set aside on appeal
+    return rectification.state in (*rules.DONE, rules.VOIDED)
+
+
+def _ordered_request(order):
+    from zhengwu.disclosure.models import DisclosureRequest
+
+    return DisclosureRequest.objects.filter(number=order.request_ref).first()
+
+
+# the alerts on a case whose order asks for the case itself to move (超期: decide it), not for a fault to be put
+# right (a fee, a step out of order), which may be rectified while the case is still being handled. Every alert on
+# a ticket, a disclosure request, a rectification or an order is about its handling (a deadline missed).
 CASE_PROGRESS_ALERTS = ("case.overdue.promised", "case.overdue.legal")
 
+RECORD_KINDS: tuple[RecordKind, ...] = (
+    RecordKind(
+        key="case",
+        alert_field="case",
+        subject="case",
+        status_title=_lazy("办件状态"),
+        refused=_lazy(
+            "办件 %(number)s 尚未作出决定(当前:%(status)s),不能反馈「整改完成」:"
+            "请选择「情况说明」如实反馈办理进度,办件作出决定后再反馈整改完成"
+        ),
+        holds=CASE_PROGRESS_ALERTS.__contains__,
+        remedied=lambda case: not _case_undecided(case),
+        number=lambda case: case.number,
+        status=lambda case: case.get_status_display(),
+        record=lambda order: order.case,
+    ),
+    RecordKind(
+        key="ticket",
+        alert_field="ticket",
+        subject="ticket",
+        status_title=_lazy("工单状态"),
+        refused=_lazy(
+            "工单 %(number)s 尚未答复(当前:%(status)s),不能反馈「整改完成」:"
+            "请选择「情况说明」如实反馈办理进度,工单答复诉求人后再反馈整改完成"
+        ),
+        holds=lambda code: True,
+        remedied=_ticket_answered,
+        number=lambda ticket: ticket.number,
+        status=lambda ticket: ticket.get_status_display(),
+        record=lambda order: order.ticket,
+    ),
+    RecordKind(
+        key="request",
+        alert_field="request",
+        subject="request",
+        status_title=_lazy("申请状态"),
+        refused=_lazy(
+            "依申请公开申请 %(number)s 尚未答复(当前:%(status)s),不能反馈「整改完成」:"
+            "请选择「情况说明」如实反馈办理进度,答复申请人后再反馈整改完成"
+        ),
+        holds=lambda code: True,
+        remedied=_request_concluded,
+        number=lambda request: request.number,
+        status=lambda request: request.status_label,
+        record=_ordered_request,
+    ),
+    RecordKind(
+        key="rectification",
+        alert_field="rectification",
+        subject=None,
+        status_title=_lazy("整改状态"),
+        refused=_lazy(
+            "差评整改 %(number)s 尚未反馈评价人(当前:%(status)s),不能反馈「整改完成」:"
+            "请选择「情况说明」如实反馈整改进度,整改并反馈评价人后再反馈整改完成"
+        ),
+        holds=lambda code: True,
+        remedied=_rectification_done,
+        number=lambda rectification: rectification.rating.subject_number,
+        status=lambda rectification: rectification.get_state_display(),
+        state_field="state",
+    ),
+    RecordKind(
+        key="order",
+        alert_field="subject_order",
+        subject=None,
+        status_title=_lazy("原督办单状态"),
+        refused=_lazy(
+            "督办单 %(number)s 尚未反馈(当前:%(status)s),不能反馈「整改完成」:"
+            "请选择「情况说明」如实说明情况,该督办单反馈后再反馈整改完成"
+        ),
+        holds=lambda code: True,
+        remedied=lambda order: order.state != "open",
+        number=lambda order: order.number,
+        status=lambda order: order.get_state_display(),
+        state_field="state",
+    ),
+)
 
-def awaited_case(order):
-    """The case whose handling the order is about — an order on a case, or on the case's overdue alert — else None."""
+
+@dataclass(frozen=True)
+class Awaited:
+    """The record an order asks to be handled, and its kind."""
+
+    kind: RecordKind
+    record: object
+
+    @property
+    def remedied(self) -> bool:
+        return self.kind.remedied(self.record)
+
+    @property
+    def status(self) -> str:
+        return self.kind.status(self.record)
+
+    @property
+    def status_code(self) -> str:
+        return getattr(self.record, self.kind.state_field)
+
+    @property
+    def status_title(self) -> str:
+        return str(self.kind.status_title)
+
+
+def awaited(order) -> Awaited | None:
+    """The record whose handling the order is about — the case, ticket or disclosure request it was issued on, or
+    the record of its alert when the alert is about that record's handling (RecordKind.holds) — else None."""
     from zhengwu.supervision.models import SupervisionOrder
 
-    if order.case_id is None:
+    if order.subject == SupervisionOrder.Subject.ALERT:
+        alert = order.alert
+        for kind in RECORD_KINDS:
+            if getattr(alert, f"{kind.alert_field}_id") is not None:
+                if not kind.holds(alert.code):
+                    return None
+                return Awaited(kind, getattr(alert, kind.alert_field))
         return None
-    if order.subject == SupervisionOrder.Subject.CASE:
-        return order.case
-    if order.alert_id and order.alert.code in CASE_PROGRESS_ALERTS:
-        return order.case
+    for kind in RECORD_KINDS:
+        if kind.subject == order.subject:
+            record = kind.record(order)
+            return Awaited(kind, record) if record is not None else None
     return None
 
 
 def rectified_refusal(order) -> Conflict | None:
-    """整改完成 claims what the record must show: an order about a case's handling is rectified once the case is
-    decided or ended (cases.workflow.UNDECIDED_STATUSES: not before); until then the answer is 情况说明."""
-    from zhengwu.cases.workflow import UNDECIDED_STATUSES
-
-    case = awaited_case(order)
-    if case is not None and case.status in UNDECIDED_STATUSES:
-        return Conflict(
-            _(
-                "办件 %(number)s 尚未作出决定(当前:%(status)s),不能反馈「整改完成」:"
-                "请选择「情况说明」如实反馈办理进度,办件作出决定后再反馈整改完成"
-            )
-            % {"number": case.number, "status": case.get_status_display()},
-            field="response_kind",
-        )
-    return None
+    """整改完成 claims what the record must show: an order about a record's handling is rectified once the record's
+    fault is remedied (RECORD_KINDS: a case decided or ended, a ticket answered, a disclosure request answered or
+    ended, a rectification fed back to the rater, an order answered); until then the answer is 情况说明."""
+    found = awaited(order)
+    if found is None or found.remedied:
+        return None
+    return Conflict(
+        str(found.kind.refused) % {"number": found.kind.number(found.record), "status": found.status},
+        field="response_kind",
+    )
 
 
 def order_reviewer_refusal(user, order) -> AccessDenied | None:

@@ -267,14 +267,19 @@ responder_roles = permissions.responder_roles
 def respond_order(
     *, order: SupervisionOrder, by, response: str, kind: str = SupervisionOrder.ResponseKind.EXPLANATION
 ) -> SupervisionOrder:
-    """The organisation reports back: 整改完成 (`kind` rectified) — refused while the case the order is about is
-    undecided (permissions.rectified_refusal) — or 情况说明 (explanation, the default: how the matter stands)."""
+    """The organisation reports back: 整改完成 (`kind` rectified) — refused until the record the order is about shows
+    its fault remedied (permissions.rectified_refusal: a case decided, a ticket or a disclosure request answered …)
+    — or 情况说明 (explanation, the default: how the matter stands)."""
     _raise(permissions.responder_refusal(by, order))
     if kind not in SupervisionOrder.ResponseKind.values:
         raise ValidationFailed(_("请选择反馈类型:整改完成或情况说明"), field="response_kind")
     response = _text(response, field="response", label=_("整改反馈"))
     with transaction.atomic():
-        row = SupervisionOrder.objects.select_for_update().select_related("case", "alert").get(pk=order.pk)
+        row = (
+            SupervisionOrder.objects.select_for_update()
+            .select_related("case", "ticket", "alert")
+            .get(pk=order.pk)
+        )
         _raise(permissions.order_state_refusal(row, "respond"))
         if kind == SupervisionOrder.ResponseKind.RECTIFIED:
             _raise(permissions.rectified_refusal(row))
@@ -283,8 +288,9 @@ def respond_order(
         row.save(update_fields=["state", "response", "response_kind", "responded_at"])
         late = clock.today() > row.due_on
         data = {"late": late, "level": row.level, "kind": kind}
-        if (case := permissions.awaited_case(row)) is not None:
-            data["case_status"] = case.status  # what the case showed when the answer was given
+        if (found := permissions.awaited(row)) is not None:
+            # what the record showed when the answer was given: data["case_status"], ["ticket_status"] …
+            data[f"{found.kind.key}_status"] = found.status_code
         _step(row, "respond", by=by, note=response, data=data)
     return row
 

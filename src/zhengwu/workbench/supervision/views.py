@@ -397,7 +397,7 @@ def order(request, number: str):
         "allowed": permissions.allowed_actions(request.user, row),
         # 整改完成 only once the record shows it; the reason shown where it may not be chosen
         "rectified_refused": permissions.rectified_refusal(row),
-        "awaited_case": permissions.awaited_case(row),
+        "awaited": permissions.awaited(row),
         "response_kinds": SupervisionOrder.ResponseKind,
         "today": clock.today(),
     }
