@@ -548,7 +548,7 @@ _NAMING_CANDIDATES = 20
 
 def items_naming(words: list[str], *, said: str = "", limit: int = 5) -> list[SearchEntry]:
     """Published items whose name holds some of the words (the hotline's call screen: what a caller says, not a
-    search), best first: the longest phrase of the name the caller said whole (`said_phrase`: 食品经营许可 in
+    search), best first: the longest phrase of the name the caller said whole (`core.text.said_phrase`: 食品经营许可 in
     「食品经营许可证怎么办」 before 经营许可证 of 药品经营许可证核发), then the most of the words in its name (by length;
     a word inside a longer one found with it not counted twice), then the shortest name. Once an item's name holds two
     of the words or more, an item naming only one of them (许可, and 许可证 inside it) is not offered beside it. Each
@@ -576,34 +576,12 @@ def items_naming(words: list[str], *, said: str = "", limit: int = 5) -> list[Se
             distinct = core_text.outermost(row.named)
             row.named_words = len(distinct)
             row.named_weight = sum(len(w) for w in distinct)
-            row.phrase = said_phrase(row.name, heard) if heard else 0
+            row.phrase = core_text.said_phrase(row.name, heard) if heard else 0
             rows.append(row)
     if any(r.named_words > 1 for r in rows):
         rows = [r for r in rows if r.named_words > 1]
     rows.sort(key=lambda r: (-r.phrase, -r.named_weight, len(r.name), r.code))
     return rows[:limit]
-
-
-def said_phrase(name: str, said: str) -> int:
-    """The length of the longest run of `name`'s words (from one word boundary of the name to another) found whole in
-    `said`, both normalised: 6 for 食品经营许可新办 in 「…食品经营许可证…」, 5 for 药品经营许可证核发 (经营许可证; 品经营许可证
-    begins inside 药品)."""
-    bounds = {0, len(name)}
-    for word in core_text.cut_for_search(name):
-        at = name.find(word)
-        while at != -1:
-            bounds |= {at, at + len(word)}
-            at = name.find(word, at + 1)
-    bounds = sorted(bounds)
-    best = 0
-    for i, start in enumerate(bounds):
-        for end in reversed(bounds[i + 1 :]):
-            if end - start <= best:
-                break
-            if name[start:end] in said:
-                best = end - start
-                break
-    return best
 
 
 def active_organisations() -> QuerySet[Organisation]:

@@ -85,6 +85,29 @@ def outermost(words: list[str]) -> list[str]:
     return [w for w in words if not any(w != other and w in other for other in words)]
 
 
+def said_phrase(name: str, said: str, *, holding: list[str] | None = None) -> int:
+    """The length of the longest run of `name`'s words (from one word boundary of the name to another) found whole in
+    `said`, both normalised: 6 for 食品经营许可新办 in 「…食品经营许可证…」, 5 for 药品经营许可证核发 (经营许可证; 品经营许可证
+    begins inside 药品). With `holding`, only a run holding one of those words counts (not 怎么办理 of a question)."""
+    bounds = {0, len(name)}
+    for word in cut_for_search(name):
+        at = name.find(word)
+        while at != -1:
+            bounds |= {at, at + len(word)}
+            at = name.find(word, at + 1)
+    bounds = sorted(bounds)
+    best = 0
+    for i, start in enumerate(bounds):
+        for end in reversed(bounds[i + 1 :]):
+            if end - start <= best:
+                break
+            run = name[start:end]
+            if run in said and (holding is None or any(w in run for w in holding)):
+                best = end - start
+                break
+    return best
+
+
 def pieces(text: str, size: int) -> set[str]:
     """Every `size`-character piece of the text (none if it is shorter)."""
     return {text[i : i + size] for i in range(len(text) - size + 1)}

@@ -13,11 +13,13 @@ The cost is the number of postings of the query's words: a word found in every e
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
 
+from zhengwu.core import text as core_text
 from zhengwu.tickets import text
 from zhengwu.tickets.models import KnowledgeEntry, KnowledgeTerm
 
@@ -142,37 +144,52 @@ class Suggestion:
     matched: list[str]
 
 
+# How many entries suggest reads for each one it offers: entries sharing one common word (许可证) with the caller may
+# outscore one about the caller's matter, and the phrase and the words that tell them apart are weighed in Python.
+SUGGEST_CANDIDATES = 20
+_KEYWORD_SEPARATORS = re.compile(r"[\s,,、;;/]+")
+
+
 def suggest(said: str, *, today: dt.date, limit: int = 3) -> list[Suggestion]:
     """Entries for what the operator types on the call screen, best first: only entries with one of its key words
     (`text.key_words`: not 要求, 反映, 问题 …) in their title or keywords — nothing rather than an entry that merely
-    shares a word with its answer — and, once one holds several of them, only those that do. Latin letters are read
-    as pinyin or initials, as in `search`."""
+    shares a word with its answer. As for the guides (catalog.selectors.items_naming): once an entry holds several of
+    the words, those holding a single one (许可证 of 排污许可证) are set aside before the best `limit` are taken; the
+    entry whose title or keyword the caller said the longest phrase of whole comes first (`core.text.said_phrase`:
+    食品经营许可证 said, 食品经营许可证变更… before 药品经营许可证经营地址变更…), then by the sum of the words' weights,
+    the most used, the oldest. Latin letters are read as pinyin or initials, as in `search`."""
     if text.is_pinyin_query(said):
         words, prefix = query_terms(said)
-    else:
-        words, prefix = text.key_words(said), None
-    ids = _ids(_ranked_sql(words, prefix, today=today, limit=limit, in_title=True))
-    if not ids:
+        return [Suggestion(e, [said.strip()]) for e in _found(words, prefix, today=today, limit=limit)]
+    words = text.key_words(said)
+    entries = _found(words, None, today=today, limit=limit * SUGGEST_CANDIDATES)
+    if not entries:
         return []
-    found = KnowledgeEntry.objects.in_bulk(ids)
     matched: dict[int, set[str]] = {}
-    if prefix:
-        matched = {i: {said.strip()} for i in ids}
-    else:
-        for entry_id, term in KnowledgeTerm.objects.filter(
-            entry_id__in=ids, term__in=words, weight__gt=ANSWER_WEIGHT
-        ).values_list("entry_id", "term"):
-            matched.setdefault(entry_id, set()).add(term)
+    for entry_id, term in KnowledgeTerm.objects.filter(
+        entry_id__in=[e.pk for e in entries], term__in=words, weight__gt=ANSWER_WEIGHT
+    ).values_list("entry_id", "term"):
+        matched.setdefault(entry_id, set()).add(term)
     order = {w: n for n, w in enumerate(words)}
     suggestions = [
-        Suggestion(
-            found[i],
-            text.shown_words(sorted(matched.get(i, ()), key=lambda w: order.get(w, len(order)))),
-        )
-        for i in ids
+        Suggestion(e, text.shown_words(sorted(matched.get(e.pk, ()), key=lambda w: order.get(w, len(order)))))
+        for e in entries
     ]
-    # as for the guides (catalog.selectors.items_naming): once an entry is about several of the words, one that
-    # shares a single word with the caller (许可证 of 排污许可证 beside 食品经营许可证) is not offered
-    if not prefix and any(len(s.matched) > 1 for s in suggestions):
+    if any(len(s.matched) > 1 for s in suggestions):
         suggestions = [s for s in suggestions if len(s.matched) > 1]
-    return suggestions
+    heard = core_text.normalise(said)
+    rank = {s.entry.pk: n for n, s in enumerate(suggestions)}  # the summed weights, the uses, the id
+
+    def phrase(s: Suggestion) -> int:
+        names = [s.entry.title, *_KEYWORD_SEPARATORS.split(s.entry.keywords)]
+        return max(core_text.said_phrase(core_text.normalise(n), heard, holding=words) for n in names if n)
+
+    suggestions.sort(key=lambda s: (-phrase(s), rank[s.entry.pk]))
+    return suggestions[:limit]
+
+
+def _found(words: list[str], prefix: str | None, *, today: dt.date, limit: int) -> list[KnowledgeEntry]:
+    """The live entries with one of the words (or the pinyin prefix) in their title or keywords, by summed weight."""
+    ids = _ids(_ranked_sql(words, prefix, today=today, limit=limit, in_title=True))
+    found = KnowledgeEntry.objects.in_bulk(ids)
+    return [found[i] for i in ids]
