@@ -48,6 +48,19 @@ def taken(case) -> dict[int, str]:
     return out
 
 
+def withheld(case, user) -> dict[int, str]:
+    """The case's files (CaseMaterial pk → why) that `user` may not download although they may download the case's
+    other materials: a record a library provided carries its own rule (a licence's signed file holds its holder's
+    personal data in full, for the issuer's staff only — the others read it masked on its own page)."""
+    out: dict[int, str] = {}
+    for provider in _providers:
+        finder = getattr(provider, "withheld", None)
+        if finder is not None:
+            for pk, why in finder(case, user).items():
+                out.setdefault(pk, why)
+    return out
+
+
 def register_dependants(finder) -> None:
     """A finder is finder(case) -> [{"case": Case, "position": int, "name": str}]: materials of other cases that
     are obtained from `case`'s result instead of an upload."""

@@ -31,6 +31,18 @@ def _rows(case) -> dict | None:
     return {"issued": issued, "taken": taken, "passed": passed}
 
 
+def _mask_held(licence) -> None:
+    """What the decision's warning quotes of a held licence (its 经营项目, what tells it apart: a person's 经营场所 is
+    their home), masked as the licence's own page shows it (licences.selectors.personal_fields)."""
+    from zhengwu.core import personal
+    from zhengwu.licences.selectors import personal_fields
+
+    data = personal.shown(personal_fields(licence), revealed=False).get("data", {})
+    licence.shown_subject = data.get("subject", "")
+    told = licence.distinguished_by
+    licence.shown_distinction = {**told, "value": data.get(told["key"], told["value"])} if told else None
+
+
 def portal_panel(request, case) -> str:
     rows = _rows(case)
     if rows is None:
@@ -51,6 +63,7 @@ def workbench_panel(request, case) -> str:
         seen = set(visible(request.user).filter(pk__in=[h.pk for h in held]).values_list("pk", flat=True))
         for licence in held:
             licence.openable = licence.pk in seen
+            _mask_held(licence)
     missing = None
     if case.pk and case.decision == "grant" and not (rows and rows["issued"]):
         from zhengwu.licences import permissions, services

@@ -6,6 +6,7 @@ why. Registered with cases.library in LicencesConfig.ready()."""
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhengwu.catalog import selectors as catalog_selectors
@@ -52,6 +53,14 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
     return out
 
 
+def _file_name(licence) -> str:
+    """The name a licence taken from the library has as a case's material file."""
+    return _("已从电子证照库调取-%(type)s-%(number)s.pdf") % {
+        "type": licence.type.name,
+        "number": licence.number,
+    }
+
+
 def fill(case, by, prefer: str = "") -> list:
     """Attach the applicant's valid licence to each material it stands in for that has no file yet."""
     from zhengwu.cases import services as cases
@@ -62,12 +71,7 @@ def fill(case, by, prefer: str = "") -> list:
         licence = offer["licence"]
         if licence is None or position in have:
             continue
-        data = services.stored_pdf(licence)
-        name = _("已从电子证照库调取-%(type)s-%(number)s.pdf") % {
-            "type": licence.type.name,
-            "number": licence.number,
-        }
-        upload = SimpleUploadedFile(name, data)
+        upload = SimpleUploadedFile(_file_name(licence), services.stored_pdf(licence))
         material = cases.upload_material(case=case, by=by, position=position, upload=upload)
         services.reuse(licence=licence, case=case, by=by, material=material.name)
         filled.append((material, licence))
@@ -93,6 +97,30 @@ def taken(case) -> dict[int, str]:
                 out[material.position] = _("已调取(电子证照库,编号 %(n)s)") % {"n": use.licence.number}
                 break
     return out
+
+
+def withheld(case, user) -> dict[int, str]:
+    """The case's files that are a licence taken from the library which `user` may not download (the reusing
+    department's staff: licences.selectors.may_download) → why. The file is the signed licence, its holder's
+    personal data in full and not maskable; the case page's 电子证照 panel links the licence's page instead, which
+    says that it is valid and what it licenses with the personal data masked (docs/masking.md)."""
+    from zhengwu.licences.models import LicenceUse
+    from zhengwu.licences.selectors import REUSED_FILE_REFUSAL, may_download
+
+    if case.pk is None:
+        return {}
+    uses = LicenceUse.objects.filter(case=case, purpose=LicenceUse.Purpose.REUSE).select_related(
+        "licence__type", "licence__issuer", "licence__case__window"
+    )
+    closed = [use.licence for use in uses if not may_download(user, use.licence)]
+    if not closed:
+        return {}
+    # the file is known by its bytes, or by the name fill gave it (a kept file made again has other bytes)
+    rows = case.materials.filter(
+        Q(sha256__in=[licence.file_sha256 for licence in closed if licence.file_sha256])
+        | Q(filename__in=[_file_name(licence) for licence in closed])
+    ).values_list("pk", flat=True)
+    return dict.fromkeys(rows, str(REUSED_FILE_REFUSAL))
 
 
 def pass_on(licence, case, by=None) -> list:

@@ -188,6 +188,12 @@ DOWNLOAD_REFUSAL = gettext_lazy(
 )
 
 
+REUSED_FILE_REFUSAL = gettext_lazy(
+    "该材料是从电子证照库调取的签名证照文件,载有持证人的完整个人信息,只有颁发机构承办的工作人员、收件窗口和"
+    "监察人员可以下载;请在「电子证照」栏打开证照核验其状态和许可内容(个人信息已遮盖)"
+)
+
+
 def licence_types():
     """Every licence type with its issuing organisations and the items that issue it (the types page)."""
     return LicenceType.objects.prefetch_related("organisations", "items__current_version").all()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhengwu.cases import deadlines, display, extensions, handling, permissions, selectors, services
+from zhengwu.cases import deadlines, display, extensions, handling, library, permissions, selectors, services
 from zhengwu.cases import forms as case_forms
 from zhengwu.cases import intake as case_intake
 from zhengwu.cases.application import ApplicationForm
@@ -199,6 +199,11 @@ def _case_context(
         [f for m in checklist for f in m["files"]] + attachments,
         revealed=people["reveal"].revealed,
     )
+    # a licence taken from the library is the signed file of another department's record: its own rule decides
+    withheld = library.withheld(case, user) if people["reveal"].may else {}
+    for m in checklist:
+        for f in m["files"]:
+            f.withheld = withheld.get(f.pk, "")
     # after a refusal, the forms as the user filled them (the action's form holds what was posted)
     shown = form if failed and form is not None else None
     posted = shown.data if shown is not None else {}
@@ -564,6 +569,9 @@ def material_file(request, number: str, material_id: int):
     if not selectors.may_reveal_personal(request.user, row.case):
         message = _("只有承办该办件的工作人员、收件窗口和监察人员可以下载申请材料")
         return render(request, "403.html", {"message": message}, status=403)
+    withheld = library.withheld(row.case, request.user).get(row.pk)
+    if withheld:
+        return render(request, "403.html", {"message": withheld}, status=403)
     return FileResponse(
         row.file.open("rb"), as_attachment=True, filename=row.filename, content_type=row.content_type
     )
