@@ -265,6 +265,10 @@ class DecideIn(Schema):
     grant: bool
     reasons: str = ""
     result_name: str = ""
+    # 许可事项 the licence states, where it differs from the item's (行政许可法 第三十九条); empty keeps the item's
+    licensed_scope: str = Field(
+        "", description="准予时载明的许可事项(与事项不同时填写,最长 500 字);留空按事项确定"
+    )
     revision: int | None = None
 
 
@@ -814,6 +818,7 @@ def decide(request, number: str, body: DecideIn):
         grant=body.grant,
         reasons=body.reasons,
         result_name=body.result_name,
+        licensed_scope=body.licensed_scope,
         revision=body.revision,
     )
     return _out(request, case)

@@ -68,6 +68,10 @@ def terminate_case(
     return case
 
 
+# the licensed matters a decision may state: a 经营范围 runs to a few hundred characters
+LICENSED_SCOPE_MAX = 500
+
+
 @_updates_caller
 def decide_case(
     *,
@@ -76,12 +80,15 @@ def decide_case(
     grant: bool,
     reasons: str = "",
     result_name: str = "",
+    licensed_scope: str = "",
     at: dt.datetime | None = None,
     revision: int | None = None,
 ) -> Case:
     """Grant or deny (准予 / 不予行政许可) at the item's decision step, by whoever may take it — or, where the item is
     authorised to the window, by the organisation's chief representative (handling.decision_refusal); a denial
-    states its reasons (行政许可法 第三十八条). Issues the decision document; the 制证 / 送达 steps open after it."""
+    states its reasons (行政许可法 第三十八条). A grant may state the licensed matters (`licensed_scope`, 许可事项)
+    where they differ from the item's — the licence it issues carries them (selectors.decided_scope); empty keeps the
+    item's. Issues the decision document; the 制证 / 送达 steps open after it."""
     reasons = _text(
         reasons,
         field="reasons",
@@ -101,6 +108,18 @@ def decide_case(
         result_name = _text(
             result_name, field="result_name", label=_("结果名称"), max_length=200, required=False
         )
+        # 行政许可法 第三十九条: the licence states the licensed matters — a denial licenses nothing, its field unread
+        licensed_scope = (
+            _text(
+                licensed_scope,
+                field="licensed_scope",
+                label=_("许可事项"),
+                max_length=LICENSED_SCOPE_MAX,
+                required=False,
+            )
+            if grant
+            else ""
+        )
         _record(
             case,
             "decide",
@@ -111,6 +130,7 @@ def decide_case(
                 "decision": decision,
                 "reasons": reasons,
                 "result_name": result_name,
+                "licensed_scope": licensed_scope,
                 "assignee": getattr(by, "pk", None),
                 "onsite": onsite,
             },

@@ -980,6 +980,15 @@ def counter_paper_checklist(version, *, agent: bool = False) -> list[dict]:
     return [row for row in rows if on_paper_checklist(row)]
 
 
+def decided_scope(case: Case) -> str:
+    """The licensed matters (许可事项) the grant stated (decide_case's `licensed_scope`), or "" where it kept the
+    item's — what the licence it issues states (行政许可法 第三十九条)."""
+    if case.pk is None:
+        return ""
+    data = case.events.filter(action="decide").order_by("-seq").values_list("data", flat=True).first() or {}
+    return str(data.get("licensed_scope") or "") if data.get("decision") == "grant" else ""
+
+
 def ended_as(case: Case) -> str:
     """How a closed case ended, by its department (卫健委不予受理, 城管局已撤回), or "" while it is open."""
     if case.status not in CLOSED_STATUSES:

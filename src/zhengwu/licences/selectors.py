@@ -145,10 +145,11 @@ def personal_fields(licence: Licence) -> list[personal.Field]:
         F("holder", "id_number", _("持证主体代码"), "id_number" if natural else None, licence.holder_id),
     ]
     entries = {entry.get("key", ""): entry for entry in licence.type.data_items}
+    labels = services.item_labels(licence.type)
     data = licence.data or {}
     for key in data:  # in the order the licence (and its PDF) lists them
         entry = entries.get(key, {})
-        label = entry.get("label", key)
+        label = labels.get(key, key)
         if "x-personal" in entry:
             kind = personal.field_kind(key, {"x-personal": entry["x-personal"]})
         else:

@@ -16,8 +16,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.cases import notify
+from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases.models import Applicant, Case
 from zhengwu.core import access, audit, clock, numbering, outbox, personal
 from zhengwu.core.calendar import chinese_date
@@ -237,9 +239,31 @@ def _valid_until(licence_type: LicenceType, start: dt.date) -> dt.date | None:
     return end - dt.timedelta(days=1)
 
 
+# The data item that states the licensed matters (许可事项): the item's by default (grant_subject), the decision's
+# where the approver stated them (行政许可法 第三十九条: the licence states the licensed matters).
+SCOPE_KEY = "subject"
+SCOPE_LABEL = gettext_lazy("许可事项")
 # Form fields in the applicant's own words, never printed on a licence: the 申请事项说明 every form asks
 # (cases.forms.DEFAULT_FORM), whose key happens to be the 许可事项 item's ("开一家修鞋铺" is no 许可事项).
-APPLICANT_WORDS = frozenset({"subject"})
+APPLICANT_WORDS = frozenset({SCOPE_KEY})
+
+
+def item_labels(licence_type: LicenceType) -> dict[str, str]:
+    """Data item key → its label as the licence shows it; 许可事项 for the decision's stated scope, also on a type
+    whose items do not list it."""
+    labels = {
+        entry["key"]: entry.get("label", entry["key"])
+        for entry in licence_type.data_items
+        if entry.get("key")
+    }
+    labels.setdefault(SCOPE_KEY, str(SCOPE_LABEL))
+    return labels
+
+
+def scope_default(case: Case) -> str | None:
+    """What the licence a grant of this case issues states as its 许可事项 when the decision states none (the item's,
+    grant_subject), or None when the item issues no licence (its decision has nothing to state)."""
+    return grant_subject(case) if type_for_item(case.item) is not None else None
 
 
 def grant_subject(case: Case) -> str:
@@ -403,6 +427,11 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
             # waiting to start (moved there above) that is the renewal's period, the version in force keeping its
             # data until then (services._replace).
             start, until = previous.valid_from, previous.valid_until
+    stated = case_selectors.decided_scope(case)
+    if (
+        stated
+    ):  # the decision's 许可事项, on a new licence, a change and a renewal alike (行政许可法 第三十九条)
+        data = {**data, SCOPE_KEY: stated}
     licence = _create(
         licence_type=licence_type,
         issuer=case.organisation,
@@ -627,7 +656,7 @@ def pdf_context(licence: Licence) -> dict:
     # the file is made once and kept, so its QR code carries the public site's address (ZHENGWU_PUBLIC_URL), never
     # the address of whoever happened to ask for it first
     url = verify_url(licence)
-    labels = {entry["key"]: entry.get("label", entry["key"]) for entry in licence.type.data_items}
+    labels = item_labels(licence.type)
     return {
         "l": licence,
         "meta": metadata(licence),

@@ -310,6 +310,7 @@ class DecideForm(CaseActionForm):
     reasons = free_text(_("决定意见"))
     legal_basis = free_text(_("不予许可的法律依据"))
     result_name = free_text(_("结果名称"))
+    licensed_scope = free_text(_("许可事项"))
 
 
 class DeliverForm(NoteForm):

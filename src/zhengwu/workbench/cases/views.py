@@ -164,6 +164,12 @@ def _show_file_names(case, files, *, revealed: bool) -> None:
         f.shown_name = f.filename if revealed else personal.mask_filename(f.filename, names=names)
 
 
+def _scope_default(case) -> str | None:
+    from zhengwu.licences import services as licences
+
+    return licences.scope_default(case)
+
+
 def _case_context(
     request,
     case,
@@ -256,6 +262,8 @@ def _case_context(
         else "",
         # a joint member's refusal names its legal basis in a field of its own (the 成员不予许可通报 quotes it)
         "joint_member": _joint_member(case) if can.get("decide") else None,
+        # the 许可事项 a grant may state (行政许可法 第三十九条), where it issues a licence: empty keeps this default
+        "scope_default": _scope_default(case) if can.get("decide") else None,
         "field_error": {error.field: error.message} if error is not None and error.field else {},
         "notices": selectors.notices_of(case),
         "panels": extensions.workbench_panels_for(request, case),
@@ -422,6 +430,7 @@ def _decide(user, case, d):
         grant=d["grant"] == "grant",
         reasons=d["reasons"],
         result_name=d["result_name"],
+        licensed_scope=d["licensed_scope"],
         revision=d["revision"],
     )
 
