@@ -185,7 +185,7 @@ def test_the_command_writes_every_format(tmp_path, year_of_records, org):
             stdout=html,
         )
         for title in report.SECTION_TITLES.values():
-            assert title in html.getvalue()
+            assert str(title) in html.getvalue()
 
 
 def test_the_report_page_saves_texts_and_publishes_through_review(client, year_of_records, org, people):

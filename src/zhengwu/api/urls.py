@@ -3,7 +3,7 @@
 import copy
 
 from django.http import Http404
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -86,7 +86,7 @@ def not_signed_in(request, exc):
     """Nobody signed in, or the session expired: 401 with a challenge, so a client signs in again."""
     response = api.create_response(
         request,
-        {"code": "unauthenticated", "message": "请先登录(会话不存在或已过期)", "field": None},
+        {"code": "unauthenticated", "message": gettext("请先登录(会话不存在或已过期)"), "field": None},
         status=401,
     )
     response["WWW-Authenticate"] = www_authenticate()
@@ -96,63 +96,63 @@ def not_signed_in(request, exc):
 @api.exception_handler(AuthorizationError)
 def not_allowed(request, exc):
     return api.create_response(
-        request, {"code": "forbidden", "message": "无权访问或操作该记录", "field": None}, status=403
+        request, {"code": "forbidden", "message": gettext("无权访问或操作该记录"), "field": None}, status=403
     )
 
 
 _PYDANTIC_MESSAGES = {
-    "missing": "必填项未填写",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "int_parsing_size": "数值超出范围",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "finite_number": "应为有限的数字",
-    "decimal_parsing": "应为数字",
-    "decimal_type": "应为数字",
-    "bool_parsing": "应为是或否(true/false)",
-    "bool_type": "应为是或否(true/false)",
-    "string_type": "应为文本",
-    "string_unicode": "应为文本",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD",
-    "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_type": "日期格式应为 YYYY-MM-DD",
-    "datetime_parsing": "日期时间格式应为 YYYY-MM-DDTHH:MM:SS",
-    "datetime_from_date_parsing": "日期时间格式应为 YYYY-MM-DDTHH:MM:SS",
-    "datetime_type": "日期时间格式应为 YYYY-MM-DDTHH:MM:SS",
-    "datetime_object_invalid": "日期时间无效",
-    "string_too_long": "内容过长",
-    "string_too_short": "内容过短",
-    "too_long": "项数过多",
-    "too_short": "项数过少",
-    "list_type": "应为列表",
-    "dict_type": "应为对象(JSON object)",
-    "model_type": "应为对象(JSON object)",
-    "model_attributes_type": "应为对象(JSON object)",
-    "literal_error": "取值不在允许范围内",
-    "enum": "取值不在允许范围内",
-    "json_invalid": "请求体不是有效的 JSON",
-    "extra_forbidden": "不允许的字段",
+    "missing": gettext_lazy("必填项未填写"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "int_type": gettext_lazy("应为整数"),
+    "int_from_float": gettext_lazy("应为整数"),
+    "int_parsing_size": gettext_lazy("数值超出范围"),
+    "float_parsing": gettext_lazy("应为数字"),
+    "float_type": gettext_lazy("应为数字"),
+    "finite_number": gettext_lazy("应为有限的数字"),
+    "decimal_parsing": gettext_lazy("应为数字"),
+    "decimal_type": gettext_lazy("应为数字"),
+    "bool_parsing": gettext_lazy("应为是或否(true/false)"),
+    "bool_type": gettext_lazy("应为是或否(true/false)"),
+    "string_type": gettext_lazy("应为文本"),
+    "string_unicode": gettext_lazy("应为文本"),
+    "date_from_datetime_parsing": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "date_from_datetime_inexact": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "date_parsing": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "date_type": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "datetime_parsing": gettext_lazy("日期时间格式应为 YYYY-MM-DDTHH:MM:SS"),
+    "datetime_from_date_parsing": gettext_lazy("日期时间格式应为 YYYY-MM-DDTHH:MM:SS"),
+    "datetime_type": gettext_lazy("日期时间格式应为 YYYY-MM-DDTHH:MM:SS"),
+    "datetime_object_invalid": gettext_lazy("日期时间无效"),
+    "string_too_long": gettext_lazy("内容过长"),
+    "string_too_short": gettext_lazy("内容过短"),
+    "too_long": gettext_lazy("项数过多"),
+    "too_short": gettext_lazy("项数过少"),
+    "list_type": gettext_lazy("应为列表"),
+    "dict_type": gettext_lazy("应为对象(JSON object)"),
+    "model_type": gettext_lazy("应为对象(JSON object)"),
+    "model_attributes_type": gettext_lazy("应为对象(JSON object)"),
+    "literal_error": gettext_lazy("取值不在允许范围内"),
+    "enum": gettext_lazy("取值不在允许范围内"),
+    "json_invalid": gettext_lazy("请求体不是有效的 JSON"),
+    "extra_forbidden": gettext_lazy("不允许的字段"),
 }
 # Bounds say the limit they break.
 _BOUND_MESSAGES = {
-    "greater_than_equal": ("ge", "不能小于 {}"),
-    "greater_than": ("gt", "应大于 {}"),
-    "less_than_equal": ("le", "不能大于 {}"),
-    "less_than": ("lt", "应小于 {}"),
+    "greater_than_equal": ("ge", gettext_lazy("不能小于 %(limit)s")),
+    "greater_than": ("gt", gettext_lazy("应大于 %(limit)s")),
+    "less_than_equal": ("le", gettext_lazy("不能大于 %(limit)s")),
+    "less_than": ("lt", gettext_lazy("应小于 %(limit)s")),
 }
 
 
 def _message(err: dict) -> str:
     kind = err.get("type", "")
     if kind in _PYDANTIC_MESSAGES:
-        return _PYDANTIC_MESSAGES[kind]
+        return str(_PYDANTIC_MESSAGES[kind])
     if kind in _BOUND_MESSAGES:
         key, text = _BOUND_MESSAGES[kind]
-        return text.format((err.get("ctx") or {}).get(key, ""))
-    return "输入无效"
+        return str(text) % {"limit": (err.get("ctx") or {}).get(key, "")}
+    return gettext("输入无效")
 
 
 @api.exception_handler(NinjaValidationError)
@@ -164,7 +164,7 @@ def invalid_input(request, exc: NinjaValidationError):
         field = ".".join(loc) or None
         message = _message(err)
         errors.append({"field": field, "message": f"{field}:{message}" if field else message})
-    first = errors[0] if errors else {"field": None, "message": "输入无效"}
+    first = errors[0] if errors else {"field": None, "message": gettext("输入无效")}
     body = {
         "code": "validation_failed",
         "message": first["message"],
@@ -176,8 +176,8 @@ def invalid_input(request, exc: NinjaValidationError):
 
 # django-ninja's own HttpErrors are in English; say them in Chinese (their text may carry a DEBUG suffix).
 _HTTP_MESSAGES = {
-    "Cannot parse request body": ("invalid_json", "请求体不是有效的 JSON(或不是 UTF-8 编码)"),
-    "Too many requests.": ("rate_limited", "请求过于频繁,请稍后再试"),
+    "Cannot parse request body": ("invalid_json", gettext_lazy("请求体不是有效的 JSON(或不是 UTF-8 编码)")),
+    "Too many requests.": ("rate_limited", gettext_lazy("请求过于频繁,请稍后再试")),
 }
 
 
@@ -189,14 +189,14 @@ def http_error(request, exc: HttpError):
         (f"http_{exc.status_code}", text),
     )
     return api.create_response(
-        request, {"code": code, "message": message, "field": None}, status=exc.status_code
+        request, {"code": code, "message": str(message), "field": None}, status=exc.status_code
     )
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(
-        request, {"code": "not_found", "message": "找不到该记录", "field": None}, status=404
+        request, {"code": "not_found", "message": gettext("找不到该记录"), "field": None}, status=404
     )
 
 

@@ -30,14 +30,14 @@ DEFAULT_EXTENSION_LIMIT = 10
 # 行政许可法 第四十五条: hearings, tenders, auctions, inspection, testing, quarantine, appraisal and expert review
 # are not counted toward the limit.
 SUSPENSION_KINDS = {
-    "hearing": "听证",
-    "tender": "招标",
-    "auction": "拍卖",
-    "inspection": "检验",
-    "testing": "检测",
-    "quarantine": "检疫",
-    "appraisal": "鉴定",
-    "expert_review": "专家评审",
+    "hearing": gettext_lazy("听证"),
+    "tender": gettext_lazy("招标"),
+    "auction": gettext_lazy("拍卖"),
+    "inspection": gettext_lazy("检验"),
+    "testing": gettext_lazy("检测"),
+    "quarantine": gettext_lazy("检疫"),
+    "appraisal": gettext_lazy("鉴定"),
+    "expert_review": gettext_lazy("专家评审"),
 }
 
 

@@ -166,7 +166,7 @@ def _request(data: dict, by) -> None:
                 at=clock.now(),
                 by=by,
                 by_name="导入",
-                note="历史记录导入",
+                note=_("历史记录导入"),
             )
         else:
             event = RequestEvent.objects.create(
@@ -178,7 +178,7 @@ def _request(data: dict, by) -> None:
                 at=clock.now(),
                 by=by,
                 by_name="导入",
-                note="历史记录导入",
+                note=_("历史记录导入"),
             )
             services._refresh_due(r)
             r.save(update_fields=["due_on", "due_provisional"])

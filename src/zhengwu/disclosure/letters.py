@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import Conflict
@@ -10,12 +11,16 @@ from zhengwu.disclosure import outcomes, workflow
 from zhengwu.disclosure.models import DisclosureRequest
 
 OUTCOME_SENTENCES = {
-    "disclose": "经审查,您申请获取的政府信息属于公开范围,本机关决定予以公开。",
-    "partial": "经审查,您申请获取的政府信息中部分内容可以公开,本机关对能够区分处理的部分予以公开,其余部分不予公开。",
-    "withhold": "经审查,您申请获取的政府信息属于不予公开的范围,本机关决定不予公开。",
-    "unable": "经检索,本机关无法提供您申请获取的政府信息。",
-    "not_processed": "经审查,您的申请不属于本机关应当作为政府信息公开申请处理的情形,本机关不予处理。",
-    "other": "本机关对您的政府信息公开申请作如下处理。",
+    "disclose": gettext_lazy("经审查,您申请获取的政府信息属于公开范围,本机关决定予以公开。"),
+    "partial": gettext_lazy(
+        "经审查,您申请获取的政府信息中部分内容可以公开,本机关对能够区分处理的部分予以公开,其余部分不予公开。"
+    ),
+    "withhold": gettext_lazy("经审查,您申请获取的政府信息属于不予公开的范围,本机关决定不予公开。"),
+    "unable": gettext_lazy("经检索,本机关无法提供您申请获取的政府信息。"),
+    "not_processed": gettext_lazy(
+        "经审查,您的申请不属于本机关应当作为政府信息公开申请处理的情形,本机关不予处理。"
+    ),
+    "other": gettext_lazy("本机关对您的政府信息公开申请作如下处理。"),
 }
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
@@ -21,34 +22,34 @@ from zhengwu.disclosure import deadlines, outcomes, workflow
 KINDS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other")
 COLUMNS = (*KINDS, "total")
 COLUMN_LABELS = {
-    "natural_person": "自然人",
-    "commercial": "商业企业",
-    "research": "科研机构",
-    "public_interest": "社会公益组织",
-    "legal_service": "法律服务机构",
-    "other": "其他",
-    "total": "总计",
+    "natural_person": gettext_lazy("自然人"),
+    "commercial": gettext_lazy("商业企业"),
+    "research": gettext_lazy("科研机构"),
+    "public_interest": gettext_lazy("社会公益组织"),
+    "legal_service": gettext_lazy("法律服务机构"),
+    "other": gettext_lazy("其他"),
+    "total": gettext_lazy("总计"),
 }
 REMEDY_RESULTS = ("upheld", "corrected", "other", "pending", "total")
 REMEDY_RESULT_LABELS = {
-    "upheld": "结果维持",
-    "corrected": "结果纠正",
-    "other": "其他结果",
-    "pending": "尚未审结",
-    "total": "总计",
+    "upheld": gettext_lazy("结果维持"),
+    "corrected": gettext_lazy("结果纠正"),
+    "other": gettext_lazy("其他结果"),
+    "pending": gettext_lazy("尚未审结"),
+    "total": gettext_lazy("总计"),
 }
 REMEDY_KINDS = {
-    "reconsideration": "行政复议",
-    "litigation_direct": "行政诉讼(未经复议直接起诉)",
-    "litigation_after": "行政诉讼(复议后起诉)",
+    "reconsideration": gettext_lazy("行政复议"),
+    "litigation_direct": gettext_lazy("行政诉讼(未经复议直接起诉)"),
+    "litigation_after": gettext_lazy("行政诉讼(复议后起诉)"),
 }
 SECTION_TITLES = {
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开政府信息情况",
-    "requests": "三、收到和处理政府信息公开申请情况",
-    "remedies": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other_matters": "六、其他需要报告的事项",
+    "overview": gettext_lazy("一、总体情况"),
+    "proactive": gettext_lazy("二、主动公开政府信息情况"),
+    "requests": gettext_lazy("三、收到和处理政府信息公开申请情况"),
+    "remedies": gettext_lazy("四、政府信息公开行政复议、行政诉讼情况"),
+    "problems": gettext_lazy("五、存在的主要问题及改进情况"),
+    "other_matters": gettext_lazy("六、其他需要报告的事项"),
 }
 MANUAL_FIGURES = ("licensing", "penalty", "enforcement", "administrative_fees_10k_yuan")
 # The decision rows of 第二十条第(五)(六)项 and the catalogue item type (ServiceItem.item_type) whose case decisions
@@ -57,10 +58,10 @@ MANUAL_FIGURES = ("licensing", "penalty", "enforcement", "administrative_fees_10
 DECISION_ITEM_TYPES = {"licensing": "01", "penalty": "02", "enforcement": "03"}
 ALWAYS_FROM_CASES = ("licensing",)
 SOURCE_LABELS = {
-    "manual": "人工填报",
-    "cases": "办件记录",
-    "publications": "公开信息",
-    "none": "人工填报(未填)",
+    "manual": gettext_lazy("人工填报"),
+    "cases": gettext_lazy("办件记录"),
+    "publications": gettext_lazy("公开信息"),
+    "none": gettext_lazy("人工填报(未填)"),
 }
 
 
@@ -134,7 +135,7 @@ def request_table(rows: Iterable[RequestRow], year: int) -> dict:
         for c in COLUMNS
     }
     return {
-        "columns": [{"key": c, "label": COLUMN_LABELS[c]} for c in COLUMNS],
+        "columns": [{"key": c, "label": str(COLUMN_LABELS[c])} for c in COLUMNS],
         "rows": table,
         "check": {"ok": all(v["ok"] for v in check.values()), "columns": check},
     }
@@ -260,9 +261,9 @@ def build(
         "year": year,
         "deadline": deadlines.annual_report_deadline(is_government=is_government, year=year).isoformat(),
         "sections": {
-            "overview": {"title": SECTION_TITLES["overview"], "text": texts.get("overview", "")},
+            "overview": {"title": str(SECTION_TITLES["overview"]), "text": texts.get("overview", "")},
             "proactive": {
-                "title": SECTION_TITLES["proactive"],
+                "title": str(SECTION_TITLES["proactive"]),
                 "article_20_1": {
                     "regulation": {
                         "made": made("regulation"),
@@ -285,12 +286,12 @@ def build(
                 },
                 "sources": sources,
             },
-            "requests": {"title": SECTION_TITLES["requests"], **request_table(requests, year)},
+            "requests": {"title": str(SECTION_TITLES["requests"]), **request_table(requests, year)},
             "processing_fees": {"collected_yuan": fees_collected},
-            "remedies": {"title": SECTION_TITLES["remedies"], "table": remedy_table(remedies, year)},
-            "problems": {"title": SECTION_TITLES["problems"], "text": texts.get("problems", "")},
+            "remedies": {"title": str(SECTION_TITLES["remedies"]), "table": remedy_table(remedies, year)},
+            "problems": {"title": str(SECTION_TITLES["problems"]), "text": texts.get("problems", "")},
             "other_matters": {
-                "title": SECTION_TITLES["other_matters"],
+                "title": str(SECTION_TITLES["other_matters"]),
                 "text": texts.get("other_matters", ""),
                 "processing_fees_yuan": fees_collected,
             },

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -13,7 +14,13 @@ from zhengwu.core.masking import mask_name, mask_phone
 from zhengwu.evaluation import rules, selectors
 from zhengwu.evaluation.models import Rectification
 
-SHEETS = ("评价明细", "差评整改", "机构统计", "首问台账", "首问统计")
+SHEETS = (
+    gettext_lazy("评价明细"),
+    gettext_lazy("差评整改"),
+    gettext_lazy("机构统计"),
+    gettext_lazy("首问台账"),
+    gettext_lazy("首问统计"),
+)
 
 
 def _local(moment) -> str:
@@ -25,7 +32,7 @@ def _pct(value) -> str:
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows) -> None:
-    ws = wb.create_sheet(title)
+    ws = wb.create_sheet(str(title))  # a sheet's title is a str (SHEETS are lazy)
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)

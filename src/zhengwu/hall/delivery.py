@@ -9,6 +9,7 @@ import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.cases.models import Case, Delivery, OutboxMessage, Status
 from zhengwu.cases.notify import sms_to_applicant
@@ -17,7 +18,7 @@ from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.hall import permissions
 from zhengwu.hall.models import Dispatch
 
-HOME_REASONS = {"elderly": "老年人(60周岁以上)", "disabled": "残疾人"}
+HOME_REASONS = {"elderly": gettext_lazy("老年人(60周岁以上)"), "disabled": gettext_lazy("残疾人")}
 ELDERLY_AGE = 60
 # An address a courier can find: a county-level place (市/县/区/旗), then a street, road, town or village, then a
 # number (号/栋/室/组…). 邮政法 第二十四条 / 快递市场管理办法: the sender gives the recipient's full address.

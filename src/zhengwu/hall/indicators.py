@@ -19,6 +19,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import CumeDist
+from django.utils.translation import gettext_lazy
 
 from zhengwu.hall.models import Booking, QueueNumber
 
@@ -36,16 +37,16 @@ BOOKING_KEYS = {
     "centre": "slot__group__centre_id",
 }
 COLUMNS = {
-    "hall_taken": "大厅取号数",
-    "hall_called": "大厅叫号数",
-    "hall_average_wait": "平均等候(分钟)",
-    "hall_p90_wait": "90%等候(分钟)",
-    "hall_served": "大厅办结号数",
-    "hall_average_service": "平均办理(分钟)",
-    "hall_bookings": "预约数",
-    "hall_bookings_used": "预约到场数",
-    "hall_no_shows": "预约爽约数",
-    "hall_no_show_rate": "爽约率",
+    "hall_taken": gettext_lazy("大厅取号数"),
+    "hall_called": gettext_lazy("大厅叫号数"),
+    "hall_average_wait": gettext_lazy("平均等候(分钟)"),
+    "hall_p90_wait": gettext_lazy("90%等候(分钟)"),
+    "hall_served": gettext_lazy("大厅办结号数"),
+    "hall_average_service": gettext_lazy("平均办理(分钟)"),
+    "hall_bookings": gettext_lazy("预约数"),
+    "hall_bookings_used": gettext_lazy("预约到场数"),
+    "hall_no_shows": gettext_lazy("预约爽约数"),
+    "hall_no_show_rate": gettext_lazy("爽约率"),
 }
 # Figures that are not counts: no value ("—") when nothing was measured, never 0.
 AVERAGES = {"hall_average_wait", "hall_p90_wait", "hall_average_service", "hall_no_show_rate"}

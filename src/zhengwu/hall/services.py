@@ -37,7 +37,12 @@ from zhengwu.hall.models import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
-GREEN_REASONS = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人"}
+GREEN_REASONS = {
+    "elderly": gettext_lazy("老年人"),
+    "disabled": gettext_lazy("残疾人"),
+    "pregnant": gettext_lazy("孕妇"),
+    "military": gettext_lazy("军人"),
+}
 
 
 def hall_settings(centre: ServiceCentre) -> HallSettings:

@@ -210,7 +210,7 @@ def joint_summary(joint, *, user=None) -> dict:
                     if r["ready"] or (case.status not in CLOSED_STATUSES and joint.is_open)
                 ],
                 "level": level,
-                "level_label": levels.LABELS[level],
+                "level_label": str(levels.LABELS[level]),
             }
         )
     level = max((r["level"] for r in rows), key=supervision.ORDER.get, default=levels.NORMAL)
@@ -281,7 +281,7 @@ def joint_summary(joint, *, user=None) -> dict:
         "clocks_waiting": waiting,
         "due_note": str(due_note),
         "level": level,
-        "level_label": levels.LABELS[level],
+        "level_label": str(levels.LABELS[level]),
         "late": level == levels.RED and joint.is_open,
         "is_open": joint.is_open,
         # an ended joint case says how and when it ended, not a due date it no longer has

@@ -10,6 +10,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
 from zhengwu.cases.models import Case
 from zhengwu.catalog.models import Material
@@ -25,10 +26,10 @@ CASE_KEYS = {
     "window": "window_id",
 }
 COLUMNS = {
-    "licences_issued": "签发电子证照数",
-    "licences_eligible": "可免提交办件数",
-    "licences_reused": "免提交办件数",
-    "licences_reuse_rate": "免提交率",
+    "licences_issued": gettext_lazy("签发电子证照数"),
+    "licences_eligible": gettext_lazy("可免提交办件数"),
+    "licences_reused": gettext_lazy("免提交办件数"),
+    "licences_reuse_rate": gettext_lazy("免提交率"),
 }
 RATES = {"licences_reuse_rate"}  # "—" when no application could take a licence, never 0
 

@@ -27,6 +27,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from zhengwu.core import clock
 
@@ -381,15 +382,15 @@ def verify(data: bytes, *, roots_pem: bytes | None = None) -> Verdict:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
     except Exception:  # noqa: BLE001 — any unreadable file is simply "not a licence we signed"
-        return Verdict(ok=False, reason="文件无法读取,不是有效的 PDF 文件")
+        return Verdict(ok=False, reason=gettext("文件无法读取,不是有效的 PDF 文件"))
     if not signatures:
-        return Verdict(ok=False, reason="文件中没有数字签名")
+        return Verdict(ok=False, reason=gettext("文件中没有数字签名"))
     sig = signatures[-1]
     try:
         status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots, allow_fetching=False))
     except Exception:  # noqa: BLE001
         log.info("licence signature not validated", exc_info=True)
-        return Verdict(ok=False, reason="签名无法校验,文件可能已被篡改")
+        return Verdict(ok=False, reason=gettext("签名无法校验,文件可能已被篡改"))
     identifier = ""
     try:
         info = reader.trailer["/Info"]
@@ -409,11 +410,11 @@ def verify(data: bytes, *, roots_pem: bytes | None = None) -> Verdict:
         identifier=identifier,
     )
     if not verdict.intact:
-        verdict.reason = "签名与文件内容不符,文件已被篡改"
+        verdict.reason = gettext("签名与文件内容不符,文件已被篡改")
     elif not verdict.trusted:
-        verdict.reason = "签名证书不是本平台电子证照根证书签发的"
+        verdict.reason = gettext("签名证书不是本平台电子证照根证书签发的")
     elif not whole:
-        verdict.reason = "签名后文件被追加修改"
+        verdict.reason = gettext("签名后文件被追加修改")
     return verdict
 
 

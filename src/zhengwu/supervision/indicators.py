@@ -20,7 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import Case as When_
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import TruncDate
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from zhengwu.cases.models import Case, CaseEvent, Channel, Status
 from zhengwu.catalog.models import ServiceItem
@@ -145,51 +145,51 @@ def timed(p: Period) -> Q:
 
 
 METRICS = {
-    "received": ("收件数", received),
-    "accepted": ("受理数", accepted),
-    "completed": ("办结数", completed),
-    "on_time_promised": ("承诺时限内办结", on_time_promised),
-    "on_time_legal": ("法定时限内办结", on_time_legal),
-    "overdue_completed": ("超期办结", overdue_completed),
-    "overdue_open": ("超期未办结", overdue_open),
-    "instant": ("即办件办结", instant),
-    "onsite": ("现场办结", onsite),
-    "online": ("网上申请", online),
+    "received": (gettext_lazy("收件数"), received),
+    "accepted": (gettext_lazy("受理数"), accepted),
+    "completed": (gettext_lazy("办结数"), completed),
+    "on_time_promised": (gettext_lazy("承诺时限内办结"), on_time_promised),
+    "on_time_legal": (gettext_lazy("法定时限内办结"), on_time_legal),
+    "overdue_completed": (gettext_lazy("超期办结"), overdue_completed),
+    "overdue_open": (gettext_lazy("超期未办结"), overdue_open),
+    "instant": (gettext_lazy("即办件办结"), instant),
+    "onsite": (gettext_lazy("现场办结"), onsite),
+    "online": (gettext_lazy("网上申请"), online),
 }
 
 RATES = {
     # name: (label, numerator, denominator)
-    "on_time_rate": ("按时办结率", "on_time_promised", "completed"),
-    "legal_on_time_rate": ("法定时限内办结率", "on_time_legal", "completed"),
-    "instant_share": ("即办件占比", "instant", "completed"),
-    "onsite_rate": ("现场办结率", "onsite", "completed"),
-    "online_share": ("网上申请占比", "online", "received"),
-    "speedup_rate": ("提速率", "workdays_saved", "promised_workdays"),
-    "window_authorisation_rate": ("窗口授权率", "items_window_authorised", "items"),
-    "centre_coverage": ("进驻率", "items_in_centre", "items"),
-    "full_online_share": ("全程网办事项占比", "items_full_online", "items"),
-    "entry_rate": ("项目录入率", "items_with_cases", "items"),
-    "good_rating_rate": ("测评满意率", "ratings_good", "ratings"),
-    "bad_rating_rate": ("不满意率", "ratings_bad", "ratings"),
-    "complaint_rate": ("投诉率", "complaints", "received"),
+    "on_time_rate": (gettext_lazy("按时办结率"), "on_time_promised", "completed"),
+    "legal_on_time_rate": (gettext_lazy("法定时限内办结率"), "on_time_legal", "completed"),
+    "instant_share": (gettext_lazy("即办件占比"), "instant", "completed"),
+    "onsite_rate": (gettext_lazy("现场办结率"), "onsite", "completed"),
+    "online_share": (gettext_lazy("网上申请占比"), "online", "received"),
+    "speedup_rate": (gettext_lazy("提速率"), "workdays_saved", "promised_workdays"),
+    "window_authorisation_rate": (gettext_lazy("窗口授权率"), "items_window_authorised", "items"),
+    "centre_coverage": (gettext_lazy("进驻率"), "items_in_centre", "items"),
+    "full_online_share": (gettext_lazy("全程网办事项占比"), "items_full_online", "items"),
+    "entry_rate": (gettext_lazy("项目录入率"), "items_with_cases", "items"),
+    "good_rating_rate": (gettext_lazy("测评满意率"), "ratings_good", "ratings"),
+    "bad_rating_rate": (gettext_lazy("不满意率"), "ratings_bad", "ratings"),
+    "complaint_rate": (gettext_lazy("投诉率"), "complaints", "received"),
 }
 
 LABELS = {
     **{k: v[0] for k, v in METRICS.items()},
     **{k: v[0] for k, v in RATES.items()},
-    "workdays_saved": "比承诺提前的工作日合计",
-    "promised_workdays": "承诺工作日合计",
-    "items": "在办事项数",
-    "items_window_authorised": "窗口授权事项数",
-    "items_in_centre": "进驻中心事项数",
-    "items_full_online": "全程网办事项数",
-    "items_with_cases": "有办件的事项数",
-    "ratings": "评价数",
-    "ratings_good": "满意评价数",
-    "ratings_bad": "不满意评价数",
-    "complaints": "投诉数",
-    "orders_open": "未办结督办",
-    "orders_overdue": "逾期未反馈督办",
+    "workdays_saved": gettext_lazy("比承诺提前的工作日合计"),
+    "promised_workdays": gettext_lazy("承诺工作日合计"),
+    "items": gettext_lazy("在办事项数"),
+    "items_window_authorised": gettext_lazy("窗口授权事项数"),
+    "items_in_centre": gettext_lazy("进驻中心事项数"),
+    "items_full_online": gettext_lazy("全程网办事项数"),
+    "items_with_cases": gettext_lazy("有办件的事项数"),
+    "ratings": gettext_lazy("评价数"),
+    "ratings_good": gettext_lazy("满意评价数"),
+    "ratings_bad": gettext_lazy("不满意评价数"),
+    "complaints": gettext_lazy("投诉数"),
+    "orders_open": gettext_lazy("未办结督办"),
+    "orders_overdue": gettext_lazy("逾期未反馈督办"),
 }
 
 
@@ -536,7 +536,7 @@ def add_source(source, columns: dict[str, str], *, nullable=(), plain=()) -> Non
 def as_table(result: dict, columns: list[str] | None = None) -> tuple[list[str], list[list]]:
     """Header and rows (each group, then the total) for CSV, Excel and the bulletin."""
     columns = COLUMNS if columns is None else columns
-    header = ["分组"] + [LABELS[c] for c in columns]
+    header = [gettext("分组")] + [str(LABELS[c]) for c in columns]  # str: the CSV's and the workbook's cells
     body = [[r["label"]] + [r.get(c) for c in columns] for r in result["rows"] + [result["total"]]]
     return header, body
 

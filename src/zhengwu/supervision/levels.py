@@ -14,11 +14,13 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from zhengwu.core.calendar import Calendar
 from zhengwu.core.thresholds import DUE_SOON_WORKDAYS
 
 NORMAL, YELLOW, RED = "normal", "yellow", "red"
-LABELS = {NORMAL: "正常", YELLOW: "预警", RED: "超期"}
+LABELS = {NORMAL: gettext_lazy("正常"), YELLOW: gettext_lazy("预警"), RED: gettext_lazy("超期")}
 
 
 @dataclass(frozen=True)

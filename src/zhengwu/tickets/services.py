@@ -412,7 +412,7 @@ def deem_overdue_acknowledged() -> int:
                 ticket,
                 "deem_acknowledged",
                 organisation=ticket.lead_organisation,
-                note="超过签收时限,视为签收",
+                note=_("超过签收时限,视为签收"),
             )
             count += 1
     return count

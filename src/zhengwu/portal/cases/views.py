@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -46,8 +47,8 @@ from zhengwu.portal.cases.forms import (
 PASSWORD_BACKEND = "zhengwu.core.backends.StaffBackend"
 # The two applicant sign-in pages, as national platforms have them: kind of account → (route, label).
 SIGN_IN_PAGES = {
-    Applicant.Kind.NATURAL: ("portal_cases:signin", "个人登录"),
-    Applicant.Kind.LEGAL: ("portal_cases:signin_legal", "法人登录"),
+    Applicant.Kind.NATURAL: ("portal_cases:signin", gettext_lazy("个人登录")),
+    Applicant.Kind.LEGAL: ("portal_cases:signin_legal", gettext_lazy("法人登录")),
 }
 
 

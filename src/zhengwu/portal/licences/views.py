@@ -46,7 +46,7 @@ def check_file(request):
     context: dict = {}
     status = 200
     if request.method == "POST":
-        ratelimit.limit(request, group="licence-check", rate="10/m", message="核验过于频繁,请稍后再试")
+        ratelimit.limit(request, group="licence-check", rate="10/m", message=_("核验过于频繁,请稍后再试"))
         try:
             upload = request.FILES.get("file")
             if upload is None:

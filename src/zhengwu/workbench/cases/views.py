@@ -442,31 +442,31 @@ ACTIONS = {
         lambda u, c, d: services.accept_case(
             case=c, by=u, revision=d["revision"], note=d["note"], paper=d["paper"]
         ),
-        "已受理",
+        gettext_lazy("已受理"),
     ),
     "supplement": (
         lambda u, c, d: services.request_supplement(
             case=c, by=u, items=d["items"], reason=d["reason"], revision=d["revision"]
         ),
-        "已发出补正材料通知书(一次性告知)",
+        gettext_lazy("已发出补正材料通知书(一次性告知)"),
     ),
     "refuse": (
         lambda u, c, d: services.refuse_case(
             case=c, by=u, reason=d["reason"], legal_basis=d["legal_basis"], revision=d["revision"]
         ),
-        "已作出不予受理决定",
+        gettext_lazy("已作出不予受理决定"),
     ),
     "supply": (
         lambda u, c, d: services.supply_supplement(case=c, by=u, paper=d["paper"], revision=d["revision"]),
-        "已登记材料补齐",
+        gettext_lazy("已登记材料补齐"),
     ),
     "upload": (
         lambda u, c, d: services.upload_material(case=c, by=u, position=d["position"], upload=d["file"]),
-        "材料已上传",
+        gettext_lazy("材料已上传"),
     ),
     "attach": (
         lambda u, c, d: services.attach_file(case=c, by=u, upload=d["file"], purpose=d["purpose"]),
-        "附件已上传",
+        gettext_lazy("附件已上传"),
     ),
     "instant": (
         lambda u, c, d: services.handle_instantly(
@@ -484,17 +484,20 @@ ACTIONS = {
             else _("已受理并当场作出决定;本事项收费,请开具缴款通知书,缴款后送达办理结果并办结")
         ),
     ),
-    "claim": (lambda u, c, d: services.claim_step(case=c, by=u, revision=d["revision"]), "已认领当前环节"),
-    "assign": (_assign, "已分派当前环节"),
+    "claim": (
+        lambda u, c, d: services.claim_step(case=c, by=u, revision=d["revision"]),
+        gettext_lazy("已认领当前环节"),
+    ),
+    "assign": (_assign, gettext_lazy("已分派当前环节")),
     "complete_step": (
         lambda u, c, d: services.complete_step(case=c, by=u, opinion=d["opinion"], revision=d["revision"]),
-        "环节已完成,已转下一环节",
+        gettext_lazy("环节已完成,已转下一环节"),
     ),
     "return_step": (
         lambda u, c, d: services.return_step(
             case=c, by=u, to_position=d["to_position"], reason=d["reason"], revision=d["revision"]
         ),
-        "已退回",
+        gettext_lazy("已退回"),
     ),
     "suspend": (
         lambda u, c, d: services.suspend_case(
@@ -505,44 +508,47 @@ ACTIONS = {
             expected_days=d["expected_days"],
             revision=d["revision"],
         ),
-        "已中止,期限暂停计算",
+        gettext_lazy("已中止,期限暂停计算"),
     ),
     "resume": (
         lambda u, c, d: services.resume_case(case=c, by=u, note=d["note"], revision=d["revision"]),
-        "已恢复办理",
+        gettext_lazy("已恢复办理"),
     ),
     "extension": (
         lambda u, c, d: services.request_extension(
             case=c, by=u, days=d["days"], reason=d["reason"], revision=d["revision"]
         ),
-        "延期申请已提交,待部门负责人审批",
+        gettext_lazy("延期申请已提交,待部门负责人审批"),
     ),
-    "decide_extension": (_decide_extension, "已审批延期申请"),
-    "decide": (_decide, "已作出决定,决定书已出具"),
+    "decide_extension": (_decide_extension, gettext_lazy("已审批延期申请")),
+    "decide": (_decide, gettext_lazy("已作出决定,决定书已出具")),
     "deliver": (
         lambda u, c, d: services.deliver_result(
             case=c, by=u, method=d["method"], note=d["note"], revision=d["revision"]
         ),
-        "已登记送达",
+        gettext_lazy("已登记送达"),
     ),
-    "complete": (lambda u, c, d: services.complete_case(case=c, by=u, revision=d["revision"]), "已办结"),
+    "complete": (
+        lambda u, c, d: services.complete_case(case=c, by=u, revision=d["revision"]),
+        gettext_lazy("已办结"),
+    ),
     "charge_fee": (
         lambda u, c, d: services.charge_fee(case=c, by=u, fees=d["fees"], revision=d["revision"]),
-        "已登记收费",
+        gettext_lazy("已登记收费"),
     ),
     "correct_fee": (
         lambda u, c, d: services.correct_fee(
             case=c, by=u, fees=d["fees"], reason=d["reason"], revision=d["revision"]
         ),
-        "已更正收费",
+        gettext_lazy("已更正收费"),
     ),
     "terminate": (
         lambda u, c, d: services.terminate_case(case=c, by=u, reason=d["reason"], revision=d["revision"]),
-        "已终止办理",
+        gettext_lazy("已终止办理"),
     ),
     "withdraw": (
         lambda u, c, d: services.withdraw_case(case=c, by=u, reason=d["reason"], revision=d["revision"]),
-        "已登记撤回",
+        gettext_lazy("已登记撤回"),
     ),
 }
 assert set(ACTIONS) == set(ACTION_FORMS)

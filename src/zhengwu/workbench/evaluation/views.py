@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases.selectors import case_for
@@ -215,13 +216,13 @@ def _rectification_page(request, rect, *, reveal: personal.Reveal | None = None,
 
 
 RECTIFICATION_ACTIONS = {
-    "verify": (services.verify, "已记录核实情况"),
-    "rectify": (services.rectify, "已记录整改措施"),
+    "verify": (services.verify, gettext_lazy("已记录核实情况")),
+    "rectify": (services.rectify, gettext_lazy("已记录整改措施")),
     "reply": (
         lambda rectification, by, reply: services.reply(rectification=rectification, by=by, text=reply),
-        "已反馈评价人",
+        gettext_lazy("已反馈评价人"),
     ),
-    "follow_up": (services.follow_up, "已记录回访结果"),
+    "follow_up": (services.follow_up, gettext_lazy("已记录回访结果")),
 }
 
 

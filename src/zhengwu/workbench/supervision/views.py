@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengwu.core import clock, navigation
@@ -81,7 +82,7 @@ def deadlines(request):
             "rule": rule,
             "rows": rows,
             "level": level,
-            "level_label": "今日超期(红牌)" if level == levels.RED else "今日预警(黄牌)",
+            "level_label": _("今日超期(红牌)") if level == levels.RED else _("今日预警(黄牌)"),
             "domain_label": DOMAIN_LABELS[rule.domain],
         },
     )
@@ -136,7 +137,7 @@ def cases(request):
     title = ""
     if level in (levels.RED, levels.YELLOW):
         rows = selectors.cases_at_level(request.user, level)
-        title = "今日超期(红牌)办件" if level == levels.RED else "今日预警(黄牌)办件"
+        title = _("今日超期(红牌)办件") if level == levels.RED else _("今日预警(黄牌)办件")
     elif metric:
         period = _period_from(request)
         by = request.GET.get("by") or None
@@ -285,8 +286,16 @@ def orders(request):
 
 
 ORDER_SUBJECTS = {
-    "ticket": {"title": "督办工单", "label": "工单编号", "placeholder": "如 2026092800001"},
-    "request": {"title": "督办依申请公开", "label": "依申请公开申请编号", "placeholder": "申请编号"},
+    "ticket": {
+        "title": gettext_lazy("督办工单"),
+        "label": gettext_lazy("工单编号"),
+        "placeholder": gettext_lazy("如 2026092800001"),
+    },
+    "request": {
+        "title": gettext_lazy("督办依申请公开"),
+        "label": gettext_lazy("依申请公开申请编号"),
+        "placeholder": gettext_lazy("申请编号"),
+    },
 }
 
 
