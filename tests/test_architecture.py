@@ -1136,13 +1136,7 @@ def _constant_texts(src: Path = SRC) -> tuple[tuple[str, str, int], ...]:
 
 # Texts people read that still skip gettext, each with why (not an exception like CONSTANT_ALLOWED's: work left). An
 # entry no longer needed fails the test, so the list only shrinks.
-CONSTANT_KNOWN: dict[str, str] = {
-    "catalog/rules.py": (
-        "the labels of the catalogue's codes (ITEM_TYPES … FORM_FIELD_TYPES): about a hundred readers join them into "
-        "text, write them into the exchange workbook and the joint and CKAN APIs, and match them when a workbook is "
-        "read back; each must take str() before they can be gettext_lazy (2026-12-07)"
-    ),
-}
+CONSTANT_KNOWN: dict[str, str] = {}  # none left (2026-12-07: the catalogue's code labels converted)
 
 
 def _constant_breaches(src: Path = SRC, allowed: dict[str, str] | None = None) -> dict[str, list[str]]:

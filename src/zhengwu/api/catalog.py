@@ -254,7 +254,7 @@ def _detail(version: ItemVersion) -> dict:
     return {
         **spec,
         "code": item.code,
-        "type_label": rules.ITEM_TYPES[item.item_type],
+        "type_label": str(rules.ITEM_TYPES[item.item_type]),
         "organisation": None
         if organisation is None
         else {
@@ -283,7 +283,7 @@ def _summary(entry: SearchEntry) -> dict:
         "code": entry.code,
         "name": entry.display_name,
         "type": entry.item_type,
-        "type_label": rules.ITEM_TYPES[entry.item_type],
+        "type_label": str(rules.ITEM_TYPES[entry.item_type]),
         "organisation_id": entry.organisation_id,
         "organisation": entry.organisation.name if entry.organisation else "",
         "legal_limit": version.legal_limit,

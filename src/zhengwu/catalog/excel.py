@@ -171,7 +171,7 @@ def _choice(value, labels: dict[str, str]):
     text = _text(value)
     if text == "":
         return ""
-    by_label = {label: code for code, label in labels.items()}
+    by_label = {str(label): code for code, label in labels.items()}
     for candidate in (text, text.split(" ", 1)[-1], text.split(" ", 1)[0]):
         if candidate in labels:
             return candidate
@@ -479,7 +479,7 @@ def _write(item: _Item, report: ImportReport, *, publish: bool, submit: bool, re
 
 
 def _join(values, labels: dict[str, str]) -> str:
-    return "、".join(labels.get(v, v) for v in values)
+    return "、".join(str(labels.get(v, v)) for v in values)
 
 
 def _bool_text(value: bool) -> str:
@@ -506,7 +506,7 @@ def export_workbook(destination, versions=None) -> int:
                 spec["basic_code"],
                 spec["name"],
                 spec["sub_name"],
-                rules.ITEM_TYPES[spec["type"]],
+                str(rules.ITEM_TYPES[spec["type"]]),
                 _join(spec["target"], rules.TARGETS),
                 "、".join(spec["life_events"]),
                 "、".join(spec["themes"]),
@@ -529,7 +529,7 @@ def export_workbook(destination, versions=None) -> int:
                 spec["consultation_phone"],
                 spec["supervision_phone"],
                 spec["result"]["name"],
-                rules.RESULT_KINDS.get(spec["result"]["kind"], ""),
+                str(rules.RESULT_KINDS.get(spec["result"]["kind"], "")),
                 _join(spec["result"]["delivery"], rules.DELIVERIES),
                 "\n".join(f"{qa.get('q', '')}|{qa.get('a', '')}" for qa in spec["faq"]),
                 item.code,
@@ -542,10 +542,10 @@ def export_workbook(destination, versions=None) -> int:
                     m["name"],
                     _bool_text(m["required"]),
                     m["condition"],
-                    rules.MATERIAL_FORMS[m["form"]],
+                    str(rules.MATERIAL_FORMS[m["form"]]),
                     m["copies"],
-                    rules.MATERIAL_MEDIA[m["medium"]],
-                    rules.MATERIAL_SOURCES[m["source"]],
+                    str(rules.MATERIAL_MEDIA[m["medium"]]),
+                    str(rules.MATERIAL_SOURCES[m["source"]]),
                     m["issuer"],
                     m["rules"],
                 ]
@@ -557,7 +557,7 @@ def export_workbook(destination, versions=None) -> int:
                     s["name"],
                     role_labels.get(s["role"], s["role"]),
                     s["days"],
-                    rules.STEP_KINDS.get(s["kind"], s["kind"]),
+                    str(rules.STEP_KINDS.get(s["kind"], s["kind"])),
                 ]
             )
         for f in spec["fees"]:

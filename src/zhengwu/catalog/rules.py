@@ -14,61 +14,78 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.core import personal
 
 # 政务服务事项类型及国家代码 (the national item-type codes, GB/T 39554.1 exchange schema).
 ITEM_TYPES = {
-    "01": "行政许可",
-    "02": "行政处罚",
-    "03": "行政强制",
-    "04": "行政征收",
-    "05": "行政给付",
-    "06": "行政检查",
-    "07": "行政确认",
-    "08": "行政奖励",
-    "09": "行政裁决",
-    "10": "其他行政权力",
-    "20": "公共服务",
+    "01": gettext_lazy("行政许可"),
+    "02": gettext_lazy("行政处罚"),
+    "03": gettext_lazy("行政强制"),
+    "04": gettext_lazy("行政征收"),
+    "05": gettext_lazy("行政给付"),
+    "06": gettext_lazy("行政检查"),
+    "07": gettext_lazy("行政确认"),
+    "08": gettext_lazy("行政奖励"),
+    "09": gettext_lazy("行政裁决"),
+    "10": gettext_lazy("其他行政权力"),
+    "20": gettext_lazy("公共服务"),
 }
 PUBLIC_SERVICE = "20"
-TARGETS = {"person": "个人", "legal_person": "法人"}
+TARGETS = {"person": gettext_lazy("个人"), "legal_person": gettext_lazy("法人")}
 # 网上办理深度, in the order an item goes deeper online.
 ONLINE_DEPTHS = {
-    "consult": "互联网咨询",
-    "receive": "收件",
-    "pre_review": "预审",
-    "accept": "受理",
-    "handle": "办理",
-    "result_feedback": "结果信息反馈",
-    "licence_feedback": "电子证照反馈",
+    "consult": gettext_lazy("互联网咨询"),
+    "receive": gettext_lazy("收件"),
+    "pre_review": gettext_lazy("预审"),
+    "accept": gettext_lazy("受理"),
+    "handle": gettext_lazy("办理"),
+    "result_feedback": gettext_lazy("结果信息反馈"),
+    "licence_feedback": gettext_lazy("电子证照反馈"),
 }
-MATERIAL_FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件和复印件"}
-MATERIAL_MEDIA = {"paper": "纸质", "electronic": "电子", "either": "纸质或电子"}
+MATERIAL_FORMS = {
+    "original": gettext_lazy("原件"),
+    "copy": gettext_lazy("复印件"),
+    "original_and_copy": gettext_lazy("原件和复印件"),
+}
+MATERIAL_MEDIA = {
+    "paper": gettext_lazy("纸质"),
+    "electronic": gettext_lazy("电子"),
+    "either": gettext_lazy("纸质或电子"),
+}
 # shared: the department obtains the material itself by data sharing (免提交); a case never waits for it
-MATERIAL_SOURCES = {"applicant": "申请人自备", "government": "政府部门核发", "shared": "部门共享获取"}
-RESULT_KINDS = {
-    "licence": "证照",
-    "approval_document": "批文",
-    "certificate": "证明",
-    "other": "其他",
-    "none": "无",
+MATERIAL_SOURCES = {
+    "applicant": gettext_lazy("申请人自备"),
+    "government": gettext_lazy("政府部门核发"),
+    "shared": gettext_lazy("部门共享获取"),
 }
-DELIVERIES = {"window": "窗口领取", "post": "邮寄送达", "electronic": "电子送达"}
+RESULT_KINDS = {
+    "licence": gettext_lazy("证照"),
+    "approval_document": gettext_lazy("批文"),
+    "certificate": gettext_lazy("证明"),
+    "other": gettext_lazy("其他"),
+    "none": gettext_lazy("无"),
+}
+DELIVERIES = {
+    "window": gettext_lazy("窗口领取"),
+    "post": gettext_lazy("邮寄送达"),
+    "electronic": gettext_lazy("电子送达"),
+}
 STEP_ROLES = {
-    "window_clerk": "窗口工作人员",
-    "approver": "审批人员",
-    "department_head": "部门负责人",
-    "centre_manager": "中心管理人员",
+    "window_clerk": gettext_lazy("窗口工作人员"),
+    "approver": gettext_lazy("审批人员"),
+    "department_head": gettext_lazy("部门负责人"),
+    "centre_manager": gettext_lazy("中心管理人员"),
 }
 # What a handling step (办理环节) is for. The decision (决定) is made at one step (行政许可法 第三十四条、第三十八条);
 # after it come only making the result (制证) and delivering it (送达).
 STEP_KINDS = {
-    "accept": "受理",
-    "review": "审查",
-    "decide": "决定",
-    "produce": "制证",
-    "deliver": "送达",
+    "accept": gettext_lazy("受理"),
+    "review": gettext_lazy("审查"),
+    "decide": gettext_lazy("决定"),
+    "produce": gettext_lazy("制证"),
+    "deliver": gettext_lazy("送达"),
 }
 POST_DECISION_KINDS = ("produce", "deliver")
 _PRODUCE_NAMES = re.compile(r"制证|缮证|制卡|颁证|发证|补发|换证|打证|出证")
@@ -192,7 +209,12 @@ def check_item(spec: dict) -> Errors:
 
 
 # The application form (申请表) as the subset of JSON Schema that cases.forms validates and the portal renders.
-FORM_FIELD_TYPES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "是或否"}
+FORM_FIELD_TYPES = {
+    "string": gettext_lazy("文字"),
+    "integer": gettext_lazy("整数"),
+    "number": gettext_lazy("数字"),
+    "boolean": gettext_lazy("是或否"),
+}
 _FORM_KEYWORDS = {"type", "title", "description"}
 _FORM_TYPE_KEYWORDS = {
     "string": {"maxLength", "minLength", "enum", "format", "pattern", "x-personal", "x-not-before"},
@@ -474,7 +496,7 @@ def _check_step_kinds(spec: dict, errors: Errors) -> None:
                 (
                     f"steps[{i}].kind",
                     _("第%(n)d个办理环节的环节类型「%(k)s」无效,可选:%(ok)s")
-                    % {"n": i + 1, "k": kind, "ok": "、".join(STEP_KINDS.values())},
+                    % {"n": i + 1, "k": kind, "ok": "、".join(map(str, STEP_KINDS.values()))},
                 )
             )
     if any(kind not in STEP_KINDS for kind in kinds):
@@ -782,7 +804,7 @@ def differences(basic: dict, impl: dict) -> list[Difference]:
         )
     b_depth, i_depth = set(basic.get("online_depth") or []), set(impl.get("online_depth") or [])
     if b_depth != i_depth:
-        missing = [ONLINE_DEPTHS.get(d, d) for d in ONLINE_DEPTHS if d in b_depth - i_depth]
+        missing = [str(ONLINE_DEPTHS.get(d, d)) for d in ONLINE_DEPTHS if d in b_depth - i_depth]
         diff(
             "online_depth",
             sorted(b_depth),

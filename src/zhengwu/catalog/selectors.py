@@ -396,7 +396,7 @@ def _described(spec: dict) -> list[tuple[str, str]]:
     out = [
         (_("事项名称"), spec["name"]),
         (_("子项名称"), spec["sub_name"]),
-        (_("服务对象"), "、".join(labels.TARGETS.get(t, t) for t in spec["target"])),
+        (_("服务对象"), "、".join(str(labels.TARGETS.get(t, t)) for t in spec["target"])),
         (_("人生事件"), "、".join(spec["life_events"])),
         (_("主题"), "、".join(spec["themes"])),
         (
@@ -411,7 +411,7 @@ def _described(spec: dict) -> list[tuple[str, str]]:
         (_("法定延长时限"), f"{spec['extension_days']}"),
         (_("即办件"), _("是") if spec["instant"] else _("否")),
         (_("到办事现场次数"), f"{spec['onsite_visits']}"),
-        (_("网上办理深度"), "、".join(labels.ONLINE_DEPTHS.get(d, d) for d in spec["online_depth"])),
+        (_("网上办理深度"), "、".join(str(labels.ONLINE_DEPTHS.get(d, d)) for d in spec["online_depth"])),
         (_("窗口授权"), _("是") if spec["window_authorised"] else _("否")),
         (_("联合审批"), _("是") if spec["joint"] else _("否")),
         (
@@ -464,10 +464,10 @@ def _described(spec: dict) -> list[tuple[str, str]]:
             or _("不收费"),
         ),
         (_("办理结果"), spec["result"].get("name") or ""),
-        (_("结果类型"), labels.RESULT_KINDS.get(spec["result"].get("kind"), "")),
+        (_("结果类型"), str(labels.RESULT_KINDS.get(spec["result"].get("kind"), ""))),
         (
             _("送达方式"),
-            "、".join(labels.DELIVERIES.get(d, d) for d in spec["result"].get("delivery") or []),
+            "、".join(str(labels.DELIVERIES.get(d, d)) for d in spec["result"].get("delivery") or []),
         ),
         (
             _("常见问题"),

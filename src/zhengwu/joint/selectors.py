@@ -57,12 +57,16 @@ def _members(version: BundleVersion) -> list[dict]:
                 "legal_limit": current.legal_limit,
                 "promised_limit": current.promised_limit,
                 "due_in": finish.get(m.position, 0),
-                "type_label": catalog_rules.ITEM_TYPES.get(m.item.item_type, ""),
+                "type_label": str(catalog_rules.ITEM_TYPES.get(m.item.item_type, "")),
                 "result_name": current.result_name,
                 "legal_basis": current.legal_basis,
                 "materials": list(current.materials.all()),
                 "steps": [
-                    {"name": s.name, "days": s.days, "role": catalog_rules.STEP_ROLES.get(s.role, s.role)}
+                    {
+                        "name": s.name,
+                        "days": s.days,
+                        "role": str(catalog_rules.STEP_ROLES.get(s.role, s.role)),
+                    }
                     for s in current.steps.all()
                 ],
             }

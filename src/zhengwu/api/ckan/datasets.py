@@ -271,7 +271,7 @@ class ItemSource:
         elif field == "tags":
             counts[self.tag] = entries.count()
             for code, n in _grouped(entries, "item_type"):
-                counts[catalog_rules.ITEM_TYPES.get(code, code)] += n
+                counts[str(catalog_rules.ITEM_TYPES.get(code, code))] += n
             # Grouped by the stored list ("|a|b|"), then split: far fewer distinct lists than items.
             for column in ("themes", "life_events"):
                 for listed, n in _grouped(entries, column):
@@ -285,7 +285,7 @@ class ItemSource:
     def package(self, request, entry: SearchEntry) -> dict:
         version, item, org = entry.version, entry.item, entry.organisation
         code = item.code
-        type_label = catalog_rules.ITEM_TYPES.get(item.item_type, "")
+        type_label = str(catalog_rules.ITEM_TYPES.get(item.item_type, ""))
         published = version.published_at
         resources = [
             _resource(
@@ -370,7 +370,7 @@ class ItemSource:
                 ("promised_limit_workdays", version.promised_limit),
                 ("instant", "是" if version.instant else "否"),
                 ("onsite_visits", version.onsite_visits),
-                ("targets", "、".join(catalog_rules.TARGETS.get(t, t) for t in version.targets)),
+                ("targets", "、".join(str(catalog_rules.TARGETS.get(t, t)) for t in version.targets)),
                 ("effective_on", version.effective_on.isoformat() if version.effective_on else ""),
             ],
         )
