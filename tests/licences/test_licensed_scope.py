@@ -9,6 +9,7 @@ import pypdf
 import pytest
 
 from tests.factories import paper_checklist
+from zhengwu.cases import notices
 from zhengwu.cases import services as cases
 from zhengwu.cases.models import Case, Status
 from zhengwu.core.errors import ValidationFailed
@@ -63,6 +64,10 @@ def test_the_stated_scope_is_carried_to_the_licence_its_page_api_and_pdf(client,
     assert licence.data["subject"] == SCOPE  # not the item's 食品经营许可, nor the applicant's 开一家小饭馆
     event = case.events.get(action="decide")
     assert event.data["licensed_scope"] == SCOPE
+    notice = case.notices.get(kind="grant")  # the 准予行政许可决定书 states them too
+    reader = pypdf.PdfReader(io.BytesIO(notices.render(notice)))
+    text = "".join(page.extract_text() for page in reader.pages).replace(" ", "").replace("\n", "")
+    assert ("许可事项:" + SCOPE).replace(" ", "") in text
 
     html = client.get(f"/workbench/licences/{licence.identifier}/").content.decode()
     assert f"<td>{SCOPE}</td>" in html

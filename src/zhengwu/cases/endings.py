@@ -144,6 +144,7 @@ def decide_case(
             decision_label=str(Decision(decision).label),
             reasons=reasons,
             result_name=(result_name or case.version.result_name) if grant else "",
+            licensed_scope=licensed_scope,  # stated on the 准予行政许可决定书 as on the licence
             accepted_on=case.accepted_on.isoformat() if case.accepted_on else "",
         )
         signals.case_decided.send(sender=Case, case=case, grant=grant, by=by)
