@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -56,19 +57,19 @@ def monthly_workbook(user, month: str) -> bytes:
         wb,
         SHEETS[0],
         [
-            "评价时间",
-            "办件/工单编号",
-            "事项/诉求",
-            "机构",
-            "窗口",
-            "工作人员",
-            "等级",
-            "等级名称",
-            "标签",
-            "评价内容",
-            "渠道",
-            "评价人",
-            "计入统计",
+            _("评价时间"),
+            _("办件/工单编号"),
+            _("事项/诉求"),
+            _("机构"),
+            _("窗口"),
+            _("工作人员"),
+            _("等级"),
+            _("等级名称"),
+            _("标签"),
+            _("评价内容"),
+            _("渠道"),
+            _("评价人"),
+            _("计入统计"),
         ],
         (
             [
@@ -84,7 +85,7 @@ def monthly_workbook(user, month: str) -> bytes:
                 r.comment,
                 r.get_channel_display(),
                 mask_name(r.rater_name),
-                "否(申诉成立)" if r.excluded else "是",
+                _("否(申诉成立)") if r.excluded else _("是"),
             ]
             for r in ratings
         ),
@@ -100,18 +101,18 @@ def monthly_workbook(user, month: str) -> bytes:
         wb,
         SHEETS[1],
         [
-            "办件/工单编号",
-            "机构",
-            "差评日期",
-            "时限(工作日)",
-            "反馈期限",
-            "状态",
-            "情况属实",
-            "核实情况",
-            "整改措施",
-            "反馈内容",
-            "反馈时间",
-            "回访满意",
+            _("办件/工单编号"),
+            _("机构"),
+            _("差评日期"),
+            _("时限(工作日)"),
+            _("反馈期限"),
+            _("状态"),
+            _("情况属实"),
+            _("核实情况"),
+            _("整改措施"),
+            _("反馈内容"),
+            _("反馈时间"),
+            _("回访满意"),
         ],
         (
             [
@@ -121,12 +122,12 @@ def monthly_workbook(user, month: str) -> bytes:
                 r.limit_days,
                 r.due.isoformat(),
                 r.get_state_display(),
-                {True: "是", False: "否", None: ""}[r.founded],
+                {True: _("是"), False: _("否"), None: ""}[r.founded],
                 r.finding,
                 r.measures,
                 r.reply,
                 _local(r.replied_at),
-                {True: "满意", False: "不满意", None: ""}[r.satisfied],
+                {True: _("满意"), False: _("不满意"), None: ""}[r.satisfied],
             ]
             for r in rects
         ),
@@ -136,7 +137,16 @@ def monthly_workbook(user, month: str) -> bytes:
     _sheet(
         wb,
         SHEETS[2],
-        ["机构", "评价数", "好评数", "差评数", "好评率", "差评率", "已整改差评", "整改率"],
+        [
+            _("机构"),
+            _("评价数"),
+            _("好评数"),
+            _("差评数"),
+            _("好评率"),
+            _("差评率"),
+            _("已整改差评"),
+            _("整改率"),
+        ],
         (
             [
                 name,
@@ -157,21 +167,21 @@ def monthly_workbook(user, month: str) -> bytes:
         wb,
         SHEETS[3],
         [
-            "编号",
-            "询问时间",
-            "首问人",
-            "首问机构",
-            "方式",
-            "询问人",
-            "联系电话",
-            "咨询事由",
-            "事项",
-            "答复或导办",
-            "导办去向",
-            "处理结果",
-            "当前负责机构",
-            "状态",
-            "答复时间",
+            _("编号"),
+            _("询问时间"),
+            _("首问人"),
+            _("首问机构"),
+            _("方式"),
+            _("询问人"),
+            _("联系电话"),
+            _("咨询事由"),
+            _("事项"),
+            _("答复或导办"),
+            _("导办去向"),
+            _("处理结果"),
+            _("当前负责机构"),
+            _("状态"),
+            _("答复时间"),
         ],
         (
             [
@@ -198,12 +208,12 @@ def monthly_workbook(user, month: str) -> bytes:
     _sheet(
         wb,
         SHEETS[4],
-        ["统计对象", "机构", "首问数", "跟踪中"],
+        [_("统计对象"), _("机构"), _("首问数"), _("跟踪中")],
         [
-            ["工作人员:" + r["staff__name"], r["organisation__name"], r["total"], r["open"]]
+            [_("工作人员:") + r["staff__name"], r["organisation__name"], r["total"], r["open"]]
             for r in counts["staff"]
         ]
-        + [["机构合计", r["organisation__name"], r["total"], r["open"]] for r in counts["organisations"]],
+        + [[_("机构合计"), r["organisation__name"], r["total"], r["open"]] for r in counts["organisations"]],
     )
     buffer = io.BytesIO()
     wb.save(buffer)
