@@ -276,7 +276,9 @@ def respond_order(
     response = _text(response, field="response", label=_("整改反馈"))
     with transaction.atomic():
         row = (
-            SupervisionOrder.objects.select_for_update()
+            # of=self: the order is what is locked; its case, ticket and alert are read with it through outer joins,
+            # whose nullable side PostgreSQL will not lock
+            SupervisionOrder.objects.select_for_update(of=("self",))
             .select_related("case", "ticket", "alert")
             .get(pk=order.pk)
         )
