@@ -63,6 +63,32 @@ class ServiceItem(models.Model):
         return self.organisation_id is None
 
 
+ORDER_KEY = "x-order"
+
+
+class FormSchemaField(models.JSONField):
+    """An application form's JSON Schema, its fields kept in the order the item's author gave them. PostgreSQL's
+    jsonb keeps an object's keys in its own order (shorter keys first), so an applicant would have met 地址, 场所类别,
+    从业人员数 … in the order of their names' lengths; the order is stored beside the fields (`x-order`) and put back
+    when the row is read, and the schema read carries no `x-order` of its own."""
+
+    def get_prep_value(self, value):
+        if isinstance(value, dict) and isinstance(value.get("properties"), dict):
+            value = {**value, ORDER_KEY: list(value["properties"])}
+        return super().get_prep_value(value)
+
+    def from_db_value(self, value, expression, connection):
+        value = super().from_db_value(value, expression, connection)
+        if isinstance(value, dict) and ORDER_KEY in value:
+            value = dict(value)
+            order = value.pop(ORDER_KEY)
+            properties = value.get("properties")
+            if isinstance(properties, dict) and isinstance(order, list):
+                keys = [k for k in order if k in properties] + [k for k in properties if k not in order]
+                value["properties"] = {k: properties[k] for k in keys}
+        return value
+
+
 class ItemVersion(models.Model):
     """What an item says at one version. Only a draft may be changed."""
 
@@ -116,7 +142,7 @@ class ItemVersion(models.Model):
     result_sample = models.FileField(_("结果样本"), upload_to="catalog/results/%Y/", blank=True)
     result_delivery = models.JSONField(_("送达方式"), default=list, blank=True)
     faq = models.JSONField(_("常见问题"), default=list, blank=True)
-    form_schema = models.JSONField(
+    form_schema = FormSchemaField(
         _("申请表"), default=dict, blank=True, help_text=_("JSON Schema;为空时使用默认申请表")
     )
 
