@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengwu.cases.forms import DEFAULT_FORM
 from zhengwu.core import personal
-from zhengwu.core.inputs import is_whole
+from zhengwu.core.inputs import whole
 
 COLUMNS = (
     "key",
@@ -56,15 +56,14 @@ _STRING_KINDS = ("text", "date", "date_from_today", "phone", "choice")
 _EXTRA_WORDS = ("minLength", "pattern")  # kept as they were: no column of their own
 
 
-def rows_of(schema: dict | None) -> tuple[list[dict], dict, bool]:
-    """The rows the table shows for a stored schema, the schema's top-level words besides its fields, and whether it
-    is the default form (an item without a schema of its own shows the default form's fields)."""
-    default = not schema
+def rows_of(schema: dict | None) -> tuple[list[dict], dict]:
+    """The rows the table shows for a stored schema, and the schema's top-level words besides its fields (an item
+    without a schema of its own shows the default form's)."""
     schema = schema or DEFAULT_FORM
     required = set(schema.get("required") or [])
     rows = [_row_of(key, rule, key in required) for key, rule in (schema.get("properties") or {}).items()]
     top = {k: v for k, v in schema.items() if k not in ("properties", "required")}
-    return rows, top, default
+    return rows, top
 
 
 def _row_of(key: str, rule: dict, required: bool) -> dict:
@@ -138,10 +137,10 @@ def schema_of(rows: list[tuple[int, dict]], top_text: str = "") -> tuple[dict, d
         if max_length:
             if kind not in ("text", "phone"):
                 refuse("max_length", _("只有文字和电话号码字段可设最多字数"))
-            elif not is_whole(max_length) or int(max_length) < 1:
+            elif (length := whole(max_length)) is None or length < 1:
                 refuse("max_length", _("最多字数应为正整数"))
             else:
-                rule["maxLength"] = int(max_length)
+                rule["maxLength"] = length
         options = [v.strip() for v in _OPTIONS.split(values.get("options", "")) if v.strip()]
         if kind == "choice":
             if not options:
