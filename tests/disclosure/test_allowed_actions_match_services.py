@@ -192,7 +192,7 @@ def _requests(org, people) -> dict[str, DisclosureRequest]:
             ),
             "办理中·延长未获同意": services.refuse_extension(
                 request=services.ask_extension(
-                    request=_file(org, "未同意"), by=officer, days=20, reason="需调取档案"
+                    request=_file(org, "未同意"), by=officer, days=20, reason="档案在外单位"
                 ),
                 by=leader,
                 opinion="档案已齐备",
@@ -274,9 +274,11 @@ REQUEST_TABLE = {
     "办理中·延长待审批": _row(
         "request_supplement consult_third_party notify_fee reply withdraw", leaders="extend refuse_extension"
     ),
-    # the reply period is extended once, and asked for once
+    # the reply period is extended once; an ask refused is no extension, and is asked again (a new reason)
     "办理中·已延期": _row("request_supplement consult_third_party notify_fee reply withdraw"),
-    "办理中·延长未获同意": _row("request_supplement consult_third_party notify_fee reply withdraw"),
+    "办理中·延长未获同意": _row(
+        "request_supplement consult_third_party notify_fee ask_extension reply withdraw"
+    ),
     # one fee notice per request
     "办理中·已缴费": _row("request_supplement consult_third_party ask_extension reply withdraw"),
     # past 7 working days no 补正; past the reply date neither a third party's opinion nor an extension

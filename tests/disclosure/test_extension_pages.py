@@ -83,8 +83,37 @@ def test_the_head_refuses_with_a_reason_said_at_the_field(client, org, people):
         assert r.events.filter(action="refuse_extension", note="档案已齐备,请按期答复").exists()
         client.force_login(people["drafter"])
         page = client.get(url).content.decode()
-        assert "不同意延长答复期限" in page and 'data-testid="ask-extension"' not in page
+        assert (
+            "不同意延长答复期限" in page and 'data-testid="ask-extension"' in page
+        )  # a refusal is no extension
     assert not OutboxMessage.objects.exists()
+
+
+def test_after_a_refusal_the_officer_asks_again_and_the_page_keeps_the_history_of_asks(client, org, people):
+    """第三十三条第一款: one extension agreed; a refused ask may be followed by one with a new reason."""
+    with clock.frozen("2026-04-28T09:00"):
+        r = services.ask_extension(request=_request(org), by=people["drafter"], days=10, reason="需调取档案")
+        r = services.refuse_extension(request=r, by=people["leader"], opinion="档案已齐备,请按期答复")
+        url = f"{BASE}requests/{r.pk}/"
+        client.force_login(people["drafter"])
+        same = client.post(f"{url}ask_extension/", {"days": "10", "note": "需调取档案"})
+        assert same.status_code == 422 and "新的理由" in _error(same.content.decode(), "e-note")
+        client.post(f"{url}ask_extension/", {"days": "15", "note": "第三方档案须从市档案馆调取"})
+        page = client.get(url).content.decode()
+        assert 'id="extension-asked"' in page and 'data-testid="ask-extension"' not in page  # one ask waiting
+    with clock.frozen("2026-05-06T09:00"):
+        client.force_login(people["leader"])
+        client.post(f"{url}extend/", {"opinion": "同意"})
+        client.force_login(people["drafter"])
+        page = client.get(url).content.decode()
+    assert DisclosureRequest.objects.get(pk=r.pk).due_on.isoformat() == "2026-06-18"
+    assert 'data-testid="ask-extension"' not in page  # extended once
+    history = page.split('id="extension-asks"', 1)[1].split("</section>", 1)[0]
+    rows = [row.split("</tr>")[0] for row in history.split("<tr data-state=")[1:]]
+    assert len(rows) == 2
+    assert all(w in rows[0] for w in ('"refused"', "2026-04-28", "10个工作日", "需调取档案", "负责人不同意"))
+    assert "档案已齐备,请按期答复" in rows[0]
+    assert all(w in rows[1] for w in ('"agreed"', "15个工作日", "市档案馆", "负责人同意(2026-05-06)"))
 
 
 def test_after_the_reply_date_the_head_may_only_refuse_and_is_told_why(client, org, people):

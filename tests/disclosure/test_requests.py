@@ -123,7 +123,7 @@ def test_the_officer_asks_and_only_the_head_s_agreement_moves_the_reply_date(org
     assert set(told) == {"sms", "email"} and told["sms"].recipient == "13800138000"
     assert "延长20个工作日" in told["sms"].body and "2026年6月26日" in told["sms"].body
     assert "需调取多个部门的档案" in told["email"].body and told["email"].recipient == "zhangsan@example.com"
-    with clock.frozen("2026-05-07"), pytest.raises(Conflict, match="只能申请延长一次"):
+    with clock.frozen("2026-05-07"), pytest.raises(Conflict, match="只能延长一次"):
         services.ask_extension(request=r, by=officer, days=5, reason="再延")
     with clock.frozen("2026-05-07"):  # one person with both roles does not agree to their own ask
         own = services.ask_extension(request=_file(org), by=both, days=5, reason="需调取档案")
@@ -131,24 +131,73 @@ def test_the_officer_asks_and_only_the_head_s_agreement_moves_the_reply_date(org
             services.approve_extension(request=own, by=both)
 
 
-def test_a_refused_ask_leaves_the_date_tells_the_requester_nothing_and_is_not_asked_again(
+def test_a_refused_ask_leaves_the_date_tells_the_requester_nothing_and_may_be_asked_again_with_a_new_reason(
     org, people, client
 ):
+    """第三十三条第一款 allows one extension, agreed by the head: a refused ask is none, so the officer may ask again
+    (a reason not already refused, one ask waiting at a time, before the date), and after an agreement never."""
     from zhengwu.cases.models import OutboxMessage
     from zhengwu.disclosure import selectors
 
-    with clock.frozen("2026-04-28"):
-        r = services.ask_extension(request=_file(org), by=people["drafter"], days=10, reason="需调取档案")
+    officer, head = people["drafter"], people["leader"]
+    with clock.frozen("2026-04-28"):  # due 28 May, over the 劳动节 holiday (1–5 May 2026)
+        r = services.ask_extension(request=_file(org), by=officer, days=10, reason="需调取档案")
         with pytest.raises(ValidationFailed, match="不同意延长的理由"):
-            services.refuse_extension(request=r, by=people["leader"], opinion="")
-        r = services.refuse_extension(request=r, by=people["leader"], opinion="档案已齐备,按期答复")
+            services.refuse_extension(request=r, by=head, opinion="")
+        r = services.refuse_extension(request=r, by=head, opinion="档案已齐备,按期答复")
         assert (r.due_on, r.extension_days, r.extension_asked_days) == (D("2026-05-28"), 0, 0)
-        with pytest.raises(Conflict, match="只能申请延长一次"):
-            services.ask_extension(request=r, by=people["drafter"], days=5, reason="再申请")
         assert not OutboxMessage.objects.exists()
         assert [e.action for e in selectors.requester_events(r)] == ["receive"]  # the office's own steps
         page = client.get("/disclosure/track/", {"number": r.number, "code": r.access_code}).content.decode()
-    assert "延长" not in page
+        assert "延长" not in page
+    with clock.frozen("2026-05-08"):
+        with pytest.raises(ValidationFailed, match="新的理由") as same:
+            services.ask_extension(request=r, by=officer, days=10, reason=" 需调取档案 ")
+        assert same.value.field == "reason"
+        r = services.ask_extension(request=r, by=officer, days=15, reason="第三方档案须从市档案馆调取")
+        assert (r.due_on, r.extension_asked_days) == (D("2026-05-28"), 15)
+        with pytest.raises(Conflict, match="等待负责人审批"):
+            services.ask_extension(request=r, by=officer, days=5, reason="另一理由")
+        r = services.approve_extension(request=r, by=head, opinion="同意")
+    assert (r.due_on, r.extension_days, r.extension_asked_days) == (D("2026-06-18"), 15, 0)
+    assert OutboxMessage.objects.filter(body__contains="第三方档案须从市档案馆调取").count() == 1
+    with (
+        clock.frozen("2026-05-11"),
+        pytest.raises(Conflict, match="已经负责人同意延长15个工作日,只能延长一次"),
+    ):
+        services.ask_extension(request=r, by=officer, days=5, reason="又一理由")
+    assert [(a["state"], a["days"], a["reason"], a["opinion"]) for a in selectors.extension_asks(r)] == [
+        ("refused", 10, "需调取档案", "档案已齐备,按期答复"),
+        ("agreed", 15, "第三方档案须从市档案馆调取", "同意"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "day, refused",
+    [
+        (
+            "2026-05-28",
+            None,
+        ),  # due Thu 28 May 2026 (20 working days from 28 April, 劳动节 1–5 May not counted)
+        ("2026-05-29", "已届满"),
+    ],
+)
+def test_after_a_refusal_the_ask_is_again_only_before_the_reply_date(org, people, day, refused):
+    """第三十三条第一款: an extension is asked within the reply period — a refusal does not reopen a date that has passed."""
+    with clock.frozen("2026-04-28"):
+        r = services.ask_extension(request=_file(org), by=people["drafter"], days=10, reason="需调取档案")
+        r = services.refuse_extension(request=r, by=people["leader"], opinion="按期答复")
+    with clock.frozen(day):
+        if refused:
+            with pytest.raises(Conflict, match=refused):
+                services.ask_extension(request=r, by=people["drafter"], days=5, reason="新的理由")
+        else:
+            assert (
+                services.ask_extension(
+                    request=r, by=people["drafter"], days=5, reason="新的理由"
+                ).extension_asked_days
+                == 5
+            )
 
 
 def test_an_extension_is_asked_and_agreed_only_before_the_reply_date(org, people):

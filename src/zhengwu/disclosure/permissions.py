@@ -20,8 +20,9 @@ calendar; 导入 the command line's):
   第三十条), 收到补正 (within the period given, else 视为放弃), 征求第三方意见 (before the reply is due, 第三十二条), 第三方意见已收回, 收费通知 (once), 收到缴费 (within
   the period given),
   答复, 登记撤回, 归档;
-- 申请延长答复期限 (ask_extension): the organisation's disclosure officers, once, while handling, before the reply is
-  due, with a reason and at most 20 working days; 同意延长 / 不同意延长 (extend / refuse_extension): the person in
+- 申请延长答复期限 (ask_extension): the organisation's disclosure officers, while handling, before the reply is
+  due, with a reason and at most 20 working days; one ask waiting at a time, asked again after a refusal (with a reason
+  not already refused) but never after one was agreed (one extension); 同意延长 / 不同意延长 (extend / refuse_extension): the person in
   charge (第三十三条第一款: 经政府信息公开工作机构负责人同意), the organisation's department head, never the officer
   who asked; 同意 only before the reply is due (不同意 also after: the ask does not stay open for ever);
 - the requester (no staff account: the portal, by number and query code) withdraws and sends the supplement.
@@ -254,8 +255,13 @@ def request_facts_refusal(request, action: str, on: dt.date) -> Conflict | None:
     elif action == "ask_extension":
         if request.extension_asked_days:
             return Conflict(_("已申请延长答复期限,正等待负责人审批"), field="days")
-        if request.extension_days or request.events.filter(action="ask_extension").exists():
-            return Conflict(_("答复期限只能申请延长一次"), field="days")
+        # 第三十三条第一款: one extension, agreed by the head; an ask refused is no extension, and may be asked again
+        if request.extension_days:
+            return Conflict(
+                _("答复期限已经负责人同意延长%(days)d个工作日,只能延长一次(第三十三条第一款)")
+                % {"days": request.extension_days},
+                field="days",
+            )
         if request.due_on and on > request.due_on:
             return Conflict(_("答复期限已届满,不能再申请延长"), field="on")
     elif action in EXTENSION_DECISIONS:

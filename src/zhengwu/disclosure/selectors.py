@@ -218,6 +218,39 @@ def requester_events(request: DisclosureRequest):
     return request.events.exclude(action__in=INTERNAL_REQUEST_ACTIONS)
 
 
+EXTENSION_ASK_STATES = {
+    "pending": gettext_lazy("待负责人审批"),
+    "agreed": gettext_lazy("负责人同意"),
+    "refused": gettext_lazy("负责人不同意"),
+    "moot": gettext_lazy("未经审批即已办结"),
+}
+
+
+def extension_asks(request: DisclosureRequest, events=None) -> list[dict]:
+    """The officer's asks to extend the reply period, oldest first, each with the head's decision (第三十三条第一款:
+    one extension agreed; an ask refused may be followed by another): the request page's history of asks."""
+    asks: list[dict] = []
+    for e in events if events is not None else request.events.all():
+        data = e.data or {}
+        if e.action == "ask_extension":
+            asks.append(
+                {"asked_on": e.on, "asked_by": e.by_name, "days": data.get("days"), "reason": e.note}
+                | {"state": "pending", "decided_on": None, "decided_by": "", "opinion": ""}
+            )
+        elif e.action in ("extend", "refuse_extension") and asks and asks[-1]["state"] == "pending":
+            asks[-1] |= {
+                "state": "agreed" if e.action == "extend" else "refused",
+                "decided_on": e.on,
+                "decided_by": e.by_name,
+                "opinion": data.get("opinion", "") if e.action == "extend" else e.note,
+            }
+    if asks and asks[-1]["state"] == "pending" and request.status not in workflow.OPEN_REQUEST_STATES:
+        asks[-1]["state"] = "moot"
+    for ask in asks:
+        ask["state_label"] = EXTENSION_ASK_STATES[ask["state"]]
+    return asks
+
+
 def extensions_to_decide(user, *, limit: int = 100) -> list[DisclosureRequest]:
     """Requests whose officer asked to extend the reply period and which this person may decide (条例 第三十三条第一款:
     the person in charge, never the officer who asked — disclosure.permissions), soonest due first: the head's list."""

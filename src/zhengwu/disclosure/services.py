@@ -972,8 +972,9 @@ def receive_payment(*, request: DisclosureRequest, by, on: dt.date | None = None
 def ask_extension(
     *, request: DisclosureRequest, by, days: int, reason: str, on: dt.date | None = None
 ) -> DisclosureRequest:
-    """The officer asks the person in charge to extend the reply period: once, before it is due, at most 20 working
-    days, with the reason the requester will be told (第三十三条第一款); the due date moves only when the head agrees."""
+    """The officer asks the person in charge to extend the reply period: before it is due, at most 20 working days,
+    with the reason the requester will be told (第三十三条第一款); the due date moves only when the head agrees. One
+    ask waits at a time; after a refusal the officer may ask again with a new reason, never after an agreement."""
     _officer(request, by, "ask_extension")
     on = _check_on(request, on)
     _facts(request, "ask_extension", on)
@@ -981,6 +982,8 @@ def ask_extension(
     problems = []
     if not (reason or "").strip():
         problems.append(("reason", _("请写明延长理由(将告知申请人)")))
+    elif reason.strip() in refused_extension_reasons(request):
+        problems.append(("reason", _("负责人已不同意以该理由延长,再次申请请写明新的理由")))
     if (
         isinstance(days, bool)
         or not isinstance(days, int)
@@ -992,6 +995,8 @@ def ask_extension(
     reason = reason.strip()
 
     def change(r):
+        # read again under the row's lock: one ask waiting, one extension agreed, whoever clicks at once
+        _refuse(permissions.request_facts_refusal(r, "ask_extension", on))
         r.extension_asked_days, r.extension_asked_reason = days, reason
         r.extension_asked_on, r.extension_asked_by = on, by
 
@@ -1004,6 +1009,13 @@ def ask_extension(
         data={"days": days, "due_on": request.due_on.isoformat() if request.due_on else ""},
         change=change,
     )
+
+
+def refused_extension_reasons(request: DisclosureRequest) -> set[str]:
+    """The reasons of the asks to extend the head refused: asked again, the reason must be new."""
+    return {
+        (e.data or {}).get("reason", "").strip() for e in request.events.filter(action="refuse_extension")
+    }
 
 
 def _clear_ask(r: DisclosureRequest) -> None:
@@ -1024,6 +1036,8 @@ def approve_extension(
 
     def change(r):
         # 条例 第三十三条第一款: 经负责人同意, 延长的期限最长不得超过20个工作日 (counted by deadlines.reply_due)
+        if r.extension_days or r.extension_asked_days != days:  # decided, or asked anew, since it was read
+            raise Conflict(_("该延长申请已处理或已变更,请刷新页面后再审批"), field="status")
         r.extension_days = days
         _clear_ask(r)
 

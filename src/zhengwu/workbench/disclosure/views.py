@@ -397,6 +397,7 @@ def _request_page(
             "by_item": by_item,
             "asked": asked,
             "asked_due": asked_due,
+            "extension_asks": selectors.extension_asks(r, events),
             "asked_refusal": permissions.refusal(request.user, r, "extend")
             if can["refuse_extension"]
             else None,
