@@ -115,3 +115,28 @@ def test_recounting_a_known_year_agrees_with_what_the_services_stored(more):
         services.recompute_for_year,
     ):
         assert recompute(2026) == 0, recompute.__module__
+
+
+def test_a_loaded_year_moves_a_provisional_appeal_review_date(more, year, client):
+    """The region reviews an appeal within 5 working days (its own limit); filed on 12-28 the count runs into a year
+    the calendar does not know: provisional until the year is loaded, then counted again."""
+    from zhengwu.evaluation.models import EvaluationSettings
+
+    EvaluationSettings.objects.create(region=more.bureau.region, appeal_review_days=5, updated_at=clock.now())
+    clock.set_now(at(f"{year - 1}-12-28"))
+    rating = evaluation.rate(
+        kind="case", pk=instant_case(more).pk, level=1, tags=["态度恶劣"], channel="portal"
+    )
+    appeal = evaluation.file_appeal(rating=rating, by=more.head, reason="评价人与办件无关")
+    assert appeal.review_due_provisional
+    before = appeal.review_due
+    admin = make_staff("admin", more.government, roles=[Role.ADMINISTRATOR], name="管理员").user
+    client.force_login(admin)
+    loaded = client.post(
+        "/api/calendar/years",
+        {"year": year, "holidays": [f"{year}-01-01", f"{year}-01-04", f"{year}-01-05"], "source": "测试安排"},
+        content_type="application/json",
+    )
+    assert loaded.status_code == 201
+    appeal.refresh_from_db()
+    assert not appeal.review_due_provisional and appeal.review_due > before

@@ -37,6 +37,17 @@ def a_rectification(w, *, when: str = "2026-09-28", level: int = 1):
     return rating.rectification
 
 
+def an_appeal(w):
+    """The region reviews an appeal within 5 working days (its own rule: 国办发〔2019〕51号 names none); the bureau
+    appeals on Tuesday 2026-09-29 against a rating of 2026-09-28: review due 2026-10-12."""
+    from zhengwu.evaluation.models import EvaluationSettings
+
+    rating = a_rectification(w).rating
+    EvaluationSettings.objects.create(region=w.bureau.region, appeal_review_days=5, updated_at=clock.now())
+    clock.set_now(at("2026-09-29"))
+    return evaluation.file_appeal(rating=rating, by=w.head, reason="评价人与办件无关")
+
+
 def an_order(w):
     """Issued on Tuesday 2026-09-29 with 5 working days: response due 2026-10-12."""
     case = accepted_case(w)
@@ -74,6 +85,12 @@ TABLE = [
         a_rectification,
         ("due", dt.date(2026, 10, 23)),
         [("2026-10-20", "normal"), ("2026-10-21", "yellow"), ("2026-10-24", "red")],
+    ),
+    (
+        "rating.appeal_review_overdue",
+        an_appeal,
+        ("review_due", dt.date(2026, 10, 12)),
+        [("2026-10-08", "normal"), ("2026-10-09", "yellow"), ("2026-10-13", "red")],
     ),
     (
         "supervision.order_overdue",
@@ -172,6 +189,29 @@ def test_a_rectification_answered_after_its_due_date_is_raised(more):
     services.scan()
     alert = Alert.objects.get(code="rating.rectification_overdue")
     assert alert.rectification == rect and "于 2026-10-26 才反馈评价人,超出 1 个工作日" in alert.explanation
+
+
+def test_an_appeal_decided_after_its_review_date_is_raised_and_one_without_a_date_never(more):
+    appeal = an_appeal(more)
+    clock.set_now(at("2026-10-13"))
+    evaluation.decide_appeal(appeal=appeal, by=more.manager, upheld=False, note="评价属实")
+    services.scan()
+    alert = Alert.objects.get(code="rating.appeal_review_overdue")
+    assert "复核期限为 2026-10-12(本地区规定 5 个工作日)" in alert.explanation
+    assert "于 2026-10-13 才复核,超出 1 个工作日" in alert.explanation and alert.organisation == more.bureau
+    from zhengwu.evaluation.models import EvaluationSettings
+
+    EvaluationSettings.objects.update(
+        appeal_review_days=None
+    )  # a region that sets no limit: no date, no alert
+    clock.set_now(at("2026-10-14"))
+    other = evaluation.file_appeal(
+        rating=a_rectification(more, when="2026-10-14").rating, by=more.head, reason="误评"
+    )
+    assert other.review_due is None
+    clock.set_now(at("2027-03-01"))
+    services.scan()
+    assert Alert.objects.filter(code="rating.appeal_review_overdue").count() == 1
 
 
 def test_an_overdue_order_is_raised_at_its_level_before_it_goes_up(more):

@@ -6,8 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from zhengwu.core import access, audit, clock
+from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import AccessDenied, Conflict
-from zhengwu.evaluation import permissions, rules
+from zhengwu.evaluation import permissions, rules, selectors
 from zhengwu.evaluation.models import (
     Appeal,
     Rating,
@@ -19,15 +20,35 @@ from zhengwu.evaluation.shared import APPEAL_DECIDERS, _text
 
 def file_appeal(*, rating: Rating, by, reason: str) -> Appeal:
     """Staff of the rated organisation ask the centre to set a bad rating aside as malicious or mistaken
-    (evaluation.permissions: who may, and against which ratings)."""
+    (evaluation.permissions: who may, against which ratings, and until when); where the region sets a limit for the
+    review, the appeal carries its due day."""
     if refused := permissions.appeal_filing_refusal(by, rating):
         raise refused
     reason = _text(reason, field="reason", label=_("申诉理由"))
+    review_days = selectors.settings_for(rating.organisation).appeal_review_days or None
+    due = None
+    if review_days:
+        # 国办发〔2019〕51号 (差评申诉复核) with the region's limit: 复核 within N working days of the appeal
+        due = rules.appeal_review_due(clock.today(), review_days, current_calendar())
     try:
         with transaction.atomic():
-            appeal = Appeal.objects.create(rating=rating, reason=reason, filed_at=clock.now(), filed_by=by)
+            appeal = Appeal.objects.create(
+                rating=rating,
+                reason=reason,
+                filed_at=clock.now(),
+                filed_by=by,
+                review_days=review_days,
+                review_due=due.date if due else None,
+                review_due_provisional=bool(due and due.provisional),
+            )
             audit.record(
-                "evaluation.appeal.file", appeal, actor=by, summary={"rating": rating.subject_number}
+                "evaluation.appeal.file",
+                appeal,
+                actor=by,
+                summary={
+                    "rating": rating.subject_number,
+                    "review_due": due.date.isoformat() if due else "",
+                },
             )
     except IntegrityError:
         raise Conflict(_("该评价已申诉过,不能重复申诉"), code="already_appealed", field="reason") from None

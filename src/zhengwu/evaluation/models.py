@@ -50,6 +50,9 @@ class EvaluationSettings(models.Model):
         _("逾期未评价的处理"), max_length=12, choices=UnratedPolicy.choices, default=UnratedPolicy.LEAVE
     )
     unrated_after_days = models.PositiveSmallIntegerField(_("办结后多少个工作日未评价"), default=5)
+    # 国办发〔2019〕51号 sets up 差评申诉复核 but names no time limit: each is the region's own (blank: none)
+    appeal_days = models.PositiveSmallIntegerField(_("差评申诉时限(评价后工作日)"), null=True, blank=True)
+    appeal_review_days = models.PositiveSmallIntegerField(_("申诉复核时限(工作日)"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:
@@ -215,6 +218,10 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     decision_note = models.TextField(_("审核意见"), blank=True)
+    # the review's limit and due day, from the region's settings when filed (none set: no due day)
+    review_days = models.PositiveSmallIntegerField(_("复核时限(工作日)"), null=True, blank=True)
+    review_due = models.DateField(_("复核期限"), null=True, blank=True, db_index=True)
+    review_due_provisional = models.BooleanField(_("复核期限为暂定"), default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = _("差评申诉")

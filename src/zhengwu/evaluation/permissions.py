@@ -7,7 +7,8 @@ test_allowed_actions_match_services.py tries each action through its service).
   is rectified before the reply, an unfounded one answered with the finding); the follow-up call (回访) of a named
   rating is the centre's (FOLLOW_UP_ROLES);
 - an appeal (差评申诉, 国办发〔2019〕51号 "差评申诉复核") is filed against a bad rating by the staff of the rated
-  organisation (or one above it) — not by the centre's people, who decide it — and decided by a centre manager within
+  organisation (or one above it) — not by the centre's people, who decide it — within the region's limit if it sets
+  one (EvaluationSettings.appeal_days: the national text names none), and decided by a centre manager within
   the rated organisation's scope who did not file it, while it is pending.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from zhengwu.core import access
+from zhengwu.core import access, clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError
 from zhengwu.evaluation import rules
 from zhengwu.evaluation.models import Appeal, Rating, Rectification
@@ -55,9 +56,9 @@ def appeal_refusal(user, appeal: Appeal, *, in_scope: bool | None = None) -> Dom
     return None
 
 
-def appeal_filing_refusal(user, rating: Rating) -> DomainError | None:
+def appeal_filing_refusal(user, rating: Rating, *, settings=None) -> DomainError | None:
     """Why the user may not appeal against the rating, or None (whether it was appealed already is the service's
-    to say, under its lock)."""
+    to say, under its lock). `settings`: the region's (selectors.settings_for), when the caller has them."""
     staff = access.staff_of(user)
     if staff is None:
         return AccessDenied(_("需要工作人员账号"))
@@ -65,4 +66,28 @@ def appeal_filing_refusal(user, rating: Rating) -> DomainError | None:
         return AccessDenied(_("只有被评价机构的工作人员可以对评价提出申诉"))
     if not rules.is_bad(rating.level):
         return Conflict(_("只能对差评提出申诉"), code="not_bad", field="reason")
-    return None
+    return appeal_late_refusal(rating, settings=settings)
+
+
+def appeal_late_refusal(rating: Rating, *, settings=None) -> Conflict | None:
+    """Past the region's limit for appealing (EvaluationSettings.appeal_days; none set: never late)."""
+    from zhengwu.core.calendar import current_calendar
+    from zhengwu.evaluation import selectors
+
+    settings = settings or selectors.settings_for(rating.organisation)
+    if not settings.appeal_days:
+        return None
+    rated_on = clock.local_date(rating.rated_at)
+    # 国办发〔2019〕51号 (差评申诉复核) with the region's limit: 评价之日起 N 个工作日内申诉
+    last = rules.appeal_last_day(rated_on, settings.appeal_days, current_calendar())
+    if clock.today() <= last.date:
+        return None
+    return Conflict(
+        _(
+            "差评申诉须在评价之日(%(rated_on)s)起 %(days)s 个工作日内提出,最迟 %(last)s,已超过申诉时限,"
+            "不能再申诉"
+        )
+        % {"rated_on": rated_on.isoformat(), "days": settings.appeal_days, "last": last.date.isoformat()},
+        code="appeal_late",
+        field="reason",
+    )

@@ -7,10 +7,11 @@ import datetime as dt
 
 from django.db.models import Q
 
-from zhengwu.core import audit
+from zhengwu.core import audit, clock
 from zhengwu.core.calendar import current_calendar
 from zhengwu.evaluation import rules
 from zhengwu.evaluation.models import (
+    Appeal,
     Rectification,
 )
 
@@ -37,5 +38,30 @@ def recompute_for_year(year: int) -> int:
             None,
             object_type="evaluation.rectification",
             summary={"year": year, "rectifications": changed},
+        )
+    return changed + _recompute_appeals(first, last, calendar, year)
+
+
+def _recompute_appeals(first: dt.date, last: dt.date, calendar, year: int) -> int:
+    """The review due day of every appeal with one that touched the year, counted again from the day it was filed."""
+    touched = Appeal.objects.filter(review_due__isnull=False, review_days__isnull=False).filter(
+        Q(review_due_provisional=True) | Q(review_due__gte=first)
+    )
+    changed = 0
+    for appeal in touched.select_for_update():
+        filed_on = clock.local_date(appeal.filed_at)
+        if filed_on > last:
+            continue
+        due = rules.appeal_review_due(filed_on, appeal.review_days, calendar)
+        if (appeal.review_due, appeal.review_due_provisional) != (due.date, due.provisional):
+            appeal.review_due, appeal.review_due_provisional = due.date, due.provisional
+            appeal.save(update_fields=["review_due", "review_due_provisional"])
+            changed += 1
+    if changed:
+        audit.record(
+            "evaluation.appeal.recompute_dues",
+            None,
+            object_type="evaluation.appeal",
+            summary={"year": year, "appeals": changed},
         )
     return changed

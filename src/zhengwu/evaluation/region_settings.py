@@ -25,9 +25,17 @@ from zhengwu.evaluation.ratings import rate
 
 
 def save_settings(
-    *, region: Region, by, rectification_days: int, unrated_policy: str, unrated_after_days: int
+    *,
+    region: Region,
+    by,
+    rectification_days: int,
+    unrated_policy: str,
+    unrated_after_days: int,
+    appeal_days: int | None = None,
+    appeal_review_days: int | None = None,
 ) -> EvaluationSettings:
-    """A centre manager sets the region's rectification limit and what becomes of unrated cases."""
+    """A centre manager sets the region's rectification limit, what becomes of unrated cases, and the limits for an
+    appeal against a bad rating and for its review (国办发〔2019〕51号 names none: blank means none)."""
     access.require_role(by, Role.CENTRE_MANAGER)
     if not access.visible_regions(by).filter(pk=region.pk).exists():
         raise AccessDenied(_("该行政区划不在您的管理范围内"))
@@ -41,6 +49,8 @@ def save_settings(
         raise ValidationFailed(_("未评价处理时限应在 1 至 60 个工作日之间"), field="unrated_after_days")
     if unrated_policy not in UnratedPolicy.values:
         raise ValidationFailed(_("未评价的处理方式无效"), field="unrated_policy")
+    appeal_days = _optional_days(appeal_days, "appeal_days", _("差评申诉时限"))
+    appeal_review_days = _optional_days(appeal_review_days, "appeal_review_days", _("申诉复核时限"))
     with transaction.atomic():
         row, _created = EvaluationSettings.objects.update_or_create(
             region=region,
@@ -48,6 +58,8 @@ def save_settings(
                 "rectification_days": days,
                 "unrated_policy": unrated_policy,
                 "unrated_after_days": after,
+                "appeal_days": appeal_days,
+                "appeal_review_days": appeal_review_days,
                 "updated_at": clock.now(),
             },
         )
@@ -55,9 +67,33 @@ def save_settings(
             "evaluation.settings",
             row,
             actor=by,
-            summary={"region": region.code, "days": days, "policy": unrated_policy, "after": after},
+            summary={
+                "region": region.code,
+                "days": days,
+                "policy": unrated_policy,
+                "after": after,
+                "appeal_days": appeal_days,
+                "appeal_review_days": appeal_review_days,
+            },
         )
     return row
+
+
+def _optional_days(value, field: str, label: str) -> int | None:
+    """A limit in working days, 1 to 60, or None when left blank (no limit)."""
+    if value in (None, ""):
+        return None
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            _("%(label)s应为整数个工作日,或留空表示不设时限") % {"label": label}, field=field
+        ) from None
+    if not 1 <= days <= 60:
+        raise ValidationFailed(
+            _("%(label)s应在 1 至 60 个工作日之间,或留空表示不设时限") % {"label": label}, field=field
+        )
+    return days
 
 
 def apply_unrated_policy(*, today: dt.date | None = None) -> int:

@@ -96,6 +96,20 @@ def rectification_due(rated_on: dt.date, limit_days: int, calendar: Calendar) ->
     return Due(found.value, found.provisional)
 
 
+def appeal_last_day(rated_on: dt.date, limit_days: int, calendar: Calendar) -> Due:
+    """The last day the rated organisation may appeal against a bad rating, where the region sets a limit."""
+    # 国办发〔2019〕51号 (差评申诉复核): no national limit; the region's working days from the rating, 评价日不计.
+    found = calendar.add_workdays(rated_on, limit_days)
+    return Due(found.value, found.provisional)
+
+
+def appeal_review_due(filed_on: dt.date, limit_days: int, calendar: Calendar) -> Due:
+    """The day by which the centre decides an appeal, where the region sets a limit."""
+    # 国办发〔2019〕51号 (差评申诉复核): no national limit; the region's working days from the appeal, 申诉日不计.
+    found = calendar.add_workdays(filed_on, limit_days)
+    return Due(found.value, found.provisional)
+
+
 def light(
     today: dt.date,
     due: dt.date,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import notify
@@ -240,9 +240,25 @@ def overdue_rectifications(today: dt.date | None = None) -> QuerySet[Rectificati
 
 
 def appeal_queue(user, *, state: str | None = Appeal.State.PENDING) -> QuerySet[Appeal]:
+    """Appeals in scope, those due soonest first (none due last), then the oldest."""
     qs = Appeal.objects.select_related("rating", "rating__organisation", "rating__staff", "filed_by")
     qs = access.scope(user, qs, "rating__organisation")
-    return qs.filter(state=state) if state else qs
+    qs = qs.filter(state=state) if state else qs
+    return qs.order_by(F("review_due").asc(nulls_last=True), "filed_at", "id")
+
+
+def appeal_light(appeal: Appeal, *, today: dt.date | None = None) -> str:
+    """The review's light by its due day (rules.light), or "" when the region set no limit for the review."""
+    if appeal.review_due is None:
+        return ""
+    decided_on = clock.local_date(appeal.decided_at) if appeal.decided_at else None
+    return rules.light(
+        today or clock.today(),
+        appeal.review_due,
+        current_calendar(),
+        done=appeal.state != Appeal.State.PENDING,
+        answered_on=decided_on,
+    )
 
 
 # ---- public figures ------------------------------------------------------------------------------------------

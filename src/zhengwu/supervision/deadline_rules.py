@@ -15,6 +15,7 @@ record (its key), held by the organisation that owes the deadline, reviewed and 
     ticket.reply_overdue                  工单(每轮办理)   办理答复期限
     ticket.first_answer_late              工单             首次答复期限 (its event rule is in rules.py)
     rating.rectification_overdue          差评整改          整改反馈期限
+    rating.appeal_review_overdue          差评申诉          复核期限 (the region's, where it sets one)
     supervision.order_overdue             督办单(每级)     督办反馈期限
 
 Yellow follows the centre's thresholds (models.Thresholds, via selectors.policy): at most `warn_workdays` working
@@ -48,7 +49,7 @@ from zhengwu.disclosure import deadlines as disclosure_deadlines
 from zhengwu.disclosure import workflow as disclosure_workflow
 from zhengwu.disclosure.models import DisclosureRequest, RequestEvent
 from zhengwu.evaluation import rules as evaluation_rules
-from zhengwu.evaluation.models import Rectification
+from zhengwu.evaluation.models import Appeal, Rectification
 from zhengwu.supervision import levels
 from zhengwu.supervision.models import Alert, OrderStep, Severity, SupervisionOrder
 from zhengwu.supervision.rules import (
@@ -709,6 +710,78 @@ class RectificationOverdue(DeadlineRule):
                 found,
                 r.organisation_id,
                 {"rectification": r},
+            )
+
+
+class AppealReviewOverdue(DeadlineRule):
+    # 国办发〔2019〕51号 (差评申诉复核) names no time limit: where the region sets one (EvaluationSettings
+    # .appeal_review_days), the centre decides an appeal by the due day stored on it (evaluation.rules.appeal_review_due).
+    domain = "rating"
+    code = "appeal_review_overdue"
+    severity = Severity.WARNING
+    title = _lazy("差评申诉超过复核期限")
+    subject = _lazy("差评申诉")
+    deadline = _lazy("复核期限")
+    due_field = "review_due"
+    organisation_field = "rating__organisation"
+    limit_field = "review_days"
+
+    def open_records(self):
+        return Appeal.objects.filter(state=Appeal.State.PENDING, review_due__isnull=False).select_related(
+            "rating", "rating__organisation"
+        )
+
+    def row(self, a, level):
+        rating = a.rating
+        return Row(
+            rating.subject_number,
+            f"{rating.get_level_display()} · {rating.subject_title}",
+            rating.organisation.name,
+            a.review_due.isoformat(),
+            level,
+            reverse("workbench_evaluation:appeals"),
+            a.review_due_provisional,
+        )
+
+    def found(self, m):
+        decided_late = Q(decided_on__gt=F("review_due"))
+        rows = (
+            Appeal.objects.filter(review_due__isnull=False)
+            .annotate(decided_on=TruncDate("decided_at", tzinfo=clock.LOCAL))
+            .filter(Q(state=Appeal.State.PENDING, review_due__lt=m.today) | decided_late)
+            .select_related("rating", "rating__organisation")
+        )
+        for a in unraised(rows, key_of(self.code, "a", F("pk"))).order_by("pk"):
+            done_on = a.decided_on if a.state != Appeal.State.PENDING else None
+            sentence, facts = late_sentence(m, a.review_due, done_on, what=_("复核"))
+            rating = a.rating
+            text = _(
+                "对%(level)s的申诉(%(filed)s 提出)的复核期限为 %(due)s(本地区规定 %(limit)s 个工作日),"
+                "%(sentence)s。"
+            ) % {
+                "level": rating.get_level_display(),
+                "filed": clock.local_date(a.filed_at).isoformat(),
+                "due": a.review_due.isoformat(),
+                "limit": a.review_days,
+                "sentence": sentence,
+            }
+            found = finding(
+                text,
+                {**facts, "rating": rating.subject_number},
+                m,
+                a.review_due,
+                provisional=a.review_due_provisional,
+            )
+            yield Found(
+                a.alert_key,
+                _("差评申诉 %(number)s(%(title)s):%(explanation)s")
+                % {
+                    "number": rating.subject_number,
+                    "title": rating.subject_title[:30],
+                    "explanation": found.explanation,
+                },
+                found,
+                rating.organisation_id,
             )
 
 

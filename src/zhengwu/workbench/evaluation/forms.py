@@ -62,6 +62,12 @@ class SettingsForm(AccessibleForm):
     rectification_days = forms.IntegerField(label=_("差评整改时限(工作日)"), min_value=1, max_value=60)
     unrated_policy = forms.ChoiceField(label=_("逾期未评价的处理"), choices=UnratedPolicy.choices)
     unrated_after_days = forms.IntegerField(label=_("办结后多少个工作日未评价"), min_value=1, max_value=60)
+    appeal_days = forms.IntegerField(
+        label=_("差评申诉时限(评价后工作日,留空不设)"), min_value=1, max_value=60, required=False
+    )
+    appeal_review_days = forms.IntegerField(
+        label=_("申诉复核时限(工作日,留空不设)"), min_value=1, max_value=60, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -117,8 +117,15 @@ def ratings(request):
     if request.GET.get("bad"):
         qs = qs.filter(level__lte=thresholds.BAD_RATING_MAX)
     listed = list(qs[:300])
+    settings: dict = {}  # the region's limits, read once per organisation
     for rating in listed:  # 申诉 where the service would take it (evaluation.permissions)
-        rating.appealable = permissions.appeal_filing_refusal(request.user, rating) is None
+        if rating.organisation_id not in settings:
+            settings[rating.organisation_id] = selectors.settings_for(rating.organisation)
+        refused = permissions.appeal_filing_refusal(
+            request.user, rating, settings=settings[rating.organisation_id]
+        )
+        rating.appealable = refused is None
+        rating.appeal_late = refused.message if getattr(refused, "code", "") == "appeal_late" else ""
     return render(request, "evaluation/workbench/ratings.html", {"ratings": listed, "month": month})
 
 
@@ -147,6 +154,7 @@ def appeals(request):
     listed = list(selectors.appeal_queue(request.user, state=state or None)[:200])
     for appeal in listed:  # the decision form where the service would accept it (evaluation.permissions)
         appeal.decidable = permissions.appeal_refusal(request.user, appeal, in_scope=True) is None
+        appeal.light = selectors.appeal_light(appeal)
     return render(
         request,
         "evaluation/workbench/appeals.html",
@@ -496,6 +504,8 @@ def region_settings(request):
             "rectification_days": current.rectification_days,
             "unrated_policy": current.unrated_policy,
             "unrated_after_days": current.unrated_after_days,
+            "appeal_days": current.appeal_days,
+            "appeal_review_days": current.appeal_review_days,
         },
     )
     if request.method == "POST" and form.is_valid():
