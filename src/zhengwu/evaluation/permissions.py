@@ -56,9 +56,10 @@ def appeal_refusal(user, appeal: Appeal, *, in_scope: bool | None = None) -> Dom
     return None
 
 
-def appeal_filing_refusal(user, rating: Rating, *, settings=None) -> DomainError | None:
+def appeal_filing_refusal(user, rating: Rating, *, settings_of=None, calendar=None) -> DomainError | None:
     """Why the user may not appeal against the rating, or None (whether it was appealed already is the service's
-    to say, under its lock). `settings`: the region's (selectors.settings_for), when the caller has them."""
+    to say, under its lock). `settings_of`: an organisation's region settings (default selectors.settings_for),
+    read only for those who may appeal — a list passes one that remembers them, and the calendar read once."""
     staff = access.staff_of(user)
     if staff is None:
         return AccessDenied(_("需要工作人员账号"))
@@ -66,20 +67,20 @@ def appeal_filing_refusal(user, rating: Rating, *, settings=None) -> DomainError
         return AccessDenied(_("只有被评价机构的工作人员可以对评价提出申诉"))
     if not rules.is_bad(rating.level):
         return Conflict(_("只能对差评提出申诉"), code="not_bad", field="reason")
-    return appeal_late_refusal(rating, settings=settings)
+    return appeal_late_refusal(rating, settings_of=settings_of, calendar=calendar)
 
 
-def appeal_late_refusal(rating: Rating, *, settings=None) -> Conflict | None:
+def appeal_late_refusal(rating: Rating, *, settings_of=None, calendar=None) -> Conflict | None:
     """Past the region's limit for appealing (EvaluationSettings.appeal_days; none set: never late)."""
     from zhengwu.core.calendar import current_calendar
     from zhengwu.evaluation import selectors
 
-    settings = settings or selectors.settings_for(rating.organisation)
+    settings = (settings_of or selectors.settings_for)(rating.organisation)
     if not settings.appeal_days:
         return None
     rated_on = clock.local_date(rating.rated_at)
     # 国办发〔2019〕51号 (差评申诉复核) with the region's limit: 评价之日起 N 个工作日内申诉
-    last = rules.appeal_last_day(rated_on, settings.appeal_days, current_calendar())
+    last = rules.appeal_last_day(rated_on, settings.appeal_days, calendar or current_calendar())
     if clock.today() <= last.date:
         return None
     return Conflict(

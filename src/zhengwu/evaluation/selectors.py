@@ -247,15 +247,16 @@ def appeal_queue(user, *, state: str | None = Appeal.State.PENDING) -> QuerySet[
     return qs.order_by(F("review_due").asc(nulls_last=True), "filed_at", "id")
 
 
-def appeal_light(appeal: Appeal, *, today: dt.date | None = None) -> str:
-    """The review's light by its due day (rules.light), or "" when the region set no limit for the review."""
+def appeal_light(appeal: Appeal, *, today: dt.date | None = None, calendar=None) -> str:
+    """The review's light by its due day (rules.light), or "" when the region set no limit for the review.
+    `calendar`: current_calendar(), read once by a list."""
     if appeal.review_due is None:
         return ""
     decided_on = clock.local_date(appeal.decided_at) if appeal.decided_at else None
     return rules.light(
         today or clock.today(),
         appeal.review_due,
-        current_calendar(),
+        calendar or current_calendar(),
         done=appeal.state != Appeal.State.PENDING,
         answered_on=decided_on,
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.cases.selectors import case_for
 from zhengwu.core import access, clock, navigation, personal, thresholds
+from zhengwu.core.calendar import current_calendar
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.inputs import is_whole
 from zhengwu.core.masking import mask_email, mask_name, mask_phone
@@ -117,12 +118,17 @@ def ratings(request):
     if request.GET.get("bad"):
         qs = qs.filter(level__lte=thresholds.BAD_RATING_MAX)
     listed = list(qs[:300])
-    settings: dict = {}  # the region's limits, read once per organisation
+    read: dict = {}
+
+    def settings_of(organisation):  # the region's limits, read once per organisation
+        if organisation.pk not in read:
+            read[organisation.pk] = selectors.settings_for(organisation)
+        return read[organisation.pk]
+
+    calendar = current_calendar() if any(rules.is_bad(r.level) for r in listed) else None
     for rating in listed:  # 申诉 where the service would take it (evaluation.permissions)
-        if rating.organisation_id not in settings:
-            settings[rating.organisation_id] = selectors.settings_for(rating.organisation)
         refused = permissions.appeal_filing_refusal(
-            request.user, rating, settings=settings[rating.organisation_id]
+            request.user, rating, settings_of=settings_of, calendar=calendar
         )
         rating.appealable = refused is None
         rating.appeal_late = refused.message if getattr(refused, "code", "") == "appeal_late" else ""
@@ -152,9 +158,10 @@ def appeal(request, pk: int):
 def appeals(request):
     state = request.GET.get("state", Appeal.State.PENDING)
     listed = list(selectors.appeal_queue(request.user, state=state or None)[:200])
+    calendar = current_calendar() if any(a.review_due for a in listed) else None
     for appeal in listed:  # the decision form where the service would accept it (evaluation.permissions)
         appeal.decidable = permissions.appeal_refusal(request.user, appeal, in_scope=True) is None
-        appeal.light = selectors.appeal_light(appeal)
+        appeal.light = selectors.appeal_light(appeal, calendar=calendar)
     return render(
         request,
         "evaluation/workbench/appeals.html",
