@@ -101,6 +101,8 @@ def decide_case(
         permissions.require(by, case, "decide")
         if grant and (refusal := handling.material_refusal(case)) is not None:
             raise refusal
+        if grant and (refusal := extensions.grant_refusal(case)) is not None:
+            raise refusal  # e.g. the licence a change case names has expired since (licences)
         decision = Decision.GRANT if grant else Decision.DENY
         staff = access.staff_of(by)
         # 现场办结: by window-authorised staff stationed at a window (supervision.indicators counts it)

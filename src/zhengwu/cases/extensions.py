@@ -21,6 +21,12 @@
   That flow acts on the case inside `acting_for_intake_owner()`.
 - `intake_owned_filters`: callables `() -> Q` on Case: the same cases as `intake_owners`, as a query, so the
   single-case intake queues (待受理, the intake part of 已超期) leave them out — their flow lists them instead.
+- `application_checks`: callables `(case) -> DomainError | None`: a refusal of the application as it stands, asked by
+  submit_case before the case gets its number (nothing is written then), at the field it concerns (`form.<key>`,
+  `material_<position>`) — e.g. a change (变更) of a licence whose validity has ended (行政许可法 第五十条).
+- `grant_gates`: callables `(case) -> DomainError | None`: a refusal of a grant (准予) of the case, asked by decide_case
+  before anything is written (a denial is not asked) — e.g. the licence the case changes expired since it was
+  submitted.
 - `timeline_sources`: callables `(case, public) -> list[dict]`: rows added to the case's 办理经过 (at, action,
   label, status, organisation, and note for staff), e.g. the result posted with its tracking number.
 """
@@ -40,6 +46,8 @@ timeline_sources: list[Callable] = []
 delivery_choosers: list[Callable] = []
 intake_owners: list[Callable] = []
 intake_owned_filters: list[Callable] = []
+application_checks: list[Callable] = []
+grant_gates: list[Callable] = []
 
 _OWNER_ACTING: ContextVar[bool] = ContextVar("zhengwu_intake_owner_acting", default=False)
 
@@ -115,3 +123,19 @@ def panels(request, case) -> list[str]:
 
 def workbench_panels_for(request, case) -> list[str]:
     return [html for html in (panel(request, case) for panel in workbench_panels) if html]
+
+
+def application_refusal(case):
+    """The first refusal of `application_checks` for the case as it is about to be submitted, or None."""
+    for check in application_checks:
+        if (refused := check(case)) is not None:
+            return refused
+    return None
+
+
+def grant_refusal(case):
+    """The first refusal of `grant_gates` for a grant of the case, or None."""
+    for gate in grant_gates:
+        if (refused := gate(case)) is not None:
+            return refused
+    return None

@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import (
+    extensions,
     forms,
     permissions,
     selectors,
@@ -242,6 +243,8 @@ def submit_case(
             case.form = clean
             for name, value in agent_fields.items():
                 setattr(case, name, value)
+            if (refused := extensions.application_refusal(case)) is not None:
+                raise refused  # e.g. a change (变更) of a licence whose validity has ended (licences)
             paper = paper_positions(
                 case, paper
             )  # of the item (or the agent's power of attorney), before a number

@@ -74,10 +74,26 @@ def published(
     return search.search(q or "", entries)
 
 
+# Facts other domains read of an item, registered in their AppConfig.ready (name → a callable giving an expression on
+# ServiceItem) and read with the item by item_by_code, so a submit asks no statement of its own for them (e.g. the
+# licence type a grant of the item issues: licences). `item_fact` reads one; UNKNOWN for an item read otherwise.
+ITEM_FACTS: dict = {}
+UNKNOWN = object()
+
+
+def add_item_fact(name: str, expression) -> None:
+    ITEM_FACTS[name] = expression
+
+
+def item_fact(item: ServiceItem, name: str, default=UNKNOWN):
+    return item.__dict__.get(name, default)
+
+
 # read by every submit and guide request: compiled once per connection (core.prepared)
 _BY_CODE = Prepared(
     lambda code: (
         ServiceItem.objects.select_related("organisation__region", "current_version", "basic_item")
+        .annotate(**{name: expression() for name, expression in ITEM_FACTS.items()})
         .filter(code=code)
         .order_by("pk")[:1]
     ),

@@ -36,6 +36,29 @@ DECISIONS = ("revoke", "withdraw")
 ACTIONS = ("change", "renew", "cancel", "revoke", "withdraw")
 # the refusal to change or renew a version in force whose renewal waits to start: the renewal is the one to act on
 RENEWED_AHEAD = "licence.renewed_ahead"
+# the refusal to change a licence whose validity has ended (expired, or ended by 注销/撤销/吊销): apply anew
+CHANGE_ENDED = "licence.change_ended"
+
+
+def ended_for_change(licence: Licence) -> str:
+    """Why `licence` can no longer be changed (变更) — its validity has run out (its last day, `valid_until`, is before
+    today's local day, whether or not the nightly job has stored 已过期 yet) or it was 注销/撤销/吊销 — or "". A
+    version renewed ahead of its start (尚未生效) and one in force may be changed."""
+    status = licence.effective_status
+    # 行政许可法 第五十条: once the validity has ended without 延续, the holder applies anew (新办), no 变更
+    if status == Status.EXPIRED and licence.valid_until is not None:
+        return _("%(type)s(编号 %(number)s)已于 %(day)s 到期,不能变更,请申请新办") % {
+            "type": licence.type.name,
+            "number": licence.number,
+            "day": chinese_date(licence.valid_until),
+        }
+    if status in ENDING_STATUSES or status == Status.EXPIRED:
+        return _("%(type)s(编号 %(number)s)%(state)s,不能变更,请申请新办") % {
+            "type": licence.type.name,
+            "number": licence.number,
+            "state": Status(status).label,
+        }
+    return ""
 
 
 def require_issuer_staff(user, licence_or_organisation) -> None:
@@ -82,6 +105,8 @@ def state_refusal(licence: Licence, action: str) -> Conflict | None:
             code=RENEWED_AHEAD,
             field="licence",
         )
+    if action == "change" and (ended := ended_for_change(licence)):
+        return Conflict(ended, code=CHANGE_ENDED, field="licence")
     if action in ("change", "renew") and licence.effective_status != Status.VALID:
         verb = _("变更") if action == "change" else _("延续")
         return Conflict(

@@ -35,6 +35,12 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
             )
         else:
             licence, reason = services.usable(applicant.id_number, licence_type)
+        if (
+            licence is None
+            and reason
+            and (ended := _ended_for_change(applicant, version, licence_type, chosen))
+        ):
+            reason = ended  # the item changes this licence: it cannot be changed any more, apply anew
         out[material.position] = {
             "type": licence_type.name,
             "licence": licence,
@@ -51,6 +57,29 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
             else reason,
         }
     return out
+
+
+def _ended_for_change(applicant, version, licence_type, chosen) -> str:
+    """For an application changing the type's licence (the item is one of the type's, not its renewal item): why the
+    applicant's licence (`chosen`, else the latest of the type) cannot be changed, else "" (行政许可法 第五十条)."""
+    from zhengwu.licences import permissions
+    from zhengwu.licences.models import Status
+
+    if (
+        version.item_id == licence_type.renewal_item_id
+        or not licence_type.items.filter(pk=version.item_id).exists()
+    ):
+        return ""
+    licence = chosen if chosen is not None and chosen.type_id == licence_type.pk else None
+    if licence is None:
+        licence = (
+            services.held_by(applicant.id_number)
+            .filter(type=licence_type)
+            .exclude(status=Status.REPLACED)
+            .order_by("-issued_on", "-id")
+            .first()
+        )
+    return permissions.ended_for_change(licence) if licence is not None else ""
 
 
 def _file_name(licence) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from zhengwu.cases import notify
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases.models import Applicant, Case
+from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.core import access, audit, clock, numbering, outbox, personal
 from zhengwu.core.calendar import chinese_date
 from zhengwu.core.documents import qr_svg, render_pdf
@@ -393,6 +394,15 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         # renewed ahead of its end already (it stays valid until the new version starts): the case works on the
         # licence's last version
         previous = Licence.objects.select_for_update().get(pk=current_version(previous).pk)
+    if (
+        previous is not None
+        and case.item_id != licence_type.renewal_item_id
+        and previous.holder_id == applicant.id_number
+        and (why := permissions.ended_for_change(previous))
+    ):
+        # 行政许可法 第五十条: a licence whose validity has ended is applied for anew, never changed (the grant's own
+        # check, cases.extensions.grant_gates, says so first; this covers 补发 too)
+        raise Conflict(why, code=permissions.CHANGE_ENDED, field="grant")
     if previous is not None and (
         previous.holder_id != applicant.id_number or previous.status != Status.VALID
     ):
@@ -476,23 +486,101 @@ def issue_missing(case: Case, *, by) -> Licence:
     return licence
 
 
-def _replaced_by(case: Case, licence_type: LicenceType) -> Licence | None:
+def _replaced_by(case: Case, licence_type: LicenceType, *, lock: bool = True) -> Licence | None:
     """The licence a change or renewal case replaces: the one its form names — by identifier (licence_identifier) or
     by the number printed on it (licence_number: 更正登记's 原不动产权证书编号), its version in force — else the one of
     the same type it took from the library as a material (原…证, prefilled from the renewal link)."""
     form = case.form or {}
     named = form.get("licence_identifier")
-    rows = Licence.objects.select_for_update().filter(type=licence_type)
+    rows = (Licence.objects.select_for_update() if lock else Licence.objects).filter(type=licence_type)
     if named:
         return rows.filter(identifier=str(named)[:80]).first()
     number = str(form.get("licence_number") or "").strip()
     if number:
         return rows.filter(number=number[:40]).exclude(status=Status.REPLACED).order_by("-version").first()
+    if case.pk is None:  # a case being made has taken nothing yet
+        return None
     taken = LicenceUse.objects.filter(
         case=case, purpose=LicenceUse.Purpose.REUSE, licence__type=licence_type
     ).order_by("-at", "-id")
     licence_id = taken.values_list("licence_id", flat=True).first()
     return rows.filter(pk=licence_id).first() if licence_id else None
+
+
+def _change_field(case: Case, licence_type: LicenceType) -> str:
+    """Where the application names the licence it changes: the form's field, else the material that takes it from the
+    library (the item's 原…证, of the type it issues), else ""."""
+    form = case.form or {}
+    for key in ("licence_identifier", "licence_number"):
+        if str(form.get(key) or "").strip():
+            return f"form.{key}"
+    words = [word for word in licence_type.material_names if word]
+    if not words or case.version_id is None:
+        return ""
+    for material in catalog_selectors.published_materials(case.version):
+        if any(word in material.name for word in words) and type_for_material(material.name) == licence_type:
+            return f"material_{material.position}"
+    return ""
+
+
+def _type_of_case(case: Case) -> LicenceType | None:
+    """The licence type a grant of the case issues — None known without a statement when the case was read locked
+    (cases.records) or its item by item_by_code (catalog.selectors), as for most cases, whose item issues none."""
+    from zhengwu.cases import records
+
+    type_id = records.fact(case, "_zw_licence_type_id")
+    if type_id is records.UNKNOWN and case.item_id is not None:
+        type_id = catalog_selectors.item_fact(case.item, "_zw_licence_type_id")
+    if type_id is None or case.item_id is None:
+        return None
+    return type_for_item(case.item)
+
+
+def changed_licence(case: Case) -> tuple[Licence | None, str]:
+    """For a change application (变更: an item of a licence type, not its renewal item): the applicant's licence it
+    changes — the one its form names or it took from the library (`_replaced_by`, on its last version), else, for an
+    item that takes the type's licence as a material, the applicant's licence of the type in the library (the one in
+    force, else the latest) — and the field that names it; (None, "") for any other application."""
+    licence_type = _type_of_case(case)
+    if licence_type is None or case.item_id == licence_type.renewal_item_id:
+        return None, ""
+    field = _change_field(case, licence_type)
+    if not field:
+        return None, ""
+    holder = case.applicant.id_number
+    licence = _replaced_by(case, licence_type, lock=False)
+    if licence is not None:
+        licence = current_version(licence)
+    elif field.startswith("material_"):
+        licence, _why = usable(holder, licence_type)
+        if licence is None:  # none in force: the latest the library holds, which the change cannot be made on
+            licence = (
+                held_by(holder)
+                .filter(type=licence_type)
+                .exclude(status=Status.REPLACED)
+                .order_by("-issued_on", "-id")
+                .first()
+            )
+    if (
+        licence is None or licence.holder_id != holder
+    ):  # another holder's: the grant issues a licence of its own
+        return None, ""
+    return licence, field
+
+
+def change_refusal(case: Case, *, field: str | None = None) -> Conflict | None:
+    """A change application whose licence's validity has ended (expired, 注销/撤销/吊销): refused at the field that
+    names it (or `field`), as its submission and as a grant — 行政许可法 第五十条: once the validity has ended the
+    holder applies anew (新办)."""
+    licence, named_at = changed_licence(case)
+    if licence is None or not (why := permissions.ended_for_change(licence)):
+        return None
+    return Conflict(why, code=permissions.CHANGE_ENDED, field=field or named_at)
+
+
+def grant_refusal(case: Case) -> Conflict | None:
+    """change_refusal at the decision form's 决定 (a denial is still allowed)."""
+    return change_refusal(case, field="grant")
 
 
 def _changed(case: Case) -> dict:
