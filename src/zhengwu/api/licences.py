@@ -205,10 +205,13 @@ def _out(request, licence: Licence, *, grant_id: int | None = None) -> dict:
     staff = _is_staff(user)
     holder, holder_id = holder_shown(licence) if staff else (licence.holder_name, licence.holder_id)
     # the data items that are personal masked for staff too, as the workbench's licence page shows them
-    data = personal.shown(personal_fields(licence), revealed=False).get("data", {}) if staff else licence.data
+    fields = personal_fields(licence) if staff else None
+    data = personal.shown(fields, revealed=False).get("data", {}) if staff else licence.data
     if grant_id is not None:
         download = reverse("api:licence_granted_pdf", args=[grant_id])
-    elif staff and not may_download(request.user, licence):  # the file cannot be masked (services.download)
+    elif staff and not may_download(
+        request.user, licence, fields=fields
+    ):  # the file cannot be masked (services.download)
         download = None
     else:
         download = reverse("api:licence_pdf", args=[licence.identifier])

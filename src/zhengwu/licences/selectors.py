@@ -176,12 +176,15 @@ def may_reveal_personal(user, licence: Licence) -> bool:
 REVEAL_REFUSAL = gettext_lazy("只有颁发机构承办的工作人员、收件窗口和监察人员可以查看持证人的完整个人信息")
 
 
-def may_download(user, licence: Licence) -> bool:
+def may_download(user, licence: Licence, *, fields: list[personal.Field] | None = None) -> bool:
     """May a staff member download the licence's signed file? The file is the signed official document: it carries
     the holder's personal data in full and cannot be masked, so only those who may reveal that data
     (may_reveal_personal) may, or anyone who sees a licence that has none. The holder's own download and a party's
-    through its grant are decided by their scope (held_by_user, grants), not here."""
-    return not personal.personal_names(personal_fields(licence)) or may_reveal_personal(user, licence)
+    through its grant are decided by their scope (held_by_user, grants), not here. `fields`: the licence's
+    personal_fields when the caller has them already (a page or answer reads them once)."""
+    if fields is None:
+        fields = personal_fields(licence)
+    return not personal.personal_names(fields) or may_reveal_personal(user, licence)
 
 
 DOWNLOAD_REFUSAL = gettext_lazy(

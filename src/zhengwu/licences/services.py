@@ -859,9 +859,10 @@ def download(*, licence: Licence, by) -> bytes:
 
     fields: list[str] = []
     if access.staff_of(by) is not None or access.is_administrator(by):
-        if not selectors.may_download(by, licence):
+        read = selectors.personal_fields(licence)
+        if not selectors.may_download(by, licence, fields=read):
             raise AccessDenied(str(selectors.DOWNLOAD_REFUSAL))
-        fields = personal.personal_names(selectors.personal_fields(licence))
+        fields = personal.personal_names(read)
     data = stored_pdf(licence)
     with transaction.atomic():
         use = _use(licence, LicenceUse.Purpose.DOWNLOAD, by=by)

@@ -102,7 +102,7 @@ def detail(
             "reveal": reveal,
             "has_personal": bool(personal.personal_names(fields)),
             # the signed file carries the personal data in full: its link only for those who may download it
-            "may_download": selectors.may_download(request.user, licence),
+            "may_download": selectors.may_download(request.user, licence, fields=fields),
             "uses": licence.uses.select_related("case")[:100],
             "chain": chain,
             "pending_renewal": services.pending_renewal(licence),
