@@ -561,9 +561,8 @@ def changed_licence(case: Case) -> tuple[Licence | None, str]:
                 .order_by("-issued_on", "-id")
                 .first()
             )
-    if (
-        licence is None or licence.holder_id != holder
-    ):  # another holder's: the grant issues a licence of its own
+    # another holder's licence: the grant issues a licence of the applicant's own (issue_for_case)
+    if licence is None or licence.holder_id != holder:
         return None, ""
     return licence, field
 
