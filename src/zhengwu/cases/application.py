@@ -50,7 +50,7 @@ class ApplicationForm(AccessibleForm):
     """The item's application form (fields from its JSON Schema) and one file input per material of its list.
     Field names are `form.<key>` and `material_<position>`, matching the domain's error fields."""
 
-    def __init__(self, *args, schema: dict, materials=(), **kwargs):
+    def __init__(self, *args, schema: dict, materials=(), at_window: dict[int, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         required = set(schema.get("required", []))
         self.schema_keys = list(schema.get("properties", {}))
@@ -68,6 +68,10 @@ class ApplicationForm(AccessibleForm):
         self.material_fields = []
         # the materials the department obtains itself by data sharing (部门共享获取): no file input, said beside
         self.shared_materials = []
+        # the materials handed in at the window on paper only (`at_window`: position → what the applicant does
+        # instead, handling.at_window_only): shown with that text and no file input. The field stays, so that a
+        # file posted for one anyway reaches the domain, which refuses it at that material
+        self.at_window = {}
         for m in materials:
             if m.source == Material.Source.SHARED:
                 self.shared_materials.append(m)
@@ -80,6 +84,8 @@ class ApplicationForm(AccessibleForm):
                 help_text=m.rules or "",
             )
             self.material_fields.append(name)
+            if at_window and m.position in at_window:
+                self.at_window[name] = at_window[m.position]
 
     def form_fields(self):
         return [self[f"form.{key}"] for key in self.schema_keys]

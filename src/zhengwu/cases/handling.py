@@ -282,6 +282,30 @@ def paper_only(medium: str) -> bool:
     return medium == Material.Medium.PAPER
 
 
+def at_window_only(version) -> dict[int, str]:
+    """The materials an online application takes no file for, position → what the applicant does instead: those the
+    catalogue takes on paper only (载体 纸质: the original is brought to the window before acceptance, where and when
+    the guide says). Not one the department obtains itself (部门共享获取: nothing to bring), nor the item's own
+    委托书 material, which an agent's online application must carry (submission._require_power_of_attorney)."""
+    from zhengwu.cases.selectors import own_power_of_attorney
+    from zhengwu.catalog.models import Material
+
+    materials = catalog_selectors.published_materials(version)
+    own = own_power_of_attorney(version, materials)
+    where = where_to_hand_in(version)
+    return {
+        m.position: _(
+            "此项只收纸质原件,不能网上上传:提交申请后请携带原件到受理窗口核验%(where)s,"
+            "窗口收到原件后才能受理。"
+        )
+        % {"where": f"({where})" if where else ""}
+        for m in materials
+        if paper_only(m.medium)
+        and m.source != Material.Source.SHARED
+        and (own is None or m.position != own.position)
+    }
+
+
 def paper_only_refusal(case: Case, position: int, *, field: str) -> DomainError | None:
     """Why the applicant's page takes no file for the material at `position`: the catalogue takes it on paper only
     (载体 纸质) — it is brought to the window, said where and when (the page offers no upload for it) — or None."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from zhengwu.cases import library, services
+from zhengwu.cases import handling, library, services
 from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core.errors import DomainError, ValidationFailed
@@ -115,7 +115,8 @@ def apply_online(
     """网上申报, one transaction: save the draft (for the account holder, or for the `principal` an agent names), fill
     what the licence library holds (免提交; `prefer`: the licence a renewal link names), upload the files chosen
     (`files`: position → upload; `power_of_attorney`: the agent's 授权委托书) — a refused file is reported at its own
-    field and the others still go in — and then, when every file passed, submit the case with its delivery choice
+    field and the others still go in; a file for a material taken on paper only (载体 纸质, handling.at_window_only)
+    is refused so, the original is brought to the window — and then, when every file passed, submit the case with its delivery choice
     (`submit`), or record the choice on the draft. A refused submission or choice is reported with the draft kept as
     saved, so the applicant need not choose the files again; a refused draft leaves nothing."""
     from zhengwu.cases.models import POWER_OF_ATTORNEY
@@ -129,8 +130,15 @@ def apply_online(
         chosen = dict(files)
         if power_of_attorney is not None:
             chosen[POWER_OF_ATTORNEY] = power_of_attorney
+        at_window = handling.at_window_only(saved.version)
         for position, upload in chosen.items():
             name = "power_of_attorney" if position == POWER_OF_ATTORNEY else f"material_{position}"
+            if (
+                position in at_window
+            ):  # taken on paper only (载体 纸质): brought to the window, no file stands for it
+                refusal = handling.paper_only_refusal(saved, position, field=name)
+                outcome.refused_files[name] = refusal.message
+                continue
             try:
                 with transaction.atomic():
                     services.upload_material(case=saved, by=by, position=position, upload=upload)

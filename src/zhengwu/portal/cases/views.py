@@ -294,6 +294,8 @@ def apply(request, code: str):
         request.FILES or None,
         schema=case_forms.schema_of(version),
         materials=version.materials.order_by("position"),
+        # taken on paper only (载体 纸质): no file input, said what to do instead
+        at_window=handling.at_window_only(version),
         initial=initial_from(draft.form if draft else {}),
     )
     who = ApplyingAsForm(
@@ -376,7 +378,7 @@ def apply(request, code: str):
     uploaded = {m["position"]: m["files"] for m in selectors.material_checklist(draft)} if draft else {}
     offers = library.offers(draft.applicant if draft else request.applicant, version, prefer=prefer)
     material_rows = [
-        (form[name], uploaded.get(int(name[9:]), []), offers.get(int(name[9:])))
+        (form[name], uploaded.get(int(name[9:]), []), offers.get(int(name[9:])), form.at_window.get(name, ""))
         for name in form.material_fields
     ]
     account = request.applicant
