@@ -84,3 +84,17 @@ def test_the_item_s_own_power_of_attorney_keeps_its_upload_even_on_paper(citizen
     catalog_selectors.forget_published()
     html = citizen.get(f"/cases/apply/{world.item.code}/").text
     assert 'name="material_3"' in html and 'id="hand-in-3"' not in html
+
+
+def test_the_api_refuses_an_applicant_s_file_for_it_too(client, world, licence_on_paper):  # noqa: F811
+    client.force_login(world.citizen_user)
+    body = {"item_code": world.item.code, "form": {"subject": "开小吃店"}, "idempotency_key": "k-paper-api"}
+    number = client.post("/api/cases", body, content_type="application/json").json()["number"]
+    refused = client.post(f"/api/cases/{number}/materials", {"position": "2", "file": pdf_upload()})
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "file" and "「营业执照复印件」只收纸质原件" in refused.json()["message"]
+    assert (
+        client.post(f"/api/cases/{number}/materials", {"position": "1", "file": pdf_upload()}).status_code
+        == 201
+    )
+    assert list(Case.objects.get(number=number).materials.values_list("position", flat=True)) == [1]

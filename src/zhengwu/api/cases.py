@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from zhengwu.api.common import ERRORS, ErrorOut, answer, signed_in
 from zhengwu.api.joint_schemas import JointCaseOut
 from zhengwu.api.params import OFFSET_MAX
-from zhengwu.cases import deadlines, notices, selectors, services
+from zhengwu.cases import deadlines, handling, notices, selectors, services
 from zhengwu.cases.models import Applicant, Case
 from zhengwu.catalog import selectors as catalog
 from zhengwu.core import access, calendar, choices, personal, ratelimit
@@ -656,6 +656,10 @@ def upload(request, number: str, position: int = Form(...), file: UploadedFile =
         case = selectors.draft_for(request.user, _int(number[6:], field="number", label=_("草稿编号")))
     else:
         case = selectors.case_for(request.user, number)
+    # an applicant's file for a material taken on paper only (载体 纸质) is refused, as on the portal: the original
+    # is brought to the window (staff may still file a scan of what the window received)
+    if access.staff_of(request.user) is None and position in handling.at_window_only(case.version):
+        raise handling.paper_only_refusal(case, position, field="file")
     row = services.upload_material(case=case, by=request.user, position=position, upload=file)
     return Status(201, row)
 
