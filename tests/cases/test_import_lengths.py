@@ -35,13 +35,14 @@ def test_a_value_too_long_for_its_column_refuses_its_line_naming_the_field(world
     path = tmp_path / "cases.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = importer.import_file(path)
-    assert report.imported == 1
+    assert report.imported == 0
     assert report.errors == [
-        (2, "「姓名/名称 applicant.name」最长 100 个字符,现有 102 个"),
-        (3, "「地址 applicant.address」最长 200 个字符,现有 201 个"),
-        (4, "第 1 个事件:「操作人 actor」最长 150 个字符,现有 152 个"),
-        (5, "「查询码 query_code」最长 8 个字符,现有 9 个"),
+        (2, "applicant.name", "「姓名/名称 applicant.name」最长 100 个字符,现有 102 个"),
+        (3, "applicant.address", "「地址 applicant.address」最长 200 个字符,现有 201 个"),
+        (4, "events[1].actor", "第 1 个事件:「操作人 actor」最长 150 个字符,现有 152 个"),
+        (5, "query_code", "「查询码 query_code」最长 8 个字符,现有 9 个"),
     ]
-    assert Case.objects.filter(channel="import").count() == 1  # nothing of a refused line written
-    assert Applicant.objects.filter(name="陈六").count() == 1
+    # a file with a bad line imports nothing (the good line 1 neither), nothing cut
+    assert not Case.objects.filter(channel="import").exists()
+    assert not Applicant.objects.filter(name="陈六").exists()
     assert not Applicant.objects.filter(address__startswith="贵溪市贵溪市").exists()

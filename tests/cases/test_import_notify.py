@@ -44,7 +44,7 @@ def line(world, **changes):
     return json.dumps(record, ensure_ascii=False)
 
 
-def test_import_writes_good_lines_and_reports_bad_ones_by_number(world, tmp_path, capsys):
+def test_a_file_with_bad_lines_imports_nothing_and_names_each_line_and_column(world, tmp_path, capsys):
     bad_order = json.loads(line(world, number="360681-2025-000043"))
     bad_order["events"].insert(
         1, {"at": "2025-09-26T09:45:00+08:00", "action": "decide", "decision": "grant"}
@@ -67,10 +67,17 @@ def test_import_writes_good_lines_and_reports_bad_ones_by_number(world, tmp_path
     with pytest.raises(CommandError, match="3 行有错误"):
         call_command("cases", "import", str(path))
     captured = capsys.readouterr()
-    assert "导入 1 件" in captured.out
-    assert "第 2 行:第 2 个事件(decide):办件当前状态为「已收件」,不能作出决定" in captured.err
-    assert "第 3 行:不是有效的 JSON" in captured.err
-    assert "第 4 行:申请人证件号码无效" in captured.err
+    assert "导入 0 件" in captured.out
+    assert captured.err.splitlines() == [
+        "第 2 行「events[2].action」:第 2 个事件(decide):办件当前状态为「已收件」,不能作出决定",
+        "第 3 行:不是有效的 JSON:第 2 列",
+        "第 4 行「applicant.id_number」:申请人证件号码无效:校验位错误",
+    ]
+    assert not Case.objects.exists()  # the good line 1 neither: all or nothing
+
+    path.write_text(line(world) + "\n", encoding="utf-8")  # corrected: the good line alone
+    call_command("cases", "import", str(path))
+    assert "导入 1 件" in capsys.readouterr().out
     assert list(Case.objects.values_list("number", flat=True)) == ["360681-2025-000042"]
 
     case = Case.objects.get()

@@ -103,8 +103,9 @@ def _next_step_after(state: CaseState, position: int) -> StepState | None:
     return next((s for s in state.steps if s.position > position and s.state != "skipped"), None)
 
 
-def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
-    """The case as its events say it is, with every due date computed on `calendar`."""
+def derive(events: Iterable[Mapping], calendar: Calendar, *, dues: bool = True) -> CaseState:
+    """The case as its events say it is, with every due date computed on `calendar` (`dues` False: without them —
+    the statuses, steps, suspensions and extensions only, for a check that reads no date due)."""
     state = CaseState()
     for event in events:
         action, data = event["action"], event.get("data") or {}
@@ -181,7 +182,8 @@ def derive(events: Iterable[Mapping], calendar: Calendar) -> CaseState:
             step = state.current_step
             if step is not None and step.kind == "deliver":
                 step.state, step.completed_on = "done", on
-    _compute_dues(state, calendar)
+    if dues:
+        _compute_dues(state, calendar)
     return state
 
 

@@ -18,7 +18,7 @@ This module is the one door: callers write `services.submit_case(...)`. The func
 - cases/charges.py — fees charged on a case: charge_fee, correct_fee, record_notice_charge;
 - cases/suspensions.py — suspend_case, resume_case, request_extension, decide_extension;
 - cases/endings.py — withdraw_case, terminate_case, decide_case, deliver_result, complete_case, handle_instantly;
-- cases/legacy.py — import_case, history from an older system (cases/importer.py reads the file);
+- cases/legacy.py — import_case, import_cases, history from an older system (cases/importer.py reads the file);
 - cases/recompute.py — recompute_for_year, the stored due dates after a calendar change.
 The few private helpers named here (_agent, _limits, _steps_payload, _supplement_items, _jsonable) are used by
 cases/importer.py and joint/services.py.
@@ -60,6 +60,7 @@ from zhengwu.cases.intake import (
 )
 from zhengwu.cases.legacy import (
     import_case,
+    import_cases,
 )
 from zhengwu.cases.recompute import (
     FINISHED,
@@ -126,6 +127,7 @@ __all__ = [
     "deliver_result",
     "handle_instantly",
     "import_case",
+    "import_cases",
     "missing_materials",
     "recompute_for_year",
     "record_notice_charge",

@@ -103,13 +103,15 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件「{file}」")
         with acting_as(label="zhengwu cases import"):
             report = importer.import_file(path)
-        for number, reason in report.errors:
-            self.stderr.write(f"第 {number} 行:{reason}")
+        for number, column, reason in report.errors:
+            self.stderr.write(
+                f"第 {number} 行「{column}」:{reason}" if column else f"第 {number} 行:{reason}"
+            )
         self.stdout.write(
             f"导入 {report.imported} 件,跳过已存在 {report.skipped} 件,错误 {len(report.errors)} 行"
         )
-        if report.errors:
-            raise CommandError(f"{len(report.errors)} 行有错误,这些行未导入")
+        if report.errors:  # all or nothing: one bad line keeps the whole file out
+            raise CommandError(f"{len(report.errors)} 行有错误,整个文件未导入;请改正后重新导入")
 
     def _show(self, *, number: str, json: bool = False, **_):
         from zhengwu.cases import selectors
