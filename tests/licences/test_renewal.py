@@ -132,7 +132,8 @@ def test_the_link_takes_the_licence_it_names(company_client, renewable):
         document="贵市监罚〔2026〕12号",
     )
     page = company_client.get(f"/cases/apply/{w.renewal.code}/?licence={second.identifier}").content.decode()
-    assert f"持有的食品经营许可证(编号 {second.number})已撤销,不能调取,请上传材料" in page
+    # a revoked licence is not renewed (行政许可法 第五十条): the holder applies anew, not "upload it instead"
+    assert f"食品经营许可证(编号 {second.number})已撤销,不能延续,请申请新办" in page
 
 
 def test_no_renewal_item_keeps_the_plain_reminder(lworld):

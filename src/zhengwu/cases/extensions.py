@@ -21,9 +21,11 @@
   That flow acts on the case inside `acting_for_intake_owner()`.
 - `intake_owned_filters`: callables `() -> Q` on Case: the same cases as `intake_owners`, as a query, so the
   single-case intake queues (待受理, the intake part of 已超期) leave them out — their flow lists them instead.
-- `application_checks`: callables `(case) -> DomainError | None`: a refusal of the application as it stands, asked by
-  submit_case before the case gets its number (nothing is written then), at the field it concerns (`form.<key>`,
-  `material_<position>`) — e.g. a change (变更) of a licence whose validity has ended (行政许可法 第五十条).
+- `application_checks`: callables `(case, prefer="") -> DomainError | None`: a refusal of the application as it stands,
+  asked by submit_case before the case gets its number (nothing is written then), at the field it concerns
+  (`form.<key>`, `material_<position>`) — e.g. a change (变更) or renewal (延续) of a licence whose validity has ended
+  (行政许可法 第五十条). `prefer`: the record the applicant came to use (the licence a renewal link names, as
+  cases.library's `prefer`).
 - `grant_gates`: callables `(case) -> DomainError | None`: a refusal of a grant (准予) of the case, asked by decide_case
   before anything is written (a denial is not asked) — e.g. the licence the case changes expired since it was
   submitted.
@@ -125,10 +127,10 @@ def workbench_panels_for(request, case) -> list[str]:
     return [html for html in (panel(request, case) for panel in workbench_panels) if html]
 
 
-def application_refusal(case):
+def application_refusal(case, prefer: str = ""):
     """The first refusal of `application_checks` for the case as it is about to be submitted, or None."""
     for check in application_checks:
-        if (refused := check(case)) is not None:
+        if (refused := check(case, prefer=prefer)) is not None:
             return refused
     return None
 

@@ -189,12 +189,14 @@ def submit_case(
     draft: Case | None = None,
     at: dt.datetime | None = None,
     paper: list[int] | tuple = (),
+    prefer: str = "",
 ) -> Case:
     """Submit an application (online, or registered at the window by a clerk): the case gets its number and query
     code and the 5 working days for the intake decision start. A retried submit with the same idempotency key
     returns the case already made. `applicant`: the Applicant, or register_applicant's details (without `by`),
     registered in the submit's transaction. `paper`: at the counter, the positions of the materials the applicant
-    handed over on paper (recorded with the submit; acceptance's paper checklist takes over from it)."""
+    handed over on paper (recorded with the submit; acceptance's paper checklist takes over from it). `prefer`: the
+    record the applicant came to use (the licence a renewal link names), for extensions.application_checks."""
     key = (idempotency_key or "").strip()
     if len(key) > 80:
         raise ValidationFailed(_("幂等键最长 80 个字符"), field="idempotency_key")
@@ -243,8 +245,8 @@ def submit_case(
             case.form = clean
             for name, value in agent_fields.items():
                 setattr(case, name, value)
-            if (refused := extensions.application_refusal(case)) is not None:
-                raise refused  # e.g. a change (变更) of a licence whose validity has ended (licences)
+            if (refused := extensions.application_refusal(case, prefer=prefer)) is not None:
+                raise refused  # e.g. a change (变更) or renewal (延续) of a licence whose validity has ended (licences)
             paper = paper_positions(
                 case, paper
             )  # of the item (or the agent's power of attorney), before a number

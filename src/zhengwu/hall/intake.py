@@ -67,9 +67,10 @@ def submit_online(
     agent: dict | None,
     idempotency_key: str,
     delivery: dict | None,
+    prefer: str = "",
 ) -> Case:
     """Submit an online draft (for whom it was saved) with the applicant's delivery choice: the case and its
-    choice, or neither."""
+    choice, or neither. `prefer`: the licence a renewal link names (the submission's checks are on that one)."""
     with transaction.atomic():
         case = services.submit_case(
             item=item,
@@ -79,6 +80,7 @@ def submit_online(
             agent=agent,
             idempotency_key=idempotency_key,
             draft=draft,
+            prefer=prefer,
         )
         if delivery is not None:
             hall_delivery.choose(case=case, **delivery, by=by)
@@ -157,6 +159,7 @@ def apply_online(
                         agent=agent,
                         idempotency_key=idempotency_key,
                         delivery=delivery,
+                        prefer=prefer,
                     )
                 elif delivery is not None:
                     hall_delivery.choose(case=saved, **delivery, by=by)

@@ -38,6 +38,8 @@ ACTIONS = ("change", "renew", "cancel", "revoke", "withdraw")
 RENEWED_AHEAD = "licence.renewed_ahead"
 # the refusal to change a licence whose validity has ended (expired, or ended by 注销/撤销/吊销): apply anew
 CHANGE_ENDED = "licence.change_ended"
+# the refusal to renew (延续) a licence whose validity has ended: apply anew
+RENEWAL_ENDED = "licence.renewal_ended"
 
 
 def ended_for_change(licence: Licence) -> str:
@@ -54,6 +56,27 @@ def ended_for_change(licence: Licence) -> str:
         }
     if status in ENDING_STATUSES or status == Status.EXPIRED:
         return _("%(type)s(编号 %(number)s)%(state)s,不能变更,请申请新办") % {
+            "type": licence.type.name,
+            "number": licence.number,
+            "state": Status(status).label,
+        }
+    return ""
+
+
+def ended_for_renewal(licence: Licence) -> str:
+    """Why `licence` can no longer be renewed (延续) on an application — as `ended_for_change`: its last day is before
+    today's local day, or it was 注销/撤销/吊销 — or "". An application inside the last 30 days (食品经营许可: 30
+    working days) of a licence still in force is not refused: the rule says when to apply, not that a late one fails."""
+    status = licence.effective_status
+    # 行政许可法 第五十条: 延续 is applied for and decided before the validity ends; after it the holder applies anew
+    if status == Status.EXPIRED and licence.valid_until is not None:
+        return _("%(type)s(编号 %(number)s)已于 %(day)s 到期,不能延续,请申请新办") % {
+            "type": licence.type.name,
+            "number": licence.number,
+            "day": chinese_date(licence.valid_until),
+        }
+    if status in ENDING_STATUSES or status == Status.EXPIRED:
+        return _("%(type)s(编号 %(number)s)%(state)s,不能延续,请申请新办") % {
             "type": licence.type.name,
             "number": licence.number,
             "state": Status(status).label,

@@ -40,7 +40,7 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
             and reason
             and (ended := _ended_for_change(applicant, version, licence_type, chosen))
         ):
-            reason = ended  # the item changes this licence: it cannot be changed any more, apply anew
+            reason = ended  # the item changes or renews this licence: it no longer can, apply anew
         out[material.position] = {
             "type": licence_type.name,
             "licence": licence,
@@ -60,15 +60,14 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
 
 
 def _ended_for_change(applicant, version, licence_type, chosen) -> str:
-    """For an application changing the type's licence (the item is one of the type's, not its renewal item): why the
-    applicant's licence (`chosen`, else the latest of the type) cannot be changed, else "" (行政许可法 第五十条)."""
+    """For an application changing (an item of the type's) or renewing (its renewal item) the type's licence: why the
+    applicant's licence (`chosen`, else the latest of the type) can no longer be changed or renewed, else ""
+    (行政许可法 第五十条)."""
     from zhengwu.licences import permissions
     from zhengwu.licences.models import Status
 
-    if (
-        version.item_id == licence_type.renewal_item_id
-        or not licence_type.items.filter(pk=version.item_id).exists()
-    ):
+    renewing = version.item_id == licence_type.renewal_item_id
+    if not renewing and not licence_type.items.filter(pk=version.item_id).exists():
         return ""
     licence = chosen if chosen is not None and chosen.type_id == licence_type.pk else None
     if licence is None:
@@ -79,7 +78,9 @@ def _ended_for_change(applicant, version, licence_type, chosen) -> str:
             .order_by("-issued_on", "-id")
             .first()
         )
-    return permissions.ended_for_change(licence) if licence is not None else ""
+    if licence is None:
+        return ""
+    return permissions.ended_for_renewal(licence) if renewing else permissions.ended_for_change(licence)
 
 
 def _file_name(licence) -> str:

@@ -394,15 +394,20 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         # renewed ahead of its end already (it stays valid until the new version starts): the case works on the
         # licence's last version
         previous = Licence.objects.select_for_update().get(pk=current_version(previous).pk)
+    renewing = case.item_id == licence_type.renewal_item_id
     if (
         previous is not None
-        and case.item_id != licence_type.renewal_item_id
         and previous.holder_id == applicant.id_number
-        and (why := permissions.ended_for_change(previous))
+        and (
+            why := permissions.ended_for_renewal(previous)
+            if renewing
+            else permissions.ended_for_change(previous)
+        )
     ):
-        # 行政许可法 第五十条: a licence whose validity has ended is applied for anew, never changed (the grant's own
-        # check, cases.extensions.grant_gates, says so first; this covers 补发 too)
-        raise Conflict(why, code=permissions.CHANGE_ENDED, field="grant")
+        # 行政许可法 第五十条: a licence whose validity has ended is applied for anew, neither changed nor renewed (the
+        # grant's own check, cases.extensions.grant_gates, says so first; this covers 补发 too)
+        code = permissions.RENEWAL_ENDED if renewing else permissions.CHANGE_ENDED
+        raise Conflict(why, code=code, field="grant")
     if previous is not None and (
         previous.holder_id != applicant.id_number or previous.status != Status.VALID
     ):
@@ -536,24 +541,31 @@ def _type_of_case(case: Case) -> LicenceType | None:
     return type_for_item(case.item)
 
 
-def changed_licence(case: Case) -> tuple[Licence | None, str]:
-    """For a change application (变更: an item of a licence type, not its renewal item): the applicant's licence it
-    changes — the one its form names or it took from the library (`_replaced_by`, on its last version), else, for an
-    item that takes the type's licence as a material, the applicant's licence of the type in the library (the one in
-    force, else the latest) — and the field that names it; (None, "") for any other application."""
+def acted_on(case: Case, prefer: str = "") -> tuple[Licence | None, str, LicenceType | None]:
+    """For a change (变更: an item of a licence type) or renewal (延续: the type's renewal item) application: the
+    applicant's licence it acts on — the one its form names, else the one the renewal link named (`prefer`, an
+    identifier: the link's licence even when the library could not take it, so another licence of the type in force
+    does not stand in for it), else the one it took from the library (`_replaced_by`; each on its last version) —
+    else, for an item that takes the type's licence as a material, the applicant's licence of the type in the library
+    (the one in force, else the latest); the field that names it; and the type. (None, "", type) for any other
+    application of an item issuing a licence."""
     licence_type = _type_of_case(case)
-    if licence_type is None or case.item_id == licence_type.renewal_item_id:
-        return None, ""
+    if licence_type is None:
+        return None, "", None
     field = _change_field(case, licence_type)
     if not field:
-        return None, ""
+        return None, "", licence_type
     holder = case.applicant.id_number
-    licence = _replaced_by(case, licence_type, lock=False)
+    licence = None
+    if prefer and field.startswith("material_"):  # the form names none: the licence the link named
+        licence = held_by(holder).filter(type=licence_type, identifier=str(prefer)[:80]).first()
+    if licence is None:
+        licence = _replaced_by(case, licence_type, lock=False)
     if licence is not None:
         licence = current_version(licence)
     elif field.startswith("material_"):
         licence, _why = usable(holder, licence_type)
-        if licence is None:  # none in force: the latest the library holds, which the change cannot be made on
+        if licence is None:  # none in force: the latest the library holds, which cannot be changed or renewed
             licence = (
                 held_by(holder)
                 .filter(type=licence_type)
@@ -561,20 +573,25 @@ def changed_licence(case: Case) -> tuple[Licence | None, str]:
                 .order_by("-issued_on", "-id")
                 .first()
             )
-    # another holder's licence: the grant issues a licence of the applicant's own (issue_for_case)
-    if licence is None or licence.holder_id != holder:
-        return None, ""
-    return licence, field
+    if (
+        licence is None or licence.holder_id != holder
+    ):  # another holder's: the grant issues a licence of its own
+        return None, "", licence_type
+    return licence, field, licence_type
 
 
-def change_refusal(case: Case, *, field: str | None = None) -> Conflict | None:
-    """A change application whose licence's validity has ended (expired, 注销/撤销/吊销): refused at the field that
-    names it (or `field`), as its submission and as a grant — 行政许可法 第五十条: once the validity has ended the
-    holder applies anew (新办)."""
-    licence, named_at = changed_licence(case)
-    if licence is None or not (why := permissions.ended_for_change(licence)):
+def change_refusal(case: Case, *, field: str | None = None, prefer: str = "") -> Conflict | None:
+    """A change or renewal application whose licence's validity has ended (expired, 注销/撤销/吊销): refused at the
+    field that names it (or `field`), as its submission and as a grant — 行政许可法 第五十条: once the validity has
+    ended the holder applies anew (新办), neither 变更 nor 延续. `prefer`: the licence the renewal link named."""
+    licence, named_at, licence_type = acted_on(case, prefer)
+    if licence is None:
         return None
-    return Conflict(why, code=permissions.CHANGE_ENDED, field=field or named_at)
+    if case.item_id == licence_type.renewal_item_id:
+        why, code = permissions.ended_for_renewal(licence), permissions.RENEWAL_ENDED
+    else:
+        why, code = permissions.ended_for_change(licence), permissions.CHANGE_ENDED
+    return Conflict(why, code=code, field=field or named_at) if why else None
 
 
 def grant_refusal(case: Case) -> Conflict | None:
