@@ -292,18 +292,23 @@ def at_window_only(version) -> dict[int, str]:
 
     materials = catalog_selectors.published_materials(version)
     own = own_power_of_attorney(version, materials)
-    where = where_to_hand_in(version)
+    text = hand_in_text(version)
     return {
-        m.position: _(
-            "此项只收纸质原件,不能网上上传:提交申请后请携带原件到受理窗口核验%(where)s,"
-            "窗口收到原件后才能受理。"
-        )
-        % {"where": f"({where})" if where else ""}
+        m.position: text
         for m in materials
         if paper_only(m.medium)
         and m.source != Material.Source.SHARED
         and (own is None or m.position != own.position)
     }
+
+
+def hand_in_text(version) -> str:
+    """What an applicant's page says instead of a file input for a material taken on paper only (载体 纸质): bring
+    the original to the window, where and when the item's guide says."""
+    where = where_to_hand_in(version)
+    return _(
+        "此项只收纸质原件,不能网上上传:提交申请后请携带原件到受理窗口核验%(where)s,窗口收到原件后才能受理。"
+    ) % {"where": f"({where})" if where else ""}
 
 
 def paper_only_refusal(case: Case, position: int, *, field: str) -> DomainError | None:

@@ -321,9 +321,24 @@ def materials_now(version: BundleVersion, *, joint=None) -> list[dict]:
     keys: dict[int, list[int]] = {}
     for key, version_id in versions:
         keys.setdefault(version_id, []).append(key)
-    rows = Material.objects.filter(version_id__in=keys).values_list("version_id", "position", "source")
-    sources = {(key, position): source for version_id, position, source in rows for key in keys[version_id]}
-    return rules.sharing_now(version.merged_materials, sources)
+    rows = Material.objects.filter(version_id__in=keys).values_list(
+        "version_id", "position", "source", "medium"
+    )
+    sources, media = {}, {}
+    for version_id, position, source, medium in rows:
+        for key in keys[version_id]:
+            sources[(key, position)], media[(key, position)] = source, medium
+    return [
+        {**entry, "paper_only": _paper_only(entry, media)}
+        for entry in rules.sharing_now(version.merged_materials, sources)
+    ]
+
+
+def _paper_only(entry: dict, media: dict) -> bool:
+    """Every member that uses the material takes it on paper only (载体 纸质): the applicant brings the original to
+    the window, no file stands for it (as on a single item's application, cases.handling.at_window_only)."""
+    found = [media.get((use["key"], use["position"])) for use in entry["members"]]
+    return bool(found) and all(medium == Material.Medium.PAPER for medium in found)
 
 
 def _store(version: BundleVersion, values: dict) -> None:

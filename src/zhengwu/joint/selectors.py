@@ -543,6 +543,7 @@ def merged_checklist(joint) -> list[dict]:
     required one is provided to some member in none of those ways; `asked` the 补正 problems members raised, each
     with the department that raised it (`organisation`, its short name): a material several members share is one row
     however many ask about it."""
+    from zhengwu.cases import handling
     from zhengwu.cases import selectors as case_selectors
     from zhengwu.cases.models import CLOSED_STATUSES as CLOSED
     from zhengwu.joint import services
@@ -592,6 +593,10 @@ def merged_checklist(joint) -> list[dict]:
                 "condition": next((row["condition"] for row in used if row.get("condition")), ""),
                 "asked": asked,
                 "not_needed": not_needed,
+                # taken on paper only by every member using it: the page says where to bring it, no file input
+                "hand_in": handling.hand_in_text(by_position[live[0]["key"]].case.version)
+                if entry.get("paper_only") and live and live[0]["key"] in by_position
+                else "",
             }
         )
     return rows

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.cases import forms as case_forms
+from zhengwu.cases import handling as case_handling
 from zhengwu.cases import notify as case_notify
 from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases import services as case_services
@@ -431,12 +432,22 @@ def upload_material(*, joint: JointCase, by, position: int, upload) -> int:
             _("「%(m)s」由部门共享获取,无需上传") % {"m": entry["name"]},
             field="position",
         )
-    members = {m.position: m for m in joint.members.select_related("case__organisation")}
+    members = {m.position: m for m in joint.members.select_related("case__organisation", "case__version")}
     if why := no_longer_needed(entry, members):
         raise ValidationFailed(
             _("「%(m)s」%(why)s,无需上传") % {"m": entry["name"], "why": why},
             field="position",
         )
+    if entry.get("paper_only") and permissions.is_applicant_side(by, joint):
+        # taken on paper only (载体 纸质) by every member using it: the original is brought to the window, as on a
+        # single item's application (cases.handling.paper_only_refusal); the lead window may still file a scan
+        use = next((u for u in entry["members"] if u["key"] in members), None)
+        if use is not None and (
+            refused := case_handling.paper_only_refusal(
+                members[use["key"]].case, use["position"], field="file"
+            )
+        ):
+            raise refused
     data = upload.read()
     name = getattr(upload, "name", "") or "file"
     count = 0
