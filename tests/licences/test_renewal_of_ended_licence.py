@@ -137,10 +137,9 @@ def test_the_link_naming_an_expired_licence_is_refused_at_the_material(
     assert not Licence.objects.filter(uses__purpose=LicenceUse.Purpose.REUSE).exists()
 
 
-def test_a_grant_of_a_renewal_whose_licence_expired_since_is_refused_a_denial_goes(client, renewing):
-    """Applied for on 11-10 (late: 7 days before the end, accepted); by the decision (11-18) its last day, 11-17,
-    has passed: 准予 is refused at the decision form and through the API, nothing written; 不予许可 is made."""
-    w = renewing
+def _late_renewal(w):
+    """Applied for at the counter on 11-10 (late: 7 days before the end, accepted), reviewed; the licence's last
+    day is 11-17."""
     at(dt.date(2026, 11, 10))
     old = food_licence(w, valid_until=dt.date(2026, 11, 17))
     case = at_counter(w, "k-renew-late")
@@ -148,9 +147,38 @@ def test_a_grant_of_a_renewal_whose_licence_expired_since_is_refused_a_denial_go
     case = cases.accept_case(case=case, paper=paper_checklist(case), by=w.clerk)
     cases.claim_step(case=case, by=w.approver)
     cases.complete_step(case=case, by=w.approver, opinion="同意")
-    case = Case.objects.get(pk=case.pk)
+    return old, Case.objects.get(pk=case.pk)
+
+
+def test_a_renewal_applied_for_in_force_and_decided_after_the_end_is_granted_without_a_gap(renewing):
+    """行政许可法 第五十条第二款: the office decides before the end; not decided in time, the renewal is deemed granted.
+    Decided on 11-18, the day after the end: granted, the same number, valid from 11-18 (the day after the old end),
+    never a day without a licence."""
+    w = renewing
+    old, case = _late_renewal(w)
     at(dt.date(2026, 11, 18))
-    refusal = says(old, "2026年11月17日")
+    cases.decide_case(case=case, by=w.head, grant=True)
+    new = Licence.objects.get(case=case)
+    assert (new.number, new.version, new.valid_from) == (old.number, 2, dt.date(2026, 11, 18))
+    old.refresh_from_db()
+    assert old.status == Status.REPLACED
+
+
+def test_a_grant_of_a_renewal_whose_licence_was_revoked_since_is_refused_a_denial_goes(client, renewing):
+    """Revoked between the application and the decision (11-18): 准予 is refused at the decision form and through the
+    API, nothing written; 不予许可 is made."""
+    w = renewing
+    old, case = _late_renewal(w)
+    at(dt.date(2026, 11, 18))
+    services.end(
+        licence=old,
+        by=w.head,
+        kind=Status.REVOKED,
+        basis="《行政许可法》第六十九条",
+        document="贵市监〔2026〕4号",
+    )
+    refusal = f"食品经营许可证(编号 {old.number})已撤销,不能延续,请申请新办"
+    case = Case.objects.get(pk=case.pk)
 
     client.force_login(w.head)
     page = client.post(
@@ -175,7 +203,7 @@ def test_a_grant_of_a_renewal_whose_licence_expired_since_is_refused_a_denial_go
         and not Licence.objects.filter(case=case).exists()
     )
 
-    denied = cases.decide_case(case=fresh, by=w.head, grant=False, reasons="原许可证已到期,请申请新办")
+    denied = cases.decide_case(case=fresh, by=w.head, grant=False, reasons="原许可证已撤销,请申请新办")
     assert denied.decision == "deny" and not Licence.objects.filter(case=case).exists()
 
 

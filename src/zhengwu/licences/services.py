@@ -395,8 +395,11 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         # licence's last version
         previous = Licence.objects.select_for_update().get(pk=current_version(previous).pk)
     renewing = case.item_id == licence_type.renewal_item_id
+    # 行政许可法 第五十条第二款: a renewal applied for in force and decided after the end is deemed granted
+    deemed = renewing and previous is not None and _applied_in_force(case, previous)
     if (
         previous is not None
+        and not deemed
         and previous.holder_id == applicant.id_number
         and (
             why := permissions.ended_for_renewal(previous)
@@ -409,7 +412,8 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         code = permissions.RENEWAL_ENDED if renewing else permissions.CHANGE_ENDED
         raise Conflict(why, code=code, field="grant")
     if previous is not None and (
-        previous.holder_id != applicant.id_number or previous.status != Status.VALID
+        previous.holder_id != applicant.id_number
+        or previous.status not in ((Status.VALID, Status.EXPIRED) if deemed else (Status.VALID,))
     ):
         previous = None
     if previous is None and licence_type.one_per_holder:
@@ -432,7 +436,9 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
         # 延续 keeps the licence as it is and runs on from the day after the old one ends (行政许可法 第五十条)
         data = previous.data
         if previous.valid_until:
-            start = max(clock.today(), previous.valid_until + dt.timedelta(days=1))
+            start = previous.valid_until + dt.timedelta(days=1)
+            if not deemed:  # deemed granted (第五十条第二款): runs on without a gap from the old end
+                start = max(clock.today(), start)
     elif previous is not None:  # 变更: what the form states anew, the rest as it was
         data = {**previous.data, **_changed(case)}
         if previous.valid_until is None or previous.valid_until >= clock.today():
@@ -580,7 +586,20 @@ def acted_on(case: Case, prefer: str = "") -> tuple[Licence | None, str, Licence
     return licence, field, licence_type
 
 
-def change_refusal(case: Case, *, field: str | None = None, prefer: str = "") -> Conflict | None:
+def _applied_in_force(case: Case, licence: Licence) -> bool:
+    """The renewal was received while `licence` was in force (on or before its last day, local) and the licence has
+    since only run out — not ended by 注销/撤销/吊销."""
+    return (
+        licence.effective_status == Status.EXPIRED
+        and licence.valid_until is not None
+        and case.received_at is not None
+        and clock.local_date(case.received_at) <= licence.valid_until
+    )
+
+
+def change_refusal(
+    case: Case, *, field: str | None = None, prefer: str = "", decision: bool = False
+) -> Conflict | None:
     """A change or renewal application whose licence's validity has ended (expired, 注销/撤销/吊销): refused at the
     field that names it (or `field`), as its submission and as a grant — 行政许可法 第五十条: once the validity has
     ended the holder applies anew (新办), neither 变更 nor 延续. `prefer`: the licence the renewal link named."""
@@ -588,6 +607,9 @@ def change_refusal(case: Case, *, field: str | None = None, prefer: str = "") ->
     if licence is None:
         return None
     if case.item_id == licence_type.renewal_item_id:
+        if decision and _applied_in_force(case, licence):
+            # 行政许可法 第五十条第二款: applied for while in force, not decided before the end: deemed granted
+            return None
         why, code = permissions.ended_for_renewal(licence), permissions.RENEWAL_ENDED
     else:
         why, code = permissions.ended_for_change(licence), permissions.CHANGE_ENDED
@@ -595,8 +617,9 @@ def change_refusal(case: Case, *, field: str | None = None, prefer: str = "") ->
 
 
 def grant_refusal(case: Case) -> Conflict | None:
-    """change_refusal at the decision form's 决定 (a denial is still allowed)."""
-    return change_refusal(case, field="grant")
+    """change_refusal at the decision form's 决定 (a denial is still allowed). A renewal received while the licence
+    was in force is granted even after its end (第五十条第二款: not decided in time, it is deemed granted)."""
+    return change_refusal(case, field="grant", decision=True)
 
 
 def _changed(case: Case) -> dict:
