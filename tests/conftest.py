@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 import time
 
 import pytest
@@ -164,3 +165,52 @@ def pytest_runtest_protocol(item, nextitem):
         with open(out, "a", encoding="utf-8") as f:
             worker = os.environ.get("PYTEST_XDIST_WORKER", "-")
             f.write(f"{time.process_time() - started:.4f}\t{item.nodeid}\t{worker}\n")
+
+
+# What lets a test reach the database: pytest-django refuses a query to any test without one of these, so a test with
+# none gives the same answer on every engine.
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_setup",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "_django_db_helper",
+}
+
+
+def _reaches_database(item) -> bool:
+    if item.get_closest_marker("engine_independent") is not None:
+        return False
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None or _DATABASE_FIXTURES & set(item.fixturenames):
+        return True
+    if "django_db_blocker" in getattr(info, "argnames", ()):  # the test unblocks the database itself
+        return True
+    for definitions in info.name2fixturedefs.values():
+        for definition in definitions:
+            module = getattr(definition.func, "__module__", "") or ""
+            if "django_db_blocker" in definition.argnames and not module.startswith("pytest_django"):
+                return True  # a fixture of ours unblocks it (a module's demo, a package's world)
+    return False
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, the tests that cannot reach the database (pure rules, calendars, identifiers, masking, the
+    source checks) are left out: they give the same answer on every engine and run in the SQLite run. So are those
+    marked `engine_independent` (a page's forms compared with the rule the services apply, in Python, on rows any
+    engine returns alike). `ZHENGWU_TEST_EVERYTHING=1` keeps them all."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" or os.environ.get("ZHENGWU_TEST_EVERYTHING") == "1":
+        return
+    kept, left = [], []
+    for item in items:
+        (kept if _reaches_database(item) else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept

@@ -8,6 +8,8 @@ general-window clerk where the item names none), an approver and a head of the o
 
 import datetime as dt
 
+from django.db import connection
+
 from tests.factories import make_staff, paper_checklist
 from zhengwu.cases import forms, services
 from zhengwu.cases.models import Applicant, Case, CaseStep, Status
@@ -141,6 +143,26 @@ def handle(item, people: People, company: Applicant) -> Case:
     return case
 
 
+def one_of_each_path(items: list) -> list:
+    """One item of each kind of path (how it is handled at the counter, whether a fee is charged, its steps' kinds and
+    roles, whether a window is named): on PostgreSQL the engine's part (locks, numbers, the clock's reads) is the same
+    for every item of a kind, and every item's own path is walked in the SQLite run."""
+    kept, seen = [], set()
+    for item in items:
+        version = item.current_version
+        shape = (
+            version.instant,
+            version.window_authorised,
+            version.windows.exists(),
+            version.fees.exclude(code="").exists(),
+            tuple(version.steps.order_by("position").values_list("kind", "role")),
+        )
+        if shape not in seen:
+            seen.add(shape)
+            kept.append(item)
+    return kept
+
+
 def test_every_demo_items_ordinary_path_raises_no_alert(demo_site):
     items = list(
         ServiceItem.objects.filter(status=ServiceItem.Status.ACTIVE, organisation__isnull=False)
@@ -148,6 +170,8 @@ def test_every_demo_items_ordinary_path_raises_no_alert(demo_site):
         .order_by("code")
     )
     assert len(items) > 150
+    if connection.vendor != "sqlite":
+        items = one_of_each_path(items)
     people, company = People(), applicant()
     raised, ours = {}, []
     with clock.frozen(MOMENT):

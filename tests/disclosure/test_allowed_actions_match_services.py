@@ -342,6 +342,7 @@ def _shown(client, user, url, marks) -> dict[str, bool] | None:
     return {action: mark in page for action, mark in marks.items()}
 
 
+@pytest.mark.engine_independent
 @pytest.mark.django_db
 def test_the_publication_page_shows_each_form_exactly_where_allowed(client, org, people, everyone):
     wrong, seen = [], 0
@@ -359,6 +360,7 @@ def test_the_publication_page_shows_each_form_exactly_where_allowed(client, org,
     assert seen > 0
 
 
+@pytest.mark.engine_independent
 @pytest.mark.django_db
 def test_the_request_page_shows_each_form_exactly_where_allowed(client, org, people, everyone):
     wrong, seen = [], 0

@@ -254,6 +254,7 @@ def _form_urls(joint, action) -> set[str]:
     return {reverse(f"workbench_joint:{name}", args=[n, position])}
 
 
+@pytest.mark.engine_independent
 def test_the_page_shows_the_forms_the_rules_allow(phased, client):
     """The template reads the rules: each form's address is on the page exactly when `refusal` allows it."""
     county = phased

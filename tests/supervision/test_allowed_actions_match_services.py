@@ -284,6 +284,7 @@ BUTTONS = {
 }
 
 
+@pytest.mark.engine_independent
 def test_the_order_page_shows_each_form_exactly_where_allowed(scene, client):
     w, orders, _, _ = scene
     people = _people(w)
@@ -303,6 +304,7 @@ def test_the_order_page_shows_each_form_exactly_where_allowed(scene, client):
     assert shown > 30
 
 
+@pytest.mark.engine_independent
 def test_the_alert_list_and_the_case_page_show_each_form_exactly_where_allowed(scene, client):
     w, _, alerts, subjects = scene
     people = _people(w)
