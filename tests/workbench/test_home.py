@@ -197,7 +197,7 @@ def test_a_ticket_sent_back_by_the_follow_up_says_so_on_the_organisation_s_home(
     [
         (
             [Role.WINDOW_CLERK],
-            {"cases_to_accept", "joint_to_accept", "cases_to_handle"},
+            {"cases_to_accept", "joint_to_accept", "written_notices", "cases_to_handle"},
             {"extensions", "alerts"},
         ),
         ([Role.APPROVER], {"cases_to_handle"}, {"cases_to_accept", "extensions", "orders_to_answer"}),
@@ -261,10 +261,11 @@ def test_the_home_page_stays_cheap_with_every_list(client, world, at_decision, d
     with django_assert_max_num_queries(45):
         response = client.get("/workbench/")
     html = response.content.decode()
-    # 19: the hall's wait warnings, the asks to extend a disclosure reply a head decides, the tickets to call back
+    # 20: the hall's wait warnings, the asks to extend a disclosure reply a head decides, the tickets to call back
     # (回访), and the tickets to sign for and answer — the bureau handles tickets: an operator's role no longer makes
-    # it the hotline centre, which is marked as such (Organisation.is_hotline_centre, tickets.permissions)
-    assert len(_lists(html)) == 19 and _count(html, "cases_to_accept") == 4
+    # it the hotline centre, which is marked as such (Organisation.is_hotline_centre, tickets.permissions) — and
+    # the notices to serve on paper (待送达书面通知)
+    assert len(_lists(html)) == 20 and _count(html, "cases_to_accept") == 4
 
 
 def test_a_case_resupplied_after_a_supplement_notice_stands_out_for_the_clerk(client, world, submitted):  # noqa: F811

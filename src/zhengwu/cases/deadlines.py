@@ -300,6 +300,21 @@ def deemed_accepted(calendar: Calendar, received_on: dt.date, today: dt.date) ->
     return due is not None and today > due
 
 
+# 行政许可法 第三十二条: 补正 told at once within 5 days; the written 受理 / 不予受理 notice (书面凭证) of the same
+# article has no period of its own and takes the same 5 working days.
+SERVE_INTAKE_WORKDAYS = INTAKE_WORKDAYS
+# 行政许可法 第四十四条: the decision served within 10 days of it (不予许可, 第三十八条第二款, likewise).
+SERVE_DECISION_WORKDAYS = 10
+INTAKE_NOTICES = ("acceptance", "supplement", "refusal")
+
+
+# 行政许可法 第八十二条: the Act's periods are working days (no statutory holidays).
+def written_notice_due(calendar: Calendar, kind: str, issued_on: dt.date) -> dt.date:
+    """The last day to serve on paper a notice (a Notice.Kind) issued on `issued_on` that no message delivered."""
+    days = SERVE_INTAKE_WORKDAYS if kind in INTAKE_NOTICES else SERVE_DECISION_WORKDAYS
+    return calendar.add_workdays(issued_on, days).value
+
+
 def remaining_workdays(calendar: Calendar, today: dt.date, due: dt.date) -> int:
     """Working days left until `due` (today not counted); negative when overdue."""
     return calendar.workdays_between(today, due).value

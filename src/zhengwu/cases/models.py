@@ -409,6 +409,15 @@ class ExtensionRequest(models.Model):
         return f"{self.case_id} +{self.days}"
 
 
+class ServeWay(models.TextChoices):
+    """How a written notice reached the applicant (书面送达)."""
+
+    POST = "post", _("邮寄送达")
+    PICKUP = "pickup", _("当面领取")
+    LEFT = "left", _("留置送达")
+    AGENT = "agent", _("交代办人")
+
+
 class Notice(models.Model):
     """An official notice issued on a case; `essentials` is what it says, frozen at issue; `token` opens the
     public verification page."""
@@ -426,6 +435,11 @@ class Notice(models.Model):
     token = models.CharField(max_length=32, unique=True)
     issued_at = models.DateTimeField(_("出具时间"))
     essentials = models.JSONField(default=dict)
+    # 书面送达 (cases.written): a notice whose messages reached nobody is served on paper; copies of the
+    # serve_notice event, for the queue
+    served_on = models.DateField(_("书面送达日期"), null=True, blank=True)
+    served_way = models.CharField(_("书面送达方式"), max_length=12, choices=ServeWay.choices, blank=True)
+    tracking_number = models.CharField(_("邮件单号"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("文书")
@@ -440,6 +454,11 @@ class OutboxMessage(OutboxBase):
     notice, a supervision warning — with the case it is about, when there is one."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="messages", null=True, blank=True)
+    # the notice (文书) the message told the applicant of: when none of its messages could be sent, the notice is
+    # served on paper (cases.written)
+    notice = models.ForeignKey(
+        Notice, models.SET_NULL, related_name="messages", null=True, blank=True, verbose_name=_("文书")
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("通知发件箱")

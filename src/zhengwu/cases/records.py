@@ -407,7 +407,8 @@ def _record(
         [{"action": e["action"], "at": e["at"], "data": e["data"]} for e in events],
     )
     _refresh(case, state, also=((stamp,) if stamp else ()) + tuple(stamps or ()), written=made)
-    notify.queue(case, event)
+    # the messages this event posted, for the notice the service issues next (notices.issue links them to it)
+    case.__dict__["_zw_posted"] = [m.pk for m in notify.queue(case, event)]
     audit.record(
         f"cases.{action}",
         case,

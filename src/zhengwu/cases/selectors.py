@@ -8,7 +8,7 @@ import unicodedata
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -855,7 +855,41 @@ def account_username(kind: str, account: str) -> str:
 
 
 def notices_of(case: Case) -> QuerySet[Notice]:
-    return case.notices.order_by("issued_at", "id")
+    """The case's notices in order, each with `told` and `reaching` (cases.written: whether it is served on paper)."""
+    return with_paper(case.notices.order_by("issued_at", "id"))
+
+
+def with_paper(notices: QuerySet[Notice]) -> QuerySet[Notice]:
+    """Notices annotated `told` (messages told the applicant of it) and `reaching` (one of them was sent or may
+    still be): a notice told and not reached is served on paper (待送达书面通知)."""
+    mine = OutboxMessage.objects.filter(notice=OuterRef("pk"))
+    alive = mine.filter(state__in=(OutboxMessage.State.PENDING, OutboxMessage.State.SENT))
+    return notices.annotate(told=Exists(mine), reaching=Exists(alive))
+
+
+def needs_paper(notice: Notice) -> bool:
+    """True when every message about the notice was not sent or failed (with_paper's annotations, else read)."""
+    if not hasattr(notice, "told"):
+        notice = with_paper(Notice.objects.filter(pk=notice.pk)).get()
+    return notice.told and not notice.reaching
+
+
+def written_notice_due(notice: Notice) -> dt.date:
+    """The last day to serve the notice on paper (deadlines.written_notice_due)."""
+    issued_on = clock.local_date(notice.issued_at)
+    return deadlines.written_notice_due(current_calendar(), notice.kind, issued_on)
+
+
+def written_notices(user, *, served: bool = False) -> QuerySet[Notice]:
+    """待送达书面通知 for the cases the user may see: notices none of whose messages reached the applicant (no mobile
+    or e-mail, or every send failed), not yet served on paper — or, with `served`, served. Oldest first."""
+    rows = with_paper(
+        Notice.objects.filter(case__in=visible_cases(user).values("pk"), served_on__isnull=not served)
+    )
+    rows = rows.filter(told=True, reaching=False).select_related(
+        "case", "case__applicant", "case__organisation"
+    )
+    return rows.order_by("-served_on", "-issued_at", "-id") if served else rows.order_by("issued_at", "id")
 
 
 def notice_for(user, number: str, notice_id: int) -> Notice:

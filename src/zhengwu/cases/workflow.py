@@ -46,6 +46,22 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "decide": ((S.ACCEPTED,), S.DECIDED),
     "deliver": ((S.DECIDED,), S.DELIVERED),
     "complete": ((S.DECIDED, S.DELIVERED), S.COMPLETED),  # a refusal only once served: completion_refusal
+    # a notice whose messages reached nobody, served on paper (cases.written): whenever that happens, even once closed
+    "serve_notice": (
+        (
+            S.RECEIVED,
+            S.SUPPLEMENT_REQUESTED,
+            S.ACCEPTED,
+            S.SUSPENDED,
+            S.DECIDED,
+            S.DELIVERED,
+            S.COMPLETED,
+            S.REFUSED,
+            S.WITHDRAWN,
+            S.TERMINATED,
+        ),
+        SAME,
+    ),  # fmt: skip
 }
 
 # What each action is called wherever a person reads it (history, alerts, messages); never the code.
@@ -76,6 +92,7 @@ ACTION_LABELS = {
     "decide": gettext_lazy("作出决定"),
     "deliver": gettext_lazy("送达"),
     "complete": gettext_lazy("办结"),
+    "serve_notice": gettext_lazy("书面送达文书"),
 }
 
 

@@ -1,5 +1,5 @@
 """What waits for a staff member, for the workbench home: one list per kind of work their roles give them — cases to
-accept or handle, extensions to approve, alerts, orders to answer, tickets, disclosure requests and reviews, ratings to
+accept or handle, notices to serve on paper, extensions to approve, alerts, orders to answer, tickets, disclosure requests and reviews, ratings to
 rectify, items to publish — each with its count, the most urgent few and the queue that holds the rest (opened on what
 the person can act on).
 
@@ -144,6 +144,30 @@ def _cases_to_accept(user, today: _Today) -> WorkList:
         cases.queue(user, "to_accept").select_related("joint_member__joint"),
         row,
         _url("workbench_cases:index", query="queue=to_accept"),
+    )
+
+
+def _written_notices(user, today: _Today) -> WorkList:
+    """待送达书面通知: notices no message delivered to the applicant, to print and serve by the day of their article."""
+
+    def row(notice) -> Row:
+        due = cases.written_notice_due(notice)
+        return Row(
+            title=f"{notice.get_kind_display()} · {notice.case.number}",
+            url=_url("workbench_cases:written") + f"#written-{notice.pk}",
+            detail=_applicant_shown(notice.case.applicant),
+            due=due,
+            due_label=_("书面送达期限"),
+            level=RED if due < today.date else NORMAL,
+        )
+
+    return _listed(
+        "written_notices",
+        _("待送达书面通知"),
+        "bi-envelope-paper",
+        cases.written_notices(user),
+        row,
+        _url("workbench_cases:written"),
     )
 
 
@@ -670,7 +694,7 @@ def _has_refunds_to_decide(user) -> bool:
 
 # 收费窗口: a fee window takes no applications; its work is the centre's fees (access.collecting_window)
 FEE_WINDOW_LISTS = (_fees_to_collect, _fee_differences)
-CASE_WORK = (_cases_to_accept, _joint_to_accept, _steps_to_handle)
+CASE_WORK = (_cases_to_accept, _joint_to_accept, _written_notices, _steps_to_handle)
 
 
 # (builder, the roles whose work it is, or a rule of the user). Order: what a person does first comes first.
@@ -678,6 +702,7 @@ LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...] | Callable[..., bool]
     (_hall_waits, (Role.CENTRE_MANAGER,)),
     (_cases_to_accept, (Role.WINDOW_CLERK,)),
     (_joint_to_accept, (Role.WINDOW_CLERK,)),
+    (_written_notices, (Role.WINDOW_CLERK,)),
     (_steps_to_handle, (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD)),
     (_extensions, (Role.DEPARTMENT_HEAD,)),
     (_orders_to_answer, (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.DISCLOSURE_OFFICER)),

@@ -9,7 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases import selectors
-from zhengwu.cases.models import Applicant
+from zhengwu.cases.models import Applicant, ServeWay
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.forms import (
     AccessibleForm,
@@ -387,3 +387,13 @@ ACTION_FORMS = {
     "terminate": ReasonForm,
     "withdraw": WithdrawForm,
 }
+
+
+class ServeNoticeForm(ServiceForm):
+    """登记书面送达 of a notice in the 待送达书面通知 queue; the rules (邮寄 needs its tracking number, the day neither
+    before the notice nor after today) are cases.services.serve_notice's."""
+
+    way = forms.ChoiceField(label=_("送达方式"), choices=ServeWay.choices)
+    on = forms.DateField(label=_("送达日期"), required=False)
+    tracking_number = forms.CharField(label=_("邮件单号"), max_length=40, required=False)
+    note = forms.CharField(label=_("备注"), max_length=500, required=False)

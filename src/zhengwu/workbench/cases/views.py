@@ -33,6 +33,7 @@ from zhengwu.workbench.cases.forms import (
     CaseActionForm,
     CounterKeyForm,
     CounterPaperForm,
+    ServeNoticeForm,
     WalkInForm,
 )
 from zhengwu.workbench.pages import staff_page
@@ -265,7 +266,7 @@ def _case_context(
         # the 许可事项 a grant may state (行政许可法 第三十九条), where it issues a licence: empty keeps this default
         "scope_default": _scope_default(case) if can.get("decide") else None,
         "field_error": {error.field: error.message} if error is not None and error.field else {},
-        "notices": selectors.notices_of(case),
+        "notices": _with_paper_due(selectors.notices_of(case)),
         "panels": extensions.workbench_panels_for(request, case),
         "attachments": attachments,
         "supplements": case.supplements.order_by("round"),
@@ -758,6 +759,66 @@ def outbox(request):
             "state": state,
         },
     )
+
+
+# ---- written notices (待送达书面通知) ----------------------------------------------------------------------------
+
+
+def _with_paper_due(notices) -> list:
+    """The case's notices, those waiting to be served on paper with the day to serve by (`paper_due`)."""
+    rows = list(notices)
+    for notice in rows:
+        if not notice.served_on and selectors.needs_paper(notice):
+            notice.paper_due = selectors.written_notice_due(notice)
+    return rows
+
+
+@_staff_required
+def written(request):
+    """The notices no message delivered to the applicant, for the office holding the case to print and serve on
+    paper (with the day to serve by); with ?served=1, those served."""
+    served = request.GET.get("served") == "1"
+    rows = list(selectors.written_notices(request.user, served=served)[:200])
+    today = clock.today()
+    for notice in rows:
+        notice.due_on = selectors.written_notice_due(notice)
+        notice.overdue = not served and notice.due_on < today
+    return render(
+        request,
+        "cases/workbench/written.html",
+        {
+            "rows": rows,
+            "served": served,
+            "waiting_count": selectors.written_notices(request.user).count(),
+            "may_serve": access.has_role(request.user, *INTAKE),
+            "ways": ServeNoticeForm.base_fields["way"].choices,
+            "today": today,
+        },
+    )
+
+
+@_staff_required
+@require_POST
+def serve_written(request, notice_id: int):
+    """登记书面送达 from the queue: back to it with what happened, or with the refusal naming the field."""
+    notice = selectors.written_notices(request.user).filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFound(_("找不到该待送达文书,可能已登记送达"), field="notice")
+    form = ServeNoticeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.serve_notice(notice=notice, by=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form.fail(err)
+    if form.errors:
+        messages.error(
+            request,
+            _("%(number)s 未登记送达:%(error)s")
+            % {"number": notice.document_number, "error": form.message()},
+        )
+    else:
+        messages.success(request, _("已登记 %(number)s 书面送达") % {"number": notice.document_number})
+    return redirect("workbench_cases:written")
 
 
 def _joint_numbers(case_ids: list[int]) -> dict[int, str]:
