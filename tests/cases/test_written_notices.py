@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from tests.cases.test_fee_messages import decide
 from tests.cases.test_sms_recipient import LANDLINE, company_with_landline, submit
 from tests.factories import paper_checklist
 from zhengwu.cases import deadlines, selectors, services
@@ -55,7 +56,8 @@ def test_a_notice_no_message_reached_waits_to_be_served(world):
 
 
 def test_a_notice_the_applicant_was_told_of_needs_no_paper(world, accepted):
-    assert accepted.notices.get().messages.filter(state=OutboxMessage.State.PENDING).exists()
+    told = OutboxMessage.objects.filter(event=accepted.notices.get().event)
+    assert told.filter(state=OutboxMessage.State.PENDING).exists()
     assert not selectors.written_notices(world.clerk).exists()
 
 
@@ -65,7 +67,7 @@ def test_a_notice_whose_every_send_failed_goes_on_paper(world, accepted, monkeyp
 
     monkeypatch.setattr(outbox, "_send", broken)
     notice = accepted.notices.get()
-    for message in notice.messages.all():
+    for message in OutboxMessage.objects.filter(event=notice.event):
         for _attempt in range(outbox.MAX_ATTEMPTS):
             outbox.deliver(message.pk)
     assert list(selectors.written_notices(world.clerk)) == [notice]
@@ -111,3 +113,15 @@ def test_bad_service_is_refused_and_nothing_is_written(world):
 def test_a_notice_told_to_someone_is_not_served_on_paper(world, accepted):
     with pytest.raises(Conflict, match="无须书面送达"):
         services.serve_notice(notice=accepted.notices.get(), by=world.clerk, way="pickup")
+
+
+def test_a_decision_delivered_with_the_result_needs_no_paper(world):
+    case = landline_case(world)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
+    services.serve_notice(notice=case.notices.get(), by=world.clerk, way="pickup")
+    decide(world, case)
+    [decision] = selectors.written_notices(world.clerk)
+    assert decision.kind == Notice.Kind.GRANT
+    assert selectors.written_notice_due(decision) == D("2026-10-16")  # 第四十四条: 10 working days from 09-28
+    services.deliver_result(case=case, by=world.clerk, method="window")
+    assert not selectors.written_notices(world.clerk).exists()

@@ -435,11 +435,15 @@ class Notice(models.Model):
     token = models.CharField(max_length=32, unique=True)
     issued_at = models.DateTimeField(_("出具时间"))
     essentials = models.JSONField(default=dict)
+    # the event it was issued with, whose messages told the applicant of it (none: issued before we kept it)
+    event = models.ForeignKey(CaseEvent, models.SET_NULL, related_name="+", null=True, blank=True)
     # 书面送达 (cases.written): a notice whose messages reached nobody is served on paper; copies of the
     # serve_notice event, for the queue
     served_on = models.DateField(_("书面送达日期"), null=True, blank=True)
-    served_way = models.CharField(_("书面送达方式"), max_length=12, choices=ServeWay.choices, blank=True)
-    tracking_number = models.CharField(_("邮件单号"), max_length=40, blank=True)
+    served_way = models.CharField(
+        _("书面送达方式"), max_length=12, choices=ServeWay.choices, blank=True, default="", db_default=""
+    )
+    tracking_number = models.CharField(_("邮件单号"), max_length=40, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = verbose_name_plural = _("文书")
@@ -454,11 +458,9 @@ class OutboxMessage(OutboxBase):
     notice, a supervision warning — with the case it is about, when there is one."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="messages", null=True, blank=True)
-    # the notice (文书) the message told the applicant of: when none of its messages could be sent, the notice is
-    # served on paper (cases.written)
-    notice = models.ForeignKey(
-        Notice, models.SET_NULL, related_name="messages", null=True, blank=True, verbose_name=_("文书")
-    )
+    # the case event the message tells of: when none of the messages of the event a notice was issued for could be
+    # sent, the notice is served on paper (cases.written)
+    event = models.ForeignKey(CaseEvent, models.CASCADE, related_name="messages", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("通知发件箱")

@@ -8,7 +8,7 @@ import secrets
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from zhengwu.cases.models import Applicant, Case, Notice, OutboxMessage
+from zhengwu.cases.models import Applicant, Case, Notice
 from zhengwu.core import clock
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import NotFound
@@ -49,18 +49,16 @@ def issue(case: Case, kind: str, **details) -> Notice:
         "issued_on": clock.local_date(now).isoformat(),
         **details,
     }
-    notice = Notice.objects.create(
+    return Notice.objects.create(
         case=case,
         kind=kind,
         document_number=f"{short}{_PREFIX[kind]}字〔{clock.local_date(now).year}〕{case.number}{suffix}号",
         token=secrets.token_urlsafe(18)[:24],
         issued_at=now,
         essentials=essentials,
+        # the event just recorded, whose messages told the applicant of it: if none reaches them, it goes on paper
+        event=case.__dict__.pop("_zw_event", None),
     )
-    # the messages that told the applicant of it (the event just recorded): if none reaches them, it goes on paper
-    if posted := case.__dict__.pop("_zw_posted", None):
-        OutboxMessage.objects.filter(pk__in=posted).update(notice=notice)
-    return notice
 
 
 def verify_url(notice: Notice, *, base_url: str = "") -> str:

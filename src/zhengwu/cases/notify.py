@@ -293,6 +293,7 @@ def queue(case: Case, event: CaseEvent) -> list[OutboxMessage]:
         messages.append(OutboxMessage(case=case, channel=channel, recipient=recipient, body=copy))
         sent_to.add((channel, recipient.lower()))
     for message in messages:
+        message.event = event
         if message.channel == "email":
             message.subject = subject
     return outbox.post_all(messages)

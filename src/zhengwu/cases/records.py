@@ -407,8 +407,8 @@ def _record(
         [{"action": e["action"], "at": e["at"], "data": e["data"]} for e in events],
     )
     _refresh(case, state, also=((stamp,) if stamp else ()) + tuple(stamps or ()), written=made)
-    # the messages this event posted, for the notice the service issues next (notices.issue links them to it)
-    case.__dict__["_zw_posted"] = [m.pk for m in notify.queue(case, event)]
+    notify.queue(case, event)
+    case.__dict__["_zw_event"] = event  # for the notice the service issues with it next (notices.issue)
     audit.record(
         f"cases.{action}",
         case,

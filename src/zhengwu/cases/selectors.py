@@ -862,15 +862,23 @@ def notices_of(case: Case) -> QuerySet[Notice]:
 def with_paper(notices: QuerySet[Notice]) -> QuerySet[Notice]:
     """Notices annotated `told` (messages told the applicant of it) and `reaching` (one of them was sent or may
     still be): a notice told and not reached is served on paper (待送达书面通知)."""
-    mine = OutboxMessage.objects.filter(notice=OuterRef("pk"))
+    mine = OutboxMessage.objects.filter(event=OuterRef("event"))
     alive = mine.filter(state__in=(OutboxMessage.State.PENDING, OutboxMessage.State.SENT))
     return notices.annotate(told=Exists(mine), reaching=Exists(alive))
 
 
+# A decision (决定书) goes to the applicant with the result (deliver_result: 窗口领取, 邮寄, 电子送达): once the result was
+# delivered, its decision needs no written notice of its own.
+DELIVERED_WITH_RESULT = (Notice.Kind.GRANT, Notice.Kind.DENIAL)
+
+
 def needs_paper(notice: Notice) -> bool:
-    """True when every message about the notice was not sent or failed (with_paper's annotations, else read)."""
+    """True when every message about the notice was not sent or failed (with_paper's annotations, else read) and it
+    did not reach the applicant otherwise (a decision with the delivered result)."""
     if not hasattr(notice, "told"):
         notice = with_paper(Notice.objects.filter(pk=notice.pk)).get()
+    if notice.kind in DELIVERED_WITH_RESULT and notice.case.delivery:
+        return False
     return notice.told and not notice.reaching
 
 
@@ -886,9 +894,10 @@ def written_notices(user, *, served: bool = False) -> QuerySet[Notice]:
     rows = with_paper(
         Notice.objects.filter(case__in=visible_cases(user).values("pk"), served_on__isnull=not served)
     )
-    rows = rows.filter(told=True, reaching=False).select_related(
-        "case", "case__applicant", "case__organisation"
+    rows = rows.filter(told=True, reaching=False).exclude(
+        kind__in=DELIVERED_WITH_RESULT, case__delivery__gt=""
     )
+    rows = rows.select_related("case", "case__applicant", "case__organisation")
     return rows.order_by("-served_on", "-issued_at", "-id") if served else rows.order_by("issued_at", "id")
 
 
