@@ -23,6 +23,7 @@ def test_the_clerk_prints_and_records_a_written_notice(client, world):  # noqa: 
     page = client.get("/workbench/cases/written/").content.decode()
     assert notice.document_number in page and case.number in page
     assert "2026-10-10" in page  # 第三十二条: 5 working days over National Day 2026
+    assert "未发送短信:申请人留下的电话不是手机号码" in page  # why no message reached the company
     assert f"/workbench/cases/{case.number}/notices/{notice.pk}.pdf" in page
     pdf = client.get(f"/workbench/cases/{case.number}/notices/{notice.pk}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

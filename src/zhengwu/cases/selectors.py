@@ -882,6 +882,20 @@ def needs_paper(notice: Notice) -> bool:
     return notice.told and not notice.reaching
 
 
+def why_not_delivered(notices: list[Notice]) -> dict[int, list[str]]:
+    """For each notice (by id), why its messages did not reach the applicant (their last errors, once each), in one
+    query: 未发送短信:申请人未登记手机号码, a provider's refusal …"""
+    by_event: dict[int, list[str]] = {}
+    rows = OutboxMessage.objects.filter(event_id__in=[n.event_id for n in notices if n.event_id]).order_by(
+        "id"
+    )
+    for event_id, error in rows.values_list("event_id", "last_error"):
+        reasons = by_event.setdefault(event_id, [])
+        if error and error not in reasons:
+            reasons.append(error)
+    return {n.pk: by_event.get(n.event_id, []) for n in notices}
+
+
 def written_notice_due(notice: Notice) -> dt.date:
     """The last day to serve the notice on paper (deadlines.written_notice_due)."""
     issued_on = clock.local_date(notice.issued_at)

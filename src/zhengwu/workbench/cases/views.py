@@ -780,7 +780,9 @@ def written(request):
     served = request.GET.get("served") == "1"
     rows = list(selectors.written_notices(request.user, served=served)[:200])
     today = clock.today()
+    reasons = selectors.why_not_delivered(rows)
     for notice in rows:
+        notice.reasons = reasons[notice.pk]
         notice.due_on = selectors.written_notice_due(notice)
         notice.overdue = not served and notice.due_on < today
     return render(
