@@ -57,7 +57,7 @@ def issue(case: Case, kind: str, **details) -> Notice:
         issued_at=now,
         essentials=essentials,
         # the event just recorded, whose messages told the applicant of it: if none reaches them, it goes on paper
-        event=case.__dict__.pop("_zw_event", None),
+        event_id=case.__dict__.pop("_zw_event_id", None),
     )
 
 

@@ -408,7 +408,7 @@ def _record(
     )
     _refresh(case, state, also=((stamp,) if stamp else ()) + tuple(stamps or ()), written=made)
     notify.queue(case, event)
-    case.__dict__["_zw_event"] = event  # for the notice the service issues with it next (notices.issue)
+    case.__dict__["_zw_event_id"] = event.pk  # for the notice the service issues with it next (notices.issue)
     audit.record(
         f"cases.{action}",
         case,
