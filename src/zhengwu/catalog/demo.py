@@ -38,28 +38,32 @@ class LoadReport:
 def load_demo_catalogue(files: list[Path | str] | None = None) -> LoadReport:
     """Create and publish every item in the demo files (default: data/demo/*.json); report what was done."""
     report = LoadReport()
-    for path in files if files is not None else sorted(DEMO_DIR.glob("*.json")):
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            report.problems.append(f"{path.name}: 无法读取({exc})")
-            continue
-        short_name = data.get("organisation", "")
-        organisation = Organisation.objects.filter(short_name=short_name, region__code=DEMO_REGION).first()
-        if organisation is None:
-            report.problems.append(f"{path.name}: 在{DEMO_REGION}找不到简称为「{short_name}」的机构")
-            continue
-        windows = data.get("windows") or []
-        for i, raw in enumerate(data.get("items") or []):
-            where = f"{path.name} items[{i}]「{raw.get('name', '')}」"
-            raw = {"windows": windows, **raw}
-            try:
-                _load_item(organisation, raw, where, report)
-            except DomainError as exc:
-                details = getattr(exc, "errors", None) or [(exc.field, exc.message)]
-                report.problems += [f"{where} {f or ''}: {m}" for f, m in details]
+    with specs.windows_read_once():
+        for path in files if files is not None else sorted(DEMO_DIR.glob("*.json")):
+            _load_file(Path(path), report)
     return report
+
+
+def _load_file(path: Path, report: LoadReport) -> None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        report.problems.append(f"{path.name}: 无法读取({exc})")
+        return
+    short_name = data.get("organisation", "")
+    organisation = Organisation.objects.filter(short_name=short_name, region__code=DEMO_REGION).first()
+    if organisation is None:
+        report.problems.append(f"{path.name}: 在{DEMO_REGION}找不到简称为「{short_name}」的机构")
+        return
+    windows = data.get("windows") or []
+    for i, raw in enumerate(data.get("items") or []):
+        where = f"{path.name} items[{i}]「{raw.get('name', '')}」"
+        raw = {"windows": windows, **raw}
+        try:
+            _load_item(organisation, raw, where, report)
+        except DomainError as exc:
+            details = getattr(exc, "errors", None) or [(exc.field, exc.message)]
+            report.problems += [f"{where} {f or ''}: {m}" for f, m in details]
 
 
 def _find(organisation: Organisation, spec: dict) -> ServiceItem | None:

@@ -37,6 +37,7 @@ from zhengwu.catalog.models import SearchEntry, SearchToken, ServiceItem
 from zhengwu.core import text as core_text
 
 _TOKENS = SearchToken._meta.db_table
+_TOKEN_COLUMNS = ", ".join(SearchToken._meta.get_field(f).column for f in ("entry", "token"))
 _ENTRIES = SearchEntry._meta.db_table
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _CODE = re.compile(r"^[0-9a-z]{6,30}$")
@@ -350,12 +351,15 @@ def refresh(item: ServiceItem) -> None:
             "online_depth": _listed(version.online_depth),
         },
     )
+    tokens = sorted(tokens_for(name=name, text=text, pinyin=full, initials=initials, result=result))
     with transaction.atomic():
         entry.tokens.all().delete()
-        SearchToken.objects.bulk_create(
-            SearchToken(entry=entry, token=t)
-            for t in sorted(tokens_for(name=name, text=text, pinyin=full, initials=initials, result=result))
-        )
+        # One prepared INSERT run for every token (an item has ~200): the same rows as bulk_create of model
+        # instances, without building one for each.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {_TOKENS} ({_TOKEN_COLUMNS}) VALUES (%s, %s)", [(entry.pk, t) for t in tokens]
+            )
 
 
 class Ranked:

@@ -4,7 +4,10 @@ The spec is the one shape every door speaks: the demo files, the API, the Excel 
 turn into it, rules.check_item checks it, and services write it.
 """
 
+import contextlib
+import contextvars
 import copy
+from collections.abc import Iterator
 from decimal import Decimal
 
 from zhengwu.catalog import rules
@@ -127,9 +130,35 @@ def window_order(ref: dict) -> tuple:
     return (ref["centre"], int(number) if is_whole(number) else 10**9, number)
 
 
+_windows_read: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "catalog_windows_read", default=None
+)
+
+
+@contextlib.contextmanager
+def windows_read_once() -> Iterator[None]:
+    """Within the block, find_windows reads the windows of each set of references once: for loading many items in
+    a row (the demo catalogue checks and writes each item's windows four times), during which no window changes."""
+    token = _windows_read.set({})
+    try:
+        yield
+    finally:
+        _windows_read.reset(token)
+
+
 def find_windows(refs) -> dict[tuple[str, str], list[Window]]:
     """The windows each (centre name, number) reference names, with their centres and organisations."""
     wanted = {(r["centre"], r["number"]) for r in refs or [] if isinstance(r, dict)}
+    read = _windows_read.get()
+    if read is not None:
+        key = frozenset(wanted)
+        if key not in read:
+            read[key] = _find_windows(wanted)
+        return {k: list(v) for k, v in read[key].items()}
+    return _find_windows(wanted)
+
+
+def _find_windows(wanted: set[tuple[str, str]]) -> dict[tuple[str, str], list[Window]]:
     found: dict[tuple[str, str], list[Window]] = {key: [] for key in wanted}
     if not wanted:
         return found

@@ -262,10 +262,24 @@ def seal(batch: int = SEAL_BATCH) -> int:
                 rec.hash = _hash_of(rec)
                 prev_hash = rec.hash
             if records:
-                AuditRecord.objects.bulk_update(records, ["seq", "prev_hash", "hash"])
+                _write_places(records)
         total += len(records)
         if len(records) < batch:
             return total
+
+
+def _write_places(records: list[AuditRecord]) -> None:
+    """Store the sealed records' seq, prev_hash and hash: one prepared UPDATE by id run for every record (the
+    CASE WHEN statement bulk_update builds cost more to compile than the hashing, ~0.5 ms a record)."""
+    meta = AuditRecord._meta
+    q = connection.ops.quote_name
+    columns = [q(meta.get_field(name).column) for name in ("seq", "prev_hash", "hash")]
+    sql = (
+        f"UPDATE {q(meta.db_table)} SET {', '.join(f'{c} = %s' for c in columns)}"
+        f" WHERE {q(meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(r.seq, r.prev_hash, r.hash, r.pk) for r in records])
 
 
 def _label(user) -> str:
