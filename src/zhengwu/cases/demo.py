@@ -8,6 +8,7 @@ Runs after the demo county and catalogue (`zhengwu demo`); evaluation's demo cal
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass, field
 
@@ -873,8 +874,10 @@ def _counter_paper(spec: Spec, item: ServiceItem) -> list[int]:
     return positions
 
 
+@functools.cache
 def _scanned_page() -> bytes:
-    """One blank A4 page as a PDF: what the counter's scanner makes of a paper handed in, for the demo."""
+    """One blank A4 page as a PDF: what the counter's scanner makes of a paper handed in, for the demo (the same
+    bytes every time: made once)."""
     import io
 
     import pypdf

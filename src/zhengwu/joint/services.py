@@ -1339,7 +1339,12 @@ def decision_check(case: Case):
 def refresh(joint: JointCase) -> JointCase:
     """The joint dates and phase from the member cases: due when the last member is due (each member keeps its own
     legal and promised due dates); finished when every member is closed."""
-    cases = [m.case for m in joint.members.select_related("case")]
+    # every member's case after each of its events: only the columns the dates and the phase are made of
+    cases = list(
+        Case.objects.filter(joint_member__joint=joint).only(
+            "legal_due", "promised_due", "accepted_on", "status", "decision"
+        )
+    )
     legal = [c.legal_due for c in cases if c.legal_due]
     promised = [c.promised_due for c in cases if c.promised_due]
     waiting = any(
