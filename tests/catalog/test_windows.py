@@ -210,3 +210,31 @@ def test_demo_files_give_their_items_the_departments_window(water, hall, tmp_pat
     }
     assert windows == {"取水许可": ["28"], "河道管理范围内建设项目工程建设方案审批": ["1"]}
     assert len(demo.load_demo_catalogue([path]).unchanged) == 2  # the windows compare equal on a second run
+
+
+def _window_reads(queries) -> int:
+    """The reads of windows by the references (centre name, number) a spec gives."""
+    return sum(1 for q in queries if 'FROM "core_window"' in q["sql"] and '"number" IN' in q["sql"])
+
+
+def test_a_load_of_many_items_reads_each_set_of_windows_once(spec, water, hall):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    spec["windows"] = [ref("28"), ref("1")]
+    with specs.windows_read_once(), CaptureQueriesContext(connection) as read:
+        for name in ("取水许可", "河道采砂许可", "水土保持方案审批"):
+            item = services.create_item(
+                spec={**spec, "name": name, "basic_code": ""}, organisation=water
+            ).item
+            services.submit(item=item)
+            services.publish(item=item, reason="演示数据")
+    assert (
+        _window_reads(read.captured_queries) == 1
+    )  # without the block: 4 an item (create checks and writes, submit, publish)
+    published = ServiceItem.objects.filter(status=ServiceItem.Status.ACTIVE)
+    assert [set(i.current_version.windows.all()) for i in published] == [{hall["water"], hall["general"]}] * 3
+
+    # outside a load, each check reads the windows as they are now: a window closed since is refused at once
+    Window.objects.filter(pk=hall["water"].pk).update(is_active=False)
+    assert refusal({**spec, "name": "水资源论证", "basic_code": ""}, water)
