@@ -46,41 +46,33 @@ def ended_for_change(licence: Licence) -> str:
     """Why `licence` can no longer be changed (变更) — its validity has run out (its last day, `valid_until`, is before
     today's local day, whether or not the nightly job has stored 已过期 yet) or it was 注销/撤销/吊销 — or "". A
     version renewed ahead of its start (尚未生效) and one in force may be changed."""
-    status = licence.effective_status
     # 行政许可法 第五十条: once the validity has ended without 延续, the holder applies anew (新办), no 变更
-    if status == Status.EXPIRED and licence.valid_until is not None:
-        return _("%(type)s(编号 %(number)s)已于 %(day)s 到期,不能变更,请申请新办") % {
-            "type": licence.type.name,
-            "number": licence.number,
-            "day": chinese_date(licence.valid_until),
-        }
-    if status in ENDING_STATUSES or status == Status.EXPIRED:
-        return _("%(type)s(编号 %(number)s)%(state)s,不能变更,请申请新办") % {
-            "type": licence.type.name,
-            "number": licence.number,
-            "state": Status(status).label,
-        }
-    return ""
+    return _ended(
+        licence,
+        expired=_("%(type)s(编号 %(number)s)已于 %(day)s 到期,不能变更,请申请新办"),
+        ended=_("%(type)s(编号 %(number)s)%(state)s,不能变更,请申请新办"),
+    )
 
 
 def ended_for_renewal(licence: Licence) -> str:
-    """Why `licence` can no longer be renewed (延续) on an application — as `ended_for_change`: its last day is before
-    today's local day, or it was 注销/撤销/吊销 — or "". An application inside the last 30 days (食品经营许可: 30
-    working days) of a licence still in force is not refused: the rule says when to apply, not that a late one fails."""
-    status = licence.effective_status
+    """Why `licence` can no longer be renewed (延续) on an application — as `ended_for_change` — or "". An
+    application inside the last 30 days (食品经营许可: 30 working days) of a licence still in force is not refused:
+    the rule says when to apply, not that a late one fails."""
     # 行政许可法 第五十条: 延续 is applied for and decided before the validity ends; after it the holder applies anew
+    return _ended(
+        licence,
+        expired=_("%(type)s(编号 %(number)s)已于 %(day)s 到期,不能延续,请申请新办"),
+        ended=_("%(type)s(编号 %(number)s)%(state)s,不能延续,请申请新办"),
+    )
+
+
+def _ended(licence: Licence, *, expired: str, ended: str) -> str:
+    status = licence.effective_status
+    words = {"type": licence.type.name, "number": licence.number}
     if status == Status.EXPIRED and licence.valid_until is not None:
-        return _("%(type)s(编号 %(number)s)已于 %(day)s 到期,不能延续,请申请新办") % {
-            "type": licence.type.name,
-            "number": licence.number,
-            "day": chinese_date(licence.valid_until),
-        }
+        return expired % {**words, "day": chinese_date(licence.valid_until)}
     if status in ENDING_STATUSES or status == Status.EXPIRED:
-        return _("%(type)s(编号 %(number)s)%(state)s,不能延续,请申请新办") % {
-            "type": licence.type.name,
-            "number": licence.number,
-            "state": Status(status).label,
-        }
+        return ended % {**words, "state": Status(status).label}
     return ""
 
 
