@@ -108,6 +108,9 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
         row.get_by_role("button", name="上传").click()
         expect(page.locator("tr", has=page.locator('input[type="file"]')).nth(i)).to_contain_text("材料.pdf")
     expect(page.locator("tr", has_text="营业执照").first).to_contain_text("由「企业登记」的结果获取")
+    expect(page.locator("tr", has_text="居民身份证").first).to_contain_text(
+        "只收纸质原件"
+    )  # no upload: to the window
     shot()
 
     # The lead window finds it in 待受理的联办件 on its workbench (its member cases are not in 待受理), accepts and
@@ -119,6 +122,13 @@ def test_company_opens_a_restaurant_with_one_application(page, restaurant_bundle
     expect(page.locator('[data-worklist="cases_to_accept"]')).not_to_contain_text("开办餐饮店")
     joint_work.get_by_role("link", name=re.compile(number)).click()
     expect(page).to_have_url(re.compile(f"/workbench/joint/{number}/"))
+    # the identity cards are taken on paper only (no upload online): the company brings the originals to the lead
+    # window, which scans them into the merged list
+    cards = page.locator("tr", has_text="居民身份证").filter(has=page.locator('input[type="file"]')).first
+    expect(cards).to_contain_text("未上传")
+    cards.locator('input[type="file"]').set_input_files(str(pdf))
+    cards.get_by_role("button", name="上传").click()
+    expect(page.locator("tr", has_text="居民身份证").first).to_contain_text("材料.pdf")
     page.get_by_role("button", name="受理并发送联办通知").click()
     expect(page.locator("#joint-phase")).to_have_text("已发联办通知")
     for position in (1, 2):
