@@ -399,18 +399,11 @@ def issue_for_case(case: Case, *, by=None) -> Licence | None:
     deemed = renewing and previous is not None and _applied_in_force(case, previous)
     if (
         previous is not None
-        and not deemed
         and previous.holder_id == applicant.id_number
-        and (
-            why := permissions.ended_for_renewal(previous)
-            if renewing
-            else permissions.ended_for_change(previous)
-        )
+        and (refused := _ended_refusal(case, previous, renewing=renewing, decision=True, field="grant"))
     ):
-        # 行政许可法 第五十条: a licence whose validity has ended is applied for anew, neither changed nor renewed (the
-        # grant's own check, cases.extensions.grant_gates, says so first; this covers 补发 too)
-        code = permissions.RENEWAL_ENDED if renewing else permissions.CHANGE_ENDED
-        raise Conflict(why, code=code, field="grant")
+        # the grant's own check (cases.extensions.grant_gates) says so first; this covers 补发 too
+        raise refused
     if previous is not None and (
         previous.holder_id != applicant.id_number
         or previous.status not in ((Status.VALID, Status.EXPIRED) if deemed else (Status.VALID,))
@@ -606,14 +599,23 @@ def change_refusal(
     licence, named_at, licence_type = acted_on(case, prefer)
     if licence is None:
         return None
-    if case.item_id == licence_type.renewal_item_id:
+    renewing = case.item_id == licence_type.renewal_item_id
+    return _ended_refusal(case, licence, renewing=renewing, decision=decision, field=field or named_at)
+
+
+def _ended_refusal(
+    case: Case, licence: Licence, *, renewing: bool, decision: bool, field: str
+) -> Conflict | None:
+    """行政许可法 第五十条: a licence whose validity has ended is applied for anew, neither changed (变更) nor renewed
+    (延续) — the refusal at `field`, or None."""
+    if renewing:
         if decision and _applied_in_force(case, licence):
-            # 行政许可法 第五十条第二款: applied for while in force, not decided before the end: deemed granted
+            # 第五十条第二款: applied for while in force, not decided before the end: deemed granted
             return None
         why, code = permissions.ended_for_renewal(licence), permissions.RENEWAL_ENDED
     else:
         why, code = permissions.ended_for_change(licence), permissions.CHANGE_ENDED
-    return Conflict(why, code=code, field=field or named_at) if why else None
+    return Conflict(why, code=code, field=field) if why else None
 
 
 def grant_refusal(case: Case) -> Conflict | None:
