@@ -11,6 +11,9 @@ ZW := $(BIN)/zhengwu
 PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengwu
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links that outlive the request (the rating link in an SMS, a notice's check code, a licence's QR code) carry the
+# public address: `make run PORT=8100` puts 8100 in them, unless ZHENGWU_PUBLIC_URL says otherwise.
+run demo: export ZHENGWU_PUBLIC_URL ?= http://$(HOST):$(PORT)
 # Compiled bytecode is kept in __pycache__ (ignored by git): with PYTHONDONTWRITEBYTECODE set, every process of a test
 # run or of `make run` compiles the whole project again.
 unexport PYTHONDONTWRITEBYTECODE
