@@ -299,6 +299,21 @@ def test_catalogue_edited_from_the_workbench_shows_on_the_portal(client, org, pe
     assert duplicate.status_code == 422 and "目录编码已存在" in duplicate.content.decode()
 
 
+def test_catalogue_shows_the_statutory_numbers_but_not_the_platforms_own_keys(client, org, people):
+    """A stranger saw "guide 政府信息公开指南", "annual_report 政府信息公开年度报告" on the catalogue page: the keys the
+    platform finds its own nodes by are not codes a person reads; 01–15 and codes staff give still show."""
+    client.force_login(people["drafter"])
+    url = f"{BASE}catalogue/?org={org.pk}"
+    client.post(url, {"action": "statutory"})
+    client.post(url, {"code": "16", "name": "自设目录"})
+    text = client.get(url).content.decode()
+    assert "政府信息公开指南" in text and "政府信息公开年度报告" in text and "政策解读" in text
+    for key in ("guide", "system", "interpretation", "annual_report"):
+        assert f">{key}<" not in text
+    assert '<code class="text-body-secondary">01</code> 法规文件' in text
+    assert '<code class="text-body-secondary">16</code> 自设目录' in text
+
+
 def test_guide_saved_from_the_workbench_shows_on_the_portal(client, org, people):
     client.force_login(people["drafter"])
     url = f"{BASE}profile/?org={org.pk}"

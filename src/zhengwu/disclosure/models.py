@@ -33,6 +33,10 @@ class DisclosureProfile(models.Model):
         return str(self.organisation)
 
 
+# the catalogue nodes the platform makes and finds by key (disclosure.services.STATUTORY_CATALOGUE, disclosure.annual)
+PLATFORM_KEYS = frozenset({"guide", "system", "interpretation", "annual_report"})
+
+
 class Category(models.Model):
     """A node of an organisation's disclosure catalogue (公开目录)."""
 
@@ -57,6 +61,12 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_code(self) -> str:
+        """The code a person reads beside the name: the statutory catalogue's numbers (01–15) and the codes staff
+        give, not the keys the platform gives its own nodes (guide, system, interpretation, annual_report)."""
+        return "" if self.code in PLATFORM_KEYS else self.code
 
 
 class IndexSequence(models.Model):
