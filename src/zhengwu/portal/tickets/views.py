@@ -2,6 +2,7 @@
 
 from django.shortcuts import redirect, render
 
+from zhengwu.cases import selectors as case_selectors
 from zhengwu.core import ratelimit
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.portal.tickets.forms import FollowUpForm, PublicTicketForm, TrackForm
@@ -21,7 +22,11 @@ def index(request):
 
 def new(request):
     """The public form; a report may be anonymous, and every filer gets a number and a query code."""
-    form = PublicTicketForm(request.POST or None, initial={"kind": request.GET.get("kind", "consult")})
+    initial = {"kind": request.GET.get("kind", "consult")}
+    account = case_selectors.applicant_of(request.user)
+    if account is not None:  # a signed-in citizen or company is not asked again for what their account says
+        initial |= {"caller_name": account.name, "caller_phone": account.phone}
+    form = PublicTicketForm(request.POST or None, initial=initial)
     if request.method == "POST":
         try:
             ratelimit.limit(request, group="tickets.portal_new", rate="5/m")
