@@ -104,6 +104,8 @@ def test_bad_service_is_refused_and_nothing_is_written(world):
     assert err.value.field == "on"
     with pytest.raises(ValidationFailed, match="送达方式应为"):
         services.serve_notice(notice=notice, by=world.clerk, way="fax")
+    with pytest.raises(ValidationFailed, match="送达方式应为"):  # 当场 is at issue, not a later service
+        services.serve_notice(notice=notice, by=world.clerk, way="onsite")
     with pytest.raises(AccessDenied):
         services.serve_notice(notice=notice, by=world.outsider, way="pickup")
     assert not case.events.filter(action="serve_notice").exists()
@@ -125,3 +127,38 @@ def test_a_decision_delivered_with_the_result_needs_no_paper(world):
     assert selectors.written_notice_due(decision) == D("2026-10-16")  # 第四十四条: 10 working days from 09-28
     services.deliver_result(case=case, by=world.clerk, method="window")
     assert not selectors.written_notices(world.clerk).exists()
+
+
+def landline_instant_case(world):
+    """The company, reachable only on a fixed line, applies at the window for the instant item."""
+    company_with_landline(world)
+    return services.submit_case(
+        item=world.instant_item,
+        applicant=world.company,
+        by=world.clerk,
+        channel="counter",
+        window=world.dedicated,
+        form={"subject": "改名", "contact_phone": LANDLINE},
+    )
+
+
+def test_an_instant_item_hands_its_notices_over_at_the_counter(world):
+    # 行政许可法 第三十四条: decided on the spot in writing; the applicant takes the result at the window (窗口领取)
+    case = landline_instant_case(world)
+    services.handle_instantly(case=case, paper=paper_checklist(case), by=world.clerk)
+    assert not selectors.written_notices(world.clerk).exists()
+    served = {n.kind: (n.served_way, n.served_on) for n in case.notices.all()}
+    assert served == {
+        Notice.Kind.ACCEPTANCE: ("onsite", D("2026-09-28")),
+        Notice.Kind.GRANT: ("onsite", D("2026-09-28")),
+    }
+    assert case.events.get(action="accept").data["handed_over"] is True
+
+
+def test_an_instant_item_whose_result_is_posted_leaves_its_acceptance_to_serve(world):
+    # the result goes by post: nothing says the applicant stood at the counter, so the 受理通知书 no message reached
+    # is served on paper; the decision went with the result
+    case = landline_instant_case(world)
+    services.handle_instantly(case=case, paper=paper_checklist(case), by=world.clerk, delivery="post")
+    [waiting] = selectors.written_notices(world.clerk)
+    assert waiting.kind == Notice.Kind.ACCEPTANCE and not waiting.served_on

@@ -55,3 +55,58 @@ def test_the_home_page_counts_the_written_notices(client, world):  # noqa: F811
     assert case.number in html[start : start + 3000] and "书面送达期限" in html[start : start + 3000]
     client.force_login(world.outsider)  # another organisation's office
     assert not re.search(r'data-count="written_notices">1<', client.get("/workbench/").content.decode())
+
+
+def test_an_acceptance_handed_over_at_the_counter_is_not_queued(client, world):  # noqa: F811
+    # 行政许可法 第三十二条: the written 受理通知书, handed to the applicant standing at the counter, is served
+    company_with_landline(world)
+    case = submit(world, {"contact_phone": LANDLINE})
+    client.force_login(world.clerk)
+    form = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "申请人(或代办人)在窗口,已当场领取通知书" in form
+    data = {"revision": case.revision, "paper": paper_checklist(case), "handed_over": "on"}
+    client.post(f"/workbench/cases/{case.number}/act/accept/", data)
+    case.refresh_from_db()
+    assert case.status == "accepted"
+    queue = client.get("/workbench/cases/written/").content.decode()
+    assert case.number not in queue and 'id="written-count">0<' in queue
+    shown = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "已在窗口当场送达 · 2026-09-28" in shown and "待书面送达" not in shown
+
+
+def test_a_refusal_handed_over_at_the_counter_is_not_queued(client, world):  # noqa: F811
+    company_with_landline(world)
+    case = submit(world, {"contact_phone": LANDLINE})
+    client.force_login(world.clerk)
+    data = {
+        "revision": case.revision,
+        "reason": "申请事项不属于本机关职权范围",
+        "legal_basis": "《中华人民共和国行政许可法》第三十二条第一款第(二)项",
+        "handed_over": "on",
+    }
+    client.post(f"/workbench/cases/{case.number}/act/refuse/", data)
+    notice = case.notices.get()
+    assert (notice.kind, notice.served_way) == ("refusal", "onsite")
+    assert case.number not in client.get("/workbench/cases/written/").content.decode()
+
+
+def test_an_instant_item_done_at_the_counter_leaves_nothing_to_serve(client, world):  # noqa: F811
+    # 即办件: accepted, decided and the result taken at the window — the applicant was handed both documents there
+    company_with_landline(world)
+    case = services.submit_case(
+        item=world.instant_item,
+        applicant=world.company,
+        by=world.clerk,
+        channel="counter",
+        window=world.dedicated,
+        form={"subject": "改名", "contact_phone": LANDLINE},
+    )
+    client.force_login(world.clerk)
+    data = {"revision": case.revision, "paper": paper_checklist(case), "method": "window"}
+    client.post(f"/workbench/cases/{case.number}/act/instant/", data)
+    case.refresh_from_db()
+    assert case.status == "completed"
+    queue = client.get("/workbench/cases/written/").content.decode()
+    assert case.number not in queue and 'id="written-count">0<' in queue
+    shown = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert shown.count("已在窗口当场送达 · 2026-09-28") == 2  # the 受理通知书 and the 准予行政许可决定书

@@ -16,7 +16,7 @@ from zhengwu.cases import (
     permissions,
     signals,
 )
-from zhengwu.cases.intake import accept_case
+from zhengwu.cases.intake import _handed, accept_case
 from zhengwu.cases.models import (
     Case,
     Decision,
@@ -83,12 +83,14 @@ def decide_case(
     licensed_scope: str = "",
     at: dt.datetime | None = None,
     revision: int | None = None,
+    handed_over: bool = False,
 ) -> Case:
     """Grant or deny (准予 / 不予行政许可) at the item's decision step, by whoever may take it — or, where the item is
     authorised to the window, by the organisation's chief representative (handling.decision_refusal); a denial
     states its reasons (行政许可法 第三十八条). A grant may state the licensed matters (`licensed_scope`, 许可事项)
     where they differ from the item's — the licence it issues carries them (selectors.decided_scope); empty keeps the
-    item's. Issues the decision document; the 制证 / 送达 steps open after it."""
+    item's. Issues the decision document (`handed_over`: to the applicant at the counter, 当场送达); the 制证 / 送达
+    steps open after it."""
     reasons = _text(
         reasons,
         field="reasons",
@@ -135,6 +137,7 @@ def decide_case(
                 "licensed_scope": licensed_scope,
                 "assignee": getattr(by, "pk", None),
                 "onsite": onsite,
+                **_handed(handed_over),
             },
             stamp="decided_at",
             stamps={"decided_onsite": onsite},
@@ -142,6 +145,7 @@ def decide_case(
         notices.issue(
             case,
             Notice.Kind.GRANT if grant else Notice.Kind.DENIAL,
+            handed_over=handed_over,
             decision=decision,
             decision_label=str(Decision(decision).label),
             reasons=reasons,
@@ -196,13 +200,17 @@ def handle_instantly(
     """即办件: accept, decide and complete on the spot, in one transaction (each with its own event); `paper`: the
     materials received on paper (the window's paper checklist, as at acceptance). A grant whose result waits for
     payment (统一收费, cases.extensions.delivery_gates) stops once decided: the clerk issues the payment notice, the
-    applicant pays at the counter, and then the result is delivered and the case completed on the same visit."""
+    applicant pays at the counter, and then the result is delivered and the case completed on the same visit.
+    A result taken at the window (窗口领取) means the applicant is at the counter: the 受理通知书 and the decision are
+    handed to them there (当场送达), never queued for service on paper (cases.written)."""
     _in_scope(by, case)
+    # 行政许可法 第三十四条第二款: decided on the spot in writing, both documents handed over where the result is
+    handed_over = delivery == Delivery.WINDOW
     with transaction.atomic():
         # the whole of it allowed before any of it is done: accepting here and deciding on the spot (即办件)
         permissions.require(by, _locked(case), "instant")
-        case = accept_case(case=case, by=by, at=at, paper=paper)
-        case = decide_case(case=case, by=by, grant=grant, reasons=reasons, at=at)
+        case = accept_case(case=case, by=by, at=at, paper=paper, handed_over=handed_over)
+        case = decide_case(case=case, by=by, grant=grant, reasons=reasons, at=at, handed_over=handed_over)
         if extensions.delivery_refusal(case):
             return case  # 先缴费后送达: the notice is issued and paid before the result is handed over
         case = deliver_result(case=case, by=by, method=delivery, at=at)

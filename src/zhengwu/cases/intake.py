@@ -85,8 +85,10 @@ def accept_case(
     note: str = "",
     clock_waits_for: str = "",
     paper: list[int] | tuple = (),
+    handed_over: bool = False,
 ) -> Case:
-    """`paper`: the positions of the materials the window received on paper (its paper checklist at acceptance).
+    """`paper`: the positions of the materials the window received on paper (its paper checklist at acceptance);
+    `handed_over`: the applicant is at the counter and takes the 受理通知书 there (HANDED_OVER).
     Accept the application (受理): the handling limits start the next working day and the first step opens. Refused
     (ValidationFailed `intake.materials_missing` at `paper`, naming them) while a required material is provided in
     no way (handling.acceptance_refusal): the applicant is then told once of everything to supply (request_supplement).
@@ -97,7 +99,9 @@ def accept_case(
         permissions.require(by, case, "accept")
         paper = _paper_positions(case, paper)
         if not _intake_open(case, at):
-            return _deem(case, by=by, at=at, paper=paper)  # by law, whatever the materials (第三十二条)
+            return _deem(
+                case, by=by, at=at, paper=paper, handed_over=handed_over
+            )  # by law, whatever the materials (第三十二条)
         if refusal := handling.acceptance_refusal(case, paper):
             raise refusal  # materials not complete: 一次性告知补正 instead (第三十二条第一款第(四)项)
         steps, first_done = _steps_payload(case.version)
@@ -116,9 +120,10 @@ def accept_case(
                 **({"assignee": getattr(by, "pk", None)} if first_done else {}),
                 "paper": sorted({int(p) for p in paper}),
                 **({"clock_waits_for": clock_waits_for} if clock_waits_for else {}),
+                **_handed(handed_over),
             },
         )
-        _issue_acceptance(case, deemed=False)
+        _issue_acceptance(case, deemed=False, handed_over=handed_over)
     return case
 
 
@@ -136,10 +141,21 @@ def start_clock(*, case: Case, reason: str, at: dt.datetime | None = None, start
     return case
 
 
-def _issue_acceptance(case: Case, *, deemed: bool) -> Notice:
+# 行政许可法 第三十二条: 受理, 不予受理 and 补正 are told with a written, stamped and dated notice — at the counter
+# (当场) when the applicant is there: handed to them, it is served, and waits in no queue for service on paper
+HANDED_OVER = "handed_over"
+
+
+def _handed(handed_over: bool) -> dict:
+    """The issuing event's data saying the notice was handed over at the counter (nothing when it was not)."""
+    return {HANDED_OVER: True} if handed_over else {}
+
+
+def _issue_acceptance(case: Case, *, deemed: bool, handed_over: bool = False) -> Notice:
     return notices.issue(
         case,
         Notice.Kind.ACCEPTANCE,
+        handed_over=handed_over,
         accepted_on=case.accepted_on.isoformat(),
         promised_due=case.promised_due.isoformat() if case.promised_due else "",
         legal_due=case.legal_due.isoformat() if case.legal_due else "",
@@ -147,7 +163,9 @@ def _issue_acceptance(case: Case, *, deemed: bool) -> Notice:
     )
 
 
-def _deem(case: Case, *, by, at: dt.datetime | None, paper: list[int] | tuple = ()) -> Case:
+def _deem(
+    case: Case, *, by, at: dt.datetime | None, paper: list[int] | tuple = (), handed_over: bool = False
+) -> Case:
     steps, first_done = _steps_payload(case.version)
     _record(
         case,
@@ -161,9 +179,10 @@ def _deem(case: Case, *, by, at: dt.datetime | None, paper: list[int] | tuple = 
             "steps": steps,
             "first_step_done": first_done,
             "paper": sorted({int(p) for p in paper}),
+            **_handed(handed_over),
         },
     )
-    _issue_acceptance(case, deemed=True)
+    _issue_acceptance(case, deemed=True, handed_over=handed_over)
     # The breach itself is supervision's alert (rules.IntakeLate on the deem_accept event), raised with the event.
     return case
 
@@ -264,8 +283,10 @@ def request_supplement(
     reason: str = "",
     at: dt.datetime | None = None,
     revision: int | None = None,
+    handed_over: bool = False,
 ) -> SupplementRequest:
-    """Tell the applicant at once everything missing or deficient (一次性告知): items [{position | name, problem}].
+    """Tell the applicant at once everything missing or deficient (一次性告知): items [{position | name, problem}];
+    `handed_over`: told at the counter, the notice handed to them (HANDED_OVER).
     A later request naming a material the earlier ones did not needs a written `reason`, and raises a supervision
     alert (supplement.repeated_new_materials) because it breaks the one-time notice."""
     _in_scope(by, case)
@@ -305,9 +326,16 @@ def request_supplement(
             by=by,
             at=at,
             note=reason,
-            data={"round": request.round, "items": clean},
+            data={"round": request.round, "items": clean, **_handed(handed_over)},
         )
-        notices.issue(case, Notice.Kind.SUPPLEMENT, items=clean, round=request.round, reason=reason)
+        notices.issue(
+            case,
+            Notice.Kind.SUPPLEMENT,
+            handed_over=handed_over,
+            items=clean,
+            round=request.round,
+            reason=reason,
+        )
         # New materials after the first notice: supervision's RepeatedSupplement raises the alert on this event.
     return request
 
@@ -378,8 +406,10 @@ def refuse_case(
     legal_basis: str = "",
     at: dt.datetime | None = None,
     revision: int | None = None,
+    handed_over: bool = False,
 ) -> Case:
-    """Refuse the application (不予受理) with the legal reason; a notice says why and how to appeal."""
+    """Refuse the application (不予受理) with the legal reason; a notice says why and how to appeal (`handed_over`: to
+    the applicant at the counter, HANDED_OVER)."""
     _in_scope(by, case)
     reason = _text(reason, field="reason", label=_("不予受理的理由"))
     legal_basis = _text(legal_basis, field="legal_basis", label=_("法律依据"), max_length=500, required=False)
@@ -389,10 +419,17 @@ def refuse_case(
         if closed := intake_closed_refusal(case, at):
             raise closed
         _record(
-            case, "refuse", by=by, at=at, note=reason, data={"reason": reason, "legal_basis": legal_basis}
+            case,
+            "refuse",
+            by=by,
+            at=at,
+            note=reason,
+            data={"reason": reason, "legal_basis": legal_basis, **_handed(handed_over)},
         )
         case.finished_at = at or clock.now()
         case.save(update_fields=["finished_at"])
-        notices.issue(case, Notice.Kind.REFUSAL, reason=reason, legal_basis=legal_basis)
+        notices.issue(
+            case, Notice.Kind.REFUSAL, handed_over=handed_over, reason=reason, legal_basis=legal_basis
+        )
         signals.case_refused.send(sender=Case, case=case, by=by, reason=reason, legal_basis=legal_basis)
     return case

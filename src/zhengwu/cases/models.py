@@ -416,6 +416,8 @@ class ServeWay(models.TextChoices):
     PICKUP = "pickup", _("当面领取")
     LEFT = "left", _("留置送达")
     AGENT = "agent", _("交代办人")
+    # handed to the applicant (or their agent) at the counter when it was issued, with them present (cases.notices)
+    ONSITE = "onsite", _("当场送达")
 
 
 class Notice(models.Model):
@@ -438,7 +440,7 @@ class Notice(models.Model):
     # the event it was issued with, whose messages told the applicant of it (none: issued before we kept it)
     event = models.ForeignKey(CaseEvent, models.SET_NULL, related_name="+", null=True, blank=True)
     # 书面送达 (cases.written): a notice whose messages reached nobody is served on paper; copies of the
-    # serve_notice event, for the queue
+    # serve_notice event — or of the issuing event's `handed_over` (当场送达, cases.notices.issue) — for the queue
     served_on = models.DateField(_("书面送达日期"), null=True, blank=True)
     served_way = models.CharField(
         _("书面送达方式"), max_length=12, choices=ServeWay.choices, blank=True, default="", db_default=""

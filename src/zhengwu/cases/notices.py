@@ -8,7 +8,7 @@ import secrets
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from zhengwu.cases.models import Applicant, Case, Notice
+from zhengwu.cases.models import Applicant, Case, Notice, ServeWay
 from zhengwu.core import clock
 from zhengwu.core.documents import qr_svg, render_pdf
 from zhengwu.core.errors import NotFound
@@ -25,8 +25,10 @@ VERIFY_PATH = "/verify/{token}"
 _UNREAD = object()
 
 
-def issue(case: Case, kind: str, **details) -> Notice:
-    """Issue a notice on the case (inside the service's transaction) with what it says frozen."""
+def issue(case: Case, kind: str, *, handed_over: bool = False, **details) -> Notice:
+    """Issue a notice on the case (inside the service's transaction) with what it says frozen. `handed_over`: the
+    applicant (or their agent) stood at the counter and was handed it — served on the spot (当场送达), never queued
+    for service on paper (cases.written)."""
     now = clock.now()
     organisation = case.organisation
     kinds = case.__dict__.get("_zw_notice_kinds", _UNREAD)  # read with the locked case (cases.records)
@@ -58,6 +60,7 @@ def issue(case: Case, kind: str, **details) -> Notice:
         essentials=essentials,
         # the event just recorded, whose messages told the applicant of it: if none reaches them, it goes on paper
         event_id=case.__dict__.pop("_zw_event_id", None),
+        **({"served_on": clock.local_date(now), "served_way": ServeWay.ONSITE} if handed_over else {}),
     )
 
 

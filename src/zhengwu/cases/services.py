@@ -97,12 +97,13 @@ from zhengwu.cases.suspensions import (
     resume_case,
     suspend_case,
 )
-from zhengwu.cases.written import serve_notice
+from zhengwu.cases.written import PAPER_WAYS, serve_notice
 
 __all__ = [
     "CENT",
     "FINISHED",
     "HANDLER_ROLES",
+    "PAPER_WAYS",
     "HEAD_ROLES",
     "INTAKE_ROLES",
     "MAX_FEE_AMOUNT",

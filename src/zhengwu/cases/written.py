@@ -17,6 +17,9 @@ from zhengwu.core import access, clock
 from zhengwu.core.calendar import chinese_date
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 
+# the ways a notice is served after it was issued; 当场送达 is the issuing service's own (handed over at the counter)
+PAPER_WAYS = tuple(way for way in ServeWay.values if way != ServeWay.ONSITE)
+
 
 def serve_notice(
     *,
@@ -33,9 +36,9 @@ def serve_notice(
     staff = _in_scope(by, case)
     if staff is not None and not (access.is_administrator(by) or staff.has_role(*INTAKE_ROLES)):
         raise AccessDenied(_("书面送达须由窗口人员、审批人员或部门负责人登记"), code="role_required")
-    if way not in ServeWay.values:
+    if way not in PAPER_WAYS:
         raise ValidationFailed(
-            _("送达方式应为:%(ways)s") % {"ways": "、".join(str(label) for label in ServeWay.labels)},
+            _("送达方式应为:%(ways)s") % {"ways": "、".join(str(ServeWay(w).label) for w in PAPER_WAYS)},
             field="way",
         )
     tracking_number = _text(

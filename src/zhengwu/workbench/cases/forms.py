@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.cases import selectors
+from zhengwu.cases import selectors, services
 from zhengwu.cases.models import Applicant, ServeWay
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.forms import (
@@ -168,8 +168,14 @@ class NoteForm(CaseActionForm):
     note = free_text(_("备注"))
 
 
+def handed_over_field():
+    """申请人在窗口,当场领取: the intake notice handed over at the counter is served (cases.intake.HANDED_OVER)."""
+    return forms.BooleanField(label=_("申请人(或代办人)在窗口,已当场领取通知书"), required=False)
+
+
 class AcceptForm(NoteForm):
     paper = Positions(label=_("纸质材料"))
+    handed_over = handed_over_field()
 
 
 class SupplementForm(CaseActionForm):
@@ -177,6 +183,7 @@ class SupplementForm(CaseActionForm):
     outside the list (sup_other_name, sup_other_problem); on a later round, the written reason."""
 
     sup_position = Positions(label=_("需补正的材料"))
+    handed_over = handed_over_field()
     sup_other_name = forms.CharField(label=_("其他材料(清单外)"), required=False)
     sup_other_problem = free_text(_("其他材料存在的问题"), max_length=500)
     reason = free_text(_("再次补正的书面理由"), max_length=2000)
@@ -207,6 +214,7 @@ class WithdrawForm(CaseActionForm):
 
 class RefuseForm(ReasonForm):
     legal_basis = free_text(_("法律依据"))
+    handed_over = handed_over_field()
 
 
 class SupplyForm(CaseActionForm):
@@ -393,7 +401,9 @@ class ServeNoticeForm(ServiceForm):
     """登记书面送达 of a notice in the 待送达书面通知 queue; the rules (邮寄 needs its tracking number, the day neither
     before the notice nor after today) are cases.services.serve_notice's."""
 
-    way = forms.ChoiceField(label=_("送达方式"), choices=ServeWay.choices)
+    way = forms.ChoiceField(
+        label=_("送达方式"), choices=[(w, ServeWay(w).label) for w in services.PAPER_WAYS]
+    )
     on = forms.DateField(label=_("送达日期"), required=False)
     tracking_number = forms.CharField(label=_("邮件单号"), max_length=40, required=False)
     note = forms.CharField(label=_("备注"), max_length=500, required=False)

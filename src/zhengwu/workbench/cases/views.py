@@ -441,19 +441,34 @@ def _decide(user, case, d):
 ACTIONS = {
     "accept": (
         lambda u, c, d: services.accept_case(
-            case=c, by=u, revision=d["revision"], note=d["note"], paper=d["paper"]
+            case=c,
+            by=u,
+            revision=d["revision"],
+            note=d["note"],
+            paper=d["paper"],
+            handed_over=d["handed_over"],
         ),
         gettext_lazy("已受理"),
     ),
     "supplement": (
         lambda u, c, d: services.request_supplement(
-            case=c, by=u, items=d["items"], reason=d["reason"], revision=d["revision"]
+            case=c,
+            by=u,
+            items=d["items"],
+            reason=d["reason"],
+            revision=d["revision"],
+            handed_over=d["handed_over"],
         ),
         gettext_lazy("已发出补正材料通知书(一次性告知)"),
     ),
     "refuse": (
         lambda u, c, d: services.refuse_case(
-            case=c, by=u, reason=d["reason"], legal_basis=d["legal_basis"], revision=d["revision"]
+            case=c,
+            by=u,
+            reason=d["reason"],
+            legal_basis=d["legal_basis"],
+            revision=d["revision"],
+            handed_over=d["handed_over"],
         ),
         gettext_lazy("已作出不予受理决定"),
     ),
