@@ -13,7 +13,7 @@ from tests.cases.test_sms_recipient import LANDLINE, company_with_landline, subm
 from tests.factories import paper_checklist
 from zhengwu.cases import deadlines, selectors, services
 from zhengwu.cases.models import Notice, OutboxMessage
-from zhengwu.core import outbox
+from zhengwu.core import clock, outbox
 from zhengwu.core.calendar import Calendar
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 from zhengwu.core.models import AuditRecord
@@ -162,3 +162,18 @@ def test_an_instant_item_whose_result_is_posted_leaves_its_acceptance_to_serve(w
     services.handle_instantly(case=case, paper=paper_checklist(case), by=world.clerk, delivery="post")
     [waiting] = selectors.written_notices(world.clerk)
     assert waiting.kind == Notice.Kind.ACCEPTANCE and not waiting.served_on
+
+
+def test_printing_is_recorded_and_a_served_notice_is_not_printed_for_service(world):
+    case = landline_case(world)
+    services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
+    notice = selectors.written_notices(world.clerk).get()
+    services.print_notice(notice=notice, by=world.clerk)
+    printed = selectors.written_notices(world.clerk).get()  # still waiting: printing is not serving
+    assert (printed.printed_by, printed.printed_by_label) == (world.clerk, "王窗口")
+    assert clock.local_date(printed.printed_at) == D("2026-09-28")
+    assert not case.events.filter(action="serve_notice").exists()
+    services.serve_notice(notice=notice, by=world.clerk, way="pickup")
+    with pytest.raises(Conflict, match="已于 2026年9月28日 送达,无须再打印送达"):
+        services.print_notice(notice=notice, by=world.clerk)
+    assert AuditRecord.objects.filter(action="cases.print_notice").count() == 1

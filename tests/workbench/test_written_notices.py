@@ -4,10 +4,11 @@ written notice is waiting or was served."""
 
 import re
 
-from tests.cases.conftest import world  # noqa: F401
+from tests.cases.conftest import accepted, submitted, world  # noqa: F401
 from tests.cases.test_sms_recipient import LANDLINE, company_with_landline, submit
 from tests.factories import paper_checklist
 from zhengwu.cases import services
+from zhengwu.core.models import AuditRecord
 
 
 def landline_acceptance(world):  # noqa: F811
@@ -24,8 +25,8 @@ def test_the_clerk_prints_and_records_a_written_notice(client, world):  # noqa: 
     assert notice.document_number in page and case.number in page
     assert "2026-10-10" in page  # 第三十二条: 5 working days over National Day 2026
     assert "未发送短信:申请人留下的电话不是手机号码" in page  # why no message reached the company
-    assert f"/workbench/cases/{case.number}/notices/{notice.pk}.pdf" in page
-    pdf = client.get(f"/workbench/cases/{case.number}/notices/{notice.pk}.pdf")
+    assert f"/workbench/cases/written/{notice.pk}/print/" in page
+    pdf = client.post(f"/workbench/cases/written/{notice.pk}/print/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
     shown = client.get(f"/workbench/cases/{case.number}/").content.decode()
@@ -110,3 +111,31 @@ def test_an_instant_item_done_at_the_counter_leaves_nothing_to_serve(client, wor
     assert case.number not in queue and 'id="written-count">0<' in queue
     shown = client.get(f"/workbench/cases/{case.number}/").content.decode()
     assert shown.count("已在窗口当场送达 · 2026-09-28") == 2  # the 受理通知书 and the 准予行政许可决定书
+
+
+def test_printing_for_service_is_recorded_on_the_queue(client, world):  # noqa: F811
+    # two clerks at one office: the second sees that the first has printed it (to post it), and who
+    case, notice = landline_acceptance(world)
+    client.force_login(world.clerk)
+    queue = client.get("/workbench/cases/written/").content.decode()
+    assert f'action="/workbench/cases/written/{notice.pk}/print/"' in queue and "已打印" not in queue
+    pdf = client.post(f"/workbench/cases/written/{notice.pk}/print/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    record = AuditRecord.objects.get(action="cases.print_notice")
+    assert record.summary["document_number"] == notice.document_number and record.actor == world.clerk
+
+    client.force_login(world.head)  # the same bureau's department head looks at the queue afterwards
+    row = re.search(
+        rf'<tr id="written-{notice.pk}">.*?</tr>',
+        client.get("/workbench/cases/written/").content.decode(),
+        re.S,
+    )
+    assert re.search(r"已打印\(2026-09-28 \d\d:\d\d,王窗口\)", row.group(0))
+    assert "再次打印" in row.group(0) and "登记已送达" in row.group(0)  # serving stays its own step
+
+
+def test_a_notice_not_waiting_is_not_printed_for_service(client, world, accepted):  # noqa: F811
+    client.force_login(world.clerk)
+    notice = accepted.notices.get()  # the company was told by SMS
+    assert client.post(f"/workbench/cases/written/{notice.pk}/print/").status_code == 404
+    assert not AuditRecord.objects.filter(action="cases.print_notice").exists()

@@ -446,6 +446,18 @@ class Notice(models.Model):
         _("书面送达方式"), max_length=12, choices=ServeWay.choices, blank=True, default="", db_default=""
     )
     tracking_number = models.CharField(_("邮件单号"), max_length=40, blank=True, default="", db_default="")
+    # printed from the queue to be served (cases.written.print_notice, with its audit record): the last print, so
+    # a second clerk sees it is in hand
+    printed_at = models.DateTimeField(_("打印时间"), null=True, blank=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("打印人"),
+    )
+    printed_by_label = models.CharField(_("打印人"), max_length=150, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = verbose_name_plural = _("文书")

@@ -19,7 +19,7 @@ This module is the one door: callers write `services.submit_case(...)`. The func
 - cases/suspensions.py — suspend_case, resume_case, request_extension, decide_extension;
 - cases/endings.py — withdraw_case, terminate_case, decide_case, deliver_result, complete_case, handle_instantly;
 - cases/legacy.py — import_case, import_cases, history from an older system (cases/importer.py reads the file);
-- cases/written.py — serve_notice, a notice no message delivered served on paper (待送达书面通知);
+- cases/written.py — print_notice, serve_notice, a notice no message delivered served on paper (待送达书面通知);
 - cases/recompute.py — recompute_for_year, the stored due dates after a calendar change.
 The few private helpers named here (_agent, _limits, _steps_payload, _supplement_items, _jsonable) are used by
 cases/importer.py and joint/services.py.
@@ -97,7 +97,7 @@ from zhengwu.cases.suspensions import (
     resume_case,
     suspend_case,
 )
-from zhengwu.cases.written import PAPER_WAYS, serve_notice
+from zhengwu.cases.written import PAPER_WAYS, print_notice, serve_notice
 
 __all__ = [
     "CENT",
@@ -127,6 +127,7 @@ __all__ = [
     "decide_case",
     "decide_extension",
     "serve_notice",
+    "print_notice",
     "deem_accepted",
     "deliver_result",
     "handle_instantly",

@@ -1,7 +1,8 @@
 """Written notices (待送达书面通知): a notice (文书) none of whose messages reached the applicant — no mobile or e-mail
 known (kept 未发送), or every send failed — is served on paper by the office that holds the case, within the period of
-its article (deadlines.written_notice_due). The queue is selectors.written_notices; serve_notice records the service
-(the way, the day, the tracking number) as an event with its audit record. Behind cases/services.py."""
+its article (deadlines.written_notice_due). The queue is selectors.written_notices; print_notice records who printed
+it for service and when (an audit record, the notice's last print shown on the queue); serve_notice records the
+service (the way, the day, the tracking number) as an event with its audit record. Behind cases/services.py."""
 
 from __future__ import annotations
 
@@ -12,13 +13,40 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases import selectors
 from zhengwu.cases.models import Notice, ServeWay
-from zhengwu.cases.records import INTAKE_ROLES, _in_scope, _locked, _record, _text
-from zhengwu.core import access, clock
+from zhengwu.cases.records import INTAKE_ROLES, _in_scope, _label, _locked, _record, _text
+from zhengwu.core import access, audit, clock
 from zhengwu.core.calendar import chinese_date
 from zhengwu.core.errors import AccessDenied, Conflict, ValidationFailed
 
 # the ways a notice is served after it was issued; 当场送达 is the issuing service's own (handed over at the counter)
 PAPER_WAYS = tuple(way for way in ServeWay.values if way != ServeWay.ONSITE)
+
+
+def print_notice(*, notice: Notice, by) -> Notice:
+    """Record that `by` printed a notice waiting in the queue to serve it on paper (who, when: the notice's last
+    print, and an audit record of each), so another clerk sees it is in hand; serving it is serve_notice."""
+    _in_scope(by, notice.case)
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        if notice.served_on:
+            raise Conflict(
+                _("该文书已于 %(day)s 送达,无须再打印送达") % {"day": chinese_date(notice.served_on)},
+                code="written.already_served",
+                field="notice",
+            )
+        notice.printed_at, notice.printed_by, notice.printed_by_label = clock.now(), by, _label(by)[:150]
+        notice.save(update_fields=["printed_at", "printed_by", "printed_by_label"])
+        audit.record(
+            "cases.print_notice",
+            notice,
+            actor=by,
+            summary={
+                "case": notice.case.number,
+                "kind": notice.kind,
+                "document_number": notice.document_number,
+            },
+        )
+    return notice
 
 
 def serve_notice(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
     path("written/", views.written, name="written"),
     path("written/<int:notice_id>/serve/", views.serve_written, name="serve_written"),
+    path("written/<int:notice_id>/print/", views.print_written, name="print_written"),
     path("counter/", views.counter_pick, name="counter_pick"),
     path("counter/<str:code>/", views.counter, name="counter"),
     path("<str:number>/", views.case_page, name="case"),

@@ -816,6 +816,22 @@ def written(request):
 
 @_staff_required
 @require_POST
+def print_written(request, notice_id: int):
+    """打印 from the queue: the print recorded (who, when — shown on the row to the office's other clerks), then the
+    notice's PDF, as the case page gives it; a notice no longer waiting: back to the queue saying why."""
+    notice = selectors.written_notices(request.user).filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFound(_("找不到该待送达文书,可能已登记送达"), field="notice")
+    try:
+        notice = services.print_notice(notice=notice, by=request.user)
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("workbench_cases:written")
+    return notice_download(notice, request)
+
+
+@_staff_required
+@require_POST
 def serve_written(request, notice_id: int):
     """登记书面送达 from the queue: back to it with what happened, or with the refusal naming the field."""
     notice = selectors.written_notices(request.user).filter(pk=notice_id).first()
