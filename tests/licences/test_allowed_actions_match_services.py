@@ -77,7 +77,8 @@ def test_an_expired_licence_offers_cancellation_only(client, lworld):
     )
     client.force_login(lworld.approver)
     html = client.get(f"/workbench/licences/{licence.identifier}/").content.decode()
-    assert 'id="licence-end"' in html and "签发新版本" not in html and 'id="licence-renew' not in html
+    assert 'id="licence-end"' in html and "签发新版本" not in html and 'id="licence-renew"' not in html
+    assert "不能延续,请申请新办" in html  # where 延续 was offered, what to do instead (第五十条)
     assert 'value="cancelled"' in html and 'value="revoked"' not in html
 
 

@@ -122,7 +122,29 @@ def test_a_licence_past_its_end_or_valid_for_ever_is_not_renewed(lworld, client)
     clock.set_now(dt.datetime(2031, 9, 28, 9, 0, tzinfo=clock.LOCAL))  # the day after its last valid day
     with pytest.raises(Conflict) as refused:
         services.renew(licence=old, by=lworld.head)
-    assert refused.value.message == "证照已过期,不能延续"
+    assert (
+        refused.value.message
+        == f"食品经营许可证(编号 {old.number})已于 2031年9月27日 到期,不能延续,请申请新办"
+    )
+
+
+def test_the_page_of_an_ended_licence_says_to_apply_anew_and_links_the_new_application(lworld, client):
+    """行政许可法 第五十条: where 延续 was offered, staff read why it is not and what to do instead — 新办, at the counter
+    (窗口收件) of the item the licence type issues as 新办, when there is one."""
+    old = Licence.objects.get(case=granted(lworld))
+    client.force_login(lworld.clerk)
+    page = client.get(f"/workbench/licences/{old.identifier}/").content.decode()
+    assert 'id="licence-renew"' in page and 'id="licence-renew-ended"' not in page
+    clock.set_now(dt.datetime(2031, 9, 28, 9, 0, tzinfo=clock.LOCAL))  # the day after its last valid day
+    page = client.get(f"/workbench/licences/{old.identifier}/").content.decode()
+    assert 'id="licence-renew"' not in page
+    assert f"食品经营许可证(编号 {old.number})已于 2031年9月27日 到期,不能延续,请申请新办" in page
+    assert "/workbench/cases/counter/" not in page  # the type names no 新办 item yet: the sentence alone
+    version = lworld.item.current_version
+    version.sub_name = "新办"
+    version.save(update_fields=["sub_name"])
+    page = client.get(f"/workbench/licences/{old.identifier}/").content.decode()
+    assert f'href="/workbench/cases/counter/{lworld.item.code}/"' in page and "食品经营许可(新办)" in page
 
 
 def test_revocation_needs_its_legal_basis_and_names_the_case(lworld):

@@ -122,6 +122,8 @@ def state_refusal(licence: Licence, action: str) -> Conflict | None:
         )
     if action == "change" and (ended := ended_for_change(licence)):
         return Conflict(ended, code=CHANGE_ENDED, field="licence")
+    if action == "renew" and (ended := ended_for_renewal(licence)):
+        return Conflict(ended, code=RENEWAL_ENDED, field="licence")
     if action in ("change", "renew") and licence.effective_status != Status.VALID:
         verb = _("变更") if action == "change" else _("延续")
         return Conflict(

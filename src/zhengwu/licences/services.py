@@ -159,6 +159,25 @@ def renewal_path(licence: Licence) -> str:
     return f"/cases/apply/{item.code}/?licence={licence.identifier}"
 
 
+# the word a licence item's version carries (its sub-item name, 子项名称, or its name) when it is the first application
+NEW_APPLICATION = "新办"
+
+
+def new_application_item(licence_type: LicenceType):
+    """The item the holder applies with anew (新办) once a licence of the type has ended (行政许可法 第五十条): one
+    the type is issued by, not its renewal item, open for applications, whose version is named 新办 — or None."""
+    named = Q(current_version__sub_name__contains=NEW_APPLICATION) | Q(
+        current_version__name__contains=NEW_APPLICATION
+    )
+    return (
+        licence_type.items.filter(named, status="active", current_version__isnull=False)
+        .exclude(pk=licence_type.renewal_item_id)
+        .select_related("current_version")
+        .order_by("pk")
+        .first()
+    )
+
+
 def renewal_url(licence: Licence, *, base_url: str = "") -> str:
     path = renewal_path(licence)
     base = base_url or getattr(settings, "ZHENGWU_PUBLIC_URL", "")

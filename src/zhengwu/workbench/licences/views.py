@@ -87,6 +87,10 @@ def detail(
     # renewed ahead of its end: a change (or renewal) is made on the version waiting to start — say so, and link it
     waiting = permissions.state_refusal(licence, "change")
     renewed_ahead = waiting if waiting is not None and waiting.code == permissions.RENEWED_AHEAD else None
+    # ended: where 延续 was offered, why not and what instead (新办, at the counter of the type's 新办 item)
+    renewal_ended = permissions.refusal(request.user, licence, "renew") if licence.valid_until else None
+    if renewal_ended is not None and renewal_ended.code != permissions.RENEWAL_ENDED:
+        renewal_ended = None
     return render(
         request,
         "licences/workbench/detail.html",
@@ -107,6 +111,8 @@ def detail(
             "chain": chain,
             "pending_renewal": services.pending_renewal(licence),
             "renewed_ahead": renewed_ahead,
+            "renewal_ended": renewal_ended,
+            "new_item": services.new_application_item(licence.type) if renewal_ended is not None else None,
             "act_on": services.current_version(licence) if renewed_ahead is not None else None,
             # the forms the services would accept (licences.permissions)
             "allowed": allowed,
