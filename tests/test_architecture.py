@@ -966,6 +966,7 @@ CONSTANT_ALLOWED: dict[str, str] = {
         "documents as guides cite them, the collecting departments' names)"
     ),
     "cases/selectors.py::POWER_OF_ATTORNEY_MARK": "the word looked for in a material's name (…委托书…), not shown",
+    "licences/services.py::NEW_APPLICATION": "the word looked for in an item's name (…新办…), not shown",
     "catalog/excel.py": (
         "the catalogue's exchange workbook: its sheet names, column headings and 是/否, written and matched when it is "
         "read back (docs/data-formats.md)"
