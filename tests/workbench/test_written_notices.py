@@ -139,3 +139,19 @@ def test_a_notice_not_waiting_is_not_printed_for_service(client, world, accepted
     notice = accepted.notices.get()  # the company was told by SMS
     assert client.post(f"/workbench/cases/written/{notice.pk}/print/").status_code == 404
     assert not AuditRecord.objects.filter(action="cases.print_notice").exists()
+
+
+def test_a_supplement_notice_handed_over_at_the_counter_is_not_queued(client, world):  # noqa: F811
+    # 行政许可法 第三十二条第一款第(四)项: 当场一次告知 — the applicant at the counter takes the 补正材料通知书
+    company_with_landline(world)
+    case = submit(world, {"contact_phone": LANDLINE})
+    client.force_login(world.clerk)
+    data = {"revision": case.revision, "sup_position": [1], "sup_problem_1": "未签字", "handed_over": "on"}
+    client.post(f"/workbench/cases/{case.number}/act/supplement/", data)
+    notice = case.notices.get()
+    assert (notice.kind, notice.served_way) == ("supplement", "onsite")
+    assert case.number not in client.get("/workbench/cases/written/").content.decode()
+    # without the tick (the applicant not there), the next notice no message reached waits to be served on paper
+    services.supply_supplement(case=case, by=world.clerk, paper=[1])
+    services.accept_case(case=case, by=world.clerk, paper=paper_checklist(case))
+    assert case.number in client.get("/workbench/cases/written/").content.decode()
