@@ -62,7 +62,10 @@ def build() -> World:
     disclosure.ensure_catalogue(organisation=w.land)
     category = w.land.disclosure_categories.get(code="01")
     drafter = make_staff("drafter", w.land, roles=[Role.DISCLOSURE_OFFICER]).user
-    reviewers = [make_staff(n, w.land, roles=[Role.DISCLOSURE_OFFICER]).user for n in ("reviewer", "secrecy")]
+    reviewers = [
+        make_staff(n, w.land, roles=[role]).user
+        for n, role in (("reviewer", Role.DISCLOSURE_OFFICER), ("secrecy", Role.CONFIDENTIALITY_REVIEWER))
+    ]
     leader = make_staff("leader", w.land, roles=[Role.DEPARTMENT_HEAD]).user
 
     def approved(title, attachment=False):

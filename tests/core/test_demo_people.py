@@ -16,7 +16,7 @@ from zhengwu.catalog import demo as catalog_demo
 from zhengwu.catalog import services as catalog
 from zhengwu.core import access
 from zhengwu.core.demo import demo_data, load_demo
-from zhengwu.core.errors import AccessDenied
+from zhengwu.core.errors import AccessDenied, Conflict
 from zhengwu.core.models import Organisation, Role
 from zhengwu.disclosure import services as disclosure
 from zhengwu.disclosure import workflow
@@ -67,8 +67,12 @@ def test_a_publication_goes_through_every_review_with_the_demo_people(people):
     pub = disclosure.submit(publication=pub, by=drafter)
     with pytest.raises(AccessDenied):
         disclosure.approve(publication=pub, by=drafter)  # the drafter never reviews their own draft
-    with pytest.raises(AccessDenied):
+    # issue 13: 钱国栋 (保密审查) signed 待初审 and 宋雅琴 (初审) 待保密审查 — each step is its own role's
+    with pytest.raises(Conflict, match="「待初审」须由政务公开人员签署"):
         disclosure.approve(publication=pub, by=people["gov_head"])  # a leader does not do the first review
+    with pytest.raises(Conflict, match="「待初审」须由政务公开人员签署") as refused:
+        disclosure.approve(publication=pub, by=people["secrecy"], opinion="同意")
+    assert refused.value.status == 409
     steps = [
         ("gov_review", workflow.FIRST_REVIEW),
         ("secrecy", workflow.CONFIDENTIALITY_REVIEW),
@@ -77,6 +81,9 @@ def test_a_publication_goes_through_every_review_with_the_demo_people(people):
     ]
     for username, step in steps:
         assert pub.status == step
+        if step == workflow.CONFIDENTIALITY_REVIEW:
+            with pytest.raises(Conflict, match="「待保密审查」须由保密审查人员签署"):
+                disclosure.approve(publication=pub, by=people["gov_review"], opinion="同意")
         if step == workflow.SECOND_LEADER_APPROVAL:
             with pytest.raises(AccessDenied):  # an important document needs a second, different leader
                 disclosure.approve(publication=pub, by=people["gov_head"])

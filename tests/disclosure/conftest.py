@@ -55,11 +55,11 @@ def make_staff(db):
 
 @pytest.fixture
 def people(org, make_staff):
-    """A drafter, two officers who review, two leaders, for one department."""
+    """A drafter, an officer who does the first review, a confidentiality reviewer, two leaders, for one department."""
     return {
         "drafter": make_staff(org, "drafter", Role.DISCLOSURE_OFFICER, name="起草人"),
         "reviewer": make_staff(org, "reviewer", Role.DISCLOSURE_OFFICER, name="审核人"),
-        "secrecy": make_staff(org, "secrecy", Role.DISCLOSURE_OFFICER, name="保密员"),
+        "secrecy": make_staff(org, "secrecy", Role.CONFIDENTIALITY_REVIEWER, name="保密员"),
         "leader": make_staff(org, "leader", Role.DEPARTMENT_HEAD, name="局长"),
         "leader2": make_staff(org, "leader2", Role.DEPARTMENT_HEAD, name="副局长"),
     }

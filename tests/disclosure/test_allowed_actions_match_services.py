@@ -29,6 +29,7 @@ def everyone(people, org, other_org, government, make_staff):
     return {
         "起草人": people["drafter"],
         "公开专员": people["reviewer"],
+        "保密审查员": people["secrecy"],
         "局长": people["leader"],
         "副局长": people["leader2"],
         "他机构公开专员": make_staff(other_org, "other", Role.DISCLOSURE_OFFICER, name="他局专员"),
@@ -113,10 +114,11 @@ DRAFTING = "edit add_attachment remove_attachment submit"
 PUBLICATION_TABLE = {
     # the organisation's officers draft; an administrator (with a staff profile) holds every role
     "草稿": {who: DRAFTING for who in ("起草人", "公开专员", "系统管理员")},
-    # a review step: its role in the organisation, never the drafter
+    # a review step: its role in the organisation, never the drafter; 初审 is an officer's, not the confidentiality
+    # reviewer's (separate duties)
     "待初审": {who: "approve reject" for who in ("公开专员", "系统管理员")},
-    # 保密审查: an officer other than the one who signed 初审 (公开专员 here), unless the organisation allows one reviewer
-    "待保密审查": {who: "approve reject" for who in ("系统管理员",)},
+    # 保密审查: the confidentiality reviewer's only — not the officers' (the drafter, 公开专员 who signed 初审)
+    "待保密审查": {who: "approve reject" for who in ("保密审查员", "系统管理员")},
     "待领导审批": {who: "approve reject" for who in ("局长", "副局长", "系统管理员")},
     # an important document: another leader than the first
     "待第二位领导审批": {who: "approve reject" for who in ("副局长", "系统管理员")},

@@ -6,7 +6,7 @@ import pytest
 
 from zhengwu.core import clock
 from zhengwu.core.errors import AccessDenied, Conflict, DomainError, ValidationFailed
-from zhengwu.core.models import Role
+from zhengwu.core.models import Role, StaffRole
 from zhengwu.disclosure import selectors, services, workflow
 from zhengwu.disclosure.models import DisclosureProfile, Publication
 
@@ -90,11 +90,11 @@ def test_the_drafter_cannot_review_their_own_draft(org, people, make_staff):
 
 def test_each_step_needs_its_role(org, people):
     pub = services.submit(publication=_draft(org, people), by=people["drafter"])
-    with pytest.raises(AccessDenied):
+    with pytest.raises(Conflict, match="「待初审」须由政务公开人员签署"):
         services.approve(publication=pub, by=people["leader"])  # a leader is not the first reviewer
     pub = services.approve(publication=pub, by=people["reviewer"])
     pub = services.approve(publication=pub, by=people["secrecy"])
-    with pytest.raises(AccessDenied):
+    with pytest.raises(Conflict, match="「待领导审批」须由部门负责人签署"):
         services.approve(
             publication=pub, by=people["reviewer"]
         )  # an officer cannot give the leader's approval
@@ -125,9 +125,46 @@ def test_an_organisation_may_require_two_leaders_for_everything(org, people):
     assert pub.status == workflow.SECOND_LEADER_APPROVAL
 
 
-def test_the_confidentiality_review_is_a_second_officers_unless_the_organisation_has_one_reviewer(
+def test_each_review_step_is_signed_only_by_its_own_role(org, people, client):
+    """初审 is the open-government officer's, 保密审查 the confidentiality reviewer's: separate duties, each refused to
+    the other with a reason (409) and offered on the page only to its own."""
+    pub = services.submit(publication=_draft(org, people), by=people["drafter"])
+    page = f"/workbench/disclosure/publications/{pub.pk}/"
+
+    def shown(who):
+        client.force_login(people[who])
+        return client.get(page).content.decode()
+
+    for step in ("approve", "reject"):
+        with pytest.raises(Conflict, match="「待初审」须由政务公开人员签署,您不能办理这一环节") as refused:
+            getattr(services, step)(publication=pub, by=people["secrecy"], opinion="经审查不涉及国家秘密")
+        assert refused.value.status == 409
+    secrecy = shown("secrecy")
+    assert 'id="review-form"' not in secrecy and "待初审:由起草人以外的政务公开人员办理" in secrecy
+    assert pub not in selectors.review_queue(people["secrecy"])
+
+    pub = services.approve(publication=pub, by=people["reviewer"], opinion="内容准确,同意")
+    for who in ("reviewer", "drafter"):
+        with pytest.raises(Conflict, match="「待保密审查」须由保密审查人员签署") as refused:
+            services.approve(publication=pub, by=people[who])
+        assert refused.value.status == 409
+        reviewer = shown(who)
+        assert 'id="review-form"' not in reviewer and "待保密审查:由起草人以外的保密审查人员办理" in reviewer
+        assert pub not in selectors.review_queue(people[who])
+    assert 'id="review-form"' in shown("secrecy")
+    assert pub in selectors.review_queue(people["secrecy"])
+    pub = services.approve(publication=pub, by=people["secrecy"], opinion="经审查不涉及国家秘密")
+    assert [(e.by.username, e.from_status) for e in pub.ledger.order_by("at", "id")][-2:] == [
+        ("reviewer", workflow.FIRST_REVIEW),
+        ("secrecy", workflow.CONFIDENTIALITY_REVIEW),
+    ]
+
+
+def test_the_confidentiality_review_is_a_second_persons_unless_the_organisation_has_one_reviewer(
     org, people, client
 ):
+    # an officer who is also a confidentiality reviewer (a small office's one reviewer)
+    StaffRole.objects.create(staff=people["reviewer"].staff, role=Role.CONFIDENTIALITY_REVIEWER)
     pub = services.submit(publication=_draft(org, people), by=people["drafter"])
     pub = services.approve(publication=pub, by=people["reviewer"])
     with pytest.raises(AccessDenied, match="保密审查须由初审人以外的人员签署"):

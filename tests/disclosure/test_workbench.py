@@ -170,3 +170,38 @@ def test_staff_of_other_organisations_do_not_see_the_request(client, org, other_
     client.force_login(make_staff(other_org, "outsider", Role.DISCLOSURE_OFFICER))
     assert r.number not in client.get(BASE + "requests/").content.decode()
     assert client.get(f"{BASE}requests/{r.pk}/").status_code == 404
+
+
+def test_each_reviewer_s_home_lists_only_the_step_they_may_sign(client, org, people):
+    """The workbench home's 待审查的公开信息 holds what the person can sign: the confidentiality reviewer is not shown
+    a publication waiting for 初审, the first reviewer not one waiting for 保密审查."""
+    first = services.submit(
+        publication=services.create_draft(organisation=org, by=people["drafter"], title="待初审的通知"),
+        by=people["drafter"],
+    )
+    second = services.approve(
+        publication=services.submit(
+            publication=services.create_draft(
+                organisation=org, by=people["drafter"], title="待保密审查的通知"
+            ),
+            by=people["drafter"],
+        ),
+        by=people["reviewer"],
+    )
+
+    def listed(who):
+        client.force_login(people[who])
+        html = client.get("/workbench/").content.decode()
+        start = html.index('data-worklist="publications_to_review"')
+        end = html.find("data-worklist=", start + 20)
+        section = html[start : end if end != -1 else len(html)]
+        count = int(re.search(r'data-count="publications_to_review">(\d+)<', html).group(1))
+        return count, [t for t in (first.title, second.title) if t in section]
+
+    assert listed("secrecy") == (1, ["待保密审查的通知"])
+    assert listed("reviewer") == (1, ["待初审的通知"])  # 保密审查 is not theirs
+    assert listed("drafter") == (0, [])
+    assert listed("leader") == (0, [])
+    client.force_login(people["secrecy"])
+    queue = client.get(BASE).content.decode()  # the disclosure page's review queue, by the same rule
+    assert second.title in queue and first.title not in queue

@@ -23,14 +23,16 @@ def county(transactional_db, fast_passwords):
         kind="department",
         region=region,
     )
-    for username, name, role in (
-        ("drafter", "起草人", Role.DISCLOSURE_OFFICER),
-        ("reviewer", "审核人", Role.DISCLOSURE_OFFICER),
-        ("leader", "局长", Role.DEPARTMENT_HEAD),
+    # the one reviewer holds both review duties: 政务公开人员 (初审) and 保密审查人员 (保密审查)
+    for username, name, roles in (
+        ("drafter", "起草人", (Role.DISCLOSURE_OFFICER,)),
+        ("reviewer", "审核人", (Role.DISCLOSURE_OFFICER, Role.CONFIDENTIALITY_REVIEWER)),
+        ("leader", "局长", (Role.DEPARTMENT_HEAD,)),
     ):
         user = get_user_model().objects.create_user(username=username, password=PASSWORD)
         staff = Staff.objects.create(user=user, name=name, organisation=org)
-        StaffRole.objects.create(staff=staff, role=role)
+        for role in roles:
+            StaffRole.objects.create(staff=staff, role=role)
     # a small office: one reviewer signs both 初审 and 保密审查, as its 政务公开设置 allows (the ledger says so)
     DisclosureProfile.objects.create(organisation=org, one_reviewer=True)
     return org

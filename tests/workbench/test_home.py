@@ -208,6 +208,11 @@ def test_a_ticket_sent_back_by_the_follow_up_says_so_on_the_organisation_s_home(
         ),
         ([Role.DISCLOSURE_OFFICER], {"requests_to_reply", "publications_to_review"}, {"cases_to_handle"}),
         (
+            [Role.CONFIDENTIALITY_REVIEWER],
+            {"publications_to_review"},
+            {"requests_to_reply", "orders_to_answer", "cases_to_handle"},
+        ),
+        (
             [Role.HOTLINE_OPERATOR],
             {"tickets_to_dispatch", "tickets_first_answer", "tickets_to_follow_up"},
             {"tickets_to_acknowledge"},

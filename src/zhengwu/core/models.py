@@ -166,6 +166,7 @@ class Role(models.TextChoices):
     CENTRE_MANAGER = "centre_manager", _("中心管理人员")
     SUPERVISOR = "supervisor", _("监察人员")
     DISCLOSURE_OFFICER = "disclosure_officer", _("政务公开人员")
+    CONFIDENTIALITY_REVIEWER = "confidentiality_reviewer", _("保密审查人员")
     HOTLINE_OPERATOR = "hotline_operator", _("热线话务员")
     ADMINISTRATOR = "administrator", _("系统管理员")
 

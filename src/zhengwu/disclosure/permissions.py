@@ -8,10 +8,11 @@ every action for every kind of person at every state). Which records a person se
 Publications (主动公开):
 - 修改草稿、增删附件、提交审核、发布 (edit, add_attachment, remove_attachment, submit, publish): the organisation's
   disclosure officers (政务公开工作人员), on a draft (发布: once approved);
-- 同意、退回 (approve, reject): the role the review step needs (workflow.REVIEW_ROLE: 初审、保密审查 an officer, 领导审批
-  a department head) in the publication's organisation, never its drafter; 保密审查 never the officer who signed the
-  初审 unless the organisation's settings allow one reviewer (noted on the ledger); for an important document's
-  second approval never the leader who gave the first;
+- 同意、退回 (approve, reject): the role the review step needs (workflow.REVIEW_ROLE: 初审 a disclosure officer, 保密审查
+  a confidentiality reviewer (保密审查人员), 领导审批 a department head) in the publication's organisation, never its
+  drafter — a reviewer of another step is refused with 409 naming whose step it is; 保密审查 never the person who
+  signed the 初审 (one who holds both roles) unless the organisation's settings allow one reviewer (noted on the
+  ledger); for an important document's second approval never the leader who gave the first;
 - 撤回、废止 (withdraw, repeal): an officer or a department head of the organisation, once published.
 
 Requests (依申请公开), every action of REQUEST_TRANSITIONS a person takes (逾期视为放弃 is the system's, by the
@@ -46,6 +47,8 @@ from zhengwu.disclosure import deadlines, workflow
 
 OFFICERS = (Role.DISCLOSURE_OFFICER,)
 VALIDITY_KEEPERS = (Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)  # 撤回、废止
+# whoever signs some review step (workflow.REVIEW_ROLE); the others are refused as having no part in review
+REVIEWERS = (Role.DISCLOSURE_OFFICER, Role.CONFIDENTIALITY_REVIEWER, Role.DEPARTMENT_HEAD)
 EXTENSION_APPROVERS = (Role.DEPARTMENT_HEAD,)  # 延长答复期限 (第三十三条: 经政府信息公开工作机构负责人同意)
 
 # the publication page's actions, each with the workflow action whose starting states it needs
@@ -114,13 +117,22 @@ def member_refusal(user, organisation, roles) -> AccessDenied | None:
     return None
 
 
-def review_refusal(user, publication) -> AccessDenied | None:
+def review_refusal(user, publication) -> DomainError | None:
     """Why this user may not sign the publication's current review step, or None if they may: the step's role in
     the publication's organisation, never the drafter, and for an important document's second approval never the
     leader who gave the first."""
     role = workflow.REVIEW_ROLE.get(publication.status)
-    if refused := member_refusal(user, publication.organisation, (role,)):
+    if refused := member_refusal(user, publication.organisation, REVIEWERS):
         return refused
+    if not access.may_act_as(user, role):
+        # a reviewer of another step: each step is its role's duty (初审 not the confidentiality reviewer's, 保密审查
+        # not the first reviewer's)
+        return Conflict(
+            _("「%(step)s」须由%(who)s签署,您不能办理这一环节")
+            % {"step": publication.status_label, "who": Role(role).label},
+            code="review_role",
+            field="status",
+        )
     if user.pk == publication.created_by_id:
         return AccessDenied(_("起草人不能审查自己起草的信息"))
     if (

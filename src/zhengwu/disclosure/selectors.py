@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.core import access, clock, personal
-from zhengwu.core.errors import AccessDenied, NotFound
+from zhengwu.core.errors import DomainError, NotFound
 from zhengwu.core.models import Organisation, Role
 from zhengwu.disclosure import deadlines, search, versions, workflow
 from zhengwu.disclosure.models import (
@@ -150,7 +150,7 @@ def review_queue(user) -> QuerySet[Publication]:
     )
 
 
-def review_refusal(user, publication: Publication) -> AccessDenied | None:
+def review_refusal(user, publication: Publication) -> DomainError | None:
     """Why this user may not sign the publication's current review step (disclosure.permissions.review_refusal)."""
     from zhengwu.disclosure import permissions
 

@@ -55,10 +55,12 @@ PUBLICATION_TRANSITIONS: dict[tuple[str, str], str] = {
     (PUBLISHED, "amend"): PUBLISHED,
 }
 
-# The review role each step needs (core.models.Role values).
+# The review role each step needs (core.models.Role values): separate duties — 初审 the open-government office's
+# officers (政务公开人员), 保密审查 the confidentiality reviewers (保密审查人员; 《政府信息公开条例》第十七条: 公开前依照保密
+# 法律法规进行审查), the leader steps a department head.
 REVIEW_ROLE = {
     FIRST_REVIEW: "disclosure_officer",
-    CONFIDENTIALITY_REVIEW: "disclosure_officer",
+    CONFIDENTIALITY_REVIEW: "confidentiality_reviewer",
     LEADER_APPROVAL: "department_head",
     SECOND_LEADER_APPROVAL: "department_head",
 }

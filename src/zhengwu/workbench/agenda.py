@@ -717,7 +717,7 @@ LISTS: list[tuple[Callable[..., WorkList], tuple[str, ...] | Callable[..., bool]
     (_tickets_to_answer, ticket_permissions.handles_tickets),
     (_requests_to_reply, (Role.DISCLOSURE_OFFICER,)),
     (_extensions_to_decide, (Role.DEPARTMENT_HEAD,)),
-    (_publications_to_review, (Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)),
+    (_publications_to_review, (Role.DISCLOSURE_OFFICER, Role.CONFIDENTIALITY_REVIEWER, Role.DEPARTMENT_HEAD)),
     (_rectifications, (Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER)),
     (_items_to_publish, (Role.CENTRE_MANAGER,)),
 ]
