@@ -2,6 +2,8 @@
 manager reviews and publishes. ZHENGWU_CATALOG_SELF_PUBLISH lets a one-manager centre publish its own submission,
 and the published version and its audit record then say so."""
 
+import re
+
 import pytest
 
 from zhengwu.catalog import selectors, services
@@ -98,8 +100,10 @@ def test_the_workbench_offers_publish_only_to_another_manager(
     assert 'data-testid="submitted-by"' in html and "提交人:manager(贵溪市政务服务管理局)" in html
     assert "须由另一位中心管理人员审核发布" in html
     assert "/publish/" not in html
+    # the review queue lists what the manager may publish: not their own submission, which is said apart
     queue = client.get("/workbench/catalog/review/").content.decode()
-    assert "提交人:manager(贵溪市政务服务管理局)" in queue and "/publish/" not in queue
+    assert "/publish/" not in queue and "没有待审核的事项" in queue
+    assert "您提交的、等待另一位中心管理人员审核发布的事项" in queue
     # Posting anyway (a stale page, a crafted request) is refused with the reason.
     refused = client.post(f"{page}publish/", {"reason": "新增事项"}, follow=True).content.decode()
     assert "不能发布自己提交的版本" in refused
@@ -180,3 +184,22 @@ def test_with_the_setting_the_import_form_offers_direct_publication(client, sett
     settings.ZHENGWU_CATALOG_SELF_PUBLISH = True
     client.force_login(manager)
     assert 'name="publish"' in client.get("/workbench/catalog/excel/import/").content.decode()
+
+
+def test_the_home_counts_only_the_versions_the_manager_may_publish(
+    client, settings, submitted_by_manager, manager, second_manager
+):
+    """The workbench home's 待审核发布的事项 is the work a manager can do: their own submission is another's."""
+    home = "/workbench/"
+
+    def count(user):
+        client.force_login(user)
+        html = client.get(home).content.decode()
+        return int(re.search(r'data-count="items_to_publish">(\d+)<', html).group(1))
+
+    assert count(manager) == 0
+    assert count(second_manager) == 1
+    assert list(selectors.review_queue(manager)) == []
+    assert [v.item for v in selectors.awaiting_another_manager(manager)] == [submitted_by_manager]
+    settings.ZHENGWU_CATALOG_SELF_PUBLISH = True  # a one-manager centre publishes its own
+    assert count(manager) == 1

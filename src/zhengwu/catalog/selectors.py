@@ -296,7 +296,23 @@ def submitter_label(version: ItemVersion) -> str:
 
 
 def review_queue(user) -> QuerySet[ItemVersion]:
-    """Submitted versions the user may publish or return (centre managers, within their scope), oldest first."""
+    """Submitted versions the user may review and publish (centre managers, within their scope), oldest first: never
+    one they submitted themselves unless the setting allows it (may_publish, self_publish_refusal) — those wait for
+    another manager, and are in `awaiting_another_manager`."""
+    queue = _submitted_in_scope(user)
+    if getattr(user, "pk", None) is not None and not self_publish_allowed():
+        queue = queue.exclude(submitted_by=user.pk)  # a version submitted by a command belongs to no one
+    return queue
+
+
+def awaiting_another_manager(user) -> QuerySet[ItemVersion]:
+    """The versions this manager submitted, waiting for another manager to review (not theirs to publish)."""
+    if self_publish_allowed() or getattr(user, "pk", None) is None:
+        return ItemVersion.objects.none()
+    return _submitted_in_scope(user).filter(submitted_by=user.pk)
+
+
+def _submitted_in_scope(user) -> QuerySet[ItemVersion]:
     if not (access.has_role(user, Role.CENTRE_MANAGER) or access.is_administrator(user)):
         return ItemVersion.objects.none()
     items = items_in_scope(user, status="review")

@@ -516,6 +516,7 @@ def _review_page(request, *, failed: dict | None = None, status: int = 200):
         "catalog/workbench/review.html",
         {
             "versions": selectors.review_queue(request.user),
+            "awaiting_another": selectors.awaiting_another_manager(request.user),
             "today": clock.today(),
             "is_manager": _is_manager(request.user),
             "review_failed": failed,
