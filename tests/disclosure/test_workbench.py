@@ -205,3 +205,8 @@ def test_each_reviewer_s_home_lists_only_the_step_they_may_sign(client, org, peo
     client.force_login(people["secrecy"])
     queue = client.get(BASE).content.decode()  # the disclosure page's review queue, by the same rule
     assert second.title in queue and first.title not in queue
+    # the requests and the annual reports are the officers' work, not the confidentiality reviewer's
+    assert "办理中的申请" not in queue and "年度报告期限" not in queue and "起草公开信息" not in queue
+    client.force_login(people["reviewer"])
+    officer = client.get(BASE).content.decode()
+    assert "办理中的申请" in officer and "年度报告期限" in officer and first.title in officer

@@ -42,7 +42,10 @@ def _fail(request, exc: DomainError):
 @login_required
 def home(request):
     today = clock.today()
-    orgs = access.visible_organisations(request.user).order_by("name")[:50]
+    # the requests and the annual reports are the officers' work (disclosure.permissions): a confidentiality reviewer
+    # or a leader finds here only the reviews they may sign
+    officer = permissions.organisations_for(request.user, "report").exists()
+    orgs = access.visible_organisations(request.user).order_by("name")[:50] if officer else []
     reminders = [
         {
             "org": o,
@@ -57,10 +60,11 @@ def home(request):
         "disclosure/workbench/home.html",
         {
             "reviews": selectors.review_queue(request.user)[:50],
-            "open": selectors.request_queue(request.user, "open"),
+            "open": selectors.request_queue(request.user, "open") if officer else [],
+            "officer": officer,
             "reminders": reminders,
             "report_year": today.year - 1,
-            "may_draft": permissions.organisations_for(request.user, "draft").exists(),
+            "may_draft": officer,
         },
     )
 
