@@ -11,7 +11,7 @@ from django.db.models import Case as When_
 from django.db.models import CharField, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext
 
-from zhengwu.cases.models import Case, CaseStep, Status
+from zhengwu.cases.models import Case, CaseEvent, CaseStep, Status
 from zhengwu.core import access, clock
 from zhengwu.core import thresholds as _thresholds
 from zhengwu.core.calendar import chinese_date, current_calendar
@@ -534,15 +534,52 @@ def _screen_when(at, today) -> str:
     }
 
 
+# What a window does with an application once received: decide on its intake (受理, 一次性告知补正, 不予受理) and
+# close it (办结). A case applied for online has no counter window; whoever sits at a window did these for it.
+WINDOW_ACTS = ("accept", "request_supplement", "refuse", "complete")
+
+
+def _window_acts(centre) -> QuerySet[CaseEvent]:
+    """The window acts (WINDOW_ACTS) done by staff sitting at one of the centre's windows."""
+    from zhengwu.core.models import Staff
+
+    at_windows = Staff.objects.filter(window__centre=centre).values("user_id")
+    return CaseEvent.objects.filter(action__in=WINDOW_ACTS, actor__in=at_windows)
+
+
+def centre_cases(centre) -> QuerySet[Case]:
+    """The cases a centre handles: received at one of its windows (窗口收件), or — applied for online, or received
+    where no window was recorded — accepted, refused or completed by staff sitting at one of its windows."""
+    return Case.objects.filter(Q(window__centre=centre) | Q(pk__in=_window_acts(centre).values("case_id")))
+
+
+def _handling_windows(centre, cases: list) -> dict:
+    """For the cases without a counter window: the window of this centre whose staff last acted on each, by case."""
+    without = [c.pk for c in cases if c.window_id is None]
+    if not without:
+        return {}
+    handled: dict = {}
+    events = (
+        _window_acts(centre)
+        .filter(case_id__in=without)
+        .select_related("actor__staff__window")
+        .order_by("case_id", "seq")
+    )
+    for event in events:
+        handled[event.case_id] = event.actor.staff.window  # the last act wins
+    return handled
+
+
 def hall_figures(centre, figures=()) -> dict:
-    """The hall screen's figures for a centre: today's received and completed cases, those in progress, the
-    month's on-time rate, the latest completions (names masked); `figures`: functions of the centre adding their
-    own ({key: number}, joint approval's 联办件), passed by the interface so that supervision imports none of them."""
+    """The hall screen's figures for a centre (the cases it handles: centre_cases): today's received and completed
+    cases, those in progress, the month's on-time rate, the latest completions (names masked, with the window that
+    received or handled each); `figures`: functions of the centre adding their own ({key: number}, joint
+    approval's 联办件), passed by the interface so that supervision imports none of them."""
     from zhengwu.supervision import indicators
 
     today = clock.today()
     start, end = clock.day_bounds(today)  # today in China, whatever the UTC date is
-    cases_ = Case.objects.filter(window__centre=centre).order_by()
+    cases_ = centre_cases(centre).order_by()
     month = indicators.Period.month(today.year, today.month)
     now = clock.now()
     counts = cases_.aggregate(
@@ -573,6 +610,8 @@ def hall_figures(centre, figures=()) -> dict:
         .select_related("applicant", "version", "window")
         .order_by("-finished_at", "-id")[:10]
     )
+    latest = list(latest)
+    handled = _handling_windows(centre, latest)
     extra = {k: v for figure in figures for k, v in figure(centre).items()}
     return {
         "centre": centre.name,
@@ -584,7 +623,7 @@ def hall_figures(centre, figures=()) -> dict:
             {
                 "applicant": _screen_name(c.applicant),
                 "item": c.version.name,
-                "window": str(c.window) if c.window else "",
+                "window": str(window) if (window := c.window or handled.get(c.pk)) else "",
                 "at": _screen_when(c.finished_at, today),
             }
             for c in latest
