@@ -17,7 +17,7 @@ from zhengwu.cases.models import CaseStep, Status
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import clock
 from zhengwu.core.context import acting_as
-from zhengwu.core.models import Organisation
+from zhengwu.core.models import Organisation, Staff, Window
 from zhengwu.joint import bundles, endings, services
 from zhengwu.joint.models import Bundle, JointCase
 
@@ -35,6 +35,13 @@ def _item(org: str, name: str, sub: str = "") -> ServiceItem:
     if item is None:
         raise LookupError(f"{org}「{name}」")
     return item
+
+
+def _front_desk() -> Window | None:
+    """The window that registers the demo's joint applications at the counter (统一登记 at 总服务台, as
+    services.register records the registering clerk's window): the demo clerk's general window 1."""
+    staff = Staff.objects.filter(user__username="clerk").select_related("window").first()
+    return staff.window if staff else None
 
 
 def _org(short: str) -> Organisation:
@@ -203,6 +210,7 @@ def load_demo() -> str:
     }
     enterprise, restaurant, construction = made
     days = case_demo.Days()
+    desk = _front_desk()
     with acting_as(label=DEMO_LABEL), transaction.atomic():
         # finished: a restaurant opened three weeks ago, every department done
         with clock.frozen(_at(days, 15, 9)):
@@ -212,6 +220,7 @@ def load_demo() -> str:
                 by=None,
                 form=_restaurant_form("开办鸿远小厨", "0701-3312876", "江西省贵溪市花园街道信江大道 56 号"),
                 channel="counter",
+                window=desk,
             )
             _upload_all(done)  # the counter scans what the applicant handed in
             services.lead_accept(joint=done, by=None)
@@ -228,6 +237,7 @@ def load_demo() -> str:
                 by=None,
                 form={"subject": "龙虎置业信江花园二期"},
                 channel="counter",
+                window=desk,
             )
             _upload_all(late)  # the counter scans what the applicant handed in
             services.lead_accept(joint=late, by=None)
@@ -245,6 +255,7 @@ def load_demo() -> str:
                 by=None,
                 form=_restaurant_form("开办鑫达食堂", "0701-3365218", "江西省贵溪市滨江镇工业园鑫达路 1 号"),
                 channel="counter",
+                window=desk,
             )
             _upload_all(busy)  # the counter scans what the applicant handed in
             services.lead_accept(joint=busy, by=None)
@@ -281,6 +292,7 @@ def load_demo() -> str:
                 by=None,
                 form={"subject": "设立鑫达建材分公司"},
                 channel="counter",
+                window=desk,
             )
             _upload_all(notified)  # the counter scans what the applicant handed in
             services.lead_accept(joint=notified, by=None)
@@ -325,6 +337,7 @@ def load_demo() -> str:
                 by=None,
                 form={"subject": "设立龙虎置业月湖分公司"},
                 channel="counter",
+                window=desk,
             )
             services.lead_accept(joint=refused, by=None)
         with clock.frozen(_at(days, 2, 11)):
@@ -347,6 +360,7 @@ def load_demo() -> str:
                 by=None,
                 form={"subject": "设立冶铜环保科技鹰潭分公司"},
                 channel="counter",
+                window=desk,
             )
             _upload_all(withdrawn)  # the counter scans what the applicant handed in
             services.lead_accept(joint=withdrawn, by=None)
