@@ -73,6 +73,15 @@ def test_the_hall_screen_shows_todays_wait(hall, client):
     assert (state["waiting_now"], state["average_wait_today"], state["p90_wait_today"]) == (1, 10.0, 10.0)
 
 
+def test_the_hall_screen_says_there_is_no_wait_yet_before_the_first_call(hall, client):
+    """Before anyone is called there is no average: the screen says so in words, not "— 分钟" (issue 13)."""
+    clock.set_now(at("2026-11-18", 9, 0))
+    queue.take_number(group=hall.general, source="kiosk")
+    page = client.get(f"/hall/{hall.centre.pk}/").content.decode()
+    assert '正在等候 <span id="waiting_now">1</span> 人 · 今日平均等候 暂无(尚未叫号)</span>' in page
+    assert "— 分钟" not in page
+
+
 def _screen_statements(client, hall) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"/hall/{hall.centre.pk}/").status_code == 200
