@@ -1,7 +1,8 @@
 """The portal as citizens use it, in a browser: a citizen finds 个人登录 on the home page (desktop and a 390 px phone),
 registers and signs in; follows a case through its stages (收件 → 受理 → 审查 → 决定 → 办结) on its page; rates the
 completed case from that page, and another from the short link typed from a message; the guide of 食品经营许可(新办)
-on a phone, in normal and 关怀模式, fits the screen with its material table as a list."""
+on a phone, in normal and 关怀模式, fits the screen with its material table as a list; in 关怀模式 at 800–1920 px
+no cell of that table reads one character a line."""
 
 import re
 
@@ -200,6 +201,38 @@ def test_the_guide_fits_a_phone_with_its_materials_as_a_list(phone_page, phone_s
         assert layout["buttons"] and not layout["wrapping"] and not layout["outside"], (code, layout)
         assert layout["headerShown"] and layout["rowDisplay"] == "block"  # the table reads as a list of cards
         assert "是否必需" in layout["cellLabel"]
+
+
+@pytest.mark.parametrize("width", [800, 1280, 1920])
+def test_in_care_mode_no_cell_of_the_guide_s_materials_reads_one_character_a_line(
+    browser, live_server, catalogue, width
+):
+    """关怀模式's larger text at 1280 px left 序号, 份数, 材料形式 and 表格下载 one character a line and 纸质或电子 over
+    three lines (a stranger's pass, issue 13): below 992 px the materials read as a list, above it the headers and
+    short columns keep their words whole."""
+    context = browser.new_context(
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": width, "height": 900},
+        base_url=live_server.url,
+    )
+    context.set_default_timeout(BUSY_TIMEOUT_MS)
+    page = context.new_page()
+    shot = Screenshots(page, f"care-materials-{width}")
+    page.goto("/")
+    context.add_cookies([{"name": "care_mode", "value": "1", "url": page.url}])
+    try:
+        for code in catalogue:
+            page.goto(f"/services/{code}/")
+            page.wait_for_load_state("networkidle")
+            expect(page.locator("html")).to_have_class(re.compile("care-mode"))
+            layout = page.evaluate(CHECK_LAYOUT)
+            shot()
+            assert layout["scrollWidth"] <= width, (code, layout)
+            assert not layout["narrowCells"], (code, layout["narrowCells"])
+            assert layout["headerShown"] == (width < 992), (code, layout)  # a list of cards below 992 px
+    finally:
+        context.close()
 
 
 @pytest.fixture
