@@ -35,3 +35,29 @@ def test_at_390_px_a_long_file_name_leaves_the_material_readable(
         page.evaluate("document.documentElement.scrollWidth") <= 390
     )  # and the page does not scroll sideways
     shot()
+
+
+def test_at_390_px_the_outbox_reads_as_a_list_of_messages(
+    transactional_db,  # the live server reads what the test writes
+    world,  # noqa: F811
+    submitted,  # noqa: F811
+    page,
+    sign_in,
+    shot,
+    fast_passwords,
+):
+    """通知发件箱 on a phone: each message a card of labelled lines, 内容 wrapping inside the screen (in six columns it
+    ran off the screen's edge; a stranger's pass, issue 13)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/accounts/login/", timeout=60_000)
+    sign_in("clerk", PASSWORD)
+    expect(page).to_have_url(re.compile(r"/workbench/$"))
+    page.goto("/workbench/cases/outbox/")
+    first = page.locator("#outbox-table tbody tr").first
+    expect(first).to_contain_text(submitted.number)
+    assert first.evaluate("row => getComputedStyle(row).display") == "block"  # a card, not a table row
+    content = first.locator('td[data-label="内容"]')
+    assert content.evaluate("cell => getComputedStyle(cell, '::before').content") == '"内容:"'
+    assert content.bounding_box()["x"] + content.bounding_box()["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page does not scroll sideways
+    shot()
