@@ -81,3 +81,16 @@ def test_an_online_case_not_yet_taken_by_a_window_is_no_centre_s_case(client, wo
     clock.set_now(china(18, 10))
     data = hall(client, world.centre)
     assert (data["today"], data["in_progress"]) == (0, 0)
+
+
+def test_an_online_case_a_window_told_to_supplement_is_in_progress_at_its_centre(client, world):
+    """一次性告知补正 is the window's intake decision too: from then on the case is the centre's, 在办."""
+    clock.set_now(china(18, 9))
+    case = cases.submit_case(
+        item=world.item, applicant=world.company, by=None, channel="online", form={"subject": "网上申请"}
+    )
+    clock.set_now(china(18, 9, 30))
+    cases.request_supplement(case=case, by=world.clerk, items=[{"position": 1, "problem": "未提交"}])
+    clock.set_now(china(18, 10))
+    data = hall(client, world.centre)
+    assert (data["today"], data["in_progress"], data["completed_today"]) == (1, 1, 0)

@@ -549,7 +549,8 @@ def _window_acts(centre) -> QuerySet[CaseEvent]:
 
 def centre_cases(centre) -> QuerySet[Case]:
     """The cases a centre handles: received at one of its windows (窗口收件), or — applied for online, or received
-    where no window was recorded — accepted, refused or completed by staff sitting at one of its windows."""
+    where no window was recorded — accepted, refused, told to supplement or completed (WINDOW_ACTS) by staff sitting
+    at one of its windows now."""
     return Case.objects.filter(Q(window__centre=centre) | Q(pk__in=_window_acts(centre).values("case_id")))
 
 
