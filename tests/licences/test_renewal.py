@@ -123,7 +123,11 @@ def test_the_link_takes_the_licence_it_names(company_client, renewable):
             valid_until=clock.today() + dt.timedelta(days=60),
         )  # fmt: skip
     page = company_client.get(f"/cases/apply/{w.renewal.code}/?licence={second.identifier}").content.decode()
-    assert f"编号 {second.number}" in page and f"编号 {w.licence.number}" not in page
+    # both are offered (issue 13: the holder chooses), the link's one chosen
+    assert (
+        f'value="{second.identifier}" checked' in page
+        and f'value="{w.licence.identifier}" checked' not in page
+    )
     services.end(
         licence=second,
         by=w.head,
@@ -389,3 +393,33 @@ def test_the_data_migration_restores_a_version_replaced_by_a_renewal_not_yet_sta
     assert fresh(old).status == Status.VALID and fresh(old).ended_at is None
     assert services.usable(w.company.id_number, w.food_type)[0].pk == old.pk
     assert fresh(new).status == Status.VALID
+
+
+def test_a_holder_of_two_licences_chooses_which_one_to_renew(company_client, renewable):
+    """Issue 13: two food licences (two shops): the renewal form without a link offered only the later one; it lists
+    both, the one nearest its end first and chosen, each with its premises and validity, and takes the one chosen."""
+    w = renewable
+    with transaction.atomic():
+        later = services._create(
+            licence_type=w.food_type, issuer=w.bureau, holder_kind="legal", holder_name=w.company.name,
+            holder_id=w.company.id_number, data={"subject": "第二家门店", "address": "信江大道 56 号"},
+            valid_until=clock.today() + dt.timedelta(days=1800),
+        )  # fmt: skip
+    page = company_client.get(f"/cases/apply/{w.renewal.code}/").content.decode()
+    assert "您持有多张食品经营许可证,请选择本次申请所用的一张" in page
+    first, second = page.index(f"编号 {w.licence.number}"), page.index(f"编号 {later.number}")
+    assert first < second  # the one ending in 25 days first
+    assert (
+        f'value="{w.licence.identifier}" checked' in page
+        and f'value="{later.identifier}" checked' not in page
+    )
+    assert "有效期至 2026年10月23日" in page
+    answer = company_client.post(
+        f"/cases/apply/{w.renewal.code}/",
+        {"form.subject": "延续食品经营许可", "applying_as": "self", "idempotency_key": "k-later",
+         "action": "submit", "licence": later.identifier},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    case = Case.objects.get(idempotency_key="k-later")
+    assert case.materials.get(position=2).filename == f"已从电子证照库调取-食品经营许可证-{later.number}.pdf"
+    assert not w.licence.uses.filter(case=case).exists()

@@ -9,6 +9,7 @@ refusal of a late one. Days are the local day (Asia/Shanghai); valid_until is th
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from tests.cases.conftest import publish
 from tests.factories import paper_checklist
@@ -216,3 +217,37 @@ def test_a_renewal_decided_on_the_last_day_is_granted(renewing):
     grant(case, w)
     new = Licence.objects.get(case=case)
     assert (new.number, new.version, new.valid_from) == (old.number, 2, dt.date(2026, 11, 19))
+
+
+def test_at_the_counter_the_clerk_names_which_of_two_licences_is_renewed(client, renewing):
+    """Issue 13: a company with two food licences (two shops) renews one at the counter. Without the licence's number
+    the window is told both, each with its premises and validity, and nothing is written; with it, that one is
+    taken from the library."""
+    w = renewing
+    near = food_licence(w, valid_until=dt.date(2027, 1, 2))
+    with transaction.atomic():
+        far = services._create(
+            licence_type=w.food_type, issuer=w.bureau, holder_kind="legal", holder_name=w.company.name,
+            holder_id=w.company.id_number, data={"subject": "餐饮服务", "address": "信江大道 56 号"},
+            valid_from=dt.date(2026, 11, 18), valid_until=dt.date(2031, 11, 19),
+        )  # fmt: skip
+    client.force_login(w.clerk)
+    url = f"/workbench/cases/counter/{w.renewal.code}/"
+    assert "所用证照编号" in client.get(url).content.decode()
+    data = {
+        "idempotency_key": "k-two", "who-kind": "legal", "who-name": w.company.name,
+        "who-id_number": w.company.id_number, "who-phone": w.company.phone, "form.subject": "延续食品经营许可",
+    }  # fmt: skip
+    answer = client.post(url, data)
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert "申请人持有多张食品经营许可证,请在「所用证照编号」填写本次申请所用的一张" in page
+    assert f"编号 {near.number}" in page and "有效期至 2027年1月2日" in page
+    assert f"编号 {far.number}" in page and "有效期至 2031年11月19日" in page
+    assert page.index(f"编号 {near.number}") < page.index(f"编号 {far.number}")
+    assert not Case.objects.filter(item=w.renewal).exists()
+    answer = client.post(url, {**data, "licence": far.number})
+    assert answer.status_code == 302
+    case = Case.objects.get(item=w.renewal)
+    assert far.uses.filter(purpose=LicenceUse.Purpose.REUSE, case=case).exists()
+    assert not near.uses.filter(case=case).exists()

@@ -36,6 +36,17 @@ def fill(case, by, prefer: str = "") -> list:
     return filled
 
 
+def chosen_at_counter(applicant, version, named: str = "") -> str:
+    """At the counter: the record (`prefer`) a clerk names by its number (`named`) for an applicant who holds
+    several a material could be taken from — raises ValidationFailed at `licence` naming them when none or another's
+    is named — else "" (one or none held: the library takes it as online)."""
+    for provider in _providers:
+        finder = getattr(provider, "chosen_at_counter", None)
+        if finder is not None and (prefer := finder(applicant, version, named)):
+            return prefer
+    return ""
+
+
 def taken(case) -> dict[int, str]:
     """Per material position of the case: how a library provided it without an upload (e.g. "已调取(电子证照库,编号
     …)"), for providers that answer taken(case)."""

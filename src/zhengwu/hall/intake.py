@@ -28,14 +28,17 @@ def receive_at_counter(
     files: dict,
     delivery: dict | None,
     paper: list[int] | tuple = (),
+    licence: str = "",
 ) -> Case:
     """窗口收件: register the applicant (`applicant`: register_applicant's details; no account needed), submit their
     case with the materials handed over (`files`: position → upload; a refused file names its field
     material_<position>; `paper`: the positions handed over on paper, 已收纸质件, recorded with the submit), fill
     what the licence library holds (免提交) and record the delivery choice (`delivery`: hall.delivery.choose's
-    method, address, reason; None when not chosen) — all of it or none."""
+    method, address, reason; None when not chosen; `licence`: the number of the licence the applicant uses, when
+    they hold several of its type — cases.library.chosen_at_counter) — all of it or none."""
     with transaction.atomic():
         registered = services.register_applicant(**applicant, by=by)
+        prefer = library.chosen_at_counter(registered, item.current_version, licence)
         case = services.submit_case(
             item=item,
             applicant=registered,
@@ -46,13 +49,14 @@ def receive_at_counter(
             window=window,
             idempotency_key=idempotency_key,
             paper=paper,
+            prefer=prefer,
         )
         for position, upload in files.items():
             try:
                 services.upload_material(case=case, by=by, position=position, upload=upload)
             except ValidationFailed as err:
                 raise ValidationFailed(err.message, field=f"material_{position}") from None
-        library.fill(case, by)
+        library.fill(case, by, prefer=prefer)
         if delivery is not None:
             hall_delivery.choose(case=case, **delivery, by=by)
     return case

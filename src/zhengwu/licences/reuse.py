@@ -25,6 +25,10 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
         licence_type = services.type_for_material(material.name)
         if licence_type is None:
             continue
+        # one per premises, say: the applicant chooses among those in force (the page's radio buttons post the
+        # choice back as `prefer`), the one nearest its end taken when none is named
+        several = services.in_force(applicant.id_number, licence_type)
+        choices = several if len(several) > 1 else []
         if chosen is not None and chosen.type_id == licence_type.pk:
             licence = chosen if chosen.is_usable else None
             reason = (
@@ -33,6 +37,10 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
                 else _("持有的%(type)s(编号 %(number)s)%(state)s,不能调取,请上传材料")
                 % {"type": licence_type.name, "number": chosen.number, "state": chosen.effective_status_label}
             )
+            if licence is None:
+                choices = []  # the link named an ended licence: said so, not hidden among the others
+        elif choices:
+            licence, reason = choices[0], ""
         else:
             licence, reason = services.usable(applicant.id_number, licence_type)
         if (
@@ -55,8 +63,28 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
             }
             if licence
             else reason,
+            "choices": [_choice(one, checked=one == licence) for one in choices],
         }
     return out
+
+
+def _choice(licence, *, checked: bool) -> dict:
+    """One of several licences of a type the applicant may choose: its identifier (posted back as `licence`, the
+    `prefer` of the submission) and what tells it from the others (premises, validity, number)."""
+    place = licence.distinguished_by
+    return {
+        "identifier": licence.identifier,
+        "checked": checked,
+        "label": _("%(type)s 编号 %(number)s%(place)s,%(valid)s")
+        % {
+            "type": licence.type.name,
+            "number": licence.number,
+            "place": f"({place['label']}:{place['value']})" if place else "",
+            "valid": _("有效期至 %(day)s") % {"day": chinese_date(licence.valid_until)}
+            if licence.valid_until
+            else _("长期有效"),
+        },
+    }
 
 
 def _ended_for_change(applicant, version, licence_type, chosen) -> str:
@@ -81,6 +109,39 @@ def _ended_for_change(applicant, version, licence_type, chosen) -> str:
     if licence is None:
         return ""
     return permissions.ended_for_renewal(licence) if renewing else permissions.ended_for_change(licence)
+
+
+def chosen_at_counter(applicant, version, named: str = "") -> str:
+    """The identifier of the applicant's licence the clerk names by its number (`named`) for a material of the
+    version, "" when the applicant holds at most one of its type in force; refused at `licence` when they hold
+    several and the clerk named none of them (the window asks which one, as the online form does)."""
+    from zhengwu.core.errors import ValidationFailed
+
+    named = (named or "").strip()
+    for material in version.materials.all():
+        licence_type = services.type_for_material(material.name)
+        if licence_type is None:
+            continue
+        several = services.in_force(applicant.id_number, licence_type)
+        if named:
+            match = [one for one in several if one.number == named]
+            if match:
+                return match[0].identifier
+        if len(several) > 1 or named:
+            listed = ";".join(_choice(one, checked=False)["label"] for one in several)
+            if named:
+                raise ValidationFailed(
+                    _("申请人没有在有效期内的%(type)s编号 %(number)s,请核对「所用证照编号」")
+                    % {"type": licence_type.name, "number": named}
+                    + (_(":申请人持有 %(listed)s") % {"listed": listed} if several else ""),
+                    field="licence",
+                )
+            raise ValidationFailed(
+                _("申请人持有多张%(type)s,请在「所用证照编号」填写本次申请所用的一张:%(listed)s")
+                % {"type": licence_type.name, "listed": listed},
+                field="licence",
+            )
+    return ""
 
 
 def _file_name(licence) -> str:

@@ -150,6 +150,19 @@ def usable(holder_id: str, licence_type: LicenceType) -> tuple[Licence | None, s
     return None, _("电子证照库中没有您的%(type)s") % {"type": licence_type.name}
 
 
+def in_force(holder_id: str, licence_type: LicenceType) -> list[Licence]:
+    """The holder's usable licences of the type (one per premises, say), the one nearest its end first and those
+    without an end last: the order a form offers them in, the first taken when the applicant names none."""
+    rows = [
+        licence
+        for licence in held_by(holder_id).filter(type=licence_type).exclude(status=Status.REPLACED)
+        if licence.is_usable
+    ]
+    return sorted(
+        rows, key=lambda one: (one.valid_until is None, one.valid_until or clock.today(), one.number)
+    )
+
+
 def renewal_path(licence: Licence) -> str:
     """Where the holder applies for the renewal (延续) item with this licence prefilled, or "" when the type names
     no renewal item (or the item is not open for applications)."""

@@ -402,6 +402,8 @@ def apply(request, code: str):
             "key": key,
             "material_rows": material_rows,
             "prefer": prefer,
+            # several licences of the type (one per premises): the material's row chooses, posting `licence`
+            "licence_chosen_in_row": any(offer.get("choices") for offer in offers.values()),
             "upload_limit": files.limit("ZHENGWU_CASE_UPLOAD_MAX_BYTES"),
         },
         status=422 if (form.errors or who.errors or delivery.errors) else 200,

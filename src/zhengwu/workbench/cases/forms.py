@@ -98,6 +98,20 @@ class CounterPaperForm(forms.Form):
         return set(self.data.getlist("paper")) if self.is_bound and hasattr(self.data, "getlist") else set()
 
 
+class CounterLicenceForm(forms.Form):
+    """所用证照编号 on the counter's 收件 form, for an item taking a licence from the library: which of the
+    applicant's licences of the type (one per premises, say) the application uses; checked by the service
+    (cases.library.chosen_at_counter), which names them when the applicant holds several and none is given."""
+
+    licence = forms.CharField(
+        label=_("所用证照编号"),
+        required=False,
+        max_length=80,
+        help_text=_("申请人持有多张同类证照(如多个经营场所)时填写本次申请所用证照的编号;只有一张时不填"),
+        error_messages={"max_length": _("「所用证照编号」不超过 80 个字符")},
+    )
+
+
 def case_number(label, **kwargs) -> forms.Field:
     """A whole number the action needs; missing or not a number: 请填写<label>(整数) (as the page said before)."""
     message = named(_("请填写%(label)s(整数)"), label=label)

@@ -32,6 +32,7 @@ from zhengwu.workbench.cases.forms import (
     ACTION_FORMS,
     CaseActionForm,
     CounterKeyForm,
+    CounterLicenceForm,
     CounterPaperForm,
     ServeNoticeForm,
     WalkInForm,
@@ -653,6 +654,7 @@ def counter(request, code: str):
     )
     delivery = DeliveryForm(request.POST or None, version=version)  # 送达方式, chosen when applying
     paper = CounterPaperForm(request.POST or None)  # 已收纸质件: the materials handed over on paper
+    licence = CounterLicenceForm(request.POST or None)  # 所用证照编号: which of several the applicant holds
     key = CounterKeyForm.key(request.POST)
     if request.method == "POST":
         done = selectors.case_by_key(request.user, key)
@@ -661,7 +663,9 @@ def counter(request, code: str):
                 request, _("该申请已登记(办件编号 %(number)s),没有重复登记。") % {"number": done.number}
             )
             return redirect("workbench_cases:case", number=done.number)
-        valid = all([who.is_valid(), form.is_valid(), paper.is_valid()])  # every error shows at once
+        valid = all(
+            [who.is_valid(), form.is_valid(), paper.is_valid(), licence.is_valid()]
+        )  # every error at once
         valid = (
             delivery.check(id_number=who.cleaned_data.get("id_number", "") if who.is_valid() else "")
             and valid
@@ -682,6 +686,7 @@ def counter(request, code: str):
                     files=form.files_by_position(),
                     delivery=delivery.choice() if delivery.chosen else None,
                     paper=paper.cleaned_data["paper"],
+                    licence=licence.cleaned_data["licence"],
                 )
                 messages.success(
                     request,
@@ -699,6 +704,8 @@ def counter(request, code: str):
                     delivery.add_error(field, err.message)
                 elif field == "paper":
                     paper.add_error("paper", err.message)
+                elif field == "licence":
+                    licence.add_error("licence", err.message)
                 else:
                     form.show_error(err)
                 if not field.startswith("form."):
@@ -714,13 +721,23 @@ def counter(request, code: str):
             "key": key,
             "delivery": delivery,
             "paper": paper,
+            "licence": licence if _takes_a_licence(version) else None,
             "materials": _counter_materials(form, version, paper),
             "paper_poa_ticked": str(selectors.POWER_OF_ATTORNEY) in paper.ticked(),
             # an item whose own list has the 委托书 material: its box is that material's (_counter_materials)
             "paper_poa_box": selectors.own_power_of_attorney(version) is None,
         },
-        status=422 if (who.errors or form.errors or delivery.errors or paper.errors) else 200,
+        status=422
+        if (who.errors or form.errors or delivery.errors or paper.errors or licence.errors)
+        else 200,
     )
+
+
+def _takes_a_licence(version) -> bool:
+    """The item has a material the licence library provides (原食品经营许可证 …): the counter asks which licence."""
+    from zhengwu.licences import services as licences
+
+    return any(licences.type_for_material(m.name) is not None for m in version.materials.all())
 
 
 def _form_checked_too(form: ApplicationForm, version) -> None:
