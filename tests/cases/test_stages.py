@@ -1,4 +1,4 @@
-"""The stages a citizen follows (收件 → 受理 → 审查 → 决定 → 办结), derived from the status and the steps: where the case
+"""The stages a citizen follows (收件 → 受理 → 审查 → 决定 → 送达 → 办结), derived from the status and the steps: where the case
 is, where an early ending stopped it, and what the applicant does next. Pure: no database."""
 
 import pytest
@@ -39,26 +39,27 @@ def states(view):
 @pytest.mark.parametrize(
     ("status", "accepted", "decision", "open_at", "expected", "current", "step", "next_action"),
     [
-        ("draft", False, "", None, "-----", "", None, "submit"),
-        ("received", False, "", None, "DC---", "accept", None, "wait_acceptance"),
-        ("supplement_requested", False, "", None, "DC---", "accept", None, "supplement"),
-        ("accepted", True, "", 2, "DDC--", "review", "审查", "wait_review"),
-        ("accepted", True, "", 3, "DDC--", "review", "现场核查", "wait_review"),
-        ("suspended", True, "", 3, "DDC--", "review", "现场核查", "wait_resume"),
-        ("accepted", True, "", 4, "DDDC-", "decide", "决定", "wait_decision"),
+        ("draft", False, "", None, "------", "", None, "submit"),
+        ("received", False, "", None, "DC----", "accept", None, "wait_acceptance"),
+        ("supplement_requested", False, "", None, "DC----", "accept", None, "supplement"),
+        ("accepted", True, "", 2, "DDC---", "review", "审查", "wait_review"),
+        ("accepted", True, "", 3, "DDC---", "review", "现场核查", "wait_review"),
+        ("suspended", True, "", 3, "DDC---", "review", "现场核查", "wait_resume"),
+        ("accepted", True, "", 4, "DDDC--", "decide", "决定", "wait_decision"),
         # the decision step done and 制证 open, the decision not yet recorded: still deciding
-        ("accepted", True, "", 5, "DDDC-", "decide", "制证", "wait_decision"),
-        ("decided", True, "grant", None, "DDDDC", "complete", None, "collect"),
-        ("decided", True, "deny", None, "DDDDC", "complete", None, "read_denial"),
-        ("delivered", True, "grant", None, "DDDDC", "complete", None, "wait_completion"),
-        ("completed", True, "grant", None, "DDDDD", "", None, "rate"),
+        ("accepted", True, "", 5, "DDDC--", "decide", "制证", "wait_decision"),
+        # decided, the delivery not yet recorded: 决定 done, 送达 now, 办结 still to come (issue 13: it said 办结)
+        ("decided", True, "grant", None, "DDDDC-", "deliver", None, "collect"),
+        ("decided", True, "deny", None, "DDDDC-", "deliver", None, "read_denial"),
+        ("delivered", True, "grant", None, "DDDDDC", "complete", None, "wait_completion"),
+        ("completed", True, "grant", None, "DDDDDD", "", None, "rate"),
     ],
 )
-def test_a_case_moves_through_the_five_stages(
+def test_a_case_moves_through_the_six_stages(
     status, accepted, decision, open_at, expected, current, step, next_action
 ):
     view = stages.progress(status=status, accepted=accepted, decision=decision, steps=steps(LICENCE, open_at))
-    assert [s.label for s in view.stages] == ["收件", "受理", "审查", "决定", "办结"]
+    assert [s.label for s in view.stages] == ["收件", "受理", "审查", "决定", "送达", "办结"]
     assert (states(view), view.current) == (expected, current)
     assert (view.step.name if view.step else None) == step
     assert view.next_action == next_action and stages.NEXT_ACTIONS[next_action]
@@ -67,10 +68,10 @@ def test_a_case_moves_through_the_five_stages(
 @pytest.mark.parametrize(
     ("status", "accepted", "open_at", "expected", "stopped_at", "next_action"),
     [
-        ("refused", False, None, "DXsss", "accept", "read_refusal"),
-        ("withdrawn", False, None, "DXsss", "accept", "withdrawn"),
-        ("withdrawn", True, 2, "DDXss", "review", "withdrawn"),
-        ("terminated", True, 4, "DDDXs", "decide", "terminated"),
+        ("refused", False, None, "DXssss", "accept", "read_refusal"),
+        ("withdrawn", False, None, "DXssss", "accept", "withdrawn"),
+        ("withdrawn", True, 2, "DDXsss", "review", "withdrawn"),
+        ("terminated", True, 4, "DDDXss", "decide", "terminated"),
     ],
 )
 def test_a_case_that_ends_early_shows_where_it_stopped(
@@ -105,17 +106,17 @@ def test_the_step_the_item_names_as_its_decision_is_the_decision():
     ]
     assert stages.decision_step(named).name == "审核"
     view = stages.progress(status="accepted", accepted=True, decision="", steps=named)
-    assert states(view) == "DDDC-" and view.step.name == "复核"
+    assert states(view) == "DDDC--" and view.step.name == "复核"
 
 
-def test_after_the_decision_the_open_step_is_named_in_the_completion_stage():
+def test_after_the_decision_the_open_step_is_named_in_the_delivery_stage():
     made = [
         StepView(1, "受理", "window_clerk", "done", "accept"),
         StepView(2, "决定", "department_head", "done", "decide"),
         StepView(3, "制证", "window_clerk", "open", "certify"),
     ]
     view = stages.progress(status="decided", accepted=True, decision="grant", steps=made)
-    assert states(view) == "DDDDC" and view.step.name == "制证" and view.next_action == "wait_making"
+    assert states(view) == "DDDDC-" and view.step.name == "制证" and view.next_action == "wait_making"
 
 
 @pytest.mark.parametrize(
@@ -137,7 +138,7 @@ def test_what_the_applicant_does_next_follows_the_way_the_result_reaches_them(
 ):
     action = stages.next_action(
         status="decided",
-        stage="complete",
+        stage="deliver",
         decision="grant",
         delivery=delivery,
         dispatch=dispatch,
@@ -145,8 +146,12 @@ def test_what_the_applicant_does_next_follows_the_way_the_result_reaches_them(
     )
     assert action == expected
     assert "窗口领取" not in str(stages.NEXT_ACTIONS[action]) or delivery in ("window", "")
+    # before its delivery is recorded the result is not said to be delivered (issue 13: "结果已电子送达")
+    assert "已电子送达" not in str(stages.NEXT_ACTIONS[action]) and "已送达" not in str(
+        stages.NEXT_ACTIONS[action]
+    )
 
 
 def test_an_item_with_no_steps_is_reviewed_until_decided():
     view = stages.progress(status="accepted", accepted=True, decision="", steps=[])
-    assert states(view) == "DDC--" and view.step is None
+    assert states(view) == "DDC---" and view.step is None

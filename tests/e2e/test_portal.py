@@ -110,28 +110,28 @@ def test_a_citizen_follows_the_case_through_its_stages_and_rates_it(page, world,
         expect(page.locator("#next-action")).to_contain_text(next_words)
         shot()
 
-    now_at("DC---", "受理", "窗口将在受理决定期限前决定是否受理")
+    now_at("DC----", "受理", "窗口将在受理决定期限前决定是否受理")
     expect(page.locator("#case-progress")).to_contain_text("受理决定期限")
 
     services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
     services.claim_step(case=case, by=world.approver)
-    now_at("DDC--", "审查", "申请正在审查")
+    now_at("DDC---", "审查", "申请正在审查")
     expect(page.locator("#progress-holder")).to_have_text("贵溪市市场监督管理局 · 审批人员")
     expect(page.locator("#case-progress")).not_to_contain_text("赵审查")
     expect(page.locator("#case-progress")).to_contain_text("「审查」环节期限")
 
     services.complete_step(case=case, by=world.approver, opinion="材料齐全")
-    now_at("DDDC-", "决定", "正在作出决定")
+    now_at("DDDC--", "决定", "正在作出决定")
     expect(page.locator("#case-timeline")).to_contain_text("完成「审查」环节")
 
     services.claim_step(case=case, by=world.head)
     services.decide_case(case=case, by=world.head, grant=True, reasons="符合条件")
-    now_at("DDDDC", "办结", "领取结果")
+    now_at("DDDDC-", "送达", "领取结果")  # decided, not yet delivered: not 办结
     expect(page.locator("#next-action").get_by_role("link", name="准予行政许可决定书")).to_be_visible()
 
     services.deliver_result(case=case, by=world.clerk, method="window")
     services.complete_case(case=case, by=world.clerk)
-    now_at("DDDDD", "", "欢迎评价本次服务")
+    now_at("DDDDDD", "", "欢迎评价本次服务")
     page.locator("#rate-link").click()
     expect(page.locator("#subject")).to_contain_text(case.number)
     page.get_by_role("radio", name="非常满意").check()

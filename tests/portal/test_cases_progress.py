@@ -1,4 +1,4 @@
-"""A citizen's case page follows the case through its stages (收件 → 受理 → 审查 → 决定 → 办结): where it is now, which
+"""A citizen's case page follows the case through its stages (收件 → 受理 → 审查 → 决定 → 送达 → 办结): where it is now, which
 office holds it (never a person's name), the date it is due, what the applicant does next with the notice or form
 that tells them how, history lines that name the step finished, and 评价 on the completed case."""
 
@@ -29,7 +29,7 @@ def stages_of(html: str) -> str:
     """The stage bar as letters: D done, C current, - pending, X stopped, s skipped."""
     marks = {"done": "D", "current": "C", "pending": "-", "stopped": "X", "skipped": "s"}
     found = re.findall(r'data-stage="(\w+)" data-state="(\w+)"', html)
-    assert [key for key, _state in found] == ["receive", "accept", "review", "decide", "complete"]
+    assert [key for key, _state in found] == ["receive", "accept", "review", "decide", "deliver", "complete"]
     return "".join(marks[state] for _key, state in found)
 
 
@@ -79,7 +79,7 @@ def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  #
     page = f"/cases/mine/{case.number}/"
 
     html = citizen.get(page).text
-    assert stages_of(html) == "DC---"
+    assert stages_of(html) == "DC----"
     assert "受理决定期限" in html and f"{case.intake_due:%Y年%-m月%-d日}" in html
     assert text_of(html, "progress-holder") == "贵溪市市场监督管理局"
     # the required 营业执照复印件 is not provided yet: acceptance waits for the applicant, not the window
@@ -87,7 +87,7 @@ def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  #
 
     services.request_supplement(case=case, by=world.clerk, items=[{"position": 2, "problem": "缺营业执照"}])
     html = citizen.get(page).text
-    assert stages_of(html) == "DC---" and "请补正材料" in html
+    assert stages_of(html) == "DC----" and "请补正材料" in html
     notice = case.notices.get(kind="supplement")
     assert f"/cases/mine/{case.number}/notices/{notice.pk}.pdf" in text_of_links(html, "next-action")
     assert 'href="#supplement-heading"' in html
@@ -98,7 +98,7 @@ def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  #
     html = citizen.get(page).text
     case.refresh_from_db()
     review = case.steps.get(name="审查")
-    assert stages_of(html) == "DDC--"
+    assert stages_of(html) == "DDC---"
     assert text_of(html, "progress-current") == "审查"  # the step has the stage's name: said once
     assert text_of(html, "progress-holder") == "贵溪市市场监督管理局 · 审批人员"
     assert "「审查」环节期限" in html and f"{review.due_on:%Y年%-m月%-d日}" in html
@@ -118,21 +118,23 @@ def test_the_citizen_follows_the_case_from_receipt_to_rating(citizen, world):  #
     assert "赵审查" not in citizen.get(page).text  # the office holds it, not a person
     services.complete_step(case=case, by=world.approver, opinion="材料齐全,符合条件")
     html = citizen.get(page).text
-    assert stages_of(html) == "DDDC-" and "正在作出决定" in html
+    assert stages_of(html) == "DDDC--" and "正在作出决定" in html
     assert "完成「审查」环节" in timeline_of(html)
 
     services.claim_step(case=case, by=world.head)
     services.decide_case(case=case, by=world.head, grant=True, reasons="符合条件")
     html = citizen.get(page).text
-    assert stages_of(html) == "DDDDC" and "领取结果" in html
+    assert stages_of(html) == "DDDDC-" and "领取结果" in html  # 决定 done, 送达 now (not 办结)
+    assert text_of(html, "progress-current") == "送达"
     grant = case.notices.get(kind="grant")
     assert f"/notices/{grant.pk}.pdf" in text_of_links(html, "next-action")
     assert "作出决定(准予许可)" in timeline_of(html)
 
     services.deliver_result(case=case, by=world.clerk, method="window")
+    assert stages_of(citizen.get(page).text) == "DDDDDC"
     services.complete_case(case=case, by=world.clerk)
     html = citizen.get(page).text
-    assert stages_of(html) == "DDDDD"
+    assert stages_of(html) == "DDDDDD"
     rate = rate_link(html)  # 评价 right on the case page, to this case's rating page
     assert links.read_token(rate.strip("/").split("/")[-1]) == ("case", case.pk, "portal")
     citizen.post(rate, {"action": "rate", "level": "4", "tags": []})
@@ -147,7 +149,7 @@ def test_a_refused_case_shows_where_it_stopped_and_the_refusal_notice(citizen, w
     )
     services.refuse_case(case=case, by=world.clerk, reason="不属于本机关职权范围", legal_basis="第三十二条")
     html = citizen.get(f"/cases/mine/{case.number}/").text
-    assert stages_of(html) == "DXsss" and "不予受理通知书" in html
+    assert stages_of(html) == "DXssss" and "不予受理通知书" in html
     assert 'id="progress-holder"' not in html and "承诺办结期限" not in progress_of(html)
 
 
@@ -174,7 +176,7 @@ def test_the_public_lookup_shows_the_stages_and_offers_rating_once_completed(cli
     )
     case = complete(world, applicant=other)  # an instant case, done on the spot
     html = client.get("/cases/lookup/", {"number": case.number, "query_code": case.query_code}).text
-    assert stages_of(html) == "DDDDD" and "王五" not in html
+    assert stages_of(html) == "DDDDDD" and "王五" not in html
     assert links.read_token(rate_link(html).strip("/").split("/")[-1]) == ("case", case.pk, "portal")
     assert ".pdf" not in text_of_links(html, "next-action")  # notices are for the signed-in applicant
 
@@ -361,3 +363,29 @@ def test_a_supplement_asking_a_paper_only_material_is_handed_in_at_the_window(ci
     services.supply_supplement(case=case, by=world.clerk, paper=[2])  # at the window
     case.refresh_from_db()
     assert case.status == "received"
+
+
+def test_a_decided_case_to_be_delivered_electronically_is_not_said_delivered_or_finished(citizen, world):  # noqa: F811
+    """Issue 13: decided on the workbench, its delivery not recorded, the page showed 办结 as the current stage and
+    "下一步:结果已电子送达"; and the staff's 送达方式 said 窗口领取 though the applicant chose 电子送达."""
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "开一家面馆"}
+    )
+    type(case).objects.filter(pk=case.pk).update(requested_delivery="electronic")  # chosen when applying
+    case.refresh_from_db()
+    case = services.accept_case(case=case, paper=paper_checklist(case), by=world.clerk)
+    services.claim_step(case=case, by=world.approver)
+    services.complete_step(case=case, by=world.approver, opinion="符合条件")
+    services.claim_step(case=case, by=world.head)
+    services.decide_case(case=case, by=world.head, grant=True, reasons="符合条件")
+    html = citizen.get(f"/cases/mine/{case.number}/").text
+    assert stages_of(html) == "DDDDC-" and text_of(html, "progress-current") == "送达"
+    told = text_of(html, "next-action")
+    assert "已电子送达" not in told and "结果将电子送达" in told and "已办结" not in told
+
+    staff = Client()
+    staff.force_login(world.clerk)
+    page = staff.get(f"/workbench/cases/{case.number}/").content.decode()
+    chosen = re.search(r'id="deliver-method".*?</select>', page, re.S).group(0)
+    assert re.search(r'<option value="electronic" selected>电子送达', chosen)
+    assert not re.search(r'<option value="window" selected>', chosen)

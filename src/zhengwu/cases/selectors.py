@@ -617,7 +617,7 @@ NEXT_ACTION_NOTICES = {
 
 
 def progress(case: Case) -> dict:
-    """Where a case stands, as its applicant follows it: the five stages (收件 → 受理 → 审查 → 决定 → 办结) from its
+    """Where a case stands, as its applicant follows it: the six stages (收件 → 受理 → 审查 → 决定 → 送达 → 办结) from its
     status and steps, the step open now, the office holding it (an organisation or a window, never a person), the
     date it is due, and what the applicant does next with the notice that tells them how — the same on the signed-in
     applicant's page and the public lookup: a received application still lacking a required material
@@ -683,7 +683,7 @@ def _holder(case: Case, stage: str, step: CaseStep | None) -> str:
         staff = getattr(step.assignee, "staff", None)
         if staff is not None:
             return staff.organisation.name
-    if stage in (stages.ACCEPT, stages.COMPLETE) and case.window_id is not None:
+    if stage in (stages.ACCEPT, stages.DELIVER, stages.COMPLETE) and case.window_id is not None:
         window = Window.objects.select_related("centre").filter(pk=case.window_id).first()
         if window is not None:
             return f"{window.centre.name} {window}"

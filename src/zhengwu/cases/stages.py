@@ -1,8 +1,10 @@
-"""The five stages people follow a case through — 收件 → 受理 → 审查 → 决定 → 办结 — and what the applicant does next.
+"""The six stages people follow a case through — 收件 → 受理 → 审查 → 决定 → 送达 → 办结 — and what the applicant does
+next.
 
 PURE: derived from the case's status and its steps (the copies `history.derive` stores), never stored. The item's
 own steps (受理, 审查, 现场核查, 决定, 制证 …) sit inside these stages: the steps before the one at which the decision is
-made are 审查, that step is 决定, and what follows the decision (制证, delivery) is 办结.
+made are 审查, that step is 决定, and what follows the decision (制证, delivery) is 送达 until the result is delivered;
+办结 is the case finished. A decided case is not shown finished: its applicant waits for the result (issue 13).
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-RECEIVE, ACCEPT, REVIEW, DECIDE, COMPLETE = "receive", "accept", "review", "decide", "complete"
+RECEIVE, ACCEPT, REVIEW, DECIDE, DELIVER, COMPLETE = (
+    "receive",
+    "accept",
+    "review",
+    "decide",
+    "deliver",
+    "complete",
+)
 STAGES = (
     (RECEIVE, _("收件")),
     (ACCEPT, _("受理")),
     (REVIEW, _("审查")),
     (DECIDE, _("决定")),
+    (DELIVER, _("送达")),
     (COMPLETE, _("办结")),
 )
 DONE, CURRENT, PENDING, STOPPED, SKIPPED = "done", "current", "pending", "stopped", "skipped"
@@ -78,7 +88,9 @@ def _stage_of(status: str, accepted: bool, steps: Sequence[StepView]) -> str:
     """Where the case is (or was, when it ended early)."""
     if status in ("received", "supplement_requested", "refused") or not accepted:
         return ACCEPT
-    if status in ("decided", "delivered", "completed"):
+    if status == "decided":  # decided, the result not yet delivered (制证, then 送达)
+        return DELIVER
+    if status in ("delivered", "completed"):
         return COMPLETE
     return _handling_stage(steps)
 
@@ -147,7 +159,10 @@ NEXT_ACTIONS = {
     "pay": _(
         "请先缴费:缴款后才能领取或送达办理结果。可在本页「缴费」中网上缴款,或持缴款通知书到政务服务中心收费窗口缴款。"
     ),
-    "collect_electronic": _("结果已电子送达:决定书和电子证照可在本页「文书」中下载。"),
+    # decided, its delivery not yet recorded: the result is on its way, not delivered
+    "collect_electronic": _(
+        "无需操作。决定已作出,结果将电子送达;送达后短信通知您,决定书和电子证照可在本页「文书」中下载。"
+    ),
     "wait_making": _("无需操作。正在制作证照,制成后按您选择的方式送达,届时短信通知您。"),
     "wait_post": _("无需操作。结果将邮寄到您填写的地址,寄出后短信告知邮件单号。"),
     "in_post": _("结果已邮寄寄出,请留意查收,邮件单号见「结果送达」;签收后即为送达。"),

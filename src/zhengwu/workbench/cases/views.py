@@ -279,6 +279,8 @@ def _case_context(
         "earlier_steps": permissions.returnable_steps(case, steps),
         "suspension_kinds": deadlines.SUSPENSION_KINDS.items(),
         "deliveries": Delivery.choices,
+        # the 送达方式 selected: as posted after a refusal, else the one the applicant chose when applying
+        "delivery_default": (posted.get("method") if posted else "") or case.requested_delivery or "",
         "decisions": Decision.choices,
         "posted": posted,
         "typed": shown.typed() if error and shown is not None else [],
