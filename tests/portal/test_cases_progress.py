@@ -389,3 +389,23 @@ def test_a_decided_case_to_be_delivered_electronically_is_not_said_delivered_or_
     chosen = re.search(r'id="deliver-method".*?</select>', page, re.S).group(0)
     assert re.search(r'<option value="electronic" selected>电子送达', chosen)
     assert not re.search(r'<option value="window" selected>', chosen)
+
+
+def test_the_applicant_sees_which_sub_item_each_case_is_and_staff_no_v1(citizen, world):  # noqa: F811
+    """Issue 13: the 新办 and 延续 of one licence share the item's name: 我的办件 and the case page listed four rows of
+    "食品经营许可". They say the 办理项 too; the workbench header said "(v1)", which no one reads: 办事指南第1版."""
+    version = world.item.current_version
+    type(version).objects.filter(pk=version.pk).update(name="食品经营许可", sub_name="延续")
+    case = services.submit_case(
+        item=world.item, applicant=world.citizen, by=world.citizen_user, form={"subject": "延续"}
+    )
+    mine = citizen.get("/cases/").text
+    row = re.search(rf"{case.number}.*?</tr>", mine, re.S).group(0)
+    assert "食品经营许可(延续)" in row
+    page = citizen.get(f"/cases/mine/{case.number}/").text
+    assert re.search(r"事项</dt><dd[^>]*>食品经营许可\(延续\)</dd>", page)
+
+    staff = Client()
+    staff.force_login(world.clerk)
+    header = staff.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert f"食品经营许可(延续) · 办事指南第{version.number}版" in header and "(v1)" not in header

@@ -41,7 +41,7 @@ def issue(case: Case, kind: str, *, handed_over: bool = False, **details) -> Not
     suffix = f"-{count + 1}" if count else ""
     essentials = {
         "case_number": case.number,
-        "item_name": case.version.name,
+        "item_name": case.version.full_name,
         "organisation": organisation.name,
         "organisation_phone": organisation.phone,
         "supervision_phone": organisation.supervision_phone or case.version.supervision_phone,

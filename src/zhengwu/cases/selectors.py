@@ -78,7 +78,7 @@ LIST_ORDER = ("-created_at", "-id")
 # what a list shows of a case (the rest of its row is not read)
 LISTED = (
     "number", "status", "created_at", "received_at", "intake_due", "promised_due", "legal_due", "due_provisional",
-    "remaining_days", "version__name", "applicant__name", "applicant__kind", "organisation__name",
+    "remaining_days", "version__name", "version__sub_name", "applicant__name", "applicant__kind", "organisation__name",
     "organisation__short_name",
 )  # fmt: skip
 
@@ -271,7 +271,7 @@ _PUBLIC_FIELDS = (
     "created_at", "received_at", "intake_start", "intake_due", "accepted_on", "deemed_accepted", "promised_due",
     "legal_due", "due_provisional", "remaining_days", "extension_days", "current_step", "decision", "decided_at",
     "delivery", "finished_at", "revision",
-    "item__code", "version__number", "version__name", "organisation__name",
+    "item__code", "version__number", "version__name", "version__sub_name", "organisation__name",
     "applicant__name", "applicant__kind",
     # what the next step's text reads of the item: its materials (the published copy) and where paper is handed in
     "version__status", "version__published_at", "version__address", "version__opening_hours",
@@ -437,7 +437,7 @@ def case_summary(case: Case, *, with_explanations: bool = True, events: list[dic
         "status_label": case.get_status_display(),
         "item_code": case.item.code,
         "item_version": case.version.number,
-        "item_name": case.version.name,
+        "item_name": case.version.full_name,  # with its 办理项: 食品经营许可(延续)
         "organisation": case.organisation.name,
         "applicant_name": case.applicant.name,
         "applicant_kind": case.applicant.kind,

@@ -177,6 +177,12 @@ class ItemVersion(models.Model):
         return f"{self.name} v{self.number}"
 
     @property
+    def full_name(self) -> str:
+        """The item's name as people say it, with its 办理项 (sub-item) where it has one: 食品经营许可(延续) — the
+        新办, 延续 and 变更 of one licence share the name and are told apart by this."""
+        return f"{self.name}({self.sub_name})" if self.sub_name else self.name
+
+    @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 

@@ -98,7 +98,7 @@ def label(item: ServiceItem | None) -> str:
     version = item.current_version
     if version is None:
         return item.code
-    return f"{version.name}({version.sub_name})" if version.sub_name else version.name
+    return version.full_name
 
 
 def booking_steps(

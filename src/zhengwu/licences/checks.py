@@ -44,7 +44,7 @@ def scan() -> int:
     with transaction.atomic():
         for case in grants[:500]:
             finding = Finding(
-                _("已准予许可(%(item)s),但电子证照库中没有其证照") % {"item": case.version.name},
+                _("已准予许可(%(item)s),但电子证照库中没有其证照") % {"item": case.version.full_name},
                 {"case": case.number},
             )
             explanation = _("办件 %(number)s:%(explanation)s") % {

@@ -304,7 +304,7 @@ def grant_subject(case: Case) -> str:
     lists (公共场所卫生许可(新办):餐饮场所 …), never empty — not the applicant's 申请事项说明 (APPLICANT_WORDS)."""
     form = case.form or {}
     version = case.version
-    name = version.name + (f"({version.sub_name})" if version.sub_name else "")
+    name = version.full_name
     fields = ((version.form_schema or {}).get("properties") or {}).items()
     chosen = [str(form[key]) for key, spec in fields if spec.get("enum") and form.get(key) not in (None, "")]
     return f"{name}:{'、'.join(chosen)}" if chosen else name
