@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_written_notices'),
+        ('cases', '0015_notice_printed'),
     ]
 
     operations = [
