@@ -460,7 +460,7 @@ def submit(request, body: SubmitIn):
     submit answers 200 with the case already made instead of making a second one. At the counter (channel counter,
     staff) `paper` lists the materials the applicant handed over on paper; online it is refused (422 at `paper`)."""
     key = body.idempotency_key or request.headers.get("Idempotency-Key", "")
-    item = catalog.item_by_code(body.item_code)
+    item = services.item_for_submit(body.item_code, key)  # with the case the key made already, if any
     window = None
     if body.window_id is not None:
         window = access.visible_windows(request.user).filter(pk=body.window_id).first()

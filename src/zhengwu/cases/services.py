@@ -11,7 +11,7 @@ This module is the one door: callers write `services.submit_case(...)`. The func
   event (_record) and rebuilding the stored copies from the events (_refresh);
 - cases/applicants.py — register_applicant, verify_real_name, register_verified;
 - cases/submission.py — application and receipt: save_draft (save_draft_for: with the principal an agent applies
-  for), submit_case, check_upload, upload_material, missing_materials;
+  for), submit_case (item_for_submit: its item read with the case an idempotency key made), check_upload, upload_material, missing_materials;
 - cases/intake.py — the intake decision: accept_case, deem_accepted, request_supplement, supply_supplement,
   refuse_case;
 - cases/steps.py — handling steps: claim_step, assign_step, complete_step, return_step, attach_file;
@@ -85,6 +85,7 @@ from zhengwu.cases.submission import (
     _agent,
     _limits,
     check_upload,
+    item_for_submit,
     missing_materials,
     save_draft,
     save_draft_for,
@@ -146,6 +147,7 @@ __all__ = [
     "save_draft",
     "save_draft_for",
     "submit_case",
+    "item_for_submit",
     "supply_supplement",
     "supply_with_uploads",
     "suspend_case",

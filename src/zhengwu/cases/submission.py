@@ -10,7 +10,7 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField
+from django.db.models import BooleanField, IntegerField
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -202,7 +202,7 @@ def submit_case(
         raise ValidationFailed(_("幂等键最长 80 个字符"), field="idempotency_key")
     if paper and channel != Channel.COUNTER:
         raise ValidationFailed(_("纸质材料只能在窗口收件时由工作人员登记;网上申请请上传材料"), field="paper")
-    if key:
+    if key and not _none_under_key(item, key):
         existing = _by_key(key, by)
         if existing is not None:
             return existing
@@ -337,6 +337,38 @@ _BY_KEY = Prepared(
     ),
     str,
 )
+
+
+# the item of a submit read with the case its idempotency key made already, if any: one statement for both (issue 20)
+_UNDER_KEY = "_zw_case_under_key"
+_ITEM_AND_KEY = Prepared(
+    lambda code, key: catalog_selectors.item_query(code).annotate(
+        case_under_key=RawSQL(
+            f'(SELECT "k"."id" FROM "{Case._meta.db_table}" "k"'
+            f' WHERE "k"."idempotency_key" = %s AND "k"."idempotency_key" <> \'\' LIMIT 1)',
+            (key,),
+            output_field=IntegerField(),
+        )  # the key not empty as a literal, for the partial index (_BY_KEY)
+    ),
+    str,
+    str,
+)
+
+
+def item_for_submit(code: str, key: str = "") -> ServiceItem:
+    """catalog.selectors.item_by_code for a submit with an idempotency key: the item read with the id of the case
+    made under the key already, in one statement, so that submit_case asks again only when there is one."""
+    key = (key or "").strip()
+    if not key:
+        return catalog_selectors.item_by_code(code)
+    item = catalog_selectors.item_by_code(code, read=lambda c: _ITEM_AND_KEY.first(c, key))
+    item.__dict__[_UNDER_KEY] = (key, item.__dict__.pop("case_under_key"))
+    return item
+
+
+def _none_under_key(item: ServiceItem, key: str) -> bool:
+    """Did the item's read (item_for_submit) find no case made under this key?"""
+    return item.__dict__.get(_UNDER_KEY, (None, 0)) == (key, None)
 
 
 def _by_key(key: str, by) -> Case | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import reduce
 
@@ -89,21 +89,26 @@ def item_fact(item: ServiceItem, name: str, default=UNKNOWN):
     return item.__dict__.get(name, default)
 
 
-# read by every submit and guide request: compiled once per connection (core.prepared)
-_BY_CODE = Prepared(
-    lambda code: (
+def item_query(code) -> QuerySet[ServiceItem]:
+    """The read of an item by its code, with its organisation and region, current version, basic item and the other
+    domains' facts (ITEM_FACTS): the one statement of item_by_code, which a caller may extend (annotate) for a
+    Prepared statement of its own (cases.submission.item_for_submit)."""
+    return (
         ServiceItem.objects.select_related("organisation__region", "current_version", "basic_item")
         .annotate(**{name: expression() for name, expression in ITEM_FACTS.items()})
         .filter(code=code)
         .order_by("pk")[:1]
-    ),
-    str,
-)
+    )
 
 
-def item_by_code(code: str) -> ServiceItem:
-    """The item with this code (implementation code, or basic code for a basic item), or NotFound."""
-    item = _BY_CODE.first(code)
+# read by every submit and guide request: compiled once per connection (core.prepared)
+_BY_CODE = Prepared(item_query, str)
+
+
+def item_by_code(code: str, *, read: Callable[[str], ServiceItem | None] | None = None) -> ServiceItem:
+    """The item with this code (implementation code, or basic code for a basic item), or NotFound. `read`: another
+    statement reading the item by its code (item_query extended), used instead of the plain one."""
+    item = (read or _BY_CODE.first)(code)
     if item is None:
         raise NotFound(_("找不到编码为%(c)s的事项") % {"c": code}, field="code")
     return item
