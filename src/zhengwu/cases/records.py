@@ -181,6 +181,14 @@ def _lock_statement(pk_or_number, reader_cases=None, *, steps=False, materials=F
 # compiled once per connection for each combination of what is read with the case (core.prepared): building and
 # compiling this statement was ~2 ms of the ~2.3 ms a write spent locking its case
 _LOCK = Prepared(_lock_statement, int)
+# the same by number in a reader's scope (the API's writes: selectors.case_to_lock), once per scope (selectors.scope_of)
+# and connection: building and compiling it was about half the CPU of an accept, a decide or a complete (issue 20)
+_LOCK_IN_SCOPE = Prepared(
+    lambda number, *, scope=("all",), **what: _lock_statement(
+        number, selectors.cases_in_scope(scope), **what
+    ),
+    str,
+)
 
 
 def _locked(case: Case, revision: int | None = None, *, steps: bool = False, materials: bool = False) -> Case:
@@ -194,9 +202,12 @@ def _locked(case: Case, revision: int | None = None, *, steps: bool = False, mat
     if reader is None:
         fresh = _LOCK.first(case.pk, steps=steps, materials=materials, facts=facts)
     else:
-        statement = _lock_statement(case.number, selectors.visible_cases(reader), steps=steps, materials=materials,
-                                    facts=facts)  # fmt: skip
-        fresh = next(iter(statement), None)
+        scope = selectors.scope_of(reader)
+        fresh = (
+            None
+            if scope == ("none",)  # no case at all: nothing to compile
+            else _LOCK_IN_SCOPE.first(case.number, scope=scope, steps=steps, materials=materials, facts=facts)
+        )
     if fresh is None:
         if reader is not None:  # as selectors.case_for says it: never reveals that the case exists
             raise NotFound(_("找不到编号为 %(number)s 的办件") % {"number": case.number}, field="number")

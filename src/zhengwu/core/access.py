@@ -299,9 +299,22 @@ def path_scope_q(staff: Staff, *, org_path: str, region_path: str) -> Q:
     """`scope_q`'s rule on copied path columns (a record that keeps its organisation's path and its region's path,
     indexed, instead of joining to the organisation): the staff member's organisation and those below it; a centre
     manager's or supervisor's whole region."""
-    cond = Q(**{f"{org_path}__startswith": staff.organisation.path})
-    if staff.has_role(*REGIONAL_ROLES):
-        cond |= Q(**{f"{region_path}__startswith": staff.organisation.region.path})
+    return paths_q(scope_paths(staff), org_path=org_path, region_path=region_path)
+
+
+def scope_paths(staff: Staff) -> tuple[str, str | None]:
+    """What path_scope_q's condition depends on: the organisation's path, and the region's path for a centre manager
+    or supervisor (else None)."""
+    regional = staff.organisation.region.path if staff.has_role(*REGIONAL_ROLES) else None
+    return staff.organisation.path, regional
+
+
+def paths_q(paths: tuple[str, str | None], *, org_path: str, region_path: str) -> Q:
+    """path_scope_q's condition from scope_paths."""
+    organisation, region = paths
+    cond = Q(**{f"{org_path}__startswith": organisation})
+    if region is not None:
+        cond |= Q(**{f"{region_path}__startswith": region})
     return cond
 
 

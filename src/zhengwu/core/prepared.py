@@ -14,7 +14,8 @@ select_related objects and annotations), and after that only binds the new value
   exactly once, unchanged, as a parameter of the SQL (an exact lookup: `pk=`, `number=`); one that a lookup would
   transform (`__contains`, `__iexact` …) or use twice is refused when the statement is compiled.
 - What `build` returns must not depend on the moment or on anything but its arguments and `variant`: it is
-  compiled once per connection. Each distinct `variant` (keyword arguments, hashable) is a statement of its own.
+  compiled once per connection. Each distinct `variant` (keyword arguments, hashable) is a statement of its own (a
+  connection keeps at most MAX_PER_CONNECTION of them).
 - Reads only, without prefetch_related. A statement with select_for_update refuses to run outside a transaction, as
   Django does. The database is the router's (db_for_write for select_for_update, else db_for_read), as a queryset's.
 """
@@ -109,6 +110,10 @@ class _LoggedCursor(CursorDebugWrapper):
             return CursorWrapper.execute(self, sql, params)
 
 
+# the most statements a connection keeps compiled (each distinct variant is one); past it they are compiled afresh
+MAX_PER_CONNECTION = 500
+
+
 class Prepared:
     """A read compiled once per connection (module docstring). `converters` turn each argument into the value the
     SQL is given: `int` for an integer key, `str` for a text column."""
@@ -130,6 +135,8 @@ class Prepared:
         key = (self, tuple(sorted(variant.items()))) if variant else self
         compiled = cache.get(key)
         if compiled is None:
+            if len(cache) >= MAX_PER_CONNECTION:  # variants per scope (cases.records._LOCK_IN_SCOPE): bounded
+                cache.clear()
             compiled = cache[key] = _Compiled(
                 self.build(*self.placeholders, **variant), self.placeholders, alias
             )
