@@ -443,13 +443,17 @@ def case_summary(case: Case, *, with_explanations: bool = True, events: list[dic
     _with_related(case)
     calendar = current_calendar()
     recorded = case.__dict__.pop("recorded_events", None)
+    state = None
     if events is None and recorded is not None and recorded[0] == case.revision:
-        events = recorded[
-            1
-        ]  # a service that has just written the case left its events on it (cases.records._record)
+        # a service that has just written the case left its events on it (cases.records._record), and the case
+        # derived from them: kept when derived with the same calendar
+        events = recorded[1]
+        kept_calendar, kept_state = recorded[2]
+        state = kept_state if with_explanations and kept_calendar is calendar else None
     if events is None:
         events = list(case.events.order_by("seq").values("action", "at", "data"))
-    state = derived(case, calendar=calendar, events=events) if with_explanations else None
+    if state is None and with_explanations:
+        state = derived(case, calendar=calendar, events=events)
     today = clock.today()
     due_for_state = case.intake_due if case.status == Status.RECEIVED else case.legal_due
     open_statuses = (Status.RECEIVED, Status.ACCEPTED, Status.SUSPENDED)
