@@ -57,8 +57,8 @@ def test_what_the_item_page_offers_the_services_accept(
     def own(name):  # a local item of its own code
         return dict(spec, name=name, basic_code="")
 
-    def revised(item):
-        return services.specs.from_version(item.current_version)
+    def revised(item):  # a draft that changes something (an unchanged one has nothing to review)
+        return dict(services.specs.from_version(item.current_version), conditions="修订后的申请条件。")
 
     published = publish_item(own("取水许可(A)"), organisation=water)
     drafted = publish_item(own("取水许可(B)"), organisation=water)
@@ -123,7 +123,10 @@ def test_a_submitted_version_is_not_offered_for_editing(spec, water, approver, p
     (第2版已提交审核,请先退回再修改)."""
     item = publish_item(dict(spec, basic_code=""), organisation=water)
     services.edit_item(
-        item=item, spec=services.specs.from_version(item.current_version), reason="调整", user=approver
+        item=item,
+        spec=dict(services.specs.from_version(item.current_version), conditions="修订后的申请条件。"),
+        reason="调整",
+        user=approver,
     )
     services.submit(item=item, user=approver)
     client.force_login(approver)

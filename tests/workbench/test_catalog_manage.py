@@ -86,8 +86,10 @@ def _section(html: str, heading_id: str) -> str:
     return re.sub(r"<[^>]+>", " ", html[start : html.find("</section>", start)])
 
 
-def _draft(item):
-    return services.edit_item(item=item, spec=copy.deepcopy(SPEC), reason="补充表格")
+def _draft(item):  # with a change: an unchanged draft has nothing to review and may not be submitted
+    return services.edit_item(
+        item=item, spec=dict(copy.deepcopy(SPEC), conditions="修订后的申请条件。"), reason="补充表格"
+    )
 
 
 def _upload(client, item, field, content, name, material=None):

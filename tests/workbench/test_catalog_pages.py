@@ -21,6 +21,11 @@ from zhengwu.core.models import Role
 pytestmark = pytest.mark.django_db
 
 
+def _revised() -> dict:
+    """The item's spec with one change: a draft that changes nothing may not be submitted (nothing to review)."""
+    return dict(copy.deepcopy(SPEC), conditions="修订后的申请条件。")
+
+
 @pytest.fixture
 def county():
     return make_region("360681", "贵溪市", parent=make_region("360600", "鹰潭市"))
@@ -187,7 +192,7 @@ def test_edit_submit_publish_and_the_change_log(client, approver, manager, water
 
 def test_manager_returns_a_draft_with_a_reason(client, approver, manager, water_item):
     client.force_login(approver)
-    client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(copy.deepcopy(SPEC), reason="更新"))
+    client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(_revised(), reason="更新"))
     client.post(f"/workbench/catalog/{water_item.code}/submit/")
     client.force_login(manager)
     empty = client.post(f"/workbench/catalog/{water_item.code}/return/", {"note": ""}, follow=True)
@@ -302,7 +307,7 @@ def test_publishing_or_returning_without_a_reason_is_refused_at_its_box_on_the_p
     the date typed gone; the queue comes back with the message under 变更理由 and the date kept (the item page
     likewise), and 退回 without its note is refused under the note."""
     client.force_login(approver)
-    client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(copy.deepcopy(SPEC)))
+    client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(_revised()))
     client.post(f"/workbench/catalog/{water_item.code}/submit/")
     draft = water_item.versions.get(number=2)
     client.force_login(manager)
@@ -331,7 +336,7 @@ def test_publishing_or_returning_without_a_reason_is_refused_at_its_box_on_the_p
 
 def test_a_publication_date_that_is_not_a_date_is_refused_not_dropped(client, approver, manager, water_item):
     client.force_login(approver)
-    client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(copy.deepcopy(SPEC), reason="更新"))
+    client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(_revised(), reason="更新"))
     client.post(f"/workbench/catalog/{water_item.code}/submit/")
     client.force_login(manager)
     page = client.post(
@@ -347,3 +352,16 @@ def test_a_publication_date_that_is_not_a_date_is_refused_not_dropped(client, ap
     )
     # before: the date was dropped and the version published in force at once
     assert water_item.versions.get(number=2).status != ItemVersion.Status.PUBLISHED
+
+
+def test_a_draft_that_changes_nothing_is_not_sent_for_review(client, approver, water_item):
+    """A stranger saved the item's draft untouched and submitted it: it went to review as version 2, with nothing
+    for the manager to review. It is refused, saying why, and stays a draft."""
+    client.force_login(approver)
+    client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(copy.deepcopy(SPEC), reason="更新"))
+    page = client.post(f"/workbench/catalog/{water_item.code}/submit/", follow=True).content.decode()
+    assert "草稿与已发布的第1版相同,没有需要审核的修改" in page
+    assert water_item.versions.get(number=2).status == ItemVersion.Status.DRAFT
+    client.post(f"/workbench/catalog/{water_item.code}/edit/", _form(_revised(), reason="更新"))
+    client.post(f"/workbench/catalog/{water_item.code}/submit/")
+    assert water_item.versions.get(number=2).status == ItemVersion.Status.SUBMITTED

@@ -311,7 +311,10 @@ def submit(*, item: ServiceItem, user=None) -> ItemVersion:
         draft = _open_draft(item)
         if refused := draft_refusal("submit", draft):
             raise refused
-        _check(specs.from_version(draft), item=item, basic=_basic_spec_of(item.basic_item))
+        spec = specs.from_version(draft)
+        _check(spec, item=item, basic=_basic_spec_of(item.basic_item))
+        if refused := _unchanged_refusal(item, draft, spec):
+            raise refused
         draft.status, draft.submitted_at, draft.review_note = ItemVersion.Status.SUBMITTED, clock.now(), ""
         draft.submitted_by = _actor(user)
         draft.save(update_fields=["status", "submitted_at", "submitted_by", "review_note"])
@@ -319,6 +322,20 @@ def submit(*, item: ServiceItem, user=None) -> ItemVersion:
             "catalog.submit", draft, actor=_actor(user), summary={"code": item.code, "version": draft.number}
         )
     return draft
+
+
+def _unchanged_refusal(item: ServiceItem, draft: ItemVersion, spec: dict) -> Conflict | None:
+    """A draft that changes nothing in the latest published version has nothing to review: a stranger submitted an
+    untouched draft and it went to review as version 2."""
+    latest = (
+        item.versions.filter(status=ItemVersion.Status.PUBLISHED).exclude(pk=draft.pk).order_by("-number").first()
+    )
+    if latest is not None and specs.complete(specs.from_version(latest)) == specs.complete(spec):
+        return Conflict(
+            _("草稿与已发布的第%(n)d版相同,没有需要审核的修改:请先修改再提交") % {"n": latest.number},
+            field="status",
+        )
+    return None
 
 
 def return_to_draft(*, item: ServiceItem, note: str, user=None) -> ItemVersion:
