@@ -170,6 +170,14 @@ class Calendar:
         object.__setattr__(self, "_weekday_holidays", tuple(weekday_holidays))
         object.__setattr__(self, "_weekend_workdays", tuple(weekend_workdays))
 
+    def __copy__(self) -> Calendar:
+        return self
+
+    def __deepcopy__(self, memo) -> Calendar:
+        """Immutable, so a copy is the calendar itself: a case just written keeps the state it derived with its
+        calendar (cases.records), and the tests' replayed worlds copy such cases (a mapping proxy cannot be copied)."""
+        return self
+
     @classmethod
     def build(cls, loaded: Iterable[CalendarYear] = ()) -> Calendar:
         """The package's data for 2004 onwards, each loaded year replacing that year's data entirely."""
