@@ -22,10 +22,14 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite",
-    reason="reads the source, the same on every engine: once, in the SQLite run",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "sqlite",
+        reason="reads the source, the same on every engine: once, in the SQLite run",
+    ),
+    # one worker takes the module, so the source is parsed once per run (_all_trees), not once per worker
+    pytest.mark.xdist_group("architecture"),
+]
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "zhengwu"
 
@@ -48,15 +52,27 @@ TOP = len(LAYERS)
 KNOWN: dict[tuple[str, str], str] = {}
 
 
+@functools.cache
+def _all_trees(src: Path) -> tuple[tuple[str, ast.Module], ...]:
+    """(file relative to src, syntax tree) of every source file, parsed once per test process: the import checks and
+    the gettext checks only read the trees (parsing the ~400 files took ~1.4 s of CPU, and five tests each did it)."""
+    return tuple(
+        (str(path.relative_to(src)), ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+        for path in sorted(src.rglob("*.py"))
+    )
+
+
+@functools.cache
 def _package_imports(src: Path = SRC) -> dict[tuple[str, str], set[str]]:
-    """(importing package, imported package) → the files that do it."""
+    """(importing package, imported package) → the files that do it (found once per process; the tests only read
+    it)."""
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for path in src.rglob("*.py"):
-        parts = path.relative_to(src).parts
+    for file, tree in _all_trees(src):
+        parts = Path(file).parts
         if len(parts) < 2 or parts[0] in ("static", "templates"):
             continue  # settings.py, urls.py, cli.py … are the project's wiring, above every package
         package = parts[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -66,7 +82,7 @@ def _package_imports(src: Path = SRC) -> dict[tuple[str, str], set[str]]:
             for name in names:
                 bits = name.split(".")
                 if bits[0] == "zhengwu" and len(bits) > 1 and bits[1] != package and (src / bits[1]).is_dir():
-                    found[(package, bits[1])].add(str(path.relative_to(src)))
+                    found[(package, bits[1])].add(file)
     return found
 
 
@@ -583,14 +599,11 @@ def _scopes(tree: ast.Module) -> dict[int, ast.AST]:
     return scopes
 
 
+@functools.cache
 def _untranslated_texts(src: Path = SRC) -> dict[str, list[str]]:
     """File (relative to src) → "line: what (why)" for each message, domain error or sent text whose text skips
-    gettext."""
-    trees = {
-        str(path.relative_to(src)): ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for path in sorted(src.rglob("*.py"))
-        if "migrations" not in path.parts
-    }
+    gettext (found once per process: two tests read it)."""
+    trees = dict(_source_trees(src))
     errors = _domain_errors(list(trees.values()))
     found: dict[str, list[str]] = {}
     for name, tree in trees.items():
@@ -845,11 +858,7 @@ def _worded_as(node: ast.AST) -> str | None:
 def _source_trees(src: Path) -> tuple[tuple[str, ast.Module], ...]:
     """(file relative to src, syntax tree) of each source file, migrations aside: parsed once for the gettext checks
     (worded texts, constant texts and their exceptions), which only read the trees."""
-    return tuple(
-        (str(path.relative_to(src)), ast.parse(path.read_text(encoding="utf-8")))
-        for path in sorted(src.rglob("*.py"))
-        if "migrations" not in path.relative_to(src).parts
-    )
+    return tuple((name, tree) for name, tree in _all_trees(src) if "migrations" not in Path(name).parts)
 
 
 def _worded_texts(src: Path = SRC) -> list[tuple[str, str, int, str]]:
