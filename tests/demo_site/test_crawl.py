@@ -25,13 +25,13 @@ import re
 import time
 import traceback
 from collections import Counter, deque
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import Resolver404, resolve
+from lxml import etree
 
 from zhengwu.core.demo import demo_password
 
@@ -73,6 +73,7 @@ SKIP_PREFIXES = (
     "/admin/logout/",
 )
 IGNORED_PARAMETERS = ("_changelist_filters=",)  # admin's way back to a filtered list: the same page again
+HTML_TAG = re.compile(r"<html[\s>]", re.IGNORECASE)  # the page's own <html> (a fragment has none)
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:")
 
 # Visible text: a person reads it, so it is Chinese. Not prose: scripts, styles, code and what a form holds.
@@ -140,12 +141,17 @@ def untranslated(texts: list[str], words: frozenset[str], *, own: frozenset[str]
     return found
 
 
-class PageParser(HTMLParser):
+class PageParser:
     """Collects the links (`<a href>`, `hx-get`) of a page, its `<html lang>`, whether it has a `<title>`, and the
-    text a person reads on it (not attributes, scripts, styles or `<code>`)."""
+    text a person reads on it (not attributes, scripts, styles or `<code>`): one piece for each run of text between
+    two tags, as Python's html.parser gave them.
+
+    libxml2 reads the page (lxml's parser calling this object back for each tag and piece of text): Python's
+    html.parser, in pure Python, took ~10 ms of CPU for a 35 KB page, about a fifth of the crawl's; this takes ~3 ms.
+    libxml2 puts in the `<html>` of a fragment (an htmx answer) itself, so whether the page has its own is read from
+    the text."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=True)
         self.links: list[tuple[str, bool]] = []  # (url, is_htmx)
         self.lang: str | None = None
         self.has_html_tag = False
@@ -153,11 +159,22 @@ class PageParser(HTMLParser):
         self._in_title = False
         self.text: list[str] = []
         self._hidden: list[str] = []  # the open tags whose text is not prose (script, style, code …)
+        self._run: list[str] = []  # the text since the last tag (libxml2 hands it over in several pieces)
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "html":
-            self.has_html_tag = True
+    def feed(self, html: str) -> None:
+        self.has_html_tag = HTML_TAG.search(html) is not None
+        parser = etree.HTMLParser(target=self)
+        parser.feed(html)
+        parser.close()
+
+    def _end_of_run(self):
+        if self._run:
+            self.text.append("".join(self._run))
+            self._run = []
+
+    def start(self, tag, attrs):
+        self._end_of_run()
+        if tag == "html":  # the one libxml2 puts in has no lang
             self.lang = attrs.get("lang")
         elif tag == "title":
             self._in_title = True
@@ -168,18 +185,25 @@ class PageParser(HTMLParser):
         if tag in NOT_PROSE:
             self._hidden.append(tag)
 
-    def handle_endtag(self, tag):
+    def end(self, tag):
+        self._end_of_run()
         if tag == "title":
             self._in_title = False
         if tag in self._hidden:
             while self._hidden and self._hidden.pop() != tag:
                 pass
 
-    def handle_data(self, data):
+    def data(self, data):
         if self._in_title:
             self.title += data
         if not self._hidden:
-            self.text.append(data)
+            self._run.append(data)
+
+    def comment(self, text):
+        self._end_of_run()
+
+    def close(self):
+        self._end_of_run()
 
 
 def dash_line_selects(path: str, html: str, where: str) -> list[str]:
