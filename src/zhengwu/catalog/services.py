@@ -328,7 +328,10 @@ def _unchanged_refusal(item: ServiceItem, draft: ItemVersion, spec: dict) -> Con
     """A draft that changes nothing in the latest published version has nothing to review: a stranger submitted an
     untouched draft and it went to review as version 2."""
     latest = (
-        item.versions.filter(status=ItemVersion.Status.PUBLISHED).exclude(pk=draft.pk).order_by("-number").first()
+        item.versions.filter(status=ItemVersion.Status.PUBLISHED)
+        .exclude(pk=draft.pk)
+        .order_by("-number")
+        .first()
     )
     if latest is not None and specs.complete(specs.from_version(latest)) == specs.complete(spec):
         return Conflict(
