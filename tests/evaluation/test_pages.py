@@ -152,6 +152,22 @@ def test_appeals_are_filed_on_the_ratings_page_and_decided_by_the_centre(ev, cli
     assert "本月暂无评价" in client.get("/rate/?month=2026-09").text
 
 
+def test_the_appeals_waiting_count_leaves_out_a_managers_own_appeal(ev, client):
+    """ "N 件申诉待审核" on the evaluation page counts what the person may decide: not an appeal they filed (the
+    service refuses 不能审核自己提出的申诉), as a helper's pass of the homes found."""
+    rating = services.rate(
+        kind="case", pk=ev.case.pk, level=1, comment="申请人误点", channel=RatingChannel.LINK
+    )
+    client.force_login(ev.clerk)
+    client.post(f"/workbench/evaluation/ratings/{rating.pk}/appeal/", {"reason": "申请人误点"})
+    client.force_login(ev.manager)
+    assert "1 件申诉待审核" in client.get("/workbench/evaluation/").text
+    type(rating.appeal).objects.filter(pk=rating.appeal.pk).update(
+        filed_by=ev.manager
+    )  # as if the manager filed it
+    assert "0 件申诉待审核" in client.get("/workbench/evaluation/").text
+
+
 def test_an_appeal_returns_to_a_page_of_this_site_and_never_to_another_site(ev, client):
     rating = services.rate(kind="case", pk=ev.case.pk, level=1, tags=["态度恶劣"], channel=RatingChannel.LINK)
     client.force_login(ev.clerk)

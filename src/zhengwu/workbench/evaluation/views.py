@@ -65,7 +65,8 @@ def index(request):
             "queue": queue,
             "red": sum(1 for r in queue if r.light == "red"),
             "yellow": sum(1 for r in queue if r.light == "yellow"),
-            "appeals": selectors.appeal_queue(request.user)[:50]
+            # the appeals this person may decide: not one they filed themselves (evaluation.permissions.appeal_refusal)
+            "appeals": selectors.appeal_queue(request.user).exclude(filed_by=request.user)[:50]
             if access.has_role(request.user, Role.CENTRE_MANAGER, Role.ADMINISTRATOR)
             else [],
             "figures": [(n, f) for n, f in selectors.figures(month) if n in visible],
