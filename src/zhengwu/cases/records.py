@@ -303,7 +303,7 @@ def _refresh(
     # read found none: acceptance makes them); forgotten below once written
     rows = {} if fact(case, "_zw_has_steps") is False else {s.position: s for s in case.steps.all()}
     getattr(case, "_prefetched_objects_cache", {}).pop("steps", None)
-    changed, new, fields = [], [], {}
+    changed, new = [], []  # changed: (row, what of it differs)
     for position, values in history.step_snapshots(state).items():
         row = rows.get(position)
         if row is None:
@@ -313,19 +313,20 @@ def _refresh(
         if differ:
             for k, v in values.items():
                 setattr(row, k, v)
-            changed.append(row)
-            fields = differ
+            changed.append((row, differ))
     if new:
         CaseStep.objects.bulk_create(new)
         if fact(case, "_zw_has_steps") is False:
             case.__dict__["_zw_has_steps"] = True  # a later event of this write reads them
-    if (
-        len(changed) == 1
-    ):  # most writes move one step: a plain UPDATE of what changed (bulk_update's CASE WHEN per
-        # field took longer to build and compile than the rest of a decide's rebuilding, issue 20)
-        CaseStep.objects.filter(pk=changed[0].pk).update(**fields)
+    # most writes move one step: a plain UPDATE of what changed (bulk_update's CASE WHEN per field took longer to
+    # build and compile than the rest of a decide's rebuilding, issue 20)
+    if len(changed) == 1:
+        row, differ = changed[0]
+        CaseStep.objects.filter(pk=row.pk).update(**differ)
     elif changed:
-        CaseStep.objects.bulk_update(changed, list(history.step_snapshots(state)[changed[0].position]))
+        CaseStep.objects.bulk_update(
+            [row for row, _differ in changed], list(history.step_snapshots(state)[changed[0][0].position])
+        )
     return state
 
 
