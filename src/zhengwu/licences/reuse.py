@@ -39,9 +39,9 @@ def offers(applicant, version, prefer: str = "") -> dict[int, dict]:
             )
             if licence is None:
                 choices = []  # the link named an ended licence: said so, not hidden among the others
-        elif choices:
-            licence, reason = choices[0], ""
-        else:
+        elif several:  # the first in force (one of several, or the only one): not read again through usable
+            licence, reason = several[0], ""
+        else:  # none in force: usable says why (expired, revoked …)
             licence, reason = services.usable(applicant.id_number, licence_type)
         if (
             licence is None
