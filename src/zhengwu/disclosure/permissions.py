@@ -48,7 +48,7 @@ from zhengwu.disclosure import deadlines, workflow
 OFFICERS = (Role.DISCLOSURE_OFFICER,)
 VALIDITY_KEEPERS = (Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)  # 撤回、废止
 # whoever signs some review step (workflow.REVIEW_ROLE); the others are refused as having no part in review
-REVIEWERS = (Role.DISCLOSURE_OFFICER, Role.CONFIDENTIALITY_REVIEWER, Role.DEPARTMENT_HEAD)
+REVIEWERS = tuple(dict.fromkeys(workflow.REVIEW_ROLE.values()))
 EXTENSION_APPROVERS = (Role.DEPARTMENT_HEAD,)  # 延长答复期限 (第三十三条: 经政府信息公开工作机构负责人同意)
 
 # the publication page's actions, each with the workflow action whose starting states it needs
